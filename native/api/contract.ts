@@ -1,0 +1,72 @@
+// The Studio API contract: every method's name, argument schema and result schema, and every event, once.
+// Electron's IPC (electron/ipc.ts), the HTTP server of `lathe serve` (native/serve) and the renderer's client
+// are all typed and validated from this map.
+import { z } from 'zod';
+import {
+  Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, Run, RunMetric,
+} from './schemas.ts';
+
+const Id = z.object({ id: z.string().min(1) });
+
+export const methods = {
+  'system.info': { params: z.object({}), result: z.object({ version: z.string(), dataDir: z.string(), mode: z.enum(['electron', 'serve']) }) },
+
+  'projects.list': { params: z.object({}), result: z.array(Project) },
+  'projects.get': { params: Id, result: Project },
+  'projects.create': { params: ProjectInput, result: Project },
+  'projects.update': { params: z.object({ id: z.string(), patch: ProjectInput.partial() }), result: Project },
+  'projects.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
+
+  'datasets.list': { params: z.object({ projectId: z.string().nullable().optional() }), result: z.array(Dataset) },
+  'datasets.get': { params: Id, result: Dataset },
+  /** Starts an import job; progress arrives as job events. */
+  'datasets.import': { params: DatasetImportInput, result: Job },
+  'datasets.rows': {
+    params: z.object({ id: z.string(), split: z.enum(['train', 'validation', 'test', 'all']).default('all'), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(20) }),
+    result: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), total: z.number().int() }),
+  },
+  'datasets.setMapping': { params: z.object({ id: z.string(), mapping: ColumnMapping }), result: Dataset },
+  'datasets.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
+
+  'jobs.list': { params: z.object({ limit: z.number().int().min(1).max(500).default(50) }), result: z.array(Job) },
+  'jobs.get': { params: Id, result: Job },
+  'jobs.cancel': { params: Id, result: Job },
+  'jobs.logs': { params: z.object({ id: z.string(), tail: z.number().int().min(1).max(5000).default(200) }), result: z.array(z.object({ time: z.string(), level: z.string(), line: z.string() })) },
+
+  'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional() }), result: z.array(Run) },
+  'runs.get': { params: Id, result: Run },
+  'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type Params<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+export type Result<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;
+
+/** Events pushed from the engine to listeners (IPC `studio:event` in Electron, server-sent events in serve mode). */
+export const events = {
+  'job.updated': Job,
+  'job.log': z.object({ jobId: z.string(), time: z.string(), level: z.string(), line: z.string() }),
+  'run.metric': RunMetric,
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+export type StudioEvent = { [E in EventName]: { type: E; payload: EventPayload<E> } }[EventName];
+
+/** What the renderer sees, whatever the transport. Every method returns a Promise. */
+export interface StudioClient {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
+  /** Subscribe to all events; returns an unsubscribe function. */
+  listen(listener: (event: StudioEvent) => void): () => void;
+}
+
+/** An error returned over the API: a message meant for the user, and where it applies (file, line, field). */
+export const ApiError = z.object({
+  code: z.enum(['invalid_params', 'not_found', 'conflict', 'unauthorized', 'internal', 'unknown_method']),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}

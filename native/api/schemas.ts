@@ -1,0 +1,120 @@
+// Shapes of the studio's records, defined once with zod: the store returns them, the API validates them,
+// the renderer types itself from them.
+import { z } from 'zod';
+
+export const TASK_TYPES = ['chat', 'qa', 'summarization', 'classification', 'ner', 'generation'] as const;
+export const TaskType = z.enum(TASK_TYPES);
+export type TaskType = z.infer<typeof TaskType>;
+
+export const METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'entity_f1', 'perplexity'] as const;
+export const MetricName = z.enum(METRICS);
+export type MetricName = z.infer<typeof MetricName>;
+
+export const DEVICES = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu', 'any'] as const;
+
+export const Constraints = z.object({
+  device: z.enum(DEVICES).default('any'),
+  memoryBudgetMb: z.number().int().positive().nullable().default(null),
+  maxLatencyMs: z.number().int().positive().nullable().default(null),
+});
+export type Constraints = z.infer<typeof Constraints>;
+
+export const ProjectInput = z.object({
+  name: z.string().trim().min(1, 'name must not be empty').max(120),
+  task: TaskType,
+  description: z.string().max(4000).default(''),
+  metric: MetricName.nullable().default(null),
+  target: z.number().finite().nullable().default(null),
+  constraints: Constraints.default({ device: 'any', memoryBudgetMb: null, maxLatencyMs: null }),
+});
+export type ProjectInput = z.input<typeof ProjectInput>;
+
+export const Project = ProjectInput.extend({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Project = z.infer<typeof Project>;
+
+export const SPLITS = ['train', 'validation', 'test'] as const;
+export const SplitName = z.enum(SPLITS);
+
+export const SplitFractions = z.object({
+  train: z.number().min(0).max(1),
+  validation: z.number().min(0).max(1),
+  test: z.number().min(0).max(1),
+});
+
+/** Task field → dataset column, e.g. { input: 'dialogue', target: 'summary' }. */
+export const ColumnMapping = z.record(z.string(), z.string());
+export type ColumnMapping = z.infer<typeof ColumnMapping>;
+
+export const DatasetFormat = z.enum(['jsonl', 'json', 'csv', 'tsv']);
+
+export const Dataset = z.object({
+  id: z.string(),
+  projectId: z.string().nullable(),
+  name: z.string(),
+  sourcePath: z.string(),
+  format: DatasetFormat,
+  compressed: z.boolean(),
+  columns: z.array(z.string()),
+  rowCount: z.number().int(),
+  contentHash: z.string(),
+  mapping: ColumnMapping,
+  splits: z.record(SplitName, z.number().int()),
+  splitSeed: z.number().int(),
+  skippedRows: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  createdAt: z.string(),
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const DatasetImportInput = z.object({
+  path: z.string().min(1),
+  name: z.string().trim().min(1).max(120),
+  projectId: z.string().nullable().default(null),
+  /** Import the valid rows and list the skipped ones, instead of refusing the whole file. */
+  skipInvalid: z.boolean().default(false),
+  split: SplitFractions.default({ train: 0.8, validation: 0.1, test: 0.1 }),
+  seed: z.number().int().default(42),
+  mapping: ColumnMapping.optional(),
+});
+export type DatasetImportInput = z.input<typeof DatasetImportInput>;
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const JobState = z.enum(JOB_STATES);
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: JobState,
+  progress: z.number().min(0).max(1),
+  message: z.string(),
+  etaSeconds: z.number().nullable(),
+  params: z.unknown(),
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  runId: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const RUN_KINDS = ['dataset-import', 'generation', 'finetune', 'pretrain', 'evaluation', 'preference', 'export'] as const;
+export const Run = z.object({
+  id: z.string(),
+  projectId: z.string().nullable(),
+  kind: z.string(),
+  name: z.string(),
+  status: z.string(),
+  config: z.unknown(),
+  parentRunId: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunMetric = z.object({ runId: z.string(), step: z.number(), name: z.string(), value: z.number(), time: z.string() });
+export type RunMetric = z.infer<typeof RunMetric>;

@@ -1,0 +1,40 @@
+// The shape every `lathe` sub-command shares. Each command group lives in its own file under native/cli/
+// and is listed once in native/cli/registry.ts.
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CliContext {
+  /** Data directory chosen by --data-dir, LATHE_DATA_DIR, or the default. */
+  dataDir: string;
+  /** --json: print machine-readable JSON only. */
+  json: boolean;
+  /** Print a result: JSON when --json, else the human rendering. */
+  print(result: unknown, human?: () => string): void;
+  /** Print a progress/status line to stderr (never to stdout, so --json output stays parseable). */
+  info(line: string): void;
+}
+
+export interface CliCommand {
+  /** Words that select the command, e.g. ['project', 'create']. */
+  path: string[];
+  /** One-line summary shown by `lathe help`. */
+  summary: string;
+  /** Usage line(s), e.g. 'lathe project create --name N --task T'. */
+  usage: string;
+  options?: OptionSpec;
+  /** Whether positional arguments are accepted (their meaning is in `usage`). */
+  positionals?: boolean;
+  run(args: { values: Record<string, unknown>; positionals: string[] }, ctx: CliContext): Promise<number | void>;
+}
+
+/** An error whose message is meant for the user as is (no stack trace). */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

@@ -1,0 +1,10 @@
+// Every command group of the `lathe` CLI, listed once. Add a group by adding its file here.
+import type { CliCommand } from './command.ts';
+
+export async function loadCommands(): Promise<CliCommand[]> {
+  const groups = await Promise.all([
+    // Each entry: import('./<group>.ts') exporting `commands: CliCommand[]`.
+    import('./info.ts'),
+  ]);
+  return groups.flatMap((g) => g.commands);
+}
