@@ -118,3 +118,31 @@ export type Run = z.infer<typeof Run>;
 
 export const RunMetric = z.object({ runId: z.string(), step: z.number(), name: z.string(), value: z.number(), time: z.string() });
 export type RunMetric = z.infer<typeof RunMetric>;
+
+export const JobLogLine = z.object({ time: z.string(), level: z.string(), line: z.string() });
+export type JobLogLine = z.infer<typeof JobLogLine>;
+
+/** A model known to the studio: a Hugging Face-style folder on disk (downloaded, imported or trained). */
+export const Model = z.object({
+  id: z.string(),
+  name: z.string(),
+  architecture: z.string(),
+  path: z.string(),
+  config: z.unknown(),
+  parameterCount: z.number().int(),
+  source: z.string(),
+  createdAt: z.string(),
+});
+export type Model = z.infer<typeof Model>;
+
+/** A file a run produced (checkpoint, adapter, export, predictions), with its size and sha256. */
+export const Artifact = z.object({
+  id: z.string(),
+  runId: z.string(),
+  kind: z.string(),
+  path: z.string(),
+  bytes: z.number().int(),
+  hash: z.string(),
+  createdAt: z.string(),
+});
+export type Artifact = z.infer<typeof Artifact>;

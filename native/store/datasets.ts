@@ -1,0 +1,97 @@
+// The datasets table and its per-split row counts. The rows themselves live in files under
+// <dataDir>/datasets/<id>/ (native/data writes them); this table is inserted only once they are complete.
+import type Database from 'better-sqlite3';
+import { Dataset, SPLITS, type ColumnMapping } from '../api/schemas.ts';
+
+interface DatasetRow {
+  id: string;
+  project_id: string | null;
+  name: string;
+  source_path: string;
+  format: string;
+  compressed: number;
+  columns_json: string;
+  row_count: number;
+  content_hash: string;
+  mapping_json: string;
+  split_seed: number;
+  skipped_json: string;
+  created_at: string;
+}
+
+export class DatasetTable {
+  constructor(private readonly db: Database.Database) {}
+
+  private toDataset(row: DatasetRow): Dataset {
+    const splitRows = this.db.prepare('SELECT split, row_count FROM dataset_splits WHERE dataset_id = ?').all(row.id) as {
+      split: string;
+      row_count: number;
+    }[];
+    const splits = Object.fromEntries(SPLITS.map((s) => [s, splitRows.find((r) => r.split === s)?.row_count ?? 0]));
+    return Dataset.parse({
+      id: row.id,
+      projectId: row.project_id,
+      name: row.name,
+      sourcePath: row.source_path,
+      format: row.format,
+      compressed: row.compressed === 1,
+      columns: JSON.parse(row.columns_json),
+      rowCount: row.row_count,
+      contentHash: row.content_hash,
+      mapping: JSON.parse(row.mapping_json),
+      splits,
+      splitSeed: row.split_seed,
+      skippedRows: JSON.parse(row.skipped_json),
+      createdAt: row.created_at,
+    });
+  }
+
+  /** Insert a complete dataset and its split counts in one transaction. */
+  insert(dataset: Dataset): Dataset {
+    const d = Dataset.parse(dataset);
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO datasets (id, project_id, name, source_path, format, compressed, columns_json, row_count, content_hash,
+               mapping_json, split_seed, skipped_json, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(d.id, d.projectId, d.name, d.sourcePath, d.format, d.compressed ? 1 : 0, JSON.stringify(d.columns), d.rowCount,
+            d.contentHash, JSON.stringify(d.mapping), d.splitSeed, JSON.stringify(d.skippedRows), d.createdAt);
+        const insertSplit = this.db.prepare('INSERT INTO dataset_splits (dataset_id, split, row_count) VALUES (?, ?, ?)');
+        for (const s of SPLITS) insertSplit.run(d.id, s, d.splits[s] ?? 0);
+      })
+      .immediate();
+    return d;
+  }
+
+  get(id: string): Dataset | undefined {
+    const row = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+    return row && this.toDataset(row);
+  }
+
+  /** All datasets, or those of one project (`null`: those attached to none). */
+  list(projectId?: string | null): Dataset[] {
+    const rows =
+      projectId === undefined
+        ? this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all()
+        : projectId === null
+          ? this.db.prepare('SELECT * FROM datasets WHERE project_id IS NULL ORDER BY created_at, id').all()
+          : this.db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, id').all(projectId);
+    return (rows as DatasetRow[]).map((r) => this.toDataset(r));
+  }
+
+  ids(): Set<string> {
+    return new Set((this.db.prepare('SELECT id FROM datasets').all() as { id: string }[]).map((r) => r.id));
+  }
+
+  setMapping(id: string, mapping: ColumnMapping): Dataset | undefined {
+    const changed = this.db.prepare('UPDATE datasets SET mapping_json = ? WHERE id = ?').run(JSON.stringify(mapping), id).changes;
+    return changed ? this.get(id) : undefined;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+  }
+}

@@ -1,0 +1,140 @@
+// The jobs table and job logs. A job row records which process owns it (owner_pid: the studio that queued it)
+// so that a studio starting up can tell jobs orphaned by a crash from jobs another live studio is running.
+import type Database from 'better-sqlite3';
+import { Job, JobLogLine, type JobState } from '../api/schemas.ts';
+import type { z } from 'zod';
+import { newId, nowIso } from './ids.ts';
+
+type JobStateName = z.infer<typeof JobState>;
+
+interface JobRow {
+  id: string;
+  kind: string;
+  state: string;
+  progress: number;
+  message: string;
+  eta_seconds: number | null;
+  params_json: string;
+  result_json: string | null;
+  error: string | null;
+  run_id: string | null;
+  owner_pid: number | null;
+  worker_pid: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return Job.parse({
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    progress: row.progress,
+    message: row.message,
+    etaSeconds: row.eta_seconds,
+    params: JSON.parse(row.params_json),
+    result: row.result_json === null ? null : JSON.parse(row.result_json),
+    error: row.error,
+    runId: row.run_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  });
+}
+
+export const TERMINAL_STATES: readonly JobStateName[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+export interface JobPatch {
+  state?: JobStateName;
+  progress?: number;
+  message?: string;
+  etaSeconds?: number | null;
+  result?: unknown;
+  error?: string | null;
+  runId?: string | null;
+  workerPid?: number | null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class JobTable {
+  constructor(private readonly db: Database.Database) {}
+
+  create(kind: string, params: unknown, ownerPid = process.pid): Job {
+    const id = newId('job');
+    this.db
+      .prepare(`INSERT INTO jobs (id, kind, state, params_json, owner_pid, created_at) VALUES (?, ?, 'queued', ?, ?, ?)`)
+      .run(id, kind, JSON.stringify(params ?? null), ownerPid, nowIso());
+    return this.get(id)!;
+  }
+
+  get(id: string): Job | undefined {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  /** Newest first. */
+  list(limit = 50): Job[] {
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  }
+
+  /** Apply a patch; entering 'running' stamps started_at, entering a terminal state stamps finished_at. */
+  update(id: string, patch: JobPatch): Job | undefined {
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      sets.push(`${column} = ?`);
+      args.push(value);
+    };
+    if (patch.state !== undefined) {
+      set('state', patch.state);
+      if (patch.state === 'running') sets.push(`started_at = COALESCE(started_at, '${nowIso()}')`);
+      if (TERMINAL_STATES.includes(patch.state)) set('finished_at', nowIso());
+    }
+    if (patch.progress !== undefined) set('progress', Math.min(1, Math.max(0, patch.progress)));
+    if (patch.message !== undefined) set('message', patch.message);
+    if (patch.etaSeconds !== undefined) set('eta_seconds', patch.etaSeconds);
+    if (patch.result !== undefined) set('result_json', JSON.stringify(patch.result));
+    if (patch.error !== undefined) set('error', patch.error);
+    if (patch.runId !== undefined) set('run_id', patch.runId);
+    if (patch.workerPid !== undefined) set('worker_pid', patch.workerPid);
+    if (sets.length > 0) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    return this.get(id);
+  }
+
+  appendLog(jobId: string, level: string, line: string, time = nowIso()): JobLogLine & { jobId: string } {
+    this.db.prepare('INSERT INTO job_logs (job_id, time, level, line) VALUES (?, ?, ?, ?)').run(jobId, time, level, line);
+    return { jobId, time, level, line };
+  }
+
+  /** The last `tail` log lines, oldest first. */
+  logs(jobId: string, tail = 200): JobLogLine[] {
+    const rows = this.db
+      .prepare('SELECT time, level, line FROM (SELECT id, time, level, line FROM job_logs WHERE job_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id')
+      .all(jobId, tail) as JobLogLine[];
+    return rows.map((r) => JobLogLine.parse(r));
+  }
+
+  /**
+   * Mark queued/running jobs whose owning studio process is gone as 'interrupted' (it crashed or was killed).
+   * Jobs owned by a live process (another studio sharing the data directory) are left alone.
+   */
+  markInterrupted(): Job[] {
+    const open = this.db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'running')`).all() as JobRow[];
+    const orphans = open.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid));
+    const mark = this.db.prepare(
+      `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL,
+         error = COALESCE(error, 'the studio stopped while this job was ' || state || '; run it again') WHERE id = ?`,
+    );
+    this.db.transaction(() => orphans.forEach((r) => mark.run(nowIso(), r.id))).immediate();
+    return orphans.map((r) => this.get(r.id)!);
+  }
+}

@@ -1,0 +1,157 @@
+// The store's schema, as an ordered list of migrations. PRAGMA user_version records how many have run; every
+// open runs the missing ones in one IMMEDIATE transaction, so two processes opening a fresh file at once
+// (the app and the CLI) cannot both apply the same step. Never edit a shipped migration: append a new one.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'projects, datasets and models',
+    sql: `
+      CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        task TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        metric TEXT,
+        target REAL,
+        device TEXT NOT NULL DEFAULT 'any',
+        memory_budget_mb INTEGER,
+        max_latency_ms INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE datasets (
+        id TEXT PRIMARY KEY,
+        project_id TEXT REFERENCES projects(id) ON DELETE SET NULL,
+        name TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        compressed INTEGER NOT NULL,
+        columns_json TEXT NOT NULL,
+        row_count INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        mapping_json TEXT NOT NULL,
+        split_seed INTEGER NOT NULL,
+        skipped_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX datasets_project ON datasets(project_id);
+      CREATE TABLE dataset_splits (
+        dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        split TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+        row_count INTEGER NOT NULL,
+        PRIMARY KEY (dataset_id, split)
+      );
+      CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        architecture TEXT NOT NULL,
+        path TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        parameter_count INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'runs, their metrics and artifacts',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT REFERENCES projects(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        parent_run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX runs_project ON runs(project_id);
+      CREATE TABLE run_metrics (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step REAL NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        time TEXT NOT NULL
+      );
+      CREATE INDEX run_metrics_run ON run_metrics(run_id, name, step);
+      CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX artifacts_run ON artifacts(run_id);
+    `,
+  },
+  {
+    version: 3,
+    description: 'jobs and job logs',
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        eta_seconds REAL,
+        params_json TEXT NOT NULL,
+        result_json TEXT,
+        error TEXT,
+        run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+        owner_pid INTEGER,
+        worker_pid INTEGER,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_state ON jobs(state);
+      CREATE TABLE job_logs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        time TEXT NOT NULL,
+        level TEXT NOT NULL,
+        line TEXT NOT NULL
+      );
+      CREATE INDEX job_logs_job ON job_logs(job_id, id);
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Bring the schema up to `target` (the latest by default). Refuses a file written by a newer Lathe. */
+export function migrate(db: Database.Database, target = LATEST_VERSION): void {
+  const apply = db.transaction(() => {
+    const current = schemaVersion(db);
+    if (current > LATEST_VERSION) {
+      throw new Error(
+        `the database was written by a newer Lathe (schema version ${current}, this version knows up to ${LATEST_VERSION}): update Lathe or use another data directory`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current || m.version > target) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  });
+  apply.immediate();
+}

@@ -1,0 +1,60 @@
+// The models table: each model is a Hugging Face-style folder on disk; this row says where, what it is and
+// where it came from (download, llama2.c import, training run).
+import type Database from 'better-sqlite3';
+import { Model } from '../api/schemas.ts';
+import { newId, nowIso } from './ids.ts';
+
+interface ModelRow {
+  id: string;
+  name: string;
+  architecture: string;
+  path: string;
+  config_json: string;
+  parameter_count: number;
+  source: string;
+  created_at: string;
+}
+
+function toModel(row: ModelRow): Model {
+  return Model.parse({
+    id: row.id,
+    name: row.name,
+    architecture: row.architecture,
+    path: row.path,
+    config: JSON.parse(row.config_json),
+    parameterCount: row.parameter_count,
+    source: row.source,
+    createdAt: row.created_at,
+  });
+}
+
+export type ModelInput = Omit<Model, 'id' | 'createdAt'> & { id?: string };
+
+export class ModelTable {
+  constructor(private readonly db: Database.Database) {}
+
+  create(input: ModelInput): Model {
+    const model = Model.parse({ ...input, id: input.id ?? newId('mdl'), createdAt: nowIso() });
+    this.db
+      .prepare(
+        `INSERT INTO models (id, name, architecture, path, config_json, parameter_count, source, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(model.id, model.name, model.architecture, model.path, JSON.stringify(model.config ?? null), model.parameterCount,
+        model.source, model.createdAt);
+    return model;
+  }
+
+  get(id: string): Model | undefined {
+    const row = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+    return row && toModel(row);
+  }
+
+  list(): Model[] {
+    return (this.db.prepare('SELECT * FROM models ORDER BY created_at, id').all() as ModelRow[]).map(toModel);
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM models WHERE id = ?').run(id).changes > 0;
+  }
+}

@@ -1,0 +1,96 @@
+// The projects table: a use case's task, description, success metric and deployment constraints.
+import type Database from 'better-sqlite3';
+import { Project, ProjectInput } from '../api/schemas.ts';
+import { newId, nowIso } from './ids.ts';
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  task: string;
+  description: string;
+  metric: string | null;
+  target: number | null;
+  device: string;
+  memory_budget_mb: number | null;
+  max_latency_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toProject(row: ProjectRow): Project {
+  return Project.parse({
+    id: row.id,
+    name: row.name,
+    task: row.task,
+    description: row.description,
+    metric: row.metric,
+    target: row.target,
+    constraints: { device: row.device, memoryBudgetMb: row.memory_budget_mb, maxLatencyMs: row.max_latency_ms },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+function toRow(p: Project): ProjectRow {
+  return {
+    id: p.id,
+    name: p.name,
+    task: p.task,
+    description: p.description,
+    metric: p.metric,
+    target: p.target,
+    device: p.constraints.device,
+    memory_budget_mb: p.constraints.memoryBudgetMb,
+    max_latency_ms: p.constraints.maxLatencyMs,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  };
+}
+
+export class ProjectTable {
+  constructor(private readonly db: Database.Database) {}
+
+  create(input: ProjectInput): Project {
+    const now = nowIso();
+    const project = Project.parse({ ...ProjectInput.parse(input), id: newId('proj'), createdAt: now, updatedAt: now });
+    this.db
+      .prepare(
+        `INSERT INTO projects (id, name, task, description, metric, target, device, memory_budget_mb, max_latency_ms, created_at, updated_at)
+         VALUES (@id, @name, @task, @description, @metric, @target, @device, @memory_budget_mb, @max_latency_ms, @created_at, @updated_at)`,
+      )
+      .run(toRow(project));
+    return project;
+  }
+
+  get(id: string): Project | undefined {
+    const row = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    return row && toProject(row);
+  }
+
+  list(): Project[] {
+    return (this.db.prepare('SELECT * FROM projects ORDER BY created_at, id').all() as ProjectRow[]).map(toProject);
+  }
+
+  /** Apply a partial input; constraints merge field by field so a patch of one limit keeps the others. */
+  update(id: string, patch: Partial<ProjectInput>): Project | undefined {
+    const current = this.get(id);
+    if (!current) return undefined;
+    const merged = Project.parse({
+      ...current,
+      ...patch,
+      constraints: { ...current.constraints, ...(patch.constraints ?? {}) },
+      updatedAt: nowIso(),
+    });
+    this.db
+      .prepare(
+        `UPDATE projects SET name=@name, task=@task, description=@description, metric=@metric, target=@target, device=@device,
+           memory_budget_mb=@memory_budget_mb, max_latency_ms=@max_latency_ms, updated_at=@updated_at WHERE id=@id`,
+      )
+      .run(toRow(merged));
+    return merged;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;
+  }
+}

@@ -1,0 +1,145 @@
+// Runs (one training, evaluation, generation or export), their metric series and the files they produced.
+import type Database from 'better-sqlite3';
+import { Artifact, Run, RunMetric } from '../api/schemas.ts';
+import { newId, nowIso } from './ids.ts';
+
+interface RunRow {
+  id: string;
+  project_id: string | null;
+  kind: string;
+  name: string;
+  status: string;
+  config_json: string;
+  parent_run_id: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+interface ArtifactRow {
+  id: string;
+  run_id: string;
+  kind: string;
+  path: string;
+  bytes: number;
+  hash: string;
+  created_at: string;
+}
+
+function toRun(row: RunRow): Run {
+  return Run.parse({
+    id: row.id,
+    projectId: row.project_id,
+    kind: row.kind,
+    name: row.name,
+    status: row.status,
+    config: JSON.parse(row.config_json),
+    parentRunId: row.parent_run_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  });
+}
+
+function toArtifact(row: ArtifactRow): Artifact {
+  return Artifact.parse({ id: row.id, runId: row.run_id, kind: row.kind, path: row.path, bytes: row.bytes, hash: row.hash, createdAt: row.created_at });
+}
+
+export interface RunInput {
+  kind: string;
+  name: string;
+  projectId?: string | null;
+  config?: unknown;
+  parentRunId?: string | null;
+  status?: string;
+}
+
+export class RunTable {
+  constructor(private readonly db: Database.Database) {}
+
+  create(input: RunInput): Run {
+    const run: Run = {
+      id: newId('run'),
+      projectId: input.projectId ?? null,
+      kind: input.kind,
+      name: input.name,
+      status: input.status ?? 'created',
+      config: input.config ?? {},
+      parentRunId: input.parentRunId ?? null,
+      createdAt: nowIso(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, project_id, kind, name, status, config_json, parent_run_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(run.id, run.projectId, run.kind, run.name, run.status, JSON.stringify(run.config), run.parentRunId, run.createdAt);
+    return run;
+  }
+
+  get(id: string): Run | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  list(filter: { projectId?: string | null; kind?: string } = {}): Run[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.projectId === null) where.push('project_id IS NULL');
+    else if (filter.projectId !== undefined) {
+      where.push('project_id = ?');
+      args.push(filter.projectId);
+    }
+    if (filter.kind !== undefined) {
+      where.push('kind = ?');
+      args.push(filter.kind);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
+  }
+
+  /** Move a run to `status`; 'running' stamps the start time, any terminal status the finish time. */
+  setStatus(id: string, status: string): Run | undefined {
+    const now = nowIso();
+    const started = status === 'running' ? now : null;
+    const finished = ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(status) ? now : null;
+    this.db
+      .prepare('UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?), finished_at = COALESCE(?, finished_at) WHERE id = ?')
+      .run(status, started, finished, id);
+    return this.get(id);
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
+  }
+
+  addMetric(metric: Omit<RunMetric, 'time'> & { time?: string }): RunMetric {
+    const m = RunMetric.parse({ ...metric, time: metric.time ?? nowIso() });
+    this.db.prepare('INSERT INTO run_metrics (run_id, step, name, value, time) VALUES (?, ?, ?, ?, ?)').run(m.runId, m.step, m.name, m.value, m.time);
+    return m;
+  }
+
+  metrics(runId: string, name?: string): RunMetric[] {
+    const rows =
+      name === undefined
+        ? this.db.prepare('SELECT run_id, step, name, value, time FROM run_metrics WHERE run_id = ? ORDER BY name, step, rowid').all(runId)
+        : this.db.prepare('SELECT run_id, step, name, value, time FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid').all(runId, name);
+    return (rows as { run_id: string; step: number; name: string; value: number; time: string }[]).map((r) =>
+      RunMetric.parse({ runId: r.run_id, step: r.step, name: r.name, value: r.value, time: r.time }),
+    );
+  }
+
+  addArtifact(input: Omit<Artifact, 'id' | 'createdAt'>): Artifact {
+    const a = Artifact.parse({ ...input, id: newId('art'), createdAt: nowIso() });
+    this.db
+      .prepare('INSERT INTO artifacts (id, run_id, kind, path, bytes, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(a.id, a.runId, a.kind, a.path, a.bytes, a.hash, a.createdAt);
+    return a;
+  }
+
+  artifacts(runId: string): Artifact[] {
+    return (this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, id').all(runId) as ArtifactRow[]).map(toArtifact);
+  }
+}

@@ -1,0 +1,158 @@
+// The SQLite store: migrations from an empty file and from every earlier schema version, records that
+// round-trip as the API's zod types, and two connections (app + CLI) sharing one file.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DB_FILE, openStore, type Store } from '../../native/store/db.ts';
+import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../native/store/migrations.ts';
+import { Dataset, Job, Project } from '../../native/api/schemas.ts';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-store-'));
+  dirs.push(dir);
+  return dir;
+}
+function open(dir: string): Store {
+  const s = openStore(dir);
+  stores.push(s);
+  return s;
+}
+afterEach(() => {
+  stores.splice(0).forEach((s) => s.close());
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
+
+function sampleDataset(id: string, projectId: string | null): Dataset {
+  return {
+    id, projectId, name: 'dialogsum', sourcePath: '/x/train.jsonl', format: 'jsonl', compressed: false,
+    columns: ['dialogue', 'summary'], rowCount: 10, contentHash: 'ab'.repeat(32), mapping: { input: 'dialogue', target: 'summary' },
+    splits: { train: 8, validation: 1, test: 1 }, splitSeed: 42, skippedRows: [{ line: 3, reason: 'bad json' }], createdAt: new Date().toISOString(),
+  };
+}
+
+describe('migrations', () => {
+  it('create the latest schema in an empty file with WAL and foreign keys on', () => {
+    const store = open(tempDir());
+    expect(schemaVersion(store.db)).toBe(LATEST_VERSION);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(1000);
+    const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((t) => t.name);
+    for (const t of ['projects', 'datasets', 'dataset_splits', 'models', 'runs', 'run_metrics', 'artifacts', 'jobs', 'job_logs']) expect(tables).toContain(t);
+    expect(store.integrityCheck()).toBe('ok');
+  });
+
+  for (let from = 0; from < LATEST_VERSION; from++) {
+    it(`upgrade a file at version ${from} and keep its data`, () => {
+      const dir = tempDir();
+      const raw = new Database(path.join(dir, DB_FILE));
+      migrate(raw, from);
+      expect(schemaVersion(raw)).toBe(from);
+      if (from >= 1) {
+        raw.prepare(`INSERT INTO projects (id, name, task, created_at, updated_at) VALUES ('proj_old', 'old', 'qa', 't', 't')`).run();
+      }
+      raw.close();
+      const store = open(dir);
+      expect(schemaVersion(store.db)).toBe(LATEST_VERSION);
+      if (from >= 1) expect(store.projects.get('proj_old')?.name).toBe('old');
+      expect(store.integrityCheck()).toBe('ok');
+    });
+  }
+
+  it('refuse a file written by a newer Lathe', () => {
+    const dir = tempDir();
+    const raw = new Database(path.join(dir, DB_FILE));
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    expect(() => openStore(dir)).toThrow(/newer Lathe/);
+  });
+
+  it('are numbered 1..N without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+});
+
+describe('tables', () => {
+  it('projects round-trip as API records and patch constraints field by field', () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'demo', task: 'summarization', metric: 'rougeL', target: 0.3, constraints: { device: 'cpu', memoryBudgetMb: 2048, maxLatencyMs: null } });
+    expect(Project.parse(p)).toEqual(p);
+    expect(store.projects.get(p.id)).toEqual(p);
+    const updated = store.projects.update(p.id, { constraints: { maxLatencyMs: 500 } });
+    expect(updated?.constraints).toEqual({ device: 'cpu', memoryBudgetMb: 2048, maxLatencyMs: 500 });
+    expect(store.projects.list().map((x) => x.id)).toEqual([p.id]);
+    expect(store.projects.delete(p.id)).toBe(true);
+    expect(store.projects.get(p.id)).toBeUndefined();
+  });
+
+  it('datasets keep splits, mapping and skipped rows; deleting the project detaches them', () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'demo', task: 'summarization' });
+    const d = store.datasets.insert(sampleDataset('ds_1', p.id));
+    expect(store.datasets.get('ds_1')).toEqual(d);
+    expect(store.datasets.list(p.id)).toHaveLength(1);
+    expect(store.datasets.list(null)).toHaveLength(0);
+    expect(store.datasets.setMapping('ds_1', { text: 'dialogue' })?.mapping).toEqual({ text: 'dialogue' });
+    store.projects.delete(p.id);
+    expect(store.datasets.get('ds_1')?.projectId).toBeNull();
+    expect(() => store.datasets.insert(sampleDataset('ds_2', 'proj_missing'))).toThrow(/FOREIGN KEY/);
+    expect(store.datasets.ids()).toEqual(new Set(['ds_1']));
+  });
+
+  it('runs hold metrics and artifacts, removed with the run', () => {
+    const store = open(tempDir());
+    const parent = store.runs.create({ kind: 'finetune', name: 'base' });
+    const run = store.runs.create({ kind: 'evaluation', name: 'eval', parentRunId: parent.id, config: { metric: 'rougeL' } });
+    expect(store.runs.setStatus(run.id, 'running')?.startedAt).not.toBeNull();
+    store.runs.addMetric({ runId: run.id, step: 2, name: 'loss', value: 1.5 });
+    store.runs.addMetric({ runId: run.id, step: 1, name: 'loss', value: 2.5 });
+    store.runs.addMetric({ runId: run.id, step: 1, name: 'lr', value: 0.001 });
+    expect(store.runs.metrics(run.id, 'loss').map((m) => m.value)).toEqual([2.5, 1.5]);
+    expect(store.runs.metrics(run.id)).toHaveLength(3);
+    store.runs.addArtifact({ runId: run.id, kind: 'predictions', path: 'runs/x/p.jsonl', bytes: 10, hash: 'h' });
+    expect(store.runs.artifacts(run.id)).toHaveLength(1);
+    expect(store.runs.list({ kind: 'evaluation' }).map((r) => r.parentRunId)).toEqual([parent.id]);
+    store.runs.delete(run.id);
+    expect(store.runs.metrics(run.id)).toEqual([]);
+  });
+
+  it('models round-trip', () => {
+    const store = open(tempDir());
+    const m = store.models.create({ name: 'stories260K', architecture: 'llama', path: 'models/x', config: { dim: 64 }, parameterCount: 260_000, source: 'llama2.c' });
+    expect(store.models.get(m.id)).toEqual(m);
+    expect(store.models.list()).toHaveLength(1);
+  });
+
+  it('jobs record state, timings and logs; orphans of a dead studio become interrupted', () => {
+    const store = open(tempDir());
+    const job = store.jobs.create('dataset-import', { path: 'a.jsonl' });
+    expect(Job.parse(job).state).toBe('queued');
+    const running = store.jobs.update(job.id, { state: 'running', progress: 0.5, message: 'half', etaSeconds: 3 });
+    expect(running?.startedAt).not.toBeNull();
+    for (let i = 0; i < 5; i++) store.jobs.appendLog(job.id, 'info', `line ${i}`);
+    expect(store.jobs.logs(job.id, 2).map((l) => l.line)).toEqual(['line 3', 'line 4']);
+    // A job owned by a process that no longer exists (pid 2^31-1 is never a live pid), and one owned by a live one.
+    const orphan = store.jobs.create('dataset-import', {}, 2 ** 31 - 1);
+    const live = store.jobs.create('dataset-import', {}, process.ppid);
+    const marked = store.jobs.markInterrupted().map((j) => j.id);
+    expect(marked).toContain(orphan.id);
+    expect(marked).toContain(job.id); // owned by this very process, which is "starting up" again
+    expect(marked).not.toContain(live.id);
+    expect(store.jobs.get(orphan.id)?.state).toBe('interrupted');
+    expect(store.jobs.get(orphan.id)?.finishedAt).not.toBeNull();
+    expect(store.jobs.list(10)[0].id).toBe(live.id);
+  });
+
+  it('lets a second connection read and write while the first holds the file open', () => {
+    const dir = tempDir();
+    const app = open(dir);
+    const cli = open(dir);
+    app.projects.create({ name: 'from app', task: 'qa' });
+    cli.projects.create({ name: 'from cli', task: 'chat' });
+    expect(app.projects.list().map((p) => p.name).sort()).toEqual(['from app', 'from cli']);
+  });
+});
