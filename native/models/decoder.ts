@@ -1,0 +1,112 @@
+// A loaded causal LM: the decoder graph built from an HF folder, in one onnxruntime session, plus the KV cache
+// it carries between steps. One graph with `past_key_values.*` inputs serves prefill (P = 0) and decode.
+import { GraphBuilder, createSession, ort, type Session } from '../onnx/index.ts';
+import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import { buildLlamaGraph } from './llama.ts';
+import { buildGpt2Graph } from './gpt2.ts';
+import type { DecoderGraphOptions } from './layers.ts';
+
+/** Per layer: key and value, each (B, nkv, S, hs). */
+export type KvCache = { key: ort.Tensor; value: ort.Tensor }[];
+
+export interface ForwardResult {
+  logits: Float32Array; // (B, T, V) row-major
+  present: KvCache;
+  attentions?: ort.Tensor[]; // (B, nh, T, S) per layer, when loaded with outputAttentions
+}
+
+export interface LoadOptions {
+  intraOpNumThreads?: number;
+  outputAttentions?: boolean;
+}
+
+/** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
+export function buildDecoderGraph(spec: ModelSpec, weights: CheckpointWeights, opts: DecoderGraphOptions): GraphBuilder {
+  return spec.family === 'llama' ? buildLlamaGraph(spec, weights, opts) : buildGpt2Graph(spec, weights, opts);
+}
+
+export class CausalLM {
+  private constructor(
+    readonly folder: HfFolder,
+    readonly spec: ModelSpec,
+    private readonly session: Session,
+    private readonly reorder: Session,
+    readonly outputAttentions: boolean,
+  ) {}
+
+  static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
+    const folder = readHfFolder(dir);
+    const weights = CheckpointWeights.open(dir);
+    let graph: GraphBuilder;
+    try {
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions });
+    } finally {
+      weights.close();
+    }
+    const threads = opts.intraOpNumThreads;
+    const session = await createSession(graph, { intraOpNumThreads: threads });
+    // Beam search reorders the cache along the batch axis; that gather runs in ORT too.
+    const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
+    r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
+    const reorder = await createSession(r, { intraOpNumThreads: threads });
+    return new CausalLM(folder, folder.spec, session, reorder, Boolean(opts.outputAttentions));
+  }
+
+  /** An empty cache (P = 0) for a batch of `batch` sequences. */
+  emptyCache(batch: number): KvCache {
+    const { numLayers, numKvHeads, headDim } = this.spec;
+    return Array.from({ length: numLayers }, () => ({
+      key: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
+      value: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
+    }));
+  }
+
+  /**
+   * Run T new tokens per row. `attentionMask` covers cached + new tokens (B, S); position ids are derived
+   * from it (cumulative sum − 1, as transformers does for left padding) unless given.
+   */
+  async forward(inputIds: number[][], attentionMask: number[][], past: KvCache, positionIds?: number[][]): Promise<ForwardResult> {
+    const B = inputIds.length;
+    const T = inputIds[0].length;
+    const S = attentionMask[0].length;
+    const positions = positionIds ?? attentionMask.map((row) => positionsFromMask(row).slice(S - T));
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: int64(inputIds, [B, T]),
+      attention_mask: int64(attentionMask, [B, S]),
+      position_ids: int64(positions, [B, T]),
+    };
+    past.forEach((kv, i) => {
+      feeds[`past_key_values.${i}.key`] = kv.key;
+      feeds[`past_key_values.${i}.value`] = kv.value;
+    });
+    const out = await this.session.run(feeds);
+    const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }));
+    const attentions = this.outputAttentions ? Array.from({ length: this.spec.numLayers }, (_, i) => out[`attentions.${i}`]) : undefined;
+    return { logits: out.logits.data as Float32Array, present, attentions };
+  }
+
+  /** The cache rows picked by `index` (beam search: each surviving beam's parent). */
+  async reorderCache(cache: KvCache, index: number[]): Promise<KvCache> {
+    const idx = new ort.Tensor('int64', BigInt64Array.from(index.map(BigInt)), [index.length]);
+    const pick = async (t: ort.Tensor) => (await this.reorder.run({ cache: t, index: idx })).reordered;
+    return Promise.all(cache.map(async (kv) => ({ key: await pick(kv.key), value: await pick(kv.value) })));
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    await this.reorder.release();
+  }
+}
+
+/** transformers' position ids for a (left-padded) row: cumsum(mask) − 1, and 1 where the mask is 0. */
+export function positionsFromMask(mask: number[]): number[] {
+  let n = 0;
+  return mask.map((m) => (m ? n++ : 1));
+}
+
+function int64(rows: number[][], dims: number[]): ort.Tensor {
+  const data = new BigInt64Array(dims[0] * dims[1]);
+  rows.forEach((row, i) => row.forEach((v, j) => (data[i * dims[1] + j] = BigInt(v))));
+  return new ort.Tensor('int64', data, dims);
+}

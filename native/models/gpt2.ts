@@ -1,0 +1,58 @@
+// GPT-2 as an ONNX graph, following transformers' modeling_gpt2.py:
+//
+//   h = wte(input_ids) + wpe(position_ids)
+//   for each block:  h = h + c_proj(attn(split(c_attn(ln_1(h)))))
+//                    h = h + mlp.c_proj(gelu_new(mlp.c_fc(ln_2(h))))
+//   logits = ln_f(h) @ wte^T        (the head is tied to the token embedding)
+//
+// Conv1D layers store their weight as (in, out), the transpose of nn.Linear. gelu_new is GELU's tanh
+// approximation. Symbols: B batch, T new tokens, S = P + T, C hidden, F MLP width (4C), V vocab, nh heads, hs head size.
+import { GraphBuilder, type Value } from '../onnx/index.ts';
+import type { CheckpointWeights } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import { attention, conv1d, declareInputs, declareLayerOutputs, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+
+/** Hub GPT-2 checkpoints name tensors with or without the `transformer.` prefix. */
+function param(g: GraphBuilder, w: CheckpointWeights, name: string, shape: number[]): Value {
+  return weightAny(g, w, [`transformer.${name}`, name], shape);
+}
+
+function layerNorm(g: GraphBuilder, w: CheckpointWeights, x: Value, name: string, spec: ModelSpec): Value {
+  const C = spec.hiddenSize;
+  return g.op('LayerNormalization', [x, param(g, w, `${name}.weight`, [C]), param(g, w, `${name}.bias`, [C])], { axis: -1, epsilon: spec.normEps });
+}
+
+function block(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number, h: Value, inputs: DecoderInputs, opts: DecoderGraphOptions): Value {
+  const { hiddenSize: C, numHeads: nh, headDim: hs, intermediateSize: F } = spec;
+  const p = `h.${i}`;
+  const n1 = layerNorm(g, w, h, `${p}.ln_1`, spec); // (B*T, C)
+  const qkv = conv1d(g, n1, param(g, w, `${p}.attn.c_attn.weight`, [C, 3 * C]), param(g, w, `${p}.attn.c_attn.bias`, [3 * C])); // (B*T, 3C)
+  const [q, k, v] = g.opN('Split', [qkv], 3, { axis: -1, num_outputs: 3 }); // (B*T, C) each
+  const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec);
+  declareLayerOutputs(g, i, a, opts);
+  h = g.op('Add', [h, conv1d(g, a.out, param(g, w, `${p}.attn.c_proj.weight`, [C, C]), param(g, w, `${p}.attn.c_proj.bias`, [C]))]); // (B*T, C)
+
+  const n2 = layerNorm(g, w, h, `${p}.ln_2`, spec); // (B*T, C)
+  const fc = conv1d(g, n2, param(g, w, `${p}.mlp.c_fc.weight`, [C, F]), param(g, w, `${p}.mlp.c_fc.bias`, [F])); // (B*T, F)
+  const act = g.op('Gelu', [fc], { approximate: 'tanh' }); // (B*T, F) gelu_new
+  const out = conv1d(g, act, param(g, w, `${p}.mlp.c_proj.weight`, [F, C]), param(g, w, `${p}.mlp.c_proj.bias`, [C])); // (B*T, C)
+  return g.op('Add', [h, out]); // (B*T, C)
+}
+
+/** Build the decoder graph (prefill, or decode with `past_key_values.*`) for a GPT-2 checkpoint. */
+export function buildGpt2Graph(spec: ModelSpec, w: CheckpointWeights, opts: DecoderGraphOptions): GraphBuilder {
+  if (spec.family !== 'gpt2') throw new Error(`buildGpt2Graph: ${spec.architecture} is not GPT-2`);
+  const { hiddenSize: C, vocabSize: V } = spec;
+  const g = new GraphBuilder({ name: `gpt2-${opts.withPast ? 'decode' : 'prefill'}`, opset: 23 });
+  const inputs = declareInputs(g, spec, opts);
+  const wte = param(g, w, 'wte.weight', [V, C]); // (V, C)
+  const wpe = param(g, w, 'wpe.weight', [spec.maxPositions, C]); // (n_positions, C)
+  const ids = g.op('Reshape', [inputs.inputIds, g.ints([-1])]); // (B*T)
+  const pos = g.op('Reshape', [inputs.positionIds, g.ints([-1])]); // (B*T)
+  let h = g.op('Add', [g.op('Gather', [wte, ids], { axis: 0 }), g.op('Gather', [wpe, pos], { axis: 0 })]); // (B*T, C)
+  for (let i = 0; i < spec.numLayers; i++) h = block(g, w, spec, i, h, inputs, opts);
+  h = layerNorm(g, w, h, 'ln_f', spec); // (B*T, C)
+  const head = spec.tieWordEmbeddings || !w.has('lm_head.weight') ? wte : param(g, w, 'lm_head.weight', [V, C]);
+  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  return g;
+}

@@ -1,0 +1,139 @@
+// Building blocks shared by the decoder-only architectures (llama.ts, gpt2.ts): the transformers.js /
+// Optimum graph interface, the causal + padding mask, multi-head attention over a KV cache, linear layers.
+// Symbols: B batch, T new tokens, P cached tokens, S = P + T, C hidden size, nh / nkv query / key-value heads,
+// hs head size, V vocabulary.
+import type { GraphBuilder, Value } from '../onnx/index.ts';
+import type { CheckpointWeights } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+
+export interface DecoderGraphOptions {
+  /** Take `past_key_values.*` inputs (decode); without them the graph is a prefill graph (P = 0). */
+  withPast: boolean;
+  /** Also output `attentions.N` (B, nh, T, S): the attention probabilities of each layer. */
+  outputAttentions?: boolean;
+}
+
+/** Graph inputs and the values every layer needs. */
+export interface DecoderInputs {
+  inputIds: Value; // (B, T) int64
+  positionIds: Value; // (B, T) int64
+  /** Additive attention bias, 0 where allowed and a large negative number elsewhere. */
+  maskBias: Value; // (B, 1, T, S)
+  batch: Value; // (1,) int64: B, for reshapes
+  past: { key: Value; value: Value }[] | null; // each (B, nkv, P, hs)
+}
+
+const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers uses for masked positions
+
+export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGraphOptions): DecoderInputs {
+  const inputIds = g.input('input_ids', 'int64', ['B', 'T']);
+  const attentionMask = g.input('attention_mask', 'int64', ['B', 'S']);
+  const positionIds = g.input('position_ids', 'int64', ['B', 'T']);
+  const past = opts.withPast
+    ? Array.from({ length: spec.numLayers }, (_, i) => ({
+        key: g.input(`past_key_values.${i}.key`, 'float32', ['B', spec.numKvHeads, 'P', spec.headDim]),
+        value: g.input(`past_key_values.${i}.value`, 'float32', ['B', spec.numKvHeads, 'P', spec.headDim]),
+      }))
+    : null;
+  const idsShape = g.op('Shape', [inputIds]); // (2,) = [B, T]
+  const batch = g.op('Slice', [idsShape, g.ints([0]), g.ints([1])]); // (1,)
+  const T = g.op('Gather', [idsShape, g.scalar(1, 'int64')]); // ()
+  const S = g.op('Gather', [g.op('Shape', [attentionMask]), g.scalar(1, 'int64')]); // ()
+  const P = g.op('Sub', [S, T]); // ()
+  const one = g.scalar(1, 'int64');
+  const queryPos = g.op('Unsqueeze', [g.op('Range', [P, S, one]), g.ints([1])]); // (T, 1) absolute positions
+  const keyPos = g.op('Unsqueeze', [g.op('Range', [g.scalar(0, 'int64'), S, one]), g.ints([0])]); // (1, S)
+  let allowed = g.op('LessOrEqual', [keyPos, queryPos]); // (T, S) causal
+  if (spec.slidingWindow) {
+    // Mistral: a query sees only the last `sliding_window` keys (transformers' sliding_window mask).
+    const window = g.op('Greater', [keyPos, g.op('Sub', [queryPos, g.scalar(spec.slidingWindow, 'int64')])]);
+    allowed = g.op('And', [allowed, window]);
+  }
+  const notPadding = g.op('Unsqueeze', [g.op('Cast', [attentionMask], { to: 9 }), g.ints([1, 2])]); // (B, 1, 1, S) bool
+  allowed = g.op('And', [allowed, notPadding]); // (B, 1, T, S)
+  const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, T, S)
+  return { inputIds, positionIds, maskBias, batch, past };
+}
+
+/** (N, in) @ W^T + b for an HF nn.Linear weight W (out, in), without copying W. */
+export function linear(g: GraphBuilder, x: Value, weight: Value, bias: Value | null = null): Value {
+  return g.op('Gemm', bias ? [x, weight, bias] : [x, weight], { transB: 1 });
+}
+
+/** (N, in) @ W + b for a GPT-2 Conv1D weight W (in, out). */
+export function conv1d(g: GraphBuilder, x: Value, weight: Value, bias: Value): Value {
+  return g.op('Gemm', [x, weight, bias]);
+}
+
+/** (B*T, heads*hs) → (B, heads, T, hs). */
+export function splitHeads(g: GraphBuilder, x: Value, batch: Value, heads: number, hs: number): Value {
+  const shape = g.op('Concat', [batch, g.ints([-1, heads, hs])], { axis: 0 });
+  // The builder cannot infer the rank of a Reshape to a computed shape, so it is declared.
+  const bthd = g.op('Reshape', [x, shape], {}, { types: [{ dtype: x.dtype, shape: ['B', 'T', heads, hs] }] }); // (B, T, heads, hs)
+  return g.op('Transpose', [bthd], { perm: [0, 2, 1, 3] });
+}
+
+export interface AttentionResult {
+  out: Value; // (B*T, nh*hs) the heads merged back, before the output projection
+  presentKey: Value; // (B, nkv, S, hs)
+  presentValue: Value; // (B, nkv, S, hs)
+  probs: Value; // (B, nh, T, S)
+}
+
+/**
+ * Scaled dot-product attention of q over the cached and new keys/values. Grouped-query attention repeats each
+ * key/value head nh/nkv times (transformers' repeat_kv).
+ */
+export function attention(
+  g: GraphBuilder,
+  q: Value, // (B, nh, T, hs)
+  k: Value, // (B, nkv, T, hs)
+  v: Value, // (B, nkv, T, hs)
+  past: { key: Value; value: Value } | null,
+  inputs: DecoderInputs,
+  spec: ModelSpec,
+): AttentionResult {
+  const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
+  const presentKey = past ? g.op('Concat', [past.key, k], { axis: 2 }) : k; // (B, nkv, S, hs)
+  const presentValue = past ? g.op('Concat', [past.value, v], { axis: 2 }) : v; // (B, nkv, S, hs)
+  const repeatKv = (x: Value): Value => {
+    if (nh === nkv) return x;
+    const grouped = g.op('Unsqueeze', [x, g.ints([2])]); // (B, nkv, 1, S, hs)
+    const expanded = g.op('Expand', [grouped, g.ints([1, 1, nh / nkv, 1, 1])]); // (B, nkv, nh/nkv, S, hs)
+    return g.op('Reshape', [expanded, g.ints([0, nh, -1, hs])]); // (B, nh, S, hs)
+  };
+  const keys = repeatKv(presentKey);
+  const values = repeatKv(presentValue);
+  const scores = g.op('MatMul', [q, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]); // (B, nh, T, S)
+  const scaled = g.op('Add', [g.op('Mul', [scores, g.scalar(1 / Math.sqrt(hs))]), inputs.maskBias]); // (B, nh, T, S)
+  const probs = g.op('Softmax', [scaled], { axis: -1 }); // (B, nh, T, S)
+  const y = g.op('Transpose', [g.op('MatMul', [probs, values])], { perm: [0, 2, 1, 3] }); // (B, T, nh, hs)
+  const out = g.op('Reshape', [y, g.ints([-1, nh * hs])]); // (B*T, nh*hs)
+  return { out, presentKey, presentValue, probs };
+}
+
+/** Name the per-layer outputs as transformers.js expects them. */
+export function declareLayerOutputs(g: GraphBuilder, layer: number, a: AttentionResult, opts: DecoderGraphOptions): void {
+  g.output(a.presentKey, `present.${layer}.key`);
+  g.output(a.presentValue, `present.${layer}.value`);
+  if (opts.outputAttentions) g.output(a.probs, `attentions.${layer}`);
+}
+
+/** (B*T, C) hidden states → logits (B, T, V) through the head (B*T, C) @ W^T, W (V, C). */
+export function lmHead(g: GraphBuilder, h: Value, headWeight: Value, batch: Value, vocab: number): Value {
+  const flat = linear(g, h, headWeight); // (B*T, V)
+  const shape = g.op('Concat', [batch, g.ints([-1, vocab])], { axis: 0 });
+  return g.output(g.op('Reshape', [flat, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', vocab] }] }), 'logits'); // (B, T, V)
+}
+
+/** Load a checkpoint tensor as a graph initializer, checking the shape config.json implies. */
+export function weight(g: GraphBuilder, w: CheckpointWeights, name: string, shape: number[]): Value {
+  const t = w.read(name, shape);
+  return g.initializer(name, t.data, t.shape);
+}
+
+/** Like `weight`, taking the first of several names a checkpoint may use (e.g. with or without a prefix). */
+export function weightAny(g: GraphBuilder, w: CheckpointWeights, names: string[], shape: number[]): Value {
+  const found = names.find((n) => w.has(n));
+  return weight(g, w, found ?? names[0], shape);
+}

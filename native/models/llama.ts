@@ -1,0 +1,76 @@
+// The Llama family as an ONNX graph: Llama 2/3 (incl. llama3 RoPE scaling), Mistral (sliding window),
+// Qwen2 (q/k/v biases), SmolLM; tied or separate embeddings. Follows transformers' modeling_llama.py:
+//
+//   h = embed_tokens(input_ids)
+//   for each layer:  h = h + o_proj(attn(rope(q_proj(n)), rope(k_proj(n)), v_proj(n)))   n = RMSNorm(h)
+//                    h = h + down_proj(silu(gate_proj(n)) * up_proj(n))                  n = RMSNorm(h)
+//   logits = lm_head(RMSNorm(h))
+//
+// Symbols: B batch, T new tokens, P cached tokens, S = P + T, C hidden, F MLP width, V vocab,
+// nh query heads, nkv key/value heads, hs head size.
+import { GraphBuilder, type Value } from '../onnx/index.ts';
+import type { CheckpointWeights } from './checkpoint.ts';
+import { ropeInverseFrequencies, type ModelSpec } from './config.ts';
+import { attention, declareInputs, declareLayerOutputs, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+
+/** cos and sin of each position's rotation angles, laid out for rotate_half: (B, 1, T, hs). */
+function rotaryTables(g: GraphBuilder, spec: ModelSpec, positionIds: Value): { cos: Value; sin: Value } {
+  const invFreq = ropeInverseFrequencies(spec.rope!, spec.headDim); // (hs/2)
+  const pos = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: 1 }), g.ints([2])]); // (B, T, 1)
+  const freqs = g.op('Mul', [pos, g.initializer('rope.inv_freq', invFreq, [invFreq.length])]); // (B, T, hs/2)
+  const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: -1 }), g.ints([1])]); // (B, 1, T, hs)
+  return { cos: g.op('Cos', [emb]), sin: g.op('Sin', [emb]) };
+}
+
+/** x * cos + rotate_half(x) * sin, rotate_half(x) = concat(-x2, x1) over the two halves of each head. */
+function applyRotary(g: GraphBuilder, x: Value, rope: { cos: Value; sin: Value }): Value {
+  const [x1, x2] = g.opN('Split', [x], 2, { axis: -1, num_outputs: 2 }); // (B, h, T, hs/2) each
+  const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 }); // (B, h, T, hs)
+  return g.op('Add', [g.op('Mul', [x, rope.cos]), g.op('Mul', [rotated, rope.sin])]);
+}
+
+function rmsNorm(g: GraphBuilder, x: Value, w: Value, eps: number): Value {
+  return g.op('RMSNormalization', [x, w], { axis: -1, epsilon: eps });
+}
+
+function decoderLayer(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number, h: Value, inputs: DecoderInputs, rope: { cos: Value; sin: Value }, opts: DecoderGraphOptions): Value {
+  const { hiddenSize: C, numHeads: nh, numKvHeads: nkv, headDim: hs, intermediateSize: F } = spec;
+  const p = `model.layers.${i}`;
+  const bias = (name: string, n: number, present: boolean) => (present ? weight(g, w, `${p}.${name}.bias`, [n]) : null);
+
+  const n1 = rmsNorm(g, h, weight(g, w, `${p}.input_layernorm.weight`, [C]), spec.normEps); // (B*T, C)
+  const q = linear(g, n1, weight(g, w, `${p}.self_attn.q_proj.weight`, [nh * hs, C]), bias('self_attn.q_proj', nh * hs, spec.qkvBias)); // (B*T, nh*hs)
+  const k = linear(g, n1, weight(g, w, `${p}.self_attn.k_proj.weight`, [nkv * hs, C]), bias('self_attn.k_proj', nkv * hs, spec.qkvBias)); // (B*T, nkv*hs)
+  const v = linear(g, n1, weight(g, w, `${p}.self_attn.v_proj.weight`, [nkv * hs, C]), bias('self_attn.v_proj', nkv * hs, spec.qkvBias)); // (B*T, nkv*hs)
+  const qh = applyRotary(g, splitHeads(g, q, inputs.batch, nh, hs), rope); // (B, nh, T, hs)
+  const kh = applyRotary(g, splitHeads(g, k, inputs.batch, nkv, hs), rope); // (B, nkv, T, hs)
+  const vh = splitHeads(g, v, inputs.batch, nkv, hs); // (B, nkv, T, hs)
+  const a = attention(g, qh, kh, vh, inputs.past?.[i] ?? null, inputs, spec); // out (B*T, nh*hs)
+  declareLayerOutputs(g, i, a, opts);
+  const o = linear(g, a.out, weight(g, w, `${p}.self_attn.o_proj.weight`, [C, nh * hs]), bias('self_attn.o_proj', C, spec.outBias)); // (B*T, C)
+  h = g.op('Add', [h, o]); // (B*T, C)
+
+  const n2 = rmsNorm(g, h, weight(g, w, `${p}.post_attention_layernorm.weight`, [C]), spec.normEps); // (B*T, C)
+  const gate = linear(g, n2, weight(g, w, `${p}.mlp.gate_proj.weight`, [F, C]), bias('mlp.gate_proj', F, spec.mlpBias)); // (B*T, F)
+  const up = linear(g, n2, weight(g, w, `${p}.mlp.up_proj.weight`, [F, C]), bias('mlp.up_proj', F, spec.mlpBias)); // (B*T, F)
+  const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate])]); // (B*T, F)
+  const down = linear(g, g.op('Mul', [silu, up]), weight(g, w, `${p}.mlp.down_proj.weight`, [C, F]), bias('mlp.down_proj', C, spec.mlpBias)); // (B*T, C)
+  return g.op('Add', [h, down]); // (B*T, C)
+}
+
+/** Build the decoder graph (prefill, or decode with `past_key_values.*`) for a Llama-family checkpoint. */
+export function buildLlamaGraph(spec: ModelSpec, w: CheckpointWeights, opts: DecoderGraphOptions): GraphBuilder {
+  if (spec.family !== 'llama') throw new Error(`buildLlamaGraph: ${spec.architecture} is not a Llama-family model`);
+  const { hiddenSize: C, vocabSize: V } = spec;
+  const g = new GraphBuilder({ name: `${spec.modelType}-${opts.withPast ? 'decode' : 'prefill'}`, opset: 23 });
+  const inputs = declareInputs(g, spec, opts);
+  const embed = weight(g, w, 'model.embed_tokens.weight', [V, C]); // (V, C)
+  const ids = g.op('Reshape', [inputs.inputIds, g.ints([-1])]); // (B*T)
+  let h = g.op('Gather', [embed, ids], { axis: 0 }); // (B*T, C)
+  const rope = rotaryTables(g, spec, inputs.positionIds);
+  for (let i = 0; i < spec.numLayers; i++) h = decoderLayer(g, w, spec, i, h, inputs, rope, opts);
+  h = rmsNorm(g, h, weight(g, w, 'model.norm.weight', [C]), spec.normEps); // (B*T, C)
+  const head = spec.tieWordEmbeddings && !w.has('lm_head.weight') ? embed : weight(g, w, 'lm_head.weight', [V, C]); // (V, C)
+  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  return g;
+}

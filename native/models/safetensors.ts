@@ -1,0 +1,256 @@
+// safetensors: an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
+// then the raw tensor bytes. We read the header and then one tensor at a time with positioned reads, so a
+// multi-gigabyte file is never held in one Buffer. F32, F16 and BF16 are converted to Float32 on read.
+import fs from 'node:fs';
+import path from 'node:path';
+import { atomicWrite } from './atomic.ts';
+
+/** A dense float32 tensor: the only kind of weight Lathe's graphs take. */
+export interface Tensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
+const BYTES_PER_ELEMENT: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const READABLE = new Set(['F32', 'F16', 'BF16']);
+/** A header larger than this is a lie or a different file format. */
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+export interface TensorInfo {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Absolute byte range in the file. */
+  begin: number;
+  end: number;
+}
+
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+export function numel(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** An open safetensors file: its header is parsed and checked against the file size; tensors load on demand. */
+export class SafetensorsFile {
+  private constructor(
+    readonly file: string,
+    private readonly fd: number,
+    readonly tensors: Map<string, TensorInfo>,
+    readonly metadata: Record<string, string>,
+  ) {}
+
+  static open(file: string): SafetensorsFile {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (err) {
+      throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
+    }
+    try {
+      const { tensors, metadata } = readHeader(file, fd);
+      return new SafetensorsFile(file, fd, tensors, metadata);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  /** Read one tensor, converted to float32. */
+  read(name: string): Tensor {
+    const info = this.tensors.get(name);
+    if (!info) throw new CheckpointError(`${this.file}: no tensor named '${name}'`);
+    if (!READABLE.has(info.dtype)) {
+      throw new CheckpointError(`${this.file}: tensor '${name}' has dtype ${info.dtype}; Lathe reads F32, F16 and BF16 weights`);
+    }
+    const bytes = Buffer.alloc(info.end - info.begin);
+    const got = fs.readSync(this.fd, bytes, 0, bytes.length, info.begin);
+    if (got !== bytes.length) throw new CheckpointError(`${this.file}: tensor '${name}' is truncated (read ${got} of ${bytes.length} bytes)`);
+    return { shape: info.shape, data: toFloat32(bytes, info.dtype) };
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
+  const size = fs.fstatSync(fd).size;
+  if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
+  const lenBuf = Buffer.alloc(8);
+  fs.readSync(fd, lenBuf, 0, 8, 0);
+  const headerLen = Number(lenBuf.readBigUInt64LE(0));
+  if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
+    throw new CheckpointError(`${file}: header claims ${headerLen} bytes but the file has ${size}; the file is truncated or not safetensors`);
+  }
+  const headerBuf = Buffer.alloc(headerLen);
+  fs.readSync(fd, headerBuf, 0, headerLen, 8);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(headerBuf.toString('utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new CheckpointError(`${file}: header is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CheckpointError(`${file}: header is not a JSON object`);
+  const dataStart = 8 + headerLen;
+  const dataLen = size - dataStart;
+  const tensors = new Map<string, TensorInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = (raw ?? {}) as Record<string, string>;
+      continue;
+    }
+    const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const where = `${file}: tensor '${name}'`;
+    if (typeof entry?.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT)) {
+      throw new CheckpointError(`${where} has unknown dtype ${JSON.stringify(entry?.dtype)}`);
+    }
+    if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new CheckpointError(`${where} has an invalid shape ${JSON.stringify(entry.shape)}`);
+    }
+    const offsets = entry.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
+      throw new CheckpointError(`${where} has invalid data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const shape = entry.shape as number[];
+    const expected = numel(shape) * BYTES_PER_ELEMENT[entry.dtype];
+    const [b, e] = offsets as [number, number];
+    if (e - b !== expected) {
+      throw new CheckpointError(`${where}: data_offsets span ${e - b} bytes but ${entry.dtype}${JSON.stringify(shape)} needs ${expected}`);
+    }
+    if (e > dataLen) {
+      throw new CheckpointError(`${where} ends at byte ${e} of the data section but the file holds only ${dataLen}; the file is truncated`);
+    }
+    tensors.set(name, { name, dtype: entry.dtype, shape, begin: dataStart + b, end: dataStart + e });
+  }
+  return { tensors, metadata };
+}
+
+function toFloat32(bytes: Buffer, dtype: string): Float32Array {
+  const n = bytes.length / BYTES_PER_ELEMENT[dtype];
+  if (dtype === 'F32') {
+    const out = new Float32Array(n);
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  }
+  const halves = new Uint16Array(n);
+  new Uint8Array(halves.buffer).set(bytes);
+  if (dtype === 'BF16') {
+    const bits = new Uint32Array(n);
+    for (let i = 0; i < n; i++) bits[i] = halves[i] << 16;
+    return new Float32Array(bits.buffer);
+  }
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = halfToFloat(halves[i]);
+  return out;
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Encode float32 values as IEEE half (round to nearest even); used to write F16 checkpoints. */
+export function floatToHalf(values: Float32Array): Uint16Array {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    f[0] = values[i];
+    const x = u[0];
+    const sign = (x >>> 16) & 0x8000;
+    const exp = (x >>> 23) & 0xff;
+    let mant = x & 0x7fffff;
+    if (exp === 0xff) {
+      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
+      continue;
+    }
+    const e = exp - 127 + 15;
+    if (e >= 31) {
+      out[i] = sign | 0x7c00;
+      continue;
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        out[i] = sign;
+        continue;
+      }
+      mant |= 0x800000;
+      const shift = 14 - e;
+      let half = mant >>> shift;
+      const rem = mant & ((1 << shift) - 1);
+      const mid = 1 << (shift - 1);
+      if (rem > mid || (rem === mid && half & 1)) half++;
+      out[i] = sign | half;
+      continue;
+    }
+    let half = (e << 10) | (mant >>> 13);
+    const rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+    out[i] = sign | half;
+  }
+  return out;
+}
+
+export interface WriteOptions {
+  dtype?: SafetensorsDtype;
+  metadata?: Record<string, string>;
+}
+
+/** Write tensors to one safetensors file atomically (temp file, fsync, rename), one tensor at a time. */
+export async function writeSafetensors(file: string, tensors: Map<string, Tensor>, options: WriteOptions = {}): Promise<void> {
+  const dtype = options.dtype ?? 'F32';
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt', ...(options.metadata ?? {}) } };
+  let offset = 0;
+  const names = [...tensors.keys()];
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    if (t.data.length !== numel(t.shape)) throw new CheckpointError(`${file}: tensor '${name}' has ${t.data.length} values but shape ${JSON.stringify(t.shape)}`);
+    const n = numel(t.shape) * BYTES_PER_ELEMENT[dtype];
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + n] };
+    offset += n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // keeps the data section 8-byte aligned, as the reference writer does
+  const headerBytes = Buffer.from(json, 'utf8');
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(headerBytes.length));
+  await atomicWrite(file, async (fd) => {
+    fs.writeSync(fd, len);
+    fs.writeSync(fd, headerBytes);
+    for (const name of names) {
+      const t = tensors.get(name)!;
+      const typed = dtype === 'F32' ? t.data : dtype === 'F16' ? floatToHalf(t.data) : toBf16(t.data);
+      fs.writeSync(fd, new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
+    }
+  });
+}
+
+function toBf16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = bits[i];
+    out[i] = (x + 0x7fff + ((x >>> 16) & 1)) >>> 16; // round to nearest even
+  }
+  return out;
+}
+
+export function safetensorsName(dir: string): string {
+  return path.join(dir, 'model.safetensors');
+}
