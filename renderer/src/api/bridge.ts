@@ -1,0 +1,17 @@
+// The shape of `window.lathe`, exposed by electron/preload.ts through contextBridge. Results travel in an
+// envelope because Electron's invoke() drops an error's fields and keeps only a prefixed message.
+import type { ApiError, StudioEvent } from '../../../native/api/contract.ts';
+
+export type BridgeResponse = { ok: true; result: unknown } | { ok: false; error: ApiError };
+
+export interface LatheBridge {
+  call(method: string, params: unknown): Promise<BridgeResponse>;
+  listen(listener: (event: StudioEvent) => void): () => void;
+  pickFile(): Promise<string | null>;
+}
+
+declare global {
+  interface Window {
+    lathe?: LatheBridge;
+  }
+}

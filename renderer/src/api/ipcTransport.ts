@@ -1,0 +1,24 @@
+// The Studio API over Electron IPC, through the bridge that electron/preload.ts exposes as window.lathe.
+// The main process validates arguments (electron/ipc.ts); results are checked here against the contract.
+import { methods, type MethodName, type Params, type Result } from '../../../native/api/contract.ts';
+import type { LatheBridge } from './bridge.ts';
+import { StudioError } from './errors.ts';
+import type { Studio } from './transport.ts';
+
+export function createIpcStudio(bridge: LatheBridge): Studio {
+  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const response = await bridge.call(method, params ?? {});
+    if (!response.ok) throw new StudioError(response.error.code, response.error.message, response.error.details);
+    const checked = methods[method].result.safeParse(response.result);
+    if (!checked.success) {
+      throw new StudioError('internal', `The engine's answer to ${method} does not match the API contract: ${checked.error.issues[0]?.message ?? 'unknown'}`);
+    }
+    return checked.data as Result<M>;
+  }
+  return {
+    transport: 'ipc',
+    call,
+    listen: (listener) => bridge.listen(listener),
+    files: { kind: 'native', pick: () => bridge.pickFile() },
+  };
+}

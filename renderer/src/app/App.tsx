@@ -1,0 +1,58 @@
+// The application frame: navigation, top bar with the project switcher, the current page, shortcuts.
+import { useCallback, useState } from 'react';
+import { AdaptPage, IntegratePage, SelectPage } from '../pages/PlannedStagePages.tsx';
+import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
+import { ProjectsPage } from '../pages/ProjectsPage.tsx';
+import { RunsPage } from '../pages/RunsPage.tsx';
+import { ScopePage } from '../pages/scope/ScopePage.tsx';
+import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { ProjectSwitcher } from './ProjectSwitcher.tsx';
+import { PAGES, useRoute, type PageId } from './routes.ts';
+import { ShortcutHelp } from './ShortcutHelp.tsx';
+import { useGlobalShortcuts } from './shortcuts.ts';
+import { Sidebar } from './Sidebar.tsx';
+
+export function App() {
+  const [page, navigate] = useRoute();
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const [creatingProject, setCreatingProject] = useState(false);
+  const go = useCallback((next: PageId) => {
+    setCreatingProject(false);
+    navigate(next);
+  }, [navigate]);
+  const openShortcuts = useCallback(() => setShowShortcuts(true), []);
+  const newProject = useCallback(() => {
+    navigate('scope');
+    setCreatingProject(true);
+  }, [navigate]);
+  useGlobalShortcuts(go, openShortcuts);
+  const info = PAGES.find((p) => p.id === page)!;
+
+  return (
+    <div className="app">
+      <Sidebar page={page} navigate={go} onShowShortcuts={openShortcuts} />
+      <div className="main">
+        <header className="topbar">
+          <ProjectSwitcher onNewProject={newProject} />
+          <div className="breadcrumb" aria-label="Location">
+            <span className="faint">/</span>
+            <strong>{info.title}</strong>
+            <span className="faint small">{info.summary}</span>
+          </div>
+          <div className="topbar-spacer" />
+        </header>
+        <main className="content" id="content">
+          {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
+          {page === 'select' && <SelectPage navigate={go} />}
+          {page === 'adapt' && <AdaptPage navigate={go} />}
+          {page === 'integrate' && <IntegratePage navigate={go} />}
+          {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
+          {page === 'datasets' && <DatasetsPage navigate={go} />}
+          {page === 'runs' && <RunsPage />}
+          {page === 'settings' && <SettingsPage />}
+        </main>
+      </div>
+      {showShortcuts && <ShortcutHelp onClose={() => setShowShortcuts(false)} />}
+    </div>
+  );
+}

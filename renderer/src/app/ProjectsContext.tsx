@@ -1,0 +1,51 @@
+// The list of projects and which one is current. Every stage page works on the current project; the choice
+// survives reloads (localStorage) and falls back to the newest project when the stored one is gone.
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Project } from '../../../native/api/schemas.ts';
+import { useQuery } from './StudioContext.tsx';
+
+const STORAGE_KEY = 'lathe.currentProject';
+
+interface ProjectsState {
+  projects: Project[];
+  loading: boolean;
+  error: Error | null;
+  current: Project | null;
+  select(id: string | null): void;
+  reload(): void;
+}
+
+const ProjectsContext = createContext<ProjectsState | null>(null);
+
+export function ProjectsProvider({ children }: { children: ReactNode }) {
+  const query = useQuery('projects.list', {});
+  const [selectedId, setSelectedId] = useState<string | null>(() => window.localStorage.getItem(STORAGE_KEY));
+  const projects = useMemo(() => query.data ?? [], [query.data]);
+  const current = projects.find((p) => p.id === selectedId) ?? null;
+
+  useEffect(() => {
+    if (query.loading || current || projects.length === 0) return;
+    const newest = [...projects].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    setSelectedId(newest.id);
+  }, [query.loading, current, projects]);
+
+  const state: ProjectsState = {
+    projects,
+    loading: query.loading && !query.data,
+    error: query.error,
+    current,
+    select(id) {
+      if (id) window.localStorage.setItem(STORAGE_KEY, id);
+      else window.localStorage.removeItem(STORAGE_KEY);
+      setSelectedId(id);
+    },
+    reload: query.reload,
+  };
+  return <ProjectsContext.Provider value={state}>{children}</ProjectsContext.Provider>;
+}
+
+export function useProjects(): ProjectsState {
+  const state = useContext(ProjectsContext);
+  if (!state) throw new Error('useProjects() needs a <ProjectsProvider> above it');
+  return state;
+}

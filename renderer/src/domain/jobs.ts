@@ -1,0 +1,31 @@
+// How a job's state reads in the UI.
+import type { Job } from '../../../native/api/schemas.ts';
+import type { Tone } from '../ui/primitives.tsx';
+
+export const JOB_STATE_TONE: Record<Job['state'], Tone> = {
+  queued: 'neutral',
+  running: 'accent',
+  succeeded: 'success',
+  failed: 'danger',
+  cancelled: 'warning',
+  interrupted: 'warning',
+};
+
+export const JOB_KIND_LABEL: Record<string, string> = {
+  'dataset-import': 'Dataset import',
+  'dataset.import': 'Dataset import',
+  finetune: 'Fine-tuning',
+  pretrain: 'Pre-training',
+  evaluation: 'Evaluation',
+  generation: 'Generation',
+  preference: 'Preference tuning',
+  export: 'Export',
+};
+
+export function jobKindLabel(kind: string): string {
+  return JOB_KIND_LABEL[kind] ?? kind;
+}
+
+export function isFinished(job: Job): boolean {
+  return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled' || job.state === 'interrupted';
+}

@@ -1,0 +1,58 @@
+// One dataset: its facts (rows, splits, format, content hash), the rows skipped at import, the column mapping
+// for the project's task, and a preview of the rows.
+import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
+import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
+import { Badge, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { MappingEditor } from './MappingEditor.tsx';
+import { RowProblemsTable } from './RowProblemsTable.tsx';
+import { RowsPreview } from './RowsPreview.tsx';
+
+export function DatasetDetail({ dataset, task, onChanged }: { dataset: Dataset; task: TaskType | null; onChanged(dataset: Dataset): void }) {
+  const splitTotal = (dataset.splits.train ?? 0) + (dataset.splits.validation ?? 0) + (dataset.splits.test ?? 0) || 1;
+  return (
+    <div className="stack" aria-label={`Dataset ${dataset.name}`}>
+      <Card>
+        <CardHeader
+          title={dataset.name}
+          subtitle={<span className="mono">{dataset.sourcePath}</span>}
+          actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span></div>}
+        />
+        <div className="card-body stack">
+          <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+            <Stat label="Rows" value={formatCount(dataset.rowCount)} />
+            <Stat label="Columns" value={dataset.columns.length} />
+            <Stat label="Skipped rows" value={formatCount(dataset.skippedRows.length)} />
+            <div className="stat" title={dataset.contentHash}>
+              <span className="stat-label">Content hash</span>
+              <span className="stat-value mono" data-testid="content-hash">{shortHash(dataset.contentHash)}</span>
+            </div>
+          </div>
+          <div className="stack" style={{ gap: 6 }}>
+            <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same file and seed always give the same split</span></div>
+            <div className="row" style={{ height: 8, borderRadius: 999, overflow: 'hidden', gap: 2 }} aria-hidden>
+              <div style={{ flex: dataset.splits.train ?? 0, background: 'var(--accent)', height: '100%' }} />
+              <div style={{ flex: dataset.splits.validation ?? 0, background: 'var(--warning)', height: '100%' }} />
+              <div style={{ flex: dataset.splits.test ?? 0, background: 'var(--success)', height: '100%' }} />
+            </div>
+            <div className="row small muted" style={{ gap: 16 }}>
+              {(['train', 'validation', 'test'] as const).map((s) => (
+                <span key={s} data-testid={`split-${s}`}>{s}: <strong style={{ color: 'var(--text)' }}>{formatCount(dataset.splits[s] ?? 0)}</strong> ({Math.round(((dataset.splits[s] ?? 0) / splitTotal) * 100)}%)</span>
+              ))}
+            </div>
+          </div>
+        </div>
+      </Card>
+      {dataset.skippedRows.length > 0 && (
+        <Callout tone="warning" title={`${formatCount(dataset.skippedRows.length)} rows were skipped at import`}>
+          <RowProblemsTable problems={dataset.skippedRows.map((r) => ({ line: r.line, field: null, message: r.reason }))} />
+        </Callout>
+      )}
+      {task ? (
+        <MappingEditor key={dataset.id} dataset={dataset} task={task} onSaved={onChanged} />
+      ) : (
+        <Callout title="Column mapping needs a project">This dataset belongs to no project; choose or create a project so the studio knows which fields its task needs.</Callout>
+      )}
+      <RowsPreview dataset={dataset} />
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+// Importing a dataset: pick a file (browser: upload it; desktop: the native dialog gives a path), name it,
+// choose split sizes and whether to skip invalid rows, then follow the import job's progress to the end.
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { useStudio } from '../../app/StudioContext.tsx';
+import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { Icon } from '../../ui/icons.tsx';
+import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { rowProblemsIn } from './importErrors.ts';
+import { RowProblemsTable } from './RowProblemsTable.tsx';
+import { useJobProgress } from './useJobProgress.ts';
+
+type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
+type Phase = { step: 'idle' } | { step: 'uploading'; fraction: number } | { step: 'importing' } | { step: 'failed'; message: string; problems: ReturnType<typeof rowProblemsIn> };
+
+const baseName = (name: string) => name.split(/[\\/]/).pop()!.replace(/\.(jsonl|json|csv|tsv)(\.gz)?$/i, '');
+
+function datasetIdOf(job: Job): string | null {
+  const r = job.result as Record<string, unknown> | null;
+  const nested = r?.dataset as Record<string, unknown> | undefined;
+  const id = r?.datasetId ?? nested?.id ?? r?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+export function ImportPanel({ projectId, onImported }: { projectId: string | null; onImported(datasetId: string | null): void }) {
+  const studio = useStudio();
+  const [chosen, setChosen] = useState<Chosen | null>(null);
+  const [name, setName] = useState('');
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [split, setSplit] = useState({ train: '80', validation: '10', test: '10' });
+  const [phase, setPhase] = useState<Phase>({ step: 'idle' });
+  const [over, setOver] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const progress = useJobProgress((job) => {
+    if (job.state === 'succeeded') {
+      setPhase({ step: 'idle' });
+      onImported(datasetIdOf(job));
+    } else {
+      setPhase({ step: 'failed', message: job.error ?? `The import ended ${job.state}.`, problems: rowProblemsIn(job.result) });
+    }
+  });
+
+  const choose = (next: Chosen) => {
+    setChosen(next);
+    setName(baseName(next.kind === 'file' ? next.file.name : next.path));
+    setPhase({ step: 'idle' });
+    progress.clear();
+  };
+  const pickNative = async () => {
+    if (studio.files.kind !== 'native') return;
+    const path = await studio.files.pick();
+    if (path) choose({ kind: 'path', path });
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const file = e.dataTransfer.files[0];
+    if (file && studio.files.kind === 'upload') choose({ kind: 'file', file });
+  };
+
+  const percents = [split.train, split.validation, split.test].map(Number);
+  const splitTotal = percents.reduce((a, b) => a + b, 0);
+  const splitError = percents.some((p) => !Number.isFinite(p) || p < 0) ? 'Use whole percentages.' : Math.abs(splitTotal - 100) > 0.001 ? `The three parts add up to ${splitTotal}%, not 100%.` : null;
+  const busy = phase.step === 'uploading' || phase.step === 'importing';
+
+  async function start(e: FormEvent) {
+    e.preventDefault();
+    if (!chosen || busy || splitError || !name.trim()) return;
+    try {
+      let path: string;
+      if (chosen.kind === 'file') {
+        if (studio.files.kind !== 'upload') return;
+        setPhase({ step: 'uploading', fraction: 0 });
+        path = await studio.files.upload(chosen.file, (fraction) => setPhase({ step: 'uploading', fraction }));
+      } else {
+        path = chosen.path;
+      }
+      setPhase({ step: 'importing' });
+      const job = await studio.call('datasets.import', {
+        path, name: name.trim(), projectId, skipInvalid,
+        split: { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 },
+      });
+      progress.follow(job);
+    } catch (err) {
+      setPhase({ step: 'failed', message: (err as Error).message, problems: rowProblemsIn((err as { details?: unknown }).details) });
+    }
+  }
+
+  const job = progress.job;
+  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosen.path) : null;
+  return (
+    <Card aria-label="Import a dataset">
+      <CardHeader title="Import a dataset" subtitle="JSON Lines, JSON, CSV or TSV, optionally gzipped. Rows are checked, hashed and split once, reproducibly." />
+      <form className="card-body stack" onSubmit={start} onKeyDown={submitOnModEnter} aria-label="Import a dataset">
+        <div className="dropzone" data-over={over} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+          <Icon name="upload" size={20} />
+          {chosenLabel ? <strong className="mono small">{chosenLabel}</strong> : <span className="muted">{studio.files.kind === 'upload' ? 'Drop a file here, or' : 'Choose a file from your disk'}</span>}
+          {studio.files.kind === 'upload' ? (
+            <>
+              <input ref={fileInput} type="file" className="visually-hidden" aria-label="Dataset file" accept=".jsonl,.json,.csv,.tsv,.gz" onChange={(e) => e.target.files?.[0] && choose({ kind: 'file', file: e.target.files[0] })} />
+              <Button size="sm" onClick={() => fileInput.current?.click()}>{chosen ? 'Choose another file' : 'Choose a file'}</Button>
+            </>
+          ) : (
+            <Button size="sm" onClick={pickNative}>{chosen ? 'Choose another file' : 'Choose a file…'}</Button>
+          )}
+        </div>
+        <div className="form-grid" style={{ gridTemplateColumns: '2fr 1fr 1fr 1fr' }}>
+          <Field label="Dataset name" help="How the dataset is listed; defaults to the file name.">
+            {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="dialogsum-dev" />}
+          </Field>
+          {(['train', 'validation', 'test'] as const).map((part) => (
+            <Field key={part} label={`${part[0].toUpperCase()}${part.slice(1)} %`} help={{ train: 'Rows the model learns from.', validation: 'Rows to tune settings on.', test: 'Rows kept for the final score.' }[part]} error={part === 'test' ? splitError : null}>
+              {(id, d) => <input id={id} className="input" inputMode="numeric" value={split[part]} onChange={(e) => setSplit({ ...split, [part]: e.target.value })} aria-describedby={d} aria-invalid={Boolean(splitError)} />}
+            </Field>
+          ))}
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+          <span><strong>Import valid rows only</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
+        </label>
+        {(phase.step === 'uploading' || phase.step === 'importing' || job) && (
+          <div className="stack" style={{ gap: 6 }} data-testid="import-progress">
+            <div className="row small">
+              <strong>{phase.step === 'uploading' ? 'Uploading' : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
+              <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>
+              <span className="spacer" />
+              {job && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
+            </div>
+            <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.fraction : job ? job.progress : null} state={job?.state} />
+          </div>
+        )}
+        {phase.step === 'failed' && (
+          <Callout tone="danger" title="The file was not imported">
+            <div style={{ whiteSpace: 'pre-wrap' }}>{phase.message}</div>
+            {phase.problems.length > 0 && <RowProblemsTable problems={phase.problems} />}
+            {!skipInvalid && <div className="small" style={{ marginTop: 6 }}>Fix the file, or tick “Import valid rows only” to skip the rows above and import the rest.</div>}
+          </Callout>
+        )}
+        <div className="row">
+          <span className="spacer" />
+          <Button type="submit" variant="primary" icon="upload" disabled={!chosen || busy || Boolean(splitError) || !name.trim()} shortcut={`${MOD}↵`}>{busy ? 'Importing…' : 'Import'}</Button>
+        </div>
+      </form>
+    </Card>
+  );
+}

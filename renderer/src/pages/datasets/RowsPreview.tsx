@@ -1,0 +1,59 @@
+// The rows themselves, a page at a time, from any split, so the user can check what was imported.
+import { useState } from 'react';
+import type { Dataset } from '../../../../native/api/schemas.ts';
+import { useQuery } from '../../app/StudioContext.tsx';
+import { formatCount } from '../../domain/format.ts';
+import { Icon } from '../../ui/icons.tsx';
+import { Button, Card, CardHeader } from '../../ui/primitives.tsx';
+
+const PAGE_SIZE = 10;
+type Split = 'all' | 'train' | 'validation' | 'test';
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function RowsPreview({ dataset }: { dataset: Dataset }) {
+  const [split, setSplit] = useState<Split>('all');
+  const [offset, setOffset] = useState(0);
+  const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
+  const total = rows.data?.total ?? 0;
+  const columns = rows.data?.columns ?? dataset.columns;
+
+  return (
+    <Card aria-label="Preview">
+      <CardHeader
+        title="Preview"
+        subtitle="The rows as stored after import."
+        actions={
+          <div className="segmented" role="radiogroup" aria-label="Split">
+            {(['all', 'train', 'validation', 'test'] as const).map((s) => (
+              <button key={s} role="radio" aria-checked={split === s} onClick={() => { setSplit(s); setOffset(0); }}>{s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1)}</button>
+            ))}
+          </div>
+        }
+      />
+      {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
+      <div className="table-wrap" style={{ maxHeight: 460, overflowY: 'auto' }}>
+        <table className="table" aria-label="Dataset rows">
+          <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}>{c}{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent" style={{ marginLeft: 6 }}>{field}</span>)}</th>)}</tr></thead>
+          <tbody>
+            {(rows.data?.rows ?? []).map((row, i) => (
+              <tr key={offset + i}>
+                <td className="num faint mono small">{offset + i + 1}</td>
+                {columns.map((c) => <td key={c}><div className="cell-clip">{cellText(row[c])}</div></td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager">
+        <span>{total === 0 ? (rows.loading ? 'Loading…' : 'No rows in this split') : `Rows ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}</span>
+        <span className="spacer" />
+        <Button size="sm" aria-label="Previous page" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}><Icon name="chevronLeft" size={14} /></Button>
+        <Button size="sm" aria-label="Next page" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}><Icon name="chevronRight" size={14} /></Button>
+      </div>
+    </Card>
+  );
+}

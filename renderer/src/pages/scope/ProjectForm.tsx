@@ -1,0 +1,115 @@
+// The Scope form: what the model is for, how success is measured, and what it must run within. Every field
+// carries one line of help; the metric follows the task unless the user picked one themselves.
+import { useState, type FormEvent } from 'react';
+import { METRICS, TASK_TYPES, type MetricName, type TaskType } from '../../../../native/api/schemas.ts';
+import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { DEVICE_INFO, METRIC_INFO, TASKS } from '../../domain/tasks.ts';
+import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import type { Device, FieldErrors, ProjectDraft } from './projectDraft.ts';
+
+interface Props {
+  initial: ProjectDraft;
+  mode: 'create' | 'edit';
+  busy: boolean;
+  serverErrors: FieldErrors;
+  onSubmit(draft: ProjectDraft): void;
+  onCancel?: () => void;
+}
+
+export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCancel }: Props) {
+  const [draft, setDraft] = useState(initial);
+  const [metricTouched, setMetricTouched] = useState(mode === 'edit');
+  const set = <K extends keyof ProjectDraft>(key: K, value: ProjectDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const errors = serverErrors;
+
+  function chooseTask(task: TaskType) {
+    setDraft((d) => ({ ...d, task, metric: metricTouched ? d.metric : TASKS[task].metrics[0] }));
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    onSubmit(draft);
+  }
+
+  const suggested = TASKS[draft.task].metrics;
+  const others = METRICS.filter((m) => !suggested.includes(m));
+  const metricHelp = draft.metric === '' ? 'How you will judge the model. Pick one to compare runs on.' : METRIC_INFO[draft.metric].explain;
+  const targetHelp = draft.metric === '' ? 'The score that makes the model good enough to ship.'
+    : METRIC_INFO[draft.metric].higherIsBetter ? `The ${METRIC_INFO[draft.metric].label} you need, from 0 to 1 (higher is better).` : 'The perplexity you need to reach (lower is better).';
+
+  return (
+    <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label={mode === 'create' ? 'New project' : 'Project scope'} noValidate>
+      <div className="stack" style={{ gap: 'var(--space-5)' }}>
+        <Card>
+          <CardHeader title="Use case" subtitle="Be narrow: a model scoped to one task needs less data, less compute and less time." />
+          <div className="card-body form-grid">
+            <Field label="Project name" help="A short name you will recognise in lists, e.g. “Support-call summaries”." error={errors.name} className="span-2">
+              {(id, describedBy) => <input id={id} className="input" value={draft.name} onChange={(e) => set('name', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.name)} autoFocus={mode === 'create'} maxLength={120} placeholder="Support-call summaries" />}
+            </Field>
+            <div className="field span-2" role="radiogroup" aria-label="Task type">
+              <span className="field-label">Task</span>
+              <div className="choice-grid">
+                {TASK_TYPES.map((task) => (
+                  <button type="button" key={task} role="radio" aria-checked={draft.task === task} className="choice" onClick={() => chooseTask(task)}>
+                    <span className="choice-title">{TASKS[task].label}</span>
+                    <span className="choice-help">{TASKS[task].explain}</span>
+                  </button>
+                ))}
+              </div>
+              <p className="field-help">The kind of work the model does; it decides the data fields and metrics that fit.</p>
+            </div>
+            <Field label="Description" optional help="Who uses it, on what inputs, and what a good output looks like." error={errors.description} className="span-2">
+              {(id, describedBy) => <textarea id={id} className="textarea" value={draft.description} onChange={(e) => set('description', e.target.value)} aria-describedby={describedBy} placeholder="Summarise customer-support dialogues in two sentences for the ticket history." />}
+            </Field>
+          </div>
+        </Card>
+
+        <Card>
+          <CardHeader title="Success" subtitle="Decide up front how you will know the model is good enough." />
+          <div className="card-body form-grid">
+            <Field label="Metric" help={metricHelp} error={errors.metric}>
+              {(id, describedBy) => (
+                <select id={id} className="select" value={draft.metric} aria-describedby={describedBy} onChange={(e) => { setMetricTouched(true); set('metric', e.target.value as MetricName | ''); }}>
+                  <optgroup label={`Suggested for ${TASKS[draft.task].label.toLowerCase()}`}>
+                    {suggested.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
+                  </optgroup>
+                  <optgroup label="Other metrics">
+                    {others.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
+                  </optgroup>
+                  <option value="">No metric yet</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Target" optional help={targetHelp} error={errors.target}>
+              {(id, describedBy) => <input id={id} className="input" inputMode="decimal" value={draft.target} onChange={(e) => set('target', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.target)} placeholder={draft.metric === 'perplexity' ? '12' : '0.35'} />}
+            </Field>
+          </div>
+        </Card>
+
+        <Card>
+          <CardHeader title="Constraints" subtitle="Where the model must run. They steer which base models the Select stage offers." />
+          <div className="card-body form-grid" style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }}>
+            <Field label="Device" help="The hardware the finished model runs on." error={errors.device}>
+              {(id, describedBy) => (
+                <select id={id} className="select" value={draft.device} aria-describedby={describedBy} onChange={(e) => set('device', e.target.value as Device)}>
+                  {Object.entries(DEVICE_INFO).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+                </select>
+              )}
+            </Field>
+            <Field label="Memory budget" optional help="Most memory the model may use when it runs." error={errors.memoryBudgetMb}>
+              {(id, describedBy) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={draft.memoryBudgetMb} onChange={(e) => set('memoryBudgetMb', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.memoryBudgetMb)} placeholder="2048" /><span>MB</span></div>}
+            </Field>
+            <Field label="Max latency" optional help="Longest acceptable wait for one answer." error={errors.maxLatencyMs}>
+              {(id, describedBy) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={draft.maxLatencyMs} onChange={(e) => set('maxLatencyMs', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.maxLatencyMs)} placeholder="500" /><span>ms</span></div>}
+            </Field>
+          </div>
+          <footer className="card-footer">
+            {onCancel && <Button variant="ghost" onClick={onCancel}>Cancel</Button>}
+            <Button type="submit" variant="primary" disabled={busy} shortcut={`${MOD}↵`}>{mode === 'create' ? 'Create project' : 'Save changes'}</Button>
+          </footer>
+        </Card>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+// Stage 1, Scope: create the project or refine the current one. Saving validates with the contract's schema
+// first, then the engine's answer; field errors land under their fields, anything else in a toast.
+import { useState } from 'react';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
+import { useStudio } from '../../app/StudioContext.tsx';
+import { StudioError } from '../../api/errors.ts';
+import { TASKS } from '../../domain/tasks.ts';
+import { Button, Callout, PageHeader } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { ProjectForm } from './ProjectForm.tsx';
+import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
+
+function issuesOf(err: unknown): { path: PropertyKey[]; message: string }[] {
+  if (!(err instanceof StudioError) || err.code !== 'invalid_params' || !Array.isArray(err.details)) return [];
+  return err.details.filter((d): d is { path: PropertyKey[]; message: string } => Array.isArray(d?.path) && typeof d?.message === 'string');
+}
+
+export function ScopePage({ creating, onCreatingChange, navigate }: { creating: boolean; onCreatingChange(creating: boolean): void; navigate(page: PageId): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current, projects, loading, select, reload } = useProjects();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const mode = creating || !current ? 'create' : 'edit';
+
+  async function save(draft: ProjectDraft) {
+    const checked = toProjectInput(draft);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const saved = mode === 'create'
+        ? await studio.call('projects.create', checked.input)
+        : await studio.call('projects.update', { id: current!.id, patch: checked.input });
+      select(saved.id);
+      reload();
+      onCreatingChange(false);
+      toast.show('success', mode === 'create' ? `Created “${saved.name}”` : 'Scope saved');
+    } catch (err) {
+      const fieldErrors = errorsFromIssues(issuesOf(err));
+      if (Object.keys(fieldErrors).length > 0) setErrors(fieldErrors);
+      else toast.show('error', mode === 'create' ? 'Could not create the project' : 'Could not save the scope', (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (loading) return <div className="page" aria-busy="true" />;
+  const first = projects.length === 0;
+  return (
+    <div className="page">
+      <PageHeader
+        title={mode === 'create' ? (first ? 'Scope your first model' : 'New project') : current!.name}
+        lede={mode === 'create'
+          ? 'A project is one use case. Say what the model should do, how you will measure it and where it has to run; every later stage builds on this.'
+          : `${TASKS[current!.task].label} · ${TASKS[current!.task].explain}`}
+        actions={mode === 'edit' ? <Button icon="plus" onClick={() => onCreatingChange(true)}>New project</Button> : null}
+      />
+      {mode === 'edit' && (
+        <Callout title="Next: bring the data">
+          A model learns and is judged on examples. <button className="btn btn-sm" style={{ marginLeft: 8 }} onClick={() => navigate('datasets')}>Import a dataset →</button>
+        </Callout>
+      )}
+      <ProjectForm
+        key={mode === 'edit' ? current!.id + current!.updatedAt : 'new'}
+        initial={mode === 'edit' ? draftFromProject(current!) : emptyDraft()}
+        mode={mode}
+        busy={busy}
+        serverErrors={errors}
+        onSubmit={save}
+        onCancel={creating && current ? () => onCreatingChange(false) : undefined}
+      />
+    </div>
+  );
+}

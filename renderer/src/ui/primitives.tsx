@@ -1,0 +1,111 @@
+// The small components every page is built from. Each is a thin, typed wrapper over the classes in
+// styles/components.css so that pages compose them instead of styling ad hoc.
+import { useId, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
+import { Icon, type IconName } from './icons.tsx';
+
+type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
+export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string }) {
+  const classes = ['btn', variant !== 'default' && `btn-${variant}`, size && `btn-${size}`, className].filter(Boolean).join(' ');
+  return (
+    <button type="button" className={classes} {...rest}>
+      {icon && <Icon name={icon} size={14} />}
+      {children}
+      {shortcut && <kbd>{shortcut}</kbd>}
+    </button>
+  );
+}
+
+export function Card({ children, className, ...rest }: { children: ReactNode; className?: string; 'aria-label'?: string; 'data-testid'?: string }) {
+  return <section className={['card', className].filter(Boolean).join(' ')} {...rest}>{children}</section>;
+}
+
+export function CardHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="card-header">
+      <div>
+        <h2>{title}</h2>
+        {subtitle && <p className="card-subtitle">{subtitle}</p>}
+      </div>
+      {actions}
+    </header>
+  );
+}
+
+/** A labelled form field with one line of help under it; `children` receives the id to put on the control. */
+export function Field({ label, help, error, optional, className, children }: { label: string; help: ReactNode; error?: string | null; optional?: boolean; className?: string; children: (id: string, describedBy: string) => ReactElement }) {
+  const id = useId();
+  const helpId = `${id}-help`;
+  return (
+    <div className={['field', className].filter(Boolean).join(' ')}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+        {optional && <span className="field-optional">optional</span>}
+      </label>
+      {children(id, helpId)}
+      {error ? <p className="field-error" id={helpId} role="alert">{error}</p> : <p className="field-help" id={helpId}>{help}</p>}
+    </div>
+  );
+}
+
+export type Tone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger';
+export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: ReactNode }) {
+  return <span className={tone === 'neutral' ? 'badge' : `badge badge-${tone}`}>{children}</span>;
+}
+
+/** A labelled progress bar; `value` null means the amount is not known yet (indeterminate). */
+export function ProgressBar({ value, label, state }: { value: number | null; label: string; state?: string }) {
+  const percent = value === null ? undefined : Math.round(Math.min(1, Math.max(0, value)) * 100);
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} data-indeterminate={value === null} data-state={state}>
+      <div className="progress-bar" style={{ width: `${percent ?? 0}%` }} />
+    </div>
+  );
+}
+
+export function EmptyState({ icon, title, children, action }: { icon: IconName; title: string; children: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="empty">
+      <div className="empty-icon"><Icon name={icon} size={22} /></div>
+      <div className="empty-title">{title}</div>
+      <div className="empty-text">{children}</div>
+      {action}
+    </div>
+  );
+}
+
+export function Callout({ tone = 'neutral', title, children }: { tone?: 'neutral' | 'danger' | 'warning'; title: string; children?: ReactNode }) {
+  return (
+    <div className={tone === 'neutral' ? 'callout' : `callout callout-${tone}`} role={tone === 'danger' ? 'alert' : undefined}>
+      <Icon name={tone === 'neutral' ? 'sparkle' : 'alert'} />
+      <div className="stack" style={{ gap: 4 }}>
+        <div className="callout-title">{title}</div>
+        {children && <div>{children}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function Stat({ label, value, mono }: { label: string; value: ReactNode; mono?: boolean }) {
+  return (
+    <div className="stat">
+      <span className="stat-label">{label}</span>
+      <span className={mono ? 'stat-value mono' : 'stat-value'}>{value}</span>
+    </div>
+  );
+}
+
+export function Keys({ keys }: { keys: string[] }) {
+  return <span>{keys.map((k) => <kbd className="key" key={k}>{k}</kbd>)}</span>;
+}
+
+export function PageHeader({ title, lede, actions }: { title: string; lede: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1 className="page-title">{title}</h1>
+        <p className="page-lede">{lede}</p>
+      </div>
+      {actions && <div className="row">{actions}</div>}
+    </header>
+  );
+}
