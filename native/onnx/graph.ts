@@ -132,6 +132,8 @@ export class GraphBuilder {
   opN(opType: string, inputs: readonly (Value | null)[], count: number, attrs: Attrs = {}, opts: OpOptions = {}): Value[] {
     const name = opts.name ?? this.fresh(opType);
     const domain = opts.domain ?? '';
+    // Split-18 needs num_outputs when no sizes are given; the output count says it.
+    if (opType === 'Split' && domain === '' && !inputs[1] && this.opset >= 18 && attrs.num_outputs === undefined) attrs = { ...attrs, num_outputs: count };
     for (const [i, v] of inputs.entries()) {
       if (v && this.values.get(v.name) !== v && !this.values.has(v.name)) {
         throw new Error(`${opType} (node '${name}'): operand ${i} '${v.name}' does not belong to graph '${this.name}'`);
@@ -176,6 +178,24 @@ export class GraphBuilder {
     this.initializers.delete(name);
     this.inputs.push(this.value(name));
     return init;
+  }
+
+  /**
+   * Drop nodes at index ≥ `from` whose outputs reach neither a graph output nor `keep` (e.g. gradients computed
+   * for operands that need none), with their values and the initializers only they used.
+   */
+  prune(keep: readonly string[], from = 0): void {
+    const live = new Set(this.nodesFor([...keep, ...this.outputs.map((o) => o.name)]));
+    const dead = this.nodes.filter((n, i) => i >= from && !live.has(n));
+    if (!dead.length) return;
+    const deadSet = new Set(dead);
+    const kept = this.nodes.filter((n) => !deadSet.has(n));
+    this.nodes.splice(0, this.nodes.length, ...kept);
+    for (const n of dead) for (const o of n.outputs) { this.values.delete(o); this.producers.delete(o); }
+    const used = new Set([...kept.flatMap((n) => n.inputs), ...this.outputs.map((o) => o.name), ...this.inputs.map((v) => v.name)]);
+    for (const name of new Set(dead.flatMap((n) => n.inputs))) {
+      if (!used.has(name) && this.initializers.delete(name)) this.values.delete(name);
+    }
   }
 
   /** Values produced by nodes, reachable backwards from `targets` (a topological order of the needed nodes). */

@@ -9,7 +9,7 @@ import type { Attr, Attrs, GraphBuilder, Initializer, Value } from './graph.ts';
 const { onnx } = onnxProto;
 
 /** Attribute names whose values are floats even when integral (ONNX spec). */
-const FLOAT_ATTRS = new Set(['alpha', 'beta', 'gamma', 'epsilon', 'ratio', 'bias', 'lambd', 'momentum', 'seed', 'scale', 'value_float', 'spatial_scale', 'min', 'max']);
+const FLOAT_ATTRS = new Set(['alpha', 'beta', 'gamma', 'epsilon', 'ratio', 'bias', 'lambd', 'momentum', 'scale', 'value_float', 'spatial_scale', 'min', 'max']);
 /** Protobuf caps a message at 2 GB; keep clear of it. */
 export const PROTOBUF_LIMIT = 2 ** 31 - 2 ** 24;
 const IR_VERSION = 10;

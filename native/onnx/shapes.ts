@@ -93,6 +93,12 @@ const need = (ins: In[], i: number, op: string): Value => {
 const ints = (a: Attrs, k: string): number[] | undefined => a[k] as number[] | undefined;
 const num = (a: Attrs, k: string, d: number): number => (a[k] === undefined ? d : (a[k] as number));
 
+/** '?' dims for a value whose shape is given by a 1-D runtime tensor of known length. */
+function unknownDims(shapeTensor: Value): Dim[] | null {
+  const n = shapeTensor.shape?.[0];
+  return typeof n === 'number' ? Array(n).fill('?') : null;
+}
+
 const same: Rule = (_g, ins) => [{ dtype: ins[0]!.dtype, shape: ins[0]!.shape }];
 const elementwise: Rule = (_g, ins) => [{ dtype: sameDtype(ins), shape: broadcastShapes(ins.filter((v): v is Value => !!v)) }];
 const compare: Rule = (g, ins, a, c) => [{ ...elementwise(g, ins, a, c)[0], dtype: 'bool' }];
@@ -123,7 +129,7 @@ function reduce(g: GraphBuilder, ins: In[], attrs: Attrs): OutType[] {
 function reshape(g: GraphBuilder, ins: In[], attrs: Attrs): OutType[] {
   const x = ins[0]!;
   const target = g.constantValues(need(ins, 1, 'Reshape'));
-  if (!target) return [{ dtype: x.dtype, shape: ins[1]!.shape ? ins[1]!.shape.map(() => '?') : null }];
+  if (!target) return [{ dtype: x.dtype, shape: unknownDims(ins[1]!) }];
   const dims: Dim[] = target.map((t, i) => (t === 0 && num(attrs, 'allowzero', 0) === 0 ? (x.shape?.[i] ?? '?') : t));
   const minus = dims.indexOf(-1);
   if (minus >= 0) {
@@ -254,6 +260,8 @@ const RULES: Record<string, Rule> = {
   Expand: (g, ins) => {
     const x = ins[0]!;
     const target = g.constantValues(need(ins, 1, 'Expand'));
+    const r = ins[1]!.shape?.[0];
+    if (x.shape && !target && typeof r === 'number') return [{ dtype: x.dtype, shape: Array(Math.max(r, x.shape.length)).fill('?') }];
     if (!x.shape || !target) return [{ dtype: x.dtype, shape: null }];
     return [{ dtype: x.dtype, shape: broadcastShapes([x, { ...x, shape: target }]) }];
   },
@@ -265,7 +273,7 @@ const RULES: Record<string, Rule> = {
   ConstantOfShape: (g, ins, a) => {
     const v = a.value as { tensor: unknown; dtype?: DType } | undefined;
     const dims = g.constantValues(ins[0]!);
-    return [{ dtype: v?.dtype ?? 'float32', shape: dims ?? (ins[0]!.shape ? [] : null) }];
+    return [{ dtype: v?.dtype ?? 'float32', shape: dims ?? unknownDims(ins[0]!) }];
   },
   LayerNormalization: (_g, ins, _a, count) => {
     const x = ins[0]!;

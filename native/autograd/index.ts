@@ -1,0 +1,13 @@
+/**
+ * native/autograd — reverse-mode differentiation of graphs built with native/onnx, in standard ONNX ops.
+ *
+ * ```ts
+ * const grads = appendBackward(g, loss, [w1, w2]);   // Map name → gradient Value (same shape as the operand)
+ * const step = appendOptimizer(g, { params, grads, optimizer: { kind: 'adamw', … } });  // see optim.ts
+ * ```
+ */
+export { appendBackward } from './backward.ts';
+export type { BackwardOptions } from './backward.ts';
+export { GRADIENT_RULES } from './rules.ts';
+export type { GradRule } from './rules.ts';
+export { GradContext } from './context.ts';

@@ -1,0 +1,210 @@
+// The gradient table (tinygrad pm_gradient style): one rule per op, returning one gradient per operand, null
+// where there is none. Gradients may have the broadcast shape of the result; the driver sums them back to the
+// operand's shape, adds up fan-out, and prunes what no requested value needs.
+import type { Value } from '../onnx/index.ts';
+import type { GradContext } from './context.ts';
+
+export type GradRule = (c: GradContext) => (Value | null)[];
+
+/** Constant reduction axes of a Reduce* node, made non-negative; null means "all axes". */
+function reduceAxes(c: GradContext): number[] | null {
+  const given = c.x[1] ? c.g.constantValues(c.x[1]) : ((c.node.attrs.axes as number[] | undefined) ?? []);
+  if (given === null) throw new Error(`${c.node.opType} (node '${c.node.name}'): the gradient needs constant axes`);
+  if (given.length === 0) return null;
+  const r = c.rank(c.in(0));
+  return given.map((a) => (a < 0 ? a + r : a)).sort((a, b) => a - b);
+}
+
+/** dY spread back over the reduced operand's shape. */
+function reducedGrad(c: GradContext, d: Value): Value {
+  return c.expandLike(d, c.in(0), reduceAxes(c), c.attr('keepdims', 1));
+}
+
+/** The result of a Reduce* node with its reduced axes kept, for broadcasting against the operand. */
+function keptResult(c: GradContext): Value {
+  const axes = reduceAxes(c);
+  return c.attr('keepdims', 1) === 0 && axes ? c.op('Unsqueeze', [c.y[0], c.ints(axes)]) : c.y[0];
+}
+
+/** Normalisation backward given x̂ (normalised input), dx̂ and 1/σ over `axes`, for LayerNorm / RMSNorm. */
+function normGrad(c: GradContext, xhat: Value, dxhat: Value, inv: Value, axes: number[], centred: boolean): Value {
+  const proj = c.mul(xhat, c.reduceMean(c.mul(dxhat, xhat), axes));
+  const centredDx = centred ? c.sub(dxhat, c.reduceMean(dxhat, axes)) : dxhat;
+  return c.mul(inv, c.sub(centredDx, proj));
+}
+
+/** 1 / sqrt(mean(v, axes) + ε), kept dims. */
+function invRms(c: GradContext, v: Value, axes: number[]): Value {
+  return c.op('Reciprocal', [c.op('Sqrt', [c.add(c.reduceMean(v, axes), c.k(c.attr('epsilon', 1e-5)))])]);
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+export const GRADIENT_RULES: Record<string, GradRule> = {
+  Identity: (c) => [c.d],
+  Add: (c) => [c.d, c.d],
+  Sub: (c) => [c.d, c.neg(c.d)],
+  Mul: (c) => [c.mul(c.d, c.in(1)), c.mul(c.d, c.in(0))],
+  Div: (c) => [c.div(c.d, c.in(1)), c.neg(c.div(c.mul(c.d, c.y[0]), c.in(1)))],
+  Neg: (c) => [c.neg(c.d)],
+  // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln a (only built when the exponent needs a gradient)
+  Pow: (c) => {
+    const b = c.in(1).dtype === c.dtype ? c.in(1) : c.op('Cast', [c.in(1)], { to: dtypeCode(c) });
+    return [c.mul(c.d, c.mul(b, c.op('Pow', [c.in(0), c.sub(b, c.k(1))]))), c.mul(c.d, c.mul(c.y[0], c.op('Log', [c.in(0)])))];
+  },
+  Sqrt: (c) => [c.div(c.d, c.mul(c.k(2), c.y[0]))],
+  Reciprocal: (c) => [c.neg(c.mul(c.d, c.mul(c.y[0], c.y[0])))],
+  Exp: (c) => [c.mul(c.d, c.y[0])],
+  Log: (c) => [c.div(c.d, c.in(0))],
+  Sin: (c) => [c.mul(c.d, c.op('Cos', [c.in(0)]))],
+  Cos: (c) => [c.neg(c.mul(c.d, c.op('Sin', [c.in(0)])))],
+  Tanh: (c) => [c.mul(c.d, c.sub(c.k(1), c.mul(c.y[0], c.y[0])))],
+  Sigmoid: (c) => [c.mul(c.d, c.mul(c.y[0], c.sub(c.k(1), c.y[0])))],
+  Relu: (c) => [c.op('Where', [c.op('Greater', [c.in(0), c.k(0)]), c.d, c.k(0)])],
+  // d erf(x) = 2/√π · exp(−x²)
+  Erf: (c) => [c.mul(c.d, c.mul(c.k(2 / Math.sqrt(Math.PI)), c.op('Exp', [c.neg(c.mul(c.in(0), c.in(0)))])))],
+  // exact: Φ(x) + x·φ(x); tanh: 0.5(1+t) + 0.5x(1−t²)·√(2/π)(1+3·0.044715x²), t = tanh(√(2/π)(x+0.044715x³))
+  Gelu: (c) => {
+    const x = c.in(0);
+    const x2 = c.mul(x, x);
+    if (c.attr('approximate', 'none') === 'tanh') {
+      const t = c.op('Tanh', [c.mul(c.k(SQRT_2_OVER_PI), c.add(x, c.mul(c.k(0.044715), c.mul(x2, x))))]);
+      const dt = c.mul(c.sub(c.k(1), c.mul(t, t)), c.mul(c.k(SQRT_2_OVER_PI), c.add(c.k(1), c.mul(c.k(3 * 0.044715), x2))));
+      return [c.mul(c.d, c.mul(c.k(0.5), c.add(c.add(c.k(1), t), c.mul(x, dt))))];
+    }
+    const cdf = c.mul(c.k(0.5), c.add(c.k(1), c.op('Erf', [c.mul(x, c.k(Math.SQRT1_2))])));
+    const pdf = c.mul(c.k(1 / Math.sqrt(2 * Math.PI)), c.op('Exp', [c.mul(c.k(-0.5), x2)]));
+    return [c.mul(c.d, c.add(cdf, c.mul(x, pdf)))];
+  },
+  // dx = y ⊙ (dy − Σ dy⊙y)
+  Softmax: (c) => {
+    const axis = c.attr('axis', -1);
+    return [c.mul(c.y[0], c.sub(c.d, c.reduceSum(c.mul(c.d, c.y[0]), [axis])))];
+  },
+  // dx = dy − softmax ⊙ Σ dy
+  LogSoftmax: (c) => [c.sub(c.d, c.mul(c.op('Exp', [c.y[0]]), c.reduceSum(c.d, [c.attr('axis', -1)])))],
+  MatMul: (c) => {
+    const [a, b] = [c.in(0), c.in(1)];
+    const [ra, rb] = [c.rank(a), c.rank(b)];
+    const a2 = ra === 1 ? c.op('Unsqueeze', [a, c.ints([0])]) : a;
+    const b2 = rb === 1 ? c.op('Unsqueeze', [b, c.ints([1])]) : b;
+    let d = c.d;
+    if (ra === 1) d = c.op('Unsqueeze', [d, c.ints([-2])]);
+    if (rb === 1) d = c.op('Unsqueeze', [d, c.ints([-1])]);
+    const da = c.op('MatMul', [d, c.mT(b2)]);
+    const db = c.op('MatMul', [c.mT(a2), d]);
+    return [da, rb === 1 ? c.op('Squeeze', [db, c.ints([-1])]) : db];
+  },
+  // Y = α·op(A)·op(B) + β·C; each gradient is itself one Gemm with the transposes arranged
+  Gemm: (c) => {
+    const [a, b] = [c.in(0), c.in(1)];
+    const [ta, tb, alpha] = [c.attr('transA', 0), c.attr('transB', 0), { float: c.attr('alpha', 1) }];
+    const gemm = (p: Value, q: Value, transA: number, transB: number): Value => c.op('Gemm', [p, q], { alpha, transA, transB });
+    const da = ta ? gemm(b, c.d, tb, 1) : gemm(c.d, b, 0, 1 - tb);
+    const db = tb ? gemm(c.d, a, 1, ta) : gemm(a, c.d, 1 - ta, 0);
+    return [da, db, c.x[2] ? c.mul(c.d, c.k(c.attr('beta', 1))) : null];
+  },
+  ReduceSum: (c) => [reducedGrad(c, c.d), null],
+  ReduceMean: (c) => {
+    const count = c.op('Cast', [c.div(c.op('Size', [c.in(0)]), c.op('Size', [c.y[0]]))], { to: dtypeCode(c) });
+    return [reducedGrad(c, c.div(c.d, count)), null];
+  },
+  // the gradient goes to the maxima, shared equally between ties
+  ReduceMax: (c) => {
+    const hit = c.op('Cast', [c.op('Equal', [c.in(0), keptResult(c)])], { to: dtypeCode(c) });
+    const ties = c.op('ReduceSum', [hit, c.ints(reduceAxes(c) ?? [])], { keepdims: 1 });
+    const d = c.attr('keepdims', 1) === 0 && reduceAxes(c) ? c.op('Unsqueeze', [c.d, c.ints(reduceAxes(c)!)]) : c.d;
+    return [c.div(c.mul(hit, d), ties), null];
+  },
+  // embedding-style lookup: scatter-add dY into zeros shaped like the table (axis moved to the front and back)
+  Gather: (c) => {
+    const [data, idx] = [c.in(0), c.in(1)];
+    const r = c.rank(data);
+    const axis = ((c.attr('axis', 0) % r) + r) % r;
+    const q = c.rank(idx);
+    const toFront = [axis, ...[...Array(r).keys()].filter((i) => i !== axis)];
+    const fromFront = toFront.map((_, i) => toFront.indexOf(i));
+    const dFront = axis === 0 ? c.d : c.op('Transpose', [c.d], { perm: [...Array(q).keys()].map((i) => axis + i).concat([...Array(axis).keys()], [...Array(r - axis - 1).keys()].map((i) => axis + q + i)) });
+    const table = axis === 0 ? data : c.op('Transpose', [data], { perm: toFront });
+    const i64 = idx.dtype === 'int64' ? idx : c.op('Cast', [idx], { to: 7 });
+    const scattered = c.op('ScatterND', [c.zerosLike(table), c.op('Unsqueeze', [i64, c.ints([-1])]), dFront], { reduction: 'add' });
+    return [axis === 0 ? scattered : c.op('Transpose', [scattered], { perm: fromFront }), null];
+  },
+  Reshape: (c) => [c.reshapeLike(c.d, c.in(0)), null],
+  Squeeze: (c) => [c.reshapeLike(c.d, c.in(0)), null],
+  Unsqueeze: (c) => [c.reshapeLike(c.d, c.in(0)), null],
+  Flatten: (c) => [c.reshapeLike(c.d, c.in(0))],
+  Transpose: (c) => {
+    const r = c.rank(c.in(0));
+    const perm = c.attr('perm', [...Array(r).keys()].reverse());
+    return [c.op('Transpose', [c.d], { perm: perm.map((_, i) => perm.indexOf(i)) })];
+  },
+  // Expand and Where only broadcast; the driver sums their gradients back to each operand's shape
+  Expand: (c) => [c.d, null],
+  Where: (c) => [null, c.op('Where', [c.in(0), c.d, c.k(0)]), c.op('Where', [c.in(0), c.k(0), c.d])],
+  Cast: (c) => [isFloatValue(c.in(0)) ? c.op('Cast', [c.d], { to: codeOf(c.in(0)) }) : null],
+  Concat: (c) => {
+    const axis = c.attr('axis', 0);
+    const sizes = c.x.map((v) => c.op('Slice', [c.shape(v!), c.ints([axis]), c.ints([axis === -1 ? Number.MAX_SAFE_INTEGER : axis + 1])]));
+    const types = c.x.map((v) => ({ dtype: v!.dtype, shape: v!.shape }));
+    return c.g.opN('Split', [c.d, c.op('Concat', sizes, { axis: 0 })], c.x.length, { axis }, { name: c.g.fresh(`grad_${c.node.name}_Split`), types });
+  },
+  Split: (c) => [c.op('Concat', c.y.map((_, i) => c.dy(i)), { axis: c.attr('axis', 0) }), null],
+  // scatter dY into the positions the slice read: slice an index grid the same way, then ScatterND on the flat tensor
+  Slice: (c) => {
+    const x = c.in(0);
+    const size = c.op('Size', [x]);
+    const grid = c.op('Reshape', [c.op('Range', [c.k(0, 'int64'), size, c.k(1, 'int64')]), c.shape(x)]);
+    const picked = c.op('Slice', [grid, ...c.x.slice(1)]);
+    const flatIdx = c.op('Unsqueeze', [c.op('Reshape', [picked, c.ints([-1])]), c.ints([-1])]);
+    const flatZeros = c.op('Reshape', [c.zerosLike(x), c.ints([-1])]);
+    const scattered = c.op('ScatterND', [flatZeros, flatIdx, c.op('Reshape', [c.d, c.ints([-1])])]);
+    return [c.reshapeLike(scattered, x), null, null, null, null];
+  },
+  // Dropout must declare its mask output (opN(..., 2)): the backward reuses it
+  Dropout: (c) => {
+    const mask = c.y[1];
+    if (!mask) throw new Error(`Dropout (node '${c.node.name}'): declare the mask output (g.opN('Dropout', …, 2)) so the backward can reuse it`);
+    const ratio = c.x[1] ? (c.x[1].dtype === c.dtype ? c.x[1] : c.op('Cast', [c.x[1]], { to: dtypeCode(c) })) : c.k(0.5);
+    const training = c.x[2] && c.g.constantValues(c.x[2])?.[0] !== 0;
+    if (!training) return [c.d, null, null];
+    return [c.div(c.op('Where', [mask, c.d, c.k(0)]), c.sub(c.k(1), ratio)), null, null];
+  },
+  LayerNormalization: (c) => {
+    const [x, scale] = [c.in(0), c.in(1)];
+    const axes = c.tailAxes(x, c.attr('axis', -1));
+    const centred = c.sub(x, c.reduceMean(x, axes));
+    const inv = invRms(c, c.mul(centred, centred), axes);
+    const xhat = c.mul(centred, inv);
+    return [normGrad(c, xhat, c.mul(c.d, scale), inv, axes, true), c.mul(c.d, xhat), c.x[2] ? c.d : null];
+  },
+  RMSNormalization: (c) => {
+    const [x, scale] = [c.in(0), c.in(1)];
+    const axes = c.tailAxes(x, c.attr('axis', -1));
+    const inv = invRms(c, c.mul(x, x), axes);
+    const xhat = c.mul(x, inv);
+    return [normGrad(c, xhat, c.mul(c.d, scale), inv, axes, false), c.mul(c.d, xhat)];
+  },
+  // scores [N, C, …], labels [N, …]: dscores = (softmax − onehot) · valid · dL / (#valid for 'mean')
+  SoftmaxCrossEntropyLoss: (c) => {
+    if (c.x[2]) throw new Error(`SoftmaxCrossEntropyLoss (node '${c.node.name}'): class weights have no gradient rule yet`);
+    const [scores, labels] = [c.in(0), c.in(1)];
+    const logp = c.y[1] ?? c.op('LogSoftmax', [scores], { axis: 1 });
+    const ignore = c.node.attrs.ignore_index as number | undefined;
+    const l64 = labels.dtype === 'int64' ? labels : c.op('Cast', [labels], { to: 7 });
+    const classes = c.op('Range', [c.k(0, 'int64'), c.op('Gather', [c.shape(scores), c.k(1, 'int64')], { axis: 0 }), c.k(1, 'int64')]);
+    const classShape = c.op('Concat', [c.ints([1, -1]), c.op('ConstantOfShape', [c.ints([c.rank(scores) - 2])], { value: { tensor: new BigInt64Array([1n]), dims: [1], dtype: 'int64' } })], { axis: 0 });
+    const onehot = c.op('Cast', [c.op('Equal', [c.op('Unsqueeze', [l64, c.ints([1])]), c.op('Reshape', [classes, classShape])])], { to: dtypeCode(c) });
+    const valid = ignore === undefined ? c.k(1) : c.op('Cast', [c.op('Not', [c.op('Equal', [l64, c.k(ignore, 'int64')])])], { to: dtypeCode(c) });
+    const reduction = c.attr('reduction', 'mean');
+    const count = reduction === 'mean' ? c.op('Max', [c.op('ReduceSum', [c.op('Expand', [valid, c.shape(l64)])], { keepdims: 0 }), c.k(1)]) : c.k(1);
+    const dl = reduction === 'none' ? c.op('Unsqueeze', [c.d, c.ints([1])]) : c.d;
+    const scale = c.div(c.mul(dl, ignore === undefined ? c.k(1) : c.op('Unsqueeze', [valid, c.ints([1])])), count);
+    return [c.mul(c.sub(c.op('Exp', [logp]), onehot), scale), null, null];
+  },
+};
+
+const CODES: Record<string, number> = { float32: 1, float16: 10, float64: 11, bfloat16: 16 };
+const dtypeCode = (c: GradContext): number => CODES[c.dtype];
+const codeOf = (v: Value): number => CODES[v.dtype];
+const isFloatValue = (v: Value): boolean => v.dtype in CODES;
