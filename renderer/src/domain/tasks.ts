@@ -16,45 +16,51 @@ export interface TaskInfo {
   fields: readonly TaskField[];
 }
 
-const input = (label: string, help: string): TaskField => ({ name: 'input', label, help, required: true });
-const target = (label: string, help: string): TaskField => ({ name: 'target', label, help, required: true });
+// Field names follow the engine's mapping suggestions (native/data/mapping.ts) so suggested mappings line up.
+const req = (name: string, label: string, help: string): TaskField => ({ name, label, help, required: true });
+const opt = (name: string, label: string, help: string): TaskField => ({ name, label, help, required: false });
 
 export const TASKS: Record<TaskType, TaskInfo> = {
   chat: {
     label: 'Chat assistant',
     explain: 'Multi-turn conversation: the model answers the user in the voice and scope you define.',
     metrics: ['rougeL', 'bleu', 'perplexity'],
-    fields: [input('User message', 'What the user says.'), target('Assistant reply', 'The reply the model should give.'), { name: 'system', label: 'System prompt', help: 'Instructions that frame every conversation.', required: false }],
+    fields: [
+      opt('messages', 'Conversation', 'A list of {role, content} turns — or map the three fields below instead.'),
+      opt('instruction', 'User message', 'What the user asks, for single-turn examples.'),
+      opt('input', 'Extra input', 'Context sent along with the message, if any.'),
+      opt('output', 'Assistant reply', 'The reply the model should give.'),
+    ],
   },
   qa: {
     label: 'Question answering',
     explain: 'Answer questions, optionally from a passage of context supplied with each question.',
     metrics: ['exact_match', 'f1'],
-    fields: [input('Question', 'The question asked.'), target('Answer', 'The correct answer.'), { name: 'context', label: 'Context', help: 'The passage the answer comes from, if any.', required: false }],
+    fields: [req('question', 'Question', 'The question asked.'), opt('context', 'Context', 'The passage the answer comes from, if any.'), req('answer', 'Answer', 'The correct answer.')],
   },
   summarization: {
     label: 'Summarisation',
     explain: 'Condense a long text (an article, a dialogue) into a short summary that keeps what matters.',
     metrics: ['rougeL', 'rouge1', 'rouge2', 'rougeLsum'],
-    fields: [input('Document', 'The text to summarise.'), target('Summary', 'The reference summary.')],
+    fields: [req('input', 'Document', 'The text to summarise.'), req('target', 'Summary', 'The reference summary.')],
   },
   classification: {
     label: 'Classification',
     explain: 'Assign each text one label from a fixed set, e.g. sentiment or topic.',
     metrics: ['accuracy', 'macro_f1'],
-    fields: [input('Text', 'The text to classify.'), target('Label', 'The correct label.')],
+    fields: [req('text', 'Text', 'The text to classify.'), req('label', 'Label', 'The correct label.')],
   },
   ner: {
     label: 'Named-entity recognition',
     explain: 'Find and tag names of people, places, organisations and other entities in text.',
     metrics: ['entity_f1'],
-    fields: [input('Tokens or text', 'The sentence, as text or a token list.'), target('Tags', 'The entity tags for each token.')],
+    fields: [req('tokens', 'Tokens', 'The sentence as a list of tokens.'), req('tags', 'Tags', 'One entity tag per token.')],
   },
   generation: {
     label: 'Text generation',
     explain: 'Continue a prompt or write free text in a style learned from examples.',
     metrics: ['perplexity', 'bleu', 'chrf'],
-    fields: [{ name: 'input', label: 'Prompt', help: 'The start the model continues from, if any.', required: false }, target('Text', 'The text the model should produce.')],
+    fields: [opt('input', 'Prompt', 'The start the model continues from, if any.'), req('target', 'Text', 'The text the model should produce.')],
   },
 };
 
@@ -85,10 +91,15 @@ export const DEVICE_INFO = {
 /** The dataset column most likely meant for a task field, by common names; the user confirms or changes it. */
 export function guessColumn(field: TaskField, columns: readonly string[]): string | undefined {
   const candidates: Record<string, string[]> = {
-    input: ['input', 'dialogue', 'document', 'article', 'text', 'question', 'prompt', 'tokens', 'sentence', 'source'],
-    target: ['target', 'summary', 'answer', 'label', 'output', 'response', 'completion', 'tags', 'ner_tags', 'highlights'],
-    context: ['context', 'passage'],
-    system: ['system', 'system_prompt'],
+    input: ['input', 'dialogue', 'document', 'article', 'source', 'text', 'content', 'passage'],
+    target: ['target', 'summary', 'output', 'response', 'completion', 'highlights', 'answer', 'reference'],
+    text: ['text', 'sentence', 'content', 'input', 'review'],
+    label: ['label', 'labels', 'class', 'category', 'sentiment'],
+    question: ['question', 'query'],
+    answer: ['answer', 'answers', 'output'],
+    context: ['context', 'passage', 'document'],
+    tokens: ['tokens', 'words'],
+    tags: ['ner_tags', 'tags', 'labels'],
   };
   const lower = columns.map((c) => c.toLowerCase());
   for (const name of candidates[field.name] ?? [field.name]) {

@@ -37,7 +37,7 @@ export function ImportPanel({ projectId, onImported }: { projectId: string | nul
       setPhase({ step: 'idle' });
       onImported(datasetIdOf(job));
     } else {
-      setPhase({ step: 'failed', message: job.error ?? `The import ended ${job.state}.`, problems: rowProblemsIn(job.result) });
+      setPhase({ step: 'failed', message: job.error ?? `The import ended ${job.state}.`, problems: rowProblemsIn(job.result, job.error ?? undefined) });
     }
   });
 
@@ -83,7 +83,7 @@ export function ImportPanel({ projectId, onImported }: { projectId: string | nul
       });
       progress.follow(job);
     } catch (err) {
-      setPhase({ step: 'failed', message: (err as Error).message, problems: rowProblemsIn((err as { details?: unknown }).details) });
+      setPhase({ step: 'failed', message: (err as Error).message, problems: rowProblemsIn((err as { details?: unknown }).details, (err as Error).message) });
     }
   }
 
