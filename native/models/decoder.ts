@@ -53,6 +53,10 @@ export class CausalLM {
     return new CausalLM(folder, folder.spec, session, reorder, Boolean(opts.outputAttentions));
   }
 
+  get vocabSize(): number {
+    return this.spec.vocabSize;
+  }
+
   /** An empty cache (P = 0) for a batch of `batch` sequences. */
   emptyCache(batch: number): KvCache {
     const { numLayers, numKvHeads, headDim } = this.spec;

@@ -1,0 +1,180 @@
+// The decoding loop: a batch of prompts, left-padded, one forward pass per step through the KV cache;
+// per row the logits processors, then greedy or seeded sampling; stop tokens, stop strings and max new
+// tokens; streaming, log-probabilities with top alternatives, and timing. Beam search lives in beam.ts.
+import { applyProcessors, argmax, logSoftmax, softmax, topIndices } from './processors.ts';
+import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.ts';
+import { Rng } from './rng.ts';
+import { TextStream, type Detokenizer } from './text-stream.ts';
+import { beamSearch } from './beam.ts';
+
+/** What generation needs from a model: one forward step over a KV cache of any representation. */
+export interface LanguageModel<Cache> {
+  readonly vocabSize: number;
+  emptyCache(batch: number): Cache;
+  forward(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
+  reorderCache(cache: Cache, index: number[]): Promise<Cache>;
+}
+
+export interface TokenLogprob {
+  id: number;
+  logprob: number;
+}
+
+export interface GeneratedToken extends TokenLogprob {
+  /** The most likely alternatives at this step under the model's distribution (before sampling warpers). */
+  top?: TokenLogprob[];
+}
+
+export type FinishReason = 'stop_token' | 'stop_string' | 'length';
+
+export interface GeneratedRow {
+  text: string;
+  tokenIds: number[];
+  finishReason: FinishReason;
+  logprobs?: GeneratedToken[];
+  /** Beam search: the sequence's length-normalised score. */
+  score?: number;
+}
+
+export interface GenerationTiming {
+  promptTokens: number;
+  generatedTokens: number;
+  timeToFirstTokenMs: number;
+  totalMs: number;
+  /** Generated tokens per second after the first (the decode phase). */
+  decodeTokensPerSecond: number;
+}
+
+export interface GenerationResult {
+  rows: GeneratedRow[];
+  timing: GenerationTiming;
+  settings: Record<string, unknown>;
+}
+
+export interface GenerateContext {
+  /** generation_config.json of the model, if any. */
+  generationConfig?: Record<string, unknown> | null;
+  /** Stop ids when neither the options nor generation_config name any (config.json's eos_token_id). */
+  defaultStopIds?: number[];
+  /** Token id used to left-pad shorter prompts (masked out, so any id works). */
+  padTokenId?: number;
+}
+
+/** Generate continuations of already-tokenized prompts. */
+export async function generate<Cache>(
+  model: LanguageModel<Cache>,
+  tok: Detokenizer,
+  prompts: number[][],
+  options: GenerateOptions = {},
+  ctx: GenerateContext = {},
+): Promise<GenerationResult> {
+  if (prompts.length === 0) throw new RangeError('generate: no prompts');
+  prompts.forEach((p, i) => {
+    if (p.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
+    for (const id of p) if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: prompt ${i} has token id ${id} outside the vocabulary (0..${model.vocabSize - 1})`);
+  });
+  const o = resolveOptions(options, ctx.generationConfig ?? null, ctx.defaultStopIds ?? []);
+  const t0 = performance.now();
+  if (o.strategy === 'beam') {
+    const rows: GeneratedRow[] = [];
+    let firstMs = 0;
+    for (let i = 0; i < prompts.length; i++) {
+      rows.push(await beamSearch(model, tok, prompts[i], o, i, options.onToken));
+      if (i === 0) firstMs = performance.now() - t0;
+    }
+    return { rows, timing: timing(prompts, rows, t0, firstMs), settings: o.settings };
+  }
+  return sampleBatch(model, tok, prompts, o, options, ctx, t0);
+}
+
+async function sampleBatch<Cache>(
+  model: LanguageModel<Cache>,
+  tok: Detokenizer,
+  prompts: number[][],
+  o: ResolvedOptions,
+  options: GenerateOptions,
+  ctx: GenerateContext,
+  t0: number,
+): Promise<GenerationResult> {
+  const B = prompts.length;
+  const V = model.vocabSize;
+  const width = Math.max(...prompts.map((p) => p.length));
+  const pad = ctx.padTokenId ?? o.stopTokenIds[0] ?? 0;
+  let input = prompts.map((p) => [...Array(width - p.length).fill(pad), ...p]); // (B, T) left-padded
+  let mask = prompts.map((p) => [...Array(width - p.length).fill(0), ...p.map(() => 1)]); // (B, S)
+  let cache = model.emptyCache(B);
+  const rng = new Rng(o.seed);
+  const stops = new Set(o.stopTokenIds);
+  const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));
+  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({ text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [] }));
+  let firstMs = 0;
+  for (let step = 0; step < o.maxNewTokens; step++) {
+    const out = await model.forward(input, mask, cache);
+    cache = out.present;
+    const T = input[0].length;
+    for (let b = 0; b < B; b++) {
+      const row = rows[b];
+      if (row.done) continue;
+      const start = (b * T + T - 1) * V;
+      const logits = out.logits.slice(start, start + V); // this row's next-token logits (a copy)
+      const raw = o.logprobs === null ? null : logSoftmax(logits);
+      applyProcessors(o.processors, { ids: [...prompts[b], ...row.tokenIds], promptLength: prompts[b].length }, logits);
+      const id = o.strategy === 'greedy' ? argmax(logits) : sampleFrom(softmax(logits), rng);
+      row.tokenIds.push(id);
+      if (raw && row.logprobs) {
+        row.logprobs.push({ id, logprob: raw[id], top: o.logprobs ? topIndices(raw, o.logprobs).map((j) => ({ id: j, logprob: raw[j] })) : undefined });
+      }
+      if (stops.has(id)) {
+        row.done = true;
+        row.finishReason = 'stop_token';
+        options.onToken?.({ row: b, tokenId: id, text: streams[b].flush(), logprob: raw?.[id] });
+        continue;
+      }
+      const text = streams[b].push(id);
+      options.onToken?.({ row: b, tokenId: id, text, logprob: raw?.[id] });
+      if (streams[b].stopped) {
+        row.done = true;
+        row.finishReason = 'stop_string';
+      }
+    }
+    if (step === 0) firstMs = performance.now() - t0;
+    if (rows.every((r) => r.done)) break;
+    input = rows.map((r) => [r.done ? pad : r.tokenIds[r.tokenIds.length - 1]]);
+    mask = mask.map((m) => [...m, 1]);
+  }
+  const result: GeneratedRow[] = rows.map((r, b) => {
+    const tail = r.done ? '' : streams[b].flush();
+    if (tail) options.onToken?.({ row: b, tokenId: -1, text: tail });
+    const { done: _done, ...row } = r;
+    return { ...row, text: streams[b].text };
+  });
+  return { rows: result, timing: timing(prompts, result, t0, firstMs), settings: o.settings };
+}
+
+/** Draw an index from a probability vector. */
+export function sampleFrom(probs: Float64Array, rng: Rng): number {
+  const u = rng.next();
+  let cum = 0;
+  let last = 0;
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i] <= 0) continue;
+    cum += probs[i];
+    last = i;
+    if (u < cum) return i;
+  }
+  return last; // rounding left u above the total
+}
+
+function timing(prompts: number[][], rows: GeneratedRow[], t0: number, firstMs: number): GenerationTiming {
+  const totalMs = performance.now() - t0;
+  const generatedTokens = rows.reduce((s, r) => s + r.tokenIds.length, 0);
+  const decodeMs = totalMs - firstMs;
+  const decodeTokens = generatedTokens - rows.length;
+  return {
+    promptTokens: prompts.reduce((s, p) => s + p.length, 0),
+    generatedTokens,
+    timeToFirstTokenMs: firstMs,
+    totalMs,
+    decodeTokensPerSecond: decodeMs > 0 && decodeTokens > 0 ? decodeTokens / (decodeMs / 1000) : 0,
+  };
+}

@@ -1,0 +1,114 @@
+// Generation settings: what the caller asked for, merged over the model's generation_config.json, validated,
+// and turned into the list of logits processors (the one factory that picks greedy, sampling or beams).
+import { MinNewTokens, MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, type LogitsProcessor } from './processors.ts';
+
+export interface TokenEvent {
+  /** Which prompt of the batch. */
+  row: number;
+  tokenId: number;
+  /** The new text this token completes (may be '' while a multi-byte character or a possible stop string is pending). */
+  text: string;
+  logprob?: number;
+}
+
+export interface GenerateOptions {
+  maxNewTokens?: number;
+  minNewTokens?: number;
+  /** Sample (true) or pick the most likely token (false). Default: sample iff temperature > 0 was given, else generation_config's do_sample. */
+  doSample?: boolean;
+  /** 0 means greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  repetitionPenalty?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  noRepeatNgramSize?: number;
+  numBeams?: number;
+  lengthPenalty?: number;
+  /** Stop when the continuation contains one of these; the text is cut before it. */
+  stopStrings?: string[];
+  /** Stop at these ids (default: generation_config / config eos_token_id). */
+  stopTokenIds?: number[];
+  seed?: number;
+  /** Report each generated token's log-probability and this many top alternatives (0: just the token's). */
+  logprobs?: number;
+  onToken?: (e: TokenEvent) => void;
+}
+
+export type DecodingStrategy = 'greedy' | 'sample' | 'beam';
+
+export interface ResolvedOptions {
+  strategy: DecodingStrategy;
+  maxNewTokens: number;
+  numBeams: number;
+  lengthPenalty: number;
+  stopStrings: string[];
+  stopTokenIds: number[];
+  seed: number;
+  logprobs: number | null;
+  processors: LogitsProcessor[];
+  /** The settings as applied, for reports (`--json`). */
+  settings: Record<string, unknown>;
+}
+
+function pick<T>(v: T | undefined, cfg: unknown): T | undefined {
+  return v !== undefined ? v : cfg === null || cfg === undefined ? undefined : (cfg as T);
+}
+
+function ids(v: unknown): number[] {
+  return v === null || v === undefined ? [] : Array.isArray(v) ? (v as number[]) : [v as number];
+}
+
+/** Merge `o` over generation_config.json (`gen`) and model defaults, validate, and build the processors. */
+export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> | null, defaultStopIds: number[]): ResolvedOptions {
+  const g = gen ?? {};
+  const numBeams = pick(o.numBeams, g.num_beams) ?? 1;
+  if (!Number.isInteger(numBeams) || numBeams < 1) throw new RangeError(`num_beams must be a positive integer, got ${numBeams}`);
+  const temperature = pick(o.temperature, g.temperature) ?? 1;
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
+  const doSample = (o.doSample ?? (o.temperature !== undefined ? o.temperature > 0 : Boolean(g.do_sample))) && temperature > 0;
+  const strategy: DecodingStrategy = numBeams > 1 ? 'beam' : doSample ? 'sample' : 'greedy';
+  if (strategy === 'beam' && doSample) throw new RangeError('beam search with sampling is not supported; use num_beams = 1 to sample');
+  const maxNewTokens = o.maxNewTokens ?? (g.max_new_tokens as number | undefined) ?? 128;
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new RangeError(`max_new_tokens must be a positive integer, got ${maxNewTokens}`);
+  const stopTokenIds = o.stopTokenIds ?? (ids(g.eos_token_id).length ? ids(g.eos_token_id) : defaultStopIds);
+  const logprobs = o.logprobs ?? null;
+  if (logprobs !== null && (!Number.isInteger(logprobs) || logprobs < 0 || logprobs > 20)) throw new RangeError(`logprobs must be an integer in 0..20, got ${logprobs}`);
+
+  const processors: LogitsProcessor[] = [];
+  const repetition = pick(o.repetitionPenalty, g.repetition_penalty) ?? 1;
+  if (repetition !== 1) processors.push(new RepetitionPenalty(repetition));
+  if (o.presencePenalty || o.frequencyPenalty) processors.push(new PresenceFrequencyPenalty(o.presencePenalty ?? 0, o.frequencyPenalty ?? 0));
+  const ngram = pick(o.noRepeatNgramSize, g.no_repeat_ngram_size) ?? 0;
+  if (ngram > 0) processors.push(new NoRepeatNgram(ngram));
+  const minNew = pick(o.minNewTokens, g.min_new_tokens) ?? 0;
+  if (minNew > 0) processors.push(new MinNewTokens(minNew, stopTokenIds));
+  // Warpers only shape what sampling draws from; greedy and beam search use the processed logits as they are.
+  const settings: Record<string, unknown> = { strategy, maxNewTokens, numBeams, stopTokenIds, repetitionPenalty: repetition, noRepeatNgramSize: ngram };
+  if (strategy === 'sample') {
+    const topK = pick(o.topK, g.top_k) ?? 50; // transformers' default
+    const topP = pick(o.topP, g.top_p) ?? 1;
+    const minP = pick(o.minP, g.min_p) ?? 0;
+    processors.push(new Temperature(temperature));
+    if (topK > 0) processors.push(new TopK(topK));
+    if (topP < 1) processors.push(new TopP(topP));
+    if (minP > 0) processors.push(new MinP(minP));
+    Object.assign(settings, { temperature, topK, topP, minP });
+  }
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (strategy === 'sample') settings.seed = seed;
+  return {
+    strategy,
+    maxNewTokens,
+    numBeams,
+    lengthPenalty: pick(o.lengthPenalty, g.length_penalty) ?? 1,
+    stopStrings: o.stopStrings ?? [],
+    stopTokenIds,
+    seed,
+    logprobs,
+    processors,
+    settings,
+  };
+}

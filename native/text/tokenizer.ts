@@ -1,0 +1,126 @@
+// Tokenizers of HF model folders (tokenizer.json + tokenizer_config.json) through @huggingface/tokenizers:
+// byte-level BPE (GPT-2, Llama 3, Qwen2), SentencePiece BPE with byte fallback (Llama 2, Mistral, llama2.c
+// imports), Unigram. Adds what generation needs: special token ids and the chat template.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { renderChatTemplate, type ChatMessage } from './chat-template.ts';
+
+export interface EncodeOptions {
+  /** Add BOS etc. as the tokenizer's post-processor says (default true). */
+  addSpecialTokens?: boolean;
+}
+
+/** A special token in tokenizer_config.json is a string or an AddedToken object. */
+function tokenText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  return null;
+}
+
+export class TextTokenizer {
+  readonly bosToken: string | null;
+  readonly eosToken: string | null;
+  readonly padToken: string | null;
+  readonly chatTemplate: string | null;
+
+  constructor(
+    private readonly tok: Tokenizer,
+    readonly config: Record<string, unknown>,
+    chatTemplate: string | null = null,
+  ) {
+    this.bosToken = tokenText(config.bos_token);
+    this.eosToken = tokenText(config.eos_token);
+    this.padToken = tokenText(config.pad_token);
+    this.chatTemplate = chatTemplate ?? pickTemplate(config.chat_template);
+  }
+
+  /** Load `tokenizer.json` (+ `tokenizer_config.json`, `chat_template.jinja`) from a model folder. */
+  static fromFolder(dir: string): TextTokenizer {
+    const file = path.join(dir, 'tokenizer.json');
+    if (!fs.existsSync(file)) throw new Error(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
+    const read = (f: string) => {
+      try {
+        return JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>;
+      } catch (err) {
+        throw new Error(`${f}: ${(err as Error).message}`);
+      }
+    };
+    const configFile = path.join(dir, 'tokenizer_config.json');
+    const config = fs.existsSync(configFile) ? read(configFile) : {};
+    const jinja = path.join(dir, 'chat_template.jinja');
+    const template = fs.existsSync(jinja) ? fs.readFileSync(jinja, 'utf8') : null;
+    return TextTokenizer.fromJson(read(file), config, template, file);
+  }
+
+  static fromJson(tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}, chatTemplate: string | null = null, source = 'tokenizer.json'): TextTokenizer {
+    let tok: Tokenizer;
+    try {
+      tok = new Tokenizer(tokenizerJson, config);
+    } catch (err) {
+      throw new Error(`${source}: cannot build the tokenizer (${(err as Error).message})`);
+    }
+    return new TextTokenizer(tok, config, chatTemplate);
+  }
+
+  encode(text: string, opts: EncodeOptions = {}): number[] {
+    return this.tok.encode(text, { add_special_tokens: opts.addSpecialTokens ?? true }).ids;
+  }
+
+  decode(ids: number[], opts: { skipSpecialTokens?: boolean } = {}): string {
+    return this.tok.decode(ids, { skip_special_tokens: opts.skipSpecialTokens ?? true });
+  }
+
+  tokens(text: string): string[] {
+    return this.tok.tokenize(text);
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.tok.token_to_id(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.tok.id_to_token(id);
+  }
+
+  get vocabSize(): number {
+    return this.tok.get_vocab(true).size;
+  }
+
+  idOf(token: string | null): number | null {
+    return token === null ? null : (this.tokenToId(token) ?? null);
+  }
+
+  get bosTokenId(): number | null {
+    return this.idOf(this.bosToken);
+  }
+
+  get eosTokenId(): number | null {
+    return this.idOf(this.eosToken);
+  }
+
+  get padTokenId(): number | null {
+    return this.idOf(this.padToken);
+  }
+
+  /** Render messages with the model's chat template (error if it has none). */
+  applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt?: boolean; extra?: Record<string, unknown> } = {}): string {
+    if (!this.chatTemplate) throw new Error('this tokenizer has no chat template (tokenizer_config.json has no chat_template); use a plain prompt');
+    return renderChatTemplate(this.chatTemplate, messages, {
+      bosToken: this.bosToken ?? '',
+      eosToken: this.eosToken ?? '',
+      addGenerationPrompt: opts.addGenerationPrompt ?? true,
+      extra: opts.extra,
+    });
+  }
+}
+
+/** chat_template is a string, or a list of {name, template} of which 'default' is the chat one. */
+function pickTemplate(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    const named = v as { name?: string; template?: string }[];
+    return (named.find((t) => t.name === 'default') ?? named[0])?.template ?? null;
+  }
+  return null;
+}
