@@ -1,0 +1,131 @@
+// `lathe metrics rouge|bleu|chrf|em-f1`: score prediction files against reference files directly, with the
+// same implementations the evaluation runner uses (native/eval). Inputs: one prediction per line and one
+// reference file per reference (parallel lines), or a .jsonl file with "prediction" and "references" fields.
+import { UserError, type CliCommand, type OptionSpec } from './command.ts';
+import { aggregateRouge, mean } from '../eval/bootstrap.ts';
+import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
+import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../eval/bleu-tokenizers.ts';
+import { corpusChrf } from '../eval/chrf.ts';
+import { InputFileError, readScoringExamples, type ScoringExamples } from '../eval/prediction-files.ts';
+import { scoreAnswers } from '../eval/qa.ts';
+import { DEFAULT_ROUGE_TYPES, rougeScoreMulti } from '../eval/rouge.ts';
+
+const INPUT_OPTIONS = {
+  pred: { type: 'string' },
+  ref: { type: 'string', multiple: true },
+} as const satisfies OptionSpec;
+
+const INPUT_USAGE = '--pred FILE [--ref FILE [--ref FILE2 …]]';
+
+function loadExamples(values: Record<string, unknown>, usage: string): ScoringExamples {
+  const pred = values.pred as string | undefined;
+  if (!pred) throw new UserError(`--pred FILE is required.\nUsage: ${usage}`);
+  try {
+    return readScoringExamples(pred, (values.ref as string[] | undefined) ?? []);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}; got '${String(value)}'.`);
+  return value as T;
+}
+
+/** A plain text table: the first row is the header, columns padded to their widest cell, numbers right-aligned. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const render = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [render(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(render)].join('\n');
+}
+
+const fixed = (x: number, digits = 2) => x.toFixed(digits);
+
+const rougeUsage = `lathe metrics rouge ${INPUT_USAGE} [--stem] [--seed N] [--json]`;
+const bleuUsage = `lathe metrics bleu ${INPUT_USAGE} [--tokenize 13a|none|intl] [--smooth exp|floor|add-k|none] [--smooth-value X] [--lowercase] [--json]`;
+const chrfUsage = `lathe metrics chrf ${INPUT_USAGE} [--word-order N] [--lowercase] [--json]`;
+const emF1Usage = `lathe metrics em-f1 ${INPUT_USAGE} [--json]`;
+
+export const commands: CliCommand[] = [
+  {
+    path: ['metrics', 'rouge'],
+    summary: 'ROUGE-1/2/L/Lsum of predictions against references (rouge-score compatible, 95% bootstrap CI)',
+    usage: rougeUsage,
+    options: { ...INPUT_OPTIONS, stem: { type: 'boolean' }, seed: { type: 'string' } },
+    async run({ values }, ctx) {
+      const { predictions, references } = loadExamples(values, rougeUsage);
+      const stem = Boolean(values.stem);
+      const seed = values.seed === undefined ? 0 : Number(values.seed);
+      if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer; got '${String(values.seed)}'.`);
+      const perExample = predictions.map((p, i) => rougeScoreMulti(references[i], p, { stem }));
+      const intervals = aggregateRouge(perExample, { seed });
+      const scores = Object.fromEntries(
+        DEFAULT_ROUGE_TYPES.map((type) => {
+          const column = (field: 'precision' | 'recall' | 'fmeasure') => mean(perExample.map((s) => s[type][field]));
+          return [type, { precision: column('precision'), recall: column('recall'), fmeasure: column('fmeasure'), fmeasureCI95: intervals[type].fmeasure }];
+        }),
+      );
+      const result = { metric: 'rouge', examples: predictions.length, references: Math.max(...references.map((r) => r.length)), stem, seed, scores };
+      ctx.print(result, () => {
+        const rows = [['metric', 'P', 'R', 'F', 'F 95% CI']];
+        for (const [type, s] of Object.entries(scores)) {
+          rows.push([type, fixed(100 * s.precision), fixed(100 * s.recall), fixed(100 * s.fmeasure), `${fixed(100 * s.fmeasureCI95.low)}–${fixed(100 * s.fmeasureCI95.high)}`]);
+        }
+        return `${table(rows)}\n${predictions.length} examples, best of up to ${result.references} references, stemming ${stem ? 'on' : 'off'}; scores ×100.`;
+      });
+    },
+  },
+  {
+    path: ['metrics', 'bleu'],
+    summary: 'Corpus BLEU of predictions against references (sacrebleu compatible)',
+    usage: bleuUsage,
+    options: { ...INPUT_OPTIONS, tokenize: { type: 'string' }, smooth: { type: 'string' }, 'smooth-value': { type: 'string' }, lowercase: { type: 'boolean' } },
+    async run({ values }, ctx) {
+      const tokenize = oneOf<BleuTokenizerName>(values.tokenize, BLEU_TOKENIZERS, '--tokenize', '13a');
+      const smooth = oneOf<BleuSmoothing>(values.smooth, BLEU_SMOOTHINGS, '--smooth', 'exp');
+      const smoothValue = values['smooth-value'] === undefined ? undefined : Number(values['smooth-value']);
+      if (smoothValue !== undefined && !Number.isFinite(smoothValue)) throw new UserError(`--smooth-value must be a number; got '${String(values['smooth-value'])}'.`);
+      const lowercase = Boolean(values.lowercase);
+      const { predictions, references } = loadExamples(values, bleuUsage);
+      const bleu = corpusBleu(predictions, references, { tokenize, smooth, smoothValue, lowercase });
+      const result = { metric: 'bleu', examples: predictions.length, tokenize, smooth, smoothValue: smoothValue ?? null, lowercase, ...bleu };
+      ctx.print(result, () => {
+        const rows = [
+          ['BLEU', 'P1', 'P2', 'P3', 'P4', 'BP', 'ratio', 'hyp_len', 'ref_len'],
+          [fixed(bleu.score), ...bleu.precisions.map((p) => fixed(p, 1)), fixed(bleu.bp, 3), fixed(bleu.ratio, 3), String(bleu.sysLen), String(bleu.refLen)],
+        ];
+        return `${table(rows)}\n${predictions.length} examples; tokenize=${tokenize} smooth=${smooth} case=${lowercase ? 'lc' : 'mixed'}.`;
+      });
+    },
+  },
+  {
+    path: ['metrics', 'chrf'],
+    summary: 'Corpus chrF (or chrF++ with --word-order 2) of predictions against references (sacrebleu compatible)',
+    usage: chrfUsage,
+    options: { ...INPUT_OPTIONS, 'word-order': { type: 'string' }, lowercase: { type: 'boolean' } },
+    async run({ values }, ctx) {
+      const wordOrder = values['word-order'] === undefined ? 0 : Number(values['word-order']);
+      if (!Number.isInteger(wordOrder) || wordOrder < 0) throw new UserError(`--word-order must be a non-negative integer; got '${String(values['word-order'])}'.`);
+      const lowercase = Boolean(values.lowercase);
+      const { predictions, references } = loadExamples(values, chrfUsage);
+      const score = corpusChrf(predictions, references, { wordOrder, lowercase });
+      const name = `chrF2${'+'.repeat(wordOrder)}`;
+      const result = { metric: 'chrf', name, examples: predictions.length, charOrder: 6, wordOrder, beta: 2, lowercase, score };
+      ctx.print(result, () => `${table([[name], [fixed(score)]])}\n${predictions.length} examples; char order 6, word order ${wordOrder}, beta 2.`);
+    },
+  },
+  {
+    path: ['metrics', 'em-f1'],
+    summary: 'Exact match and token F1 with SQuAD answer normalisation, best over the references',
+    usage: emF1Usage,
+    options: { ...INPUT_OPTIONS },
+    async run({ values }, ctx) {
+      const { predictions, references } = loadExamples(values, emF1Usage);
+      const score = scoreAnswers(predictions, references);
+      const result = { metric: 'em-f1', examples: predictions.length, ...score };
+      ctx.print(result, () => `${table([['exact_match', 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${predictions.length} examples; scores are percentages.`);
+    },
+  },
+];

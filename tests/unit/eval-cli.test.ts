@@ -1,0 +1,86 @@
+// `lathe metrics …` end to end through the CLI entry point: file formats, JSON output, and errors that name
+// the file and line.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../native/cli.ts';
+import { corpusBleu } from '../../native/eval/bleu.ts';
+import { rougeScoreMulti } from '../../native/eval/rouge.ts';
+
+let dir: string;
+const file = (name: string) => path.join(dir, name);
+
+const PREDICTIONS = ['the cat sat on the mat', 'a dog barked at the mailman', 'it rained all day'];
+const REFS_A = ['the cat is on the mat', 'the dog barked at a mailman', 'rain fell all day long'];
+const REFS_B = ['a cat sat on a mat', 'a dog was barking', 'it was raining all day'];
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-eval-cli-'));
+  fs.writeFileSync(file('pred.txt'), PREDICTIONS.join('\n') + '\n');
+  fs.writeFileSync(file('ref-a.txt'), REFS_A.join('\r\n') + '\r\n');
+  fs.writeFileSync(file('ref-b.txt'), REFS_B.join('\n'));
+  fs.writeFileSync(file('short.txt'), REFS_A.slice(0, 2).join('\n') + '\n');
+  const rows = PREDICTIONS.map((prediction, i) => JSON.stringify({ prediction, references: [REFS_A[i], REFS_B[i]] }));
+  fs.writeFileSync(file('examples.jsonl'), rows.join('\n') + '\n');
+  fs.writeFileSync(file('broken.jsonl'), `${rows[0]}\n{"prediction": "x"}\n`);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const code = await main(args);
+  vi.restoreAllMocks();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('lathe metrics', () => {
+  it('scores BLEU from parallel reference files (CRLF and missing final newline included)', async () => {
+    const { code, stdout } = await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--ref', file('ref-b.txt'), '--json']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    const expected = corpusBleu(PREDICTIONS, PREDICTIONS.map((_, i) => [REFS_A[i], REFS_B[i]]));
+    expect(result.score).toBeCloseTo(expected.score, 12);
+    expect(result).toMatchObject({ metric: 'bleu', examples: 3, tokenize: '13a', smooth: 'exp' });
+  });
+
+  it('reads JSONL rows and gives the same ROUGE as the parallel files', async () => {
+    const fromJsonl = JSON.parse((await run(['metrics', 'rouge', '--pred', file('examples.jsonl'), '--stem', '--json'])).stdout);
+    const fromText = JSON.parse((await run(['metrics', 'rouge', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--ref', file('ref-b.txt'), '--stem', '--json'])).stdout);
+    expect(fromJsonl.scores).toEqual(fromText.scores);
+    const perExample = PREDICTIONS.map((p, i) => rougeScoreMulti([REFS_A[i], REFS_B[i]], p, { stem: true }));
+    const meanF1 = perExample.reduce((s, x) => s + x.rouge1.fmeasure, 0) / 3;
+    expect(fromJsonl.scores.rouge1.fmeasure).toBeCloseTo(meanF1, 12);
+    expect(fromJsonl.scores.rouge1.fmeasureCI95.low).toBeLessThanOrEqual(fromJsonl.scores.rouge1.fmeasureCI95.high);
+  });
+
+  it('prints a table for people', async () => {
+    const { code, stdout } = await run(['metrics', 'chrf', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--word-order', '2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^chrF2\+\+\n-+\n\d+\.\d\d/);
+    const em = await run(['metrics', 'em-f1', '--pred', file('pred.txt'), '--ref', file('ref-a.txt')]);
+    expect(em.stdout).toMatch(/exact_match\s+f1/);
+  });
+
+  it('names the file and line on a line-count mismatch', async () => {
+    const { code, stderr } = await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('short.txt')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file('short.txt')}:3: line count mismatch: 2 reference lines but 3 predictions`);
+  });
+
+  it('names the file and line of a bad JSONL row', async () => {
+    const { code, stderr } = await run(['metrics', 'em-f1', '--pred', file('broken.jsonl')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file('broken.jsonl')}:2: field "references" must be a string or a non-empty array of strings`);
+  });
+
+  it('refuses unknown options values and missing inputs', async () => {
+    expect((await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--tokenize', 'moses'])).stderr).toMatch(/--tokenize must be one of 13a, intl, none/);
+    expect((await run(['metrics', 'rouge', '--ref', file('ref-a.txt')])).stderr).toMatch(/--pred FILE is required/);
+    expect((await run(['metrics', 'rouge', '--pred', file('missing.txt'), '--ref', file('ref-a.txt')])).stderr).toContain(`${file('missing.txt')}: file not found`);
+  });
+});
