@@ -92,6 +92,12 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
     if (ra === 1) d = c.op('Unsqueeze', [d, c.ints([-2])]);
     if (rb === 1) d = c.op('Unsqueeze', [d, c.ints([-1])]);
     const da = c.op('MatMul', [d, c.mT(b2)]);
+    const [k, n] = [a.shape![ra - 1], b.shape![rb - 1]];
+    // a batched activation times a 2-D weight: fold the batch into rows, one Gemm instead of a batched MatMul + sum
+    if (ra > 2 && rb === 2 && typeof k === 'number' && typeof n === 'number') {
+      const rows = (v: Value, cols: number): Value => c.op('Reshape', [v, c.ints([-1, cols])]);
+      return [da, c.op('Gemm', [rows(a, k), rows(d, n)], { transA: 1 })];
+    }
     const db = c.op('MatMul', [c.mT(a2), d]);
     return [da, rb === 1 ? c.op('Squeeze', [db, c.ints([-1])]) : db];
   },
