@@ -5,6 +5,8 @@ export async function loadCommands(): Promise<CliCommand[]> {
   const groups = await Promise.all([
     // Each entry: import('./<group>.ts') exporting `commands: CliCommand[]`.
     import('./info.ts'),
+    import('./model.ts'),
+    import('./generate.ts'),
     import('./metrics.ts'),
   ]);
   return groups.flatMap((g) => g.commands);

@@ -139,15 +139,18 @@ export interface HfFolderContents {
 /** Write a complete HF folder at `dir` atomically: it appears whole or not at all. */
 export async function writeHfFolder(dir: string, c: HfFolderContents): Promise<void> {
   parseModelConfig(c.config, path.join(dir, 'config.json')); // refuse to write a folder we could not read back
-  await writeFolderAtomic(dir, async (tmp) => {
-    await writeJsonAtomic(path.join(tmp, 'config.json'), c.config);
-    if (c.generationConfig) await writeJsonAtomic(path.join(tmp, 'generation_config.json'), c.generationConfig);
-    if (c.tokenizer) await writeJsonAtomic(path.join(tmp, 'tokenizer.json'), c.tokenizer);
-    if (c.tokenizerConfig) await writeJsonAtomic(path.join(tmp, 'tokenizer_config.json'), c.tokenizerConfig);
-    if (c.specialTokensMap) await writeJsonAtomic(path.join(tmp, 'special_tokens_map.json'), c.specialTokensMap);
-    for (const [name, body] of Object.entries(c.extraFiles ?? {})) fs.writeFileSync(path.join(tmp, name), body);
-    await writeWeights(tmp, c.tensors, c.dtype ?? 'F32', c.maxShardBytes);
-  });
+  await writeFolderAtomic(dir, (tmp) => fillHfFolder(tmp, c));
+}
+
+/** Write the folder's files into an existing (temporary) directory. */
+export async function fillHfFolder(dir: string, c: HfFolderContents): Promise<void> {
+  await writeJsonAtomic(path.join(dir, 'config.json'), c.config);
+  if (c.generationConfig) await writeJsonAtomic(path.join(dir, 'generation_config.json'), c.generationConfig);
+  if (c.tokenizer) await writeJsonAtomic(path.join(dir, 'tokenizer.json'), c.tokenizer);
+  if (c.tokenizerConfig) await writeJsonAtomic(path.join(dir, 'tokenizer_config.json'), c.tokenizerConfig);
+  if (c.specialTokensMap) await writeJsonAtomic(path.join(dir, 'special_tokens_map.json'), c.specialTokensMap);
+  for (const [name, body] of Object.entries(c.extraFiles ?? {})) fs.writeFileSync(path.join(dir, name), body);
+  await writeWeights(dir, c.tensors, c.dtype ?? 'F32', c.maxShardBytes);
 }
 
 async function writeWeights(dir: string, tensors: Map<string, Tensor>, dtype: SafetensorsDtype, maxShardBytes?: number): Promise<void> {

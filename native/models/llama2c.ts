@@ -8,7 +8,7 @@
 // and we apply `permute` to wq (nh heads) and wk (nkv heads) here.
 import fs from 'node:fs';
 import { CheckpointError, type Tensor } from './safetensors.ts';
-import { writeHfFolder } from './checkpoint.ts';
+import { writeHfFolder, type HfFolderContents } from './checkpoint.ts';
 import { Llama2cTokenizer } from '../text/llama2c-tokenizer.ts';
 
 export interface Llama2cHeader {
@@ -128,8 +128,8 @@ export function convertLlama2c(bytes: Uint8Array, file: string): { config: Recor
   return { config, tensors };
 }
 
-/** Convert `ckpt` + `tokenizerBin` to an HF folder at `outDir` (written atomically). */
-export async function importLlama2c(ckpt: string, tokenizerBin: string, outDir: string): Promise<void> {
+/** The HF folder contents of `ckpt` + `tokenizerBin`. */
+export function llama2cToHf(ckpt: string, tokenizerBin: string): HfFolderContents {
   const read = (f: string) => {
     try {
       return fs.readFileSync(f); // llama2.c checkpoints are small (run.c mmaps them whole)
@@ -140,7 +140,7 @@ export async function importLlama2c(ckpt: string, tokenizerBin: string, outDir: 
   const { config, tensors } = convertLlama2c(read(ckpt), ckpt);
   const tok = new Llama2cTokenizer(read(tokenizerBin), config.vocab_size as number, tokenizerBin);
   const { tokenizer, tokenizerConfig, specialTokensMap } = tok.toTokenizerJson();
-  await writeHfFolder(outDir, {
+  return {
     config,
     tensors,
     // run.c stops generating at BOS, which separates stories in TinyStories training data.
@@ -148,5 +148,10 @@ export async function importLlama2c(ckpt: string, tokenizerBin: string, outDir: 
     tokenizer,
     tokenizerConfig,
     specialTokensMap,
-  });
+  };
+}
+
+/** Convert `ckpt` + `tokenizerBin` to an HF folder at `outDir` (written atomically). */
+export async function importLlama2c(ckpt: string, tokenizerBin: string, outDir: string): Promise<void> {
+  await writeHfFolder(outDir, llama2cToHf(ckpt, tokenizerBin));
 }

@@ -1,0 +1,98 @@
+// `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
+// (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
+import { UserError, type CliCommand } from './command.ts';
+import { findModel } from '../models/registry.ts';
+import { TextGenerator } from '../generate/pipeline.ts';
+import type { GenerateOptions } from '../generate/options.ts';
+
+const USAGE =
+  'lathe generate --model N --prompt TEXT [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
+  '[--repetition-penalty R] [--no-repeat-ngram N] [--seed S] [--num-beams B] [--stop STR]... [--logprobs N] [--json]';
+
+function num(values: Record<string, unknown>, flag: string, integer = false): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'}; got '${String(raw)}'.`);
+  return n;
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['generate'],
+    summary: 'Generate a continuation of a prompt with a model',
+    usage: USAGE,
+    options: {
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      'max-new-tokens': { type: 'string' },
+      temperature: { type: 'string' },
+      'top-k': { type: 'string' },
+      'top-p': { type: 'string' },
+      'min-p': { type: 'string' },
+      'repetition-penalty': { type: 'string' },
+      'no-repeat-ngram': { type: 'string' },
+      seed: { type: 'string' },
+      'num-beams': { type: 'string' },
+      stop: { type: 'string', multiple: true },
+      logprobs: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    async run({ values }, ctx) {
+      const name = values.model as string | undefined;
+      const prompt = values.prompt as string | undefined;
+      if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
+      const options: GenerateOptions = {
+        maxNewTokens: num(values, 'max-new-tokens', true),
+        temperature: num(values, 'temperature'),
+        topK: num(values, 'top-k', true),
+        topP: num(values, 'top-p'),
+        minP: num(values, 'min-p'),
+        repetitionPenalty: num(values, 'repetition-penalty'),
+        noRepeatNgramSize: num(values, 'no-repeat-ngram', true),
+        seed: num(values, 'seed', true),
+        numBeams: num(values, 'num-beams', true),
+        stopStrings: values.stop as string[] | undefined,
+        logprobs: num(values, 'logprobs', true),
+      };
+      let model;
+      try {
+        model = findModel(ctx.dataDir, name);
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
+      const generator = await TextGenerator.load(model.path, { intraOpNumThreads: num(values, 'threads', true) });
+      try {
+        if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
+        let result;
+        try {
+          result = await generator.generate([prompt], options);
+        } catch (err) {
+          if (err instanceof RangeError) throw new UserError(err.message);
+          throw err;
+        }
+        const row = result.rows[0];
+        if (ctx.json) {
+          const tokens = generator.tokenizer;
+          ctx.print({
+            model: { id: model.id, name: model.name },
+            prompt,
+            text: row.text,
+            finishReason: row.finishReason,
+            tokenIds: row.tokenIds,
+            logprobs: row.logprobs?.map((t) => ({ token: tokens.idToToken(t.id), ...t, top: t.top?.map((a) => ({ token: tokens.idToToken(a.id), ...a })) })),
+            score: row.score,
+            settings: result.settings,
+            timing: result.timing,
+          });
+        } else {
+          process.stdout.write('\n');
+          const t = result.timing;
+          ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${t.decodeTokensPerSecond.toFixed(1)} tokens/s]`);
+        }
+      } finally {
+        await generator.release();
+      }
+    },
+  },
+];
