@@ -1,6 +1,8 @@
 // `lathe metrics rouge|bleu|chrf|em-f1`: score prediction files against reference files directly, with the
 // same implementations the evaluation runner uses (native/eval). Inputs: one prediction per line and one
 // reference file per reference (parallel lines), or a .jsonl file with "prediction" and "references" fields.
+// ROUGE-Lsum splits summaries into sentences at newlines, which only JSONL strings can carry: with plain-text
+// files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
 import { aggregateRouge, mean } from '../eval/bootstrap.ts';
 import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
