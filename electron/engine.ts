@@ -10,24 +10,14 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** What native/studio must export for the desktop app (the same service `lathe serve` puts behind HTTP). */
-interface StudioModule {
-  createStudio(options: { dataDir: string; mode: 'electron' | 'serve' }): (StudioClient & { close?: () => unknown }) | Promise<StudioClient & { close?: () => unknown }>;
-}
+/** The part of native/studio/studio.ts this file uses; imported as a type only, so the bundle stays engine-free. */
+type StudioModule = typeof import('../native/studio/studio.ts');
 
 export async function startEngine(appRoot: string, dataDir: string): Promise<Engine> {
   const { register } = await import('tsx/esm/api');
   register();
-  const entry = path.join(appRoot, 'native', 'studio', 'index.ts');
-  const mod = (await import(pathToFileURL(entry).href)) as Partial<StudioModule>;
-  if (typeof mod.createStudio !== 'function') {
-    throw new Error(`${entry} does not export createStudio({ dataDir, mode }); the desktop app cannot start the engine.`);
-  }
-  const studio = await mod.createStudio({ dataDir, mode: 'electron' });
-  return {
-    studio,
-    async close() {
-      await studio.close?.();
-    },
-  };
+  const entry = path.join(appRoot, 'native', 'studio', 'studio.ts');
+  const { Studio } = (await import(pathToFileURL(entry).href)) as StudioModule;
+  const studio = new Studio({ dataDir, mode: 'electron' });
+  return { studio, close: () => studio.close() };
 }

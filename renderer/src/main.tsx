@@ -7,11 +7,11 @@ import { connectStudio } from './api/connect.ts';
 import { App } from './app/App.tsx';
 import { ProjectsProvider } from './app/ProjectsContext.tsx';
 import { StudioProvider } from './app/StudioContext.tsx';
-import { applyTheme, storedTheme } from './app/theme.ts';
+import { startThemeTracking } from './app/theme.ts';
 import { NotConnected } from './pages/NotConnected.tsx';
 import { ToastProvider } from './ui/Toasts.tsx';
 
-applyTheme(storedTheme());
+startThemeTracking();
 const connection = connectStudio();
 const root = createRoot(document.getElementById('root')!);
 

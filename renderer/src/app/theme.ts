@@ -1,5 +1,6 @@
-// Light, dark, or following the system. The choice is kept per machine; 'system' tracks the OS live.
-import { useEffect, useState } from 'react';
+// Light, dark, or following the system. The choice is kept per machine; while it is 'system', the page
+// follows the OS as it changes (one listener for the app's lifetime, installed before the first paint).
+import { useState } from 'react';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const STORAGE_KEY = 'lathe.theme';
@@ -9,29 +10,25 @@ export function storedTheme(): ThemeChoice {
   return value === 'light' || value === 'dark' ? value : 'system';
 }
 
-function systemPrefersDark(): boolean {
-  return window.matchMedia('(prefers-color-scheme: dark)').matches;
-}
+const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)');
 
 export function applyTheme(choice: ThemeChoice): void {
-  const dark = choice === 'dark' || (choice === 'system' && systemPrefersDark());
+  const dark = choice === 'dark' || (choice === 'system' && darkQuery().matches);
   document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+export function startThemeTracking(): void {
+  applyTheme(storedTheme());
+  darkQuery().addEventListener('change', () => applyTheme(storedTheme()));
 }
 
 export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
   const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
-  useEffect(() => {
-    applyTheme(choice);
-    if (choice !== 'system') return;
-    const query = window.matchMedia('(prefers-color-scheme: dark)');
-    const onChange = () => applyTheme('system');
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, [choice]);
   return [
     choice,
     (next) => {
       window.localStorage.setItem(STORAGE_KEY, next);
+      applyTheme(next);
       setChoice(next);
     },
   ];

@@ -11,9 +11,16 @@ import { useToast } from '../../ui/Toasts.tsx';
 import { ProjectForm } from './ProjectForm.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
 
+/** Field issues from an invalid_params error: details.issues (path 'constraints.device') or a bare array. */
 function issuesOf(err: unknown): { path: PropertyKey[]; message: string }[] {
-  if (!(err instanceof StudioError) || err.code !== 'invalid_params' || !Array.isArray(err.details)) return [];
-  return err.details.filter((d): d is { path: PropertyKey[]; message: string } => Array.isArray(d?.path) && typeof d?.message === 'string');
+  if (!(err instanceof StudioError) || err.code !== 'invalid_params') return [];
+  const details = err.details as { issues?: unknown } | unknown[] | undefined;
+  const list = Array.isArray(details) ? details : Array.isArray(details?.issues) ? details.issues : [];
+  return list.flatMap((d: { path?: unknown; message?: unknown }) => {
+    if (typeof d?.message !== 'string') return [];
+    const path = Array.isArray(d.path) ? d.path : typeof d.path === 'string' ? d.path.split('.') : [];
+    return [{ path, message: d.message }];
+  });
 }
 
 export function ScopePage({ creating, onCreatingChange, navigate }: { creating: boolean; onCreatingChange(creating: boolean): void; navigate(page: PageId): void }) {

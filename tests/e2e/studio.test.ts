@@ -1,0 +1,178 @@
+// The headless studio end to end: Chromium drives the built renderer served by `lathe serve`. A project is
+// scoped, a real dataset imported through the UI (upload, job progress, preview, mapping), a bad file refused
+// with its line and then imported with the bad rows skipped, and everything is still there after a reload.
+// Screenshots of every page in light and dark land in tests/e2e/screenshots/.
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+
+const DIALOGSUM_DEV = path.resolve(ROOT, '../shared/data/datasets/dialogsum/dev.jsonl');
+const skipReason = browserSkipReason() ?? (existsSync(DIALOGSUM_DEV) ? null : `${DIALOGSUM_DEV} is absent (the shared data sets are not mounted)`);
+if (skipReason) console.log(`e2e studio tests skipped: ${skipReason}`);
+
+const PAGES = ['scope', 'select', 'adapt', 'integrate', 'projects', 'datasets', 'runs', 'settings'] as const;
+
+describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    studio = await startStudio();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('refuses API requests without the right token', async () => {
+    const rpc = `${studio.origin}/api/rpc/projects.list`;
+    const noToken = await fetch(rpc, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    expect(noToken.status).toBe(401);
+    expect(await noToken.text()).not.toContain('"result"');
+    const wrongToken = await fetch(rpc, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-the-token' } });
+    expect(wrongToken.status).toBe(401);
+    expect((await fetch(`${studio.origin}/api/events`)).status).toBe(401);
+    const withToken = await fetch(rpc, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.json()).toEqual({ result: [] });
+  });
+
+  it('without a token the page explains how to open the studio', async () => {
+    const other = await browser.newPage();
+    await other.goto(`${studio.origin}/`);
+    await expect.poll(() => other.getByText('needs the studio’s access token').count()).toBe(1);
+    await other.close();
+  });
+
+  it('scopes a project, imports a dataset with progress, and keeps both across a reload', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}`);
+    await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
+    expect(page.url()).not.toContain(studio.token); // the token moved into sessionStorage
+
+    await page.getByLabel('Project name').fill('Dialogue summaries');
+    await page.getByRole('radio', { name: /Summarisation/ }).click();
+    await page.getByLabel(/^Description/).fill('Two-sentence summaries of support dialogues for the ticket history.');
+    expect(await page.getByLabel('Metric').inputValue()).toBe('rougeL'); // suggested for summarisation
+    await page.getByLabel(/^Memory budget/).fill('4096');
+    await page.getByLabel(/^Max latency/).fill('800');
+    const target = page.getByLabel(/^Target/);
+    await target.fill('3'); // out of range for ROUGE-L: refused in the form
+    await target.press('Control+Enter');
+    await page.getByText('This metric runs from 0 to 1').waitFor();
+    await target.fill('0.35');
+    await target.press('Control+Enter'); // Ctrl+Enter submits
+    await page.getByRole('status').filter({ hasText: 'Created “Dialogue summaries”' }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Current project' }).textContent()).toContain('Dialogue summaries');
+    await page.getByRole('heading', { name: 'Dialogue summaries' }).waitFor();
+
+    await page.keyboard.press('Control+6'); // Datasets
+    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
+    await page.getByLabel('Dataset file').setInputFiles(DIALOGSUM_DEV);
+    expect(await page.getByLabel('Dataset name').inputValue()).toBe('dev');
+    await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
+    const progress = page.getByRole('progressbar', { name: 'Import progress' });
+    await progress.waitFor({ state: 'visible' });
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 120_000 }).toBe('100');
+    await page.getByTestId('import-progress').getByText('Imported').waitFor();
+
+    const detail = page.getByLabel('Dataset dev');
+    await detail.getByRole('heading', { name: 'dev' }).waitFor();
+    await expect.poll(() => detail.getByText('500', { exact: true }).count()).toBeGreaterThan(0);
+    const splits = await Promise.all(['train', 'validation', 'test'].map(async (s) => Number((await page.getByTestId(`split-${s}`).locator('strong').textContent())?.replace(/\D/g, ''))));
+    expect(splits.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(splits[0]).toBeGreaterThan(splits[1]);
+    expect((await page.getByTestId('content-hash').textContent())?.length).toBeGreaterThan(6);
+
+    const mapping = page.getByLabel('Column mapping');
+    expect(await mapping.getByLabel('Document').inputValue()).toBe('dialogue');
+    expect(await mapping.getByLabel('Summary').inputValue()).toBe('summary');
+    const save = mapping.getByRole('button', { name: 'Save mapping' });
+    if (await save.isEnabled()) {
+      await save.click();
+      await page.getByRole('status').filter({ hasText: 'Column mapping saved' }).waitFor();
+    }
+    await mapping.getByText('Saved', { exact: true }).waitFor();
+
+    const rows = page.getByRole('table', { name: 'Dataset rows' });
+    await expect.poll(() => rows.locator('tbody tr').count()).toBe(10);
+    await expect.poll(() => rows.locator('thead').textContent()).toContain('dialogue');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Rows 11–20 of 500').waitFor();
+    await page.getByRole('radio', { name: 'Test' }).click();
+    await page.getByText(new RegExp(`of ${splits[2]}$`)).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Current project' }).textContent()).toContain('Dialogue summaries');
+    await page.getByLabel('Dataset list').getByText('dev', { exact: true }).waitFor();
+    await page.keyboard.press('g');
+    await page.keyboard.press('p'); // Projects
+    await page.getByRole('table', { name: 'Projects' }).getByText('Dialogue summaries').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows where a bad file is wrong, then imports its valid rows when asked', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-bad-'));
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, ['{"dialogue": "#Person1#: Hi.", "summary": "A greeting."}', '{"dialogue": "broken', '{"dialogue": "#Person1#: Bye.", "summary": "A farewell."}', ''].join('\n'));
+    await page.keyboard.press('Control+6');
+    await page.getByLabel('Dataset file').setInputFiles(bad);
+    const submit = page.locator('form[aria-label="Import a dataset"] button[type=submit]');
+    await submit.click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The file was not imported' });
+    await refusal.waitFor({ timeout: 60_000 });
+    expect(await refusal.textContent()).toMatch(/line 2/);
+
+    await page.getByLabel(/Import valid rows only/).check();
+    await submit.click();
+    const skipped = page.getByText('1 rows were skipped at import');
+    await skipped.waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('table', { name: 'Row problems' }).locator('tbody tr').first().textContent()).toMatch(/^2/);
+  });
+
+  it('lists the import jobs on the Runs page', async () => {
+    await page.keyboard.press('Control+7');
+    const jobs = page.getByRole('table', { name: 'Jobs' });
+    await jobs.waitFor();
+    await expect.poll(() => jobs.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await jobs.textContent()).toContain('succeeded');
+    expect(await jobs.textContent()).toContain('failed');
+  });
+
+  it('switches theme in Settings and takes a screenshot of every page, light and dark', async () => {
+    await page.keyboard.press('Control+8');
+    await page.getByRole('radio', { name: 'Dark' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('radio', { name: 'System' }).click();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme); // follows the system
+      for (const id of PAGES) {
+        await page.evaluate((hash) => { window.location.hash = hash; }, `/${id}`);
+        await page.locator('.page-title').first().waitFor();
+        await page.waitForTimeout(250);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${scheme}.png`), fullPage: true });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'shortcuts-light.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
