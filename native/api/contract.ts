@@ -9,7 +9,7 @@ import {
 const Id = z.object({ id: z.string().min(1) });
 
 export const methods = {
-  'system.info': { params: z.object({}), result: z.object({ version: z.string(), dataDir: z.string(), mode: z.enum(['electron', 'serve']) }) },
+  'system.info': { params: z.object({}), result: z.object({ version: z.string(), dataDir: z.string(), mode: z.enum(['electron', 'serve', 'cli']) }) },
 
   'projects.list': { params: z.object({}), result: z.array(Project) },
   'projects.get': { params: Id, result: Project },

@@ -5,6 +5,10 @@ export async function loadCommands(): Promise<CliCommand[]> {
   const groups = await Promise.all([
     // Each entry: import('./<group>.ts') exporting `commands: CliCommand[]`.
     import('./info.ts'),
+    import('./project.ts'),
+    import('./dataset.ts'),
+    import('./jobs.ts'),
+    import('./serve.ts'),
     import('./model.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),

@@ -1,0 +1,142 @@
+// `lathe dataset import|list|show`. Import runs in the foreground with a progress line on stderr, through
+// the same importDataset the studio's 'dataset-import' job runs in its child process.
+import type { Dataset } from '../api/schemas.ts';
+import { importDataset, type ImportProgress } from '../data/import.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
+import { formatFields, formatTable } from './table.ts';
+
+const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1]';
+
+function parseSplit(raw: string | undefined): { train: number; validation: number; test: number } | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1)) {
+    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1; got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
+  }
+  return { train: parts[0], validation: parts[1], test: parts[2] };
+}
+
+function parseSeed(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new UserError(`--seed must be a whole number, got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
+  return n;
+}
+
+/** A progress line that rewrites itself on a terminal and prints sparingly when stderr is a file or pipe. */
+function progressPrinter(ctx: CliContext): { update(p: ImportProgress): void; done(): void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (ctx.json) return;
+      const now = Date.now();
+      if (!tty && now - last < 2000) return;
+      last = now;
+      const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? `, about ${p.etaSeconds}s left` : '';
+      const line = `importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}${eta}`;
+      if (tty) process.stderr.write(`\r${line.padEnd(process.stderr.columns ? process.stderr.columns - 1 : 79).slice(0, (process.stderr.columns ?? 80) - 1)}`);
+      else process.stderr.write(`${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\n');
+    },
+  };
+}
+
+export function describeDataset(d: Dataset): string {
+  return formatFields([
+    ['id', d.id],
+    ['name', d.name],
+    ['project', d.projectId ?? '—'],
+    ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
+    ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
+    ['columns', d.columns.join(', ')],
+    ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || '— (set one in the studio)'],
+    ['skipped', d.skippedRows.length ? `${d.skippedRows.length} rows (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
+    ['sha256', d.contentHash],
+    ['created', d.createdAt],
+  ]);
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['dataset', 'import'],
+    summary: 'Import a JSONL, JSON, CSV or TSV file (optionally .gz) as a dataset',
+    usage: IMPORT_USAGE,
+    positionals: true,
+    options: {
+      name: { type: 'string' },
+      project: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      seed: { type: 'string' },
+      split: { type: 'string' },
+    },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give exactly one file to import.\nUsage: ${IMPORT_USAGE}`);
+      if (!values.name) throw new UserError(`--name is required.\nUsage: ${IMPORT_USAGE}`);
+      const split = parseSplit(values.split as string | undefined);
+      const seed = parseSeed(values.seed as string | undefined);
+      const studio = openCliStudio(ctx);
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const progress = progressPrinter(ctx);
+      try {
+        const dataset = await importDataset(
+          { path: positionals[0], name: values.name as string, projectId: (values.project as string | undefined) ?? null, skipInvalid: Boolean(values['skip-invalid']), split, seed },
+          { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line) },
+        );
+        progress.done();
+        ctx.print(dataset, () => `Imported dataset ${dataset.id}\n${describeDataset(dataset)}`);
+      } catch (err) {
+        progress.done();
+        if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
+        throw asUserError(err);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await studio.close();
+      }
+    },
+  },
+  {
+    path: ['dataset', 'list'],
+    summary: 'List datasets',
+    usage: 'lathe dataset list [--project ID]',
+    options: { project: { type: 'string' } },
+    async run({ values }, ctx) {
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId: values.project as string | undefined });
+      ctx.print(datasets, () =>
+        formatTable(
+          ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],
+          datasets.map((d) => [d.id, d.name, d.rowCount, d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId ?? '', d.createdAt.slice(0, 16).replace('T', ' ')]),
+        ),
+      );
+    },
+  },
+  {
+    path: ['dataset', 'show'],
+    summary: 'Show a dataset and its first rows',
+    usage: 'lathe dataset show ID [--rows K] [--split train|validation|test|all]',
+    positionals: true,
+    options: { rows: { type: 'string' }, split: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      const usage = 'lathe dataset show ID [--rows K] [--split train|validation|test|all]';
+      if (positionals.length !== 1) throw new UserError(`give one dataset id.\nUsage: ${usage}`);
+      const k = values.rows === undefined ? 5 : Number(values.rows);
+      if (!Number.isInteger(k) || k < 0 || k > 500) throw new UserError(`--rows must be a whole number from 0 to 500.\nUsage: ${usage}`);
+      const split = (values.split as string | undefined) ?? 'all';
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all.\nUsage: ${usage}`);
+      const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
+      const page = k > 0 ? await callStudio(ctx, 'datasets.rows', { id: dataset.id, split: split as 'all', limit: k }) : { columns: dataset.columns, rows: [], total: dataset.rowCount };
+      ctx.print({ ...dataset, preview: page.rows }, () =>
+        [describeDataset(dataset), ...(k > 0 ? ['', `First ${page.rows.length} of ${page.total} rows (${split}):`, formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => (typeof r[c] === 'string' ? (r[c] as string) : JSON.stringify(r[c])))), 40)] : [])].join('\n'),
+      );
+    },
+  },
+];

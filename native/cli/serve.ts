@@ -1,0 +1,39 @@
+// `lathe serve`: run the studio headless and use it from a browser. Binds to 127.0.0.1 unless told otherwise;
+// the printed URL carries the access token.
+import { startServer } from '../serve/server.ts';
+import { UserError, type CliCommand } from './command.ts';
+
+const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T]';
+
+export const commands: CliCommand[] = [
+  {
+    path: ['serve'],
+    summary: 'Serve the studio over HTTP for a browser (token-protected)',
+    usage: USAGE,
+    options: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'renderer-dir': { type: 'string' } },
+    async run({ values }, ctx) {
+      const port = values.port === undefined ? 0 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one).\nUsage: ${USAGE}`);
+      const token = values.token as string | undefined;
+      if (token !== undefined && token.length < 3) throw new UserError(`--token is too short.\nUsage: ${USAGE}`);
+      let server;
+      try {
+        server = await startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
+        throw err;
+      }
+      if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
+      else console.log(`Lathe studio: ${server.url}`);
+      ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      ctx.info('stopping…');
+      await server.close();
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,26 @@
+// Run one Studio API method from the CLI against the data directory, turning API errors into UserErrors
+// (a message for the user, no stack trace). The CLI never recovers jobs: a running studio may own them.
+import type { MethodName, Params, Result } from '../api/contract.ts';
+import { StudioError } from '../api/errors.ts';
+import { Studio } from '../studio/studio.ts';
+import { UserError, type CliContext } from './command.ts';
+
+export function openCliStudio(ctx: CliContext): Studio {
+  return new Studio({ dataDir: ctx.dataDir, mode: 'cli', recover: false });
+}
+
+export async function callStudio<M extends MethodName>(ctx: CliContext, method: M, params: Params<M>): Promise<Result<M>> {
+  const studio = openCliStudio(ctx);
+  try {
+    return await studio.call(method, params);
+  } catch (err) {
+    throw asUserError(err);
+  } finally {
+    await studio.close();
+  }
+}
+
+export function asUserError(err: unknown): Error {
+  if (err instanceof StudioError) return new UserError(err.message, err.code === 'internal' ? 1 : 2);
+  return err as Error;
+}

@@ -1,0 +1,241 @@
+// Dataset import: stream a file through its parser into datasets/<id>/ (rows, offsets index, seeded splits),
+// then insert the database row in one transaction. The CLI calls importDataset directly; the job worker
+// (import-worker.ts) calls the same function in a child process. Memory stays bounded whatever the file size.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { StudioError } from '../api/errors.ts';
+import { Dataset, DatasetImportInput, SPLITS, type ColumnMapping } from '../api/schemas.ts';
+import type { Store } from '../store/db.ts';
+import { newId, nowIso } from '../store/ids.ts';
+import { LineDecoder } from './decode.ts';
+import { detectFormat } from './formats.ts';
+import { suggestMapping } from './mapping.ts';
+import { createParser, FormatError, type RecordSink } from './parsers.ts';
+import { assignSplits, checkFractions, splitCounts } from './splits.ts';
+import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
+
+/** How many skipped rows are kept in the database record; all of them go to skipped.jsonl. */
+const SKIPPED_IN_RECORD = 1000;
+const PROGRESS_INTERVAL_MS = 150;
+
+export interface ImportProgress {
+  fraction: number;
+  message: string;
+  etaSeconds: number | null;
+}
+
+export interface ImportContext {
+  store: Store;
+  dataDir: string;
+  signal?: AbortSignal;
+  onProgress?(p: ImportProgress): void;
+  log?(level: 'info' | 'warn', line: string): void;
+}
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('the import was cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+const SKIP_HINT = 'Fix or remove that line and import again, or import with "skip invalid rows" (--skip-invalid) to leave out the rows that cannot be read.';
+
+/** Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job. */
+export function precheckImport(input: DatasetImportInput, store: Store): { file: string; format: ReturnType<typeof detectFormat>; params: ReturnType<typeof DatasetImportInput.parse> } {
+  const params = DatasetImportInput.parse(input);
+  const file = path.resolve(params.path);
+  const format = detectFormat(file);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new StudioError('invalid_params', `${file}: no such file. Check the path (relative paths are resolved from ${process.cwd()}).`, { file, field: 'path' });
+  }
+  if (!stat.isFile()) throw new StudioError('invalid_params', `${file} is not a file.`, { file, field: 'path' });
+  if (params.projectId !== null && !store.projects.get(params.projectId)) {
+    throw new StudioError('not_found', `project ${params.projectId} does not exist: run 'lathe project list' for the ids.`, { field: 'projectId' });
+  }
+  checkFractions(params.split);
+  return { file, format, params };
+}
+
+function openSource(file: string, compressed: boolean, onRaw: (chunk: Buffer) => void): Readable {
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  raw.on('data', (chunk) => onRaw(chunk as Buffer));
+  if (!compressed) return raw;
+  const gunzip = zlib.createGunzip();
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
+}
+
+export async function importDataset(input: DatasetImportInput, ctx: ImportContext): Promise<Dataset> {
+  const { file, format, params } = precheckImport(input, ctx.store);
+  const name = path.basename(file);
+  sweepIncompleteImports(ctx.dataDir, ctx.store.datasets.ids());
+  const id = newId('ds');
+  const temp = tempDatasetDir(ctx.dataDir, id);
+  fs.mkdirSync(temp, { recursive: true });
+  const rows = new BufferedFile(path.join(temp, 'rows.jsonl'));
+  const index = new BufferedFile(path.join(temp, 'index.bin'));
+  const skippedFile = new BufferedFile(path.join(temp, 'skipped.jsonl'));
+  const offsetBuf = Buffer.alloc(8);
+  const writeOffset = (o: number) => {
+    offsetBuf.writeBigUInt64LE(BigInt(o));
+    index.write(offsetBuf);
+  };
+
+  let columns: string[] | null = null;
+  let columnSet = new Set<string>();
+  let rowCount = 0;
+  let skippedCount = 0;
+  const skipped: { line: number; reason: string }[] = [];
+  const sink: RecordSink = {
+    record(values, line) {
+      if (columns === null) {
+        columns = Object.keys(values);
+        columnSet = new Set(columns);
+        if (columns.length === 0) return this.invalid(line, 'the row has no fields');
+      } else {
+        const missing = columns.find((c) => !Object.prototype.hasOwnProperty.call(values, c));
+        if (missing !== undefined) return this.invalid(line, `missing field '${missing}' (every row needs the columns of the first row: ${columns.join(', ')})`, missing);
+        const extra = Object.keys(values).find((k) => !columnSet.has(k));
+        if (extra !== undefined) return this.invalid(line, `field '${extra}' is not among the first row's columns (${columns.join(', ')})`, extra);
+      }
+      writeOffset(rows.bytes);
+      rows.write(`${JSON.stringify(values)}\n`);
+      rowCount++;
+    },
+    invalid(line, reason, field) {
+      if (!params.skipInvalid) {
+        throw new StudioError('invalid_params', `${name} line ${line}: ${reason}. ${SKIP_HINT}`, { file, line, ...(field ? { field } : {}), hint: SKIP_HINT });
+      }
+      skippedCount++;
+      if (skipped.length < SKIPPED_IN_RECORD) skipped.push({ line, reason });
+      skippedFile.write(`${JSON.stringify({ line, reason, ...(field ? { field } : {}) })}\n`);
+    },
+  };
+
+  const totalBytes = fs.statSync(file).size;
+  const hash = crypto.createHash('sha256');
+  let bytesRead = 0;
+  const started = Date.now();
+  let lastReport = 0;
+  const report = (force = false) => {
+    const now = Date.now();
+    if (!ctx.onProgress || (!force && now - lastReport < PROGRESS_INTERVAL_MS)) return;
+    lastReport = now;
+    const fraction = totalBytes === 0 ? 1 : bytesRead / totalBytes;
+    const elapsed = (now - started) / 1000;
+    const etaSeconds = fraction > 0.01 && fraction < 1 ? Math.round((elapsed * (1 - fraction)) / fraction) : null;
+    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${rowCount} rows`, etaSeconds });
+  };
+
+  let finalDir: string | undefined;
+  try {
+    const parser = createParser(format.format, sink);
+    const decoder = new LineDecoder();
+    const source = openSource(file, format.compressed, (chunk) => {
+      hash.update(chunk);
+      bytesRead += chunk.length;
+    });
+    try {
+      for await (const chunk of source) {
+        if (ctx.signal?.aborted) throw new ImportCancelled();
+        for (const piece of decoder.decode(chunk as Buffer)) parser.feed(piece);
+        report();
+      }
+    } catch (err) {
+      source.destroy();
+      if (err instanceof FormatError || err instanceof StudioError || err instanceof ImportCancelled) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (format.compressed && e.code?.startsWith('Z_')) {
+        throw new StudioError('invalid_params', `${name}: not a valid gzip file (${e.message}). Decompress it to check it, or import the uncompressed file.`, { file });
+      }
+      throw err;
+    }
+    for (const piece of decoder.end()) parser.feed(piece);
+    parser.end();
+    if (rowCount === 0) {
+      const first = skipped[0];
+      throw new StudioError(
+        'invalid_params',
+        first
+          ? `${name}: no valid rows; all ${skippedCount} rows were invalid (first: line ${first.line}: ${first.reason}).`
+          : `${name} has no data rows (an empty file, or a header alone). Check that it is the right file.`,
+        { file, ...(first ? { line: first.line } : {}) },
+      );
+    }
+    const cols = columns as unknown as string[];
+    writeOffset(rows.bytes);
+    rows.close();
+    index.close();
+    skippedFile.close();
+    if (skippedCount === 0) fs.rmSync(skippedFile.file);
+
+    ctx.onProgress?.({ fraction: 0.99, message: `splitting ${rowCount} rows`, etaSeconds: null });
+    const split = assignSplits(rowCount, params.split, params.seed);
+    writeFileDurably(path.join(temp, 'splits.bin'), split);
+    const counts = splitCounts(rowCount, params.split);
+    const project = params.projectId ? ctx.store.projects.get(params.projectId) : undefined;
+    const mapping = params.mapping ?? suggestMapping(cols, project?.task);
+    checkMapping(mapping, cols);
+    const dataset: Dataset = Dataset.parse({
+      id,
+      projectId: params.projectId,
+      name: params.name,
+      sourcePath: file,
+      format: format.format,
+      compressed: format.compressed,
+      columns: cols,
+      rowCount,
+      contentHash: hash.digest('hex'),
+      mapping,
+      splits: Object.fromEntries(SPLITS.map((s) => [s, counts[s]])),
+      splitSeed: params.seed,
+      skippedRows: skipped,
+      createdAt: nowIso(),
+    });
+    writeFileDurably(path.join(temp, 'manifest.json'), JSON.stringify({ ...dataset, skippedRows: skippedCount, pid: process.pid }, null, 2));
+    if (ctx.signal?.aborted) throw new ImportCancelled();
+
+    // Files complete and synced: move them into place, then record the dataset. A crash between the two
+    // leaves a folder with no row, which sweepIncompleteImports removes later.
+    finalDir = datasetDir(ctx.dataDir, id);
+    fs.renameSync(temp, finalDir);
+    fsyncDir(datasetsRoot(ctx.dataDir));
+    ctx.store.datasets.insert(dataset);
+    if (skippedCount > 0) ctx.log?.('warn', `skipped ${skippedCount} invalid rows (see ${path.join(finalDir, 'skipped.jsonl')})`);
+    ctx.log?.('info', `imported ${rowCount} rows from ${file} as dataset ${id}`);
+    ctx.onProgress?.({ fraction: 1, message: `imported ${rowCount} rows`, etaSeconds: 0 });
+    return dataset;
+  } catch (err) {
+    rows.abandon();
+    index.abandon();
+    skippedFile.abandon();
+    fs.rmSync(temp, { recursive: true, force: true });
+    if (finalDir && !ctx.store.datasets.get(id)) fs.rmSync(finalDir, { recursive: true, force: true });
+    if (err instanceof FormatError) {
+      throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file, line: err.line });
+    }
+    throw err;
+  }
+}
+
+function checkMapping(mapping: ColumnMapping, columns: string[]): void {
+  for (const [field, column] of Object.entries(mapping)) {
+    if (!columns.includes(column)) {
+      throw new StudioError('invalid_params', `the mapping sends '${field}' to column '${column}', which the file does not have (columns: ${columns.join(', ')}).`, { field: 'mapping' });
+    }
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}

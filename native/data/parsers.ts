@@ -1,0 +1,313 @@
+// Push parsers for the dataset formats. Each takes text pieces from LineDecoder and hands whole records to a
+// sink with the line each began on; a record that cannot be read goes to `invalid` with a reason (the
+// importer decides whether that stops the import), a file whose structure is broken throws FormatError.
+import type { TextPiece } from './decode.ts';
+import type { DataFormat } from './formats.ts';
+
+export interface RecordSink {
+  record(values: Record<string, unknown>, line: number): void;
+  invalid(line: number, reason: string, field?: string): void;
+}
+
+/** The file's structure is broken past the point where single records could be skipped. */
+export class FormatError extends Error {
+  constructor(
+    readonly line: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface RecordParser {
+  feed(piece: TextPiece): void;
+  end(): void;
+}
+
+export function createParser(format: DataFormat, sink: RecordSink): RecordParser {
+  switch (format) {
+    case 'jsonl':
+      return new JsonLinesParser(sink);
+    case 'json':
+      return new JsonArrayParser(sink);
+    case 'csv':
+      return new DelimitedParser(sink, ',');
+    case 'tsv':
+      return new DelimitedParser(sink, '\t');
+  }
+}
+
+function describeJson(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function parseObject(text: string, line: number, sink: RecordSink, what: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    sink.invalid(line, `${what} is not valid JSON (${(err as Error).message})`);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    sink.invalid(line, `${what} is ${describeJson(value)}, expected a JSON object with one field per column`);
+    return;
+  }
+  sink.record(value as Record<string, unknown>, line);
+}
+
+/** One JSON object per line; blank lines are ignored. */
+class JsonLinesParser implements RecordParser {
+  private parts: string[] = [];
+  private bad = false;
+
+  constructor(private readonly sink: RecordSink) {}
+
+  private line = 1;
+
+  feed(piece: TextPiece): void {
+    this.parts.push(piece.text);
+    this.bad ||= piece.badUtf8;
+    this.line = piece.line;
+    if (piece.endsLine) this.flush();
+  }
+
+  end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    const text = this.parts.join('');
+    const bad = this.bad;
+    const at = this.line;
+    this.parts = [];
+    this.bad = false;
+    if (bad) return this.sink.invalid(at, 'the line is not valid UTF-8 text (save the file as UTF-8)');
+    if (text.trim() === '') return;
+    parseObject(text, at, this.sink, 'the line');
+  }
+}
+
+const enum Ch {
+  Quote = 34,
+  Backslash = 92,
+  Comma = 44,
+  OpenBrace = 123,
+  CloseBrace = 125,
+  OpenBracket = 91,
+  CloseBracket = 93,
+}
+
+/**
+ * A top-level JSON array of objects, streamed: only the current element's text is held. It tracks nesting
+ * and strings to find where each element ends, then hands that element to JSON.parse.
+ */
+class JsonArrayParser implements RecordParser {
+  private state: 'before' | 'between' | 'element' | 'after' = 'before';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private parts: string[] = [];
+  private elementLine = 0;
+  private elementBad = false;
+  private index = 0;
+  private line = 1;
+
+  constructor(private readonly sink: RecordSink) {}
+
+  feed(piece: TextPiece): void {
+    this.line = piece.line;
+    const text = piece.endsLine ? `${piece.text}\n` : piece.text;
+    if (piece.badUtf8) {
+      if (this.state !== 'element') throw new FormatError(piece.line, 'the file is not valid UTF-8 text here (save it as UTF-8)');
+      this.elementBad = true;
+    }
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.state === 'element') {
+        if (this.inString) {
+          if (this.escaped) this.escaped = false;
+          else if (c === Ch.Backslash) this.escaped = true;
+          else if (c === Ch.Quote) this.inString = false;
+          continue;
+        }
+        if (c === Ch.Quote) this.inString = true;
+        else if (c === Ch.OpenBrace || c === Ch.OpenBracket) this.depth++;
+        else if ((c === Ch.CloseBrace || c === Ch.CloseBracket) && this.depth > 0) this.depth--;
+        else if (this.depth === 0 && (c === Ch.Comma || c === Ch.CloseBracket)) {
+          this.parts.push(text.slice(start, i));
+          this.finishElement();
+          this.state = c === Ch.Comma ? 'between' : 'after';
+        }
+        continue;
+      }
+      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+      if (this.state === 'before') {
+        if (c !== Ch.OpenBracket) throw new FormatError(this.line, 'a .json dataset must be an array of objects ([{…}, {…}]); for one object per line use .jsonl');
+        this.state = 'between';
+      } else if (this.state === 'between') {
+        if (c === Ch.CloseBracket && this.index === 0) {
+          this.state = 'after';
+          continue;
+        }
+        this.state = 'element';
+        this.elementLine = this.line;
+        this.depth = 0;
+        start = i;
+        i--; // read this character again as the element's first
+      } else {
+        throw new FormatError(this.line, 'unexpected text after the closing ] of the array');
+      }
+    }
+    if (this.state === 'element') this.parts.push(text.slice(start));
+  }
+
+  end(): void {
+    if (this.state === 'before') return; // empty file: the importer reports "no rows"
+    if (this.state !== 'after') throw new FormatError(this.line, 'the file ends inside the array (no closing ]): it looks truncated');
+  }
+
+  private finishElement(): void {
+    const text = this.parts.join('').trim();
+    this.parts = [];
+    this.index++;
+    const what = `array element ${this.index}`;
+    if (this.elementBad) {
+      this.elementBad = false;
+      return this.sink.invalid(this.elementLine, `${what} is not valid UTF-8 text (save the file as UTF-8)`);
+    }
+    if (text === '') return this.sink.invalid(this.elementLine, `${what} is empty (two commas in a row?)`);
+    parseObject(text, this.elementLine, this.sink, what);
+  }
+}
+
+/**
+ * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
+ * and quoted fields may hold delimiters and newlines. Blank lines are ignored.
+ */
+class DelimitedParser implements RecordParser {
+  private header: string[] | null = null;
+  private fields: string[] = [];
+  private field = '';
+  private quoted = false; // inside a quoted field
+  private afterQuote = false; // just read a quote inside a quoted field: closing, or the first of ""
+  private fieldWasQuoted = false;
+  private recordLine = 0;
+  private recordBad: string | null = null;
+  private started = false;
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly delimiter: string,
+  ) {}
+
+  feed(piece: TextPiece): void {
+    if (!this.started) {
+      this.started = true;
+      this.recordLine = piece.line;
+    }
+    if (piece.badUtf8 && this.recordBad === null) this.recordBad = 'the row is not valid UTF-8 text (save the file as UTF-8)';
+    const text = piece.text;
+    const d = this.delimiter.charCodeAt(0);
+    let i = 0;
+    while (i < text.length) {
+      if (this.quoted) {
+        if (this.afterQuote) {
+          this.afterQuote = false;
+          if (text.charCodeAt(i) === Ch.Quote) {
+            this.field += '"';
+            i++;
+            continue;
+          }
+          this.quoted = false;
+          continue; // the quote closed the field; look at this character as unquoted
+        }
+        const q = text.indexOf('"', i);
+        if (q === -1) {
+          this.field += text.slice(i);
+          i = text.length;
+        } else {
+          this.field += text.slice(i, q);
+          this.afterQuote = true;
+          i = q + 1;
+        }
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === d) {
+        this.endField();
+        i++;
+        continue;
+      }
+      if (c === Ch.Quote && this.field === '' && !this.fieldWasQuoted) {
+        this.quoted = true;
+        this.fieldWasQuoted = true;
+        i++;
+        continue;
+      }
+      // Unquoted text runs to the next delimiter; a quote inside it is taken literally (lenient, as most tools are).
+      let stop = text.indexOf(this.delimiter, i);
+      if (stop === -1) stop = text.length;
+      if (this.fieldWasQuoted) {
+        this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1}: quote the whole field and double any " inside it`;
+      }
+      this.field += text.slice(i, stop);
+      i = stop;
+    }
+    if (piece.endsLine) {
+      if (this.quoted && this.afterQuote) {
+        this.quoted = false;
+        this.afterQuote = false;
+      }
+      if (this.quoted) this.field += '\n';
+      else this.endRecord(piece.line + 1);
+    }
+  }
+
+  end(): void {
+    if (this.quoted && !this.afterQuote) throw new FormatError(this.recordLine, 'a quoted field that starts on this line is never closed: add the closing "');
+    this.quoted = false;
+    this.afterQuote = false;
+    this.endRecord(this.recordLine);
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.fieldWasQuoted = false;
+  }
+
+  private endRecord(nextLine: number): void {
+    const line = this.recordLine;
+    const blank = this.fields.length === 0 && this.field === '' && !this.fieldWasQuoted;
+    this.endField();
+    const fields = this.fields;
+    const bad = this.recordBad;
+    this.fields = [];
+    this.recordBad = null;
+    this.recordLine = nextLine;
+    if (blank) return;
+    if (this.header === null) return this.setHeader(fields, line);
+    if (bad) return this.sink.invalid(line, bad);
+    const h = this.header;
+    if (fields.length < h.length) {
+      return this.sink.invalid(line, `missing column '${h[fields.length]}' (the header has ${h.length} columns, this row ${fields.length})`, h[fields.length]);
+    }
+    if (fields.length > h.length) {
+      return this.sink.invalid(line, `${fields.length} fields but the header has ${h.length}: quote fields that contain the delimiter`);
+    }
+    const values: Record<string, unknown> = {};
+    for (let k = 0; k < h.length; k++) values[h[k]] = fields[k];
+    this.sink.record(values, line);
+  }
+
+  private setHeader(fields: string[], line: number): void {
+    const names = fields.map((f) => f.trim());
+    names.forEach((name, k) => {
+      if (name === '') throw new FormatError(line, `column ${k + 1} of the header row has no name: the first row must name every column`);
+      if (names.indexOf(name) !== k) throw new FormatError(line, `the header names column '${name}' twice: column names must be unique`);
+    });
+    this.header = names;
+  }
+}

@@ -1,0 +1,18 @@
+// Every job kind and the module its child process runs, listed once. A new kind (training, evaluation,
+// export) adds a line here and a module exporting `run: WorkerRun` (see protocol.ts).
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
+  'dataset-import': { module: '../data/import-worker.ts', summary: 'Import a dataset file' },
+};
+
+/** Add a kind at run time (tests, plugins); `module` is an absolute path or file URL of a WorkerRun module. */
+export function registerJobKind(kind: string, module: string, summary = kind): void {
+  JOB_KINDS[kind] = { module: module.startsWith('file:') ? module : pathToFileURL(module).href, summary };
+}
+
+export function workerModulePath(kind: string): string {
+  const entry = JOB_KINDS[kind];
+  if (!entry) throw new Error(`unknown job kind '${kind}' (known: ${Object.keys(JOB_KINDS).join(', ')})`);
+  return fileURLToPath(new URL(entry.module, import.meta.url));
+}

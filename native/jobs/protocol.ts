@@ -1,0 +1,32 @@
+// Messages between the job queue (parent) and a job's child process, over the fork IPC channel.
+import type { ErrorLocation } from '../api/errors.ts';
+
+/** Parent → child. */
+export type ToWorker =
+  | { type: 'start'; jobId: string; kind: string; module: string; params: unknown; dataDir: string }
+  | { type: 'cancel' };
+
+/** Child → parent. */
+export type FromWorker =
+  | { type: 'progress'; fraction: number; message: string; etaSeconds: number | null }
+  | { type: 'log'; level: string; line: string }
+  | { type: 'metric'; runId: string; step: number; name: string; value: number }
+  | { type: 'run'; runId: string }
+  | { type: 'done'; result: unknown }
+  | { type: 'cancelled' }
+  | { type: 'error'; message: string; code?: string; details?: ErrorLocation | Record<string, unknown> };
+
+/** What a job's worker module receives; it reports through these and stops when `signal` aborts. */
+export interface WorkerContext {
+  jobId: string;
+  dataDir: string;
+  signal: AbortSignal;
+  progress(fraction: number, message: string, etaSeconds?: number | null): void;
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+  /** Attach the job to a run (training, evaluation) so its metrics land there. */
+  setRun(runId: string): void;
+  metric(runId: string, step: number, name: string, value: number): void;
+}
+
+/** A worker module (see kinds.ts) exports `run`. Its result is stored as the job's result. */
+export type WorkerRun = (params: unknown, ctx: WorkerContext) => Promise<unknown>;

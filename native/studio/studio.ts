@@ -1,0 +1,88 @@
+// The Studio service: the one implementation of the Studio API, shared by `lathe serve`, Electron's IPC,
+// the CLI and tests. It validates every call's params with the contract's zod schema, runs the handler,
+// checks the result against the contract, and turns failures into ApiErrors. Events come from the job queue.
+import { z } from 'zod';
+import { isMethodName, methods, type ApiError, type MethodName, type Params, type Result, type StudioEvent } from '../api/contract.ts';
+import { StudioError } from '../api/errors.ts';
+import { sweepIncompleteImports } from '../data/files.ts';
+import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
+import { openStore, type Store } from '../store/db.ts';
+import { handlers, type HandlerContext, type StudioMode } from './handlers.ts';
+
+export interface StudioOptions {
+  dataDir: string;
+  mode: StudioMode;
+  /**
+   * Whether this process is the studio that owns the data directory's jobs (the app or `lathe serve`): then
+   * jobs orphaned by a previous crash are marked interrupted and half-written imports removed at open.
+   * The CLI passes false: it shares the directory with a running studio and must not touch its jobs.
+   */
+  recover?: boolean;
+  jobs?: JobQueueOptions;
+}
+
+function describeIssues(error: z.ZodError): { message: string; details: Record<string, unknown> } {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  return { message, details: { field: issues[0]?.path || undefined, issues } };
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof StudioError) return err.toApiError();
+  if (err instanceof z.ZodError) {
+    const { message, details } = describeIssues(err);
+    return { code: 'invalid_params', message, details };
+  }
+  return { code: 'internal', message: `internal error: ${(err as Error)?.message ?? String(err)}` };
+}
+
+export class Studio {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  private readonly ctx: HandlerContext;
+
+  constructor(readonly options: StudioOptions) {
+    this.store = openStore(options.dataDir);
+    if (options.recover ?? true) {
+      this.store.jobs.markInterrupted();
+      sweepIncompleteImports(options.dataDir, this.store.datasets.ids());
+    }
+    this.queue = new JobQueue(this.store, options.dataDir, options.jobs);
+    this.ctx = { store: this.store, queue: this.queue, dataDir: options.dataDir, mode: options.mode };
+  }
+
+  /** Call a method; throws StudioError (with code, user-facing message and details) on failure. */
+  async call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const outcome = await this.dispatch(method, params);
+    if ('error' in outcome) throw StudioError.fromApiError(outcome.error);
+    return outcome.result as Result<M>;
+  }
+
+  /** For transports: any method name and raw params in, `{ result }` or `{ error }` out; never throws. */
+  async dispatch(method: string, params: unknown): Promise<{ result: unknown } | { error: ApiError }> {
+    if (!isMethodName(method)) return { error: { code: 'unknown_method', message: `unknown method '${method}'` } };
+    const spec = methods[method];
+    const parsed = spec.params.safeParse(params ?? {});
+    if (!parsed.success) {
+      const { message, details } = describeIssues(parsed.error);
+      return { error: { code: 'invalid_params', message: `${method}: ${message}`, details } };
+    }
+    try {
+      const handler = handlers[method] as (p: unknown, raw: unknown, ctx: HandlerContext) => unknown;
+      const result = await handler(parsed.data, params, this.ctx);
+      return { result: spec.result.parse(result) };
+    } catch (err) {
+      return { error: toApiError(err) };
+    }
+  }
+
+  listen(listener: (event: StudioEvent) => void): () => void {
+    return this.queue.listen(listener);
+  }
+
+  /** Stop running jobs (they end as 'interrupted') and close the database. */
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.store.close();
+  }
+}

@@ -1,0 +1,111 @@
+// The streaming parsers and the line decoder, fed in tiny chunks so every state crosses a chunk boundary.
+import { describe, expect, it } from 'vitest';
+import { LineDecoder } from '../../native/data/decode.ts';
+import { createParser, FormatError, type RecordSink } from '../../native/data/parsers.ts';
+import type { DataFormat } from '../../native/data/formats.ts';
+import { suggestMapping } from '../../native/data/mapping.ts';
+import { assignSplits, splitCounts } from '../../native/data/splits.ts';
+
+function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5) {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const records: { line: number; values: Record<string, unknown> }[] = [];
+  const invalid: { line: number; reason: string; field?: string }[] = [];
+  const sink: RecordSink = { record: (values, line) => records.push({ values, line }), invalid: (line, reason, field) => invalid.push({ line, reason, field }) };
+  const parser = createParser(format, sink);
+  const decoder = new LineDecoder();
+  for (let i = 0; i < bytes.length; i += chunkSize) for (const p of decoder.decode(bytes.subarray(i, i + chunkSize))) parser.feed(p);
+  for (const p of decoder.end()) parser.feed(p);
+  parser.end();
+  return { records, invalid };
+}
+
+describe('JSON Lines', () => {
+  it('reads objects with their line numbers, skipping blank lines and CRLF endings', () => {
+    const { records, invalid } = parse('jsonl', '{"a":1,"b":"x"}\r\n\n{"a":2,"b":"é ü"}\n{"a":3,"b":"no newline at end"}');
+    expect(invalid).toEqual([]);
+    expect(records.map((r) => r.line)).toEqual([1, 3, 4]);
+    expect(records[1].values).toEqual({ a: 2, b: 'é ü' });
+  });
+  it('reports malformed JSON, non-objects and invalid UTF-8 on their own lines', () => {
+    const bad = new Uint8Array([...new TextEncoder().encode('{"a":1}\n{"a":\n[1]\n{"a":"'), 0xff, 0xfe, ...new TextEncoder().encode('"}\n{"a":5}\n')]);
+    const { records, invalid } = parse('jsonl', bad, 3);
+    expect(records.map((r) => r.line)).toEqual([1, 5]);
+    expect(invalid.map((i) => i.line)).toEqual([2, 3, 4]);
+    expect(invalid[0].reason).toMatch(/not valid JSON/);
+    expect(invalid[1].reason).toMatch(/is an array/);
+    expect(invalid[2].reason).toMatch(/UTF-8/);
+  });
+  it('keeps a multi-byte character split across chunks intact', () => {
+    for (const size of [1, 2, 3, 4]) expect(parse('jsonl', '{"t":"日本語 🙂"}\n', size).records[0].values.t).toBe('日本語 🙂');
+  });
+});
+
+describe('JSON array', () => {
+  const text = '[\n  {"a": "x, ] } {", "b": [1, {"c": 2}]},\n  {"a": "esc \\" quote", "b": []}\n]\n';
+  it('streams elements of an array, whatever the chunking', () => {
+    for (const size of [1, 3, 7, 1000]) {
+      const { records, invalid } = parse('json', text, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => r.values)).toEqual(JSON.parse(text));
+      expect(records.map((r) => r.line)).toEqual([2, 3]);
+    }
+  });
+  it('reads an empty array and a minified one-line array', () => {
+    expect(parse('json', '[]').records).toEqual([]);
+    expect(parse('json', '[{"a":1},{"a":2}]').records.map((r) => r.values.a)).toEqual([1, 2]);
+  });
+  it('refuses a file that is not an array, or is truncated, and flags bad elements', () => {
+    expect(() => parse('json', '{"a":1}')).toThrow(FormatError);
+    expect(() => parse('json', '[{"a":1},\n{"a":')).toThrow(/truncated/);
+    expect(() => parse('json', '[{"a":1}] x')).toThrow(/after the closing/);
+    const { invalid } = parse('json', '[{"a":1},\n 7,\n {"a":}]');
+    expect(invalid.map((i) => [i.line, i.reason.slice(0, 15)])).toEqual([[2, 'array element 2'], [3, 'array element 3']]);
+  });
+});
+
+describe('CSV and TSV', () => {
+  it('follows RFC 4180: quoted delimiters, doubled quotes and newlines inside quotes', () => {
+    const csv = 'text,label\n"hello, world",1\n"she said ""hi""",0\n"two\nlines",1\r\nplain,0\n';
+    for (const size of [1, 2, 5, 100]) {
+      const { records, invalid } = parse('csv', csv, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => r.values.text)).toEqual(['hello, world', 'she said "hi"', 'two\nlines', 'plain']);
+      expect(records.map((r) => r.line)).toEqual([2, 3, 4, 6]);
+    }
+  });
+  it('reports rows with missing or extra fields, naming the column', () => {
+    const { records, invalid } = parse('tsv', 'sentence\tlabel\ngood\t1\nno label\n\na\tb\tc\n');
+    expect(records).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ line: 3, field: 'label' });
+    expect(invalid[0].reason).toMatch(/missing column 'label'/);
+    expect(invalid[1].line).toBe(5);
+    expect(invalid[1].reason).toMatch(/3 fields but the header has 2/);
+  });
+  it('refuses an unclosed quote and a header with a blank or repeated name', () => {
+    expect(() => parse('csv', 'a,b\n"open,1\n2,3\n')).toThrow(/never closed/);
+    expect(() => parse('csv', 'a,,c\n1,2,3\n')).toThrow(/no name/);
+    expect(() => parse('csv', 'a,a\n1,2\n')).toThrow(/twice/);
+  });
+});
+
+describe('column mapping suggestions', () => {
+  it('maps the shapes of the shared datasets', () => {
+    expect(suggestMapping(['fname', 'dialogue', 'summary', 'topic'], 'summarization')).toEqual({ input: 'dialogue', target: 'summary' });
+    expect(suggestMapping(['instruction', 'input', 'output'])).toEqual({ instruction: 'instruction', input: 'input', output: 'output' });
+    expect(suggestMapping(['prompt', 'chosen', 'rejected'])).toEqual({ prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' });
+    expect(suggestMapping(['sentence', 'label'], 'classification')).toEqual({ text: 'sentence', label: 'label' });
+    expect(suggestMapping(['question', 'context', 'answer'], 'qa')).toEqual({ question: 'question', context: 'context', answer: 'answer' });
+    expect(suggestMapping(['foo', 'bar'])).toEqual({});
+  });
+});
+
+describe('splits', () => {
+  it('are exact in size, deterministic for a seed and different across seeds', () => {
+    const f = { train: 0.8, validation: 0.1, test: 0.1 };
+    const a = assignSplits(1000, f, 7);
+    expect(Array.from(assignSplits(1000, f, 7))).toEqual(Array.from(a));
+    expect(Array.from(assignSplits(1000, f, 8))).not.toEqual(Array.from(a));
+    expect([0, 1, 2].map((k) => a.filter((x) => x === k).length)).toEqual([800, 100, 100]);
+    expect(splitCounts(7, f)).toEqual({ train: 6, validation: 1, test: 0 });
+  });
+});
