@@ -1,0 +1,141 @@
+// safetensors and HF folder I/O: round trips (F32/F16/BF16, sharded) and every kind of bad input producing
+// an error that names the file and the tensor.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CheckpointError, SafetensorsFile, floatToHalf, writeSafetensors, type Tensor } from '../../native/models/safetensors.ts';
+import { CheckpointWeights, readHfFolder, writeHfFolder } from '../../native/models/checkpoint.ts';
+import { parseModelConfig, ropeInverseFrequencies } from '../../native/models/config.ts';
+import { checkCheckpoint, parameterCounts } from '../../native/models/params.ts';
+import { convertLlama2c, permuteForRotateHalf } from '../../native/models/llama2c.ts';
+import { CONFIGS, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-st-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const tensors = new Map<string, Tensor>([
+  ['a', { shape: [2, 3], data: Float32Array.from([0, 1, -2.5, 3.25, 1e-3, 65504]) }],
+  ['b.bias', { shape: [4], data: Float32Array.from([0.1, -0.2, 0.3, 7]) }],
+  ['scalar', { shape: [], data: Float32Array.from([42]) }],
+]);
+
+/** A safetensors file from a raw header object and data bytes. */
+function rawFile(name: string, header: unknown, data: Uint8Array, lieLength?: number): string {
+  const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(lieLength ?? json.length));
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, Buffer.concat([len, json, data]));
+  return file;
+}
+
+describe('safetensors round trip', () => {
+  it('F32 is exact, F16 and BF16 within their precision', async () => {
+    for (const [dtype, tol] of [['F32', 0], ['F16', 1e-3], ['BF16', 8e-3]] as const) {
+      const file = path.join(tmp, `rt-${dtype}.safetensors`);
+      await writeSafetensors(file, tensors, { dtype });
+      const f = SafetensorsFile.open(file);
+      expect([...f.tensors.keys()]).toEqual(['a', 'b.bias', 'scalar']);
+      for (const [name, t] of tensors) {
+        const got = f.read(name);
+        expect(got.shape).toEqual(t.shape);
+        got.data.forEach((x, i) => expect(Math.abs(x - t.data[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(t.data[i]))));
+      }
+      f.close();
+      expect(fs.readdirSync(tmp).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    }
+  });
+
+  it('F16 encoding matches IEEE half bit patterns', () => {
+    expect(Array.from(floatToHalf(Float32Array.from([1, -2, 65504, 0.5, 5.960464477539063e-8, Infinity])))).toEqual([0x3c00, 0xc000, 0x7bff, 0x3800, 0x0001, 0x7c00]);
+  });
+
+  it('sharded folders are written with an index and read back tensor by tensor', async () => {
+    const config = CONFIGS.llama3;
+    const t = randomTensors(config, 3);
+    const dir = path.join(tmp, 'sharded');
+    await writeHfFolder(dir, { config, tensors: t, maxShardBytes: 20_000 });
+    expect(fs.existsSync(path.join(dir, 'model.safetensors.index.json'))).toBe(true);
+    expect(fs.readdirSync(dir).filter((n) => /^model-\d+-of-\d+\.safetensors$/.test(n)).length).toBeGreaterThan(1);
+    const w = CheckpointWeights.open(dir);
+    expect(w.names().sort()).toEqual([...t.keys()].sort());
+    const name = 'model.layers.1.mlp.down_proj.weight';
+    expect(Array.from(w.read(name).data)).toEqual(Array.from(t.get(name)!.data));
+    checkCheckpoint(readHfFolder(dir).spec, w);
+    w.close();
+    await expect(writeHfFolder(dir, { config, tensors: t })).rejects.toThrow(/already exists/);
+  });
+});
+
+describe('bad input is reported with file and tensor', () => {
+  const good = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
+  const eight = new Uint8Array(8);
+  it('truncated data', () => {
+    const f = rawFile('trunc.safetensors', good, new Uint8Array(4));
+    expect(() => SafetensorsFile.open(f)).toThrow(new RegExp(`${f}: tensor 'a' ends at byte 8 .* truncated`));
+  });
+  it('header length beyond the file', () => {
+    const f = rawFile('hdr.safetensors', good, eight, 10_000);
+    expect(() => SafetensorsFile.open(f)).toThrow(/header claims 10000 bytes/);
+  });
+  it('offsets that disagree with dtype and shape', () => {
+    const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
+    expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
+  });
+  it('unknown dtype, and a known dtype Lathe cannot read as weights', () => {
+    expect(() => SafetensorsFile.open(rawFile('dt.safetensors', { a: { dtype: 'F8_E9', shape: [2], data_offsets: [0, 2] } }, eight))).toThrow(/tensor 'a' has unknown dtype "F8_E9"/);
+    const f = SafetensorsFile.open(rawFile('i64.safetensors', { a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, eight));
+    expect(() => f.read('a')).toThrow(/tensor 'a' has dtype I64/);
+    f.close();
+  });
+  it('not JSON / too short', () => {
+    expect(() => SafetensorsFile.open(rawFile('nojson.safetensors', '{not json', eight))).toThrow(/not valid JSON|not a JSON object/);
+    fs.writeFileSync(path.join(tmp, 'short.safetensors'), 'abc');
+    expect(() => SafetensorsFile.open(path.join(tmp, 'short.safetensors'))).toThrow(CheckpointError);
+  });
+  it('config/weights mismatch names the tensor', async () => {
+    const config = { ...CONFIGS.gpt2, n_embd: 48 };
+    const dir = path.join(tmp, 'mismatch');
+    await writeHfFolder(dir, { config: CONFIGS.gpt2, tensors: randomTensors(CONFIGS.gpt2) });
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    const w = CheckpointWeights.open(dir);
+    expect(() => checkCheckpoint(readHfFolder(dir).spec, w)).toThrow(/tensor 'wte.weight' has shape \[57,32\] but config.json implies \[57,48\]/);
+    w.close();
+  });
+  it('unsupported architecture and invalid fields', () => {
+    expect(() => parseModelConfig({ architectures: ['BertModel'] }, 'x/config.json')).toThrow(/x\/config.json: architecture 'BertModel' is not supported/);
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, hidden_size: 'big' }, 'c.json')).toThrow(/c.json: field 'hidden_size'/);
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, rope_scaling: { rope_type: 'yarn', factor: 2 } })).toThrow(/rope_scaling type 'yarn'/);
+  });
+  it('a llama2.c file whose size disagrees with its header', () => {
+    const header = Int32Array.from([8, 16, 1, 2, 2, 10, 4]);
+    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(/x.bin: header .* implies \d+ bytes but the file has 28/);
+  });
+});
+
+describe('model description', () => {
+  it('counts parameters by component', () => {
+    const p = parameterCounts(parseModelConfig(CONFIGS.gpt2));
+    // GPT-2: 12C² + 13C per block (with 4C MLP), + wte/wpe + ln_f.
+    const C = 32;
+    expect(p.embeddings).toBe(57 * C + 32 * C);
+    expect(p.attention + p.mlp + p.norms).toBe(2 * (12 * C * C + 13 * C) + 2 * C);
+    expect(p.head).toBe(0);
+  });
+  it('llama3 RoPE scaling keeps high frequencies, divides low ones and blends between', () => {
+    // inv_freq = [1, 0.1, 0.01, 0.001], wavelengths 2π/inv = [6.3, 63, 628, 6283]; bands cut at 64/4 and 64/1.
+    const scaling = { type: 'llama3' as const, factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 64 };
+    const plain = ropeInverseFrequencies({ theta: 10000, scaling: null }, 8);
+    const scaled = ropeInverseFrequencies({ theta: 10000, scaling }, 8);
+    expect(scaled[0]).toBeCloseTo(plain[0], 6);
+    const smooth = (64 / ((2 * Math.PI) / 0.1) - 1) / (4 - 1);
+    expect(scaled[1]).toBeCloseTo((1 - smooth) * (0.1 / 8) + smooth * 0.1, 6);
+    expect(scaled[2]).toBeCloseTo(plain[2] / 8, 8);
+    expect(scaled[3]).toBeCloseTo(plain[3] / 8, 9);
+  });
+  it('permuteForRotateHalf maps interleaved pairs to halves', () => {
+    // one head, hs = 4, one column: rows (x0, y0, x1, y1) → (x0, x1, y0, y1)
+    expect(Array.from(permuteForRotateHalf(Float32Array.from([0, 1, 2, 3]), 1, 4, 1))).toEqual([0, 2, 1, 3]);
+  });
+});
