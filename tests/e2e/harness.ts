@@ -34,15 +34,11 @@ export interface RunningStudio {
   close(): Promise<void>;
 }
 
-/**
- * Starts `node bin/lathe.mjs serve --port 0` and waits for the URL it prints. LATHE_E2E_SERVE names another
- * Node script taking the same arguments after `serve`, to run these tests against a different server build.
- */
+/** Starts `node bin/lathe.mjs serve --port 0` and waits for the URL it prints. */
 export async function startStudio(): Promise<RunningStudio> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-'));
   const token = randomBytes(16).toString('hex');
-  const entry = process.env.LATHE_E2E_SERVE ? ['--import', 'tsx', process.env.LATHE_E2E_SERVE] : [path.join(ROOT, 'bin', 'lathe.mjs')];
-  const child: ChildProcess = spawn(process.execPath, [...entry, 'serve', '--host', '127.0.0.1', '--port', '0', '--token', token, '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--token', token, '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LATHE_DATA_DIR: dataDir },

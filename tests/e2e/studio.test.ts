@@ -164,7 +164,11 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
         await page.evaluate((hash) => { window.location.hash = hash; }, `/${id}`);
         await page.locator('.page-title').first().waitFor();
         await page.waitForTimeout(250);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${scheme}.png`), fullPage: true });
+        // The page scrolls inside .content, not the document: grow the viewport to the content for the shot.
+        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+        await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${scheme}.png`) });
+        await page.setViewportSize({ width: 1440, height: 900 });
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });
