@@ -1,0 +1,132 @@
+// `lathe dataset …` on the shared data kit: real files, refusals that name the line, nothing half-imported,
+// and imports whose memory stays bounded (run under a small V8 heap that a whole-file read would overflow).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../native/api/schemas.ts';
+import { HAS_SHARED_DATA, lathe, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+
+if (!HAS_SHARED_DATA) console.warn(SKIP_SHARED_REASON);
+const DIALOGSUM = path.join(SHARED_DATA, 'datasets/dialogsum/train.jsonl');
+const work = tempDir('cli-dataset-files');
+const dirs = [work];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function dataDir(): string {
+  const d = tempDir('cli-dataset');
+  dirs.push(d);
+  return d;
+}
+function datasetFolders(dir: string): string[] {
+  const root = path.join(dir, 'datasets');
+  return fs.existsSync(root) ? fs.readdirSync(root) : [];
+}
+
+describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () => {
+  it('imports DialogSum train: 12,460 rows, its columns, a suggested mapping and the file hash', () => {
+    const dir = dataDir();
+    const r = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = r.json<Dataset>();
+    expect(d.rowCount).toBe(12_460);
+    expect(d.columns).toEqual(['fname', 'dialogue', 'summary', 'topic']);
+    expect(d.mapping).toEqual({ input: 'dialogue', target: 'summary' });
+    expect(d.splits).toEqual({ train: 9968, validation: 1246, test: 1246 });
+    expect(d.contentHash).toBe(crypto.createHash('sha256').update(fs.readFileSync(DIALOGSUM)).digest('hex'));
+    const listed = lathe(dir, ['dataset', 'list', '--json']).json<Dataset[]>();
+    expect(listed.map((x) => x.id)).toEqual([d.id]);
+    const shown = lathe(dir, ['dataset', 'show', d.id, '--rows', '2', '--json']).json<Dataset & { preview: { fname: string }[] }>();
+    expect(shown.preview.map((row) => row.fname)).toEqual(['train_0', 'train_1']);
+  });
+
+  it('refuses a copy with one corrupted line, naming the line, and leaves nothing behind', () => {
+    const dir = dataDir();
+    const lines = fs.readFileSync(DIALOGSUM, 'utf8').split('\n');
+    lines[6999] = lines[6999].slice(0, 40); // line 7000 cut in the middle of a string
+    const bad = path.join(work, 'dialogsum-corrupt.jsonl');
+    fs.writeFileSync(bad, lines.join('\n'));
+    const r = lathe(dir, ['dataset', 'import', bad, '--name', 'broken', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.json<{ error: string }>().error).toMatch(/dialogsum-corrupt\.jsonl line 7000: the line is not valid JSON.*--skip-invalid/);
+    expect(lathe(dir, ['dataset', 'list', '--json']).json()).toEqual([]);
+    expect(datasetFolders(dir)).toEqual([]);
+
+    const skipped = lathe(dir, ['dataset', 'import', bad, '--name', 'partial', '--skip-invalid', '--json']).json<Dataset>();
+    expect(skipped.rowCount).toBe(12_459);
+    expect(skipped.skippedRows).toEqual([{ line: 7000, reason: expect.stringMatching(/not valid JSON/) }]);
+    expect(fs.readFileSync(path.join(dir, 'datasets', skipped.id, 'skipped.jsonl'), 'utf8')).toContain('"line":7000');
+  });
+
+  it('reads a JSON array, gzipped JSONL and TSV with the same seed-determined splits', () => {
+    const dir = dataDir();
+    const alpaca = lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/alpaca/alpaca_5k.json'), '--name', 'alpaca', '--json']).json<Dataset>();
+    expect([alpaca.rowCount, alpaca.format, alpaca.columns]).toEqual([5000, 'json', ['instruction', 'input', 'output']]);
+    const hh = lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz'), '--name', 'hh', '--json']).json<Dataset>();
+    expect([hh.rowCount, hh.compressed, hh.mapping]).toEqual([2312, true, { chosen: 'chosen', rejected: 'rejected' }]);
+    const sst = (seed: string) =>
+      lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), '--name', 'sst2', '--seed', seed, '--split', '0.5,0.25,0.25', '--json']).json<Dataset>();
+    const [a, b, c] = [sst('7'), sst('7'), sst('8')];
+    expect([a.rowCount, a.splits]).toEqual([872, { train: 436, validation: 218, test: 218 }]);
+    const firstTest = (d: Dataset) => lathe(dir, ['dataset', 'show', d.id, '--rows', '5', '--split', 'test', '--json']).json<{ preview: unknown[] }>().preview;
+    expect(firstTest(a)).toEqual(firstTest(b));
+    expect(firstTest(a)).not.toEqual(firstTest(c));
+  });
+});
+
+describe('lathe dataset import: bad input', () => {
+  it('names the file, line and field, and imports nothing', () => {
+    const dir = dataDir();
+    const cases: [string, string | Buffer, RegExp][] = [
+      ['missing.csv', 'text,label\nfine,1\n"quoted, with comma",0\nno label here\n', /missing\.csv line 4: missing column 'label'/],
+      ['fields.jsonl', '{"a":1,"b":2}\n{"a":3}\n', /fields\.jsonl line 2: missing field 'b'/],
+      ['latin1.tsv', Buffer.concat([Buffer.from('text\tlabel\nok\t1\ncaf'), Buffer.from([0xe9]), Buffer.from('\t0\n')]), /latin1\.tsv line 3: the row is not valid UTF-8/],
+      ['empty.jsonl', '', /empty\.jsonl has no data rows/],
+      ['data.parquet', 'PAR1', /unknown dataset format '\.parquet'/],
+      ['truncated.json.gz', zlib.gzipSync('[{"a":1},\n{"a":'), /truncated\.json\.gz line 2: the file ends inside the array/],
+    ];
+    for (const [name, content, expected] of cases) {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, content);
+      const r = lathe(dir, ['dataset', 'import', file, '--name', name]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(expected);
+    }
+    expect(lathe(dir, ['dataset', 'list', '--json']).json()).toEqual([]);
+    expect(datasetFolders(dir)).toEqual([]);
+    const usage = lathe(dir, ['dataset', 'import', path.join(work, 'missing.csv')]);
+    expect(usage.stderr).toMatch(/--name is required\.\nUsage: lathe dataset import FILE --name N/);
+  });
+});
+
+describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import: memory', () => {
+  // 64 MB of V8 heap: the CLI itself needs a fraction of it, while reading one of these ~85 MB files into
+  // a string (or parsing it whole) cannot fit, so a non-streaming import fails here with "heap out of memory".
+  const HEAP = ['--max-old-space-size=64'];
+  const REPEAT = 7;
+  const source = () => fs.readFileSync(DIALOGSUM);
+
+  it('streams a large JSONL file under a small heap', () => {
+    const file = path.join(work, 'big.jsonl');
+    const chunk = source();
+    fs.writeFileSync(file, '');
+    for (let i = 0; i < REPEAT; i++) fs.appendFileSync(file, chunk);
+    expect(fs.statSync(file).size).toBeGreaterThan(80e6);
+    const r = lathe(dataDir(), ['dataset', 'import', file, '--name', 'big', '--json'], { nodeArgs: HEAP, timeoutMs: 90_000 });
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(r.json<Dataset>().rowCount).toBe(12_460 * REPEAT);
+    fs.rmSync(file);
+  });
+
+  it('streams a large one-line JSON array under a small heap', () => {
+    const file = path.join(work, 'big.json');
+    const objects = source().toString('utf8').trimEnd().split('\n').join(',');
+    fs.writeFileSync(file, '[');
+    for (let i = 0; i < REPEAT; i++) fs.appendFileSync(file, i === 0 ? objects : `,${objects}`);
+    fs.appendFileSync(file, ']');
+    const r = lathe(dataDir(), ['dataset', 'import', file, '--name', 'big', '--json'], { nodeArgs: HEAP, timeoutMs: 90_000 });
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(r.json<Dataset>().rowCount).toBe(12_460 * REPEAT);
+    fs.rmSync(file);
+  });
+});

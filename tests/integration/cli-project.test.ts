@@ -1,0 +1,39 @@
+// `lathe project …` as a user runs it: separate processes sharing a data directory.
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Project } from '../../native/api/schemas.ts';
+import { lathe, tempDir } from './helpers/lathe.ts';
+
+const dataDir = tempDir('cli-project');
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('lathe project', () => {
+  it('creates a project that a new process lists and shows', () => {
+    const created = lathe(dataDir, ['project', 'create', '--name', 'demo', '--task', 'summarization', '--metric', 'rougeL', '--target', '0.3', '--memory-mb', '4096', '--json']);
+    expect(created.code).toBe(0);
+    const project = created.json<Project>();
+    expect(project).toMatchObject({ name: 'demo', task: 'summarization', metric: 'rougeL', target: 0.3, constraints: { memoryBudgetMb: 4096, device: 'any' } });
+    const listed = lathe(dataDir, ['project', 'list', '--json']).json<Project[]>();
+    expect(listed.map((p) => p.id)).toEqual([project.id]);
+    const human = lathe(dataDir, ['project', 'list']);
+    expect(human.stdout).toMatch(/^ID\s+NAME\s+TASK/);
+    expect(human.stdout).toContain(project.id);
+    const shown = lathe(dataDir, ['project', 'show', project.id]);
+    expect(shown.stdout).toMatch(/success:\s+rougeL ≥ 0.3/);
+  });
+
+  it('explains bad flags with the usage line', () => {
+    const badTask = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'translation']);
+    expect(badTask.code).toBe(2);
+    expect(badTask.stderr).toMatch(/--task must be one of chat, qa, summarization/);
+    expect(badTask.stderr).toMatch(/Usage: lathe project create/);
+    const unknown = lathe(dataDir, ['project', 'create', '--nam', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Usage: lathe project create/);
+    const badTarget = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--metric', 'f1', '--target', 'high']);
+    expect(badTarget.stderr).toMatch(/--target must be a number/);
+    const missing = lathe(dataDir, ['project', 'show', 'proj_nope', '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.json<{ error: string }>().error).toMatch(/project proj_nope does not exist/);
+  });
+});
