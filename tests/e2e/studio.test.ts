@@ -128,6 +128,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, ['{"dialogue": "#Person1#: Hi.", "summary": "A greeting."}', '{"dialogue": "broken', '{"dialogue": "#Person1#: Bye.", "summary": "A farewell."}', ''].join('\n'));
     await page.keyboard.press('Control+6');
+    await page.getByRole('button', { name: 'Import a file' }).click(); // the panel starts collapsed once the project has data
     await page.getByLabel('Dataset file').setInputFiles(bad);
     const submit = page.locator('form[aria-label="Import a dataset"] button[type=submit]');
     await submit.click();
@@ -137,7 +138,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
 
     await page.getByLabel(/Import valid rows only/).check();
     await submit.click();
-    const skipped = page.getByText('1 rows were skipped at import');
+    const skipped = page.getByText('1 row was skipped at import');
     await skipped.waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByRole('table', { name: 'Row problems' }).locator('tbody tr').first().textContent()).toMatch(/^2/);
   });

@@ -36,9 +36,9 @@ export function RunsPage() {
                   <tr key={job.id}>
                     <td><div style={{ fontWeight: 550 }}>{jobKindLabel(job.kind)}</div><div className="faint small mono">{job.id}</div></td>
                     <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
-                    <td><ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} /></td>
+                    <td style={{ verticalAlign: 'middle' }}><ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} /></td>
                     <td className="small">{job.error ? <span className="field-error">{job.error}</span> : <span className="muted">{job.message}</span>}</td>
-                    <td className="muted small">{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
+                    <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
                     <td className="num muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
                   </tr>
                 ))}
@@ -64,7 +64,7 @@ export function RunsPage() {
                     <td>{jobKindLabel(run.kind)}</td>
                     <td className="muted">{projectName(run.projectId)}</td>
                     <td><Badge>{run.status}</Badge></td>
-                    <td className="muted small">{formatDate(run.createdAt)}</td>
+                    <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(run.createdAt)}</td>
                     <td className="num muted small">{formatDuration(run.startedAt, run.finishedAt)}</td>
                   </tr>
                 ))}

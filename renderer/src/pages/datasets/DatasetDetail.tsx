@@ -43,7 +43,7 @@ export function DatasetDetail({ dataset, task, onChanged }: { dataset: Dataset; 
         </div>
       </Card>
       {dataset.skippedRows.length > 0 && (
-        <Callout tone="warning" title={`${formatCount(dataset.skippedRows.length)} rows were skipped at import`}>
+        <Callout tone="warning" title={`${formatCount(dataset.skippedRows.length)} ${dataset.skippedRows.length === 1 ? 'row was' : 'rows were'} skipped at import`}>
           <RowProblemsTable problems={dataset.skippedRows.map((r) => ({ line: r.line, field: null, message: r.reason }))} />
         </Callout>
       )}

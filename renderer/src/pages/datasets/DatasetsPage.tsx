@@ -28,7 +28,7 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
       )}
       {current && (
         <>
-          <ImportPanel projectId={current.id} onImported={(id) => { setSelectedId(id); list.reload(); }} />
+          {list.data && <ImportPanel projectId={current.id} startCollapsed={list.data.length > 0} onImported={(id) => { setSelectedId(id); list.reload(); }} />}
           {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
           {list.data && datasets.length === 0 && (
             <Card><EmptyState icon="database" title="No datasets in this project yet">Import a file above. A few hundred good examples are enough to evaluate prompts; fine-tuning usually wants thousands.</EmptyState></Card>

@@ -23,7 +23,9 @@ function datasetIdOf(job: Job): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-export function ImportPanel({ projectId, onImported }: { projectId: string | null; onImported(datasetId: string | null): void }) {
+/** `startCollapsed`: the project already has datasets, so the panel opens only when asked. */
+export function ImportPanel({ projectId, startCollapsed, onImported }: { projectId: string | null; startCollapsed: boolean; onImported(datasetId: string | null): void }) {
+  const [expanded, setExpanded] = useState(!startCollapsed);
   const studio = useStudio();
   const [chosen, setChosen] = useState<Chosen | null>(null);
   const [name, setName] = useState('');
@@ -42,6 +44,7 @@ export function ImportPanel({ projectId, onImported }: { projectId: string | nul
   });
 
   const choose = (next: Chosen) => {
+    setExpanded(true);
     setChosen(next);
     setName(baseName(next.kind === 'file' ? next.file.name : next.path));
     setPhase({ step: 'idle' });
@@ -88,6 +91,13 @@ export function ImportPanel({ projectId, onImported }: { projectId: string | nul
   }
 
   const job = progress.job;
+  if (!expanded) {
+    return (
+      <Card aria-label="Import a dataset">
+        <CardHeader title="Import a dataset" subtitle="Add another file to this project: JSON Lines, JSON, CSV or TSV, optionally gzipped." actions={<Button icon="upload" onClick={() => setExpanded(true)}>Import a file</Button>} />
+      </Card>
+    );
+  }
   const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosen.path) : null;
   return (
     <Card aria-label="Import a dataset">
