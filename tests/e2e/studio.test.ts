@@ -175,6 +175,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.waitForTimeout(300); // let the fade-in finish
     await page.screenshot({ path: path.join(SCREENSHOTS, 'shortcuts-light.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
