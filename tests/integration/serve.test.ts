@@ -1,0 +1,172 @@
+// `lathe serve` as a browser and a crash see it: token on every /api request, RPC, server-sent events,
+// streamed upload then import, static files; and a server killed mid-import that restarts consistent.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../../native/api/contract.ts';
+import type { Dataset, Job } from '../../native/api/schemas.ts';
+import { startServer } from '../../native/serve/server.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
+
+if (!HAS_SHARED_DATA) console.warn(SKIP_SHARED_REASON);
+const dirs: string[] = [];
+const children: { kill(signal?: NodeJS.Signals): boolean }[] = [];
+afterAll(() => {
+  children.forEach((c) => c.kill('SIGKILL'));
+  dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
+function dataDir(): string {
+  const d = tempDir('serve');
+  dirs.push(d);
+  return d;
+}
+
+async function rpc<T>(base: string, token: string | null, method: string, params: unknown = {}): Promise<{ status: number; body: { result?: T; error?: { code: string; message: string } } }> {
+  const res = await fetch(`${base}/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(params),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+/** Collect server-sent events until `until` says stop. */
+async function collectEvents(url: string, until: (e: StudioEvent) => boolean, timeoutMs = 60_000): Promise<StudioEvent[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const res = await fetch(url, { signal: controller.signal });
+  expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const events: StudioEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = message.split('\n').find((l) => l.startsWith('data: '));
+        if (!data) continue;
+        const event = JSON.parse(data.slice(6)) as StudioEvent;
+        events.push(event);
+        if (until(event)) return events;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return events;
+}
+
+describe('lathe serve', () => {
+  it('answers 401 with no data to any /api request without the right token', async () => {
+    const dir = dataDir();
+    const { base, token, child } = await startServe(dir, ['--token', 't0k']);
+    children.push(child);
+    expect(token).toBe('t0k');
+    for (const [method, url] of [['POST', '/api/rpc/projects.list'], ['GET', '/api/events'], ['POST', '/api/upload?name=a.jsonl'], ['GET', '/api/rpc/projects.list?token=wrong']] as const) {
+      const res = await fetch(base + url, { method });
+      expect(res.status, url).toBe(401);
+      expect(await res.text()).not.toMatch(/proj_|result/);
+    }
+    expect((await rpc(base, 'wrong', 'projects.list')).status).toBe(401);
+    const ok = await rpc<unknown[]>(base, 't0k', 'projects.list');
+    expect(ok).toEqual({ status: 200, body: { result: [] } });
+    const bad = await rpc(base, 't0k', 'projects.create', { name: '', task: 'qa' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('invalid_params');
+    expect((await rpc(base, 't0k', 'no.such')).body.error?.code).toBe('unknown_method');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  });
+
+  it.skipIf(!HAS_SHARED_DATA)('uploads a file, imports it as a job and pushes job events over SSE', async () => {
+    const dir = dataDir();
+    const server = await startServer({ dataDir: dir, port: 0, rendererDir: path.join(dir, 'no-renderer') });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const base = new URL(server.url).origin;
+      const page = await fetch(`${base}/`);
+      expect(await page.text()).toMatch(/npm run build:renderer/);
+      const upload = await fetch(`${base}/api/upload?name=dev.jsonl`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}` },
+        body: fs.readFileSync(path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl')),
+      });
+      const uploaded = ((await upload.json()) as { result: { path: string } }).result.path;
+      expect(uploaded.startsWith(path.join(dir, 'uploads'))).toBe(true);
+      const project = (await rpc<{ id: string }>(base, server.token, 'projects.create', { name: 'p', task: 'summarization' })).body.result!;
+      const events = collectEvents(`${base}/api/events?token=${server.token}`, (e) => e.type === 'job.updated' && ['succeeded', 'failed'].includes(e.payload.state));
+      await new Promise((r) => setTimeout(r, 200)); // let the event stream connect before the job starts
+      const started = await rpc<Job>(base, server.token, 'datasets.import', { path: uploaded, name: 'dev', projectId: project.id });
+      expect(started.body.result?.kind).toBe('dataset-import');
+      const seen = await events;
+      const last = seen.at(-1) as Extract<StudioEvent, { type: 'job.updated' }>;
+      expect(last.payload).toMatchObject({ id: started.body.result!.id, state: 'succeeded' });
+      expect(seen.some((e) => e.type === 'job.log')).toBe(true);
+      const datasets = (await rpc<Dataset[]>(base, server.token, 'datasets.list', { projectId: project.id })).body.result!;
+      expect(datasets.map((d) => d.rowCount)).toEqual([500]);
+      const rows = (await rpc<{ rows: unknown[]; total: number }>(base, server.token, 'datasets.rows', { id: datasets[0].id, split: 'validation', limit: 3 })).body.result!;
+      expect([rows.rows.length, rows.total]).toEqual([3, 50]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.skipIf(!HAS_SHARED_DATA)('killed with SIGKILL during an import, restarts with a sound database and the job interrupted', async () => {
+    const dir = dataDir();
+    const work = dataDir();
+    const big = path.join(work, 'dialogsum-x30.jsonl');
+    const chunk = fs.readFileSync(path.join(SHARED_DATA, 'datasets/dialogsum/train.jsonl'));
+    fs.writeFileSync(big, '');
+    for (let i = 0; i < 30; i++) fs.appendFileSync(big, chunk);
+
+    const first = await startServe(dir);
+    children.push(first.child);
+    const job = (await rpc<Job>(first.base, first.token, 'datasets.import', { path: big, name: 'big' })).body.result!;
+    // Wait until the import is well under way (rows being written), then pull the plug.
+    for (let t0 = Date.now(); ; ) {
+      const current = (await rpc<Job>(first.base, first.token, 'jobs.get', { id: job.id })).body.result!;
+      if (current.state === 'running' && current.progress > 0.02) break;
+      expect(current.state).toMatch(/queued|running/);
+      if (Date.now() - t0 > 30_000) throw new Error('the import did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    // The orphaned worker notices its parent is gone and stops; wait for it so the folder check is fair.
+    const raw = new Database(path.join(dir, 'lathe.db'), { readonly: true });
+    const { worker_pid: workerPid } = raw.prepare('SELECT worker_pid FROM jobs WHERE id = ?').get(job.id) as { worker_pid: number };
+    raw.close();
+    for (let t0 = Date.now(); isAlive(workerPid) && Date.now() - t0 < 15_000; ) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(workerPid)).toBe(false);
+
+    const second = await startServe(dir);
+    children.push(second.child);
+    const after = (await rpc<Job>(second.base, second.token, 'jobs.get', { id: job.id })).body.result!;
+    expect(after.state).toBe('interrupted');
+    expect(after.finishedAt).not.toBeNull();
+    expect((await rpc<Dataset[]>(second.base, second.token, 'datasets.list')).body.result).toEqual([]);
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+
+    const db = new Database(path.join(dir, 'lathe.db'));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT count(*) AS n FROM datasets').get()).toEqual({ n: 0 });
+    db.close();
+    expect(fs.existsSync(path.join(dir, 'datasets')) ? fs.readdirSync(path.join(dir, 'datasets')) : []).toEqual([]);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
