@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../native/api/contract.ts';
 import type { Dataset, Job } from '../../native/api/schemas.ts';
 import { startServer } from '../../native/serve/server.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, lathe, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
 
 if (!HAS_SHARED_DATA) console.warn(SKIP_SHARED_REASON);
 const dirs: string[] = [];
@@ -159,6 +159,10 @@ describe('lathe serve', () => {
     expect(db.prepare('SELECT count(*) AS n FROM datasets').get()).toEqual({ n: 0 });
     db.close();
     expect(fs.existsSync(path.join(dir, 'datasets')) ? fs.readdirSync(path.join(dir, 'datasets')) : []).toEqual([]);
+
+    // The CLI sees the same history.
+    expect(lathe(dir, ['jobs', 'list', '--json']).json<Job[]>().map((j) => [j.id, j.state])).toEqual([[job.id, 'interrupted']]);
+    expect(lathe(dir, ['jobs', 'list']).stdout).toMatch(new RegExp(`${job.id}\\s+dataset-import\\s+interrupted`));
   });
 });
 
