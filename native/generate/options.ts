@@ -79,9 +79,11 @@ export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> 
 
   const processors: LogitsProcessor[] = [];
   const repetition = pick(o.repetitionPenalty, g.repetition_penalty) ?? 1;
-  if (repetition !== 1) processors.push(new RepetitionPenalty(repetition));
+  const repetitionPenalty = new RepetitionPenalty(repetition);
+  if (repetition !== 1) processors.push(repetitionPenalty);
   if (o.presencePenalty || o.frequencyPenalty) processors.push(new PresenceFrequencyPenalty(o.presencePenalty ?? 0, o.frequencyPenalty ?? 0));
   const ngram = pick(o.noRepeatNgramSize, g.no_repeat_ngram_size) ?? 0;
+  if (!Number.isInteger(ngram) || ngram < 0) throw new RangeError(`no_repeat_ngram_size must be a non-negative integer, got ${ngram}`);
   if (ngram > 0) processors.push(new NoRepeatNgram(ngram));
   const minNew = pick(o.minNewTokens, g.min_new_tokens) ?? 0;
   if (minNew > 0) processors.push(new MinNewTokens(minNew, stopTokenIds));
@@ -91,10 +93,13 @@ export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> 
     const topK = pick(o.topK, g.top_k) ?? 50; // transformers' default
     const topP = pick(o.topP, g.top_p) ?? 1;
     const minP = pick(o.minP, g.min_p) ?? 0;
+    if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`top_k must be a non-negative integer (0 = off), got ${topK}`);
+    // Constructed before the "is it active" test so that out-of-range values are reported, not ignored.
+    const [topPWarper, minPWarper] = [new TopP(topP), new MinP(minP)];
     processors.push(new Temperature(temperature));
     if (topK > 0) processors.push(new TopK(topK));
-    if (topP < 1) processors.push(new TopP(topP));
-    if (minP > 0) processors.push(new MinP(minP));
+    if (topP < 1) processors.push(topPWarper);
+    if (minP > 0) processors.push(minPWarper);
     Object.assign(settings, { temperature, topK, topP, minP });
   }
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);

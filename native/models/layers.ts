@@ -27,7 +27,7 @@ const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers
 
 export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGraphOptions): DecoderInputs {
   const inputIds = g.input('input_ids', 'int64', ['B', 'T']);
-  const attentionMask = g.input('attention_mask', 'int64', ['B', 'S']);
+  const attentionMask = g.input('attention_mask', 'int64', ['B', opts.withPast ? 'S' : 'T']); // S = P + T
   const positionIds = g.input('position_ids', 'int64', ['B', 'T']);
   const past = opts.withPast
     ? Array.from({ length: spec.numLayers }, (_, i) => ({

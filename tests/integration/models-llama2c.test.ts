@@ -28,10 +28,10 @@ describe.skipIf(Boolean(noData))('llama2.c stories260K', () => {
   it('imports, generates a greedy continuation through the CLI, and matches run.c token for token', async () => {
     lathe('model', 'import-llama2c', CKPT, '--tokenizer', TOK, '--name', 's260k');
     expect(JSON.parse(lathe('model', 'list', '--json')).map((m: { name: string }) => m.name)).toEqual(['s260k']);
-    const out = JSON.parse(lathe('generate', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS), '--json'));
+    const out = JSON.parse(lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS), '--json'));
     expect(out.settings.strategy).toBe('greedy');
     expect(out.text.length).toBeGreaterThan(100);
-    const plain = lathe('generate', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS));
+    const plain = lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS));
     expect(plain.trimEnd()).toBe(out.text.trimEnd()); // only the continuation is printed
     console.log(`stories260K greedy: ${PROMPT}${out.text}`);
     if (!torch) return;

@@ -1,0 +1,76 @@
+// `lathe model import|inspect|list` and `lathe generate` on a tiny random GPT-2 folder: the registry records
+// it, inspect counts its parameters, sampling is reproducible by seed, bad folders leave nothing behind.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-model-cli-'));
+const dataDir = path.join(tmp, 'data');
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function lathe(...args: string[]): { code: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, ['bin/lathe.mjs', '--data-dir', dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { code: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const tensors = randomTensors(CONFIGS.gpt2, 11);
+const total = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
+
+beforeAll(async () => {
+  const { tokenizer, tokenizerConfig } = charTokenizer(57);
+  await writeHfFolder(path.join(tmp, 'gpt2'), { config: CONFIGS.gpt2, tensors, tokenizer, tokenizerConfig, generationConfig: { eos_token_id: 56 } });
+  const broken = new Map(tensors);
+  broken.delete('h.1.mlp.c_fc.bias');
+  await writeHfFolder(path.join(tmp, 'broken'), { config: CONFIGS.gpt2, tensors: broken, tokenizer, tokenizerConfig });
+});
+
+describe('lathe model / generate', () => {
+  it('imports, lists and inspects an HF folder', () => {
+    const imported = JSON.parse(lathe('model', 'import', path.join(tmp, 'gpt2'), '--name', 'tiny', '--json').stdout);
+    expect(imported).toMatchObject({ name: 'tiny', architecture: 'GPT2LMHeadModel', parameterCount: total });
+    expect(fs.readdirSync(imported.path).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(path.dirname(imported.path)).toBe(path.join(dataDir, 'models'));
+    const info = JSON.parse(lathe('model', 'inspect', 'tiny', '--json').stdout);
+    const p = info.parameters;
+    expect(p.total).toBe(total);
+    expect(p.embeddings + p.attention + p.mlp + p.norms + p.head).toBe(total);
+    expect(info.memory.inference.fp32).toBeGreaterThan(4 * total);
+    expect(info.memory.fullFineTune.fp32).toBe(16 * total);
+    expect(lathe('model', 'inspect', 'tiny').stdout).toMatch(/Parameters by component:[\s\S]*attention[\s\S]*Memory/);
+    expect(lathe('model', 'list').stdout).toMatch(/^tiny\s+mdl_/);
+  });
+
+  it('samples reproducibly by seed, and runs beam search', () => {
+    const args = ['generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '8', '--temperature', '0.9', '--seed', '4', '--json'];
+    const a = JSON.parse(lathe(...args).stdout);
+    const b = JSON.parse(lathe(...args).stdout);
+    expect(a.tokenIds).toEqual(b.tokenIds);
+    expect(a.tokenIds.length).toBeGreaterThan(0);
+    expect(a.timing.timeToFirstTokenMs).toBeGreaterThan(0);
+    const beam = JSON.parse(lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--num-beams', '3', '--json').stdout);
+    expect(beam.settings.strategy).toBe('beam');
+    expect(typeof beam.score).toBe('number');
+    const plain = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--temperature', '0');
+    expect(plain.code).toBe(0);
+  });
+
+  it('reports bad settings and bad folders to the user, leaving nothing behind', () => {
+    const bad = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'x', '--top-p', '2', '--temperature', '1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/top_p must be in \(0, 1\]/);
+    expect(lathe('generate', '--threads', '1', '--model', 'nope', '--prompt', 'x').stderr).toMatch(/no model named 'nope' \(models: tiny\)/);
+    const broken = lathe('model', 'import', path.join(tmp, 'broken'), '--name', 'broken');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/lack 'h.1.mlp.c_fc.bias'/);
+    expect(fs.readdirSync(path.join(dataDir, 'models')).length).toBe(1);
+  });
+});
