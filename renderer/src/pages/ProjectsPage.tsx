@@ -34,9 +34,9 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
                       {p.description && <div className="faint small cell-clip" style={{ WebkitLineClamp: 1 }}>{p.description}</div>}
                     </td>
                     <td><Badge tone="accent">{TASKS[p.task].label}</Badge></td>
-                    <td>{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
+                    <td style={{ whiteSpace: 'nowrap' }}>{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
                     <td className="muted">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
-                    <td className="muted small">{formatDate(p.updatedAt)}</td>
+                    <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(p.updatedAt)}</td>
                   </tr>
                 ))}
               </tbody>
