@@ -14,5 +14,7 @@ export function crossEntropyLoss(g: GraphBuilder, logits: Value, labels: Value, 
   if (typeof v !== 'number') throw new Error(`crossEntropyLoss: the vocabulary (last) dim of '${logits.name}' must be a number, is ${String(v)}`);
   const flat = g.op('Reshape', [logits, g.ints([-1, v])]);
   const flatLabels = g.op('Reshape', [labels, g.ints([-1])]);
-  return g.op('SoftmaxCrossEntropyLoss', [flat, flatLabels], { ignore_index: opts.ignoreIndex ?? -100, reduction: opts.reduction ?? 'mean' });
+  // the log-probabilities output lets the backward reuse them instead of a second LogSoftmax over (N, V)
+  const attrs = { ignore_index: opts.ignoreIndex ?? -100, reduction: opts.reduction ?? 'mean' };
+  return g.opN('SoftmaxCrossEntropyLoss', [flat, flatLabels], 2, attrs)[0];
 }
