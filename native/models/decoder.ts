@@ -1,6 +1,9 @@
 // A loaded causal LM: the decoder graph built from an HF folder, in one onnxruntime session, plus the KV cache
 // it carries between steps. One graph with `past_key_values.*` inputs serves prefill (P = 0) and decode.
-import { GraphBuilder, createSession, ort, type Session } from '../onnx/index.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
@@ -19,6 +22,8 @@ export interface ForwardResult {
 export interface LoadOptions {
   intraOpNumThreads?: number;
   outputAttentions?: boolean;
+  /** Load through a temporary .onnx + external data file above this many weight bytes (default: protobuf's limit). */
+  externalDataAboveBytes?: number;
 }
 
 /** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
@@ -45,7 +50,7 @@ export class CausalLM {
       weights.close();
     }
     const threads = opts.intraOpNumThreads;
-    const session = await createSession(graph, { intraOpNumThreads: threads });
+    const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
     // Beam search reorders the cache along the batch axis; that gather runs in ORT too.
     const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
     r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
@@ -100,6 +105,23 @@ export class CausalLM {
   async release(): Promise<void> {
     await this.session.release();
     await this.reorder.release();
+  }
+}
+
+/**
+ * A session for the decoder graph. Models above protobuf's 2 GB limit are written to a temporary .onnx with
+ * external data (onnxruntime needs a file path to find it), then the files are removed once loaded.
+ */
+async function sessionFor(graph: GraphBuilder, threads: number | undefined, externalAbove: number): Promise<Session> {
+  let bytes = 0;
+  for (const init of graph.initializers.values()) bytes += init.data.byteLength;
+  if (bytes < externalAbove) return createSession(graph, { intraOpNumThreads: threads });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-decoder-'));
+  try {
+    saveModel(graph, path.join(dir, 'decoder.onnx'), { externalDataThreshold: 1024 });
+    return await createSession(path.join(dir, 'decoder.onnx'), { intraOpNumThreads: threads });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -42,6 +42,11 @@ describe('decoder graph variants', () => {
           expect(rowP.slice(t + 1).every((x) => x === 0)).toBe(true);
         }
       }
+      // The path big models take: a temporary .onnx with external data, loaded by file name.
+      const external = await CausalLM.load(dir, { intraOpNumThreads: 1, externalDataAboveBytes: 0 });
+      const viaFile = await external.forward(ids, [[1, 1, 1, 1, 1]], external.emptyCache(1));
+      expect(Array.from(viaFile.logits)).toEqual(Array.from(withCache.logits));
+      await external.release();
       await prefill.release();
       await lm.release();
     });
