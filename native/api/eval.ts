@@ -1,0 +1,189 @@
+// The evaluation part of the Studio API: starting an evaluation job, reading its results, comparing runs
+// example by example, and a project's scorecard. Spread into `methods` in contract.ts.
+//
+// Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy),
+// the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
+import { z } from 'zod';
+import { Job, Run } from './schemas.ts';
+
+/** Metrics an evaluation computes, and the groups accepted as shorthands ('rouge' → rouge1, rouge2, rougeL, rougeLsum). */
+export const EVAL_METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'perplexity', 'bits_per_byte'] as const;
+export const EVAL_METRIC_GROUPS = { rouge: ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'], em_f1: ['exact_match', 'f1'], perplexity: ['perplexity', 'bits_per_byte'] } as const;
+export const EvalMetricInput = z.enum([...EVAL_METRICS, 'rouge', 'em_f1']);
+export type EvalMetricName = (typeof EVAL_METRICS)[number];
+
+/** Metrics where a smaller value is better; every other metric is better when larger. */
+export const LOWER_IS_BETTER: readonly string[] = ['perplexity', 'bits_per_byte', 'latency_ms_mean', 'latency_ms_p50', 'latency_ms_p95'];
+
+/** A custom prompt: {{column}} placeholders, as native/text/prompt.ts fills them. */
+export const PromptTemplateInput = z.object({
+  instruction: z.string().optional(),
+  input: z.string().min(1),
+  output: z.string().min(1),
+  answerPrefix: z.string(),
+  separator: z.string().optional(),
+});
+
+export const GenerationSettings = z.object({
+  maxNewTokens: z.number().int().min(1).max(4096).optional(),
+  temperature: z.number().min(0).optional(),
+  topK: z.number().int().min(0).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  minP: z.number().min(0).max(1).optional(),
+  repetitionPenalty: z.number().positive().optional(),
+  noRepeatNgramSize: z.number().int().min(0).optional(),
+  numBeams: z.number().int().min(1).max(16).optional(),
+  seed: z.number().int().optional(),
+  /** Stop when the continuation contains one of these (default: a newline, since references are one line). */
+  stop: z.array(z.string().min(1)).optional(),
+});
+export type GenerationSettings = z.infer<typeof GenerationSettings>;
+
+export const EvalStartInput = z.object({
+  /** Model id or name. */
+  model: z.string().min(1),
+  /** A PEFT adapter folder applied on top of the model. */
+  adapterPath: z.string().min(1).nullable().default(null),
+  /** Dataset id or name. */
+  dataset: z.string().min(1),
+  split: z.enum(['train', 'validation', 'test', 'all']).default('test'),
+  /** Evaluate the first `limit` rows of the split (all when null). */
+  limit: z.number().int().min(1).nullable().default(null),
+  metrics: z.array(EvalMetricInput).min(1, 'name at least one metric'),
+  /** 0: zero-shot, 1: one-shot, k: few-shot with k examples drawn from the dataset's train split. */
+  shots: z.number().int().min(0).max(16).default(0),
+  /** Seed of the few-shot example draw. */
+  shotSeed: z.number().int().default(0),
+  /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */
+  template: PromptTemplateInput.optional(),
+  /** Column fed to the prompt (default: the mapping's input/text/question field). */
+  inputColumn: z.string().min(1).optional(),
+  /** Reference columns (default: the mapping's target and its numbered siblings, e.g. summary1..summary3). */
+  referenceColumns: z.array(z.string().min(1)).min(1).optional(),
+  generation: GenerationSettings.default({}),
+  /** Prompts generated together (left-padded); per-example latency is then the batch's time. */
+  batchSize: z.number().int().min(1).max(64).default(1),
+  projectId: z.string().nullable().default(null),
+  name: z.string().trim().min(1).max(200).optional(),
+  threads: z.number().int().min(1).max(256).optional(),
+});
+export type EvalStartInput = z.input<typeof EvalStartInput>;
+export type EvalConfigInput = z.output<typeof EvalStartInput>;
+
+export const Interval = z.object({ low: z.number(), high: z.number() });
+
+/** One aggregate: the corpus value and its bootstrap 95% interval (null when not computed). */
+export const MetricValue = z.object({ name: z.string(), value: z.number(), ci95: Interval.nullable(), higherIsBetter: z.boolean() });
+export type MetricValue = z.infer<typeof MetricValue>;
+
+/** One line of predictions.jsonl. */
+export const EvalExample = z.object({
+  /** Position in the evaluated list (0-based). */
+  index: z.number().int(),
+  /** `<split>:<row within the split>`: the same example in another run of the same dataset has the same id. */
+  id: z.string(),
+  input: z.string(),
+  references: z.array(z.string()),
+  prediction: z.string(),
+  prompt: z.string().optional(),
+  finishReason: z.string().optional(),
+  scores: z.record(z.string(), z.number()),
+  promptTokens: z.number().int(),
+  /** Prompt tokens cut from the left to fit the model's context. */
+  truncatedTokens: z.number().int(),
+  generatedTokens: z.number().int(),
+  latencyMs: z.number(),
+  /** Perplexity runs: summed NLL (nats), scored tokens and UTF-8 bytes of the text. */
+  nll: z.number().optional(),
+  scoredTokens: z.number().int().optional(),
+  bytes: z.number().int().optional(),
+});
+export type EvalExample = z.infer<typeof EvalExample>;
+
+export const EvalSummary = z.object({
+  run: Run,
+  /** 'running', 'succeeded', 'cancelled' (partial results kept), 'failed'. */
+  status: z.string(),
+  examples: z.number().int(),
+  plannedExamples: z.number().int().nullable(),
+  metrics: z.array(MetricValue),
+  timing: z.object({ latencyMsMean: z.number().nullable(), latencyMsP50: z.number().nullable(), latencyMsP95: z.number().nullable(), tokensPerSecond: z.number().nullable(), totalSeconds: z.number().nullable() }),
+  predictionsPath: z.string().nullable(),
+});
+export type EvalSummary = z.infer<typeof EvalSummary>;
+
+export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run').max(16);
+
+export const Comparison = z.object({
+  runs: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), model: z.string().nullable(), template: z.string().nullable(), dataset: z.string().nullable(), split: z.string().nullable(), examples: z.number().int() })),
+  /** One row per metric; values[i] belongs to runs[i] (null: that run lacks the metric). */
+  metrics: z.array(z.object({ name: z.string(), higherIsBetter: z.boolean(), values: z.array(z.object({ value: z.number(), ci95: Interval.nullable() }).nullable()), bestRunId: z.string().nullable() })),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+export const EXAMPLE_SORTS = ['delta-desc', 'delta-asc', 'abs-delta', 'spread', 'index'] as const;
+
+export const ExamplesQuery = z.object({
+  runIds: RunIds,
+  /** The per-example score to sort by (default: the first metric the runs share). */
+  metric: z.string().optional(),
+  /** delta = candidate − baseline (runs[1] − runs[0] unless named); spread = max − min over all runs. */
+  sort: z.enum(EXAMPLE_SORTS).default('delta-desc'),
+  baselineRunId: z.string().optional(),
+  candidateRunId: z.string().optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(50),
+});
+export type ExamplesQuery = z.input<typeof ExamplesQuery>;
+
+export const JoinedExample = z.object({
+  key: z.string(),
+  input: z.string(),
+  references: z.array(z.string()),
+  /** outputs[i] belongs to runIds[i]; null where that run has no such example. */
+  outputs: z.array(z.object({ prediction: z.string(), score: z.number().nullable(), scores: z.record(z.string(), z.number()) }).nullable()),
+  delta: z.number().nullable(),
+  spread: z.number().nullable(),
+});
+export type JoinedExample = z.infer<typeof JoinedExample>;
+
+export const ExamplesPage = z.object({
+  runIds: z.array(z.string()),
+  metric: z.string().nullable(),
+  /** 'example-id' when every run used the same dataset, split and seed; else examples are matched by input text. */
+  joinedBy: z.enum(['example-id', 'input-text']),
+  baselineRunId: z.string(),
+  candidateRunId: z.string().nullable(),
+  total: z.number().int(),
+  rows: z.array(JoinedExample),
+});
+export type ExamplesPage = z.infer<typeof ExamplesPage>;
+
+export const Scorecard = z.object({
+  project: z.object({ id: z.string(), name: z.string(), metric: z.string().nullable(), target: z.number().nullable() }),
+  /** no-metric / no-target: the project does not say what good is; no-runs: no finished evaluation reports the metric. */
+  status: z.enum(['pass', 'fail', 'no-metric', 'no-target', 'no-runs']),
+  higherIsBetter: z.boolean().nullable(),
+  best: z.object({ runId: z.string(), runName: z.string(), value: z.number(), ci95: Interval.nullable(), finishedAt: z.string().nullable() }).nullable(),
+  /** How far the best run is past the target, signed so that positive is better (value − target, or target − value). */
+  margin: z.number().nullable(),
+  /** Whether the whole 95% interval clears the target (a pass that is not luck of the sample). */
+  passesWithConfidence: z.boolean().nullable(),
+  runsConsidered: z.number().int(),
+});
+export type Scorecard = z.infer<typeof Scorecard>;
+
+const Id = z.object({ id: z.string().min(1) });
+
+export const evalMethods = {
+  /** Starts an evaluation job (kind 'evaluation'); its run id arrives on the job once it starts. */
+  'eval.start': { params: EvalStartInput, result: Job },
+  /** An evaluation run's aggregates, intervals and timing. */
+  'eval.get': { params: Id, result: EvalSummary },
+  /** Page through one run's predictions. */
+  'eval.examples': { params: z.object({ id: z.string().min(1), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }), result: z.object({ total: z.number().int(), rows: z.array(EvalExample) }) },
+  'runs.compare': { params: z.object({ runIds: RunIds }), result: Comparison },
+  'runs.examples': { params: ExamplesQuery, result: ExamplesPage },
+  'runs.export': { params: z.object({ runIds: RunIds, format: z.enum(['csv', 'json']), metric: z.string().optional() }), result: z.object({ format: z.enum(['csv', 'json']), filename: z.string(), content: z.string() }) },
+  'projects.scorecard': { params: Id, result: Scorecard },
+} as const;

@@ -1,0 +1,182 @@
+// Comparing evaluation runs: a table of aggregates with their intervals, and the same examples joined across
+// runs (input, references, each run's output and score), sortable by how much the score changed. The pure
+// functions (compareMetrics, joinExamples, sortJoined) take records; the *ForRuns ones read the store.
+import { StudioError } from '../api/errors.ts';
+import { EXAMPLE_SORTS, LOWER_IS_BETTER, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
+import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
+import type { Run, RunMetric } from '../api/schemas.ts';
+import type { Store } from '../store/db.ts';
+import { runExamples } from './predictions.ts';
+
+type Sort = (typeof EXAMPLE_SORTS)[number];
+
+interface RunConfigView {
+  model: string | null;
+  template: string | null;
+  dataset: string | null;
+  datasetKey: string | null;
+  split: string | null;
+  metrics: string[];
+}
+
+/** The parts of an evaluation run's config that comparisons show; tolerant of other run kinds. */
+export function configView(run: Run): RunConfigView {
+  const c = (run.config ?? {}) as Record<string, unknown>;
+  const model = c.model as { name?: string } | undefined;
+  const dataset = c.dataset as { name?: string; contentHash?: string; splitSeed?: number } | undefined;
+  const template = c.template as { label?: string } | null | undefined;
+  const metrics = Array.isArray(c.metrics) ? (c.metrics as string[]) : [];
+  return {
+    model: model?.name ?? null,
+    template: template === null ? 'perplexity' : (template?.label ?? null),
+    dataset: dataset?.name ?? null,
+    datasetKey: dataset ? `${dataset.contentHash}:${dataset.splitSeed}:${c.split}` : null,
+    split: typeof c.split === 'string' ? c.split : null,
+    metrics,
+  };
+}
+
+/** The latest value of each metric name (an evaluation writes each once; training series keep their last step). */
+function latest(metrics: readonly RunMetric[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of [...metrics].sort((a, b) => a.step - b.step)) out.set(m.name, m.value);
+  return out;
+}
+
+const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
+const BOOKKEEPING = new Set(['examples', 'planned_examples', 'total_seconds']);
+
+/** The metrics table: one row per metric any run has (the runs' own metrics first), best run marked. */
+export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunMetric[] }[]): Comparison {
+  const values = runs.map((r) => latest(r.metrics));
+  const names: string[] = [];
+  for (const r of runs) for (const m of configView(r.run).metrics) if (!names.includes(m)) names.push(m);
+  for (const v of values) for (const name of v.keys()) if (!names.includes(name) && !isIntervalEnd(name) && !BOOKKEEPING.has(name)) names.push(name);
+  const metrics = names
+    .filter((name) => values.some((v) => v.has(name)))
+    .map((name) => {
+      const higherIsBetter = !LOWER_IS_BETTER.includes(name);
+      const cells = values.map((v) => {
+        const value = v.get(name);
+        if (value === undefined) return null;
+        const low = v.get(`${name}.ci95_low`);
+        const high = v.get(`${name}.ci95_high`);
+        return { value, ci95: low !== undefined && high !== undefined ? { low, high } : null };
+      });
+      let best: number | null = null;
+      cells.forEach((c, i) => {
+        if (c && (best === null || (higherIsBetter ? c.value > cells[best]!.value : c.value < cells[best]!.value))) best = i;
+      });
+      const bestRunId = best === null || runs.length < 2 ? null : runs[best].run.id;
+      return { name, higherIsBetter, values: cells, bestRunId };
+    });
+  return {
+    runs: runs.map(({ run }, i) => {
+      const view = configView(run);
+      return { id: run.id, name: run.name, status: run.status, model: view.model, template: view.template, dataset: view.dataset, split: view.split, examples: values[i].get('examples') ?? 0 };
+    }),
+    metrics,
+  };
+}
+
+/**
+ * Join examples across runs. With the same dataset content, split seed and split everywhere, examples match
+ * by id (`test:17`); otherwise by their input text (duplicates matched in order).
+ */
+export function joinExamples(perRun: readonly (readonly EvalExample[])[], metric: string | null, byId: boolean): JoinedExample[] {
+  const rows = new Map<string, JoinedExample>();
+  perRun.forEach((examples, r) => {
+    const seen = new Map<string, number>();
+    for (const e of examples) {
+      let key = byId ? e.id : e.input;
+      if (!byId) {
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        if (n > 0) key = `${key}\u0000${n}`;
+      }
+      let row = rows.get(key);
+      if (!row) {
+        row = { key: byId ? key : e.id, input: e.input, references: e.references, outputs: perRun.map(() => null), delta: null, spread: null };
+        rows.set(key, row);
+      }
+      row.outputs[r] = { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores };
+    }
+  });
+  return [...rows.values()];
+}
+
+/** Fill delta (candidate − baseline) and spread (max − min), then sort; ties and missing scores keep input order. */
+export function sortJoined(rows: JoinedExample[], sort: Sort, baseline: number, candidate: number | null): JoinedExample[] {
+  for (const row of rows) {
+    const scores = row.outputs.map((o) => o?.score ?? null);
+    const present = scores.filter((s): s is number => s !== null);
+    row.spread = present.length >= 2 ? Math.max(...present) - Math.min(...present) : null;
+    const b = scores[baseline];
+    const c = candidate === null ? null : scores[candidate];
+    row.delta = b !== null && c !== null && c !== undefined ? c - b : null;
+  }
+  const keyed = rows.map((row, i) => ({ row, i }));
+  const value = (row: JoinedExample): number | null => {
+    switch (sort) {
+      case 'delta-desc':
+        return row.delta;
+      case 'delta-asc':
+        return row.delta === null ? null : -row.delta;
+      case 'abs-delta':
+        return row.delta === null ? null : Math.abs(row.delta);
+      case 'spread':
+        return row.spread;
+      case 'index':
+        return null;
+    }
+  };
+  if (sort !== 'index') {
+    keyed.sort((a, b) => {
+      const va = value(a.row);
+      const vb = value(b.row);
+      if (va === null || vb === null) return va === vb ? a.i - b.i : va === null ? 1 : -1;
+      return vb - va || a.i - b.i;
+    });
+  }
+  return keyed.map((k) => k.row);
+}
+
+function loadRuns(store: Store, runIds: readonly string[]): Run[] {
+  return runIds.map((id) => {
+    const run = store.runs.get(id);
+    if (!run) throw new StudioError('not_found', `run ${id} does not exist: 'lathe runs list' shows the ids`, { id, field: 'runIds' });
+    return run;
+  });
+}
+
+export function compareRuns(store: Store, runIds: readonly string[]): Comparison {
+  return compareMetrics(loadRuns(store, runIds).map((run) => ({ run, metrics: store.runs.metrics(run.id) })));
+}
+
+/** All joined examples of the runs, sorted as asked (not paged). */
+export function joinedExamplesForRuns(store: Store, dataDir: string, query: ExamplesQuery): Omit<ExamplesPage, 'total'> {
+  const q = ExamplesQuerySchema.parse(query);
+  const runs = loadRuns(store, q.runIds);
+  const views = runs.map(configView);
+  const indexOf = (id: string | undefined, fallback: number | null, field: string): number | null => {
+    if (id === undefined) return fallback;
+    const i = q.runIds.indexOf(id);
+    if (i < 0) throw new StudioError('invalid_params', `${field} ${id} is not one of the compared runs (${q.runIds.join(', ')})`, { field });
+    return i;
+  };
+  const baseline = indexOf(q.baselineRunId, 0, 'baselineRunId')!;
+  const candidate = indexOf(q.candidateRunId, runs.length > 1 ? (baseline === 1 ? 0 : 1) : null, 'candidateRunId');
+  const metric = q.metric ?? views[0].metrics.find((m) => views.every((v) => v.metrics.includes(m))) ?? null;
+  if (metric !== null && !views.some((v) => v.metrics.includes(metric))) {
+    throw new StudioError('invalid_params', `none of the runs has the per-example metric '${metric}' (they have: ${[...new Set(views.flatMap((v) => v.metrics))].join(', ')})`, { field: 'metric' });
+  }
+  const byId = views.every((v) => v.datasetKey !== null && v.datasetKey === views[0].datasetKey);
+  const rows = sortJoined(joinExamples(runs.map((r) => runExamples(store, dataDir, r.id)), metric, byId), q.sort, baseline, candidate);
+  return { runIds: q.runIds, metric, joinedBy: byId ? 'example-id' : 'input-text', baselineRunId: q.runIds[baseline], candidateRunId: candidate === null ? null : q.runIds[candidate], rows };
+}
+
+export function examplesPage(store: Store, dataDir: string, query: ExamplesQuery): ExamplesPage {
+  const q = ExamplesQuerySchema.parse(query);
+  const all = joinedExamplesForRuns(store, dataDir, q);
+  return { ...all, total: all.rows.length, rows: all.rows.slice(q.offset, q.offset + q.limit) };
+}

@@ -1,0 +1,126 @@
+// What an evaluation reads from a dataset: the rows of one split (each with a stable id), which column is
+// the input and which columns are references, the pool of train rows few-shot examples are drawn from, and
+// the default prompt layout built from the column mapping.
+import { StudioError } from '../api/errors.ts';
+import type { Dataset } from '../api/schemas.ts';
+import { datasetDir, readRows } from '../data/files.ts';
+import type { Store } from '../store/db.ts';
+import type { PromptTemplate, Row } from '../text/prompt.ts';
+
+export type EvalSplit = 'train' | 'validation' | 'test' | 'all';
+
+/** Few-shot examples are drawn from at most this many train rows, so memory stays bounded on big datasets. */
+export const FEW_SHOT_POOL_ROWS = 2000;
+
+/** Mapping fields that name a prompt's input, most specific first. */
+const INPUT_FIELDS = ['input', 'text', 'question', 'instruction', 'prompt'];
+/** Mapping fields that name the expected answer. */
+const TARGET_FIELDS = ['target', 'output', 'answer', 'label', 'response', 'chosen'];
+
+export interface EvalItem {
+  /** `<split>:<row within the split>`. */
+  id: string;
+  row: Row;
+  input: string;
+  references: string[];
+}
+
+export function findDataset(store: Store, nameOrId: string): Dataset {
+  const all = store.datasets.list();
+  const found = all.find((d) => d.id === nameOrId) ?? all.find((d) => d.name === nameOrId);
+  if (!found) {
+    const known = all.map((d) => d.name).join(', ') || 'none yet';
+    throw new StudioError('not_found', `no dataset named '${nameOrId}' (datasets: ${known}); import one with 'lathe dataset import'`, { field: 'dataset' });
+  }
+  return found;
+}
+
+function checkColumn(dataset: Dataset, column: string, field: string): string {
+  if (!dataset.columns.includes(column)) {
+    throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+  }
+  return column;
+}
+
+/** The column fed to the prompt: the explicit one, else the mapping's input field. */
+export function inputColumnOf(dataset: Dataset, explicit?: string): string {
+  if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
+  for (const f of INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
+  throw new StudioError('invalid_params', `dataset ${dataset.name} maps no input column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass an input column (--input-column)`, { field: 'inputColumn' });
+}
+
+/**
+ * The reference columns: the explicit ones, else the mapping's target column together with its numbered
+ * siblings (summary1 → summary1, summary2, summary3), so every reference a dataset carries is scored against.
+ */
+export function referenceColumnsOf(dataset: Dataset, explicit?: readonly string[]): string[] {
+  if (explicit && explicit.length > 0) return explicit.map((c) => checkColumn(dataset, c, 'referenceColumns'));
+  const target = TARGET_FIELDS.map((f) => dataset.mapping[f]).find((c) => c !== undefined);
+  if (!target) {
+    throw new StudioError('invalid_params', `dataset ${dataset.name} maps no target column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass reference columns (--ref-columns)`, { field: 'referenceColumns' });
+  }
+  checkColumn(dataset, target, 'referenceColumns');
+  const numbered = /^(.*?)(\d+)$/.exec(target);
+  if (!numbered) return [target];
+  const siblings = dataset.columns.filter((c) => new RegExp(`^${numbered[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`).test(c));
+  return siblings.sort((a, b) => Number(/\d+$/.exec(a)![0]) - Number(/\d+$/.exec(b)![0]));
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
+/** A reference cell may hold a string, a list of strings, or SQuAD's { text: [...] }. */
+function referencesIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (value && typeof value === 'object' && 'text' in value) return referencesIn((value as { text: unknown }).text);
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  return [];
+}
+
+/** The first `limit` rows of a split, as evaluation items. */
+export function loadItems(dataDir: string, dataset: Dataset, split: EvalSplit, limit: number | null, inputColumn: string, referenceColumns: readonly string[] | null): { items: EvalItem[]; total: number } {
+  const available = split === 'all' ? dataset.rowCount : (dataset.splits[split] ?? 0);
+  if (available === 0) {
+    throw new StudioError('invalid_params', `split '${split}' of dataset ${dataset.name} has no rows (train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}); choose another split or re-import with --split`, { field: 'split' });
+  }
+  const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit ?? available, available));
+  const items = rows.map((row, i) => {
+    const id = `${split}:${i}`;
+    const references = referenceColumns ? referenceColumns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '') : [];
+    if (referenceColumns && references.length === 0) {
+      throw new StudioError('invalid_params', `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`, { field: 'referenceColumns' });
+    }
+    return { id, row, input: asText(row[inputColumn]), references };
+  });
+  return { items, total };
+}
+
+/** Train rows to draw few-shot examples from. */
+export function loadShotPool(dataDir: string, dataset: Dataset, shots: number): Row[] {
+  const train = dataset.splits.train ?? 0;
+  if (train < shots + 1) {
+    throw new StudioError('invalid_params', `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; use fewer shots, zero-shot, or re-import with a train split`, { field: 'shots' });
+  }
+  return readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS).rows;
+}
+
+/** 'summary1' → 'Summary', 'source_text' → 'Source text'. */
+function labelOf(column: string): string {
+  const base = column.replace(/\d+$/, '').replace(/[_-]+/g, ' ').trim() || column;
+  return base.charAt(0).toUpperCase() + base.slice(1);
+}
+
+/** The default prompt: "Dialogue:\n{{dialogue}}" then "Summary: {{summary1}}", with a one-line instruction for summaries. */
+export function defaultTemplate(inputColumn: string, targetColumn: string): PromptTemplate {
+  const inputLabel = labelOf(inputColumn);
+  const targetLabel = labelOf(targetColumn);
+  const instruction = /^summ/i.test(targetLabel) ? `Summarize the ${inputLabel.toLowerCase()} in one sentence.` : undefined;
+  return { instruction, input: `${inputLabel}:\n{{${inputColumn}}}`, output: `${targetLabel}: {{${targetColumn}}}`, answerPrefix: `${targetLabel}:` };
+}
+
+/** The prompt kind as people say it. */
+export function templateLabel(shots: number): string {
+  return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
+}

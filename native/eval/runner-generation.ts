@@ -1,0 +1,113 @@
+// Generation evaluation: build each example's prompt (zero/one/few-shot), fit it into the model's context
+// (cut from the left, keeping BOS and the query), generate with the run's settings, and score the
+// continuation against the references.
+import type { EvalExample, EvalMetricName, GenerationSettings } from '../api/eval.ts';
+import { generate } from '../generate/generate.ts';
+import type { GenerateOptions } from '../generate/options.ts';
+import { CausalLM } from '../models/decoder.ts';
+import { buildPrompt, type PromptTemplate, type Row } from '../text/prompt.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
+import type { EvalItem } from './runner-data.ts';
+import { scoreExample } from './scoring.ts';
+
+/** References in the shipped datasets are one line; a newline ends the answer unless the run says otherwise. */
+export const DEFAULT_STOP = ['\n'];
+const DEFAULT_MAX_NEW_TOKENS = 128;
+/** The fewest prompt tokens worth generating from; a smaller budget means max new tokens eats the context. */
+const MIN_PROMPT_TOKENS = 16;
+
+export interface ExampleEvaluator {
+  /** What the run's config records about the model side (settings as applied). */
+  readonly describe: Record<string, unknown>;
+  evaluate(items: EvalItem[], firstIndex: number): Promise<EvalExample[]>;
+  release(): Promise<void>;
+}
+
+export interface GenerationSetup {
+  modelDir: string;
+  template: PromptTemplate;
+  shots: number;
+  shotSeed: number;
+  pool: Row[];
+  metrics: EvalMetricName[];
+  settings: GenerationSettings;
+  threads?: number;
+}
+
+/** Drop tokens from the left until the prompt fits, keeping a leading BOS. */
+export function fitPrompt(ids: number[], budget: number, bos: number | null): { ids: number[]; truncated: number } {
+  if (ids.length <= budget) return { ids, truncated: 0 };
+  const keepBos = bos !== null && ids[0] === bos;
+  const tail = ids.slice(ids.length - (keepBos ? budget - 1 : budget));
+  return { ids: keepBos ? [bos, ...tail] : tail, truncated: ids.length - budget };
+}
+
+export async function createGenerationEvaluator(setup: GenerationSetup): Promise<ExampleEvaluator> {
+  const tokenizer = TextTokenizer.fromFolder(setup.modelDir);
+  const model = await CausalLM.load(setup.modelDir, { intraOpNumThreads: setup.threads });
+  const spec = model.spec;
+  const genConfig = model.folder.generationConfig ?? null;
+  const s = setup.settings;
+  const maxNewTokens = s.maxNewTokens ?? (genConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
+  const budget = spec.maxPositions - maxNewTokens;
+  if (budget < MIN_PROMPT_TOKENS) {
+    await model.release();
+    throw new RangeError(`max new tokens ${maxNewTokens} leaves ${budget} of the model's ${spec.maxPositions}-token context for the prompt; use a smaller maxNewTokens (--max-new-tokens)`);
+  }
+  const defaultStopIds = spec.eosTokenIds.length ? spec.eosTokenIds : tokenizer.eosTokenId !== null ? [tokenizer.eosTokenId] : [];
+  const sampling = (s.temperature ?? 0) > 0;
+  // Sampling runs are reproducible: without a seed they use 0, and each batch draws from seed + its first index.
+  const baseSeed = s.seed ?? 0;
+  const options: GenerateOptions = {
+    maxNewTokens,
+    temperature: s.temperature ?? 0,
+    topK: s.topK,
+    topP: s.topP,
+    minP: s.minP,
+    repetitionPenalty: s.repetitionPenalty,
+    noRepeatNgramSize: s.noRepeatNgramSize,
+    numBeams: s.numBeams,
+    stopStrings: s.stop ?? DEFAULT_STOP,
+  };
+  const bos = tokenizer.bosTokenId;
+  // A query never serves as its own example (possible when the evaluated split is 'all' or 'train').
+  const poolKeys = setup.pool.map((r) => JSON.stringify(r));
+  const poolFor = (row: Row) => {
+    const key = JSON.stringify(row);
+    return poolKeys.includes(key) ? setup.pool.filter((_, i) => poolKeys[i] !== key) : setup.pool;
+  };
+  return {
+    describe: { maxNewTokens, temperature: options.temperature, topK: s.topK ?? null, topP: s.topP ?? null, minP: s.minP ?? null, repetitionPenalty: s.repetitionPenalty ?? null, noRepeatNgramSize: s.noRepeatNgramSize ?? null, numBeams: s.numBeams ?? 1, seed: sampling ? baseSeed : null, stop: options.stopStrings, contextTokens: spec.maxPositions, promptBudgetTokens: budget },
+    async evaluate(items, firstIndex) {
+      const prompts = items.map((item) => buildPrompt(setup.template, item.row, { shots: setup.shots, pool: poolFor(item.row), seed: setup.shotSeed }));
+      const encoded = prompts.map((p) => {
+        const ids = tokenizer.encode(p);
+        return { full: ids.length, ...fitPrompt(ids, budget, bos) };
+      });
+      const result = await generate(model, tokenizer, encoded.map((e) => e.ids), { ...options, seed: sampling ? baseSeed + firstIndex : undefined }, {
+        generationConfig: genConfig,
+        defaultStopIds,
+        padTokenId: tokenizer.padTokenId ?? defaultStopIds[0] ?? 0,
+      });
+      return items.map((item, b) => {
+        const row = result.rows[b];
+        const prediction = row.text.trim();
+        return {
+          index: firstIndex + b,
+          id: item.id,
+          input: item.input,
+          references: item.references,
+          prediction,
+          prompt: prompts[b],
+          finishReason: row.finishReason,
+          scores: scoreExample(setup.metrics, prediction, item.references),
+          promptTokens: encoded[b].ids.length,
+          truncatedTokens: encoded[b].truncated,
+          generatedTokens: row.tokenIds.length,
+          latencyMs: result.timing.totalMs,
+        };
+      });
+    },
+    release: () => model.release(),
+  };
+}

@@ -1,0 +1,180 @@
+// runEvaluation: a model × prompt template × generation settings × dataset split → a run (kind 'evaluation')
+// with its full config, per-example predictions on disk, and aggregates with bootstrap 95% intervals in
+// run_metrics. The CLI calls it in the foreground; the 'evaluation' job (runner-worker.ts) calls it in a child
+// process. Cancelling keeps what was done: the run ends 'cancelled' with the finished examples scored.
+import { StudioError } from '../api/errors.ts';
+import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
+import type { Run } from '../api/schemas.ts';
+import type { Store } from '../store/db.ts';
+import { codeVersion } from './code-version.ts';
+import { savePredictions } from './predictions.ts';
+import { defaultTemplate, findDataset, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
+import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
+import { createPerplexityEvaluator } from './runner-perplexity.ts';
+import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
+
+const PROGRESS_INTERVAL_MS = 250;
+export const BOOTSTRAP = { samples: 1000, seed: 0, confidence: 0.95 };
+
+export interface EvalProgress {
+  done: number;
+  total: number;
+  fraction: number;
+  message: string;
+  etaSeconds: number | null;
+}
+
+export interface EvalContext {
+  store: Store;
+  dataDir: string;
+  signal?: AbortSignal;
+  onProgress?(p: EvalProgress): void;
+  log?(level: 'info' | 'warn', line: string): void;
+  /** Called once the run exists (the job attaches itself to it). */
+  onRun?(run: Run): void;
+  /** Where aggregates go; default: straight into the store. A job sends them through its parent instead. */
+  recordMetric?(runId: string, step: number, name: string, value: number): void;
+}
+
+export interface EvalOutcome {
+  runId: string;
+  status: 'succeeded' | 'cancelled';
+  examples: number;
+  plannedExamples: number;
+  metrics: MetricValue[];
+  timing: ReturnType<typeof timingOf>;
+  predictionsPath: string;
+}
+
+function parseInput(input: EvalStartParams): EvalConfigInput {
+  const parsed = EvalStartInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.');
+    throw new StudioError('invalid_params', `evaluation: ${field ? `${field}: ` : ''}${issue.message}`, { field });
+  }
+  return parsed.data;
+}
+
+function findModel(store: Store, nameOrId: string) {
+  const all = store.models.list();
+  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
+  if (!found) {
+    throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${all.map((m) => m.name).join(', ') || 'none yet'}); import one with 'lathe model import' or 'lathe model import-llama2c'`, { field: 'model' });
+  }
+  return found;
+}
+
+/** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
+function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: number, planned: number): [string, number][] {
+  const rows: [string, number][] = [];
+  for (const m of metrics) {
+    rows.push([m.name, m.value]);
+    if (m.ci95) rows.push([`${m.name}.ci95_low`, m.ci95.low], [`${m.name}.ci95_high`, m.ci95.high]);
+  }
+  rows.push(['examples', examples], ['planned_examples', planned], ['total_seconds', timing.totalSeconds]);
+  if (timing.latencyMsMean !== null) rows.push(['latency_ms_mean', timing.latencyMsMean], ['latency_ms_p50', timing.latencyMsP50!], ['latency_ms_p95', timing.latencyMsP95!]);
+  if (timing.tokensPerSecond !== null) rows.push(['tokens_per_second', timing.tokensPerSecond]);
+  return rows.filter(([, v]) => Number.isFinite(v));
+}
+
+export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): Promise<EvalOutcome> {
+  const config = parseInput(input);
+  if (config.adapterPath !== null) {
+    throw new StudioError('invalid_params', `adapters are not supported yet (${config.adapterPath}): evaluate the base model, or merge the adapter into a model folder and import that`, { field: 'adapterPath' });
+  }
+  let metrics;
+  try {
+    metrics = expandMetrics(config.metrics);
+  } catch (err) {
+    throw new StudioError('invalid_params', (err as Error).message, { field: 'metrics' });
+  }
+  const perplexityRun = isPerplexityRun(metrics);
+  if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
+  const { store, dataDir } = ctx;
+  const model = findModel(store, config.model);
+  const dataset = findDataset(store, config.dataset);
+  if (config.projectId !== null && !store.projects.get(config.projectId)) {
+    throw new StudioError('not_found', `project ${config.projectId} does not exist: run 'lathe project list' for the ids`, { field: 'projectId' });
+  }
+  const inputColumn = inputColumnOf(dataset, config.inputColumn);
+  const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
+  const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
+  const template = perplexityRun ? null : (config.template ?? defaultTemplate(inputColumn, referenceColumns![0]));
+  const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots) : [];
+  const label = perplexityRun ? 'perplexity' : templateLabel(config.shots);
+
+  const runConfig = {
+    model: { id: model.id, name: model.name, architecture: model.architecture, path: model.path },
+    adapterPath: null,
+    dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash, splitSeed: dataset.splitSeed },
+    split: config.split,
+    limit: config.limit,
+    metrics,
+    template: perplexityRun ? null : { label, shots: config.shots, shotSeed: config.shotSeed, ...template, fewShotPoolRows: pool.length },
+    inputColumn,
+    referenceColumns,
+    generation: config.generation,
+    batchSize: config.batchSize,
+    rouge: { stem: ROUGE_STEM },
+    bootstrap: BOOTSTRAP,
+    codeVersion: codeVersion(),
+  } as Record<string, unknown>;
+  // The model loads before the run exists, so the run's config records the settings as applied.
+  let evaluator: ExampleEvaluator;
+  try {
+    evaluator = perplexityRun
+      ? await createPerplexityEvaluator(model.path, config.threads)
+      : await createGenerationEvaluator({ modelDir: model.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics, settings: config.generation, threads: config.threads });
+  } catch (err) {
+    if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
+    throw err;
+  }
+  runConfig.applied = evaluator.describe;
+  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig });
+  run = store.runs.setStatus(run.id, 'running')!;
+  ctx.onRun?.(run);
+  const record = ctx.recordMetric ?? ((runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }));
+
+  const examples: EvalExample[] = [];
+  const t0 = performance.now();
+  let generationMs = 0;
+  let failure: unknown;
+  try {
+    ctx.log?.('info', `evaluating ${model.name} on ${items.length} examples of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
+    let lastReport = 0;
+    for (let start = 0; start < items.length; start += config.batchSize) {
+      if (ctx.signal?.aborted) break;
+      const b0 = performance.now();
+      examples.push(...(await evaluator.evaluate(items.slice(start, start + config.batchSize), start)));
+      generationMs += performance.now() - b0;
+      const now = performance.now();
+      if (now - lastReport >= PROGRESS_INTERVAL_MS || examples.length === items.length) {
+        lastReport = now;
+        const elapsed = (now - t0) / 1000;
+        const eta = Math.round((elapsed / examples.length) * (items.length - examples.length));
+        ctx.onProgress?.({ done: examples.length, total: items.length, fraction: examples.length / items.length, message: `${examples.length}/${items.length} examples`, etaSeconds: eta });
+      }
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    await evaluator.release();
+  }
+
+  // Whatever happened, keep and score what was done.
+  const cancelled = failure === undefined && examples.length < items.length;
+  const scored = perplexityRun
+    ? aggregatePerplexity(metrics, examples.map((e) => ({ nll: e.nll ?? 0, tokens: e.scoredTokens ?? 0, bytes: e.bytes ?? 0 })), BOOTSTRAP)
+    : aggregateGeneration(metrics, examples, BOOTSTRAP);
+  const timing = timingOf(examples, (performance.now() - t0) / 1000, generationMs);
+  const predictionsFile = await savePredictions(store, dataDir, run.id, examples);
+  for (const [name, value] of metricRows(scored, timing, examples.length, items.length)) record(run.id, examples.length, name, value);
+  if (failure !== undefined) {
+    store.runs.setStatus(run.id, 'failed');
+    throw failure;
+  }
+  store.runs.setStatus(run.id, cancelled ? 'cancelled' : 'succeeded');
+  ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
+  return { runId: run.id, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, metrics: scored, timing, predictionsPath: predictionsFile };
+}

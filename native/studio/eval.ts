@@ -1,0 +1,47 @@
+// Studio API handlers for evaluation, comparison and the project scorecard (schemas in native/api/eval.ts).
+import type { z } from 'zod';
+import { StudioError } from '../api/errors.ts';
+import type { evalMethods } from '../api/eval.ts';
+import { compareRuns, examplesPage, joinedExamplesForRuns } from '../eval/compare.ts';
+import { comparisonToJson, examplesToCsv } from '../eval/compare-export.ts';
+import { runExamples } from '../eval/predictions.ts';
+import { findDataset } from '../eval/runner-data.ts';
+import { expandMetrics } from '../eval/scoring.ts';
+import { projectScorecard } from '../eval/scorecard.ts';
+import { evaluationSummary } from '../eval/summary.ts';
+import type { HandlerContext } from './handlers.ts';
+
+type EvalMethod = keyof typeof evalMethods;
+type EvalHandlers = { [M in EvalMethod]: (params: z.output<(typeof evalMethods)[M]['params']>, raw: unknown, ctx: HandlerContext) => z.infer<(typeof evalMethods)[M]['result']> | Promise<z.infer<(typeof evalMethods)[M]['result']>> };
+
+export const evalHandlers: EvalHandlers = {
+  'eval.start': (input, _raw, { store, queue }) => {
+    // Refuse at once what can be checked without loading the model; the job reports the rest.
+    if (input.adapterPath !== null) throw new StudioError('invalid_params', `adapters are not supported yet (${input.adapterPath}): evaluate the base model, or merge the adapter into a model folder and import that`, { field: 'adapterPath' });
+    try {
+      expandMetrics(input.metrics);
+    } catch (err) {
+      throw new StudioError('invalid_params', (err as Error).message, { field: 'metrics' });
+    }
+    const models = store.models.list();
+    if (!models.some((m) => m.id === input.model || m.name === input.model)) {
+      throw new StudioError('not_found', `no model named '${input.model}' (models: ${models.map((m) => m.name).join(', ') || 'none yet'})`, { field: 'model' });
+    }
+    findDataset(store, input.dataset);
+    if (input.projectId !== null && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist`, { field: 'projectId' });
+    return queue.enqueue('evaluation', input);
+  },
+  'eval.get': ({ id }, _raw, { store, dataDir }) => evaluationSummary(store, dataDir, id),
+  'eval.examples': ({ id, offset, limit }, _raw, { store, dataDir }) => {
+    const all = runExamples(store, dataDir, id);
+    return { total: all.length, rows: all.slice(offset, offset + limit) };
+  },
+  'runs.compare': ({ runIds }, _raw, { store }) => compareRuns(store, runIds),
+  'runs.examples': (query, _raw, { store, dataDir }) => examplesPage(store, dataDir, query),
+  'runs.export': ({ runIds, format, metric }, _raw, { store, dataDir }) => {
+    const page = joinedExamplesForRuns(store, dataDir, { runIds, metric, sort: 'index' });
+    const content = format === 'csv' ? examplesToCsv(page) : comparisonToJson(compareRuns(store, runIds), page);
+    return { format, filename: `compare-${runIds.join('-')}.${format}`, content };
+  },
+  'projects.scorecard': ({ id }, _raw, { store }) => projectScorecard(store, id),
+};
