@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, Run, RunMetric,
 } from './schemas.ts';
+import { evalMethods } from './eval.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -36,6 +37,7 @@ export const methods = {
   'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional() }), result: z.array(Run) },
   'runs.get': { params: Id, result: Run },
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
+  ...evalMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;
