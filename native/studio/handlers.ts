@@ -10,6 +10,7 @@ import { datasetDir, readRows } from '../data/files.ts';
 import { precheckImport } from '../data/import.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Store } from '../store/db.ts';
+import { evalHandlers } from './eval.ts';
 
 export type StudioMode = Result<'system.info'>['mode'];
 
@@ -99,4 +100,5 @@ export const handlers: Handlers = {
     found(store.runs.get(id), 'run', id);
     return store.runs.metrics(id, name);
   },
+  ...evalHandlers,
 };
