@@ -1,0 +1,177 @@
+// `lathe eval`: evaluate a model on a dataset split in the foreground, through the same runEvaluation the
+// studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
+// example and keeps the partial results (the run ends 'cancelled').
+import type { EvalStartInput, GenerationSettings, MetricValue } from '../api/eval.ts';
+import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { asUserError, openCliStudio } from './studio-call.ts';
+
+const USAGE =
+  'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
+  '[--template zero-shot|one-shot|few-shot:K] [--shot-seed S] [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
+  '[--repetition-penalty R] [--num-beams B] [--seed S] [--stop STR]... [--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
+  '[--project ID] [--name N] [--json]';
+
+function num(values: Record<string, unknown>, flag: string, integer = false): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}; got '${String(raw)}'.\nUsage: ${USAGE}`);
+  }
+  return n;
+}
+
+/** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K. */
+export function parseTemplate(raw: string | undefined): number {
+  if (raw === undefined || raw === 'zero-shot') return 0;
+  if (raw === 'one-shot') return 1;
+  const m = /^few-shot:(\d+)$/.exec(raw);
+  if (m) return Number(m[1]);
+  throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
+}
+
+const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Fractions to 4 decimals, unbounded metrics (perplexity) to 2. */
+export function formatMetric(value: number): string {
+  return Math.abs(value) < 10 ? value.toFixed(4) : value.toFixed(2);
+}
+
+export function metricsTable(metrics: readonly MetricValue[]): string {
+  const rows = [['metric', 'value', '95% CI'], ...metrics.map((m) => [m.name, formatMetric(m.value), m.ci95 ? `${formatMetric(m.ci95.low)}–${formatMetric(m.ci95.high)}` : ''])];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r, i) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+}
+
+function describeOutcome(o: EvalOutcome): string {
+  const t = o.timing;
+  const timing = [
+    t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms, p50 ${t.latencyMsP50!.toFixed(0)} ms, p95 ${t.latencyMsP95!.toFixed(0)} ms` : null,
+    t.tokensPerSecond !== null ? `${t.tokensPerSecond.toFixed(1)} generated tokens/s` : null,
+    `${t.totalSeconds.toFixed(1)} s in all`,
+  ].filter(Boolean).join('; ');
+  return [
+    `run ${o.runId}: ${o.status}, ${o.examples}${o.examples < o.plannedExamples ? ` of ${o.plannedExamples}` : ''} examples`,
+    metricsTable(o.metrics),
+    'Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.',
+    timing,
+    `predictions: ${o.predictionsPath}`,
+  ].join('\n');
+}
+
+function progressLine(ctx: CliContext): { update(done: number, total: number, eta: number | null): void; done(): void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total, eta) {
+      if (ctx.json) return;
+      const now = Date.now();
+      if (!tty && now - last < 2000 && done < total) return;
+      last = now;
+      const line = `evaluating: ${done}/${total} examples${eta !== null && done < total ? `, about ${eta}s left` : ''}`;
+      process.stderr.write(tty ? `\r${line.padEnd(60)}` : `${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\n');
+    },
+  };
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['eval'],
+    summary: 'Evaluate a model on a dataset split (zero/one/few-shot), storing a run with per-example predictions',
+    usage: USAGE,
+    options: {
+      model: { type: 'string' },
+      adapter: { type: 'string' },
+      dataset: { type: 'string' },
+      split: { type: 'string' },
+      limit: { type: 'string' },
+      metrics: { type: 'string' },
+      template: { type: 'string' },
+      'shot-seed': { type: 'string' },
+      'max-new-tokens': { type: 'string' },
+      temperature: { type: 'string' },
+      'top-k': { type: 'string' },
+      'top-p': { type: 'string' },
+      'min-p': { type: 'string' },
+      'repetition-penalty': { type: 'string' },
+      'num-beams': { type: 'string' },
+      seed: { type: 'string' },
+      stop: { type: 'string', multiple: true },
+      'input-column': { type: 'string' },
+      'ref-columns': { type: 'string' },
+      'batch-size': { type: 'string' },
+      threads: { type: 'string' },
+      project: { type: 'string' },
+      name: { type: 'string' },
+    },
+    async run({ values }, ctx) {
+      for (const required of ['model', 'dataset', 'metrics']) {
+        if (!values[required]) throw new UserError(`--${required} is required.\nUsage: ${USAGE}`);
+      }
+      const split = (values.split as string | undefined) ?? 'test';
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${USAGE}`);
+      const generation: GenerationSettings = {
+        maxNewTokens: num(values, 'max-new-tokens', true),
+        temperature: num(values, 'temperature'),
+        topK: num(values, 'top-k', true),
+        topP: num(values, 'top-p'),
+        minP: num(values, 'min-p'),
+        repetitionPenalty: num(values, 'repetition-penalty'),
+        numBeams: num(values, 'num-beams', true),
+        seed: num(values, 'seed', true),
+        stop: values.stop as string[] | undefined,
+      };
+      const input: EvalStartInput = {
+        model: values.model as string,
+        adapterPath: (values.adapter as string | undefined) ?? null,
+        dataset: values.dataset as string,
+        split: split as 'test',
+        limit: num(values, 'limit', true) ?? null,
+        metrics: list(values.metrics) as EvalStartInput['metrics'],
+        shots: parseTemplate(values.template as string | undefined),
+        shotSeed: num(values, 'shot-seed', true),
+        inputColumn: values['input-column'] as string | undefined,
+        referenceColumns: list(values['ref-columns']),
+        generation: Object.fromEntries(Object.entries(generation).filter(([, v]) => v !== undefined)),
+        batchSize: num(values, 'batch-size', true),
+        threads: num(values, 'threads', true),
+        projectId: (values.project as string | undefined) ?? null,
+        name: values.name as string | undefined,
+      };
+      const studio = openCliStudio(ctx);
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (!controller.signal.aborted) process.stderr.write('\nstopping after the current example; partial results are kept…\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const progress = progressLine(ctx);
+      try {
+        const outcome = await runEvaluation(input, {
+          store: studio.store,
+          dataDir: ctx.dataDir,
+          signal: controller.signal,
+          onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
+          log: (_level, line) => ctx.info(line),
+        });
+        progress.done();
+        ctx.print(outcome, () => describeOutcome(outcome));
+        return outcome.status === 'cancelled' ? 130 : 0;
+      } catch (err) {
+        progress.done();
+        throw asUserError(err);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await studio.close();
+      }
+    },
+  },
+];

@@ -1,0 +1,104 @@
+// `lathe runs list|show|metrics|compare`: what was run (evaluations, and later training and exports), an
+// evaluation's aggregates with intervals, and a side-by-side comparison of runs with their per-example
+// differences (exportable as CSV or JSON).
+import type { Comparison, ExamplesPage } from '../api/eval.ts';
+import { EXAMPLE_SORTS } from '../api/eval.ts';
+import { writeFileAtomic } from '../models/atomic.ts';
+import { UserError, type CliCommand } from './command.ts';
+import { formatMetric, metricsTable } from './eval.ts';
+import { callStudio } from './studio-call.ts';
+import { formatFields, formatTable } from './table.ts';
+
+const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
+
+function comparisonTable(c: Comparison): string {
+  const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
+  const rows = c.metrics.map((m) => [
+    `${m.name}${m.higherIsBetter ? '' : ' (lower better)'}`,
+    ...m.values.map((v, i) => (v === null ? '—' : `${formatMetric(v.value)}${v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : ''}${m.bestRunId === c.runs[i].id ? ' *' : ''}`)),
+  ]);
+  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}, ${r.examples} examples${r.template ? `, ${r.template}` : ''})`);
+  return [...legend, '', formatTable(header, rows, 60), '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].'].join('\n');
+}
+
+function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
+  if (page.metric === null || page.rows.length === 0 || n === 0) return '';
+  const lines = [`Largest changes in ${page.metric} (${page.candidateRunId ?? '—'} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
+  for (const row of page.rows.slice(0, n)) {
+    lines.push(`\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
+    lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);
+    lines.push(`  reference: ${row.references[0]?.replace(/\s+/g, ' ') ?? '—'}`);
+    row.outputs.forEach((o, i) => lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`));
+  }
+  return lines.join('\n');
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['runs', 'list'],
+    summary: 'List runs (evaluations, training, exports)',
+    usage: 'lathe runs list [--project ID] [--kind K]',
+    options: { project: { type: 'string' }, kind: { type: 'string' } },
+    async run({ values }, ctx) {
+      const runs = await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind: values.kind as string | undefined });
+      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map((r) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')]), 70));
+    },
+  },
+  {
+    path: ['runs', 'show'],
+    summary: "Show a run: its config, and an evaluation's aggregates with intervals",
+    usage: 'lathe runs show RUN [--json]',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs show RUN [--json]');
+      const run = await callStudio(ctx, 'runs.get', { id: positionals[0] });
+      const summary = run.kind === 'evaluation' ? await callStudio(ctx, 'eval.get', { id: run.id }) : null;
+      ctx.print(summary ?? run, () => {
+        const head = formatFields([['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'], ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config]]);
+        if (!summary) return head;
+        const t = summary.timing;
+        return [head, '', `${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples`, metricsTable(summary.metrics), t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '', `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
+      });
+    },
+  },
+  {
+    path: ['runs', 'metrics'],
+    summary: "List a run's metric values",
+    usage: 'lathe runs metrics RUN [--name M] [--json]',
+    positionals: true,
+    options: { name: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs metrics RUN [--name M] [--json]');
+      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name: values.name as string | undefined });
+      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, m.step, m.value, m.time.slice(0, 19).replace('T', ' ')])));
+    },
+  },
+  {
+    path: ['runs', 'compare'],
+    summary: 'Compare runs: metrics with intervals, and the examples whose scores changed most',
+    usage: COMPARE_USAGE,
+    positionals: true,
+    options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
+      const sort = (values.sort as string | undefined) ?? 'delta-desc';
+      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.\nUsage: ${COMPARE_USAGE}`);
+      const n = values.examples === undefined ? 5 : Number(values.examples);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
+      const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
+      const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
+      const page = evaluations
+        ? await callStudio(ctx, 'runs.examples', { runIds: positionals, metric: values.metric as string | undefined, sort: sort as 'delta-desc', limit: Math.max(1, n) })
+        : null;
+      const csv = values.csv as string | undefined;
+      const jsonFile = values['json-file'] as string | undefined;
+      if ((csv || jsonFile) && !page) throw new UserError('only evaluation runs have per-example output to export.');
+      for (const [file, format] of [[csv, 'csv'], [jsonFile, 'json']] as const) {
+        if (!file) continue;
+        const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
+        await writeFileAtomic(file, exported.content);
+      }
+      ctx.print({ ...comparison, examples: page }, () => [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''].filter(Boolean).join('\n\n'));
+    },
+  },
+];
