@@ -12,6 +12,8 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./model.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),
+    import('./eval.ts'),
+    import('./runs.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }
