@@ -67,8 +67,10 @@ function zerosLike(t: ort.Tensor): ort.Tensor {
 }
 
 /**
- * Runs training steps. Parameters and optimiser state stay in ORT tensors: with `preallocate` (default) two sets
- * are kept and ORT writes each step's results into the set not being read (no per-step allocation).
+ * Runs training steps. Parameters and optimiser state stay in ORT tensors whose outputs are fed straight back as
+ * the next step's inputs. With `preallocate`, two sets are kept and ORT is asked to write into the idle one; on
+ * ORT 1.30 CPU that measured no faster than fresh outputs and doubles the memory (docs/benchmarks.md), so it is off
+ * by default.
  */
 export class TrainingSession {
   private cur: Tensors;
@@ -103,7 +105,7 @@ export class TrainingSession {
       state[s.param] = t;
       for (const name of s.state) state[name] = zerosLike(t);
     }
-    return new TrainingSession(graphs, session, applySession, state, opts.preallocate ?? true);
+    return new TrainingSession(graphs, session, applySession, state, opts.preallocate ?? false);
   }
 
   get backend(): string { return this.session.backend; }
