@@ -1,0 +1,214 @@
+// The studio's side of generation: starts the generation worker (generate-worker.ts) on first use, forwards
+// requests, turns its messages into Studio API events (generate.token / done / failed), and records each
+// finished generation as a run: config (model, prompt, settings) when it starts; at the end the output in
+// runs/<id>/output.json (an artifact), TTFT / tokens per second / token count as metrics, and the status.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { StudioEvent } from '../api/contract.ts';
+import { StudioError } from '../api/errors.ts';
+import type { GenerateSettings, NextTokenResult } from '../api/models.ts';
+import type { Model } from '../api/schemas.ts';
+import { writeFileDurably } from '../data/files.ts';
+import type { Store } from '../store/db.ts';
+import type { FromGenerationWorker, ToGenerationWorker } from './generate-protocol.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./generate-worker.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface Running {
+  runId: string;
+  model: Model;
+  prompt: string;
+  started: number;
+}
+
+interface Pending {
+  resolve(result: NextTokenResult): void;
+  reject(err: Error): void;
+}
+
+export interface StartRequest {
+  model: Model;
+  prompt: string;
+  messages?: { role: string; content: string }[];
+  settings: GenerateSettings;
+  top: number;
+  projectId: string | null;
+  label?: string;
+}
+
+export class GenerationService {
+  private readonly listeners = new Set<(event: StudioEvent) => void>();
+  private child: ChildProcess | null = null;
+  private readonly running = new Map<string, Running>();
+  private readonly pending = new Map<string, Pending>();
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dataDir: string,
+  ) {}
+
+  listen(listener: (event: StudioEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StudioEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // a closed connection must not stop the stream for the others
+      }
+    }
+  }
+
+  private worker(): ChildProcess {
+    if (this.closed) throw new StudioError('conflict', 'the studio is shutting down; no new generations are accepted');
+    if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
+    const child = fork(WORKER_ENTRY, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
+    child.on('message', (m: FromGenerationWorker) => this.onMessage(m));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = null;
+      const why = `the generation worker ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+      for (const id of [...this.running.keys()]) this.finishFailed(id, why);
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new StudioError('internal', why));
+      }
+    });
+    this.child = child;
+    return child;
+  }
+
+  private send(message: ToGenerationWorker): void {
+    this.worker().send(message);
+  }
+
+  start(req: StartRequest): string {
+    const id = randomUUID();
+    const run = this.store.runs.create({
+      kind: 'generation',
+      name: `${req.label ? `${req.label} · ` : ''}${req.model.name} · ${oneLine(req.messages?.at(-1)?.content ?? req.prompt).slice(0, 60)}`,
+      projectId: req.projectId,
+      config: { modelId: req.model.id, modelName: req.model.name, prompt: req.prompt, messages: req.messages, settings: req.settings, label: req.label ?? null },
+    });
+    this.store.runs.setStatus(run.id, 'running');
+    this.running.set(id, { runId: run.id, model: req.model, prompt: req.prompt, started: Date.now() });
+    try {
+      this.send({ type: 'generate', id, modelDir: req.model.path, prompt: req.prompt, settings: req.settings, top: req.top });
+    } catch (err) {
+      this.running.delete(id);
+      this.store.runs.setStatus(run.id, 'failed');
+      throw err;
+    }
+    return id;
+  }
+
+  cancel(id: string): boolean {
+    if (!this.running.has(id)) return false;
+    this.send({ type: 'cancel', id });
+    return true;
+  }
+
+  nextToken(model: Model, prompt: string, settings: GenerateSettings, top: number): Promise<NextTokenResult> {
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        this.send({ type: 'nextToken', id, modelDir: model.path, prompt, settings, top });
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  /** Unload a model (it is being deleted). */
+  evict(model: Model): void {
+    if (this.child?.connected) this.send({ type: 'evict', modelDir: model.path });
+  }
+
+  private onMessage(m: FromGenerationWorker): void {
+    switch (m.type) {
+      case 'started':
+        break;
+      case 'token':
+        if (this.running.has(m.id)) this.emit({ type: 'generate.token', payload: { generationId: m.id, index: m.index, text: m.text, tokenId: m.tokenId, token: m.token, logprob: m.logprob, top: m.top } });
+        break;
+      case 'done': {
+        const r = this.running.get(m.id);
+        if (!r) break;
+        this.running.delete(m.id);
+        this.recordOutput(r, m);
+        this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text: m.text, finishReason: m.finishReason, timing: m.timing, settings: m.settings } });
+        break;
+      }
+      case 'nextToken': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve(m.result);
+        break;
+      }
+      case 'error': {
+        const p = this.pending.get(m.id);
+        if (p) {
+          this.pending.delete(m.id);
+          p.reject(new StudioError(m.userError ? 'invalid_params' : 'internal', m.message));
+        } else this.finishFailed(m.id, m.message);
+        break;
+      }
+    }
+  }
+
+  private recordOutput(r: Running, m: Extract<FromGenerationWorker, { type: 'done' }>): void {
+    const dir = path.join(this.dataDir, 'runs', r.runId);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'output.json');
+    const body = JSON.stringify({ text: m.text, tokenIds: m.tokenIds, finishReason: m.finishReason, timing: m.timing, settings: m.settings }, null, 2);
+    writeFileDurably(file, body);
+    this.store.runs.addArtifact({ runId: r.runId, kind: 'generation-output', path: file, bytes: Buffer.byteLength(body), hash: `sha256:${createHash('sha256').update(body).digest('hex')}` });
+    const metrics: [string, number][] = [['time_to_first_token_ms', m.timing.timeToFirstTokenMs], ['decode_tokens_per_second', m.timing.decodeTokensPerSecond], ['generated_tokens', m.timing.generatedTokens], ['prompt_tokens', m.timing.promptTokens]];
+    for (const [name, value] of metrics) this.store.runs.addMetric({ runId: r.runId, step: 0, name, value });
+    this.store.runs.setStatus(r.runId, m.finishReason === 'cancelled' ? 'cancelled' : 'succeeded');
+  }
+
+  private finishFailed(id: string, message: string): void {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.running.delete(id);
+    this.store.runs.setStatus(r.runId, 'failed');
+    this.emit({ type: 'generate.failed', payload: { generationId: id, message } });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+const services = new WeakMap<Store, GenerationService>();
+
+/** The generation service of the studio that owns `store` (one per studio; the worker starts on first use). */
+export function generationService(store: Store, dataDir: string): GenerationService {
+  let s = services.get(store);
+  if (!s) services.set(store, (s = new GenerationService(store, dataDir)));
+  return s;
+}

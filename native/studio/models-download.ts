@@ -1,0 +1,136 @@
+// Downloading a model from the Hugging Face Hub, as the 'model-download' job: list the repository's files at a
+// revision, fetch the ones Lathe needs into <dataDir>/downloads/<owner>--<name>@<revision>/, each through a
+// `.partial` file resumed with an HTTP Range request, then import the folder like a local one. A download that
+// is cancelled, interrupted or offline keeps its partial files, so starting it again continues where it stopped.
+// LATHE_HF_ENDPOINT (or HF_ENDPOINT) points at a mirror; tests point it at a local server.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import type { WorkerContext } from '../jobs/protocol.ts';
+import { importHfFolder } from '../models/registry.ts';
+
+export interface DownloadParams {
+  repo: string;
+  revision: string;
+  token?: string;
+  name?: string;
+}
+
+/** Files a Lathe model folder is made of (the rest of a repository — other formats, images — is skipped). */
+const WANTED = /^(config\.json|generation_config\.json|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json|chat_template\.jinja|[^/]*\.safetensors|model\.safetensors\.index\.json)$/;
+
+export const OFFLINE_MESSAGE = 'cannot reach huggingface.co — you are offline or behind a proxy; import a local folder instead';
+
+export function hubEndpoint(): string {
+  return (process.env.LATHE_HF_ENDPOINT ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+}
+
+export function downloadDir(dataDir: string, repo: string, revision: string): string {
+  return path.join(dataDir, 'downloads', `${repo.replace('/', '--')}@${revision.replace(/[^\w.-]/g, '_')}`);
+}
+
+function headers(token: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
+}
+
+/** fetch, with network failures turned into the offline message and HTTP refusals into what to do. */
+async function hubFetch(url: string, init: RequestInit, what: { repo: string; revision: string; token?: string }): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new StudioError('invalid_params', OFFLINE_MESSAGE, { url, cause: cause?.code ?? cause?.message ?? (err as Error).message });
+  }
+  if (res.ok || res.status === 206 || res.status === 416) return res;
+  if (res.status === 401 || res.status === 403) {
+    throw new StudioError('unauthorized', what.token
+      ? `huggingface.co refused the token for ${what.repo} (HTTP ${res.status}): accept the model's licence on its page on huggingface.co, and check that the token can read gated repositories`
+      : `${what.repo} is gated or private (HTTP ${res.status}): accept its licence on huggingface.co, then paste an access token (huggingface.co → Settings → Access Tokens)`, { field: 'token' });
+  }
+  if (res.status === 404) throw new StudioError('not_found', `huggingface.co has no model ${what.repo} at revision '${what.revision}': check the owner/name spelling and the branch or commit`, { field: 'repo' });
+  throw new StudioError('internal', `huggingface.co answered HTTP ${res.status} for ${url}; try again later`);
+}
+
+/** The repository's files at `revision`, with their sizes where the Hub reports them. */
+export async function listRepoFiles(p: DownloadParams): Promise<{ name: string; size: number | null }[]> {
+  const url = `${hubEndpoint()}/api/models/${p.repo}/revision/${encodeURIComponent(p.revision)}?blobs=true`;
+  const res = await hubFetch(url, { headers: headers(p.token) }, p);
+  const body = (await res.json()) as { siblings?: { rfilename: string; size?: number }[] };
+  const files = (body.siblings ?? []).filter((s) => WANTED.test(s.rfilename)).map((s) => ({ name: s.rfilename, size: s.size ?? null }));
+  if (!files.some((f) => f.name === 'config.json')) throw new StudioError('invalid_params', `${p.repo} has no config.json: it is not a transformers model Lathe can run`, { field: 'repo' });
+  if (!files.some((f) => f.name.endsWith('.safetensors'))) throw new StudioError('invalid_params', `${p.repo} has no .safetensors weights (only other formats); pick a repository that ships safetensors`, { field: 'repo' });
+  return files;
+}
+
+/**
+ * Fetch one file into `dest`, resuming `dest.partial` with a Range request. `onBytes` gets each chunk's size
+ * (including the bytes already there at the start). A server that ignores Range (200) restarts the file.
+ */
+export async function downloadFile(url: string, dest: string, p: DownloadParams, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+  if (fs.existsSync(dest)) {
+    onBytes(fs.statSync(dest).size);
+    return;
+  }
+  const partial = `${dest}.partial`;
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const have = fs.existsSync(partial) ? fs.statSync(partial).size : 0;
+  const res = await hubFetch(url, { headers: headers(p.token, have > 0 ? { Range: `bytes=${have}-` } : {}), signal }, p);
+  if (res.status === 416) {
+    // Range past the end: the partial file is already complete.
+    await res.body?.cancel();
+    onBytes(have);
+    fs.renameSync(partial, dest);
+    return;
+  }
+  const append = res.status === 206 && have > 0;
+  if (append) onBytes(have);
+  const fd = fs.openSync(partial, append ? 'a' : 'w');
+  try {
+    if (!res.body) throw new StudioError('internal', `${url}: empty response`);
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      fs.writeSync(fd, chunk);
+      onBytes(chunk.byteLength);
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(partial, dest);
+}
+
+/** Download every file of the repository Lathe needs into `dir`; progress as a fraction of known bytes. */
+export async function downloadRepo(p: DownloadParams, dir: string, onProgress: (done: number, total: number | null, file: string) => void, signal?: AbortSignal): Promise<void> {
+  const files = await listRepoFiles(p);
+  const total = files.every((f) => f.size !== null) ? files.reduce((s, f) => s + (f.size ?? 0), 0) : null;
+  let done = 0;
+  for (const f of files) {
+    if (signal?.aborted) throw new Error('cancelled');
+    const url = `${hubEndpoint()}/${p.repo}/resolve/${encodeURIComponent(p.revision)}/${f.name}`;
+    await downloadFile(url, path.join(dir, f.name), p, (n) => {
+      done += n;
+      onProgress(done, total, f.name);
+    }, signal);
+  }
+}
+
+/** The job: download, then import; the downloaded copy is removed once the model is in the data directory. */
+export async function run(params: unknown, ctx: WorkerContext): Promise<unknown> {
+  const p = params as DownloadParams;
+  const dir = downloadDir(ctx.dataDir, p.repo, p.revision);
+  const t0 = Date.now();
+  let lastReport = 0;
+  await downloadRepo(p, dir, (done, total, file) => {
+    const now = Date.now();
+    if (now - lastReport < 250) return;
+    lastReport = now;
+    const rate = done / Math.max(0.001, (now - t0) / 1000);
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    ctx.progress(total ? Math.min(0.99, done / total) : 0, `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`, total ? (total - done) / Math.max(1, rate) : null);
+  }, ctx.signal);
+  ctx.progress(0.99, 'importing');
+  const model = await importHfFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { model };
+}
