@@ -6,6 +6,7 @@ import {
   Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, Run, RunMetric,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
+import { modelEvents, modelMethods } from './models.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -38,6 +39,7 @@ export const methods = {
   'runs.get': { params: Id, result: Run },
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
   ...evalMethods,
+  ...modelMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -49,6 +51,7 @@ export const events = {
   'job.updated': Job,
   'job.log': z.object({ jobId: z.string(), time: z.string(), level: z.string(), line: z.string() }),
   'run.metric': RunMetric,
+  ...modelEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
