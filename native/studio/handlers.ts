@@ -11,6 +11,8 @@ import { precheckImport } from '../data/import.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Store } from '../store/db.ts';
 import { evalHandlers } from './eval.ts';
+import { generateHandlers } from './generate.ts';
+import { modelHandlers } from './models.ts';
 
 export type StudioMode = Result<'system.info'>['mode'];
 
@@ -101,4 +103,6 @@ export const handlers: Handlers = {
     return store.runs.metrics(id, name);
   },
   ...evalHandlers,
+  ...modelHandlers,
+  ...generateHandlers,
 };
