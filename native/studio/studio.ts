@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
+import { generationService } from './generate-service.ts';
 import { handlers, type HandlerContext, type StudioMode } from './handlers.ts';
 
 export interface StudioOptions {
@@ -77,12 +78,13 @@ export class Studio {
   }
 
   listen(listener: (event: StudioEvent) => void): () => void {
-    return this.queue.listen(listener);
+    const stops = [this.queue.listen(listener), generationService(this.store, this.options.dataDir).listen(listener)];
+    return () => stops.forEach((stop) => stop());
   }
 
   /** Stop running jobs (they end as 'interrupted') and close the database. */
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close()]);
     this.store.close();
   }
 }
