@@ -10,7 +10,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
-import { attention, conv1d, declareInputs, declareLayerOutputs, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+import { adapted, attention, conv1d, declareInputs, declareLayerOutputs, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** Hub GPT-2 checkpoints name tensors with or without the `transformer.` prefix. */
 function param(g: GraphBuilder, w: CheckpointWeights, name: string, shape: number[]): Value {
@@ -25,17 +25,20 @@ function layerNorm(g: GraphBuilder, w: CheckpointWeights, x: Value, name: string
 function block(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number, h: Value, inputs: DecoderInputs, opts: DecoderGraphOptions): Value {
   const { hiddenSize: C, numHeads: nh, headDim: hs, intermediateSize: F } = spec;
   const p = `h.${i}`;
+  // PEFT names GPT-2's modules with the `transformer.` prefix of GPT2LMHeadModel.
+  const proj = (name: string, x: Value, inp: number, out: number) =>
+    adapted(g, opts, `transformer.${p}.${name}`, x, conv1d(g, x, param(g, w, `${p}.${name}.weight`, [inp, out]), param(g, w, `${p}.${name}.bias`, [out])));
   const n1 = layerNorm(g, w, h, `${p}.ln_1`, spec); // (B*T, C)
-  const qkv = conv1d(g, n1, param(g, w, `${p}.attn.c_attn.weight`, [C, 3 * C]), param(g, w, `${p}.attn.c_attn.bias`, [3 * C])); // (B*T, 3C)
+  const qkv = proj('attn.c_attn', n1, C, 3 * C); // (B*T, 3C)
   const [q, k, v] = g.opN('Split', [qkv], 3, { axis: -1, num_outputs: 3 }); // (B*T, C) each
   const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec);
   declareLayerOutputs(g, i, a, opts);
-  h = g.op('Add', [h, conv1d(g, a.out, param(g, w, `${p}.attn.c_proj.weight`, [C, C]), param(g, w, `${p}.attn.c_proj.bias`, [C]))]); // (B*T, C)
+  h = g.op('Add', [h, proj('attn.c_proj', a.out, C, C)]); // (B*T, C)
 
   const n2 = layerNorm(g, w, h, `${p}.ln_2`, spec); // (B*T, C)
-  const fc = conv1d(g, n2, param(g, w, `${p}.mlp.c_fc.weight`, [C, F]), param(g, w, `${p}.mlp.c_fc.bias`, [F])); // (B*T, F)
+  const fc = proj('mlp.c_fc', n2, C, F); // (B*T, F)
   const act = g.op('Gelu', [fc], { approximate: 'tanh' }); // (B*T, F) gelu_new
-  const out = conv1d(g, act, param(g, w, `${p}.mlp.c_proj.weight`, [F, C]), param(g, w, `${p}.mlp.c_proj.bias`, [C])); // (B*T, C)
+  const out = proj('mlp.c_proj', act, F, C); // (B*T, C)
   return g.op('Add', [h, out]); // (B*T, C)
 }
 

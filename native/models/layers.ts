@@ -11,6 +11,16 @@ export interface DecoderGraphOptions {
   withPast: boolean;
   /** Also output `attentions.N` (B, nh, T, S): the attention probabilities of each layer. */
   outputAttentions?: boolean;
+  /** Rewrites each projection's output, given the module's HF name and its input (LoRA adapters; see lora.ts). */
+  adapt?: LinearAdapter;
+}
+
+/** y' = adapt(module, x, y) for a projection y = x W^T (+ b) of the module named as in HF checkpoints. */
+export type LinearAdapter = (g: GraphBuilder, module: string, x: Value, y: Value) => Value;
+
+/** A projection's output after the graph's adapter, if any. */
+export function adapted(g: GraphBuilder, opts: DecoderGraphOptions, module: string, x: Value, y: Value): Value {
+  return opts.adapt ? opts.adapt(g, module, x, y) : y;
 }
 
 /** Graph inputs and the values every layer needs. */

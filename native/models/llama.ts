@@ -11,7 +11,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import { ropeInverseFrequencies, type ModelSpec } from './config.ts';
-import { attention, declareInputs, declareLayerOutputs, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+import { adapted, attention, declareInputs, declareLayerOutputs, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** cos and sin of each position's rotation angles, laid out for rotate_half: (B, 1, T, hs). */
 function rotaryTables(g: GraphBuilder, spec: ModelSpec, positionIds: Value): { cos: Value; sin: Value } {
@@ -37,24 +37,26 @@ function decoderLayer(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i:
   const { hiddenSize: C, numHeads: nh, numKvHeads: nkv, headDim: hs, intermediateSize: F } = spec;
   const p = `model.layers.${i}`;
   const bias = (name: string, n: number, present: boolean) => (present ? weight(g, w, `${p}.${name}.bias`, [n]) : null);
+  const proj = (name: string, x: Value, out: number, inp: number, hasBias: boolean) =>
+    adapted(g, opts, `${p}.${name}`, x, linear(g, x, weight(g, w, `${p}.${name}.weight`, [out, inp]), bias(name, out, hasBias)));
 
   const n1 = rmsNorm(g, h, weight(g, w, `${p}.input_layernorm.weight`, [C]), spec.normEps); // (B*T, C)
-  const q = linear(g, n1, weight(g, w, `${p}.self_attn.q_proj.weight`, [nh * hs, C]), bias('self_attn.q_proj', nh * hs, spec.qkvBias)); // (B*T, nh*hs)
-  const k = linear(g, n1, weight(g, w, `${p}.self_attn.k_proj.weight`, [nkv * hs, C]), bias('self_attn.k_proj', nkv * hs, spec.qkvBias)); // (B*T, nkv*hs)
-  const v = linear(g, n1, weight(g, w, `${p}.self_attn.v_proj.weight`, [nkv * hs, C]), bias('self_attn.v_proj', nkv * hs, spec.qkvBias)); // (B*T, nkv*hs)
+  const q = proj('self_attn.q_proj', n1, nh * hs, C, spec.qkvBias); // (B*T, nh*hs)
+  const k = proj('self_attn.k_proj', n1, nkv * hs, C, spec.qkvBias); // (B*T, nkv*hs)
+  const v = proj('self_attn.v_proj', n1, nkv * hs, C, spec.qkvBias); // (B*T, nkv*hs)
   const qh = applyRotary(g, splitHeads(g, q, inputs.batch, nh, hs), rope); // (B, nh, T, hs)
   const kh = applyRotary(g, splitHeads(g, k, inputs.batch, nkv, hs), rope); // (B, nkv, T, hs)
   const vh = splitHeads(g, v, inputs.batch, nkv, hs); // (B, nkv, T, hs)
   const a = attention(g, qh, kh, vh, inputs.past?.[i] ?? null, inputs, spec); // out (B*T, nh*hs)
   declareLayerOutputs(g, i, a, opts);
-  const o = linear(g, a.out, weight(g, w, `${p}.self_attn.o_proj.weight`, [C, nh * hs]), bias('self_attn.o_proj', C, spec.outBias)); // (B*T, C)
+  const o = proj('self_attn.o_proj', a.out, C, nh * hs, spec.outBias); // (B*T, C)
   h = g.op('Add', [h, o]); // (B*T, C)
 
   const n2 = rmsNorm(g, h, weight(g, w, `${p}.post_attention_layernorm.weight`, [C]), spec.normEps); // (B*T, C)
-  const gate = linear(g, n2, weight(g, w, `${p}.mlp.gate_proj.weight`, [F, C]), bias('mlp.gate_proj', F, spec.mlpBias)); // (B*T, F)
-  const up = linear(g, n2, weight(g, w, `${p}.mlp.up_proj.weight`, [F, C]), bias('mlp.up_proj', F, spec.mlpBias)); // (B*T, F)
+  const gate = proj('mlp.gate_proj', n2, F, C, spec.mlpBias); // (B*T, F)
+  const up = proj('mlp.up_proj', n2, F, C, spec.mlpBias); // (B*T, F)
   const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate])]); // (B*T, F)
-  const down = linear(g, g.op('Mul', [silu, up]), weight(g, w, `${p}.mlp.down_proj.weight`, [C, F]), bias('mlp.down_proj', C, spec.mlpBias)); // (B*T, C)
+  const down = proj('mlp.down_proj', g.op('Mul', [silu, up]), C, F, spec.mlpBias); // (B*T, C)
   return g.op('Add', [h, down]); // (B*T, C)
 }
 
