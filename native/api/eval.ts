@@ -89,6 +89,8 @@ export const EvalExample = z.object({
   finishReason: z.string().optional(),
   scores: z.record(z.string(), z.number()),
   promptTokens: z.number().int(),
+  /** Few-shot examples that fit the context (examples are dropped before any text is cut). */
+  shotsUsed: z.number().int().optional(),
   /** Prompt tokens cut from the left to fit the model's context. */
   truncatedTokens: z.number().int(),
   generatedTokens: z.number().int(),
@@ -106,6 +108,8 @@ export const EvalSummary = z.object({
   status: z.string(),
   examples: z.number().int(),
   plannedExamples: z.number().int().nullable(),
+  /** Few-shot runs: the mean number of examples that fit the context (below the asked shots when prompts are long). */
+  shotsUsedMean: z.number().nullable(),
   metrics: z.array(MetricValue),
   timing: z.object({ latencyMsMean: z.number().nullable(), latencyMsP50: z.number().nullable(), latencyMsP95: z.number().nullable(), tokensPerSecond: z.number().nullable(), totalSeconds: z.number().nullable() }),
   predictionsPath: z.string().nullable(),

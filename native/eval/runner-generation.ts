@@ -76,14 +76,25 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
     const key = JSON.stringify(row);
     return poolKeys.includes(key) ? setup.pool.filter((_, i) => poolKeys[i] !== key) : setup.pool;
   };
+  /**
+   * The prompt with as many of the run's examples as fit the context (the first k of the same seeded draw),
+   * so that a long query drops whole examples rather than losing its instruction to a cut mid-example.
+   */
+  const fitShots = (row: Row): { prompt: string; ids: number[]; shotsUsed: number } => {
+    let last: { prompt: string; ids: number[]; shotsUsed: number } | undefined;
+    for (let k = setup.shots; k >= 0; k--) {
+      const prompt = buildPrompt(setup.template, row, { shots: k, pool: poolFor(row), seed: setup.shotSeed });
+      last = { prompt, ids: tokenizer.encode(prompt), shotsUsed: k };
+      if (last.ids.length <= budget) break;
+    }
+    return last!;
+  };
   return {
     describe: { maxNewTokens, temperature: options.temperature, topK: s.topK ?? null, topP: s.topP ?? null, minP: s.minP ?? null, repetitionPenalty: s.repetitionPenalty ?? null, noRepeatNgramSize: s.noRepeatNgramSize ?? null, numBeams: s.numBeams ?? 1, seed: sampling ? baseSeed : null, stop: options.stopStrings, contextTokens: spec.maxPositions, promptBudgetTokens: budget },
     async evaluate(items, firstIndex) {
-      const prompts = items.map((item) => buildPrompt(setup.template, item.row, { shots: setup.shots, pool: poolFor(item.row), seed: setup.shotSeed }));
-      const encoded = prompts.map((p) => {
-        const ids = tokenizer.encode(p);
-        return { full: ids.length, ...fitPrompt(ids, budget, bos) };
-      });
+      const fitted = items.map((item) => fitShots(item.row));
+      const prompts = fitted.map((f) => f.prompt);
+      const encoded = fitted.map((f) => fitPrompt(f.ids, budget, bos));
       const result = await generate(model, tokenizer, encoded.map((e) => e.ids), { ...options, seed: sampling ? baseSeed + firstIndex : undefined }, {
         generationConfig: genConfig,
         defaultStopIds,
@@ -103,6 +114,7 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
           scores: scoreExample(setup.metrics, prediction, item.references),
           promptTokens: encoded[b].ids.length,
           truncatedTokens: encoded[b].truncated,
+          shotsUsed: fitted[b].shotsUsed,
           generatedTokens: row.tokenIds.length,
           latencyMs: result.timing.totalMs,
         };

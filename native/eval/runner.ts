@@ -38,6 +38,7 @@ export interface EvalContext {
 
 export interface EvalOutcome {
   runId: string;
+  shotsUsedMean: number | null;
   status: 'succeeded' | 'cancelled';
   examples: number;
   plannedExamples: number;
@@ -66,13 +67,14 @@ function findModel(store: Store, nameOrId: string) {
 }
 
 /** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
-function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: number, planned: number): [string, number][] {
+function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, shots: number): [string, number][] {
   const rows: [string, number][] = [];
   for (const m of metrics) {
     rows.push([m.name, m.value]);
     if (m.ci95) rows.push([`${m.name}.ci95_low`, m.ci95.low], [`${m.name}.ci95_high`, m.ci95.high]);
   }
-  rows.push(['examples', examples], ['planned_examples', planned], ['total_seconds', timing.totalSeconds]);
+  rows.push(['examples', examples.length], ['planned_examples', planned], ['total_seconds', timing.totalSeconds]);
+  if (shots > 0 && examples.length > 0) rows.push(['shots_used_mean', examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length]);
   if (timing.latencyMsMean !== null) rows.push(['latency_ms_mean', timing.latencyMsMean], ['latency_ms_p50', timing.latencyMsP50!], ['latency_ms_p95', timing.latencyMsP95!]);
   if (timing.tokensPerSecond !== null) rows.push(['tokens_per_second', timing.tokensPerSecond]);
   return rows.filter(([, v]) => Number.isFinite(v));
@@ -169,12 +171,17 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     : aggregateGeneration(metrics, examples, BOOTSTRAP);
   const timing = timingOf(examples, (performance.now() - t0) / 1000, generationMs);
   const predictionsFile = await savePredictions(store, dataDir, run.id, examples);
-  for (const [name, value] of metricRows(scored, timing, examples.length, items.length)) record(run.id, examples.length, name, value);
+  for (const [name, value] of metricRows(scored, timing, examples, items.length, config.shots)) record(run.id, examples.length, name, value);
   if (failure !== undefined) {
     store.runs.setStatus(run.id, 'failed');
     throw failure;
   }
   store.runs.setStatus(run.id, cancelled ? 'cancelled' : 'succeeded');
+  const short = examples.filter((e) => (e.shotsUsed ?? config.shots) < config.shots).length;
+  if (short > 0) ctx.log?.('warn', `${short} of ${examples.length} prompts fit fewer than ${config.shots} examples in the model's context (see shotsUsed in the predictions)`);
+  const cut = examples.filter((e) => e.truncatedTokens > 0).length;
+  if (cut > 0) ctx.log?.('warn', `${cut} of ${examples.length} prompts were cut from the left to fit the model's context (see truncatedTokens)`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
-  return { runId: run.id, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, metrics: scored, timing, predictionsPath: predictionsFile };
+  const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
+  return { runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, metrics: scored, timing, predictionsPath: predictionsFile };
 }

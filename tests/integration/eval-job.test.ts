@@ -54,7 +54,10 @@ describe.skipIf(!available)('evaluation jobs', () => {
     const project = await studio.call('projects.create', { name: 'summaries', task: 'summarization', metric: 'rougeL', target: 0.01 });
     const common = { model: 's260k', dataset: 'ds-test', split: 'test' as const, limit: 8, metrics: ['rouge' as const, 'bleu' as const], generation: { maxNewTokens: 24 }, projectId: project.id };
     const zero = await studio.call('eval.start', { ...common, shots: 0 });
-    const few = await studio.call('eval.start', { ...common, shots: 2 });
+    // Two whole DialogSum dialogues never fit stories260K's 512-token context, so the few-shot run prompts with
+    // the short topic column instead, which lets both examples in.
+    const topicTemplate = { instruction: 'Summarize.', input: 'Topic: {{topic1}}', output: 'Summary: {{summary1}}', answerPrefix: 'Summary:' };
+    const few = await studio.call('eval.start', { ...common, shots: 2, template: topicTemplate });
     const jobs = [await finishedJob(zero.id), await finishedJob(few.id)];
     for (const job of jobs) {
       expect(job.state, job.error ?? '').toBe('succeeded');
@@ -80,8 +83,13 @@ describe.skipIf(!available)('evaluation jobs', () => {
     const examples = readPredictions(summary.predictionsPath!);
     expect(examples).toHaveLength(8);
     expect(examples[0].references).toHaveLength(3);
-    expect(examples[0].prompt).toContain('Summary:');
-    expect(examples[0].prompt!.split('Dialogue:').length - 1).toBe(3); // two examples, then the query
+    for (const e of examples) {
+      expect(e.shotsUsed).toBe(2);
+      expect(e.truncatedTokens).toBe(0);
+      expect(e.prompt!.split('Topic:').length - 1).toBe(3); // two examples, then the query
+      expect(e.prompt!.split('Summary:').length - 1).toBe(3);
+    }
+    expect(summary.shotsUsedMean).toBe(2);
     expect(Object.keys(examples[0].scores)).toEqual(['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu']);
     for (const e of examples) expect(scoreExample(['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu'], e.prediction, e.references)).toEqual(e.scores);
     expect(summary.metrics[2].value).toBeCloseTo(examples.reduce((s, e) => s + e.scores.rougeL, 0) / 8, 12);
@@ -109,6 +117,18 @@ describe.skipIf(!available)('evaluation jobs', () => {
     expect(card.best!.value).toBe(best);
     expect(card.status).toBe(best >= 0.01 ? 'pass' : 'fail');
     expect(card.margin).toBeCloseTo(best - 0.01);
+  });
+
+  it('drops few-shot examples whole when they do not fit the context', async () => {
+    const job = await studio.call('eval.start', { model: 's260k', dataset: 'ds-test', limit: 3, metrics: ['rougeL'], shots: 2, generation: { maxNewTokens: 8 } });
+    const done = await finishedJob(job.id);
+    const rows = readPredictions((await studio.call('eval.get', { id: done.runId! })).predictionsPath!);
+    for (const e of rows) {
+      expect(e.shotsUsed).toBeLessThan(2);
+      expect(e.prompt!.split('Dialogue:').length - 1).toBe(e.shotsUsed! + 1);
+    }
+    const logs = await studio.call('jobs.logs', { id: job.id });
+    expect(logs.some((l) => /prompts fit fewer than 2 examples/.test(l.line))).toBe(true);
   });
 
   it('refuses bad requests with the field named', async () => {
