@@ -1,14 +1,15 @@
 // `lathe eval`: evaluate a model on a dataset split in the foreground, through the same runEvaluation the
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
-import type { EvalStartInput, GenerationSettings, MetricValue } from '../api/eval.ts';
+import fs from 'node:fs';
+import { PromptTemplateInput, type EvalStartInput, type GenerationSettings, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
-  '[--template zero-shot|one-shot|few-shot:K] [--shot-seed S] [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
+  '[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
   '[--repetition-penalty R] [--num-beams B] [--seed S] [--stop STR]... [--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
   '[--project ID] [--name N] [--json]';
 
@@ -29,6 +30,23 @@ export function parseTemplate(raw: string | undefined): number {
   const m = /^few-shot:(\d+)$/.exec(raw);
   if (m) return Number(m[1]);
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
+}
+
+/** A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}} placeholders. */
+function readPromptFile(file: string | undefined): EvalStartInput['template'] {
+  if (file === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UserError(`--prompt ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+  const checked = PromptTemplateInput.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new UserError(`--prompt ${file}: field '${issue.path.join('.')}': ${issue.message} (expected { "instruction"?, "input": "Dialogue:\\n{{dialogue}}", "output": "Summary: {{summary1}}", "answerPrefix": "Summary:" })`);
+  }
+  return checked.data;
 }
 
 const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).split(',').map((s) => s.trim()).filter(Boolean));
@@ -93,6 +111,7 @@ export const commands: CliCommand[] = [
       limit: { type: 'string' },
       metrics: { type: 'string' },
       template: { type: 'string' },
+      prompt: { type: 'string' },
       'shot-seed': { type: 'string' },
       'max-new-tokens': { type: 'string' },
       temperature: { type: 'string' },
@@ -135,6 +154,7 @@ export const commands: CliCommand[] = [
         limit: num(values, 'limit', true) ?? null,
         metrics: list(values.metrics) as EvalStartInput['metrics'],
         shots: parseTemplate(values.template as string | undefined),
+        template: readPromptFile(values.prompt as string | undefined),
         shotSeed: num(values, 'shot-seed', true),
         inputColumn: values['input-column'] as string | undefined,
         referenceColumns: list(values['ref-columns']),

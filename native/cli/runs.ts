@@ -74,6 +74,23 @@ export const commands: CliCommand[] = [
     },
   },
   {
+    path: ['project', 'scorecard'],
+    summary: "A project's success metric and target against its best finished evaluation",
+    usage: 'lathe project scorecard PROJECT [--json]',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError('give one project id.\nUsage: lathe project scorecard PROJECT [--json]');
+      const card = await callStudio(ctx, 'projects.scorecard', { id: positionals[0] });
+      ctx.print(card, () => {
+        const p = card.project;
+        const goal = p.metric ? `${p.metric}${p.target !== null ? ` ${card.higherIsBetter === false ? '≤' : '≥'} ${p.target}` : ''}` : '—';
+        const best = card.best ? `${formatMetric(card.best.value)}${card.best.ci95 ? ` [${formatMetric(card.best.ci95.low)}–${formatMetric(card.best.ci95.high)}]` : ''} (${card.best.runId}, ${card.best.runName})` : '—';
+        const verdict = { pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set', 'no-runs': 'no finished evaluation reports this metric yet' }[card.status];
+        return formatFields([['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`], ['95% CI clears target', card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no'], ['runs considered', card.runsConsidered]]);
+      });
+    },
+  },
+  {
     path: ['runs', 'compare'],
     summary: 'Compare runs: metrics with intervals, and the examples whose scores changed most',
     usage: COMPARE_USAGE,
