@@ -1,0 +1,68 @@
+// The next-token panel: the model's top candidates after the prompt, each with its probability under the model
+// alone (grey) and after the penalties and sampling knobs (accent). It asks again whenever the prompt, the
+// model or a knob changes, so moving temperature visibly sharpens or flattens the odds.
+import { useEffect, useState } from 'react';
+import type { GenerateSettingsInput, NextTokenResult } from '../../../../native/api/models.ts';
+import { useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { Card, CardHeader } from '../../ui/primitives.tsx';
+
+const DEBOUNCE_MS = 150;
+
+/** How a vocabulary entry reads: SentencePiece's ▁ and byte tokens made visible. */
+export function showToken(token: string): string {
+  return token.replace(/▁/g, '␣').replace(/Ġ/g, '␣').replace(/Ċ|<0x0A>/g, '↵');
+}
+
+const pct = (p: number) => (p >= 0.995 ? '100%' : p >= 0.1 ? `${(p * 100).toFixed(0)}%` : p >= 0.001 ? `${(p * 100).toFixed(1)}%` : p > 0 ? '<0.1%' : '0');
+
+export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string | null; prompt: string; settings: GenerateSettingsInput }) {
+  const studio = useStudio();
+  const [result, setResult] = useState<NextTokenResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify({ modelId, prompt, settings });
+
+  useEffect(() => {
+    if (!modelId || !prompt) {
+      setResult(null);
+      setError(null);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      studio.call('generate.nextToken', { modelId, prompt, settings, top: 10 }).then(
+        (r) => { if (live) { setResult(r); setError(null); } },
+        (err) => { if (live) setError(errorMessage(err)); },
+      );
+    }, DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [studio, key]);
+
+  const max = Math.max(1e-9, ...(result?.candidates.flatMap((c) => [c.before, c.after]) ?? [1]));
+  return (
+    <Card aria-label="Next token">
+      <CardHeader
+        title="Next token"
+        subtitle={result ? `${result.strategy === 'sample' ? `${result.keptTokens.toLocaleString()} of ${result.vocabSize.toLocaleString()} tokens can be drawn` : 'greedy and beam search take the top token'} · uncertainty ${result.entropyBefore.toFixed(2)} → ${result.entropyAfter.toFixed(2)} bits` : 'The model’s odds for what comes right after the prompt.'}
+      />
+      <div className="card-body stack" style={{ gap: 'var(--space-2)' }} data-testid="next-token-panel">
+        <div className="row small muted"><span><span className="legend-swatch" style={{ background: 'var(--border-strong)' }} />model alone</span><span style={{ marginLeft: 12 }}><span className="legend-swatch" style={{ background: 'var(--accent)' }} />after your settings</span></div>
+        {error && <p className="field-error">{error}</p>}
+        {!result && !error && <p className="muted small">{modelId ? 'Write a prompt to see the candidates.' : 'Choose a model first.'}</p>}
+        {result?.candidates.map((c) => (
+          <div key={c.id} className="nt-row" data-testid="nt-row" title={`id ${c.id} · ${c.token}`}>
+            <span className="nt-token">{showToken(c.token)}</span>
+            <div className="nt-bars" aria-label={`${c.token}: ${pct(c.before)} before, ${pct(c.after)} after`}>
+              <div className="nt-bar nt-bar-before" style={{ width: `${(100 * c.before) / max}%` }} />
+              <div className="nt-bar nt-bar-after" style={{ width: `${(100 * c.after) / max}%` }} />
+            </div>
+            <span className="nt-pct"><span className="faint">{pct(c.before)}</span><br /><strong data-testid="nt-after">{pct(c.after)}</strong></span>
+          </div>
+        ))}
+      </div>
+    </Card>
+  );
+}

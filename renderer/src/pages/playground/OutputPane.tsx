@@ -1,0 +1,44 @@
+// One generation's output as it streams: the prompt's tail in grey, then each generated token (hover shows its
+// probability and the alternatives the model considered), then time to first token and decoding speed.
+import type { GenerationState } from './useGeneration.ts';
+import { showToken } from './NextTokenPanel.tsx';
+import { Badge, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+
+const FINISH: Record<string, string> = { stop_token: 'ended by the model', stop_string: 'hit a stop string', length: 'reached max new tokens', cancelled: 'stopped' };
+
+function tokenTitle(t: GenerationState['tokens'][number]): string {
+  const p = t.logprob === null ? '' : `${(Math.exp(t.logprob) * 100).toFixed(1)}%`;
+  const alts = t.top.map((a) => `${showToken(a.token)} ${(Math.exp(a.logprob) * 100).toFixed(1)}%`).join('  ');
+  return `${showToken(t.token)} ${p}${alts ? `\nalternatives: ${alts}` : ''}`;
+}
+
+export function OutputPane({ title, subtitle, state, promptTail, testId }: { title: string; subtitle?: string; state: GenerationState; promptTail: string; testId: string }) {
+  const timing = state.done?.timing;
+  const streamedText = state.tokens.map((t) => t.text).join('');
+  // Token spans while streaming; the final text once done (stop strings may have cut the last pieces).
+  const showTokens = state.status === 'running' || (state.done !== null && streamedText === state.text);
+  return (
+    <Card aria-label={title}>
+      <CardHeader
+        title={title}
+        subtitle={subtitle}
+        actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={state.done.finishReason === 'cancelled' ? 'warning' : 'success'}>{FINISH[state.done.finishReason]}</Badge> : null}
+      />
+      <div className="card-body stack" style={{ gap: 'var(--space-4)' }}>
+        <div className="output" data-testid={testId} aria-live="polite">
+          {promptTail && <span className="output-prompt">{promptTail}</span>}
+          {showTokens ? state.tokens.map((t, i) => <span key={i} className="output-token" title={tokenTitle(t)}>{t.text}</span>) : <span>{state.text}</span>}
+          {state.status === 'running' && <span className="output-cursor" />}
+          {state.status === 'idle' && <span className="faint"> … press Generate</span>}
+        </div>
+        {state.error && <p className="field-error" role="alert">{state.error}</p>}
+        <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+          <Stat label="First token" value={timing ? `${timing.timeToFirstTokenMs.toFixed(0)} ms` : '—'} />
+          <Stat label="Speed" value={timing ? `${timing.decodeTokensPerSecond.toFixed(0)} tok/s` : '—'} />
+          <Stat label="Tokens" value={timing ? `${timing.promptTokens} → ${timing.generatedTokens}` : state.tokens.length || '—'} />
+          <Stat label="Total" value={timing ? `${(timing.totalMs / 1000).toFixed(2)} s` : '—'} />
+        </div>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,140 @@
+// The prompt playground (Adapt & align → Prompt): pick a model, write or build a prompt, tune every decoding
+// knob, and watch the answer stream with its speed. The next-token panel shows what the knobs do to the odds;
+// comparison runs the same prompt under two settings or two models side by side. Every generation is a run.
+import { useCallback, useEffect, useState } from 'react';
+import type { Params } from '../../../../native/api/contract.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { useQuery } from '../../app/StudioContext.tsx';
+import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { PLAYGROUND_MODEL_KEY } from '../select/SelectPage.tsx';
+import { NextTokenPanel } from './NextTokenPanel.tsx';
+import { OutputPane } from './OutputPane.tsx';
+import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
+import { DEFAULT_SETTINGS, summarize, toApiSettings, type SettingsForm } from './settings.ts';
+import { SettingsPanel } from './SettingsPanel.tsx';
+import { useGeneration } from './useGeneration.ts';
+import './playground.css';
+
+type SideId = 'A' | 'B';
+interface Side { modelId: string | null; settings: SettingsForm }
+
+export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
+  const { current } = useProjects();
+  const models = useQuery('models.list', {});
+  const [sides, setSides] = useState<Record<SideId, Side>>({ A: { modelId: null, settings: DEFAULT_SETTINGS }, B: { modelId: null, settings: { ...DEFAULT_SETTINGS, strategy: 'sample' } } });
+  const [compare, setCompare] = useState(false);
+  const [editing, setEditing] = useState<SideId>('A');
+  const [prompt, setPrompt] = useState<PromptValue>({ style: 'plain', plain: 'Once upon a time, there was a little', built: '', messages: [{ role: 'user', content: '' }] });
+  const genA = useGeneration();
+  const genB = useGeneration();
+
+  // Default model: the one opened from Select, else the newest.
+  useEffect(() => {
+    const list = models.data;
+    if (!list?.length) return;
+    const wanted = localStorage.getItem(PLAYGROUND_MODEL_KEY);
+    const fallback = list.find((m) => m.id === wanted)?.id ?? [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0].id;
+    setSides((s) => ({
+      A: { ...s.A, modelId: s.A.modelId && list.some((m) => m.id === s.A.modelId) ? s.A.modelId : fallback },
+      B: { ...s.B, modelId: s.B.modelId && list.some((m) => m.id === s.B.modelId) ? s.B.modelId : fallback },
+    }));
+  }, [models.data]);
+
+  const side = compare ? editing : 'A';
+  const active = sides[side];
+  const card = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
+  const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
+  const running = genA.state.status === 'running' || genB.state.status === 'running';
+
+  const generate = useCallback(() => {
+    const base = (s: Side, label?: string): Params<'generate.start'> | null => {
+      if (!s.modelId) return null;
+      const common = { modelId: s.modelId, settings: toApiSettings(s.settings), projectId: current?.id ?? null, label, topAlternatives: 5 };
+      if (prompt.style === 'chat') return { ...common, messages: prompt.messages.filter((m) => m.content.trim()) };
+      return { ...common, prompt: text };
+    };
+    const a = base(sides.A, compare ? 'A' : undefined);
+    if (a) void genA.start(a);
+    const b = compare ? base(sides.B, 'B') : null;
+    if (b) void genB.start(b);
+    else genB.reset();
+  }, [sides, compare, prompt, text, current, genA, genB]);
+
+  const stop = useCallback(() => {
+    genA.cancel();
+    genB.cancel();
+  }, [genA, genB]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        if (!running) generate();
+      } else if (e.key === 'Escape' && running) {
+        e.preventDefault();
+        stop();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [generate, stop, running]);
+
+  if (models.data && models.data.length === 0) {
+    return <Card><EmptyState icon="box" title="No model to prompt yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Import or download a base model on the Select page, then come back to try prompts and decoding settings on it.</EmptyState></Card>;
+  }
+  const modelName = (id: string | null) => models.data?.find((m) => m.id === id)?.name ?? '—';
+  const setSide = (id: SideId, patch: Partial<Side>) => setSides((s) => ({ ...s, [id]: { ...s[id], ...patch } }));
+  const tail = prompt.style === 'chat' ? '' : text.length > 240 ? `…${text.slice(-240)}` : text;
+  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
+
+  return (
+    <div className="playground-grid">
+      <div className="stack">
+        <Card aria-label="Prompt">
+          <CardHeader
+            title="Prompt"
+            subtitle="Try prompting before training anything: a clear instruction and a few examples often get most of the way."
+            actions={
+              <div className="row">
+                <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => { setCompare(e.target.checked); setEditing('A'); }} /><span>Compare A / B</span></label>
+                {running ? <Button onClick={stop} shortcut="Esc">Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} shortcut={`${MOD}↵`}>Generate</Button>}
+              </div>
+            }
+          />
+          <div className="card-body"><PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card.data?.tokenizer.hasChatTemplate ?? false} /></div>
+        </Card>
+        {compare ? (
+          <div className="compare-grid">
+            <OutputPane title="A" subtitle={`${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
+            <OutputPane title="B" subtitle={`${modelName(sides.B.modelId)} · ${summarize(sides.B.settings)}`} state={genB.state} promptTail={tail} testId="output-B" />
+          </div>
+        ) : (
+          <OutputPane title="Output" subtitle={`${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
+        )}
+        <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
+      </div>
+      <div className="playground-side">
+        <Card aria-label="Generation settings">
+          <CardHeader title="Settings" subtitle={compare ? 'Each side has its own model and settings.' : 'How the next token is chosen, step by step.'} />
+          <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+            {compare && (
+              <div className="segmented" role="radiogroup" aria-label="Side" style={{ width: '100%' }}>
+                {(['A', 'B'] as const).map((id) => <button key={id} type="button" role="radio" aria-checked={editing === id} style={{ flex: 1 }} onClick={() => setEditing(id)}>Side {id}</button>)}
+              </div>
+            )}
+            <div className="field">
+              <label className="field-label" htmlFor="playground-model">Model</label>
+              <select id="playground-model" className="select" value={active.modelId ?? ''} onChange={(e) => setSide(side, { modelId: e.target.value })}>
+                {models.data?.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+              </select>
+            </div>
+            <SettingsPanel value={active.settings} onChange={(settings) => setSide(side, { settings })} />
+          </div>
+          <footer className="card-footer"><Button variant="ghost" size="sm" onClick={() => setSide(side, { settings: DEFAULT_SETTINGS })}>Reset to defaults</Button></footer>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+// Writing the prompt three ways: plain text the model continues; zero/one/few-shot, where worked examples from a
+// project dataset are placed before the question (the engine builds it, so the result is exactly what the
+// model reads); or chat messages rendered with the model's own template.
+import { useEffect, useRef, useState } from 'react';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { Callout, Field } from '../../ui/primitives.tsx';
+
+export type PromptStyle = 'plain' | 'few-shot' | 'chat';
+export interface ChatTurn { role: 'system' | 'user' | 'assistant'; content: string }
+
+export interface PromptValue {
+  style: PromptStyle;
+  plain: string;
+  /** The few-shot prompt as the engine built it. */
+  built: string;
+  messages: ChatTurn[];
+}
+
+const STYLES: { id: PromptStyle; label: string; help: string }[] = [
+  { id: 'plain', label: 'Plain', help: 'The model continues your text.' },
+  { id: 'few-shot', label: 'Zero / one / few-shot', help: 'Show worked examples from a dataset first, then the question (in-context learning).' },
+  { id: 'chat', label: 'Chat', help: 'Messages rendered with the model’s chat template.' },
+];
+
+const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ');
+
+function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
+  const studio = useStudio();
+  const { current } = useProjects();
+  const datasets = useQuery('datasets.list', { projectId: current?.id ?? null });
+  const [datasetId, setDatasetId] = useState('');
+  const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0];
+  const [form, setForm] = useState({ inputColumn: '', outputColumn: '', instruction: '', shots: 1, seed: 0, query: '' });
+  const [error, setError] = useState<string | null>(null);
+  const latestOnBuilt = useRef(onBuilt);
+  latestOnBuilt.current = onBuilt;
+  const inputColumn = form.inputColumn || dataset?.mapping.input || dataset?.mapping.text || dataset?.mapping.question || dataset?.columns[0] || '';
+  const outputColumn = form.outputColumn || dataset?.mapping.target || dataset?.mapping.summary || dataset?.mapping.answer || dataset?.mapping.label || dataset?.columns[1] || '';
+  const key = JSON.stringify({ ...form, id: dataset?.id, inputColumn, outputColumn });
+
+  useEffect(() => {
+    if (!dataset || !inputColumn || !outputColumn) return;
+    const timer = setTimeout(() => {
+      studio.call('generate.buildPrompt', { style: 'few-shot', datasetId: dataset.id, inputColumn, outputColumn, inputLabel: title(inputColumn), outputLabel: title(outputColumn), instruction: form.instruction, shots: form.shots, seed: form.seed, query: form.query })
+        .then((r) => { setError(null); latestOnBuilt.current(r.prompt); }, (err) => setError(errorMessage(err)));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [studio, key]);
+
+  if (datasets.data && datasets.data.length === 0) return <Callout title="No dataset in this project">Import one on the Datasets page; its train split supplies the worked examples.</Callout>;
+  const columns = dataset?.columns ?? [];
+  return (
+    <div className="stack" style={{ gap: 'var(--space-4)' }}>
+    <div className="form-grid" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+      <Field label="Dataset" className="span-2" help="Examples are drawn from its train split.">
+        {(id, d) => <select id={id} className="select" value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)} aria-describedby={d}>{datasets.data?.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}
+      </Field>
+      <Field label="Shots" help="0 zero-shot, 1 one-shot, more few-shot.">
+        {(id, d) => <input id={id} className="input" type="number" min={0} max={8} value={form.shots} onChange={(e) => setForm({ ...form, shots: Math.max(0, Math.min(8, Number(e.target.value) || 0)) })} aria-describedby={d} />}
+      </Field>
+      <Field label="Example seed" help="Another seed, other examples.">
+        {(id, d) => <input id={id} className="input" type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: Math.max(0, Number(e.target.value) || 0) })} aria-describedby={d} />}
+      </Field>
+      <Field label="Input column" help="What the model reads.">
+        {(id, d) => <select id={id} className="select" value={inputColumn} onChange={(e) => setForm({ ...form, inputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</select>}
+      </Field>
+      <Field label="Answer column" help="What the examples answer.">
+        {(id, d) => <select id={id} className="select" value={outputColumn} onChange={(e) => setForm({ ...form, outputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</select>}
+      </Field>
+      <Field label="Instruction" className="span-2" optional help="One sentence that states the task, before the examples.">
+        {(id, d) => <input id={id} className="input" value={form.instruction} onChange={(e) => setForm({ ...form, instruction: e.target.value })} aria-describedby={d} placeholder="Summarise the dialogue in one sentence." />}
+      </Field>
+    </div>
+      <Field label="Your input" help="The new case the model should answer; the examples above show it how." error={error}>
+        {(id, d) => <textarea id={id} className="textarea" rows={3} value={form.query} onChange={(e) => setForm({ ...form, query: e.target.value })} aria-describedby={d} />}
+      </Field>
+    </div>
+  );
+}
+
+export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean }) {
+  const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
+  return (
+    <div className="stack" style={{ gap: 'var(--space-3)' }}>
+      <div className="row">
+        <div className="segmented" role="radiogroup" aria-label="Prompt style">
+          {STYLES.map((s) => <button key={s.id} type="button" role="radio" aria-checked={value.style === s.id} onClick={() => set({ style: s.id })}>{s.label}</button>)}
+        </div>
+        <span className="muted small">{STYLES.find((s) => s.id === value.style)!.help}</span>
+      </div>
+      {value.style === 'plain' && (
+        <textarea className="textarea" aria-label="Prompt" rows={4} value={value.plain} onChange={(e) => set({ plain: e.target.value })} placeholder="Once upon a time" />
+      )}
+      {value.style === 'few-shot' && (
+        <>
+          <FewShotBuilder onBuilt={(built) => set({ built })} />
+          {value.built && <details><summary className="small muted" style={{ cursor: 'pointer' }}>The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary><pre className="mono small" style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto', background: 'var(--surface-sunken)', padding: 'var(--space-3)', borderRadius: 'var(--radius-md)' }}>{value.built}</pre></details>}
+        </>
+      )}
+      {value.style === 'chat' && (hasChatTemplate ? (
+        <div className="stack" style={{ gap: 'var(--space-2)' }}>
+          {value.messages.map((m, i) => (
+            <div key={i} className="row" style={{ alignItems: 'flex-start' }}>
+              <select className="select message-role" aria-label={`Message ${i + 1} role`} value={m.role} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, role: e.target.value as ChatTurn['role'] } : x)) })}>
+                <option value="system">System</option><option value="user">User</option><option value="assistant">Assistant</option>
+              </select>
+              <textarea className="textarea" aria-label={`Message ${i + 1}`} rows={2} value={m.content} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)) })} />
+            </div>
+          ))}
+          <div className="row"><button type="button" className="btn btn-sm" onClick={() => set({ messages: [...value.messages, { role: value.messages.at(-1)?.role === 'user' ? 'assistant' : 'user', content: '' }] })}>Add a message</button></div>
+        </div>
+      ) : (
+        <Callout title="This model has no chat template">It is a base model: it continues text rather than answering turns. Use a plain or few-shot prompt, or select an instruction-tuned model that ships a template.</Callout>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+// The three ways a model comes in: a Hugging Face folder on disk, a llama2.c checkpoint with its tokenizer, or
+// a download from the Hugging Face Hub (a job with progress; it resumes where it stopped when started again).
+import { useState, type FormEvent } from 'react';
+import type { Model } from '../../../../native/api/schemas.ts';
+import { useStudio } from '../../app/StudioContext.tsx';
+import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { useJobProgress } from '../datasets/useJobProgress.ts';
+
+type Way = 'folder' | 'llama2c' | 'hub';
+
+const WAYS: { id: Way; title: string; help: string }[] = [
+  { id: 'folder', title: 'Hugging Face folder', help: 'A folder on disk with config.json, .safetensors weights and tokenizer.json.' },
+  { id: 'llama2c', title: 'llama2.c checkpoint', help: 'A model.bin from llama2.c and its tokenizer.bin; converted on import.' },
+  { id: 'hub', title: 'Download from the Hub', help: 'owner/name on huggingface.co, once; it then works offline.' },
+];
+
+const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.bin$/i, '') ?? '';
+
+export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boolean; onAdded(model: Model): void }) {
+  const studio = useStudio();
+  const [expanded, setExpanded] = useState(!startCollapsed);
+  const [way, setWay] = useState<Way>('llama2c');
+  const [fields, setFields] = useState({ folder: '', checkpoint: '', tokenizer: '', repo: '', revision: 'main', token: '', name: '' });
+  const [nameTouched, setNameTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const download = useJobProgress((job) => {
+    setBusy(false);
+    const model = (job.result as { model?: Model } | null)?.model;
+    if (job.state === 'succeeded' && model) onAdded(model);
+    else setError({ message: job.error ?? `The download ended ${job.state}. Start it again to resume.` });
+  });
+
+  const set = (key: keyof typeof fields, value: string) => {
+    const next = { ...fields, [key]: value };
+    if (!nameTouched && (key === 'folder' || key === 'checkpoint' || key === 'repo')) next.name = key === 'repo' ? (value.split('/')[1] ?? '') : stem(value);
+    setFields(next);
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setError(null);
+    setBusy(true);
+    try {
+      const name = fields.name.trim();
+      if (way === 'folder') onAdded(await studio.call('models.importFolder', { path: fields.folder.trim(), name }));
+      else if (way === 'llama2c') onAdded(await studio.call('models.importLlama2c', { checkpoint: fields.checkpoint.trim(), tokenizer: fields.tokenizer.trim(), name }));
+      else {
+        download.follow(await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined }));
+        return; // busy until the job ends
+      }
+      setFields({ ...fields, folder: '', checkpoint: '', tokenizer: '', name: '' });
+      setNameTouched(false);
+    } catch (err) {
+      const details = (err as { details?: { field?: string } }).details;
+      setError({ message: errorMessage(err), field: details?.field });
+    }
+    setBusy(false);
+  }
+
+  if (!expanded) {
+    return (
+      <Card aria-label="Add a model">
+        <CardHeader title="Add a model" subtitle="Import a folder or a llama2.c checkpoint, or download one from the Hugging Face Hub." actions={<Button icon="plus" onClick={() => setExpanded(true)}>Add a model</Button>} />
+      </Card>
+    );
+  }
+  const fieldError = (f: string) => (error?.field === f ? error.message : null);
+  const job = download.job;
+  const ready = fields.name.trim() !== '' || way === 'hub';
+  const complete = way === 'folder' ? fields.folder.trim() : way === 'llama2c' ? fields.checkpoint.trim() && fields.tokenizer.trim() : fields.repo.trim();
+  return (
+    <Card aria-label="Add a model">
+      <CardHeader title="Add a model" subtitle="Three ways in. Whatever the source, the model is stored as a standard Hugging Face folder in the studio’s data directory." />
+      <form className="card-body stack" onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Add a model">
+        <div className="choice-grid" role="radiogroup" aria-label="Source">
+          {WAYS.map((w) => (
+            <button key={w.id} type="button" role="radio" aria-checked={way === w.id} className="choice" onClick={() => { setWay(w.id); setError(null); }}>
+              <span className="choice-title">{w.title}</span>
+              <span className="choice-help">{w.help}</span>
+            </button>
+          ))}
+        </div>
+        <div className="form-grid">
+          {way === 'folder' && (
+            <Field label="Folder path" className="span-2" help="The full path of the folder, e.g. /models/SmolLM2-135M." error={fieldError('path')}>
+              {(id, d) => <input id={id} className="input mono" value={fields.folder} onChange={(e) => set('folder', e.target.value)} aria-describedby={d} placeholder="/path/to/model-folder" />}
+            </Field>
+          )}
+          {way === 'llama2c' && (
+            <>
+              <Field label="Checkpoint path" help="llama2.c’s model file (stories15M.bin, stories260K.bin…)." error={fieldError('checkpoint')}>
+                {(id, d) => <input id={id} className="input mono" value={fields.checkpoint} onChange={(e) => set('checkpoint', e.target.value)} aria-describedby={d} placeholder="/path/to/stories260K.bin" />}
+              </Field>
+              <Field label="Tokenizer path" help="The tokenizer.bin trained with it (tok512.bin for stories260K)." error={fieldError('tokenizer')}>
+                {(id, d) => <input id={id} className="input mono" value={fields.tokenizer} onChange={(e) => set('tokenizer', e.target.value)} aria-describedby={d} placeholder="/path/to/tok512.bin" />}
+              </Field>
+            </>
+          )}
+          {way === 'hub' && (
+            <>
+              <Field label="Repository" help="owner/name as on huggingface.co, e.g. HuggingFaceTB/SmolLM2-135M." error={fieldError('repo')}>
+                {(id, d) => <input id={id} className="input mono" value={fields.repo} onChange={(e) => set('repo', e.target.value)} aria-describedby={d} placeholder="owner/name" />}
+              </Field>
+              <Field label="Revision" help="Branch, tag or commit; main is the latest." optional>
+                {(id, d) => <input id={id} className="input mono" value={fields.revision} onChange={(e) => set('revision', e.target.value)} aria-describedby={d} />}
+              </Field>
+              <Field label="Access token" className="span-2" optional help="Only for gated or private models: accept the licence on the model’s page, then create a read token in your Hugging Face settings." error={fieldError('token')}>
+                {(id, d) => <input id={id} type="password" autoComplete="off" className="input mono" value={fields.token} onChange={(e) => set('token', e.target.value)} aria-describedby={d} placeholder="hf_…" />}
+              </Field>
+            </>
+          )}
+          <Field label="Model name" help="How the model is listed in the studio; must be unique." error={fieldError('name')} optional={way === 'hub'}>
+            {(id, d) => <input id={id} className="input" value={fields.name} onChange={(e) => { setNameTouched(true); setFields({ ...fields, name: e.target.value }); }} aria-describedby={d} placeholder="stories260K" />}
+          </Field>
+        </div>
+        {job && (
+          <div className="stack" style={{ gap: 6 }} data-testid="download-progress">
+            <div className="row small"><strong>{job.state === 'succeeded' ? 'Downloaded' : job.state === 'failed' ? 'Download stopped' : 'Downloading'}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span></div>
+            <ProgressBar label="Download progress" value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
+          </div>
+        )}
+        {error && !['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'].includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
+        <div className="row">
+          {startCollapsed && <Button variant="ghost" onClick={() => setExpanded(false)}>Close</Button>}
+          <span className="spacer" />
+          {job && !['succeeded', 'failed', 'cancelled', 'interrupted'].includes(job.state) && <Button onClick={() => studio.call('jobs.cancel', { id: job.id })}>Pause</Button>}
+          <Button type="submit" variant="primary" icon={way === 'hub' ? 'upload' : 'plus'} disabled={busy || !complete || !ready} shortcut={`${MOD}↵`}>{busy ? (way === 'hub' ? 'Downloading…' : 'Importing…') : way === 'hub' ? 'Download' : 'Import'}</Button>
+        </div>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,118 @@
+// The model card: what the model is (architecture, size), what it is made of (parameters by component), how it
+// was shaped (hyperparameters, explained), and whether it fits the project's memory budget.
+import { useState } from 'react';
+import type { ModelCard } from '../../../../native/api/models.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { formatDate } from '../../domain/format.ts';
+import { useToast } from '../../ui/Toasts.tsx';
+import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { describeSource, humanBytes, humanCount } from './format.ts';
+import { ParameterChart } from './ParameterChart.tsx';
+
+function MemoryTable({ card }: { card: ModelCard }) {
+  const { current } = useProjects();
+  const budgetMb = current?.constraints.memoryBudgetMb ?? null;
+  const m = card.memory;
+  const rows = [
+    { label: 'Inference', help: `Weights plus the key/value cache for a full ${m.kvCacheTokens.toLocaleString()}-token context.`, value: m.inference },
+    { label: 'Full fine-tuning', help: 'Weights, gradients and the Adam optimiser’s two moments for every parameter.', value: m.fullFineTune },
+    { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on q, k, v, o.`, value: m.lora },
+  ];
+  const fit = (bytes: number) => (budgetMb === null ? null : bytes <= budgetMb * 1024 * 1024);
+  return (
+    <table className="table" aria-label="Memory estimates">
+      <thead><tr><th>Use</th><th className="num">fp32</th><th className="num">fp16</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.label}>
+            <td><strong>{r.label}</strong><div className="muted small">{r.help}</div></td>
+            {(['fp32', 'fp16'] as const).map((p) => {
+              const ok = fit(r.value[p]);
+              return (
+                <td key={p} className="num">
+                  <div className="mono">{humanBytes(r.value[p])}</div>
+                  {ok !== null && <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'fits budget' : 'over budget'}</Badge>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelId: string; onOpenPlayground(): void; onDeleted(): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current } = useProjects();
+  const card = useQuery('models.get', { id: modelId });
+  const [confirming, setConfirming] = useState(false);
+
+  if (card.error) return <Card><div className="card-body"><Callout tone="danger" title="This model cannot be read">{card.error.message}</Callout></div></Card>;
+  if (!card.data) return <Card aria-label="Model card"><CardHeader title="Loading model…" /></Card>;
+  const { model, parameters, hyperparameters, memory, tokenizer } = card.data;
+  const remove = async () => {
+    try {
+      await studio.call('models.delete', { id: model.id });
+      toast.show('success', `Deleted “${model.name}”`);
+      onDeleted();
+    } catch (err) {
+      toast.show('error', 'Could not delete the model', errorMessage(err));
+    }
+  };
+  const budget = current?.constraints.memoryBudgetMb;
+
+  return (
+    <div className="stack" data-testid="model-card">
+      <Card aria-label="Model card">
+        <CardHeader
+          title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge></span>}
+          subtitle={`${describeSource(model.source)} · added ${formatDate(model.createdAt)}`}
+          actions={confirming ? (
+            <div className="row"><span className="small muted">Delete its files too?</span><Button size="sm" onClick={() => setConfirming(false)}>Keep</Button><Button size="sm" variant="danger" onClick={remove}>Delete</Button></div>
+          ) : (
+            <div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button><Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button></div>
+          )}
+        />
+        <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+          <Stat label="Parameters" value={humanCount(parameters.total)} />
+          <Stat label="Context" value={`${hyperparameters.find((h) => h.key === 'max_positions')?.value ?? '—'} tokens`} />
+          <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
+          <Stat label="On disk" value={humanBytes(card.data.diskBytes)} />
+        </div>
+      </Card>
+
+      <Card aria-label="Parameters">
+        <CardHeader title="Parameters" subtitle={`${parameters.total.toLocaleString()} numbers learned from data during training. They are the model’s knowledge, and they decide its memory footprint.`} />
+        <div className="card-body"><ParameterChart parameters={parameters} /></div>
+      </Card>
+
+      <Card aria-label="Hyperparameters">
+        <CardHeader title="Hyperparameters" subtitle="Choices fixed before training (config.json). They set the shape of the network, and so how many parameters it has — training never changes them." />
+        <div className="card-body flush table-wrap">
+          <table className="table">
+            <thead><tr><th>Setting</th><th className="num">Value</th><th>What it means</th></tr></thead>
+            <tbody>
+              {hyperparameters.map((h) => (
+                <tr key={h.key}>
+                  <td><strong>{h.label}</strong><div className="faint small mono">{h.key}</div></td>
+                  <td className="num mono">{typeof h.value === 'number' ? h.value.toLocaleString() : h.value}</td>
+                  <td className="muted">{h.meaning}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+
+      <Card aria-label="Memory">
+        <CardHeader title="Memory" subtitle={budget ? `Rough needs against this project’s budget of ${budget.toLocaleString()} MB. Activations come on top and grow with batch size and sequence length.` : 'Rough needs for weights and training state. Activations come on top and grow with batch size and sequence length. Set a memory budget in Scope to check the fit.'} />
+        <div className="card-body flush table-wrap"><MemoryTable card={card.data} /></div>
+        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA trains {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many parameters as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+      </Card>
+    </div>
+  );
+}

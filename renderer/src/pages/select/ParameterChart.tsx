@@ -1,0 +1,45 @@
+// Where a model's parameters live: one stacked SVG bar (no chart library) and a legend that says what each
+// component does. Colours come from the design tokens so the chart follows the theme.
+import type { ModelCard } from '../../../../native/api/models.ts';
+import { PARAMETER_COMPONENTS } from '../../../../native/api/models.ts';
+import { humanCount } from './format.ts';
+
+const COMPONENT_INFO: Record<(typeof PARAMETER_COMPONENTS)[number], { label: string; color: string; text: string }> = {
+  embeddings: { label: 'Embeddings', color: 'var(--accent)', text: 'One learned vector per vocabulary token (and per position in GPT-2).' },
+  attention: { label: 'Attention', color: '#2f9e9e', text: 'Query, key, value and output projections: how tokens read each other.' },
+  mlp: { label: 'MLP', color: '#d08a2c', text: 'Feed-forward layers that transform each token on its own; usually the largest share.' },
+  norms: { label: 'Norms', color: '#b05fc4', text: 'Scales of the normalisation layers that keep activations in range.' },
+  head: { label: 'Output head', color: '#cd3b3b', text: 'Turns the last hidden vector into a score per vocabulary token.' },
+};
+
+export function ParameterChart({ parameters }: { parameters: ModelCard['parameters'] }) {
+  const parts = PARAMETER_COMPONENTS.filter((c) => parameters[c] > 0).map((c) => ({ key: c, value: parameters[c], ...COMPONENT_INFO[c] }));
+  const total = parameters.total || 1;
+  let x = 0;
+  return (
+    <div className="stack" style={{ gap: 'var(--space-3)' }}>
+      <svg width="100%" height="28" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Parameters by component: ${parts.map((p) => `${p.label} ${((100 * p.value) / total).toFixed(1)}%`).join(', ')}`}>
+        <rect x="0" y="0" width="1000" height="28" rx="6" fill="var(--surface-sunken)" />
+        {parts.map((p) => {
+          const w = (1000 * p.value) / total;
+          const rect = <rect key={p.key} x={x} y="0" width={Math.max(w, 2)} height="28" fill={p.color}><title>{`${p.label}: ${humanCount(p.value)}`}</title></rect>;
+          x += w;
+          return rect;
+        })}
+      </svg>
+      <table className="table" aria-label="Parameters by component">
+        <thead><tr><th>Component</th><th className="num">Parameters</th><th className="num">Share</th><th>What it does</th></tr></thead>
+        <tbody>
+          {parts.map((p) => (
+            <tr key={p.key}>
+              <td><span className="row"><span style={{ width: 10, height: 10, borderRadius: 3, background: p.color, flex: 'none' }} />{p.label}</span></td>
+              <td className="num mono">{p.value.toLocaleString()}</td>
+              <td className="num">{((100 * p.value) / total).toFixed(1)}%</td>
+              <td className="muted small">{p.text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
