@@ -1,6 +1,8 @@
 // The application frame: navigation, top bar with the project switcher, the current page, shortcuts.
 import { useCallback, useState } from 'react';
-import { AdaptPage, IntegratePage, SelectPage } from '../pages/PlannedStagePages.tsx';
+import { IntegratePage } from '../pages/PlannedStagePages.tsx';
+import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
+import { SelectPage } from '../pages/select/SelectPage.tsx';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
 import { ProjectsPage } from '../pages/ProjectsPage.tsx';
 import { RunsPage } from '../pages/RunsPage.tsx';
@@ -44,7 +46,7 @@ export function App() {
         <main className="content" id="content">
           {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
           {page === 'select' && <SelectPage navigate={go} />}
-          {page === 'adapt' && <AdaptPage navigate={go} />}
+          {page === 'adapt' && <AdaptStage navigate={go} />}
           {page === 'integrate' && <IntegratePage navigate={go} />}
           {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
           {page === 'datasets' && <DatasetsPage navigate={go} />}
