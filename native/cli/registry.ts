@@ -14,6 +14,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./metrics.ts'),
     import('./eval.ts'),
     import('./runs.ts'),
+    import('./train.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }
