@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'dataset-import': { module: '../data/import-worker.ts', summary: 'Import a dataset file' },
   evaluation: { module: '../eval/runner-worker.ts', summary: 'Evaluate a model on a dataset split' },
+  finetune: { module: '../train/finetune-worker.ts', summary: 'Fine-tune a model (full or LoRA)' },
 };
 
 /** Add a kind at run time (tests, plugins); `module` is an absolute path or file URL of a WorkerRun module. */
