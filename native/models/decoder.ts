@@ -9,6 +9,8 @@ import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
 import type { DecoderGraphOptions } from './layers.ts';
+import { loraAdapter } from './lora.ts';
+import { readPeftAdapter } from './peft.ts';
 
 /** Per layer: key and value, each (B, nkv, S, hs). */
 export type KvCache = { key: ort.Tensor; value: ort.Tensor }[];
@@ -24,6 +26,8 @@ export interface LoadOptions {
   outputAttentions?: boolean;
   /** Load through a temporary .onnx + external data file above this many weight bytes (default: protobuf's limit). */
   externalDataAboveBytes?: number;
+  /** A PEFT LoRA adapter folder applied on top of the weights, unmerged (the base files stay untouched). */
+  adapter?: string;
 }
 
 /** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
@@ -45,7 +49,9 @@ export class CausalLM {
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
     try {
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions });
+      const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
+      const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, adapt });
     } finally {
       weights.close();
     }

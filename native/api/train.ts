@@ -1,0 +1,113 @@
+// The training part of the Studio API: supervised fine-tuning (full or LoRA) and pretraining as jobs, resume,
+// cancel, defaults sized to the model and the machine, checkpoints and samples. Spread into `methods` in
+// contract.ts. Live metrics arrive as 'run.metric' events (loss, val_loss, lr, grad_norm, tokens_per_second, rss_mb).
+import { z } from 'zod';
+import { Job } from './schemas.ts';
+
+export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'text'] as const;
+export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
+
+export const LoraInput = z.object({
+  r: z.number().int().min(1).max(1024).default(8),
+  alpha: z.number().positive().default(16),
+  dropout: z.number().min(0).lt(1).default(0.05),
+  /** Module names (q_proj, v_proj… for Llama; c_attn, c_proj, c_fc for GPT-2); default PEFT's for the family. */
+  targetModules: z.array(z.string().min(1)).min(1).optional(),
+});
+
+/** Optimisation settings shared by fine-tuning and pretraining. */
+const Optimisation = {
+  lr: z.number().positive().optional(),
+  epochs: z.number().positive().default(1),
+  /** Stop after this many optimiser steps (overrides epochs when smaller). */
+  maxSteps: z.number().int().min(1).nullable().default(null),
+  batchSize: z.number().int().min(1).max(1024).default(4),
+  gradAccum: z.number().int().min(1).max(1024).default(1),
+  seqLen: z.number().int().min(2).max(131072).optional(),
+  warmupSteps: z.number().int().min(0).nullable().default(null),
+  schedule: z.enum(SCHEDULES).default('cosine'),
+  weightDecay: z.number().min(0).default(0),
+  clipNorm: z.number().positive().nullable().default(1),
+  evalEvery: z.number().int().min(0).default(50),
+  /** Validation batches per evaluation (0: the whole validation split). */
+  evalBatches: z.number().int().min(0).default(16),
+  saveEvery: z.number().int().min(0).default(100),
+  /** Checkpoints kept on disk (older ones are deleted). */
+  keepCheckpoints: z.number().int().min(1).default(3),
+  /** Stop after this many evaluations without a better validation loss (0: never). */
+  earlyStoppingPatience: z.number().int().min(0).default(0),
+  seed: z.number().int().default(42),
+  threads: z.number().int().min(1).max(256).optional(),
+  projectId: z.string().nullable().default(null),
+  name: z.string().trim().min(1).max(200).optional(),
+};
+
+export const TrainStartInput = z.object({
+  /** Model id or name. */
+  model: z.string().min(1),
+  /** Dataset id or name; its column mapping picks the task format. */
+  dataset: z.string().min(1),
+  method: z.enum(['lora', 'full']).default('lora'),
+  lora: LoraInput.default({ r: 8, alpha: 16, dropout: 0.05 }),
+  format: z.enum(SFT_FORMATS).default('auto'),
+  /** Score the prompt tokens too (default: loss on the completion only). */
+  trainOnPrompt: z.boolean().default(false),
+  /** LoRA: also write the adapter merged into the base as a new model (registered under outputName). */
+  merge: z.boolean().default(true),
+  outputName: z.string().trim().min(1).max(200).optional(),
+  ...Optimisation,
+});
+export type TrainStartInput = z.input<typeof TrainStartInput>;
+export type TrainConfig = z.output<typeof TrainStartInput>;
+
+export const PretrainInput = z.object({
+  /** A plain-text corpus file. */
+  corpus: z.string().min(1),
+  family: z.enum(['gpt2', 'llama']).default('gpt2'),
+  layers: z.number().int().min(1).max(96).default(4),
+  heads: z.number().int().min(1).max(128).default(4),
+  dModel: z.number().int().min(8).max(16384).default(128),
+  context: z.number().int().min(8).max(32768).default(128),
+  vocab: z.number().int().min(260).max(262144).default(512),
+  /** Fraction of the corpus (its end) held out for validation. */
+  validationFraction: z.number().gt(0).lt(1).default(0.1),
+  steps: z.number().int().min(1).default(500),
+  outputName: z.string().trim().min(1).max(200).optional(),
+  ...Optimisation,
+});
+export type PretrainInput = z.input<typeof PretrainInput>;
+export type PretrainConfig = z.output<typeof PretrainInput>;
+
+export const Hyperparameter = z.object({ name: z.string(), value: z.unknown(), explanation: z.string() });
+
+export const TrainDefaults = z.object({
+  model: z.string(),
+  architecture: z.string(),
+  parameters: z.object({ total: z.number().int(), trainableFull: z.number().int(), trainableLora: z.number().int() }),
+  memoryBytes: z.object({ full: z.number(), lora: z.number() }),
+  machine: z.object({ cpus: z.number().int(), memoryBytes: z.number() }),
+  recommendedMethod: z.enum(['lora', 'full']),
+  hyperparameters: z.array(Hyperparameter),
+  loraTargets: z.object({ available: z.array(z.string()), default: z.array(z.string()) }),
+});
+
+export const CheckpointInfo = z.object({ step: z.number().int(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });
+export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string() });
+
+const RunId = z.object({ runId: z.string().min(1) });
+
+export const trainMethods = {
+  /** Start a fine-tuning job ('finetune'); the job's run id arrives with job events. */
+  'train.start': { params: TrainStartInput, result: Job },
+  /** Continue an interrupted, failed or cancelled run from its last checkpoint. */
+  'train.resume': { params: RunId, result: Job },
+  /** Stop a running training run within one step; its last checkpoint is kept. */
+  'train.cancel': { params: RunId, result: Job },
+  /** Defaults sized to the model and this machine, each with a one-line explanation. */
+  'train.defaults': { params: z.object({ model: z.string().min(1), method: z.enum(['lora', 'full']).optional() }), result: TrainDefaults },
+  'train.checkpoints': { params: RunId, result: z.array(CheckpointInfo) },
+  /** Greedy outputs on held-out prompts before and after training. */
+  'train.samples': { params: RunId, result: z.array(TrainSample) },
+  /** Start a pretraining job ('pretrain'): tokenizer, initialisation and training from scratch. */
+  'train.pretrain': { params: PretrainInput, result: Job },
+} as const;

@@ -1,0 +1,87 @@
+// PEFT's adapter format: adapter_config.json (peft_type LORA, r, lora_alpha, lora_dropout, target_modules,
+// base_model_name_or_path, task_type CAUSAL_LM, …) and adapter_model.safetensors holding
+// base_model.model.<module>.lora_A.weight (r, in) and .lora_B.weight (out, r) — what PEFT's save_pretrained
+// writes and from_pretrained reads.
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
+import type { ModelSpec } from './config.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from './lora.ts';
+import { CheckpointError, SafetensorsFile, writeSafetensors, type Tensor } from './safetensors.ts';
+
+export const ADAPTER_CONFIG = 'adapter_config.json';
+export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
+
+export function adapterConfigJson(spec: ModelSpec, config: LoraConfig, baseModel: string): Record<string, unknown> {
+  return {
+    peft_type: 'LORA',
+    task_type: 'CAUSAL_LM',
+    base_model_name_or_path: baseModel,
+    r: config.r,
+    lora_alpha: config.alpha,
+    lora_dropout: config.dropout,
+    target_modules: [...config.targetModules],
+    bias: 'none',
+    // GPT-2's Conv1D stores weights (in, out); PEFT marks that with fan_in_fan_out
+    fan_in_fan_out: spec.family === 'gpt2',
+    inference_mode: true,
+    init_lora_weights: true,
+    modules_to_save: null,
+    layers_to_transform: null,
+    layers_pattern: null,
+    rank_pattern: {},
+    alpha_pattern: {},
+    use_rslora: false,
+    use_dora: false,
+    revision: null,
+  };
+}
+
+/** Write an adapter folder atomically (it appears whole or not at all). */
+export async function writePeftAdapter(dir: string, spec: ModelSpec, config: LoraConfig, weights: ReadonlyMap<string, Tensor>, baseModel: string): Promise<void> {
+  const tensors = new Map<string, Tensor>();
+  for (const m of loraModules(spec, config)) {
+    for (const name of [loraAName(m.module), loraBName(m.module)]) {
+      const t = weights.get(name);
+      if (!t) throw new Error(`writePeftAdapter: no tensor '${name}'`);
+      tensors.set(name, t);
+    }
+  }
+  await writeFolderAtomic(dir, async (tmp) => {
+    await writeSafetensors(path.join(tmp, ADAPTER_WEIGHTS), tensors);
+    await writeJsonAtomic(path.join(tmp, ADAPTER_CONFIG), adapterConfigJson(spec, config, baseModel));
+  });
+}
+
+export interface PeftAdapter {
+  dir: string;
+  config: LoraConfig;
+  baseModel: string | null;
+  weights: Map<string, Tensor>;
+}
+
+/** Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field. */
+export function readPeftAdapter(dir: string): PeftAdapter {
+  const file = path.join(dir, ADAPTER_CONFIG);
+  if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder?`);
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (raw.peft_type !== 'LORA') throw new CheckpointError(`${file}: field 'peft_type' is ${JSON.stringify(raw.peft_type)}; Lathe loads LORA adapters`);
+  if (raw.use_dora) throw new CheckpointError(`${file}: field 'use_dora' is true; DoRA adapters are not supported`);
+  const r = Number(raw.r);
+  const targets = typeof raw.target_modules === 'string' ? [raw.target_modules] : (raw.target_modules as string[] | undefined);
+  if (!Number.isInteger(r) || r < 1) throw new CheckpointError(`${file}: field 'r' must be a whole number ≥ 1`);
+  if (!Array.isArray(targets) || targets.length === 0) throw new CheckpointError(`${file}: field 'target_modules' must list module names`);
+  if (raw.use_rslora) throw new CheckpointError(`${file}: field 'use_rslora' is true; rank-stabilised scaling is not supported yet`);
+  const alpha = Number(raw.lora_alpha ?? 8);
+  const weightsFile = path.join(dir, ADAPTER_WEIGHTS);
+  if (!fs.existsSync(weightsFile)) throw new CheckpointError(`${dir}: no ${ADAPTER_WEIGHTS}`);
+  const f = SafetensorsFile.open(weightsFile);
+  const weights = new Map<string, Tensor>();
+  try {
+    // PEFT may save names without the adapter name ('lora_A.weight') or with it ('lora_A.default.weight')
+    for (const name of f.tensors.keys()) weights.set(name.replace('.lora_A.default.weight', '.lora_A.weight').replace('.lora_B.default.weight', '.lora_B.weight'), f.read(name));
+  } finally {
+    f.close();
+  }
+  return { dir, config: { r, alpha, dropout: Number(raw.lora_dropout ?? 0), targetModules: targets }, baseModel: typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : null, weights };
+}

@@ -1,0 +1,206 @@
+// Supervised fine-tuning, full or LoRA, from a model in the store and a dataset's column mapping: a run under
+// <dataDir>/runs/<id>/ with checkpoints, then a PEFT adapter (and optionally the merged model) or a full model,
+// registered so `lathe generate`, the playground and evaluation can use it. `resumeFinetune` continues a run
+// from its last checkpoint exactly where the uninterrupted run would have been.
+import fs from 'node:fs';
+import path from 'node:path';
+import { TrainStartInput, type TrainConfig } from '../api/train.ts';
+import type { Dataset } from '../api/schemas.ts';
+import { datasetDir, readRows } from '../data/files.ts';
+import { findDataset } from '../eval/runner-data.ts';
+import { CheckpointWeights, readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
+import { DEFAULT_LORA_TARGETS, initLoraWeights, type LoraConfig } from '../models/lora.ts';
+import { mergeAdapter } from '../models/merge.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
+import { findModel, importHfFolder } from '../models/registry.ts';
+import { buildTrainingGraph } from '../models/training-graph.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
+import { ExampleBatches } from './batches.ts';
+import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
+import { sizedDefaults } from './defaults.ts';
+import { trainLoop, type LoopStatus } from './loop.ts';
+import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
+import { StepRunner } from './session.ts';
+import { detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+
+export interface FinetuneOutcome {
+  runId: string;
+  status: LoopStatus;
+  steps: number;
+  lastLoss: number | null;
+  firstValLoss: number | null;
+  bestValLoss: number | null;
+  truncatedExamples: number;
+  trainExamples: number;
+  adapterPath: string | null;
+  outputModel: string | null;
+}
+
+/** The settings a run was started with, resolved (defaults filled in) and stored in runs.config. */
+type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
+
+function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer) {
+  const format = detectFormat(dataset, config.format);
+  const rows = (split: 'train' | 'validation') => readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
+  let train = rows('train');
+  let val = (dataset.splits.validation ?? 0) > 0 ? rows('validation') : [];
+  if (val.length === 0) {
+    const n = Math.max(1, Math.floor(train.length / 10)); // no validation split: hold out the last tenth of train
+    val = train.slice(-n);
+    train = train.slice(0, -n);
+  }
+  let truncated = 0;
+  const tokenize = (r: Record<string, unknown>[]): TokenizedExample[] =>
+    r.map((row) => {
+      const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt });
+      if (t.truncated) truncated++;
+      return t.example;
+    });
+  const sampleRows = val.slice(0, 3).map((row) => promptOf(format, dataset, row, tokenizer));
+  return { format, train: tokenize(train), val: tokenize(val), truncated, sampleRows };
+}
+
+export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
+  const parsed = TrainStartInput.parse(input);
+  const model = findModel(env.dataDir, parsed.model);
+  const dataset = findDataset(env.store, parsed.dataset);
+  const spec = readHfFolder(model.path).spec;
+  const sized = sizedDefaults(spec, parsed.method);
+  const config: ResolvedConfig = {
+    ...parsed,
+    lr: parsed.lr ?? sized.lr,
+    seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions),
+    modelId: model.id,
+    modelName: model.name,
+    modelPath: model.path,
+    datasetId: dataset.id,
+    loraTargets: parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family],
+  };
+  const run = env.store.runs.create({ kind: 'finetune', name: parsed.name ?? `${parsed.method} ${model.name} on ${dataset.name}`, projectId: parsed.projectId, config });
+  return continueFinetune(run.id, config, env);
+}
+
+export async function resumeFinetune(runId: string, env: TrainEnv): Promise<FinetuneOutcome> {
+  const run = env.store.runs.get(runId);
+  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  if (run.kind !== 'finetune') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe train --resume' continues fine-tuning runs`);
+  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  return continueFinetune(runId, run.config as ResolvedConfig, env);
+}
+
+async function continueFinetune(runId: string, config: ResolvedConfig, env: TrainEnv): Promise<FinetuneOutcome> {
+  const { store, dataDir } = env;
+  const dir = runDir(dataDir, runId);
+  fs.mkdirSync(dir, { recursive: true });
+  env.onRun(runId);
+  store.runs.setStatus(runId, 'running');
+  try {
+    const dataset = findDataset(store, config.datasetId);
+    const folder = readHfFolder(config.modelPath);
+    const spec = folder.spec;
+    const tokenizer = TextTokenizer.fromFolder(config.modelPath);
+    const data = loadExamples(dataDir, dataset, config, tokenizer);
+    if (data.truncated > 0) env.log('warn', `${data.truncated} of ${data.train.length + data.val.length} examples are longer than ${config.seqLen} tokens and were cut`);
+    env.log('info', `format ${data.format}: ${data.train.length} training and ${data.val.length} validation examples`);
+    const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
+    const isLora = config.method === 'lora';
+    const last = listCheckpoints(dir).at(-1);
+    const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
+    const restored = last ? readCheckpoint(last.path, weightsFile) : null;
+    const weights = CheckpointWeights.open(config.modelPath);
+    let runner: StepRunner;
+    let dropout: number | null;
+    try {
+      const method = isLora ? { kind: 'lora' as const, config: lora, weights: restored?.weights ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' as const };
+      const tg = buildTrainingGraph(spec, weights, method);
+      dropout = tg.dropoutSeed ? lora.dropout : null;
+      runner = await StepRunner.create(tg, {
+        optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay },
+        clipNorm: config.clipNorm,
+        microBatches: config.gradAccum,
+        threads: config.threads ?? env.threads,
+      });
+    } finally {
+      weights.close();
+    }
+    const state: TrainerState = restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed: config.seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null };
+    if (restored) {
+      runner.restore(restored.weights, restored.optimizer, restored.state.step);
+      env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
+    }
+    const batches = new ExampleBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0);
+    const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
+    const samplesFile = path.join(dir, SAMPLES_FILE);
+    const before = fs.existsSync(samplesFile) ? (JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as Sample[]).map((s) => s.before) : await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
+    const firstVal = store.runs.metrics(runId, 'val_loss')[0]?.value ?? null;
+    const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
+    const result = await trainLoop(runner, batches, {
+      totalSteps,
+      lr: config.lr,
+      warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.03),
+      schedule: config.schedule,
+      evalEvery: config.evalEvery,
+      evalBatches: config.evalBatches,
+      saveEvery: config.saveEvery,
+      patience: config.earlyStoppingPatience,
+      dropout,
+      examplesPerStep: config.batchSize * config.gradAccum,
+    }, {
+      signal: env.signal,
+      metric: (step, name, value) => env.metric(runId, step, name, value),
+      progress: env.progress,
+      log: env.log,
+      save: async (s) => {
+        await writeCheckpoint(dir, { weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state: s, json }, config.keepCheckpoints);
+      },
+    }, state);
+    let adapterPath: string | null = null;
+    let outputModel: string | null = null;
+    if (result.status !== 'cancelled') {
+      const trained = runner.weights();
+      const outName = config.outputName ?? `${config.modelName}-${config.method}-${runId.replace(/^run_/, '')}`;
+      let after: string[];
+      if (isLora) {
+        adapterPath = path.join(dir, 'adapter');
+        if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });
+        await writePeftAdapter(adapterPath, spec, lora, trained, config.modelPath);
+        recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
+        after = await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { adapter: adapterPath, threads: env.threads });
+        if (config.merge) {
+          const merged = path.join(dir, 'merged');
+          if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
+          await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
+          outputModel = (await importHfFolder(dataDir, merged, outName)).name;
+          fs.rmSync(merged, { recursive: true });
+        }
+      } else {
+        const out = path.join(dir, 'model');
+        if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
+        await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
+        recordArtifact(store, runId, 'model', path.join(out, 'model.safetensors'));
+        const model = await importHfFolder(dataDir, out, outName);
+        outputModel = model.name;
+        after = await greedy(model.path, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
+      }
+      const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));
+      fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
+    }
+    await runner.release();
+    store.runs.setStatus(runId, result.status === 'cancelled' ? 'cancelled' : 'succeeded');
+    return {
+      runId,
+      status: result.status,
+      steps: result.state.step,
+      lastLoss: result.lastLoss,
+      firstValLoss: firstVal ?? store.runs.metrics(runId, 'val_loss')[0]?.value ?? null,
+      bestValLoss: result.state.bestValLoss,
+      truncatedExamples: data.truncated,
+      trainExamples: data.train.length,
+      adapterPath,
+      outputModel,
+    };
+  } catch (err) {
+    store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
+    throw err;
+  }
+}

@@ -1,0 +1,107 @@
+// The training loop shared by fine-tuning and pretraining: one optimiser step per iteration (micro-batches
+// accumulated), the learning-rate schedule, validation every N steps with early stopping, checkpoints every
+// N steps, metrics as they happen, and a cancel that stops within one step and checkpoints where it stopped.
+import { ort } from '../onnx/index.ts';
+import type { BatchSource } from './batches.ts';
+import type { TrainerState } from './checkpoints.ts';
+import { learningRate, type ScheduleKind } from './schedule.ts';
+import type { Feeds, StepRunner } from './session.ts';
+
+export interface LoopOptions {
+  totalSteps: number;
+  lr: number;
+  warmupSteps: number;
+  schedule: ScheduleKind;
+  evalEvery: number;
+  evalBatches: number;
+  saveEvery: number;
+  patience: number;
+  /** LoRA dropout rate when the graph has dropout inputs, else null. */
+  dropout: number | null;
+  examplesPerStep: number;
+}
+
+export interface LoopEnv {
+  signal: AbortSignal;
+  metric(step: number, name: string, value: number): void;
+  progress(fraction: number, message: string, etaSeconds: number | null): void;
+  log(level: 'info' | 'warn', line: string): void;
+  save(state: TrainerState): Promise<void>;
+}
+
+export type LoopStatus = 'completed' | 'cancelled' | 'early_stopped';
+
+export interface LoopResult {
+  status: LoopStatus;
+  state: TrainerState;
+  lastLoss: number | null;
+}
+
+const f32 = (v: number): ort.Tensor => new ort.Tensor('float32', Float32Array.of(v), []);
+
+function dropoutFeeds(rate: number | null, seed: number, step: number): Feeds {
+  return rate === null ? {} : { lora_dropout_seed: f32(((seed * 1000003 + step * 7919) % 65521) / 7.0), lora_dropout_rate: f32(rate) };
+}
+
+/** Token-weighted mean validation loss. */
+export async function validationLoss(runner: StepRunner, data: BatchSource, batches: number, dropout: number | null): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  for (const b of data.validation(batches)) {
+    if (b.scored === 0) continue;
+    sum += (await runner.loss(b.feeds, dropout === null ? {} : { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) })) * b.scored;
+    count += b.scored;
+  }
+  if (count === 0) throw new Error('the validation split has no scored tokens');
+  return sum / count;
+}
+
+export async function trainLoop(runner: StepRunner, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
+  let lastLoss: number | null = null;
+  const started = Date.now();
+  const firstStep = state.step + 1;
+  const evaluate = async (step: number): Promise<boolean> => {
+    const val = await validationLoss(runner, data, opts.evalBatches, opts.dropout);
+    env.metric(step, 'val_loss', val);
+    state.lastValLoss = val;
+    if (state.bestValLoss === null || val < state.bestValLoss) {
+      state.bestValLoss = val;
+      state.evalsWithoutImprovement = 0;
+    } else state.evalsWithoutImprovement++;
+    env.log('info', `step ${step}: val_loss ${val.toFixed(4)}`);
+    return opts.patience > 0 && state.evalsWithoutImprovement >= opts.patience;
+  };
+  if (state.step === 0 && opts.evalEvery > 0) await evaluate(0);
+  for (let step = firstStep; step <= opts.totalSteps; step++) {
+    if (env.signal.aborted) {
+      if (state.step > 0) await env.save(state);
+      return { status: 'cancelled', state, lastLoss };
+    }
+    const t0 = performance.now();
+    const batches = data.trainStep(step);
+    const lr = learningRate(step, opts.lr, opts.warmupSteps, opts.totalSteps, opts.schedule);
+    const { loss, gradNorm } = await runner.train(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
+    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}; lower the learning rate (now ${opts.lr}) or enable clipping`);
+    const seconds = (performance.now() - t0) / 1000;
+    const tokens = batches.reduce((s, b) => s + b.tokens, 0);
+    lastLoss = loss;
+    state.step = step;
+    state.examplesSeen += opts.examplesPerStep;
+    state.epoch = Math.floor((step - 1) / data.stepsPerEpoch);
+    env.metric(step, 'loss', loss);
+    env.metric(step, 'lr', lr);
+    env.metric(step, 'grad_norm', gradNorm);
+    env.metric(step, 'tokens_per_second', tokens / seconds);
+    env.metric(step, 'rss_mb', process.memoryUsage().rss / 2 ** 20);
+    const elapsed = (Date.now() - started) / 1000;
+    const done = step - firstStep + 1;
+    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, Math.round((elapsed / done) * (opts.totalSteps - step)));
+    const stop = opts.evalEvery > 0 && (step % opts.evalEvery === 0 || step === opts.totalSteps) ? await evaluate(step) : false;
+    if ((opts.saveEvery > 0 && step % opts.saveEvery === 0) || step === opts.totalSteps || stop) await env.save(state);
+    if (stop) {
+      env.log('info', `early stopping at step ${step}: no better validation loss in ${opts.patience} evaluations`);
+      return { status: 'early_stopped', state, lastLoss };
+    }
+  }
+  return { status: 'completed', state, lastLoss };
+}

@@ -1,0 +1,47 @@
+// What a trainer needs from its host (a job's child process or the CLI in the foreground), the run folder,
+// greedy samples for before/after comparisons, and the artifacts a run leaves behind.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TextGenerator } from '../generate/pipeline.ts';
+import type { Store } from '../store/db.ts';
+
+export interface TrainEnv {
+  store: Store;
+  dataDir: string;
+  signal: AbortSignal;
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+  progress(fraction: number, message: string, etaSeconds: number | null): void;
+  onRun(runId: string): void;
+  metric(runId: string, step: number, name: string, value: number): void;
+  threads?: number;
+}
+
+export const runDir = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId);
+export const SAMPLES_FILE = 'samples.json';
+
+export interface Sample {
+  prompt: string;
+  reference: string | null;
+  before: string | null;
+  after: string;
+}
+
+/** Greedy continuations of `prompts` by a model folder (plus an unmerged adapter). */
+export async function greedy(modelDir: string, prompts: string[], opts: { adapter?: string; maxNewTokens?: number; threads?: number } = {}): Promise<string[]> {
+  if (prompts.length === 0) return [];
+  const gen = await TextGenerator.load(modelDir, { adapter: opts.adapter, intraOpNumThreads: opts.threads });
+  try {
+    const out: string[] = [];
+    for (const p of prompts) out.push((await gen.generate([p], { maxNewTokens: opts.maxNewTokens ?? 40, doSample: false })).rows[0].text);
+    return out;
+  } finally {
+    await gen.release();
+  }
+}
+
+/** Record a file (or a folder's main file) as a run artifact with its size and sha256. */
+export function recordArtifact(store: Store, runId: string, kind: string, file: string): void {
+  const bytes = fs.readFileSync(file);
+  store.runs.addArtifact({ runId, kind, path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
+}

@@ -1,0 +1,106 @@
+// Supervised examples from a dataset's rows: the column mapping picks the task format (instruction, dialogue →
+// summary, Q&A, chat through the model's template, plain text); each example becomes token ids with labels that
+// score only the completion (prompt tokens get the ignore index) unless asked otherwise. Examples longer than
+// the sequence length are cut, and counted, so the report says how many.
+import type { Dataset } from '../api/schemas.ts';
+import { SFT_FORMATS } from '../api/train.ts';
+import { IGNORE_INDEX } from '../models/training-graph.ts';
+import type { TextTokenizer } from '../text/tokenizer.ts';
+
+export type SftFormat = Exclude<(typeof SFT_FORMATS)[number], 'auto'>;
+
+export interface TokenizedExample {
+  ids: number[];
+  /** labels[t] scores ids[t]; shifted when batched. */
+  labels: number[];
+}
+
+export interface PromptCompletion {
+  prompt: string;
+  completion: string;
+}
+
+/** The format a mapping implies; throws naming what the mapping lacks. */
+export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[number]): SftFormat {
+  const m = dataset.mapping;
+  const has = (...fields: string[]) => fields.every((f) => m[f] !== undefined);
+  if (requested !== 'auto') {
+    const needs: Record<SftFormat, string[]> = { instruction: ['instruction', 'output'], summary: ['input', 'target'], qa: ['question', 'answer'], chat: ['messages'], text: [] };
+    const missing = needs[requested].filter((f) => m[f] === undefined);
+    if (missing.length) throw new Error(`dataset ${dataset.name}: format '${requested}' needs the mapping fields ${missing.join(', ')} (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map' / datasets.setMapping`);
+    if (requested === 'text' && !textColumn(dataset)) throw new Error(`dataset ${dataset.name}: format 'text' needs a 'text' mapping field or a 'text' column`);
+    return requested;
+  }
+  if (has('instruction', 'output')) return 'instruction';
+  if (has('messages')) return 'chat';
+  if (has('question', 'answer')) return 'qa';
+  if (has('input', 'target')) return 'summary';
+  if (textColumn(dataset)) return 'text';
+  throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages or text`);
+}
+
+function textColumn(dataset: Dataset): string | undefined {
+  return dataset.mapping.text ?? (dataset.columns.includes('text') ? 'text' : undefined);
+}
+
+const cell = (row: Record<string, unknown>, column: string | undefined): string => {
+  const v = column === undefined ? undefined : row[column];
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : JSON.stringify(v);
+};
+
+/** Alpaca's template for instructions; short labelled layouts for the others. */
+export function promptOf(format: SftFormat, dataset: Dataset, row: Record<string, unknown>, tokenizer: TextTokenizer): PromptCompletion {
+  const m = dataset.mapping;
+  switch (format) {
+    case 'instruction': {
+      const input = cell(row, m.input).trim();
+      const prompt = `### Instruction:\n${cell(row, m.instruction).trim()}\n\n${input ? `### Input:\n${input}\n\n` : ''}### Response:\n`;
+      return { prompt, completion: cell(row, m.output).trim() };
+    }
+    case 'summary':
+      return { prompt: `Summarize:\n${cell(row, m.input).trim()}\n\nSummary: `, completion: cell(row, m.target).trim() };
+    case 'qa': {
+      const context = cell(row, m.context).trim();
+      return { prompt: `${context ? `Context: ${context}\n` : ''}Question: ${cell(row, m.question).trim()}\nAnswer: `, completion: cell(row, m.answer).trim() };
+    }
+    case 'chat': {
+      const messages = chatMessages(row[m.messages]);
+      const last = messages.at(-1);
+      if (!last || last.role !== 'assistant') throw new Error(`dataset ${dataset.name}: a chat example must end with an assistant message`);
+      const prompt = tokenizer.chatTemplate ? tokenizer.applyChatTemplate(messages.slice(0, -1), { addGenerationPrompt: true }) : messages.slice(0, -1).map((x) => `${x.role}: ${x.content}\n`).join('') + 'assistant: ';
+      return { prompt, completion: last.content };
+    }
+    case 'text':
+      return { prompt: '', completion: cell(row, textColumn(dataset)) };
+  }
+}
+
+function chatMessages(v: unknown): { role: string; content: string }[] {
+  const list = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+  if (!Array.isArray(list)) throw new Error('a chat example must hold a list of messages');
+  return list.map((x: Record<string, unknown>) => {
+    const role = String(x.role ?? x.from ?? '');
+    return { role: role === 'human' || role === 'user' ? 'user' : role === 'gpt' || role === 'assistant' ? 'assistant' : role, content: String(x.content ?? x.value ?? '') };
+  });
+}
+
+export interface TokenizeOptions {
+  seqLen: number;
+  trainOnPrompt: boolean;
+}
+
+/** BOS + prompt + completion + EOS, labels masked over the prompt; cut to seqLen + 1 (inputs and their next token). */
+export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
+  const bos = tokenizer.bosTokenId;
+  const eos = tokenizer.eosTokenId;
+  const prompt = [...(bos !== null ? [bos] : []), ...(pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [])];
+  const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
+  let ids = [...prompt, ...completion];
+  let labels = [...prompt.map((t) => (opts.trainOnPrompt ? t : IGNORE_INDEX)), ...completion];
+  const truncated = ids.length > opts.seqLen + 1;
+  if (truncated) {
+    ids = ids.slice(0, opts.seqLen + 1);
+    labels = labels.slice(0, opts.seqLen + 1);
+  }
+  return { example: { ids, labels }, truncated };
+}
