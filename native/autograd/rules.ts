@@ -191,22 +191,24 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
     const xhat = c.mul(x, inv);
     return [normGrad(c, xhat, c.mul(c.d, scale), inv, axes, false), c.mul(c.d, xhat)];
   },
-  // scores [N, C, …], labels [N, …]: dscores = (softmax − onehot) · valid · dL / (#valid for 'mean')
+  // scores [N, C, …], labels [N, …]: dscores = (softmax − onehot) · valid · dL / (#valid for 'mean'). Over (N, V) only
+  // three passes: exp of the saved log-probabilities, the scaling, and a scatter-add of −scale at each label (labels
+  // that are ignored point at class 0 with a zero update), instead of building a float one-hot and subtracting it
   SoftmaxCrossEntropyLoss: (c) => {
     if (c.x[2]) throw new Error(`SoftmaxCrossEntropyLoss (node '${c.node.name}'): class weights have no gradient rule yet`);
     const [scores, labels] = [c.in(0), c.in(1)];
     const logp = c.y[1] ?? c.op('LogSoftmax', [scores], { axis: 1 });
     const ignore = c.node.attrs.ignore_index as number | undefined;
     const l64 = labels.dtype === 'int64' ? labels : c.op('Cast', [labels], { to: 7 });
-    const classes = c.op('Range', [c.k(0, 'int64'), c.op('Gather', [c.shape(scores), c.k(1, 'int64')], { axis: 0 }), c.k(1, 'int64')]);
-    const classShape = c.op('Concat', [c.ints([1, -1]), c.op('ConstantOfShape', [c.ints([c.rank(scores) - 2])], { value: { tensor: new BigInt64Array([1n]), dims: [1], dtype: 'int64' } })], { axis: 0 });
-    const onehot = c.op('Cast', [c.op('Equal', [c.op('Unsqueeze', [l64, c.ints([1])]), c.op('Reshape', [classes, classShape])])], { to: dtypeCode(c) });
-    const valid = ignore === undefined ? c.k(1) : c.op('Cast', [c.op('Not', [c.op('Equal', [l64, c.k(ignore, 'int64')])])], { to: dtypeCode(c) });
+    const keep = ignore === undefined ? null : c.op('Not', [c.op('Equal', [l64, c.k(ignore, 'int64')])]);
+    const valid = keep ? c.op('Cast', [keep], { to: dtypeCode(c) }) : c.k(1);
     const reduction = c.attr('reduction', 'mean');
     const count = reduction === 'mean' ? c.op('Max', [c.op('ReduceSum', [c.op('Expand', [valid, c.shape(l64)])], { keepdims: 0 }), c.k(1)]) : c.k(1);
     const dl = reduction === 'none' ? c.op('Unsqueeze', [c.d, c.ints([1])]) : c.d;
-    const scale = c.div(c.mul(dl, ignore === undefined ? c.k(1) : c.op('Unsqueeze', [valid, c.ints([1])])), count);
-    return [c.mul(c.sub(c.op('Exp', [logp]), onehot), scale), null, null];
+    const scale = c.div(c.mul(dl, keep ? c.op('Unsqueeze', [valid, c.ints([1])]) : c.k(1)), count); // scalar or [N, 1, …]
+    const at = c.op('Unsqueeze', [keep ? c.op('Where', [keep, l64, c.k(0, 'int64')]) : l64, c.ints([1])]); // [N, 1, …]
+    const minus = c.op('Expand', [c.neg(scale), c.shape(at)]);
+    return [c.op('ScatterElements', [c.mul(c.op('Exp', [logp]), scale), at, minus], { axis: 1, reduction: 'add' }), null, null];
   },
 };
 

@@ -1,7 +1,7 @@
 // Training-step graphs (forward + backward + optimiser in one ONNX graph, or a gradient graph with
 // accumulators plus an apply graph for micro-batching) and the session that runs them. Trainable weights and
 // optimiser state live in ORT tensors that TypeScript feeds back step after step; frozen weights stay inside.
-import type { GraphBuilder, SessionOptions, TensorData, Value } from '../onnx/index.ts';
+import type { GraphBuilder, Node, SessionOptions, TensorData, Value } from '../onnx/index.ts';
 import { GraphBuilder as Builder, createSession, ort } from '../onnx/index.ts';
 import type { Session } from '../onnx/index.ts';
 import { appendBackward } from './backward.ts';
@@ -26,6 +26,38 @@ export interface TrainingStepGraphs {
   /** Initial values of the trainable weights (taken from the initializers they were). */
   initial: Map<string, { data: TensorData; dims: readonly number[] }>;
   spec: TrainingStepSpec;
+  /**
+   * Parameters and state tensors whose update may be written over the tensor fed in (every node that reads it runs
+   * before the node that writes the update, by data dependence), so no second copy is needed. Absent: none.
+   */
+  inPlace?: ReadonlySet<string>;
+}
+
+/** Ops whose output ORT may alias to their input's buffer: a reader of such a view reads the input. */
+const VIEW_OPS = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+
+/** The slot tensors whose updated value (output `new.<name>`) can safely be written into the input's own buffer. */
+function inPlaceNames(g: GraphBuilder, slots: readonly ParamSlots[]): Set<string> {
+  const readers = new Map<string, Node[]>();
+  for (const n of g.nodes) for (const i of n.inputs) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  const safe = new Set<string>();
+  for (const [input, output] of slots.flatMap((s) => [[s.param, s.newParam], ...s.state.map((n, i) => [n, s.newState[i]])])) {
+    const writer = g.producer(output);
+    if (!writer || VIEW_OPS.has(writer.opType)) continue;
+    const before = new Set(g.nodesFor([output]));
+    const views = [input];
+    let ok = true;
+    for (let i = 0; i < views.length && ok; i++) {
+      if (i > 0 && outputs.has(views[i])) ok = false;
+      for (const n of readers.get(views[i]) ?? []) {
+        if (!before.has(n)) ok = false;
+        else if (VIEW_OPS.has(n.opType)) views.push(...n.outputs);
+      }
+    }
+    if (ok) safe.add(input);
+  }
+  return safe;
 }
 
 /** Turn a forward graph with a scalar loss into training-step graph(s). Mutates and returns `g` as `step`. */
@@ -44,7 +76,7 @@ export function buildTrainingStep(g: GraphBuilder, spec: TrainingStepSpec): Trai
   g.output(spec.loss, 'loss');
   if ((spec.microBatches ?? 1) <= 1) {
     const { slots } = appendOptimizer(g, { params, grads, optimizer: spec.optimizer, clipNorm: spec.clipNorm });
-    return { step: g, slots, initial, spec };
+    return { step: g, slots, initial, spec, inPlace: inPlaceNames(g, slots) };
   }
   for (const p of params) {
     const acc = g.input(`acc.${p.name}`, p.dtype, p.shape ?? []);
@@ -55,7 +87,7 @@ export function buildTrainingStep(g: GraphBuilder, spec: TrainingStepSpec): Trai
   const applyGrads = new Map(params.map((p) => [p.name, apply.input(`acc.${p.name}`, p.dtype, p.shape ?? [])]));
   const gradScale = apply.input('grad_scale', params[0].dtype, []);
   const { slots } = appendOptimizer(apply, { params: applyParams, grads: applyGrads, optimizer: spec.optimizer, clipNorm: spec.clipNorm, gradScale });
-  return { step: g, apply, slots, initial, spec };
+  return { step: g, apply, slots, initial, spec, inPlace: inPlaceNames(apply, slots) };
 }
 
 type Tensors = Record<string, ort.Tensor>;
@@ -67,10 +99,11 @@ function zerosLike(t: ort.Tensor): ort.Tensor {
 }
 
 /**
- * Runs training steps. Parameters and optimiser state stay in ORT tensors whose outputs are fed straight back as
- * the next step's inputs. With `preallocate`, two sets are kept and ORT is asked to write into the idle one; on
- * ORT 1.30 CPU that measured no faster than fresh outputs and doubles the memory (docs/benchmarks.md), so it is off
- * by default.
+ * Runs training steps. Parameters and optimiser state stay in ORT tensors fed back step after step. By default
+ * (`inPlace`, on unless turned off) ORT writes each update over the tensor it read, wherever the graph makes that safe
+ * (`TrainingStepGraphs.inPlace`): one set of parameters and state in memory, no per-step allocation. With
+ * `preallocate`, two sets are kept and ORT writes into the idle one. Otherwise each step's outputs are fresh tensors.
+ * A tensor from `tensor()` is live: it changes with the next step, so copy it to keep it.
  */
 export class TrainingSession {
   private cur: Tensors;
@@ -78,6 +111,7 @@ export class TrainingSession {
   /** Accumulators for micro-batches: a zero set (read by the first micro-batch, never written) and two buffers. */
   private acc: [Tensors, Tensors, Tensors] | null = null;
   private stepCount = 0;
+  private readonly inPlace: ReadonlySet<string>;
 
   private constructor(
     private readonly graphs: TrainingStepGraphs,
@@ -85,16 +119,18 @@ export class TrainingSession {
     private readonly applySession: Session | null,
     state: Tensors,
     preallocate: boolean,
+    inPlace: boolean,
   ) {
     this.cur = state;
     this.next = preallocate ? Object.fromEntries(Object.entries(state).map(([k, t]) => [k, zerosLike(t)])) : null;
+    this.inPlace = inPlace && !preallocate ? (graphs.inPlace ?? new Set()) : new Set();
     if (applySession) {
       const acc = (): Tensors => Object.fromEntries(graphs.slots.map((s) => [`acc.${s.param}`, zerosLike(state[s.param])]));
       this.acc = [acc(), acc(), acc()];
     }
   }
 
-  static async create(graphs: TrainingStepGraphs, opts: SessionOptions & { preallocate?: boolean } = {}): Promise<TrainingSession> {
+  static async create(graphs: TrainingStepGraphs, opts: SessionOptions & { preallocate?: boolean; inPlace?: boolean } = {}): Promise<TrainingSession> {
     const session = await createSession(graphs.step, opts);
     const applySession = graphs.apply ? await createSession(graphs.apply, opts) : null;
     const state: Tensors = {};
@@ -105,7 +141,7 @@ export class TrainingSession {
       state[s.param] = t;
       for (const name of s.state) state[name] = zerosLike(t);
     }
-    return new TrainingSession(graphs, session, applySession, state, opts.preallocate ?? false);
+    return new TrainingSession(graphs, session, applySession, state, opts.preallocate ?? false, opts.inPlace ?? true);
   }
 
   get backend(): string { return this.session.backend; }
@@ -150,20 +186,26 @@ export class TrainingSession {
     return Object.fromEntries(this.graphs.slots.flatMap((s) => s.state.map((n) => [n, this.cur[n]])));
   }
 
-  /** Fetch spec: preallocated outputs (the idle set) when double-buffering, names otherwise. */
+  /** Fetch spec: the tensor itself where updated in place, the idle set when double-buffering, names otherwise. */
   private fetches(extra: string[]): Record<string, ort.Tensor | null> {
     const f: Record<string, ort.Tensor | null> = Object.fromEntries(extra.map((n) => [n, null]));
     for (const s of this.graphs.slots) {
-      [s.param, ...s.state].forEach((name, i) => { f[i === 0 ? s.newParam : s.newState[i - 1]] = this.next?.[name] ?? null; });
+      [s.param, ...s.state].forEach((name, i) => {
+        f[i === 0 ? s.newParam : s.newState[i - 1]] = this.inPlace.has(name) ? this.cur[name] : (this.next?.[name] ?? null);
+      });
     }
     return f;
   }
 
+  // onnxruntime-node hands back a copy even of an output written into a given tensor, so the tensors ORT wrote
+  // into are kept and the copies dropped
   private swap(out: Tensors): void {
     const updated: Tensors = {};
     for (const s of this.graphs.slots) {
-      updated[s.param] = out[s.newParam];
-      s.state.forEach((n, i) => { updated[n] = out[s.newState[i]]; });
+      [s.param, ...s.state].forEach((name, i) => {
+        const written = this.inPlace.has(name) ? this.cur[name] : this.next?.[name];
+        updated[name] = written ?? out[i === 0 ? s.newParam : s.newState[i - 1]];
+      });
     }
     if (this.next) this.next = this.cur;
     this.cur = updated;

@@ -19,6 +19,8 @@ export interface SessionOptions {
   enableCpuMemArena?: boolean;
   enableMemPattern?: boolean;
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** Write ORT's per-node timing trace (JSON) to files named from this prefix; end it with `session.ort.endProfiling()`. */
+  profileFilePrefix?: string;
 }
 
 /** A session plus the execution provider it really runs on. */
@@ -95,6 +97,8 @@ export async function createSession(model: GraphBuilder | Uint8Array | string, o
     enableCpuMemArena: opts.enableCpuMemArena,
     enableMemPattern: opts.enableMemPattern,
     logSeverityLevel: opts.logSeverityLevel ?? 3,
+    enableProfiling: opts.profileFilePrefix !== undefined ? true : undefined,
+    profileFilePrefix: opts.profileFilePrefix,
   };
   // onnxruntime-node rejects keys that are present but undefined.
   for (const k of Object.keys(options) as (keyof typeof options)[]) if (options[k] === undefined) delete options[k];

@@ -55,10 +55,10 @@ function reference(spec: OptimizerSpec, lrs: number[], clip?: number): Float64Ar
   return ws;
 }
 
-async function run(spec: OptimizerSpec, lrs: number[], clip?: number, preallocate = true): Promise<Float64Array[]> {
+async function run(spec: OptimizerSpec, lrs: number[], clip?: number, preallocate = true, inPlace = true): Promise<Float64Array[]> {
   const g = quadratic();
   const graphs = buildTrainingStep(g, { loss: g.value('objective'), trainable: ['w1', 'w2'], optimizer: spec, clipNorm: clip });
-  const s = await TrainingSession.create(graphs, { intraOpNumThreads: 1, preallocate });
+  const s = await TrainingSession.create(graphs, { intraOpNumThreads: 1, preallocate, inPlace });
   const batch = { unused_batch: new ort.Tensor('float64', new Float64Array(1), [1]) };
   for (const lr of lrs) await s.step(batch, lr);
   const out = ['w1', 'w2'].map((n) => Float64Array.from(s.tensor(n).data as Float64Array));
@@ -84,6 +84,25 @@ describe('optimisers in the graph', () => {
   it('global-norm clipping matches the reference', async () => {
     const spec: OptimizerSpec = { kind: 'adamw' };
     close(await run(spec, lrs, 0.5), reference(spec, lrs, 0.5));
+  });
+  it('updates in place and with fresh outputs match the reference', async () => {
+    const adam: OptimizerSpec = { kind: 'adamw', beta1: 0.8, beta2: 0.95, weightDecay: 0.1 };
+    const sgd: OptimizerSpec = { kind: 'sgd', momentum: 0.9, weightDecay: 0.01 };
+    close(await run(adam, lrs, 0.5, false, true), reference(adam, lrs, 0.5));
+    close(await run(adam, lrs, undefined, false, false), reference(adam, lrs));
+    close(await run(sgd, lrs, undefined, false, true), reference(sgd, lrs));
+  });
+  it('writes an update over its input only when every reader of the input runs before the write', async () => {
+    const g = quadratic();
+    g.output(g.op('Mul', [g.value('w2'), g.scalar(2, 'float64')]), 'w2_doubled'); // a reader the update does not wait for
+    const graphs = buildTrainingStep(g, { loss: g.value('objective'), trainable: ['w1', 'w2'], optimizer: { kind: 'sgd', momentum: 0.5 } });
+    expect([...graphs.inPlace!].sort()).toEqual(['w1', 'w1.momentum_buffer', 'w2.momentum_buffer']);
+    const s = await TrainingSession.create(graphs, { intraOpNumThreads: 1 });
+    const w1 = s.tensor('w1');
+    await s.step({ unused_batch: new ort.Tensor('float64', new Float64Array(1), [1]) }, 0.1);
+    expect(s.tensor('w1')).toBe(w1);
+    expect(s.tensor('w2').data[0]).toBeCloseTo(init(4)[0] - 0.1 * 4 * (init(4)[0] - target[0]), 12);
+    await s.release();
   });
 
   it('keeps frozen weights inside and differentiates only towards the trainable ones', async () => {

@@ -89,6 +89,9 @@ const CASES: Record<string, CheckCase[]> = {
     { inputs: [{ name: 's', shape: [4, 5] }, { name: 'l', shape: [4], dtype: 'int64', data: int64([1, -100, 4, 0]) }], build: one('SoftmaxCrossEntropyLoss', { ignore_index: -100 }) },
     { inputs: [{ name: 's', shape: [2, 3, 4] }, { name: 'l', shape: [2, 4], dtype: 'int64', data: int64([0, 2, 1, 1, 2, 2, 0, 1]) }], build: one('SoftmaxCrossEntropyLoss', { reduction: 'sum' }) },
     { inputs: [{ name: 's', shape: [3, 4] }, { name: 'l', shape: [3], dtype: 'int64', data: int64([3, 0, 3]) }], build: (g, ins) => g.opN('SoftmaxCrossEntropyLoss', ins, 2, { reduction: 'none' })[0] },
+    // mean without an ignored class, and the log-probabilities output shared with the backward
+    { inputs: [{ name: 's', shape: [3, 4] }, { name: 'l', shape: [3], dtype: 'int64', data: int64([1, 0, 3]) }], build: (g, ins) => g.opN('SoftmaxCrossEntropyLoss', ins, 2)[0] },
+    { inputs: [{ name: 's', shape: [2, 4, 3] }, { name: 'l', shape: [2, 3], dtype: 'int64', data: int64([3, -1, 0, 2, 2, -1]) }], build: (g, ins) => g.opN('SoftmaxCrossEntropyLoss', ins, 2, { reduction: 'none', ignore_index: -1 })[0] },
   ],
 };
 
