@@ -1,0 +1,68 @@
+// Studio API handlers for training (schemas in native/api/train.ts): jobs for fine-tuning and pretraining,
+// resume and cancel by run, defaults sized to the model, checkpoints and before/after samples.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { StudioError } from '../api/errors.ts';
+import type { trainMethods } from '../api/train.ts';
+import { findDataset } from '../eval/runner-data.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
+import { listCheckpoints } from '../train/checkpoints.ts';
+import { trainingDefaults } from '../train/defaults.ts';
+import { SAMPLES_FILE, runDir, type Sample } from '../train/run-env.ts';
+import type { HandlerContext } from './handlers.ts';
+
+type TrainMethod = keyof typeof trainMethods;
+type TrainHandlers = { [M in TrainMethod]: (params: z.output<(typeof trainMethods)[M]['params']>, raw: unknown, ctx: HandlerContext) => z.infer<(typeof trainMethods)[M]['result']> | Promise<z.infer<(typeof trainMethods)[M]['result']>> };
+
+function modelByName(ctx: HandlerContext, nameOrId: string) {
+  const models = ctx.store.models.list();
+  const m = models.find((x) => x.id === nameOrId) ?? models.find((x) => x.name === nameOrId);
+  if (!m) throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${models.map((x) => x.name).join(', ') || 'none yet'})`, { field: 'model' });
+  return m;
+}
+
+function trainingRun(ctx: HandlerContext, runId: string) {
+  const run = ctx.store.runs.get(runId);
+  if (!run) throw new StudioError('not_found', `run ${runId} does not exist`, { field: 'runId' });
+  if (run.kind !== 'finetune' && run.kind !== 'pretrain') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
+  return run;
+}
+
+export const trainHandlers: TrainHandlers = {
+  'train.start': (input, _raw, ctx) => {
+    modelByName(ctx, input.model);
+    findDataset(ctx.store, input.dataset);
+    if (input.projectId !== null && !ctx.store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist`, { field: 'projectId' });
+    return ctx.queue.enqueue('finetune', input);
+  },
+  'train.resume': ({ runId }, _raw, ctx) => {
+    const run = trainingRun(ctx, runId);
+    if (run.status === 'running') throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
+    if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
+    return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
+  },
+  'train.cancel': ({ runId }, _raw, ctx) => {
+    trainingRun(ctx, runId);
+    const job = ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+    if (!job) throw new StudioError('conflict', `run ${runId} has no running job`, { field: 'runId' });
+    return ctx.queue.cancel(job.id);
+  },
+  'train.defaults': ({ model, method }, _raw, ctx) => {
+    const m = modelByName(ctx, model);
+    return trainingDefaults(readHfFolder(m.path).spec, m.name, method);
+  },
+  'train.checkpoints': ({ runId }, _raw, ctx) => {
+    trainingRun(ctx, runId);
+    return listCheckpoints(runDir(ctx.dataDir, runId));
+  },
+  'train.samples': ({ runId }, _raw, ctx) => {
+    trainingRun(ctx, runId);
+    const file = path.join(runDir(ctx.dataDir, runId), SAMPLES_FILE);
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Sample[]) : [];
+  },
+  'train.pretrain': (input, _raw, ctx) => {
+    if (!fs.existsSync(input.corpus)) throw new StudioError('invalid_params', `corpus file ${input.corpus} does not exist`, { field: 'corpus' });
+    return ctx.queue.enqueue('pretrain', input);
+  },
+};
