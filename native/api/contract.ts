@@ -6,6 +6,7 @@ import {
   Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, Run, RunMetric,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
+import { trainMethods } from './train.ts';
 import { modelEvents, modelMethods } from './models.ts';
 
 const Id = z.object({ id: z.string().min(1) });
@@ -39,6 +40,7 @@ export const methods = {
   'runs.get': { params: Id, result: Run },
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
   ...evalMethods,
+  ...trainMethods,
   ...modelMethods,
 } as const;
 
