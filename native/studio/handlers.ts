@@ -11,6 +11,7 @@ import { precheckImport } from '../data/import.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Store } from '../store/db.ts';
 import { evalHandlers } from './eval.ts';
+import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 
@@ -103,6 +104,7 @@ export const handlers: Handlers = {
     return store.runs.metrics(id, name);
   },
   ...evalHandlers,
+  ...trainHandlers,
   ...modelHandlers,
   ...generateHandlers,
 };
