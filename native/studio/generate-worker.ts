@@ -52,7 +52,11 @@ function fail(id: string, err: unknown): void {
 
 async function handle(m: Extract<ToGenerationWorker, { type: 'generate' | 'nextToken' }>): Promise<void> {
   try {
-    if (cancelled.delete(m.id)) return;
+    if (cancelled.delete(m.id)) {
+      // Cancelled while waiting its turn: it still ends, with nothing generated.
+      if (m.type === 'generate') send({ type: 'done', id: m.id, text: '', tokenIds: [], finishReason: 'cancelled', settings: {}, timing: { promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, totalMs: 0, decodeTokensPerSecond: 0 } });
+      return;
+    }
     const gen = await model(m.modelDir);
     if (m.type === 'generate') {
       await streamGeneration(gen, m.id, m.prompt, m.settings, m.top, send, () => cancelled.has(m.id));

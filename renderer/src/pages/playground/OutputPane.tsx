@@ -32,7 +32,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
           {state.status === 'idle' && <span className="faint"> … press Generate</span>}
         </div>
         {state.error && <p className="field-error" role="alert">{state.error}</p>}
-        <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+        <div className="output-stats">
           <Stat label="First token" value={timing ? `${timing.timeToFirstTokenMs.toFixed(0)} ms` : '—'} />
           <Stat label="Speed" value={timing ? `${timing.decodeTokensPerSecond.toFixed(0)} tok/s` : '—'} />
           <Stat label="Tokens" value={timing ? `${timing.promptTokens} → ${timing.generatedTokens}` : state.tokens.length || '—'} />

@@ -27,6 +27,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const [compare, setCompare] = useState(false);
   const [editing, setEditing] = useState<SideId>('A');
   const [prompt, setPrompt] = useState<PromptValue>({ style: 'plain', plain: 'Once upon a time, there was a little', built: '', messages: [{ role: 'user', content: '' }] });
+  const [ran, setRan] = useState<Record<SideId, string>>({ A: '', B: '' });
   const genA = useGeneration();
   const genB = useGeneration();
 
@@ -55,12 +56,14 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
       if (prompt.style === 'chat') return { ...common, messages: prompt.messages.filter((m) => m.content.trim()) };
       return { ...common, prompt: text };
     };
+    const label = (s: Side) => `${models.data?.find((m) => m.id === s.modelId)?.name ?? '—'} · ${summarize(s.settings)}`;
+    setRan({ A: label(sides.A), B: compare ? label(sides.B) : '' });
     const a = base(sides.A, compare ? 'A' : undefined);
     if (a) void genA.start(a);
     const b = compare ? base(sides.B, 'B') : null;
     if (b) void genB.start(b);
     else genB.reset();
-  }, [sides, compare, prompt, text, current, genA, genB]);
+  }, [sides, compare, prompt, text, current, genA, genB, models.data]);
 
   const stop = useCallback(() => {
     genA.cancel();
@@ -107,11 +110,11 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
         </Card>
         {compare ? (
           <div className="compare-grid">
-            <OutputPane title="A" subtitle={`${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
-            <OutputPane title="B" subtitle={`${modelName(sides.B.modelId)} · ${summarize(sides.B.settings)}`} state={genB.state} promptTail={tail} testId="output-B" />
+            <OutputPane title="A" subtitle={ran.A || `${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
+            <OutputPane title="B" subtitle={ran.B || `${modelName(sides.B.modelId)} · ${summarize(sides.B.settings)}`} state={genB.state} promptTail={tail} testId="output-B" />
           </div>
         ) : (
-          <OutputPane title="Output" subtitle={`${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
+          <OutputPane title="Output" subtitle={ran.A || `${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
         )}
         <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
       </div>

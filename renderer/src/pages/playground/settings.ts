@@ -57,7 +57,7 @@ export const KNOBS: Knob[] = [
 export const STRATEGIES: { id: Strategy; label: string; help: string }[] = [
   { id: 'greedy', label: 'Greedy', help: 'Always the likeliest token: deterministic, can loop.' },
   { id: 'sample', label: 'Sampling', help: 'Draw at random from the shaped odds: varied, seeded.' },
-  { id: 'beam', label: 'Beam search', help: 'Explore several continuations, keep the best overall.' },
+  { id: 'beam', label: 'Beams', help: 'Explore several continuations, keep the best overall.' },
 ];
 
 export function toApiSettings(s: SettingsForm): GenerateSettingsInput {

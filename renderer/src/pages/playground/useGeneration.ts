@@ -24,6 +24,8 @@ export function useGeneration(): { state: GenerationState; start(params: Params<
   const [state, setState] = useState<GenerationState>(IDLE);
   const current = useRef<string | null>(null);
   const early = useRef(new Map<string, GenEvent[]>());
+  /** Stop was asked before generate.start answered: cancel as soon as the id is known. */
+  const stopWhenKnown = useRef(false);
 
   const apply = useCallback((e: GenEvent) => {
     if (e.type === 'generate.token') {
@@ -52,6 +54,7 @@ export function useGeneration(): { state: GenerationState; start(params: Params<
 
   const start = useCallback(async (params: Params<'generate.start'>) => {
     current.current = '';
+    stopWhenKnown.current = false;
     early.current.clear();
     setState({ ...IDLE, status: 'running' });
     try {
@@ -59,6 +62,7 @@ export function useGeneration(): { state: GenerationState; start(params: Params<
       current.current = generationId;
       for (const e of early.current.get(generationId) ?? []) if (current.current === generationId) apply(e);
       early.current.clear();
+      if (stopWhenKnown.current && current.current === generationId) void studio.call('generate.cancel', { generationId }).catch(() => undefined);
     } catch (err) {
       current.current = null;
       setState({ ...IDLE, status: 'failed', error: errorMessage(err) });
@@ -67,6 +71,7 @@ export function useGeneration(): { state: GenerationState; start(params: Params<
 
   const cancel = useCallback(() => {
     const id = current.current;
+    if (id === '') stopWhenKnown.current = true;
     if (id) void studio.call('generate.cancel', { generationId: id }).catch(() => undefined);
   }, [studio]);
 
