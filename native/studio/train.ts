@@ -29,6 +29,8 @@ function trainingRun(ctx: HandlerContext, runId: string) {
   return run;
 }
 
+const activeJob = (ctx: HandlerContext, runId: string) => ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
     modelByName(ctx, input.model);
@@ -38,13 +40,14 @@ export const trainHandlers: TrainHandlers = {
   },
   'train.resume': ({ runId }, _raw, ctx) => {
     const run = trainingRun(ctx, runId);
-    if (run.status === 'running') throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
+    // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
+    if (activeJob(ctx, runId)) throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
     if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
   },
   'train.cancel': ({ runId }, _raw, ctx) => {
     trainingRun(ctx, runId);
-    const job = ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+    const job = activeJob(ctx, runId);
     if (!job) throw new StudioError('conflict', `run ${runId} has no running job`, { field: 'runId' });
     return ctx.queue.cancel(job.id);
   },
