@@ -15,6 +15,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./eval.ts'),
     import('./runs.ts'),
     import('./train.ts'),
+    import('./pretrain.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }
