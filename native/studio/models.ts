@@ -38,7 +38,7 @@ export function modelById(ctx: HandlerContext, id: string, field = 'id'): Model 
 export function hyperparameters(s: ModelSpec): ModelCard['hyperparameters'] {
   const rows: ModelCard['hyperparameters'] = [
     { key: 'num_layers', label: 'Layers', value: s.numLayers, meaning: 'Transformer blocks stacked on top of each other; each one lets every token look at the others (attention) and then think alone (MLP).' },
-    { key: 'num_heads', label: 'Attention heads', value: s.numHeads, meaning: `Parallel attention patterns per layer, each reading a ${s.headDim}-wide slice of the token's vector.` },
+    { key: 'num_heads', label: 'Attention heads', value: s.numHeads, meaning: `Parallel attention patterns per layer, each reading its own ${s.headDim}-number slice of the token's vector.` },
     {
       key: 'num_kv_heads', label: 'Key/value heads', value: s.numKvHeads,
       meaning: s.numKvHeads < s.numHeads ? `Grouped-query attention: ${s.numHeads / s.numKvHeads} query heads share each key/value head, which shrinks the memory kept per generated token.` : 'One key/value head per query head (classic multi-head attention).',

@@ -40,8 +40,13 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
   const shoot = async (name: string) => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
       await page.waitForTimeout(150);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+      // The page scrolls inside .content: grow the viewport to the content so the shot shows all of it.
+      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+      await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
+      await page.setViewportSize({ width: 1440, height: 900 });
     }
     await page.emulateMedia({ colorScheme: 'light' });
   };
@@ -108,6 +113,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await expect.poll(async () => (await panel.getByTestId('nt-after').allTextContents()).join(' ')).not.toBe(cold.join(' '));
     const hot = await panel.getByTestId('nt-after').allTextContents();
     expect(parseFloat(hot[0])).toBeLessThan(parseFloat(cold[0])); // a hotter temperature flattens the top token's odds
+    await shoot('playground-next-token');
 
     // The generation was recorded as a run.
     const runs = await fetch(`${studio.origin}/api/rpc/runs.list`, { method: 'POST', body: JSON.stringify({ kind: 'generation' }), headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` } });
@@ -116,7 +122,6 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
 
     await page.getByLabel('Temperature value').fill('0.8');
     await page.getByLabel('Top-k value').fill('40');
-    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
     await shoot('playground');
   });
 
