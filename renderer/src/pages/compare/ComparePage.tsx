@@ -1,0 +1,128 @@
+// Runs → Compare: pick evaluation runs (zero-shot vs few-shot vs tuned…), read their metrics with intervals
+// and the best run marked, see each metric as bars with interval whiskers, then go example by example.
+// Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
+import { useMemo, useState } from 'react';
+import type { Comparison } from '../../../../native/api/eval.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { BarChart, seriesColor } from '../../ui/charts/index.ts';
+import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Icon } from '../../ui/icons.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { formatMetric, isFraction, metricLabel } from '../evaluate/metrics.ts';
+import { ExamplesView } from './ExamplesView.tsx';
+import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
+import '../evaluate/evaluate.css';
+import './compare.css';
+
+function download(filename: string, content: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function MetricCharts({ comparison, target }: { comparison: Comparison; target: { metric: string; value: number } | null }) {
+  const charted = comparison.metrics.filter((m) => m.values.some((v) => v !== null) && !m.name.startsWith('latency') && m.name !== 'tokens_per_second');
+  return (
+    <div className="compare-charts">
+      {charted.map((m) => (
+        <BarChart
+          key={m.name}
+          title={metricLabel(m.name)}
+          description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% bootstrap interval`}
+          format={(v) => formatMetric(m.name, v)}
+          domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
+          reference={target && target.metric === m.name ? { value: target.value, label: 'Target' } : undefined}
+          data={comparison.runs.map((r, i) => ({ label: r.name, value: m.values[i]?.value ?? null, low: m.values[i]?.ci95?.low, high: m.values[i]?.ci95?.high, color: seriesColor(i), highlight: m.bestRunId === r.id && comparison.runs.length > 1 }))}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(next: string[]): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current } = useProjects();
+  const available = useQuery('runs.list', { projectId: current?.id ?? undefined, kind: 'evaluation' });
+  const comparison = useQuery('runs.compare', runIds.length ? { runIds } : null);
+  const [metric, setMetric] = useState<string | null>(current?.metric ?? null);
+  const [exporting, setExporting] = useState(false);
+  const candidates = useMemo(() => [...(available.data ?? [])].filter((r) => !runIds.includes(r.id)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [available.data, runIds]);
+  const data = comparison.data;
+  const sharedMetric = data && metric && data.metrics.some((m) => m.name === metric) ? metric : null;
+
+  async function exportAs(format: 'csv' | 'json') {
+    setExporting(true);
+    try {
+      const file = await studio.call('runs.export', { runIds, format, metric: sharedMetric ?? undefined });
+      download(file.filename, file.content, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json');
+      toast.show('success', `Exported ${file.filename}`);
+    } catch (err) {
+      toast.show('error', `Could not export the ${format.toUpperCase()}`, errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  return (
+    <div className="page compare-page">
+      <PageHeader
+        title="Compare runs"
+        lede="Which prompt, setting or fine-tune is better — and is the difference larger than the noise? Intervals that overlap mean the sample cannot tell the runs apart."
+        actions={runIds.length > 0 && <>
+          <Button icon="upload" onClick={() => void exportAs('csv')} disabled={exporting}>Export CSV</Button>
+          <Button icon="upload" onClick={() => void exportAs('json')} disabled={exporting}>Export JSON</Button>
+        </>}
+      />
+      <Card aria-label="Runs to compare">
+        <CardHeader title="Runs" subtitle={runIds.length ? 'The first run is the baseline; add up to 16.' : undefined} actions={<a className="btn btn-ghost btn-sm" href="#/runs">All runs</a>} />
+        <div className="card-body row-wrap">
+          {runIds.map((id, i) => (
+            <span key={id} className="run-chip">
+              <RunSwatch index={i} />
+              <span>{data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id}</span>
+              {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
+              {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${id} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
+              <button type="button" className="run-chip-action" aria-label={`Remove ${id}`} onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
+            </span>
+          ))}
+          {candidates.length > 0 && runIds.length < 16 && (
+            <select className="select" style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
+              <option value="">{runIds.length ? 'Add a run…' : 'Choose a run…'}</option>
+              {candidates.map((r) => <option key={r.id} value={r.id}>{r.name} ({r.status})</option>)}
+            </select>
+          )}
+        </div>
+      </Card>
+
+      {runIds.length === 0 && (
+        <Card>
+          <EmptyState icon="layers" title="Pick runs to compare">
+            {candidates.length ? 'Choose two or more evaluation runs above — for instance a zero-shot baseline and a few-shot prompt on the same test split.' : 'There are no evaluation runs yet. Run one from Adapt & align → Evaluate, then another with a different prompt or settings.'}
+          </EmptyState>
+        </Card>
+      )}
+      {comparison.error && <Card><div className="card-body field-error">Could not compare these runs: {comparison.error.message}</div></Card>}
+      {data && (
+        <>
+          <Card aria-label="Metrics">
+            <CardHeader title="Metrics" subtitle="Corpus scores with 95% bootstrap intervals; the best run per metric is marked." />
+            <MetricsTable comparison={data} />
+          </Card>
+          <Card aria-label="Charts">
+            <CardHeader title="At a glance" subtitle={current?.metric && current.target !== null ? `The dashed line is the project’s target for ${metricLabel(current.metric)}.` : 'Each bar is a run; the whisker spans its 95% interval.'} />
+            <div className="card-body"><MetricCharts comparison={data} target={current?.metric && current.target !== null ? { metric: current.metric, value: current.target } : null} /></div>
+          </Card>
+          <ExamplesView comparison={data} metric={sharedMetric} onMetric={setMetric} />
+        </>
+      )}
+    </div>
+  );
+}

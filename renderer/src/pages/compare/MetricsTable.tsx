@@ -1,0 +1,57 @@
+// The comparison's numbers: one row per metric, one column per run, each value with its 95% interval and the
+// best run marked (by the metric's own direction).
+import type { Comparison } from '../../../../native/api/eval.ts';
+import { seriesColor } from '../../ui/charts/index.ts';
+import { Badge } from '../../ui/primitives.tsx';
+import { formatInterval, formatMetric, metricExplain, metricLabel } from '../evaluate/metrics.ts';
+
+export function RunSwatch({ index }: { index: number }) {
+  return <span className="run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
+}
+
+export function MetricsTable({ comparison }: { comparison: Comparison }) {
+  const { runs, metrics } = comparison;
+  return (
+    <div className="table-wrap">
+      <table className="table compare-table" aria-label="Metrics by run">
+        <thead>
+          <tr>
+            <th>Metric</th>
+            {runs.map((r, i) => (
+              <th key={r.id} className="num" title={r.id}>
+                <span className="row" style={{ justifyContent: 'flex-end' }}><RunSwatch index={i} />{r.name}</span>
+                <span className="faint small" style={{ fontWeight: 400 }}>{r.template ?? '—'} · {r.examples} examples</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {metrics.map((m) => (
+            <tr key={m.name}>
+              <td title={metricExplain(m.name)}>
+                <div style={{ fontWeight: 550 }}>{metricLabel(m.name)}</div>
+                <div className="faint small">{m.higherIsBetter ? '↑ higher is better' : '↓ lower is better'}</div>
+              </td>
+              {m.values.map((v, i) => {
+                const best = m.bestRunId === runs[i].id && runs.length > 1;
+                return (
+                  <td key={runs[i].id} className="num" data-best={best || undefined}>
+                    {v === null ? <span className="faint">—</span> : (
+                      <>
+                        <div className="row" style={{ justifyContent: 'flex-end' }}>
+                          {best && <Badge tone="success">best</Badge>}
+                          <span className="mono" style={{ fontWeight: best ? 650 : 500 }}>{formatMetric(m.name, v.value)}</span>
+                        </div>
+                        <div className="faint small mono">{v.ci95 ? formatInterval(m.name, v.ci95) : ''}</div>
+                      </>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+// The "New evaluation" form: model, data (dataset, split, how many examples), prompt (zero/one/few-shot and
+// its layout), metrics (the project's first) and decoding (greedy by default). Ctrl/Cmd+Enter starts it.
+import type { FormEvent } from 'react';
+import type { EvalMetricName } from '../../../../native/api/eval.ts';
+import type { Dataset, Model } from '../../../../native/api/schemas.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { formatCount } from '../../domain/format.ts';
+import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type Split } from './evalForm.ts';
+import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
+
+const SPLITS: Split[] = ['test', 'validation', 'train', 'all'];
+
+function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { id: T; label: string }[]; onChange(v: T): void }) {
+  return (
+    <div className="segmented" role="radiogroup" aria-label={label}>
+      {options.map((o) => <button key={o.id} type="button" role="radio" aria-checked={value === o.id} onClick={() => onChange(o.id)}>{o.label}</button>)}
+    </div>
+  );
+}
+
+function NumberInput({ label, value, min, max, step = 1, onChange }: { label: string; value: number; min: number; max: number; step?: number; onChange(v: number): void }) {
+  return (
+    <label className="eval-knob">
+      <span className="small muted">{label}</span>
+      <input className="input mono" type="number" aria-label={label} min={min} max={max} step={step} value={value} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))} />
+    </label>
+  );
+}
+
+export function EvalSetup({ form, onChange, models, datasets, metricOrder, suggested, busy, onStart }: {
+  form: EvalForm;
+  onChange(next: EvalForm): void;
+  models: Model[];
+  datasets: Dataset[];
+  metricOrder: EvalMetricName[];
+  suggested: EvalMetricName[];
+  busy: boolean;
+  onStart(): void;
+}) {
+  const set = (patch: Partial<EvalForm>) => onChange({ ...form, ...patch });
+  const dataset = datasets.find((d) => d.id === form.datasetId);
+  const issues = problems(form, dataset);
+  const splitSize = dataset ? (form.split === 'all' ? dataset.rowCount : dataset.splits[form.split] ?? 0) : null;
+  const perplexity = form.metrics.some(isPerplexity);
+  const shots = shotsOf(form);
+  const toggleMetric = (m: EvalMetricName) => {
+    const on = form.metrics.includes(m);
+    // Perplexity cannot share a run with generation metrics: picking one side clears the other.
+    const keep = form.metrics.filter((x) => x !== m && isPerplexity(x) === isPerplexity(m));
+    set({ metrics: on ? form.metrics.filter((x) => x !== m) : [...keep, m] });
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (Object.keys(issues).length === 0 && !busy) onStart();
+  };
+
+  return (
+    <Card aria-label="New evaluation">
+      <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Evaluation setup">
+        <CardHeader title="New evaluation" subtitle="Score a model on held-out examples; every evaluation is kept as a run you can compare." />
+        <div className="card-body form-grid">
+          <Field label="Model" help={models.length ? 'The base model to evaluate.' : 'No models yet — import one on the Select page.'} error={models.length ? null : undefined}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
+                {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Dataset" help={dataset ? `${formatCount(dataset.rowCount)} rows · ${Object.entries(dataset.mapping).map(([k, v]) => `${k} ← ${v}`).join(', ') || 'no column mapping'}` : 'Import one on the Datasets page.'}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
+                {datasets.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <div className="field">
+            <span className="field-label">Split</span>
+            <Segmented label="Split" value={form.split} options={SPLITS.map((s) => ({ id: s, label: SPLIT_LABELS[s] }))} onChange={(split) => set({ split })} />
+            <p className="field-help">{form.split === 'test' ? 'Held out from tuning: the honest score.' : form.split === 'train' ? 'Rows a fine-tune learns from: scores here flatter the model.' : form.split === 'validation' ? 'For choosing settings; keep test for the final word.' : 'Every row, whatever its split.'}</p>
+          </div>
+          <Field label="Examples" optional help={splitSize === null ? 'Evaluate the first N rows of the split.' : `The first N of ${formatCount(splitSize)} rows; empty for all. Fewer runs faster, with a wider interval.`} error={issues.limit}>
+            {(id, d) => (
+              <div className="input-suffix">
+                <input id={id} aria-describedby={d} className="input" inputMode="numeric" value={form.limit} placeholder="all" aria-invalid={Boolean(issues.limit)} onChange={(e) => set({ limit: e.target.value })} />
+                {splitSize !== null && <span>of {formatCount(splitSize)}</span>}
+              </div>
+            )}
+          </Field>
+
+          <div className="field span-2" data-disabled={perplexity}>
+            <span className="field-label">Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}</span>
+            <div className="row-wrap">
+              <Segmented label="Prompt" value={form.prompt} options={[{ id: 'zero', label: 'Zero-shot' }, { id: 'one', label: 'One-shot' }, { id: 'few', label: 'Few-shot' }]} onChange={(prompt) => set({ prompt })} />
+              {form.prompt === 'few' && <NumberInput label="Examples (K)" value={form.shots} min={2} max={16} onChange={(v) => set({ shots: Math.max(2, Math.min(16, Math.round(v))) })} />}
+              {shots > 0 && <NumberInput label="Draw seed" value={form.shotSeed} min={0} max={99999} onChange={(v) => set({ shotSeed: Math.round(v) })} />}
+              <label className="checkbox small" style={{ marginLeft: 'auto' }}>
+                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset) })} />
+                <span>Custom layout</span>
+              </label>
+            </div>
+            {issues.shots ? <p className="field-error">{issues.shots}</p> : (
+              <p className="field-help">
+                {shots === 0 ? 'The instruction and the input only: how the model does with no examples.' : `${shots} solved example${shots === 1 ? '' : 's'} from the train split before each input (${templateName(shots)}). Examples that do not fit the model’s context are dropped whole.`}
+              </p>
+            )}
+            {form.customTemplate && (
+              <div className="eval-template">
+                {(['instruction', 'input', 'output', 'answerPrefix'] as const).map((key) => (
+                  <label key={key} className="eval-template-row">
+                    <span className="small muted">{{ instruction: 'Instruction', input: 'Input', output: 'Solved example', answerPrefix: 'Answer prefix' }[key]}</span>
+                    {key === 'input'
+                      ? <textarea className="textarea mono" rows={2} style={{ minHeight: 56 }} value={form.template[key]} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />
+                      : <input className="input mono" value={form.template[key]} placeholder={key === 'instruction' ? 'optional' : undefined} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />}
+                  </label>
+                ))}
+                <p className={issues.template ? 'field-error' : 'field-help'}>{issues.template ?? `Placeholders name columns: ${dataset?.columns.map((c) => `{{${c}}}`).join(' ') ?? '—'}`}</p>
+              </div>
+            )}
+          </div>
+
+          <div className="field span-2">
+            <span className="field-label">Metrics</span>
+            <div className="row-wrap" role="group" aria-label="Metrics">
+              {metricOrder.map((m) => (
+                <button key={m} type="button" role="checkbox" aria-checked={form.metrics.includes(m)} className="metric-chip" title={metricExplain(m)} onClick={() => toggleMetric(m)}>
+                  {metricLabel(m)}
+                  {suggested[0] === m && <Badge tone="accent">project</Badge>}
+                </button>
+              ))}
+            </div>
+            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% bootstrap interval.` : 'Each metric gets a 95% bootstrap interval.')}</p>
+          </div>
+
+          <div className="field span-2" data-disabled={perplexity}>
+            <span className="field-label">Decoding</span>
+            <div className="row-wrap">
+              <Segmented label="Decoding" value={form.decoding} options={[{ id: 'greedy', label: 'Greedy' }, { id: 'sample', label: 'Sampling' }, { id: 'beam', label: 'Beams' }]} onChange={(decoding) => set({ decoding })} />
+              <NumberInput label="Max new tokens" value={form.maxNewTokens} min={1} max={4096} onChange={(v) => set({ maxNewTokens: Math.max(1, Math.round(v)) })} />
+              {form.decoding === 'sample' && <NumberInput label="Temperature" value={form.temperature} min={0.05} max={2} step={0.05} onChange={(v) => set({ temperature: v })} />}
+              {form.decoding === 'sample' && <NumberInput label="Top-p" value={form.topP} min={0.05} max={1} step={0.05} onChange={(v) => set({ topP: v })} />}
+              {form.decoding === 'sample' && <NumberInput label="Seed" value={form.seed} min={0} max={99999} onChange={(v) => set({ seed: Math.round(v) })} />}
+              {form.decoding === 'beam' && <NumberInput label="Beams" value={form.numBeams} min={2} max={16} onChange={(v) => set({ numBeams: Math.round(v) })} />}
+              <NumberInput label="Repetition penalty" value={form.repetitionPenalty} min={1} max={2} step={0.05} onChange={(v) => set({ repetitionPenalty: v })} />
+            </div>
+            <p className="field-help">{form.decoding === 'greedy' ? 'Greedy is deterministic: the same run gives the same scores again. Answers stop at a newline.' : form.decoding === 'sample' ? 'Sampling varies with the seed; compare runs with the same seed.' : 'Beam search keeps several candidates and returns the best-scoring one; slower.'}</p>
+          </div>
+
+          <Field label="Run name" optional help="Shown in comparisons; by default model · dataset/split · prompt." className="span-2">
+            {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${models.find((m) => m.id === form.modelId)?.name ?? 'model'} · ${dataset?.name ?? 'dataset'}/${form.split} · ${perplexity ? 'perplexity' : templateName(shots)}`} onChange={(e) => set({ name: e.target.value })} />}
+          </Field>
+        </div>
+        <footer className="card-footer">
+          <span className="muted small" style={{ marginRight: 'auto' }}>Runs as a job in the background; you can leave this page.</span>
+          <Button type="submit" variant="primary" icon="activity" disabled={busy || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start evaluation</Button>
+        </footer>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,149 @@
+// Adapt & align → Evaluate: set up an evaluation, follow it (progress, ETA, cancel), read its summary, and
+// keep the project's evaluations in one list from which runs go to the comparison.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
+import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { useJobProgress } from '../datasets/useJobProgress.ts';
+import { openCompare } from '../compare/route.tsx';
+import { Button, Card, EmptyState } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { EvalProgress, EvalSummaryView } from './EvalResult.tsx';
+import { EvalRunList } from './EvalRunList.tsx';
+import { EvalSetup } from './EvalSetup.tsx';
+import { initialForm, shotsOf, templateName, toEvalInput, type EvalForm } from './evalForm.ts';
+import { suggestedMetrics } from './metrics.ts';
+import './evaluate.css';
+
+export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current } = useProjects();
+  const projectId = current?.id ?? null;
+  const models = useQuery('models.list', {});
+  const datasets = useQuery('datasets.list', {});
+  const runs = useQuery('runs.list', projectId ? { projectId, kind: 'evaluation' } : null);
+  const metrics = useMemo(() => suggestedMetrics(current), [current]);
+  const [form, setForm] = useState<EvalForm>(() => initialForm(metrics.preselected));
+  const [shownRunId, setShownRunId] = useState<string | null>(null);
+  const [jobTitle, setJobTitle] = useState('');
+  const [cancelling, setCancelling] = useState(false);
+
+  const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
+  const sortedDatasets = useMemo(() => [...(datasets.data ?? [])].sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId)), [datasets.data, projectId]);
+  const comparison = useQuery('runs.compare', sortedRuns.length ? { runIds: sortedRuns.slice(0, 16).map((r) => r.id) } : null);
+
+  // A new project brings its own metric suggestions and runs.
+  useEffect(() => {
+    setForm((f) => ({ ...f, metrics: metrics.preselected }));
+    setShownRunId(null);
+  }, [metrics]);
+  // Defaults once the lists arrive: the newest model, the project's first dataset.
+  useEffect(() => {
+    const list = models.data;
+    if (!list?.length) return;
+    setForm((f) => (list.some((m) => m.id === f.modelId) ? f : { ...f, modelId: [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0].id }));
+  }, [models.data]);
+  useEffect(() => {
+    if (!sortedDatasets.length) return;
+    setForm((f) => (sortedDatasets.some((d) => d.id === f.datasetId) ? f : { ...f, datasetId: sortedDatasets[0].id }));
+  }, [sortedDatasets]);
+
+  const onFinished = useCallback((job: Job) => {
+    setCancelling(false);
+    runs.reload();
+    comparison.reload();
+    if (job.runId) setShownRunId(job.runId);
+    if (job.state === 'succeeded') toast.show('success', 'Evaluation finished', jobTitleRef(job));
+    else if (job.state === 'cancelled') toast.show('info', 'Evaluation cancelled', 'The examples finished before the stop are kept.');
+    else toast.show('error', 'The evaluation failed', job.error ?? job.message);
+  }, [runs, comparison, toast]);
+  const progress = useJobProgress(onFinished);
+  const job = progress.job;
+  const running = job !== null && (job.state === 'queued' || job.state === 'running');
+  const summary = useQuery('eval.get', shownRunId && !(running && job?.runId === shownRunId) ? { id: shownRunId } : null);
+
+  useStudioEvents((event) => {
+    if (event.type === 'job.updated' && event.payload.kind === 'evaluation' && event.payload.id !== job?.id && event.payload.state !== 'running') runs.reload();
+  });
+
+  async function start() {
+    const input = toEvalInput(form, projectId);
+    try {
+      const started = await studio.call('eval.start', input);
+      const model = models.data?.find((m) => m.id === form.modelId)?.name ?? 'model';
+      const dataset = datasets.data?.find((d) => d.id === form.datasetId)?.name ?? 'dataset';
+      setJobTitle(`${model} on ${dataset}/${form.split} · ${form.metrics.some((m) => m === 'perplexity' || m === 'bits_per_byte') ? 'perplexity' : templateName(shotsOf(form))}`);
+      setShownRunId(null);
+      progress.follow(started);
+    } catch (err) {
+      toast.show('error', 'Could not start the evaluation', errorMessage(err));
+    }
+  }
+
+  async function cancel() {
+    if (!job) return;
+    setCancelling(true);
+    try {
+      await studio.call('jobs.cancel', { id: job.id });
+    } catch (err) {
+      setCancelling(false);
+      toast.show('error', 'Could not cancel the evaluation', errorMessage(err));
+    }
+  }
+
+  if (!current) {
+    return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>An evaluation measures a model against the project’s success metric and target, so it needs a project to belong to.</EmptyState></Card>;
+  }
+  if (models.data?.length === 0 || datasets.data?.length === 0) {
+    const noModel = models.data?.length === 0;
+    return (
+      <Card>
+        <EmptyState icon={noModel ? 'box' : 'database'} title={noModel ? 'No model to evaluate yet' : 'No dataset to evaluate on yet'} action={<Button variant="primary" onClick={() => navigate(noModel ? 'select' : 'datasets')}>{noModel ? 'Go to Select' : 'Go to Datasets'}</Button>}>
+          {noModel ? 'Import or download a base model on the Select page; then come back to score it on your data.' : 'Import examples with references (for a summary task: dialogues and their summaries); the test split becomes the held-out set.'}
+        </EmptyState>
+      </Card>
+    );
+  }
+
+  const shownIndex = sortedRuns.findIndex((r) => r.id === (summary.data?.run.id ?? ''));
+  const previous = shownIndex >= 0 ? sortedRuns[shownIndex + 1] : undefined;
+  const latest = !shownRunId && !job ? sortedRuns.find((r) => r.status === 'succeeded') : undefined;
+  const shown = summary.data ?? null;
+
+  return (
+    <div className="stack" style={{ gap: 'var(--space-5)' }}>
+      <div className="eval-layout">
+        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} datasets={sortedDatasets} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
+        <div className="stack" style={{ gap: 'var(--space-4)' }}>
+          {job && (running || !shown) && <EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} />}
+          {shown && !running && (
+            <EvalSummaryView
+              summary={shown}
+              projectMetric={current.metric}
+              target={current.target}
+              onCompare={previous ? () => openCompare([previous.id, shown.run.id]) : null}
+              compareLabel="Compare with previous"
+            />
+          )}
+          {!job && !shown && (
+            <Card>
+              <EmptyState icon="target" title={latest ? 'Pick a run to see its scores' : 'Results appear here'} action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>
+                {latest
+                  ? 'Every evaluation of this project is listed below; open one for its metrics, intervals and timing.'
+                  : `Start with a zero-shot run on a few dozen test examples: it is the baseline. Each metric comes with a 95% interval${current.metric && current.target !== null ? `, and the scorecard checks it against your target (${current.target})` : ''}.`}
+              </EmptyState>
+            </Card>
+          )}
+        </div>
+      </div>
+      <EvalRunList runs={sortedRuns} comparison={comparison.data} metric={current.metric} shownRunId={shownRunId} onShow={setShownRunId} onCompare={openCompare} />
+    </div>
+  );
+}
+
+function jobTitleRef(job: Job): string {
+  return job.message || `run ${job.runId ?? ''}`;
+}

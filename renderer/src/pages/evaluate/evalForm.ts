@@ -1,0 +1,103 @@
+// The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
+// default: an evaluation should give the same numbers twice.
+import type { EvalMetricName, EvalStartInput } from '../../../../native/api/eval.ts';
+import type { Dataset } from '../../../../native/api/schemas.ts';
+import { isPerplexity } from './metrics.ts';
+
+export type Split = 'test' | 'validation' | 'train' | 'all';
+export type PromptKind = 'zero' | 'one' | 'few';
+export type Decoding = 'greedy' | 'sample' | 'beam';
+
+export interface TemplateForm { instruction: string; input: string; output: string; answerPrefix: string }
+
+export interface EvalForm {
+  modelId: string;
+  datasetId: string;
+  split: Split;
+  /** Text of the limit field; empty evaluates the whole split. */
+  limit: string;
+  prompt: PromptKind;
+  shots: number;
+  shotSeed: number;
+  customTemplate: boolean;
+  template: TemplateForm;
+  metrics: EvalMetricName[];
+  decoding: Decoding;
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  numBeams: number;
+  repetitionPenalty: number;
+  seed: number;
+  name: string;
+}
+
+export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All rows' };
+
+export function initialForm(metrics: EvalMetricName[]): EvalForm {
+  return {
+    modelId: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
+    template: { instruction: '', input: '', output: '', answerPrefix: '' },
+    metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
+  };
+}
+
+/** The default prompt layout as the engine builds it from the mapping (native/eval/runner-data.ts), to start editing from. */
+export function templateFromMapping(dataset: Dataset | undefined): TemplateForm {
+  const input = dataset?.mapping.input ?? dataset?.mapping.text ?? dataset?.mapping.question ?? dataset?.columns[0] ?? 'input';
+  const target = dataset?.mapping.target ?? dataset?.mapping.output ?? dataset?.mapping.answer ?? dataset?.mapping.label ?? 'target';
+  const label = (c: string) => {
+    const base = c.replace(/\d+$/, '').replace(/[_-]+/g, ' ').trim() || c;
+    return base.charAt(0).toUpperCase() + base.slice(1);
+  };
+  const instruction = /^summ/i.test(label(target)) ? `Summarize the ${label(input).toLowerCase()} in one sentence.` : '';
+  return { instruction, input: `${label(input)}:\n{{${input}}}`, output: `${label(target)}: {{${target}}}`, answerPrefix: `${label(target)}:` };
+}
+
+export function shotsOf(form: EvalForm): number {
+  return form.prompt === 'zero' ? 0 : form.prompt === 'one' ? 1 : form.shots;
+}
+
+export function templateName(shots: number): string {
+  return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
+}
+
+/** What is wrong with the form, field by field; empty when it can start. */
+export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template', string>> {
+  const out: ReturnType<typeof problems> = {};
+  if (!form.modelId) out.model = 'Choose a model.';
+  if (!form.datasetId) out.dataset = 'Choose a dataset.';
+  if (form.limit.trim() !== '' && !(Number.isInteger(Number(form.limit)) && Number(form.limit) >= 1)) out.limit = 'A whole number of examples, 1 or more — or leave it empty for the whole split.';
+  if (form.metrics.length === 0) out.metrics = 'Pick at least one metric.';
+  const perplexity = form.metrics.some(isPerplexity);
+  if (perplexity && form.metrics.some((m) => !isPerplexity(m))) out.metrics = 'Perplexity scores the text as it is; run it on its own, apart from generation metrics.';
+  const shots = shotsOf(form);
+  if (!perplexity && shots > 0 && dataset && (dataset.splits.train ?? 0) < shots + 1) out.shots = `${shots}-shot prompts draw examples from the train split, and ${dataset.name} has ${dataset.splits.train ?? 0} train rows.`;
+  if (form.customTemplate && !perplexity && (!form.template.input.includes('{{') || !form.template.output.includes('{{'))) out.template = 'The input and output lines need a {{column}} placeholder each.';
+  return out;
+}
+
+export function toEvalInput(form: EvalForm, projectId: string | null): EvalStartInput {
+  const perplexity = form.metrics.some(isPerplexity);
+  const sample = form.decoding === 'sample';
+  return {
+    model: form.modelId,
+    dataset: form.datasetId,
+    split: form.split,
+    limit: form.limit.trim() === '' ? null : Number(form.limit),
+    metrics: form.metrics,
+    shots: perplexity ? 0 : shotsOf(form),
+    shotSeed: form.shotSeed,
+    template: form.customTemplate && !perplexity ? { ...form.template, instruction: form.template.instruction.trim() || undefined } : undefined,
+    generation: {
+      maxNewTokens: form.maxNewTokens,
+      temperature: sample ? form.temperature : 0,
+      topP: sample ? form.topP : undefined,
+      seed: sample ? form.seed : undefined,
+      numBeams: form.decoding === 'beam' ? form.numBeams : undefined,
+      repetitionPenalty: form.repetitionPenalty !== 1 ? form.repetitionPenalty : undefined,
+    },
+    projectId,
+    name: form.name.trim() || undefined,
+  };
+}

@@ -1,0 +1,57 @@
+// How evaluation metrics read in the UI: their names, how a value is printed, which axis they sit on, and which
+// ones to suggest for a project (its own success metric first, then the ones that fit its task).
+import { EVAL_METRICS, LOWER_IS_BETTER, type EvalMetricName } from '../../../../native/api/eval.ts';
+import type { Project } from '../../../../native/api/schemas.ts';
+import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
+
+const EXTRA_LABELS: Record<string, string> = {
+  bits_per_byte: 'Bits per byte',
+  latency_ms_mean: 'Latency (mean)',
+  latency_ms_p50: 'Latency (p50)',
+  latency_ms_p95: 'Latency (p95)',
+  tokens_per_second: 'Tokens / s',
+};
+
+export function metricLabel(name: string): string {
+  return (METRIC_INFO as Record<string, { label: string } | undefined>)[name]?.label ?? EXTRA_LABELS[name] ?? name;
+}
+
+export function metricExplain(name: string): string {
+  if (name === 'bits_per_byte') return 'Perplexity per byte of text, comparable across tokenizers; lower is better.';
+  return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? '';
+}
+
+/** Scores are fractions in [0, 1]; perplexity, bits per byte and timings are unbounded. */
+export function isFraction(name: string): boolean {
+  return (EVAL_METRICS as readonly string[]).includes(name) && !LOWER_IS_BETTER.includes(name);
+}
+
+export function formatMetric(name: string, value: number): string {
+  if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+  if (isFraction(name)) return value.toFixed(3);
+  return value >= 100 ? value.toFixed(1) : value.toFixed(3);
+}
+
+export function formatInterval(name: string, ci: { low: number; high: number } | null): string {
+  return ci ? `${formatMetric(name, ci.low)}–${formatMetric(name, ci.high)}` : 'no interval';
+}
+
+export function isPerplexity(name: string): boolean {
+  return name === 'perplexity' || name === 'bits_per_byte';
+}
+
+/**
+ * The metrics offered for a project, in order: its success metric, the task's other metrics, then the rest.
+ * The first group is preselected (perplexity only when it is the project's own metric, since it cannot share
+ * a run with generation metrics).
+ */
+export function suggestedMetrics(project: Project | null): { order: EvalMetricName[]; suggested: EvalMetricName[]; preselected: EvalMetricName[] } {
+  const known = (m: string | null | undefined): EvalMetricName[] => (EVAL_METRICS as readonly string[]).includes(m ?? '') ? [m as EvalMetricName] : [];
+  const own = known(project?.metric);
+  const task = project ? TASKS[project.task].metrics.flatMap(known) : [];
+  const suggested: EvalMetricName[] = [...new Set([...own, ...task])];
+  const order: EvalMetricName[] = [...suggested, ...EVAL_METRICS.filter((m) => !suggested.includes(m))];
+  const first = suggested[0];
+  const preselected: EvalMetricName[] = first === undefined ? ['rougeL'] : isPerplexity(first) ? [first] : suggested.filter((m) => !isPerplexity(m));
+  return { order, suggested, preselected };
+}

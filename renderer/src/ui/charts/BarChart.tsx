@@ -1,0 +1,103 @@
+// A horizontal bar chart with 95% confidence-interval whiskers: one bar per item (e.g. one run), the value at
+// the bar's end, the interval drawn across it. Horizontal so long run names stay readable. Drawn at its real
+// width; every mark has a <title>, and the numbers are also a table (ChartFrame).
+import { ChartFrame } from './ChartFrame.tsx';
+import { clip, linearScale, tickFormat } from './scale.ts';
+import { useWidth } from './useWidth.ts';
+
+export interface BarDatum {
+  label: string;
+  value: number | null;
+  low?: number | null;
+  high?: number | null;
+  color: string;
+  /** Marked with a check and bold label (e.g. the best run). */
+  highlight?: boolean;
+}
+
+const ROW = 30;
+const BAR = 14;
+const AXIS = 22;
+const TOP = 6;
+
+export function BarChart({ title, description, data, format, domain, reference }: {
+  title: string;
+  description: string;
+  data: BarDatum[];
+  format(value: number): string;
+  /** Fixed axis bounds (e.g. [0, 1] for fractions); otherwise from 0 to the largest value or interval end. */
+  domain?: [number, number];
+  /** A vertical line, e.g. the project's target. */
+  reference?: { value: number; label: string };
+}) {
+  const [ref, width] = useWidth<HTMLDivElement>(420);
+  const labelWidth = Math.min(170, Math.round(width * 0.34));
+  const valueWidth = 64;
+  const x0 = labelWidth + 8;
+  const x1 = width - valueWidth;
+  const ends = data.flatMap((d) => [d.value, d.high ?? null, d.low ?? null]).filter((v): v is number => v !== null && Number.isFinite(v));
+  if (reference) ends.push(reference.value);
+  const lo = domain ? domain[0] : Math.min(0, ...ends);
+  const hi = domain ? domain[1] : Math.max(lo + 1e-9, ...ends) * 1.08;
+  const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
+  const tick = tickFormat(x.ticks);
+  const height = TOP + data.length * ROW + AXIS;
+  const ci = (d: BarDatum) => (d.low != null && d.high != null ? ` (95% CI ${format(d.low)}–${format(d.high)})` : '');
+
+  return (
+    <ChartFrame
+      title={title}
+      description={description}
+      table={{ columns: ['', 'Value', '95% CI low', '95% CI high'], rows: data.map((d) => [d.label, d.value === null ? '—' : format(d.value), d.low == null ? '—' : format(d.low), d.high == null ? '—' : format(d.high)]) }}
+    >
+      {({ titleId, descId }) => (
+        <div ref={ref} className="chart-canvas">
+          <svg width={width} height={height} role="img" aria-labelledby={`${titleId} ${descId}`}>
+            <title>{`${title}: ${data.map((d) => `${d.label} ${d.value === null ? 'no value' : format(d.value)}${ci(d)}`).join('; ')}`}</title>
+            {x.ticks.map((t) => (
+              <g key={t}>
+                <line x1={x(t)} x2={x(t)} y1={TOP - 2} y2={height - AXIS + 2} className="chart-grid" />
+                <text x={x(t)} y={height - 6} textAnchor="middle" className="chart-tick">{tick(t)}</text>
+              </g>
+            ))}
+            {data.map((d, i) => {
+              const cy = TOP + i * ROW + ROW / 2;
+              const start = x(Math.max(lo, Math.min(0, x.domain[1])));
+              return (
+                <g key={`${d.label}-${i}`}>
+                  <text x={labelWidth} y={cy} dy="0.35em" textAnchor="end" className={d.highlight ? 'chart-label chart-label-strong' : 'chart-label'}>
+                    <title>{d.label}</title>
+                    {d.highlight ? '✓ ' : ''}{clip(d.label, Math.floor(labelWidth / 6.6))}
+                  </text>
+                  {d.value === null ? (
+                    <text x={x0 + 4} y={cy} dy="0.35em" className="chart-tick">not measured</text>
+                  ) : (
+                    <>
+                      <rect x={Math.min(start, x(d.value))} y={cy - BAR / 2} width={Math.max(2, Math.abs(x(d.value) - start))} height={BAR} rx={3} fill={d.color} opacity={d.highlight ? 1 : 0.78}>
+                        <title>{`${d.label}: ${format(d.value)}${ci(d)}`}</title>
+                      </rect>
+                      {d.low != null && d.high != null && (
+                        <g className="chart-whisker">
+                          <line x1={x(d.low)} x2={x(d.high)} y1={cy} y2={cy} />
+                          <line x1={x(d.low)} x2={x(d.low)} y1={cy - 6} y2={cy + 6} />
+                          <line x1={x(d.high)} x2={x(d.high)} y1={cy - 6} y2={cy + 6} />
+                        </g>
+                      )}
+                      <text x={width - 4} y={cy} dy="0.35em" textAnchor="end" className="chart-value">{format(d.value)}</text>
+                    </>
+                  )}
+                </g>
+              );
+            })}
+            {reference && reference.value >= x.domain[0] && reference.value <= x.domain[1] && (
+              <g className="chart-reference">
+                <line x1={x(reference.value)} x2={x(reference.value)} y1={TOP - 4} y2={height - AXIS + 4} />
+                <title>{`${reference.label}: ${format(reference.value)}`}</title>
+              </g>
+            )}
+          </svg>
+        </div>
+      )}
+    </ChartFrame>
+  );
+}

@@ -1,0 +1,51 @@
+// What every chart shares: a <figure> with a visible title and caption, the SVG (role img, labelled by the
+// same title and a description), and the numbers as a real table under "Show as table" for screen readers,
+// copying and anyone who prefers figures to shapes.
+import { useId, type ReactNode } from 'react';
+
+export interface TableFallback {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export function ChartFrame({ title, description, legend, table, children }: { title: string; description: string; legend?: ReactNode; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
+  const id = useId();
+  const titleId = `${id}-title`;
+  const descId = `${id}-desc`;
+  return (
+    <figure className="chart">
+      <figcaption className="chart-caption">
+        <span className="chart-title" id={titleId}>{title}</span>
+        <span className="chart-desc" id={descId}>{description}</span>
+      </figcaption>
+      {legend}
+      {children({ titleId, descId })}
+      <details className="chart-table">
+        <summary>Show as table</summary>
+        <div className="table-wrap">
+          <table className="table" aria-label={`${title} (data)`}>
+            <thead><tr>{table.columns.map((c, i) => <th key={c} className={i > 0 ? 'num' : undefined}>{c}</th>)}</tr></thead>
+            <tbody>
+              {table.rows.map((row, r) => (
+                <tr key={r}>{row.map((cell, i) => <td key={i} className={i > 0 ? 'num mono' : undefined}>{cell}</td>)}</tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+export function Legend({ items }: { items: { label: string; color: string; dashed?: boolean }[] }) {
+  return (
+    <div className="chart-legend" aria-hidden>
+      {items.map((item) => (
+        <span key={item.label} className="chart-legend-item">
+          <span className={item.dashed ? 'chart-swatch chart-swatch-dashed' : 'chart-swatch'} style={{ background: item.dashed ? undefined : item.color, borderColor: item.color }} />
+          {item.label}
+        </span>
+      ))}
+    </div>
+  );
+}

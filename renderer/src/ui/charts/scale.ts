@@ -1,0 +1,45 @@
+// Linear scales and "nice" axis ticks for the SVG charts: round steps (1, 2, 2.5, 5 × 10^k) so that axes read
+// 0, 0.05, 0.10 … rather than 0, 0.0437, 0.0874.
+export interface Scale {
+  (value: number): number;
+  domain: [number, number];
+  ticks: number[];
+}
+
+export function niceStep(span: number, count: number): number {
+  const raw = span / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const unit = raw / power;
+  return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 2.5 ? 2.5 : unit <= 5 ? 5 : 10) * power;
+}
+
+/** Maps [lo, hi] (widened to nice ticks) onto [from, to] pixels. */
+export function linearScale(lo: number, hi: number, from: number, to: number, tickCount = 5): Scale {
+  if (!(hi > lo)) hi = lo + (lo === 0 ? 1 : Math.abs(lo) * 0.1);
+  const step = niceStep(hi - lo, tickCount);
+  const start = Math.floor(lo / step + 1e-9) * step;
+  const end = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let t = start; t <= end + step / 2; t += step) ticks.push(Number(t.toFixed(10)));
+  const scale = ((v: number) => from + ((v - start) / (end - start || 1)) * (to - from)) as Scale;
+  scale.domain = [start, end];
+  scale.ticks = ticks;
+  return scale;
+}
+
+/** A tick label with no more decimals than the step needs. */
+export function tickFormat(ticks: readonly number[]): (v: number) => string {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+  const decimals = Math.min(4, Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (String(step).includes('25') ? 1 : 0)));
+  return (v) => v.toFixed(decimals);
+}
+
+/** Colours for series, from the design tokens first so charts follow the theme; index by a run's position. */
+export const SERIES_COLORS = ['var(--accent)', '#2f9e9e', '#d08a2c', '#b05fc4', '#cd5b7b', '#5f8fc4', '#8a9a3c', '#7b6f63'] as const;
+export const seriesColor = (i: number): string => SERIES_COLORS[i % SERIES_COLORS.length];
+
+/** Cuts a label to about `max` characters for an SVG text (the full text goes in a <title>). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
