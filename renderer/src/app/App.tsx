@@ -5,7 +5,7 @@ import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
 import { SelectPage } from '../pages/select/SelectPage.tsx';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
 import { ProjectsPage } from '../pages/ProjectsPage.tsx';
-import { RunsPage } from '../pages/RunsPage.tsx';
+import { RunsRoute } from '../pages/compare/route.tsx';
 import { ScopePage } from '../pages/scope/ScopePage.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
 import { ProjectSwitcher } from './ProjectSwitcher.tsx';
@@ -50,7 +50,7 @@ export function App() {
           {page === 'integrate' && <IntegratePage navigate={go} />}
           {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
           {page === 'datasets' && <DatasetsPage navigate={go} />}
-          {page === 'runs' && <RunsPage />}
+          {page === 'runs' && <RunsRoute />}
           {page === 'settings' && <SettingsPage />}
         </main>
       </div>
