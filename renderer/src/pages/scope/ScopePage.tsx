@@ -9,6 +9,7 @@ import { TASKS } from '../../domain/tasks.ts';
 import { Button, Callout, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { ProjectForm } from './ProjectForm.tsx';
+import { ScorecardCard } from '../evaluate/ScorecardCard.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
 
 /** Field issues from an invalid_params error: details.issues (path 'constraints.device') or a bare array. */
@@ -72,6 +73,7 @@ export function ScopePage({ creating, onCreatingChange, navigate }: { creating: 
           A model learns and is judged on examples. <button className="btn btn-sm" style={{ marginLeft: 8 }} onClick={() => navigate('datasets')}>Import a dataset →</button>
         </Callout>
       )}
+      {mode === 'edit' && <ScorecardCard key={current!.id + current!.updatedAt} project={current!} />}
       <ProjectForm
         key={mode === 'edit' ? current!.id + current!.updatedAt : 'new'}
         initial={mode === 'edit' ? draftFromProject(current!) : emptyDraft()}
