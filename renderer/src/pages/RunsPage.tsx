@@ -1,10 +1,12 @@
 // Runs: the jobs the engine has run or is running (imports now; training and evaluation later) and the runs
 // recorded for projects. Live: every job event reloads the list.
+import { useState } from 'react';
 import { useStudioEvents, useQuery } from '../app/StudioContext.tsx';
+import { openCompare } from './compare/route.tsx';
 import { useProjects } from '../app/ProjectsContext.tsx';
 import { formatDate, formatDuration } from '../domain/format.ts';
 import { JOB_STATE_TONE, jobKindLabel } from '../domain/jobs.ts';
-import { Badge, Card, CardHeader, EmptyState, PageHeader, ProgressBar } from '../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, EmptyState, PageHeader, ProgressBar } from '../ui/primitives.tsx';
 
 export function RunsPage() {
   const jobs = useQuery('jobs.list', { limit: 100 });
@@ -16,6 +18,8 @@ export function RunsPage() {
       runs.reload();
     }
   });
+  const [picked, setPicked] = useState<string[]>([]);
+  const togglePick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-16)));
   const projectName = (id: string | null) => projects.find((p) => p.id === id)?.name ?? '—';
 
   return (
@@ -48,7 +52,7 @@ export function RunsPage() {
         )}
       </Card>
       <Card>
-        <CardHeader title="Recorded runs" subtitle="Runs keep their configuration, metrics and outputs for comparison." />
+        <CardHeader title="Recorded runs" subtitle="Runs keep their configuration, metrics and outputs. Tick evaluations to compare them." actions={<Button variant={picked.length >= 2 ? 'primary' : 'default'} icon="layers" disabled={picked.length === 0} onClick={() => openCompare(picked)}>Compare{picked.length ? ` (${picked.length})` : ''}</Button>} />
         {runs.error && <div className="card-body field-error">Could not load runs: {runs.error.message}</div>}
         {runs.data && runs.data.length === 0 && (
           <EmptyState icon="layers" title="No runs recorded">Runs appear when a job produces something to keep — a dataset import, a fine-tuned adapter, an evaluation.</EmptyState>
@@ -56,10 +60,11 @@ export function RunsPage() {
         {runs.data && runs.data.length > 0 && (
           <div className="table-wrap">
             <table className="table" aria-label="Runs">
-              <thead><tr><th>Run</th><th>Kind</th><th>Project</th><th>Status</th><th>Created</th><th className="num">Duration</th></tr></thead>
+              <thead><tr><th style={{ width: 32 }}><span className="visually-hidden">Compare</span></th><th>Run</th><th>Kind</th><th>Project</th><th>Status</th><th>Created</th><th className="num">Duration</th></tr></thead>
               <tbody>
                 {runs.data.map((run) => (
                   <tr key={run.id}>
+                    <td>{run.kind === 'evaluation' && <input type="checkbox" aria-label={`Compare ${run.name}`} checked={picked.includes(run.id)} onChange={() => togglePick(run.id)} style={{ accentColor: 'var(--accent)' }} />}</td>
                     <td style={{ fontWeight: 550 }}>{run.name}</td>
                     <td>{jobKindLabel(run.kind)}</td>
                     <td className="muted">{projectName(run.projectId)}</td>
