@@ -28,7 +28,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
       // The refused import answers 400 on purpose; anything else is a fault.
-      if (msg.type() === 'error' && !/\/api\/rpc\/models.importLlama2c$|\/favicon.ico$/.test(msg.location().url)) pageErrors.push(`${msg.text()} (${msg.location().url})`);
+      if (msg.type() === 'error' && !/\/api\/rpc\/models.importLlama2c$/.test(msg.location().url)) pageErrors.push(`${msg.text()} (${msg.location().url})`);
     });
   });
 
