@@ -21,7 +21,7 @@ import { sizedDefaults } from './defaults.ts';
 import { trainLoop, type LoopStatus } from './loop.ts';
 import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
 import { StepRunner } from './session.ts';
-import { detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { completionEndId, detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
 export interface FinetuneOutcome {
   runId: string;
@@ -39,7 +39,7 @@ export interface FinetuneOutcome {
 /** The settings a run was started with, resolved (defaults filled in) and stored in runs.config. */
 type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
 
-function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer) {
+function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null) {
   const format = detectFormat(dataset, config.format);
   const rows = (split: 'train' | 'validation') => readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
   let train = rows('train');
@@ -52,7 +52,7 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
   let truncated = 0;
   const tokenize = (r: Record<string, unknown>[]): TokenizedExample[] =>
     r.map((row) => {
-      const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt });
+      const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
       if (t.truncated) truncated++;
       return t.example;
     });
@@ -99,7 +99,8 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const data = loadExamples(dataDir, dataset, config, tokenizer);
+    const generationStops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
+    const data = loadExamples(dataDir, dataset, config, tokenizer, completionEndId(tokenizer, generationStops.length ? generationStops : spec.eosTokenIds));
     if (data.truncated > 0) env.log('warn', `${data.truncated} of ${data.train.length + data.val.length} examples are longer than ${config.seqLen} tokens and were cut`);
     env.log('info', `format ${data.format}: ${data.train.length} training and ${data.val.length} validation examples`);
     const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };

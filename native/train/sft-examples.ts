@@ -87,12 +87,27 @@ function chatMessages(v: unknown): { role: string; content: string }[] {
 export interface TokenizeOptions {
   seqLen: number;
   trainOnPrompt: boolean;
+  /** The token that ends every completion (scored, so the model learns to stop); default the tokenizer's EOS. */
+  endId?: number | null;
 }
 
-/** BOS + prompt + completion + EOS, labels masked over the prompt; cut to seqLen + 1 (inputs and their next token). */
+/**
+ * The token a completion ends with: one the model already ends texts with and generation stops at. That is the
+ * tokenizer's EOS, except for models whose generation config also stops at BOS: llama2.c models separate their
+ * pretraining stories with BOS, and their `</s>` was never trained — its embedding is one of ~200 near-identical
+ * unused rows, so a LoRA with the (tied) head frozen cannot make it likelier than its twins and the tuned model
+ * never stops. `stopIds` are the generation config's eos_token_id (or config.json's).
+ */
+export function completionEndId(tokenizer: TextTokenizer, stopIds: readonly number[]): number | null {
+  const bos = tokenizer.bosTokenId;
+  if (bos !== null && stopIds.includes(bos)) return bos;
+  return tokenizer.eosTokenId ?? stopIds[0] ?? null;
+}
+
+/** BOS + prompt + completion + end token, labels masked over the prompt; cut to seqLen + 1 (inputs and their next token). */
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
   const bos = tokenizer.bosTokenId;
-  const eos = tokenizer.eosTokenId;
+  const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
   const prompt = [...(bos !== null ? [bos] : []), ...(pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [])];
   const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
   let ids = [...prompt, ...completion];

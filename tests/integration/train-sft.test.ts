@@ -65,6 +65,8 @@ describe.skipIf(!HAS_MODEL)('supervised fine-tuning of stories260K', () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(samples[0].after).not.toBe(samples[0].before);
     expect(samples[0].after).toContain('said');
+    // each completion ended with the token the model stops at (BOS for llama2.c), so greedy decoding stops after it
+    for (const s of samples) expect(s.after.trim()).toMatch(/The end\.$/);
 
     const adapter = outcome.adapterPath!;
     const config = JSON.parse(fs.readFileSync(path.join(adapter, 'adapter_config.json'), 'utf8'));
