@@ -121,6 +121,11 @@ export class RunTable {
     return m;
   }
 
+  /** Remove the metrics recorded after `step` (a resumed run records them again from its checkpoint); returns how many. */
+  deleteMetricsAfter(runId: string, step: number): number {
+    return this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, step).changes;
+  }
+
   metrics(runId: string, name?: string): RunMetric[] {
     const rows =
       name === undefined

@@ -120,6 +120,22 @@ describe('tables', () => {
     expect(store.runs.metrics(run.id)).toEqual([]);
   });
 
+  it('drop a run\'s metrics after a step (a resumed run re-records them) and leave other runs alone', () => {
+    const store = open(tempDir());
+    const run = store.runs.create({ kind: 'finetune', name: 'resumed' });
+    const other = store.runs.create({ kind: 'finetune', name: 'other' });
+    for (const step of [0, 1, 2, 3, 4]) {
+      store.runs.addMetric({ runId: run.id, step, name: 'loss', value: step });
+      store.runs.addMetric({ runId: other.id, step, name: 'loss', value: step });
+    }
+    store.runs.addMetric({ runId: run.id, step: 3, name: 'val_loss', value: 9 });
+    expect(store.runs.deleteMetricsAfter(run.id, 2)).toBe(3);
+    expect(store.runs.metrics(run.id).map((m) => `${m.name}@${m.step}`)).toEqual(['loss@0', 'loss@1', 'loss@2']);
+    expect(store.runs.metrics(other.id)).toHaveLength(5);
+    expect(store.runs.deleteMetricsAfter(run.id, -1)).toBe(3);
+    expect(store.runs.metrics(run.id)).toEqual([]);
+  });
+
   it('models round-trip', () => {
     const store = open(tempDir());
     const m = store.models.create({ name: 'stories260K', architecture: 'llama', path: 'models/x', config: { dim: 64 }, parameterCount: 260_000, source: 'llama2.c' });
