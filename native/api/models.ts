@@ -119,10 +119,10 @@ const TopAlternative = z.object({ id: z.number().int(), token: z.string(), text:
 export const modelMethods = {
   'models.list': { params: z.object({}), result: z.array(Model) },
   'models.get': { params: Id, result: ModelCard },
-  /** Copies a Hugging Face folder into the data directory (direct call: it runs in the studio process). */
-  'models.importFolder': { params: z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Model },
-  /** Converts a llama2.c checkpoint + tokenizer into a Hugging Face folder (direct call; small checkpoints take milliseconds). */
-  'models.importLlama2c': { params: z.object({ checkpoint: z.string().min(1), tokenizer: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Model },
+  /** Starts a 'model-import' job copying a Hugging Face folder into the data directory; the job's result holds the model. */
+  'models.importFolder': { params: z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },
+  /** Starts a 'model-import' job converting a llama2.c checkpoint + tokenizer into a Hugging Face folder; the job's result holds the model. */
+  'models.importLlama2c': { params: z.object({ checkpoint: z.string().min(1), tokenizer: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },
   'models.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
   /** Starts a 'model-download' job: resumable per file, progress as job events; the job's result holds the model. */
   'models.download': {

@@ -1,20 +1,49 @@
 // `lathe model import|import-llama2c|inspect|list`: bring checkpoints into the data directory as Hugging Face
-// folders and explain what a model is made of.
-import { UserError, type CliCommand } from './command.ts';
-import { findModel, importHfFolder, importLlama2cModel, listModels } from '../models/registry.ts';
-import { readHfFolder } from '../models/checkpoint.ts';
+// folders (in the foreground, through the same code as the studio's 'model-import' job, with a progress line
+// on stderr) and explain what a model is made of (the studio's model card, rendered as text).
+import { StudioError } from '../api/errors.ts';
+import type { Model } from '../api/schemas.ts';
+import { importLlama2cCheckpoint, importModelFolder, type ImportOptions } from '../models/import.ts';
+import { findModel, listModels } from '../models/registry.ts';
 import { CheckpointError } from '../models/safetensors.ts';
-import { memoryEstimates, parameterCounts } from '../models/params.ts';
-import type { ModelSpec } from '../models/config.ts';
+import { modelCard } from '../studio/models-card.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof CheckpointError || (err instanceof Error && /already exists|no model named|non-empty --name/.test(err.message))) throw new UserError(err.message);
+    if (err instanceof CheckpointError || err instanceof StudioError || (err instanceof Error && /no model named/.test(err.message))) throw new UserError(err.message);
     throw err;
   }
+}
+
+/** Progress on stderr: rewritten in place on a terminal, a line a second otherwise. */
+function progressLine(ctx: CliContext): ImportOptions {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return {
+    progressIntervalMs: tty ? 200 : 1000,
+    onProgress: (p) => {
+      const line = `${Math.round(p.fraction * 100)}% ${p.message}`;
+      if (tty) process.stderr.write(`\r\x1b[K${line}`);
+      else if (Date.now() - last >= 1000 || p.fraction >= 0.99) {
+        last = Date.now();
+        ctx.info(line);
+      }
+    },
+  };
+}
+
+async function importInForeground(ctx: CliContext, run: (opts: ImportOptions) => Promise<Model>): Promise<void> {
+  let model: Model;
+  try {
+    model = await userErrors(() => run(progressLine(ctx)));
+  } finally {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  }
+  ctx.print(model, () => `imported ${model.name} (${model.id}): ${model.architecture}, ${humanCount(model.parameterCount)} parameters\n  ${model.path}`);
 }
 
 function requireName(values: Record<string, unknown>, usage: string): string {
@@ -37,28 +66,6 @@ export function humanCount(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(n);
 }
 
-/** Each hyperparameter with what it means. */
-function explain(s: ModelSpec): [string, string | number, string][] {
-  const rows: [string, string | number, string][] = [
-    ['vocab_size', s.vocabSize, 'tokens the model can read and write'],
-    ['hidden_size', s.hiddenSize, 'width of the residual stream (each token is a vector this long)'],
-    ['num_layers', s.numLayers, 'transformer blocks, each attention then MLP'],
-    ['num_heads', s.numHeads, `query heads per attention layer, each of size ${s.headDim}`],
-    ['num_kv_heads', s.numKvHeads, s.numKvHeads < s.numHeads ? `key/value heads (grouped-query attention: ${s.numHeads / s.numKvHeads} query heads share each), shrinking the KV cache` : 'key/value heads (one per query head)'],
-    ['intermediate_size', s.intermediateSize, s.family === 'llama' ? 'MLP inner width (SwiGLU: gate and up projections)' : 'MLP inner width (GELU, tanh approximation)'],
-    ['max_positions', s.maxPositions, 'longest context the model was built for'],
-    ['norm_eps', s.normEps, s.family === 'llama' ? 'RMSNorm epsilon' : 'LayerNorm epsilon'],
-    ['tied_embeddings', String(s.tieWordEmbeddings), 'whether the output head reuses the token embedding matrix'],
-  ];
-  if (s.rope) {
-    const scaling = s.rope.scaling ? `, ${s.rope.scaling.type} scaling ×${s.rope.scaling.factor}` : '';
-    rows.push(['rope_theta', s.rope.theta, `rotary position embedding base${scaling}`]);
-  } else rows.push(['positions', 'learned', 'a learned embedding per position, added to the token embedding']);
-  if (s.qkvBias) rows.push(['qkv_bias', 'true', 'biases on the query/key/value projections']);
-  if (s.slidingWindow) rows.push(['sliding_window', s.slidingWindow, 'each token attends to at most this many previous tokens']);
-  return rows;
-}
-
 export const commands: CliCommand[] = [
   {
     path: ['model', 'import'],
@@ -69,8 +76,8 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       const usage = 'lathe model import DIR --name N';
       if (positionals.length !== 1) throw new UserError(`expected one folder.\nUsage: ${usage}`);
-      const model = await userErrors(() => importHfFolder(ctx.dataDir, positionals[0], requireName(values, usage)));
-      ctx.print(model, () => `imported ${model.name} (${model.id}): ${model.architecture}, ${humanCount(model.parameterCount)} parameters\n  ${model.path}`);
+      const name = requireName(values, usage);
+      await importInForeground(ctx, (opts) => importModelFolder(ctx.dataDir, positionals[0], name, opts));
     },
   },
   {
@@ -84,8 +91,8 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1) throw new UserError(`expected one checkpoint file.\nUsage: ${usage}`);
       const tok = values.tokenizer as string | undefined;
       if (!tok) throw new UserError(`--tokenizer TOK.bin is required.\nUsage: ${usage}`);
-      const model = await userErrors(() => importLlama2cModel(ctx.dataDir, positionals[0], tok, requireName(values, usage)));
-      ctx.print(model, () => `imported ${model.name} (${model.id}): ${model.architecture}, ${humanCount(model.parameterCount)} parameters\n  ${model.path}`);
+      const name = requireName(values, usage);
+      await importInForeground(ctx, (opts) => importLlama2cCheckpoint(ctx.dataDir, positionals[0], tok, name, opts));
     },
   },
   {
@@ -107,21 +114,20 @@ export const commands: CliCommand[] = [
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('expected one model name.\nUsage: lathe model inspect NAME');
       const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
-      const spec = await userErrors(async () => readHfFolder(model.path).spec);
-      const params = parameterCounts(spec);
-      const memory = memoryEstimates(spec);
-      const result = { id: model.id, name: model.name, path: model.path, architecture: spec.architecture, family: spec.family, parameters: params, hyperparameters: explain(spec).map(([k, v, why]) => ({ name: k, value: v, meaning: why })), memory };
-      ctx.print(result, () => {
+      const card = await userErrors(async () => modelCard(model));
+      const { parameters: params, memory } = card;
+      ctx.print(card, () => {
         const pct = (n: number) => `${((100 * n) / params.total).toFixed(1)}%`;
-        const lines = [`${model.name} (${model.id}) — ${spec.architecture}, ${humanCount(params.total)} parameters`, '', 'Parameters by component:'];
+        const lines = [`${model.name} (${model.id}) — ${model.architecture}, ${humanCount(params.total)} parameters`, '', 'Parameters by component:'];
         for (const k of ['embeddings', 'attention', 'mlp', 'norms', 'head'] as const) if (params[k]) lines.push(`  ${k.padEnd(11)} ${humanCount(params[k]).padStart(9)}  ${pct(params[k]).padStart(6)}`);
         lines.push('', 'Hyperparameters:');
-        for (const [k, v, why] of explain(spec)) lines.push(`  ${k.padEnd(18)} ${String(v).padEnd(8)} ${why}`);
+        const width = Math.max(...card.hyperparameters.map((h) => h.label.length));
+        for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${String(h.value).padEnd(8)} ${h.meaning}`);
         lines.push('', 'Memory (weights and states; activations not included):', `  ${''.padEnd(42)} ${'fp32'.padStart(10)} ${'fp16'.padStart(10)}`);
         const row = (label: string, m: { fp32: number; fp16: number }) => lines.push(`  ${label.padEnd(42)} ${humanBytes(m.fp32).padStart(10)} ${humanBytes(m.fp16).padStart(10)}`);
         row(`inference (+KV cache, ${memory.kvCacheTokens} tokens)`, memory.inference);
         row('full fine-tuning (Adam)', memory.fullFineTune);
-        row(`LoRA r=8 on q,k,v,o (${humanCount(memory.loraParameters)} trainable)`, memory.lora);
+        row(`LoRA r=${memory.loraRank} on q,k,v,o (${humanCount(memory.loraParameters)} trainable)`, memory.lora);
         return lines.join('\n');
       });
     },

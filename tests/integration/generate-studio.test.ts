@@ -23,8 +23,11 @@ describe.skipIf(!present)('generation through the Studio API', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-gen-'));
     studio = new Studio({ dataDir: dir, mode: 'cli' });
     studio.listen((e) => events.push(e));
-    const m = await studio.call('models.importLlama2c', { checkpoint: path.join(DATA, 'models/stories260K/stories260K.bin'), tokenizer: path.join(DATA, 'models/stories260K/tok512.bin'), name: 's260k' });
-    modelId = m.id;
+    const job = await studio.call('models.importLlama2c', { checkpoint: path.join(DATA, 'models/stories260K/stories260K.bin'), tokenizer: path.join(DATA, 'models/stories260K/tok512.bin'), name: 's260k' });
+    await studio.queue.whenFinished(job.id);
+    const imported = await studio.call('jobs.get', { id: job.id });
+    if (imported.state !== 'succeeded') throw new Error(`importing stories260K failed: ${imported.error}`);
+    modelId = (imported.result as { model: { id: string } }).model.id;
   });
 
   afterAll(async () => {

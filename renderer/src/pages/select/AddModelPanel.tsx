@@ -1,5 +1,6 @@
 // The three ways a model comes in: a Hugging Face folder on disk, a llama2.c checkpoint with its tokenizer, or
-// a download from the Hugging Face Hub (a job with progress; it resumes where it stopped when started again).
+// a download from the Hugging Face Hub. Each is a job followed to its end with a progress bar: an import
+// ('model-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
 import { useState, type FormEvent } from 'react';
 import type { Model } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -17,6 +18,12 @@ const WAYS: { id: Way; title: string; help: string }[] = [
   { id: 'hub', title: 'Download from the Hub', help: 'owner/name on huggingface.co, once; it then works offline.' },
 ];
 
+function jobTitle(state: string, downloading: boolean): string {
+  if (state === 'succeeded') return downloading ? 'Downloaded' : 'Imported';
+  if (state === 'failed' || state === 'cancelled' || state === 'interrupted') return downloading ? 'Download stopped' : 'Import stopped';
+  return downloading ? 'Downloading' : 'Importing';
+}
+
 const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.bin$/i, '') ?? '';
 
 export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boolean; onAdded(model: Model): void }) {
@@ -27,11 +34,15 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   const [nameTouched, setNameTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const download = useJobProgress((job) => {
+  const progress = useJobProgress((job) => {
     setBusy(false);
     const model = (job.result as { model?: Model } | null)?.model;
-    if (job.state === 'succeeded' && model) onAdded(model);
-    else setError({ message: job.error ?? `The download ended ${job.state}. Start it again to resume.` });
+    if (job.state === 'succeeded' && model) {
+      setFields((f) => ({ ...f, folder: '', checkpoint: '', tokenizer: '', name: '' }));
+      setNameTouched(false);
+      onAdded(model);
+    } else if (job.kind === 'model-download') setError({ message: job.error ?? `The download ended ${job.state}. Start it again to resume.` });
+    else setError({ message: job.error ?? (job.state === 'cancelled' ? 'The import was cancelled; nothing was kept.' : `The import ended ${job.state}.`) });
   });
 
   const set = (key: keyof typeof fields, value: string) => {
@@ -45,21 +56,20 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
     if (busy) return;
     setError(null);
     setBusy(true);
+    progress.clear();
     try {
       const name = fields.name.trim();
-      if (way === 'folder') onAdded(await studio.call('models.importFolder', { path: fields.folder.trim(), name }));
-      else if (way === 'llama2c') onAdded(await studio.call('models.importLlama2c', { checkpoint: fields.checkpoint.trim(), tokenizer: fields.tokenizer.trim(), name }));
-      else {
-        download.follow(await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined }));
-        return; // busy until the job ends
-      }
-      setFields({ ...fields, folder: '', checkpoint: '', tokenizer: '', name: '' });
-      setNameTouched(false);
+      const job = way === 'folder'
+        ? await studio.call('models.importFolder', { path: fields.folder.trim(), name })
+        : way === 'llama2c'
+          ? await studio.call('models.importLlama2c', { checkpoint: fields.checkpoint.trim(), tokenizer: fields.tokenizer.trim(), name })
+          : await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined });
+      progress.follow(job); // busy until the job ends
     } catch (err) {
       const details = (err as { details?: { field?: string } }).details;
       setError({ message: errorMessage(err), field: details?.field });
+      setBusy(false);
     }
-    setBusy(false);
   }
 
   if (!expanded) {
@@ -70,7 +80,9 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
     );
   }
   const fieldError = (f: string) => (error?.field === f ? error.message : null);
-  const job = download.job;
+  const job = progress.job;
+  const downloading = job?.kind === 'model-download';
+  const running = job !== null && !['succeeded', 'failed', 'cancelled', 'interrupted'].includes(job.state);
   const ready = fields.name.trim() !== '' || way === 'hub';
   const complete = way === 'folder' ? fields.folder.trim() : way === 'llama2c' ? fields.checkpoint.trim() && fields.tokenizer.trim() : fields.repo.trim();
   return (
@@ -119,16 +131,16 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
           </Field>
         </div>
         {job && (
-          <div className="stack" style={{ gap: 6 }} data-testid="download-progress">
-            <div className="row small"><strong>{job.state === 'succeeded' ? 'Downloaded' : job.state === 'failed' ? 'Download stopped' : 'Downloading'}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span></div>
-            <ProgressBar label="Download progress" value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
+          <div className="stack" style={{ gap: 6 }} data-testid="model-job-progress">
+            <div className="row small"><strong>{jobTitle(job.state, downloading)}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span></div>
+            <ProgressBar label={downloading ? 'Download progress' : 'Import progress'} value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
           </div>
         )}
         {error && !['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'].includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
         <div className="row">
           {startCollapsed && <Button variant="ghost" onClick={() => setExpanded(false)}>Close</Button>}
           <span className="spacer" />
-          {job && !['succeeded', 'failed', 'cancelled', 'interrupted'].includes(job.state) && <Button onClick={() => studio.call('jobs.cancel', { id: job.id })}>Pause</Button>}
+          {job && running && <Button onClick={() => studio.call('jobs.cancel', { id: job.id })}>{downloading ? 'Pause' : 'Cancel import'}</Button>}
           <Button type="submit" variant="primary" icon={way === 'hub' ? 'upload' : 'plus'} disabled={busy || !complete || !ready} shortcut={`${MOD}↵`}>{busy ? (way === 'hub' ? 'Downloading…' : 'Importing…') : way === 'hub' ? 'Download' : 'Import'}</Button>
         </div>
       </form>

@@ -1,0 +1,253 @@
+// Bringing a model into the data directory: a Hugging Face folder (copied) or a llama2.c checkpoint
+// (converted). The 'model-import' job (import-worker.ts) and `lathe model import` run this same code, so a
+// multi-GB copy never runs in the studio's process. Each import checks the source first (naming the file and
+// tensor at fault), builds the model in <dataDir>/models/.import-<id>-<pid>/ (same disk, so the final rename is
+// atomic), fsyncs every file, checks the copy, renames it to models/<id>/ and only then writes the DB row.
+// Cancelling (the signal) stops between chunks and removes the temporary folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import type { Model } from '../api/schemas.ts';
+import { newId, openStore } from '../store/db.ts';
+import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, readHfFolder } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import { llama2cToHf } from './llama2c.ts';
+import { expectedTensors, parameterCounts } from './params.ts';
+import { modelsDir } from './registry.ts';
+import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
+
+export interface ImportProgress {
+  /** 0..1 of the whole import. */
+  fraction: number;
+  /** What is happening, in words: the file being copied and the bytes so far. */
+  message: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Least time between two progress reports inside one file (file boundaries always report). */
+  progressIntervalMs?: number;
+}
+
+/** Job params of the 'model-import' kind. */
+export type ModelImportParams = { source: 'folder'; path: string; name: string } | { source: 'llama2c'; checkpoint: string; tokenizer: string; name: string };
+
+const SIDE_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
+const TEMP_PREFIX = '.import-';
+const CHUNK_BYTES = 8 * 1024 * 1024;
+const READABLE_DTYPES = new Set(['F32', 'F16', 'BF16']);
+
+export function megabytes(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StudioError('conflict', 'the import was cancelled');
+}
+
+/** Refuse a name another model already has, before any work. */
+export function requireFreeName(dataDir: string, name: string): void {
+  if (!name.trim()) throw new StudioError('invalid_params', 'a model needs a non-empty name', { field: 'name' });
+  const store = openStore(dataDir);
+  try {
+    if (store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
+  } finally {
+    store.close();
+  }
+}
+
+/** The weight files a folder's checkpoint is made of: the shards its index names, or model.safetensors. */
+function weightFiles(dir: string): string[] {
+  if (!fs.existsSync(path.join(dir, INDEX_FILE))) return [WEIGHTS_FILE];
+  const weights = CheckpointWeights.open(dir); // checks the index against the shards' headers, naming the file
+  weights.close();
+  const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as { weight_map: Record<string, string> };
+  return [...new Set(Object.values(index.weight_map))].sort();
+}
+
+/**
+ * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
+ * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
+ * Returns the files to copy.
+ */
+export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[] } {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
+  const folder = readHfFolder(dir);
+  if (!folder.tokenizer) throw new CheckpointError(`${path.join(dir, 'tokenizer.json')}: missing; Lathe needs the model's Hugging Face tokenizer next to config.json`);
+  const shards = weightFiles(dir);
+  const where = new Map<string, { file: string; info: TensorInfo }>();
+  for (const shard of shards) {
+    const file = path.join(dir, shard);
+    if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no ${WEIGHTS_FILE} or ${INDEX_FILE} (Lathe reads safetensors weights)`);
+    const f = SafetensorsFile.open(file);
+    for (const info of f.tensors.values()) where.set(info.name, { file, info });
+    f.close();
+  }
+  const spec = folder.spec;
+  for (const t of expectedTensors(spec)) {
+    const name = [t.name, ...(t.aliases ?? [])].find((n) => where.has(n));
+    if (!name) throw new CheckpointError(`${dir}: config.json describes ${spec.architecture} but the weights lack '${t.name}' (shape ${JSON.stringify(t.shape)}); the checkpoint is incomplete or for another architecture`);
+    const { file, info } = where.get(name)!;
+    if (info.shape.length !== t.shape.length || info.shape.some((d, i) => d !== t.shape[i])) {
+      throw new CheckpointError(`${file}: tensor '${name}' has shape ${JSON.stringify(info.shape)} but config.json implies ${JSON.stringify(t.shape)}; the weights do not match config.json`);
+    }
+    if (!READABLE_DTYPES.has(info.dtype)) throw new CheckpointError(`${file}: tensor '${name}' has dtype ${info.dtype}; Lathe reads F32, F16 and BF16 weights (dequantise the model first)`);
+  }
+  const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
+  const index = shards[0] === WEIGHTS_FILE ? [] : [INDEX_FILE];
+  return { spec, files: [...present, ...index, ...shards] };
+}
+
+/** Remove temporary folders that imports killed mid-way left behind (their process is gone). */
+function sweepDeadImports(dataDir: string): void {
+  const dir = modelsDir(dataDir);
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    const pid = new RegExp(`^\\${TEMP_PREFIX}\\w+-(\\d+)$`).exec(entry)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+function fsyncPath(p: string): void {
+  try {
+    const fd = fs.openSync(p, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+/** Copy one file in chunks (so cancel and progress get a turn), then fsync it. */
+async function copyFile(src: string, dest: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+  const input = await fs.promises.open(src, 'r').catch((err: Error) => { throw new CheckpointError(`${src}: cannot open (${err.message})`); });
+  try {
+    const output = await fs.promises.open(dest, 'wx');
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (let pos = 0; ; ) {
+        throwIfCancelled(signal);
+        const { bytesRead } = await input.read(buffer, 0, CHUNK_BYTES, pos);
+        if (bytesRead === 0) break;
+        await output.write(buffer, 0, bytesRead);
+        pos += bytesRead;
+        onBytes(bytesRead);
+      }
+      await output.sync();
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+/**
+ * Build a model folder with `fill` in a temporary folder inside the data directory, check it, move it into
+ * models/<id>/ and record it. Whatever fails or is cancelled, nothing is left behind.
+ */
+async function buildAndRegister(dataDir: string, name: string, source: string, fill: (tmp: string) => Promise<void>, opts: ImportOptions): Promise<Model> {
+  requireFreeName(dataDir, name);
+  sweepDeadImports(dataDir);
+  const id = newId('mdl');
+  const finalDir = path.join(modelsDir(dataDir), id);
+  const tmp = path.join(modelsDir(dataDir), `${TEMP_PREFIX}${id}-${process.pid}`);
+  fs.mkdirSync(tmp, { recursive: true });
+  let moved = false;
+  try {
+    await fill(tmp);
+    throwIfCancelled(opts.signal);
+    opts.onProgress?.({ fraction: 0.99, message: 'checking the copy', bytesDone: 0, bytesTotal: 0 });
+    const { spec } = checkModelFolder(tmp);
+    fsyncPath(tmp);
+    throwIfCancelled(opts.signal);
+    fs.renameSync(tmp, finalDir);
+    moved = true;
+    fsyncPath(modelsDir(dataDir));
+    const store = openStore(dataDir);
+    try {
+      // Checked again: another import may have taken the name while this one copied.
+      if (store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
+      const config = readHfFolder(finalDir).config;
+      return store.models.create({ id, name, architecture: spec.architecture, path: finalDir, config, parameterCount: parameterCounts(spec).total, source });
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    fs.rmSync(moved ? finalDir : tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Import a Hugging Face folder: check it, copy what Lathe needs with progress per file, register it. */
+export async function importModelFolder(dataDir: string, src: string, name: string, opts: ImportOptions = {}): Promise<Model> {
+  const from = path.resolve(src);
+  requireFreeName(dataDir, name);
+  const { files } = checkModelFolder(from); // fail before copying gigabytes
+  const sizes = files.map((f) => fs.statSync(path.join(from, f)).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const interval = opts.progressIntervalMs ?? 250;
+  let done = 0;
+  let last = 0;
+  return buildAndRegister(dataDir, name, `import:${from}`, async (tmp) => {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      let fileDone = 0;
+      const report = (force: boolean) => {
+        const now = Date.now();
+        if (!force && now - last < interval) return;
+        last = now;
+        const message = `copying ${file} (file ${i + 1} of ${files.length}): ${megabytes(fileDone)} of ${megabytes(sizes[i])}; ${megabytes(done)} of ${megabytes(total)} in all`;
+        opts.onProgress?.({ fraction: total ? Math.min(0.98, (0.98 * done) / total) : 0, message, bytesDone: done, bytesTotal: total });
+      };
+      report(true);
+      await copyFile(path.join(from, file), path.join(tmp, file), (n) => {
+        fileDone += n;
+        done += n;
+        report(false);
+      }, opts.signal);
+      if (fileDone !== sizes[i]) throw new CheckpointError(`${path.join(from, file)}: changed while it was copied (${sizes[i]} bytes at the start, ${fileDone} copied); import it again once nothing writes to it`);
+      report(true);
+    }
+  }, opts);
+}
+
+/** Convert a llama2.c checkpoint + tokenizer into a Hugging Face folder and register it. */
+export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tokenizer: string, name: string, opts: ImportOptions = {}): Promise<Model> {
+  const [ckptPath, tokPath] = [path.resolve(ckpt), path.resolve(tokenizer)];
+  for (const f of [ckptPath, tokPath]) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) throw new CheckpointError(`${f}: no such file`);
+  requireFreeName(dataDir, name);
+  const total = fs.statSync(ckptPath).size;
+  return buildAndRegister(dataDir, name, `llama2c:${ckptPath}`, async (tmp) => {
+    opts.onProgress?.({ fraction: 0.05, message: `converting ${path.basename(ckptPath)} (${megabytes(total)})`, bytesDone: 0, bytesTotal: total });
+    const contents = llama2cToHf(ckptPath, tokPath);
+    throwIfCancelled(opts.signal);
+    opts.onProgress?.({ fraction: 0.5, message: `writing the Hugging Face folder (${megabytes(total)})`, bytesDone: total / 2, bytesTotal: total });
+    await fillHfFolder(tmp, contents);
+  }, opts);
+}
+
+/** Run a 'model-import' job's params (the worker and tests call this). */
+export function runModelImport(dataDir: string, p: ModelImportParams, opts: ImportOptions): Promise<Model> {
+  return p.source === 'folder' ? importModelFolder(dataDir, p.path, p.name, opts) : importLlama2cCheckpoint(dataDir, p.checkpoint, p.tokenizer, p.name, opts);
+}
+
+/** Checkpoint problems are the user's to fix: give them the API's shape (code, file). */
+export function asImportError(err: unknown): unknown {
+  if (err instanceof CheckpointError) {
+    const file = /^(.+?): /.exec(err.message)?.[1];
+    return new StudioError('invalid_params', err.message, file ? { file } : undefined);
+  }
+  return err;
+}
