@@ -3,7 +3,7 @@
 //   npm run bench:train                 all configurations (each framework runs in its own process)
 //   node --import tsx bench/train.ts --one <config>   one Lathe configuration (used by the runner)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { GraphBuilder, createSession, ort } from '../native/onnx/index.ts';
 import { TrainingSession, buildTrainingStep } from '../native/autograd/index.ts';
 import { buildDecoder } from '../tests/fixtures/onnx-decoder.ts';
@@ -52,10 +52,42 @@ async function sgemmOrt(): Promise<number> {
   return (2 * n ** 3) / best / 1e9;
 }
 
-async function runLathe(c: Config, preallocate: boolean): Promise<Record<string, number>> {
+/** ORT's per-node trace of one step, summed by op type (and the slowest nodes): what to optimise next. */
+function summariseProfile(dir: string): void {
+  const file = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().pop()!;
+  const events = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { cat: string; name: string; ts: number; dur: number; args?: { op_name?: string } }[];
+  // the fastest run: the machine is shared, and the slower runs mostly measure the neighbours
+  const run = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.dur - b.dur)[0];
+  const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.ts >= run.ts && e.ts <= run.ts + run.dur);
+  const byOp = new Map<string, { us: number; n: number }>();
+  for (const e of kernels) {
+    const op = e.args?.op_name ?? '?';
+    const o = byOp.get(op) ?? { us: 0, n: 0 };
+    o.us += e.dur;
+    o.n += 1;
+    byOp.set(op, o);
+  }
+  const total = [...byOp.values()].reduce((a, b) => a + b.us, 0);
+  console.error(`fastest model_run ${run.dur / 1e3} ms, kernels ${(total / 1e3).toFixed(1)} ms`);
+  for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us).slice(0, 25)) {
+    console.error(`${op.padEnd(28)} ${(o.us / 1e3).toFixed(1).padStart(9)} ms ${((100 * o.us) / total).toFixed(1).padStart(5)} %  ×${o.n}`);
+  }
+  const nodes = new Map<string, number>();
+  for (const e of kernels) nodes.set(e.name, (nodes.get(e.name) ?? 0) + e.dur);
+  for (const [n, us] of [...nodes].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${(us / 1e3).toFixed(1).padStart(8)} ms  ${n}`);
+}
+
+interface Variant { fresh: boolean; arena: boolean; profile: boolean }
+
+async function runLathe(c: Config, v: Variant): Promise<Record<string, number>> {
   const model = buildDecoder({ vocab: c.vocab, ctx: c.seq, layers: c.layers, dim: c.dim, heads: c.heads, lora: c.lora || undefined });
   const graphs = buildTrainingStep(model.g, { loss: model.loss, trainable: model.trainable, optimizer: { kind: 'adamw', weightDecay: 0.01 }, clipNorm: 1 });
-  const s = await TrainingSession.create(graphs, { intraOpNumThreads: THREADS, preallocate });
+  const dir = `/tmp/lathe-profile-${process.pid}`;
+  if (v.profile) mkdirSync(dir, { recursive: true });
+  const s = await TrainingSession.create(graphs, {
+    intraOpNumThreads: THREADS, interOpNumThreads: 1, executionMode: 'sequential', inPlace: !v.fresh, enableCpuMemArena: v.arena,
+    profileFilePrefix: v.profile ? `${dir}/${c.name}` : undefined,
+  });
   const ids = (): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from({ length: c.batch * c.seq }, (_, i) => BigInt((i * 7919) % c.vocab)), [c.batch, c.seq]);
   const batch = { tokens: ids(), targets: ids() };
   await s.step(batch, 1e-4); // warm-up
@@ -69,6 +101,7 @@ async function runLathe(c: Config, preallocate: boolean): Promise<Record<string,
   const stepS = median(times);
   const trainableBytes = model.trainable.reduce((sum, n) => sum + (s.tensor(n).data as Float32Array).byteLength, 0);
   await s.release();
+  if (v.profile) summariseProfile(dir);
   return { step_s: stepS, tokens_per_s: (c.batch * c.seq) / stepS, peak_rss_mb: peakRssMb(), trainable_mb: trainableBytes / 2 ** 20 };
 }
 
@@ -78,49 +111,71 @@ function runPytorch(c: Config, extra: string[] = []): Record<string, number> {
   return JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' }).trim().split('\n').pop()!);
 }
 
-function runChild(args: string[]): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/train.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+/** One Lathe configuration in its own process; `cwd` may be another checkout (the code before a change). */
+function runChild(args: string[], cwd = '.'): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/train.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24, cwd });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const spread = (xs: number[]): { median: number; min: number; max: number } => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+
+/**
+ * Each repetition runs, back to back: Lathe, PyTorch, and for full fine-tuning Lathe without ORT's memory arena (and,
+ * with `--before <dir>`, the Lathe of another checkout). Every line is one repetition; a summary line per config gives
+ * the median and the range, since the machine is shared.
+ */
 async function main(): Promise<void> {
-  const one = process.argv.indexOf('--one');
-  if (one >= 0) {
-    const c = CONFIGS.find((x) => x.name === process.argv[one + 1]);
-    if (!c) throw new Error(`bench/train.ts: unknown config '${process.argv[one + 1]}' (known: ${CONFIGS.map((x) => x.name).join(', ')})`);
-    console.log(JSON.stringify(await runLathe(c, process.argv.includes('--preallocate'))));
+  const one = arg('--one');
+  if (one) {
+    const c = CONFIGS.find((x) => x.name === one);
+    if (!c) throw new Error(`bench/train.ts: unknown config '${one}' (known: ${CONFIGS.map((x) => x.name).join(', ')})`);
+    const has = (f: string): boolean => process.argv.includes(f);
+    console.log(JSON.stringify(await runLathe(c, { fresh: has('--fresh'), arena: !has('--no-arena'), profile: has('--profile') })));
     return;
   }
   if (process.argv.includes('--sgemm-only')) {
     console.log(JSON.stringify({ sgemm_gflops: await sgemmOrt() }));
     return;
   }
-  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const repeat = Number(arg('--repeat') ?? 1);
+  const before = arg('--before');
+  const only = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--repeat', '--before'].includes(all[i - 1]));
   const lathe = runChild(['--sgemm-only']).sgemm_gflops;
   const torch = runPytorch(CONFIGS[0], ['--sgemm']).sgemm_gflops;
   console.log(JSON.stringify({ bench: 'sgemm', n: 2048, threads: THREADS, lathe_gflops: lathe, pytorch_gflops: torch }));
   const bestSgemm = Math.max(lathe, torch);
   for (const c of CONFIGS.filter((x) => !only.length || only.includes(x.name))) {
-    const l = runChild(['--one', c.name]);
-    const p = runPytorch(c);
-    const line: Record<string, unknown> = {
-      bench: 'train', config: c.name, layers: c.layers, dim: c.dim, heads: c.heads, seq: c.seq, batch: c.batch, vocab: c.vocab, lora_rank: c.lora, threads: THREADS,
-      lathe_tokens_per_s: l.tokens_per_s, pytorch_tokens_per_s: p.tokens_per_s, ratio: l.tokens_per_s / p.tokens_per_s,
-      lathe_step_s: l.step_s, pytorch_step_s: p.step_s, lathe_peak_rss_mb: l.peak_rss_mb, pytorch_peak_rss_mb: p.peak_rss_mb,
-    };
-    if (!c.lora) {
-      const flops = flopsPerToken(c) * l.tokens_per_s;
-      line.lathe_model_gflops = flops / 1e9;
-      line.fraction_of_best_sgemm = flops / 1e9 / bestSgemm;
-      // parameters in/out: ORT copies each output (params + AdamW m, v) once into a JS buffer per step; time that
-      // memcpy, and the same step with ORT writing into preallocated (double-buffered) outputs instead
-      const pre = runChild(['--one', c.name, '--preallocate']);
-      line.trainable_mb = l.trainable_mb;
-      line.param_and_state_copy_ms = memcpyMs(3 * l.trainable_mb * 2 ** 20);
-      line.preallocated_outputs_step_s = pre.step_s;
-      line.preallocated_peak_rss_mb = pre.peak_rss_mb;
+    const runs: Record<string, number>[] = [];
+    for (let r = 0; r < repeat; r++) {
+      const l = runChild(['--one', c.name]);
+      const p = runPytorch(c);
+      const line: Record<string, number> = { lathe_tokens_per_s: l.tokens_per_s, pytorch_tokens_per_s: p.tokens_per_s, ratio: l.tokens_per_s / p.tokens_per_s,
+        lathe_step_s: l.step_s, pytorch_step_s: p.step_s, lathe_peak_rss_mb: l.peak_rss_mb, pytorch_peak_rss_mb: p.peak_rss_mb };
+      if (before) {
+        const b = runChild(['--one', c.name], before);
+        Object.assign(line, { before_step_s: b.step_s, before_ratio: b.tokens_per_s / p.tokens_per_s, before_peak_rss_mb: b.peak_rss_mb });
+      }
+      if (!c.lora) {
+        line.lathe_model_gflops = (flopsPerToken(c) * l.tokens_per_s) / 1e9;
+        line.fraction_of_best_sgemm = line.lathe_model_gflops / bestSgemm;
+        // without ORT's arena every buffer goes back to the OS when freed: lower peak memory, fresh pages each step
+        const na = runChild(['--one', c.name, '--no-arena']);
+        Object.assign(line, { no_arena_step_s: na.step_s, no_arena_ratio: na.tokens_per_s / p.tokens_per_s, no_arena_peak_rss_mb: na.peak_rss_mb });
+        // ORT-node copies every output (params + AdamW m, v) into a fresh JS buffer, even one written in place
+        line.trainable_mb = l.trainable_mb;
+        line.param_and_state_copy_ms = memcpyMs(3 * l.trainable_mb * 2 ** 20);
+      }
+      runs.push(line);
+      console.log(JSON.stringify({ bench: 'train', config: c.name, repetition: r + 1, threads: THREADS, ...line }));
     }
-    console.log(JSON.stringify(line));
+    const summary: Record<string, unknown> = { bench: 'train-summary', config: c.name, layers: c.layers, dim: c.dim, heads: c.heads, seq: c.seq, batch: c.batch,
+      vocab: c.vocab, lora_rank: c.lora, threads: THREADS, repetitions: repeat };
+    for (const k of Object.keys(runs[0])) summary[k] = spread(runs.map((x) => x[k]));
+    console.log(JSON.stringify(summary));
   }
 }
 

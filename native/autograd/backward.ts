@@ -4,7 +4,7 @@
 import type { GraphBuilder, Node, Shape, Value } from '../onnx/index.ts';
 import { arrayOf, isFloat } from '../onnx/index.ts';
 import { GradContext } from './context.ts';
-import { GRADIENT_RULES } from './rules.ts';
+import { GRADIENT_RULES, labelScatter } from './rules.ts';
 
 export interface BackwardOptions {
   /** A value holding dLoss (default: the constant 1). Lets a caller scale the loss, e.g. for accumulation. */
@@ -63,6 +63,25 @@ function unbroadcast(g: GraphBuilder, grad: Value, target: Value, node: Node): V
 }
 
 /**
+ * LogSoftmax over the class axis feeding only a NegativeLogLikelihoodLoss (the loss crossEntropyLoss builds):
+ * differentiate the pair at once, d logits = exp(logp) · s − s at the labels, three passes over (N, C) instead of a
+ * dense d logp and the LogSoftmax backward (five). Returns the LogSoftmax input and its gradient, or null.
+ */
+function fusedCrossEntropy(g: GraphBuilder, node: Node, dys: (Value | null)[], onPath: readonly Node[]): { input: string; grad: Value } | null {
+  if (node.opType !== 'NegativeLogLikelihoodLoss' || node.domain !== '' || node.inputs[2] || !dys[0]) return null;
+  const soft = g.producer(node.inputs[0]);
+  const logp = g.value(node.inputs[0]);
+  if (soft?.opType !== 'LogSoftmax' || soft.domain !== '' || !logp.shape) return null;
+  const rank = logp.shape.length;
+  const axis = Number(soft.attrs.axis ?? -1);
+  if ((axis < 0 ? axis + rank : axis) !== 1) return null;
+  if (onPath.some((n) => n !== node && n.inputs.includes(logp.name))) return null;
+  const c = new GradContext(g, node, dys);
+  const { scale, at, minus } = labelScatter(c, c.in(1), dys[0]);
+  return { input: soft.inputs[0], grad: c.op('ScatterElements', [c.mul(c.op('Exp', [logp]), scale), at, minus], { axis: 1, reduction: 'add' }) };
+}
+
+/**
  * Append the backward graph of `loss` (a scalar) with respect to `wrt` and return each gradient by name.
  * Only nodes on a path from a requested value to the loss are differentiated. A requested value that does not
  * reach the loss gets zeros.
@@ -86,6 +105,11 @@ export function appendBackward(g: GraphBuilder, loss: Value, wrt: readonly Value
   for (const node of [...nodes].reverse()) {
     const dys = node.outputs.map(total);
     if (dys.every((d) => d === null)) continue;
+    const fused = fusedCrossEntropy(g, node, dys, nodes);
+    if (fused) {
+      pending.set(fused.input, [...(pending.get(fused.input) ?? []), fused.grad]);
+      continue;
+    }
     const rule = GRADIENT_RULES[node.opType];
     if (!rule || node.domain !== '') {
       throw new Error(`autograd: no gradient rule for ${node.domain ? `${node.domain}.` : ''}${node.opType} (node '${node.name}'); add one to native/autograd/rules.ts`);

@@ -1,5 +1,7 @@
-// Losses as graph nodes. Cross-entropy uses ONNX SoftmaxCrossEntropyLoss (log-sum-exp inside, so stable) with
-// ignore_index for label masking; its gradient rule lives in rules.ts.
+// Losses as graph nodes. Cross-entropy is LogSoftmax over the last axis then NegativeLogLikelihoodLoss (with
+// ignore_index for label masking), which the backward differentiates as one (backward.ts). Not
+// SoftmaxCrossEntropyLoss: ORT runs that as a function whose LogSoftmax works on a [N, V, 1] view along axis 1, about
+// 20× slower than LogSoftmax along the last axis (0.9 s of a GPT-2-small step for N·V = 1024 · 50257).
 import type { GraphBuilder, Value } from '../onnx/index.ts';
 
 export interface CrossEntropyOptions {
@@ -14,7 +16,7 @@ export function crossEntropyLoss(g: GraphBuilder, logits: Value, labels: Value, 
   if (typeof v !== 'number') throw new Error(`crossEntropyLoss: the vocabulary (last) dim of '${logits.name}' must be a number, is ${String(v)}`);
   const flat = g.op('Reshape', [logits, g.ints([-1, v])]);
   const flatLabels = g.op('Reshape', [labels, g.ints([-1])]);
-  // the log-probabilities output lets the backward reuse them instead of a second LogSoftmax over (N, V)
+  // the backward reuses the log-probabilities instead of a second LogSoftmax over (N, V)
   const attrs = { ignore_index: opts.ignoreIndex ?? -100, reduction: opts.reduction ?? 'mean' };
-  return g.opN('SoftmaxCrossEntropyLoss', [flat, flatLabels], 2, attrs)[0];
+  return g.op('NegativeLogLikelihoodLoss', [g.op('LogSoftmax', [flat], { axis: -1 }), flatLabels], attrs);
 }

@@ -191,26 +191,41 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
     const xhat = c.mul(x, inv);
     return [normGrad(c, xhat, c.mul(c.d, scale), inv, axes, false), c.mul(c.d, xhat)];
   },
-  // scores [N, C, …], labels [N, …]: dscores = (softmax − onehot) · valid · dL / (#valid for 'mean'). Over (N, V) only
-  // three passes: exp of the saved log-probabilities, the scaling, and a scatter-add of −scale at each label (labels
-  // that are ignored point at class 0 with a zero update), instead of building a float one-hot and subtracting it
+  // scores [N, C, …], labels [N, …]: dscores = softmax · s − onehot · s, s = valid · dL / (#valid for 'mean'). Over
+  // (N, C) only three passes: exp of the saved log-probabilities, the scaling, and a scatter-add of −s at each label
+  // (labels that are ignored point at class 0 with a zero update), instead of building a float one-hot
   SoftmaxCrossEntropyLoss: (c) => {
     if (c.x[2]) throw new Error(`SoftmaxCrossEntropyLoss (node '${c.node.name}'): class weights have no gradient rule yet`);
-    const [scores, labels] = [c.in(0), c.in(1)];
-    const logp = c.y[1] ?? c.op('LogSoftmax', [scores], { axis: 1 });
-    const ignore = c.node.attrs.ignore_index as number | undefined;
-    const l64 = labels.dtype === 'int64' ? labels : c.op('Cast', [labels], { to: 7 });
-    const keep = ignore === undefined ? null : c.op('Not', [c.op('Equal', [l64, c.k(ignore, 'int64')])]);
-    const valid = keep ? c.op('Cast', [keep], { to: dtypeCode(c) }) : c.k(1);
-    const reduction = c.attr('reduction', 'mean');
-    const count = reduction === 'mean' ? c.op('Max', [c.op('ReduceSum', [c.op('Expand', [valid, c.shape(l64)])], { keepdims: 0 }), c.k(1)]) : c.k(1);
-    const dl = reduction === 'none' ? c.op('Unsqueeze', [c.d, c.ints([1])]) : c.d;
-    const scale = c.div(c.mul(dl, keep ? c.op('Unsqueeze', [valid, c.ints([1])]) : c.k(1)), count); // scalar or [N, 1, …]
-    const at = c.op('Unsqueeze', [keep ? c.op('Where', [keep, l64, c.k(0, 'int64')]) : l64, c.ints([1])]); // [N, 1, …]
-    const minus = c.op('Expand', [c.neg(scale), c.shape(at)]);
+    const logp = c.y[1] ?? c.op('LogSoftmax', [c.in(0)], { axis: 1 });
+    const { scale, at, minus } = labelScatter(c, c.in(1), c.d);
     return [c.op('ScatterElements', [c.mul(c.op('Exp', [logp]), scale), at, minus], { axis: 1, reduction: 'add' }), null, null];
   },
+  // input: log-probabilities [N, C, …]: d input = −s at each label, 0 elsewhere (the driver fuses LogSoftmax → this
+  // node into the SoftmaxCrossEntropyLoss backward, see backward.ts)
+  NegativeLogLikelihoodLoss: (c) => {
+    if (c.x[2]) throw new Error(`NegativeLogLikelihoodLoss (node '${c.node.name}'): class weights have no gradient rule yet`);
+    const { at, minus } = labelScatter(c, c.in(1), c.d);
+    return [c.op('ScatterElements', [c.zerosLike(c.in(0)), at, minus], { axis: 1, reduction: 'add' }), null, null];
+  },
 };
+
+/**
+ * The per-label pieces of a cross-entropy gradient (SoftmaxCrossEntropyLoss / NegativeLogLikelihoodLoss semantics,
+ * from the node of `c`): s = valid · dL / count (a scalar or [N, 1, …]), the label positions [N, 1, …] (ignored labels
+ * moved to class 0) and −s spread over them, for a ScatterElements(axis 1, add).
+ */
+export function labelScatter(c: GradContext, labels: Value, dLoss: Value): { scale: Value; at: Value; minus: Value } {
+  const ignore = c.node.attrs.ignore_index as number | undefined;
+  const l64 = labels.dtype === 'int64' ? labels : c.op('Cast', [labels], { to: 7 });
+  const keep = ignore === undefined ? null : c.op('Not', [c.op('Equal', [l64, c.k(ignore, 'int64')])]);
+  const valid = keep ? c.op('Cast', [keep], { to: dtypeCode(c) }) : c.k(1);
+  const reduction = c.attr('reduction', 'mean');
+  const count = reduction === 'mean' ? c.op('Max', [c.op('ReduceSum', [c.op('Expand', [valid, c.shape(l64)])], { keepdims: 0 }), c.k(1)]) : c.k(1);
+  const dl = reduction === 'none' ? c.op('Unsqueeze', [dLoss, c.ints([1])]) : dLoss;
+  const scale = c.div(c.mul(dl, keep ? c.op('Unsqueeze', [valid, c.ints([1])]) : c.k(1)), count);
+  const at = c.op('Unsqueeze', [keep ? c.op('Where', [keep, l64, c.k(0, 'int64')]) : l64, c.ints([1])]);
+  return { scale, at, minus: c.op('Expand', [c.neg(scale), c.shape(at)]) };
+}
 
 const CODES: Record<string, number> = { float32: 1, float16: 10, float64: 11, bfloat16: 16 };
 const dtypeCode = (c: GradContext): number => CODES[c.dtype];

@@ -292,6 +292,8 @@ const RULES: Record<string, Rule> = {
     const reduction = (a.reduction as string | undefined) ?? 'mean';
     return [{ dtype: x.dtype, shape: reduction === 'none' ? y.shape : [] }, ...(count > 1 ? [{ dtype: x.dtype, shape: x.shape }] : [])];
   },
+  // same operands and loss shape as SoftmaxCrossEntropyLoss, over log-probabilities
+  NegativeLogLikelihoodLoss: (g, ins, a) => RULES.SoftmaxCrossEntropyLoss(g, ins, a, 1),
   Range: (_g, ins) => [{ dtype: ins[0]!.dtype, shape: ['?'] }],
 };
 

@@ -1,6 +1,6 @@
 // Every rule of the gradient table, finite-difference checked (float64 unless ORT lacks the kernel).
 import { describe, expect, it } from 'vitest';
-import { GRADIENT_RULES, appendBackward } from '../../native/autograd/index.ts';
+import { GRADIENT_RULES, appendBackward, crossEntropyLoss } from '../../native/autograd/index.ts';
 import { GraphBuilder, createSession, ort } from '../../native/onnx/index.ts';
 import type { Value } from '../../native/onnx/index.ts';
 import { type CheckCase, gradCheck, rand } from './autograd-check.ts';
@@ -93,9 +93,29 @@ const CASES: Record<string, CheckCase[]> = {
     { inputs: [{ name: 's', shape: [3, 4] }, { name: 'l', shape: [3], dtype: 'int64', data: int64([1, 0, 3]) }], build: (g, ins) => g.opN('SoftmaxCrossEntropyLoss', ins, 2)[0] },
     { inputs: [{ name: 's', shape: [2, 4, 3] }, { name: 'l', shape: [2, 3], dtype: 'int64', data: int64([3, -1, 0, 2, 2, -1]) }], build: (g, ins) => g.opN('SoftmaxCrossEntropyLoss', ins, 2, { reduction: 'none', ignore_index: -1 })[0] },
   ],
+  NegativeLogLikelihoodLoss: [
+    { inputs: [{ name: 'lp', shape: [4, 5] }, { name: 'l', shape: [4], dtype: 'int64', data: int64([1, -100, 4, 0]) }], build: one('NegativeLogLikelihoodLoss', { ignore_index: -100 }) },
+    { inputs: [{ name: 'lp', shape: [2, 3, 4] }, { name: 'l', shape: [2, 4], dtype: 'int64', data: int64([0, 2, 1, 1, 2, 2, 0, 1]) }], build: one('NegativeLogLikelihoodLoss', { reduction: 'none' }) },
+    // LogSoftmax over the class axis into NegativeLogLikelihoodLoss: the driver's fused backward (backward.ts)
+    { inputs: [{ name: 's', shape: [4, 5] }, { name: 'l', shape: [4], dtype: 'int64', data: int64([1, -100, 4, 0]) }],
+      build: (g, [s, l]) => g.op('NegativeLogLikelihoodLoss', [g.op('LogSoftmax', [s], { axis: -1 }), l], { ignore_index: -100 }) },
+    { inputs: [{ name: 's', shape: [2, 3, 4] }, { name: 'l', shape: [2, 4], dtype: 'int64', data: int64([0, 2, 1, -1, 2, 2, 0, 1]) }],
+      build: (g, [s, l]) => g.op('NegativeLogLikelihoodLoss', [g.op('LogSoftmax', [s], { axis: 1 }), l], { reduction: 'sum', ignore_index: -1 }) },
+    { inputs: [{ name: 's', shape: [2, 3, 5] }, { name: 'l', shape: [2, 3], dtype: 'int64', data: int64([4, 0, -100, 1, 3, 2]) }], build: (g, [s, l]) => crossEntropyLoss(g, s, l) },
+  ],
 };
 
 describe('gradient rules (finite differences)', () => {
+  it('fuses LogSoftmax into the NegativeLogLikelihoodLoss backward: no dense d log-probabilities', () => {
+    const g = new GraphBuilder();
+    const loss = crossEntropyLoss(g, g.input('s', 'float32', [6, 7]), g.input('l', 'int64', [6]));
+    const start = g.nodes.length;
+    appendBackward(g, loss, [g.value('s')]);
+    const ops = g.nodes.slice(start).map((n) => n.opType);
+    expect(ops.filter((o) => o === 'ScatterElements')).toHaveLength(1);
+    expect(ops).not.toContain('ConstantOfShape');
+    expect(ops).not.toContain('Sub'); // the LogSoftmax backward's dy − softmax·Σdy
+  });
   it('has a check for every rule in the table', () => {
     const missing = Object.keys(GRADIENT_RULES).filter((op) => !(op in CASES) && op !== 'Dropout');
     expect(missing, 'rules without a gradient check').toEqual([]);
