@@ -129,6 +129,8 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       runner.restore(restored.weights, restored.optimizer, restored.state.step);
       env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
     }
+    // steps after the checkpoint (recorded before a crash or kill) are trained and recorded again
+    store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
     const batches = new ExampleBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0);
     const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
     const samplesFile = path.join(dir, SAMPLES_FILE);

@@ -47,7 +47,7 @@ function inProcessEnv(): TrainEnv {
   };
 }
 
-/** The last value recorded per step (a resumed run re-records the steps after its checkpoint). */
+/** The loss recorded per step (a resumed run first drops what it recorded after its checkpoint). */
 function lossByStep(runId: string): Map<number, number> {
   return new Map(studio.store.runs.metrics(runId, 'loss').map((m) => [m.step, m.value]));
 }
@@ -113,6 +113,7 @@ describe.skipIf(!HAS_MODEL)('supervised fine-tuning of stories260K', () => {
     await studio.queue.whenFinished(resumed.id);
     expect((await studio.call('jobs.get', { id: resumed.id })).state).toBe('succeeded');
     const got = lossByStep(runId!);
+    expect(studio.store.runs.metrics(runId!, 'loss').map((m) => m.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1)); // each step once
     for (let step = 1; step <= 40; step++) expect(Math.abs(got.get(step)! - expected.get(step)!), `step ${step}`).toBeLessThanOrEqual(1e-6);
     expect(studio.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   }, 150_000);
