@@ -1,9 +1,10 @@
 // `lathe train`: supervised fine-tuning (LoRA or full) in the foreground, through the same code the studio's
 // 'finetune' job runs. Progress on stderr; Ctrl-C stops after the current step and checkpoints there;
-// `--resume RUN` continues a run from its last checkpoint.
+// `--resume RUN` continues a run (fine-tuning or pretraining) from its last checkpoint.
 import { TrainStartInput } from '../api/train.ts';
 import { openStore } from '../store/db.ts';
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
+import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 
@@ -50,6 +51,16 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
   return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
 }
 
+export function describePretrain(o: PretrainOutcome): string {
+  return [
+    `run ${o.runId}: ${o.status} after ${o.steps} steps (${o.parameters.toLocaleString('en')} parameters)`,
+    `validation loss ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
+    `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
+    o.outputModel ? `model: ${o.outputModel}` : '',
+    `sample:\n${o.sample}`,
+  ].filter(Boolean).join('\n');
+}
+
 function describe(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${o.steps} steps`,
@@ -63,7 +74,7 @@ function describe(o: FinetuneOutcome): string {
 export const commands: CliCommand[] = [
   {
     path: ['train'],
-    summary: 'Fine-tune a model on a dataset (LoRA or full), or resume a run',
+    summary: 'Fine-tune a model on a dataset (LoRA or full), or resume a fine-tuning or pretraining run',
     usage: USAGE,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
@@ -76,6 +87,11 @@ export const commands: CliCommand[] = [
       const { env, close } = foregroundEnv(ctx, 'training');
       try {
         let outcome: FinetuneOutcome;
+        if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
+          const pretrained = await resumePretrain(String(values.resume), env);
+          ctx.print(pretrained, () => describePretrain(pretrained));
+          return pretrained.status === 'cancelled' ? 130 : 0;
+        }
         if (values.resume) outcome = await resumeFinetune(String(values.resume), env);
         else {
           if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);

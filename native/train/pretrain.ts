@@ -2,9 +2,13 @@
 // Llama shaped config with its parameter count and memory reported before anything runs, seeded initialisation,
 // and the shared training loop over random windows of the token stream. Reports validation loss in nats per
 // token and per character beside a unigram baseline (the corpus's token frequencies, add-one smoothed).
+// `resumePretrain` continues a run from its last checkpoint (the fine-tuning format) exactly where the
+// uninterrupted run would be: batches depend on (seed, step) only, and the tokenizer is kept in the run folder.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PretrainInput, type PretrainConfig } from '../api/train.ts';
+import { writeJsonAtomic } from '../models/atomic.ts';
 import { CheckpointWeights, writeHfFolder } from '../models/checkpoint.ts';
 import { parseModelConfig, type ModelSpec } from '../models/config.ts';
 import { initTensors, type InitSpec } from '../models/init.ts';
@@ -15,7 +19,7 @@ import { trainByteLevelBpe } from '../text/bpe-trainer.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
-import { writeCheckpoint } from './checkpoints.ts';
+import { listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.ts';
 import { trainLoop, validationLoss, type LoopStatus } from './loop.ts';
 import { runDir, type TrainEnv } from './run-env.ts';
 import { StepRunner } from './session.ts';
@@ -73,19 +77,53 @@ export interface PretrainOutcome {
   sample: string;
 }
 
+/** The settings a run was started with (stored in runs.config): the input plus what resuming must check. */
+type PretrainRunConfig = PretrainConfig & { parameters: number; corpusSha256: string };
+
+const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+const TOKENIZER_FILE = 'tokenizer.json';
+
+function readCorpus(file: string): string {
+  if (!fs.existsSync(file)) throw new Error(`corpus file ${file} does not exist`);
+  return fs.readFileSync(file, 'utf8');
+}
+
 export async function runPretrain(input: unknown, env: TrainEnv): Promise<PretrainOutcome> {
   const c = PretrainInput.parse(input);
-  if (!fs.existsSync(c.corpus)) throw new Error(`corpus file ${c.corpus} does not exist`);
-  const text = fs.readFileSync(c.corpus, 'utf8');
+  const text = readCorpus(c.corpus);
   const modelConfig = pretrainModelConfig(c);
   const plan = pretrainPlan(modelConfig);
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
-  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config: { ...c, parameters: plan.parameters } });
-  env.onRun(run.id);
-  env.store.runs.setStatus(run.id, 'running');
-  const dir = runDir(env.dataDir, run.id);
+  const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
+  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config });
+  return continuePretrain(run.id, config, text, env);
+}
+
+/** Continue a pretraining run from its last checkpoint (from the start if it has none), on the same corpus. */
+export async function resumePretrain(runId: string, env: TrainEnv): Promise<PretrainOutcome> {
+  const run = env.store.runs.get(runId);
+  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  if (run.kind !== 'pretrain') throw new Error(`run ${runId} is a ${run.kind} run, not a pretraining run`);
+  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  const stored = run.config as Partial<PretrainRunConfig>;
+  const c = PretrainInput.parse(stored);
+  const text = readCorpus(c.corpus);
+  if (stored.corpusSha256 && stored.corpusSha256 !== sha256(text)) throw new Error(`corpus file ${c.corpus} changed since run ${runId} started; resuming needs the same text (start a new run for the new one)`);
+  return continuePretrain(runId, { ...c, parameters: pretrainPlan(pretrainModelConfig(c)).parameters, corpusSha256: sha256(text) }, text, env);
+}
+
+async function continuePretrain(runId: string, c: PretrainRunConfig, text: string, env: TrainEnv): Promise<PretrainOutcome> {
+  const modelConfig = pretrainModelConfig(c);
+  const plan = pretrainPlan(modelConfig);
+  env.onRun(runId);
+  env.store.runs.setStatus(runId, 'running');
+  const dir = runDir(env.dataDir, runId);
+  fs.mkdirSync(dir, { recursive: true });
   try {
-    const { tokenizerJson } = trainByteLevelBpe(text, { vocabSize: c.vocab });
+    // the tokenizer is kept beside the checkpoints, so a resumed run encodes the corpus exactly as before
+    const tokenizerFile = path.join(dir, TOKENIZER_FILE);
+    const tokenizerJson = fs.existsSync(tokenizerFile) ? (JSON.parse(fs.readFileSync(tokenizerFile, 'utf8')) as Record<string, unknown>) : trainByteLevelBpe(text, { vocabSize: c.vocab }).tokenizerJson;
+    if (!fs.existsSync(tokenizerFile)) await writeJsonAtomic(tokenizerFile, tokenizerJson);
     const tokenizerConfig = { bos_token: '<|endoftext|>', eos_token: '<|endoftext|>', model_max_length: c.context };
     const tokenizer = TextTokenizer.fromJson(tokenizerJson, tokenizerConfig);
     const cut = Math.floor(text.length * (1 - c.validationFraction));
@@ -95,6 +133,7 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
     const unigram = unigramBaseline(trainTokens, valTokens, c.vocab);
     env.log('info', `tokenizer: ${c.vocab} tokens, ${(text.length / (trainTokens.length + valTokens.length)).toFixed(2)} chars/token; unigram baseline ${unigram.toFixed(4)} nats/token`);
     const initDir = path.join(dir, 'init');
+    fs.rmSync(initDir, { recursive: true, force: true }); // left by a run that crashed before it finished
     const tensors = await initTensors(initRules(plan.spec), c.seed);
     await writeHfFolder(initDir, { config: modelConfig, tensors, tokenizer: tokenizerJson, tokenizerConfig });
     const weights = CheckpointWeights.open(initDir);
@@ -104,6 +143,14 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
     } finally {
       weights.close();
     }
+    const last = listCheckpoints(dir).at(-1);
+    const restored = last ? readCheckpoint(last.path, 'model.safetensors') : null;
+    if (restored) {
+      runner.restore(restored.weights, restored.optimizer, restored.state.step);
+      env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
+    }
+    // steps after the checkpoint (recorded before a crash or kill) are trained and recorded again
+    env.store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
     const seqLen = Math.min(c.seqLen ?? c.context, c.context);
     const data = new StreamBatches(trainTokens, valTokens, seqLen, c.batchSize, c.gradAccum, c.seed);
     const totalSteps = c.maxSteps ?? c.steps;
@@ -112,28 +159,29 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
       evalEvery: c.evalEvery, evalBatches: c.evalBatches, saveEvery: c.saveEvery, patience: c.earlyStoppingPatience, dropout: null, examplesPerStep: c.batchSize * c.gradAccum,
     }, {
       signal: env.signal,
-      metric: (step, name, value) => env.metric(run.id, step, name, value),
+      metric: (step, name, value) => env.metric(runId, step, name, value),
       progress: env.progress,
       log: env.log,
       save: async (s) => { await writeCheckpoint(dir, { weightsFile: 'model.safetensors', weights: runner.weights(), optimizer: runner.optimizerState(), state: s, json: { 'config.json': modelConfig } }, c.keepCheckpoints); },
-    }, { step: 0, examplesSeen: 0, epoch: 0, seed: c.seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null });
+    }, restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed: c.seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null });
     const valLoss = await validationLoss(runner, data, 0, null);
-    env.metric(run.id, result.state.step, 'val_loss_full', valLoss);
-    env.metric(run.id, result.state.step, 'unigram_loss', unigram);
+    env.metric(runId, result.state.step, 'val_loss_full', valLoss);
+    env.metric(runId, result.state.step, 'unigram_loss', unigram);
     const out = path.join(dir, 'model');
+    if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
     await writeHfFolder(out, { config: modelConfig, tensors: runner.weights(), tokenizer: tokenizerJson, tokenizerConfig, generationConfig: { bos_token_id: 0, eos_token_id: 0 } });
     await runner.release();
     fs.rmSync(initDir, { recursive: true, force: true });
-    const outputModel = result.status === 'cancelled' ? null : (await importHfFolder(env.dataDir, out, c.outputName ?? `pretrain-${run.id.replace(/^run_/, '')}`)).name;
+    const outputModel = result.status === 'cancelled' ? null : (await importHfFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`)).name;
     const gen = await TextGenerator.load(out, { intraOpNumThreads: c.threads ?? env.threads });
     const prompt = text.slice(cut, cut + 40);
     const room = c.context - tokenizer.encode(prompt).length - 1; // learned positions end at the context length
     const sample = prompt + (await gen.generate([prompt], { maxNewTokens: Math.max(1, Math.min(120, room)), temperature: 0.8, seed: c.seed })).rows[0].text;
     await gen.release();
-    env.store.runs.setStatus(run.id, result.status === 'cancelled' ? 'cancelled' : 'succeeded');
-    return { runId: run.id, status: result.status, steps: result.state.step, parameters: plan.parameters, valLoss, valLossPerChar: valLoss / charsPerToken, unigramLoss: unigram, unigramLossPerChar: unigram / charsPerToken, outputModel, sample };
+    env.store.runs.setStatus(runId, result.status === 'cancelled' ? 'cancelled' : 'succeeded');
+    return { runId, status: result.status, steps: result.state.step, parameters: plan.parameters, valLoss, valLossPerChar: valLoss / charsPerToken, unigramLoss: unigram, unigramLossPerChar: unigram / charsPerToken, outputModel, sample };
   } catch (err) {
-    env.store.runs.setStatus(run.id, env.signal.aborted ? 'cancelled' : 'failed');
+    env.store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
     throw err;
   }
 }
