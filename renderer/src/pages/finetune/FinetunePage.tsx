@@ -1,0 +1,120 @@
+// Adapt & align → Fine-tune: the project's fine-tune runs on the left; on the right either the setup of a new
+// run or the selected run (live while it trains, from its history afterwards).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
+import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { isFinished } from '../../domain/jobs.ts';
+import { Button, Card, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { FinetuneSetup } from './FinetuneSetup.tsx';
+import { RunView } from './RunView.tsx';
+import { TrainingRunList } from './TrainingRunList.tsx';
+import { emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
+import { useRunStateChanges } from './useRunStateChanges.ts';
+import './finetune.css';
+
+export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current } = useProjects();
+  const projectId = current?.id ?? null;
+  const models = useQuery('models.list', {});
+  const datasets = useQuery('datasets.list', {});
+  const runs = useQuery('runs.list', projectId ? { projectId, kind: 'finetune' } : null);
+  const [form, setForm] = useState<FinetuneForm>(emptyForm);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [pending, setPending] = useState<Job | null>(null);
+  const [started, setStarted] = useState<Job | null>(null);
+  const recommended = useQuery('train.defaults', form.modelId ? { model: form.modelId } : null);
+  const sized = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method } : null);
+  const defaults = useMemo(() => (sized.data && recommended.data ? { ...sized.data, recommendedMethod: recommended.data.recommendedMethod } : undefined), [sized.data, recommended.data]);
+
+  const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
+  const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
+  const sortedDatasets = useMemo(() => [...(datasets.data ?? [])].sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId)), [datasets.data, projectId]);
+
+  useEffect(() => {
+    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {}, targetModules: null }));
+  }, [sortedModels, form.modelId]);
+  useEffect(() => {
+    if (sortedDatasets.length && !sortedDatasets.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: sortedDatasets[0].id }));
+  }, [sortedDatasets, form.datasetId]);
+  // Each model starts on the method the engine recommends for it.
+  const recommendedFor = useRef<string | null>(null);
+  useEffect(() => {
+    const rec = recommended.data;
+    if (!rec || recommendedFor.current === form.modelId) return;
+    recommendedFor.current = form.modelId;
+    setForm((f) => ({ ...f, method: rec.recommendedMethod }));
+  }, [recommended.data, form.modelId]);
+  useEffect(() => setSelectedId(null), [projectId]);
+
+  useRunStateChanges('finetune', runs.reload);
+  const adopt = useCallback((job: Job) => {
+    if (job.runId) {
+      setPending(null);
+      setStarted(job);
+      setSelectedId(job.runId);
+      runs.reload();
+    } else if (isFinished(job)) {
+      setPending(null);
+      toast.show('error', 'The run did not start', job.error ?? job.message);
+    }
+  }, [runs, toast]);
+  useStudioEvents((event) => {
+    if (event.type === 'job.updated' && pending && event.payload.id === pending.id) adopt(event.payload);
+  });
+
+  async function start() {
+    const model = sortedModels.find((m) => m.id === form.modelId);
+    const dataset = sortedDatasets.find((d) => d.id === form.datasetId);
+    if (!model || !dataset) return;
+    try {
+      const job = await studio.call('train.start', toTrainInput(form, defaults, model.id, dataset.id, projectId));
+      setPending(job);
+      adopt(job);
+      if (!job.runId) studio.call('jobs.get', { id: job.id }).then(adopt, () => undefined);
+    } catch (err) {
+      toast.show('error', 'Could not start fine-tuning', errorMessage(err));
+    }
+  }
+
+  if (!current) {
+    return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>Fine-tuning runs belong to a project: its task decides how examples become prompts, and its metric judges the result.</EmptyState></Card>;
+  }
+  if (models.data?.length === 0 || datasets.data?.length === 0) {
+    const noModel = models.data?.length === 0;
+    return (
+      <Card>
+        <EmptyState icon={noModel ? 'box' : 'database'} title={noModel ? 'No model to fine-tune yet' : 'No examples to learn from yet'} action={<Button variant="primary" onClick={() => navigate(noModel ? 'select' : 'datasets')}>{noModel ? 'Go to Select' : 'Go to Datasets'}</Button>}>
+          {noModel ? 'Import a base model on the Select page (a small one trains in minutes on a laptop), then come back to teach it your task.' : 'Import a few hundred examples of the task (for instructions: instruction, input and output columns) and map their columns; fine-tuning learns from the train split and watches the validation split.'}
+        </EmptyState>
+      </Card>
+    );
+  }
+
+  return (
+    <div className="ft-layout">
+      <TrainingRunList
+        title="Fine-tune runs"
+        runs={sortedRuns}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+        onNew={() => setSelectedId(null)}
+        newLabel="New run"
+        empty="No runs yet. Start with the defaults: they are sized for the model and this machine. Watch validation loss; when it stops falling, the model has learned what the data can teach."
+      />
+      <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
+        {pending && !pending.runId && (
+          <Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting the run…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span></div></Card>
+        )}
+        {selectedId
+          ? <RunView key={selectedId} runId={selectedId} initialJob={started?.runId === selectedId ? started : null} onChanged={runs.reload} />
+          : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={sortedDatasets} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+// "New fine-tune run": model, dataset (with its column mapping, which decides the task format), method with
+// the full-versus-LoRA comparison, and the hyperparameters the engine sized for this model, each with its
+// one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
+import type { FormEvent } from 'react';
+import type { Dataset, Model } from '../../../../native/api/schemas.ts';
+import { SCHEDULES, SFT_FORMATS } from '../../../../native/api/train.ts';
+import { MOD } from '../../app/ShortcutHelp.tsx';
+import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { formatCount } from '../../domain/format.ts';
+import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { MethodCompare } from './MethodCompare.tsx';
+import { explanationOf, loraTrainable, problems, SETTINGS, defaultText, valueOf, type Defaults, type FinetuneForm, type Setting } from './trainForm.ts';
+
+function SettingField({ setting, form, defaults, error, onChange }: { setting: Setting; form: FinetuneForm; defaults: Defaults | undefined; error?: string; onChange(text: string): void }) {
+  const value = valueOf(form, defaults, setting);
+  const changed = form.values[setting.key] !== undefined && form.values[setting.key] !== defaultText(defaults, setting);
+  const options = setting.kind === 'schedule' ? SCHEDULES : setting.kind === 'format' ? SFT_FORMATS : null;
+  return (
+    <Field label={setting.label} help={<>{explanationOf(defaults, setting)}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(defaultText(defaults, setting))}>Default: {defaultText(defaults, setting) || setting.auto}</button></>}</>} error={error}>
+      {(id, d) => options ? (
+        <select id={id} aria-describedby={d} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
+          {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select>
+      ) : (
+        <input id={id} aria-describedby={d} className="input mono" inputMode="decimal" value={value} placeholder={setting.auto} aria-invalid={Boolean(error)} data-changed={changed} onChange={(e) => onChange(e.target.value)} />
+      )}
+    </Field>
+  );
+}
+
+export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsError, busy, onStart }: {
+  form: FinetuneForm;
+  onChange(next: FinetuneForm): void;
+  models: Model[];
+  datasets: Dataset[];
+  defaults: Defaults | undefined;
+  defaultsError: Error | null;
+  busy: boolean;
+  onStart(): void;
+}) {
+  const set = (patch: Partial<FinetuneForm>) => onChange({ ...form, ...patch });
+  const setValue = (key: string, text: string) => set({ values: { ...form.values, [key]: text } });
+  const dataset = datasets.find((d) => d.id === form.datasetId);
+  const issues = problems(form, defaults);
+  const shown = SETTINGS.filter((s) => !s.loraOnly || form.method === 'lora');
+  const rank = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'lora.r')!));
+  const targets = form.targetModules ?? defaults?.loraTargets.default ?? [];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (Object.keys(issues).length === 0 && !busy && defaults) onStart();
+  };
+  const mapping = dataset ? Object.entries(dataset.mapping) : [];
+  const batch = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'batchSize')!)) * Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'gradAccum')!));
+  const steps = valueOf(form, defaults, SETTINGS.find((s) => s.key === 'maxSteps')!);
+  const trainRows = dataset?.splits.train ?? null;
+
+  return (
+    <Card aria-label="New fine-tune run">
+      <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Fine-tune setup">
+        <CardHeader title="New fine-tune run" subtitle="Teach a model your task from examples. Runs as a job in the background; you can leave this page." />
+        <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
+          <div className="form-grid">
+            <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters` : 'The base model to adapt.'} error={models.length === 0 ? 'No models yet — import one on the Select page.' : null}>
+              {(id, d) => (
+                <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {}, targetModules: null })}>
+                  {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+                </select>
+              )}
+            </Field>
+            <Field label="Dataset" help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : 'Import one on the Datasets page.'}>
+              {(id, d) => (
+                <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
+                  {datasets.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                </select>
+              )}
+            </Field>
+            {dataset && (
+              <div className="span-2 ft-mapping" aria-label="Column mapping">
+                <span className="stat-label">Column mapping</span>
+                {mapping.length ? mapping.map(([field, column]) => <span key={field} className="ft-map-chip"><span className="muted">{field}</span> ← <span className="mono">{column}</span></span>) : <span className="muted small">none yet — the format falls back to plain text</span>}
+                <span className="spacer" />
+                <span className="small muted">Format: <span className="mono">{valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!)}</span>{valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!) === 'auto' ? ' (from the mapping)' : ''}</span>
+              </div>
+            )}
+          </div>
+
+          {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
+          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} targets={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
+
+          <div>
+            <h3 className="ft-section-title">Hyperparameters <span className="faint small">sized for this model and machine</span></h3>
+            <div className="ft-settings">
+              {shown.filter((s) => !s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
+            </div>
+          </div>
+
+          <details className="ft-advanced">
+            <summary>Advanced settings</summary>
+            <div className="ft-settings">
+              {shown.filter((s) => s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
+              {form.method === 'lora' && defaults && (
+                <div className="field ft-span">
+                  <span className="field-label">LoRA target modules</span>
+                  <div className="row-wrap" role="group" aria-label="LoRA target modules">
+                    {defaults.loraTargets.available.map((t) => {
+                      const on = targets.includes(t);
+                      return <button key={t} type="button" role="checkbox" aria-checked={on} className="metric-chip mono" onClick={() => set({ targetModules: on ? targets.filter((x) => x !== t) : [...targets, t] })}>{t}</button>;
+                    })}
+                  </div>
+                  <p className={issues.targetModules ? 'field-error' : 'field-help'}>{issues.targetModules ?? `Projections that get an adapter; more modules learn more. Default: ${defaults.loraTargets.default.join(', ')}.`}</p>
+                </div>
+              )}
+              <div className="field ft-span row-wrap" style={{ gap: 'var(--space-5)' }}>
+                <label className="checkbox"><input type="checkbox" checked={form.trainOnPrompt} onChange={(e) => set({ trainOnPrompt: e.target.checked })} /><span>Also learn the prompt tokens <span className="faint small">(default: loss on the answer only)</span></span></label>
+                {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
+              </div>
+              <Field label="Run name" optional help="Shown in the run list.">
+                {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
+              </Field>
+              <Field label="Output model name" optional help="The tuned model’s name on the Select page.">
+                {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder="model-method-run" onChange={(e) => set({ outputName: e.target.value })} />}
+              </Field>
+            </div>
+          </details>
+        </div>
+        <footer className="card-footer">
+          <span className="muted small" style={{ marginRight: 'auto' }}>
+            {steps.trim() ? `${steps} steps` : trainRows !== null && batch > 0 ? `about ${Math.ceil(trainRows / batch)} steps per epoch` : ''}{batch > 0 ? ` · ${batch} examples per step` : ''}
+          </span>
+          <Button type="submit" variant="primary" icon="activity" disabled={busy || !defaults || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start fine-tuning</Button>
+        </footer>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,67 @@
+// Below a run's charts: sample generations before and after training (greedy, on held-out prompts) and the
+// checkpoints on disk that Resume continues from.
+import type { z } from 'zod';
+import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.ts';
+import { formatDate } from '../../domain/format.ts';
+import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { humanBytes } from '../select/format.ts';
+import { formatLoss } from './runFormat.ts';
+
+type Sample = z.infer<typeof TrainSample>;
+type Checkpoint = z.infer<typeof CheckpointInfo>;
+
+export function SamplesCard({ samples, finished }: { samples: Sample[]; finished: boolean }) {
+  return (
+    <Card aria-label="Sample generations" data-testid="run-samples">
+      <CardHeader title="Before and after" subtitle="Greedy continuations of held-out prompts by the base model and by the tuned one." />
+      {samples.length === 0 ? (
+        <EmptyState icon="sparkle" title={finished ? 'No samples for this run' : 'Samples come at the end'}>
+          {finished ? 'A cancelled run writes no samples; resume it and let it finish to see what changed.' : 'When training finishes, the base model and the tuned model answer the same held-out prompts, so you can read what changed.'}
+        </EmptyState>
+      ) : (
+        <div className="stack ft-samples">
+          {samples.map((s, i) => (
+            <div key={i} className="ft-sample">
+              <div className="ft-sample-prompt mono small">{s.prompt}</div>
+              <div className="ft-sample-grid">
+                <div><span className="stat-label">Before</span><p className="ft-sample-text">{s.before ?? <span className="faint">—</span>}</p></div>
+                <div><span className="stat-label">After</span><p className="ft-sample-text ft-sample-after">{s.after}</p></div>
+                {s.reference !== null && <div><span className="stat-label">Reference</span><p className="ft-sample-text muted">{s.reference}</p></div>}
+              </div>
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function CheckpointsCard({ checkpoints, saveEvery, running }: { checkpoints: Checkpoint[]; saveEvery: number | null; running: boolean }) {
+  const newest = [...checkpoints].sort((a, b) => b.step - a.step);
+  return (
+    <Card aria-label="Checkpoints" data-testid="run-checkpoints">
+      <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery} steps and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
+      {newest.length === 0 ? (
+        <EmptyState icon="layers" title="No checkpoint yet">
+          {running && saveEvery ? `The first one is written at step ${saveEvery}, or as soon as you cancel.` : 'This run left no checkpoint on disk.'}
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" aria-label="Checkpoints">
+            <thead><tr><th>Step</th><th className="num">Validation loss</th><th className="num">Size</th><th>Written</th></tr></thead>
+            <tbody>
+              {newest.map((c, i) => (
+                <tr key={c.path} title={c.path}>
+                  <td className="mono">{c.step}{i === 0 && <span className="faint small"> · newest</span>}</td>
+                  <td className="num mono">{c.valLoss === null ? '—' : formatLoss(c.valLoss)}</td>
+                  <td className="num mono">{humanBytes(c.bytes)}</td>
+                  <td className="muted small">{formatDate(c.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

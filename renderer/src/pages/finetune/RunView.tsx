@@ -1,0 +1,166 @@
+// One training run, live or from history: progress with ETA, Cancel and Resume, the curves (loss and
+// validation loss, learning rate, throughput, memory) updated by run.metric events, then checkpoints and, for
+// fine-tuning, before/after samples. Pretraining adds nats per character and the unigram baseline.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { formatDate, formatDuration } from '../../domain/format.ts';
+import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
+import { SERIES_COLORS } from '../../ui/charts/scale.ts';
+import { useToast } from '../../ui/Toasts.tsx';
+import { CheckpointsCard, SamplesCard } from './RunDetails.tsx';
+import { formatEta, formatLoss, formatLr, formatMb, formatRate, isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from './runFormat.ts';
+import { TrainingChart } from './TrainingChart.tsx';
+import { lastValue, minValue, useRunMetrics } from './useRunMetrics.ts';
+import { useRunJob } from './useRunJob.ts';
+
+interface PretrainResult { valLoss?: number; valLossPerChar?: number; unigramLoss?: number; unigramLossPerChar?: number; sample?: string; outputModel?: string | null }
+interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number }
+
+export function RunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const run = useQuery('runs.get', { id: runId });
+  const checkpoints = useQuery('train.checkpoints', { runId });
+  const samples = useQuery('train.samples', { runId });
+  const [busy, setBusy] = useState<'cancel' | 'resume' | null>(null);
+  const onEnded = useCallback((job: Job) => {
+    setBusy(null);
+    run.reload();
+    checkpoints.reload();
+    samples.reload();
+    onChanged();
+    if (job.state === 'failed') toast.show('error', 'Training failed', job.error ?? job.message);
+  }, [run, checkpoints, samples, onChanged, toast]);
+  const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
+  const { metrics, lastStep } = useRunMetrics(runId);
+  const config = runConfig(run.data);
+  const pretrain = run.data?.kind === 'pretrain';
+  const live = isActive(job) ? job : null;
+  const active = live !== null;
+  const planned = plannedSteps(job, config);
+
+  // A checkpoint lands every saveEvery steps: re-read the list when the run crosses one.
+  const saved = useRef(0);
+  useEffect(() => {
+    const every = config.saveEvery ?? 0;
+    const mark = every > 0 ? Math.floor(lastStep / every) : 0;
+    if (mark === saved.current) return;
+    saved.current = mark;
+    const timer = setTimeout(checkpoints.reload, 400);
+    return () => clearTimeout(timer);
+  }, [lastStep, config.saveEvery, checkpoints.reload]);
+
+  async function act(kind: 'cancel' | 'resume') {
+    setBusy(kind);
+    try {
+      const next = await studio.call(kind === 'cancel' ? 'train.cancel' : 'train.resume', { runId });
+      if (kind === 'resume') {
+        setBusy(null);
+        follow(next);
+        run.reload();
+        onChanged();
+      }
+    } catch (err) {
+      setBusy(null);
+      toast.show('error', kind === 'cancel' ? 'Could not cancel the run' : 'Could not resume the run', errorMessage(err));
+    }
+  }
+
+  const status = live ? live.state : run.data?.status ?? job?.state ?? 'running';
+  const resumable = known && !active && run.data !== undefined && run.data.status !== 'succeeded';
+  const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
+  const result = (job && job.state === 'succeeded' ? job.result : null) as (PretrainResult & FinetuneResult) | null;
+  const unigram = lastValue(metrics.unigram_loss) ?? result?.unigramLoss ?? null;
+  const lossUnit = pretrain ? 'nats/token' : 'nats/token on the completion';
+  const c = SERIES_COLORS;
+
+  return (
+    <div className="stack ft-run" data-testid="run-view">
+      <Card aria-label="Run progress">
+        <CardHeader
+          title={run.data?.name ?? 'Training run'}
+          subtitle={run.data ? describe(run.data.createdAt, config, pretrain) : runId}
+          actions={(
+            <div className="row">
+              <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
+              {active && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
+              {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+            </div>
+          )}
+        />
+        <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+          <ProgressBar value={progress} state={status} label="Training progress" />
+          <div className="row small">
+            <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : ''}</span>
+            <span className="spacer" />
+            <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
+          </div>
+          <div className="ft-stats">
+            <Stat label="Training loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
+            <Stat label="Best validation loss" value={fmt(minValue(metrics.val_loss), formatLoss)} />
+            {pretrain
+              ? <Stat label="Per character" value={result?.valLossPerChar !== undefined ? `${formatLoss(result.valLossPerChar)} nats` : '—'} />
+              : <Stat label="Learning rate" value={fmt(lastValue(metrics.lr), formatLr)} />}
+            <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
+            <Stat label="Memory" value={fmt(lastValue(metrics.rss_mb), formatMb)} />
+          </div>
+          {status === 'cancelled' && !active && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
+          {status === 'interrupted' && !active && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
+          {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+          {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
+        </div>
+      </Card>
+
+      <Card aria-label="Training curves">
+        <CardHeader title="Curves" subtitle={active ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
+        <div className="card-body ft-charts">
+          <TrainingChart
+            testId="chart-loss"
+            title="Loss"
+            description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery ?? '—'} steps.`}
+            xMax={planned}
+            format={formatLoss}
+            reference={pretrain && unigram !== null ? { value: unigram, label: 'unigram baseline' } : null}
+            series={[
+              { name: 'training', color: c[0], points: metrics.loss ?? [] },
+              { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true },
+            ]}
+          />
+          <TrainingChart testId="chart-lr" title="Learning rate" description="Warm-up, then the schedule’s decay." xMax={planned} zero format={formatLr} series={[{ name: 'learning rate', color: c[1], points: metrics.lr ?? [] }]} />
+          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." xMax={planned} zero format={formatRate} series={[{ name: 'tokens/s', color: c[3], points: metrics.tokens_per_second ?? [] }]} />
+          <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." xMax={planned} zero format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
+        </div>
+      </Card>
+
+      {pretrain && result && (
+        <Card aria-label="Pretraining result">
+          <CardHeader title="Result" subtitle="Validation loss over the whole held-out end of the corpus, against a model that only knows token frequencies." />
+          <div className="card-body stack">
+            <div className="ft-stats">
+              <Stat label="Validation, nats/token" value={fmt(result.valLoss ?? null, formatLoss)} />
+              <Stat label="Validation, nats/char" value={fmt(result.valLossPerChar ?? null, formatLoss)} />
+              <Stat label="Unigram, nats/token" value={fmt(result.unigramLoss ?? null, formatLoss)} />
+              <Stat label="Unigram, nats/char" value={fmt(result.unigramLossPerChar ?? null, formatLoss)} />
+            </div>
+            {result.sample && <div className="ft-sample"><span className="stat-label">Sample (temperature 0.8)</span><p className="ft-sample-text">{result.sample}</p></div>}
+          </div>
+        </Card>
+      )}
+      <div className={pretrain ? undefined : 'ft-details'}>
+        {!pretrain && <SamplesCard samples={samples.data ?? []} finished={!active && status !== 'running'} />}
+        <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} running={active} />
+      </div>
+    </div>
+  );
+}
+
+const fmt = (v: number | null, f: (v: number) => string): string => (v === null ? '—' : f(v));
+
+function describe(createdAt: string, config: ReturnType<typeof runConfig>, pretrain: boolean): string {
+  const parts = pretrain
+    ? [`${config.family === 'llama' ? 'Llama' : 'GPT-2'} · ${config.layers ?? '?'} layers · d ${config.dModel ?? '?'}`, config.corpus?.split(/[\\/]/).pop()]
+    : [config.method === 'full' ? 'Full fine-tuning' : 'LoRA', config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined];
+  return [...parts, `started ${formatDate(createdAt)}`].filter(Boolean).join(' · ');
+}

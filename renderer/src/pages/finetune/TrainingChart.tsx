@@ -1,0 +1,103 @@
+// A training curve over optimiser steps: x is the step number on a real axis (validation loss, measured every
+// N steps, draws as its own line across the same steps as training loss), fixed to the run's planned length so
+// the line visibly advances. Written here rather than with ui/charts' LineChart, whose x axis is categorical
+// (one label per point, a line broken at every missing point); it reuses that kit's frame, legend and scales.
+import { ChartFrame, Legend } from '../../ui/charts/ChartFrame.tsx';
+import { linearScale, tickFormat } from '../../ui/charts/scale.ts';
+import { useWidth } from '../../ui/charts/useWidth.ts';
+import type { MetricPoint } from './useRunMetrics.ts';
+import '../../ui/charts/charts.css';
+
+export interface CurveSeries { name: string; color: string; points: MetricPoint[]; dashed?: boolean; dots?: boolean }
+
+const PAD = { top: 10, right: 14, bottom: 24, left: 48 };
+const TABLE_ROWS = 60;
+
+/** Keeps at most ~1 point per pixel column (the first, the last and evenly spaced ones between). */
+function thin(points: MetricPoint[], max: number): MetricPoint[] {
+  if (points.length <= max) return points;
+  const every = points.length / max;
+  const out: MetricPoint[] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.floor(i * every)]);
+  out.push(points[points.length - 1]);
+  return out;
+}
+
+export function TrainingChart({ title, description, series, format, xMax, zero = false, reference, height = 170, testId }: {
+  title: string;
+  description: string;
+  series: CurveSeries[];
+  format(value: number): string;
+  /** The run's planned last step, when known: the axis ends there. */
+  xMax?: number | null;
+  /** Start the y axis at 0 (throughput, memory) instead of near the smallest value (loss). */
+  zero?: boolean;
+  reference?: { value: number; label: string } | null;
+  height?: number;
+  testId?: string;
+}) {
+  const [ref, width] = useWidth<HTMLDivElement>(420);
+  const all = series.flatMap((s) => s.points);
+  const plotted = all.length;
+  const values = all.map((p) => p.value).filter(Number.isFinite);
+  if (reference) values.push(reference.value);
+  const lastStep = Math.max(1, ...all.map((p) => p.step));
+  const xScale = linearScale(0, Math.max(lastStep, xMax ?? 0), PAD.left, width - PAD.right, Math.max(2, Math.floor(width / 90)));
+  const lo = values.length ? Math.min(...values) : 0;
+  const hi = values.length ? Math.max(...values) : 1;
+  const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
+  const y = linearScale(zero ? 0 : Math.max(0, lo - spread * 0.08), hi + spread * 0.08, height - PAD.bottom, PAD.top, 4);
+  const yTick = tickFormat(y.ticks);
+  const xTick = tickFormat(xScale.ticks);
+  const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
+  const tableSteps = thin(steps.map((step) => ({ step, value: 0 })), TABLE_ROWS).map((p) => p.step);
+  const lookup = series.map((s) => new Map(s.points.map((p) => [p.step, p.value])));
+
+  return (
+    <ChartFrame
+      title={title}
+      description={description}
+      legend={series.length > 1 || reference ? <Legend items={[...series.map((s) => ({ label: s.name, color: s.color, dashed: s.dashed })), ...(reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [])]} /> : undefined}
+      table={{ columns: ['Step', ...series.map((s) => s.name)], rows: tableSteps.map((step) => [String(step), ...lookup.map((m) => (m.has(step) ? format(m.get(step)!) : '—'))]) }}
+    >
+      {({ titleId, descId }) => (
+        <div ref={ref} className="chart-canvas" data-testid={testId} data-points={plotted}>
+          <svg width={width} height={height} role="img" aria-labelledby={`${titleId} ${descId}`}>
+            {y.ticks.map((t) => (
+              <g key={`y${t}`}>
+                <line x1={PAD.left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />
+                <text x={PAD.left - 6} y={y(t)} dy="0.35em" textAnchor="end" className="chart-tick">{yTick(t)}</text>
+              </g>
+            ))}
+            {xScale.ticks.map((t) => (
+              <text key={`x${t}`} x={xScale(t)} y={height - 6} textAnchor="middle" className="chart-tick">{xTick(t)}</text>
+            ))}
+            {plotted === 0 && <text x={(PAD.left + width - PAD.right) / 2} y={(height - PAD.bottom + PAD.top) / 2} textAnchor="middle" className="chart-tick">waiting for the first step…</text>}
+            {reference && (
+              <g className="chart-reference">
+                <line x1={PAD.left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />
+                <text x={width - PAD.right} y={y(reference.value) - 5} textAnchor="end" className="chart-reference-label">{reference.label}</text>
+              </g>
+            )}
+            {series.map((s) => {
+              const pts = thin(s.points, Math.max(20, Math.floor(width / 2)));
+              if (pts.length === 0) return null;
+              const d = `M${pts.map((p) => `${xScale(p.step).toFixed(1)},${y(p.value).toFixed(1)}`).join('L')}`;
+              const last = pts[pts.length - 1];
+              return (
+                <g key={s.name}>
+                  <path d={d} fill="none" stroke={s.color} strokeWidth={s.dots ? 1.5 : 1.75} strokeLinejoin="round" strokeDasharray={s.dashed ? '5 4' : undefined} />
+                  {(s.dots ? pts : [last]).map((p) => (
+                    <circle key={p.step} cx={xScale(p.step)} cy={y(p.value)} r={s.dots ? 3 : 3.5} fill={s.dots ? 'var(--surface)' : s.color} stroke={s.color} strokeWidth={1.5}>
+                      <title>{`${s.name} · step ${p.step}: ${format(p.value)}`}</title>
+                    </circle>
+                  ))}
+                </g>
+              );
+            })}
+          </svg>
+        </div>
+      )}
+    </ChartFrame>
+  );
+}

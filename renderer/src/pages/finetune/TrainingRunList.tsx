@@ -1,0 +1,32 @@
+// The project's training runs, newest first, each with its status; the selected one is shown beside it.
+// Shared by fine-tuning and pretraining.
+import type { Run } from '../../../../native/api/schemas.ts';
+import { formatDate } from '../../domain/format.ts';
+import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
+import { RUN_STATUS_TONE, runConfig } from './runFormat.ts';
+
+export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newLabel, empty }: { title: string; runs: Run[]; selectedId: string | null; onSelect(id: string): void; onNew(): void; newLabel: string; empty: string }) {
+  return (
+    <Card aria-label={title} className="ft-runlist">
+      <CardHeader title={title} subtitle={runs.length ? `${runs.length} in this project` : undefined} actions={<Button size="sm" icon="plus" onClick={onNew} aria-pressed={selectedId === null}>{newLabel}</Button>} />
+      {runs.length === 0 ? (
+        <p className="muted small ft-runlist-empty">{empty}</p>
+      ) : (
+        <div role="list">
+          {runs.map((r) => {
+            const c = runConfig(r);
+            return (
+              <button key={r.id} role="listitem" className="list-item" aria-current={r.id === selectedId} onClick={() => onSelect(r.id)} data-testid="training-run">
+                <span className="row"><strong className="ft-runlist-name">{r.name}</strong><span className="spacer" /><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
+                <span className="muted small">
+                  {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : c.method === 'full' ? 'Full' : 'LoRA'}
+                  {c.maxSteps ? ` · ${c.maxSteps} steps` : c.steps ? ` · ${c.steps} steps` : ''} · {formatDate(r.createdAt)}
+                </span>
+              </button>
+            );
+          })}
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,51 @@
+// How training numbers read: losses to 3–4 significant figures, learning rates in scientific notation,
+// throughput and memory rounded, time left in words. And the few fields of a run's stored config the views use.
+import type { Job, Run } from '../../../../native/api/schemas.ts';
+
+export const formatLoss = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(2) : v.toFixed(3));
+export const formatLr = (v: number): string => (v === 0 ? '0' : v.toExponential(1).replace('e-', 'e−'));
+export const formatRate = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0));
+export const formatMb = (v: number): string => (v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`);
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating time left…';
+  if (seconds < 1) return 'almost done';
+  if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
+  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}
+
+/** The fields of runs.config the run view reads (finetune: the resolved TrainConfig; pretrain: PretrainConfig). */
+export interface RunConfigView {
+  method?: 'lora' | 'full';
+  modelName?: string;
+  dataset?: string;
+  maxSteps?: number | null;
+  steps?: number;
+  saveEvery?: number;
+  evalEvery?: number;
+  seqLen?: number;
+  batchSize?: number;
+  gradAccum?: number;
+  lr?: number;
+  family?: string;
+  layers?: number;
+  dModel?: number;
+  parameters?: number;
+  corpus?: string;
+}
+
+export const runConfig = (run: Run | undefined): RunConfigView => (run?.config ?? {}) as RunConfigView;
+
+/** The planned number of steps: the job's "step 12/400" message, else the config's maxSteps or steps. */
+export function plannedSteps(job: Job | null, config: RunConfigView): number | null {
+  const match = job ? /step (\d+)\/(\d+)/.exec(job.message) : null;
+  if (match) return Number(match[2]);
+  return config.maxSteps ?? config.steps ?? null;
+}
+
+export const RUN_STATUS_TONE: Record<string, 'neutral' | 'accent' | 'success' | 'warning' | 'danger'> = {
+  queued: 'neutral', running: 'accent', succeeded: 'success', cancelled: 'warning', interrupted: 'warning', failed: 'danger',
+};
+
+export const isActive = (job: Job | null): job is Job => job !== null && (job.state === 'queued' || job.state === 'running');

@@ -1,0 +1,102 @@
+// Select → Train your own model: build a small model's shape and see its size and memory before anything runs,
+// point it at a text corpus, start, and follow the run (loss in nats per token against a unigram baseline,
+// per character at the end). Earlier pretraining runs are listed beside it.
+import { useCallback, useMemo, useState } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { isFinished } from '../../domain/jobs.ts';
+import { Button, Card, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { RunView } from '../finetune/RunView.tsx';
+import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
+import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
+import { PlanCard } from './PlanCard.tsx';
+import { PretrainBuilder } from './PretrainBuilder.tsx';
+import { initialPretrainForm, shapeOf, toPretrainInput, type PretrainForm } from './pretrainForm.ts';
+import { pretrainPlan, shapeProblems } from './pretrainPlan.ts';
+import '../finetune/finetune.css';
+
+export function PretrainPage({ onBack }: { onBack(): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { current } = useProjects();
+  const projectId = current?.id ?? null;
+  const runs = useQuery('runs.list', projectId ? { projectId, kind: 'pretrain' } : { kind: 'pretrain' });
+  const [form, setForm] = useState<PretrainForm>(initialPretrainForm);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [pending, setPending] = useState<Job | null>(null);
+  const [started, setStarted] = useState<Job | null>(null);
+  const shape = shapeOf(form);
+  const plan = Object.keys(shapeProblems(shape)).length === 0 ? pretrainPlan(shape) : null;
+  const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
+
+  useRunStateChanges('pretrain', runs.reload);
+  const adopt = useCallback((job: Job) => {
+    if (job.runId) {
+      setPending(null);
+      setStarted(job);
+      setSelectedId(job.runId);
+      runs.reload();
+    } else if (isFinished(job)) {
+      setPending(null);
+      toast.show('error', 'Pretraining did not start', job.error ?? job.message);
+    }
+  }, [runs, toast]);
+  useStudioEvents((event) => {
+    if (event.type === 'job.updated' && pending && event.payload.id === pending.id) adopt(event.payload);
+  });
+
+  async function start() {
+    try {
+      const job = await studio.call('train.pretrain', toPretrainInput(form, projectId));
+      setPending(job);
+      adopt(job);
+      if (!job.runId) studio.call('jobs.get', { id: job.id }).then(adopt, () => undefined);
+    } catch (err) {
+      toast.show('error', 'Could not start pretraining', errorMessage(err));
+    }
+  }
+
+  const list = (
+    <TrainingRunList
+      title="Pretraining runs"
+      runs={sortedRuns}
+      selectedId={selectedId}
+      onSelect={setSelectedId}
+      onNew={() => setSelectedId(null)}
+      newLabel="New model"
+      empty="No runs yet. The defaults build a GPT-2 of under a million parameters: a few hundred steps on a megabyte of text take minutes on a CPU."
+    />
+  );
+
+  return (
+    <div className="page playground">
+      <PageHeader
+        title="Train your own model"
+        lede="When no base model suits the task, pretrain a small one on your own text. Its size and memory are known before anything runs; the loss is compared with a model that only knows how often each token occurs."
+        actions={<Button icon="chevronLeft" onClick={onBack}>Back to models</Button>}
+      />
+      {selectedId ? (
+        <div className="ft-layout">
+          {list}
+          <RunView key={selectedId} runId={selectedId} initialJob={started?.runId === selectedId ? started : null} onChanged={runs.reload} />
+        </div>
+      ) : (
+        <div className="pt-layout">
+          <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
+            {pending && !pending.runId && (
+              <Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Training the tokenizer on the corpus.'}</span></div></Card>
+            )}
+            <PretrainBuilder form={form} onChange={setForm} busy={pending !== null} onStart={() => void start()} />
+          </div>
+          <div className="stack pt-plan" style={{ gap: 'var(--space-4)' }}>
+            <PlanCard shape={shape} plan={plan} />
+            {list}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
