@@ -6,16 +6,23 @@ import { AdaptPage } from '../PlannedStagePages.tsx';
 import { PageHeader } from '../../ui/primitives.tsx';
 import { PlaygroundPage } from './PlaygroundPage.tsx';
 import { EvaluatePage } from '../evaluate/EvaluatePage.tsx';
+import { FinetunePage } from '../finetune/FinetunePage.tsx';
 
-type Tab = 'prompt' | 'evaluate' | 'more';
+type Tab = 'prompt' | 'finetune' | 'evaluate' | 'more';
+
+function tabFromHash(): Tab {
+  const hash = window.location.hash;
+  return hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt/finetune') ? 'finetune' : 'prompt';
+}
 
 export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
-  const [tab, setTab] = useState<Tab>(() => (window.location.hash.startsWith('#/adapt/evaluate') ? 'evaluate' : 'prompt'));
+  const [tab, setTab] = useState<Tab>(tabFromHash);
   const tabs = (
     <div className="segmented" role="tablist" aria-label="Adapt & align">
       <button type="button" role="tab" aria-checked={tab === 'prompt'} aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>
+      <button type="button" role="tab" aria-checked={tab === 'finetune'} aria-selected={tab === 'finetune'} onClick={() => setTab('finetune')}>Fine-tune</button>
       <button type="button" role="tab" aria-checked={tab === 'evaluate'} aria-selected={tab === 'evaluate'} onClick={() => setTab('evaluate')}>Evaluate</button>
-      <button type="button" role="tab" aria-checked={tab === 'more'} aria-selected={tab === 'more'} onClick={() => setTab('more')}>Fine-tune · Align</button>
+      <button type="button" role="tab" aria-checked={tab === 'more'} aria-selected={tab === 'more'} onClick={() => setTab('more')}>Align</button>
     </div>
   );
   if (tab === 'more') {
@@ -24,6 +31,14 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
         <div className="page" style={{ paddingBottom: 0 }}>{tabs}</div>
         <AdaptPage navigate={navigate} />
       </>
+    );
+  }
+  if (tab === 'finetune') {
+    return (
+      <div className="page playground">
+        <PageHeader title="Adapt & align" lede="Teach the model your task from examples: LoRA trains small adapters and fits in little memory; full fine-tuning updates every weight." actions={tabs} />
+        <FinetunePage navigate={navigate} />
+      </div>
     );
   }
   if (tab === 'evaluate') {
