@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'react';
 import { IntegratePage } from '../pages/PlannedStagePages.tsx';
 import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
-import { SelectPage } from '../pages/select/SelectPage.tsx';
+import { SelectRoute } from '../pages/pretrain/route.tsx';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
 import { ProjectsPage } from '../pages/ProjectsPage.tsx';
 import { RunsRoute } from '../pages/compare/route.tsx';
@@ -45,7 +45,7 @@ export function App() {
         </header>
         <main className="content" id="content">
           {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
-          {page === 'select' && <SelectPage navigate={go} />}
+          {page === 'select' && <SelectRoute navigate={go} />}
           {page === 'adapt' && <AdaptStage navigate={go} />}
           {page === 'integrate' && <IntegratePage navigate={go} />}
           {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
