@@ -1,7 +1,69 @@
-// Global keyboard shortcuts: Ctrl/Cmd+1..8 and "g then <key>" switch pages, "?" opens the list, Ctrl+, opens
-// Settings. Keys typed into a field are left alone (except the Ctrl chords).
-import { useEffect, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+// Keyboard shortcuts. Global: Ctrl/Cmd+1..8 and "g then <key>" switch pages, "?" opens the list, Ctrl+, opens
+// Settings; keys typed into a field are left alone (except the Ctrl chords). Page-specific shortcuts are
+// defined once in PAGE_SHORTCUTS: the page binds them with usePageShortcuts and the "?" dialog lists them.
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { PAGES, type PageId } from './routes.ts';
+
+export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+export const MOD = isMac ? '⌘' : 'Ctrl';
+
+/** A key, with Ctrl (⌘ on macOS) held when `mod`; `key` is KeyboardEvent.key. */
+export interface Chord {
+  key: string;
+  mod?: boolean;
+  /** What it does, as the shortcuts dialog says it. */
+  does: string;
+}
+
+const KEY_NAMES: Record<string, { keycap: string; hint: string }> = { Enter: { keycap: 'Enter', hint: '↵' }, Escape: { keycap: 'Esc', hint: 'Esc' } };
+
+/** The keycaps the dialog draws, e.g. ['Ctrl', 'Enter']. */
+export function chordKeys(c: Chord): string[] {
+  return [...(c.mod ? [MOD] : []), KEY_NAMES[c.key]?.keycap ?? c.key];
+}
+
+/** The short hint a button shows, e.g. 'Ctrl↵'. */
+export function chordHint(c: Chord): string {
+  return `${c.mod ? MOD : ''}${KEY_NAMES[c.key]?.hint ?? c.key}`;
+}
+
+function chordMatches(c: Chord, e: KeyboardEvent): boolean {
+  return e.key === c.key && Boolean(c.mod) === (e.ctrlKey || e.metaKey) && !e.altKey;
+}
+
+/** Shortcuts that work on one page only, by page; each page's `where` titles its section in the dialog. */
+export const PAGE_SHORTCUTS = {
+  playground: {
+    where: 'Playground (Adapt & align → Prompt)',
+    keys: {
+      generate: { key: 'Enter', mod: true, does: 'Generate' },
+      stop: { key: 'Escape', does: 'Stop generating' },
+    },
+  },
+} as const satisfies Record<string, { where: string; keys: Record<string, Chord> }>;
+
+type PageWithShortcuts = keyof typeof PAGE_SHORTCUTS;
+
+/**
+ * Bind a page's shortcuts while it is mounted. Each handler returns whether it acted (then the key's default
+ * is prevented); e.g. Esc only stops a generation while one runs, and otherwise still closes what it closes.
+ */
+export function usePageShortcuts<P extends PageWithShortcuts>(page: P, handlers: { [A in keyof (typeof PAGE_SHORTCUTS)[P]['keys']]: () => boolean }): void {
+  const current = useRef(handlers);
+  current.current = handlers;
+  useEffect(() => {
+    const keys = PAGE_SHORTCUTS[page].keys as Record<string, Chord>;
+    const onKey = (e: KeyboardEvent) => {
+      for (const [action, chord] of Object.entries(keys)) {
+        if (!chordMatches(chord, e)) continue;
+        if ((current.current as Record<string, () => boolean>)[action]()) e.preventDefault();
+        return;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [page]);
+}
 
 const SEQUENCE_TIMEOUT_MS = 1200;
 

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Params } from '../../../../native/api/contract.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
-import { MOD } from '../../app/ShortcutHelp.tsx';
+import { chordHint, PAGE_SHORTCUTS, usePageShortcuts } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { PLAYGROUND_MODEL_KEY } from '../select/SelectPage.tsx';
@@ -70,19 +70,16 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     genB.cancel();
   }, [genA, genB]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
-        e.preventDefault();
-        if (!running) generate();
-      } else if (e.key === 'Escape' && running) {
-        e.preventDefault();
-        stop();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [generate, stop, running]);
+  usePageShortcuts('playground', {
+    generate: () => {
+      if (!running) generate();
+      return true;
+    },
+    stop: () => {
+      if (running) stop();
+      return running;
+    },
+  });
 
   if (models.data && models.data.length === 0) {
     return <Card><EmptyState icon="box" title="No model to prompt yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Import or download a base model on the Select page, then come back to try prompts and decoding settings on it.</EmptyState></Card>;
@@ -102,7 +99,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             actions={
               <div className="row">
                 <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => { setCompare(e.target.checked); setEditing('A'); }} /><span>Compare A / B</span></label>
-                {running ? <Button onClick={stop} shortcut="Esc">Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} shortcut={`${MOD}↵`}>Generate</Button>}
+                {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
               </div>
             }
           />
