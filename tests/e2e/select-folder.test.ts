@@ -1,0 +1,102 @@
+// Importing a Hugging Face folder through the Select page in Chromium against `lathe serve`: the folder is
+// written first by the CLI (`lathe model import-llama2c` leaves one under its data directory's models/<id>/),
+// then imported by path as a new model. The import runs as a job, so a progress bar must appear; a folder
+// without tokenizer.json fails with the job's error naming the file; the card of the imported model shows.
+// The "?" dialog lists the playground's own shortcuts.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, ROOT, startStudio, type RunningStudio } from './harness.ts';
+
+const MODEL_DIR = path.resolve(ROOT, '../shared/data/models/stories260K');
+const CHECKPOINT = path.join(MODEL_DIR, 'stories260K.bin');
+const TOKENIZER = path.join(MODEL_DIR, 'tok512.bin');
+const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
+if (skipReason) console.log(`e2e select folder-import tests skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Select page', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  let tmp: string;
+  let folder: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-folder-'));
+    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 'stories', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    folder = (JSON.parse(out) as { path: string }).path;
+    // The same folder without its tokenizer: the import job must refuse it.
+    cpSync(folder, path.join(tmp, 'no-tokenizer'), { recursive: true });
+    rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
+    studio = await startStudio();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Record, from inside the page, whether the import progress bar ever appeared (imports of a small model are quick). */
+  const watchProgressBar = () =>
+    page.evaluate(() => {
+      const seen = ((window as unknown as { __importBar: { shown: boolean } }).__importBar = { shown: false });
+      const check = () => {
+        if (document.querySelector('[role="progressbar"][aria-label="Import progress"]')) seen.shown = true;
+      };
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  const progressBarShown = () => page.evaluate(() => (window as unknown as { __importBar: { shown: boolean } }).__importBar.shown);
+
+  it('refuses a folder without tokenizer.json with the job error, then imports the folder and shows its card', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
+    await page.getByText('No models yet').waitFor();
+    await page.getByRole('radio', { name: /Hugging Face folder/ }).click();
+
+    await watchProgressBar();
+    await page.getByLabel('Folder path').fill(path.join(tmp, 'no-tokenizer'));
+    await page.getByLabel('Model name').fill('broken');
+    await page.getByLabel('Folder path').press('Control+Enter');
+    const refusal = page.getByText(/tokenizer\.json: missing; Lathe needs the model's Hugging Face tokenizer/);
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
+    expect(await progressBarShown()).toBe(true);
+
+    await watchProgressBar();
+    await page.getByLabel('Folder path').fill(folder);
+    await page.getByLabel('Model name').fill('stories-folder');
+    await page.getByRole('button', { name: /^Import/ }).click();
+    const card = page.getByTestId('model-card');
+    await card.getByRole('heading', { name: /stories-folder/ }).waitFor();
+    expect(await progressBarShown()).toBe(true);
+    await card.getByText('LlamaForCausalLM').first().waitFor();
+    await card.getByRole('table', { name: 'Parameters by component' }).getByText('32,768').waitFor(); // embeddings: 512 × 64
+    await card.getByRole('cell', { name: /Key\/value heads/ }).waitFor();
+    const models = await fetch(`${studio.origin}/api/rpc/models.list`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` } });
+    const { result } = (await models.json()) as { result: { name: string; path: string; source: string }[] };
+    expect(result.map((m) => m.name)).toEqual(['stories-folder']);
+    expect(result[0].path.startsWith(studio.dataDir)).toBe(true); // copied into the studio's own data directory
+    expect(result[0].source).toBe(`import:${folder}`);
+  });
+
+  it("lists the playground's own shortcuts in the ? dialog", async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const playground = dialog.getByRole('group', { name: /Playground/ });
+    await playground.getByText('Generate', { exact: true }).waitFor();
+    await playground.getByText('Stop generating').waitFor();
+    expect(await playground.locator('kbd').allTextContents()).toEqual(['Ctrl', 'Enter', 'Esc']);
+    expect(pageErrors).toEqual([]);
+  });
+});
