@@ -11,6 +11,7 @@ import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, typ
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 
 const SPLITS: Split[] = ['test', 'validation', 'train', 'all'];
+const TEMPLATE_LABELS = { instruction: 'Instruction', input: 'Input', output: 'Solved example', answerPrefix: 'Answer prefix' } as const;
 
 function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { id: T; label: string }[]; onChange(v: T): void }) {
   return (
@@ -109,10 +110,10 @@ export function EvalSetup({ form, onChange, models, datasets, metricOrder, sugge
               <div className="eval-template">
                 {(['instruction', 'input', 'output', 'answerPrefix'] as const).map((key) => (
                   <label key={key} className="eval-template-row">
-                    <span className="small muted">{{ instruction: 'Instruction', input: 'Input', output: 'Solved example', answerPrefix: 'Answer prefix' }[key]}</span>
+                    <span className="small muted">{TEMPLATE_LABELS[key]}</span>
                     {key === 'input'
-                      ? <textarea className="textarea mono" rows={2} style={{ minHeight: 56 }} value={form.template[key]} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />
-                      : <input className="input mono" value={form.template[key]} placeholder={key === 'instruction' ? 'optional' : undefined} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />}
+                      ? <textarea className="textarea mono" rows={2} style={{ minHeight: 56 }} aria-label={`Prompt ${TEMPLATE_LABELS[key].toLowerCase()}`} value={form.template[key]} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />
+                      : <input className="input mono" aria-label={`Prompt ${TEMPLATE_LABELS[key].toLowerCase()}`} value={form.template[key]} placeholder={key === 'instruction' ? 'optional' : undefined} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />}
                   </label>
                 ))}
                 <p className={issues.template ? 'field-error' : 'field-help'}>{issues.template ?? `Placeholders name columns: ${dataset?.columns.map((c) => `{{${c}}}`).join(' ') ?? '—'}`}</p>

@@ -58,7 +58,7 @@ export function ScorecardCard({ project }: { project: Project }) {
       <CardHeader
         title="Scorecard"
         subtitle={project.metric && project.target !== null ? `Success: ${label} ${direction} ${project.target} on held-out data, judged by the best finished evaluation.` : 'Whether the best model so far meets the project’s success criterion.'}
-        actions={data && (data.status === 'pass' || data.status === 'fail' || data.status === 'no-runs') ? <Button size="sm" icon="activity" onClick={openEvaluate}>Run an evaluation</Button> : undefined}
+        actions={data && (data.status === 'pass' || data.status === 'fail') ? <Button size="sm" icon="activity" onClick={openEvaluate}>Run an evaluation</Button> : undefined}
       />
       {card.error && <div className="card-body field-error">Could not load the scorecard: {card.error.message}</div>}
       {data?.status === 'no-metric' && (

@@ -1,0 +1,209 @@
+// Evaluation in the UI end to end, in Chromium against `lathe serve`: a summarisation project (ROUGE-L ≥ 0.35),
+// stories260K and DialogSum's test file are set up through the Studio API; then the Evaluate tab runs a
+// zero-shot evaluation (progress, then metric cards with intervals) and a few-shot one with a custom layout,
+// the comparison shows both runs' metrics, CI bar charts and the per-example view (sorted, paged, exported),
+// the Runs page compares ticked runs, and the project page shows the scorecard. Light and dark screenshots
+// of each land in tests/e2e/screenshots/.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+
+const DATA = path.resolve(ROOT, '../shared/data');
+const CHECKPOINT = path.join(DATA, 'models/stories260K/stories260K.bin');
+const TOKENIZER = path.join(DATA, 'models/stories260K/tok512.bin');
+const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
+const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER, DIALOGSUM_TEST].find((f) => !existsSync(f)) ? `${DATA} (stories260K, DialogSum) is absent: the shared data kit is not mounted` : null);
+if (skipReason) console.log(`e2e evaluation tests skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  let projectId = '';
+  const pageErrors: string[] = [];
+
+  async function api<T>(method: string, params: unknown): Promise<T> {
+    const response = await fetch(`${studio.origin}/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` }, body: JSON.stringify(params) });
+    const body = (await response.json()) as { result?: T; error?: { message: string } };
+    if (!response.ok) throw new Error(`${method}: ${body.error?.message ?? response.status}`);
+    return body.result as T;
+  }
+
+  /** Light and dark shots of the page as it stands, the viewport grown to the content (the page scrolls inside .content). */
+  async function shoot(name: string) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+      await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** Records, from inside the page, whether the progress bar showed up and how far it got (a 6-example run can finish between two polls). */
+  async function watchProgress() {
+    await page.evaluate(() => {
+      const seen = { shown: false, max: 0 };
+      (window as unknown as { __progress: typeof seen }).__progress = seen;
+      const check = () => {
+        const bar = document.querySelector('[role=progressbar][aria-label="Evaluation progress"]');
+        if (!bar) return;
+        seen.shown = true;
+        seen.max = Math.max(seen.max, Number(bar.getAttribute('aria-valuenow') ?? 0));
+      };
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    const project = await api<{ id: string }>('projects.create', { name: 'Dialogue summaries', task: 'summarization', description: 'One-sentence summaries of support dialogues.', metric: 'rougeL', target: 0.35 });
+    projectId = project.id;
+    await api('models.importLlama2c', { checkpoint: CHECKPOINT, tokenizer: TOKENIZER, name: 'stories260K' });
+    const job = await api<{ id: string }>('datasets.import', { path: DIALOGSUM_TEST, name: 'dialogsum-test', projectId });
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+      state = j.state;
+    }
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !/\/favicon.ico$/.test(msg.location().url)) pageErrors.push(`${msg.text()} (${msg.location().url})`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('shows what the scorecard needs before any evaluation', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
+    const card = page.getByTestId('scorecard');
+    await card.getByText('No evaluation reports ROUGE-L yet').waitFor();
+    await card.getByRole('button', { name: 'Run an evaluation' }).waitFor();
+    await shoot('scorecard-empty');
+  });
+
+  it('runs a zero-shot evaluation from the Evaluate tab and shows its summary', async () => {
+    await page.getByTestId('scorecard').getByRole('button', { name: 'Run an evaluation' }).click();
+    await page.getByRole('tab', { name: 'Evaluate' }).waitFor();
+    expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await expect.poll(() => form.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).toBe('stories260K');
+    await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option:checked').textContent()).toBe('dialogsum-test');
+    const metrics = form.getByRole('group', { name: 'Metrics' });
+    expect(await metrics.getByRole('checkbox').first().textContent()).toContain('ROUGE-L'); // the project's metric first
+    expect(await metrics.getByRole('checkbox', { name: /ROUGE-L/ }).first().getAttribute('aria-checked')).toBe('true');
+    await metrics.getByRole('checkbox', { name: 'BLEU' }).click();
+    await page.getByText('No evaluations yet').waitFor();
+    await shoot('evaluate-empty');
+
+    await form.getByLabel(/^Examples/).fill('6');
+    await form.getByLabel('Max new tokens').fill('24');
+    await form.getByLabel(/^Run name/).fill('Zero-shot baseline');
+    await watchProgress();
+    await form.getByLabel('Max new tokens').press('Control+Enter');
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor({ timeout: 120_000 });
+    const progress = await page.evaluate(() => (window as unknown as { __progress: { shown: boolean; max: number } }).__progress);
+    expect(progress.shown).toBe(true);
+    await summary.getByText('succeeded').waitFor();
+    const rougeL = summary.getByTestId('metric-rougeL');
+    expect(await rougeL.textContent()).toMatch(/ROUGE-L.*project\d\.\d{3}95% CI \d\.\d{3}–\d\.\d{3}/);
+    await summary.getByTestId('metric-bleu').waitFor();
+    await summary.getByText('Tokens / s').waitFor();
+    await expect.poll(() => summary.getByRole('table', { name: 'First predictions' }).locator('tbody tr').count()).toBe(3);
+    await page.getByRole('table', { name: 'Evaluation runs' }).getByText('Zero-shot baseline').waitFor();
+  });
+
+  it('runs a few-shot evaluation with a custom prompt layout and opens the comparison', async () => {
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await form.getByRole('radio', { name: 'Few-shot' }).click();
+    await form.getByLabel('Examples (K)').fill('2');
+    // Whole DialogSum dialogues do not fit stories260K's 512-token context twice over; the topic line does.
+    await form.getByLabel('Custom layout').check();
+    expect(await form.getByLabel('Prompt input').inputValue()).toBe('Dialogue:\n{{dialogue}}'); // starts from the default layout
+    await form.getByLabel('Prompt instruction').fill('Summarize.');
+    await form.getByLabel('Prompt input').fill('Topic: {{topic1}}');
+    await form.getByLabel('Prompt solved example').fill('Summary: {{summary1}}');
+    await form.getByLabel('Prompt answer prefix').fill('Summary:');
+    await form.getByLabel(/^Run name/).fill('Few-shot:2 on topics');
+    await form.getByRole('button', { name: /Start evaluation/ }).click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Few-shot:2 on topics' }).waitFor({ timeout: 120_000 });
+    await summary.getByText('2.0 shots used').waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Evaluation runs' }).locator('tbody tr').count()).toBe(2);
+    await page.getByRole('table', { name: 'Evaluation runs' }).locator('.best-mark').waitFor();
+    await shoot('evaluate');
+
+    await summary.getByRole('button', { name: 'Compare with previous' }).click();
+    await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
+    expect(page.url()).toMatch(/#\/runs\/compare\/run_[^,]+,run_/);
+  });
+
+  it('compares the two runs: metrics with intervals, CI bar charts, examples side by side, export', async () => {
+    const table = page.getByRole('table', { name: 'Metrics by run' });
+    await table.getByText('Zero-shot baseline').waitFor();
+    await table.getByText('Few-shot:2 on topics').waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(5); // rouge1..rougeLsum, bleu (+ timings)
+    expect(await table.getByText('best').count()).toBeGreaterThan(0);
+    expect(await table.textContent()).toMatch(/\d\.\d{3}–\d\.\d{3}/);
+    const charts = page.getByLabel('Charts');
+    await expect.poll(() => charts.getByRole('img').count()).toBeGreaterThanOrEqual(5);
+    expect(await charts.getByRole('img').first().locator('title').first().textContent()).toMatch(/95% CI/);
+    await charts.getByText('Show as table').first().click();
+    await charts.getByRole('table').first().waitFor();
+
+    const examples = page.getByLabel('Examples', { exact: true });
+    await examples.getByText('6 examples matched by example id', { exact: false }).waitFor();
+    await expect.poll(() => examples.getByTestId('example-output').count()).toBe(10); // 5 per page × 2 runs
+    await examples.getByText('#Person1#').first().waitFor(); // the dialogue is shown as the input
+    await examples.getByText('Examples 1–5 of 6').waitFor();
+    await examples.getByRole('radio', { name: 'Biggest change' }).click();
+    expect(await examples.getByRole('radio', { name: 'Biggest change' }).getAttribute('aria-checked')).toBe('true');
+    await examples.getByRole('button', { name: 'Next page' }).click();
+    await examples.getByText('Examples 6–6 of 6').waitFor();
+    await page.keyboard.press('[');
+    await examples.getByText('Examples 1–5 of 6').waitFor();
+    await shoot('compare');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^compare-run_.*\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/run_[0-9a-f]+\.prediction/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    expect((JSON.parse(readFileSync((await json.path())!, 'utf8')) as { examples: { rows: unknown[] } }).examples.rows).toHaveLength(6);
+  });
+
+  it('compares runs ticked on the Runs page', async () => {
+    await page.evaluate(() => { window.location.hash = '/runs'; });
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.getByRole('checkbox', { name: 'Compare Zero-shot baseline' }).check();
+    await runs.getByRole('checkbox', { name: 'Compare Few-shot:2 on topics' }).check();
+    await page.getByRole('button', { name: 'Compare (2)' }).click();
+    await page.getByRole('table', { name: 'Metrics by run' }).getByText('Few-shot:2 on topics').waitFor();
+  });
+
+  it('shows the scorecard on the project page', async () => {
+    const expected = await api<{ status: string; best: { runName: string; value: number } }>('projects.scorecard', { id: projectId });
+    await page.keyboard.press('Control+1'); // Scope: the project's page
+    const card = page.getByTestId('scorecard');
+    await card.getByTestId('scorecard-verdict').waitFor();
+    expect(await card.getByTestId('scorecard-verdict').textContent()).toBe(expected.status === 'pass' ? 'Meets the target' : 'Below the target');
+    await card.getByText(expected.best.runName).waitFor();
+    expect(await card.locator('dd strong').first().textContent()).toBe(expected.best.value.toFixed(3));
+    await card.getByText('2 finished evaluations').waitFor();
+    await expect.poll(() => card.getByRole('img', { name: /ROUGE-L run by run/ }).count()).toBe(1);
+    await shoot('scorecard');
+    expect(pageErrors).toEqual([]);
+  });
+});
