@@ -50,7 +50,8 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   /** Record, from inside the page, whether the import progress bar ever appeared (imports of a small model are quick). */
   const watchProgressBar = () =>
     page.evaluate(() => {
-      const seen = ((window as unknown as { __importBar: { shown: boolean } }).__importBar = { shown: false });
+      const seen: { shown: boolean } = { shown: false };
+      (window as unknown as { __importBar: { shown: boolean } }).__importBar = seen;
       const check = () => {
         if (document.querySelector('[role="progressbar"][aria-label="Import progress"]')) seen.shown = true;
       };
