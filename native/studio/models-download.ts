@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { WorkerContext } from '../jobs/protocol.ts';
-import { importHfFolder } from '../models/registry.ts';
+import { asImportError, importModelFolder } from '../models/import.ts';
 
 export interface DownloadParams {
   repo: string;
@@ -130,7 +130,10 @@ export async function run(params: unknown, ctx: WorkerContext): Promise<unknown>
     ctx.progress(total ? Math.min(0.99, done / total) : 0, `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`, total ? (total - done) / Math.max(1, rate) : null);
   }, ctx.signal);
   ctx.progress(0.99, 'importing');
-  const model = await importHfFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1]);
+  // The same import as a local folder's ('model-import'): checked, copied with fsync, renamed, then recorded.
+  const model = await importModelFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1], { signal: ctx.signal, onProgress: (i) => ctx.progress(0.99, `importing: ${i.message}`) }).catch((err: unknown) => {
+    throw asImportError(err);
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   return { model };
 }
