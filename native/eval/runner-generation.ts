@@ -25,6 +25,8 @@ export interface ExampleEvaluator {
 
 export interface GenerationSetup {
   modelDir: string;
+  /** A PEFT LoRA adapter folder applied on top (already checked against the model). */
+  adapterDir?: string;
   template: PromptTemplate;
   shots: number;
   shotSeed: number;
@@ -44,7 +46,7 @@ export function fitPrompt(ids: number[], budget: number, bos: number | null): { 
 
 export async function createGenerationEvaluator(setup: GenerationSetup): Promise<ExampleEvaluator> {
   const tokenizer = TextTokenizer.fromFolder(setup.modelDir);
-  const model = await CausalLM.load(setup.modelDir, { intraOpNumThreads: setup.threads });
+  const model = await CausalLM.load(setup.modelDir, { intraOpNumThreads: setup.threads, adapter: setup.adapterDir });
   const spec = model.spec;
   const genConfig = model.folder.generationConfig ?? null;
   const s = setup.settings;

@@ -46,9 +46,9 @@ export async function sequenceNll(model: CausalLM, nll: Session, ids: number[], 
   return { nll: total, tokens };
 }
 
-export async function createPerplexityEvaluator(modelDir: string, threads?: number): Promise<ExampleEvaluator> {
+export async function createPerplexityEvaluator(modelDir: string, threads?: number, adapterDir?: string): Promise<ExampleEvaluator> {
   const tokenizer = TextTokenizer.fromFolder(modelDir);
-  const model = await CausalLM.load(modelDir, { intraOpNumThreads: threads });
+  const model = await CausalLM.load(modelDir, { intraOpNumThreads: threads, adapter: adapterDir });
   const nll = await createNllSession(model.vocabSize, threads);
   const width = model.spec.maxPositions;
   return {

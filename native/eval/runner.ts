@@ -8,6 +8,7 @@ import type { Run } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
+import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, findDataset, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
@@ -82,9 +83,6 @@ function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examp
 
 export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): Promise<EvalOutcome> {
   const config = parseInput(input);
-  if (config.adapterPath !== null) {
-    throw new StudioError('invalid_params', `adapters are not supported yet (${config.adapterPath}): evaluate the base model, or merge the adapter into a model folder and import that`, { field: 'adapterPath' });
-  }
   let metrics;
   try {
     metrics = expandMetrics(config.metrics);
@@ -95,6 +93,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
   const { store, dataDir } = ctx;
   const model = findModel(store, config.model);
+  const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
+  if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
   const dataset = findDataset(store, config.dataset);
   if (config.projectId !== null && !store.projects.get(config.projectId)) {
     throw new StudioError('not_found', `project ${config.projectId} does not exist: run 'lathe project list' for the ids`, { field: 'projectId' });
@@ -108,7 +108,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
 
   const runConfig = {
     model: { id: model.id, name: model.name, architecture: model.architecture, path: model.path },
-    adapterPath: null,
+    adapterPath: adapter?.path ?? null,
+    adapter,
     dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash, splitSeed: dataset.splitSeed },
     split: config.split,
     limit: config.limit,
@@ -126,8 +127,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   let evaluator: ExampleEvaluator;
   try {
     evaluator = perplexityRun
-      ? await createPerplexityEvaluator(model.path, config.threads)
-      : await createGenerationEvaluator({ modelDir: model.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics, settings: config.generation, threads: config.threads });
+      ? await createPerplexityEvaluator(model.path, config.threads, adapter?.path)
+      : await createGenerationEvaluator({ modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics, settings: config.generation, threads: config.threads });
   } catch (err) {
     if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
     throw err;
@@ -143,7 +144,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   let generationMs = 0;
   let failure: unknown;
   try {
-    ctx.log?.('info', `evaluating ${model.name} on ${items.length} examples of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
+    ctx.log?.('info', `evaluating ${model.name}${adapter ? ` + adapter ${adapter.path}` : ''} on ${items.length} examples of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
     let lastReport = 0;
     for (let start = 0; start < items.length; start += config.batchSize) {
       if (ctx.signal?.aborted) break;

@@ -5,6 +5,7 @@ import type { evalMethods } from '../api/eval.ts';
 import { compareRuns, examplesPage, joinedExamplesForRuns } from '../eval/compare.ts';
 import { comparisonToJson, examplesToCsv } from '../eval/compare-export.ts';
 import { runExamples } from '../eval/predictions.ts';
+import { checkAdapter } from '../eval/runner-adapter.ts';
 import { findDataset } from '../eval/runner-data.ts';
 import { expandMetrics } from '../eval/scoring.ts';
 import { projectScorecard } from '../eval/scorecard.ts';
@@ -17,16 +18,17 @@ type EvalHandlers = { [M in EvalMethod]: (params: z.output<(typeof evalMethods)[
 export const evalHandlers: EvalHandlers = {
   'eval.start': (input, _raw, { store, queue }) => {
     // Refuse at once what can be checked without loading the model; the job reports the rest.
-    if (input.adapterPath !== null) throw new StudioError('invalid_params', `adapters are not supported yet (${input.adapterPath}): evaluate the base model, or merge the adapter into a model folder and import that`, { field: 'adapterPath' });
     try {
       expandMetrics(input.metrics);
     } catch (err) {
       throw new StudioError('invalid_params', (err as Error).message, { field: 'metrics' });
     }
     const models = store.models.list();
-    if (!models.some((m) => m.id === input.model || m.name === input.model)) {
+    const model = models.find((m) => m.id === input.model) ?? models.find((m) => m.name === input.model);
+    if (!model) {
       throw new StudioError('not_found', `no model named '${input.model}' (models: ${models.map((m) => m.name).join(', ') || 'none yet'})`, { field: 'model' });
     }
+    if (input.adapterPath !== null) checkAdapter(input.adapterPath, model);
     findDataset(store, input.dataset);
     if (input.projectId !== null && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist`, { field: 'projectId' });
     return queue.enqueue('evaluation', input);
