@@ -33,6 +33,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
 
   /** Light and dark shots of the page as it stands, the viewport grown to the content (the page scrolls inside .content). */
   async function shoot(name: string) {
+    await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.waitForTimeout(200);

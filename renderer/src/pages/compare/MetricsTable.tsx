@@ -3,7 +3,7 @@
 import type { Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
-import { formatInterval, formatMetric, metricExplain, metricLabel } from '../evaluate/metrics.ts';
+import { formatInterval, formatMetric, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
 
 export function RunSwatch({ index }: { index: number }) {
   return <span className="run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
@@ -33,7 +33,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
                 <div className="faint small">{m.higherIsBetter ? '↑ higher is better' : '↓ lower is better'}</div>
               </td>
               {m.values.map((v, i) => {
-                const best = m.bestRunId === runs[i].id && runs.length > 1;
+                const best = uniqueBest(m, runs.map((r) => r.id)) === runs[i].id;
                 return (
                   <td key={runs[i].id} className="num" data-best={best || undefined}>
                     {v === null ? <span className="faint">—</span> : (

@@ -64,7 +64,7 @@ export function MetricCards({ metrics, projectMetric, target }: { metrics: Metri
 
 export function EvalSummaryView({ summary, projectMetric, target, onCompare, compareLabel }: { summary: EvalSummary; projectMetric: string | null; target: number | null; onCompare: (() => void) | null; compareLabel: string }) {
   const { run, timing } = summary;
-  const cfg = (run.config ?? {}) as { template?: { label?: string } | null; model?: { name?: string }; dataset?: { name?: string }; split?: string; generation?: { maxNewTokens?: number; temperature?: number } };
+  const cfg = (run.config ?? {}) as { adapterPath?: string | null; template?: { label?: string } | null; model?: { name?: string }; dataset?: { name?: string }; split?: string; generation?: { maxNewTokens?: number; temperature?: number } };
   const examples = useQuery('eval.examples', { id: run.id, offset: 0, limit: 3 });
   const scoreName = projectMetric && summary.metrics.some((m) => m.name === projectMetric) ? projectMetric : summary.metrics[0]?.name;
   const statusTone = summary.status === 'succeeded' ? 'success' : summary.status === 'failed' ? 'danger' : summary.status === 'running' ? 'accent' : 'warning';
@@ -79,6 +79,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
         {summary.status === 'cancelled' && <Callout tone="warning" title="Cancelled — partial results">These scores cover the {summary.examples} examples finished before the run was stopped.</Callout>}
         <div className="row-wrap small muted">
           <span className="badge">{cfg.model?.name ?? 'model'}</span>
+          {cfg.adapterPath && <span className="badge badge-accent" title={cfg.adapterPath}>+ LoRA adapter</span>}
           <span className="badge">{cfg.dataset?.name ?? 'dataset'}/{cfg.split ?? '—'}</span>
           <span className="badge badge-accent">{cfg.template?.label ?? 'perplexity'}</span>
           {cfg.generation?.maxNewTokens && <span className="badge">≤ {cfg.generation.maxNewTokens} new tokens</span>}

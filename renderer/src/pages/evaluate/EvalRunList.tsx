@@ -5,7 +5,7 @@ import type { Comparison } from '../../../../native/api/eval.ts';
 import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
-import { formatInterval, formatMetric, metricLabel } from './metrics.ts';
+import { formatInterval, formatMetric, metricLabel, uniqueBest } from './metrics.ts';
 
 const STATUS_TONE: Record<string, 'success' | 'danger' | 'warning' | 'accent'> = { succeeded: 'success', failed: 'danger', cancelled: 'warning', running: 'accent' };
 
@@ -50,7 +50,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
               {runs.map((run) => {
                 const v = valueOf(run.id);
                 const info = infoOf(run.id);
-                const best = row?.bestRunId === run.id && runs.length > 1;
+                const best = row && comparison ? uniqueBest(row, comparison.runs.map((r) => r.id)) === run.id : false;
                 return (
                   <tr key={run.id} className="clickable" aria-selected={run.id === shownRunId} onClick={() => onShow(run.id)}>
                     <td onClick={(e) => e.stopPropagation()}>

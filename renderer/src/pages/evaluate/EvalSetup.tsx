@@ -30,10 +30,14 @@ function NumberInput({ label, value, min, max, step = 1, onChange }: { label: st
   );
 }
 
-export function EvalSetup({ form, onChange, models, datasets, metricOrder, suggested, busy, onStart }: {
+export interface AdapterChoice { path: string; label: string; model: string | null }
+
+export function EvalSetup({ form, onChange, models, adapters, datasets, metricOrder, suggested, busy, onStart }: {
   form: EvalForm;
   onChange(next: EvalForm): void;
   models: Model[];
+  /** LoRA adapters written by this project's fine-tune runs. */
+  adapters: AdapterChoice[];
   datasets: Dataset[];
   metricOrder: EvalMetricName[];
   suggested: EvalMetricName[];
@@ -62,7 +66,7 @@ export function EvalSetup({ form, onChange, models, datasets, metricOrder, sugge
       <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Evaluation setup">
         <CardHeader title="New evaluation" subtitle="Score a model on held-out examples; every evaluation is kept as a run you can compare." />
         <div className="card-body form-grid">
-          <Field label="Model" help={models.length ? 'The base model to evaluate.' : 'No models yet — import one on the Select page.'} error={models.length ? null : undefined}>
+          <Field label="Model" help={models.length ? 'The model to evaluate; merged fine-tunes are listed too.' : 'No models yet — import one on the Select page.'} error={models.length ? null : undefined}>
             {(id, d) => (
               <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
                 {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
@@ -76,6 +80,16 @@ export function EvalSetup({ form, onChange, models, datasets, metricOrder, sugge
               </select>
             )}
           </Field>
+          {adapters.length > 0 && (
+            <Field label="Adapter" optional className="span-2" help="A LoRA adapter from a fine-tune run, applied on the model above: compare it with the base model's runs.">
+              {(id, d) => (
+                <select id={id} aria-describedby={d} className="select" value={form.adapterPath} onChange={(e) => set({ adapterPath: e.target.value })}>
+                  <option value="">None — the base model as it is</option>
+                  {adapters.map((a) => <option key={a.path} value={a.path}>{a.label}</option>)}
+                </select>
+              )}
+            </Field>
+          )}
           <div className="field">
             <span className="field-label">Split</span>
             <Segmented label="Split" value={form.split} options={SPLITS.map((s) => ({ id: s, label: SPLIT_LABELS[s] }))} onChange={(split) => set({ split })} />

@@ -1,6 +1,6 @@
 // Adapt & align → Evaluate: set up an evaluation, follow it (progress, ETA, cancel), read its summary, and
 // keep the project's evaluations in one list from which runs go to the comparison.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
@@ -12,7 +12,7 @@ import { Button, Card, EmptyState } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { EvalProgress, EvalSummaryView } from './EvalResult.tsx';
 import { EvalRunList } from './EvalRunList.tsx';
-import { EvalSetup } from './EvalSetup.tsx';
+import { EvalSetup, type AdapterChoice } from './EvalSetup.tsx';
 import { initialForm, shotsOf, templateName, toEvalInput, type EvalForm } from './evalForm.ts';
 import { suggestedMetrics } from './metrics.ts';
 import './evaluate.css';
@@ -25,14 +25,25 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   const models = useQuery('models.list', {});
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'evaluation' } : null);
+  const jobs = useQuery('jobs.list', { limit: 200 });
   const metrics = useMemo(() => suggestedMetrics(current), [current]);
   const [form, setForm] = useState<EvalForm>(() => initialForm(metrics.preselected));
   const [shownRunId, setShownRunId] = useState<string | null>(null);
   const [jobTitle, setJobTitle] = useState('');
   const [cancelling, setCancelling] = useState(false);
+  const titleRef = useRef('');
+  titleRef.current = jobTitle;
 
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
   const sortedDatasets = useMemo(() => [...(datasets.data ?? [])].sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId)), [datasets.data, projectId]);
+  // Adapters come from finished LoRA fine-tunes of this project (their job result names the folder).
+  const adapters = useMemo<AdapterChoice[]>(() => (jobs.data ?? []).flatMap((j) => {
+    const result = j.result as { adapterPath?: unknown } | null;
+    const params = j.params as { projectId?: unknown; model?: unknown; name?: unknown } | null;
+    if (j.kind !== 'finetune' || j.state !== 'succeeded' || typeof result?.adapterPath !== 'string' || (params?.projectId ?? null) !== projectId) return [];
+    const model = typeof params?.model === 'string' ? params.model : null;
+    return [{ path: result.adapterPath, model, label: `${typeof params?.name === 'string' ? params.name : `LoRA ${j.runId ?? j.id}`}${model ? ` (on ${model})` : ''}` }];
+  }), [jobs.data, projectId]);
   const comparison = useQuery('runs.compare', sortedRuns.length ? { runIds: sortedRuns.slice(0, 16).map((r) => r.id) } : null);
 
   // A new project brings its own metric suggestions and runs.
@@ -56,7 +67,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
     runs.reload();
     comparison.reload();
     if (job.runId) setShownRunId(job.runId);
-    if (job.state === 'succeeded') toast.show('success', 'Evaluation finished', jobTitleRef(job));
+    if (job.state === 'succeeded') toast.show('success', 'Evaluation finished', titleRef.current);
     else if (job.state === 'cancelled') toast.show('info', 'Evaluation cancelled', 'The examples finished before the stop are kept.');
     else toast.show('error', 'The evaluation failed', job.error ?? job.message);
   }, [runs, comparison, toast]);
@@ -67,6 +78,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
 
   useStudioEvents((event) => {
     if (event.type === 'job.updated' && event.payload.kind === 'evaluation' && event.payload.id !== job?.id && event.payload.state !== 'running') runs.reload();
+    if (event.type === 'job.updated' && event.payload.kind === 'finetune' && event.payload.state === 'succeeded') jobs.reload();
   });
 
   async function start() {
@@ -116,7 +128,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   return (
     <div className="stack" style={{ gap: 'var(--space-5)' }}>
       <div className="eval-layout">
-        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} datasets={sortedDatasets} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
+        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={sortedDatasets} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
         <div className="stack" style={{ gap: 'var(--space-4)' }}>
           {job && (running || !shown) && <EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} />}
           {shown && !running && (
@@ -142,8 +154,4 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
       <EvalRunList runs={sortedRuns} comparison={comparison.data} metric={current.metric} shownRunId={shownRunId} onShow={setShownRunId} onCompare={openCompare} />
     </div>
   );
-}
-
-function jobTitleRef(job: Job): string {
-  return job.message || `run ${job.runId ?? ''}`;
 }

@@ -12,6 +12,8 @@ export interface TemplateForm { instruction: string; input: string; output: stri
 
 export interface EvalForm {
   modelId: string;
+  /** A LoRA adapter folder from a fine-tune run, applied on the model ('' for none). */
+  adapterPath: string;
   datasetId: string;
   split: Split;
   /** Text of the limit field; empty evaluates the whole split. */
@@ -32,11 +34,11 @@ export interface EvalForm {
   name: string;
 }
 
-export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All rows' };
+export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All' };
 
 export function initialForm(metrics: EvalMetricName[]): EvalForm {
   return {
-    modelId: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
+    modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
     template: { instruction: '', input: '', output: '', answerPrefix: '' },
     metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
   };
@@ -82,6 +84,7 @@ export function toEvalInput(form: EvalForm, projectId: string | null): EvalStart
   const sample = form.decoding === 'sample';
   return {
     model: form.modelId,
+    adapterPath: form.adapterPath || null,
     dataset: form.datasetId,
     split: form.split,
     limit: form.limit.trim() === '' ? null : Number(form.limit),

@@ -55,3 +55,11 @@ export function suggestedMetrics(project: Project | null): { order: EvalMetricNa
   const preselected: EvalMetricName[] = first === undefined ? ['rougeL'] : isPerplexity(first) ? [first] : suggested.filter((m) => !isPerplexity(m));
   return { order, suggested, preselected };
 }
+
+/** The best run of a comparison row, or null when it ties with another run (a tie has no winner). */
+export function uniqueBest(row: { bestRunId: string | null; values: ({ value: number } | null)[] }, runIds: readonly string[]): string | null {
+  if (row.bestRunId === null || runIds.length < 2) return null;
+  const best = row.values[runIds.indexOf(row.bestRunId)]?.value;
+  const ties = row.values.filter((v) => v !== null && v.value === best).length;
+  return ties > 1 ? null : row.bestRunId;
+}

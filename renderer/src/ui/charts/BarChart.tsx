@@ -38,7 +38,9 @@ export function BarChart({ title, description, data, format, domain, reference }
   const ends = data.flatMap((d) => [d.value, d.high ?? null, d.low ?? null]).filter((v): v is number => v !== null && Number.isFinite(v));
   if (reference) ends.push(reference.value);
   const lo = domain ? domain[0] : Math.min(0, ...ends);
-  const hi = domain ? domain[1] : Math.max(lo + 1e-9, ...ends) * 1.08;
+  const top = Math.max(lo, ...ends);
+  // All values at zero (or one value): give the axis a unit span instead of a degenerate one.
+  const hi = domain ? domain[1] : top > lo ? top * 1.08 : lo + 1;
   const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
