@@ -54,8 +54,8 @@ export function CheckpointsCard({ checkpoints, saveEvery, running }: { checkpoin
                 <tr key={c.path} title={c.path}>
                   <td className="mono">{c.step}{i === 0 && <span className="faint small"> · newest</span>}</td>
                   <td className="num mono">{c.valLoss === null ? '—' : formatLoss(c.valLoss)}</td>
-                  <td className="num mono">{humanBytes(c.bytes)}</td>
-                  <td className="muted small">{formatDate(c.createdAt)}</td>
+                  <td className="num mono nowrap">{humanBytes(c.bytes)}</td>
+                  <td className="muted small nowrap" title={formatDate(c.createdAt)}>{new Date(c.createdAt).toLocaleTimeString()}</td>
                 </tr>
               ))}
             </tbody>

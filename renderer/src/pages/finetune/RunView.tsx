@@ -68,7 +68,8 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
     }
   }
 
-  const status = live ? live.state : run.data?.status ?? job?.state ?? 'running';
+  // A run still marked running with no live job was left by a job that died (app closed, process killed).
+  const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
   const resumable = known && !active && run.data !== undefined && run.data.status !== 'succeeded';
   const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
   const result = (job && job.state === 'succeeded' ? job.result : null) as (PretrainResult & FinetuneResult) | null;
@@ -99,7 +100,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           </div>
           <div className="ft-stats">
             <Stat label="Training loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
-            <Stat label="Best validation loss" value={fmt(minValue(metrics.val_loss), formatLoss)} />
+            <Stat label="Best val loss" value={fmt(minValue(metrics.val_loss), formatLoss)} />
             {pretrain
               ? <Stat label="Per character" value={result?.valLossPerChar !== undefined ? `${formatLoss(result.valLossPerChar)} nats` : '—'} />
               : <Stat label="Learning rate" value={fmt(lastValue(metrics.lr), formatLr)} />}
@@ -138,13 +139,13 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
         <Card aria-label="Pretraining result">
           <CardHeader title="Result" subtitle="Validation loss over the whole held-out end of the corpus, against a model that only knows token frequencies." />
           <div className="card-body stack">
-            <div className="ft-stats">
+            <div className="ft-stats ft-stats-4">
               <Stat label="Validation, nats/token" value={fmt(result.valLoss ?? null, formatLoss)} />
               <Stat label="Validation, nats/char" value={fmt(result.valLossPerChar ?? null, formatLoss)} />
               <Stat label="Unigram, nats/token" value={fmt(result.unigramLoss ?? null, formatLoss)} />
               <Stat label="Unigram, nats/char" value={fmt(result.unigramLossPerChar ?? null, formatLoss)} />
             </div>
-            {result.sample && <div className="ft-sample"><span className="stat-label">Sample (temperature 0.8)</span><p className="ft-sample-text">{result.sample}</p></div>}
+            {result.sample && <div className="ft-sample"><span className="stat-label">Sample · the held-out text’s first 40 characters, continued at temperature 0.8</span><pre className="ft-sample-prompt ft-sample-pre">{result.sample.replace(/\n{3,}/g, '\n\n')}</pre></div>}
           </div>
         </Card>
       )}

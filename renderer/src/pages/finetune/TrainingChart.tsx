@@ -42,13 +42,16 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
   const values = all.map((p) => p.value).filter(Number.isFinite);
   if (reference) values.push(reference.value);
   const lastStep = Math.max(1, ...all.map((p) => p.step));
-  const xScale = linearScale(0, Math.max(lastStep, xMax ?? 0), PAD.left, width - PAD.right, Math.max(2, Math.floor(width / 90)));
+  // The x axis ends exactly at the planned (or last) step; nice ticks are kept only inside it.
+  const xEnd = Math.max(lastStep, xMax ?? 0, 1);
+  const xScale = (step: number) => PAD.left + (step / xEnd) * (width - PAD.left - PAD.right);
+  const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 90))).ticks.filter((t) => t <= xEnd + 1e-9);
   const lo = values.length ? Math.min(...values) : 0;
   const hi = values.length ? Math.max(...values) : 1;
   const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
   const y = linearScale(zero ? 0 : Math.max(0, lo - spread * 0.08), hi + spread * 0.08, height - PAD.bottom, PAD.top, 4);
   const yTick = tickFormat(y.ticks);
-  const xTick = tickFormat(xScale.ticks);
+  const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
   const tableSteps = thin(steps.map((step) => ({ step, value: 0 })), TABLE_ROWS).map((p) => p.step);
   const lookup = series.map((s) => new Map(s.points.map((p) => [p.step, p.value])));
@@ -69,14 +72,14 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
                 <text x={PAD.left - 6} y={y(t)} dy="0.35em" textAnchor="end" className="chart-tick">{yTick(t)}</text>
               </g>
             ))}
-            {xScale.ticks.map((t) => (
+            {xTicks.map((t) => (
               <text key={`x${t}`} x={xScale(t)} y={height - 6} textAnchor="middle" className="chart-tick">{xTick(t)}</text>
             ))}
             {plotted === 0 && <text x={(PAD.left + width - PAD.right) / 2} y={(height - PAD.bottom + PAD.top) / 2} textAnchor="middle" className="chart-tick">waiting for the first step…</text>}
             {reference && (
               <g className="chart-reference">
                 <line x1={PAD.left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />
-                <text x={width - PAD.right} y={y(reference.value) - 5} textAnchor="end" className="chart-reference-label">{reference.label}</text>
+                <text x={PAD.left + 6} y={y(reference.value) - 5} className="chart-reference-label">{reference.label}</text>
               </g>
             )}
             {series.map((s) => {
@@ -84,11 +87,12 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
               if (pts.length === 0) return null;
               const d = `M${pts.map((p) => `${xScale(p.step).toFixed(1)},${y(p.value).toFixed(1)}`).join('L')}`;
               const last = pts[pts.length - 1];
+              const dots = s.dots && pts.length <= 40; // sparse series (validation) show each measurement
               return (
                 <g key={s.name}>
-                  <path d={d} fill="none" stroke={s.color} strokeWidth={s.dots ? 1.5 : 1.75} strokeLinejoin="round" strokeDasharray={s.dashed ? '5 4' : undefined} />
-                  {(s.dots ? pts : [last]).map((p) => (
-                    <circle key={p.step} cx={xScale(p.step)} cy={y(p.value)} r={s.dots ? 3 : 3.5} fill={s.dots ? 'var(--surface)' : s.color} stroke={s.color} strokeWidth={1.5}>
+                  <path d={d} fill="none" stroke={s.color} strokeWidth={dots ? 1.5 : 1.75} strokeLinejoin="round" strokeDasharray={s.dashed ? '5 4' : undefined} />
+                  {(dots ? pts : [last]).map((p) => (
+                    <circle key={p.step} cx={xScale(p.step)} cy={y(p.value)} r={dots ? 3 : 3.5} fill={dots ? 'var(--surface)' : s.color} stroke={s.color} strokeWidth={1.5}>
                       <title>{`${s.name} · step ${p.step}: ${format(p.value)}`}</title>
                     </circle>
                   ))}
