@@ -61,7 +61,7 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
 
   const list = (
     <TrainingRunList
-      title="Pretraining runs"
+      title="Runs"
       runs={sortedRuns}
       selectedId={selectedId}
       onSelect={setSelectedId}
