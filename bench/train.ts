@@ -78,7 +78,7 @@ function summariseProfile(dir: string): void {
   for (const [n, us] of [...nodes].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${(us / 1e3).toFixed(1).padStart(8)} ms  ${n}`);
 }
 
-interface Variant { fresh: boolean; arena: boolean; profile: boolean }
+interface Variant { fresh: boolean; arena: boolean; memPattern: boolean; profile: boolean }
 
 async function runLathe(c: Config, v: Variant): Promise<Record<string, number>> {
   const model = buildDecoder({ vocab: c.vocab, ctx: c.seq, layers: c.layers, dim: c.dim, heads: c.heads, lora: c.lora || undefined });
@@ -86,9 +86,10 @@ async function runLathe(c: Config, v: Variant): Promise<Record<string, number>> 
   const dir = `/tmp/lathe-profile-${process.pid}`;
   if (v.profile) mkdirSync(dir, { recursive: true });
   const s = await TrainingSession.create(graphs, {
-    intraOpNumThreads: THREADS, interOpNumThreads: 1, executionMode: 'sequential', inPlace: !v.fresh, enableCpuMemArena: v.arena,
+    intraOpNumThreads: THREADS, interOpNumThreads: 1, executionMode: 'sequential', inPlace: !v.fresh, enableCpuMemArena: v.arena, enableMemPattern: v.memPattern,
     profileFilePrefix: v.profile ? `${dir}/${c.name}` : undefined,
   });
+  graphs.initial.clear(); // the session holds its own copy; a trainer keeps one set of weights, not two
   const ids = (): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from({ length: c.batch * c.seq }, (_, i) => BigInt((i * 7919) % c.vocab)), [c.batch, c.seq]);
   const batch = { tokens: ids(), targets: ids() };
   await s.step(batch, 1e-4); // warm-up
@@ -125,9 +126,9 @@ const arg = (name: string): string | undefined => {
 const spread = (xs: number[]): { median: number; min: number; max: number } => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 /**
- * Each repetition runs, back to back: Lathe, PyTorch, and for full fine-tuning Lathe without ORT's memory arena (and,
- * with `--before <dir>`, the Lathe of another checkout). Every line is one repetition; a summary line per config gives
- * the median and the range, since the machine is shared.
+ * Each repetition runs, back to back: Lathe, PyTorch, for full fine-tuning Lathe without ORT's memory arena and with
+ * ORT's memory pattern, and with `--before <dir>` the Lathe of another checkout (the code before a change). Every line
+ * is one repetition; a summary line per config gives the median and the range, since the machine is shared.
  */
 async function main(): Promise<void> {
   const one = arg('--one');
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const c = CONFIGS.find((x) => x.name === one);
     if (!c) throw new Error(`bench/train.ts: unknown config '${one}' (known: ${CONFIGS.map((x) => x.name).join(', ')})`);
     const has = (f: string): boolean => process.argv.includes(f);
-    console.log(JSON.stringify(await runLathe(c, { fresh: has('--fresh'), arena: !has('--no-arena'), profile: has('--profile') })));
+    console.log(JSON.stringify(await runLathe(c, { fresh: has('--fresh'), arena: !has('--no-arena'), memPattern: has('--mem-pattern'), profile: has('--profile') })));
     return;
   }
   if (process.argv.includes('--sgemm-only')) {
@@ -166,6 +167,9 @@ async function main(): Promise<void> {
         // without ORT's arena every buffer goes back to the OS when freed: lower peak memory, fresh pages each step
         const na = runChild(['--one', c.name, '--no-arena']);
         Object.assign(line, { no_arena_step_s: na.step_s, no_arena_ratio: na.tokens_per_s / p.tokens_per_s, no_arena_peak_rss_mb: na.peak_rss_mb });
+        // ORT's memory pattern (off by default in TrainingSession): one planned block per run
+        const mp = runChild(['--one', c.name, '--mem-pattern']);
+        Object.assign(line, { mem_pattern_step_s: mp.step_s, mem_pattern_peak_rss_mb: mp.peak_rss_mb });
         // ORT-node copies every output (params + AdamW m, v) into a fresh JS buffer, even one written in place
         line.trainable_mb = l.trainable_mb;
         line.param_and_state_copy_ms = outputCopyMs(3 * l.trainable_mb * 2 ** 20);

@@ -63,14 +63,16 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
   Relu: (c) => [c.op('Where', [c.op('Greater', [c.in(0), c.k(0)]), c.d, c.k(0)])],
   // d erf(x) = 2/√π · exp(−x²)
   Erf: (c) => [c.mul(c.d, c.mul(c.k(2 / Math.sqrt(Math.PI)), c.op('Exp', [c.neg(c.mul(c.in(0), c.in(0)))])))],
-  // exact: Φ(x) + x·φ(x); tanh: 0.5(1+t) + 0.5x(1−t²)·√(2/π)(1+3·0.044715x²), t = tanh(√(2/π)(x+0.044715x³))
+  // exact: Φ(x) + x·φ(x). tanh: gelu = x·σ(z), z = 2√(2/π)(x + 0.044715x³) (as 0.5(1 + tanh(z/2)) = σ(z)), so
+  // gelu' = σ + x·σ(1−σ)·z', z' = 2√(2/π)(1 + 3·0.044715x²): 13 passes over (B, T, 4C) instead of 17
   Gelu: (c) => {
     const x = c.in(0);
     const x2 = c.mul(x, x);
     if (c.attr('approximate', 'none') === 'tanh') {
-      const t = c.op('Tanh', [c.mul(c.k(SQRT_2_OVER_PI), c.add(x, c.mul(c.k(0.044715), c.mul(x2, x))))]);
-      const dt = c.mul(c.sub(c.k(1), c.mul(t, t)), c.mul(c.k(SQRT_2_OVER_PI), c.add(c.k(1), c.mul(c.k(3 * 0.044715), x2))));
-      return [c.mul(c.d, c.mul(c.k(0.5), c.add(c.add(c.k(1), t), c.mul(x, dt))))];
+      const [k1, k3] = [2 * SQRT_2_OVER_PI, 2 * SQRT_2_OVER_PI * 0.044715];
+      const s = c.op('Sigmoid', [c.mul(x, c.add(c.mul(x2, c.k(k3)), c.k(k1)))]);
+      const dz = c.add(c.mul(x2, c.k(3 * k3)), c.k(k1));
+      return [c.mul(c.d, c.add(s, c.mul(c.mul(x, c.sub(s, c.mul(s, s))), dz)))];
     }
     const cdf = c.mul(c.k(0.5), c.add(c.k(1), c.op('Erf', [c.mul(x, c.k(Math.SQRT1_2))])));
     const pdf = c.mul(c.k(1 / Math.sqrt(2 * Math.PI)), c.op('Exp', [c.mul(c.k(-0.5), x2)]));

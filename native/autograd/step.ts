@@ -131,13 +131,17 @@ export class TrainingSession {
   }
 
   static async create(graphs: TrainingStepGraphs, opts: SessionOptions & { preallocate?: boolean; inPlace?: boolean } = {}): Promise<TrainingSession> {
-    const session = await createSession(graphs.step, opts);
-    const applySession = graphs.apply ? await createSession(graphs.apply, opts) : null;
+    // ORT's memory pattern plans one block for the whole step on top of what the first run allocated: +1.7 GB peak at
+    // GPT-2 small for no measurable speed-up (docs/benchmarks.md), so it is off unless asked for
+    const sessionOpts = { ...opts, enableMemPattern: opts.enableMemPattern ?? false };
+    const session = await createSession(graphs.step, sessionOpts);
+    const applySession = graphs.apply ? await createSession(graphs.apply, sessionOpts) : null;
     const state: Tensors = {};
     for (const s of graphs.slots) {
       const init = graphs.initial.get(s.param);
       if (!init) throw new Error(`TrainingSession: no initial value for '${s.param}'; set it with setParam before training`);
-      const t = new ort.Tensor(init.data as Float32Array, init.dims);
+      // a copy: the session writes its tensors in place, and `graphs.initial` stays the initial values
+      const t = new ort.Tensor((init.data as Float32Array).slice(), init.dims);
       state[s.param] = t;
       for (const name of s.state) state[name] = zerosLike(t);
     }
