@@ -110,6 +110,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           {status === 'cancelled' && !active && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
           {status === 'interrupted' && !active && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
           {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+          {!pretrain && result?.truncatedExamples ? <Callout tone="warning" title={`${result.truncatedExamples} examples were cut to ${config.seqLen ?? '?'} tokens`}>Their endings were not learned. Raise the sequence length if memory allows.</Callout> : null}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
         </div>
       </Card>

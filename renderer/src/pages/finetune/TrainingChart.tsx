@@ -45,7 +45,7 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
   // The x axis ends exactly at the planned (or last) step; nice ticks are kept only inside it.
   const xEnd = Math.max(lastStep, xMax ?? 0, 1);
   const xScale = (step: number) => PAD.left + (step / xEnd) * (width - PAD.left - PAD.right);
-  const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 90))).ticks.filter((t) => t <= xEnd + 1e-9);
+  const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70))).ticks.filter((t) => t <= xEnd + 1e-9);
   const lo = values.length ? Math.min(...values) : 0;
   const hi = values.length ? Math.max(...values) : 1;
   const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
