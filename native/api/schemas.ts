@@ -83,6 +83,11 @@ export type DatasetImportInput = z.input<typeof DatasetImportInput>;
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export const JobState = z.enum(JOB_STATES);
+/** The states a job ends in; a run driven by a job ends in the same word (runs also use 'created' and 'running'). */
+export const FINISHED_STATES = ['succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export function isFinishedState(state: string): boolean {
+  return (FINISHED_STATES as readonly string[]).includes(state);
+}
 
 export const Job = z.object({
   id: z.string(),

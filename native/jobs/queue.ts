@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StudioEvent } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
-import type { Job } from '../api/schemas.ts';
+import { isFinishedState, type Job } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
-import { TERMINAL_STATES, type JobPatch } from '../store/jobs.ts';
+import type { JobPatch } from '../store/jobs.ts';
 import { JOB_KINDS, workerModulePath } from './kinds.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -220,7 +220,7 @@ export class JobQueue {
       outcome = { state: 'failed', message: 'the job process died', etaSeconds: null, error: `the job's process ${how} before finishing.${tail}` };
     }
     const current = this.store.jobs.get(id);
-    if (current && !TERMINAL_STATES.includes(current.state)) this.update(id, outcome);
+    if (current && !isFinishedState(current.state)) this.update(id, outcome);
     this.pump();
   }
 }

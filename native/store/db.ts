@@ -32,7 +32,7 @@ export class Store {
     this.datasets = new DatasetTable(db);
     this.models = new ModelTable(db);
     this.runs = new RunTable(db);
-    this.jobs = new JobTable(db);
+    this.jobs = new JobTable(db, this.runs);
   }
 
   /** Run `fn` in one transaction (IMMEDIATE, so a concurrent writer waits instead of failing mid-way). */

@@ -1,9 +1,10 @@
 // The jobs table and job logs. A job row records which process owns it (owner_pid: the studio that queued it)
 // so that a studio starting up can tell jobs orphaned by a crash from jobs another live studio is running.
 import type Database from 'better-sqlite3';
-import { Job, JobLogLine, type JobState } from '../api/schemas.ts';
+import { FINISHED_STATES, Job, JobLogLine, isFinishedState, type JobState } from '../api/schemas.ts';
 import type { z } from 'zod';
 import { newId, nowIso } from './ids.ts';
+import type { RunTable } from './runs.ts';
 
 type JobStateName = z.infer<typeof JobState>;
 
@@ -43,8 +44,6 @@ function toJob(row: JobRow): Job {
   });
 }
 
-export const TERMINAL_STATES: readonly JobStateName[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
-
 export interface JobPatch {
   state?: JobStateName;
   progress?: number;
@@ -65,8 +64,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The run a job drives ends with the job when the job did not succeed; a succeeded job's run says how it ended itself. */
+function runStatusFor(state: JobStateName): (typeof FINISHED_STATES)[number] | null {
+  return state === 'failed' || state === 'cancelled' || state === 'interrupted' ? state : null;
+}
+
 export class JobTable {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly runs: RunTable,
+  ) {}
 
   create(kind: string, params: unknown, ownerPid = process.pid): Job {
     const id = newId('job');
@@ -86,8 +93,15 @@ export class JobTable {
     return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
   }
 
-  /** Apply a patch; entering 'running' stamps started_at, entering a terminal state stamps finished_at. */
+  /**
+   * Apply a patch; entering 'running' stamps started_at, entering a finished state stamps finished_at, and a job
+   * that fails, is cancelled or interrupted ends its run (if still open) the same way, in the same transaction.
+   */
   update(id: string, patch: JobPatch): Job | undefined {
+    return this.db.transaction(() => this.applyPatch(id, patch)).immediate();
+  }
+
+  private applyPatch(id: string, patch: JobPatch): Job | undefined {
     const sets: string[] = [];
     const args: unknown[] = [];
     const set = (column: string, value: unknown) => {
@@ -97,7 +111,7 @@ export class JobTable {
     if (patch.state !== undefined) {
       set('state', patch.state);
       if (patch.state === 'running') sets.push(`started_at = COALESCE(started_at, '${nowIso()}')`);
-      if (TERMINAL_STATES.includes(patch.state)) set('finished_at', nowIso());
+      if (isFinishedState(patch.state)) set('finished_at', nowIso());
     }
     if (patch.progress !== undefined) set('progress', Math.min(1, Math.max(0, patch.progress)));
     if (patch.message !== undefined) set('message', patch.message);
@@ -107,7 +121,10 @@ export class JobTable {
     if (patch.runId !== undefined) set('run_id', patch.runId);
     if (patch.workerPid !== undefined) set('worker_pid', patch.workerPid);
     if (sets.length > 0) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
-    return this.get(id);
+    const job = this.get(id);
+    const runStatus = job && patch.state !== undefined ? runStatusFor(patch.state) : null;
+    if (job?.runId && runStatus) this.runs.endIfOpen(job.runId, runStatus, job.finishedAt ?? nowIso());
+    return job;
   }
 
   appendLog(jobId: string, level: string, line: string, time = nowIso()): JobLogLine & { jobId: string } {
@@ -125,7 +142,8 @@ export class JobTable {
 
   /**
    * Mark queued/running jobs whose owning studio process is gone as 'interrupted' (it crashed or was killed).
-   * Jobs owned by a live process (another studio sharing the data directory) are left alone.
+   * Jobs owned by a live process (another studio sharing the data directory) are left alone. The runs they drove
+   * end as 'interrupted' too (resume still accepts them).
    */
   markInterrupted(): Job[] {
     const open = this.db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'running')`).all() as JobRow[];
@@ -134,7 +152,15 @@ export class JobTable {
       `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL,
          error = COALESCE(error, 'the studio stopped while this job was ' || state || '; run it again') WHERE id = ?`,
     );
-    this.db.transaction(() => orphans.forEach((r) => mark.run(nowIso(), r.id))).immediate();
+    this.db
+      .transaction(() => {
+        for (const r of orphans) {
+          const time = nowIso();
+          mark.run(time, r.id);
+          if (r.run_id) this.runs.endIfOpen(r.run_id, 'interrupted', time);
+        }
+      })
+      .immediate();
     return orphans.map((r) => this.get(r.id)!);
   }
 }

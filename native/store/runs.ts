@@ -1,6 +1,6 @@
 // Runs (one training, evaluation, generation or export), their metric series and the files they produced.
 import type Database from 'better-sqlite3';
-import { Artifact, Run, RunMetric } from '../api/schemas.ts';
+import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
 import { newId, nowIso } from './ids.ts';
 
 interface RunRow {
@@ -100,15 +100,27 @@ export class RunTable {
     return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
   }
 
-  /** Move a run to `status`; 'running' stamps the start time, any terminal status the finish time. */
+  /** Move a run to `status`; 'running' stamps the start time (and clears the finish time of a resumed run), any finished status the finish time. */
   setStatus(id: string, status: string): Run | undefined {
     const now = nowIso();
     const started = status === 'running' ? now : null;
-    const finished = ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(status) ? now : null;
+    const finished = isFinishedState(status) ? now : null;
     this.db
-      .prepare('UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?), finished_at = COALESCE(?, finished_at) WHERE id = ?')
-      .run(status, started, finished, id);
+      .prepare(
+        `UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?),
+           finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, finished_at) END WHERE id = ?`,
+      )
+      .run(status, started, status, finished, id);
     return this.get(id);
+  }
+
+  /**
+   * End a run in `status` unless it has already ended: its job stopped without the run saying how (the job's
+   * process died, was cancelled before it began, or the studio crashed). Returns whether the run changed.
+   */
+  endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso()): boolean {
+    const open = `status NOT IN (${FINISHED_STATES.map(() => '?').join(', ')})`;
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND ${open}`).run(status, time, id, ...FINISHED_STATES).changes > 0;
   }
 
   delete(id: string): boolean {

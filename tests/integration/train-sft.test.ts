@@ -106,12 +106,16 @@ describe.skipIf(!HAS_MODEL)('supervised fine-tuning of stories260K', () => {
     process.kill(pid, 'SIGKILL');
     await studio.queue.whenFinished(job.id);
     expect((await studio.call('jobs.get', { id: job.id })).state).toBe('failed');
+    // the run follows its dead job (the run list must not show it running) and resume still accepts it
+    const dead = studio.store.runs.get(runId!)!;
+    expect([dead.status, dead.finishedAt !== null]).toEqual(['failed', true]);
     const killedAt = Math.max(...lossByStep(runId!).keys());
     expect(killedAt).toBeLessThan(40);
 
     const resumed = await studio.call('train.resume', { runId: runId! });
     await studio.queue.whenFinished(resumed.id);
     expect((await studio.call('jobs.get', { id: resumed.id })).state).toBe('succeeded');
+    expect(studio.store.runs.get(runId!)!.status).toBe('succeeded');
     const got = lossByStep(runId!);
     expect(studio.store.runs.metrics(runId!, 'loss').map((m) => m.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1)); // each step once
     for (let step = 1; step <= 40; step++) expect(Math.abs(got.get(step)! - expected.get(step)!), `step ${step}`).toBeLessThanOrEqual(1e-6);

@@ -163,6 +163,35 @@ describe('tables', () => {
     expect(store.jobs.list(10)[0].id).toBe(live.id);
   });
 
+  it('a run ends with the job that drives it when the job fails, is cancelled or interrupted', () => {
+    const store = open(tempDir());
+    const driven = (jobState?: 'failed' | 'cancelled' | 'succeeded') => {
+      const run = store.runs.create({ kind: 'finetune', name: 'r' });
+      store.runs.setStatus(run.id, 'running');
+      const job = store.jobs.create('finetune', {});
+      store.jobs.update(job.id, { state: 'running', runId: run.id });
+      if (jobState) store.jobs.update(job.id, { state: jobState });
+      return { run: run.id, job: job.id };
+    };
+    const ended = (runId: string) => {
+      const r = store.runs.get(runId)!;
+      return [r.status, r.finishedAt !== null];
+    };
+    expect(ended(driven('failed').run)).toEqual(['failed', true]);
+    expect(ended(driven('cancelled').run)).toEqual(['cancelled', true]);
+    // a run that said how it ended keeps its word; a succeeded job leaves its run to the worker
+    const done = driven();
+    store.runs.setStatus(done.run, 'succeeded');
+    store.jobs.update(done.job, { state: 'failed' });
+    expect(ended(done.run)).toEqual(['succeeded', true]);
+    expect(ended(driven('succeeded').run)).toEqual(['running', false]);
+    // a studio restarting after a crash ends the orphan's run as interrupted; resuming it clears the finish time
+    const orphan = driven();
+    store.jobs.markInterrupted();
+    expect(ended(orphan.run)).toEqual(['interrupted', true]);
+    expect(ended(store.runs.setStatus(orphan.run, 'running')!.id)).toEqual(['running', false]);
+  });
+
   it('lets a second connection read and write while the first holds the file open', () => {
     const dir = tempDir();
     const app = open(dir);

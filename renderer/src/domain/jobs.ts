@@ -1,5 +1,5 @@
 // How a job's state reads in the UI.
-import type { Job } from '../../../native/api/schemas.ts';
+import { isFinishedState, type Job } from '../../../native/api/schemas.ts';
 import type { Tone } from '../ui/primitives.tsx';
 
 export const JOB_STATE_TONE: Record<Job['state'], Tone> = {
@@ -27,5 +27,5 @@ export function jobKindLabel(kind: string): string {
 }
 
 export function isFinished(job: Job): boolean {
-  return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled' || job.state === 'interrupted';
+  return isFinishedState(job.state);
 }

@@ -3,6 +3,7 @@
 // ('model-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
 import { useState, type FormEvent } from 'react';
 import type { Model } from '../../../../native/api/schemas.ts';
+import { isFinished } from '../../domain/jobs.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
@@ -82,7 +83,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   const fieldError = (f: string) => (error?.field === f ? error.message : null);
   const job = progress.job;
   const downloading = job?.kind === 'model-download';
-  const running = job !== null && !['succeeded', 'failed', 'cancelled', 'interrupted'].includes(job.state);
+  const running = job !== null && !isFinished(job);
   const ready = fields.name.trim() !== '' || way === 'hub';
   const complete = way === 'folder' ? fields.folder.trim() : way === 'llama2c' ? fields.checkpoint.trim() && fields.tokenizer.trim() : fields.repo.trim();
   return (
