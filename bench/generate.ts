@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TextGenerator } from '../native/generate/pipeline.ts';
 import { exportTransformersJs } from '../native/models/export-transformersjs.ts';
-import { importLlama2cModel } from '../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../native/models/import.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../../shared/data/models/stories260K');
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(DIR, 'stories260K.bin'))) throw new Error(`${DIR} is absent: the benchmark needs the shared data kit (../shared/data)`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-gen-'));
   try {
-    const model = await importLlama2cModel(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
+    const model = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
     exportTransformersJs(model.path, path.join(tmp, 'tjs', 'stories260K'));
 
     // Lathe: the same path as the playground and `lathe generate` (TextGenerator → generate()).

@@ -1,5 +1,6 @@
-// Bringing a model into the data directory: a Hugging Face folder (copied) or a llama2.c checkpoint
-// (converted). The 'model-import' job (import-worker.ts) and `lathe model import` run this same code, so a
+// Bringing a model into the data directory: a Hugging Face folder (copied, or moved when it is a training
+// output already inside the data directory) or a llama2.c checkpoint (converted). The 'model-import' job
+// (import-worker.ts), `lathe model import`, Hub downloads and training outputs all run this same code, so a
 // multi-GB copy never runs in the studio's process. Each import checks the source first (naming the file and
 // tensor at fault), builds the model in <dataDir>/models/.import-<id>-<pid>/ (same disk, so the final rename is
 // atomic), fsyncs every file, checks the copy, renames it to models/<id>/ and only then writes the DB row.
@@ -30,6 +31,12 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Least time between two progress reports inside one file (file boundaries always report). */
   progressIntervalMs?: number;
+  /**
+   * The source folder is the caller's to give away (a training run's output): when it lies inside the data
+   * directory (same disk, so a rename is atomic) its files are renamed into place instead of copied, so a big
+   * merged model never takes its size twice. A failed import moves them back. Elsewhere the files are copied.
+   */
+  move?: boolean;
 }
 
 /** Job params of the 'model-import' kind. */
@@ -157,7 +164,7 @@ async function copyFile(src: string, dest: string, onBytes: (n: number) => void,
  * Build a model folder with `fill` in a temporary folder inside the data directory, check it, move it into
  * models/<id>/ and record it. Whatever fails or is cancelled, nothing is left behind.
  */
-async function buildAndRegister(dataDir: string, name: string, source: string, fill: (tmp: string) => Promise<void>, opts: ImportOptions): Promise<Model> {
+async function buildAndRegister(dataDir: string, name: string, source: string, fill: (tmp: string) => Promise<void>, opts: ImportOptions, undoFill?: (built: string) => void): Promise<Model> {
   requireFreeName(dataDir, name);
   sweepDeadImports(dataDir);
   const id = newId('mdl');
@@ -185,16 +192,23 @@ async function buildAndRegister(dataDir: string, name: string, source: string, f
       store.close();
     }
   } catch (err) {
+    undoFill?.(moved ? finalDir : tmp);
     fs.rmSync(moved ? finalDir : tmp, { recursive: true, force: true });
     throw err;
   }
 }
 
-/** Import a Hugging Face folder: check it, copy what Lathe needs with progress per file, register it. */
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(path.resolve(parent), child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Import a Hugging Face folder: check it, copy (or move, see `ImportOptions.move`) what Lathe needs with progress per file, register it. */
 export async function importModelFolder(dataDir: string, src: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const from = path.resolve(src);
   requireFreeName(dataDir, name);
   const { files } = checkModelFolder(from); // fail before copying gigabytes
+  if (opts.move && isInside(dataDir, from)) return moveModelFolder(dataDir, from, files, name, opts);
   const sizes = files.map((f) => fs.statSync(path.join(from, f)).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const interval = opts.progressIntervalMs ?? 250;
@@ -221,6 +235,21 @@ export async function importModelFolder(dataDir: string, src: string, name: stri
       report(true);
     }
   }, opts);
+}
+
+/** Rename a folder's files into the new model folder (the source is emptied of them); a failure renames them back. */
+function moveModelFolder(dataDir: string, from: string, files: string[], name: string, opts: ImportOptions): Promise<Model> {
+  const fill = async (tmp: string) => {
+    files.forEach((file, i) => {
+      throwIfCancelled(opts.signal);
+      opts.onProgress?.({ fraction: (0.98 * i) / files.length, message: `moving ${file} (file ${i + 1} of ${files.length})`, bytesDone: 0, bytesTotal: 0 });
+      fs.renameSync(path.join(from, file), path.join(tmp, file));
+    });
+  };
+  const moveBack = (built: string) => {
+    for (const file of files) if (fs.existsSync(path.join(built, file))) fs.renameSync(path.join(built, file), path.join(from, file));
+  };
+  return buildAndRegister(dataDir, name, `import:${from}`, fill, opts, moveBack);
 }
 
 /** Convert a llama2.c checkpoint + tokenizer into a Hugging Face folder and register it. */

@@ -12,7 +12,8 @@ import { CheckpointWeights, readHfFolder, writeHfFolder } from '../models/checkp
 import { DEFAULT_LORA_TARGETS, initLoraWeights, type LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
-import { findModel, importHfFolder } from '../models/registry.ts';
+import { importModelFolder } from '../models/import.ts';
+import { findModel } from '../models/registry.ts';
 import { buildTrainingGraph } from '../models/training-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
@@ -173,15 +174,16 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
           const merged = path.join(dir, 'merged');
           if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
           await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-          outputModel = (await importHfFolder(dataDir, merged, outName)).name;
-          fs.rmSync(merged, { recursive: true });
+          outputModel = (await importModelFolder(dataDir, merged, outName, { move: true })).name;
+          fs.rmSync(merged, { recursive: true, force: true });
         }
       } else {
         const out = path.join(dir, 'model');
         if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
         await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-        recordArtifact(store, runId, 'model', path.join(out, 'model.safetensors'));
-        const model = await importHfFolder(dataDir, out, outName);
+        const model = await importModelFolder(dataDir, out, outName, { move: true });
+        fs.rmSync(out, { recursive: true, force: true });
+        recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
         outputModel = model.name;
         after = await greedy(model.path, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
       }

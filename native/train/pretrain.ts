@@ -13,7 +13,7 @@ import { CheckpointWeights, writeHfFolder } from '../models/checkpoint.ts';
 import { parseModelConfig, type ModelSpec } from '../models/config.ts';
 import { initTensors, type InitSpec } from '../models/init.ts';
 import { expectedTensors, parameterCounts } from '../models/params.ts';
-import { importHfFolder } from '../models/registry.ts';
+import { importModelFolder } from '../models/import.ts';
 import { buildTrainingGraph } from '../models/training-graph.ts';
 import { trainByteLevelBpe } from '../text/bpe-trainer.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
@@ -172,8 +172,11 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     await writeHfFolder(out, { config: modelConfig, tensors: runner.weights(), tokenizer: tokenizerJson, tokenizerConfig, generationConfig: { bos_token_id: 0, eos_token_id: 0 } });
     await runner.release();
     fs.rmSync(initDir, { recursive: true, force: true });
-    const outputModel = result.status === 'cancelled' ? null : (await importHfFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`)).name;
-    const gen = await TextGenerator.load(out, { intraOpNumThreads: c.threads ?? env.threads });
+    // a finished run's folder moves into models/ (a cancelled one stays in the run folder for its sample)
+    const registered = result.status === 'cancelled' ? null : await importModelFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, { move: true });
+    if (registered) fs.rmSync(out, { recursive: true, force: true });
+    const outputModel = registered?.name ?? null;
+    const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });
     const prompt = text.slice(cut, cut + 40);
     const room = c.context - tokenizer.encode(prompt).length - 1; // learned positions end at the context length
     const sample = prompt + (await gen.generate([prompt], { maxNewTokens: Math.max(1, Math.min(120, room)), temperature: 0.8, seed: c.seed })).rows[0].text;

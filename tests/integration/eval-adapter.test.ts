@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPredictions } from '../../native/eval/predictions.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
-import { importLlama2cModel } from '../../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
@@ -26,7 +26,7 @@ let adapter = '';
 beforeAll(async () => {
   if (!HAS_MODEL) return;
   dataDir = tempDir('eval-adapter');
-  await importLlama2cModel(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+  await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
   studio = new Studio({ dataDir, mode: 'serve' });
   const file = path.join(dataDir, 'stories.jsonl');
   writeStoryPairs(file, 120);

@@ -11,7 +11,7 @@ import { scoreExample } from '../../native/eval/scoring.ts';
 import { createNllSession, sequenceNll } from '../../native/eval/runner-perplexity.ts';
 import { logSoftmax } from '../../native/generate/processors.ts';
 import { CausalLM } from '../../native/models/decoder.ts';
-import { importLlama2cModel } from '../../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -40,7 +40,7 @@ async function finishedJob(jobId: string) {
 describe.skipIf(!available)('evaluation jobs', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-eval-'));
-    const model = await importLlama2cModel(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+    const model = await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
     modelDir = model.path;
     studio = new Studio({ dataDir, mode: 'serve' });
     await importDataset({ path: DIALOGSUM, name: 'ds-test' }, { store: studio.store, dataDir });

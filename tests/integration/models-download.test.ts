@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importLlama2cModel } from '../../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { OFFLINE_MESSAGE, downloadDir, downloadRepo } from '../../native/studio/models-download.ts';
 
@@ -28,7 +28,7 @@ describe.skipIf(!present)('Hub downloads', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-dl-'));
-    repoDir = (await importLlama2cModel(path.join(tmp, 'source'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 's')).path;
+    repoDir = (await importLlama2cCheckpoint(path.join(tmp, 'source'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 's')).path;
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
       if (url.pathname.includes('/gated/')) return void res.writeHead(401).end('gated');

@@ -8,6 +8,7 @@ import type { StudioEvent } from '../../native/api/contract.ts';
 import type { Job, Model } from '../../native/api/schemas.ts';
 import { INDEX_FILE, writeHfFolder } from '../../native/models/checkpoint.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
+import { importModelFolder } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { CONFIGS, charTokenizer, randomTensors, tensorShapes } from '../fixtures/models/random-checkpoint.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
@@ -139,6 +140,25 @@ describe('model imports as jobs', () => {
     expect(copied.at(-1)).not.toMatch(/\(file (\d+) of \1\)/); // it stopped before the last file
     expect(modelsIn(dataDir)).toEqual(before);
     expect((await studio.call('models.list', {})).map((m) => m.name)).toEqual(['tiny-llama']);
+  });
+
+  it('moves a training output already inside the data directory instead of copying it; copies one outside', async () => {
+    const moveData = path.join(tmp, 'move-data');
+    const output = path.join(moveData, 'runs', 'run_x', 'model');
+    fs.cpSync(path.join(tmp, 'sharded'), output, { recursive: true });
+    const files = fs.readdirSync(output).sort();
+    const inode = fs.statSync(path.join(output, INDEX_FILE)).ino;
+    // a taken name refuses before anything moves
+    await importModelFolder(moveData, path.join(tmp, 'sharded'), 'outside', { move: true });
+    expect(fs.readdirSync(path.join(tmp, 'sharded')).length).toBe(files.length);
+    await expect(importModelFolder(moveData, output, 'outside', { move: true })).rejects.toMatchObject({ code: 'conflict' });
+    expect(fs.readdirSync(output).sort()).toEqual(files);
+
+    const model = await importModelFolder(moveData, output, 'trained', { move: true });
+    expect(fs.readdirSync(model.path).sort()).toEqual(files);
+    expect(fs.statSync(path.join(model.path, INDEX_FILE)).ino).toBe(inode); // renamed, not copied
+    expect(fs.readdirSync(output)).toEqual([]);
+    expect(modelsIn(moveData)).toHaveLength(2);
   });
 
   it('runs the same import from the CLI, with a progress line on stderr', () => {

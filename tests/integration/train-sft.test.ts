@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
-import { importLlama2cModel } from '../../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
@@ -21,7 +21,7 @@ let studio: Studio;
 beforeAll(async () => {
   if (!HAS_MODEL) return;
   dataDir = tempDir('train-sft');
-  await importLlama2cModel(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+  await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
   studio = new Studio({ dataDir, mode: 'serve' });
   const file = path.join(dataDir, 'stories.jsonl');
   writeStoryPairs(file, 120);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
 import { exportTransformersJs } from '../../native/models/export-transformersjs.ts';
-import { importLlama2cModel } from '../../native/models/registry.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.resolve(ROOT, '../shared/data/models/stories260K');
@@ -25,7 +25,7 @@ describe.skipIf(!present)('transformers.js runs Lathe’s exported decoder', () 
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-tjs-'));
-    const model = await importLlama2cModel(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
+    const model = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
     modelDir = model.path;
     exportDir = path.join(tmp, 'models', 'stories260K');
     exportTransformersJs(modelDir, exportDir);
