@@ -2,26 +2,19 @@
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
-import { PromptTemplateInput, type EvalStartInput, type GenerationSettings, type MetricValue } from '../api/eval.ts';
+import { PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
-  '[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
-  '[--repetition-penalty R] [--num-beams B] [--seed S] [--stop STR]... [--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
+  `[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
+  '[--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
   '[--project ID] [--name N] [--json]';
 
-function num(values: Record<string, unknown>, flag: string, integer = false): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}; got '${String(raw)}'.\nUsage: ${USAGE}`);
-  }
-  return n;
-}
+const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
 
 /** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K. */
 export function parseTemplate(raw: string | undefined): number {
@@ -113,15 +106,7 @@ export const commands: CliCommand[] = [
       template: { type: 'string' },
       prompt: { type: 'string' },
       'shot-seed': { type: 'string' },
-      'max-new-tokens': { type: 'string' },
-      temperature: { type: 'string' },
-      'top-k': { type: 'string' },
-      'top-p': { type: 'string' },
-      'min-p': { type: 'string' },
-      'repetition-penalty': { type: 'string' },
-      'num-beams': { type: 'string' },
-      seed: { type: 'string' },
-      stop: { type: 'string', multiple: true },
+      ...GENERATION_OPTIONS,
       'input-column': { type: 'string' },
       'ref-columns': { type: 'string' },
       'batch-size': { type: 'string' },
@@ -135,17 +120,6 @@ export const commands: CliCommand[] = [
       }
       const split = (values.split as string | undefined) ?? 'test';
       if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${USAGE}`);
-      const generation: GenerationSettings = {
-        maxNewTokens: num(values, 'max-new-tokens', true),
-        temperature: num(values, 'temperature'),
-        topK: num(values, 'top-k', true),
-        topP: num(values, 'top-p'),
-        minP: num(values, 'min-p'),
-        repetitionPenalty: num(values, 'repetition-penalty'),
-        numBeams: num(values, 'num-beams', true),
-        seed: num(values, 'seed', true),
-        stop: values.stop as string[] | undefined,
-      };
       const input: EvalStartInput = {
         model: values.model as string,
         adapterPath: (values.adapter as string | undefined) ?? null,
@@ -158,7 +132,7 @@ export const commands: CliCommand[] = [
         shotSeed: num(values, 'shot-seed', true),
         inputColumn: values['input-column'] as string | undefined,
         referenceColumns: list(values['ref-columns']),
-        generation: Object.fromEntries(Object.entries(generation).filter(([, v]) => v !== undefined)),
+        generation: parseGenerationFlags(values, USAGE),
         batchSize: num(values, 'batch-size', true),
         threads: num(values, 'threads', true),
         projectId: (values.project as string | undefined) ?? null,

@@ -4,18 +4,9 @@ import { UserError, type CliCommand } from './command.ts';
 import { findModel } from '../models/registry.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { GenerateOptions } from '../generate/options.ts';
+import { GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 
-const USAGE =
-  'lathe generate --model N --prompt TEXT [--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] ' +
-  '[--repetition-penalty R] [--no-repeat-ngram N] [--seed S] [--num-beams B] [--stop STR]... [--logprobs N] [--json]';
-
-function num(values: Record<string, unknown>, flag: string, integer = false): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'}; got '${String(raw)}'.`);
-  return n;
-}
+const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
 export const commands: CliCommand[] = [
   {
@@ -25,16 +16,7 @@ export const commands: CliCommand[] = [
     options: {
       model: { type: 'string' },
       prompt: { type: 'string' },
-      'max-new-tokens': { type: 'string' },
-      temperature: { type: 'string' },
-      'top-k': { type: 'string' },
-      'top-p': { type: 'string' },
-      'min-p': { type: 'string' },
-      'repetition-penalty': { type: 'string' },
-      'no-repeat-ngram': { type: 'string' },
-      seed: { type: 'string' },
-      'num-beams': { type: 'string' },
-      stop: { type: 'string', multiple: true },
+      ...GENERATION_OPTIONS,
       logprobs: { type: 'string' },
       threads: { type: 'string' },
     },
@@ -42,26 +24,15 @@ export const commands: CliCommand[] = [
       const name = values.model as string | undefined;
       const prompt = values.prompt as string | undefined;
       if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
-      const options: GenerateOptions = {
-        maxNewTokens: num(values, 'max-new-tokens', true),
-        temperature: num(values, 'temperature'),
-        topK: num(values, 'top-k', true),
-        topP: num(values, 'top-p'),
-        minP: num(values, 'min-p'),
-        repetitionPenalty: num(values, 'repetition-penalty'),
-        noRepeatNgramSize: num(values, 'no-repeat-ngram', true),
-        seed: num(values, 'seed', true),
-        numBeams: num(values, 'num-beams', true),
-        stopStrings: values.stop as string[] | undefined,
-        logprobs: num(values, 'logprobs', true),
-      };
+      const { stop, ...settings } = parseGenerationFlags(values, USAGE);
+      const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
       let model;
       try {
         model = findModel(ctx.dataDir, name);
       } catch (err) {
         throw new UserError((err as Error).message);
       }
-      const generator = await TextGenerator.load(model.path, { intraOpNumThreads: num(values, 'threads', true) });
+      const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, true) });
       try {
         if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
         let result;

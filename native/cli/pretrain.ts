@@ -4,7 +4,8 @@
 import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { describePretrain, foregroundEnv, num } from './train.ts';
+import { numberFlag } from './options.ts';
+import { describePretrain, foregroundEnv } from './train.ts';
 
 const USAGE = 'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] [--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] [--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
 const NUMBERS: Record<string, string> = { layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps' };
@@ -31,7 +32,7 @@ export const commands: CliCommand[] = [
       if (!values.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
       const input: Record<string, unknown> = { corpus: values.corpus, family: values.family, outputName: values['output-name'], name: values.name };
       for (const [flag, field] of Object.entries(NUMBERS)) {
-        const n = num(values, flag, USAGE);
+        const n = numberFlag(values, flag, USAGE);
         if (n !== undefined) input[field] = n;
       }
       const parsed = PretrainInput.safeParse(input);

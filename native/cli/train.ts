@@ -7,6 +7,7 @@ import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/fi
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { numberFlag } from './options.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -14,14 +15,6 @@ const USAGE =
   '[--format auto|instruction|summary|qa|chat|text] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]';
 
 const NUMBERS: Record<string, string> = { lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', patience: 'earlyStoppingPatience', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay' };
-
-export function num(values: Record<string, unknown>, flag: string, usage: string): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n)) throw new UserError(`--${flag} must be a number; got '${String(raw)}'.\nUsage: ${usage}`);
-  return n;
-}
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
 export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
@@ -100,13 +93,13 @@ export const commands: CliCommand[] = [
           if (values.format) input.format = values.format;
           if (values.schedule) input.schedule = values.schedule;
           for (const [flag, field] of Object.entries(NUMBERS)) {
-            const n = num(values, flag, USAGE);
+            const n = numberFlag(values, flag, USAGE);
             if (n !== undefined) input[field] = n;
           }
           const lora: Record<string, unknown> = {};
-          if (values.rank !== undefined) lora.r = num(values, 'rank', USAGE);
-          if (values.alpha !== undefined) lora.alpha = num(values, 'alpha', USAGE);
-          if (values.dropout !== undefined) lora.dropout = num(values, 'dropout', USAGE);
+          if (values.rank !== undefined) lora.r = numberFlag(values, 'rank', USAGE);
+          if (values.alpha !== undefined) lora.alpha = numberFlag(values, 'alpha', USAGE);
+          if (values.dropout !== undefined) lora.dropout = numberFlag(values, 'dropout', USAGE);
           if (values.targets) lora.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
           input.lora = lora;
           const parsed = TrainStartInput.safeParse(input);

@@ -1,0 +1,47 @@
+// Flags more than one command reads: numbers checked with the flag named in the error, and the generation
+// settings (`lathe generate`, `lathe eval`) declared, documented and parsed once.
+import type { GenerationSettings } from '../api/eval.ts';
+import { UserError, type OptionSpec } from './command.ts';
+
+/** The number given to `--flag` (undefined when absent); anything else is refused, naming the flag and the usage. */
+export function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer = false): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}; got '${String(raw)}'.\nUsage: ${usage}`);
+  }
+  return n;
+}
+
+export const GENERATION_USAGE =
+  '[--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repetition-penalty R] [--no-repeat-ngram N] [--num-beams B] [--seed S] [--stop STR]...';
+
+/** Each generation flag, the setting it fills and whether it takes a whole number. */
+const GENERATION_FLAGS = {
+  'max-new-tokens': { setting: 'maxNewTokens', integer: true },
+  temperature: { setting: 'temperature', integer: false },
+  'top-k': { setting: 'topK', integer: true },
+  'top-p': { setting: 'topP', integer: false },
+  'min-p': { setting: 'minP', integer: false },
+  'repetition-penalty': { setting: 'repetitionPenalty', integer: false },
+  'no-repeat-ngram': { setting: 'noRepeatNgramSize', integer: true },
+  'num-beams': { setting: 'numBeams', integer: true },
+  seed: { setting: 'seed', integer: true },
+} as const satisfies Record<string, { setting: keyof GenerationSettings; integer: boolean }>;
+
+export const GENERATION_OPTIONS: OptionSpec = {
+  ...Object.fromEntries(Object.keys(GENERATION_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  stop: { type: 'string', multiple: true },
+};
+
+/** The generation settings the flags give, leaving out those not given (the model's defaults apply). */
+export function parseGenerationFlags(values: Record<string, unknown>, usage: string): GenerationSettings {
+  const settings: Record<string, unknown> = {};
+  for (const [flag, { setting, integer }] of Object.entries(GENERATION_FLAGS)) {
+    const n = numberFlag(values, flag, usage, integer);
+    if (n !== undefined) settings[setting] = n;
+  }
+  if (values.stop !== undefined) settings.stop = values.stop as string[];
+  return settings as GenerationSettings;
+}

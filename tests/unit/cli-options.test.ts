@@ -1,0 +1,19 @@
+// The generation flags `lathe generate` and `lathe eval` share: one spec, one parser, errors that name the flag.
+import { describe, expect, it } from 'vitest';
+import { GENERATION_OPTIONS, numberFlag, parseGenerationFlags } from '../../native/cli/options.ts';
+
+describe('shared CLI flags', () => {
+  it('maps each generation flag to its setting and leaves out those not given', () => {
+    const values = { 'max-new-tokens': '12', temperature: '0.7', 'top-k': '40', 'top-p': '0.9', 'min-p': '0.05', 'repetition-penalty': '1.1', 'no-repeat-ngram': '3', 'num-beams': '2', seed: '7', stop: ['\n'] };
+    expect(parseGenerationFlags(values, 'usage')).toEqual({ maxNewTokens: 12, temperature: 0.7, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1, noRepeatNgramSize: 3, numBeams: 2, seed: 7, stop: ['\n'] });
+    expect(parseGenerationFlags({ temperature: '0' }, 'usage')).toEqual({ temperature: 0 });
+    expect(Object.keys(GENERATION_OPTIONS).sort()).toEqual([...Object.keys(values)].sort());
+  });
+
+  it('refuses what is not a number, or not a whole one where one is needed, naming the flag and the usage', () => {
+    expect(() => parseGenerationFlags({ 'top-k': '2.5' }, 'lathe x')).toThrow(/^--top-k must be a whole number; got '2.5'.\nUsage: lathe x$/);
+    expect(() => parseGenerationFlags({ temperature: 'hot' }, 'lathe x')).toThrow(/--temperature must be a number; got 'hot'/);
+    expect(() => numberFlag({ lr: ' ' }, 'lr', 'lathe x')).toThrow(/--lr must be a number/);
+    expect(numberFlag({}, 'lr', 'lathe x')).toBeUndefined();
+  });
+});
