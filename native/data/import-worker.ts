@@ -1,21 +1,17 @@
 // The 'dataset-import' job: the same importDataset the CLI runs, in a job's child process.
-import { openStore } from '../store/db.ts';
 import type { WorkerRun } from '../jobs/protocol.ts';
+import { withJobEnv } from '../jobs/worker-env.ts';
 import { importDataset } from './import.ts';
 import type { DatasetImportInput } from '../api/schemas.ts';
 
-export const run: WorkerRun = async (params, ctx) => {
-  const store = openStore(ctx.dataDir);
-  try {
+export const run: WorkerRun = (params, ctx) =>
+  withJobEnv(ctx, async (env) => {
     const dataset = await importDataset(params as DatasetImportInput, {
-      store,
-      dataDir: ctx.dataDir,
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(p.fraction, p.message, p.etaSeconds),
-      log: (level, line) => ctx.log(level, line),
+      store: env.store,
+      dataDir: env.dataDir,
+      signal: env.signal,
+      onProgress: (p) => env.progress(p.fraction, p.message, p.etaSeconds),
+      log: env.log,
     });
     return { datasetId: dataset.id, rowCount: dataset.rowCount, columns: dataset.columns };
-  } finally {
-    store.close();
-  }
-};
+  });

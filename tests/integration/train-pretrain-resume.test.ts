@@ -78,4 +78,17 @@ describe('resuming a pretraining run', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already finished/);
   }, 60_000);
+
+  it('a cancelled pretraining job ends cancelled, job and run (not succeeded with a cancelled run)', async () => {
+    const job = await studio.call('train.pretrain', { ...config(), steps: 5000, evalEvery: 0 });
+    let runId: string | null = null;
+    for (let i = 0; i < 600 && (runId === null || series(runId, 'loss').length < 3); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      runId = studio.store.jobs.get(job.id)?.runId ?? null;
+    }
+    await studio.call('train.cancel', { runId: runId! });
+    await studio.queue.whenFinished(job.id);
+    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
+    expect(studio.store.runs.get(runId!)?.status).toBe('cancelled');
+  }, 60_000);
 });

@@ -1,0 +1,44 @@
+// What the job workers that record into the store share: their own connection to it (a child process opens
+// its own; closed whatever happens), the job's reporting channels under the names the trainers and runners use,
+// and the rule that ends a job 'cancelled' when its work stopped on a cancel.
+import type { Store } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
+import type { WorkerContext } from './protocol.ts';
+
+export interface JobEnv {
+  store: Store;
+  dataDir: string;
+  signal: AbortSignal;
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+  progress(fraction: number, message: string, etaSeconds: number | null): void;
+  /** Attach the job to its run, so the run's metrics land there and the run ends with the job. */
+  onRun(runId: string): void;
+  metric(runId: string, step: number, name: string, value: number): void;
+}
+
+/** Run a job's work with a store connection of its own, reporting through the job's context. */
+export async function withJobEnv<T>(ctx: WorkerContext, work: (env: JobEnv) => Promise<T>): Promise<T> {
+  const store = openStore(ctx.dataDir);
+  try {
+    return await work({
+      store,
+      dataDir: ctx.dataDir,
+      signal: ctx.signal,
+      log: (level, line) => ctx.log(level, line),
+      progress: (fraction, message, etaSeconds) => ctx.progress(fraction, message, etaSeconds),
+      onRun: (runId) => ctx.setRun(runId),
+      metric: (runId, step, name, value) => ctx.metric(runId, step, name, value),
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * A run that stopped on cancel (partial results kept) must end its job 'cancelled', not 'succeeded':
+ * worker-host reports 'cancelled' for an error thrown once the signal has aborted, so this throws `why`.
+ */
+export function unlessCancelled<T extends { status: string }>(outcome: T, why: (outcome: T) => string): T {
+  if (outcome.status === 'cancelled') throw new Error(why(outcome));
+  return outcome;
+}
