@@ -8,6 +8,7 @@ import { findModel, listModels } from '../models/registry.ts';
 import { CheckpointError } from '../models/safetensors.ts';
 import { modelCard } from '../studio/models-card.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { humanBytes, humanCount } from '../api/format.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -50,20 +51,6 @@ function requireName(values: Record<string, unknown>, usage: string): string {
   const name = values.name as string | undefined;
   if (!name) throw new UserError(`--name N is required.\nUsage: ${usage}`);
   return name;
-}
-
-export function humanBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-export function humanCount(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(n);
 }
 
 export const commands: CliCommand[] = [

@@ -2,7 +2,7 @@
 // and the memory each needs to train, against this machine's memory. Picking a side picks the method.
 import type { Defaults } from './trainForm.ts';
 import { Badge } from '../../ui/primitives.tsx';
-import { humanBytes, humanCount } from '../select/format.ts';
+import { humanBytes, humanCount } from '../../../../native/api/format.ts';
 
 export function MethodCompare({ defaults, method, rank, targets, onPick }: { defaults: Defaults; method: 'lora' | 'full'; rank: number; targets: { count: number; exact: boolean }; onPick(m: 'lora' | 'full'): void }) {
   const total = defaults.parameters.total;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
-import { humanBytes } from '../select/format.ts';
+import { humanBytes } from '../../../../native/api/format.ts';
 import { formatLoss } from './runFormat.ts';
 
 type Sample = z.infer<typeof TrainSample>;

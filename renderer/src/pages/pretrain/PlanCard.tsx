@@ -1,7 +1,7 @@
 // What the shape costs, before anything runs: the parameter count, where the parameters sit (one bar per
 // component), and the memory training needs, against what this studio's models usually are.
 import { Card, CardHeader, Stat } from '../../ui/primitives.tsx';
-import { humanBytes, humanCount } from '../select/format.ts';
+import { humanBytes, humanCount } from '../../../../native/api/format.ts';
 import type { ModelShape, Plan } from './pretrainPlan.ts';
 
 const PARTS = [

@@ -8,7 +8,8 @@ import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
-import { describeSource, humanBytes, humanCount } from './format.ts';
+import { humanBytes, humanCount } from '../../../../native/api/format.ts';
+import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
 
 function MemoryTable({ card }: { card: ModelCard }) {

@@ -2,7 +2,7 @@
 // component does. Colours come from the design tokens so the chart follows the theme.
 import type { ModelCard } from '../../../../native/api/models.ts';
 import { PARAMETER_COMPONENTS } from '../../../../native/api/models.ts';
-import { humanCount } from './format.ts';
+import { humanCount } from '../../../../native/api/format.ts';
 
 const COMPONENT_INFO: Record<(typeof PARAMETER_COMPONENTS)[number], { label: string; color: string; text: string }> = {
   embeddings: { label: 'Embeddings', color: 'var(--accent)', text: 'One learned vector per vocabulary token (and per position in GPT-2).' },

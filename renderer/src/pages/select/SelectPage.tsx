@@ -5,7 +5,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
 import { AddModelPanel } from './AddModelPanel.tsx';
-import { humanCount } from './format.ts';
+import { humanCount } from '../../../../native/api/format.ts';
 import { ModelCardView } from './ModelCardView.tsx';
 
 /** The playground opens with the model chosen here. */
