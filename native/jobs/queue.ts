@@ -1,20 +1,19 @@
 // The job queue: each job runs in its own child process (worker-host.ts), so a crash or a runaway job never
 // takes the studio down. Progress, logs and metrics go to the store and to listeners as Studio API events.
 // Cancel asks the child to stop, then kills it after a grace period.
-import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { StudioEvent } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import type { JobPatch } from '../store/jobs.ts';
 import { JOB_KINDS, workerModulePath } from './kinds.ts';
+import { forkWorker } from './fork-worker.ts';
+import { Listeners } from './listeners.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-host.ts', import.meta.url));
-/** tsx's loader as an absolute URL, so the child can run .ts whatever its working directory. */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const LAST_LINES_KEPT = 20;
 
 export interface JobQueueOptions {
@@ -32,7 +31,7 @@ interface RunningJob {
 }
 
 export class JobQueue {
-  private readonly listeners = new Set<(event: StudioEvent) => void>();
+  private readonly listeners = new Listeners<StudioEvent>();
   private readonly pending: string[] = [];
   private readonly running = new Map<string, RunningJob>();
   private readonly exited = new Map<string, Promise<void>>();
@@ -50,18 +49,11 @@ export class JobQueue {
   }
 
   listen(listener: (event: StudioEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private emit(event: StudioEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // a listener's failure (a closed connection) must not break the queue
-      }
-    }
+    this.listeners.emit(event);
   }
 
   private update(id: string, patch: JobPatch): Job {
@@ -128,12 +120,7 @@ export class JobQueue {
 
   private start(id: string): void {
     const job = this.store.jobs.get(id)!;
-    const child = fork(WORKER_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // Inside Electron, process.execPath is the app: this makes it behave as plain Node for the child.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = forkWorker(WORKER_ENTRY, ['ignore', 'pipe', 'pipe', 'ipc']);
     const running: RunningJob = { child, lastLines: [] };
     this.running.set(id, running);
     this.update(id, { state: 'running', progress: 0, message: 'starting', workerPid: child.pid ?? null });

@@ -2,22 +2,22 @@
 // requests, turns its messages into Studio API events (generate.token / done / failed), and records each
 // finished generation as a run: config (model, prompt, settings) when it starts; at the end the output in
 // runs/<id>/output.json (an artifact), TTFT / tokens per second / token count as metrics, and the status.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { StudioEvent } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
 import type { GenerateSettings, NextTokenResult } from '../api/models.ts';
 import type { Model } from '../api/schemas.ts';
 import { writeFileDurably } from '../data/files.ts';
+import { forkWorker } from '../jobs/fork-worker.ts';
+import { Listeners } from '../jobs/listeners.ts';
 import type { Store } from '../store/db.ts';
 import type { FromGenerationWorker, ToGenerationWorker } from './generate-protocol.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./generate-worker.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface Running {
   runId: string;
@@ -42,7 +42,7 @@ export interface StartRequest {
 }
 
 export class GenerationService {
-  private readonly listeners = new Set<(event: StudioEvent) => void>();
+  private readonly listeners = new Listeners<StudioEvent>();
   private child: ChildProcess | null = null;
   private readonly running = new Map<string, Running>();
   private readonly pending = new Map<string, Pending>();
@@ -54,24 +54,17 @@ export class GenerationService {
   ) {}
 
   listen(listener: (event: StudioEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private emit(event: StudioEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // a closed connection must not stop the stream for the others
-      }
-    }
+    this.listeners.emit(event);
   }
 
   private worker(): ChildProcess {
     if (this.closed) throw new StudioError('conflict', 'the studio is shutting down; no new generations are accepted');
     if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
-    const child = fork(WORKER_ENTRY, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const child = forkWorker(WORKER_ENTRY, ['ignore', 'inherit', 'pipe', 'ipc']);
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
