@@ -1,7 +1,7 @@
 // One training run, live or from history: progress with ETA, Cancel and Resume, the curves (loss and
 // validation loss, learning rate, throughput, memory) updated by run.metric events, then checkpoints and, for
 // fine-tuning, before/after samples. Pretraining adds nats per character and the unigram baseline.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -12,6 +12,7 @@ import { useToast } from '../../ui/Toasts.tsx';
 import { CheckpointsCard, SamplesCard } from './RunDetails.tsx';
 import { formatEta, formatLoss, formatLr, formatMb, formatRate, isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from './runFormat.ts';
 import { TrainingChart } from './TrainingChart.tsx';
+import { useCheckpointRefresh } from './useCheckpointRefresh.ts';
 import { lastValue, minValue, useRunMetrics } from './useRunMetrics.ts';
 import { useRunJob } from './useRunJob.ts';
 
@@ -41,16 +42,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
   const active = live !== null;
   const planned = plannedSteps(job, config);
 
-  // A checkpoint lands every saveEvery steps: re-read the list when the run crosses one.
-  const saved = useRef(0);
-  useEffect(() => {
-    const every = config.saveEvery ?? 0;
-    const mark = every > 0 ? Math.floor(lastStep / every) : 0;
-    if (mark === saved.current) return;
-    saved.current = mark;
-    const timer = setTimeout(checkpoints.reload, 400);
-    return () => clearTimeout(timer);
-  }, [lastStep, config.saveEvery, checkpoints.reload]);
+  useCheckpointRefresh(checkpoints, lastStep, config.saveEvery, job);
 
   async function act(kind: 'cancel' | 'resume') {
     setBusy(kind);
