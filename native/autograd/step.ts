@@ -34,7 +34,7 @@ export interface TrainingStepGraphs {
 }
 
 /** Ops whose output ORT may alias to their input's buffer: a reader of such a view reads the input. */
-const VIEW_OPS = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+const VIEW_OPS = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Dropout']);
 
 /** The slot tensors whose updated value (output `new.<name>`) can safely be written into the input's own buffer. */
 function inPlaceNames(g: GraphBuilder, slots: readonly ParamSlots[]): Set<string> {
