@@ -8,11 +8,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, launchChromium, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
-const DATA = path.resolve(ROOT, '../shared/data');
-const CHECKPOINT = path.join(DATA, 'models/stories260K/stories260K.bin');
-const TOKENIZER = path.join(DATA, 'models/stories260K/tok512.bin');
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER, DIALOGSUM_TEST].find((f) => !existsSync(f)) ? `${DATA} (stories260K, DialogSum) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e evaluation tests skipped: ${skipReason}`);
@@ -24,25 +22,12 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   let projectId = '';
   const pageErrors: string[] = [];
 
-  async function api<T>(method: string, params: unknown): Promise<T> {
-    const response = await fetch(`${studio.origin}/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` }, body: JSON.stringify(params) });
-    const body = (await response.json()) as { result?: T; error?: { message: string } };
-    if (!response.ok) throw new Error(`${method}: ${body.error?.message ?? response.status}`);
-    return body.result as T;
-  }
+  const api = <T,>(method: string, params: unknown) => callApi<T>(studio, method, params);
 
   /** Light and dark shots of the page as it stands, the viewport grown to the content (the page scrolls inside .content). */
   async function shoot(name: string) {
     await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
-      await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
-      await page.setViewportSize({ width: 1440, height: 900 });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootSchemes(page, name);
   }
 
   /** Records, from inside the page, whether the progress bar showed up and how far it got (a 6-example run can finish between two polls). */

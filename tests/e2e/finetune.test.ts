@@ -11,11 +11,9 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
-const DATA = path.resolve(ROOT, '../shared/data');
-const CHECKPOINT = path.join(DATA, 'models/stories260K/stories260K.bin');
-const TOKENIZER = path.join(DATA, 'models/stories260K/tok512.bin');
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const CORPUS = path.join(DATA, 'corpora/tinyshakespeare.txt');
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER, CORPUS].some((f) => !existsSync(f)) ? `${DATA} (stories260K, tinyshakespeare) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e fine-tune tests skipped: ${skipReason}`);
@@ -35,17 +33,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     return JSON.parse(stdout);
   }
 
-  async function shoot(name: string) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
-      await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
-      await page.setViewportSize({ width: 1440, height: 900 });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
+  const shoot = (name: string) => shootSchemes(page, name);
 
   const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
   const progress = async () => Number(await page.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuenow'));

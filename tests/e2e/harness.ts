@@ -5,11 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(ROOT, 'tests', 'e2e', 'screenshots');
+/** The shared data kit (models, datasets, corpora), mounted beside the repository when present. */
+export const SHARED_DATA = path.resolve(ROOT, '../shared/data');
+export const STORIES260K = {
+  checkpoint: path.join(SHARED_DATA, 'models/stories260K/stories260K.bin'),
+  tokenizer: path.join(SHARED_DATA, 'models/stories260K/tok512.bin'),
+};
 
 /** Why the browser tests cannot run on this machine, or null when they can. */
 export function browserSkipReason(): string | null {
@@ -76,4 +82,31 @@ export async function startStudio(): Promise<RunningStudio> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Call a Studio API method over HTTP as the renderer does; a refusal throws with the server's message. */
+export async function callApi<T>(studio: RunningStudio, method: string, params: unknown): Promise<T> {
+  const response = await fetch(`${studio.origin}/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` }, body: JSON.stringify(params) });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (!response.ok) throw new Error(`${method}: ${body.error?.message ?? response.status}`);
+  return body.result as T;
+}
+
+/** Screenshot the whole page as it stands: the page scrolls inside .content, so the viewport grows to the content for the shot. */
+export async function shootFullPage(page: Page, file: string): Promise<void> {
+  const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+  await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
+  await page.screenshot({ path: file });
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the pause that lets it settle. */
+export async function shootSchemes(page: Page, name: string, options: { settleMs?: number; prepare?: () => Promise<void> } = {}): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await options.prepare?.();
+    await page.waitForTimeout(options.settleMs ?? 200);
+    await shootFullPage(page, path.join(SCREENSHOTS, `${name}-${scheme}.png`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -9,11 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, ROOT, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
-const MODEL_DIR = path.resolve(ROOT, '../shared/data/models/stories260K');
-const CHECKPOINT = path.join(MODEL_DIR, 'stories260K.bin');
-const TOKENIZER = path.join(MODEL_DIR, 'tok512.bin');
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e select folder-import tests skipped: ${skipReason}`);
 

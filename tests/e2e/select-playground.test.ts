@@ -3,14 +3,11 @@
 // table, the playground streams a generation (the text grows while it runs), and the next-token panel changes
 // when temperature moves. Screenshots of both pages in light and dark land in tests/e2e/screenshots/.
 import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
-const MODEL_DIR = path.resolve(ROOT, '../shared/data/models/stories260K');
-const CHECKPOINT = path.join(MODEL_DIR, 'stories260K.bin');
-const TOKENIZER = path.join(MODEL_DIR, 'tok512.bin');
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e select/playground tests skipped: ${skipReason}`);
 
@@ -37,19 +34,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await studio?.close();
   });
 
-  const shoot = async (name: string) => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-      await page.waitForTimeout(150);
-      // The page scrolls inside .content: grow the viewport to the content so the shot shows all of it.
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
-      await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
-      await page.setViewportSize({ width: 1440, height: 900 });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
+  const shoot = (name: string) => shootSchemes(page, name, { settleMs: 150, prepare: () => page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
 
   it('imports stories260K through the Select page and shows its card', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, SCREENSHOTS, SHARED_DATA, shootFullPage, startStudio, type RunningStudio } from './harness.ts';
 
-const DIALOGSUM_DEV = path.resolve(ROOT, '../shared/data/datasets/dialogsum/dev.jsonl');
+const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const skipReason = browserSkipReason() ?? (existsSync(DIALOGSUM_DEV) ? null : `${DIALOGSUM_DEV} is absent (the shared data sets are not mounted)`);
 if (skipReason) console.log(`e2e studio tests skipped: ${skipReason}`);
 
@@ -165,11 +165,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
         await page.evaluate((hash) => { window.location.hash = hash; }, `/${id}`);
         await page.locator('.page-title').first().waitFor();
         await page.waitForTimeout(250);
-        // The page scrolls inside .content, not the document: grow the viewport to the content for the shot.
-        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
-        await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${scheme}.png`) });
-        await page.setViewportSize({ width: 1440, height: 900 });
+        await shootFullPage(page, path.join(SCREENSHOTS, `${id}-${scheme}.png`));
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });
