@@ -1,33 +1,26 @@
 // Adapt & align → Fine-tune: the project's fine-tune runs on the left; on the right either the setup of a new
 // run or the selected run (live while it trains, from its history afterwards).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Job } from '../../../../native/api/schemas.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
-import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
-import { errorMessage } from '../../api/errors.ts';
-import { isFinished } from '../../domain/jobs.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
-import { useToast } from '../../ui/Toasts.tsx';
 import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
 import { TrainingRunList } from './TrainingRunList.tsx';
+import { useTrainingStart } from './useTrainingStart.ts';
 import { emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
-import { useRunStateChanges } from './useRunStateChanges.ts';
 import './finetune.css';
 
 export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
-  const toast = useToast();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
   const models = useQuery('models.list', {});
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'finetune' } : null);
   const [form, setForm] = useState<FinetuneForm>(emptyForm);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [pending, setPending] = useState<Job | null>(null);
-  const [started, setStarted] = useState<Job | null>(null);
+  const { selectedId, select: setSelectedId, pending, initialJob, start: startJob } = useTrainingStart('finetune', runs, { notStarted: 'The run did not start', couldNotStart: 'Could not start fine-tuning' });
   const recommended = useQuery('train.defaults', form.modelId ? { model: form.modelId } : null);
   const sized = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method } : null);
   const defaults = useMemo(() => (sized.data && recommended.data ? { ...sized.data, recommendedMethod: recommended.data.recommendedMethod } : undefined), [sized.data, recommended.data]);
@@ -52,34 +45,11 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   }, [recommended.data, form.modelId]);
   useEffect(() => setSelectedId(null), [projectId]);
 
-  useRunStateChanges('finetune', runs.reload);
-  const adopt = useCallback((job: Job) => {
-    if (job.runId) {
-      setPending(null);
-      setStarted(job);
-      setSelectedId(job.runId);
-      runs.reload();
-    } else if (isFinished(job)) {
-      setPending(null);
-      toast.show('error', 'The run did not start', job.error ?? job.message);
-    }
-  }, [runs, toast]);
-  useStudioEvents((event) => {
-    if (event.type === 'job.updated' && pending && event.payload.id === pending.id) adopt(event.payload);
-  });
-
   async function start() {
     const model = sortedModels.find((m) => m.id === form.modelId);
     const dataset = sortedDatasets.find((d) => d.id === form.datasetId);
     if (!model || !dataset) return;
-    try {
-      const job = await studio.call('train.start', toTrainInput(form, defaults, model.id, dataset.id, projectId));
-      setPending(job);
-      adopt(job);
-      if (!job.runId) studio.call('jobs.get', { id: job.id }).then(adopt, () => undefined);
-    } catch (err) {
-      toast.show('error', 'Could not start fine-tuning', errorMessage(err));
-    }
+    await startJob(() => studio.call('train.start', toTrainInput(form, defaults, model.id, dataset.id, projectId)));
   }
 
   if (!current) {
@@ -112,7 +82,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
           <Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting the run…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span></div></Card>
         )}
         {selectedId
-          ? <RunView key={selectedId} runId={selectedId} initialJob={started?.runId === selectedId ? started : null} onChanged={runs.reload} />
+          ? <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />
           : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={sortedDatasets} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
       </div>
     </div>

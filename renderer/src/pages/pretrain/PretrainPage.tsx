@@ -1,17 +1,13 @@
 // Select → Train your own model: build a small model's shape and see its size and memory before anything runs,
 // point it at a text corpus, start, and follow the run (loss in nats per token against a unigram baseline,
 // per character at the end). Earlier pretraining runs are listed beside it.
-import { useCallback, useMemo, useState } from 'react';
-import type { Job } from '../../../../native/api/schemas.ts';
+import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
-import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
-import { errorMessage } from '../../api/errors.ts';
-import { isFinished } from '../../domain/jobs.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
-import { useToast } from '../../ui/Toasts.tsx';
 import { RunView } from '../finetune/RunView.tsx';
 import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
-import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
+import { useTrainingStart } from '../finetune/useTrainingStart.ts';
 import { PlanCard } from './PlanCard.tsx';
 import { PretrainBuilder } from './PretrainBuilder.tsx';
 import { initialPretrainForm, shapeOf, toPretrainInput, type PretrainForm } from './pretrainForm.ts';
@@ -20,43 +16,17 @@ import '../finetune/finetune.css';
 
 export function PretrainPage({ onBack }: { onBack(): void }) {
   const studio = useStudio();
-  const toast = useToast();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'pretrain' } : { kind: 'pretrain' });
   const [form, setForm] = useState<PretrainForm>(initialPretrainForm);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [pending, setPending] = useState<Job | null>(null);
-  const [started, setStarted] = useState<Job | null>(null);
+  const { selectedId, select: setSelectedId, pending, initialJob, start: startJob } = useTrainingStart('pretrain', runs, { notStarted: 'Pretraining did not start', couldNotStart: 'Could not start pretraining' });
   const shape = shapeOf(form);
   const plan = Object.keys(shapeProblems(shape)).length === 0 ? pretrainPlan(shape) : null;
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
 
-  useRunStateChanges('pretrain', runs.reload);
-  const adopt = useCallback((job: Job) => {
-    if (job.runId) {
-      setPending(null);
-      setStarted(job);
-      setSelectedId(job.runId);
-      runs.reload();
-    } else if (isFinished(job)) {
-      setPending(null);
-      toast.show('error', 'Pretraining did not start', job.error ?? job.message);
-    }
-  }, [runs, toast]);
-  useStudioEvents((event) => {
-    if (event.type === 'job.updated' && pending && event.payload.id === pending.id) adopt(event.payload);
-  });
-
   async function start() {
-    try {
-      const job = await studio.call('train.pretrain', toPretrainInput(form, projectId));
-      setPending(job);
-      adopt(job);
-      if (!job.runId) studio.call('jobs.get', { id: job.id }).then(adopt, () => undefined);
-    } catch (err) {
-      toast.show('error', 'Could not start pretraining', errorMessage(err));
-    }
+    await startJob(() => studio.call('train.pretrain', toPretrainInput(form, projectId)));
   }
 
   const list = (
@@ -81,7 +51,7 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
       {selectedId ? (
         <div className="ft-layout">
           {list}
-          <RunView key={selectedId} runId={selectedId} initialJob={started?.runId === selectedId ? started : null} onChanged={runs.reload} />
+          <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />
         </div>
       ) : (
         <div className="pt-layout">
