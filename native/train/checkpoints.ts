@@ -54,21 +54,55 @@ export interface CheckpointEntry {
   valLoss: number | null;
 }
 
-/** Complete checkpoints, oldest first. */
+/** Whether `err` says a path vanished (a concurrent prune, or a rename of a folder being replaced). */
+const vanished = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+};
+
+/** One complete checkpoint folder, or null when it is not complete or disappeared while being read. */
+function readEntry(root: string, name: string, step: number): CheckpointEntry | null {
+  const dir = path.join(root, name);
+  try {
+    const stateFile = path.join(dir, STATE_FILE);
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState; // its presence marks the folder complete
+    const createdAt = fs.statSync(stateFile).mtime.toISOString();
+    let bytes = 0;
+    for (const f of fs.readdirSync(dir)) {
+      try {
+        bytes += fs.statSync(path.join(dir, f)).size;
+      } catch (err) {
+        if (!vanished(err)) throw err;
+      }
+    }
+    return { step, path: dir, bytes, createdAt, valLoss: state.lastValLoss };
+  } catch (err) {
+    // the trainer prunes old checkpoints and renames new ones into place while the studio lists them:
+    // a folder that vanishes mid-read is simply not listed (the state file itself is written atomically)
+    if (vanished(err)) return null;
+    throw err;
+  }
+}
+
+/**
+ * Complete checkpoints, oldest first. Safe to call while the trainer writes and prunes them: temporary
+ * folders (`step-N.tmp-…`) are skipped and entries that vanish while being read are left out, never thrown.
+ */
 export function listCheckpoints(runDir: string): CheckpointEntry[] {
   const root = checkpointsDir(runDir);
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch (err) {
+    if (vanished(err)) return [];
+    throw err;
+  }
+  return names
     .map((name) => ({ name, step: stepOf(name) }))
-    .filter((e): e is { name: string; step: number } => e.step !== null && fs.existsSync(path.join(root, e.name, STATE_FILE)))
+    .filter((e): e is { name: string; step: number } => e.step !== null)
     .sort((a, b) => a.step - b.step)
-    .map(({ name, step }) => {
-      const dir = path.join(root, name);
-      const files = fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)));
-      const state = JSON.parse(fs.readFileSync(path.join(dir, STATE_FILE), 'utf8')) as TrainerState;
-      return { step, path: dir, bytes: files.reduce((s, f) => s + f.size, 0), createdAt: fs.statSync(path.join(dir, STATE_FILE)).mtime.toISOString(), valLoss: state.lastValLoss };
-    });
+    .map(({ name, step }) => readEntry(root, name, step))
+    .filter((e): e is CheckpointEntry => e !== null);
 }
 
 function readAll(file: string): Map<string, Tensor> {
