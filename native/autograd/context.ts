@@ -36,7 +36,9 @@ export class GradContext {
   attr(name: string, fallback: string): string;
   attr(name: string, fallback: number[]): number[];
   attr(name: string, fallback: Attr): Attr {
-    return this.node.attrs[name] ?? fallback;
+    const value = this.node.attrs[name] ?? fallback;
+    // `{ float: x }` only forces the serialised type; rules do arithmetic on the number itself
+    return typeof value === 'object' && value !== null && 'float' in value ? value.float : value;
   }
 
   /** The float dtype of this node's gradient math. */

@@ -41,6 +41,8 @@ const CASES: Record<string, CheckCase[]> = {
     { inputs: [{ name: 'a', shape: [3, 4] }, { name: 'b', shape: [4, 5] }, { name: 'c', shape: [5] }], build: one('Gemm', { alpha: 0.5, beta: 2 }) },
     { inputs: [{ name: 'a', shape: [4, 3] }, { name: 'b', shape: [5, 4] }, { name: 'c', shape: [3, 1] }], build: one('Gemm', { transA: 1, transB: 1 }) },
     { inputs: [{ name: 'a', shape: [4, 3] }, { name: 'b', shape: [4, 5] }], build: one('Gemm', { transA: 1 }) },
+    // attributes given in the explicit float form, as LoRA's scaled Gemm may write them
+    { inputs: [{ name: 'a', shape: [3, 4] }, { name: 'b', shape: [5, 4] }, { name: 'c', shape: [5] }], build: one('Gemm', { alpha: { float: 2 }, beta: { float: 0.5 }, transB: 1 }) },
   ],
   ReduceSum: [
     { inputs: [{ name: 'x', shape: [2, 3, 4] }], build: (g, [x]) => g.op('ReduceSum', [x, g.ints([1])], { keepdims: 0 }) },
