@@ -5,8 +5,9 @@ import type { EvalExample, EvalMetricName, GenerationSettings } from '../api/eva
 import { generate } from '../generate/generate.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import { CausalLM } from '../models/decoder.ts';
-import { buildPrompt, type PromptTemplate, type Row } from '../text/prompt.ts';
+import type { PromptTemplate, Row } from '../text/prompt.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { createShotPlanner } from './few-shot.ts';
 import type { EvalItem } from './runner-data.ts';
 import { scoreExample } from './scoring.ts';
 
@@ -19,6 +20,8 @@ const MIN_PROMPT_TOKENS = 16;
 export interface ExampleEvaluator {
   /** What the run's config records about the model side (settings as applied). */
   readonly describe: Record<string, unknown>;
+  /** Refuses, before the run exists, what the evaluator cannot do as asked (few-shot examples that cannot fit). */
+  check?(items: readonly EvalItem[]): void;
   evaluate(items: EvalItem[], firstIndex: number): Promise<EvalExample[]>;
   release(): Promise<void>;
 }
@@ -72,29 +75,12 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
     stopStrings: s.stop ?? DEFAULT_STOP,
   };
   const bos = tokenizer.bosTokenId;
-  // A query never serves as its own example (possible when the evaluated split is 'all' or 'train').
-  const poolKeys = setup.pool.map((r) => JSON.stringify(r));
-  const poolFor = (row: Row) => {
-    const key = JSON.stringify(row);
-    return poolKeys.includes(key) ? setup.pool.filter((_, i) => poolKeys[i] !== key) : setup.pool;
-  };
-  /**
-   * The prompt with as many of the run's examples as fit the context (the first k of the same seeded draw),
-   * so that a long query drops whole examples rather than losing its instruction to a cut mid-example.
-   */
-  const fitShots = (row: Row): { prompt: string; ids: number[]; shotsUsed: number } => {
-    let last: { prompt: string; ids: number[]; shotsUsed: number } | undefined;
-    for (let k = setup.shots; k >= 0; k--) {
-      const prompt = buildPrompt(setup.template, row, { shots: k, pool: poolFor(row), seed: setup.shotSeed });
-      last = { prompt, ids: tokenizer.encode(prompt), shotsUsed: k };
-      if (last.ids.length <= budget) break;
-    }
-    return last!;
-  };
+  const planner = createShotPlanner({ template: setup.template, shots: setup.shots, seed: setup.shotSeed, pool: setup.pool, budget, contextTokens: spec.maxPositions, maxNewTokens, encode: (text) => tokenizer.encode(text) });
   return {
     describe: { maxNewTokens, temperature: options.temperature, topK: s.topK ?? null, topP: s.topP ?? null, minP: s.minP ?? null, repetitionPenalty: s.repetitionPenalty ?? null, noRepeatNgramSize: s.noRepeatNgramSize ?? null, numBeams: s.numBeams ?? 1, seed: sampling ? baseSeed : null, stop: options.stopStrings, contextTokens: spec.maxPositions, promptBudgetTokens: budget },
+    check: (items) => planner.check(items),
     async evaluate(items, firstIndex) {
-      const fitted = items.map((item) => fitShots(item.row));
+      const fitted = items.map((item) => planner.choose(item.row));
       const prompts = fitted.map((f) => f.prompt);
       const encoded = fitted.map((f) => fitPrompt(f.ids, budget, bos));
       const result = await generate(model, tokenizer, encoded.map((e) => e.ids), { ...options, seed: sampling ? baseSeed + firstIndex : undefined }, {

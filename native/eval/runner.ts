@@ -133,6 +133,12 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
     throw err;
   }
+  try {
+    evaluator.check?.(items);
+  } catch (err) {
+    await evaluator.release();
+    throw err;
+  }
   runConfig.applied = evaluator.describe;
   let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig });
   run = store.runs.setStatus(run.id, 'running')!;

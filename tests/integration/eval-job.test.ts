@@ -119,16 +119,28 @@ describe.skipIf(!available)('evaluation jobs', () => {
     expect(card.margin).toBeCloseTo(best - 0.01);
   });
 
-  it('drops few-shot examples whole when they do not fit the context', async () => {
+  it('refuses few-shot when a query leaves no room for one example, instead of running zero-shot', async () => {
+    const runsBefore = (await studio.call('runs.list', {})).length;
     const job = await studio.call('eval.start', { model: 's260k', dataset: 'ds-test', limit: 3, metrics: ['rougeL'], shots: 2, generation: { maxNewTokens: 8 } });
     const done = await finishedJob(job.id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toMatch(/few-shot:2 cannot fit even one example beside 3 of 3 queries.*context is 512 tokens.*--prompt/s);
+    expect(done.runId).toBeNull();
+    expect((await studio.call('runs.list', {})).length).toBe(runsBefore);
+  });
+
+  it('chooses examples that fit beside each query and records the shots used', async () => {
+    // The summaries alone as inputs: short queries, and examples of mixed lengths to choose from.
+    const template = { input: 'Dialogue: {{summary2}}', output: 'Summary: {{summary1}}', answerPrefix: 'Summary:' };
+    const job = await studio.call('eval.start', { model: 's260k', dataset: 'ds-test', limit: 3, metrics: ['rougeL'], shots: 6, template, generation: { maxNewTokens: 8 } });
+    const done = await finishedJob(job.id);
+    expect(done.state).toBe('succeeded');
     const rows = readPredictions((await studio.call('eval.get', { id: done.runId! })).predictionsPath!);
     for (const e of rows) {
-      expect(e.shotsUsed).toBeLessThan(2);
+      expect(e.shotsUsed).toBeGreaterThan(0);
+      expect(e.truncatedTokens).toBe(0);
       expect(e.prompt!.split('Dialogue:').length - 1).toBe(e.shotsUsed! + 1);
     }
-    const logs = await studio.call('jobs.logs', { id: job.id });
-    expect(logs.some((l) => /prompts fit fewer than 2 examples/.test(l.line))).toBe(true);
   });
 
   it('refuses bad requests with the field named', async () => {
