@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
+import { StoreOpenError, onStoreNotice } from './store/db.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -97,14 +98,20 @@ export async function main(argv: string[]): Promise<number> {
       if (!json) console.error(line);
     },
   };
+  // Opening the store may create a data directory (a mistyped --data-dir, say): tell the user on stderr.
+  const stopNotice = onStoreNotice((line) => console.error(`lathe: ${line}`));
   try {
     const code = await command.run({ values, positionals: parsed.positionals }, ctx);
     return typeof code === 'number' ? code : 0;
   } catch (err) {
     const e = err as Error;
-    const message = e instanceof UserError ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
+    // A store that cannot be opened (damaged lathe.db, unwritable folder) is the user's to fix: message, no stack.
+    const forUser = e instanceof UserError || e instanceof StoreOpenError;
+    const message = forUser ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
     if (json) console.log(JSON.stringify({ error: message }, null, 2));
     console.error(`lathe ${command.path.join(' ')}: ${message}`);
-    return e instanceof UserError ? e.exitCode : 1;
+    return forUser ? e.exitCode : 1;
+  } finally {
+    stopNotice();
   }
 }

@@ -1,7 +1,6 @@
 // Opening the studio's SQLite file: pragmas that let the app and the CLI share it (WAL, busy_timeout),
 // foreign keys on, migrations run at open; and the Store that gathers one module per table family.
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrations.ts';
 import { ProjectTable } from './projects.ts';
@@ -9,8 +8,10 @@ import { DatasetTable } from './datasets.ts';
 import { ModelTable } from './models.ts';
 import { RunTable } from './runs.ts';
 import { JobTable } from './jobs.ts';
+import { describeOpenError, prepareDataDir } from './db-open.ts';
 
 export { newId, nowIso } from './ids.ts';
+export { StoreOpenError, onStoreNotice } from './db-open.ts';
 
 export const DB_FILE = 'lathe.db';
 
@@ -49,10 +50,19 @@ export class Store {
   }
 }
 
-/** Open (creating if needed) `<dataDir>/lathe.db` and migrate it to the latest schema. */
+/**
+ * Open (creating if needed) `<dataDir>/lathe.db` and migrate it to the latest schema. A directory that cannot
+ * be created or written, or a file that is not a (healthy, writable) SQLite database, throws StoreOpenError.
+ */
 export function openStore(dataDir: string, options: { file?: string } = {}): Store {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(options.file ?? path.join(dataDir, DB_FILE));
+  const file = path.resolve(options.file ?? path.join(dataDir, DB_FILE));
+  prepareDataDir(dataDir, file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw describeOpenError(file, err);
+  }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
@@ -61,7 +71,7 @@ export function openStore(dataDir: string, options: { file?: string } = {}): Sto
     migrate(db);
   } catch (err) {
     db.close();
-    throw err;
+    throw describeOpenError(file, err);
   }
   return new Store(db, dataDir);
 }

@@ -1,0 +1,52 @@
+// The data directory as a user meets it from `lathe`: a damaged lathe.db stops every command (and
+// `lathe serve`) with exit 2 and a message that names the file; a new data directory is announced once.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lathe, tempDir } from './helpers/lathe.ts';
+
+const root = tempDir('cli-datadir');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('lathe --data-dir', () => {
+  const damaged = path.join(root, 'damaged');
+  fs.mkdirSync(damaged);
+  const dbFile = path.join(damaged, 'lathe.db');
+  fs.writeFileSync(dbFile, 'not sqlite at all\n'.repeat(200));
+
+  it('stops on a lathe.db that is not a database, naming it and the way out', () => {
+    const r = lathe(damaged, ['project', 'list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`lathe project list: ${dbFile} is not a Lathe database (or is damaged)`);
+    expect(r.stderr).toMatch(/Move it aside to start afresh/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const asJson = lathe(damaged, ['--data-dir', damaged, 'dataset', 'list', '--json']);
+    expect(asJson.code).toBe(2);
+    expect(asJson.json<{ error: string }>().error).toContain(`${dbFile} is not a Lathe database`);
+  });
+
+  it('stops `lathe serve` the same way', () => {
+    const r = lathe(damaged, ['serve', '--port', '0'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`lathe serve: ${dbFile} is not a Lathe database`);
+    expect(r.stdout).not.toMatch(/Lathe studio:/);
+  });
+
+  it('announces a data directory it creates, once', () => {
+    const fresh = path.join(root, 'typo', 'data');
+    const first = lathe(root, ['--data-dir', fresh, 'project', 'list', '--json']);
+    expect(first.code).toBe(0);
+    expect(first.json()).toEqual([]);
+    expect(first.stderr.trim()).toBe(`lathe: created data directory ${fresh}`);
+    const second = lathe(root, ['--data-dir', fresh, 'project', 'list']);
+    expect(second.stderr).toBe('');
+  });
+
+  it('refuses a data directory that is a file', () => {
+    const file = path.join(root, 'notes.txt');
+    fs.writeFileSync(file, 'x');
+    const r = lathe(file, ['project', 'list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`data directory ${file} is a file, not a folder`);
+  });
+});
