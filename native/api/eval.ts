@@ -108,6 +108,8 @@ export const EvalSummary = z.object({
   status: z.string(),
   examples: z.number().int(),
   plannedExamples: z.number().int().nullable(),
+  /** The limit asked for when it exceeded the split's rows (the run evaluated every row there was); else null. */
+  requestedExamples: z.number().int().nullable().optional(),
   /** Few-shot runs: the mean number of examples that fit the context (below the asked shots when prompts are long). */
   shotsUsedMean: z.number().nullable(),
   metrics: z.array(MetricValue),

@@ -63,7 +63,7 @@ function describeOutcome(o: EvalOutcome): string {
     `${t.totalSeconds.toFixed(1)} s in all`,
   ].filter(Boolean).join('; ');
   return [
-    `run ${o.runId}: ${o.status}, ${o.examples}${o.examples < o.plannedExamples ? ` of ${o.plannedExamples}` : ''} examples${o.shotsUsedMean !== null ? `; ${o.shotsUsedMean.toFixed(2)} examples per prompt fit the context on average` : ''}`,
+    `run ${o.runId}: ${o.status}, ${o.examples}${o.examples < o.plannedExamples ? ` of ${o.plannedExamples}` : ''} examples${o.requestedExamples !== null ? ` (limit ${o.requestedExamples} asked for more rows than the split had)` : ''}${o.shotsUsedMean !== null ? `; ${o.shotsUsedMean.toFixed(2)} examples per prompt fit the context on average` : ''}`,
     metricsTable(o.metrics),
     'Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.',
     timing,

@@ -57,7 +57,7 @@ export const commands: CliCommand[] = [
         const head = formatFields([['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'], ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config]]);
         if (!summary) return head;
         const t = summary.timing;
-        return [head, '', `${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples${summary.shotsUsedMean !== null ? ` (${summary.shotsUsedMean.toFixed(2)} few-shot examples per prompt on average)` : ''}`, metricsTable(summary.metrics), t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '', `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
+        return [head, '', `${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples${summary.requestedExamples ? ` (limit ${summary.requestedExamples} asked for more rows than the split had)` : ''}${summary.shotsUsedMean !== null ? ` (${summary.shotsUsedMean.toFixed(2)} few-shot examples per prompt on average)` : ''}`, metricsTable(summary.metrics), t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '', `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
       });
     },
   },

@@ -67,7 +67,9 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
       cells.forEach((c, i) => {
         if (c && (best === null || (higherIsBetter ? c.value > cells[best]!.value : c.value < cells[best]!.value))) best = i;
       });
-      const bestRunId = best === null || runs.length < 2 ? null : runs[best].run.id;
+      // An exact tie for the top value has no best run (the UI marks none either).
+      const tied = best !== null && cells.some((c, i) => c !== null && i !== best && c.value === cells[best!]!.value);
+      const bestRunId = best === null || runs.length < 2 || tied ? null : runs[best].run.id;
       return { name, higherIsBetter, values: cells, bestRunId };
     });
   return {

@@ -43,6 +43,8 @@ export interface EvalOutcome {
   status: 'succeeded' | 'cancelled';
   examples: number;
   plannedExamples: number;
+  /** The limit asked for when the split had fewer rows (all of them were evaluated); else null. */
+  requestedExamples: number | null;
   metrics: MetricValue[];
   timing: ReturnType<typeof timingOf>;
   predictionsPath: string;
@@ -68,13 +70,14 @@ function findModel(store: Store, nameOrId: string) {
 }
 
 /** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
-function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, shots: number): [string, number][] {
+function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, requested: number | null, shots: number): [string, number][] {
   const rows: [string, number][] = [];
   for (const m of metrics) {
     rows.push([m.name, m.value]);
     if (m.ci95) rows.push([`${m.name}.ci95_low`, m.ci95.low], [`${m.name}.ci95_high`, m.ci95.high]);
   }
   rows.push(['examples', examples.length], ['planned_examples', planned], ['total_seconds', timing.totalSeconds]);
+  if (requested !== null) rows.push(['requested_examples', requested]);
   if (shots > 0 && examples.length > 0) rows.push(['shots_used_mean', examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length]);
   if (timing.latencyMsMean !== null) rows.push(['latency_ms_mean', timing.latencyMsMean], ['latency_ms_p50', timing.latencyMsP50!], ['latency_ms_p95', timing.latencyMsP95!]);
   if (timing.tokensPerSecond !== null) rows.push(['tokens_per_second', timing.tokensPerSecond]);
@@ -102,6 +105,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const inputColumn = inputColumnOf(dataset, config.inputColumn);
   const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
+  // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
+  const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? defaultTemplate(inputColumn, referenceColumns![0]));
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots) : [];
   const label = perplexityRun ? 'perplexity' : templateLabel(config.shots);
@@ -150,6 +155,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   let generationMs = 0;
   let failure: unknown;
   try {
+    if (requestedExamples !== null) ctx.log?.('warn', `limit ${requestedExamples} is more than the ${items.length} rows of split '${config.split}' of ${dataset.name}: evaluating all ${items.length}`);
     ctx.log?.('info', `evaluating ${model.name}${adapter ? ` + adapter ${adapter.path}` : ''} on ${items.length} examples of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
     let lastReport = 0;
     for (let start = 0; start < items.length; start += config.batchSize) {
@@ -178,7 +184,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     : aggregateGeneration(metrics, examples, BOOTSTRAP);
   const timing = timingOf(examples, (performance.now() - t0) / 1000, generationMs);
   const predictionsFile = await savePredictions(store, dataDir, run.id, examples);
-  for (const [name, value] of metricRows(scored, timing, examples, items.length, config.shots)) record(run.id, examples.length, name, value);
+  for (const [name, value] of metricRows(scored, timing, examples, items.length, requestedExamples, config.shots)) record(run.id, examples.length, name, value);
   if (failure !== undefined) {
     store.runs.setStatus(run.id, 'failed');
     throw failure;
@@ -190,5 +196,5 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (cut > 0) ctx.log?.('warn', `${cut} of ${examples.length} prompts were cut from the left to fit the model's context (see truncatedTokens)`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
-  return { runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, metrics: scored, timing, predictionsPath: predictionsFile };
+  return { runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, requestedExamples, metrics: scored, timing, predictionsPath: predictionsFile };
 }

@@ -23,6 +23,7 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
     status: run.status,
     examples: get('examples') ?? 0,
     plannedExamples: get('planned_examples'),
+    requestedExamples: get('requested_examples'),
     shotsUsedMean: get('shots_used_mean'),
     metrics: values,
     timing: { latencyMsMean: get('latency_ms_mean'), latencyMsP50: get('latency_ms_p50'), latencyMsP95: get('latency_ms_p95'), tokensPerSecond: get('tokens_per_second'), totalSeconds: get('total_seconds') },

@@ -10,6 +10,7 @@ import { defaultTemplate, referenceColumnsOf } from '../../native/eval/runner-da
 import { fitPrompt } from '../../native/eval/runner-generation.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
 import { scorecardOf } from '../../native/eval/scorecard.ts';
+import { summarizeRun } from '../../native/eval/summary.ts';
 import { aggregateGeneration, aggregatePerplexity, bootstrapStatistic, expandMetrics, scoreExample } from '../../native/eval/scoring.ts';
 
 function example(id: string, input: string, prediction: string, rougeL: number): EvalExample {
@@ -84,6 +85,21 @@ describe('metrics table', () => {
     expect(c.metrics[0].bestRunId).toBe('B');
     expect(c.metrics[1].bestRunId).toBe('A');
     expect(c.runs[0].examples).toBe(8);
+  });
+
+  it('marks no best run on an exact tie for the top value', () => {
+    const c = compareMetrics([
+      { run: run('A'), metrics: [metric('A', 'rougeL', 0.3)] },
+      { run: run('B'), metrics: [metric('B', 'rougeL', 0.3)] },
+      { run: run('C'), metrics: [metric('C', 'rougeL', 0.1)] },
+    ]);
+    expect(c.metrics[0].bestRunId).toBeNull();
+  });
+
+  it('says in the summary when the limit asked for more rows than the split had', () => {
+    const metrics = [metric('A', 'rougeL', 0.3), metric('A', 'examples', 50), metric('A', 'planned_examples', 50), metric('A', 'requested_examples', 100)];
+    expect(summarizeRun(run('A'), metrics, null)).toMatchObject({ examples: 50, plannedExamples: 50, requestedExamples: 100 });
+    expect(summarizeRun(run('A'), metrics.slice(0, 3), null).requestedExamples).toBeNull();
   });
 });
 
