@@ -29,6 +29,8 @@ export const methods = {
     result: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), total: z.number().int() }),
   },
   'datasets.setMapping': { params: z.object({ id: z.string(), mapping: ColumnMapping }), result: Dataset },
+  /** Move a dataset into a project (one imported without --project, say), or out of any (`null`). */
+  'datasets.setProject': { params: z.object({ id: z.string().min(1), projectId: z.string().min(1).nullable() }), result: Dataset },
   'datasets.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
 
   'jobs.list': { params: z.object({ limit: z.number().int().min(1).max(500).default(50) }), result: z.array(Job) },

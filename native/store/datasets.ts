@@ -91,6 +91,12 @@ export class DatasetTable {
     return changed ? this.get(id) : undefined;
   }
 
+  /** Attach a dataset to a project, or detach it (`null`). */
+  setProject(id: string, projectId: string | null): Dataset | undefined {
+    const changed = this.db.prepare('UPDATE datasets SET project_id = ? WHERE id = ?').run(projectId, id).changes;
+    return changed ? this.get(id) : undefined;
+  }
+
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
   }

@@ -82,6 +82,11 @@ export const handlers: Handlers = {
     }
     return store.datasets.setMapping(id, mapping)!;
   },
+  'datasets.setProject': ({ id, projectId }, _raw, { store }) => {
+    found(store.datasets.get(id), 'dataset', id);
+    if (projectId !== null) found(store.projects.get(projectId), 'project', projectId);
+    return store.datasets.setProject(id, projectId)!;
+  },
   'datasets.delete': ({ id }, _raw, { store, dataDir }) => {
     // Row first, then files: a crash in between leaves an orphan folder (swept later), never a row without rows.
     const deleted = store.datasets.delete(id);
