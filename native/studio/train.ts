@@ -5,11 +5,11 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../api/errors.ts';
 import type { trainMethods } from '../api/train.ts';
-import { findDataset } from '../eval/runner-data.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { listCheckpoints } from '../train/checkpoints.ts';
 import { trainingDefaults } from '../train/defaults.ts';
 import { SAMPLES_FILE, runDir, type Sample } from '../train/run-env.ts';
+import { checkPretrain, planFinetune } from '../train/validate.ts';
 import type { HandlerContext } from './handlers.ts';
 
 type TrainMethod = keyof typeof trainMethods;
@@ -33,9 +33,7 @@ const activeJob = (ctx: HandlerContext, runId: string) => ctx.store.jobs.list(50
 
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
-    modelByName(ctx, input.model);
-    findDataset(ctx.store, input.dataset);
-    if (input.projectId !== null && !ctx.store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist`, { field: 'projectId' });
+    planFinetune(input, ctx.store); // model, dataset, mapping and hyperparameters, before a job or run exists
     return ctx.queue.enqueue('finetune', input);
   },
   'train.resume': ({ runId }, _raw, ctx) => {
@@ -65,7 +63,7 @@ export const trainHandlers: TrainHandlers = {
     return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Sample[]) : [];
   },
   'train.pretrain': (input, _raw, ctx) => {
-    if (!fs.existsSync(input.corpus)) throw new StudioError('invalid_params', `corpus file ${input.corpus} does not exist`, { field: 'corpus' });
+    checkPretrain(input); // shape and corpus file, before a job or run exists (the job checks the text's length)
     return ctx.queue.enqueue('pretrain', input);
   },
 };

@@ -4,24 +4,22 @@
 // from its last checkpoint exactly where the uninterrupted run would have been.
 import fs from 'node:fs';
 import path from 'node:path';
-import { TrainStartInput, type TrainConfig } from '../api/train.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { findDataset } from '../eval/runner-data.ts';
 import { CheckpointWeights, readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
-import { DEFAULT_LORA_TARGETS, initLoraWeights, type LoraConfig } from '../models/lora.ts';
+import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
 import { importModelFolder } from '../models/import.ts';
-import { findModel } from '../models/registry.ts';
 import { buildTrainingGraph } from '../models/training-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
-import { sizedDefaults } from './defaults.ts';
 import { trainLoop, type LoopStatus } from './loop.ts';
 import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
 import { StepRunner } from './session.ts';
+import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
 export interface FinetuneOutcome {
@@ -36,9 +34,6 @@ export interface FinetuneOutcome {
   adapterPath: string | null;
   outputModel: string | null;
 }
-
-/** The settings a run was started with, resolved (defaults filled in) and stored in runs.config. */
-type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
 
 function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null) {
   const format = detectFormat(dataset, config.format);
@@ -62,22 +57,8 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
 }
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
-  const parsed = TrainStartInput.parse(input);
-  const model = findModel(env.dataDir, parsed.model);
-  const dataset = findDataset(env.store, parsed.dataset);
-  const spec = readHfFolder(model.path).spec;
-  const sized = sizedDefaults(spec, parsed.method);
-  const config: ResolvedConfig = {
-    ...parsed,
-    lr: parsed.lr ?? sized.lr,
-    seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions),
-    modelId: model.id,
-    modelName: model.name,
-    modelPath: model.path,
-    datasetId: dataset.id,
-    loraTargets: parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family],
-  };
-  const run = env.store.runs.create({ kind: 'finetune', name: parsed.name ?? `${parsed.method} ${model.name} on ${dataset.name}`, projectId: parsed.projectId, config });
+  const { config, model, dataset } = planFinetune(input, env.store); // before the run exists: bad input leaves none behind
+  const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? `${config.method} ${model.name} on ${dataset.name}`, projectId: config.projectId, config });
   return continueFinetune(run.id, config, env);
 }
 

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { PretrainInput, type PretrainConfig } from '../api/train.ts';
 import { writeJsonAtomic } from '../models/atomic.ts';
 import { CheckpointWeights, writeHfFolder } from '../models/checkpoint.ts';
-import { parseModelConfig, type ModelSpec } from '../models/config.ts';
+import type { ModelSpec } from '../models/config.ts';
 import { initTensors, type InitSpec } from '../models/init.ts';
-import { expectedTensors, parameterCounts } from '../models/params.ts';
+import { expectedTensors } from '../models/params.ts';
 import { importModelFolder } from '../models/import.ts';
 import { buildTrainingGraph } from '../models/training-graph.ts';
 import { trainByteLevelBpe } from '../text/bpe-trainer.ts';
@@ -22,24 +22,11 @@ import { StreamBatches } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.ts';
 import { trainLoop, validationLoss, type LoopStatus } from './loop.ts';
 import { runDir, type TrainEnv } from './run-env.ts';
+import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { StepRunner } from './session.ts';
+import { planPretrain, readCorpus } from './validate.ts';
 
-/** config.json of a fresh model of the requested shape. */
-export function pretrainModelConfig(c: Pick<PretrainConfig, 'family' | 'layers' | 'heads' | 'dModel' | 'context' | 'vocab'>): Record<string, unknown> {
-  if (c.dModel % c.heads !== 0) throw new Error(`--d-model ${c.dModel} must be divisible by --heads ${c.heads}`);
-  if (c.family === 'gpt2') {
-    return { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: c.vocab, n_embd: c.dModel, n_layer: c.layers, n_head: c.heads, n_positions: c.context, activation_function: 'gelu_new', layer_norm_epsilon: 1e-5, tie_word_embeddings: true, bos_token_id: 0, eos_token_id: 0 };
-  }
-  const hidden = Math.ceil((8 * c.dModel) / 3 / 8) * 8;
-  return { architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: c.vocab, hidden_size: c.dModel, intermediate_size: hidden, num_hidden_layers: c.layers, num_attention_heads: c.heads, num_key_value_heads: c.heads, max_position_embeddings: c.context, rms_norm_eps: 1e-5, rope_theta: 10000, tie_word_embeddings: true, bos_token_id: 0, eos_token_id: 0, hidden_act: 'silu' };
-}
-
-/** Parameter count and the fp32 bytes training needs (weights, gradients, two AdamW moments), before running. */
-export function pretrainPlan(config: Record<string, unknown>): { spec: ModelSpec; parameters: number; trainingBytes: number } {
-  const spec = parseModelConfig(config);
-  const parameters = parameterCounts(spec).total;
-  return { spec, parameters, trainingBytes: 16 * parameters };
-}
+export { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 
 /** GPT-2's initialisation: N(0, 0.02), residual output projections N(0, 0.02/√(2L)), norms 1, biases 0. */
 function initRules(spec: ModelSpec): InitSpec[] {
@@ -83,16 +70,8 @@ type PretrainRunConfig = PretrainConfig & { parameters: number; corpusSha256: st
 const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 const TOKENIZER_FILE = 'tokenizer.json';
 
-function readCorpus(file: string): string {
-  if (!fs.existsSync(file)) throw new Error(`corpus file ${file} does not exist`);
-  return fs.readFileSync(file, 'utf8');
-}
-
 export async function runPretrain(input: unknown, env: TrainEnv): Promise<PretrainOutcome> {
-  const c = PretrainInput.parse(input);
-  const text = readCorpus(c.corpus);
-  const modelConfig = pretrainModelConfig(c);
-  const plan = pretrainPlan(modelConfig);
+  const { config: c, text, plan } = planPretrain(input); // before the run exists: bad input leaves none behind
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
   const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config });

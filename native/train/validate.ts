@@ -1,0 +1,150 @@
+// Everything a training request can be checked for before a run exists: the model and dataset it names, the
+// column mapping's task format, LoRA targets the architecture has, enough rows or text to train and validate on,
+// a shape the heads divide. The CLI, the studio handlers (before they queue a job) and the trainers themselves
+// (before they create the run) call these, so bad input is an error that says what to fix and leaves no run behind.
+import fs from 'node:fs';
+import { StudioError } from '../api/errors.ts';
+import type { Dataset, Model } from '../api/schemas.ts';
+import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
+import { findDataset } from '../eval/runner-data.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
+import type { ModelSpec } from '../models/config.ts';
+import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
+import type { Store } from '../store/db.ts';
+import { sizedDefaults } from './defaults.ts';
+import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
+import { detectFormat, type SftFormat } from './sft-examples.ts';
+
+/** The settings a fine-tuning run was started with, resolved (defaults filled in) and stored in runs.config. */
+export type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
+
+const invalid = (message: string, field: string) => new StudioError('invalid_params', message, { field });
+
+function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  throw new StudioError('invalid_params', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { field: first?.path.join('.') });
+}
+
+function modelNamed(store: Store, nameOrId: string): Model {
+  const all = store.models.list();
+  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
+  if (!found) throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${all.map((m) => m.name).join(', ') || 'none yet'}); import one with 'lathe model import' or 'lathe model import-llama2c'`, { field: 'model' });
+  return found;
+}
+
+export interface FinetunePlan {
+  config: ResolvedConfig;
+  model: Model;
+  dataset: Dataset;
+  spec: ModelSpec;
+  format: SftFormat;
+}
+
+/** Check a fine-tuning request against the store and resolve its defaults; throws a StudioError naming the field. */
+export function planFinetune(input: unknown, store: Store): FinetunePlan {
+  const parsed = zodInput(TrainStartInput, input);
+  const model = modelNamed(store, parsed.model);
+  const dataset = findDataset(store, parsed.dataset);
+  if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
+  let spec: ModelSpec;
+  try {
+    spec = readHfFolder(model.path).spec;
+  } catch (err) {
+    throw invalid(`model ${model.name} cannot be trained: ${(err as Error).message}`, 'model');
+  }
+  let format: SftFormat;
+  try {
+    format = detectFormat(dataset, parsed.format);
+  } catch (err) {
+    throw invalid(`${(err as Error).message}`, parsed.format === 'auto' ? 'dataset' : 'format');
+  }
+  const train = dataset.splits.train ?? 0;
+  const validation = dataset.splits.validation ?? 0;
+  if (train < 1 || (validation === 0 && train < 2)) {
+    throw invalid(`dataset ${dataset.name} has ${train} training row(s)${validation === 0 ? ' and no validation split' : ''}; training needs at least ${validation === 0 ? 2 : 1} (one is held out for validation when there is no validation split)`, 'dataset');
+  }
+  const loraTargets = parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family];
+  if (parsed.method === 'lora') {
+    try {
+      loraModules(spec, { r: parsed.lora.r, alpha: parsed.lora.alpha, dropout: parsed.lora.dropout, targetModules: loraTargets });
+    } catch (err) {
+      throw invalid((err as Error).message, 'lora.targetModules');
+    }
+  }
+  const sized = sizedDefaults(spec, parsed.method);
+  const config: ResolvedConfig = {
+    ...parsed,
+    lr: parsed.lr ?? sized.lr,
+    seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions),
+    modelId: model.id,
+    modelName: model.name,
+    modelPath: model.path,
+    datasetId: dataset.id,
+    loraTargets,
+  };
+  return { config, model, dataset, spec, format };
+}
+
+export interface PretrainShape {
+  config: PretrainConfig;
+  modelConfig: Record<string, unknown>;
+  plan: ReturnType<typeof pretrainPlan>;
+}
+
+const unreadable = (file: string, err: unknown) =>
+  invalid(`corpus file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing plain-text file`, 'corpus');
+
+/**
+ * Check a pretraining request's shape and that its corpus is a non-empty file, without reading the corpus (the
+ * studio calls this before queueing the job; the job reads and checks the text); throws a StudioError naming the field.
+ */
+export function checkPretrain(input: unknown): PretrainShape {
+  const config = zodInput(PretrainInput, input);
+  if (config.dModel % config.heads !== 0) throw invalid(`the hidden size ${config.dModel} must be divisible by the ${config.heads} heads`, 'dModel');
+  const modelConfig = pretrainModelConfig(config);
+  let plan: ReturnType<typeof pretrainPlan>;
+  try {
+    plan = pretrainPlan(modelConfig);
+  } catch (err) {
+    throw invalid(`this shape is not a model Lathe can build: ${(err as Error).message}`, 'dModel');
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(config.corpus);
+  } catch (err) {
+    throw unreadable(config.corpus, err);
+  }
+  if (!stat.isFile()) throw invalid(`corpus ${config.corpus} is not a file; give a plain-text file`, 'corpus');
+  if (stat.size === 0) throw invalid(`corpus file ${config.corpus} is empty`, 'corpus');
+  return { config, modelConfig, plan };
+}
+
+/** The corpus as text; throws naming the field when it cannot be read or holds only white space. */
+export function readCorpus(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  if (text.trim().length === 0) throw invalid(`corpus file ${file} is empty`, 'corpus');
+  return text;
+}
+
+/** checkPretrain, then the corpus read and checked for enough text to train and validate on. */
+export function planPretrain(input: unknown): PretrainShape & { text: string } {
+  const shape = checkPretrain(input);
+  const { config } = shape;
+  const text = readCorpus(config.corpus);
+  // a byte-level tokenizer never makes more tokens than bytes: fewer bytes than one window is surely too short
+  const window = Math.min(config.seqLen ?? config.context, config.context) + 2;
+  const cut = Math.floor(text.length * (1 - config.validationFraction));
+  const trainBytes = Buffer.byteLength(text.slice(0, cut));
+  const valBytes = Buffer.byteLength(text.slice(cut));
+  if (trainBytes < window || valBytes < window) {
+    throw invalid(`corpus ${config.corpus} is too short: ${trainBytes} bytes for training and ${valBytes} for validation, each needs more than one window of ${window - 1} tokens; use more text or a shorter context`, 'corpus');
+  }
+  return { ...shape, text };
+}

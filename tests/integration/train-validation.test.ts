@@ -1,0 +1,111 @@
+// Bad training input is refused before a run exists: an unmapped dataset, an unknown model or LoRA target, a shape
+// the heads do not divide, a missing or too short corpus. Through the CLI (`lathe train`, `lathe pretrain`), the
+// studio (`train.start`, `train.pretrain` answer invalid_params naming the field, and queue no job) and the trainers
+// the jobs run (`startFinetune`, `runPretrain`): each leaves no run in `runs list` (it used to leave a 'failed' one).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../native/api/errors.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { Studio } from '../../native/studio/studio.ts';
+import { startFinetune } from '../../native/train/finetune.ts';
+import { runPretrain } from '../../native/train/pretrain.ts';
+import type { TrainEnv } from '../../native/train/run-env.ts';
+import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+
+const MODEL = path.join(SHARED_DATA, 'models/stories260K');
+const SEED_TASKS = path.join(SHARED_DATA, 'datasets/alpaca/seed_tasks.jsonl');
+const HAS_DATA = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin')) && fs.existsSync(SEED_TASKS);
+if (!HAS_DATA) console.warn(`train-validation: skipped: ${SKIP_SHARED_REASON} (needs models/stories260K and datasets/alpaca/seed_tasks.jsonl)`);
+
+let dataDir = '';
+let studio: Studio;
+
+beforeAll(async () => {
+  if (!HAS_DATA) return;
+  dataDir = tempDir('train-validation');
+  await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+  studio = new Studio({ dataDir, mode: 'serve' });
+  const stories = path.join(dataDir, 'stories.jsonl');
+  writeStoryPairs(stories, 40);
+  for (const [file, name] of [[SEED_TASKS, 'seedraw'], [stories, 'stories']]) {
+    const job = await studio.call('datasets.import', { path: file, name });
+    await studio.queue.whenFinished(job.id);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await studio?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const trainingRuns = () => studio.store.runs.list().filter((r) => r.kind === 'finetune' || r.kind === 'pretrain');
+const trainingJobs = () => studio.store.jobs.list(500).filter((j) => j.kind === 'finetune' || j.kind === 'pretrain');
+
+async function refusal(p: Promise<unknown>): Promise<StudioError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(StudioError);
+  return err as StudioError;
+}
+
+function env(): TrainEnv {
+  return { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, metric: () => {}, threads: 1 };
+}
+
+describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () => {
+  it('lathe train: an unmapped dataset is a clear error and leaves no run', () => {
+    const r = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'seedraw', '--method', 'lora', '--max-steps', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/column mapping .* fits no training format/);
+    expect(r.stderr).not.toMatch(/^run run_/m);
+    expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
+  });
+
+  it('lathe train / lathe pretrain: an unknown LoRA target, a missing or too short corpus leave no run', () => {
+    const target = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'stories', '--targets', 'c_attn', '--max-steps', '5']);
+    expect(target.code).toBe(1);
+    expect(target.stderr).toMatch(/LoRA target module 'c_attn' matches nothing/);
+    const missing = lathe(dataDir, ['pretrain', '--corpus', path.join(dataDir, 'absent.txt'), '--steps', '2']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/absent\.txt cannot be read \(ENOENT\)/);
+    const short = path.join(dataDir, 'short.txt');
+    fs.writeFileSync(short, 'Once upon a time.\n');
+    const tooShort = lathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toMatch(/too short/);
+    expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
+  });
+
+  it('train.start names the field it refuses and queues no job', async () => {
+    const mapping = await refusal(studio.call('train.start', { model: 's260k', dataset: 'seedraw', maxSteps: 5 }));
+    expect(mapping.code).toBe('invalid_params');
+    expect(mapping.details).toMatchObject({ field: 'dataset' });
+    const format = await refusal(studio.call('train.start', { model: 's260k', dataset: 'stories', format: 'qa', maxSteps: 5 }));
+    expect(format.details).toMatchObject({ field: 'format' });
+    const target = await refusal(studio.call('train.start', { model: 's260k', dataset: 'stories', lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['c_attn'] }, maxSteps: 5 }));
+    expect(target.details).toMatchObject({ field: 'lora.targetModules' });
+    const model = await refusal(studio.call('train.start', { model: 'absent', dataset: 'stories', maxSteps: 5 }));
+    expect(model.code).toBe('not_found');
+    expect(trainingJobs()).toEqual([]);
+    expect(trainingRuns()).toEqual([]);
+  });
+
+  it('train.pretrain refuses a shape the heads do not divide and a corpus that is not a file', async () => {
+    const corpus = path.join(dataDir, 'corpus.txt');
+    fs.writeFileSync(corpus, 'The quick brown fox jumps over the lazy dog. '.repeat(200));
+    const shape = await refusal(studio.call('train.pretrain', { corpus, dModel: 130, heads: 4, steps: 2 }));
+    expect(shape.details).toMatchObject({ field: 'dModel' });
+    const folder = await refusal(studio.call('train.pretrain', { corpus: dataDir, steps: 2 }));
+    expect(folder.details).toMatchObject({ field: 'corpus' });
+    expect(trainingJobs()).toEqual([]);
+    expect(trainingRuns()).toEqual([]);
+  });
+
+  it('the trainers a job runs check before creating the run', async () => {
+    await expect(startFinetune({ model: 's260k', dataset: 'seedraw', maxSteps: 5 }, env())).rejects.toThrow(/fits no training format/);
+    const short = path.join(dataDir, 'short.txt');
+    await expect(runPretrain({ corpus: short, steps: 2 }, env())).rejects.toThrow(/too short/);
+    expect(trainingRuns()).toEqual([]);
+  });
+});
