@@ -1,5 +1,6 @@
 // The `lathe` command line: global flags, dispatch to the command groups in native/cli/, and error reporting.
 import { parseArgs } from 'node:util';
+import { StudioError } from './api/errors.ts';
 import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
@@ -16,6 +17,49 @@ function findCommand(commands: CliCommand[], words: string[]): { command: CliCom
     }
   }
   return best;
+}
+
+/** `-5`, `-0.5`, `-1e3`: a value, not a short flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--memory-mb -5` → `--memory-mb=-5` for flags that take a value, so node's parser reads a negative number as
+ * the value (it would call it ambiguous) and the command's own check can refuse it with a message about the flag.
+ */
+export function joinNegativeValues(args: readonly string[], options: CliCommand['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    if (name !== undefined && options?.[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Files the user named that are missing or unreadable: their input, not our failure. */
+const USER_FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
+
+/**
+ * 2 for anything the user can fix (a UserError; a store that cannot be opened; a StudioError other than
+ * 'internal'; a RangeError from an argument check; a file that is not there; a plain Error), 1 only for
+ * internal failures (bugs: TypeError, ReferenceError …; StudioError 'internal').
+ * Mapped here once, so every command, including those that call the engine directly (train, pretrain,
+ * tokenizer loading), answers the same way.
+ */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof UserError || err instanceof StoreOpenError) return err.exitCode;
+  if (err instanceof StudioError) return err.code === 'internal' ? 1 : 2;
+  if (err instanceof RangeError) return 2;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && USER_FILE_ERRORS.has(code)) return 2;
+  // The engine explains bad input (a truncated tokenizer file, a dataset too small to train on) with a plain
+  // Error and a message for people; bugs surface as TypeError, ReferenceError and the like, which stay 1.
+  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return 2;
+  return 1;
 }
 
 function helpText(commands: CliCommand[]): string {
@@ -64,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { command } = found;
-  const rest = argv.slice(command.path.length);
+  const rest = joinNegativeValues(argv.slice(command.path.length), command.options);
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,12 +149,12 @@ export async function main(argv: string[]): Promise<number> {
     return typeof code === 'number' ? code : 0;
   } catch (err) {
     const e = err as Error;
-    // A store that cannot be opened (damaged lathe.db, unwritable folder) is the user's to fix: message, no stack.
-    const forUser = e instanceof UserError || e instanceof StoreOpenError;
-    const message = forUser ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
+    const code = exitCodeOf(e);
+    const message = code === 2 ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
+    // --json: the error object on stdout is the whole answer; a second copy on stderr would only be noise.
     if (json) console.log(JSON.stringify({ error: message }, null, 2));
-    console.error(`lathe ${command.path.join(' ')}: ${message}`);
-    return forUser ? e.exitCode : 1;
+    else console.error(`lathe ${command.path.join(' ')}: ${message}`);
+    return code;
   } finally {
     stopNotice();
   }

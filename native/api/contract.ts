@@ -3,7 +3,7 @@
 // are all typed and validated from this map.
 import { z } from 'zod';
 import {
-  Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, Run, RunMetric,
+  Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
@@ -17,7 +17,7 @@ export const methods = {
   'projects.list': { params: z.object({}), result: z.array(Project) },
   'projects.get': { params: Id, result: Project },
   'projects.create': { params: ProjectInput, result: Project },
-  'projects.update': { params: z.object({ id: z.string(), patch: ProjectInput.partial() }), result: Project },
+  'projects.update': { params: z.object({ id: z.string(), patch: ProjectPatch }), result: Project },
   'projects.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
 
   'datasets.list': { params: z.object({ projectId: z.string().nullable().optional() }), result: z.array(Dataset) },

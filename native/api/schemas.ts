@@ -19,7 +19,31 @@ export const Constraints = z.object({
 });
 export type Constraints = z.infer<typeof Constraints>;
 
-export const ProjectInput = z.object({
+/**
+ * The targets each metric can take: scores are fractions in [0, 1] (what runs record and compare); perplexity
+ * is 1 or more (lower is better). The one place this rule lives: ProjectInput, the update patch and Project
+ * check it, so the CLI, the studio and the Scope form refuse the same targets with the same words.
+ */
+export const METRIC_TARGET_RANGES: Record<MetricName, { min: number; max: number | null }> = Object.fromEntries(
+  METRICS.map((m) => [m, m === 'perplexity' ? { min: 1, max: null } : { min: 0, max: 1 }]),
+) as Record<MetricName, { min: number; max: number | null }>;
+
+/** Why `target` cannot be a target for `metric`, or null when it can. */
+export function targetRangeProblem(metric: MetricName, target: number): string | null {
+  const { min, max } = METRIC_TARGET_RANGES[metric];
+  if (target >= min && (max === null || target <= max)) return null;
+  return max === null
+    ? `Perplexity is ${min} or more; lower is better (target ${target} is out of range).`
+    : `This metric runs from ${min} to ${max} — e.g. 0.35 for 35 %; a ${metric} target of ${target} is out of range.`;
+}
+
+function checkTarget(p: { metric?: MetricName | null; target?: number | null }, ctx: z.RefinementCtx): void {
+  if (p.metric === undefined || p.metric === null || p.target === undefined || p.target === null) return;
+  const problem = targetRangeProblem(p.metric, p.target);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['target'], message: problem });
+}
+
+const ProjectFields = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(120),
   task: TaskType,
   description: z.string().max(4000).default(''),
@@ -27,13 +51,16 @@ export const ProjectInput = z.object({
   target: z.number().finite().nullable().default(null),
   constraints: Constraints.default({ device: 'any', memoryBudgetMb: null, maxLatencyMs: null }),
 });
+export const ProjectInput = ProjectFields.superRefine(checkTarget);
 export type ProjectInput = z.input<typeof ProjectInput>;
+/** A partial update; a target sent without its metric is checked against the stored metric when merged (Project). */
+export const ProjectPatch = ProjectFields.partial().superRefine(checkTarget);
 
-export const Project = ProjectInput.extend({
+export const Project = ProjectFields.extend({
   id: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).superRefine(checkTarget);
 export type Project = z.infer<typeof Project>;
 
 export const SPLITS = ['train', 'validation', 'test'] as const;

@@ -1,5 +1,5 @@
 // `lathe project create|list|show`: the use case being worked on — task, success metric, constraints.
-import { METRICS, TASK_TYPES, DEVICES, type Project } from '../api/schemas.ts';
+import { METRICS, TASK_TYPES, DEVICES, ProjectInput, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -13,6 +13,36 @@ function numberFlag(values: Record<string, unknown>, flag: string, usage: string
   if (raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
     throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}, got '${raw}'.\nUsage: ${usage}`);
   }
+  return n;
+}
+
+/** The flag that fills each field of ProjectInput, so schema messages name what the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: '--name',
+  task: '--task',
+  description: '--description',
+  metric: '--metric',
+  target: '--target',
+  'constraints.device': '--device',
+  'constraints.memoryBudgetMb': '--memory-mb',
+  'constraints.maxLatencyMs': '--max-latency-ms',
+};
+
+/** The input checked by the API's own schema, its first problem reported under the flag's name. */
+function checkedInput(input: ProjectInput, usage: string): ProjectInput {
+  const parsed = ProjectInput.safeParse(input);
+  if (parsed.success) return input;
+  const issue = parsed.error.issues[0];
+  const field = issue.path.join('.');
+  throw new UserError(`${FLAG_OF_FIELD[field] ?? field}: ${issue.message}\nUsage: ${usage}`);
+}
+
+/** A positive whole number of `unit` for `--flag`, or null when absent. */
+function positiveWhole(values: Record<string, unknown>, flag: string, unit: string, usage: string): number | null {
+  const raw = values[flag] as string | undefined;
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n <= 0) throw new UserError(`--${flag} must be a positive whole number of ${unit}; got '${raw}'.\nUsage: ${usage}`);
   return n;
 }
 
@@ -60,7 +90,7 @@ export const commands: CliCommand[] = [
       oneOf(values.device, DEVICES, 'device', CREATE_USAGE);
       const target = numberFlag(values, 'target', CREATE_USAGE);
       if (target !== null && values.metric === undefined) throw new UserError(`--target needs --metric (the metric the target is for).\nUsage: ${CREATE_USAGE}`);
-      const project = await callStudio(ctx, 'projects.create', {
+      const project = await callStudio(ctx, 'projects.create', checkedInput({
         name: values.name as string,
         task: values.task as Project['task'],
         description: (values.description as string | undefined) ?? '',
@@ -68,10 +98,10 @@ export const commands: CliCommand[] = [
         target,
         constraints: {
           device: (values.device as Project['constraints']['device'] | undefined) ?? 'any',
-          memoryBudgetMb: numberFlag(values, 'memory-mb', CREATE_USAGE, true),
-          maxLatencyMs: numberFlag(values, 'max-latency-ms', CREATE_USAGE, true),
+          memoryBudgetMb: positiveWhole(values, 'memory-mb', 'megabytes', CREATE_USAGE),
+          maxLatencyMs: positiveWhole(values, 'max-latency-ms', 'milliseconds', CREATE_USAGE),
         },
-      });
+      }, CREATE_USAGE));
       ctx.print(project, () => `Created project ${project.id}\n${describeProject(project)}`);
     },
   },

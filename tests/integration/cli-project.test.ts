@@ -32,6 +32,16 @@ describe('lathe project', () => {
     expect(unknown.stderr).toMatch(/Usage: lathe project create/);
     const badTarget = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--metric', 'f1', '--target', 'high']);
     expect(badTarget.stderr).toMatch(/--target must be a number/);
+    const negative = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--memory-mb', '-5']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/--memory-mb must be a positive whole number of megabytes; got '-5'/);
+    expect(negative.stderr).not.toMatch(/ambiguous/);
+    const joined = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--memory-mb=-5']);
+    expect(joined.stderr).toMatch(/--memory-mb must be a positive whole number/);
+    const outOfRange = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'summarization', '--metric', 'rougeL', '--target', '7', '--json']);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);
+    expect(outOfRange.stderr).toBe('');
     const missing = lathe(dataDir, ['project', 'show', 'proj_nope', '--json']);
     expect(missing.code).toBe(2);
     expect(missing.json<{ error: string }>().error).toMatch(/project proj_nope does not exist/);

@@ -70,11 +70,6 @@ export function toProjectInput(d: ProjectDraft): { ok: true; input: ProjectInput
   for (const key of ['target', 'memoryBudgetMb', 'maxLatencyMs'] as const) {
     if (d[key].trim() !== '' && !Number.isFinite(Number(d[key]))) errors[key] = 'Enter a number, or leave it empty.';
   }
-  if (d.metric !== '' && d.target.trim() !== '' && Number.isFinite(Number(d.target))) {
-    const scale = Number(d.target);
-    if (d.metric !== 'perplexity' && (scale < 0 || scale > 1)) errors.target = 'This metric runs from 0 to 1 — e.g. 0.35 for 35 %.';
-    if (d.metric === 'perplexity' && scale < 1) errors.target = 'Perplexity is 1 or more; lower is better.';
-  }
   const parsed = ProjectInput.safeParse(candidate);
   if (!parsed.success) Object.assign(errors, errorsFromIssues(parsed.error.issues), errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
