@@ -45,6 +45,11 @@ function table(rows: string[][]): string {
 
 const fixed = (x: number, digits = 2) => x.toFixed(digits);
 
+// Each command prints on its reference package's own scale, named in the table header and in --json's `scale`.
+const ROUGE_SCALE = '0–1, rouge-score scale';
+const SACREBLEU_SCALE = '0–100, sacrebleu scale';
+const SQUAD_SCALE = '0–100, SQuAD script scale';
+
 const rougeUsage = `lathe metrics rouge ${INPUT_USAGE} [--stem] [--seed N] [--json]`;
 const bleuUsage = `lathe metrics bleu ${INPUT_USAGE} [--tokenize 13a|none|intl] [--smooth exp|floor|add-k|none] [--smooth-value X] [--lowercase] [--json]`;
 const chrfUsage = `lathe metrics chrf ${INPUT_USAGE} [--word-order N] [--lowercase] [--json]`;
@@ -69,13 +74,13 @@ export const commands: CliCommand[] = [
           return [type, { precision: column('precision'), recall: column('recall'), fmeasure: column('fmeasure'), fmeasureCI95: intervals[type].fmeasure }];
         }),
       );
-      const result = { metric: 'rouge', examples: predictions.length, references: Math.max(...references.map((r) => r.length)), stem, seed, scores };
+      const result = { metric: 'rouge', scale: ROUGE_SCALE, examples: predictions.length, references: Math.max(...references.map((r) => r.length)), stem, seed, scores };
       ctx.print(result, () => {
-        const rows = [['metric', 'P', 'R', 'F', 'F 95% CI']];
+        const rows = [[`ROUGE (${ROUGE_SCALE})`, 'P', 'R', 'F', 'F 95% CI']];
         for (const [type, s] of Object.entries(scores)) {
-          rows.push([type, fixed(100 * s.precision), fixed(100 * s.recall), fixed(100 * s.fmeasure), `${fixed(100 * s.fmeasureCI95.low)}–${fixed(100 * s.fmeasureCI95.high)}`]);
+          rows.push([type, fixed(s.precision, 4), fixed(s.recall, 4), fixed(s.fmeasure, 4), `${fixed(s.fmeasureCI95.low, 4)}–${fixed(s.fmeasureCI95.high, 4)}`]);
         }
-        return `${table(rows)}\n${predictions.length} examples, best of up to ${result.references} references, stemming ${stem ? 'on' : 'off'}; scores ×100.`;
+        return `${table(rows)}\n${predictions.length} examples, best of up to ${result.references} references, stemming ${stem ? 'on' : 'off'}.`;
       });
     },
   },
@@ -92,10 +97,10 @@ export const commands: CliCommand[] = [
       const lowercase = Boolean(values.lowercase);
       const { predictions, references } = loadExamples(values, bleuUsage);
       const bleu = corpusBleu(predictions, references, { tokenize, smooth, smoothValue, lowercase });
-      const result = { metric: 'bleu', examples: predictions.length, tokenize, smooth, smoothValue: smoothValue ?? null, lowercase, ...bleu };
+      const result = { metric: 'bleu', scale: SACREBLEU_SCALE, examples: predictions.length, tokenize, smooth, smoothValue: smoothValue ?? null, lowercase, ...bleu };
       ctx.print(result, () => {
         const rows = [
-          ['BLEU', 'P1', 'P2', 'P3', 'P4', 'BP', 'ratio', 'hyp_len', 'ref_len'],
+          [`BLEU (${SACREBLEU_SCALE})`, 'P1', 'P2', 'P3', 'P4', 'BP', 'ratio', 'hyp_len', 'ref_len'],
           [fixed(bleu.score), ...bleu.precisions.map((p) => fixed(p, 1)), fixed(bleu.bp, 3), fixed(bleu.ratio, 3), String(bleu.sysLen), String(bleu.refLen)],
         ];
         return `${table(rows)}\n${predictions.length} examples; tokenize=${tokenize} smooth=${smooth} case=${lowercase ? 'lc' : 'mixed'}.`;
@@ -114,8 +119,8 @@ export const commands: CliCommand[] = [
       const { predictions, references } = loadExamples(values, chrfUsage);
       const score = corpusChrf(predictions, references, { wordOrder, lowercase });
       const name = `chrF2${'+'.repeat(wordOrder)}`;
-      const result = { metric: 'chrf', name, examples: predictions.length, charOrder: 6, wordOrder, beta: 2, lowercase, score };
-      ctx.print(result, () => `${table([[name], [fixed(score)]])}\n${predictions.length} examples; char order 6, word order ${wordOrder}, beta 2.`);
+      const result = { metric: 'chrf', scale: SACREBLEU_SCALE, name, examples: predictions.length, charOrder: 6, wordOrder, beta: 2, lowercase, score };
+      ctx.print(result, () => `${table([[`${name} (${SACREBLEU_SCALE})`], [fixed(score)]])}\n${predictions.length} examples; char order 6, word order ${wordOrder}, beta 2.`);
     },
   },
   {
@@ -126,8 +131,8 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const { predictions, references } = loadExamples(values, emF1Usage);
       const score = scoreAnswers(predictions, references);
-      const result = { metric: 'em-f1', examples: predictions.length, ...score };
-      ctx.print(result, () => `${table([['exact_match', 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${predictions.length} examples; scores are percentages.`);
+      const result = { metric: 'em-f1', scale: SQUAD_SCALE, examples: predictions.length, ...score };
+      ctx.print(result, () => `${table([[`exact_match (${SQUAD_SCALE})`, 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${predictions.length} examples.`);
     },
   },
 ];

@@ -61,9 +61,21 @@ describe('lathe metrics', () => {
   it('prints a table for people', async () => {
     const { code, stdout } = await run(['metrics', 'chrf', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--word-order', '2']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^chrF2\+\+\n-+\n\d+\.\d\d/);
+    expect(stdout).toMatch(/^chrF2\+\+ \(0–100, sacrebleu scale\)\n-+\n\d+\.\d\d/);
     const em = await run(['metrics', 'em-f1', '--pred', file('pred.txt'), '--ref', file('ref-a.txt')]);
-    expect(em.stdout).toMatch(/exact_match\s+f1/);
+    expect(em.stdout).toMatch(/exact_match \(0–100, SQuAD script scale\)\s+f1/);
+  });
+
+  it('prints each metric on its reference package\'s scale and names it: ROUGE 0–1, BLEU 0–100', async () => {
+    const rouge = await run(['metrics', 'rouge', '--pred', file('pred.txt'), '--ref', file('ref-a.txt')]);
+    expect(rouge.stdout).toMatch(/^ROUGE \(0–1, rouge-score scale\)/);
+    const f = Number(/rouge1\s+\S+\s+\S+\s+(\S+)/.exec(rouge.stdout)![1]);
+    expect(f).toBeGreaterThan(0);
+    expect(f).toBeLessThanOrEqual(1);
+    const json = JSON.parse((await run(['metrics', 'rouge', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--json'])).stdout);
+    expect(json.scale).toBe('0–1, rouge-score scale');
+    const bleu = await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt')]);
+    expect(bleu.stdout).toMatch(/^BLEU \(0–100, sacrebleu scale\)/);
   });
 
   it('names the file and line on a line-count mismatch', async () => {
