@@ -35,11 +35,26 @@ export const GENERATION_OPTIONS: OptionSpec = {
   stop: { type: 'string', multiple: true },
 };
 
+/** The range each flag's value must fall in, and how to say it. */
+const GENERATION_RANGES: Partial<Record<keyof typeof GENERATION_FLAGS, { ok(n: number): boolean; rule: string }>> = {
+  'max-new-tokens': { ok: (n) => n >= 1, rule: 'a whole number of 1 or more' },
+  temperature: { ok: (n) => n >= 0, rule: '0 or more (0 = greedy)' },
+  'top-k': { ok: (n) => n >= 0, rule: 'a whole number of 0 or more (0 = off)' },
+  'top-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1] (1 = off)' },
+  'min-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1]' },
+  'repetition-penalty': { ok: (n) => n > 0, rule: 'above 0 (1 = off; above 1 discourages repeats)' },
+  'no-repeat-ngram': { ok: (n) => n >= 0, rule: 'a whole number of 0 or more (0 = off)' },
+  'num-beams': { ok: (n) => n >= 1, rule: 'a whole number of 1 or more (1 = no beam search)' },
+  seed: { ok: (n) => n >= 0, rule: 'a whole number of 0 or more' },
+};
+
 /** The generation settings the flags give, leaving out those not given (the model's defaults apply). */
 export function parseGenerationFlags(values: Record<string, unknown>, usage: string): GenerationSettings {
   const settings: Record<string, unknown> = {};
   for (const [flag, { setting, integer }] of Object.entries(GENERATION_FLAGS)) {
     const n = numberFlag(values, flag, usage, integer);
+    const range = GENERATION_RANGES[flag as keyof typeof GENERATION_FLAGS];
+    if (n !== undefined && range && !range.ok(n)) throw new UserError(`--${flag} must be ${range.rule}; got ${n}.\nUsage: ${usage}`);
     if (n !== undefined) settings[setting] = n;
   }
   if (values.stop !== undefined) settings.stop = values.stop as string[];

@@ -82,7 +82,9 @@ export async function generate<Cache>(
       rows.push(await beamSearch(model, tok, prompts[i], o, i, options.onToken));
       if (i === 0) firstMs = performance.now() - t0;
     }
-    return { rows, timing: timing(prompts, rows, t0, firstMs), settings: o.settings };
+    // Beam search yields its tokens only when a search ends, so there is no decode phase to time apart from the
+    // prompt: its rate is every generated token over the whole search (else one prompt gives ~0 ms of "decode").
+    return { rows, timing: timing(prompts, rows, t0, firstMs, true), settings: o.settings };
   }
   return sampleBatch(model, tok, prompts, o, options, ctx, t0);
 }
@@ -165,11 +167,11 @@ export function sampleFrom(probs: Float64Array, rng: Rng): number {
   return last; // rounding left u above the total
 }
 
-function timing(prompts: number[][], rows: GeneratedRow[], t0: number, firstMs: number): GenerationTiming {
+function timing(prompts: number[][], rows: GeneratedRow[], t0: number, firstMs: number, wholeRun = false): GenerationTiming {
   const totalMs = performance.now() - t0;
   const generatedTokens = rows.reduce((s, r) => s + r.tokenIds.length, 0);
-  const decodeMs = totalMs - firstMs;
-  const decodeTokens = generatedTokens - rows.length;
+  const decodeMs = wholeRun ? totalMs : totalMs - firstMs;
+  const decodeTokens = wholeRun ? generatedTokens : generatedTokens - rows.length;
   return {
     promptTokens: prompts.reduce((s, p) => s + p.length, 0),
     generatedTokens,
