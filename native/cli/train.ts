@@ -3,6 +3,7 @@
 // `--resume RUN` continues a run (fine-tuning or pretraining) from its last checkpoint.
 import { TrainStartInput } from '../api/train.ts';
 import { openStore } from '../store/db.ts';
+import { currentOwner } from '../store/process-owner.ts';
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
@@ -40,6 +41,7 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
     },
     onRun: (id) => ctx.info(`run ${id}`),
     metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
+    owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
   };
   return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
 }

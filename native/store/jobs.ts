@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { FINISHED_STATES, Job, JobLogLine, isFinishedState, type JobState } from '../api/schemas.ts';
 import type { z } from 'zod';
 import { newId, nowIso } from './ids.ts';
+import { isPidAlive } from './process-owner.ts';
 import type { RunTable } from './runs.ts';
 
 type JobStateName = z.infer<typeof JobState>;
@@ -53,15 +54,6 @@ export interface JobPatch {
   error?: string | null;
   runId?: string | null;
   workerPid?: number | null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The run a job drives ends with the job when the job did not succeed; a succeeded job's run says how it ended itself. */
@@ -147,7 +139,7 @@ export class JobTable {
    */
   markInterrupted(): Job[] {
     const open = this.db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'running')`).all() as JobRow[];
-    const orphans = open.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid));
+    const orphans = open.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isPidAlive(r.owner_pid));
     const mark = this.db.prepare(
       `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL,
          error = COALESCE(error, 'the studio stopped while this job was ' || state || '; run it again') WHERE id = ?`,

@@ -130,6 +130,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX job_logs_job ON job_logs(job_id, id);
     `,
   },
+  {
+    version: 4,
+    description: 'the process that owns a run trained outside the job queue',
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_started TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

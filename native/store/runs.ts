@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
 import { newId, nowIso } from './ids.ts';
+import { isOwnerAlive, type ProcessOwner } from './process-owner.ts';
 
 interface RunRow {
   id: string;
@@ -14,6 +15,8 @@ interface RunRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  owner_pid: number | null;
+  owner_started: string | null;
 }
 
 interface ArtifactRow {
@@ -54,8 +57,13 @@ export interface RunInput {
   status?: string;
 }
 
+const OPEN = `status NOT IN (${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`;
+
 export class RunTable {
-  constructor(private readonly db: Database.Database) {}
+  /** Opening the store ends the runs whose owning process died (see interruptOrphaned). */
+  constructor(private readonly db: Database.Database) {
+    this.interruptOrphaned();
+  }
 
   create(input: RunInput): Run {
     const run: Run = {
@@ -100,18 +108,42 @@ export class RunTable {
     return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
   }
 
-  /** Move a run to `status`; 'running' stamps the start time (and clears the finish time of a resumed run), any finished status the finish time. */
-  setStatus(id: string, status: string): Run | undefined {
+  /**
+   * Move a run to `status`; 'running' stamps the start time (and clears the finish time of a resumed run) and
+   * records `owner`, the process training it outside the job queue (null: a job drives it and ends it with itself);
+   * any finished status stamps the finish time.
+   */
+  setStatus(id: string, status: string, owner: ProcessOwner | null = null): Run | undefined {
     const now = nowIso();
     const started = status === 'running' ? now : null;
     const finished = isFinishedState(status) ? now : null;
     this.db
       .prepare(
         `UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?),
-           finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, finished_at) END WHERE id = ?`,
+           finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, finished_at) END,
+           owner_pid = CASE WHEN ? = 'running' THEN ? ELSE owner_pid END,
+           owner_started = CASE WHEN ? = 'running' THEN ? ELSE owner_started END WHERE id = ?`,
       )
-      .run(status, started, status, finished, id);
+      .run(status, started, status, finished, status, owner?.pid ?? null, status, owner?.started ?? null, id);
     return this.get(id);
+  }
+
+  /** Whether an open run is being trained by a live process outside the job queue. */
+  hasLiveOwner(id: string): boolean {
+    const row = this.db.prepare(`SELECT owner_pid, owner_started FROM runs WHERE id = ? AND owner_pid IS NOT NULL AND ${OPEN}`).get(id) as Pick<RunRow, 'owner_pid' | 'owner_started'> | undefined;
+    return row !== undefined && isOwnerAlive({ pid: row.owner_pid!, started: row.owner_started });
+  }
+
+  /**
+   * End as 'interrupted' the open runs whose owning process (a `lathe train` / `lathe pretrain` in the
+   * foreground) is gone: killed, crashed or its machine restarted. `--resume` continues them from their last
+   * checkpoint. Runs driven by jobs have no owner here; the job table ends those. Returns the ids it ended.
+   */
+  interruptOrphaned(): string[] {
+    const owned = this.db.prepare(`SELECT id, owner_pid, owner_started FROM runs WHERE owner_pid IS NOT NULL AND ${OPEN}`).all() as Pick<RunRow, 'id' | 'owner_pid' | 'owner_started'>[];
+    const orphans = owned.filter((r) => !isOwnerAlive({ pid: r.owner_pid!, started: r.owner_started })).map((r) => r.id);
+    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((id) => this.endIfOpen(id, 'interrupted'))).immediate();
+    return orphans;
   }
 
   /**

@@ -40,6 +40,7 @@ export const trainHandlers: TrainHandlers = {
     const run = trainingRun(ctx, runId);
     // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
     if (activeJob(ctx, runId)) throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
+    if (ctx.store.runs.hasLiveOwner(runId)) throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
     if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
   },

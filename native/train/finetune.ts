@@ -67,6 +67,7 @@ export async function resumeFinetune(runId: string, env: TrainEnv): Promise<Fine
   if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
   if (run.kind !== 'finetune') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe train --resume' continues fine-tuning runs`);
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
   return continueFinetune(runId, run.config as ResolvedConfig, env);
 }
 
@@ -75,7 +76,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
   const dir = runDir(dataDir, runId);
   fs.mkdirSync(dir, { recursive: true });
   env.onRun(runId);
-  store.runs.setStatus(runId, 'running');
+  store.runs.setStatus(runId, 'running', env.owner ?? null);
   try {
     const dataset = findDataset(store, config.datasetId);
     const folder = readHfFolder(config.modelPath);

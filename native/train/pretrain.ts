@@ -84,6 +84,7 @@ export async function resumePretrain(runId: string, env: TrainEnv): Promise<Pret
   if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
   if (run.kind !== 'pretrain') throw new Error(`run ${runId} is a ${run.kind} run, not a pretraining run`);
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
   const stored = run.config as Partial<PretrainRunConfig>;
   const c = PretrainInput.parse(stored);
   const text = readCorpus(c.corpus);
@@ -95,7 +96,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
   const modelConfig = pretrainModelConfig(c);
   const plan = pretrainPlan(modelConfig);
   env.onRun(runId);
-  env.store.runs.setStatus(runId, 'running');
+  env.store.runs.setStatus(runId, 'running', env.owner ?? null);
   const dir = runDir(env.dataDir, runId);
   fs.mkdirSync(dir, { recursive: true });
   try {

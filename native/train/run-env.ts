@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { Store } from '../store/db.ts';
+import type { ProcessOwner } from '../store/process-owner.ts';
 
 export interface TrainEnv {
   store: Store;
@@ -15,6 +16,11 @@ export interface TrainEnv {
   onRun(runId: string): void;
   metric(runId: string, step: number, name: string, value: number): void;
   threads?: number;
+  /**
+   * The process training the run when no job does (the CLI in the foreground): recorded on the run, so a store
+   * opened after that process died marks the run 'interrupted' instead of leaving it 'running' for ever.
+   */
+  owner?: ProcessOwner;
 }
 
 export const runDir = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId);

@@ -1,0 +1,62 @@
+// A `lathe train` in the foreground (no job owns its run) killed with SIGKILL: the next Lathe process to open the
+// store marks its run 'interrupted' (it used to show 'running' for ever), and `lathe train --resume` finishes it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Run } from '../../native/api/schemas.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { HAS_SHARED_DATA, LATHE_BIN, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+
+const MODEL = path.join(SHARED_DATA, 'models/stories260K');
+const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
+if (!HAS_MODEL) console.warn(`train-cli-kill: skipped: ${SKIP_SHARED_REASON} (needs models/stories260K)`);
+
+let dataDir = '';
+
+beforeAll(async () => {
+  if (!HAS_MODEL) return;
+  dataDir = tempDir('train-cli-kill');
+  await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+  const file = path.join(dataDir, 'stories.jsonl');
+  writeStoryPairs(file, 80);
+  expect(lathe(dataDir, ['dataset', 'import', file, '--name', 'stories']).code).toBe(0);
+}, 60_000);
+
+afterAll(() => {
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const runs = () => lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
+
+describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
+  it('is interrupted, not running, once another lathe opens the store, and resumes to the end', async () => {
+    const args = ['train', '--model', 's260k', '--dataset', 'stories', '--max-steps', '60', '--save-every', '5', '--eval-every', '0', '--batch-size', '2', '--seq-len', '64', '--threads', '1', '--no-merge'];
+    const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    // wait for the run to exist and write its first checkpoint, then kill the process without warning
+    const deadline = Date.now() + 60_000;
+    let runId: string | undefined;
+    while (Date.now() < deadline) {
+      runId ??= /^run (run_\w+)$/m.exec(stderr)?.[1];
+      if (runId && fs.existsSync(path.join(dataDir, 'runs', runId, 'checkpoints', 'step-5', 'trainer_state.json'))) break;
+      if (child.exitCode !== null) throw new Error(`lathe train ended before it could be killed:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(runId, stderr).toBeDefined();
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const killed = runs().find((r) => r.id === runId);
+    expect(killed).toMatchObject({ status: 'interrupted' });
+    expect(killed?.finishedAt).not.toBeNull();
+
+    const resumed = lathe(dataDir, ['train', '--resume', runId!, '--json'], { timeoutMs: 120_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 60 });
+    expect(runs().find((r) => r.id === runId)?.status).toBe('succeeded');
+  }, 180_000);
+});

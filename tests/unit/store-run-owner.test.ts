@@ -1,0 +1,91 @@
+// Runs trained outside the job queue (the CLI in the foreground) record their process; opening the store ends
+// the open ones whose process is gone as 'interrupted' (a SIGKILLed `lathe train` used to stay 'running' for ever),
+// and leaves alone runs whose owner lives and runs a job drives (the job table ends those).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../native/store/db.ts';
+import { currentOwner, isOwnerAlive, processStartMarker, type ProcessOwner } from '../../native/store/process-owner.ts';
+
+const HAS_PROC = processStartMarker(process.pid) !== null;
+if (!HAS_PROC) console.log('store-run-owner: the pid-reuse test is skipped: this system has no /proc/<pid>/stat start times');
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+function open(dir: string): Store {
+  const s = openStore(dir);
+  stores.push(s);
+  return s;
+}
+afterEach(() => {
+  stores.splice(0).forEach((s) => s.close());
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-run-owner-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** The owner record of a process that has exited (spawned, recorded, SIGKILLed, reaped). */
+async function deadOwner(): Promise<ProcessOwner> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((r) => child.once('spawn', r));
+  const owner = { pid: child.pid!, started: processStartMarker(child.pid!) };
+  expect(isOwnerAlive(owner)).toBe(true);
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  return owner;
+}
+
+function runningRun(store: Store, owner: ProcessOwner | null): string {
+  const run = store.runs.create({ kind: 'finetune', name: 'r' });
+  store.runs.setStatus(run.id, 'running', owner);
+  return run.id;
+}
+
+describe('runs owned by a process', () => {
+  it('end as interrupted when the store is next opened after their process died', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const dead = runningRun(store, await deadOwner());
+    const alive = runningRun(store, currentOwner());
+    const byJob = runningRun(store, null);
+    expect(store.runs.get(dead)?.status).toBe('running');
+    expect(store.runs.hasLiveOwner(alive)).toBe(true);
+    expect(store.runs.hasLiveOwner(dead)).toBe(false);
+
+    const reopened = open(dir);
+    expect(reopened.runs.get(dead)).toMatchObject({ status: 'interrupted' });
+    expect(reopened.runs.get(dead)?.finishedAt).not.toBeNull();
+    expect(reopened.runs.get(alive)?.status).toBe('running');
+    expect(reopened.runs.get(byJob)?.status).toBe('running');
+  });
+
+  it('leave finished runs as they ended, and a resumed run takes its new owner', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const owner = await deadOwner();
+    const done = runningRun(store, owner);
+    store.runs.setStatus(done, 'succeeded');
+    expect(store.runs.interruptOrphaned()).toEqual([]);
+    expect(store.runs.get(done)?.status).toBe('succeeded');
+
+    const resumed = runningRun(store, owner);
+    expect(store.runs.interruptOrphaned()).toEqual([resumed]);
+    store.runs.setStatus(resumed, 'running', currentOwner()); // `lathe train --resume` in this process
+    expect(store.runs.get(resumed)?.finishedAt).toBeNull();
+    expect(store.runs.interruptOrphaned()).toEqual([]);
+    expect(store.runs.get(resumed)?.status).toBe('running');
+  });
+
+  it.skipIf(!HAS_PROC)('count a reused pid as a different process when its start marker differs', () => {
+    const store = open(tempDir());
+    const reused = runningRun(store, { pid: process.pid, started: `${processStartMarker(process.pid)}1` });
+    expect(store.runs.interruptOrphaned()).toEqual([reused]);
+    expect(store.runs.get(reused)?.status).toBe('interrupted');
+  });
+});
