@@ -37,6 +37,11 @@ export interface ImportOptions {
    * merged model never takes its size twice. A failed import moves them back. Elsewhere the files are copied.
    */
   move?: boolean;
+  /**
+   * What made the folder, recorded as the model's `source` (`kind:detail`): training outputs give
+   * `pretrain:<runId>`, `finetune:<runId>` or `finetune-merge:<runId>`. Default `import:<folder>`.
+   */
+  source?: string;
 }
 
 /** Job params of the 'model-import' kind. */
@@ -214,7 +219,7 @@ export async function importModelFolder(dataDir: string, src: string, name: stri
   const interval = opts.progressIntervalMs ?? 250;
   let done = 0;
   let last = 0;
-  return buildAndRegister(dataDir, name, `import:${from}`, async (tmp) => {
+  return buildAndRegister(dataDir, name, opts.source ?? `import:${from}`, async (tmp) => {
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
       let fileDone = 0;
@@ -249,7 +254,7 @@ function moveModelFolder(dataDir: string, from: string, files: string[], name: s
   const moveBack = (built: string) => {
     for (const file of files) if (fs.existsSync(path.join(built, file))) fs.renameSync(path.join(built, file), path.join(from, file));
   };
-  return buildAndRegister(dataDir, name, `import:${from}`, fill, opts, moveBack);
+  return buildAndRegister(dataDir, name, opts.source ?? `import:${from}`, fill, opts, moveBack);
 }
 
 /** Convert a llama2.c checkpoint + tokenizer into a Hugging Face folder and register it. */

@@ -156,14 +156,14 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
           const merged = path.join(dir, 'merged');
           if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
           await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-          outputModel = (await importModelFolder(dataDir, merged, outName, { move: true })).name;
+          outputModel = (await importModelFolder(dataDir, merged, outName, { move: true, source: `finetune-merge:${runId}` })).name;
           fs.rmSync(merged, { recursive: true, force: true });
         }
       } else {
         const out = path.join(dir, 'model');
         if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
         await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-        const model = await importModelFolder(dataDir, out, outName, { move: true });
+        const model = await importModelFolder(dataDir, out, outName, { move: true, source: `finetune:${runId}` });
         fs.rmSync(out, { recursive: true, force: true });
         recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
         outputModel = model.name;

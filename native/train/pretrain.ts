@@ -153,7 +153,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     await runner.release();
     fs.rmSync(initDir, { recursive: true, force: true });
     // a finished run's folder moves into models/ (a cancelled one stays in the run folder for its sample)
-    const registered = result.status === 'cancelled' ? null : await importModelFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, { move: true });
+    const registered = result.status === 'cancelled' ? null : await importModelFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, { move: true, source: `pretrain:${runId}` });
     if (registered) fs.rmSync(out, { recursive: true, force: true });
     const outputModel = registered?.name ?? null;
     const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });

@@ -1,9 +1,15 @@
 // How a model's origin reads on its card (counts and bytes: native/api/format.ts, shared with the CLI).
-/** Where a model came from, from its `source` field (llama2c:/path, import:/path, hub:owner/name). */
+/**
+ * Where a model came from, from its `source` field (llama2c:/path, import:/path, hub:owner/name, and training
+ * outputs: pretrain:runId, finetune:runId, finetune-merge:runId — native/models/import.ts ImportOptions.source).
+ */
 export function describeSource(source: string): string {
   const [kind, ...rest] = source.split(':');
   const where = rest.join(':');
   if (kind === 'llama2c') return `llama2.c checkpoint · ${where.split(/[\\/]/).pop()}`;
   if (kind === 'import') return `Imported folder · ${where.split(/[\\/]/).pop()}`;
+  if (kind === 'pretrain') return `Trained from scratch · run ${where}`;
+  if (kind === 'finetune') return `Fine-tuned (full) · run ${where}`;
+  if (kind === 'finetune-merge') return `Fine-tuned (LoRA, merged) · run ${where}`;
   return source;
 }

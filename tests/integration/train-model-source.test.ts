@@ -1,0 +1,69 @@
+// A model a training run registers says so: its `source` is pretrain:<run>, finetune:<run> or finetune-merge:<run>
+// through the Studio API's model record, and the Select page's card labels it as trained (a pretrained model used
+// to read "Imported folder · model", the run folder it was moved from).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { Studio } from '../../native/studio/studio.ts';
+import { startFinetune } from '../../native/train/finetune.ts';
+import { runPretrain } from '../../native/train/pretrain.ts';
+import type { TrainEnv } from '../../native/train/run-env.ts';
+import { describeSource } from '../../renderer/src/pages/select/format.ts';
+import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+
+const MODEL = path.join(SHARED_DATA, 'models/stories260K');
+const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
+if (!HAS_MODEL) console.warn(`train-model-source: the fine-tuning case is skipped: ${SKIP_SHARED_REASON} (needs models/stories260K)`);
+
+let dataDir = '';
+let studio: Studio;
+
+beforeAll(() => {
+  dataDir = tempDir('train-model-source');
+  studio = new Studio({ dataDir, mode: 'serve' });
+});
+
+afterAll(async () => {
+  await studio?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function env(): TrainEnv {
+  return { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, metric: () => {}, threads: 1 };
+}
+
+const listed = async (name: string) => (await studio.call('models.list', {})).find((m) => m.name === name);
+
+describe('the source of a model a run registers', () => {
+  it('labels each kind of origin on the model card', () => {
+    expect(describeSource('pretrain:run_abc')).toBe('Trained from scratch · run run_abc');
+    expect(describeSource('finetune:run_abc')).toBe('Fine-tuned (full) · run run_abc');
+    expect(describeSource('finetune-merge:run_abc')).toBe('Fine-tuned (LoRA, merged) · run run_abc');
+    expect(describeSource('import:/home/me/models/smol')).toBe('Imported folder · smol');
+    expect(describeSource('llama2c:/data/stories260K.bin')).toBe('llama2.c checkpoint · stories260K.bin');
+  });
+
+  it('is pretrain:<run> for a model trained from scratch', async () => {
+    const corpus = path.join(dataDir, 'corpus.txt');
+    fs.writeFileSync(corpus, 'The cat sat on the mat and the dog lay by the door. '.repeat(120));
+    const outcome = await runPretrain({ corpus, family: 'gpt2', layers: 1, heads: 2, dModel: 16, context: 64, vocab: 260, steps: 2, batchSize: 2, evalEvery: 0, saveEvery: 0, threads: 1, outputName: 'scratch' }, env());
+    const model = await listed('scratch');
+    expect(model?.source).toBe(`pretrain:${outcome.runId}`);
+    expect(describeSource(model!.source)).toBe(`Trained from scratch · run ${outcome.runId}`);
+  }, 120_000);
+
+  it.skipIf(!HAS_MODEL)('is finetune-merge:<run> for a merged LoRA and finetune:<run> for a full fine-tune', async () => {
+    await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+    const file = path.join(dataDir, 'stories.jsonl');
+    writeStoryPairs(file, 40);
+    const job = await studio.call('datasets.import', { path: file, name: 'stories' });
+    await studio.queue.whenFinished(job.id);
+    const common = { model: 's260k', dataset: 'stories', maxSteps: 2, batchSize: 2, seqLen: 96, evalEvery: 0, saveEvery: 0, threads: 1 };
+    const lora = await startFinetune({ ...common, method: 'lora', outputName: 'merged' }, env());
+    expect((await listed('merged'))?.source).toBe(`finetune-merge:${lora.runId}`);
+    const full = await startFinetune({ ...common, method: 'full', outputName: 'full' }, env());
+    expect((await listed('full'))?.source).toBe(`finetune:${full.runId}`);
+  }, 180_000);
+});
