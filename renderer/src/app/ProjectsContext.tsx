@@ -1,6 +1,6 @@
 // The list of projects and which one is current. Every stage page works on the current project; the choice
 // survives reloads (localStorage) and falls back to the newest project when the stored one is gone.
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Project } from '../../../native/api/schemas.ts';
 import { useQuery } from './StudioContext.tsx';
 
@@ -23,11 +23,16 @@ export function ProjectsProvider({ children }: { children: ReactNode }) {
   const projects = useMemo(() => query.data ?? [], [query.data]);
   const current = projects.find((p) => p.id === selectedId) ?? null;
 
+  // The list this selection was made against: a project just created is not in it, so the fallback waits for
+  // the list that reload() brings instead of replacing the new project with the newest one it knew before.
+  const selectedAgainst = useRef<Project[] | undefined>(undefined);
+
   useEffect(() => {
     if (query.loading || current || projects.length === 0) return;
+    if (selectedAgainst.current !== undefined && selectedAgainst.current === query.data) return;
     const newest = [...projects].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     setSelectedId(newest.id);
-  }, [query.loading, current, projects]);
+  }, [query.loading, query.data, current, projects]);
 
   const state: ProjectsState = {
     projects,
@@ -35,6 +40,7 @@ export function ProjectsProvider({ children }: { children: ReactNode }) {
     error: query.error,
     current,
     select(id) {
+      selectedAgainst.current = query.data;
       if (id) window.localStorage.setItem(STORAGE_KEY, id);
       else window.localStorage.removeItem(STORAGE_KEY);
       setSelectedId(id);
