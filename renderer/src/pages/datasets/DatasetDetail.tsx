@@ -1,5 +1,6 @@
 // One dataset: its facts (rows, splits, format, content hash), the rows skipped at import, the column mapping
 // for the project's task, and a preview of the rows.
+import type { ReactNode } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
 import { Badge, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
@@ -7,7 +8,8 @@ import { MappingEditor } from './MappingEditor.tsx';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { RowsPreview } from './RowsPreview.tsx';
 
-export function DatasetDetail({ dataset, task, onChanged }: { dataset: Dataset; task: TaskType | null; onChanged(dataset: Dataset): void }) {
+/** `attach`: shown for a dataset in no project, in place of the mapping, which needs the project's task. */
+export function DatasetDetail({ dataset, task, attach, onChanged }: { dataset: Dataset; task: TaskType | null; attach?: ReactNode; onChanged(dataset: Dataset): void }) {
   const splitTotal = (dataset.splits.train ?? 0) + (dataset.splits.validation ?? 0) + (dataset.splits.test ?? 0) || 1;
   return (
     <div className="stack" aria-label={`Dataset ${dataset.name}`}>
@@ -49,6 +51,8 @@ export function DatasetDetail({ dataset, task, onChanged }: { dataset: Dataset; 
       )}
       {task ? (
         <MappingEditor key={dataset.id} dataset={dataset} task={task} onSaved={onChanged} />
+      ) : attach ? (
+        attach
       ) : (
         <Callout title="Column mapping needs a project">This dataset belongs to no project; choose or create a project so the studio knows which fields its task needs.</Callout>
       )}

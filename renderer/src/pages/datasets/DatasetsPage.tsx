@@ -1,21 +1,73 @@
-// Datasets: import files into the current project, then inspect, map and preview each one.
+// Datasets: import files into the current project, then inspect, map and preview each one. Datasets that
+// belong to no project (a CLI import without --project) are listed apart, each with a way into this project.
 import { useEffect, useState } from 'react';
+import type { Dataset } from '../../../../native/api/schemas.ts';
+import { errorMessage } from '../../api/errors.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
-import { useQuery } from '../../app/StudioContext.tsx';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
-import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
 import { DatasetDetail } from './DatasetDetail.tsx';
+import { datasetChoices, UNASSIGNED_LABEL } from './datasetChoices.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
 
+const count = (n: number) => `${n} dataset${n === 1 ? '' : 's'}`;
+
+function DatasetList({ title, subtitle, datasets, selectedId, onSelect }: { title: string; subtitle: string; datasets: Dataset[]; selectedId: string; onSelect(id: string): void }) {
+  return (
+    <section aria-label={title}>
+      <CardHeader title={title} subtitle={subtitle} />
+      <div>
+        {datasets.map((d) => (
+          <button key={d.id} className="list-item" aria-current={d.id === selectedId} onClick={() => onSelect(d.id)}>
+            <strong>{d.name}</strong>
+            <span className="muted small">{formatCount(d.rowCount)} rows · {d.format.toUpperCase()}</span>
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
 export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
+  const studio = useStudio();
+  const toast = useToast();
   const { current, loading: projectsLoading } = useProjects();
-  const list = useQuery('datasets.list', projectsLoading ? null : { projectId: current?.id ?? null });
+  const list = useQuery('datasets.list', projectsLoading ? null : {});
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const datasets = [...(list.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const selected = datasets.find((d) => d.id === selectedId) ?? datasets[0] ?? null;
+  const [adding, setAdding] = useState(false);
+  const { inProject, unassigned, offered } = datasetChoices(list.data, current?.id ?? null);
+  const selected = offered.find((d) => d.id === selectedId) ?? offered[0] ?? null;
 
   useEffect(() => setSelectedId(null), [current?.id]);
+
+  async function addToProject(dataset: Dataset) {
+    if (!current) return;
+    setAdding(true);
+    try {
+      await studio.call('datasets.setProject', { id: dataset.id, projectId: current.id });
+      toast.show('success', `Added ${dataset.name} to “${current.name}”`);
+      setSelectedId(dataset.id);
+      list.reload();
+    } catch (err) {
+      toast.show('error', `Could not add ${dataset.name} to the project`, errorMessage(err));
+    } finally {
+      setAdding(false);
+    }
+  }
+
+  const attach = selected && selected.projectId === null && current
+    ? (
+      <Callout title={UNASSIGNED_LABEL}>
+        <div className="stack" style={{ gap: 8 }}>
+          <span>This dataset was imported without a project. Add it to “{current.name}” to map its columns for the project’s task and keep it with the project’s runs.</span>
+          <div><Button variant="primary" icon="plus" disabled={adding} onClick={() => void addToProject(selected)}>Add to “{current.name}”</Button></div>
+        </div>
+      </Callout>
+    )
+    : undefined;
 
   return (
     <div className="page">
@@ -24,32 +76,21 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
         lede={current ? `Examples for “${current.name}”. Import them once; the studio validates every row, fingerprints the file and fixes the train / validation / test split.` : 'Datasets belong to a project, which says what the rows are for.'}
       />
       {!current && !projectsLoading && (
-        <Card><EmptyState icon="folder" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>The project’s task decides which fields a dataset must supply — a summary for summarisation, a label for classification.</EmptyState></Card>
+        <Card><EmptyState icon="folder" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>The project’s task decides which fields a dataset must supply — a summary for summarisation, a label for classification.{unassigned.length > 0 && ` ${count(unassigned.length)} not in any project ${unassigned.length === 1 ? 'is' : 'are'} listed below.`}</EmptyState></Card>
       )}
-      {current && (
-        <>
-          {list.data && <ImportPanel projectId={current.id} startCollapsed={list.data.length > 0} onImported={(id) => { setSelectedId(id); list.reload(); }} />}
-          {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
-          {list.data && datasets.length === 0 && (
-            <Card><EmptyState icon="database" title="No datasets in this project yet">Import a file above. A few hundred good examples are enough to evaluate prompts; fine-tuning usually wants thousands.</EmptyState></Card>
-          )}
-          {selected && (
-            <div className="split">
-              <Card aria-label="Dataset list">
-                <CardHeader title="In this project" subtitle={`${datasets.length} dataset${datasets.length === 1 ? '' : 's'}`} />
-                <div>
-                  {datasets.map((d) => (
-                    <button key={d.id} className="list-item" aria-current={d.id === selected.id} onClick={() => setSelectedId(d.id)}>
-                      <strong>{d.name}</strong>
-                      <span className="muted small">{formatCount(d.rowCount)} rows · {d.format.toUpperCase()}</span>
-                    </button>
-                  ))}
-                </div>
-              </Card>
-              <DatasetDetail key={selected.id} dataset={selected} task={current.task} onChanged={() => list.reload()} />
-            </div>
-          )}
-        </>
+      {current && list.data && <ImportPanel projectId={current.id} startCollapsed={offered.length > 0} onImported={(id) => { setSelectedId(id); list.reload(); }} />}
+      {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
+      {current && list.data && inProject.length === 0 && (
+        <Card><EmptyState icon="database" title="No datasets in this project yet">{unassigned.length > 0 ? `Import a file above, or add ${unassigned.length === 1 ? 'the dataset' : `one of the ${count(unassigned.length)}`} not in any project (listed below) to “${current.name}”.` : 'Import a file above. A few hundred good examples are enough to evaluate prompts; fine-tuning usually wants thousands.'}</EmptyState></Card>
+      )}
+      {selected && (
+        <div className="split">
+          <Card aria-label="Dataset list">
+            {current && inProject.length > 0 && <DatasetList title="In this project" subtitle={count(inProject.length)} datasets={inProject} selectedId={selected.id} onSelect={setSelectedId} />}
+            {unassigned.length > 0 && <DatasetList title={UNASSIGNED_LABEL} subtitle={`${count(unassigned.length)} · imported without a project`} datasets={unassigned} selectedId={selected.id} onSelect={setSelectedId} />}
+          </Card>
+          <DatasetDetail key={selected.id} dataset={selected} task={selected.projectId && current ? current.task : null} attach={attach} onChanged={() => list.reload()} />
+        </div>
       )}
     </div>
   );

@@ -2,7 +2,8 @@
 // its layout), metrics (the project's first) and decoding (greedy by default). Ctrl/Cmd+Enter starts it.
 import type { FormEvent } from 'react';
 import type { EvalMetricName } from '../../../../native/api/eval.ts';
-import type { Dataset, Model } from '../../../../native/api/schemas.ts';
+import type { Model } from '../../../../native/api/schemas.ts';
+import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
@@ -38,14 +39,15 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   models: Model[];
   /** LoRA adapters written by this project's fine-tune runs. */
   adapters: AdapterChoice[];
-  datasets: Dataset[];
+  /** The project's datasets, then those in no project (datasetChoices). */
+  datasets: DatasetChoices;
   metricOrder: EvalMetricName[];
   suggested: EvalMetricName[];
   busy: boolean;
   onStart(): void;
 }) {
   const set = (patch: Partial<EvalForm>) => onChange({ ...form, ...patch });
-  const dataset = datasets.find((d) => d.id === form.datasetId);
+  const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   const issues = problems(form, dataset);
   const splitSize = dataset ? (form.split === 'all' ? dataset.rowCount : dataset.splits[form.split] ?? 0) : null;
   const perplexity = form.metrics.some(isPerplexity);
@@ -76,7 +78,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           <Field label="Dataset" help={dataset ? `${formatCount(dataset.rowCount)} rows · ${Object.entries(dataset.mapping).map(([k, v]) => `${k} ← ${v}`).join(', ') || 'no column mapping'}` : 'Import one on the Datasets page.'}>
             {(id, d) => (
               <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
-                {datasets.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                <DatasetOptions choices={datasets} />
               </select>
             )}
           </Field>

@@ -6,6 +6,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
+import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { openCompare } from '../compare/route.tsx';
 import { Button, Card, EmptyState } from '../../ui/primitives.tsx';
@@ -35,7 +36,9 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   titleRef.current = jobTitle;
 
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
-  const sortedDatasets = useMemo(() => [...(datasets.data ?? [])].sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId)), [datasets.data, projectId]);
+  // The project's datasets, then those in no project; the same rule as the Datasets page.
+  const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
+  const sortedDatasets = datasetGroups.offered;
   // Adapters come from finished LoRA fine-tunes of this project (their job result names the folder).
   const adapters = useMemo<AdapterChoice[]>(() => (jobs.data ?? []).flatMap((j) => {
     const result = j.result as { adapterPath?: unknown } | null;
@@ -109,7 +112,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   if (!current) {
     return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>An evaluation measures a model against the project’s success metric and target, so it needs a project to belong to.</EmptyState></Card>;
   }
-  if (models.data?.length === 0 || datasets.data?.length === 0) {
+  if (models.data?.length === 0 || (datasets.data && sortedDatasets.length === 0)) {
     const noModel = models.data?.length === 0;
     return (
       <Card>
@@ -128,7 +131,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   return (
     <div className="stack" style={{ gap: 'var(--space-5)' }}>
       <div className="eval-layout">
-        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={sortedDatasets} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
+        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={datasetGroups} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
         <div className="stack" style={{ gap: 'var(--space-4)' }}>
           {job && (running || !shown) && <EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} />}
           {shown && !running && (

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { Button, Card, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
 import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
@@ -27,7 +28,9 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
 
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
   const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
-  const sortedDatasets = useMemo(() => [...(datasets.data ?? [])].sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId)), [datasets.data, projectId]);
+  // The project's datasets, then those in no project; the same rule as the Datasets page.
+  const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
+  const sortedDatasets = datasetGroups.offered;
 
   useEffect(() => {
     if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {}, targetModules: null }));
@@ -55,7 +58,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   if (!current) {
     return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>Fine-tuning runs belong to a project: its task decides how examples become prompts, and its metric judges the result.</EmptyState></Card>;
   }
-  if (models.data?.length === 0 || datasets.data?.length === 0) {
+  if (models.data?.length === 0 || (datasets.data && sortedDatasets.length === 0)) {
     const noModel = models.data?.length === 0;
     return (
       <Card>
@@ -83,7 +86,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
         )}
         {selectedId
           ? <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />
-          : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={sortedDatasets} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+          : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
       </div>
     </div>
   );

@@ -2,7 +2,8 @@
 // the full-versus-LoRA comparison, and the hyperparameters the engine sized for this model, each with its
 // one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
 import type { FormEvent } from 'react';
-import type { Dataset, Model } from '../../../../native/api/schemas.ts';
+import type { Model } from '../../../../native/api/schemas.ts';
+import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
 import { SCHEDULES, SFT_FORMATS } from '../../../../native/api/train.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -32,7 +33,8 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
   form: FinetuneForm;
   onChange(next: FinetuneForm): void;
   models: Model[];
-  datasets: Dataset[];
+  /** The project's datasets, then those in no project (datasetChoices). */
+  datasets: DatasetChoices;
   defaults: Defaults | undefined;
   defaultsError: Error | null;
   busy: boolean;
@@ -40,7 +42,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
 }) {
   const set = (patch: Partial<FinetuneForm>) => onChange({ ...form, ...patch });
   const setValue = (key: string, text: string) => set({ values: { ...form.values, [key]: text } });
-  const dataset = datasets.find((d) => d.id === form.datasetId);
+  const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   const issues = problems(form, defaults);
   const shown = SETTINGS.filter((s) => !s.loraOnly || form.method === 'lora');
   const rank = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'lora.r')!));
@@ -70,7 +72,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
             <Field label="Dataset" help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : 'Import one on the Datasets page.'}>
               {(id, d) => (
                 <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
-                  {datasets.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                  <DatasetOptions choices={datasets} />
                 </select>
               )}
             </Field>

@@ -1,0 +1,109 @@
+// Datasets imported from the CLI without --project, as the README does it, then a project scoped in the UI:
+// the Datasets page lists them apart as "Not in any project" with a way into the project, and the Fine-tune
+// and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
+// another project's. Adding one moves it into the project everywhere. Screenshots land in tests/e2e/screenshots/.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, callApi, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
+const DIALOGSUM_TEST = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
+const needed = [DIALOGSUM_DEV, DIALOGSUM_TEST, STORIES260K.checkpoint, STORIES260K.tokenizer];
+const skipReason = browserSkipReason() ?? (needed.some((f) => !existsSync(f)) ? `${SHARED_DATA} (dialogsum, stories260K) is absent: the shared data kit is not mounted` : null);
+if (skipReason) console.log(`e2e unassigned-datasets tests skipped: ${skipReason}`);
+
+const run = promisify(execFile);
+
+describe.skipIf(skipReason !== null)('datasets that belong to no project', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  let unassignedId = '';
+  const pageErrors: string[] = [];
+
+  async function lathe<T>(...args: string[]): Promise<T> {
+    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
+    return JSON.parse(stdout) as T;
+  }
+
+  /** The dataset <select>'s options as "group: name" ("-" for options outside a group). */
+  const pickerOptions = (form: string) =>
+    page.getByRole('form', { name: form }).getByLabel('Dataset', { exact: true }).evaluate((select) =>
+      [...(select as HTMLSelectElement).options].map((o) => `${o.parentElement instanceof HTMLOptGroupElement ? o.parentElement.label : '-'}: ${o.text}`));
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    await lathe('model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k');
+    // As the README: no --project.
+    unassignedId = (await lathe<{ id: string }>('dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
+    const other = await lathe<{ id: string }>('project', 'create', '--name', 'Someone else’s', '--task', 'qa');
+    await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'other-project-set', '--project', other.id);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('lists a CLI-imported dataset under "Not in any project" in a project scoped in the UI', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    await page.getByLabel('Project name').fill('Dialogue summaries');
+    await page.getByRole('radio', { name: /Summarisation/ }).click();
+    await page.getByLabel('Project name').press('Control+Enter');
+    await page.getByRole('status').filter({ hasText: 'Created “Dialogue summaries”' }).waitFor();
+
+    await page.goto(`${studio.origin}/#/datasets`);
+    await page.getByText('No datasets in this project yet').waitFor();
+    await page.getByText(/or add the dataset not in any project \(listed below\) to “Dialogue summaries”/).waitFor();
+    const unassigned = page.getByRole('region', { name: 'Not in any project' });
+    expect(await unassigned.getByRole('button').allTextContents()).toEqual([expect.stringMatching(/^dialogsum-dev/)]);
+    expect(await page.getByText('other-project-set').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add to “Dialogue summaries”' }).waitFor();
+    await shootSchemes(page, 'datasets-unassigned');
+  });
+
+  it('offers the unassigned dataset in the Fine-tune and Evaluate pickers in a labelled group, never another project’s', async () => {
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
+    expect(await pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
+    await page.getByRole('tab', { name: 'Evaluate' }).click();
+    await page.getByRole('form', { name: 'Evaluation setup' }).waitFor();
+    expect(await pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);
+  });
+
+  it('adds it to the project, after which every page counts it as the project’s', async () => {
+    await page.goto(`${studio.origin}/#/datasets`);
+    await page.getByRole('button', { name: 'Add to “Dialogue summaries”' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added dialogsum-dev to “Dialogue summaries”' }).waitFor();
+    const inProject = page.getByRole('region', { name: 'In this project' });
+    await inProject.getByRole('button', { name: /dialogsum-dev/ }).waitFor();
+    expect(await page.getByRole('region', { name: 'Not in any project' }).count()).toBe(0);
+    expect(await page.getByText('No datasets in this project yet').count()).toBe(0);
+    await page.locator('[aria-label="Column mapping"]').waitFor(); // the project's task now decides the fields
+    const datasets = await callApi<{ id: string; projectId: string | null }[]>(studio, 'datasets.list', {});
+    const projects = await callApi<{ id: string; name: string }[]>(studio, 'projects.list', {});
+    expect(datasets.find((d) => d.id === unassignedId)?.projectId).toBe(projects.find((p) => p.name === 'Dialogue summaries')?.id);
+
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
+    expect(await pickerOptions('Fine-tune setup')).toEqual(['-: dialogsum-dev']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses to move a dataset into a project that does not exist', async () => {
+    await expect(callApi(studio, 'datasets.setProject', { id: unassignedId, projectId: 'proj_missing' })).rejects.toThrow(/project proj_missing does not exist/);
+    await expect(callApi(studio, 'datasets.setProject', { id: 'ds_missing', projectId: null })).rejects.toThrow(/dataset ds_missing does not exist/);
+  });
+});
