@@ -41,8 +41,6 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await lathe('model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k');
     // As the README: no --project.
     unassignedId = (await lathe<{ id: string }>('dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
-    const other = await lathe<{ id: string }>('project', 'create', '--name', 'Someone else’s', '--task', 'qa');
-    await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'other-project-set', '--project', other.id);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -56,9 +54,24 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await studio?.close();
   });
 
+  it('opens Scope without taking the keyboard: ? shows the shortcuts, "Project name" is focused only after New project', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
+    await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.getByLabel('Project name').evaluate((field) => field === document.activeElement)).toBe(false);
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByLabel('Project name').inputValue()).toBe('');
+  });
+
   it('lists a CLI-imported dataset under "Not in any project" in a project scoped in the UI', async () => {
-    await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
+    const other = await lathe<{ id: string }>('project', 'create', '--name', 'Someone else’s', '--task', 'qa');
+    await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'other-project-set', '--project', other.id);
+    await page.goto(`${studio.origin}/#/projects`);
+    await page.reload();
     await page.getByRole('button', { name: 'New project' }).first().click();
+    await expect.poll(() => page.getByLabel('Project name').evaluate((field) => field === document.activeElement)).toBe(true); // an explicit New project
     await page.getByLabel('Project name').fill('Dialogue summaries');
     await page.getByRole('radio', { name: /Summarisation/ }).click();
     await page.getByLabel('Project name').press('Control+Enter');
@@ -78,6 +91,19 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     expect(await pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
+    // The engine's "(null: follow epochs)" is said in words.
+    const setup = (await page.getByRole('form', { name: 'Fine-tune setup' }).textContent()) ?? '';
+    expect(setup).toContain('not set: train for the chosen number of epochs');
+    expect(setup).not.toMatch(/\bnull\b/);
+    // Adapt & align sits in the same page column as every other page.
+    const titleX = () => page.locator('.page-title').first().evaluate((h) => Math.round(h.getBoundingClientRect().left));
+    const adaptX = await titleX();
+    await shootSchemes(page, 'finetune-unassigned');
+    await page.goto(`${studio.origin}/#/datasets`);
+    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
+    expect(adaptX).toBe(await titleX());
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await page.getByRole('form', { name: 'Evaluation setup' }).waitFor();
     expect(await pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);

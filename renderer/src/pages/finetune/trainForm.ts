@@ -16,6 +16,8 @@ export interface Setting {
   min?: number;
   /** Shown in an empty field that means "let the engine decide". */
   auto?: string;
+  /** What an empty field does, in words; replaces the engine's "(null: …)" note, which speaks of the API's null. */
+  unset?: string;
   /** Used when the engine sends no explanation for this setting. */
   explanation: string;
   /** Used when the engine sends no default. */
@@ -24,7 +26,7 @@ export interface Setting {
 
 export const SETTINGS: Setting[] = [
   { key: 'lr', label: 'Learning rate', kind: 'float', advanced: false, min: 0, explanation: 'Peak step size of the optimiser; higher learns faster but can make the loss jump.', fallback: '' },
-  { key: 'maxSteps', label: 'Max steps', kind: 'optionalInt', advanced: false, min: 1, auto: 'follow epochs', explanation: 'Stop after this many optimiser steps, whatever the epochs say.', fallback: '' },
+  { key: 'maxSteps', label: 'Max steps', kind: 'optionalInt', advanced: false, min: 1, auto: 'follow epochs', unset: 'not set: train for the chosen number of epochs', explanation: 'Stop after this many optimiser steps, whatever the epochs say.', fallback: '' },
   { key: 'epochs', label: 'Epochs', kind: 'float', advanced: false, min: 0, explanation: 'Passes over the training split; more can overfit a small dataset.', fallback: '1' },
   { key: 'batchSize', label: 'Batch size', kind: 'int', advanced: false, min: 1, explanation: 'Examples per micro-batch; bigger batches need more memory.', fallback: '4' },
   { key: 'seqLen', label: 'Sequence length', kind: 'int', advanced: false, min: 2, explanation: 'Longest example in tokens; longer ones are cut.', fallback: '256' },
@@ -33,7 +35,7 @@ export const SETTINGS: Setting[] = [
   { key: 'evalEvery', label: 'Evaluate every', kind: 'int', advanced: false, min: 0, explanation: 'Measure validation loss every N steps (0: never).', fallback: '50' },
   { key: 'saveEvery', label: 'Save every', kind: 'int', advanced: false, min: 0, explanation: 'Write a checkpoint every N steps; Resume continues from the last one.', fallback: '100' },
   { key: 'schedule', label: 'Schedule', kind: 'schedule', advanced: true, explanation: 'How the learning rate changes over the run.', fallback: 'cosine' },
-  { key: 'warmupSteps', label: 'Warm-up steps', kind: 'optionalInt', advanced: true, min: 0, auto: '3% of the run', explanation: 'Steps of linear warm-up before the peak learning rate.', fallback: '' },
+  { key: 'warmupSteps', label: 'Warm-up steps', kind: 'optionalInt', advanced: true, min: 0, auto: '3% of the run', unset: 'not set: 3% of the run', explanation: 'Steps of linear warm-up before the peak learning rate.', fallback: '' },
   { key: 'gradAccum', label: 'Gradient accumulation', kind: 'int', advanced: true, min: 1, explanation: 'Micro-batches averaged per step: a larger effective batch without more memory.', fallback: '1' },
   { key: 'clipNorm', label: 'Gradient clipping', kind: 'float', advanced: true, min: 0, explanation: 'Largest global gradient norm; lower keeps steps steadier.', fallback: '1' },
   { key: 'weightDecay', label: 'Weight decay', kind: 'float', advanced: true, min: 0, explanation: 'AdamW’s pull of weights towards zero; a mild regulariser.', fallback: '0' },
@@ -69,8 +71,13 @@ export function defaultText(defaults: Defaults | undefined, s: Setting): string 
   return hp.value === null || hp.value === undefined ? '' : String(hp.value);
 }
 
+/** The engine's notes on an unset value, "(null: follow epochs)" or "; null means 3% of the run": API words, not the form's. */
+const NULL_NOTE = /\s*\(null:[^)]*\)|;\s*null means [^;]*$/;
+
 export function explanationOf(defaults: Defaults | undefined, s: Setting): string {
-  return defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation ?? s.explanation;
+  const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation ?? s.explanation;
+  const plain = text.replace(NULL_NOTE, '').replace(/\.$/, '');
+  return s.unset ? `${plain} (${s.unset})` : plain;
 }
 
 export const valueOf = (form: FinetuneForm, defaults: Defaults | undefined, s: Setting): string => form.values[s.key] ?? defaultText(defaults, s);

@@ -35,7 +35,7 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   }
   if (tab === 'finetune') {
     return (
-      <div className="page playground">
+      <div className="page">
         <PageHeader title="Adapt & align" lede="Teach the model your task from examples: LoRA trains small adapters and fits in little memory; full fine-tuning updates every weight." actions={tabs} />
         <FinetunePage navigate={navigate} />
       </div>
@@ -43,14 +43,14 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   }
   if (tab === 'evaluate') {
     return (
-      <div className="page playground">
+      <div className="page">
         <PageHeader title="Adapt & align" lede="Measure before and after every change: score the model on held-out examples with the project’s metric, then compare runs." actions={tabs} />
         <EvaluatePage navigate={navigate} />
       </div>
     );
   }
   return (
-    <div className="page playground">
+    <div className="page">
       <PageHeader title="Adapt & align" lede="Make the model good at your task. Start with the prompt and the decoding settings; fine-tune only when that is not enough." actions={tabs} />
       <PlaygroundPage navigate={navigate} />
     </div>

@@ -15,9 +15,12 @@ interface Props {
   serverErrors: FieldErrors;
   onSubmit(draft: ProjectDraft): void;
   onCancel?: () => void;
+  /** Focus "Project name" at once: only after an explicit "New project", never on page load, where the
+   *  field would swallow the studio's keyboard shortcuts (?, g d …). */
+  focusName?: boolean;
 }
 
-export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCancel }: Props) {
+export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCancel, focusName = false }: Props) {
   const [draft, setDraft] = useState(initial);
   const [metricTouched, setMetricTouched] = useState(mode === 'edit');
   const set = <K extends keyof ProjectDraft>(key: K, value: ProjectDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -45,7 +48,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
           <CardHeader title="Use case" subtitle="Be narrow: a model scoped to one task needs less data, less compute and less time." />
           <div className="card-body form-grid">
             <Field label="Project name" help="A short name you will recognise in lists, e.g. “Support-call summaries”." error={errors.name} className="span-2">
-              {(id, describedBy) => <input id={id} className="input" value={draft.name} onChange={(e) => set('name', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.name)} autoFocus={mode === 'create'} maxLength={120} placeholder="Support-call summaries" />}
+              {(id, describedBy) => <input id={id} className="input" value={draft.name} onChange={(e) => set('name', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.name)} autoFocus={focusName} maxLength={120} placeholder="Support-call summaries" />}
             </Field>
             <div className="field span-2" role="radiogroup" aria-label="Task type">
               <span className="field-label">Task</span>

@@ -82,6 +82,7 @@ export function ScopePage({ creating, onCreatingChange, navigate }: { creating: 
         serverErrors={errors}
         onSubmit={save}
         onCancel={creating && current ? () => onCreatingChange(false) : undefined}
+        focusName={creating}
       />
     </div>
   );
