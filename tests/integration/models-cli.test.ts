@@ -66,7 +66,7 @@ describe('lathe model / generate', () => {
   it('reports bad settings and bad folders to the user, leaving nothing behind', () => {
     const bad = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'x', '--top-p', '2', '--temperature', '1');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/top_p must be in \(0, 1\]/);
+    expect(bad.stderr).toMatch(/--top-p must be in \(0, 1\]/);
     expect(lathe('generate', '--threads', '1', '--model', 'nope', '--prompt', 'x').stderr).toMatch(/no model named 'nope' \(models: tiny\)/);
     const broken = lathe('model', 'import', path.join(tmp, 'broken'), '--name', 'broken');
     expect(broken.code).toBe(2);
