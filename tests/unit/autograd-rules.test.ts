@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { GRADIENT_RULES, appendBackward, crossEntropyLoss } from '../../native/autograd/index.ts';
 import { GraphBuilder, createSession, ort } from '../../native/onnx/index.ts';
-import type { Value } from '../../native/onnx/index.ts';
+import type { Attrs, Value } from '../../native/onnx/index.ts';
 import { type CheckCase, gradCheck, rand } from './autograd-check.ts';
 
-const one = (op: string, attrs: Record<string, number | string | number[]> = {}) => (g: GraphBuilder, ins: Value[]): Value => g.op(op, ins, attrs);
+const one = (op: string, attrs: Attrs = {}) => (g: GraphBuilder, ins: Value[]): Value => g.op(op, ins, attrs);
 const unary = (op: string, shape: number[], range?: [number, number], dtype?: 'float32'): CheckCase => ({ inputs: [{ name: 'x', shape, range }], build: one(op), dtype });
 const binary = (op: string, a: number[], b: number[], rb?: [number, number]): CheckCase => ({ inputs: [{ name: 'a', shape: a }, { name: 'b', shape: b, range: rb }], build: one(op) });
 const away = (lo: number): [number, number] => [lo, lo + 1.5];
