@@ -42,7 +42,7 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
   );
 
   return (
-    <div className="page playground">
+    <div className="page">
       <PageHeader
         title="Train your own model"
         lede="When no base model suits the task, pretrain a small one on your own text. Its size and memory are known before anything runs; the loss is compared with a model that only knows how often each token occurs."
