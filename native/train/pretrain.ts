@@ -157,8 +157,10 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     if (registered) fs.rmSync(out, { recursive: true, force: true });
     const outputModel = registered?.name ?? null;
     const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });
-    const prompt = text.slice(cut, cut + 40);
-    const room = c.context - tokenizer.encode(prompt).length - 1; // learned positions end at the context length
+    // the prompt takes at most half the context, so tiny contexts still leave room (learned positions end there)
+    let prompt = text.slice(cut, cut + 40);
+    while (prompt.length > 1 && tokenizer.encode(prompt).length > Math.floor(c.context / 2)) prompt = prompt.slice(0, -1);
+    const room = c.context - tokenizer.encode(prompt).length - 1;
     const sample = prompt + (await gen.generate([prompt], { maxNewTokens: Math.max(1, Math.min(120, room)), temperature: 0.8, seed: c.seed })).rows[0].text;
     await gen.release();
     env.store.runs.setStatus(runId, result.status === 'cancelled' ? 'cancelled' : 'succeeded');

@@ -92,3 +92,12 @@ describe('resuming a pretraining run', () => {
     expect(studio.store.runs.get(runId!)?.status).toBe('cancelled');
   }, 60_000);
 });
+
+describe('the closing sample', () => {
+  it('fits a context shorter than the sample prompt', async () => {
+    // a 16-token context: the prompt must be cut to fit, or the learned-position Gather runs out of range
+    const result = await runPretrain({ ...config(), context: 16, steps: 2, evalEvery: 2, saveEvery: 2, outputName: 'tiny-context' }, env());
+    expect(result.status).toBe('completed');
+    expect(result.sample.length).toBeGreaterThan(0);
+  });
+});
