@@ -2,7 +2,7 @@
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
-import { PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
+import { EvalMetricInput, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
@@ -40,6 +40,15 @@ function readPromptFile(file: string | undefined): EvalStartInput['template'] {
     throw new UserError(`--prompt ${file}: field '${issue.path.join('.')}': ${issue.message} (expected { "instruction"?, "input": "Dialogue:\\n{{dialogue}}", "output": "Summary: {{summary1}}", "answerPrefix": "Summary:" })`);
   }
   return checked.data;
+}
+
+/** --metrics: a comma-separated list, each one checked here so a typo names the valid choices. */
+function parseMetrics(raw: unknown): EvalStartInput['metrics'] {
+  const names = list(raw) ?? [];
+  const valid = EvalMetricInput.options as readonly string[];
+  const unknown = names.filter((n) => !valid.includes(n));
+  if (unknown.length > 0) throw new UserError(`--metrics: unknown metric${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; choose from ${valid.join(', ')}.\nUsage: ${USAGE}`);
+  return names as EvalStartInput['metrics'];
 }
 
 const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).split(',').map((s) => s.trim()).filter(Boolean));
@@ -126,7 +135,7 @@ export const commands: CliCommand[] = [
         dataset: values.dataset as string,
         split: split as 'test',
         limit: num(values, 'limit', true) ?? null,
-        metrics: list(values.metrics) as EvalStartInput['metrics'],
+        metrics: parseMetrics(values.metrics),
         shots: parseTemplate(values.template as string | undefined),
         template: readPromptFile(values.prompt as string | undefined),
         shotSeed: num(values, 'shot-seed', true),

@@ -3,6 +3,7 @@
 // differences (exportable as CSV or JSON).
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS } from '../api/eval.ts';
+import { RUN_KINDS } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { formatMetric, metricsTable } from './eval.ts';
@@ -40,7 +41,9 @@ export const commands: CliCommand[] = [
     usage: 'lathe runs list [--project ID] [--kind K]',
     options: { project: { type: 'string' }, kind: { type: 'string' } },
     async run({ values }, ctx) {
-      const runs = await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind: values.kind as string | undefined });
+      const kind = values.kind as string | undefined;
+      if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
+      const runs = await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind });
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map((r) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')]), 70));
     },
   },
