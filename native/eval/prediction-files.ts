@@ -2,6 +2,7 @@
 // per line; one reference file per reference) or one JSONL file whose rows carry `prediction` and
 // `references`. Errors name the file and line, since these files are usually written by hand or by scripts.
 import fs from 'node:fs';
+import { LineDecoder } from '../data/decode.ts';
 
 export interface ScoringExamples {
   predictions: string[];
@@ -22,11 +23,20 @@ export class InputFileError extends Error {
 }
 
 function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputFileError(file, null, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // find the line the same way dataset import does, so the message points at it
+    const decoder = new LineDecoder();
+    const bad = [...decoder.decode(bytes), ...decoder.end()].find((piece) => piece.badUtf8);
+    throw new InputFileError(file, bad?.line ?? null, 'the text is not valid UTF-8; save the file as UTF-8 and score it again');
   }
 }
 

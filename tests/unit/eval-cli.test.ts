@@ -24,6 +24,7 @@ beforeAll(() => {
   const rows = PREDICTIONS.map((prediction, i) => JSON.stringify({ prediction, references: [REFS_A[i], REFS_B[i]] }));
   fs.writeFileSync(file('examples.jsonl'), rows.join('\n') + '\n');
   fs.writeFileSync(file('broken.jsonl'), `${rows[0]}\n{"prediction": "x"}\n`);
+  fs.writeFileSync(file('latin1.txt'), Buffer.concat([Buffer.from('fine\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('\nok\n')]));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
@@ -39,6 +40,12 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('lathe metrics', () => {
+  it('refuses a prediction file that is not UTF-8, naming its line', async () => {
+    const { code, stderr } = await run(['metrics', 'bleu', '--pred', file('latin1.txt'), '--ref', file('ref-a.txt')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file('latin1.txt')}:2: the text is not valid UTF-8`);
+  });
+
   it('scores BLEU from parallel reference files (CRLF and missing final newline included)', async () => {
     const { code, stdout } = await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--ref', file('ref-b.txt'), '--json']);
     expect(code).toBe(0);
