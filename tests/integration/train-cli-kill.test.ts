@@ -32,7 +32,7 @@ const runs = () => lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
 
 describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
   it('is interrupted, not running, once another lathe opens the store, and resumes to the end', async () => {
-    const args = ['train', '--model', 's260k', '--dataset', 'stories', '--max-steps', '60', '--save-every', '5', '--eval-every', '0', '--batch-size', '2', '--seq-len', '64', '--threads', '1', '--no-merge'];
+    const args = ['train', '--model', 's260k', '--dataset', 'stories', '--max-steps', '300', '--save-every', '5', '--eval-every', '0', '--batch-size', '2', '--seq-len', '64', '--threads', '1', '--no-merge'];
     const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -56,7 +56,7 @@ describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
 
     const resumed = lathe(dataDir, ['train', '--resume', runId!, '--json'], { timeoutMs: 120_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 60 });
+    expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 300 });
     expect(runs().find((r) => r.id === runId)?.status).toBe('succeeded');
   }, 180_000);
 });
