@@ -1,10 +1,25 @@
-// `lathe project create|list|show`: the use case being worked on — task, success metric, constraints.
-import { METRICS, TASK_TYPES, DEVICES, ProjectInput, type Project } from '../api/schemas.ts';
+// `lathe project create|update|list|show`: the use case being worked on — task, success metric, constraints.
+import { StudioError } from '../api/errors.ts';
+import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { callStudio } from './studio-call.ts';
+import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 
-const CREATE_USAGE = `lathe project create --name N --task <${TASK_TYPES.join('|')}> [--metric M --target X] [--description TEXT] [--device D --memory-mb M --max-latency-ms L]`;
+const FIELD_FLAGS = '[--metric M --target X] [--description TEXT] [--device D --memory-mb M --max-latency-ms L]';
+const CREATE_USAGE = `lathe project create --name N --task <${TASK_TYPES.join('|')}> ${FIELD_FLAGS}`;
+const UPDATE_USAGE = `lathe project update ID [--name N] [--task <${TASK_TYPES.join('|')}>] ${FIELD_FLAGS}`;
+
+/** The flags that create and update share: each sets one field of ProjectInput. */
+const PROJECT_OPTIONS: NonNullable<CliCommand['options']> = {
+  name: { type: 'string' },
+  task: { type: 'string' },
+  metric: { type: 'string' },
+  target: { type: 'string' },
+  description: { type: 'string' },
+  device: { type: 'string' },
+  'memory-mb': { type: 'string' },
+  'max-latency-ms': { type: 'string' },
+};
 
 function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer = false): number | null {
   const raw = values[flag] as string | undefined;
@@ -28,13 +43,16 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'constraints.maxLatencyMs': '--max-latency-ms',
 };
 
+function flagError(field: string, message: string, usage: string): UserError {
+  return new UserError(`${FLAG_OF_FIELD[field] ?? field}: ${message}\nUsage: ${usage}`);
+}
+
 /** The input checked by the API's own schema, its first problem reported under the flag's name. */
-function checkedInput(input: ProjectInput, usage: string): ProjectInput {
-  const parsed = ProjectInput.safeParse(input);
+function checkedInput<T extends Partial<ProjectInput>>(input: T, schema: typeof ProjectInput | typeof ProjectPatch, usage: string): T {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return input;
   const issue = parsed.error.issues[0];
-  const field = issue.path.join('.');
-  throw new UserError(`${FLAG_OF_FIELD[field] ?? field}: ${issue.message}\nUsage: ${usage}`);
+  throw flagError(issue.path.join('.'), issue.message, usage);
 }
 
 /** A positive whole number of `unit` for `--flag`, or null when absent. */
@@ -50,6 +68,25 @@ function oneOf(value: unknown, allowed: readonly string[], flag: string, usage: 
   if (value !== undefined && !allowed.includes(value as string)) {
     throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${value}'.\nUsage: ${usage}`);
   }
+}
+
+/** The fields of ProjectInput that the given flags set — only those, so an update leaves the rest alone. */
+function fieldsFromFlags(values: Record<string, unknown>, usage: string): Partial<ProjectInput> {
+  oneOf(values.task, TASK_TYPES, 'task', usage);
+  oneOf(values.metric, METRICS, 'metric', usage);
+  oneOf(values.device, DEVICES, 'device', usage);
+  const fields: Partial<ProjectInput> = {};
+  if (values.name !== undefined) fields.name = values.name as string;
+  if (values.task !== undefined) fields.task = values.task as Project['task'];
+  if (values.description !== undefined) fields.description = values.description as string;
+  if (values.metric !== undefined) fields.metric = values.metric as Project['metric'];
+  if (values.target !== undefined) fields.target = numberFlag(values, 'target', usage);
+  const constraints: Partial<Project['constraints']> = {};
+  if (values.device !== undefined) constraints.device = values.device as Project['constraints']['device'];
+  if (values['memory-mb'] !== undefined) constraints.memoryBudgetMb = positiveWhole(values, 'memory-mb', 'megabytes', usage);
+  if (values['max-latency-ms'] !== undefined) constraints.maxLatencyMs = positiveWhole(values, 'max-latency-ms', 'milliseconds', usage);
+  if (Object.keys(constraints).length > 0) fields.constraints = constraints;
+  return fields;
 }
 
 export function describeProject(p: Project): string {
@@ -72,37 +109,41 @@ export const commands: CliCommand[] = [
     path: ['project', 'create'],
     summary: 'Create a project: task, success metric and constraints',
     usage: CREATE_USAGE,
-    options: {
-      name: { type: 'string' },
-      task: { type: 'string' },
-      metric: { type: 'string' },
-      target: { type: 'string' },
-      description: { type: 'string' },
-      device: { type: 'string' },
-      'memory-mb': { type: 'string' },
-      'max-latency-ms': { type: 'string' },
-    },
+    options: PROJECT_OPTIONS,
     async run({ values }, ctx) {
       if (!values.name) throw new UserError(`--name is required.\nUsage: ${CREATE_USAGE}`);
       if (!values.task) throw new UserError(`--task is required.\nUsage: ${CREATE_USAGE}`);
-      oneOf(values.task, TASK_TYPES, 'task', CREATE_USAGE);
-      oneOf(values.metric, METRICS, 'metric', CREATE_USAGE);
-      oneOf(values.device, DEVICES, 'device', CREATE_USAGE);
-      const target = numberFlag(values, 'target', CREATE_USAGE);
-      if (target !== null && values.metric === undefined) throw new UserError(`--target needs --metric (the metric the target is for).\nUsage: ${CREATE_USAGE}`);
-      const project = await callStudio(ctx, 'projects.create', checkedInput({
-        name: values.name as string,
-        task: values.task as Project['task'],
-        description: (values.description as string | undefined) ?? '',
-        metric: (values.metric as Project['metric'] | undefined) ?? null,
-        target,
-        constraints: {
-          device: (values.device as Project['constraints']['device'] | undefined) ?? 'any',
-          memoryBudgetMb: positiveWhole(values, 'memory-mb', 'megabytes', CREATE_USAGE),
-          maxLatencyMs: positiveWhole(values, 'max-latency-ms', 'milliseconds', CREATE_USAGE),
-        },
-      }, CREATE_USAGE));
+      const fields = fieldsFromFlags(values, CREATE_USAGE);
+      if (fields.target !== undefined && fields.metric === undefined) throw new UserError(`--target needs --metric (the metric the target is for).\nUsage: ${CREATE_USAGE}`);
+      const input = { ...fields, name: values.name as string, task: values.task as Project['task'] };
+      const project = await callStudio(ctx, 'projects.create', checkedInput(input, ProjectInput, CREATE_USAGE));
       ctx.print(project, () => `Created project ${project.id}\n${describeProject(project)}`);
+    },
+  },
+  {
+    path: ['project', 'update'],
+    summary: "Change a project's name, task, success metric or constraints",
+    usage: UPDATE_USAGE,
+    options: PROJECT_OPTIONS,
+    positionals: true,
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give one project id.\nUsage: ${UPDATE_USAGE}`);
+      const patch = checkedInput(fieldsFromFlags(values, UPDATE_USAGE), ProjectPatch, UPDATE_USAGE);
+      if (Object.keys(patch).length === 0) throw new UserError(`nothing to update: give at least one flag.\nUsage: ${UPDATE_USAGE}`);
+      const studio = openCliStudio(ctx);
+      let project: Project;
+      try {
+        project = await studio.call('projects.update', { id: positionals[0], patch });
+      } catch (err) {
+        // A target is checked against the stored metric when the patch is merged: name its flag there too.
+        const issue = err instanceof StudioError ? (err.details?.issues as { path: string; message: string }[] | undefined)?.[0] : undefined;
+        const field = issue?.path.replace(/^patch\./, '');
+        if (issue && field && FLAG_OF_FIELD[field]) throw flagError(field, issue.message, UPDATE_USAGE);
+        throw asUserError(err);
+      } finally {
+        await studio.close();
+      }
+      ctx.print(project, () => `Updated project ${project.id}\n${describeProject(project)}`);
     },
   },
   {

@@ -46,4 +46,23 @@ describe('lathe project', () => {
     expect(missing.code).toBe(2);
     expect(missing.json<{ error: string }>().error).toMatch(/project proj_nope does not exist/);
   });
+
+  it('updates only the fields given and refuses a target out of range for the stored metric', () => {
+    const project = lathe(dataDir, ['project', 'create', '--name', 'upd', '--task', 'qa', '--metric', 'f1', '--target', '0.5', '--memory-mb', '2048', '--json']).json<Project>();
+    const updated = lathe(dataDir, ['project', 'update', project.id, '--target', '0.7', '--max-latency-ms', '300', '--json']);
+    expect(updated.code).toBe(0);
+    expect(updated.json<Project>()).toMatchObject({ name: 'upd', task: 'qa', metric: 'f1', target: 0.7, constraints: { memoryBudgetMb: 2048, maxLatencyMs: 300, device: 'any' } });
+    expect(lathe(dataDir, ['project', 'show', project.id]).stdout).toMatch(/success:\s+f1 ≥ 0.7/);
+    const outOfRange = lathe(dataDir, ['project', 'update', project.id, '--target', '7']);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toMatch(/^lathe project update: --target: This metric runs from 0 to 1/);
+    expect(outOfRange.stderr).toMatch(/Usage: lathe project update ID/);
+    const withMetric = lathe(dataDir, ['project', 'update', project.id, '--metric', 'accuracy', '--target', '1.5', '--json']);
+    expect(withMetric.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);
+    const badDevice = lathe(dataDir, ['project', 'update', project.id, '--device', 'tpu']);
+    expect(badDevice.stderr).toMatch(/--device must be one of cpu, cuda/);
+    expect(lathe(dataDir, ['project', 'update', project.id]).stderr).toMatch(/nothing to update/);
+    expect(lathe(dataDir, ['project', 'update', 'proj_nope', '--name', 'x']).stderr).toMatch(/project proj_nope does not exist/);
+    expect(lathe(dataDir, ['project', 'show', project.id, '--json']).json<Project>()).toMatchObject({ metric: 'f1', target: 0.7 });
+  });
 });
