@@ -39,7 +39,8 @@ export interface ImportOptions {
   move?: boolean;
   /**
    * What made the folder, recorded as the model's `source` (`kind:detail`): training outputs give
-   * `pretrain:<runId>`, `finetune:<runId>` or `finetune-merge:<runId>`. Default `import:<folder>`.
+   * `pretrain:<runId>`, `finetune:<runId>` or `finetune-merge:<runId>`, Hub downloads `hub:<owner>/<name>`.
+   * Default `import:<folder>`.
    */
   source?: string;
 }

@@ -130,8 +130,9 @@ export async function run(params: unknown, ctx: WorkerContext): Promise<unknown>
     ctx.progress(total ? Math.min(0.99, done / total) : 0, `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`, total ? (total - done) / Math.max(1, rate) : null);
   }, ctx.signal);
   ctx.progress(0.99, 'importing');
-  // The same import as a local folder's ('model-import'): checked, copied with fsync, renamed, then recorded.
-  const model = await importModelFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1], { signal: ctx.signal, onProgress: (i) => ctx.progress(0.99, `importing: ${i.message}`) }).catch((err: unknown) => {
+  // The same import as a local folder's ('model-import'): checked, copied with fsync, renamed, then recorded —
+  // under the repository it came from, not the staging folder it was downloaded to.
+  const model = await importModelFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1], { source: `hub:${p.repo}`, signal: ctx.signal, onProgress: (i) => ctx.progress(0.99, `importing: ${i.message}`) }).catch((err: unknown) => {
     throw asImportError(err);
   });
   fs.rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { OFFLINE_MESSAGE, downloadDir, downloadRepo } from '../../native/studio/models-download.ts';
+import { describeSource } from '../../renderer/src/pages/select/format.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');
 const present = fs.existsSync(path.join(DIR, 'stories260K.bin'));
@@ -113,6 +114,8 @@ describe.skipIf(!present)('Hub downloads', () => {
       expect(done.state, done.error ?? '').toBe('succeeded');
       const models = await studio.call('models.list', {});
       expect(models.map((m) => m.name)).toEqual(['tiny']);
+      expect(models[0].source).toBe('hub:lathe/tiny'); // where it came from, not the staging folder
+      expect(describeSource(models[0].source)).toBe('Hugging Face Hub · lathe/tiny');
       const card = await studio.call('models.get', { id: 'tiny' });
       expect(card.parameters.total).toBe(260032);
       expect(fs.existsSync(downloadDir(path.join(tmp, 'studio'), 'lathe/tiny', 'main'))).toBe(false); // the staging copy is gone
