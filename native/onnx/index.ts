@@ -40,5 +40,5 @@ export { broadcastShapes } from './shapes.ts';
 export { PROTOBUF_LIMIT, decodeModel, saveModel, toModelBytes } from './serialize.ts';
 export type { SerializeOptions } from './serialize.ts';
 export { availableBackends, backendWorks, createSession, listedBackends, ort } from './session.ts';
-export type { Backend, Session, SessionOptions } from './session.ts';
+export type { Backend, BackendProbe, Session, SessionOptions } from './session.ts';
 

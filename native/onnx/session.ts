@@ -51,29 +51,45 @@ function trialModel(): Uint8Array {
 
 const workingCache = new Map<Backend, boolean>();
 
-/** Whether `backend` is listed and a trial session on it starts and runs. Cached per process. */
-export async function backendWorks(backend: Backend): Promise<boolean> {
-  const cached = workingCache.get(backend);
+/**
+ * How backends are probed: which are listed, and a trial that throws when one does not start. Tests pass
+ * stubs to check the choice without starting real providers (whose failures print from native code).
+ */
+export interface BackendProbe {
+  listed(): readonly Backend[];
+  trial(backend: Backend): Promise<void>;
+}
+
+async function trialSession(backend: Backend): Promise<void> {
+  const s = await ort.InferenceSession.create(trialModel(), { executionProviders: [backend], logSeverityLevel: 4 });
+  await s.run({ x: new ort.Tensor('float32', new Float32Array([1]), [1]) });
+  await s.release();
+}
+
+const realProbe: BackendProbe = { listed: listedBackends, trial: trialSession };
+
+/** Whether `backend` is listed and a trial session on it starts and runs. Cached per process for the real probe. */
+export async function backendWorks(backend: Backend, probe: BackendProbe = realProbe): Promise<boolean> {
+  const cache = probe === realProbe ? workingCache : undefined;
+  const cached = cache?.get(backend);
   if (cached !== undefined) return cached;
   let ok = false;
-  if (backend === 'cpu' || listedBackends().includes(backend)) {
+  if (backend === 'cpu' || probe.listed().includes(backend)) {
     try {
-      const s = await ort.InferenceSession.create(trialModel(), { executionProviders: [backend], logSeverityLevel: 4 });
-      await s.run({ x: new ort.Tensor('float32', new Float32Array([1]), [1]) });
-      await s.release();
+      await probe.trial(backend);
       ok = true;
     } catch {
       ok = false;
     }
   }
-  workingCache.set(backend, ok);
+  cache?.set(backend, ok);
   return ok;
 }
 
 /** The providers that pass a trial session, cpu always last. */
-export async function availableBackends(): Promise<Backend[]> {
+export async function availableBackends(probe: BackendProbe = realProbe): Promise<Backend[]> {
   const out: Backend[] = [];
-  for (const b of ['cuda', 'dml', 'coreml', 'webgpu'] as const) if (await backendWorks(b)) out.push(b);
+  for (const b of ['cuda', 'dml', 'coreml', 'webgpu'] as const) if (await backendWorks(b, probe)) out.push(b);
   return [...out, 'cpu'];
 }
 
