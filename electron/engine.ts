@@ -21,3 +21,13 @@ export async function startEngine(appRoot: string, dataDir: string): Promise<Eng
   const studio = new Studio({ dataDir, mode: 'electron' });
   return { studio, close: () => studio.close() };
 }
+
+/**
+ * The exit status after an engine that would not start: 2 when the user can fix the cause (a StoreOpenError
+ * from native/store/db-open.ts carries `exitCode = 2`, as the CLI exits), 1 otherwise. Read from the error
+ * rather than `instanceof`, since the engine's classes are loaded at run time, not bundled here.
+ */
+export function startupExitCode(err: unknown): number {
+  const code = (err as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === 'number' && Number.isInteger(code) && code > 1 ? code : 1;
+}

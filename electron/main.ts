@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, nativeTheme, session } from 'electron';
-import { startEngine, type Engine } from './engine.ts';
+import { startEngine, startupExitCode, type Engine } from './engine.ts';
 import { bindStudioToIpc, type IpcBinding } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { enforceContentSecurityPolicy, lockDownContents } from './security.ts';
@@ -60,7 +60,7 @@ async function start(): Promise<void> {
     engine = await startEngine(appRoot, dataDirectory());
   } catch (err) {
     dialog.showErrorBox('Lathe could not start its engine', `${(err as Error).message}\n\nData directory: ${dataDirectory()}`);
-    app.exit(1);
+    app.exit(startupExitCode(err)); // 2 for what the user can fix (a data directory that will not open), as the CLI
     return;
   }
   mainWindow = createWindow(engine);
