@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GraphBuilder, createSession, ort } from '../native/onnx/index.ts';
 import { CheckpointWeights, writeHfFolder } from '../native/models/checkpoint.ts';
 import { initTensors } from '../native/models/init.ts';
 import { initLoraWeights, type LoraConfig } from '../native/models/lora.ts';
@@ -20,8 +19,8 @@ import { collate } from '../native/train/batches.ts';
 import { forwardSnapshot, weightGradientNodes } from '../native/train/gradient-audit.ts';
 import { pretrainModelConfig, pretrainPlan } from '../native/train/pretrain.ts';
 import { StepRunner } from '../native/train/session.ts';
+import { THREADS, median, peakRssMb, sgemmOrt } from './common.ts';
 
-const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 interface Config { name: string; layers: number; dim: number; heads: number; seq: number; batch: number; vocab: number; positions: number; steps: number; rank: number }
 const CONFIGS: Config[] = [
   { name: 'small-lora', layers: 4, dim: 256, heads: 4, seq: 128, batch: 8, vocab: 4096, positions: 128, steps: 5, rank: 8 },
@@ -30,25 +29,6 @@ const CONFIGS: Config[] = [
 const ALPHA = 16;
 const TARGETS = ['c_attn', 'c_proj', 'c_fc']; // PEFT's suffix match: c_proj is attn.c_proj and mlp.c_proj
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const peakRssMb = (): number => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-
-async function sgemmOrt(): Promise<number> {
-  const n = 2048;
-  const g = new GraphBuilder();
-  g.output(g.op('MatMul', [g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])]), 'c');
-  const s = await createSession(g, { intraOpNumThreads: THREADS });
-  const t = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7), [n, n]);
-  await s.run({ a: t, b: t });
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await s.run({ a: t, b: t });
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  await s.release();
-  return (2 * n ** 3) / best / 1e9;
-}
 
 /** A GPT-2 HF folder of this shape with GPT-2's initialisation (weights N(0, 0.02), norms 1, biases 0). */
 async function scratchGpt2(c: Config, dir: string) {

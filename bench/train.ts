@@ -6,11 +6,11 @@
 //   node --import tsx bench/train.ts --one <config>   one Lathe configuration (used by the runner)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { GraphBuilder, createSession, ort } from '../native/onnx/index.ts';
+import { ort } from '../native/onnx/index.ts';
 import { TrainingSession, buildTrainingStep } from '../native/autograd/index.ts';
 import { buildDecoder } from '../tests/fixtures/onnx-decoder.ts';
+import { THREADS, median, peakRssMb, sgemmOrt } from './common.ts';
 
-const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 interface Config { name: string; layers: number; dim: number; heads: number; seq: number; batch: number; vocab: number; steps: number; lora: number }
 const CONFIGS: Config[] = [
   { name: 'small-full', layers: 4, dim: 256, heads: 4, seq: 128, batch: 8, vocab: 4096, steps: 5, lora: 0 },
@@ -25,7 +25,6 @@ function flopsPerToken(c: Config): number {
   return 6 * n + 12 * c.layers * c.seq * c.dim;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /**
  * Time to hand `bytes` of outputs to JavaScript as onnxruntime-node does: a fresh buffer (new pages, faulted in as the
  * copy writes them) and one memcpy. It copies even an output that ORT wrote into a tensor we gave it.
@@ -35,24 +34,6 @@ function outputCopyMs(bytes: number): number {
   const t0 = performance.now();
   new Uint8Array(bytes).set(src);
   return performance.now() - t0;
-}
-const peakRssMb = (): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-
-async function sgemmOrt(): Promise<number> {
-  const n = 2048;
-  const g = new GraphBuilder();
-  g.output(g.op('MatMul', [g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])]), 'c');
-  const s = await createSession(g, { intraOpNumThreads: THREADS });
-  const t = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7), [n, n]);
-  await s.run({ a: t, b: t });
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await s.run({ a: t, b: t });
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  await s.release();
-  return (2 * n ** 3) / best / 1e9;
 }
 
 /** ORT's per-node trace of one step, summed by op type (and the slowest nodes): what to optimise next. */
