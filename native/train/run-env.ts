@@ -4,17 +4,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
+import type { JobEnv } from '../jobs/worker-env.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 
-export interface TrainEnv {
-  store: Store;
-  dataDir: string;
-  signal: AbortSignal;
-  log(level: 'info' | 'warn' | 'error', line: string): void;
-  progress(fraction: number, message: string, etaSeconds: number | null): void;
-  onRun(runId: string): void;
-  metric(runId: string, step: number, name: string, value: number): void;
+/** A job's reporting channels (the CLI supplies the same ones in the foreground), plus what training adds. */
+export interface TrainEnv extends JobEnv {
   threads?: number;
   /**
    * The process training the run when no job does (the CLI in the foreground): recorded on the run, so a store
