@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callApi, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const DIALOGSUM_TEST = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
@@ -42,11 +42,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     // As the README: no --project.
     unassignedId = (await lathe<{ id: string }>('dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
+    page = await openWatchedPage(browser, pageErrors);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callApi, launchChromium, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, launchChromium, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
@@ -59,11 +59,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
       state = j.state;
     }
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/\/favicon.ico$/.test(msg.location().url)) pageErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
+    page = await openWatchedPage(browser, pageErrors, { acceptDownloads: true });
   });
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const CORPUS = path.join(DATA, 'corpora/tinyshakespeare.txt');
@@ -48,11 +48,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     writeStoryPairs(pairs, 160);
     await lathe('dataset', 'import', pairs, '--name', 'story-pairs', '--project', project.id);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
+    page = await openWatchedPage(browser, pageErrors);
   }, 120_000);
 
   afterAll(async () => {

@@ -110,3 +110,16 @@ export async function shootSchemes(page: Page, name: string, options: { settleMs
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+/**
+ * A 1440×900 page that records every page error and console error (with its URL) into `errors`, so each test can
+ * end with `expect(errors).toEqual([])`. `expectedErrorUrl` names requests that fail on purpose in a test.
+ */
+export async function openWatchedPage(browser: Browser, errors: string[], options: { expectedErrorUrl?: RegExp; acceptDownloads?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads ?? false });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !options.expectedErrorUrl?.test(msg.location().url)) errors.push(`${msg.text()} (${msg.location().url})`);
+  });
+  return page;
+}

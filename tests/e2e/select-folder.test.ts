@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, ROOT, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
@@ -32,11 +32,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
     studio = await startStudio();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
+    page = await openWatchedPage(browser, pageErrors);
   });
 
   afterAll(async () => {

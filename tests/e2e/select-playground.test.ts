@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
@@ -21,12 +21,8 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      // The refused import answers 400 on purpose; anything else is a fault.
-      if (msg.type() === 'error' && !/\/api\/rpc\/models.importLlama2c$/.test(msg.location().url)) pageErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
+    // The refused import answers 400 on purpose; anything else is a fault.
+    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ });
   });
 
   afterAll(async () => {

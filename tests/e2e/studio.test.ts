@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, SCREENSHOTS, SHARED_DATA, shootFullPage, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, launchChromium, SCREENSHOTS, SHARED_DATA, shootFullPage, startStudio, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const skipReason = browserSkipReason() ?? (existsSync(DIALOGSUM_DEV) ? null : `${DIALOGSUM_DEV} is absent (the shared data sets are not mounted)`);
@@ -24,11 +24,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   beforeAll(async () => {
     studio = await startStudio();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    page = await openWatchedPage(browser, pageErrors);
   });
 
   afterAll(async () => {
