@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-export function forkWorker(entry: string, stdio: StdioOptions): ChildProcess {
-  return fork(entry, [], { execArgv: ['--import', TSX_LOADER], stdio, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+/** `env` defaults to this process's; a caller may pass an adjusted copy (the job host's: `withReusedHeap`). */
+export function forkWorker(entry: string, stdio: StdioOptions, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return fork(entry, [], { execArgv: ['--import', TSX_LOADER], stdio, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } });
 }

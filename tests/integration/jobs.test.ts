@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../native/api/contract.ts';
 import { registerJobKind } from '../../native/jobs/kinds.ts';
+import { withReusedHeap } from '../../native/jobs/reused-heap.ts';
 import { Studio } from '../../native/studio/studio.ts';
 
 registerJobKind('test-worker', path.join(import.meta.dirname, 'workers/test-worker.ts'));
@@ -42,6 +43,8 @@ describe('job queue', () => {
     expect(events.some((e) => e.type === 'job.updated' && e.payload.message === 'half way')).toBe(true);
     const logs = await studio.call('jobs.logs', { id: job.id });
     expect(logs.map((l) => l.line)).toContain('worker started in mode ok');
+    // the job's process got the training processes' malloc settings (native/jobs/reused-heap.ts)
+    expect(logs.map((l) => l.line)).toContain(`GLIBC_TUNABLES=${withReusedHeap(process.env).GLIBC_TUNABLES}`);
   });
 
   it('marks a job whose process dies as failed, with its last log lines', async () => {

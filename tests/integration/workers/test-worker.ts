@@ -5,6 +5,7 @@ import type { WorkerRun } from '../../../native/jobs/protocol.ts';
 export const run: WorkerRun = async (params, ctx) => {
   const { mode } = params as { mode: 'ok' | 'crash' | 'stubborn' | 'slow' };
   ctx.log('info', `worker started in mode ${mode}`);
+  ctx.log('info', `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? ''}`);
   if (mode === 'ok') {
     ctx.progress(0.5, 'half way', 1);
     return { answer: 42 };

@@ -1,0 +1,28 @@
+// The job workers' glibc malloc settings: added to GLIBC_TUNABLES without losing what the user set there.
+import { describe, expect, it } from 'vitest';
+import { REUSED_HEAP_TUNABLES, withReusedHeap } from '../../native/jobs/reused-heap.ts';
+
+describe('withReusedHeap', () => {
+  it('sets the tunables when none are set, and leaves the rest of the environment alone', () => {
+    const env = withReusedHeap({ PATH: '/bin' });
+    expect(env.GLIBC_TUNABLES).toBe(REUSED_HEAP_TUNABLES.join(':'));
+    expect(env.GLIBC_TUNABLES).toContain('glibc.malloc.mmap_max=0');
+    expect(env.PATH).toBe('/bin');
+  });
+
+  it("appends to the user's tunables and keeps the user's value of a tunable it would set", () => {
+    const env = withReusedHeap({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1024:glibc.cpu.hwcaps=-AVX512F' });
+    expect(env.GLIBC_TUNABLES).toBe('glibc.malloc.trim_threshold=1024:glibc.cpu.hwcaps=-AVX512F:glibc.malloc.mmap_max=0');
+  });
+
+  it('does nothing when LATHE_MALLOC_TUNING=0', () => {
+    const env = { LATHE_MALLOC_TUNING: '0', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' };
+    expect(withReusedHeap(env)).toEqual(env);
+  });
+
+  it('does not change the object it was given', () => {
+    const env = { PATH: '/bin' };
+    withReusedHeap(env);
+    expect(env).toEqual({ PATH: '/bin' });
+  });
+});
