@@ -50,7 +50,7 @@ class GPT(nn.Module):
 
 def main():
     p = argparse.ArgumentParser()
-    for k, d in [("layers", 4), ("dim", 256), ("heads", 4), ("seq", 128), ("batch", 8), ("vocab", 4096), ("steps", 5), ("lora", 0), ("threads", 2)]:
+    for k, d in [("layers", 4), ("dim", 256), ("heads", 4), ("seq", 128), ("batch", 8), ("vocab", 4096), ("steps", 5), ("warmup", 2), ("lora", 0), ("threads", 2)]:
         p.add_argument(f"--{k}", type=int, default=d)
     p.add_argument("--sgemm", action="store_true")
     a = p.parse_args()
@@ -79,7 +79,8 @@ def main():
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
 
-    step()  # warm-up (allocations, optimiser state)
+    for _ in range(a.warmup):  # warm-up (allocations, optimiser state), as many steps as Lathe's
+        step()
     t = sorted(_timed(step) for _ in range(a.steps))[a.steps // 2]  # median: the machine is shared
     print(json.dumps({"framework": "pytorch", "step_s": t, "tokens_per_s": a.batch * a.seq / t,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads}))
