@@ -64,7 +64,9 @@ function modelProto(g: GraphBuilder, external: Map<string, { offset: number; len
     };
   });
   const inputNames = new Set(g.inputs.map((v) => v.name));
-  const nodes = g.nodes.map((n) => ({ opType: n.opType, domain: n.domain, name: n.name, input: [...n.inputs], output: [...n.outputs], attribute: attrsProto(n.attrs) }));
+  // trailing omitted optional inputs are left out, as the spec allows: onnxruntime 1.30 segfaults creating a session
+  // (at the 'extended' optimisation level) for a float32 LayerNormalization whose bias is given as ''
+  const nodes = g.nodes.map((n) => ({ opType: n.opType, domain: n.domain, name: n.name, input: withoutTrailingOmitted(n.inputs), output: [...n.outputs], attribute: attrsProto(n.attrs) }));
   const usedDomains = new Set(g.nodes.map((n) => n.domain).filter((d) => d !== ''));
   return onnx.ModelProto.create({
     irVersion: IR_VERSION,
@@ -131,4 +133,10 @@ export function saveModel(g: GraphBuilder, file: string, opts: SerializeOptions 
 /** Decode ModelProto bytes (for tests and inspection). */
 export function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
   return onnx.ModelProto.decode(bytes);
+}
+
+function withoutTrailingOmitted(inputs: readonly string[]): string[] {
+  let end = inputs.length;
+  while (end > 0 && inputs[end - 1] === '') end--;
+  return inputs.slice(0, end);
 }

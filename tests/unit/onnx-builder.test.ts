@@ -72,6 +72,22 @@ describe('graph builder', () => {
     expect(m.graph?.input?.[0].type?.tensorType?.shape?.dim?.[0].dimParam).toBe('B');
   });
 
+  it('leaves trailing omitted inputs out of a node and keeps inner ones; ORT loads it', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [2, 4]);
+    // a float32 LayerNormalization with its bias written as '' crashed onnxruntime 1.30 (segfault) at session creation
+    g.output(g.op('LayerNormalization', [x, g.input('w', 'float32', [4]), null], { axis: -1 }), 'y');
+    g.output(g.op('Clip', [x, null, g.scalar(1)]), 'c');
+    const m = decodeModel(toModelBytes(g));
+    const node = (op: string) => m.graph?.node?.find((n) => n.opType === op);
+    expect(node('LayerNormalization')?.input).toEqual(['x', 'w']);
+    expect(node('Clip')?.input?.[1]).toBe('');
+    const s = await createSession(g);
+    const out = await s.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4, -1, 0, 1, 2), [2, 4]), w: new ort.Tensor('float32', new Float32Array(4).fill(1), [4]) });
+    expect(Array.from(out.c.data as Float32Array)).toEqual([1, 1, 1, 1, -1, 0, 1, 1]);
+    await s.release();
+  });
+
   it('writes external data with location/offset/length and loads it', async () => {
     const g = new GraphBuilder();
     const x = g.input('x', 'float32', [4]);
