@@ -38,6 +38,19 @@ function invRms(c: GradContext, v: Value, axes: number[]): Value {
   return c.op('Reciprocal', [c.op('Sqrt', [c.add(c.reduceMean(v, axes), c.k(c.attr('epsilon', 1e-5)))])]);
 }
 
+/**
+ * A float32 LayerNormalization's mean and 1/σ as the forward computed them (its optional outputs 1 and 2, which the
+ * node is given here if it lacked them): two passes over the input fewer than recomputing them. Other dtypes keep
+ * recomputing: the spec stores the statistics in float32 whatever the input's type.
+ */
+function savedNormStats(c: GradContext, axes: number[]): { mean: Value; invStd: Value } | null {
+  const x = c.in(0);
+  if (x.dtype !== 'float32' || !x.shape || Number(c.node.attrs.stash_type ?? 1) !== 1) return null;
+  const statShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const outs = c.y.length >= 3 ? c.y : c.g.extendOutputs(c.node, 3, Array.from({ length: 3 - c.y.length }, () => ({ dtype: 'float32' as const, shape: statShape })));
+  return { mean: outs[1], invStd: outs[2] };
+}
+
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 export const GRADIENT_RULES: Record<string, GradRule> = {
@@ -181,8 +194,9 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
   LayerNormalization: (c) => {
     const [x, scale] = [c.in(0), c.in(1)];
     const axes = c.tailAxes(x, c.attr('axis', -1));
-    const centred = c.sub(x, c.reduceMean(x, axes));
-    const inv = invRms(c, c.mul(centred, centred), axes);
+    const saved = savedNormStats(c, axes);
+    const centred = c.sub(x, saved ? saved.mean : c.reduceMean(x, axes));
+    const inv = saved ? saved.invStd : invRms(c, c.mul(centred, centred), axes);
     const xhat = c.mul(centred, inv);
     return [normGrad(c, xhat, c.mul(c.d, scale), inv, axes, true), c.mul(c.d, xhat), c.x[2] ? c.d : null];
   },

@@ -164,6 +164,21 @@ export class GraphBuilder {
     return values;
   }
 
+  /**
+   * Give an existing node more of its optional outputs, up to `count` in all (e.g. a LayerNormalization's saved
+   * mean and inverse standard deviation, which its gradient can reuse). Returns all its outputs.
+   */
+  extendOutputs(node: Node, count: number, types: readonly { dtype: DType; shape: Shape | null }[]): Value[] {
+    const at = this.nodes.indexOf(node);
+    if (at < 0) throw new Error(`graph '${this.name}': node '${node.name}' is not in this graph`);
+    if (types.length !== count - node.outputs.length) throw new Error(`${node.opType} (node '${node.name}'): ${types.length} types for ${count - node.outputs.length} new outputs`);
+    const added = types.map((t, i) => this.define({ name: this.fresh(`${node.name}_out${node.outputs.length + i}`), ...t }));
+    const extended: Node = { ...node, outputs: [...node.outputs, ...added.map((v) => v.name)] };
+    this.nodes[at] = extended;
+    for (const o of extended.outputs) this.producers.set(o, extended);
+    return extended.outputs.map((o) => this.value(o));
+  }
+
   /** Mark a value as a graph output, optionally under another name (an Identity node is added then). */
   output(v: Value, name?: string): Value {
     const out = name && name !== v.name ? this.op('Identity', [v], {}, { outputs: [name] }) : v;

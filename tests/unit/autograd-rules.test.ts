@@ -84,6 +84,15 @@ const CASES: Record<string, CheckCase[]> = {
   }, {
     inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [3, 4] }],
     build: (g, [x, w]) => g.op('LayerNormalization', [x, w, null], { axis: 1 }),
+  },
+  // float32: the backward reuses the mean and 1/σ the forward saved (outputs 1 and 2, added to the node)
+  {
+    inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [4] }, { name: 'b', shape: [4] }],
+    build: one('LayerNormalization', { axis: -1, epsilon: 1e-5 }), dtype: 'float32',
+  }, {
+    // without a bias: ORT 1.30 segfaulted on a float32 one serialised with a trailing '' input (serialize.ts)
+    inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [3, 4] }],
+    build: (g, [x, w]) => g.op('LayerNormalization', [x, w, null], { axis: 1 }), dtype: 'float32',
   }],
   // RMSNormalization-23 has no float64 kernel in ORT 1.30: float32
   RMSNormalization: [{ inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [4] }], build: one('RMSNormalization', { axis: -1, epsilon: 1e-5 }), dtype: 'float32' }],
@@ -117,6 +126,21 @@ describe('gradient rules (finite differences)', () => {
     expect(ops.filter((o) => o === 'ScatterElements')).toHaveLength(1);
     expect(ops).not.toContain('ConstantOfShape');
     expect(ops).not.toContain('Sub'); // the LogSoftmax backward's dy − softmax·Σdy
+  });
+  it("reuses a float32 LayerNormalization's saved mean and 1/σ instead of recomputing them", () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [2, 3, 8]);
+    const w = g.input('w', 'float32', [8]);
+    const y = g.op('LayerNormalization', [x, w, g.input('b', 'float32', [8])], { axis: -1 });
+    const loss = g.op('ReduceSum', [g.op('Mul', [y, y])], { keepdims: 0 });
+    const start = g.nodes.length;
+    appendBackward(g, loss, [x, w]);
+    const ln = g.producer(y.name)!;
+    expect(ln.outputs).toHaveLength(3);
+    expect(g.value(ln.outputs[1]).shape).toEqual([2, 3, 1]);
+    const backward = g.nodes.slice(start);
+    expect(backward.some((n) => n.inputs.includes(ln.outputs[1])) && backward.some((n) => n.inputs.includes(ln.outputs[2]))).toBe(true);
+    expect(backward.some((n) => n.opType === 'ReduceMean' && n.inputs[0] === x.name)).toBe(false);
   });
   it('has a check for every rule in the table', () => {
     const missing = Object.keys(GRADIENT_RULES).filter((op) => !(op in CASES) && op !== 'Dropout');
