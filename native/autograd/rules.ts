@@ -83,9 +83,10 @@ export const GRADIENT_RULES: Record<string, GradRule> = {
     const x2 = c.mul(x, x);
     if (c.attr('approximate', 'none') === 'tanh') {
       const [k1, k3] = [2 * SQRT_2_OVER_PI, 2 * SQRT_2_OVER_PI * 0.044715];
+      // y = x·s with s = σ(z), z = k1·x + k3·x³: dy/dx = s + x·s(1 − s)·z' = s + y·(1 − s)·z', reusing the forward's y
       const s = c.op('Sigmoid', [c.mul(x, c.add(c.mul(x2, c.k(k3)), c.k(k1)))]);
       const dz = c.add(c.mul(x2, c.k(3 * k3)), c.k(k1));
-      return [c.mul(c.d, c.add(s, c.mul(c.mul(x, c.sub(s, c.mul(s, s))), dz)))];
+      return [c.mul(c.d, c.add(s, c.mul(c.mul(c.y[0], c.sub(c.k(1), s)), dz)))];
     }
     const cdf = c.mul(c.k(0.5), c.add(c.k(1), c.op('Erf', [c.mul(x, c.k(Math.SQRT1_2))])));
     const pdf = c.mul(c.k(1 / Math.sqrt(2 * Math.PI)), c.op('Exp', [c.mul(c.k(-0.5), x2)]));
