@@ -1,9 +1,18 @@
 // What the benchmarks share: the thread count, the statistics, peak memory, and ORT's plain SGEMM rate
 // (printed first so the kernels' own gap to the peer framework is visible beside every ratio).
 import { readFileSync } from 'node:fs';
+import { withReusedHeap } from '../native/jobs/reused-heap.ts';
 import { GraphBuilder, createSession, ort } from '../native/onnx/index.ts';
 
 export const THREADS = Number(process.env.BENCH_THREADS ?? 2);
+
+/**
+ * The environment of a benchmark's child processes: the malloc settings Lathe's job workers train with
+ * (native/jobs/reused-heap.ts), for PyTorch too, whose CPU allocator also takes big tensors from fresh mmaps, so the
+ * comparison stays like with like. `--default-malloc` on the command line (or `defaultMalloc`) keeps glibc's defaults.
+ */
+export const childEnv = (defaultMalloc = process.argv.includes('--default-malloc')): NodeJS.ProcessEnv =>
+  defaultMalloc ? process.env : withReusedHeap(process.env);
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

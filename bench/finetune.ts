@@ -19,7 +19,7 @@ import { collate } from '../native/train/batches.ts';
 import { forwardSnapshot, weightGradientNodes } from '../native/train/gradient-audit.ts';
 import { pretrainModelConfig, pretrainPlan } from '../native/train/pretrain.ts';
 import { StepRunner } from '../native/train/session.ts';
-import { THREADS, median, peakRssMb, sgemmOrt } from './common.ts';
+import { THREADS, childEnv, median, peakRssMb, sgemmOrt } from './common.ts';
 
 interface Config { name: string; layers: number; dim: number; heads: number; seq: number; batch: number; vocab: number; positions: number; steps: number; rank: number }
 const CONFIGS: Config[] = [
@@ -82,11 +82,11 @@ async function runLathe(c: Config): Promise<Record<string, number>> {
 function runPytorch(c: Config, extra: string[] = []): Record<string, number> {
   const args = ['bench/baselines/finetune_lora.py', '--layers', `${c.layers}`, '--dim', `${c.dim}`, '--heads', `${c.heads}`, '--seq', `${c.seq}`, '--batch', `${c.batch}`,
     '--vocab', `${c.vocab}`, '--positions', `${c.positions}`, '--steps', `${c.steps}`, '--rank', `${c.rank}`, '--alpha', `${ALPHA}`, '--threads', `${THREADS}`, ...extra];
-  return JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' }).trim().split('\n').pop()!);
+  return JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8', env: childEnv() }).trim().split('\n').pop()!);
 }
 
 function runChild(args: string[]): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/finetune.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/finetune.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env: childEnv() });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 

@@ -10,8 +10,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { ort } from '../native/onnx/index.ts';
 import { TrainingSession, buildTrainingStep } from '../native/autograd/index.ts';
 import { buildDecoder } from '../tests/fixtures/onnx-decoder.ts';
-import { withReusedHeap } from '../native/jobs/reused-heap.ts';
-import { THREADS, median, peakRssMb, sgemmOrt } from './common.ts';
+import { THREADS, childEnv, median, peakRssMb, sgemmOrt } from './common.ts';
 
 interface Config { name: string; layers: number; dim: number; heads: number; seq: number; batch: number; vocab: number; steps: number; lora: number }
 const CONFIGS: Config[] = [
@@ -106,12 +105,6 @@ async function runLathe(c: Config, v: Variant): Promise<Record<string, number>> 
   if (v.profile) summariseProfile(dir);
   return { step_s: stepS, tokens_per_s: (c.batch * c.seq) / stepS, peak_rss_mb: peakRssMb(), trainable_mb: trainableBytes / 2 ** 20, trainable_params: trainableParams };
 }
-
-// Every child runs with the malloc settings of Lathe's job workers (native/jobs/reused-heap.ts), PyTorch too: its
-// CPU allocator also takes big tensors from mmap, so the comparison stays like with like. `--default-malloc` or a
-// variant runs with glibc's defaults.
-const childEnv = (defaultMalloc = process.argv.includes('--default-malloc')): NodeJS.ProcessEnv =>
-  defaultMalloc ? process.env : withReusedHeap(process.env);
 
 function runPytorch(c: Config, extra: string[] = []): Record<string, number> {
   const args = ['bench/baselines/train_gpt.py', '--layers', `${c.layers}`, '--dim', `${c.dim}`, '--heads', `${c.heads}`, '--seq', `${c.seq}`,
