@@ -12,7 +12,7 @@ describe('withReusedHeap', () => {
 
   it("appends to the user's tunables and keeps the user's value of a tunable it would set", () => {
     const env = withReusedHeap({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1024:glibc.cpu.hwcaps=-AVX512F' });
-    expect(env.GLIBC_TUNABLES).toBe('glibc.malloc.trim_threshold=1024:glibc.cpu.hwcaps=-AVX512F:glibc.malloc.mmap_max=0');
+    expect(env.GLIBC_TUNABLES).toBe('glibc.malloc.trim_threshold=1024:glibc.cpu.hwcaps=-AVX512F:glibc.malloc.mmap_max=0:glibc.malloc.hugetlb=1');
   });
 
   it('does nothing when LATHE_MALLOC_TUNING=0', () => {
