@@ -11,8 +11,9 @@
 // The heap is also marked for transparent huge pages (where the kernel's setting is 'madvise', as on Debian and
 // Ubuntu): the training step's element-wise passes stream through tens of MB at a time, and fewer TLB misses with
 // 2 MB pages are the likely reason they got faster. Measured side by side (3 and 2 alternated runs): small-full 106-109 vs 111-113 ms a step, GPT-2 small 2.54-2.65 vs
-// 2.66-2.72 s once warm; the first GPT-2 step pays ~2.5 s more to fault the huge pages in, and peak memory is ~6 %
-// higher.
+// 2.66-2.72 s once warm, GPT-2 LoRA 1.47-1.56 vs 1.63-1.67 s. The first touch costs more: ~2.5 s more on the first
+// GPT-2 full step, 7.5-7.7 instead of 3.3 s to set up GPT-2 LoRA (so a run breaks even after some 40 steps), and peak
+// memory is ~6 % higher.
 //
 // The cost: a worker's resident memory does not shrink until it exits, which a job process does when its job ends.
 // Other platforms' allocators ignore the variable. LATHE_MALLOC_TUNING=0 turns it off.
