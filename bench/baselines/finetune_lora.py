@@ -8,10 +8,11 @@ global-norm clipping 1.0, mean cross-entropy over every position.
 Run with Debian's python3-torch: /usr/bin/python3 bench/baselines/finetune_lora.py --layers 12 --dim 768 ...
 `--sgemm` prints the SGEMM GFLOP/s at 2048² instead.
 """
-import argparse, json, math, resource, time
+import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from harness import median_step_s, parse_args, print_result, print_sgemm
 
 
 class LoraLinear(nn.Module):
@@ -68,21 +69,10 @@ class GPT2(nn.Module):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    for k, d in [("layers", 12), ("dim", 768), ("heads", 12), ("seq", 256), ("batch", 4), ("vocab", 50257), ("positions", 1024),
-                 ("steps", 3), ("rank", 8), ("alpha", 16), ("threads", 2)]:
-        p.add_argument(f"--{k}", type=int, default=d)
-    p.add_argument("--sgemm", action="store_true")
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = parse_args([("layers", 12), ("dim", 768), ("heads", 12), ("seq", 256), ("batch", 4), ("vocab", 50257), ("positions", 1024),
+                    ("steps", 3), ("rank", 8), ("alpha", 16), ("threads", 2)])
     if a.sgemm:
-        n = 2048
-        x, y = torch.randn(n, n), torch.randn(n, n)
-        x @ y
-        best = min(_timed(lambda: x @ y) for _ in range(5))
-        print(json.dumps({"framework": "pytorch", "sgemm_gflops": 2 * n**3 / best / 1e9, "threads": a.threads, "torch": torch.__version__}))
-        return
+        return print_sgemm(a.threads)
     model = GPT2(a.vocab, a.positions, a.layers, a.dim, a.heads, a.rank, a.alpha)
     params = [q for q in model.parameters() if q.requires_grad]
     assert all(n.rsplit(".", 1)[-1] in ("lora_A", "lora_B") for n, q in model.named_parameters() if q.requires_grad)
@@ -90,23 +80,8 @@ def main():
     ids = torch.randint(0, a.vocab, (a.batch, a.seq + 1))
     idx, tgt = ids[:, :-1].contiguous(), ids[:, 1:].contiguous()
 
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = model(idx, tgt)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-
-    step()  # warm-up (allocations, optimiser state)
-    t = sorted(_timed(step) for _ in range(a.steps))[a.steps // 2]  # median: the machine is shared
-    print(json.dumps({"framework": "pytorch", "step_s": t, "tokens_per_s": a.batch * a.seq / t, "trainable": sum(q.numel() for q in params),
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads}))
-
-
-def _timed(f):
-    t0 = time.perf_counter()
-    f()
-    return time.perf_counter() - t0
+    t = median_step_s(model, params, opt, idx, tgt, 1, a.steps)
+    print_result(a, t, trainable=sum(q.numel() for q in params))
 
 
 if __name__ == "__main__":

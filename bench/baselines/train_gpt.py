@@ -3,10 +3,11 @@
 Run with Debian's python3-torch: /usr/bin/python3 bench/baselines/train_gpt.py --layers 4 --dim 256 ...
 `--sgemm` prints the SGEMM GFLOP/s at 2048² instead.
 """
-import argparse, json, math, resource, time
+import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from harness import median_step_s, parse_args, print_result, print_sgemm
 
 
 class Block(nn.Module):
@@ -49,20 +50,10 @@ class GPT(nn.Module):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    for k, d in [("layers", 4), ("dim", 256), ("heads", 4), ("seq", 128), ("batch", 8), ("vocab", 4096), ("steps", 5), ("warmup", 2), ("lora", 0), ("threads", 2)]:
-        p.add_argument(f"--{k}", type=int, default=d)
-    p.add_argument("--sgemm", action="store_true")
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = parse_args([("layers", 4), ("dim", 256), ("heads", 4), ("seq", 128), ("batch", 8), ("vocab", 4096), ("steps", 5), ("warmup", 2),
+                    ("lora", 0), ("threads", 2)])
     if a.sgemm:
-        n = 2048
-        x, y = torch.randn(n, n), torch.randn(n, n)
-        x @ y
-        best = min(_timed(lambda: x @ y) for _ in range(5))
-        print(json.dumps({"framework": "pytorch", "sgemm_gflops": 2 * n**3 / best / 1e9, "threads": a.threads, "torch": torch.__version__}))
-        return
+        return print_sgemm(a.threads)
     model = GPT(a.vocab, a.seq, a.layers, a.dim, a.heads, a.lora)
     if a.lora:
         for n_, prm in model.named_parameters():
@@ -71,25 +62,8 @@ def main():
     opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.01)
     idx = torch.randint(0, a.vocab, (a.batch, a.seq))
     tgt = torch.randint(0, a.vocab, (a.batch, a.seq))
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = model(idx, tgt)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-
-    for _ in range(a.warmup):  # warm-up (allocations, optimiser state), as many steps as Lathe's
-        step()
-    t = sorted(_timed(step) for _ in range(a.steps))[a.steps // 2]  # median: the machine is shared
-    print(json.dumps({"framework": "pytorch", "step_s": t, "tokens_per_s": a.batch * a.seq / t,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads}))
-
-
-def _timed(f):
-    t0 = time.perf_counter()
-    f()
-    return time.perf_counter() - t0
+    # as many warm-up steps as Lathe's
+    print_result(a, median_step_s(model, params, opt, idx, tgt, a.warmup, a.steps))
 
 
 if __name__ == "__main__":
