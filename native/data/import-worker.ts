@@ -1,17 +1,11 @@
 // The 'dataset-import' job: the same importDataset the CLI runs, in a job's child process.
 import type { WorkerRun } from '../jobs/protocol.ts';
-import { withJobEnv } from '../jobs/worker-env.ts';
+import { taskOptions, withJobEnv } from '../jobs/worker-env.ts';
 import { importDataset } from './import.ts';
 import type { DatasetImportInput } from '../api/schemas.ts';
 
 export const run: WorkerRun = (params, ctx) =>
   withJobEnv(ctx, async (env) => {
-    const dataset = await importDataset(params as DatasetImportInput, {
-      store: env.store,
-      dataDir: env.dataDir,
-      signal: env.signal,
-      onProgress: (p) => env.progress(p.fraction, p.message, p.etaSeconds),
-      log: env.log,
-    });
+    const dataset = await importDataset(params as DatasetImportInput, taskOptions(env));
     return { datasetId: dataset.id, rowCount: dataset.rowCount, columns: dataset.columns };
   });

@@ -1,18 +1,14 @@
 // The 'evaluation' job: runEvaluation in a job's child process. Metrics go through the parent (which stores
 // them and pushes 'run.metric' events); a cancelled run keeps its partial results and the job ends 'cancelled'.
 import type { WorkerRun } from '../jobs/protocol.ts';
-import { unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
+import { taskOptions, unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
 import type { EvalStartInput } from '../api/eval.ts';
 import { runEvaluation } from './runner.ts';
 
 export const run: WorkerRun = (params, ctx) =>
   withJobEnv(ctx, async (env) => {
     const outcome = await runEvaluation(params as EvalStartInput, {
-      store: env.store,
-      dataDir: env.dataDir,
-      signal: env.signal,
-      onProgress: (p) => env.progress(p.fraction, p.message, p.etaSeconds),
-      log: env.log,
+      ...taskOptions(env),
       onRun: (r) => env.onRun(r.id),
       recordMetric: env.metric,
     });

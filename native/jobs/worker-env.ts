@@ -34,6 +34,18 @@ export async function withJobEnv<T>(ctx: WorkerContext, work: (env: JobEnv) => P
   }
 }
 
+/** What a store task (dataset import, evaluation) takes from its job: the store, the data folder, the cancel signal,
+ *  and progress and log lines reported as the job's. */
+export function taskOptions(env: JobEnv) {
+  return {
+    store: env.store,
+    dataDir: env.dataDir,
+    signal: env.signal,
+    onProgress: (p: { fraction: number; message: string; etaSeconds: number | null }) => env.progress(p.fraction, p.message, p.etaSeconds),
+    log: env.log,
+  };
+}
+
 /**
  * A run that stopped on cancel (partial results kept) must end its job 'cancelled', not 'succeeded':
  * worker-host reports 'cancelled' for an error thrown once the signal has aborted, so this throws `why`.
