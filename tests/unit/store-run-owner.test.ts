@@ -2,32 +2,15 @@
 // the open ones whose process is gone as 'interrupted' (a SIGKILLed `lathe train` used to stay 'running' for ever),
 // and leaves alone runs whose owner lives and runs a job drives (the job table ends those).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../native/store/db.ts';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../native/store/db.ts';
+import { tempStores } from './temp-stores.ts';
 import { currentOwner, isOwnerAlive, processStartMarker, type ProcessOwner } from '../../native/store/process-owner.ts';
 
 const HAS_PROC = processStartMarker(process.pid) !== null;
 if (!HAS_PROC) console.log('store-run-owner: the pid-reuse test is skipped: this system has no /proc/<pid>/stat start times');
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-function open(dir: string): Store {
-  const s = openStore(dir);
-  stores.push(s);
-  return s;
-}
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-run-owner-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, open } = tempStores('lathe-run-owner-');
 
 /** The owner record of a process that has exited (spawned, recorded, SIGKILLed, reaped). */
 async function deadOwner(): Promise<ProcessOwner> {

@@ -1,30 +1,14 @@
 // The SQLite store: migrations from an empty file and from every earlier schema version, records that
 // round-trip as the API's zod types, and two connections (app + CLI) sharing one file.
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DB_FILE, openStore, type Store } from '../../native/store/db.ts';
+import { describe, expect, it } from 'vitest';
+import { DB_FILE, openStore } from '../../native/store/db.ts';
+import { tempStores } from './temp-stores.ts';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../native/store/migrations.ts';
 import { Dataset, Job, Project } from '../../native/api/schemas.ts';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-store-'));
-  dirs.push(dir);
-  return dir;
-}
-function open(dir: string): Store {
-  const s = openStore(dir);
-  stores.push(s);
-  return s;
-}
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
+const { tempDir, open } = tempStores('lathe-store-');
 
 function sampleDataset(id: string, projectId: string | null): Dataset {
   return {
