@@ -4,23 +4,10 @@
 // Arguments after `npm start --` go to the app or to `lathe serve` (e.g. --data-dir DIR, --port N).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { electronMissingMessage, findElectron, ROOT as root } from './electron-status.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-
-/** The Electron executable's path, or why there is none. */
-function findElectron() {
-  try {
-    const binary = createRequire(import.meta.url)('electron');
-    if (typeof binary === 'string' && existsSync(binary)) return { binary };
-    return { reason: `the electron package points at ${binary}, which does not exist` };
-  } catch (err) {
-    return { reason: err.code === 'MODULE_NOT_FOUND' ? 'the electron package is not installed' : err.message };
-  }
-}
 
 /** Newest modification time of any file under these paths (0 when none exist). */
 function newestMtime(paths) {
@@ -49,11 +36,25 @@ function run(label, command, commandArgs) {
   }
 }
 
-/** Runs a child in the foreground: Ctrl+C and termination reach it, and its exit code becomes ours. */
+/**
+ * Runs a child in the foreground: Ctrl+C and termination reach it, and its exit code becomes ours. npm runs this
+ * script through `sh -c`, and a SIGTERM to npm reaches only that shell, which dies without passing it on; so losing
+ * our parent counts as a SIGTERM too, and nothing started here outlives `npm start`.
+ */
 function foreground(command, commandArgs, env = process.env) {
   const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  const stop = (signal) => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop('SIGTERM');
+  }, 250);
+  child.on('exit', (code, signal) => {
+    clearInterval(watch);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
 
 const electron = findElectron();
@@ -64,7 +65,7 @@ if (electron.binary) {
   delete env.ELECTRON_RUN_AS_NODE; // set by some tools; it would make the binary behave as plain Node
   foreground(electron.binary, ['.', ...args], env);
 } else {
-  console.log(`lathe: the Electron binary is not installed (${electron.reason}); run \`npm install electron\` with network access to get the desktop app. Starting the headless studio instead.`);
+  console.log(electronMissingMessage(electron.reason, 'Starting the headless studio instead; open the URL it prints.'));
   if (isStale('dist/renderer/index.html', ['renderer', 'native/api', 'vite.config.ts'])) run('building the renderer', 'npx', ['vite', 'build', '--logLevel', 'error']);
   foreground(process.execPath, [path.join(root, 'bin', 'lathe.mjs'), 'serve', ...args]);
 }

@@ -27,9 +27,11 @@ export const commands: CliCommand[] = [
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
       ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
+      // Listeners stay attached while stopping: Ctrl+C reaches every process of the terminal's group, so `npm start`
+      // passes on a SIGINT this process has already had, and a second one must not kill it before its jobs stop.
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        process.on('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
       });
       ctx.info('stopping…');
       await server.close();

@@ -2,7 +2,6 @@
 // Electron binary is installed (it is an optional dependency and cannot be downloaded on every machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
@@ -10,20 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreloadBridge } from '../../electron/channels.ts';
 import type { LatheBridge } from '../../renderer/src/api/bridge.ts';
 import { ROOT } from './harness.ts';
+import { findElectron } from '../../bin/electron-status.mjs';
 
 // Compile-time: the preload exposes exactly the functions the renderer expects on window.lathe.
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 const bridgesAgree: SameKeys<PreloadBridge, LatheBridge> = true;
-
-function electronBinary(): { binary?: string; reason?: string } {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof binary === 'string' && existsSync(binary)) return { binary };
-    return { reason: `the electron package points at ${String(binary)}, which does not exist` };
-  } catch (err) {
-    return { reason: `the Electron binary is not installed (${(err as Error).message})` };
-  }
-}
 
 describe('Electron bundle', () => {
   it('builds main and a preload that requires nothing but electron', () => {
@@ -40,7 +30,7 @@ describe('Electron bundle', () => {
   });
 });
 
-const electron = electronBinary();
+const electron = findElectron();
 const rendererBuilt = existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'));
 const skipReason = electron.reason ?? (rendererBuilt ? null : 'dist/renderer is not built: run `npx vite build` first');
 if (skipReason) console.log(`Electron app test skipped: ${skipReason}`);
