@@ -20,7 +20,7 @@ import { trainLoop, type LoopStatus } from './loop.ts';
 import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
 import { StepRunner } from './session.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
-import { completionEndId, detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
 export interface FinetuneOutcome {
   runId: string;
@@ -46,14 +46,15 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
     train = train.slice(0, -n);
   }
   let truncated = 0;
+  let unscored = 0;
   const tokenize = (r: Record<string, unknown>[]): TokenizedExample[] =>
     r.map((row) => {
       const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
       if (t.truncated) truncated++;
       return t.example;
-    });
+    }).filter((example) => hasScoredTokens(example) || (unscored++, false)); // nothing to learn, and a 0/0 loss
   const sampleRows = val.slice(0, 3).map((row) => promptOf(format, dataset, row, tokenizer));
-  return { format, train: tokenize(train), val: tokenize(val), truncated, sampleRows };
+  return { format, train: tokenize(train), val: tokenize(val), truncated, unscored, sampleRows };
 }
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
@@ -85,6 +86,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const generationStops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
     const data = loadExamples(dataDir, dataset, config, tokenizer, completionEndId(tokenizer, generationStops.length ? generationStops : spec.eosTokenIds));
     if (data.truncated > 0) env.log('warn', `${data.truncated} of ${data.train.length + data.val.length} examples are longer than ${config.seqLen} tokens and were cut`);
+    if (data.unscored > 0) env.log('warn', `${data.unscored} examples have no completion token to score (an empty completion) and were left out`);
     env.log('info', `format ${data.format}: ${data.train.length} training and ${data.val.length} validation examples`);
     const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
     const isLora = config.method === 'lora';

@@ -80,8 +80,10 @@ export async function trainLoop(runner: StepRunner, data: BatchSource, opts: Loo
     const t0 = performance.now();
     const batches = data.trainStep(step);
     const lr = learningRate(step, opts.lr, opts.warmupSteps, opts.totalSteps, opts.schedule);
+    const unscored = batches.findIndex((b) => b.scored === 0);
+    if (unscored >= 0) throw new Error(`step ${step}: micro-batch ${unscored + 1} has no completion tokens to score, so its mean loss would be 0/0 (NaN); the examples must keep completion tokens within the sequence length`);
     const { loss, gradNorm } = await runner.train(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
-    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}; lower the learning rate (now ${opts.lr}) or enable clipping`);
+    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}: training diverged; lower the learning rate (now ${opts.lr})`);
     const seconds = (performance.now() - t0) / 1000;
     const tokens = batches.reduce((s, b) => s + b.tokens, 0);
     lastLoss = loss;

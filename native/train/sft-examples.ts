@@ -104,18 +104,40 @@ export function completionEndId(tokenizer: TextTokenizer, stopIds: readonly numb
   return tokenizer.eosTokenId ?? stopIds[0] ?? null;
 }
 
-/** BOS + prompt + completion + end token, labels masked over the prompt; cut to seqLen + 1 (inputs and their next token). */
+/**
+ * BOS + prompt + completion + end token, labels masked over the prompt, at most seqLen + 1 tokens (inputs and their
+ * next token). An over-long example keeps its completion and loses the middle of its prompt: cutting the end instead
+ * (as a plain truncation does) drops every completion token of a long dialogue, and an example with nothing left to
+ * score makes its batch's mean loss 0/0 = NaN — DialogSum with a 256-token window diverged at step 2 that way. The
+ * prompt keeps at least half the window (its head and its tail, where the template's "Summary: " cue sits); a
+ * completion longer than the rest is cut at its end.
+ */
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
   const bos = tokenizer.bosTokenId;
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
-  const prompt = [...(bos !== null ? [bos] : []), ...(pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [])];
-  const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
-  let ids = [...prompt, ...completion];
-  let labels = [...prompt.map((t) => (opts.trainOnPrompt ? t : IGNORE_INDEX)), ...completion];
-  const truncated = ids.length > opts.seqLen + 1;
+  const head = bos !== null ? [bos] : [];
+  let prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
+  let completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
+  const window = opts.seqLen + 1 - head.length;
+  const truncated = prompt.length + completion.length > window;
   if (truncated) {
-    ids = ids.slice(0, opts.seqLen + 1);
-    labels = labels.slice(0, opts.seqLen + 1);
+    const promptKeep = Math.min(prompt.length, Math.max(Math.ceil(window / 2), window - completion.length));
+    prompt = cutMiddle(prompt, promptKeep);
+    completion = completion.slice(0, window - promptKeep);
   }
+  const ids = [...head, ...prompt, ...completion];
+  const labels = [...[...head, ...prompt].map((t) => (opts.trainOnPrompt ? t : IGNORE_INDEX)), ...completion];
   return { example: { ids, labels }, truncated };
+}
+
+/** The first and last tokens of `tokens`, `keep` in all (the later half gets the odd one). */
+function cutMiddle(tokens: number[], keep: number): number[] {
+  if (keep >= tokens.length) return tokens;
+  const first = Math.floor(keep / 2);
+  return [...tokens.slice(0, first), ...tokens.slice(tokens.length - (keep - first))];
+}
+
+/** Whether an example has a next-token label to learn from (an empty completion with no end token has none). */
+export function hasScoredTokens(example: TokenizedExample): boolean {
+  return example.labels.slice(1).some((label) => label !== IGNORE_INDEX);
 }
