@@ -72,10 +72,60 @@ function helpText(commands: CliCommand[]): string {
     ...lines,
     '',
     'Global options:',
-    '  --data-dir DIR  data directory (default: $LATHE_DATA_DIR or the per-user Lathe folder)',
-    '  --json          print machine-readable JSON',
-    '  --help          show help for a command',
+    ...Object.entries(GLOBAL_HELP).map(([flag, text]) => `  --${flag.padEnd(8)}  ${text}`),
+    '',
+    "Run 'lathe help COMMAND' (or 'lathe COMMAND --help') for a command's options and their defaults.",
   ].join('\n');
+}
+
+const GLOBAL_HELP: Record<string, string> = {
+  'data-dir': 'data directory (default: $LATHE_DATA_DIR or the per-user Lathe folder)',
+  json: 'print machine-readable JSON',
+  help: 'show this help',
+};
+
+/** `lathe COMMAND --help`: the summary, the usage, then each option on one line with what it does and its default. */
+export function commandHelp(command: CliCommand): string {
+  const rows = (options: Record<string, { type: string }>, help: Record<string, string>) =>
+    Object.entries(options).map(([name, spec]) => [`--${name}${spec.type === 'string' ? ' VALUE' : ''}`, help[name] ?? ''] as const);
+  const own = rows(command.options ?? {}, command.help ?? {});
+  const global = rows(GLOBAL_FLAGS, GLOBAL_HELP);
+  const width = Math.max(...[...own, ...global].map(([flag]) => flag.length));
+  const format = (list: readonly (readonly [string, string])[]) => list.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`);
+  return [
+    command.summary, '', `Usage: ${command.usage}`,
+    ...(own.length ? ['', 'Options:', ...format(own)] : []),
+    '', 'Global options:', ...format(global),
+  ].join('\n');
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** The candidate nearest to a mistyped word, when it is near enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+/** node's "Unknown option '--rnk'" with the nearest option the command has. */
+function withFlagGuess(message: string, command: CliCommand): string {
+  const unknown = /Unknown option '--([^'=]+)'/.exec(message);
+  if (!unknown) return message;
+  const guess = closest(unknown[1], Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) }));
+  return `unknown option '--${unknown[1]}'.${guess ? ` Did you mean --${guess}?` : ''}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -98,13 +148,19 @@ export async function main(argv: string[]): Promise<number> {
     if (a.startsWith('-')) break;
     words.push(a);
   }
+  if (words[0] === 'help' && words.length > 1) {
+    // `lathe help train` is `lathe train --help`
+    const topic = findCommand(commands, words.slice(1));
+    if (topic) return main([...topic.command.path, '--help']);
+  }
   const found = findCommand(commands, words);
   if (!found) {
     if (words.length === 0 || words[0] === 'help') {
       console.log(helpText(commands));
       return words.length === 0 && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
     }
-    console.error(`lathe: unknown command '${words.join(' ')}'. Run 'lathe help' for the list of commands.`);
+    const guess = closest(words.join(' '), commands.map((c) => c.path.join(' ')));
+    console.error(`lathe: unknown command '${words.join(' ')}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`);
     return 2;
   }
   const { command } = found;
@@ -118,12 +174,12 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    console.error(`lathe ${command.path.join(' ')}: ${(err as Error).message}\nUsage: ${command.usage}`);
+    console.error(`lathe ${command.path.join(' ')}: ${withFlagGuess((err as Error).message, command)}\nUsage: ${command.usage}`);
     return 2;
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
-    console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+    console.log(commandHelp(command));
     return 0;
   }
   if (!command.positionals && parsed.positionals.length > 0) {

@@ -23,6 +23,8 @@ export interface CliCommand {
   /** Usage line(s), e.g. 'lathe project create --name N --task T'. */
   usage: string;
   options?: OptionSpec;
+  /** One line per option for `--help`: what it does and its default. Every option has one (a test checks). */
+  help?: Record<string, string>;
   /** Whether positional arguments are accepted (their meaning is in `usage`). */
   positionals?: boolean;
   run(args: { values: Record<string, unknown>; positionals: string[] }, ctx: CliContext): Promise<number | void>;

@@ -67,6 +67,13 @@ export const commands: CliCommand[] = [
     path: ['dataset', 'import'],
     summary: 'Import a JSONL, JSON, CSV or TSV file (optionally .gz) as a dataset',
     usage: IMPORT_USAGE,
+    help: {
+      name: 'name for the dataset (required; unique)',
+      project: 'project id or name the dataset belongs to (default: none)',
+      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row)',
+      seed: 'seed of the train/validation/test split (default 42)',
+      split: 'train,validation,test fractions (default 0.8,0.1,0.1)',
+    },
     positionals: true,
     options: {
       name: { type: 'string' },
@@ -108,6 +115,7 @@ export const commands: CliCommand[] = [
     path: ['dataset', 'list'],
     summary: 'List datasets',
     usage: 'lathe dataset list [--project ID]',
+    help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
       const datasets = await callStudio(ctx, 'datasets.list', { projectId: values.project as string | undefined });
@@ -123,6 +131,7 @@ export const commands: CliCommand[] = [
     path: ['dataset', 'show'],
     summary: 'Show a dataset and its first rows',
     usage: 'lathe dataset show ID [--rows K] [--split train|validation|test|all]',
+    help: { rows: 'preview rows to print (default 5)', split: 'train, validation, test or all (default all)' },
     positionals: true,
     options: { rows: { type: 'string' }, split: { type: 'string' } },
     async run({ values, positionals }, ctx) {

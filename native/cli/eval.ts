@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { EvalMetricInput, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 
 const USAGE =
@@ -105,6 +105,24 @@ export const commands: CliCommand[] = [
     path: ['eval'],
     summary: 'Evaluate a model on a dataset split (zero/one/few-shot), storing a run with per-example predictions',
     usage: USAGE,
+    help: {
+      model: 'model id or name (required)',
+      adapter: 'a PEFT adapter folder to apply on the model (default: none)',
+      dataset: 'dataset id or name (required)',
+      split: 'train, validation, test or all (default test)',
+      limit: 'score only the first K examples (default: all)',
+      metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
+      template: 'zero-shot, one-shot or few-shot:K (default zero-shot)',
+      prompt: 'a prompt template file (JSON) instead of the built-in one',
+      'shot-seed': 'seed that picks the few-shot examples (default 0)',
+      ...GENERATION_HELP,
+      'input-column': "column fed to the model (default: the mapping's input)",
+      'ref-columns': "comma-separated reference columns (default: the mapping's target, and summary1..N where present)",
+      'batch-size': 'examples generated together (default 1)',
+      threads: 'CPU threads (default: all cores)',
+      project: 'project id or name the run counts for (its scorecard)',
+      name: 'name for the run',
+    },
     options: {
       model: { type: 'string' },
       adapter: { type: 'string' },

@@ -4,7 +4,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { findModel } from '../models/registry.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { GenerateOptions } from '../generate/options.ts';
-import { GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 
 const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
@@ -13,6 +13,13 @@ export const commands: CliCommand[] = [
     path: ['generate'],
     summary: 'Generate a continuation of a prompt with a model',
     usage: USAGE,
+    help: {
+      model: 'model id or name (required)',
+      prompt: 'text to continue (required)',
+      ...GENERATION_HELP,
+      logprobs: 'also print the N likeliest tokens at each step with their log-probabilities (default 0: off)',
+      threads: 'CPU threads (default: all cores)',
+    },
     options: {
       model: { type: 'string' },
       prompt: { type: 'string' },

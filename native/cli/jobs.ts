@@ -9,6 +9,7 @@ export const commands: CliCommand[] = [
     path: ['jobs', 'list'],
     summary: 'List recent jobs, newest first',
     usage: 'lathe jobs list [--limit N]',
+    help: { limit: 'newest jobs to list (default 50)' },
     options: { limit: { type: 'string' } },
     async run({ values }, ctx) {
       const limit = values.limit === undefined ? 50 : Number(values.limit);

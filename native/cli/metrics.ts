@@ -16,6 +16,10 @@ const INPUT_OPTIONS = {
   pred: { type: 'string' },
   ref: { type: 'string', multiple: true },
 } as const satisfies OptionSpec;
+const INPUT_HELP = {
+  pred: 'predictions, one per line (required)',
+  ref: 'references, one per line, aligned with --pred; repeat for several references per line (required)',
+};
 
 const INPUT_USAGE = '--pred FILE [--ref FILE [--ref FILE2 …]]';
 
@@ -60,6 +64,7 @@ export const commands: CliCommand[] = [
     path: ['metrics', 'rouge'],
     summary: 'ROUGE-1/2/L/Lsum of predictions against references (rouge-score compatible, 95% bootstrap CI)',
     usage: rougeUsage,
+    help: { ...INPUT_HELP, stem: 'Porter-stem words before matching, as rouge-score does with use_stemmer (default off)', seed: 'seed of the bootstrap confidence intervals (default 0)' },
     options: { ...INPUT_OPTIONS, stem: { type: 'boolean' }, seed: { type: 'string' } },
     async run({ values }, ctx) {
       const { predictions, references } = loadExamples(values, rougeUsage);
@@ -88,6 +93,7 @@ export const commands: CliCommand[] = [
     path: ['metrics', 'bleu'],
     summary: 'Corpus BLEU of predictions against references (sacrebleu compatible)',
     usage: bleuUsage,
+    help: { ...INPUT_HELP, tokenize: 'tokenizer: 13a, none or intl (default 13a, as sacrebleu)', smooth: 'smoothing: exp, floor, add-k or none (default exp)', 'smooth-value': 'the value for floor or add-k smoothing', lowercase: 'compare lowercased text (default off)' },
     options: { ...INPUT_OPTIONS, tokenize: { type: 'string' }, smooth: { type: 'string' }, 'smooth-value': { type: 'string' }, lowercase: { type: 'boolean' } },
     async run({ values }, ctx) {
       const tokenize = oneOf<BleuTokenizerName>(values.tokenize, BLEU_TOKENIZERS, '--tokenize', '13a');
@@ -111,6 +117,7 @@ export const commands: CliCommand[] = [
     path: ['metrics', 'chrf'],
     summary: 'Corpus chrF (or chrF++ with --word-order 2) of predictions against references (sacrebleu compatible)',
     usage: chrfUsage,
+    help: { ...INPUT_HELP, 'word-order': 'word n-gram order: 0 for chrF, 2 for chrF++ (default 0)', lowercase: 'compare lowercased text (default off)' },
     options: { ...INPUT_OPTIONS, 'word-order': { type: 'string' }, lowercase: { type: 'boolean' } },
     async run({ values }, ctx) {
       const wordOrder = values['word-order'] === undefined ? 0 : Number(values['word-order']);
@@ -127,6 +134,7 @@ export const commands: CliCommand[] = [
     path: ['metrics', 'em-f1'],
     summary: 'Exact match and token F1 with SQuAD answer normalisation, best over the references',
     usage: emF1Usage,
+    help: { ...INPUT_HELP },
     options: { ...INPUT_OPTIONS },
     async run({ values }, ctx) {
       const { predictions, references } = loadExamples(values, emF1Usage);

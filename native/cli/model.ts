@@ -58,6 +58,7 @@ export const commands: CliCommand[] = [
     path: ['model', 'import'],
     summary: 'Import a Hugging Face model folder (config.json, safetensors, tokenizer.json)',
     usage: 'lathe model import DIR --name N',
+    help: { name: 'name for the model (required; unique)' },
     options: { name: { type: 'string' } },
     positionals: true,
     async run({ values, positionals }, ctx) {
@@ -71,6 +72,7 @@ export const commands: CliCommand[] = [
     path: ['model', 'import-llama2c'],
     summary: "Convert a llama2.c checkpoint and tokenizer into a Hugging Face folder and import it",
     usage: 'lathe model import-llama2c CKPT.bin --tokenizer TOK.bin --name N',
+    help: { name: 'name for the model (required; unique)', tokenizer: "the checkpoint's llama2.c tokenizer file, e.g. tok512.bin (required)" },
     options: { name: { type: 'string' }, tokenizer: { type: 'string' } },
     positionals: true,
     async run({ values, positionals }, ctx) {

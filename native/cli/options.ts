@@ -35,6 +35,38 @@ export const GENERATION_OPTIONS: OptionSpec = {
   stop: { type: 'string', multiple: true },
 };
 
+/**
+ * Schema issues as the user typed them: `--rank: Too small…` rather than `lora.r: Too small…`. `flags` maps each
+ * flag to the field it fills (dotted for nested fields); a field no flag fills keeps its path.
+ */
+export function issuesAsFlags(issues: readonly { path: readonly PropertyKey[]; message: string }[], flags: Record<string, string>): string {
+  const flagOf = new Map(Object.entries(flags).map(([flag, field]) => [field, flag]));
+  return issues.map((issue) => {
+    const field = issue.path.map(String).join('.');
+    return `${flagOf.has(field) ? `--${flagOf.get(field)}` : field}: ${issue.message}`;
+  }).join('; ');
+}
+
+/** A zod field's default for a help line, read from the API schema so the help cannot drift from it. */
+export function schemaDefault(field: unknown): string {
+  const def = (field as { def?: { type?: string; defaultValue?: unknown } }).def;
+  if (def?.type !== 'default') throw new Error('schemaDefault: the field has no default');
+  return def.defaultValue === null ? 'none' : String(def.defaultValue);
+}
+
+export const GENERATION_HELP: Record<string, string> = {
+  'max-new-tokens': "tokens to generate at most (default: the model's generation config, else 128)",
+  temperature: "sampling temperature; 0 is greedy (default: the model's generation config, else 1)",
+  'top-k': 'sample among the K likeliest tokens; 0 is off (default off)',
+  'top-p': 'sample among the likeliest tokens whose probabilities sum to P; 1 is off (default off)',
+  'min-p': 'drop tokens less likely than P times the likeliest (default off)',
+  'repetition-penalty': 'above 1 discourages repeating tokens already in the text; 1 is off (default off)',
+  'no-repeat-ngram': 'never repeat an n-gram of this size; 0 is off (default off)',
+  'num-beams': 'beam search with B beams; 1 is no beam search (default 1)',
+  seed: 'seed of the sampler, for repeatable samples (default: random)',
+  stop: 'stop when the text contains this string (repeatable)',
+};
+
 /** The range each flag's value must fall in, and how to say it. */
 const GENERATION_RANGES: Partial<Record<keyof typeof GENERATION_FLAGS, { ok(n: number): boolean; rule: string }>> = {
   'max-new-tokens': { ok: (n) => n >= 1, rule: 'a whole number of 1 or more' },

@@ -4,10 +4,34 @@
 import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFlag } from './options.ts';
+import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
 import { describePretrain, foregroundEnv } from './train.ts';
 
 const USAGE = 'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] [--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] [--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
+const field = PretrainInput.shape;
+const PRETRAIN_HELP: Record<string, string> = {
+  corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
+  resume: 'continue this run (id or name) from its last checkpoint, exactly',
+  family: `architecture: gpt2 or llama (default ${schemaDefault(field.family)})`,
+  'output-name': 'name of the trained model (default: pretrain-<run id>)',
+  name: 'name for the run',
+  layers: `transformer blocks (default ${schemaDefault(field.layers)})`,
+  heads: `attention heads per block (default ${schemaDefault(field.heads)})`,
+  'd-model': `width of the residual stream (default ${schemaDefault(field.dModel)})`,
+  context: `context length in tokens (default ${schemaDefault(field.context)})`,
+  vocab: `vocabulary size of the byte-level BPE learned from the corpus (default ${schemaDefault(field.vocab)})`,
+  steps: `optimiser steps (default ${schemaDefault(field.steps)})`,
+  lr: 'peak learning rate (default 1e-3)',
+  'batch-size': `sequences per micro-batch (default ${schemaDefault(field.batchSize)})`,
+  'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
+  'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
+  'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
+  'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
+  seed: `seed of the initialisation and the batches (default ${schemaDefault(field.seed)})`,
+  threads: 'CPU threads (default: all cores)',
+  'warmup-steps': 'steps of linear learning-rate warm-up (default: 5% of the run)',
+};
+
 const NUMBERS: Record<string, string> = { layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps' };
 
 export const commands: CliCommand[] = [
@@ -15,6 +39,7 @@ export const commands: CliCommand[] = [
     path: ['pretrain'],
     summary: 'Pretrain a small model from scratch on a text corpus',
     usage: USAGE,
+    help: PRETRAIN_HELP,
     options: { corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' }, ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])) },
     async run({ values }, ctx) {
       if (values.resume) {
@@ -36,7 +61,7 @@ export const commands: CliCommand[] = [
         if (n !== undefined) input[field] = n;
       }
       const parsed = PretrainInput.safeParse(input);
-      if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') + `\nUsage: ${USAGE}`);
+      if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' })}\nUsage: ${USAGE}`);
       const { env, close } = foregroundEnv(ctx, 'pretraining');
       try {
         const outcome = await runPretrain(parsed.data, env);

@@ -10,6 +10,17 @@ const CREATE_USAGE = `lathe project create --name N --task <${TASK_TYPES.join('|
 const UPDATE_USAGE = `lathe project update ID [--name N] [--task <${TASK_TYPES.join('|')}>] ${FIELD_FLAGS}`;
 
 /** The flags that create and update share: each sets one field of ProjectInput. */
+const PROJECT_HELP: Record<string, string> = {
+  name: 'name of the project (unique)',
+  task: `the use case: ${TASK_TYPES.join(', ')}`,
+  metric: `the success metric: ${METRICS.join(', ')} (default: none yet)`,
+  target: 'the value of --metric that counts as success (default: none)',
+  description: 'what the model is for, in a sentence or two',
+  device: `where it must run: ${DEVICES.join(', ')} (default any)`,
+  'memory-mb': 'memory budget in MB (default: none)',
+  'max-latency-ms': 'latency budget per request in milliseconds (default: none)',
+};
+
 const PROJECT_OPTIONS: NonNullable<CliCommand['options']> = {
   name: { type: 'string' },
   task: { type: 'string' },
@@ -109,6 +120,7 @@ export const commands: CliCommand[] = [
     path: ['project', 'create'],
     summary: 'Create a project: task, success metric and constraints',
     usage: CREATE_USAGE,
+    help: PROJECT_HELP,
     options: PROJECT_OPTIONS,
     async run({ values }, ctx) {
       if (!values.name) throw new UserError(`--name is required.\nUsage: ${CREATE_USAGE}`);
@@ -124,6 +136,7 @@ export const commands: CliCommand[] = [
     path: ['project', 'update'],
     summary: "Change a project's name, task, success metric or constraints",
     usage: UPDATE_USAGE,
+    help: PROJECT_HELP,
     options: PROJECT_OPTIONS,
     positionals: true,
     async run({ values, positionals }, ctx) {

@@ -39,6 +39,7 @@ export const commands: CliCommand[] = [
     path: ['runs', 'list'],
     summary: 'List runs (evaluations, training, exports)',
     usage: 'lathe runs list [--project ID] [--kind K]',
+    help: { project: 'only the runs of this project (id or name)', kind: 'only runs of this kind, e.g. finetune or evaluation' },
     options: { project: { type: 'string' }, kind: { type: 'string' } },
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
@@ -68,6 +69,7 @@ export const commands: CliCommand[] = [
     path: ['runs', 'metrics'],
     summary: "List a run's metric values",
     usage: 'lathe runs metrics RUN [--name M] [--json]',
+    help: { name: 'only this metric, e.g. loss (default: all)' },
     positionals: true,
     options: { name: { type: 'string' } },
     async run({ values, positionals }, ctx) {
@@ -97,6 +99,13 @@ export const commands: CliCommand[] = [
     path: ['runs', 'compare'],
     summary: 'Compare runs: metrics with intervals, and the examples whose scores changed most',
     usage: COMPARE_USAGE,
+    help: {
+      metric: 'the metric to rank by (default: each run kind\'s headline metric)',
+      sort: 'order of the per-example view (default delta-desc)',
+      examples: 'examples to print per run pair (default 5; 0: none)',
+      csv: 'also write the comparison to this CSV file',
+      'json-file': 'also write the comparison to this JSON file',
+    },
     positionals: true,
     options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' } },
     async run({ values, positionals }, ctx) {

@@ -10,6 +10,12 @@ export const commands: CliCommand[] = [
     path: ['serve'],
     summary: 'Serve the studio over HTTP for a browser (token-protected)',
     usage: USAGE,
+    help: {
+      host: 'address to bind (default 127.0.0.1, this machine only)',
+      port: 'port to listen on (default 0: any free port)',
+      token: 'access token every request must carry (default: a random one, printed in the URL)',
+      'renderer-dir': 'folder of the built renderer to serve (default dist/renderer)',
+    },
     options: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'renderer-dir': { type: 'string' } },
     async run({ values }, ctx) {
       const port = values.port === undefined ? 0 : Number(values.port);

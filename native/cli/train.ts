@@ -1,14 +1,14 @@
 // `lathe train`: supervised fine-tuning (LoRA or full) in the foreground, through the same code the studio's
 // 'finetune' job runs. Progress on stderr; Ctrl-C stops after the current step and checkpoints there;
 // `--resume RUN` continues a run (fine-tuning or pretraining) from its last checkpoint.
-import { TrainStartInput } from '../api/train.ts';
+import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train.ts';
 import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { numberFlag } from './options.ts';
+import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -16,6 +16,46 @@ const USAGE =
   '[--format auto|instruction|summary|qa|chat|text] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]';
 
 const NUMBERS: Record<string, string> = { lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', patience: 'earlyStoppingPatience', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay' };
+
+/** The field of TrainStartInput each flag fills, for errors that name the flag. */
+const FIELD_OF_FLAG: Record<string, string> = {
+  ...NUMBERS, model: 'model', dataset: 'dataset', method: 'method', format: 'format',
+  schedule: 'schedule', 'output-name': 'outputName', name: 'name', rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout',
+  targets: 'lora.targetModules',
+};
+
+const field = TrainStartInput.shape;
+const lora = LoraInput.shape;
+const TRAIN_HELP: Record<string, string> = {
+  model: 'model id or name to start from (required)',
+  dataset: 'dataset id or name; its column mapping picks the format (required)',
+  method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
+  resume: 'continue this run (id or name) from its last checkpoint, exactly',
+  rank: `LoRA rank r: the adapters' inner size (default ${schemaDefault(lora.r)})`,
+  alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
+  dropout: `LoRA dropout on the adapters' input (default ${schemaDefault(lora.dropout)})`,
+  targets: "comma-separated modules to adapt, e.g. q_proj,v_proj (default: PEFT's for the model family)",
+  format: `${SFT_FORMATS.join(', ')} (default ${schemaDefault(field.format)}: from the column mapping)`,
+  'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
+  'output-name': 'name of the trained model (default: the base name, the method and the run id)',
+  name: 'name for the run',
+  'train-on-prompt': 'score the prompt tokens too (default: the completion only)',
+  schedule: `learning-rate schedule: ${SCHEDULES.join(', ')} (default ${schemaDefault(field.schedule)})`,
+  lr: 'peak learning rate (default: sized to the model and method, e.g. 2e-3 for LoRA on a small model)',
+  epochs: `passes over the training split (default ${schemaDefault(field.epochs)})`,
+  'max-steps': 'stop after this many optimiser steps (default: --epochs decides)',
+  'batch-size': `examples per micro-batch (default ${schemaDefault(field.batchSize)})`,
+  'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
+  'seq-len': 'longest example in tokens; longer ones lose the middle of their prompt (default: 256, or 512 for larger models)',
+  'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
+  'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
+  'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
+  patience: `stop after K evaluations without a better validation loss; 0 never (default ${schemaDefault(field.earlyStoppingPatience)})`,
+  seed: `seed of the shuffle, the initialisation and dropout (default ${schemaDefault(field.seed)})`,
+  threads: 'CPU threads (default: all cores)',
+  'warmup-steps': 'steps of linear learning-rate warm-up (default: 3% of the run)',
+  'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
+};
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
 export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
@@ -71,6 +111,7 @@ export const commands: CliCommand[] = [
     path: ['train'],
     summary: 'Fine-tune a model on a dataset (LoRA or full), or resume a fine-tuning or pretraining run',
     usage: USAGE,
+    help: TRAIN_HELP,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
       rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
@@ -105,7 +146,7 @@ export const commands: CliCommand[] = [
           if (values.targets) lora.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
           input.lora = lora;
           const parsed = TrainStartInput.safeParse(input);
-          if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') + `\nUsage: ${USAGE}`);
+          if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
           outcome = await startFinetune(parsed.data, env);
         }
         ctx.print(outcome, () => describe(outcome));

@@ -1,0 +1,72 @@
+// `lathe COMMAND --help` lists every option on one line with its default, `lathe help COMMAND` is the same, and a
+// mistyped command or flag gets the nearest real one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { closest, commandHelp, main } from '../../native/cli.ts';
+import { loadCommands } from '../../native/cli/registry.ts';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += `${a.join(' ')}\n`; });
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += `${a.join(' ')}\n`; });
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('command help', () => {
+  it('documents every option of every command in one line', async () => {
+    for (const command of await loadCommands()) {
+      for (const option of Object.keys(command.options ?? {})) {
+        const line = command.help?.[option];
+        expect(line, `lathe ${command.path.join(' ')} --${option} has no help line`).toBeTruthy();
+        expect(line).not.toContain('\n');
+      }
+      expect(Object.keys(command.help ?? {}).filter((name) => !(name in (command.options ?? {}))), `help for options lathe ${command.path.join(' ')} does not have`).toEqual([]);
+    }
+  });
+
+  it('reads the defaults it prints from the API schema', async () => {
+    const train = (await loadCommands()).find((c) => c.path.join(' ') === 'train')!;
+    const text = commandHelp(train);
+    expect(text).toMatch(/--rank VALUE +LoRA rank r: the adapters' inner size \(default 8\)/);
+    expect(text).toMatch(/--batch-size VALUE +examples per micro-batch \(default 4\)/);
+    expect(text).toMatch(/--no-merge +LoRA: keep only the adapter/);
+  });
+
+  it("answers 'lathe help train' as 'lathe train --help'", async () => {
+    const viaHelp = await run(['help', 'train']);
+    const viaFlag = await run(['train', '--help']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.out).toBe(viaFlag.out);
+    expect(viaHelp.out).toContain('Options:');
+  });
+});
+
+describe('did you mean', () => {
+  it('names the nearest command and flag, and nothing when none is near', async () => {
+    expect((await run(['trian'])).err).toContain("Did you mean 'lathe train'?");
+    expect((await run(['models', 'list'])).err).toContain("Did you mean 'lathe model list'?");
+    const flag = await run(['train', '--rnk', '4']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain("unknown option '--rnk'. Did you mean --rank?");
+    expect(closest('zzzzzzzz', ['train', 'eval'])).toBeUndefined();
+  });
+});
+
+describe('errors name the flag', () => {
+  it("says --rank and --method, not the API's lora.r and method paths", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, err } = await run(['--data-dir', dataDir, 'train', '--model', 'm', '--dataset', 'd', '--rank', '0', '--method', 'lorra']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--method: .*"lora"\|"full"; --rank: Too small/);
+    expect(err).not.toContain('lora.r');
+  });
+});
