@@ -17,7 +17,7 @@
 // The result: float32 rules are checked to 1e-4 relative instead of 2e-2.
 import { expect } from 'vitest';
 import { GraphBuilder, createSession, ort } from '../../native/onnx/index.ts';
-import type { DType, Session, Value } from '../../native/onnx/index.ts';
+import type { DType, Session, TensorAttr, Value } from '../../native/onnx/index.ts';
 import { appendBackward } from '../../native/autograd/index.ts';
 
 export interface CheckInput {
@@ -163,4 +163,26 @@ async function checkFloat32(c: CheckCase, s: Session, feeds: Feed, base: Feed, w
       expect(Math.abs(numeric - exact), `d loss/d ${w.name}${where}: numeric ${numeric} vs analytic ${exact}`).toBeLessThanOrEqual(bound);
     }
   }
+}
+
+/**
+ * The same graph in float64: every float32 input, weight, constant, Cast target and output type widened, node for
+ * node, so a product graph built in float32 can be finite-difference checked to float64 precision. Its gradient rules
+ * then run in float64 too (LayerNormalization recomputes its statistics there: the float32 graph checks that path).
+ */
+export function widenToFloat64(g: GraphBuilder): GraphBuilder {
+  const w = new GraphBuilder({ name: `${g.name}_f64`, opset: g.opset, domains: g.domains });
+  const wide = (d: DType): DType => (d === 'float32' ? 'float64' : d);
+  for (const v of g.inputs) w.input(v.name, wide(v.dtype), v.shape ?? []);
+  for (const i of g.initializers.values()) w.initializer(i.name, i.dtype === 'float32' ? Float64Array.from(i.data as Float32Array) : i.data, i.dims, wide(i.dtype));
+  for (const n of g.nodes) {
+    const attrs = { ...n.attrs };
+    if (n.opType === 'Cast' && attrs.to === 1) attrs.to = 11;
+    const value = attrs.value as TensorAttr | undefined;
+    if (value?.dtype === 'float32') attrs.value = { ...value, tensor: Float64Array.from(value.tensor as Float32Array), dtype: 'float64' };
+    const types = n.outputs.map((o) => ({ dtype: wide(g.value(o).dtype), shape: g.value(o).shape }));
+    w.opN(n.opType, n.inputs.map((i) => (i ? w.value(i) : null)), n.outputs.length, attrs, { name: n.name, outputs: n.outputs, domain: n.domain, types });
+  }
+  for (const o of g.outputs) w.output(w.value(o.name));
+  return w;
 }
