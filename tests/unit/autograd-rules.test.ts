@@ -100,6 +100,10 @@ const CASES: Record<string, CheckCase[]> = {
     // without a bias: ORT 1.30 segfaulted on a float32 one serialised with a trailing '' input (serialize.ts)
     inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [3, 4] }],
     build: (g, [x, w]) => g.op('LayerNormalization', [x, w, null], { axis: 1 }), dtype: 'float32',
+  }, {
+    // rows far from zero mean and wider than 4: the saved mean and 1/σ carry the centring the gradient depends on
+    inputs: [{ name: 'x', shape: [3, 16], range: [2, 5] }, { name: 'w', shape: [16], range: [0.5, 1.5] }, { name: 'b', shape: [16] }],
+    build: one('LayerNormalization', { axis: -1, epsilon: 1e-5 }), dtype: 'float32',
   }],
   // RMSNormalization-23 runs in float64 too (measured: ORT 1.30 expands its function body, within 2e-13 of a float64
   // evaluation), and in float32 as Llama uses it
@@ -107,6 +111,7 @@ const CASES: Record<string, CheckCase[]> = {
     { inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [4] }], build: one('RMSNormalization', { axis: -1, epsilon: 1e-5 }) },
     { inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [3, 4] }], build: one('RMSNormalization', { axis: 1, epsilon: 1e-5 }) },
     { inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [4] }], build: one('RMSNormalization', { axis: -1, epsilon: 1e-5 }), dtype: 'float32' },
+    { inputs: [{ name: 'x', shape: [3, 16], range: [-3, 3] }, { name: 'w', shape: [16], range: [0.5, 1.5] }], build: one('RMSNormalization', { axis: -1, epsilon: 1e-6 }), dtype: 'float32' },
   ],
   SoftmaxCrossEntropyLoss: [
     { inputs: [{ name: 's', shape: [4, 5] }, { name: 'l', shape: [4], dtype: 'int64', data: int64([1, -100, 4, 0]) }], build: one('SoftmaxCrossEntropyLoss', { ignore_index: -100 }) },
