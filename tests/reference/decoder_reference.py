@@ -6,6 +6,14 @@ package needed).
 Usage: python3 decoder_reference.py MODEL_DIR < request.json > logits.json
 request: {"input_ids": [[...]], "attention_mask": [[...]], "next_ids": [[...]]}
 output:  {"prefill": logits (B,T,V), "decode": logits (B,1,V) of next_ids after the prefill, using a KV cache}
+
+Gradients: python3 decoder_reference.py --grad < requests.json > grads.json, in float64 (the checkpoint's float32
+values widened), the mean next-token cross-entropy over labels != -100 differentiated by torch.autograd. Several
+requests in one process, as importing torch takes seconds.
+requests: [{"model": MODEL_DIR, "input_ids": [[...]], "attention_mask": [[...]], "labels": [[...]] (already shifted),
+            "lora": null or {"alpha": a, "r": r, "tensors": {PEFT name: {"shape": [...], "data": [...]}}}}, ...]
+output:   [{"loss": L, "grads": {name: flat row-major list}}, ...]: every checkpoint tensor's gradient, or only the
+          LoRA tensors' (the base frozen) when "lora" is given. LoRA as PEFT: y + (alpha / r) * (x @ A^T) @ B^T.
 """
 import json
 import math
@@ -63,7 +71,8 @@ def eager_attention(q, k, v, mask, n_rep):
     k = repeat_kv(k, n_rep)
     v = repeat_kv(v, n_rep)
     scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(q.shape[-1]) + mask
-    probs = torch.softmax(scores.float(), dim=-1)
+    # transformers' softmax in float32 for half types; float64 (the gradient reference) stays float64
+    probs = torch.softmax(scores.to(torch.promote_types(scores.dtype, torch.float32)), dim=-1)
     return torch.matmul(probs, v)
 
 
@@ -100,7 +109,15 @@ def rms_norm(x, w, eps):
     return w * (x * torch.rsqrt(var + eps))
 
 
-def llama_forward(cfg, W, ids, attention_mask, cache):
+def lora_branch(lora, module, x):
+    """PEFT's LoRA term (alpha / r) * (x @ A^T) @ B^T of the module, or 0 if it is not adapted."""
+    if lora is None or module not in lora["modules"]:
+        return 0.0
+    a, b = lora["modules"][module]
+    return lora["scale"] * ((x @ a.T) @ b.T)
+
+
+def llama_forward(cfg, W, ids, attention_mask, cache, lora=None):
     arch = cfg["architectures"][0]
     C, nh = cfg["hidden_size"], cfg["num_attention_heads"]
     nkv = cfg.get("num_key_value_heads") or nh
@@ -116,7 +133,8 @@ def llama_forward(cfg, W, ids, attention_mask, cache):
 
     def lin(x, name):
         y = x @ W[name + ".weight"].T
-        return y + W[name + ".bias"] if name + ".bias" in W else y
+        y = y + W[name + ".bias"] if name + ".bias" in W else y
+        return y + lora_branch(lora, name, x)
 
     h = W["model.embed_tokens.weight"][ids]
     new_cache = []
@@ -148,7 +166,7 @@ def gelu_new(x):
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
 
 
-def gpt2_forward(cfg, W, ids, attention_mask, cache):
+def gpt2_forward(cfg, W, ids, attention_mask, cache, lora=None):
     g = lambda n: W.get("transformer." + n, W.get(n))  # noqa: E731
     C, nh = cfg["n_embd"], cfg["n_head"]
     hs = C // nh
@@ -157,7 +175,11 @@ def gpt2_forward(cfg, W, ids, attention_mask, cache):
     mask = causal_mask(attention_mask, T)
     pos = position_ids_from(attention_mask, T)
     ln = lambda x, n: torch.nn.functional.layer_norm(x, (C,), g(n + ".weight"), g(n + ".bias"), eps)  # noqa: E731
-    conv1d = lambda x, n: torch.addmm(g(n + ".bias"), x.view(-1, x.shape[-1]), g(n + ".weight")).view(B, T, -1)  # noqa: E731
+
+    def conv1d(x, n):
+        y = torch.addmm(g(n + ".bias"), x.view(-1, x.shape[-1]), g(n + ".weight")).view(B, T, -1)
+        return y + lora_branch(lora, "transformer." + n, x)  # PEFT names GPT-2's modules from GPT2LMHeadModel
+
     h = g("wte.weight")[ids] + g("wpe.weight")[pos]
     new_cache = []
     for i in range(cfg["n_layer"]):
@@ -175,14 +197,42 @@ def gpt2_forward(cfg, W, ids, attention_mask, cache):
     return h @ g("wte.weight").T, new_cache
 
 
-def main():
-    model_dir = sys.argv[1]
+def read_model(model_dir):
     cfg = json.load(open(f"{model_dir}/config.json"))
-    W = load_safetensors(f"{model_dir}/model.safetensors")
+    forward = gpt2_forward if cfg["architectures"][0] == "GPT2LMHeadModel" else llama_forward
+    return cfg, load_safetensors(f"{model_dir}/model.safetensors"), forward
+
+
+def gradients(req):
+    """Loss and gradients in float64 for one request of the --grad mode (see the top of this file)."""
+    cfg, W, forward = read_model(req["model"])
+    W = {name: t.double().requires_grad_(req.get("lora") is None) for name, t in W.items()}
+    lora, trained = None, W
+    if req.get("lora") is not None:
+        spec = req["lora"]
+        tensors = {name: torch.tensor(t["data"], dtype=torch.float64).reshape(t["shape"]).requires_grad_(True)
+                   for name, t in spec["tensors"].items()}
+        prefix, a_suffix = "base_model.model.", ".lora_A.weight"
+        modules = {n[len(prefix):-len(a_suffix)]: (t, tensors[n.replace(".lora_A.", ".lora_B.")])
+                   for n, t in tensors.items() if n.endswith(a_suffix)}
+        lora, trained = {"scale": spec["alpha"] / spec["r"], "modules": modules}, tensors
+    ids, labels = torch.tensor(req["input_ids"]), torch.tensor(req["labels"])
+    logits, _ = forward(cfg, W, ids, torch.tensor(req["attention_mask"]), None, lora)
+    flat = logits.reshape(-1, logits.shape[-1])
+    loss = torch.nn.functional.cross_entropy(flat, labels.reshape(-1), ignore_index=-100)
+    loss.backward()
+    grads = {name: t.grad.reshape(-1).tolist() for name, t in trained.items() if t.grad is not None}
+    return {"loss": loss.item(), "grads": grads}
+
+
+def main():
+    if sys.argv[1] == "--grad":
+        json.dump([gradients(req) for req in json.load(sys.stdin)], sys.stdout)
+        return
+    cfg, W, forward = read_model(sys.argv[1])
     req = json.load(sys.stdin)
     ids = torch.tensor(req["input_ids"])
     mask = torch.tensor(req["attention_mask"])
-    forward = gpt2_forward if cfg["architectures"][0] == "GPT2LMHeadModel" else llama_forward
     with torch.no_grad():
         prefill, cache = forward(cfg, W, ids, mask, None)
         nxt = torch.tensor(req["next_ids"])
