@@ -13,7 +13,12 @@ export const EvalMetricInput = z.enum([...EVAL_METRICS, 'rouge', 'em_f1']);
 export type EvalMetricName = (typeof EVAL_METRICS)[number];
 
 /** Metrics where a smaller value is better; every other metric is better when larger. */
-export const LOWER_IS_BETTER: readonly string[] = ['perplexity', 'bits_per_byte', 'latency_ms_mean', 'latency_ms_p50', 'latency_ms_p95'];
+export const LOWER_IS_BETTER: readonly string[] = [
+  'perplexity', 'bits_per_byte', 'latency_ms_mean', 'latency_ms_p50', 'latency_ms_p95',
+  'loss', 'val_loss', 'rss_mb', // training runs: a lower loss and a smaller footprint are better
+];
+/** Settings recorded as metrics (a run's last learning rate, its last gradient norm): neither end is "better". */
+export const NOT_RANKED: readonly string[] = ['lr', 'grad_norm'];
 
 /** A custom prompt: {{column}} placeholders, as native/text/prompt.ts fills them. */
 export const PromptTemplateInput = z.object({

@@ -2,7 +2,7 @@
 // evaluation's aggregates with intervals, and a side-by-side comparison of runs with their per-example
 // differences (exportable as CSV or JSON).
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { EXAMPLE_SORTS } from '../api/eval.ts';
+import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
 import { RUN_KINDS } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -15,11 +15,13 @@ const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAM
 function comparisonTable(c: Comparison): string {
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
   const rows = c.metrics.map((m) => [
-    `${m.name}${m.higherIsBetter ? '' : ' (lower better)'}`,
+    `${m.name}${NOT_RANKED.includes(m.name) ? '' : m.higherIsBetter ? '' : ' (lower better)'}`,
     ...m.values.map((v, i) => (v === null ? '—' : `${formatMetric(v.value)}${v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : ''}${m.bestRunId === c.runs[i].id ? ' *' : ''}`)),
   ]);
-  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}, ${r.examples} examples${r.template ? `, ${r.template}` : ''})`);
-  return [...legend, '', formatTable(header, rows, 60), '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].'].join('\n');
+  const evaluations = c.runs.every((r) => r.template !== null);
+  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${r.examples} examples` : ''}${r.template ? `, ${r.template}` : ''})`);
+  const note = evaluations ? '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].' : "* best (training runs: each metric's last recorded value)";
+  return [...legend, '', formatTable(header, rows, 60), note].join('\n');
 }
 
 function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
@@ -37,14 +39,14 @@ function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
 export const commands: CliCommand[] = [
   {
     path: ['runs', 'list'],
-    summary: 'List runs (evaluations, training, exports)',
+    summary: 'List runs (evaluations, training, exports), newest first',
     usage: 'lathe runs list [--project ID] [--kind K]',
     help: { project: 'only the runs of this project (id or name)', kind: 'only runs of this kind, e.g. finetune or evaluation' },
     options: { project: { type: 'string' }, kind: { type: 'string' } },
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
       if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
-      const runs = await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind });
+      const runs = (await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind })).reverse(); // newest first
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map((r) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')]), 70));
     },
   },
@@ -121,7 +123,6 @@ export const commands: CliCommand[] = [
         : null;
       const csv = values.csv as string | undefined;
       const jsonFile = values['json-file'] as string | undefined;
-      if ((csv || jsonFile) && !page) throw new UserError('only evaluation runs have per-example output to export.');
       for (const [file, format] of [[csv, 'csv'], [jsonFile, 'json']] as const) {
         if (!file) continue;
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });

@@ -1,6 +1,6 @@
 // Exporting a comparison: CSV with one line per joined example (input, references, each run's prediction and
-// score, delta), or JSON with the metrics table and every joined example. CSV quoting follows RFC 4180.
-import type { Comparison, ExamplesPage } from '../api/eval.ts';
+// score, delta) — or, for training runs, one line per metric — or JSON with the metrics table and any joined examples. CSV quoting follows RFC 4180.
+import { NOT_RANKED, type Comparison, type ExamplesPage } from '../api/eval.ts';
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -22,6 +22,19 @@ export function examplesToCsv(page: Omit<ExamplesPage, 'total'>): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage, 'total'>): string {
-  return `${JSON.stringify({ ...comparison, examples: { metric: page.metric, joinedBy: page.joinedBy, baselineRunId: page.baselineRunId, candidateRunId: page.candidateRunId, rows: page.rows } }, null, 2)}\n`;
+/** The comparison (and, for evaluation runs, every joined example) as JSON. */
+export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage, 'total'> | null): string {
+  const examples = page && { metric: page.metric, joinedBy: page.joinedBy, baselineRunId: page.baselineRunId, candidateRunId: page.candidateRunId, rows: page.rows };
+  return `${JSON.stringify({ ...comparison, ...(examples ? { examples } : {}) }, null, 2)}\n`;
+}
+
+/** The metrics table as CSV, for runs without per-example output (training): one line per metric, a column per run. */
+export function metricsToCsv(comparison: Comparison): string {
+  const header = ['metric', 'better', ...comparison.runs.map((r) => r.id), 'best'];
+  const lines = [header.map(csvCell).join(',')];
+  for (const m of comparison.metrics) {
+    const better = NOT_RANKED.includes(m.name) ? '' : m.higherIsBetter ? 'higher' : 'lower';
+    lines.push([m.name, better, ...m.values.map((v) => v?.value ?? null), m.bestRunId].map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,7 +2,7 @@
 // runs (input, references, each run's output and score), sortable by how much the score changed. The pure
 // functions (compareMetrics, joinExamples, sortJoined) take records; the *ForRuns ones read the store.
 import { StudioError } from '../api/errors.ts';
-import { EXAMPLE_SORTS, LOWER_IS_BETTER, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
+import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -69,7 +69,7 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
       });
       // An exact tie for the top value has no best run (the UI marks none either).
       const tied = best !== null && cells.some((c, i) => c !== null && i !== best && c.value === cells[best!]!.value);
-      const bestRunId = best === null || runs.length < 2 || tied ? null : runs[best].run.id;
+      const bestRunId = best === null || runs.length < 2 || tied || NOT_RANKED.includes(name) ? null : runs[best].run.id;
       return { name, higherIsBetter, values: cells, bestRunId };
     });
   return {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { StudioError } from '../api/errors.ts';
 import type { evalMethods } from '../api/eval.ts';
 import { compareRuns, examplesPage, joinedExamplesForRuns } from '../eval/compare.ts';
-import { comparisonToJson, examplesToCsv } from '../eval/compare-export.ts';
+import { comparisonToJson, examplesToCsv, metricsToCsv } from '../eval/compare-export.ts';
 import { runExamples } from '../eval/predictions.ts';
 import { checkAdapter } from '../eval/runner-adapter.ts';
 import { findDataset } from '../eval/runner-data.ts';
@@ -41,8 +41,11 @@ export const evalHandlers: EvalHandlers = {
   'runs.compare': ({ runIds }, _raw, { store }) => compareRuns(store, runIds),
   'runs.examples': (query, _raw, { store, dataDir }) => examplesPage(store, dataDir, query),
   'runs.export': ({ runIds, format, metric }, _raw, { store, dataDir }) => {
-    const page = joinedExamplesForRuns(store, dataDir, { runIds, metric, sort: 'index' });
-    const content = format === 'csv' ? examplesToCsv(page) : comparisonToJson(compareRuns(store, runIds), page);
+    const comparison = compareRuns(store, runIds);
+    // Evaluation runs export their joined examples; other runs (training) the metrics table alone.
+    const evaluations = comparison.runs.every((r) => r.template !== null);
+    const page = evaluations ? joinedExamplesForRuns(store, dataDir, { runIds, metric, sort: 'index' }) : null;
+    const content = format === 'json' ? comparisonToJson(comparison, page) : page ? examplesToCsv(page) : metricsToCsv(comparison);
     return { format, filename: `compare-${runIds.join('-')}.${format}`, content };
   },
   'projects.scorecard': ({ id }, _raw, { store }) => projectScorecard(store, id),

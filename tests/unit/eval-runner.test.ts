@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../native/api/eval.ts';
 import type { Dataset, Project, Run, RunMetric } from '../../native/api/schemas.ts';
 import { compareMetrics, joinExamples, sortJoined } from '../../native/eval/compare.ts';
-import { csvCell, examplesToCsv } from '../../native/eval/compare-export.ts';
+import { csvCell, examplesToCsv, metricsToCsv } from '../../native/eval/compare-export.ts';
 import { defaultTemplate, referenceColumnsOf } from '../../native/eval/runner-data.ts';
 import { fitPrompt } from '../../native/eval/runner-generation.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
@@ -94,6 +94,22 @@ describe('metrics table', () => {
       { run: run('C'), metrics: [metric('C', 'rougeL', 0.1)] },
     ]);
     expect(c.metrics[0].bestRunId).toBeNull();
+  });
+
+  it('ranks training runs by their last loss, lower first, and marks no best learning rate or gradient norm', () => {
+    const training = (id: string, steps: [number, number][]) => ({
+      run: run(id, { kind: 'finetune', config: {} }),
+      metrics: steps.flatMap(([loss, lr], i) => [{ ...metric(id, 'loss', loss), step: i + 1 }, { ...metric(id, 'lr', lr), step: i + 1 }, { ...metric(id, 'grad_norm', lr * 10), step: i + 1 }]),
+    });
+    const c = compareMetrics([training('A', [[4, 1e-3], [2.5, 5e-4]]), training('B', [[4, 2e-3], [3.1, 1e-3]])]);
+    const byName = Object.fromEntries(c.metrics.map((m) => [m.name, m]));
+    expect(byName.loss).toMatchObject({ higherIsBetter: false, bestRunId: 'A', values: [{ value: 2.5 }, { value: 3.1 }] });
+    expect(byName.lr.bestRunId).toBeNull();
+    expect(byName.grad_norm.bestRunId).toBeNull();
+    const csv = metricsToCsv(c).split('\r\n');
+    expect(csv[0]).toBe('metric,better,A,B,best');
+    expect(csv).toContain('loss,lower,2.5,3.1,A');
+    expect(csv).toContain('lr,,0.0005,0.001,');
   });
 
   it('says in the summary when the limit asked for more rows than the split had', () => {
