@@ -35,7 +35,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
   }
 
   /** Light and dark shots at each width; the viewport grows to the content so the whole page is in the file. */
-  async function shoot(name: string, widths: number[]): Promise<void> {
+  async function shoot(name: string, widths: number[], prepare?: () => Promise<void>): Promise<void> {
     for (const width of widths) {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
@@ -43,6 +43,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
         await page.waitForTimeout(200);
         const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
         await page.setViewportSize({ width, height: Math.max(900, height) });
+        await prepare?.(); // after the resize, which moves what the pointer is over
         await page.waitForTimeout(100);
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
       }
@@ -122,6 +123,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     await expect.poll(() => book.getAttribute('data-focus')).toBe('true');
     await page.getByText(/reads most from/).waitFor();
     await shoot('inside-stories260k', [1440, 1024]);
+    await shoot('inside-stories260k-book', [1440], () => book.hover());
   });
 
   it('draws a GPT-2 model’s heads the same way', async () => {

@@ -1,6 +1,7 @@
 // One head enlarged, two ways. Lines (bertviz's "head view"): each token on the left reads the tokens on the
 // right, one line per pair, as opaque as the attention weight; pointing at a token keeps only its lines.
 // Matrix: the same T×T numbers as cells, each with its exact probability (hover for it), the focused row outlined.
+// With a token pointed at, the read side also prints each weight, since faint lines are hard to compare by eye.
 import type { AttentionMaps } from '../../../../native/api/inside.ts';
 import type { HeadRef } from './AttentionGrid.tsx';
 import { percent, pieceLabel } from './heatmap.ts';
@@ -22,18 +23,21 @@ function Lines({ maps, matrix, focus, onFocus }: { maps: AttentionMaps; matrix: 
       lines.push(<line key={`${q}-${k}`} x1={0} y1={q * ROW + ROW / 2} x2={100} y2={k * ROW + ROW / 2} strokeOpacity={focus === null ? p * 0.8 : p} vectorEffect="non-scaling-stroke" />);
     }
   }
-  const column = (side: 'queries' | 'keys') => (
-    <div className={`head-lines-col ${side}`}>
-      {maps.tokens.map((_, i) => (
-        <button key={i} type="button" className="head-token" data-focus={focus === i} title={`${label(maps, i)} (#${i})`} onMouseEnter={() => onFocus(i)} onFocus={() => onFocus(i)}>{label(maps, i)}</button>
-      ))}
-    </div>
-  );
+  // Only the reading side is interactive (and focusable): a token's row is what it reads.
   return (
     <div className="head-lines" onMouseLeave={() => onFocus(null)} aria-label="Token-to-token attention lines" data-testid="head-lines">
-      {column('queries')}
+      <div className="head-lines-col queries">
+        {maps.tokens.map((_, i) => (
+          <button key={i} type="button" className="head-token" data-focus={focus === i} title={`${label(maps, i)} (#${i}): show what it reads`} onMouseEnter={() => onFocus(i)} onFocus={() => onFocus(i)}>{label(maps, i)}</button>
+        ))}
+      </div>
       <svg viewBox={`0 0 100 ${T * ROW}`} preserveAspectRatio="none" width="100%" height={T * ROW} aria-hidden>{lines}</svg>
-      {column('keys')}
+      <div className="head-lines-col keys" aria-hidden>
+        {maps.tokens.map((_, i) => {
+          const p = focus !== null && i <= focus ? matrix[focus * T + i] : null;
+          return <span key={i} className="head-token" data-read={p !== null && p >= 0.1}>{label(maps, i)}{p !== null && <span className="head-token-p">{percent(p)}</span>}</span>;
+        })}
+      </div>
     </div>
   );
 }
