@@ -43,9 +43,10 @@ function odds(): Promise<Session> {
 /** Each token's piece, flags and the characters of the decoded prompt it covers. */
 export function describeTokens(tokenizer: TextTokenizer, ids: number[]): { text: string; tokens: InsideToken[] } {
   const specials = new Set([tokenizer.bosTokenId, tokenizer.eosTokenId, tokenizer.padTokenId].filter((x): x is number => x !== null));
-  // Offsets come from decoding growing prefixes: a token covers what its arrival adds to the text. A byte
-  // of an unfinished UTF-8 character decodes to '\uFFFD' until its last byte arrives, so the common prefix
-  // with the next decoding (not the previous length) is where a token's text starts.
+  // Offsets come from decoding growing prefixes (the tokenizer library reports none): a token covers what its
+  // arrival changes in the text. A byte of an unfinished UTF-8 character decodes to '\uFFFD' until its last
+  // byte arrives and replaces it, so a token starts where its decoding first differs from the previous one,
+  // not at the previous one's length.
   const prefixes = ids.map((_, i) => tokenizer.decode(ids.slice(0, i + 1)));
   const text = prefixes.at(-1) ?? '';
   const tokens = ids.map((id, i): InsideToken => {

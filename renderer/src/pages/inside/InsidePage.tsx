@@ -3,7 +3,7 @@
 // and its next-token odds at each position. Everything comes from the model's own graph (inside.attention).
 import { useState, type FormEvent } from 'react';
 import type { PageId } from '../../app/routes.ts';
-import { submitOnModEnter } from '../../app/shortcuts.ts';
+import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState, Field, PageHeader } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
@@ -70,7 +70,7 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
             <Field label="Model" help={`${model.architecture.replace(/ForCausalLM|LMHeadModel/, '')} · ${model.parameterCount.toLocaleString()} parameters`}>
               {(id, d) => <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => choose(e.target.value)}>{list.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}</select>}
             </Field>
-            <Field label="Sentence" help={`Up to ${data?.maxTokens ?? 64} tokens. Ctrl+Enter looks inside.`} error={maps.error?.message}>
+            <Field label="Sentence" help={`Up to ${data?.maxTokens ?? 64} tokens. ${MOD}+Enter looks inside.`} error={maps.error?.message}>
               {(id, d) => <textarea id={id} aria-describedby={d} className="input textarea" value={draft} onChange={(e) => setDraft(e.target.value)} />}
             </Field>
             <Button variant="primary" type="submit" disabled={maps.loading}>{maps.loading ? 'Reading…' : 'Look inside'}</Button>
