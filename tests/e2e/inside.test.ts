@@ -124,6 +124,16 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     await page.getByText(/reads most from/).waitFor();
     await shoot('inside-stories260k', [1440, 1024]);
     await shoot('inside-stories260k-book', [1440], () => book.hover());
+
+    // A character the 512-piece vocabulary lacks arrives as byte-fallback pieces, marked in the strip.
+    await page.getByLabel('Sentence').fill('The teacher drank ☕.');
+    await page.getByLabel('Sentence').press('Control+Enter');
+    const bytes = page.getByTestId('token-strip').locator('[data-byte="true"]');
+    await expect.poll(() => bytes.count()).toBe(3);
+    expect(await bytes.first().getAttribute('aria-label')).toMatch(/<0xE2> · byte fallback for “☕”/);
+    await page.getByLabel('Sentence').fill(SEED_SENTENCE);
+    await page.getByLabel('Sentence').press('Control+Enter');
+    await expect.poll(() => bytes.count()).toBe(0);
   });
 
   it('draws a GPT-2 model’s heads the same way', async () => {
