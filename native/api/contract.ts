@@ -8,6 +8,7 @@ import {
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
 import { modelEvents, modelMethods } from './models.ts';
+import { insideMethods } from './inside.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -44,6 +45,7 @@ export const methods = {
   ...evalMethods,
   ...trainMethods,
   ...modelMethods,
+  ...insideMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

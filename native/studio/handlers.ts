@@ -14,6 +14,7 @@ import { evalHandlers } from './eval.ts';
 import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
+import { insideHandlers } from './inside.ts';
 
 export type StudioMode = Result<'system.info'>['mode'];
 
@@ -112,4 +113,5 @@ export const handlers: Handlers = {
   ...trainHandlers,
   ...modelHandlers,
   ...generateHandlers,
+  ...insideHandlers,
 };

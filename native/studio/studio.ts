@@ -9,6 +9,7 @@ import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
 import { handlers, type HandlerContext, type StudioMode } from './handlers.ts';
+import { insideService } from './inside-service.ts';
 
 export interface StudioOptions {
   dataDir: string;
@@ -84,7 +85,7 @@ export class Studio {
 
   /** Stop running jobs (they end as 'interrupted') and close the database. */
   async close(): Promise<void> {
-    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close()]);
+    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close()]);
     this.store.close();
   }
 }

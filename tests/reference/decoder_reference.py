@@ -4,8 +4,9 @@ of Lathe's TypeScript. Reads an HF folder (config.json + model.safetensors, pars
 package needed).
 
 Usage: python3 decoder_reference.py MODEL_DIR < request.json > logits.json
-request: {"input_ids": [[...]], "attention_mask": [[...]], "next_ids": [[...]]}
-output:  {"prefill": logits (B,T,V), "decode": logits (B,1,V) of next_ids after the prefill, using a KV cache}
+request: {"input_ids": [[...]], "attention_mask": [[...]], "next_ids": [[...]], "output_attentions": bool (optional)}
+output:  {"prefill": logits (B,T,V), "decode": logits (B,1,V) of next_ids after the prefill, using a KV cache,
+          "attentions": per layer the prefill's attention probabilities (B,nh,T,T), when output_attentions}
 
 Gradients: python3 decoder_reference.py --grad < requests.json > grads.json, in float64 (the checkpoint's float32
 values widened), the mean next-token cross-entropy over labels != -100 differentiated by torch.autograd. Several
@@ -67,12 +68,15 @@ def repeat_kv(x, n_rep):
     return x[:, :, None, :, :].expand(B, h, n_rep, S, d).reshape(B, h * n_rep, S, d)
 
 
-def eager_attention(q, k, v, mask, n_rep):
+def eager_attention(q, k, v, mask, n_rep, probs_out=None):
+    """softmax(q k^T / sqrt(hs) + mask) v; the probabilities (B,nh,T,S) are appended to probs_out when given."""
     k = repeat_kv(k, n_rep)
     v = repeat_kv(v, n_rep)
     scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(q.shape[-1]) + mask
     # transformers' softmax in float32 for half types; float64 (the gradient reference) stays float64
     probs = torch.softmax(scores.to(torch.promote_types(scores.dtype, torch.float32)), dim=-1)
+    if probs_out is not None:
+        probs_out.append(probs)
     return torch.matmul(probs, v)
 
 
@@ -117,7 +121,7 @@ def lora_branch(lora, module, x):
     return lora["scale"] * ((x @ a.T) @ b.T)
 
 
-def llama_forward(cfg, W, ids, attention_mask, cache, lora=None):
+def llama_forward(cfg, W, ids, attention_mask, cache, lora=None, probs_out=None):
     arch = cfg["architectures"][0]
     C, nh = cfg["hidden_size"], cfg["num_attention_heads"]
     nkv = cfg.get("num_key_value_heads") or nh
@@ -150,7 +154,7 @@ def llama_forward(cfg, W, ids, attention_mask, cache, lora=None):
             k = torch.cat([cache[i][0], k], dim=2)
             v = torch.cat([cache[i][1], v], dim=2)
         new_cache.append((k, v))
-        a = eager_attention(q, k, v, mask, nh // nkv).transpose(1, 2).reshape(B, T, nh * hs)
+        a = eager_attention(q, k, v, mask, nh // nkv, probs_out).transpose(1, 2).reshape(B, T, nh * hs)
         h = h + lin(a, p + ".self_attn.o_proj")
         x = rms_norm(h, W[p + ".post_attention_layernorm.weight"], eps)
         gate = lin(x, p + ".mlp.gate_proj")
@@ -166,7 +170,7 @@ def gelu_new(x):
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
 
 
-def gpt2_forward(cfg, W, ids, attention_mask, cache, lora=None):
+def gpt2_forward(cfg, W, ids, attention_mask, cache, lora=None, probs_out=None):
     g = lambda n: W.get("transformer." + n, W.get(n))  # noqa: E731
     C, nh = cfg["n_embd"], cfg["n_head"]
     hs = C // nh
@@ -190,7 +194,7 @@ def gpt2_forward(cfg, W, ids, attention_mask, cache, lora=None):
             k = torch.cat([cache[i][0], k], dim=2)
             v = torch.cat([cache[i][1], v], dim=2)
         new_cache.append((k, v))
-        a = eager_attention(q, k, v, mask, 1).transpose(1, 2).reshape(B, T, C)
+        a = eager_attention(q, k, v, mask, 1, probs_out).transpose(1, 2).reshape(B, T, C)
         h = h + conv1d(a, p + ".attn.c_proj")
         h = h + conv1d(gelu_new(conv1d(ln(h, p + ".ln_2"), p + ".mlp.c_fc")), p + ".mlp.c_proj")
     h = ln(h, "ln_f")
@@ -234,11 +238,15 @@ def main():
     ids = torch.tensor(req["input_ids"])
     mask = torch.tensor(req["attention_mask"])
     with torch.no_grad():
-        prefill, cache = forward(cfg, W, ids, mask, None)
+        probs = [] if req.get("output_attentions") else None
+        prefill, cache = forward(cfg, W, ids, mask, None, probs_out=probs)
         nxt = torch.tensor(req["next_ids"])
         mask2 = torch.cat([mask, torch.ones_like(nxt)], dim=1)
         decode, _ = forward(cfg, W, nxt, mask2, cache)
-    json.dump({"prefill": prefill.tolist(), "decode": decode.tolist()}, sys.stdout)
+    out = {"prefill": prefill.tolist(), "decode": decode.tolist()}
+    if probs is not None:
+        out["attentions"] = [p.tolist() for p in probs]
+    json.dump(out, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import { ProjectsPage } from '../pages/ProjectsPage.tsx';
 import { RunsRoute } from '../pages/compare/route.tsx';
 import { ScopePage } from '../pages/scope/ScopePage.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { InsidePage } from '../pages/inside/InsidePage.tsx';
 import { ProjectSwitcher } from './ProjectSwitcher.tsx';
 import { PAGES, useRoute, type PageId } from './routes.ts';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
@@ -52,6 +53,7 @@ export function App() {
           {page === 'datasets' && <DatasetsPage navigate={go} />}
           {page === 'runs' && <RunsRoute />}
           {page === 'settings' && <SettingsPage />}
+          {page === 'inside' && <InsidePage navigate={go} />}
         </main>
       </div>
       {showShortcuts && <ShortcutHelp onClose={() => setShowShortcuts(false)} />}

@@ -1,13 +1,14 @@
-// The left navigation: the four stages as numbered steps, then the workspace pages.
+// The left navigation: the four stages as numbered steps, the workspace pages, then how a model works inside.
 import { Icon, type IconName } from '../ui/icons.tsx';
 import { PAGES, type PageId } from './routes.ts';
 import { MOD } from './ShortcutHelp.tsx';
 
-const WORKSPACE_ICONS: Partial<Record<PageId, IconName>> = { projects: 'folder', datasets: 'database', runs: 'activity', settings: 'settings' };
+const WORKSPACE_ICONS: Partial<Record<PageId, IconName>> = { projects: 'folder', datasets: 'database', runs: 'activity', settings: 'settings', inside: 'layers' };
 
 export function Sidebar({ page, navigate, onShowShortcuts }: { page: PageId; navigate: (page: PageId) => void; onShowShortcuts: () => void }) {
   const stages = PAGES.filter((p) => p.group === 'stages');
   const workspace = PAGES.filter((p) => p.group === 'workspace');
+  const understand = PAGES.filter((p) => p.group === 'understand');
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
@@ -24,16 +25,18 @@ export function Sidebar({ page, navigate, onShowShortcuts }: { page: PageId; nav
           </button>
         ))}
       </div>
-      <div className="nav-section">
-        <div className="nav-heading">Workspace</div>
-        {workspace.map((p) => (
-          <button key={p.id} className="nav-item" aria-current={page === p.id ? 'page' : undefined} onClick={() => navigate(p.id)} title={p.summary}>
-            <span className="nav-icon"><Icon name={WORKSPACE_ICONS[p.id] ?? 'box'} /></span>
-            {p.title}
-            <span className="nav-hint">{MOD}{PAGES.indexOf(p) + 1}</span>
-          </button>
-        ))}
-      </div>
+      {([['Workspace', workspace], ['Understand', understand]] as const).map(([heading, pages]) => (
+        <div className="nav-section" key={heading}>
+          <div className="nav-heading">{heading}</div>
+          {pages.map((p) => (
+            <button key={p.id} className="nav-item" aria-current={page === p.id ? 'page' : undefined} onClick={() => navigate(p.id)} title={p.summary}>
+              <span className="nav-icon"><Icon name={WORKSPACE_ICONS[p.id] ?? 'box'} /></span>
+              {p.title}
+              <span className="nav-hint">{MOD}{PAGES.indexOf(p) + 1}</span>
+            </button>
+          ))}
+        </div>
+      ))}
       <div className="sidebar-footer">
         <button className="btn btn-ghost btn-sm" onClick={onShowShortcuts}><Icon name="keyboard" size={14} /> Shortcuts <kbd>?</kbd></button>
       </div>

@@ -1,4 +1,5 @@
-// Every page of the studio, in navigation order: the four stages of a model's life, then the workspace pages.
+// Every page of the studio, in navigation order: the four stages of a model's life, the workspace pages, then
+// the pages that show how a model works.
 // The hash (#/datasets) names the page so a reload lands where the user was.
 import { useEffect, useState } from 'react';
 
@@ -11,6 +12,7 @@ export const PAGES = [
   { id: 'datasets', title: 'Datasets', group: 'workspace', goKey: 'd', summary: 'Import and map data' },
   { id: 'runs', title: 'Runs', group: 'workspace', goKey: 'r', summary: 'Jobs and their history' },
   { id: 'settings', title: 'Settings', group: 'workspace', goKey: ',', summary: 'Theme and studio info' },
+  { id: 'inside', title: 'Inside', group: 'understand', goKey: 'n', summary: 'Self-attention, seen' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

@@ -1,4 +1,4 @@
-// Keyboard shortcuts. Global: Ctrl/Cmd+1..8 and "g then <key>" switch pages, "?" opens the list, Ctrl+, opens
+// Keyboard shortcuts. Global: Ctrl/Cmd+1..9 and "g then <key>" switch pages, "?" opens the list, Ctrl+, opens
 // Settings; keys typed into a field are left alone (except the Ctrl chords). Page-specific shortcuts are
 // defined once in PAGE_SHORTCUTS: the page binds them with usePageShortcuts and the "?" dialog lists them.
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
@@ -77,7 +77,7 @@ export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: (
     let awaitingGo = 0;
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && !e.altKey && !e.shiftKey && /^[1-8]$/.test(e.key)) {
+      if (mod && !e.altKey && !e.shiftKey && /^[1-9]$/.test(e.key)) {
         e.preventDefault();
         navigate(PAGES[Number(e.key) - 1].id);
         return;

@@ -1,0 +1,155 @@
+// The Inside page end to end in Chromium against `lathe serve`: the empty state teaches how to get a model;
+// with stories260K (imported from the data kit) and a tiny random GPT-2 (Hugging Face folder), the seed
+// sentence's layer × head grid renders, the arrow keys move across it, and the enlarged head's numbers in
+// the DOM are exactly the API's (which tests/integration/inside-attention-reference.test.ts holds to
+// PyTorch). Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttentionMaps } from '../../native/api/inside.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const SEED_SENTENCE = 'The teacher taught the student with the book.';
+const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`);
+if (skipReason) console.log(`e2e inside tests skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-inside-'));
+
+  async function importModel(method: string, params: Record<string, unknown>): Promise<void> {
+    const job = await callApi<{ id: string }>(studio, method, params);
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await callApi<{ state: string; error: string | null }>(studio, 'jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`${method} failed: ${j.error}`);
+      state = j.state;
+    }
+  }
+
+  /** Light and dark shots at each width; the viewport grows to the content so the whole page is in the file. */
+  async function shoot(name: string, widths: number[], prepare?: () => Promise<void>): Promise<void> {
+    for (const width of widths) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForTimeout(200);
+        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+        await page.setViewportSize({ width, height: Math.max(900, height) });
+        await prepare?.(); // after the resize, which moves what the pointer is over
+        await page.waitForTimeout(100);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+
+  /** The enlarged head's matrix as the DOM holds it: data-p of each cell, row-major. */
+  async function domMatrix(): Promise<number[]> {
+    return page.getByTestId('head-matrix').locator('rect.cell').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-p'))));
+  }
+
+  async function checkGrid(modelName: string, layers: number, heads: number): Promise<void> {
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: modelName });
+    const grid = page.getByTestId('attention-grid');
+    await expect.poll(() => grid.getAttribute('aria-label')).toBe(`Attention maps: ${layers} layers × ${heads} heads`);
+    expect(await grid.getByRole('gridcell').count()).toBe(layers * heads);
+    const api = await callApi<AttentionMaps>(studio, 'inside.attention', { modelId: modelName, prompt: SEED_SENTENCE, top: 5 });
+    expect([api.layers, api.heads]).toEqual([layers, heads]);
+    // The tokenizer strip shows the API's ids in order.
+    expect(await page.getByTestId('token-strip').getByRole('listitem').evaluateAll((xs) => xs.map((x) => Number(x.getAttribute('data-id'))))).toEqual(api.tokens.map((t) => t.id));
+
+    // Layer 1 head 1 is enlarged first; its numbers are the API's, exactly.
+    await grid.locator('[data-layer="0"][data-head="0"]').click();
+    expect(await domMatrix()).toEqual(api.attentions[0][0]);
+    // Arrow keys move the selection across the grid; the enlarged head follows.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const view = page.getByTestId('head-view');
+    await expect.poll(async () => [await view.getAttribute('data-layer'), await view.getAttribute('data-head')]).toEqual(['1', '1']);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-head'))).toBe('1');
+    const shown = await domMatrix();
+    expect(shown).toEqual(api.attentions[1][1]);
+    const T = api.tokens.length;
+    for (let q = 0; q < T; q++) {
+      expect(Math.abs(shown.slice(q * T, q * T + T).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+      for (let k = q + 1; k < T; k++) expect(shown[q * T + k]).toBe(0);
+    }
+    // The next-token table has one row per position, its probabilities the API's.
+    const rows = page.getByTestId('prediction-row');
+    expect(await rows.count()).toBe(T);
+    expect(await rows.nth(2).locator('.guess[data-p]').evaluateAll((xs) => xs.map((x) => Number(x.getAttribute('data-p'))))).toEqual(api.predictions[2].top.map((c) => c.probability));
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    browser = await launchChromium();
+    // The over-long sentence is refused with a 400 on purpose; any other error is a fault.
+    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/inside\.attention$/ });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('teaches how to get a model when there is none', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/inside`);
+    await page.getByText('No model to look inside yet').waitFor();
+    await page.getByText(/npx lathe model import-llama2c/).waitFor();
+    await page.getByTestId('inside-explain').getByText('What self-attention does').waitFor();
+    await shoot('inside-empty', [1440]);
+  });
+
+  it('draws stories260K’s 5 × 8 heads for the seed sentence, with the API’s numbers in the DOM', async () => {
+    await importModel('models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
+    await page.reload();
+    expect(await page.getByLabel('Sentence').inputValue()).toBe(SEED_SENTENCE);
+    await checkGrid('stories260K', 5, 8);
+    // Pointing at "book" (its last piece, 'k') in the lines view keeps only its row.
+    const book = page.getByTestId('head-lines').locator('.head-lines-col.queries .head-token').nth(22);
+    expect(await book.textContent()).toBe('k');
+    await book.hover();
+    await expect.poll(() => book.getAttribute('data-focus')).toBe('true');
+    await page.getByText(/reads most from/).waitFor();
+    await shoot('inside-stories260k', [1440, 1024]);
+    await shoot('inside-stories260k-book', [1440], () => book.hover());
+
+    // A character the 512-piece vocabulary lacks arrives as byte-fallback pieces, marked in the strip.
+    await page.getByLabel('Sentence').fill('The teacher drank ☕.');
+    await page.getByLabel('Sentence').press('Control+Enter');
+    const bytes = page.getByTestId('token-strip').locator('[data-byte="true"]');
+    await expect.poll(() => bytes.count()).toBe(3);
+    expect(await bytes.first().getAttribute('aria-label')).toMatch(/<0xE2> · byte fallback for “☕”/);
+    await page.getByLabel('Sentence').fill(SEED_SENTENCE);
+    await page.getByLabel('Sentence').press('Control+Enter');
+    await expect.poll(() => bytes.count()).toBe(0);
+  });
+
+  it('draws a GPT-2 model’s heads the same way', async () => {
+    const dir = path.join(tmp, 'gpt2');
+    const config: Record<string, unknown> = { ...CONFIGS.gpt2, n_positions: 64 }; // room for the seed sentence, one token per character
+    await writeHfFolder(dir, { config, tensors: randomTensors(config, 5), ...charTokenizer(config.vocab_size as number) });
+    await importModel('models.importFolder', { path: dir, name: 'tiny-gpt2' });
+    await page.reload();
+    await checkGrid('tiny-gpt2', 2, 4);
+    await shoot('inside-gpt2', [1440]);
+  });
+
+  it('refuses an over-long sentence with its length, in the form (sent with Ctrl+Enter)', async () => {
+    await page.getByLabel('Sentence').fill('The teacher taught the student with the book. '.repeat(4));
+    await page.getByLabel('Sentence').press('Control+Enter');
+    await page.getByText(/the attention view reads at most/).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
