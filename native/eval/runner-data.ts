@@ -25,14 +25,9 @@ export interface EvalItem {
   references: string[];
 }
 
-export function findDataset(store: Store, nameOrId: string): Dataset {
-  const all = store.datasets.list();
-  const found = all.find((d) => d.id === nameOrId) ?? all.find((d) => d.name === nameOrId);
-  if (!found) {
-    const known = all.map((d) => d.name).join(', ') || 'none yet';
-    throw new StudioError('not_found', `no dataset named '${nameOrId}' (datasets: ${known}); import one with 'lathe dataset import'`, { field: 'dataset' });
-  }
-  return found;
+/** @deprecated call store.datasets.find; kept until native/train (owned elsewhere) does. */
+export function findDataset(store: Store, idOrName: string): Dataset {
+  return store.datasets.find(idOrName);
 }
 
 function checkColumn(dataset: Dataset, column: string, field: string): string {

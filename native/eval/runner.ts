@@ -9,7 +9,7 @@ import type { Store } from '../store/db.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
-import { defaultTemplate, findDataset, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
+import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
@@ -60,15 +60,6 @@ function parseInput(input: EvalStartParams): EvalConfigInput {
   return parsed.data;
 }
 
-function findModel(store: Store, nameOrId: string) {
-  const all = store.models.list();
-  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
-  if (!found) {
-    throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${all.map((m) => m.name).join(', ') || 'none yet'}); import one with 'lathe model import' or 'lathe model import-llama2c'`, { field: 'model' });
-  }
-  return found;
-}
-
 /** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
 function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, requested: number | null, shots: number): [string, number][] {
   const rows: [string, number][] = [];
@@ -95,13 +86,11 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const perplexityRun = isPerplexityRun(metrics);
   if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
   const { store, dataDir } = ctx;
-  const model = findModel(store, config.model);
+  const model = store.models.find(config.model);
   const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
-  const dataset = findDataset(store, config.dataset);
-  if (config.projectId !== null && !store.projects.get(config.projectId)) {
-    throw new StudioError('not_found', `project ${config.projectId} does not exist: run 'lathe project list' for the ids`, { field: 'projectId' });
-  }
+  const dataset = store.datasets.find(config.dataset);
+  if (config.projectId !== null) store.projects.find(config.projectId);
   const inputColumn = inputColumnOf(dataset, config.inputColumn);
   const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);

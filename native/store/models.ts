@@ -2,6 +2,7 @@
 // where it came from (download, llama2.c import, training run).
 import type Database from 'better-sqlite3';
 import { Model } from '../api/schemas.ts';
+import { findByIdOrName, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
 interface ModelRow {
@@ -28,6 +29,8 @@ function toModel(row: ModelRow): Model {
   });
 }
 
+const MODEL: Lookup = { noun: 'model', idPrefix: 'mdl', advice: "import one on the Select page or with 'lathe model import'" };
+
 export type ModelInput = Omit<Model, 'id' | 'createdAt'> & { id?: string };
 
 export class ModelTable {
@@ -52,6 +55,11 @@ export class ModelTable {
 
   list(): Model[] {
     return (this.db.prepare('SELECT * FROM models ORDER BY created_at, id').all() as ModelRow[]).map(toModel);
+  }
+
+  /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
+  find(idOrName: string, field = 'model'): Model {
+    return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
   }
 
   delete(id: string): boolean {
