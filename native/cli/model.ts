@@ -6,7 +6,7 @@ import type { Model } from '../api/schemas.ts';
 import { importLlama2cCheckpoint, importModelFolder, type ImportOptions } from '../models/import.ts';
 import { findModel, listModels } from '../models/registry.ts';
 import { CheckpointError } from '../models/safetensors.ts';
-import { modelCard } from '../studio/models-card.ts';
+import { modelCard } from '../models/card.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { humanBytes, humanCount } from '../api/format.ts';
 

@@ -1,13 +1,12 @@
-// Downloading a model from the Hugging Face Hub, as the 'model-download' job: list the repository's files at a
-// revision, fetch the ones Lathe needs into <dataDir>/downloads/<owner>--<name>@<revision>/, each through a
-// `.partial` file resumed with an HTTP Range request, then import the folder like a local one. A download that
-// is cancelled, interrupted or offline keeps its partial files, so starting it again continues where it stopped.
+// Downloading a model from the Hugging Face Hub (the 'model-download' job runs it, download-worker.ts): list
+// the repository's files at a revision and fetch the ones Lathe needs into
+// <dataDir>/downloads/<owner>--<name>@<revision>/, each through a `.partial` file resumed with an HTTP Range
+// request. A download that is cancelled, interrupted or offline keeps its partial files, so starting it again
+// continues where it stopped.
 // LATHE_HF_ENDPOINT (or HF_ENDPOINT) points at a mirror; tests point it at a local server.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
-import type { WorkerContext } from '../jobs/protocol.ts';
-import { asImportError, importModelFolder } from '../models/import.ts';
 
 export interface DownloadParams {
   repo: string;
@@ -113,28 +112,4 @@ export async function downloadRepo(p: DownloadParams, dir: string, onProgress: (
       onProgress(done, total, f.name);
     }, signal);
   }
-}
-
-/** The job: download, then import; the downloaded copy is removed once the model is in the data directory. */
-export async function run(params: unknown, ctx: WorkerContext): Promise<unknown> {
-  const p = params as DownloadParams;
-  const dir = downloadDir(ctx.dataDir, p.repo, p.revision);
-  const t0 = Date.now();
-  let lastReport = 0;
-  await downloadRepo(p, dir, (done, total, file) => {
-    const now = Date.now();
-    if (now - lastReport < 250) return;
-    lastReport = now;
-    const rate = done / Math.max(0.001, (now - t0) / 1000);
-    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-    ctx.progress(total ? Math.min(0.99, done / total) : 0, `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`, total ? (total - done) / Math.max(1, rate) : null);
-  }, ctx.signal);
-  ctx.progress(0.99, 'importing');
-  // The same import as a local folder's ('model-import'): checked, copied with fsync, renamed, then recorded —
-  // under the repository it came from, not the staging folder it was downloaded to.
-  const model = await importModelFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1], { source: `hub:${p.repo}`, signal: ctx.signal, onProgress: (i) => ctx.progress(0.99, `importing: ${i.message}`) }).catch((err: unknown) => {
-    throw asImportError(err);
-  });
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { model };
 }

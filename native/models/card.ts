@@ -5,9 +5,9 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { ModelCard } from '../api/models.ts';
 import type { Model } from '../api/schemas.ts';
-import { readHfFolder } from '../models/checkpoint.ts';
-import type { ModelSpec } from '../models/config.ts';
-import { memoryEstimates, parameterCounts } from '../models/params.ts';
+import { readHfFolder } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import { memoryEstimates, parameterCounts } from './params.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 
 export const LORA_RANK = 8;
