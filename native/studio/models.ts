@@ -9,13 +9,9 @@ import type { modelMethods } from '../api/models.ts';
 import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { generationService } from './generate-service.ts';
-import type { HandlerContext, HandlersFor } from './context.ts';
+import type { HandlersFor } from './context.ts';
 
 type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>>;
-
-function requireFreeName(ctx: HandlerContext, name: string): void {
-  if (ctx.store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
-}
 
 function requireFile(file: string, field: string, what: string): string {
   const resolved = path.resolve(file);
@@ -28,15 +24,20 @@ export const modelHandlers: ModelHandlers = {
   'models.get': ({ id }, _raw, ctx) => modelCard(ctx.store.models.find(id, 'id')),
   'models.importFolder': ({ path: dir, name }, _raw, ctx) => {
     const resolved = path.resolve(dir);
-    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${dir}: no such folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`, { field: 'path', file: dir });
-    if (!fs.existsSync(path.join(resolved, 'config.json'))) throw new StudioError('invalid_params', `${dir}: no config.json; give a Hugging Face model folder (config.json, .safetensors weights, tokenizer.json)`, { field: 'path', file: dir });
-    requireFreeName(ctx, name);
+    const where = { field: 'path', file: dir };
+    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+      throw new StudioError('invalid_params', `${dir}: no such folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`, where);
+    }
+    if (!fs.existsSync(path.join(resolved, 'config.json'))) {
+      throw new StudioError('invalid_params', `${dir}: no config.json; give a Hugging Face model folder (config.json, .safetensors weights, tokenizer.json)`, where);
+    }
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'folder', path: resolved, name } satisfies ModelImportParams);
   },
   'models.importLlama2c': ({ checkpoint, tokenizer, name }, _raw, ctx) => {
     const ckpt = requireFile(checkpoint, 'checkpoint', 'llama2.c checkpoint (.bin)');
     const tok = requireFile(tokenizer, 'tokenizer', 'llama2.c tokenizer (tokenizer.bin or tok512.bin)');
-    requireFreeName(ctx, name);
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'llama2c', checkpoint: ckpt, tokenizer: tok, name } satisfies ModelImportParams);
   },
   'models.delete': ({ id }, _raw, ctx) => {
@@ -50,7 +51,7 @@ export const modelHandlers: ModelHandlers = {
   },
   'models.download': (p, _raw, ctx) => {
     const name = p.name ?? p.repo.split('/')[1];
-    requireFreeName(ctx, name);
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-download', { ...p, name });
   },
 };
