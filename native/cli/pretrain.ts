@@ -7,8 +7,15 @@ import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
 import { describePretrain, foregroundEnv } from './train.ts';
 
-const USAGE = 'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] [--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] [--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
-const NUMBERS: Record<string, string> = { layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps' };
+const USAGE =
+  'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
+  '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] ' +
+  '[--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
+const NUMBERS: Record<string, string> = {
+  layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr',
+  'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches',
+  'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps',
+};
 
 export const commands: CliCommand[] = [
   {

@@ -6,7 +6,7 @@ import { EXAMPLE_SORTS } from '../api/eval.ts';
 import { RUN_KINDS } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { formatMetric, metricsTable } from './eval.ts';
+import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 
@@ -57,10 +57,15 @@ export const commands: CliCommand[] = [
       const run = await callStudio(ctx, 'runs.get', { id: positionals[0] });
       const summary = run.kind === 'evaluation' ? await callStudio(ctx, 'eval.get', { id: run.id }) : null;
       ctx.print(summary ?? run, () => {
-        const head = formatFields([['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'], ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config]]);
+        const head = formatFields([
+          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config],
+        ]);
         if (!summary) return head;
         const t = summary.timing;
-        return [head, '', `${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples${summary.requestedExamples ? ` (limit ${summary.requestedExamples} asked for more rows than the split had)` : ''}${summary.shotsUsedMean !== null ? ` (${summary.shotsUsedMean.toFixed(2)} few-shot examples per prompt on average)` : ''}`, metricsTable(summary.metrics), t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '', `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
+        const speed = t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : '';
+        const latency = t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${speed}` : '';
+        return [head, '', exampleCounts(summary), metricsTable(summary.metrics), latency, `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
       });
     },
   },
@@ -87,9 +92,19 @@ export const commands: CliCommand[] = [
       ctx.print(card, () => {
         const p = card.project;
         const goal = p.metric ? `${p.metric}${p.target !== null ? ` ${card.higherIsBetter === false ? '≤' : '≥'} ${p.target}` : ''}` : '—';
-        const best = card.best ? `${formatMetric(card.best.value)}${card.best.ci95 ? ` [${formatMetric(card.best.ci95.low)}–${formatMetric(card.best.ci95.high)}]` : ''} (${card.best.runId}, ${card.best.runName})` : '—';
-        const verdict = { pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set', 'no-runs': 'no finished evaluation reports this metric yet' }[card.status];
-        return formatFields([['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`], ['95% CI clears target', card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no'], ['runs considered', card.runsConsidered]]);
+        const b = card.best;
+        const interval = b?.ci95 ? ` [${formatMetric(b.ci95.low)}–${formatMetric(b.ci95.high)}]` : '';
+        const best = b ? `${formatMetric(b.value)}${interval} (${b.runId}, ${b.runName})` : '—';
+        const verdict = {
+          pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set',
+          'no-runs': 'no finished evaluation reports this metric yet',
+        }[card.status];
+        const margin = card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`;
+        const clears = card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no';
+        return formatFields([
+          ['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', margin],
+          ['95% CI clears target', clears], ['runs considered', card.runsConsidered],
+        ]);
       });
     },
   },

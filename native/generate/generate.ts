@@ -70,7 +70,8 @@ export async function generate<Cache>(
   if (prompts.length === 0) throw new RangeError('generate: no prompts');
   prompts.forEach((p, i) => {
     if (p.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
-    for (const id of p) if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: prompt ${i} has token id ${id} outside the vocabulary (0..${model.vocabSize - 1})`);
+    const bad = p.find((id) => !Number.isInteger(id) || id < 0 || id >= model.vocabSize);
+    if (bad !== undefined) throw new RangeError(`generate: prompt ${i} has token id ${bad} outside the vocabulary (0..${model.vocabSize - 1})`);
   });
   const o = resolveOptions(options, ctx.generationConfig ?? null, ctx.defaultStopIds ?? []);
   const t0 = performance.now();
@@ -107,7 +108,9 @@ async function sampleBatch<Cache>(
   const rng = new Rng(o.seed);
   const stops = new Set(o.stopTokenIds);
   const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));
-  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({ text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [] }));
+  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({
+    text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [],
+  }));
   let firstMs = 0;
   for (let step = 0; step < o.maxNewTokens; step++) {
     if (options.signal?.aborted) {

@@ -43,7 +43,10 @@ function encodePrompt(gen: TextGenerator, prompt: string, maxNewTokens: number):
   const ids = gen.tokenizer.encode(prompt);
   if (ids.length === 0) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
   const context = gen.model.spec.maxPositions;
-  if (ids.length >= context) throw new StudioError('invalid_params', `the prompt is ${ids.length} tokens but this model reads at most ${context}; shorten it or use fewer examples`, { field: 'prompt' });
+  if (ids.length >= context) {
+    const message = `the prompt is ${ids.length} tokens but this model reads at most ${context}; shorten it or use fewer examples`;
+    throw new StudioError('invalid_params', message, { field: 'prompt' });
+  }
   return { ids, maxNew: Math.min(maxNewTokens, context - ids.length) };
 }
 
@@ -94,7 +97,13 @@ function entropyBits(p: Float64Array): number {
 }
 
 /** Next-token probabilities after `prompt`: the model's own, and after the settings' penalties and warpers. */
-export async function nextTokenDistribution(gen: TextGenerator, prompt: string, settings: GenerateSettings, top: number, logitsOf: (ids: number[]) => Promise<Float32Array>): Promise<NextTokenResult> {
+export async function nextTokenDistribution(
+  gen: TextGenerator,
+  prompt: string,
+  settings: GenerateSettings,
+  top: number,
+  logitsOf: (ids: number[]) => Promise<Float32Array>,
+): Promise<NextTokenResult> {
   const { ids } = encodePrompt(gen, prompt, 1);
   const o = resolveOptions(toOptions(settings), gen.model.folder.generationConfig, stopIds(gen));
   const raw = await logitsOf(ids);

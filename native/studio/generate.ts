@@ -17,7 +17,11 @@ const EXAMPLE_POOL = 500;
 function chatPrompt(ctx: HandlerContext, modelId: string, messages: { role: string; content: string }[]): string {
   const model = ctx.store.models.find(modelId, 'modelId');
   const tok = TextTokenizer.fromFolder(model.path);
-  if (!tok.chatTemplate) throw new StudioError('invalid_params', `${model.name} has no chat template (its tokenizer_config.json has no chat_template): it is a base model that continues text; use a plain or few-shot prompt`, { field: 'messages' });
+  if (!tok.chatTemplate) {
+    const message = `${model.name} has no chat template (its tokenizer_config.json has no chat_template): `
+      + 'it is a base model that continues text; use a plain or few-shot prompt';
+    throw new StudioError('invalid_params', message, { field: 'messages' });
+  }
   try {
     // The template writes BOS itself; the tokenizer adds it again unless the rendered text is used verbatim.
     return tok.applyChatTemplate(messages);
@@ -32,8 +36,12 @@ export const generateHandlers: GenerateHandlers = {
     if (input.projectId !== null) ctx.store.projects.find(input.projectId);
     const prompt = input.messages ? chatPrompt(ctx, model.id, input.messages) : input.prompt!;
     if (!prompt.trim()) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
-    if (input.settings.numBeams && input.settings.numBeams > 1 && input.settings.doSample) throw new StudioError('invalid_params', 'beam search picks the best sequences and does not sample: set beams to 1 to sample, or turn sampling off', { field: 'settings.numBeams' });
-    const generationId = generationService(ctx.store, ctx.dataDir).start({ model, prompt, messages: input.messages, settings: input.settings, top: input.topAlternatives, projectId: input.projectId, label: input.label });
+    if (input.settings.numBeams && input.settings.numBeams > 1 && input.settings.doSample) {
+      const message = 'beam search picks the best sequences and does not sample: set beams to 1 to sample, or turn sampling off';
+      throw new StudioError('invalid_params', message, { field: 'settings.numBeams' });
+    }
+    const { messages, settings, topAlternatives: top, projectId, label } = input;
+    const generationId = generationService(ctx.store, ctx.dataDir).start({ model, prompt, messages, settings, top, projectId, label });
     return { generationId };
   },
   'generate.cancel': ({ generationId }, _raw, ctx) => ({ cancelled: generationService(ctx.store, ctx.dataDir).cancel(generationId) }),
@@ -46,10 +54,15 @@ export const generateHandlers: GenerateHandlers = {
     if (input.style === 'chat') return { prompt: chatPrompt(ctx, input.modelId, input.messages), examples: 0 };
     const dataset = ctx.store.datasets.find(input.datasetId, 'datasetId');
     for (const [field, column] of [['inputColumn', input.inputColumn], ['outputColumn', input.outputColumn]] as const) {
-      if (!dataset.columns.includes(column)) throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+      if (!dataset.columns.includes(column)) {
+        throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+      }
     }
     const pool = input.shots > 0 ? readRows(datasetDir(ctx.dataDir, dataset.id), 'train', 0, EXAMPLE_POOL).rows : [];
-    if (input.shots > pool.length) throw new StudioError('invalid_params', `asked for ${input.shots} examples but the train split of ${dataset.name} has ${pool.length} rows`, { field: 'shots' });
+    if (input.shots > pool.length) {
+      const message = `asked for ${input.shots} examples but the train split of ${dataset.name} has ${pool.length} rows`;
+      throw new StudioError('invalid_params', message, { field: 'shots' });
+    }
     const template = {
       instruction: input.instruction.trim() || undefined,
       input: `${input.inputLabel}:\n{{${input.inputColumn}}}`,

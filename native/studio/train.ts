@@ -15,11 +15,15 @@ type TrainHandlers = HandlersFor<typeof trainMethods>;
 
 function trainingRun(ctx: HandlerContext, runId: string) {
   const run = ctx.store.runs.find(runId);
-  if (run.kind !== 'finetune' && run.kind !== 'pretrain') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
+  if (run.kind !== 'finetune' && run.kind !== 'pretrain') {
+    throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
+  }
   return run;
 }
 
-const activeJob = (ctx: HandlerContext, runId: string) => ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+function activeJob(ctx: HandlerContext, runId: string) {
+  return ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+}
 
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
@@ -30,7 +34,9 @@ export const trainHandlers: TrainHandlers = {
     const run = trainingRun(ctx, runId);
     // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
     if (activeJob(ctx, runId)) throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
-    if (ctx.store.runs.hasLiveOwner(runId)) throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
+    if (ctx.store.runs.hasLiveOwner(runId)) {
+      throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
+    }
     if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
   },
