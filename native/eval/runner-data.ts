@@ -75,10 +75,19 @@ function referencesIn(value: unknown): string[] {
 }
 
 /** The first `limit` rows of a split, as evaluation items. */
-export function loadItems(dataDir: string, dataset: Dataset, split: EvalSplit, limit: number | null, inputColumn: string, referenceColumns: readonly string[] | null): { items: EvalItem[]; total: number } {
+export function loadItems(
+  dataDir: string,
+  dataset: Dataset,
+  split: EvalSplit,
+  limit: number | null,
+  inputColumn: string,
+  referenceColumns: readonly string[] | null,
+): { items: EvalItem[]; total: number } {
   const available = split === 'all' ? dataset.rowCount : (dataset.splits[split] ?? 0);
   if (available === 0) {
-    throw new StudioError('invalid_params', `split '${split}' of dataset ${dataset.name} has no rows (train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}); choose another split or re-import with --split`, { field: 'split' });
+    const counts = `train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}`;
+    const message = `split '${split}' of dataset ${dataset.name} has no rows (${counts}); choose another split or re-import with --split`;
+    throw new StudioError('invalid_params', message, { field: 'split' });
   }
   const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit ?? available, available));
   const items = rows.map((row, i) => {

@@ -61,7 +61,14 @@ function parseInput(input: EvalStartParams): EvalConfigInput {
 }
 
 /** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
-function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, requested: number | null, shots: number): [string, number][] {
+function metricRows(
+  metrics: MetricValue[],
+  timing: EvalOutcome['timing'],
+  examples: readonly EvalExample[],
+  planned: number,
+  requested: number | null,
+  shots: number,
+): [string, number][] {
   const rows: [string, number][] = [];
   for (const m of metrics) {
     rows.push([m.name, m.value]);
@@ -122,7 +129,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   try {
     evaluator = perplexityRun
       ? await createPerplexityEvaluator(model.path, config.threads, adapter?.path)
-      : await createGenerationEvaluator({ modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics, settings: config.generation, threads: config.threads });
+      : await createGenerationEvaluator({
+        modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics,
+        settings: config.generation, threads: config.threads,
+      });
   } catch (err) {
     if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
     throw err;
@@ -157,7 +167,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
         lastReport = now;
         const elapsed = (now - t0) / 1000;
         const eta = Math.round((elapsed / examples.length) * (items.length - examples.length));
-        ctx.onProgress?.({ done: examples.length, total: items.length, fraction: examples.length / items.length, message: `${examples.length}/${items.length} examples`, etaSeconds: eta });
+        const done = examples.length;
+        ctx.onProgress?.({ done, total: items.length, fraction: done / items.length, message: `${done}/${items.length} examples`, etaSeconds: eta });
       }
     }
   } catch (err) {
@@ -185,5 +196,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (cut > 0) ctx.log?.('warn', `${cut} of ${examples.length} prompts were cut from the left to fit the model's context (see truncatedTokens)`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
-  return { runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, requestedExamples, metrics: scored, timing, predictionsPath: predictionsFile };
+  return {
+    runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length,
+    requestedExamples, metrics: scored, timing, predictionsPath: predictionsFile,
+  };
 }

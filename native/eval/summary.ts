@@ -26,7 +26,10 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
     requestedExamples: get('requested_examples'),
     shotsUsedMean: get('shots_used_mean'),
     metrics: values,
-    timing: { latencyMsMean: get('latency_ms_mean'), latencyMsP50: get('latency_ms_p50'), latencyMsP95: get('latency_ms_p95'), tokensPerSecond: get('tokens_per_second'), totalSeconds: get('total_seconds') },
+    timing: {
+      latencyMsMean: get('latency_ms_mean'), latencyMsP50: get('latency_ms_p50'), latencyMsP95: get('latency_ms_p95'),
+      tokensPerSecond: get('tokens_per_second'), totalSeconds: get('total_seconds'),
+    },
     predictionsPath,
   };
 }

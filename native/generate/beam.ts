@@ -5,7 +5,7 @@
 import { applyProcessors, logSoftmax, topIndices } from './processors.ts';
 import type { GenerateOptions, ResolvedOptions } from './options.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
-import type { GeneratedRow, LanguageModel } from './generate.ts';
+import type { GeneratedRow, LanguageModel } from './language-model.ts';
 
 interface Beam {
   ids: number[]; // generated tokens only

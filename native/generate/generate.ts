@@ -3,37 +3,13 @@
 // tokens; cancelling by AbortSignal; streaming, log-probabilities with top alternatives, and timing. Beam
 // search lives in beam.ts.
 import { applyProcessors, argmax, logSoftmax, softmax, topIndices } from './processors.ts';
-import { resolveOptions, type GenerateOptions, type ResolvedOptions, type TokenLogprob } from './options.ts';
+import type { GeneratedRow, GeneratedToken, LanguageModel } from './language-model.ts';
+import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.ts';
 import { Rng } from './rng.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
 import { beamSearch } from './beam.ts';
 
-/** What generation needs from a model: one forward step over a KV cache of any representation. */
-export interface LanguageModel<Cache> {
-  readonly vocabSize: number;
-  emptyCache(batch: number): Cache;
-  forward(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
-  reorderCache(cache: Cache, index: number[]): Promise<Cache>;
-}
-
-export type { TokenLogprob };
-
-export interface GeneratedToken extends TokenLogprob {
-  /** The most likely alternatives at this step under the model's distribution (before sampling warpers). */
-  top?: TokenLogprob[];
-}
-
-/** Why a row ended: a stop token, a stop string, max new tokens, or the caller's AbortSignal. */
-export type FinishReason = 'stop_token' | 'stop_string' | 'length' | 'cancelled';
-
-export interface GeneratedRow {
-  text: string;
-  tokenIds: number[];
-  finishReason: FinishReason;
-  logprobs?: GeneratedToken[];
-  /** Beam search: the sequence's length-normalised score. */
-  score?: number;
-}
+export type { FinishReason, GeneratedRow, GeneratedToken, LanguageModel, TokenLogprob } from './language-model.ts';
 
 export interface GenerationTiming {
   promptTokens: number;
