@@ -22,7 +22,10 @@ export const commands: CliCommand[] = [
     path: ['pretrain'],
     summary: 'Pretrain a small model from scratch on a text corpus',
     usage: USAGE,
-    options: { corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' }, ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])) },
+    options: {
+      corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+    },
     async run({ values }, ctx) {
       if (values.resume) {
         const { env, close } = foregroundEnv(ctx, 'pretraining');

@@ -16,7 +16,11 @@ function comparisonTable(c: Comparison): string {
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
   const rows = c.metrics.map((m) => [
     `${m.name}${m.higherIsBetter ? '' : ' (lower better)'}`,
-    ...m.values.map((v, i) => (v === null ? '—' : `${formatMetric(v.value)}${v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : ''}${m.bestRunId === c.runs[i].id ? ' *' : ''}`)),
+    ...m.values.map((v, i) => {
+      if (v === null) return '—';
+      const interval = v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : '';
+      return `${formatMetric(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
+    }),
   ]);
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}, ${r.examples} examples${r.template ? `, ${r.template}` : ''})`);
   return [...legend, '', formatTable(header, rows, 60), '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].'].join('\n');
@@ -44,7 +48,8 @@ export const commands: CliCommand[] = [
       const kind = values.kind as string | undefined;
       if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
       const runs = await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind });
-      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map((r) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')]), 70));
+      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')];
+      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map(row), 70));
     },
   },
   {
@@ -133,7 +138,10 @@ export const commands: CliCommand[] = [
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
         await writeFileAtomic(file, exported.content);
       }
-      ctx.print({ ...comparison, examples: page }, () => [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''].filter(Boolean).join('\n\n'));
+      ctx.print({ ...comparison, examples: page }, () => {
+        const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''];
+        return parts.filter(Boolean).join('\n\n');
+      });
     },
   },
 ];

@@ -94,7 +94,10 @@ export const commands: CliCommand[] = [
         if (values.resume) outcome = await resumeFinetune(String(values.resume), env);
         else {
           if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-          const input: Record<string, unknown> = { model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']) };
+          const input: Record<string, unknown> = {
+            model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+            merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
+          };
           if (values.method) input.method = values.method;
           if (values.format) input.format = values.format;
           if (values.schedule) input.schedule = values.schedule;

@@ -23,5 +23,6 @@ export function examplesToCsv(page: Omit<ExamplesPage, 'total'>): string {
 }
 
 export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage, 'total'>): string {
-  return `${JSON.stringify({ ...comparison, examples: { metric: page.metric, joinedBy: page.joinedBy, baselineRunId: page.baselineRunId, candidateRunId: page.candidateRunId, rows: page.rows } }, null, 2)}\n`;
+  const { metric, joinedBy, baselineRunId, candidateRunId, rows } = page;
+  return `${JSON.stringify({ ...comparison, examples: { metric, joinedBy, baselineRunId, candidateRunId, rows } }, null, 2)}\n`;
 }

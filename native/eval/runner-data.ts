@@ -41,7 +41,9 @@ function checkColumn(dataset: Dataset, column: string, field: string): string {
 export function inputColumnOf(dataset: Dataset, explicit?: string): string {
   if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
   for (const f of INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
-  throw new StudioError('invalid_params', `dataset ${dataset.name} maps no input column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass an input column (--input-column)`, { field: 'inputColumn' });
+  const mapping = JSON.stringify(dataset.mapping);
+  const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with datasets.setMapping or pass an input column (--input-column)`;
+  throw new StudioError('invalid_params', message, { field: 'inputColumn' });
 }
 
 /**
@@ -52,7 +54,9 @@ export function referenceColumnsOf(dataset: Dataset, explicit?: readonly string[
   if (explicit && explicit.length > 0) return explicit.map((c) => checkColumn(dataset, c, 'referenceColumns'));
   const target = TARGET_FIELDS.map((f) => dataset.mapping[f]).find((c) => c !== undefined);
   if (!target) {
-    throw new StudioError('invalid_params', `dataset ${dataset.name} maps no target column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass reference columns (--ref-columns)`, { field: 'referenceColumns' });
+    const mapping = JSON.stringify(dataset.mapping);
+    const message = `dataset ${dataset.name} maps no target column (mapping: ${mapping}); set one with datasets.setMapping or pass reference columns (--ref-columns)`;
+    throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
   }
   checkColumn(dataset, target, 'referenceColumns');
   const numbered = /^(.*?)(\d+)$/.exec(target);
@@ -94,7 +98,8 @@ export function loadItems(
     const id = `${split}:${i}`;
     const references = referenceColumns ? referenceColumns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '') : [];
     if (referenceColumns && references.length === 0) {
-      throw new StudioError('invalid_params', `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`, { field: 'referenceColumns' });
+      const message = `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`;
+      throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
     }
     return { id, row, input: asText(row[inputColumn]), references };
   });
@@ -105,7 +110,9 @@ export function loadItems(
 export function loadShotPool(dataDir: string, dataset: Dataset, shots: number): Row[] {
   const train = dataset.splits.train ?? 0;
   if (train < shots + 1) {
-    throw new StudioError('invalid_params', `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; use fewer shots, zero-shot, or re-import with a train split`, { field: 'shots' });
+    const message = `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; `
+      + 'use fewer shots, zero-shot, or re-import with a train split';
+    throw new StudioError('invalid_params', message, { field: 'shots' });
   }
   return readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS).rows;
 }
