@@ -32,6 +32,12 @@ export function notFound(lookup: Lookup, key: string, names: readonly string[] |
   return new StudioError('not_found', `${head}${choices}; ${lookup.advice}`, { id: key, field });
 }
 
+/** The row found by id, or a not_found error for `key` (tables whose rows are found by id only). */
+export function foundById<T>(byId: T | undefined, key: string, lookup: Lookup, field: string): T {
+  if (byId === undefined) throw notFound(lookup, key, null, field);
+  return byId;
+}
+
 /** The row with id `key`, else the first (oldest) row named `key`, else a not_found error. */
 export function findByIdOrName<T extends { id: string; name: string }>(
   byId: T | undefined,

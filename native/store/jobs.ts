@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { FINISHED_STATES, Job, JobLogLine, isFinishedState, type JobState } from '../api/schemas.ts';
 import type { z } from 'zod';
-import { notFound, type Lookup } from './find.ts';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isPidAlive } from './process-owner.ts';
 import type { RunTable } from './runs.ts';
@@ -85,9 +85,7 @@ export class JobTable {
 
   /** The job with this id, or a not_found error for `field`. */
   find(id: string, field = 'id'): Job {
-    const job = this.get(id);
-    if (!job) throw notFound(JOB, id, null, field);
-    return job;
+    return foundById(this.get(id), id, JOB, field);
   }
 
   /** Newest first. */

@@ -1,7 +1,7 @@
 // The projects table: a use case's task, description, success metric and deployment constraints.
 import type Database from 'better-sqlite3';
 import { Project, ProjectInput } from '../api/schemas.ts';
-import { notFound, type Lookup } from './find.ts';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
 // Projects are found by id only: every API field that names one is a projectId, passed on as it is.
@@ -77,9 +77,7 @@ export class ProjectTable {
 
   /** The project with this id, or a not_found error for `field`. */
   find(id: string, field = 'projectId'): Project {
-    const project = this.get(id);
-    if (!project) throw notFound(PROJECT, id, null, field);
-    return project;
+    return foundById(this.get(id), id, PROJECT, field);
   }
 
   /** Apply a partial input; constraints merge field by field so a patch of one limit keeps the others. */

@@ -1,7 +1,7 @@
 // Runs (one training, evaluation, generation or export), their metric series and the files they produced.
 import type Database from 'better-sqlite3';
 import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
-import { notFound, type Lookup } from './find.ts';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isOwnerAlive, type ProcessOwner } from './process-owner.ts';
 
@@ -98,9 +98,7 @@ export class RunTable {
 
   /** The run with this id, or a not_found error for `field`. */
   find(id: string, field = 'runId'): Run {
-    const run = this.get(id);
-    if (!run) throw notFound(RUN, id, null, field);
-    return run;
+    return foundById(this.get(id), id, RUN, field);
   }
 
   list(filter: { projectId?: string | null; kind?: string } = {}): Run[] {
