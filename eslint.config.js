@@ -2,6 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import layering from './eslint-rules/layering.js';
 
+// Browser and Node globals the code uses (read-only).
+const GLOBALS = [
+  'console', 'process', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'fetch', 'window',
+  'document', 'localStorage', 'TextEncoder', 'TextDecoder', 'AbortController', 'performance', 'structuredClone',
+  'queueMicrotask', 'EventSource', 'navigator', 'requestAnimationFrame',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'coverage/', 'tests/e2e/screenshots/', 'tests/fixtures/lint/'] },
   js.configs.recommended,
@@ -9,7 +16,7 @@ export default tseslint.config(
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     plugins: { lathe: layering },
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', window: 'readonly', document: 'readonly', localStorage: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', performance: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', EventSource: 'readonly', navigator: 'readonly', requestAnimationFrame: 'readonly' } },
+    languageOptions: { globals: Object.fromEntries(GLOBALS.map((name) => [name, 'readonly'])) },
     rules: {
       'lathe/layering': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -26,7 +26,12 @@ export const methods = {
   /** Starts an import job; progress arrives as job events. */
   'datasets.import': { params: DatasetImportInput, result: Job },
   'datasets.rows': {
-    params: z.object({ id: z.string(), split: z.enum(['train', 'validation', 'test', 'all']).default('all'), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(20) }),
+    params: z.object({
+      id: z.string(),
+      split: z.enum(['train', 'validation', 'test', 'all']).default('all'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(20),
+    }),
     result: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), total: z.number().int() }),
   },
   'datasets.setMapping': { params: z.object({ id: z.string(), mapping: ColumnMapping }), result: Dataset },

@@ -118,7 +118,10 @@ export const EvalSummary = z.object({
   /** Few-shot runs: the mean number of examples that fit the context (below the asked shots when prompts are long). */
   shotsUsedMean: z.number().nullable(),
   metrics: z.array(MetricValue),
-  timing: z.object({ latencyMsMean: z.number().nullable(), latencyMsP50: z.number().nullable(), latencyMsP95: z.number().nullable(), tokensPerSecond: z.number().nullable(), totalSeconds: z.number().nullable() }),
+  timing: z.object({
+    latencyMsMean: z.number().nullable(), latencyMsP50: z.number().nullable(), latencyMsP95: z.number().nullable(),
+    tokensPerSecond: z.number().nullable(), totalSeconds: z.number().nullable(),
+  }),
   predictionsPath: z.string().nullable(),
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
@@ -126,9 +129,17 @@ export type EvalSummary = z.infer<typeof EvalSummary>;
 export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run').max(16);
 
 export const Comparison = z.object({
-  runs: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), model: z.string().nullable(), template: z.string().nullable(), dataset: z.string().nullable(), split: z.string().nullable(), examples: z.number().int() })),
+  runs: z.array(z.object({
+    id: z.string(), name: z.string(), status: z.string(), model: z.string().nullable(), template: z.string().nullable(),
+    dataset: z.string().nullable(), split: z.string().nullable(), examples: z.number().int(),
+  })),
   /** One row per metric; values[i] belongs to runs[i] (null: that run lacks the metric). */
-  metrics: z.array(z.object({ name: z.string(), higherIsBetter: z.boolean(), values: z.array(z.object({ value: z.number(), ci95: Interval.nullable() }).nullable()), bestRunId: z.string().nullable() })),
+  metrics: z.array(z.object({
+    name: z.string(),
+    higherIsBetter: z.boolean(),
+    values: z.array(z.object({ value: z.number(), ci95: Interval.nullable() }).nullable()),
+    bestRunId: z.string().nullable(),
+  })),
 });
 export type Comparison = z.infer<typeof Comparison>;
 
@@ -192,9 +203,15 @@ export const evalMethods = {
   /** An evaluation run's aggregates, intervals and timing. */
   'eval.get': { params: Id, result: EvalSummary },
   /** Page through one run's predictions. */
-  'eval.examples': { params: z.object({ id: z.string().min(1), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }), result: z.object({ total: z.number().int(), rows: z.array(EvalExample) }) },
+  'eval.examples': {
+    params: z.object({ id: z.string().min(1), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }),
+    result: z.object({ total: z.number().int(), rows: z.array(EvalExample) }),
+  },
   'runs.compare': { params: z.object({ runIds: RunIds }), result: Comparison },
   'runs.examples': { params: ExamplesQuery, result: ExamplesPage },
-  'runs.export': { params: z.object({ runIds: RunIds, format: z.enum(['csv', 'json']), metric: z.string().optional() }), result: z.object({ format: z.enum(['csv', 'json']), filename: z.string(), content: z.string() }) },
+  'runs.export': {
+    params: z.object({ runIds: RunIds, format: z.enum(['csv', 'json']), metric: z.string().optional() }),
+    result: z.object({ format: z.enum(['csv', 'json']), filename: z.string(), content: z.string() }),
+  },
   'projects.scorecard': { params: Id, result: Scorecard },
 } as const;

@@ -126,20 +126,39 @@ export const modelMethods = {
   'models.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
   /** Starts a 'model-download' job: resumable per file, progress as job events; the job's result holds the model. */
   'models.download': {
-    params: z.object({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'write the repository as owner/name, e.g. HuggingFaceTB/SmolLM2-135M'), revision: z.string().min(1).default('main'), token: z.string().min(1).optional(), name: z.string().trim().min(1).max(120).optional() }),
+    params: z.object({
+      repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'write the repository as owner/name, e.g. HuggingFaceTB/SmolLM2-135M'),
+      revision: z.string().min(1).default('main'),
+      token: z.string().min(1).optional(),
+      name: z.string().trim().min(1).max(120).optional(),
+    }),
     result: Job,
   },
   /** Starts a generation; text arrives as generate.token events, then generate.done (or generate.failed). */
   'generate.start': { params: GenerateStartInput, result: z.object({ generationId: z.string() }) },
   'generate.cancel': { params: z.object({ generationId: z.string().min(1) }), result: z.object({ cancelled: z.boolean() }) },
   /** The next-token distribution after `prompt`, before and after the sampling knobs. */
-  'generate.nextToken': { params: z.object({ modelId: z.string().min(1), prompt: z.string(), settings: GenerateSettings.default({ doSample: false, maxNewTokens: 128 }), top: z.number().int().min(1).max(50).default(10) }), result: NextTokenResult },
+  'generate.nextToken': {
+    params: z.object({
+      modelId: z.string().min(1),
+      prompt: z.string(),
+      settings: GenerateSettings.default({ doSample: false, maxNewTokens: 128 }),
+      top: z.number().int().min(1).max(50).default(10),
+    }),
+    result: NextTokenResult,
+  },
   /** Builds a zero/one/few-shot prompt from a dataset, or a chat prompt with the model's template. */
   'generate.buildPrompt': { params: z.discriminatedUnion('style', [FewShotPromptInput, ChatPromptInput]), result: z.object({ prompt: z.string(), examples: z.number().int() }) },
 } as const;
 
 export const modelEvents = {
-  'generate.token': z.object({ generationId: z.string(), index: z.number().int(), text: z.string(), tokenId: z.number().int(), token: z.string(), logprob: z.number().nullable(), top: z.array(TopAlternative) }),
-  'generate.done': z.object({ generationId: z.string(), runId: z.string(), text: z.string(), finishReason: z.enum(['stop_token', 'stop_string', 'length', 'cancelled']), timing: GenerationTiming, settings: z.record(z.string(), z.unknown()) }),
+  'generate.token': z.object({
+    generationId: z.string(), index: z.number().int(), text: z.string(), tokenId: z.number().int(), token: z.string(),
+    logprob: z.number().nullable(), top: z.array(TopAlternative),
+  }),
+  'generate.done': z.object({
+    generationId: z.string(), runId: z.string(), text: z.string(), finishReason: z.enum(['stop_token', 'stop_string', 'length', 'cancelled']),
+    timing: GenerationTiming, settings: z.record(z.string(), z.unknown()),
+  }),
   'generate.failed': z.object({ generationId: z.string(), message: z.string() }),
 } as const;

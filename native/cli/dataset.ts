@@ -142,10 +142,15 @@ export const commands: CliCommand[] = [
       const split = (values.split as string | undefined) ?? 'all';
       if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all.\nUsage: ${usage}`);
       const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
-      const page = k > 0 ? await callStudio(ctx, 'datasets.rows', { id: dataset.id, split: split as 'all', limit: k }) : { columns: dataset.columns, rows: [], total: dataset.rowCount };
-      ctx.print({ ...dataset, preview: page.rows }, () =>
-        [describeDataset(dataset), ...(k > 0 ? ['', `First ${page.rows.length} of ${page.total} rows (${split}):`, formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => (typeof r[c] === 'string' ? (r[c] as string) : JSON.stringify(r[c])))), 40)] : [])].join('\n'),
-      );
+      const page = k > 0
+        ? await callStudio(ctx, 'datasets.rows', { id: dataset.id, split: split as 'all', limit: k })
+        : { columns: dataset.columns, rows: [], total: dataset.rowCount };
+      const cell = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+      ctx.print({ ...dataset, preview: page.rows }, () => {
+        if (k === 0) return describeDataset(dataset);
+        const table = formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => cell(r[c]))), 40);
+        return [describeDataset(dataset), '', `First ${page.rows.length} of ${page.total} rows (${split}):`, table].join('\n');
+      });
     },
   },
 ];

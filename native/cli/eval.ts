@@ -59,20 +59,33 @@ export function formatMetric(value: number): string {
 }
 
 export function metricsTable(metrics: readonly MetricValue[]): string {
-  const rows = [['metric', 'value', '95% CI'], ...metrics.map((m) => [m.name, formatMetric(m.value), m.ci95 ? `${formatMetric(m.ci95.low)}–${formatMetric(m.ci95.high)}` : ''])];
+  const interval = (m: MetricValue) => (m.ci95 ? `${formatMetric(m.ci95.low)}–${formatMetric(m.ci95.high)}` : '');
+  const rows = [['metric', 'value', '95% CI'], ...metrics.map((m) => [m.name, formatMetric(m.value), interval(m)])];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** "12 of 20 examples (limit …); 1.50 few-shot examples per prompt on average", for `eval` and `runs show`. */
+export function exampleCounts(c: { examples: number; plannedExamples: number | null; requestedExamples?: number | null; shotsUsedMean: number | null }): string {
+  const planned = c.plannedExamples !== null && c.plannedExamples !== c.examples ? ` of ${c.plannedExamples}` : '';
+  const limit = c.requestedExamples ? ` (limit ${c.requestedExamples} asked for more rows than the split had)` : '';
+  const shots = c.shotsUsedMean !== null ? `; ${c.shotsUsedMean.toFixed(2)} few-shot examples per prompt fit the context on average` : '';
+  return `${c.examples}${planned} examples${limit}${shots}`;
 }
 
 function describeOutcome(o: EvalOutcome): string {
   const t = o.timing;
   const timing = [
-    t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms, p50 ${t.latencyMsP50!.toFixed(0)} ms, p95 ${t.latencyMsP95!.toFixed(0)} ms` : null,
+    t.latencyMsMean !== null
+      ? `latency mean ${t.latencyMsMean.toFixed(0)} ms, p50 ${t.latencyMsP50!.toFixed(0)} ms, p95 ${t.latencyMsP95!.toFixed(0)} ms`
+      : null,
     t.tokensPerSecond !== null ? `${t.tokensPerSecond.toFixed(1)} generated tokens/s` : null,
     `${t.totalSeconds.toFixed(1)} s in all`,
   ].filter(Boolean).join('; ');
   return [
-    `run ${o.runId}: ${o.status}, ${o.examples}${o.examples < o.plannedExamples ? ` of ${o.plannedExamples}` : ''} examples${o.requestedExamples !== null ? ` (limit ${o.requestedExamples} asked for more rows than the split had)` : ''}${o.shotsUsedMean !== null ? `; ${o.shotsUsedMean.toFixed(2)} examples per prompt fit the context on average` : ''}`,
+    `run ${o.runId}: ${o.status}, ${exampleCounts(o)}`,
     metricsTable(o.metrics),
     'Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.',
     timing,

@@ -6,7 +6,7 @@ import type { Model } from '../api/schemas.ts';
 import { importLlama2cCheckpoint, importModelFolder, type ImportOptions } from '../models/import.ts';
 import { findModel, listModels } from '../models/registry.ts';
 import { CheckpointError } from '../models/safetensors.ts';
-import { modelCard } from '../studio/models-card.ts';
+import { modelCard } from '../models/card.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { humanBytes, humanCount } from '../api/format.ts';
 
@@ -108,7 +108,9 @@ export const commands: CliCommand[] = [
       ctx.print(card, () => {
         const pct = (n: number) => `${((100 * n) / params.total).toFixed(1)}%`;
         const lines = [`${model.name} (${model.id}) — ${model.architecture}, ${humanCount(params.total)} parameters`, '', 'Parameters by component:'];
-        for (const k of ['embeddings', 'attention', 'mlp', 'norms', 'head'] as const) if (params[k]) lines.push(`  ${k.padEnd(11)} ${humanCount(params[k]).padStart(9)}  ${pct(params[k]).padStart(6)}`);
+        for (const k of ['embeddings', 'attention', 'mlp', 'norms', 'head'] as const) {
+          if (params[k]) lines.push(`  ${k.padEnd(11)} ${humanCount(params[k]).padStart(9)}  ${pct(params[k]).padStart(6)}`);
+        }
         lines.push('', 'Hyperparameters:');
         const width = Math.max(...card.hyperparameters.map((h) => h.label.length));
         for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${String(h.value).padEnd(8)} ${h.meaning}`);

@@ -7,7 +7,10 @@ import { UserError, type CliCommand } from './command.ts';
 import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
 import { describePretrain, foregroundEnv } from './train.ts';
 
-const USAGE = 'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] [--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] [--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
+const USAGE =
+  'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
+  '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] ' +
+  '[--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
 const field = PretrainInput.shape;
 const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
@@ -32,7 +35,11 @@ const PRETRAIN_HELP: Record<string, string> = {
   'warmup-steps': 'steps of linear learning-rate warm-up (default: 5% of the run)',
 };
 
-const NUMBERS: Record<string, string> = { layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps' };
+const NUMBERS: Record<string, string> = {
+  layers: 'layers', heads: 'heads', 'd-model': 'dModel', context: 'context', vocab: 'vocab', steps: 'steps', lr: 'lr',
+  'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches',
+  'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps',
+};
 
 export const commands: CliCommand[] = [
   {
@@ -40,7 +47,10 @@ export const commands: CliCommand[] = [
     summary: 'Pretrain a small model from scratch on a text corpus',
     usage: USAGE,
     help: PRETRAIN_HELP,
-    options: { corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' }, ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])) },
+    options: {
+      corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+    },
     async run({ values }, ctx) {
       if (values.resume) {
         const { env, close } = foregroundEnv(ctx, 'pretraining');

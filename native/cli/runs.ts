@@ -6,7 +6,7 @@ import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
 import { RUN_KINDS } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { formatMetric, metricsTable } from './eval.ts';
+import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 
@@ -15,8 +15,12 @@ const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAM
 function comparisonTable(c: Comparison): string {
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
   const rows = c.metrics.map((m) => [
-    `${m.name}${NOT_RANKED.includes(m.name) ? '' : m.higherIsBetter ? '' : ' (lower better)'}`,
-    ...m.values.map((v, i) => (v === null ? '—' : `${formatMetric(v.value)}${v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : ''}${m.bestRunId === c.runs[i].id ? ' *' : ''}`)),
+    `${m.name}${NOT_RANKED.includes(m.name) || m.higherIsBetter ? '' : ' (lower better)'}`,
+    ...m.values.map((v, i) => {
+      if (v === null) return '—';
+      const interval = v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : '';
+      return `${formatMetric(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
+    }),
   ]);
   const evaluations = c.runs.every((r) => r.template !== null);
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${r.examples} examples` : ''}${r.template ? `, ${r.template}` : ''})`);
@@ -47,7 +51,8 @@ export const commands: CliCommand[] = [
       const kind = values.kind as string | undefined;
       if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
       const runs = (await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind })).reverse(); // newest first
-      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map((r) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')]), 70));
+      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')];
+      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map(row), 70));
     },
   },
   {
@@ -60,10 +65,15 @@ export const commands: CliCommand[] = [
       const run = await callStudio(ctx, 'runs.get', { id: positionals[0] });
       const summary = run.kind === 'evaluation' ? await callStudio(ctx, 'eval.get', { id: run.id }) : null;
       ctx.print(summary ?? run, () => {
-        const head = formatFields([['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'], ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config]]);
+        const head = formatFields([
+          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config],
+        ]);
         if (!summary) return head;
         const t = summary.timing;
-        return [head, '', `${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples${summary.requestedExamples ? ` (limit ${summary.requestedExamples} asked for more rows than the split had)` : ''}${summary.shotsUsedMean !== null ? ` (${summary.shotsUsedMean.toFixed(2)} few-shot examples per prompt on average)` : ''}`, metricsTable(summary.metrics), t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '', `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
+        const speed = t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : '';
+        const latency = t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${speed}` : '';
+        return [head, '', exampleCounts(summary), metricsTable(summary.metrics), latency, `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
       });
     },
   },
@@ -91,9 +101,19 @@ export const commands: CliCommand[] = [
       ctx.print(card, () => {
         const p = card.project;
         const goal = p.metric ? `${p.metric}${p.target !== null ? ` ${card.higherIsBetter === false ? '≤' : '≥'} ${p.target}` : ''}` : '—';
-        const best = card.best ? `${formatMetric(card.best.value)}${card.best.ci95 ? ` [${formatMetric(card.best.ci95.low)}–${formatMetric(card.best.ci95.high)}]` : ''} (${card.best.runId}, ${card.best.runName})` : '—';
-        const verdict = { pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set', 'no-runs': 'no finished evaluation reports this metric yet' }[card.status];
-        return formatFields([['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`], ['95% CI clears target', card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no'], ['runs considered', card.runsConsidered]]);
+        const b = card.best;
+        const interval = b?.ci95 ? ` [${formatMetric(b.ci95.low)}–${formatMetric(b.ci95.high)}]` : '';
+        const best = b ? `${formatMetric(b.value)}${interval} (${b.runId}, ${b.runName})` : '—';
+        const verdict = {
+          pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set',
+          'no-runs': 'no finished evaluation reports this metric yet',
+        }[card.status];
+        const margin = card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`;
+        const clears = card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no';
+        return formatFields([
+          ['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', margin],
+          ['95% CI clears target', clears], ['runs considered', card.runsConsidered],
+        ]);
       });
     },
   },
@@ -128,7 +148,10 @@ export const commands: CliCommand[] = [
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
         await writeFileAtomic(file, exported.content);
       }
-      ctx.print({ ...comparison, examples: page }, () => [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''].filter(Boolean).join('\n\n'));
+      ctx.print({ ...comparison, examples: page }, () => {
+        const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''];
+        return parts.filter(Boolean).join('\n\n');
+      });
     },
   },
 ];

@@ -15,7 +15,11 @@ const USAGE =
   '[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--patience K] [--seed S] ' +
   '[--format auto|instruction|summary|qa|chat|text] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]';
 
-const NUMBERS: Record<string, string> = { lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', patience: 'earlyStoppingPatience', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay' };
+const NUMBERS: Record<string, string> = {
+  lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
+  'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', patience: 'earlyStoppingPatience', seed: 'seed',
+  threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay',
+};
 
 /** The field of TrainStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
@@ -131,7 +135,10 @@ export const commands: CliCommand[] = [
         if (values.resume) outcome = await resumeFinetune(String(values.resume), env);
         else {
           if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-          const input: Record<string, unknown> = { model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']) };
+          const input: Record<string, unknown> = {
+            model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+            merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
+          };
           if (values.method) input.method = values.method;
           if (values.format) input.format = values.format;
           if (values.schedule) input.schedule = values.schedule;

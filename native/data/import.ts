@@ -56,9 +56,7 @@ export function precheckImport(input: DatasetImportInput, store: Store): { file:
     throw new StudioError('invalid_params', `${file}: no such file. Check the path (relative paths are resolved from ${process.cwd()}).`, { file, field: 'path' });
   }
   if (!stat.isFile()) throw new StudioError('invalid_params', `${file} is not a file.`, { file, field: 'path' });
-  if (params.projectId !== null && !store.projects.get(params.projectId)) {
-    throw new StudioError('not_found', `project ${params.projectId} does not exist: run 'lathe project list' for the ids.`, { field: 'projectId' });
-  }
+  if (params.projectId !== null) store.projects.find(params.projectId);
   checkFractions(params.split);
   return { file, format, params };
 }

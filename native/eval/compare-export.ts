@@ -24,7 +24,7 @@ export function examplesToCsv(page: Omit<ExamplesPage, 'total'>): string {
 
 /** The comparison (and, for evaluation runs, every joined example) as JSON. */
 export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage, 'total'> | null): string {
-  const examples = page && { metric: page.metric, joinedBy: page.joinedBy, baselineRunId: page.baselineRunId, candidateRunId: page.candidateRunId, rows: page.rows };
+  const examples = page && (({ metric, joinedBy, baselineRunId, candidateRunId, rows }) => ({ metric, joinedBy, baselineRunId, candidateRunId, rows }))(page);
   return `${JSON.stringify({ ...comparison, ...(examples ? { examples } : {}) }, null, 2)}\n`;
 }
 

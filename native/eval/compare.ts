@@ -144,11 +144,7 @@ export function sortJoined(rows: JoinedExample[], sort: Sort, baseline: number, 
 }
 
 function loadRuns(store: Store, runIds: readonly string[]): Run[] {
-  return runIds.map((id) => {
-    const run = store.runs.get(id);
-    if (!run) throw new StudioError('not_found', `run ${id} does not exist: 'lathe runs list' shows the ids`, { id, field: 'runIds' });
-    return run;
-  });
+  return runIds.map((id) => store.runs.find(id, 'runIds'));
 }
 
 export function compareRuns(store: Store, runIds: readonly string[]): Comparison {

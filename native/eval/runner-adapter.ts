@@ -41,7 +41,9 @@ export function checkAdapter(adapterPath: string, model: Pick<Model, 'id' | 'nam
     throw refuse(`adapter ${dir} is not a PEFT LoRA adapter: ${(err as Error).message}`);
   }
   const spec = readHfFolder(model.path).spec;
-  const misfit = (why: string) => refuse(`adapter ${dir}${adapter.baseModel ? ` (trained on ${adapter.baseModel})` : ''} does not fit model '${model.name}' (${spec.architecture}, ${spec.numLayers} layers, hidden size ${spec.hiddenSize}): ${why}; evaluate it with the model it was trained on`);
+  const trainedOn = adapter.baseModel ? ` (trained on ${adapter.baseModel})` : '';
+  const modelShape = `${spec.architecture}, ${spec.numLayers} layers, hidden size ${spec.hiddenSize}`;
+  const misfit = (why: string) => refuse(`adapter ${dir}${trainedOn} does not fit model '${model.name}' (${modelShape}): ${why}; evaluate it with the model it was trained on`);
   let modules;
   try {
     modules = loraModules(spec, adapter.config);

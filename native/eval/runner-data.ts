@@ -25,14 +25,9 @@ export interface EvalItem {
   references: string[];
 }
 
-export function findDataset(store: Store, nameOrId: string): Dataset {
-  const all = store.datasets.list();
-  const found = all.find((d) => d.id === nameOrId) ?? all.find((d) => d.name === nameOrId);
-  if (!found) {
-    const known = all.map((d) => d.name).join(', ') || 'none yet';
-    throw new StudioError('not_found', `no dataset named '${nameOrId}' (datasets: ${known}); import one with 'lathe dataset import'`, { field: 'dataset' });
-  }
-  return found;
+/** @deprecated call store.datasets.find; kept until native/train (owned elsewhere) does. */
+export function findDataset(store: Store, idOrName: string): Dataset {
+  return store.datasets.find(idOrName);
 }
 
 function checkColumn(dataset: Dataset, column: string, field: string): string {
@@ -46,7 +41,9 @@ function checkColumn(dataset: Dataset, column: string, field: string): string {
 export function inputColumnOf(dataset: Dataset, explicit?: string): string {
   if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
   for (const f of INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
-  throw new StudioError('invalid_params', `dataset ${dataset.name} maps no input column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass an input column (--input-column)`, { field: 'inputColumn' });
+  const mapping = JSON.stringify(dataset.mapping);
+  const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with datasets.setMapping or pass an input column (--input-column)`;
+  throw new StudioError('invalid_params', message, { field: 'inputColumn' });
 }
 
 /**
@@ -57,7 +54,9 @@ export function referenceColumnsOf(dataset: Dataset, explicit?: readonly string[
   if (explicit && explicit.length > 0) return explicit.map((c) => checkColumn(dataset, c, 'referenceColumns'));
   const target = TARGET_FIELDS.map((f) => dataset.mapping[f]).find((c) => c !== undefined);
   if (!target) {
-    throw new StudioError('invalid_params', `dataset ${dataset.name} maps no target column (mapping: ${JSON.stringify(dataset.mapping)}); set one with datasets.setMapping or pass reference columns (--ref-columns)`, { field: 'referenceColumns' });
+    const mapping = JSON.stringify(dataset.mapping);
+    const message = `dataset ${dataset.name} maps no target column (mapping: ${mapping}); set one with datasets.setMapping or pass reference columns (--ref-columns)`;
+    throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
   }
   checkColumn(dataset, target, 'referenceColumns');
   const numbered = /^(.*?)(\d+)$/.exec(target);
@@ -80,17 +79,27 @@ function referencesIn(value: unknown): string[] {
 }
 
 /** The first `limit` rows of a split, as evaluation items. */
-export function loadItems(dataDir: string, dataset: Dataset, split: EvalSplit, limit: number | null, inputColumn: string, referenceColumns: readonly string[] | null): { items: EvalItem[]; total: number } {
+export function loadItems(
+  dataDir: string,
+  dataset: Dataset,
+  split: EvalSplit,
+  limit: number | null,
+  inputColumn: string,
+  referenceColumns: readonly string[] | null,
+): { items: EvalItem[]; total: number } {
   const available = split === 'all' ? dataset.rowCount : (dataset.splits[split] ?? 0);
   if (available === 0) {
-    throw new StudioError('invalid_params', `split '${split}' of dataset ${dataset.name} has no rows (train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}); choose another split or re-import with --split`, { field: 'split' });
+    const counts = `train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}`;
+    const message = `split '${split}' of dataset ${dataset.name} has no rows (${counts}); choose another split or re-import with --split`;
+    throw new StudioError('invalid_params', message, { field: 'split' });
   }
   const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit ?? available, available));
   const items = rows.map((row, i) => {
     const id = `${split}:${i}`;
     const references = referenceColumns ? referenceColumns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '') : [];
     if (referenceColumns && references.length === 0) {
-      throw new StudioError('invalid_params', `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`, { field: 'referenceColumns' });
+      const message = `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`;
+      throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
     }
     return { id, row, input: asText(row[inputColumn]), references };
   });
@@ -101,7 +110,9 @@ export function loadItems(dataDir: string, dataset: Dataset, split: EvalSplit, l
 export function loadShotPool(dataDir: string, dataset: Dataset, shots: number): Row[] {
   const train = dataset.splits.train ?? 0;
   if (train < shots + 1) {
-    throw new StudioError('invalid_params', `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; use fewer shots, zero-shot, or re-import with a train split`, { field: 'shots' });
+    const message = `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; `
+      + 'use fewer shots, zero-shot, or re-import with a train split';
+    throw new StudioError('invalid_params', message, { field: 'shots' });
   }
   return readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS).rows;
 }

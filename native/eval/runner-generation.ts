@@ -75,9 +75,16 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
     stopStrings: s.stop ?? DEFAULT_STOP,
   };
   const bos = tokenizer.bosTokenId;
-  const planner = createShotPlanner({ template: setup.template, shots: setup.shots, seed: setup.shotSeed, pool: setup.pool, budget, contextTokens: spec.maxPositions, maxNewTokens, encode: (text) => tokenizer.encode(text) });
+  const planner = createShotPlanner({
+    template: setup.template, shots: setup.shots, seed: setup.shotSeed, pool: setup.pool, budget,
+    contextTokens: spec.maxPositions, maxNewTokens, encode: (text) => tokenizer.encode(text),
+  });
   return {
-    describe: { maxNewTokens, temperature: options.temperature, topK: s.topK ?? null, topP: s.topP ?? null, minP: s.minP ?? null, repetitionPenalty: s.repetitionPenalty ?? null, noRepeatNgramSize: s.noRepeatNgramSize ?? null, numBeams: s.numBeams ?? 1, seed: sampling ? baseSeed : null, stop: options.stopStrings, contextTokens: spec.maxPositions, promptBudgetTokens: budget },
+    describe: {
+      maxNewTokens, temperature: options.temperature, topK: s.topK ?? null, topP: s.topP ?? null, minP: s.minP ?? null,
+      repetitionPenalty: s.repetitionPenalty ?? null, noRepeatNgramSize: s.noRepeatNgramSize ?? null, numBeams: s.numBeams ?? 1,
+      seed: sampling ? baseSeed : null, stop: options.stopStrings, contextTokens: spec.maxPositions, promptBudgetTokens: budget,
+    },
     check: (items) => planner.check(items),
     async evaluate(items, firstIndex) {
       const fitted = items.map((item) => planner.choose(item.row));

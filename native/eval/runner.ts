@@ -9,7 +9,7 @@ import type { Store } from '../store/db.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
-import { defaultTemplate, findDataset, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
+import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
@@ -60,17 +60,15 @@ function parseInput(input: EvalStartParams): EvalConfigInput {
   return parsed.data;
 }
 
-function findModel(store: Store, nameOrId: string) {
-  const all = store.models.list();
-  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
-  if (!found) {
-    throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${all.map((m) => m.name).join(', ') || 'none yet'}); import one with 'lathe model import' or 'lathe model import-llama2c'`, { field: 'model' });
-  }
-  return found;
-}
-
 /** The aggregates as run_metrics rows: value, interval ends, example counts and timing. */
-function metricRows(metrics: MetricValue[], timing: EvalOutcome['timing'], examples: readonly EvalExample[], planned: number, requested: number | null, shots: number): [string, number][] {
+function metricRows(
+  metrics: MetricValue[],
+  timing: EvalOutcome['timing'],
+  examples: readonly EvalExample[],
+  planned: number,
+  requested: number | null,
+  shots: number,
+): [string, number][] {
   const rows: [string, number][] = [];
   for (const m of metrics) {
     rows.push([m.name, m.value]);
@@ -95,13 +93,11 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const perplexityRun = isPerplexityRun(metrics);
   if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
   const { store, dataDir } = ctx;
-  const model = findModel(store, config.model);
+  const model = store.models.find(config.model);
   const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
-  const dataset = findDataset(store, config.dataset);
-  if (config.projectId !== null && !store.projects.get(config.projectId)) {
-    throw new StudioError('not_found', `project ${config.projectId} does not exist: run 'lathe project list' for the ids`, { field: 'projectId' });
-  }
+  const dataset = store.datasets.find(config.dataset);
+  if (config.projectId !== null) store.projects.find(config.projectId);
   const inputColumn = inputColumnOf(dataset, config.inputColumn);
   const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
@@ -133,7 +129,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   try {
     evaluator = perplexityRun
       ? await createPerplexityEvaluator(model.path, config.threads, adapter?.path)
-      : await createGenerationEvaluator({ modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics, settings: config.generation, threads: config.threads });
+      : await createGenerationEvaluator({
+        modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics,
+        settings: config.generation, threads: config.threads,
+      });
   } catch (err) {
     if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
     throw err;
@@ -168,7 +167,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
         lastReport = now;
         const elapsed = (now - t0) / 1000;
         const eta = Math.round((elapsed / examples.length) * (items.length - examples.length));
-        ctx.onProgress?.({ done: examples.length, total: items.length, fraction: examples.length / items.length, message: `${examples.length}/${items.length} examples`, etaSeconds: eta });
+        const done = examples.length;
+        ctx.onProgress?.({ done, total: items.length, fraction: done / items.length, message: `${done}/${items.length} examples`, etaSeconds: eta });
       }
     }
   } catch (err) {
@@ -196,5 +196,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (cut > 0) ctx.log?.('warn', `${cut} of ${examples.length} prompts were cut from the left to fit the model's context (see truncatedTokens)`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
-  return { runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length, requestedExamples, metrics: scored, timing, predictionsPath: predictionsFile };
+  return {
+    runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length,
+    requestedExamples, metrics: scored, timing, predictionsPath: predictionsFile,
+  };
 }

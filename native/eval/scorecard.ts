@@ -1,7 +1,6 @@
 // A project's scorecard: its success metric and target against the best finished evaluation run so far.
 // Pass when the best value reaches the target (≥ for scores, ≤ for perplexity); the margin is signed so that
 // positive means better than the target; "with confidence" when the whole 95% interval clears it.
-import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
 import type { Project, Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -42,8 +41,7 @@ export function scorecardOf(project: Project, runs: readonly RunWithMetrics[]): 
 }
 
 export function projectScorecard(store: Store, projectId: string): Scorecard {
-  const project = store.projects.get(projectId);
-  if (!project) throw new StudioError('not_found', `project ${projectId} does not exist: 'lathe project list' shows the ids`, { id: projectId });
+  const project = store.projects.find(projectId, 'id');
   const runs = store.runs.list({ projectId, kind: 'evaluation' }).map((run) => ({ run, metrics: store.runs.metrics(run.id) }));
   return scorecardOf(project, runs);
 }

@@ -171,7 +171,11 @@ export function aggregatePerplexity(metrics: readonly EvalMetricName[], parts: r
 }
 
 /** Latency percentiles, and throughput as generated tokens over the wall time spent generating (batches included). */
-export function timingOf(examples: readonly { latencyMs: number; generatedTokens: number }[], totalSeconds: number, generationMs: number): { latencyMsMean: number | null; latencyMsP50: number | null; latencyMsP95: number | null; tokensPerSecond: number | null; totalSeconds: number } {
+export function timingOf(
+  examples: readonly { latencyMs: number; generatedTokens: number }[],
+  totalSeconds: number,
+  generationMs: number,
+): { latencyMsMean: number | null; latencyMsP50: number | null; latencyMsP95: number | null; tokensPerSecond: number | null; totalSeconds: number } {
   if (examples.length === 0) return { latencyMsMean: null, latencyMsP50: null, latencyMsP95: null, tokensPerSecond: null, totalSeconds };
   const sorted = Float64Array.from(examples.map((e) => e.latencyMs)).sort();
   const tokens = examples.reduce((s, e) => s + e.generatedTokens, 0);

@@ -26,14 +26,16 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
     requestedExamples: get('requested_examples'),
     shotsUsedMean: get('shots_used_mean'),
     metrics: values,
-    timing: { latencyMsMean: get('latency_ms_mean'), latencyMsP50: get('latency_ms_p50'), latencyMsP95: get('latency_ms_p95'), tokensPerSecond: get('tokens_per_second'), totalSeconds: get('total_seconds') },
+    timing: {
+      latencyMsMean: get('latency_ms_mean'), latencyMsP50: get('latency_ms_p50'), latencyMsP95: get('latency_ms_p95'),
+      tokensPerSecond: get('tokens_per_second'), totalSeconds: get('total_seconds'),
+    },
     predictionsPath,
   };
 }
 
 export function evaluationSummary(store: Store, dataDir: string, runId: string): EvalSummary {
-  const run = store.runs.get(runId);
-  if (!run) throw new StudioError('not_found', `run ${runId} does not exist: 'lathe runs list' shows the ids`, { id: runId });
+  const run = store.runs.find(runId, 'id');
   if (run.kind !== 'evaluation') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not an evaluation`, { id: runId, field: 'id' });
   return summarizeRun(run, store.runs.metrics(runId), findPredictions(store, dataDir, runId));
 }

@@ -3,9 +3,9 @@
 // scored sum / length^length_penalty; stop when no live beam can beat the worst kept hypothesis. The cache
 // rows follow their beams through `reorderCache` (a Gather in ORT).
 import { applyProcessors, logSoftmax, topIndices } from './processors.ts';
-import type { ResolvedOptions, TokenEvent } from './options.ts';
+import type { GenerateOptions, ResolvedOptions } from './options.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
-import type { GeneratedRow, LanguageModel } from './generate.ts';
+import type { GeneratedRow, LanguageModel } from './language-model.ts';
 
 interface Beam {
   ids: number[]; // generated tokens only
@@ -23,7 +23,7 @@ export async function beamSearch<Cache>(
   prompt: number[],
   o: ResolvedOptions,
   rowIndex: number,
-  onToken?: (e: TokenEvent) => void,
+  { onToken, signal }: Pick<GenerateOptions, 'onToken' | 'signal'> = {},
 ): Promise<GeneratedRow> {
   const V = model.vocabSize;
   const K = o.numBeams;
@@ -39,7 +39,14 @@ export async function beamSearch<Cache>(
   let beams: Beam[] = [{ ids: [], score: 0 }]; // one row until the first step fans out
   let cache = model.emptyCache(1);
   let input = [prompt];
+  let cancelled = false;
   for (let step = 0; step < o.maxNewTokens; step++) {
+    if (signal?.aborted) {
+      // Keep the live beams as they stand, so the best sequence so far is still the answer.
+      cancelled = true;
+      for (const b of beams) if (b.ids.length > 0) addHypothesis(b, false);
+      break;
+    }
     const mask = beams.map(() => Array(prompt.length + step).fill(1));
     const out = await model.forward(input, mask, cache);
     const T = input[0].length;
@@ -74,9 +81,9 @@ export async function beamSearch<Cache>(
     input = next.map((c) => [c.id]);
   }
 
-  const best = finished[0];
+  const best = finished[0] ?? { ids: [], score: 0, endedWithStop: false, normalized: 0 }; // cancelled before step 1
   const stream = new TextStream(tok, prompt, o.stopStrings);
-  let finishReason: GeneratedRow['finishReason'] = best.endedWithStop ? 'stop_token' : 'length';
+  let finishReason: GeneratedRow['finishReason'] = best.endedWithStop ? 'stop_token' : cancelled ? 'cancelled' : 'length';
   const kept: number[] = [];
   for (const id of best.ids) {
     kept.push(id);

@@ -1,40 +1,15 @@
 // The decoding loop: a batch of prompts, left-padded, one forward pass per step through the KV cache;
 // per row the logits processors, then greedy or seeded sampling; stop tokens, stop strings and max new
-// tokens; streaming, log-probabilities with top alternatives, and timing. Beam search lives in beam.ts.
+// tokens; cancelling by AbortSignal; streaming, log-probabilities with top alternatives, and timing. Beam
+// search lives in beam.ts.
 import { applyProcessors, argmax, logSoftmax, softmax, topIndices } from './processors.ts';
+import type { GeneratedRow, GeneratedToken, LanguageModel } from './language-model.ts';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.ts';
 import { Rng } from './rng.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
 import { beamSearch } from './beam.ts';
 
-/** What generation needs from a model: one forward step over a KV cache of any representation. */
-export interface LanguageModel<Cache> {
-  readonly vocabSize: number;
-  emptyCache(batch: number): Cache;
-  forward(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
-  reorderCache(cache: Cache, index: number[]): Promise<Cache>;
-}
-
-export interface TokenLogprob {
-  id: number;
-  logprob: number;
-}
-
-export interface GeneratedToken extends TokenLogprob {
-  /** The most likely alternatives at this step under the model's distribution (before sampling warpers). */
-  top?: TokenLogprob[];
-}
-
-export type FinishReason = 'stop_token' | 'stop_string' | 'length';
-
-export interface GeneratedRow {
-  text: string;
-  tokenIds: number[];
-  finishReason: FinishReason;
-  logprobs?: GeneratedToken[];
-  /** Beam search: the sequence's length-normalised score. */
-  score?: number;
-}
+export type { FinishReason, GeneratedRow, GeneratedToken, LanguageModel, TokenLogprob } from './language-model.ts';
 
 export interface GenerationTiming {
   promptTokens: number;
@@ -71,7 +46,8 @@ export async function generate<Cache>(
   if (prompts.length === 0) throw new RangeError('generate: no prompts');
   prompts.forEach((p, i) => {
     if (p.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
-    for (const id of p) if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: prompt ${i} has token id ${id} outside the vocabulary (0..${model.vocabSize - 1})`);
+    const bad = p.find((id) => !Number.isInteger(id) || id < 0 || id >= model.vocabSize);
+    if (bad !== undefined) throw new RangeError(`generate: prompt ${i} has token id ${bad} outside the vocabulary (0..${model.vocabSize - 1})`);
   });
   const o = resolveOptions(options, ctx.generationConfig ?? null, ctx.defaultStopIds ?? []);
   const t0 = performance.now();
@@ -79,7 +55,7 @@ export async function generate<Cache>(
     const rows: GeneratedRow[] = [];
     let firstMs = 0;
     for (let i = 0; i < prompts.length; i++) {
-      rows.push(await beamSearch(model, tok, prompts[i], o, i, options.onToken));
+      rows.push(await beamSearch(model, tok, prompts[i], o, i, options));
       if (i === 0) firstMs = performance.now() - t0;
     }
     // Beam search yields its tokens only when a search ends, so there is no decode phase to time apart from the
@@ -108,9 +84,15 @@ async function sampleBatch<Cache>(
   const rng = new Rng(o.seed);
   const stops = new Set(o.stopTokenIds);
   const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));
-  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({ text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [] }));
+  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({
+    text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [],
+  }));
   let firstMs = 0;
   for (let step = 0; step < o.maxNewTokens; step++) {
+    if (options.signal?.aborted) {
+      for (const row of rows) if (!row.done) row.finishReason = 'cancelled';
+      break;
+    }
     const out = await model.forward(input, mask, cache);
     cache = out.present;
     const T = input[0].length;
@@ -123,17 +105,16 @@ async function sampleBatch<Cache>(
       applyProcessors(o.processors, { ids: [...prompts[b], ...row.tokenIds], promptLength: prompts[b].length }, logits);
       const id = o.strategy === 'greedy' ? argmax(logits) : sampleFrom(softmax(logits), rng);
       row.tokenIds.push(id);
-      if (raw && row.logprobs) {
-        row.logprobs.push({ id, logprob: raw[id], top: o.logprobs ? topIndices(raw, o.logprobs).map((j) => ({ id: j, logprob: raw[j] })) : undefined });
-      }
+      const scored = raw ? scoredToken(raw, id, o.logprobs!) : undefined;
+      if (scored) row.logprobs!.push(scored);
       if (stops.has(id)) {
         row.done = true;
         row.finishReason = 'stop_token';
-        options.onToken?.({ row: b, tokenId: id, text: streams[b].flush(), logprob: raw?.[id] });
+        options.onToken?.({ row: b, tokenId: id, text: streams[b].flush(), logprob: scored?.logprob, top: scored?.top });
         continue;
       }
       const text = streams[b].push(id);
-      options.onToken?.({ row: b, tokenId: id, text, logprob: raw?.[id] });
+      options.onToken?.({ row: b, tokenId: id, text, logprob: scored?.logprob, top: scored?.top });
       if (streams[b].stopped) {
         row.done = true;
         row.finishReason = 'stop_string';
@@ -151,6 +132,12 @@ async function sampleBatch<Cache>(
     return { ...row, text: streams[b].text };
   });
   return { rows: result, timing: timing(prompts, result, t0, firstMs), settings: o.settings };
+}
+
+/** The chosen token's log-probability and the `top` most likely tokens, from one row of log-softmaxed logits. */
+function scoredToken(logprobs: Float64Array, id: number, top: number): GeneratedToken {
+  const alternatives = top > 0 ? topIndices(logprobs, top).map((j) => ({ id: j, logprob: logprobs[j] })) : undefined;
+  return { id, logprob: logprobs[id], top: alternatives };
 }
 
 /** Draw an index from a probability vector. */

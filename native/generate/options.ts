@@ -2,13 +2,22 @@
 // and turned into the list of logits processors (the one factory that picks greedy, sampling or beams).
 import { MinNewTokens, MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, type LogitsProcessor } from './processors.ts';
 
+export interface TokenLogprob {
+  id: number;
+  logprob: number;
+}
+
 export interface TokenEvent {
   /** Which prompt of the batch. */
   row: number;
+  /** -1 for the text still pending when generation ends (a flushed tail), which is no token. */
   tokenId: number;
   /** The new text this token completes (may be '' while a multi-byte character or a possible stop string is pending). */
   text: string;
+  /** With the `logprobs` option: the token's log-probability under the model (before processors and warpers). */
   logprob?: number;
+  /** With `logprobs` > 0: that many most likely tokens at this step, most likely first. */
+  top?: TokenLogprob[];
 }
 
 export interface GenerateOptions {
@@ -35,6 +44,11 @@ export interface GenerateOptions {
   /** Report each generated token's log-probability and this many top alternatives (0: just the token's). */
   logprobs?: number;
   onToken?: (e: TokenEvent) => void;
+  /**
+   * Stop early: checked before each decode step, so an abort costs at most the step in flight. The rows not
+   * yet finished end with finishReason 'cancelled' and keep what they generated.
+   */
+  signal?: AbortSignal;
 }
 
 export type DecodingStrategy = 'greedy' | 'sample' | 'beam';

@@ -162,6 +162,17 @@ export function argmax(values: ArrayLike<number>): number {
 
 /** Indices of the n largest values, largest first. */
 export function topIndices(values: ArrayLike<number>, n: number): number[] {
-  const idx = Array.from({ length: values.length }, (_, i) => i);
-  return idx.sort((a, b) => values[b] - values[a]).slice(0, n);
+  // Insertion into a kept list of n: one pass over the vocabulary instead of sorting all of it at every step.
+  const best: number[] = [];
+  if (n <= 0) return best;
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === n && !(values[i] > values[best[n - 1]])) continue;
+    let j = best.length < n ? best.length : n - 1;
+    best[j] = i;
+    while (j > 0 && values[best[j]] > values[best[j - 1]]) {
+      [best[j], best[j - 1]] = [best[j - 1], best[j]];
+      j--;
+    }
+  }
+  return best;
 }

@@ -79,8 +79,7 @@ export class JobQueue {
   }
 
   cancel(id: string): Job {
-    const job = this.store.jobs.get(id);
-    if (!job) throw new StudioError('not_found', `job ${id} does not exist`);
+    this.store.jobs.find(id);
     const queuedAt = this.pending.indexOf(id);
     if (queuedAt >= 0) {
       this.pending.splice(queuedAt, 1);

@@ -66,7 +66,7 @@ export function requireFreeName(dataDir: string, name: string): void {
   if (!name.trim()) throw new StudioError('invalid_params', 'a model needs a non-empty name', { field: 'name' });
   const store = openStore(dataDir);
   try {
-    if (store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
+    store.models.requireFreeName(name);
   } finally {
     store.close();
   }
@@ -191,7 +191,7 @@ async function buildAndRegister(dataDir: string, name: string, source: string, f
     const store = openStore(dataDir);
     try {
       // Checked again: another import may have taken the name while this one copied.
-      if (store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
+      store.models.requireFreeName(name);
       const config = readHfFolder(finalDir).config;
       return store.models.create({ id, name, architecture: spec.architecture, path: finalDir, config, parameterCount: parameterCounts(spec).total, source });
     } finally {

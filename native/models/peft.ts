@@ -83,5 +83,6 @@ export function readPeftAdapter(dir: string): PeftAdapter {
   } finally {
     f.close();
   }
-  return { dir, config: { r, alpha, dropout: Number(raw.lora_dropout ?? 0), targetModules: targets }, baseModel: typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : null, weights };
+  const baseModel = typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : null;
+  return { dir, config: { r, alpha, dropout: Number(raw.lora_dropout ?? 0), targetModules: targets }, baseModel, weights };
 }

@@ -18,13 +18,12 @@ export function listModels(dataDir: string): Model[] {
   }
 }
 
-/** A model by id or by name; the error lists what exists. */
-export function findModel(dataDir: string, nameOrId: string): Model {
-  const all = listModels(dataDir);
-  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
-  if (!found) {
-    const known = all.map((m) => m.name).join(', ') || 'none yet';
-    throw new Error(`no model named '${nameOrId}' (models: ${known}); import one with 'lathe model import' or 'lathe model import-llama2c'`);
+/** A model by id or by name, for callers without a store open (the CLI); the error lists what exists. */
+export function findModel(dataDir: string, idOrName: string): Model {
+  const store = openStore(dataDir);
+  try {
+    return store.models.find(idOrName);
+  } finally {
+    store.close();
   }
-  return found;
 }

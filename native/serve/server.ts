@@ -153,7 +153,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': stat.size, 'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'public, max-age=3600' });
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': stat.size,
+      // The page itself is always checked again, so a new build's hashed assets are picked up at once.
+      'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'public, max-age=3600',
+    });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);
   }

@@ -2,6 +2,9 @@
 // <dataDir>/datasets/<id>/ (native/data writes them); this table is inserted only once they are complete.
 import type Database from 'better-sqlite3';
 import { Dataset, SPLITS, type ColumnMapping } from '../api/schemas.ts';
+import { findByIdOrName, type Lookup } from './find.ts';
+
+const DATASET: Lookup = { noun: 'dataset', idPrefix: 'ds', advice: "import one on the Datasets page or with 'lathe dataset import'" };
 
 interface DatasetRow {
   id: string;
@@ -80,6 +83,11 @@ export class DatasetTable {
           ? this.db.prepare('SELECT * FROM datasets WHERE project_id IS NULL ORDER BY created_at, id').all()
           : this.db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, id').all(projectId);
     return (rows as DatasetRow[]).map((r) => this.toDataset(r));
+  }
+
+  /** The dataset a person named by id or name; a not_found error for `field` lists the datasets there are. */
+  find(idOrName: string, field = 'dataset'): Dataset {
+    return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, DATASET, field);
   }
 
   ids(): Set<string> {

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { FINISHED_STATES, Job, JobLogLine, isFinishedState, type JobState } from '../api/schemas.ts';
 import type { z } from 'zod';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isPidAlive } from './process-owner.ts';
 import type { RunTable } from './runs.ts';
@@ -61,6 +62,8 @@ function runStatusFor(state: JobStateName): (typeof FINISHED_STATES)[number] | n
   return state === 'failed' || state === 'cancelled' || state === 'interrupted' ? state : null;
 }
 
+const JOB: Lookup = { noun: 'job', idPrefix: 'job', advice: "the Runs page or 'lathe jobs list' shows the ids" };
+
 export class JobTable {
   constructor(
     private readonly db: Database.Database,
@@ -78,6 +81,11 @@ export class JobTable {
   get(id: string): Job | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     return row && toJob(row);
+  }
+
+  /** The job with this id, or a not_found error for `field`. */
+  find(id: string, field = 'id'): Job {
+    return foundById(this.get(id), id, JOB, field);
   }
 
   /** Newest first. */

@@ -1,7 +1,9 @@
 // The models table: each model is a Hugging Face-style folder on disk; this row says where, what it is and
 // where it came from (download, llama2.c import, training run).
 import type Database from 'better-sqlite3';
+import { StudioError } from '../api/errors.ts';
 import { Model } from '../api/schemas.ts';
+import { findByIdOrName, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
 interface ModelRow {
@@ -28,6 +30,8 @@ function toModel(row: ModelRow): Model {
   });
 }
 
+const MODEL: Lookup = { noun: 'model', idPrefix: 'mdl', advice: "import one on the Select page or with 'lathe model import'" };
+
 export type ModelInput = Omit<Model, 'id' | 'createdAt'> & { id?: string };
 
 export class ModelTable {
@@ -52,6 +56,17 @@ export class ModelTable {
 
   list(): Model[] {
     return (this.db.prepare('SELECT * FROM models ORDER BY created_at, id').all() as ModelRow[]).map(toModel);
+  }
+
+  /** Refuse a name another model already has (names are how people pick models in the CLI and the studio). */
+  requireFreeName(name: string, field = 'name'): void {
+    const taken = this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(name);
+    if (taken) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field });
+  }
+
+  /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
+  find(idOrName: string, field = 'model'): Model {
+    return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
   }
 
   delete(id: string): boolean {

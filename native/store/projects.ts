@@ -1,7 +1,11 @@
 // The projects table: a use case's task, description, success metric and deployment constraints.
 import type Database from 'better-sqlite3';
 import { Project, ProjectInput } from '../api/schemas.ts';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
+
+// Projects are found by id only: every API field that names one is a projectId, passed on as it is.
+const PROJECT: Lookup = { noun: 'project', idPrefix: 'proj', advice: "the Projects page or 'lathe project list' shows the ids" };
 
 interface ProjectRow {
   id: string;
@@ -69,6 +73,11 @@ export class ProjectTable {
 
   list(): Project[] {
     return (this.db.prepare('SELECT * FROM projects ORDER BY created_at, id').all() as ProjectRow[]).map(toProject);
+  }
+
+  /** The project with this id, or a not_found error for `field`. */
+  find(id: string, field = 'projectId'): Project {
+    return foundById(this.get(id), id, PROJECT, field);
   }
 
   /** Apply a partial input; constraints merge field by field so a patch of one limit keeps the others. */

@@ -1,6 +1,7 @@
 // Runs (one training, evaluation, generation or export), their metric series and the files they produced.
 import type Database from 'better-sqlite3';
 import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
+import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isOwnerAlive, type ProcessOwner } from './process-owner.ts';
 
@@ -59,6 +60,9 @@ export interface RunInput {
 
 const OPEN = `status NOT IN (${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`;
 
+// Runs are found by id only: names repeat ('finetune s260k') and a list of every run would drown the message.
+const RUN: Lookup = { noun: 'run', idPrefix: 'run', advice: "the Runs page or 'lathe runs list' shows the ids" };
+
 export class RunTable {
   /** Opening the store ends the runs whose owning process died (see interruptOrphaned). */
   constructor(private readonly db: Database.Database) {
@@ -90,6 +94,11 @@ export class RunTable {
   get(id: string): Run | undefined {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     return row && toRun(row);
+  }
+
+  /** The run with this id, or a not_found error for `field`. */
+  find(id: string, field = 'runId'): Run {
+    return foundById(this.get(id), id, RUN, field);
   }
 
   list(filter: { projectId?: string | null; kind?: string } = {}): Run[] {

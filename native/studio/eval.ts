@@ -1,19 +1,16 @@
 // Studio API handlers for evaluation, comparison and the project scorecard (schemas in native/api/eval.ts).
-import type { z } from 'zod';
 import { StudioError } from '../api/errors.ts';
 import type { evalMethods } from '../api/eval.ts';
 import { compareRuns, examplesPage, joinedExamplesForRuns } from '../eval/compare.ts';
 import { comparisonToJson, examplesToCsv, metricsToCsv } from '../eval/compare-export.ts';
 import { runExamples } from '../eval/predictions.ts';
 import { checkAdapter } from '../eval/runner-adapter.ts';
-import { findDataset } from '../eval/runner-data.ts';
 import { expandMetrics } from '../eval/scoring.ts';
 import { projectScorecard } from '../eval/scorecard.ts';
 import { evaluationSummary } from '../eval/summary.ts';
-import type { HandlerContext } from './handlers.ts';
+import type { HandlersFor } from './context.ts';
 
-type EvalMethod = keyof typeof evalMethods;
-type EvalHandlers = { [M in EvalMethod]: (params: z.output<(typeof evalMethods)[M]['params']>, raw: unknown, ctx: HandlerContext) => z.infer<(typeof evalMethods)[M]['result']> | Promise<z.infer<(typeof evalMethods)[M]['result']>> };
+type EvalHandlers = HandlersFor<typeof evalMethods>;
 
 export const evalHandlers: EvalHandlers = {
   'eval.start': (input, _raw, { store, queue }) => {
@@ -23,14 +20,10 @@ export const evalHandlers: EvalHandlers = {
     } catch (err) {
       throw new StudioError('invalid_params', (err as Error).message, { field: 'metrics' });
     }
-    const models = store.models.list();
-    const model = models.find((m) => m.id === input.model) ?? models.find((m) => m.name === input.model);
-    if (!model) {
-      throw new StudioError('not_found', `no model named '${input.model}' (models: ${models.map((m) => m.name).join(', ') || 'none yet'})`, { field: 'model' });
-    }
+    const model = store.models.find(input.model);
     if (input.adapterPath !== null) checkAdapter(input.adapterPath, model);
-    findDataset(store, input.dataset);
-    if (input.projectId !== null && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist`, { field: 'projectId' });
+    store.datasets.find(input.dataset);
+    if (input.projectId !== null) store.projects.find(input.projectId);
     return queue.enqueue('evaluation', input);
   },
   'eval.get': ({ id }, _raw, { store, dataDir }) => evaluationSummary(store, dataDir, id),

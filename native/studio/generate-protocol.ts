@@ -1,5 +1,6 @@
 // Messages between the studio (parent) and the generation worker (generate-worker.ts), over the fork IPC channel.
 import type { GenerateSettings, NextTokenResult, GenerationTiming } from '../api/models.ts';
+import type { FinishReason } from '../generate/generate.ts';
 
 export interface TopAlternative {
   id: number;
@@ -19,6 +20,6 @@ export type ToGenerationWorker =
 export type FromGenerationWorker =
   | { type: 'started'; id: string; promptTokens: number; settings: Record<string, unknown> }
   | { type: 'token'; id: string; index: number; text: string; tokenId: number; token: string; logprob: number | null; top: TopAlternative[] }
-  | { type: 'done'; id: string; text: string; tokenIds: number[]; finishReason: 'stop_token' | 'stop_string' | 'length' | 'cancelled'; timing: GenerationTiming; settings: Record<string, unknown> }
+  | { type: 'done'; id: string; text: string; tokenIds: number[]; finishReason: FinishReason; timing: GenerationTiming; settings: Record<string, unknown> }
   | { type: 'nextToken'; id: string; result: NextTokenResult }
   | { type: 'error'; id: string; message: string; userError: boolean };

@@ -71,7 +71,8 @@ export class GenerationService {
     child.on('message', (m: FromGenerationWorker) => this.onMessage(m));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
-      const why = `the generation worker ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+      const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
+      const why = `the generation worker ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${lastLines}`;
       for (const id of [...this.running.keys()]) this.finishFailed(id, why);
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
@@ -92,7 +93,10 @@ export class GenerationService {
       kind: 'generation',
       name: `${req.label ? `${req.label} · ` : ''}${req.model.name} · ${oneLine(req.messages?.at(-1)?.content ?? req.prompt).slice(0, 60)}`,
       projectId: req.projectId,
-      config: { modelId: req.model.id, modelName: req.model.name, prompt: req.prompt, messages: req.messages, settings: req.settings, label: req.label ?? null },
+      config: {
+        modelId: req.model.id, modelName: req.model.name, prompt: req.prompt, messages: req.messages, settings: req.settings,
+        label: req.label ?? null,
+      },
     });
     this.store.runs.setStatus(run.id, 'running');
     this.running.set(id, { runId: run.id, model: req.model, prompt: req.prompt, started: Date.now() });
@@ -135,14 +139,18 @@ export class GenerationService {
       case 'started':
         break;
       case 'token':
-        if (this.running.has(m.id)) this.emit({ type: 'generate.token', payload: { generationId: m.id, index: m.index, text: m.text, tokenId: m.tokenId, token: m.token, logprob: m.logprob, top: m.top } });
+        if (this.running.has(m.id)) {
+          const { id: generationId, index, text, tokenId, token, logprob, top } = m;
+          this.emit({ type: 'generate.token', payload: { generationId, index, text, tokenId, token, logprob, top } });
+        }
         break;
       case 'done': {
         const r = this.running.get(m.id);
         if (!r) break;
         this.running.delete(m.id);
         this.recordOutput(r, m);
-        this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text: m.text, finishReason: m.finishReason, timing: m.timing, settings: m.settings } });
+        const { text, finishReason, timing, settings } = m;
+        this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text, finishReason, timing, settings } });
         break;
       }
       case 'nextToken': {
@@ -168,8 +176,12 @@ export class GenerationService {
     const file = path.join(dir, 'output.json');
     const body = JSON.stringify({ text: m.text, tokenIds: m.tokenIds, finishReason: m.finishReason, timing: m.timing, settings: m.settings }, null, 2);
     writeFileDurably(file, body);
-    this.store.runs.addArtifact({ runId: r.runId, kind: 'generation-output', path: file, bytes: Buffer.byteLength(body), hash: `sha256:${createHash('sha256').update(body).digest('hex')}` });
-    const metrics: [string, number][] = [['time_to_first_token_ms', m.timing.timeToFirstTokenMs], ['decode_tokens_per_second', m.timing.decodeTokensPerSecond], ['generated_tokens', m.timing.generatedTokens], ['prompt_tokens', m.timing.promptTokens]];
+    const hash = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    this.store.runs.addArtifact({ runId: r.runId, kind: 'generation-output', path: file, bytes: Buffer.byteLength(body), hash });
+    const metrics: [string, number][] = [
+      ['time_to_first_token_ms', m.timing.timeToFirstTokenMs], ['decode_tokens_per_second', m.timing.decodeTokensPerSecond],
+      ['generated_tokens', m.timing.generatedTokens], ['prompt_tokens', m.timing.promptTokens],
+    ];
     for (const [name, value] of metrics) this.store.runs.addMetric({ runId: r.runId, step: 0, name, value });
     this.store.runs.setStatus(r.runId, m.finishReason === 'cancelled' ? 'cancelled' : 'succeeded');
   }

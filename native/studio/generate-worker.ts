@@ -15,7 +15,10 @@ import { lastLogits, nextTokenDistribution, streamGeneration } from './generate-
 /** Models kept loaded: two, so a side-by-side comparison of two models does not reload at each run. */
 const KEEP_LOADED = 2;
 const loaded = new Map<string, Promise<TextGenerator>>();
+/** Generations cancelled while waiting their turn. */
 const cancelled = new Set<string>();
+/** The generation being streamed, stopped through its AbortSignal. */
+const streaming = new Map<string, AbortController>();
 /** The last prompt's logits per model, so moving a knob in the next-token panel needs no new forward pass. */
 const lastPrompt = new Map<string, { key: string; logits: Float32Array }>();
 let queue: Promise<void> = Promise.resolve();
@@ -45,6 +48,8 @@ function evict(dir: string): void {
   gen?.then((g) => g.release()).catch(() => undefined);
 }
 
+const NO_TIMING = { promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, totalMs: 0, decodeTokensPerSecond: 0 };
+
 function fail(id: string, err: unknown): void {
   const userError = err instanceof StudioError || err instanceof RangeError;
   send({ type: 'error', id, message: (err as Error)?.message ?? String(err), userError });
@@ -54,13 +59,19 @@ async function handle(m: Extract<ToGenerationWorker, { type: 'generate' | 'nextT
   try {
     if (cancelled.delete(m.id)) {
       // Cancelled while waiting its turn: it still ends, with nothing generated.
-      if (m.type === 'generate') send({ type: 'done', id: m.id, text: '', tokenIds: [], finishReason: 'cancelled', settings: {}, timing: { promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, totalMs: 0, decodeTokensPerSecond: 0 } });
+      if (m.type === 'generate') send({ type: 'done', id: m.id, text: '', tokenIds: [], finishReason: 'cancelled', settings: {}, timing: NO_TIMING });
       return;
     }
     const gen = await model(m.modelDir);
     if (m.type === 'generate') {
-      await streamGeneration(gen, m.id, m.prompt, m.settings, m.top, send, () => cancelled.has(m.id));
-      cancelled.delete(m.id);
+      const controller = new AbortController();
+      streaming.set(m.id, controller);
+      if (cancelled.delete(m.id)) controller.abort(); // cancelled while its model was loading
+      try {
+        await streamGeneration(gen, m.id, m.prompt, m.settings, m.top, send, controller.signal);
+      } finally {
+        streaming.delete(m.id);
+      }
     } else {
       const result = await nextTokenDistribution(gen, m.prompt, m.settings, m.top, async (ids) => {
         const key = ids.join(',');
@@ -78,7 +89,11 @@ async function handle(m: Extract<ToGenerationWorker, { type: 'generate' | 'nextT
 }
 
 process.on('message', (m: ToGenerationWorker) => {
-  if (m.type === 'cancel') cancelled.add(m.id);
+  if (m.type === 'cancel') {
+    const running = streaming.get(m.id);
+    if (running) running.abort();
+    else cancelled.add(m.id);
+  }
   else if (m.type === 'evict') evict(m.modelDir);
   else queue = queue.then(() => handle(m));
 });

@@ -2,38 +2,21 @@
 // mapped type makes a missing or misspelt method a compile error.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { z } from 'zod';
-import { methods, type MethodName, type Result } from '../api/contract.ts';
+import type { methods } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
 import type { ProjectInput } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { precheckImport } from '../data/import.ts';
-import type { JobQueue } from '../jobs/queue.ts';
-import type { Store } from '../store/db.ts';
+import type { HandlersFor } from './context.ts';
 import { evalHandlers } from './eval.ts';
 import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 
-export type StudioMode = Result<'system.info'>['mode'];
-
-export interface HandlerContext {
-  store: Store;
-  queue: JobQueue;
-  dataDir: string;
-  mode: StudioMode;
-}
-
-type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
-export type Handlers = { [M in MethodName]: (params: ParsedParams<M>, raw: unknown, ctx: HandlerContext) => Result<M> | Promise<Result<M>> };
+type Handlers = HandlersFor<typeof methods>;
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-
-function found<T>(value: T | undefined, what: string, id: string): T {
-  if (value === undefined) throw new StudioError('not_found', `${what} ${id} does not exist`, { id });
-  return value;
-}
 
 /**
  * Keep only the fields the caller sent: zod fills defaults even inside a partial schema, and a patch
@@ -56,37 +39,41 @@ export const handlers: Handlers = {
   'system.info': (_p, _raw, ctx) => ({ version, dataDir: ctx.dataDir, mode: ctx.mode }),
 
   'projects.list': (_p, _raw, { store }) => store.projects.list(),
-  'projects.get': ({ id }, _raw, { store }) => found(store.projects.get(id), 'project', id),
+  'projects.get': ({ id }, _raw, { store }) => store.projects.find(id, 'id'),
   'projects.create': (input, _raw, { store }) => store.projects.create(input),
-  'projects.update': ({ id, patch }, raw, { store }) =>
-    found(store.projects.update(id, sentFields(patch, (raw as { patch?: unknown }).patch)), 'project', id),
+  'projects.update': ({ id, patch }, raw, { store }) => {
+    store.projects.find(id, 'id');
+    return store.projects.update(id, sentFields(patch, (raw as { patch?: unknown }).patch))!;
+  },
   'projects.delete': ({ id }, _raw, { store }) => ({ deleted: store.projects.delete(id) }),
 
   'datasets.list': ({ projectId }, _raw, { store }) => store.datasets.list(projectId),
-  'datasets.get': ({ id }, _raw, { store }) => found(store.datasets.get(id), 'dataset', id),
+  'datasets.get': ({ id }, _raw, { store }) => store.datasets.find(id, 'id'),
   'datasets.import': (input, _raw, { store, queue }) => {
     // Refuse at once what can be refused without reading the file (missing file, unknown format, bad split).
     const { file } = precheckImport(input, store);
     return queue.enqueue('dataset-import', { ...input, path: file });
   },
   'datasets.rows': ({ id, split, offset, limit }, _raw, { store, dataDir }) => {
-    const dataset = found(store.datasets.get(id), 'dataset', id);
-    const { rows, total } = readRows(datasetDir(dataDir, id), split, offset, limit);
+    const dataset = store.datasets.find(id, 'id');
+    const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, offset, limit);
     return { columns: dataset.columns, rows, total };
   },
   'datasets.setMapping': ({ id, mapping }, _raw, { store }) => {
-    const dataset = found(store.datasets.get(id), 'dataset', id);
+    const dataset = store.datasets.find(id, 'id');
     for (const [field, column] of Object.entries(mapping)) {
       if (!dataset.columns.includes(column)) {
-        throw new StudioError('invalid_params', `'${field}' is mapped to column '${column}', which dataset ${dataset.name} does not have (columns: ${dataset.columns.join(', ')})`, { field: 'mapping' });
+        const columns = dataset.columns.join(', ');
+        const message = `'${field}' is mapped to column '${column}', which dataset ${dataset.name} does not have (columns: ${columns})`;
+        throw new StudioError('invalid_params', message, { field: 'mapping' });
       }
     }
-    return store.datasets.setMapping(id, mapping)!;
+    return store.datasets.setMapping(dataset.id, mapping)!;
   },
   'datasets.setProject': ({ id, projectId }, _raw, { store }) => {
-    found(store.datasets.get(id), 'dataset', id);
-    if (projectId !== null) found(store.projects.get(projectId), 'project', projectId);
-    return store.datasets.setProject(id, projectId)!;
+    const dataset = store.datasets.find(id, 'id');
+    if (projectId !== null) store.projects.find(projectId, 'projectId');
+    return store.datasets.setProject(dataset.id, projectId)!;
   },
   'datasets.delete': ({ id }, _raw, { store, dataDir }) => {
     // Row first, then files: a crash in between leaves an orphan folder (swept later), never a row without rows.
@@ -96,17 +83,17 @@ export const handlers: Handlers = {
   },
 
   'jobs.list': ({ limit }, _raw, { store }) => store.jobs.list(limit),
-  'jobs.get': ({ id }, _raw, { store }) => found(store.jobs.get(id), 'job', id),
+  'jobs.get': ({ id }, _raw, { store }) => store.jobs.find(id, 'id'),
   'jobs.cancel': ({ id }, _raw, { queue }) => queue.cancel(id),
   'jobs.logs': ({ id, tail }, _raw, { store }) => {
-    found(store.jobs.get(id), 'job', id);
+    store.jobs.find(id, 'id');
     return store.jobs.logs(id, tail);
   },
 
   'runs.list': ({ projectId, kind }, _raw, { store }) => store.runs.list({ projectId, kind }),
-  'runs.get': ({ id }, _raw, { store }) => found(store.runs.get(id), 'run', id),
+  'runs.get': ({ id }, _raw, { store }) => store.runs.find(id, 'id'),
   'runs.metrics': ({ id, name }, _raw, { store }) => {
-    found(store.runs.get(id), 'run', id);
+    store.runs.find(id, 'id');
     return store.runs.metrics(id, name);
   },
   ...evalHandlers,

@@ -1,36 +1,17 @@
 // Studio API handlers for models (schemas in native/api/models.ts): the list, the model card of the Select
-// page (models-card.ts), imports, deletion and Hub downloads. Imports and downloads are jobs ('model-import',
+// page (models/card.ts), imports, deletion and Hub downloads. Imports and downloads are jobs ('model-import',
 // 'model-download'): the handler checks what it can answer at once (the paths exist, the name is free) and
 // enqueues the work, so a multi-GB copy never blocks the studio's process.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
 import { StudioError } from '../api/errors.ts';
 import type { modelMethods } from '../api/models.ts';
-import type { Model } from '../api/schemas.ts';
-import { registerJobKind } from '../jobs/kinds.ts';
+import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { generationService } from './generate-service.ts';
-import type { HandlerContext } from './handlers.ts';
-import { modelCard } from './models-card.ts';
+import type { HandlersFor } from './context.ts';
 
-registerJobKind('model-download', fileURLToPath(new URL('./models-download.ts', import.meta.url)), 'Download a model from the Hugging Face Hub');
-
-type ModelMethod = Extract<keyof typeof modelMethods, `models.${string}`>;
-type ModelHandlers = { [M in ModelMethod]: (params: z.output<(typeof modelMethods)[M]['params']>, raw: unknown, ctx: HandlerContext) => z.infer<(typeof modelMethods)[M]['result']> | Promise<z.infer<(typeof modelMethods)[M]['result']>> };
-
-/** A model by id (or name), or a not_found error listing what exists. */
-export function modelById(ctx: HandlerContext, id: string, field = 'id'): Model {
-  const models = ctx.store.models.list();
-  const model = models.find((m) => m.id === id) ?? models.find((m) => m.name === id);
-  if (!model) throw new StudioError('not_found', `no model '${id}' (models: ${models.map((m) => m.name).join(', ') || 'none yet — import one on the Select page'})`, { field });
-  return model;
-}
-
-function requireFreeName(ctx: HandlerContext, name: string): void {
-  if (ctx.store.models.list().some((m) => m.name === name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field: 'name' });
-}
+type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>>;
 
 function requireFile(file: string, field: string, what: string): string {
   const resolved = path.resolve(file);
@@ -40,18 +21,23 @@ function requireFile(file: string, field: string, what: string): string {
 
 export const modelHandlers: ModelHandlers = {
   'models.list': (_p, _raw, { store }) => store.models.list(),
-  'models.get': ({ id }, _raw, ctx) => modelCard(modelById(ctx, id)),
+  'models.get': ({ id }, _raw, ctx) => modelCard(ctx.store.models.find(id, 'id')),
   'models.importFolder': ({ path: dir, name }, _raw, ctx) => {
     const resolved = path.resolve(dir);
-    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${dir}: no such folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`, { field: 'path', file: dir });
-    if (!fs.existsSync(path.join(resolved, 'config.json'))) throw new StudioError('invalid_params', `${dir}: no config.json; give a Hugging Face model folder (config.json, .safetensors weights, tokenizer.json)`, { field: 'path', file: dir });
-    requireFreeName(ctx, name);
+    const where = { field: 'path', file: dir };
+    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+      throw new StudioError('invalid_params', `${dir}: no such folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`, where);
+    }
+    if (!fs.existsSync(path.join(resolved, 'config.json'))) {
+      throw new StudioError('invalid_params', `${dir}: no config.json; give a Hugging Face model folder (config.json, .safetensors weights, tokenizer.json)`, where);
+    }
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'folder', path: resolved, name } satisfies ModelImportParams);
   },
   'models.importLlama2c': ({ checkpoint, tokenizer, name }, _raw, ctx) => {
     const ckpt = requireFile(checkpoint, 'checkpoint', 'llama2.c checkpoint (.bin)');
     const tok = requireFile(tokenizer, 'tokenizer', 'llama2.c tokenizer (tokenizer.bin or tok512.bin)');
-    requireFreeName(ctx, name);
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'llama2c', checkpoint: ckpt, tokenizer: tok, name } satisfies ModelImportParams);
   },
   'models.delete': ({ id }, _raw, ctx) => {
@@ -65,7 +51,7 @@ export const modelHandlers: ModelHandlers = {
   },
   'models.download': (p, _raw, ctx) => {
     const name = p.name ?? p.repo.split('/')[1];
-    requireFreeName(ctx, name);
+    ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-download', { ...p, name });
   },
 };

@@ -8,7 +8,8 @@ import { sweepIncompleteImports } from '../data/files.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
-import { handlers, type HandlerContext, type StudioMode } from './handlers.ts';
+import type { HandlerContext, StudioMode } from './context.ts';
+import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
 
 export interface StudioOptions {

@@ -2,7 +2,6 @@
 // resume and cancel by run, defaults sized to the model, checkpoints and before/after samples.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { StudioError } from '../api/errors.ts';
 import type { trainMethods } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
@@ -10,26 +9,21 @@ import { listCheckpoints } from '../train/checkpoints.ts';
 import { trainingDefaults } from '../train/defaults.ts';
 import { SAMPLES_FILE, runDir, type Sample } from '../train/run-env.ts';
 import { checkPretrain, planFinetune } from '../train/validate.ts';
-import type { HandlerContext } from './handlers.ts';
+import type { HandlerContext, HandlersFor } from './context.ts';
 
-type TrainMethod = keyof typeof trainMethods;
-type TrainHandlers = { [M in TrainMethod]: (params: z.output<(typeof trainMethods)[M]['params']>, raw: unknown, ctx: HandlerContext) => z.infer<(typeof trainMethods)[M]['result']> | Promise<z.infer<(typeof trainMethods)[M]['result']>> };
-
-function modelByName(ctx: HandlerContext, nameOrId: string) {
-  const models = ctx.store.models.list();
-  const m = models.find((x) => x.id === nameOrId) ?? models.find((x) => x.name === nameOrId);
-  if (!m) throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${models.map((x) => x.name).join(', ') || 'none yet'})`, { field: 'model' });
-  return m;
-}
+type TrainHandlers = HandlersFor<typeof trainMethods>;
 
 function trainingRun(ctx: HandlerContext, runId: string) {
-  const run = ctx.store.runs.get(runId);
-  if (!run) throw new StudioError('not_found', `run ${runId} does not exist`, { field: 'runId' });
-  if (run.kind !== 'finetune' && run.kind !== 'pretrain') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
+  const run = ctx.store.runs.find(runId);
+  if (run.kind !== 'finetune' && run.kind !== 'pretrain') {
+    throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
+  }
   return run;
 }
 
-const activeJob = (ctx: HandlerContext, runId: string) => ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+function activeJob(ctx: HandlerContext, runId: string) {
+  return ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
+}
 
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
@@ -40,7 +34,9 @@ export const trainHandlers: TrainHandlers = {
     const run = trainingRun(ctx, runId);
     // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
     if (activeJob(ctx, runId)) throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
-    if (ctx.store.runs.hasLiveOwner(runId)) throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
+    if (ctx.store.runs.hasLiveOwner(runId)) {
+      throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
+    }
     if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
   },
@@ -51,7 +47,7 @@ export const trainHandlers: TrainHandlers = {
     return ctx.queue.cancel(job.id);
   },
   'train.defaults': ({ model, method }, _raw, ctx) => {
-    const m = modelByName(ctx, model);
+    const m = ctx.store.models.find(model);
     return trainingDefaults(readHfFolder(m.path).spec, m.name, method);
   },
   'train.checkpoints': ({ runId }, _raw, ctx) => {

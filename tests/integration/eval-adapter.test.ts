@@ -32,7 +32,9 @@ beforeAll(async () => {
   writeStoryPairs(file, 120);
   await studio.queue.whenFinished((await studio.call('datasets.import', { path: file, name: 'stories' })).id);
   const env = { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1, metric: () => {} };
-  const tuned = await startFinetune({ model: 's260k', dataset: 'stories', method: 'lora', lora: { r: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] }, lr: 5e-3, maxSteps: 80, batchSize: 8, seqLen: 96, evalEvery: 0, saveEvery: 0, seed: 1, merge: false }, env);
+  const lora = { r: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
+  const settings = { lr: 5e-3, maxSteps: 80, batchSize: 8, seqLen: 96, evalEvery: 0, saveEvery: 0, seed: 1, merge: false };
+  const tuned = await startFinetune({ model: 's260k', dataset: 'stories', method: 'lora', lora, ...settings }, env);
   adapter = tuned.adapterPath!;
 }, 120_000);
 

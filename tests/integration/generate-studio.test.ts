@@ -93,7 +93,7 @@ describe.skipIf(!present)('generation through the Studio API', () => {
 
   it('refuses what cannot work, saying why', async () => {
     await expect(studio.call('generate.start', { modelId, messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow(/no chat template/);
-    await expect(studio.call('generate.start', { modelId: 'nope', prompt: 'x' })).rejects.toThrow(/no model 'nope'/);
+    await expect(studio.call('generate.start', { modelId: 'nope', prompt: 'x' })).rejects.toThrow(/no model named 'nope' \(models: /);
     await expect(studio.call('generate.start', { modelId, prompt: 'x', settings: { doSample: true, numBeams: 3 } })).rejects.toThrow(/beam search/);
     await expect(studio.call('generate.nextToken', { modelId, prompt: 'a '.repeat(600) })).rejects.toThrow(/reads at most 512/);
   });

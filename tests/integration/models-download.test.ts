@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
-import { OFFLINE_MESSAGE, downloadDir, downloadRepo } from '../../native/studio/models-download.ts';
+import { OFFLINE_MESSAGE, downloadDir, downloadRepo } from '../../native/models/hub-download.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');

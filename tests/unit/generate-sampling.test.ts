@@ -1,48 +1,13 @@
-// Logits processors, samplers and the decoding loop on a toy language model whose next-token distribution
-// is a table lookup on the row's (unpadded) history, carried in its "KV cache" so that cache reordering and
-// left padding mistakes change the output.
+// Logits processors, samplers and the decoding loop on a toy language model (toy-language-model.ts).
 import { describe, expect, it } from 'vitest';
 import { MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, softmax } from '../../native/generate/processors.ts';
-import { generate, sampleFrom, type LanguageModel } from '../../native/generate/generate.ts';
+import { generate, sampleFrom } from '../../native/generate/generate.ts';
 import { Rng } from '../../native/generate/rng.ts';
 import { TextStream } from '../../native/generate/text-stream.ts';
+import { ToyModel, letters } from './toy-language-model.ts';
 
 const row = (ids: number[], promptLength = ids.length) => ({ ids, promptLength });
 const finite = (l: Float32Array) => Array.from(l.keys()).filter((i) => l[i] > -Infinity);
-
-/** Next-token probabilities by history (tokens joined by ','); unknown histories use `fallback`. */
-class ToyModel implements LanguageModel<number[][]> {
-  calls = 0;
-  constructor(
-    readonly vocabSize: number,
-    private readonly table: Record<string, number[]>,
-    private readonly fallback: (history: number[]) => number[],
-  ) {}
-  emptyCache(batch: number): number[][] {
-    return Array.from({ length: batch }, () => []);
-  }
-  async forward(ids: number[][], mask: number[][], past: number[][]) {
-    this.calls++;
-    const T = ids[0].length;
-    const V = this.vocabSize;
-    const logits = new Float32Array(ids.length * T * V);
-    const present = ids.map((r, b) => {
-      const history = [...past[b]];
-      r.forEach((id, t) => {
-        if (mask[b][mask[b].length - T + t]) history.push(id);
-        const p = this.table[history.join(',')] ?? this.fallback(history);
-        p.forEach((x, v) => (logits[(b * T + t) * V + v] = Math.log(x)));
-      });
-      return history;
-    });
-    return { logits, present };
-  }
-  async reorderCache(cache: number[][], index: number[]) {
-    return index.map((i) => [...cache[i]]);
-  }
-}
-
-const letters = { decode: (ids: number[]) => ids.map((i) => 'abcdefghijklmnopqrstuvwxyz'[i] ?? '').join('') };
 
 describe('logits processors', () => {
   it('top-k keeps the k largest', () => {

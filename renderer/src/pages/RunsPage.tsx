@@ -52,7 +52,15 @@ export function RunsPage() {
         )}
       </Card>
       <Card>
-        <CardHeader title="Recorded runs" subtitle="Runs keep their configuration, metrics and outputs. Tick evaluations to compare them." actions={<Button variant={picked.length >= 2 ? 'primary' : 'default'} icon="layers" disabled={picked.length === 0} onClick={() => openCompare(picked)}>Compare{picked.length ? ` (${picked.length})` : ''}</Button>} />
+        <CardHeader
+          title="Recorded runs"
+          subtitle="Runs keep their configuration, metrics and outputs. Tick evaluations to compare them."
+          actions={
+            <Button variant={picked.length >= 2 ? 'primary' : 'default'} icon="layers" disabled={picked.length === 0} onClick={() => openCompare(picked)}>
+              Compare{picked.length ? ` (${picked.length})` : ''}
+            </Button>
+          }
+        />
         {runs.error && <div className="card-body field-error">Could not load runs: {runs.error.message}</div>}
         {runs.data && runs.data.length === 0 && (
           <EmptyState icon="layers" title="No runs recorded">Runs appear when a job produces something to keep — a dataset import, a fine-tuned adapter, an evaluation.</EmptyState>

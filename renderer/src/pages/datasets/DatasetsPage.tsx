@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
+import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
@@ -76,12 +77,21 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
         lede={current ? `Examples for “${current.name}”. Import them once; the studio validates every row, fingerprints the file and fixes the train / validation / test split.` : 'Datasets belong to a project, which says what the rows are for.'}
       />
       {!current && !projectsLoading && (
-        <Card><EmptyState icon="folder" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>The project’s task decides which fields a dataset must supply — a summary for summarisation, a label for classification.{unassigned.length > 0 && ` ${count(unassigned.length)} not in any project ${unassigned.length === 1 ? 'is' : 'are'} listed below.`}</EmptyState></Card>
+        <GoFirst icon="folder" title="Scope a project first" page="scope" navigate={navigate}>
+          The project’s task decides which fields a dataset must supply — a summary for summarisation, a label for classification.
+          {unassigned.length > 0 && ` ${count(unassigned.length)} not in any project ${unassigned.length === 1 ? 'is' : 'are'} listed below.`}
+        </GoFirst>
       )}
       {current && list.data && <ImportPanel projectId={current.id} startCollapsed={offered.length > 0} onImported={(id) => { setSelectedId(id); list.reload(); }} />}
       {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
       {current && list.data && inProject.length === 0 && (
-        <Card><EmptyState icon="database" title="No datasets in this project yet">{unassigned.length > 0 ? `Import a file above, or add ${unassigned.length === 1 ? 'the dataset' : `one of the ${count(unassigned.length)}`} not in any project (listed below) to “${current.name}”.` : 'Import a file above. A few hundred good examples are enough to evaluate prompts; fine-tuning usually wants thousands.'}</EmptyState></Card>
+        <Card>
+          <EmptyState icon="database" title="No datasets in this project yet">
+            {unassigned.length > 0
+              ? `Import a file above, or add ${unassigned.length === 1 ? 'the dataset' : `one of the ${count(unassigned.length)}`} not in any project (listed below) to “${current.name}”.`
+              : 'Import a file above. A few hundred good examples are enough to evaluate prompts; fine-tuning usually wants thousands.'}
+          </EmptyState>
+        </Card>
       )}
       {selected && (
         <div className="split">

@@ -12,6 +12,17 @@ import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, typ
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 
 const SPLITS: Split[] = ['test', 'validation', 'train', 'all'];
+const SPLIT_HELP: Record<Split, string> = {
+  test: 'Held out from tuning: the honest score.',
+  train: 'Rows a fine-tune learns from: scores here flatter the model.',
+  validation: 'For choosing settings; keep test for the final word.',
+  all: 'Every row, whatever its split.',
+};
+const DECODING_HELP: Record<EvalForm['decoding'], string> = {
+  greedy: 'Greedy is deterministic: the same run gives the same scores again. Answers stop at a newline.',
+  sample: 'Sampling varies with the seed; compare runs with the same seed.',
+  beam: 'Beam search keeps several candidates and returns the best-scoring one; slower.',
+};
 const TEMPLATE_LABELS = { instruction: 'Instruction', input: 'Input', output: 'Solved example', answerPrefix: 'Answer prefix' } as const;
 
 function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { id: T; label: string }[]; onChange(v: T): void }) {
@@ -95,7 +106,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           <div className="field">
             <span className="field-label">Split</span>
             <Segmented label="Split" value={form.split} options={SPLITS.map((s) => ({ id: s, label: SPLIT_LABELS[s] }))} onChange={(split) => set({ split })} />
-            <p className="field-help">{form.split === 'test' ? 'Held out from tuning: the honest score.' : form.split === 'train' ? 'Rows a fine-tune learns from: scores here flatter the model.' : form.split === 'validation' ? 'For choosing settings; keep test for the final word.' : 'Every row, whatever its split.'}</p>
+            <p className="field-help">{SPLIT_HELP[form.split]}</p>
           </div>
           <Field label="Examples" optional help={splitSize === null ? 'Evaluate the first N rows of the split.' : `The first N of ${formatCount(splitSize)} rows; empty for all. Fewer runs faster, with a wider interval.`} error={issues.limit}>
             {(id, d) => (
@@ -161,11 +172,15 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               {form.decoding === 'beam' && <NumberInput label="Beams" value={form.numBeams} min={2} max={16} onChange={(v) => set({ numBeams: Math.round(v) })} />}
               <NumberInput label="Repetition penalty" value={form.repetitionPenalty} min={1} max={2} step={0.05} onChange={(v) => set({ repetitionPenalty: v })} />
             </div>
-            <p className="field-help">{form.decoding === 'greedy' ? 'Greedy is deterministic: the same run gives the same scores again. Answers stop at a newline.' : form.decoding === 'sample' ? 'Sampling varies with the seed; compare runs with the same seed.' : 'Beam search keeps several candidates and returns the best-scoring one; slower.'}</p>
+            <p className="field-help">{DECODING_HELP[form.decoding]}</p>
           </div>
 
           <Field label="Run name" optional help="Shown in comparisons; by default model · dataset/split · prompt." className="span-2">
-            {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${models.find((m) => m.id === form.modelId)?.name ?? 'model'} · ${dataset?.name ?? 'dataset'}/${form.split} · ${perplexity ? 'perplexity' : templateName(shots)}`} onChange={(e) => set({ name: e.target.value })} />}
+            {(id, d) => {
+              const modelName = models.find((m) => m.id === form.modelId)?.name ?? 'model';
+              const placeholder = `${modelName} · ${dataset?.name ?? 'dataset'}/${form.split} · ${perplexity ? 'perplexity' : templateName(shots)}`;
+              return <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={placeholder} onChange={(e) => set({ name: e.target.value })} />;
+            }}
           </Field>
         </div>
         <footer className="card-footer">

@@ -2,6 +2,7 @@
 // keep the project's evaluations in one list from which runs go to the comparison.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
+import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
@@ -110,16 +111,25 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   }
 
   if (!current) {
-    return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>An evaluation measures a model against the project’s success metric and target, so it needs a project to belong to.</EmptyState></Card>;
+    return (
+      <GoFirst icon="target" title="Scope a project first" page="scope" navigate={navigate}>
+        An evaluation measures a model against the project’s success metric and target, so it needs a project to belong to.
+      </GoFirst>
+    );
   }
   if (models.data?.length === 0 || (datasets.data && sortedDatasets.length === 0)) {
     const noModel = models.data?.length === 0;
+    if (noModel) {
+      return (
+        <GoFirst icon="box" title="No model to evaluate yet" page="select" navigate={navigate}>
+          Import or download a base model on the Select page; then come back to score it on your data.
+        </GoFirst>
+      );
+    }
     return (
-      <Card>
-        <EmptyState icon={noModel ? 'box' : 'database'} title={noModel ? 'No model to evaluate yet' : 'No dataset to evaluate on yet'} action={<Button variant="primary" onClick={() => navigate(noModel ? 'select' : 'datasets')}>{noModel ? 'Go to Select' : 'Go to Datasets'}</Button>}>
-          {noModel ? 'Import or download a base model on the Select page; then come back to score it on your data.' : 'Import examples with references (for a summary task: dialogues and their summaries); the test split becomes the held-out set.'}
-        </EmptyState>
-      </Card>
+      <GoFirst icon="database" title="No dataset to evaluate on yet" page="datasets" navigate={navigate}>
+        Import examples with references (for a summary task: dialogues and their summaries); the test split becomes the held-out set.
+      </GoFirst>
     );
   }
 

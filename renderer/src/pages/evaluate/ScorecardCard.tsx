@@ -44,6 +44,8 @@ function MetricHistory({ project }: { project: Project }) {
   );
 }
 
+const LINK_BUTTON_STYLE = { padding: 0, height: 'auto', color: 'var(--accent-text)' } as const;
+
 export function ScorecardCard({ project }: { project: Project }) {
   const card = useQuery('projects.scorecard', { id: project.id });
   useStudioEvents((event) => {
@@ -91,9 +93,21 @@ export function ScorecardCard({ project }: { project: Project }) {
               <dt>Margin</dt>
               <dd><Badge tone={data.margin !== null && data.margin >= 0 ? 'success' : 'danger'}>{data.margin === null ? '—' : `${data.margin >= 0 ? '+' : '−'}${formatMetric(project.metric!, Math.abs(data.margin))}`}</Badge></dd>
               <dt>With confidence</dt>
-              <dd>{data.passesWithConfidence ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>} <span className="muted">{data.passesWithConfidence ? 'the whole interval clears the target' : data.status === 'pass' ? 'the interval reaches past the target: evaluate more examples' : 'not yet'}</span></dd>
+              <dd>
+                {data.passesWithConfidence ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}{' '}
+                <span className="muted">
+                  {data.passesWithConfidence
+                    ? 'the whole interval clears the target'
+                    : data.status === 'pass' ? 'the interval reaches past the target: evaluate more examples' : 'not yet'}
+                </span>
+              </dd>
               <dt>From run</dt>
-              <dd><button type="button" className="btn btn-ghost btn-sm" style={{ padding: 0, height: 'auto', color: 'var(--accent-text)' }} onClick={() => openCompare([data.best!.runId])}>{data.best.runName}</button>{data.best.finishedAt && <div className="faint">{formatDate(data.best.finishedAt)}</div>}</dd>
+              <dd>
+                <button type="button" className="btn btn-ghost btn-sm" style={LINK_BUTTON_STYLE} onClick={() => openCompare([data.best!.runId])}>
+                  {data.best.runName}
+                </button>
+                {data.best.finishedAt && <div className="faint">{formatDate(data.best.finishedAt)}</div>}
+              </dd>
               <dt>Considered</dt>
               <dd>{data.runsConsidered} finished evaluation{data.runsConsidered === 1 ? '' : 's'}</dd>
             </dl>

@@ -1,11 +1,12 @@
 // Adapt & align → Fine-tune: the project's fine-tune runs on the left; on the right either the setup of a new
 // run or the selected run (live while it trains, from its history afterwards).
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
-import { Button, Card, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
+import { Card, ProgressBar } from '../../ui/primitives.tsx';
 import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
 import { TrainingRunList } from './TrainingRunList.tsx';
@@ -56,16 +57,26 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   }
 
   if (!current) {
-    return <Card><EmptyState icon="target" title="Scope a project first" action={<Button variant="primary" onClick={() => navigate('scope')}>Go to Scope</Button>}>Fine-tuning runs belong to a project: its task decides how examples become prompts, and its metric judges the result.</EmptyState></Card>;
+    return (
+      <GoFirst icon="target" title="Scope a project first" page="scope" navigate={navigate}>
+        Fine-tuning runs belong to a project: its task decides how examples become prompts, and its metric judges the result.
+      </GoFirst>
+    );
   }
   if (models.data?.length === 0 || (datasets.data && sortedDatasets.length === 0)) {
     const noModel = models.data?.length === 0;
+    if (noModel) {
+      return (
+        <GoFirst icon="box" title="No model to fine-tune yet" page="select" navigate={navigate}>
+          Import a base model on the Select page (a small one trains in minutes on a laptop), then come back to teach it your task.
+        </GoFirst>
+      );
+    }
     return (
-      <Card>
-        <EmptyState icon={noModel ? 'box' : 'database'} title={noModel ? 'No model to fine-tune yet' : 'No examples to learn from yet'} action={<Button variant="primary" onClick={() => navigate(noModel ? 'select' : 'datasets')}>{noModel ? 'Go to Select' : 'Go to Datasets'}</Button>}>
-          {noModel ? 'Import a base model on the Select page (a small one trains in minutes on a laptop), then come back to teach it your task.' : 'Import a few hundred examples of the task (for instructions: instruction, input and output columns) and map their columns; fine-tuning learns from the train split and watches the validation split.'}
-        </EmptyState>
-      </Card>
+      <GoFirst icon="database" title="No examples to learn from yet" page="datasets" navigate={navigate}>
+        Import a few hundred examples of the task (for instructions: instruction, input and output columns) and map their
+        columns; fine-tuning learns from the train split and watches the validation split.
+      </GoFirst>
     );
   }
 
@@ -82,7 +93,13 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
       />
       <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
         {pending && !pending.runId && (
-          <Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting the run…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span></div></Card>
+          <Card aria-label="Starting">
+            <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+              <strong>Starting the run…</strong>
+              <ProgressBar value={null} label="Starting" />
+              <span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span>
+            </div>
+          </Card>
         )}
         {selectedId
           ? <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />

@@ -10,6 +10,14 @@ import { Card, CardHeader } from '../../ui/primitives.tsx';
 const DEBOUNCE_MS = 150;
 
 /** How a vocabulary entry reads: SentencePiece's ▁ and byte tokens made visible. */
+/** How many tokens the settings leave in play, and how uncertain the model is before and after them. */
+function distributionSummary(r: NextTokenResult): string {
+  const drawn = r.strategy === 'sample'
+    ? `${r.keptTokens.toLocaleString()} of ${r.vocabSize.toLocaleString()} tokens can be drawn`
+    : 'greedy and beam search take the top token';
+  return `${drawn} · uncertainty ${r.entropyBefore.toFixed(2)} → ${r.entropyAfter.toFixed(2)} bits`;
+}
+
 export function showToken(token: string): string {
   return token.replace(/▁/g, '␣').replace(/Ġ/g, '␣').replace(/Ċ|<0x0A>/g, '↵');
 }
@@ -46,7 +54,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
     <Card aria-label="Next token">
       <CardHeader
         title="Next token"
-        subtitle={result ? `${result.strategy === 'sample' ? `${result.keptTokens.toLocaleString()} of ${result.vocabSize.toLocaleString()} tokens can be drawn` : 'greedy and beam search take the top token'} · uncertainty ${result.entropyBefore.toFixed(2)} → ${result.entropyAfter.toFixed(2)} bits` : 'The model’s odds for what comes right after the prompt.'}
+        subtitle={result ? distributionSummary(result) : 'The model’s odds for what comes right after the prompt.'}
       />
       <div className="card-body stack" style={{ gap: 'var(--space-2)' }} data-testid="next-token-panel">
         <div className="row small muted"><span><span className="legend-swatch" style={{ background: 'var(--border-strong)' }} />model alone</span><span style={{ marginLeft: 12 }}><span className="legend-swatch" style={{ background: 'var(--accent)' }} />after your settings</span></div>

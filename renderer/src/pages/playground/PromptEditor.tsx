@@ -80,6 +80,11 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   );
 }
 
+const BUILT_PROMPT_STYLE = {
+  whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto', background: 'var(--surface-sunken)', padding: 'var(--space-3)',
+  borderRadius: 'var(--radius-md)',
+} as const;
+
 export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean }) {
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
@@ -96,7 +101,12 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
       {value.style === 'few-shot' && (
         <>
           <FewShotBuilder onBuilt={(built) => set({ built })} />
-          {value.built && <details><summary className="small muted" style={{ cursor: 'pointer' }}>The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary><pre className="mono small" style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto', background: 'var(--surface-sunken)', padding: 'var(--space-3)', borderRadius: 'var(--radius-md)' }}>{value.built}</pre></details>}
+          {value.built && (
+            <details>
+              <summary className="small muted" style={{ cursor: 'pointer' }}>The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary>
+              <pre className="mono small" style={BUILT_PROMPT_STYLE}>{value.built}</pre>
+            </details>
+          )}
         </>
       )}
       {value.style === 'chat' && (hasChatTemplate ? (

@@ -30,6 +30,19 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
     setDraft((d) => ({ ...d, task, metric: metricTouched ? d.metric : TASKS[task].metrics[0] }));
   }
 
+  /** A numeric limit with its unit after it (called, not rendered as a component, so the input keeps focus). */
+  function numberWithUnit(id: string, describedBy: string | undefined, field: 'memoryBudgetMb' | 'maxLatencyMs', unit: string, placeholder: string) {
+    return (
+      <div className="input-suffix">
+        <input
+          id={id} className="input" inputMode="numeric" value={draft[field]} onChange={(e) => set(field, e.target.value)}
+          aria-describedby={describedBy} aria-invalid={Boolean(errors[field])} placeholder={placeholder}
+        />
+        <span>{unit}</span>
+      </div>
+    );
+  }
+
   function submit(e: FormEvent) {
     e.preventDefault();
     onSubmit(draft);
@@ -101,10 +114,10 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
               )}
             </Field>
             <Field label="Memory budget" optional help="Most memory the model may use when it runs." error={errors.memoryBudgetMb}>
-              {(id, describedBy) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={draft.memoryBudgetMb} onChange={(e) => set('memoryBudgetMb', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.memoryBudgetMb)} placeholder="2048" /><span>MB</span></div>}
+              {(id, describedBy) => numberWithUnit(id, describedBy, 'memoryBudgetMb', 'MB', '2048')}
             </Field>
             <Field label="Max latency" optional help="Longest acceptable wait for one answer." error={errors.maxLatencyMs}>
-              {(id, describedBy) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={draft.maxLatencyMs} onChange={(e) => set('maxLatencyMs', e.target.value)} aria-describedby={describedBy} aria-invalid={Boolean(errors.maxLatencyMs)} placeholder="500" /><span>ms</span></div>}
+              {(id, describedBy) => numberWithUnit(id, describedBy, 'maxLatencyMs', 'ms', '500')}
             </Field>
           </div>
           <footer className="card-footer">

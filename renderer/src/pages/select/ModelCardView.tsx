@@ -45,6 +45,8 @@ function MemoryTable({ card }: { card: ModelCard }) {
   );
 }
 
+const ACTIVATIONS_NOTE = 'Activations come on top and grow with batch size and sequence length.';
+
 export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelId: string; onOpenPlayground(): void; onDeleted(): void }) {
   const studio = useStudio();
   const toast = useToast();
@@ -110,7 +112,12 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
       </Card>
 
       <Card aria-label="Memory">
-        <CardHeader title="Memory" subtitle={budget ? `Rough needs against this project’s budget of ${budget.toLocaleString()} MB. Activations come on top and grow with batch size and sequence length.` : 'Rough needs for weights and training state. Activations come on top and grow with batch size and sequence length. Set a memory budget in Scope to check the fit.'} />
+        <CardHeader
+          title="Memory"
+          subtitle={budget
+            ? `Rough needs against this project’s budget of ${budget.toLocaleString()} MB. ${ACTIVATIONS_NOTE}`
+            : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
+        />
         <div className="card-body flush table-wrap"><MemoryTable card={card.data} /></div>
         <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA trains {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many parameters as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
       </Card>

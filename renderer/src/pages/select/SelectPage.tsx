@@ -19,7 +19,15 @@ export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
 
   return (
     <div className="page">
-      <PageHeader title="Select" lede="Choose the base model to build on. Its card shows what it is made of and what it needs in memory, so you can check it fits your device before adapting it." actions={<Button icon="sparkle" onClick={() => { window.location.hash = '/select/pretrain'; }} title="Pretrain a small model on your own text">Train from scratch</Button>} />
+      <PageHeader
+        title="Select"
+        lede="Choose the base model to build on. Its card shows what it is made of and what it needs in memory, so you can check it fits your device before adapting it."
+        actions={
+          <Button icon="sparkle" onClick={() => { window.location.hash = '/select/pretrain'; }} title="Pretrain a small model on your own text">
+            Train from scratch
+          </Button>
+        }
+      />
       {list.data && (
         <AddModelPanel
           key={models.length === 0 ? 'first' : 'more'}

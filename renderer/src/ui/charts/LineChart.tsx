@@ -38,12 +38,24 @@ export function LineChart({ title, description, xLabels, series, format, domain,
     return parts.filter((part) => part.length > 0);
   };
 
+  const referenceItem = reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [];
+  const legendItems = [...series.map((s) => ({ label: s.name, color: s.color })), ...referenceItem];
+  // The accessible table: a column per series, and the first series' 95% interval where it has one.
+  const first = series[0]?.points ?? [];
+  const withInterval = first.some((p) => p?.low != null);
+  const interval = (p: LinePoint | null | undefined) => (p?.low != null ? `${format(p.low)}–${format(p.high!)}` : '—');
+  const tableRows = xLabels.map((label, i) => [
+    label,
+    ...series.map((s) => (s.points[i] ? format(s.points[i]!.y) : '—')),
+    ...(withInterval ? [interval(first[i])] : []),
+  ]);
+
   return (
     <ChartFrame
       title={title}
       description={description}
-      legend={series.length > 1 || reference ? <Legend items={[...series.map((s) => ({ label: s.name, color: s.color })), ...(reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [])]} /> : undefined}
-      table={{ columns: ['Step', ...series.map((s) => s.name), ...(series.some((s) => s.points.some((p) => p?.low != null)) ? ['95% CI'] : [])], rows: xLabels.map((label, i) => [label, ...series.map((s) => (s.points[i] ? format(s.points[i]!.y) : '—')), ...(series[0]?.points.some((p) => p?.low != null) ? [series[0].points[i]?.low != null ? `${format(series[0].points[i]!.low!)}–${format(series[0].points[i]!.high!)}` : '—'] : [])]) }}
+      legend={series.length > 1 || reference ? <Legend items={legendItems} /> : undefined}
+      table={{ columns: ['Step', ...series.map((s) => s.name), ...(withInterval ? ['95% CI'] : [])], rows: tableRows }}
     >
       {({ titleId, descId }) => (
         <div ref={ref} className="chart-canvas">

@@ -1,13 +1,12 @@
-// Downloading a model from the Hugging Face Hub, as the 'model-download' job: list the repository's files at a
-// revision, fetch the ones Lathe needs into <dataDir>/downloads/<owner>--<name>@<revision>/, each through a
-// `.partial` file resumed with an HTTP Range request, then import the folder like a local one. A download that
-// is cancelled, interrupted or offline keeps its partial files, so starting it again continues where it stopped.
+// Downloading a model from the Hugging Face Hub (the 'model-download' job runs it, download-worker.ts): list
+// the repository's files at a revision and fetch the ones Lathe needs into
+// <dataDir>/downloads/<owner>--<name>@<revision>/, each through a `.partial` file resumed with an HTTP Range
+// request. A download that is cancelled, interrupted or offline keeps its partial files, so starting it again
+// continues where it stopped.
 // LATHE_HF_ENDPOINT (or HF_ENDPOINT) points at a mirror; tests point it at a local server.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
-import type { WorkerContext } from '../jobs/protocol.ts';
-import { asImportError, importModelFolder } from '../models/import.ts';
 
 export interface DownloadParams {
   repo: string;
@@ -17,7 +16,11 @@ export interface DownloadParams {
 }
 
 /** Files a Lathe model folder is made of (the rest of a repository — other formats, images — is skipped). */
-const WANTED = /^(config\.json|generation_config\.json|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json|chat_template\.jinja|[^/]*\.safetensors|model\.safetensors\.index\.json)$/;
+const WANTED_FILES = [
+  'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json',
+  'chat_template.jinja', 'model.safetensors.index.json',
+];
+const wanted = (name: string) => WANTED_FILES.includes(name) || /^[^/]*\.safetensors$/.test(name);
 
 export const OFFLINE_MESSAGE = 'cannot reach huggingface.co — you are offline or behind a proxy; import a local folder instead';
 
@@ -45,11 +48,17 @@ async function hubFetch(url: string, init: RequestInit, what: { repo: string; re
   }
   if (res.ok || res.status === 206 || res.status === 416) return res;
   if (res.status === 401 || res.status === 403) {
-    throw new StudioError('unauthorized', what.token
-      ? `huggingface.co refused the token for ${what.repo} (HTTP ${res.status}): accept the model's licence on its page on huggingface.co, and check that the token can read gated repositories`
-      : `${what.repo} is gated or private (HTTP ${res.status}): accept its licence on huggingface.co, then paste an access token (huggingface.co → Settings → Access Tokens)`, { field: 'token' });
+    const message = what.token
+      ? `huggingface.co refused the token for ${what.repo} (HTTP ${res.status}): accept the model's licence on its page `
+        + 'on huggingface.co, and check that the token can read gated repositories'
+      : `${what.repo} is gated or private (HTTP ${res.status}): accept its licence on huggingface.co, then paste an access `
+        + 'token (huggingface.co → Settings → Access Tokens)';
+    throw new StudioError('unauthorized', message, { field: 'token' });
   }
-  if (res.status === 404) throw new StudioError('not_found', `huggingface.co has no model ${what.repo} at revision '${what.revision}': check the owner/name spelling and the branch or commit`, { field: 'repo' });
+  if (res.status === 404) {
+    const message = `huggingface.co has no model ${what.repo} at revision '${what.revision}': check the owner/name spelling and the branch or commit`;
+    throw new StudioError('not_found', message, { field: 'repo' });
+  }
   throw new StudioError('internal', `huggingface.co answered HTTP ${res.status} for ${url}; try again later`);
 }
 
@@ -58,9 +67,12 @@ export async function listRepoFiles(p: DownloadParams): Promise<{ name: string; 
   const url = `${hubEndpoint()}/api/models/${p.repo}/revision/${encodeURIComponent(p.revision)}?blobs=true`;
   const res = await hubFetch(url, { headers: headers(p.token) }, p);
   const body = (await res.json()) as { siblings?: { rfilename: string; size?: number }[] };
-  const files = (body.siblings ?? []).filter((s) => WANTED.test(s.rfilename)).map((s) => ({ name: s.rfilename, size: s.size ?? null }));
-  if (!files.some((f) => f.name === 'config.json')) throw new StudioError('invalid_params', `${p.repo} has no config.json: it is not a transformers model Lathe can run`, { field: 'repo' });
-  if (!files.some((f) => f.name.endsWith('.safetensors'))) throw new StudioError('invalid_params', `${p.repo} has no .safetensors weights (only other formats); pick a repository that ships safetensors`, { field: 'repo' });
+  const files = (body.siblings ?? []).filter((s) => wanted(s.rfilename)).map((s) => ({ name: s.rfilename, size: s.size ?? null }));
+  const refuse = (message: string) => new StudioError('invalid_params', message, { field: 'repo' });
+  if (!files.some((f) => f.name === 'config.json')) throw refuse(`${p.repo} has no config.json: it is not a transformers model Lathe can run`);
+  if (!files.some((f) => f.name.endsWith('.safetensors'))) {
+    throw refuse(`${p.repo} has no .safetensors weights (only other formats); pick a repository that ships safetensors`);
+  }
   return files;
 }
 
@@ -101,7 +113,12 @@ export async function downloadFile(url: string, dest: string, p: DownloadParams,
 }
 
 /** Download every file of the repository Lathe needs into `dir`; progress as a fraction of known bytes. */
-export async function downloadRepo(p: DownloadParams, dir: string, onProgress: (done: number, total: number | null, file: string) => void, signal?: AbortSignal): Promise<void> {
+export async function downloadRepo(
+  p: DownloadParams,
+  dir: string,
+  onProgress: (done: number, total: number | null, file: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const files = await listRepoFiles(p);
   const total = files.every((f) => f.size !== null) ? files.reduce((s, f) => s + (f.size ?? 0), 0) : null;
   let done = 0;
@@ -113,28 +130,4 @@ export async function downloadRepo(p: DownloadParams, dir: string, onProgress: (
       onProgress(done, total, f.name);
     }, signal);
   }
-}
-
-/** The job: download, then import; the downloaded copy is removed once the model is in the data directory. */
-export async function run(params: unknown, ctx: WorkerContext): Promise<unknown> {
-  const p = params as DownloadParams;
-  const dir = downloadDir(ctx.dataDir, p.repo, p.revision);
-  const t0 = Date.now();
-  let lastReport = 0;
-  await downloadRepo(p, dir, (done, total, file) => {
-    const now = Date.now();
-    if (now - lastReport < 250) return;
-    lastReport = now;
-    const rate = done / Math.max(0.001, (now - t0) / 1000);
-    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-    ctx.progress(total ? Math.min(0.99, done / total) : 0, `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`, total ? (total - done) / Math.max(1, rate) : null);
-  }, ctx.signal);
-  ctx.progress(0.99, 'importing');
-  // The same import as a local folder's ('model-import'): checked, copied with fsync, renamed, then recorded —
-  // under the repository it came from, not the staging folder it was downloaded to.
-  const model = await importModelFolder(ctx.dataDir, dir, p.name ?? p.repo.split('/')[1], { source: `hub:${p.repo}`, signal: ctx.signal, onProgress: (i) => ctx.progress(0.99, `importing: ${i.message}`) }).catch((err: unknown) => {
-    throw asImportError(err);
-  });
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { model };
 }

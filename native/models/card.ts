@@ -1,0 +1,111 @@
+// The model card — what a model is made of, what each hyperparameter means and what it will cost in memory —
+// built once here for the Select page (models.get) and for `lathe model inspect`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import type { ModelCard } from '../api/models.ts';
+import type { Model } from '../api/schemas.ts';
+import { readHfFolder } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import { memoryEstimates, parameterCounts } from './params.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
+
+export const LORA_RANK = 8;
+
+/** Each hyperparameter in the product's words: what the number controls and what it costs. */
+export function hyperparameters(s: ModelSpec): ModelCard['hyperparameters'] {
+  const norm = s.family === 'llama' ? 'RMSNorm' : 'LayerNorm';
+  const rows: ModelCard['hyperparameters'] = [
+    {
+      key: 'num_layers', label: 'Layers', value: s.numLayers,
+      meaning: 'Transformer blocks stacked on top of each other; each one lets every token look at the others (attention) '
+        + 'and then think alone (MLP).',
+    },
+    {
+      key: 'num_heads', label: 'Attention heads', value: s.numHeads,
+      meaning: `Parallel attention patterns per layer, each reading its own ${s.headDim}-number slice of the token's vector.`,
+    },
+    {
+      key: 'num_kv_heads', label: 'Key/value heads', value: s.numKvHeads,
+      meaning: s.numKvHeads < s.numHeads
+        ? `Grouped-query attention: ${s.numHeads / s.numKvHeads} query heads share each key/value head, which shrinks the `
+          + 'memory kept per generated token.'
+        : 'One key/value head per query head (classic multi-head attention).',
+    },
+    {
+      key: 'hidden_size', label: 'Hidden size', value: s.hiddenSize,
+      meaning: 'Length of the vector that represents each token as it flows through the model; wider means more capacity '
+        + 'and more compute.',
+    },
+    {
+      key: 'intermediate_size', label: 'MLP width', value: s.intermediateSize,
+      meaning: s.family === 'llama'
+        ? 'Inner width of each block’s feed-forward network (SwiGLU), where most per-token computation happens.'
+        : 'Inner width of each block’s feed-forward network (GELU).',
+    },
+    {
+      key: 'max_positions', label: 'Context length', value: s.maxPositions,
+      meaning: 'The most tokens (prompt plus answer) the model was built to read at once.',
+    },
+    {
+      key: 'vocab_size', label: 'Vocabulary', value: s.vocabSize,
+      meaning: 'How many distinct tokens the tokenizer can produce; every step picks the next one among them.',
+    },
+    {
+      key: 'norm_eps', label: 'Norm epsilon', value: s.normEps,
+      meaning: `A tiny number added inside each ${norm} so it never divides by zero; it must match what the model was trained with.`,
+    },
+    {
+      key: 'tie_word_embeddings', label: 'Tied embeddings', value: s.tieWordEmbeddings ? 'yes' : 'no',
+      meaning: s.tieWordEmbeddings
+        ? 'The output layer reuses the input embedding matrix, saving vocabulary × hidden parameters.'
+        : 'The output layer has its own matrix, separate from the input embeddings.',
+    },
+  ];
+  if (s.rope) {
+    const scaling = s.rope.scaling ? ` (${s.rope.scaling.type} scaling ×${s.rope.scaling.factor} stretches the context)` : '';
+    rows.push({
+      key: 'rope_theta', label: 'RoPE base', value: s.rope.theta,
+      meaning: `Rotary position encoding: word order is written into attention by rotating queries and keys${scaling}.`,
+    });
+  } else {
+    rows.push({
+      key: 'positions', label: 'Positions', value: 'learned',
+      meaning: 'A learned vector per position is added to each token, so the context cannot grow past it.',
+    });
+  }
+  if (s.qkvBias) {
+    rows.push({ key: 'qkv_bias', label: 'Q/K/V biases', value: 'yes', meaning: 'The query, key and value projections add a learned bias (as Qwen2 does).' });
+  }
+  if (s.slidingWindow) {
+    rows.push({ key: 'sliding_window', label: 'Sliding window', value: s.slidingWindow, meaning: 'Each token attends to at most this many previous tokens.' });
+  }
+  return rows;
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const f of fs.readdirSync(dir, { withFileTypes: true })) if (f.isFile()) total += fs.statSync(path.join(dir, f.name)).size;
+  return total;
+}
+
+export function modelCard(model: Model): ModelCard {
+  if (!fs.existsSync(model.path)) {
+    const message = `model ${model.name}: its folder ${model.path} is missing; delete the model and import it again`;
+    throw new StudioError('not_found', message, { file: model.path });
+  }
+  const folder = readHfFolder(model.path);
+  const spec = folder.spec;
+  const counts = parameterCounts(spec);
+  const memory = memoryEstimates(spec, LORA_RANK);
+  let tokenizer: ModelCard['tokenizer'] = { vocabSize: spec.vocabSize, hasChatTemplate: false, bosToken: null, eosToken: null };
+  try {
+    const tok = TextTokenizer.fromFolder(model.path);
+    tokenizer = { vocabSize: tok.vocabSize, hasChatTemplate: tok.chatTemplate !== null, bosToken: tok.bosToken, eosToken: tok.eosToken };
+  } catch {
+    // a model without tokenizer.json still has a card; generation will say what is missing
+  }
+  const memoryCosts = { ...memory, loraRank: LORA_RANK };
+  const diskBytes = folderBytes(model.path);
+  return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory: memoryCosts, tokenizer, diskBytes };
+}

@@ -1,0 +1,63 @@
+// One lookup per table (store.<table>.find): by id, or by name where rows have one; a miss says what was looked
+// for, what exists and where to get one, with the field that carried the key.
+import { describe, expect, it } from 'vitest';
+import { StudioError } from '../../native/api/errors.ts';
+import { tempStores } from './temp-stores.ts';
+
+const { tempDir, open } = tempStores('lathe-store-find-');
+
+function thrown(fn: () => unknown): StudioError {
+  try {
+    fn();
+  } catch (err) {
+    return err as StudioError;
+  }
+  throw new Error('expected an error');
+}
+
+const modelInput = (name: string) => ({ name, architecture: 'llama', path: `models/${name}`, config: {}, parameterCount: 1, source: 'test' });
+
+describe('store find', () => {
+  it('finds a model by id, then by name (the oldest of equal names)', () => {
+    const store = open(tempDir());
+    const first = store.models.create(modelInput('tiny'));
+    store.models.create(modelInput('tiny'));
+    expect(store.models.find(first.id).id).toBe(first.id);
+    expect(store.models.find('tiny').id).toBe(first.id);
+  });
+
+  it('names the missing model, the models there are and how to get one', () => {
+    const store = open(tempDir());
+    store.models.create(modelInput('tiny'));
+    const err = thrown(() => store.models.find('nope', 'modelId'));
+    expect(err).toBeInstanceOf(StudioError);
+    expect(err.code).toBe('not_found');
+    expect(err.message).toBe("no model named 'nope' (models: tiny); import one on the Select page or with 'lathe model import'");
+    expect(err.details).toEqual({ id: 'nope', field: 'modelId' });
+  });
+
+  it('says "does not exist" for a key shaped like the table\'s ids, and "none yet" for an empty table', () => {
+    const store = open(tempDir());
+    expect(thrown(() => store.datasets.find('ds_123')).message).toMatch(/^dataset ds_123 does not exist \(no datasets yet\); import one/);
+  });
+
+  it('cuts a long list of choices short', () => {
+    const store = open(tempDir());
+    for (let i = 0; i < 15; i++) store.models.create(modelInput(`m${i}`));
+    const listed = /\(models: (.*) and 3 more\)/.exec(thrown(() => store.models.find('x')).message);
+    expect(listed?.[1].split(', ')).toHaveLength(12);
+  });
+
+  it('finds projects, runs and jobs by id only, pointing at where the ids are listed', () => {
+    const store = open(tempDir());
+    const project = store.projects.create({ name: 'p', task: 'qa' } as never);
+    expect(store.projects.find(project.id).name).toBe('p');
+    expect(thrown(() => store.projects.find('p')).message).toMatch(/no project named 'p'; the Projects page or 'lathe project list' shows the ids/);
+    const run = store.runs.create({ kind: 'evaluation', name: 'r' });
+    expect(store.runs.find(run.id).id).toBe(run.id);
+    expect(thrown(() => store.runs.find('run_x', 'runIds')).details).toEqual({ id: 'run_x', field: 'runIds' });
+    const job = store.jobs.create('test', {});
+    expect(store.jobs.find(job.id).kind).toBe('test');
+    expect(thrown(() => store.jobs.find('job_x')).message).toBe("job job_x does not exist; the Runs page or 'lathe jobs list' shows the ids");
+  });
+});
