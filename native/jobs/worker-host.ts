@@ -3,6 +3,7 @@
 // job aborts, so no orphan keeps writing into the data directory.
 import { pathToFileURL } from 'node:url';
 import { StudioError } from '../api/errors.ts';
+import { diskFullError } from '../disk-full.ts';
 import type { FromWorker, ToWorker, WorkerContext, WorkerRun } from './protocol.ts';
 
 const controller = new AbortController();
@@ -29,7 +30,7 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
     const result = await mod.run(start.params, ctx);
     await send({ type: 'done', result: result ?? null });
   } catch (err) {
-    const e = err as Error;
+    const e = diskFullError(err, `the ${start.kind} job`, `into ${start.dataDir}`);
     if (controller.signal.aborted) await send({ type: 'cancelled' });
     else if (e instanceof StudioError) await send({ type: 'error', message: e.message, code: e.code, details: e.details });
     else await send({ type: 'error', message: e.message || String(err), details: { stack: e.stack } });
