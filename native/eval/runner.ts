@@ -39,7 +39,7 @@ export interface EvalContext {
    * after that process died ends the run 'interrupted' instead of leaving it 'running' for ever.
    */
   owner?: ProcessOwner;
-  /** Where aggregates go; default: straight into the store. A job sends them through its parent instead. */
+  /** Where aggregates go; default: straight into the store. A job records them and announces them to its parent. */
   recordMetric?(runId: string, step: number, name: string, value: number): void;
 }
 

@@ -23,7 +23,7 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
     progress: (fraction, message, etaSeconds = null) => void send({ type: 'progress', fraction, message, etaSeconds }),
     log: (level, line) => void send({ type: 'log', level, line }),
     setRun: (runId) => void send({ type: 'run', runId }),
-    metric: (runId, step, name, value) => void send({ type: 'metric', runId, step, name, value }),
+    metric: (runId, step, name, value, time) => void send({ type: 'metric', runId, step, name, value, time }),
   };
   try {
     const mod = (await import(pathToFileURL(start.module).href)) as { run: WorkerRun };
