@@ -26,7 +26,8 @@ function importPhase(dataDir: string, name: string, kill: KillResult): string {
   if (recorded) return 'recorded';
   if (entries.some((e) => !e.startsWith('.') && !known.has(e))) return 'renamed, not recorded';
   if (entries.some((e) => e.startsWith('.import-'))) return `writing rows${percent ? ` (${percent}%)` : ''}`;
-  return 'before any write';
+  // a job's worker is announced once it reports, after it made its folder: none left means it removed it
+  return kill.output.includes('worker ') ? 'stopped, folder removed' : 'before any write';
 }
 
 /** Each listed dataset's files agree with its record: offsets for every row, a split byte per row. */
