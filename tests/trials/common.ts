@@ -56,6 +56,8 @@ export interface KillResult {
   killedAtMs: number | null;
   /** The process ended on its own before the kill moment. */
   finishedFirst: boolean;
+  /** When it finished first: how long its work took (the same clock as `killedAtMs`), else null. */
+  workMs: number | null;
   exitCode: number | null;
   output: string;
 }
@@ -71,7 +73,7 @@ function exited(child: ChildProcess): Promise<void> {
  * (the run's id, the first progress line), so the kill moments spread over the work rather than over Node's
  * start-up, which takes most of a short command's time on a busy machine. `atMs` Infinity: no kill.
  */
-export async function killCli(dataDir: string, args: string[], atMs: number): Promise<KillResult & { workMs: number | null }> {
+export async function killCli(dataDir: string, args: string[], atMs: number): Promise<KillResult> {
   const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let began: () => void = () => {};
@@ -112,7 +114,7 @@ export async function killJob(dataDir: string, kind: string, params: unknown, ta
   host.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const done = exited(host);
   await Promise.race([workerStarted, done]);
-  if (workerPid === null) return { killedAtMs: null, finishedFirst: true, exitCode: host.exitCode, output };
+  if (workerPid === null) return { killedAtMs: null, finishedFirst: true, exitCode: host.exitCode, output, workMs: null };
   const t0 = Date.now();
   const workerDone = new Promise<void>((resolve) => {
     const poll = setInterval(() => {
@@ -124,6 +126,7 @@ export async function killJob(dataDir: string, kind: string, params: unknown, ta
   });
   const finishedFirst = await Promise.race([workerDone.then(() => true), sleep(atMs).then(() => false)]);
   let killedAtMs: number | null = null;
+  const workMs = finishedFirst ? Date.now() - t0 : null;
   if (!finishedFirst) {
     killedAtMs = Date.now() - t0;
     if (target === 'worker') process.kill(workerPid, 'SIGKILL');
@@ -133,7 +136,7 @@ export async function killJob(dataDir: string, kind: string, params: unknown, ta
   // a killed studio's worker stops on its own (IPC closed): wait for it, so the checks see what it leaves
   const until = Date.now() + 20_000;
   while (pidAlive(workerPid) && Date.now() < until) await sleep(20);
-  return { killedAtMs, finishedFirst, exitCode: host.exitCode, output };
+  return { killedAtMs, finishedFirst, exitCode: host.exitCode, output, workMs };
 }
 
 export function pidAlive(pid: number): boolean {
