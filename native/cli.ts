@@ -5,6 +5,7 @@ import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
+import { diskFullError, isDiskFull } from './store/disk-full.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -52,6 +53,7 @@ const USER_FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPER
  */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UserError || err instanceof StoreOpenError) return err.exitCode;
+  if (isDiskFull(err)) return 2; // the user frees space; not a bug
   if (err instanceof StudioError) return err.code === 'internal' ? 1 : 2;
   if (err instanceof RangeError) return 2;
   const code = (err as { code?: unknown } | null)?.code;
@@ -204,7 +206,8 @@ export async function main(argv: string[]): Promise<number> {
     const code = await command.run({ values, positionals: parsed.positionals }, ctx);
     return typeof code === 'number' ? code : 0;
   } catch (err) {
-    const e = err as Error;
+    // a full disk that no inner layer described: at least say so, where, and what to do
+    const e = diskFullError(err, 'the command', `into ${ctx.dataDir}`);
     const code = exitCodeOf(e);
     const message = code === 2 ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
     // --json: the error object on stdout is the whole answer; a second copy on stderr would only be noise.

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { EvalMetricInput, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
+import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
@@ -194,6 +195,7 @@ export const commands: CliCommand[] = [
           signal: controller.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
           log: (_level, line) => ctx.info(line),
+          owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();
         ctx.print(outcome, () => describeOutcome(outcome));

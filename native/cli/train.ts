@@ -9,6 +9,7 @@ import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -159,7 +160,7 @@ export const commands: CliCommand[] = [
         ctx.print(outcome, () => describe(outcome));
         return outcome.status === 'cancelled' ? 130 : 0;
       } catch (err) {
-        if (err instanceof UserError) throw err;
+        if (err instanceof UserError || isDiskFull(err)) throw err;
         throw new UserError((err as Error).message, 1);
       } finally {
         close();

@@ -16,6 +16,7 @@ import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError, type RecordSink } from './parsers.ts';
 import { assignSplits, checkFractions, splitCounts } from './splits.ts';
 import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
+import { diskFullError } from '../store/disk-full.ts';
 
 /** How many skipped rows are kept in the database record; all of them go to skipped.jsonl. */
 const SKIPPED_IN_RECORD = 1000;
@@ -219,7 +220,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     if (err instanceof FormatError) {
       throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file, line: err.line });
     }
-    throw err;
+    throw diskFullError(err, `importing ${name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.');
   }
 }
 

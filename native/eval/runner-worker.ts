@@ -1,5 +1,5 @@
-// The 'evaluation' job: runEvaluation in a job's child process. Metrics go through the parent (which stores
-// them and pushes 'run.metric' events); a cancelled run keeps its partial results and the job ends 'cancelled'.
+// The 'evaluation' job: runEvaluation in a job's child process. Metrics are stored by this process and announced
+// through the parent ('run.metric' events); a cancelled run keeps its partial results and the job ends 'cancelled'.
 import type { WorkerRun } from '../jobs/protocol.ts';
 import { taskOptions, unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
 import type { EvalStartInput } from '../api/eval.ts';

@@ -6,6 +6,7 @@ import { StudioError } from '../api/errors.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
 import type { Run } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
+import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
@@ -33,7 +34,12 @@ export interface EvalContext {
   log?(level: 'info' | 'warn', line: string): void;
   /** Called once the run exists (the job attaches itself to it). */
   onRun?(run: Run): void;
-  /** Where aggregates go; default: straight into the store. A job sends them through its parent instead. */
+  /**
+   * The process evaluating when no job does (the CLI in the foreground): recorded on the run, so a store opened
+   * after that process died ends the run 'interrupted' instead of leaving it 'running' for ever.
+   */
+  owner?: ProcessOwner;
+  /** Where aggregates go; default: straight into the store. A job records them and announces them to its parent. */
   recordMetric?(runId: string, step: number, name: string, value: number): void;
 }
 
@@ -145,7 +151,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   }
   runConfig.applied = evaluator.describe;
   let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig });
-  run = store.runs.setStatus(run.id, 'running')!;
+  run = store.runs.setStatus(run.id, 'running', ctx.owner ?? null)!;
   ctx.onRun?.(run);
   const record = ctx.recordMetric ?? ((runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }));
 

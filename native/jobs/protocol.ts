@@ -10,7 +10,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'progress'; fraction: number; message: string; etaSeconds: number | null }
   | { type: 'log'; level: string; line: string }
-  | { type: 'metric'; runId: string; step: number; name: string; value: number }
+  /** A metric the worker has already recorded in the store: the parent only announces it ('run.metric'). */
+  | { type: 'metric'; runId: string; step: number; name: string; value: number; time: string }
   | { type: 'run'; runId: string }
   | { type: 'done'; result: unknown }
   | { type: 'cancelled' }
@@ -25,7 +26,11 @@ export interface WorkerContext {
   log(level: 'info' | 'warn' | 'error', line: string): void;
   /** Attach the job to a run (training, evaluation) so its metrics land there. */
   setRun(runId: string): void;
-  metric(runId: string, step: number, name: string, value: number): void;
+  /**
+   * Announce a metric the worker recorded in the store itself (withJobEnv does both): recorded by the worker, a
+   * metric outlives a studio that dies mid-job, so a run never says it finished (or checkpointed) without it.
+   */
+  metric(runId: string, step: number, name: string, value: number, time: string): void;
 }
 
 /** A worker module (see kinds.ts) exports `run`. Its result is stored as the job's result. */

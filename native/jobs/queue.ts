@@ -170,11 +170,9 @@ export class JobQueue {
       case 'run':
         this.update(id, { runId: m.runId });
         break;
-      case 'metric': {
-        const metric = this.store.runs.addMetric({ runId: m.runId, step: m.step, name: m.name, value: m.value });
-        this.emit({ type: 'run.metric', payload: metric });
+      case 'metric': // recorded by the worker (worker-env.ts): announced here
+        this.emit({ type: 'run.metric', payload: { runId: m.runId, step: m.step, name: m.name, value: m.value, time: m.time } });
         break;
-      }
       case 'done':
         running.outcome = { state: 'succeeded', progress: 1, message: 'done', etaSeconds: 0, result: m.result, error: null };
         break;

@@ -1,6 +1,6 @@
 // What the job workers that record into the store share: their own connection to it (a child process opens
-// its own; closed whatever happens), the job's reporting channels under the names the trainers and runners use,
-// and the rule that ends a job 'cancelled' when its work stopped on a cancel.
+// its own; closed whatever happens; metrics are written through it), the job's reporting channels under the
+// names the trainers and runners use, and the rule that ends a job 'cancelled' when its work stopped on a cancel.
 import type { Store } from '../store/db.ts';
 import { openStore } from '../store/db.ts';
 import type { WorkerContext } from './protocol.ts';
@@ -27,7 +27,12 @@ export async function withJobEnv<T>(ctx: WorkerContext, work: (env: JobEnv) => P
       log: (level, line) => ctx.log(level, line),
       progress: (fraction, message, etaSeconds) => ctx.progress(fraction, message, etaSeconds),
       onRun: (runId) => ctx.setRun(runId),
-      metric: (runId, step, name, value) => ctx.metric(runId, step, name, value),
+      // stored here, not by the parent: a metric sent to a studio that has just died would be lost, while the
+      // run's status and checkpoints, which this process writes, would say the step was done
+      metric: (runId, step, name, value) => {
+        const m = store.runs.addMetric({ runId, step, name, value });
+        ctx.metric(runId, step, name, value, m.time);
+      },
     });
   } finally {
     store.close();

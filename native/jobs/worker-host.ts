@@ -3,6 +3,7 @@
 // job aborts, so no orphan keeps writing into the data directory.
 import { pathToFileURL } from 'node:url';
 import { StudioError } from '../api/errors.ts';
+import { diskFullError } from '../store/disk-full.ts';
 import type { FromWorker, ToWorker, WorkerContext, WorkerRun } from './protocol.ts';
 
 const controller = new AbortController();
@@ -22,14 +23,14 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
     progress: (fraction, message, etaSeconds = null) => void send({ type: 'progress', fraction, message, etaSeconds }),
     log: (level, line) => void send({ type: 'log', level, line }),
     setRun: (runId) => void send({ type: 'run', runId }),
-    metric: (runId, step, name, value) => void send({ type: 'metric', runId, step, name, value }),
+    metric: (runId, step, name, value, time) => void send({ type: 'metric', runId, step, name, value, time }),
   };
   try {
     const mod = (await import(pathToFileURL(start.module).href)) as { run: WorkerRun };
     const result = await mod.run(start.params, ctx);
     await send({ type: 'done', result: result ?? null });
   } catch (err) {
-    const e = err as Error;
+    const e = diskFullError(err, `the ${start.kind} job`, `into ${start.dataDir}`);
     if (controller.signal.aborted) await send({ type: 'cancelled' });
     else if (e instanceof StudioError) await send({ type: 'error', message: e.message, code: e.code, details: e.details });
     else await send({ type: 'error', message: e.message || String(err), details: { stack: e.stack } });
