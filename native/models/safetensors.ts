@@ -33,6 +33,18 @@ export class CheckpointError extends Error {
   }
 }
 
+/** A value from a file, shown in an error message: short, and safe for any depth (JSON.stringify is recursive). */
+export function showValue(v: unknown, max = 60): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(v) ? 'a deeply nested array' : typeof v;
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -114,14 +126,14 @@ function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `${file}: tensor '${name}'`;
     if (typeof entry?.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT)) {
-      throw new CheckpointError(`${where} has unknown dtype ${JSON.stringify(entry?.dtype)}`);
+      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry?.dtype)}`);
     }
     if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new CheckpointError(`${where} has an invalid shape ${JSON.stringify(entry.shape)}`);
+      throw new CheckpointError(`${where} has an invalid shape ${showValue(entry.shape)}`);
     }
     const offsets = entry.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
-      throw new CheckpointError(`${where} has invalid data_offsets ${JSON.stringify(offsets)}`);
+      throw new CheckpointError(`${where} has invalid data_offsets ${showValue(offsets)}`);
     }
     const shape = entry.shape as number[];
     const expected = numel(shape) * BYTES_PER_ELEMENT[entry.dtype];
