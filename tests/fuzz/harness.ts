@@ -30,10 +30,11 @@ export function runs(sample: number, weight = 1): number {
 
 /** A counterexample, shown safely: fast-check's own printer recurses and overflows on deeply nested values. */
 function showCase(value: unknown): string {
+  const bytes = (v: Uint8Array) => `bytes(${v.length}) ${Buffer.from(v.subarray(0, 600)).toString('latin1')}${v.length > 600 ? '…' : ''}`;
   const show = (v: unknown): string => {
-    if (v instanceof Uint8Array) return `bytes(${v.length}) ${JSON.stringify(Buffer.from(v.subarray(0, 600)).toString('latin1'))}${v.length > 600 ? '…' : ''}`;
+    if (v instanceof Uint8Array) return bytes(v);
     try {
-      const text = JSON.stringify(v) ?? String(v);
+      const text = JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? bytes(x) : x)) ?? String(v);
       return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
     } catch {
       return '(too deep to print)';
