@@ -4,12 +4,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { CheckpointError } from '../models/safetensors.ts';
 import { renderChatTemplate, type ChatMessage } from './chat-template.ts';
 
 export interface EncodeOptions {
   /** Add BOS etc. as the tokenizer's post-processor says (default true). */
   addSpecialTokens?: boolean;
 }
+
+/** Encoded once when a tokenizer loads: letters, digits, punctuation, whitespace runs, accents, CJK, an emoji. */
+const PROBE_TEXT = 'Hello, world! 42  tabs\tand\nlines; café 日本 🙂';
 
 /** A special token in tokenizer_config.json is a string or an AddedToken object. */
 function tokenText(v: unknown): string | null {
@@ -38,13 +42,17 @@ export class TextTokenizer {
   /** Load `tokenizer.json` (+ `tokenizer_config.json`, `chat_template.jinja`) from a model folder. */
   static fromFolder(dir: string): TextTokenizer {
     const file = path.join(dir, 'tokenizer.json');
-    if (!fs.existsSync(file)) throw new Error(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
-    const read = (f: string) => {
+    if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
+    // Each file is checked on its own, so a broken tokenizer_config.json is not blamed on tokenizer.json.
+    const read = (f: string): Record<string, unknown> => {
+      let value: unknown;
       try {
-        return JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>;
+        value = JSON.parse(fs.readFileSync(f, 'utf8'));
       } catch (err) {
-        throw new Error(`${f}: ${(err as Error).message}`);
+        throw new CheckpointError(`${f}: not valid JSON (${(err as Error).message})`);
       }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CheckpointError(`${f}: not a JSON object`);
+      return value as Record<string, unknown>;
     };
     const configFile = path.join(dir, 'tokenizer_config.json');
     const config = fs.existsSync(configFile) ? read(configFile) : {};
@@ -58,7 +66,14 @@ export class TextTokenizer {
     try {
       tok = new Tokenizer(tokenizerJson, config);
     } catch (err) {
-      throw new Error(`${source}: cannot build the tokenizer (${(err as Error).message})`);
+      throw new CheckpointError(`${source}: cannot build the tokenizer (${(err as Error).message})`);
+    }
+    // The library builds from many malformed files (a pre-tokenizer whose 'type' is a number, say) and only
+    // fails when it first encodes, deep in generation or training; one round trip here blames the file instead.
+    try {
+      tok.decode(tok.encode(PROBE_TEXT, { add_special_tokens: true }).ids, { skip_special_tokens: false });
+    } catch (err) {
+      throw new CheckpointError(`${source}: cannot build the tokenizer (encoding a test sentence failed: ${(err as Error).message})`);
     }
     return new TextTokenizer(tok, config, chatTemplate);
   }
