@@ -96,7 +96,7 @@ describe('fuzz: llama2.c checkpoint', () => {
         async (bytes) => {
           await expectReaderOutcome(() => convertLlama2c(bytes, CKPT), { reader: 'llama2.c checkpoint', file: CKPT, bytes: bytes.length, place: /header|bytes/, errors: [CheckpointError], valid: checkConverted });
         },
-        300,
+        200,
       );
     },
     TEST_TIMEOUT,
@@ -112,7 +112,7 @@ describe('fuzz: llama2.c tokenizer.bin', () => {
         async ([bytes, vocab]) => {
           await expectReaderOutcome(() => readTokenizer(bytes, vocab), { reader: 'llama2.c tokenizer.bin', file: TOK, bytes: bytes.length, place: /token \d+|too short|bytes/, errors: [CheckpointError] });
         },
-        300,
+        150,
         0.5,
       );
     },

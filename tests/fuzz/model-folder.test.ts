@@ -27,7 +27,7 @@ describe('fuzz: config.json', () => {
           const file = '/models/x/config.json';
           await expectReaderOutcome(() => parseModelConfig(raw, file), { reader: 'config.json (values)', file, bytes: 4096, place: FIELD, errors: [CheckpointError], valid: checkSpec });
         },
-        400,
+        200,
       );
     },
     TEST_TIMEOUT,
@@ -45,7 +45,7 @@ describe('fuzz: config.json', () => {
           fs.writeFileSync(file, bytes);
           await expectReaderOutcome(() => readHfFolder(folder).spec, { reader: 'config.json (file)', file, bytes: bytes.length, place: new RegExp(`${FIELD.source}|not valid JSON`), errors: [CheckpointError], valid: checkSpec });
         },
-        300,
+        100,
         0.5,
       );
     },
@@ -78,7 +78,7 @@ describe('fuzz: model.safetensors.index.json', () => {
             { reader: 'safetensors index', file: [file, folder], bytes: bytes.length, place: /weight_map|shard|'|not valid JSON|cannot open/, errors: [CheckpointError] },
           );
         },
-        300,
+        100,
         0.5,
       );
     },

@@ -63,7 +63,7 @@ describe('fuzz: PEFT adapter', () => {
             valid: checkAdapter,
           });
         },
-        300,
+        100,
         0.5,
       );
     },

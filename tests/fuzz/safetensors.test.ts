@@ -97,7 +97,7 @@ describe('fuzz: safetensors', () => {
             errors: [CheckpointError],
           });
         },
-        300,
+        150,
       );
     },
     TEST_TIMEOUT,

@@ -63,7 +63,7 @@ describe('fuzz: tokenizer.json', () => {
           fs.writeFileSync(file, c.bytes);
           await expectReaderOutcome(() => useTokenizer(folder), { reader: c.target, file, bytes: c.bytes.length, place: /not valid JSON|not a JSON object|field '|cannot build the tokenizer/, errors: [CheckpointError] });
         },
-        200,
+        60,
         0.25,
       );
     },
