@@ -62,6 +62,7 @@ export class TextTokenizer {
   }
 
   static fromJson(tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}, chatTemplate: string | null = null, source = 'tokenizer.json'): TextTokenizer {
+    checkTokenIds(tokenizerJson, source);
     let tok: Tokenizer;
     try {
       tok = new Tokenizer(tokenizerJson, config);
@@ -128,6 +129,28 @@ export class TextTokenizer {
       extra: opts.extra,
     });
   }
+}
+
+/** Ids beyond the tokens a file holds by more than this are refused (the library sizes tables by the largest id). */
+const ID_SLACK = 1 << 20;
+
+/**
+ * Token ids in tokenizer.json (model.vocab values, added_tokens[].id) must be whole numbers not far beyond
+ * the number of tokens: @huggingface/tokenizers allocates by the largest id, so one id of 19312617 in an
+ * 8 KB file took seconds and hundreds of MB, and 2^31 longer still.
+ */
+function checkTokenIds(json: Record<string, unknown>, source: string): void {
+  const model = json.model as { vocab?: unknown } | undefined;
+  const vocab = model && typeof model === 'object' && model.vocab && typeof model.vocab === 'object' && !Array.isArray(model.vocab) ? Object.entries(model.vocab) : [];
+  const added = Array.isArray(json.added_tokens) ? (json.added_tokens as unknown[]) : [];
+  const limit = vocab.length + added.length + ID_SLACK;
+  const check = (id: unknown, field: string) => {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= limit) {
+      throw new CheckpointError(`${source}: field '${field}' is ${typeof id === 'number' ? id : typeof id}; token ids must be whole numbers from 0 to ${limit - 1} (the file holds ${vocab.length + added.length} tokens)`);
+    }
+  };
+  for (const [token, id] of vocab) check(id, `model.vocab.${token}`);
+  added.forEach((t, i) => check((t as { id?: unknown } | null)?.id, `added_tokens.${i}.id`));
 }
 
 /** chat_template is a string, or a list of {name, template} of which 'default' is the chat one. */

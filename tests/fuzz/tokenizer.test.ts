@@ -89,3 +89,15 @@ describe('regressions found by fuzzing tokenizer.json', () => {
     expect(() => TextTokenizer.fromFolder(folderWith(JSON.stringify(broken), '{}'))).toThrow(/tokenizer.json: cannot build the tokenizer \(encoding a test sentence failed/);
   });
 });
+
+describe('regressions found by the long fuzz run (tokenizer.json)', () => {
+  it('a token id far beyond the tokens the file holds is refused before the library sizes tables by it (took 2-64 s)', () => {
+    const base = TOKENIZERS[0] as { added_tokens: { id: number }[] };
+    const huge = { ...base, added_tokens: base.added_tokens.map((t, i) => (i === 0 ? { ...t, id: 19312617 } : t)) };
+    const t0 = performance.now();
+    expect(() => TextTokenizer.fromJson(huge, {}, null, 'x/tokenizer.json')).toThrow(/x\/tokenizer.json: field 'added_tokens.0.id' is 19312617/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    const model = base as unknown as { model: { vocab: Record<string, number> } };
+    expect(() => TextTokenizer.fromJson({ ...model, model: { ...model.model, vocab: { ...model.model.vocab, a: 2 ** 31 } } }, {}, null, 'x/tokenizer.json')).toThrow(/field 'model.vocab.a'/);
+  });
+});
