@@ -157,7 +157,8 @@ function checkTokenIds(json: Record<string, unknown>, source: string): void {
 function pickTemplate(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) {
-    const named = v as { name?: string; template?: string }[];
+    // Entries that are not {name, template: string} (null, say) are skipped rather than crashing the load.
+    const named = v.filter((t): t is { name?: unknown; template: string } => t !== null && typeof t === 'object' && typeof (t as { template?: unknown }).template === 'string');
     return (named.find((t) => t.name === 'default') ?? named[0])?.template ?? null;
   }
   return null;

@@ -101,3 +101,10 @@ describe('regressions found by the long fuzz run (tokenizer.json)', () => {
     expect(() => TextTokenizer.fromJson({ ...model, model: { ...model.model, vocab: { ...model.model.vocab, a: 2 ** 31 } } }, {}, null, 'x/tokenizer.json')).toThrow(/field 'model.vocab.a'/);
   });
 });
+
+describe('regressions found by the second long fuzz run (tokenizer_config.json)', () => {
+  it('chat_template entries that are not {name, template} are skipped (null threw TypeError at load)', () => {
+    expect(TextTokenizer.fromJson(TOKENIZERS[1], { chat_template: [null, { name: 'default', template: 5 }] }).chatTemplate).toBeNull();
+    expect(TextTokenizer.fromJson(TOKENIZERS[1], { chat_template: [null, { name: 'tool_use', template: 'T' }] }).chatTemplate).toBe('T');
+  });
+});
