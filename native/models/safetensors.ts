@@ -97,7 +97,10 @@ export class SafetensorsFile {
 }
 
 function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
-  const size = fs.fstatSync(fd).size;
+  const stat = fs.fstatSync(fd);
+  // A folder opens for reading on Linux and then fails the read with a bare EISDIR naming no file.
+  if (!stat.isFile()) throw new CheckpointError(`${file}: not a file (a safetensors file was expected here)`);
+  const size = stat.size;
   if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
   const lenBuf = Buffer.alloc(8);
   fs.readSync(fd, lenBuf, 0, 8, 0);

@@ -117,3 +117,11 @@ describe('regressions found by fuzzing safetensors', () => {
     }
   });
 });
+
+describe('found while writing the safetensors fuzz (not reachable by byte mutations)', () => {
+  it('a folder where the weights file should be is a CheckpointError naming it (a bare EISDIR before)', () => {
+    const folder = path.join(dir, 'model-dir.safetensors');
+    fs.mkdirSync(folder, { recursive: true });
+    expect(() => SafetensorsFile.open(folder)).toThrow(/model-dir.safetensors: not a file/);
+  });
+});
