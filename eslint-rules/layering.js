@@ -9,7 +9,7 @@ import path from 'node:path';
 export const NATIVE_ALLOW = {
   api: [],
   onnx: [],
-  text: [],
+  text: ['api'],
   store: ['api'],
   jobs: ['api', 'store'],
   autograd: ['onnx'],

@@ -14,6 +14,14 @@ export interface ErrorLocation {
   [key: string]: unknown;
 }
 
+/** A model, tokenizer or adapter file that cannot be read as it is: the message names the file and the place. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
 export class StudioError extends Error {
   constructor(
     readonly code: ApiErrorCode,

@@ -14,9 +14,16 @@ export interface TextPiece {
 }
 
 export class LineDecoder {
-  private strict = new TextDecoder('utf-8', { fatal: true });
+  // Pieces are decoded whole (no streaming state inside TextDecoder): a multi-byte character cut by a chunk
+  // boundary is carried over as bytes. So a decoding error shows U+FFFD exactly where the bad bytes are,
+  // whatever the chunking (a streaming decoder reset after an error dropped the bytes it held), and a BOM is
+  // removed at the start of the file only (TextDecoder would remove one at the start of every decode).
+  private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   private line = 1;
   private pendingCr = false;
+  private carry = new Uint8Array(0);
+  private atStart = true;
 
   /** Split one chunk into pieces. */
   *decode(chunk: Uint8Array): Generator<TextPiece> {
@@ -45,15 +52,31 @@ export class LineDecoder {
     return this.line;
   }
 
-  private piece(bytes: Uint8Array, endsLine: boolean, final = false): TextPiece {
+  private piece(input: Uint8Array, endsLine: boolean, final = false): TextPiece {
+    let bytes = input;
+    if (this.carry.length > 0) {
+      bytes = new Uint8Array(this.carry.length + input.length);
+      bytes.set(this.carry);
+      bytes.set(input, this.carry.length);
+      this.carry = new Uint8Array(0);
+    }
+    if (!endsLine && !final) {
+      const cut = incompleteTail(bytes);
+      if (cut > 0) {
+        this.carry = bytes.slice(bytes.length - cut);
+        bytes = bytes.subarray(0, bytes.length - cut);
+      }
+    }
+    if (this.atStart && bytes.length > 0) {
+      this.atStart = false;
+      if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    } else if (this.atStart && (endsLine || final)) this.atStart = false;
     let text: string;
     let badUtf8 = false;
     try {
-      text = this.strict.decode(bytes, { stream: !endsLine && !final });
+      text = this.strict.decode(bytes);
     } catch {
-      // Start over with a fresh strict decoder (its state after an error is unusable) and show what we can.
-      this.strict = new TextDecoder('utf-8', { fatal: true });
-      text = new TextDecoder('utf-8').decode(bytes);
+      text = this.lenient.decode(bytes);
       badUtf8 = true;
     }
     // A CR at the end of a non-final piece might be the CR of a CRLF split across chunks: hold it back.
@@ -69,4 +92,15 @@ export class LineDecoder {
     }
     return { text, line: this.line, endsLine, badUtf8 };
   }
+}
+
+/** Bytes at the end of `b` that begin a multi-byte UTF-8 sequence the rest of the chunk has not completed. */
+function incompleteTail(b: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, b.length); back++) {
+    const x = b[b.length - back];
+    if ((x & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead
+    const need = x >= 0xf0 && x <= 0xf4 ? 4 : x >= 0xe0 ? 3 : x >= 0xc2 && x < 0xe0 ? 2 : 1;
+    return back < need ? back : 0;
+  }
+  return 0;
 }

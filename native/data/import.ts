@@ -104,8 +104,15 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
         const extra = Object.keys(values).find((k) => !columnSet.has(k));
         if (extra !== undefined) return this.invalid(line, `field '${extra}' is not among the first row's columns (${columns.join(', ')})`, extra);
       }
+      let json: string;
+      try {
+        json = JSON.stringify(values);
+      } catch {
+        // JSON.parse reads any depth but JSON.stringify recurses: a row nested thousands deep cannot be stored.
+        return this.invalid(line, 'the row is nested too deeply to store (thousands of levels of arrays or objects)');
+      }
       writeOffset(rows.bytes);
-      rows.write(`${JSON.stringify(values)}\n`);
+      rows.write(`${json}\n`);
       rowCount++;
     },
     invalid(line, reason, field) {

@@ -88,6 +88,8 @@ class JsonLinesParser implements RecordParser {
   }
 }
 
+const REPLACEMENT = 0xfffd;
+
 const enum Ch {
   Quote = 34,
   Backslash = 92,
@@ -118,13 +120,16 @@ class JsonArrayParser implements RecordParser {
   feed(piece: TextPiece): void {
     this.line = piece.line;
     const text = piece.endsLine ? `${piece.text}\n` : piece.text;
-    if (piece.badUtf8) {
-      if (this.state !== 'element') throw new FormatError(piece.line, 'the file is not valid UTF-8 text here (save it as UTF-8)');
-      this.elementBad = true;
-    }
+    // Bad bytes are judged where they stand (the decoder put U+FFFD there), not by the state at the start of
+    // the piece: otherwise where a chunk happened to break decided between skipping an element and failing.
+    const bad = piece.badUtf8;
     let start = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (bad && c === REPLACEMENT) {
+        if (this.state !== 'element') throw new FormatError(piece.line, 'the file is not valid UTF-8 text here (save it as UTF-8)');
+        this.elementBad = true;
+      }
       if (this.state === 'element') {
         if (this.inString) {
           if (this.escaped) this.escaped = false;
@@ -288,7 +293,11 @@ class DelimitedParser implements RecordParser {
     this.recordBad = null;
     this.recordLine = nextLine;
     if (blank) return;
-    if (this.header === null) return this.setHeader(fields, line);
+    if (this.header === null) {
+      // Column names come from the header: one that is not UTF-8 or is mis-quoted would name every row's field wrongly.
+      if (bad) throw new FormatError(line, `the header row cannot be read: ${bad}`);
+      return this.setHeader(fields, line);
+    }
     if (bad) return this.sink.invalid(line, bad);
     const h = this.header;
     if (fields.length < h.length) {
@@ -297,9 +306,8 @@ class DelimitedParser implements RecordParser {
     if (fields.length > h.length) {
       return this.sink.invalid(line, `${fields.length} fields but the header has ${h.length}: quote fields that contain the delimiter`);
     }
-    const values: Record<string, unknown> = {};
-    for (let k = 0; k < h.length; k++) values[h[k]] = fields[k];
-    this.sink.record(values, line);
+    // fromEntries defines own properties: a column named __proto__ is data, not the object's prototype.
+    this.sink.record(Object.fromEntries(h.map((name, k) => [name, fields[k]])), line);
   }
 
   private setHeader(fields: string[], line: number): void {

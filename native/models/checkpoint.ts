@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseModelConfig, type ModelSpec } from './config.ts';
-import { CheckpointError, SafetensorsFile, numel, writeSafetensors, type Tensor, type SafetensorsDtype } from './safetensors.ts';
+import { CheckpointError, SafetensorsFile, numel, showValue, writeSafetensors, type Tensor, type SafetensorsDtype } from './safetensors.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -22,13 +22,15 @@ export class CheckpointWeights {
     const indexPath = path.join(dir, INDEX_FILE);
     const single = path.join(dir, WEIGHTS_FILE);
     if (fs.existsSync(indexPath)) {
-      const index = readJson(indexPath) as { weight_map?: Record<string, string> };
-      if (!index.weight_map || typeof index.weight_map !== 'object') throw new CheckpointError(`${indexPath}: missing 'weight_map'`);
+      const weightMap = (readJson(indexPath) as { weight_map?: unknown } | null)?.weight_map;
+      if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap)) {
+        throw new CheckpointError(`${indexPath}: field 'weight_map' is missing or not an object of tensor name → shard file`);
+      }
       const byFile = new Map<string, SafetensorsFile>();
       const where = new Map<string, SafetensorsFile>();
       try {
-        for (const [name, shard] of Object.entries(index.weight_map)) {
-          if (shard.includes('/') || shard.includes('\\')) throw new CheckpointError(`${indexPath}: shard '${shard}' for '${name}' is not a plain file name`);
+        for (const [name, shard] of Object.entries(weightMap)) {
+          if (!isPlainFileName(shard)) throw new CheckpointError(`${indexPath}: field 'weight_map.${name}' is ${showValue(shard)}, not the file name of a shard in this folder`);
           let f = byFile.get(shard);
           if (!f) {
             f = SafetensorsFile.open(path.join(dir, shard));
@@ -78,6 +80,11 @@ export class CheckpointWeights {
   close(): void {
     for (const f of this.files) f.close();
   }
+}
+
+/** A shard named by an index must sit beside it: a non-empty name with no folder part. */
+function isPlainFileName(name: unknown): name is string {
+  return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
 function readJson(file: string): unknown {

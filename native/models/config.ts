@@ -1,7 +1,7 @@
 // config.json → ModelSpec: one normalised description of a checkpoint's architecture, read once and used by
 // every graph builder (inference, training, attention maps) and by `lathe model inspect`.
 import { z } from 'zod';
-import { CheckpointError } from './safetensors.ts';
+import { CheckpointError, showValue } from './safetensors.ts';
 
 export type Family = 'llama' | 'gpt2';
 
@@ -37,6 +37,12 @@ export interface ModelSpec {
   slidingWindow: number | null;
 }
 
+/**
+ * The most layers a config may declare. Graph builders and checks loop over the layers before any weight is
+ * read, so a corrupt count (2^31) would exhaust memory instead of failing; released models have under 200.
+ */
+export const MAX_LAYERS = 4096;
+
 const ids = z.union([z.number().int(), z.array(z.number().int())]).nullish();
 
 const LlamaConfig = z.object({
@@ -44,7 +50,7 @@ const LlamaConfig = z.object({
   model_type: z.string().optional(),
   vocab_size: z.number().int().positive(),
   hidden_size: z.number().int().positive(),
-  num_hidden_layers: z.number().int().positive(),
+  num_hidden_layers: z.number().int().positive().max(MAX_LAYERS),
   num_attention_heads: z.number().int().positive(),
   num_key_value_heads: z.number().int().positive().nullish(),
   head_dim: z.number().int().positive().nullish(),
@@ -68,7 +74,7 @@ const Gpt2Config = z.object({
   model_type: z.string().optional(),
   vocab_size: z.number().int().positive(),
   n_embd: z.number().int().positive(),
-  n_layer: z.number().int().positive(),
+  n_layer: z.number().int().positive().max(MAX_LAYERS),
   n_head: z.number().int().positive(),
   n_inner: z.number().int().positive().nullish(),
   n_positions: z.number().int().positive(),
@@ -97,11 +103,17 @@ function zodMessage(file: string, err: z.ZodError): string {
 
 /** Normalise a parsed config.json. `file` names the source in error messages. */
 export function parseModelConfig(raw: unknown, file = 'config.json'): ModelSpec {
-  const obj = (raw ?? {}) as { architectures?: string[]; model_type?: string };
-  const arch = obj.architectures?.[0] ?? (obj.model_type === 'gpt2' ? 'GPT2LMHeadModel' : obj.model_type === 'llama' ? 'LlamaForCausalLM' : undefined);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CheckpointError(`${file}: not a JSON object; config.json holds {"architectures": [...], "vocab_size": ..., ...}`);
+  const obj = raw as { architectures?: unknown; model_type?: unknown };
+  // Checked before use: a name that is not a string would be stringified (a deep array overflows the stack)
+  // and a name like 'constructor' is 'in' every object, so the lookup below uses own properties only.
+  if (obj.architectures !== undefined && !(Array.isArray(obj.architectures) && obj.architectures.every((a) => typeof a === 'string'))) {
+    throw new CheckpointError(`${file}: field 'architectures' must be a list of class names, e.g. ["LlamaForCausalLM"]`);
+  }
+  const arch = (obj.architectures as string[] | undefined)?.[0] ?? (obj.model_type === 'gpt2' ? 'GPT2LMHeadModel' : obj.model_type === 'llama' ? 'LlamaForCausalLM' : undefined);
   if (!arch) throw new CheckpointError(`${file}: no 'architectures' or known 'model_type'; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')}`);
   if (arch === 'GPT2LMHeadModel') return parseGpt2(raw, file);
-  if (arch in LLAMA_ARCHS) return parseLlama(raw, file, arch);
+  if (Object.hasOwn(LLAMA_ARCHS, arch)) return parseLlama(raw, file, arch);
   throw new CheckpointError(`${file}: architecture '${arch}' is not supported; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')}`);
 }
 
@@ -116,6 +128,8 @@ function parseLlama(raw: unknown, file: string, arch: string): ModelSpec {
   }
   const headDim = c.head_dim ?? c.hidden_size / c.num_attention_heads;
   if (!Number.isInteger(headDim)) throw new CheckpointError(`${file}: hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads}`);
+  // rotate_half splits each head in two halves; an odd head size builds a graph that fails at its first run.
+  if (headDim % 2 !== 0) throw new CheckpointError(`${file}: field '${c.head_dim ? 'head_dim' : 'hidden_size'}': the head size ${headDim} is odd; RoPE rotates pairs of values, so it must be even`);
   const modelType = c.model_type ?? LLAMA_ARCHS[arch];
   return {
     family: 'llama',
@@ -147,21 +161,24 @@ function parseRopeScaling(s: Record<string, unknown> | null, file: string): Rope
   const type = (s.rope_type ?? s.type) as string | undefined;
   const num = (key: string, fallback?: number): number => {
     const v = s[key] ?? fallback;
-    if (typeof v !== 'number') throw new CheckpointError(`${file}: field 'rope_scaling.${key}' must be a number`);
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new CheckpointError(`${file}: field 'rope_scaling.${key}' must be a positive number`);
     return v;
   };
   if (type === 'default') return null;
   if (type === 'linear') return { type, factor: num('factor') };
   if (type === 'llama3') {
-    return {
+    const scaling = {
       type,
       factor: num('factor'),
       lowFreqFactor: num('low_freq_factor', 1),
       highFreqFactor: num('high_freq_factor', 4),
       originalMaxPositions: num('original_max_position_embeddings', 8192),
-    };
+    } as const;
+    // ropeInverseFrequencies blends between the two bands dividing by their difference.
+    if (scaling.highFreqFactor <= scaling.lowFreqFactor) throw new CheckpointError(`${file}: field 'rope_scaling.high_freq_factor' (${scaling.highFreqFactor}) must exceed low_freq_factor (${scaling.lowFreqFactor})`);
+    return scaling;
   }
-  throw new CheckpointError(`${file}: rope_scaling type '${type}' is not supported (supported: default, linear, llama3)`);
+  throw new CheckpointError(`${file}: rope_scaling type '${typeof type === 'string' ? type : showValue(type)}' is not supported (supported: default, linear, llama3)`);
 }
 
 function parseGpt2(raw: unknown, file: string): ModelSpec {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 import type { ModelSpec } from './config.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from './lora.ts';
-import { CheckpointError, SafetensorsFile, writeSafetensors, type Tensor } from './safetensors.ts';
+import { CheckpointError, SafetensorsFile, showValue, writeSafetensors, type Tensor } from './safetensors.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -64,15 +64,7 @@ export interface PeftAdapter {
 export function readPeftAdapter(dir: string): PeftAdapter {
   const file = path.join(dir, ADAPTER_CONFIG);
   if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder?`);
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (raw.peft_type !== 'LORA') throw new CheckpointError(`${file}: field 'peft_type' is ${JSON.stringify(raw.peft_type)}; Lathe loads LORA adapters`);
-  if (raw.use_dora) throw new CheckpointError(`${file}: field 'use_dora' is true; DoRA adapters are not supported`);
-  const r = Number(raw.r);
-  const targets = typeof raw.target_modules === 'string' ? [raw.target_modules] : (raw.target_modules as string[] | undefined);
-  if (!Number.isInteger(r) || r < 1) throw new CheckpointError(`${file}: field 'r' must be a whole number ≥ 1`);
-  if (!Array.isArray(targets) || targets.length === 0) throw new CheckpointError(`${file}: field 'target_modules' must list module names`);
-  if (raw.use_rslora) throw new CheckpointError(`${file}: field 'use_rslora' is true; rank-stabilised scaling is not supported yet`);
-  const alpha = Number(raw.lora_alpha ?? 8);
+  const config = readAdapterConfig(file);
   const weightsFile = path.join(dir, ADAPTER_WEIGHTS);
   if (!fs.existsSync(weightsFile)) throw new CheckpointError(`${dir}: no ${ADAPTER_WEIGHTS}`);
   const f = SafetensorsFile.open(weightsFile);
@@ -83,6 +75,32 @@ export function readPeftAdapter(dir: string): PeftAdapter {
   } finally {
     f.close();
   }
-  const baseModel = typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : null;
-  return { dir, config: { r, alpha, dropout: Number(raw.lora_dropout ?? 0), targetModules: targets }, baseModel, weights };
+  return { dir, ...config, weights };
+}
+
+/**
+ * adapter_config.json → the LoRA settings, every field checked for its type (a string r, a list of numbers
+ * as target_modules or an alpha of "8" would otherwise reach the graph builders).
+ */
+function readAdapterConfig(file: string): { config: LoraConfig; baseModel: string | null } {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CheckpointError(`${file}: not a JSON object; ${ADAPTER_CONFIG} holds {"peft_type": "LORA", "r": …, "target_modules": […], …}`);
+  const field = (name: string, rule: string) => new CheckpointError(`${file}: field '${name}' ${rule}; got ${showValue(raw[name])}`);
+  if (raw.peft_type !== 'LORA') throw new CheckpointError(`${file}: field 'peft_type' is ${showValue(raw.peft_type)}; Lathe loads LORA adapters`);
+  if (raw.use_dora) throw new CheckpointError(`${file}: field 'use_dora' is true; DoRA adapters are not supported`);
+  const r = raw.r;
+  if (typeof r !== 'number' || !Number.isSafeInteger(r) || r < 1) throw field('r', 'must be a whole number ≥ 1');
+  const targets = typeof raw.target_modules === 'string' ? [raw.target_modules] : raw.target_modules;
+  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string' && t !== '')) throw field('target_modules', 'must list module names');
+  if (raw.use_rslora) throw new CheckpointError(`${file}: field 'use_rslora' is true; rank-stabilised scaling is not supported yet`);
+  const alpha = raw.lora_alpha ?? 8;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw field('lora_alpha', 'must be a number');
+  const dropout = raw.lora_dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw field('lora_dropout', 'must be a number in [0, 1)');
+  return { config: { r, alpha, dropout, targetModules: targets as string[] }, baseModel: typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : null };
 }

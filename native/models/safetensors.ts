@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { atomicWrite } from './atomic.ts';
+import { CheckpointError } from '../api/errors.ts';
 
 /** A dense float32 tensor: the only kind of weight Lathe's graphs take. */
 export interface Tensor {
@@ -26,11 +27,19 @@ export interface TensorInfo {
   end: number;
 }
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
+// CheckpointError lives in the API layer, with the other errors users see, so native/text can throw it too.
+export { CheckpointError };
+
+/** A value from a file, shown in an error message: short, and safe for any depth (JSON.stringify is recursive). */
+export function showValue(v: unknown, max = 60): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined;
   }
+  if (text === undefined) return Array.isArray(v) ? 'a deeply nested array' : typeof v;
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export function numel(shape: readonly number[]): number {
@@ -85,7 +94,10 @@ export class SafetensorsFile {
 }
 
 function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
-  const size = fs.fstatSync(fd).size;
+  const stat = fs.fstatSync(fd);
+  // A folder opens for reading on Linux and then fails the read with a bare EISDIR naming no file.
+  if (!stat.isFile()) throw new CheckpointError(`${file}: not a file (a safetensors file was expected here)`);
+  const size = stat.size;
   if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
   const lenBuf = Buffer.alloc(8);
   fs.readSync(fd, lenBuf, 0, 8, 0);
@@ -114,14 +126,14 @@ function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `${file}: tensor '${name}'`;
     if (typeof entry?.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT)) {
-      throw new CheckpointError(`${where} has unknown dtype ${JSON.stringify(entry?.dtype)}`);
+      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry?.dtype)}`);
     }
     if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new CheckpointError(`${where} has an invalid shape ${JSON.stringify(entry.shape)}`);
+      throw new CheckpointError(`${where} has an invalid shape ${showValue(entry.shape)}`);
     }
     const offsets = entry.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
-      throw new CheckpointError(`${where} has invalid data_offsets ${JSON.stringify(offsets)}`);
+      throw new CheckpointError(`${where} has invalid data_offsets ${showValue(offsets)}`);
     }
     const shape = entry.shape as number[];
     const expected = numel(shape) * BYTES_PER_ELEMENT[entry.dtype];

@@ -4,6 +4,8 @@
 // `toTokenizerJson` writes the equivalent Hugging Face tokenizer.json (Llama-2 layout); differences are
 // listed on that function.
 
+import { CheckpointError } from '../api/errors.ts';
+
 const BOS_PIECE = '\n<s>\n';
 const EOS_PIECE = '\n</s>\n';
 
@@ -17,12 +19,18 @@ export class Llama2cTokenizer {
   readonly bosId = 1;
   readonly eosId = 2;
 
-  constructor(bytes: Uint8Array, vocabSize: number, source = 'tokenizer.bin') {
+  constructor(
+    bytes: Uint8Array,
+    vocabSize: number,
+    private readonly source = 'tokenizer.bin',
+  ) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const fail = (what: string): never => {
-      throw new Error(`${source}: ${what}; expected llama2.c's tokenizer format (int32 max_token_length, then per token: float32 score, int32 length, bytes)`);
+      throw new CheckpointError(`${source}: ${what}; expected llama2.c's tokenizer format (int32 max_token_length, then per token: float32 score, int32 length, bytes)`);
     };
     if (bytes.length < 4) fail('file is too short');
+    // Each token takes at least 8 bytes: refuse a vocabulary the file cannot hold before sizing anything by it.
+    if (4 + 8 * vocabSize > bytes.length) fail(`the checkpoint's vocabulary has ${vocabSize} tokens but ${bytes.length} bytes hold at most ${Math.floor((bytes.length - 4) / 8)}`);
     this.maxTokenLength = view.getInt32(0, true);
     this.pieces = [];
     this.pieceBytes = [];
@@ -119,10 +127,11 @@ export class Llama2cTokenizer {
    */
   toTokenizerJson(): { tokenizer: Record<string, unknown>; tokenizerConfig: Record<string, unknown>; specialTokensMap: Record<string, unknown> } {
     const name = (i: number): string => (i === 1 ? '<s>' : i === 2 ? '</s>' : this.pieces[i].replaceAll(' ', '▁'));
-    const vocab: Record<string, number> = {};
+    // No prototype: pieces such as "constructor" or "__proto__" are ordinary vocabulary entries.
+    const vocab: Record<string, number> = Object.create(null) as Record<string, number>;
     for (let i = 0; i < this.vocabSize; i++) {
       const n = name(i);
-      if (n in vocab) throw new Error(`tokenizer: piece ${JSON.stringify(n)} occurs twice (ids ${vocab[n]} and ${i}); cannot write tokenizer.json`);
+      if (Object.hasOwn(vocab, n)) throw new CheckpointError(`${this.source}: token ${i}: piece ${JSON.stringify(n)} is also token ${vocab[n]}; cannot write tokenizer.json with a piece twice`);
       vocab[n] = i;
     }
     const merges: { pair: [string, string]; score: number; id: number }[] = [];
@@ -132,7 +141,7 @@ export class Llama2cTokenizer {
       for (let k = 1; k < chars.length; k++) {
         const a = chars.slice(0, k).join('');
         const b = chars.slice(k).join('');
-        if (a in vocab && b in vocab) merges.push({ pair: [a, b], score: this.scores[id], id });
+        if (Object.hasOwn(vocab, a) && Object.hasOwn(vocab, b)) merges.push({ pair: [a, b], score: this.scores[id], id });
       }
     }
     merges.sort((x, y) => y.score - x.score || x.id - y.id);

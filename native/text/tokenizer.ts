@@ -4,12 +4,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { CheckpointError } from '../api/errors.ts';
 import { renderChatTemplate, type ChatMessage } from './chat-template.ts';
 
 export interface EncodeOptions {
   /** Add BOS etc. as the tokenizer's post-processor says (default true). */
   addSpecialTokens?: boolean;
 }
+
+/** Encoded once when a tokenizer loads: letters, digits, punctuation, whitespace runs, accents, CJK, an emoji. */
+const PROBE_TEXT = 'Hello, world! 42  tabs\tand\nlines; café 日本 🙂';
 
 /** A special token in tokenizer_config.json is a string or an AddedToken object. */
 function tokenText(v: unknown): string | null {
@@ -38,13 +42,17 @@ export class TextTokenizer {
   /** Load `tokenizer.json` (+ `tokenizer_config.json`, `chat_template.jinja`) from a model folder. */
   static fromFolder(dir: string): TextTokenizer {
     const file = path.join(dir, 'tokenizer.json');
-    if (!fs.existsSync(file)) throw new Error(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
-    const read = (f: string) => {
+    if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
+    // Each file is checked on its own, so a broken tokenizer_config.json is not blamed on tokenizer.json.
+    const read = (f: string): Record<string, unknown> => {
+      let value: unknown;
       try {
-        return JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>;
+        value = JSON.parse(fs.readFileSync(f, 'utf8'));
       } catch (err) {
-        throw new Error(`${f}: ${(err as Error).message}`);
+        throw new CheckpointError(`${f}: not valid JSON (${(err as Error).message})`);
       }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CheckpointError(`${f}: not a JSON object`);
+      return value as Record<string, unknown>;
     };
     const configFile = path.join(dir, 'tokenizer_config.json');
     const config = fs.existsSync(configFile) ? read(configFile) : {};
@@ -54,11 +62,19 @@ export class TextTokenizer {
   }
 
   static fromJson(tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}, chatTemplate: string | null = null, source = 'tokenizer.json'): TextTokenizer {
+    checkTokenIds(tokenizerJson, source);
     let tok: Tokenizer;
     try {
       tok = new Tokenizer(tokenizerJson, config);
     } catch (err) {
-      throw new Error(`${source}: cannot build the tokenizer (${(err as Error).message})`);
+      throw new CheckpointError(`${source}: cannot build the tokenizer (${(err as Error).message})`);
+    }
+    // The library builds from many malformed files (a pre-tokenizer whose 'type' is a number, say) and only
+    // fails when it first encodes, deep in generation or training; one round trip here blames the file instead.
+    try {
+      tok.decode(tok.encode(PROBE_TEXT, { add_special_tokens: true }).ids, { skip_special_tokens: false });
+    } catch (err) {
+      throw new CheckpointError(`${source}: cannot build the tokenizer (encoding a test sentence failed: ${(err as Error).message})`);
     }
     return new TextTokenizer(tok, config, chatTemplate);
   }
@@ -115,11 +131,34 @@ export class TextTokenizer {
   }
 }
 
+/** Ids beyond the tokens a file holds by more than this are refused (the library sizes tables by the largest id). */
+const ID_SLACK = 1 << 20;
+
+/**
+ * Token ids in tokenizer.json (model.vocab values, added_tokens[].id) must be whole numbers not far beyond
+ * the number of tokens: @huggingface/tokenizers allocates by the largest id, so one id of 19312617 in an
+ * 8 KB file took seconds and hundreds of MB, and 2^31 longer still.
+ */
+function checkTokenIds(json: Record<string, unknown>, source: string): void {
+  const model = json.model as { vocab?: unknown } | undefined;
+  const vocab = model && typeof model === 'object' && model.vocab && typeof model.vocab === 'object' && !Array.isArray(model.vocab) ? Object.entries(model.vocab) : [];
+  const added = Array.isArray(json.added_tokens) ? (json.added_tokens as unknown[]) : [];
+  const limit = vocab.length + added.length + ID_SLACK;
+  const check = (id: unknown, field: string) => {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= limit) {
+      throw new CheckpointError(`${source}: field '${field}' is ${typeof id === 'number' ? id : typeof id}; token ids must be whole numbers from 0 to ${limit - 1} (the file holds ${vocab.length + added.length} tokens)`);
+    }
+  };
+  for (const [token, id] of vocab) check(id, `model.vocab.${token}`);
+  added.forEach((t, i) => check((t as { id?: unknown } | null)?.id, `added_tokens.${i}.id`));
+}
+
 /** chat_template is a string, or a list of {name, template} of which 'default' is the chat one. */
 function pickTemplate(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) {
-    const named = v as { name?: string; template?: string }[];
+    // Entries that are not {name, template: string} (null, say) are skipped rather than crashing the load.
+    const named = v.filter((t): t is { name?: unknown; template: string } => t !== null && typeof t === 'object' && typeof (t as { template?: unknown }).template === 'string');
     return (named.find((t) => t.name === 'default') ?? named[0])?.template ?? null;
   }
   return null;
