@@ -15,6 +15,7 @@ import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
+import { projectJourney } from './journey.ts';
 
 export type StudioMode = Result<'system.info'>['mode'];
 
@@ -61,6 +62,7 @@ export const handlers: Handlers = {
   'projects.update': ({ id, patch }, raw, { store }) =>
     found(store.projects.update(id, sentFields(patch, (raw as { patch?: unknown }).patch)), 'project', id),
   'projects.delete': ({ id }, _raw, { store }) => ({ deleted: store.projects.delete(id) }),
+  'projects.journey': ({ id }, _raw, { store }) => projectJourney(store, id),
 
   'datasets.list': ({ projectId }, _raw, { store }) => store.datasets.list(projectId),
   'datasets.get': ({ id }, _raw, { store }) => found(store.datasets.get(id), 'dataset', id),
