@@ -158,7 +158,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
   } else if (steps.finetune.state === 'done' && tunedValues.length === 0) {
     next = { step: 'evaluate', title: 'Next: evaluate the fine-tuned model', text: 'Training finished; only an evaluation shows whether it moved the metric.', action: ACTIONS.evaluate };
   } else if (scorecard.status === 'fail') {
-    if (steps.finetune.state === 'optional') steps.finetune.state = 'next';
+    if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
     const short = Math.abs(scorecard.margin!).toFixed(3);
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
   } else {

@@ -16,6 +16,9 @@ const STATE_WORDS: Record<JourneyStep['state'], string> = {
   done: 'done', 'in-progress': 'in progress', next: 'next', todo: 'to do', optional: 'optional', planned: 'not built yet',
 };
 
+/** 'Fine-tune / align' → 'Fine-tune': the strip drops the part after a slash where it is narrow. */
+const shortTitle = (title: string) => title.split(' / ')[0];
+
 function go(route: string): void {
   window.location.hash = route.slice(1);
 }
@@ -88,7 +91,7 @@ export function JourneyStrip({ page }: { page: string }) {
             <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${summaryOf(step, current)}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
               <StepMark step={step} index={i} />
               <span className="journey-label">
-                <span className="journey-title">{step.title}</span>
+                <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
                 <span className="journey-state">
                   {step.effect && step.effect.before !== null ? <span data-improved={String(improved(step.effect))}>{formatMetric(step.effect.metric, step.effect.before)} → {formatMetric(step.effect.metric, step.effect.after)}</span> : STATE_WORDS[step.state]}
                 </span>
