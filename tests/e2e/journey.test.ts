@@ -46,6 +46,21 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await button.click();
   }
 
+  /** Record, from inside the page, every state the strip shows for `step` (a job of a few rows can finish between two polls). */
+  async function watchStep(step: string) {
+    await page.evaluate((id) => {
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      const check = () => {
+        const state = document.querySelector(`[data-testid=journey] li[data-step=${id}]`)?.getAttribute('data-state');
+        if (state && seen.at(-1) !== state) seen.push(state);
+      };
+      check();
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+    }, step);
+  }
+  const seenStates = () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+
   /** Light and dark shots at 1440 and 1024 px, each as tall as the content (the page scrolls inside .content). */
   async function shoot(name: string) {
     await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
@@ -105,9 +120,11 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
     expect(await strip().locator('li[data-step=data] a').getAttribute('aria-current')).toBe('step');
     await page.getByLabel('Dataset file').setInputFiles(dataFile);
+    await watchStep('data');
     await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
     await page.getByTestId('import-progress').getByText('Imported').waitFor({ timeout: 60_000 });
     await expectStates({ scope: 'done', data: 'done', select: 'next', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'planned' });
+    expect(await seenStates()).toEqual(['next', 'in-progress', 'done']);
     expect(await strip().locator('li[data-step=data] a').getAttribute('title')).toContain('tiny-dialogues, 50 rows');
     await strip().getByTestId('journey-next').getByText('Next: choose a base model').waitFor();
     await shoot('data');
@@ -146,11 +163,13 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await form.getByLabel(/^Examples/).fill('5');
     await form.getByLabel('Max new tokens').fill('12');
     await form.getByLabel(/^Run name/).fill('Zero-shot baseline');
+    await watchStep('evaluate');
     await form.getByLabel('Max new tokens').press('Control+Enter');
     const summary = page.getByTestId('eval-summary');
     await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor({ timeout: 120_000 });
     await summary.getByText('succeeded').waitFor({ timeout: 120_000 });
     await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'next', evaluate: 'done', integrate: 'planned' });
+    expect(await seenStates()).toEqual(['next', 'in-progress', 'done']);
     const next = strip().getByTestId('journey-next');
     await next.getByText('Next: close the gap to the target').waitFor();
     expect(await next.textContent()).toMatch(/The best evaluation, \d\.\d{3}, is \d\.\d{3} short of 0\.35/);
