@@ -5,6 +5,7 @@ import type { Journey } from '../../native/api/journey.ts';
 import type { Dataset } from '../../native/api/schemas.ts';
 import type { Store } from '../../native/store/db.ts';
 import { projectJourney } from '../../native/studio/journey.ts';
+import { Studio } from '../../native/studio/studio.ts';
 import { tempStores } from './temp-stores.ts';
 
 const { tempDir, open } = tempStores('lathe-journey-');
@@ -118,8 +119,16 @@ describe('projects.journey', () => {
     expect(j.next.step).toBe('prompt');
   });
 
-  it('names a missing project', () => {
-    const store = open(tempDir());
-    expect(() => projectJourney(store, 'proj_nope')).toThrow(/project proj_nope does not exist/);
+  it('answers through the Studio API, its result checked against the contract, and names a missing project', async () => {
+    const studio = new Studio({ dataDir: tempDir(), mode: 'serve' });
+    try {
+      const p = await studio.call('projects.create', { name: 'Q&A', task: 'qa', metric: 'f1', target: 0.6 });
+      const j = await studio.call('projects.journey', { id: p.id });
+      expect(j.next).toMatchObject({ step: 'data', action: { label: 'Import a dataset', route: '#/datasets' } });
+      expect(j.steps.map((s) => s.id)).toEqual(['scope', 'data', 'select', 'prompt', 'finetune', 'evaluate', 'integrate']);
+      await expect(studio.call('projects.journey', { id: 'proj_nope' })).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/project proj_nope does not exist/) });
+    } finally {
+      await studio.close();
+    }
   });
 });
