@@ -2,7 +2,7 @@
 // walked to a finished evaluation by clicking only the "Next:" action the journey offers — import a small
 // dataset, import stories260K, try a prompt in the playground, run a five-example evaluation — with the
 // journey strip's step states checked after each step. Light and dark shots at 1440 and 1024 px land in
-// tests/e2e/screenshots/journey-*.png.
+// tests/e2e/screenshots/journey-*.png; the Projects list then shows where the project stands.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,6 +189,14 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     expect(await card.locator('li[data-step=evaluate] .journey-effect').textContent()).toMatch(/^ROUGE-L \d\.\d{3}$/);
     await card.getByTestId('journey-next').getByRole('button', { name: /Fine-tune on your examples/ }).waitFor();
     await shoot('project');
+  });
+
+  it('the Projects list says where the project stands', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
+    const cell = page.getByRole('table', { name: 'Projects' }).getByTestId('project-journey');
+    await expect.poll(() => cell.textContent()).toBe('5/5 · next: Fine-tune');
+    expect(await cell.getAttribute('title')).toMatch(/^Next: close the gap to the target\. The best evaluation/);
+    await shoot('projects');
     expect(pageErrors).toEqual([]);
   });
 });
