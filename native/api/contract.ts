@@ -9,6 +9,7 @@ import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
 import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
+import { journeyMethods } from './journey.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -51,6 +52,7 @@ export const methods = {
   ...trainMethods,
   ...modelMethods,
   ...insideMethods,
+  ...journeyMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

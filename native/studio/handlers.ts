@@ -13,6 +13,7 @@ import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
+import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
 
@@ -46,6 +47,7 @@ export const handlers: Handlers = {
     return store.projects.update(id, sentFields(patch, (raw as { patch?: unknown }).patch))!;
   },
   'projects.delete': ({ id }, _raw, { store }) => ({ deleted: store.projects.delete(id) }),
+  'projects.journey': ({ id }, _raw, { store }) => projectJourney(store, id),
 
   'datasets.list': ({ projectId }, _raw, { store }) => store.datasets.list(projectId),
   'datasets.get': ({ id }, _raw, { store }) => store.datasets.find(id, 'id'),

@@ -9,6 +9,7 @@ import { RunsRoute } from '../pages/compare/route.tsx';
 import { ScopePage } from '../pages/scope/ScopePage.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
 import { InsidePage } from '../pages/inside/InsidePage.tsx';
+import { JourneyStrip } from '../pages/journey/JourneyStrip.tsx';
 import { ProjectSwitcher } from './ProjectSwitcher.tsx';
 import { PAGES, useRoute, type PageId } from './routes.ts';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
@@ -44,6 +45,7 @@ export function App() {
           </div>
           <div className="topbar-spacer" />
         </header>
+        {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
         <main className="content" id="content">
           {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
           {page === 'select' && <SelectRoute navigate={go} />}

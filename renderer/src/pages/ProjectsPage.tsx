@@ -4,6 +4,7 @@ import type { PageId } from '../app/routes.ts';
 import { formatDate } from '../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../domain/tasks.ts';
 import { Badge, Button, Card, EmptyState, PageHeader } from '../ui/primitives.tsx';
+import { ProjectJourneyCell } from './journey/ProjectJourneyCell.tsx';
 
 export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId): void; onNewProject(): void }) {
   const { projects, current, select, loading, error } = useProjects();
@@ -32,6 +33,7 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
                     <td>
                       <button className="btn btn-ghost btn-sm" style={{ padding: 0, color: 'var(--text)', fontWeight: 550 }} onClick={(e) => { e.stopPropagation(); select(p.id); navigate('scope'); }}>{p.name}</button>
                       {p.description && <div className="faint small cell-clip" style={{ WebkitLineClamp: 1 }}>{p.description}</div>}
+                      <div className="small"><ProjectJourneyCell projectId={p.id} /></div>
                     </td>
                     <td><Badge tone="accent">{TASKS[p.task].label}</Badge></td>
                     <td style={{ whiteSpace: 'nowrap' }}>{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>

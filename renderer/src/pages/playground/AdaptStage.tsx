@@ -1,6 +1,6 @@
 // Stage 3, Adapt & align: prompting comes first (the playground); fine-tuning, preference tuning and evaluation
 // follow as their pages are built, and until then the tab explains them.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PageId } from '../../app/routes.ts';
 import { AdaptPage } from '../PlannedStagePages.tsx';
 import { PageHeader } from '../../ui/primitives.tsx';
@@ -17,6 +17,12 @@ function tabFromHash(): Tab {
 
 export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   const [tab, setTab] = useState<Tab>(tabFromHash);
+  // The journey links to a tab by address (#/adapt/evaluate) while this stage may already be open.
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   const tabs = (
     <div className="segmented" role="tablist" aria-label="Adapt & align">
       <button type="button" role="tab" aria-checked={tab === 'prompt'} aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>

@@ -6,10 +6,11 @@ import type { PageId } from '../../app/routes.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { StudioError } from '../../api/errors.ts';
 import { TASKS } from '../../domain/tasks.ts';
-import { Button, Callout, PageHeader } from '../../ui/primitives.tsx';
+import { Button, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { ProjectForm } from './ProjectForm.tsx';
 import { ScorecardCard } from '../evaluate/ScorecardCard.tsx';
+import { JourneyCard } from '../journey/JourneyStrip.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
 
 /** Field issues from an invalid_params error: details.issues (path 'constraints.device') or a bare array. */
@@ -24,7 +25,7 @@ function issuesOf(err: unknown): { path: PropertyKey[]; message: string }[] {
   });
 }
 
-export function ScopePage({ creating, onCreatingChange, navigate }: { creating: boolean; onCreatingChange(creating: boolean): void; navigate(page: PageId): void }) {
+export function ScopePage({ creating, onCreatingChange }: { creating: boolean; onCreatingChange(creating: boolean): void; navigate(page: PageId): void }) {
   const studio = useStudio();
   const toast = useToast();
   const { current, projects, loading, select, reload } = useProjects();
@@ -68,11 +69,7 @@ export function ScopePage({ creating, onCreatingChange, navigate }: { creating: 
           : `${TASKS[current!.task].label} · ${TASKS[current!.task].explain}`}
         actions={mode === 'edit' ? <Button icon="plus" onClick={() => onCreatingChange(true)}>New project</Button> : null}
       />
-      {mode === 'edit' && (
-        <Callout title="Next: bring the data">
-          A model learns and is judged on examples. <button className="btn btn-sm" style={{ marginLeft: 8 }} onClick={() => navigate('datasets')}>Import a dataset →</button>
-        </Callout>
-      )}
+      {mode === 'edit' && <JourneyCard project={current!} />}
       {mode === 'edit' && <ScorecardCard key={current!.id + current!.updatedAt} project={current!} />}
       <ProjectForm
         key={mode === 'edit' ? current!.id + current!.updatedAt : 'new'}

@@ -1,0 +1,201 @@
+// A project's journey through the lifecycle, derived from what the store holds about it: its scope, its
+// datasets, its runs (and the jobs still making them) and the studio's models. `journeyOf` is pure, so the
+// rules read in one place and test without a database; `projectJourney` gathers its facts from the store.
+//
+// The rules, explicitly:
+// - scope is done when the project names a task, a metric and a target;
+// - data is done when a dataset is assigned to the project (in progress while an import for it runs);
+// - select is done when the project's runs used a model, or else when the studio has any model at all
+//   (models are shared by every project; the first one is what each stage offers by default);
+// - prompt is done when a playground generation of the project finished or an evaluation of a base model
+//   (not a fine-tuned one) with a prompt template succeeded;
+// - fine-tune / align is optional unless a fine-tuning or preference run of the project exists; it becomes
+//   the next step when the project's best evaluation misses its target;
+// - evaluate is done when an evaluation run of the project succeeded; integrate is planned (not built yet).
+// The scorecard is the spine: each step's effect is the project's metric before and after that step's runs.
+import { StudioError } from '../api/errors.ts';
+import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
+import type { Journey, JourneyAction, JourneyEffect, JourneyState, JourneyStep, JourneyStepId } from '../api/journey.ts';
+import type { Dataset, Job, Model, Project, Run, RunMetric } from '../api/schemas.ts';
+import { scorecardOf } from '../eval/scorecard.ts';
+import type { Store } from '../store/db.ts';
+
+export interface JourneyFacts {
+  project: Project;
+  datasets: readonly Dataset[];
+  models: readonly Model[];
+  runs: readonly { run: Run; metrics: readonly RunMetric[] }[];
+  /** Jobs not finished yet (queued or running) whose params name this project. */
+  openJobs: readonly Pick<Job, 'kind'>[];
+}
+
+const ACTIONS: Record<JourneyStepId, JourneyAction> = {
+  scope: { label: 'Set the metric and target', route: '#/scope' },
+  data: { label: 'Import a dataset', route: '#/datasets' },
+  select: { label: 'Choose a base model', route: '#/select' },
+  prompt: { label: 'Try a prompt in the playground', route: '#/adapt/prompt' },
+  finetune: { label: 'Fine-tune on your examples', route: '#/adapt/finetune' },
+  evaluate: { label: 'Run an evaluation', route: '#/adapt/evaluate' },
+  integrate: { label: 'See what Integrate will do', route: '#/integrate' },
+};
+
+const TITLES: Record<JourneyStepId, string> = {
+  scope: 'Scope', data: 'Data', select: 'Select', prompt: 'Prompt', finetune: 'Fine-tune / align', evaluate: 'Evaluate', integrate: 'Integrate',
+};
+
+/** Steps that every project goes through, in order; the first of them not done is the next one. */
+const REQUIRED: readonly JourneyStepId[] = ['scope', 'data', 'select', 'prompt', 'evaluate'];
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const OPEN_RUN = new Set(['created', 'running']);
+
+interface Step {
+  state: JourneyState | 'not-done';
+  summary: string;
+  effect?: JourneyEffect | null;
+}
+
+/** The model an evaluation or generation run used, as recorded in its config. */
+function modelOfRun(run: Run): { id: string | null; name: string } | null {
+  const c = (run.config ?? {}) as { model?: unknown; modelId?: unknown; modelName?: unknown };
+  if (c.model && typeof c.model === 'object') {
+    const m = c.model as { id?: unknown; name?: unknown };
+    if (typeof m.name === 'string') return { id: typeof m.id === 'string' ? m.id : null, name: m.name };
+  }
+  if (typeof c.modelName === 'string') return { id: typeof c.modelId === 'string' ? c.modelId : null, name: c.modelName };
+  if (typeof c.model === 'string') return { id: null, name: c.model };
+  return null;
+}
+
+export function journeyOf(facts: JourneyFacts): Journey {
+  const { project, datasets, models, runs, openJobs } = facts;
+  const byKind = (kind: string) => runs.filter((r) => r.run.kind === kind);
+  const jobOpen = (kind: string) => openJobs.some((j) => j.kind === kind);
+  const metric = project.metric;
+  const higherIsBetter = metric === null ? true : !LOWER_IS_BETTER.includes(metric);
+  const better = (a: number, b: number) => (higherIsBetter ? a > b : a < b);
+  const bestOf = (values: number[]) => values.reduce<number | null>((best, v) => (best === null || better(v, best) ? v : best), null);
+
+  // Succeeded evaluations in the order they finished, each with the project's metric and whether it scored a fine-tuned model.
+  const tunedSources = new Set(models.filter((m) => m.source.startsWith('finetune')).map((m) => m.id));
+  const evaluations = byKind('evaluation')
+    .filter((r) => r.run.status === 'succeeded')
+    .sort((a, b) => (a.run.finishedAt ?? a.run.createdAt).localeCompare(b.run.finishedAt ?? b.run.createdAt))
+    .map((r) => {
+      const c = (r.run.config ?? {}) as { adapterPath?: unknown; template?: unknown };
+      const model = modelOfRun(r.run);
+      const tuned = (typeof c.adapterPath === 'string' && c.adapterPath !== '') || (model?.id != null && tunedSources.has(model.id));
+      const value = metric === null ? undefined : [...r.metrics].filter((m) => m.name === metric).sort((a, b) => a.step - b.step).at(-1)?.value;
+      return { run: r.run, tuned, templated: c.template != null, value };
+    });
+  const valuesOf = (list: typeof evaluations) => list.flatMap((e) => (e.value === undefined ? [] : [e.value]));
+  const effect = (before: number | null, after: number | null): JourneyEffect | null =>
+    metric === null || after === null ? null : { metric, higherIsBetter, before, after };
+  const scorecard: Scorecard = scorecardOf(project, runs);
+
+  const steps: Record<JourneyStepId, Step> = {} as Record<JourneyStepId, Step>;
+
+  // Scope.
+  const missing = [metric === null && 'a metric', project.target === null && 'a target'].filter(Boolean);
+  steps.scope = missing.length === 0
+    ? { state: 'done', summary: `${project.task} · ${metric} ${higherIsBetter ? '≥' : '≤'} ${project.target}` }
+    : { state: 'not-done', summary: `Say what good is: choose ${missing.join(' and ')}` };
+
+  // Data.
+  if (datasets.length > 0) {
+    const [first, ...rest] = datasets;
+    steps.data = { state: 'done', summary: `${first.name}, ${plural(first.rowCount, 'row')}${rest.length ? ` (and ${plural(rest.length, 'more dataset')})` : ''}` };
+  } else if (jobOpen('dataset-import')) steps.data = { state: 'in-progress', summary: 'Importing a dataset…' };
+  else steps.data = { state: 'not-done', summary: 'No dataset in this project yet: examples to learn from and to judge by' };
+
+  // Select.
+  const used = [...new Set(runs.flatMap((r) => (['evaluation', 'generation', 'finetune'].includes(r.run.kind) ? [modelOfRun(r.run)?.name] : [])).filter((n): n is string => !!n))];
+  if (used.length > 0) steps.select = { state: 'done', summary: `Used: ${used.slice(0, 2).join(', ')}${used.length > 2 ? ` and ${used.length - 2} more` : ''}` };
+  else if (models.length > 0) steps.select = { state: 'done', summary: `${models[0].name} is available${models.length > 1 ? ` (of ${plural(models.length, 'model')})` : ''}; not used here yet` };
+  else steps.select = { state: 'not-done', summary: 'No model yet: download one, import one or train a small one' };
+
+  // Prompt.
+  const generations = byKind('generation');
+  const untuned = evaluations.filter((e) => !e.tuned);
+  const layouts = untuned.filter((e) => e.templated);
+  const tried = generations.filter((g) => g.run.status === 'succeeded').length;
+  const untunedValues = valuesOf(untuned);
+  if (tried > 0 || layouts.length > 0) {
+    const parts = [tried > 0 && `${plural(tried, 'prompt')} tried`, layouts.length > 0 && `${plural(layouts.length, 'layout')} evaluated`].filter(Boolean);
+    steps.prompt = { state: 'done', summary: parts.join(', '), effect: effect(untunedValues.length > 1 ? untunedValues[0] : null, bestOf(untunedValues)) };
+  } else if (generations.some((g) => OPEN_RUN.has(g.run.status))) steps.prompt = { state: 'in-progress', summary: 'Generating…' };
+  else steps.prompt = { state: 'not-done', summary: 'See what the model does with your task before changing its weights' };
+
+  // Fine-tune / align.
+  const tuning = [...byKind('finetune'), ...byKind('preference')];
+  const tunedValues = valuesOf(evaluations.filter((e) => e.tuned));
+  const tuneEffect = effect(bestOf(untunedValues), bestOf(tunedValues));
+  if (tuning.some((r) => OPEN_RUN.has(r.run.status)) || jobOpen('finetune')) steps.finetune = { state: 'in-progress', summary: 'Training…', effect: tuneEffect };
+  else if (tuning.some((r) => r.run.status === 'succeeded')) {
+    const done = tuning.filter((r) => r.run.status === 'succeeded');
+    steps.finetune = { state: 'done', summary: `${done.at(-1)!.run.name}${done.length > 1 ? ` (${plural(done.length, 'run')})` : ''}`, effect: tuneEffect };
+  } else steps.finetune = { state: 'optional', summary: 'Only when prompting falls short of the target' };
+
+  // Evaluate.
+  const evalOpen = byKind('evaluation').some((r) => OPEN_RUN.has(r.run.status)) || jobOpen('evaluation');
+  if (evaluations.length > 0) {
+    const best = scorecard.best ? `; best ${scorecard.best.value.toFixed(3)}` : '';
+    steps.evaluate = { state: evalOpen ? 'in-progress' : 'done', summary: `${plural(evaluations.length, 'evaluation')}${best}`, effect: effect(null, scorecard.best?.value ?? null) };
+  } else if (evalOpen) steps.evaluate = { state: 'in-progress', summary: 'Evaluating…' };
+  else steps.evaluate = { state: 'not-done', summary: 'Score the model on held-out examples with the project’s metric' };
+
+  steps.integrate = { state: 'planned', summary: 'Optimise, export and serve: not built yet' };
+
+  // The guidance: the first required step not done; once all are, the scorecard decides.
+  let next: Journey['next'];
+  const pending = REQUIRED.find((id) => steps[id].state !== 'done');
+  if (pending) {
+    const busy = steps[pending].state === 'in-progress';
+    if (!busy) steps[pending].state = 'next';
+    next = { step: pending, title: busy ? `${TITLES[pending]}: in progress` : `Next: ${NEXT_TITLES[pending]}`, text: busy ? 'This step’s job is running; the journey moves on when it finishes.' : NEXT_TEXTS[pending], action: ACTIONS[pending] };
+  } else if (steps.finetune.state === 'in-progress') {
+    next = { step: 'finetune', title: 'Fine-tune / align: in progress', text: 'When training finishes, evaluate the fine-tuned model to see what it did to the metric.', action: ACTIONS.finetune };
+  } else if (steps.finetune.state === 'done' && tunedValues.length === 0) {
+    next = { step: 'evaluate', title: 'Next: evaluate the fine-tuned model', text: 'Training finished; only an evaluation shows whether it moved the metric.', action: ACTIONS.evaluate };
+  } else if (scorecard.status === 'fail') {
+    if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
+    const short = Math.abs(scorecard.margin!).toFixed(3);
+    next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
+  } else {
+    next = { step: null, title: 'The target is met', text: 'The best evaluation reaches the target. Integrate (optimise, export, serve) is not built yet.', action: ACTIONS.integrate };
+  }
+
+  const out: JourneyStep[] = (Object.keys(TITLES) as JourneyStepId[]).map((id) => ({
+    id,
+    title: TITLES[id],
+    state: steps[id].state === 'not-done' ? 'todo' : (steps[id].state as JourneyState),
+    summary: steps[id].summary,
+    effect: steps[id].effect ?? null,
+    action: ACTIONS[id],
+  }));
+  return { projectId: project.id, steps: out, next };
+}
+
+const NEXT_TITLES: Record<JourneyStepId, string> = {
+  scope: 'say what good is', data: 'bring the data', select: 'choose a base model', prompt: 'try the model with a prompt',
+  finetune: 'fine-tune', evaluate: 'measure it', integrate: 'integrate',
+};
+
+const NEXT_TEXTS: Record<JourneyStepId, string> = {
+  scope: 'Pick the metric that decides success and the target it must reach; every later step is judged by it.',
+  data: 'A model learns and is judged on examples: import a file of them into this project.',
+  select: 'Start from a small pretrained model: download one, import a checkpoint, or train a tiny one from scratch.',
+  prompt: 'Send the model a few inputs in the playground to see what it does before you change anything.',
+  finetune: 'Train the model on your examples.',
+  evaluate: 'Score the model on held-out examples with the project’s metric: the scorecard starts here.',
+  integrate: 'Optimise, export and serve the model.',
+};
+
+/** The journey of project `projectId` as the store has it now. */
+export function projectJourney(store: Store, projectId: string): Journey {
+  const project = store.projects.get(projectId);
+  if (!project) throw new StudioError('not_found', `project ${projectId} does not exist: 'lathe project list' shows the ids`, { id: projectId });
+  const runs = store.runs.list({ projectId }).map((run) => ({ run, metrics: run.kind === 'evaluation' ? store.runs.metrics(run.id) : [] }));
+  const openJobs = store.jobs.list(500).filter((j) => (j.state === 'queued' || j.state === 'running') && (j.params as { projectId?: unknown } | null)?.projectId === projectId);
+  return journeyOf({ project, datasets: store.datasets.list(projectId), models: store.models.list(), runs, openJobs });
+}

@@ -1,0 +1,139 @@
+// A project's journey as a strip of steps under the top bar (scope → data → select → prompt → fine-tune / align
+// → evaluate → integrate), each a link to where the step is done and marked done / in progress / next, with
+// what it did to the project's metric; below it, the one "Next:" the engine derived, one click away.
+// JourneyCard is the same journey step by step, with summaries, for the project's own page (Scope).
+import type { Journey, JourneyEffect, JourneyStep } from '../../../../native/api/journey.ts';
+import type { Project } from '../../../../native/api/schemas.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
+import { Icon } from '../../ui/icons.tsx';
+import { Card, CardHeader } from '../../ui/primitives.tsx';
+import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
+import { useJourney } from './useJourney.ts';
+import './journey.css';
+
+const STATE_WORDS: Record<JourneyStep['state'], string> = {
+  done: 'done', 'in-progress': 'in progress', next: 'next', todo: 'to do', optional: 'optional', planned: 'not built yet',
+};
+
+/** 'Fine-tune / align' → 'Fine-tune': the strip drops the part after a slash where it is narrow. */
+const shortTitle = (title: string) => title.split(' / ')[0];
+
+function go(route: string): void {
+  window.location.hash = route.slice(1);
+}
+
+/** "0.100 → 0.200 (+0.100)" or, with nothing before, the value the step measured. */
+export function effectText(e: JourneyEffect): string {
+  const after = formatMetric(e.metric, e.after);
+  if (e.before === null) return `${metricLabel(e.metric)} ${after}`;
+  const delta = e.after - e.before;
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  return `${metricLabel(e.metric)} ${formatMetric(e.metric, e.before)} → ${after} (${sign}${formatMetric(e.metric, Math.abs(delta))})`;
+}
+
+/** Whether the effect moved the metric the right way (null: no before to compare with, or no change). */
+function improved(e: JourneyEffect): boolean | null {
+  if (e.before === null || e.after === e.before) return null;
+  return e.higherIsBetter ? e.after > e.before : e.after < e.before;
+}
+
+function summaryOf(step: JourneyStep, project: Project): string {
+  if (step.id === 'scope' && step.state === 'done' && project.metric && project.target !== null) {
+    return `${TASKS[project.task].label} · ${METRIC_INFO[project.metric].label} ${METRIC_INFO[project.metric].higherIsBetter ? '≥' : '≤'} ${project.target}`;
+  }
+  return step.summary;
+}
+
+function StepMark({ step, index }: { step: JourneyStep; index: number }) {
+  return (
+    <span className="journey-mark" aria-hidden="true">
+      {step.state === 'done' ? <Icon name="check" size={12} /> : step.state === 'in-progress' ? <span className="journey-spinner" /> : index + 1}
+    </span>
+  );
+}
+
+function currentStep(): string | null {
+  const hash = window.location.hash;
+  return hash.startsWith('#/adapt/finetune') ? 'finetune' : hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt') ? 'prompt'
+    : hash.startsWith('#/datasets') ? 'data' : hash.startsWith('#/select') ? 'select' : hash.startsWith('#/integrate') ? 'integrate' : hash.startsWith('#/scope') ? 'scope' : null;
+}
+
+export function NextCallout({ journey, compact }: { journey: Journey; compact?: boolean }) {
+  const { next } = journey;
+  return (
+    <div className={compact ? 'journey-next journey-next-compact' : 'journey-next'} data-testid="journey-next" data-step={next.step ?? 'none'} role="status">
+      <Icon name="sparkle" />
+      <div className="journey-next-text">
+        <strong>{next.title}</strong>
+        <span className="muted">{next.text}</span>
+      </div>
+      {next.action && (
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => go(next.action!.route)}>
+          {next.action.label} <Icon name="chevronRight" size={14} />
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The strip shown on every stage page of the current project; `page` reloads it when the user moves on. */
+export function JourneyStrip({ page }: { page: string }) {
+  const { current } = useProjects();
+  const { journey } = useJourney(page);
+  if (!current || !journey) return null;
+  const here = currentStep();
+  return (
+    <nav className="journey" aria-label="Project journey" data-testid="journey">
+      <ol className="journey-steps">
+        {journey.steps.map((step, i) => (
+          <li key={step.id} className="journey-step" data-step={step.id} data-state={step.state}>
+            <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${summaryOf(step, current)}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
+              <StepMark step={step} index={i} />
+              <span className="journey-label">
+                <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
+                <span className="journey-state">
+                  {step.effect && step.effect.before !== null ? <span data-improved={String(improved(step.effect))}>{formatMetric(step.effect.metric, step.effect.before)} → {formatMetric(step.effect.metric, step.effect.after)}</span> : STATE_WORDS[step.state]}
+                </span>
+              </span>
+            </a>
+          </li>
+        ))}
+      </ol>
+      {page !== 'scope' && <NextCallout journey={journey} compact />}
+    </nav>
+  );
+}
+
+/** The journey in full, one row per step: what was done, what it did to the metric, where to do it. */
+export function JourneyCard({ project }: { project: Project }) {
+  const { journey } = useJourney(project.updatedAt);
+  if (!journey) return null;
+  return (
+    <Card className="journey-card" aria-label="Journey" data-testid="journey-card">
+      <CardHeader title="Journey" subtitle="Each step of the project, as its data, runs and scorecard show it." />
+      <div className="card-body stack">
+        <NextCallout journey={journey} />
+        <ol className="journey-list">
+          {journey.steps.map((step, i) => (
+            <li key={step.id} data-step={step.id} data-state={step.state}>
+              <StepMark step={step} index={i} />
+              <div className="journey-list-text">
+                <div><strong>{step.title}</strong> <span className="journey-badge">{STATE_WORDS[step.state]}</span></div>
+                <div className="muted small">{summaryOf(step, project)}</div>
+              </div>
+              <div className="journey-effect small">
+                {step.effect && <span data-improved={String(improved(step.effect))}>{effectText(step.effect)}</span>}
+              </div>
+              {step.action && step.state !== 'planned' && (
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => go(step.action!.route)} aria-label={`${step.action.label} (${step.title})`}>
+                  {step.state === 'done' ? 'Open' : step.action.label}
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </Card>
+  );
+}
