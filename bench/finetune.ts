@@ -1,5 +1,5 @@
 // LoRA fine-tuning benchmark: Lathe's real fine-tuning step (a native/models GPT-2 description, LoRA through
-// buildTrainingGraph, the native/train StepRunner with AdamW and clipping) against the same LoRA step in PyTorch
+// buildTrainingGraph, the native/train trainer (createTrainer: TrainingSession) with AdamW and clipping) against the same LoRA step in PyTorch
 // (bench/baselines/finetune_lora.py), each in its own process with the same threads. Each framework's SGEMM comes
 // first, then one JSON line per configuration. Before timing, the step graph is audited: no node may compute a
 // gradient of a frozen base weight (native/train/gradient-audit.ts); the bench fails if one does.
@@ -18,7 +18,7 @@ import { buildTrainingGraph } from '../native/models/training-graph.ts';
 import { collate } from '../native/train/batches.ts';
 import { forwardSnapshot, weightGradientNodes } from '../native/train/gradient-audit.ts';
 import { pretrainModelConfig, pretrainPlan } from '../native/train/pretrain.ts';
-import { StepRunner } from '../native/train/session.ts';
+import { createTrainer } from '../native/train/session.ts';
 import { THREADS, childEnv, median, peakRssMb, sgemmOrt } from './common.ts';
 
 interface Config { name: string; layers: number; dim: number; heads: number; seq: number; batch: number; vocab: number; positions: number; steps: number; rank: number }
@@ -52,8 +52,8 @@ async function runLathe(c: Config): Promise<Record<string, number>> {
     const tg = buildTrainingGraph(spec, weights, { kind: 'lora', config: lora, weights: await initLoraWeights(spec, lora, 1) });
     weights.close();
     const snapshot = forwardSnapshot(tg);
-    const runner = await StepRunner.create(tg, { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clipNorm: 1, microBatches: 1, threads: THREADS });
-    const grads = weightGradientNodes(tg.graph, snapshot); // tg.graph is now the step graph StepRunner runs
+    const runner = await createTrainer(tg, { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clipNorm: 1, microBatches: 1, threads: THREADS });
+    const grads = weightGradientNodes(tg.graph, snapshot); // tg.graph is now the step graph the trainer runs
     if (grads.frozen.length > 0) throw new Error(`the step computes ${grads.frozen.length} gradients of frozen base weights: ${grads.frozen.slice(0, 5).join(', ')}`);
     if (grads.trainable.length < snapshot.trainable.size) throw new Error(`the audit found ${grads.trainable.length} LoRA weight gradients for ${snapshot.trainable.size} LoRA tensors`);
     const setupS = (performance.now() - t0) / 1000;
@@ -62,11 +62,11 @@ async function runLathe(c: Config): Promise<Record<string, number>> {
       return { ids, labels: ids };
     });
     const batch = collate(examples, 0);
-    await runner.train([batch.feeds], 1e-4); // warm-up
+    await runner.step([batch.feeds], 1e-4); // warm-up
     const times: number[] = [];
     for (let i = 0; i < c.steps; i++) {
       const s0 = performance.now();
-      await runner.train([batch.feeds], 1e-4);
+      await runner.step([batch.feeds], 1e-4);
       times.push((performance.now() - s0) / 1000);
     }
     const trainable = [...runner.weights().values()].reduce((s, t) => s + t.data.length, 0);

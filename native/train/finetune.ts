@@ -18,7 +18,7 @@ import { ExampleBatches } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
 import { trainLoop, type LoopStatus } from './loop.ts';
 import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
-import { StepRunner } from './session.ts';
+import { createTrainer, type TrainingSession } from './session.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
@@ -92,13 +92,13 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
     const restored = last ? readCheckpoint(last.path, weightsFile) : null;
     const weights = CheckpointWeights.open(config.modelPath);
-    let runner: StepRunner;
+    let runner: TrainingSession;
     let dropout: number | null;
     try {
       const method = isLora ? { kind: 'lora' as const, config: lora, weights: restored?.weights ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' as const };
       const tg = buildTrainingGraph(spec, weights, method);
       dropout = tg.dropoutSeed ? lora.dropout : null;
-      runner = await StepRunner.create(tg, {
+      runner = await createTrainer(tg, {
         optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay },
         clipNorm: config.clipNorm,
         microBatches: config.gradAccum,

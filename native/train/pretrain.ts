@@ -23,7 +23,7 @@ import { listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.
 import { trainLoop, validationLoss, type LoopStatus } from './loop.ts';
 import { runDir, type TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
-import { StepRunner } from './session.ts';
+import { createTrainer, type TrainingSession } from './session.ts';
 import { planPretrain, readCorpus } from './validate.ts';
 
 export { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
@@ -117,9 +117,9 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     const tensors = await initTensors(initRules(plan.spec), c.seed);
     await writeHfFolder(initDir, { config: modelConfig, tensors, tokenizer: tokenizerJson, tokenizerConfig });
     const weights = CheckpointWeights.open(initDir);
-    let runner: StepRunner;
+    let runner: TrainingSession;
     try {
-      runner = await StepRunner.create(buildTrainingGraph(plan.spec, weights, { kind: 'full' }), { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: c.threads ?? env.threads });
+      runner = await createTrainer(buildTrainingGraph(plan.spec, weights, { kind: 'full' }), { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: c.threads ?? env.threads });
     } finally {
       weights.close();
     }
