@@ -1,9 +1,8 @@
 // How every trainer (fine-tuning, pretraining, the benchmarks) turns a model's training graph into the one training
 // runtime, native/autograd's TrainingSession: AdamW (and clipping) appended to the graph, updates written in place,
 // and the session options the benchmarks measure, so the path users get is the path that was measured.
-import { buildTrainingStep, TrainingSession, type Feeds } from '../autograd/index.ts';
+import { buildTrainingStep, TrainingSession, type Feeds, type TrainingSessionOptions } from '../autograd/index.ts';
 import type { TrainingGraph } from '../models/training-graph.ts';
-import type { SessionOptions } from '../onnx/index.ts';
 
 export type { Feeds };
 export { TrainingSession };
@@ -13,8 +12,8 @@ export interface TrainerOptions {
   clipNorm: number | null;
   microBatches: number;
   threads?: number;
-  /** ORT session settings the benchmarks vary (arena, memory pattern, profiling); the defaults are the product's. */
-  session?: Pick<SessionOptions, 'enableCpuMemArena' | 'enableMemPattern' | 'profileFilePrefix'>;
+  /** Settings the benchmarks vary (in place, arena, memory pattern, profiling); the defaults are the product's. */
+  session?: Pick<TrainingSessionOptions, 'inPlace' | 'enableCpuMemArena' | 'enableMemPattern' | 'profileFilePrefix'>;
 }
 
 /**
