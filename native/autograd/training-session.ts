@@ -155,11 +155,15 @@ export class TrainingSession {
     return new Map(this.graphs.slots.flatMap((s) => s.state.map((n) => [n, hostCopy(n, this.cur[n])] as const)));
   }
 
-  /** Continue from a checkpoint: weights, optimiser state and the number of steps already taken. */
-  restore(weights: ReadonlyMap<string, HostTensor>, state: ReadonlyMap<string, HostTensor>, steps: number): void {
+  /**
+   * Continue from a checkpoint: weights, optimiser state and the number of steps already taken. `weights` null: the
+   * session was created from the checkpoint's weights already (read once, not twice).
+   */
+  restore(weights: ReadonlyMap<string, HostTensor> | null, state: ReadonlyMap<string, HostTensor>, steps: number): void {
     for (const s of this.graphs.slots) {
       for (const name of [s.param, ...s.state]) {
-        const t = (name === s.param ? weights : state).get(name);
+        if (name === s.param && weights === null) continue;
+        const t = (name === s.param ? weights! : state).get(name);
         const want = this.cur[name].dims;
         if (!t) throw new Error(`checkpoint lacks '${name}'; it was written for another model or method`);
         if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
