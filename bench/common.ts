@@ -1,5 +1,6 @@
-// What the benchmarks share: the thread count, the statistics, peak memory, and ORT's plain SGEMM rate
-// (printed first so the kernels' own gap to the peer framework is visible beside every ratio).
+// What the benchmarks share: the thread count, the statistics, peak memory, ORT's plain SGEMM rate (printed beside
+// every ratio so the kernels' own gap to the peer framework is visible), and the PyTorch baseline's environment.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { withReusedHeap } from '../native/jobs/reused-heap.ts';
 import { GraphBuilder, createSession, ort } from '../native/onnx/index.ts';
@@ -35,4 +36,40 @@ export async function sgemmOrt(threads = THREADS): Promise<number> {
   }
   await s.release();
   return (2 * n ** 3) / best / 1e9;
+}
+
+/** What a PyTorch baseline reports about the BLAS it ran (bench/baselines/harness.py). */
+export interface BlasProbe { openblas_core: string | null; openblas_threads: number | null; sgemm_gflops: number; sgemm_max_rel_err: number }
+
+/**
+ * Settings that override OpenBLAS's choice for the CPU: this machine's environment forces the AVX2 (Haswell) kernel
+ * and a 512 KB L2 on an AVX-512 CPU, which halves its SGEMM peak.
+ */
+const FORCED_OPENBLAS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+
+/**
+ * Largest SGEMM error against a float64 product, relative to the product's largest element, that a kernel may show
+ * before the baseline refuses it: float32 rounding over 2048-term sums gives ~5e-7; a wrong kernel gives O(1).
+ */
+const SGEMM_TOLERANCE = 1e-5;
+
+/** Run a baseline script with /usr/bin/python3 (Debian's torch) and parse its last line. */
+export function runPython(script: string, args: string[], env: NodeJS.ProcessEnv): Record<string, number | string> {
+  return JSON.parse(execFileSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', env }).trim().split('\n').pop()!);
+}
+
+/**
+ * The environment the PyTorch baseline runs in: OpenBLAS free to pick its own kernel (the settings above removed),
+ * once its SGEMM has been checked against float64 there; otherwise, the machine's settings, and the reason. Both
+ * probes come back, to be printed.
+ */
+export function pytorchEnv(script: string): { env: NodeJS.ProcessEnv; chosen: 'openblas-own-choice' | 'machine-settings'; machine: BlasProbe; own: BlasProbe } {
+  const machineEnv = childEnv();
+  const ownEnv = Object.fromEntries(Object.entries(machineEnv).filter(([k]) => !FORCED_OPENBLAS.includes(k)));
+  const probe = (env: NodeJS.ProcessEnv): BlasProbe => runPython(script, ['--sgemm', '--threads', `${THREADS}`], env) as unknown as BlasProbe;
+  const machine = probe(machineEnv);
+  const own = probe(ownEnv);
+  const ok = own.sgemm_max_rel_err <= SGEMM_TOLERANCE;
+  if (!ok) console.error(`bench: OpenBLAS's own kernel (${own.openblas_core}) is off by ${own.sgemm_max_rel_err} against float64; the baseline keeps the machine's settings`);
+  return { env: ok ? ownEnv : machineEnv, chosen: ok ? 'openblas-own-choice' : 'machine-settings', machine, own };
 }

@@ -15,5 +15,7 @@ export { crossEntropyLoss } from './losses.ts';
 export type { CrossEntropyOptions } from './losses.ts';
 export { appendOptimizer, stateNames } from './optim.ts';
 export type { OptimizerGraph, OptimizerOptions, OptimizerSpec, ParamSlots } from './optim.ts';
-export { TrainingSession, buildTrainingStep } from './step.ts';
+export { buildTrainingStep } from './step.ts';
+export { TrainingSession } from './training-session.ts';
+export type { Feeds, HostTensor, TrainingSessionOptions } from './training-session.ts';
 export type { TrainingStepGraphs, TrainingStepSpec } from './step.ts';

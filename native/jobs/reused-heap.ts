@@ -1,4 +1,5 @@
-// glibc malloc settings for the processes that train (job workers, benchmark children).
+// glibc malloc settings for the processes that train (job workers, foreground `lathe train`/`lathe pretrain`,
+// benchmark children).
 //
 // onnxruntime-node hands every fetched output back in a fresh ArrayBuffer, even one ORT wrote into a tensor we
 // passed: for full training that is the parameters and both AdamW moments, 1.86 GB a step at GPT-2 small. With
@@ -17,6 +18,10 @@
 //
 // The cost: a worker's resident memory does not shrink until it exits, which a job process does when its job ends.
 // Other platforms' allocators ignore the variable. LATHE_MALLOC_TUNING=0 turns it off.
+//
+// glibc reads GLIBC_TUNABLES only when a process starts, so a foreground training command gets the settings by
+// running itself again with them (bin/lathe.mjs, foregroundRestartEnv below): Linux only, once, and not when the
+// user already set every one of them or turned them off.
 
 /** The tunables: no mmap for allocations (all from the heap), no trimming of the heap's free top, huge pages. */
 export const REUSED_HEAP_TUNABLES = ['glibc.malloc.mmap_max=0', `glibc.malloc.trim_threshold=${2 ** 40}`, 'glibc.malloc.hugetlb=1'];
@@ -28,4 +33,28 @@ export function withReusedHeap(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const set = new Set(existing.map((t) => t.split('=')[0]));
   const added = REUSED_HEAP_TUNABLES.filter((t) => !set.has(t.split('=')[0]));
   return { ...env, GLIBC_TUNABLES: [...existing, ...added].join(':') };
+}
+
+/** CLI commands that train in the CLI's own process (the studio's training runs as jobs, which get the tunables). */
+const FOREGROUND_TRAINING = new Set(['train', 'pretrain']);
+
+/** The command word of `lathe <argv>`: global flags (`--data-dir DIR`, `--json`) may come before it. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--data-dir') i++;
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return undefined;
+}
+
+/**
+ * The environment `lathe <argv>` should run itself again with, or null to run as it is: on Linux, a foreground
+ * training command whose environment lacks some of the tunables. Help never restarts, and the restarted process
+ * finds the tunables set, so it never restarts again.
+ */
+export function foregroundRestartEnv(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv | null {
+  if (platform !== 'linux') return null;
+  if (!FOREGROUND_TRAINING.has(commandWord(argv) ?? '') || argv.includes('--help') || argv.includes('-h')) return null;
+  const tuned = withReusedHeap(env);
+  return tuned.GLIBC_TUNABLES === env.GLIBC_TUNABLES ? null : tuned;
 }

@@ -114,7 +114,8 @@ function readAll(file: string): Map<string, Tensor> {
   }
 }
 
-export function readCheckpoint(dir: string, weightsFile: string): { weights: Map<string, Tensor>; optimizer: Map<string, Tensor>; state: TrainerState } {
+/** A checkpoint's optimiser state and trainer state, and its weights unless `weightsFile` is null (read elsewhere). */
+export function readCheckpoint(dir: string, weightsFile: string | null): { weights: Map<string, Tensor> | null; optimizer: Map<string, Tensor>; state: TrainerState } {
   const state = JSON.parse(fs.readFileSync(path.join(dir, STATE_FILE), 'utf8')) as TrainerState;
-  return { weights: readAll(path.join(dir, weightsFile)), optimizer: readAll(path.join(dir, OPTIMIZER_FILE)), state };
+  return { weights: weightsFile === null ? null : readAll(path.join(dir, weightsFile)), optimizer: readAll(path.join(dir, OPTIMIZER_FILE)), state };
 }

@@ -7,18 +7,16 @@ import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { findDataset } from '../eval/runner-data.ts';
-import { CheckpointWeights, readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
+import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
 import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
 import { importModelFolder } from '../models/import.ts';
-import { buildTrainingGraph } from '../models/training-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
-import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
-import { trainLoop, type LoopStatus } from './loop.ts';
-import { SAMPLES_FILE, greedy, recordArtifact, runDir, type Sample, type TrainEnv } from './run-env.ts';
-import { StepRunner } from './session.ts';
+import type { LoopStatus } from './loop.ts';
+import { SAMPLES_FILE, greedy, recordArtifact, type Sample, type TrainEnv } from './run-env.ts';
+import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
@@ -74,11 +72,7 @@ export async function resumeFinetune(runId: string, env: TrainEnv): Promise<Fine
 
 async function continueFinetune(runId: string, config: ResolvedConfig, env: TrainEnv): Promise<FinetuneOutcome> {
   const { store, dataDir } = env;
-  const dir = runDir(dataDir, runId);
-  fs.mkdirSync(dir, { recursive: true });
-  env.onRun(runId);
-  store.runs.setStatus(runId, 'running', env.owner ?? null);
-  try {
+  return asRun(runId, env, async (dir) => {
     const dataset = findDataset(store, config.datasetId);
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
@@ -90,39 +84,24 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     env.log('info', `format ${data.format}: ${data.train.length} training and ${data.val.length} validation examples`);
     const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
     const isLora = config.method === 'lora';
-    const last = listCheckpoints(dir).at(-1);
     const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
-    const restored = last ? readCheckpoint(last.path, weightsFile) : null;
-    const weights = CheckpointWeights.open(config.modelPath);
-    let runner: StepRunner;
-    let dropout: number | null;
-    try {
-      const method = isLora ? { kind: 'lora' as const, config: lora, weights: restored?.weights ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' as const };
-      const tg = buildTrainingGraph(spec, weights, method);
-      dropout = tg.dropoutSeed ? lora.dropout : null;
-      runner = await StepRunner.create(tg, {
-        optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay },
-        clipNorm: config.clipNorm,
-        microBatches: config.gradAccum,
-        threads: config.threads ?? env.threads,
-      });
-    } finally {
-      weights.close();
-    }
-    const state: TrainerState = restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed: config.seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null };
-    if (restored) {
-      runner.restore(restored.weights, restored.optimizer, restored.state.step);
-      env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
-    }
-    // steps after the checkpoint (recorded before a crash or kill) are trained and recorded again
-    store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
+    const opened = await openTrainer(dir, runId, env, {
+      spec,
+      full: !isLora,
+      weightsFile,
+      modelDir: async () => config.modelPath,
+      method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
+      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: config.threads ?? env.threads },
+    }, config.seed);
+    const { runner } = opened;
+    const dropout = opened.dropoutSeed ? lora.dropout : null;
     const batches = new ExampleBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0);
     const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
     const samplesFile = path.join(dir, SAMPLES_FILE);
     const before = fs.existsSync(samplesFile) ? (JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as Sample[]).map((s) => s.before) : await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
     const firstVal = store.runs.metrics(runId, 'val_loss')[0]?.value ?? null;
     const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
-    const result = await trainLoop(runner, batches, {
+    const result = await trainWithCheckpoints(opened, batches, {
       totalSteps,
       lr: config.lr,
       warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.03),
@@ -133,19 +112,13 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       patience: config.earlyStoppingPatience,
       dropout,
       examplesPerStep: config.batchSize * config.gradAccum,
-    }, {
-      signal: env.signal,
-      metric: (step, name, value) => env.metric(runId, step, name, value),
-      progress: env.progress,
-      log: env.log,
-      save: async (s) => {
-        await writeCheckpoint(dir, { weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state: s, json }, config.keepCheckpoints);
-      },
-    }, state);
+    }, env, runId, dir, { weightsFile, json, keep: config.keepCheckpoints });
+    // the trainer's weights and optimiser state are let go before the output is written and sampled
+    const trained = result.status === 'cancelled' ? null : runner.weights();
+    await runner.release();
     let adapterPath: string | null = null;
     let outputModel: string | null = null;
-    if (result.status !== 'cancelled') {
-      const trained = runner.weights();
+    if (trained) {
       const outName = config.outputName ?? `${config.modelName}-${config.method}-${runId.replace(/^run_/, '')}`;
       let after: string[];
       if (isLora) {
@@ -174,8 +147,6 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));
       fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
     }
-    await runner.release();
-    store.runs.setStatus(runId, result.status === 'cancelled' ? 'cancelled' : 'succeeded');
     return {
       runId,
       status: result.status,
@@ -188,8 +159,5 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       adapterPath,
       outputModel,
     };
-  } catch (err) {
-    store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
-    throw err;
-  }
+  });
 }

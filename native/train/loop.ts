@@ -5,7 +5,7 @@ import { ort } from '../onnx/index.ts';
 import type { BatchSource } from './batches.ts';
 import type { TrainerState } from './checkpoints.ts';
 import { learningRate, type ScheduleKind } from './schedule.ts';
-import type { Feeds, StepRunner } from './session.ts';
+import type { Feeds, TrainingSession } from './session.ts';
 
 export interface LoopOptions {
   totalSteps: number;
@@ -44,7 +44,7 @@ function dropoutFeeds(rate: number | null, seed: number, step: number): Feeds {
 }
 
 /** Token-weighted mean validation loss. */
-export async function validationLoss(runner: StepRunner, data: BatchSource, batches: number, dropout: number | null): Promise<number> {
+export async function validationLoss(runner: TrainingSession, data: BatchSource, batches: number, dropout: number | null): Promise<number> {
   let sum = 0;
   let count = 0;
   for (const b of data.validation(batches)) {
@@ -56,7 +56,7 @@ export async function validationLoss(runner: StepRunner, data: BatchSource, batc
   return sum / count;
 }
 
-export async function trainLoop(runner: StepRunner, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
+export async function trainLoop(runner: TrainingSession, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
   let lastLoss: number | null = null;
   const started = Date.now();
   const firstStep = state.step + 1;
@@ -82,8 +82,8 @@ export async function trainLoop(runner: StepRunner, data: BatchSource, opts: Loo
     const lr = learningRate(step, opts.lr, opts.warmupSteps, opts.totalSteps, opts.schedule);
     const unscored = batches.findIndex((b) => b.scored === 0);
     if (unscored >= 0) throw new Error(`step ${step}: micro-batch ${unscored + 1} has no completion tokens to score, so its mean loss would be 0/0 (NaN); the examples must keep completion tokens within the sequence length`);
-    const { loss, gradNorm } = await runner.train(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
-    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}: training diverged; lower the learning rate (now ${opts.lr})`);
+    const { loss, gradNorm } = await runner.step(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
+    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}: training diverged; lower the learning rate (now ${opts.lr}) or enable clipping`);
     const seconds = (performance.now() - t0) / 1000;
     const tokens = batches.reduce((s, b) => s + b.tokens, 0);
     lastLoss = loss;

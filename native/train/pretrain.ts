@@ -9,21 +9,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PretrainInput, type PretrainConfig } from '../api/train.ts';
 import { writeJsonAtomic } from '../models/atomic.ts';
-import { CheckpointWeights, writeHfFolder } from '../models/checkpoint.ts';
+import { writeHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { initTensors, type InitSpec } from '../models/init.ts';
 import { expectedTensors } from '../models/params.ts';
 import { importModelFolder } from '../models/import.ts';
-import { buildTrainingGraph } from '../models/training-graph.ts';
 import { trainByteLevelBpe } from '../text/bpe-trainer.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
-import { listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.ts';
-import { trainLoop, validationLoss, type LoopStatus } from './loop.ts';
-import { runDir, type TrainEnv } from './run-env.ts';
+import { validationLoss, type LoopStatus } from './loop.ts';
+import type { TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
-import { StepRunner } from './session.ts';
+import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
 
 export { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
@@ -95,11 +93,7 @@ export async function resumePretrain(runId: string, env: TrainEnv): Promise<Pret
 async function continuePretrain(runId: string, c: PretrainRunConfig, text: string, env: TrainEnv): Promise<PretrainOutcome> {
   const modelConfig = pretrainModelConfig(c);
   const plan = pretrainPlan(modelConfig);
-  env.onRun(runId);
-  env.store.runs.setStatus(runId, 'running', env.owner ?? null);
-  const dir = runDir(env.dataDir, runId);
-  fs.mkdirSync(dir, { recursive: true });
-  try {
+  return asRun(runId, env, async (dir) => {
     // the tokenizer is kept beside the checkpoints, so a resumed run encodes the corpus exactly as before
     const tokenizerFile = path.join(dir, TOKENIZER_FILE);
     const tokenizerJson = fs.existsSync(tokenizerFile) ? (JSON.parse(fs.readFileSync(tokenizerFile, 'utf8')) as Record<string, unknown>) : trainByteLevelBpe(text, { vocabSize: c.vocab }).tokenizerJson;
@@ -114,36 +108,27 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     env.log('info', `tokenizer: ${c.vocab} tokens, ${(text.length / (trainTokens.length + valTokens.length)).toFixed(2)} chars/token; unigram baseline ${unigram.toFixed(4)} nats/token`);
     const initDir = path.join(dir, 'init');
     fs.rmSync(initDir, { recursive: true, force: true }); // left by a run that crashed before it finished
-    const tensors = await initTensors(initRules(plan.spec), c.seed);
-    await writeHfFolder(initDir, { config: modelConfig, tensors, tokenizer: tokenizerJson, tokenizerConfig });
-    const weights = CheckpointWeights.open(initDir);
-    let runner: StepRunner;
-    try {
-      runner = await StepRunner.create(buildTrainingGraph(plan.spec, weights, { kind: 'full' }), { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: c.threads ?? env.threads });
-    } finally {
-      weights.close();
-    }
-    const last = listCheckpoints(dir).at(-1);
-    const restored = last ? readCheckpoint(last.path, 'model.safetensors') : null;
-    if (restored) {
-      runner.restore(restored.weights, restored.optimizer, restored.state.step);
-      env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
-    }
-    // steps after the checkpoint (recorded before a crash or kill) are trained and recorded again
-    env.store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
+    const opened = await openTrainer(dir, runId, env, {
+      spec: plan.spec,
+      full: true,
+      weightsFile: 'model.safetensors',
+      // only a run without checkpoints initialises weights (a resumed one reads its checkpoint's)
+      modelDir: async () => {
+        await writeHfFolder(initDir, { config: modelConfig, tensors: await initTensors(initRules(plan.spec), c.seed), tokenizer: tokenizerJson, tokenizerConfig });
+        return initDir;
+      },
+      method: async () => ({ kind: 'full' }),
+      options: { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: c.threads ?? env.threads },
+    }, c.seed);
+    fs.rmSync(initDir, { recursive: true, force: true }); // the trainer holds the weights now
+    const { runner } = opened;
     const seqLen = Math.min(c.seqLen ?? c.context, c.context);
     const data = new StreamBatches(trainTokens, valTokens, seqLen, c.batchSize, c.gradAccum, c.seed);
     const totalSteps = c.maxSteps ?? c.steps;
-    const result = await trainLoop(runner, data, {
+    const result = await trainWithCheckpoints(opened, data, {
       totalSteps, lr: c.lr ?? 1e-3, warmupSteps: c.warmupSteps ?? Math.round(totalSteps * 0.05), schedule: c.schedule,
       evalEvery: c.evalEvery, evalBatches: c.evalBatches, saveEvery: c.saveEvery, patience: c.earlyStoppingPatience, dropout: null, examplesPerStep: c.batchSize * c.gradAccum,
-    }, {
-      signal: env.signal,
-      metric: (step, name, value) => env.metric(runId, step, name, value),
-      progress: env.progress,
-      log: env.log,
-      save: async (s) => { await writeCheckpoint(dir, { weightsFile: 'model.safetensors', weights: runner.weights(), optimizer: runner.optimizerState(), state: s, json: { 'config.json': modelConfig } }, c.keepCheckpoints); },
-    }, restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed: c.seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null });
+    }, env, runId, dir, { weightsFile: 'model.safetensors', json: { 'config.json': modelConfig }, keep: c.keepCheckpoints });
     const valLoss = await validationLoss(runner, data, 0, null);
     env.metric(runId, result.state.step, 'val_loss_full', valLoss);
     env.metric(runId, result.state.step, 'unigram_loss', unigram);
@@ -151,7 +136,6 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
     await writeHfFolder(out, { config: modelConfig, tensors: runner.weights(), tokenizer: tokenizerJson, tokenizerConfig, generationConfig: { bos_token_id: 0, eos_token_id: 0 } });
     await runner.release();
-    fs.rmSync(initDir, { recursive: true, force: true });
     // a finished run's folder moves into models/ (a cancelled one stays in the run folder for its sample)
     const registered = result.status === 'cancelled' ? null : await importModelFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, { move: true, source: `pretrain:${runId}` });
     if (registered) fs.rmSync(out, { recursive: true, force: true });
@@ -163,10 +147,6 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     const room = c.context - tokenizer.encode(prompt).length - 1;
     const sample = prompt + (await gen.generate([prompt], { maxNewTokens: Math.max(1, Math.min(120, room)), temperature: 0.8, seed: c.seed })).rows[0].text;
     await gen.release();
-    env.store.runs.setStatus(runId, result.status === 'cancelled' ? 'cancelled' : 'succeeded');
     return { runId, status: result.status, steps: result.state.step, parameters: plan.parameters, valLoss, valLossPerChar: valLoss / charsPerToken, unigramLoss: unigram, unigramLossPerChar: unigram / charsPerToken, outputModel, sample };
-  } catch (err) {
-    env.store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
-    throw err;
-  }
+  });
 }

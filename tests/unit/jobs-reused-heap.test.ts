@@ -1,6 +1,7 @@
-// The job workers' glibc malloc settings: added to GLIBC_TUNABLES without losing what the user set there.
+// The trainers' glibc malloc settings: added to GLIBC_TUNABLES without losing what the user set there, and which
+// `lathe` commands run themselves again to get them.
 import { describe, expect, it } from 'vitest';
-import { REUSED_HEAP_TUNABLES, withReusedHeap } from '../../native/jobs/reused-heap.ts';
+import { REUSED_HEAP_TUNABLES, foregroundRestartEnv, withReusedHeap } from '../../native/jobs/reused-heap.ts';
 
 describe('withReusedHeap', () => {
   it('sets the tunables when none are set, and leaves the rest of the environment alone', () => {
@@ -24,5 +25,27 @@ describe('withReusedHeap', () => {
     const env = { PATH: '/bin' };
     withReusedHeap(env);
     expect(env).toEqual({ PATH: '/bin' });
+  });
+});
+
+describe('foregroundRestartEnv', () => {
+  const linux = (argv: string[], env: NodeJS.ProcessEnv = {}) => foregroundRestartEnv(argv, env, 'linux');
+
+  it('restarts foreground training commands on Linux with the tunables, after global flags too', () => {
+    expect(linux(['train', '--model', 'm'])?.GLIBC_TUNABLES).toBe(REUSED_HEAP_TUNABLES.join(':'));
+    expect(linux(['--data-dir', '/d', '--json', 'pretrain', '--corpus', 'c.txt'])?.GLIBC_TUNABLES).toBe(REUSED_HEAP_TUNABLES.join(':'));
+  });
+
+  it('leaves every other command, help, other platforms and opted-out environments alone', () => {
+    expect(linux(['runs', 'list'])).toBeNull();
+    expect(linux(['--data-dir', 'train', 'runs', 'list'])).toBeNull(); // 'train' is the data folder here
+    expect(linux(['train', '--help'])).toBeNull();
+    expect(foregroundRestartEnv(['train'], {}, 'darwin')).toBeNull();
+    expect(linux(['train'], { LATHE_MALLOC_TUNING: '0' })).toBeNull();
+  });
+
+  it('does not restart a process that already has every tunable (the restarted one), whatever else is set', () => {
+    expect(linux(['train'], { GLIBC_TUNABLES: `glibc.cpu.hwcaps=-AVX512F:${REUSED_HEAP_TUNABLES.join(':')}` })).toBeNull();
+    expect(linux(['train'], { GLIBC_TUNABLES: 'glibc.cpu.hwcaps=-AVX512F' })?.GLIBC_TUNABLES).toBe(`glibc.cpu.hwcaps=-AVX512F:${REUSED_HEAP_TUNABLES.join(':')}`);
   });
 });

@@ -11,7 +11,7 @@ import { expectedTensors } from '../../native/models/params.ts';
 import { buildTrainingGraph, type TrainingMethod } from '../../native/models/training-graph.ts';
 import { collate } from '../../native/train/batches.ts';
 import { pretrainModelConfig, pretrainPlan } from '../../native/train/pretrain.ts';
-import { StepRunner } from '../../native/train/session.ts';
+import { createTrainer } from '../../native/train/session.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-gpt2-scratch-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -30,11 +30,11 @@ async function lossesOf(method: (spec: Awaited<ReturnType<typeof scratchModel>>[
   const w = CheckpointWeights.open(folder);
   const tg = buildTrainingGraph(spec, w, await method(spec));
   w.close();
-  const runner = await StepRunner.create(tg, { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clipNorm: 1, microBatches: 1, threads: 1 });
+  const runner = await createTrainer(tg, { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clipNorm: 1, microBatches: 1, threads: 1 });
   const ids = Array.from({ length: 17 }, (_, i) => (i * 5) % 64);
   const batch = collate([{ ids, labels: ids }, { ids: ids.map((x) => (x + 3) % 64), labels: ids.map((x) => (x + 3) % 64) }], 0);
   const losses: number[] = [];
-  for (let s = 0; s < 30; s++) losses.push((await runner.train([batch.feeds], lr)).loss);
+  for (let s = 0; s < 30; s++) losses.push((await runner.step([batch.feeds], lr)).loss);
   await runner.release();
   return { losses, trainable: tg.trainable };
 }

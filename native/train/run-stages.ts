@@ -1,0 +1,104 @@
+// The stages every training run goes through, shared by fine-tuning and pretraining: the run marked running (owned by
+// this process) and ended by its outcome; the trainer opened from the model, or from the run's last checkpoint, read
+// once; the training loop writing checkpoints as it goes.
+import fs from 'node:fs';
+import type { ModelSpec } from '../models/config.ts';
+import { CheckpointWeights } from '../models/checkpoint.ts';
+import type { Tensor } from '../models/safetensors.ts';
+import { buildTrainingGraph, type TrainingMethod } from '../models/training-graph.ts';
+import type { BatchSource } from './batches.ts';
+import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
+import { trainLoop, type LoopOptions, type LoopResult, type LoopStatus } from './loop.ts';
+import { runDir, type TrainEnv } from './run-env.ts';
+import { createTrainer, type TrainerOptions, type TrainingSession } from './session.ts';
+
+/**
+ * Run `work` as run `runId`: its folder created, the run attached to the job and marked running by this process,
+ * then ended 'succeeded' or 'cancelled' by the outcome, or 'failed' ('cancelled' after a cancel) when `work` throws.
+ */
+export async function asRun<T extends { status: LoopStatus }>(runId: string, env: TrainEnv, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = runDir(env.dataDir, runId);
+  fs.mkdirSync(dir, { recursive: true });
+  env.onRun(runId);
+  env.store.runs.setStatus(runId, 'running', env.owner ?? null);
+  try {
+    const outcome = await work(dir);
+    env.store.runs.setStatus(runId, outcome.status === 'cancelled' ? 'cancelled' : 'succeeded');
+    return outcome;
+  } catch (err) {
+    env.store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
+    throw err;
+  }
+}
+
+export interface TrainerSource {
+  spec: ModelSpec;
+  /** Every weight is trained (its checkpoints hold the whole model) or only adapters (the base stays the model's). */
+  full: boolean;
+  /** The model folder a run without checkpoints starts from (called only then: pretraining writes its random one). */
+  modelDir(): Promise<string>;
+  /** The training method, given the trainable weights of the checkpoint resumed from (null when starting). */
+  method(restored: ReadonlyMap<string, Tensor> | null): Promise<TrainingMethod>;
+  /** The checkpoint's weights file (model.safetensors or the PEFT adapter's). */
+  weightsFile: string;
+  options: TrainerOptions;
+}
+
+export interface OpenedTrainer {
+  runner: TrainingSession;
+  /** The trainer state of the checkpoint resumed from, or a fresh one. */
+  state: TrainerState;
+  resumed: boolean;
+  /** Whether the graph takes LoRA dropout inputs. */
+  dropoutSeed: boolean;
+}
+
+/**
+ * The run's trainer, at its last checkpoint when it has one. Full training builds the graph from the checkpoint's own
+ * weights, so the model is read once (not the base model and then the checkpoint); adapters are read from the
+ * checkpoint and the base from the model. Metrics recorded after the checkpoint (before a crash or a kill) are dropped:
+ * those steps are trained and recorded again.
+ */
+export async function openTrainer(dir: string, runId: string, env: TrainEnv, source: TrainerSource, seed: number): Promise<OpenedTrainer> {
+  const last = listCheckpoints(dir).at(-1);
+  const restored = last ? readCheckpoint(last.path, source.full ? null : source.weightsFile) : null;
+  const weights = CheckpointWeights.open(last && source.full ? last.path : await source.modelDir());
+  let runner: TrainingSession;
+  let dropoutSeed: boolean;
+  try {
+    const tg = buildTrainingGraph(source.spec, weights, await source.method(restored?.weights ?? null));
+    dropoutSeed = tg.dropoutSeed;
+    runner = await createTrainer(tg, source.options);
+  } finally {
+    weights.close();
+  }
+  if (restored) {
+    runner.restore(restored.weights, restored.optimizer, restored.state.step);
+    env.log('info', `resuming from step ${restored.state.step} (${last!.path})`);
+  }
+  env.store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
+  const state = restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null };
+  return { runner, state, resumed: restored !== null, dropoutSeed };
+}
+
+/** What each checkpoint holds beside the weights and optimiser state. */
+export interface CheckpointPlan {
+  weightsFile: string;
+  /** JSON files written beside the weights (config.json, adapter_config.json). */
+  json: Record<string, unknown>;
+  keep: number;
+}
+
+/** The training loop, its metrics and progress reported through `env` as run `runId`'s, checkpoints written in `dir`. */
+export function trainWithCheckpoints(opened: OpenedTrainer, data: BatchSource, loop: LoopOptions, env: TrainEnv, runId: string, dir: string, saved: CheckpointPlan): Promise<LoopResult> {
+  const { runner } = opened;
+  return trainLoop(runner, data, loop, {
+    signal: env.signal,
+    metric: (step, name, value) => env.metric(runId, step, name, value),
+    progress: env.progress,
+    log: env.log,
+    save: async (s) => {
+      await writeCheckpoint(dir, { weightsFile: saved.weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state: s, json: saved.json }, saved.keep);
+    },
+  }, opened.state);
+}
