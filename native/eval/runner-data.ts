@@ -4,7 +4,6 @@
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import type { Store } from '../store/db.ts';
 import type { PromptTemplate, Row } from '../text/prompt.ts';
 
 export type EvalSplit = 'train' | 'validation' | 'test' | 'all';
@@ -23,11 +22,6 @@ export interface EvalItem {
   row: Row;
   input: string;
   references: string[];
-}
-
-/** @deprecated call store.datasets.find; kept until native/train (owned elsewhere) does. */
-export function findDataset(store: Store, idOrName: string): Dataset {
-  return store.datasets.find(idOrName);
 }
 
 function checkColumn(dataset: Dataset, column: string, field: string): string {

@@ -150,7 +150,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     throw err;
   }
   runConfig.applied = evaluator.describe;
-  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig });
+  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig, owner: ctx.owner });
   run = store.runs.setStatus(run.id, 'running', ctx.owner ?? null)!;
   ctx.onRun?.(run);
   const record = ctx.recordMetric ?? ((runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }));

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { isPidAlive } from '../store/process-owner.ts';
 
 /** Write `file` through `fill(fd)` into a temporary sibling, fsync it, and rename it into place. */
 export async function atomicWrite(file: string, fill: (fd: number) => void | Promise<void>): Promise<void> {
@@ -49,6 +50,37 @@ export async function writeFolderAtomic(dir: string, fill: (tmpDir: string) => P
     throw err;
   }
   fsyncDir(path.dirname(dir));
+}
+
+/** A temporary sibling's name: `<target>.tmp-<pid of the writer>-<8 hex>`. */
+const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/**
+ * Remove the temporaries (files or folders) that a writer killed mid-write left under `root`, down to `depth`
+ * levels: those whose writer's pid no longer runs. A live writer's are left alone (a reused pid only delays the
+ * sweep). They are never read, so this only gives their disk space back. Returns the paths removed.
+ */
+export function sweepAbandonedTemporaries(root: string, depth: number): string[] {
+  const removed: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return removed; // gone or unreadable: nothing to sweep
+  }
+  for (const entry of entries) {
+    const full = path.join(root, entry.name);
+    const writer = TEMPORARY.exec(entry.name);
+    if (writer) {
+      if (!isPidAlive(Number(writer[1]))) {
+        fs.rmSync(full, { recursive: true, force: true });
+        removed.push(full);
+      }
+    } else if (entry.isDirectory() && depth > 1) {
+      removed.push(...sweepAbandonedTemporaries(full, depth - 1));
+    }
+  }
+  return removed;
 }
 
 function fsyncDir(dir: string): void {

@@ -56,6 +56,11 @@ export interface RunInput {
   config?: unknown;
   parentRunId?: string | null;
   status?: string;
+  /**
+   * The process that will train the run outside the job queue (the CLI in the foreground), recorded from the
+   * start: should that process die before its first status write, the orphan check still ends the run.
+   */
+  owner?: ProcessOwner | null;
 }
 
 const OPEN = `status NOT IN (${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`;
@@ -84,10 +89,10 @@ export class RunTable {
     };
     this.db
       .prepare(
-        `INSERT INTO runs (id, project_id, kind, name, status, config_json, parent_run_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, project_id, kind, name, status, config_json, parent_run_id, created_at, owner_pid, owner_started)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(run.id, run.projectId, run.kind, run.name, run.status, JSON.stringify(run.config), run.parentRunId, run.createdAt);
+      .run(run.id, run.projectId, run.kind, run.name, run.status, JSON.stringify(run.config), run.parentRunId, run.createdAt, input.owner?.pid ?? null, input.owner?.started ?? null);
     return run;
   }
 
@@ -195,6 +200,14 @@ export class RunTable {
       .prepare('INSERT INTO artifacts (id, run_id, kind, path, bytes, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(a.id, a.runId, a.kind, a.path, a.bytes, a.hash, a.createdAt);
     return a;
+  }
+
+  /** Record `input` as the run's only artifact of its kind (a resumed run writes its outputs again). */
+  replaceArtifact(input: Omit<Artifact, 'id' | 'createdAt'>): Artifact {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM artifacts WHERE run_id = ? AND kind = ?').run(input.runId, input.kind);
+      return this.addArtifact(input);
+    })();
   }
 
   artifacts(runId: string): Artifact[] {

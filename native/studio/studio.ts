@@ -1,10 +1,12 @@
 // The Studio service: the one implementation of the Studio API, shared by `lathe serve`, Electron's IPC,
 // the CLI and tests. It validates every call's params with the contract's zod schema, runs the handler,
 // checks the result against the contract, and turns failures into ApiErrors. Events come from the job queue.
+import path from 'node:path';
 import { z } from 'zod';
 import { isMethodName, methods, type ApiError, type MethodName, type Params, type Result, type StudioEvent } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
+import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
@@ -17,7 +19,8 @@ export interface StudioOptions {
   mode: StudioMode;
   /**
    * Whether this process is the studio that owns the data directory's jobs (the app or `lathe serve`): then
-   * jobs orphaned by a previous crash are marked interrupted and half-written imports removed at open.
+   * jobs orphaned by a previous crash are marked interrupted, and half-written imports and the temporaries of
+   * killed writers in run folders (checkpoints, adapters, predictions) removed at open.
    * The CLI passes false: it shares the directory with a running studio and must not touch its jobs.
    */
   recover?: boolean;
@@ -49,6 +52,7 @@ export class Studio {
     if (options.recover ?? true) {
       this.store.jobs.markInterrupted();
       sweepIncompleteImports(options.dataDir, this.store.datasets.ids());
+      sweepAbandonedTemporaries(path.join(options.dataDir, 'runs'), 4);
     }
     this.queue = new JobQueue(this.store, options.dataDir, options.jobs);
     this.ctx = { store: this.store, queue: this.queue, dataDir: options.dataDir, mode: options.mode };

@@ -1,5 +1,6 @@
-// The 'finetune' job: start or resume a fine-tuning run in a job's child process. Metrics go through the
-// parent (stored, pushed as 'run.metric' events); a cancelled run keeps its last checkpoint and ends 'cancelled'.
+// The 'finetune' job: start or resume a fine-tuning run in a job's child process. The worker stores its metrics
+// itself (so a studio killed mid-job loses none) and the parent announces them as 'run.metric' events; a cancelled
+// run keeps its last checkpoint and ends 'cancelled'.
 import type { WorkerRun } from '../jobs/protocol.ts';
 import { unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
 import { resumeFinetune, startFinetune } from './finetune.ts';

@@ -6,16 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import { findDataset } from '../eval/runner-data.ts';
 import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
 import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
-import { importModelFolder } from '../models/import.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
 import type { LoopStatus } from './loop.ts';
-import { SAMPLES_FILE, greedy, recordArtifact, type Sample, type TrainEnv } from './run-env.ts';
+import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunModel, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
@@ -57,7 +55,7 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
   const { config, model, dataset } = planFinetune(input, env.store); // before the run exists: bad input leaves none behind
-  const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? `${config.method} ${model.name} on ${dataset.name}`, projectId: config.projectId, config });
+  const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? `${config.method} ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
   return continueFinetune(run.id, config, env);
 }
 
@@ -73,7 +71,7 @@ export async function resumeFinetune(runId: string, env: TrainEnv): Promise<Fine
 async function continueFinetune(runId: string, config: ResolvedConfig, env: TrainEnv): Promise<FinetuneOutcome> {
   const { store, dataDir } = env;
   return asRun(runId, env, async (dir) => {
-    const dataset = findDataset(store, config.datasetId);
+    const dataset = store.datasets.find(config.datasetId);
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
@@ -128,17 +126,18 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
         recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
         after = await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { adapter: adapterPath, threads: env.threads });
         if (config.merge) {
+          const source = `finetune-merge:${runId}`;
           const merged = path.join(dir, 'merged');
           if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
-          await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-          outputModel = (await importModelFolder(dataDir, merged, outName, { move: true, source: `finetune-merge:${runId}` })).name;
+          if (!modelRegisteredAs(store, source)) await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
+          outputModel = (await registerRunModel(env, merged, outName, source)).name;
           fs.rmSync(merged, { recursive: true, force: true });
         }
       } else {
         const out = path.join(dir, 'model');
         if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
         await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-        const model = await importModelFolder(dataDir, out, outName, { move: true, source: `finetune:${runId}` });
+        const model = await registerRunModel(env, out, outName, `finetune:${runId}`);
         fs.rmSync(out, { recursive: true, force: true });
         recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
         outputModel = model.name;

@@ -1,5 +1,6 @@
-// The 'pretrain' job: start a pretraining run, or resume one ({ resumeRunId }), in a job's child process;
-// metrics go through the parent. A cancelled run keeps its last checkpoint and ends 'cancelled', job and run.
+// The 'pretrain' job: start a pretraining run, or resume one ({ resumeRunId }), in a job's child process; the
+// worker stores its metrics and the parent announces them. A cancelled run keeps its last checkpoint and ends
+// 'cancelled', job and run.
 import type { WorkerRun } from '../jobs/protocol.ts';
 import { unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
 import { resumePretrain, runPretrain } from './pretrain.ts';

@@ -13,13 +13,12 @@ import { writeHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { initTensors, type InitSpec } from '../models/init.ts';
 import { expectedTensors } from '../models/params.ts';
-import { importModelFolder } from '../models/import.ts';
 import { trainByteLevelBpe } from '../text/bpe-trainer.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
 import { validationLoss, type LoopStatus } from './loop.ts';
-import type { TrainEnv } from './run-env.ts';
+import { registerRunModel, type TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
@@ -72,7 +71,7 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
   const { config: c, text, plan } = planPretrain(input); // before the run exists: bad input leaves none behind
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
-  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config });
+  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config, owner: env.owner });
   return continuePretrain(run.id, config, text, env);
 }
 
@@ -137,7 +136,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     await writeHfFolder(out, { config: modelConfig, tensors: runner.weights(), tokenizer: tokenizerJson, tokenizerConfig, generationConfig: { bos_token_id: 0, eos_token_id: 0 } });
     await runner.release();
     // a finished run's folder moves into models/ (a cancelled one stays in the run folder for its sample)
-    const registered = result.status === 'cancelled' ? null : await importModelFolder(env.dataDir, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, { move: true, source: `pretrain:${runId}` });
+    const registered = result.status === 'cancelled' ? null : await registerRunModel(env, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, `pretrain:${runId}`);
     if (registered) fs.rmSync(out, { recursive: true, force: true });
     const outputModel = registered?.name ?? null;
     const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });

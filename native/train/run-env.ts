@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
+import type { Model } from '../api/schemas.ts';
+import { importModelFolder } from '../models/import.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 
@@ -41,8 +43,26 @@ export async function greedy(modelDir: string, prompts: string[], opts: { adapte
   }
 }
 
-/** Record a file (or a folder's main file) as a run artifact with its size and sha256. */
+/** Record a file (or a folder's main file) as the run's artifact of `kind`, with its size and sha256. */
 export function recordArtifact(store: Store, runId: string, kind: string, file: string): void {
   const bytes = fs.readFileSync(file);
-  store.runs.addArtifact({ runId, kind, path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
+  store.runs.replaceArtifact({ runId, kind, path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
+}
+
+/** The model an earlier attempt of a run registered from `source` ('finetune:<run>' …) before it was stopped. */
+export function modelRegisteredAs(store: Store, source: string): Model | undefined {
+  return store.models.list().find((m) => m.source === source);
+}
+
+/**
+ * Register a run's output `folder` (moved into models/) as `name`, or, when an earlier attempt of the run was
+ * killed after registering it, keep that model: a resumed run must not fail on its own model's name.
+ */
+export async function registerRunModel(env: TrainEnv, folder: string, name: string, source: string): Promise<Model> {
+  const earlier = modelRegisteredAs(env.store, source);
+  if (earlier) {
+    env.log('info', `keeping ${earlier.name}, registered by an earlier attempt of this run`);
+    return earlier;
+  }
+  return importModelFolder(env.dataDir, folder, name, { move: true, source });
 }

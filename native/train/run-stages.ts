@@ -3,6 +3,7 @@
 // once; the training loop writing checkpoints as it goes.
 import fs from 'node:fs';
 import type { ModelSpec } from '../models/config.ts';
+import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
 import type { Tensor } from '../models/safetensors.ts';
 import { buildTrainingGraph, type TrainingMethod } from '../models/training-graph.ts';
@@ -13,12 +14,13 @@ import { runDir, type TrainEnv } from './run-env.ts';
 import { createTrainer, type TrainerOptions, type TrainingSession } from './session.ts';
 
 /**
- * Run `work` as run `runId`: its folder created, the run attached to the job and marked running by this process,
- * then ended 'succeeded' or 'cancelled' by the outcome, or 'failed' ('cancelled' after a cancel) when `work` throws.
+ * Run `work` as run `runId`: its folder created (and swept of what a killed earlier attempt was writing), the run
+ * attached to the job and marked running by this process, then ended 'succeeded' or 'cancelled' by the outcome, or 'failed' ('cancelled' after a cancel) when `work` throws.
  */
 export async function asRun<T extends { status: LoopStatus }>(runId: string, env: TrainEnv, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = runDir(env.dataDir, runId);
   fs.mkdirSync(dir, { recursive: true });
+  for (const gone of sweepAbandonedTemporaries(dir, 3)) env.log('info', `removed ${gone}, left half-written by a process that was stopped`);
   env.onRun(runId);
   env.store.runs.setStatus(runId, 'running', env.owner ?? null);
   try {

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
-import { findDataset } from '../eval/runner-data.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
@@ -27,13 +26,6 @@ function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T }
   throw new StudioError('invalid_params', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { field: first?.path.join('.') });
 }
 
-function modelNamed(store: Store, nameOrId: string): Model {
-  const all = store.models.list();
-  const found = all.find((m) => m.id === nameOrId) ?? all.find((m) => m.name === nameOrId);
-  if (!found) throw new StudioError('not_found', `no model named '${nameOrId}' (models: ${all.map((m) => m.name).join(', ') || 'none yet'}); import one with 'lathe model import' or 'lathe model import-llama2c'`, { field: 'model' });
-  return found;
-}
-
 export interface FinetunePlan {
   config: ResolvedConfig;
   model: Model;
@@ -45,8 +37,8 @@ export interface FinetunePlan {
 /** Check a fine-tuning request against the store and resolve its defaults; throws a StudioError naming the field. */
 export function planFinetune(input: unknown, store: Store): FinetunePlan {
   const parsed = zodInput(TrainStartInput, input);
-  const model = modelNamed(store, parsed.model);
-  const dataset = findDataset(store, parsed.dataset);
+  const model = store.models.find(parsed.model);
+  const dataset = store.datasets.find(parsed.dataset, 'dataset');
   if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
   let spec: ModelSpec;
   try {

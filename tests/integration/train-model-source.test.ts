@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
-import { startFinetune } from '../../native/train/finetune.ts';
+import { resumeFinetune, startFinetune } from '../../native/train/finetune.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
@@ -65,5 +65,13 @@ describe('the source of a model a run registers', () => {
     expect((await listed('merged'))?.source).toBe(`finetune-merge:${lora.runId}`);
     const full = await startFinetune({ ...common, method: 'full', outputName: 'full' }, env());
     expect((await listed('full'))?.source).toBe(`finetune:${full.runId}`);
+
+    // killed after the merged model was registered, before the run was marked succeeded: the resume keeps that model
+    studio.store.runs.setStatus(lora.runId, 'interrupted');
+    const resumed = await resumeFinetune(lora.runId, env());
+    expect(resumed.outputModel).toBe('merged');
+    expect((await studio.call('models.list', {})).filter((m) => m.source === `finetune-merge:${lora.runId}`)).toHaveLength(1);
+    expect(studio.store.runs.get(lora.runId)?.status).toBe('succeeded');
+    expect(studio.store.runs.artifacts(lora.runId).filter((a) => a.kind === 'adapter')).toHaveLength(1);
   }, 180_000);
 });

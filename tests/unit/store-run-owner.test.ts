@@ -65,6 +65,16 @@ describe('runs owned by a process', () => {
     expect(store.runs.get(resumed)?.status).toBe('running');
   });
 
+  it('are owned from their creation, so one whose process died before its first status write still ends', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const orphan = store.runs.create({ kind: 'finetune', name: 'r', owner: await deadOwner() }).id; // the trials' SQLITE_FULL case
+    const byJob = store.runs.create({ kind: 'finetune', name: 'j' }).id;
+    const reopened = open(dir);
+    expect(reopened.runs.get(orphan)?.status).toBe('interrupted');
+    expect(reopened.runs.get(byJob)?.status).toBe('created');
+  });
+
   it.skipIf(!HAS_PROC)('count a reused pid as a different process when its start marker differs', () => {
     const store = open(tempDir());
     const reused = runningRun(store, { pid: process.pid, started: `${processStartMarker(process.pid)}1` });
