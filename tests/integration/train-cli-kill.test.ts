@@ -28,6 +28,31 @@ afterAll(() => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The pids of `pid`'s children (Linux's /proc; none elsewhere, where `lathe train` trains in its own process). */
+function childPids(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) throw new Error(`the trainer (pid ${pids.filter(alive).join(', ')}) lived on ${timeoutMs} ms after its lathe process was killed`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const runs = () => lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
 
 describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
@@ -47,8 +72,12 @@ describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(runId, stderr).toBeDefined();
+    // on Linux `lathe train` trains in a child it started with other malloc settings (bin/lathe.mjs); that child
+    // notices the SIGKILL through its closed IPC channel and kills itself, at its next turn of the event loop
+    const trainers = childPids(child.pid!);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
+    await waitGone(trainers, 30_000);
 
     const killed = runs().find((r) => r.id === runId);
     expect(killed).toMatchObject({ status: 'interrupted' });
