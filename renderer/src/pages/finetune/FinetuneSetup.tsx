@@ -87,7 +87,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </div>
 
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
-          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} targets={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
+          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
 
           <div>
             <h3 className="ft-section-title">Hyperparameters <span className="faint small">sized for this model and machine</span></h3>

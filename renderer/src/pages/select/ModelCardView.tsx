@@ -8,7 +8,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
-import { humanBytes, humanCount } from '../../../../native/api/format.ts';
+import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
 import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
 
@@ -19,7 +19,7 @@ function MemoryTable({ card }: { card: ModelCard }) {
   const rows = [
     { label: 'Inference', help: `Weights plus the key/value cache for a full ${m.kvCacheTokens.toLocaleString()}-token context.`, value: m.inference },
     { label: 'Full fine-tuning', help: 'Weights, gradients and the Adam optimiser’s two moments for every parameter.', value: m.fullFineTune },
-    { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on q, k, v, o.`, value: m.lora },
+    { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on ${m.loraTargets.join(', ')}, as fine-tuning starts.`, value: m.lora },
   ];
   const fit = (bytes: number) => (budgetMb === null ? null : bytes <= budgetMb * 1024 * 1024);
   return (
@@ -82,7 +82,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         />
         <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
           <Stat label="Parameters" value={humanCount(parameters.total)} />
-          <Stat label="Context" value={`${hyperparameters.find((h) => h.key === 'max_positions')?.value ?? '—'} tokens`} />
+          <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} />
           <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
           <Stat label="On disk" value={humanBytes(card.data.diskBytes)} />
         </div>
@@ -102,7 +102,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
               {hyperparameters.map((h) => (
                 <tr key={h.key}>
                   <td><strong>{h.label}</strong><div className="faint small mono">{h.key}</div></td>
-                  <td className="num mono">{typeof h.value === 'number' ? h.value.toLocaleString() : h.value}</td>
+                  <td className="num mono" data-testid={`hp-${h.key}`}>{formatValue(h.value)}</td>
                   <td className="muted">{h.meaning}</td>
                 </tr>
               ))}
