@@ -52,6 +52,19 @@ export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: R
   return <span className={tone === 'neutral' ? 'badge' : `badge badge-${tone}`}>{children}</span>;
 }
 
+/**
+ * An amount drawn against a scale: bars that should be compared must be given the same `max`. `tone` danger marks
+ * one that is over a limit.
+ */
+export function Meter({ value, max, label, tone }: { value: number; max: number; label: string; tone?: 'danger' }) {
+  const percent = max > 0 ? Math.min(100, Math.max(0, (100 * value) / max)) : 0;
+  return (
+    <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} data-tone={tone}>
+      <div className="meter-bar" style={{ width: `${Math.max(percent, 0.5)}%` }} />
+    </div>
+  );
+}
+
 /** A labelled progress bar; `value` null means the amount is not known yet (indeterminate). */
 export function ProgressBar({ value, label, state }: { value: number | null; label: string; state?: string }) {
   const percent = value === null ? undefined : Math.round(Math.min(1, Math.max(0, value)) * 100);

@@ -1,6 +1,6 @@
 // Stage 1, Scope: create the project or refine the current one. Saving validates with the contract's schema
 // first, then the engine's answer; field errors land under their fields, anything else in a toast.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -32,6 +32,8 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const mode = creating || !current ? 'create' : 'edit';
+  // Errors belong to the form they were found in: a new project, or another one, starts without them.
+  useEffect(() => setErrors({}), [mode, current?.id]);
 
   async function save(draft: ProjectDraft) {
     const checked = toProjectInput(draft);

@@ -7,7 +7,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
 import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
 import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
@@ -21,7 +21,10 @@ function MemoryTable({ card }: { card: ModelCard }) {
     { label: 'Full fine-tuning', help: 'Weights, gradients and the Adam optimiser’s two moments for every parameter.', value: m.fullFineTune },
     { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on ${m.loraTargets.join(', ')}, as fine-tuning starts.`, value: m.lora },
   ];
-  const fit = (bytes: number) => (budgetMb === null ? null : bytes <= budgetMb * 1024 * 1024);
+  const budgetBytes = budgetMb === null ? null : budgetMb * 1024 * 1024;
+  const fit = (bytes: number) => (budgetBytes === null ? null : bytes <= budgetBytes);
+  // One scale for every bar (the largest need, or the budget when it is larger), so lengths compare across rows.
+  const scale = Math.max(budgetBytes ?? 0, ...rows.flatMap((r) => [r.value.fp32, r.value.fp16]));
   return (
     <table className="table" aria-label="Memory estimates">
       <thead><tr><th>Use</th><th className="num">fp32</th><th className="num">fp16</th></tr></thead>
@@ -34,6 +37,7 @@ function MemoryTable({ card }: { card: ModelCard }) {
               return (
                 <td key={p} className="num">
                   <div className="mono">{humanBytes(r.value[p])}</div>
+                  <Meter value={r.value[p]} max={scale} label={`${r.label}, ${p}: ${humanBytes(r.value[p])}`} tone={ok === false ? 'danger' : undefined} />
                   {ok !== null && <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'fits budget' : 'over budget'}</Badge>}
                 </td>
               );
