@@ -1,6 +1,6 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { useId, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
@@ -63,6 +63,19 @@ export function Meter({ value, max, label, tone }: { value: number; max: number;
       <div className="meter-bar" style={{ width: `${Math.max(percent, 0.5)}%` }} />
     </div>
   );
+}
+
+/**
+ * Brings its content into view when it appears (the progress that a Start button just began, below the fold of a
+ * long form); instant when the user asks for reduced motion.
+ */
+export function Reveal({ children, testId }: { children: ReactNode; testId?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+    ref.current?.scrollIntoView({ block: 'start', behavior: reduce ? 'auto' : 'smooth' });
+  }, []);
+  return <div ref={ref} className="reveal" data-testid={testId}>{children}</div>;
 }
 
 /** A labelled progress bar; `value` null means the amount is not known yet (indeterminate). */
