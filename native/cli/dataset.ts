@@ -1,18 +1,20 @@
 // `lathe dataset import|list|show`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import type { Dataset } from '../api/schemas.ts';
+import { SPLITS, wholeSplit, type Dataset } from '../api/schemas.ts';
 import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 
-const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1]';
+const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
 
 function parseSplit(raw: string | undefined): { train: number; validation: number; test: number } | undefined {
   if (raw === undefined) return undefined;
+  const whole = SPLITS.find((s) => s === raw.trim());
+  if (whole) return wholeSplit(whole);
   const parts = raw.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1)) {
-    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1; got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
+    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1, or the one split the whole file is (train, validation or test); got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
   }
   return { train: parts[0], validation: parts[1], test: parts[2] };
 }
@@ -72,7 +74,7 @@ export const commands: CliCommand[] = [
       project: 'project id or name the dataset belongs to (default: none)',
       'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row)',
       seed: 'seed of the train/validation/test split (default 42)',
-      split: 'train,validation,test fractions (default 0.8,0.1,0.1)',
+      split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
     },
     positionals: true,
     options: {
