@@ -1,6 +1,6 @@
 // Stage 1, Scope: create the project or refine the current one. Saving validates with the contract's schema
 // first, then the engine's answer; field errors land under their fields, anything else in a toast.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -30,10 +30,12 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
   const toast = useToast();
   const { current, projects, loading, select, reload } = useProjects();
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // Errors belong to the form they were found in (a project's, or the new one's): another form starts without them.
+  const [found, setFound] = useState<{ form: string; errors: FieldErrors }>({ form: '', errors: {} });
   const mode = creating || !current ? 'create' : 'edit';
-  // Errors belong to the form they were found in: a new project, or another one, starts without them.
-  useEffect(() => setErrors({}), [mode, current?.id]);
+  const form = mode === 'edit' ? current!.id : 'new';
+  const errors = found.form === form ? found.errors : {};
+  const setErrors = (next: FieldErrors) => setFound({ form, errors: next });
 
   async function save(draft: ProjectDraft) {
     const checked = toProjectInput(draft);
@@ -62,8 +64,9 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
 
   if (loading) return <div className="page" aria-busy="true" />;
   const first = projects.length === 0;
+  // Keyed by the form: the new-project page is built afresh, never patched from a project's (whose scorecard stayed).
   return (
-    <div className="page">
+    <div className="page" key={form}>
       <PageHeader
         title={mode === 'create' ? (first ? 'Scope your first model' : 'New project') : current!.name}
         lede={mode === 'create'

@@ -123,7 +123,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
             : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
         />
         <div className="card-body flush table-wrap"><MemoryTable card={card.data} /></div>
-        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA trains {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many parameters as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
       </Card>
     </div>
   );
