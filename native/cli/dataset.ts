@@ -5,6 +5,7 @@ import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
+import { optionalProjectId } from './project-ref.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
 
@@ -89,6 +90,7 @@ export const commands: CliCommand[] = [
       if (!values.name) throw new UserError(`--name is required.\nUsage: ${IMPORT_USAGE}`);
       const split = parseSplit(values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
+      const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
@@ -97,7 +99,7 @@ export const commands: CliCommand[] = [
       const progress = progressPrinter(ctx);
       try {
         const dataset = await importDataset(
-          { path: positionals[0], name: values.name as string, projectId: (values.project as string | undefined) ?? null, skipInvalid: Boolean(values['skip-invalid']), split, seed },
+          { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed },
           { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line) },
         );
         progress.done();
@@ -120,7 +122,7 @@ export const commands: CliCommand[] = [
     help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
-      const datasets = await callStudio(ctx, 'datasets.list', { projectId: values.project as string | undefined });
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await optionalProjectId(ctx, values.project) });
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],

@@ -8,6 +8,7 @@ import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
+import { optionalProjectId } from './project-ref.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
@@ -176,7 +177,7 @@ export const commands: CliCommand[] = [
         generation: parseGenerationFlags(values, USAGE),
         batchSize: num(values, 'batch-size', true),
         threads: num(values, 'threads', true),
-        projectId: (values.project as string | undefined) ?? null,
+        projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
       const studio = openCliStudio(ctx);

@@ -58,6 +58,7 @@ export function precheckImport(input: DatasetImportInput, store: Store): { file:
   }
   if (!stat.isFile()) throw new StudioError('invalid_params', `${file} is not a file.`, { file, field: 'path' });
   if (params.projectId !== null) store.projects.find(params.projectId);
+  store.datasets.requireFreeName(params.name);
   checkFractions(params.split);
   return { file, format, params };
 }
