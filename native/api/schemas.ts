@@ -103,6 +103,11 @@ export type Dataset = z.infer<typeof Dataset>;
 
 export const DatasetImportInput = z.object({
   path: z.string().min(1),
+  /**
+   * The file's own name when `path` is a copy the studio stored (a `lathe serve` upload): errors and the dataset's
+   * source name it, never the server's upload path.
+   */
+  fileName: z.string().trim().min(1).max(255).optional(),
   name: z.string().trim().min(1).max(120),
   projectId: z.string().nullable().default(null),
   /** Import the valid rows and list the skipped ones, instead of refusing the whole file. */

@@ -92,6 +92,8 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       setPhase({ step: 'importing' });
       const job = await studio.call('datasets.import', {
         path, name: name.trim(), projectId, skipInvalid,
+        // An upload is stored under a server path; errors and the dataset's source name the user's own file.
+        ...(chosen.kind === 'file' ? { fileName: chosen.file.name } : {}),
         split: splitMode === 'split' ? { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 } : splitMode,
       });
       progress.follow(job);

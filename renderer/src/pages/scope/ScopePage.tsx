@@ -13,10 +13,13 @@ import { ScorecardCard } from '../evaluate/ScorecardCard.tsx';
 import { JourneyCard } from '../journey/JourneyStrip.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
 
-/** Field issues from an invalid_params error: details.issues (path 'constraints.device') or a bare array. */
+/** Field issues from an invalid_params error (details.issues, path 'constraints.device', or a bare array) or a conflict naming its field. */
 function issuesOf(err: unknown): { path: PropertyKey[]; message: string }[] {
-  if (!(err instanceof StudioError) || err.code !== 'invalid_params') return [];
-  const details = err.details as { issues?: unknown } | unknown[] | undefined;
+  if (!(err instanceof StudioError)) return [];
+  const details = err.details as { issues?: unknown; field?: unknown } | unknown[] | undefined;
+  // A taken name comes back as a conflict on its field: shown under the field like any other problem.
+  if (err.code === 'conflict' && !Array.isArray(details) && typeof details?.field === 'string') return [{ path: [details.field], message: err.message }];
+  if (err.code !== 'invalid_params') return [];
   const list = Array.isArray(details) ? details : Array.isArray(details?.issues) ? details.issues : [];
   return list.flatMap((d: { path?: unknown; message?: unknown }) => {
     if (typeof d?.message !== 'string') return [];
