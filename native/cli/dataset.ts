@@ -6,6 +6,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { optionalProjectId } from './project-ref.ts';
+import { plural } from '../api/format.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
 
@@ -59,7 +60,7 @@ export function describeDataset(d: Dataset): string {
     ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
     ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || '— (set one in the studio)'],
-    ['skipped', d.skippedRows.length ? `${d.skippedRows.length} rows (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
+    ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
     ['sha256', d.contentHash],
     ['created', d.createdAt],
   ]);
@@ -153,7 +154,7 @@ export const commands: CliCommand[] = [
       ctx.print({ ...dataset, preview: page.rows }, () => {
         if (k === 0) return describeDataset(dataset);
         const table = formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => cell(r[c]))), 40);
-        return [describeDataset(dataset), '', `First ${page.rows.length} of ${page.total} rows (${split}):`, table].join('\n');
+        return [describeDataset(dataset), '', `First ${page.rows.length} of ${plural(page.total, 'row')} (${split}):`, table].join('\n');
       });
     },
   },

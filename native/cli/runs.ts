@@ -10,6 +10,7 @@ import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { optionalProjectId, projectIdOf } from './project-ref.ts';
+import { plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
 
@@ -24,7 +25,7 @@ function comparisonTable(c: Comparison): string {
     }),
   ]);
   const evaluations = c.runs.every((r) => r.template !== null);
-  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${r.examples} examples` : ''}${r.template ? `, ${r.template}` : ''})`);
+  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${r.template ? `, ${r.template}` : ''})`);
   const note = evaluations ? '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].' : "* best (training runs: each metric's last recorded value)";
   return [...legend, '', formatTable(header, rows, 60), note].join('\n');
 }

@@ -23,3 +23,12 @@ describe('values and counts in words', () => {
     expect(plural(3, 'entry', 'entries')).toBe('3 entries');
   });
 });
+
+describe('counts in CLI messages use the right number', () => {
+  it('eval and runs summaries: 1 example, 12 of 20 examples', async () => {
+    const { exampleCounts } = await import('../../native/cli/eval.ts');
+    expect(exampleCounts({ examples: 1, plannedExamples: null, shotsUsedMean: null })).toBe('1 example');
+    expect(exampleCounts({ examples: 12, plannedExamples: 20, shotsUsedMean: null })).toBe('12 of 20 examples');
+    expect(exampleCounts({ examples: 2, plannedExamples: 2, shotsUsedMean: null })).toBe('2 examples');
+  });
+});
