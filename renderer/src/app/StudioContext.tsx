@@ -25,8 +25,8 @@ export interface Query<T> {
 
 /**
  * Calls `method` with `params` (skipped while params is null) and again whenever the params change or reload() runs.
- * An answer belongs to the params it was asked with: while new params load, the old answer (another project's
- * scorecard, a stale error) is not shown; a reload with the same params keeps showing the last one.
+ * While new params load, the last answer stays on screen (no flicker), but an error belongs to the params it was
+ * met with: it is not shown for others. Answers never cross projects, because pages remount per project (App.tsx).
  */
 export function useQuery<M extends MethodName>(method: M, params: Params<M> | null): Query<Result<M>> {
   const studio = useStudio();
@@ -50,7 +50,7 @@ export function useQuery<M extends MethodName>(method: M, params: Params<M> | nu
       },
       (err: Error) => {
         if (!current) return;
-        setAnswer((last) => ({ key, data: last?.key === key ? last.data : undefined, error: err }));
+        setAnswer((last) => ({ key, data: last?.data, error: err }));
         setLoading(false);
       },
     );
@@ -60,8 +60,7 @@ export function useQuery<M extends MethodName>(method: M, params: Params<M> | nu
   }, [studio, method, key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const mine = answer !== null && answer.key === key;
-  return { data: mine ? answer.data : undefined, error: mine ? answer.error : null, loading, reload };
+  return { data: key === null ? undefined : answer?.data, error: answer !== null && answer.key === key ? answer.error : null, loading, reload };
 }
 
 /** Runs `listener` for every engine event while the component is mounted. */
