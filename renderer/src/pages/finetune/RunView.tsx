@@ -114,7 +114,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           <TrainingChart
             testId="chart-loss"
             title="Loss"
-            description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery ?? '—'} steps.`}
+            description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery === 1 ? 'step' : typeof config.evalEvery === 'number' ? plural(config.evalEvery, 'step') : '— steps'}.`}
             xMax={planned}
             format={formatLoss}
             reference={pretrain && unigram !== null ? { value: unigram, label: 'unigram baseline' } : null}
