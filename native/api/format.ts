@@ -16,3 +16,20 @@ export function humanBytes(n: number): string {
   }
   return `${n.toFixed(i === 0 ? 0 : n >= 100 ? 0 : 1)} ${units[i]}`;
 }
+
+/**
+ * A setting's value as people read it: whole numbers grouped (32,000), small ones in exponent form (1e-5, which
+ * a fixed format would round to 0), others to six significant digits. Strings pass through.
+ */
+export function formatValue(v: number | string): string {
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(); // shortest exact digits: 1e-5, 1.5e-6
+  return String(Number(v.toPrecision(6)));
+}
+
+/** A count with its noun in the right number: plural(1, 'example') → '1 example', plural(2, 'example') → '2 examples'. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : pluralForm}`;
+}

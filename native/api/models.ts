@@ -2,6 +2,7 @@
 // downloads, and the playground's generation methods with their streamed events. Spread into `methods` and
 // `events` in contract.ts.
 import { z } from 'zod';
+import { LoraPerRank } from './train.ts';
 import { Job, Model } from './schemas.ts';
 
 const Id = z.object({ id: z.string().min(1) });
@@ -17,7 +18,11 @@ export const ModelCard = z.object({
   parameters: z.object({ embeddings: z.number(), attention: z.number(), mlp: z.number(), norms: z.number(), head: z.number(), total: z.number() }),
   /** Settings fixed before training (config.json), each with what it means. */
   hyperparameters: z.array(z.object({ key: z.string(), label: z.string(), value: z.union([z.string(), z.number()]), meaning: z.string() })),
-  memory: z.object({ inference: Bytes, fullFineTune: Bytes, lora: Bytes, loraParameters: z.number(), loraRank: z.number(), kvCacheTokens: z.number() }),
+  /** LoRA at its defaults (rank, targets) as the Fine-tune page starts it; loraPerRank lets a page recount for other choices. */
+  memory: z.object({
+    inference: Bytes, fullFineTune: Bytes, lora: Bytes, loraParameters: z.number(), loraRank: z.number(), kvCacheTokens: z.number(),
+    loraTargets: z.array(z.string()), loraPerRank: LoraPerRank,
+  }),
   tokenizer: z.object({ vocabSize: z.number(), hasChatTemplate: z.boolean(), bosToken: z.string().nullable(), eosToken: z.string().nullable() }),
   diskBytes: z.number(),
 });

@@ -66,6 +66,11 @@ export type Project = z.infer<typeof Project>;
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export const SplitName = z.enum(SPLITS);
 
+/** The fractions that put every row of a file in one split. */
+export function wholeSplit(split: (typeof SPLITS)[number]): { train: number; validation: number; test: number } {
+  return { train: 0, validation: 0, test: 0, [split]: 1 };
+}
+
 export const SplitFractions = z.object({
   train: z.number().min(0).max(1),
   validation: z.number().min(0).max(1),
@@ -98,11 +103,20 @@ export type Dataset = z.infer<typeof Dataset>;
 
 export const DatasetImportInput = z.object({
   path: z.string().min(1),
+  /**
+   * The file's own name when `path` is a copy the studio stored (a `lathe serve` upload): errors and the dataset's
+   * source name it, never the server's upload path.
+   */
+  fileName: z.string().trim().min(1).max(255).optional(),
   name: z.string().trim().min(1).max(120),
   projectId: z.string().nullable().default(null),
   /** Import the valid rows and list the skipped ones, instead of refusing the whole file. */
   skipInvalid: z.boolean().default(false),
-  split: SplitFractions.default({ train: 0.8, validation: 0.1, test: 0.1 }),
+  /**
+   * How rows are split: fractions shuffled with `seed`, or one split's name when the file already is that split
+   * (a published test set): every row goes there and nothing is re-split.
+   */
+  split: z.union([SplitFractions, SplitName.transform((whole) => wholeSplit(whole))]).default({ train: 0.8, validation: 0.1, test: 0.1 }),
   seed: z.number().int().default(42),
   mapping: ColumnMapping.optional(),
 });

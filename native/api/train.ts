@@ -78,6 +78,18 @@ export const PretrainInput = z.object({
 export type PretrainInput = z.input<typeof PretrainInput>;
 export type PretrainConfig = z.output<typeof PretrainInput>;
 
+/**
+ * Trainable LoRA parameters: rank × the sum over the adapted modules of (in + out) features. `perRank` holds that
+ * sum per target module name (the engine's loraParametersPerRank, sent with models.get and train.defaults), so the
+ * Select and Fine-tune pages count with one rule for any rank and targets.
+ */
+export function loraTrainableParameters(perRank: Record<string, number>, r: number, targets: readonly string[]): number {
+  return r * targets.reduce((sum, t) => sum + (perRank[t] ?? 0), 0);
+}
+
+/** Per target module: the LoRA parameters it adds at rank 1, summed over layers. */
+export const LoraPerRank = z.record(z.string(), z.number().int());
+
 export const Hyperparameter = z.object({ name: z.string(), value: z.unknown(), explanation: z.string() });
 
 export const TrainDefaults = z.object({
@@ -89,6 +101,7 @@ export const TrainDefaults = z.object({
   recommendedMethod: z.enum(['lora', 'full']),
   hyperparameters: z.array(Hyperparameter),
   loraTargets: z.object({ available: z.array(z.string()), default: z.array(z.string()) }),
+  loraPerRank: LoraPerRank,
 });
 
 export const CheckpointInfo = z.object({ step: z.number().int(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });

@@ -1,18 +1,22 @@
 // `lathe dataset import|list|show`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import type { Dataset } from '../api/schemas.ts';
+import { SPLITS, wholeSplit, type Dataset } from '../api/schemas.ts';
 import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
+import { optionalProjectId } from './project-ref.ts';
+import { plural } from '../api/format.ts';
 
-const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1]';
+const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
 
 function parseSplit(raw: string | undefined): { train: number; validation: number; test: number } | undefined {
   if (raw === undefined) return undefined;
+  const whole = SPLITS.find((s) => s === raw.trim());
+  if (whole) return wholeSplit(whole);
   const parts = raw.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1)) {
-    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1; got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
+    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1, or the one split the whole file is (train, validation or test); got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
   }
   return { train: parts[0], validation: parts[1], test: parts[2] };
 }
@@ -56,7 +60,7 @@ export function describeDataset(d: Dataset): string {
     ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
     ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || '— (set one in the studio)'],
-    ['skipped', d.skippedRows.length ? `${d.skippedRows.length} rows (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
+    ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
     ['sha256', d.contentHash],
     ['created', d.createdAt],
   ]);
@@ -72,7 +76,7 @@ export const commands: CliCommand[] = [
       project: 'project id or name the dataset belongs to (default: none)',
       'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row)',
       seed: 'seed of the train/validation/test split (default 42)',
-      split: 'train,validation,test fractions (default 0.8,0.1,0.1)',
+      split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
     },
     positionals: true,
     options: {
@@ -87,6 +91,7 @@ export const commands: CliCommand[] = [
       if (!values.name) throw new UserError(`--name is required.\nUsage: ${IMPORT_USAGE}`);
       const split = parseSplit(values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
+      const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
@@ -95,7 +100,7 @@ export const commands: CliCommand[] = [
       const progress = progressPrinter(ctx);
       try {
         const dataset = await importDataset(
-          { path: positionals[0], name: values.name as string, projectId: (values.project as string | undefined) ?? null, skipInvalid: Boolean(values['skip-invalid']), split, seed },
+          { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed },
           { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line) },
         );
         progress.done();
@@ -118,7 +123,7 @@ export const commands: CliCommand[] = [
     help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
-      const datasets = await callStudio(ctx, 'datasets.list', { projectId: values.project as string | undefined });
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await optionalProjectId(ctx, values.project) });
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],
@@ -149,7 +154,7 @@ export const commands: CliCommand[] = [
       ctx.print({ ...dataset, preview: page.rows }, () => {
         if (k === 0) return describeDataset(dataset);
         const table = formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => cell(r[c]))), 40);
-        return [describeDataset(dataset), '', `First ${page.rows.length} of ${page.total} rows (${split}):`, table].join('\n');
+        return [describeDataset(dataset), '', `First ${page.rows.length} of ${plural(page.total, 'row')} (${split}):`, table].join('\n');
       });
     },
   },

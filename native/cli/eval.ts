@@ -8,6 +8,8 @@ import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
+import { optionalProjectId } from './project-ref.ts';
+import { plural } from '../api/format.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
@@ -73,7 +75,7 @@ export function exampleCounts(c: { examples: number; plannedExamples: number | n
   const planned = c.plannedExamples !== null && c.plannedExamples !== c.examples ? ` of ${c.plannedExamples}` : '';
   const limit = c.requestedExamples ? ` (limit ${c.requestedExamples} asked for more rows than the split had)` : '';
   const shots = c.shotsUsedMean !== null ? `; ${c.shotsUsedMean.toFixed(2)} few-shot examples per prompt fit the context on average` : '';
-  return `${c.examples}${planned} examples${limit}${shots}`;
+  return `${c.examples}${planned} ${(c.plannedExamples ?? c.examples) === 1 ? 'example' : 'examples'}${limit}${shots}`;
 }
 
 function describeOutcome(o: EvalOutcome): string {
@@ -104,7 +106,7 @@ function progressLine(ctx: CliContext): { update(done: number, total: number, et
       const now = Date.now();
       if (!tty && now - last < 2000 && done < total) return;
       last = now;
-      const line = `evaluating: ${done}/${total} examples${eta !== null && done < total ? `, about ${eta}s left` : ''}`;
+      const line = `evaluating: ${done}/${plural(total, 'example')}${eta !== null && done < total ? `, about ${eta}s left` : ''}`;
       process.stderr.write(tty ? `\r${line.padEnd(60)}` : `${line}\n`);
       shown = true;
     },
@@ -176,7 +178,7 @@ export const commands: CliCommand[] = [
         generation: parseGenerationFlags(values, USAGE),
         batchSize: num(values, 'batch-size', true),
         threads: num(values, 'threads', true),
-        projectId: (values.project as string | undefined) ?? null,
+        projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
       const studio = openCliStudio(ctx);

@@ -8,7 +8,7 @@ import { findModel, listModels } from '../models/registry.ts';
 import { CheckpointError } from '../models/safetensors.ts';
 import { modelCard } from '../models/card.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { humanBytes, humanCount } from '../api/format.ts';
+import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -113,12 +113,12 @@ export const commands: CliCommand[] = [
         }
         lines.push('', 'Hyperparameters:');
         const width = Math.max(...card.hyperparameters.map((h) => h.label.length));
-        for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${String(h.value).padEnd(8)} ${h.meaning}`);
+        for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${formatValue(h.value).padEnd(8)} ${h.meaning}`);
         lines.push('', 'Memory (weights and states; activations not included):', `  ${''.padEnd(42)} ${'fp32'.padStart(10)} ${'fp16'.padStart(10)}`);
         const row = (label: string, m: { fp32: number; fp16: number }) => lines.push(`  ${label.padEnd(42)} ${humanBytes(m.fp32).padStart(10)} ${humanBytes(m.fp16).padStart(10)}`);
         row(`inference (+KV cache, ${memory.kvCacheTokens} tokens)`, memory.inference);
         row('full fine-tuning (Adam)', memory.fullFineTune);
-        row(`LoRA r=${memory.loraRank} on q,k,v,o (${humanCount(memory.loraParameters)} trainable)`, memory.lora);
+        row(`LoRA r=${memory.loraRank} on ${memory.loraTargets.join(',')} (${humanCount(memory.loraParameters)} trainable)`, memory.lora);
         return lines.join('\n');
       });
     },

@@ -4,10 +4,11 @@ import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project 
 import { UserError, type CliCommand } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
+import { projectIdOf } from './project-ref.ts';
 
 const FIELD_FLAGS = '[--metric M --target X] [--description TEXT] [--device D --memory-mb M --max-latency-ms L]';
 const CREATE_USAGE = `lathe project create --name N --task <${TASK_TYPES.join('|')}> ${FIELD_FLAGS}`;
-const UPDATE_USAGE = `lathe project update ID [--name N] [--task <${TASK_TYPES.join('|')}>] ${FIELD_FLAGS}`;
+const UPDATE_USAGE = `lathe project update PROJECT [--name N] [--task <${TASK_TYPES.join('|')}>] ${FIELD_FLAGS}`;
 
 /** The flags that create and update share: each sets one field of ProjectInput. */
 const PROJECT_HELP: Record<string, string> = {
@@ -140,13 +141,14 @@ export const commands: CliCommand[] = [
     options: PROJECT_OPTIONS,
     positionals: true,
     async run({ values, positionals }, ctx) {
-      if (positionals.length !== 1) throw new UserError(`give one project id.\nUsage: ${UPDATE_USAGE}`);
+      if (positionals.length !== 1) throw new UserError(`give one project (its id or name).\nUsage: ${UPDATE_USAGE}`);
       const patch = checkedInput(fieldsFromFlags(values, UPDATE_USAGE), ProjectPatch, UPDATE_USAGE);
       if (Object.keys(patch).length === 0) throw new UserError(`nothing to update: give at least one flag.\nUsage: ${UPDATE_USAGE}`);
+      const id = await projectIdOf(ctx, positionals[0]);
       const studio = openCliStudio(ctx);
       let project: Project;
       try {
-        project = await studio.call('projects.update', { id: positionals[0], patch });
+        project = await studio.call('projects.update', { id, patch });
       } catch (err) {
         // A target is checked against the stored metric when the patch is merged: name its flag there too.
         const issue = err instanceof StudioError ? (err.details?.issues as { path: string; message: string }[] | undefined)?.[0] : undefined;
@@ -176,11 +178,11 @@ export const commands: CliCommand[] = [
   {
     path: ['project', 'show'],
     summary: 'Show one project',
-    usage: 'lathe project show ID',
+    usage: 'lathe project show PROJECT',
     positionals: true,
     async run({ positionals }, ctx) {
-      if (positionals.length !== 1) throw new UserError('give one project id.\nUsage: lathe project show ID');
-      const project = await callStudio(ctx, 'projects.get', { id: positionals[0] });
+      if (positionals.length !== 1) throw new UserError('give one project (its id or name).\nUsage: lathe project show PROJECT');
+      const project = await callStudio(ctx, 'projects.get', { id: await projectIdOf(ctx, positionals[0]) });
       ctx.print(project, () => describeProject(project));
     },
   },

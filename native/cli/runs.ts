@@ -9,6 +9,8 @@ import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
+import { optionalProjectId, projectIdOf } from './project-ref.ts';
+import { plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
 
@@ -23,7 +25,7 @@ function comparisonTable(c: Comparison): string {
     }),
   ]);
   const evaluations = c.runs.every((r) => r.template !== null);
-  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${r.examples} examples` : ''}${r.template ? `, ${r.template}` : ''})`);
+  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${r.template ? `, ${r.template}` : ''})`);
   const note = evaluations ? '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].' : "* best (training runs: each metric's last recorded value)";
   return [...legend, '', formatTable(header, rows, 60), note].join('\n');
 }
@@ -50,7 +52,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
       if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: values.project as string | undefined, kind })).reverse(); // newest first
+      const runs = (await callStudio(ctx, 'runs.list', { projectId: await optionalProjectId(ctx, values.project), kind })).reverse(); // newest first
       const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map(row), 70));
     },
@@ -97,7 +99,7 @@ export const commands: CliCommand[] = [
     positionals: true,
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('give one project id.\nUsage: lathe project scorecard PROJECT [--json]');
-      const card = await callStudio(ctx, 'projects.scorecard', { id: positionals[0] });
+      const card = await callStudio(ctx, 'projects.scorecard', { id: await projectIdOf(ctx, positionals[0]) });
       ctx.print(card, () => {
         const p = card.project;
         const goal = p.metric ? `${p.metric}${p.target !== null ? ` ${card.higherIsBetter === false ? '≤' : '≥'} ${p.target}` : ''}` : '—';

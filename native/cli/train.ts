@@ -10,6 +10,7 @@ import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
 import { isDiskFull } from '../store/disk-full.ts';
+import { plural } from '../api/format.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -93,7 +94,7 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
 
 export function describePretrain(o: PretrainOutcome): string {
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps (${o.parameters.toLocaleString('en')} parameters)`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
     `validation loss ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
     `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
     o.outputModel ? `model: ${o.outputModel}` : '',
@@ -103,7 +104,7 @@ export function describePretrain(o: PretrainOutcome): string {
 
 function describe(o: FinetuneOutcome): string {
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
     `${o.trainExamples} training examples${o.truncatedExamples ? `, ${o.truncatedExamples} cut to the sequence length` : ''}`,
     o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',

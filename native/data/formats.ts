@@ -8,14 +8,15 @@ const EXTENSIONS: Record<string, DataFormat> = { '.jsonl': 'jsonl', '.ndjson': '
 
 export const SUPPORTED_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv'].flatMap((e) => [e, `${e}.gz`]);
 
-export function detectFormat(file: string): { format: DataFormat; compressed: boolean } {
+/** `shown`: the name the user knows the file by (an upload's original name), for the message. */
+export function detectFormat(file: string, shown = path.basename(file)): { format: DataFormat; compressed: boolean } {
   const lower = file.toLowerCase();
   const compressed = lower.endsWith('.gz');
   const ext = path.extname(compressed ? lower.slice(0, -3) : lower);
   const format = EXTENSIONS[ext];
   if (!format) {
-    throw new StudioError('invalid_params', `${path.basename(file)}: unknown dataset format '${ext || '(no extension)'}'. Lathe imports ${SUPPORTED_EXTENSIONS.join(', ')}; rename the file if it is one of these.`, {
-      file,
+    throw new StudioError('invalid_params', `${shown}: unknown dataset format '${ext || '(no extension)'}'. Lathe imports ${SUPPORTED_EXTENSIONS.join(', ')}; rename the file if it is one of these.`, {
+      file: shown,
       hint: `rename the file to one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
     });
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { StudioError } from '../api/errors.ts';
+import { plural } from '../api/format.ts';
 import { Dataset, DatasetImportInput, SPLITS, type ColumnMapping } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { newId, nowIso } from '../store/ids.ts';
@@ -46,20 +47,24 @@ export class ImportCancelled extends Error {
 const SKIP_HINT = 'Fix or remove that line and import again, or import with "skip invalid rows" (--skip-invalid) to leave out the rows that cannot be read.';
 
 /** Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job. */
-export function precheckImport(input: DatasetImportInput, store: Store): { file: string; format: ReturnType<typeof detectFormat>; params: ReturnType<typeof DatasetImportInput.parse> } {
+export function precheckImport(input: DatasetImportInput, store: Store): { file: string; shown: string; format: ReturnType<typeof detectFormat>; params: ReturnType<typeof DatasetImportInput.parse> } {
   const params = DatasetImportInput.parse(input);
   const file = path.resolve(params.path);
-  const format = detectFormat(file);
+  // What messages call the file: the user's own name for an upload, else the path they gave.
+  const shown = params.fileName ?? file;
+  const format = detectFormat(file, params.fileName ?? path.basename(file));
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new StudioError('invalid_params', `${file}: no such file. Check the path (relative paths are resolved from ${process.cwd()}).`, { file, field: 'path' });
+    const hint = params.fileName ? 'Upload it again.' : `Check the path (relative paths are resolved from ${process.cwd()}).`;
+    throw new StudioError('invalid_params', `${shown}: no such file. ${hint}`, { file: shown, field: 'path' });
   }
-  if (!stat.isFile()) throw new StudioError('invalid_params', `${file} is not a file.`, { file, field: 'path' });
+  if (!stat.isFile()) throw new StudioError('invalid_params', `${shown} is not a file.`, { file: shown, field: 'path' });
   if (params.projectId !== null) store.projects.find(params.projectId);
+  store.datasets.requireFreeName(params.name);
   checkFractions(params.split);
-  return { file, format, params };
+  return { file, shown, format, params };
 }
 
 function openSource(file: string, compressed: boolean, onRaw: (chunk: Buffer) => void): Readable {
@@ -72,8 +77,8 @@ function openSource(file: string, compressed: boolean, onRaw: (chunk: Buffer) =>
 }
 
 export async function importDataset(input: DatasetImportInput, ctx: ImportContext): Promise<Dataset> {
-  const { file, format, params } = precheckImport(input, ctx.store);
-  const name = path.basename(file);
+  const { file, shown, format, params } = precheckImport(input, ctx.store);
+  const name = params.fileName ?? path.basename(file);
   sweepIncompleteImports(ctx.dataDir, ctx.store.datasets.ids());
   const id = newId('ds');
   const temp = tempDatasetDir(ctx.dataDir, id);
@@ -117,7 +122,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     },
     invalid(line, reason, field) {
       if (!params.skipInvalid) {
-        throw new StudioError('invalid_params', `${name} line ${line}: ${reason}. ${SKIP_HINT}`, { file, line, ...(field ? { field } : {}), hint: SKIP_HINT });
+        throw new StudioError('invalid_params', `${name} line ${line}: ${reason}. ${SKIP_HINT}`, { file: shown, line, ...(field ? { field } : {}), hint: SKIP_HINT });
       }
       skippedCount++;
       if (skipped.length < SKIPPED_IN_RECORD) skipped.push({ line, reason });
@@ -137,7 +142,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     const fraction = totalBytes === 0 ? 1 : bytesRead / totalBytes;
     const elapsed = (now - started) / 1000;
     const etaSeconds = fraction > 0.01 && fraction < 1 ? Math.round((elapsed * (1 - fraction)) / fraction) : null;
-    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${rowCount} rows`, etaSeconds });
+    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rowCount, 'row')}`, etaSeconds });
   };
 
   let finalDir: string | undefined;
@@ -159,7 +164,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       if (err instanceof FormatError || err instanceof StudioError || err instanceof ImportCancelled) throw err;
       const e = err as NodeJS.ErrnoException;
       if (format.compressed && e.code?.startsWith('Z_')) {
-        throw new StudioError('invalid_params', `${name}: not a valid gzip file (${e.message}). Decompress it to check it, or import the uncompressed file.`, { file });
+        throw new StudioError('invalid_params', `${name}: not a valid gzip file (${e.message}). Decompress it to check it, or import the uncompressed file.`, { file: shown });
       }
       throw err;
     }
@@ -170,9 +175,9 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       throw new StudioError(
         'invalid_params',
         first
-          ? `${name}: no valid rows; all ${skippedCount} rows were invalid (first: line ${first.line}: ${first.reason}).`
+          ? `${name}: no valid rows; ${skippedCount === 1 ? 'its one row was' : `all ${skippedCount} rows were`} invalid (first: line ${first.line}: ${first.reason}).`
           : `${name} has no data rows (an empty file, or a header alone). Check that it is the right file.`,
-        { file, ...(first ? { line: first.line } : {}) },
+        { file: shown, ...(first ? { line: first.line } : {}) },
       );
     }
     const cols = columns as unknown as string[];
@@ -182,7 +187,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     skippedFile.close();
     if (skippedCount === 0) fs.rmSync(skippedFile.file);
 
-    ctx.onProgress?.({ fraction: 0.99, message: `splitting ${rowCount} rows`, etaSeconds: null });
+    ctx.onProgress?.({ fraction: 0.99, message: `splitting ${plural(rowCount, 'row')}`, etaSeconds: null });
     const split = assignSplits(rowCount, params.split, params.seed);
     writeFileDurably(path.join(temp, 'splits.bin'), split);
     const counts = splitCounts(rowCount, params.split);
@@ -193,7 +198,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       id,
       projectId: params.projectId,
       name: params.name,
-      sourcePath: file,
+      sourcePath: shown,
       format: format.format,
       compressed: format.compressed,
       columns: cols,
@@ -214,9 +219,9 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     fs.renameSync(temp, finalDir);
     fsyncDir(datasetsRoot(ctx.dataDir));
     ctx.store.datasets.insert(dataset);
-    if (skippedCount > 0) ctx.log?.('warn', `skipped ${skippedCount} invalid rows (see ${path.join(finalDir, 'skipped.jsonl')})`);
-    ctx.log?.('info', `imported ${rowCount} rows from ${file} as dataset ${id}`);
-    ctx.onProgress?.({ fraction: 1, message: `imported ${rowCount} rows`, etaSeconds: 0 });
+    if (skippedCount > 0) ctx.log?.('warn', `skipped ${plural(skippedCount, 'invalid row')} (see ${path.join(finalDir, 'skipped.jsonl')})`);
+    ctx.log?.('info', `imported ${plural(rowCount, 'row')} from ${shown} as dataset ${id}`);
+    ctx.onProgress?.({ fraction: 1, message: `imported ${plural(rowCount, 'row')}`, etaSeconds: 0 });
     return dataset;
   } catch (err) {
     rows.abandon();
@@ -225,10 +230,20 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     fs.rmSync(temp, { recursive: true, force: true });
     if (finalDir && !ctx.store.datasets.get(id)) fs.rmSync(finalDir, { recursive: true, force: true });
     if (err instanceof FormatError) {
-      throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file, line: err.line });
+      throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file: shown, line: err.line });
     }
-    throw diskFullError(err, `importing ${name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.');
+    throw hideWorkingPaths(diskFullError(err, `importing ${name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.'), name, ctx.dataDir);
   }
+}
+
+/**
+ * A file-system error's message names the import's working copy (datasets/.import-…/rows.jsonl), which the user
+ * never made and which is gone once the import fails: say which file was being imported and where instead.
+ */
+function hideWorkingPaths(err: unknown, name: string, dataDir: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || e instanceof StudioError || typeof e.code !== 'string' || !e.path?.startsWith(datasetsRoot(dataDir))) return err;
+  return new Error(`importing ${name} failed: ${e.code} (${e.syscall ?? 'file access'}) in ${datasetsRoot(dataDir)}. Nothing was imported; check that folder's permissions and space, and try again.`, { cause: err });
 }
 
 function checkMapping(mapping: ColumnMapping, columns: string[]): void {

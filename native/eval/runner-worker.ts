@@ -4,6 +4,7 @@ import type { WorkerRun } from '../jobs/protocol.ts';
 import { taskOptions, unlessCancelled, withJobEnv } from '../jobs/worker-env.ts';
 import type { EvalStartInput } from '../api/eval.ts';
 import { runEvaluation } from './runner.ts';
+import { plural } from '../api/format.ts';
 
 export const run: WorkerRun = (params, ctx) =>
   withJobEnv(ctx, async (env) => {
@@ -12,6 +13,6 @@ export const run: WorkerRun = (params, ctx) =>
       onRun: (r) => env.onRun(r.id),
       recordMetric: env.metric,
     });
-    unlessCancelled(outcome, (o) => `cancelled after ${o.examples} of ${o.plannedExamples} examples`);
+    unlessCancelled(outcome, (o) => `cancelled after ${o.examples} of ${plural(o.plannedExamples, 'example')}`);
     return { runId: outcome.runId, examples: outcome.examples, metrics: Object.fromEntries(outcome.metrics.map((m) => [m.name, m.value])) };
   });

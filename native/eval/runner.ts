@@ -14,6 +14,7 @@ import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColum
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
+import { plural } from '../api/format.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 export const BOOTSTRAP = { samples: 1000, seed: 0, confidence: 0.95 };
@@ -160,8 +161,8 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   let generationMs = 0;
   let failure: unknown;
   try {
-    if (requestedExamples !== null) ctx.log?.('warn', `limit ${requestedExamples} is more than the ${items.length} rows of split '${config.split}' of ${dataset.name}: evaluating all ${items.length}`);
-    ctx.log?.('info', `evaluating ${model.name}${adapter ? ` + adapter ${adapter.path}` : ''} on ${items.length} examples of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
+    if (requestedExamples !== null) ctx.log?.('warn', `limit ${requestedExamples} is more than the ${plural(items.length, 'row')} of split '${config.split}' of ${dataset.name}: evaluating all ${items.length}`);
+    ctx.log?.('info', `evaluating ${model.name}${adapter ? ` + adapter ${adapter.path}` : ''} on ${plural(items.length, 'example')} of ${dataset.name}/${config.split} (${label}; ${metrics.join(', ')})`);
     let lastReport = 0;
     for (let start = 0; start < items.length; start += config.batchSize) {
       if (ctx.signal?.aborted) break;
@@ -174,7 +175,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
         const elapsed = (now - t0) / 1000;
         const eta = Math.round((elapsed / examples.length) * (items.length - examples.length));
         const done = examples.length;
-        ctx.onProgress?.({ done, total: items.length, fraction: done / items.length, message: `${done}/${items.length} examples`, etaSeconds: eta });
+        ctx.onProgress?.({ done, total: items.length, fraction: done / items.length, message: `${done}/${plural(items.length, 'example')}`, etaSeconds: eta });
       }
     }
   } catch (err) {
@@ -197,10 +198,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   }
   store.runs.setStatus(run.id, cancelled ? 'cancelled' : 'succeeded');
   const short = examples.filter((e) => (e.shotsUsed ?? config.shots) < config.shots).length;
-  if (short > 0) ctx.log?.('warn', `${short} of ${examples.length} prompts fit fewer than ${config.shots} examples in the model's context (see shotsUsed in the predictions)`);
+  if (short > 0) ctx.log?.('warn', `${short} of ${plural(examples.length, 'prompt')} fit fewer than ${plural(config.shots, 'example')} in the model's context (see shotsUsed in the predictions)`);
   const cut = examples.filter((e) => e.truncatedTokens > 0).length;
-  if (cut > 0) ctx.log?.('warn', `${cut} of ${examples.length} prompts were cut from the left to fit the model's context (see truncatedTokens)`);
-  ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${items.length} examples; partial results kept` : `done: ${examples.length} examples`);
+  if (cut > 0) ctx.log?.('warn', `${cut} of ${plural(examples.length, 'prompt')} ${cut === 1 ? 'was' : 'were'} cut from the left to fit the model's context (see truncatedTokens)`);
+  ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${plural(items.length, 'example')}; partial results kept` : `done: ${plural(examples.length, 'example')}`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
   return {
     runId: run.id, shotsUsedMean, status: cancelled ? 'cancelled' : 'succeeded', examples: examples.length, plannedExamples: items.length,

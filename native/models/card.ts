@@ -9,50 +9,60 @@ import { readHfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { memoryEstimates, parameterCounts } from './params.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { loraTrainableParameters } from '../api/train.ts';
+import { defaultLoraConfig, loraParametersPerRank } from './lora.ts';
 
-export const LORA_RANK = 8;
+
+/**
+ * Each setting's name in config.json, per family: the card labels its rows with the key a person finds in the
+ * file (and on the Hub), not with Lathe's internal names.
+ */
+const CONFIG_KEYS = {
+  llama: {
+    layers: 'num_hidden_layers', heads: 'num_attention_heads', kvHeads: 'num_key_value_heads', hidden: 'hidden_size',
+    mlp: 'intermediate_size', positions: 'max_position_embeddings', vocab: 'vocab_size', eps: 'rms_norm_eps',
+  },
+  gpt2: {
+    layers: 'n_layer', heads: 'n_head', kvHeads: null, hidden: 'n_embd',
+    mlp: 'n_inner', positions: 'n_positions', vocab: 'vocab_size', eps: 'layer_norm_epsilon',
+  },
+} as const;
 
 /** Each hyperparameter in the product's words: what the number controls and what it costs. */
 export function hyperparameters(s: ModelSpec): ModelCard['hyperparameters'] {
   const norm = s.family === 'llama' ? 'RMSNorm' : 'LayerNorm';
+  const k = CONFIG_KEYS[s.family];
   const rows: ModelCard['hyperparameters'] = [
     {
-      key: 'num_layers', label: 'Layers', value: s.numLayers,
+      key: k.layers, label: 'Layers', value: s.numLayers,
       meaning: 'Transformer blocks stacked on top of each other; each one lets every token look at the others (attention) '
         + 'and then think alone (MLP).',
     },
     {
-      key: 'num_heads', label: 'Attention heads', value: s.numHeads,
+      key: k.heads, label: 'Attention heads', value: s.numHeads,
       meaning: `Parallel attention patterns per layer, each reading its own ${s.headDim}-number slice of the token's vector.`,
     },
     {
-      key: 'num_kv_heads', label: 'Key/value heads', value: s.numKvHeads,
-      meaning: s.numKvHeads < s.numHeads
-        ? `Grouped-query attention: ${s.numHeads / s.numKvHeads} query heads share each key/value head, which shrinks the `
-          + 'memory kept per generated token.'
-        : 'One key/value head per query head (classic multi-head attention).',
-    },
-    {
-      key: 'hidden_size', label: 'Hidden size', value: s.hiddenSize,
+      key: k.hidden, label: 'Hidden size', value: s.hiddenSize,
       meaning: 'Length of the vector that represents each token as it flows through the model; wider means more capacity '
         + 'and more compute.',
     },
     {
-      key: 'intermediate_size', label: 'MLP width', value: s.intermediateSize,
+      key: k.mlp, label: 'MLP width', value: s.intermediateSize,
       meaning: s.family === 'llama'
         ? 'Inner width of each block’s feed-forward network (SwiGLU), where most per-token computation happens.'
         : 'Inner width of each block’s feed-forward network (GELU).',
     },
     {
-      key: 'max_positions', label: 'Context length', value: s.maxPositions,
+      key: k.positions, label: 'Context length', value: s.maxPositions,
       meaning: 'The most tokens (prompt plus answer) the model was built to read at once.',
     },
     {
-      key: 'vocab_size', label: 'Vocabulary', value: s.vocabSize,
+      key: k.vocab, label: 'Vocabulary', value: s.vocabSize,
       meaning: 'How many distinct tokens the tokenizer can produce; every step picks the next one among them.',
     },
     {
-      key: 'norm_eps', label: 'Norm epsilon', value: s.normEps,
+      key: k.eps, label: 'Norm epsilon', value: s.normEps,
       meaning: `A tiny number added inside each ${norm} so it never divides by zero; it must match what the model was trained with.`,
     },
     {
@@ -62,6 +72,16 @@ export function hyperparameters(s: ModelSpec): ModelCard['hyperparameters'] {
         : 'The output layer has its own matrix, separate from the input embeddings.',
     },
   ];
+  // GPT-2's config has no key/value head count: it always has one per query head.
+  if (k.kvHeads) {
+    rows.splice(2, 0, {
+      key: k.kvHeads, label: 'Key/value heads', value: s.numKvHeads,
+      meaning: s.numKvHeads < s.numHeads
+        ? `Grouped-query attention: ${s.numHeads / s.numKvHeads} query heads share each key/value head, which shrinks the `
+          + 'memory kept per generated token.'
+        : 'One key/value head per query head (classic multi-head attention).',
+    });
+  }
   if (s.rope) {
     const scaling = s.rope.scaling ? ` (${s.rope.scaling.type} scaling ×${s.rope.scaling.factor} stretches the context)` : '';
     rows.push({
@@ -97,7 +117,9 @@ export function modelCard(model: Model): ModelCard {
   const folder = readHfFolder(model.path);
   const spec = folder.spec;
   const counts = parameterCounts(spec);
-  const memory = memoryEstimates(spec, LORA_RANK);
+  const lora = defaultLoraConfig(spec);
+  const loraPerRank = loraParametersPerRank(spec);
+  const memory = memoryEstimates(spec, loraTrainableParameters(loraPerRank, lora.r, lora.targetModules));
   let tokenizer: ModelCard['tokenizer'] = { vocabSize: spec.vocabSize, hasChatTemplate: false, bosToken: null, eosToken: null };
   try {
     const tok = TextTokenizer.fromFolder(model.path);
@@ -105,7 +127,7 @@ export function modelCard(model: Model): ModelCard {
   } catch {
     // a model without tokenizer.json still has a card; generation will say what is missing
   }
-  const memoryCosts = { ...memory, loraRank: LORA_RANK };
+  const memoryCosts = { ...memory, loraRank: lora.r, loraTargets: lora.targetModules, loraPerRank };
   const diskBytes = folderBytes(model.path);
   return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory: memoryCosts, tokenizer, diskBytes };
 }

@@ -77,6 +77,16 @@ export function loraModules(spec: ModelSpec, config: LoraConfig): LoraModule[] {
   return all.filter((m) => config.targetModules.some((t) => matches(m.module, t)));
 }
 
+/** The configuration LoRA uses unless told otherwise: rank 8, alpha 16, PEFT's default targets. */
+export function defaultLoraConfig(spec: ModelSpec): LoraConfig {
+  return { r: 8, alpha: 16, dropout: 0.05, targetModules: DEFAULT_LORA_TARGETS[spec.family] };
+}
+
+/** Per adaptable module name (q_proj, c_attn, ...): in + out features summed over layers, i.e. its parameters at rank 1. */
+export function loraParametersPerRank(spec: ModelSpec): Record<string, number> {
+  return Object.fromEntries(LORA_TARGETS[spec.family].map((t) => [t, loraModules(spec, { r: 1, alpha: 1, dropout: 0, targetModules: [t] }).reduce((s, m) => s + m.inFeatures + m.outFeatures, 0)]));
+}
+
 /** Trainable parameters of LoRA with this config: r · (in + out) per adapted module. */
 export function loraParameterCount(spec: ModelSpec, config: LoraConfig): number {
   return loraModules(spec, config).reduce((s, m) => s + config.r * (m.inFeatures + m.outFeatures), 0);

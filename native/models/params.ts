@@ -96,16 +96,14 @@ export interface MemoryEstimate {
 /**
  * Rough memory needs, excluding activations (which grow with batch × sequence) and runtime overhead.
  * inference: weights + a full-context KV cache at batch 1. full fine-tuning with Adam: weights + gradients
- * + two moments (fp32: 16 B/param; fp16: 2 + 2 + 8 fp32 moments = 12 B/param). LoRA rank 8 on q/k/v/o:
- * frozen weights + the adapters' weights, gradients and moments.
+ * + two moments (fp32: 16 B/param; fp16: 2 + 2 + 8 fp32 moments = 12 B/param). LoRA: frozen weights + the
+ * adapters' weights, gradients and moments, for `loraParameters` trainable numbers (counted by the caller with
+ * loraTrainableParameters, the rule the Fine-tune page uses too).
  */
-export function memoryEstimates(s: ModelSpec, loraRank = 8): { inference: MemoryEstimate; fullFineTune: MemoryEstimate; lora: MemoryEstimate; loraParameters: number; kvCacheTokens: number } {
+export function memoryEstimates(s: ModelSpec, loraParameters: number): { inference: MemoryEstimate; fullFineTune: MemoryEstimate; lora: MemoryEstimate; loraParameters: number; kvCacheTokens: number } {
   const P = parameterCounts(s).total;
   const kvPerToken = 2 * s.numLayers * s.numKvHeads * s.headDim;
   const kv = kvPerToken * s.maxPositions;
-  // Each adapted (out, in) matrix gets A (r, in) and B (out, r): r · (in + out) parameters.
-  const loraPerLayer = loraRank * (2 * (s.hiddenSize + s.numHeads * s.headDim) + 2 * (s.hiddenSize + s.numKvHeads * s.headDim));
-  const loraParameters = s.numLayers * loraPerLayer;
   return {
     inference: { fp32: 4 * (P + kv), fp16: 2 * (P + kv) },
     fullFineTune: { fp32: 16 * P, fp16: 12 * P },

@@ -118,7 +118,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       fsyncDir(dir);
     } catch (err) {
       fs.rmSync(partial, { force: true });
-      if (!res.headersSent && !req.destroyed) sendError(res, { code: 'internal', message: `upload failed: ${(err as Error).message}` });
+      // The message names the user's file; the server's working path (uploads/<random>-name.part) means nothing to them.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!res.headersSent && !req.destroyed) sendError(res, { code: 'internal', message: `uploading ${name} failed${code ? ` (${code})` : ''}; nothing was kept. Try again; if it fails again, check the space and permissions of the data folder.` });
       return;
     }
     sendJson(res, 200, { result: { path: final } });

@@ -1,6 +1,7 @@
 // The datasets table and its per-split row counts. The rows themselves live in files under
 // <dataDir>/datasets/<id>/ (native/data writes them); this table is inserted only once they are complete.
 import type Database from 'better-sqlite3';
+import { StudioError } from '../api/errors.ts';
 import { Dataset, SPLITS, type ColumnMapping } from '../api/schemas.ts';
 import { findByIdOrName, type Lookup } from './find.ts';
 
@@ -49,11 +50,18 @@ export class DatasetTable {
     });
   }
 
-  /** Insert a complete dataset and its split counts in one transaction. */
+  /** Refuse a name another dataset already has (datasets are picked by name in the CLI and the studio). */
+  requireFreeName(name: string, field = 'name'): void {
+    const taken = this.db.prepare('SELECT 1 FROM datasets WHERE name = ? LIMIT 1').get(name);
+    if (taken) throw new StudioError('conflict', `a dataset named '${name}' already exists; choose another name`, { field });
+  }
+
+  /** Insert a complete dataset and its split counts in one transaction; refused if its name was taken meanwhile. */
   insert(dataset: Dataset): Dataset {
     const d = Dataset.parse(dataset);
     this.db
       .transaction(() => {
+        this.requireFreeName(d.name);
         this.db
           .prepare(
             `INSERT INTO datasets (id, project_id, name, source_path, format, compressed, columns_json, row_count, content_hash,

@@ -1,10 +1,12 @@
 // The projects table: a use case's task, description, success metric and deployment constraints.
 import type Database from 'better-sqlite3';
+import { StudioError } from '../api/errors.ts';
 import { Project, ProjectInput } from '../api/schemas.ts';
 import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
-// Projects are found by id only: every API field that names one is a projectId, passed on as it is.
+// Projects are found by id: every API field that names one is a projectId, passed on as it is. Names are unique
+// (refused when taken), so the CLI can also take a project's name and look its id up (cli/project-ref.ts).
 const PROJECT: Lookup = { noun: 'project', idPrefix: 'proj', advice: "the Projects page or 'lathe project list' shows the ids" };
 
 interface ProjectRow {
@@ -54,9 +56,16 @@ function toRow(p: Project): ProjectRow {
 export class ProjectTable {
   constructor(private readonly db: Database.Database) {}
 
+  /** Refuse a name another project already has: two projects of one name cannot be told apart in lists or the CLI. */
+  requireFreeName(name: string, exceptId: string | null = null, field = 'name'): void {
+    const taken = this.db.prepare('SELECT id FROM projects WHERE name = ? AND id IS NOT ? LIMIT 1').get(name, exceptId);
+    if (taken) throw new StudioError('conflict', `a project named '${name}' already exists; choose another name`, { field });
+  }
+
   create(input: ProjectInput): Project {
     const now = nowIso();
     const project = Project.parse({ ...ProjectInput.parse(input), id: newId('proj'), createdAt: now, updatedAt: now });
+    this.requireFreeName(project.name);
     this.db
       .prepare(
         `INSERT INTO projects (id, name, task, description, metric, target, device, memory_budget_mb, max_latency_ms, created_at, updated_at)
@@ -90,6 +99,7 @@ export class ProjectTable {
       constraints: { ...current.constraints, ...(patch.constraints ?? {}) },
       updatedAt: nowIso(),
     });
+    if (merged.name !== current.name) this.requireFreeName(merged.name, id);
     this.db
       .prepare(
         `UPDATE projects SET name=@name, task=@task, description=@description, metric=@metric, target=@target, device=@device,

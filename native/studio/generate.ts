@@ -8,6 +8,7 @@ import { buildPrompt } from '../text/prompt.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { generationService } from './generate-service.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
+import { plural } from '../api/format.ts';
 
 type GenerateHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `generate.${string}`>>>;
 
@@ -60,7 +61,7 @@ export const generateHandlers: GenerateHandlers = {
     }
     const pool = input.shots > 0 ? readRows(datasetDir(ctx.dataDir, dataset.id), 'train', 0, EXAMPLE_POOL).rows : [];
     if (input.shots > pool.length) {
-      const message = `asked for ${input.shots} examples but the train split of ${dataset.name} has ${pool.length} rows`;
+      const message = `asked for ${plural(input.shots, 'example')} but the train split of ${dataset.name} has ${plural(pool.length, 'row')}`;
       throw new StudioError('invalid_params', message, { field: 'shots' });
     }
     const template = {

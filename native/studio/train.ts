@@ -60,7 +60,8 @@ export const trainHandlers: TrainHandlers = {
     return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Sample[]) : [];
   },
   'train.pretrain': (input, _raw, ctx) => {
-    checkPretrain(input); // shape and corpus file, before a job or run exists (the job checks the text's length)
+    const { config } = checkPretrain(input); // shape and corpus file, before a job or run exists (the job checks the text's length)
+    if (config.outputName) ctx.store.models.requireFreeName(config.outputName, 'outputName');
     return ctx.queue.enqueue('pretrain', input);
   },
 };

@@ -1,5 +1,6 @@
 // Prompt templates for zero-, one- and few-shot prompting: an instruction, k worked examples drawn from
 // dataset rows, then the query. Fields are filled with {{column}} placeholders.
+import { plural } from '../api/format.ts';
 
 export interface PromptTemplate {
   /** Text before the examples (the task description). */
@@ -37,7 +38,7 @@ export function fill(template: string, row: Row): string {
 /** Pick `k` distinct rows from `pool` (excluding `exclude`) with a seeded shuffle. */
 export function drawExamples(pool: Row[], k: number, seed = 0, exclude?: Row): Row[] {
   const candidates = pool.filter((r) => r !== exclude);
-  if (k > candidates.length) throw new Error(`asked for ${k} examples but only ${candidates.length} rows are available`);
+  if (k > candidates.length) throw new Error(`asked for ${plural(k, 'example')} but only ${plural(candidates.length, 'row')} ${candidates.length === 1 ? 'is' : 'are'} available`);
   let s = seed >>> 0;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

@@ -2,7 +2,8 @@
 // and the trainable-parameter counts of full fine-tuning versus LoRA.
 import os from 'node:os';
 import type { ModelSpec } from '../models/config.ts';
-import { DEFAULT_LORA_TARGETS, LORA_TARGETS, loraParameterCount } from '../models/lora.ts';
+import { loraTrainableParameters } from '../api/train.ts';
+import { LORA_TARGETS, defaultLoraConfig, loraParametersPerRank } from '../models/lora.ts';
 import { parameterCounts } from '../models/params.ts';
 
 export interface SizedDefaults {
@@ -26,8 +27,9 @@ export function sizedDefaults(spec: ModelSpec, method: 'lora' | 'full'): SizedDe
 
 export function trainingDefaults(spec: ModelSpec, modelName: string, method?: 'lora' | 'full') {
   const total = parameterCounts(spec).total;
-  const loraConfig = { r: 8, alpha: 16, dropout: 0.05, targetModules: DEFAULT_LORA_TARGETS[spec.family] };
-  const trainableLora = loraParameterCount(spec, loraConfig);
+  const loraConfig = defaultLoraConfig(spec);
+  const loraPerRank = loraParametersPerRank(spec);
+  const trainableLora = loraTrainableParameters(loraPerRank, loraConfig.r, loraConfig.targetModules);
   const full = 16 * total; // weights, gradients and two AdamW moments in fp32
   const lora = 4 * total + 16 * trainableLora;
   const recommended = method ?? (full < os.totalmem() / 4 && total < 50e6 ? 'full' : 'lora');
@@ -41,6 +43,7 @@ export function trainingDefaults(spec: ModelSpec, modelName: string, method?: 'l
     machine: { cpus: os.cpus().length, memoryBytes: os.totalmem() },
     recommendedMethod: recommended,
     loraTargets: { available: [...LORA_TARGETS[spec.family]], default: loraConfig.targetModules },
+    loraPerRank,
     hyperparameters: [
       hp('method', recommended, recommended === 'lora' ? 'LoRA trains small adapters and keeps the base frozen: far less memory, a file of megabytes' : 'Full fine-tuning updates every weight: the model is small enough that memory allows it'),
       hp('lr', d.lr, 'Peak learning rate of AdamW; too high makes the loss jump or diverge, too low learns slowly'),

@@ -17,6 +17,7 @@ import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunMod
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
   runId: string;
@@ -77,9 +78,9 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const generationStops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
     const data = loadExamples(dataDir, dataset, config, tokenizer, completionEndId(tokenizer, generationStops.length ? generationStops : spec.eosTokenIds));
-    if (data.truncated > 0) env.log('warn', `${data.truncated} of ${data.train.length + data.val.length} examples are longer than ${config.seqLen} tokens and were cut`);
-    if (data.unscored > 0) env.log('warn', `${data.unscored} examples have no completion token to score (an empty completion) and were left out`);
-    env.log('info', `format ${data.format}: ${data.train.length} training and ${data.val.length} validation examples`);
+    if (data.truncated > 0) env.log('warn', `${data.truncated} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
+    if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
+    env.log('info', `format ${data.format}: ${data.train.length} training and ${plural(data.val.length, 'validation example')}`);
     const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
     const isLora = config.method === 'lora';
     const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';

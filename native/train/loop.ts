@@ -6,6 +6,7 @@ import type { BatchSource } from './batches.ts';
 import type { TrainerState } from './checkpoints.ts';
 import { learningRate, type ScheduleKind } from './schedule.ts';
 import type { Feeds, TrainingSession } from './session.ts';
+import { plural } from '../api/format.ts';
 
 export interface LoopOptions {
   totalSteps: number;
@@ -101,7 +102,7 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     const stop = opts.evalEvery > 0 && (step % opts.evalEvery === 0 || step === opts.totalSteps) ? await evaluate(step) : false;
     if ((opts.saveEvery > 0 && step % opts.saveEvery === 0) || step === opts.totalSteps || stop) await env.save(state);
     if (stop) {
-      env.log('info', `early stopping at step ${step}: no better validation loss in ${opts.patience} evaluations`);
+      env.log('info', `early stopping at step ${step}: no better validation loss in ${plural(opts.patience, 'evaluation')}`);
       return { status: 'early_stopped', state, lastLoss };
     }
   }

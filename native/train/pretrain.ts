@@ -69,6 +69,7 @@ const TOKENIZER_FILE = 'tokenizer.json';
 
 export async function runPretrain(input: unknown, env: TrainEnv): Promise<PretrainOutcome> {
   const { config: c, text, plan } = planPretrain(input); // before the run exists: bad input leaves none behind
+  if (c.outputName) env.store.models.requireFreeName(c.outputName, 'outputName'); // refused now, not after training
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
   const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config, owner: env.owner });

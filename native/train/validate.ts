@@ -40,6 +40,8 @@ export function planFinetune(input: unknown, store: Store): FinetunePlan {
   const model = store.models.find(parsed.model);
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
   if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
+  // The model the run saves is registered under this name at the end: a taken name is refused now, not after training.
+  if (parsed.outputName) store.models.requireFreeName(parsed.outputName, 'outputName');
   let spec: ModelSpec;
   try {
     spec = readHfFolder(model.path).spec;

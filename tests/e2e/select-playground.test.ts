@@ -108,7 +108,10 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
 
   it('compares two settings side by side and stops with Esc', async () => {
     await page.getByLabel('Compare A / B').check();
+    // A samples (set above), so B opens greedy: the first comparison already shows two different settings.
+    expect(await page.getByRole('region', { name: 'B' }).locator('.card-header').textContent()).toMatch(/Greedy/);
     await page.getByRole('radio', { name: 'Side B' }).click();
+    await page.getByRole('radio', { name: 'Sampling' }).click();
     await page.getByLabel('Temperature value').fill('1.5');
     await page.getByLabel('Max new tokens value').fill('60');
     await page.keyboard.press('Control+Enter');

@@ -106,7 +106,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     await expect.poll(() => rows.locator('thead').textContent()).toContain('dialogue');
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Rows 11–20 of 500').waitFor();
-    await page.getByRole('radio', { name: 'Test' }).click();
+    await page.getByRole('radio', { name: 'Test', exact: true }).click(); // the preview's split, not the import panel's 'All test'
     await page.getByText(new RegExp(`of ${splits[2]}$`)).waitFor();
 
     await page.reload();

@@ -75,6 +75,20 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
 });
 
 describe('lathe dataset import: bad input', () => {
+  it('keeps a published test file whole as the test split (--split test) instead of re-splitting it', () => {
+    const dir = dataDir();
+    const test = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
+    const r = lathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test', '--split', 'test', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 500 });
+    const shown = lathe(dir, ['dataset', 'show', 'dialogsum-test', '--split', 'test', '--rows', '1', '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    const bad = lathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--split takes three fractions .* or the one split the whole file is \(train, validation or test\); got 'tests'/);
+    expect(lathe(dir, ['dataset', 'import', '--help']).stdout).toMatch(/--split.*the file already is that split/s);
+  });
+
   it('names the file, line and field, and imports nothing', () => {
     const dir = dataDir();
     const cases: [string, string | Buffer, RegExp][] = [

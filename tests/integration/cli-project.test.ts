@@ -20,6 +20,11 @@ describe('lathe project', () => {
     expect(human.stdout).toContain(project.id);
     const shown = lathe(dataDir, ['project', 'show', project.id]);
     expect(shown.stdout).toMatch(/success:\s+rougeL ≥ 0.3/);
+    // Names are unique, so a project can be named instead of its id; a second 'demo' is refused.
+    expect(lathe(dataDir, ['project', 'show', 'demo', '--json']).json<Project>().id).toBe(project.id);
+    const twice = lathe(dataDir, ['project', 'create', '--name', 'demo', '--task', 'qa']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/a project named 'demo' already exists; choose another name/);
   });
 
   it('explains bad flags with the usage line', () => {
@@ -56,7 +61,7 @@ describe('lathe project', () => {
     const outOfRange = lathe(dataDir, ['project', 'update', project.id, '--target', '7']);
     expect(outOfRange.code).toBe(2);
     expect(outOfRange.stderr).toMatch(/^lathe project update: --target: This metric runs from 0 to 1/);
-    expect(outOfRange.stderr).toMatch(/Usage: lathe project update ID/);
+    expect(outOfRange.stderr).toMatch(/Usage: lathe project update PROJECT/);
     const withMetric = lathe(dataDir, ['project', 'update', project.id, '--metric', 'accuracy', '--target', '1.5', '--json']);
     expect(withMetric.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);
     const badDevice = lathe(dataDir, ['project', 'update', project.id, '--device', 'tpu']);

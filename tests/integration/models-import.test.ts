@@ -85,7 +85,7 @@ describe('model imports as jobs', () => {
 
     const card = await studio.call('models.get', { id: model.id });
     expect(card.family).toBe('llama');
-    expect(card.hyperparameters.find((h) => h.key === 'num_kv_heads')).toMatchObject({ value: 2, meaning: expect.stringMatching(/Grouped-query attention/) });
+    expect(card.hyperparameters.find((h) => h.key === 'num_key_value_heads')).toMatchObject({ value: 2, meaning: expect.stringMatching(/Grouped-query attention/) });
     expect(card.diskBytes).toBe(fs.readdirSync(src).reduce((s, f) => s + fs.statSync(path.join(src, f)).size, 0));
   });
 

@@ -116,6 +116,28 @@ describe('lathe serve', () => {
     }
   });
 
+  it('an uploaded file that fails to import is named by its own name, never by its upload path', async () => {
+    const dir = dataDir();
+    const server = await startServer({ dataDir: dir, port: 0, rendererDir: path.join(dir, 'no-renderer') });
+    try {
+      const base = new URL(server.url).origin;
+      const upload = await fetch(`${base}/api/upload?name=notes.jsonl`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: '{"a":1}\n{"b":2}\n' });
+      const uploaded = ((await upload.json()) as { result: { path: string } }).result.path;
+      const started = (await rpc<Job>(base, server.token, 'datasets.import', { path: uploaded, fileName: 'notes.jsonl', name: 'notes' })).body.result!;
+      let job = started;
+      for (let i = 0; i < 200 && !['succeeded', 'failed'].includes(job.state); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        job = (await rpc<Job>(base, server.token, 'jobs.get', { id: started.id })).body.result!;
+      }
+      expect(job.state).toBe('failed');
+      expect(job.error).toMatch(/^notes\.jsonl line 2: /);
+      expect(job.error).not.toContain(path.basename(uploaded));
+      expect(job.error).not.toMatch(/uploads/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it.skipIf(!HAS_SHARED_DATA)('killed with SIGKILL during an import, restarts with a sound database and the job interrupted', async () => {
     const dir = dataDir();
     const work = dataDir();

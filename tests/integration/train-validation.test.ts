@@ -87,6 +87,9 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     expect(target.details).toMatchObject({ field: 'lora.targetModules' });
     const model = await refusal(studio.call('train.start', { model: 'absent', dataset: 'stories', maxSteps: 5 }));
     expect(model.code).toBe('not_found');
+    // The output model's name is checked now, not when the run registers it after training.
+    const taken = await refusal(studio.call('train.start', { model: 's260k', dataset: 'stories', outputName: 's260k', maxSteps: 5 }));
+    expect([taken.code, taken.message, taken.details]).toEqual(['conflict', "a model named 's260k' already exists; choose another name", { field: 'outputName' }]);
     expect(trainingJobs()).toEqual([]);
     expect(trainingRuns()).toEqual([]);
   });
@@ -98,6 +101,8 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     expect(shape.details).toMatchObject({ field: 'dModel' });
     const folder = await refusal(studio.call('train.pretrain', { corpus: dataDir, steps: 2 }));
     expect(folder.details).toMatchObject({ field: 'corpus' });
+    const taken = await refusal(studio.call('train.pretrain', { corpus, steps: 2, outputName: 's260k' }));
+    expect([taken.code, taken.details]).toEqual(['conflict', { field: 'outputName' }]);
     expect(trainingJobs()).toEqual([]);
     expect(trainingRuns()).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // Counts and bytes as the CLI and the studio both print them (one formatter, native/api/format.ts).
 import { describe, expect, it } from 'vitest';
-import { humanBytes, humanCount } from '../../native/api/format.ts';
+import { formatValue, humanBytes, humanCount, plural } from '../../native/api/format.ts';
 
 describe('human-readable sizes', () => {
   it('counts parameters with fewer decimals as the number grows', () => {
@@ -9,5 +9,26 @@ describe('human-readable sizes', () => {
 
   it('gives bytes in steps of 1024', () => {
     expect([512, 1536, 1.6 * 1024 ** 2, 150 * 1024 ** 3].map(humanBytes)).toEqual(['512 B', '1.5 KB', '1.6 MB', '150 GB']);
+  });
+});
+
+describe('values and counts in words', () => {
+  it('writes small settings in exponent form, whole numbers grouped, others to six digits', () => {
+    expect([1e-5, 1e-6, 1.5e-6, 0, 32000, 500000, 0.05, 2e-4 * 10, 'yes'].map(formatValue)).toEqual(['1e-5', '1e-6', '1.5e-6', '0', '32,000', '500,000', '0.05', '0.002', 'yes']);
+  });
+
+  it('puts the noun in the right number', () => {
+    expect([0, 1, 2, 1500].map((n) => plural(n, 'example'))).toEqual(['0 examples', '1 example', '2 examples', '1,500 examples']);
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+  });
+});
+
+describe('counts in CLI messages use the right number', () => {
+  it('eval and runs summaries: 1 example, 12 of 20 examples', async () => {
+    const { exampleCounts } = await import('../../native/cli/eval.ts');
+    expect(exampleCounts({ examples: 1, plannedExamples: null, shotsUsedMean: null })).toBe('1 example');
+    expect(exampleCounts({ examples: 12, plannedExamples: 20, shotsUsedMean: null })).toBe('12 of 20 examples');
+    expect(exampleCounts({ examples: 2, plannedExamples: 2, shotsUsedMean: null })).toBe('2 examples');
   });
 });

@@ -101,7 +101,7 @@ describe('projects.journey', () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Stories', task: 'generation', metric: 'perplexity', target: 5 });
     const other = store.projects.create({ name: 'Other', task: 'generation', metric: 'perplexity', target: 5 });
-    store.datasets.insert(dataset('ds_other', other.id));
+    store.datasets.insert({ ...dataset('ds_other', other.id), name: 'other-test' });
     const model = store.models.create({ name: 'm', architecture: 'llama', path: 'x', config: {}, parameterCount: 1, source: 'llama2.c' });
     const failed = store.runs.create({ kind: 'evaluation', name: 'f', projectId: p.id, config: { model } });
     store.runs.setStatus(failed.id, 'failed');

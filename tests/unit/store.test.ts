@@ -83,7 +83,7 @@ describe('tables', () => {
     expect(store.datasets.setMapping('ds_1', { text: 'dialogue' })?.mapping).toEqual({ text: 'dialogue' });
     store.projects.delete(p.id);
     expect(store.datasets.get('ds_1')?.projectId).toBeNull();
-    expect(() => store.datasets.insert(sampleDataset('ds_2', 'proj_missing'))).toThrow(/FOREIGN KEY/);
+    expect(() => store.datasets.insert({ ...sampleDataset('ds_2', 'proj_missing'), name: 'other' })).toThrow(/FOREIGN KEY/);
     expect(store.datasets.ids()).toEqual(new Set(['ds_1']));
   });
 

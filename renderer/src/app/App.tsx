@@ -1,5 +1,5 @@
 // The application frame: navigation, top bar with the project switcher, the current page, shortcuts.
-import { useCallback, useState } from 'react';
+import { Fragment, useCallback, useState } from 'react';
 import { IntegratePage } from '../pages/PlannedStagePages.tsx';
 import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
 import { SelectRoute } from '../pages/pretrain/route.tsx';
@@ -11,6 +11,7 @@ import { SettingsPage } from '../pages/SettingsPage.tsx';
 import { InsidePage } from '../pages/inside/InsidePage.tsx';
 import { JourneyStrip } from '../pages/journey/JourneyStrip.tsx';
 import { ProjectSwitcher } from './ProjectSwitcher.tsx';
+import { useProjects } from './ProjectsContext.tsx';
 import { PAGES, useRoute, type PageId } from './routes.ts';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { useGlobalShortcuts } from './shortcuts.ts';
@@ -31,6 +32,7 @@ export function App() {
   }, [navigate]);
   useGlobalShortcuts(go, openShortcuts);
   const info = PAGES.find((p) => p.id === page)!;
+  const { current } = useProjects();
 
   return (
     <div className="app">
@@ -47,15 +49,18 @@ export function App() {
         </header>
         {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
         <main className="content" id="content">
-          {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
-          {page === 'select' && <SelectRoute navigate={go} />}
-          {page === 'adapt' && <AdaptStage navigate={go} />}
-          {page === 'integrate' && <IntegratePage navigate={go} />}
-          {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
-          {page === 'datasets' && <DatasetsPage navigate={go} />}
-          {page === 'runs' && <RunsRoute />}
-          {page === 'settings' && <SettingsPage />}
-          {page === 'inside' && <InsidePage navigate={go} />}
+          {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
+          <Fragment key={current?.id ?? 'no-project'}>
+            {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
+            {page === 'select' && <SelectRoute navigate={go} />}
+            {page === 'adapt' && <AdaptStage navigate={go} />}
+            {page === 'integrate' && <IntegratePage navigate={go} />}
+            {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
+            {page === 'datasets' && <DatasetsPage navigate={go} />}
+            {page === 'runs' && <RunsRoute />}
+            {page === 'settings' && <SettingsPage />}
+            {page === 'inside' && <InsidePage navigate={go} />}
+          </Fragment>
         </main>
       </div>
       {showShortcuts && <ShortcutHelp onClose={() => setShowShortcuts(false)} />}

@@ -23,33 +23,34 @@ export interface Query<T> {
   reload: () => void;
 }
 
-/** Calls `method` with `params` (skipped while params is null) and again whenever the params change or reload() runs. */
+/**
+ * Calls `method` with `params` (skipped while params is null) and again whenever the params change or reload() runs.
+ * While new params load, the last answer stays on screen (no flicker), but an error belongs to the params it was
+ * met with: it is not shown for others. Answers never cross projects, because pages remount per project (App.tsx).
+ */
 export function useQuery<M extends MethodName>(method: M, params: Params<M> | null): Query<Result<M>> {
   const studio = useStudio();
-  const [data, setData] = useState<Result<M>>();
-  const [error, setError] = useState<Error | null>(null);
+  const [answer, setAnswer] = useState<{ key: string; data?: Result<M>; error: Error | null } | null>(null);
   const [loading, setLoading] = useState(params !== null);
   const [generation, setGeneration] = useState(0);
-  const key = params === null ? null : JSON.stringify(params);
+  const key = params === null ? null : `${method} ${JSON.stringify(params)}`;
 
   useEffect(() => {
     if (key === null) {
-      setData(undefined);
       setLoading(false);
       return;
     }
     let current = true;
     setLoading(true);
-    studio.call(method, JSON.parse(key) as Params<M>).then(
+    studio.call(method, JSON.parse(key.slice(method.length + 1)) as Params<M>).then(
       (result) => {
         if (!current) return;
-        setData(result);
-        setError(null);
+        setAnswer({ key, data: result, error: null });
         setLoading(false);
       },
       (err: Error) => {
         if (!current) return;
-        setError(err);
+        setAnswer((last) => ({ key, data: last?.data, error: err }));
         setLoading(false);
       },
     );
@@ -59,7 +60,7 @@ export function useQuery<M extends MethodName>(method: M, params: Params<M> | nu
   }, [studio, method, key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, reload };
+  return { data: key === null ? undefined : answer?.data, error: answer !== null && answer.key === key ? answer.error : null, loading, reload };
 }
 
 /** Runs `listener` for every engine event while the component is mounted. */

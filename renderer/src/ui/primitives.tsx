@@ -1,6 +1,6 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { useId, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
@@ -50,6 +50,32 @@ export function Field({ label, help, error, optional, className, children }: { l
 export type Tone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger';
 export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: ReactNode }) {
   return <span className={tone === 'neutral' ? 'badge' : `badge badge-${tone}`}>{children}</span>;
+}
+
+/**
+ * An amount drawn against a scale: bars that should be compared must be given the same `max`. `tone` danger marks
+ * one that is over a limit.
+ */
+export function Meter({ value, max, label, tone }: { value: number; max: number; label: string; tone?: 'danger' }) {
+  const percent = max > 0 ? Math.min(100, Math.max(0, (100 * value) / max)) : 0;
+  return (
+    <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} data-tone={tone}>
+      <div className="meter-bar" style={{ width: `${Math.max(percent, 0.5)}%` }} />
+    </div>
+  );
+}
+
+/**
+ * Brings its content into view when it appears (the progress that a Start button just began, below the fold of a
+ * long form); instant when the user asks for reduced motion.
+ */
+export function Reveal({ children, testId }: { children: ReactNode; testId?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+    ref.current?.scrollIntoView({ block: 'start', behavior: reduce ? 'auto' : 'smooth' });
+  }, []);
+  return <div ref={ref} className="reveal" data-testid={testId}>{children}</div>;
 }
 
 /** A labelled progress bar; `value` null means the amount is not known yet (indeterminate). */

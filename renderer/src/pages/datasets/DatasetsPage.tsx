@@ -7,14 +7,14 @@ import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { formatCount } from '../../domain/format.ts';
 import { Button, Callout, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { DatasetDetail } from './DatasetDetail.tsx';
 import { datasetChoices, UNASSIGNED_LABEL } from './datasetChoices.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
+import { plural } from '../../../../native/api/format.ts';
 
-const count = (n: number) => `${n} dataset${n === 1 ? '' : 's'}`;
+const count = (n: number) => plural(n, 'dataset');
 
 function DatasetList({ title, subtitle, datasets, selectedId, onSelect }: { title: string; subtitle: string; datasets: Dataset[]; selectedId: string; onSelect(id: string): void }) {
   return (
@@ -24,7 +24,7 @@ function DatasetList({ title, subtitle, datasets, selectedId, onSelect }: { titl
         {datasets.map((d) => (
           <button key={d.id} className="list-item" aria-current={d.id === selectedId} onClick={() => onSelect(d.id)}>
             <strong>{d.name}</strong>
-            <span className="muted small">{formatCount(d.rowCount)} rows · {d.format.toUpperCase()}</span>
+            <span className="muted small">{plural(d.rowCount, 'row')} · {d.format.toUpperCase()}</span>
           </button>
         ))}
       </div>

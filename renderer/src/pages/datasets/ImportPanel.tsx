@@ -14,6 +14,14 @@ import { useJobProgress } from './useJobProgress.ts';
 type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
 type Phase = { step: 'idle' } | { step: 'uploading'; fraction: number } | { step: 'importing' } | { step: 'failed'; message: string; problems: ReturnType<typeof rowProblemsIn> };
 
+type SplitMode = 'split' | 'train' | 'validation' | 'test';
+const SPLIT_MODES: { id: SplitMode; label: string; help: string }[] = [
+  { id: 'split', label: 'Split it', help: 'Shuffle the rows once, reproducibly, into train, validation and test.' },
+  { id: 'train', label: 'All train', help: 'The file is a training set: every row is for learning, none is re-split.' },
+  { id: 'validation', label: 'All validation', help: 'The file is a validation set: every row goes to validation, none is re-split.' },
+  { id: 'test', label: 'All test', help: 'The file is a held-out test set (a published one, say): every row is kept for the final score, none is re-split.' },
+];
+
 const baseName = (name: string) => name.split(/[\\/]/).pop()!.replace(/\.(jsonl|json|csv|tsv)(\.gz)?$/i, '');
 
 function datasetIdOf(job: Job): string | null {
@@ -31,6 +39,8 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   const [name, setName] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [split, setSplit] = useState({ train: '80', validation: '10', test: '10' });
+  /** 'split': shuffle the file into the three parts; a split's name: the file already is that split. */
+  const [splitMode, setSplitMode] = useState<SplitMode>('split');
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -64,7 +74,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
 
   const percents = [split.train, split.validation, split.test].map(Number);
   const splitTotal = percents.reduce((a, b) => a + b, 0);
-  const splitError = percents.some((p) => !Number.isFinite(p) || p < 0) ? 'Use whole percentages.' : Math.abs(splitTotal - 100) > 0.001 ? `The three parts add up to ${splitTotal}%, not 100%.` : null;
+  const splitError = splitMode !== 'split' ? null : percents.some((p) => !Number.isFinite(p) || p < 0) ? 'Use whole percentages.' : Math.abs(splitTotal - 100) > 0.001 ? `The three parts add up to ${splitTotal}%, not 100%.` : null;
   const busy = phase.step === 'uploading' || phase.step === 'importing';
 
   async function start(e: FormEvent) {
@@ -82,7 +92,9 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       setPhase({ step: 'importing' });
       const job = await studio.call('datasets.import', {
         path, name: name.trim(), projectId, skipInvalid,
-        split: { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 },
+        // An upload is stored under a server path; errors and the dataset's source name the user's own file.
+        ...(chosen.kind === 'file' ? { fileName: chosen.file.name } : {}),
+        split: splitMode === 'split' ? { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 } : splitMode,
       });
       progress.follow(job);
     } catch (err) {
@@ -115,16 +127,27 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
             <Button size="sm" onClick={pickNative}>{chosen ? 'Choose another file' : 'Choose a file…'}</Button>
           )}
         </div>
-        <div className="form-grid" style={{ gridTemplateColumns: '2fr 1fr 1fr 1fr' }}>
-          <Field label="Dataset name" help="How the dataset is listed; defaults to the file name.">
-            {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="dialogsum-dev" />}
-          </Field>
-          {(['train', 'validation', 'test'] as const).map((part) => (
-            <Field key={part} label={`${part[0].toUpperCase()}${part.slice(1)} %`} help={{ train: 'Rows the model learns from.', validation: 'Rows to tune settings on.', test: 'Rows kept for the final score.' }[part]} error={part === 'test' ? splitError : null}>
-              {(id, d) => <input id={id} className="input" inputMode="numeric" value={split[part]} onChange={(e) => setSplit({ ...split, [part]: e.target.value })} aria-describedby={d} aria-invalid={Boolean(splitError)} />}
-            </Field>
-          ))}
+        <Field label="Dataset name" help="How the dataset is listed; defaults to the file name.">
+          {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="dialogsum-dev" />}
+        </Field>
+        <div className="field">
+          <span className="field-label" id="split-mode-label">Splits</span>
+          <div className="segmented segmented-wrap" role="radiogroup" aria-labelledby="split-mode-label">
+            {SPLIT_MODES.map((m) => (
+              <button key={m.id} type="button" role="radio" aria-checked={splitMode === m.id} onClick={() => setSplitMode(m.id)}>{m.label}</button>
+            ))}
+          </div>
+          <span className="field-help">{SPLIT_MODES.find((m) => m.id === splitMode)!.help}</span>
         </div>
+        {splitMode === 'split' && (
+          <div className="form-grid" style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }} data-testid="split-percentages">
+            {(['train', 'validation', 'test'] as const).map((part) => (
+              <Field key={part} label={`${part[0].toUpperCase()}${part.slice(1)} %`} help={{ train: 'Rows the model learns from.', validation: 'Rows to tune settings on.', test: 'Rows kept for the final score.' }[part]} error={part === 'test' ? splitError : null}>
+                {(id, d) => <input id={id} className="input" inputMode="numeric" value={split[part]} onChange={(e) => setSplit({ ...split, [part]: e.target.value })} aria-describedby={d} aria-invalid={Boolean(splitError)} />}
+              </Field>
+            ))}
+          </div>
+        )}
         <label className="checkbox">
           <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
           <span><strong>Import valid rows only</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>

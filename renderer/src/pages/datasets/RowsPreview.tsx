@@ -17,6 +17,13 @@ function cellText(value: unknown): string {
 export function RowsPreview({ dataset }: { dataset: Dataset }) {
   const [split, setSplit] = useState<Split>('all');
   const [offset, setOffset] = useState(0);
+  /** Rows shown whole (by their number in the split); long cells are clipped to three lines otherwise. */
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (n: number) => setOpen((was) => {
+    const next = new Set(was);
+    if (!next.delete(n)) next.add(n);
+    return next;
+  });
   const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
   const total = rows.data?.total ?? 0;
   const columns = rows.data?.columns ?? dataset.columns;
@@ -25,11 +32,11 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
     <Card aria-label="Preview">
       <CardHeader
         title="Preview"
-        subtitle="The rows as stored after import."
+        subtitle="The rows as stored after import. Click a row, or press Enter on it, to read it whole."
         actions={
           <div className="segmented" role="radiogroup" aria-label="Split">
             {(['all', 'train', 'validation', 'test'] as const).map((s) => (
-              <button key={s} role="radio" aria-checked={split === s} onClick={() => { setSplit(s); setOffset(0); }}>{s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1)}</button>
+              <button key={s} role="radio" aria-checked={split === s} onClick={() => { setSplit(s); setOffset(0); setOpen(new Set()); }}>{s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1)}</button>
             ))}
           </div>
         }
@@ -39,12 +46,28 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}>{c}{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent" style={{ marginLeft: 6 }}>{field}</span>)}</th>)}</tr></thead>
           <tbody>
-            {(rows.data?.rows ?? []).map((row, i) => (
-              <tr key={offset + i}>
-                <td className="num faint mono small">{offset + i + 1}</td>
-                {columns.map((c) => <td key={c}><div className="cell-clip">{cellText(row[c])}</div></td>)}
-              </tr>
-            ))}
+            {(rows.data?.rows ?? []).map((row, i) => {
+              const n = offset + i;
+              const whole = open.has(n);
+              return (
+                <tr
+                  key={n}
+                  className="row-expandable"
+                  tabIndex={0}
+                  aria-expanded={whole}
+                  data-testid="preview-row"
+                  onClick={() => toggle(n)}
+                  onKeyDown={(e) => {
+                    if (e.key !== 'Enter' && e.key !== ' ') return;
+                    e.preventDefault();
+                    toggle(n);
+                  }}
+                >
+                  <td className="num faint mono small">{n + 1}</td>
+                  {columns.map((c) => <td key={c}><div className={whole ? 'cell-whole' : 'cell-clip'}>{cellText(row[c])}</div></td>)}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

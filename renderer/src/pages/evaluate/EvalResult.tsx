@@ -6,6 +6,7 @@ import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, isFraction, metricExplain, metricLabel } from './metrics.ts';
+import { plural } from '../../../../native/api/format.ts';
 
 function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'estimating time left…';
@@ -72,11 +73,11 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
     <Card aria-label="Evaluation result" data-testid="eval-summary">
       <CardHeader
         title={run.name}
-        subtitle={`${run.finishedAt ? `Finished ${formatDate(run.finishedAt)}` : 'Not finished'} · ${summary.examples}${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? ` of ${summary.plannedExamples}` : ''} examples`}
+        subtitle={`${run.finishedAt ? `Finished ${formatDate(run.finishedAt)}` : 'Not finished'} · ${summary.plannedExamples !== null && summary.plannedExamples !== summary.examples ? `${summary.examples} of ${plural(summary.plannedExamples, 'example')}` : plural(summary.examples, 'example')}`}
         actions={<div className="row"><Badge tone={statusTone}>{summary.status}</Badge>{onCompare && <Button size="sm" icon="layers" onClick={onCompare}>{compareLabel}</Button>}</div>}
       />
       <div className="card-body stack">
-        {summary.status === 'cancelled' && <Callout tone="warning" title="Cancelled — partial results">These scores cover the {summary.examples} examples finished before the run was stopped.</Callout>}
+        {summary.status === 'cancelled' && <Callout tone="warning" title="Cancelled — partial results">These scores cover the {plural(summary.examples, 'example')} finished before the run was stopped.</Callout>}
         <div className="row-wrap small muted">
           <span className="badge">{cfg.model?.name ?? 'model'}</span>
           {cfg.adapterPath && <span className="badge badge-accent" title={cfg.adapterPath}>+ LoRA adapter</span>}

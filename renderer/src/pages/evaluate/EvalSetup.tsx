@@ -10,6 +10,7 @@ import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
+import { plural } from '../../../../native/api/format.ts';
 
 const SPLITS: Split[] = ['test', 'validation', 'train', 'all'];
 const SPLIT_HELP: Record<Split, string> = {
@@ -86,7 +87,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               </select>
             )}
           </Field>
-          <Field label="Dataset" help={dataset ? `${formatCount(dataset.rowCount)} rows · ${Object.entries(dataset.mapping).map(([k, v]) => `${k} ← ${v}`).join(', ') || 'no column mapping'}` : 'Import one on the Datasets page.'}>
+          <Field label="Dataset" help={dataset ? `${plural(dataset.rowCount, 'row')} · ${Object.entries(dataset.mapping).map(([k, v]) => `${k} ← ${v}`).join(', ') || 'no column mapping'}` : 'Import one on the Datasets page.'}>
             {(id, d) => (
               <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
                 <DatasetOptions choices={datasets} />
@@ -108,7 +109,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             <Segmented label="Split" value={form.split} options={SPLITS.map((s) => ({ id: s, label: SPLIT_LABELS[s] }))} onChange={(split) => set({ split })} />
             <p className="field-help">{SPLIT_HELP[form.split]}</p>
           </div>
-          <Field label="Examples" optional help={splitSize === null ? 'Evaluate the first N rows of the split.' : `The first N of ${formatCount(splitSize)} rows; empty for all. Fewer runs faster, with a wider interval.`} error={issues.limit}>
+          <Field label="Examples" optional help={splitSize === null ? 'Evaluate the first N rows of the split.' : `The first N of ${plural(splitSize, 'row')}; empty for all. Fewer runs faster, with a wider interval.`} error={issues.limit}>
             {(id, d) => (
               <div className="input-suffix">
                 <input id={id} aria-describedby={d} className="input" inputMode="numeric" value={form.limit} placeholder="all" aria-invalid={Boolean(issues.limit)} onChange={(e) => set({ limit: e.target.value })} />

@@ -10,7 +10,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { openCompare } from '../compare/route.tsx';
-import { Button, Card, EmptyState } from '../../ui/primitives.tsx';
+import { Button, Card, EmptyState, Reveal } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { EvalProgress, EvalSummaryView } from './EvalResult.tsx';
 import { EvalRunList } from './EvalRunList.tsx';
@@ -143,7 +143,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
       <div className="eval-layout">
         <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={datasetGroups} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
         <div className="stack" style={{ gap: 'var(--space-4)' }}>
-          {job && (running || !shown) && <EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} />}
+          {job && (running || !shown) && <Reveal key={job.id} testId="revealed-progress"><EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} /></Reveal>}
           {shown && !running && (
             <EvalSummaryView
               summary={shown}

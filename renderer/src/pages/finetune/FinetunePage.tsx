@@ -6,7 +6,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
-import { Card, ProgressBar } from '../../ui/primitives.tsx';
+import { Card, ProgressBar, Reveal } from '../../ui/primitives.tsx';
 import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
 import { TrainingRunList } from './TrainingRunList.tsx';
@@ -93,16 +93,18 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
       />
       <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
         {pending && !pending.runId && (
-          <Card aria-label="Starting">
+          <Reveal testId="revealed-progress"><Card aria-label="Starting">
             <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
               <strong>Starting the run…</strong>
               <ProgressBar value={null} label="Starting" />
               <span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span>
             </div>
-          </Card>
+          </Card></Reveal>
         )}
         {selectedId
-          ? <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />
+          ? (initialJob
+            ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
+            : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
           : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
       </div>
     </div>

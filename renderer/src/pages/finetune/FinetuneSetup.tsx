@@ -11,6 +11,7 @@ import { formatCount } from '../../domain/format.ts';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { MethodCompare } from './MethodCompare.tsx';
 import { explanationOf, loraTrainable, problems, SETTINGS, defaultText, valueOf, type Defaults, type FinetuneForm, type Setting } from './trainForm.ts';
+import { plural } from '../../../../native/api/format.ts';
 
 function SettingField({ setting, form, defaults, error, onChange }: { setting: Setting; form: FinetuneForm; defaults: Defaults | undefined; error?: string; onChange(text: string): void }) {
   const value = valueOf(form, defaults, setting);
@@ -87,7 +88,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </div>
 
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
-          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} targets={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
+          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
 
           <div>
             <h3 className="ft-section-title">Hyperparameters <span className="faint small">sized for this model and machine</span></h3>
@@ -127,7 +128,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
         </div>
         <footer className="card-footer">
           <span className="muted small" style={{ marginRight: 'auto' }}>
-            {steps.trim() ? `${steps} steps` : trainRows !== null && batch > 0 ? `about ${Math.ceil(trainRows / batch)} steps per epoch` : ''}{batch > 0 ? ` · ${batch} examples per step` : ''}
+            {steps.trim() ? plural(Number(steps), 'step') : trainRows !== null && batch > 0 ? `about ${plural(Math.ceil(trainRows / batch), 'step')} per epoch` : ''}{batch > 0 ? ` · ${plural(batch, 'example')} per step` : ''}
           </span>
           <Button type="submit" variant="primary" icon="activity" disabled={busy || !defaults || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start fine-tuning</Button>
         </footer>

@@ -4,12 +4,12 @@ import type { Defaults } from './trainForm.ts';
 import { Badge } from '../../ui/primitives.tsx';
 import { humanBytes, humanCount } from '../../../../native/api/format.ts';
 
-export function MethodCompare({ defaults, method, rank, targets, onPick }: { defaults: Defaults; method: 'lora' | 'full'; rank: number; targets: { count: number; exact: boolean }; onPick(m: 'lora' | 'full'): void }) {
+export function MethodCompare({ defaults, method, rank, loraCount, onPick }: { defaults: Defaults; method: 'lora' | 'full'; rank: number; loraCount: number; onPick(m: 'lora' | 'full'): void }) {
   const total = defaults.parameters.total;
   const machine = defaults.machine.memoryBytes;
   const options = [
     { id: 'full' as const, title: 'Full fine-tuning', trainable: defaults.parameters.trainableFull, memory: defaults.memoryBytes.full, text: 'Updates every weight. The most capable, and the result is a whole new model.' },
-    { id: 'lora' as const, title: 'LoRA', trainable: targets.count, memory: 4 * total + 16 * targets.count, text: `Freezes the base and trains rank-${rank} adapters: a file of ${humanBytes(targets.count * 4)} you can merge or swap.` },
+    { id: 'lora' as const, title: 'LoRA', trainable: loraCount, memory: 4 * total + 16 * loraCount, text: `Freezes the base and trains rank-${rank} adapters: a file of ${humanBytes(loraCount * 4)} you can merge or swap.` },
   ];
   const most = Math.max(...options.map((o) => o.memory), 1);
   return (
@@ -28,7 +28,7 @@ export function MethodCompare({ defaults, method, rank, targets, onPick }: { def
             <span className="small muted">{o.text}</span>
             <span className="ft-measure">
               <span className="stat-label">Trainable parameters</span>
-              <span className="ft-measure-value"><strong className="mono">{o.trainable.toLocaleString()}</strong><span className="muted small">{(share * 100).toFixed(share < 0.01 ? 2 : 1)}% of {humanCount(total)}{o.id === 'lora' && !targets.exact ? ' · for the default modules' : ''}</span></span>
+              <span className="ft-measure-value"><strong className="mono">{o.trainable.toLocaleString()}</strong><span className="muted small">{(share * 100).toFixed(share < 0.01 ? 2 : 1)}% of {humanCount(total)}</span></span>
               <span className="ft-bar" aria-hidden><span style={{ width: `${Math.max(0.6, share * 100)}%` }} /></span>
             </span>
             <span className="ft-measure">

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
-import { humanBytes } from '../../../../native/api/format.ts';
+import { plural, humanBytes } from '../../../../native/api/format.ts';
 import { formatLoss } from './runFormat.ts';
 
 type Sample = z.infer<typeof TrainSample>;
@@ -40,7 +40,7 @@ export function CheckpointsCard({ checkpoints, saveEvery, running }: { checkpoin
   const newest = [...checkpoints].sort((a, b) => b.step - a.step);
   return (
     <Card aria-label="Checkpoints" data-testid="run-checkpoints">
-      <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery} steps and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
+      <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery === 1 ? 'step' : plural(saveEvery, 'step')} and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
       {newest.length === 0 ? (
         <EmptyState icon="layers" title="No checkpoint yet">
           {running && saveEvery ? `The first one is written at step ${saveEvery}, or as soon as you cancel.` : 'This run left no checkpoint on disk.'}

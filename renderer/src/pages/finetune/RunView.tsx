@@ -15,6 +15,7 @@ import { TrainingChart } from './TrainingChart.tsx';
 import { useCheckpointRefresh } from './useCheckpointRefresh.ts';
 import { lastValue, minValue, useRunMetrics } from './useRunMetrics.ts';
 import { useRunJob } from './useRunJob.ts';
+import { plural } from '../../../../native/api/format.ts';
 
 interface PretrainResult { valLoss?: number; valLossPerChar?: number; unigramLoss?: number; unigramLossPerChar?: number; sample?: string; outputModel?: string | null }
 interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number }
@@ -102,7 +103,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           {status === 'cancelled' && !active && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
           {status === 'interrupted' && !active && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
           {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
-          {!pretrain && result?.truncatedExamples ? <Callout tone="warning" title={`${result.truncatedExamples} examples were cut to ${config.seqLen ?? '?'} tokens`}>Their endings were not learned. Raise the sequence length if memory allows.</Callout> : null}
+          {!pretrain && result?.truncatedExamples ? <Callout tone="warning" title={`${plural(result.truncatedExamples, 'example')} ${result.truncatedExamples === 1 ? 'was' : 'were'} cut to ${config.seqLen ?? '?'} tokens`}>Their endings were not learned. Raise the sequence length if memory allows.</Callout> : null}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
         </div>
       </Card>
@@ -113,7 +114,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           <TrainingChart
             testId="chart-loss"
             title="Loss"
-            description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery ?? '—'} steps.`}
+            description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery === 1 ? 'step' : typeof config.evalEvery === 'number' ? plural(config.evalEvery, 'step') : '— steps'}.`}
             xMax={planned}
             format={formatLoss}
             reference={pretrain && unigram !== null ? { value: unigram, label: 'unigram baseline' } : null}

@@ -4,6 +4,7 @@ import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
 import { RUN_STATUS_TONE, runConfig } from './runFormat.ts';
+import { plural } from '../../../../native/api/format.ts';
 
 export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newLabel, empty }: { title: string; runs: Run[]; selectedId: string | null; onSelect(id: string): void; onNew(): void; newLabel: string; empty: string }) {
   return (
@@ -20,7 +21,7 @@ export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newL
                 <span className="row"><strong className="ft-runlist-name">{r.name}</strong><span className="spacer" /><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
                 <span className="muted small">
                   {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : c.method === 'full' ? 'Full' : 'LoRA'}
-                  {c.maxSteps ? ` · ${c.maxSteps} steps` : c.steps ? ` · ${c.steps} steps` : ''} · {formatDate(r.createdAt)}
+                  {c.maxSteps ? ` · ${plural(c.maxSteps, 'step')}` : c.steps ? ` · ${plural(c.steps, 'step')}` : ''} · {formatDate(r.createdAt)}
                 </span>
               </button>
             );

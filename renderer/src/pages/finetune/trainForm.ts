@@ -2,7 +2,7 @@
 // model and this machine, with the engine's one-line explanation), and the conversion to train.start's input
 // with a message per field that does not parse.
 import type { z } from 'zod';
-import { SCHEDULES, SFT_FORMATS, type TrainDefaults, type TrainStartInput } from '../../../../native/api/train.ts';
+import { loraTrainableParameters, SCHEDULES, SFT_FORMATS, type TrainDefaults, type TrainStartInput } from '../../../../native/api/train.ts';
 
 export type Defaults = z.infer<typeof TrainDefaults>;
 type Kind = 'float' | 'int' | 'optionalInt' | 'schedule' | 'format';
@@ -138,9 +138,7 @@ export function toTrainInput(form: FinetuneForm, defaults: Defaults | undefined,
   };
 }
 
-/** Trainable LoRA parameters at rank r: the engine's count is for rank 8 on the default modules and grows linearly with r. */
-export function loraTrainable(defaults: Defaults, r: number, targets: string[] | null): { count: number; exact: boolean } {
-  const base = defaults.parameters.trainableLora;
-  const sameTargets = !targets || (targets.length === defaults.loraTargets.default.length && targets.every((t) => defaults.loraTargets.default.includes(t)));
-  return { count: Math.round((base * (Number.isFinite(r) && r > 0 ? r : 8)) / 8), exact: sameTargets };
+/** Trainable LoRA parameters at rank r on these targets (null: the defaults), by the rule the Select page's card uses. */
+export function loraTrainable(defaults: Defaults, r: number, targets: string[] | null): number {
+  return loraTrainableParameters(defaults.loraPerRank, Number.isFinite(r) && r > 0 ? r : 8, targets ?? defaults.loraTargets.default);
 }

@@ -12,7 +12,7 @@ import { PLAYGROUND_MODEL_KEY } from '../select/SelectPage.tsx';
 import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
-import { DEFAULT_SETTINGS, summarize, toApiSettings, type SettingsForm } from './settings.ts';
+import { contrastingSettings, DEFAULT_SETTINGS, summarize, toApiSettings, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { useGeneration } from './useGeneration.ts';
 import './playground.css';
@@ -23,7 +23,7 @@ interface Side { modelId: string | null; settings: SettingsForm }
 export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const { current } = useProjects();
   const models = useQuery('models.list', {});
-  const [sides, setSides] = useState<Record<SideId, Side>>({ A: { modelId: null, settings: DEFAULT_SETTINGS }, B: { modelId: null, settings: { ...DEFAULT_SETTINGS, strategy: 'sample' } } });
+  const [sides, setSides] = useState<Record<SideId, Side>>({ A: { modelId: null, settings: DEFAULT_SETTINGS }, B: { modelId: null, settings: contrastingSettings(DEFAULT_SETTINGS) } });
   const [compare, setCompare] = useState(false);
   const [editing, setEditing] = useState<SideId>('A');
   const [prompt, setPrompt] = useState<PromptValue>({ style: 'plain', plain: 'Once upon a time, there was a little', built: '', messages: [{ role: 'user', content: '' }] });
@@ -42,6 +42,23 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
       B: { ...s.B, modelId: s.B.modelId && list.some((m) => m.id === s.B.modelId) ? s.B.modelId : fallback },
     }));
   }, [models.data]);
+
+  // A new prompt mode (plain, zero/one/few-shot, chat) or a rebuilt few-shot prompt makes the old answers stale.
+  const { style, built } = prompt;
+  useEffect(() => {
+    genA.cancel();
+    genB.cancel();
+    genA.reset();
+    genB.reset();
+    setRan({ A: '', B: '' });
+  }, [style, built]); // only a change of mode or built prompt clears, not each render
+
+  const openCompare = (on: boolean) => {
+    setCompare(on);
+    setEditing('A');
+    // B starts from A's model and the contrasting decoding, unless the user already made B differ.
+    if (on) setSides((s) => (summarize(s.B.settings) === summarize(s.A.settings) ? { ...s, B: { ...s.B, settings: contrastingSettings(s.A.settings) } } : s));
+  };
 
   const side = compare ? editing : 'A';
   const active = sides[side];
@@ -98,7 +115,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             subtitle="Try prompting before training anything: a clear instruction and a few examples often get most of the way."
             actions={
               <div className="row">
-                <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => { setCompare(e.target.checked); setEditing('A'); }} /><span>Compare A / B</span></label>
+                <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => openCompare(e.target.checked)} /><span>Compare A / B</span></label>
                 {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
               </div>
             }
@@ -132,7 +149,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             </div>
             <SettingsPanel value={active.settings} onChange={(settings) => setSide(side, { settings })} />
           </div>
-          <footer className="card-footer"><Button variant="ghost" size="sm" onClick={() => setSide(side, { settings: DEFAULT_SETTINGS })}>Reset to defaults</Button></footer>
+          <footer className="card-footer"><Button variant="ghost" size="sm" onClick={() => setSide(side, { settings: side === 'B' ? contrastingSettings(sides.A.settings) : DEFAULT_SETTINGS })}>Reset to defaults</Button></footer>
         </Card>
       </div>
     </div>

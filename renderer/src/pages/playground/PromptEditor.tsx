@@ -89,7 +89,7 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
     <div className="stack" style={{ gap: 'var(--space-3)' }}>
-      <div className="row">
+      <div className="row" style={{ flexWrap: 'wrap' }}>
         <div className="segmented" role="radiogroup" aria-label="Prompt style">
           {STYLES.map((s) => <button key={s.id} type="button" role="radio" aria-checked={value.style === s.id} onClick={() => set({ style: s.id })}>{s.label}</button>)}
         </div>

@@ -89,3 +89,8 @@ export function summarize(s: SettingsForm): string {
   if (s.noRepeatNgramSize) parts.push(`no-repeat ${s.noRepeatNgramSize}`);
   return parts.join(' · ');
 }
+
+/** Side B's settings when comparison opens: what side A is not, so the first A/B run shows a difference (greedy against sampling at T 0.8). */
+export function contrastingSettings(a: SettingsForm): SettingsForm {
+  return a.strategy === 'greedy' ? { ...a, strategy: 'sample', temperature: DEFAULT_SETTINGS.temperature } : { ...a, strategy: 'greedy' };
+}

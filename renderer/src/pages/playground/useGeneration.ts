@@ -75,6 +75,10 @@ export function useGeneration(): { state: GenerationState; start(params: Params<
     if (id) void studio.call('generate.cancel', { generationId: id }).catch(() => undefined);
   }, [studio]);
 
-  const reset = useCallback(() => setState(IDLE), []);
+  // Forgets the generation shown: its late events (a cancel's 'cancelled') no longer land in the cleared pane.
+  const reset = useCallback(() => {
+    if (current.current !== '') current.current = null;
+    setState(IDLE);
+  }, []);
   return { state, start, cancel, reset };
 }

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Card, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Card, PageHeader, ProgressBar, Reveal } from '../../ui/primitives.tsx';
 import { RunView } from '../finetune/RunView.tsx';
 import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
 import { useTrainingStart } from '../finetune/useTrainingStart.ts';
@@ -51,13 +51,15 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
       {selectedId ? (
         <div className="ft-layout">
           {list}
-          <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />
+          {initialJob
+            ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
+            : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />}
         </div>
       ) : (
         <div className="pt-layout">
           <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
             {pending && !pending.runId && (
-              <Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Training the tokenizer on the corpus.'}</span></div></Card>
+              <Reveal testId="revealed-progress"><Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Training the tokenizer on the corpus.'}</span></div></Card></Reveal>
             )}
             <PretrainBuilder form={form} onChange={setForm} busy={pending !== null} onStart={() => void start()} />
           </div>

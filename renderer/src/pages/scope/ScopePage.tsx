@@ -13,10 +13,13 @@ import { ScorecardCard } from '../evaluate/ScorecardCard.tsx';
 import { JourneyCard } from '../journey/JourneyStrip.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
 
-/** Field issues from an invalid_params error: details.issues (path 'constraints.device') or a bare array. */
+/** Field issues from an invalid_params error (details.issues, path 'constraints.device', or a bare array) or a conflict naming its field. */
 function issuesOf(err: unknown): { path: PropertyKey[]; message: string }[] {
-  if (!(err instanceof StudioError) || err.code !== 'invalid_params') return [];
-  const details = err.details as { issues?: unknown } | unknown[] | undefined;
+  if (!(err instanceof StudioError)) return [];
+  const details = err.details as { issues?: unknown; field?: unknown } | unknown[] | undefined;
+  // A taken name comes back as a conflict on its field: shown under the field like any other problem.
+  if (err.code === 'conflict' && !Array.isArray(details) && typeof details?.field === 'string') return [{ path: [details.field], message: err.message }];
+  if (err.code !== 'invalid_params') return [];
   const list = Array.isArray(details) ? details : Array.isArray(details?.issues) ? details.issues : [];
   return list.flatMap((d: { path?: unknown; message?: unknown }) => {
     if (typeof d?.message !== 'string') return [];
@@ -30,8 +33,12 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
   const toast = useToast();
   const { current, projects, loading, select, reload } = useProjects();
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // Errors belong to the form they were found in (a project's, or the new one's): another form starts without them.
+  const [found, setFound] = useState<{ form: string; errors: FieldErrors }>({ form: '', errors: {} });
   const mode = creating || !current ? 'create' : 'edit';
+  const form = mode === 'edit' ? current!.id : 'new';
+  const errors = found.form === form ? found.errors : {};
+  const setErrors = (next: FieldErrors) => setFound({ form, errors: next });
 
   async function save(draft: ProjectDraft) {
     const checked = toProjectInput(draft);
@@ -60,8 +67,9 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
 
   if (loading) return <div className="page" aria-busy="true" />;
   const first = projects.length === 0;
+  // Keyed by the form: the new-project page is built afresh, never patched from a project's (whose scorecard stayed).
   return (
-    <div className="page">
+    <div className="page" key={form}>
       <PageHeader
         title={mode === 'create' ? (first ? 'Scope your first model' : 'New project') : current!.name}
         lede={mode === 'create'

@@ -7,8 +7,8 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
-import { humanBytes, humanCount } from '../../../../native/api/format.ts';
+import { Badge, Button, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
+import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
 import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
 
@@ -19,9 +19,12 @@ function MemoryTable({ card }: { card: ModelCard }) {
   const rows = [
     { label: 'Inference', help: `Weights plus the key/value cache for a full ${m.kvCacheTokens.toLocaleString()}-token context.`, value: m.inference },
     { label: 'Full fine-tuning', help: 'Weights, gradients and the Adam optimiser’s two moments for every parameter.', value: m.fullFineTune },
-    { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on q, k, v, o.`, value: m.lora },
+    { label: `LoRA (rank ${m.loraRank})`, help: `Frozen weights plus ${humanCount(m.loraParameters)} trainable adapter parameters on ${m.loraTargets.join(', ')}, as fine-tuning starts.`, value: m.lora },
   ];
-  const fit = (bytes: number) => (budgetMb === null ? null : bytes <= budgetMb * 1024 * 1024);
+  const budgetBytes = budgetMb === null ? null : budgetMb * 1024 * 1024;
+  const fit = (bytes: number) => (budgetBytes === null ? null : bytes <= budgetBytes);
+  // One scale for every bar (the largest need, or the budget when it is larger), so lengths compare across rows.
+  const scale = Math.max(budgetBytes ?? 0, ...rows.flatMap((r) => [r.value.fp32, r.value.fp16]));
   return (
     <table className="table" aria-label="Memory estimates">
       <thead><tr><th>Use</th><th className="num">fp32</th><th className="num">fp16</th></tr></thead>
@@ -34,6 +37,7 @@ function MemoryTable({ card }: { card: ModelCard }) {
               return (
                 <td key={p} className="num">
                   <div className="mono">{humanBytes(r.value[p])}</div>
+                  <Meter value={r.value[p]} max={scale} label={`${r.label}, ${p}: ${humanBytes(r.value[p])}`} tone={ok === false ? 'danger' : undefined} />
                   {ok !== null && <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'fits budget' : 'over budget'}</Badge>}
                 </td>
               );
@@ -82,7 +86,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         />
         <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
           <Stat label="Parameters" value={humanCount(parameters.total)} />
-          <Stat label="Context" value={`${hyperparameters.find((h) => h.key === 'max_positions')?.value ?? '—'} tokens`} />
+          <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} />
           <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
           <Stat label="On disk" value={humanBytes(card.data.diskBytes)} />
         </div>
@@ -102,7 +106,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
               {hyperparameters.map((h) => (
                 <tr key={h.key}>
                   <td><strong>{h.label}</strong><div className="faint small mono">{h.key}</div></td>
-                  <td className="num mono">{typeof h.value === 'number' ? h.value.toLocaleString() : h.value}</td>
+                  <td className="num mono" data-testid={`hp-${h.key}`}>{formatValue(h.value)}</td>
                   <td className="muted">{h.meaning}</td>
                 </tr>
               ))}
@@ -119,7 +123,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
             : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
         />
         <div className="card-body flush table-wrap"><MemoryTable card={card.data} /></div>
-        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA trains {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many parameters as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
       </Card>
     </div>
   );

@@ -1,0 +1,15 @@
+// A project as a person names it on the command line: its id, or its name (names are unique, store/projects.ts).
+// The API takes project ids only, so the CLI looks the name up first; a key that matches nothing is passed on as
+// it is, and the engine's not_found error names it.
+import type { CliContext } from './command.ts';
+import { callStudio } from './studio-call.ts';
+
+export async function projectIdOf(ctx: CliContext, key: string): Promise<string> {
+  const projects = await callStudio(ctx, 'projects.list', {});
+  return (projects.find((p) => p.id === key) ?? projects.find((p) => p.name === key))?.id ?? key;
+}
+
+/** The same for an optional `--project` flag: undefined stays undefined. */
+export async function optionalProjectId(ctx: CliContext, key: unknown): Promise<string | undefined> {
+  return typeof key === 'string' ? projectIdOf(ctx, key) : undefined;
+}
