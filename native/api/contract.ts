@@ -3,7 +3,7 @@
 // are all typed and validated from this map.
 import { z } from 'zod';
 import {
-  Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric, RunNote, RunTag, RunTags,
+  Artifact, Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric, RunNote, RunTag, RunTags,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
@@ -50,6 +50,8 @@ export const methods = {
   'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional(), tag: RunTag.optional() }), result: z.array(Run) },
   'runs.get': { params: Id, result: Run },
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
+  /** The files a run produced (adapter, model, predictions, generation output), each with its size and sha256. */
+  'runs.artifacts': { params: Id, result: z.array(Artifact) },
   /** What a person writes on a run: `tags` replaces the whole list (repeats dropped), `note` the whole text. */
   'runs.update': {
     params: z.object({ id: z.string().min(1), tags: RunTags.optional(), note: RunNote.optional() })

@@ -1,4 +1,4 @@
-// What a person does to a recorded run beyond reading it: tag it, write a note on it, delete it. Deleting is
+// A recorded run's files, and what a person does to a run beyond reading it: tag it, write a note on it, delete it. Deleting is
 // refused while anything still writes to the run (its job, the CLI training it in the foreground, or the
 // playground finishing a generation), since the writer would then record metrics for a run that is gone.
 import fs from 'node:fs';
@@ -8,9 +8,10 @@ import { StudioError } from '../api/errors.ts';
 import { isFinishedState } from '../api/schemas.ts';
 import type { HandlersFor } from './context.ts';
 
-type RunMethods = Pick<typeof methods, 'runs.update' | 'runs.delete'>;
+type RunMethods = Pick<typeof methods, 'runs.artifacts' | 'runs.update' | 'runs.delete'>;
 
 export const runHandlers: HandlersFor<RunMethods> = {
+  'runs.artifacts': ({ id }, _raw, { store }) => store.runs.artifacts(store.runs.find(id, 'id').id),
   'runs.update': ({ id, tags, note }, _raw, { store }) => {
     const run = store.runs.find(id, 'id');
     return store.runs.annotate(run.id, { tags, note })!;

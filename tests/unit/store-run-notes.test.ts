@@ -53,7 +53,7 @@ describe('run tags and notes in the store', () => {
   });
 });
 
-describe('runs.update and runs.delete', () => {
+describe('runs.artifacts, runs.update and runs.delete', () => {
   it('replace tags and note, and refuse bad ones naming the field', async () => {
     const dir = tempDir();
     const studio = withStudio(dir);
@@ -88,6 +88,7 @@ describe('runs.update and runs.delete', () => {
       store.runs.addArtifact({ runId: done.id, kind: 'adapter', path: path.join(folder, 'adapter.safetensors'), bytes: 1, hash: 'h' });
       const job = store.jobs.create('finetune', {});
       store.jobs.update(job.id, { state: 'succeeded', runId: done.id });
+      expect((await studio.call('runs.artifacts', { id: done.id })).map((x) => x.kind)).toEqual(['adapter']);
       expect(await studio.call('runs.delete', { id: done.id })).toEqual({ deleted: true });
       expect(store.runs.get(done.id)).toBeUndefined();
       expect(store.runs.metrics(done.id)).toEqual([]);
