@@ -20,7 +20,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             {runs.map((r, i) => (
               <th key={r.id} className="num" title={r.id}>
                 <span className="row" style={{ justifyContent: 'flex-end' }}><RunSwatch index={i} />{r.name}</span>
-                <span className="faint small" style={{ fontWeight: 400 }}>{r.template ?? '—'} · {r.examples} examples</span>
+                <span className="faint small" style={{ fontWeight: 400 }}>{r.template === null ? r.status : `${r.template} · ${r.examples} examples`}</span>
               </th>
             ))}
           </tr>
