@@ -2,8 +2,8 @@
 // leave them (metrics every step, validation every 10, an adapter file, a job with its log), a playground
 // generation and another project's evaluation. The list is the active project's, newest first, generations
 // apart; a run's page shows its curves, configuration, artifacts and log; a tag and a note survive a reload
-// and the tag filters the list; two training runs overlay their loss curves in Compare; a stopped run offers
-// Resume and is deleted. Light and dark shots at 1440 and 1024 px land in tests/e2e/screenshots/.
+// and the tag filters the list; two training runs overlay their loss curves in Compare; a generation shows its
+// timings; a stopped run offers Resume and is deleted. Light and dark shots at 1440 and 1024 px land in tests/e2e/screenshots/.
 import crypto from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -176,6 +176,18 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(2 * (STEPS / 10));
     await page.getByRole('radio', { name: 'Training loss' }).click();
     await shoot('compare');
+  });
+
+  it('shows a playground generation apart, its timings as figures and why it has no job log', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    await page.getByRole('tab', { name: /Playground generations/ }).click();
+    await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
+    await page.getByRole('heading', { name: 's260k · Once upon a time' }).waitFor();
+    await expect.poll(() => page.getByTestId('run-figures').textContent()).toContain('812');
+    expect(await page.getByTestId('run-config').textContent()).toContain('settings.temperature');
+    await page.getByText('Playground generations run in the studio’s generation worker').waitFor();
+    expect(await page.getByRole('combobox', { name: 'Compare with' }).count()).toBe(0);
+    await shoot('generation');
   });
 
   it('offers Resume on a stopped training run, and deletes a run after asking', async () => {

@@ -23,7 +23,7 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
   const figures = names.filter((n) => metrics[n].length === 1 && !(hasLoss && LOSSES.includes(n)));
   return (
     <Card aria-label="Curves">
-      <CardHeader title="Curves and figures" subtitle="Recorded metrics of this run, updated live while it trains." />
+      <CardHeader title="Curves and figures" subtitle={hasLoss || curves.length > 0 ? 'Recorded metrics of this run, updated live while it trains.' : 'What this run measured.'} />
       {loaded && names.length === 0 && (
         <EmptyState icon="activity" title="No metrics recorded">A run records its metrics as it goes: training steps report loss, evaluations their scores, generations their timings.</EmptyState>
       )}

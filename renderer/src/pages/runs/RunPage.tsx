@@ -108,7 +108,7 @@ export function RunPage({ runId }: { runId: string }) {
               <span className="run-fact">{jobKindLabel(r.kind)}</span>
               <span className="run-fact">{project ? project.name : 'no project'}</span>
               <span className="run-fact">started {formatDate(r.createdAt)}</span>
-              {r.finishedAt && <span className="run-fact">took {formatDuration(r.startedAt, r.finishedAt)}</span>}
+              {r.startedAt && r.finishedAt && <span className="run-fact">took {formatDuration(r.startedAt, r.finishedAt)}</span>}
               {r.parentRunId && <span className="run-fact"><a href={runHash(r.parentRunId)}>from {r.parentRunId}</a></span>}
             </span>
             <span className="mono small faint run-id" data-testid="run-id">{r.id}</span>
