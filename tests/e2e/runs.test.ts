@@ -175,7 +175,14 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.getByRole('radio', { name: 'Validation loss' }).click();
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(2 * (STEPS / 10));
     await page.getByRole('radio', { name: 'Training loss' }).click();
+    expect(await page.getByRole('table', { name: 'Metrics by run' }).textContent()).toContain('a setting, not ranked'); // lr
     await shoot('compare');
+
+    // The same comparison from a run's page: Compare with… offers the other training runs.
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${slow.id}`);
+    await page.getByRole('combobox', { name: 'Compare with' }).selectOption(fast.id);
+    await page.waitForURL(new RegExp(`#/runs/compare/${slow.id},${fast.id}$`));
+    await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
   });
 
   it('shows a playground generation apart, its timings as figures and why it has no job log', async () => {
