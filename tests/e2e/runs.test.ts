@@ -106,7 +106,8 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     expect(await experimentNames()).toEqual([stopped.name, slow.name, fast.name]);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     expect(await page.getByRole('table', { name: 'Playground generations' }).locator('tbody tr .run-link').allTextContents()).toEqual(['s260k · Once upon a time']);
-    await page.getByRole('tab', { name: /Experiments/ }).click();
+    await page.keyboard.press('ArrowLeft'); // the tabs answer the arrow keys
+    expect(await page.getByRole('tab', { name: /Experiments/ }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('combobox', { name: 'Project' }).selectOption('all');
     expect(await experimentNames()).toEqual(['triage zero-shot', stopped.name, slow.name, fast.name]);
     await page.getByRole('combobox', { name: 'Project' }).selectOption(project.id);

@@ -78,11 +78,20 @@ export function RunsPage() {
             </select>
           </label>
           <span className="spacer" />
-          <div className="segmented" role="tablist" aria-label="Kind of run">
-            <button type="button" role="tab" aria-selected={tab === 'experiments'} aria-checked={tab === 'experiments'} onClick={() => setTab('experiments')}>Experiments <span className="faint">{experiments.length}</span></button>
-            <button type="button" role="tab" aria-selected={tab === 'playground'} aria-checked={tab === 'playground'} onClick={() => setTab('playground')}>Playground generations <span className="faint">{generations.length}</span></button>
+          <div className="segmented runs-tabs" role="tablist" aria-label="Kind of run" onKeyDown={(e) => {
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            const next: Tab = tab === 'experiments' ? 'playground' : 'experiments';
+            setTab(next);
+            e.currentTarget.querySelector<HTMLButtonElement>(`[data-tab=${next}]`)?.focus();
+          }}>
+            {(['experiments', 'playground'] as const).map((t) => (
+              <button key={t} type="button" role="tab" data-tab={t} id={`runs-tab-${t}`} aria-controls="runs-panel" aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
+                {t === 'experiments' ? 'Experiments' : 'Playground generations'} <span className="faint">{t === 'experiments' ? experiments.length : generations.length}</span>
+              </button>
+            ))}
           </div>
         </div>
+        <div id="runs-panel" role="tabpanel" aria-labelledby={`runs-tab-${tab}`}>
         {runs.error && <div className="card-body field-error">Could not load runs: {runs.error.message}</div>}
         {runs.data && shown.length === 0 && (
           <EmptyState
@@ -106,6 +115,7 @@ export function RunsPage() {
             pick={tab === 'experiments' ? { picked, canPick, toggle: togglePick } : null}
           />
         )}
+        </div>
       </Card>
       <JobsCard jobs={jobs} />
     </div>
