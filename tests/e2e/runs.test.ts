@@ -5,16 +5,18 @@
 // and the tag filters the list; two training runs overlay their loss curves in Compare; a generation shows its
 // timings; a stopped run offers Resume and is deleted. Light and dark shots at 1440 and 1024 px land in tests/e2e/screenshots/.
 import crypto from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Project, Run } from '../../native/api/schemas.ts';
+import type { Job, Project, Run } from '../../native/api/schemas.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, startStudio, type RunningStudio } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e runs tests skipped: ${skipReason}`);
+const CORPUS = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
+if (!skipReason && !existsSync(CORPUS)) console.log(`e2e runs: the live pretraining test is skipped: ${CORPUS} is absent (the shared data kit is not mounted)`);
 
 const STEPS = 40;
 
@@ -198,6 +200,23 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await shoot('generation');
   });
 
+  it.skipIf(!existsSync(CORPUS))('follows a real pretraining job on its page: curves, the model it wrote, the job’s log', async () => {
+    const corpus = path.join(studio.dataDir, 'shakespeare-60k.txt');
+    writeFileSync(corpus, readFileSync(CORPUS, 'utf8').slice(0, 60_000));
+    const job = await callApi<Job>(studio, 'train.pretrain', {
+      corpus, family: 'gpt2', layers: 1, heads: 2, dModel: 32, context: 32, vocab: 300, steps: 30, evalEvery: 10, saveEvery: 10, batchSize: 4, threads: 1, projectId: project.id, name: 'tiny gpt2 from scratch',
+    });
+    let runId: string | null = null;
+    await expect.poll(async () => (runId = (await callApi<Job>(studio, 'jobs.get', { id: job.id })).runId), { timeout: 60_000 }).not.toBeNull();
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${runId}`);
+    await page.getByRole('heading', { name: 'tiny gpt2 from scratch' }).waitFor();
+    await page.locator('.run-facts').getByText('succeeded', { exact: true }).waitFor({ timeout: 240_000 });
+    await expect.poll(async () => Number(await page.getByTestId('run-chart-loss').getAttribute('data-points'))).toBeGreaterThanOrEqual(30 + 3);
+    await expect.poll(() => page.getByRole('table', { name: 'Artifacts' }).textContent()).toMatch(/model\.safetensors/);
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/1 layers, 2 heads/);
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+  }, 300_000);
+
   it('offers Resume on a stopped training run, and deletes a run after asking', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${stopped.id}`);
     await page.getByRole('heading', { name: stopped.name }).waitFor();
@@ -206,7 +225,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.getByRole('dialog', { name: `Delete ${stopped.name}?` }).getByRole('button', { name: 'Delete run' }).click();
     await page.waitForURL(/#\/runs$/);
     await page.getByRole('table', { name: 'Experiments' }).waitFor();
-    await expect.poll(experimentNames).toEqual([slow.name, fast.name]);
+    await expect.poll(experimentNames).toEqual([...(existsSync(CORPUS) ? ['tiny gpt2 from scratch'] : []), slow.name, fast.name]);
     expect(pageErrors).toEqual([]);
   });
 });
