@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
 
 describe('run addresses', () => {
@@ -40,5 +41,14 @@ describe('configuration rows', () => {
     ]);
     expect(flattenConfig({})).toEqual([]);
     expect(flattenConfig({ settings: {} })).toEqual([['settings', {}]]);
+  });
+});
+
+describe('metric values of training runs', () => {
+  it('keep a small learning rate readable and scores at three decimals', () => {
+    expect(formatMetric('lr', 0.0000364)).toBe('3.6e−5');
+    expect(formatMetric('lr', 0)).toBe('0.000');
+    expect(formatMetric('loss', 1.0104)).toBe('1.010');
+    expect(formatMetric('rougeL', 0.0004)).toBe('0.000');
   });
 });

@@ -6,7 +6,8 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate, formatDuration } from '../../domain/format.ts';
-import { jobKindLabel } from '../../domain/jobs.ts';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
@@ -33,12 +34,18 @@ export function RunPage({ runId }: { runId: string }) {
   const { metrics, loaded } = useRunMetrics(runId);
   const [busy, setBusy] = useState<'resume' | 'delete' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // A training job reports progress every step: the event itself updates the progress bar; the lists are read
+  // again only when a job starts or ends.
+  const [eventJob, setEventJob] = useState<Job | null>(null);
   useStudioEvents((event) => {
-    if (event.type === 'job.updated' && event.payload.runId === runId) {
+    if (event.type !== 'job.updated' || event.payload.runId !== runId) return;
+    setEventJob(event.payload);
+    const known = jobs.data?.find((j) => j.id === event.payload.id);
+    if (!known || known.state !== event.payload.state) {
       jobs.reload();
       run.reload();
-      if (event.payload.state === 'succeeded') artifacts.reload();
     }
+    if (isFinished(event.payload)) artifacts.reload();
   });
 
   if (run.error) {
@@ -52,7 +59,8 @@ export function RunPage({ runId }: { runId: string }) {
   const r = run.data;
   if (!r) return <div className="page runs-page"><a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a></div>;
 
-  const job = jobs.data?.[0] ?? null;
+  const listed = jobs.data?.[0] ?? null;
+  const job = eventJob && (!listed || eventJob.createdAt >= listed.createdAt) ? eventJob : listed;
   const live = isActive(job) ? job : null;
   const family = compareFamily(r);
   const candidates = family ? newestFirst((others.data ?? []).filter((o) => o.id !== r.id && compareFamily(o) === family)) : [];
