@@ -3,7 +3,7 @@
 // are all typed and validated from this map.
 import { z } from 'zod';
 import {
-  Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric,
+  Artifact, Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric, RunNote, RunTag, RunTags,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
@@ -40,14 +40,26 @@ export const methods = {
   'datasets.setProject': { params: z.object({ id: z.string().min(1), projectId: z.string().min(1).nullable() }), result: Dataset },
   'datasets.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
 
-  'jobs.list': { params: z.object({ limit: z.number().int().min(1).max(500).default(50) }), result: z.array(Job) },
+  /** The newest jobs; with runId, only the jobs that drove that run (one per attempt: a resume adds one). */
+  'jobs.list': { params: z.object({ limit: z.number().int().min(1).max(500).default(50), runId: z.string().min(1).optional() }), result: z.array(Job) },
   'jobs.get': { params: Id, result: Job },
   'jobs.cancel': { params: Id, result: Job },
   'jobs.logs': { params: z.object({ id: z.string(), tail: z.number().int().min(1).max(5000).default(200) }), result: z.array(z.object({ time: z.string(), level: z.string(), line: z.string() })) },
 
-  'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional() }), result: z.array(Run) },
+  /** Oldest first; `tag` keeps the runs that carry it. */
+  'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional(), tag: RunTag.optional() }), result: z.array(Run) },
   'runs.get': { params: Id, result: Run },
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
+  /** The files a run produced (adapter, model, predictions, generation output), each with its size and sha256. */
+  'runs.artifacts': { params: Id, result: z.array(Artifact) },
+  /** What a person writes on a run: `tags` replaces the whole list (repeats dropped), `note` the whole text. */
+  'runs.update': {
+    params: z.object({ id: z.string().min(1), tags: RunTags.optional(), note: RunNote.optional() })
+      .refine((p) => p.tags !== undefined || p.note !== undefined, { message: 'give tags or note (or both) to change', path: ['tags'] }),
+    result: Run,
+  },
+  /** Remove a run with its metrics, artifacts' records and its runs/<id>/ folder; refused while it is running. */
+  'runs.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
   ...evalMethods,
   ...trainMethods,
   ...modelMethods,

@@ -148,6 +148,18 @@ export const Job = z.object({
 export type Job = z.infer<typeof Job>;
 
 export const RUN_KINDS = ['dataset-import', 'generation', 'finetune', 'pretrain', 'evaluation', 'preference', 'export'] as const;
+
+/** A label a person puts on a run ('baseline', 'lr-sweep', 'keep'): one word, so a list of them reads and filters. */
+export const RunTag = z
+  .string()
+  .trim()
+  .min(1, 'a tag must not be empty')
+  .max(40, 'a tag is at most 40 characters')
+  .regex(/^[\p{L}\p{N}._:/+-]+$/u, 'a tag is one word: letters, digits and . _ : / + - (no spaces or commas)');
+export const MAX_RUN_TAGS = 20;
+export const RunTags = z.array(RunTag).max(MAX_RUN_TAGS, `a run has at most ${MAX_RUN_TAGS} tags`);
+export const RunNote = z.string().max(10_000, 'a note is at most 10,000 characters');
+
 export const Run = z.object({
   id: z.string(),
   projectId: z.string().nullable(),
@@ -159,6 +171,10 @@ export const Run = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** Labels in the order they were added, without repeats. */
+  tags: z.array(z.string()),
+  /** Free text the person wrote about the run ('' when none). */
+  note: z.string(),
 });
 export type Run = z.infer<typeof Run>;
 

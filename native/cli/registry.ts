@@ -14,6 +14,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./metrics.ts'),
     import('./eval.ts'),
     import('./runs.ts'),
+    import('./run-notes.ts'),
     import('./train.ts'),
     import('./pretrain.ts'),
   ]);

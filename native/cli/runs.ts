@@ -3,7 +3,7 @@
 // differences (exportable as CSV or JSON).
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
-import { RUN_KINDS } from '../api/schemas.ts';
+import { RUN_KINDS, RunTag } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
@@ -46,15 +46,18 @@ export const commands: CliCommand[] = [
   {
     path: ['runs', 'list'],
     summary: 'List runs (evaluations, training, exports), newest first',
-    usage: 'lathe runs list [--project ID] [--kind K]',
-    help: { project: 'only the runs of this project (id or name)', kind: 'only runs of this kind, e.g. finetune or evaluation' },
-    options: { project: { type: 'string' }, kind: { type: 'string' } },
+    usage: 'lathe runs list [--project ID] [--kind K] [--tag T]',
+    help: { project: 'only the runs of this project (id or name)', kind: 'only runs of this kind, e.g. finetune or evaluation', tag: 'only the runs tagged T (lathe runs tag adds tags; default: all)' },
+    options: { project: { type: 'string' }, kind: { type: 'string' }, tag: { type: 'string' } },
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
       if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: await optionalProjectId(ctx, values.project), kind })).reverse(); // newest first
-      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.createdAt.slice(0, 19).replace('T', ' ')];
-      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'CREATED'], runs.map(row), 70));
+      const tag = values.tag as string | undefined;
+      const checked = tag === undefined ? null : RunTag.safeParse(tag);
+      if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
+      const runs = (await callStudio(ctx, 'runs.list', { projectId: await optionalProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
+      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
+      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
     },
   },
   {
@@ -69,7 +72,7 @@ export const commands: CliCommand[] = [
       ctx.print(summary ?? run, () => {
         const head = formatFields([
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
-          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['config', run.config],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', run.config],
         ]);
         if (!summary) return head;
         const t = summary.timing;

@@ -89,8 +89,12 @@ export class JobTable {
   }
 
   /** Newest first. */
-  list(limit = 50): Job[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  /** The newest jobs, or the newest that drove the run `runId` (a resumed run has one job per attempt). */
+  list(limit = 50, runId?: string): Job[] {
+    const rows = runId === undefined
+      ? this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit)
+      : this.db.prepare('SELECT * FROM jobs WHERE run_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(runId, limit);
+    return (rows as JobRow[]).map(toJob);
   }
 
   /**

@@ -138,6 +138,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN owner_started TEXT;
     `,
   },
+  {
+    version: 5,
+    description: "a run's tags and note, written by the person, not the engine",
+    sql: `
+      ALTER TABLE runs ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

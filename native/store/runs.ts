@@ -18,6 +18,8 @@ interface RunRow {
   finished_at: string | null;
   owner_pid: number | null;
   owner_started: string | null;
+  tags_json: string;
+  note: string;
 }
 
 interface ArtifactRow {
@@ -42,6 +44,8 @@ function toRun(row: RunRow): Run {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    tags: JSON.parse(row.tags_json),
+    note: row.note,
   });
 }
 
@@ -86,6 +90,8 @@ export class RunTable {
       createdAt: nowIso(),
       startedAt: null,
       finishedAt: null,
+      tags: [],
+      note: '',
     };
     this.db
       .prepare(
@@ -106,7 +112,7 @@ export class RunTable {
     return foundById(this.get(id), id, RUN, field);
   }
 
-  list(filter: { projectId?: string | null; kind?: string } = {}): Run[] {
+  list(filter: { projectId?: string | null; kind?: string; tag?: string } = {}): Run[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.projectId === null) where.push('project_id IS NULL');
@@ -117,6 +123,10 @@ export class RunTable {
     if (filter.kind !== undefined) {
       where.push('kind = ?');
       args.push(filter.kind);
+    }
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE value = ?)');
+      args.push(filter.tag);
     }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
     return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
@@ -167,6 +177,15 @@ export class RunTable {
   endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso()): boolean {
     const open = `status NOT IN (${FINISHED_STATES.map(() => '?').join(', ')})`;
     return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND ${open}`).run(status, time, id, ...FINISHED_STATES).changes > 0;
+  }
+
+  /** Set what a person wrote on a run: its tags (the whole list, repeats dropped) and/or its note. */
+  annotate(id: string, patch: { tags?: readonly string[]; note?: string }): Run | undefined {
+    this.db.transaction(() => {
+      if (patch.tags !== undefined) this.db.prepare('UPDATE runs SET tags_json = ? WHERE id = ?').run(JSON.stringify([...new Set(patch.tags)]), id);
+      if (patch.note !== undefined) this.db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(patch.note, id);
+    })();
+    return this.get(id);
   }
 
   delete(id: string): boolean {

@@ -13,6 +13,7 @@ import { trainHandlers } from './train.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
+import { runHandlers } from './runs.ts';
 import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
@@ -84,7 +85,7 @@ export const handlers: Handlers = {
     return { deleted };
   },
 
-  'jobs.list': ({ limit }, _raw, { store }) => store.jobs.list(limit),
+  'jobs.list': ({ limit, runId }, _raw, { store }) => store.jobs.list(limit, runId),
   'jobs.get': ({ id }, _raw, { store }) => store.jobs.find(id, 'id'),
   'jobs.cancel': ({ id }, _raw, { queue }) => queue.cancel(id),
   'jobs.logs': ({ id, tail }, _raw, { store }) => {
@@ -92,12 +93,13 @@ export const handlers: Handlers = {
     return store.jobs.logs(id, tail);
   },
 
-  'runs.list': ({ projectId, kind }, _raw, { store }) => store.runs.list({ projectId, kind }),
+  'runs.list': ({ projectId, kind, tag }, _raw, { store }) => store.runs.list({ projectId, kind, tag }),
   'runs.get': ({ id }, _raw, { store }) => store.runs.find(id, 'id'),
   'runs.metrics': ({ id, name }, _raw, { store }) => {
     store.runs.find(id, 'id');
     return store.runs.metrics(id, name);
   },
+  ...runHandlers,
   ...evalHandlers,
   ...trainHandlers,
   ...modelHandlers,

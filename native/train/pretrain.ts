@@ -18,7 +18,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
 import { validationLoss, type LoopStatus } from './loop.ts';
-import { registerRunModel, type TrainEnv } from './run-env.ts';
+import { recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
@@ -140,6 +140,8 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     const registered = result.status === 'cancelled' ? null : await registerRunModel(env, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, `pretrain:${runId}`);
     if (registered) fs.rmSync(out, { recursive: true, force: true });
     const outputModel = registered?.name ?? null;
+    // The run's page lists what it wrote, as a fine-tuning run's does: the weights, wherever they now live.
+    recordArtifact(env.store, runId, 'model', path.join(registered?.path ?? out, 'model.safetensors'));
     const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });
     // the prompt takes at most half the context, so tiny contexts still leave room (learned positions end there)
     let prompt = text.slice(cut, cut + 40);

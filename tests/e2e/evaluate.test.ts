@@ -168,7 +168,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
 
   it('compares runs ticked on the Runs page', async () => {
     await page.evaluate(() => { window.location.hash = '/runs'; });
-    const runs = page.getByRole('table', { name: 'Runs' });
+    const runs = page.getByRole('table', { name: 'Experiments' });
     await runs.getByRole('checkbox', { name: 'Compare Zero-shot baseline' }).check();
     await runs.getByRole('checkbox', { name: 'Compare Few-shot:2 on topics' }).check();
     await page.getByRole('button', { name: 'Compare (2)' }).click();

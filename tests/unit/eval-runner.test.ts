@@ -18,7 +18,7 @@ function example(id: string, input: string, prediction: string, rougeL: number):
 }
 
 function run(id: string, over: Partial<Run> = {}): Run {
-  return { id, projectId: 'prj', kind: 'evaluation', name: id, status: 'succeeded', config: { metrics: ['rougeL'], template: { label: 'zero-shot' } }, parentRunId: null, createdAt: '', startedAt: null, finishedAt: null, ...over };
+  return { id, projectId: 'prj', kind: 'evaluation', name: id, status: 'succeeded', config: { metrics: ['rougeL'], template: { label: 'zero-shot' } }, parentRunId: null, createdAt: '', startedAt: null, finishedAt: null, tags: [], note: '', ...over };
 }
 
 function metric(runId: string, name: string, value: number): RunMetric {

@@ -5,7 +5,7 @@ import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
 import { SelectRoute } from '../pages/pretrain/route.tsx';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
 import { ProjectsPage } from '../pages/ProjectsPage.tsx';
-import { RunsRoute } from '../pages/compare/route.tsx';
+import { RunsRoute } from '../pages/runs/route.tsx';
 import { ScopePage } from '../pages/scope/ScopePage.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
 import { InsidePage } from '../pages/inside/InsidePage.tsx';

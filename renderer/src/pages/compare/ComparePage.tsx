@@ -1,5 +1,6 @@
 // Runs → Compare: pick evaluation runs (zero-shot vs few-shot vs tuned…), read their metrics with intervals
-// and the best run marked, see each metric as bars with interval whiskers, then go example by example.
+// and the best run marked, see each metric as bars with interval whiskers, then go example by example. Training
+// runs compare by their last metrics and their curves overlaid on one chart.
 // Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
 import { useMemo, useState } from 'react';
 import type { Comparison } from '../../../../native/api/eval.ts';
@@ -13,6 +14,9 @@ import { useToast } from '../../ui/Toasts.tsx';
 import { formatMetric, isFraction, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
+import { LossOverlay } from './LossOverlay.tsx';
+import { runHash } from '../runs/address.ts';
+import { compareFamily, newestFirst } from '../runs/runKinds.ts';
 import '../evaluate/evaluate.css';
 import './compare.css';
 
@@ -50,11 +54,20 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
   const studio = useStudio();
   const toast = useToast();
   const { current } = useProjects();
-  const available = useQuery('runs.list', { projectId: current?.id ?? undefined, kind: 'evaluation' });
+  const available = useQuery('runs.list', {});
   const comparison = useQuery('runs.compare', runIds.length ? { runIds } : null);
+  // Evaluations compare with evaluations, training runs with training runs; the first run says which, and its
+  // project is where more runs are offered from (the active project's when none is picked yet).
+  const first = available.data?.find((r) => r.id === runIds[0]);
+  const family = (first && compareFamily(first)) ?? 'evaluation';
+  const scope = first ? first.projectId : current?.id ?? null;
   const [metric, setMetric] = useState<string | null>(current?.metric ?? null);
   const [exporting, setExporting] = useState(false);
-  const candidates = useMemo(() => [...(available.data ?? [])].filter((r) => !runIds.includes(r.id)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [available.data, runIds]);
+  const candidates = useMemo(
+    () => newestFirst((available.data ?? []).filter((r) => !runIds.includes(r.id) && compareFamily(r) === family && (scope === null || r.projectId === scope))),
+    [available.data, runIds, family, scope],
+  );
+  const training = family === 'training';
   const data = comparison.data;
   const sharedMetric = data && metric && data.metrics.some((m) => m.name === metric) ? metric : null;
 
@@ -75,7 +88,9 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
     <div className="page compare-page">
       <PageHeader
         title="Compare runs"
-        lede="Which prompt, setting or fine-tune is better — and is the difference larger than the noise? Intervals that overlap mean the sample cannot tell the runs apart."
+        lede={training
+          ? 'Which training setting learned faster and further? The curves share one chart; the table marks the lowest final loss.'
+          : 'Which prompt, setting or fine-tune is better — and is the difference larger than the noise? Intervals that overlap mean the sample cannot tell the runs apart.'}
         actions={runIds.length > 0 && <>
           <Button icon="upload" onClick={() => void exportAs('csv')} disabled={exporting}>Export CSV</Button>
           <Button icon="upload" onClick={() => void exportAs('json')} disabled={exporting}>Export JSON</Button>
@@ -87,7 +102,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
           {runIds.map((id, i) => (
             <span key={id} className="run-chip">
               <RunSwatch index={i} />
-              <span>{data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id}</span>
+              <a className="run-chip-name" href={runHash(id)}>{data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id}</a>
               {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
               {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${id} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
               <button type="button" className="run-chip-action" aria-label={`Remove ${id}`} onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
@@ -105,22 +120,25 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
       {runIds.length === 0 && (
         <Card>
           <EmptyState icon="layers" title="Pick runs to compare">
-            {candidates.length ? 'Choose two or more evaluation runs above — for instance a zero-shot baseline and a few-shot prompt on the same test split.' : 'There are no evaluation runs yet. Run one from Adapt & align → Evaluate, then another with a different prompt or settings.'}
+            {candidates.length ? 'Choose two or more evaluation runs above — for instance a zero-shot baseline and a few-shot prompt on the same test split. To overlay training curves, tick training runs on the Runs page.' : 'There are no evaluation runs yet. Run one from Adapt & align → Evaluate, then another with a different prompt or settings.'}
           </EmptyState>
         </Card>
       )}
       {comparison.error && <Card><div className="card-body field-error">Could not compare these runs: {comparison.error.message}</div></Card>}
       {data && (
         <>
+          {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
-            <CardHeader title="Metrics" subtitle="Corpus scores with 95% bootstrap intervals; the best run per metric is marked." />
+            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% bootstrap intervals; the best run per metric is marked.'} />
             <MetricsTable comparison={data} />
           </Card>
+          {!training && <>
           <Card aria-label="Charts">
             <CardHeader title="At a glance" subtitle={current?.metric && current.target !== null ? `The dashed line is the project’s target for ${metricLabel(current.metric)}.` : 'Each bar is a run; the whisker spans its 95% interval.'} />
             <div className="card-body"><MetricCharts comparison={data} target={current?.metric && current.target !== null ? { metric: current.metric, value: current.target } : null} /></div>
           </Card>
           <ExamplesView comparison={data} metric={sharedMetric} onMetric={setMetric} />
+          </>}
         </>
       )}
     </div>

@@ -1,0 +1,88 @@
+// Training runs side by side: one metric's curve per run on one chart (training loss by default, validation
+// loss or any other series the runs recorded at more than one step on request), coloured as the runs' chips,
+// the legend naming each run. The history comes from runs.metrics; a run still training adds points live.
+import { useEffect, useMemo, useState } from 'react';
+import type { RunMetric } from '../../../../native/api/schemas.ts';
+import { useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { seriesColor } from '../../ui/charts/index.ts';
+import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { metricLabel } from '../evaluate/metrics.ts';
+import { formatLoss, formatLr, formatMb, formatRate } from '../finetune/runFormat.ts';
+import { TrainingChart } from '../finetune/TrainingChart.tsx';
+import type { MetricPoint } from '../finetune/useRunMetrics.ts';
+
+const LABELS: Record<string, string> = { loss: 'Training loss', val_loss: 'Validation loss', lr: 'Learning rate', grad_norm: 'Gradient norm', tokens_per_second: 'Tokens / s', rss_mb: 'Memory (MB)' };
+const label = (name: string) => LABELS[name] ?? metricLabel(name);
+const FORMATS: Record<string, (v: number) => string> = { lr: formatLr, tokens_per_second: formatRate, rss_mb: formatMb };
+
+/** Each run's series of `name`, the last value per step (a resumed run records its steps again). */
+function seriesOf(rows: readonly RunMetric[], name: string): MetricPoint[] {
+  const byStep = new Map<number, number>();
+  for (const r of rows) if (r.name === name) byStep.set(r.step, r.value);
+  return [...byStep].map(([step, value]) => ({ step, value })).sort((a, b) => a.step - b.step);
+}
+
+export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) {
+  const studio = useStudio();
+  const [rows, setRows] = useState<Record<string, RunMetric[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [metric, setMetric] = useState('loss');
+  const key = runs.map((r) => r.id).join(',');
+
+  useEffect(() => {
+    let current = true;
+    Promise.all(runs.map((r) => studio.call('runs.metrics', { id: r.id }))).then(
+      (all) => current && setRows(Object.fromEntries(runs.map((r, i) => [r.id, all[i]]))),
+      (err) => current && setError(errorMessage(err)),
+    );
+    return () => {
+      current = false;
+    };
+    // `key` names the runs; the array itself is rebuilt on every render
+  }, [studio, key]);
+
+  useStudioEvents((event) => {
+    if (event.type !== 'run.metric' || !(event.payload.runId in rows)) return;
+    setRows((r) => ({ ...r, [event.payload.runId]: [...r[event.payload.runId], event.payload] }));
+  });
+
+  // The metrics that draw as curves: recorded at more than one step by at least one run, losses first.
+  const choices = useMemo(() => {
+    const most = new Map<string, number>();
+    for (const list of Object.values(rows)) {
+      const perRun = new Map<string, number>();
+      for (const m of list) perRun.set(m.name, (perRun.get(m.name) ?? 0) + 1);
+      for (const [name, n] of perRun) most.set(name, Math.max(most.get(name) ?? 0, n));
+    }
+    const names = [...most].filter(([, n]) => n > 1).map(([name]) => name);
+    return [...['loss', 'val_loss'].filter((n) => names.includes(n)), ...names.filter((n) => n !== 'loss' && n !== 'val_loss').sort()];
+  }, [rows]);
+  const shown = choices.includes(metric) ? metric : choices[0] ?? 'loss';
+  // Two runs may share a name; the legend must still tell them apart.
+  const names = runs.map((r, i) => (runs.some((o, j) => j !== i && o.name === r.name) ? `${r.name} [${i + 1}]` : r.name));
+  const series = runs.map((r, i) => ({ name: names[i], color: seriesColor(i), points: seriesOf(rows[r.id] ?? [], shown), dots: shown === 'val_loss' }));
+
+  return (
+    <Card aria-label="Loss curves">
+      <CardHeader
+        title="Curves"
+        subtitle="One line per run over optimiser steps; lower loss is better. The table under the chart lists the values."
+        actions={choices.length > 1 && (
+          <div className="segmented" role="radiogroup" aria-label="Metric">
+            {choices.map((n) => <button key={n} type="button" role="radio" aria-checked={shown === n} onClick={() => setMetric(n)}>{label(n)}</button>)}
+          </div>
+        )}
+      />
+      {error && <div className="card-body field-error">Could not load the runs’ metrics: {error}</div>}
+      {!error && Object.keys(rows).length === runs.length && choices.length === 0 && (
+        <EmptyState icon="activity" title="No curves to overlay">These runs recorded no metric at more than one step yet. Training runs report their loss every step; a run that has just started adds its points as it goes.</EmptyState>
+      )}
+      {choices.length > 0 && (
+        <div className="card-body">
+          <TrainingChart testId="compare-curves" title={label(shown)} description={`${label(shown)} of each run by optimiser step.`} format={FORMATS[shown] ?? formatLoss} series={series} height={260} />
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,37 @@
+// The jobs the engine has run or is running (imports, training, evaluation), newest first, with progress.
+import type { Job } from '../../../../native/api/schemas.ts';
+import type { Query } from '../../app/StudioContext.tsx';
+import { formatDate, formatDuration } from '../../domain/format.ts';
+import { JOB_STATE_TONE, jobKindLabel } from '../../domain/jobs.ts';
+import { Badge, Card, CardHeader, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
+
+export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
+  return (
+    <Card aria-label="Jobs">
+      <CardHeader title="Jobs" subtitle="Long work runs as a job in its own process. Newest first; updates live." />
+      {jobs.error && <div className="card-body field-error">Could not load jobs: {jobs.error.message}</div>}
+      {jobs.data && jobs.data.length === 0 && (
+        <EmptyState icon="activity" title="No jobs yet">Importing a dataset is the first job most projects run. Training and evaluation jobs will appear here too.</EmptyState>
+      )}
+      {jobs.data && jobs.data.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" aria-label="Jobs">
+            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Message</th><th>Started</th><th className="num">Duration</th></tr></thead>
+            <tbody>
+              {jobs.data.map((job) => (
+                <tr key={job.id}>
+                  <td><div style={{ fontWeight: 550 }}>{jobKindLabel(job.kind)}</div><div className="faint small mono">{job.id}</div></td>
+                  <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
+                  <td style={{ verticalAlign: 'middle' }}><ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} /></td>
+                  <td className="small">{job.error ? <span className="field-error">{job.error}</span> : <span className="muted">{job.message}</span>}</td>
+                  <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
+                  <td className="num muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,52 @@
+// A run's settings as it recorded them: readable key/value rows (nested objects flattened to dotted keys,
+// long text cut with the whole in a tooltip), or the exact JSON to copy into a script.
+import { useState } from 'react';
+import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+
+/** [dotted key, value] pairs of a config, in its own order; arrays of scalars stay one value. */
+export function flattenConfig(value: unknown, prefix = ''): [string, unknown][] {
+  if (value === null || typeof value !== 'object' || (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) {
+    return [[prefix || 'value', value]];
+  }
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  if (entries.length === 0) return prefix ? [[prefix, Array.isArray(value) ? [] : {}]] : [];
+  return entries.flatMap(([k, v]) => flattenConfig(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
+  if (typeof value === 'object') return '{}';
+  return String(value);
+}
+
+export function RunConfig({ config }: { config: unknown }) {
+  const [json, setJson] = useState(false);
+  const rows = flattenConfig(config);
+  return (
+    <Card aria-label="Configuration">
+      <CardHeader
+        title="Configuration"
+        subtitle="The settings the run was started with, as recorded."
+        actions={rows.length > 0 && (
+          <div className="segmented" role="radiogroup" aria-label="Configuration view">
+            <button type="button" role="radio" aria-checked={!json} onClick={() => setJson(false)}>Table</button>
+            <button type="button" role="radio" aria-checked={json} onClick={() => setJson(true)}>JSON</button>
+          </div>
+        )}
+      />
+      {rows.length === 0 && <EmptyState icon="settings" title="No settings recorded">This run was recorded without a configuration.</EmptyState>}
+      {rows.length > 0 && !json && (
+        <div className="card-body">
+          <dl className="dl run-config" data-testid="run-config">
+            {rows.map(([key, value]) => {
+              const text = show(value);
+              return [<dt key={`k${key}`} className="mono small">{key}</dt>, <dd key={`v${key}`} className="mono small" title={text.length > 120 ? text : undefined}>{text.length > 120 ? `${text.slice(0, 119)}…` : text}</dd>];
+            })}
+          </dl>
+        </div>
+      )}
+      {rows.length > 0 && json && <div className="card-body"><pre className="run-pre" data-testid="run-config-json">{JSON.stringify(config, null, 2)}</pre></div>}
+    </Card>
+  );
+}

@@ -1,0 +1,167 @@
+// One run (#/runs/<id>): what it is and how it went, what the person wrote on it, its curves, its settings, the
+// files it wrote and its job's log; and what can be done with it — compare it with another run, resume it
+// where training stopped, copy its id for the CLI, delete it.
+import { useState } from 'react';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { formatDate, formatDuration } from '../../domain/format.ts';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
+import { Dialog } from '../../ui/Dialog.tsx';
+import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { openCompare } from '../compare/route.tsx';
+import { isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from '../finetune/runFormat.ts';
+import { useRunMetrics } from '../finetune/useRunMetrics.ts';
+import { runHash } from './address.ts';
+import { RunAnnotations } from './RunAnnotations.tsx';
+import { RunArtifacts } from './RunArtifacts.tsx';
+import { RunConfig } from './RunConfig.tsx';
+import { RunCurves } from './RunCurves.tsx';
+import { RunLogs } from './RunLogs.tsx';
+import { compareFamily, isResumable, newestFirst } from './runKinds.ts';
+import './runs.css';
+
+export function RunPage({ runId }: { runId: string }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const { projects } = useProjects();
+  const run = useQuery('runs.get', { id: runId });
+  const jobs = useQuery('jobs.list', { runId, limit: 50 });
+  const artifacts = useQuery('runs.artifacts', { id: runId });
+  const others = useQuery('runs.list', {});
+  const { metrics, loaded } = useRunMetrics(runId);
+  const [busy, setBusy] = useState<'resume' | 'delete' | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  // A training job reports progress every step: the event itself updates the progress bar; the lists are read
+  // again only when a job starts or ends.
+  const [eventJob, setEventJob] = useState<Job | null>(null);
+  useStudioEvents((event) => {
+    if (event.type !== 'job.updated' || event.payload.runId !== runId) return;
+    setEventJob(event.payload);
+    const known = jobs.data?.find((j) => j.id === event.payload.id);
+    if (!known || known.state !== event.payload.state) {
+      jobs.reload();
+      run.reload();
+    }
+    if (isFinished(event.payload)) artifacts.reload();
+  });
+
+  if (run.error) {
+    return (
+      <div className="page runs-page">
+        <a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a>
+        <Card><EmptyState icon="layers" title="This run cannot be shown">{run.error.message}</EmptyState></Card>
+      </div>
+    );
+  }
+  const r = run.data;
+  if (!r) return <div className="page runs-page"><a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a></div>;
+
+  const listed = jobs.data?.[0] ?? null;
+  const job = eventJob && (!listed || eventJob.createdAt >= listed.createdAt) ? eventJob : listed;
+  const live = isActive(job) ? job : null;
+  const family = compareFamily(r);
+  const candidates = family ? newestFirst((others.data ?? []).filter((o) => o.id !== r.id && compareFamily(o) === family)) : [];
+  const sameProject = candidates.filter((o) => o.projectId === r.projectId);
+  const otherProjects = candidates.filter((o) => o.projectId !== r.projectId);
+  const project = projects.find((p) => p.id === r.projectId);
+
+  async function copyId() {
+    try {
+      await navigator.clipboard.writeText(runId);
+      toast.show('success', `Copied ${runId}`);
+    } catch (err) {
+      toast.show('error', 'Could not copy the run id', `${errorMessage(err)} — select it under the title instead.`);
+    }
+  }
+
+  async function resume() {
+    setBusy('resume');
+    try {
+      await studio.call('train.resume', { runId });
+      toast.show('success', 'Resumed from the last checkpoint');
+      jobs.reload();
+      run.reload();
+    } catch (err) {
+      toast.show('error', 'Could not resume the run', errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function remove() {
+    setBusy('delete');
+    try {
+      await studio.call('runs.delete', { id: runId });
+      toast.show('success', `Deleted ${r!.name}`);
+      window.location.hash = '#/runs';
+    } catch (err) {
+      toast.show('error', 'Could not delete the run', errorMessage(err));
+      setBusy(null);
+      setConfirmDelete(false);
+    }
+  }
+
+  return (
+    <div className="page runs-page run-page">
+      <a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a>
+      <PageHeader
+        title={r.name}
+        lede={(
+          <>
+            <span className="run-facts">
+              <span className="run-fact"><Badge tone={RUN_STATUS_TONE[live?.state ?? r.status] ?? 'neutral'}>{live?.state ?? r.status}</Badge></span>
+              <span className="run-fact">{jobKindLabel(r.kind)}</span>
+              <span className="run-fact">{project ? project.name : 'no project'}</span>
+              <span className="run-fact">started {formatDate(r.createdAt)}</span>
+              {r.startedAt && r.finishedAt && <span className="run-fact">took {formatDuration(r.startedAt, r.finishedAt)}</span>}
+              {r.parentRunId && <span className="run-fact"><a href={runHash(r.parentRunId)}>from {r.parentRunId}</a></span>}
+            </span>
+            <span className="mono small faint run-id" data-testid="run-id">{r.id}</span>
+          </>
+        )}
+        actions={(
+          <>
+            <Button icon="file" onClick={() => void copyId()}>Copy id</Button>
+            {family && candidates.length > 0 && (
+              <select className="select run-compare-with" aria-label="Compare with" value="" onChange={(e) => e.target.value && openCompare([r.id, e.target.value])}>
+                <option value="">Compare with…</option>
+                {sameProject.length > 0 && <optgroup label={project ? project.name : 'No project'}>{sameProject.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.status})</option>)}</optgroup>}
+                {otherProjects.length > 0 && <optgroup label="Other projects">{otherProjects.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.status})</option>)}</optgroup>}
+              </select>
+            )}
+            {isResumable(r) && !live && jobs.data && <Button variant="primary" icon="chevronRight" disabled={busy !== null} onClick={() => void resume()}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+            <Button variant="danger" icon="x" disabled={busy !== null || live !== null} title={live ? 'Cancel the run before deleting it' : undefined} onClick={() => setConfirmDelete(true)}>Delete</Button>
+          </>
+        )}
+      />
+      {live && (
+        <Card aria-label="Progress">
+          <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+            <ProgressBar value={live.state === 'queued' ? null : live.progress} state={live.state} label="Run progress" />
+            <span className="small muted">{live.state === 'queued' ? 'Waiting for a free worker…' : live.message}</span>
+          </div>
+        </Card>
+      )}
+      {!live && isResumable(r) && <Callout tone="warning" title={`This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
+      <RunAnnotations run={r} onSaved={() => run.reload()} />
+      <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} />
+      <RunConfig config={r.config} />
+      <RunArtifacts artifacts={artifacts} kind={r.kind} />
+      <RunLogs jobs={jobs} kind={r.kind} />
+      {confirmDelete && (
+        <Dialog title={`Delete ${r.name}?`} onClose={() => setConfirmDelete(false)}>
+          <div className="stack">
+            <p>Its metrics, tags, note, the records of its files and its folder <span className="mono small">runs/{r.id}/</span> are removed. Models it registered stay on the Select page; its jobs’ logs stay in Jobs.</p>
+            <div className="row" style={{ justifyContent: 'flex-end' }}>
+              <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
+              <Button variant="danger" icon="x" disabled={busy === 'delete'} onClick={() => void remove()}>{busy === 'delete' ? 'Deleting…' : 'Delete run'}</Button>
+            </div>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+// Runs: the runs recorded for the active project (or another, or all), newest first, experiments apart from
+// the playground's generations, with their tags and a filter by tag; each opens its own page. Below, the jobs
+// the engine has run or is running. Live: every job event reloads both lists.
+import { useMemo, useState } from 'react';
+import type { Run } from '../../../../native/api/schemas.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { openCompare } from '../compare/route.tsx';
+import { JobsCard } from './JobsCard.tsx';
+import { RunsTable } from './RunsTable.tsx';
+import { compareFamily, isPlayground, newestFirst } from './runKinds.ts';
+import './runs.css';
+
+const ALL = 'all';
+const NO_PROJECT = 'none';
+type Tab = 'experiments' | 'playground';
+
+export function RunsPage() {
+  const jobs = useQuery('jobs.list', { limit: 100 });
+  const runs = useQuery('runs.list', {});
+  const { projects, current } = useProjects();
+  useStudioEvents((event) => {
+    if (event.type === 'job.updated') {
+      jobs.reload();
+      runs.reload();
+    }
+  });
+  // null: follow the active project (the switcher in the top bar), until the person picks another here.
+  const [projectChoice, setProjectChoice] = useState<string | null>(null);
+  const projectFilter = projectChoice ?? current?.id ?? ALL;
+  const [tag, setTag] = useState<string>('');
+  const [tab, setTab] = useState<Tab>('experiments');
+  const [picked, setPicked] = useState<string[]>([]);
+
+  const inProject = useMemo(() => newestFirst((runs.data ?? []).filter((r) =>
+    projectFilter === ALL || (projectFilter === NO_PROJECT ? r.projectId === null : r.projectId === projectFilter))), [runs.data, projectFilter]);
+  const tags = useMemo(() => [...new Set(inProject.flatMap((r) => r.tags))].sort(), [inProject]);
+  const tagged = tag ? inProject.filter((r) => r.tags.includes(tag)) : inProject;
+  const experiments = tagged.filter((r) => !isPlayground(r));
+  const generations = tagged.filter(isPlayground);
+  const shown = tab === 'experiments' ? experiments : generations;
+  const projectName = (id: string | null) => projects.find((p) => p.id === id)?.name ?? '—';
+  const scopeName = projectFilter === ALL ? 'any project' : projectFilter === NO_PROJECT ? 'no project' : projectName(projectFilter);
+
+  const pickedFamily = picked.length ? compareFamily((runs.data ?? []).find((r) => r.id === picked[0]) ?? { kind: '' }) : null;
+  const canPick = (run: Run) => compareFamily(run) !== null && (pickedFamily === null || compareFamily(run) === pickedFamily);
+  const togglePick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-16)));
+
+  return (
+    <div className="page runs-page">
+      <PageHeader title="Runs" lede="Every training, evaluation and generation is kept as a run: its settings, curves, files and logs. Open one to read it, tag it, note what it showed, or compare it with others." />
+      <Card aria-label="Recorded runs">
+        <CardHeader
+          title="Recorded runs"
+          subtitle={tab === 'experiments' ? 'Newest first. Tick training runs to overlay their loss curves, or evaluations to compare their scores.' : 'One run per answer the playground generated, newest first.'}
+          actions={tab === 'experiments' && (
+            <Button variant={picked.length >= 2 ? 'primary' : 'default'} icon="layers" disabled={picked.length === 0} onClick={() => openCompare(picked)}>
+              Compare{picked.length ? ` (${picked.length})` : ''}
+            </Button>
+          )}
+        />
+        <div className="card-body runs-filters">
+          <label className="runs-filter">
+            <span className="small muted">Project</span>
+            <select className="select" aria-label="Project" value={projectFilter} onChange={(e) => { setProjectChoice(e.target.value); setPicked([]); }}>
+              <option value={ALL}>All projects</option>
+              {projects.map((p) => <option key={p.id} value={p.id}>{p.name}{p.id === current?.id ? ' (active)' : ''}</option>)}
+              <option value={NO_PROJECT}>No project</option>
+            </select>
+          </label>
+          <label className="runs-filter">
+            <span className="small muted">Tag</span>
+            <select className="select" aria-label="Tag" value={tag} onChange={(e) => setTag(e.target.value)} disabled={tags.length === 0 && !tag}>
+              <option value="">{tags.length || tag ? 'Any tag' : 'No tags yet'}</option>
+              {tag && !tags.includes(tag) && <option value={tag}>{tag}</option>}
+              {tags.map((t) => <option key={t} value={t}>{t}</option>)}
+            </select>
+          </label>
+          <span className="spacer" />
+          <div className="segmented runs-tabs" role="tablist" aria-label="Kind of run" onKeyDown={(e) => {
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            const next: Tab = tab === 'experiments' ? 'playground' : 'experiments';
+            setTab(next);
+            e.currentTarget.querySelector<HTMLButtonElement>(`[data-tab=${next}]`)?.focus();
+          }}>
+            {(['experiments', 'playground'] as const).map((t) => (
+              <button key={t} type="button" role="tab" data-tab={t} id={`runs-tab-${t}`} aria-controls="runs-panel" aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
+                {t === 'experiments' ? 'Experiments' : 'Playground generations'} <span className="faint">{t === 'experiments' ? experiments.length : generations.length}</span>
+              </button>
+            ))}
+          </div>
+        </div>
+        <div id="runs-panel" role="tabpanel" aria-labelledby={`runs-tab-${tab}`}>
+        {runs.error && <div className="card-body field-error">Could not load runs: {runs.error.message}</div>}
+        {runs.data && shown.length === 0 && (
+          <EmptyState
+            icon={tab === 'experiments' ? 'layers' : 'sparkle'}
+            title={tag ? `No ${tab === 'experiments' ? 'experiments' : 'generations'} tagged “${tag}” in ${scopeName}` : tab === 'experiments' ? `No experiments in ${scopeName} yet` : `No playground generations in ${scopeName}`}
+            action={projectFilter !== ALL && (runs.data.length > 0) ? <Button size="sm" onClick={() => setProjectChoice(ALL)}>Show all projects</Button> : undefined}
+          >
+            {tag
+              ? 'Pick another tag, or “Any tag”. Tags are added on a run’s page or with `lathe runs tag RUN TAG`.'
+              : tab === 'experiments'
+                ? 'Fine-tune or evaluate a model in Adapt & align (or run `lathe train`, `lathe eval`): each run lands here with its settings, curves and files.'
+                : 'Each answer generated in Adapt & align → Playground is kept as a run with its prompt, settings and timings.'}
+          </EmptyState>
+        )}
+        {shown.length > 0 && (
+          <RunsTable
+            runs={shown}
+            label={tab === 'experiments' ? 'Experiments' : 'Playground generations'}
+            showProject={projectFilter === ALL}
+            projectName={projectName}
+            pick={tab === 'experiments' ? { picked, canPick, toggle: togglePick } : null}
+          />
+        )}
+        </div>
+      </Card>
+      <JobsCard jobs={jobs} />
+    </div>
+  );
+}

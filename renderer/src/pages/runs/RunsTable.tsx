@@ -1,0 +1,56 @@
+// The runs as a table: each row opens the run's page (its name is the link, so the keyboard reaches it too),
+// its tags beside the name; an optional first column ticks runs for a comparison.
+import type { Run } from '../../../../native/api/schemas.ts';
+import { formatDate, formatDuration } from '../../domain/format.ts';
+import { jobKindLabel } from '../../domain/jobs.ts';
+import { Badge } from '../../ui/primitives.tsx';
+import { RUN_STATUS_TONE } from '../finetune/runFormat.ts';
+import { openRun, runHash } from './address.ts';
+
+interface Picking {
+  picked: string[];
+  canPick(run: Run): boolean;
+  toggle(id: string): void;
+}
+
+export function RunTags({ tags }: { tags: readonly string[] }) {
+  if (tags.length === 0) return null;
+  return <span className="run-tags">{tags.map((t) => <span key={t} className="run-tag">{t}</span>)}</span>;
+}
+
+export function RunsTable({ runs, label, showProject, projectName, pick }: { runs: Run[]; label: string; showProject: boolean; projectName(id: string | null): string; pick: Picking | null }) {
+  return (
+    <div className="table-wrap">
+      <table className="table runs-table" aria-label={label}>
+        <thead>
+          <tr>
+            {pick && <th style={{ width: 32 }}><span className="visually-hidden">Compare</span></th>}
+            <th>Run</th><th>Kind</th>{showProject && <th>Project</th>}<th>Status</th><th>Created</th><th className="num">Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} data-run-id={run.id} onClick={(e) => !(e.target as HTMLElement).closest('a, input, button') && openRun(run.id)}>
+              {pick && (
+                <td>
+                  {pick.canPick(run) || pick.picked.includes(run.id)
+                    ? <input type="checkbox" aria-label={`Compare ${run.name}`} checked={pick.picked.includes(run.id)} onChange={() => pick.toggle(run.id)} style={{ accentColor: 'var(--accent)' }} />
+                    : null}
+                </td>
+              )}
+              <td>
+                <a className="run-link" href={runHash(run.id)}>{run.name}</a>
+                <div className="row-wrap runs-under-name"><span className="faint small mono">{run.id}</span><RunTags tags={run.tags} /></div>
+              </td>
+              <td>{jobKindLabel(run.kind)}</td>
+              {showProject && <td className="muted">{projectName(run.projectId)}</td>}
+              <td><Badge tone={RUN_STATUS_TONE[run.status] ?? 'neutral'}>{run.status}</Badge></td>
+              <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(run.createdAt)}</td>
+              <td className="num muted small">{formatDuration(run.startedAt, run.finishedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+// The Runs page in Chromium against `lathe serve`: runs seeded through the store as finished training runs
+// leave them (metrics every step, validation every 10, an adapter file, a job with its log), a playground
+// generation and another project's evaluation. The list is the active project's, newest first, generations
+// apart; a run's page shows its curves, configuration, artifacts and log; a tag and a note survive a reload
+// and the tag filters the list; two training runs overlay their loss curves in Compare; a generation shows its
+// timings; a stopped run offers Resume and is deleted. Light and dark shots at 1440 and 1024 px land in tests/e2e/screenshots/.
+import crypto from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, Project, Run } from '../../native/api/schemas.ts';
+import { openStore, type Store } from '../../native/store/db.ts';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, startStudio, type RunningStudio } from './harness.ts';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.log(`e2e runs tests skipped: ${skipReason}`);
+const CORPUS = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
+if (!skipReason && !existsSync(CORPUS)) console.log(`e2e runs: the live pretraining test is skipped: ${CORPUS} is absent (the shared data kit is not mounted)`);
+
+const STEPS = 40;
+
+/** A finished fine-tuning run with a loss curve that falls at `rate`, validation every 10 steps, an adapter and a job log. */
+function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded'): Run {
+  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 } } });
+  store.runs.setStatus(run.id, 'running');
+  for (let step = 1; step <= STEPS; step++) {
+    store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
+    store.runs.addMetric({ runId: run.id, step, name: 'lr', value: (rate / 100) * (1 - step / (STEPS + 1)) });
+    if (step % 10 === 0) store.runs.addMetric({ runId: run.id, step, name: 'val_loss', value: 1.2 + 4 * Math.exp(-rate * step) });
+  }
+  const file = path.join(dataDir, 'runs', run.id, 'adapter', 'adapter_model.safetensors');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const bytes = crypto.randomBytes(3000);
+  writeFileSync(file, bytes);
+  store.runs.addArtifact({ runId: run.id, kind: 'adapter', path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
+  const job = store.jobs.create('finetune', { name });
+  store.jobs.update(job.id, { state: 'running', runId: run.id });
+  store.jobs.appendLog(job.id, 'info', `training ${name}: ${STEPS} steps`);
+  store.jobs.appendLog(job.id, 'info', `step ${STEPS}/${STEPS} loss ${(1 + 4 * Math.exp(-rate * STEPS)).toFixed(3)}`);
+  store.jobs.update(job.id, { state: status as 'succeeded', progress: 1 });
+  store.runs.setStatus(run.id, status);
+  return store.runs.get(run.id)!;
+}
+
+describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let project: Project;
+  let fast: Run;
+  let slow: Run;
+  let stopped: Run;
+
+  /** Light and dark shots at 1440 and 1024 px, each as tall as the content (the page scrolls inside .content). */
+  async function shoot(name: string) {
+    await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+    for (const width of [1440, 1024]) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height: 900 });
+        await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+        await page.waitForTimeout(200);
+        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
+        await page.setViewportSize({ width, height: Math.max(900, Math.ceil(height)) });
+        await page.waitForTimeout(100);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `runs-${name}-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+
+  const experimentNames = () => page.getByRole('table', { name: 'Experiments' }).locator('tbody tr .run-link').allTextContents();
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    const other = await callApi<Project>(studio, 'projects.create', { name: 'Ticket triage', task: 'classification' });
+    project = await callApi<Project>(studio, 'projects.create', { name: 'Story continuations', task: 'generation' }); // newest: the active project
+    const store = openStore(studio.dataDir);
+    try {
+      fast = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 3e-4', 0.15);
+      slow = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 5e-5', 0.05);
+      stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled');
+      const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
+      store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
+      store.runs.setStatus(gen.id, 'succeeded');
+      const evaluation = store.runs.create({ kind: 'evaluation', name: 'triage zero-shot', projectId: other.id, config: { template: { label: 'zero-shot' } } });
+      store.runs.setStatus(evaluation.id, 'succeeded');
+    } finally {
+      store.close();
+    }
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, pageErrors);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('lists the active project’s experiments newest first, generations apart, other projects on request', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    await page.getByRole('table', { name: 'Experiments' }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).toBe(project.id);
+    expect(await experimentNames()).toEqual([stopped.name, slow.name, fast.name]);
+    await page.getByRole('tab', { name: /Playground generations/ }).click();
+    expect(await page.getByRole('table', { name: 'Playground generations' }).locator('tbody tr .run-link').allTextContents()).toEqual(['s260k · Once upon a time']);
+    await page.keyboard.press('ArrowLeft'); // the tabs answer the arrow keys
+    expect(await page.getByRole('tab', { name: /Experiments/ }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('combobox', { name: 'Project' }).selectOption('all');
+    expect(await experimentNames()).toEqual(['triage zero-shot', stopped.name, slow.name, fast.name]);
+    await page.getByRole('combobox', { name: 'Project' }).selectOption(project.id);
+    expect(await experimentNames()).toHaveLength(3);
+  });
+
+  it('opens a run from the list: curves, configuration, artifacts and the job’s log', async () => {
+    await page.getByRole('link', { name: fast.name }).click();
+    await page.waitForURL(new RegExp(`#/runs/${fast.id}$`));
+    await page.getByRole('heading', { name: fast.name }).waitFor();
+    await page.getByTestId('run-chart-loss').waitFor();
+    expect(Number(await page.getByTestId('run-chart-loss').getAttribute('data-points'))).toBe(STEPS + STEPS / 10);
+    expect(Number(await page.getByTestId('run-chart-lr').getAttribute('data-points'))).toBe(STEPS);
+    const config = page.getByTestId('run-config');
+    await expect.poll(() => config.textContent()).toContain('lora.r');
+    expect(await config.textContent()).toContain('story-pairs');
+    const artifacts = page.getByRole('table', { name: 'Artifacts' });
+    expect(await artifacts.textContent()).toContain(`runs/${fast.id}/adapter/adapter_model.safetensors`);
+    expect(await artifacts.textContent()).toContain('2.9 KB');
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toContain(`step ${STEPS}/${STEPS}`);
+    await page.getByRole('radio', { name: 'JSON' }).click();
+    expect(JSON.parse((await page.getByTestId('run-config-json').textContent())!)).toMatchObject({ modelName: 's260k', lora: { r: 8 } });
+    await page.getByRole('radio', { name: 'Table' }).click();
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0); // it succeeded: nothing to resume
+  });
+
+  it('keeps a tag and a note across a reload, and the tag filters the list', async () => {
+    const tagField = page.getByLabel('Tags', { exact: true });
+    await tagField.fill('two words');
+    await tagField.press('Enter');
+    await page.getByText('a tag is one word').waitFor();
+    await tagField.fill('baseline');
+    await tagField.press('Enter');
+    await page.getByRole('button', { name: 'Remove tag baseline' }).waitFor();
+    const note = page.getByLabel('Note', { exact: true });
+    await note.fill('Fastest start; val loss still falling at step 40 — try 80 steps.');
+    await note.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('note-state').textContent()).toBe('Saved.');
+    await shoot('run');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Remove tag baseline' }).waitFor();
+    expect(await page.getByLabel('Note', { exact: true }).inputValue()).toBe('Fastest start; val loss still falling at step 40 — try 80 steps.');
+    expect(await callApi<Run>(studio, 'runs.get', { id: fast.id })).toMatchObject({ tags: ['baseline'], note: 'Fastest start; val loss still falling at step 40 — try 80 steps.' });
+
+    await page.getByRole('link', { name: '← All runs' }).click();
+    await page.getByRole('table', { name: 'Experiments' }).waitFor();
+    expect(await page.locator(`tr[data-run-id="${fast.id}"] .run-tag`).allTextContents()).toEqual(['baseline']);
+    await page.getByRole('combobox', { name: 'Tag' }).selectOption('baseline');
+    expect(await experimentNames()).toEqual([fast.name]);
+    await page.getByRole('combobox', { name: 'Tag' }).selectOption('');
+    await shoot('list');
+  });
+
+  it('overlays two training runs’ loss curves in Compare, one line per run', async () => {
+    await page.getByRole('checkbox', { name: `Compare ${fast.name}` }).check();
+    await page.getByRole('checkbox', { name: `Compare ${slow.name}` }).check();
+    expect(await page.getByRole('checkbox', { name: 'Compare triage zero-shot' }).count()).toBe(0); // other project, and an evaluation
+    await page.getByRole('button', { name: 'Compare (2)' }).click();
+    const chart = page.getByTestId('compare-curves');
+    await chart.waitFor();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(2 * STEPS);
+    const legend = page.getByRole('region', { name: 'Loss curves' }).locator('.chart-legend');
+    expect(await legend.textContent()).toContain(fast.name);
+    expect(await legend.textContent()).toContain(slow.name);
+    await page.getByRole('radio', { name: 'Validation loss' }).click();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(2 * (STEPS / 10));
+    await page.getByRole('radio', { name: 'Training loss' }).click();
+    expect(await page.getByRole('table', { name: 'Metrics by run' }).textContent()).toContain('a setting, not ranked'); // lr
+    await shoot('compare');
+
+    // The same comparison from a run's page: Compare with… offers the other training runs.
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${slow.id}`);
+    await page.getByRole('combobox', { name: 'Compare with' }).selectOption(fast.id);
+    await page.waitForURL(new RegExp(`#/runs/compare/${slow.id},${fast.id}$`));
+    await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
+  });
+
+  it('shows a playground generation apart, its timings as figures and why it has no job log', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    await page.getByRole('tab', { name: /Playground generations/ }).click();
+    await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
+    await page.getByRole('heading', { name: 's260k · Once upon a time' }).waitFor();
+    await expect.poll(() => page.getByTestId('run-figures').textContent()).toContain('812');
+    expect(await page.getByTestId('run-config').textContent()).toContain('settings.temperature');
+    await page.getByText('Playground generations run in the studio’s generation worker').waitFor();
+    expect(await page.getByRole('combobox', { name: 'Compare with' }).count()).toBe(0);
+    await shoot('generation');
+  });
+
+  it.skipIf(!existsSync(CORPUS))('follows a real pretraining job on its page: curves, the model it wrote, the job’s log', async () => {
+    const corpus = path.join(studio.dataDir, 'shakespeare-60k.txt');
+    writeFileSync(corpus, readFileSync(CORPUS, 'utf8').slice(0, 60_000));
+    const job = await callApi<Job>(studio, 'train.pretrain', {
+      corpus, family: 'gpt2', layers: 1, heads: 2, dModel: 32, context: 32, vocab: 300, steps: 30, evalEvery: 10, saveEvery: 10, batchSize: 4, threads: 1, projectId: project.id, name: 'tiny gpt2 from scratch',
+    });
+    let runId: string | null = null;
+    await expect.poll(async () => (runId = (await callApi<Job>(studio, 'jobs.get', { id: job.id })).runId), { timeout: 60_000 }).not.toBeNull();
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${runId}`);
+    await page.getByRole('heading', { name: 'tiny gpt2 from scratch' }).waitFor();
+    await page.locator('.run-facts').getByText('succeeded', { exact: true }).waitFor({ timeout: 240_000 });
+    await expect.poll(async () => Number(await page.getByTestId('run-chart-loss').getAttribute('data-points'))).toBeGreaterThanOrEqual(30 + 3);
+    await expect.poll(() => page.getByRole('table', { name: 'Artifacts' }).textContent()).toMatch(/model\.safetensors/);
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/1 layers, 2 heads/);
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+  }, 300_000);
+
+  it('offers Resume on a stopped training run, and deletes a run after asking', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${stopped.id}`);
+    await page.getByRole('heading', { name: stopped.name }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: `Delete ${stopped.name}?` }).getByRole('button', { name: 'Delete run' }).click();
+    await page.waitForURL(/#\/runs$/);
+    await page.getByRole('table', { name: 'Experiments' }).waitFor();
+    await expect.poll(experimentNames).toEqual([...(existsSync(CORPUS) ? ['tiny gpt2 from scratch'] : []), slow.name, fast.name]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+// The Runs pages' pure pieces: a run's address (and that a comparison's is not mistaken for one), which runs
+// compare together and which resume, the newest-first order, and the configuration flattened to readable rows.
+import { describe, expect, it } from 'vitest';
+import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
+import { flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
+import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
+
+describe('run addresses', () => {
+  it('round-trip a run id and leave the list and comparisons alone', () => {
+    expect(runIdFromHash(runHash('run_ab12'))).toBe('run_ab12');
+    expect(runIdFromHash('#/runs')).toBeNull();
+    expect(runIdFromHash('#/runs/')).toBeNull();
+    expect(runIdFromHash('#/runs/compare/run_a,run_b')).toBeNull();
+    expect(runIdFromHash('#/datasets/run_a')).toBeNull();
+  });
+});
+
+describe('run kinds', () => {
+  it('compare evaluations with evaluations and training with training; resume stopped training only', () => {
+    expect(compareFamily({ kind: 'evaluation' })).toBe('evaluation');
+    expect(compareFamily({ kind: 'pretrain' })).toBe(compareFamily({ kind: 'finetune' }));
+    expect(compareFamily({ kind: 'generation' })).toBeNull();
+    expect(isPlayground({ kind: 'generation' })).toBe(true);
+    expect(isResumable({ kind: 'finetune', status: 'interrupted' })).toBe(true);
+    expect(isResumable({ kind: 'pretrain', status: 'cancelled' })).toBe(true);
+    expect(isResumable({ kind: 'finetune', status: 'succeeded' })).toBe(false);
+    expect(isResumable({ kind: 'evaluation', status: 'failed' })).toBe(false);
+  });
+
+  it('order runs newest first, ties by id', () => {
+    const runs = [{ id: 'run_a', createdAt: '2026-01-01' }, { id: 'run_c', createdAt: '2026-03-01' }, { id: 'run_b', createdAt: '2026-03-01' }];
+    expect(newestFirst(runs).map((r) => r.id)).toEqual(['run_c', 'run_b', 'run_a']);
+  });
+});
+
+describe('configuration rows', () => {
+  it('flatten nested settings to dotted keys and keep lists of values whole', () => {
+    expect(flattenConfig({ method: 'lora', lora: { r: 8, targetModules: ['q_proj', 'v_proj'] }, warmupSteps: null, messages: [{ role: 'user' }] })).toEqual([
+      ['method', 'lora'], ['lora.r', 8], ['lora.targetModules', ['q_proj', 'v_proj']], ['warmupSteps', null], ['messages.0.role', 'user'],
+    ]);
+    expect(flattenConfig({})).toEqual([]);
+    expect(flattenConfig({ settings: {} })).toEqual([['settings', {}]]);
+  });
+});
+
+describe('metric values of training runs', () => {
+  it('keep a small learning rate readable and scores at three decimals', () => {
+    expect(formatMetric('lr', 0.0000364)).toBe('3.6e−5');
+    expect(formatMetric('lr', 0)).toBe('0.000');
+    expect(formatMetric('loss', 1.0104)).toBe('1.010');
+    expect(formatMetric('rougeL', 0.0004)).toBe('0.000');
+  });
+});
