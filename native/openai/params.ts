@@ -82,7 +82,7 @@ export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.i
   const issue = result.error.issues[0];
   const param = paramName(issue.path);
   const hint = HINTS[param];
-  const missing = issue.code === 'invalid_type' && (body as Record<string, unknown>)[String(issue.path[0])] === undefined && issue.path.length === 1;
+  const missing = issue.path.length === 1 && (body as Record<string, unknown>)[String(issue.path[0])] === undefined;
   const message = missing ? `'${param}' is required` : `Invalid value for '${param}': ${hint ?? issue.message}`;
   throw invalidParam(param || null, message, missing ? 'missing_required_parameter' : 'invalid_value') as OpenAIError;
 }
