@@ -10,7 +10,8 @@ import { chatPrompt } from './chat-prompt.ts';
 import { invalidParam } from './errors.ts';
 import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type SamplingRequest } from './generation.ts';
 import type { ModelPool } from './model-pool.ts';
-import { ChatRequest, CompletionRequest, parseRequest } from './params.ts';
+import { base64Floats, embedTokens } from './embeddings.ts';
+import { ChatRequest, CompletionRequest, EmbeddingRequest, parseRequest } from './params.ts';
 import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
 import { listServedModels, resolveServedModel } from './served-models.ts';
@@ -160,4 +161,29 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     };
     return { prompts, sampling: { ...r, maxTokens: r.max_tokens ?? COMPLETION_DEFAULT_TOKENS, promptParam: 'prompt', logprobs: top }, shape };
   });
+}
+
+export async function embeddings(ctx: EndpointContext, body: unknown): Promise<void> {
+  const r = parseRequest(EmbeddingRequest, body);
+  ctx.entry.model = r.model;
+  const inputs = typeof r.input === 'string' ? [r.input] : r.input;
+  const served = resolveServedModel(ctx.store, r.model);
+  const release = await ctx.queue.acquire(ctx.signal);
+  try {
+    await ctx.pool.use(served, async (generator) => {
+      const data = [];
+      let tokens = 0;
+      for (const [i, text] of inputs.entries()) {
+        if (ctx.signal.aborted) return;
+        const ids = generator.tokenizer.encode(text);
+        tokens += ids.length;
+        const vector = await embedTokens(generator, ids, typeof r.input === 'string' ? 'input' : `input[${i}]`);
+        data.push({ object: 'embedding', index: i, embedding: r.encoding_format === 'base64' ? base64Floats(vector) : [...vector] });
+      }
+      Object.assign(ctx.entry, { promptTokens: tokens, outcome: 'stop' });
+      sendJson(ctx.res, 200, { object: 'list', data, model: r.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    });
+  } finally {
+    release();
+  }
 }

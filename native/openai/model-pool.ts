@@ -1,6 +1,7 @@
 // Loaded models, kept warm between requests: at most `maxLoaded` at once, the least recently used one released
 // when another must load (never while a request is using it), and one load per model however many requests
-// ask for it at the same moment (they share its promise).
+// ask for it at the same moment (they share its promise). Models load with their hidden states as an output, so
+// the one loaded copy serves embeddings as well as generation.
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { LoadOptions } from '../models/decoder.ts';
 import type { ServedModel } from './served-models.ts';
@@ -45,7 +46,7 @@ export class ModelPool {
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else {
-      const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads });
+      const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads, outputHiddenStates: true });
       entry = { loading, generator: null, users: 0 };
       loading.then((g) => (entry!.generator = g), () => this.entries.get(key) === entry && this.entries.delete(key));
     }

@@ -1,13 +1,13 @@
 // `lathe serve-api`: an OpenAI-compatible HTTP server (node:http) over the models in a data directory, for
 // applications that speak OpenAI's API (its official clients, LangChain, curl). Routes: GET /v1/models,
-// GET /v1/models/{model}, POST /v1/chat/completions, POST /v1/completions. Every request passes the guards
+// GET /v1/models/{model}, POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings. Every request passes the guards
 // (guards.ts) and is written to the store's request log.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openStore, type Store } from '../store/db.ts';
 import type { ApiRequestInput } from '../store/api-requests.ts';
-import { chatCompletions, completions, listModels, retrieveModel, type EndpointContext, type ServerHooks } from './endpoints.ts';
+import { chatCompletions, completions, embeddings, listModels, retrieveModel, type EndpointContext, type ServerHooks } from './endpoints.ts';
 import { OpenAIError, sendOpenAIError, toOpenAIError } from './errors.ts';
 import { applyCors, checkApiKey, checkHost, isLoopbackHost, readBody } from './guards.ts';
 import { ModelPool, type LoadGenerator } from './model-pool.ts';
@@ -137,9 +137,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     };
     if (pathname === '/v1/chat/completions') return post(chatCompletions);
     if (pathname === '/v1/completions') return post(completions);
+    if (pathname === '/v1/embeddings') return post(embeddings);
     if (req.method === 'GET' && pathname === '/v1/models') return listModels(ctx);
     if (req.method === 'GET' && pathname.startsWith('/v1/models/')) return retrieveModel(ctx, decodeURIComponent(pathname.slice('/v1/models/'.length)));
-    throw new OpenAIError(404, `No route ${req.method} ${pathname}; this server answers GET /v1/models, POST /v1/chat/completions and POST /v1/completions.`, 'invalid_request_error', null, 'unknown_url');
+    throw new OpenAIError(404, `No route ${req.method} ${pathname}; this server answers GET /v1/models, POST /v1/chat/completions, POST /v1/completions and POST /v1/embeddings.`, 'invalid_request_error', null, 'unknown_url');
   }
 
   try {

@@ -1,10 +1,11 @@
 // The OpenAI-compatible server (lathe serve-api) as applications use it: the official `openai` npm client against
 // a server on an ephemeral port over stories260K — chat and text completions, whole and streamed, their text,
-// usage, timings, finish reasons and logprobs; the SSE framing byte for byte; adapters as <model>:<run>; and the
-// request log.
+// usage, timings, finish reasons and logprobs; the SSE framing byte for byte; adapters as <model>:<run>; embeddings;
+// and the request log.
 import fs from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHfFolder } from '../../native/models/checkpoint.ts';
 import { startApiServer, type ApiServer } from '../../native/openai/server.ts';
 import { tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES, SKIP_STORIES_REASON, importStories, recordLoraRun } from './helpers/openai-server.ts';
@@ -161,6 +162,27 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     const usage = JSON.parse(blocks.at(-2)!.slice(6));
     expect(usage.usage.completion_tokens).toBeLessThanOrEqual(5);
     expect(usage.timings.predicted_n).toBe(usage.usage.completion_tokens);
+  });
+
+  it('embeds texts as unit-length mean-pooled last hidden states, the same alone or in a batch, float or base64', async () => {
+    const texts = ['The cat sat on the mat.', 'A dog ran in the park.', 'The cat sat on the mat.'];
+    const floats = await fetch(`${server.url}/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, input: texts, encoding_format: 'float' }),
+    }).then((r) => r.json() as Promise<{ data: { index: number; embedding: number[] }[]; usage: { prompt_tokens: number } }>);
+    const hidden = readHfFolder(server.store.models.find(MODEL).path).spec.hiddenSize;
+    expect(floats.data.map((d) => d.index)).toEqual([0, 1, 2]);
+    for (const d of floats.data) {
+      expect(d.embedding).toHaveLength(hidden);
+      expect(Math.hypot(...d.embedding)).toBeCloseTo(1, 5);
+    }
+    expect(floats.data[2].embedding).toEqual(floats.data[0].embedding);
+    expect(floats.data[1].embedding).not.toEqual(floats.data[0].embedding);
+    expect(floats.usage.prompt_tokens).toBeGreaterThan(3);
+    // The official client asks for base64 and decodes it; the values are the same float32s.
+    const one = await client.embeddings.create({ model: MODEL, input: texts[1] });
+    expect(one.data[0].embedding.map((v) => Math.fround(v))).toEqual(floats.data[1].embedding.map((v) => Math.fround(v)));
   });
 
   it('logs each request: model, tokens in and out, latency, tokens/s and status', () => {
