@@ -76,12 +76,19 @@ async function serve(ctx: EndpointContext, model: string, stream: boolean, inclu
   try {
     await ctx.pool.use(served, async (generator) => {
       const { prompts, sampling, shape } = plan(generator);
-      const sse = stream ? new SseStream(ctx.res) : null;
-      for (const chunk of sse ? shape.opening() : []) sse!.send(chunk);
+      // The stream opens with the first token, not before: a request the engine refuses (its settings, its
+      // length) still gets a JSON error with its status rather than a stream that ends in one.
+      let sse: SseStream | null = null;
+      const open = (): SseStream => {
+        if (sse) return sse;
+        const opened = new SseStream(ctx.res);
+        for (const chunk of shape.opening()) opened.send(chunk);
+        return (sse = opened);
+      };
       const out = await runGeneration(generator, prompts, sampling, {
         signal: ctx.signal,
         onToken: () => ctx.hooks.tokenGenerated?.(),
-        onDelta: sse ? (d) => sse.send(shape.delta(d)) : undefined,
+        onDelta: stream ? (d) => open().send(shape.delta(d)) : undefined,
       });
       Object.assign(ctx.entry, {
         promptTokens: out.usage.prompt_tokens,
@@ -90,10 +97,11 @@ async function serve(ctx: EndpointContext, model: string, stream: boolean, inclu
         outcome: ctx.signal.aborted ? 'cancelled' : out.choices[0].finishReason,
       });
       if (ctx.signal.aborted) return;
-      if (!sse) return sendJson(ctx.res, 200, shape.whole(out));
-      for (const c of out.choices) sse.send(shape.finish(c));
-      if (includeUsage) sse.send(answer.usageChunk(shape.header, shape.usageObject, out));
-      sse.done();
+      if (!stream) return sendJson(ctx.res, 200, shape.whole(out));
+      const events = open();
+      for (const c of out.choices) events.send(shape.finish(c));
+      if (includeUsage) events.send(answer.usageChunk(shape.header, shape.usageObject, out));
+      events.done();
     });
   } finally {
     release();
@@ -151,11 +159,17 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     if (outOfVocab !== undefined) throw invalidParam('prompt', `token id ${outOfVocab} is outside the vocabulary (0..${generator.model.vocabSize - 1})`);
     const promptTexts = texts ?? [tok.decode(prompts[0])];
     const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => promptTexts[Math.floor(i / n)]) : [];
+    /** Characters of each choice's text streamed so far (echo included): the next token's text_offset. */
+    const offsets = echoed.map((e) => e.length);
     const shape: Shape = {
       header: h,
       whole: (out) => answer.textCompletion(h, out, tok, top, echoed),
       opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
-      delta: (d) => answer.completionDeltaChunk(h, d, tok, top, withUsage),
+      delta: (d) => {
+        const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
+        offsets[d.index] = (offsets[d.index] ?? 0) + d.text.length;
+        return chunk;
+      },
       finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),
       usageObject: 'text_completion',
     };

@@ -130,7 +130,8 @@ export function completionChunk(h: AnswerHeader, index: number, text: string, lo
   };
 }
 
-export function completionDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean) {
-  const logprobs = top !== null && d.token ? legacyLogprobs(tok, [d.token], top, 0) : null;
+/** `offset`: the characters of this choice streamed before this delta (its token's text_offset). */
+export function completionDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean, offset: number) {
+  const logprobs = top !== null && d.token ? legacyLogprobs(tok, [d.token], top, offset) : null;
   return completionChunk(h, d.index, d.text, logprobs, null, withUsage);
 }

@@ -101,6 +101,9 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     const r = await post('/completions', JSON.stringify({ model: MODEL, prompt: 'Once upon a time '.repeat(400), max_tokens: 4 }));
     expect(r.status).toBe(400);
     expect(r.json.error).toMatchObject({ param: 'prompt', code: 'context_length_exceeded' });
+    // Streamed, the refusal still comes before any event, as a status the client raises.
+    const streamed = await client.completions.create({ model: MODEL, prompt: 'Once upon a time '.repeat(400), max_tokens: 4, stream: true }).catch((e: unknown) => e);
+    expect(streamed).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
   it('413 for a 10 MB body', async () => {

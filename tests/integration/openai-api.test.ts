@@ -117,6 +117,15 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(lp.tokens!.join('')).toBe(r.choices[0].text);
     expect(lp.top_logprobs!.every((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 2)).toBe(true);
     expect(lp.text_offset![1]).toBe(lp.tokens![0].length);
+    const stream = await client.completions.create({ model: MODEL, prompt: 'Lily saw a', temperature: 0, max_tokens: 8, logprobs: 2, stream: true });
+    const streamed: { tokens: string[]; offsets: number[] } = { tokens: [], offsets: [] };
+    for await (const chunk of stream) {
+      const l = chunk.choices[0].logprobs;
+      if (!l) continue;
+      streamed.tokens.push(...l.tokens!);
+      streamed.offsets.push(...l.text_offset!);
+    }
+    expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
   });
 
   it('cuts at a stop string, repeats a seeded sample, and returns n choices', async () => {
