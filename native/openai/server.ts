@@ -86,15 +86,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const controller = new AbortController();
     inFlight.add(controller);
     const entry: Partial<ApiRequestInput> = { endpoint: `${req.method} ${url.pathname}`, model: null };
+    let gone = false;
     res.on('close', () => {
       inFlight.delete(controller);
-      const gone = !res.writableFinished;
-      if (gone) {
-        options.hooks?.clientGone?.();
-        controller.abort(new Error('the client closed the connection'));
-      }
-      if (req.method === 'OPTIONS') return;
-      recordRequest(store, entry, gone ? CLIENT_GONE : res.statusCode, gone ? 'cancelled' : undefined, performance.now() - started);
+      if (res.writableFinished) return;
+      gone = true;
+      options.hooks?.clientGone?.();
+      controller.abort(new Error('the client closed the connection'));
     });
     res.setHeader('x-content-type-options', 'nosniff');
     try {
@@ -109,17 +107,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const ctx: EndpointContext = { store, pool, queue, res, signal: controller.signal, hooks: options.hooks ?? {}, entry };
       await route(req, url.pathname, ctx);
     } catch (err) {
+      if (controller.signal.aborted) return; // the client left (or the server is stopping): no one to answer
       const e = err instanceof QueueFullError
         ? new OpenAIError(429, err.message, 'rate_limit_error', null, 'queue_full', { 'retry-after': '1' })
         : toOpenAIError(err);
       entry.outcome = 'error';
       entry.error = e.message;
-      if (controller.signal.aborted) return;
       if (!res.headersSent) sendOpenAIError(res, e);
       else if (!res.writableEnded) {
         res.write(`data: ${JSON.stringify(e.body())}\n\n`); // the stream had begun: the error is its last event
         res.end();
       }
+    } finally {
+      // Recorded once the work has stopped, so a request whose client left logs the tokens it had generated.
+      if (req.method !== 'OPTIONS') recordRequest(store, entry, gone ? CLIENT_GONE : res.statusCode, gone ? 'cancelled' : undefined, performance.now() - started);
     }
   }
 

@@ -142,14 +142,20 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     expect(allowed.status).toBe(200);
   });
 
-  it('keeps serving after every bad request', async () => {
+  it('keeps serving after every bad request, and logs each refusal with its status', async () => {
     const r = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], temperature: 0, max_tokens: 4 });
     expect(r.choices[0].message.content!.length).toBeGreaterThan(0);
+    const statuses = new Set(server.store.apiRequests.recent(500).map((row) => row.status));
+    for (const status of [400, 401, 403, 404, 413, 200]) expect(statuses.has(status), `status ${status} logged`).toBe(true);
+    const refused = server.store.apiRequests.recent(500).find((row) => row.status === 404 && row.model === 'no-such-model');
+    expect(refused).toMatchObject({ outcome: 'error', endpoint: 'POST /v1/chat/completions' });
+    expect(refused!.error).toContain("'no-such-model' does not exist");
   });
 });
 
 describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server under load and disconnects', () => {
   it('stops a generation within one decode step of its client leaving, and frees its slot', async () => {
+    const tokensBefore = counts.tokens;
     const controller = new AbortController();
     const stream = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', temperature: 0.8, seed: 3, max_tokens: 480, stream: true }, { signal: controller.signal });
     let chunks = 0;
@@ -158,11 +164,12 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server under load and disco
     expect(chunks).toBe(3);
     await until(() => server.queue.active === 0, 'the slot to be freed');
     expect(counts.gone).toBe(1);
-    expect(counts.tokens).toBeGreaterThanOrEqual(3);
+    expect(counts.tokens - tokensBefore).toBeGreaterThanOrEqual(3);
     expect(counts.tokensAfterGone).toBeLessThanOrEqual(1);
+    await until(() => server.store.apiRequests.recent(1)[0]?.status === 499, 'the request log row');
     const row = server.store.apiRequests.recent(1)[0];
-    expect(row).toMatchObject({ endpoint: 'POST /v1/completions', status: 499, outcome: 'cancelled' });
-    expect(row.completionTokens).toBeLessThan(480);
+    expect(row).toMatchObject({ endpoint: 'POST /v1/completions', outcome: 'cancelled', error: null });
+    expect(row.completionTokens).toBe(counts.tokens - tokensBefore);
   });
 
   it('answers 429 when the queue is full, lets a waiting client leave the line, and keeps the order', async () => {
