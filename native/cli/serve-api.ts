@@ -1,12 +1,16 @@
 // `lathe serve-api`: the OpenAI-compatible server (native/openai) for applications. Listens on 127.0.0.1:1234 with
-// an API key (a random one, printed, unless --api-key gives one); another host needs --api-key.
+// an API key (a random one, printed, unless --api-key gives one); another host needs --api-key. `lathe api-log`
+// shows its request log.
 import { StudioError } from '../api/errors.ts';
 import { OpenAIError } from '../openai/errors.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
+import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
+import { formatTable } from './table.ts';
 
+const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
 const USAGE = 'lathe serve-api --model NAME [--host 127.0.0.1] [--port 1234] [--api-key K] [--cors-origin O]... [--allow-host H]... [--slots N] [--max-queue N] [--max-models N] [--max-body-bytes N] [--threads T]';
 
 /** The flag's whole number, at least `min` (undefined when absent). */
@@ -93,6 +97,27 @@ export const commands: CliCommand[] = [
       ctx.info('stopping…');
       await server.close();
       return 0;
+    },
+  },
+  {
+    path: ['api-log'],
+    summary: 'Show the latest requests the OpenAI-compatible server answered (lathe serve-api)',
+    usage: LOG_USAGE,
+    help: { limit: 'how many of the latest requests to show (default 20)' },
+    options: { limit: { type: 'string' } },
+    async run({ values }, ctx) {
+      const limit = numberFlag(values, 'limit', LOG_USAGE, true) ?? 20;
+      if (limit < 1) throw new UserError(`--limit must be a whole number of 1 or more; got ${limit}.\nUsage: ${LOG_USAGE}`);
+      const store = openStore(ctx.dataDir);
+      try {
+        const rows = store.apiRequests.recent(limit);
+        ctx.print(rows, () => formatTable(
+          ['time', 'endpoint', 'model', 'status', 'outcome', 'tokens in', 'tokens out', 'ms', 'tokens/s'],
+          rows.map((r) => [r.time, r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1)]),
+        ));
+      } finally {
+        store.close();
+      }
     },
   },
 ];

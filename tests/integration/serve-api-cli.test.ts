@@ -1,5 +1,5 @@
 // `lathe serve-api` as a user runs it: it prints the URL and a generated key, answers the official client with
-// that key, and refuses a non-loopback host without --api-key and an unknown --model, naming the flag.
+// that key (and `lathe api-log` shows the request), and refuses a non-loopback host without --api-key and an unknown --model, naming the flag.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import OpenAI from 'openai';
@@ -58,5 +58,9 @@ describe('lathe serve-api', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+    const log = lathe(dataDir, ['api-log', '--limit', '5', '--json']).json<{ endpoint: string; model: string; status: number; completionTokens: number }[]>();
+    expect(log[0]).toMatchObject({ endpoint: 'POST /v1/chat/completions', model: 's260k', status: 200 });
+    expect(log[0].completionTokens).toBeGreaterThan(0);
+    expect(lathe(dataDir, ['api-log']).stdout).toMatch(/POST \/v1\/chat\/completions\s+s260k\s+200/);
   });
 });
