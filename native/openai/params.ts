@@ -39,6 +39,10 @@ const Sampling = {
 export const ChatRequest = z.object({
   ...Sampling,
   messages: z.array(Message).min(1),
+  // Accepted only in the forms that ask for nothing this server lacks, so a client relying on them hears so.
+  tools: nullable(z.array(z.unknown()).max(0, { message: 'tool calls are not supported by this server; send no tools' })),
+  functions: nullable(z.array(z.unknown()).max(0, { message: 'function calls are not supported by this server; send no functions' })),
+  response_format: nullable(z.object({ type: z.literal('text', { message: "only 'text' is supported (no JSON mode or schemas)" }) })),
   max_completion_tokens: nullable(z.number().int().min(1)),
   logprobs: nullable(z.boolean()),
   top_logprobs: nullable(z.number().int().min(0).max(20)),

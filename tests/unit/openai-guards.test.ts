@@ -59,6 +59,9 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, [base]).code).toBe('invalid_json');
     expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', best_of: 3 }).message).toContain('best_of above 1 is not supported');
     expect(refusal(CompletionRequest, { model: 'm' })).toMatchObject({ param: 'prompt', code: 'missing_required_parameter' });
+    expect(refusal(ChatRequest, { ...base, tools: [{ type: 'function', function: { name: 'f' } }] }).message).toContain('tool calls are not supported');
+    expect(refusal(ChatRequest, { ...base, response_format: { type: 'json_object' } }).param).toBe('response_format.type');
+    expect(parseRequest(ChatRequest, { ...base, tools: [], response_format: { type: 'text' } }).messages).toHaveLength(1);
   });
 
   it('accepts what the official client sends, nulls included', () => {
