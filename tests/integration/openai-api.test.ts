@@ -156,6 +156,21 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(server.pool.loaded).toEqual([MODEL, adapterModel]);
   });
 
+  it('gives the same greedy answers when requests run side by side in several slots as when they run alone', async () => {
+    const prompts = ['Once upon a time', 'The little dog', 'Tom and Sue went', 'She saw a big'];
+    const ask = (c: OpenAI, prompt: string) => c.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 24 }).then((r) => r.choices[0].text);
+    const alone: string[] = [];
+    for (const p of prompts) alone.push(await ask(client, p));
+    const wide = await startApiServer({ dataDir, port: 0, threads: 1, slots: 4 });
+    try {
+      const wideClient = new OpenAI({ baseURL: wide.url, apiKey: wide.apiKey, maxRetries: 0 });
+      await ask(wideClient, 'warm'); // one load, then four at once on the same session
+      expect(await Promise.all(prompts.map((p) => ask(wideClient, p)))).toEqual(alone);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('frames the stream exactly as OpenAI does: data blocks ended by a blank line, then data: [DONE]', async () => {
     const res = await fetch(`${server.url}/chat/completions`, {
       method: 'POST',
