@@ -138,6 +138,9 @@ export async function chatCompletions(ctx: EndpointContext, body: unknown): Prom
   });
 }
 
+/** The most sequences one request decodes together (prompts × n): each is a row of the batch and its KV cache. */
+const MAX_BATCH = 64;
+
 /** OpenAI's completions default to 16 new tokens. */
 const COMPLETION_DEFAULT_TOKENS = 16;
 
@@ -153,6 +156,7 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     const n = r.n ?? 1;
     const texts = typeof r.prompt === 'string' ? [r.prompt] : r.prompt.every((p) => typeof p === 'string') ? (r.prompt as string[]) : null;
     const prompts = texts ? texts.map((t) => tok.encode(t)) : [r.prompt as number[]];
+    if (prompts.length * n > MAX_BATCH) throw invalidParam(prompts.length > 1 ? 'prompt' : 'n', `${prompts.length} prompts × n = ${n} asks for ${prompts.length * n} completions at once; this server decodes at most ${MAX_BATCH} per request`);
     const bad = prompts.findIndex((p) => p.length === 0);
     if (bad >= 0) throw invalidParam(texts && texts.length > 1 ? `prompt[${bad}]` : 'prompt', 'the prompt encodes to no tokens; give some text to continue');
     const outOfVocab = prompts.flat().find((id) => id >= generator.model.vocabSize);

@@ -61,7 +61,7 @@ export type CompletionRequest = z.infer<typeof CompletionRequest>;
 
 export const EmbeddingRequest = z.object({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(z.string()).min(1)]),
+  input: z.union([z.string(), z.array(z.string()).min(1).max(2048)]), // OpenAI's limit on inputs per request
   encoding_format: z.enum(['float', 'base64']).optional(),
   user: z.string().optional(),
 });

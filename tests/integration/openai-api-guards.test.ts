@@ -95,6 +95,9 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     expect(negative.json.error.param).toBe('max_tokens');
     expect((await post('/chat/completions', chat({ top_logprobs: 2 }))).json.error.param).toBe('top_logprobs');
     expect((await post('/chat/completions', chat({ n: 0 }))).json.error.param).toBe('n');
+    const wide = await post('/completions', JSON.stringify({ model: MODEL, prompt: Array.from({ length: 10 }, () => 'a'), n: 16, max_tokens: 1 }));
+    expect(wide.status).toBe(400);
+    expect(wide.json.error.message).toContain('160 completions at once');
   });
 
   it('400 when the prompt fills the model\'s context', async () => {
