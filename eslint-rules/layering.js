@@ -20,7 +20,8 @@ export const NATIVE_ALLOW = {
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train'],
   serve: ['api', 'data', 'studio'],
-  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'studio', 'serve'],
+  openai: ['api', 'text', 'store', 'models', 'generate'],
+  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'studio', 'serve', 'openai'],
 };
 
 /** Node-side engine code: any package but Electron, and SQLite only in the store (the one SQL writer). */

@@ -9,6 +9,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./dataset.ts'),
     import('./jobs.ts'),
     import('./serve.ts'),
+    import('./serve-api.ts'),
     import('./model.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),

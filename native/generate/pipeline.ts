@@ -19,14 +19,30 @@ export class TextGenerator {
 
   /** Continue each prompt (a batch is left-padded and run together; beam search runs prompts one by one). */
   async generate(prompts: string[], options: GenerateOptions = {}): Promise<GenerationResult> {
-    const ids = prompts.map((p) => this.tokenizer.encode(p));
-    const spec = this.model.spec;
-    const defaultStopIds = spec.eosTokenIds.length ? spec.eosTokenIds : this.tokenizer.eosTokenId !== null ? [this.tokenizer.eosTokenId] : [];
+    return this.generateIds(prompts.map((p) => this.tokenizer.encode(p)), options);
+  }
+
+  /** The stop ids generation uses when the options name none: generation_config's, else config.json's, else the tokenizer's EOS. */
+  get defaultStopIds(): number[] {
+    const configured = this.model.folder.generationConfig?.eos_token_id;
+    if (typeof configured === 'number') return [configured];
+    if (Array.isArray(configured) && configured.length) return configured as number[];
+    return this.defaultEosIds();
+  }
+
+  /** Continue already-tokenized prompts (for callers that tokenize themselves, as a chat template requires). */
+  async generateIds(ids: number[][], options: GenerateOptions = {}): Promise<GenerationResult> {
+    const defaultStopIds = this.defaultEosIds();
     return generate(this.model, this.tokenizer, ids, options, {
       generationConfig: this.model.folder.generationConfig,
       defaultStopIds,
       padTokenId: this.tokenizer.padTokenId ?? defaultStopIds[0] ?? 0,
     });
+  }
+
+  private defaultEosIds(): number[] {
+    const spec = this.model.spec;
+    return spec.eosTokenIds.length ? spec.eosTokenIds : this.tokenizer.eosTokenId !== null ? [this.tokenizer.eosTokenId] : [];
   }
 
   async release(): Promise<void> {

@@ -19,11 +19,14 @@ export interface ForwardResult {
   logits: Float32Array; // (B, T, V) row-major
   present: KvCache;
   attentions?: ort.Tensor[]; // (B, nh, T, S) per layer, when loaded with outputAttentions
+  hidden?: Float32Array; // (B, T, C) row-major final hidden states, when loaded with outputHiddenStates
 }
 
 export interface LoadOptions {
   intraOpNumThreads?: number;
   outputAttentions?: boolean;
+  /** Also return the final hidden states from forward (for embeddings). */
+  outputHiddenStates?: boolean;
   /** Load through a temporary .onnx + external data file above this many weight bytes (default: protobuf's limit). */
   externalDataAboveBytes?: number;
   /** A PEFT LoRA adapter folder applied on top of the weights, unmerged (the base files stay untouched). */
@@ -51,7 +54,7 @@ export class CausalLM {
     try {
       const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
       const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, adapt });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt });
     } finally {
       weights.close();
     }
@@ -98,7 +101,8 @@ export class CausalLM {
     const out = await this.session.run(feeds);
     const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }));
     const attentions = this.outputAttentions ? Array.from({ length: this.spec.numLayers }, (_, i) => out[`attentions.${i}`]) : undefined;
-    return { logits: out.logits.data as Float32Array, present, attentions };
+    const hidden = out.last_hidden_state?.data as Float32Array | undefined;
+    return { logits: out.logits.data as Float32Array, present, attentions, hidden };
   }
 
   /** The cache rows picked by `index` (beam search: each surviving beam's parent). */

@@ -10,7 +10,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
-import { adapted, attention, conv1d, declareInputs, declareLayerOutputs, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+import { adapted, attention, conv1d, declareInputs, declareLayerOutputs, hiddenStateOutput, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** Hub GPT-2 checkpoints name tensors with or without the `transformer.` prefix. */
 function param(g: GraphBuilder, w: CheckpointWeights, name: string, shape: number[]): Value {
@@ -55,6 +55,7 @@ export function buildGpt2Graph(spec: ModelSpec, w: CheckpointWeights, opts: Deco
   let h = g.op('Add', [g.op('Gather', [wte, ids], { axis: 0 }), g.op('Gather', [wpe, pos], { axis: 0 })]); // (B*T, C)
   for (let i = 0; i < spec.numLayers; i++) h = block(g, w, spec, i, h, inputs, opts);
   h = layerNorm(g, w, h, 'ln_f', spec); // (B*T, C)
+  hiddenStateOutput(g, h, inputs.batch, C, opts); // (B, T, C) when asked
   const head = spec.tieWordEmbeddings || !w.has('lm_head.weight') ? wte : param(g, w, 'lm_head.weight', [V, C]);
   lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
   return g;

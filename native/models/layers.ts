@@ -11,6 +11,8 @@ export interface DecoderGraphOptions {
   withPast: boolean;
   /** Also output `attentions.N` (B, nh, T, S): the attention probabilities of each layer. */
   outputAttentions?: boolean;
+  /** Also output `last_hidden_state` (B, T, C): the final-normed hidden states the head reads (embeddings). */
+  outputHiddenStates?: boolean;
   /** Rewrites each projection's output, given the module's HF name and its input (LoRA adapters; see lora.ts). */
   adapt?: LinearAdapter;
 }
@@ -127,6 +129,13 @@ export function declareLayerOutputs(g: GraphBuilder, layer: number, a: Attention
   g.output(a.presentKey, `present.${layer}.key`);
   g.output(a.presentValue, `present.${layer}.value`);
   if (opts.outputAttentions) g.output(a.probs, `attentions.${layer}`);
+}
+
+/** (B*T, C) final hidden states → the `last_hidden_state` output (B, T, C), when the options ask for it. */
+export function hiddenStateOutput(g: GraphBuilder, h: Value, batch: Value, hidden: number, opts: DecoderGraphOptions): void {
+  if (!opts.outputHiddenStates) return;
+  const shape = g.op('Concat', [batch, g.ints([-1, hidden])], { axis: 0 });
+  g.output(g.op('Reshape', [h, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', hidden] }] }), 'last_hidden_state'); // (B, T, C)
 }
 
 /** (B*T, C) hidden states → logits (B, T, V) through the head (B*T, C) @ W^T, W (V, C). */

@@ -11,7 +11,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import { ropeInverseFrequencies, type ModelSpec } from './config.ts';
-import { adapted, attention, declareInputs, declareLayerOutputs, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
+import { adapted, attention, declareInputs, declareLayerOutputs, hiddenStateOutput, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** cos and sin of each position's rotation angles, laid out for rotate_half: (B, 1, T, hs). */
 function rotaryTables(g: GraphBuilder, spec: ModelSpec, positionIds: Value): { cos: Value; sin: Value } {
@@ -72,6 +72,7 @@ export function buildLlamaGraph(spec: ModelSpec, w: CheckpointWeights, opts: Dec
   const rope = rotaryTables(g, spec, inputs.positionIds);
   for (let i = 0; i < spec.numLayers; i++) h = decoderLayer(g, w, spec, i, h, inputs, rope, opts);
   h = rmsNorm(g, h, weight(g, w, 'model.norm.weight', [C]), spec.normEps); // (B*T, C)
+  hiddenStateOutput(g, h, inputs.batch, C, opts); // (B, T, C) when asked
   const head = spec.tieWordEmbeddings && !w.has('lm_head.weight') ? embed : weight(g, w, 'lm_head.weight', [V, C]); // (V, C)
   lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
   return g;

@@ -8,6 +8,7 @@ import { DatasetTable } from './datasets.ts';
 import { ModelTable } from './models.ts';
 import { RunTable } from './runs.ts';
 import { JobTable } from './jobs.ts';
+import { ApiRequestTable } from './api-requests.ts';
 import { describeOpenError, prepareDataDir } from './db-open.ts';
 
 export { newId, nowIso } from './ids.ts';
@@ -24,6 +25,7 @@ export class Store {
   readonly models: ModelTable;
   readonly runs: RunTable;
   readonly jobs: JobTable;
+  readonly apiRequests: ApiRequestTable;
 
   constructor(
     readonly db: Database.Database,
@@ -34,6 +36,7 @@ export class Store {
     this.models = new ModelTable(db);
     this.runs = new RunTable(db);
     this.jobs = new JobTable(db, this.runs);
+    this.apiRequests = new ApiRequestTable(db);
   }
 
   /** Run `fn` in one transaction (IMMEDIATE, so a concurrent writer waits instead of failing mid-way). */

@@ -146,6 +146,26 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 6,
+    description: 'the request log of the OpenAI-compatible server (lathe serve-api)',
+    sql: `
+      CREATE TABLE api_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        model TEXT,
+        status INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        prompt_tokens INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        latency_ms REAL NOT NULL,
+        tokens_per_second REAL,
+        error TEXT
+      );
+      CREATE INDEX api_requests_time ON api_requests(time);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

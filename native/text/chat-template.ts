@@ -44,3 +44,12 @@ export function renderChatTemplate(template: string, messages: ChatMessage[], op
 export const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+/**
+ * The chat format for models without a template: one `role: content` line per message, then `assistant: ` for the
+ * reply. Fine-tuning on chat data (train/sft-examples.ts) writes the same text, so a LoRA trained on chats of a
+ * base model without a template is prompted at inference exactly as it was trained.
+ */
+export function plainChatPrompt(messages: readonly ChatMessage[]): string {
+  return messages.map((m) => `${m.role}: ${m.content}\n`).join('') + 'assistant: ';
+}

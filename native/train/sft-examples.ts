@@ -6,6 +6,7 @@ import type { Dataset } from '../api/schemas.ts';
 import { SFT_FORMATS } from '../api/train.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
+import { plainChatPrompt } from '../text/chat-template.ts';
 
 export type SftFormat = Exclude<(typeof SFT_FORMATS)[number], 'auto'>;
 
@@ -67,7 +68,7 @@ export function promptOf(format: SftFormat, dataset: Dataset, row: Record<string
       const messages = chatMessages(row[m.messages]);
       const last = messages.at(-1);
       if (!last || last.role !== 'assistant') throw new Error(`dataset ${dataset.name}: a chat example must end with an assistant message`);
-      const prompt = tokenizer.chatTemplate ? tokenizer.applyChatTemplate(messages.slice(0, -1), { addGenerationPrompt: true }) : messages.slice(0, -1).map((x) => `${x.role}: ${x.content}\n`).join('') + 'assistant: ';
+      const prompt = tokenizer.chatTemplate ? tokenizer.applyChatTemplate(messages.slice(0, -1), { addGenerationPrompt: true }) : plainChatPrompt(messages.slice(0, -1));
       return { prompt, completion: last.content };
     }
     case 'text':

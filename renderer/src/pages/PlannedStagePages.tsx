@@ -1,9 +1,11 @@
 // Stages 2–4 are not built yet. Each page says so plainly and explains what the stage will do, so the user
 // learns the lifecycle without being shown anything that does not work.
+import type { ReactNode } from 'react';
 import type { PageId } from '../app/routes.ts';
 import { useProjects } from '../app/ProjectsContext.tsx';
 import { Badge, Button, Card, CardHeader, PageHeader } from '../ui/primitives.tsx';
 import { Icon, type IconName } from '../ui/icons.tsx';
+import { ServeSection } from './integrate/ServeSection.tsx';
 
 interface Plan {
   title: string;
@@ -11,7 +13,7 @@ interface Plan {
   items: { icon: IconName; title: string; text: string }[];
 }
 
-function PlannedStage({ plan, navigate }: { plan: Plan; navigate(page: PageId): void }) {
+function PlannedStage({ plan, navigate, children }: { plan: Plan; navigate(page: PageId): void; children?: ReactNode }) {
   const { current } = useProjects();
   return (
     <div className="page">
@@ -36,6 +38,7 @@ function PlannedStage({ plan, navigate }: { plan: Plan; navigate(page: PageId): 
           <Button onClick={() => navigate(current ? 'datasets' : 'scope')}>{current ? 'Go to Datasets' : 'Go to Scope'}</Button>
         </footer>
       </Card>
+      {children}
     </div>
   );
 }
@@ -69,11 +72,15 @@ const INTEGRATE: Plan = {
     { icon: 'layers', title: 'Merge adapters', text: 'Fold LoRA weights into the base model for a single, simpler artefact.' },
     { icon: 'cpu', title: 'Quantise', text: 'Trade a little accuracy for much less memory and faster answers on your target device.' },
     { icon: 'box', title: 'Export', text: 'Write ONNX (transformers.js layout) or GGUF for llama.cpp.' },
-    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally.' },
+    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally (available now: see below).' },
   ],
 };
 
 type StageProps = { navigate(page: PageId): void };
 export const SelectPage = ({ navigate }: StageProps) => <PlannedStage plan={SELECT} navigate={navigate} />;
 export const AdaptPage = ({ navigate }: StageProps) => <PlannedStage plan={ADAPT} navigate={navigate} />;
-export const IntegratePage = ({ navigate }: StageProps) => <PlannedStage plan={INTEGRATE} navigate={navigate} />;
+export const IntegratePage = ({ navigate }: StageProps) => (
+  <PlannedStage plan={INTEGRATE} navigate={navigate}>
+    <ServeSection />
+  </PlannedStage>
+);

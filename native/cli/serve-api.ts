@@ -1,0 +1,123 @@
+// `lathe serve-api`: the OpenAI-compatible server (native/openai) for applications. Listens on 127.0.0.1:1234 with
+// an API key (a random one, printed, unless --api-key gives one); another host needs --api-key. `lathe api-log`
+// shows its request log.
+import { StudioError } from '../api/errors.ts';
+import { OpenAIError } from '../openai/errors.ts';
+import { isLoopbackHost } from '../openai/guards.ts';
+import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
+import { openStore } from '../store/db.ts';
+import { UserError, type CliCommand } from './command.ts';
+import { numberFlag } from './options.ts';
+import { formatTable } from './table.ts';
+
+const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
+const USAGE = 'lathe serve-api --model NAME [--host 127.0.0.1] [--port 1234] [--api-key K] [--cors-origin O]... [--allow-host H]... [--slots N] [--max-queue N] [--max-models N] [--max-body-bytes N] [--threads T]';
+
+/** The flag's whole number, at least `min` (undefined when absent). */
+function countFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
+  const n = numberFlag(values, flag, USAGE, true);
+  if (n !== undefined && n < min) throw new UserError(`--${flag} must be a whole number of ${min} or more; got ${n}.\nUsage: ${USAGE}`);
+  return n;
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['serve-api'],
+    summary: 'Serve models over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models)',
+    usage: USAGE,
+    help: {
+      model: 'model loaded at start (required); requests may name any model of the data directory, or <model>:<run id> for a LoRA run\'s adapter',
+      host: `address to listen on (default ${API_DEFAULTS.host}, this machine only; any other needs --api-key)`,
+      port: `port to listen on (default ${API_DEFAULTS.port}; 0 picks a free one)`,
+      'api-key': 'key clients send as "Authorization: Bearer K" (default: a random one, printed at start)',
+      'cors-origin': 'let web pages from this origin call the server, e.g. http://localhost:5173; * for any (repeatable; default none)',
+      'allow-host': 'another name the Host header may carry, e.g. a reverse proxy\'s (repeatable; default: the listening address only)',
+      slots: `requests generating at once (default ${API_DEFAULTS.slots})`,
+      'max-queue': `requests waiting for a slot before more get 429 (default ${API_DEFAULTS.maxQueued})`,
+      'max-models': `models kept loaded at once, least recently used released first (default ${API_DEFAULTS.maxLoadedModels})`,
+      'max-body-bytes': `largest request body accepted; larger ones get 413 (default ${API_DEFAULTS.maxBodyBytes})`,
+      threads: 'CPU threads per model (default: all cores)',
+    },
+    options: {
+      model: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'api-key': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
+      slots: { type: 'string' },
+      'max-queue': { type: 'string' },
+      'max-models': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      threads: { type: 'string' },
+    },
+    async run({ values }, ctx) {
+      const model = values.model as string | undefined;
+      if (!model) throw new UserError(`--model is required: the model to load at start.\nUsage: ${USAGE}`);
+      const host = (values.host as string | undefined) ?? API_DEFAULTS.host;
+      const apiKey = values['api-key'] as string | undefined;
+      if (!isLoopbackHost(host) && !apiKey) {
+        throw new UserError(`--host ${host} makes the models reachable from other machines: give --api-key as well (or keep the default --host ${API_DEFAULTS.host}).\nUsage: ${USAGE}`);
+      }
+      if (apiKey !== undefined && apiKey.length < 8) throw new UserError(`--api-key is too short: use at least 8 characters.\nUsage: ${USAGE}`);
+      const port = numberFlag(values, 'port', USAGE, true) ?? API_DEFAULTS.port;
+      if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
+      let server;
+      try {
+        server = await startApiServer({
+          dataDir: ctx.dataDir,
+          host,
+          port,
+          apiKey,
+          preload: model,
+          corsOrigins: values['cors-origin'] as string[] | undefined,
+          allowedHosts: values['allow-host'] as string[] | undefined,
+          slots: countFlag(values, 'slots', 1),
+          maxQueued: countFlag(values, 'max-queue', 0),
+          maxLoadedModels: countFlag(values, 'max-models', 1),
+          maxBodyBytes: countFlag(values, 'max-body-bytes', 1),
+          threads: countFlag(values, 'threads', 1),
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
+        if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${(err as Error).message}`);
+        throw err;
+      }
+      if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, apiKey: server.apiKey, model, dataDir: ctx.dataDir }));
+      else {
+        console.log(`OpenAI-compatible API: ${server.url}`);
+        console.log(`API key: ${server.apiKey}`);
+      }
+      ctx.info(`serving ${model} (and every model of ${ctx.dataDir}); press Ctrl+C to stop`);
+      await new Promise<void>((resolve) => {
+        process.on('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
+      });
+      ctx.info('stopping…');
+      await server.close();
+      return 0;
+    },
+  },
+  {
+    path: ['api-log'],
+    summary: 'Show the latest requests the OpenAI-compatible server answered (lathe serve-api)',
+    usage: LOG_USAGE,
+    help: { limit: 'how many of the latest requests to show (default 20)' },
+    options: { limit: { type: 'string' } },
+    async run({ values }, ctx) {
+      const limit = numberFlag(values, 'limit', LOG_USAGE, true) ?? 20;
+      if (limit < 1) throw new UserError(`--limit must be a whole number of 1 or more; got ${limit}.\nUsage: ${LOG_USAGE}`);
+      const store = openStore(ctx.dataDir);
+      try {
+        const rows = store.apiRequests.recent(limit);
+        ctx.print(rows, () => formatTable(
+          ['time', 'endpoint', 'model', 'status', 'outcome', 'tokens in', 'tokens out', 'ms', 'tokens/s'],
+          rows.map((r) => [r.time, r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1)]),
+        ));
+      } finally {
+        store.close();
+      }
+    },
+  },
+];

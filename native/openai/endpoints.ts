@@ -1,0 +1,207 @@
+// The three generation endpoints' logic between the HTTP server and the engine: parse the body, find the model,
+// wait for a slot, render the prompt, generate, and answer whole or as a stream. What the request log needs
+// (model, tokens, rate, how it ended) is written into `entry` as it becomes known.
+import type http from 'node:http';
+import type { Store } from '../store/db.ts';
+import type { ApiRequestInput } from '../store/api-requests.ts';
+import type { TextGenerator } from '../generate/pipeline.ts';
+import type { TextTokenizer } from '../text/tokenizer.ts';
+import { chatPrompt } from './chat-prompt.ts';
+import { invalidParam } from './errors.ts';
+import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type SamplingRequest } from './generation.ts';
+import type { ModelPool } from './model-pool.ts';
+import { base64Floats, embedTokens } from './embeddings.ts';
+import { ChatRequest, CompletionRequest, EmbeddingRequest, parseRequest } from './params.ts';
+import type { RequestQueue } from './request-queue.ts';
+import * as answer from './responses.ts';
+import { listServedModels, resolveServedModel } from './served-models.ts';
+import { SseStream } from './sse.ts';
+
+export interface ServerHooks {
+  /** Each generated token (tests count the decode steps a request runs after its client left). */
+  tokenGenerated?(): void;
+  /** A client closed its connection before its answer was complete. */
+  clientGone?(): void;
+}
+
+export interface EndpointContext {
+  store: Store;
+  pool: ModelPool;
+  queue: RequestQueue;
+  res: http.ServerResponse;
+  /** Aborted when the client goes away or the server closes. */
+  signal: AbortSignal;
+  hooks: ServerHooks;
+  /** The request log row, filled in as the answer proceeds. */
+  entry: Partial<ApiRequestInput>;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function listModels(ctx: EndpointContext): void {
+  const data = listServedModels(ctx.store).map((m) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'lathe' }));
+  sendJson(ctx.res, 200, { object: 'list', data });
+}
+
+export function retrieveModel(ctx: EndpointContext, name: string): void {
+  const m = resolveServedModel(ctx.store, name);
+  sendJson(ctx.res, 200, { id: m.name, object: 'model', created: m.created, owned_by: 'lathe' });
+}
+
+/** How one endpoint shapes a whole answer and its stream. */
+interface Shape {
+  header: answer.AnswerHeader;
+  whole(out: GenerationOutcome): unknown;
+  /** Chunks sent before generation (chat: each choice's role; completions: the echoed prompt). */
+  opening(): unknown[];
+  delta(d: ChoiceDelta): unknown;
+  finish(c: Choice): unknown;
+  usageObject: 'chat.completion.chunk' | 'text_completion';
+}
+
+interface Plan {
+  prompts: number[][];
+  sampling: SamplingRequest;
+  shape: Shape;
+}
+
+/** Generate for a parsed request inside a queue slot with its model loaded; answers and fills the log entry. */
+async function serve(ctx: EndpointContext, model: string, stream: boolean, includeUsage: boolean, plan: (g: TextGenerator) => Plan): Promise<void> {
+  const served = resolveServedModel(ctx.store, model);
+  const release = await ctx.queue.acquire(ctx.signal);
+  try {
+    await ctx.pool.use(served, async (generator) => {
+      const { prompts, sampling, shape } = plan(generator);
+      // The stream opens with the first token, not before: a request the engine refuses (its settings, its
+      // length) still gets a JSON error with its status rather than a stream that ends in one.
+      let sse: SseStream | null = null;
+      const open = (): SseStream => {
+        if (sse) return sse;
+        const opened = new SseStream(ctx.res);
+        for (const chunk of shape.opening()) opened.send(chunk);
+        return (sse = opened);
+      };
+      const out = await runGeneration(generator, prompts, sampling, {
+        signal: ctx.signal,
+        onToken: () => ctx.hooks.tokenGenerated?.(),
+        onDelta: stream ? (d) => open().send(shape.delta(d)) : undefined,
+      });
+      Object.assign(ctx.entry, {
+        promptTokens: out.usage.prompt_tokens,
+        completionTokens: out.usage.completion_tokens,
+        tokensPerSecond: out.timings.predicted_per_second || null,
+        outcome: ctx.signal.aborted ? 'cancelled' : out.choices[0].finishReason,
+      });
+      if (ctx.signal.aborted) return;
+      if (!stream) return sendJson(ctx.res, 200, shape.whole(out));
+      const events = open();
+      for (const c of out.choices) events.send(shape.finish(c));
+      if (includeUsage) events.send(answer.usageChunk(shape.header, shape.usageObject, out));
+      events.done();
+    });
+  } finally {
+    release();
+  }
+}
+
+function topOf(logprobs: boolean | number | null | undefined, top: number | null | undefined): number | null {
+  if (logprobs === true) return top ?? 0;
+  if (typeof logprobs === 'number') return logprobs;
+  return null;
+}
+
+export async function chatCompletions(ctx: EndpointContext, body: unknown): Promise<void> {
+  const r = parseRequest(ChatRequest, body);
+  ctx.entry.model = r.model;
+  if (r.top_logprobs != null && !r.logprobs) throw invalidParam('top_logprobs', "'top_logprobs' needs 'logprobs' set to true");
+  if (r.stream_options && !r.stream) throw invalidParam('stream_options', "'stream_options' is only allowed when 'stream' is true");
+  const withUsage = Boolean(r.stream_options?.include_usage);
+  const top = topOf(r.logprobs, r.top_logprobs);
+  await serve(ctx, r.model, Boolean(r.stream), withUsage, (generator) => {
+    const tok: TextTokenizer = generator.tokenizer;
+    const h = answer.answerHeader('chatcmpl', r.model);
+    const n = r.n ?? 1;
+    const shape: Shape = {
+      header: h,
+      whole: (out) => answer.chatCompletion(h, out, tok, top),
+      opening: () => Array.from({ length: n }, (_, i) => answer.chatRoleChunk(h, i, withUsage)),
+      delta: (d) => answer.chatDeltaChunk(h, d, tok, top, withUsage),
+      finish: (c) => answer.chatFinishChunk(h, c, withUsage),
+      usageObject: 'chat.completion.chunk',
+    };
+    const prompt = chatPrompt(tok, r.messages);
+    return { prompts: [prompt.ids], sampling: { ...r, maxTokens: r.max_completion_tokens ?? r.max_tokens ?? null, promptParam: 'messages', logprobs: top }, shape };
+  });
+}
+
+/** The most sequences one request decodes together (prompts × n): each is a row of the batch and its KV cache. */
+const MAX_BATCH = 64;
+
+/** OpenAI's completions default to 16 new tokens. */
+const COMPLETION_DEFAULT_TOKENS = 16;
+
+export async function completions(ctx: EndpointContext, body: unknown): Promise<void> {
+  const r = parseRequest(CompletionRequest, body);
+  ctx.entry.model = r.model;
+  if (r.stream_options && !r.stream) throw invalidParam('stream_options', "'stream_options' is only allowed when 'stream' is true");
+  const withUsage = Boolean(r.stream_options?.include_usage);
+  const top = topOf(r.logprobs, null);
+  await serve(ctx, r.model, Boolean(r.stream), withUsage, (generator) => {
+    const tok = generator.tokenizer;
+    const h = answer.answerHeader('cmpl', r.model);
+    const n = r.n ?? 1;
+    const texts = typeof r.prompt === 'string' ? [r.prompt] : r.prompt.every((p) => typeof p === 'string') ? (r.prompt as string[]) : null;
+    const prompts = texts ? texts.map((t) => tok.encode(t)) : [r.prompt as number[]];
+    if (prompts.length * n > MAX_BATCH) throw invalidParam(prompts.length > 1 ? 'prompt' : 'n', `${prompts.length} prompts × n = ${n} asks for ${prompts.length * n} completions at once; this server decodes at most ${MAX_BATCH} per request`);
+    const bad = prompts.findIndex((p) => p.length === 0);
+    if (bad >= 0) throw invalidParam(texts && texts.length > 1 ? `prompt[${bad}]` : 'prompt', 'the prompt encodes to no tokens; give some text to continue');
+    const outOfVocab = prompts.flat().find((id) => id >= generator.model.vocabSize);
+    if (outOfVocab !== undefined) throw invalidParam('prompt', `token id ${outOfVocab} is outside the vocabulary (0..${generator.model.vocabSize - 1})`);
+    const promptTexts = texts ?? [tok.decode(prompts[0])];
+    const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => promptTexts[Math.floor(i / n)]) : [];
+    /** Characters of each choice's text streamed so far (echo included): the next token's text_offset. */
+    const offsets = echoed.map((e) => e.length);
+    const shape: Shape = {
+      header: h,
+      whole: (out) => answer.textCompletion(h, out, tok, top, echoed),
+      opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
+      delta: (d) => {
+        const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
+        offsets[d.index] = (offsets[d.index] ?? 0) + d.text.length;
+        return chunk;
+      },
+      finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),
+      usageObject: 'text_completion',
+    };
+    return { prompts, sampling: { ...r, maxTokens: r.max_tokens ?? COMPLETION_DEFAULT_TOKENS, promptParam: 'prompt', logprobs: top }, shape };
+  });
+}
+
+export async function embeddings(ctx: EndpointContext, body: unknown): Promise<void> {
+  const r = parseRequest(EmbeddingRequest, body);
+  ctx.entry.model = r.model;
+  const inputs = typeof r.input === 'string' ? [r.input] : r.input;
+  const served = resolveServedModel(ctx.store, r.model);
+  const release = await ctx.queue.acquire(ctx.signal);
+  try {
+    await ctx.pool.use(served, async (generator) => {
+      const data = [];
+      let tokens = 0;
+      for (const [i, text] of inputs.entries()) {
+        if (ctx.signal.aborted) return;
+        const ids = generator.tokenizer.encode(text);
+        tokens += ids.length;
+        const vector = await embedTokens(generator, ids, typeof r.input === 'string' ? 'input' : `input[${i}]`);
+        data.push({ object: 'embedding', index: i, embedding: r.encoding_format === 'base64' ? base64Floats(vector) : [...vector] });
+      }
+      Object.assign(ctx.entry, { promptTokens: tokens, outcome: 'stop' });
+      sendJson(ctx.res, 200, { object: 'list', data, model: r.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    });
+  } finally {
+    release();
+  }
+}

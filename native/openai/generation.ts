@@ -1,0 +1,158 @@
+// One OpenAI request's generation: its prompts (each `n` times) decoded as one batch by generate(), with the
+// request's settings mapped onto the engine's. Streaming and non-streaming answers both come from the deltas
+// reported here, so the two can never disagree on the text. Settings follow OpenAI's defaults (temperature 1,
+// top_p 1, no top-k, no repetition penalty), not the model's generation_config, except for its stop ids.
+import type { GenerateOptions, TokenLogprob } from '../generate/options.ts';
+import type { TextGenerator } from '../generate/pipeline.ts';
+import type { FinishReason } from '../generate/language-model.ts';
+import { invalidParam } from './errors.ts';
+
+export interface SamplingRequest {
+  maxTokens: number | null;
+  /** The parameter that carried the prompt ('messages' or 'prompt'), for a context-length error. */
+  promptParam: string;
+  temperature?: number | null;
+  top_p?: number | null;
+  top_k?: number | null;
+  min_p?: number | null;
+  repetition_penalty?: number | null;
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+  stop?: string | string[] | null;
+  seed?: number | null;
+  n?: number | null;
+  /** Top alternatives per token, or null for no log-probabilities. */
+  logprobs: number | null;
+}
+
+export interface ScoredToken {
+  id: number;
+  logprob: number;
+  top: TokenLogprob[];
+}
+
+/** New text for one choice; `token` is set for each generated token (not for a stop token or a flushed tail). */
+export interface ChoiceDelta {
+  index: number;
+  text: string;
+  token?: ScoredToken;
+}
+
+export type OpenAIFinish = 'stop' | 'length' | 'cancelled';
+
+export interface Choice {
+  index: number;
+  text: string;
+  finishReason: OpenAIFinish;
+  tokens: ScoredToken[];
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** llama.cpp's `timings`: the prompt phase is everything up to the first token, the rest is the decode phase. */
+export interface Timings {
+  prompt_n: number;
+  prompt_ms: number;
+  prompt_per_token_ms: number;
+  prompt_per_second: number;
+  predicted_n: number;
+  predicted_ms: number;
+  predicted_per_token_ms: number;
+  predicted_per_second: number;
+}
+
+export interface GenerationOutcome {
+  choices: Choice[];
+  usage: Usage;
+  timings: Timings;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onDelta?: (d: ChoiceDelta) => void;
+  /** Called once per generated token of any choice (a decode step yields one per unfinished choice). */
+  onToken?: () => void;
+}
+
+const FINISH: Record<FinishReason, OpenAIFinish> = { stop_token: 'stop', stop_string: 'stop', length: 'length', cancelled: 'cancelled' };
+
+/** The longest continuation the model's context leaves after `promptLength` tokens (refused when none). */
+export function tokensLeft(generator: TextGenerator, promptLength: number, param: string): number {
+  const context = generator.model.spec.maxPositions;
+  if (promptLength >= context) {
+    throw invalidParam(param, `This model's maximum context length is ${context} tokens; the prompt has ${promptLength}. Shorten the ${param}.`, 'context_length_exceeded');
+  }
+  return context - promptLength;
+}
+
+function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: number[]): GenerateOptions {
+  const temperature = r.temperature ?? 1;
+  const stop = r.stop == null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
+  return {
+    maxNewTokens,
+    temperature,
+    doSample: temperature > 0,
+    topP: r.top_p ?? 1,
+    topK: r.top_k ?? 0,
+    minP: r.min_p ?? 0,
+    repetitionPenalty: r.repetition_penalty ?? 1,
+    presencePenalty: r.presence_penalty ?? 0,
+    frequencyPenalty: r.frequency_penalty ?? 0,
+    noRepeatNgramSize: 0,
+    minNewTokens: 0,
+    numBeams: 1,
+    stopStrings: stop.filter((s) => s !== ''),
+    stopTokenIds,
+    seed: r.seed == null ? undefined : Math.abs(r.seed) % 2 ** 31,
+    logprobs: r.logprobs ?? undefined,
+  };
+}
+
+/** Generate `n` choices for each prompt (choice index = prompt index * n + j). */
+export async function runGeneration(generator: TextGenerator, prompts: number[][], r: SamplingRequest, opts: RunOptions = {}): Promise<GenerationOutcome> {
+  const n = r.n ?? 1;
+  const longest = Math.max(...prompts.map((p) => p.length));
+  const left = tokensLeft(generator, longest, r.promptParam);
+  const maxNewTokens = Math.min(r.maxTokens ?? left, left);
+  const stopTokenIds = generator.defaultStopIds;
+  const stops = new Set(stopTokenIds);
+  const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
+  const tokens: ScoredToken[][] = batch.map(() => []);
+  const options = engineOptions(r, maxNewTokens, stopTokenIds);
+  const result = await generator.generateIds(batch, {
+    ...options,
+    signal: opts.signal,
+    onToken: (e) => {
+      if (e.tokenId >= 0) opts.onToken?.();
+      const real = e.tokenId >= 0 && !stops.has(e.tokenId);
+      const token = real && e.logprob !== undefined ? { id: e.tokenId, logprob: e.logprob, top: e.top ?? [] } : undefined;
+      if (token) tokens[e.row].push(token);
+      if (e.text || token) opts.onDelta?.({ index: e.row, text: e.text, token });
+    },
+  });
+  const choices = result.rows.map((row, i) => ({ index: i, text: row.text, finishReason: FINISH[row.finishReason], tokens: tokens[i] }));
+  const promptTokens = prompts.reduce((s, p) => s + p.length, 0);
+  const completionTokens = result.rows.reduce((s, row) => s + row.tokenIds.length, 0);
+  return { choices, usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }, timings: timingsOf(result.timing, promptTokens, completionTokens) };
+}
+
+function timingsOf(t: { timeToFirstTokenMs: number; totalMs: number }, promptN: number, predictedN: number): Timings {
+  const promptMs = t.timeToFirstTokenMs;
+  const predictedMs = Math.max(0, t.totalMs - t.timeToFirstTokenMs);
+  const perToken = (ms: number, count: number) => (count > 0 ? ms / count : 0);
+  const perSecond = (ms: number, count: number) => (ms > 0 ? (count * 1000) / ms : 0);
+  return {
+    prompt_n: promptN,
+    prompt_ms: promptMs,
+    prompt_per_token_ms: perToken(promptMs, promptN),
+    prompt_per_second: perSecond(promptMs, promptN),
+    predicted_n: predictedN,
+    predicted_ms: predictedMs,
+    predicted_per_token_ms: perToken(predictedMs, predictedN),
+    predicted_per_second: perSecond(predictedMs, predictedN),
+  };
+}

@@ -1,0 +1,92 @@
+// The request bodies of /v1/chat/completions, /v1/completions and /v1/embeddings as OpenAI documents them,
+// checked with zod; a failure is a 400 naming the parameter as OpenAI writes it (`messages[0].content`). Besides
+// OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
+// repetition_penalty.
+import { z } from 'zod';
+import { invalidParam, type OpenAIError } from './errors.ts';
+
+const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+const Message = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.array(TextPart)]).nullable(),
+  name: z.string().optional(),
+});
+
+const Stop = nullable(z.union([z.string(), z.array(z.string()).max(4)]));
+
+/** Parameters both endpoints share. */
+const Sampling = {
+  model: z.string().min(1),
+  max_tokens: nullable(z.number().int().min(1)),
+  temperature: nullable(z.number().min(0).max(2)),
+  top_p: nullable(z.number().gt(0).max(1)),
+  stop: Stop,
+  seed: nullable(z.number().int()),
+  n: nullable(z.number().int().min(1).max(16)),
+  presence_penalty: nullable(z.number().min(-2).max(2)),
+  frequency_penalty: nullable(z.number().min(-2).max(2)),
+  stream: nullable(z.boolean()),
+  stream_options: nullable(z.object({ include_usage: z.boolean().optional() })),
+  user: z.string().optional(),
+  // Extensions other local servers accept.
+  top_k: nullable(z.number().int().min(0)),
+  min_p: nullable(z.number().gt(0).max(1)),
+  repetition_penalty: nullable(z.number().gt(0)),
+};
+
+export const ChatRequest = z.object({
+  ...Sampling,
+  messages: z.array(Message).min(1),
+  // Accepted only in the forms that ask for nothing this server lacks, so a client relying on them hears so.
+  tools: nullable(z.array(z.unknown()).max(0, { message: 'tool calls are not supported by this server; send no tools' })),
+  functions: nullable(z.array(z.unknown()).max(0, { message: 'function calls are not supported by this server; send no functions' })),
+  response_format: nullable(z.object({ type: z.literal('text', { message: "only 'text' is supported (no JSON mode or schemas)" }) })),
+  max_completion_tokens: nullable(z.number().int().min(1)),
+  logprobs: nullable(z.boolean()),
+  top_logprobs: nullable(z.number().int().min(0).max(20)),
+});
+export type ChatRequest = z.infer<typeof ChatRequest>;
+
+export const CompletionRequest = z.object({
+  ...Sampling,
+  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int().min(0)).min(1)]),
+  logprobs: nullable(z.number().int().min(0).max(20)),
+  echo: nullable(z.boolean()),
+  best_of: nullable(z.number().int().min(1).max(1)),
+  suffix: nullable(z.null()),
+});
+export type CompletionRequest = z.infer<typeof CompletionRequest>;
+
+export const EmbeddingRequest = z.object({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.string()).min(1).max(2048)]), // OpenAI's limit on inputs per request
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  user: z.string().optional(),
+});
+export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
+
+/** `messages.0.content` as OpenAI writes it: `messages[0].content`. */
+export function paramName(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+/** What zod says, with explanations where its words alone would not tell a client what to send. */
+const HINTS: Record<string, string> = {
+  best_of: 'best_of above 1 is not supported',
+  suffix: 'suffix (insertion) is not supported by these models',
+};
+
+/** Parse `body` with `schema`; the first issue becomes a 400 that names the parameter. */
+export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidParam(null, 'the request body must be a JSON object', 'invalid_json');
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const param = paramName(issue.path);
+  const hint = HINTS[param];
+  const missing = issue.path.length === 1 && (body as Record<string, unknown>)[String(issue.path[0])] === undefined;
+  const message = missing ? `'${param}' is required` : `Invalid value for '${param}': ${hint ?? issue.message}`;
+  throw invalidParam(param || null, message, missing ? 'missing_required_parameter' : 'invalid_value') as OpenAIError;
+}

@@ -1,0 +1,137 @@
+// The objects OpenAI's endpoints answer with, built from a generation's choices and deltas: chat.completion and
+// chat.completion.chunk, text_completion (whole and streamed), their logprobs in each endpoint's own layout, and
+// `usage` plus llama.cpp's `timings` on every whole answer and on the final usage chunk.
+import crypto from 'node:crypto';
+import type { TextTokenizer } from '../text/tokenizer.ts';
+import type { Choice, ChoiceDelta, GenerationOutcome, OpenAIFinish, ScoredToken } from './generation.ts';
+import { tokenText } from './token-text.ts';
+
+export interface AnswerHeader {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function answerHeader(prefix: 'chatcmpl' | 'cmpl', model: string): AnswerHeader {
+  return { id: `${prefix}-${crypto.randomBytes(12).toString('hex')}`, created: Math.floor(Date.now() / 1000), model };
+}
+
+/** A client never sees 'cancelled' (it left); the name is kept for the request log. */
+const finish = (f: OpenAIFinish) => (f === 'cancelled' ? 'stop' : f);
+
+// ---- chat ----
+
+function chatTokenLogprob(tok: TextTokenizer, t: ScoredToken, top: number) {
+  return {
+    ...tokenText(tok, t.id),
+    logprob: t.logprob,
+    top_logprobs: t.top.slice(0, top).map((a) => ({ ...tokenText(tok, a.id), logprob: a.logprob })),
+  };
+}
+
+export function chatCompletion(h: AnswerHeader, out: GenerationOutcome, tok: TextTokenizer, top: number | null) {
+  return {
+    id: h.id,
+    object: 'chat.completion',
+    created: h.created,
+    model: h.model,
+    system_fingerprint: null,
+    choices: out.choices.map((c: Choice) => ({
+      index: c.index,
+      message: { role: 'assistant', content: c.text, refusal: null },
+      logprobs: top === null ? null : { content: c.tokens.map((t) => chatTokenLogprob(tok, t, top)), refusal: null },
+      finish_reason: finish(c.finishReason),
+    })),
+    usage: out.usage,
+    timings: out.timings,
+  };
+}
+
+interface ChunkChoice {
+  index: number;
+  delta: { role?: 'assistant'; content?: string };
+  logprobs: { content: ReturnType<typeof chatTokenLogprob>[]; refusal: null } | null;
+  finish_reason: string | null;
+}
+
+function chatChunk(h: AnswerHeader, choices: ChunkChoice[], withUsage: boolean) {
+  return { id: h.id, object: 'chat.completion.chunk', created: h.created, model: h.model, system_fingerprint: null, choices, ...(withUsage ? { usage: null } : {}) };
+}
+
+/** The first chunk of each choice: the assistant's role and no text yet, as OpenAI sends it. */
+export function chatRoleChunk(h: AnswerHeader, index: number, withUsage: boolean) {
+  return chatChunk(h, [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], withUsage);
+}
+
+export function chatDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean) {
+  const logprobs = top !== null && d.token ? { content: [chatTokenLogprob(tok, d.token, top)], refusal: null as null } : null;
+  return chatChunk(h, [{ index: d.index, delta: { content: d.text }, logprobs, finish_reason: null }], withUsage);
+}
+
+export function chatFinishChunk(h: AnswerHeader, c: Choice, withUsage: boolean) {
+  return chatChunk(h, [{ index: c.index, delta: {}, logprobs: null, finish_reason: finish(c.finishReason) }], withUsage);
+}
+
+/** The chunk stream_options.include_usage asks for: no choices, the usage (and timings) of the whole request. */
+export function usageChunk(h: AnswerHeader, object: 'chat.completion.chunk' | 'text_completion', out: GenerationOutcome) {
+  return { id: h.id, object, created: h.created, model: h.model, system_fingerprint: null, choices: [], usage: out.usage, timings: out.timings };
+}
+
+// ---- completions ----
+
+interface LegacyLogprobs {
+  tokens: string[];
+  token_logprobs: number[];
+  top_logprobs: Record<string, number>[];
+  text_offset: number[];
+}
+
+function legacyLogprobs(tok: TextTokenizer, tokens: ScoredToken[], top: number, offset: number): LegacyLogprobs {
+  const out: LegacyLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
+  let at = offset;
+  for (const t of tokens) {
+    const text = tokenText(tok, t.id).token;
+    out.tokens.push(text);
+    out.token_logprobs.push(t.logprob);
+    out.top_logprobs.push(Object.fromEntries(t.top.slice(0, top).map((a) => [tokenText(tok, a.id).token, a.logprob])));
+    out.text_offset.push(at);
+    at += text.length;
+  }
+  return out;
+}
+
+export function textCompletion(h: AnswerHeader, out: GenerationOutcome, tok: TextTokenizer, top: number | null, echoed: string[]) {
+  return {
+    id: h.id,
+    object: 'text_completion',
+    created: h.created,
+    model: h.model,
+    system_fingerprint: null,
+    choices: out.choices.map((c) => ({
+      text: (echoed[c.index] ?? '') + c.text,
+      index: c.index,
+      logprobs: top === null ? null : legacyLogprobs(tok, c.tokens, top, (echoed[c.index] ?? '').length),
+      finish_reason: finish(c.finishReason),
+    })),
+    usage: out.usage,
+    timings: out.timings,
+  };
+}
+
+export function completionChunk(h: AnswerHeader, index: number, text: string, logprobs: LegacyLogprobs | null, finishReason: OpenAIFinish | null, withUsage: boolean) {
+  return {
+    id: h.id,
+    object: 'text_completion',
+    created: h.created,
+    model: h.model,
+    system_fingerprint: null,
+    choices: [{ text, index, logprobs, finish_reason: finishReason === null ? null : finish(finishReason) }],
+    ...(withUsage ? { usage: null } : {}),
+  };
+}
+
+/** `offset`: the characters of this choice streamed before this delta (its token's text_offset). */
+export function completionDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean, offset: number) {
+  const logprobs = top !== null && d.token ? legacyLogprobs(tok, [d.token], top, offset) : null;
+  return completionChunk(h, d.index, d.text, logprobs, null, withUsage);
+}

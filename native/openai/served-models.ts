@@ -1,0 +1,68 @@
+// Which models the server answers for, all from the store: every model by its name (or id), and every LoRA
+// adapter a fine-tuning run left as `<base model name>:<run id>`. A request's `model` string is only ever looked
+// up here, never used as a path: the folders come from the store's rows.
+import path from 'node:path';
+import type { Model } from '../api/schemas.ts';
+import type { Store } from '../store/db.ts';
+import { modelNotFound } from './errors.ts';
+
+export interface ServedModel {
+  /** The name clients send and /v1/models lists. */
+  name: string;
+  model: Model;
+  /** The PEFT adapter folder applied on top (runs/<id>/adapter), or null. */
+  adapterDir: string | null;
+  /** Seconds since the epoch, for /v1/models' `created`. */
+  created: number;
+}
+
+const seconds = (iso: string | null | undefined) => Math.floor(Date.parse(iso ?? '') / 1000) || 0;
+
+/** The base model a fine-tuning run started from, if the store still has it. */
+function runBase(store: Store, config: unknown): Model | null {
+  const key = (config as { model?: unknown } | null)?.model;
+  return typeof key === 'string' ? tryFind(store, key) : null;
+}
+
+function adapterOf(store: Store, runId: string): { dir: string; created: string } | null {
+  const artifact = store.runs.artifacts(runId).find((a) => a.kind === 'adapter');
+  return artifact ? { dir: path.dirname(artifact.path), created: artifact.createdAt } : null;
+}
+
+/** Every model and adapter the store holds, as /v1/models lists them. */
+export function listServedModels(store: Store): ServedModel[] {
+  const models: ServedModel[] = store.models.list().map((m) => ({ name: m.name, model: m, adapterDir: null, created: seconds(m.createdAt) }));
+  for (const run of store.runs.list({ kind: 'finetune' })) {
+    const adapter = adapterOf(store, run.id);
+    const base = adapter && runBase(store, run.config);
+    if (adapter && base) models.push({ name: `${base.name}:${run.id}`, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) });
+  }
+  return models;
+}
+
+/**
+ * The model `name` stands for: a model's name or id, else `<model>:<run id>` for a LoRA run's adapter on that
+ * model (a model whose own name holds ':' is found by its whole name first). Unknown names are a 404 listing
+ * what is served.
+ */
+export function resolveServedModel(store: Store, name: string): ServedModel {
+  const notFound = () => modelNotFound(name, listServedModels(store).map((m) => m.name));
+  const whole = tryFind(store, name);
+  if (whole) return { name, model: whole, adapterDir: null, created: seconds(whole.createdAt) };
+  const colon = name.lastIndexOf(':');
+  if (colon <= 0) throw notFound();
+  const base = tryFind(store, name.slice(0, colon));
+  const runId = name.slice(colon + 1);
+  const run = base && store.runs.get(runId);
+  const adapter = run && adapterOf(store, run.id);
+  if (!base || !adapter) throw notFound();
+  return { name, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) };
+}
+
+function tryFind(store: Store, key: string): Model | null {
+  try {
+    return store.models.find(key);
+  } catch {
+    return null;
+  }
+}

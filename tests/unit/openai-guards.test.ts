@@ -1,0 +1,72 @@
+// The OpenAI server's request guards on their own: which Host headers name the server (DNS rebinding), the
+// constant-time key check, and the parameter names a 400 carries.
+import { describe, expect, it } from 'vitest';
+import { hostAllowed, isLoopbackHost, keyMatches } from '../../native/openai/guards.ts';
+import { ChatRequest, CompletionRequest, paramName, parseRequest } from '../../native/openai/params.ts';
+import { OpenAIError } from '../../native/openai/errors.ts';
+
+describe('hostAllowed', () => {
+  it('lets a loopback-bound server answer to loopback names on its own port only', () => {
+    for (const h of ['127.0.0.1:1234', 'localhost:1234', '[::1]:1234', 'LOCALHOST:1234', 'localhost']) expect(hostAllowed(h, '127.0.0.1', 1234), h).toBe(true);
+    for (const h of ['attacker.example:1234', 'localhost:9999', '127.0.0.1.nip.io:1234', '10.0.0.2:1234', '', 'user@localhost:1234']) expect(hostAllowed(h, '127.0.0.1', 1234), h).toBe(false);
+    expect(hostAllowed(undefined, '127.0.0.1', 1234)).toBe(false);
+  });
+
+  it('lets a server bound to one address answer to that address, and to names it was told', () => {
+    expect(hostAllowed('192.168.1.5:80', '192.168.1.5', 80)).toBe(true);
+    expect(hostAllowed('localhost:80', '192.168.1.5', 80)).toBe(false);
+    expect(hostAllowed('api.internal:80', '192.168.1.5', 80, ['api.internal'])).toBe(true);
+    expect(hostAllowed('anything.example:80', '0.0.0.0', 80)).toBe(true);
+  });
+
+  it('knows loopback hosts', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].every(isLoopbackHost)).toBe(true);
+    expect(['0.0.0.0', '::', '192.168.1.5', 'example.com'].some(isLoopbackHost)).toBe(false);
+  });
+});
+
+describe('keyMatches', () => {
+  it('accepts the key only, whatever the lengths', () => {
+    expect(keyMatches('secret-key', 'secret-key')).toBe(true);
+    expect(keyMatches('secret-ke', 'secret-key')).toBe(false);
+    expect(keyMatches('secret-key-and-more', 'secret-key')).toBe(false);
+    expect(keyMatches('', 'secret-key')).toBe(false);
+    expect(keyMatches(null, 'secret-key')).toBe(false);
+  });
+});
+
+describe('request parameters', () => {
+  it('names parameters as OpenAI writes them', () => {
+    expect(paramName(['messages', 0, 'content'])).toBe('messages[0].content');
+    expect(paramName(['stop', 2])).toBe('stop[2]');
+  });
+
+  const refusal = (schema: typeof ChatRequest | typeof CompletionRequest, body: unknown) => {
+    try {
+      parseRequest(schema, body);
+    } catch (err) {
+      return err as OpenAIError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('refuses with a 400 that names the parameter', () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+    expect(refusal(ChatRequest, { ...base, max_tokens: -1 })).toMatchObject({ status: 400, param: 'max_tokens' });
+    expect(refusal(ChatRequest, { ...base, stop: ['a', 'b', 'c', 'd', 'e'] }).param).toBe('stop');
+    expect(refusal(ChatRequest, { ...base, messages: [{ role: 'wizard', content: 'x' }] }).param).toBe('messages[0].role');
+    expect(refusal(ChatRequest, { ...base, presence_penalty: 3 }).param).toBe('presence_penalty');
+    expect(refusal(ChatRequest, [base]).code).toBe('invalid_json');
+    expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', best_of: 3 }).message).toContain('best_of above 1 is not supported');
+    expect(refusal(CompletionRequest, { model: 'm' })).toMatchObject({ param: 'prompt', code: 'missing_required_parameter' });
+    expect(refusal(ChatRequest, { ...base, tools: [{ type: 'function', function: { name: 'f' } }] }).message).toContain('tool calls are not supported');
+    expect(refusal(ChatRequest, { ...base, response_format: { type: 'json_object' } }).param).toBe('response_format.type');
+    expect(parseRequest(ChatRequest, { ...base, tools: [], response_format: { type: 'text' } }).messages).toHaveLength(1);
+  });
+
+  it('accepts what the official client sends, nulls included', () => {
+    const r = parseRequest(ChatRequest, { model: 'm', messages: [{ role: 'developer', content: [{ type: 'text', text: 'be brief' }] }, { role: 'user', content: 'hi' }], temperature: null, stop: 'x', stream_options: null });
+    expect(r.messages).toHaveLength(2);
+    expect(parseRequest(CompletionRequest, { model: 'm', prompt: [1, 2, 3] }).prompt).toEqual([1, 2, 3]);
+  });
+});
