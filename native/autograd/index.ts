@@ -19,3 +19,5 @@ export { buildTrainingStep } from './step.ts';
 export { TrainingSession } from './training-session.ts';
 export type { Feeds, HostTensor, TrainingSessionOptions } from './training-session.ts';
 export type { TrainingStepGraphs, TrainingStepSpec } from './step.ts';
+export { PREFERENCE_LOSSES, PREFERENCE_METRICS, preferenceLoss, sequenceLogProbs } from './preference-losses.ts';
+export type { PreferenceLoss, PreferenceLossKind, PreferenceLossOptions } from './preference-losses.ts';
