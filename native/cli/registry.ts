@@ -16,6 +16,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./runs.ts'),
     import('./train.ts'),
     import('./pretrain.ts'),
+    import('./align.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }
