@@ -7,6 +7,7 @@ import {
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
+import { alignMethods } from './align.ts';
 import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
@@ -50,6 +51,7 @@ export const methods = {
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
   ...evalMethods,
   ...trainMethods,
+  ...alignMethods,
   ...modelMethods,
   ...insideMethods,
   ...journeyMethods,
