@@ -39,3 +39,22 @@ export const alignMethods = {
   /** Start a DPO job ('dpo'); resume and cancel it with train.resume / train.cancel like any training run. */
   'align.dpo': { params: DpoStartInput, result: Job },
 } as const;
+
+/** pairwise: a reward model from preference pairs; classify: a sequence classifier from text + label columns. */
+export const REWARD_OBJECTIVES = ['auto', 'pairwise', 'classify'] as const;
+
+export const RewardStartInput = z.object({
+  /** Model id or name: the decoder the score head sits on. */
+  model: z.string().min(1),
+  /** Dataset id or name: chosen/rejected (and prompt) for pairs, text and label for classification. */
+  dataset: z.string().min(1),
+  objective: z.enum(REWARD_OBJECTIVES).default('auto'),
+  /** Pairwise: the margin the chosen score must clear, −log σ(r_c − r_r − margin). */
+  margin: z.number().default(0),
+  maxPromptLen: z.number().int().min(1).optional(),
+  skipInvalid: z.boolean().default(false),
+  ...Optimisation,
+  batchSize: z.number().int().min(1).max(1024).default(8),
+});
+export type RewardStartInput = z.input<typeof RewardStartInput>;
+export type RewardConfig = z.output<typeof RewardStartInput>;

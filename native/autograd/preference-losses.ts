@@ -108,3 +108,14 @@ export function preferenceLoss(g: GraphBuilder, logits: Value, labels: Value, re
     },
   };
 }
+
+/**
+ * The pairwise reward-model loss of 2b scores (b chosen, then b rejected): mean −log σ(r_c − r_r − margin), as
+ * TRL's RewardTrainer, and the share of pairs ranked right (r_c > r_r).
+ */
+export function pairwiseRewardLoss(g: GraphBuilder, rewards: Value, margin: number): { loss: Value; accuracy: Value; margin: Value } {
+  const [c, r] = halves(g, rewards);
+  const diff = g.op('Sub', [c, r]);
+  const loss = g.op('Neg', [mean(g, logSigmoid(g, g.op('Sub', [diff, g.scalar(margin)])))]);
+  return { loss, accuracy: mean(g, g.op('Cast', [g.op('Greater', [c, r])], { to: 1 })), margin: mean(g, diff) };
+}

@@ -17,6 +17,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./train.ts'),
     import('./pretrain.ts'),
     import('./align.ts'),
+    import('./reward.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }

@@ -56,6 +56,6 @@ export function buildGpt2Graph(spec: ModelSpec, w: CheckpointWeights, opts: Deco
   for (let i = 0; i < spec.numLayers; i++) h = block(g, w, spec, i, h, inputs, opts);
   h = layerNorm(g, w, h, 'ln_f', spec); // (B*T, C)
   const head = spec.tieWordEmbeddings || !w.has('lm_head.weight') ? wte : param(g, w, 'lm_head.weight', [V, C]);
-  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  lmHead(g, h, head, inputs.batch, V, opts); // logits (B, T, V)
   return g;
 }

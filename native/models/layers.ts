@@ -13,6 +13,8 @@ export interface DecoderGraphOptions {
   outputAttentions?: boolean;
   /** Rewrites each projection's output, given the module's HF name and its input (LoRA adapters; see lora.ts). */
   adapt?: LinearAdapter;
+  /** Also output `hidden_states` (B, T, C): the final normalised hidden states the LM head reads (reward models score them). */
+  outputHidden?: boolean;
 }
 
 /** y' = adapt(module, x, y) for a projection y = x W^T (+ b) of the module named as in HF checkpoints. */
@@ -130,7 +132,11 @@ export function declareLayerOutputs(g: GraphBuilder, layer: number, a: Attention
 }
 
 /** (B*T, C) hidden states → logits (B, T, V) through the head (B*T, C) @ W^T, W (V, C). */
-export function lmHead(g: GraphBuilder, h: Value, headWeight: Value, batch: Value, vocab: number): Value {
+export function lmHead(g: GraphBuilder, h: Value, headWeight: Value, batch: Value, vocab: number, opts?: DecoderGraphOptions): Value {
+  if (opts?.outputHidden) {
+    const c = headWeight.shape?.[1]; // (V, C)
+    g.output(g.op('Reshape', [h, g.op('Concat', [batch, g.ints([-1, Number(c)])], { axis: 0 })], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', Number(c)] }] }), 'hidden_states'); // (B, T, C)
+  }
   const flat = linear(g, h, headWeight); // (B*T, V)
   const shape = g.op('Concat', [batch, g.ints([-1, vocab])], { axis: 0 });
   return g.output(g.op('Reshape', [flat, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', vocab] }] }), 'logits'); // (B, T, V)

@@ -73,6 +73,6 @@ export function buildLlamaGraph(spec: ModelSpec, w: CheckpointWeights, opts: Dec
   for (let i = 0; i < spec.numLayers; i++) h = decoderLayer(g, w, spec, i, h, inputs, rope, opts);
   h = rmsNorm(g, h, weight(g, w, 'model.norm.weight', [C]), spec.normEps); // (B*T, C)
   const head = spec.tieWordEmbeddings && !w.has('lm_head.weight') ? embed : weight(g, w, 'lm_head.weight', [V, C]); // (V, C)
-  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  lmHead(g, h, head, inputs.batch, V, opts); // logits (B, T, V)
   return g;
 }
