@@ -44,8 +44,6 @@ export interface PreferenceData {
   val: PreferenceExample[];
   truncated: number;
   skipped: { where: string; reason: string }[];
-  /** Up to three validation prompts, for before/after samples. */
-  samplePrompts: string[];
 }
 
 /** The dataset's training and validation pairs, tokenized (the last tenth of train is held out when there is no validation split). */
@@ -77,5 +75,5 @@ export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer:
       if (t.truncated) truncated++;
       return t.example;
     });
-  return { train: tokenize(trainPairs), val: tokenize(valPairs), truncated, skipped, samplePrompts: valPairs.slice(0, 3).map((p) => renderPrompt(p.prompt, tokenizer)) };
+  return { train: tokenize(trainPairs), val: tokenize(valPairs), truncated, skipped };
 }

@@ -10,7 +10,7 @@ import { buildRewardScoreGraph } from '../models/reward-graph.ts';
 import { createSession } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, type RewardItem } from './reward-batches.ts';
-import { causalConfigOf } from './reward.ts';
+import { causalConfigOf, classifiedText } from './reward.ts';
 
 export interface ScoredTexts {
   labels: string[];
@@ -32,7 +32,7 @@ export async function scoreTexts(modelDir: string, texts: readonly string[], opt
   }
   const tokenizer = TextTokenizer.fromFolder(modelDir);
   const bos = tokenizer.bosTokenId;
-  const items: RewardItem[] = texts.map((t) => ({ sequences: [[...(bos !== null ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })].slice(0, spec.maxPositions)] }));
+  const items: RewardItem[] = texts.map((t) => ({ sequences: [[...(bos !== null ? [bos] : []), ...tokenizer.encode(classifiedText(t), { addSpecialTokens: false })].slice(0, spec.maxPositions)] }));
   const session = await createSession(graph, { intraOpNumThreads: opts.threads, interOpNumThreads: 1 });
   try {
     const scores: number[][] = [];

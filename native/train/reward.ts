@@ -41,6 +41,12 @@ export interface RewardOutcome {
 
 export const REWARD_MODEL_DIR = 'reward-model';
 
+/**
+ * A cell as the text a classifier reads: surrounding white space dropped, so the score is read at the last word or
+ * mark rather than at a trailing space (GLUE's SST-2 ends every sentence with one).
+ */
+export const classifiedText = (v: unknown): string => String(v ?? '').trim();
+
 /** The classification label of each row, as a string (TSV cells are text, JSON ones may be numbers). */
 const labelOf = (row: Record<string, unknown>, column: string): string => String(row[column] ?? '').trim();
 
@@ -89,7 +95,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   const item = (row: Record<string, unknown>): RewardItem => {
     const label = labels.indexOf(labelOf(row, dataset.mapping.label));
     if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
-    return { sequences: [withEnd([...(bos !== null ? [bos] : []), ...tokenizer.encode(String(row[dataset.mapping.text] ?? ''), { addSpecialTokens: false })])], label };
+    return { sequences: [withEnd([...(bos !== null ? [bos] : []), ...tokenizer.encode(classifiedText(row[dataset.mapping.text]), { addSpecialTokens: false })])], label };
   };
   return { train: train.map(item), val: val.map(item), labels };
 }
