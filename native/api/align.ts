@@ -1,6 +1,7 @@
-// The alignment part of the Studio API: preference tuning (DPO and its variants) as a 'dpo' job. The run's metrics
-// carry TRL's names (rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen,
-// logps/rejected; val_ before each for the validation split) beside loss, lr and grad_norm.
+// The alignment part of the Studio API: preference tuning (DPO and its variants) as a 'dpo' job, reward models and
+// sequence classifiers as a 'reward' job. DPO runs' metrics carry TRL's names (rewards/chosen, rewards/rejected,
+// rewards/accuracies, rewards/margins, logps/chosen, logps/rejected; val_ before each for the validation split)
+// beside loss, lr and grad_norm; reward runs report accuracy (and margin for pairs).
 import { z } from 'zod';
 import { Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
@@ -35,10 +36,6 @@ export const DpoStartInput = z
 export type DpoStartInput = z.input<typeof DpoStartInput>;
 export type DpoConfig = z.output<typeof DpoStartInput>;
 
-export const alignMethods = {
-  /** Start a DPO job ('dpo'); resume and cancel it with train.resume / train.cancel like any training run. */
-  'align.dpo': { params: DpoStartInput, result: Job },
-} as const;
 
 /** pairwise: a reward model from preference pairs; classify: a sequence classifier from text + label columns. */
 export const REWARD_OBJECTIVES = ['auto', 'pairwise', 'classify'] as const;
@@ -58,3 +55,10 @@ export const RewardStartInput = z.object({
 });
 export type RewardStartInput = z.input<typeof RewardStartInput>;
 export type RewardConfig = z.output<typeof RewardStartInput>;
+
+export const alignMethods = {
+  /** Start a DPO job ('dpo'); resume and cancel it with train.resume / train.cancel like any training run. */
+  'align.dpo': { params: DpoStartInput, result: Job },
+  /** Start a reward-model or classifier job ('reward'); resume and cancel it with train.resume / train.cancel. */
+  'align.reward': { params: RewardStartInput, result: Job },
+} as const;

@@ -10,6 +10,7 @@ export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'model-download': { module: '../models/download-worker.ts', summary: 'Download a model from the Hugging Face Hub' },
   'model-import': { module: '../models/import-worker.ts', summary: 'Import a model folder or a llama2.c checkpoint' },
   pretrain: { module: '../train/pretrain-worker.ts', summary: 'Pretrain a model from scratch on a corpus' },
+  reward: { module: '../train/reward-worker.ts', summary: 'Train a reward model or a sequence classifier' },
 };
 
 /** Add a kind at run time (tests, plugins); `module` is an absolute path or file URL of a WorkerRun module. */

@@ -3,11 +3,16 @@
 // train.resume / train.cancel, which handle 'dpo' runs like the others.
 import type { alignMethods } from '../api/align.ts';
 import { planDpo } from '../train/dpo-plan.ts';
+import { planReward } from '../train/reward.ts';
 import type { HandlersFor } from './context.ts';
 
 export const alignHandlers: HandlersFor<typeof alignMethods> = {
   'align.dpo': (input, _raw, ctx) => {
     planDpo(input, ctx.store); // model, dataset, mapping and hyperparameters, before a job or run exists
     return ctx.queue.enqueue('dpo', input);
+  },
+  'align.reward': (input, _raw, ctx) => {
+    planReward(input, ctx.store);
+    return ctx.queue.enqueue('reward', input);
   },
 };

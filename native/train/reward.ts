@@ -15,6 +15,7 @@ import { fillHfFolder, readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { initTensors } from '../models/init.ts';
 import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '../models/reward-graph.ts';
+import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { loadPreferenceData } from './preference-examples.ts';
@@ -50,10 +51,10 @@ export const classifiedText = (v: unknown): string => String(v ?? '').trim();
 /** The classification label of each row, as a string (TSV cells are text, JSON ones may be numbers). */
 const labelOf = (row: Record<string, unknown>, column: string): string => String(row[column] ?? '').trim();
 
-export function planReward(input: unknown, env: TrainEnv): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
+export function planReward(input: unknown, store: Store): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(RewardStartInput, input);
-  const model = env.store.models.find(parsed.model);
-  const dataset = env.store.datasets.find(parsed.dataset, 'dataset');
+  const model = store.models.find(parsed.model);
+  const dataset = store.datasets.find(parsed.dataset, 'dataset');
   const spec = readHfFolder(model.path).spec;
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
@@ -66,7 +67,7 @@ export function planReward(input: unknown, env: TrainEnv): { config: ResolvedRew
 }
 
 export async function startReward(input: unknown, env: TrainEnv): Promise<RewardOutcome> {
-  const { config, dataset } = planReward(input, env);
+  const { config, dataset } = planReward(input, env.store); // before the run exists: bad input leaves none behind
   const run = env.store.runs.create({ kind: 'reward', name: config.name ?? `reward (${config.objective}) ${config.modelName} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
   return continueReward(run.id, config, env);
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
-import { openStore, type Store } from '../../native/store/db.ts';
+import { Studio } from '../../native/studio/studio.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
@@ -16,28 +16,29 @@ if (!HAS_SHARED_DATA) console.log(`skipping align-reward: ${SKIP_SHARED_REASON}`
 
 describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
   let dataDir = '';
-  let store: Store;
+  let studio: Studio;
+  const store = () => studio.store;
 
   beforeAll(async () => {
     dataDir = tempDir('align-reward');
-    store = openStore(dataDir);
+    studio = new Studio({ dataDir, mode: 'serve' });
     const model = path.join(SHARED_DATA, 'models/stories260K');
     await importLlama2cCheckpoint(dataDir, path.join(model, 'stories260K.bin'), path.join(model, 'tok512.bin'), 's260k');
-    const ctx = { store, dataDir };
+    const ctx = { store: studio.store, dataDir };
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/dev.tsv'), name: 'sst2', split: { train: 0.1, validation: 0.05, test: 0.85 } }, ctx);
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), name: 'glue-dev', split: { train: 0, validation: 0, test: 1 } }, ctx);
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/preferences/dpo_en_demo.json'), name: 'demo', split: { train: 0.2, validation: 0.05, test: 0.75 } }, ctx);
   }, 60_000);
 
-  afterAll(() => {
-    store?.close();
+  afterAll(async () => {
+    await studio?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const env = (crashAt: number | null = null): TrainEnv => ({
-    store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
+    store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
     metric: (runId, step, name, value) => {
-      store.runs.addMetric({ runId, step, name, value });
+      studio.store.runs.addMetric({ runId, step, name, value });
       if (step === crashAt && name === 'loss') throw new Error(`simulated crash at step ${step}`);
     },
   });
@@ -45,7 +46,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
   it('an SST-2 classifier is written with score.weight and measured against the majority class', async () => {
     const out = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 30, batchSize: 16, seqLen: 48, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
     expect(out).toMatchObject({ status: 'completed', steps: 30, objective: 'classify', labels: ['0', '1'] });
-    expect(store.runs.get(out.runId)).toMatchObject({ kind: 'reward', status: 'succeeded' });
+    expect(store().runs.get(out.runId)).toMatchObject({ kind: 'reward', status: 'succeeded' });
     const config = JSON.parse(fs.readFileSync(path.join(out.modelDir!, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({ architectures: ['LlamaForSequenceClassification'], num_labels: 2, id2label: { 0: '0', 1: '1' } });
     const weights = SafetensorsFile.open(path.join(out.modelDir!, 'model.safetensors'));
@@ -68,13 +69,28 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const reference = await startReward(config, env());
     expect(reference.objective).toBe('pairwise');
     await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
-    const crashed = store.runs.list({ kind: 'reward' }).find((r) => r.status === 'failed')!;
+    const crashed = store().runs.list({ kind: 'reward' }).find((r) => r.status === 'failed')!;
     await resumeReward(crashed.id, env());
     for (const name of ['loss', 'accuracy', 'margin', 'val_loss']) {
-      const want = store.runs.metrics(reference.runId, name).map((m) => [m.step, m.value]);
-      const got = store.runs.metrics(crashed.id, name).map((m) => [m.step, m.value]);
+      const want = store().runs.metrics(reference.runId, name).map((m) => [m.step, m.value]);
+      const got = store().runs.metrics(crashed.id, name).map((m) => [m.step, m.value]);
       expect(got.map(([s]) => s), name).toEqual(want.map(([s]) => s));
       got.forEach(([s, v], i) => expect(Math.abs(v - want[i][1]), `${name} at step ${s}`).toBeLessThanOrEqual(1e-6));
     }
   }, 240_000);
+
+  it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {
+    const job = await studio.call('align.reward', { model: 's260k', dataset: 'sst2', maxSteps: 5000, batchSize: 4, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 });
+    expect(job.kind).toBe('reward');
+    let runId: string | null = null;
+    for (let i = 0; i < 1200 && (runId === null || store().runs.metrics(runId, 'loss').length < 2); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      runId = store().jobs.get(job.id)?.runId ?? null;
+    }
+    await studio.call('train.cancel', { runId: runId! });
+    await studio.queue.whenFinished(job.id);
+    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
+    expect(store().runs.get(runId!)?.status).toBe('cancelled');
+    await expect(studio.call('align.reward', { model: 's260k', dataset: 'glue-dev' })).rejects.toThrow(/needs training and validation rows/);
+  }, 120_000);
 });
