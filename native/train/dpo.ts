@@ -14,7 +14,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
-import { loadPreferenceData } from './preference-examples.ts';
+import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { modelRegisteredAs, recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
@@ -38,6 +38,7 @@ export interface DpoOutcome {
 
 export async function startDpo(input: unknown, env: TrainEnv): Promise<DpoOutcome> {
   const { config, model, dataset } = planDpo(input, env.store); // before the run exists: bad input leaves none behind
+  readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
   const run = env.store.runs.create({ kind: 'dpo', name: config.name ?? `DPO (${config.loss}, ${config.method}) ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
   return continueDpo(run.id, config, env);
 }

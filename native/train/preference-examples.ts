@@ -2,6 +2,7 @@
 // the model's chat template (or, without one, in HH-RLHF's "\n\nHuman: …\n\nAssistant:" layout, the one preference
 // transcripts are written in), and each side tokenized as supervised examples are: BOS + prompt + completion + end
 // token, labels only on the completion. A prompt longer than maxPromptLen keeps its end (where the question is).
+import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferencePairs, preferenceStyle, type LocatedRow, type PreferenceMessage, type PreferencePair } from '../data/preferences.ts';
@@ -46,19 +47,23 @@ export interface PreferenceData {
   skipped: { where: string; reason: string }[];
 }
 
-/** The dataset's training and validation pairs, tokenized (the last tenth of train is held out when there is no validation split). */
-export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & { skipInvalid: boolean }): PreferenceData {
+/**
+ * The dataset's training and validation pairs (the last tenth of train is held out when there is no validation
+ * split); a row that makes no pair throws naming its record, unless `skipInvalid`. Trainers call this before they
+ * create a run, so a bad row leaves no run behind.
+ */
+export function readPreferencePairs(dataDir: string, dataset: Dataset, skipInvalid: boolean): { train: PreferencePair[]; val: PreferencePair[]; skipped: { where: string; reason: string }[] } {
   const style = preferenceStyle(dataset.mapping, dataset.name);
   const located = (split: 'train' | 'validation'): LocatedRow[] => {
     const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0));
     return rows.map((values, i) => ({ values, where: `dataset ${dataset.name} record ${indices[i] + 1} (of ${dataset.sourcePath}, in file order)` }));
   };
-  const train = preferencePairs(located('train'), dataset.mapping, style, opts);
+  const train = preferencePairs(located('train'), dataset.mapping, style, { skipInvalid });
   let trainPairs = train.pairs;
   let valPairs: PreferencePair[] = [];
   const skipped = [...train.skipped];
   if ((dataset.splits.validation ?? 0) > 0) {
-    const val = preferencePairs(located('validation'), dataset.mapping, style, opts);
+    const val = preferencePairs(located('validation'), dataset.mapping, style, { skipInvalid });
     valPairs = val.pairs;
     skipped.push(...val.skipped);
   }
@@ -67,6 +72,13 @@ export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer:
     valPairs = trainPairs.slice(-n);
     trainPairs = trainPairs.slice(0, -n);
   }
+  if (trainPairs.length === 0) throw new StudioError('invalid_params', `dataset ${dataset.name} has no training pair left (${skipped.length} rows make none)`, { field: 'dataset' });
+  return { train: trainPairs, val: valPairs, skipped };
+}
+
+/** readPreferencePairs, tokenized. */
+export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & { skipInvalid: boolean }): PreferenceData {
+  const { train, val, skipped } = readPreferencePairs(dataDir, dataset, opts.skipInvalid);
   let truncated = 0;
   // every side scores a token: pairs have non-empty completions, and a cut keeps at least half the window for them
   const tokenize = (pairs: PreferencePair[]): PreferenceExample[] =>
@@ -75,5 +87,5 @@ export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer:
       if (t.truncated) truncated++;
       return t.example;
     });
-  return { train: tokenize(trainPairs), val: tokenize(valPairs), truncated, skipped };
+  return { train: tokenize(train), val: tokenize(val), truncated, skipped };
 }

@@ -18,7 +18,7 @@ import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '..
 import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
-import { loadPreferenceData } from './preference-examples.ts';
+import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
@@ -68,6 +68,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
 
 export async function startReward(input: unknown, env: TrainEnv): Promise<RewardOutcome> {
   const { config, dataset } = planReward(input, env.store); // before the run exists: bad input leaves none behind
+  if (config.objective === 'pairwise') readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
   const run = env.store.runs.create({ kind: 'reward', name: config.name ?? `reward (${config.objective}) ${config.modelName} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
   return continueReward(run.id, config, env);
 }
