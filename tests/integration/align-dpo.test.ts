@@ -1,6 +1,6 @@
 // DPO end to end on real data: stories260K (llama2.c, imported) aligned to LLaMA-Factory's dpo_en_demo.json pairs.
 // - a full DPO run (a fifth of the pairs, five epochs, 96-token sequences) lifts rewards/accuracies on its training
-//   pairs from 0 (the policy starts equal to the reference, every reward 0) to well above 0.5; the run is kind 'dpo',
+//   pairs well above 0.5 (the policy starts equal to the reference, every reward 0); the run is kind 'dpo',
 //   its config holds the dataset's content hash, and TRL's metric names are recorded per step;
 // - a LoRA run (with dropout) that crashes after its step-3 checkpoint resumes to exactly the uninterrupted run's
 //   losses and rewards, each step recorded once;
@@ -52,9 +52,13 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     expect(out.status).toBe('completed');
     expect(out.trainPairs).toBe(60);
     expect(out.steps).toBe(75);
-    // the first step's batch is measured before any update: the policy is the reference, every reward 0
-    expect(series(out.runId, 'rewards/accuracies')[0]).toEqual([1, 0]);
-    expect(series(out.runId, 'rewards/margins')[0]).toEqual([1, 0]);
+    // the first step's batch is measured before any update: the policy is the reference, every reward 0 (to float32
+    // rounding: the reference log-probs come from a separate graph), so no pair is ranked yet
+    for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins']) {
+      const [step, value] = series(out.runId, name)[0];
+      expect(step).toBe(1);
+      expect(Math.abs(value), name).toBeLessThan(1e-4);
+    }
     // measured 0.983 (59 of 60 pairs) on this machine; the validation pairs, unseen, at 0.600
     expect(out.trainMetrics!['rewards/accuracies']).toBeGreaterThan(0.8);
     expect(out.trainMetrics!['rewards/margins']).toBeGreaterThan(0);
