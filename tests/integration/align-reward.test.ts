@@ -93,4 +93,16 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(store().runs.get(runId!)?.status).toBe('cancelled');
     await expect(studio.call('align.reward', { model: 's260k', dataset: 'glue-dev' })).rejects.toThrow(/needs training and validation rows/);
   }, 120_000);
+
+  it('lathe align reward and lathe reward score name the flag in their errors', () => {
+    let r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--margin', 'wide']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--margin must be a number; got 'wide'/);
+    r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--objective', 'regression']);
+    expect(r.stderr).toMatch(/--objective: /);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--dataset', 'glue-dev', '--split', 'dev']);
+    expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
+    expect(r.stderr).toMatch(/give --text or --dataset/);
+  }, 60_000);
 });
