@@ -7,6 +7,7 @@ import {
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
+import { alignMethods } from './align.ts';
 import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
@@ -62,6 +63,7 @@ export const methods = {
   'runs.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
   ...evalMethods,
   ...trainMethods,
+  ...alignMethods,
   ...modelMethods,
   ...insideMethods,
   ...journeyMethods,

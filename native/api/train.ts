@@ -16,7 +16,7 @@ export const LoraInput = z.object({
 });
 
 /** Optimisation settings shared by fine-tuning and pretraining. */
-const Optimisation = {
+export const Optimisation = {
   lr: z.number().positive().optional(),
   epochs: z.number().positive().default(1),
   /** Stop after this many optimiser steps (overrides epochs when smaller). */

@@ -14,7 +14,12 @@ export interface TrainingStepSpec {
   clipNorm?: number;
   /** Micro-batches per optimiser step; above 1 a gradient graph with accumulators and an apply graph are built. */
   microBatches?: number;
+  /** Scalars of the forward reported with the loss (outputs `metric.<name>`), e.g. DPO's rewards. */
+  metrics?: Readonly<Record<string, Value>>;
 }
+
+/** The output name of a reported scalar. */
+export const metricOutput = (name: string): string => `metric.${name}`;
 
 export interface TrainingStepGraphs {
   /** One graph (forward, backward, update) or, with micro-batches, the gradient-accumulation graph. */
@@ -73,6 +78,7 @@ export function buildTrainingStep(g: GraphBuilder, spec: TrainingStepSpec): Trai
   });
   const grads = appendBackward(g, spec.loss, params);
   g.output(spec.loss, 'loss');
+  for (const [name, v] of Object.entries(spec.metrics ?? {})) g.output(v, metricOutput(name));
   if ((spec.microBatches ?? 1) <= 1) {
     const { slots } = appendOptimizer(g, { params, grads, optimizer: spec.optimizer, clipNorm: spec.clipNorm });
     return { step: g, slots, initial, spec, inPlace: inPlaceNames(g, slots) };

@@ -6,9 +6,12 @@
 // restores all three.
 import type { Session, SessionOptions } from '../onnx/index.ts';
 import { createSession, ort } from '../onnx/index.ts';
-import type { TrainingStepGraphs } from './step.ts';
+import { metricOutput, type TrainingStepGraphs } from './step.ts';
 
 export type Feeds = Record<string, ort.Tensor>;
+
+/** A step's or a batch's loss and the scalars the graph reports beside it (empty when it reports none). */
+export interface StepResult { loss: number; gradNorm: number; metrics: Record<string, number> }
 
 /** A host copy of a float32 tensor (the shape safetensors files and checkpoints use). */
 export interface HostTensor { shape: number[]; data: Float32Array }
@@ -109,40 +112,61 @@ export class TrainingSession {
    * One optimiser step over one batch, or over the micro-batches the graphs were built for (gradients averaged).
    * `extra` feeds go to every micro-batch (e.g. a dropout seed).
    */
-  async step(batches: Feeds | Feeds[], lr: number, extra: Feeds = {}): Promise<{ loss: number; gradNorm: number }> {
+  async step(batches: Feeds | Feeds[], lr: number, extra: Feeds = {}): Promise<StepResult> {
     const list = Array.isArray(batches) ? batches : [batches];
     const micro = Math.max(1, this.graphs.spec.microBatches ?? 1);
     if (list.length !== micro) throw new Error(`TrainingSession: built for ${micro} micro-batch(es) per step, given ${list.length}`);
     this.stepCount++;
     const hyper = { lr: this.scalar(lr), step: this.scalar(this.stepCount) };
     if (!this.applySession) {
-      const out = await this.session.run({ ...list[0], ...extra, ...this.cur, ...hyper }, this.fetches(['loss', 'grad_norm']));
+      const out = await this.session.run({ ...list[0], ...extra, ...this.cur, ...hyper }, this.fetches(['loss', 'grad_norm', ...this.metricOutputs]));
       this.swap(out);
-      return { loss: Number(out.loss.data[0]), gradNorm: Number(out.grad_norm.data[0]) };
+      return { loss: Number(out.loss.data[0]), gradNorm: Number(out.grad_norm.data[0]), metrics: this.metricsOf([out]) };
     }
     const params = Object.fromEntries(this.params.map((p) => [p, this.cur[p]]));
     const [zeros, a, b] = this.acc!;
     let [src, dst] = [zeros, a];
     let loss = 0;
+    const outs: Feeds[] = [];
     for (const batch of list) {
-      const fetch = Object.fromEntries([['loss', null], ...Object.keys(src).map((k) => [`new.${k}`, dst[k]])]);
+      const fetch = Object.fromEntries([['loss', null], ...this.metricOutputs.map((m) => [m, null]), ...Object.keys(src).map((k) => [`new.${k}`, dst[k]])]);
       const out = await this.session.run({ ...batch, ...extra, ...params, ...src }, fetch);
       loss += Number(out.loss.data[0]) / list.length;
+      outs.push(out);
       [src, dst] = [dst, src === zeros ? b : src];
     }
     const out = await this.applySession.run({ ...params, ...src, ...this.stateOnly(), ...hyper, grad_scale: this.scalar(1 / list.length) }, this.fetches(['grad_norm']));
     this.swap(out);
-    return { loss, gradNorm: Number(out.grad_norm.data[0]) };
+    return { loss, gradNorm: Number(out.grad_norm.data[0]), metrics: this.metricsOf(outs) };
   }
 
   /** The loss of one batch under the current weights: the step graph run with nothing written back. */
   async loss(batch: Feeds, extra: Feeds = {}): Promise<number> {
+    return (await this.evaluate(batch, extra)).loss;
+  }
+
+  /** The loss of one batch and the scalars the graph reports beside it, under the current weights. */
+  async evaluate(batch: Feeds, extra: Feeds = {}): Promise<{ loss: number; metrics: Record<string, number> }> {
     const feeds: Feeds = { ...batch, ...extra };
     for (const p of this.params) feeds[p] = this.cur[p];
     if (this.acc) Object.assign(feeds, this.acc[0]); // the zero accumulators, never written
     else Object.assign(feeds, this.stateOnly(), { lr: this.scalar(0), step: this.scalar(1) });
-    const out = await this.session.run(feeds, ['loss']);
-    return Number(out.loss.data[0]);
+    const out = await this.session.run(feeds, ['loss', ...this.metricOutputs]);
+    return { loss: Number(out.loss.data[0]), metrics: this.metricsOf([out]) };
+  }
+
+  /** Names of the scalars the graph reports beside the loss. */
+  get metricNames(): string[] {
+    return Object.keys(this.graphs.spec.metrics ?? {});
+  }
+
+  private get metricOutputs(): string[] {
+    return this.metricNames.map(metricOutput);
+  }
+
+  /** Each reported scalar averaged over the micro-batches' outputs. */
+  private metricsOf(outs: readonly Feeds[]): Record<string, number> {
+    return Object.fromEntries(this.metricNames.map((m) => [m, outs.reduce((s, o) => s + Number(o[metricOutput(m)].data[0]), 0) / outs.length]));
   }
 
   /** Copies of the trainable tensors, by parameter name. */

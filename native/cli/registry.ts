@@ -18,6 +18,8 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./run-notes.ts'),
     import('./train.ts'),
     import('./pretrain.ts'),
+    import('./align.ts'),
+    import('./reward.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }

@@ -126,8 +126,11 @@ export function sweepIncompleteImports(dataDir: string, knownIds: Set<string>): 
   return removed;
 }
 
-/** Read rows [offset, offset+limit) of one split (or of all rows) without loading the dataset. */
-export function readRows(dir: string, split: 'all' | (typeof SPLITS)[number], offset: number, limit: number): { rows: Record<string, unknown>[]; total: number } {
+/**
+ * Read rows [offset, offset+limit) of one split (or of all rows) without loading the dataset; `indices` are their
+ * 0-based positions among all rows, in file order.
+ */
+export function readRows(dir: string, split: 'all' | (typeof SPLITS)[number], offset: number, limit: number): { rows: Record<string, unknown>[]; total: number; indices: number[] } {
   const indexFd = fs.openSync(path.join(dir, 'index.bin'), 'r');
   const rowsFd = fs.openSync(path.join(dir, 'rows.jsonl'), 'r');
   try {
@@ -150,7 +153,7 @@ export function readRows(dir: string, split: 'all' | (typeof SPLITS)[number], of
       fs.readSync(rowsFd, line, 0, line.length, start);
       return JSON.parse(line.toString('utf8')) as Record<string, unknown>;
     });
-    return { rows, total };
+    return { rows, total, indices: picked };
   } finally {
     fs.closeSync(indexFd);
     fs.closeSync(rowsFd);

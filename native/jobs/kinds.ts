@@ -5,10 +5,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'dataset-import': { module: '../data/import-worker.ts', summary: 'Import a dataset file' },
   evaluation: { module: '../eval/runner-worker.ts', summary: 'Evaluate a model on a dataset split' },
+  dpo: { module: '../train/dpo-worker.ts', summary: 'Align a model to preference pairs (DPO, robust DPO, IPO)' },
   finetune: { module: '../train/finetune-worker.ts', summary: 'Fine-tune a model (full or LoRA)' },
   'model-download': { module: '../models/download-worker.ts', summary: 'Download a model from the Hugging Face Hub' },
   'model-import': { module: '../models/import-worker.ts', summary: 'Import a model folder or a llama2.c checkpoint' },
   pretrain: { module: '../train/pretrain-worker.ts', summary: 'Pretrain a model from scratch on a corpus' },
+  reward: { module: '../train/reward-worker.ts', summary: 'Train a reward model or a sequence classifier' },
 };
 
 /** Add a kind at run time (tests, plugins); `module` is an absolute path or file URL of a WorkerRun module. */

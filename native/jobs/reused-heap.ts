@@ -36,7 +36,7 @@ export function withReusedHeap(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** CLI commands that train in the CLI's own process (the studio's training runs as jobs, which get the tunables). */
-const FOREGROUND_TRAINING = new Set(['train', 'pretrain']);
+const FOREGROUND_TRAINING = new Set(['train', 'pretrain', 'align']);
 
 /** The command word of `lathe <argv>`: global flags (`--data-dir DIR`, `--json`) may come before it. */
 function commandWord(argv: readonly string[]): string | undefined {

@@ -11,7 +11,7 @@ export interface DecoderGraphOptions {
   withPast: boolean;
   /** Also output `attentions.N` (B, nh, T, S): the attention probabilities of each layer. */
   outputAttentions?: boolean;
-  /** Also output `last_hidden_state` (B, T, C): the final-normed hidden states the head reads (embeddings). */
+  /** Also output `last_hidden_state` (B, T, C): the final-normed hidden states the head reads (embeddings, reward models). */
   outputHiddenStates?: boolean;
   /** Rewrites each projection's output, given the module's HF name and its input (LoRA adapters; see lora.ts). */
   adapt?: LinearAdapter;

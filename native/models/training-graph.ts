@@ -24,6 +24,8 @@ export interface TrainingGraph {
   trainable: string[];
   /** Whether the graph takes a `lora_dropout_seed` input. */
   dropoutSeed: boolean;
+  /** Scalars reported beside the loss at every step (DPO's rewards), by name. */
+  metrics?: Record<string, Value>;
 }
 
 /**
@@ -31,18 +33,27 @@ export interface TrainingGraph {
  * shifted (labels[t] is the token after input_ids[t]). Output: the scalar loss.
  */
 export function buildTrainingGraph(spec: ModelSpec, weights: CheckpointWeights, method: TrainingMethod): TrainingGraph {
+  const { g, logits, labels } = trainingLogits(spec, weights, method);
+  return { ...trainingParts(spec, g, method), loss: crossEntropyLoss(g, logits, labels, { ignoreIndex: IGNORE_INDEX }) };
+}
+
+/** The prefill graph's logits (B, T, V) with its outputs dropped, and the `labels` input every training loss scores. */
+export function trainingLogits(spec: ModelSpec, weights: CheckpointWeights, method: TrainingMethod): { g: GraphBuilder; logits: Value; labels: Value } {
   const adapt = method.kind === 'lora' ? loraAdapter(spec, method.config, method.weights, { training: true }) : undefined;
   const g = buildDecoderGraph(spec, weights, { withPast: false, adapt });
   const logits = g.outputs.find((o) => o.name === 'logits');
   if (!logits) throw new Error(`buildTrainingGraph: the ${spec.architecture} graph has no logits output`);
   g.outputs.splice(0, g.outputs.length); // the KV cache and logits are not needed to train
-  const labels = g.input('labels', 'int64', ['B', 'T']);
-  const loss = crossEntropyLoss(g, logits, labels, { ignoreIndex: IGNORE_INDEX });
+  return { g, logits, labels: g.input('labels', 'int64', ['B', 'T']) };
+}
+
+/** What a training graph trains (every checkpoint tensor, or the adapters) and whether it takes dropout inputs. */
+export function trainingParts(spec: ModelSpec, g: GraphBuilder, method: TrainingMethod): Omit<TrainingGraph, 'loss'> {
   const trainable =
     method.kind === 'lora'
       ? loraModules(spec, method.config).flatMap((m) => [loraAName(m.module), loraBName(m.module)])
       : expectedTensors(spec)
           .map((t) => [t.name, ...(t.aliases ?? [])].find((n) => g.initializers.has(n)))
           .filter((n): n is string => n !== undefined);
-  return { graph: g, loss, trainable, dropoutSeed: g.inputs.some((v) => v.name === 'lora_dropout_seed') };
+  return { graph: g, trainable, dropoutSeed: g.inputs.some((v) => v.name === 'lora_dropout_seed') };
 }

@@ -10,6 +10,7 @@ import { precheckImport } from '../data/import.ts';
 import type { HandlersFor } from './context.ts';
 import { evalHandlers } from './eval.ts';
 import { trainHandlers } from './train.ts';
+import { alignHandlers } from './align.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
@@ -102,6 +103,7 @@ export const handlers: Handlers = {
   ...runHandlers,
   ...evalHandlers,
   ...trainHandlers,
+  ...alignHandlers,
   ...modelHandlers,
   ...generateHandlers,
   ...insideHandlers,

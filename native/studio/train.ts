@@ -1,5 +1,5 @@
 // Studio API handlers for training (schemas in native/api/train.ts): jobs for fine-tuning and pretraining,
-// resume and cancel by run, defaults sized to the model, checkpoints and before/after samples.
+// resume and cancel by run (DPO runs too, native/api/align.ts), defaults sized to the model, checkpoints and before/after samples.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
@@ -15,7 +15,7 @@ type TrainHandlers = HandlersFor<typeof trainMethods>;
 
 function trainingRun(ctx: HandlerContext, runId: string) {
   const run = ctx.store.runs.find(runId);
-  if (run.kind !== 'finetune' && run.kind !== 'pretrain') {
+  if (run.kind !== 'finetune' && run.kind !== 'pretrain' && run.kind !== 'dpo' && run.kind !== 'reward') {
     throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
   }
   return run;

@@ -2,7 +2,7 @@
 // accumulated), the learning-rate schedule, validation every N steps with early stopping, checkpoints every
 // N steps, metrics as they happen, and a cancel that stops within one step and checkpoints where it stopped.
 import { ort } from '../onnx/index.ts';
-import type { BatchSource } from './batches.ts';
+import type { Batch, BatchSource } from './batches.ts';
 import type { TrainerState } from './checkpoints.ts';
 import { learningRate, type ScheduleKind } from './schedule.ts';
 import type { Feeds, TrainingSession } from './session.ts';
@@ -46,15 +46,26 @@ function dropoutFeeds(rate: number | null, seed: number, step: number): Feeds {
 
 /** Token-weighted mean validation loss. */
 export async function validationLoss(runner: TrainingSession, data: BatchSource, batches: number, dropout: number | null): Promise<number> {
+  return (await evaluateBatches(runner, data.validation(batches), dropout, 'the validation split')).loss;
+}
+
+/**
+ * The loss and the graph's reported scalars over `batches`, each weighted by what the batch scores (tokens, or
+ * pairs for preference losses), under the current weights with dropout off.
+ */
+export async function evaluateBatches(runner: TrainingSession, batches: readonly Batch[], dropout: number | null, what: string): Promise<{ loss: number; metrics: Record<string, number> }> {
   let sum = 0;
   let count = 0;
-  for (const b of data.validation(batches)) {
+  const metrics: Record<string, number> = Object.fromEntries(runner.metricNames.map((m) => [m, 0]));
+  for (const b of batches) {
     if (b.scored === 0) continue;
-    sum += (await runner.loss(b.feeds, dropout === null ? {} : { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) })) * b.scored;
+    const out = await runner.evaluate(b.feeds, dropout === null ? {} : { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) });
+    sum += out.loss * b.scored;
+    for (const m of runner.metricNames) metrics[m] += out.metrics[m] * b.scored;
     count += b.scored;
   }
-  if (count === 0) throw new Error('the validation split has no scored tokens');
-  return sum / count;
+  if (count === 0) throw new Error(`${what} has no scored tokens`);
+  return { loss: sum / count, metrics: Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, v / count])) };
 }
 
 export async function trainLoop(runner: TrainingSession, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
@@ -62,8 +73,9 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
   const started = Date.now();
   const firstStep = state.step + 1;
   const evaluate = async (step: number): Promise<boolean> => {
-    const val = await validationLoss(runner, data, opts.evalBatches, opts.dropout);
+    const { loss: val, metrics } = await evaluateBatches(runner, data.validation(opts.evalBatches), opts.dropout, 'the validation split');
     env.metric(step, 'val_loss', val);
+    for (const [name, value] of Object.entries(metrics)) env.metric(step, `val_${name}`, value);
     state.lastValLoss = val;
     if (state.bestValLoss === null || val < state.bestValLoss) {
       state.bestValLoss = val;
@@ -83,7 +95,7 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     const lr = learningRate(step, opts.lr, opts.warmupSteps, opts.totalSteps, opts.schedule);
     const unscored = batches.findIndex((b) => b.scored === 0);
     if (unscored >= 0) throw new Error(`step ${step}: micro-batch ${unscored + 1} has no completion tokens to score, so its mean loss would be 0/0 (NaN); the examples must keep completion tokens within the sequence length`);
-    const { loss, gradNorm } = await runner.step(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
+    const { loss, gradNorm, metrics } = await runner.step(batches.map((b) => b.feeds), lr, dropoutFeeds(opts.dropout, state.seed, step));
     if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step}: training diverged; lower the learning rate (now ${opts.lr}) or enable clipping`);
     const seconds = (performance.now() - t0) / 1000;
     const tokens = batches.reduce((s, b) => s + b.tokens, 0);
@@ -94,6 +106,7 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     env.metric(step, 'loss', loss);
     env.metric(step, 'lr', lr);
     env.metric(step, 'grad_norm', gradNorm);
+    for (const [name, value] of Object.entries(metrics)) env.metric(step, name, value);
     env.metric(step, 'tokens_per_second', tokens / seconds);
     env.metric(step, 'rss_mb', process.memoryUsage().rss / 2 ** 20);
     const elapsed = (Date.now() - started) / 1000;

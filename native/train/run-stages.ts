@@ -6,7 +6,7 @@ import type { ModelSpec } from '../models/config.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
 import type { Tensor } from '../models/safetensors.ts';
-import { buildTrainingGraph, type TrainingMethod } from '../models/training-graph.ts';
+import { buildTrainingGraph, type TrainingGraph, type TrainingMethod } from '../models/training-graph.ts';
 import type { BatchSource } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
 import { trainLoop, type LoopOptions, type LoopResult, type LoopStatus } from './loop.ts';
@@ -43,6 +43,8 @@ export interface TrainerSource {
   method(restored: ReadonlyMap<string, Tensor> | null): Promise<TrainingMethod>;
   /** The checkpoint's weights file (model.safetensors or the PEFT adapter's). */
   weightsFile: string;
+  /** The training graph (default buildTrainingGraph: next-token cross-entropy); DPO builds its preference graph. */
+  build?: (spec: ModelSpec, weights: CheckpointWeights, method: TrainingMethod) => TrainingGraph;
   options: TrainerOptions;
 }
 
@@ -68,7 +70,7 @@ export async function openTrainer(dir: string, runId: string, env: TrainEnv, sou
   let runner: TrainingSession;
   let dropoutSeed: boolean;
   try {
-    const tg = buildTrainingGraph(source.spec, weights, await source.method(restored?.weights ?? null));
+    const tg = (source.build ?? buildTrainingGraph)(source.spec, weights, await source.method(restored?.weights ?? null));
     dropoutSeed = tg.dropoutSeed;
     runner = await createTrainer(tg, source.options);
   } finally {

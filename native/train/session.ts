@@ -27,6 +27,7 @@ export async function createTrainer(tg: TrainingGraph, opts: TrainerOptions): Pr
     optimizer: { kind: 'adamw', ...opts.optimizer },
     clipNorm: opts.clipNorm ?? undefined,
     microBatches: opts.microBatches,
+    metrics: tg.metrics,
   });
   // one graph run at a time, node after node: the step is a chain of large kernels that each use every thread, so
   // ORT's inter-op pool would only compete with them

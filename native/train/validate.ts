@@ -19,7 +19,7 @@ export type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId
 
 const invalid = (message: string, field: string) => new StudioError('invalid_params', message, { field });
 
-function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+export function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const first = r.error.issues[0];

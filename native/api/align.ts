@@ -1,0 +1,64 @@
+// The alignment part of the Studio API: preference tuning (DPO and its variants) as a 'dpo' job, reward models and
+// sequence classifiers as a 'reward' job. DPO runs' metrics carry TRL's names (rewards/chosen, rewards/rejected,
+// rewards/accuracies, rewards/margins, logps/chosen, logps/rejected; val_ before each for the validation split)
+// beside loss, lr and grad_norm; reward runs report accuracy (and margin for pairs).
+import { z } from 'zod';
+import { Job } from './schemas.ts';
+import { LoraInput, Optimisation } from './train.ts';
+
+/** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
+export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
+
+export const DpoStartInput = z
+  .object({
+    /** Model id or name: the policy starts from it, and it is the frozen reference. */
+    model: z.string().min(1),
+    /** Dataset id or name, mapped to chosen and rejected (and prompt, unless its rows are whole transcripts). */
+    dataset: z.string().min(1),
+    method: z.enum(['lora', 'full']).default('lora'),
+    lora: LoraInput.default({ r: 8, alpha: 16, dropout: 0.05 }),
+    /** β: how far the policy may move from the reference (higher: closer). */
+    beta: z.number().positive().default(0.1),
+    loss: z.enum(DPO_LOSSES).default('sigmoid'),
+    /** ε, the probability that a pair's preference is flipped (sigmoid: conservative DPO; robust needs it > 0). */
+    labelSmoothing: z.number().min(0).lt(0.5).default(0),
+    /** Longest prompt in tokens (its start is cut beyond); default half the sequence length. */
+    maxPromptLen: z.number().int().min(1).optional(),
+    /** Leave out, and list, the rows that make no pair instead of refusing the dataset. */
+    skipInvalid: z.boolean().default(false),
+    /** LoRA: also write the adapter merged into the base as a new model (registered under outputName). */
+    merge: z.boolean().default(true),
+    outputName: z.string().trim().min(1).max(200).optional(),
+    ...Optimisation,
+    batchSize: z.number().int().min(1).max(1024).default(2),
+  })
+  .refine((v) => v.loss !== 'robust' || v.labelSmoothing > 0, { message: 'the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)', path: ['labelSmoothing'] });
+export type DpoStartInput = z.input<typeof DpoStartInput>;
+export type DpoConfig = z.output<typeof DpoStartInput>;
+
+
+/** pairwise: a reward model from preference pairs; classify: a sequence classifier from text + label columns. */
+export const REWARD_OBJECTIVES = ['auto', 'pairwise', 'classify'] as const;
+
+export const RewardStartInput = z.object({
+  /** Model id or name: the decoder the score head sits on. */
+  model: z.string().min(1),
+  /** Dataset id or name: chosen/rejected (and prompt) for pairs, text and label for classification. */
+  dataset: z.string().min(1),
+  objective: z.enum(REWARD_OBJECTIVES).default('auto'),
+  /** Pairwise: the margin the chosen score must clear, −log σ(r_c − r_r − margin). */
+  margin: z.number().default(0),
+  maxPromptLen: z.number().int().min(1).optional(),
+  skipInvalid: z.boolean().default(false),
+  ...Optimisation,
+  batchSize: z.number().int().min(1).max(1024).default(8),
+});
+export type RewardStartInput = z.input<typeof RewardStartInput>;
+export type RewardConfig = z.output<typeof RewardStartInput>;
+
+export const alignMethods = {
+  /** Start a DPO job ('dpo'); resume and cancel it with train.resume / train.cancel like any training run. */
+  'align.dpo': { params: DpoStartInput, result: Job },
+  /** Start a reward-model or classifier job ('reward'); resume and cancel it with train.resume / train.cancel. */
+  'align.reward': { params: RewardStartInput, result: Job },
+} as const;

@@ -1,0 +1,128 @@
+// `lathe align dpo`: preference tuning (DPO, robust DPO, IPO; LoRA or full) in the foreground, through the same code
+// the studio's 'dpo' job runs, with `lathe train`'s conventions: progress on stderr, Ctrl-C stops after the current
+// step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
+import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
+import { LoraInput } from '../api/train.ts';
+import { isDiskFull } from '../store/disk-full.ts';
+import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
+import { UserError, type CliCommand } from './command.ts';
+import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { foregroundEnv } from './train.ts';
+
+const USAGE =
+  'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
+  '[--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] [--max-steps N] [--batch-size B] [--grad-accum G] ' +
+  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
+  '       lathe align dpo --resume RUN [--json]';
+
+const NUMBERS: Record<string, string> = {
+  beta: 'beta', 'label-smoothing': 'labelSmoothing', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize',
+  'grad-accum': 'gradAccum', 'seq-len': 'seqLen', 'max-prompt-len': 'maxPromptLen', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches',
+  'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay',
+};
+
+/** The field of DpoStartInput each flag fills, for errors that name the flag. */
+const FIELD_OF_FLAG: Record<string, string> = {
+  ...NUMBERS, model: 'model', dataset: 'dataset', method: 'method', loss: 'loss', 'output-name': 'outputName', name: 'name',
+  rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules',
+};
+
+const field = DpoStartInput.shape;
+const lora = LoraInput.shape;
+const HELP: Record<string, string> = {
+  model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
+  dataset: 'dataset id or name, mapped to chosen and rejected, and prompt unless its rows are whole HH-RLHF transcripts (required)',
+  resume: 'continue this DPO run from its last checkpoint, exactly',
+  beta: `β: how far the policy may move from the reference; higher keeps it closer (default ${schemaDefault(field.beta)})`,
+  loss: `${DPO_LOSSES.join(', ')}: DPO, robust DPO (needs --label-smoothing), IPO (default ${schemaDefault(field.loss)})`,
+  'label-smoothing': `ε, the assumed chance that a preference is flipped: conservative DPO with sigmoid (default ${schemaDefault(field.labelSmoothing)})`,
+  method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
+  rank: `LoRA rank r (default ${schemaDefault(lora.r)})`,
+  alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
+  dropout: `LoRA dropout on the adapters' input (default ${schemaDefault(lora.dropout)})`,
+  targets: "comma-separated modules to adapt, e.g. q_proj,v_proj (default: PEFT's for the model family)",
+  lr: 'peak learning rate (default: sized to the model and method)',
+  epochs: `passes over the training pairs (default ${schemaDefault(field.epochs)})`,
+  'max-steps': 'stop after this many optimiser steps (default: --epochs decides)',
+  'batch-size': `pairs per micro-batch (each pair is two sequences) (default ${schemaDefault(field.batchSize)})`,
+  'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
+  'seq-len': 'longest sequence (prompt + completion) in tokens (default: 256, or 512 for larger models)',
+  'max-prompt-len': 'longest prompt in tokens; longer ones keep their end (default: half the sequence length)',
+  'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
+  'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
+  'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
+  seed: `seed of the shuffle, the initialisation and dropout (default ${schemaDefault(field.seed)})`,
+  threads: 'CPU threads (default: all cores)',
+  'warmup-steps': 'steps of linear learning-rate warm-up (default: 10% of the run)',
+  'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
+  'skip-invalid': 'leave out (and list) rows that make no pair, e.g. an empty completion, instead of refusing the dataset',
+  'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
+  'output-name': 'name of the aligned model (default: the base name, dpo and the run id)',
+  name: 'name for the run',
+};
+
+function describe(o: DpoOutcome): string {
+  const m = o.trainMetrics;
+  const v = o.validationMetrics;
+  return [
+    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${o.trainPairs} training and ${o.validationPairs} validation pairs${o.truncatedPairs ? `, ${o.truncatedPairs} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${o.skippedRows.length} rows left out` : ''}`,
+    m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
+    v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
+    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
+    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+  ].filter(Boolean).join('\n');
+}
+
+/** The flags as a DpoStartInput, checked; errors name the flag. */
+function inputOf(values: Record<string, unknown>): DpoStartInput {
+  if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
+  const input: Record<string, unknown> = {
+    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+    merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
+  };
+  if (values.method) input.method = values.method;
+  if (values.loss) input.loss = values.loss;
+  for (const [flag, f] of Object.entries(NUMBERS)) {
+    const n = numberFlag(values, flag, USAGE);
+    if (n !== undefined) input[f] = n;
+  }
+  const l: Record<string, unknown> = {};
+  if (values.rank !== undefined) l.r = numberFlag(values, 'rank', USAGE);
+  if (values.alpha !== undefined) l.alpha = numberFlag(values, 'alpha', USAGE);
+  if (values.dropout !== undefined) l.dropout = numberFlag(values, 'dropout', USAGE);
+  if (values.targets) l.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
+  input.lora = l;
+  const parsed = DpoStartInput.safeParse(input);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
+  return parsed.data;
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['align', 'dpo'],
+    summary: 'Align a model to preference pairs with DPO (or robust DPO, IPO), LoRA or full, or resume a DPO run',
+    usage: USAGE,
+    help: HELP,
+    options: {
+      model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
+      rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+    },
+    async run({ values }, ctx) {
+      const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
+      const { env, close } = foregroundEnv(ctx, 'aligning');
+      try {
+        const outcome = values.resume ? await resumeDpo(String(values.resume), env) : await startDpo(input, env);
+        ctx.print(outcome, () => describe(outcome));
+        return outcome.status === 'cancelled' ? 130 : 0;
+      } catch (err) {
+        if (err instanceof UserError || isDiskFull(err)) throw err;
+        throw new UserError((err as Error).message, 1);
+      } finally {
+        close();
+      }
+    },
+  },
+];

@@ -1,0 +1,134 @@
+// `lathe align reward`: train a reward model (pairwise, from preference pairs) or a sequence classifier (text +
+// label) in the foreground, as `lathe train` trains; `lathe reward score`: score texts with the model a reward run
+// wrote, or measure its accuracy on a labelled dataset split against the majority class.
+import path from 'node:path';
+import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
+import { openStore } from '../store/db.ts';
+import { isDiskFull } from '../store/disk-full.ts';
+import { runDir } from '../train/run-env.ts';
+import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
+import { classifierAccuracy, scoreTexts } from '../train/reward-score.ts';
+import { UserError, type CliCommand } from './command.ts';
+import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { foregroundEnv } from './train.ts';
+
+const USAGE =
+  'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--threads T] [--json]\n' +
+  '       lathe align reward --resume RUN [--json]';
+const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
+
+const NUMBERS: Record<string, string> = {
+  margin: 'margin', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
+  'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
+};
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, model: 'model', dataset: 'dataset', objective: 'objective', name: 'name' };
+const field = RewardStartInput.shape;
+
+const HELP: Record<string, string> = {
+  model: 'model id or name: the decoder the score head is put on (required)',
+  dataset: 'dataset id or name: chosen/rejected pairs, or text and label columns (required)',
+  resume: 'continue this reward run from its last checkpoint, exactly',
+  objective: `${REWARD_OBJECTIVES.join(', ')}: pairwise reward model or classifier; auto picks from the mapping (default ${schemaDefault(field.objective)})`,
+  margin: `pairwise: the margin in −log σ(r_chosen − r_rejected − margin) (default ${schemaDefault(field.margin)})`,
+  lr: 'peak learning rate (default: sized to the model)',
+  epochs: `passes over the training split (default ${schemaDefault(field.epochs)})`,
+  'max-steps': 'stop after this many optimiser steps (default: --epochs decides)',
+  'batch-size': `examples (or pairs) per micro-batch (default ${schemaDefault(field.batchSize)})`,
+  'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
+  'seq-len': 'longest sequence in tokens; longer texts are cut at the end (default: 256, or 512 for larger models)',
+  'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
+  'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
+  'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
+  seed: `seed of the shuffle and the head's initialisation (default ${schemaDefault(field.seed)})`,
+  threads: 'CPU threads (default: all cores)',
+  'skip-invalid': 'pairwise: leave out (and list) rows that make no pair instead of refusing the dataset',
+  name: 'name for the run',
+};
+
+function describe(o: RewardOutcome): string {
+  return [
+    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${o.objective}: ${o.trainExamples} training examples${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
+    o.validation ? `validation accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
+    o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
+  ].filter(Boolean).join('\n');
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['align', 'reward'],
+    summary: 'Train a reward model on preference pairs, or a sequence classifier on labelled text, or resume one',
+    usage: USAGE,
+    help: HELP,
+    options: {
+      model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
+      'skip-invalid': { type: 'boolean' }, ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+    },
+    async run({ values }, ctx) {
+      let input: RewardStartInput | null = null;
+      if (!values.resume) {
+        if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
+        const raw: Record<string, unknown> = { model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']) };
+        if (values.objective) raw.objective = values.objective;
+        for (const [flag, f] of Object.entries(NUMBERS)) {
+          const n = numberFlag(values, flag, USAGE);
+          if (n !== undefined) raw[f] = n;
+        }
+        const parsed = RewardStartInput.safeParse(raw);
+        if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
+        input = parsed.data;
+      }
+      const { env, close } = foregroundEnv(ctx, 'training the reward model');
+      try {
+        const outcome = values.resume ? await resumeReward(String(values.resume), env) : await startReward(input, env);
+        ctx.print(outcome, () => describe(outcome));
+        return outcome.status === 'cancelled' ? 130 : 0;
+      } catch (err) {
+        if (err instanceof UserError || isDiskFull(err)) throw err;
+        throw new UserError((err as Error).message, 1);
+      } finally {
+        close();
+      }
+    },
+  },
+  {
+    path: ['reward', 'score'],
+    summary: "Score texts with a reward run's model, or measure its accuracy on a labelled dataset split",
+    usage: SCORE_USAGE,
+    help: {
+      run: 'the reward run whose model scores (required)',
+      text: 'a text to score; repeat for several',
+      dataset: 'a dataset with text and label mapped: report accuracy and the majority-class share',
+      split: 'the dataset split to measure: train, validation or test (default validation)',
+      threads: 'CPU threads (default: all cores)',
+    },
+    options: { run: { type: 'string' }, text: { type: 'string', multiple: true }, dataset: { type: 'string' }, split: { type: 'string' }, threads: { type: 'string' } },
+    async run({ values }, ctx) {
+      if (!values.run) throw new UserError(`give --run RUN.\nUsage: ${SCORE_USAGE}`);
+      const texts = (values.text as string[] | undefined) ?? [];
+      if (texts.length === 0 && !values.dataset) throw new UserError(`give --text or --dataset.\nUsage: ${SCORE_USAGE}`);
+      const split = String(values.split ?? 'validation');
+      if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.\nUsage: ${SCORE_USAGE}`);
+      const threads = numberFlag(values, 'threads', SCORE_USAGE, true);
+      const store = openStore(ctx.dataDir);
+      try {
+        const run = store.runs.find(String(values.run));
+        if (run.kind !== 'reward') throw new UserError(`run ${run.id} is a ${run.kind} run, not a reward run`, 1);
+        const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
+        if (values.dataset) {
+          const r = await classifierAccuracy(modelDir, ctx.dataDir, store.datasets.find(String(values.dataset), 'dataset'), split as 'validation', { threads });
+          ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
+        } else {
+          const r = await scoreTexts(modelDir, texts, { threads });
+          ctx.print(r, () => texts.map((t, i) => `${r.scores[i].map((s, k) => `${r.labels[k]} ${s.toFixed(4)}`).join('  ')}  ${t}`).join('\n'));
+        }
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        throw new UserError((err as Error).message, 1);
+      } finally {
+        store.close();
+      }
+    },
+  },
+];

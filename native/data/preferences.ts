@@ -1,0 +1,194 @@
+// Preference pairs (prompt, chosen, rejected) from a dataset's rows, in the three shapes preference data comes in:
+// - plain columns: prompt / chosen / rejected strings (TRL's standard format; chosen and rejected may also be a
+//   message object or a list of messages, whose last assistant message is the completion);
+// - LLaMA-Factory: `conversations` [{from, value}] as the prompt, `chosen` and `rejected` as {from, value} objects;
+// - HH-RLHF: no prompt column, `chosen` and `rejected` are whole transcripts of "\n\nHuman: …" / "\n\nAssistant: …"
+//   turns, split at the last assistant turn into the shared prompt and the two completions.
+// A row that cannot make a pair (an empty completion, chosen equal to rejected, a transcript with no assistant turn
+// or whose two versions differ before it) is named by where it is and refused, or left out and reported when
+// skip-invalid is set: never dropped silently.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { StudioError } from '../api/errors.ts';
+import type { ColumnMapping } from '../api/schemas.ts';
+import { LineDecoder } from './decode.ts';
+import { detectFormat } from './formats.ts';
+import { suggestMapping } from './mapping.ts';
+import { createParser } from './parsers.ts';
+
+export interface PreferenceMessage {
+  role: string;
+  content: string;
+}
+
+export interface PreferencePair {
+  /** The conversation before the completions; it ends with a user turn. */
+  prompt: PreferenceMessage[];
+  chosen: string;
+  rejected: string;
+}
+
+export type PreferenceStyle = 'columns' | 'transcript';
+
+/** A row that makes no pair: the reason, and the mapping field at fault. */
+export class PreferenceRowError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+export const HUMAN_TURN = '\n\nHuman:';
+export const ASSISTANT_TURN = '\n\nAssistant:';
+
+/** How a mapping's rows become pairs: with a prompt column, or from whole transcripts. Throws naming what is missing. */
+export function preferenceStyle(mapping: ColumnMapping, datasetName: string): PreferenceStyle {
+  const missing = ['chosen', 'rejected'].filter((f) => mapping[f] === undefined);
+  if (missing.length) {
+    throw new StudioError('invalid_params', `dataset ${datasetName}: preference training needs the mapping fields chosen and rejected (missing: ${missing.join(', ')}; mapping: ${JSON.stringify(mapping)}); set them with 'lathe dataset map' / datasets.setMapping`, { field: 'dataset' });
+  }
+  return mapping.prompt === undefined ? 'transcript' : 'columns';
+}
+
+const ROLES: Record<string, string> = { human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', system: 'system', observation: 'tool', function_call: 'assistant' };
+
+function message(v: unknown, field: string): PreferenceMessage {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PreferenceRowError(`${field} holds ${JSON.stringify(v)?.slice(0, 60)}, not a message ({from, value} or {role, content})`, field);
+  const o = v as Record<string, unknown>;
+  const role = String(o.role ?? o.from ?? '');
+  const content = o.content ?? o.value;
+  if (typeof content !== 'string') throw new PreferenceRowError(`${field}: a message has no text (value or content)`, field);
+  return { role: ROLES[role] ?? role, content };
+}
+
+/** A prompt cell: a string (one user turn), a list of messages, or a JSON string of one. */
+function promptMessages(v: unknown): PreferenceMessage[] {
+  const parsed = typeof v === 'string' && v.trimStart().startsWith('[') ? tryJson(v) : v;
+  if (typeof parsed === 'string') return [{ role: 'user', content: parsed }];
+  if (!Array.isArray(parsed)) throw new PreferenceRowError(`the prompt is ${JSON.stringify(parsed)?.slice(0, 60) ?? 'missing'}, not text or a list of messages`, 'prompt');
+  return parsed.map((m) => message(m, 'prompt'));
+}
+
+/** A completion cell: a string, a message object, or a list of messages (the last one's text). */
+function completionText(v: unknown, field: 'chosen' | 'rejected'): string {
+  const parsed = typeof v === 'string' && /^\s*[[{]/.test(v) ? tryJson(v) : v;
+  if (typeof parsed === 'string') return parsed;
+  if (Array.isArray(parsed)) {
+    const last = parsed.at(-1);
+    if (last === undefined) throw new PreferenceRowError(`the ${field} completion is an empty list of messages`, field);
+    return message(last, field).content;
+  }
+  return message(parsed, field).content;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The turns of an HH-RLHF transcript ("\n\nHuman: …\n\nAssistant: …"), roles as chat templates name them. */
+export function transcriptTurns(text: string): PreferenceMessage[] {
+  const turns: PreferenceMessage[] = [];
+  const marker = /\n\n(Human|Assistant):/g;
+  const starts = [...text.matchAll(marker)];
+  starts.forEach((m, i) => {
+    const from = m.index + m[0].length;
+    const to = i + 1 < starts.length ? starts[i + 1].index : text.length;
+    turns.push({ role: m[1] === 'Human' ? 'user' : 'assistant', content: text.slice(from, to).trim() });
+  });
+  return turns;
+}
+
+/** Split a transcript at its last assistant turn: the text before the marker and the completion after it. */
+function splitTranscript(text: unknown, field: 'chosen' | 'rejected'): { before: string; completion: string } {
+  if (typeof text !== 'string') throw new PreferenceRowError(`the ${field} transcript is ${JSON.stringify(text)?.slice(0, 60) ?? 'missing'}, not text`, field);
+  const at = text.lastIndexOf(ASSISTANT_TURN);
+  if (at < 0) throw new PreferenceRowError(`the ${field} transcript has no assistant turn ('\\n\\nAssistant:'), so there is no completion to prefer`, field);
+  return { before: text.slice(0, at), completion: text.slice(at + ASSISTANT_TURN.length).trim() };
+}
+
+function checked(pair: PreferencePair): PreferencePair {
+  if (pair.prompt.length === 0 || pair.prompt.every((m) => m.content.trim() === '')) throw new PreferenceRowError('the prompt is empty', 'prompt');
+  if (pair.chosen.trim() === '') throw new PreferenceRowError('the chosen completion is empty', 'chosen');
+  if (pair.rejected.trim() === '') throw new PreferenceRowError('the rejected completion is empty', 'rejected');
+  if (pair.chosen.trim() === pair.rejected.trim()) throw new PreferenceRowError('chosen and rejected are the same text, so the pair prefers nothing', 'rejected');
+  return pair;
+}
+
+/** One row as a pair; throws PreferenceRowError saying why it makes none. */
+export function preferencePair(row: Record<string, unknown>, mapping: ColumnMapping, style: PreferenceStyle): PreferencePair {
+  if (style === 'transcript') {
+    const chosen = splitTranscript(row[mapping.chosen], 'chosen');
+    const rejected = splitTranscript(row[mapping.rejected], 'rejected');
+    if (chosen.before !== rejected.before) throw new PreferenceRowError('the chosen and rejected transcripts differ before their last assistant turn, so they share no prompt', 'rejected');
+    const prompt = transcriptTurns(chosen.before);
+    if (!prompt.some((m) => m.role === 'user')) throw new PreferenceRowError("the transcript has no human turn ('\\n\\nHuman:') before its last assistant turn", 'chosen');
+    return checked({ prompt, chosen: chosen.completion, rejected: rejected.completion });
+  }
+  const prompt = promptMessages(row[mapping.prompt]);
+  if (prompt.at(-1)?.role === 'assistant') throw new PreferenceRowError('the prompt conversation ends with an assistant turn; it must end with the turn the completions answer', 'prompt');
+  return checked({ prompt, chosen: completionText(row[mapping.chosen], 'chosen'), rejected: completionText(row[mapping.rejected], 'rejected') });
+}
+
+export interface LocatedRow {
+  values: Record<string, unknown>;
+  /** Where the row is, for messages: "dpo_en_demo.json line 12", "dataset hh record 87". */
+  where: string;
+}
+
+export interface PreferencePairs {
+  pairs: PreferencePair[];
+  /** Rows left out (skip-invalid), each with where it is and why. */
+  skipped: { where: string; reason: string }[];
+}
+
+const SKIP_HINT = 'fix or remove that row, or train with skip-invalid (--skip-invalid) to leave out the rows that make no pair';
+
+/** Pairs from rows; a row that makes none stops with an error naming it and the field, unless `skipInvalid`. */
+export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMapping, style: PreferenceStyle, opts: { skipInvalid: boolean }): PreferencePairs {
+  const out: PreferencePairs = { pairs: [], skipped: [] };
+  for (const row of rows) {
+    try {
+      out.pairs.push(preferencePair(row.values, mapping, style));
+    } catch (err) {
+      if (!(err instanceof PreferenceRowError)) throw err;
+      if (!opts.skipInvalid) throw new StudioError('invalid_params', `${row.where}: ${err.message} (field '${err.field}', column '${mapping[err.field] ?? err.field}'); ${SKIP_HINT}`, { field: err.field, hint: SKIP_HINT });
+      out.skipped.push({ where: row.where, reason: err.message });
+    }
+  }
+  return out;
+}
+
+/** The rows of a dataset file (any format Lathe imports, gzipped or not) with the line each begins on. */
+export function readLocatedRows(file: string): LocatedRow[] {
+  const { format, compressed } = detectFormat(file);
+  const raw = fs.readFileSync(file);
+  const bytes = compressed ? zlib.gunzipSync(raw) : raw;
+  const name = path.basename(file);
+  const rows: LocatedRow[] = [];
+  const parser = createParser(format, {
+    record: (values, line) => void rows.push({ values, where: `${name} line ${line}` }),
+    invalid: (line, reason) => {
+      throw new StudioError('invalid_params', `${name} line ${line}: ${reason}`, { file, line });
+    },
+  });
+  const decoder = new LineDecoder();
+  for (const piece of decoder.decode(bytes)) parser.feed(piece);
+  for (const piece of decoder.end()) parser.feed(piece);
+  parser.end();
+  return rows;
+}
+
+/** A preference file read straight from disk into pairs, its columns mapped as an import would map them. */
+export function readPreferenceFile(file: string, opts: { skipInvalid: boolean; mapping?: ColumnMapping }): PreferencePairs & { style: PreferenceStyle } {
+  const rows = readLocatedRows(file);
+  const mapping = opts.mapping ?? suggestMapping(Object.keys(rows[0]?.values ?? {}), 'chat');
+  const style = preferenceStyle(mapping, path.basename(file));
+  return { style, ...preferencePairs(rows, mapping, style, opts) };
+}

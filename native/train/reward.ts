@@ -1,0 +1,172 @@
+// Reward models (pairwise, from preference pairs) and sequence classifiers (from text + label), full training: a run
+// of kind 'reward' through the shared run stages (checkpointed, resumable, cancelable), then the model written in
+// transformers' sequence-classification layout (config architectures *ForSequenceClassification, num_labels,
+// id2label; model.safetensors with the decoder and `score.weight`, no LM head) in the run folder, recorded as the
+// run's artifact. It is not registered as a store model: the store's models are causal LMs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import { RewardStartInput, type RewardConfig } from '../api/align.ts';
+import type { Dataset } from '../api/schemas.ts';
+import { datasetDir, readRows } from '../data/files.ts';
+import { preferenceStyle } from '../data/preferences.ts';
+import { writeFolderAtomic } from '../models/atomic.ts';
+import { fillHfFolder, readHfFolder } from '../models/checkpoint.ts';
+import type { ModelSpec } from '../models/config.ts';
+import { initTensors } from '../models/init.ts';
+import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '../models/reward-graph.ts';
+import type { Store } from '../store/db.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
+import { evaluateBatches, type LoopStatus } from './loop.ts';
+import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
+import { RewardBatches, type RewardItem } from './reward-batches.ts';
+import { recordArtifact, type TrainEnv } from './run-env.ts';
+import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
+import { zodInput } from './validate.ts';
+import { sizedDefaults } from './defaults.ts';
+
+export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
+
+export interface RewardOutcome {
+  runId: string;
+  status: LoopStatus;
+  steps: number;
+  lastLoss: number | null;
+  objective: 'pairwise' | 'classify';
+  labels: string[];
+  trainExamples: number;
+  validation: { loss: number; accuracy: number } | null;
+  /** The model folder in transformers' sequence-classification layout. */
+  modelDir: string | null;
+}
+
+export const REWARD_MODEL_DIR = 'reward-model';
+
+/**
+ * A cell as the text a classifier reads: surrounding white space dropped, so the score is read at the last word or
+ * mark rather than at a trailing space (GLUE's SST-2 ends every sentence with one).
+ */
+export const classifiedText = (v: unknown): string => String(v ?? '').trim();
+
+/** The classification label of each row, as a string (TSV cells are text, JSON ones may be numbers). */
+const labelOf = (row: Record<string, unknown>, column: string): string => String(row[column] ?? '').trim();
+
+export function planReward(input: unknown, store: Store): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
+  const parsed = zodInput(RewardStartInput, input);
+  const model = store.models.find(parsed.model);
+  const dataset = store.datasets.find(parsed.dataset, 'dataset');
+  const spec = readHfFolder(model.path).spec;
+  const m = dataset.mapping;
+  const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
+  if (objective === 'pairwise') preferenceStyle(m, dataset.name);
+  else if (!m.text || !m.label) throw new StudioError('invalid_params', `dataset ${dataset.name}: a classifier needs the mapping fields text and label (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map'`, { field: 'dataset' });
+  if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
+  const sized = sizedDefaults(spec, 'full');
+  const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions), modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
+  return { config, dataset, spec };
+}
+
+export async function startReward(input: unknown, env: TrainEnv): Promise<RewardOutcome> {
+  const { config, dataset } = planReward(input, env.store); // before the run exists: bad input leaves none behind
+  if (config.objective === 'pairwise') readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
+  const run = env.store.runs.create({ kind: 'reward', name: config.name ?? `reward (${config.objective}) ${config.modelName} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  return continueReward(run.id, config, env);
+}
+
+export async function resumeReward(runId: string, env: TrainEnv): Promise<RewardOutcome> {
+  const run = env.store.runs.get(runId);
+  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  if (run.kind !== 'reward') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe align reward --resume' continues reward runs`);
+  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  return continueReward(runId, run.config as ResolvedRewardConfig, env);
+}
+
+/** Training and validation items, and the label names (classification). */
+function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
+  const withEnd = (ids: number[]) => ids.slice(0, config.seqLen);
+  if (config.objective === 'pairwise') {
+    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, skipInvalid: config.skipInvalid });
+    const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [withEnd(e.chosen.ids), withEnd(e.rejected.ids)] });
+    return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'] };
+  }
+  const read = (split: 'train' | 'validation') => readRows(datasetDir(env.dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
+  const [train, val] = [read('train'), read('validation')];
+  const labels = [...new Set(train.map((r) => labelOf(r, dataset.mapping.label)))].sort();
+  if (labels.length < 2) throw new StudioError('invalid_params', `dataset ${dataset.name}: column '${dataset.mapping.label}' holds ${labels.length} label(s) in the training split; a classifier needs at least 2`, { field: 'dataset' });
+  const bos = tokenizer.bosTokenId;
+  const item = (row: Record<string, unknown>): RewardItem => {
+    const label = labels.indexOf(labelOf(row, dataset.mapping.label));
+    if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
+    return { sequences: [withEnd([...(bos !== null ? [bos] : []), ...tokenizer.encode(classifiedText(row[dataset.mapping.text]), { addSpecialTokens: false })])], label };
+  };
+  return { train: train.map(item), val: val.map(item), labels };
+}
+
+async function continueReward(runId: string, config: ResolvedRewardConfig, env: TrainEnv): Promise<RewardOutcome> {
+  return asRun(runId, env, async (dir) => {
+    const dataset = env.store.datasets.find(config.datasetId);
+    if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+    const folder = readHfFolder(config.modelPath);
+    const spec = folder.spec;
+    const tokenizer = TextTokenizer.fromFolder(config.modelPath);
+    const data = loadItems(env, dataset, config, tokenizer);
+    env.log('info', `${config.objective}: ${data.train.length} training and ${data.val.length} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
+    const objective: RewardObjective = config.objective === 'pairwise' ? { kind: 'pairwise', margin: config.margin } : { kind: 'classify', numLabels: data.labels.length };
+    const numLabels = data.labels.length;
+    // transformers initialises the score head from N(0, initializer_range = 0.02)
+    const init = (await initTensors([{ name: SCORE_WEIGHT, shape: [numLabels, spec.hiddenSize], rule: { kind: 'normal', std: 0.02 } }], config.seed)).get(SCORE_WEIGHT)!;
+    const opened = await openTrainer(dir, runId, env, {
+      spec,
+      full: true,
+      weightsFile: 'model.safetensors',
+      modelDir: async () => config.modelPath,
+      method: async () => ({ kind: 'full' }),
+      build: (s, weights) => buildRewardTrainingGraph(s, weights, objective, init),
+      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: config.threads ?? env.threads },
+    }, config.seed);
+    const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+    const batches = new RewardBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, padId);
+    const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
+    const result = await trainWithCheckpoints(opened, batches, {
+      totalSteps, lr: config.lr, warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.03), schedule: config.schedule, evalEvery: config.evalEvery,
+      evalBatches: config.evalBatches, saveEvery: config.saveEvery, patience: config.earlyStoppingPatience, dropout: null, examplesPerStep: config.batchSize * config.gradAccum,
+    }, env, runId, dir, { weightsFile: 'model.safetensors', json: { 'config.json': folder.config }, keep: config.keepCheckpoints });
+    let validation: RewardOutcome['validation'] = null;
+    let modelDir: string | null = null;
+    if (result.status !== 'cancelled') {
+      const v = await evaluateBatches(opened.runner, batches.validation(0), null, 'the validation split');
+      validation = { loss: v.loss, accuracy: v.metrics.accuracy };
+      env.metric(runId, result.state.step, 'final_val_accuracy', v.metrics.accuracy);
+      modelDir = path.join(dir, REWARD_MODEL_DIR);
+      await writeSequenceClassifier(modelDir, folder, opened.runner.weights(), data.labels, padId);
+      recordArtifact(env.store, runId, 'reward-model', path.join(modelDir, 'model.safetensors'));
+    }
+    await opened.runner.release();
+    return { runId, status: result.status, steps: result.state.step, lastLoss: result.lastLoss, objective: config.objective, labels: data.labels, trainExamples: data.train.length, validation, modelDir };
+  });
+}
+
+/** The *ForSequenceClassification architecture of a causal LM's config, as transformers names it. */
+export const classifierArchitecture = (causal: string): string => (causal === 'GPT2LMHeadModel' ? 'GPT2ForSequenceClassification' : causal.replace(/ForCausalLM$/, 'ForSequenceClassification'));
+
+/** The causal LM config a sequence-classification config was made from (for the decoder's spec). */
+export function causalConfigOf(config: Record<string, unknown>): Record<string, unknown> {
+  const arch = (config.architectures as string[] | undefined)?.[0] ?? '';
+  const causal = arch === 'GPT2ForSequenceClassification' ? 'GPT2LMHeadModel' : arch.replace(/ForSequenceClassification$/, 'ForCausalLM');
+  return { ...config, architectures: [causal] };
+}
+
+async function writeSequenceClassifier(dir: string, folder: ReturnType<typeof readHfFolder>, weights: Map<string, { shape: number[]; data: Float32Array }>, labels: string[], padId: number): Promise<void> {
+  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true });
+  const arch = (folder.config.architectures as string[] | undefined)?.[0] ?? folder.spec.architecture;
+  const config = {
+    ...folder.config,
+    architectures: [classifierArchitecture(arch)],
+    num_labels: labels.length,
+    id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
+    label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
+    pad_token_id: padId,
+  };
+  const tensors = new Map([...weights].filter(([name]) => name !== 'lm_head.weight'));
+  await writeFolderAtomic(dir, (tmp) => fillHfFolder(tmp, { config, tensors, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined }));
+}

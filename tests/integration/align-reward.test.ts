@@ -1,0 +1,108 @@
+// Reward runs end to end on stories260K: an SST-2 classifier (a slice of the dev file, a few dozen steps) written in
+// transformers' sequence-classification layout and measured by `lathe reward score` on GLUE's dev split against the
+// majority class; a pairwise reward model on dpo_en_demo that crashes and resumes exactly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDataset } from '../../native/data/import.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { SafetensorsFile } from '../../native/models/safetensors.ts';
+import { Studio } from '../../native/studio/studio.ts';
+import { resumeReward, startReward } from '../../native/train/reward.ts';
+import type { TrainEnv } from '../../native/train/run-env.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+
+if (!HAS_SHARED_DATA) console.log(`skipping align-reward: ${SKIP_SHARED_REASON}`);
+
+describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
+  let dataDir = '';
+  let studio: Studio;
+  const store = () => studio.store;
+
+  beforeAll(async () => {
+    dataDir = tempDir('align-reward');
+    studio = new Studio({ dataDir, mode: 'serve' });
+    const model = path.join(SHARED_DATA, 'models/stories260K');
+    await importLlama2cCheckpoint(dataDir, path.join(model, 'stories260K.bin'), path.join(model, 'tok512.bin'), 's260k');
+    const ctx = { store: studio.store, dataDir };
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/dev.tsv'), name: 'sst2', split: { train: 0.1, validation: 0.05, test: 0.85 } }, ctx);
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), name: 'glue-dev', split: { train: 0, validation: 0, test: 1 } }, ctx);
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/preferences/dpo_en_demo.json'), name: 'demo', split: { train: 0.2, validation: 0.05, test: 0.75 } }, ctx);
+  }, 60_000);
+
+  afterAll(async () => {
+    await studio?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const env = (crashAt: number | null = null): TrainEnv => ({
+    store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
+    metric: (runId, step, name, value) => {
+      studio.store.runs.addMetric({ runId, step, name, value });
+      if (step === crashAt && name === 'loss') throw new Error(`simulated crash at step ${step}`);
+    },
+  });
+
+  it('an SST-2 classifier is written with score.weight and measured against the majority class', async () => {
+    const out = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 30, batchSize: 16, seqLen: 48, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    expect(out).toMatchObject({ status: 'completed', steps: 30, objective: 'classify', labels: ['0', '1'] });
+    expect(store().runs.get(out.runId)).toMatchObject({ kind: 'reward', status: 'succeeded' });
+    const config = JSON.parse(fs.readFileSync(path.join(out.modelDir!, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ architectures: ['LlamaForSequenceClassification'], num_labels: 2, id2label: { 0: '0', 1: '1' } });
+    const weights = SafetensorsFile.open(path.join(out.modelDir!, 'model.safetensors'));
+    expect(weights.read('score.weight').shape).toEqual([2, 64]);
+    expect([...weights.tensors.keys()].some((n) => n.startsWith('lm_head'))).toBe(false);
+    weights.close();
+    const r = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--dataset', 'glue-dev', '--split', 'test', '--threads', '1', '--json'], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const measured = r.json<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }>();
+    // GLUE's SST-2 dev split: 444 of 872 sentences are positive (counted in the file)
+    expect(measured).toMatchObject({ examples: 872, majorityClass: '1' });
+    expect(measured.majorityShare).toBeCloseTo(444 / 872, 12);
+    expect(measured.accuracy).toBeGreaterThanOrEqual(0);
+    const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
+    expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
+  }, 240_000);
+
+  it('a pairwise reward run on dpo_en_demo resumes exactly after a crash', async () => {
+    const config = { model: 's260k', dataset: 'demo', maxSteps: 6, batchSize: 2, seqLen: 64, evalEvery: 3, evalBatches: 2, saveEvery: 3, threads: 1 };
+    const reference = await startReward(config, env());
+    expect(reference.objective).toBe('pairwise');
+    await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
+    const crashed = store().runs.list({ kind: 'reward' }).find((r) => r.status === 'failed')!;
+    await resumeReward(crashed.id, env());
+    for (const name of ['loss', 'accuracy', 'margin', 'val_loss']) {
+      const want = store().runs.metrics(reference.runId, name).map((m) => [m.step, m.value]);
+      const got = store().runs.metrics(crashed.id, name).map((m) => [m.step, m.value]);
+      expect(got.map(([s]) => s), name).toEqual(want.map(([s]) => s));
+      got.forEach(([s, v], i) => expect(Math.abs(v - want[i][1]), `${name} at step ${s}`).toBeLessThanOrEqual(1e-6));
+    }
+  }, 240_000);
+
+  it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {
+    const job = await studio.call('align.reward', { model: 's260k', dataset: 'sst2', maxSteps: 5000, batchSize: 4, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 });
+    expect(job.kind).toBe('reward');
+    let runId: string | null = null;
+    for (let i = 0; i < 1200 && (runId === null || store().runs.metrics(runId, 'loss').length < 2); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      runId = store().jobs.get(job.id)?.runId ?? null;
+    }
+    await studio.call('train.cancel', { runId: runId! });
+    await studio.queue.whenFinished(job.id);
+    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
+    expect(store().runs.get(runId!)?.status).toBe('cancelled');
+    await expect(studio.call('align.reward', { model: 's260k', dataset: 'glue-dev' })).rejects.toThrow(/needs training and validation rows/);
+  }, 120_000);
+
+  it('lathe align reward and lathe reward score name the flag in their errors', () => {
+    let r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--margin', 'wide']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--margin must be a number; got 'wide'/);
+    r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--objective', 'regression']);
+    expect(r.stderr).toMatch(/--objective: /);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--dataset', 'glue-dev', '--split', 'dev']);
+    expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
+    expect(r.stderr).toMatch(/give --text or --dataset/);
+  }, 60_000);
+});
