@@ -18,9 +18,10 @@ export const NATIVE_ALLOW = {
   data: ['api', 'store', 'jobs'],
   eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
+  deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train'],
   serve: ['api', 'data', 'studio'],
-  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'studio', 'serve'],
+  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'studio', 'serve'],
 };
 
 /** Node-side engine code: any package but Electron, and SQLite only in the store (the one SQL writer). */
