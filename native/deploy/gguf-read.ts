@@ -58,15 +58,18 @@ class Cursor {
     return this.take(4, field).readUInt32LE(0);
   }
 
-  /** A u64 as a number when it is safe, else Infinity (callers bound it, so "too large" reads the same). */
+  /** A u64 as a number when it is safe, else Infinity (callers bound it, so "too large" reads the same); `raw` keeps it for messages. */
   u64(field: string): number {
-    const v = this.take(8, field).readBigUInt64LE(0);
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : Infinity;
+    this.raw = this.take(8, field).readBigUInt64LE(0);
+    return this.raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.raw) : Infinity;
   }
+
+  /** The last u64 read, exactly. */
+  raw = 0n;
 
   string(field: string): string {
     const len = this.u64(`${field} (length)`);
-    if (len > this.remaining) throw new CheckpointError(`${this.file}: ${field} is a string of ${len === Infinity ? 'over 2^53' : len} bytes but only ${this.remaining} bytes of the file remain`);
+    if (len > this.remaining) throw new CheckpointError(`${this.file}: ${field} is a string of ${this.raw} bytes but only ${this.remaining} bytes of the file remain`);
     return this.take(len, field).toString('utf8');
   }
 
@@ -101,7 +104,7 @@ function readValue(c: Cursor, file: string, key: string): GgufValue {
   const count = c.u64(`the length of metadata key '${key}'`);
   const least = of === 'string' ? 8 : SCALAR_BYTES[of];
   if (count * least > c.remaining) {
-    throw new CheckpointError(`${file}: metadata key '${key}' claims ${count === Infinity ? 'over 2^53' : count} ${of} values but only ${c.remaining} bytes of the file remain`);
+    throw new CheckpointError(`${file}: metadata key '${key}' claims ${c.raw} ${of} values but only ${c.remaining} bytes of the file remain`);
   }
   const field = (i: number) => `metadata key '${key}' element ${i}`;
   if (of === 'string' || of === 'bool' || of === 'uint64' || of === 'int64') {
@@ -162,9 +165,10 @@ function readHeader(c: Cursor, file: string): { version: number; metadata: GgufM
   const version = c.u32('the version');
   if (version !== 2 && version !== 3) throw new CheckpointError(`${file}: GGUF version ${version}; Lathe reads versions 2 and 3`);
   const tensorCount = c.u64('the tensor count');
+  const rawTensorCount = c.raw;
   const kvCount = c.u64('the metadata count');
-  if (tensorCount * MIN_TENSOR_INFO_BYTES > c.remaining) throw new CheckpointError(`${file}: field 'tensor_count' is ${tensorCount === Infinity ? 'over 2^53' : tensorCount} but the file has room for at most ${Math.floor(c.remaining / MIN_TENSOR_INFO_BYTES)} tensor infos`);
-  if (kvCount * MIN_KV_BYTES > c.remaining) throw new CheckpointError(`${file}: field 'metadata_kv_count' is ${kvCount === Infinity ? 'over 2^53' : kvCount} but the file has room for at most ${Math.floor(c.remaining / MIN_KV_BYTES)} key/value pairs`);
+  if (tensorCount * MIN_TENSOR_INFO_BYTES > c.remaining) throw new CheckpointError(`${file}: field 'tensor_count' is ${rawTensorCount} but the file has room for at most ${Math.floor(c.remaining / MIN_TENSOR_INFO_BYTES)} tensor infos`);
+  if (kvCount * MIN_KV_BYTES > c.remaining) throw new CheckpointError(`${file}: field 'metadata_kv_count' is ${c.raw} but the file has room for at most ${Math.floor(c.remaining / MIN_KV_BYTES)} key/value pairs`);
   const metadata: GgufMetadata = new Map();
   for (let i = 0; i < kvCount; i++) {
     const key = c.string(`the key of metadata pair ${i}`);
@@ -186,17 +190,22 @@ function readHeader(c: Cursor, file: string): { version: number; metadata: GgufM
     const nDims = c.u32(`the n_dims of tensor '${name}'`);
     if (nDims < 1 || nDims > MAX_DIMS) throw new CheckpointError(`${where} has ${nDims} dimensions; ggml tensors have 1 to ${MAX_DIMS}`);
     const dims: number[] = [];
-    for (let d = 0; d < nDims; d++) dims.push(c.u64(`dimension ${d} of tensor '${name}'`));
+    const rawDims: bigint[] = [];
+    for (let d = 0; d < nDims; d++) {
+      dims.push(c.u64(`dimension ${d} of tensor '${name}'`));
+      rawDims.push(c.raw);
+    }
     const typeNum = c.u32(`the type of tensor '${name}'`);
     const type = typeName(typeNum);
     if (!type) throw new CheckpointError(`${where} has ggml type ${typeNum}, which Lathe does not read (it reads F32, F16, Q8_0, Q4_0, Q4_K and Q6_K)`);
     const offset = c.u64(`the offset of tensor '${name}'`);
+    const rawOffset = c.raw;
     const n = dims.reduce((a, b) => a * b, 1);
     if (dims.some((d) => d < 1) || !Number.isSafeInteger(n) || n > c.size * BLOCK[type].elements) {
-      throw new CheckpointError(`${where} has dimensions ${JSON.stringify(dims.map((d) => (d === Infinity ? 'over 2^53' : d)))}, more elements than the file can hold`);
+      throw new CheckpointError(`${where} has dimensions [${rawDims.join(', ')}], more elements than the file can hold`);
     }
     if (dims[0] % BLOCK[type].elements !== 0) throw new CheckpointError(`${where}: its rows of ${dims[0]} are not a whole number of ${type} blocks of ${BLOCK[type].elements}`);
-    if (offset % alignment !== 0) throw new CheckpointError(`${where} starts at offset ${offset === Infinity ? 'over 2^53' : offset} of the data section, not a multiple of the alignment ${alignment}`);
+    if (offset % alignment !== 0) throw new CheckpointError(`${where} starts at offset ${rawOffset} of the data section, not a multiple of the alignment ${alignment}`);
     if (infos.some((t) => t.name === name)) throw new CheckpointError(`${where} appears twice`);
     infos.push({ name, dims, type });
     offsets.push(offset);
