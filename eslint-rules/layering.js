@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * What each folder of the engine may import besides itself, bottom to top: arrows point down, and cli, serve
- * and studio sit at the top. A new folder (deploy/, say) is an error until it gets a line here.
+ * and studio sit at the top. A new folder (reward/, say) is an error until it gets a line here.
  */
 export const NATIVE_ALLOW = {
   api: [],

@@ -10,6 +10,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./jobs.ts'),
     import('./serve.ts'),
     import('./model.ts'),
+    import('./export.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),
     import('./eval.ts'),
