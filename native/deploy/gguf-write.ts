@@ -57,7 +57,7 @@ function chatTemplateOf(dir: string, tokenizerConfig: Record<string, unknown> | 
 }
 
 /** Refuse what llama.cpp's "llama" architecture cannot express, naming config.json's field. */
-function checkExportable(spec: ModelSpec, configFile: string): void {
+export function checkExportable(spec: ModelSpec, configFile: string): void {
   if (spec.family !== 'llama' || !['llama', 'mistral'].includes(spec.modelType)) {
     throw new CheckpointError(`${configFile}: field 'model_type' is ${JSON.stringify(spec.modelType)}; GGUF export supports Llama and Mistral models`);
   }
