@@ -3,13 +3,14 @@
 import path from 'node:path';
 import { exportGguf, GGUF_DTYPES, type GgufDtype } from '../deploy/gguf-write.ts';
 import { importGgufModel } from '../deploy/gguf-import.ts';
+import { exportLoraGguf } from '../deploy/gguf-lora.ts';
 import { findModel } from '../models/registry.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 
 const FORMATS = ['gguf'] as const;
-const EXPORT_USAGE = `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--out FILE]`;
+const EXPORT_USAGE = `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--adapter DIR] [--out FILE]`;
 const IMPORT_USAGE = 'lathe model import-gguf FILE --name N';
 
 function choice<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[], fallback: T, usage: string): T {
@@ -27,15 +28,24 @@ export const commands: CliCommand[] = [
       model: 'the model to export, by name or id (required)',
       format: 'the file format (default gguf, the only one so far)',
       dtype: `weight type in the file: ${GGUF_DTYPES.join(', ')} (default f16); norms stay f32, and matrices whose rows are not whole 32-value blocks stay f16`,
-      out: 'the file to write, replaced atomically if it exists (default: <model name>.<dtype>.gguf in the current folder)',
+      adapter: "write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model (default: export the model)",
+      out: 'the file to write, replaced atomically if it exists (default: <model name>.<dtype>.gguf, or <adapter folder>.lora.gguf, in the current folder)',
     },
-    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' } },
+    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' } },
     async run({ values }, ctx) {
       const name = values.model as string | undefined;
       if (!name) throw new UserError(`--model NAME is required.\nUsage: ${EXPORT_USAGE}`);
       choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
       const dtype = choice<GgufDtype>(values, 'dtype', GGUF_DTYPES, 'f16', EXPORT_USAGE);
       const model = await userErrors(async () => findModel(ctx.dataDir, name));
+      const adapter = values.adapter as string | undefined;
+      if (adapter !== undefined) {
+        if (values.dtype !== undefined) throw new UserError(`--dtype applies to a model export; a GGUF adapter is written as f32.\nUsage: ${EXPORT_USAGE}`);
+        const out = path.resolve((values.out as string | undefined) ?? `${path.basename(path.resolve(adapter))}.lora.gguf`);
+        const result = await userErrors(() => exportLoraGguf(model.path, adapter, out));
+        ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
+        return;
+      }
       const out = path.resolve((values.out as string | undefined) ?? `${model.name.replace(/[^\w.-]+/g, '_')}.${dtype}.gguf`);
       const { onProgress } = progressLine(ctx);
       let result;

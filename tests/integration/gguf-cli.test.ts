@@ -45,6 +45,29 @@ describe('lathe export --format gguf', () => {
     fs.rmSync(file);
   });
 
+  it('--adapter writes a PEFT adapter as a GGUF LoRA adapter', async () => {
+    const { readHfFolder } = await import('../../native/models/checkpoint.ts');
+    const { loraAName, loraBName, loraModules } = await import('../../native/models/lora.ts');
+    const { writePeftAdapter } = await import('../../native/models/peft.ts');
+    const spec = readHfFolder(path.join(tmp, 'tiny')).spec;
+    const config = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
+    const weights = new Map(loraModules(spec, config).flatMap((m) => [
+      [loraAName(m.module), { shape: [2, m.inFeatures], data: new Float32Array(2 * m.inFeatures).fill(0.01) }],
+      [loraBName(m.module), { shape: [m.outFeatures, 2], data: new Float32Array(2 * m.outFeatures).fill(0.02) }],
+    ]));
+    const adapterDir = path.join(tmp, 'my-adapter');
+    await writePeftAdapter(adapterDir, spec, config, weights, 'tiny');
+    const out = path.join(tmp, 'my-adapter.lora.gguf');
+    const r = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<{ modules: number }>().modules).toBe(4);
+    const { metadata, tensorInfos } = await gguf(out, { allowLocalFile: true });
+    expect((metadata as Record<string, unknown>)['adapter.type']).toBe('lora');
+    expect((metadata as Record<string, unknown>)['adapter.lora.alpha']).toBe(4);
+    expect(tensorInfos.map((t) => t.name)).toContain('blk.1.attn_v.weight.lora_b');
+    expect(lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--dtype', 'q8_0']).stderr).toMatch(/--dtype applies to a model export/);
+  });
+
   it('names the flag at fault', () => {
     const dtype = lathe(dataDir, ['export', '--model', 'tiny', '--dtype', 'q5_k']);
     expect(dtype.code).toBe(2);
