@@ -34,6 +34,24 @@ function mergePair(m: unknown): [string, string] | null {
   return null;
 }
 
+function badMerge(where: string, rank: number, m: unknown): never {
+  throw new CheckpointError(`${where}: field 'model.merges.${rank}' is ${JSON.stringify(m)?.slice(0, 60)}; expected a pair of pieces`);
+}
+
+/** GPT-2's bytes-as-characters BPE: a ByteLevel pre-tokenizer (alone or in a Sequence) and no byte fallback. */
+function isByteLevel(json: Record<string, unknown>): boolean {
+  return /"type":"ByteLevel"/.test(JSON.stringify(json.pre_tokenizer ?? null)) && (json.model as { byte_fallback?: unknown } | undefined)?.byte_fallback !== true;
+}
+
+/** Llama 3's split regex (contractions case-insensitive, digits in threes) as its tokenizer.json spells it. */
+const LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** llama.cpp's name for a byte-level tokenizer's pre-tokenizer: Llama 3's split ('llama-bpe'), else GPT-2's ('gpt-2'). */
+function bytePreTokenizer(json: Record<string, unknown>): string {
+  const text = JSON.stringify(json.pre_tokenizer ?? null);
+  return text.includes(JSON.stringify(LLAMA3_SPLIT).slice(1, -1)) ? 'llama-bpe' : 'gpt-2';
+}
+
 /** Whether a tokenizer.json puts "▁" before the text (Prepend normaliser or Metaspace with a prefix). */
 function addsSpacePrefix(json: Record<string, unknown>): boolean {
   const text = JSON.stringify([json.normalizer ?? null, json.pre_tokenizer ?? null]);
@@ -46,8 +64,9 @@ function addsSpacePrefix(json: Record<string, unknown>): boolean {
  */
 export function tokenizerMetadata(json: Record<string, unknown>, config: Record<string, unknown>, vocabSize: number, chatTemplate: string | null, where: string): GgufMetadata {
   const model = json.model as { type?: unknown; byte_fallback?: unknown; vocab?: unknown; merges?: unknown; unk_token?: unknown } | undefined;
-  if (!model || model.type !== 'BPE' || model.byte_fallback !== true || !model.vocab || typeof model.vocab !== 'object') {
-    throw new CheckpointError(`${where}: field 'model' is not a SentencePiece-style BPE with byte_fallback (type ${JSON.stringify(model?.type)}); GGUF export supports Llama-style tokenizers (llama2.c imports, Llama 2, Mistral)`);
+  const byteLevel = isByteLevel(json);
+  if (!model || model.type !== 'BPE' || !(model.byte_fallback === true || byteLevel) || !model.vocab || typeof model.vocab !== 'object') {
+    throw new CheckpointError(`${where}: field 'model' is not a SentencePiece-style BPE with byte_fallback nor a byte-level BPE (type ${JSON.stringify(model?.type)}); GGUF export supports Llama-style and GPT-2-style tokenizers`);
   }
   const tokens: (string | undefined)[] = new Array<string | undefined>(vocabSize);
   const types = new Int32Array(vocabSize).fill(TOKEN_TYPE.normal);
@@ -72,14 +91,14 @@ export function tokenizerMetadata(json: Record<string, unknown>, config: Record<
     if (tokens[id] === undefined) {
       tokens[id] = `[PAD${id}]`;
       types[id] = TOKEN_TYPE.unused;
-    } else if (types[id] === TOKEN_TYPE.normal && BYTE_PIECE.test(tokens[id]!)) types[id] = TOKEN_TYPE.byte;
+    } else if (!byteLevel && types[id] === TOKEN_TYPE.normal && BYTE_PIECE.test(tokens[id]!)) types[id] = TOKEN_TYPE.byte;
   }
   const scores = new Float32Array(vocabSize);
   const merges = Array.isArray(model.merges) ? model.merges : [];
   const scored = new Set<number>();
   merges.forEach((m, rank) => {
     const pair = mergePair(m);
-    if (!pair) throw new CheckpointError(`${where}: field 'model.merges.${rank}' is ${JSON.stringify(m).slice(0, 60)}; expected a pair of pieces`);
+    if (!pair) badMerge(where, rank, m);
     const id = idOf.get(pair[0] + pair[1]);
     if (id === undefined || scored.has(id)) return;
     scored.add(id);
@@ -91,10 +110,13 @@ export function tokenizerMetadata(json: Record<string, unknown>, config: Record<
     return text === null ? undefined : idOf.get(text);
   };
   const m: GgufMetadata = new Map<string, GgufValue>();
-  m.set('tokenizer.ggml.model', str('llama'));
-  m.set('tokenizer.ggml.pre', str('default'));
+  m.set('tokenizer.ggml.model', str(byteLevel ? 'gpt2' : 'llama'));
+  m.set('tokenizer.ggml.pre', str(byteLevel ? bytePreTokenizer(json) : 'default'));
   m.set('tokenizer.ggml.tokens', { kind: 'array', of: 'string', value: tokens as string[] });
-  m.set('tokenizer.ggml.scores', { kind: 'array', of: 'float32', value: scores });
+  if (byteLevel) {
+    const pairs = merges.map((x, rank) => mergePair(x) ?? badMerge(where, rank, x));
+    m.set('tokenizer.ggml.merges', { kind: 'array', of: 'string', value: pairs.map(([a, b]) => `${a} ${b}`) });
+  } else m.set('tokenizer.ggml.scores', { kind: 'array', of: 'float32', value: scores });
   m.set('tokenizer.ggml.token_type', { kind: 'array', of: 'int32', value: types });
   const bos = specialId('bos_token');
   const eos = specialId('eos_token');
@@ -108,7 +130,7 @@ export function tokenizerMetadata(json: Record<string, unknown>, config: Record<
   const addsBos = typeof config.add_bos_token === 'boolean' ? config.add_bos_token : bos !== undefined && post.includes(JSON.stringify(tokens[bos]));
   m.set('tokenizer.ggml.add_bos_token', bool(addsBos));
   m.set('tokenizer.ggml.add_eos_token', bool(config.add_eos_token === true));
-  m.set('tokenizer.ggml.add_space_prefix', bool(addsSpacePrefix(json)));
+  if (!byteLevel) m.set('tokenizer.ggml.add_space_prefix', bool(addsSpacePrefix(json)));
   if (chatTemplate) m.set('tokenizer.chat_template', str(chatTemplate));
   return m;
 }
@@ -122,7 +144,7 @@ export interface RebuiltTokenizer {
 /** tokenizer.json, tokenizer_config.json and special_tokens_map.json from a "llama" GGUF tokenizer's metadata. */
 export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): RebuiltTokenizer {
   const kind = meta.string('tokenizer.ggml.model');
-  if (kind !== 'llama') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.model' is ${JSON.stringify(kind)}; Lathe imports GGUF files with the SentencePiece-style 'llama' tokenizer`);
+  if (kind !== 'llama' && kind !== 'gpt2') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.model' is ${JSON.stringify(kind)}; Lathe imports GGUF files with the SentencePiece-style 'llama' or the byte-level 'gpt2' tokenizer`);
   const tokensValue = meta.array('tokenizer.ggml.tokens');
   if (tokensValue.of !== 'string') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens' holds ${tokensValue.of}, not strings`);
   const tokens = tokensValue.value;
@@ -134,7 +156,7 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
     }
     return v.value as ArrayLike<number>;
   };
-  const scores = numbers('tokenizer.ggml.scores');
+  const scores = kind === 'llama' ? numbers('tokenizer.ggml.scores') : new Float32Array(tokens.length);
   const types = meta.has('tokenizer.ggml.token_type') ? numbers('tokenizer.ggml.token_type') : new Int32Array(tokens.length).fill(TOKEN_TYPE.normal);
   const special = (key: string): string | null => {
     const id = meta.int(key, { optional: true });
@@ -150,6 +172,8 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const addedTokens: Record<string, unknown>[] = [];
   for (let id = 0; id < tokens.length; id++) {
     const t = tokens[id];
+    // Padding rows of the embedding ([PADn], type unused) are no tokens: the tokenizer never produces them.
+    if (types[id] === TOKEN_TYPE.unused) continue;
     if (Object.hasOwn(vocab, t)) throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens': token ${id} ${JSON.stringify(t).slice(0, 40)} is also token ${vocab[t]}`);
     vocab[t] = id;
     const type = types[id];
@@ -157,6 +181,7 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
       addedTokens.push({ id, content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: type !== TOKEN_TYPE.userDefined });
     }
   }
+  if (kind === 'gpt2') return byteLevelTokenizer(meta, vocab, addedTokens, { bos, eos, unk, pad });
   const merges: { pair: [string, string]; score: number; id: number }[] = [];
   for (let id = 0; id < tokens.length; id++) {
     if (types[id] !== TOKEN_TYPE.normal) continue;
@@ -225,5 +250,39 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const template = meta.string('tokenizer.chat_template');
   if (template) tokenizerConfig.chat_template = template;
   const specialTokensMap = Object.fromEntries(Object.entries({ bos_token: bos, eos_token: eos, unk_token: unk, pad_token: pad }).filter(([, v]) => v !== null));
+  return { tokenizer, tokenizerConfig, specialTokensMap };
+}
+
+/** A GPT-2-style tokenizer.json (ByteLevel, BPE merges from tokenizer.ggml.merges) from a 'gpt2' GGUF tokenizer. */
+function byteLevelTokenizer(meta: MetadataReader, vocab: Record<string, number>, addedTokens: Record<string, unknown>[], sp: Record<'bos' | 'eos' | 'unk' | 'pad', string | null>): RebuiltTokenizer {
+  const mergesValue = meta.array('tokenizer.ggml.merges');
+  if (mergesValue.of !== 'string') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.merges' holds ${mergesValue.of}, not strings`);
+  const merges = mergesValue.value.map((m, i): [string, string] => {
+    const pair = m.split(' ');
+    if (pair.length !== 2 || !Object.hasOwn(vocab, pair[0]) || !Object.hasOwn(vocab, pair[1])) throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.merges' element ${i} is ${JSON.stringify(m).slice(0, 40)}; expected two tokens of the vocabulary joined by one space`);
+    return [pair[0], pair[1]];
+  });
+  const llama3 = meta.string('tokenizer.ggml.pre') === 'llama-bpe';
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: !llama3 };
+  const preTokenizer = llama3 ? { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: LLAMA3_SPLIT }, behavior: 'Isolated', invert: false }, byteLevel] } : byteLevel;
+  const addBos = meta.bool('tokenizer.ggml.add_bos_token', false) && sp.bos !== null;
+  const postProcessor = addBos
+    ? { type: 'TemplateProcessing', single: [{ SpecialToken: { id: sp.bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }], pair: [{ SpecialToken: { id: sp.bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: sp.bos, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }], special_tokens: { [sp.bos!]: { id: sp.bos, ids: [vocab[sp.bos!]], tokens: [sp.bos] } } }
+    : { ...byteLevel, trim_offsets: false };
+  const tokenizer = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: addedTokens,
+    normalizer: null,
+    pre_tokenizer: preTokenizer,
+    post_processor: postProcessor,
+    decoder: byteLevel,
+    model: { type: 'BPE', dropout: null, unk_token: sp.unk, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: llama3, vocab, merges },
+  };
+  const tokenizerConfig: Record<string, unknown> = { tokenizer_class: 'PreTrainedTokenizerFast', bos_token: sp.bos, eos_token: sp.eos, unk_token: sp.unk, pad_token: sp.pad, add_bos_token: addBos, clean_up_tokenization_spaces: false, model_max_length: 1_000_000 };
+  const template = meta.string('tokenizer.chat_template');
+  if (template) tokenizerConfig.chat_template = template;
+  const specialTokensMap = Object.fromEntries(Object.entries({ bos_token: sp.bos, eos_token: sp.eos, unk_token: sp.unk, pad_token: sp.pad }).filter(([, v]) => v !== null));
   return { tokenizer, tokenizerConfig, specialTokensMap };
 }
