@@ -93,6 +93,10 @@ export function tokenizerMetadata(json: Record<string, unknown>, config: Record<
       types[id] = TOKEN_TYPE.unused;
     } else if (!byteLevel && types[id] === TOKEN_TYPE.normal && BYTE_PIECE.test(tokens[id]!)) types[id] = TOKEN_TYPE.byte;
   }
+  if (!byteLevel && !idOf.has('<0x0A>') && !idOf.has('\n')) {
+    // llama.cpp looks the newline up when it loads a SentencePiece vocabulary and aborts the process without one.
+    throw new CheckpointError(`${where}: field 'model.vocab' has neither '<0x0A>' nor '\\n'; llama.cpp cannot load a SentencePiece vocabulary without a newline token`);
+  }
   const scores = new Float32Array(vocabSize);
   const merges = Array.isArray(model.merges) ? model.merges : [];
   const scored = new Set<number>();

@@ -13,6 +13,10 @@ import { trainByteLevelBpe } from '../../native/text/bpe-trainer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { tempDir } from './helpers/lathe.ts';
+import { llamaCppGreedy, loadLlamaCpp } from './helpers/llama-cpp.ts';
+
+const judge = await loadLlamaCpp();
+if (judge.why) console.warn(`gguf-byte-bpe: the llama.cpp check is skipped: ${judge.why}`);
 
 const CORPUS = 'The quick brown fox jumps over the lazy dog. A cat sat on the mat, and the dog sat on the log. '.repeat(20) + "It's 2026: numbers like 12345 and 42 don't break anything!\n";
 const TEXTS = ['the cat sat on the log', "It's 123 dogs, isn't it?", 'Café  über\nnew line'];
@@ -29,7 +33,10 @@ const CONFIG = {
 const tmp = tempDir('gguf-bpe');
 const modelDir = path.join(tmp, 'bpe-llama');
 const file = path.join(tmp, 'bpe-llama.f32.gguf');
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(async () => {
+  await judge.llama?.dispose();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   await writeHfFolder(modelDir, { config: CONFIG, tensors: randomTensors(CONFIG, 11), tokenizer: tokenizerJson, tokenizerConfig: { eos_token: '<|endoftext|>', bos_token: '<|endoftext|>', add_bos_token: false } });
@@ -51,42 +58,19 @@ describe('GGUF with a byte-level BPE tokenizer', () => {
     }
   });
 
-  it('llama.cpp tokenizes as Lathe does and greedy-decodes the same tokens', async (ctx) => {
-    let lib: typeof import('node-llama-cpp');
-    let llama;
-    try {
-      lib = await import('node-llama-cpp');
-      llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error });
-    } catch (err) {
-      console.warn(`gguf-byte-bpe: the llama.cpp check is skipped: node-llama-cpp cannot load its prebuilt binary here: ${(err as Error).message}`);
-      ctx.skip();
-      return;
-    }
-    const model = await llama.loadModel({ modelPath: file });
+  it.skipIf(judge.why !== undefined)('llama.cpp tokenizes as Lathe does and greedy-decodes the same tokens', async () => {
+    const model = await judge.llama!.loadModel({ modelPath: file });
     const lathe = await TextGenerator.load(modelDir);
     try {
       for (const text of TEXTS) {
         const ids = lathe.tokenizer.encode(text);
         expect(model.tokenize(text) as number[], `llama.cpp's tokens for ${JSON.stringify(text)}`).toEqual(ids);
         const ours = (await lathe.generate([text], { maxNewTokens: 30, minNewTokens: 30, temperature: 0 })).rows[0].tokenIds;
-        const context = await model.createContext({ contextSize: 128, sequences: 1, threads: 1 });
-        try {
-          const bias = new lib.TokenBias(model.tokenizer);
-          bias.set(0 as never, 'never');
-          const theirs: number[] = [];
-          for await (const t of context.getSequence().evaluate(ids as never, { temperature: 0, tokenBias: bias })) {
-            theirs.push(t as number);
-            if (theirs.length >= 30) break;
-          }
-          expect(theirs, `continuation of ${JSON.stringify(text)}`).toEqual(ours);
-        } finally {
-          await context.dispose();
-        }
+        expect(await llamaCppGreedy(judge.lib!, model, ids, { newTokens: 30, banned: [0], contextSize: 128 }), `continuation of ${JSON.stringify(text)}`).toEqual(ours);
       }
     } finally {
       await lathe.release();
       await model.dispose();
-      await llama.dispose();
     }
   });
 });

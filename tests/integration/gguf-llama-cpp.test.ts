@@ -18,50 +18,24 @@ import { mergeAdapter } from '../../native/models/merge.ts';
 import { readPeftAdapter, writePeftAdapter } from '../../native/models/peft.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
 import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
+import { llamaCppGreedy, loadLlamaCpp } from './helpers/llama-cpp.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = fs.existsSync(path.join(MODEL, 'stories260K.bin'));
 const PROMPTS = ['Once upon a time', 'Lily and Tom went to the park. They saw a big', 'The little dog was sad because'];
 const NEW_TOKENS = 100;
 
-type NodeLlamaCpp = typeof import('node-llama-cpp');
-let lib: NodeLlamaCpp | null = null;
-let llama: Awaited<ReturnType<NodeLlamaCpp['getLlama']>> | null = null;
-let why = '';
-if (!HAS_MODEL) why = `${MODEL}/stories260K.bin is absent (the shared data kit is not mounted)`;
-else {
-  try {
-    lib = await import('node-llama-cpp');
-    llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error });
-  } catch (err) {
-    why = `node-llama-cpp cannot load its prebuilt binary here: ${(err as Error).message}`;
-  }
-}
+const judge = HAS_MODEL ? await loadLlamaCpp() : null;
+const why = !HAS_MODEL ? `${MODEL}/stories260K.bin is absent (the shared data kit is not mounted)` : (judge?.why ?? '');
 if (why) console.warn(`gguf-llama-cpp: skipped: ${why}`);
 
-/** llama.cpp's greedy continuation of `ids`, BOS and EOS banned. One thread: the test machines are shared. */
-async function llamaCppGreedy(file: string, prompts: number[][], lora?: string): Promise<{ tokenize: (text: string) => number[]; rows: number[][] }> {
-  const model = await llama!.loadModel({ modelPath: file });
+/** llama.cpp's greedy continuations of `prompts` (ids), BOS and EOS banned, and its own tokenization of PROMPTS. */
+async function llamaCppRows(file: string, prompts: number[][], lora?: string): Promise<{ tokenize: (text: string) => number[]; rows: number[][] }> {
+  const model = await judge!.llama!.loadModel({ modelPath: file });
   try {
     const rows: number[][] = [];
-    for (const ids of prompts) {
-      // A fresh context per prompt: reusing a sequence after breaking out of evaluate() stalled here.
-      const context = await model.createContext({ contextSize: 512, sequences: 1, threads: 1, ...(lora ? { lora: { adapters: [{ filePath: lora }] } } : {}) });
-      try {
-        const bias = new lib!.TokenBias(model.tokenizer);
-        for (const id of [1, 2]) bias.set(id as never, 'never');
-        const out: number[] = [];
-        for await (const token of context.getSequence().evaluate(ids as never, { temperature: 0, tokenBias: bias })) {
-          out.push(token as number);
-          if (out.length >= NEW_TOKENS) break;
-        }
-        rows.push(out);
-      } finally {
-        await context.dispose();
-      }
-    }
-    const tokenize = (text: string) => [1, ...(model.tokenize(text) as number[])];
-    const probe = PROMPTS.map(tokenize);
+    for (const ids of prompts) rows.push(await llamaCppGreedy(judge!.lib!, model, ids, { newTokens: NEW_TOKENS, banned: [1, 2], lora }));
+    const probe = PROMPTS.map((text) => [1, ...(model.tokenize(text) as number[])]);
     return { tokenize: (text) => probe[PROMPTS.indexOf(text)], rows };
   } finally {
     await model.dispose();
@@ -89,7 +63,7 @@ describe.skipIf(why !== '')('llama.cpp runs Lathe’s GGUF export of stories260K
 
   afterAll(async () => {
     await lathe?.release();
-    await llama?.dispose();
+    await judge?.llama?.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -104,7 +78,7 @@ describe.skipIf(why !== '')('llama.cpp runs Lathe’s GGUF export of stories260K
   async function run(dtype: GgufDtype): Promise<{ agreement: number; rows: number[][]; file: string }> {
     const file = path.join(tmp, `stories260K.${dtype}.gguf`);
     await exportGguf(modelDir, file, { dtype });
-    const { tokenize, rows } = await llamaCppGreedy(file, promptIds);
+    const { tokenize, rows } = await llamaCppRows(file, promptIds);
     PROMPTS.forEach((p, i) => expect(tokenize(p), `llama.cpp's tokens for "${p}"`).toEqual(promptIds[i]));
     for (const row of rows) expect(row.length).toBe(NEW_TOKENS);
     const share = agreement(rows, ours);
@@ -187,7 +161,7 @@ describe.skipIf(why !== '')('llama.cpp runs Lathe’s GGUF export of stories260K
     const loraFile = path.join(tmp, 'adapter.gguf');
     const result = await exportLoraGguf(modelDir, adapterDir, loraFile);
     expect(result.modules).toBe(config.targetModules.length * spec.numLayers);
-    const { rows } = await llamaCppGreedy(base, promptIds, loraFile);
+    const { rows } = await llamaCppRows(base, promptIds, loraFile);
     console.log(`gguf-llama-cpp: LoRA: llama.cpp with the GGUF adapter agrees with Lathe's merged model on ${(100 * agreement(rows, reference)).toFixed(1)}% of the greedy tokens; the adapter changed ${(100 * (1 - agreement(reference, ours))).toFixed(1)}% of the base model's tokens; first difference per prompt: ${rows.map((row, i) => row.findIndex((t, k) => t !== reference[i][k])).join(', ')}`);
     expect(agreement(reference, ours)).toBeLessThan(0.9); // the adapter matters, so agreeing with the merge is evidence
     rows.forEach((row, i) => expect(row, `continuation of "${PROMPTS[i]}" with the adapter`).toEqual(reference[i]));
