@@ -41,6 +41,8 @@ export interface GgufExportResult {
   tensors: number;
   /** Matrices written as F16 because their rows are not whole quantisation blocks. */
   fallbackF16: string[];
+  /** What the file cannot say about the model, in words (llama.cpp will behave differently there). */
+  warnings: string[];
 }
 
 /** The chat template a folder carries: tokenizer_config.json's chat_template, else chat_template.jinja. */
@@ -120,7 +122,11 @@ export async function exportGguf(modelDir: string, outFile: string, opts: GgufEx
     await writeGgufFile(outFile, metadata, plans, (done, total) => {
       opts.onProgress?.({ fraction: done / total, message: `tensor ${done} of ${total} (${plans[done - 1].name}, ${plans[done - 1].type})` });
     }, opts.signal);
-    return { file: outFile, bytes: fs.statSync(outFile).size, tensors: plans.length, fallbackF16 };
+    const warnings: string[] = [];
+    if (spec.slidingWindow !== null && spec.slidingWindow < spec.maxPositions) {
+      warnings.push(`config.json's sliding_window ${spec.slidingWindow} has no place in GGUF's llama architecture: llama.cpp attends to the whole context, so beyond ${spec.slidingWindow} tokens its output differs from Lathe's`);
+    }
+    return { file: outFile, bytes: fs.statSync(outFile).size, tensors: plans.length, fallbackF16, warnings };
   } finally {
     weights.close();
   }

@@ -10,7 +10,8 @@ import { exportGguf, GGUF_DTYPES, type GgufDtype } from '../../native/deploy/ggu
 import { ggufToHf, importGgufModel } from '../../native/deploy/gguf-import.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
-import { SPM_LLAMA_CONFIG, SPM_PIECES, writeSpmLlama } from '../fixtures/models/spm-llama.ts';
+import { SPM_LLAMA_CONFIG, SPM_PIECES, spmTokenizerBin, writeSpmLlama } from '../fixtures/models/spm-llama.ts';
+import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { tempDir } from '../integration/helpers/lathe.ts';
 
 const TEMPLATE = "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{% endfor %}";
@@ -141,7 +142,20 @@ describe('GGUF import gives back what was exported', () => {
   });
 });
 
-describe('export refuses what llama.cpp cannot run', () => {
+describe('export refuses what llama.cpp cannot run, and says what it cannot carry', () => {
+  it('warns that a sliding window shorter than the context is not in the file', async () => {
+    const { writeRandomCheckpoint } = await import('../fixtures/models/random-checkpoint.ts');
+    const dir = path.join(tmp, 'mistral');
+    await writeRandomCheckpoint(dir, 'mistral');
+    const { tokenizer, tokenizerConfig } = new Llama2cTokenizer(spmTokenizerBin(), 47, 'tok').toTokenizerJson();
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
+    fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig));
+    const result = await exportGguf(dir, path.join(tmp, 'mistral.gguf'), { dtype: 'f32' });
+    expect(result.warnings.join()).toMatch(/sliding_window 3 .*llama.cpp attends to the whole context/);
+    expect((await exportGguf(modelDir, path.join(tmp, 'plain.gguf'), { dtype: 'f32' })).warnings).toEqual([]);
+  });
+
+
   it('names config.json for a GPT-2 folder', async () => {
     const { writeRandomCheckpoint } = await import('../fixtures/models/random-checkpoint.ts');
     const dir = path.join(tmp, 'gpt2');
