@@ -26,6 +26,7 @@ export function ggufToHf(file: string, onTensor?: (done: number, total: number) 
     const spec = parseModelConfig(config, `${file} (metadata)`);
     const { tokenizer, tokenizerConfig, specialTokensMap } = tokenizerFromMetadata(meta, vocabRows);
     const tensors = new Map<string, Tensor>();
+    const ggufName = new Map<string, string>();
     const names = [...gguf.tensors.keys()];
     names.forEach((name, i) => {
       const info = gguf.tensors.get(name)!;
@@ -39,12 +40,13 @@ export function ggufToHf(file: string, onTensor?: (done: number, total: number) 
         data = permuteRotaryRows(data, heads, shape[0], shape[1], true);
       }
       tensors.set(hf, { shape, data });
+      ggufName.set(hf, name);
       onTensor?.(i + 1, names.length);
     });
     for (const t of expectedTensors(spec)) {
       const got = tensors.get(t.name);
       if (!got) throw new CheckpointError(`${file}: no tensor for '${t.name}'; the metadata describes ${spec.numLayers} layers with shape ${JSON.stringify(t.shape)} here`);
-      if (got.shape.join() !== t.shape.join()) throw new CheckpointError(`${file}: the tensor read as '${t.name}' has shape ${JSON.stringify(got.shape)} but the metadata implies ${JSON.stringify(t.shape)}`);
+      if (got.shape.join() !== t.shape.join()) throw new CheckpointError(`${file}: tensor '${ggufName.get(t.name)}' (Lathe's '${t.name}') has dims ${JSON.stringify([...got.shape].reverse())} but the llama.* metadata implies ${JSON.stringify([...t.shape].reverse())}`);
     }
     const eos = config.eos_token_id;
     const generationConfig = { ...(config.bos_token_id !== undefined ? { bos_token_id: config.bos_token_id } : {}), ...(eos !== undefined ? { eos_token_id: eos } : {}) };

@@ -1,11 +1,11 @@
 // GGUF: small valid files (random metadata of every value type, tensors of every type Lathe reads) broken by
 // byte mutations, or random bytes; every tensor of a file that opens is read. And a whole exported Llama
-// (tiny, Q8_0) broken the same ways and imported: a file that imports must give a config Lathe can size and a
+// (tiny, Q8_0; a SentencePiece or a byte-level tokenizer) broken the same ways and imported: a file that imports must give a config Lathe can size and a
 // tokenizer that loads and encodes.
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../native/api/errors.ts';
 import { quantize, BLOCK, type GgmlTypeName } from '../../native/deploy/ggml-blocks.ts';
 import { layoutGguf, type GgufTensorPlan } from '../../native/deploy/gguf-file-writer.ts';
@@ -17,6 +17,7 @@ import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { parseModelConfig } from '../../native/models/config.ts';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
+import { trainByteLevelBpe } from '../../native/text/bpe-trainer.ts';
 import { randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { SPM_PIECES, spmTokenizerBin } from '../fixtures/models/spm-llama.ts';
 import { checkSpec } from './checks.ts';
@@ -89,11 +90,21 @@ const TINY_CONFIG = {
   rope_theta: 10000, tie_word_embeddings: true, hidden_act: 'silu', bos_token_id: 1, eos_token_id: 2,
 };
 
-async function exportedTiny(): Promise<Uint8Array> {
-  const folder = path.join(dir, 'tiny');
-  const { tokenizer, tokenizerConfig } = new Llama2cTokenizer(spmTokenizerBin(), SPM_PIECES.length).toTokenizerJson();
-  await writeHfFolder(folder, { config: TINY_CONFIG, tensors: randomTensors(TINY_CONFIG, 3), tokenizer, tokenizerConfig: { ...tokenizerConfig, chat_template: '{{ messages }}' } });
-  const file = path.join(dir, 'tiny.gguf');
+/** A tiny Llama exported at Q8_0 with a SentencePiece tokenizer (scores) or a byte-level one (merges). */
+async function exportedTiny(kind: 'spm' | 'bpe'): Promise<Uint8Array> {
+  const file = path.join(dir, `tiny-${kind}.gguf`);
+  if (fs.existsSync(file)) return new Uint8Array(fs.readFileSync(file));
+  const folder = path.join(dir, `tiny-${kind}`);
+  let tokenizer: Record<string, unknown>;
+  let tokenizerConfig: Record<string, unknown>;
+  let config: Record<string, unknown> = TINY_CONFIG;
+  if (kind === 'spm') ({ tokenizer, tokenizerConfig } = new Llama2cTokenizer(spmTokenizerBin(), SPM_PIECES.length).toTokenizerJson());
+  else {
+    tokenizer = trainByteLevelBpe('the cat sat on the mat and the dog sat on the log '.repeat(5), { vocabSize: 300 }).tokenizerJson;
+    tokenizerConfig = { eos_token: '<|endoftext|>' };
+    config = { ...TINY_CONFIG, vocab_size: Object.keys((tokenizer.model as { vocab: object }).vocab).length, bos_token_id: 0, eos_token_id: 0 };
+  }
+  await writeHfFolder(folder, { config, tensors: randomTensors(config, 3), tokenizer, tokenizerConfig: { ...tokenizerConfig, chat_template: '{{ messages }}' } });
   await exportGguf(folder, file, { dtype: 'q8_0' });
   return new Uint8Array(fs.readFileSync(file));
 }
@@ -118,10 +129,10 @@ describe('fuzz: GGUF', () => {
   it(
     'imports an exported Llama or refuses by file and field; what imports has a sizable config and a working tokenizer',
     async () => {
-      const valid = await exportedTiny();
+      const valid = fc.constantFrom(await exportedTiny('spm'), await exportedTiny('bpe'));
       const file = path.join(dir, 'import.gguf');
       await check(
-        mutatedBytes(fc.constant(valid)),
+        mutatedBytes(valid),
         async (bytes) => {
           fs.writeFileSync(file, bytes);
           await expectReaderOutcome(() => ggufToHf(file), {
@@ -143,4 +154,17 @@ describe('fuzz: GGUF', () => {
     },
     TEST_TIMEOUT,
   );
+});
+
+describe('regressions found by fuzzing GGUF', () => {
+  it('a feed_forward_length that disagrees with the tensors names the GGUF tensor and its dims (seed 180484295)', async () => {
+    const bytes = Buffer.from(await exportedTiny('spm'));
+    const key = Buffer.from('llama.feed_forward_length');
+    const at = bytes.indexOf(key) + key.length + 4; // the key, then its u32 value type, then the value
+    expect(bytes.readUInt32LE(at)).toBe(32);
+    bytes.writeUInt32LE(33, at);
+    const file = path.join(dir, 'ffn-33.gguf');
+    fs.writeFileSync(file, bytes);
+    expect(() => ggufToHf(file)).toThrow(/tensor 'blk\.0\.ffn_(gate|up|down)\.weight' \(Lathe's '.*'\) has dims \[32,32\] but the llama\.\* metadata implies \[(32,33|33,32)\]/);
+  });
 });
