@@ -11,7 +11,8 @@ import { expectedTensors } from '../models/params.ts';
 import { buildAndRegister, requireFreeName, type ImportOptions } from '../models/import.ts';
 import type { Tensor } from '../models/safetensors.ts';
 import { GgufFile } from './gguf-read.ts';
-import { MetadataReader, hfTensorName, llamaConfigFromMetadata, permuteRotaryRows, permutedHeads } from './gguf-llama.ts';
+import { hfTensorName, llamaConfigFromMetadata, permuteRotaryRows, permutedHeads } from './gguf-llama.ts';
+import { MetadataReader } from './gguf-metadata.ts';
 import { tokenizerFromMetadata } from './gguf-tokenizer.ts';
 
 /** The Hugging Face folder contents of a llama GGUF file (weights as float32). */

@@ -6,7 +6,7 @@
 // such a vocabulary (text/llama2c-tokenizer.ts toTokenizerJson), merges sorted by score, ties by id.
 import { CheckpointError } from '../api/errors.ts';
 import { bool, str, u32, type GgufMetadata, type GgufValue } from './gguf-format.ts';
-import type { MetadataReader } from './gguf-llama.ts';
+import type { MetadataReader } from './gguf-metadata.ts';
 
 /** llama_token_type. */
 export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
