@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gguf } from '@huggingface/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
 
@@ -33,6 +34,7 @@ describe('lathe export --format gguf', () => {
     const back = lathe(dataDir, ['model', 'import-gguf', out, '--name', `tiny-${dtype}`, '--json']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.json<{ name: string; source: string }>()).toMatchObject({ name: `tiny-${dtype}`, source: `gguf:${out}` });
+    expect(describeSource(`gguf:${out}`)).toBe(`GGUF file · tiny-${dtype}.gguf`); // how the Select page shows it
     const gen = lathe(dataDir, ['generate', '--model', `tiny-${dtype}`, '--prompt', 'the', '--max-new-tokens', '5', '--temperature', '0', '--json']);
     expect(gen.code, gen.stderr).toBe(0);
   });
