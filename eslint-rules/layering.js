@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * What each folder of the engine may import besides itself, bottom to top: arrows point down, and cli, serve
- * and studio sit at the top. A new folder (deploy/, say) is an error until it gets a line here.
+ * and studio sit at the top. A new folder (reward/, say) is an error until it gets a line here.
  */
 export const NATIVE_ALLOW = {
   api: [],
@@ -18,10 +18,11 @@ export const NATIVE_ALLOW = {
   data: ['api', 'store', 'jobs'],
   eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
+  deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train'],
   serve: ['api', 'data', 'studio'],
   openai: ['api', 'text', 'store', 'models', 'generate'],
-  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'studio', 'serve', 'openai'],
+  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'studio', 'serve', 'openai'],
 };
 
 /** Node-side engine code: any package but Electron, and SQLite only in the store (the one SQL writer). */

@@ -11,7 +11,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
-async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+export async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -21,7 +21,7 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Progress on stderr: rewritten in place on a terminal, a line a second otherwise. */
-function progressLine(ctx: CliContext): ImportOptions {
+export function progressLine(ctx: CliContext): ImportOptions {
   const tty = process.stderr.isTTY;
   let last = 0;
   return {
@@ -37,7 +37,7 @@ function progressLine(ctx: CliContext): ImportOptions {
   };
 }
 
-async function importInForeground(ctx: CliContext, run: (opts: ImportOptions) => Promise<Model>): Promise<void> {
+export async function importInForeground(ctx: CliContext, run: (opts: ImportOptions) => Promise<Model>): Promise<void> {
   let model: Model;
   try {
     model = await userErrors(() => run(progressLine(ctx)));

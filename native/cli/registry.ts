@@ -11,6 +11,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./serve.ts'),
     import('./serve-api.ts'),
     import('./model.ts'),
+    import('./export.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),
     import('./eval.ts'),

@@ -170,7 +170,7 @@ async function copyFile(src: string, dest: string, onBytes: (n: number) => void,
  * Build a model folder with `fill` in a temporary folder inside the data directory, check it, move it into
  * models/<id>/ and record it. Whatever fails or is cancelled, nothing is left behind.
  */
-async function buildAndRegister(dataDir: string, name: string, source: string, fill: (tmp: string) => Promise<void>, opts: ImportOptions, undoFill?: (built: string) => void): Promise<Model> {
+export async function buildAndRegister(dataDir: string, name: string, source: string, fill: (tmp: string) => Promise<void>, opts: ImportOptions, undoFill?: (built: string) => void): Promise<Model> {
   requireFreeName(dataDir, name);
   sweepDeadImports(dataDir);
   const id = newId('mdl');

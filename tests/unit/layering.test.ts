@@ -56,8 +56,8 @@ describe('layering rule', () => {
     expect(await layeringErrors('native/studio/x.ts', code)).toEqual([]);
   });
   it('rejects a file in an engine folder no rule covers (default deny)', async () => {
-    const errors = await layeringErrors('native/deploy/x.ts', 'export const a = 1;\n');
-    expect(errors.join()).toMatch(/'native\/deploy\/x.ts' is in no layer/);
+    const errors = await layeringErrors('native/reward/x.ts', 'export const a = 1;\n');
+    expect(errors.join()).toMatch(/'native\/reward\/x.ts' is in no layer/);
   });
   it('keeps SQLite inside the store', async () => {
     const code = "import Database from 'better-sqlite3';\nexport const a = Database;\n";

@@ -8,6 +8,7 @@ export function describeSource(source: string): string {
   const where = rest.join(':');
   if (kind === 'llama2c') return `llama2.c checkpoint · ${where.split(/[\\/]/).pop()}`;
   if (kind === 'import') return `Imported folder · ${where.split(/[\\/]/).pop()}`;
+  if (kind === 'gguf') return `GGUF file · ${where.split(/[\\/]/).pop()}`;
   if (kind === 'hub') return `Hugging Face Hub · ${where}`;
   if (kind === 'pretrain') return `Trained from scratch · run ${where}`;
   if (kind === 'finetune') return `Fine-tuned (full) · run ${where}`;

@@ -1,0 +1,93 @@
+// `lathe export --format gguf` and `lathe model import-gguf` as a user runs them: a tiny Llama folder is
+// imported, exported at each dtype, read by @huggingface/gguf, imported back and generated from; and the flags'
+// errors name the flag.
+import fs from 'node:fs';
+import path from 'node:path';
+import { gguf } from '@huggingface/gguf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSource } from '../../renderer/src/pages/select/format.ts';
+import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
+import { lathe, tempDir } from './helpers/lathe.ts';
+
+const tmp = tempDir('gguf-cli');
+const dataDir = path.join(tmp, 'data');
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  await writeSpmLlama(path.join(tmp, 'tiny'), 5);
+  const r = lathe(dataDir, ['model', 'import', path.join(tmp, 'tiny'), '--name', 'tiny', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+describe('lathe export --format gguf', () => {
+  it.each(['f32', 'q4_0'])('writes a %s file that @huggingface/gguf reads, and model import-gguf takes it back', async (dtype) => {
+    const out = path.join(tmp, `tiny-${dtype}.gguf`);
+    const r = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'gguf', '--dtype', dtype, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = r.json<{ file: string; bytes: number; tensors: number; dtype: string }>();
+    expect(summary).toMatchObject({ file: out, dtype, tensors: 21 });
+    expect(summary.bytes).toBe(fs.statSync(out).size);
+    const metadata = (await gguf(out, { allowLocalFile: true })).metadata as Record<string, unknown>;
+    expect(metadata['general.name']).toBe('tiny');
+    expect(metadata['general.file_type']).toBe(dtype === 'f32' ? 0 : 2);
+
+    const back = lathe(dataDir, ['model', 'import-gguf', out, '--name', `tiny-${dtype}`, '--json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.json<{ name: string; source: string }>()).toMatchObject({ name: `tiny-${dtype}`, source: `gguf:${out}` });
+    expect(describeSource(`gguf:${out}`)).toBe(`GGUF file · tiny-${dtype}.gguf`); // how the Select page shows it
+    const gen = lathe(dataDir, ['generate', '--model', `tiny-${dtype}`, '--prompt', 'the', '--max-new-tokens', '5', '--temperature', '0', '--json']);
+    expect(gen.code, gen.stderr).toBe(0);
+  });
+
+  it('writes <name>.<dtype>.gguf in the current folder by default', () => {
+    const r = lathe(dataDir, ['export', '--model', 'tiny', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const file = r.json<{ file: string }>().file;
+    expect(path.basename(file)).toBe('tiny.f16.gguf');
+    fs.rmSync(file);
+  });
+
+  it('--adapter writes a PEFT adapter as a GGUF LoRA adapter', async () => {
+    const { readHfFolder } = await import('../../native/models/checkpoint.ts');
+    const { loraAName, loraBName, loraModules } = await import('../../native/models/lora.ts');
+    const { writePeftAdapter } = await import('../../native/models/peft.ts');
+    const spec = readHfFolder(path.join(tmp, 'tiny')).spec;
+    const config = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
+    const weights = new Map(loraModules(spec, config).flatMap((m) => [
+      [loraAName(m.module), { shape: [2, m.inFeatures], data: new Float32Array(2 * m.inFeatures).fill(0.01) }],
+      [loraBName(m.module), { shape: [m.outFeatures, 2], data: new Float32Array(2 * m.outFeatures).fill(0.02) }],
+    ]));
+    const adapterDir = path.join(tmp, 'my-adapter');
+    await writePeftAdapter(adapterDir, spec, config, weights, 'tiny');
+    const out = path.join(tmp, 'my-adapter.lora.gguf');
+    const r = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<{ modules: number }>().modules).toBe(4);
+    const { metadata, tensorInfos } = await gguf(out, { allowLocalFile: true });
+    expect((metadata as Record<string, unknown>)['adapter.type']).toBe('lora');
+    expect((metadata as Record<string, unknown>)['adapter.lora.alpha']).toBe(4);
+    expect(tensorInfos.map((t) => t.name)).toContain('blk.1.attn_v.weight.lora_b');
+    expect(lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--dtype', 'q8_0']).stderr).toMatch(/--dtype applies to a model export/);
+  });
+
+  it('names the flag at fault', () => {
+    const dtype = lathe(dataDir, ['export', '--model', 'tiny', '--dtype', 'q5_k']);
+    expect(dtype.code).toBe(2);
+    expect(dtype.stderr).toMatch(/--dtype must be one of f32, f16, q8_0, q4_0; got 'q5_k'/);
+    const format = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'onnx']);
+    expect(format.stderr).toMatch(/--format must be one of gguf; got 'onnx'/);
+    expect(lathe(dataDir, ['export', '--dtype', 'f16']).stderr).toMatch(/--model NAME is required/);
+    expect(lathe(dataDir, ['export', '--model', 'tiny', '--dtyp', 'f16']).stderr).toMatch(/Did you mean --dtype\?/);
+    expect(lathe(dataDir, ['export', '--model', 'nope']).stderr).toMatch(/no model named 'nope'/);
+  });
+
+  it('import-gguf refuses a file that is not GGUF, naming it, and leaves no model behind', () => {
+    const bad = path.join(tmp, 'bad.gguf');
+    fs.writeFileSync(bad, 'not a gguf file');
+    const r = lathe(dataDir, ['model', 'import-gguf', bad, '--name', 'bad']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: not a GGUF file`);
+    expect(lathe(dataDir, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name)).not.toContain('bad');
+    expect(lathe(dataDir, ['model', 'import-gguf', bad]).stderr).toMatch(/--name N is required/);
+  });
+});
