@@ -135,7 +135,9 @@ export const JudgeRecord = z.object({
   winProbability: z.number().optional(),
   /** The reference score from the label column, when there is one. */
   label: z.number().optional(),
-  /** Characters of the input cut to fit the judge's context (0 when it fit). */
+  /** Time the judge took on this example (one forward pass per order). */
+  latencyMs: z.number().optional(),
+  /** Characters cut to fit the judge's context: the input's first, then the responses' (0 when it fit). */
   truncatedChars: z.number().int(),
 });
 export type JudgeRecord = z.infer<typeof JudgeRecord>;

@@ -20,11 +20,18 @@ export const RUBRIC_TEXT: Record<JudgeRubric, string> = {
 export const SCORE_PREFIX = 'Score:';
 export const PAIR_PREFIX = 'Better response:';
 
-/** Prompt text with the input left as a slot, so the input can be shortened to fit the judge's context. */
+/** Prompt text with the input and responses left as slots, so they can be shortened to fit the judge's context. */
 export interface JudgeQuestion {
-  /** The whole prompt for a given (possibly shortened) input, ending with the answer prefix. */
-  render(input: string): string;
+  /** The whole prompt for a given (possibly shortened) input, each response cut to `responseChars`, ending with the answer prefix. */
+  render(input: string, responseChars?: number): string;
   labels: readonly string[];
+  /** The responses as given (what `responseChars` cuts). */
+  responses: readonly string[];
+}
+
+/** The first `chars` characters of a text, marked with "…" when cut. */
+export function cut(text: string, chars = Infinity): string {
+  return text.length <= chars ? text : `${text.slice(0, chars)} …`;
 }
 
 export function rubricOf(rubric: JudgeRubric, rubricText?: string): string {
@@ -34,14 +41,16 @@ export function rubricOf(rubric: JudgeRubric, rubricText?: string): string {
 export function pointwiseQuestion(rubric: string, response: string): JudgeQuestion {
   return {
     labels: JUDGE_SCORE_LABELS,
-    render: (input) => `${rubric}\n\nInput:\n${input}\n\nResponse:\n${response}\n\nRate the response from 1 (worst) to 5 (best). Answer with one digit.\n${SCORE_PREFIX}`,
+    responses: [response],
+    render: (input, chars) => `${rubric}\n\nInput:\n${input}\n\nResponse:\n${cut(response, chars)}\n\nRate the response from 1 (worst) to 5 (best). Answer with one digit.\n${SCORE_PREFIX}`,
   };
 }
 
 export function pairwiseQuestion(rubric: string, a: string, b: string): JudgeQuestion {
   return {
     labels: JUDGE_PAIR_LABELS,
-    render: (input) => `${rubric}\n\nInput:\n${input}\n\nResponse A:\n${a}\n\nResponse B:\n${b}\n\nWhich response is better? Answer A or B.\n${PAIR_PREFIX}`,
+    responses: [a, b],
+    render: (input, chars) => `${rubric}\n\nInput:\n${input}\n\nResponse A:\n${cut(a, chars)}\n\nResponse B:\n${cut(b, chars)}\n\nWhich response is better? Answer A or B.\n${PAIR_PREFIX}`,
   };
 }
 
@@ -130,19 +139,32 @@ export function judgeScores(record: JudgeRecord): Record<string, number> {
 }
 
 /**
- * Fit a prompt into `budget` tokens by shortening the input (keeping its start, marked with "…"); the rubric,
- * the responses and the question are never cut. Returns the prompt and how many input characters were cut.
+ * Fit a prompt into `budget` tokens: first shorten the input (keeping its start, marked "…"); if the prompt is still
+ * too long with no input left, cut the responses too, all to the same length. The rubric and the question are never
+ * cut. Returns the prompt and how many characters were cut in all.
  */
 export function fitQuestion(question: JudgeQuestion, input: string, count: (text: string) => number, budget: number): { prompt: string; truncatedChars: number } {
   let prompt = question.render(input);
   let tokens = count(prompt);
   if (tokens <= budget) return { prompt, truncatedChars: 0 };
-  let keep = input.length;
-  for (let attempt = 0; attempt < 24 && keep > 0; attempt++) {
-    keep = Math.max(0, Math.min(keep - 1, Math.floor(keep * (budget / tokens) * 0.95)));
-    prompt = question.render(`${input.slice(0, keep)} …`);
-    tokens = count(prompt);
-    if (tokens <= budget) return { prompt, truncatedChars: input.length - keep };
+  // Shrink one slot by the share of tokens over budget, a little more each time, until the prompt fits.
+  const shrink = (length: number, render: (keep: number) => string): { prompt: string; keep: number } | null => {
+    let keep = length;
+    for (let attempt = 0; attempt < 32 && keep > 0; attempt++) {
+      keep = Math.max(0, Math.min(keep - 1, Math.floor(keep * (budget / tokens) * 0.95)));
+      prompt = render(keep);
+      tokens = count(prompt);
+      if (tokens <= budget) return { prompt, keep };
+    }
+    return null;
+  };
+  const byInput = shrink(input.length, (keep) => question.render(cut(input, keep)));
+  if (byInput) return { prompt: byInput.prompt, truncatedChars: input.length - byInput.keep };
+  const longest = Math.max(...question.responses.map((r) => r.length));
+  const byResponses = shrink(longest, (keep) => question.render(cut(input, 0), keep));
+  if (byResponses) {
+    const responsesCut = question.responses.reduce((n, r) => n + Math.max(0, r.length - byResponses.keep), 0);
+    return { prompt: byResponses.prompt, truncatedChars: input.length + responsesCut };
   }
-  throw new RangeError(`the judge prompt needs ${tokens} tokens even with the input cut away, more than the judge's ${budget}-token context; choose a judge with a longer context or shorter responses`);
+  throw new RangeError(`the judge prompt needs ${tokens} tokens even with the input and responses cut away, more than the judge's ${budget}-token context; choose a judge with a longer context or a shorter rubric`);
 }

@@ -18,6 +18,8 @@ export interface JudgeSetup {
   /** Pointwise: the column of reference scores 1–5. */
   labelColumn?: string;
   threads?: number;
+  /** The responses come from a dataset column: the judge's time is then the example's latency. */
+  responsesFromColumn?: boolean;
 }
 
 /** Render a question with the judge's chat template when it has one (as the playground does), else plainly. */
@@ -86,8 +88,11 @@ export async function withJudge(inner: ExampleEvaluator, setup: JudgeSetup): Pro
       const examples = await inner.evaluate(items, firstIndex);
       const out: EvalExample[] = [];
       for (const [b, example] of examples.entries()) {
-        const judge = await judgeOne(items[b], example);
-        out.push({ ...example, judge, scores: { ...example.scores, ...judgeScores(judge) } });
+        const t0 = performance.now();
+        const judge = { ...(await judgeOne(items[b], example)), latencyMs: performance.now() - t0 };
+        // A generation run's latency stays the generation's, comparable with runs that were not judged.
+        const latencyMs = setup.responsesFromColumn ? judge.latencyMs : example.latencyMs;
+        out.push({ ...example, judge, latencyMs, scores: { ...example.scores, ...judgeScores(judge) } });
       }
       return out;
     },

@@ -154,7 +154,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   }
   if (judge) {
     const o = judge.options;
-    evaluator = await withJudge(evaluator, { modelDir: judge.model.path, modelName: judge.model.name, mode: o.mode, rubric: rubricOf(o.rubric, o.rubricText), labelColumn: o.labelColumn, threads: config.threads });
+    evaluator = await withJudge(evaluator, { modelDir: judge.model.path, modelName: judge.model.name, mode: o.mode, rubric: rubricOf(o.rubric, o.rubricText), labelColumn: o.labelColumn, threads: config.threads, responsesFromColumn: o.responseColumn !== undefined });
   }
   try {
     evaluator.check?.(items);

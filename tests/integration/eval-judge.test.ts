@@ -94,6 +94,7 @@ describe('LLM-as-judge evaluation runs', () => {
     const examples = readPredictions(outcome.predictionsPath);
     expect(examples.map((e) => e.prediction)).toEqual(ROWS.map((row) => row.candidate));
     expect(examples.every((e) => e.generatedTokens === 0)).toBe(true);
+    expect(examples.every((e) => e.latencyMs === e.judge!.latencyMs && e.latencyMs > 0)).toBe(true); // nothing generated: the judge's time
     const agreed = examples.filter((e, i) => e.judge!.argmax === ROWS[i].score).length;
     expect(examples.map((e) => e.judge!.label)).toEqual(ROWS.map((row) => row.score));
     const byName = Object.fromEntries(outcome.metrics.map((m) => [m.name, m.value]));

@@ -112,7 +112,14 @@ describe('reading answers from probabilities', () => {
     expect(fitted.prompt).toContain('Response A:\nfirst answer');
     expect(fitted.prompt).toContain(' …');
     expect(fitQuestion(q, 'short', (t) => t.length, 300)).toEqual({ prompt: q.render('short'), truncatedChars: 0 });
-    expect(() => fitQuestion(pointwiseQuestion('x'.repeat(400), 'r'), 'in', (t) => t.length, 300)).toThrow(/more than the judge's 300-token context/);
+    expect(() => fitQuestion(pointwiseQuestion('x'.repeat(400), 'r'), 'in', (t) => t.length, 300)).toThrow(/even with the input and responses cut away, more than the judge's 300-token context/);
+    // responses too long for the context even without the input: both cut to the same length
+    const wordy = pairwiseQuestion('Judge.', 'a'.repeat(200), 'b'.repeat(120));
+    const both = fitQuestion(wordy, 'the input', (t) => t.length, 300);
+    expect(both.prompt.length).toBeLessThanOrEqual(300);
+    const [a, b] = [/Response A:\n(a*) …/.exec(both.prompt)![1].length, /Response B:\n(b*)/.exec(both.prompt)![1].length];
+    expect(a).toBe(b);
+    expect(both.truncatedChars).toBe('the input'.length + (200 - a) + (120 - b));
   });
 });
 

@@ -35,7 +35,7 @@ export function JudgeVerdictView({ record }: { record: JudgeRecord }) {
           ? <Badge tone={record.winProbability! > 0.5 ? 'success' : record.winProbability! < 0.5 ? 'danger' : 'neutral'}>beats the reference {(100 * record.winProbability!).toFixed(0)}%</Badge>
           : <Badge tone="accent">score {record.argmax} · expected {record.expected!.toFixed(2)}</Badge>}
         {record.label !== undefined && <Badge tone={record.label === record.argmax ? 'success' : 'danger'}>label {record.label}</Badge>}
-        {record.truncatedChars > 0 && <span className="faint" title="Input characters cut so the prompt fits the judge's context">input cut by {record.truncatedChars} chars</span>}
+        {record.truncatedChars > 0 && <span className="faint" title="Characters cut so the prompt fits the judge's context: the input's first, then the responses' (see the prompt)">{record.truncatedChars} chars cut to fit the judge</span>}
       </div>
       <div className="judge-orders">
         {record.verdicts.map((v, i) => <Answers key={i} verdict={v} caption={caption(v)} />)}
