@@ -1,6 +1,6 @@
 // LLM-as-judge: pairwise results are symmetric under swapping the two responses by construction (whatever the
 // judge's position bias), the answer tokens are found from the tokenizer, a prompt too long for the judge is
-// fitted by cutting the input, and a pointwise score on a tiny random Llama equals a hand computation from the
+// fitted by cutting the input (then the responses), and a pointwise score on a tiny random Llama equals a hand computation from the
 // model's raw logits (log-softmax over the vocabulary, renormalised over "1".."5", expectation and argmax).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,7 +103,7 @@ describe('reading answers from probabilities', () => {
     expect(judgeScores(r)).not.toHaveProperty('judge_agreement');
   });
 
-  it('cuts the input, never the responses, to fit the context', () => {
+  it('cuts the input first, then the responses to one length, never the rubric or the question', () => {
     const q = pairwiseQuestion('Judge.', 'first answer', 'second answer');
     const long = 'word '.repeat(200);
     const fitted = fitQuestion(q, long, (t) => t.length, 300);

@@ -8,11 +8,11 @@ import { Badge, Meter } from '../../ui/primitives.tsx';
 function Answers({ verdict, caption }: { verdict: Verdict; caption: string }) {
   const mass = verdict.logprobs.reduce((s, l) => s + Math.exp(l), 0);
   return (
-    <div className="judge-answers" role="group" aria-label={caption}>
+    <div className="judge-answers" role="group" aria-label={caption} data-sides={verdict.responseAs ? '' : undefined}>
       <span className="small muted">{caption}</span>
       {verdict.labels.map((label, i) => (
         <div key={label} className="judge-answer">
-          <span className="mono small">{label}</span>
+          <span className="small"><span className="mono">{label}</span>{verdict.responseAs && <span className="muted"> {label === verdict.responseAs ? 'answer' : 'reference'}</span>}</span>
           <Meter value={verdict.probs[i]} max={1} label={`${caption}: p(${label})`} />
           <span className="mono small">{verdict.probs[i].toFixed(2)}</span>
         </div>
