@@ -15,6 +15,7 @@ import { createAsk } from '../../native/eval/runner-judge.ts';
 import { CausalLM } from '../../native/models/decoder.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { judgeVocab, writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { charTokenizer } from '../fixtures/models/random-checkpoint.ts';
 
 /** A deterministic fake judge whose preference depends on the whole prompt, so it is strongly position-biased. */
 function biasedJudge(favourA: number): AskJudge {
@@ -120,6 +121,34 @@ describe('reading answers from probabilities', () => {
     const [a, b] = [/Response A:\n(a*) …/.exec(both.prompt)![1].length, /Response B:\n(b*)/.exec(both.prompt)![1].length];
     expect(a).toBe(b);
     expect(both.truncatedChars).toBe('the input'.length + (200 - a) + (120 - b));
+  });
+});
+
+describe('a judge with a chat template', () => {
+  it('asks as the user and reads the answer after the template\'s assistant turn and the answer prefix', async () => {
+    const { tokenizer: json, tokenizerConfig } = charTokenizer(66);
+    const vocab = { ...(json.model as { vocab: Record<string, number> }).vocab, '\n': 66, '<': 67, '>': 68, '|': 69, '(': 70, ')': 71 };
+    const template = "{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+    const tokenizer = TextTokenizer.fromJson({ ...json, model: { ...(json.model as object), vocab } }, tokenizerConfig, template);
+    const seen: number[][] = [];
+    const V = 72;
+    const model = {
+      vocabSize: V,
+      emptyCache: () => null as never,
+      async forward(ids: number[][]) {
+        seen.push(ids[0]);
+        const logits = new Float32Array(ids[0].length * V); // uniform: every allowed answer equally likely
+        return { logits, present: null as never };
+      },
+    };
+    const ask = createAsk(model, tokenizer, 2048);
+    const record = await judgePointwise(ask, 'Judge it.', 'In', 'Out');
+    const prompt = record.verdicts[0].prompt;
+    expect(prompt).toBe('<|user|>\nJudge it.\n\nInput:\nIn\n\nResponse:\nOut\n\nRate the response from 1 (worst) to 5 (best). Answer with one digit.\n<|assistant|>\nScore:');
+    expect(tokenizer.decode(seen[0])).toBe(`${prompt} `);
+    expect(record.verdicts[0].probs).toEqual([0.2, 0.2, 0.2, 0.2, 0.2].map((p) => expect.closeTo(p, 12)));
+    expect(record.expected).toBeCloseTo(3, 12);
+    expect(record.verdicts[0].logprobs[0]).toBeCloseTo(-Math.log(V), 6);
   });
 });
 
