@@ -35,7 +35,10 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     return JSON.parse(stdout);
   }
 
-  const shoot = (name: string) => shootSchemes(page, name);
+  const shoot = async (name: string) => {
+    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+    await shootSchemes(page, name);
+  };
   const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
   const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
 
@@ -119,7 +122,6 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await page.getByText('The trained policy on every pair').waitFor({ timeout: 30_000 });
     await page.getByText(/Saved as the model/).waitFor();
     await expect.poll(() => runList.first().textContent()).toContain('succeeded');
-    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
     await shoot('align-run');
 
     await page.getByRole('link', { name: 'Open the run page' }).click();
@@ -127,6 +129,8 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     const runId = decodeURIComponent((await page.evaluate(() => window.location.hash)).slice('#/runs/'.length));
     expect(await page.getByTestId('run-id').textContent()).toBe(runId);
     await page.getByTestId('run-chart-loss').waitFor();
+    await page.getByTestId('run-chart-rewards/margins').waitFor();
+    await shoot('align-run-page');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
