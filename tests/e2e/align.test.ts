@@ -1,10 +1,10 @@
 // Aligning a model in the UI, end to end in Chromium against `lathe serve`. Set up through the CLI (stories260K
 // imported, a small preference set with one bad row — record 5 prefers nothing — imported into a project); then the
 // Align tab of Adapt & align shows the three methods (PPO explained and not startable while the API has no
-// align.ppo), previews prompt / chosen / rejected side by side and names the bad row by record, refuses to start until
-// that row is left out, starts a LoRA DPO run whose loss, reward and accuracy charts gain points live, cancels it
-// with a checkpoint, resumes it to the end and links to the run's own page. Light and dark screenshots land in
-// tests/e2e/screenshots/.
+// align.ppo), previews prompt / chosen / rejected side by side and names the bad row by record, refuses to start
+// until that row is left out (and refuses a classifier reward on pairs, naming the fields it lacks), starts a LoRA
+// DPO run whose loss, reward and accuracy charts gain points live, cancels it with a checkpoint, resumes it to the
+// end and links to the run's own page. Light and dark screenshots land in tests/e2e/screenshots/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -86,6 +86,17 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await page.getByText('Why β, the KL term, exists').waitFor();
     await page.getByText(/reward hacking/).first().waitFor();
     await shoot('align-setup');
+
+    // A reward model reads the same pairs; asked to classify, the page says which mapping fields it lacks.
+    await page.getByTestId('align-method-reward').click();
+    await page.getByRole('button', { name: 'Train the reward model' }).waitFor();
+    await page.getByTestId('align-pair').first().waitFor();
+    await page.getByLabel('Objective').selectOption('classify');
+    await page.getByText('This dataset cannot feed this method yet').waitFor();
+    expect(await page.getByTestId('align-preview').textContent()).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
+    expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(true);
+    await page.getByTestId('align-method-dpo').click();
+    await page.getByTestId('align-pair').first().waitFor();
   });
 
   it('trains DPO live, cancels with a checkpoint, resumes, finishes and links to its run page', async () => {
