@@ -77,7 +77,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   }, [run, checkpoints, onChanged, toast]);
   const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
   const { metrics, lastStep } = useRunMetrics(runId);
-  const config = run.data?.config as AlignConfig | undefined ?? {};
+  const config = (run.data?.config as AlignConfig | undefined) ?? {};
   const dpo = run.data ? run.data.kind === 'dpo' : initialJob?.kind !== 'reward';
   const live = isActive(job) ? job : null;
   const planned = plannedSteps(job, runConfig(run.data));
