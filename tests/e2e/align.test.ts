@@ -6,7 +6,7 @@
 // DPO run whose loss, reward and accuracy charts gain points live, cancels it with a checkpoint, resumes it to the
 // end and links to the run's own page. Light and dark screenshots land in tests/e2e/screenshots/.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
@@ -50,6 +50,9 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     const pairs = path.join(studio.dataDir, 'story-preferences.jsonl');
     writeStoryPreferences(pairs, 48, BAD_RECORD);
     await lathe('dataset', 'import', pairs, '--name', 'story-preferences', '--project', project.id);
+    const reviews = path.join(studio.dataDir, 'reviews.tsv');
+    writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
+    await lathe('dataset', 'import', reviews, '--name', 'reviews', '--project', project.id, '--split', '0.75,0.25,0');
     browser = await launchChromium();
     page = await openWatchedPage(browser, pageErrors);
   }, 120_000);
@@ -95,6 +98,15 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await page.getByText('This dataset cannot feed this method yet').waitFor();
     expect(await page.getByTestId('align-preview').textContent()).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
     expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(true);
+    // Labelled texts (sentence / label) feed a classifier reward: text and label side by side, the labels counted.
+    await page.getByLabel('Dataset').selectOption({ label: 'reviews' });
+    const texts = page.getByRole('table', { name: 'Labelled texts' });
+    await texts.waitFor();
+    expect(await texts.locator('tbody tr').count()).toBe(3);
+    expect(await page.getByTestId('align-preview').textContent()).toMatch(/12 of 12 rows make an example.*labels 0 \(\d\), 1 \(\d\)/);
+    expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(false);
+    await shoot('align-reward-labels');
+    await page.getByLabel('Dataset').selectOption({ label: 'story-preferences' });
     await page.getByTestId('align-method-dpo').click();
     await page.getByTestId('align-pair').first().waitFor();
   });

@@ -55,9 +55,9 @@ export function AlignDataPreview({ preview, loading, error, skipInvalid, onMapCo
       )}
       {preview.valid === 0 && preview.problemCount === 0 && <EmptyState icon="database" title="No rows to read">Import rows into this dataset’s training split first.</EmptyState>}
       {preview.problemCount > 0 && (
-        <div className={skipInvalid ? 'al-problems' : 'al-problems al-problems-blocking'} data-testid="align-problems" role={skipInvalid ? undefined : 'alert'}>
-          <strong className="small">{plural(preview.problemCount, 'row')} {preview.problemCount === 1 ? 'makes' : 'make'} no {pairs ? 'pair' : 'example'}</strong>
-          <span className="small muted"> — {skipInvalid ? 'they will be left out and listed in the run’s log.' : 'training refuses the dataset until they are fixed or “Leave out rows that make no pair” is ticked.'}</span>
+        <div className={skipInvalid || !pairs ? 'al-problems' : 'al-problems al-problems-blocking'} data-testid="align-problems" role={skipInvalid || !pairs ? undefined : 'alert'}>
+          <strong className="small">{plural(preview.problemCount, 'row')} {pairs ? `${preview.problemCount === 1 ? 'makes' : 'make'} no pair` : `${preview.problemCount === 1 ? 'looks' : 'look'} wrong`}</strong>
+          <span className="small muted"> — {!pairs ? 'a classifier leaves no row out: fix these in the file and import it again (a validation label never seen in training stops the run).' : skipInvalid ? 'they will be left out and listed in the run’s log.' : 'training refuses the dataset until they are fixed or “Leave out rows that make no pair” is ticked.'}</span>
           <ul className="small">
             {preview.problems.slice(0, PROBLEMS_SHOWN).map((p) => (
               <li key={`${p.split}-${p.row}`}><span className="mono">record {p.row}</span> <span className="faint">({p.split})</span>: {p.reason} <span className="faint">— field {p.field}{p.column ? `, column ${p.column}` : ''}</span></li>

@@ -50,7 +50,7 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
   const issues = alignProblems(form, defaults);
   const shown = settingsFor(form);
   const p = preview.data;
-  const dataBlock = !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “Leave out rows that make no pair”.` : null;
+  const dataBlock = !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “Leave out rows that make no pair”.` : null;
   const canStart = form.method !== 'ppo' && !busy && defaults !== undefined && Object.keys(issues).length === 0 && dataBlock === null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -119,12 +119,14 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
           </details>
         </div>
         <footer className="card-footer">
-          <label className="checkbox small" style={{ marginRight: 'var(--space-4)' }}>
-            <input type="checkbox" checked={form.skipInvalid} onChange={(e) => set({ skipInvalid: e.target.checked })} />
-            <span>Leave out rows that make no pair</span>
-          </label>
+          {p?.kind !== 'labels' && (
+            <label className="checkbox small" style={{ marginRight: 'var(--space-4)' }}>
+              <input type="checkbox" checked={form.skipInvalid} onChange={(e) => set({ skipInvalid: e.target.checked })} />
+              <span>Leave out rows that make no pair</span>
+            </label>
+          )}
           <span className="muted small" style={{ marginRight: 'auto' }}>
-            {dataBlock ?? `${steps.trim() ? plural(Number(steps), 'step') : p && batch > 0 ? `about ${plural(Math.max(1, Math.ceil(p.valid / batch)), 'step')} per epoch` : ''}${batch > 0 ? ` · ${plural(batch, unit)} per step` : ''}`}
+            {dataBlock ?? `${steps.trim() ? plural(Number(steps), 'step') : dataset && batch > 0 ? `about ${plural(Math.max(1, Math.ceil((dataset.splits.train ?? 0) / batch)), 'step')} per epoch` : ''}${batch > 0 ? ` · ${plural(batch, unit)} per step` : ''}`}
           </span>
           <Button type="submit" variant="primary" icon="activity" disabled={!canStart} shortcut={`${MOD}↵`}>{form.method === 'reward' ? 'Train the reward model' : 'Start DPO'}</Button>
         </footer>
