@@ -165,7 +165,7 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     await expect(studio.call('align.ppo', { ...config(), rewardRun: referenceId })).rejects.toThrow(/is a ppo run, not a reward run/);
     await expect(studio.call('align.ppo', { ...config(), rewardLabel: 'happy' })).rejects.toThrow(/has no label 'happy' \(its labels: 0, 1\)/);
     await expect(studio.call('align.ppo', { ...config(), lora: { r: 4, alpha: 8, dropout: 0.1 } })).rejects.toThrow(/PPO trains without dropout/);
-    await expect(studio.call('align.ppo', { ...config(), dataset: 'openings-unsplit' })).rejects.toThrow(/60 training and 0 validation prompt\(s\); PPO needs both/);
+    await expect(studio.call('align.ppo', { ...config(), dataset: 'openings-unsplit' })).rejects.toThrow(/160 training and 0 validation prompt\(s\); PPO needs both/);
   }, 120_000);
 
   it('lathe align ppo names the flag in its errors', () => {
