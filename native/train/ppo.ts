@@ -211,6 +211,13 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
       return { rows, result };
     };
 
+    // the prompts of pass `epoch` over the training split, in an order fixed by the seed and the pass
+    const orders = new Map<number, number[]>();
+    const promptOrder = (epoch: number): number[] => {
+      let order = orders.get(epoch);
+      if (!order) orders.set(epoch, (order = shuffled(trainPrompts.length, derivedSeed(config.seed, 'prompts', epoch))));
+      return order;
+    };
     let status: LoopStatus = 'completed';
     let lastLoss: number | null = null;
     const times: { rolloutS: number; scoreS: number; updateS: number }[] = [];
@@ -231,8 +238,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         const next = iteration + 1;
         const picked = Array.from({ length: config.batchSize }, (_, k) => {
           const position = iteration * config.batchSize + k;
-          const epoch = Math.floor(position / trainPrompts.length);
-          return trainPrompts[shuffled(trainPrompts.length, derivedSeed(config.seed, 'prompts', epoch))[position % trainPrompts.length]];
+          return trainPrompts[promptOrder(Math.floor(position / trainPrompts.length))[position % trainPrompts.length]];
         });
         env.progress(iteration / config.steps, `iteration ${next}/${config.steps}: rollouts`, null);
         const rolloutTime = timer();
