@@ -50,7 +50,7 @@ const HELP: Record<string, string> = {
   'batch-size': `rollouts per iteration (default ${schemaDefault(field.batchSize)})`,
   'mini-batch-size': `rollouts per optimiser step (default ${schemaDefault(field.miniBatchSize)})`,
   'ppo-epochs': `passes over each iteration's rollouts (default ${schemaDefault(field.ppoEpochs)})`,
-  lr: 'learning rate (default: sized to the model and method)',
+  lr: 'learning rate (default: a fifth of the fine-tuning one sized to the model and method, e.g. 1e-4 for a small model in full)',
   'kl-coef': `β_KL, the weight of the KL penalty at the start (default ${schemaDefault(field.klCoef)}); 0 with --fixed-kl: no penalty`,
   'fixed-kl': 'keep β_KL at --kl-coef instead of adapting it toward --kl-target',
   'kl-target': `the KL the adaptive controller steers toward (default ${schemaDefault(field.klTarget)})`,

@@ -4,7 +4,7 @@
 // - a LoRA run records its metrics per iteration, writes a rollout table per iteration (align.rollouts reads it), and
 //   starts with a KL of exactly 0 (the adapter's B is 0: the policy is the reference);
 // - a run that crashes after its iteration-2 checkpoint resumes to exactly the uninterrupted run's metrics (the
-//   adaptive KL coefficient included), rollout tables and adapter;
+//   adaptive KL coefficient included), rollout tables and adapter; a full run (value head in the checkpoint) too;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
 // - the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests and flags are named.
 import { spawn } from 'node:child_process';
@@ -120,6 +120,19 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     const adapter = (id: string) => fs.readFileSync(path.join(dataDir, 'runs', id, 'adapter', 'adapter_model.safetensors'));
     expect(adapter(crashed.id)).toEqual(adapter(referenceId));
     await expect(resumePpo(crashed.id, env())).rejects.toThrow(/already finished/);
+  }, 120_000);
+
+  it('a full run (the value head inside the model checkpoint) resumes exactly too, and registers the policy without the head', async () => {
+    const full = { ...config(), method: 'full' as const, steps: 4, lr: 1e-4, evalEvery: 0, outputName: 's260k-ppo-full' };
+    const reference = await startPpo(full, env());
+    await expect(startPpo({ ...full, outputName: 's260k-ppo-full-2' }, env(3))).rejects.toThrow(/simulated crash at iteration 3/);
+    const crashed = studio.store.runs.list({ kind: 'ppo' }).find((r) => r.status === 'failed')!;
+    const resumed = await resumePpo(crashed.id, env());
+    expect(resumed).toMatchObject({ status: 'completed', steps: 4, outputModel: 's260k-ppo-full-2' });
+    expectSameMetrics(crashed.id, reference.runId);
+    const model = studio.store.models.find('s260k-ppo-full');
+    const header = fs.readFileSync(path.join(model.path, 'model.safetensors'));
+    expect(header.subarray(0, 8 + Number(header.readBigUInt64LE(0))).toString('latin1')).not.toMatch(/v_head/);
   }, 120_000);
 
   it('lathe align ppo killed with SIGKILL resumes with --resume to the same numbers', async () => {
