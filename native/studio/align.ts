@@ -1,9 +1,10 @@
 // Studio API handlers for alignment (schemas in native/api/align.ts): a DPO request is checked against the store
 // before its job is queued, so bad input is an error at once rather than a failed job. Resume and cancel are
-// train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others; a PPO run's rollout table is read
-// from its run folder (ppo-table.ts).
+// train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others. align.preview reads a dataset as
+// they would; a PPO run's rollout table is read from its run folder (ppo-table.ts).
 import type { alignMethods } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
+import { alignPreview } from '../data/align-preview.ts';
 import { planDpo } from '../train/dpo-plan.ts';
 import { planPpo } from '../train/ppo-plan.ts';
 import { readRolloutTable, rolloutSteps } from '../train/ppo-table.ts';
@@ -12,6 +13,7 @@ import { planReward } from '../train/reward.ts';
 import type { HandlersFor } from './context.ts';
 
 export const alignHandlers: HandlersFor<typeof alignMethods> = {
+  'align.preview': (input, _raw, ctx) => alignPreview(ctx.dataDir, ctx.store.datasets.find(input.dataset, 'dataset'), { kind: input.kind, limit: input.limit }),
   'align.dpo': (input, _raw, ctx) => {
     planDpo(input, ctx.store); // model, dataset, mapping and hyperparameters, before a job or run exists
     return ctx.queue.enqueue('dpo', input);
