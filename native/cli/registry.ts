@@ -21,6 +21,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./pretrain.ts'),
     import('./align.ts'),
     import('./reward.ts'),
+    import('./docs.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }

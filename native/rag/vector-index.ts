@@ -18,7 +18,7 @@ function session(threads?: number): Promise<Session> {
     const m = g.input('matrix', 'float32', ['N', 'D']);
     const k = g.input('k', 'int64', [1]);
     const scores = g.op('Gemm', [q, m], { transB: 1 }); // (Q, N) cosine similarities of unit vectors
-    const [values, indices] = g.opN('TopK', [scores, k], 2, { axis: -1, largest: 1, sorted: 1 }, { types: [{ dtype: 'float32', shape: ['Q', 'K'] }, { dtype: 'int64', shape: ['Q', 'K'] }] });
+    const [values, indices] = g.opN('TopK', [scores, k], 2, { axis: -1, largest: 1, sorted: 1 });
     g.output(values, 'scores');
     g.output(indices, 'indices');
     searchThreads = threads;
