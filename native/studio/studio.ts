@@ -13,6 +13,7 @@ import { generationService } from './generate-service.ts';
 import type { HandlerContext, StudioMode } from './context.ts';
 import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
+import { ragService } from './rag.ts';
 
 export interface StudioOptions {
   dataDir: string;
@@ -90,7 +91,7 @@ export class Studio {
 
   /** Stop running jobs (they end as 'interrupted') and close the database. */
   async close(): Promise<void> {
-    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close()]);
+    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(), ragService(this.store).close()]);
     this.store.close();
   }
 }

@@ -134,3 +134,15 @@ describe('the RAG prompt', () => {
     expect(citedPassages(NOT_IN_DOCUMENTS, 3)).toEqual([]);
   });
 });
+
+describe('retrieval metrics', () => {
+  it('recall@k, MRR and nDCG@10 by hand on three queries', async () => {
+    const { retrievalScores } = await import('../../native/rag/retrieval-metrics.ts');
+    // Query 1: relevant at rank 1; query 2: at rank 3 (after a duplicate of rank 1, which does not count twice); query 3: absent.
+    const s = retrievalScores([['a', 'b'], ['x', 'x', 'y', 'b'], ['p', 'q']], [['a'], ['b'], ['z']], [1, 5]);
+    expect(s.recall[1]).toBeCloseTo(1 / 3, 12);
+    expect(s.recall[5]).toBeCloseTo(2 / 3, 12);
+    expect(s.mrr).toBeCloseTo((1 + 1 / 3) / 3, 12);
+    expect(s.ndcg10).toBeCloseTo((1 + 1 / Math.log2(4)) / 3, 12);
+  });
+});
