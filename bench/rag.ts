@@ -20,6 +20,8 @@ import { THREADS, median } from './common.ts';
 
 const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 const N = Number(process.env.BENCH_RAG_CHUNKS ?? 100_000);
+/** BENCH_RAG_PARTS=latency or =dialogsum runs one part only. */
+const PARTS = (process.env.BENCH_RAG_PARTS ?? 'latency,dialogsum').split(',');
 const D = 384;
 const PER_DOC = 1000;
 
@@ -61,7 +63,7 @@ async function latency(store: Store): Promise<Record<string, number>> {
   const extra = syntheticDoc(N / PER_DOC);
   t0 = performance.now();
   const [doc] = store.collections.addDocuments(col.id, [extra]);
-  const added = store.collections.vectorsOf(store.collections.chunks(col.id).filter((c) => c.documentId === doc.id).map((c) => c.id), D);
+  const added = store.collections.vectorsOf(store.collections.chunkIds(col.id, doc.id), D);
   index.add(added.ids, added.vectors);
   const addMs = performance.now() - t0;
   t0 = performance.now();
@@ -103,8 +105,9 @@ try {
   const store = openStore(dataDir);
   try {
     const result: Record<string, unknown> = { bench: 'rag', threads: THREADS, cpus: os.cpus().length, loadavg_1m: os.loadavg()[0] };
-    result.latency = await latency(store);
-    if (fs.existsSync(path.join(SHARED, 'datasets/dialogsum/test.jsonl')) && fs.existsSync(path.join(SHARED, 'models/stories260K/stories260K.bin'))) {
+    if (PARTS.includes('latency')) result.latency = await latency(store);
+    if (!PARTS.includes('dialogsum')) result.dialogsum = 'not run (BENCH_RAG_PARTS)';
+    else if (fs.existsSync(path.join(SHARED, 'datasets/dialogsum/test.jsonl')) && fs.existsSync(path.join(SHARED, 'models/stories260K/stories260K.bin'))) {
       result.dialogsum = await dialogsum(store, dataDir, work);
     } else {
       result.dialogsum = `skipped: ${SHARED} lacks datasets/dialogsum/test.jsonl or models/stories260K`;

@@ -218,8 +218,8 @@ export const commands: CliCommand[] = [
         try {
           const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256);
           ctx.print(result, () => {
-            const cited = result.cited.length ? result.cited.map((n) => hitLine(hits[n - 1], String(n))).join('\n') : '(the answer cites no chunk)';
-            return `${result.answer}\n\nCited chunks:\n${cited}`;
+            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. Retrieved:\n${hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
+            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(hits[n - 1], String(n))).join('\n')}`;
           });
         } finally {
           await generator.model.release();

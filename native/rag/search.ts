@@ -20,6 +20,7 @@ export class CollectionIndex {
   private bm25Stale = true;
   private vectors: VectorIndex | null;
   private embedder: Embedder | null = null;
+  private signature = '';
 
   constructor(
     private readonly store: Store,
@@ -29,13 +30,28 @@ export class CollectionIndex {
     this.vectors = collection.embedDim ? new VectorIndex(collection.embedDim) : null;
   }
 
-  /** Bring the indexes level with the store: add chunks that are new, drop those whose document was removed. */
+  /**
+   * Bring the indexes level with the store: add chunks that are new, drop those whose document was removed. A
+   * fingerprint (count and largest id) makes an unchanged collection cost one query; the first load reads all
+   * vectors as one matrix.
+   */
   refresh(): void {
-    const now = this.store.collections.chunks(this.collection.id);
-    const live = new Set(now.map((c) => c.id));
+    const signature = this.store.collections.chunkSignature(this.collection.id);
+    if (signature === this.signature) return;
+    this.signature = signature;
+    if (this.chunks.size === 0) {
+      for (const c of this.store.collections.chunks(this.collection.id)) this.chunks.set(c.id, c);
+      if (this.vectors) {
+        const { ids, matrix } = this.store.collections.vectors(this.collection.id, this.vectors.dim);
+        this.vectors = new VectorIndex(this.vectors.dim, ids, matrix);
+      }
+      this.bm25Stale = true;
+      return;
+    }
+    const ids = this.store.collections.chunkIds(this.collection.id);
+    const live = new Set(ids);
     const removed = [...this.chunks.keys()].filter((id) => !live.has(id));
-    const added = now.filter((c) => !this.chunks.has(c.id));
-    if (!removed.length && !added.length) return;
+    const added = this.store.collections.chunksByIds(ids.filter((id) => !this.chunks.has(id)));
     for (const id of removed) this.chunks.delete(id);
     for (const c of added) this.chunks.set(c.id, c);
     // BM25's statistics (N, avgdl, document frequencies) change with any edit; its index is rebuilt on next use

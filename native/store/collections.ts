@@ -149,6 +149,31 @@ export class CollectionTable {
     return row && this.toDocument(row);
   }
 
+  /** A cheap fingerprint of the collection's chunks: any add raises maxId (ids are never reused), any remove lowers count. */
+  chunkSignature(collectionId: string): string {
+    const r = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM chunks WHERE collection_id = ?').get(collectionId) as { n: number; top: number };
+    return `${r.n}:${r.top}`;
+  }
+
+  /** The ids of the collection's chunks (or of one document's), in id order. */
+  chunkIds(collectionId: string, documentId?: string): number[] {
+    const rows = documentId
+      ? this.db.prepare('SELECT id FROM chunks WHERE collection_id = ? AND document_id = ? ORDER BY id').all(collectionId, documentId)
+      : this.db.prepare('SELECT id FROM chunks WHERE collection_id = ? ORDER BY id').all(collectionId);
+    return (rows as { id: number }[]).map((r) => r.id);
+  }
+
+  /** These chunks with their documents' source paths, in the order given (ids that do not exist are left out). */
+  chunksByIds(ids: readonly number[]): (Chunk & { source: string })[] {
+    const get = this.db.prepare('SELECT c.*, d.source_path AS source FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?');
+    const out: (Chunk & { source: string })[] = [];
+    for (const id of ids) {
+      const r = get.get(id) as (ChunkRow & { source: string }) | undefined;
+      if (r) out.push({ ...toChunk(r), source: r.source });
+    }
+    return out;
+  }
+
   /** Every chunk of the collection in id order, with its document's source path. */
   chunks(collectionId: string): (Chunk & { source: string })[] {
     const rows = this.db
