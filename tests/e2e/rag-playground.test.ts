@@ -52,12 +52,12 @@ describe.skipIf(skipReason !== null)('asking a collection in the playground', ()
   });
 
   it('shows the answer, the retrieved chunks with scores and sources, and which are cited', async () => {
-    await page.goto(`${studio.origin}/?token=${studio.token}#/playground`);
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
     await page.getByRole('textbox', { name: 'Prompt' }).fill('When does the ferry run?');
     const panel = page.getByRole('region', { name: 'Documents' });
     await panel.getByLabel('Use collection').check();
-    await panel.getByLabel('Collection').selectOption({ label: 'harbour (5 documents)' });
-    await panel.getByLabel('Retrieval').selectOption('bm25');
+    await panel.getByLabel('Collection', { exact: true }).selectOption({ label: 'harbour (5 documents)' });
+    await panel.getByLabel('Retrieval', { exact: true }).selectOption('bm25');
     await panel.getByRole('button', { name: 'Ask the collection' }).click();
     await page.getByTestId('rag-answer').waitFor({ timeout: 60_000 });
     const hits = panel.getByRole('list', { name: 'Retrieved chunks' }).getByRole('listitem');
