@@ -17,10 +17,15 @@ export interface Embedder {
   /** Longest input in tokens; longer texts are cut to it. */
   readonly maxTokens: number;
   readonly countTokens: TokenCounter;
-  /** Unit-length vectors, one per text. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * Unit-length vectors, one per text. `role` picks the prompt a model was trained with for queries or passages
+   * (E5's 'query: ' / 'passage: ', from config_sentence_transformers.json), where it names one.
+   */
+  embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]>;
   release(): Promise<void>;
 }
+
+export type EmbedRole = 'query' | 'document';
 
 export interface EmbedderOptions {
   intraOpNumThreads?: number;
@@ -69,6 +74,7 @@ export class BertEmbedder implements Embedder {
     private readonly tokenizer: TextTokenizer,
     private readonly session: Session,
     private readonly batchSize: number,
+    private readonly prompts: Record<EmbedRole, string>,
   ) {
     this.kind = `bert (${pooling} pooling, normalised)`;
   }
@@ -85,7 +91,7 @@ export class BertEmbedder implements Embedder {
       weights.close();
     }
     const session = await createSession(graph, { intraOpNumThreads: opts.intraOpNumThreads });
-    return new BertEmbedder(spec, pooling, tokenizer, session, opts.batchSize ?? 16);
+    return new BertEmbedder(spec, pooling, tokenizer, session, opts.batchSize ?? 16, readPrompts(dir));
   }
 
   get dim(): number { return this.spec.hiddenSize; }
@@ -99,16 +105,29 @@ export class BertEmbedder implements Embedder {
     return splitRows(out.sentence_embedding.data as Float32Array, this.dim);
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], role: EmbedRole = 'document'): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
+    const prefix = this.prompts[role];
     for (let i = 0; i < texts.length; i += this.batchSize) {
-      const rows = texts.slice(i, i + this.batchSize).map((t) => truncate(this.tokenizer.encode(t), this.maxTokens));
+      const rows = texts.slice(i, i + this.batchSize).map((t) => truncate(this.tokenizer.encode(prefix + t), this.maxTokens));
       out.push(...(await this.embedIds(rows)));
     }
     return out;
   }
 
   release(): Promise<void> { return this.session.release(); }
+}
+
+/**
+ * The prompts sentence-transformers prepends for queries and documents (config_sentence_transformers.json's
+ * `prompts`: E5 has {query: 'query: ', passage: 'passage: '}; BGE a query instruction); none when absent.
+ */
+export function readPrompts(dir: string): Record<EmbedRole, string> {
+  const file = path.join(dir, 'config_sentence_transformers.json');
+  if (!fs.existsSync(file)) return { query: '', document: '' };
+  const prompts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { prompts?: Record<string, unknown> }).prompts ?? {};
+  const pick = (...names: string[]) => String(names.map((n) => prompts[n]).find((v) => typeof v === 'string') ?? '');
+  return { query: pick('query'), document: pick('passage', 'document', 'corpus') };
 }
 
 /** Keep the first max − 1 tokens and the last one (the [SEP] a BERT tokenizer adds). */

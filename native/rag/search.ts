@@ -92,7 +92,7 @@ export class CollectionIndex {
 
   async denseSearch(query: string, k: number): Promise<{ id: number; score: number }[]> {
     if (!this.vectors) throw new Error(`collection '${this.collection.name}' has no embedding model, so no dense search; use --mode bm25`);
-    const [q] = await (await this.queryEmbedder()).embed([query]);
+    const [q] = await (await this.queryEmbedder()).embed([query], 'query');
     const [hits] = await this.vectors.search([q], k, this.threads);
     return hits;
   }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BertEmbedder, loadEmbedder } from '../../native/rag/embedder.ts';
+import { BertEmbedder, loadEmbedder, readPrompts } from '../../native/rag/embedder.ts';
 import { readPooling } from '../../native/rag/bert.ts';
 import { TINY_BERT_VOCAB, writeTinyBert } from '../fixtures/models/tiny-bert.ts';
 
@@ -77,4 +77,20 @@ describe('sentence-transformers pooling config', () => {
     await e.release();
     expect(Array.from(fromText)).toEqual(Array.from(fromIds));
   });
+
+  it("prepends sentence-transformers' query and passage prompts (E5) where the folder names them", async () => {
+    const e5 = path.join(root, 'e5');
+    await writeTinyBert(e5);
+    fs.writeFileSync(path.join(e5, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'query: ', passage: 'passage: ' }, default_prompt_name: null }));
+    expect(readPrompts(e5)).toEqual({ query: 'query: ', document: 'passage: ' });
+    expect(readPrompts(model)).toEqual({ query: '', document: '' });
+    const e = (await loadEmbedder(e5, { intraOpNumThreads: 1 })) as BertEmbedder;
+    const [asQuery] = await e.embed(['the cat'], 'query');
+    const [asDocument] = await e.embed(['the cat'], 'document');
+    const [byHand] = await e.embedIds([['[CLS]', 'q', '##u', '##e', '##r', '##y', ':', 'the', 'cat', '[SEP]'].map((t) => TINY_BERT_VOCAB.indexOf(t))]);
+    await e.release();
+    expect(Array.from(asQuery)).toEqual(Array.from(byHand));
+    expect(Array.from(asDocument)).not.toEqual(Array.from(asQuery)); // 'passage: the cat'
+  });
 });
+
