@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { addDocuments, createCollection } from '../native/rag/collection.ts';
-import { retrievalScores } from '../native/rag/retrieval-metrics.ts';
+import { evaluateRetrieval } from '../native/rag/retrieval-eval.ts';
 import { CollectionIndex } from '../native/rag/search.ts';
 import { VectorIndex } from '../native/rag/vector-index.ts';
 import type { NewDocument } from '../native/store/collections.ts';
@@ -80,19 +80,15 @@ async function dialogsum(store: Store, dataDir: string, work: string): Promise<R
   for (const r of rows) fs.writeFileSync(path.join(docsDir, `${r.fname}.txt`), r.dialogue);
   const model = await importLlama2cCheckpoint(dataDir, path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
   createCollection(store, { name: 'dialogsum', embedModel: model.id, chunkTokens: 256, overlapTokens: 32 });
-  let t0 = performance.now();
+  const t0 = performance.now();
   const imported = await addDocuments(store, 'dialogsum', [docsDir], { intraOpNumThreads: THREADS });
   const importS = (performance.now() - t0) / 1000;
   const col = store.collections.find('dialogsum');
   const index = new CollectionIndex(store, col, THREADS);
-  const relevant = rows.map((r) => [`${r.fname}.txt`]);
   const out: Record<string, unknown> = { documents: imported.imported.length, skipped: imported.skipped.length, chunks: col.chunkCount, queries: rows.length, import_s: importS, embedder: 'stories260K (decoder fallback)' };
-  for (const mode of ['bm25', 'dense', 'hybrid'] as const) {
-    t0 = performance.now();
-    const ranked: string[][] = [];
-    for (const r of rows) ranked.push((await index.search(r.summary1, mode, 100)).map((h) => path.basename(h.source)));
-    const s = retrievalScores(ranked, relevant);
-    out[mode] = { recall_at_1: s.recall[1], recall_at_5: s.recall[5], recall_at_10: s.recall[10], mrr: s.mrr, ndcg_at_10: s.ndcg10, ms_per_query: (performance.now() - t0) / rows.length };
+  const scores = await evaluateRetrieval(index, rows.map((r) => ({ query: r.summary1, relevant: [`${r.fname}.txt`] })), ['bm25', 'dense', 'hybrid']);
+  for (const [mode, s] of Object.entries(scores)) {
+    out[mode] = { recall_at_1: s.recall[1], recall_at_5: s.recall[5], recall_at_10: s.recall[10], mrr: s.mrr, ndcg_at_10: s.ndcg10, ms_per_query: s.msPerQuery };
   }
   await index.release();
   out.chance_recall_at_10 = 10 / rows.length;

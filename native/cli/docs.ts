@@ -5,7 +5,8 @@ import { SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '
 import { TextGenerator } from '../generate/pipeline.ts';
 import { answerFromHits } from '../rag/answer.ts';
 import { addDocuments, createCollection } from '../rag/collection.ts';
-import { searchCollection } from '../rag/search.ts';
+import { CollectionIndex, searchCollection } from '../rag/search.ts';
+import { evaluateRetrieval, readRetrievalQueries } from '../rag/retrieval-eval.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { numberFlag } from './options.ts';
@@ -17,6 +18,7 @@ const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--ov
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
 const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS}`;
 const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
+const EVAL_USAGE = 'lathe docs eval COLLECTION QUERIES.jsonl [--query-field F] [--doc-field F] [--doc-suffix S] [--modes bm25,dense,hybrid] [--threads T]';
 const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';
 
 const CREATE_OPTIONS = {
@@ -189,6 +191,35 @@ export const commands: CliCommand[] = [
         const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
         const hits = await searchCollection(store, col.id, positionals[1], m, numberFlag(values, 'k', SEARCH_USAGE, true) ?? 5, numberFlag(values, 'threads', SEARCH_USAGE, true));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
+      });
+    },
+  },
+  {
+    path: ['docs', 'eval'],
+    summary: 'Retrieval quality on queries whose relevant document is known: recall@1/5/10, MRR, nDCG@10 per search mode',
+    usage: EVAL_USAGE,
+    help: {
+      'query-field': 'field of each JSONL line holding the query (default query)',
+      'doc-field': 'field holding the relevant document\'s file name, or a list of them (default document)',
+      'doc-suffix': 'appended to that field to make the file name (e.g. .txt when the field holds the name without it)',
+      modes: 'comma-separated modes to compare (default: bm25, plus dense and hybrid with an embedding model)',
+      threads: 'CPU threads (default: all cores)',
+    },
+    positionals: true,
+    options: { 'query-field': { type: 'string' }, 'doc-field': { type: 'string' }, 'doc-suffix': { type: 'string' }, modes: { type: 'string' }, threads: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 2) throw new UserError(`give a collection and a JSONL file of queries.\nUsage: ${EVAL_USAGE}`);
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(positionals[0]);
+        const modes = ((values.modes as string | undefined)?.split(',').map((m) => m.trim()) ?? (col.embedModel ? [...SEARCH_MODES] : ['bm25'])).map((m) => mode({ mode: m }, EVAL_USAGE, 'bm25'));
+        const queries = readRetrievalQueries(positionals[1], (values['query-field'] as string | undefined) ?? 'query', (values['doc-field'] as string | undefined) ?? 'document', (values['doc-suffix'] as string | undefined) ?? '');
+        const index = new CollectionIndex(store, col, numberFlag(values, 'threads', EVAL_USAGE, true));
+        try {
+          const scores = await evaluateRetrieval(index, queries, modes);
+          ctx.print(scores, () => formatTable(['MODE', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10', 'MS/QUERY'], Object.entries(scores).map(([m, s]) => [m, s.recall[1].toFixed(3), s.recall[5].toFixed(3), s.recall[10].toFixed(3), s.mrr.toFixed(3), s.ndcg10.toFixed(3), s.msPerQuery.toFixed(1)])) + `\n${queries.length} queries; chance recall@10 ≈ ${(10 / Math.max(10, col.documentCount)).toFixed(3)}`);
+        } finally {
+          await index.release();
+        }
       });
     },
   },
