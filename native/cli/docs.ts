@@ -115,6 +115,8 @@ export const commands: CliCommand[] = [
           const existing = store.collections.list().find((c) => c.name === name || c.id === name);
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
+          const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
+          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} apply only when creating one, and were ignored`);
           let last = 0;
           const result = await addDocuments(store, col.id, paths, {
             signal: controller.signal,

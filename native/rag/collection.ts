@@ -11,7 +11,7 @@ import type { NewDocument } from '../store/collections.ts';
 import type { Store } from '../store/db.ts';
 import { chunkDocument, countWords, type TokenCounter } from './chunk.ts';
 import { loadEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
-import { isBertConfig } from './bert.ts';
+import { isBertConfig, parseBertConfig } from './bert.ts';
 import { DocumentError, formatOf, parseDocument } from './parse.ts';
 
 /** A model given as a folder path or as the id or name of a model in the store: its folder. */
@@ -23,11 +23,16 @@ export function resolveModelDir(store: Store, ref: string, field: string): strin
   return store.models.find(ref, field).path;
 }
 
-/** The width of the vectors a model folder gives (BERT: hidden_size; a decoder: its hidden size). */
-export function embeddingDim(dir: string): number {
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  if (isBertConfig(config)) return Number(config.hidden_size);
-  return parseModelConfig(config, path.join(dir, 'config.json')).hiddenSize;
+/** The width of the vectors a model folder gives and the longest input it reads, in tokens. */
+export function embeddingShape(dir: string): { dim: number; maxTokens: number } {
+  const file = path.join(dir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (isBertConfig(config)) {
+    const spec = parseBertConfig(config, file);
+    return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };
+  }
+  const spec = parseModelConfig(config, file);
+  return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };
 }
 
 export function createCollection(store: Store, raw: CollectionInput): Collection {
@@ -35,7 +40,12 @@ export function createCollection(store: Store, raw: CollectionInput): Collection
   const embedModel = input.embedModel ? resolveModelDir(store, input.embedModel, 'embedModel') : null;
   const tokenizerModel = input.tokenizerModel ? resolveModelDir(store, input.tokenizerModel, 'tokenizerModel') : embedModel;
   if (input.projectId && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist; list them with 'lathe project list'`, { field: 'projectId' });
-  return store.collections.create({ ...input, embedModel, tokenizerModel }, embedModel ? embeddingDim(embedModel) : null);
+  const shape = embedModel ? embeddingShape(embedModel) : null;
+  // A chunk and its special tokens ([CLS] … [SEP], a BOS) must fit the encoder, or its end would be cut unseen.
+  if (shape && input.chunkTokens + 2 > shape.maxTokens) {
+    throw new StudioError('invalid_params', `chunks of ${input.chunkTokens} tokens do not fit ${embedModel}, which reads at most ${shape.maxTokens} tokens; choose a chunk size of at most ${shape.maxTokens - 2}`, { field: 'chunkTokens' });
+  }
+  return store.collections.create({ ...input, embedModel, tokenizerModel }, shape?.dim ?? null);
 }
 
 export interface AddProgress {

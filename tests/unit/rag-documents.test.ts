@@ -98,3 +98,16 @@ describe('the decoder fallback', () => {
     expect(Math.hypot(...v)).toBeCloseTo(1, 5);
   });
 });
+
+describe('creating a collection', () => {
+  it('refuses chunks longer than the embedding model reads', () => {
+    const store = openStore(path.join(root, 'data-small'));
+    try {
+      // The tiny BERT reads 128 positions: 126 tokens and [CLS] [SEP] fit, 127 do not.
+      expect(createCollection(store, { name: 'fits', embedModel: bert, chunkTokens: 126, overlapTokens: 4 }).embedDim).toBe(16);
+      expect(() => createCollection(store, { name: 'too-long', embedModel: bert, chunkTokens: 127, overlapTokens: 4 })).toThrow(/reads at most 128 tokens; choose a chunk size of at most 126/);
+    } finally {
+      store.close();
+    }
+  });
+});
