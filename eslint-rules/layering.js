@@ -20,7 +20,7 @@ export const NATIVE_ALLOW = {
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],
-  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'rag'],
+  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai', 'rag'],
   serve: ['api', 'data', 'studio'],
   openai: ['api', 'text', 'store', 'models', 'generate'],
   cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'rag', 'studio', 'serve', 'openai'],

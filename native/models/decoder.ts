@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
+import { KvCacheOps } from './cache-ops.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
@@ -45,6 +46,7 @@ export class CausalLM {
     private readonly session: Session,
     private readonly reorder: Session,
     readonly outputAttentions: boolean,
+    private readonly cacheOps: KvCacheOps,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
@@ -64,7 +66,7 @@ export class CausalLM {
     const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
     r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
     const reorder = await createSession(r, { intraOpNumThreads: threads });
-    return new CausalLM(folder, folder.spec, session, reorder, Boolean(opts.outputAttentions));
+    return new CausalLM(folder, folder.spec, session, reorder, Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
   }
 
   get vocabSize(): number {
@@ -112,9 +114,20 @@ export class CausalLM {
     return Promise.all(cache.map(async (kv) => ({ key: await pick(kv.key), value: await pick(kv.value) })));
   }
 
+  /** Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns. */
+  joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
+    return this.cacheOps.joinCaches(a, b, padA, padB);
+  }
+
+  /** The cache without its first `drop` sequence columns (ones no row attends to any more). */
+  trimCache(cache: KvCache, drop: number): Promise<KvCache> {
+    return this.cacheOps.trimCache(cache, drop);
+  }
+
   async release(): Promise<void> {
     await this.session.release();
     await this.reorder.release();
+    await this.cacheOps.release();
   }
 }
 

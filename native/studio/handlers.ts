@@ -16,6 +16,7 @@ import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
+import { serveApiHandlers } from './serve-api.ts';
 import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
@@ -109,4 +110,5 @@ export const handlers: Handlers = {
   ...modelHandlers,
   ...generateHandlers,
   ...insideHandlers,
+  ...serveApiHandlers,
 };

@@ -14,6 +14,7 @@ import type { HandlerContext, StudioMode } from './context.ts';
 import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
 import { ragService } from './rag.ts';
+import { serveApiService } from './serve-api-service.ts';
 
 export interface StudioOptions {
   dataDir: string;
@@ -89,9 +90,10 @@ export class Studio {
     return () => stops.forEach((stop) => stop());
   }
 
-  /** Stop running jobs (they end as 'interrupted') and close the database. */
+  /** Stop running jobs (they end as 'interrupted') and the API server, and close the database. */
   async close(): Promise<void> {
-    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(), ragService(this.store).close()]);
+    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(),
+      serveApiService(this.store, this.options.dataDir).close(), ragService(this.store).close()]);
     this.store.close();
   }
 }

@@ -62,7 +62,7 @@ const INTEGRATE: Plan = {
     { icon: 'layers', title: 'Merge adapters', text: 'Fold LoRA weights into the base model for a single, simpler artefact.' },
     { icon: 'cpu', title: 'Quantise', text: 'Trade a little accuracy for much less memory and faster answers on your target device.' },
     { icon: 'box', title: 'Export', text: 'Write ONNX (transformers.js layout) or GGUF for llama.cpp.' },
-    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally (available now: see below).' },
+    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally (available now: start it below).' },
   ],
 };
 
