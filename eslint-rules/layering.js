@@ -19,10 +19,11 @@ export const NATIVE_ALLOW = {
   eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
-  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai'],
+  rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],
+  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai', 'rag'],
   serve: ['api', 'data', 'studio'],
   openai: ['api', 'text', 'store', 'models', 'generate'],
-  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'studio', 'serve', 'openai'],
+  cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'rag', 'studio', 'serve', 'openai'],
 };
 
 /** Node-side engine code: any package but Electron, and SQLite only in the store (the one SQL writer). */

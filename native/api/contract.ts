@@ -11,6 +11,7 @@ import { alignMethods } from './align.ts';
 import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
+import { ragMethods } from './rag.ts';
 import { serveApiMethods } from './serve-api.ts';
 
 const Id = z.object({ id: z.string().min(1) });
@@ -68,6 +69,7 @@ export const methods = {
   ...modelMethods,
   ...insideMethods,
   ...journeyMethods,
+  ...ragMethods,
   ...serveApiMethods,
 } as const;
 

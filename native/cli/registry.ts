@@ -22,6 +22,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./align.ts'),
     import('./align-ppo.ts'),
     import('./reward.ts'),
+    import('./docs.ts'),
   ]);
   return groups.flatMap((g) => g.commands);
 }

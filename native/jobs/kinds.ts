@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'dataset-import': { module: '../data/import-worker.ts', summary: 'Import a dataset file' },
   evaluation: { module: '../eval/runner-worker.ts', summary: 'Evaluate a model on a dataset split' },
+  'docs-import': { module: '../rag/import-worker.ts', summary: 'Import documents into a collection (RAG)' },
   dpo: { module: '../train/dpo-worker.ts', summary: 'Align a model to preference pairs (DPO, robust DPO, IPO)' },
   finetune: { module: '../train/finetune-worker.ts', summary: 'Fine-tune a model (full or LoRA)' },
   'model-download': { module: '../models/download-worker.ts', summary: 'Download a model from the Hugging Face Hub' },

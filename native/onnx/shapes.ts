@@ -269,6 +269,13 @@ const RULES: Record<string, Rule> = {
   ReduceL2: reduce, ReduceLogSumExp: reduce,
   ArgMax: (g, ins, a) => [{ ...reduce(g, [ins[0]], { axes: [num(a, 'axis', 0)], keepdims: num(a, 'keepdims', 1) })[0], dtype: 'int64' }],
   Shape: (_g, ins) => [{ dtype: 'int64', shape: [ins[0]!.shape ? ins[0]!.shape.length : '?'] }],
+  // TopK: values keep the input's dtype, indices are int64; the axis becomes K (known only at run time).
+  TopK: (_g, ins, a) => {
+    const x = ins[0]!;
+    const axis = num(a, 'axis', -1);
+    const shape = x.shape ? x.shape.map((d, i) => (i === (axis < 0 ? x.shape!.length + axis : axis) ? '?' : d)) : null;
+    return [{ dtype: x.dtype, shape }, { dtype: 'int64', shape }];
+  },
   Size: () => [{ dtype: 'int64', shape: [] }],
   ConstantOfShape: (g, ins, a) => {
     const v = a.value as { tensor: unknown; dtype?: DType } | undefined;

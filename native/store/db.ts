@@ -9,6 +9,7 @@ import { ModelTable } from './models.ts';
 import { RunTable } from './runs.ts';
 import { JobTable } from './jobs.ts';
 import { ApiRequestTable } from './api-requests.ts';
+import { CollectionTable } from './collections.ts';
 import { describeOpenError, prepareDataDir } from './db-open.ts';
 
 export { newId, nowIso } from './ids.ts';
@@ -26,6 +27,7 @@ export class Store {
   readonly runs: RunTable;
   readonly jobs: JobTable;
   readonly apiRequests: ApiRequestTable;
+  readonly collections: CollectionTable;
 
   constructor(
     readonly db: Database.Database,
@@ -37,6 +39,7 @@ export class Store {
     this.runs = new RunTable(db);
     this.jobs = new JobTable(db, this.runs);
     this.apiRequests = new ApiRequestTable(db);
+    this.collections = new CollectionTable(db);
   }
 
   /** Run `fn` in one transaction (IMMEDIATE, so a concurrent writer waits instead of failing mid-way). */

@@ -166,6 +166,56 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX api_requests_time ON api_requests(time);
     `,
   },
+  {
+    version: 7,
+    description: 'document collections for retrieval (RAG): documents, their chunks and the chunks\' vectors',
+    sql: `
+      CREATE TABLE collections (
+        id TEXT PRIMARY KEY,
+        project_id TEXT REFERENCES projects(id) ON DELETE SET NULL,
+        name TEXT NOT NULL UNIQUE,
+        tokenizer_model TEXT,
+        embed_model TEXT,
+        embed_dim INTEGER,
+        chunk_tokens INTEGER NOT NULL,
+        overlap_tokens INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX collections_project ON collections(project_id);
+      CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        char_count INTEGER NOT NULL,
+        page_count INTEGER,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX documents_collection ON documents(collection_id);
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        page INTEGER,
+        section TEXT,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        token_count INTEGER NOT NULL
+      );
+      CREATE INDEX chunks_collection ON chunks(collection_id, id);
+      CREATE INDEX chunks_document ON chunks(document_id, seq);
+      CREATE TABLE chunk_vectors (
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+      );
+      CREATE INDEX chunk_vectors_collection ON chunk_vectors(collection_id, chunk_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -11,6 +11,7 @@ import type { HandlersFor } from './context.ts';
 import { evalHandlers } from './eval.ts';
 import { trainHandlers } from './train.ts';
 import { alignHandlers } from './align.ts';
+import { ragHandlers } from './rag.ts';
 import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
@@ -105,6 +106,7 @@ export const handlers: Handlers = {
   ...evalHandlers,
   ...trainHandlers,
   ...alignHandlers,
+  ...ragHandlers,
   ...modelHandlers,
   ...generateHandlers,
   ...insideHandlers,

@@ -9,6 +9,7 @@ import { chordHint, PAGE_SHORTCUTS, usePageShortcuts } from '../../app/shortcuts
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { PLAYGROUND_MODEL_KEY } from '../select/SelectPage.tsx';
+import { CollectionPanel } from './CollectionPanel.tsx';
 import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
@@ -131,6 +132,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
           <OutputPane title="Output" subtitle={ran.A || `${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
         )}
         <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
+        <CollectionPanel modelId={sides.A.modelId} question={prompt.style === 'chat' ? (prompt.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '') : text} />
       </div>
       <div className="playground-side">
         <Card aria-label="Generation settings">

@@ -1,0 +1,263 @@
+// `lathe docs create|add|list|remove|search` and `lathe ask`: document collections for retrieval, in the foreground
+// through the same engine the studio's 'docs-import' job runs (native/rag).
+import path from 'node:path';
+import { SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { TextGenerator } from '../generate/pipeline.ts';
+import { answerFromHits } from '../rag/answer.ts';
+import { addDocuments, createCollection } from '../rag/collection.ts';
+import { CollectionIndex, searchCollection } from '../rag/search.ts';
+import { evaluateRetrieval, readRetrievalQueries } from '../rag/retrieval-eval.ts';
+import { openStore, type Store } from '../store/db.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { numberFlag } from './options.ts';
+import { optionalProjectId } from './project-ref.ts';
+import { asUserError } from './studio-call.ts';
+import { formatFields, formatTable } from './table.ts';
+
+const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
+const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
+const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS}`;
+const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
+const EVAL_USAGE = 'lathe docs eval COLLECTION QUERIES.jsonl [--query-field F] [--doc-field F] [--doc-suffix S] [--modes bm25,dense,hybrid] [--threads T]';
+const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';
+
+const CREATE_OPTIONS = {
+  'embed-model': { type: 'string' },
+  tokenizer: { type: 'string' },
+  'chunk-tokens': { type: 'string' },
+  overlap: { type: 'string' },
+  project: { type: 'string' },
+} as const;
+const CREATE_HELP = {
+  'embed-model': 'embedding model: a Hugging Face folder or an imported model (BERT/MiniLM/BGE/E5; any decoder as a fallback). Default: none, BM25 only',
+  tokenizer: 'model whose tokenizer measures chunk sizes (default: the embedding model\'s; without either, words)',
+  'chunk-tokens': 'chunk size in tokens (default 256)',
+  overlap: 'tokens each chunk repeats from the previous one (default 32)',
+  project: 'project id or name the collection belongs to (default: none)',
+};
+
+async function withStore<T>(ctx: CliContext, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(ctx.dataDir);
+  try {
+    return await work(store);
+  } catch (err) {
+    throw asUserError(err);
+  } finally {
+    store.close();
+  }
+}
+
+async function createFrom(store: Store, ctx: CliContext, name: string, values: Record<string, unknown>, usage: string): Promise<Collection> {
+  return createCollection(store, {
+    name,
+    projectId: (await optionalProjectId(ctx, values.project)) ?? null,
+    embedModel: (values['embed-model'] as string | undefined) ?? null,
+    tokenizerModel: (values.tokenizer as string | undefined) ?? null,
+    chunkTokens: numberFlag(values, 'chunk-tokens', usage, true),
+    overlapTokens: numberFlag(values, 'overlap', usage, true),
+  });
+}
+
+export function describeCollection(c: Collection): string {
+  return formatFields([
+    ['id', c.id],
+    ['name', c.name],
+    ['project', c.projectId ?? '—'],
+    ['documents', `${c.documentCount} (${c.chunkCount} chunks)`],
+    ['chunks', `${c.chunkTokens} tokens, overlap ${c.overlapTokens} (${c.tokenizerModel ? `tokenizer of ${c.tokenizerModel}` : 'counted in words'})`],
+    ['embedding', c.embedModel ? `${c.embedModel} (${c.embedDim} dimensions)` : '— (BM25 only)'],
+  ]);
+}
+
+function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
+  const m = (values.mode as string | undefined) ?? fallback;
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
+  return m as SearchMode;
+}
+
+function hitLine(h: SearchHit, label = String(h.rank)): string {
+  const where = [path.basename(h.source), h.page !== null ? `page ${h.page}` : null, h.section].filter(Boolean).join(', ');
+  return `[${label}] ${h.score.toFixed(4)}  ${where}  chars ${h.charStart}–${h.charEnd}\n    ${h.text.replace(/\s+/g, ' ').slice(0, 300)}`;
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['docs', 'create'],
+    summary: 'Create a document collection for retrieval (RAG)',
+    usage: CREATE_USAGE,
+    help: CREATE_HELP,
+    positionals: true,
+    options: CREATE_OPTIONS,
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give the collection's name.\nUsage: ${CREATE_USAGE}`);
+      await withStore(ctx, async (store) => {
+        const c = await createFrom(store, ctx, positionals[0], values, CREATE_USAGE);
+        ctx.print(c, () => `Created collection ${c.id}\n${describeCollection(c)}`);
+      });
+    },
+  },
+  {
+    path: ['docs', 'add'],
+    summary: 'Import .txt, .md, .html, .pdf and .docx files (or folders of them) into a collection, creating it if needed',
+    usage: ADD_USAGE,
+    help: { ...CREATE_HELP, threads: 'CPU threads for the embedding model (default: all cores)' },
+    positionals: true,
+    options: { ...CREATE_OPTIONS, threads: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length < 2) throw new UserError(`give a collection and at least one file or folder.\nUsage: ${ADD_USAGE}`);
+      const [name, ...paths] = positionals;
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await withStore(ctx, async (store) => {
+          const existing = store.collections.list().find((c) => c.name === name || c.id === name);
+          const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
+          if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
+          const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
+          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} apply only when creating one, and were ignored`);
+          let last = 0;
+          const result = await addDocuments(store, col.id, paths, {
+            signal: controller.signal,
+            intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, true),
+            onProgress: (p) => {
+              if (ctx.json || (Date.now() - last < 1000 && p.fraction < 0.95)) return; // reading: once a second; writing and done: always
+              last = Date.now();
+              ctx.info(`importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}`);
+            },
+          });
+          ctx.print(result, () => {
+            const lines = [`Imported ${result.imported.length} document(s) into ${col.name}:`];
+            for (const d of result.imported) lines.push(`  ${d.id}  ${d.name}  ${d.chunkCount} chunks${d.pageCount !== null ? `, ${d.pageCount} pages` : ''}`);
+            if (result.skipped.length) {
+              lines.push(`Skipped ${result.skipped.length}:`);
+              for (const s of result.skipped) lines.push(`  ${s.path}: ${s.reason}`);
+            }
+            return lines.join('\n');
+          });
+        });
+      } catch (err) {
+        if (controller.signal.aborted) throw new UserError('import cancelled; the collection is unchanged.', 130);
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    },
+  },
+  {
+    path: ['docs', 'list'],
+    summary: 'List collections, or the documents of one',
+    usage: 'lathe docs list [COLLECTION]',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      await withStore(ctx, async (store) => {
+        if (!positionals.length) {
+          const cols = store.collections.list();
+          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? path.basename(c.embedModel) : 'BM25 only'])));
+          return;
+        }
+        const col = store.collections.find(positionals[0]);
+        const docs = store.collections.documents(col.id);
+        ctx.print({ collection: col, documents: docs }, () => [describeCollection(col), '', formatTable(['ID', 'NAME', 'FORMAT', 'CHUNKS', 'PAGES', 'SOURCE'], docs.map((d) => [d.id, d.name, d.format, d.chunkCount, d.pageCount ?? '', d.sourcePath]))].join('\n'));
+      });
+    },
+  },
+  {
+    path: ['docs', 'remove'],
+    summary: 'Remove a document from a collection (its chunks and vectors go with it; the rest stay as they are)',
+    usage: 'lathe docs remove COLLECTION DOCUMENT',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 2) throw new UserError('give a collection and a document (id or file name).\nUsage: lathe docs remove COLLECTION DOCUMENT');
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(positionals[0]);
+        const doc = store.collections.findDocument(col.id, positionals[1]);
+        store.collections.removeDocument(doc.id);
+        ctx.print({ deleted: true, document: doc }, () => `Removed ${doc.name} (${doc.chunkCount} chunks) from ${col.name}`);
+      });
+    },
+  },
+  {
+    path: ['docs', 'search'],
+    summary: 'Search a collection: BM25, dense vectors, or both fused (hybrid)',
+    usage: SEARCH_USAGE,
+    help: { mode: 'bm25, dense or hybrid (default: hybrid when the collection has an embedding model, else bm25)', k: 'how many chunks (default 5)', threads: 'CPU threads (default: all cores)' },
+    positionals: true,
+    options: { mode: { type: 'string' }, k: { type: 'string' }, threads: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 2) throw new UserError(`give a collection and a query.\nUsage: ${SEARCH_USAGE}`);
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(positionals[0]);
+        const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const hits = await searchCollection(store, col.id, positionals[1], m, numberFlag(values, 'k', SEARCH_USAGE, true) ?? 5, numberFlag(values, 'threads', SEARCH_USAGE, true));
+        ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
+      });
+    },
+  },
+  {
+    path: ['docs', 'eval'],
+    summary: 'Retrieval quality on queries whose relevant document is known: recall@1/5/10, MRR, nDCG@10 per search mode',
+    usage: EVAL_USAGE,
+    help: {
+      'query-field': 'field of each JSONL line holding the query (default query)',
+      'doc-field': 'field holding the relevant document\'s file name, or a list of them (default document)',
+      'doc-suffix': 'appended to that field to make the file name (e.g. .txt when the field holds the name without it)',
+      modes: 'comma-separated modes to compare (default: bm25, plus dense and hybrid with an embedding model)',
+      threads: 'CPU threads (default: all cores)',
+    },
+    positionals: true,
+    options: { 'query-field': { type: 'string' }, 'doc-field': { type: 'string' }, 'doc-suffix': { type: 'string' }, modes: { type: 'string' }, threads: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 2) throw new UserError(`give a collection and a JSONL file of queries.\nUsage: ${EVAL_USAGE}`);
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(positionals[0]);
+        const modes = ((values.modes as string | undefined)?.split(',').map((m) => m.trim()) ?? (col.embedModel ? [...SEARCH_MODES] : ['bm25'])).map((m) => mode({ mode: m }, EVAL_USAGE, 'bm25'));
+        const queries = readRetrievalQueries(positionals[1], (values['query-field'] as string | undefined) ?? 'query', (values['doc-field'] as string | undefined) ?? 'document', (values['doc-suffix'] as string | undefined) ?? '');
+        const index = new CollectionIndex(store, col, numberFlag(values, 'threads', EVAL_USAGE, true));
+        try {
+          const scores = await evaluateRetrieval(index, queries, modes);
+          ctx.print(scores, () => formatTable(['MODE', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10', 'MS/QUERY'], Object.entries(scores).map(([m, s]) => [m, s.recall[1].toFixed(3), s.recall[5].toFixed(3), s.recall[10].toFixed(3), s.mrr.toFixed(3), s.ndcg10.toFixed(3), s.msPerQuery.toFixed(1)])) + `\n${queries.length} queries; chance recall@10 ≈ ${(10 / Math.max(10, col.documentCount)).toFixed(3)}`);
+        } finally {
+          await index.release();
+        }
+      });
+    },
+  },
+  {
+    path: ['ask'],
+    summary: 'Answer a question from a collection with a model, citing the chunks it used',
+    usage: ASK_USAGE,
+    help: {
+      model: 'the model that answers (id or name)',
+      collection: 'the collection to retrieve from',
+      mode: 'retrieval: bm25, dense or hybrid (default: hybrid with an embedding model, else bm25)',
+      k: 'chunks put in the prompt (default 4)',
+      'max-new-tokens': 'longest answer in tokens (default 256)',
+      threads: 'CPU threads (default: all cores)',
+    },
+    positionals: true,
+    options: { model: { type: 'string' }, collection: { type: 'string' }, mode: { type: 'string' }, k: { type: 'string' }, 'max-new-tokens': { type: 'string' }, threads: { type: 'string' } },
+    async run({ values, positionals }, ctx) {
+      if (!values.model || !values.collection || positionals.length !== 1) throw new UserError(`--model, --collection and one question are required.\nUsage: ${ASK_USAGE}`);
+      const threads = numberFlag(values, 'threads', ASK_USAGE, true);
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(values.collection as string, 'collection');
+        const model = store.models.find(values.model as string, 'model');
+        const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const hits = await searchCollection(store, col.id, positionals[0], m, numberFlag(values, 'k', ASK_USAGE, true) ?? 4, threads);
+        const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
+        try {
+          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256);
+          ctx.print(result, () => {
+            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. Retrieved:\n${hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
+            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(hits[n - 1], String(n))).join('\n')}`;
+          });
+        } finally {
+          await generator.model.release();
+        }
+      });
+    },
+  },
+];

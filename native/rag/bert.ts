@@ -1,0 +1,161 @@
+// BERT-family sentence encoders (BERT, MiniLM, BGE, E5 in the Hugging Face layout) as one ONNX graph: transformers'
+// BertModel (modeling_bert.py, eager attention) followed by sentence-transformers' pooling — the mean of the real
+// tokens' last hidden states or the [CLS] state — and L2 normalisation, so a dot product is the cosine similarity.
+//
+//   h = LayerNorm(word[ids] + position[0..T) + token_type[types])
+//   for each layer:  h = LayerNorm(h + dense(attn(query(h), key(h), value(h))))
+//                    h = LayerNorm(h + output(act(intermediate(h))))
+//   e = normalise(pool(h, mask))
+//
+// Symbols: B batch, T tokens, C hidden, F intermediate, nh heads, hs head size, V vocabulary.
+import fs from 'node:fs';
+import path from 'node:path';
+import { GraphBuilder, type Value } from '../onnx/index.ts';
+import { CheckpointWeights } from '../models/checkpoint.ts';
+import { linear, splitHeads } from '../models/layers.ts';
+
+export type Pooling = 'mean' | 'cls';
+
+export interface BertSpec {
+  vocabSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  maxPositions: number;
+  typeVocabSize: number;
+  layerNormEps: number;
+  /** Gelu's exact (erf) form, its tanh approximation, or ReLU, as config.json's hidden_act says. */
+  activation: 'gelu' | 'gelu_tanh' | 'relu';
+}
+
+const ENCODER_TYPES = new Set(['bert']);
+
+/** Whether a config.json describes an encoder this file builds (the rest are decoders, or not supported). */
+export function isBertConfig(config: Record<string, unknown>): boolean {
+  return ENCODER_TYPES.has(String(config.model_type));
+}
+
+export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'): BertSpec {
+  if (!isBertConfig(c)) throw new Error(`${file}: model_type '${String(c.model_type)}' is not a BERT-family encoder Lathe builds (bert: BERT, MiniLM, BGE, E5)`);
+  const int = (field: string, fallback?: number): number => {
+    const v = c[field] ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${file}: field '${field}' must be a positive whole number, got ${JSON.stringify(c[field])}`);
+    return v;
+  };
+  const act = String(c.hidden_act ?? 'gelu');
+  const activation = act === 'gelu' ? 'gelu' : act === 'gelu_new' || act === 'gelu_pytorch_tanh' ? 'gelu_tanh' : act === 'relu' ? 'relu' : null;
+  if (!activation) throw new Error(`${file}: hidden_act '${act}' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)`);
+  const spec: BertSpec = {
+    vocabSize: int('vocab_size'),
+    hiddenSize: int('hidden_size'),
+    numLayers: int('num_hidden_layers'),
+    numHeads: int('num_attention_heads'),
+    intermediateSize: int('intermediate_size'),
+    maxPositions: int('max_position_embeddings', 512),
+    typeVocabSize: int('type_vocab_size', 2),
+    layerNormEps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : 1e-12,
+    activation,
+  };
+  if (spec.hiddenSize % spec.numHeads) throw new Error(`${file}: hidden_size ${spec.hiddenSize} is not a multiple of num_attention_heads ${spec.numHeads}`);
+  if (c.position_embedding_type !== undefined && c.position_embedding_type !== 'absolute') throw new Error(`${file}: position_embedding_type '${String(c.position_embedding_type)}' is not supported (absolute only)`);
+  return spec;
+}
+
+export interface PoolingConfig {
+  pooling: Pooling;
+  /** Where the choice came from: a sentence-transformers file, or the default when the folder has none. */
+  source: string;
+}
+
+/**
+ * The pooling sentence-transformers would apply: modules.json names the Pooling module's folder, whose config.json
+ * sets pooling_mode_cls_token or pooling_mode_mean_tokens. Without those files: mean pooling.
+ */
+export function readPooling(dir: string): PoolingConfig {
+  const modulesFile = path.join(dir, 'modules.json');
+  let poolingDir = path.join(dir, '1_Pooling');
+  if (fs.existsSync(modulesFile)) {
+    const modules = JSON.parse(fs.readFileSync(modulesFile, 'utf8')) as { type?: string; path?: string }[];
+    const pooling = Array.isArray(modules) ? modules.find((m) => String(m.type).endsWith('.Pooling')) : undefined;
+    if (pooling?.path !== undefined) poolingDir = path.join(dir, pooling.path);
+  }
+  const file = path.join(poolingDir, 'config.json');
+  if (!fs.existsSync(file)) return { pooling: 'mean', source: 'default (no sentence-transformers pooling config)' };
+  const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (cfg.pooling_mode_cls_token === true) return { pooling: 'cls', source: file };
+  if (cfg.pooling_mode_mean_tokens === true) return { pooling: 'mean', source: file };
+  const modes = Object.entries(cfg).filter(([k, v]) => k.startsWith('pooling_mode') && v === true).map(([k]) => k);
+  throw new Error(`${file}: pooling ${modes.join(', ') || '(none set)'} is not supported; Lathe pools by pooling_mode_mean_tokens or pooling_mode_cls_token`);
+}
+
+const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as BertModel's extended attention mask
+
+/** The checkpoint's tensor names carry 'bert.' when saved from a task model (BertForMaskedLM, …). */
+function prefixOf(w: CheckpointWeights): string {
+  return w.has('embeddings.word_embeddings.weight') ? '' : w.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
+}
+
+/**
+ * The encoder graph: inputs input_ids, attention_mask, token_type_ids (B, T) int64; outputs last_hidden_state
+ * (B, T, C) and sentence_embedding (B, C), pooled as `pooling` says and normalised to unit length.
+ */
+export function buildBertGraph(spec: BertSpec, w: CheckpointWeights, pooling: Pooling): GraphBuilder {
+  const { hiddenSize: C, numHeads: nh, intermediateSize: F } = spec;
+  const hs = C / nh;
+  const p = prefixOf(w);
+  const g = new GraphBuilder({ name: `bert-${pooling}`, opset: 23 });
+  const param = (name: string, shape: number[]): Value => {
+    const t = w.read(`${p}${name}`, shape);
+    return g.initializer(name, t.data, t.shape);
+  };
+  const layerNorm = (x: Value, name: string): Value => g.op('LayerNormalization', [x, param(`${name}.weight`, [C]), param(`${name}.bias`, [C])], { axis: -1, epsilon: spec.layerNormEps });
+  const dense = (x: Value, name: string, out: number, inp: number): Value => linear(g, x, param(`${name}.weight`, [out, inp]), param(`${name}.bias`, [out]));
+
+  const ids = g.input('input_ids', 'int64', ['B', 'T']);
+  const mask = g.input('attention_mask', 'int64', ['B', 'T']);
+  const types = g.input('token_type_ids', 'int64', ['B', 'T']);
+  const idsShape = g.op('Shape', [ids]); // (2,) = [B, T]
+  const batch = g.op('Slice', [idsShape, g.ints([0]), g.ints([1])]); // (1,)
+  const T = g.op('Gather', [idsShape, g.scalar(1, 'int64')]); // ()
+  const positions = g.op('Range', [g.scalar(0, 'int64'), T, g.scalar(1, 'int64')]); // (T)
+
+  const word = g.op('Gather', [param('embeddings.word_embeddings.weight', [spec.vocabSize, C]), ids], { axis: 0 }); // (B, T, C)
+  const pos = g.op('Gather', [param('embeddings.position_embeddings.weight', [spec.maxPositions, C]), positions], { axis: 0 }); // (T, C)
+  const type = g.op('Gather', [param('embeddings.token_type_embeddings.weight', [spec.typeVocabSize, C]), types], { axis: 0 }); // (B, T, C)
+  const embedded = layerNorm(g.op('Add', [g.op('Add', [word, pos]), type]), 'embeddings.LayerNorm'); // (B, T, C)
+  let h = g.op('Reshape', [embedded, g.ints([-1, C])]); // (B*T, C)
+
+  const allowed = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 9 }), g.ints([1, 2])]); // (B, 1, 1, T) bool
+  const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, 1, T)
+  for (let i = 0; i < spec.numLayers; i++) {
+    const l = `encoder.layer.${i}`;
+    const q = splitHeads(g, dense(h, `${l}.attention.self.query`, C, C), batch, nh, hs); // (B, nh, T, hs)
+    const k = splitHeads(g, dense(h, `${l}.attention.self.key`, C, C), batch, nh, hs); // (B, nh, T, hs)
+    const v = splitHeads(g, dense(h, `${l}.attention.self.value`, C, C), batch, nh, hs); // (B, nh, T, hs)
+    const scores = g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]), g.scalar(1 / Math.sqrt(hs))]); // (B, nh, T, T)
+    const probs = g.op('Softmax', [g.op('Add', [scores, maskBias])], { axis: -1 }); // (B, nh, T, T)
+    const context = g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }); // (B, T, nh, hs)
+    const attn = dense(g.op('Reshape', [context, g.ints([-1, C])]), `${l}.attention.output.dense`, C, C); // (B*T, C)
+    h = layerNorm(g.op('Add', [attn, h]), `${l}.attention.output.LayerNorm`); // (B*T, C)
+    const inner = dense(h, `${l}.intermediate.dense`, F, C); // (B*T, F)
+    const act = spec.activation === 'relu' ? g.op('Relu', [inner]) : g.op('Gelu', [inner], { approximate: spec.activation === 'gelu' ? 'none' : 'tanh' });
+    h = layerNorm(g.op('Add', [dense(act, `${l}.output.dense`, C, F), h]), `${l}.output.LayerNorm`); // (B*T, C)
+  }
+  const shape = g.op('Concat', [batch, g.ints([-1, C])], { axis: 0 });
+  const hidden = g.op('Reshape', [h, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', C] }] }); // (B, T, C)
+  g.output(hidden, 'last_hidden_state');
+
+  let pooled: Value; // (B, C)
+  if (pooling === 'cls') {
+    pooled = g.op('Gather', [hidden, g.scalar(0, 'int64')], { axis: 1 });
+  } else {
+    const m = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 1 }), g.ints([2])]); // (B, T, 1)
+    const summed = g.op('ReduceSum', [g.op('Mul', [hidden, m]), g.ints([1])], { keepdims: 0 }); // (B, C)
+    const counts = g.op('Max', [g.op('ReduceSum', [m, g.ints([1])], { keepdims: 0 }), g.scalar(1e-9)]); // (B, 1), as sentence-transformers clamps
+    pooled = g.op('Div', [summed, counts]);
+  }
+  const norm = g.op('Max', [g.op('ReduceL2', [pooled, g.ints([1])], { keepdims: 1 }), g.scalar(1e-12)]); // (B, 1), as F.normalize
+  g.output(g.op('Div', [pooled, norm]), 'sentence_embedding'); // (B, C)
+  return g;
+}

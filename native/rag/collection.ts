@@ -1,0 +1,129 @@
+// Collections and the import of documents into them. An import reads every file (parse → chunk → embed), names
+// each file it cannot take and why, and writes everything it took in one transaction at the end: a crash or a
+// SIGKILL during an import leaves the collection exactly as it was.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import { CollectionInput, type Collection, type DocsAddResult, type SkippedFile } from '../api/rag.ts';
+import { parseModelConfig } from '../models/config.ts';
+import type { NewDocument } from '../store/collections.ts';
+import type { Store } from '../store/db.ts';
+import { chunkDocument, countWords, type TokenCounter } from './chunk.ts';
+import { loadEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
+import { isBertConfig, parseBertConfig } from './bert.ts';
+import { DocumentError, formatOf, parseDocument } from './parse.ts';
+
+/** A model given as a folder path or as the id or name of a model in the store: its folder. */
+export function resolveModelDir(store: Store, ref: string, field: string): string {
+  if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
+    if (!fs.existsSync(path.join(ref, 'config.json'))) throw new StudioError('invalid_params', `${ref}: no config.json; give a Hugging Face model folder or the name of an imported model`, { field });
+    return path.resolve(ref);
+  }
+  return store.models.find(ref, field).path;
+}
+
+/** The width of the vectors a model folder gives and the longest input it reads, in tokens. */
+export function embeddingShape(dir: string): { dim: number; maxTokens: number } {
+  const file = path.join(dir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (isBertConfig(config)) {
+    const spec = parseBertConfig(config, file);
+    return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };
+  }
+  const spec = parseModelConfig(config, file);
+  return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };
+}
+
+export function createCollection(store: Store, raw: CollectionInput): Collection {
+  const input = CollectionInput.parse(raw);
+  const embedModel = input.embedModel ? resolveModelDir(store, input.embedModel, 'embedModel') : null;
+  const tokenizerModel = input.tokenizerModel ? resolveModelDir(store, input.tokenizerModel, 'tokenizerModel') : embedModel;
+  if (input.projectId && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist; list them with 'lathe project list'`, { field: 'projectId' });
+  const shape = embedModel ? embeddingShape(embedModel) : null;
+  // A chunk and its special tokens ([CLS] … [SEP], a BOS) must fit the encoder, or its end would be cut unseen.
+  if (shape && input.chunkTokens + 2 > shape.maxTokens) {
+    throw new StudioError('invalid_params', `chunks of ${input.chunkTokens} tokens do not fit ${embedModel}, which reads at most ${shape.maxTokens} tokens; choose a chunk size of at most ${shape.maxTokens - 2}`, { field: 'chunkTokens' });
+  }
+  return store.collections.create({ ...input, embedModel, tokenizerModel }, shape?.dim ?? null);
+}
+
+export interface AddProgress {
+  fraction: number;
+  message: string;
+}
+
+export interface AddOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: AddProgress) => void;
+  intraOpNumThreads?: number;
+  /** An embedder already loaded for this collection (the studio keeps one); loaded and released here otherwise. */
+  embedder?: Embedder;
+}
+
+/** Files named directly, and the files under folders named (recursively, in name order); hidden entries skipped. */
+export function expandPaths(paths: readonly string[]): { files: string[]; skipped: SkippedFile[] } {
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const visit = (p: string, named: boolean) => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      skipped.push({ path: p, reason: 'no such file or folder' });
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.')) visit(path.join(p, e), false);
+    } else if (formatOf(p)) files.push(path.resolve(p));
+    else skipped.push({ path: p, reason: `not a document Lathe reads (.txt, .md, .html, .pdf, .docx)${named ? '' : '; left out of the folder'}` });
+  };
+  for (const p of paths) visit(p, true);
+  return { files, skipped };
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new StudioError('conflict', 'the import was cancelled; the collection is unchanged');
+}
+
+/** Import documents into a collection: all that can be read, in one transaction; the rest listed with reasons. */
+export async function addDocuments(store: Store, collectionRef: string, paths: readonly string[], opts: AddOptions = {}): Promise<DocsAddResult> {
+  const col = store.collections.find(collectionRef);
+  const { files, skipped } = expandPaths(paths);
+  const report = (fraction: number, message: string) => opts.onProgress?.({ fraction, message });
+  const embedder = opts.embedder ?? (col.embedModel ? await loadEmbedder(col.embedModel, { intraOpNumThreads: opts.intraOpNumThreads }) : null);
+  const count: TokenCounter = embedder && col.tokenizerModel === col.embedModel ? embedder.countTokens : col.tokenizerModel ? tokenCounterFor(col.tokenizerModel) : countWords;
+  const pending: NewDocument[] = [];
+  const seen = new Map<string, string>();
+  try {
+    for (const [i, file] of files.entries()) {
+      throwIfCancelled(opts.signal);
+      report(i / Math.max(1, files.length) * 0.95, `reading ${path.basename(file)} (${i + 1} of ${files.length})`);
+      const bytes = fs.readFileSync(file);
+      const contentHash = crypto.createHash('sha256').update(bytes).digest('hex');
+      const already = store.collections.hasContent(col.id, contentHash);
+      if (already || seen.has(contentHash)) {
+        skipped.push({ path: file, reason: `the same content is already in the collection (${already?.sourcePath ?? seen.get(contentHash)})` });
+        continue;
+      }
+      try {
+        const parsed = await parseDocument(file, bytes);
+        const chunks = chunkDocument(parsed.text, parsed.blocks, { size: col.chunkTokens, overlap: col.overlapTokens, count });
+        if (!chunks.length) throw new DocumentError(file, 'no text in it');
+        const vectors = embedder ? await embedder.embed(chunks.map((c) => c.text)) : null;
+        pending.push({ name: path.basename(file), sourcePath: file, format: parsed.format, contentHash, charCount: parsed.text.length, pageCount: parsed.pageCount, chunks, vectors });
+        seen.set(contentHash, file);
+      } catch (err) {
+        if (!(err instanceof DocumentError)) throw err;
+        skipped.push({ path: file, reason: err.message });
+      }
+    }
+    throwIfCancelled(opts.signal);
+    report(0.95, `writing ${pending.length} document${pending.length === 1 ? '' : 's'}`);
+    const imported = store.collections.addDocuments(col.id, pending);
+    report(1, `imported ${imported.length}, skipped ${skipped.length}`);
+    return { imported, skipped };
+  } finally {
+    if (embedder && !opts.embedder) await embedder.release();
+  }
+}

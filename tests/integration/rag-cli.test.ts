@@ -1,0 +1,145 @@
+// `lathe docs add|list|search|remove` and SIGKILL during an import, as a user runs them: a folder mixing good
+// documents with a damaged, an encrypted and a scanned PDF, a binary file and a Latin-1 file imports the good ones
+// and names the rest with their reasons; a killed import leaves the collection exactly as it was.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection, DocsAddResult, SearchHit } from '../../native/api/rag.ts';
+import { openStore } from '../../native/store/db.ts';
+import { writeMixedFolder } from '../fixtures/documents.ts';
+import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
+import { LATHE_BIN, ROOT, lathe, tempDir } from './helpers/lathe.ts';
+
+let root = '';
+let dataDir = '';
+let bert = '';
+let mixed: ReturnType<typeof writeMixedFolder>;
+
+beforeAll(async () => {
+  root = tempDir('rag-cli');
+  dataDir = path.join(root, 'data');
+  bert = path.join(root, 'bert');
+  await writeTinyBert(bert, { pooling: 'mean' });
+  mixed = writeMixedFolder(path.join(root, 'mixed'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function snapshot(collection: string): { documents: string[]; chunks: number; vectors: number } {
+  const store = openStore(dataDir);
+  try {
+    const col = store.collections.find(collection);
+    const docs = store.collections.documents(col.id);
+    const vectors = (store.db.prepare('SELECT COUNT(*) AS n FROM chunk_vectors WHERE collection_id = ?').get(col.id) as { n: number }).n;
+    return { documents: docs.map((d) => d.name).sort(), chunks: col.chunkCount, vectors };
+  } finally {
+    store.close();
+  }
+}
+
+describe('lathe docs', () => {
+  it('imports the readable files of a mixed folder and names every other one with its reason', () => {
+    const r = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed'), '--embed-model', bert, '--chunk-tokens', '32', '--overlap', '4', '--threads', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = r.json<DocsAddResult>();
+    expect(result.imported.map((d) => d.name).sort()).toEqual([...mixed.good].sort());
+    const skipped = Object.fromEntries(result.skipped.map((s) => [path.basename(s.path), s.reason]));
+    expect(Object.keys(skipped).sort()).toEqual(Object.keys(mixed.bad).sort());
+    for (const [name, reason] of Object.entries(mixed.bad)) expect(skipped[name]).toMatch(reason);
+    const pdf = result.imported.find((d) => d.name === 'report.pdf')!;
+    expect(pdf.pageCount).toBe(2);
+    // Every chunk has a vector (the collection embeds).
+    const snap = snapshot('harbour');
+    expect(snap.vectors).toBe(snap.chunks);
+  });
+
+  it('searches by BM25 with the page and the character span of each chunk', () => {
+    const r = lathe(dataDir, ['docs', 'search', 'harbour', 'ferry hourly', '--mode', 'bm25', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [top] = r.json<SearchHit[]>();
+    expect(path.basename(top.source)).toBe('report.pdf');
+    expect(top.page).toBe(2);
+    expect(top.text).toContain('ferry runs hourly');
+    expect(top.charEnd - top.charStart).toBe(top.text.length);
+    const hybrid = lathe(dataDir, ['docs', 'search', 'harbour', 'diesel engine', '--json', '--threads', '1']).json<SearchHit[]>();
+    expect(hybrid[0].section).toBe('Boats › Engines');
+  });
+
+  it('evaluates retrieval on queries with known documents (recall@k, MRR per mode)', () => {
+    const queries = path.join(root, 'queries.jsonl');
+    fs.writeFileSync(queries, [{ q: 'ferry runs hourly', doc: 'report' }, { q: 'diesel engine rebuilt', doc: 'guide' }, { q: 'zebra xylophone', doc: 'notes' }].map((r) => JSON.stringify(r)).join('\n'));
+    const r = lathe(dataDir, ['docs', 'eval', 'harbour', queries, '--query-field', 'q', '--doc-field', 'doc', '--doc-suffix', '.md', '--modes', 'bm25', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    // Only guide.md matches with the .md suffix; the third query shares no term with any chunk.
+    const { bm25 } = r.json<{ bm25: { recall: Record<string, number>; mrr: number; queries: number } }>();
+    expect(bm25.queries).toBe(3);
+    expect(bm25.recall['1']).toBeCloseTo(1 / 3, 12);
+    expect(bm25.mrr).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('removes one document and keeps the rest (their vectors untouched)', () => {
+    const before = snapshot('harbour');
+    const r = lathe(dataDir, ['docs', 'remove', 'harbour', 'notes.txt']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = snapshot('harbour');
+    expect(after.documents).toEqual(before.documents.filter((d) => d !== 'notes.txt'));
+    expect(after.vectors).toBe(after.chunks);
+    expect(after.chunks).toBeLessThan(before.chunks);
+    const gone = lathe(dataDir, ['docs', 'search', 'harbour', 'lighthouse keeper', '--mode', 'bm25', '--json']).json<SearchHit[]>();
+    expect(gone.every((h) => path.basename(h.source) !== 'notes.txt')).toBe(true);
+  });
+
+  it('refuses an unknown collection naming the ones there are', () => {
+    const r = lathe(dataDir, ['docs', 'search', 'nope', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no collection named 'nope'.*harbour/);
+    const list = lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>();
+    expect(list.map((c) => c.name)).toEqual(['harbour']);
+  });
+});
+
+describe('a SIGKILLed import', () => {
+  const many = () => {
+    const dir = path.join(root, `many-${Date.now()}`);
+    fs.mkdirSync(dir);
+    for (let i = 0; i < 150; i++) fs.writeFileSync(path.join(dir, `doc${String(i).padStart(3, '0')}.md`), `# Doc ${i}\n\n${`Sentence number ${i} about boats and tides. `.repeat(20)}`);
+    return dir;
+  };
+
+  async function killWhen(pattern: RegExp, dir: string): Promise<string> {
+    const child = spawn(process.execPath, [LATHE_BIN, 'docs', 'add', 'harbour', dir, '--threads', '1'], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (pattern.test(stderr)) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.once('exit', () => reject(new Error(`the import ended before '${pattern}' showed:\n${stderr}`)));
+    });
+    expect(await exited).toBe('SIGKILL');
+    return stderr;
+  }
+
+  it('while reading files: the collection is exactly as it was', async () => {
+    const before = snapshot('harbour');
+    await killWhen(/importing: \d+% — reading doc0\d\d/, many());
+    expect(snapshot('harbour')).toEqual(before);
+    const store = openStore(dataDir);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+  }, 120_000);
+
+  it('while writing: all of the import or none of it, never part', async () => {
+    const before = snapshot('harbour');
+    await killWhen(/importing: 95% — writing/, many());
+    const after = snapshot('harbour');
+    const added = after.documents.length - before.documents.length;
+    expect([0, 150]).toContain(added);
+    if (added === 0) expect(after).toEqual(before);
+    expect(after.vectors).toBe(after.chunks);
+  }, 120_000);
+});
