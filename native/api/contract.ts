@@ -11,6 +11,7 @@ import { alignMethods } from './align.ts';
 import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
+import { deployMethods } from './deploy.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -67,6 +68,7 @@ export const methods = {
   ...modelMethods,
   ...insideMethods,
   ...journeyMethods,
+  ...deployMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -4,6 +4,7 @@
 // the same code the trainers run after LoRA training.
 import fs from 'node:fs';
 import path from 'node:path';
+import { HF_DTYPES } from '../api/deploy.ts';
 import type { Model } from '../api/schemas.ts';
 import { fillHfFolder } from '../models/checkpoint.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
@@ -12,7 +13,7 @@ import { ADAPTER_CONFIG, readPeftAdapter } from '../models/peft.ts';
 import type { SafetensorsDtype } from '../models/safetensors.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
 
-export const MERGE_DTYPES = ['fp32', 'fp16', 'bf16'] as const;
+export const MERGE_DTYPES = HF_DTYPES;
 export type MergeDtype = (typeof MERGE_DTYPES)[number];
 const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 

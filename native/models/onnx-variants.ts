@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CheckpointError } from './safetensors.ts';
 
-export const ONNX_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'q4'] as const;
+import { ONNX_DTYPES } from '../api/deploy.ts';
+
+export { ONNX_DTYPES };
 export type OnnxDtype = (typeof ONNX_DTYPES)[number];
 
 /** Each variant: its file under onnx/ (transformers.js' suffix) and what it holds. */

@@ -15,6 +15,7 @@ import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
+import { deployHandlers } from './deploy.ts';
 import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
@@ -107,4 +108,5 @@ export const handlers: Handlers = {
   ...modelHandlers,
   ...generateHandlers,
   ...insideHandlers,
+  ...deployHandlers,
 };
