@@ -5,7 +5,8 @@
 //   llama-d768   a GPT-2-small-sized Llama (d768, 12 layers, 12 heads, MLP 2048, 1024 positions), random init
 //                (std 0.02, seed 1), with stories260K's 512-token tokenizer
 // Prints one JSON line per model and the Markdown table.
-//   node --import tsx bench/quantize.ts [--model stories260k|llama-d768] [--accuracy-level 0-4]   (BENCH_THREADS, default 1)
+//   node --import tsx bench/quantize.ts [--model stories260k|llama-d768] [--accuracy-level 0-4] [--dtypes fp16,q8,int8,q4]
+//   (BENCH_THREADS, default 1)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { parseModelConfig } from '../native/models/config.ts';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { initTensors } from '../native/models/init.ts';
 import { expectedTensors } from '../native/models/params.ts';
-import { ONNX_DTYPES } from '../native/models/onnx-variants.ts';
+import { ONNX_DTYPES, type OnnxDtype } from '../native/models/onnx-variants.ts';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -25,6 +26,7 @@ const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 const which = arg('--model') ?? 'stories260k';
 const level = Number(arg('--accuracy-level') ?? 4) as 0 | 1 | 2 | 3 | 4;
 const threads = Number(process.env.BENCH_THREADS ?? 1);
+const dtypes = (arg('--dtypes')?.split(',') ?? ONNX_DTYPES) as OnnxDtype[];
 const text = fs.readFileSync(path.join(SHARED, 'corpora/tinyshakespeare.txt'), 'utf8').slice(-20_000);
 
 async function llamaD768(dir: string, stories: string): Promise<void> {
@@ -51,7 +53,7 @@ try {
   const parameters = w.names().reduce((n, name) => n + w.shape(name).reduce((a, b) => a * b, 1), 0);
   w.close();
   const started = Date.now();
-  const rows = await quantizationReport(dir, { dtypes: ONNX_DTYPES, text, threads, accuracyLevel: level, onProgress: (p) => process.stderr.write(`${p.message}\n`) });
+  const rows = await quantizationReport(dir, { dtypes, text, threads, accuracyLevel: level, onProgress: (p) => process.stderr.write(`${p.message}\n`) });
   console.log(JSON.stringify({ bench: 'quantize', model: which, parameters, threads, accuracyLevel: level, seconds: (Date.now() - started) / 1000, rows }));
   console.log(reportTable(rows));
 } finally {
