@@ -6,6 +6,7 @@ import { useProjects } from '../app/ProjectsContext.tsx';
 import { Badge, Button, Card, CardHeader, PageHeader } from '../ui/primitives.tsx';
 import { Icon, type IconName } from '../ui/icons.tsx';
 import { ServeSection } from './integrate/ServeSection.tsx';
+import { QuantizeSection } from './integrate/QuantizeSection.tsx';
 
 interface Plan {
   title: string;
@@ -81,6 +82,7 @@ export const SelectPage = ({ navigate }: StageProps) => <PlannedStage plan={SELE
 export const AdaptPage = ({ navigate }: StageProps) => <PlannedStage plan={ADAPT} navigate={navigate} />;
 export const IntegratePage = ({ navigate }: StageProps) => (
   <PlannedStage plan={INTEGRATE} navigate={navigate}>
+    <QuantizeSection />
     <ServeSection />
   </PlannedStage>
 );
