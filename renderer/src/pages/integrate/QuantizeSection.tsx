@@ -1,4 +1,4 @@
-// Integrate → Quantise and export: pick a model, choose the ONNX variants (each becomes a model the playground,
+// Integrate → Merge, quantise and export: fold a LoRA adapter into the model (a new model), choose the ONNX variants (each becomes a model the playground,
 // evaluation and serving run), optionally measure them beside fp32 on held-out text, then export the model as
 // GGUF, a transformers.js ONNX folder or a Hugging Face folder. Each step is a 'deploy' job (api/deploy.ts):
 // progress, cancel, no partial files; what it wrote is listed with its size.
@@ -91,9 +91,21 @@ export function QuantizeSection() {
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('gguf');
   const [exportDtypes, setExportDtypes] = useState(DEFAULT_DTYPES.gguf);
   const [outPath, setOutPath] = useState('');
+  const [adapterPath, setAdapterPath] = useState('');
+  const [mergedName, setMergedName] = useState('');
+  const [mergeDtype, setMergeDtype] = useState<(typeof HF_DTYPES)[number]>('fp32');
+  const [merged, setMerged] = useState<DeployResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [quantized, setQuantized] = useState<DeployResult | null>(null);
   const [exported, setExported] = useState<DeployResult | null>(null);
+  const mergeJob = useJobProgress((job) => {
+    if (job.state === 'succeeded') {
+      const result = job.result as DeployResult;
+      setMerged(result);
+      if (result.models[0]) setModelId(result.models[0].id); // quantise and export the merge next
+    } else setError(job.error ?? `The merge ended ${job.state}; nothing was kept.`);
+    models.reload();
+  });
   const quantJob = useJobProgress((job) => {
     if (job.state === 'succeeded') setQuantized(job.result as DeployResult);
     else setError(job.error ?? `Quantisation ended ${job.state}; nothing was kept.`);
@@ -106,11 +118,22 @@ export function QuantizeSection() {
 
   if (!model) {
     return (
-      <Card aria-label="Quantise and export">
-        <CardHeader title="Quantise and export" subtitle="Smaller, faster variants of a model, and files other programs run." />
+      <Card aria-label="Merge, quantise and export">
+        <CardHeader title="Merge, quantise and export" subtitle="Smaller, faster variants of a model, and files other programs run." />
         <div className="card-body"><EmptyState icon="box" title="No model yet">Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>
       </Card>
     );
+  }
+
+  async function merge(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setMerged(null);
+    try {
+      mergeJob.follow(await studio.call('deploy.merge', { modelId: model!.id, adapterPath: adapterPath.trim(), name: mergedName.trim(), dtype: mergeDtype }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
   }
 
   async function quantize(e: FormEvent) {
@@ -136,20 +159,41 @@ export function QuantizeSection() {
   }
 
   const toggle = (d: string) => setDtypes((xs) => (xs.includes(d) ? xs.filter((x) => x !== d) : [...xs, d]));
+  const mergeRunning = mergeJob.job !== null && !isFinished(mergeJob.job);
   const quantRunning = quantJob.job !== null && !isFinished(quantJob.job);
   const exportRunning = exportJob.job !== null && !isFinished(exportJob.job);
 
   return (
-    <Card aria-label="Quantise and export">
-      <CardHeader title="Quantise and export" subtitle="Each variant becomes a model the playground, evaluation and the API server run; the report measures it beside fp32." />
+    <Card aria-label="Merge, quantise and export">
+      <CardHeader title="Merge, quantise and export" subtitle="Each variant becomes a model the playground, evaluation and the API server run; the report measures it beside fp32." />
       <div className="card-body stack">
-        <Field label="Model" help="Merged LoRA runs appear here as models of their own.">
+        <Field label="Model" help="Merge, quantise and export act on this model; a merge selects its result.">
           {(id, d) => (
             <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => setModelId(e.target.value)}>
               {sources.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
             </select>
           )}
         </Field>
+        <form className="stack" onSubmit={merge} aria-label="Merge an adapter">
+          <div className="form-grid">
+            <Field label="LoRA adapter folder" optional help="A LoRA run's adapter (runs/<id>/adapter) or any PEFT adapter trained on this model.">
+              {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}
+            </Field>
+            <Field label="Merged model name" optional help="The merged model is listed under this name, with the base's tokenizer and chat template.">
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={mergedName} onChange={(e) => setMergedName(e.target.value)} placeholder={`${model.name}-merged`} />}
+            </Field>
+            <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
+              {(id, d) => (
+                <select id={id} aria-describedby={d} className="select" value={mergeDtype} onChange={(e) => setMergeDtype(e.target.value as typeof mergeDtype)}>
+                  {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+                </select>
+              )}
+            </Field>
+          </div>
+          {mergeJob.job && <JobLine job={mergeJob.job} title="Merging" onCancel={() => void studio.call('jobs.cancel', { id: mergeJob.job!.id })} />}
+          <div className="row"><span className="spacer" /><Button type="submit" disabled={mergeRunning || !adapterPath.trim() || !mergedName.trim()}>{mergeRunning ? 'Merging…' : 'Merge'}</Button></div>
+          {merged && <div data-testid="merge-result"><Artifacts result={merged} /></div>}
+        </form>
         <form className="stack" onSubmit={quantize} aria-label="Quantise">
           <fieldset className="row" style={{ gap: 16, border: 0, padding: 0, margin: 0, flexWrap: 'wrap' }}>
             <legend className="stat-label">Variants</legend>
