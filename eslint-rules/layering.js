@@ -19,7 +19,7 @@ export const NATIVE_ALLOW = {
   eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
-  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train'],
+  studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai'],
   serve: ['api', 'data', 'studio'],
   openai: ['api', 'text', 'store', 'models', 'generate'],
   cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'studio', 'serve', 'openai'],

@@ -3,7 +3,7 @@
 // rewards/accuracies, rewards/margins, logps/chosen, logps/rejected; val_ before each for the validation split)
 // beside loss, lr and grad_norm; reward runs report accuracy (and margin for pairs).
 import { z } from 'zod';
-import { Job } from './schemas.ts';
+import { ColumnMapping, Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
 
 /** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
@@ -56,7 +56,50 @@ export const RewardStartInput = z.object({
 export type RewardStartInput = z.input<typeof RewardStartInput>;
 export type RewardConfig = z.output<typeof RewardStartInput>;
 
+/** A dataset as alignment reads it: pairs (prompt / chosen / rejected) or labelled texts (text / label). */
+export const ALIGN_DATA_KINDS = ['pairs', 'labels'] as const;
+
+export const AlignPreviewInput = z.object({
+  /** Dataset id or name. */
+  dataset: z.string().min(1),
+  /** How to read it; default: pairs when chosen and rejected are mapped, else labels. */
+  kind: z.enum(ALIGN_DATA_KINDS).optional(),
+  /** Rows shown (the first of the training split, then validation); every row up to `ALIGN_PREVIEW_CHECKED` is checked. */
+  limit: z.number().int().min(1).max(50).default(5),
+});
+
+/** Rows checked per preview: the training and validation splits up to this many rows. */
+export const ALIGN_PREVIEW_CHECKED = 20_000;
+
+const PreviewSplit = z.enum(['train', 'validation']);
+/** row: the record's number in the imported file, in file order (the trainer names bad rows the same way). */
+const PreviewRow = { row: z.number().int().min(1), split: PreviewSplit };
+
+export const AlignPreview = z.object({
+  dataset: z.string(),
+  kind: z.enum(ALIGN_DATA_KINDS),
+  mapping: ColumnMapping,
+  /** Pairs: a prompt column, or whole HH-RLHF transcripts split at the last assistant turn. */
+  style: z.enum(['columns', 'transcript']).nullable(),
+  /** Why the mapping cannot feed this kind of training (a field missing), or null when it can. */
+  unusable: z.string().nullable(),
+  /** Rows in the training and validation splits, and how many of them were checked. */
+  total: z.number().int(),
+  checked: z.number().int(),
+  valid: z.number().int(),
+  pairs: z.array(z.object({ ...PreviewRow, prompt: z.array(z.object({ role: z.string(), content: z.string() })), chosen: z.string(), rejected: z.string() })),
+  texts: z.array(z.object({ ...PreviewRow, text: z.string(), label: z.string() })),
+  /** Labels: each label of the training split and its count. */
+  labels: z.array(z.object({ label: z.string(), count: z.number().int() })),
+  /** Rows that make no example, first ones first (at most 50), and how many there are in all. */
+  problems: z.array(z.object({ ...PreviewRow, field: z.string(), column: z.string().nullable(), reason: z.string() })),
+  problemCount: z.number().int(),
+});
+export type AlignPreview = z.infer<typeof AlignPreview>;
+
 export const alignMethods = {
+  /** What DPO or a reward model would read from a dataset: the first pairs (or labelled texts) and the rows that make none. */
+  'align.preview': { params: AlignPreviewInput, result: AlignPreview },
   /** Start a DPO job ('dpo'); resume and cancel it with train.resume / train.cancel like any training run. */
   'align.dpo': { params: DpoStartInput, result: Job },
   /** Start a reward-model or classifier job ('reward'); resume and cancel it with train.resume / train.cancel. */

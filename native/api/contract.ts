@@ -12,6 +12,7 @@ import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
 import { deployMethods } from './deploy.ts';
+import { serveApiMethods } from './serve-api.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -69,6 +70,7 @@ export const methods = {
   ...insideMethods,
   ...journeyMethods,
   ...deployMethods,
+  ...serveApiMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

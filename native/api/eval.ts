@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Job, Run } from './schemas.ts';
 
 /** Metrics an evaluation computes, and the groups accepted as shorthands ('rouge' → rouge1, rouge2, rougeL, rougeLsum). */
-export const EVAL_METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'perplexity', 'bits_per_byte'] as const;
+export const EVAL_METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'perplexity', 'bits_per_byte', 'judge'] as const;
 export const EVAL_METRIC_GROUPS = { rouge: ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'], em_f1: ['exact_match', 'f1'], perplexity: ['perplexity', 'bits_per_byte'] } as const;
 export const EvalMetricInput = z.enum([...EVAL_METRICS, 'rouge', 'em_f1']);
 export type EvalMetricName = (typeof EVAL_METRICS)[number];
@@ -44,6 +44,32 @@ export const GenerationSettings = z.object({
 });
 export type GenerationSettings = z.infer<typeof GenerationSettings>;
 
+/** Built-in judge rubrics (native/eval/judge-prompts.ts holds their text). */
+export const JUDGE_RUBRICS = ['helpfulness', 'faithfulness', 'summary'] as const;
+/** Pointwise judge scores and the pairwise answers, read from the judge's next-token probabilities. */
+export const JUDGE_SCORE_LABELS = ['1', '2', '3', '4', '5'] as const;
+export const JUDGE_PAIR_LABELS = ['A', 'B'] as const;
+
+/**
+ * LLM-as-judge ('judge' among the metrics): another model rates each response. Pointwise: a 1–5 score read from
+ * the judge's next-token probabilities over "1".."5" (metric judge = (expected score − 1) / 4). Pairwise: the
+ * response against the first reference, asked in both orders and averaged (judge = probability the response
+ * wins; swapping the two sides gives exactly 1 − that).
+ */
+export const JudgeOptions = z.object({
+  /** Judge model id or name (any model in the store). */
+  model: z.string().min(1),
+  mode: z.enum(['pointwise', 'pairwise']).default('pointwise'),
+  rubric: z.enum(JUDGE_RUBRICS).default('helpfulness'),
+  /** Your own rubric text instead of the built-in one. */
+  rubricText: z.string().trim().min(1).max(4000).optional(),
+  /** Judge this dataset column instead of generating (the run's model must then be the judge itself). */
+  responseColumn: z.string().min(1).optional(),
+  /** Pointwise: a column of reference scores 1–5; the run then reports judge_agreement (argmax = label). */
+  labelColumn: z.string().min(1).optional(),
+});
+export type JudgeOptions = z.input<typeof JudgeOptions>;
+
 export const EvalStartInput = z.object({
   /** Model id or name. */
   model: z.string().min(1),
@@ -71,6 +97,8 @@ export const EvalStartInput = z.object({
   projectId: z.string().nullable().default(null),
   name: z.string().trim().min(1).max(200).optional(),
   threads: z.number().int().min(1).max(256).optional(),
+  /** Required when the metrics include 'judge'. */
+  judge: JudgeOptions.optional(),
 });
 export type EvalStartInput = z.input<typeof EvalStartInput>;
 export type EvalConfigInput = z.output<typeof EvalStartInput>;
@@ -80,6 +108,39 @@ export const Interval = z.object({ low: z.number(), high: z.number() });
 /** One aggregate: the corpus value and its bootstrap 95% interval (null when not computed). */
 export const MetricValue = z.object({ name: z.string(), value: z.number(), ci95: Interval.nullable(), higherIsBetter: z.boolean() });
 export type MetricValue = z.infer<typeof MetricValue>;
+
+/** One question put to the judge: its prompt and its answer as probabilities over the allowed tokens. */
+export const JudgeVerdict = z.object({
+  prompt: z.string(),
+  /** Allowed answers ("1".."5", or "A"/"B") and the token read for each. */
+  labels: z.array(z.string()),
+  tokenIds: z.array(z.number().int()),
+  /** log p(token) over the judge's whole vocabulary (how much mass the allowed answers got). */
+  logprobs: z.array(z.number()),
+  /** The same, renormalised over the allowed answers. */
+  probs: z.array(z.number()),
+  /** Pairwise: which side the evaluated response was shown on. */
+  responseAs: z.enum(['A', 'B']).optional(),
+});
+export type JudgeVerdict = z.infer<typeof JudgeVerdict>;
+
+/** The judge's record of one example (kept in predictions.jsonl, shown in Compare). */
+export const JudgeRecord = z.object({
+  mode: z.enum(['pointwise', 'pairwise']),
+  verdicts: z.array(JudgeVerdict),
+  /** Pointwise: Σ k·p(k) on 1–5, and the most probable score. */
+  expected: z.number().optional(),
+  argmax: z.number().int().optional(),
+  /** Pairwise: probability the response beats the reference, averaged over both orders. */
+  winProbability: z.number().optional(),
+  /** The reference score from the label column, when there is one. */
+  label: z.number().optional(),
+  /** Time the judge took on this example (one forward pass per order). */
+  latencyMs: z.number().optional(),
+  /** Characters cut to fit the judge's context: the input's first, then the responses' (0 when it fit). */
+  truncatedChars: z.number().int(),
+});
+export type JudgeRecord = z.infer<typeof JudgeRecord>;
 
 /** One line of predictions.jsonl. */
 export const EvalExample = z.object({
@@ -104,6 +165,7 @@ export const EvalExample = z.object({
   nll: z.number().optional(),
   scoredTokens: z.number().int().optional(),
   bytes: z.number().int().optional(),
+  judge: JudgeRecord.optional(),
 });
 export type EvalExample = z.infer<typeof EvalExample>;
 
@@ -163,7 +225,7 @@ export const JoinedExample = z.object({
   input: z.string(),
   references: z.array(z.string()),
   /** outputs[i] belongs to runIds[i]; null where that run has no such example. */
-  outputs: z.array(z.object({ prediction: z.string(), score: z.number().nullable(), scores: z.record(z.string(), z.number()) }).nullable()),
+  outputs: z.array(z.object({ prediction: z.string(), score: z.number().nullable(), scores: z.record(z.string(), z.number()), judge: JudgeRecord.optional() }).nullable()),
   delta: z.number().nullable(),
   spread: z.number().nullable(),
 });

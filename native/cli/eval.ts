@@ -2,7 +2,7 @@
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
-import { EvalMetricInput, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
+import { EvalMetricInput, JUDGE_RUBRICS, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -15,6 +15,7 @@ const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
   `[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
   '[--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
+  '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN]] ' +
   '[--project ID] [--name N] [--json]';
 
 const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
@@ -54,6 +55,45 @@ function parseMetrics(raw: unknown): EvalStartInput['metrics'] {
   return names as EvalStartInput['metrics'];
 }
 
+/** --judge and its companions, checked here so each error names its flag. */
+export function parseJudgeFlags(values: Record<string, unknown>, metrics: readonly string[]): EvalStartInput['judge'] {
+  const companions = ['judge-mode', 'rubric', 'rubric-file', 'judge-responses', 'judge-labels'].filter((f) => values[f] !== undefined);
+  const wanted = metrics.includes('judge');
+  if (!wanted) {
+    const given = values.judge !== undefined ? ['judge', ...companions] : companions;
+    if (given.length > 0) throw new UserError(`--${given[0]} needs the judge metric: add it with --metrics …,judge.\nUsage: ${USAGE}`);
+    return undefined;
+  }
+  if (!values.judge) throw new UserError(`--metrics judge needs a judge model: --judge MODEL (any model in the store, by name or id).\nUsage: ${USAGE}`);
+  const mode = (values['judge-mode'] as string | undefined) ?? 'pointwise';
+  if (mode !== 'pointwise' && mode !== 'pairwise') throw new UserError(`--judge-mode must be pointwise or pairwise; got '${mode}'.\nUsage: ${USAGE}`);
+  const rubric = values.rubric as string | undefined;
+  if (rubric !== undefined && !(JUDGE_RUBRICS as readonly string[]).includes(rubric)) {
+    throw new UserError(`--rubric must be ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
+  }
+  if (rubric !== undefined && values['rubric-file'] !== undefined) throw new UserError(`--rubric and --rubric-file both name the rubric: give one.\nUsage: ${USAGE}`);
+  let rubricText: string | undefined;
+  const file = values['rubric-file'] as string | undefined;
+  if (file !== undefined) {
+    try {
+      rubricText = fs.readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new UserError(`--rubric-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    }
+    if (!rubricText) throw new UserError(`--rubric-file ${file}: the file is empty; write the rubric the judge should apply`);
+    if (rubricText.length > 4000) throw new UserError(`--rubric-file ${file}: ${rubricText.length} characters; a rubric may have at most 4000`);
+  }
+  if (values['judge-labels'] !== undefined && mode === 'pairwise') throw new UserError(`--judge-labels holds 1–5 scores for pointwise judging; drop it or use --judge-mode pointwise.\nUsage: ${USAGE}`);
+  return {
+    model: values.judge as string,
+    mode,
+    rubric: rubric as (typeof JUDGE_RUBRICS)[number] | undefined,
+    rubricText,
+    responseColumn: values['judge-responses'] as string | undefined,
+    labelColumn: values['judge-labels'] as string | undefined,
+  };
+}
+
 const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).split(',').map((s) => s.trim()).filter(Boolean));
 
 /** Fractions to 4 decimals, unbounded metrics (perplexity) to 2. */
@@ -91,6 +131,9 @@ function describeOutcome(o: EvalOutcome): string {
     `run ${o.runId}: ${o.status}, ${exampleCounts(o)}`,
     metricsTable(o.metrics),
     'Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.',
+    ...(o.metrics.some((m) => m.name === 'judge')
+      ? ['judge: pointwise (expected 1–5 score − 1) / 4, pairwise the probability of beating the reference; each judge prompt and its answer probabilities are in the predictions.']
+      : []),
     timing,
     `predictions: ${o.predictionsPath}`,
   ].join('\n');
@@ -138,6 +181,12 @@ export const commands: CliCommand[] = [
       threads: 'CPU threads (default: all cores)',
       project: 'project id or name the run counts for (its scorecard)',
       name: 'name for the run',
+      judge: 'judge model (id or name) for the judge metric',
+      'judge-mode': 'pointwise (a 1–5 score from the judge\'s probabilities) or pairwise (the answer against the first reference, both orders); default pointwise',
+      rubric: 'built-in judge rubric: helpfulness, faithfulness or summary (default helpfulness)',
+      'rubric-file': 'a text file with your own judge rubric',
+      'judge-responses': 'judge this dataset column instead of generating (the judge is then the model)',
+      'judge-labels': 'a column of reference scores 1–5: reports judge_agreement',
     },
     options: {
       model: { type: 'string' },
@@ -156,11 +205,20 @@ export const commands: CliCommand[] = [
       threads: { type: 'string' },
       project: { type: 'string' },
       name: { type: 'string' },
+      judge: { type: 'string' },
+      'judge-mode': { type: 'string' },
+      rubric: { type: 'string' },
+      'rubric-file': { type: 'string' },
+      'judge-responses': { type: 'string' },
+      'judge-labels': { type: 'string' },
     },
     async run({ values }, ctx) {
+      // Judging a dataset column generates nothing: the judge is the run's model unless --model says otherwise.
+      if (!values.model && values['judge-responses'] && values.judge) values.model = values.judge;
       for (const required of ['model', 'dataset', 'metrics']) {
         if (!values[required]) throw new UserError(`--${required} is required.\nUsage: ${USAGE}`);
       }
+      const metrics = parseMetrics(values.metrics);
       const split = (values.split as string | undefined) ?? 'test';
       if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${USAGE}`);
       const input: EvalStartInput = {
@@ -169,7 +227,8 @@ export const commands: CliCommand[] = [
         dataset: values.dataset as string,
         split: split as 'test',
         limit: num(values, 'limit', true) ?? null,
-        metrics: parseMetrics(values.metrics),
+        metrics,
+        judge: parseJudgeFlags(values, metrics),
         shots: parseTemplate(values.template as string | undefined),
         template: readPromptFile(values.prompt as string | undefined),
         shotSeed: num(values, 'shot-seed', true),

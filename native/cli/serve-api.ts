@@ -32,7 +32,7 @@ export const commands: CliCommand[] = [
       'api-key': 'key clients send as "Authorization: Bearer K" (default: a random one, printed at start)',
       'cors-origin': 'let web pages from this origin call the server, e.g. http://localhost:5173; * for any (repeatable; default none)',
       'allow-host': 'another name the Host header may carry, e.g. a reverse proxy\'s (repeatable; default: the listening address only)',
-      slots: `requests generating at once (default ${API_DEFAULTS.slots})`,
+      slots: `requests generating at once, decoded together in one batch (default ${API_DEFAULTS.slots})`,
       'max-queue': `requests waiting for a slot before more get 429 (default ${API_DEFAULTS.maxQueued})`,
       'max-models': `models kept loaded at once, least recently used released first (default ${API_DEFAULTS.maxLoadedModels})`,
       'max-body-bytes': `largest request body accepted; larger ones get 413 (default ${API_DEFAULTS.maxBodyBytes})`,

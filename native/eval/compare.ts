@@ -101,7 +101,7 @@ export function joinExamples(perRun: readonly (readonly EvalExample[])[], metric
         row = { key: byId ? key : e.id, input: e.input, references: e.references, outputs: perRun.map(() => null), delta: null, spread: null };
         rows.set(key, row);
       }
-      row.outputs[r] = { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores };
+      row.outputs[r] = { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores, ...(e.judge ? { judge: e.judge } : {}) };
     }
   });
   return [...rows.values()];

@@ -13,6 +13,9 @@ import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
+import { checkJudgeColumns, judgeOf } from './runner-judge-options.ts';
+import { columnResponses, withJudge } from './runner-judge.ts';
+import { rubricOf } from './judge.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
 import { plural } from '../api/format.ts';
 
@@ -101,18 +104,20 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
   const { store, dataDir } = ctx;
   const model = store.models.find(config.model);
+  const judge = judgeOf(config, metrics, store, model);
   const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
   const dataset = store.datasets.find(config.dataset);
   if (config.projectId !== null) store.projects.find(config.projectId);
   const inputColumn = inputColumnOf(dataset, config.inputColumn);
+  if (judge) checkJudgeColumns(dataset, judge.options);
   const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? defaultTemplate(inputColumn, referenceColumns![0]));
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots) : [];
-  const label = perplexityRun ? 'perplexity' : templateLabel(config.shots);
+  const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 
   const runConfig = {
     model: { id: model.id, name: model.name, architecture: model.architecture, path: model.path },
@@ -121,12 +126,13 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash, splitSeed: dataset.splitSeed },
     split: config.split,
     limit: config.limit,
-    metrics,
+    metrics: judge?.options.labelColumn ? [...metrics, 'judge_agreement'] : metrics,
     template: perplexityRun ? null : { label, shots: config.shots, shotSeed: config.shotSeed, ...template, fewShotPoolRows: pool.length },
     inputColumn,
     referenceColumns,
     generation: config.generation,
     batchSize: config.batchSize,
+    judge: judge ? { ...judge.options, model: { id: judge.model.id, name: judge.model.name, path: judge.model.path }, rubricText: rubricOf(judge.options.rubric, judge.options.rubricText) } : null,
     rouge: { stem: ROUGE_STEM },
     bootstrap: BOOTSTRAP,
     codeVersion: codeVersion(),
@@ -136,18 +142,25 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   try {
     evaluator = perplexityRun
       ? await createPerplexityEvaluator(model.path, config.threads, adapter?.path)
-      : await createGenerationEvaluator({
-        modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics,
-        settings: config.generation, threads: config.threads,
-      });
+      : judge?.options.responseColumn
+        ? columnResponses(judge.options.responseColumn, metrics)
+        : await createGenerationEvaluator({
+          modelDir: model.path, adapterDir: adapter?.path, template: template!, shots: config.shots, shotSeed: config.shotSeed, pool, metrics,
+          settings: config.generation, threads: config.threads,
+        });
   } catch (err) {
     if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: 'generation' });
     throw err;
+  }
+  if (judge) {
+    const o = judge.options;
+    evaluator = await withJudge(evaluator, { modelDir: judge.model.path, modelName: judge.model.name, mode: o.mode, rubric: rubricOf(o.rubric, o.rubricText), labelColumn: o.labelColumn, threads: config.threads, responsesFromColumn: o.responseColumn !== undefined });
   }
   try {
     evaluator.check?.(items);
   } catch (err) {
     await evaluator.release();
+    if (err instanceof RangeError) throw new StudioError('invalid_params', err.message, { field: judge ? 'judge' : 'shots' });
     throw err;
   }
   runConfig.applied = evaluator.describe;

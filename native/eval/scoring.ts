@@ -117,7 +117,9 @@ export function aggregateGeneration(metrics: readonly EvalMetricName[], examples
   const out = new Map<string, MetricValue>();
   const put = (name: string, value: number, ci95: { low: number; high: number } | null) => out.set(name, { name, value, ci95, higherIsBetter: higherIsBetter(name) });
   // Mean metrics share one resampling, as rouge-score does across its measures.
-  const meanMetrics = metrics.filter((m) => ROUGE.includes(m) || m === 'exact_match' || m === 'f1' || m === 'accuracy');
+  const meanMetrics: string[] = metrics.filter((m) => ROUGE.includes(m) || m === 'exact_match' || m === 'f1' || m === 'accuracy' || m === 'judge');
+  // A judge run on a labelled dataset also reports how often the judge's score equals the label.
+  if (metrics.includes('judge') && examples.every((e) => e.scores.judge_agreement !== undefined)) meanMetrics.push('judge_agreement');
   if (meanMetrics.length > 0) {
     const rows = examples.map((e) => meanMetrics.map((m) => e.scores[m]));
     const intervals = bootstrapIntervals(rows, options);
@@ -142,7 +144,7 @@ export function aggregateGeneration(metrics: readonly EvalMetricName[], examples
     const corpus = (sample: typeof pairs) => scoreClassification(sample.map((p) => p.pred), sample.map((p) => p.gold)).macroF1;
     put('macro_f1', corpus(pairs), bootstrapStatistic(pairs, corpus, options));
   }
-  return metrics.filter((m) => out.has(m)).map((m) => out.get(m)!);
+  return [...metrics, 'judge_agreement'].filter((m) => out.has(m)).map((m) => out.get(m)!);
 }
 
 export interface TextLoss {

@@ -2,12 +2,14 @@
 // per row the logits processors, then greedy or seeded sampling; stop tokens, stop strings and max new
 // tokens; cancelling by AbortSignal; streaming, log-probabilities with top alternatives, and timing. Beam
 // search lives in beam.ts.
-import { applyProcessors, argmax, logSoftmax, softmax, topIndices } from './processors.ts';
-import type { GeneratedRow, GeneratedToken, LanguageModel } from './language-model.ts';
+import type { GeneratedRow, LanguageModel } from './language-model.ts';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.ts';
 import { Rng } from './rng.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
 import { beamSearch } from './beam.ts';
+import { newRowState, stepRow, type RowState } from './row-step.ts';
+
+export { sampleFrom } from './row-step.ts';
 
 export type { FinishReason, GeneratedRow, GeneratedToken, LanguageModel, TokenLogprob } from './language-model.ts';
 
@@ -35,6 +37,16 @@ export interface GenerateContext {
   padTokenId?: number;
 }
 
+/** Refuse an empty batch, an empty prompt or a token id outside the vocabulary. */
+export function checkPrompts(prompts: number[][], vocabSize: number): void {
+  if (prompts.length === 0) throw new RangeError('generate: no prompts');
+  prompts.forEach((p, i) => {
+    if (p.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
+    const bad = p.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
+    if (bad !== undefined) throw new RangeError(`generate: prompt ${i} has token id ${bad} outside the vocabulary (0..${vocabSize - 1})`);
+  });
+}
+
 /** Generate continuations of already-tokenized prompts. */
 export async function generate<Cache>(
   model: LanguageModel<Cache>,
@@ -43,12 +55,7 @@ export async function generate<Cache>(
   options: GenerateOptions = {},
   ctx: GenerateContext = {},
 ): Promise<GenerationResult> {
-  if (prompts.length === 0) throw new RangeError('generate: no prompts');
-  prompts.forEach((p, i) => {
-    if (p.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
-    const bad = p.find((id) => !Number.isInteger(id) || id < 0 || id >= model.vocabSize);
-    if (bad !== undefined) throw new RangeError(`generate: prompt ${i} has token id ${bad} outside the vocabulary (0..${model.vocabSize - 1})`);
-  });
+  checkPrompts(prompts, model.vocabSize);
   const o = resolveOptions(options, ctx.generationConfig ?? null, ctx.defaultStopIds ?? []);
   const t0 = performance.now();
   if (o.strategy === 'beam') {
@@ -84,9 +91,7 @@ async function sampleBatch<Cache>(
   const rng = new Rng(o.seed);
   const stops = new Set(o.stopTokenIds);
   const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));
-  const rows: (GeneratedRow & { done: boolean })[] = prompts.map(() => ({
-    text: '', tokenIds: [], finishReason: 'length', done: false, logprobs: o.logprobs === null ? undefined : [],
-  }));
+  const rows: RowState[] = prompts.map(() => newRowState(o));
   let firstMs = 0;
   for (let step = 0; step < o.maxNewTokens; step++) {
     if (options.signal?.aborted) {
@@ -97,28 +102,9 @@ async function sampleBatch<Cache>(
     cache = out.present;
     const T = input[0].length;
     for (let b = 0; b < B; b++) {
-      const row = rows[b];
-      if (row.done) continue;
+      if (rows[b].done) continue;
       const start = (b * T + T - 1) * V;
-      const logits = out.logits.slice(start, start + V); // this row's next-token logits (a copy)
-      const raw = o.logprobs === null ? null : logSoftmax(logits);
-      applyProcessors(o.processors, { ids: [...prompts[b], ...row.tokenIds], promptLength: prompts[b].length }, logits);
-      const id = o.strategy === 'greedy' ? argmax(logits) : sampleFrom(softmax(logits), rng);
-      row.tokenIds.push(id);
-      const scored = raw ? scoredToken(raw, id, o.logprobs!) : undefined;
-      if (scored) row.logprobs!.push(scored);
-      if (stops.has(id)) {
-        row.done = true;
-        row.finishReason = 'stop_token';
-        options.onToken?.({ row: b, tokenId: id, text: streams[b].flush(), logprob: scored?.logprob, top: scored?.top });
-        continue;
-      }
-      const text = streams[b].push(id);
-      options.onToken?.({ row: b, tokenId: id, text, logprob: scored?.logprob, top: scored?.top });
-      if (streams[b].stopped) {
-        row.done = true;
-        row.finishReason = 'stop_string';
-      }
+      stepRow(rows[b], out.logits.slice(start, start + V), { o, rng, stops, prompt: prompts[b], stream: streams[b], index: b, onToken: options.onToken });
     }
     if (step === 0) firstMs = performance.now() - t0;
     if (rows.every((r) => r.done)) break;
@@ -134,27 +120,7 @@ async function sampleBatch<Cache>(
   return { rows: result, timing: timing(prompts, result, t0, firstMs), settings: o.settings };
 }
 
-/** The chosen token's log-probability and the `top` most likely tokens, from one row of log-softmaxed logits. */
-function scoredToken(logprobs: Float64Array, id: number, top: number): GeneratedToken {
-  const alternatives = top > 0 ? topIndices(logprobs, top).map((j) => ({ id: j, logprob: logprobs[j] })) : undefined;
-  return { id, logprob: logprobs[id], top: alternatives };
-}
-
-/** Draw an index from a probability vector. */
-export function sampleFrom(probs: Float64Array, rng: Rng): number {
-  const u = rng.next();
-  let cum = 0;
-  let last = 0;
-  for (let i = 0; i < probs.length; i++) {
-    if (probs[i] <= 0) continue;
-    cum += probs[i];
-    last = i;
-    if (u < cum) return i;
-  }
-  return last; // rounding left u above the total
-}
-
-function timing(prompts: number[][], rows: GeneratedRow[], t0: number, firstMs: number, wholeRun = false): GenerationTiming {
+export function timing(prompts: number[][], rows: GeneratedRow[], t0: number, firstMs: number, wholeRun = false): GenerationTiming {
   const totalMs = performance.now() - t0;
   const generatedTokens = rows.reduce((s, r) => s + r.tokenIds.length, 0);
   const decodeMs = wholeRun ? totalMs : totalMs - firstMs;

@@ -1,11 +1,14 @@
 // Text in, text out: a model folder's CausalLM, its tokenizer and generation_config.json put together for
 // `lathe generate`, the playground and evaluation.
-import { CausalLM, type LoadOptions } from '../models/decoder.ts';
+import { CausalLM, type KvCache, type LoadOptions } from '../models/decoder.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
-import { generate, type GenerationResult } from './generate.ts';
+import { ContinuousBatcher } from './continuous.ts';
+import { generate, type GenerateContext, type GenerationResult } from './generate.ts';
 import type { GenerateOptions } from './options.ts';
 
 export class TextGenerator {
+  private continuous: ContinuousBatcher<KvCache> | null = null;
+
   private constructor(
     readonly model: CausalLM,
     readonly tokenizer: TextTokenizer,
@@ -32,12 +35,21 @@ export class TextGenerator {
 
   /** Continue already-tokenized prompts (for callers that tokenize themselves, as a chat template requires). */
   async generateIds(ids: number[][], options: GenerateOptions = {}): Promise<GenerationResult> {
+    return generate(this.model, this.tokenizer, ids, options, this.context());
+  }
+
+  /** Continuous batching over this model: generations submitted through it from many callers decode together. */
+  batcher(): ContinuousBatcher<KvCache> {
+    return (this.continuous ??= new ContinuousBatcher(this.model, this.tokenizer, this.context()));
+  }
+
+  private context(): GenerateContext {
     const defaultStopIds = this.defaultEosIds();
-    return generate(this.model, this.tokenizer, ids, options, {
+    return {
       generationConfig: this.model.folder.generationConfig,
       defaultStopIds,
       padTokenId: this.tokenizer.padTokenId ?? defaultStopIds[0] ?? 0,
-    });
+    };
   }
 
   private defaultEosIds(): number[] {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
+import { KvCacheOps } from './cache-ops.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
@@ -52,6 +53,7 @@ export class CausalLM {
     private readonly session: Session,
     private readonly reorder: Session,
     readonly outputAttentions: boolean,
+    private readonly cacheOps: KvCacheOps,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
@@ -61,7 +63,7 @@ export class CausalLM {
       const file = onnxVariantFile(dir, folder.config, opts.dtype);
       const needs = opts.adapter ? 'a LoRA adapter' : opts.outputAttentions ? 'attention maps' : opts.outputHiddenStates ? 'hidden states' : null;
       if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), await reorderSession(threads), false);
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), await reorderSession(threads), false, new KvCacheOps(folder.spec.numLayers, threads));
     }
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
@@ -73,7 +75,7 @@ export class CausalLM {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions));
+    return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
   }
 
   get vocabSize(): number {
@@ -121,9 +123,20 @@ export class CausalLM {
     return Promise.all(cache.map(async (kv) => ({ key: await pick(kv.key), value: await pick(kv.value) })));
   }
 
+  /** Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns. */
+  joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
+    return this.cacheOps.joinCaches(a, b, padA, padB);
+  }
+
+  /** The cache without its first `drop` sequence columns (ones no row attends to any more). */
+  trimCache(cache: KvCache, drop: number): Promise<KvCache> {
+    return this.cacheOps.trimCache(cache, drop);
+  }
+
   async release(): Promise<void> {
     await this.session.release();
     await this.reorder.release();
+    await this.cacheOps.release();
   }
 }
 

@@ -1,7 +1,8 @@
-// One OpenAI request's generation: its prompts (each `n` times) decoded as one batch by generate(), with the
-// request's settings mapped onto the engine's. Streaming and non-streaming answers both come from the deltas
-// reported here, so the two can never disagree on the text. Settings follow OpenAI's defaults (temperature 1,
-// top_p 1, no top-k, no repetition penalty), not the model's generation_config, except for its stop ids.
+// One OpenAI request's generation: its prompts (each `n` times) decoded by the model's continuous batcher, alongside
+// every other request in flight (native/generate/continuous.ts), with the request's settings mapped onto the
+// engine's. Streaming and non-streaming answers both come from the deltas reported here, so the two can never
+// disagree on the text. Settings follow OpenAI's defaults (temperature 1, top_p 1, no top-k, no repetition
+// penalty), not the model's generation_config, except for its stop ids.
 import type { GenerateOptions, TokenLogprob } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import type { FinishReason } from '../generate/language-model.ts';
@@ -123,7 +124,8 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
   const options = engineOptions(r, maxNewTokens, stopTokenIds);
-  const result = await generator.generateIds(batch, {
+  // Through the model's continuous batcher: this request decodes in the same steps as every other one in flight.
+  const result = await generator.batcher().generate(batch, {
     ...options,
     signal: opts.signal,
     onToken: (e) => {

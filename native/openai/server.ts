@@ -18,7 +18,7 @@ export const API_DEFAULTS = {
   host: '127.0.0.1',
   port: 1234,
   maxBodyBytes: 1 << 20,
-  slots: 1,
+  slots: 8,
   maxQueued: 16,
   maxLoadedModels: 2,
 } as const;
@@ -35,7 +35,7 @@ export interface ApiServerOptions {
   /** More names the Host header may carry (a reverse proxy's, say). */
   allowedHosts?: string[];
   maxBodyBytes?: number;
-  /** Requests generating at once. */
+  /** Requests generating at once: they decode together, one batched forward pass per step. */
   slots?: number;
   /** Requests waiting for a slot before more are refused with 429. */
   maxQueued?: number;

@@ -16,6 +16,7 @@ import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
 import { deployHandlers } from './deploy.ts';
+import { serveApiHandlers } from './serve-api.ts';
 import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
@@ -109,4 +110,5 @@ export const handlers: Handlers = {
   ...generateHandlers,
   ...insideHandlers,
   ...deployHandlers,
+  ...serveApiHandlers,
 };

@@ -9,7 +9,7 @@
 //   (models are shared by every project; the first one is what each stage offers by default);
 // - prompt is done when a playground generation of the project finished or an evaluation of a base model
 //   (not a fine-tuned one) with a prompt template succeeded;
-// - fine-tune / align is optional unless a fine-tuning or preference run of the project exists; it becomes
+// - fine-tune / align is optional unless a fine-tuning or DPO run of the project exists; it becomes
 //   the next step when the project's best evaluation misses its target;
 // - evaluate is done when an evaluation run of the project succeeded; integrate is planned (not built yet).
 // The scorecard is the spine: each step's effect is the project's metric before and after that step's runs.
@@ -48,6 +48,8 @@ const REQUIRED: readonly JourneyStepId[] = ['scope', 'data', 'select', 'prompt',
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const OPEN_RUN = new Set(['created', 'running']);
+/** Runs that change the project's model, and the model sources they register ('finetune-merge:…', 'dpo-merge:…'). */
+const TUNING_KINDS = ['finetune', 'dpo'];
 
 interface Step {
   state: JourneyState | 'not-done';
@@ -77,7 +79,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
   const bestOf = (values: number[]) => values.reduce<number | null>((best, v) => (best === null || better(v, best) ? v : best), null);
 
   // Succeeded evaluations in the order they finished, each with the project's metric and whether it scored a fine-tuned model.
-  const tunedSources = new Set(models.filter((m) => m.source.startsWith('finetune')).map((m) => m.id));
+  const tunedSources = new Set(models.filter((m) => TUNING_KINDS.some((k) => m.source.startsWith(k))).map((m) => m.id));
   const evaluations = byKind('evaluation')
     .filter((r) => r.run.status === 'succeeded')
     .sort((a, b) => (a.run.finishedAt ?? a.run.createdAt).localeCompare(b.run.finishedAt ?? b.run.createdAt))
@@ -127,10 +129,10 @@ export function journeyOf(facts: JourneyFacts): Journey {
   else steps.prompt = { state: 'not-done', summary: 'See what the model does with your task before changing its weights' };
 
   // Fine-tune / align.
-  const tuning = [...byKind('finetune'), ...byKind('preference')];
+  const tuning = TUNING_KINDS.flatMap(byKind);
   const tunedValues = valuesOf(evaluations.filter((e) => e.tuned));
   const tuneEffect = effect(bestOf(untunedValues), bestOf(tunedValues));
-  if (tuning.some((r) => OPEN_RUN.has(r.run.status)) || jobOpen('finetune')) steps.finetune = { state: 'in-progress', summary: 'Training…', effect: tuneEffect };
+  if (tuning.some((r) => OPEN_RUN.has(r.run.status)) || TUNING_KINDS.some(jobOpen)) steps.finetune = { state: 'in-progress', summary: 'Training…', effect: tuneEffect };
   else if (tuning.some((r) => r.run.status === 'succeeded')) {
     const done = tuning.filter((r) => r.run.status === 'succeeded');
     steps.finetune = { state: 'done', summary: `${done.at(-1)!.run.name}${done.length > 1 ? ` (${plural(done.length, 'run')})` : ''}`, effect: tuneEffect };

@@ -13,6 +13,7 @@ import { generationService } from './generate-service.ts';
 import type { HandlerContext, StudioMode } from './context.ts';
 import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
+import { serveApiService } from './serve-api-service.ts';
 
 export interface StudioOptions {
   dataDir: string;
@@ -88,9 +89,10 @@ export class Studio {
     return () => stops.forEach((stop) => stop());
   }
 
-  /** Stop running jobs (they end as 'interrupted') and close the database. */
+  /** Stop running jobs (they end as 'interrupted') and the API server, and close the database. */
   async close(): Promise<void> {
-    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close()]);
+    await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(),
+      serveApiService(this.store, this.options.dataDir).close()]);
     this.store.close();
   }
 }

@@ -2,7 +2,8 @@
 // stories260K and DialogSum's test file are set up through the Studio API; then the Evaluate tab runs a
 // zero-shot evaluation (progress, then metric cards with intervals) and a few-shot one with a custom layout,
 // the comparison shows both runs' metrics, CI bar charts and the per-example view (sorted, paged, exported),
-// the Runs page compares ticked runs, and the project page shows the scorecard. Light and dark screenshots
+// the Runs page compares ticked runs, the project page shows the scorecard, and a pairwise LLM-judge run shows
+// each example's judge probabilities and prompts in Compare. Light and dark screenshots
 // of each land in tests/e2e/screenshots/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -186,6 +187,41 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await card.getByText('2 finished evaluations').waitFor();
     await expect.poll(() => card.getByRole('img', { name: /ROUGE-L run by run/ }).count()).toBe(1);
     await shoot('scorecard');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('runs an LLM-judge evaluation and shows each example\'s judge probabilities and prompts in Compare', async () => {
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await form.getByRole('radio', { name: 'Zero-shot' }).click();
+    await form.getByLabel('Custom layout').uncheck();
+    await form.getByRole('group', { name: 'Metrics' }).getByRole('checkbox', { name: 'LLM judge' }).click();
+    const judge = form.getByRole('group', { name: 'Judge' });
+    await judge.getByText('Choose the model that judges the answers.').waitFor();
+    expect(await form.getByRole('button', { name: /Start evaluation/ }).isDisabled()).toBe(true);
+    await judge.getByLabel('Judge model').selectOption({ label: 'stories260K' });
+    await judge.getByRole('radio', { name: 'Against the reference' }).click();
+    await judge.getByLabel('Rubric').selectOption('summary');
+    await form.getByLabel(/^Examples/).fill('2');
+    await form.getByLabel(/^Run name/).fill('Judged pairwise');
+    await shoot('evaluate-judge');
+    await form.getByRole('button', { name: /Start evaluation/ }).click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Judged pairwise' }).waitFor({ timeout: 120_000 });
+    await summary.getByText('succeeded').waitFor();
+    expect(await summary.getByTestId('metric-judge').textContent()).toMatch(/LLM judge.*\d\.\d{3}/);
+
+    await summary.getByRole('button', { name: 'Compare with previous' }).click();
+    await page.getByRole('table', { name: 'Metrics by run' }).getByText('LLM judge').waitFor();
+    const examples = page.getByLabel('Examples', { exact: true });
+    const verdict = examples.getByTestId('judge-verdict').first();
+    await verdict.getByText(/beats the reference \d+%/).waitFor();
+    await verdict.getByRole('group', { name: 'Response shown as A' }).waitFor();
+    await verdict.getByRole('group', { name: 'Response shown as B' }).waitFor();
+    expect(await verdict.getByRole('meter').count()).toBe(4); // A and B, in both orders
+    await verdict.getByText('Judge prompts (both orders)').click();
+    expect(await verdict.locator('pre').first().textContent()).toMatch(/judge of summaries[\s\S]*Response A:[\s\S]*Better response:$/);
+    await shoot('compare-judge');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -171,7 +171,7 @@ describe('fuzz: dataset import', () => {
           const name = `rows-${n++}.${table.format}${gzip ? '.gz' : ''}`;
           const file = path.join(dir, name);
           fs.writeFileSync(file, bytes);
-          await expectReaderOutcome(() => importDataset({ path: file, name: 'fuzz', skipInvalid }, { store, dataDir }), {
+          await expectReaderOutcome(() => importDataset({ path: file, name: `fuzz-${n}`, skipInvalid }, { store, dataDir }), {
             reader: `dataset import`,
             file: name,
             bytes: bytes.length,

@@ -64,9 +64,9 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
     expect([alpaca.rowCount, alpaca.format, alpaca.columns]).toEqual([5000, 'json', ['instruction', 'input', 'output']]);
     const hh = lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz'), '--name', 'hh', '--json']).json<Dataset>();
     expect([hh.rowCount, hh.compressed, hh.mapping]).toEqual([2312, true, { chosen: 'chosen', rejected: 'rejected' }]);
-    const sst = (seed: string) =>
-      lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), '--name', 'sst2', '--seed', seed, '--split', '0.5,0.25,0.25', '--json']).json<Dataset>();
-    const [a, b, c] = [sst('7'), sst('7'), sst('8')];
+    const sst = (seed: string, name: string) =>
+      lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), '--name', name, '--seed', seed, '--split', '0.5,0.25,0.25', '--json']).json<Dataset>();
+    const [a, b, c] = [sst('7', 'sst2-a'), sst('7', 'sst2-b'), sst('8', 'sst2-c')]; // names are unique
     expect([a.rowCount, a.splits]).toEqual([872, { train: 436, validation: 218, test: 218 }]);
     const firstTest = (d: Dataset) => lathe(dir, ['dataset', 'show', d.id, '--rows', '5', '--split', 'test', '--json']).json<{ preview: unknown[] }>().preview;
     expect(firstTest(a)).toEqual(firstTest(b));

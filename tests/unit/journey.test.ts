@@ -97,6 +97,22 @@ describe('projects.journey', () => {
     expect(j.next).toMatchObject({ step: null, title: 'The target is met', action: { route: '#/integrate' } });
   });
 
+  it('counts a DPO run as fine-tune / align, and an evaluation of its model as a tuned one', async () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'Kind stories', task: 'generation', metric: 'rougeL', target: 0.9 });
+    store.datasets.insert(dataset('ds_1', p.id));
+    const base = store.models.create({ name: 's260k', architecture: 'llama', path: 'models/x', config: {}, parameterCount: 260_000, source: 'llama2.c' });
+    await evaluation(store, p.id, base, 0.2);
+    const dpo = store.runs.create({ kind: 'dpo', name: 'DPO (sigmoid, lora) s260k on prefs', projectId: p.id, config: {} });
+    store.runs.setStatus(dpo.id, 'running');
+    expect(step(projectJourney(store, p.id), 'finetune').state).toBe('in-progress');
+    store.runs.setStatus(dpo.id, 'succeeded');
+    const aligned = store.models.create({ name: 's260k-dpo', architecture: 'llama', path: 'models/y', config: {}, parameterCount: 260_000, source: `dpo-merge:${dpo.id}` });
+    expect(step(projectJourney(store, p.id), 'finetune')).toMatchObject({ state: 'done', summary: 'DPO (sigmoid, lora) s260k on prefs' });
+    await evaluation(store, p.id, aligned, 0.3);
+    expect(step(projectJourney(store, p.id), 'finetune').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.2, after: 0.3 });
+  });
+
   it('keeps to its own project, counts only succeeded evaluations, and reads lower-is-better metrics', async () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Stories', task: 'generation', metric: 'perplexity', target: 5 });

@@ -18,7 +18,9 @@ export const JOB_KIND_LABEL: Record<string, string> = {
   pretrain: 'Pre-training',
   evaluation: 'Evaluation',
   generation: 'Generation',
-  preference: 'Preference tuning',
+  dpo: 'DPO (preference tuning)',
+  reward: 'Reward model',
+  ppo: 'PPO (RLHF)',
   export: 'Export',
 };
 

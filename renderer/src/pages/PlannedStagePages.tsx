@@ -1,5 +1,6 @@
-// Stages 2–4 are not built yet. Each page says so plainly and explains what the stage will do, so the user
-// learns the lifecycle without being shown anything that does not work.
+// The parts of a stage that are not built yet. Each page says so plainly and explains what the stage will do, so
+// the user learns the lifecycle without being shown anything that does not work. (Adapt & align is built whole:
+// prompting, fine-tuning, evaluation, and alignment — reward models and DPO — on its Align tab.)
 import type { ReactNode } from 'react';
 import type { PageId } from '../app/routes.ts';
 import { useProjects } from '../app/ProjectsContext.tsx';
@@ -55,17 +56,6 @@ const SELECT: Plan = {
   ],
 };
 
-const ADAPT: Plan = {
-  title: 'Adapt & align',
-  lede: 'Make the model good at your task: try prompting first, fine-tune when that is not enough, align it with preferences, and measure every step.',
-  items: [
-    { icon: 'sparkle', title: 'Prompt engineering', text: 'Zero-, one- and few-shot prompts with examples from your dataset, and generation settings to tune.' },
-    { icon: 'layers', title: 'Fine-tuning', text: 'Full fine-tuning or LoRA adapters, which train a small fraction of the weights and fit in less memory.' },
-    { icon: 'target', title: 'Preference tuning', text: 'Align behaviour with human preferences (reward model, DPO or PPO) so answers stay helpful and safe.' },
-    { icon: 'activity', title: 'Evaluation', text: 'Score each variant on your metric and held-out split, and compare runs side by side.' },
-  ],
-};
-
 const INTEGRATE: Plan = {
   title: 'Integrate',
   lede: 'Prepare the model for the application: make it smaller and faster, export it in standard formats, and serve it.',
@@ -73,13 +63,12 @@ const INTEGRATE: Plan = {
     { icon: 'layers', title: 'Merge adapters', text: 'Fold LoRA weights into the base model for a single, simpler artefact.' },
     { icon: 'cpu', title: 'Quantise', text: 'Trade a little accuracy for much less memory and faster answers on your target device.' },
     { icon: 'box', title: 'Export', text: 'Write ONNX (transformers.js layout) or GGUF for llama.cpp.' },
-    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally (available now: see below).' },
+    { icon: 'activity', title: 'Serve', text: 'Run an OpenAI-compatible endpoint so applications can call the model locally (available now: start it below).' },
   ],
 };
 
 type StageProps = { navigate(page: PageId): void };
 export const SelectPage = ({ navigate }: StageProps) => <PlannedStage plan={SELECT} navigate={navigate} />;
-export const AdaptPage = ({ navigate }: StageProps) => <PlannedStage plan={ADAPT} navigate={navigate} />;
 export const IntegratePage = ({ navigate }: StageProps) => (
   <PlannedStage plan={INTEGRATE} navigate={navigate}>
     <QuantizeSection />

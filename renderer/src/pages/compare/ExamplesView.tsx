@@ -1,11 +1,13 @@
 // The per-example view: every example the runs share, its input and references, and each run's output with
 // its score side by side — sorted by how much the score changed between a baseline and a candidate run, by
-// how much the runs disagree, or in dataset order. Paged; [ and ] turn pages.
+// how much the runs disagree, or in dataset order; a judged run shows the judge's answer probabilities and prompts
+// under each output. Paged; [ and ] turn pages.
 import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
+import { JudgeVerdictView } from './JudgeVerdict.tsx';
 import { RunSwatch } from './MetricsTable.tsx';
 
 type Sort = (typeof EXAMPLE_SORTS)[number];
@@ -112,6 +114,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
                     {o?.score != null && page.data?.metric && <span className="mono small" title={metricLabel(page.data.metric)}>{formatMetric(page.data.metric, o.score)}</span>}
                   </div>
                   <div className="example-prediction">{o === null ? <span className="faint">not in this run</span> : o.prediction || <span className="faint">(empty answer)</span>}</div>
+                  {o?.judge && <JudgeVerdictView record={o.judge} />}
                 </div>
               ))}
             </div>

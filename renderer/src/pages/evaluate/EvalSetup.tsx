@@ -1,5 +1,6 @@
 // The "New evaluation" form: model, data (dataset, split, how many examples), prompt (zero/one/few-shot and
-// its layout), metrics (the project's first) and decoding (greedy by default). Ctrl/Cmd+Enter starts it.
+// its layout), metrics (the project's first; the LLM judge with its model and rubric) and decoding (greedy by
+// default). Ctrl/Cmd+Enter starts it.
 import type { FormEvent } from 'react';
 import type { EvalMetricName } from '../../../../native/api/eval.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
@@ -8,7 +9,7 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
-import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type Split } from './evalForm.ts';
+import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 
@@ -40,6 +41,41 @@ function NumberInput({ label, value, min, max, step = 1, onChange }: { label: st
       <span className="small muted">{label}</span>
       <input className="input mono" type="number" aria-label={label} min={min} max={max} step={step} value={value} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))} />
     </label>
+  );
+}
+
+const RUBRIC_LABELS: Record<JudgeRubricChoice, string> = { helpfulness: 'Helpfulness', faithfulness: 'Faithfulness to the input', summary: 'Summary quality', custom: 'Your own rubric…' };
+const JUDGE_HELP = {
+  pointwise: 'The judge rates each answer 1–5. The score is read from its probabilities of the five digits, not from text it writes, so small models work too; each example keeps the prompt and the probabilities.',
+  pairwise: 'The judge compares each answer with the first reference, asked twice with the two swapped; averaging the orders cancels position bias. The score is the chance the answer wins.',
+};
+
+function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; set(patch: Partial<EvalForm>): void; models: Model[]; columns: string[]; issues: ReturnType<typeof problems> }) {
+  const message = issues.judge ?? issues.rubric;
+  return (
+    <div className="field span-2" role="group" aria-label="Judge">
+      <span className="field-label">Judge</span>
+      <div className="row-wrap">
+        <select className="select" style={{ width: 220 }} aria-label="Judge model" aria-invalid={Boolean(issues.judge)} value={form.judgeModelId} onChange={(e) => set({ judgeModelId: e.target.value })}>
+          <option value="">Choose a judge model…</option>
+          {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+        </select>
+        <Segmented label="Judge mode" value={form.judgeMode} options={[{ id: 'pointwise', label: 'Score 1–5' }, { id: 'pairwise', label: 'Against the reference' }]} onChange={(judgeMode) => set({ judgeMode })} />
+        <select className="select" style={{ width: 210 }} aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
+          {(Object.keys(RUBRIC_LABELS) as JudgeRubricChoice[]).map((r) => <option key={r} value={r}>{RUBRIC_LABELS[r]}</option>)}
+        </select>
+        {form.judgeMode === 'pointwise' && columns.length > 0 && (
+          <select className="select" style={{ width: 200 }} aria-label="Label column" title="A column of 1–5 scores: the run then reports how often the judge agrees" value={form.judgeLabelColumn} onChange={(e) => set({ judgeLabelColumn: e.target.value })}>
+            <option value="">No labels to agree with</option>
+            {columns.map((c) => <option key={c} value={c}>Labels: {c}</option>)}
+          </select>
+        )}
+      </div>
+      {form.judgeRubric === 'custom' && (
+        <textarea className="textarea" rows={3} aria-label="Rubric text" aria-invalid={Boolean(issues.rubric)} placeholder="What makes an answer good, e.g. “A good answer names the product and quotes its price.”" value={form.judgeRubricText} maxLength={4000} onChange={(e) => set({ judgeRubricText: e.target.value })} />
+      )}
+      <p className={message ? 'field-error' : 'field-help'}>{message ?? JUDGE_HELP[form.judgeMode]}</p>
+    </div>
   );
 }
 
@@ -161,6 +197,8 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             </div>
             <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% bootstrap interval.` : 'Each metric gets a 95% bootstrap interval.')}</p>
           </div>
+
+          {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}
 
           <div className="field span-2" data-disabled={perplexity}>
             <span className="field-label">Decoding</span>

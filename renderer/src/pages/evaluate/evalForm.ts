@@ -1,12 +1,14 @@
 // The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
 // default: an evaluation should give the same numbers twice.
-import type { EvalMetricName, EvalStartInput } from '../../../../native/api/eval.ts';
+import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../native/api/eval.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
 
 export type Split = 'test' | 'validation' | 'train' | 'all';
 export type PromptKind = 'zero' | 'one' | 'few';
 export type Decoding = 'greedy' | 'sample' | 'beam';
+
+export type JudgeRubricChoice = (typeof JUDGE_RUBRICS)[number] | 'custom';
 
 export interface TemplateForm { instruction: string; input: string; output: string; answerPrefix: string }
 
@@ -32,6 +34,12 @@ export interface EvalForm {
   repetitionPenalty: number;
   seed: number;
   name: string;
+  /** The judge metric's model ('' until chosen), mode, rubric and the dataset column of 1–5 labels ('' for none). */
+  judgeModelId: string;
+  judgeMode: 'pointwise' | 'pairwise';
+  judgeRubric: JudgeRubricChoice;
+  judgeRubricText: string;
+  judgeLabelColumn: string;
 }
 
 export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All' };
@@ -41,6 +49,7 @@ export function initialForm(metrics: EvalMetricName[]): EvalForm {
     modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
     template: { instruction: '', input: '', output: '', answerPrefix: '' },
     metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
+    judgeModelId: '', judgeMode: 'pointwise', judgeRubric: 'helpfulness', judgeRubricText: '', judgeLabelColumn: '',
   };
 }
 
@@ -65,7 +74,7 @@ export function templateName(shots: number): string {
 }
 
 /** What is wrong with the form, field by field; empty when it can start. */
-export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template', string>> {
+export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template' | 'judge' | 'rubric', string>> {
   const out: ReturnType<typeof problems> = {};
   if (!form.modelId) out.model = 'Choose a model.';
   if (!form.datasetId) out.dataset = 'Choose a dataset.';
@@ -75,6 +84,8 @@ export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<
   if (perplexity && form.metrics.some((m) => !isPerplexity(m))) out.metrics = 'Perplexity scores the text as it is; run it on its own, apart from generation metrics.';
   const shots = shotsOf(form);
   if (!perplexity && shots > 0 && dataset && (dataset.splits.train ?? 0) < shots + 1) out.shots = `${shots}-shot prompts draw examples from the train split, and ${dataset.name} has ${dataset.splits.train ?? 0} train rows.`;
+  if (form.metrics.includes('judge') && !form.judgeModelId) out.judge = 'Choose the model that judges the answers.';
+  if (form.metrics.includes('judge') && form.judgeRubric === 'custom' && !form.judgeRubricText.trim()) out.rubric = 'Write the rubric the judge applies, or pick a built-in one.';
   if (form.customTemplate && !perplexity && (!form.template.input.includes('{{') || !form.template.output.includes('{{'))) out.template = 'The input and output lines need a {{column}} placeholder each.';
   return out;
 }
@@ -102,5 +113,17 @@ export function toEvalInput(form: EvalForm, projectId: string | null): EvalStart
     },
     projectId,
     name: form.name.trim() || undefined,
+    judge: form.metrics.includes('judge') ? judgeInput(form) : undefined,
+  };
+}
+
+function judgeInput(form: EvalForm): EvalStartInput['judge'] {
+  const custom = form.judgeRubric === 'custom';
+  return {
+    model: form.judgeModelId,
+    mode: form.judgeMode,
+    rubric: custom ? undefined : (form.judgeRubric as (typeof JUDGE_RUBRICS)[number]),
+    rubricText: custom ? form.judgeRubricText.trim() : undefined,
+    labelColumn: form.judgeMode === 'pointwise' && form.judgeLabelColumn ? form.judgeLabelColumn : undefined,
   };
 }

@@ -10,6 +10,8 @@ const EXTRA_LABELS: Record<string, string> = {
   latency_ms_p50: 'Latency (p50)',
   latency_ms_p95: 'Latency (p95)',
   tokens_per_second: 'Tokens / s',
+  judge: 'LLM judge',
+  judge_agreement: 'Judge agreement',
 };
 
 export function metricLabel(name: string): string {
@@ -18,6 +20,8 @@ export function metricLabel(name: string): string {
 
 export function metricExplain(name: string): string {
   if (name === 'bits_per_byte') return 'Perplexity per byte of text, comparable across tokenizers; lower is better.';
+  if (name === 'judge') return 'Another model rates each answer: a 1–5 score from its probabilities (as a fraction), or the chance it beats the reference, asked in both orders.';
+  if (name === 'judge_agreement') return 'How often the judge’s most probable score equals the dataset’s label.';
   return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? '';
 }
 

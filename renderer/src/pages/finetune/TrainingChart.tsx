@@ -23,15 +23,17 @@ function thin(points: MetricPoint[], max: number): MetricPoint[] {
   return out;
 }
 
-export function TrainingChart({ title, description, series, format, xMax, zero = false, reference, height = 170, testId }: {
+export function TrainingChart({ title, description, series, format, xMax, zero = false, ceiling, reference, height = 170, testId }: {
   title: string;
   description: string;
   series: CurveSeries[];
   format(value: number): string;
   /** The run's planned last step, when known: the axis ends there. */
   xMax?: number | null;
-  /** Start the y axis at 0 (throughput, memory) instead of near the smallest value (loss). */
+  /** Start the y axis at 0 (throughput, memory) instead of near the smallest value (loss); negative values always show. */
   zero?: boolean;
+  /** The y axis ends here whatever the values (a share: 1). */
+  ceiling?: number;
   reference?: { value: number; label: string } | null;
   height?: number;
   testId?: string;
@@ -49,7 +51,10 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
   const lo = values.length ? Math.min(...values) : 0;
   const hi = values.length ? Math.max(...values) : 1;
   const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
-  const y = linearScale(zero ? 0 : Math.max(0, lo - spread * 0.08), hi + spread * 0.08, height - PAD.bottom, PAD.top, 4);
+  // Losses and rates never go below 0, so their axis stops there; rewards and log-probabilities do, and their axis follows.
+  // (A first step measured as −1e−5 where the policy equals the reference is 0, not a reason for a negative axis.)
+  const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
+  const y = linearScale(floor, ceiling ?? hi + spread * 0.08, height - PAD.bottom, PAD.top, 4);
   const yTick = tickFormat(y.ticks);
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 // The project's training runs, newest first, each with its status; the selected one is shown beside it.
-// Shared by fine-tuning and pretraining.
+// Shared by fine-tuning, pretraining and alignment.
 import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
@@ -20,7 +20,7 @@ export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newL
               <button key={r.id} role="listitem" className="list-item" aria-current={r.id === selectedId} onClick={() => onSelect(r.id)} data-testid="training-run">
                 <span className="row"><strong className="ft-runlist-name">{r.name}</strong><span className="spacer" /><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
                 <span className="muted small">
-                  {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : c.method === 'full' ? 'Full' : 'LoRA'}
+                  {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : r.kind === 'reward' ? 'Reward model' : `${r.kind === 'dpo' ? 'DPO · ' : ''}${c.method === 'full' ? 'Full' : 'LoRA'}`}
                   {c.maxSteps ? ` · ${plural(c.maxSteps, 'step')}` : c.steps ? ` · ${plural(c.steps, 'step')}` : ''} · {formatDate(r.createdAt)}
                 </span>
               </button>

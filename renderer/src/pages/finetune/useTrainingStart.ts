@@ -1,4 +1,4 @@
-// Starting a training job from a page (fine-tune, pretrain): the job stays 'pending' until it names its run
+// Starting a training job from a page (fine-tune, pretrain, align): the job stays 'pending' until it names its run
 // (its worker attaches one soon after it starts), then that run is selected and followed live; a job that ends
 // without a run is reported. The run list reloads whenever a job of the kind changes state.
 import { useCallback, useState } from 'react';
@@ -19,7 +19,7 @@ export interface TrainingStart {
   start(call: () => Promise<Job>): Promise<void>;
 }
 
-export function useTrainingStart(kind: 'finetune' | 'pretrain', runs: Pick<Query<unknown>, 'reload'>, messages: { notStarted: string; couldNotStart: string }): TrainingStart {
+export function useTrainingStart(kind: 'finetune' | 'pretrain' | 'dpo' | 'reward', runs: Pick<Query<unknown>, 'reload'>, messages: { notStarted: string; couldNotStart: string }): TrainingStart {
   const studio = useStudio();
   const toast = useToast();
   const [selectedId, setSelectedId] = useState<string | null>(null);

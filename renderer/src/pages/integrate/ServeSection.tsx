@@ -1,55 +1,145 @@
-// Integrate → Serve: the one part of the Integrate stage that is built. The OpenAI-compatible server runs from the
-// command line (`lathe serve-api`); this section picks a model of the studio and shows the command to start it and
-// the few lines an application needs to call it, so nothing here pretends to run the server itself.
-import { useMemo, useState } from 'react';
-import { useQuery } from '../../app/StudioContext.tsx';
-import { Badge, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+// Integrate → Serve: start and stop the studio's OpenAI-compatible server (the one `lathe serve-api` runs, here in
+// a child process of the studio that stops with it), then show its base URL and key, snippets that call it as they
+// stand (curl, Python and JavaScript `openai`), and its request log, refreshed every second while it runs.
+import { useEffect, useMemo, useState } from 'react';
+import { SERVE_API_DEFAULT_PORT } from '../../../../native/api/serve-api.ts';
+import { errorMessage } from '../../api/errors.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { Badge, Button, Callout, Card, CardHeader, Field, Stat } from '../../ui/primitives.tsx';
+import { ApiRequestLog } from './ApiRequestLog.tsx';
+import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from './serve-snippets.ts';
+import './serve.css';
 
-const CODE_STYLE = { whiteSpace: 'pre-wrap', margin: 0 } as const;
-
-/** A shell word quoted when it needs to be. */
-const shellWord = (s: string) => (/^[\w.:@/-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+const POLL_MS = 1000;
+const STATE_TONE = { running: 'success', starting: 'warning', failed: 'danger', stopped: 'neutral' } as const;
 
 export function ServeSection() {
+  const studio = useStudio();
+  const toast = useToast();
   const models = useQuery('models.list', {});
+  const status = useQuery('serveApi.status', {});
+  const log = useQuery('serveApi.log', { limit: 50 });
   const names = useMemo(() => (models.data ?? []).map((m) => m.name), [models.data]);
   const [chosen, setChosen] = useState<string | null>(null);
-  const model = chosen ?? names.at(-1) ?? 'MODEL';
-  const command = `lathe serve-api --model ${shellWord(model)}`;
-  const client = [
-    "import OpenAI from 'openai';",
-    "const client = new OpenAI({ baseURL: 'http://127.0.0.1:1234/v1', apiKey: process.env.LATHE_API_KEY });",
-    `const reply = await client.chat.completions.create({ model: ${JSON.stringify(model)}, messages: [{ role: 'user', content: 'Hello' }] });`,
-  ].join('\n');
+  const [port, setPort] = useState(String(SERVE_API_DEFAULT_PORT));
+  const [busy, setBusy] = useState(false);
+  const [kind, setKind] = useState<SnippetKind>('curl');
+  const s = status.data;
+  const state = busy && s?.state !== 'running' ? 'starting' : (s?.state ?? 'stopped');
+  const live = state === 'running' || state === 'starting';
+  const model = chosen ?? s?.model ?? names.at(-1) ?? null;
+  const portNumber = Number(port);
+  const portError = port.trim() === '' || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535 ? 'A port is a whole number from 0 to 65535 (0 picks any free one).' : null;
+
+  const { reload: reloadStatus } = status;
+  const { reload: reloadLog } = log;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      reloadStatus();
+      reloadLog();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [live, reloadStatus, reloadLog]);
+
+  async function start() {
+    if (!model || portError) return;
+    setBusy(true);
+    try {
+      await studio.call('serveApi.start', { model, port: portNumber });
+    } catch (err) {
+      toast.show('error', 'The API server did not start', errorMessage(err));
+    } finally {
+      setBusy(false);
+      reloadStatus();
+      reloadLog();
+    }
+  }
+
+  async function stop() {
+    setBusy(true);
+    try {
+      await studio.call('serveApi.stop', {});
+    } catch (err) {
+      toast.show('error', 'Could not stop the API server', errorMessage(err));
+    } finally {
+      setBusy(false);
+      reloadStatus();
+      reloadLog();
+    }
+  }
+
+  const snippets = s?.state === 'running' && s.url && s.apiKey && s.model ? apiSnippets({ url: s.url, apiKey: s.apiKey, model: s.model }) : null;
+
+  async function copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      toast.show('success', `Copied the ${what}`);
+    } catch (err) {
+      toast.show('error', `Could not copy the ${what}`, `${errorMessage(err)} — select it and copy it by hand instead.`);
+    }
+  }
+
   return (
     <Card aria-label="Serve to applications">
       <CardHeader
         title="Serve to applications"
-        subtitle="An OpenAI-compatible API on this machine, from the command line: any OpenAI client can call your model."
-        actions={<Badge tone="success">Available</Badge>}
+        subtitle="An OpenAI-compatible API on this machine (127.0.0.1): any OpenAI client, SDK or agent framework can call your models by changing its base URL."
+        actions={<Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
       />
       <div className="card-body stack">
-        {names.length > 0 && (
-          <Field label="Model" help="Requests may also name any other model, or <model>:<run id> for a LoRA run's adapter.">
-            {(id, describedBy) => (
-              <select id={id} aria-describedby={describedBy} className="select" value={model} onChange={(e) => setChosen(e.target.value)}>
-                {names.map((n) => <option key={n} value={n}>{n}</option>)}
-              </select>
-            )}
-          </Field>
+        {names.length === 0 ? (
+          <Callout title="No model to serve yet">Import or download a model on the Select page (or train one), then start the server here.</Callout>
+        ) : (
+          <div className="serve-controls">
+            <Field label="Model" help="Loaded at start. Requests may name any model of the studio, or <model>:<run id> for a LoRA run's adapter.">
+              {(id, describedBy) => (
+                <select id={id} aria-describedby={describedBy} className="select" value={model ?? ''} disabled={live} onChange={(e) => setChosen(e.target.value)}>
+                  {names.map((n) => <option key={n} value={n}>{n}</option>)}
+                </select>
+              )}
+            </Field>
+            <Field label="Port" help="0 picks any free port." error={portError}>
+              {(id, describedBy) => (
+                <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={port} disabled={live} onChange={(e) => setPort(e.target.value)} />
+              )}
+            </Field>
+            {live
+              ? <Button variant="danger" icon="x" onClick={() => void stop()} disabled={busy}>Stop server</Button>
+              : <Button variant="primary" icon="activity" onClick={() => void start()} disabled={busy || !model || portError !== null}>Start server</Button>}
+          </div>
         )}
-        <div>
-          <span className="stat-label">Start it (it prints the API key; 127.0.0.1:1234 by default)</span>
-          <pre className="mono small" style={CODE_STYLE} data-testid="serve-command">{command}</pre>
+        {s?.state === 'failed' && s.error && <Callout tone="danger" title="The server is not running">{s.error}</Callout>}
+        {s?.state === 'running' && s.url && s.apiKey && (
+          <div className="serve-endpoint">
+            <Stat label="Base URL" value={<span data-testid="serve-url">{s.url}</span>} mono />
+            <Stat label="API key (new at each start)" value={<span data-testid="serve-key">{s.apiKey}</span>} mono />
+          </div>
+        )}
+        {snippets ? (
+          <div className="stack">
+            <div className="row">
+              <div className="segmented" role="tablist" aria-label="Snippet language">
+                {SNIPPET_KINDS.map((k) => (
+                  <button key={k} type="button" role="tab" aria-selected={kind === k} aria-checked={kind === k} onClick={() => setKind(k)}>{SNIPPET_LABELS[k]}</button>
+                ))}
+              </div>
+              <span className="spacer" />
+              <Button size="sm" onClick={() => void copy(snippets[kind], `${SNIPPET_LABELS[kind]} snippet`)}>Copy {SNIPPET_LABELS[kind]}</Button>
+            </div>
+            <pre className="serve-code" role="tabpanel" data-testid="serve-snippet" data-kind={kind}>{snippets[kind]}</pre>
+          </div>
+        ) : (
+          <p className="muted small">
+            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono">lathe serve-api --model NAME</span> runs
+            the same server (with <span className="mono">--host</span> and <span className="mono">--api-key</span> for other machines, <span className="mono">--cors-origin</span> for web pages).
+          </p>
+        )}
+        <div className="stack">
+          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono">lathe api-log</span></span></div>
+          <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />
         </div>
-        <div>
-          <span className="stat-label">Call it from an application</span>
-          <pre className="mono small" style={CODE_STYLE}>{client}</pre>
-        </div>
-        <p className="muted small">
-          Chat and text completions (streamed or whole), embeddings and the model list; requests are logged (`lathe api-log`).
-          Other hosts need --api-key; web pages need --cors-origin. `lathe serve-api --help` lists every option.
-        </p>
       </div>
     </Card>
   );

@@ -55,7 +55,7 @@ function StepMark({ step, index }: { step: JourneyStep; index: number }) {
 
 function currentStep(): string | null {
   const hash = window.location.hash;
-  return hash.startsWith('#/adapt/finetune') ? 'finetune' : hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt') ? 'prompt'
+  return hash.startsWith('#/adapt/finetune') || hash.startsWith('#/adapt/align') ? 'finetune' : hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt') ? 'prompt'
     : hash.startsWith('#/datasets') ? 'data' : hash.startsWith('#/select') ? 'select' : hash.startsWith('#/integrate') ? 'integrate' : hash.startsWith('#/scope') ? 'scope' : null;
 }
 

@@ -1,18 +1,18 @@
-// Stage 3, Adapt & align: prompting comes first (the playground); fine-tuning, preference tuning and evaluation
-// follow as their pages are built, and until then the tab explains them.
+// Stage 3, Adapt & align: prompting comes first (the playground), then fine-tuning, evaluation and alignment with
+// preferences (reward models, DPO), each a tab with its own address (#/adapt/finetune, #/adapt/evaluate, #/adapt/align).
 import { useEffect, useState } from 'react';
 import type { PageId } from '../../app/routes.ts';
-import { AdaptPage } from '../PlannedStagePages.tsx';
 import { PageHeader } from '../../ui/primitives.tsx';
 import { PlaygroundPage } from './PlaygroundPage.tsx';
 import { EvaluatePage } from '../evaluate/EvaluatePage.tsx';
 import { FinetunePage } from '../finetune/FinetunePage.tsx';
+import { AlignPage } from '../align/AlignPage.tsx';
 
-type Tab = 'prompt' | 'finetune' | 'evaluate' | 'more';
+type Tab = 'prompt' | 'finetune' | 'evaluate' | 'align';
 
 function tabFromHash(): Tab {
   const hash = window.location.hash;
-  return hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt/finetune') ? 'finetune' : 'prompt';
+  return hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt/finetune') ? 'finetune' : hash.startsWith('#/adapt/align') ? 'align' : 'prompt';
 }
 
 export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
@@ -28,15 +28,15 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
       <button type="button" role="tab" aria-checked={tab === 'prompt'} aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>
       <button type="button" role="tab" aria-checked={tab === 'finetune'} aria-selected={tab === 'finetune'} onClick={() => setTab('finetune')}>Fine-tune</button>
       <button type="button" role="tab" aria-checked={tab === 'evaluate'} aria-selected={tab === 'evaluate'} onClick={() => setTab('evaluate')}>Evaluate</button>
-      <button type="button" role="tab" aria-checked={tab === 'more'} aria-selected={tab === 'more'} onClick={() => setTab('more')}>Align</button>
+      <button type="button" role="tab" aria-checked={tab === 'align'} aria-selected={tab === 'align'} onClick={() => setTab('align')}>Align</button>
     </div>
   );
-  if (tab === 'more') {
+  if (tab === 'align') {
     return (
-      <>
-        <div className="page" style={{ paddingBottom: 0 }}>{tabs}</div>
-        <AdaptPage navigate={navigate} />
-      </>
+      <div className="page">
+        <PageHeader title="Adapt & align" lede="Tune the model toward what people prefer: a reward model learns to score answers, DPO learns straight from preference pairs." actions={tabs} />
+        <AlignPage navigate={navigate} />
+      </div>
     );
   }
   if (tab === 'finetune') {

@@ -31,7 +31,10 @@ export function linearScale(lo: number, hi: number, from: number, to: number, ti
 /** A tick label with no more decimals than the step needs. */
 export function tickFormat(ticks: readonly number[]): (v: number) => string {
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
-  const decimals = Math.min(4, Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (String(step).includes('25') ? 1 : 0)));
+  const power = Math.floor(Math.log10(step) + 1e-9);
+  // a step of 2.5 × 10^k needs one decimal more than its power: 0.25 → 2, 2.5 → 1 (−7.5, not −8), 25 → 0
+  const half = Math.abs(step / 10 ** power - 2.5) < 1e-9 ? 1 : 0;
+  const decimals = Math.min(4, Math.max(0, -power + half));
   return (v) => v.toFixed(decimals);
 }
 

@@ -1,0 +1,32 @@
+// What an evaluation's judge options must satisfy before anything loads: 'judge' among the metrics and judge
+// options go together, the judge model exists, a response column run names the judge as its model (nothing
+// else would run), and the columns named exist. Errors name the field as the Studio API spells it.
+import { StudioError } from '../api/errors.ts';
+import type { EvalConfigInput, EvalMetricName } from '../api/eval.ts';
+import type { Dataset, Model } from '../api/schemas.ts';
+import type { Store } from '../store/db.ts';
+
+export type JudgeConfig = NonNullable<EvalConfigInput['judge']>;
+
+export function judgeOf(config: EvalConfigInput, metrics: readonly EvalMetricName[], store: Store, model: Model): { model: Model; options: JudgeConfig } | null {
+  const wanted = metrics.includes('judge');
+  if (!wanted && config.judge) throw new StudioError('invalid_params', "judge options were given but the metrics do not include 'judge'; add it (--metrics …,judge) or drop the judge options", { field: 'metrics' });
+  if (!wanted) return null;
+  if (!config.judge) throw new StudioError('invalid_params', "the 'judge' metric needs a judge model (judge.model; --judge MODEL on the command line)", { field: 'judge.model' });
+  const judgeModel = store.models.find(config.judge.model, 'judge.model');
+  const o = config.judge;
+  if (o.labelColumn && o.mode === 'pairwise') throw new StudioError('invalid_params', 'a label column holds 1–5 scores for pointwise judging; pairwise runs report the win rate against the reference instead', { field: 'judge.labelColumn' });
+  if (o.responseColumn && judgeModel.id !== model.id) {
+    throw new StudioError('invalid_params', `judging the dataset column '${o.responseColumn}' generates nothing, so the run's model must be the judge (${judgeModel.name}), not ${model.name}`, { field: 'model' });
+  }
+  if (config.adapterPath !== null && o.responseColumn) throw new StudioError('invalid_params', 'an adapter changes generation, and a response column run generates nothing; drop the adapter', { field: 'adapterPath' });
+  return { model: judgeModel, options: o };
+}
+
+export function checkJudgeColumns(dataset: Dataset, o: JudgeConfig): void {
+  for (const [field, column] of [['judge.responseColumn', o.responseColumn], ['judge.labelColumn', o.labelColumn]] as const) {
+    if (column !== undefined && !dataset.columns.includes(column)) {
+      throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (${field}; columns: ${dataset.columns.join(', ')})`, { field });
+    }
+  }
+}

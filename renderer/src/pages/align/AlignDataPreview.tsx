@@ -1,0 +1,71 @@
+// What the chosen method would read from the dataset, before anything runs (align.preview): prompt / chosen /
+// rejected side by side for pairs, text and label for a classifier, and each row that makes no example named by
+// its record number in the imported file, with the field at fault. A mapping that cannot feed the method says
+// which field it lacks and where to map it.
+import type { AlignPreview } from '../../../../native/api/align.ts';
+import { plural } from '../../../../native/api/format.ts';
+import { Button, Callout, EmptyState } from '../../ui/primitives.tsx';
+
+const PROBLEMS_SHOWN = 8;
+
+function PromptText({ prompt }: { prompt: AlignPreview['pairs'][number]['prompt'] }) {
+  if (prompt.length === 1 && prompt[0].role === 'user') return <>{prompt[0].content}</>;
+  return <>{prompt.map((m, i) => <span key={i} className="al-turn"><span className="al-role">{m.role}</span> {m.content}</span>)}</>;
+}
+
+export function AlignDataPreview({ preview, loading, error, skipInvalid, onMapColumns }: { preview: AlignPreview | undefined; loading: boolean; error: Error | null; skipInvalid: boolean; onMapColumns(): void }) {
+  if (error) return <Callout tone="danger" title="Could not read the dataset">{error.message}</Callout>;
+  if (!preview) return <p className="muted small" aria-busy={loading}>{loading ? 'Reading the dataset…' : ''}</p>;
+  if (preview.unusable) {
+    return (
+      <div className="stack" data-testid="align-preview">
+        <Callout tone="warning" title="This dataset cannot feed this method yet">{preview.unusable}</Callout>
+        <div><Button size="sm" onClick={onMapColumns}>Map columns on the Datasets page</Button></div>
+      </div>
+    );
+  }
+  const pairs = preview.kind === 'pairs';
+  const shape = pairs ? (preview.style === 'transcript' ? 'HH-RLHF transcripts, split at the last assistant turn into a shared prompt and two answers' : `prompt ← ${preview.mapping.prompt}, chosen ← ${preview.mapping.chosen}, rejected ← ${preview.mapping.rejected}`) : `text ← ${preview.mapping.text}, label ← ${preview.mapping.label}`;
+  return (
+    <div className="stack al-preview" data-testid="align-preview" style={{ gap: 'var(--space-3)' }}>
+      <div className="row-wrap small">
+        <span><strong>{preview.valid.toLocaleString()}</strong> of {plural(preview.checked, 'row')} make {pairs ? 'a pair' : 'an example'}{preview.checked < preview.total ? ` (the first ${preview.checked.toLocaleString()} of ${preview.total.toLocaleString()} checked)` : ''}</span>
+        <span className="muted">· {shape}</span>
+        {!pairs && preview.labels.length > 0 && <span className="muted">· labels {preview.labels.map((l) => `${l.label} (${l.count})`).join(', ')}</span>}
+      </div>
+      {pairs && preview.pairs.length > 0 && (
+        <div className="al-pairs" role="table" aria-label="Preference pairs">
+          <div className="al-pair al-pair-head" role="row">
+            <span role="columnheader">Prompt</span><span role="columnheader">Chosen</span><span role="columnheader">Rejected</span>
+          </div>
+          {preview.pairs.map((p) => (
+            <div key={p.row} className="al-pair" role="row" data-testid="align-pair">
+              <span role="cell" className="al-cell"><span className="faint small al-rownum">record {p.row}</span><PromptText prompt={p.prompt} /></span>
+              <span role="cell" className="al-cell al-chosen">{p.chosen}</span>
+              <span role="cell" className="al-cell al-rejected">{p.rejected}</span>
+            </div>
+          ))}
+        </div>
+      )}
+      {!pairs && preview.texts.length > 0 && (
+        <table className="table al-texts" aria-label="Labelled texts">
+          <thead><tr><th>Record</th><th>Text</th><th>Label</th></tr></thead>
+          <tbody>{preview.texts.map((t) => <tr key={t.row}><td className="mono faint">{t.row}</td><td>{t.text}</td><td className="mono">{t.label}</td></tr>)}</tbody>
+        </table>
+      )}
+      {preview.valid === 0 && preview.problemCount === 0 && <EmptyState icon="database" title="No rows to read">Import rows into this dataset’s training split first.</EmptyState>}
+      {preview.problemCount > 0 && (
+        <div className={skipInvalid || !pairs ? 'al-problems' : 'al-problems al-problems-blocking'} data-testid="align-problems" role={skipInvalid || !pairs ? undefined : 'alert'}>
+          <strong className="small">{plural(preview.problemCount, 'row')} {pairs ? `${preview.problemCount === 1 ? 'makes' : 'make'} no pair` : `${preview.problemCount === 1 ? 'looks' : 'look'} wrong`}</strong>
+          <span className="small muted"> — {!pairs ? 'a classifier leaves no row out: fix these in the file and import it again (a validation label never seen in training stops the run).' : skipInvalid ? 'they will be left out and listed in the run’s log.' : 'training refuses the dataset until they are fixed or “Leave out rows that make no pair” is ticked.'}</span>
+          <ul className="small">
+            {preview.problems.slice(0, PROBLEMS_SHOWN).map((p) => (
+              <li key={`${p.split}-${p.row}`}><span className="mono">record {p.row}</span> <span className="faint">({p.split})</span>: {p.reason} <span className="faint">— field {p.field}{p.column ? `, column ${p.column}` : ''}</span></li>
+            ))}
+            {preview.problemCount > PROBLEMS_SHOWN && <li className="faint">and {plural(preview.problemCount - PROBLEMS_SHOWN, 'more row')}</li>}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

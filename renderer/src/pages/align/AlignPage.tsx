@@ -1,0 +1,118 @@
+// Adapt & align → Align: the project's alignment runs (DPO and reward models) on the left; on the right either the
+// setup of a new run — method, data preview, settings, and why the KL term exists — or the selected run, live
+// while it trains and from its history afterwards.
+import { useEffect, useMemo, useState } from 'react';
+import { GoFirst } from '../../app/GoFirst.tsx';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { Card, ProgressBar, Reveal } from '../../ui/primitives.tsx';
+import { datasetChoices } from '../datasets/datasetChoices.tsx';
+import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
+import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
+import { useTrainingStart } from '../finetune/useTrainingStart.ts';
+import { AlignRunView } from './AlignRunView.tsx';
+import { AlignSetup } from './AlignSetup.tsx';
+import { emptyAlignForm, previewKind, toDpoInput, toRewardInput, type AlignForm } from './alignForm.ts';
+import { KlExplainer } from './KlExplainer.tsx';
+import '../finetune/finetune.css';
+import './align.css';
+
+export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
+  const studio = useStudio();
+  const { current } = useProjects();
+  const projectId = current?.id ?? null;
+  const models = useQuery('models.list', {});
+  const datasets = useQuery('datasets.list', {});
+  const dpoRuns = useQuery('runs.list', projectId ? { projectId, kind: 'dpo' } : null);
+  const rewardRuns = useQuery('runs.list', projectId ? { projectId, kind: 'reward' } : null);
+  const [form, setForm] = useState<AlignForm>(emptyAlignForm);
+  const reloadRuns = useMemo(() => ({ reload: () => { dpoRuns.reload(); rewardRuns.reload(); } }), [dpoRuns, rewardRuns]);
+  const { selectedId, select, pending, initialJob, start: startJob } = useTrainingStart('dpo', reloadRuns, { notStarted: 'The run did not start', couldNotStart: 'Could not start the alignment run' });
+  useRunStateChanges('reward', reloadRuns.reload);
+  // DPO sizes its learning rate by LoRA or full like fine-tuning; a reward model trains every weight.
+  const defaults = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method === 'dpo' ? form.tuning : 'full' } : null);
+  const kind = previewKind(form, defaults.data);
+  const preview = useQuery('align.preview', form.datasetId ? { dataset: form.datasetId, limit: 3, ...(kind ? { kind } : {}) } : null);
+
+  const runs = useMemo(() => [...(dpoRuns.data ?? []), ...(rewardRuns.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [dpoRuns.data, rewardRuns.data]);
+  const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
+  const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
+  const offered = datasetGroups.offered;
+  // Preference data first: the newest dataset whose mapping has chosen and rejected, else the newest one.
+  const preferred = useMemo(() => offered.find((d) => d.mapping.chosen && d.mapping.rejected) ?? offered[0], [offered]);
+
+  useEffect(() => {
+    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {} }));
+  }, [sortedModels, form.modelId]);
+  useEffect(() => {
+    if (preferred && !offered.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: preferred.id }));
+  }, [offered, preferred, form.datasetId]);
+  useEffect(() => select(null), [projectId]);
+
+  async function start() {
+    const model = sortedModels.find((m) => m.id === form.modelId);
+    const dataset = offered.find((d) => d.id === form.datasetId);
+    if (!model || !dataset) return;
+    await startJob(() => (form.method === 'reward'
+      ? studio.call('align.reward', toRewardInput(form, defaults.data, model.id, dataset.id, projectId))
+      : studio.call('align.dpo', toDpoInput(form, defaults.data, model.id, dataset.id, projectId))));
+  }
+
+  if (!current) {
+    return (
+      <GoFirst icon="target" title="Scope a project first" page="scope" navigate={navigate}>
+        Alignment runs belong to a project, beside its fine-tuning runs and evaluations.
+      </GoFirst>
+    );
+  }
+  if (models.data?.length === 0) {
+    return (
+      <GoFirst icon="box" title="No model to align yet" page="select" navigate={navigate}>
+        Import a model on the Select page (ideally one already fine-tuned on your task), then come back to tune it toward what people prefer.
+      </GoFirst>
+    );
+  }
+  if (datasets.data && offered.length === 0) {
+    return (
+      <GoFirst icon="database" title="No preference data yet" page="datasets" navigate={navigate}>
+        Import preference pairs — a prompt with a chosen and a rejected answer per row (TRL’s columns, LLaMA-Factory’s conversations or HH-RLHF
+        transcripts) — or texts with a label for a classifier reward, and map their columns.
+      </GoFirst>
+    );
+  }
+
+  return (
+    <div className="ft-layout">
+      <TrainingRunList
+        title="Alignment runs"
+        runs={runs}
+        selectedId={selectedId}
+        onSelect={select}
+        onNew={() => select(null)}
+        newLabel="New run"
+        empty="No runs yet. DPO needs only preference pairs: start with the defaults and watch the margin between the chosen and rejected rewards grow."
+      />
+      <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
+        {pending && !pending.runId && (
+          <Reveal testId="revealed-progress"><Card aria-label="Starting">
+            <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+              <strong>Starting the run…</strong>
+              <ProgressBar value={null} label="Starting" />
+              <span className="muted small">{pending.message || 'Loading the model and reading the pairs.'}</span>
+            </div>
+          </Card></Reveal>
+        )}
+        {selectedId
+          ? <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />
+          : (
+            <>
+              <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults.data} defaultsError={defaults.error}
+                preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
+              <KlExplainer />
+            </>
+          )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+// One alignment run, live or from history: progress with ETA, Cancel and Resume (train.cancel / train.resume, as
+// for any training run), and the curves TRL users know — DPO: loss, rewards of the chosen and rejected answers,
+// their margin, preference accuracy and log-probabilities; reward models: loss, accuracy and margin. When it ends,
+// what the trained model does on all training and validation pairs, and a link to the run's own page.
+import { useCallback, useState } from 'react';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { plural } from '../../../../native/api/format.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { formatDate, formatDuration } from '../../domain/format.ts';
+import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
+import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { CheckpointsCard } from '../finetune/RunDetails.tsx';
+import { formatEta, formatLoss, formatLr, formatRate, isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from '../finetune/runFormat.ts';
+import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
+import { useCheckpointRefresh } from '../finetune/useCheckpointRefresh.ts';
+import { useRunJob } from '../finetune/useRunJob.ts';
+import { lastValue, useRunMetrics, type RunMetrics } from '../finetune/useRunMetrics.ts';
+import { runHash } from '../runs/address.ts';
+
+interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; truncatedPairs?: number; trainPairs?: number }
+interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
+interface AlignConfig { beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
+
+const formatShare = (v: number): string => v.toFixed(2);
+const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
+const fmt = (v: number | null, f: (v: number) => string): string => (v === null ? '—' : f(v));
+
+/** A training series and, where measured, its validation twin (val_ before the name) as dots. */
+const withValidation = (metrics: RunMetrics, name: string, label: string, color: string, valColor: string): CurveSeries[] => [
+  { name: label, color, points: metrics[name] ?? [] },
+  ...((metrics[`val_${name}`]?.length ?? 0) > 0 ? [{ name: `${label} (validation)`, color: valColor, points: metrics[`val_${name}`], dots: true }] : []),
+];
+
+function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: number | null; beta: number | undefined }) {
+  const b = beta === undefined ? 'β' : `β = ${beta}`;
+  return (
+    <>
+      <TrainingChart testId="chart-loss" title="Loss" description="The DPO loss on each step’s pairs; validation pairs measured every few steps." xMax={planned} format={formatLoss}
+        series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
+      <TrainingChart testId="chart-rewards" title="Rewards: chosen and rejected" description={`The implicit reward ${b} · log(π / π_ref) of each answer; they start at 0, where the policy is the reference.`} xMax={planned} format={formatReward}
+        series={[{ name: 'chosen', color: c[1], points: metrics['rewards/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['rewards/rejected'] ?? [] }]} />
+      <TrainingChart testId="chart-margins" title="Reward margin" description="Chosen minus rejected reward: how much more the policy now prefers the chosen answer." xMax={planned} format={formatReward}
+        series={withValidation(metrics, 'rewards/margins', 'margin', c[4], c[2])} />
+      <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} zero ceiling={1} format={formatShare}
+        series={withValidation(metrics, 'rewards/accuracies', 'accuracy', c[0], c[2])} />
+      <TrainingChart testId="chart-logps" title="Log-probabilities" description="Summed over each answer’s tokens; both falling fast means the policy is drifting from fluent text." xMax={planned} format={formatLoss}
+        series={[{ name: 'chosen', color: c[1], points: metrics['logps/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['logps/rejected'] ?? [] }]} />
+    </>
+  );
+}
+
+function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: number | null }) {
+  return (
+    <>
+      <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} format={formatLoss}
+        series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
+      <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} zero ceiling={1} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
+      {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}
+    </>
+  );
+}
+
+export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const run = useQuery('runs.get', { id: runId });
+  const checkpoints = useQuery('train.checkpoints', { runId });
+  const [busy, setBusy] = useState<'cancel' | 'resume' | null>(null);
+  const onEnded = useCallback((job: Job) => {
+    setBusy(null);
+    run.reload();
+    checkpoints.reload();
+    onChanged();
+    if (job.state === 'failed') toast.show('error', 'Alignment run failed', job.error ?? job.message);
+  }, [run, checkpoints, onChanged, toast]);
+  const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
+  const { metrics, lastStep } = useRunMetrics(runId);
+  const config = (run.data?.config as AlignConfig | undefined) ?? {};
+  const dpo = run.data ? run.data.kind === 'dpo' : initialJob?.kind !== 'reward';
+  const live = isActive(job) ? job : null;
+  const planned = plannedSteps(job, runConfig(run.data));
+  useCheckpointRefresh(checkpoints, lastStep, config.saveEvery, job);
+
+  async function act(kind: 'cancel' | 'resume') {
+    setBusy(kind);
+    try {
+      const next = await studio.call(kind === 'cancel' ? 'train.cancel' : 'train.resume', { runId });
+      if (kind === 'resume') {
+        setBusy(null);
+        follow(next);
+        run.reload();
+        onChanged();
+      }
+    } catch (err) {
+      setBusy(null);
+      toast.show('error', kind === 'cancel' ? 'Could not cancel the run' : 'Could not resume the run', errorMessage(err));
+    }
+  }
+
+  const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
+  const resumable = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
+  const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
+  const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult) | null;
+  const accuracyName = dpo ? 'rewards/accuracies' : 'accuracy';
+  const marginName = dpo ? 'rewards/margins' : 'margin';
+  const finished = !live && status === 'succeeded';
+  const subtitle = [dpo ? `DPO · ${config.method === 'full' ? 'full' : 'LoRA'} · ${config.loss ?? 'sigmoid'} · β ${config.beta ?? '—'}` : `Reward model · ${config.objective ?? 'auto'}`, config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined, run.data ? `started ${formatDate(run.data.createdAt)}` : undefined].filter(Boolean).join(' · ');
+
+  return (
+    <div className="stack ft-run" data-testid="run-view">
+      <Card aria-label="Run progress">
+        <CardHeader
+          title={run.data?.name ?? 'Alignment run'}
+          subtitle={subtitle}
+          actions={(
+            <div className="row">
+              <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
+              {live && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
+              {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+              <a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a>
+            </div>
+          )}
+        />
+        <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+          <ProgressBar value={progress} state={status} label="Training progress" />
+          <div className="row small">
+            <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
+            <span className="spacer" />
+            <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
+          </div>
+          <div className="ft-stats">
+            <Stat label="Loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
+            <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
+            <Stat label={dpo ? 'Reward margin' : 'Validation accuracy'} value={dpo ? fmt(lastValue(metrics[marginName]), formatReward) : fmt(lastValue(metrics.val_accuracy), formatShare)} />
+            <Stat label={dpo ? 'β' : 'Learning rate'} value={dpo ? String(config.beta ?? '—') : fmt(lastValue(metrics.lr), formatLr)} />
+            <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
+          </div>
+          {status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
+          {status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
+          {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+          {result?.skippedRows?.length ? <Callout tone="warning" title={`${plural(result.skippedRows.length, 'row')} left out`}>{result.skippedRows.slice(0, 3).map((s) => `${s.where}: ${s.reason}`).join('; ')}{result.skippedRows.length > 3 ? '; the rest are in the run’s log.' : ''}</Callout> : null}
+          {result?.truncatedPairs ? <Callout tone="warning" title={`${plural(result.truncatedPairs, 'pair')} cut to the sequence length`}>Their endings were not compared. Raise the sequence length if memory allows.</Callout> : null}
+          {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
+          {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono">lathe reward score --run {runId} --text …</span>.</Callout>}
+          {finished && <p className="small"><a href={runHash(runId)}>Open the run page</a> <span className="muted">for its full settings, logs, files and a comparison with other runs.</span></p>}
+        </div>
+      </Card>
+
+      <Card aria-label="Training curves">
+        <CardHeader title="Curves" subtitle={live ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
+        <div className="card-body al-charts">
+          {dpo ? <DpoCharts metrics={metrics} planned={planned} beta={config.beta} /> : <RewardCharts metrics={metrics} planned={planned} />}
+        </div>
+      </Card>
+
+      {dpo && result?.trainMetrics && result.validationMetrics && (
+        <Card aria-label="Trained policy">
+          <CardHeader title="The trained policy on every pair" subtitle="Measured once training ended: the pairs it learned from, and the held-out ones it never saw." />
+          <div className="card-body ft-stats ft-stats-4">
+            <Stat label="Accuracy, training pairs" value={formatShare(result.trainMetrics['rewards/accuracies'])} />
+            <Stat label="Accuracy, validation pairs" value={formatShare(result.validationMetrics['rewards/accuracies'])} />
+            <Stat label="Margin, training pairs" value={formatReward(result.trainMetrics['rewards/margins'])} />
+            <Stat label="Margin, validation pairs" value={formatReward(result.validationMetrics['rewards/margins'])} />
+          </div>
+        </Card>
+      )}
+      {!dpo && result?.validation && (
+        <Card aria-label="Trained reward model">
+          <CardHeader title="The trained reward model on the validation split" subtitle={result.labels && result.objective === 'classify' ? `Labels: ${result.labels.join(', ')}` : 'Pairs ranked right.'} />
+          <div className="card-body ft-stats ft-stats-4">
+            <Stat label="Validation accuracy" value={formatShare(result.validation.accuracy)} />
+            <Stat label="Validation loss" value={formatLoss(result.validation.loss)} />
+          </div>
+        </Card>
+      )}
+      <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} running={live !== null} />
+    </div>
+  );
+}

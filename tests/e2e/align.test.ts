@@ -1,0 +1,182 @@
+// Aligning a model in the UI, end to end in Chromium against `lathe serve`. Set up through the CLI (stories260K
+// imported, a small preference set with one bad row — record 5 prefers nothing — imported into a project); then the
+// Align tab of Adapt & align shows the three methods (PPO explained and not startable while the API has no
+// align.ppo), previews prompt / chosen / rejected side by side and names the bad row by record, refuses to start
+// until that row is left out (and refuses a classifier reward on pairs, naming the fields it lacks), starts a LoRA
+// DPO run whose loss, reward and accuracy charts gain points live, cancels it with a checkpoint, resumes it to the
+// end and links to the run's own page; a small classifier reward model trains to the end and reports its validation
+// accuracy. Light and dark screenshots land in tests/e2e/screenshots/.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methods } from '../../native/api/contract.ts';
+import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
+import { browserSkipReason, launchChromium, openWatchedPage, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
+const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
+if (skipReason) console.log(`e2e align tests skipped: ${skipReason}`);
+
+const run = promisify(execFile);
+// Long enough to watch, cancel and resume on a loaded 2-core machine, short enough to finish in well under a minute.
+const STEPS = 240;
+const BAD_RECORD = 5;
+
+describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  async function lathe(...args: string[]): Promise<unknown> {
+    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
+    return JSON.parse(stdout);
+  }
+
+  const shoot = async (name: string) => {
+    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+    await shootSchemes(page, name);
+  };
+  const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
+  const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    const project = (await lathe('project', 'create', '--name', 'Kind stories', '--task', 'generation', '--description', 'Stories whose endings are kind.')) as { id: string };
+    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
+    const pairs = path.join(studio.dataDir, 'story-preferences.jsonl');
+    writeStoryPreferences(pairs, 48, BAD_RECORD);
+    await lathe('dataset', 'import', pairs, '--name', 'story-preferences', '--project', project.id);
+    const reviews = path.join(studio.dataDir, 'reviews.tsv');
+    writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
+    await lathe('dataset', 'import', reviews, '--name', 'reviews', '--project', project.id, '--split', '0.75,0.25,0');
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, pageErrors);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('explains the methods and previews the pairs, naming the row that makes none', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByRole('form', { name: 'Align setup' }).waitFor();
+    expect(await page.getByTestId('align-method-dpo').getAttribute('aria-checked')).toBe('true');
+    const ppo = page.getByTestId('align-method-ppo');
+    expect(await ppo.textContent()).toMatch(/KL penalty/);
+    // the card says what the API can do: nothing yet, or PPO through the CLI until this page has a form for it
+    expect(await ppo.textContent()).toMatch('align.ppo' in methods ? /CLI only for now/ : /Not available yet/);
+    expect(await ppo.getAttribute('aria-disabled')).toBe('true');
+
+    // prompt / chosen / rejected side by side, and record 5 named with its reason
+    const first = page.getByTestId('align-pair').first();
+    await first.waitFor();
+    expect(await first.textContent()).toMatch(/Tell a story about .+shared the .+threw the/);
+    const problems = page.getByTestId('align-problems');
+    expect(await problems.textContent()).toMatch(new RegExp(`record ${BAD_RECORD} \\((train|validation)\\): chosen and rejected are the same text`));
+    const startButton = page.getByRole('button', { name: 'Start DPO' });
+    expect(await startButton.isDisabled()).toBe(true);
+    await page.getByLabel('Leave out rows that make no pair').check();
+    expect(await startButton.isDisabled()).toBe(false);
+
+    // sized defaults: the engine's learning rate for LoRA on this model, and β with its explanation
+    expect(await page.getByLabel('Learning rate').inputValue()).not.toBe('');
+    expect(await page.getByLabel('β (KL strength)').inputValue()).toBe('0.1');
+    await page.getByText('Why β, the KL term, exists').waitFor();
+    await page.getByText(/reward hacking/).first().waitFor();
+    await shoot('align-setup');
+
+    // A reward model reads the same pairs; asked to classify, the page says which mapping fields it lacks.
+    await page.getByTestId('align-method-reward').click();
+    await page.getByRole('button', { name: 'Train the reward model' }).waitFor();
+    await page.getByTestId('align-pair').first().waitFor();
+    await page.getByLabel('Objective').selectOption('classify');
+    await page.getByText('This dataset cannot feed this method yet').waitFor();
+    expect(await page.getByTestId('align-preview').textContent()).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
+    expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(true);
+    // Labelled texts (sentence / label) feed a classifier reward: text and label side by side, the labels counted.
+    await page.getByLabel('Dataset').selectOption({ label: 'reviews' });
+    const texts = page.getByRole('table', { name: 'Labelled texts' });
+    await texts.waitFor();
+    expect(await texts.locator('tbody tr').count()).toBe(3);
+    expect(await page.getByTestId('align-preview').textContent()).toMatch(/12 of 12 rows make an example.*labels 0 \(\d\), 1 \(\d\)/);
+    expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(false);
+    await shoot('align-reward-labels');
+    await page.getByLabel('Dataset').selectOption({ label: 'story-preferences' });
+    await page.getByTestId('align-method-dpo').click();
+    await page.getByTestId('align-pair').first().waitFor();
+  });
+
+  it('trains DPO live, cancels with a checkpoint, resumes, finishes and links to its run page', async () => {
+    await page.getByLabel('Max steps').fill(String(STEPS));
+    await page.getByLabel('Sequence length').fill('64');
+    await page.getByLabel('Evaluate every').fill('20');
+    await page.getByLabel('Save every').fill('10');
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Threads').fill('1');
+    await page.getByLabel('Threads').press('Control+Enter');
+
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => points('chart-loss'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    const before = await points('chart-rewards');
+    await expect.poll(() => points('chart-rewards'), { timeout: 30_000 }).toBeGreaterThan(before + 6);
+    await expect.poll(() => points('chart-accuracy')).toBeGreaterThan(0);
+    await expect.poll(() => points('chart-margins')).toBeGreaterThan(0);
+    await shoot('align-live');
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+    await page.getByText('Cancelled — the last checkpoint is kept').waitFor();
+    const stopped = await step();
+    expect(stopped).toBeLessThan(STEPS);
+    await page.getByTestId('run-checkpoints').getByRole('table').waitFor();
+    const runList = page.getByTestId('training-run');
+    await expect.poll(() => runList.first().textContent()).toContain('cancelled');
+    expect(await runList.first().textContent()).toMatch(/DPO · LoRA/);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(stopped + 5);
+    await page.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
+    expect(await step()).toBe(STEPS);
+    await page.getByText('The trained policy on every pair').waitFor({ timeout: 30_000 });
+    await page.getByText(/Saved as the model/).waitFor();
+    await expect.poll(() => runList.first().textContent()).toContain('succeeded');
+    await shoot('align-run');
+
+    await page.getByRole('link', { name: 'Open the run page' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/run_/);
+    const runId = decodeURIComponent((await page.evaluate(() => window.location.hash)).slice('#/runs/'.length));
+    expect(await page.getByTestId('run-id').textContent()).toBe(runId);
+    await page.getByTestId('run-chart-loss').waitFor();
+    await page.getByTestId('run-chart-rewards/margins').waitFor();
+    await shoot('align-run-page');
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('trains a small classifier reward model and reports its validation accuracy', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByTestId('align-method-reward').click();
+    await page.getByLabel('Dataset').selectOption({ label: 'reviews' });
+    await page.getByRole('table', { name: 'Labelled texts' }).waitFor();
+    await page.getByLabel('Max steps').fill('8');
+    await page.getByLabel('Sequence length').fill('32');
+    await page.getByLabel('Evaluate every').fill('4');
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Threads').fill('1');
+    await page.getByRole('button', { name: 'Train the reward model' }).click();
+    await page.getByTestId('run-view').waitFor();
+    // (the DPO run above is listed as succeeded too: the badge looked for is the reward run's own)
+    await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(await step()).toBe(8);
+    expect(await points('chart-accuracy')).toBeGreaterThanOrEqual(8);
+    await page.getByText('The trained reward model on the validation split').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('training-run').first().textContent()).toMatch(/Reward model/);
+    await shoot('align-reward-run');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});

@@ -1,0 +1,100 @@
+// Integrate → Serve end to end in Chromium against `lathe serve`: the studio starts its OpenAI-compatible server
+// from the page, the copied curl snippet (read back from the clipboard) runs as it stands and gets an answer,
+// the request appears in the page's log with the answer's token counts, and the server stops from the page.
+// Screenshots in light and dark land in tests/e2e/screenshots/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const skipReason = browserSkipReason()
+  ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`)
+  ?? (existsSync('/usr/bin/curl') ? null : '/usr/bin/curl is absent: the test runs the copied curl snippet as it stands');
+if (skipReason) console.log(`e2e serve-api tests skipped: ${skipReason}`);
+
+interface ChatAnswer {
+  choices: { message: { role: string; content: string }; finish_reason: string }[];
+  usage: { prompt_tokens: number; completion_tokens: number };
+}
+
+describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, pageErrors);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
+    const job = await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await callApi<{ state: string; error: string | null }>(studio, 'jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`import failed: ${j.error}`);
+      state = j.state;
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('starts the API from the page, runs the copied curl snippet and shows the request in the log', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+    const card = page.getByLabel('Serve to applications');
+    await card.getByText('Stopped', { exact: true }).waitFor();
+    await card.getByText('No requests yet').waitFor();
+    await shootSchemes(page, 'integrate-serve-stopped');
+
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: 'stories260K' });
+    await page.getByLabel('Port', { exact: true }).fill('0'); // any free port: 1234 may be taken on a shared machine
+    await page.getByRole('button', { name: 'Start server' }).click();
+    const url = await page.getByTestId('serve-url').textContent();
+    const key = await page.getByTestId('serve-key').textContent();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(key).toMatch(/^lathe-/);
+    await card.getByText('Running', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Copy curl' }).click();
+    await page.getByText('Copied the curl snippet').waitFor();
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    expect(snippet).toBe(await page.getByTestId('serve-snippet').textContent());
+    expect(snippet).toContain(`${url}/chat/completions`);
+    expect(snippet).toContain(`Bearer ${key}`);
+
+    const run = spawnSync('bash', ['-c', `${snippet} --silent --show-error --fail-with-body`], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const answer = JSON.parse(run.stdout) as ChatAnswer;
+    expect(answer.choices[0].message.role).toBe('assistant');
+    expect(answer.choices[0].message.content.length).toBeGreaterThan(0);
+
+    // The log refreshes by itself: the request shows up with the answer's own token counts.
+    const row = page.getByTestId('api-request-log').locator('tbody tr', { hasText: 'POST /v1/chat/completions' });
+    await row.waitFor({ timeout: 10_000 });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(2, 5)).toEqual(['stories260K', String(answer.usage.prompt_tokens), String(answer.usage.completion_tokens)]);
+    expect(cells[7]).toMatch(/^200 (stop|length)$/);
+
+    // The other snippets carry the same address and key.
+    await page.getByRole('tab', { name: 'Python' }).click();
+    expect(await page.getByTestId('serve-snippet').textContent()).toContain(`OpenAI(base_url="${url}", api_key="${key}")`);
+    await page.getByRole('tab', { name: 'curl' }).click();
+    await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss' }).click(); // the toast would cover the log
+    await shootSchemes(page, 'integrate-serve-running');
+  });
+
+  it('stops the server from the page', async () => {
+    const url = await page.getByTestId('serve-url').textContent();
+    await page.getByRole('button', { name: 'Stop server' }).click();
+    await page.getByLabel('Serve to applications').getByText('Stopped', { exact: true }).waitFor();
+    expect(await fetch(`${url}/models`).then(() => 'answered', () => 'refused')).toBe('refused');
+    await page.getByTestId('api-request-log').waitFor(); // the log stays, for what was asked
+    expect(pageErrors).toEqual([]);
+  });
+});

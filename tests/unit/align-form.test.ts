@@ -1,0 +1,55 @@
+// The Align page's form: its defaults (the engine's sized learning rate and length, else the schema's, the reward
+// model's larger batch), the messages for values that do not parse, and what it sends — checked against the API's own
+// schemas, so a form that drifts from align.dpo / align.reward fails here rather than in the studio.
+import { describe, expect, it } from 'vitest';
+import { DpoStartInput, RewardStartInput } from '../../native/api/align.ts';
+import type { Defaults } from '../../renderer/src/pages/finetune/trainForm.ts';
+import { ALIGN_SETTINGS, alignProblems, emptyAlignForm, previewKind, settingsFor, toDpoInput, toRewardInput, valueOf, type AlignForm } from '../../renderer/src/pages/align/alignForm.ts';
+
+const defaults = {
+  hyperparameters: [{ name: 'lr', value: 2e-3, explanation: '' }, { name: 'seqLen', value: 256, explanation: '' }, { name: 'batchSize', value: 4, explanation: '' }],
+} as unknown as Defaults;
+const setting = (key: string) => ALIGN_SETTINGS.find((s) => s.key === key)!;
+const form = (patch: Partial<AlignForm> = {}): AlignForm => ({ ...emptyAlignForm(), modelId: 'm', datasetId: 'd', ...patch });
+
+describe('the Align form', () => {
+  it('fills defaults from the engine where it sizes them and from the schema elsewhere', () => {
+    const dpo = form();
+    expect(valueOf(dpo, defaults, setting('lr'))).toBe('0.002');
+    expect(valueOf(dpo, defaults, setting('seqLen'))).toBe('256');
+    expect(valueOf(dpo, defaults, setting('batchSize'))).toBe(String(DpoStartInput.parse({ model: 'm', dataset: 'd' }).batchSize));
+    expect(valueOf(form({ method: 'reward' }), defaults, setting('batchSize'))).toBe(String(RewardStartInput.parse({ model: 'm', dataset: 'd' }).batchSize));
+    expect(valueOf(dpo, defaults, setting('beta'))).toBe(String(DpoStartInput.parse({ model: 'm', dataset: 'd' }).beta));
+    // before the engine has sized them, the sized fields are left to it rather than refused
+    expect(valueOf(dpo, undefined, setting('seqLen'))).toBe('');
+    expect(alignProblems(dpo, undefined)).toEqual({});
+    expect(toDpoInput(dpo, undefined, 'm', 'd', null)).not.toHaveProperty('seqLen');
+    expect(settingsFor(dpo).map((s) => s.key)).toContain('lora.r');
+    expect(settingsFor(form({ tuning: 'full' })).map((s) => s.key)).not.toContain('lora.r');
+    expect(settingsFor(form({ method: 'reward' })).map((s) => s.key)).toEqual(expect.arrayContaining(['objective', 'margin']));
+  });
+
+  it('sends what align.dpo and align.reward accept', () => {
+    const dpo = toDpoInput(form({ values: { maxSteps: '40', threads: '1', beta: '0.3' }, skipInvalid: true, name: ' mine ' }), defaults, 'm', 'd', 'proj_1');
+    expect(DpoStartInput.parse(dpo)).toMatchObject({ model: 'm', dataset: 'd', method: 'lora', lora: { r: 8, alpha: 16 }, beta: 0.3, loss: 'sigmoid', lr: 2e-3, maxSteps: 40, seqLen: 256, threads: 1, skipInvalid: true, projectId: 'proj_1', name: 'mine' });
+    expect(toDpoInput(form({ tuning: 'full' }), defaults, 'm', 'd', null)).not.toHaveProperty('lora');
+    const reward = toRewardInput(form({ method: 'reward', values: { objective: 'classify', margin: '0.5' } }), defaults, 'm', 'd', null);
+    expect(RewardStartInput.parse(reward)).toMatchObject({ objective: 'classify', margin: 0.5, batchSize: 8, maxSteps: null });
+  });
+
+  it('names each value that does not parse, and the robust loss without label smoothing', () => {
+    expect(alignProblems(form(), defaults)).toEqual({});
+    expect(alignProblems(form({ values: { beta: '0', batchSize: '1.5', seqLen: 'x', labelSmoothing: '0.5' } }), defaults)).toEqual({
+      beta: 'Must be above 0.', batchSize: 'Enter a whole number.', seqLen: 'Enter a number.', labelSmoothing: 'Must be below 0.5.',
+    });
+    expect(alignProblems(form({ values: { loss: 'robust' } }), defaults).labelSmoothing).toMatch(/robust loss needs a label smoothing above 0/);
+    expect(alignProblems(form({ values: { loss: 'robust', labelSmoothing: '0.1' } }), defaults)).toEqual({});
+  });
+
+  it('previews pairs for DPO and pairwise rewards, labels for a classifier, and lets the mapping decide on auto', () => {
+    expect(previewKind(form(), defaults)).toBe('pairs');
+    expect(previewKind(form({ method: 'reward' }), defaults)).toBeUndefined();
+    expect(previewKind(form({ method: 'reward', values: { objective: 'classify' } }), defaults)).toBe('labels');
+    expect(previewKind(form({ method: 'reward', values: { objective: 'pairwise' } }), defaults)).toBe('pairs');
+  });
+});

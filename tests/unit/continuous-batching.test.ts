@@ -1,0 +1,113 @@
+// Continuous batching (native/generate/continuous.ts) on small random Llama 3 and GPT-2 models: requests that join
+// a running batch at different moments, with different prompt lengths, settings and stop rules, get exactly the
+// tokens they get alone through generate(); they share decode steps; a cancelled request ends before the next
+// step and leaves the others untouched; and the batch's cache never grows past its longest row.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerationResult } from '../../native/generate/generate.ts';
+import type { GenerateOptions } from '../../native/generate/options.ts';
+import { TextGenerator } from '../../native/generate/pipeline.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-continuous-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Prompts of different lengths, each with its own settings: greedy, seeded sampling with penalties, a stop string, two rows. */
+const REQUESTS: { prompts: string[]; options: GenerateOptions }[] = [
+  { prompts: ['the cat sat'], options: { temperature: 0, maxNewTokens: 12, stopTokenIds: [] } },
+  { prompts: ['a'], options: { temperature: 0.9, topP: 0.9, seed: 7, presencePenalty: 0.5, maxNewTokens: 9, stopTokenIds: [], logprobs: 2 } },
+  { prompts: ['once upon a time', 'hi'], options: { temperature: 0, maxNewTokens: 6, stopTokenIds: [] } },
+  { prompts: ['xyz xyz'], options: { temperature: 1, seed: 3, maxNewTokens: 14, stopStrings: ['e'], stopTokenIds: [] } },
+];
+
+describe.each(['llama3', 'gpt2'] as const)('continuous batching on a random %s', (family) => {
+  let generator: TextGenerator;
+
+  beforeAll(async () => {
+    const dir = path.join(tmp, family);
+    const config = CONFIGS[family];
+    await writeHfFolder(dir, { config, tensors: randomTensors(config, 11), ...charTokenizer(config.vocab_size as number) });
+    generator = await TextGenerator.load(dir, { intraOpNumThreads: 1 });
+  });
+  afterAll(() => generator?.release());
+
+  it('gives each request, joining a running batch at its own moment, the tokens it gets alone', async () => {
+    const alone: GenerationResult[] = [];
+    for (const r of REQUESTS) alone.push(await generator.generate(r.prompts, r.options));
+
+    const batcher = generator.batcher();
+    const results: Promise<GenerationResult>[] = [];
+    const streamed = REQUESTS.map(() => new Map<number, string>());
+    const submit = (i: number) => {
+      const onToken: GenerateOptions['onToken'] = (e) => {
+        streamed[i].set(e.row, (streamed[i].get(e.row) ?? '') + e.text);
+        // Request i + 1 arrives once request i has two tokens: joins happen while others are mid-decode.
+        if (i + 1 < REQUESTS.length && results.length === i + 1 && e.tokenId >= 0 && tokens[i]++ === 1) submit(i + 1);
+      };
+      results.push(batcher.generate(REQUESTS[i].prompts.map((p) => generator.tokenizer.encode(p)), { ...REQUESTS[i].options, onToken }));
+    };
+    const tokens = REQUESTS.map(() => 0);
+    submit(0);
+    // Wait until every request was submitted, then for all of them.
+    await expect.poll(() => results.length, { timeout: 10_000 }).toBe(REQUESTS.length);
+    const together = await Promise.all(results);
+
+    together.forEach((got, i) => {
+      expect(got.rows.map((r) => r.tokenIds)).toEqual(alone[i].rows.map((r) => r.tokenIds));
+      expect(got.rows.map((r) => [r.text, r.finishReason])).toEqual(alone[i].rows.map((r) => [r.text, r.finishReason]));
+      got.rows.forEach((r, row) => expect(streamed[i].get(row) ?? '').toBe(r.text));
+      if (alone[i].rows[0].logprobs) {
+        got.rows[0].logprobs!.forEach((lp, t) => expect(lp.logprob).toBeCloseTo(alone[i].rows[0].logprobs![t].logprob, 4));
+      }
+    });
+    // They shared steps: fewer decode steps than tokens generated, and the batch emptied behind them.
+    const generated = together.reduce((s, r) => s + r.timing.generatedTokens, 0);
+    expect(batcher.stats.steps).toBeLessThan(generated - REQUESTS.length);
+    expect(batcher.stats.rows / batcher.stats.steps).toBeGreaterThan(1);
+    expect(batcher.active).toBe(0);
+    expect(batcher.columns).toBe(0);
+  });
+
+  it('ends a cancelled request before the next step, leaving the others as they would be alone', async () => {
+    const batcher = generator.batcher();
+    const options = { temperature: 0, maxNewTokens: 15, stopTokenIds: [] };
+    const alone = await generator.generate(['the dog'], options);
+    const controller = new AbortController();
+    let afterAbort = 0;
+    const cancelled = batcher.generate([generator.tokenizer.encode('zzz')], {
+      ...options,
+      signal: controller.signal,
+      onToken: (e) => {
+        if (controller.signal.aborted) afterAbort++;
+        else if (e.tokenId >= 0 && e.row === 0) controller.abort();
+      },
+    });
+    const other = batcher.generate([generator.tokenizer.encode('the dog')], options);
+    const [c, o] = await Promise.all([cancelled, other]);
+    expect(c.rows[0].finishReason).toBe('cancelled');
+    expect(afterAbort).toBe(0);
+    expect(c.rows[0].tokenIds.length).toBeLessThanOrEqual(2);
+    expect(o.rows[0].tokenIds).toEqual(alone.rows[0].tokenIds);
+  });
+
+  it('keeps the cache no longer than its longest row while requests keep coming', async () => {
+    const batcher = generator.batcher();
+    let widest = 0;
+    const runs: Promise<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      runs.push(batcher.generate([generator.tokenizer.encode('ab'.repeat(1 + (i % 3)))], {
+        temperature: 0, maxNewTokens: 3 + (i % 4), stopTokenIds: [],
+        onToken: () => (widest = Math.max(widest, batcher.columns)),
+      }));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(runs);
+    // The longest row: a 6-token prompt and 6 new tokens.
+    expect(widest).toBeGreaterThan(0);
+    expect(widest).toBeLessThanOrEqual(6 + 6);
+    expect(batcher.columns).toBe(0);
+  });
+});
