@@ -64,7 +64,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await section.getByRole('button', { name: 'Merge', exact: true }).click();
     await section.getByTestId('merge-result').waitFor({ timeout: 120_000 });
     expect(await section.getByTestId('merge-result').innerText()).toContain('merged model stories-tuned (fp32)');
-    await expect.poll(() => section.getByLabel('Model', { exact: true }).inputValue().then(async (id) => (await callApi<{ id: string; name: string }[]>(studio, 'models.list', {})).find((m) => m.id === id)?.name)).toBe('stories-tuned');
+    await expect.poll(() => section.getByLabel('Source model', { exact: true }).inputValue().then(async (id) => (await callApi<{ id: string; name: string }[]>(studio, 'models.list', {})).find((m) => m.id === id)?.name)).toBe('stories-tuned');
     await section.getByLabel('Held-out text file').fill(path.join(tmp, 'held-out.txt'));
     await section.getByRole('button', { name: 'Quantise', exact: true }).click();
     const table = section.getByRole('table', { name: 'Quantisation report' });

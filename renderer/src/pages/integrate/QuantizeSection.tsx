@@ -167,7 +167,7 @@ export function QuantizeSection() {
     <Card aria-label="Merge, quantise and export">
       <CardHeader title="Merge, quantise and export" subtitle="Each variant becomes a model the playground, evaluation and the API server run; the report measures it beside fp32." />
       <div className="card-body stack">
-        <Field label="Model" help="Merge, quantise and export act on this model; a merge selects its result.">
+        <Field label="Source model" help="Merge, quantise and export act on this model; a merge selects its result.">
           {(id, d) => (
             <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => setModelId(e.target.value)}>
               {sources.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
