@@ -12,6 +12,7 @@ import { modelEvents, modelMethods } from './models.ts';
 import { insideMethods } from './inside.ts';
 import { journeyMethods } from './journey.ts';
 import { ragMethods } from './rag.ts';
+import { deployMethods } from './deploy.ts';
 import { serveApiMethods } from './serve-api.ts';
 
 const Id = z.object({ id: z.string().min(1) });
@@ -70,6 +71,7 @@ export const methods = {
   ...insideMethods,
   ...journeyMethods,
   ...ragMethods,
+  ...deployMethods,
   ...serveApiMethods,
 } as const;
 

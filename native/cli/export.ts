@@ -1,5 +1,6 @@
-// `lathe export` and `lathe model import-gguf`: a model out to a GGUF file for llama.cpp (Ollama, LM Studio,
-// node-llama-cpp), and a GGUF file back in as a model. Both run in the foreground with progress on stderr.
+// `lathe export` and `lathe model import-gguf`: a model out as a GGUF file for llama.cpp (Ollama, LM Studio,
+// node-llama-cpp), an ONNX folder in the transformers.js layout (one file per dtype) or a Hugging Face folder
+// (with a LoRA adapter merged in, if given), and a GGUF file back in as a model. Foreground, progress on stderr.
 import path from 'node:path';
 import { exportGguf, GGUF_DTYPES, type GgufDtype } from '../deploy/gguf-write.ts';
 import { importGgufModel } from '../deploy/gguf-import.ts';
@@ -8,9 +9,18 @@ import { findModel } from '../models/registry.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
+import { accuracyLevel, dtypeList, withProgress } from './deploy.ts';
+import { MERGE_DTYPES, folderBytes, mergeToFolder, type MergeDtype } from '../deploy/merge-model.ts';
+import { exportOnnxFolder } from '../deploy/onnx-export.ts';
+import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
+import { copyHfFolder } from '../deploy/hf-export.ts';
 
-const FORMATS = ['gguf'] as const;
-const EXPORT_USAGE = `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--adapter DIR] [--out FILE]`;
+const FORMATS = ['gguf', 'onnx', 'hf'] as const;
+const EXPORT_USAGE = [
+  `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--adapter DIR] [--out FILE]`,
+  `lathe export --model NAME --format onnx [--dtype ${ONNX_DTYPES.join(',')}] [--accuracy-level 0-4] [--out DIR]`,
+  `lathe export --model NAME --format hf [--dtype ${MERGE_DTYPES.join('|')}] [--adapter DIR] [--out DIR]`,
+].join('\n       ');
 const IMPORT_USAGE = 'lathe model import-gguf FILE --name N';
 
 function choice<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[], fallback: T, usage: string): T {
@@ -26,16 +36,42 @@ export const commands: CliCommand[] = [
     usage: EXPORT_USAGE,
     help: {
       model: 'the model to export, by name or id (required)',
-      format: 'the file format (default gguf, the only one so far)',
-      dtype: `weight type in the file: ${GGUF_DTYPES.join(', ')} (default f16); norms stay f32, and matrices whose rows are not whole 32-value blocks stay f16`,
-      adapter: "write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model (default: export the model)",
-      out: 'the file to write, replaced atomically if it exists (default: <model name>.<dtype>.gguf, or <adapter folder>.lora.gguf, in the current folder)',
+      format: 'gguf (one file for llama.cpp), onnx (a transformers.js folder: onnx/model.onnx, model_fp16.onnx, model_quantized.onnx, model_int8.onnx, model_q4.onnx) or hf (a Hugging Face safetensors folder); default gguf',
+      dtype: `gguf: ${GGUF_DTYPES.join(', ')} (default f16; norms stay f32, matrices whose rows are not whole 32-value blocks stay f16). onnx: a comma-separated list of ${ONNX_DTYPES.join(', ')} (default fp32,q8,q4; the first is the folder's default). hf: ${MERGE_DTYPES.join(', ')} (default fp32)`,
+      adapter: "gguf: write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model. hf: merge the adapter into the exported weights",
+      'accuracy-level': "onnx: MatMulNBits' accuracy_level for q4/int8 (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations; default 4)",
+      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); replaced atomically if it exists',
     },
-    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' } },
+    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' } },
     async run({ values }, ctx) {
       const name = values.model as string | undefined;
       if (!name) throw new UserError(`--model NAME is required.\nUsage: ${EXPORT_USAGE}`);
-      choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
+      const format = choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
+      if (values['accuracy-level'] !== undefined && format !== 'onnx') throw new UserError(`--accuracy-level applies to --format onnx only.\nUsage: ${EXPORT_USAGE}`);
+      const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
+      if (format === 'onnx') {
+        if (values.adapter !== undefined) throw new UserError(`--adapter is not taken by --format onnx; merge first (lathe merge), then export the merged model.\nUsage: ${EXPORT_USAGE}`);
+        const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'fp32,q8,q4', ONNX_DTYPES, EXPORT_USAGE);
+        const level = accuracyLevel(values, EXPORT_USAGE);
+        const model = await userErrors(async () => findModel(ctx.dataDir, name));
+        const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-onnx`);
+        const r = await withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress }));
+        ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
+        return;
+      }
+      if (format === 'hf') {
+        const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, EXPORT_USAGE);
+        if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for --format hf.\nUsage: ${EXPORT_USAGE}`);
+        const model = await userErrors(async () => findModel(ctx.dataDir, name));
+        const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-hf`);
+        const adapter = values.adapter as string | undefined;
+        const r = await withProgress(ctx, async (onProgress) => {
+          onProgress({ fraction: 0.1, message: adapter ? `merging ${adapter} into ${model.name}` : `writing ${model.name} as ${dtype[0]}` });
+          return adapter ? mergeToFolder(model.path, adapter, out, dtype[0]) : copyHfFolder(model.path, out, dtype[0]);
+        });
+        ctx.print({ model: model.name, format, dtype: dtype[0], adapter: adapter ? path.resolve(adapter) : null, ...r }, () => `exported ${model.name}${adapter ? ` with ${adapter} merged in` : ''} as a Hugging Face folder (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
+        return;
+      }
       const dtype = choice<GgufDtype>(values, 'dtype', GGUF_DTYPES, 'f16', EXPORT_USAGE);
       const model = await userErrors(async () => findModel(ctx.dataDir, name));
       const adapter = values.adapter as string | undefined;
@@ -46,7 +82,7 @@ export const commands: CliCommand[] = [
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }
-      const out = path.resolve((values.out as string | undefined) ?? `${model.name.replace(/[^\w.-]+/g, '_')}.${dtype}.gguf`);
+      const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}.${dtype}.gguf`);
       const { onProgress } = progressLine(ctx);
       let result;
       try {

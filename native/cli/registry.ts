@@ -12,6 +12,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./serve-api.ts'),
     import('./model.ts'),
     import('./export.ts'),
+    import('./deploy.ts'),
     import('./generate.ts'),
     import('./metrics.ts'),
     import('./eval.ts'),

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CheckpointError } from '../api/errors.ts';
+import { GGUF_DTYPES } from '../api/deploy.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { expectedTensors } from '../models/params.ts';
@@ -15,7 +16,7 @@ import { DEFAULT_ALIGNMENT, str, u32, type GgufMetadata } from './gguf-format.ts
 import { ggufTensorName, llama3RopeFactors, llamaMetadata, permuteRotaryRows, permutedHeads } from './gguf-llama.ts';
 import { tokenizerMetadata } from './gguf-tokenizer.ts';
 
-export const GGUF_DTYPES = ['f32', 'f16', 'q8_0', 'q4_0'] as const;
+export { GGUF_DTYPES }; // the names are the API's (api/deploy.ts), so the Integrate page offers the same list
 export type GgufDtype = (typeof GGUF_DTYPES)[number];
 
 const TENSOR_TYPE = { f32: 'F32', f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const;

@@ -3,6 +3,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
+  deploy: { module: '../deploy/deploy-worker.ts', summary: 'Merge, quantise or export a model' },
   'dataset-import': { module: '../data/import-worker.ts', summary: 'Import a dataset file' },
   evaluation: { module: '../eval/runner-worker.ts', summary: 'Evaluate a model on a dataset split' },
   'docs-import': { module: '../rag/import-worker.ts', summary: 'Import documents into a collection (RAG)' },

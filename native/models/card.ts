@@ -105,7 +105,8 @@ export function hyperparameters(s: ModelSpec): ModelCard['hyperparameters'] {
 
 function folderBytes(dir: string): number {
   let total = 0;
-  for (const f of fs.readdirSync(dir, { withFileTypes: true })) if (f.isFile()) total += fs.statSync(path.join(dir, f.name)).size;
+  // onnx/ holds a quantised model's weights
+  for (const f of fs.readdirSync(dir, { withFileTypes: true })) total += f.isDirectory() ? folderBytes(path.join(dir, f.name)) : f.isFile() ? fs.statSync(path.join(dir, f.name)).size : 0;
   return total;
 }
 

@@ -49,6 +49,7 @@ export class CheckpointWeights {
       const f = SafetensorsFile.open(single);
       return new CheckpointWeights(dir, [f], new Map([...f.tensors.keys()].map((n) => [n, f])));
     }
+    if (fs.existsSync(path.join(dir, 'onnx'))) throw new CheckpointError(`${dir}: a quantised ONNX model (weights only in onnx/); it runs for generation, evaluation and serving, but training, merging and export need its source model's safetensors weights`);
     throw new CheckpointError(`${dir}: no ${WEIGHTS_FILE} or ${INDEX_FILE} (Lathe reads safetensors weights)`);
   }
 

@@ -11,7 +11,9 @@ import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
 import type { DecoderGraphOptions } from './layers.ts';
 import { loraAdapter } from './lora.ts';
+import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
+import { CheckpointError } from './safetensors.ts';
 
 /** Per layer: key and value, each (B, nkv, S, hs). */
 export type KvCache = { key: ort.Tensor; value: ort.Tensor }[];
@@ -32,6 +34,11 @@ export interface LoadOptions {
   externalDataAboveBytes?: number;
   /** A PEFT LoRA adapter folder applied on top of the weights, unmerged (the base files stay untouched). */
   adapter?: string;
+  /**
+   * Run this ONNX variant of the folder (onnx/model*.onnx, transformers.js layout) instead of building the graph
+   * from safetensors. A folder with only ONNX weights (a quantised model) runs its declared variant by default.
+   */
+  dtype?: OnnxDtype;
 }
 
 /** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
@@ -51,6 +58,13 @@ export class CausalLM {
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
     const folder = readHfFolder(dir);
+    const threads = opts.intraOpNumThreads;
+    if (opts.dtype || isOnnxOnlyFolder(dir)) {
+      const file = onnxVariantFile(dir, folder.config, opts.dtype);
+      const needs = opts.adapter ? 'a LoRA adapter' : opts.outputAttentions ? 'attention maps' : opts.outputHiddenStates ? 'hidden states' : null;
+      if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), await reorderSession(threads), false, new KvCacheOps(folder.spec.numLayers, threads));
+    }
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
     try {
@@ -60,13 +74,8 @@ export class CausalLM {
     } finally {
       weights.close();
     }
-    const threads = opts.intraOpNumThreads;
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    // Beam search reorders the cache along the batch axis; that gather runs in ORT too.
-    const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
-    r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
-    const reorder = await createSession(r, { intraOpNumThreads: threads });
-    return new CausalLM(folder, folder.spec, session, reorder, Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
+    return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
   }
 
   get vocabSize(): number {
@@ -129,6 +138,13 @@ export class CausalLM {
     await this.reorder.release();
     await this.cacheOps.release();
   }
+}
+
+/** Beam search reorders the cache along the batch axis; that gather runs in ORT too. */
+function reorderSession(threads: number | undefined): Promise<Session> {
+  const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
+  r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
+  return createSession(r, { intraOpNumThreads: threads });
 }
 
 /**

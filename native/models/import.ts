@@ -14,6 +14,7 @@ import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, readHfFolder
 import type { ModelSpec } from './config.ts';
 import { llama2cToHf } from './llama2c.ts';
 import { expectedTensors, parameterCounts } from './params.ts';
+import { isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
 import { modelsDir } from './registry.ts';
 import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
 
@@ -90,6 +91,13 @@ export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
   const folder = readHfFolder(dir);
   if (!folder.tokenizer) throw new CheckpointError(`${path.join(dir, 'tokenizer.json')}: missing; Lathe needs the model's Hugging Face tokenizer next to config.json`);
+  if (isOnnxOnlyFolder(dir)) {
+    // A quantised model: its weights are the graph named by config.json's transformers.js dtype.
+    const onnx = path.relative(dir, onnxVariantFile(dir, folder.config));
+    const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
+    const data = fs.existsSync(path.join(dir, `${onnx}_data`)) ? [`${onnx}_data`] : [];
+    return { spec: folder.spec, files: [...present, onnx, ...data] };
+  }
   const shards = weightFiles(dir);
   const where = new Map<string, { file: string; info: TensorInfo }>();
   for (const shard of shards) {
@@ -232,6 +240,7 @@ export async function importModelFolder(dataDir: string, src: string, name: stri
         opts.onProgress?.({ fraction: total ? Math.min(0.98, (0.98 * done) / total) : 0, message, bytesDone: done, bytesTotal: total });
       };
       report(true);
+      fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true }); // onnx/ of a quantised model
       await copyFile(path.join(from, file), path.join(tmp, file), (n) => {
         fileDone += n;
         done += n;
@@ -249,6 +258,7 @@ function moveModelFolder(dataDir: string, from: string, files: string[], name: s
     files.forEach((file, i) => {
       throwIfCancelled(opts.signal);
       opts.onProgress?.({ fraction: (0.98 * i) / files.length, message: `moving ${file} (file ${i + 1} of ${files.length})`, bytesDone: 0, bytesTotal: 0 });
+      fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
       fs.renameSync(path.join(from, file), path.join(tmp, file));
     });
   };

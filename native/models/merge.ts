@@ -1,11 +1,13 @@
 // Merge a LoRA adapter into its base: W' = W + (α/r)·B·A for nn.Linear weights (out, in), and the transpose
 // for GPT-2's Conv1D weights (in, out). The arithmetic runs in one onnxruntime graph; the result is a complete
 // HF folder (config, tokenizer, generation config copied from the base) that loads like any other model.
+import fs from 'node:fs';
+import path from 'node:path';
 import { GraphBuilder, createSession } from '../onnx/index.ts';
-import { CheckpointWeights, readHfFolder, writeHfFolder } from './checkpoint.ts';
+import { CheckpointWeights, readHfFolder, writeHfFolder, type HfFolderContents } from './checkpoint.ts';
 import { loraAName, loraBName, loraModules, loraScale } from './lora.ts';
 import type { PeftAdapter } from './peft.ts';
-import type { Tensor } from './safetensors.ts';
+import type { SafetensorsDtype, Tensor } from './safetensors.ts';
 
 /** The base's tensors with the adapter folded in. */
 export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Promise<Map<string, Tensor>> {
@@ -28,6 +30,10 @@ export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Prom
     const b = adapter.weights.get(loraBName(m.module));
     if (!wName || !base) throw new Error(`merge: the base model has no weight for module '${m.module}'`);
     if (!a || !b) throw new Error(`merge: the adapter has no lora_A/lora_B for module '${m.module}'`);
+    const [out, inp] = spec.family === 'gpt2' ? [base.shape[1], base.shape[0]] : base.shape;
+    if (a.shape[1] !== inp || b.shape[0] !== out || a.shape[0] !== b.shape[1]) {
+      throw new Error(`merge: the adapter's ${m.module} (lora_A ${JSON.stringify(a.shape)}, lora_B ${JSON.stringify(b.shape)}) does not fit the base weight (${out} out × ${inp} in); the adapter was trained on another model`);
+    }
     const delta = g.op('Mul', [g.op('MatMul', [g.constant(b.data, b.shape), g.constant(a.data, a.shape)]), scale]); // (out, in)
     const oriented = spec.family === 'gpt2' ? g.op('Transpose', [delta], { perm: [1, 0] }) : delta; // Conv1D: (in, out)
     g.output(g.op('Add', [g.constant(base.data, base.shape), oriented]), `merged.${merged.length}`);
@@ -43,14 +49,24 @@ export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Prom
   return tensors;
 }
 
-/** Write base + adapter as a new HF folder at `outDir` (atomically). */
-export async function mergeAdapter(baseDir: string, adapter: PeftAdapter, outDir: string): Promise<void> {
+/** The folder contents of base + adapter: the merged weights and every side file of the base (chat template, special tokens, EOS). */
+export async function mergedFolder(baseDir: string, adapter: PeftAdapter, opts: { dtype?: SafetensorsDtype } = {}): Promise<HfFolderContents> {
   const folder = readHfFolder(baseDir);
-  await writeHfFolder(outDir, {
-    config: folder.config,
+  const extraFiles: Record<string, Uint8Array> = {};
+  for (const f of ['special_tokens_map.json', 'chat_template.jinja']) if (fs.existsSync(path.join(baseDir, f))) extraFiles[f] = fs.readFileSync(path.join(baseDir, f));
+  const torchDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[opts.dtype ?? 'F32'];
+  return {
+    config: { ...folder.config, torch_dtype: torchDtype },
     tensors: await mergedTensors(baseDir, adapter),
     generationConfig: folder.generationConfig ?? undefined,
     tokenizer: folder.tokenizer ?? undefined,
     tokenizerConfig: folder.tokenizerConfig ?? undefined,
-  });
+    extraFiles,
+    dtype: opts.dtype,
+  };
+}
+
+/** Write base + adapter as a new HF folder at `outDir` (atomically), with weights in `dtype` (default F32). */
+export async function mergeAdapter(baseDir: string, adapter: PeftAdapter, outDir: string, opts: { dtype?: SafetensorsDtype } = {}): Promise<void> {
+  await writeHfFolder(outDir, await mergedFolder(baseDir, adapter, opts));
 }

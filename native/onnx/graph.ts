@@ -1,7 +1,7 @@
 // The graph builder: values with dtypes and (possibly symbolic) shapes, nodes with attributes, initializers.
 // Shapes are inferred per op at build time (shapes.ts) so that a mistake is reported where it is made.
 import { type DType, type TensorData, arrayOf, checkArrayFor, dtypeOfArray } from './dtypes.ts';
-import { inferShapes } from './shapes.ts';
+import { hasShapeRule, inferShapes } from './shapes.ts';
 
 /** A dimension: a size, a symbol ('B', 'T', 'B*T'), or '?' when unknown. */
 export type Dim = number | string;
@@ -149,7 +149,8 @@ export class GraphBuilder {
     if (opts.types) {
       types = opts.types.map((t, i) => {
         const inferred = types[i];
-        if (inferred && inferred.dtype !== t.dtype) {
+        // A guess (an op without a rule, e.g. a contrib op) yields to the declaration.
+        if (inferred && inferred.dtype !== t.dtype && hasShapeRule(opType, domain)) {
           throw new Error(`${opType} (node '${name}'): output ${i} declared ${t.dtype} but inferred ${inferred.dtype}`);
         }
         return { dtype: t.dtype, shape: t.shape ?? inferred?.shape ?? null };

@@ -304,6 +304,11 @@ const RULES: Record<string, Rule> = {
   Range: (_g, ins) => [{ dtype: ins[0]!.dtype, shape: ['?'] }],
 };
 
+/** Whether the builder infers this op's outputs (otherwise it guesses the first operand's dtype and no shape). */
+export function hasShapeRule(opType: string, domain: string): boolean {
+  return (domain === '' || domain === 'ai.onnx') && RULES[opType] !== undefined;
+}
+
 export function inferShapes(g: GraphBuilder, opType: string, domain: string, ins: In[], attrs: Attrs, count: number): OutType[] {
   const rule = domain === '' || domain === 'ai.onnx' ? RULES[opType] : undefined;
   if (!rule) return Array.from({ length: count }, () => ({ dtype: ins.find((v) => v)?.dtype ?? 'float32', shape: null }));

@@ -16,6 +16,7 @@ import { generateHandlers } from './generate.ts';
 import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
+import { deployHandlers } from './deploy.ts';
 import { serveApiHandlers } from './serve-api.ts';
 import { projectJourney } from './journey.ts';
 
@@ -110,5 +111,6 @@ export const handlers: Handlers = {
   ...modelHandlers,
   ...generateHandlers,
   ...insideHandlers,
+  ...deployHandlers,
   ...serveApiHandlers,
 };

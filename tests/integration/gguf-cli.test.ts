@@ -74,8 +74,8 @@ describe('lathe export --format gguf', () => {
     const dtype = lathe(dataDir, ['export', '--model', 'tiny', '--dtype', 'q5_k']);
     expect(dtype.code).toBe(2);
     expect(dtype.stderr).toMatch(/--dtype must be one of f32, f16, q8_0, q4_0; got 'q5_k'/);
-    const format = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'onnx']);
-    expect(format.stderr).toMatch(/--format must be one of gguf; got 'onnx'/);
+    const format = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'tflite']);
+    expect(format.stderr).toMatch(/--format must be one of gguf, onnx, hf; got 'tflite'/);
     expect(lathe(dataDir, ['export', '--dtype', 'f16']).stderr).toMatch(/--model NAME is required/);
     expect(lathe(dataDir, ['export', '--model', 'tiny', '--dtyp', 'f16']).stderr).toMatch(/Did you mean --dtype\?/);
     expect(lathe(dataDir, ['export', '--model', 'nope']).stderr).toMatch(/no model named 'nope'/);

@@ -7,6 +7,7 @@ import { useProjects } from '../app/ProjectsContext.tsx';
 import { Badge, Button, Card, CardHeader, PageHeader } from '../ui/primitives.tsx';
 import { Icon, type IconName } from '../ui/icons.tsx';
 import { ServeSection } from './integrate/ServeSection.tsx';
+import { QuantizeSection } from './integrate/QuantizeSection.tsx';
 
 interface Plan {
   title: string;
@@ -70,6 +71,7 @@ type StageProps = { navigate(page: PageId): void };
 export const SelectPage = ({ navigate }: StageProps) => <PlannedStage plan={SELECT} navigate={navigate} />;
 export const IntegratePage = ({ navigate }: StageProps) => (
   <PlannedStage plan={INTEGRATE} navigate={navigate}>
+    <QuantizeSection />
     <ServeSection />
   </PlannedStage>
 );

@@ -1,0 +1,126 @@
+// `lathe merge` and `lathe quantize`: a LoRA adapter folded into its base (a new model, or a folder), and a model
+// quantised for onnxruntime (each variant registered as a model that generate, eval and serve-api run), with an
+// optional report of what each variant costs and keeps beside fp32. Foreground, progress on stderr.
+import fs from 'node:fs';
+import path from 'node:path';
+import { humanBytes } from '../api/format.ts';
+import { MERGE_DTYPES, mergeAsModel, mergeToFolder, type MergeDtype } from '../deploy/merge-model.ts';
+import { quantizationReport, reportTable, type ReportRow } from '../deploy/quantize-report.ts';
+import { quantizeModel } from '../deploy/quantize-model.ts';
+import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
+import { findModel } from '../models/registry.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { progressLine, userErrors } from './model.ts';
+import { numberFlag } from './options.ts';
+
+const MERGE_USAGE = `lathe merge --model BASE --adapter DIR (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
+const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
+const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join(',')}] [--name N] [--accuracy-level 0-4] [--no-embeddings] [--report [--text FILE] [--threads N]]`;
+
+/** A comma-separated list of allowed values, each named in the error when wrong. */
+export function dtypeList<T extends string>(raw: string, allowed: readonly T[], usage: string): T[] {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((d) => !(allowed as readonly string[]).includes(d));
+  if (bad !== undefined || !list.length) throw new UserError(`--dtype: '${bad ?? raw}' is not one of ${allowed.join(', ')}.\nUsage: ${usage}`);
+  return [...new Set(list)] as T[];
+}
+
+export function accuracyLevel(values: Record<string, unknown>, usage: string): 0 | 1 | 2 | 3 | 4 | undefined {
+  const n = numberFlag(values, 'accuracy-level', usage, true);
+  if (n !== undefined && (n < 0 || n > 4)) throw new UserError(`--accuracy-level must be 0, 1, 2, 3 or 4 (MatMulNBits' accuracy_level); got ${n}.\nUsage: ${usage}`);
+  return n as 0 | 1 | 2 | 3 | 4 | undefined;
+}
+
+/** Run `fn` with a progress line on stderr, cleared after. */
+export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fraction: number; message: string }) => void) => Promise<T>): Promise<T> {
+  const { onProgress } = progressLine(ctx);
+  try {
+    return await userErrors(() => fn((p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 })));
+  } finally {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  }
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['merge'],
+    summary: 'Fold a PEFT LoRA adapter into its base model: a new model, or a Hugging Face folder',
+    usage: MERGE_USAGE,
+    help: {
+      model: 'the base model the adapter was trained on, by name or id (required)',
+      adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (required)',
+      name: 'register the merged model under this name (one of --name or --out)',
+      out: 'write the merged Hugging Face folder here instead, replacing it whole if it exists',
+      dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
+    },
+    options: { model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
+    async run({ values }, ctx) {
+      const base = values.model as string | undefined;
+      const adapter = values.adapter as string | undefined;
+      if (!base || !adapter) throw new UserError(`--model and --adapter are required.\nUsage: ${MERGE_USAGE}`);
+      const name = values.name as string | undefined;
+      const out = values.out as string | undefined;
+      if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
+      const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
+      if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
+      const model = await userErrors(async () => findModel(ctx.dataDir, base));
+      if (out) {
+        const r = await withProgress(ctx, async (onProgress) => {
+          onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });
+          return mergeToFolder(model.path, adapter, out, dtype[0]);
+        });
+        ctx.print({ base: model.name, adapter: path.resolve(adapter), dtype: dtype[0], ...r }, () => `merged ${adapter} into ${model.name} (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
+        return;
+      }
+      const merged = await withProgress(ctx, (onProgress) => mergeAsModel(ctx.dataDir, model, adapter, name!, dtype[0], { onProgress: (p) => onProgress(p) }));
+      ctx.print(merged, () => `merged ${adapter} into ${model.name} (${dtype[0]}) as the model ${merged.name} (${merged.id})\n  ${merged.path}`);
+    },
+  },
+  {
+    path: ['quantize'],
+    summary: 'Quantise a model for onnxruntime (int4/int8 blocks, int8 dynamic, fp16) and register each variant as a model',
+    usage: QUANTIZE_USAGE,
+    help: {
+      model: 'the model to quantise, by name or id (required; one with safetensors weights)',
+      dtype: `comma-separated variants: ${QUANT_DTYPES.map((d) => `${d} (${ONNX_VARIANTS[d].summary})`).join('; ')} (default q4)`,
+      name: 'name of the new model (default <model>-<dtype>; only with one --dtype)',
+      'accuracy-level': "MatMulNBits' accuracy_level for q4/int8: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations (default 4, fastest on CPU)",
+      'no-embeddings': 'keep the embedding table in float32 (default: q4/int8/q8 quantise it too, with GatherBlockQuantized)',
+      report: 'also measure each variant beside fp32: file size, peak memory, prefill/decode tokens/s, perplexity, greedy agreement',
+      text: 'held-out text file for the report (perplexity, prefill prompt); its last 20,000 characters are used (required with --report)',
+      threads: 'onnxruntime threads for the report (default 1)',
+    },
+    options: {
+      model: { type: 'string' }, dtype: { type: 'string' }, name: { type: 'string' }, 'accuracy-level': { type: 'string' },
+      'no-embeddings': { type: 'boolean' }, report: { type: 'boolean' }, text: { type: 'string' }, threads: { type: 'string' },
+    },
+    async run({ values }, ctx) {
+      const name = values.model as string | undefined;
+      if (!name) throw new UserError(`--model NAME is required.\nUsage: ${QUANTIZE_USAGE}`);
+      const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'q4', QUANT_DTYPES, QUANTIZE_USAGE);
+      if (values.name && dtypes.length > 1) throw new UserError(`--name names one model; with several --dtype values each is named <model>-<dtype>.\nUsage: ${QUANTIZE_USAGE}`);
+      const level = accuracyLevel(values, QUANTIZE_USAGE);
+      const threads = numberFlag(values, 'threads', QUANTIZE_USAGE, true);
+      const textFile = values.text as string | undefined;
+      if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
+      if (textFile && !fs.existsSync(textFile)) throw new UserError(`--text: ${path.resolve(textFile)} does not exist`);
+      const source = await userErrors(async () => findModel(ctx.dataDir, name));
+      const qopts = { accuracyLevel: level, embeddings: !values['no-embeddings'] };
+      const made: { dtype: OnnxDtype; model: string; id: string; path: string; file: string; bytes: number; matmuls: number; embeddings: number }[] = [];
+      for (const dtype of dtypes) {
+        const target = (values.name as string | undefined) ?? `${source.name}-${dtype}`;
+        const r = await withProgress(ctx, (onProgress) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
+        made.push({ dtype, model: r.model.name, id: r.model.id, path: r.model.path, file: r.variant.file, bytes: r.variant.bytes, matmuls: r.variant.matmuls, embeddings: r.variant.embeddings });
+      }
+      let report: ReportRow[] | undefined;
+      if (values.report) {
+        const text = fs.readFileSync(textFile!, 'utf8').slice(-20_000);
+        report = await withProgress(ctx, (onProgress) => quantizationReport(source.path, { ...qopts, dtypes, text, threads, onProgress }));
+      }
+      ctx.print({ source: source.name, variants: made, report }, () => {
+        const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${m.matmuls} projections${m.embeddings ? ` and ${m.embeddings} embedding table(s)` : ''} quantised\n    ${m.path}`);
+        return [`quantised ${source.name}:`, ...lines, ...(report ? ['', reportTable(report)] : [])].join('\n');
+      });
+    },
+  },
+];

@@ -1,0 +1,47 @@
+// `lathe merge`: a PEFT LoRA adapter (Lathe's or anyone's) folded into its base, as a Hugging Face folder in
+// fp32, fp16 or bf16 with the base's tokenizer, chat template, special tokens and generation config. Written to a
+// folder of the user's choice (replaced whole) or registered as a new model. The arithmetic is models/merge.ts,
+// the same code the trainers run after LoRA training.
+import fs from 'node:fs';
+import path from 'node:path';
+import { HF_DTYPES } from '../api/deploy.ts';
+import type { Model } from '../api/schemas.ts';
+import { fillHfFolder } from '../models/checkpoint.ts';
+import { buildAndRegister, type ImportOptions } from '../models/import.ts';
+import { mergedFolder } from '../models/merge.ts';
+import { ADAPTER_CONFIG, readPeftAdapter } from '../models/peft.ts';
+import type { SafetensorsDtype } from '../models/safetensors.ts';
+import { replaceFolderAtomic } from './replace-folder.ts';
+
+export const MERGE_DTYPES = HF_DTYPES;
+export type MergeDtype = (typeof MERGE_DTYPES)[number];
+const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
+
+function readAdapter(adapterDir: string) {
+  if (!fs.existsSync(path.join(adapterDir, ADAPTER_CONFIG))) throw new Error(`${path.resolve(adapterDir)}: no ${ADAPTER_CONFIG}; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
+  return readPeftAdapter(adapterDir);
+}
+
+/** Merge into a folder at `out` (replaced atomically if it exists). */
+export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32'): Promise<{ dir: string; bytes: number }> {
+  const contents = await mergedFolder(baseDir, readAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype] });
+  await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, contents));
+  return { dir: path.resolve(out), bytes: folderBytes(out) };
+}
+
+/** Merge and register the result as a model named `name`. */
+export async function mergeAsModel(dataDir: string, base: Model, adapterDir: string, name: string, dtype: MergeDtype = 'fp32', opts: ImportOptions = {}): Promise<Model> {
+  const adapter = readAdapter(adapterDir);
+  return buildAndRegister(dataDir, name, `merge:${base.id}:${path.resolve(adapterDir)}`, async (tmp) => {
+    opts.onProgress?.({ fraction: 0.1, message: 'merging the adapter into the base weights', bytesDone: 0, bytesTotal: 0 });
+    const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype] });
+    opts.onProgress?.({ fraction: 0.6, message: `writing ${dtype} weights`, bytesDone: 0, bytesTotal: 0 });
+    await fillHfFolder(tmp, contents);
+  }, opts);
+}
+
+export function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? folderBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size;
+  return n;
+}

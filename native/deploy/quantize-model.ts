@@ -1,0 +1,26 @@
+// A quantised variant as a model of its own: the ONNX folder of one dtype (onnx-export.ts) built inside the data
+// directory and registered like any import, so the playground, evaluation and the OpenAI server load it through
+// CausalLM (which runs the declared ONNX file) with no special case.
+import type { Model } from '../api/schemas.ts';
+import { buildAndRegister, type ImportOptions } from '../models/import.ts';
+import type { OnnxDtype } from '../models/onnx-variants.ts';
+import { fillOnnxFolder, type OnnxVariantFile } from './onnx-export.ts';
+import type { QuantizeOptions } from './onnx-quantize.ts';
+
+export interface QuantizedModel {
+  model: Model;
+  variant: OnnxVariantFile;
+}
+
+/** Quantise `source` (a model with safetensors weights) to `dtype` and register the result as `name`. */
+export async function quantizeModel(dataDir: string, source: Model, dtype: OnnxDtype, name: string, opts: QuantizeOptions & ImportOptions = {}): Promise<QuantizedModel> {
+  let variant: OnnxVariantFile | undefined;
+  const model = await buildAndRegister(dataDir, name, `quantize:${source.id}:${dtype}`, async (tmp) => {
+    [variant] = await fillOnnxFolder(source.path, tmp, {
+      ...opts,
+      dtypes: [dtype],
+      onProgress: (p) => opts.onProgress?.({ fraction: p.fraction * 0.95, message: p.message, bytesDone: 0, bytesTotal: 0 }),
+    });
+  }, opts);
+  return { model, variant: variant! };
+}

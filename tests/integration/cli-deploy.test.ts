@@ -1,0 +1,85 @@
+// The deploy commands as a user runs them (node bin/lathe.mjs): `lathe quantize` registers variants that
+// `lathe generate` runs like any model, `lathe export --format onnx|hf` writes folders, `lathe merge` folds an
+// adapter into a new model, and wrong flags get errors that say what to type instead.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHfFolder } from '../../native/models/checkpoint.ts';
+import { findModel } from '../../native/models/registry.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
+import { writePeftAdapter } from '../../native/models/peft.ts';
+import type { Tensor } from '../../native/models/safetensors.ts';
+import { commands as deployCommands } from '../../native/cli/deploy.ts';
+import { commands as exportCommands } from '../../native/cli/export.ts';
+import { SHARED_DATA, lathe, tempDir } from './helpers/lathe.ts';
+
+const DIR = path.join(SHARED_DATA, 'models/stories260K');
+const present = fs.existsSync(path.join(DIR, 'stories260K.bin'));
+if (!present) console.log(`cli-deploy: skipped: ${DIR}/stories260K.bin is absent (the shared data kit is not mounted)`);
+
+describe.skipIf(!present)('lathe merge / quantize / export', () => {
+  let tmp: string;
+  let data: string;
+
+  beforeAll(() => {
+    tmp = tempDir('cli-deploy');
+    data = path.join(tmp, 'data');
+    const r = lathe(data, ['model', 'import-llama2c', path.join(DIR, 'stories260K.bin'), '--tokenizer', path.join(DIR, 'tok512.bin'), '--name', 's260k']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('quantize registers each variant as a model that generate runs', () => {
+    const q = lathe(data, ['quantize', '--model', 's260k', '--dtype', 'q4,q8', '--accuracy-level', '1', '--json'], { timeoutMs: 120_000 });
+    expect(q.code, q.stderr).toBe(0);
+    const out = q.json<{ variants: { dtype: string; model: string; file: string; bytes: number }[] }>();
+    expect(out.variants.map((v) => [v.dtype, v.model, v.file])).toEqual([['q4', 's260k-q4', 'onnx/model_q4.onnx'], ['q8', 's260k-q8', 'onnx/model_quantized.onnx']]);
+    const g = lathe(data, ['generate', '--model', 's260k-q4', '--prompt', 'Once upon a time', '--max-new-tokens', '8', '--temperature', '0'], { timeoutMs: 60_000 });
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('export --format onnx writes the transformers.js folder; --format hf writes fp16 safetensors', () => {
+    const onnx = path.join(tmp, 'exp-onnx');
+    const e = lathe(data, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'int8,fp16', '--out', onnx, '--json'], { timeoutMs: 120_000 });
+    expect(e.code, e.stderr).toBe(0);
+    for (const f of ['onnx/model_fp16.onnx', 'onnx/model_int8.onnx', 'tokenizer.json', 'generation_config.json']) expect(fs.existsSync(path.join(onnx, f)), f).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(onnx, 'config.json'), 'utf8'))['transformers.js_config'].dtype).toBe('int8');
+    const hf = path.join(tmp, 'exp-hf');
+    const h = lathe(data, ['export', '--model', 's260k', '--format', 'hf', '--dtype', 'fp16', '--out', hf, '--json']);
+    expect(h.code, h.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(hf, 'config.json'), 'utf8')).torch_dtype).toBe('float16');
+    const header = fs.readFileSync(path.join(hf, 'model.safetensors'));
+    expect(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString()).toContain('"F16"');
+  });
+
+  it('merge folds an adapter into a new model', async () => {
+    const base = findModel(data, 's260k').path;
+    const spec = readHfFolder(base).spec;
+    const config: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
+    const weights = new Map<string, Tensor>();
+    for (const m of loraModules(spec, config)) {
+      weights.set(loraAName(m.module), { shape: [config.r, m.inFeatures], data: new Float32Array(config.r * m.inFeatures).fill(0.01) });
+      weights.set(loraBName(m.module), { shape: [m.outFeatures, config.r], data: new Float32Array(m.outFeatures * config.r).fill(0.01) });
+    }
+    const adapter = path.join(tmp, 'adapter');
+    await writePeftAdapter(adapter, spec, config, weights, 's260k');
+    const r = lathe(data, ['merge', '--model', 's260k', '--adapter', adapter, '--name', 's260k-merged', '--dtype', 'bf16', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<{ name: string }>().name).toBe('s260k-merged');
+  });
+
+  it('refuses wrong flags with the fix (in process: the same command objects)', async () => {
+    const all = [...deployCommands, ...exportCommands];
+    const run = (words: string[], values: Record<string, unknown>) => all.find((c) => c.path.join(' ') === words.join(' '))!.run({ values, positionals: [] }, { dataDir: data, json: true, print: () => {}, info: () => {} });
+    await expect(run(['quantize'], { model: 's260k', dtype: 'q3' })).rejects.toThrow(/--dtype: 'q3' is not one of fp16, q8, int8, q4/);
+    await expect(run(['quantize'], { model: 's260k', report: true })).rejects.toThrow(/--report needs --text FILE/);
+    await expect(run(['quantize'], { model: 's260k', 'accuracy-level': '7' })).rejects.toThrow(/--accuracy-level must be 0, 1, 2, 3 or 4/);
+    await expect(run(['merge'], { model: 's260k', adapter: tmp })).rejects.toThrow(/exactly one of --name .* or --out/);
+    await expect(run(['export'], { model: 's260k', format: 'gguf', 'accuracy-level': '4' })).rejects.toThrow(/--accuracy-level applies to --format onnx only/);
+    await expect(run(['export'], { model: 's260k', format: 'onnx', adapter: tmp })).rejects.toThrow(/merge first \(lathe merge\)/);
+    await expect(run(['export'], { model: 's260k-q4', format: 'hf' })).rejects.toThrow(/holds only ONNX weights/);
+    await expect(run(['export'], { model: 's260k', format: 'tflite' })).rejects.toThrow(/--format must be one of gguf, onnx, hf/);
+  });
+});

@@ -1,0 +1,56 @@
+// The Integrate page's API: deploy.quantize / deploy.export / deploy.merge through the Studio, each a 'deploy' job
+// in a child process whose result lists the models it registered and the files it wrote, with their sizes; the
+// handlers refuse at once what they can check (a missing adapter, a taken name, an adapter on an ONNX export).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeployResult } from '../../native/api/deploy.ts';
+import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { Studio } from '../../native/studio/studio.ts';
+import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
+
+const DIR = path.join(SHARED_DATA, 'models/stories260K');
+const present = fs.existsSync(path.join(DIR, 'stories260K.bin'));
+if (!present) console.log(`deploy-job: skipped: ${DIR}/stories260K.bin is absent (the shared data kit is not mounted)`);
+
+describe.skipIf(!present)('deploy jobs', () => {
+  let tmp: string;
+  let studio: Studio;
+
+  beforeAll(async () => {
+    tmp = tempDir('deploy-job');
+    await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 's260k');
+    studio = new Studio({ dataDir: path.join(tmp, 'data'), mode: 'electron' });
+  });
+
+  afterAll(async () => {
+    await studio.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function result(jobId: string): Promise<DeployResult> {
+    await studio.queue.whenFinished(jobId);
+    const job = await studio.call('jobs.get', { id: jobId });
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    return DeployResult.parse(job.result);
+  }
+
+  it('quantises into a registered model and exports a GGUF file, listing each artifact with its size', async () => {
+    const q = await result((await studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['q4'] })).id);
+    expect(q.models.map((m) => m.name)).toEqual(['s260k-q4']);
+    expect(q.artifacts[0].bytes).toBeGreaterThan(0);
+    expect((await studio.call('models.list', {})).map((m) => m.name)).toContain('s260k-q4');
+    const out = path.join(tmp, 'out', 's260k.q8_0.gguf');
+    const g = await result((await studio.call('deploy.export', { modelId: 's260k', format: 'gguf', dtypes: ['q8_0'], outPath: out })).id);
+    expect(g.artifacts).toEqual([{ path: out, bytes: fs.statSync(out).size, label: 'GGUF q8_0' }]);
+  });
+
+  it('refuses at once what it can check', async () => {
+    await expect(studio.call('deploy.merge', { modelId: 's260k', adapterPath: path.join(tmp, 'nothing'), name: 'm' })).rejects.toThrow(/no such folder/);
+    await expect(studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['q4'] })).rejects.toThrow(/s260k-q4/);
+    await expect(studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['fp32' as 'q4'] })).rejects.toThrow();
+    fs.mkdirSync(path.join(tmp, 'adapter'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'adapter', 'adapter_config.json'), '{}');
+    await expect(studio.call('deploy.export', { modelId: 's260k', format: 'onnx', dtypes: ['q4'], outPath: path.join(tmp, 'x'), adapterPath: path.join(tmp, 'adapter') })).rejects.toThrow(/merge it first/);
+  });
+});
