@@ -11,7 +11,9 @@
 //   (not a fine-tuned one) with a prompt template succeeded;
 // - fine-tune / align is optional unless a fine-tuning or DPO run of the project exists; it becomes
 //   the next step when the project's best evaluation misses its target;
-// - evaluate is done when an evaluation run of the project succeeded; integrate is planned (not built yet).
+// - evaluate is done when an evaluation run of the project succeeded;
+// - integrate is done when a model the project's runs used was merged into or quantised to a new model (its
+//   source names it); it becomes the next step once the best evaluation meets the target.
 // The scorecard is the spine: each step's effect is the project's metric before and after that step's runs.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
@@ -36,7 +38,7 @@ const ACTIONS: Record<JourneyStepId, JourneyAction> = {
   prompt: { label: 'Try a prompt in the playground', route: '#/adapt/prompt' },
   finetune: { label: 'Fine-tune on your examples', route: '#/adapt/finetune' },
   evaluate: { label: 'Run an evaluation', route: '#/adapt/evaluate' },
-  integrate: { label: 'See what Integrate will do', route: '#/integrate' },
+  integrate: { label: 'Quantise, export or serve', route: '#/integrate' },
 };
 
 const TITLES: Record<JourneyStepId, string> = {
@@ -146,7 +148,14 @@ export function journeyOf(facts: JourneyFacts): Journey {
   } else if (evalOpen) steps.evaluate = { state: 'in-progress', summary: 'Evaluating…' };
   else steps.evaluate = { state: 'not-done', summary: 'Score the model on held-out examples with the project’s metric' };
 
-  steps.integrate = { state: 'planned', summary: 'Optimise, export and serve: not built yet' };
+  // Integrate: a merged or quantised model made from one the project used ('merge:<id>:…', 'quantize:<id>:<dtype>').
+  const usedIds = new Set(runs.map((r) => modelOfRun(r.run)?.id).filter((id): id is string => !!id));
+  const usedNames = new Set(runs.map((r) => modelOfRun(r.run)?.name).filter((n): n is string => !!n));
+  const usedModelIds = new Set([...usedIds, ...models.filter((m) => usedNames.has(m.name)).map((m) => m.id)]);
+  const derived = models.filter((m) => /^(merge|quantize):/.test(m.source ?? '') && usedModelIds.has((m.source ?? '').split(':')[1]));
+  steps.integrate = derived.length > 0
+    ? { state: 'done', summary: `${derived.at(-1)!.name}${derived.length > 1 ? ` (of ${plural(derived.length, 'deployable model')})` : ''}` }
+    : { state: 'not-done', summary: 'Merge, quantise and export the model, or serve it to applications' };
 
   // The guidance: the first required step not done; once all are, the scorecard decides.
   let next: Journey['next'];
@@ -164,7 +173,11 @@ export function journeyOf(facts: JourneyFacts): Journey {
     const short = Math.abs(scorecard.margin!).toFixed(3);
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
   } else {
-    next = { step: null, title: 'The target is met', text: 'The best evaluation reaches the target. Integrate (optimise, export, serve) is not built yet.', action: ACTIONS.integrate };
+    const integrated = steps.integrate.state === 'done';
+    if (!integrated) steps.integrate.state = 'next';
+    next = integrated
+      ? { step: null, title: 'The target is met', text: 'The best evaluation reaches the target and a deployable model is made: export it or serve it from Integrate.', action: ACTIONS.integrate }
+      : { step: 'integrate', title: 'Next: integrate the model', text: 'The best evaluation reaches the target: merge, quantise and export the model, or serve it to applications.', action: ACTIONS.integrate };
   }
 
   const out: JourneyStep[] = (Object.keys(TITLES) as JourneyStepId[]).map((id) => ({

@@ -104,7 +104,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await page.getByLabel(/^Target/).fill('0.35');
     await page.getByLabel(/^Target/).press('Control+Enter');
     await page.getByRole('heading', { name: 'Tiny dialogue summaries' }).waitFor();
-    await expectStates({ scope: 'done', data: 'next', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'planned' });
+    await expectStates({ scope: 'done', data: 'next', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     const card = page.getByTestId('journey-card');
     await card.getByText('Summarisation · ROUGE-L ≥ 0.35').waitFor();
     await page.getByTestId('journey-next').getByText('Next: bring the data').waitFor();
@@ -123,7 +123,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await watchStep('data');
     await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
     await page.getByTestId('import-progress').getByText('Imported').waitFor({ timeout: 60_000 });
-    await expectStates({ scope: 'done', data: 'done', select: 'next', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'planned' });
+    await expectStates({ scope: 'done', data: 'done', select: 'next', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     expect(await seenStates()).toEqual(['next', 'in-progress', 'done']);
     expect(await strip().locator('li[data-step=data] a').getAttribute('title')).toContain('tiny-dialogues, 50 rows');
     await strip().getByTestId('journey-next').getByText('Next: choose a base model').waitFor();
@@ -138,7 +138,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await page.getByLabel('Tokenizer path').fill(TOKENIZER);
     await page.getByLabel('Checkpoint path').press('Control+Enter');
     await page.getByTestId('model-card').getByRole('heading', { name: /stories260K/ }).waitFor({ timeout: 60_000 });
-    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'next', finetune: 'optional', evaluate: 'todo', integrate: 'planned' });
+    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'next', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
   });
 
   it('tries a prompt in the playground; then an evaluation is next', async () => {
@@ -149,7 +149,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await page.getByLabel('Max new tokens value').fill('20');
     await page.getByRole('textbox', { name: 'Prompt' }).press('Control+Enter');
     await page.getByText('reached max new tokens').or(page.getByText('ended by the model')).first().waitFor({ timeout: 60_000 });
-    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'optional', evaluate: 'next', integrate: 'planned' });
+    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'optional', evaluate: 'next', integrate: 'todo' });
     expect(await strip().locator('li[data-step=select] a').getAttribute('title')).toContain('Used: stories260K');
     await shoot('prompt');
   });
@@ -168,7 +168,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     const summary = page.getByTestId('eval-summary');
     await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor({ timeout: 120_000 });
     await summary.getByText('succeeded').waitFor({ timeout: 120_000 });
-    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'next', evaluate: 'done', integrate: 'planned' });
+    await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'next', evaluate: 'done', integrate: 'todo' });
     expect(await seenStates()).toEqual(['next', 'in-progress', 'done']);
     const next = strip().getByTestId('journey-next');
     await next.getByText('Next: close the gap to the target').waitFor();
@@ -183,7 +183,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     const card = page.getByTestId('journey-card');
     await card.waitFor();
     await expect.poll(() => card.locator('li[data-step]').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-step')}:${li.getAttribute('data-state')}`)))
-      .toEqual(['scope:done', 'data:done', 'select:done', 'prompt:done', 'finetune:next', 'evaluate:done', 'integrate:planned']);
+      .toEqual(['scope:done', 'data:done', 'select:done', 'prompt:done', 'finetune:next', 'evaluate:done', 'integrate:todo']);
     await card.locator('li[data-step=data]').getByText('tiny-dialogues, 50 rows').waitFor();
     await card.locator('li[data-step=prompt]').getByText('1 prompt tried').waitFor();
     expect(await card.locator('li[data-step=evaluate] .journey-effect').textContent()).toMatch(/^ROUGE-L \d\.\d{3}$/);

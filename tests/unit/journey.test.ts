@@ -36,7 +36,7 @@ describe('projects.journey', () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Summaries', task: 'summarization' });
     let j = projectJourney(store, p.id);
-    expect(states(j)).toEqual({ scope: 'next', data: 'todo', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'planned' });
+    expect(states(j)).toEqual({ scope: 'next', data: 'todo', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     expect(j.next).toMatchObject({ step: 'scope', action: { route: '#/scope' } });
     expect(step(j, 'scope').summary).toBe('Say what good is: choose a metric and a target');
 
@@ -75,7 +75,7 @@ describe('projects.journey', () => {
     await evaluation(store, p.id, model, 0.1);
     await evaluation(store, p.id, model, 0.2);
     j = projectJourney(store, p.id);
-    expect(states(j)).toEqual({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'next', evaluate: 'done', integrate: 'planned' });
+    expect(states(j)).toEqual({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'next', evaluate: 'done', integrate: 'todo' });
     expect(step(j, 'prompt').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.1, after: 0.2 });
     expect(step(j, 'evaluate')).toMatchObject({ summary: '2 evaluations; best 0.200', effect: { before: null, after: 0.2 } });
     expect(j.next).toMatchObject({ step: 'finetune', title: 'Next: close the gap to the target' });
@@ -94,6 +94,15 @@ describe('projects.journey', () => {
     j = projectJourney(store, p.id);
     expect(step(j, 'finetune').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.2, after: 0.4 });
     expect(step(j, 'prompt').effect?.after).toBe(0.2); // the fine-tuned model's score is not the prompt's
+    expect(j.next).toMatchObject({ step: 'integrate', title: 'Next: integrate the model', action: { route: '#/integrate' } });
+    expect(step(j, 'integrate').state).toBe('next');
+
+    // A model quantised from one the project used makes Integrate done; one from an unrelated model does not.
+    store.models.create({ name: 'other-q4', architecture: 'llama', path: 'models/o', config: {}, parameterCount: 1, source: 'quantize:mdl_unrelated:q4' });
+    expect(step(projectJourney(store, p.id), 'integrate').state).toBe('next');
+    store.models.create({ name: 'stories260K-lora-q4', architecture: 'llama', path: 'models/z', config: {}, parameterCount: 260_000, source: `quantize:${tuned.id}:q4` });
+    j = projectJourney(store, p.id);
+    expect(step(j, 'integrate')).toMatchObject({ state: 'done', summary: 'stories260K-lora-q4' });
     expect(j.next).toMatchObject({ step: null, title: 'The target is met', action: { route: '#/integrate' } });
   });
 

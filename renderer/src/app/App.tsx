@@ -1,6 +1,6 @@
 // The application frame: navigation, top bar with the project switcher, the current page, shortcuts.
 import { Fragment, useCallback, useState } from 'react';
-import { IntegratePage } from '../pages/PlannedStagePages.tsx';
+import { IntegratePage } from '../pages/integrate/IntegratePage.tsx';
 import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
 import { SelectRoute } from '../pages/pretrain/route.tsx';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage.tsx';
@@ -54,7 +54,7 @@ export function App() {
             {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
             {page === 'select' && <SelectRoute navigate={go} />}
             {page === 'adapt' && <AdaptStage navigate={go} />}
-            {page === 'integrate' && <IntegratePage navigate={go} />}
+            {page === 'integrate' && <IntegratePage />}
             {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
             {page === 'datasets' && <DatasetsPage navigate={go} />}
             {page === 'runs' && <RunsRoute />}
