@@ -1,7 +1,8 @@
 // The alignment part of the Studio API: preference tuning (DPO and its variants) as a 'dpo' job, reward models and
-// sequence classifiers as a 'reward' job. DPO runs' metrics carry TRL's names (rewards/chosen, rewards/rejected,
-// rewards/accuracies, rewards/margins, logps/chosen, logps/rejected; val_ before each for the validation split)
-// beside loss, lr and grad_norm; reward runs report accuracy (and margin for pairs).
+// sequence classifiers as a 'reward' job, PPO-RLHF as a 'ppo' job (its rollout table through align.rollouts). DPO
+// runs' metrics carry TRL's names (rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins,
+// logps/chosen, logps/rejected; val_ before each for the validation split) beside loss, lr and grad_norm; reward
+// runs report accuracy (and margin for pairs); PPO runs the metrics listed in native/train/ppo.ts, one per iteration.
 import { z } from 'zod';
 import { ColumnMapping, Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
@@ -97,6 +98,81 @@ export const AlignPreview = z.object({
 });
 export type AlignPreview = z.infer<typeof AlignPreview>;
 
+/** The playground's sampling settings, as PPO's rollouts use them (defaults: the policy's own distribution, as TRL's). */
+export const RolloutGeneration = z.object({
+  maxNewTokens: z.number().int().min(1).max(4096).default(32),
+  minNewTokens: z.number().int().min(0).default(0),
+  temperature: z.number().positive().default(1),
+  /** 0: off. Top-k, top-p and temperature change what is sampled but not the log-probs PPO trains with (TRL's defaults keep them off). */
+  topK: z.number().int().min(0).default(0),
+  topP: z.number().gt(0).max(1).default(1),
+});
+
+export const PpoStartInput = z
+  .object({
+    /** Model id or name: the policy starts from it, and it is the frozen reference. */
+    model: z.string().min(1),
+    /** The reward run (`lathe align reward`) whose model scores each prompt + completion. */
+    rewardRun: z.string().min(1),
+    /** A classifier's label whose logit is the reward (default its last label, e.g. SST-2's '1', positive); pairwise models have one score. */
+    rewardLabel: z.string().min(1).optional(),
+    /** Dataset id or name of prompts: its `prompt` column, else its `text` column; the validation split is held out. */
+    dataset: z.string().min(1),
+    method: z.enum(['lora', 'full']).default('lora'),
+    /** PPO trains without dropout (a rollout's log-probs must be the policy's), so dropout must stay 0. */
+    lora: LoraInput.default({ r: 8, alpha: 16, dropout: 0 }),
+    /** PPO iterations: each generates `batchSize` rollouts, scores them and updates on them `ppoEpochs` times. */
+    steps: z.number().int().min(1).default(100),
+    /** Rollouts per iteration. */
+    batchSize: z.number().int().min(1).max(1024).default(16),
+    /** Rollouts per optimiser step (batchSize / miniBatchSize steps per PPO epoch). */
+    miniBatchSize: z.number().int().min(1).max(1024).default(4),
+    ppoEpochs: z.number().int().min(1).max(100).default(4),
+    lr: z.number().positive().optional(),
+    /** β_KL at the start (TRL init_kl_coef 0.2); 0 with adaptiveKl off: no KL penalty. */
+    klCoef: z.number().min(0).default(0.2),
+    /** Adapt β_KL toward klTarget (Ziegler et al.'s controller); off: β_KL stays klCoef. */
+    adaptiveKl: z.boolean().default(true),
+    klTarget: z.number().positive().default(6),
+    klHorizon: z.number().positive().default(10000),
+    gamma: z.number().min(0).max(1).default(1),
+    lam: z.number().min(0).max(1).default(0.95),
+    clipRange: z.number().positive().default(0.2),
+    clipRangeValue: z.number().positive().default(0.2),
+    vfCoef: z.number().min(0).default(0.1),
+    /** Longest prompt in tokens (its end is cut beyond). */
+    maxPromptLen: z.number().int().min(1).default(64),
+    generation: RolloutGeneration.default({ maxNewTokens: 32, minNewTokens: 0, temperature: 1, topK: 0, topP: 1 }),
+    /** Score held-out rollouts (validation prompts, a fixed seed) every K iterations, at the start and at the end; 0: start and end only. */
+    evalEvery: z.number().int().min(0).default(10),
+    /** Held-out prompts scored per evaluation (the first ones of the validation split). */
+    evalPrompts: z.number().int().min(1).max(1024).default(16),
+    saveEvery: z.number().int().min(0).default(10),
+    keepCheckpoints: z.number().int().min(1).default(3),
+    weightDecay: z.number().min(0).default(0),
+    clipNorm: z.number().positive().nullable().default(1),
+    seed: z.number().int().default(42),
+    threads: z.number().int().min(1).max(256).optional(),
+    projectId: z.string().nullable().default(null),
+    name: z.string().trim().min(1).max(200).optional(),
+    /** LoRA: also write the adapter merged into the base as a new model (registered under outputName). */
+    merge: z.boolean().default(true),
+    outputName: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((v) => v.method !== 'lora' || v.lora.dropout === 0, { message: 'PPO trains without dropout: a rollout\'s log-probabilities must be the policy\'s; give LoRA dropout 0', path: ['lora', 'dropout'] })
+  .refine((v) => v.miniBatchSize <= v.batchSize, { message: 'the minibatch cannot hold more rollouts than the batch', path: ['miniBatchSize'] })
+  .refine((v) => v.adaptiveKl === false || v.klCoef > 0, { message: 'the adaptive KL controller scales β_KL, so it needs a klCoef above 0 (turn adaptiveKl off for no penalty)', path: ['klCoef'] });
+export type PpoStartInput = z.input<typeof PpoStartInput>;
+export type PpoConfig = z.output<typeof PpoStartInput>;
+
+/** One rollout as the table shows it. */
+export const RolloutRow = z.object({ prompt: z.string(), completion: z.string(), score: z.number(), kl: z.number(), tokens: z.number().int() });
+export type RolloutRow = z.infer<typeof RolloutRow>;
+
+/** A PPO iteration's rollouts: the training batch, and the held-out ones when that iteration evaluated. */
+export const RolloutTable = z.object({ step: z.number().int(), klCoef: z.number(), train: z.array(RolloutRow), heldout: z.array(RolloutRow).nullable() });
+export type RolloutTable = z.infer<typeof RolloutTable>;
+
 export const alignMethods = {
   /** What DPO or a reward model would read from a dataset: the first pairs (or labelled texts) and the rows that make none. */
   'align.preview': { params: AlignPreviewInput, result: AlignPreview },
@@ -104,4 +180,8 @@ export const alignMethods = {
   'align.dpo': { params: DpoStartInput, result: Job },
   /** Start a reward-model or classifier job ('reward'); resume and cancel it with train.resume / train.cancel. */
   'align.reward': { params: RewardStartInput, result: Job },
+  /** Start a PPO-RLHF job ('ppo'); resume and cancel it with train.resume / train.cancel. */
+  'align.ppo': { params: PpoStartInput, result: Job },
+  /** A PPO run's rollout table: the steps that have one, and the table of `step` (default the latest; null when none yet). */
+  'align.rollouts': { params: z.object({ runId: z.string().min(1), step: z.number().int().min(0).optional() }), result: z.object({ steps: z.array(z.number().int()), table: RolloutTable.nullable() }) },
 } as const;

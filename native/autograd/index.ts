@@ -19,5 +19,7 @@ export { buildTrainingStep, metricOutput } from './step.ts';
 export { TrainingSession } from './training-session.ts';
 export type { Feeds, HostTensor, StepResult, TrainingSessionOptions } from './training-session.ts';
 export type { TrainingStepGraphs, TrainingStepSpec } from './step.ts';
-export { PREFERENCE_LOSSES, PREFERENCE_METRICS, pairwiseRewardLoss, preferenceLoss, sequenceLogProbs } from './preference-losses.ts';
+export { PREFERENCE_LOSSES, PREFERENCE_METRICS, pairwiseRewardLoss, preferenceLoss, sequenceLogProbs, tokenLogProbs } from './preference-losses.ts';
 export type { PreferenceLoss, PreferenceLossKind, PreferenceLossOptions } from './preference-losses.ts';
+export { PPO_METRICS, ppoLoss } from './ppo-losses.ts';
+export type { PpoInputs, PpoLossOptions, PpoMetric } from './ppo-losses.ts';

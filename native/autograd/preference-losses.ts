@@ -32,20 +32,24 @@ export interface PreferenceLoss {
 }
 
 /**
- * Per row, the sum of log p(label) over the scored positions (logits (N, T, V), labels (N, T) already shifted) and
- * the number of scored positions: two (N) values. NegativeLogLikelihoodLoss without reduction gives 0 at ignored
+ * Per position, log p(label) (0 where the label is the ignore index) and 1/0 for scored/not: two (N, T) values from
+ * logits (N, T, V) and labels (N, T) already shifted. NegativeLogLikelihoodLoss without reduction gives 0 at ignored
  * labels, and its pairing with LogSoftmax is differentiated as one (backward.ts).
  */
-export function sequenceLogProbs(g: GraphBuilder, logits: Value, labels: Value, ignoreIndex = -100): { logps: Value; counts: Value } {
+export function tokenLogProbs(g: GraphBuilder, logits: Value, labels: Value, ignoreIndex = -100): { logps: Value; scored: Value } {
   const v = logits.shape?.[logits.shape.length - 1];
-  if (typeof v !== 'number') throw new Error(`sequenceLogProbs: the vocabulary (last) dim of '${logits.name}' must be a number, is ${String(v)}`);
+  if (typeof v !== 'number') throw new Error(`tokenLogProbs: the vocabulary (last) dim of '${logits.name}' must be a number, is ${String(v)}`);
   const flat = g.op('Reshape', [logits, g.ints([-1, v])]); // (N·T, V)
   const nll = g.op('NegativeLogLikelihoodLoss', [g.op('LogSoftmax', [flat], { axis: -1 }), g.op('Reshape', [labels, g.ints([-1])])], { ignore_index: ignoreIndex, reduction: 'none' }); // (N·T)
-  const perRow = g.op('Reshape', [nll, g.op('Shape', [labels])]); // (N, T)
-  const logps = g.op('Neg', [g.op('ReduceSum', [perRow, g.ints([1])], { keepdims: 0 })]); // (N)
+  const logps = g.op('Neg', [g.op('Reshape', [nll, g.op('Shape', [labels])])]); // (N, T)
   const scored = g.op('Cast', [g.op('Not', [g.op('Equal', [labels, g.constant(BigInt64Array.of(BigInt(ignoreIndex)), [], 'int64')])])], { to: 1 });
-  const counts = g.op('ReduceSum', [scored, g.ints([1])], { keepdims: 0 }); // (N)
-  return { logps, counts };
+  return { logps, scored };
+}
+
+/** Per row, the sum of log p(label) over the scored positions and the number of scored positions: two (N) values. */
+export function sequenceLogProbs(g: GraphBuilder, logits: Value, labels: Value, ignoreIndex = -100): { logps: Value; counts: Value } {
+  const t = tokenLogProbs(g, logits, labels, ignoreIndex);
+  return { logps: g.op('ReduceSum', [t.logps, g.ints([1])], { keepdims: 0 }), counts: g.op('ReduceSum', [t.scored, g.ints([1])], { keepdims: 0 }) };
 }
 
 /** log σ(x) = LogSoftmax([0, x])[1]: stable for any x, from ops autograd has rules for. */

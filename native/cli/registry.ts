@@ -20,6 +20,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     import('./train.ts'),
     import('./pretrain.ts'),
     import('./align.ts'),
+    import('./align-ppo.ts'),
     import('./reward.ts'),
   ]);
   return groups.flatMap((g) => g.commands);

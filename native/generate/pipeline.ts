@@ -11,6 +11,11 @@ export class TextGenerator {
     readonly tokenizer: TextTokenizer,
   ) {}
 
+  /** A generator over a model already loaded (PPO's policy, rebuilt from the trainer's weights each iteration). */
+  static of(model: CausalLM, tokenizer: TextTokenizer): TextGenerator {
+    return new TextGenerator(model, tokenizer);
+  }
+
   static async load(dir: string, opts: LoadOptions = {}): Promise<TextGenerator> {
     const tokenizer = TextTokenizer.fromFolder(dir);
     const model = await CausalLM.load(dir, opts);

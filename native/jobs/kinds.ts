@@ -9,6 +9,7 @@ export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   finetune: { module: '../train/finetune-worker.ts', summary: 'Fine-tune a model (full or LoRA)' },
   'model-download': { module: '../models/download-worker.ts', summary: 'Download a model from the Hugging Face Hub' },
   'model-import': { module: '../models/import-worker.ts', summary: 'Import a model folder or a llama2.c checkpoint' },
+  ppo: { module: '../train/ppo-worker.ts', summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF)' },
   pretrain: { module: '../train/pretrain-worker.ts', summary: 'Pretrain a model from scratch on a corpus' },
   reward: { module: '../train/reward-worker.ts', summary: 'Train a reward model or a sequence classifier' },
 };

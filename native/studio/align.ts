@@ -1,9 +1,14 @@
 // Studio API handlers for alignment (schemas in native/api/align.ts): a DPO request is checked against the store
 // before its job is queued, so bad input is an error at once rather than a failed job. Resume and cancel are
-// train.resume / train.cancel, which handle 'dpo' runs like the others. align.preview reads a dataset as they would.
+// train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others; a PPO run's rollout table is read
+// from its run folder (ppo-table.ts). align.preview reads a dataset as they would.
 import type { alignMethods } from '../api/align.ts';
+import { StudioError } from '../api/errors.ts';
 import { alignPreview } from '../data/align-preview.ts';
 import { planDpo } from '../train/dpo-plan.ts';
+import { planPpo } from '../train/ppo-plan.ts';
+import { readRolloutTable, rolloutSteps } from '../train/ppo-table.ts';
+import { runDir } from '../train/run-env.ts';
 import { planReward } from '../train/reward.ts';
 import type { HandlersFor } from './context.ts';
 
@@ -16,5 +21,18 @@ export const alignHandlers: HandlersFor<typeof alignMethods> = {
   'align.reward': (input, _raw, ctx) => {
     planReward(input, ctx.store);
     return ctx.queue.enqueue('reward', input);
+  },
+  'align.ppo': (input, _raw, ctx) => {
+    planPpo(input, ctx.store, ctx.dataDir);
+    return ctx.queue.enqueue('ppo', input);
+  },
+  'align.rollouts': ({ runId, step }, _raw, ctx) => {
+    const run = ctx.store.runs.find(runId);
+    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run; only PPO runs have rollouts`, { field: 'runId' });
+    const dir = runDir(ctx.dataDir, run.id);
+    const steps = rolloutSteps(dir);
+    const want = step ?? steps.at(-1);
+    if (step !== undefined && !steps.includes(step)) throw new StudioError('not_found', `run ${runId} has no rollouts at step ${step} (steps with rollouts: ${steps.join(', ') || 'none yet'})`, { field: 'step' });
+    return { steps, table: want === undefined ? null : readRolloutTable(dir, want) };
   },
 };

@@ -15,7 +15,7 @@ type TrainHandlers = HandlersFor<typeof trainMethods>;
 
 function trainingRun(ctx: HandlerContext, runId: string) {
   const run = ctx.store.runs.find(runId);
-  if (run.kind !== 'finetune' && run.kind !== 'pretrain' && run.kind !== 'dpo' && run.kind !== 'reward') {
+  if (run.kind !== 'finetune' && run.kind !== 'pretrain' && run.kind !== 'dpo' && run.kind !== 'reward' && run.kind !== 'ppo') {
     throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not a training run`, { field: 'runId' });
   }
   return run;

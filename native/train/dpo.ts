@@ -3,12 +3,9 @@
 // run does (run-stages.ts: owned, checkpointed, resumed exactly, cancelled within a step), then a PEFT adapter (and
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
-import fs from 'node:fs';
-import path from 'node:path';
-import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
 import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
-import { mergeAdapter } from '../models/merge.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson } from '../models/peft.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
@@ -16,7 +13,8 @@ import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
-import { modelRegisteredAs, recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
+import { writePolicyOutputs } from './policy-outputs.ts';
+import type { TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { completionEndId } from './sft-examples.ts';
 
@@ -118,7 +116,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     }
     const trained = result.status === 'cancelled' ? null : runner.weights();
     await runner.release();
-    const outputs = trained ? await writeOutputs(env, runId, dir, config, trained, folder, lora) : { adapterPath: null, outputModel: null };
+    const outputs = trained ? await writePolicyOutputs(env, runId, dir, { kind: 'dpo', ...config }, trained, folder, lora) : { adapterPath: null, outputModel: null };
     return {
       runId,
       status: result.status,
@@ -133,31 +131,4 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
       ...outputs,
     };
   });
-}
-
-/** The adapter (and the merged model when asked) or the full model, registered so generation and evaluation find it. */
-async function writeOutputs(env: TrainEnv, runId: string, dir: string, config: ResolvedDpoConfig, trained: Map<string, { shape: number[]; data: Float32Array }>, folder: ReturnType<typeof readHfFolder>, lora: LoraConfig): Promise<{ adapterPath: string | null; outputModel: string | null }> {
-  const { store } = env;
-  const outName = config.outputName ?? `${config.modelName}-dpo-${runId.replace(/^run_/, '')}`;
-  if (config.method === 'lora') {
-    const adapterPath = path.join(dir, 'adapter');
-    if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });
-    await writePeftAdapter(adapterPath, folder.spec, lora, trained, config.modelPath);
-    recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
-    if (!config.merge) return { adapterPath, outputModel: null };
-    const source = `dpo-merge:${runId}`;
-    const merged = path.join(dir, 'merged');
-    if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
-    if (!modelRegisteredAs(store, source)) await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-    const model = await registerRunModel(env, merged, outName, source);
-    fs.rmSync(merged, { recursive: true, force: true });
-    return { adapterPath, outputModel: model.name };
-  }
-  const out = path.join(dir, 'model');
-  if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
-  await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-  const model = await registerRunModel(env, out, outName, `dpo:${runId}`);
-  fs.rmSync(out, { recursive: true, force: true });
-  recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
-  return { adapterPath: null, outputModel: model.name };
 }

@@ -1,5 +1,5 @@
 // Scores from a model in transformers' sequence-classification layout (as `lathe align reward` writes it): each
-// text's scores at its last token, and for a labelled dataset split the accuracy beside the majority class's share.
+// text's scores at its last token (RewardScorer keeps the model loaded for PPO), and for a labelled dataset split the accuracy beside the majority class's share.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
@@ -7,7 +7,7 @@ import { datasetDir, readRows } from '../data/files.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
 import { parseModelConfig } from '../models/config.ts';
 import { buildRewardScoreGraph } from '../models/reward-graph.ts';
-import { createSession } from '../onnx/index.ts';
+import { createSession, type Session } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, type RewardItem } from './reward-batches.ts';
 import { causalConfigOf, classifiedText } from './reward.ts';
@@ -18,31 +18,56 @@ export interface ScoredTexts {
   scores: number[][];
 }
 
-export async function scoreTexts(modelDir: string, texts: readonly string[], opts: { threads?: number; batchSize?: number } = {}): Promise<ScoredTexts> {
-  const config = JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const id2label = (config.id2label ?? { 0: 'reward' }) as Record<string, string>;
-  const labels = Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
-  const spec = parseModelConfig(causalConfigOf(config), path.join(modelDir, 'config.json'));
-  const weights = CheckpointWeights.open(modelDir);
-  let graph;
-  try {
-    graph = buildRewardScoreGraph(spec, weights, labels.length);
-  } finally {
-    weights.close();
-  }
-  const tokenizer = TextTokenizer.fromFolder(modelDir);
-  const bos = tokenizer.bosTokenId;
-  const items: RewardItem[] = texts.map((t) => ({ sequences: [[...(bos !== null ? [bos] : []), ...tokenizer.encode(classifiedText(t), { addSpecialTokens: false })].slice(0, spec.maxPositions)] }));
-  const session = await createSession(graph, { intraOpNumThreads: opts.threads, interOpNumThreads: 1 });
-  try {
-    const scores: number[][] = [];
-    for (const b of rewardBatches(items, opts.batchSize ?? 16, 0, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0)) {
-      const out = (await session.run(b.feeds, ['scores'])).scores.data as Float32Array;
-      for (let i = 0; i < b.scored; i++) scores.push(Array.from(out.subarray(i * labels.length, (i + 1) * labels.length)));
+/** A reward model or classifier loaded once (its graph in one session) to score texts batch after batch, as PPO does. */
+export class RewardScorer {
+  private constructor(
+    readonly labels: string[],
+    private readonly tokenizer: TextTokenizer,
+    private readonly maxPositions: number,
+    private readonly session: Session,
+    private readonly batchSize: number,
+  ) {}
+
+  static async load(modelDir: string, opts: { threads?: number; batchSize?: number } = {}): Promise<RewardScorer> {
+    const config = JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const id2label = (config.id2label ?? { 0: 'reward' }) as Record<string, string>;
+    const labels = Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
+    const spec = parseModelConfig(causalConfigOf(config), path.join(modelDir, 'config.json'));
+    const weights = CheckpointWeights.open(modelDir);
+    let graph;
+    try {
+      graph = buildRewardScoreGraph(spec, weights, labels.length);
+    } finally {
+      weights.close();
     }
-    return { labels, scores };
+    const session = await createSession(graph, { intraOpNumThreads: opts.threads, interOpNumThreads: 1 });
+    return new RewardScorer(labels, TextTokenizer.fromFolder(modelDir), spec.maxPositions, session, opts.batchSize ?? 16);
+  }
+
+  /** Per text, one score per label (one reward for a pairwise reward model), read at its last token. */
+  async score(texts: readonly string[]): Promise<number[][]> {
+    const bos = this.tokenizer.bosTokenId;
+    const items: RewardItem[] = texts.map((t) => ({ sequences: [[...(bos !== null ? [bos] : []), ...this.tokenizer.encode(classifiedText(t), { addSpecialTokens: false })].slice(0, this.maxPositions)] }));
+    const L = this.labels.length;
+    const scores: number[][] = [];
+    for (const b of rewardBatches(items, this.batchSize, 0, this.tokenizer.padTokenId ?? this.tokenizer.eosTokenId ?? 0)) {
+      const out = (await this.session.run(b.feeds, ['scores'])).scores.data as Float32Array;
+      for (let i = 0; i < b.scored; i++) scores.push(Array.from(out.subarray(i * L, (i + 1) * L)));
+    }
+    return scores;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export async function scoreTexts(modelDir: string, texts: readonly string[], opts: { threads?: number; batchSize?: number } = {}): Promise<ScoredTexts> {
+  const scorer = await RewardScorer.load(modelDir, opts);
+  try {
+    return { labels: scorer.labels, scores: await scorer.score(texts) };
   } finally {
-    await session.release();
+    await scorer.release();
   }
 }
 

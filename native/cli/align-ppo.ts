@@ -1,0 +1,149 @@
+// `lathe align ppo`: PPO-RLHF (a policy, a value head, the frozen reference and a reward run's model; LoRA or full) in
+// the foreground, through the same code the studio's 'ppo' job runs, with `lathe train`'s conventions: progress on
+// stderr, Ctrl-C stops between iterations and checkpoints there, `--resume RUN` continues a PPO run exactly, `--json`
+// prints the outcome as JSON.
+import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
+import { LoraInput } from '../api/train.ts';
+import { isDiskFull } from '../store/disk-full.ts';
+import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
+import { UserError, type CliCommand } from './command.ts';
+import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { foregroundEnv } from './train.ts';
+
+const USAGE =
+  'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
+  '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
+  '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
+  '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
+  '       lathe align ppo --resume RUN [--json]';
+
+const NUMBERS: Record<string, string> = {
+  steps: 'steps', 'batch-size': 'batchSize', 'mini-batch-size': 'miniBatchSize', 'ppo-epochs': 'ppoEpochs', lr: 'lr', 'kl-coef': 'klCoef',
+  'kl-target': 'klTarget', 'kl-horizon': 'klHorizon', gamma: 'gamma', lam: 'lam', 'clip-range': 'clipRange', 'clip-range-value': 'clipRangeValue',
+  'vf-coef': 'vfCoef', 'max-prompt-len': 'maxPromptLen', 'eval-every': 'evalEvery', 'eval-prompts': 'evalPrompts', 'save-every': 'saveEvery',
+  'keep-checkpoints': 'keepCheckpoints', 'weight-decay': 'weightDecay', 'clip-norm': 'clipNorm', seed: 'seed', threads: 'threads',
+};
+const GENERATION: Record<string, string> = { 'max-new-tokens': 'maxNewTokens', 'min-new-tokens': 'minNewTokens', temperature: 'temperature', 'top-k': 'topK', 'top-p': 'topP' };
+
+/** The field of PpoStartInput each flag fills, for errors that name the flag. */
+const FIELD_OF_FLAG: Record<string, string> = {
+  ...NUMBERS, ...Object.fromEntries(Object.entries(GENERATION).map(([flag, f]) => [flag, `generation.${f}`])),
+  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', method: 'method', 'output-name': 'outputName', name: 'name',
+  rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules', 'fixed-kl': 'adaptiveKl',
+};
+
+const field = PpoStartInput.shape;
+const gen = RolloutGeneration.shape;
+const lora = LoraInput.shape;
+const HELP: Record<string, string> = {
+  model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
+  'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion (required)",
+  'reward-label': "a classifier's label whose logit is the reward (default: its last label, e.g. SST-2's 1, positive)",
+  dataset: 'dataset id or name of prompts (a prompt or text column), with a validation split for the held-out rollouts (required)',
+  resume: 'continue this PPO run from its last checkpoint, exactly',
+  method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
+  rank: `LoRA rank r (default ${schemaDefault(lora.r)})`,
+  alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
+  dropout: 'LoRA dropout: PPO needs 0, the default',
+  targets: "comma-separated modules to adapt, e.g. q_proj,v_proj (default: PEFT's for the model family)",
+  steps: `PPO iterations: rollouts, scoring and an update each (default ${schemaDefault(field.steps)})`,
+  'batch-size': `rollouts per iteration (default ${schemaDefault(field.batchSize)})`,
+  'mini-batch-size': `rollouts per optimiser step (default ${schemaDefault(field.miniBatchSize)})`,
+  'ppo-epochs': `passes over each iteration's rollouts (default ${schemaDefault(field.ppoEpochs)})`,
+  lr: 'learning rate (default: a fifth of the fine-tuning one sized to the model and method, e.g. 1e-4 for a small model in full)',
+  'kl-coef': `β_KL, the weight of the KL penalty at the start (default ${schemaDefault(field.klCoef)}); 0 with --fixed-kl: no penalty`,
+  'fixed-kl': 'keep β_KL at --kl-coef instead of adapting it toward --kl-target',
+  'kl-target': `the KL the adaptive controller steers toward (default ${schemaDefault(field.klTarget)})`,
+  'kl-horizon': `the adaptive controller's horizon in rollouts (default ${schemaDefault(field.klHorizon)})`,
+  gamma: `GAE discount γ (default ${schemaDefault(field.gamma)})`,
+  lam: `GAE λ (default ${schemaDefault(field.lam)})`,
+  'clip-range': `ε of the clipped policy ratio (default ${schemaDefault(field.clipRange)})`,
+  'clip-range-value': `ε of the clipped value (default ${schemaDefault(field.clipRangeValue)})`,
+  'vf-coef': `weight of the value loss (default ${schemaDefault(field.vfCoef)})`,
+  'max-prompt-len': `longest prompt in tokens; longer ones are cut at the end (default ${schemaDefault(field.maxPromptLen)})`,
+  'max-new-tokens': `response tokens at most (default ${schemaDefault(gen.maxNewTokens)})`,
+  'min-new-tokens': `response tokens at least (default ${schemaDefault(gen.minNewTokens)})`,
+  temperature: `sampling temperature (default ${schemaDefault(gen.temperature)})`,
+  'top-k': `sample among the K likeliest tokens; 0 is off (default ${schemaDefault(gen.topK)})`,
+  'top-p': `nucleus sampling; 1 is off (default ${schemaDefault(gen.topP)})`,
+  'eval-every': `score held-out rollouts every K iterations (and at the start and end); 0 start and end only (default ${schemaDefault(field.evalEvery)})`,
+  'eval-prompts': `held-out prompts per evaluation (default ${schemaDefault(field.evalPrompts)})`,
+  'save-every': `checkpoint every K iterations (and at the end) (default ${schemaDefault(field.saveEvery)})`,
+  'keep-checkpoints': `checkpoints kept on disk (default ${schemaDefault(field.keepCheckpoints)})`,
+  'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
+  'clip-norm': `gradient clipping norm (default ${schemaDefault(field.clipNorm)})`,
+  seed: `seed of the prompt order, sampling, minibatches and LoRA initialisation (default ${schemaDefault(field.seed)})`,
+  threads: 'CPU threads (default: all cores)',
+  'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
+  'output-name': 'name of the aligned model (default: the base name, ppo and the run id)',
+  name: 'name for the run',
+};
+
+function describe(o: PpoOutcome): string {
+  const h = (x: PpoOutcome['heldoutBefore']) => (x ? `score ${x.scoreMean.toFixed(4)}, KL ${x.kl.toFixed(3)} (iteration ${x.step})` : '—');
+  return [
+    `run ${o.runId}: ${o.status} after ${o.steps} iterations (${o.optimizerSteps} optimiser steps); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
+    o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',
+    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
+    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+  ].filter(Boolean).join('\n');
+}
+
+/** The flags as a PpoStartInput, checked; errors name the flag. */
+function inputOf(values: Record<string, unknown>): PpoStartInput {
+  if (!values.model || !values['reward-run'] || !values.dataset) throw new UserError(`give --model, --reward-run and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
+  const input: Record<string, unknown> = {
+    model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name,
+    outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
+  };
+  if (values.method) input.method = values.method;
+  for (const [flag, f] of Object.entries(NUMBERS)) {
+    const n = numberFlag(values, flag, USAGE);
+    if (n !== undefined) input[f] = n;
+  }
+  const g: Record<string, unknown> = {};
+  for (const [flag, f] of Object.entries(GENERATION)) {
+    const n = numberFlag(values, flag, USAGE);
+    if (n !== undefined) g[f] = n;
+  }
+  input.generation = g;
+  const l: Record<string, unknown> = {};
+  if (values.rank !== undefined) l.r = numberFlag(values, 'rank', USAGE);
+  if (values.alpha !== undefined) l.alpha = numberFlag(values, 'alpha', USAGE);
+  l.dropout = values.dropout !== undefined ? numberFlag(values, 'dropout', USAGE) : 0;
+  if (values.targets) l.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
+  input.lora = l;
+  const parsed = PpoStartInput.safeParse(input);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
+  return parsed.data;
+}
+
+export const commands: CliCommand[] = [
+  {
+    path: ['align', 'ppo'],
+    summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF), LoRA or full, or resume a PPO run',
+    usage: USAGE,
+    help: HELP,
+    options: {
+      model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
+      method: { type: 'string' }, rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+      ...Object.fromEntries([...Object.keys(NUMBERS), ...Object.keys(GENERATION)].map((k) => [k, { type: 'string' as const }])),
+    },
+    async run({ values }, ctx) {
+      const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
+      const { env, close } = foregroundEnv(ctx, 'aligning');
+      try {
+        const outcome = values.resume ? await resumePpo(String(values.resume), env) : await startPpo(input, env);
+        ctx.print(outcome, () => describe(outcome));
+        return outcome.status === 'cancelled' ? 130 : 0;
+      } catch (err) {
+        if (err instanceof UserError || isDiskFull(err)) throw err;
+        throw new UserError((err as Error).message, 1);
+      } finally {
+        close();
+      }
+    },
+  },
+];

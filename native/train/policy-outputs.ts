@@ -1,0 +1,48 @@
+// What a policy-tuning run (DPO, PPO) leaves behind: the PEFT adapter (and the merged model when asked) or the full
+// model, registered so generation and evaluation find it, recorded as the run's artifacts. Tensors that are not the
+// causal LM's (PPO's value head) are left out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
+import type { LoraConfig } from '../models/lora.ts';
+import { mergeAdapter } from '../models/merge.ts';
+import { ADAPTER_WEIGHTS, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
+import type { Tensor } from '../models/safetensors.ts';
+import { modelRegisteredAs, recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
+
+export interface PolicyOutputPlan {
+  /** The run kind, in the default output name and the registered model's source ('dpo:<run>', 'ppo-merge:<run>'). */
+  kind: 'dpo' | 'ppo';
+  method: 'lora' | 'full';
+  merge: boolean;
+  modelName: string;
+  modelPath: string;
+  outputName?: string;
+}
+
+export async function writePolicyOutputs(env: TrainEnv, runId: string, dir: string, plan: PolicyOutputPlan, trained: ReadonlyMap<string, Tensor>, folder: ReturnType<typeof readHfFolder>, lora: LoraConfig, leaveOut: readonly string[] = []): Promise<{ adapterPath: string | null; outputModel: string | null }> {
+  const { store } = env;
+  const tensors = new Map([...trained].filter(([name]) => !leaveOut.includes(name)));
+  const outName = plan.outputName ?? `${plan.modelName}-${plan.kind}-${runId.replace(/^run_/, '')}`;
+  if (plan.method === 'lora') {
+    const adapterPath = path.join(dir, 'adapter');
+    if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });
+    await writePeftAdapter(adapterPath, folder.spec, lora, tensors, plan.modelPath);
+    recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
+    if (!plan.merge) return { adapterPath, outputModel: null };
+    const source = `${plan.kind}-merge:${runId}`;
+    const merged = path.join(dir, 'merged');
+    if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
+    if (!modelRegisteredAs(store, source)) await mergeAdapter(plan.modelPath, readPeftAdapter(adapterPath), merged);
+    const model = await registerRunModel(env, merged, outName, source);
+    fs.rmSync(merged, { recursive: true, force: true });
+    return { adapterPath, outputModel: model.name };
+  }
+  const out = path.join(dir, 'model');
+  if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
+  await writeHfFolder(out, { config: folder.config, tensors, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
+  const model = await registerRunModel(env, out, outName, `${plan.kind}:${runId}`);
+  fs.rmSync(out, { recursive: true, force: true });
+  recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
+  return { adapterPath: null, outputModel: model.name };
+}

@@ -1,0 +1,313 @@
+// PPO with a KL penalty (the classic RLHF loop, as TRL's PPOTrainer), full or LoRA, from a model in the store, a reward
+// run's model and a dataset of prompts: a run of kind 'ppo' under <dataDir>/runs/<id>/ that goes through the stages
+// every training run does (run-stages.ts: owned, checkpointed, resumed exactly, cancelled), then a PEFT adapter (and
+// optionally the merged model) or a full model, registered like a fine-tuned one.
+//
+// Each iteration: `batchSize` prompts (a seeded shuffle of the training split, position fixed by the iteration) are
+// continued by the policy (ppo-rollouts.ts; sampling seeded by the run's seed and the iteration), scored by the reward
+// model, turned into per-token rewards, advantages and returns (ppo-advantages.ts), and trained on for `ppoEpochs`
+// passes of minibatches (one optimiser step each, the order seeded by iteration and pass). The KL coefficient then
+// moves (adaptive controller) or stays. A checkpoint holds the weights, the optimiser state and, in trainer_state.json,
+// the iteration and the KL coefficient: with the seeds above that is all a resumed run needs to continue exactly.
+//
+// Metrics, one value per iteration (step = iteration): score/mean, score/std, kl (mean over rollouts of Σ log π −
+// log π_ref over the response), kl_coef (the β the iteration's rewards used), loss, loss/policy, loss/value, clipfrac,
+// clipfrac/value, approx_kl, entropy (means over the iteration's minibatches), grad_norm, response_length, and the time
+// split time/rollout_s, time/score_s, time/update_s; on held-out prompts (step 0, every evalEvery, the last):
+// eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts).
+import { datasetDir, readRows } from '../data/files.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
+import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson } from '../models/peft.ts';
+import { buildPpoTrainingGraph, initialValueHead, VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT } from '../models/ppo-graph.ts';
+import { IGNORE_INDEX } from '../models/training-graph.ts';
+import { ort } from '../onnx/index.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
+import type { RolloutRow } from '../api/align.ts';
+import type { Dataset } from '../api/schemas.ts';
+import { PPO_METRICS } from '../autograd/index.ts';
+import { shuffled } from './batches.ts';
+import { writeCheckpoint, type TrainerState } from './checkpoints.ts';
+import type { LoopStatus } from './loop.ts';
+import { writePolicyOutputs } from './policy-outputs.ts';
+import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
+import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
+import { RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
+import { dropRolloutTablesAfter, writeRolloutTable } from './ppo-table.ts';
+import { RewardScorer } from './reward-score.ts';
+import type { TrainEnv } from './run-env.ts';
+import { asRun, openTrainer } from './run-stages.ts';
+import type { Feeds } from './session.ts';
+
+export interface HeldoutScore {
+  step: number;
+  scoreMean: number;
+  kl: number;
+}
+
+export interface PpoOutcome {
+  runId: string;
+  status: LoopStatus;
+  /** PPO iterations done. */
+  steps: number;
+  optimizerSteps: number;
+  lastLoss: number | null;
+  /** The held-out rollouts' mean score and KL before training (step 0) and at the last evaluation. */
+  heldoutBefore: HeldoutScore | null;
+  heldoutAfter: HeldoutScore | null;
+  /** Mean seconds per iteration of this attempt: generating and the two forward passes, the reward model, the PPO update. */
+  timing: { rolloutS: number; scoreS: number; updateS: number } | null;
+  adapterPath: string | null;
+  outputModel: string | null;
+}
+
+/** The PPO part of trainer_state.json. */
+interface PpoState {
+  iteration: number;
+  klCoef: number;
+  heldoutBefore: HeldoutScore | null;
+  heldoutAfter: HeldoutScore | null;
+}
+type PpoTrainerState = TrainerState & { ppo?: PpoState };
+
+/** A 31-bit seed from the run's seed and a purpose (FNV-1a over their text). */
+export function derivedSeed(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const ch of parts.join('/')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h & 0x7fffffff;
+}
+
+/** The prompts of a dataset split, each tokenized and cut to `maxLen` tokens. */
+function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'validation', column: string, limit: number, tokenizer: TextTokenizer, maxLen: number): { text: string; ids: number[] }[] {
+  const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit, dataset.splits[split] ?? 0)).rows;
+  return rows.map((r, i) => {
+    const text = String(r[column] ?? '');
+    if (!text.trim()) throw new Error(`dataset ${dataset.name}, ${split} row ${i + 1}: the ${column} column is empty; a prompt needs text`);
+    return { text, ids: tokenizer.encode(text).slice(0, maxLen) };
+  });
+}
+
+export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
+  const { config, model, dataset } = planPpo(input, env.store, env.dataDir); // before the run exists: bad input leaves none behind
+  const run = env.store.runs.create({ kind: 'ppo', name: config.name ?? `PPO (${config.method}, β ${config.adaptiveKl ? `${config.klCoef} adaptive` : config.klCoef}) ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  return continuePpo(run.id, config, env);
+}
+
+export async function resumePpo(runId: string, env: TrainEnv): Promise<PpoOutcome> {
+  const run = env.store.runs.get(runId);
+  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  if (run.kind !== 'ppo') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe align ppo --resume' continues PPO runs`);
+  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  return continuePpo(runId, run.config as ResolvedPpoConfig, env);
+}
+
+/** A minibatch's feeds: prompt + response[:-1] right-padded, the response tokens as labels, the rollout's arrays at the same positions. */
+function minibatchFeeds(rows: readonly SampledRollout[], arrays: { advantages: number[][]; returns: number[][] }, index: readonly number[], padId: number): Feeds {
+  const T = Math.max(...index.map((i) => rows[i].promptIds.length + rows[i].responseIds.length - 1));
+  const B = index.length;
+  const ids = new BigInt64Array(B * T).fill(BigInt(padId));
+  const labels = new BigInt64Array(B * T).fill(BigInt(IGNORE_INDEX));
+  const positions = new BigInt64Array(B * T);
+  const floats = () => new Float32Array(B * T);
+  const [oldLogps, oldValues, advantages, returns] = [floats(), floats(), floats(), floats()];
+  index.forEach((i, b) => {
+    const r = rows[i];
+    const seq = [...r.promptIds, ...r.responseIds];
+    for (let t = 0; t < T; t++) positions[b * T + t] = BigInt(t);
+    for (let t = 0; t < seq.length - 1; t++) ids[b * T + t] = BigInt(seq[t]);
+    r.responseIds.forEach((id, j) => {
+      const at = b * T + r.promptIds.length - 1 + j;
+      labels[at] = BigInt(id);
+      oldLogps[at] = r.logps[j];
+      oldValues[at] = r.values[j];
+      advantages[at] = arrays.advantages[i][j];
+      returns[at] = arrays.returns[i][j];
+    });
+  });
+  const dims = [B, T];
+  return {
+    input_ids: new ort.Tensor('int64', ids, dims),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(B * T).fill(1n), dims), // causal: right padding never reaches a real token
+    position_ids: new ort.Tensor('int64', positions, dims),
+    labels: new ort.Tensor('int64', labels, dims),
+    old_logps: new ort.Tensor('float32', oldLogps, dims),
+    old_values: new ort.Tensor('float32', oldValues, dims),
+    advantages: new ort.Tensor('float32', advantages, dims),
+    returns: new ort.Tensor('float32', returns, dims),
+  };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+const std = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
+
+async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainEnv): Promise<PpoOutcome> {
+  const { store, dataDir } = env;
+  return asRun(runId, env, async (dir) => {
+    const dataset = store.datasets.find(config.datasetId);
+    if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+    const folder = readHfFolder(config.modelPath);
+    const spec = folder.spec;
+    const tokenizer = TextTokenizer.fromFolder(config.modelPath);
+    const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+    const trainPrompts = readPrompts(dataDir, dataset, 'train', config.promptColumn, Number.MAX_SAFE_INTEGER, tokenizer, config.maxPromptLen);
+    const heldout = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
+    env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
+
+    const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: 0, targetModules: config.loraTargets };
+    const isLora = config.method === 'lora';
+    const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
+    const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
+    const opened = await openTrainer(dir, runId, env, {
+      spec,
+      full: !isLora,
+      weightsFile,
+      modelDir: async () => config.modelPath,
+      method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
+      build: (s, weights, method) => buildPpoTrainingGraph(s, weights, method, initialValueHead(s), lossOpts),
+      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: 1, threads: config.threads ?? env.threads },
+    }, config.seed);
+    const { runner } = opened;
+    const saved = (opened.state as PpoTrainerState).ppo ?? { iteration: 0, klCoef: config.klCoef, heldoutBefore: null, heldoutAfter: null };
+    let { iteration, klCoef, heldoutBefore, heldoutAfter } = saved;
+    // metrics and tables of iterations after the checkpoint (an attempt stopped before its next one) are done again
+    store.runs.deleteMetricsAfter(runId, iteration);
+    dropRolloutTablesAfter(dir, iteration);
+
+    const threads = config.threads ?? env.threads;
+    const scorer = await RewardScorer.load(config.rewardModelPath, { threads });
+    const models = await RolloutModels.open(folder, tokenizer, isLora ? lora : null, threads);
+    const adaptive = config.adaptiveKl ? { target: config.klTarget, horizon: config.klHorizon } : null;
+    const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
+    const metric = (name: string, value: number) => env.metric(runId, iteration, name, value);
+    const save = async () => {
+      const state: PpoTrainerState = {
+        step: runner.steps, examplesSeen: iteration * config.batchSize, epoch: Math.floor((iteration * config.batchSize) / trainPrompts.length), seed: config.seed,
+        bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null, ppo: { iteration, klCoef, heldoutBefore, heldoutAfter },
+      };
+      await writeCheckpoint(dir, { weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state, json }, config.keepCheckpoints);
+    };
+    let savedAt = opened.resumed ? iteration : -1;
+    const generate = (prompts: number[][], seed: number) => models.sample(dir, runner.weights(), prompts, config.generation, seed, config.miniBatchSize, env.signal);
+    const score = async (texts: string[]) => (await scorer.score(texts)).map((s) => s[config.rewardLabelIndex]);
+    const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
+      rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
+
+    /** Held-out rollouts (the same seed every time, so evaluations differ by the policy alone), scored and recorded. */
+    const evaluate = async (): Promise<{ rows: RolloutRow[]; result: HeldoutScore } | null> => {
+      env.progress(iteration / config.steps, `iteration ${iteration}: scoring ${heldout.length} held-out rollouts`, null);
+      const rollouts = await generate(heldout.map((p) => p.ids), derivedSeed(config.seed, 'heldout'));
+      if (env.signal.aborted) return null;
+      const scores = await score(rollouts.map((r, i) => heldout[i].text + r.completion));
+      const rows = table(heldout, rollouts, scores);
+      const result = { step: iteration, scoreMean: mean(scores), kl: mean(rows.map((r) => r.kl)) };
+      metric('eval/score_mean', result.scoreMean);
+      metric('eval/score_std', std(scores));
+      metric('eval/kl', result.kl);
+      env.log('info', `iteration ${iteration}: held-out score ${result.scoreMean.toFixed(4)}, KL ${result.kl.toFixed(3)}`);
+      return { rows, result };
+    };
+
+    // the prompts of pass `epoch` over the training split, in an order fixed by the seed and the pass
+    const orders = new Map<number, number[]>();
+    const promptOrder = (epoch: number): number[] => {
+      let order = orders.get(epoch);
+      if (!order) orders.set(epoch, (order = shuffled(trainPrompts.length, derivedSeed(config.seed, 'prompts', epoch))));
+      return order;
+    };
+    let status: LoopStatus = 'completed';
+    let lastLoss: number | null = null;
+    const times: { rolloutS: number; scoreS: number; updateS: number }[] = [];
+    const timer = () => {
+      const t0 = performance.now();
+      return () => (performance.now() - t0) / 1000;
+    };
+    try {
+      if (iteration === 0 && !heldoutBefore) {
+        const before = await evaluate();
+        if (before) {
+          heldoutBefore = before.result;
+          heldoutAfter = before.result;
+          await writeRolloutTable(dir, { step: 0, klCoef, train: [], heldout: before.rows });
+        }
+      }
+      while (iteration < config.steps && !env.signal.aborted) {
+        const next = iteration + 1;
+        const picked = Array.from({ length: config.batchSize }, (_, k) => {
+          const position = iteration * config.batchSize + k;
+          return trainPrompts[promptOrder(Math.floor(position / trainPrompts.length))[position % trainPrompts.length]];
+        });
+        env.progress(iteration / config.steps, `iteration ${next}/${config.steps}: rollouts`, null);
+        const rolloutTime = timer();
+        const rollouts = await generate(picked.map((p) => p.ids), derivedSeed(config.seed, 'rollouts', next));
+        const rolloutS = rolloutTime();
+        if (env.signal.aborted) break;
+        const scoreTime = timer();
+        const scores = await score(rollouts.map((r, i) => picked[i].text + r.completion));
+        const scoreS = scoreTime();
+        const arrays = computeAdvantages(rollouts.map((r, i) => ({ ...r, score: scores[i] })), { klCoef, gamma: config.gamma, lam: config.lam });
+
+        const updateTime = timer();
+        const steps: { loss: number; gradNorm: number; metrics: Record<string, number> }[] = [];
+        for (let epoch = 0; epoch < config.ppoEpochs && !env.signal.aborted; epoch++) {
+          const order = shuffled(rollouts.length, derivedSeed(config.seed, 'minibatches', next, epoch));
+          for (let i = 0; i < order.length && !env.signal.aborted; i += config.miniBatchSize) {
+            steps.push(await runner.step(minibatchFeeds(rollouts, arrays, order.slice(i, i + config.miniBatchSize), padId), config.lr));
+          }
+        }
+        if (env.signal.aborted) {
+          env.log('warn', `cancelled during the update of iteration ${next}; it is dropped and the run continues from its last checkpoint`);
+          status = 'cancelled';
+          return await finish();
+        }
+        const updateS = updateTime();
+        iteration = next;
+        lastLoss = mean(steps.map((s) => s.loss));
+        metric('score/mean', mean(scores));
+        metric('score/std', std(scores));
+        metric('kl', mean(arrays.kl));
+        metric('kl_coef', klCoef);
+        metric('loss', lastLoss);
+        for (const m of PPO_METRICS) metric(m, mean(steps.map((s) => s.metrics[m])));
+        metric('grad_norm', mean(steps.map((s) => s.gradNorm)));
+        metric('response_length', mean(rollouts.map((r) => r.responseIds.length)));
+        metric('time/rollout_s', rolloutS);
+        metric('time/score_s', scoreS);
+        metric('time/update_s', updateS);
+        times.push({ rolloutS, scoreS, updateS });
+        const usedCoef = klCoef;
+        klCoef = nextKlCoef(klCoef, mean(arrays.kl), rollouts.length, adaptive);
+        env.log('info', `iteration ${iteration}: score ${mean(scores).toFixed(4)}, KL ${mean(arrays.kl).toFixed(3)}, β ${usedCoef.toFixed(4)}, loss ${lastLoss.toFixed(4)}`);
+        const evaluated = (config.evalEvery > 0 && iteration % config.evalEvery === 0) || iteration === config.steps ? await evaluate() : null;
+        if (evaluated) heldoutAfter = evaluated.result;
+        await writeRolloutTable(dir, { step: iteration, klCoef: usedCoef, train: table(picked, rollouts, scores), heldout: evaluated?.rows ?? null });
+        if ((config.saveEvery > 0 && iteration % config.saveEvery === 0) || iteration === config.steps) {
+          await save();
+          savedAt = iteration;
+        }
+      }
+      if (env.signal.aborted) {
+        status = 'cancelled';
+        // stopped between iterations (or while sampling, before any update): the weights are the last iteration's
+        if (savedAt !== iteration && iteration > 0) await save();
+      }
+      return await finish();
+    } finally {
+      await models.release();
+      await scorer.release();
+    }
+
+    async function finish(): Promise<PpoOutcome> {
+      const trained = status === 'cancelled' ? null : runner.weights();
+      await runner.release();
+      const outputs = trained
+        ? await writePolicyOutputs(env, runId, dir, { kind: 'ppo', ...config }, trained, folder, lora, [VALUE_HEAD_WEIGHT, VALUE_HEAD_BIAS])
+        : { adapterPath: null, outputModel: null };
+      const timing = times.length ? { rolloutS: mean(times.map((t) => t.rolloutS)), scoreS: mean(times.map((t) => t.scoreS)), updateS: mean(times.map((t) => t.updateS)) } : null;
+      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, ...outputs };
+    }
+  });
+}
