@@ -147,7 +147,7 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
-export const RUN_KINDS = ['dataset-import', 'generation', 'finetune', 'pretrain', 'evaluation', 'preference', 'export'] as const;
+export const RUN_KINDS = ['dataset-import', 'generation', 'finetune', 'pretrain', 'evaluation', 'preference', 'dpo', 'reward', 'ppo', 'export'] as const;
 
 /** A label a person puts on a run ('baseline', 'lr-sweep', 'keep'): one word, so a list of them reads and filters. */
 export const RunTag = z

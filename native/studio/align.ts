@@ -1,7 +1,7 @@
 // Studio API handlers for alignment (schemas in native/api/align.ts): a DPO request is checked against the store
 // before its job is queued, so bad input is an error at once rather than a failed job. Resume and cancel are
-// train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others; a PPO run's rollout table is read
-// from its run folder (ppo-table.ts). align.preview reads a dataset as they would.
+// train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others. align.preview reads a dataset as
+// they would; a PPO run's rollout table is read from its run folder (ppo-table.ts).
 import type { alignMethods } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
 import { alignPreview } from '../data/align-preview.ts';

@@ -15,6 +15,8 @@
 // clipfrac/value, approx_kl, entropy (means over the iteration's minibatches), grad_norm, response_length, and the time
 // split time/rollout_s, time/score_s, time/update_s; on held-out prompts (step 0, every evalEvery, the last):
 // eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts).
+import fs from 'node:fs';
+import path from 'node:path';
 import { datasetDir, readRows } from '../data/files.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
@@ -32,7 +34,7 @@ import type { LoopStatus } from './loop.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
-import { RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
+import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { dropRolloutTablesAfter, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import type { TrainEnv } from './run-env.ts';
@@ -298,6 +300,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     } finally {
       await models.release();
       await scorer.release();
+      fs.rmSync(path.join(dir, POLICY_DIR), { recursive: true, force: true }); // rewritten before each rollout; a full run's is a whole model
     }
 
     async function finish(): Promise<PpoOutcome> {

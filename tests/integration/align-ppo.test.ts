@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
+import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
 import { startReward } from '../../native/train/reward.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
@@ -131,6 +132,8 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(resumed).toMatchObject({ status: 'completed', steps: 4, outputModel: 's260k-ppo-full-2' });
     expectSameMetrics(crashed.id, reference.runId);
     const model = studio.store.models.find('s260k-ppo-full');
+    expect(describeSource(model.source)).toBe(`Aligned with PPO (full) · run ${reference.runId}`);
+    expect(fs.existsSync(path.join(dataDir, 'runs', reference.runId, 'policy-now')), 'the rollout policy folder is removed at the end').toBe(false);
     const header = fs.readFileSync(path.join(model.path, 'model.safetensors'));
     expect(header.subarray(0, 8 + Number(header.readBigUInt64LE(0))).toString('latin1')).not.toMatch(/v_head/);
   }, 120_000);
