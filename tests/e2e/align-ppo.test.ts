@@ -5,7 +5,8 @@
 // target when β is fixed, starts a small LoRA run whose score, KL, β, loss, clip-fraction and entropy charts gain
 // points live while the rollout table fills in, cancels and resumes it to the end, lists it among the alignment
 // runs, and opens its run page, where the rollout table of a finished run is read (the policy before training
-// among its iterations). Light and dark screenshots land in tests/e2e/screenshots/.
+// among its iterations); a second run with β fixed at 0 is opened beside the first in Compare from the note next to
+// the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -163,4 +164,35 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByRole('checkbox', { name: /^Compare PPO/ }).waitFor();
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('compares the run with one without the KL penalty: the note beside the KL chart opens both in Compare', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByTestId('align-method-ppo').click();
+    await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
+    await page.getByRole('radio', { name: /Fixed β/ }).click();
+    await page.getByLabel('β_KL (KL coefficient)').fill('0');
+    await page.getByLabel('Iterations').fill('4');
+    await page.getByLabel('Rollouts per iteration').fill('4');
+    await page.getByLabel('Minibatch').fill('2');
+    await page.getByLabel('PPO epochs').fill('1');
+    await page.getByLabel('Max new tokens').fill('8');
+    await page.getByLabel('Held-out every').fill('2');
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Held-out prompts').fill('3');
+    await page.getByLabel('Threads').fill('1');
+    await page.getByRole('button', { name: 'Start PPO' }).click();
+    await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('run-view').textContent()).toMatch(/β_KL 0 fixed/);
+    // the other run differs in its KL setting: the note offers the comparison
+    await page.getByTestId('kl-compare').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/compare\//);
+    const chart = page.getByTestId('compare-curves');
+    await chart.waitFor();
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'KL' });
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Score (mean)' });
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    await shoot('align-ppo-compare');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });
