@@ -168,6 +168,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   it('compares the run with one without the KL penalty: the note beside the KL chart opens both in Compare', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByTestId('align-method-ppo').click();
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: 's260k' }); // the same policy as the first run, not the model it wrote
     await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
     await page.getByRole('radio', { name: /Fixed β/ }).click();
     await page.getByLabel('β_KL (KL coefficient)').fill('0');
@@ -192,6 +193,9 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
     await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Score (mean)' });
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    // KL and its kin are how a run moved, not how good it is: not ranked
+    const klRow = page.getByRole('table', { name: 'Metrics by run' }).getByRole('row').filter({ has: page.getByText('kl', { exact: true }) });
+    expect(await klRow.textContent()).toMatch(/a diagnostic, not ranked/);
     await shoot('align-ppo-compare');
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -93,9 +93,10 @@ export function RolloutTableCard({ runId, live, lastStep }: { runId: string; liv
     const timer = setInterval(reload, ROLLOUT_POLL_MS);
     return () => clearInterval(timer);
   }, [live, reload]);
+  // a new iteration, and the run's end (its last table is written after its last metrics), read the newest again
   useEffect(() => {
     if (picked === null) reload();
-  }, [lastStep, picked, reload]);
+  }, [lastStep, live, picked, reload]);
 
   const table = rollouts.data?.table ?? null;
   const steps = rollouts.data?.steps ?? [];
