@@ -93,8 +93,11 @@ export interface AlignForm {
 
 export const emptyAlignForm = (): AlignForm => ({ method: 'dpo', modelId: '', datasetId: '', tuning: 'lora', values: {}, skipInvalid: false, merge: true, name: '', rewardRunId: '', klMode: 'adaptive' });
 
-export const settingsFor = (form: AlignForm): AlignSetting[] =>
-  ALIGN_SETTINGS.filter((s) => s.methods.includes(form.method) && (!s.loraOnly || form.tuning === 'lora') && (!s.adaptiveOnly || form.klMode === 'adaptive'));
+export function settingsFor(form: AlignForm): AlignSetting[] {
+  const shown = ALIGN_SETTINGS.filter((s) => s.methods.includes(form.method) && (!s.loraOnly || form.tuning === 'lora') && (!s.adaptiveOnly || form.klMode === 'adaptive'));
+  // PPO's own settings (the KL first) before those it shares with the other methods
+  return form.method === 'ppo' ? [...shown.filter((s) => s.methods.length === 1), ...shown.filter((s) => s.methods.length > 1)] : shown;
+}
 
 /** The API's own defaults for each method, so the form never restates them. */
 const SCHEMA_DEFAULTS = {
