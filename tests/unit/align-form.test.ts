@@ -1,10 +1,10 @@
 // The Align page's form: its defaults (the engine's sized learning rate and length, else the schema's, the reward
 // model's larger batch), the messages for values that do not parse, and what it sends — checked against the API's own
-// schemas, so a form that drifts from align.dpo / align.reward fails here rather than in the studio.
+// schemas, so a form that drifts from align.dpo / align.reward / align.ppo fails here rather than in the studio.
 import { describe, expect, it } from 'vitest';
-import { DpoStartInput, RewardStartInput } from '../../native/api/align.ts';
+import { DpoStartInput, PpoStartInput, RewardStartInput } from '../../native/api/align.ts';
 import type { Defaults } from '../../renderer/src/pages/finetune/trainForm.ts';
-import { ALIGN_SETTINGS, alignProblems, emptyAlignForm, previewKind, settingsFor, toDpoInput, toRewardInput, valueOf, type AlignForm } from '../../renderer/src/pages/align/alignForm.ts';
+import { ALIGN_SETTINGS, alignProblems, emptyAlignForm, previewKind, settingsFor, toDpoInput, toPpoInput, toRewardInput, valueOf, type AlignForm } from '../../renderer/src/pages/align/alignForm.ts';
 
 const defaults = {
   hyperparameters: [{ name: 'lr', value: 2e-3, explanation: '' }, { name: 'seqLen', value: 256, explanation: '' }, { name: 'batchSize', value: 4, explanation: '' }],
@@ -51,5 +51,25 @@ describe('the Align form', () => {
     expect(previewKind(form({ method: 'reward' }), defaults)).toBeUndefined();
     expect(previewKind(form({ method: 'reward', values: { objective: 'classify' } }), defaults)).toBe('labels');
     expect(previewKind(form({ method: 'reward', values: { objective: 'pairwise' } }), defaults)).toBe('pairs');
+  });
+
+  it('sends PPO what align.ppo accepts: its own defaults untouched, the KL mode, the engine left to size the learning rate', () => {
+    const ppo = form({ method: 'ppo', rewardRunId: 'run_r' });
+    const schema = PpoStartInput.parse({ model: 'm', rewardRun: 'run_r', dataset: 'd' });
+    // a form left alone sends exactly the schema's defaults (and no lr: the engine's is a fifth of fine-tuning's)
+    const sent = PpoStartInput.parse(toPpoInput(ppo, defaults, 'm', 'd', null));
+    expect(sent).toEqual(schema);
+    expect(valueOf(ppo, defaults, settingsFor(ppo).find((s) => s.key === 'ppoLr')!)).toBe('');
+    expect(valueOf(ppo, defaults, settingsFor(ppo).find((s) => s.key === 'batchSize')!)).toBe(String(schema.batchSize));
+    expect(alignProblems(ppo, defaults)).toEqual({});
+    // fixed β: no target or horizon to show or send; 0 is allowed (no penalty), but not with the adaptive controller
+    const fixed = form({ method: 'ppo', rewardRunId: 'run_r', klMode: 'fixed', values: { klCoef: '0', ppoLr: '1e-4', 'generation.maxNewTokens': '8', steps: '3' } });
+    expect(settingsFor(fixed).map((s) => s.key)).not.toContain('klTarget');
+    expect(alignProblems(fixed, defaults)).toEqual({});
+    expect(PpoStartInput.parse(toPpoInput(fixed, defaults, 'm', 'd', 'proj_1'))).toMatchObject({ adaptiveKl: false, klCoef: 0, lr: 1e-4, steps: 3, generation: { maxNewTokens: 8 }, projectId: 'proj_1' });
+    expect(alignProblems(form({ method: 'ppo', values: { klCoef: '0' } }), defaults)).toHaveProperty('klCoef');
+    expect(alignProblems(form({ method: 'ppo', values: { miniBatchSize: '32' } }), defaults)).toEqual({ miniBatchSize: 'At most the rollouts per iteration.' });
+    expect(alignProblems(form({ method: 'ppo', values: { 'generation.topP': '1.5' } }), defaults)).toEqual({ 'generation.topP': 'At most 1.' });
+    expect(toPpoInput(form({ method: 'ppo', tuning: 'full' }), defaults, 'm', 'd', null)).not.toHaveProperty('lora');
   });
 });

@@ -21,10 +21,12 @@ describe('run kinds', () => {
     expect(compareFamily({ kind: 'evaluation' })).toBe('evaluation');
     expect(compareFamily({ kind: 'pretrain' })).toBe(compareFamily({ kind: 'finetune' }));
     expect(compareFamily({ kind: 'generation' })).toBeNull();
-    // alignment runs (DPO, reward models) are training runs: compared with them, resumed like them
+    // alignment runs (DPO, reward models, PPO) are training runs: compared with them, resumed like them
     expect(compareFamily({ kind: 'dpo' })).toBe('training');
     expect(compareFamily({ kind: 'reward' })).toBe('training');
+    expect(compareFamily({ kind: 'ppo' })).toBe('training');
     expect(isResumable({ kind: 'dpo', status: 'cancelled' })).toBe(true);
+    expect(isResumable({ kind: 'ppo', status: 'interrupted' })).toBe(true);
     expect(isPlayground({ kind: 'generation' })).toBe(true);
     expect(isResumable({ kind: 'finetune', status: 'interrupted' })).toBe(true);
     expect(isResumable({ kind: 'pretrain', status: 'cancelled' })).toBe(true);

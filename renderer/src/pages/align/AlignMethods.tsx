@@ -1,6 +1,6 @@
 // The three ways to align a model with preferences, side by side: what each does in one line and what data it
-// needs. PPO is listed so the lifecycle reads whole, but it starts nothing here until the engine offers it
-// (an `align.ppo` method in the Studio API contract).
+// needs. PPO is selectable when the engine offers it (an `align.ppo` method in the Studio API contract); without it
+// the card stays, so the lifecycle reads whole, and says so.
 import { methods } from '../../../../native/api/contract.ts';
 import { Badge } from '../../ui/primitives.tsx';
 import type { AlignMethod } from './alignForm.ts';
@@ -18,24 +18,18 @@ export function AlignMethods({ method, onPick }: { method: AlignMethod; onPick(m
   return (
     <div className="al-methods" role="radiogroup" aria-label="Alignment method">
       {METHODS.map((m) => {
-        const unavailable = m.id === 'ppo';
+        const unavailable = m.id === 'ppo' && !PPO_IN_CONTRACT;
         return (
           <button key={m.id} type="button" role="radio" aria-checked={method === m.id} aria-disabled={unavailable} className="ft-method al-method" data-testid={`align-method-${m.id}`} onClick={() => !unavailable && onPick(m.id)}>
             <span className="row">
               <span className="ft-method-radio" aria-hidden />
               <strong>{m.title}</strong>
               <span className="spacer" />
-              {unavailable && <Badge tone="warning">{PPO_IN_CONTRACT ? 'CLI only for now' : 'Not available yet'}</Badge>}
+              {unavailable && <Badge tone="warning">Not available yet</Badge>}
             </span>
             <span className="small">{m.does}</span>
             <span className="small muted"><span className="stat-label">Needs</span> {m.needs}</span>
-            {unavailable && (
-              <span className="small muted">
-                {PPO_IN_CONTRACT
-                  ? 'The engine can run PPO (align.ppo), but this page has no form for it yet; its runs appear in Runs.'
-                  : 'The PPO trainer is being built; until it lands, train a reward model here and align with DPO.'}
-              </span>
-            )}
+            {unavailable && <span className="small muted">The PPO trainer is being built; until it lands, train a reward model here and align with DPO.</span>}
           </button>
         );
       })}

@@ -1,4 +1,4 @@
-// Adapt & align → Align: the project's alignment runs (DPO and reward models) on the left; on the right either the
+// Adapt & align → Align: the project's alignment runs (reward models, DPO and PPO) on the left; on the right either the
 // setup of a new run — method, data preview, settings, and why the KL term exists — or the selected run, live
 // while it trains and from its history afterwards.
 import { useEffect, useMemo, useState } from 'react';
@@ -13,8 +13,9 @@ import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
 import { useTrainingStart } from '../finetune/useTrainingStart.ts';
 import { AlignRunView } from './AlignRunView.tsx';
 import { AlignSetup } from './AlignSetup.tsx';
-import { emptyAlignForm, previewKind, toDpoInput, toRewardInput, type AlignForm } from './alignForm.ts';
+import { emptyAlignForm, previewKind, toDpoInput, toPpoInput, toRewardInput, type AlignForm } from './alignForm.ts';
 import { KlExplainer } from './KlExplainer.tsx';
+import { usableRewardRuns } from './PpoSetupParts.tsx';
 import '../finetune/finetune.css';
 import './align.css';
 
@@ -26,16 +27,22 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   const datasets = useQuery('datasets.list', {});
   const dpoRuns = useQuery('runs.list', projectId ? { projectId, kind: 'dpo' } : null);
   const rewardRuns = useQuery('runs.list', projectId ? { projectId, kind: 'reward' } : null);
+  const ppoRuns = useQuery('runs.list', projectId ? { projectId, kind: 'ppo' } : null);
+  // any finished reward model can score PPO's rollouts, one trained by the CLI (in no project) too
+  const allRewardRuns = useQuery('runs.list', { kind: 'reward' });
   const [form, setForm] = useState<AlignForm>(emptyAlignForm);
-  const reloadRuns = useMemo(() => ({ reload: () => { dpoRuns.reload(); rewardRuns.reload(); } }), [dpoRuns, rewardRuns]);
+  const reloadRuns = useMemo(() => ({ reload: () => { dpoRuns.reload(); rewardRuns.reload(); ppoRuns.reload(); allRewardRuns.reload(); } }), [dpoRuns, rewardRuns, ppoRuns, allRewardRuns]);
   const { selectedId, select, pending, initialJob, start: startJob } = useTrainingStart('dpo', reloadRuns, { notStarted: 'The run did not start', couldNotStart: 'Could not start the alignment run' });
   useRunStateChanges('reward', reloadRuns.reload);
-  // DPO sizes its learning rate by LoRA or full like fine-tuning; a reward model trains every weight.
-  const defaults = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method === 'dpo' ? form.tuning : 'full' } : null);
+  useRunStateChanges('ppo', reloadRuns.reload);
+  // DPO and PPO size their learning rate by LoRA or full like fine-tuning; a reward model trains every weight.
+  const defaults = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method === 'reward' ? 'full' : form.tuning } : null);
   const kind = previewKind(form, defaults.data);
-  const preview = useQuery('align.preview', form.datasetId ? { dataset: form.datasetId, limit: 3, ...(kind ? { kind } : {}) } : null);
+  // PPO reads prompts, not pairs: its setup shows them itself
+  const preview = useQuery('align.preview', form.datasetId && form.method !== 'ppo' ? { dataset: form.datasetId, limit: 3, ...(kind ? { kind } : {}) } : null);
 
-  const runs = useMemo(() => [...(dpoRuns.data ?? []), ...(rewardRuns.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [dpoRuns.data, rewardRuns.data]);
+  const runs = useMemo(() => [...(dpoRuns.data ?? []), ...(rewardRuns.data ?? []), ...(ppoRuns.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [dpoRuns.data, rewardRuns.data, ppoRuns.data]);
+  const scorers = useMemo(() => usableRewardRuns(allRewardRuns.data ?? []).sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId) || b.createdAt.localeCompare(a.createdAt)), [allRewardRuns.data, projectId]);
   const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
   const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
   const offered = datasetGroups.offered;
@@ -48,6 +55,9 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   useEffect(() => {
     if (preferred && !offered.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: preferred.id }));
   }, [offered, preferred, form.datasetId]);
+  useEffect(() => {
+    if (scorers.length && !scorers.some((r) => r.id === form.rewardRunId)) setForm((f) => ({ ...f, rewardRunId: scorers[0].id }));
+  }, [scorers, form.rewardRunId]);
   useEffect(() => select(null), [projectId]);
 
   async function start() {
@@ -56,7 +66,9 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
     if (!model || !dataset) return;
     await startJob(() => (form.method === 'reward'
       ? studio.call('align.reward', toRewardInput(form, defaults.data, model.id, dataset.id, projectId))
-      : studio.call('align.dpo', toDpoInput(form, defaults.data, model.id, dataset.id, projectId))));
+      : form.method === 'ppo'
+        ? studio.call('align.ppo', toPpoInput(form, defaults.data, model.id, dataset.id, projectId))
+        : studio.call('align.dpo', toDpoInput(form, defaults.data, model.id, dataset.id, projectId))));
   }
 
   if (!current) {
@@ -107,9 +119,9 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
           ? <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />
           : (
             <>
-              <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults.data} defaultsError={defaults.error}
+              <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
                 preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
-              <KlExplainer />
+              <KlExplainer method={form.method} />
             </>
           )}
       </div>

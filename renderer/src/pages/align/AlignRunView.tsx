@@ -1,6 +1,7 @@
 // One alignment run, live or from history: progress with ETA, Cancel and Resume (train.cancel / train.resume, as
 // for any training run), and the curves TRL users know — DPO: loss, rewards of the chosen and rejected answers,
-// their margin, preference accuracy and log-probabilities; reward models: loss, accuracy and margin. When it ends,
+// their margin, preference accuracy and log-probabilities; reward models: loss, accuracy and margin; PPO: score,
+// KL and its coefficient, losses, clip fraction and entropy, and the rollout table filling in. When it ends,
 // what the trained model does on all training and validation pairs, and a link to the run's own page.
 import { useCallback, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
@@ -18,10 +19,12 @@ import { useCheckpointRefresh } from '../finetune/useCheckpointRefresh.ts';
 import { useRunJob } from '../finetune/useRunJob.ts';
 import { lastValue, useRunMetrics, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { runHash } from '../runs/address.ts';
+import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; truncatedPairs?: number; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
-interface AlignConfig { beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
+interface PpoResult { heldoutBefore?: { scoreMean: number; kl: number } | null; heldoutAfter?: { step: number; scoreMean: number; kl: number } | null }
+interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
 const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
@@ -78,7 +81,14 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
   const { metrics, lastStep } = useRunMetrics(runId);
   const config = (run.data?.config as AlignConfig | undefined) ?? {};
-  const dpo = run.data ? run.data.kind === 'dpo' : initialJob?.kind !== 'reward';
+  const kind = run.data?.kind ?? initialJob?.kind ?? 'dpo';
+  const dpo = kind === 'dpo';
+  const ppo = kind === 'ppo';
+  const siblings = useQuery('runs.list', ppo && run.data?.projectId ? { projectId: run.data.projectId, kind: 'ppo' } : null);
+  // the run to compare this one with: another PPO run of the project, one with a different KL setting first
+  const others = (siblings.data ?? []).filter((r) => r.id !== runId);
+  const differs = (r: { config: unknown }) => { const o = r.config as AlignConfig; return o.klCoef !== config.klCoef || o.adaptiveKl !== config.adaptiveKl; };
+  const compareWith = others.find(differs) ?? others[0] ?? null;
   const live = isActive(job) ? job : null;
   const planned = plannedSteps(job, runConfig(run.data));
   useCheckpointRefresh(checkpoints, lastStep, config.saveEvery, job);
@@ -102,11 +112,11 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
   const resumable = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
   const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
-  const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult) | null;
+  const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult & PpoResult) | null;
   const accuracyName = dpo ? 'rewards/accuracies' : 'accuracy';
   const marginName = dpo ? 'rewards/margins' : 'margin';
   const finished = !live && status === 'succeeded';
-  const subtitle = [dpo ? `DPO · ${config.method === 'full' ? 'full' : 'LoRA'} · ${config.loss ?? 'sigmoid'} · β ${config.beta ?? '—'}` : `Reward model · ${config.objective ?? 'auto'}`, config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined, run.data ? `started ${formatDate(run.data.createdAt)}` : undefined].filter(Boolean).join(' · ');
+  const subtitle = [ppo ? `PPO · ${config.method === 'full' ? 'full' : 'LoRA'} · β_KL ${config.klCoef ?? '—'} ${config.adaptiveKl === false ? 'fixed' : 'adaptive'}` : dpo ? `DPO · ${config.method === 'full' ? 'full' : 'LoRA'} · ${config.loss ?? 'sigmoid'} · β ${config.beta ?? '—'}` : `Reward model · ${config.objective ?? 'auto'}`, config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined, run.data ? `started ${formatDate(run.data.createdAt)}` : undefined].filter(Boolean).join(' · ');
 
   return (
     <div className="stack ft-run" data-testid="run-view">
@@ -130,6 +140,15 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <span className="spacer" />
             <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
           </div>
+ {ppo ? (
+          <div className="ft-stats">
+            <Stat label="Score" value={fmt(lastValue(metrics['score/mean']), formatScore)} />
+            <Stat label="Held-out score" value={fmt(lastValue(metrics['eval/score_mean']), formatScore)} />
+            <Stat label="KL" value={fmt(lastValue(metrics.kl), formatScore)} />
+            <Stat label="β_KL" value={fmt(lastValue(metrics.kl_coef), formatScore)} />
+            <Stat label="Entropy" value={fmt(lastValue(metrics.entropy), formatLoss)} />
+          </div>
+          ) : (
           <div className="ft-stats">
             <Stat label="Loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
             <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
@@ -137,6 +156,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label={dpo ? 'β' : 'Learning rate'} value={dpo ? String(config.beta ?? '—') : fmt(lastValue(metrics.lr), formatLr)} />
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
+          )}
           {status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
           {status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
           {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
@@ -151,9 +171,23 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
       <Card aria-label="Training curves">
         <CardHeader title="Curves" subtitle={live ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
         <div className="card-body al-charts">
-          {dpo ? <DpoCharts metrics={metrics} planned={planned} beta={config.beta} /> : <RewardCharts metrics={metrics} planned={planned} />}
+          {ppo
+            ? <PpoCharts metrics={metrics} planned={planned} adaptive={config.adaptiveKl !== false} compareWith={compareWith} runId={runId} />
+            : dpo ? <DpoCharts metrics={metrics} planned={planned} beta={config.beta} /> : <RewardCharts metrics={metrics} planned={planned} />}
         </div>
       </Card>
+      {ppo && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
+      {ppo && result?.heldoutBefore && result.heldoutAfter && (
+        <Card aria-label="Trained policy">
+          <CardHeader title="The policy on held-out prompts, before and after" subtitle={`The same validation prompts and sampling seed at iteration 0 and at iteration ${result.heldoutAfter.step}: only the policy changed.`} />
+          <div className="card-body ft-stats ft-stats-4">
+            <Stat label="Score before" value={formatScore(result.heldoutBefore.scoreMean)} />
+            <Stat label="Score after" value={formatScore(result.heldoutAfter.scoreMean)} />
+            <Stat label="KL before" value={formatScore(result.heldoutBefore.kl)} />
+            <Stat label="KL after" value={formatScore(result.heldoutAfter.kl)} />
+          </div>
+        </Card>
+      )}
 
       {dpo && result?.trainMetrics && result.validationMetrics && (
         <Card aria-label="Trained policy">

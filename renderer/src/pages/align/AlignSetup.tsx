@@ -1,9 +1,9 @@
-// "New alignment run": the method (reward model, DPO; PPO explained), model and dataset with a preview of what
-// the method would read from it, and the settings (sized for the model by the engine where it sizes them), each
+// "New alignment run": the method (reward model, DPO or PPO), model and dataset with a preview of what the
+// method would read from it (PPO: the prompts, the reward run that scores them and the KL mode), and the settings (sized for the model by the engine where it sizes them), each
 // with its one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
 import type { FormEvent } from 'react';
 import type { AlignPreview } from '../../../../native/api/align.ts';
-import type { Model } from '../../../../native/api/schemas.ts';
+import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -14,6 +14,10 @@ import type { Defaults } from '../finetune/trainForm.ts';
 import { AlignDataPreview } from './AlignDataPreview.tsx';
 import { AlignMethods } from './AlignMethods.tsx';
 import { ALIGN_SETTINGS, alignProblems, defaultOf, settingsFor, valueOf, type AlignForm, type AlignSetting } from './alignForm.ts';
+import { KlModePicker, PpoPromptPreview, ppoDataBlock, RewardRunField } from './PpoSetupParts.tsx';
+
+const START_LABEL = { reward: 'Train the reward model', dpo: 'Start DPO', ppo: 'Start PPO' } as const;
+const MODEL_ROLE = { reward: 'the score head sits on it', dpo: 'also the frozen reference', ppo: 'the policy starts here; also the frozen reference' } as const;
 
 function SettingField({ setting, form, defaults, error, onChange }: { setting: AlignSetting; form: AlignForm; defaults: Defaults | undefined; error?: string; onChange(text: string): void }) {
   const value = valueOf(form, defaults, setting);
@@ -32,11 +36,13 @@ function SettingField({ setting, form, defaults, error, onChange }: { setting: A
   );
 }
 
-export function AlignSetup({ form, onChange, models, datasets, defaults, defaultsError, preview, busy, onStart, onMapColumns }: {
+export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsError, preview, busy, onStart, onMapColumns }: {
   form: AlignForm;
   onChange(next: AlignForm): void;
   models: Model[];
   datasets: DatasetChoices;
+  /** Finished reward runs, newest first: what can score PPO's rollouts. */
+  rewardRuns: Run[];
   defaults: Defaults | undefined;
   defaultsError: Error | null;
   preview: { data: AlignPreview | undefined; loading: boolean; error: Error | null };
@@ -50,33 +56,38 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
   const issues = alignProblems(form, defaults);
   const shown = settingsFor(form);
   const p = preview.data;
-  const dataBlock = !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “Leave out rows that make no pair”.` : null;
-  const canStart = form.method !== 'ppo' && !busy && defaults !== undefined && Object.keys(issues).length === 0 && dataBlock === null;
+  const ppo = form.method === 'ppo';
+  const dataBlock = ppo ? ppoDataBlock(dataset) ?? (form.rewardRunId ? null : 'Choose a reward model.') : !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “Leave out rows that make no pair”.` : null;
+  const canStart = !busy && defaults !== undefined && Object.keys(issues).length === 0 && dataBlock === null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (canStart) onStart();
   };
   const text = (key: string) => valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === key)!);
-  const batch = Number(text('batchSize')) * Number(text('gradAccum'));
+  const batch = ppo ? 0 : Number(text('batchSize')) * Number(text('gradAccum'));
   const steps = text('maxSteps');
   const unit = p?.kind === 'labels' ? 'text' : 'pair';
+  const summary = ppo
+    ? `${plural(Number(text('steps')) || 0, 'iteration')} · ${plural(Number(text('batchSize')) || 0, 'rollout')} each, ${plural(Number(text('generation.maxNewTokens')) || 0, 'new token')} long`
+    : `${steps.trim() ? plural(Number(steps), 'step') : dataset && batch > 0 ? `about ${plural(Math.max(1, Math.ceil((dataset.splits.train ?? 0) / batch)), 'step')} per epoch` : ''}${batch > 0 ? ` · ${plural(batch, unit)} per step` : ''}`;
 
   return (
     <Card aria-label="New alignment run">
       <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Align setup">
         <CardHeader title="New alignment run" subtitle="Tune the model toward what people prefer. Runs as a job in the background; you can leave this page." />
         <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
-          <AlignMethods method={form.method} onPick={(method) => set({ method, values: {} })} />
+          <AlignMethods method={form.method} onPick={(method) => set({ method, values: {}, datasetId: method === 'ppo' && ppoDataBlock(dataset) ? datasets.offered.find((d) => !ppoDataBlock(d))?.id ?? form.datasetId : form.datasetId })} />
 
           <div className="form-grid">
-            <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters${form.method === 'dpo' ? ' · also the frozen reference' : ' · the score head sits on it'}` : 'The model to align.'}>
+            <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters · ${MODEL_ROLE[form.method]}` : 'The model to align.'}>
               {(id, d) => (
                 <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {} })}>
                   {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
                 </select>
               )}
             </Field>
-            <Field label="Dataset" help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : 'Import preference pairs on the Datasets page.'}>
+            {ppo && <RewardRunField form={form} runs={rewardRuns} onChange={(rewardRunId) => set({ rewardRunId })} onTrainOne={() => set({ method: 'reward', values: {} })} />}
+            <Field label={ppo ? 'Prompts' : 'Dataset'} help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : ppo ? 'Import a file of prompts on the Datasets page.' : 'Import preference pairs on the Datasets page.'}>
               {(id, d) => (
                 <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
                   <DatasetOptions choices={datasets} />
@@ -84,22 +95,25 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
               )}
             </Field>
             <div className="span-2">
-              <h3 className="ft-section-title">What the {form.method === 'reward' ? 'reward model' : 'policy'} will read <span className="faint small">the first rows, and every row checked</span></h3>
-              <AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns} />
+              <h3 className="ft-section-title">What the {form.method === 'reward' ? 'reward model' : 'policy'} will read <span className="faint small">{ppo ? 'the first prompts; the policy writes the rest' : 'the first rows, and every row checked'}</span></h3>
+              {ppo
+                ? <PpoPromptPreview dataset={dataset} onMapColumns={onMapColumns} />
+                : <AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns} />}
             </div>
           </div>
 
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
 
-          {form.method === 'dpo' && (
-            <div className="segmented" role="radiogroup" aria-label="DPO tuning">
+          {ppo && <KlModePicker mode={form.klMode} onChange={(klMode) => set({ klMode })} />}
+          {form.method !== 'reward' && (
+            <div className="segmented" role="radiogroup" aria-label={ppo ? 'PPO tuning' : 'DPO tuning'}>
               <button type="button" role="radio" aria-checked={form.tuning === 'lora'} onClick={() => set({ tuning: 'lora', values: {} })}>LoRA · reference = base, adapter off</button>
               <button type="button" role="radio" aria-checked={form.tuning === 'full'} onClick={() => set({ tuning: 'full', values: {} })}>Full · reference = a frozen copy</button>
             </div>
           )}
 
           <div>
-            <h3 className="ft-section-title">Settings <span className="faint small">learning rate and length sized for this model</span></h3>
+            <h3 className="ft-section-title">Settings <span className="faint small">{ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'}</span></h3>
             <div className="ft-settings">
               {shown.filter((s) => !s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
             </div>
@@ -109,7 +123,7 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
             <summary>Advanced settings</summary>
             <div className="ft-settings">
               {shown.filter((s) => s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
-              {form.method === 'dpo' && form.tuning === 'lora' && (
+              {form.method !== 'reward' && form.tuning === 'lora' && (
                 <div className="field ft-span"><label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label></div>
               )}
               <Field label="Run name" optional help="Shown in the run list.">
@@ -119,16 +133,16 @@ export function AlignSetup({ form, onChange, models, datasets, defaults, default
           </details>
         </div>
         <footer className="card-footer">
-          {p?.kind !== 'labels' && (
+          {!ppo && p?.kind !== 'labels' && (
             <label className="checkbox small" style={{ marginRight: 'var(--space-4)' }}>
               <input type="checkbox" checked={form.skipInvalid} onChange={(e) => set({ skipInvalid: e.target.checked })} />
               <span>Leave out rows that make no pair</span>
             </label>
           )}
           <span className="muted small" style={{ marginRight: 'auto' }}>
-            {dataBlock ?? `${steps.trim() ? plural(Number(steps), 'step') : dataset && batch > 0 ? `about ${plural(Math.max(1, Math.ceil((dataset.splits.train ?? 0) / batch)), 'step')} per epoch` : ''}${batch > 0 ? ` · ${plural(batch, unit)} per step` : ''}`}
+            {dataBlock ?? summary}
           </span>
-          <Button type="submit" variant="primary" icon="activity" disabled={!canStart} shortcut={`${MOD}↵`}>{form.method === 'reward' ? 'Train the reward model' : 'Start DPO'}</Button>
+          <Button type="submit" variant="primary" icon="activity" disabled={!canStart} shortcut={`${MOD}↵`}>{START_LABEL[form.method]}</Button>
         </footer>
       </form>
     </Card>

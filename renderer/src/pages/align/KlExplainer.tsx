@@ -1,7 +1,8 @@
 // Why alignment keeps a leash on the model: the KL term (β in DPO, the KL penalty in PPO) and reward hacking.
 import { Card, CardHeader } from '../../ui/primitives.tsx';
+import type { AlignMethod } from './alignForm.ts';
 
-export function KlExplainer() {
+export function KlExplainer({ method }: { method: AlignMethod }) {
   return (
     <Card aria-label="Why the KL term exists">
       <CardHeader title="Why β, the KL term, exists" subtitle="Reward hacking, in three sentences." />
@@ -16,7 +17,9 @@ export function KlExplainer() {
           In PPO it is a penalty β·KL subtracted from the reward; in DPO the same β sits inside the loss, and the logged rewards are β · log(π / π<sub>ref</sub>).
           A higher β keeps the model closer to the reference; a lower one lets it move further on less evidence.
         </p>
-        <p className="muted">Watch the chosen and rejected rewards: healthy DPO raises the margin between them; both falling fast while accuracy saturates means the model is drifting, so raise β or stop earlier.</p>
+        {method === 'ppo'
+          ? <p className="muted">See it for yourself: start this run once with the adaptive KL, then again with <em>Fixed β</em> at 0, and tick both on the Runs page to compare them. Without the penalty the KL keeps climbing and the completions drift into whatever the reward model likes best.</p>
+          : <p className="muted">Watch the chosen and rejected rewards: healthy DPO raises the margin between them; both falling fast while accuracy saturates means the model is drifting, so raise β or stop earlier.</p>}
       </div>
     </Card>
   );

@@ -12,7 +12,13 @@ import { formatLoss, formatLr, formatMb, formatRate } from '../finetune/runForma
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import type { MetricPoint } from '../finetune/useRunMetrics.ts';
 
-const LABELS: Record<string, string> = { loss: 'Training loss', val_loss: 'Validation loss', lr: 'Learning rate', grad_norm: 'Gradient norm', tokens_per_second: 'Tokens / s', rss_mb: 'Memory (MB)' };
+const LABELS: Record<string, string> = {
+  loss: 'Training loss', val_loss: 'Validation loss', lr: 'Learning rate', grad_norm: 'Gradient norm', tokens_per_second: 'Tokens / s', rss_mb: 'Memory (MB)',
+  // PPO: comparing a run with the KL penalty and one without is done on these
+  'score/mean': 'Score (mean)', 'eval/score_mean': 'Held-out score', kl: 'KL', 'eval/kl': 'Held-out KL', kl_coef: 'KL coefficient β',
+};
+/** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
+const BUTTONS_MAX = 6;
 const label = (name: string) => LABELS[name] ?? metricLabel(name);
 const FORMATS: Record<string, (v: number) => string> = { lr: formatLr, tokens_per_second: formatRate, rss_mb: formatMb };
 
@@ -68,7 +74,11 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
       <CardHeader
         title="Curves"
         subtitle="One line per run over optimiser steps; lower loss is better. The table under the chart lists the values."
-        actions={choices.length > 1 && (
+        actions={choices.length > BUTTONS_MAX ? (
+          <select className="select" aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
+            {choices.map((n) => <option key={n} value={n}>{label(n)}</option>)}
+          </select>
+        ) : choices.length > 1 && (
           <div className="segmented" role="radiogroup" aria-label="Metric">
             {choices.map((n) => <button key={n} type="button" role="radio" aria-checked={shown === n} onClick={() => setMetric(n)}>{label(n)}</button>)}
           </div>

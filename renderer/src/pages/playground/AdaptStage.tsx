@@ -34,7 +34,7 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   if (tab === 'align') {
     return (
       <div className="page">
-        <PageHeader title="Adapt & align" lede="Tune the model toward what people prefer: a reward model learns to score answers, DPO learns straight from preference pairs." actions={tabs} />
+        <PageHeader title="Adapt & align" lede="Tune the model toward what people prefer: a reward model learns to score answers, DPO learns straight from preference pairs, PPO from the reward model’s scores of its own answers." actions={tabs} />
         <AlignPage navigate={navigate} />
       </div>
     );

@@ -14,6 +14,17 @@ const CURVE_INFO: Record<string, { title: string; description: string; format(v:
   grad_norm: { title: 'Gradient norm', description: 'Before clipping; spikes show unstable steps.', format: formatLoss, zero: true },
   tokens_per_second: { title: 'Throughput', description: 'Training tokens per second.', format: formatRate, zero: true },
   rss_mb: { title: 'Memory', description: 'Resident memory of the training process.', format: formatMb, zero: true },
+  // PPO, one value per iteration (native/train/ppo.ts)
+  'score/mean': { title: 'Score (mean)', description: 'The reward model’s mean score of each iteration’s rollouts.', format: formatLoss },
+  'score/std': { title: 'Score (std)', description: 'Spread of the rollouts’ scores.', format: formatLoss, zero: true },
+  'eval/score_mean': { title: 'Held-out score', description: 'Mean score of the held-out prompts’ rollouts (same prompts and seed every time).', format: formatLoss },
+  kl: { title: 'KL from the reference', description: 'Σ log π − log π_ref over each completion, averaged.', format: formatLoss },
+  'eval/kl': { title: 'Held-out KL', description: 'KL of the held-out rollouts.', format: formatLoss },
+  kl_coef: { title: 'KL coefficient β', description: 'The penalty’s weight each iteration used.', format: formatLoss, zero: true },
+  'loss/policy': { title: 'Policy loss', description: 'The clipped PPO objective, mean over minibatches.', format: formatLoss },
+  'loss/value': { title: 'Value loss', description: 'The value head’s clipped loss, mean over minibatches.', format: formatLoss, zero: true },
+  clipfrac: { title: 'Clip fraction', description: 'Share of tokens whose probability ratio hit the clip range.', format: formatLoss, zero: true },
+  entropy: { title: 'Entropy', description: 'Of the policy’s next-token distribution.', format: formatLoss, zero: true },
 };
 
 export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; loaded: boolean; planned: number | null }) {

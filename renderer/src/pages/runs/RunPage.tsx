@@ -1,5 +1,5 @@
-// One run (#/runs/<id>): what it is and how it went, what the person wrote on it, its curves, its settings, the
-// files it wrote and its job's log; and what can be done with it — compare it with another run, resume it
+// One run (#/runs/<id>): what it is and how it went, what the person wrote on it, its curves (a PPO run's rollout
+// table under them), its settings, the files it wrote and its job's log; and what can be done with it — compare it with another run, resume it
 // where training stopped, copy its id for the CLI, delete it.
 import { useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
@@ -12,6 +12,7 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { openCompare } from '../compare/route.tsx';
+import { RolloutTableCard } from '../align/PpoRunParts.tsx';
 import { isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from '../finetune/runFormat.ts';
 import { useRunMetrics } from '../finetune/useRunMetrics.ts';
 import { runHash } from './address.ts';
@@ -31,7 +32,7 @@ export function RunPage({ runId }: { runId: string }) {
   const jobs = useQuery('jobs.list', { runId, limit: 50 });
   const artifacts = useQuery('runs.artifacts', { id: runId });
   const others = useQuery('runs.list', {});
-  const { metrics, loaded } = useRunMetrics(runId);
+  const { metrics, loaded, lastStep } = useRunMetrics(runId);
   const [busy, setBusy] = useState<'resume' | 'delete' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   // A training job reports progress every step: the event itself updates the progress bar; the lists are read
@@ -148,6 +149,7 @@ export function RunPage({ runId }: { runId: string }) {
       {!live && isResumable(r) && <Callout tone="warning" title={`This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
       <RunAnnotations run={r} onSaved={() => run.reload()} />
       <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} />
+      {r.kind === 'ppo' && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
       <RunConfig config={r.config} />
       <RunArtifacts artifacts={artifacts} kind={r.kind} />
       <RunLogs jobs={jobs} kind={r.kind} />

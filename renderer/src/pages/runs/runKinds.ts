@@ -2,7 +2,7 @@
 // the playground's single generations (many, small, kept apart so they do not bury the experiments).
 import type { Run } from '../../../../native/api/schemas.ts';
 
-export const TRAINING_KINDS: readonly string[] = ['finetune', 'pretrain', 'dpo', 'reward'];
+export const TRAINING_KINDS: readonly string[] = ['finetune', 'pretrain', 'dpo', 'reward', 'ppo'];
 export const PLAYGROUND_KIND = 'generation';
 
 export const isTraining = (run: Pick<Run, 'kind'>): boolean => TRAINING_KINDS.includes(run.kind);

@@ -1,0 +1,202 @@
+// PPO-RLHF in the UI, end to end in Chromium against `lathe serve`. Set up through the CLI: stories260K imported,
+// story openings (tests/fixtures/story-openings.jsonl) as prompts and a tiny classifier reward model trained for
+// three steps on twelve labelled texts (it checks the machinery, not learning). Then the Align page offers PPO with
+// the API schema's defaults, shows the prompts it will continue and the reward run that scores them, hides the KL
+// target when β is fixed, starts a small LoRA run whose score, KL, β, loss, clip-fraction and entropy charts gain
+// points live while the rollout table fills in, cancels and resumes it to the end, lists it among the alignment
+// runs, and opens its run page, where the rollout table of a finished run is read (the policy before training
+// among its iterations); a second run with β fixed at 0 is opened beside the first in Compare from the note next to
+// the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methods } from '../../native/api/contract.ts';
+import { browserSkipReason, launchChromium, openWatchedPage, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
+const OPENINGS = path.join(ROOT, 'tests/fixtures/story-openings.jsonl');
+const skipReason = browserSkipReason()
+  ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${DATA} (stories260K) is absent: the shared data kit is not mounted` : null)
+  ?? (!('align.ppo' in methods) ? 'the Studio API has no align.ppo (the PPO engine is not merged)' : null);
+if (skipReason) console.log(`e2e align-ppo tests skipped: ${skipReason}`);
+
+const run = promisify(execFile);
+// About half a second an iteration here (4 rollouts of 8 tokens, one PPO epoch): long enough to watch, cancel and resume.
+const ITERATIONS = 30;
+
+describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let rewardRun = '';
+
+  async function lathe(...args: string[]): Promise<unknown> {
+    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
+    return JSON.parse(stdout);
+  }
+
+  const shoot = async (name: string) => {
+    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+    await shootSchemes(page, name);
+  };
+  const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
+  const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    studio = await startStudio();
+    const project = (await lathe('project', 'create', '--name', 'Happy stories', '--task', 'generation', '--description', 'Stories a sentiment model likes.')) as { id: string };
+    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
+    const reviews = path.join(studio.dataDir, 'reviews.tsv');
+    writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
+    await lathe('dataset', 'import', reviews, '--name', 'reviews', '--project', project.id, '--split', '0.75,0.25,0');
+    await lathe('dataset', 'import', OPENINGS, '--name', 'openings', '--project', project.id, '--split', '0.8,0.2,0');
+    // trained by the CLI, so in no project: the page offers it all the same
+    rewardRun = ((await lathe('align', 'reward', '--model', 's260k', '--dataset', 'reviews', '--max-steps', '3', '--batch-size', '4', '--seq-len', '32', '--eval-every', '0', '--save-every', '0', '--threads', '1')) as { runId: string }).runId;
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, pageErrors);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('offers PPO with the schema’s defaults, the prompts it will continue and the reward model that scores them', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByRole('form', { name: 'Align setup' }).waitFor();
+    const ppo = page.getByTestId('align-method-ppo');
+    expect(await ppo.getAttribute('aria-disabled')).toBe('false');
+    await ppo.click();
+    expect(await ppo.getAttribute('aria-checked')).toBe('true');
+    await page.getByRole('button', { name: 'Start PPO' }).waitFor();
+
+    expect(await page.getByLabel('Reward model').inputValue()).toBe(rewardRun);
+    await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
+    await page.getByTestId('align-prompt').first().waitFor();
+    expect(await page.getByTestId('align-preview').textContent()).toMatch(/Prompts ← prompt · 128 training prompts, 32 held-out prompts/);
+    expect(await page.getByTestId('align-prompt').count()).toBe(3);
+
+    // defaults are PpoStartInput's own
+    expect(await page.getByLabel('Iterations').inputValue()).toBe('100');
+    expect(await page.getByLabel('β_KL (KL coefficient)').inputValue()).toBe('0.2');
+    expect(await page.getByLabel('KL target').inputValue()).toBe('6');
+    expect(await page.getByLabel('Max new tokens').inputValue()).toBe('32');
+    expect(await page.getByLabel('Learning rate').inputValue()).toBe(''); // the engine sizes it
+    // β fixed: no target to steer toward; adaptive with β 0 is refused with the reason
+    await page.getByRole('radio', { name: /Fixed β/ }).click();
+    expect(await page.getByLabel('KL target').count()).toBe(0);
+    await page.getByRole('radio', { name: /Adaptive KL/ }).click();
+    await page.getByLabel('β_KL (KL coefficient)').fill('0');
+    await page.getByText(/needs a start above 0/).waitFor();
+    expect(await page.getByRole('button', { name: 'Start PPO' }).isDisabled()).toBe(true);
+    await page.getByLabel('β_KL (KL coefficient)').fill('0.2');
+    // the explainer tells how to see what the KL penalty buys
+    await page.getByText(/with Fixed β at 0/).waitFor();
+    await shoot('align-ppo-setup');
+  });
+
+  it('trains PPO live — charts and rollouts fill in — cancels, resumes and finishes', async () => {
+    await page.getByLabel('Iterations').fill(String(ITERATIONS));
+    await page.getByLabel('Rollouts per iteration').fill('4');
+    await page.getByLabel('Minibatch').fill('2');
+    await page.getByLabel('PPO epochs').fill('1');
+    await page.getByLabel('Max new tokens').fill('8');
+    await page.getByLabel('Held-out every').fill('10');
+    await page.getByLabel('Save every').fill('2');
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Held-out prompts').fill('3');
+    await page.getByLabel('Threads').fill('1');
+    await page.getByLabel('Threads').press('Control+Enter');
+
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => points('chart-score'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    const before = await points('chart-kl');
+    await expect.poll(() => points('chart-kl'), { timeout: 30_000 }).toBeGreaterThan(before + 2);
+    for (const chart of ['chart-kl-coef', 'chart-losses', 'chart-clipfrac', 'chart-entropy']) expect(await points(chart), chart).toBeGreaterThan(0);
+    // the rollout table follows the run: prompt, completion and score of the latest iteration
+    const table = page.getByTestId('rollout-table');
+    await table.waitFor();
+    await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(4);
+    expect(await table.getByTestId('rollout-row').first().locator('td').nth(2).textContent()).toMatch(/^−?-?\d+\.\d+$/);
+    await page.getByTestId('kl-note').getByText(/reward hacking/).waitFor();
+    await shoot('align-ppo-live');
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+    await page.getByText('Cancelled — the last checkpoint is kept').waitFor();
+    const stopped = await step();
+    expect(stopped).toBeLessThan(ITERATIONS);
+    const runList = page.getByTestId('training-run');
+    await expect.poll(() => runList.first().textContent()).toContain('cancelled');
+    expect(await runList.first().textContent()).toMatch(/PPO · LoRA · 30 iterations/);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(await step()).toBe(ITERATIONS);
+    await page.getByText('The policy on held-out prompts, before and after').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole('region', { name: 'Rollouts' }).textContent()).toMatch(new RegExp(`Iteration ${ITERATIONS} `));
+    await shoot('align-ppo-run');
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+
+  it('reads a finished PPO run’s rollout table on its run page, the policy before training too', async () => {
+    await page.getByRole('link', { name: 'Open the run page' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/run_/);
+    await page.getByTestId('run-chart-score/mean').waitFor();
+    const rollouts = page.getByRole('region', { name: 'Rollouts' });
+    const table = rollouts.getByTestId('rollout-table');
+    await table.waitFor();
+    expect(await table.getByTestId('rollout-row').count()).toBe(4);
+    expect(await table.locator('th').allTextContents()).toEqual(['Prompt', 'Completion', 'Score', 'KL']);
+    // any iteration can be read: iteration 0 is the held-out prompts before training (KL 0: the policy is the reference)
+    await rollouts.getByLabel('Iteration').selectOption('0');
+    await expect.poll(() => rollouts.textContent()).toMatch(/Iteration 0 \(before training\)/);
+    await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(3);
+    expect(await table.getByTestId('rollout-row').first().locator('td').nth(3).textContent()).toBe('0.000');
+    await shoot('align-ppo-run-page');
+    // Runs lists it as a training run, comparable with others
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    await page.getByRole('checkbox', { name: /^Compare PPO/ }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('compares the run with one without the KL penalty: the note beside the KL chart opens both in Compare', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByTestId('align-method-ppo').click();
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: 's260k' }); // the same policy as the first run, not the model it wrote
+    await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
+    await page.getByRole('radio', { name: /Fixed β/ }).click();
+    await page.getByLabel('β_KL (KL coefficient)').fill('0');
+    await page.getByLabel('Iterations').fill('4');
+    await page.getByLabel('Rollouts per iteration').fill('4');
+    await page.getByLabel('Minibatch').fill('2');
+    await page.getByLabel('PPO epochs').fill('1');
+    await page.getByLabel('Max new tokens').fill('8');
+    await page.getByLabel('Held-out every').fill('2');
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Held-out prompts').fill('3');
+    await page.getByLabel('Threads').fill('1');
+    await page.getByRole('button', { name: 'Start PPO' }).click();
+    await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('run-view').textContent()).toMatch(/β_KL 0 fixed/);
+    // the other run differs in its KL setting: the note offers the comparison
+    await page.getByTestId('kl-compare').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/compare\//);
+    const chart = page.getByTestId('compare-curves');
+    await chart.waitFor();
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'KL' });
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Score (mean)' });
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    // KL and its kin are how a run moved, not how good it is: not ranked
+    const klRow = page.getByRole('table', { name: 'Metrics by run' }).getByRole('row').filter({ has: page.getByText('kl', { exact: true }) });
+    expect(await klRow.textContent()).toMatch(/a diagnostic, not ranked/);
+    await shoot('align-ppo-compare');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
