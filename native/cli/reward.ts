@@ -7,7 +7,7 @@ import { openStore } from '../store/db.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { runDir } from '../train/run-env.ts';
 import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
-import { classifierAccuracy, scoreTexts } from '../train/reward-score.ts';
+import { classifierAccuracy, pairwiseAccuracy, scoreTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
 import { foregroundEnv } from './train.ts';
@@ -99,7 +99,7 @@ export const commands: CliCommand[] = [
     help: {
       run: 'the reward run whose model scores (required)',
       text: 'a text to score; repeat for several',
-      dataset: 'a dataset with text and label mapped: report accuracy and the majority-class share',
+      dataset: 'a classifier: a dataset with text and label mapped, to report accuracy and the majority-class share; a pairwise reward model: preference pairs, to report pairwise accuracy and mean margin',
       split: 'the dataset split to measure: train, validation or test (default validation)',
       threads: 'CPU threads (default: all cores)',
     },
@@ -116,7 +116,11 @@ export const commands: CliCommand[] = [
         const run = store.runs.find(String(values.run));
         if (run.kind !== 'reward') throw new UserError(`run ${run.id} is a ${run.kind} run, not a reward run`, 1);
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
-        if (values.dataset) {
+        const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number };
+        if (values.dataset && config.objective === 'pairwise') {
+          const r = await pairwiseAccuracy(modelDir, ctx.dataDir, store.datasets.find(String(values.dataset), 'dataset'), split as 'validation', { seqLen: config.seqLen ?? 256, maxPromptLen: config.maxPromptLen, threads });
+          ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
+        } else if (values.dataset) {
           const r = await classifierAccuracy(modelDir, ctx.dataDir, store.datasets.find(String(values.dataset), 'dataset'), split as 'validation', { threads });
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
         } else {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
+import { preferencePairs, preferenceStyle } from '../data/preferences.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
 import { parseModelConfig } from '../models/config.ts';
 import { buildRewardScoreGraph } from '../models/reward-graph.ts';
@@ -11,6 +12,7 @@ import { createSession, type Session } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, type RewardItem } from './reward-batches.ts';
 import { causalConfigOf, classifiedText } from './reward.ts';
+import { tokenizePair } from './preference-examples.ts';
 
 export interface ScoredTexts {
   labels: string[];
@@ -47,7 +49,12 @@ export class RewardScorer {
   /** Per text, one score per label (one reward for a pairwise reward model), read at its last token. */
   async score(texts: readonly string[]): Promise<number[][]> {
     const bos = this.tokenizer.bosTokenId;
-    const items: RewardItem[] = texts.map((t) => ({ sequences: [[...(bos !== null ? [bos] : []), ...this.tokenizer.encode(classifiedText(t), { addSpecialTokens: false })].slice(0, this.maxPositions)] }));
+    return this.scoreIds(texts.map((t) => [...(bos !== null ? [bos] : []), ...this.tokenizer.encode(classifiedText(t), { addSpecialTokens: false })]));
+  }
+
+  /** Per token sequence (already tokenized as in training), one score per label, read at its last token. */
+  async scoreIds(sequences: readonly number[][]): Promise<number[][]> {
+    const items: RewardItem[] = sequences.map((ids) => ({ sequences: [ids.slice(0, this.maxPositions)] }));
     const L = this.labels.length;
     const scores: number[][] = [];
     for (const b of rewardBatches(items, this.batchSize, 0, this.tokenizer.padTokenId ?? this.tokenizer.eosTokenId ?? 0)) {
@@ -55,6 +62,10 @@ export class RewardScorer {
       for (let i = 0; i < b.scored; i++) scores.push(Array.from(out.subarray(i * L, (i + 1) * L)));
     }
     return scores;
+  }
+
+  get textTokenizer(): TextTokenizer {
+    return this.tokenizer;
   }
 
   async release(): Promise<void> {
@@ -84,4 +95,29 @@ export async function classifierAccuracy(modelDir: string, dataDir: string, data
   for (const g of gold) counts.set(g, (counts.get(g) ?? 0) + 1);
   const [majorityClass, majorityCount] = [...counts].sort((a, b) => b[1] - a[1])[0];
   return { examples: rows.length, accuracy: predicted.filter((p, i) => p === gold[i]).length / rows.length, majorityClass, majorityShare: majorityCount / rows.length };
+}
+
+/**
+ * A pairwise reward model's accuracy on a preference split: the share of pairs whose chosen side scores higher (chance
+ * 0.5), and the mean margin r_chosen − r_rejected. Pairs are tokenized exactly as the run trained on them (`seqLen`,
+ * `maxPromptLen` from its config); rows that make no pair are counted and left out.
+ */
+export async function pairwiseAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; maxPromptLen?: number; threads?: number }): Promise<{ pairs: number; accuracy: number; meanMargin: number; skipped: number }> {
+  if ((dataset.splits[split] ?? 0) === 0) throw new Error(`dataset ${dataset.name} has no ${split} rows`);
+  const style = preferenceStyle(dataset.mapping, dataset.name);
+  const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, dataset.splits[split]);
+  const located = rows.map((values, i) => ({ values, where: `dataset ${dataset.name} record ${indices[i] + 1}` }));
+  const { pairs, skipped } = preferencePairs(located, dataset.mapping, style, { skipInvalid: true });
+  if (pairs.length === 0) throw new Error(`dataset ${dataset.name}: no row of the ${split} split makes a pair (${skipped.length} left out)`);
+  const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
+  try {
+    const tok = { seqLen: opts.seqLen, maxPromptLen: opts.maxPromptLen ?? Math.floor(opts.seqLen / 2), endId: null };
+    const examples = pairs.map((p) => tokenizePair(p, scorer.textTokenizer, tok).example);
+    const chosen = await scorer.scoreIds(examples.map((e) => e.chosen.ids.slice(0, opts.seqLen)));
+    const rejected = await scorer.scoreIds(examples.map((e) => e.rejected.ids.slice(0, opts.seqLen)));
+    const margins = chosen.map((c, i) => c[0] - rejected[i][0]);
+    return { pairs: pairs.length, accuracy: margins.filter((m) => m > 0).length / pairs.length, meanMargin: margins.reduce((a, b) => a + b, 0) / pairs.length, skipped: skipped.length };
+  } finally {
+    await scorer.release();
+  }
 }

@@ -9,6 +9,7 @@ import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
+import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 
@@ -68,6 +69,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const config = { model: 's260k', dataset: 'demo', maxSteps: 6, batchSize: 2, seqLen: 64, evalEvery: 3, evalBatches: 2, saveEvery: 3, threads: 1 };
     const reference = await startReward(config, env());
     expect(reference.objective).toBe('pairwise');
+    // the saved model, scored pair by pair as `lathe reward score --dataset` does, agrees with the run's own final validation
+    const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', { seqLen: config.seqLen, threads: 1 });
+    expect(held.pairs).toBeGreaterThan(0);
+    expect(held.accuracy).toBeCloseTo(reference.validation!.accuracy, 6);
     await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
     const crashed = store().runs.list({ kind: 'reward' }).find((r) => r.status === 'failed')!;
     await resumeReward(crashed.id, env());
