@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     lathe_tokens_per_s: l.tokens_per_s, pytorch_tokens_per_s: p.tokens_per_s, ratio: l.tokens_per_s / n(p.tokens_per_s), lathe_step_s: l.step_s, pytorch_step_s: p.step_s,
     lathe_ort_sgemm_gflops: l.ort_sgemm_gflops, pytorch_sgemm_gflops: p.sgemm_gflops, pytorch_env: torch.chosen, pytorch_openblas_core: p.openblas_core,
     pytorch_openblas_threads: p.openblas_threads, pytorch_sgemm_max_rel_err: p.sgemm_max_rel_err, lathe_setup_s: l.setup_s, lathe_reference_logps_s: l.reference_logps_s,
-    lathe_last_loss: l.last_loss, lathe_peak_rss_mb: l.peak_rss_mb, pytorch_peak_rss_mb: p.peak_rss_mb, lathe_trainable: l.trainable, pytorch_trainable: p.trainable,
+    lathe_last_loss: l.last_loss, pytorch_last_loss: p.last_loss, lathe_peak_rss_mb: l.peak_rss_mb, pytorch_peak_rss_mb: p.peak_rss_mb, lathe_trainable: l.trainable, pytorch_trainable: p.trainable,
     frozen_weight_gradient_nodes: l.frozen_weight_gradient_nodes, lora_weight_gradient_nodes: l.lora_weight_gradient_nodes,
   }));
 }

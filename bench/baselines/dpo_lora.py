@@ -53,12 +53,13 @@ def main():
         pc, pr, rc, rr = policy[:b], policy[b:], ref[:b], ref[b:]
         loss = -F.logsigmoid(beta * ((pc - pr) - (rc - rr))).mean()
         chosen, rejected = beta * (pc - rc).detach(), beta * (pr - rr).detach()  # TRL's logged metrics, as Lathe's graph outputs them
+        dpo_loss.loss = loss.detach()  # read after timing: the loss of the last timed step
         dpo_loss.metrics = (chosen.mean(), rejected.mean(), (chosen > rejected).float().mean(), (chosen - rejected).mean(), pc.detach().mean(), pr.detach().mean())
         return loss
 
     t = median_step_s(dpo_loss, params, opt, idx, labels, a.warmup, a.steps)
     a.batch = 2 * a.pairs  # print_result's tokens/s: every row's tokens, as bench/align.ts counts them
-    print_result(a, t, trainable=sum(q.numel() for q in params), pairs=a.pairs, prompt=a.prompt, beta=beta)
+    print_result(a, t, trainable=sum(q.numel() for q in params), pairs=a.pairs, prompt=a.prompt, beta=beta, last_loss=dpo_loss.loss.item())
 
 
 if __name__ == "__main__":
