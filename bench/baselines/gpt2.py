@@ -1,5 +1,6 @@
 """GPT-2 as Lathe's native/models/gpt2.ts builds it, in PyTorch eager, for the baselines (train_gpt.py: every weight
-trained; finetune_lora.py: LoRA adapters on a frozen base).
+trained; finetune_lora.py and dpo_lora.py: LoRA adapters on a frozen base; `logits` for losses other than the mean
+cross-entropy of `forward`).
 
 Pre-norm blocks, causal attention with the additive mask Lathe adds (harness.causal_bias, built once per forward),
 GELU-tanh MLP, learned positions, head tied to the token embedding, LayerNorm eps 1e-5. With r > 0, LoRA as PEFT
@@ -62,11 +63,14 @@ class GPT2(nn.Module):
             if r:
                 m.requires_grad_(False)
 
-    def forward(self, idx, targets):
+    def logits(self, idx):
         B, T = idx.shape
         x = self.wte(idx) + self.wpe(torch.arange(T))  # (B, T, C)
         bias = causal_bias(T)  # (T, T), broadcast over (B, nh)
         for b in self.h:
             x = b(x, bias)
-        logits = self.ln_f(x) @ self.wte.weight.t()  # (B, T, V), tied head
+        return self.ln_f(x) @ self.wte.weight.t()  # (B, T, V), tied head
+
+    def forward(self, idx, targets):
+        logits = self.logits(idx)
         return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-100)
