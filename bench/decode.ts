@@ -18,12 +18,9 @@ import { Worker } from 'node:worker_threads';
 import { exportGguf, type GgufDtype } from '../native/deploy/gguf-write.ts';
 import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { measureVariant } from '../native/deploy/variant-measure.ts';
-import { readHfFolder, writeHfFolder } from '../native/models/checkpoint.ts';
-import { parseModelConfig } from '../native/models/config.ts';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
-import { initTensors } from '../native/models/init.ts';
+import { writeLlamaD768 } from './llama-d768.ts';
 import { ONNX_VARIANTS, type OnnxDtype } from '../native/models/onnx-variants.ts';
-import { expectedTensors } from '../native/models/params.ts';
 import { median } from './common.ts';
 
 const arg = (flag: string): string | undefined => {
@@ -44,18 +41,6 @@ const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
 for (const m of models) if (m !== 'stories260k' && m !== 'llama-d768') throw new Error(`--models: each must be stories260k or llama-d768; got ${m}`);
 if (!(threads >= 1)) throw new Error(`--threads must be a positive integer; got ${threads}`);
 
-/** The GPT-2-sized Llama of bench/quantize.ts: d768, 12 layers, random init (std 0.02, seed 1), stories260K's tokenizer. */
-async function llamaD768(dir: string, stories: string): Promise<void> {
-  const config = {
-    architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 512, hidden_size: 768, intermediate_size: 2048,
-    num_hidden_layers: 12, num_attention_heads: 12, num_key_value_heads: 12, max_position_embeddings: 1024, rms_norm_eps: 1e-5,
-    rope_theta: 10000, hidden_act: 'silu', tie_word_embeddings: false, bos_token_id: 1, eos_token_id: 2,
-  };
-  const spec = parseModelConfig(config, 'llama-d768');
-  const specs = expectedTensors(spec).map((t) => ({ name: t.name, shape: t.shape, rule: t.shape.length === 1 ? { kind: 'constant' as const, value: 1 } : { kind: 'normal' as const, std: 0.02 } }));
-  const src = readHfFolder(stories);
-  await writeHfFolder(dir, { config, tensors: await initTensors(specs, 1), tokenizer: src.tokenizer ?? undefined, tokenizerConfig: src.tokenizerConfig ?? undefined, generationConfig: { bos_token_id: 1, eos_token_id: 2 } });
-}
 
 /**
  * Read bandwidth in GB/s with `workers` threads at once, each summing its own 256 MiB Float64Array (far beyond any
@@ -166,7 +151,7 @@ try {
     let dir = stories.path;
     if (which === 'llama-d768') {
       dir = path.join(tmp, 'llama-d768');
-      await llamaD768(dir, stories.path);
+      await writeLlamaD768(dir, stories.path);
     }
     const onnxDir = path.join(tmp, `${which}-onnx`);
     process.stderr.write(`${which}: exporting ONNX ${PRECISIONS.map((p) => p.onnx).join(', ')}\n`);
