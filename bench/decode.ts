@@ -174,6 +174,10 @@ try {
     bench: 'decode', threads, promptTokens, newTokens, bandwidthGBps: { before: bandwidthBefore, after: bandwidthAfter },
     loadAverage: os.loadavg(), seconds: (Date.now() - started) / 1000, rows,
   }));
+  const over = rows.filter((r) => r.lathe.decode > bound(r.latheBytes) || r.llamaCpp.decode > bound(r.ggufBytes));
+  if (over.some((r) => r.model !== 'stories260k')) {
+    console.error(`bench: decode beat the bandwidth bound on ${over.map((r) => `${r.model} ${r.precision}`).join(', ')}: the read-bandwidth probe read low (a loaded machine?), so the bound columns of this run understate the hardware`);
+  }
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   console.log([
