@@ -11,11 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quantizationReport, reportTable } from '../native/deploy/quantize-report.ts';
-import { CheckpointWeights, readHfFolder, writeHfFolder } from '../native/models/checkpoint.ts';
-import { parseModelConfig } from '../native/models/config.ts';
+import { CheckpointWeights } from '../native/models/checkpoint.ts';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
-import { initTensors } from '../native/models/init.ts';
-import { expectedTensors } from '../native/models/params.ts';
+import { writeLlamaD768 } from './llama-d768.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../native/models/onnx-variants.ts';
 
 const arg = (flag: string): string | undefined => {
@@ -29,17 +27,6 @@ const threads = Number(process.env.BENCH_THREADS ?? 1);
 const dtypes = (arg('--dtypes')?.split(',') ?? ONNX_DTYPES) as OnnxDtype[];
 const text = fs.readFileSync(path.join(SHARED, 'corpora/tinyshakespeare.txt'), 'utf8').slice(-20_000);
 
-async function llamaD768(dir: string, stories: string): Promise<void> {
-  const config = {
-    architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 512, hidden_size: 768, intermediate_size: 2048,
-    num_hidden_layers: 12, num_attention_heads: 12, num_key_value_heads: 12, max_position_embeddings: 1024, rms_norm_eps: 1e-5,
-    rope_theta: 10000, hidden_act: 'silu', tie_word_embeddings: false, bos_token_id: 1, eos_token_id: 2,
-  };
-  const spec = parseModelConfig(config, 'llama-d768');
-  const specs = expectedTensors(spec).map((t) => ({ name: t.name, shape: t.shape, rule: t.shape.length === 1 ? { kind: 'constant' as const, value: 1 } : { kind: 'normal' as const, std: 0.02 } }));
-  const src = readHfFolder(stories);
-  await writeHfFolder(dir, { config, tensors: await initTensors(specs, 1), tokenizer: src.tokenizer ?? undefined, tokenizerConfig: src.tokenizerConfig ?? undefined, generationConfig: { bos_token_id: 1, eos_token_id: 2 } });
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-quant-'));
 try {
@@ -47,7 +34,7 @@ try {
   let dir = stories.path;
   if (which === 'llama-d768') {
     dir = path.join(tmp, 'llama-d768');
-    await llamaD768(dir, stories.path);
+    await writeLlamaD768(dir, stories.path);
   } else if (which !== 'stories260k') throw new Error(`--model must be stories260k or llama-d768; got ${which}`);
   const w = CheckpointWeights.open(dir);
   const parameters = w.names().reduce((n, name) => n + w.shape(name).reduce((a, b) => a * b, 1), 0);

@@ -1,0 +1,54 @@
+// How Lathe's decode step grows with the KV cache (docs/benchmarks.md, "Decode: Lathe vs llama.cpp"): llama-d768 in
+// one ONNX variant, one token step after a cache of 1, 128 and 512 tokens, median and best of 24 steps each. The
+// weights are the same at every length, so the growth is what the cache costs per step.
+//   node --import tsx bench/decode-kv.ts [--dtype q4] [--threads 1]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
+import { TextGenerator } from '../native/generate/pipeline.ts';
+import { importLlama2cCheckpoint } from '../native/models/import.ts';
+import { isOnnxDtype } from '../native/models/onnx-variants.ts';
+import { median } from './common.ts';
+import { writeLlamaD768 } from './llama-d768.ts';
+
+const arg = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const dtype = arg('--dtype') ?? 'q4';
+if (!isOnnxDtype(dtype)) throw new Error(`--dtype must be one of Lathe's ONNX variants (fp32, fp16, q8, int8, q4); got ${dtype}`);
+const threads = Number(arg('--threads') ?? 1);
+const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
+const STEPS = 24;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-decode-kv-'));
+try {
+  const stories = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
+  const dir = path.join(tmp, 'llama-d768');
+  await writeLlamaD768(dir, stories.path);
+  const onnxDir = path.join(tmp, 'onnx');
+  await exportOnnxFolder(dir, onnxDir, { dtypes: [dtype], accuracyLevel: 4 });
+  const gen = await TextGenerator.load(onnxDir, { dtype, intraOpNumThreads: threads });
+  try {
+    const lm = gen.model;
+    const rows: { cacheTokens: number; medianMs: number; bestMs: number }[] = [];
+    for (const cached of [1, 128, 512]) {
+      const prompt = Array.from({ length: cached }, (_, i) => 3 + (i % 500));
+      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
+      const times: number[] = [];
+      for (let i = 0; i < STEPS; i++) {
+        const s = performance.now();
+        out = await lm.forward([[5]], [Array.from({ length: cached + i + 1 }, () => 1)], out.present);
+        times.push(performance.now() - s);
+      }
+      rows.push({ cacheTokens: cached, medianMs: Number(median(times).toFixed(2)), bestMs: Number(Math.min(...times).toFixed(2)) });
+    }
+    console.log(JSON.stringify({ bench: 'decode-kv', model: 'llama-d768', dtype, threads, steps: STEPS, loadAverage: os.loadavg(), rows }));
+  } finally {
+    await gen.release();
+  }
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
