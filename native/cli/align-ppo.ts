@@ -7,7 +7,7 @@ import { LoraInput } from '../api/train.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
 import { foregroundEnv } from './train.ts';
 
 const USAGE =
@@ -108,12 +108,7 @@ function inputOf(values: Record<string, unknown>): PpoStartInput {
     if (n !== undefined) g[f] = n;
   }
   input.generation = g;
-  const l: Record<string, unknown> = {};
-  if (values.rank !== undefined) l.r = numberFlag(values, 'rank', USAGE);
-  if (values.alpha !== undefined) l.alpha = numberFlag(values, 'alpha', USAGE);
-  l.dropout = values.dropout !== undefined ? numberFlag(values, 'dropout', USAGE) : 0;
-  if (values.targets) l.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
-  input.lora = l;
+  input.lora = { dropout: 0, ...loraFlags(values, USAGE) }; // no dropout unless asked: the update's log-probs must match the rollouts'
   const parsed = PpoStartInput.safeParse(input);
   if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
   return parsed.data;

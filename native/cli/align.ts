@@ -6,7 +6,7 @@ import { LoraInput } from '../api/train.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
 import { foregroundEnv } from './train.ts';
 
 const USAGE =
@@ -87,12 +87,7 @@ function inputOf(values: Record<string, unknown>): DpoStartInput {
     const n = numberFlag(values, flag, USAGE);
     if (n !== undefined) input[f] = n;
   }
-  const l: Record<string, unknown> = {};
-  if (values.rank !== undefined) l.r = numberFlag(values, 'rank', USAGE);
-  if (values.alpha !== undefined) l.alpha = numberFlag(values, 'alpha', USAGE);
-  if (values.dropout !== undefined) l.dropout = numberFlag(values, 'dropout', USAGE);
-  if (values.targets) l.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
-  input.lora = l;
+  input.lora = loraFlags(values, USAGE);
   const parsed = DpoStartInput.safeParse(input);
   if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
   return parsed.data;

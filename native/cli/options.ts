@@ -14,6 +14,16 @@ export function numberFlag(values: Record<string, unknown>, flag: string, usage:
   return n;
 }
 
+/** The LoRA settings given by --rank, --alpha, --dropout and --targets (absent flags left out, for the schema's defaults). */
+export function loraFlags(values: Record<string, unknown>, usage: string): Record<string, unknown> {
+  const lora: Record<string, unknown> = {};
+  if (values.rank !== undefined) lora.r = numberFlag(values, 'rank', usage);
+  if (values.alpha !== undefined) lora.alpha = numberFlag(values, 'alpha', usage);
+  if (values.dropout !== undefined) lora.dropout = numberFlag(values, 'dropout', usage);
+  if (values.targets) lora.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
+  return lora;
+}
+
 export const GENERATION_USAGE =
   '[--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repetition-penalty R] [--no-repeat-ngram N] [--num-beams B] [--seed S] [--stop STR]...';
 

@@ -8,7 +8,7 @@ import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/fi
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
+import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { plural } from '../api/format.ts';
 
@@ -148,12 +148,7 @@ export const commands: CliCommand[] = [
             const n = numberFlag(values, flag, USAGE);
             if (n !== undefined) input[field] = n;
           }
-          const lora: Record<string, unknown> = {};
-          if (values.rank !== undefined) lora.r = numberFlag(values, 'rank', USAGE);
-          if (values.alpha !== undefined) lora.alpha = numberFlag(values, 'alpha', USAGE);
-          if (values.dropout !== undefined) lora.dropout = numberFlag(values, 'dropout', USAGE);
-          if (values.targets) lora.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
-          input.lora = lora;
+          input.lora = loraFlags(values, USAGE);
           const parsed = TrainStartInput.safeParse(input);
           if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
           outcome = await startFinetune(parsed.data, env);
