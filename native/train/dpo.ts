@@ -14,7 +14,7 @@ import { PreferenceBatches } from './preference-batches.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
-import type { TrainEnv } from './run-env.ts';
+import { runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { completionEndId } from './sft-examples.ts';
 
@@ -42,11 +42,7 @@ export async function startDpo(input: unknown, env: TrainEnv): Promise<DpoOutcom
 }
 
 export async function resumeDpo(runId: string, env: TrainEnv): Promise<DpoOutcome> {
-  const run = env.store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== 'dpo') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe align dpo --resume' continues DPO runs`);
-  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
-  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  const run = runToResume(env.store, runId, 'dpo', 'lathe align dpo --resume');
   return continueDpo(runId, run.config as ResolvedDpoConfig, env);
 }
 

@@ -13,7 +13,7 @@ import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, wr
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
 import type { LoopStatus } from './loop.ts';
-import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunModel, type Sample, type TrainEnv } from './run-env.ts';
+import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunModel, runToResume, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
@@ -61,11 +61,7 @@ export async function startFinetune(input: unknown, env: TrainEnv): Promise<Fine
 }
 
 export async function resumeFinetune(runId: string, env: TrainEnv): Promise<FinetuneOutcome> {
-  const run = env.store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== 'finetune') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe train --resume' continues fine-tuning runs`);
-  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
-  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  const run = runToResume(env.store, runId, 'finetune', 'lathe train --resume');
   return continueFinetune(runId, run.config as ResolvedConfig, env);
 }
 

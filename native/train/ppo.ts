@@ -37,7 +37,7 @@ import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { dropRolloutTablesAfter, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
-import type { TrainEnv } from './run-env.ts';
+import { runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer } from './run-stages.ts';
 import type { Feeds } from './session.ts';
 
@@ -96,11 +96,7 @@ export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcom
 }
 
 export async function resumePpo(runId: string, env: TrainEnv): Promise<PpoOutcome> {
-  const run = env.store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== 'ppo') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe align ppo --resume' continues PPO runs`);
-  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
-  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  const run = runToResume(env.store, runId, 'ppo', 'lathe align ppo --resume');
   return continuePpo(runId, run.config as ResolvedPpoConfig, env);
 }
 

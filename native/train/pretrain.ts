@@ -18,7 +18,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
 import { validationLoss, type LoopStatus } from './loop.ts';
-import { recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
+import { recordArtifact, registerRunModel, runToResume, type TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
@@ -78,11 +78,7 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
 
 /** Continue a pretraining run from its last checkpoint (from the start if it has none), on the same corpus. */
 export async function resumePretrain(runId: string, env: TrainEnv): Promise<PretrainOutcome> {
-  const run = env.store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== 'pretrain') throw new Error(`run ${runId} is a ${run.kind} run, not a pretraining run`);
-  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
-  if (env.store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  const run = runToResume(env.store, runId, 'pretrain', 'lathe pretrain --resume');
   const stored = run.config as Partial<PretrainRunConfig>;
   const c = PretrainInput.parse(stored);
   const text = readCorpus(c.corpus);

@@ -20,7 +20,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
-import { recordArtifact, type TrainEnv } from './run-env.ts';
+import { recordArtifact, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
@@ -74,10 +74,7 @@ export async function startReward(input: unknown, env: TrainEnv): Promise<Reward
 }
 
 export async function resumeReward(runId: string, env: TrainEnv): Promise<RewardOutcome> {
-  const run = env.store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== 'reward') throw new Error(`run ${runId} is a ${run.kind} run; 'lathe align reward --resume' continues reward runs`);
-  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  const run = runToResume(env.store, runId, 'reward', 'lathe align reward --resume');
   return continueReward(runId, run.config as ResolvedRewardConfig, env);
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
-import type { Model } from '../api/schemas.ts';
+import type { Model, Run } from '../api/schemas.ts';
 import { importModelFolder } from '../models/import.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
@@ -65,4 +65,17 @@ export async function registerRunModel(env: TrainEnv, folder: string, name: stri
     return earlier;
   }
   return importModelFolder(env.dataDir, folder, name, { move: true, source });
+}
+
+/**
+ * The run `runId` when it can be resumed as a `kind` run: it exists, is of that kind, has not finished, and no live
+ * process is training it. `command` is what the user runs to continue such runs, for the message.
+ */
+export function runToResume(store: Store, runId: string, kind: Run['kind'], command: string): Run {
+  const run = store.runs.get(runId);
+  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  if (run.kind !== kind) throw new Error(`run ${runId} is a ${run.kind} run; '${command}' continues ${kind} runs`);
+  if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
+  if (store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  return run;
 }
