@@ -77,10 +77,11 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
 describe('lathe dataset import: bad input', () => {
   it('keeps a published test file whole as the test split (--split test) instead of re-splitting it', () => {
     const dir = dataDir();
-    const test = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
+    const test = path.join(dir, 'published-test.jsonl'); // written here: this block runs without the shared data kit
+    fs.writeFileSync(test, Array.from({ length: 50 }, (_, i) => JSON.stringify({ dialogue: `#Person1#: hello ${i}`, summary: `greeting ${i}` })).join('\n') + '\n');
     const r = lathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test', '--split', 'test', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 500 });
+    expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 50 });
     const shown = lathe(dir, ['dataset', 'show', 'dialogsum-test', '--split', 'test', '--rows', '1', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
     const bad = lathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
