@@ -105,7 +105,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('table', { name: 'Experiments' }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).toBe(project.id);
-    expect(await experimentNames()).toEqual([stopped.name, slow.name, fast.name]);
+    await expect.poll(() => experimentNames(), { timeout: 10_000 }).toEqual([stopped.name, slow.name, fast.name]); // the table draws before its rows arrive
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     expect(await page.getByRole('table', { name: 'Playground generations' }).locator('tbody tr .run-link').allTextContents()).toEqual(['s260k · Once upon a time']);
     await page.keyboard.press('ArrowLeft'); // the tabs answer the arrow keys
