@@ -173,6 +173,31 @@ export type RolloutRow = z.infer<typeof RolloutRow>;
 export const RolloutTable = z.object({ step: z.number().int(), klCoef: z.number(), train: z.array(RolloutRow), heldout: z.array(RolloutRow).nullable() });
 export type RolloutTable = z.infer<typeof RolloutTable>;
 
+/** One held-out prompt's completions at iteration 0 and at a later iteration, and the score's change. */
+export const HeldoutPair = z.object({
+  prompt: z.string(),
+  before: RolloutRow,
+  /** null while no later iteration has scored the held-out prompts. */
+  after: RolloutRow.nullable(),
+  /** after.score − before.score (null without an after). */
+  change: z.number().nullable(),
+});
+export type HeldoutPair = z.infer<typeof HeldoutPair>;
+
+/** A PPO run's held-out prompts before training and at a later iteration (shaped by native/train/ppo-samples.ts). */
+export const HeldoutSamples = z.object({
+  /** The iterations that scored the held-out prompts, ascending (0, the policy before training, first). */
+  steps: z.array(z.number().int()),
+  beforeStep: z.number().int().nullable(),
+  afterStep: z.number().int().nullable(),
+  pairs: z.array(HeldoutPair),
+  /** Mean score over the pairs, before and after (null when there is no such side), and the mean KL after. */
+  meanBefore: z.number().nullable(),
+  meanAfter: z.number().nullable(),
+  klAfter: z.number().nullable(),
+});
+export type HeldoutSamples = z.infer<typeof HeldoutSamples>;
+
 export const alignMethods = {
   /** What DPO or a reward model would read from a dataset: the first pairs (or labelled texts) and the rows that make none. */
   'align.preview': { params: AlignPreviewInput, result: AlignPreview },
@@ -184,4 +209,9 @@ export const alignMethods = {
   'align.ppo': { params: PpoStartInput, result: Job },
   /** A PPO run's rollout table: the steps that have one, and the table of `step` (default the latest; null when none yet). */
   'align.rollouts': { params: z.object({ runId: z.string().min(1), step: z.number().int().min(0).optional() }), result: z.object({ steps: z.array(z.number().int()), table: RolloutTable.nullable() }) },
+  /**
+   * A PPO run's before / after samples: each held-out prompt's completion and score at iteration 0 beside those at
+   * `step` (default the latest iteration that scored the held-out prompts).
+   */
+  'align.samples': { params: z.object({ runId: z.string().min(1), step: z.number().int().min(1).optional() }), result: HeldoutSamples },
 } as const;

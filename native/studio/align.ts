@@ -1,12 +1,14 @@
 // Studio API handlers for alignment (schemas in native/api/align.ts): a DPO request is checked against the store
 // before its job is queued, so bad input is an error at once rather than a failed job. Resume and cancel are
 // train.resume / train.cancel, which handle 'dpo' and 'ppo' runs like the others. align.preview reads a dataset as
-// they would; a PPO run's rollout table is read from its run folder (ppo-table.ts).
+// they would; a PPO run's rollout tables are read from its run folder (ppo-table.ts), whole (align.rollouts) or as
+// the held-out prompts before and after training (align.samples).
 import type { alignMethods } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
 import { alignPreview } from '../data/align-preview.ts';
 import { planDpo } from '../train/dpo-plan.ts';
 import { planPpo } from '../train/ppo-plan.ts';
+import { pairHeldout } from '../train/ppo-samples.ts';
 import { readRolloutTable, rolloutSteps } from '../train/ppo-table.ts';
 import { runDir } from '../train/run-env.ts';
 import { planReward } from '../train/reward.ts';
@@ -34,5 +36,17 @@ export const alignHandlers: HandlersFor<typeof alignMethods> = {
     const want = step ?? steps.at(-1);
     if (step !== undefined && !steps.includes(step)) throw new StudioError('not_found', `run ${runId} has no rollouts at step ${step} (steps with rollouts: ${steps.join(', ') || 'none yet'})`, { field: 'step' });
     return { steps, table: want === undefined ? null : readRolloutTable(dir, want) };
+  },
+  'align.samples': ({ runId, step }, _raw, ctx) => {
+    const run = ctx.store.runs.find(runId);
+    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run; only PPO runs have held-out samples`, { field: 'runId' });
+    const dir = runDir(ctx.dataDir, run.id);
+    // the iterations that evaluated (their held-out metric) and whose table is written (it follows the metric)
+    const evaluated = new Set(ctx.store.runs.metrics(run.id, 'eval/score_mean').map((m) => m.step));
+    const steps = rolloutSteps(dir).filter((s) => evaluated.has(s));
+    const later = steps.filter((s) => s > 0);
+    if (step !== undefined && !later.includes(step)) throw new StudioError('not_found', `run ${runId} scored no held-out prompts at iteration ${step} (iterations that did: ${later.join(', ') || 'none yet'})`, { field: 'step' });
+    const after = step ?? later.at(-1);
+    return pairHeldout(steps, steps.includes(0) ? readRolloutTable(dir, 0) : null, after === undefined ? null : readRolloutTable(dir, after));
   },
 };

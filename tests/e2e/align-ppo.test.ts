@@ -5,8 +5,9 @@
 // target when β is fixed, starts a small LoRA run whose score, KL, β, loss, clip-fraction and entropy charts gain
 // points live while the rollout table fills in, cancels and resumes it to the end, lists it among the alignment
 // runs, and opens its run page, where the rollout table of a finished run is read (the policy before training
-// among its iterations); a second run with β fixed at 0 is opened beside the first in Compare from the note next to
-// the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
+// among its iterations) and its before / after card (each held-out prompt's completion and score before training
+// and at the last or a picked held-out evaluation, and the change); a second run with β fixed at 0 is opened beside
+// the first in Compare from the note next to the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -138,7 +139,9 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 120_000 });
     expect(await step()).toBe(ITERATIONS);
-    await page.getByText('The policy on held-out prompts, before and after').waitFor({ timeout: 30_000 });
+    // the before / after card follows the run to its last held-out evaluation
+    const samples = page.getByTestId('before-after');
+    await expect.poll(() => samples.getByRole('columnheader').allTextContents(), { timeout: 30_000 }).toContain(`After · iteration ${ITERATIONS}`);
     await expect.poll(() => page.getByRole('region', { name: 'Rollouts' }).textContent()).toMatch(new RegExp(`Iteration ${ITERATIONS} `));
     await shoot('align-ppo-run');
     expect(pageErrors).toEqual([]);
@@ -159,6 +162,40 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(3);
     expect(await table.getByTestId('rollout-row').first().locator('td').nth(3).textContent()).toBe('0.000');
     await shoot('align-ppo-run-page');
+    const firstHeldout = await table.getByTestId('rollout-row').first().locator('td').nth(1).textContent();
+
+    // before / after: each held-out prompt at iteration 0 beside the last held-out evaluation, scored, with the change
+    const samples = page.getByTestId('before-after');
+    const rows = samples.getByTestId('sample-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await samples.getByRole('columnheader').allTextContents()).toEqual(['Prompt', 'Before · iteration 0', 'Score', `After · iteration ${ITERATIONS}`, 'Score', 'Change']);
+    const number = /^[−-]?\d+\.\d+$/;
+    const read = async (testId: string) => (await rows.first().getByTestId(testId).textContent()) ?? '';
+    const signed = (text: string) => Number(text.replace('−', '-').replace('±', ''));
+    expect((await read('sample-prompt')).length).toBeGreaterThan(0);
+    expect(await read('sample-before')).toBe(firstHeldout); // the iteration-0 held-out rollout the table shows
+    expect((await read('sample-after')).length).toBeGreaterThan(0);
+    const [before, after, change] = [await read('sample-before-score'), await read('sample-after-score'), await read('sample-change')];
+    expect(before).toMatch(number);
+    expect(after).toMatch(number);
+    expect(change).toMatch(/^[+−±]\d+\.\d+$/);
+    expect(Math.abs(signed(change) - (signed(after) - signed(before)))).toBeLessThan(0.002); // rounding of the shown figures
+    expect(await samples.getByTestId('sample-means').textContent()).toMatch(/Mean score before-?\d+\.\d+Mean score at 30-?\d+\.\d+Change[+−±]\d+\.\d+KL after-?\d+\.\d+/);
+    // an earlier iteration is picked with the keyboard: the select lists the held-out evaluations, newest first
+    const pick = samples.getByLabel('Compare with iteration');
+    expect(await pick.locator('option').allTextContents()).toEqual([`Latest (${ITERATIONS})`, 'Iteration 30', 'Iteration 20', 'Iteration 10']);
+    await pick.focus();
+    await pick.selectOption('10');
+    await expect.poll(() => samples.getByRole('columnheader').allTextContents()).toContain('After · iteration 10');
+    expect(await read('sample-before')).toBe(firstHeldout);
+    await pick.selectOption('');
+    await expect.poll(() => samples.getByRole('columnheader').allTextContents()).toContain(`After · iteration ${ITERATIONS}`);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      await samples.screenshot({ path: path.join(SCREENSHOTS, `align-ppo-before-after-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     // Runs lists it as a training run, comparable with others
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('checkbox', { name: /^Compare PPO/ }).waitFor();

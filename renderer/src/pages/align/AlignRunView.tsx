@@ -1,8 +1,9 @@
 // One alignment run, live or from history: progress with ETA, Cancel and Resume (train.cancel / train.resume, as
 // for any training run), and the curves TRL users know — DPO: loss, rewards of the chosen and rejected answers,
 // their margin, preference accuracy and log-probabilities; reward models: loss, accuracy and margin; PPO: score,
-// KL and its coefficient, losses, clip fraction and entropy, and the rollout table filling in. When it ends,
-// what the trained model does on all training and validation pairs, and a link to the run's own page.
+// KL and its coefficient, losses, clip fraction and entropy, the held-out prompts before and after, and the rollout
+// table filling in. When it ends, what the trained model does on all training and validation pairs, and a link to
+// the run's own page.
 import { useCallback, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -19,11 +20,11 @@ import { useCheckpointRefresh } from '../finetune/useCheckpointRefresh.ts';
 import { useRunJob } from '../finetune/useRunJob.ts';
 import { lastValue, useRunMetrics, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { runHash } from '../runs/address.ts';
+import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; truncatedPairs?: number; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
-interface PpoResult { heldoutBefore?: { scoreMean: number; kl: number } | null; heldoutAfter?: { step: number; scoreMean: number; kl: number } | null }
 interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
@@ -112,7 +113,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
   const resumable = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
   const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
-  const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult & PpoResult) | null;
+  const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult) | null;
   const accuracyName = dpo ? 'rewards/accuracies' : 'accuracy';
   const marginName = dpo ? 'rewards/margins' : 'margin';
   const finished = !live && status === 'succeeded';
@@ -176,19 +177,8 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             : dpo ? <DpoCharts metrics={metrics} planned={planned} beta={config.beta} /> : <RewardCharts metrics={metrics} planned={planned} />}
         </div>
       </Card>
+      {ppo && <BeforeAfterCard runId={runId} live={live !== null} lastStep={lastStep} evalEvery={config.evalEvery ?? null} />}
       {ppo && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
-      {ppo && result?.heldoutBefore && result.heldoutAfter && (
-        <Card aria-label="Trained policy">
-          <CardHeader title="The policy on held-out prompts, before and after" subtitle={`The same validation prompts and sampling seed at iteration 0 and at iteration ${result.heldoutAfter.step}: only the policy changed.`} />
-          <div className="card-body ft-stats ft-stats-4">
-            <Stat label="Score before" value={formatScore(result.heldoutBefore.scoreMean)} />
-            <Stat label="Score after" value={formatScore(result.heldoutAfter.scoreMean)} />
-            <Stat label="KL before" value={formatScore(result.heldoutBefore.kl)} />
-            <Stat label="KL after" value={formatScore(result.heldoutAfter.kl)} />
-          </div>
-        </Card>
-      )}
-
       {dpo && result?.trainMetrics && result.validationMetrics && (
         <Card aria-label="Trained policy">
           <CardHeader title="The trained policy on every pair" subtitle="Measured once training ended: the pairs it learned from, and the held-out ones it never saw." />

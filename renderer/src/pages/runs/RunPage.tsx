@@ -12,6 +12,7 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { openCompare } from '../compare/route.tsx';
+import { BeforeAfterCard } from '../align/BeforeAfterCard.tsx';
 import { RolloutTableCard } from '../align/PpoRunParts.tsx';
 import { isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from '../finetune/runFormat.ts';
 import { useRunMetrics } from '../finetune/useRunMetrics.ts';
@@ -149,6 +150,7 @@ export function RunPage({ runId }: { runId: string }) {
       {!live && isResumable(r) && <Callout tone="warning" title={`This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
       <RunAnnotations run={r} onSaved={() => run.reload()} />
       <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} />
+      {r.kind === 'ppo' && <BeforeAfterCard runId={runId} live={live !== null} lastStep={lastStep} evalEvery={(r.config as { evalEvery?: number }).evalEvery ?? null} />}
       {r.kind === 'ppo' && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
       <RunConfig config={r.config} />
       <RunArtifacts artifacts={artifacts} kind={r.kind} />
