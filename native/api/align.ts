@@ -108,6 +108,9 @@ export const RolloutGeneration = z.object({
   topP: z.number().gt(0).max(1).default(1),
 });
 
+/** How PPO feeds the reward model's score into the reward: divided by its running std, also centred, or as it is. */
+export const SCORE_SCALINGS = ['scale', 'norm', 'none'] as const;
+
 export const PpoStartInput = z
   .object({
     /** Model id or name: the policy starts from it, and it is the frozen reference. */
@@ -140,6 +143,14 @@ export const PpoStartInput = z
     clipRange: z.number().positive().default(0.2),
     clipRangeValue: z.number().positive().default(0.2),
     vfCoef: z.number().min(0).default(0.1),
+    /**
+     * How the reward model's score enters the reward (native/train/ppo-score-scaling.ts, TRL's use_score_scaling /
+     * use_score_norm): 'scale' divides it by the running standard deviation of the scores seen so far, so β_KL is a
+     * price in the same units whatever the reward model's scale; 'norm' also subtracts the running mean; 'none' as is.
+     */
+    scoreScaling: z.enum(SCORE_SCALINGS).default('scale'),
+    /** Clip the (scaled) score to ±scoreClip (TRL's score_clip); null: no clipping. */
+    scoreClip: z.number().positive().nullable().default(null),
     /** Longest prompt in tokens (its end is cut beyond). */
     maxPromptLen: z.number().int().min(1).default(64),
     generation: RolloutGeneration.default({ maxNewTokens: 32, minNewTokens: 0, temperature: 1, topK: 0, topP: 1 }),

@@ -13,6 +13,7 @@ import { foregroundEnv } from './train.ts';
 const USAGE =
   'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
   '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
+  '[--score-scaling none|scale|norm] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
   '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
   '       lathe align ppo --resume RUN [--json]';
@@ -20,7 +21,7 @@ const USAGE =
 const NUMBERS: Record<string, string> = {
   steps: 'steps', 'batch-size': 'batchSize', 'mini-batch-size': 'miniBatchSize', 'ppo-epochs': 'ppoEpochs', lr: 'lr', 'kl-coef': 'klCoef',
   'kl-target': 'klTarget', 'kl-horizon': 'klHorizon', gamma: 'gamma', lam: 'lam', 'clip-range': 'clipRange', 'clip-range-value': 'clipRangeValue',
-  'vf-coef': 'vfCoef', 'max-prompt-len': 'maxPromptLen', 'eval-every': 'evalEvery', 'eval-prompts': 'evalPrompts', 'save-every': 'saveEvery',
+  'vf-coef': 'vfCoef', 'score-clip': 'scoreClip', 'max-prompt-len': 'maxPromptLen', 'eval-every': 'evalEvery', 'eval-prompts': 'evalPrompts', 'save-every': 'saveEvery',
   'keep-checkpoints': 'keepCheckpoints', 'weight-decay': 'weightDecay', 'clip-norm': 'clipNorm', seed: 'seed', threads: 'threads',
 };
 const GENERATION: Record<string, string> = { 'max-new-tokens': 'maxNewTokens', 'min-new-tokens': 'minNewTokens', temperature: 'temperature', 'top-k': 'topK', 'top-p': 'topP' };
@@ -28,7 +29,7 @@ const GENERATION: Record<string, string> = { 'max-new-tokens': 'maxNewTokens', '
 /** The field of PpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
   ...NUMBERS, ...Object.fromEntries(Object.entries(GENERATION).map(([flag, f]) => [flag, `generation.${f}`])),
-  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', method: 'method', 'output-name': 'outputName', name: 'name',
+  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', method: 'method', 'score-scaling': 'scoreScaling', 'output-name': 'outputName', name: 'name',
   rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules', 'fixed-kl': 'adaptiveKl',
 };
 
@@ -55,6 +56,8 @@ const HELP: Record<string, string> = {
   'fixed-kl': 'keep β_KL at --kl-coef instead of adapting it toward --kl-target',
   'kl-target': `the KL the adaptive controller steers toward (default ${schemaDefault(field.klTarget)})`,
   'kl-horizon': `the adaptive controller's horizon in rollouts (default ${schemaDefault(field.klHorizon)})`,
+  'score-scaling': `how the score enters the reward: scale (divided by the running std of the scores, so β_KL means the same whatever the reward model's scale), norm (also minus the running mean) or none (default ${schemaDefault(field.scoreScaling)})`,
+  'score-clip': 'clip the (scaled) score to ±C (default: no clipping)',
   gamma: `GAE discount γ (default ${schemaDefault(field.gamma)})`,
   lam: `GAE λ (default ${schemaDefault(field.lam)})`,
   'clip-range': `ε of the clipped policy ratio (default ${schemaDefault(field.clipRange)})`,
@@ -98,6 +101,7 @@ function inputOf(values: Record<string, unknown>): PpoStartInput {
     outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
   };
   if (values.method) input.method = values.method;
+  if (values['score-scaling']) input.scoreScaling = values['score-scaling'];
   for (const [flag, f] of Object.entries(NUMBERS)) {
     const n = numberFlag(values, flag, USAGE);
     if (n !== undefined) input[f] = n;
@@ -122,7 +126,7 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: {
       model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
-      method: { type: 'string' }, rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      method: { type: 'string' }, 'score-scaling': { type: 'string' }, rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
       'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
       ...Object.fromEntries([...Object.keys(NUMBERS), ...Object.keys(GENERATION)].map((k) => [k, { type: 'string' as const }])),
     },

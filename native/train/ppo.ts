@@ -5,14 +5,16 @@
 //
 // Each iteration: `batchSize` prompts (a seeded shuffle of the training split, position fixed by the iteration) are
 // continued by the policy (ppo-rollouts.ts; sampling seeded by the run's seed and the iteration), scored by the reward
-// model, turned into per-token rewards, advantages and returns (ppo-advantages.ts), and trained on for `ppoEpochs`
-// passes of minibatches (one optimiser step each, the order seeded by iteration and pass). The KL coefficient then
-// moves (adaptive controller) or stays. A checkpoint holds the weights, the optimiser state and, in trainer_state.json,
-// the iteration and the KL coefficient: with the seeds above that is all a resumed run needs to continue exactly.
+// model, the scores shaped (ppo-score-scaling.ts: scaled by their running std, or not), turned into per-token rewards,
+// advantages and returns (ppo-advantages.ts), and trained on for `ppoEpochs` passes of minibatches (one optimiser step
+// each, the order seeded by iteration and pass). The KL coefficient then moves (adaptive controller) or stays. A
+// checkpoint holds the weights, the optimiser state and, in trainer_state.json, the iteration, the KL coefficient and
+// the scores' running moments: with the seeds above that is all a resumed run needs to continue exactly.
 //
 // Metrics, one value per iteration (step = iteration): score/mean, score/std, kl (mean over rollouts of Σ log π −
 // log π_ref over the response), kl_coef (the β the iteration's rewards used), loss, loss/policy, loss/value, clipfrac,
-// clipfrac/value, approx_kl, entropy (means over the iteration's minibatches), grad_norm, response_length, and the time
+// clipfrac/value, approx_kl, entropy (means over the iteration's minibatches), grad_norm, response_length, with score
+// scaling score/running_std (score/mean and score/std are the reward model's own, unscaled), and the time
 // split time/rollout_s, time/score_s, time/update_s; on held-out prompts (step 0, every evalEvery, the last):
 // eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts).
 import fs from 'node:fs';
@@ -35,6 +37,7 @@ import { writePolicyOutputs } from './policy-outputs.ts';
 import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
+import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
 import { dropRolloutTablesAfter, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { runToResume, type TrainEnv } from './run-env.ts';
@@ -69,6 +72,8 @@ interface PpoState {
   klCoef: number;
   heldoutBefore: HeldoutScore | null;
   heldoutAfter: HeldoutScore | null;
+  /** The running moments of the training rollouts' scores (score scaling); absent in runs from before it existed. */
+  scoreMoments?: ScoreMoments;
 }
 type PpoTrainerState = TrainerState & { ppo?: PpoState };
 
@@ -171,6 +176,9 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const { runner } = opened;
     const saved = (opened.state as PpoTrainerState).ppo ?? { iteration: 0, klCoef: config.klCoef, heldoutBefore: null, heldoutAfter: null };
     let { iteration, klCoef, heldoutBefore, heldoutAfter } = saved;
+    let scoreMoments = saved.scoreMoments ?? INITIAL_MOMENTS;
+    // runs started before score scaling existed have no such setting: they scored as 'none' and resume so
+    const scoreShaping = { scaling: config.scoreScaling ?? 'none', clip: config.scoreClip ?? null };
     // metrics and tables of iterations after the checkpoint (an attempt stopped before its next one) are done again
     store.runs.deleteMetricsAfter(runId, iteration);
     dropRolloutTablesAfter(dir, iteration);
@@ -184,7 +192,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const save = async () => {
       const state: PpoTrainerState = {
         step: runner.steps, examplesSeen: iteration * config.batchSize, epoch: Math.floor((iteration * config.batchSize) / trainPrompts.length), seed: config.seed,
-        bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null, ppo: { iteration, klCoef, heldoutBefore, heldoutAfter },
+        bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null, ppo: { iteration, klCoef, heldoutBefore, heldoutAfter, scoreMoments },
       };
       await writeCheckpoint(dir, { weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state, json }, config.keepCheckpoints);
     };
@@ -246,7 +254,8 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         const scoreTime = timer();
         const scores = await score(rollouts.map((r, i) => picked[i].text + r.completion));
         const scoreS = scoreTime();
-        const arrays = computeAdvantages(rollouts.map((r, i) => ({ ...r, score: scores[i] })), { klCoef, gamma: config.gamma, lam: config.lam });
+        const shaped = shapeScores(scores, scoreMoments, scoreShaping);
+        const arrays = computeAdvantages(rollouts.map((r, i) => ({ ...r, score: shaped.rewards[i] })), { klCoef, gamma: config.gamma, lam: config.lam });
 
         const updateTime = timer();
         const steps: { loss: number; gradNorm: number; metrics: Record<string, number> }[] = [];
@@ -263,11 +272,13 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         }
         const updateS = updateTime();
         iteration = next;
+        scoreMoments = shaped.moments;
         lastLoss = mean(steps.map((s) => s.loss));
         metric('score/mean', mean(scores));
         metric('score/std', std(scores));
         metric('kl', mean(arrays.kl));
         metric('kl_coef', klCoef);
+        if (scoreShaping.scaling !== 'none') metric('score/running_std', scoreMoments.std);
         metric('loss', lastLoss);
         for (const m of PPO_METRICS) metric(m, mean(steps.map((s) => s.metrics[m])));
         metric('grad_norm', mean(steps.map((s) => s.gradNorm)));

@@ -1,10 +1,12 @@
 // PPO-RLHF end to end on stories260K (llama2.c, imported) with a classifier reward trained for a few steps on SST-2
 // rows, prompts from tests/fixtures/story-openings.jsonl (a run this small checks the machinery, not learning: the
 // "positive stories" figures are in docs/benchmarks.md):
-// - a LoRA run records its metrics per iteration, writes a rollout table per iteration (align.rollouts reads it), and
-//   starts with a KL of exactly 0 (the adapter's B is 0: the policy is the reference);
+// - a LoRA run records its metrics per iteration, writes a rollout table per iteration (align.rollouts reads it, and
+//   align.samples pairs its held-out prompts before and after), and starts with a KL of exactly 0 (the adapter's B
+//   is 0: the policy is the reference);
 // - a run that crashes after its iteration-2 checkpoint resumes to exactly the uninterrupted run's metrics (the
-//   adaptive KL coefficient included), rollout tables and adapter; a full run (value head in the checkpoint) too;
+//   adaptive KL coefficient and the scores' running std of the default score scaling included), rollout tables and
+//   adapter; a full run (value head in the checkpoint) too;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
 // - the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests and flags are named.
 import { spawn } from 'node:child_process';
@@ -107,6 +109,18 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(first.table).toMatchObject({ step: 0, train: [], heldout: expect.any(Array) });
     expect(first.table!.heldout).toHaveLength(3);
     await expect(studio.call('align.rollouts', { runId: out.runId, step: 9 })).rejects.toThrow(/no rollouts at step 9/);
+    // before / after: the held-out prompts at iteration 0 beside the last evaluation (or a picked one), paired by prompt
+    const samples = await studio.call('align.samples', { runId: out.runId });
+    expect(samples).toMatchObject({ steps: [0, 2, 4, 6], beforeStep: 0, afterStep: 6 });
+    const last = await studio.call('align.rollouts', { runId: out.runId, step: 6 });
+    expect(samples.pairs.map((p) => [p.before, p.after])).toEqual(first.table!.heldout!.map((b, i) => [b, last.table!.heldout![i]]));
+    for (const p of samples.pairs) expect(p.change).toBeCloseTo(p.after!.score - p.before.score, 12);
+    expect(samples.meanAfter).toBeCloseTo(series(out.runId, 'eval/score_mean').at(-1)![1], 9);
+    expect((await studio.call('align.samples', { runId: out.runId, step: 2 })).afterStep).toBe(2);
+    await expect(studio.call('align.samples', { runId: out.runId, step: 3 })).rejects.toThrow(/no held-out prompts at iteration 3 \(iterations that did: 2, 4, 6\)/);
+    // the default score scaling: the score's running std, part of what a resumed run must continue (tests below)
+    expect(run.config).toMatchObject({ scoreScaling: 'scale', scoreClip: null });
+    expect(series(out.runId, 'score/running_std').map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(fs.existsSync(out.adapterPath!)).toBe(true);
   }, 120_000);
 

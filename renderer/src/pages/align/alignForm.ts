@@ -1,7 +1,7 @@
 // The Align form: the method (a reward model, DPO or PPO), every setting as text while it is edited, its default
 // (the engine's sizing for the model from train.defaults, else the API schema's own default, read from the schema),
 // and the conversion to align.reward's, align.dpo's or align.ppo's input with a message per field that does not parse.
-import { DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVES, RewardStartInput } from '../../../../native/api/align.ts';
+import { DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALINGS } from '../../../../native/api/align.ts';
 import type { z } from 'zod';
 import type { Defaults } from '../finetune/trainForm.ts';
 
@@ -71,6 +71,7 @@ export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'generation.topP', label: 'Top-p', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, max: 1, explanation: '1: off. Like top-k, it changes what is sampled only.' },
   { key: 'ppoMaxPromptLen', label: 'Max prompt length', kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Longest prompt in tokens (its end is cut beyond); with the new tokens it must fit the model’s positions.' },
   { key: 'klHorizon', label: 'KL horizon', kind: 'float', methods: ['ppo'], advanced: true, adaptiveOnly: true, min: 0, above: true, explanation: 'Rollouts over which the adaptive controller closes the gap to the target (Ziegler et al.: 10,000).' },
+  { key: 'scoreScaling', label: 'Score scaling', kind: 'choice', methods: ['ppo'], advanced: true, options: SCORE_SCALINGS, explanation: 'scale: divide the reward model’s score by its running spread, so β_KL weighs the KL the same whatever the reward model’s scale; norm: also subtract its running mean; none: the score as it is.' },
   { key: 'clipRange', label: 'Clip range', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, explanation: 'ε of the clipped policy ratio: how far one update may move a token’s probability.' },
   { key: 'vfCoef', label: 'Value loss weight', kind: 'float', methods: ['ppo'], advanced: true, min: 0, explanation: 'Weight of the value head’s clipped loss beside the policy loss.' },
   { key: 'lam', label: 'GAE λ', kind: 'float', methods: ['ppo'], advanced: true, min: 0, max: 1, explanation: 'Bias–variance trade of the advantage estimate (γ stays 1, as TRL’s).' },
@@ -201,7 +202,7 @@ export function toRewardInput(form: AlignForm, defaults: Defaults | undefined, m
 }
 
 export function toPpoInput(form: AlignForm, defaults: Defaults | undefined, model: string, dataset: string, projectId: string | null): z.input<typeof PpoStartInput> {
-  const { num, optional } = reader(form, defaults);
+  const { text, num, optional } = reader(form, defaults);
   return {
     model,
     rewardRun: form.rewardRunId,
@@ -217,6 +218,7 @@ export function toPpoInput(form: AlignForm, defaults: Defaults | undefined, mode
     klCoef: num('klCoef'),
     ...(form.klMode === 'adaptive' ? { klTarget: num('klTarget'), klHorizon: num('klHorizon') } : {}),
     lam: num('lam'),
+    scoreScaling: text('scoreScaling') as (typeof SCORE_SCALINGS)[number],
     clipRange: num('clipRange'),
     vfCoef: num('vfCoef'),
     maxPromptLen: num('ppoMaxPromptLen'),
