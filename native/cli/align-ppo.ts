@@ -13,7 +13,7 @@ import { foregroundEnv } from './train.ts';
 const USAGE =
   'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
   '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
-  '[--score-scaling none|scale|norm] [--score-clip C] ' +
+  '[--score-scaling scale|norm|none] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
   '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
   '       lathe align ppo --resume RUN [--json]';

@@ -9,7 +9,7 @@ import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
 import { formatScore } from './PpoRunParts.tsx';
 import './align.css';
 
-/** A signed change: +0.412, −0.087 (the typographic minus, as the rest of the page). */
+/** A signed change: +0.412, −0.087 (the typographic minus, as the scorecard signs its margin). */
 export const formatChange = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${formatScore(Math.abs(v))}`;
 
 function Completion({ text }: { text: string }) {
