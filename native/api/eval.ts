@@ -22,7 +22,7 @@ export const SETTING_METRICS: readonly string[] = ['lr', 'grad_norm'];
 /** PPO's diagnostics (native/train/ppo.ts): how a run moved, not how good it is — its score is what ranks. */
 export const PPO_DIAGNOSTICS: readonly string[] = [
   'kl', 'kl_coef', 'eval/kl', 'approx_kl', 'clipfrac', 'clipfrac/value', 'entropy', 'response_length', 'score/std', 'eval/score_std',
-  'loss/policy', 'loss/value', 'time/rollout_s', 'time/score_s', 'time/update_s',
+  'score/running_std', 'loss/policy', 'loss/value', 'time/rollout_s', 'time/score_s', 'time/update_s',
 ];
 export const NOT_RANKED: readonly string[] = [...SETTING_METRICS, ...PPO_DIAGNOSTICS];
 

@@ -17,6 +17,7 @@ const CURVE_INFO: Record<string, { title: string; description: string; format(v:
   // PPO, one value per iteration (native/train/ppo.ts)
   'score/mean': { title: 'Score (mean)', description: 'The reward model’s mean score of each iteration’s rollouts.', format: formatLoss },
   'score/std': { title: 'Score (std)', description: 'Spread of the rollouts’ scores.', format: formatLoss, zero: true },
+  'score/running_std': { title: 'Score scale', description: 'Running std of every score so far; scores are divided by it before the KL penalty is taken off.', format: formatLoss, zero: true },
   'eval/score_mean': { title: 'Held-out score', description: 'Mean score of the held-out prompts’ rollouts (same prompts and seed every time).', format: formatLoss },
   kl: { title: 'KL from the reference', description: 'Σ log π − log π_ref over each completion, averaged.', format: formatLoss },
   'eval/kl': { title: 'Held-out KL', description: 'KL of the held-out rollouts.', format: formatLoss },
