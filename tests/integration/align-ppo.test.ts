@@ -118,6 +118,7 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(samples.meanAfter).toBeCloseTo(series(out.runId, 'eval/score_mean').at(-1)![1], 9);
     expect((await studio.call('align.samples', { runId: out.runId, step: 2 })).afterStep).toBe(2);
     await expect(studio.call('align.samples', { runId: out.runId, step: 3 })).rejects.toThrow(/no held-out prompts at iteration 3 \(iterations that did: 2, 4, 6\)/);
+    await expect(studio.call('align.samples', { runId: rewardRun })).rejects.toThrow(/is a reward run; only PPO runs have held-out samples/);
     // the default score scaling: the score's running std, part of what a resumed run must continue (tests below)
     expect(run.config).toMatchObject({ scoreScaling: 'scale', scoreClip: null });
     expect(series(out.runId, 'score/running_std').map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6]);
