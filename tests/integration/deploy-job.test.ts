@@ -5,7 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployResult } from '../../native/api/deploy.ts';
+import { readHfFolder } from '../../native/models/checkpoint.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
+import { ADAPTER_WEIGHTS, writePeftAdapter } from '../../native/models/peft.ts';
+import type { Tensor } from '../../native/models/safetensors.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
 
@@ -43,6 +47,31 @@ describe.skipIf(!present)('deploy jobs', () => {
     const out = path.join(tmp, 'out', 's260k.q8_0.gguf');
     const g = await result((await studio.call('deploy.export', { modelId: 's260k', format: 'gguf', dtypes: ['q8_0'], outPath: out })).id);
     expect(g.artifacts).toEqual([{ path: out, bytes: fs.statSync(out).size, label: 'GGUF q8_0' }]);
+  });
+
+  it('merges a finished LoRA run named by id: the server finds its adapter; a run without one or another base is refused', async () => {
+    const base = (await studio.call('models.list', {})).find((m) => m.name === 's260k')!;
+    const run = studio.store.runs.create({ kind: 'finetune', name: 'lora s260k', config: { model: 's260k', modelId: base.id } });
+    const adapterDir = path.join(tmp, 'data', 'runs', run.id, 'adapter');
+    const spec = readHfFolder(base.path).spec;
+    const config: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj'] };
+    const weights = new Map<string, Tensor>();
+    for (const m of loraModules(spec, config)) {
+      weights.set(loraAName(m.module), { shape: [config.r, m.inFeatures], data: new Float32Array(config.r * m.inFeatures).fill(0.01) });
+      weights.set(loraBName(m.module), { shape: [m.outFeatures, config.r], data: new Float32Array(m.outFeatures * config.r).fill(0.01) });
+    }
+    await writePeftAdapter(adapterDir, spec, config, weights, base.path);
+    studio.store.runs.replaceArtifact({ runId: run.id, kind: 'adapter', path: path.join(adapterDir, ADAPTER_WEIGHTS), bytes: 1, hash: 'h' });
+    studio.store.runs.setStatus(run.id, 'succeeded');
+    expect((await studio.call('deploy.adapterRuns', {})).map((r) => r.runId)).toEqual([run.id]);
+    const job = await studio.call('deploy.merge', { runId: run.id, name: 's260k-from-run' });
+    expect(job.params).toMatchObject({ modelId: base.id, adapterPath: adapterDir, runId: run.id });
+    const merged = await result(job.id);
+    expect(merged.models.map((m) => m.name)).toEqual(['s260k-from-run']);
+    await expect(studio.call('deploy.merge', { runId: run.id, modelId: 's260k-q4', name: 'x' })).rejects.toThrow(/trained an adapter for s260k, not for s260k-q4/);
+    const full = studio.store.runs.create({ kind: 'finetune', name: 'full s260k', config: { model: 's260k', modelId: base.id } });
+    studio.store.runs.setStatus(full.id, 'succeeded');
+    await expect(studio.call('deploy.merge', { runId: full.id, name: 'y' })).rejects.toThrow(/left no LoRA adapter/);
   });
 
   it('refuses at once what it can check', async () => {
