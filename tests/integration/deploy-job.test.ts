@@ -2,6 +2,7 @@
 // in a child process whose result lists the models it registered and the files it wrote, with their sizes; the
 // handlers refuse at once what they can check (a missing adapter, a taken name, an adapter on an ONNX export).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployResult } from '../../native/api/deploy.ts';
@@ -72,6 +73,27 @@ describe.skipIf(!present)('deploy jobs', () => {
     const full = studio.store.runs.create({ kind: 'finetune', name: 'full s260k', config: { model: 's260k', modelId: base.id } });
     studio.store.runs.setStatus(full.id, 'succeeded');
     await expect(studio.call('deploy.merge', { runId: full.id, name: 'y' })).rejects.toThrow(/left no LoRA adapter/);
+  });
+
+  it('a quantise job cancelled while its report measures keeps nothing: no variant model, no scratch folder', async () => {
+    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report-')));
+    const before = scratchDirs();
+    const text = path.join(tmp, 'held-out.txt');
+    fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));
+    const job = await studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['q8'], reportTextPath: text });
+    let message = '';
+    for (let i = 0; i < 600 && !/report: measuring/.test(message); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      message = (await studio.call('jobs.get', { id: job.id })).message;
+    }
+    expect(message).toMatch(/report: measuring/); // the variant is registered by now; the report is running
+    await studio.call('jobs.cancel', { id: job.id });
+    await studio.queue.whenFinished(job.id);
+    const ended = await studio.call('jobs.get', { id: job.id });
+    expect(ended.state).toBe('cancelled');
+    expect((await studio.call('models.list', {})).map((m) => m.name)).not.toContain('s260k-q8');
+    expect(fs.readdirSync(path.join(tmp, 'data', 'models')).filter((f) => !studio.store.models.list().some((m) => path.basename(m.path) === f))).toEqual([]);
+    expect([...scratchDirs()].filter((d) => !before.has(d))).toEqual([]);
   });
 
   it('refuses at once what it can check', async () => {
