@@ -4,7 +4,7 @@
 // held-out text (the table must list fp32 and q4, beside the size/speed/quality charts), and exports it as a GGUF
 // file that the page lists with its size. A browser has no shell, so each listed file offers "Copy path" with the
 // reason, not "Open folder". Screenshots at 1440 and 1024 px, light and dark.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -115,6 +115,10 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     expect(await exported.getByRole('button', { name: /Open the folder/ }).count()).toBe(0);
     const copy = exported.getByRole('button', { name: 'Copy the path of GGUF q8_0' });
     expect(await copy.getAttribute('title')).toMatch(/browser.*cannot open folders/);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
+    await copy.click();
+    await exported.getByRole('status').filter({ hasText: 'Path copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(out);
     expect(await steps.locator('[aria-current="step"]').count()).toBe(0); // every step done
 
     await shootSchemes(page, 'integrate-quantize');
@@ -127,6 +131,56 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
       await page.screenshot({ path: path.join(SCREENSHOTS, `integrate-quantize-1024-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('in a window whose bridge can open folders, offers Open folder and names the file by artifact id, never by path', async () => {
+    // A stand-in for Electron's preload: the Studio API over this server's HTTP, and a revealArtifact that records
+    // what the page asked for and resolves it through the engine as main does (electron/reveal.ts; the shell
+    // itself is covered by tests/unit/electron-reveal.test.ts).
+    const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    desktop.on('pageerror', (err) => pageErrors.push(err.message));
+    await desktop.addInitScript(({ token }) => {
+      const call = async (method: string, params: unknown) => {
+        const r = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(params) });
+        const body = await r.json();
+        return r.ok ? { ok: true, result: body.result } : { ok: false, error: body.error };
+      };
+      const revealed: { id: unknown; answer: unknown }[] = [];
+      Object.assign(window, {
+        revealed,
+        lathe: {
+          call,
+          listen(listener: (e: unknown) => void) {
+            const source = new EventSource(`/api/events?token=${token}`);
+            source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
+            return () => source.close();
+          },
+          pickFile: async () => null,
+          async revealArtifact(id: unknown) {
+            const answer = await call('deploy.locateArtifact', { id });
+            revealed.push({ id, answer });
+            return answer.ok ? { ok: true, result: { path: answer.result.path } } : answer;
+          },
+        },
+      });
+    }, { token: studio.token });
+    await desktop.goto(`${studio.origin}/#/integrate`);
+    const section = desktop.locator('[aria-label="Merge, quantise and export"]');
+    await section.waitFor();
+    const out = path.join(tmp, 'desktop.f16.gguf');
+    await section.getByLabel('Weight types').fill('f16');
+    await section.getByLabel('Write to').fill(out);
+    await section.getByRole('button', { name: 'Export', exact: true }).click();
+    const exported = section.getByTestId('export-result');
+    await exported.waitFor({ timeout: 120_000 });
+    expect(await exported.getByRole('button', { name: /Copy the path/ }).count()).toBe(0);
+    await exported.getByRole('button', { name: 'Open the folder of GGUF f16' }).click();
+    await expect.poll(() => desktop.evaluate(() => (window as unknown as { revealed: unknown[] }).revealed.length)).toBe(1);
+    const [asked] = await desktop.evaluate(() => (window as unknown as { revealed: { id: string; answer: { ok: boolean; result: { path: string; directory: boolean } } }[] }).revealed);
+    expect(asked.id).toMatch(/^job_[0-9a-f]+#0$/);
+    expect(asked.answer).toMatchObject({ ok: true, result: { path: realpathSync(out), directory: false } });
+    await desktop.close();
     expect(pageErrors).toEqual([]);
   });
 });
