@@ -1,5 +1,6 @@
 // The guided path through the Integrate section: merge → quantise → compare → export. Each step is optional; the
-// one after the last finished step is the suggested next one, highlighted here and on its form.
+// one after the last finished step is the suggested next one, highlighted here and on its form; one passed over
+// (no LoRA run to merge, or quantising straight away) reads 'skipped'.
 export const GUIDED_STEPS = [
   { id: 'merge', title: 'Merge', text: 'a finished LoRA run into its base' },
   { id: 'quantise', title: 'Quantise', text: 'choose the 8- and 4-bit variants' },
@@ -18,10 +19,11 @@ export function GuidedSteps({ done, next }: { done: ReadonlySet<GuidedStep>; nex
   return (
     <ol className="steps guided-steps" aria-label="Guided path">
       {GUIDED_STEPS.map((s, i) => {
-        const state = done.has(s.id) ? 'done' : s.id === next ? 'next' : 'todo';
+        const nextAt = next === null ? GUIDED_STEPS.length : GUIDED_STEPS.findIndex((g) => g.id === next);
+        const state = done.has(s.id) ? 'done' : s.id === next ? 'next' : i < nextAt ? 'skipped' : 'todo';
         return (
           <li key={s.id} className="step-pill" data-state={state} aria-current={state === 'next' ? 'step' : undefined}>
-            <div className="stat-label">{i + 1} · {state === 'done' ? 'done' : state === 'next' ? 'next' : 'later'}</div>
+            <div className="stat-label">{i + 1} · {state === 'todo' ? 'later' : state}</div>
             <strong>{s.title}</strong> <span className="muted small">{s.text}</span>
           </li>
         );

@@ -5,8 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { HF_DTYPES, type AdapterRun, type DeployResult } from '../../../../native/api/deploy.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
-import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -39,10 +38,9 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
   );
 }
 
-export function MergeStep({ model, highlighted, onMerged, onError }: { model: Model; highlighted: boolean; onMerged(result: DeployResult): void; onError(message: string | null): void }) {
+/** `runs`: the project's finished LoRA runs (deploy.adapterRuns), undefined while they load. */
+export function MergeStep({ model, runs, highlighted, onMerged, onError }: { model: Model; runs: AdapterRun[] | undefined; highlighted: boolean; onMerged(result: DeployResult): void; onError(message: string | null): void }) {
   const studio = useStudio();
-  const { current } = useProjects();
-  const runs = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
   const [source, setSource] = useState<Source>('run');
   const [runId, setRunId] = useState<string | null>(null);
   const [adapterPath, setAdapterPath] = useState('');
@@ -56,7 +54,7 @@ export function MergeStep({ model, highlighted, onMerged, onError }: { model: Mo
       onMerged(result);
     } else onError(j.error ?? `The merge ended ${j.state}; nothing was kept.`);
   });
-  const list = runs.data ?? [];
+  const list = runs ?? [];
   const run = list.find((r) => r.runId === runId) ?? list[0] ?? null;
   const suggested = source === 'run' && run ? `${run.baseModelName}-${run.runId.replace(/^run_/, '').slice(0, 6)}-merged` : `${model.name}-merged`;
   const running = job.job !== null && !isFinished(job.job);
@@ -84,7 +82,7 @@ export function MergeStep({ model, highlighted, onMerged, onError }: { model: Mo
       </div>
       {source === 'run' ? (
         list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : (
-          <EmptyState icon="layers" title={runs.loading ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
+          <EmptyState icon="layers" title={runs === undefined ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
             Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and best validation loss. An adapter made elsewhere can be merged from its folder.
           </EmptyState>
         )
@@ -93,20 +91,22 @@ export function MergeStep({ model, highlighted, onMerged, onError }: { model: Mo
           {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}
         </Field>
       )}
-      <div className="form-grid">
-        <Field label="Merged model name" optional help="The merged model is listed under this name, with the base's tokenizer and chat template.">
-          {(id, d) => <input id={id} aria-describedby={d} className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={suggested} />}
-        </Field>
-        <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
-          {(id, d) => (
-            <select id={id} aria-describedby={d} className="select" value={dtype} onChange={(e) => setDtype(e.target.value as typeof dtype)}>
-              {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-            </select>
-          )}
-        </Field>
-      </div>
-      {job.job && <JobLine job={job.job} title="Merging" />}
-      <div className="row"><span className="spacer" /><Button type="submit" variant={highlighted ? 'primary' : 'default'} disabled={running || !ready}>{running ? 'Merging…' : 'Merge'}</Button></div>
+      {(source === 'folder' || list.length > 0 || job.job) && <>
+        <div className="form-grid">
+          <Field label="Merged model name" optional help="The merged model is listed under this name, with the base's tokenizer and chat template.">
+            {(id, d) => <input id={id} aria-describedby={d} className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={suggested} />}
+          </Field>
+          <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
+            {(id, d) => (
+              <select id={id} aria-describedby={d} className="select" value={dtype} onChange={(e) => setDtype(e.target.value as typeof dtype)}>
+                {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+        {job.job && <JobLine job={job.job} title="Merging" />}
+        <div className="row"><span className="spacer" /><Button type="submit" variant={highlighted ? 'primary' : 'default'} disabled={running || !ready}>{running ? 'Merging…' : 'Merge'}</Button></div>
+      </>}
       {merged && <ArtifactList jobId={merged.jobId} result={merged.result} testId="merge-result" />}
     </form>
   );

@@ -17,7 +17,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
             <tr key={r.dtype}>
               <td className="mono">{r.dtype}</td>
               <td>{humanBytes(r.fileBytes)}</td>
-              <td className="mono">{(r.fileBytes / fp32.fileBytes).toFixed(2)}</td>
+              <td>{(r.fileBytes / fp32.fileBytes).toFixed(2)}</td>
               <td>{r.peakRssMb.toFixed(0)} MiB</td>
               <td>{r.prefillTokensPerSecond.toFixed(0)}</td>
               <td>{r.decodeTokensPerSecond.toFixed(1)}</td>

@@ -6,6 +6,7 @@
 // finished is highlighted as the next.
 import { useMemo, useState, type FormEvent } from 'react';
 import { EXPORT_FORMATS, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, type DeployResult } from '../../../../native/api/deploy.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -37,6 +38,8 @@ type Finished = { jobId: string; result: DeployResult };
 export function QuantizeSection() {
   const studio = useStudio();
   const models = useQuery('models.list', {});
+  const { current } = useProjects();
+  const adapterRuns = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
   // Quantised variants hold only ONNX weights: they are outputs here, not inputs.
   const sources = useMemo(() => (models.data ?? []).filter((m) => !m.source.startsWith('quantize:')), [models.data]);
   const [modelId, setModelId] = useState<string | null>(null);
@@ -66,7 +69,8 @@ export function QuantizeSection() {
       finish('export');
     } else setError(job.error ?? `The export ended ${job.state}; nothing was written.`);
   });
-  const next = nextStep(done);
+  // With no LoRA run to merge, the path starts from the model: quantise is the first suggestion.
+  const next = nextStep(adapterRuns.data?.length === 0 && !done.has('merge') ? new Set([...done, 'merge' as const]) : done);
 
   if (!model) {
     return (
@@ -81,6 +85,7 @@ export function QuantizeSection() {
     if (result.models[0]) setModelId(result.models[0].id); // quantise and export the merge next
     finish('merge');
     models.reload();
+    adapterRuns.reload();
   }
 
   async function quantize(e: FormEvent) {
@@ -122,7 +127,7 @@ export function QuantizeSection() {
             </select>
           )}
         </Field>
-        <MergeStep model={model} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
+        <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
           <h3 style={{ margin: 0 }}>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
           <fieldset className="row" style={{ gap: 16, border: 0, padding: 0, margin: 0, flexWrap: 'wrap' }}>
