@@ -6,6 +6,8 @@ export const CHANNELS = {
   event: 'studio:event',
   /** invoke() → string | null: the native open-file dialog for dataset import. */
   pickFile: 'studio:pickFile',
+  /** invoke(artifactId) → BridgeResponse: show a deploy job's file or folder in the system's file manager. */
+  revealArtifact: 'studio:revealArtifact',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -16,4 +18,5 @@ export interface PreloadBridge {
   call(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>;
   listen(listener: (event: { type: string; payload: unknown }) => void): () => void;
   pickFile(): Promise<string | null>;
+  revealArtifact(artifactId: string): Promise<{ ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>;
 }

@@ -1,10 +1,11 @@
 // Binds the Studio API to ipcMain. Every call is checked three ways before the engine sees it: the sender
 // must be our own window showing our own page, the method must be in the contract, and the arguments must
 // pass the method's zod schema. Errors go back in an envelope as ApiError (invoke() would drop their fields).
-import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { events as eventSchemas, type StudioClient, type StudioEvent } from '../native/api/contract.ts';
 import { CHANNELS } from './channels.ts';
 import { dispatchCall, type Envelope } from './dispatch.ts';
+import { revealArtifact } from './reveal.ts';
 
 export interface IpcBinding {
   dispose(): void;
@@ -28,6 +29,8 @@ export function bindStudioToIpc(studio: StudioClient, window: BrowserWindow, isO
     });
     return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
   });
+  // The page names an artifact by id; the path is resolved and checked in this process (reveal.ts).
+  ipcMain.handle(CHANNELS.revealArtifact, (event, artifactId: unknown) => (trusted(event) ? revealArtifact(studio, artifactId, shell) : refused));
   const stopEvents = studio.listen((event: StudioEvent) => {
     if (!eventSchemas[event.type]) return;
     if (!window.isDestroyed()) window.webContents.send(CHANNELS.event, event);
@@ -37,6 +40,7 @@ export function bindStudioToIpc(studio: StudioClient, window: BrowserWindow, isO
     dispose() {
       ipcMain.removeHandler(CHANNELS.call);
       ipcMain.removeHandler(CHANNELS.pickFile);
+      ipcMain.removeHandler(CHANNELS.revealArtifact);
       stopEvents();
     },
   };

@@ -1,4 +1,4 @@
-// The only bridge between the page and Electron: three functions on window.lathe, each bound to one fixed
+// The only bridge between the page and Electron: four functions on window.lathe, each bound to one fixed
 // channel. The page never sees ipcRenderer itself, so it cannot send on any other channel.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CHANNELS, type PreloadBridge } from './channels.ts';
@@ -13,6 +13,7 @@ const bridge: PreloadBridge = {
     };
   },
   pickFile: () => ipcRenderer.invoke(CHANNELS.pickFile),
+  revealArtifact: (artifactId) => ipcRenderer.invoke(CHANNELS.revealArtifact, artifactId),
 };
 
 contextBridge.exposeInMainWorld('lathe', bridge);

@@ -14,12 +14,21 @@ export const EXPORT_FORMATS = ['gguf', 'onnx', 'hf'] as const;
 
 const AccuracyLevel = z.number().int().min(0).max(4);
 
-export const MergeParams = z.object({
-  modelId: z.string().min(1),
-  /** A PEFT LoRA adapter folder trained on the model (adapter_config.json + adapter_model.safetensors). */
-  adapterPath: z.string().min(1),
+const MergeFields = z.object({
+  /** The base; with runId it may be left out (the run's base is used) and, if given, must be that base. */
+  modelId: z.string().min(1).optional(),
+  /** A finished LoRA run (fine-tune, DPO, PPO) of the studio: the server finds its adapter folder. */
+  runId: z.string().min(1).optional(),
+  /** A PEFT LoRA adapter folder made elsewhere (adapter_config.json + adapter_model.safetensors). */
+  adapterPath: z.string().min(1).optional(),
   name: z.string().min(1),
   dtype: z.enum(HF_DTYPES).default('fp32'),
+});
+
+/** Merge a run's adapter (runId) or an adapter folder (adapterPath, with modelId): exactly one of the two. */
+export const MergeParams = MergeFields.superRefine((p, ctx) => {
+  if ((p.runId === undefined) === (p.adapterPath === undefined)) ctx.addIssue({ code: 'custom', path: ['runId'], message: 'give either runId (a finished LoRA run) or adapterPath (a PEFT adapter folder), not both or neither' });
+  if (p.adapterPath !== undefined && p.modelId === undefined) ctx.addIssue({ code: 'custom', path: ['modelId'], message: 'an adapter folder needs modelId, the base model it was trained on' });
 });
 
 export const QuantizeParams = z.object({
@@ -67,14 +76,48 @@ export const DeployResult = z.object({
 export type DeployResult = z.infer<typeof DeployResult>;
 
 export const DeployJobParams = z.discriminatedUnion('op', [
-  MergeParams.extend({ op: z.literal('merge') }),
+  // The handler has resolved a run to its base and adapter folder by the time the job starts.
+  MergeFields.extend({ op: z.literal('merge'), modelId: z.string().min(1), adapterPath: z.string().min(1) }),
   QuantizeParams.extend({ op: z.literal('quantize') }),
   ExportParams.extend({ op: z.literal('export') }),
 ]);
 export type DeployJobParams = z.infer<typeof DeployJobParams>;
 
+/** A finished run that left a LoRA adapter, as the Integrate page offers it for merging. */
+export const AdapterRun = z.object({
+  runId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  baseModelId: z.string(),
+  baseModelName: z.string(),
+  finishedAt: z.string().nullable(),
+  /** The lowest validation loss the run recorded, or null when it evaluated none. */
+  bestValLoss: z.number().nullable(),
+  adapterBytes: z.number(),
+});
+export type AdapterRun = z.infer<typeof AdapterRun>;
+
+/** One file or folder a deploy job wrote: `<job id>#<index in its result's artifacts>`. Never a path. */
+export const ArtifactId = z.string().regex(/^[A-Za-z0-9_-]{1,80}#\d{1,4}$/, 'an artifact id is <job id>#<index>');
+export const artifactId = (jobId: string, index: number): string => `${jobId}#${index}`;
+export function parseArtifactId(id: string): { jobId: string; index: number } {
+  const hash = id.lastIndexOf('#');
+  return { jobId: id.slice(0, hash), index: Number(id.slice(hash + 1)) };
+}
+
+export const LocatedArtifact = z.object({ path: z.string(), directory: z.boolean(), bytes: z.number() });
+export type LocatedArtifact = z.infer<typeof LocatedArtifact>;
+
 export const deployMethods = {
-  /** Merge an adapter into its base as a new model; a 'deploy' job. */
+  /** Finished runs with a LoRA adapter whose base the studio still has, newest first; projectId narrows them. */
+  'deploy.adapterRuns': { params: z.object({ projectId: z.string().min(1).nullable().optional() }), result: z.array(AdapterRun) },
+  /**
+   * Where an artifact of a finished deploy job lies, checked to be inside what that job wrote (the data
+   * directory's models/ for merge and quantise, the chosen output for export). The Electron shell opens only
+   * paths this returns.
+   */
+  'deploy.locateArtifact': { params: z.object({ id: ArtifactId }), result: LocatedArtifact },
+  /** Merge a run's adapter, or an adapter folder, into its base as a new model; a 'deploy' job. */
   'deploy.merge': { params: MergeParams, result: Job },
   /** Quantise a model: each dtype becomes a model of its own; a 'deploy' job. */
   'deploy.quantize': { params: QuantizeParams, result: Job },

@@ -9,11 +9,13 @@ import { quantizationReport, reportTable, type ReportRow } from '../deploy/quant
 import { quantizeModel } from '../deploy/quantize-model.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { findModel } from '../models/registry.ts';
+import { openStore } from '../store/db.ts';
+import { resolveAdapterRun } from '../studio/deploy-artifacts.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag } from './options.ts';
 
-const MERGE_USAGE = `lathe merge --model BASE --adapter DIR (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
+const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
 const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join(',')}] [--name N] [--accuracy-level 0-4] [--no-embeddings] [--report [--text FILE] [--threads N]]`;
 
@@ -29,6 +31,18 @@ export function accuracyLevel(values: Record<string, unknown>, usage: string): 0
   const n = numberFlag(values, 'accuracy-level', usage, true);
   if (n !== undefined && (n < 0 || n > 4)) throw new UserError(`--accuracy-level must be 0, 1, 2, 3 or 4 (MatMulNBits' accuracy_level); got ${n}.\nUsage: ${usage}`);
   return n as 0 | 1 | 2 | 3 | 4 | undefined;
+}
+
+/** The base model and adapter folder of a finished LoRA run (the Integrate page's merge by run, from the CLI). */
+async function adapterOfRun(ctx: CliContext, runId: string) {
+  return userErrors(async () => {
+    const store = openStore(ctx.dataDir);
+    try {
+      return resolveAdapterRun(store, runId);
+    } finally {
+      store.close();
+    }
+  });
 }
 
 /** Run `fn` with a progress line on stderr, cleared after. */
@@ -47,23 +61,27 @@ export const commands: CliCommand[] = [
     summary: 'Fold a PEFT LoRA adapter into its base model: a new model, or a Hugging Face folder',
     usage: MERGE_USAGE,
     help: {
-      model: 'the base model the adapter was trained on, by name or id (required)',
-      adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (required)',
+      run: "a finished LoRA run (fine-tune, DPO, PPO) by id: its adapter onto its base ('lathe runs list' shows the ids); or give --model and --adapter",
+      model: 'the base model the adapter was trained on, by name or id (with --adapter)',
+      adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
       out: 'write the merged Hugging Face folder here instead, replacing it whole if it exists',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
-    options: { model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
+    options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
     async run({ values }, ctx) {
+      const runId = values.run as string | undefined;
       const base = values.model as string | undefined;
-      const adapter = values.adapter as string | undefined;
-      if (!base || !adapter) throw new UserError(`--model and --adapter are required.\nUsage: ${MERGE_USAGE}`);
+      if (runId && (base || values.adapter)) throw new UserError(`give --run (a finished LoRA run) or --model with --adapter (an adapter folder), not both.\nUsage: ${MERGE_USAGE}`);
+      if (!runId && (!base || !values.adapter)) throw new UserError(`give --run RUN, or --model and --adapter.\nUsage: ${MERGE_USAGE}`);
       const name = values.name as string | undefined;
       const out = values.out as string | undefined;
       if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
-      const model = await userErrors(async () => findModel(ctx.dataDir, base));
+      const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
+      const model = fromRun ? fromRun.base : await userErrors(async () => findModel(ctx.dataDir, base!));
+      const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
       if (out) {
         const r = await withProgress(ctx, async (onProgress) => {
           onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });

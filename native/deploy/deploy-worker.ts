@@ -1,12 +1,15 @@
 // The 'deploy' job: merge, quantise or export in a child process (the Integrate page's long steps), with
 // progress, cancellation between steps and no partial files (every writer here builds beside its target and
-// renames). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
+// renames; a quantise job that stops part-way also removes the variants it had registered, so a cancelled job
+// keeps nothing). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeployJobParams, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, type DeployResult } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
-import type { WorkerRun } from '../jobs/protocol.ts';
+import type { Model } from '../api/schemas.ts';
+import type { WorkerRun, WorkerContext } from '../jobs/protocol.ts';
 import { findModel } from '../models/registry.ts';
+import { openStore } from '../store/db.ts';
 import { exportGguf, type GgufDtype } from './gguf-write.ts';
 import { exportLoraGguf } from './gguf-lora.ts';
 import { copyHfFolder } from './hf-export.ts';
@@ -23,6 +26,40 @@ function oneOf<T extends string>(values: readonly string[], allowed: readonly T[
   return values as T[];
 }
 
+type QuantizeJob = Extract<DeployJobParams, { op: 'quantize' }>;
+
+/** Each variant becomes a model; then, if asked, the report measures them all beside fp32. */
+async function quantizeAll(p: QuantizeJob, model: Model, result: DeployResult, ctx: WorkerContext): Promise<void> {
+  for (const [i, dtype] of p.dtypes.entries()) {
+    const share = (f: number) => (i + f) / p.dtypes.length * (p.reportTextPath ? 0.4 : 1);
+    const q = await quantizeModel(ctx.dataDir, model, dtype, `${model.name}-${dtype}`, {
+      accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings, signal: ctx.signal,
+      onProgress: (x) => ctx.progress(share(x.fraction), `${dtype}: ${x.message}`),
+    });
+    result.models.push(q.model);
+    result.artifacts.push({ path: q.model.path, bytes: q.variant.bytes, label: `${q.model.name}: ${q.variant.file}` });
+  }
+  if (p.reportTextPath) {
+    if (ctx.signal.aborted) throw new StudioError('conflict', 'the job was cancelled');
+    const text = fs.readFileSync(p.reportTextPath, 'utf8').slice(-20_000);
+    result.report = await quantizationReport(model.path, {
+      dtypes: p.dtypes, text, threads: p.threads, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings,
+      onProgress: (x) => ctx.progress(0.4 + 0.6 * x.fraction, `report: ${x.message}`), signal: ctx.signal,
+    });
+  }
+}
+
+/** Undo the registrations of a quantise job that did not finish: rows first, then folders (as models.delete). */
+function unregister(dataDir: string, models: readonly Model[]): void {
+  if (models.length === 0) return;
+  const store = openStore(dataDir);
+  try {
+    for (const m of models) if (store.models.delete(m.id)) fs.rmSync(m.path, { recursive: true, force: true });
+  } finally {
+    store.close();
+  }
+}
+
 export const run: WorkerRun = async (raw, ctx) => {
   const p = DeployJobParams.parse(raw);
   const model = findModel(ctx.dataDir, p.modelId);
@@ -33,22 +70,11 @@ export const run: WorkerRun = async (raw, ctx) => {
     result.models.push(merged);
     result.artifacts.push({ path: merged.path, bytes: folderBytes(merged.path), label: `merged model ${merged.name} (${p.dtype})` });
   } else if (p.op === 'quantize') {
-    for (const [i, dtype] of p.dtypes.entries()) {
-      const share = (f: number) => (i + f) / p.dtypes.length * (p.reportTextPath ? 0.4 : 1);
-      const q = await quantizeModel(ctx.dataDir, model, dtype, `${model.name}-${dtype}`, {
-        accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings, signal: ctx.signal,
-        onProgress: (x) => ctx.progress(share(x.fraction), `${dtype}: ${x.message}`),
-      });
-      result.models.push(q.model);
-      result.artifacts.push({ path: q.model.path, bytes: q.variant.bytes, label: `${q.model.name}: ${q.variant.file}` });
-    }
-    if (p.reportTextPath) {
-      if (ctx.signal.aborted) throw new StudioError('conflict', 'the job was cancelled');
-      const text = fs.readFileSync(p.reportTextPath, 'utf8').slice(-20_000);
-      result.report = await quantizationReport(model.path, {
-        dtypes: p.dtypes, text, threads: p.threads, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings,
-        onProgress: (x) => ctx.progress(0.4 + 0.6 * x.fraction, `report: ${x.message}`),
-      });
+    try {
+      await quantizeAll(p, model, result, ctx);
+    } catch (err) {
+      unregister(ctx.dataDir, result.models);
+      throw err;
     }
   } else if (p.format === 'gguf') {
     const out = path.resolve(p.outPath);

@@ -109,10 +109,13 @@ export function layoutGguf(metadata: GgufMetadata, tensors: GgufTensorPlan[]): {
 /** Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. */
 export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
   const { header, offsets, sizes } = layoutGguf(metadata, tensors);
-  await atomicWrite(file, (fd) => {
+  await atomicWrite(file, async (fd) => {
     fs.writeSync(fd, header);
     let pos = 0;
-    tensors.forEach((t, i) => {
+    for (const [i, t] of tensors.entries()) {
+      // Yield between tensors: the job's cancel message arrives on the event loop, and a loop that never let it
+      // run would only stop when killed, leaving its temporary file behind.
+      await new Promise((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw new Error('the export was cancelled');
       if (offsets[i] > pos) fs.writeSync(fd, Buffer.alloc(offsets[i] - pos));
       const bytes = t.bytes();
@@ -120,6 +123,6 @@ export async function writeGgufFile(file: string, metadata: GgufMetadata, tensor
       fs.writeSync(fd, bytes);
       pos = offsets[i] + bytes.length;
       onTensor?.(i + 1, tensors.length);
-    });
+    }
   });
 }

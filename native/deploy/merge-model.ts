@@ -35,6 +35,7 @@ export async function mergeAsModel(dataDir: string, base: Model, adapterDir: str
   return buildAndRegister(dataDir, name, `merge:${base.id}:${path.resolve(adapterDir)}`, async (tmp) => {
     opts.onProgress?.({ fraction: 0.1, message: 'merging the adapter into the base weights', bytesDone: 0, bytesTotal: 0 });
     const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype] });
+    if (opts.signal?.aborted) throw new Error('the merge was cancelled'); // before writing a folder no one wants
     opts.onProgress?.({ fraction: 0.6, message: `writing ${dtype} weights`, bytesDone: 0, bytesTotal: 0 });
     await fillHfFolder(tmp, contents);
   }, opts);

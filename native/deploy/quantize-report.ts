@@ -23,6 +23,8 @@ export interface ReportOptions extends QuantizeOptions {
   window?: number;
   prefillTokens?: number;
   onProgress?: (p: { fraction: number; message: string }) => void;
+  /** Stops the export and the measuring child at once (the child is killed: it writes nothing to keep). */
+  signal?: AbortSignal;
 }
 
 export interface ReportRow extends Omit<VariantMeasurement, 'greedy'> {
@@ -32,16 +34,27 @@ export interface ReportRow extends Omit<VariantMeasurement, 'greedy'> {
   greedyAgreement: number;
 }
 
-function measureInChild(params: MeasureParams): Promise<VariantMeasurement> {
+const cancelled = () => new Error('the quantisation report was cancelled');
+
+function measureInChild(params: MeasureParams, abort?: AbortSignal): Promise<VariantMeasurement> {
   return new Promise((resolve, reject) => {
+    if (abort?.aborted) return reject(cancelled());
     const child = forkWorker(path.join(import.meta.dirname, 'variant-measure-worker.ts'), ['ignore', 'inherit', 'inherit', 'ipc']);
     let answered = false;
+    const stop = () => {
+      answered = true;
+      child.kill();
+      reject(cancelled());
+    };
+    abort?.addEventListener('abort', stop, { once: true });
     child.once('message', (m: { ok: boolean; result?: VariantMeasurement; error?: string }) => {
       answered = true;
+      abort?.removeEventListener('abort', stop);
       if (m.ok) resolve(m.result!);
       else reject(new Error(`measuring ${params.dtype ?? 'fp32'}: ${m.error}`));
     });
     child.once('exit', (code, signal) => {
+      abort?.removeEventListener('abort', stop);
       if (!answered) reject(new Error(`measuring ${params.dtype ?? 'fp32'}: the worker exited (${signal ?? code}) without a result`));
     });
     child.send(params);
@@ -72,7 +85,7 @@ export async function quantizationReport(sourceDir: string, opts: ReportOptions)
       const m = await measureInChild({
         dir, dtype, text: opts.text, prompts: REPORT_PROMPTS, newTokens: opts.newTokens ?? 32, threads: opts.threads ?? 1,
         perplexityTokens: opts.perplexityTokens ?? 1024, window: opts.window ?? 256, prefillTokens: opts.prefillTokens ?? 128,
-      });
+      }, opts.signal);
       if (dtype === 'fp32') reference = m.greedy;
       const file = path.join(dir, 'onnx', ONNX_VARIANTS[dtype].file);
       const fileBytes = fs.statSync(file).size + (fs.existsSync(`${file}_data`) ? fs.statSync(`${file}_data`).size : 0);

@@ -2,6 +2,9 @@
 // peak memory is its own process's high-water mark. Started by quantize-report.ts with an IPC channel.
 import { measureVariant, type MeasureParams } from './variant-measure.ts';
 
+// The report's process is gone (killed with its job): stop measuring for no one.
+process.once('disconnect', () => process.exit(1));
+
 process.once('message', (params: MeasureParams) => {
   measureVariant(params).then(
     (result) => process.send!({ ok: true, result }, () => process.exit(0)),

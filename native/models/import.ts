@@ -123,7 +123,7 @@ export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[
 }
 
 /** Remove temporary folders that imports killed mid-way left behind (their process is gone). */
-function sweepDeadImports(dataDir: string): void {
+export function sweepDeadImports(dataDir: string): void {
   const dir = modelsDir(dataDir);
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir)) {

@@ -1,12 +1,18 @@
 // Studio API handlers for the Integrate page (schemas in native/api/deploy.ts): merge, quantise and export each
 // check at once what they can (the model exists, the adapter or text file is there, the new names are free) and
 // enqueue a 'deploy' job (native/deploy/deploy-worker.ts), which reports progress, can be cancelled and leaves
-// no partial files.
+// no partial files: its writers clean up after themselves when they stop on the cancel, and when a job's process
+// had to be killed the studio removes the temporaries it left (sweepAfterDeploy). A merge names its adapter by
+// run id (resolved here from the store) or by folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { deployMethods } from '../api/deploy.ts';
+import type { DeployJobParams, deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
-import type { HandlersFor } from './context.ts';
+import { isFinishedState, type Job } from '../api/schemas.ts';
+import { sweepAbandonedTemporaries } from '../models/atomic.ts';
+import { sweepDeadImports } from '../models/import.ts';
+import type { HandlerContext, HandlersFor } from './context.ts';
+import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
 
 type DeployHandlers = HandlersFor<typeof deployMethods>;
 
@@ -22,22 +28,50 @@ function requireAdapter(p: string, field: string): string {
   return dir;
 }
 
+/**
+ * Remove what a deploy job killed mid-write left behind: `<out>.tmp-<pid>-…` beside an export, and the
+ * half-built model folders under models/. Their writer's process is gone by the time the job has ended.
+ */
+export function sweepAfterDeploy(dataDir: string, params: DeployJobParams): string[] {
+  sweepDeadImports(dataDir);
+  return params.op === 'export' ? sweepAbandonedTemporaries(path.dirname(path.resolve(params.outPath)), 1) : [];
+}
+
+function enqueueDeploy(ctx: HandlerContext, params: DeployJobParams): Job {
+  const job = ctx.queue.enqueue('deploy', params);
+  const stop = ctx.queue.listen((event) => {
+    if (event.type !== 'job.updated' || event.payload.id !== job.id || !isFinishedState(event.payload.state)) return;
+    stop();
+    if (event.payload.state !== 'succeeded') sweepAfterDeploy(ctx.dataDir, params);
+  });
+  return job;
+}
+
 export const deployHandlers: DeployHandlers = {
+  'deploy.adapterRuns': (p, _raw, ctx) => listAdapterRuns(ctx.store, p.projectId),
+  'deploy.locateArtifact': (p, _raw, ctx) => locateArtifact(ctx.store, ctx.dataDir, p.id),
   'deploy.merge': (p, _raw, ctx) => {
-    const model = ctx.store.models.find(p.modelId);
     ctx.store.models.requireFreeName(p.name);
-    return ctx.queue.enqueue('deploy', { op: 'merge', ...p, modelId: model.id, adapterPath: requireAdapter(p.adapterPath, 'adapterPath') });
+    if (p.runId !== undefined) {
+      const { base, adapterDir } = resolveAdapterRun(ctx.store, p.runId);
+      if (p.modelId !== undefined && ctx.store.models.find(p.modelId).id !== base.id) {
+        throw new StudioError('invalid_params', `run ${p.runId} trained an adapter for ${base.name}, not for ${p.modelId}; leave modelId out to merge onto the run's base`, { field: 'modelId' });
+      }
+      return enqueueDeploy(ctx, { op: 'merge', ...p, modelId: base.id, adapterPath: adapterDir });
+    }
+    const model = ctx.store.models.find(p.modelId!);
+    return enqueueDeploy(ctx, { op: 'merge', ...p, modelId: model.id, adapterPath: requireAdapter(p.adapterPath!, 'adapterPath') });
   },
   'deploy.quantize': (p, _raw, ctx) => {
     const model = ctx.store.models.find(p.modelId);
     for (const d of p.dtypes) ctx.store.models.requireFreeName(`${model.name}-${d}`);
     const reportTextPath = p.reportTextPath ? requirePath(p.reportTextPath, 'reportTextPath', 'file; give a held-out text file for the report') : undefined;
-    return ctx.queue.enqueue('deploy', { op: 'quantize', ...p, modelId: model.id, reportTextPath });
+    return enqueueDeploy(ctx, { op: 'quantize', ...p, modelId: model.id, reportTextPath });
   },
   'deploy.export': (p, _raw, ctx) => {
     const model = ctx.store.models.find(p.modelId);
     const adapterPath = p.adapterPath ? requireAdapter(p.adapterPath, 'adapterPath') : undefined;
     if (adapterPath && p.format === 'onnx') throw new StudioError('invalid_params', 'an ONNX export does not take an adapter; merge it first (deploy.merge), then export the merged model', { field: 'adapterPath' });
-    return ctx.queue.enqueue('deploy', { op: 'export', ...p, modelId: model.id, outPath: path.resolve(p.outPath), adapterPath });
+    return enqueueDeploy(ctx, { op: 'export', ...p, modelId: model.id, outPath: path.resolve(p.outPath), adapterPath });
   },
 };

@@ -1,21 +1,31 @@
-// The Integrate page's merge / quantise / export section in Chromium against `lathe serve`: stories260K is
-// imported through the API and a PEFT LoRA adapter written for it; the page merges the adapter into a new model
-// (which it then selects), quantises that to int4 with the comparison measured on held-out text (the table must
-// list fp32 and q4), and exports it as a GGUF file that the page lists with its size.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+// The Integrate page's guided path in Chromium against `lathe serve`: stories260K is imported through the API and
+// fine-tuned with LoRA for a few steps (a real finished run in a project, with a validation loss); the page lists
+// that run, merges it by picking it (no path typed), quantises the merge to int4 with the comparison measured on
+// held-out text (the table must list fp32 and q4, beside the size/speed/quality charts), and exports it as a GGUF
+// file that the page lists with its size. A browser has no shell, so each listed file offers "Copy path" with the
+// reason, not "Open folder". Screenshots at 1440 and 1024 px, light and dark.
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readHfFolder } from '../../native/models/checkpoint.ts';
-import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
-import { writePeftAdapter } from '../../native/models/peft.ts';
-import type { Tensor } from '../../native/models/safetensors.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { humanBytes } from '../../native/api/format.ts';
+import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const TEXT = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
 const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) && existsSync(TEXT) ? null : `${STORIES260K.checkpoint} or ${TEXT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e integrate quantize tests skipped: ${skipReason}`);
+
+async function finished(studio: RunningStudio, jobId: string, what: string): Promise<void> {
+  for (let i = 0; i < 1800; i++) {
+    const j = await callApi<{ state: string; error: string | null }>(studio, 'jobs.get', { id: jobId });
+    if (j.state === 'succeeded') return;
+    if (['failed', 'cancelled', 'interrupted'].includes(j.state)) throw new Error(`${what} ${j.state}: ${j.error}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not finish within 180 s`);
+}
 
 describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page', () => {
   let studio: RunningStudio;
@@ -24,30 +34,28 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
   let tmp: string;
   const pageErrors: string[] = [];
 
+  let runId = '';
+
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-quant-'));
     // A short held-out file keeps the measurement quick.
     writeFileSync(path.join(tmp, 'held-out.txt'), readFileSync(TEXT, 'utf8').slice(-3000));
     studio = await startStudio();
-    const job = await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories' });
-    for (let i = 0; i < 600; i++) {
-      const j = await callApi<{ state: string }>(studio, 'jobs.get', { id: job.id });
-      if (j.state === 'succeeded') break;
-      if (['failed', 'cancelled', 'interrupted'].includes(j.state)) throw new Error(`import ${j.state}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const [model] = await callApi<{ path: string }[]>(studio, 'models.list', {});
-    const spec = readHfFolder(model.path).spec;
-    const config: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
-    const weights = new Map<string, Tensor>();
-    for (const m of loraModules(spec, config)) {
-      weights.set(loraAName(m.module), { shape: [config.r, m.inFeatures], data: new Float32Array(config.r * m.inFeatures).fill(0.02) });
-      weights.set(loraBName(m.module), { shape: [m.outFeatures, config.r], data: new Float32Array(m.outFeatures * config.r).fill(0.02) });
-    }
-    await writePeftAdapter(path.join(tmp, 'adapter'), spec, config, weights, 'stories');
+    await finished(studio, (await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories' })).id, 'import');
+    const project = await callApi<{ id: string }>(studio, 'projects.create', { name: 'Story helper', task: 'generation' });
+    writeStoryPairs(path.join(tmp, 'pairs.jsonl'), 40);
+    await finished(studio, (await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(tmp, 'pairs.jsonl'), name: 'pairs', projectId: project.id })).id, 'dataset import');
+    const train = await callApi<{ id: string; runId: string | null }>(studio, 'train.start', {
+      model: 'stories', dataset: 'pairs', method: 'lora', lora: { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] },
+      maxSteps: 4, batchSize: 2, seqLen: 48, evalEvery: 2, evalBatches: 1, saveEvery: 0, threads: 1, merge: false, projectId: project.id, name: 'LoRA stories on pairs',
+    });
+    await finished(studio, train.id, 'LoRA training');
+    runId = (await callApi<{ runId: string | null }>(studio, 'jobs.get', { id: train.id })).runId!;
     browser = await launchChromium();
     page = await openWatchedPage(browser, pageErrors);
-  });
+    // the page works on the project the run belongs to
+    await page.addInitScript((id) => window.localStorage.setItem('lathe.currentProject', id), project.id);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -55,34 +63,124 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('merges an adapter, quantises the merge to int4 with the comparison table, then exports GGUF and lists the file', async () => {
+  it('merges a finished LoRA run picked from the list, quantises to int4 with the table, exports GGUF and lists it with its size', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
     const section = page.locator('[aria-label="Merge, quantise and export"]');
     await section.waitFor();
-    await section.getByLabel('LoRA adapter folder').fill(path.join(tmp, 'adapter'));
+    const steps = section.getByRole('list', { name: 'Guided path' });
+    expect(await steps.locator('[aria-current="step"]').innerText()).toContain('Merge');
+    const runs = section.getByRole('table', { name: 'Finished LoRA runs' });
+    await runs.waitFor();
+    const row = runs.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    const listed = await row.first().innerText();
+    expect(listed).toContain('LoRA stories on pairs');
+    expect(listed).toContain('stories');
+    expect(listed).toMatch(/\d\.\d{4}/); // its best validation loss
+    await section.getByRole('radio', { name: 'LoRA stories on pairs' }).check();
     await section.getByLabel('Merged model name').fill('stories-tuned');
     await section.getByRole('button', { name: 'Merge', exact: true }).click();
     await section.getByTestId('merge-result').waitFor({ timeout: 120_000 });
     expect(await section.getByTestId('merge-result').innerText()).toContain('merged model stories-tuned (fp32)');
+    const merge = (await callApi<{ kind: string; params: { runId?: string; adapterPath: string } }[]>(studio, 'jobs.list', { limit: 5 })).find((j) => j.kind === 'deploy')!;
+    expect(merge.params.runId).toBe(runId); // the page sent the run; the server found its adapter
+    expect(merge.params.adapterPath).toBe(path.join(studio.dataDir, 'runs', runId, 'adapter'));
+    await expect.poll(() => steps.locator('[aria-current="step"]').innerText()).toContain('Quantise');
+    expect(await section.locator('form[aria-label="Quantise"]').getAttribute('data-next')).toBe('true');
+    await shootSchemes(page, 'integrate-quantize-next'); // the quantise step highlighted as the next one
     await expect.poll(() => section.getByLabel('Source model', { exact: true }).inputValue().then(async (id) => (await callApi<{ id: string; name: string }[]>(studio, 'models.list', {})).find((m) => m.id === id)?.name)).toBe('stories-tuned');
+
     await section.getByLabel('Held-out text file').fill(path.join(tmp, 'held-out.txt'));
     await section.getByRole('button', { name: 'Quantise', exact: true }).click();
     const table = section.getByRole('table', { name: 'Quantisation report' });
     await table.waitFor({ timeout: 120_000 });
     const rows = await table.locator('tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['fp32', 'q4']);
+    expect(await section.locator('figure.chart').count()).toBe(3);
     await expect.poll(() => section.getByText(/stories-tuned-q4: onnx\/model_q4\.onnx/).count()).toBe(1);
+    await expect.poll(() => steps.locator('[aria-current="step"]').innerText()).toContain('Export');
 
     const out = path.join(tmp, 'stories-tuned.q8_0.gguf');
     await section.getByLabel('Write to').fill(out);
     await section.getByRole('button', { name: 'Export', exact: true }).click();
-    await section.getByTestId('export-result').waitFor({ timeout: 120_000 });
+    const exported = section.getByTestId('export-result');
+    await exported.waitFor({ timeout: 120_000 });
     expect(existsSync(out)).toBe(true);
-    const listed = await section.getByTestId('export-result').innerText();
-    expect(listed).toContain('GGUF q8_0');
-    expect(listed).toContain(out);
-    expect(statSync(out).size).toBeGreaterThan(0);
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp-'))).toEqual([]); // nothing half-written beside it
+    const text = await exported.innerText();
+    expect(text).toContain('GGUF q8_0');
+    expect(text).toContain(out);
+    expect(await exported.getByTestId('artifact-size').innerText()).toBe(humanBytes(statSync(out).size));
+    // A browser has no shell: copy-path, saying why, and no open-folder button
+    expect(await exported.getByRole('button', { name: /Open the folder/ }).count()).toBe(0);
+    const copy = exported.getByRole('button', { name: 'Copy the path of GGUF q8_0' });
+    expect(await copy.getAttribute('title')).toMatch(/browser.*cannot open folders/);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
+    await copy.click();
+    await exported.getByRole('status').filter({ hasText: 'Path copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(out);
+    expect(await steps.locator('[aria-current="step"]').count()).toBe(0); // every step done
+
     await shootSchemes(page, 'integrate-quantize');
+    await page.setViewportSize({ width: 1024, height: 900 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+      await page.setViewportSize({ width: 1024, height: Math.max(900, height) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `integrate-quantize-1024-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('in a window whose bridge can open folders, offers Open folder and names the file by artifact id, never by path', async () => {
+    // A stand-in for Electron's preload: the Studio API over this server's HTTP, and a revealArtifact that records
+    // what the page asked for and resolves it through the engine as main does (electron/reveal.ts; the shell
+    // itself is covered by tests/unit/electron-reveal.test.ts).
+    const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    desktop.on('pageerror', (err) => pageErrors.push(err.message));
+    await desktop.addInitScript(({ token }) => {
+      const call = async (method: string, params: unknown) => {
+        const r = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(params) });
+        const body = await r.json();
+        return r.ok ? { ok: true, result: body.result } : { ok: false, error: body.error };
+      };
+      const revealed: { id: unknown; answer: unknown }[] = [];
+      Object.assign(window, {
+        revealed,
+        lathe: {
+          call,
+          listen(listener: (e: unknown) => void) {
+            const source = new EventSource(`/api/events?token=${token}`);
+            source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
+            return () => source.close();
+          },
+          pickFile: async () => null,
+          async revealArtifact(id: unknown) {
+            const answer = await call('deploy.locateArtifact', { id });
+            revealed.push({ id, answer });
+            return answer.ok ? { ok: true, result: { path: answer.result.path } } : answer;
+          },
+        },
+      });
+    }, { token: studio.token });
+    await desktop.goto(`${studio.origin}/#/integrate`);
+    const section = desktop.locator('[aria-label="Merge, quantise and export"]');
+    await section.waitFor();
+    const out = path.join(tmp, 'desktop.f16.gguf');
+    await section.getByLabel('Weight types').fill('f16');
+    await section.getByLabel('Write to').fill(out);
+    await section.getByRole('button', { name: 'Export', exact: true }).click();
+    const exported = section.getByTestId('export-result');
+    await exported.waitFor({ timeout: 120_000 });
+    expect(await exported.getByRole('button', { name: /Copy the path/ }).count()).toBe(0);
+    await exported.getByRole('button', { name: 'Open the folder of GGUF f16' }).click();
+    await expect.poll(() => desktop.evaluate(() => (window as unknown as { revealed: unknown[] }).revealed.length)).toBe(1);
+    const [asked] = await desktop.evaluate(() => (window as unknown as { revealed: { id: string; answer: { ok: boolean; result: { path: string; directory: boolean } } }[] }).revealed);
+    expect(asked.id).toMatch(/^job_[0-9a-f]+#0$/);
+    expect(asked.answer).toMatchObject({ ok: true, result: { path: realpathSync(out), directory: false } });
+    await desktop.close();
     expect(pageErrors).toEqual([]);
   });
 });

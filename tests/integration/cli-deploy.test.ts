@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHfFolder } from '../../native/models/checkpoint.ts';
 import { findModel } from '../../native/models/registry.ts';
+import { openStore } from '../../native/store/db.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
 import { writePeftAdapter } from '../../native/models/peft.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
@@ -68,6 +69,17 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     const r = lathe(data, ['merge', '--model', 's260k', '--adapter', adapter, '--name', 's260k-merged', '--dtype', 'bf16', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ name: string }>().name).toBe('s260k-merged');
+    // --run: a finished LoRA run of the studio, its adapter found from the store
+    const store = openStore(data);
+    const run = store.runs.create({ kind: 'finetune', name: 'lora s260k', config: { model: 's260k', modelId: findModel(data, 's260k').id } });
+    const runAdapter = path.join(data, 'runs', run.id, 'adapter');
+    fs.cpSync(adapter, runAdapter, { recursive: true });
+    store.runs.replaceArtifact({ runId: run.id, kind: 'adapter', path: path.join(runAdapter, 'adapter_model.safetensors'), bytes: 1, hash: 'h' });
+    store.runs.setStatus(run.id, 'succeeded');
+    store.close();
+    const byRun = lathe(data, ['merge', '--run', run.id, '--name', 's260k-from-run', '--json']);
+    expect(byRun.code, byRun.stderr).toBe(0);
+    expect(byRun.json<{ name: string; source: string }>()).toMatchObject({ name: 's260k-from-run', source: expect.stringContaining(runAdapter) });
   });
 
   it('refuses wrong flags with the fix (in process: the same command objects)', async () => {
@@ -77,6 +89,9 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     await expect(run(['quantize'], { model: 's260k', report: true })).rejects.toThrow(/--report needs --text FILE/);
     await expect(run(['quantize'], { model: 's260k', 'accuracy-level': '7' })).rejects.toThrow(/--accuracy-level must be 0, 1, 2, 3 or 4/);
     await expect(run(['merge'], { model: 's260k', adapter: tmp })).rejects.toThrow(/exactly one of --name .* or --out/);
+    await expect(run(['merge'], { run: 'run_000000000000', model: 's260k', name: 'x' })).rejects.toThrow(/--run .* not both/);
+    await expect(run(['merge'], { model: 's260k', name: 'x' })).rejects.toThrow(/give --run RUN, or --model and --adapter/);
+    await expect(run(['merge'], { run: 'run_000000000000', name: 'x' })).rejects.toThrow(/run run_000000000000 does not exist/);
     await expect(run(['export'], { model: 's260k', format: 'gguf', 'accuracy-level': '4' })).rejects.toThrow(/--accuracy-level applies to --format onnx only/);
     await expect(run(['export'], { model: 's260k', format: 'onnx', adapter: tmp })).rejects.toThrow(/merge first \(lathe merge\)/);
     await expect(run(['export'], { model: 's260k-q4', format: 'hf' })).rejects.toThrow(/holds only ONNX weights/);

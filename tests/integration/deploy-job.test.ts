@@ -2,10 +2,15 @@
 // in a child process whose result lists the models it registered and the files it wrote, with their sizes; the
 // handlers refuse at once what they can check (a missing adapter, a taken name, an adapter on an ONNX export).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployResult } from '../../native/api/deploy.ts';
+import { readHfFolder } from '../../native/models/checkpoint.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
+import { ADAPTER_WEIGHTS, writePeftAdapter } from '../../native/models/peft.ts';
+import type { Tensor } from '../../native/models/safetensors.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
 
@@ -43,6 +48,52 @@ describe.skipIf(!present)('deploy jobs', () => {
     const out = path.join(tmp, 'out', 's260k.q8_0.gguf');
     const g = await result((await studio.call('deploy.export', { modelId: 's260k', format: 'gguf', dtypes: ['q8_0'], outPath: out })).id);
     expect(g.artifacts).toEqual([{ path: out, bytes: fs.statSync(out).size, label: 'GGUF q8_0' }]);
+  });
+
+  it('merges a finished LoRA run named by id: the server finds its adapter; a run without one or another base is refused', async () => {
+    const base = (await studio.call('models.list', {})).find((m) => m.name === 's260k')!;
+    const run = studio.store.runs.create({ kind: 'finetune', name: 'lora s260k', config: { model: 's260k', modelId: base.id } });
+    const adapterDir = path.join(tmp, 'data', 'runs', run.id, 'adapter');
+    const spec = readHfFolder(base.path).spec;
+    const config: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj'] };
+    const weights = new Map<string, Tensor>();
+    for (const m of loraModules(spec, config)) {
+      weights.set(loraAName(m.module), { shape: [config.r, m.inFeatures], data: new Float32Array(config.r * m.inFeatures).fill(0.01) });
+      weights.set(loraBName(m.module), { shape: [m.outFeatures, config.r], data: new Float32Array(m.outFeatures * config.r).fill(0.01) });
+    }
+    await writePeftAdapter(adapterDir, spec, config, weights, base.path);
+    studio.store.runs.replaceArtifact({ runId: run.id, kind: 'adapter', path: path.join(adapterDir, ADAPTER_WEIGHTS), bytes: 1, hash: 'h' });
+    studio.store.runs.setStatus(run.id, 'succeeded');
+    expect((await studio.call('deploy.adapterRuns', {})).map((r) => r.runId)).toEqual([run.id]);
+    const job = await studio.call('deploy.merge', { runId: run.id, name: 's260k-from-run' });
+    expect(job.params).toMatchObject({ modelId: base.id, adapterPath: adapterDir, runId: run.id });
+    const merged = await result(job.id);
+    expect(merged.models.map((m) => m.name)).toEqual(['s260k-from-run']);
+    await expect(studio.call('deploy.merge', { runId: run.id, modelId: 's260k-q4', name: 'x' })).rejects.toThrow(/trained an adapter for s260k, not for s260k-q4/);
+    const full = studio.store.runs.create({ kind: 'finetune', name: 'full s260k', config: { model: 's260k', modelId: base.id } });
+    studio.store.runs.setStatus(full.id, 'succeeded');
+    await expect(studio.call('deploy.merge', { runId: full.id, name: 'y' })).rejects.toThrow(/left no LoRA adapter/);
+  });
+
+  it('a quantise job cancelled while its report measures keeps nothing: no variant model, no scratch folder', async () => {
+    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report-')));
+    const before = scratchDirs();
+    const text = path.join(tmp, 'held-out.txt');
+    fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));
+    const job = await studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['q8'], reportTextPath: text });
+    let message = '';
+    for (let i = 0; i < 600 && !/report: measuring/.test(message); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      message = (await studio.call('jobs.get', { id: job.id })).message;
+    }
+    expect(message).toMatch(/report: measuring/); // the variant is registered by now; the report is running
+    await studio.call('jobs.cancel', { id: job.id });
+    await studio.queue.whenFinished(job.id);
+    const ended = await studio.call('jobs.get', { id: job.id });
+    expect(ended.state).toBe('cancelled');
+    expect((await studio.call('models.list', {})).map((m) => m.name)).not.toContain('s260k-q8');
+    expect(fs.readdirSync(path.join(tmp, 'data', 'models')).filter((f) => !studio.store.models.list().some((m) => path.basename(m.path) === f))).toEqual([]);
+    expect([...scratchDirs()].filter((d) => !before.has(d))).toEqual([]);
   });
 
   it('refuses at once what it can check', async () => {

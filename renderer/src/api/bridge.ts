@@ -8,6 +8,8 @@ export interface LatheBridge {
   call(method: string, params: unknown): Promise<BridgeResponse>;
   listen(listener: (event: StudioEvent) => void): () => void;
   pickFile(): Promise<string | null>;
+  /** Shows a deploy job's file or folder (named by artifact id, never by path) in the system's file manager. */
+  revealArtifact(artifactId: string): Promise<BridgeResponse>;
 }
 
 declare global {

@@ -99,5 +99,7 @@ export function createHttpStudio(baseUrl: string, token: string): Studio {
       };
     },
     files: { kind: 'upload', upload },
+    // A page served over HTTP has no shell, and the files lie on the server's disk, which may be another machine.
+    folders: { kind: 'none', reason: 'This studio runs in a browser (lathe serve), which cannot open folders on the machine that holds the files: copy the path instead.' },
   };
 }

@@ -5,6 +5,18 @@ import type { LatheBridge } from './bridge.ts';
 import { StudioError } from './errors.ts';
 import type { Studio } from './transport.ts';
 
+/** Open-folder where the preload offers it (checked by capability: an older or stripped bridge has none). */
+function folderOpener(bridge: LatheBridge): Studio['folders'] {
+  if (typeof bridge.revealArtifact !== 'function') return { kind: 'none', reason: 'This window offers no way to open folders: copy the path instead.' };
+  return {
+    kind: 'native',
+    async reveal(artifactId) {
+      const response = await bridge.revealArtifact(artifactId);
+      if (!response.ok) throw new StudioError(response.error.code, response.error.message, response.error.details);
+    },
+  };
+}
+
 export function createIpcStudio(bridge: LatheBridge): Studio {
   async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     const response = await bridge.call(method, params ?? {});
@@ -20,5 +32,6 @@ export function createIpcStudio(bridge: LatheBridge): Studio {
     call,
     listen: (listener) => bridge.listen(listener),
     files: { kind: 'native', pick: () => bridge.pickFile() },
+    folders: folderOpener(bridge),
   };
 }

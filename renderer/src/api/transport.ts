@@ -1,5 +1,7 @@
-// What the UI needs from a transport beyond the contract: how a user hands the engine a file. In a browser
-// the file is uploaded to the server; in Electron the native dialog returns a path the engine can read.
+// What the UI needs from a transport beyond the contract: how a user hands the engine a file, and whether the
+// studio can open a folder on the user's screen. In a browser the file is uploaded to the server and no folder can
+// be opened (the files may not even be on this machine); in Electron the native dialog returns a path the engine
+// can read, and the shell shows a written file in its folder.
 import type { StudioClient } from '../../../native/api/contract.ts';
 
 export interface UploadSource {
@@ -16,7 +18,13 @@ export interface NativeFileSource {
 
 export type FileSource = UploadSource | NativeFileSource;
 
+/** Open-folder, present only where a shell exists: the page names the file by artifact id, never by path. */
+export type FolderOpener =
+  | { kind: 'native'; reveal(artifactId: string): Promise<void> }
+  | { kind: 'none'; /** Why there is no open-folder here, for the copy-path fallback's tooltip. */ reason: string };
+
 export interface Studio extends StudioClient {
   transport: 'http' | 'ipc';
   files: FileSource;
+  folders: FolderOpener;
 }

@@ -1,15 +1,23 @@
-// Integrate → Merge, quantise and export: fold a LoRA adapter into the model (a new model), choose the ONNX variants (each becomes a model the playground,
-// evaluation and serving run), optionally measure them beside fp32 on held-out text, then export the model as
-// GGUF, a transformers.js ONNX folder or a Hugging Face folder. Each step is a 'deploy' job (api/deploy.ts):
-// progress, cancel, no partial files; what it wrote is listed with its size.
+// Integrate → the guided path from a finished run to files other programs run: merge a LoRA run's adapter into its
+// base (MergeStep), quantise (each chosen variant becomes a model the playground, evaluation and serving run),
+// compare the variants beside fp32 on held-out text (QuantReport), then export GGUF, a transformers.js ONNX folder
+// or a Hugging Face folder. Each step is a 'deploy' job (api/deploy.ts): progress, cancel, no partial files; what
+// it wrote is listed with its size and a way to open its folder (ArtifactList). The step after the last one
+// finished is highlighted as the next.
 import { useMemo, useState, type FormEvent } from 'react';
 import { EXPORT_FORMATS, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, type DeployResult } from '../../../../native/api/deploy.ts';
-import { humanBytes } from '../../../../native/api/format.ts';
+import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
-import { Button, Callout, Card, CardHeader, EmptyState, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, EmptyState, Field } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
+import { ArtifactList } from './ArtifactList.tsx';
+import { GuidedSteps, nextStep, type GuidedStep } from './GuidedSteps.tsx';
+import { JobLine } from './JobLine.tsx';
+import { MergeStep } from './MergeStep.tsx';
+import { QuantReportCharts, QuantReportTable } from './QuantReport.tsx';
+import './integrate.css';
 
 const VARIANTS = ONNX_DTYPES.filter((d) => d !== 'fp32');
 const VARIANT_HELP: Record<(typeof VARIANTS)[number], string> = {
@@ -25,62 +33,13 @@ const FORMAT_HELP: Record<(typeof EXPORT_FORMATS)[number], string> = {
   hf: `A Hugging Face safetensors folder: ${HF_DTYPES.join(', ')}.`,
 };
 
-function Artifacts({ result }: { result: DeployResult }) {
-  return (
-    <ul className="stack small" aria-label="Written files" style={{ gap: 4, margin: 0, paddingLeft: 18 }}>
-      {result.artifacts.map((a) => (
-        <li key={a.path}><strong>{a.label}</strong> · {humanBytes(a.bytes)} · <span className="mono">{a.path}</span>{' '}
-          <Button size="sm" variant="ghost" onClick={() => void navigator.clipboard?.writeText(a.path)} aria-label={`Copy the path of ${a.label}`}>Copy path</Button>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function ReportTable({ rows }: { rows: NonNullable<DeployResult['report']> }) {
-  const fp32 = rows[0];
-  return (
-    <div className="table-wrap">
-      <table className="table" aria-label="Quantisation report">
-        <thead><tr><th>variant</th><th>file</th><th>× fp32</th><th>peak memory</th><th>prefill tok/s</th><th>decode tok/s</th><th>perplexity</th><th>greedy agreement</th></tr></thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.dtype}>
-              <td className="mono">{r.dtype}</td>
-              <td>{humanBytes(r.fileBytes)}</td>
-              <td>
-                <span className="row" style={{ gap: 6 }}>
-                  <span aria-hidden style={{ display: 'inline-block', height: 8, width: `${Math.max(2, 60 * (r.fileBytes / fp32.fileBytes))}px`, background: 'var(--accent)', borderRadius: 2 }} />
-                  {(r.fileBytes / fp32.fileBytes).toFixed(2)}
-                </span>
-              </td>
-              <td>{r.peakRssMb.toFixed(0)} MiB</td>
-              <td>{r.prefillTokensPerSecond.toFixed(0)}</td>
-              <td>{r.decodeTokensPerSecond.toFixed(1)}</td>
-              <td>{r.perplexity.toFixed(2)}</td>
-              <td>{(100 * r.greedyAgreement).toFixed(1)}%</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function JobLine({ job, title, onCancel }: { job: NonNullable<ReturnType<typeof useJobProgress>['job']>; title: string; onCancel(): void }) {
-  return (
-    <div className="stack" style={{ gap: 6 }}>
-      <div className="row small"><strong>{title}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%</span>
-        {!isFinished(job) && <Button size="sm" onClick={onCancel}>Cancel</Button>}
-      </div>
-      <ProgressBar label={`${title} progress`} value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
-    </div>
-  );
-}
+type Finished = { jobId: string; result: DeployResult };
 
 export function QuantizeSection() {
   const studio = useStudio();
   const models = useQuery('models.list', {});
+  const { current } = useProjects();
+  const adapterRuns = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
   // Quantised variants hold only ONNX weights: they are outputs here, not inputs.
   const sources = useMemo(() => (models.data ?? []).filter((m) => !m.source.startsWith('quantize:')), [models.data]);
   const [modelId, setModelId] = useState<string | null>(null);
@@ -91,30 +50,27 @@ export function QuantizeSection() {
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('gguf');
   const [exportDtypes, setExportDtypes] = useState(DEFAULT_DTYPES.gguf);
   const [outPath, setOutPath] = useState('');
-  const [adapterPath, setAdapterPath] = useState('');
-  const [mergedName, setMergedName] = useState('');
-  const [mergeDtype, setMergeDtype] = useState<(typeof HF_DTYPES)[number]>('fp32');
-  const [merged, setMerged] = useState<DeployResult | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [quantized, setQuantized] = useState<DeployResult | null>(null);
-  const [exported, setExported] = useState<DeployResult | null>(null);
-  const mergeJob = useJobProgress((job) => {
+  const [done, setDone] = useState<ReadonlySet<GuidedStep>>(new Set());
+  const [quantized, setQuantized] = useState<Finished | null>(null);
+  const [exported, setExported] = useState<Finished | null>(null);
+  const finish = (...steps: GuidedStep[]) => setDone((d) => new Set([...d, ...steps]));
+  const quantJob = useJobProgress((job) => {
     if (job.state === 'succeeded') {
       const result = job.result as DeployResult;
-      setMerged(result);
-      if (result.models[0]) setModelId(result.models[0].id); // quantise and export the merge next
-    } else setError(job.error ?? `The merge ended ${job.state}; nothing was kept.`);
-    models.reload();
-  });
-  const quantJob = useJobProgress((job) => {
-    if (job.state === 'succeeded') setQuantized(job.result as DeployResult);
-    else setError(job.error ?? `Quantisation ended ${job.state}; nothing was kept.`);
+      setQuantized({ jobId: job.id, result });
+      finish(...(result.report ? (['quantise', 'compare'] as const) : (['quantise'] as const)));
+    } else setError(job.error ?? `Quantisation ended ${job.state}; nothing was kept.`);
     models.reload();
   });
   const exportJob = useJobProgress((job) => {
-    if (job.state === 'succeeded') setExported(job.result as DeployResult);
-    else setError(job.error ?? `The export ended ${job.state}; nothing was written.`);
+    if (job.state === 'succeeded') {
+      setExported({ jobId: job.id, result: job.result as DeployResult });
+      finish('export');
+    } else setError(job.error ?? `The export ended ${job.state}; nothing was written.`);
   });
+  // With no LoRA run to merge, the path starts from the model: quantise is the first suggestion.
+  const next = nextStep(adapterRuns.data?.length === 0 && !done.has('merge') ? new Set([...done, 'merge' as const]) : done);
 
   if (!model) {
     return (
@@ -125,15 +81,11 @@ export function QuantizeSection() {
     );
   }
 
-  async function merge(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setMerged(null);
-    try {
-      mergeJob.follow(await studio.call('deploy.merge', { modelId: model!.id, adapterPath: adapterPath.trim(), name: mergedName.trim(), dtype: mergeDtype }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+  function merged(result: DeployResult) {
+    if (result.models[0]) setModelId(result.models[0].id); // quantise and export the merge next
+    finish('merge');
+    models.reload();
+    adapterRuns.reload();
   }
 
   async function quantize(e: FormEvent) {
@@ -159,42 +111,25 @@ export function QuantizeSection() {
   }
 
   const toggle = (d: string) => setDtypes((xs) => (xs.includes(d) ? xs.filter((x) => x !== d) : [...xs, d]));
-  const mergeRunning = mergeJob.job !== null && !isFinished(mergeJob.job);
   const quantRunning = quantJob.job !== null && !isFinished(quantJob.job);
   const exportRunning = exportJob.job !== null && !isFinished(exportJob.job);
+  const report = quantized?.result.report ?? null;
 
   return (
     <Card aria-label="Merge, quantise and export">
       <CardHeader title="Merge, quantise and export" subtitle="Each variant becomes a model the playground, evaluation and the API server run; the report measures it beside fp32." />
       <div className="card-body stack">
-        <Field label="Source model" help="Merge, quantise and export act on this model; a merge selects its result.">
+        <GuidedSteps done={done} next={next} />
+        <Field label="Source model" help="Quantise and export act on this model (and an adapter folder merges onto it); a merge selects its result.">
           {(id, d) => (
             <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => setModelId(e.target.value)}>
               {sources.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
             </select>
           )}
         </Field>
-        <form className="stack" onSubmit={merge} aria-label="Merge an adapter">
-          <div className="form-grid">
-            <Field label="LoRA adapter folder" optional help="A LoRA run's adapter (runs/<id>/adapter) or any PEFT adapter trained on this model.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}
-            </Field>
-            <Field label="Merged model name" optional help="The merged model is listed under this name, with the base's tokenizer and chat template.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input" value={mergedName} onChange={(e) => setMergedName(e.target.value)} placeholder={`${model.name}-merged`} />}
-            </Field>
-            <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
-              {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={mergeDtype} onChange={(e) => setMergeDtype(e.target.value as typeof mergeDtype)}>
-                  {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-                </select>
-              )}
-            </Field>
-          </div>
-          {mergeJob.job && <JobLine job={mergeJob.job} title="Merging" onCancel={() => void studio.call('jobs.cancel', { id: mergeJob.job!.id })} />}
-          <div className="row"><span className="spacer" /><Button type="submit" disabled={mergeRunning || !adapterPath.trim() || !mergedName.trim()}>{mergeRunning ? 'Merging…' : 'Merge'}</Button></div>
-          {merged && <div data-testid="merge-result"><Artifacts result={merged} /></div>}
-        </form>
-        <form className="stack" onSubmit={quantize} aria-label="Quantise">
+        <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
+        <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
+          <h3 style={{ margin: 0 }}>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
           <fieldset className="row" style={{ gap: 16, border: 0, padding: 0, margin: 0, flexWrap: 'wrap' }}>
             <legend className="stat-label">Variants</legend>
             {VARIANTS.map((d) => (
@@ -212,20 +147,22 @@ export function QuantizeSection() {
                 </select>
               )}
             </Field>
-            <Field label="Held-out text file" optional help="For the comparison table: perplexity and speed on its last 20,000 characters. Leave empty to skip the measurement.">
+            <Field label="Held-out text file" optional={next !== 'compare'} help={next === 'compare' ? 'Quantise again with a held-out text file to compare the variants: perplexity and speed on its last 20,000 characters.' : 'For the comparison table: perplexity and speed on its last 20,000 characters. Leave empty to skip the measurement.'}>
               {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={textPath} onChange={(e) => setTextPath(e.target.value)} placeholder="/path/to/held-out.txt" />}
             </Field>
           </div>
-          {quantJob.job && <JobLine job={quantJob.job} title="Quantising" onCancel={() => void studio.call('jobs.cancel', { id: quantJob.job!.id })} />}
-          <div className="row"><span className="spacer" /><Button type="submit" variant="primary" disabled={quantRunning || dtypes.length === 0}>{quantRunning ? 'Quantising…' : 'Quantise'}</Button></div>
+          {quantJob.job && <JobLine job={quantJob.job} title="Quantising" />}
+          <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'quantise' || next === 'compare' ? 'primary' : 'default'} disabled={quantRunning || dtypes.length === 0}>{quantRunning ? 'Quantising…' : 'Quantise'}</Button></div>
           {quantized && (
             <div className="stack" data-testid="quantize-result">
-              <Artifacts result={quantized} />
-              {quantized.report && <ReportTable rows={quantized.report} />}
+              <ArtifactList jobId={quantized.jobId} result={quantized.result} testId="quantize-artifacts" />
+              {report && <QuantReportTable rows={report} />}
+              {report && <QuantReportCharts rows={report} />}
             </div>
           )}
         </form>
-        <form className="stack" onSubmit={exportModel} aria-label="Export">
+        <form className="stack guided-form" data-next={next === 'export'} onSubmit={exportModel} aria-label="Export">
+          <h3 style={{ margin: 0 }}>4 · Export</h3>
           <div className="form-grid">
             <Field label="Format" help={FORMAT_HELP[format]}>
               {(id, d) => (
@@ -241,9 +178,9 @@ export function QuantizeSection() {
               {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={outPath} onChange={(e) => setOutPath(e.target.value)} placeholder={format === 'gguf' ? '/path/to/model.gguf' : '/path/to/folder'} />}
             </Field>
           </div>
-          {exportJob.job && <JobLine job={exportJob.job} title="Exporting" onCancel={() => void studio.call('jobs.cancel', { id: exportJob.job!.id })} />}
-          <div className="row"><span className="spacer" /><Button type="submit" variant="primary" disabled={exportRunning || !outPath.trim()}>{exportRunning ? 'Exporting…' : 'Export'}</Button></div>
-          {exported && <div data-testid="export-result"><Artifacts result={exported} /></div>}
+          {exportJob.job && <JobLine job={exportJob.job} title="Exporting" />}
+          <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'export' ? 'primary' : 'default'} disabled={exportRunning || !outPath.trim()}>{exportRunning ? 'Exporting…' : 'Export'}</Button></div>
+          {exported && <ArtifactList jobId={exported.jobId} result={exported.result} testId="export-result" />}
         </form>
         {error && <Callout tone="danger" title="That did not work"><div style={{ whiteSpace: 'pre-wrap' }}>{error}</div></Callout>}
       </div>

@@ -1,0 +1,113 @@
+// Step 1 of the guided path: merge a LoRA adapter into its base as a new model. The usual source is a finished
+// LoRA run of this project (fine-tune, DPO, PPO), picked from a list: the page sends the run's id and the server
+// finds its adapter folder. An adapter made elsewhere (a PEFT folder) can still be named by path, onto the source
+// model chosen above.
+import { useState, type FormEvent } from 'react';
+import { HF_DTYPES, type AdapterRun, type DeployResult } from '../../../../native/api/deploy.ts';
+import type { Model } from '../../../../native/api/schemas.ts';
+import { useStudio } from '../../app/StudioContext.tsx';
+import { errorMessage } from '../../api/errors.ts';
+import { formatDate } from '../../domain/format.ts';
+import { isFinished } from '../../domain/jobs.ts';
+import { Button, EmptyState, Field } from '../../ui/primitives.tsx';
+import { useJobProgress } from '../datasets/useJobProgress.ts';
+import { ArtifactList } from './ArtifactList.tsx';
+import { JobLine } from './JobLine.tsx';
+
+type Source = 'run' | 'folder';
+const KIND_LABEL: Record<string, string> = { finetune: 'fine-tune', dpo: 'DPO', ppo: 'PPO' };
+
+function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: string | null; onChoose(id: string): void }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" aria-label="Finished LoRA runs">
+        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>run</th><th>base model</th><th>finished</th><th>best val loss</th></tr></thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.runId} className="pick-row" data-chosen={r.runId === chosen} onClick={() => onChoose(r.runId)}>
+              <td><input type="radio" name="merge-run" id={`merge-run-${r.runId}`} checked={r.runId === chosen} onChange={() => onChoose(r.runId)} style={{ accentColor: 'var(--accent)' }} /></td>
+              <td><label htmlFor={`merge-run-${r.runId}`}>{r.name}</label> <span className="badge">{KIND_LABEL[r.kind] ?? r.kind}</span></td>
+              <td>{r.baseModelName}</td>
+              <td className="small">{r.finishedAt ? formatDate(r.finishedAt) : '—'}</td>
+              <td className="mono">{r.bestValLoss === null ? '—' : r.bestValLoss.toFixed(4)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** `runs`: the project's finished LoRA runs (deploy.adapterRuns), undefined while they load. */
+export function MergeStep({ model, runs, highlighted, onMerged, onError }: { model: Model; runs: AdapterRun[] | undefined; highlighted: boolean; onMerged(result: DeployResult): void; onError(message: string | null): void }) {
+  const studio = useStudio();
+  const [source, setSource] = useState<Source>('run');
+  const [runId, setRunId] = useState<string | null>(null);
+  const [adapterPath, setAdapterPath] = useState('');
+  const [name, setName] = useState('');
+  const [dtype, setDtype] = useState<(typeof HF_DTYPES)[number]>('fp32');
+  const [merged, setMerged] = useState<{ jobId: string; result: DeployResult } | null>(null);
+  const job = useJobProgress((j) => {
+    if (j.state === 'succeeded') {
+      const result = j.result as DeployResult;
+      setMerged({ jobId: j.id, result });
+      onMerged(result);
+    } else onError(j.error ?? `The merge ended ${j.state}; nothing was kept.`);
+  });
+  const list = runs ?? [];
+  const run = list.find((r) => r.runId === runId) ?? list[0] ?? null;
+  const suggested = source === 'run' && run ? `${run.baseModelName}-${run.runId.replace(/^run_/, '').slice(0, 6)}-merged` : `${model.name}-merged`;
+  const running = job.job !== null && !isFinished(job.job);
+  const ready = source === 'run' ? run !== null : adapterPath.trim() !== '';
+
+  async function merge(e: FormEvent) {
+    e.preventDefault();
+    onError(null);
+    setMerged(null);
+    const common = { name: name.trim() || suggested, dtype };
+    try {
+      job.follow(await studio.call('deploy.merge', source === 'run' ? { ...common, runId: run!.runId } : { ...common, modelId: model.id, adapterPath: adapterPath.trim() }));
+    } catch (err) {
+      onError(errorMessage(err));
+    }
+  }
+
+  return (
+    <form className="stack guided-form" data-next={highlighted} onSubmit={merge} aria-label="Merge an adapter">
+      <div className="row"><h3 style={{ margin: 0 }}>1 · Merge a LoRA adapter</h3><span className="spacer" />
+        <div className="segmented" role="radiogroup" aria-label="Adapter source">
+          <button type="button" role="radio" aria-checked={source === 'run'} onClick={() => setSource('run')}>A finished run</button>
+          <button type="button" role="radio" aria-checked={source === 'folder'} onClick={() => setSource('folder')}>An adapter folder</button>
+        </div>
+      </div>
+      {source === 'run' ? (
+        list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : (
+          <EmptyState icon="layers" title={runs === undefined ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
+            Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and best validation loss. An adapter made elsewhere can be merged from its folder.
+          </EmptyState>
+        )
+      ) : (
+        <Field label="LoRA adapter folder" help={<>A PEFT adapter (adapter_config.json + adapter_model.safetensors) trained on <strong>{model.name}</strong>, the source model above.</>}>
+          {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}
+        </Field>
+      )}
+      {(source === 'folder' || list.length > 0 || job.job) && <>
+        <div className="form-grid">
+          <Field label="Merged model name" optional help="The merged model is listed under this name, with the base's tokenizer and chat template.">
+            {(id, d) => <input id={id} aria-describedby={d} className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={suggested} />}
+          </Field>
+          <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
+            {(id, d) => (
+              <select id={id} aria-describedby={d} className="select" value={dtype} onChange={(e) => setDtype(e.target.value as typeof dtype)}>
+                {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+        {job.job && <JobLine job={job.job} title="Merging" />}
+        <div className="row"><span className="spacer" /><Button type="submit" variant={highlighted ? 'primary' : 'default'} disabled={running || !ready}>{running ? 'Merging…' : 'Merge'}</Button></div>
+      </>}
+      {merged && <ArtifactList jobId={merged.jobId} result={merged.result} testId="merge-result" />}
+    </form>
+  );
+}

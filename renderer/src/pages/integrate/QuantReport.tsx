@@ -1,0 +1,43 @@
+// Step 3 of the guided path: each variant measured beside fp32 (quantize-report.ts, every variant in its own
+// process) as a table, and the three trade-offs as charts: how big, how fast, how good.
+import type { DeployResult } from '../../../../native/api/deploy.ts';
+import { humanBytes } from '../../../../native/api/format.ts';
+import { BarChart, seriesColor } from '../../ui/charts/index.ts';
+
+type Rows = NonNullable<DeployResult['report']>;
+
+export function QuantReportTable({ rows }: { rows: Rows }) {
+  const fp32 = rows[0];
+  return (
+    <div className="table-wrap">
+      <table className="table quant-table" aria-label="Quantisation report">
+        <thead><tr><th>variant</th><th>file</th><th>× fp32</th><th>peak memory</th><th>prefill tok/s</th><th>decode tok/s</th><th>perplexity</th><th title="Share of identical greedy tokens over a fixed prompt set">agreement</th></tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.dtype}>
+              <td className="mono">{r.dtype}</td>
+              <td>{humanBytes(r.fileBytes)}</td>
+              <td>{(r.fileBytes / fp32.fileBytes).toFixed(2)}</td>
+              <td>{r.peakRssMb.toFixed(0)} MiB</td>
+              <td>{r.prefillTokensPerSecond.toFixed(0)}</td>
+              <td>{r.decodeTokensPerSecond.toFixed(1)}</td>
+              <td>{r.perplexity.toFixed(2)}</td>
+              <td>{(100 * r.greedyAgreement).toFixed(1)}%</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function QuantReportCharts({ rows }: { rows: Rows }) {
+  const bars = (value: (r: Rows[number]) => number) => rows.map((r, i) => ({ label: r.dtype, value: value(r), color: seriesColor(i) }));
+  return (
+    <div className="grid-3 quant-charts" aria-label="Size, speed and quality">
+      <BarChart title="Size" description="File size as a share of fp32; smaller loads faster and fits more." data={bars((r) => r.fileBytes / rows[0].fileBytes)} format={(v) => `${v.toFixed(2)}×`} />
+      <BarChart title="Speed" description="Decode tokens per second, one thread; higher is better." data={bars((r) => r.decodeTokensPerSecond)} format={(v) => v.toFixed(0)} />
+      <BarChart title="Quality" description="Perplexity on the held-out text; lower is better, fp32 is the baseline." data={bars((r) => r.perplexity)} format={(v) => v.toFixed(2)} reference={{ value: rows[0].perplexity, label: 'fp32' }} />
+    </div>
+  );
+}

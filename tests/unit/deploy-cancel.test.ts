@@ -1,0 +1,60 @@
+// "No partial files" for the Integrate page's jobs. A GGUF export hears a cancel that arrives on the event loop (as
+// the job's cancel message does) between tensors and removes its temporary file; and when a job's process had to be
+// killed, the studio sweeps what it left beside the export and under models/ — a live writer's files stay.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeGgufFile, type GgufTensorPlan } from '../../native/deploy/gguf-file-writer.ts';
+import { str } from '../../native/deploy/gguf-format.ts';
+import { sweepAfterDeploy } from '../../native/studio/deploy.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-deploy-cancel-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** The pid of a process that has exited: a writer that was killed. */
+const deadPid = () => spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
+
+describe('deploy jobs leave no partial files', () => {
+  it('a GGUF export stops on a cancel delivered between tensors and leaves nothing', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'm.gguf');
+    const controller = new AbortController();
+    let produced = 0;
+    const tensors: GgufTensorPlan[] = Array.from({ length: 4 }, (_, i) => ({
+      name: `t${i}`, dims: [8], type: 'F32',
+      bytes: () => {
+        produced++;
+        if (i === 0) setImmediate(() => controller.abort()); // the cancel message lands while the file is being written
+        return new Uint8Array(32);
+      },
+    }));
+    await expect(writeGgufFile(out, new Map([['general.name', str('m')]]), tensors, undefined, controller.signal)).rejects.toThrow(/cancelled/);
+    expect(produced).toBeLessThan(4);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('after a killed job the studio removes its temporaries beside the export and under models/, not a live one', () => {
+    const dataDir = tempDir();
+    const outDir = tempDir();
+    const dead = deadPid();
+    const left = [path.join(outDir, `m.gguf.tmp-${dead}-0123abcd`), path.join(outDir, `onnx.tmp-${dead}-89abcdef`)];
+    fs.writeFileSync(left[0], 'half');
+    fs.mkdirSync(left[1]);
+    const live = path.join(outDir, `other.gguf.tmp-${process.pid}-0123abcd`);
+    fs.writeFileSync(live, 'being written');
+    fs.writeFileSync(path.join(outDir, 'keep.gguf'), 'done');
+    const halfModel = path.join(dataDir, 'models', `.import-mdl_abc-${dead}`);
+    fs.mkdirSync(halfModel, { recursive: true });
+    const removed = sweepAfterDeploy(dataDir, { op: 'export', modelId: 'm', format: 'gguf', dtypes: ['q8_0'], outPath: path.join(outDir, 'm.gguf') });
+    expect(removed.sort()).toEqual(left.sort());
+    expect(fs.readdirSync(outDir).sort()).toEqual(['keep.gguf', path.basename(live)].sort());
+    expect(fs.existsSync(halfModel)).toBe(false);
+  });
+});
