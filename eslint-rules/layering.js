@@ -16,7 +16,7 @@ export const NATIVE_ALLOW = {
   models: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs'],
   generate: ['api', 'models', 'text'],
   data: ['api', 'store', 'jobs'],
-  eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
+  eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'rag'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],

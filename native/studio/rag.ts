@@ -82,4 +82,14 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
     const hits = await service.index(store, collection).search(query, mode, k);
     return answerFromHits(await service.generatorFor(m.path), query, hits, maxNewTokens);
   },
+  'collections.evaluate': (input, _raw, { store, queue }) => {
+    // Named things are checked here so a typo fails the call, not a job a moment later.
+    const col = store.collections.find(input.collection, 'collection');
+    const dataset = store.datasets.find(input.dataset, 'dataset');
+    if (input.projectId) store.projects.find(input.projectId);
+    for (const [field, column] of [['queryColumn', input.queryColumn], ['relevantColumn', input.relevantColumn]] as const) {
+      if (!dataset.columns.includes(column)) throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+    }
+    return queue.enqueue('retrieval-eval', { ...input, collection: col.id, dataset: dataset.id });
+  },
 };
