@@ -73,7 +73,15 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
 export type SkippedFile = z.infer<typeof SkippedFile>;
 
-export const DocsAddInput = z.object({ collection: z.string().min(1), paths: z.array(z.string().min(1)).min(1) });
+export const DocsAddInput = z.object({
+  collection: z.string().min(1),
+  paths: z.array(z.string().min(1)).min(1),
+  /**
+   * The user's own file name of a path that is a copy the studio stored (a `lathe serve` upload), by that path: the
+   * document, its chunks' source and any skip reason name the user's file, never the server's upload path.
+   */
+  fileNames: z.record(z.string(), z.string().trim().min(1).max(255)).optional(),
+});
 export type DocsAddInput = z.infer<typeof DocsAddInput>;
 export const DocsAddResult = z.object({ imported: z.array(RagDocument), skipped: z.array(SkippedFile) });
 export type DocsAddResult = z.infer<typeof DocsAddResult>;

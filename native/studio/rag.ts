@@ -66,9 +66,9 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
   'collections.documents': ({ id }, _raw, { store }) => store.collections.documents(store.collections.find(id, 'id').id),
   'collections.addDocuments': (input, _raw, { store, queue }) => {
     const col = store.collections.find(input.collection, 'collection');
-    const missing = input.paths.filter((p) => !fs.existsSync(p));
-    if (missing.length) throw new StudioError('invalid_params', `no such file or folder: ${missing.join(', ')}`, { field: 'paths' });
-    return queue.enqueue('docs-import', { collection: col.id, paths: input.paths });
+    const missing = input.paths.filter((p) => !fs.existsSync(p)).map((p) => input.fileNames?.[p] ?? p);
+    if (missing.length) throw new StudioError('invalid_params', `no such file or folder: ${missing.join(', ')}; give a path on the studio's machine`, { field: 'paths' });
+    return queue.enqueue('docs-import', { collection: col.id, paths: input.paths, fileNames: input.fileNames });
   },
   'collections.removeDocument': ({ collection, document }, _raw, { store }) => {
     const col = store.collections.find(collection, 'collection');

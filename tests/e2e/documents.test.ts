@@ -1,0 +1,102 @@
+// The Documents tab of Adapt & align end to end in Chromium against `lathe serve`, driven as a user would: the empty
+// state, a collection created from the keyboard, a mixed set of files (written by the test) uploaded and imported as a
+// job, the files it could not read listed with their reasons under their own names, a document removed, and searches
+// by BM25 and hybrid showing chunks with their scores and sources. Screenshots in light and dark. (The playground's
+// link back here, "Manage collections", is followed in rag-playground.test.ts, which has a model to show it with.)
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeMixedFolder } from '../fixtures/documents.ts';
+import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
+import { browserSkipReason, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, type RunningStudio } from './harness.ts';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.log(`e2e Documents test skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('the Documents tab', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  let files: string;
+  let mixed: ReturnType<typeof writeMixedFolder>;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    files = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-docs-'));
+    await writeTinyBert(path.join(files, 'bert'), { pooling: 'mean' });
+    mixed = writeMixedFolder(path.join(files, 'docs'));
+    studio = await startStudio();
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, pageErrors);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    if (files) rmSync(files, { recursive: true, force: true });
+  });
+
+  it('creates a collection, imports files with per-file errors, removes one, and searches it', async () => {
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/documents`);
+    await page.getByText('No collection yet').waitFor();
+    await shootSchemes(page, 'documents-empty');
+
+    // Create from the keyboard: type, then Ctrl+Enter submits the form.
+    const form = page.getByRole('form', { name: 'New collection' });
+    await form.getByLabel('Name').fill('harbour');
+    await form.getByLabel('Embedding model').fill(path.join(files, 'bert'));
+    await form.getByLabel('Chunk size').fill('64');
+    await form.getByLabel('Overlap').fill('8');
+    await form.getByLabel('Overlap').press('Control+Enter');
+    const detail = page.locator('[aria-label="Collection harbour"]');
+    await detail.getByText(/Embedded by/).waitFor();
+    await detail.getByText('Nothing imported yet').waitFor();
+
+    // Upload every file of the mixed folder; the good ones come in, the others are named with their reasons.
+    const importForm = page.getByRole('form', { name: 'Import documents' });
+    await importForm.getByLabel('Document files').setInputFiles(readdirSync(path.join(files, 'docs')).map((f) => path.join(files, 'docs', f)));
+    await importForm.getByRole('button', { name: /^Import/ }).click();
+    await importForm.getByText(`Imported ${mixed.good.length} documents`).waitFor({ timeout: 60_000 });
+    const skipped = importForm.getByRole('list', { name: 'Files not imported' }).getByRole('listitem');
+    expect(await skipped.count()).toBe(Object.keys(mixed.bad).length);
+    for (const [name, reason] of Object.entries(mixed.bad)) {
+      const text = await skipped.filter({ hasText: name }).first().textContent();
+      expect(text, name).toMatch(reason);
+    }
+    const table = page.getByRole('region', { name: 'Documents in the collection' });
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(mixed.good.length);
+    expect((await rows.locator('td:first-child').allTextContents()).sort()).toEqual([...mixed.good].sort()); // the user's file names, not the upload copies'
+
+    // Remove one document: its row goes, the others stay.
+    await table.getByRole('button', { name: 'Remove notes.txt' }).click();
+    await expect.poll(() => rows.count()).toBe(mixed.good.length - 1);
+    expect(await table.getByText('notes.txt').count()).toBe(0);
+
+    // Search: BM25 finds the PDF's second page; hybrid returns the asked number of chunks with scores.
+    const search = page.getByRole('search', { name: 'Search the collection' });
+    await search.getByLabel('Mode').selectOption('bm25');
+    await search.getByLabel('Query').fill('ferry hourly');
+    await search.getByLabel('Query').press('Enter');
+    const hits = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+    await hits.first().getByText('report.pdf · page 2').waitFor();
+    await hits.first().getByText(/^score \d+\.\d{4}$/).waitFor();
+    await hits.first().getByText('ferry runs hourly', { exact: false }).waitFor();
+    await search.getByLabel('Mode').selectOption('hybrid');
+    await search.getByLabel('Chunks').fill('3');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => (await hits.allTextContents()).length).toBe(3);
+    await shootSchemes(page, 'documents', { settleMs: 150 });
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('sends the user to the playground to ask the collection', async () => {
+    await page.getByRole('button', { name: 'Ask in the Playground' }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/adapt$/);
+    await page.getByRole('tab', { name: 'Prompt', selected: true }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
