@@ -22,7 +22,7 @@ export const NATIVE_ALLOW = {
   rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai', 'rag'],
   serve: ['api', 'data', 'studio'],
-  openai: ['api', 'text', 'store', 'models', 'generate'],
+  openai: ['api', 'text', 'store', 'models', 'generate', 'rag'],
   cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'rag', 'studio', 'serve', 'openai'],
 };
 
