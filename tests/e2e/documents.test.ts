@@ -3,14 +3,14 @@
 // job, the files it could not read listed with their reasons under their own names, a document removed, and searches
 // by BM25 and hybrid showing chunks with their scores and sources. Screenshots in light and dark. (The playground's
 // link back here, "Manage collections", is followed in rag-playground.test.ts, which has a model to show it with.)
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMixedFolder } from '../fixtures/documents.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { browserSkipReason, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, type RunningStudio } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e Documents test skipped: ${skipReason}`);
@@ -29,6 +29,12 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await writeTinyBert(path.join(files, 'bert'), { pooling: 'mean' });
     mixed = writeMixedFolder(path.join(files, 'docs'));
     studio = await startStudio();
+    // Questions whose answering document is known: each shares its words with that document only (by hand, BM25
+    // ranks it first), so BM25's recall@1 is 1.
+    const questions = [{ question: 'ferry hourly', file: 'report.pdf' }, { question: 'diesel engine', file: 'guide' }, { question: 'crane arrives', file: 'letter.docx' }];
+    writeFileSync(path.join(files, 'questions.jsonl'), questions.map((q) => JSON.stringify(q)).join('\n') + '\n');
+    const job = await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(files, 'questions.jsonl'), name: 'questions', split: 'test' });
+    for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: job.id })).state;
     browser = await launchChromium();
     page = await openWatchedPage(browser, pageErrors);
   }, 120_000);
@@ -92,6 +98,28 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await shootSchemes(page, 'documents', { settleMs: 150 });
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('evaluates retrieval per mode on a dataset of questions and opens the runs in Compare', async () => {
+    const card = page.getByRole('form', { name: 'Evaluate retrieval' });
+    await card.getByLabel('Dataset').selectOption({ label: 'questions' });
+    await card.getByLabel('Query column').selectOption('question');
+    await card.getByLabel('Relevant document column').selectOption('file');
+    await card.getByRole('button', { name: 'Evaluate' }).click();
+    const table = card.getByRole('table', { name: 'Retrieval by mode' });
+    await table.waitFor({ timeout: 60_000 });
+    const rows = table.locator('tbody tr');
+    expect(await rows.locator('td:first-child').allTextContents()).toEqual(['bm25', 'dense', 'hybrid']);
+    expect(await rows.first().locator('td').nth(1).textContent()).toBe('1.000'); // BM25 recall@1, by hand
+    await shootSchemes(page, 'documents-eval', { settleMs: 150 });
+    await card.getByRole('button', { name: 'Open in Compare' }).click();
+    const metrics = page.getByRole('table', { name: 'Metrics by run' });
+    await metrics.getByText('Recall@1', { exact: true }).waitFor();
+    await metrics.getByText('nDCG@10', { exact: true }).waitFor();
+    await shootSchemes(page, 'documents-compare', { settleMs: 150 });
+    expect(pageErrors).toEqual([]);
+    await page.evaluate(() => { window.location.hash = '/adapt/documents'; });
+    await page.locator('[aria-label="Collection harbour"]').waitFor();
+  }, 120_000);
 
   it('sends the user to the playground to ask the collection', async () => {
     await page.getByRole('button', { name: 'Ask in the Playground' }).click();

@@ -1,5 +1,6 @@
 // One collection: its facts (documents, chunks, characters, the embedding model, how it is cut), importing more,
-// its documents (each removable without touching the rest), and a search box to see what retrieval returns.
+// its documents (each removable without touching the rest), a search box to see what retrieval returns, and an
+// evaluation of retrieval on a dataset of questions (one run per mode, for Compare).
 import { useState } from 'react';
 import type { Collection } from '../../../../native/api/rag.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -11,6 +12,7 @@ import { Badge, Button, Card, CardHeader, EmptyState, Stat } from '../../ui/prim
 import { useToast } from '../../ui/Toasts.tsx';
 import { CollectionSearch } from './CollectionSearch.tsx';
 import { DocumentImport } from './DocumentImport.tsx';
+import { RetrievalEval } from './RetrievalEval.tsx';
 
 const lastPart = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 
@@ -92,6 +94,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
         )}
       </Card>
       <CollectionSearch collection={collection} />
+      {collection.documentCount > 0 && <RetrievalEval collection={collection} projectId={collection.projectId} />}
       {confirmDelete && (
         <Dialog title={`Delete ${collection.name}?`} onClose={() => setConfirmDelete(false)}>
           <div className="stack">
