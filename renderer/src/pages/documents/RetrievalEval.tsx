@@ -1,7 +1,7 @@
 // Evaluating a collection's retrieval: a dataset whose rows hold a query and the document that answers it, searched
 // in each mode; one evaluation run per mode (recall@k, MRR, nDCG@10), opened side by side in Compare.
 import { useState, type FormEvent } from 'react';
-import { SEARCH_MODES, type Collection, type RetrievalEvalResult, type SearchMode } from '../../../../native/api/rag.ts';
+import { RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type RetrievalEvalResult, type SearchMode } from '../../../../native/api/rag.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -9,7 +9,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Callout, Card, CardHeader, ProgressBar } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
-import { formatMetric } from '../evaluate/metrics.ts';
+import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
 
 export function RetrievalEval({ collection, projectId }: { collection: Collection; projectId: string | null }) {
   const studio = useStudio();
@@ -84,10 +84,10 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
           <div className="stack" style={{ gap: 'var(--space-2)' }} role="status">
             <div className="table-wrap">
               <table className="table" aria-label="Retrieval by mode">
-                <thead><tr><th>Mode</th><th>Recall@1</th><th>Recall@5</th><th>Recall@10</th><th>MRR</th><th>nDCG@10</th></tr></thead>
+                <thead><tr><th>Mode</th>{RETRIEVAL_METRICS.map((m) => <th key={m}>{metricLabel(m)}</th>)}</tr></thead>
                 <tbody>
                   {result.runs.map((r) => (
-                    <tr key={r.runId}><td>{r.mode}</td>{(['recall@1', 'recall@5', 'recall@10', 'mrr', 'ndcg@10'] as const).map((m) => <td key={m} className="mono">{r.metrics[m] === undefined ? '—' : formatMetric(m, r.metrics[m])}</td>)}</tr>
+                    <tr key={r.runId}><td>{r.mode}</td>{RETRIEVAL_METRICS.map((m) => <td key={m} className="mono">{r.metrics[m] === undefined ? '—' : formatMetric(m, r.metrics[m])}</td>)}</tr>
                   ))}
                 </tbody>
               </table>

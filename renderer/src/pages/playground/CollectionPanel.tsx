@@ -6,13 +6,10 @@ import type { Result } from '../../../../native/api/contract.ts';
 import { SEARCH_MODES, type SearchMode } from '../../../../native/api/rag.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { sourceOf } from '../documents/CollectionSearch.tsx';
 
 type Ask = Result<'collections.ask'>;
 
-function source(h: Ask['hits'][number]): string {
-  const file = h.source.split(/[\\/]/).pop() ?? h.source;
-  return [file, h.page !== null ? `page ${h.page}` : null, h.section].filter(Boolean).join(' · ');
-}
 
 export function CollectionPanel({ modelId, question }: { modelId: string | null; question: string }) {
   const studio = useStudio();
@@ -82,7 +79,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                         <li key={h.id} className="rag-hit" data-cited={cited}>
                           <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
                             <span className="nt-token">[{i + 1}]</span>
-                            <span className="small">{source(h)}</span>
+                            <span className="small">{sourceOf(h)}</span>
                             <span className="faint small">score {h.score.toFixed(4)}</span>
                             {cited ? <Badge tone="success">cited</Badge> : <Badge>not cited</Badge>}
                           </div>
