@@ -16,13 +16,13 @@ export const NATIVE_ALLOW = {
   models: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs'],
   generate: ['api', 'models', 'text'],
   data: ['api', 'store', 'jobs'],
-  eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
+  eval: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'rag'],
   train: ['api', 'onnx', 'autograd', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval'],
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai', 'rag'],
   serve: ['api', 'data', 'studio'],
-  openai: ['api', 'text', 'store', 'models', 'generate'],
+  openai: ['api', 'text', 'store', 'models', 'generate', 'rag'],
   cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'rag', 'studio', 'serve', 'openai'],
 };
 

@@ -73,6 +73,11 @@ export const JudgeOptions = z.object({
   responseColumn: z.string().min(1).optional(),
   /** Pointwise: a column of reference scores 1–5; the run then reports judge_agreement (argmax = label). */
   labelColumn: z.string().min(1).optional(),
+  /**
+   * Pairwise: judge the response against another evaluation run's prediction for the same example (same dataset
+   * and split, matched by example id) instead of the first reference; judge = probability it beats that run.
+   */
+  againstRun: z.string().min(1).optional(),
 });
 export type JudgeOptions = z.input<typeof JudgeOptions>;
 
@@ -141,6 +146,8 @@ export const JudgeRecord = z.object({
   winProbability: z.number().optional(),
   /** The reference score from the label column, when there is one. */
   label: z.number().optional(),
+  /** Pairwise: the run whose prediction the response was compared with (absent: the first reference). */
+  againstRun: z.string().optional(),
   /** Time the judge took on this example (one forward pass per order). */
   latencyMs: z.number().optional(),
   /** Characters cut to fit the judge's context: the input's first, then the responses' (0 when it fit). */

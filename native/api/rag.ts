@@ -73,7 +73,15 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
 export type SkippedFile = z.infer<typeof SkippedFile>;
 
-export const DocsAddInput = z.object({ collection: z.string().min(1), paths: z.array(z.string().min(1)).min(1) });
+export const DocsAddInput = z.object({
+  collection: z.string().min(1),
+  paths: z.array(z.string().min(1)).min(1),
+  /**
+   * The user's own file name of a path that is a copy the studio stored (a `lathe serve` upload), by that path: the
+   * document, its chunks' source and any skip reason name the user's file, never the server's upload path.
+   */
+  fileNames: z.record(z.string(), z.string().trim().min(1).max(255)).optional(),
+});
 export type DocsAddInput = z.infer<typeof DocsAddInput>;
 export const DocsAddResult = z.object({ imported: z.array(RagDocument), skipped: z.array(SkippedFile) });
 export type DocsAddResult = z.infer<typeof DocsAddResult>;
@@ -100,6 +108,37 @@ export const AskResult = z.object({
 });
 export type AskResult = z.infer<typeof AskResult>;
 
+/** Retrieval metrics an evaluation run of a collection records (fractions in [0, 1], higher is better). */
+export const RETRIEVAL_METRICS = ['recall@1', 'recall@5', 'recall@10', 'mrr', 'ndcg@10'] as const;
+
+/**
+ * Retrieval evaluation: a dataset whose rows hold a query and the relevant document(s) of the collection (by file
+ * name, with or without its extension, or by document id); one evaluation run per search mode, so Runs and Compare
+ * show the modes side by side.
+ */
+export const RetrievalEvalInput = z.object({
+  collection: z.string().min(1),
+  /** Dataset id or name. */
+  dataset: z.string().min(1),
+  split: z.enum(['train', 'validation', 'test', 'all']).default('test'),
+  limit: z.number().int().min(1).nullable().default(null),
+  queryColumn: z.string().min(1),
+  relevantColumn: z.string().min(1),
+  /** Default: bm25, plus dense and hybrid when the collection has an embedding model. */
+  modes: z.array(z.enum(SEARCH_MODES)).min(1).optional(),
+  projectId: z.string().nullable().default(null),
+  threads: z.number().int().min(1).max(256).optional(),
+});
+export type RetrievalEvalInput = z.input<typeof RetrievalEvalInput>;
+/** What a retrieval evaluation job returns: one run per mode with its aggregates. */
+export const RetrievalEvalResult = z.object({
+  runs: z.array(z.object({ mode: z.enum(SEARCH_MODES), runId: z.string(), metrics: z.record(z.string(), z.number()) })),
+  queries: z.number().int(),
+  /** Queries none of whose relevant documents is in the collection (they score 0 in every mode). */
+  unmatched: z.number().int(),
+});
+export type RetrievalEvalResult = z.infer<typeof RetrievalEvalResult>;
+
 const Id = z.object({ id: z.string().min(1) });
 
 export const ragMethods = {
@@ -113,4 +152,6 @@ export const ragMethods = {
   'collections.search': { params: SearchInput, result: z.array(SearchHit) },
   /** Retrieve, build the RAG prompt, generate greedily: the answer, the prompt, the chunks and those cited. */
   'collections.ask': { params: AskInput, result: AskResult },
+  /** Starts a 'retrieval-eval' job: one evaluation run per mode (recall@k, MRR, nDCG@10); its result is a RetrievalEvalResult. */
+  'collections.evaluate': { params: RetrievalEvalInput, result: Job },
 } as const;

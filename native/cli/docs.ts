@@ -1,12 +1,13 @@
 // `lathe docs create|add|list|remove|search` and `lathe ask`: document collections for retrieval, in the foreground
 // through the same engine the studio's 'docs-import' job runs (native/rag).
 import path from 'node:path';
-import { SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { answerFromHits } from '../rag/answer.ts';
 import { addDocuments, createCollection } from '../rag/collection.ts';
-import { CollectionIndex, searchCollection } from '../rag/search.ts';
-import { evaluateRetrieval, readRetrievalQueries } from '../rag/retrieval-eval.ts';
+import { searchCollection } from '../rag/search.ts';
+import { runRetrievalEvaluation } from '../eval/retrieval-run.ts';
+import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { numberFlag } from './options.ts';
@@ -18,7 +19,7 @@ const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--ov
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
 const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS}`;
 const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
-const EVAL_USAGE = 'lathe docs eval COLLECTION QUERIES.jsonl [--query-field F] [--doc-field F] [--doc-suffix S] [--modes bm25,dense,hybrid] [--threads T]';
+const EVAL_USAGE = 'lathe docs eval COLLECTION --dataset D --query-column C --relevant-column C [--split S] [--limit N] [--modes bm25,dense,hybrid] [--project P] [--threads T]';
 const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';
 
 const CREATE_OPTIONS = {
@@ -198,31 +199,62 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'eval'],
-    summary: 'Retrieval quality on queries whose relevant document is known: recall@1/5/10, MRR, nDCG@10 per search mode',
+    summary: 'Retrieval quality on a dataset of queries with known documents: recall@1/5/10, MRR, nDCG@10, one evaluation run per search mode',
     usage: EVAL_USAGE,
     help: {
-      'query-field': 'field of each JSONL line holding the query (default query)',
-      'doc-field': 'field holding the relevant document\'s file name, or a list of them (default document)',
-      'doc-suffix': 'appended to that field to make the file name (e.g. .txt when the field holds the name without it)',
+      dataset: 'dataset (id or name) whose rows hold a query and its relevant document',
+      'query-column': 'column holding the query',
+      'relevant-column': 'column holding the relevant document: its file name (with or without the extension) or id, or a list of them',
+      split: 'split to evaluate: train, validation, test or all (default test)',
+      limit: 'evaluate the first N rows of the split (default: all)',
       modes: 'comma-separated modes to compare (default: bm25, plus dense and hybrid with an embedding model)',
+      project: 'project id or name the runs belong to (default: none)',
       threads: 'CPU threads (default: all cores)',
     },
     positionals: true,
-    options: { 'query-field': { type: 'string' }, 'doc-field': { type: 'string' }, 'doc-suffix': { type: 'string' }, modes: { type: 'string' }, threads: { type: 'string' } },
+    options: { dataset: { type: 'string' }, 'query-column': { type: 'string' }, 'relevant-column': { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, modes: { type: 'string' }, project: { type: 'string' }, threads: { type: 'string' } },
     async run({ values, positionals }, ctx) {
-      if (positionals.length !== 2) throw new UserError(`give a collection and a JSONL file of queries.\nUsage: ${EVAL_USAGE}`);
-      await withStore(ctx, async (store) => {
-        const col = store.collections.find(positionals[0]);
-        const modes = ((values.modes as string | undefined)?.split(',').map((m) => m.trim()) ?? (col.embedModel ? [...SEARCH_MODES] : ['bm25'])).map((m) => mode({ mode: m }, EVAL_USAGE, 'bm25'));
-        const queries = readRetrievalQueries(positionals[1], (values['query-field'] as string | undefined) ?? 'query', (values['doc-field'] as string | undefined) ?? 'document', (values['doc-suffix'] as string | undefined) ?? '');
-        const index = new CollectionIndex(store, col, numberFlag(values, 'threads', EVAL_USAGE, true));
-        try {
-          const scores = await evaluateRetrieval(index, queries, modes);
-          ctx.print(scores, () => formatTable(['MODE', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10', 'MS/QUERY'], Object.entries(scores).map(([m, s]) => [m, s.recall[1].toFixed(3), s.recall[5].toFixed(3), s.recall[10].toFixed(3), s.mrr.toFixed(3), s.ndcg10.toFixed(3), s.msPerQuery.toFixed(1)])) + `\n${queries.length} queries; chance recall@10 ≈ ${(10 / Math.max(10, col.documentCount)).toFixed(3)}`);
-        } finally {
-          await index.release();
-        }
-      });
+      if (positionals.length !== 1 || !values.dataset || !values['query-column'] || !values['relevant-column']) throw new UserError(`give a collection, --dataset, --query-column and --relevant-column.\nUsage: ${EVAL_USAGE}`);
+      const split = (values.split as string | undefined) ?? 'test';
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${EVAL_USAGE}`);
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        await withStore(ctx, async (store) => {
+          const modes = (values.modes as string | undefined)?.split(',').map((m) => mode({ mode: m.trim() }, EVAL_USAGE, 'bm25'));
+          let last = 0;
+          const outcome = await runRetrievalEvaluation({
+            collection: positionals[0],
+            dataset: values.dataset as string,
+            queryColumn: values['query-column'] as string,
+            relevantColumn: values['relevant-column'] as string,
+            split: split as 'test',
+            limit: numberFlag(values, 'limit', EVAL_USAGE, true) ?? null,
+            modes,
+            projectId: (await optionalProjectId(ctx, values.project)) ?? null,
+            threads: numberFlag(values, 'threads', EVAL_USAGE, true),
+          }, {
+            store,
+            dataDir: ctx.dataDir,
+            signal: controller.signal,
+            owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends its run
+            log: (level, line) => (level === 'warn' ? console.error(`warning: ${line}`) : ctx.info(line)), // warnings even with --json
+            onProgress: (p) => {
+              if (ctx.json || (Date.now() - last < 1000 && p.done < p.total)) return;
+              last = Date.now();
+              ctx.info(`evaluating: ${(p.fraction * 100).toFixed(0)}% — ${p.message}`);
+            },
+          });
+          ctx.print(outcome, () => [
+            formatTable(['MODE', 'RUN', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10'], outcome.runs.map((r) => [r.mode, r.runId, ...RETRIEVAL_METRICS.map((m) => r.metrics[m]?.toFixed(3) ?? '—')])),
+            `${outcome.queries} queries${outcome.unmatched ? ` (${outcome.unmatched} naming no document of the collection)` : ''}; compare the runs with 'lathe runs compare ${outcome.runs.map((r) => r.runId).join(' ')}' or on the Compare page`,
+          ].join('\n'));
+          if (outcome.status === 'cancelled') throw new UserError('evaluation cancelled; the runs so far are kept (the last one partial).', 130);
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
     },
   },
   {

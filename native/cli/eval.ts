@@ -15,7 +15,7 @@ const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
   `[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
   '[--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
-  '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN]] ' +
+  '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN] [--judge-against RUN]] ' +
   '[--project ID] [--name N] [--json]';
 
 const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
@@ -57,7 +57,7 @@ function parseMetrics(raw: unknown): EvalStartInput['metrics'] {
 
 /** --judge and its companions, checked here so each error names its flag. */
 export function parseJudgeFlags(values: Record<string, unknown>, metrics: readonly string[]): EvalStartInput['judge'] {
-  const companions = ['judge-mode', 'rubric', 'rubric-file', 'judge-responses', 'judge-labels'].filter((f) => values[f] !== undefined);
+  const companions = ['judge-mode', 'rubric', 'rubric-file', 'judge-responses', 'judge-labels', 'judge-against'].filter((f) => values[f] !== undefined);
   const wanted = metrics.includes('judge');
   if (!wanted) {
     const given = values.judge !== undefined ? ['judge', ...companions] : companions;
@@ -83,6 +83,7 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
     if (!rubricText) throw new UserError(`--rubric-file ${file}: the file is empty; write the rubric the judge should apply`);
     if (rubricText.length > 4000) throw new UserError(`--rubric-file ${file}: ${rubricText.length} characters; a rubric may have at most 4000`);
   }
+  if (values['judge-against'] !== undefined && mode !== 'pairwise') throw new UserError(`--judge-against compares each answer with that run's: add --judge-mode pairwise.\nUsage: ${USAGE}`);
   if (values['judge-labels'] !== undefined && mode === 'pairwise') throw new UserError(`--judge-labels holds 1–5 scores for pointwise judging; drop it or use --judge-mode pointwise.\nUsage: ${USAGE}`);
   return {
     model: values.judge as string,
@@ -91,6 +92,7 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
     rubricText,
     responseColumn: values['judge-responses'] as string | undefined,
     labelColumn: values['judge-labels'] as string | undefined,
+    againstRun: values['judge-against'] as string | undefined,
   };
 }
 
@@ -187,6 +189,7 @@ export const commands: CliCommand[] = [
       'rubric-file': 'a text file with your own judge rubric',
       'judge-responses': 'judge this dataset column instead of generating (the judge is then the model)',
       'judge-labels': 'a column of reference scores 1–5: reports judge_agreement',
+      'judge-against': 'pairwise: compare each answer with this evaluation run\'s answer to the same example (same dataset and split) instead of the reference',
     },
     options: {
       model: { type: 'string' },
@@ -211,6 +214,7 @@ export const commands: CliCommand[] = [
       'rubric-file': { type: 'string' },
       'judge-responses': { type: 'string' },
       'judge-labels': { type: 'string' },
+      'judge-against': { type: 'string' },
     },
     async run({ values }, ctx) {
       // Judging a dataset column generates nothing: the judge is the run's model unless --model says otherwise.

@@ -5,6 +5,8 @@ import { StudioError } from '../api/errors.ts';
 import type { EvalConfigInput, EvalMetricName } from '../api/eval.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
+import { configView } from './compare.ts';
+import { runExamples } from './predictions.ts';
 
 export type JudgeConfig = NonNullable<EvalConfigInput['judge']>;
 
@@ -19,6 +21,7 @@ export function judgeOf(config: EvalConfigInput, metrics: readonly EvalMetricNam
   if (o.responseColumn && judgeModel.id !== model.id) {
     throw new StudioError('invalid_params', `judging the dataset column '${o.responseColumn}' generates nothing, so the run's model must be the judge (${judgeModel.name}), not ${model.name}`, { field: 'model' });
   }
+  if (o.againstRun && o.mode !== 'pairwise') throw new StudioError('invalid_params', "judging against another run's predictions compares two answers: set the judge mode to pairwise", { field: 'judge.againstRun' });
   if (config.adapterPath !== null && o.responseColumn) throw new StudioError('invalid_params', 'an adapter changes generation, and a response column run generates nothing; drop the adapter', { field: 'adapterPath' });
   return { model: judgeModel, options: o };
 }
@@ -29,4 +32,20 @@ export function checkJudgeColumns(dataset: Dataset, o: JudgeConfig): void {
       throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (${field}; columns: ${dataset.columns.join(', ')})`, { field });
     }
   }
+}
+
+/**
+ * The predictions of the run a pairwise judge compares against, by example id. That run must have evaluated the same
+ * dataset content, split seed and split, so example ids name the same rows.
+ */
+export function opponentPredictions(store: Store, dataDir: string, runId: string, dataset: Dataset, split: string): { run: { id: string; name: string }; byId: Map<string, string> } {
+  const run = store.runs.find(runId, 'judge.againstRun');
+  const view = configView(run);
+  const here = `${dataset.contentHash}:${dataset.splitSeed}:${split}`;
+  if (view.datasetKey !== here) {
+    const there = view.dataset ? `${view.dataset}/${view.split}` : 'no dataset';
+    throw new StudioError('invalid_params', `run ${run.id} (${run.name}) evaluated ${there}, not ${dataset.name}/${split} as imported now; a pairwise judge compares the same examples, so choose a run on this dataset and split`, { field: 'judge.againstRun' });
+  }
+  const examples = runExamples(store, dataDir, run.id);
+  return { run: { id: run.id, name: run.name }, byId: new Map(examples.map((e) => [e.id, e.prediction])) };
 }

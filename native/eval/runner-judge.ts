@@ -20,6 +20,8 @@ export interface JudgeSetup {
   threads?: number;
   /** The responses come from a dataset column: the judge's time is then the example's latency. */
   responsesFromColumn?: boolean;
+  /** Pairwise against another run: its id and its predictions by example id (else against the first reference). */
+  opponent?: { runId: string; byId: ReadonlyMap<string, string> };
 }
 
 /** Render a question with the judge's chat template when it has one (as the playground does), else plainly. */
@@ -67,6 +69,10 @@ export async function withJudge(inner: ExampleEvaluator, setup: JudgeSetup): Pro
   const model = await CausalLM.load(setup.modelDir, { intraOpNumThreads: setup.threads });
   const ask = createAsk(model, tokenizer, model.spec.maxPositions);
   const judgeOne = async (item: EvalItem, example: EvalExample): Promise<JudgeRecord> => {
+    if (setup.mode === 'pairwise' && setup.opponent) {
+      const record = await judgePairwise(ask, setup.rubric, item.input, example.prediction, setup.opponent.byId.get(item.id) ?? '');
+      return { ...record, againstRun: setup.opponent.runId };
+    }
     if (setup.mode === 'pairwise') return judgePairwise(ask, setup.rubric, item.input, example.prediction, item.references[0] ?? '');
     const record = await judgePointwise(ask, setup.rubric, item.input, example.prediction);
     return setup.labelColumn ? { ...record, label: labelOf(item, setup.labelColumn) } : record;
@@ -74,12 +80,15 @@ export async function withJudge(inner: ExampleEvaluator, setup: JudgeSetup): Pro
   return {
     describe: {
       ...inner.describe,
-      judge: { model: setup.modelName, mode: setup.mode, rubric: setup.rubric, labelColumn: setup.labelColumn ?? null, contextTokens: model.spec.maxPositions, chatTemplate: tokenizer.chatTemplate !== null },
+      judge: { model: setup.modelName, mode: setup.mode, rubric: setup.rubric, labelColumn: setup.labelColumn ?? null, againstRun: setup.opponent?.runId ?? null, contextTokens: model.spec.maxPositions, chatTemplate: tokenizer.chatTemplate !== null },
     },
     check(items) {
       inner.check?.(items);
       if (setup.labelColumn) for (const item of items) labelOf(item, setup.labelColumn);
-      if (setup.mode === 'pairwise') {
+      if (setup.opponent) {
+        const missing = items.find((i) => !setup.opponent!.byId.has(i.id));
+        if (missing) throw new RangeError(`example ${missing.id} is not among the predictions of run ${setup.opponent.runId} (it has ${setup.opponent.byId.size}); evaluate no more rows than it did (a limit of ${setup.opponent.byId.size} at most)`);
+      } else if (setup.mode === 'pairwise') {
         const missing = items.find((i) => !i.references[0]);
         if (missing) throw new RangeError(`example ${missing.id} has no reference to judge the response against (pairwise judging compares with the first reference)`);
       }

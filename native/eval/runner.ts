@@ -13,7 +13,7 @@ import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
-import { checkJudgeColumns, judgeOf } from './runner-judge-options.ts';
+import { checkJudgeColumns, judgeOf, opponentPredictions } from './runner-judge-options.ts';
 import { columnResponses, withJudge } from './runner-judge.ts';
 import { rubricOf } from './judge.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
@@ -111,6 +111,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (config.projectId !== null) store.projects.find(config.projectId);
   const inputColumn = inputColumnOf(dataset, config.inputColumn);
   if (judge) checkJudgeColumns(dataset, judge.options);
+  const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split) : null;
   const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
@@ -132,7 +133,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     referenceColumns,
     generation: config.generation,
     batchSize: config.batchSize,
-    judge: judge ? { ...judge.options, model: { id: judge.model.id, name: judge.model.name, path: judge.model.path }, rubricText: rubricOf(judge.options.rubric, judge.options.rubricText) } : null,
+    judge: judge ? { ...judge.options, model: { id: judge.model.id, name: judge.model.name, path: judge.model.path }, rubricText: rubricOf(judge.options.rubric, judge.options.rubricText), againstRun: opponent?.run ?? null } : null,
     rouge: { stem: ROUGE_STEM },
     bootstrap: BOOTSTRAP,
     codeVersion: codeVersion(),
@@ -154,7 +155,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   }
   if (judge) {
     const o = judge.options;
-    evaluator = await withJudge(evaluator, { modelDir: judge.model.path, modelName: judge.model.name, mode: o.mode, rubric: rubricOf(o.rubric, o.rubricText), labelColumn: o.labelColumn, threads: config.threads, responsesFromColumn: o.responseColumn !== undefined });
+    evaluator = await withJudge(evaluator, { modelDir: judge.model.path, modelName: judge.model.name, mode: o.mode, rubric: rubricOf(o.rubric, o.rubricText), labelColumn: o.labelColumn, threads: config.threads, responsesFromColumn: o.responseColumn !== undefined, opponent: opponent ? { runId: opponent.run.id, byId: opponent.byId } : undefined });
   }
   try {
     evaluator.check?.(items);

@@ -13,6 +13,7 @@ export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'model-import': { module: '../models/import-worker.ts', summary: 'Import a model folder or a llama2.c checkpoint' },
   ppo: { module: '../train/ppo-worker.ts', summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF)' },
   pretrain: { module: '../train/pretrain-worker.ts', summary: 'Pretrain a model from scratch on a corpus' },
+  'retrieval-eval': { module: '../eval/retrieval-worker.ts', summary: 'Evaluate retrieval from a collection (recall@k, MRR, nDCG) per search mode' },
   reward: { module: '../train/reward-worker.ts', summary: 'Train a reward model or a sequence classifier' },
 };
 

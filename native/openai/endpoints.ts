@@ -7,6 +7,7 @@ import type { ApiRequestInput } from '../store/api-requests.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { chatPrompt } from './chat-prompt.ts';
+import { citedBy, retrievalField, type Retrieval, type ServedCollections } from './collections.ts';
 import { invalidParam } from './errors.ts';
 import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type SamplingRequest } from './generation.ts';
 import type { ModelPool } from './model-pool.ts';
@@ -34,6 +35,8 @@ export interface EndpointContext {
   hooks: ServerHooks;
   /** The request log row, filled in as the answer proceeds. */
   entry: Partial<ApiRequestInput>;
+  /** Indexes of the collections requests answer from (`lathe_collection`). */
+  collections: ServedCollections;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -121,21 +124,35 @@ export async function chatCompletions(ctx: EndpointContext, body: unknown): Prom
   if (r.stream_options && !r.stream) throw invalidParam('stream_options', "'stream_options' is only allowed when 'stream' is true");
   const withUsage = Boolean(r.stream_options?.include_usage);
   const top = topOf(r.logprobs, r.top_logprobs);
+  // Retrieval first: a collection that does not exist is refused before the request waits for a slot.
+  const rag = r.lathe_collection ? await ctx.collections.retrieve(r.lathe_collection, r.messages) : null;
   await serve(ctx, r.model, Boolean(r.stream), withUsage, (generator) => {
     const tok: TextTokenizer = generator.tokenizer;
     const h = answer.answerHeader('chatcmpl', r.model);
     const n = r.n ?? 1;
     const shape: Shape = {
       header: h,
-      whole: (out) => answer.chatCompletion(h, out, tok, top),
-      opening: () => Array.from({ length: n }, (_, i) => answer.chatRoleChunk(h, i, withUsage)),
+      whole: (out) => withCitations(answer.chatCompletion(h, out, tok, top), rag?.retrieval),
+      opening: () => Array.from({ length: n }, (_, i) => {
+        const chunk = answer.chatRoleChunk(h, i, withUsage);
+        return rag && i === 0 ? { ...chunk, lathe_retrieval: retrievalField(rag.retrieval) } : chunk;
+      }),
       delta: (d) => answer.chatDeltaChunk(h, d, tok, top, withUsage),
-      finish: (c) => answer.chatFinishChunk(h, c, withUsage),
+      finish: (c) => {
+        const chunk = answer.chatFinishChunk(h, c, withUsage);
+        return rag ? { ...chunk, choices: chunk.choices.map((x) => ({ ...x, lathe_cited: citedBy(c.text, rag.retrieval) })) } : chunk;
+      },
       usageObject: 'chat.completion.chunk',
     };
-    const prompt = chatPrompt(tok, r.messages);
+    const prompt = chatPrompt(tok, rag?.messages ?? r.messages);
     return { prompts: [prompt.ids], sampling: { ...r, maxTokens: r.max_completion_tokens ?? r.max_tokens ?? null, promptParam: 'messages', logprobs: top }, shape };
   });
+}
+
+/** A whole chat answer from a collection: the passages it was given, and per choice the numbers it cites. */
+function withCitations(body: ReturnType<typeof answer.chatCompletion>, retrieval: Retrieval | undefined) {
+  if (!retrieval) return body;
+  return { ...body, choices: body.choices.map((c) => ({ ...c, lathe_cited: citedBy(c.message.content, retrieval) })), lathe_retrieval: retrievalField(retrieval) };
 }
 
 /** The most sequences one request decodes together (prompts × n): each is a row of the batch and its KV cache. */

@@ -3,6 +3,7 @@
 // OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
 // repetition_penalty.
 import { z } from 'zod';
+import { SEARCH_MODES } from '../api/rag.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
@@ -36,6 +37,16 @@ const Sampling = {
   repetition_penalty: nullable(z.number().gt(0)),
 };
 
+/**
+ * Lathe's extension: answer from a document collection (collections.ts). Its name or id, or that with the retrieval
+ * mode and how many chunks go into the prompt.
+ */
+export const LatheCollection = z.union([
+  z.string().min(1),
+  z.object({ name: z.string().min(1), mode: z.enum(SEARCH_MODES).optional(), k: z.number().int().min(1).max(20).optional() }).strict(),
+]);
+export type LatheCollection = z.infer<typeof LatheCollection>;
+
 export const ChatRequest = z.object({
   ...Sampling,
   messages: z.array(Message).min(1),
@@ -46,6 +57,7 @@ export const ChatRequest = z.object({
   max_completion_tokens: nullable(z.number().int().min(1)),
   logprobs: nullable(z.boolean()),
   top_logprobs: nullable(z.number().int().min(0).max(20)),
+  lathe_collection: nullable(LatheCollection),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 

@@ -11,6 +11,7 @@ import { chatCompletions, completions, embeddings, listModels, retrieveModel, ty
 import { OpenAIError, sendOpenAIError, toOpenAIError } from './errors.ts';
 import { applyCors, checkApiKey, checkHost, isLoopbackHost, readBody } from './guards.ts';
 import { ModelPool, type LoadGenerator } from './model-pool.ts';
+import { ServedCollections } from './collections.ts';
 import { QueueFullError, RequestQueue } from './request-queue.ts';
 import { resolveServedModel } from './served-models.ts';
 
@@ -73,6 +74,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const apiKey = options.apiKey ?? generateApiKey();
   const store = openStore(options.dataDir);
   const pool = new ModelPool({ maxLoaded: options.maxLoadedModels ?? API_DEFAULTS.maxLoadedModels, threads: options.threads, load: options.load });
+  const collections = new ServedCollections(store, options.threads);
   const queue = new RequestQueue(options.slots ?? API_DEFAULTS.slots, options.maxQueued ?? API_DEFAULTS.maxQueued);
   const cap = options.maxBodyBytes ?? API_DEFAULTS.maxBodyBytes;
   const inFlight = new Set<AbortController>();
@@ -104,7 +106,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return;
       }
       checkApiKey(req, apiKey);
-      const ctx: EndpointContext = { store, pool, queue, res, signal: controller.signal, hooks: options.hooks ?? {}, entry };
+      const ctx: EndpointContext = { store, pool, queue, res, signal: controller.signal, hooks: options.hooks ?? {}, entry, collections };
       await route(req, url.pathname, ctx);
     } catch (err) {
       if (controller.signal.aborted) return; // the client left (or the server is stopping): no one to answer
@@ -152,6 +154,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   } catch (err) {
     await pool.close();
+    await collections.close();
     store.close();
     throw err;
   }
@@ -174,6 +177,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           server.closeAllConnections();
         });
         await pool.close();
+        await collections.close();
         store.close();
       })();
       return closing;

@@ -59,6 +59,8 @@ export interface AddOptions {
   intraOpNumThreads?: number;
   /** An embedder already loaded for this collection (the studio keeps one); loaded and released here otherwise. */
   embedder?: Embedder;
+  /** The user's file names of uploaded copies, by path (see DocsAddInput.fileNames). */
+  fileNames?: Record<string, string>;
 }
 
 /** Files named directly, and the files under folders named (recursively, in name order); hidden entries skipped. */
@@ -89,7 +91,10 @@ function throwIfCancelled(signal?: AbortSignal): void {
 /** Import documents into a collection: all that can be read, in one transaction; the rest listed with reasons. */
 export async function addDocuments(store: Store, collectionRef: string, paths: readonly string[], opts: AddOptions = {}): Promise<DocsAddResult> {
   const col = store.collections.find(collectionRef);
-  const { files, skipped } = expandPaths(paths);
+  const given = new Map(Object.entries(opts.fileNames ?? {}).map(([p, name]) => [path.resolve(p), path.basename(name)]));
+  const shownAs = (file: string) => given.get(path.resolve(file)) ?? file;
+  const { files, skipped: unreadable } = expandPaths(paths);
+  const skipped = unreadable.map((s) => ({ ...s, path: shownAs(s.path) }));
   const report = (fraction: number, message: string) => opts.onProgress?.({ fraction, message });
   const embedder = opts.embedder ?? (col.embedModel ? await loadEmbedder(col.embedModel, { intraOpNumThreads: opts.intraOpNumThreads }) : null);
   const count: TokenCounter = embedder && col.tokenizerModel === col.embedModel ? embedder.countTokens : col.tokenizerModel ? tokenCounterFor(col.tokenizerModel) : countWords;
@@ -98,12 +103,13 @@ export async function addDocuments(store: Store, collectionRef: string, paths: r
   try {
     for (const [i, file] of files.entries()) {
       throwIfCancelled(opts.signal);
-      report(i / Math.max(1, files.length) * 0.95, `reading ${path.basename(file)} (${i + 1} of ${files.length})`);
+      const shown = shownAs(file);
+      report(i / Math.max(1, files.length) * 0.95, `reading ${path.basename(shown)} (${i + 1} of ${files.length})`);
       const bytes = fs.readFileSync(file);
       const contentHash = crypto.createHash('sha256').update(bytes).digest('hex');
       const already = store.collections.hasContent(col.id, contentHash);
       if (already || seen.has(contentHash)) {
-        skipped.push({ path: file, reason: `the same content is already in the collection (${already?.sourcePath ?? seen.get(contentHash)})` });
+        skipped.push({ path: shown, reason: `the same content is already in the collection (${already?.sourcePath ?? seen.get(contentHash)})` });
         continue;
       }
       try {
@@ -111,11 +117,11 @@ export async function addDocuments(store: Store, collectionRef: string, paths: r
         const chunks = chunkDocument(parsed.text, parsed.blocks, { size: col.chunkTokens, overlap: col.overlapTokens, count });
         if (!chunks.length) throw new DocumentError(file, 'no text in it');
         const vectors = embedder ? await embedder.embed(chunks.map((c) => c.text)) : null;
-        pending.push({ name: path.basename(file), sourcePath: file, format: parsed.format, contentHash, charCount: parsed.text.length, pageCount: parsed.pageCount, chunks, vectors });
-        seen.set(contentHash, file);
+        pending.push({ name: path.basename(shown), sourcePath: shown, format: parsed.format, contentHash, charCount: parsed.text.length, pageCount: parsed.pageCount, chunks, vectors });
+        seen.set(contentHash, shown);
       } catch (err) {
         if (!(err instanceof DocumentError)) throw err;
-        skipped.push({ path: file, reason: err.message });
+        skipped.push({ path: shown, reason: err.message.split(file).join(shown) });
       }
     }
     throwIfCancelled(opts.signal);

@@ -9,6 +9,7 @@ export const run: WorkerRun = (params, ctx) =>
     const input = DocsAddInput.parse(params);
     const result = await addDocuments(env.store, input.collection, input.paths, {
       signal: env.signal,
+      fileNames: input.fileNames,
       onProgress: (p) => env.progress(p.fraction, p.message, null),
     });
     for (const s of result.skipped) env.log('warn', `skipped ${s.path}: ${s.reason}`);

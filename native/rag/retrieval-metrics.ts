@@ -9,10 +9,32 @@ export interface RetrievalScores {
   ndcg10: number;
 }
 
+/** One query's scores: recall@k as 0 or 1 per k, its reciprocal rank, its nDCG@10. */
+export interface QueryScores {
+  recall: Record<number, number>;
+  reciprocalRank: number;
+  ndcg10: number;
+  /** Rank of the first relevant document (1-based), null when none was retrieved. */
+  firstRank: number | null;
+}
+
 /**
- * Scores from, per query, the ranked documents retrieved and the relevant ones. A document retrieved twice (two of
- * its chunks) counts at its first rank; relevant documents beyond the first each add to nDCG's ideal gain.
+ * One query's scores from the documents retrieved, in rank order, and the relevant ones. A document retrieved
+ * twice (two of its chunks) counts at its first rank; relevant documents beyond the first each add to nDCG's ideal
+ * gain.
  */
+export function queryScores(ranked: readonly string[], relevant: readonly string[], ks: readonly number[] = [1, 5, 10]): QueryScores {
+  const docs = [...new Set(ranked)];
+  const rel = new Set(relevant);
+  const ranks = docs.map((d, i) => (rel.has(d) ? i + 1 : 0)).filter((r) => r > 0);
+  const first = ranks[0] ?? null;
+  const recall: Record<number, number> = Object.fromEntries(ks.map((k) => [k, first !== null && first <= k ? 1 : 0]));
+  const dcg = ranks.filter((r) => r <= 10).reduce((s, r) => s + 1 / Math.log2(r + 1), 0);
+  const ideal = Array.from({ length: Math.min(rel.size, 10) }, (_, i) => 1 / Math.log2(i + 2)).reduce((a, b) => a + b, 0);
+  return { recall, reciprocalRank: first === null ? 0 : 1 / first, ndcg10: ideal ? dcg / ideal : 0, firstRank: first };
+}
+
+/** The means of queryScores over queries: per query, the ranked documents retrieved and the relevant ones. */
 export function retrievalScores(ranked: readonly (readonly string[])[], relevant: readonly (readonly string[])[], ks: readonly number[] = [1, 5, 10]): RetrievalScores {
   if (ranked.length !== relevant.length) throw new Error(`retrievalScores: ${ranked.length} rankings for ${relevant.length} queries`);
   const n = ranked.length;
@@ -20,15 +42,10 @@ export function retrievalScores(ranked: readonly (readonly string[])[], relevant
   let mrr = 0;
   let ndcg = 0;
   ranked.forEach((list, q) => {
-    const docs = [...new Set(list)];
-    const rel = new Set(relevant[q]);
-    const ranks = docs.map((d, i) => (rel.has(d) ? i + 1 : 0)).filter((r) => r > 0);
-    const first = ranks[0] ?? Infinity;
-    for (const k of ks) if (first <= k) recall[k] += 1;
-    if (Number.isFinite(first)) mrr += 1 / first;
-    const dcg = ranks.filter((r) => r <= 10).reduce((s, r) => s + 1 / Math.log2(r + 1), 0);
-    const ideal = Array.from({ length: Math.min(rel.size, 10) }, (_, i) => 1 / Math.log2(i + 2)).reduce((a, b) => a + b, 0);
-    ndcg += ideal ? dcg / ideal : 0;
+    const s = queryScores(list, relevant[q], ks);
+    for (const k of ks) recall[k] += s.recall[k];
+    mrr += s.reciprocalRank;
+    ndcg += s.ndcg10;
   });
   for (const k of ks) recall[k] = n ? recall[k] / n : 0;
   return { queries: n, recall, mrr: n ? mrr / n : 0, ndcg10: n ? ndcg / n : 0 };

@@ -19,7 +19,8 @@ export class CollectionIndex {
   private bm25Ids: number[] = [];
   private bm25Stale = true;
   private vectors: VectorIndex | null;
-  private embedder: Embedder | null = null;
+  /** Loading or loaded: concurrent first searches (the API server's requests) share one load. */
+  private embedder: Promise<Embedder> | null = null;
   private signature = '';
 
   constructor(
@@ -82,7 +83,12 @@ export class CollectionIndex {
 
   async queryEmbedder(): Promise<Embedder> {
     if (!this.collection.embedModel) throw new Error(`collection '${this.collection.name}' has no embedding model; search it with --mode bm25, or create a collection with --embed-model`);
-    this.embedder ??= await loadEmbedder(this.collection.embedModel, { intraOpNumThreads: this.threads });
+    if (!this.embedder) {
+      const loading = loadEmbedder(this.collection.embedModel, { intraOpNumThreads: this.threads });
+      this.embedder = loading;
+      // A failed load is tried again by the next search rather than remembered.
+      loading.catch(() => { if (this.embedder === loading) this.embedder = null; });
+    }
     return this.embedder;
   }
 
@@ -112,8 +118,10 @@ export class CollectionIndex {
   }
 
   async release(): Promise<void> {
-    await this.embedder?.release();
+    const loading = this.embedder;
     this.embedder = null;
+    // A load that failed has nothing to release; its error reached the search that asked.
+    if (loading) await loading.then((e) => e.release(), () => undefined);
   }
 }
 

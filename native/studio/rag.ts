@@ -66,9 +66,9 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
   'collections.documents': ({ id }, _raw, { store }) => store.collections.documents(store.collections.find(id, 'id').id),
   'collections.addDocuments': (input, _raw, { store, queue }) => {
     const col = store.collections.find(input.collection, 'collection');
-    const missing = input.paths.filter((p) => !fs.existsSync(p));
-    if (missing.length) throw new StudioError('invalid_params', `no such file or folder: ${missing.join(', ')}`, { field: 'paths' });
-    return queue.enqueue('docs-import', { collection: col.id, paths: input.paths });
+    const missing = input.paths.filter((p) => !fs.existsSync(p)).map((p) => input.fileNames?.[p] ?? p);
+    if (missing.length) throw new StudioError('invalid_params', `no such file or folder: ${missing.join(', ')}; give a path on the studio's machine`, { field: 'paths' });
+    return queue.enqueue('docs-import', { collection: col.id, paths: input.paths, fileNames: input.fileNames });
   },
   'collections.removeDocument': ({ collection, document }, _raw, { store }) => {
     const col = store.collections.find(collection, 'collection');
@@ -81,5 +81,15 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
     const service = ragService(store);
     const hits = await service.index(store, collection).search(query, mode, k);
     return answerFromHits(await service.generatorFor(m.path), query, hits, maxNewTokens);
+  },
+  'collections.evaluate': (input, _raw, { store, queue }) => {
+    // Named things are checked here so a typo fails the call, not a job a moment later.
+    const col = store.collections.find(input.collection, 'collection');
+    const dataset = store.datasets.find(input.dataset, 'dataset');
+    if (input.projectId) store.projects.find(input.projectId);
+    for (const [field, column] of [['queryColumn', input.queryColumn], ['relevantColumn', input.relevantColumn]] as const) {
+      if (!dataset.columns.includes(column)) throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+    }
+    return queue.enqueue('retrieval-eval', { ...input, collection: col.id, dataset: dataset.id });
   },
 };

@@ -200,7 +200,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await judge.getByText('Choose the model that judges the answers.').waitFor();
     expect(await form.getByRole('button', { name: /Start evaluation/ }).isDisabled()).toBe(true);
     await judge.getByLabel('Judge model').selectOption({ label: 'stories260K' });
-    await judge.getByRole('radio', { name: 'Against the reference' }).click();
+    await judge.getByRole('radio', { name: 'Pairwise A/B' }).click();
     await judge.getByLabel('Rubric').selectOption('summary');
     await form.getByLabel(/^Examples/).fill('2');
     await form.getByLabel(/^Run name/).fill('Judged pairwise');
@@ -222,6 +222,29 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await verdict.getByText('Judge prompts (both orders)').click();
     expect(await verdict.locator('pre').first().textContent()).toMatch(/judge of summaries[\s\S]*Response A:[\s\S]*Better response:$/);
     await shoot('compare-judge');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('judges pairwise against an earlier run’s answers and says so in Compare', async () => {
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    const judge = form.getByRole('group', { name: 'Judge' });
+    const judgeMetric = form.getByRole('group', { name: 'Metrics' }).getByRole('checkbox', { name: 'LLM judge' });
+    if ((await judgeMetric.getAttribute('aria-checked')) !== 'true') await judgeMetric.click();
+    await judge.getByLabel('Judge model').selectOption({ label: 'stories260K' });
+    await judge.getByRole('radio', { name: 'Pairwise A/B' }).click();
+    await judge.getByLabel('Compare with').selectOption({ label: 'Against run: Judged pairwise' });
+    await form.getByLabel(/^Examples/).fill('2');
+    await form.getByLabel(/^Run name/).fill('Judged against a run');
+    await form.getByRole('button', { name: /Start evaluation/ }).click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Judged against a run' }).waitFor({ timeout: 120_000 });
+    await summary.getByText('succeeded').waitFor();
+    await summary.getByRole('button', { name: 'Compare with previous' }).click();
+    // Compare puts the earlier run first; this run's verdicts are the ones against the other run.
+    const verdict = page.getByLabel('Examples', { exact: true }).getByTestId('judge-verdict').filter({ hasText: /beats the other run \d+%/ }).first();
+    await verdict.waitFor();
+    await verdict.getByRole('group', { name: 'Response shown as A' }).getByText('other run').waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

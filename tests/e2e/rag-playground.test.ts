@@ -71,6 +71,10 @@ describe.skipIf(skipReason !== null)('asking a collection in the playground', ()
     expect(marks.every((m) => m === 'true' || m === 'false')).toBe(true);
     expect(await panel.getByText(/^(cited|not cited)$/).count()).toBe(marks.length);
     await shootSchemes(page, 'playground-collection', { settleMs: 150 });
+    // The collections are managed in the Documents tab, one link away.
+    await panel.getByRole('link', { name: 'Manage collections' }).click();
+    await page.locator('[aria-label="Collection harbour"]').waitFor();
+    expect(page.url()).toMatch(/#\/adapt\/documents$/);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

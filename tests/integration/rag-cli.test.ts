@@ -65,18 +65,6 @@ describe('lathe docs', () => {
     expect(hybrid[0].section).toBe('Boats › Engines');
   });
 
-  it('evaluates retrieval on queries with known documents (recall@k, MRR per mode)', () => {
-    const queries = path.join(root, 'queries.jsonl');
-    fs.writeFileSync(queries, [{ q: 'ferry runs hourly', doc: 'report' }, { q: 'diesel engine rebuilt', doc: 'guide' }, { q: 'zebra xylophone', doc: 'notes' }].map((r) => JSON.stringify(r)).join('\n'));
-    const r = lathe(dataDir, ['docs', 'eval', 'harbour', queries, '--query-field', 'q', '--doc-field', 'doc', '--doc-suffix', '.md', '--modes', 'bm25', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    // Only guide.md matches with the .md suffix; the third query shares no term with any chunk.
-    const { bm25 } = r.json<{ bm25: { recall: Record<string, number>; mrr: number; queries: number } }>();
-    expect(bm25.queries).toBe(3);
-    expect(bm25.recall['1']).toBeCloseTo(1 / 3, 12);
-    expect(bm25.mrr).toBeCloseTo(1 / 3, 12);
-  });
-
   it('removes one document and keeps the rest (their vectors untouched)', () => {
     const before = snapshot('harbour');
     const r = lathe(dataDir, ['docs', 'remove', 'harbour', 'notes.txt']);

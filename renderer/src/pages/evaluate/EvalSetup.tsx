@@ -3,7 +3,8 @@
 // default). Ctrl/Cmd+Enter starts it.
 import type { FormEvent } from 'react';
 import type { EvalMetricName } from '../../../../native/api/eval.ts';
-import type { Model } from '../../../../native/api/schemas.ts';
+import type { Model, Run } from '../../../../native/api/schemas.ts';
+import { useQuery } from '../../app/StudioContext.tsx';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -47,11 +48,21 @@ function NumberInput({ label, value, min, max, step = 1, onChange }: { label: st
 const RUBRIC_LABELS: Record<JudgeRubricChoice, string> = { helpfulness: 'Helpfulness', faithfulness: 'Faithfulness to the input', summary: 'Summary quality', custom: 'Your own rubric…' };
 const JUDGE_HELP = {
   pointwise: 'The judge rates each answer 1–5. The score is read from its probabilities of the five digits, not from text it writes, so small models work too; each example keeps the prompt and the probabilities.',
-  pairwise: 'The judge compares each answer with the first reference, asked twice with the two swapped; averaging the orders cancels position bias. The score is the chance the answer wins.',
+  pairwise: 'The judge compares each answer with the first reference (or another run’s answer to the same example), asked twice with the two swapped; averaging the orders cancels position bias. The score is the chance the answer wins.',
 };
+
+/** Evaluation runs whose answers a pairwise judge can compare with: same dataset and split, answers kept. */
+function comparableRuns(runs: Run[] | undefined, form: EvalForm): Run[] {
+  return (runs ?? []).filter((r) => {
+    const c = (r.config ?? {}) as { dataset?: { id?: string }; split?: string; retrieval?: unknown };
+    return c.dataset?.id === form.datasetId && c.split === form.split && !c.retrieval && (r.status === 'succeeded' || r.status === 'cancelled');
+  });
+}
 
 function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; set(patch: Partial<EvalForm>): void; models: Model[]; columns: string[]; issues: ReturnType<typeof problems> }) {
   const message = issues.judge ?? issues.rubric;
+  const evalRuns = useQuery('runs.list', form.judgeMode === 'pairwise' && form.datasetId ? { kind: 'evaluation' } : null);
+  const opponents = comparableRuns(evalRuns.data, form);
   return (
     <div className="field span-2" role="group" aria-label="Judge">
       <span className="field-label">Judge</span>
@@ -60,7 +71,7 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
           <option value="">Choose a judge model…</option>
           {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
         </select>
-        <Segmented label="Judge mode" value={form.judgeMode} options={[{ id: 'pointwise', label: 'Score 1–5' }, { id: 'pairwise', label: 'Against the reference' }]} onChange={(judgeMode) => set({ judgeMode })} />
+        <Segmented label="Judge mode" value={form.judgeMode} options={[{ id: 'pointwise', label: 'Score 1–5' }, { id: 'pairwise', label: 'Pairwise A/B' }]} onChange={(judgeMode) => set({ judgeMode })} />
         <select className="select" style={{ width: 210 }} aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
           {(Object.keys(RUBRIC_LABELS) as JudgeRubricChoice[]).map((r) => <option key={r} value={r}>{RUBRIC_LABELS[r]}</option>)}
         </select>
@@ -70,11 +81,24 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
             {columns.map((c) => <option key={c} value={c}>Labels: {c}</option>)}
           </select>
         )}
+        {form.judgeMode === 'pairwise' && (
+          <select className="select" style={{ width: 260 }} aria-label="Compare with" title="What each answer is judged against" value={form.judgeAgainstRun} onChange={(e) => set({ judgeAgainstRun: e.target.value })}>
+            <option value="">Against the first reference</option>
+            {opponents.map((r) => <option key={r.id} value={r.id}>Against run: {r.name}</option>)}
+          </select>
+        )}
+        {columns.length > 0 && (
+          <select className="select" style={{ width: 240 }} aria-label="Responses" title="What the judge rates: the model's answers, or a column of the dataset (then nothing is generated)" value={form.judgeResponseColumn} onChange={(e) => set({ judgeResponseColumn: e.target.value })}>
+            <option value="">Judge the model’s answers</option>
+            {columns.map((c) => <option key={c} value={c}>Judge the column: {c}</option>)}
+          </select>
+        )}
       </div>
       {form.judgeRubric === 'custom' && (
         <textarea className="textarea" rows={3} aria-label="Rubric text" aria-invalid={Boolean(issues.rubric)} placeholder="What makes an answer good, e.g. “A good answer names the product and quotes its price.”" value={form.judgeRubricText} maxLength={4000} onChange={(e) => set({ judgeRubricText: e.target.value })} />
       )}
       <p className={message ? 'field-error' : 'field-help'}>{message ?? JUDGE_HELP[form.judgeMode]}</p>
+      {form.judgeResponseColumn && <p className="field-help">Nothing is generated: the judge rates the text of “{form.judgeResponseColumn}” as it is in the dataset, so the model above is not used.</p>}
     </div>
   );
 }

@@ -40,6 +40,10 @@ export interface EvalForm {
   judgeRubric: JudgeRubricChoice;
   judgeRubricText: string;
   judgeLabelColumn: string;
+  /** Judge this dataset column instead of generating ('' : the model's answers); the judge is then the run's model. */
+  judgeResponseColumn: string;
+  /** Pairwise: the evaluation run whose answers the responses are compared with ('' : the first reference). */
+  judgeAgainstRun: string;
 }
 
 export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All' };
@@ -49,7 +53,7 @@ export function initialForm(metrics: EvalMetricName[]): EvalForm {
     modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
     template: { instruction: '', input: '', output: '', answerPrefix: '' },
     metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
-    judgeModelId: '', judgeMode: 'pointwise', judgeRubric: 'helpfulness', judgeRubricText: '', judgeLabelColumn: '',
+    judgeModelId: '', judgeMode: 'pointwise', judgeRubric: 'helpfulness', judgeRubricText: '', judgeLabelColumn: '', judgeResponseColumn: '', judgeAgainstRun: '',
   };
 }
 
@@ -76,7 +80,7 @@ export function templateName(shots: number): string {
 /** What is wrong with the form, field by field; empty when it can start. */
 export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template' | 'judge' | 'rubric', string>> {
   const out: ReturnType<typeof problems> = {};
-  if (!form.modelId) out.model = 'Choose a model.';
+  if (!form.modelId && !judgesColumn(form)) out.model = 'Choose a model.';
   if (!form.datasetId) out.dataset = 'Choose a dataset.';
   if (form.limit.trim() !== '' && !(Number.isInteger(Number(form.limit)) && Number(form.limit) >= 1)) out.limit = 'A whole number of examples, 1 or more — or leave it empty for the whole split.';
   if (form.metrics.length === 0) out.metrics = 'Pick at least one metric.';
@@ -90,12 +94,17 @@ export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<
   return out;
 }
 
+/** The run judges a dataset column: nothing is generated, and the judge is the run's model. */
+export function judgesColumn(form: EvalForm): boolean {
+  return form.metrics.includes('judge') && form.judgeResponseColumn !== '';
+}
+
 export function toEvalInput(form: EvalForm, projectId: string | null): EvalStartInput {
   const perplexity = form.metrics.some(isPerplexity);
   const sample = form.decoding === 'sample';
   return {
-    model: form.modelId,
-    adapterPath: form.adapterPath || null,
+    model: judgesColumn(form) ? form.judgeModelId : form.modelId,
+    adapterPath: judgesColumn(form) ? null : form.adapterPath || null,
     dataset: form.datasetId,
     split: form.split,
     limit: form.limit.trim() === '' ? null : Number(form.limit),
@@ -125,5 +134,7 @@ function judgeInput(form: EvalForm): EvalStartInput['judge'] {
     rubric: custom ? undefined : (form.judgeRubric as (typeof JUDGE_RUBRICS)[number]),
     rubricText: custom ? form.judgeRubricText.trim() : undefined,
     labelColumn: form.judgeMode === 'pointwise' && form.judgeLabelColumn ? form.judgeLabelColumn : undefined,
+    responseColumn: form.judgeResponseColumn || undefined,
+    againstRun: form.judgeMode === 'pairwise' && form.judgeAgainstRun ? form.judgeAgainstRun : undefined,
   };
 }

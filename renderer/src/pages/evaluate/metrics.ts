@@ -1,6 +1,7 @@
 // How evaluation metrics read in the UI: their names, how a value is printed, which axis they sit on, and which
 // ones to suggest for a project (its own success metric first, then the ones that fit its task).
 import { EVAL_METRICS, LOWER_IS_BETTER, type EvalMetricName } from '../../../../native/api/eval.ts';
+import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
 
@@ -12,6 +13,11 @@ const EXTRA_LABELS: Record<string, string> = {
   tokens_per_second: 'Tokens / s',
   judge: 'LLM judge',
   judge_agreement: 'Judge agreement',
+  'recall@1': 'Recall@1',
+  'recall@5': 'Recall@5',
+  'recall@10': 'Recall@10',
+  mrr: 'MRR',
+  'ndcg@10': 'nDCG@10',
 };
 
 export function metricLabel(name: string): string {
@@ -22,12 +28,15 @@ export function metricExplain(name: string): string {
   if (name === 'bits_per_byte') return 'Perplexity per byte of text, comparable across tokenizers; lower is better.';
   if (name === 'judge') return 'Another model rates each answer: a 1–5 score from its probabilities (as a fraction), or the chance it beats the reference, asked in both orders.';
   if (name === 'judge_agreement') return 'How often the judge’s most probable score equals the dataset’s label.';
+  if (name.startsWith('recall@')) return `Share of queries whose relevant document is among the first ${name.slice(7)} retrieved.`;
+  if (name === 'mrr') return 'Mean of 1 / rank of the first relevant document (0 when it is not retrieved).';
+  if (name === 'ndcg@10') return 'Ranking quality of the first 10 documents: a relevant one counts 1 / log2(rank + 1), over the best possible.';
   return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? '';
 }
 
 /** Scores are fractions in [0, 1]; perplexity, bits per byte and timings are unbounded. */
 export function isFraction(name: string): boolean {
-  return (EVAL_METRICS as readonly string[]).includes(name) && !LOWER_IS_BETTER.includes(name);
+  return ((EVAL_METRICS as readonly string[]).includes(name) && !LOWER_IS_BETTER.includes(name)) || (RETRIEVAL_METRICS as readonly string[]).includes(name);
 }
 
 export function formatMetric(name: string, value: number): string {

@@ -1,5 +1,6 @@
-// Stage 3, Adapt & align: prompting comes first (the playground), then fine-tuning, evaluation and alignment with
-// preferences (reward models, DPO), each a tab with its own address (#/adapt/finetune, #/adapt/evaluate, #/adapt/align).
+// Stage 3, Adapt & align: prompting comes first (the playground), then the documents a model answers from (RAG
+// collections), fine-tuning, evaluation and alignment with preferences (reward models, DPO), each a tab with its own
+// address (#/adapt/documents, #/adapt/finetune, #/adapt/evaluate, #/adapt/align).
 import { useEffect, useState } from 'react';
 import type { PageId } from '../../app/routes.ts';
 import { PageHeader } from '../../ui/primitives.tsx';
@@ -7,11 +8,13 @@ import { PlaygroundPage } from './PlaygroundPage.tsx';
 import { EvaluatePage } from '../evaluate/EvaluatePage.tsx';
 import { FinetunePage } from '../finetune/FinetunePage.tsx';
 import { AlignPage } from '../align/AlignPage.tsx';
+import { DocumentsPage } from '../documents/DocumentsPage.tsx';
 
-type Tab = 'prompt' | 'finetune' | 'evaluate' | 'align';
+type Tab = 'prompt' | 'documents' | 'finetune' | 'evaluate' | 'align';
 
 function tabFromHash(): Tab {
   const hash = window.location.hash;
+  if (hash.startsWith('#/adapt/documents')) return 'documents';
   return hash.startsWith('#/adapt/evaluate') ? 'evaluate' : hash.startsWith('#/adapt/finetune') ? 'finetune' : hash.startsWith('#/adapt/align') ? 'align' : 'prompt';
 }
 
@@ -26,6 +29,7 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   const tabs = (
     <div className="segmented" role="tablist" aria-label="Adapt & align">
       <button type="button" role="tab" aria-checked={tab === 'prompt'} aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>
+      <button type="button" role="tab" aria-checked={tab === 'documents'} aria-selected={tab === 'documents'} onClick={() => setTab('documents')}>Documents</button>
       <button type="button" role="tab" aria-checked={tab === 'finetune'} aria-selected={tab === 'finetune'} onClick={() => setTab('finetune')}>Fine-tune</button>
       <button type="button" role="tab" aria-checked={tab === 'evaluate'} aria-selected={tab === 'evaluate'} onClick={() => setTab('evaluate')}>Evaluate</button>
       <button type="button" role="tab" aria-checked={tab === 'align'} aria-selected={tab === 'align'} onClick={() => setTab('align')}>Align</button>
@@ -36,6 +40,14 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
       <div className="page">
         <PageHeader title="Adapt & align" lede="Tune the model toward what people prefer: a reward model learns to score answers, DPO learns straight from preference pairs, PPO from the reward model’s scores of its own answers." actions={tabs} />
         <AlignPage navigate={navigate} />
+      </div>
+    );
+  }
+  if (tab === 'documents') {
+    return (
+      <div className="page">
+        <PageHeader title="Adapt & align" lede="Give the model the right text at question time: collections of your documents, searched by keywords (BM25), meaning (an embedding model) or both, so answers can cite their sources." actions={tabs} />
+        <DocumentsPage onUse={() => { window.location.hash = '/adapt'; setTab('prompt'); }} />
       </div>
     );
   }

@@ -1,18 +1,15 @@
 // "Use collection" in the playground: the prompt becomes a question answered from a document collection. The
 // retrieved chunks are listed with their scores and sources, and those the answer cites are marked, so a reader can
-// check every claim against its passage. Collections are made with `lathe docs add` (or the collections.* API).
+// check every claim against its passage. Collections are made in the Documents tab (or with `lathe docs add`).
 import { useState } from 'react';
 import type { Result } from '../../../../native/api/contract.ts';
 import { SEARCH_MODES, type SearchMode } from '../../../../native/api/rag.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { sourceOf } from '../documents/CollectionSearch.tsx';
 
 type Ask = Result<'collections.ask'>;
 
-function source(h: Ask['hits'][number]): string {
-  const file = h.source.split(/[\\/]/).pop() ?? h.source;
-  return [file, h.page !== null ? `page ${h.page}` : null, h.section].filter(Boolean).join(' · ');
-}
 
 export function CollectionPanel({ modelId, question }: { modelId: string | null; question: string }) {
   const studio = useStudio();
@@ -48,7 +45,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
       {on && (
         <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
           {list.length === 0 ? (
-            <EmptyState icon="box" title="No collection yet">Create one from documents with <code>lathe docs add NAME FOLDER</code> (.txt, .md, .html, .pdf, .docx), then come back to ask questions about them.</EmptyState>
+            <EmptyState icon="box" title="No collection yet" action={<a className="btn btn-primary" href="#/adapt/documents">Go to Documents</a>}>Create one in the Documents tab and import files into it (.txt, .md, .html, .pdf, .docx), then come back to ask questions about them.</EmptyState>
           ) : (
             <>
               <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
@@ -69,6 +66,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                   <input id="rag-k" className="input knob-number" type="number" min={1} max={20} value={k} onChange={(e) => setK(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
                 </div>
                 <Button variant="primary" icon="sparkle" onClick={ask} disabled={busy || !modelId || !question.trim()}>{busy ? 'Asking…' : 'Ask the collection'}</Button>
+                <a className="small" href="#/adapt/documents">Manage collections</a>
               </div>
               {error && <p className="field-error" role="alert">{error}</p>}
               {result && (
@@ -81,7 +79,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                         <li key={h.id} className="rag-hit" data-cited={cited}>
                           <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
                             <span className="nt-token">[{i + 1}]</span>
-                            <span className="small">{source(h)}</span>
+                            <span className="small">{sourceOf(h)}</span>
                             <span className="faint small">score {h.score.toFixed(4)}</span>
                             {cited ? <Badge tone="success">cited</Badge> : <Badge>not cited</Badge>}
                           </div>

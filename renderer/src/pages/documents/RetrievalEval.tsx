@@ -1,0 +1,105 @@
+// Evaluating a collection's retrieval: a dataset whose rows hold a query and the document that answers it, searched
+// in each mode; one evaluation run per mode (recall@k, MRR, nDCG@10), opened side by side in Compare.
+import { useState, type FormEvent } from 'react';
+import { RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type RetrievalEvalResult, type SearchMode } from '../../../../native/api/rag.ts';
+import type { Job } from '../../../../native/api/schemas.ts';
+import { errorMessage } from '../../api/errors.ts';
+import { isFinished } from '../../domain/jobs.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { Button, Callout, Card, CardHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { openCompare } from '../compare/route.tsx';
+import { useJobProgress } from '../datasets/useJobProgress.ts';
+import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
+
+export function RetrievalEval({ collection, projectId }: { collection: Collection; projectId: string | null }) {
+  const studio = useStudio();
+  const datasets = useQuery('datasets.list', {});
+  const [datasetId, setDatasetId] = useState('');
+  const [queryColumn, setQueryColumn] = useState('');
+  const [relevantColumn, setRelevantColumn] = useState('');
+  const [modes, setModes] = useState<SearchMode[]>(collection.embedModel ? [...SEARCH_MODES] : ['bm25']);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<RetrievalEvalResult | null>(null);
+  const progress = useJobProgress((job: Job) => {
+    if (job.state === 'succeeded') setResult(job.result as RetrievalEvalResult);
+    else setError(job.error ?? `The evaluation ended ${job.state}.`);
+  });
+  const list = datasets.data ?? [];
+  const dataset = list.find((d) => d.id === datasetId);
+  const running = progress.job !== null && !isFinished(progress.job);
+
+  async function start(e: FormEvent) {
+    e.preventDefault();
+    if (!dataset || !queryColumn || !relevantColumn || !modes.length || running) return;
+    setError(null);
+    setResult(null);
+    try {
+      progress.follow(await studio.call('collections.evaluate', { collection: collection.id, dataset: dataset.id, split: 'all', queryColumn, relevantColumn, modes, projectId }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  const toggle = (m: SearchMode) => setModes((prev) => (prev.includes(m) ? prev.filter((x) => x !== m) : SEARCH_MODES.filter((x) => x === m || prev.includes(x))));
+  return (
+    <Card aria-label="Evaluate retrieval">
+      <CardHeader title="Evaluate retrieval" subtitle="Questions whose answering document you know: how often each search mode finds it, and how high. Each mode becomes an evaluation run you can compare." />
+      <form className="card-body stack" onSubmit={start} aria-label="Evaluate retrieval">
+        <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
+          <div className="field">
+            <label className="field-label" htmlFor="re-dataset">Dataset</label>
+            <select id="re-dataset" className="select" value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
+              <option value="">Choose a dataset…</option>
+              {list.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="re-query">Query column</label>
+            <select id="re-query" className="select" value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
+              <option value="">—</option>
+              {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="re-relevant">Relevant document column</label>
+            <select id="re-relevant" className="select" value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
+              <option value="">—</option>
+              {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <span className="field-label">Modes</span>
+            <div className="row" role="group" aria-label="Modes">
+              {SEARCH_MODES.map((m) => (
+                <label key={m} className="checkbox small"><input type="checkbox" checked={modes.includes(m)} disabled={m !== 'bm25' && !collection.embedModel} onChange={() => toggle(m)} /><span>{m}</span></label>
+              ))}
+            </div>
+          </div>
+          <Button type="submit" variant="primary" disabled={running || !dataset || !queryColumn || !relevantColumn || !modes.length}>{running ? 'Evaluating…' : 'Evaluate'}</Button>
+        </div>
+        <span className="field-help">Every row of the dataset is a query. The relevant column holds the document’s file name (with or without its extension) or id; rows naming no document here score 0.</span>
+        {progress.job && running && <ProgressBar label="Evaluation progress" value={progress.job.progress} state={progress.job.state} />}
+        {error && <Callout tone="danger" title="The evaluation did not run"><div style={{ whiteSpace: 'pre-wrap' }}>{error}</div></Callout>}
+        {result && (
+          <div className="stack" style={{ gap: 'var(--space-2)' }} role="status">
+            <div className="table-wrap">
+              <table className="table" aria-label="Retrieval by mode">
+                <thead><tr><th>Mode</th>{RETRIEVAL_METRICS.map((m) => <th key={m}>{metricLabel(m)}</th>)}</tr></thead>
+                <tbody>
+                  {result.runs.map((r) => (
+                    <tr key={r.runId}><td>{r.mode}</td>{RETRIEVAL_METRICS.map((m) => <td key={m} className="mono">{r.metrics[m] === undefined ? '—' : formatMetric(m, r.metrics[m])}</td>)}</tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="row">
+              <span className="small muted">{result.queries} queries{result.unmatched ? `; ${result.unmatched} name no document of this collection` : ''}.</span>
+              <span className="spacer" />
+              <Button size="sm" onClick={() => openCompare(result.runs.map((r) => r.runId))}>Open in Compare</Button>
+            </div>
+          </div>
+        )}
+      </form>
+    </Card>
+  );
+}
