@@ -31,7 +31,7 @@ function block(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number
   const n1 = layerNorm(g, w, h, `${p}.ln_1`, spec); // (B*T, C)
   const qkv = proj('attn.c_attn', n1, C, 3 * C); // (B*T, 3C)
   const [q, k, v] = g.opN('Split', [qkv], 3, { axis: -1, num_outputs: 3 }); // (B*T, C) each
-  const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec);
+  const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec, i);
   declareLayerOutputs(g, i, a, opts);
   h = g.op('Add', [h, proj('attn.c_proj', a.out, C, C)]); // (B*T, C)
 

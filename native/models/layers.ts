@@ -104,10 +104,13 @@ export function attention(
   past: { key: Value; value: Value } | null,
   inputs: DecoderInputs,
   spec: ModelSpec,
+  layer: number,
 ): AttentionResult {
   const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
-  const presentKey = past ? g.op('Concat', [past.key, k], { axis: 2 }) : k; // (B, nkv, S, hs)
-  const presentValue = past ? g.op('Concat', [past.value, v], { axis: 2 }) : v; // (B, nkv, S, hs)
+  // The Concat writes straight into the graph output `present.N.*` (no Identity copy of the whole cache per step).
+  const append = (cached: Value, fresh: Value, name: string) => g.op('Concat', [cached, fresh], { axis: 2 }, { outputs: [name] });
+  const presentKey = past ? append(past.key, k, presentName(layer, 'key')) : k; // (B, nkv, S, hs)
+  const presentValue = past ? append(past.value, v, presentName(layer, 'value')) : v; // (B, nkv, S, hs)
   const repeatKv = (x: Value): Value => {
     if (nh === nkv) return x;
     const grouped = g.op('Unsqueeze', [x, g.ints([2])]); // (B, nkv, 1, S, hs)
@@ -124,10 +127,15 @@ export function attention(
   return { out, presentKey, presentValue, probs };
 }
 
+/** The transformers.js name of a layer's cache output. */
+export function presentName(layer: number, which: 'key' | 'value'): string {
+  return `present.${layer}.${which}`;
+}
+
 /** Name the per-layer outputs as transformers.js expects them. */
 export function declareLayerOutputs(g: GraphBuilder, layer: number, a: AttentionResult, opts: DecoderGraphOptions): void {
-  g.output(a.presentKey, `present.${layer}.key`);
-  g.output(a.presentValue, `present.${layer}.value`);
+  g.output(a.presentKey, presentName(layer, 'key'));
+  g.output(a.presentValue, presentName(layer, 'value'));
   if (opts.outputAttentions) g.output(a.probs, `attentions.${layer}`);
 }
 

@@ -47,7 +47,7 @@ function decoderLayer(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i:
   const qh = applyRotary(g, splitHeads(g, q, inputs.batch, nh, hs), rope); // (B, nh, T, hs)
   const kh = applyRotary(g, splitHeads(g, k, inputs.batch, nkv, hs), rope); // (B, nkv, T, hs)
   const vh = splitHeads(g, v, inputs.batch, nkv, hs); // (B, nkv, T, hs)
-  const a = attention(g, qh, kh, vh, inputs.past?.[i] ?? null, inputs, spec); // out (B*T, nh*hs)
+  const a = attention(g, qh, kh, vh, inputs.past?.[i] ?? null, inputs, spec, i); // out (B*T, nh*hs)
   declareLayerOutputs(g, i, a, opts);
   const o = proj('self_attn.o_proj', a.out, C, nh * hs, spec.outBias); // (B*T, C)
   h = g.op('Add', [h, o]); // (B*T, C)
