@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
 import { KvCacheOps } from './cache-ops.ts';
-import { KvBuffers } from './kv-buffers.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
@@ -48,8 +47,6 @@ export function buildDecoderGraph(spec: ModelSpec, weights: CheckpointWeights, o
 }
 
 export class CausalLM {
-  private readonly buffers: KvBuffers;
-
   private constructor(
     readonly folder: HfFolder,
     readonly spec: ModelSpec,
@@ -57,9 +54,7 @@ export class CausalLM {
     private readonly reorder: Session,
     readonly outputAttentions: boolean,
     private readonly cacheOps: KvCacheOps,
-  ) {
-    this.buffers = new KvBuffers(spec.numLayers, spec.numKvHeads, spec.headDim);
-  }
+  ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
     const folder = readHfFolder(dir);
@@ -110,19 +105,12 @@ export class CausalLM {
       attention_mask: int64(attentionMask, [B, S]),
       position_ids: int64(positions, [B, T]),
     };
-    this.buffers.check(past);
     past.forEach((kv, i) => {
       feeds[`past_key_values.${i}.key`] = kv.key;
       feeds[`past_key_values.${i}.value`] = kv.value;
     });
-    // The present key/values go straight into preallocated buffers (kv-buffers.ts); every other output is ORT's.
-    const cacheOut = this.buffers.outputs(past, B, S);
-    const fetches: Record<string, ort.Tensor | null> = {};
-    for (const name of this.session.outputNames) fetches[name] = null;
-    cacheOut.tensors.forEach((t, j) => (fetches[`present.${j >> 1}.${j & 1 ? 'value' : 'key'}`] = t));
-    const out = await this.session.run(feeds, fetches);
-    const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: cacheOut.tensors[2 * i], value: cacheOut.tensors[2 * i + 1] }));
-    cacheOut.adopt(present);
+    const out = await this.session.run(feeds);
+    const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }));
     const attentions = this.outputAttentions ? Array.from({ length: this.spec.numLayers }, (_, i) => out[`attentions.${i}`]) : undefined;
     const hidden = out.last_hidden_state?.data as Float32Array | undefined;
     return { logits: out.logits.data as Float32Array, present, attentions, hidden };
