@@ -1,0 +1,106 @@
+// Decode cost in CPU time, Lathe against llama.cpp on the same weights (docs/benchmarks.md, "Decode: Lathe vs
+// llama.cpp"). bench/decode.ts times steps by the wall clock, which on a shared machine mostly measures the other work
+// queued for the cores; this measures the process's CPU time per single-token step (user + system, all threads), for
+// llama-d768 at fp32 / 8-bit / 4-bit with both engines on one thread, after the same 128-token prompt.
+// Lathe runs its ONNX variant (CausalLM.forward); llama.cpp (node-llama-cpp) its GGUF export, one token per
+// evaluateWithoutGeneratingNewTokens call. Prints one JSON line (min / 25th percentile / median per step).
+//   node --import tsx bench/decode-cpu.ts [--steps 64]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { exportGguf, type GgufDtype } from '../native/deploy/gguf-write.ts';
+import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
+import { CausalLM } from '../native/models/decoder.ts';
+import { importLlama2cCheckpoint } from '../native/models/import.ts';
+import type { OnnxDtype } from '../native/models/onnx-variants.ts';
+import { writeLlamaD768 } from './llama-d768.ts';
+
+const arg = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const STEPS = Number(arg('--steps') ?? 64);
+const PROMPT = 128;
+const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
+const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
+  { name: 'fp32', onnx: 'fp32', gguf: 'f32' },
+  { name: '8-bit', onnx: 'int8', gguf: 'q8_0' },
+  { name: '4-bit', onnx: 'q4', gguf: 'q4_0' },
+];
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+interface Spread { min: number; p25: number; median: number }
+const spread = (xs: number[]): Spread => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Number(x.toFixed(2));
+  return { min: r(s[0]), p25: r(s[Math.floor(s.length / 4)]), median: r(s[Math.floor(s.length / 2)]) };
+};
+/** Wall and CPU milliseconds of each of `STEPS` calls of `step(i)`. */
+async function timeSteps(step: (i: number) => Promise<void>): Promise<{ wallMs: Spread; cpuMs: Spread }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const t = performance.now();
+    const c = cpuMs();
+    await step(i);
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs() - c);
+  }
+  return { wallMs: spread(wall), cpuMs: spread(cpu) };
+}
+
+const prompt = Array.from({ length: PROMPT }, (_, i) => 3 + ((i * 7) % 500));
+const nextToken = (i: number) => 5 + (i % 300);
+type LlamaToken = import('node-llama-cpp').Token;
+/** The same ids for llama.cpp (both models use stories260K's 512-token vocabulary; Token is a branded number). */
+const asLlamaTokens = (ids: number[]): LlamaToken[] => ids as unknown as LlamaToken[];
+
+const lib = await import('node-llama-cpp');
+const llama = await lib.getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: lib.LlamaLogLevel.error });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-decode-cpu-'));
+try {
+  const stories = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
+  const dir = path.join(tmp, 'llama-d768');
+  await writeLlamaD768(dir, stories.path);
+  const onnxDir = path.join(tmp, 'onnx');
+  await exportOnnxFolder(dir, onnxDir, { dtypes: PRECISIONS.map((p) => p.onnx), accuracyLevel: 4 });
+  const rows = [];
+  for (const p of PRECISIONS) {
+    const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1 });
+    let lathe;
+    try {
+      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
+      lathe = await timeSteps(async (i) => {
+        out = await lm.forward([[nextToken(i)]], [Array<number>(PROMPT + i + 1).fill(1)], out.present);
+      });
+    } finally {
+      await lm.release();
+    }
+    const gguf = path.join(tmp, `llama-d768-${p.gguf}.gguf`);
+    await exportGguf(dir, gguf, { dtype: p.gguf });
+    const model = await llama.loadModel({ modelPath: gguf });
+    let llamaCpp;
+    try {
+      const context = await model.createContext({ contextSize: 2 * (PROMPT + STEPS), batchSize: PROMPT, sequences: 1, threads: { ideal: 1, min: 1 } });
+      try {
+        const seq = context.getSequence();
+        await seq.evaluateWithoutGeneratingNewTokens(asLlamaTokens(prompt));
+        llamaCpp = await timeSteps((i) => seq.evaluateWithoutGeneratingNewTokens(asLlamaTokens([nextToken(i)])));
+      } finally {
+        await context.dispose();
+      }
+    } finally {
+      await model.dispose();
+    }
+    fs.rmSync(gguf);
+    rows.push({ precision: p.name, lathe, llamaCpp });
+  }
+  console.log(JSON.stringify({ bench: 'decode-cpu', model: 'llama-d768', threads: 1, promptTokens: PROMPT, steps: STEPS, loadAverage: os.loadavg(), rows }));
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await llama.dispose();
+}
