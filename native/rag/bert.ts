@@ -1,8 +1,11 @@
-// BERT-family sentence encoders (BERT, MiniLM, BGE, E5 in the Hugging Face layout) as one ONNX graph: transformers'
-// BertModel (modeling_bert.py, eager attention) followed by sentence-transformers' pooling — the mean of the real
-// tokens' last hidden states or the [CLS] state — and L2 normalisation, so a dot product is the cosine similarity.
+// BERT-family sentence encoders (BERT, MiniLM, BGE, E5; RoBERTa and XLM-RoBERTa) in the Hugging Face layout as one
+// ONNX graph: transformers' BertModel / RobertaModel (modeling_bert.py, modeling_roberta.py, eager attention)
+// followed by sentence-transformers' pooling — the mean of the real tokens' last hidden states or the first token's
+// state — and L2 normalisation, so a dot product is the cosine similarity.
 //
-//   h = LayerNorm(word[ids] + position[0..T) + token_type[types])
+//   h = LayerNorm(word[ids] + position[p] + token_type[types])
+//       p = 0..T-1 for BERT; for RoBERTa/XLM-R p = padding_idx + 1 + (index among the non-pad tokens), and
+//       padding_idx at the pad tokens (create_position_ids_from_input_ids)
 //   for each layer:  h = LayerNorm(h + dense(attn(query(h), key(h), value(h))))
 //                    h = LayerNorm(h + output(act(intermediate(h))))
 //   e = normalise(pool(h, mask))
@@ -23,24 +26,36 @@ export interface BertSpec {
   numHeads: number;
   intermediateSize: number;
   maxPositions: number;
+  /** The longest input in tokens: maxPositions for BERT, maxPositions − padding_idx − 1 for RoBERTa. */
+  maxTokens: number;
   typeVocabSize: number;
+  /** 'absolute': positions 0..T-1 (BERT); 'after-padding': RoBERTa's positions, counted from padding_idx + 1. */
+  positions: 'absolute' | 'after-padding';
+  /** config.json's pad_token_id: RoBERTa's padding_idx. */
+  padTokenId: number;
   layerNormEps: number;
   /** Gelu's exact (erf) form, its tanh approximation, or ReLU, as config.json's hidden_act says. */
   activation: 'gelu' | 'gelu_tanh' | 'relu';
 }
 
-const ENCODER_TYPES = new Set(['bert']);
+/** model_type → how positions are counted; the defaults of each family's config class where config.json omits them. */
+const FAMILIES: Record<string, { positions: BertSpec['positions']; maxPositions: number; typeVocabSize: number; eps: number; pad: number }> = {
+  bert: { positions: 'absolute', maxPositions: 512, typeVocabSize: 2, eps: 1e-12, pad: 0 },
+  roberta: { positions: 'after-padding', maxPositions: 512, typeVocabSize: 2, eps: 1e-12, pad: 1 },
+  'xlm-roberta': { positions: 'after-padding', maxPositions: 512, typeVocabSize: 2, eps: 1e-12, pad: 1 },
+};
 
 /** Whether a config.json describes an encoder this file builds (the rest are decoders, or not supported). */
 export function isBertConfig(config: Record<string, unknown>): boolean {
-  return ENCODER_TYPES.has(String(config.model_type));
+  return Object.hasOwn(FAMILIES, String(config.model_type));
 }
 
 export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'): BertSpec {
-  if (!isBertConfig(c)) throw new Error(`${file}: model_type '${String(c.model_type)}' is not a BERT-family encoder Lathe builds (bert: BERT, MiniLM, BGE, E5)`);
-  const int = (field: string, fallback?: number): number => {
+  if (!isBertConfig(c)) throw new Error(`${file}: model_type '${String(c.model_type)}' is not a BERT-family encoder Lathe builds (${Object.keys(FAMILIES).join(', ')})`);
+  const family = FAMILIES[String(c.model_type)];
+  const int = (field: string, fallback?: number, min = 1): number => {
     const v = c[field] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${file}: field '${field}' must be a positive whole number, got ${JSON.stringify(c[field])}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${file}: field '${field}' must be a whole number of at least ${min}, got ${JSON.stringify(c[field])}`);
     return v;
   };
   const act = String(c.hidden_act ?? 'gelu');
@@ -52,11 +67,16 @@ export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'
     numLayers: int('num_hidden_layers'),
     numHeads: int('num_attention_heads'),
     intermediateSize: int('intermediate_size'),
-    maxPositions: int('max_position_embeddings', 512),
-    typeVocabSize: int('type_vocab_size', 2),
-    layerNormEps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : 1e-12,
+    maxPositions: int('max_position_embeddings', family.maxPositions),
+    maxTokens: 0,
+    typeVocabSize: int('type_vocab_size', family.typeVocabSize),
+    positions: family.positions,
+    padTokenId: int('pad_token_id', family.pad, 0),
+    layerNormEps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : family.eps,
     activation,
   };
+  spec.maxTokens = spec.positions === 'absolute' ? spec.maxPositions : spec.maxPositions - spec.padTokenId - 1;
+  if (spec.maxTokens < 2) throw new Error(`${file}: max_position_embeddings ${spec.maxPositions} leaves no room for tokens after pad_token_id ${spec.padTokenId} (RoBERTa counts positions from pad_token_id + 1)`);
   if (spec.hiddenSize % spec.numHeads) throw new Error(`${file}: hidden_size ${spec.hiddenSize} is not a multiple of num_attention_heads ${spec.numHeads}`);
   if (c.position_embedding_type !== undefined && c.position_embedding_type !== 'absolute') throw new Error(`${file}: position_embedding_type '${String(c.position_embedding_type)}' is not supported (absolute only)`);
   return spec;
@@ -91,9 +111,9 @@ export function readPooling(dir: string): PoolingConfig {
 
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as BertModel's extended attention mask
 
-/** The checkpoint's tensor names carry 'bert.' when saved from a task model (BertForMaskedLM, …). */
-function prefixOf(w: CheckpointWeights): string {
-  return w.has('embeddings.word_embeddings.weight') ? '' : w.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
+/** The checkpoint's tensor names carry 'bert.' or 'roberta.' when saved from a task model (BertForMaskedLM, …). */
+export function prefixOf(w: CheckpointWeights, first: string): string {
+  return ['', 'bert.', 'roberta.', 'model.'].find((p) => w.has(`${p}${first}`)) ?? '';
 }
 
 /**
@@ -103,7 +123,7 @@ function prefixOf(w: CheckpointWeights): string {
 export function buildBertGraph(spec: BertSpec, w: CheckpointWeights, pooling: Pooling): GraphBuilder {
   const { hiddenSize: C, numHeads: nh, intermediateSize: F } = spec;
   const hs = C / nh;
-  const p = prefixOf(w);
+  const p = prefixOf(w, 'embeddings.word_embeddings.weight');
   const g = new GraphBuilder({ name: `bert-${pooling}`, opset: 23 });
   const param = (name: string, shape: number[]): Value => {
     const t = w.read(`${p}${name}`, shape);
@@ -112,22 +132,23 @@ export function buildBertGraph(spec: BertSpec, w: CheckpointWeights, pooling: Po
   const layerNorm = (x: Value, name: string): Value => g.op('LayerNormalization', [x, param(`${name}.weight`, [C]), param(`${name}.bias`, [C])], { axis: -1, epsilon: spec.layerNormEps });
   const dense = (x: Value, name: string, out: number, inp: number): Value => linear(g, x, param(`${name}.weight`, [out, inp]), param(`${name}.bias`, [out]));
 
-  const ids = g.input('input_ids', 'int64', ['B', 'T']);
-  const mask = g.input('attention_mask', 'int64', ['B', 'T']);
-  const types = g.input('token_type_ids', 'int64', ['B', 'T']);
-  const idsShape = g.op('Shape', [ids]); // (2,) = [B, T]
-  const batch = g.op('Slice', [idsShape, g.ints([0]), g.ints([1])]); // (1,)
-  const T = g.op('Gather', [idsShape, g.scalar(1, 'int64')]); // ()
-  const positions = g.op('Range', [g.scalar(0, 'int64'), T, g.scalar(1, 'int64')]); // (T)
+  const { ids, mask, types, batch, T } = encoderInputs(g, true);
+  let positions: Value; // (T) or (B, T)
+  if (spec.positions === 'absolute') {
+    positions = g.op('Range', [g.scalar(0, 'int64'), T, g.scalar(1, 'int64')]);
+  } else {
+    const real = g.op('Cast', [g.op('Not', [g.op('Equal', [ids, g.scalar(spec.padTokenId, 'int64')])])], { to: 7 }); // (B, T) 1 at non-pad tokens
+    const counted = g.op('Mul', [g.op('CumSum', [real, g.scalar(1, 'int64')]), real]); // (B, T) 1, 2, … at non-pad tokens, 0 at pads
+    positions = g.op('Add', [counted, g.scalar(spec.padTokenId, 'int64')]);
+  }
 
   const word = g.op('Gather', [param('embeddings.word_embeddings.weight', [spec.vocabSize, C]), ids], { axis: 0 }); // (B, T, C)
-  const pos = g.op('Gather', [param('embeddings.position_embeddings.weight', [spec.maxPositions, C]), positions], { axis: 0 }); // (T, C)
-  const type = g.op('Gather', [param('embeddings.token_type_embeddings.weight', [spec.typeVocabSize, C]), types], { axis: 0 }); // (B, T, C)
+  const pos = g.op('Gather', [param('embeddings.position_embeddings.weight', [spec.maxPositions, C]), positions], { axis: 0 }); // (T, C) or (B, T, C)
+  const type = g.op('Gather', [param('embeddings.token_type_embeddings.weight', [spec.typeVocabSize, C]), types!], { axis: 0 }); // (B, T, C)
   const embedded = layerNorm(g.op('Add', [g.op('Add', [word, pos]), type]), 'embeddings.LayerNorm'); // (B, T, C)
   let h = g.op('Reshape', [embedded, g.ints([-1, C])]); // (B*T, C)
 
-  const allowed = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 9 }), g.ints([1, 2])]); // (B, 1, 1, T) bool
-  const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, 1, T)
+  const maskBias = attentionMaskBias(g, mask); // (B, 1, 1, T)
   for (let i = 0; i < spec.numLayers; i++) {
     const l = `encoder.layer.${i}`;
     const q = splitHeads(g, dense(h, `${l}.attention.self.query`, C, C), batch, nh, hs); // (B, nh, T, hs)
@@ -142,6 +163,40 @@ export function buildBertGraph(spec: BertSpec, w: CheckpointWeights, pooling: Po
     const act = spec.activation === 'relu' ? g.op('Relu', [inner]) : g.op('Gelu', [inner], { approximate: spec.activation === 'gelu' ? 'none' : 'tanh' });
     h = layerNorm(g.op('Add', [dense(act, `${l}.output.dense`, C, F), h]), `${l}.output.LayerNorm`); // (B*T, C)
   }
+  poolAndNormalise(g, h, batch, mask, C, pooling);
+  return g;
+}
+
+export interface EncoderInputs {
+  ids: Value; // (B, T) int64
+  mask: Value; // (B, T) int64
+  types: Value | null; // (B, T) int64, when the model has token types
+  batch: Value; // (1,) = [B]
+  T: Value; // () the sequence length
+}
+
+/** The inputs every encoder graph takes: input_ids, attention_mask and (when it has token types) token_type_ids. */
+export function encoderInputs(g: GraphBuilder, withTypes: boolean): EncoderInputs {
+  const ids = g.input('input_ids', 'int64', ['B', 'T']);
+  const mask = g.input('attention_mask', 'int64', ['B', 'T']);
+  const types = withTypes ? g.input('token_type_ids', 'int64', ['B', 'T']) : null;
+  const idsShape = g.op('Shape', [ids]); // (2,) = [B, T]
+  const batch = g.op('Slice', [idsShape, g.ints([0]), g.ints([1])]); // (1,)
+  const T = g.op('Gather', [idsShape, g.scalar(1, 'int64')]); // ()
+  return { ids, mask, types, batch, T };
+}
+
+/** 0 where a key is a real token, the float32 minimum where it is padding: (B, 1, 1, T), as get_extended_attention_mask. */
+export function attentionMaskBias(g: GraphBuilder, mask: Value): Value {
+  const allowed = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 9 }), g.ints([1, 2])]); // (B, 1, 1, T) bool
+  return g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]);
+}
+
+/**
+ * Outputs last_hidden_state (B, T, C) from the (B*T, C) final states, and sentence_embedding (B, C): pooled as
+ * sentence-transformers' Pooling module does, then normalised to unit length as its Normalize module.
+ */
+export function poolAndNormalise(g: GraphBuilder, h: Value, batch: Value, mask: Value, C: number, pooling: Pooling): void {
   const shape = g.op('Concat', [batch, g.ints([-1, C])], { axis: 0 });
   const hidden = g.op('Reshape', [h, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', C] }] }); // (B, T, C)
   g.output(hidden, 'last_hidden_state');
@@ -157,5 +212,4 @@ export function buildBertGraph(spec: BertSpec, w: CheckpointWeights, pooling: Po
   }
   const norm = g.op('Max', [g.op('ReduceL2', [pooled, g.ints([1])], { keepdims: 1 }), g.scalar(1e-12)]); // (B, 1), as F.normalize
   g.output(g.op('Div', [pooled, norm]), 'sentence_embedding'); // (B, C)
-  return g;
 }

@@ -11,7 +11,7 @@ import type { NewDocument } from '../store/collections.ts';
 import type { Store } from '../store/db.ts';
 import { chunkDocument, countWords, type TokenCounter } from './chunk.ts';
 import { loadEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
-import { isBertConfig, parseBertConfig } from './bert.ts';
+import { isEncoderConfig, parseEncoderConfig } from './encoders.ts';
 import { DocumentError, formatOf, parseDocument } from './parse.ts';
 
 /** A model given as a folder path or as the id or name of a model in the store: its folder. */
@@ -27,9 +27,9 @@ export function resolveModelDir(store: Store, ref: string, field: string): strin
 export function embeddingShape(dir: string): { dim: number; maxTokens: number } {
   const file = path.join(dir, 'config.json');
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (isBertConfig(config)) {
-    const spec = parseBertConfig(config, file);
-    return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };
+  if (isEncoderConfig(config)) {
+    const spec = parseEncoderConfig(config, file);
+    return { dim: spec.dim, maxTokens: spec.maxTokens };
   }
   const spec = parseModelConfig(config, file);
   return { dim: spec.hiddenSize, maxTokens: spec.maxPositions };

@@ -1,5 +1,5 @@
-// Embedding models for dense retrieval, loaded from a Hugging Face folder: a BERT-family encoder (bert.ts: the
-// sentence-transformers pooling, normalised) or, as a fallback, any decoder Lathe runs — the mean of its final
+// Embedding models for dense retrieval, loaded from a Hugging Face folder: a sentence encoder (encoders.ts: BERT,
+// RoBERTa, XLM-R, nomic-style; the sentence-transformers pooling, normalised) or, as a fallback, any decoder Lathe runs — the mean of its final
 // hidden states over the real tokens, normalised (a decoder was not trained for this; it groups texts only roughly).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,11 +7,12 @@ import { createSession, ort, type Session } from '../onnx/index.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
 import { CausalLM } from '../models/decoder.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
-import { buildBertGraph, isBertConfig, parseBertConfig, readPooling, type BertSpec, type Pooling } from './bert.ts';
+import { readPooling, type Pooling } from './bert.ts';
+import { isEncoderConfig, parseEncoderConfig, type EncoderSpec } from './encoders.ts';
 import type { TokenCounter } from './chunk.ts';
 
 export interface Embedder {
-  /** 'bert (mean pooling)', 'decoder (mean of last hidden state)': what the vectors are. */
+  /** 'bert (mean pooling, normalised)', 'decoder (mean of last hidden state)': what the vectors are. */
   readonly kind: string;
   readonly dim: number;
   /** Longest input in tokens; longer texts are cut to it. */
@@ -19,7 +20,8 @@ export interface Embedder {
   readonly countTokens: TokenCounter;
   /**
    * Unit-length vectors, one per text. `role` picks the prompt a model was trained with for queries or passages
-   * (E5's 'query: ' / 'passage: ', from config_sentence_transformers.json), where it names one.
+   * (E5's 'query: ' / 'passage: ' from config_sentence_transformers.json; nomic's 'search_query: ' /
+   * 'search_document: '), where it names one.
    */
   embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]>;
   release(): Promise<void>;
@@ -37,7 +39,7 @@ export interface EmbedderOptions {
 
 function readConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, 'config.json');
-  if (!fs.existsSync(file)) throw new Error(`${dir}: no config.json; give the folder of a Hugging Face embedding model (BERT, MiniLM, BGE, E5) or of a decoder`);
+  if (!fs.existsSync(file)) throw new Error(`${dir}: no config.json; give the folder of a Hugging Face embedding model (BERT, MiniLM, BGE, E5, RoBERTa, XLM-R, nomic-embed) or of a decoder`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
@@ -49,7 +51,7 @@ export function tokenCounterFor(dir: string): TokenCounter {
 
 export async function loadEmbedder(dir: string, opts: EmbedderOptions = {}): Promise<Embedder> {
   const config = readConfig(dir);
-  return isBertConfig(config) ? BertEmbedder.load(dir, config, opts) : DecoderEmbedder.load(dir, opts);
+  return isEncoderConfig(config) ? BertEmbedder.load(dir, config, opts) : DecoderEmbedder.load(dir, opts);
 }
 
 /** Rows of ids padded to the longest with `pad`, as (B, T) int64 tensors of ids and mask. */
@@ -69,39 +71,40 @@ function splitRows(data: Float32Array, dim: number): Float32Array[] {
 export class BertEmbedder implements Embedder {
   readonly kind: string;
   private constructor(
-    readonly spec: BertSpec,
+    readonly spec: EncoderSpec,
     readonly pooling: Pooling,
     private readonly tokenizer: TextTokenizer,
     private readonly session: Session,
     private readonly batchSize: number,
     private readonly prompts: Record<EmbedRole, string>,
   ) {
-    this.kind = `bert (${pooling} pooling, normalised)`;
+    this.kind = `${spec.modelType} (${pooling} pooling, normalised)`;
   }
 
   static async load(dir: string, config: Record<string, unknown>, opts: EmbedderOptions): Promise<BertEmbedder> {
-    const spec = parseBertConfig(config, path.join(dir, 'config.json'));
+    const spec = parseEncoderConfig(config, path.join(dir, 'config.json'));
     const pooling = opts.pooling ?? readPooling(dir).pooling;
     const tokenizer = TextTokenizer.fromFolder(dir);
     const weights = CheckpointWeights.open(dir);
     let graph;
     try {
-      graph = buildBertGraph(spec, weights, pooling);
+      graph = spec.build(weights, pooling);
     } finally {
       weights.close();
     }
     const session = await createSession(graph, { intraOpNumThreads: opts.intraOpNumThreads });
-    return new BertEmbedder(spec, pooling, tokenizer, session, opts.batchSize ?? 16, readPrompts(dir));
+    return new BertEmbedder(spec, pooling, tokenizer, session, opts.batchSize ?? 16, readPrompts(dir, spec.defaultPrompts));
   }
 
-  get dim(): number { return this.spec.hiddenSize; }
-  get maxTokens(): number { return this.spec.maxPositions; }
+  get dim(): number { return this.spec.dim; }
+  get maxTokens(): number { return this.spec.maxTokens; }
   readonly countTokens: TokenCounter = (text) => this.tokenizer.encode(text, { addSpecialTokens: false }).length;
 
   /** Embed already-tokenized rows (with their special tokens): the graph's pooled, normalised output. */
   async embedIds(rows: number[][]): Promise<Float32Array[]> {
-    const { ids, mask, zeros } = padBatch(rows, this.tokenizer.padTokenId ?? 0);
-    const out = await this.session.run({ input_ids: ids, attention_mask: mask, token_type_ids: zeros });
+    const { ids, mask, zeros } = padBatch(rows, this.spec.padTokenId ?? this.tokenizer.padTokenId ?? 0);
+    const feeds = { input_ids: ids, attention_mask: mask, token_type_ids: zeros };
+    const out = await this.session.run(Object.fromEntries(this.session.inputNames.map((n) => [n, feeds[n as keyof typeof feeds]])));
     return splitRows(out.sentence_embedding.data as Float32Array, this.dim);
   }
 
@@ -120,17 +123,18 @@ export class BertEmbedder implements Embedder {
 
 /**
  * The prompts sentence-transformers prepends for queries and documents (config_sentence_transformers.json's
- * `prompts`: E5 has {query: 'query: ', passage: 'passage: '}; BGE a query instruction); none when absent.
+ * `prompts`: E5 has {query: 'query: ', passage: 'passage: '}; BGE a query instruction). When the folder names
+ * neither, the model family's own (`fallback`: nomic's 'search_query: ' / 'search_document: '), else none.
  */
-export function readPrompts(dir: string): Record<EmbedRole, string> {
+export function readPrompts(dir: string, fallback: Record<EmbedRole, string> | null = null): Record<EmbedRole, string> {
   const file = path.join(dir, 'config_sentence_transformers.json');
-  if (!fs.existsSync(file)) return { query: '', document: '' };
-  const prompts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { prompts?: Record<string, unknown> }).prompts ?? {};
+  const prompts = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { prompts?: Record<string, unknown> }).prompts ?? {} : {};
   const pick = (...names: string[]) => String(names.map((n) => prompts[n]).find((v) => typeof v === 'string') ?? '');
-  return { query: pick('query'), document: pick('passage', 'document', 'corpus') };
+  const named = { query: pick('query'), document: pick('passage', 'document', 'corpus') };
+  return !named.query && !named.document && fallback ? { ...fallback } : named;
 }
 
-/** Keep the first max − 1 tokens and the last one (the [SEP] a BERT tokenizer adds). */
+/** Keep the first max − 1 tokens and the last one (the [SEP] or </s> the tokenizer adds). */
 function truncate(ids: number[], max: number): number[] {
   return ids.length <= max ? ids : [...ids.slice(0, max - 1), ids[ids.length - 1]];
 }

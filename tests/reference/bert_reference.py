@@ -1,6 +1,7 @@
-"""Reference sentence embeddings of a BERT encoder in plain PyTorch, float64: transformers' BertModel (eager
-attention, modeling_bert.py) and sentence-transformers' pooling (mean over the real tokens, or the [CLS] state),
-then F.normalize. Written from those sources, not imported (no transformers here).
+"""Reference sentence embeddings of a BERT-family encoder in plain PyTorch, float64: transformers' BertModel and
+RobertaModel / XLMRobertaModel (eager attention, modeling_bert.py, modeling_roberta.py), or nomic's NomicBertModel
+(nomic_bert_reference.py), and sentence-transformers' pooling (mean over the real tokens, or the first token's
+state), then F.normalize. Written from those sources, not imported (no transformers here).
 
 Usage: python3 bert_reference.py < requests.json > results.json
 request: {"model": MODEL_DIR, "input_ids": (B, T), "attention_mask": (B, T), "pooling": "mean" | "cls"}
@@ -16,6 +17,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from decoder_reference import load_safetensors  # noqa: E402
+from nomic_bert_reference import nomic_bert_forward  # noqa: E402
 
 
 def bert_forward(cfg, W, ids, mask):
@@ -32,8 +34,14 @@ def bert_forward(cfg, W, ids, mask):
         return x @ W[f"{name}.weight"].T + W[f"{name}.bias"]
 
     types = torch.zeros_like(ids)
-    pos = torch.arange(T)
-    h = W["embeddings.word_embeddings.weight"][ids] + W["embeddings.position_embeddings.weight"][pos][None] \
+    if cfg["model_type"] in ("roberta", "xlm-roberta"):
+        # create_position_ids_from_input_ids: padding_idx + 1, + 2, ... at the real tokens, padding_idx at the pads
+        pad = cfg.get("pad_token_id", 1)
+        real = ids.ne(pad).long()
+        pos = torch.cumsum(real, dim=1) * real + pad  # (B, T)
+    else:
+        pos = torch.arange(T)[None]  # (1, T)
+    h = W["embeddings.word_embeddings.weight"][ids] + W["embeddings.position_embeddings.weight"][pos] \
         + W["embeddings.token_type_embeddings.weight"][types]
     h = ln(h, "embeddings.LayerNorm")  # (B, T, C)
     bias = (1.0 - mask[:, None, None, :].double()) * torch.finfo(torch.float64).min  # (B, 1, 1, T)
@@ -44,7 +52,7 @@ def bert_forward(cfg, W, ids, mask):
         scores = q @ k.transpose(-1, -2) / math.sqrt(hs) + bias
         ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(B, T, C)
         h = ln(dense(ctx, f"{p}.attention.output.dense") + h, f"{p}.attention.output.LayerNorm")
-        inner = F.gelu(dense(h, f"{p}.intermediate.dense"))
+        inner = F.gelu(dense(h, f"{p}.intermediate.dense"))  # hidden_act 'gelu' (the fixtures' choice)
         h = ln(dense(inner, f"{p}.output.dense") + h, f"{p}.output.LayerNorm")
     return h
 
@@ -52,8 +60,11 @@ def bert_forward(cfg, W, ids, mask):
 def embed(req):
     cfg = json.load(open(f"{req['model']}/config.json"))
     W = load_safetensors(f"{req['model']}/model.safetensors")
+    for prefix in ("bert.", "roberta."):  # task models' checkpoints
+        W = {n[len(prefix):] if n.startswith(prefix) else n: t for n, t in W.items()}
     ids, mask = torch.tensor(req["input_ids"]), torch.tensor(req["attention_mask"])
-    h = bert_forward(cfg, W, ids, mask)
+    forward = nomic_bert_forward if cfg["model_type"] == "nomic_bert" else bert_forward
+    h = forward(cfg, W, ids, mask)
     if req["pooling"] == "cls":
         pooled = h[:, 0]
     else:
