@@ -14,7 +14,7 @@ export const Collection = z.object({
   name: z.string(),
   /** Folder of the model whose tokenizer measures chunks (and, for an encoder, embeds them); null: words. */
   tokenizerModel: z.string().nullable(),
-  /** Folder of the embedding model (a BERT-family encoder, or a decoder as a fallback); null: BM25 only. */
+  /** Folder of the embedding model (a sentence encoder: BERT family, RoBERTa, XLM-R, nomic; or a decoder as a fallback); null: BM25 only. */
   embedModel: z.string().nullable(),
   embedDim: z.number().int().nullable(),
   chunkTokens: z.number().int().min(8),

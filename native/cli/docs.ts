@@ -30,7 +30,7 @@ const CREATE_OPTIONS = {
   project: { type: 'string' },
 } as const;
 const CREATE_HELP = {
-  'embed-model': 'embedding model: a Hugging Face folder or an imported model (BERT/MiniLM/BGE/E5; any decoder as a fallback). Default: none, BM25 only',
+  'embed-model': 'embedding model: a Hugging Face folder or an imported model (BERT/MiniLM/BGE/E5, RoBERTa, XLM-R, nomic-embed; any decoder as a fallback). Default: none, BM25 only',
   tokenizer: 'model whose tokenizer measures chunk sizes (default: the embedding model\'s; without either, words)',
   'chunk-tokens': 'chunk size in tokens (default 256)',
   overlap: 'tokens each chunk repeats from the previous one (default 32)',

@@ -6,6 +6,10 @@
 //   h = LayerNorm(word[ids] + position[p] + token_type[types])
 //       p = 0..T-1 for BERT; for RoBERTa/XLM-R p = padding_idx + 1 + (index among the non-pad tokens), and
 //       padding_idx at the pad tokens (create_position_ids_from_input_ids)
+//
+// Tokenizers are the folder's tokenizer.json (WordPiece, RoBERTa's byte-level BPE, XLM-R's Unigram); for XLM-R's
+// 'Precompiled' normaliser @huggingface/tokenizers applies NFKC and SentencePiece's whitespace rules instead of
+// reading precompiled_charsmap, so rare characters may normalise differently from the Rust tokenizers.
 //   for each layer:  h = LayerNorm(h + dense(attn(query(h), key(h), value(h))))
 //                    h = LayerNorm(h + output(act(intermediate(h))))
 //   e = normalise(pool(h, mask))

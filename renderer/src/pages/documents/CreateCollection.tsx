@@ -45,7 +45,7 @@ export function CreateCollection({ projectId, onCreated, onCancel }: { projectId
           <Field label="Name" help="How the collection is listed and chosen in the Playground." error={fieldError('name')}>
             {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus />}
           </Field>
-          <Field label="Embedding model" optional help="A BERT-family sentence encoder (MiniLM, BGE, E5) as an imported model or a folder path, for dense and hybrid search. Leave empty for keyword search (BM25) only." error={fieldError('embedModel')}>
+          <Field label="Embedding model" optional help="A sentence encoder (BERT, MiniLM, BGE, E5, RoBERTa, XLM-R, nomic-embed) as an imported model or a folder path, for dense and hybrid search. Leave empty for keyword search (BM25) only." error={fieldError('embedModel')}>
             {(id, d) => (
               <>
                 <input id={id} className="input" list="embed-models" value={embedModel} onChange={(e) => setEmbedModel(e.target.value)} aria-describedby={d} placeholder="none: BM25 only" />
