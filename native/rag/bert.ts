@@ -75,7 +75,7 @@ export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'
     maxTokens: 0,
     typeVocabSize: int('type_vocab_size', family.typeVocabSize),
     positions: family.positions,
-    padTokenId: int('pad_token_id', family.pad, 0),
+    padTokenId: family.positions === 'absolute' ? family.pad : int('pad_token_id', family.pad, 0), // BERT's positions ignore it
     layerNormEps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : family.eps,
     activation,
   };
