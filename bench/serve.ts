@@ -85,8 +85,25 @@ async function writeGpt2Sized(dir: string): Promise<void> {
   await writeHfFolder(dir, { config, tensors, tokenizer, tokenizerConfig: { eos_token: '<|endoftext|>', tokenizer_class: 'PreTrainedTokenizerFast' } });
 }
 
-async function stepStats(server: ApiServer, model: string): Promise<{ steps: number; rows: number }> {
+type BatcherStats = Record<'steps' | 'rows' | 'prefills' | 'prefillRows' | 'prefillMs' | 'decodeMs' | 'sampleMs' | 'joinMs' | 'compactMs', number>;
+
+async function stepStats(server: ApiServer, model: string): Promise<BatcherStats> {
   return server.pool.use(resolveServedModel(server.store, model), async (g) => ({ ...g.batcher().stats }));
+}
+
+/**
+ * Where the batcher's time went during one pass, in ms of the pass's wall time: prefills (and rows per prefill),
+ * decode steps (ms per step), sampling in JS, cache joins and compaction; `otherMs` is the rest (the loop waiting
+ * on clients, HTTP and SSE, the event loop).
+ */
+function schedulerBreakdown(before: BatcherStats, after: BatcherStats, wallMs: number) {
+  const d = (k: keyof BatcherStats) => after[k] - before[k];
+  const busy = d('prefillMs') + d('decodeMs') + d('sampleMs') + d('joinMs') + d('compactMs');
+  return {
+    wallMs: round(wallMs), prefills: d('prefills'), rowsPerPrefill: round(d('prefillRows') / Math.max(1, d('prefills'))), prefillMs: round(d('prefillMs')),
+    decodeMs: round(d('decodeMs')), msPerStep: round(d('decodeMs') / Math.max(1, d('steps'))), sampleMs: round(d('sampleMs')),
+    joinMs: round(d('joinMs')), compactMs: round(d('compactMs')), otherMs: round(wallMs - busy),
+  };
 }
 
 async function concurrencyRuns(server: ApiServer, client: OpenAI, model: string) {
@@ -117,6 +134,7 @@ async function concurrencyRuns(server: ApiServer, client: OpenAI, model: string)
       ttftMsP95: round(percentile(ok.map((s) => s.ttftMs), 95)),
       perStreamTokensPerSecondMedian: round(percentile(rates, 50)),
       meanRowsPerStep: round((after.rows - before.rows) / Math.max(1, after.steps - before.steps)),
+      scheduler: schedulerBreakdown(before, after, wallMs),
     });
   }
   const one = results.find((r) => r.concurrency === 1);

@@ -1,7 +1,8 @@
 // Continuous batching (native/generate/continuous.ts) on small random Llama 3 and GPT-2 models: requests that join
 // a running batch at different moments, with different prompt lengths, settings and stop rules, get exactly the
 // tokens they get alone through generate(); they share decode steps; a cancelled request ends before the next
-// step and leaves the others untouched; and the batch's cache never grows past its longest row.
+// step and leaves the others untouched; the batch's cache never grows past its longest row; and the prefill's
+// last-position-only head gives the logits the full head gives there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,23 @@ describe.each(['llama3', 'gpt2'] as const)('continuous batching on a random %s',
     expect(afterAbort).toBe(0);
     expect(c.rows[0].tokenIds.length).toBeLessThanOrEqual(2);
     expect(o.rows[0].tokenIds).toEqual(alone.rows[0].tokenIds);
+  });
+
+  it('prefills with the head on the last position only, giving forward()\'s last-position logits and the same cache', async () => {
+    const model = generator.model;
+    const prompts = [[5, 9, 2, 7, 7, 1], [0, 0, 3, 8, 4, 6]]; // the second row left-padded
+    const mask = [[1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1]];
+    const full = await model.forward(prompts, mask, model.emptyCache(2));
+    const last = await model.forwardLast(prompts, mask, model.emptyCache(2));
+    const V = model.vocabSize;
+    expect(full.logits.length).toBe(2 * 6 * V);
+    expect(last.logits.length).toBe(2 * V);
+    for (let b = 0; b < 2; b++) {
+      const want = full.logits.subarray((b * 6 + 5) * V, (b * 6 + 6) * V);
+      const got = last.logits.subarray(b * V, (b + 1) * V);
+      got.forEach((x, j) => expect(x).toBeCloseTo(want[j], 5));
+    }
+    expect(last.present[0].key.data).toEqual(full.present[0].key.data);
   });
 
   it('keeps the cache no longer than its longest row while requests keep coming', async () => {
