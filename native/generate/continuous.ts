@@ -20,6 +20,8 @@ import { TextStream, type Detokenizer } from './text-stream.ts';
 
 /** What continuous batching needs beyond a forward step: joining two batches' caches and cutting leading columns. */
 export interface BatchableModel<Cache> extends LanguageModel<Cache> {
+  /** forward() with only each row's last-position logits, (B, 1, V): what a prefill needs for the next token. */
+  forwardLast(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
   joinCaches(a: Cache, b: Cache, padA: number, padB: number): Promise<Cache>;
   trimCache(cache: Cache, drop: number): Promise<Cache>;
 }
@@ -58,8 +60,13 @@ export class ContinuousBatcher<Cache> {
   private cache: Cache | null = null;
   private loop: Promise<void> | null = null;
   readonly maxRows: number;
-  /** Decode steps run so far, and rows they carried (for reports: mean batch = rows / steps). */
-  readonly stats = { steps: 0, rows: 0 };
+  /**
+   * Decode steps run so far and rows they carried (mean batch = rows / steps), and where the scheduler's time went,
+   * in ms: prefills (count, and the rows they carried), decode steps (forward only), sampling in JS (advance: every
+   * row's processors, sampler, stop rules and stream callbacks), joining caches, and compacting (dropping rows and
+   * trimming columns). For reports (bench/serve.ts); wall time not in these is time the loop waited or was idle.
+   */
+  readonly stats = { steps: 0, rows: 0, prefills: 0, prefillRows: 0, prefillMs: 0, decodeMs: 0, sampleMs: 0, joinMs: 0, compactMs: 0 };
 
   constructor(
     private readonly model: BatchableModel<Cache>,
@@ -139,8 +146,12 @@ export class ContinuousBatcher<Cache> {
     const pad = this.padId(rows[0].request.o);
     const input = prompts.map((p) => [...Array<number>(width - p.length).fill(pad), ...p]); // (B, T) left-padded
     rows.forEach((s, b) => (s.mask = [...Array<number>(width - prompts[b].length).fill(0), ...prompts[b].map(() => 1)]));
-    const out = await this.model.forward(input, rows.map((s) => s.mask), this.model.emptyCache(rows.length));
-    this.advance(rows, out.logits, width);
+    let t = performance.now();
+    const out = await this.model.forwardLast(input, rows.map((s) => s.mask), this.model.emptyCache(rows.length));
+    this.stats.prefills++;
+    this.stats.prefillRows += rows.length;
+    this.stats.prefillMs += performance.now() - t;
+    this.advance(rows, out.logits, 1);
     for (const r of requests) r.firstMs ??= performance.now() - r.t0;
     if (this.cache === null || this.batch.length === 0) {
       this.batch = rows;
@@ -151,7 +162,9 @@ export class ContinuousBatcher<Cache> {
     const joined = Math.max(S, width);
     for (const s of this.batch) s.mask = [...Array<number>(joined - S).fill(0), ...s.mask];
     for (const s of rows) s.mask = [...Array<number>(joined - width).fill(0), ...s.mask];
+    t = performance.now();
     this.cache = await this.model.joinCaches(this.cache, out.present, joined - S, joined - width);
+    this.stats.joinMs += performance.now() - t;
     this.batch = [...this.batch, ...rows];
   }
 
@@ -159,7 +172,9 @@ export class ContinuousBatcher<Cache> {
   private async decodeStep(): Promise<void> {
     const input = this.batch.map((s) => [s.state.tokenIds[s.state.tokenIds.length - 1]]);
     for (const s of this.batch) s.mask.push(1);
+    const t = performance.now();
     const out = await this.model.forward(input, this.batch.map((s) => s.mask), this.cache!);
+    this.stats.decodeMs += performance.now() - t;
     this.cache = out.present;
     this.stats.steps++;
     this.stats.rows += this.batch.length;
@@ -168,6 +183,7 @@ export class ContinuousBatcher<Cache> {
 
   /** Each unfinished row's next token from its last position of `logits` (B, T, V); limits and finished requests. */
   private advance(rows: Sequence[], logits: Float32Array, T: number): void {
+    const t = performance.now();
     const V = this.model.vocabSize;
     const ended: Sequence[] = [];
     rows.forEach((s, b) => {
@@ -179,6 +195,7 @@ export class ContinuousBatcher<Cache> {
       else if (s.state.done) ended.push(s);
     });
     this.finishRows(ended);
+    this.stats.sampleMs += performance.now() - t;
   }
 
   /** Rows of requests whose client gave up end as 'cancelled' before the next step is spent on them. */
@@ -213,6 +230,13 @@ export class ContinuousBatcher<Cache> {
 
   /** Drop finished rows from the batch and its cache, then the leading columns no row attends to. */
   private async compact(): Promise<void> {
+    if (this.cache === null) return;
+    const t = performance.now();
+    await this.dropAndTrim();
+    this.stats.compactMs += performance.now() - t;
+  }
+
+  private async dropAndTrim(): Promise<void> {
     if (this.cache === null) return;
     const keep = this.batch.flatMap((s, b) => (s.state.done ? [] : [b]));
     if (keep.length === 0) {

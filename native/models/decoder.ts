@@ -70,12 +70,17 @@ export class CausalLM {
     try {
       const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
       const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true });
     } finally {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
     return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
+  }
+
+  /** Whether the session takes `logits_to_keep` (graphs built here do; prebuilt ONNX variants do not). */
+  private get keepsLogits(): boolean {
+    return this.session.inputNames.includes('logits_to_keep');
   }
 
   get vocabSize(): number {
@@ -96,6 +101,26 @@ export class CausalLM {
    * from it (cumulative sum − 1, as transformers does for left padding) unless given.
    */
   async forward(inputIds: number[][], attentionMask: number[][], past: KvCache, positionIds?: number[][]): Promise<ForwardResult> {
+    return this.run(inputIds, attentionMask, past, positionIds, 0);
+  }
+
+  /**
+   * forward() with logits for each row's last position only (B, 1, V): a prefill that only needs the next token
+   * skips the head on the other T − 1 positions (for GPT-2 small and a 60-token prompt, about a third of the
+   * prefill's multiply-adds) and their logits. Sessions without the `logits_to_keep` input (prebuilt ONNX
+   * variants) run the whole head and the last position is cut out here.
+   */
+  async forwardLast(inputIds: number[][], attentionMask: number[][], past: KvCache): Promise<ForwardResult> {
+    const out = await this.run(inputIds, attentionMask, past, undefined, 1);
+    const T = inputIds[0].length;
+    if (out.logits.length === inputIds.length * this.vocabSize || T === 1) return out;
+    const V = this.vocabSize;
+    const last = new Float32Array(inputIds.length * V);
+    for (let b = 0; b < inputIds.length; b++) last.set(out.logits.subarray((b * T + T - 1) * V, (b * T + T) * V), b * V);
+    return { ...out, logits: last };
+  }
+
+  private async run(inputIds: number[][], attentionMask: number[][], past: KvCache, positionIds: number[][] | undefined, logitsToKeep: number): Promise<ForwardResult> {
     const B = inputIds.length;
     const T = inputIds[0].length;
     const S = attentionMask[0].length;
@@ -105,6 +130,7 @@ export class CausalLM {
       attention_mask: int64(attentionMask, [B, S]),
       position_ids: int64(positions, [B, T]),
     };
+    if (this.keepsLogits) feeds.logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(logitsToKeep)]), [1]);
     past.forEach((kv, i) => {
       feeds[`past_key_values.${i}.key`] = kv.key;
       feeds[`past_key_values.${i}.value`] = kv.value;

@@ -57,6 +57,6 @@ export function buildGpt2Graph(spec: ModelSpec, w: CheckpointWeights, opts: Deco
   h = layerNorm(g, w, h, 'ln_f', spec); // (B*T, C)
   hiddenStateOutput(g, h, inputs.batch, C, opts); // (B, T, C) when asked
   const head = spec.tieWordEmbeddings || !w.has('lm_head.weight') ? wte : param(g, w, 'lm_head.weight', [V, C]);
-  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  lmHead(g, h, head, inputs.batch, V, inputs.logitsToKeep); // logits (B, T, V), or (B, k, V)
   return g;
 }

@@ -15,6 +15,13 @@ export interface DecoderGraphOptions {
   outputHiddenStates?: boolean;
   /** Rewrites each projection's output, given the module's HF name and its input (LoRA adapters; see lora.ts). */
   adapt?: LinearAdapter;
+  /**
+   * Take a `logits_to_keep` input (int64, shape [1]): the head runs on each row's last k positions only, logits
+   * (B, k, V); 0 keeps all T (transformers' `logits_to_keep`). A prefill that needs only the next token skips the
+   * head's (T − 1) × C × V multiply-adds and (T − 1) × V logits per row. Only for our own sessions: exported ONNX
+   * files keep the inputs transformers.js feeds.
+   */
+  logitsToKeep?: boolean;
 }
 
 /** y' = adapt(module, x, y) for a projection y = x W^T (+ b) of the module named as in HF checkpoints. */
@@ -33,6 +40,8 @@ export interface DecoderInputs {
   maskBias: Value; // (B, 1, T, S)
   batch: Value; // (1,) int64: B, for reshapes
   past: { key: Value; value: Value }[] | null; // each (B, nkv, P, hs)
+  /** (1,) int64: how many last positions the head runs on (0 = all), when the options ask for the input. */
+  logitsToKeep: Value | null;
 }
 
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers uses for masked positions
@@ -64,7 +73,8 @@ export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGra
   const notPadding = g.op('Unsqueeze', [g.op('Cast', [attentionMask], { to: 9 }), g.ints([1, 2])]); // (B, 1, 1, S) bool
   allowed = g.op('And', [allowed, notPadding]); // (B, 1, T, S)
   const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, T, S)
-  return { inputIds, positionIds, maskBias, batch, past };
+  const logitsToKeep = opts.logitsToKeep ? g.input('logits_to_keep', 'int64', [1]) : null;
+  return { inputIds, positionIds, maskBias, batch, past, logitsToKeep };
 }
 
 /** (N, in) @ W^T + b for an HF nn.Linear weight W (out, in), without copying W. */
@@ -146,11 +156,22 @@ export function hiddenStateOutput(g: GraphBuilder, h: Value, batch: Value, hidde
   g.output(g.op('Reshape', [h, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', hidden] }] }), 'last_hidden_state'); // (B, T, C)
 }
 
-/** (B*T, C) hidden states → logits (B, T, V) through the head (B*T, C) @ W^T, W (V, C). */
-export function lmHead(g: GraphBuilder, h: Value, headWeight: Value, batch: Value, vocab: number): Value {
+/**
+ * (B*T, C) hidden states → logits (B, T, V) through the head (B*T, C) @ W^T, W (V, C); with `keep` (see
+ * DecoderGraphOptions.logitsToKeep), on each row's last `keep` positions only (0 = all): logits (B, k, V).
+ */
+export function lmHead(g: GraphBuilder, h: Value, headWeight: Value, batch: Value, vocab: number, keep: Value | null = null): Value {
+  if (keep) {
+    const width = g.op('Slice', [g.op('Shape', [h]), g.ints([1]), g.ints([2])]); // (1,) = [C]
+    // The builder cannot infer the rank of a Reshape to a computed shape, so it is declared.
+    const hidden = g.op('Reshape', [h, g.op('Concat', [batch, g.ints([-1]), width], { axis: 0 })], {}, { types: [{ dtype: h.dtype, shape: ['B', 'T', 'C'] }] }); // (B, T, C)
+    const end = g.constant(BigInt64Array.from([2n ** 63n - 1n]), [1], 'int64');
+    const last = g.op('Slice', [hidden, g.op('Neg', [keep]), end, g.ints([1])]); // (B, k, C); −0 = 0 keeps all T
+    h = g.op('Reshape', [last, g.op('Concat', [g.ints([-1]), width], { axis: 0 })], {}, { types: [{ dtype: h.dtype, shape: ['BK', 'C'] }] }); // (B*k, C)
+  }
   const flat = linear(g, h, headWeight); // (B*T, V)
   const shape = g.op('Concat', [batch, g.ints([-1, vocab])], { axis: 0 });
-  return g.output(g.op('Reshape', [flat, shape], {}, { types: [{ dtype: 'float32', shape: ['B', 'T', vocab] }] }), 'logits'); // (B, T, V)
+  return g.output(g.op('Reshape', [flat, shape], {}, { types: [{ dtype: 'float32', shape: ['B', keep ? 'K' : 'T', vocab] }] }), 'logits'); // (B, T or k, V)
 }
 
 /** Load a checkpoint tensor as a graph initializer, checking the shape config.json implies. */

@@ -74,6 +74,6 @@ export function buildLlamaGraph(spec: ModelSpec, w: CheckpointWeights, opts: Dec
   h = rmsNorm(g, h, weight(g, w, 'model.norm.weight', [C]), spec.normEps); // (B*T, C)
   hiddenStateOutput(g, h, inputs.batch, C, opts); // (B, T, C) when asked
   const head = spec.tieWordEmbeddings && !w.has('lm_head.weight') ? embed : weight(g, w, 'lm_head.weight', [V, C]); // (V, C)
-  lmHead(g, h, head, inputs.batch, V); // logits (B, T, V)
+  lmHead(g, h, head, inputs.batch, V, inputs.logitsToKeep); // logits (B, T, V), or (B, k, V)
   return g;
 }

@@ -1,7 +1,8 @@
 // Continuous batching (native/generate/continuous.ts) on small random Llama 3 and GPT-2 models: requests that join
 // a running batch at different moments, with different prompt lengths, settings and stop rules, get exactly the
 // tokens they get alone through generate(); they share decode steps; a cancelled request ends before the next
-// step and leaves the others untouched; and the batch's cache never grows past its longest row.
+// step and leaves the others untouched; the batch's cache never grows past its longest row; and the prefill's
+// last-position-only head gives the logits the full head gives there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../native/generate/generate.ts';
 import type { GenerateOptions } from '../../native/generate/options.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
+import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 
@@ -91,6 +93,46 @@ describe.each(['llama3', 'gpt2'] as const)('continuous batching on a random %s',
     expect(afterAbort).toBe(0);
     expect(c.rows[0].tokenIds.length).toBeLessThanOrEqual(2);
     expect(o.rows[0].tokenIds).toEqual(alone.rows[0].tokenIds);
+  });
+
+  it('prefills with the head on the last position only, giving forward()\'s last-position logits and the same cache', async () => {
+    const model = generator.model;
+    const prompts = [[5, 9, 2, 7, 7, 1], [0, 0, 3, 8, 4, 6]]; // the second row left-padded
+    const mask = [[1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1]];
+    const full = await model.forward(prompts, mask, model.emptyCache(2));
+    const last = await model.forwardLast(prompts, mask, model.emptyCache(2));
+    const V = model.vocabSize;
+    expect(full.logits.length).toBe(2 * 6 * V);
+    expect(last.logits.length).toBe(2 * V);
+    for (let b = 0; b < 2; b++) {
+      const want = full.logits.subarray((b * 6 + 5) * V, (b * 6 + 6) * V);
+      const got = last.logits.subarray(b * V, (b + 1) * V);
+      got.forEach((x, j) => expect(x).toBeCloseTo(want[j], 5));
+    }
+    expect(last.present[0].key.data).toEqual(full.present[0].key.data);
+  });
+
+  it('batches a prebuilt ONNX variant (no logits_to_keep input) as it generates alone', async () => {
+    // transformers.js-layout files keep transformers.js's inputs, so their prefill runs the whole head and
+    // forwardLast cuts the last position out in JS: same logits, same tokens through the batcher.
+    const onnxDir = path.join(tmp, `${family}-onnx`);
+    await exportOnnxFolder(path.join(tmp, family), onnxDir, { dtypes: ['fp32'] });
+    const variant = await TextGenerator.load(onnxDir, { intraOpNumThreads: 1, dtype: 'fp32' });
+    try {
+      const prompts = [[5, 9, 2, 7], [0, 3, 8, 4]];
+      const mask = prompts.map((p) => p.map(() => 1));
+      const full = await variant.model.forward(prompts, mask, variant.model.emptyCache(2));
+      const last = await variant.model.forwardLast(prompts, mask, variant.model.emptyCache(2));
+      const V = variant.model.vocabSize;
+      expect(last.logits.length).toBe(2 * V);
+      expect(Array.from(last.logits.subarray(V, 2 * V))).toEqual(Array.from(full.logits.subarray((4 + 3) * V, 8 * V)));
+      const options = { temperature: 0, maxNewTokens: 6, stopTokenIds: [] };
+      const alone = await variant.generate(['the cat'], options);
+      const batched = await variant.batcher().generate([variant.tokenizer.encode('the cat')], options);
+      expect(batched.rows[0].tokenIds).toEqual(alone.rows[0].tokenIds);
+    } finally {
+      await variant.release();
+    }
   });
 
   it('keeps the cache no longer than its longest row while requests keep coming', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, softmax } from '../../native/generate/processors.ts';
 import { generate, sampleFrom } from '../../native/generate/generate.ts';
+import { sampleSoftmax } from '../../native/generate/row-step.ts';
 import { Rng } from '../../native/generate/rng.ts';
 import { TextStream } from '../../native/generate/text-stream.ts';
 import { ToyModel, letters } from './toy-language-model.ts';
@@ -61,6 +62,20 @@ describe('sampling', () => {
     for (let i = 0; i < 10000; i++) ones += sampleFrom(probs, rng);
     expect(ones / 10000).toBeGreaterThan(0.78);
     expect(ones / 10000).toBeLessThan(0.82);
+  });
+  it('draws exactly as sampleFrom(softmax(logits)) does, without allocating the probabilities', () => {
+    // The fused draw the decode loop uses must not change any seeded generation: same rng, same index, every time,
+    // over a GPT-2-sized vocabulary and over one with -Infinity (masked) entries and a dominant token.
+    const gen = new Rng(99);
+    const wide = Float32Array.from({ length: 50257 }, () => gen.next() * 8 - 4);
+    const masked = Float32Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? -Infinity : i === 7 ? 3 : gen.next()));
+    for (const logits of [wide, masked]) {
+      const [a, b] = [new Rng(4), new Rng(4)];
+      const fused = Array.from({ length: 200 }, () => sampleSoftmax(logits, a));
+      const reference = Array.from({ length: 200 }, () => sampleFrom(softmax(logits), b));
+      expect(fused).toEqual(reference);
+      expect(new Set(fused).size).toBeGreaterThan(1);
+    }
   });
   it('is reproducible by seed and differs across seeds', async () => {
     const uniform = new ToyModel(20, {}, () => Array(20).fill(1 / 20));
