@@ -22,7 +22,9 @@ export const ModelCard = z.object({
   memory: z.object({
     inference: Bytes, fullFineTune: Bytes, lora: Bytes, loraParameters: z.number(), loraRank: z.number(), kvCacheTokens: z.number(),
     loraTargets: z.array(z.string()), loraPerRank: LoraPerRank,
-  }),
+  }).nullable(),
+  /** An embedding model (model.kind 'encoder'): the vectors it gives and how; null for a decoder (which has `memory`). */
+  embedding: z.object({ dim: z.number(), pooling: z.enum(['mean', 'cls']), maxTokens: z.number(), prompts: z.object({ query: z.string(), document: z.string() }) }).nullable().default(null),
   tokenizer: z.object({ vocabSize: z.number(), hasChatTemplate: z.boolean(), bosToken: z.string().nullable(), eosToken: z.string().nullable() }),
   diskBytes: z.number(),
 });
