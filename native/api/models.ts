@@ -3,7 +3,7 @@
 // `events` in contract.ts.
 import { z } from 'zod';
 import { LoraPerRank } from './train.ts';
-import { Job, Model } from './schemas.ts';
+import { Job, MODEL_KINDS, Model } from './schemas.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 const Bytes = z.object({ fp32: z.number(), fp16: z.number() });
@@ -124,7 +124,8 @@ export const ChatPromptInput = z.object({ style: z.literal('chat'), modelId: z.s
 const TopAlternative = z.object({ id: z.number().int(), token: z.string(), text: z.string(), logprob: z.number() });
 
 export const modelMethods = {
-  'models.list': { params: z.object({}), result: z.array(Model) },
+  /** kind 'decoder': the models that generate text (what the playground, training, evaluation and serving offer); 'encoder': embedding models. */
+  'models.list': { params: z.object({ kind: z.enum(MODEL_KINDS).optional() }), result: z.array(Model) },
   'models.get': { params: Id, result: ModelCard },
   /** Starts a 'model-import' job copying a Hugging Face folder into the data directory; the job's result holds the model. */
   'models.importFolder': { params: z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },
