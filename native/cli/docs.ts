@@ -156,7 +156,7 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         if (!positionals.length) {
           const cols = store.collections.list();
-          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? path.basename(c.embedModel) : 'BM25 only'])));
+          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? (c.embedModelId && store.models.get(c.embedModelId)?.name) || path.basename(c.embedModel) : 'BM25 only'])));
           return;
         }
         const col = store.collections.find(positionals[0]);

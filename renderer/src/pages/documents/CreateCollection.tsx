@@ -60,7 +60,7 @@ export function CreateCollection({ projectId, onCreated, onCancel }: { projectId
           >
             {(id, d) => (
               <div className="stack" style={{ gap: 'var(--space-2, 0.5rem)' }}>
-                <select id={id} className="input" value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
+                <select id={id} className="select" value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
                   <option value="">None: keyword search (BM25) only</option>
                   {encoders.length > 0 && (
                     <optgroup label="Embedding models">
