@@ -12,7 +12,7 @@ function component(name: string): keyof ModelCard['parameters'] {
   if (/LayerNorm|(^|\.)(emb_ln|norm\d?)\./.test(name)) return 'norms';
   if (/(^|\.)embeddings\./.test(name)) return 'embeddings';
   if (/(^|\.)(attention|attn)\./.test(name)) return 'attention';
-  if (/(^|\.)pooler\./.test(name)) return 'head';
+  if (/(^|\.)pooler\./.test(name)) return 'head'; // BERT's pooler: saved, unused by sentence pooling
   return 'mlp';
 }
 
