@@ -3,7 +3,7 @@
 // `events` in contract.ts.
 import { z } from 'zod';
 import { LoraPerRank } from './train.ts';
-import { Job, Model } from './schemas.ts';
+import { Job, MODEL_KINDS, Model } from './schemas.ts';
 
 const Id = z.object({ id: z.string().min(1) });
 const Bytes = z.object({ fp32: z.number(), fp16: z.number() });
@@ -22,7 +22,9 @@ export const ModelCard = z.object({
   memory: z.object({
     inference: Bytes, fullFineTune: Bytes, lora: Bytes, loraParameters: z.number(), loraRank: z.number(), kvCacheTokens: z.number(),
     loraTargets: z.array(z.string()), loraPerRank: LoraPerRank,
-  }),
+  }).nullable(),
+  /** An embedding model (model.kind 'encoder'): the vectors it gives and how; null for a decoder (which has `memory`). */
+  embedding: z.object({ dim: z.number(), pooling: z.enum(['mean', 'cls']), maxTokens: z.number(), prompts: z.object({ query: z.string(), document: z.string() }) }).nullable().default(null),
   tokenizer: z.object({ vocabSize: z.number(), hasChatTemplate: z.boolean(), bosToken: z.string().nullable(), eosToken: z.string().nullable() }),
   diskBytes: z.number(),
 });
@@ -122,7 +124,8 @@ export const ChatPromptInput = z.object({ style: z.literal('chat'), modelId: z.s
 const TopAlternative = z.object({ id: z.number().int(), token: z.string(), text: z.string(), logprob: z.number() });
 
 export const modelMethods = {
-  'models.list': { params: z.object({}), result: z.array(Model) },
+  /** kind 'decoder': the models that generate text (what the playground, training, evaluation and serving offer); 'encoder': embedding models. */
+  'models.list': { params: z.object({ kind: z.enum(MODEL_KINDS).optional() }), result: z.array(Model) },
   'models.get': { params: Id, result: ModelCard },
   /** Starts a 'model-import' job copying a Hugging Face folder into the data directory; the job's result holds the model. */
   'models.importFolder': { params: z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },

@@ -16,6 +16,8 @@ export const Collection = z.object({
   tokenizerModel: z.string().nullable(),
   /** Folder of the embedding model (a sentence encoder: BERT family, RoBERTa, XLM-R, nomic; or a decoder as a fallback); null: BM25 only. */
   embedModel: z.string().nullable(),
+  /** The imported model (models table) embedModel is the folder of; null for a folder outside the store. */
+  embedModelId: z.string().nullable().default(null),
   embedDim: z.number().int().nullable(),
   chunkTokens: z.number().int().min(8),
   overlapTokens: z.number().int().min(0),

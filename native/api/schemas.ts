@@ -185,9 +185,14 @@ export const JobLogLine = z.object({ time: z.string(), level: z.string(), line: 
 export type JobLogLine = z.infer<typeof JobLogLine>;
 
 /** A model known to the studio: a Hugging Face-style folder on disk (downloaded, imported or trained). */
+/** A decoder generates text (playground, training, evaluation, serving); an encoder embeds text for collections. */
+export const MODEL_KINDS = ['decoder', 'encoder'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
 export const Model = z.object({
   id: z.string(),
   name: z.string(),
+  kind: z.enum(MODEL_KINDS).default('decoder'),
   architecture: z.string(),
   path: z.string(),
   config: z.unknown(),

@@ -8,7 +8,7 @@ import { MERGE_DTYPES, mergeAsModel, mergeToFolder, type MergeDtype } from '../d
 import { quantizationReport, reportTable, type ReportRow } from '../deploy/quantize-report.ts';
 import { quantizeModel } from '../deploy/quantize-model.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
-import { findModel } from '../models/registry.ts';
+import { findDecoder } from '../models/registry.ts';
 import { openStore } from '../store/db.ts';
 import { resolveAdapterRun } from '../studio/deploy-artifacts.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -80,7 +80,7 @@ export const commands: CliCommand[] = [
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
-      const model = fromRun ? fromRun.base : await userErrors(async () => findModel(ctx.dataDir, base!));
+      const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
       const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
       if (out) {
         const r = await withProgress(ctx, async (onProgress) => {
@@ -122,7 +122,7 @@ export const commands: CliCommand[] = [
       const textFile = values.text as string | undefined;
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
       if (textFile && !fs.existsSync(textFile)) throw new UserError(`--text: ${path.resolve(textFile)} does not exist`);
-      const source = await userErrors(async () => findModel(ctx.dataDir, name));
+      const source = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be quantised (Lathe quantises text-generation models)'));
       const qopts = { accuracyLevel: level, embeddings: !values['no-embeddings'] };
       const made: { dtype: OnnxDtype; model: string; id: string; path: string; file: string; bytes: number; matmuls: number; embeddings: number }[] = [];
       for (const dtype of dtypes) {

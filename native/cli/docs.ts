@@ -156,7 +156,7 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         if (!positionals.length) {
           const cols = store.collections.list();
-          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? path.basename(c.embedModel) : 'BM25 only'])));
+          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? (c.embedModelId && store.models.get(c.embedModelId)?.name) || path.basename(c.embedModel) : 'BM25 only'])));
           return;
         }
         const col = store.collections.find(positionals[0]);
@@ -276,7 +276,7 @@ export const commands: CliCommand[] = [
       const threads = numberFlag(values, 'threads', ASK_USAGE, true);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(values.collection as string, 'collection');
-        const model = store.models.find(values.model as string, 'model');
+        const model = store.models.findDecoder(values.model as string, 'answer questions (give it to the collection as --embed-model instead)', 'model');
         const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
         const hits = await searchCollection(store, col.id, positionals[0], m, numberFlag(values, 'k', ASK_USAGE, true) ?? 4, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { exportGguf, GGUF_DTYPES, type GgufDtype } from '../deploy/gguf-write.ts';
 import { importGgufModel } from '../deploy/gguf-import.ts';
 import { exportLoraGguf } from '../deploy/gguf-lora.ts';
-import { findModel } from '../models/registry.ts';
+import { findDecoder } from '../models/registry.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
@@ -53,7 +53,7 @@ export const commands: CliCommand[] = [
         if (values.adapter !== undefined) throw new UserError(`--adapter is not taken by --format onnx; merge first (lathe merge), then export the merged model.\nUsage: ${EXPORT_USAGE}`);
         const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'fp32,q8,q4', ONNX_DTYPES, EXPORT_USAGE);
         const level = accuracyLevel(values, EXPORT_USAGE);
-        const model = await userErrors(async () => findModel(ctx.dataDir, name));
+        const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-onnx`);
         const r = await withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress }));
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
@@ -62,7 +62,7 @@ export const commands: CliCommand[] = [
       if (format === 'hf') {
         const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, EXPORT_USAGE);
         if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for --format hf.\nUsage: ${EXPORT_USAGE}`);
-        const model = await userErrors(async () => findModel(ctx.dataDir, name));
+        const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-hf`);
         const adapter = values.adapter as string | undefined;
         const r = await withProgress(ctx, async (onProgress) => {
@@ -73,7 +73,7 @@ export const commands: CliCommand[] = [
         return;
       }
       const dtype = choice<GgufDtype>(values, 'dtype', GGUF_DTYPES, 'f16', EXPORT_USAGE);
-      const model = await userErrors(async () => findModel(ctx.dataDir, name));
+      const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
       const adapter = values.adapter as string | undefined;
       if (adapter !== undefined) {
         if (values.dtype !== undefined) throw new UserError(`--dtype applies to a model export; a GGUF adapter is written as f32.\nUsage: ${EXPORT_USAGE}`);

@@ -1,7 +1,7 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
 import { UserError, type CliCommand } from './command.ts';
-import { findModel } from '../models/registry.ts';
+import { findDecoder } from '../models/registry.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
@@ -35,7 +35,7 @@ export const commands: CliCommand[] = [
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
       let model;
       try {
-        model = findModel(ctx.dataDir, name);
+        model = findDecoder(ctx.dataDir, name, 'generate text');
       } catch (err) {
         throw new UserError((err as Error).message);
       }

@@ -44,8 +44,12 @@ export async function importInForeground(ctx: CliContext, run: (opts: ImportOpti
   } finally {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   }
-  ctx.print(model, () => `imported ${model.name} (${model.id}): ${model.architecture}, ${humanCount(model.parameterCount)} parameters\n  ${model.path}`);
+  const use = model.kind === 'encoder' ? `\n  an embedding model: use it with 'lathe docs create COLLECTION --embed-model ${model.name}'` : '';
+  ctx.print(model, () => `imported ${model.name} (${model.id}): ${model.architecture} (${KIND_LABEL[model.kind]}), ${humanCount(model.parameterCount)} parameters\n  ${model.path}${use}`);
 }
+
+/** How `lathe model list` names a model's kind. */
+const KIND_LABEL: Record<Model['kind'], string> = { decoder: 'generate', encoder: 'embed' };
 
 function requireName(values: Record<string, unknown>, usage: string): string {
   const name = values.name as string | undefined;
@@ -91,7 +95,7 @@ export const commands: CliCommand[] = [
     async run(_args, ctx) {
       const models = listModels(ctx.dataDir);
       ctx.print(models, () =>
-        models.length === 0 ? 'no models yet' : models.map((m) => `${m.name.padEnd(20)} ${m.id}  ${m.architecture.padEnd(18)} ${humanCount(m.parameterCount).padStart(8)}  ${m.source}`).join('\n'),
+        models.length === 0 ? 'no models yet' : models.map((m) => `${m.name.padEnd(20)} ${m.id}  ${KIND_LABEL[m.kind].padEnd(9)} ${m.architecture.padEnd(18)} ${humanCount(m.parameterCount).padStart(8)}  ${m.source}`).join('\n'),
       );
     },
   },
@@ -114,6 +118,13 @@ export const commands: CliCommand[] = [
         lines.push('', 'Hyperparameters:');
         const width = Math.max(...card.hyperparameters.map((h) => h.label.length));
         for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${formatValue(h.value).padEnd(8)} ${h.meaning}`);
+        if (!memory) {
+          const e = card.embedding!;
+          lines.push('', `Embedding model: ${e.dim}-dimensional vectors, ${e.pooling} pooling, normalised; inputs up to ${e.maxTokens} tokens`);
+          if (e.prompts.query || e.prompts.document) lines.push(`  prompts: query ${JSON.stringify(e.prompts.query)}, document ${JSON.stringify(e.prompts.document)}`);
+          lines.push(`  use it for a collection: lathe docs create COLLECTION --embed-model ${model.name}`);
+          return lines.join('\n');
+        }
         lines.push('', 'Memory (weights and states; activations not included):', `  ${''.padEnd(42)} ${'fp32'.padStart(10)} ${'fp16'.padStart(10)}`);
         const row = (label: string, m: { fp32: number; fp16: number }) => lines.push(`  ${label.padEnd(42)} ${humanBytes(m.fp32).padStart(10)} ${humanBytes(m.fp16).padStart(10)}`);
         row(`inference (+KV cache, ${memory.kvCacheTokens} tokens)`, memory.inference);

@@ -15,7 +15,7 @@ export function judgeOf(config: EvalConfigInput, metrics: readonly EvalMetricNam
   if (!wanted && config.judge) throw new StudioError('invalid_params', "judge options were given but the metrics do not include 'judge'; add it (--metrics …,judge) or drop the judge options", { field: 'metrics' });
   if (!wanted) return null;
   if (!config.judge) throw new StudioError('invalid_params', "the 'judge' metric needs a judge model (judge.model; --judge MODEL on the command line)", { field: 'judge.model' });
-  const judgeModel = store.models.find(config.judge.model, 'judge.model');
+  const judgeModel = store.models.findDecoder(config.judge.model, 'judge answers (a judge reads its verdict from next-token probabilities)', 'judge.model');
   const o = config.judge;
   if (o.labelColumn && o.mode === 'pairwise') throw new StudioError('invalid_params', 'a label column holds 1–5 scores for pointwise judging; pairwise runs report the win rate against the reference instead', { field: 'judge.labelColumn' });
   if (o.responseColumn && judgeModel.id !== model.id) {

@@ -103,7 +103,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const perplexityRun = isPerplexityRun(metrics);
   if (perplexityRun && config.shots > 0) throw new StudioError('invalid_params', 'perplexity runs score text as it is; they take no prompt template or shots', { field: 'shots' });
   const { store, dataDir } = ctx;
-  const model = store.models.find(config.model);
+  const model = store.models.findDecoder(config.model, 'generate answers for an evaluation');
   const judge = judgeOf(config, metrics, store, model);
   const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);

@@ -11,6 +11,7 @@ import { memoryEstimates, parameterCounts } from './params.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { loraTrainableParameters } from '../api/train.ts';
 import { defaultLoraConfig, loraParametersPerRank } from './lora.ts';
+import { encoderCard } from './encoder-card.ts';
 
 
 /**
@@ -115,6 +116,7 @@ export function modelCard(model: Model): ModelCard {
     const message = `model ${model.name}: its folder ${model.path} is missing; delete the model and import it again`;
     throw new StudioError('not_found', message, { file: model.path });
   }
+  if (model.kind === 'encoder') return encoderCard(model, folderBytes(model.path));
   const folder = readHfFolder(model.path);
   const spec = folder.spec;
   const counts = parameterCounts(spec);
@@ -130,5 +132,5 @@ export function modelCard(model: Model): ModelCard {
   }
   const memoryCosts = { ...memory, loraRank: lora.r, loraTargets: lora.targetModules, loraPerRank };
   const diskBytes = folderBytes(model.path);
-  return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory: memoryCosts, tokenizer, diskBytes };
+  return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory: memoryCosts, embedding: null, tokenizer, diskBytes };
 }

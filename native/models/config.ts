@@ -1,6 +1,7 @@
 // config.json → ModelSpec: one normalised description of a checkpoint's architecture, read once and used by
 // every graph builder (inference, training, attention maps) and by `lathe model inspect`.
 import { z } from 'zod';
+import { isEncoderConfig } from './encoder-config.ts';
 import { CheckpointError, showValue } from './safetensors.ts';
 
 export type Family = 'llama' | 'gpt2';
@@ -114,6 +115,9 @@ export function parseModelConfig(raw: unknown, file = 'config.json'): ModelSpec 
   if (!arch) throw new CheckpointError(`${file}: no 'architectures' or known 'model_type'; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')}`);
   if (arch === 'GPT2LMHeadModel') return parseGpt2(raw, file);
   if (Object.hasOwn(LLAMA_ARCHS, arch)) return parseLlama(raw, file, arch);
+  if (isEncoderConfig(raw as Record<string, unknown>)) {
+    throw new CheckpointError(`${file}: ${arch} (model_type '${String(obj.model_type)}') is an embedding model (a sentence encoder): it embeds text for document collections (lathe docs create C --embed-model M) and does not generate text; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')} for that`);
+  }
   throw new CheckpointError(`${file}: architecture '${arch}' is not supported; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')}`);
 }
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { SENTENCE_TRANSFORMERS_FILES } from './encoder-config.ts';
 
 export interface DownloadParams {
   repo: string;
@@ -15,10 +16,13 @@ export interface DownloadParams {
   name?: string;
 }
 
-/** Files a Lathe model folder is made of (the rest of a repository — other formats, images — is skipped). */
+/**
+ * Files a Lathe model folder is made of (the rest of a repository — other formats, images — is skipped); an
+ * embedding model's sentence-transformers files (pooling, prompts) among them.
+ */
 const WANTED_FILES = [
   'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json',
-  'chat_template.jinja', 'model.safetensors.index.json',
+  'chat_template.jinja', 'model.safetensors.index.json', ...SENTENCE_TRANSFORMERS_FILES,
 ];
 const wanted = (name: string) => WANTED_FILES.includes(name) || /^[^/]*\.safetensors$/.test(name);
 

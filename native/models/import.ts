@@ -11,7 +11,7 @@ import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import { newId, openStore } from '../store/db.ts';
 import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, readHfFolder } from './checkpoint.ts';
-import type { ModelSpec } from './config.ts';
+import { SENTENCE_TRANSFORMERS_FILES, readEncoderFolder, type ModelKind } from './encoder-config.ts';
 import { llama2cToHf } from './llama2c.ts';
 import { expectedTensors, parameterCounts } from './params.ts';
 import { isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
@@ -82,22 +82,18 @@ function weightFiles(dir: string): string[] {
   return [...new Set(Object.values(index.weight_map))].sort();
 }
 
-/**
- * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
- * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
- * Returns the files to copy.
- */
-export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[] } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
-  const folder = readHfFolder(dir);
-  if (!folder.tokenizer) throw new CheckpointError(`${path.join(dir, 'tokenizer.json')}: missing; Lathe needs the model's Hugging Face tokenizer next to config.json`);
-  if (isOnnxOnlyFolder(dir)) {
-    // A quantised model: its weights are the graph named by config.json's transformers.js dtype.
-    const onnx = path.relative(dir, onnxVariantFile(dir, folder.config));
-    const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
-    const data = fs.existsSync(path.join(dir, `${onnx}_data`)) ? [`${onnx}_data`] : [];
-    return { spec: folder.spec, files: [...present, onnx, ...data] };
-  }
+/** What checkModelFolder found: the kind of model, what to record about it and the files to copy. */
+export interface CheckedFolder {
+  kind: ModelKind;
+  architecture: string;
+  parameterCount: number;
+  files: string[];
+}
+
+const TOKENIZER_MISSING = (dir: string) => `${path.join(dir, 'tokenizer.json')}: missing; Lathe needs the model's Hugging Face tokenizer next to config.json`;
+
+/** Every tensor of the folder's safetensors weights, by name, with the shard holding it. */
+function readTensorHeaders(dir: string): { shards: string[]; where: Map<string, { file: string; info: TensorInfo }> } {
   const shards = weightFiles(dir);
   const where = new Map<string, { file: string; info: TensorInfo }>();
   for (const shard of shards) {
@@ -107,7 +103,59 @@ export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[
     for (const info of f.tensors.values()) where.set(info.name, { file, info });
     f.close();
   }
+  return { shards, where };
+}
+
+/**
+ * A sentence encoder's folder (encoder-config.ts says which): its config is checked field by field, its weights'
+ * headers read (dtypes readable, the word embedding as wide as the config says) and counted; the
+ * sentence-transformers files (pooling, prompts) travel with it.
+ */
+function checkEncoderFolder(dir: string): CheckedFolder | null {
+  const encoder = (() => {
+    try {
+      return readEncoderFolder(dir);
+    } catch (err) {
+      throw new CheckpointError((err as Error).message);
+    }
+  })();
+  if (!encoder) return null;
+  if (!fs.existsSync(path.join(dir, 'tokenizer.json'))) throw new CheckpointError(TOKENIZER_MISSING(dir));
+  const { shards, where } = readTensorHeaders(dir);
+  let parameterCount = 0;
+  for (const { file, info } of where.values()) {
+    if (!READABLE_DTYPES.has(info.dtype)) throw new CheckpointError(`${file}: tensor '${info.name}' has dtype ${info.dtype}; Lathe reads F32, F16 and BF16 weights (dequantise the model first)`);
+    parameterCount += info.shape.reduce((a, b) => a * b, 1);
+  }
+  const embedding = [...where.values()].find(({ info }) => /(^|\.)embeddings\.word_embeddings\.weight$/.test(info.name));
+  if (!embedding) throw new CheckpointError(`${dir}: config.json describes the encoder ${encoder.architecture} but the weights have no word embedding ('embeddings.word_embeddings.weight'); the checkpoint is incomplete or for another architecture`);
+  if (embedding.info.shape[1] !== encoder.dim) throw new CheckpointError(`${embedding.file}: tensor '${embedding.info.name}' has shape ${JSON.stringify(embedding.info.shape)} but config.json's hidden size is ${encoder.dim}; the weights do not match config.json`);
+  const present = [...SIDE_FILES, ...SENTENCE_TRANSFORMERS_FILES].filter((f) => fs.existsSync(path.join(dir, f)));
+  const index = shards[0] === WEIGHTS_FILE ? [] : [INDEX_FILE];
+  return { kind: 'encoder', architecture: encoder.architecture, parameterCount, files: [...present, ...index, ...shards] };
+}
+
+/**
+ * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
+ * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
+ * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
+ */
+export function checkModelFolder(dir: string): CheckedFolder {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
+  const encoder = checkEncoderFolder(dir);
+  if (encoder) return encoder;
+  const folder = readHfFolder(dir);
+  if (!folder.tokenizer) throw new CheckpointError(TOKENIZER_MISSING(dir));
   const spec = folder.spec;
+  const decoder = (files: string[]): CheckedFolder => ({ kind: 'decoder', architecture: spec.architecture, parameterCount: parameterCounts(spec).total, files });
+  if (isOnnxOnlyFolder(dir)) {
+    // A quantised model: its weights are the graph named by config.json's transformers.js dtype.
+    const onnx = path.relative(dir, onnxVariantFile(dir, folder.config));
+    const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
+    const data = fs.existsSync(path.join(dir, `${onnx}_data`)) ? [`${onnx}_data`] : [];
+    return decoder([...present, onnx, ...data]);
+  }
+  const { shards, where } = readTensorHeaders(dir);
   for (const t of expectedTensors(spec)) {
     const name = [t.name, ...(t.aliases ?? [])].find((n) => where.has(n));
     if (!name) throw new CheckpointError(`${dir}: config.json describes ${spec.architecture} but the weights lack '${t.name}' (shape ${JSON.stringify(t.shape)}); the checkpoint is incomplete or for another architecture`);
@@ -119,7 +167,7 @@ export function checkModelFolder(dir: string): { spec: ModelSpec; files: string[
   }
   const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
   const index = shards[0] === WEIGHTS_FILE ? [] : [INDEX_FILE];
-  return { spec, files: [...present, ...index, ...shards] };
+  return decoder([...present, ...index, ...shards]);
 }
 
 /** Remove temporary folders that imports killed mid-way left behind (their process is gone). */
@@ -190,7 +238,7 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
     await fill(tmp);
     throwIfCancelled(opts.signal);
     opts.onProgress?.({ fraction: 0.99, message: 'checking the copy', bytesDone: 0, bytesTotal: 0 });
-    const { spec } = checkModelFolder(tmp);
+    const checked = checkModelFolder(tmp);
     fsyncPath(tmp);
     throwIfCancelled(opts.signal);
     fs.renameSync(tmp, finalDir);
@@ -200,8 +248,8 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
     try {
       // Checked again: another import may have taken the name while this one copied.
       store.models.requireFreeName(name);
-      const config = readHfFolder(finalDir).config;
-      return store.models.create({ id, name, architecture: spec.architecture, path: finalDir, config, parameterCount: parameterCounts(spec).total, source });
+      const config = JSON.parse(fs.readFileSync(path.join(finalDir, 'config.json'), 'utf8')) as unknown;
+      return store.models.create({ id, name, kind: checked.kind, architecture: checked.architecture, path: finalDir, config, parameterCount: checked.parameterCount, source });
     } finally {
       store.close();
     }

@@ -27,3 +27,13 @@ export function findModel(dataDir: string, idOrName: string): Model {
     store.close();
   }
 }
+
+/** A text-generation model by id or name (the CLI's generate, export, deploy): an embedding model is refused. */
+export function findDecoder(dataDir: string, idOrName: string, doing: string): Model {
+  const store = openStore(dataDir);
+  try {
+    return store.models.findDecoder(idOrName, doing);
+  } finally {
+    store.close();
+  }
+}

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { Model } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
-import { modelNotFound } from './errors.ts';
+import { encoderRefusal } from '../store/models.ts';
+import { invalidParam, modelNotFound } from './errors.ts';
 
 export interface ServedModel {
   /** The name clients send and /v1/models lists. */
@@ -29,9 +30,9 @@ function adapterOf(store: Store, runId: string): { dir: string; created: string 
   return artifact ? { dir: path.dirname(artifact.path), created: artifact.createdAt } : null;
 }
 
-/** Every model and adapter the store holds, as /v1/models lists them. */
+/** Every text-generation model and adapter the store holds, as /v1/models lists them (embedding models are not served). */
 export function listServedModels(store: Store): ServedModel[] {
-  const models: ServedModel[] = store.models.list().map((m) => ({ name: m.name, model: m, adapterDir: null, created: seconds(m.createdAt) }));
+  const models: ServedModel[] = store.models.list().filter((m) => m.kind === 'decoder').map((m) => ({ name: m.name, model: m, adapterDir: null, created: seconds(m.createdAt) }));
   for (const run of store.runs.list({ kind: 'finetune' })) {
     const adapter = adapterOf(store, run.id);
     const base = adapter && runBase(store, run.config);
@@ -48,6 +49,7 @@ export function listServedModels(store: Store): ServedModel[] {
 export function resolveServedModel(store: Store, name: string): ServedModel {
   const notFound = () => modelNotFound(name, listServedModels(store).map((m) => m.name));
   const whole = tryFind(store, name);
+  if (whole?.kind === 'encoder') throw invalidParam('model', encoderRefusal(whole.name, 'answer chat or completion requests'), 'model_not_supported');
   if (whole) return { name, model: whole, adapterDir: null, created: seconds(whole.createdAt) };
   const colon = name.lastIndexOf(':');
   if (colon <= 0) throw notFound();

@@ -16,11 +16,18 @@ import { DocumentError, formatOf, parseDocument } from './parse.ts';
 
 /** A model given as a folder path or as the id or name of a model in the store: its folder. */
 export function resolveModelDir(store: Store, ref: string, field: string): string {
+  return resolveModel(store, ref, field).dir;
+}
+
+/** A model given as a folder path or as the id or name of a model in the store: its folder and store id (a folder the store holds counts as that model). */
+export function resolveModel(store: Store, ref: string, field: string): { dir: string; modelId: string | null } {
   if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
     if (!fs.existsSync(path.join(ref, 'config.json'))) throw new StudioError('invalid_params', `${ref}: no config.json; give a Hugging Face model folder or the name of an imported model`, { field });
-    return path.resolve(ref);
+    const dir = path.resolve(ref);
+    return { dir, modelId: store.models.list().find((m) => path.resolve(m.path) === dir)?.id ?? null };
   }
-  return store.models.find(ref, field).path;
+  const model = store.models.find(ref, field);
+  return { dir: model.path, modelId: model.id };
 }
 
 /** The width of the vectors a model folder gives and the longest input it reads, in tokens. */
@@ -37,7 +44,8 @@ export function embeddingShape(dir: string): { dim: number; maxTokens: number } 
 
 export function createCollection(store: Store, raw: CollectionInput): Collection {
   const input = CollectionInput.parse(raw);
-  const embedModel = input.embedModel ? resolveModelDir(store, input.embedModel, 'embedModel') : null;
+  const embed = input.embedModel ? resolveModel(store, input.embedModel, 'embedModel') : null;
+  const embedModel = embed?.dir ?? null;
   const tokenizerModel = input.tokenizerModel ? resolveModelDir(store, input.tokenizerModel, 'tokenizerModel') : embedModel;
   if (input.projectId && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist; list them with 'lathe project list'`, { field: 'projectId' });
   const shape = embedModel ? embeddingShape(embedModel) : null;
@@ -45,7 +53,7 @@ export function createCollection(store: Store, raw: CollectionInput): Collection
   if (shape && input.chunkTokens + 2 > shape.maxTokens) {
     throw new StudioError('invalid_params', `chunks of ${input.chunkTokens} tokens do not fit ${embedModel}, which reads at most ${shape.maxTokens} tokens; choose a chunk size of at most ${shape.maxTokens - 2}`, { field: 'chunkTokens' });
   }
-  return store.collections.create({ ...input, embedModel, tokenizerModel }, shape?.dim ?? null);
+  return store.collections.create({ ...input, embedModel, embedModelId: embed?.modelId ?? null, tokenizerModel }, shape?.dim ?? null);
 }
 
 export interface AddProgress {

@@ -9,6 +9,9 @@ import { CausalLM } from '../models/decoder.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { readPooling, type Pooling } from './bert.ts';
 import { isEncoderConfig, parseEncoderConfig, type EncoderSpec } from './encoders.ts';
+import { readPrompts } from '../models/encoder-config.ts';
+
+export { readPrompts } from '../models/encoder-config.ts';
 import type { TokenCounter } from './chunk.ts';
 
 export interface Embedder {
@@ -27,7 +30,8 @@ export interface Embedder {
   release(): Promise<void>;
 }
 
-export type EmbedRole = 'query' | 'document';
+export type { EmbedRole } from '../models/encoder-config.ts';
+import type { EmbedRole } from '../models/encoder-config.ts';
 
 export interface EmbedderOptions {
   intraOpNumThreads?: number;
@@ -119,19 +123,6 @@ export class BertEmbedder implements Embedder {
   }
 
   release(): Promise<void> { return this.session.release(); }
-}
-
-/**
- * The prompts sentence-transformers prepends for queries and documents (config_sentence_transformers.json's
- * `prompts`: E5 has {query: 'query: ', passage: 'passage: '}; BGE a query instruction). When the folder names
- * neither, the model family's own (`fallback`: nomic's 'search_query: ' / 'search_document: '), else none.
- */
-export function readPrompts(dir: string, fallback: Record<EmbedRole, string> | null = null): Record<EmbedRole, string> {
-  const file = path.join(dir, 'config_sentence_transformers.json');
-  const prompts = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { prompts?: Record<string, unknown> }).prompts ?? {} : {};
-  const pick = (...names: string[]) => String(names.map((n) => prompts[n]).find((v) => typeof v === 'string') ?? '');
-  const named = { query: pick('query'), document: pick('passage', 'document', 'corpus') };
-  return !named.query && !named.document && fallback ? { ...fallback } : named;
 }
 
 /** Keep the first max − 1 tokens and the last one (the [SEP] or </s> the tokenizer adds). */

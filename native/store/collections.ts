@@ -12,7 +12,7 @@ const DOCUMENT: Lookup = { noun: 'document', idPrefix: 'doc', advice: "list them
 
 interface CollectionRow {
   id: string; project_id: string | null; name: string; tokenizer_model: string | null; embed_model: string | null;
-  embed_dim: number | null; chunk_tokens: number; overlap_tokens: number; created_at: string;
+  embed_model_id: string | null; embed_dim: number | null; chunk_tokens: number; overlap_tokens: number; created_at: string;
 }
 interface DocumentRow {
   id: string; collection_id: string; name: string; source_path: string; format: string; content_hash: string;
@@ -47,7 +47,7 @@ export class CollectionTable {
   private toCollection(r: CollectionRow): Collection {
     const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE collection_id = ?`).get(r.id) as { n: number }).n;
     return Collection.parse({
-      id: r.id, projectId: r.project_id, name: r.name, tokenizerModel: r.tokenizer_model, embedModel: r.embed_model, embedDim: r.embed_dim,
+      id: r.id, projectId: r.project_id, name: r.name, tokenizerModel: r.tokenizer_model, embedModel: r.embed_model, embedModelId: r.embed_model_id, embedDim: r.embed_dim,
       chunkTokens: r.chunk_tokens, overlapTokens: r.overlap_tokens, documentCount: count('documents'), chunkCount: count('chunks'), createdAt: r.created_at,
     });
   }
@@ -69,9 +69,9 @@ export class CollectionTable {
           throw new StudioError('conflict', `a collection named '${input.name}' already exists; choose another name`, { field: 'name' });
         }
         this.db
-          .prepare(`INSERT INTO collections (id, project_id, name, tokenizer_model, embed_model, embed_dim, chunk_tokens, overlap_tokens, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(id, input.projectId, input.name, input.tokenizerModel, input.embedModel, embedDim, input.chunkTokens, input.overlapTokens, nowIso());
+          .prepare(`INSERT INTO collections (id, project_id, name, tokenizer_model, embed_model, embed_model_id, embed_dim, chunk_tokens, overlap_tokens, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(id, input.projectId, input.name, input.tokenizerModel, input.embedModel, input.embedModelId ?? null, embedDim, input.chunkTokens, input.overlapTokens, nowIso());
       })
       .immediate();
     return this.get(id)!;
@@ -209,6 +209,8 @@ export class CollectionTable {
 
 type CollectionFields = Required<Omit<CollectionInput, 'projectId' | 'tokenizerModel' | 'embedModel'>> & {
   projectId: string | null; tokenizerModel: string | null; embedModel: string | null;
+  /** The store model embedModel is the folder of, when it was given by id or name (or its folder). */
+  embedModelId?: string | null;
 };
 
 function toVector(blob: Buffer, dim: number, chunkId: number): Float32Array {

@@ -216,6 +216,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX chunk_vectors_collection ON chunk_vectors(collection_id, chunk_id);
     `,
   },
+  {
+    version: 8,
+    description: "embedding models in the store: a model's kind (decoder or encoder) and the store model a collection embeds with",
+    sql: `
+      ALTER TABLE models ADD COLUMN kind TEXT NOT NULL DEFAULT 'decoder' CHECK (kind IN ('decoder', 'encoder'));
+      ALTER TABLE collections ADD COLUMN embed_model_id TEXT REFERENCES models(id) ON DELETE SET NULL;
+      UPDATE collections SET embed_model_id = (SELECT id FROM models WHERE models.path = collections.embed_model);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

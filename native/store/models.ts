@@ -9,6 +9,7 @@ import { newId, nowIso } from './ids.ts';
 interface ModelRow {
   id: string;
   name: string;
+  kind: string;
   architecture: string;
   path: string;
   config_json: string;
@@ -21,6 +22,7 @@ function toModel(row: ModelRow): Model {
   return Model.parse({
     id: row.id,
     name: row.name,
+    kind: row.kind,
     architecture: row.architecture,
     path: row.path,
     config: JSON.parse(row.config_json),
@@ -32,7 +34,12 @@ function toModel(row: ModelRow): Model {
 
 const MODEL: Lookup = { noun: 'model', idPrefix: 'mdl', advice: "import one on the Select page or with 'lathe model import'" };
 
-export type ModelInput = Omit<Model, 'id' | 'createdAt'> & { id?: string };
+/** What every decoder-only feature says when given an embedding model: which model, what it is for, what to pick. */
+export function encoderRefusal(name: string, doing: string): string {
+  return `'${name}' is an embedding model (a sentence encoder): it turns text into vectors for document collections and cannot ${doing}; use it with 'lathe docs create COLLECTION --embed-model ${name}' or on the Documents page, and choose a text-generation model here`;
+}
+
+export type ModelInput = Omit<Model, 'id' | 'createdAt' | 'kind'> & { id?: string; kind?: Model['kind'] };
 
 export class ModelTable {
   constructor(private readonly db: Database.Database) {}
@@ -41,10 +48,10 @@ export class ModelTable {
     const model = Model.parse({ ...input, id: input.id ?? newId('mdl'), createdAt: nowIso() });
     this.db
       .prepare(
-        `INSERT INTO models (id, name, architecture, path, config_json, parameter_count, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO models (id, name, kind, architecture, path, config_json, parameter_count, source, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(model.id, model.name, model.architecture, model.path, JSON.stringify(model.config ?? null), model.parameterCount,
+      .run(model.id, model.name, model.kind, model.architecture, model.path, JSON.stringify(model.config ?? null), model.parameterCount,
         model.source, model.createdAt);
     return model;
   }
@@ -67,6 +74,16 @@ export class ModelTable {
   /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
   find(idOrName: string, field = 'model'): Model {
     return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
+  }
+
+  /**
+   * A model that generates text, by id or name: an embedding model (kind 'encoder') is refused with what it is
+   * for. `doing` completes "cannot …" (e.g. 'generate text').
+   */
+  findDecoder(idOrName: string, doing: string, field = 'model'): Model {
+    const model = this.find(idOrName, field);
+    if (model.kind === 'encoder') throw new StudioError('invalid_params', encoderRefusal(model.name, doing), { field });
+    return model;
   }
 
   delete(id: string): boolean {

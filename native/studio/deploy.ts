@@ -59,17 +59,17 @@ export const deployHandlers: DeployHandlers = {
       }
       return enqueueDeploy(ctx, { op: 'merge', ...p, modelId: base.id, adapterPath: adapterDir });
     }
-    const model = ctx.store.models.find(p.modelId!);
+    const model = ctx.store.models.findDecoder(p.modelId!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)', 'modelId');
     return enqueueDeploy(ctx, { op: 'merge', ...p, modelId: model.id, adapterPath: requireAdapter(p.adapterPath!, 'adapterPath') });
   },
   'deploy.quantize': (p, _raw, ctx) => {
-    const model = ctx.store.models.find(p.modelId);
+    const model = ctx.store.models.findDecoder(p.modelId, 'be quantised (Lathe quantises text-generation models)', 'modelId');
     for (const d of p.dtypes) ctx.store.models.requireFreeName(`${model.name}-${d}`);
     const reportTextPath = p.reportTextPath ? requirePath(p.reportTextPath, 'reportTextPath', 'file; give a held-out text file for the report') : undefined;
     return enqueueDeploy(ctx, { op: 'quantize', ...p, modelId: model.id, reportTextPath });
   },
   'deploy.export': (p, _raw, ctx) => {
-    const model = ctx.store.models.find(p.modelId);
+    const model = ctx.store.models.findDecoder(p.modelId, 'be exported (Lathe exports text-generation models)', 'modelId');
     const adapterPath = p.adapterPath ? requireAdapter(p.adapterPath, 'adapterPath') : undefined;
     if (adapterPath && p.format === 'onnx') throw new StudioError('invalid_params', 'an ONNX export does not take an adapter; merge it first (deploy.merge), then export the merged model', { field: 'adapterPath' });
     return enqueueDeploy(ctx, { op: 'export', ...p, modelId: model.id, outPath: path.resolve(p.outPath), adapterPath });

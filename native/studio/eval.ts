@@ -20,7 +20,7 @@ export const evalHandlers: EvalHandlers = {
     } catch (err) {
       throw new StudioError('invalid_params', (err as Error).message, { field: 'metrics' });
     }
-    const model = store.models.find(input.model);
+    const model = store.models.findDecoder(input.model, 'generate answers for an evaluation');
     if (input.adapterPath !== null) checkAdapter(input.adapterPath, model);
     store.datasets.find(input.dataset);
     if (input.projectId !== null) store.projects.find(input.projectId);

@@ -16,7 +16,7 @@ type GenerateHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof type
 const EXAMPLE_POOL = 500;
 
 function chatPrompt(ctx: HandlerContext, modelId: string, messages: { role: string; content: string }[]): string {
-  const model = ctx.store.models.find(modelId, 'modelId');
+  const model = ctx.store.models.findDecoder(modelId, 'generate text', 'modelId');
   const tok = TextTokenizer.fromFolder(model.path);
   if (!tok.chatTemplate) {
     const message = `${model.name} has no chat template (its tokenizer_config.json has no chat_template): `
@@ -33,7 +33,7 @@ function chatPrompt(ctx: HandlerContext, modelId: string, messages: { role: stri
 
 export const generateHandlers: GenerateHandlers = {
   'generate.start': (input, _raw, ctx) => {
-    const model = ctx.store.models.find(input.modelId, 'modelId');
+    const model = ctx.store.models.findDecoder(input.modelId, 'generate text', 'modelId');
     if (input.projectId !== null) ctx.store.projects.find(input.projectId);
     const prompt = input.messages ? chatPrompt(ctx, model.id, input.messages) : input.prompt!;
     if (!prompt.trim()) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
@@ -47,7 +47,7 @@ export const generateHandlers: GenerateHandlers = {
   },
   'generate.cancel': ({ generationId }, _raw, ctx) => ({ cancelled: generationService(ctx.store, ctx.dataDir).cancel(generationId) }),
   'generate.nextToken': ({ modelId, prompt, settings, top }, _raw, ctx) => {
-    const model = ctx.store.models.find(modelId, 'modelId');
+    const model = ctx.store.models.findDecoder(modelId, 'generate text', 'modelId');
     if (!prompt) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
     return generationService(ctx.store, ctx.dataDir).nextToken(model, prompt, settings, top);
   },

@@ -7,7 +7,7 @@ import { insideService } from './inside-service.ts';
 
 export const insideHandlers: HandlersFor<typeof insideMethods> = {
   'inside.attention': ({ modelId, prompt, top }, _raw, ctx) => {
-    const model = ctx.store.models.find(modelId, 'modelId');
+    const model = ctx.store.models.findDecoder(modelId, 'be shown token by token in Inside (it predicts no next token)', 'modelId');
     if (!prompt.trim()) throw new StudioError('invalid_params', 'the prompt is empty: write a sentence to look inside', { field: 'prompt' });
     return insideService(ctx.store).attention(model, prompt, top);
   },

@@ -20,7 +20,7 @@ function requireFile(file: string, field: string, what: string): string {
 }
 
 export const modelHandlers: ModelHandlers = {
-  'models.list': (_p, _raw, { store }) => store.models.list(),
+  'models.list': ({ kind }, _raw, { store }) => store.models.list().filter((m) => kind === undefined || m.kind === kind),
   'models.get': ({ id }, _raw, ctx) => modelCard(ctx.store.models.find(id, 'id')),
   'models.importFolder': ({ path: dir, name }, _raw, ctx) => {
     const resolved = path.resolve(dir);

@@ -77,7 +77,7 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
   },
   'collections.search': ({ collection, query, mode, k }, _raw, { store }) => ragService(store).index(store, collection).search(query, mode, k),
   'collections.ask': async ({ collection, query, mode, k, model, maxNewTokens }, _raw, { store }) => {
-    const m = store.models.find(model, 'model');
+    const m = store.models.findDecoder(model, 'answer questions (make it the collection\'s embedding model instead)', 'model');
     const service = ragService(store);
     const hits = await service.index(store, collection).search(query, mode, k);
     return answerFromHits(await service.generatorFor(m.path), query, hits, maxNewTokens);

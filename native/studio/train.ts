@@ -47,7 +47,7 @@ export const trainHandlers: TrainHandlers = {
     return ctx.queue.cancel(job.id);
   },
   'train.defaults': ({ model, method }, _raw, ctx) => {
-    const m = ctx.store.models.find(model);
+    const m = ctx.store.models.findDecoder(model, 'be trained or fine-tuned as a text-generation model');
     return trainingDefaults(readHfFolder(m.path).spec, m.name, method);
   },
   'train.checkpoints': ({ runId }, _raw, ctx) => {

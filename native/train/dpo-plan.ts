@@ -30,7 +30,7 @@ const invalid = (message: string, field: string) => new StudioError('invalid_par
 
 export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConfig; model: Model; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(DpoStartInput, input);
-  const model = store.models.find(parsed.model);
+  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
   if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
   let spec: ModelSpec;

@@ -45,7 +45,7 @@ function rewardLabels(modelDir: string): string[] {
 
 export function planPpo(input: unknown, store: Store, dataDir: string): { config: ResolvedPpoConfig; model: Model; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(PpoStartInput, input);
-  const model = store.models.find(parsed.model);
+  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
   if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
   let spec: ModelSpec;

@@ -53,7 +53,7 @@ const labelOf = (row: Record<string, unknown>, column: string): string => String
 
 export function planReward(input: unknown, store: Store): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(RewardStartInput, input);
-  const model = store.models.find(parsed.model);
+  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
   const spec = readHfFolder(model.path).spec;
   const m = dataset.mapping;

@@ -37,7 +37,7 @@ export interface FinetunePlan {
 /** Check a fine-tuning request against the store and resolve its defaults; throws a StudioError naming the field. */
 export function planFinetune(input: unknown, store: Store): FinetunePlan {
   const parsed = zodInput(TrainStartInput, input);
-  const model = store.models.find(parsed.model);
+  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
   if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
   // The model the run saves is registered under this name at the end: a taken name is refused now, not after training.

@@ -1,5 +1,5 @@
 // The Documents tab of Adapt & align end to end in Chromium against `lathe serve`, driven as a user would: the empty
-// state, a collection created from the keyboard, a mixed set of files (written by the test) uploaded and imported as a
+// state, a collection created from the keyboard (embedded by an imported BERT picked from the form's list), a mixed set of files (written by the test) uploaded and imported as a
 // job, the files it could not read listed with their reasons under their own names, a document removed, and searches
 // by BM25 and hybrid showing chunks with their scores and sources. Screenshots in light and dark. (The playground's
 // link back here, "Manage collections", is followed in rag-playground.test.ts, which has a model to show it with.)
@@ -35,6 +35,9 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     writeFileSync(path.join(files, 'questions.jsonl'), questions.map((q) => JSON.stringify(q)).join('\n') + '\n');
     const job = await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(files, 'questions.jsonl'), name: 'questions', split: 'test' });
     for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: job.id })).state;
+    // The encoder is imported like any model; the create form offers it among the embedding models.
+    const imp = await callApi<{ id: string }>(studio, 'models.importFolder', { path: path.join(files, 'bert'), name: 'minibert' });
+    for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: imp.id })).state;
     browser = await launchChromium();
     page = await openWatchedPage(browser, pageErrors);
   }, 120_000);
@@ -53,12 +56,12 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     // Create from the keyboard: type, then Ctrl+Enter submits the form.
     const form = page.getByRole('form', { name: 'New collection' });
     await form.getByLabel('Name').fill('harbour');
-    await form.getByLabel('Embedding model').fill(path.join(files, 'bert'));
+    await form.getByLabel('Embedding model').selectOption({ label: 'minibert (BertModel)' });
     await form.getByLabel('Chunk size').fill('64');
     await form.getByLabel('Overlap').fill('8');
     await form.getByLabel('Overlap').press('Control+Enter');
     const detail = page.locator('[aria-label="Collection harbour"]');
-    await detail.getByText(/Embedded by/).waitFor();
+    await detail.getByText(/Embedded by minibert \(16 dimensions\)/).waitFor();
     await detail.getByText('Nothing imported yet').waitFor();
 
     // Upload every file of the mixed folder; the good ones come in, the others are named with their reasons.

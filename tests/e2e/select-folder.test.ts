@@ -2,6 +2,8 @@
 // written first by the CLI (`lathe model import-llama2c` leaves one under its data directory's models/<id>/),
 // then imported by path as a new model. The import runs as a job, so a progress bar must appear; a folder
 // without tokenizer.json fails with the job's error naming the file; the card of the imported model shows.
+// A sentence encoder's folder (a tiny BERT) imports the same way and shows as an embedding model: its card gives the
+// vectors' width and pooling and sends the user to the Documents page instead of the playground.
 // The "?" dialog lists the playground's own shortcuts.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, ROOT, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
+import { browserSkipReason, launchChromium, ROOT, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
@@ -30,6 +33,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     // The same folder without its tokenizer: the import job must refuse it.
     cpSync(folder, path.join(tmp, 'no-tokenizer'), { recursive: true });
     rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
+    await writeTinyBert(path.join(tmp, 'bert'), { pooling: 'cls' });
     studio = await startStudio();
     browser = await launchChromium();
     page = await openWatchedPage(browser, pageErrors);
@@ -82,6 +86,24 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     expect(result.map((m) => m.name)).toEqual(['stories-folder']);
     expect(result[0].path.startsWith(studio.dataDir)).toBe(true); // copied into the studio's own data directory
     expect(result[0].source).toBe(`import:${folder}`);
+  });
+
+  it('imports a BERT folder as an embedding model whose card shows its vectors, not the playground', async () => {
+    const expand = page.getByRole('button', { name: 'Add a model', exact: true });
+    if (await expand.count()) await expand.click(); // the panel folds once the studio has a model
+    await page.getByRole('radio', { name: /Hugging Face folder/ }).click();
+    await page.getByLabel('Folder path').fill(path.join(tmp, 'bert'));
+    await page.getByLabel('Model name').fill('minibert');
+    await page.getByRole('button', { name: /^Import/ }).click();
+    const card = page.getByTestId('model-card');
+    await card.getByRole('heading', { name: /minibert/ }).waitFor();
+    const embedding = card.locator('[aria-label="Embedding"]');
+    await embedding.getByText('cls, normalised').waitFor();
+    await embedding.getByText('128 tokens').waitFor();
+    expect(await card.getByRole('button', { name: 'Try it in the playground' }).count()).toBe(0);
+    expect(await card.locator('[aria-label="Memory"]').count()).toBe(0);
+    await page.getByRole('button', { name: /minibert/ }).getByText(/embedding model/).waitFor();
+    await shootSchemes(page, 'select-embedding-model');
   });
 
   it("lists the playground's own shortcuts in the ? dialog", async () => {

@@ -62,12 +62,12 @@ it('the card (models.get) and the Fine-tune defaults (train.defaults) give the s
     const config = CONFIGS.llama3;
     await writeHfFolder(dir, { config, tensors: randomTensors(config, 1) });
     const spec = parseModelConfig(config);
-    const card = modelCard({ id: 'm1', name: 'tiny', architecture: spec.architecture, path: dir, config, parameterCount: 0, source: 'import:x', createdAt: new Date().toISOString() });
+    const card = modelCard({ id: 'm1', name: 'tiny', kind: 'decoder', architecture: spec.architecture, path: dir, config, parameterCount: 0, source: 'import:x', createdAt: new Date().toISOString() });
     const defaults = trainingDefaults(spec, 'tiny');
-    expect(card.memory.loraParameters).toBe(defaults.parameters.trainableLora);
-    expect(card.memory.loraTargets).toEqual(defaults.loraTargets.default);
-    expect(card.memory.loraPerRank).toEqual(defaults.loraPerRank);
-    expect(card.memory.lora.fp32).toBe(defaults.memoryBytes.lora);
+    expect(card.memory!.loraParameters).toBe(defaults.parameters.trainableLora);
+    expect(card.memory!.loraTargets).toEqual(defaults.loraTargets.default);
+    expect(card.memory!.loraPerRank).toEqual(defaults.loraPerRank);
+    expect(card.memory!.lora.fp32).toBe(defaults.memoryBytes.lora);
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }

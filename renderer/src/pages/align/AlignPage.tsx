@@ -23,7 +23,7 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const datasets = useQuery('datasets.list', {});
   const dpoRuns = useQuery('runs.list', projectId ? { projectId, kind: 'dpo' } : null);
   const rewardRuns = useQuery('runs.list', projectId ? { projectId, kind: 'reward' } : null);

@@ -20,6 +20,9 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
   const studio = useStudio();
   const toast = useToast();
   const docs = useQuery('collections.documents', { id: collection.id });
+  const models = useQuery('models.list', {});
+  // The imported model's name when the collection records one; its folder's last part otherwise.
+  const embedName = (models.data ?? []).find((m) => m.id === collection.embedModelId)?.name ?? (collection.embedModel ? lastPart(collection.embedModel) : null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const documents = docs.data ?? [];
@@ -54,7 +57,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
       <Card>
         <CardHeader
           title={collection.name}
-          subtitle={collection.embedModel ? <span>Embedded by <span className="mono">{lastPart(collection.embedModel)}</span> ({collection.embedDim} dimensions)</span> : 'Keyword search (BM25) only: no embedding model'}
+          subtitle={collection.embedModel ? <span>Embedded by <span className="mono">{embedName}</span> ({collection.embedDim} dimensions)</span> : 'Keyword search (BM25) only: no embedding model'}
           actions={<div className="row"><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the Playground</Button><Button size="sm" variant="danger" icon="x" onClick={() => setConfirmDelete(true)}>Delete</Button></div>}
         />
         <div className="card-body">

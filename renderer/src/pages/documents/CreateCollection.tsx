@@ -7,11 +7,18 @@ import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 
+const FOLDER = '::folder';
+
 export function CreateCollection({ projectId, onCreated, onCancel }: { projectId: string | null; onCreated(c: Collection): void; onCancel?: () => void }) {
   const studio = useStudio();
   const models = useQuery('models.list', {});
   const [name, setName] = useState('');
-  const [embedModel, setEmbedModel] = useState('');
+  /** '' none (BM25 only), FOLDER the path typed below, else an imported model's id. */
+  const [embedChoice, setEmbedChoice] = useState('');
+  const [embedFolder, setEmbedFolder] = useState('');
+  const embedModel = embedChoice === FOLDER ? embedFolder.trim() : embedChoice;
+  const encoders = (models.data ?? []).filter((m) => m.kind === 'encoder');
+  const decoders = (models.data ?? []).filter((m) => m.kind === 'decoder');
   const [chunkTokens, setChunkTokens] = useState('256');
   const [overlap, setOverlap] = useState('32');
   const [busy, setBusy] = useState(false);
@@ -24,7 +31,7 @@ export function CreateCollection({ projectId, onCreated, onCancel }: { projectId
     setError(null);
     try {
       const c = await studio.call('collections.create', {
-        name: name.trim(), projectId, embedModel: embedModel.trim() || null,
+        name: name.trim(), projectId, embedModel: embedModel || null,
         chunkTokens: Number(chunkTokens), overlapTokens: Number(overlap),
       });
       onCreated(c);
@@ -45,12 +52,30 @@ export function CreateCollection({ projectId, onCreated, onCancel }: { projectId
           <Field label="Name" help="How the collection is listed and chosen in the Playground." error={fieldError('name')}>
             {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus />}
           </Field>
-          <Field label="Embedding model" optional help="A sentence encoder (BERT, MiniLM, BGE, E5, RoBERTa, XLM-R, nomic-embed) as an imported model or a folder path, for dense and hybrid search. Leave empty for keyword search (BM25) only." error={fieldError('embedModel')}>
+          <Field
+            label="Embedding model" optional error={fieldError('embedModel')}
+            help={encoders.length
+              ? 'An imported sentence encoder (BERT, MiniLM, BGE, E5, RoBERTa, XLM-R, nomic-embed) for dense and hybrid search, or a folder path. None: keyword search (BM25) only.'
+              : 'No embedding model imported yet: import a sentence encoder (BERT, MiniLM, BGE, E5, nomic-embed) on the Select page, or give its folder path. None: keyword search (BM25) only.'}
+          >
             {(id, d) => (
-              <>
-                <input id={id} className="input" list="embed-models" value={embedModel} onChange={(e) => setEmbedModel(e.target.value)} aria-describedby={d} placeholder="none: BM25 only" />
-                <datalist id="embed-models">{(models.data ?? []).map((m) => <option key={m.id} value={m.name} />)}</datalist>
-              </>
+              <div className="stack" style={{ gap: 'var(--space-2, 0.5rem)' }}>
+                <select id={id} className="select" value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
+                  <option value="">None: keyword search (BM25) only</option>
+                  {encoders.length > 0 && (
+                    <optgroup label="Embedding models">
+                      {encoders.map((m) => <option key={m.id} value={m.id}>{m.name} ({m.architecture})</option>)}
+                    </optgroup>
+                  )}
+                  {decoders.length > 0 && (
+                    <optgroup label="Text-generation models (rough fallback: mean of hidden states)">
+                      {decoders.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+                    </optgroup>
+                  )}
+                  <option value={FOLDER}>A Hugging Face folder path…</option>
+                </select>
+                {embedChoice === FOLDER && <input className="input" aria-label="Embedding model folder" value={embedFolder} onChange={(e) => setEmbedFolder(e.target.value)} placeholder="/path/to/bge-small-en-v1.5" autoFocus />}
+              </div>
             )}
           </Field>
         </div>

@@ -24,7 +24,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   const toast = useToast();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'evaluation' } : null);
   const jobs = useQuery('jobs.list', { limit: 200 });

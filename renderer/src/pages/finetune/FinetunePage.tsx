@@ -18,7 +18,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'finetune' } : null);
   const [form, setForm] = useState<FinetuneForm>(emptyForm);

@@ -27,7 +27,7 @@ function Explanation() {
 }
 
 export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const list = [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const [modelId, setModelId] = useState<string | null>(() => localStorage.getItem(MODEL_KEY));
   const model = list.find((m) => m.id === modelId) ?? list[0] ?? null;

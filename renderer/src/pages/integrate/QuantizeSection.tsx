@@ -37,7 +37,7 @@ type Finished = { jobId: string; result: DeployResult };
 
 export function QuantizeSection() {
   const studio = useStudio();
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const { current } = useProjects();
   const adapterRuns = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
   // Quantised variants hold only ONNX weights: they are outputs here, not inputs.

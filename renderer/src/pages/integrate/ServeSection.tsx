@@ -17,7 +17,7 @@ const STATE_TONE = { running: 'success', starting: 'warning', failed: 'danger', 
 export function ServeSection() {
   const studio = useStudio();
   const toast = useToast();
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const status = useQuery('serveApi.status', {});
   const log = useQuery('serveApi.log', { limit: 50 });
   const names = useMemo(() => (models.data ?? []).map((m) => m.name), [models.data]);

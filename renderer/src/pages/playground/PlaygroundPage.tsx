@@ -23,7 +23,7 @@ interface Side { modelId: string | null; settings: SettingsForm }
 
 export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const { current } = useProjects();
-  const models = useQuery('models.list', {});
+  const models = useQuery('models.list', { kind: 'decoder' });
   const [sides, setSides] = useState<Record<SideId, Side>>({ A: { modelId: null, settings: DEFAULT_SETTINGS }, B: { modelId: null, settings: contrastingSettings(DEFAULT_SETTINGS) } });
   const [compare, setCompare] = useState(false);
   const [editing, setEditing] = useState<SideId>('A');

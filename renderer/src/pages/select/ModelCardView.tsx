@@ -12,10 +12,9 @@ import { formatValue, humanBytes, humanCount } from '../../../../native/api/form
 import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
 
-function MemoryTable({ card }: { card: ModelCard }) {
+function MemoryTable({ memory: m }: { memory: NonNullable<ModelCard['memory']> }) {
   const { current } = useProjects();
   const budgetMb = current?.constraints.memoryBudgetMb ?? null;
-  const m = card.memory;
   const rows = [
     { label: 'Inference', help: `Weights plus the key/value cache for a full ${m.kvCacheTokens.toLocaleString()}-token context.`, value: m.inference },
     { label: 'Full fine-tuning', help: 'Weights, gradients and the Adam optimiser’s two moments for every parameter.', value: m.fullFineTune },
@@ -60,7 +59,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
 
   if (card.error) return <Card><div className="card-body"><Callout tone="danger" title="This model cannot be read">{card.error.message}</Callout></div></Card>;
   if (!card.data) return <Card aria-label="Model card"><CardHeader title="Loading model…" /></Card>;
-  const { model, parameters, hyperparameters, memory, tokenizer } = card.data;
+  const { model, parameters, hyperparameters, memory, embedding, tokenizer } = card.data;
   const remove = async () => {
     try {
       await studio.call('models.delete', { id: model.id });
@@ -76,17 +75,17 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
     <div className="stack" data-testid="model-card">
       <Card aria-label="Model card">
         <CardHeader
-          title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge></span>}
+          title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge>{embedding && <Badge>Embedding model</Badge>}</span>}
           subtitle={`${describeSource(model.source)} · added ${formatDate(model.createdAt)}`}
           actions={confirming ? (
             <div className="row"><span className="small muted">Delete its files too?</span><Button size="sm" onClick={() => setConfirming(false)}>Keep</Button><Button size="sm" variant="danger" onClick={remove}>Delete</Button></div>
           ) : (
-            <div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button><Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button></div>
+            <div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>
           )}
         />
         <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
           <Stat label="Parameters" value={humanCount(parameters.total)} />
-          <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} />
+          {memory ? <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} /> : <Stat label="Vectors" value={`${embedding?.dim ?? '—'} numbers`} />}
           <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
           <Stat label="On disk" value={humanBytes(card.data.diskBytes)} />
         </div>
@@ -94,7 +93,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
 
       <Card aria-label="Parameters">
         <CardHeader title="Parameters" subtitle={`${parameters.total.toLocaleString()} numbers learned from data during training. They are the model’s knowledge, and they decide its memory footprint.`} />
-        <div className="card-body"><ParameterChart parameters={parameters} /></div>
+        <div className="card-body"><ParameterChart parameters={parameters} encoder={embedding !== null} /></div>
       </Card>
 
       <Card aria-label="Hyperparameters">
@@ -115,16 +114,30 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         </div>
       </Card>
 
-      <Card aria-label="Memory">
-        <CardHeader
-          title="Memory"
-          subtitle={budget
-            ? `Rough needs against this project’s budget of ${budget.toLocaleString()} MB. ${ACTIVATIONS_NOTE}`
-            : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
-        />
-        <div className="card-body flush table-wrap"><MemoryTable card={card.data} /></div>
-        <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
-      </Card>
+      {memory && (
+        <Card aria-label="Memory">
+          <CardHeader
+            title="Memory"
+            subtitle={budget
+              ? `Rough needs against this project’s budget of ${budget.toLocaleString()} MB. ${ACTIVATIONS_NOTE}`
+              : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
+          />
+          <div className="card-body flush table-wrap"><MemoryTable memory={memory} /></div>
+          <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+        </Card>
+      )}
+      {embedding && (
+        <Card aria-label="Embedding">
+          <CardHeader title="Embedding model" subtitle="A sentence encoder: it turns a text into one vector, so a collection can find the chunks closest in meaning to a question. It does not generate text, so the playground, fine-tuning and evaluation leave it out." />
+          <div className="card-body grid-3">
+            <Stat label="Vector width" value={`${embedding.dim}`} />
+            <Stat label="Pooling" value={`${embedding.pooling}, normalised`} />
+            <Stat label="Longest input" value={`${embedding.maxTokens} tokens`} />
+          </div>
+          {(embedding.prompts.query || embedding.prompts.document) && <div className="card-body muted small">Prompts: query <code>{JSON.stringify(embedding.prompts.query)}</code>, document <code>{JSON.stringify(embedding.prompts.document)}</code></div>}
+          <footer className="card-footer"><span className="muted small">Use it on the Documents page: create a collection and pick “{model.name}” as its embedding model.</span></footer>
+        </Card>
+      )}
     </div>
   );
 }

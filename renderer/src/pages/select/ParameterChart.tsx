@@ -12,8 +12,12 @@ const COMPONENT_INFO: Record<(typeof PARAMETER_COMPONENTS)[number], { label: str
   head: { label: 'Output head', color: '#cd3b3b', text: 'Turns the last hidden vector into a score per vocabulary token.' },
 };
 
-export function ParameterChart({ parameters }: { parameters: ModelCard['parameters'] }) {
-  const parts = PARAMETER_COMPONENTS.filter((c) => parameters[c] > 0).map((c) => ({ key: c, value: parameters[c], ...COMPONENT_INFO[c] }));
+/** An embedding model's 'head' is BERT's pooler: saved with the checkpoint, unused by mean or CLS pooling. */
+const ENCODER_HEAD = { label: 'Pooler', color: COMPONENT_INFO.head.color, text: 'BERT’s pooler layer, saved with the checkpoint; sentence embeddings (mean or CLS pooling) do not use it.' };
+
+export function ParameterChart({ parameters, encoder = false }: { parameters: ModelCard['parameters']; encoder?: boolean }) {
+  const info = (c: (typeof PARAMETER_COMPONENTS)[number]) => (encoder && c === 'head' ? ENCODER_HEAD : COMPONENT_INFO[c]);
+  const parts = PARAMETER_COMPONENTS.filter((c) => parameters[c] > 0).map((c) => ({ key: c, value: parameters[c], ...info(c) }));
   const total = parameters.total || 1;
   let x = 0;
   return (

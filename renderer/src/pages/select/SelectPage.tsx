@@ -51,7 +51,7 @@ export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
               {models.map((m) => (
                 <button key={m.id} className="list-item" aria-current={m.id === selected.id} onClick={() => setSelectedId(m.id)}>
                   <strong>{m.name}</strong>
-                  <span className="muted small">{humanCount(m.parameterCount)} parameters · {m.architecture.replace(/ForCausalLM|LMHeadModel/, '')}</span>
+                  <span className="muted small">{humanCount(m.parameterCount)} parameters · {m.architecture.replace(/ForCausalLM|LMHeadModel/, '')}{m.kind === 'encoder' ? ' · embedding model' : ''}</span>
                 </button>
               ))}
             </div>
