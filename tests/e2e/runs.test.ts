@@ -104,16 +104,17 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   it('lists the active project’s experiments newest first, generations apart, other projects on request', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('table', { name: 'Experiments' }).waitFor();
-    expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).toBe(project.id);
-    await expect.poll(() => experimentNames(), { timeout: 10_000 }).toEqual([stopped.name, slow.name, fast.name]); // the table draws before its rows arrive
+    // The table draws before the active project and the rows arrive: wait for both rather than read at once.
+    await expect.poll(() => page.getByRole('combobox', { name: 'Project' }).inputValue(), { timeout: 10_000 }).toBe(project.id);
+    await expect.poll(() => experimentNames(), { timeout: 10_000 }).toEqual([stopped.name, slow.name, fast.name]);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     expect(await page.getByRole('table', { name: 'Playground generations' }).locator('tbody tr .run-link').allTextContents()).toEqual(['s260k · Once upon a time']);
     await page.keyboard.press('ArrowLeft'); // the tabs answer the arrow keys
     expect(await page.getByRole('tab', { name: /Experiments/ }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('combobox', { name: 'Project' }).selectOption('all');
-    expect(await experimentNames()).toEqual(['triage zero-shot', stopped.name, slow.name, fast.name]);
+    await expect.poll(() => experimentNames(), { timeout: 10_000 }).toEqual(['triage zero-shot', stopped.name, slow.name, fast.name]);
     await page.getByRole('combobox', { name: 'Project' }).selectOption(project.id);
-    expect(await experimentNames()).toHaveLength(3);
+    await expect.poll(async () => (await experimentNames()).length, { timeout: 10_000 }).toBe(3);
   });
 
   it('opens a run from the list: curves, configuration, artifacts and the job’s log', async () => {
