@@ -10,42 +10,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
-import { importLlama2cCheckpoint } from '../../native/models/import.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
 import { resumeDpo, startDpo } from '../../native/train/dpo.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, metricSeries, trainEnv } from './helpers/align.ts';
+import { HAS_SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-dpo: ${SKIP_SHARED_REASON}`);
-
-const MODEL = path.join(SHARED_DATA, 'models/stories260K');
-const DEMO = path.join(SHARED_DATA, 'datasets/preferences/dpo_en_demo.json');
 
 describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
   let dataDir = '';
   let studio: Studio;
 
   beforeAll(async () => {
-    dataDir = tempDir('align-dpo');
-    studio = new Studio({ dataDir, mode: 'serve' });
-    await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
-    await importDataset({ path: DEMO, name: 'demo', split: { train: 0.2, validation: 0.05, test: 0.75 } }, { store: studio.store, dataDir });
+    ({ dataDir, studio } = await openStoriesStudio('align-dpo'));
+    await importDataset({ path: DPO_DEMO, name: 'demo', split: DPO_DEMO_SPLIT }, { store: studio.store, dataDir });
   }, 60_000);
 
-  afterAll(async () => {
-    await studio?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeStudio(studio, dataDir));
 
   /** An in-process env; `crashAt` throws from the metric sink once that step's loss is recorded (a crash, not a cancel). */
-  const env = (crashAt: number | null = null): TrainEnv => ({
-    store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
-    metric: (runId, step, name, value) => {
-      studio.store.runs.addMetric({ runId, step, name, value });
-      if (step === crashAt && name === 'loss') throw new Error(`simulated crash at step ${step}`);
-    },
-  });
-  const series = (runId: string, name: string) => studio.store.runs.metrics(runId, name).map((m) => [m.step, m.value] as const);
+  const env = (crashAt: number | null = null) => trainEnv(studio, dataDir, crashAt);
+  const series = (runId: string, name: string) => metricSeries(studio, runId, name);
 
   it('a full DPO run lifts rewards/accuracies on its training pairs well above 0.5', async () => {
     const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
@@ -81,12 +67,7 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     const crashed = studio.store.runs.list({ kind: 'dpo' }).find((r) => r.status === 'failed')!;
     const resumed = await resumeDpo(crashed.id, env());
     expect(resumed.status).toBe('completed');
-    for (const name of ['loss', 'rewards/margins', 'rewards/accuracies', 'val_loss']) {
-      const want = series(reference.runId, name);
-      const got = series(crashed.id, name);
-      expect(got.map(([s]) => s), `${name}: each step once`).toEqual(want.map(([s]) => s));
-      got.forEach(([step, v], i) => expect(Math.abs(v - want[i][1]), `${name} at step ${step}`).toBeLessThanOrEqual(1e-6));
-    }
+    expectSameSeries(studio, crashed.id, reference.runId, ['loss', 'rewards/margins', 'rewards/accuracies', 'val_loss']);
     expect(fs.readFileSync(path.join(resumed.adapterPath!, 'adapter_model.safetensors'))).toEqual(fs.readFileSync(path.join(reference.adapterPath!, 'adapter_model.safetensors')));
     await expect(resumeDpo(crashed.id, env())).rejects.toThrow(/already finished/);
   }, 180_000);
@@ -94,16 +75,7 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
   it("the studio's 'dpo' job starts from align.dpo and stops on train.cancel", async () => {
     const job = await studio.call('align.dpo', { ...loraConfig, maxSteps: 5000, evalEvery: 0, saveEvery: 0 });
     expect(job.kind).toBe('dpo');
-    let runId: string | null = null;
-    for (let i = 0; i < 1200 && (runId === null || series(runId, 'loss').length < 2); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      runId = studio.store.jobs.get(job.id)?.runId ?? null;
-    }
-    expect(runId).not.toBeNull();
-    await studio.call('train.cancel', { runId: runId! });
-    await studio.queue.whenFinished(job.id);
-    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
-    expect(studio.store.runs.get(runId!)?.status).toBe('cancelled');
+    await cancelJobMidRun(studio, job.id, 2);
     await expect(studio.call('align.dpo', { ...loraConfig, loss: 'robust' })).rejects.toThrow(/label smoothing above 0/);
   }, 120_000);
 

@@ -9,22 +9,20 @@
 //   adapter; a full run (value head in the checkpoint) too;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
 // - the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests and flags are named.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
-import { importLlama2cCheckpoint } from '../../native/models/import.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
 import { startReward } from '../../native/train/reward.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
-import { HAS_SHARED_DATA, LATHE_BIN, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { cancelJobMidRun, killLatheWhen, metricSeries, trainEnv } from './helpers/align.ts';
+import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-ppo: ${SKIP_SHARED_REASON}`);
 
-const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const OPENINGS = path.join(ROOT, 'tests/fixtures/story-openings.jsonl');
 
 describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier reward', () => {
@@ -32,14 +30,8 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
   let studio: Studio;
   let rewardRun = '';
 
-  const env = (crashAt: number | null = null): TrainEnv => ({
-    store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
-    metric: (runId, step, name, value) => {
-      studio.store.runs.addMetric({ runId, step, name, value });
-      if (step === crashAt && name === 'loss') throw new Error(`simulated crash at iteration ${step}`);
-    },
-  });
-  const series = (runId: string, name: string) => studio.store.runs.metrics(runId, name).map((m) => [m.step, m.value] as const);
+  const env = (crashAt: number | null = null) => trainEnv(studio, dataDir, crashAt, 'iteration');
+  const series = (runId: string, name: string) => metricSeries(studio, runId, name);
   /** Every recorded metric but the wall-clock times, by name. */
   const allMetrics = (runId: string) => {
     const names = [...new Set(studio.store.runs.metrics(runId).map((m) => m.name))].filter((n) => !n.startsWith('time/')).sort();
@@ -56,9 +48,7 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
   };
 
   beforeAll(async () => {
-    dataDir = tempDir('align-ppo');
-    studio = new Studio({ dataDir, mode: 'serve' });
-    await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
+    ({ dataDir, studio } = await openStoriesStudio('align-ppo'));
     const sst = path.join(dataDir, 'sst-small.tsv');
     fs.writeFileSync(sst, fs.readFileSync(path.join(SHARED_DATA, 'datasets/sst2/train.tsv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
     await importDataset({ path: sst, name: 'sst', split: { train: 0.9, validation: 0.1, test: 0 } }, { store: studio.store, dataDir });
@@ -67,10 +57,7 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     rewardRun = (await startReward({ model: 's260k', dataset: 'sst', maxSteps: 3, batchSize: 8, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 }, env())).runId;
   }, 120_000);
 
-  afterAll(async () => {
-    await studio?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeStudio(studio, dataDir));
 
   // the CLI below runs this same configuration (its flags give these values, the rest are defaults)
   const config = () => ({
@@ -156,43 +143,19 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
   it('lathe align ppo killed with SIGKILL resumes with --resume to the same numbers', async () => {
     const args = ['align', 'ppo', '--model', 's260k', '--reward-run', rewardRun, '--dataset', 'openings', '--rank', '4', '--alpha', '8', '--steps', '6', '--batch-size', '4',
       '--mini-batch-size', '2', '--ppo-epochs', '2', '--lr', '5e-3', '--kl-horizon', '50', '--max-new-tokens', '8', '--eval-every', '2', '--eval-prompts', '3', '--save-every', '2', '--no-merge', '--threads', '1'];
-    const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    const deadline = Date.now() + 90_000;
-    let runId: string | undefined;
     // killed once iteration 3 is done: after the iteration-2 checkpoint, before the iteration-4 one
-    while (Date.now() < deadline) {
-      runId ??= /^run (run_\w+)$/m.exec(stderr)?.[1];
-      if (runId && fs.existsSync(path.join(dataDir, 'runs', runId, 'rollouts', 'step-000003.json'))) break;
-      if (child.exitCode !== null) throw new Error(`lathe align ppo ended before it could be killed:\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(runId, stderr).toBeDefined();
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    await new Promise((r) => setTimeout(r, 500)); // the trainer child notices its parent is gone and kills itself
-    const resumed = lathe(dataDir, ['align', 'ppo', '--resume', runId!, '--json'], { timeoutMs: 120_000 });
+    const runId = await killLatheWhen(dataDir, args, (id) => fs.existsSync(path.join(dataDir, 'runs', id, 'rollouts', 'step-000003.json')));
+    const resumed = lathe(dataDir, ['align', 'ppo', '--resume', runId, '--json'], { timeoutMs: 120_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 6 });
-    expectSameMetrics(runId!, referenceId);
+    expectSameMetrics(runId, referenceId);
     expect(studio.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   }, 180_000);
 
   it("the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests name their field", async () => {
     const job = await studio.call('align.ppo', { ...config(), steps: 5000, evalEvery: 0, saveEvery: 0 });
     expect(job.kind).toBe('ppo');
-    let runId: string | null = null;
-    for (let i = 0; i < 1200 && (runId === null || series(runId, 'loss').length < 1); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      runId = studio.store.jobs.get(job.id)?.runId ?? null;
-    }
-    expect(runId).not.toBeNull();
-    await studio.call('train.cancel', { runId: runId! });
-    await studio.queue.whenFinished(job.id);
-    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
-    expect(studio.store.runs.get(runId!)?.status).toBe('cancelled');
+    await cancelJobMidRun(studio, job.id, 1);
     await expect(studio.call('align.ppo', { ...config(), rewardRun: referenceId })).rejects.toThrow(/is a ppo run, not a reward run/);
     await expect(studio.call('align.ppo', { ...config(), rewardLabel: 'happy' })).rejects.toThrow(/has no label 'happy' \(its labels: 0, 1\)/);
     await expect(studio.call('align.ppo', { ...config(), lora: { r: 4, alpha: 8, dropout: 0.1 } })).rejects.toThrow(/PPO trains without dropout/);

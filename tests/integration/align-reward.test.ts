@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
-import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
 import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { DPO_DEMO, DPO_DEMO_SPLIT, trainEnv } from './helpers/align.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-reward: ${SKIP_SHARED_REASON}`);
 
@@ -21,28 +21,16 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
   const store = () => studio.store;
 
   beforeAll(async () => {
-    dataDir = tempDir('align-reward');
-    studio = new Studio({ dataDir, mode: 'serve' });
-    const model = path.join(SHARED_DATA, 'models/stories260K');
-    await importLlama2cCheckpoint(dataDir, path.join(model, 'stories260K.bin'), path.join(model, 'tok512.bin'), 's260k');
+    ({ dataDir, studio } = await openStoriesStudio('align-reward'));
     const ctx = { store: studio.store, dataDir };
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/dev.tsv'), name: 'sst2', split: { train: 0.1, validation: 0.05, test: 0.85 } }, ctx);
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), name: 'glue-dev', split: { train: 0, validation: 0, test: 1 } }, ctx);
-    await importDataset({ path: path.join(SHARED_DATA, 'datasets/preferences/dpo_en_demo.json'), name: 'demo', split: { train: 0.2, validation: 0.05, test: 0.75 } }, ctx);
+    await importDataset({ path: DPO_DEMO, name: 'demo', split: DPO_DEMO_SPLIT }, ctx);
   }, 60_000);
 
-  afterAll(async () => {
-    await studio?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeStudio(studio, dataDir));
 
-  const env = (crashAt: number | null = null): TrainEnv => ({
-    store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1,
-    metric: (runId, step, name, value) => {
-      studio.store.runs.addMetric({ runId, step, name, value });
-      if (step === crashAt && name === 'loss') throw new Error(`simulated crash at step ${step}`);
-    },
-  });
+  const env = (crashAt: number | null = null) => trainEnv(studio, dataDir, crashAt);
 
   it('an SST-2 classifier is written with score.weight and measured against the majority class', async () => {
     const out = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 30, batchSize: 16, seqLen: 48, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());

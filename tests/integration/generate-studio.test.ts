@@ -3,37 +3,29 @@
 // stops it early; the next-token distribution reacts to temperature and top-k; chat and few-shot prompts are
 // built or refused with reasons.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload, StudioEvent } from '../../native/api/contract.ts';
 import { Studio } from '../../native/studio/studio.ts';
+import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
+import { closeStudio, HAS_STORIES260K, importStories260kByApi } from './helpers/stories-studio.ts';
 
-const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
-const present = fs.existsSync(path.join(DATA, 'models/stories260K/stories260K.bin'));
-if (!present) console.log(`generation API tests skipped: ${DATA} is absent (the shared data kit is not mounted)`);
+if (!HAS_STORIES260K) console.log(`generation API tests skipped: ${SHARED_DATA} is absent (the shared data kit is not mounted)`);
 
-describe.skipIf(!present)('generation through the Studio API', () => {
+describe.skipIf(!HAS_STORIES260K)('generation through the Studio API', () => {
   let dir: string;
   let studio: Studio;
   let modelId: string;
   const events: StudioEvent[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-gen-'));
+    dir = tempDir('gen');
     studio = new Studio({ dataDir: dir, mode: 'cli' });
     studio.listen((e) => events.push(e));
-    const job = await studio.call('models.importLlama2c', { checkpoint: path.join(DATA, 'models/stories260K/stories260K.bin'), tokenizer: path.join(DATA, 'models/stories260K/tok512.bin'), name: 's260k' });
-    await studio.queue.whenFinished(job.id);
-    const imported = await studio.call('jobs.get', { id: job.id });
-    if (imported.state !== 'succeeded') throw new Error(`importing stories260K failed: ${imported.error}`);
-    modelId = (imported.result as { model: { id: string } }).model.id;
+    modelId = await importStories260kByApi(studio);
   });
 
-  afterAll(async () => {
-    await studio?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeStudio(studio, dir));
 
   const finished = (id: string) =>
     new Promise<EventPayload<'generate.done'>>((resolve, reject) => {
@@ -99,7 +91,7 @@ describe.skipIf(!present)('generation through the Studio API', () => {
   });
 
   it('builds zero- and few-shot prompts from a dataset', async () => {
-    const job = await studio.call('datasets.import', { path: path.join(DATA, 'datasets/dialogsum/dev.jsonl'), name: 'dialogsum-dev' });
+    const job = await studio.call('datasets.import', { path: path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl'), name: 'dialogsum-dev' });
     await studio.queue.whenFinished(job.id);
     const dataset = (await studio.call('datasets.list', {}))[0];
     const args = { style: 'few-shot' as const, datasetId: dataset.id, inputColumn: 'dialogue', outputColumn: 'summary', inputLabel: 'Dialogue', outputLabel: 'Summary', query: '#Person1#: Hi.' };

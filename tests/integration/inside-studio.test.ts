@@ -1,35 +1,25 @@
 // inside.attention through the Studio API in-process, as the renderer reaches it: the Inside worker loads the
 // model once and answers, refusals carry the field and the reason, and closing the studio ends the worker.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { Studio } from '../../native/studio/studio.ts';
+import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
+import { closeStudio, HAS_STORIES260K, importStories260kByApi } from './helpers/stories-studio.ts';
 
-const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
-const present = fs.existsSync(path.join(DATA, 'models/stories260K/stories260K.bin'));
-if (!present) console.log(`inside API tests skipped: ${DATA} is absent (the shared data kit is not mounted)`);
+if (!HAS_STORIES260K) console.log(`inside API tests skipped: ${SHARED_DATA} is absent (the shared data kit is not mounted)`);
 
-describe.skipIf(!present)('inside.attention through the Studio API', () => {
+describe.skipIf(!HAS_STORIES260K)('inside.attention through the Studio API', () => {
   let dir: string;
   let studio: Studio;
   let modelId: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-inside-api-'));
+    dir = tempDir('inside-api');
     studio = new Studio({ dataDir: dir, mode: 'cli' });
-    const job = await studio.call('models.importLlama2c', { checkpoint: path.join(DATA, 'models/stories260K/stories260K.bin'), tokenizer: path.join(DATA, 'models/stories260K/tok512.bin'), name: 's260k' });
-    await studio.queue.whenFinished(job.id);
-    const imported = await studio.call('jobs.get', { id: job.id });
-    if (imported.state !== 'succeeded') throw new Error(`importing stories260K failed: ${imported.error}`);
-    modelId = (imported.result as { model: { id: string } }).model.id;
+    modelId = await importStories260kByApi(studio);
   });
 
-  afterAll(async () => {
-    await studio?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeStudio(studio, dir));
 
   it('answers with the maps of every layer and head, by model id or name', async () => {
     const maps = await studio.call('inside.attention', { modelId, prompt: 'The teacher taught the student with the book.' });
