@@ -8,14 +8,14 @@
 // among its iterations) and its before / after card (each held-out prompt's completion and score before training
 // and at the last or a picked held-out evaluation, and the change); a second run with β fixed at 0 is opened beside
 // the first in Compare from the note next to the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
-import { browserSkipReason, launchChromium, openWatchedPage, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
+import { browserSkipReason, closeChromiumAndStudio, latheJson, openChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootFromTop, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, runStep } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const OPENINGS = path.join(ROOT, 'tests/fixtures/story-openings.jsonl');
@@ -24,7 +24,6 @@ const skipReason = browserSkipReason()
   ?? (!('align.ppo' in methods) ? 'the Studio API has no align.ppo (the PPO engine is not merged)' : null);
 if (skipReason) console.log(`e2e align-ppo tests skipped: ${skipReason}`);
 
-const run = promisify(execFile);
 // About half a second an iteration here (4 rollouts of 8 tokens, one PPO epoch): long enough to watch, cancel and resume.
 const ITERATIONS = 30;
 
@@ -35,37 +34,22 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   const pageErrors: string[] = [];
   let rewardRun = '';
 
-  async function lathe(...args: string[]): Promise<unknown> {
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
-    return JSON.parse(stdout);
-  }
-
-  const shoot = async (name: string) => {
-    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-    await shootSchemes(page, name);
-  };
-  const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
-  const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
+  const shoot = (name: string) => shootFromTop(page, name);
+  const points = (testId: string) => chartPoints(page, testId);
+  const step = () => runStep(page);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    const project = (await lathe('project', 'create', '--name', 'Happy stories', '--task', 'generation', '--description', 'Stories a sentiment model likes.')) as { id: string };
-    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
-    const reviews = path.join(studio.dataDir, 'reviews.tsv');
-    writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
-    await lathe('dataset', 'import', reviews, '--name', 'reviews', '--project', project.id, '--split', '0.75,0.25,0');
-    await lathe('dataset', 'import', OPENINGS, '--name', 'openings', '--project', project.id, '--split', '0.8,0.2,0');
+    const projectId = await createGenerationProject(studio, 'Happy stories', 'Stories a sentiment model likes.');
+    await importS260k(studio);
+    await importReviews(studio, projectId);
+    await latheJson(studio, 'dataset', 'import', OPENINGS, '--name', 'openings', '--project', projectId, '--split', '0.8,0.2,0');
     // trained by the CLI, so in no project: the page offers it all the same
-    rewardRun = ((await lathe('align', 'reward', '--model', 's260k', '--dataset', 'reviews', '--max-steps', '3', '--batch-size', '4', '--seq-len', '32', '--eval-every', '0', '--save-every', '0', '--threads', '1')) as { runId: string }).runId;
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    rewardRun = (await latheJson<{ runId: string }>(studio, 'align', 'reward', '--model', 's260k', '--dataset', 'reviews', '--max-steps', '3', '--batch-size', '4', '--seq-len', '32', '--eval-every', '0', '--save-every', '0', '--threads', '1')).runId;
+    ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('offers PPO with the schema’s defaults, the prompts it will continue and the reward model that scores them', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
@@ -102,16 +86,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   });
 
   it('trains PPO live — charts and rollouts fill in — cancels, resumes and finishes', async () => {
-    await page.getByLabel('Iterations').fill(String(ITERATIONS));
-    await page.getByLabel('Rollouts per iteration').fill('4');
-    await page.getByLabel('Minibatch').fill('2');
-    await page.getByLabel('PPO epochs').fill('1');
-    await page.getByLabel('Max new tokens').fill('8');
-    await page.getByLabel('Held-out every').fill('10');
-    await page.getByLabel('Save every').fill('2');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Held-out prompts').fill('3');
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { Iterations: ITERATIONS, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 10, 'Save every': 2 }, { 'Held-out prompts': 3 });
     await page.getByLabel('Threads').press('Control+Enter');
 
     await page.getByTestId('run-view').waitFor();
@@ -127,13 +102,8 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByTestId('kl-note').getByText(/reward hacking/).waitFor();
     await shoot('align-ppo-live');
 
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
-    await page.getByText('Cancelled — the last checkpoint is kept').waitFor();
-    const stopped = await step();
-    expect(stopped).toBeLessThan(ITERATIONS);
+    await cancelKeepingCheckpoint(page, ITERATIONS);
     const runList = page.getByTestId('training-run');
-    await expect.poll(() => runList.first().textContent()).toContain('cancelled');
     expect(await runList.first().textContent()).toMatch(/PPO · LoRA · 30 iterations/);
 
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -209,15 +179,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
     await page.getByRole('radio', { name: /Fixed β/ }).click();
     await page.getByLabel('β_KL (KL coefficient)').fill('0');
-    await page.getByLabel('Iterations').fill('4');
-    await page.getByLabel('Rollouts per iteration').fill('4');
-    await page.getByLabel('Minibatch').fill('2');
-    await page.getByLabel('PPO epochs').fill('1');
-    await page.getByLabel('Max new tokens').fill('8');
-    await page.getByLabel('Held-out every').fill('2');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Held-out prompts').fill('3');
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { Iterations: 4, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 2 }, { 'Held-out prompts': 3 });
     await page.getByRole('button', { name: 'Start PPO' }).click();
     await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('run-view').textContent()).toMatch(/β_KL 0 fixed/);

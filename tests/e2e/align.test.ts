@@ -6,21 +6,20 @@
 // DPO run whose loss, reward and accuracy charts gain points live, cancels it with a checkpoint, resumes it to the
 // end and links to the run's own page; a small classifier reward model trains to the end and reports its validation
 // accuracy. Light and dark screenshots land in tests/e2e/screenshots/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
-import { browserSkipReason, launchChromium, openWatchedPage, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
+import { browserSkipReason, closeChromiumAndStudio, latheJson, openChromium, SHARED_DATA as DATA, shootFromTop, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, resumeToEnd, runStep } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e align tests skipped: ${skipReason}`);
 
-const run = promisify(execFile);
 // Long enough to watch, cancel and resume on a loaded 2-core machine, short enough to finish in well under a minute.
 const STEPS = 240;
 const BAD_RECORD = 5;
@@ -31,37 +30,22 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
   let page: Page;
   const pageErrors: string[] = [];
 
-  async function lathe(...args: string[]): Promise<unknown> {
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
-    return JSON.parse(stdout);
-  }
-
-  const shoot = async (name: string) => {
-    await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-    await shootSchemes(page, name);
-  };
-  const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
-  const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
+  const shoot = (name: string) => shootFromTop(page, name);
+  const points = (testId: string) => chartPoints(page, testId);
+  const step = () => runStep(page);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    const project = (await lathe('project', 'create', '--name', 'Kind stories', '--task', 'generation', '--description', 'Stories whose endings are kind.')) as { id: string };
-    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
+    const projectId = await createGenerationProject(studio, 'Kind stories', 'Stories whose endings are kind.');
+    await importS260k(studio);
     const pairs = path.join(studio.dataDir, 'story-preferences.jsonl');
     writeStoryPreferences(pairs, 48, BAD_RECORD);
-    await lathe('dataset', 'import', pairs, '--name', 'story-preferences', '--project', project.id);
-    const reviews = path.join(studio.dataDir, 'reviews.tsv');
-    writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
-    await lathe('dataset', 'import', reviews, '--name', 'reviews', '--project', project.id, '--split', '0.75,0.25,0');
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    await latheJson(studio, 'dataset', 'import', pairs, '--name', 'story-preferences', '--project', projectId);
+    await importReviews(studio, projectId);
+    ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('explains the methods and previews the pairs, naming the row that makes none', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
@@ -114,12 +98,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
   });
 
   it('trains DPO live, cancels with a checkpoint, resumes, finishes and links to its run page', async () => {
-    await page.getByLabel('Max steps').fill(String(STEPS));
-    await page.getByLabel('Sequence length').fill('64');
-    await page.getByLabel('Evaluate every').fill('20');
-    await page.getByLabel('Save every').fill('10');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { 'Max steps': STEPS, 'Sequence length': 64, 'Evaluate every': 20, 'Save every': 10 });
     await page.getByLabel('Threads').press('Control+Enter');
 
     await page.getByTestId('run-view').waitFor();
@@ -130,20 +109,12 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await expect.poll(() => points('chart-margins')).toBeGreaterThan(0);
     await shoot('align-live');
 
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
-    await page.getByText('Cancelled — the last checkpoint is kept').waitFor();
-    const stopped = await step();
-    expect(stopped).toBeLessThan(STEPS);
+    const stopped = await cancelKeepingCheckpoint(page, STEPS);
     await page.getByTestId('run-checkpoints').getByRole('table').waitFor();
     const runList = page.getByTestId('training-run');
-    await expect.poll(() => runList.first().textContent()).toContain('cancelled');
     expect(await runList.first().textContent()).toMatch(/DPO · LoRA/);
 
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(stopped + 5);
-    await page.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
-    expect(await step()).toBe(STEPS);
+    await resumeToEnd(page, stopped, STEPS);
     await page.getByText('The trained policy on every pair').waitFor({ timeout: 30_000 });
     await page.getByText(/Saved as the model/).waitFor();
     await expect.poll(() => runList.first().textContent()).toContain('succeeded');
@@ -164,11 +135,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await page.getByTestId('align-method-reward').click();
     await page.getByLabel('Dataset').selectOption({ label: 'reviews' });
     await page.getByRole('table', { name: 'Labelled texts' }).waitFor();
-    await page.getByLabel('Max steps').fill('8');
-    await page.getByLabel('Sequence length').fill('32');
-    await page.getByLabel('Evaluate every').fill('4');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { 'Max steps': 8, 'Sequence length': 32, 'Evaluate every': 4 });
     await page.getByRole('button', { name: 'Train the reward model' }).click();
     await page.getByTestId('run-view').waitFor();
     // (the DPO run above is listed as succeeded too: the badge looked for is the reward run's own)

@@ -2,21 +2,18 @@
 // the Datasets page lists them apart as "Not in any project" with a way into the project, and the Fine-tune
 // and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
 // another project's. Adding one moves it into the project everywhere. Screenshots land in tests/e2e/screenshots/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callApi, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { importS260k } from './cli-setup.ts';
+import { browserSkipReason, callApi, closeChromiumAndStudio, latheJson, openChromium, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const DIALOGSUM_TEST = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
 const needed = [DIALOGSUM_DEV, DIALOGSUM_TEST, STORIES260K.checkpoint, STORIES260K.tokenizer];
 const skipReason = browserSkipReason() ?? (needed.some((f) => !existsSync(f)) ? `${SHARED_DATA} (dialogsum, stories260K) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e unassigned-datasets tests skipped: ${skipReason}`);
-
-const run = promisify(execFile);
 
 describe.skipIf(skipReason !== null)('datasets that belong to no project', () => {
   let studio: RunningStudio;
@@ -25,10 +22,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
   let unassignedId = '';
   const pageErrors: string[] = [];
 
-  async function lathe<T>(...args: string[]): Promise<T> {
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
-    return JSON.parse(stdout) as T;
-  }
+  const lathe = <T>(...args: string[]) => latheJson<T>(studio, ...args);
 
   /** The dataset <select>'s options as "group: name" ("-" for options outside a group). */
   const pickerOptions = (form: string) =>
@@ -36,19 +30,14 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
       [...(select as HTMLSelectElement).options].map((o) => `${o.parentElement instanceof HTMLOptGroupElement ? o.parentElement.label : '-'}: ${o.text}`));
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    await lathe('model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k');
+    await importS260k(studio);
     // As the README: no --project.
     unassignedId = (await lathe<{ id: string }>('dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('opens Scope without taking the keyboard: ? shows the shortcuts, "Project name" is focused only after New project', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);

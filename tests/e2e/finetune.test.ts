@@ -4,21 +4,19 @@
 // Cancel stops it with a checkpoint, Resume continues it to the end with before/after samples. Select's
 // "Train from scratch" shows a shape's parameter count before anything runs and follows a short pretraining
 // run against the unigram baseline. Light and dark screenshots land in tests/e2e/screenshots/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { browserSkipReason, launchChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, resumeToEnd } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const CORPUS = path.join(DATA, 'corpora/tinyshakespeare.txt');
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER, CORPUS].some((f) => !existsSync(f)) ? `${DATA} (stories260K, tinyshakespeare) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e fine-tune tests skipped: ${skipReason}`);
 
-const run = promisify(execFile);
 // Long enough to watch, cancel and resume on a loaded 2-core machine: 40 steps take about two seconds.
 const STEPS = 600;
 
@@ -28,33 +26,20 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
   let page: Page;
   const pageErrors: string[] = [];
 
-  async function lathe(...args: string[]): Promise<unknown> {
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
-    return JSON.parse(stdout);
-  }
-
   const shoot = (name: string) => shootSchemes(page, name);
 
-  const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
+  const points = (testId: string) => chartPoints(page, testId);
   const progress = async () => Number(await page.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuenow'));
-  const step = async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    const project = (await lathe('project', 'create', '--name', 'Story continuations', '--task', 'generation', '--description', 'Finish a one-line story opening in a fixed house style.')) as { id: string };
-    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
-    const pairs = path.join(studio.dataDir, 'story-pairs.jsonl');
-    writeStoryPairs(pairs, 160);
-    await lathe('dataset', 'import', pairs, '--name', 'story-pairs', '--project', project.id);
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening in a fixed house style.');
+    await importS260k(studio);
+    await importStoryPairs(studio, projectId, 160);
+    ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('shows the setup with defaults, explanations and the full-vs-LoRA comparison', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
@@ -73,12 +58,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
   });
 
   it('trains live, cancels with a checkpoint, resumes and finishes', async () => {
-    await page.getByLabel('Max steps').fill(String(STEPS));
-    await page.getByLabel('Sequence length').fill('64');
-    await page.getByLabel('Evaluate every').fill('10');
-    await page.getByLabel('Save every').fill('10');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { 'Max steps': STEPS, 'Sequence length': 64, 'Evaluate every': 10, 'Save every': 10 });
     await page.getByLabel('Threads').press('Control+Enter');
 
     await page.getByTestId('run-view').waitFor();
@@ -90,19 +70,11 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     await expect.poll(() => points('chart-lr')).toBeGreaterThan(0);
     await shoot('finetune-live');
 
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
-    await page.getByText('Cancelled — the last checkpoint is kept').waitFor();
-    const stopped = await step();
-    expect(stopped).toBeLessThan(STEPS);
+    const stopped = await cancelKeepingCheckpoint(page, STEPS);
     await page.getByTestId('run-checkpoints').getByRole('table').waitFor();
     const runList = page.getByTestId('training-run');
-    await expect.poll(() => runList.first().textContent()).toContain('cancelled');
 
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(stopped + 5);
-    await page.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
-    expect(await step()).toBe(STEPS);
+    await resumeToEnd(page, stopped, STEPS);
     expect(await progress()).toBe(100);
     const samples = page.getByTestId('run-samples');
     await samples.getByText('After').first().waitFor({ timeout: 30_000 });

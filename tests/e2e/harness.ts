@@ -1,10 +1,11 @@
 // What the end-to-end tests share: a fresh `lathe serve` on a free port with its own data directory and token,
 // and Debian's Chromium driven by Playwright (or the reason it cannot run here).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -84,6 +85,14 @@ export async function startStudio(): Promise<RunningStudio> {
   };
 }
 
+const execFileAsync = promisify(execFile);
+
+/** `lathe --data-dir <the studio's> --json ...args`, as a user would set up what a test needs; the parsed answer. A failing command throws with its output. */
+export async function latheJson<T = unknown>(studio: RunningStudio, ...args: string[]): Promise<T> {
+  const { stdout } = await execFileAsync(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
+  return JSON.parse(stdout) as T;
+}
+
 /** Call a Studio API method over HTTP as the renderer does; a refusal throws with the server's message. */
 export async function callApi<T>(studio: RunningStudio, method: string, params: unknown): Promise<T> {
   const response = await fetch(`${studio.origin}/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` }, body: JSON.stringify(params) });
@@ -100,6 +109,34 @@ export async function shootFullPage(page: Page, file: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
+/** shootSchemes with the content scrolled back to its top first. */
+export async function shootFromTop(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+  await shootSchemes(page, name);
+}
+
+/**
+ * Light and dark shots at 1440 and 1024 px as SCREENSHOTS/<name>-<width>-<scheme>.png, each as tall as the content
+ * (the page scrolls inside .content), toasts dismissed first; the page is left light at 1440×900.
+ */
+export async function shootAtWidths(page: Page, name: string): Promise<void> {
+  await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+  for (const width of [1440, 1024]) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
+      await page.waitForTimeout(200);
+      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
+      await page.setViewportSize({ width, height: Math.max(900, Math.ceil(height)) });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 /** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the pause that lets it settle. */
 export async function shootSchemes(page: Page, name: string, options: { settleMs?: number; prepare?: () => Promise<void> } = {}): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -111,15 +148,33 @@ export async function shootSchemes(page: Page, name: string, options: { settleMs
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+export interface WatchedPageOptions {
+  expectedErrorUrl?: RegExp;
+  acceptDownloads?: boolean;
+}
+
 /**
  * A 1440×900 page that records every page error and console error (with its URL) into `errors`, so each test can
  * end with `expect(errors).toEqual([])`. `expectedErrorUrl` names requests that fail on purpose in a test.
  */
-export async function openWatchedPage(browser: Browser, errors: string[], options: { expectedErrorUrl?: RegExp; acceptDownloads?: boolean } = {}): Promise<Page> {
+export async function openWatchedPage(browser: Browser, errors: string[], options: WatchedPageOptions = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads ?? false });
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !options.expectedErrorUrl?.test(msg.location().url)) errors.push(`${msg.text()} (${msg.location().url})`);
   });
   return page;
+}
+
+/** Chromium and a watched page on it (see openWatchedPage), with SCREENSHOTS made ready for the test's shots. */
+export async function openChromium(errors: string[], options: WatchedPageOptions = {}): Promise<{ browser: Browser; page: Page }> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const browser = await launchChromium();
+  return { browser, page: await openWatchedPage(browser, errors, options) };
+}
+
+/** Closes what a test file opened, the browser before the studio; either may never have started. */
+export async function closeChromiumAndStudio(browser: Browser | undefined, studio: RunningStudio | undefined): Promise<void> {
+  await browser?.close();
+  await studio?.close();
 }

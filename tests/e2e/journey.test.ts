@@ -3,12 +3,12 @@
 // dataset, import stories260K, try a prompt in the playground, run a five-example evaluation — with the
 // journey strip's step states checked after each step. Light and dark shots at 1440 and 1024 px land in
 // tests/e2e/screenshots/journey-*.png; the Projects list then shows where the project stands.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, SHARED_DATA, shootAtWidths, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
@@ -61,37 +61,18 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   }
   const seenStates = () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
 
-  /** Light and dark shots at 1440 and 1024 px, each as tall as the content (the page scrolls inside .content). */
-  async function shoot(name: string) {
-    await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
-    for (const width of [1440, 1024]) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.setViewportSize({ width, height: 900 });
-        await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-        await page.waitForTimeout(200);
-        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
-        await page.setViewportSize({ width, height: Math.max(900, Math.ceil(height)) });
-        await page.waitForTimeout(100);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `journey-${name}-${width}-${scheme}.png`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
+  /** Light and dark shots at 1440 and 1024 px as journey-<name>-…png. */
+  const shoot = (name: string) => shootAtWidths(page, `journey-${name}`);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-journey-'));
     dataFile = writeTinyDialogues(tmp);
     studio = await startStudio();
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    ({ browser, page } = await openChromium(pageErrors));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
+    await closeChromiumAndStudio(browser, studio);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

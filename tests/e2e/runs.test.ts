@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Project, Run } from '../../native/api/schemas.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, closeChromiumAndStudio, openChromium, SHARED_DATA, shootAtWidths, startStudio, type RunningStudio } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e runs tests skipped: ${skipReason}`);
@@ -53,29 +53,12 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   let slow: Run;
   let stopped: Run;
 
-  /** Light and dark shots at 1440 and 1024 px, each as tall as the content (the page scrolls inside .content). */
-  async function shoot(name: string) {
-    await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
-    for (const width of [1440, 1024]) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.setViewportSize({ width, height: 900 });
-        await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-        await page.waitForTimeout(200);
-        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
-        await page.setViewportSize({ width, height: Math.max(900, Math.ceil(height)) });
-        await page.waitForTimeout(100);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `runs-${name}-${width}-${scheme}.png`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
+  /** Light and dark shots at 1440 and 1024 px as runs-<name>-…png. */
+  const shoot = (name: string) => shootAtWidths(page, `runs-${name}`);
 
   const experimentNames = () => page.getByRole('table', { name: 'Experiments' }).locator('tbody tr .run-link').allTextContents();
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
     const other = await callApi<Project>(studio, 'projects.create', { name: 'Ticket triage', task: 'classification' });
     project = await callApi<Project>(studio, 'projects.create', { name: 'Story continuations', task: 'generation' }); // newest: the active project
@@ -92,14 +75,10 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     } finally {
       store.close();
     }
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('lists the active project’s experiments newest first, generations apart, other projects on request', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);

@@ -2,10 +2,10 @@
 // through the UI (llama2.c checkpoint + tokenizer paths), its card shows the parameter breakdown and memory
 // table, the playground streams a generation (the text grows while it runs), and the next-token panel changes
 // when temperature moves. Screenshots of both pages in light and dark land in tests/e2e/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
@@ -18,17 +18,12 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    browser = await launchChromium();
     // The refused import answers 400 on purpose; anything else is a fault.
-    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ });
+    ({ browser, page } = await openChromium(pageErrors, { expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   const shoot = (name: string) => shootSchemes(page, name, { settleMs: 150, prepare: () => page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
 

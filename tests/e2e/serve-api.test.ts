@@ -3,10 +3,10 @@
 // the request appears in the page's log with the answer's token counts, and the server stops from the page.
 // Screenshots in light and dark land in tests/e2e/screenshots/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, closeChromiumAndStudio, openChromium, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const skipReason = browserSkipReason()
   ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`)
@@ -25,10 +25,8 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    ({ browser, page } = await openChromium(pageErrors));
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
     const job = await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
     for (let state = ''; state !== 'succeeded';) {
@@ -39,10 +37,7 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     }
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('starts the API from the page, runs the copied curl snippet and shows the request in the log', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);

@@ -3,20 +3,18 @@
 // form without the last form's errors, the playground clearing its answer on a new prompt mode and opening A/B
 // with two different settings, Start scrolling to the progress, dataset preview rows opening whole, and pages that
 // fit 1024 px without horizontal overflow. Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { browserSkipReason, launchChromium, openWatchedPage, ROOT, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { fillTrainingForm } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${CHECKPOINT} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e UI fixes tests skipped: ${skipReason}`);
 
-const run = promisify(execFile);
 const NARROW = { width: 1024, height: 800 };
 
 /** Elements that scroll sideways (content wider than their box): cards, their headers, tables, segmented controls, the page. */
@@ -36,11 +34,6 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   let page: Page;
   const pageErrors: string[] = [];
 
-  async function lathe(...args: string[]): Promise<unknown> {
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/lathe.mjs'), '--data-dir', studio.dataDir, '--json', ...args], { cwd: ROOT });
-    return JSON.parse(stdout);
-  }
-
   /** Light and dark shots of the whole page at 1024 px wide. */
   async function shoot(name: string): Promise<void> {
     for (const scheme of ['light', 'dark'] as const) {
@@ -56,22 +49,15 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   }
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     studio = await startStudio();
-    const project = (await lathe('project', 'create', '--name', 'Story continuations', '--task', 'generation', '--description', 'Finish a one-line story opening.')) as { id: string };
-    await lathe('model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 's260k');
-    const pairs = path.join(studio.dataDir, 'story-pairs.jsonl');
-    writeStoryPairs(pairs, 40);
-    await lathe('dataset', 'import', pairs, '--name', 'story-pairs', '--project', project.id);
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+    await importS260k(studio);
+    await importStoryPairs(studio, projectId, 40);
+    ({ browser, page } = await openChromium(pageErrors));
     await page.setViewportSize(NARROW);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  afterAll(() => closeChromiumAndStudio(browser, studio));
 
   it('Select: epsilon reads 1e-5 under rms_norm_eps, memory bars share one scale, LoRA count equals Fine-tune’s', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
@@ -99,12 +85,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   it('Fine-tune: Start brings the progress into view; the run’s checkpoints table fits 1024 px', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByTestId('method-lora').click();
-    await page.getByLabel('Max steps').fill('4');
-    await page.getByLabel('Sequence length').fill('32');
-    await page.getByLabel('Evaluate every').fill('2');
-    await page.getByLabel('Save every').fill('2');
-    await page.getByText('Advanced settings').click();
-    await page.getByLabel('Threads').fill('1');
+    await fillTrainingForm(page, { 'Max steps': 4, 'Sequence length': 32, 'Evaluate every': 2, 'Save every': 2 });
     const start = page.getByRole('button', { name: /Start fine-tuning/ });
     await start.scrollIntoViewIfNeeded();
     await start.click();

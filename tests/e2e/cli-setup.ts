@@ -1,0 +1,30 @@
+// What the end-to-end tests set up through the CLI before the browser opens, as a user following the README would:
+// a generation project, stories260K imported as 's260k', and the small datasets written beside the studio's data.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { latheJson, STORIES260K, type RunningStudio } from './harness.ts';
+
+/** A generation project; its id. */
+export async function createGenerationProject(studio: RunningStudio, name: string, description: string): Promise<string> {
+  return (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', name, '--task', 'generation', '--description', description)).id;
+}
+
+/** stories260K (the shared data kit's llama2.c checkpoint and tokenizer) imported as the model 's260k'. */
+export async function importS260k(studio: RunningStudio): Promise<void> {
+  await latheJson(studio, 'model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k');
+}
+
+/** `count` instruction pairs (tests/fixtures/train-story-pairs.ts) written as story-pairs.jsonl and imported into the project as 'story-pairs'. */
+export async function importStoryPairs(studio: RunningStudio, projectId: string, count: number): Promise<void> {
+  const pairs = path.join(studio.dataDir, 'story-pairs.jsonl');
+  writeStoryPairs(pairs, count);
+  await latheJson(studio, 'dataset', 'import', pairs, '--name', 'story-pairs', '--project', projectId);
+}
+
+/** Twelve labelled sentences (sentence / label, 0 dull and 1 warm alternating) imported into the project as 'reviews', split 0.75 / 0.25 / 0. */
+export async function importReviews(studio: RunningStudio, projectId: string): Promise<void> {
+  const reviews = path.join(studio.dataDir, 'reviews.tsv');
+  writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
+  await latheJson(studio, 'dataset', 'import', reviews, '--name', 'reviews', '--project', projectId, '--split', '0.75,0.25,0');
+}
