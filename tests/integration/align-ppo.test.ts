@@ -17,7 +17,8 @@ import type { Studio } from '../../native/studio/studio.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
 import { startReward } from '../../native/train/reward.ts';
-import { cancelJobMidRun, killLatheWhen, metricSeries, trainEnv } from './helpers/align.ts';
+import { cancelJobMidRun, metricSeries, trainEnv } from './helpers/align.ts';
+import { killLatheWhen } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 

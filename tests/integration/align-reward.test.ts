@@ -9,7 +9,7 @@ import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
 import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
-import { DPO_DEMO, DPO_DEMO_SPLIT, trainEnv } from './helpers/align.ts';
+import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
@@ -64,26 +64,13 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
     const crashed = store().runs.list({ kind: 'reward' }).find((r) => r.status === 'failed')!;
     await resumeReward(crashed.id, env());
-    for (const name of ['loss', 'accuracy', 'margin', 'val_loss']) {
-      const want = store().runs.metrics(reference.runId, name).map((m) => [m.step, m.value]);
-      const got = store().runs.metrics(crashed.id, name).map((m) => [m.step, m.value]);
-      expect(got.map(([s]) => s), name).toEqual(want.map(([s]) => s));
-      got.forEach(([s, v], i) => expect(Math.abs(v - want[i][1]), `${name} at step ${s}`).toBeLessThanOrEqual(1e-6));
-    }
+    expectSameSeries(studio, crashed.id, reference.runId, ['loss', 'accuracy', 'margin', 'val_loss']);
   }, 240_000);
 
   it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {
     const job = await studio.call('align.reward', { model: 's260k', dataset: 'sst2', maxSteps: 5000, batchSize: 4, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 });
     expect(job.kind).toBe('reward');
-    let runId: string | null = null;
-    for (let i = 0; i < 1200 && (runId === null || store().runs.metrics(runId, 'loss').length < 2); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      runId = store().jobs.get(job.id)?.runId ?? null;
-    }
-    await studio.call('train.cancel', { runId: runId! });
-    await studio.queue.whenFinished(job.id);
-    expect((await studio.call('jobs.get', { id: job.id })).state).toBe('cancelled');
-    expect(store().runs.get(runId!)?.status).toBe('cancelled');
+    await cancelJobMidRun(studio, job.id, 2);
     await expect(studio.call('align.reward', { model: 's260k', dataset: 'glue-dev' })).rejects.toThrow(/needs training and validation rows/);
   }, 120_000);
 

@@ -9,7 +9,8 @@ import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { startDpo } from '../../native/train/dpo.ts';
 import { startReward } from '../../native/train/reward.ts';
 import { runDir } from '../../native/train/run-env.ts';
-import { DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries as expectSameSeriesIn, killLatheWhen, trainEnv } from './helpers/align.ts';
+import { DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries as expectSameSeriesIn, trainEnv } from './helpers/align.ts';
+import { killLatheWhen } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 

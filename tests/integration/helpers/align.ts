@@ -1,11 +1,10 @@
 // What the alignment trainers' integration tests share: an in-process TrainEnv that can crash on purpose, a run's
-// recorded metric series, a studio job cancelled mid-run, and a `lathe` process SIGKILLed mid-run.
-import { spawn } from 'node:child_process';
+// recorded metric series, and a studio job cancelled mid-run. (A `lathe` killed mid-run: helpers/kill.ts.)
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Studio } from '../../../native/studio/studio.ts';
 import type { TrainEnv } from '../../../native/train/run-env.ts';
-import { LATHE_BIN, ROOT, SHARED_DATA } from './lathe.ts';
+import { SHARED_DATA } from './lathe.ts';
 
 export const DPO_DEMO = path.join(SHARED_DATA, 'datasets/preferences/dpo_en_demo.json');
 /** dpo_en_demo as these tests import it: a fifth of the pairs to train on, a twentieth to validate. */
@@ -56,29 +55,5 @@ export async function cancelJobMidRun(studio: Studio, jobId: string, minLosses: 
   await studio.queue.whenFinished(jobId);
   expect((await studio.call('jobs.get', { id: jobId })).state).toBe('cancelled');
   expect(studio.store.runs.get(runId!)?.status).toBe('cancelled');
-  return runId!;
-}
-
-/**
- * Starts `lathe ARGS` against `dataDir`, SIGKILLs it (within 90 s) once `ready(runId)` holds for the run it printed,
- * checks that it died of the signal, and returns the run's id. A process that ends on its own first fails the test.
- */
-export async function killLatheWhen(dataDir: string, args: string[], ready: (runId: string) => boolean): Promise<string> {
-  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  const deadline = Date.now() + 90_000;
-  let runId: string | undefined;
-  while (Date.now() < deadline) {
-    runId ??= /^run (run_\w+)$/m.exec(stderr)?.[1];
-    if (runId && ready(runId)) break;
-    if (child.exitCode !== null) throw new Error(`lathe ${args.slice(0, 2).join(' ')} ended before it could be killed:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  expect(runId, stderr).toBeDefined();
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
-  await new Promise((r) => setTimeout(r, 500)); // the re-executed trainer child notices its parent is gone and kills itself
   return runId!;
 }

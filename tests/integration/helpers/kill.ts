@@ -1,0 +1,59 @@
+// A `lathe` training command SIGKILLed mid-run, as the resume tests need it: no warning, no cleanup, and the trainer
+// it re-executed (bin/lathe.mjs trains in a child with other malloc settings on Linux) gone before the test goes on.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { expect } from 'vitest';
+import { LATHE_BIN, ROOT } from './lathe.ts';
+
+/** The pids of `pid`'s children (Linux's /proc; none elsewhere, where `lathe` trains in its own process). */
+export function childPids(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Waits until none of `pids` is alive; throws, naming them, if one still is after `timeoutMs`. */
+export async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) throw new Error(`the trainer (pid ${pids.filter(alive).join(', ')}) lived on ${timeoutMs} ms after its lathe process was killed`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Starts `lathe ARGS` against `dataDir`, SIGKILLs it (within 90 s) once `ready(runId)` holds for the run it printed,
+ * checks that it died of the signal and that its trainer child followed within 30 s (it notices the closed IPC
+ * channel at its next turn of the event loop), and returns the run's id. A process that ends on its own first fails.
+ */
+export async function killLatheWhen(dataDir: string, args: string[], ready: (runId: string) => boolean): Promise<string> {
+  const command = args.slice(0, args.findIndex((a) => a.startsWith('-'))).join(' ');
+  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const deadline = Date.now() + 90_000;
+  let runId: string | undefined;
+  while (Date.now() < deadline) {
+    runId ??= /^run (run_\w+)$/m.exec(stderr)?.[1];
+    if (runId && ready(runId)) break;
+    if (child.exitCode !== null) throw new Error(`lathe ${command} ended before it could be killed:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  expect(runId, stderr).toBeDefined();
+  const trainers = childPids(child.pid!);
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  await waitGone(trainers, 30_000);
+  return runId!;
+}
