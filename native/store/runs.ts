@@ -203,6 +203,12 @@ export class RunTable {
     return this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, step).changes;
   }
 
+  /** Remove the metrics named `names` recorded at `step` (a part of a step that is recorded again); returns how many. */
+  deleteMetricsAt(runId: string, step: number, names: readonly string[]): number {
+    if (names.length === 0) return 0;
+    return this.db.prepare(`DELETE FROM run_metrics WHERE run_id = ? AND step = ? AND name IN (${names.map(() => '?').join(', ')})`).run(runId, step, ...names).changes;
+  }
+
   metrics(runId: string, name?: string): RunMetric[] {
     const rows =
       name === undefined

@@ -17,6 +17,13 @@
 // scaling score/running_std (score/mean and score/std are the reward model's own, unscaled), and the time
 // split time/rollout_s, time/score_s, time/update_s; on held-out prompts (step 0, every evalEvery, the last):
 // eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts).
+//
+// A cancel can land while an iteration's held-out rollouts are sampled, after its update: that iteration is still
+// recorded, tabled (held-out part null) and checkpointed, since its weights are final and the work to reach them is
+// not thrown away. The checkpoint's heldoutAfter says which iteration was last evaluated; when it is not the
+// checkpoint's own iteration and that iteration was due an evaluation, a resumed run does that evaluation first, on
+// the checkpoint's weights (the policy the evaluation would have seen) with the held-out seed: the same rows and
+// figures as an uninterrupted run, put into that iteration's table beside its training rows.
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetDir, readRows } from '../data/files.ts';
@@ -38,11 +45,14 @@ import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
-import { dropRolloutTablesAfter, writeRolloutTable } from './ppo-table.ts';
+import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openTrainer } from './run-stages.ts';
 import type { Feeds } from './session.ts';
+
+/** The metrics of a held-out evaluation, recorded at its iteration. */
+const EVAL_METRICS = ['eval/score_mean', 'eval/score_std', 'eval/kl'] as const;
 
 export interface HeldoutScore {
   step: number;
@@ -71,6 +81,7 @@ interface PpoState {
   iteration: number;
   klCoef: number;
   heldoutBefore: HeldoutScore | null;
+  /** The last held-out evaluation done; its step is the iteration last evaluated (a resumed run does one that is due but missing). */
   heldoutAfter: HeldoutScore | null;
   /** The running moments of the training rollouts' scores (score scaling); absent in runs from before it existed. */
   scoreMoments?: ScoreMoments;
@@ -202,6 +213,8 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
       rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
 
+    /** Whether iteration `i` (> 0) evaluates on the held-out prompts after its update. */
+    const evaluationDue = (i: number) => (config.evalEvery > 0 && i % config.evalEvery === 0) || i === config.steps;
     /** Held-out rollouts (the same seed every time, so evaluations differ by the policy alone), scored and recorded. */
     const evaluate = async (): Promise<{ rows: RolloutRow[]; result: HeldoutScore } | null> => {
       env.progress(iteration / config.steps, `iteration ${iteration}: scoring ${heldout.length} held-out rollouts`, null);
@@ -210,9 +223,10 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
       const scores = await score(rollouts.map((r, i) => heldout[i].text + r.completion));
       const rows = table(heldout, rollouts, scores);
       const result = { step: iteration, scoreMean: mean(scores), kl: mean(rows.map((r) => r.kl)) };
-      metric('eval/score_mean', result.scoreMean);
-      metric('eval/score_std', std(scores));
-      metric('eval/kl', result.kl);
+      const [scoreMean, scoreStd, kl] = EVAL_METRICS;
+      metric(scoreMean, result.scoreMean);
+      metric(scoreStd, std(scores));
+      metric(kl, result.kl);
       env.log('info', `iteration ${iteration}: held-out score ${result.scoreMean.toFixed(4)}, KL ${result.kl.toFixed(3)}`);
       return { rows, result };
     };
@@ -238,6 +252,18 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
           heldoutBefore = before.result;
           heldoutAfter = before.result;
           await writeRolloutTable(dir, { step: 0, klCoef, train: [], heldout: before.rows });
+        }
+      } else if (iteration > 0 && evaluationDue(iteration) && heldoutAfter?.step !== iteration) {
+        // the checkpoint's iteration was cancelled during its held-out evaluation (see the top of the file). An earlier
+        // resume may have done it and been stopped before the next checkpoint: its figures are recorded again, once.
+        env.log('info', `iteration ${iteration}: doing the held-out evaluation its cancel interrupted`);
+        store.runs.deleteMetricsAt(runId, iteration, EVAL_METRICS);
+        const missing = await evaluate();
+        if (missing) {
+          heldoutAfter = missing.result;
+          const tabled = readRolloutTable(dir, iteration);
+          if (tabled) await writeRolloutTable(dir, { ...tabled, heldout: missing.rows });
+          else env.log('warn', `iteration ${iteration} has no rollout table (written before its checkpoint; removed since?): its held-out rows are not tabled`);
         }
       }
       while (iteration < config.steps && !env.signal.aborted) {
@@ -290,7 +316,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         const usedCoef = klCoef;
         klCoef = nextKlCoef(klCoef, mean(arrays.kl), rollouts.length, adaptive);
         env.log('info', `iteration ${iteration}: score ${mean(scores).toFixed(4)}, KL ${mean(arrays.kl).toFixed(3)}, β ${usedCoef.toFixed(4)}, loss ${lastLoss.toFixed(4)}`);
-        const evaluated = (config.evalEvery > 0 && iteration % config.evalEvery === 0) || iteration === config.steps ? await evaluate() : null;
+        const evaluated = evaluationDue(iteration) ? await evaluate() : null;
         if (evaluated) heldoutAfter = evaluated.result;
         await writeRolloutTable(dir, { step: iteration, klCoef: usedCoef, train: table(picked, rollouts, scores), heldout: evaluated?.rows ?? null });
         if ((config.saveEvery > 0 && iteration % config.saveEvery === 0) || iteration === config.steps) {

@@ -7,6 +7,8 @@
 // - a run that crashes after its iteration-2 checkpoint resumes to exactly the uninterrupted run's metrics (the
 //   adaptive KL coefficient and the scores' running std of the default score scaling included), rollout tables and
 //   adapter; a full run (value head in the checkpoint) too;
+// - a run cancelled while sampling a due held-out evaluation (its checkpoint written at that iteration) does that
+//   evaluation on resume, even when stopped again around it, and ends with the uninterrupted run's evaluations and tables;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
 // - the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests and flags are named.
 import fs from 'node:fs';
@@ -125,6 +127,38 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(adapter(crashed.id)).toEqual(adapter(referenceId));
     await expect(resumePpo(crashed.id, env())).rejects.toThrow(/already finished/);
   }, 120_000);
+
+  it('a cancel during a due held-out evaluation is made good on resume: the evaluations and tables of the uninterrupted run', async () => {
+    // cancelled from inside the run, the moment it reports a phase: deterministic, however loaded the machine
+    const cancelAt = (phase: RegExp) => {
+      const stop = new AbortController();
+      return { ...env(), signal: stop.signal, progress: (_f: number, message: string) => void (phase.test(message) && stop.abort()) };
+    };
+    const heldoutAt4 = /^iteration 4: scoring 3 held-out rollouts/;
+    // 1. cancelled while iteration 4 (an evaluation and a checkpoint iteration) samples its held-out rollouts
+    const first = await startPpo(config(), cancelAt(heldoutAt4));
+    expect(first).toMatchObject({ status: 'cancelled', steps: 4, heldoutAfter: { step: 2 } });
+    const runId = first.runId;
+    const table = (id: string, step: number) => fs.readFileSync(path.join(dataDir, 'runs', id, 'rollouts', `step-${String(step).padStart(6, '0')}.json`), 'utf8');
+    expect(JSON.parse(table(runId, 4))).toMatchObject({ step: 4, heldout: null, train: expect.any(Array) });
+    expect(series(runId, 'eval/score_mean').map(([s]) => s)).toEqual([0, 2]);
+    // 2. resumed and cancelled again during that same evaluation, now the one due on resume: nothing is recorded
+    expect(await resumePpo(runId, cancelAt(heldoutAt4))).toMatchObject({ status: 'cancelled', steps: 4 });
+    expect(series(runId, 'eval/kl').map(([s]) => s)).toEqual([0, 2]);
+    // 3. resumed: the evaluation at 4 is done first, then cancelled at iteration 5's rollouts, before any new checkpoint
+    expect(await resumePpo(runId, cancelAt(/^iteration 5\/6: rollouts/))).toMatchObject({ status: 'cancelled', steps: 4, heldoutAfter: { step: 4 } });
+    expect(series(runId, 'eval/score_std').map(([s]) => s)).toEqual([0, 2, 4]);
+    expect(table(runId, 4)).toEqual(table(referenceId, 4));
+    // 4. resumed from the same checkpoint once more (its state predates that evaluation: done again, recorded once), to the end
+    const resumed = await resumePpo(runId, env());
+    expect(resumed).toMatchObject({ status: 'completed', steps: 6, heldoutAfter: { step: 6 } });
+    expectSameMetrics(runId, referenceId);
+    expect(series(runId, 'eval/score_mean').map(([s]) => s)).toEqual([0, 2, 4, 6]);
+    for (const step of [0, 1, 2, 3, 4, 5, 6]) expect(table(runId, step), `the rollout table of iteration ${step}`).toEqual(table(referenceId, step));
+    expect((await studio.call('align.samples', { runId })).steps).toEqual([0, 2, 4, 6]);
+    const adapter = (id: string) => fs.readFileSync(path.join(dataDir, 'runs', id, 'adapter', 'adapter_model.safetensors'));
+    expect(adapter(runId)).toEqual(adapter(referenceId));
+  }, 180_000);
 
   it('a full run (the value head inside the model checkpoint) resumes exactly too, and registers the policy without the head', async () => {
     const full = { ...config(), method: 'full' as const, steps: 4, lr: 1e-4, evalEvery: 0, outputName: 's260k-ppo-full' };

@@ -120,6 +120,19 @@ describe('tables', () => {
     expect(store.runs.metrics(run.id)).toEqual([]);
   });
 
+  it("drop the named metrics of one step (a part of a step recorded again) and leave the rest alone", () => {
+    const store = open(tempDir());
+    const run = store.runs.create({ kind: 'ppo', name: 'resumed' });
+    const other = store.runs.create({ kind: 'ppo', name: 'other' });
+    for (const runId of [run.id, other.id]) {
+      for (const step of [2, 4]) for (const name of ['loss', 'eval/kl', 'eval/score_mean']) store.runs.addMetric({ runId, step, name, value: step });
+    }
+    expect(store.runs.deleteMetricsAt(run.id, 4, ['eval/kl', 'eval/score_mean', 'eval/score_std'])).toBe(2);
+    expect(store.runs.metrics(run.id).map((m) => `${m.name}@${m.step}`)).toEqual(['eval/kl@2', 'eval/score_mean@2', 'loss@2', 'loss@4']);
+    expect(store.runs.metrics(other.id)).toHaveLength(6);
+    expect(store.runs.deleteMetricsAt(run.id, 2, [])).toBe(0);
+  });
+
   it('models round-trip', () => {
     const store = open(tempDir());
     const m = store.models.create({ name: 'stories260K', architecture: 'llama', path: 'models/x', config: { dim: 64 }, parameterCount: 260_000, source: 'llama2.c' });
