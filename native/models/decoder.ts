@@ -1,10 +1,10 @@
 // A loaded causal LM: the decoder graph built from an HF folder, in one onnxruntime session, plus the KV cache
-// it carries between steps. One graph with `past_key_values.*` inputs serves prefill (P = 0) and decode.
+// it carries between steps (kv-cache.ts). One graph with `past_key_values.*` inputs serves prefill (P = 0) and
+// decode.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
-import { KvCacheOps } from './cache-ops.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
@@ -14,9 +14,9 @@ import { loraAdapter } from './lora.ts';
 import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
 import { CheckpointError } from './safetensors.ts';
+import { KvCache, growCapacity, hintedCapacity } from './kv-cache.ts';
 
-/** Per layer: key and value, each (B, nkv, S, hs). */
-export type KvCache = { key: ort.Tensor; value: ort.Tensor }[];
+export { KvCache };
 
 export interface ForwardResult {
   logits: Float32Array; // (B, T, V) row-major
@@ -51,9 +51,14 @@ export class CausalLM {
     readonly folder: HfFolder,
     readonly spec: ModelSpec,
     private readonly session: Session,
-    private readonly reorder: Session,
     readonly outputAttentions: boolean,
-    private readonly cacheOps: KvCacheOps,
+    /**
+     * Whether the session writes each step's new key/value columns into the past buffers it is handed (its
+     * attention is one GroupQueryAttention per layer, fed the capacity buffers as past and the same tensors as
+     * preallocated present): the cache then costs no copy per step. Otherwise it grows: the session returns a
+     * new (B, nkv, S, hs) present per layer, which the next step's cache wraps.
+     */
+    readonly kvInPlace: boolean,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
@@ -63,7 +68,7 @@ export class CausalLM {
       const file = onnxVariantFile(dir, folder.config, opts.dtype);
       const needs = opts.adapter ? 'a LoRA adapter' : opts.outputAttentions ? 'attention maps' : opts.outputHiddenStates ? 'hidden states' : null;
       if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), await reorderSession(threads), false, new KvCacheOps(folder.spec.numLayers, threads));
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, false);
     }
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
@@ -75,7 +80,7 @@ export class CausalLM {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
+    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), false);
   }
 
   /** Whether the session takes `logits_to_keep` (graphs built here do; prebuilt ONNX variants do not). */
@@ -87,18 +92,22 @@ export class CausalLM {
     return this.spec.vocabSize;
   }
 
-  /** An empty cache (P = 0) for a batch of `batch` sequences. */
-  emptyCache(batch: number): KvCache {
-    const { numLayers, numKvHeads, headDim } = this.spec;
-    return Array.from({ length: numLayers }, () => ({
-      key: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
-      value: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
-    }));
+  /**
+   * An empty cache (S = 0) for a batch of `batch` sequences. `capacity`: the columns the caller expects to reach
+   * (prompt + new tokens); an in-place session allocates that much room now (bounded by the model's positions and
+   * a memory budget) so that it never regrows. A grow session ignores it.
+   */
+  emptyCache(batch: number, capacity = 0): KvCache {
+    const { numLayers, numKvHeads, headDim, maxPositions } = this.spec;
+    const room = this.kvInPlace ? hintedCapacity(capacity, maxPositions, 2 * numLayers * batch * numKvHeads * headDim * 4) : 0;
+    return KvCache.empty(numLayers, batch, numKvHeads, headDim, room);
   }
 
   /**
    * Run T new tokens per row. `attentionMask` covers cached + new tokens (B, S); position ids are derived
-   * from it (cumulative sum − 1, as transformers does for left padding) unless given.
+   * from it (cumulative sum − 1, as transformers does for left padding) unless given. `past` holds S − T columns
+   * and is consumed: an in-place session writes the new columns into its buffers, which the returned `present`
+   * now owns, so the old object refuses further use (take `past.copy()` first to run one cache twice).
    */
   async forward(inputIds: number[][], attentionMask: number[][], past: KvCache, positionIds?: number[][]): Promise<ForwardResult> {
     return this.run(inputIds, attentionMask, past, positionIds, 0);
@@ -108,7 +117,7 @@ export class CausalLM {
    * forward() with logits for each row's last position only (B, 1, V): a prefill that only needs the next token
    * skips the head on the other T − 1 positions (for GPT-2 small and a 60-token prompt, about a third of the
    * prefill's multiply-adds) and their logits. Sessions without the `logits_to_keep` input (prebuilt ONNX
-   * variants) run the whole head and the last position is cut out here.
+   * variants) run the whole head and the last position is cut out here. Consumes `past` as forward() does.
    */
   async forwardLast(inputIds: number[][], attentionMask: number[][], past: KvCache): Promise<ForwardResult> {
     const out = await this.run(inputIds, attentionMask, past, undefined, 1);
@@ -124,6 +133,9 @@ export class CausalLM {
     const B = inputIds.length;
     const T = inputIds[0].length;
     const S = attentionMask[0].length;
+    if (past.batch !== B || past.length !== S - T) {
+      throw new RangeError(`forward: the cache holds ${past.batch} rows × ${past.length} columns; ${B} rows of ${T} new tokens under a ${S}-column mask need ${B} × ${S - T}`);
+    }
     const positions = positionIds ?? attentionMask.map((row) => positionsFromMask(row).slice(S - T));
     const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(inputIds, [B, T]),
@@ -131,46 +143,64 @@ export class CausalLM {
       position_ids: int64(positions, [B, T]),
     };
     if (this.keepsLogits) feeds.logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(logitsToKeep)]), [1]);
-    past.forEach((kv, i) => {
+    const L = this.spec.numLayers;
+    if (this.kvInPlace) {
+      // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
+      // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
+      const cache = past.withCapacity(growCapacity(S, past.capacity, this.spec.maxPositions));
+      const fetches: Record<string, ort.Tensor | null> = {};
+      for (const name of this.session.outputNames) fetches[name] = null; // ORT allocates the rest
+      for (let i = 0; i < L; i++) {
+        const kv = cache.tensors(i);
+        feeds[`past_key_values.${i}.key`] = fetches[`present.${i}.key`] = kv.key;
+        feeds[`past_key_values.${i}.value`] = fetches[`present.${i}.value`] = kv.value;
+      }
+      const out = await this.session.run(feeds, fetches);
+      return this.result(out, cache.extendedTo(S));
+    }
+    // Grow: the past is fed as exactly its S − T columns and the session returns new (B, nkv, S, hs) tensors.
+    const compact = past.withCapacity(past.length);
+    for (let i = 0; i < L; i++) {
+      const kv = compact.tensors(i);
       feeds[`past_key_values.${i}.key`] = kv.key;
       feeds[`past_key_values.${i}.value`] = kv.value;
-    });
+    }
     const out = await this.session.run(feeds);
-    const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }));
+    compact.spend('a forward step');
+    return this.result(out, KvCache.fromTensors(Array.from({ length: L }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }))));
+  }
+
+  private result(out: Record<string, ort.Tensor>, present: KvCache): ForwardResult {
     const attentions = this.outputAttentions ? Array.from({ length: this.spec.numLayers }, (_, i) => out[`attentions.${i}`]) : undefined;
     const hidden = out.last_hidden_state?.data as Float32Array | undefined;
     return { logits: out.logits.data as Float32Array, present, attentions, hidden };
   }
 
-  /** The cache rows picked by `index` (beam search: each surviving beam's parent). */
+  /**
+   * The cache rows picked by `index` (beam search: each surviving beam's parent; continuous batching: the rows
+   * that stay). Consumes `cache`. An in-place session keeps the room it had; a grow session gets exactly S columns.
+   */
   async reorderCache(cache: KvCache, index: number[]): Promise<KvCache> {
-    const idx = new ort.Tensor('int64', BigInt64Array.from(index.map(BigInt)), [index.length]);
-    const pick = async (t: ort.Tensor) => (await this.reorder.run({ cache: t, index: idx })).reordered;
-    return Promise.all(cache.map(async (kv) => ({ key: await pick(kv.key), value: await pick(kv.value) })));
+    return cache.reorder(index, this.kvInPlace ? cache.capacity : cache.length);
   }
 
-  /** Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns. */
-  joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
-    return this.cacheOps.joinCaches(a, b, padA, padB);
+  /**
+   * Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns.
+   * Consumes both. For an in-place session the result has room to grow (as a step would give it).
+   */
+  async joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
+    const S = a.length + padA;
+    return KvCache.join(a, b, padA, padB, this.kvInPlace ? growCapacity(S + 1, Math.max(a.capacity, b.capacity, S), this.spec.maxPositions) : S);
   }
 
-  /** The cache without its first `drop` sequence columns (ones no row attends to any more). */
-  trimCache(cache: KvCache, drop: number): Promise<KvCache> {
-    return this.cacheOps.trimCache(cache, drop);
+  /** The cache without its first `drop` sequence columns (ones no row attends to any more). Consumes `cache`. */
+  async trimCache(cache: KvCache, drop: number): Promise<KvCache> {
+    return cache.trim(drop, this.kvInPlace ? cache.capacity : cache.length - drop);
   }
 
   async release(): Promise<void> {
     await this.session.release();
-    await this.reorder.release();
-    await this.cacheOps.release();
   }
-}
-
-/** Beam search reorders the cache along the batch axis; that gather runs in ORT too. */
-function reorderSession(threads: number | undefined): Promise<Session> {
-  const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
-  r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
-  return createSession(r, { intraOpNumThreads: threads });
 }
 
 /**
