@@ -72,8 +72,9 @@ try {
   for (const p of PRECISIONS) {
     const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1 });
     let lathe;
+    const kvInPlace = lm.kvInPlace;
     try {
-      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
+      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1, PROMPT + STEPS + 1));
       lathe = await timeSteps(async (i) => {
         out = await lm.forward([[nextToken(i)]], [Array<number>(PROMPT + i + 1).fill(1)], out.present);
       });
@@ -97,7 +98,7 @@ try {
       await model.dispose();
     }
     fs.rmSync(gguf);
-    rows.push({ precision: p.name, lathe, llamaCpp });
+    rows.push({ precision: p.name, kvInPlace, lathe, llamaCpp });
   }
   console.log(JSON.stringify({ bench: 'decode-cpu', model: 'llama-d768', threads: 1, promptTokens: PROMPT, steps: STEPS, loadAverage: os.loadavg(), rows }));
 } finally {

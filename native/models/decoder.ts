@@ -39,6 +39,12 @@ export interface LoadOptions {
    * from safetensors. A folder with only ONNX weights (a quantised model) runs its declared variant by default.
    */
   dtype?: OnnxDtype;
+  /**
+   * Write the KV cache in place (see CausalLM.kvInPlace). Default: wherever the model allows it — graphs built
+   * here without attention maps, and prebuilt ONNX files whose config.json declares it. false takes the grow path
+   * (for comparisons); true where the model cannot is an error.
+   */
+  kvInPlace?: boolean;
 }
 
 /** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
