@@ -1,0 +1,94 @@
+// The decoder's attention as onnxruntime's fused contrib ops (DecoderGraphOptions.kvInPlace):
+// com.microsoft.GroupQueryAttention over the KV cache and com.microsoft.RotaryEmbedding for RoPE, both on
+// (B, T, heads*hs) activations, so a layer has no per-head Reshape/Transpose, no rotate_half subgraph and no
+// Concat of the whole cache. GroupQueryAttention writes present = past with the new T columns at P..S-1:
+//   GROW mode: past fed with exactly P columns → present is a new (B, nkv, S, hs) tensor (transformers.js);
+//   IN-PLACE mode: past fed as a capacity buffer (B, nkv, Cap, hs), Cap ≥ S, and the same tensors passed as the
+//   preallocated `present.*` fetches → only the new columns are written, into that buffer.
+// Padding and sliding windows stay in the additive mask bias (B, 1, T, S): seqlens_k = S − 1 for every row
+// makes GroupQueryAttention see all S columns, and the bias masks what each row must not see.
+// Symbols: B batch, T new tokens, P cached tokens, S = P + T, nh / nkv query / key-value heads, hs head size.
+import type { GraphBuilder, Value } from '../onnx/index.ts';
+import type { ModelSpec } from './config.ts';
+import { presentName, type DecoderInputs } from './layers.ts';
+
+const MS = 'com.microsoft';
+
+/** (B*T, W) → (B, T, W). */
+export function toBatchMajor(g: GraphBuilder, x: Value, batch: Value, width: number): Value {
+  const shape = g.op('Concat', [batch, g.ints([-1, width])], { axis: 0 });
+  // The builder cannot infer the rank of a Reshape to a computed shape, so it is declared.
+  return g.op('Reshape', [x, shape], {}, { types: [{ dtype: x.dtype, shape: ['B', 'T', width] }] });
+}
+
+/**
+ * RoPE inputs for RotaryEmbedding: a cos/sin row per token (B*T, hs/2) computed in the graph from the position
+ * ids, and position ids (B, T) = 0..B*T−1 that pick each token's own row. Chosen over a (maxPositions, hs/2)
+ * table: the angles are the same float32 products pos × inv_freq the unfused graph takes (so both graphs agree to
+ * rounding at every position), nothing bounds the position by the table's length, and no table enlarges the file
+ * (Llama 3's 131072 positions × 64 would be 64 MiB); the cost is B*T*hs/2 cos and sin per step, once for all layers.
+ */
+export function rotaryInputs(g: GraphBuilder, invFreq: Float32Array, positionIds: Value): { positions: Value; cos: Value; sin: Value } {
+  const half = invFreq.length;
+  const flat = g.op('Cast', [g.op('Reshape', [positionIds, g.ints([-1, 1])])], { to: 1 }); // (B*T, 1)
+  const angles = g.op('Mul', [flat, g.initializer('rope.inv_freq', invFreq, [half])]); // (B*T, hs/2)
+  const count = g.op('Size', [positionIds]); // () B*T
+  const rows = g.op('Range', [g.scalar(0, 'int64'), count, g.scalar(1, 'int64')]); // (B*T)
+  const positions = g.op('Reshape', [rows, g.op('Shape', [positionIds])], {}, { types: [{ dtype: 'int64', shape: ['B', 'T'] }] }); // (B, T)
+  return { positions, cos: g.op('Cos', [angles]), sin: g.op('Sin', [angles]) };
+}
+
+/** rotate_half RoPE of x (B, T, heads*hs) (HF's non-interleaved layout). */
+export function rotary(g: GraphBuilder, x: Value, rope: { positions: Value; cos: Value; sin: Value }, heads: number): Value {
+  return g.op('RotaryEmbedding', [x, rope.positions, rope.cos, rope.sin], { num_heads: heads, interleaved: 0 }, { domain: MS, types: [{ dtype: 'float32', shape: x.shape }] });
+}
+
+/**
+ * One GroupQueryAttention node over layer `layer`'s cache. q (B, T, nh*hs); k, v (B, T, nkv*hs), or both null
+ * when q is the packed (B, T, (nh + 2 nkv)*hs) projection. Its present outputs are the graph outputs
+ * `present.N.key|value` themselves. Returns the heads merged back: (B*T, nh*hs).
+ */
+export function groupQueryAttention(g: GraphBuilder, q: Value, k: Value | null, v: Value | null, inputs: DecoderInputs, spec: ModelSpec, layer: number): Value {
+  const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
+  const past = inputs.past?.[layer];
+  if (!past || !inputs.gqa) throw new Error('groupQueryAttention: the graph was built without kvInPlace and past inputs');
+  const cache = { dtype: 'float32' as const, shape: ['B', nkv, 'present_S', hs] };
+  const [out, presentKey, presentValue] = g.opN(
+    'GroupQueryAttention',
+    [q, k, v, past.key, past.value, inputs.gqa.seqlensK, inputs.gqa.total, null, null, null, inputs.maskBias],
+    3,
+    { num_heads: nh, kv_num_heads: nkv },
+    { domain: MS, outputs: [g.fresh('gqa_out'), presentName(layer, 'key'), presentName(layer, 'value')], types: [{ dtype: 'float32', shape: ['B', 'T', nh * hs] }, cache, cache] },
+  );
+  g.output(presentKey);
+  g.output(presentValue);
+  return g.op('Reshape', [out, g.ints([-1, nh * hs])]); // (B*T, nh*hs)
+}
+
+/**
+ * Several nn.Linear projections of the same input as one Gemm on their weights stacked along the output axis
+ * (and their biases, if any), split back. x (N, in); each weight (out_i, in). Returns the outputs (N, out_i).
+ */
+export function fusedLinear(g: GraphBuilder, x: Value, name: string, weights: Float32Array[], outs: number[], inp: number, biases: Float32Array[] | null): Value[] {
+  const total = outs.reduce((a, b) => a + b, 0);
+  const stacked = new Float32Array(total * inp);
+  let at = 0;
+  for (const w of weights) {
+    stacked.set(w, at);
+    at += w.length;
+  }
+  const w = g.initializer(`${name}.weight`, stacked, [total, inp]);
+  const b = biases ? g.initializer(`${name}.bias`, concat(biases), [total]) : null;
+  const y = g.op('Gemm', b ? [x, w, b] : [x, w], { transB: 1 }); // (N, total)
+  return g.opN('Split', [y, g.ints(outs)], outs.length, { axis: -1 });
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
