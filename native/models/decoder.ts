@@ -9,7 +9,7 @@ import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts'
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
-import type { DecoderGraphOptions } from './layers.ts';
+import { supportsKvInPlace, type DecoderGraphOptions } from './layers.ts';
 import { loraAdapter } from './lora.ts';
 import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
@@ -76,17 +76,19 @@ export class CausalLM {
       if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
       return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, false);
     }
+    if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (GroupQueryAttention does not expose them); load without kvInPlace`);
+    const kvInPlace = opts.kvInPlace ?? (!opts.outputAttentions && supportsKvInPlace(folder.spec));
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
     try {
       const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
       const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true, kvInPlace });
     } finally {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), false);
+    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), kvInPlace);
   }
 
   /** Whether the session takes `logits_to_keep` (graphs built here do; prebuilt ONNX variants do not). */
