@@ -74,7 +74,7 @@ try {
     let lathe;
     const kvInPlace = lm.kvInPlace;
     try {
-      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1, PROMPT + STEPS + 1));
+      let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
       lathe = await timeSteps(async (i) => {
         out = await lm.forward([[nextToken(i)]], [Array<number>(PROMPT + i + 1).fill(1)], out.present);
       });

@@ -69,7 +69,7 @@ export async function measureVariant(p: MeasureParams): Promise<VariantMeasureme
     let last = 0;
     for (let r = 0; r < 4; r++) {
       const s = performance.now();
-      const out = await lm.forward([prompt], ones(prompt.length), lm.emptyCache(1, prompt.length + p.newTokens + 1)); // room for the decode below
+      const out = await lm.forward([prompt], ones(prompt.length), lm.emptyCache(1));
       if (r > 0) prefillTimes.push((performance.now() - s) / 1000);
       cache = out.present;
       last = argmax(out.logits.subarray((prompt.length - 1) * V, prompt.length * V));

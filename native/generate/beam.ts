@@ -37,7 +37,7 @@ export async function beamSearch<Cache>(
   };
 
   let beams: Beam[] = [{ ids: [], score: 0 }]; // one row until the first step fans out
-  let cache = model.emptyCache(1, prompt.length + o.maxNewTokens);
+  let cache = model.emptyCache(1);
   let input = [prompt];
   let cancelled = false;
   for (let step = 0; step < o.maxNewTokens; step++) {

@@ -147,9 +147,7 @@ export class ContinuousBatcher<Cache> {
     const input = prompts.map((p) => [...Array<number>(width - p.length).fill(pad), ...p]); // (B, T) left-padded
     rows.forEach((s, b) => (s.mask = [...Array<number>(width - prompts[b].length).fill(0), ...prompts[b].map(() => 1)]));
     let t = performance.now();
-    // Room for every admitted row's whole generation, so that a batch this prefill starts need not regrow.
-    const room = width + Math.max(...requests.map((r) => r.o.maxNewTokens));
-    const out = await this.model.forwardLast(input, rows.map((s) => s.mask), this.model.emptyCache(rows.length, room));
+    const out = await this.model.forwardLast(input, rows.map((s) => s.mask), this.model.emptyCache(rows.length));
     this.stats.prefills++;
     this.stats.prefillRows += rows.length;
     this.stats.prefillMs += performance.now() - t;

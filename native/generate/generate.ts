@@ -87,7 +87,7 @@ async function sampleBatch<Cache>(
   const pad = ctx.padTokenId ?? o.stopTokenIds[0] ?? 0;
   let input = prompts.map((p) => [...Array(width - p.length).fill(pad), ...p]); // (B, T) left-padded
   let mask = prompts.map((p) => [...Array(width - p.length).fill(0), ...p.map(() => 1)]); // (B, S)
-  let cache = model.emptyCache(B, width + o.maxNewTokens);
+  let cache = model.emptyCache(B);
   const rng = new Rng(o.seed);
   const stops = new Set(o.stopTokenIds);
   const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));

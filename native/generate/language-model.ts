@@ -7,8 +7,7 @@ export type { TokenLogprob };
 /** What generation needs from a model: one forward step over a KV cache of any representation. */
 export interface LanguageModel<Cache> {
   readonly vocabSize: number;
-  /** An empty cache for `batch` rows; `capacity`: the columns the caller expects to reach (a sizing hint). */
-  emptyCache(batch: number, capacity?: number): Cache;
+  emptyCache(batch: number): Cache;
   /** One step; consumes `past` (the returned `present` may reuse its buffers). */
   forward(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
   /** The cache rows picked by `index` (consumes `cache`). */

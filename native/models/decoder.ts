@@ -14,7 +14,7 @@ import { loraAdapter } from './lora.ts';
 import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
 import { CheckpointError } from './safetensors.ts';
-import { KvCache, growCapacity, hintedCapacity } from './kv-cache.ts';
+import { KvCache, planCapacity } from './kv-cache.ts';
 
 export { KvCache };
 
@@ -100,15 +100,10 @@ export class CausalLM {
     return this.spec.vocabSize;
   }
 
-  /**
-   * An empty cache (S = 0) for a batch of `batch` sequences. `capacity`: the columns the caller expects to reach
-   * (prompt + new tokens); an in-place session allocates that much room now (bounded by the model's positions and
-   * a memory budget) so that it never regrows. A grow session ignores it.
-   */
-  emptyCache(batch: number, capacity = 0): KvCache {
-    const { numLayers, numKvHeads, headDim, maxPositions } = this.spec;
-    const room = this.kvInPlace ? hintedCapacity(capacity, maxPositions, 2 * numLayers * batch * numKvHeads * headDim * 4) : 0;
-    return KvCache.empty(numLayers, batch, numKvHeads, headDim, room);
+  /** An empty cache (S = 0) for a batch of `batch` sequences; an in-place step gives it room as it fills. */
+  emptyCache(batch: number): KvCache {
+    const { numLayers, numKvHeads, headDim } = this.spec;
+    return KvCache.empty(numLayers, batch, numKvHeads, headDim);
   }
 
   /**
@@ -155,7 +150,7 @@ export class CausalLM {
     if (this.kvInPlace) {
       // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
       // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
-      const cache = past.withCapacity(growCapacity(S, past.capacity, this.spec.maxPositions));
+      const cache = past.withCapacity(planCapacity(S, past.capacity));
       const fetches: Record<string, ort.Tensor | null> = {};
       for (const name of this.session.outputNames) fetches[name] = null; // ORT allocates the rest
       for (let i = 0; i < L; i++) {
@@ -189,21 +184,26 @@ export class CausalLM {
    * that stay). Consumes `cache`. An in-place session keeps the room it had; a grow session gets exactly S columns.
    */
   async reorderCache(cache: KvCache, index: number[]): Promise<KvCache> {
-    return cache.reorder(index, this.kvInPlace ? cache.capacity : cache.length);
+    return cache.reorder(index, this.kvInPlace ? planCapacity(cache.length, cache.capacity) : cache.length);
   }
 
   /**
    * Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns.
-   * Consumes both. For an in-place session the result has room to grow (as a step would give it).
+   * Consumes both. For an in-place session the result has room for the next step.
    */
   async joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
     const S = a.length + padA;
-    return KvCache.join(a, b, padA, padB, this.kvInPlace ? growCapacity(S + 1, Math.max(a.capacity, b.capacity, S), this.spec.maxPositions) : S);
+    return KvCache.join(a, b, padA, padB, this.kvInPlace ? planCapacity(S + 1, S) : S);
   }
 
-  /** The cache without its first `drop` sequence columns (ones no row attends to any more). Consumes `cache`. */
+  /**
+   * The cache without its first `drop` sequence columns (ones no row attends to any more). Consumes `cache`. An
+   * in-place session moves the columns down inside the same buffers unless that leaves too much room (see
+   * planCapacity), a grow session gets exactly the remaining columns.
+   */
   async trimCache(cache: KvCache, drop: number): Promise<KvCache> {
-    return cache.trim(drop, this.kvInPlace ? cache.capacity : cache.length - drop);
+    const length = cache.length - drop;
+    return cache.trim(drop, this.kvInPlace ? planCapacity(length, cache.capacity) : length);
   }
 
   async release(): Promise<void> {

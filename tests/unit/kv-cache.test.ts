@@ -3,7 +3,7 @@
 // and copy, at capacities above the length; the tensors handed to a session; the capacity policy; and a consumed
 // cache refusing further use.
 import { describe, expect, it } from 'vitest';
-import { KvCache, growCapacity, hintedCapacity } from '../../native/models/kv-cache.ts';
+import { CAPACITY_BLOCK, KvCache, planCapacity } from '../../native/models/kv-cache.ts';
 
 const L = 2;
 const H = 3;
@@ -145,15 +145,13 @@ describe('KvCache', () => {
     expect(kept.withCapacity(kept.capacity)).toBe(kept);
   });
 
-  it('grows by doubling in blocks of 64 up to the model\'s positions, and bounds an up-front hint', () => {
-    expect(growCapacity(5, 0, 2048)).toBe(64);
-    expect(growCapacity(64, 64, 2048)).toBe(64);
-    expect(growCapacity(65, 64, 2048)).toBe(128);
-    expect(growCapacity(300, 128, 2048)).toBe(320);
-    expect(growCapacity(1025, 1024, 1100)).toBe(1100);
-    expect(growCapacity(1200, 1100, 1100)).toBe(1200); // left padding can outrun the positions
-    expect(hintedCapacity(200, 1024, 100)).toBe(200);
-    expect(hintedCapacity(5000, 1024, 100)).toBe(1024);
-    expect(hintedCapacity(100_000, 131_072, 2 * 32 * 8 * 128 * 4)).toBe(1024); // 256 MiB of a Llama-8B-shaped cache, 256 KiB a column
+  it('plans room in blocks of 16 columns: kept while it suffices without two blocks to spare, else refitted', () => {
+    expect(CAPACITY_BLOCK).toBe(16);
+    expect(planCapacity(5, 0)).toBe(16);
+    expect(planCapacity(16, 16)).toBe(16);
+    expect(planCapacity(17, 16)).toBe(32);
+    expect(planCapacity(130, 128)).toBe(144);
+    expect(planCapacity(100, 131)).toBe(131); // 31 to spare: kept
+    expect(planCapacity(99, 131)).toBe(112); // 32 to spare (a trim left it): refitted
   });
 });
