@@ -50,8 +50,9 @@ async function run(s: Session, spec: ModelSpec, mode: Mode, { prompts: PROMPTS, 
   const B = PROMPTS.length;
   const width = Math.max(...PROMPTS.map((p) => p.length));
   let mask = PROMPTS.map((p) => [...Array(width - p.length).fill(0), ...p.map(() => 1)]);
-  const empty = (cols: number): Cache => Array.from({ length: L }, () => ({ key: new ort.Tensor('float32', new Float32Array(B * nkv * cols * hs), [B, nkv, cols, hs]), value: new ort.Tensor('float32', new Float32Array(B * nkv * cols * hs), [B, nkv, cols, hs]) }));
-  let past = mode === 'in-place prefill' ? empty(CAP) : empty(0);
+  const empty = (rows: number, cols: number): Cache => Array.from({ length: L }, () => ({ key: new ort.Tensor('float32', new Float32Array(rows * nkv * cols * hs), [rows, nkv, cols, hs]), value: new ort.Tensor('float32', new Float32Array(rows * nkv * cols * hs), [rows, nkv, cols, hs]) }));
+  // A growing cache starts as transformers.js starts it: (0, nkv, 0, hs), batch 0.
+  let past = mode === 'in-place prefill' ? empty(B, CAP) : empty(0, 0);
   let inPlace = mode === 'in-place prefill';
   const steps: StepResult[] = [];
   const presents: Cache[] = [];
@@ -86,7 +87,7 @@ async function run(s: Session, spec: ModelSpec, mode: Mode, { prompts: PROMPTS, 
     masks.push(mask.map((r) => [...r]));
     if (mode === 'in-place' && !inPlace) {
       // Move the grown prefill cache into capacity buffers; later steps run in place.
-      past = empty(CAP);
+      past = empty(B, CAP);
       present.forEach((c, i) => {
         copyColumns(c.key, past[i].key, S);
         copyColumns(c.value, past[i].value, S);
