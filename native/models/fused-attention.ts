@@ -53,9 +53,13 @@ export function groupQueryAttention(g: GraphBuilder, q: Value, k: Value | null, 
   const past = inputs.past?.[layer];
   if (!past || !inputs.gqa) throw new Error('groupQueryAttention: the graph was built without kvInPlace and past inputs');
   const cache = { dtype: 'float32' as const, shape: ['B', nkv, 'present_S', hs] };
+  // transformers.js starts with an empty past of batch 0, (0, nkv, 0, hs), which GroupQueryAttention refuses;
+  // reshaped to (B, nkv, −1, hs) it is (B, nkv, 0, hs). A Reshape aliases its input, so a capacity buffer stays
+  // the buffer the present output shares.
+  const reshaped = (x: Value) => g.op('Reshape', [x, inputs.gqa!.pastShape], {}, { types: [{ dtype: 'float32', shape: ['B', nkv, 'P', hs] }] });
   const [out, presentKey, presentValue] = g.opN(
     'GroupQueryAttention',
-    [q, k, v, past.key, past.value, inputs.gqa.seqlensK, inputs.gqa.total, null, null, null, inputs.maskBias],
+    [q, k, v, reshaped(past.key), reshaped(past.value), inputs.gqa.seqlensK, inputs.gqa.total, null, null, null, inputs.maskBias],
     3,
     { num_heads: nh, kv_num_heads: nkv },
     { domain: MS, outputs: [g.fresh('gqa_out'), presentName(layer, 'key'), presentName(layer, 'value')], types: [{ dtype: 'float32', shape: ['B', 'T', nh * hs] }, cache, cache] },

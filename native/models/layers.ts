@@ -50,8 +50,11 @@ export interface DecoderInputs {
   past: { key: Value; value: Value }[] | null; // each (B, nkv, P, hs)
   /** (1,) int64: how many last positions the head runs on (0 = all), when the options ask for the input. */
   logitsToKeep: Value | null;
-  /** GroupQueryAttention's lengths when `kvInPlace`: seqlens_k (B) int32 = S − 1, total_sequence_length () int32 = S. */
-  gqa: { seqlensK: Value; total: Value } | null;
+  /**
+   * GroupQueryAttention's inputs when `kvInPlace`: seqlens_k (B) int32 = S − 1, total_sequence_length () int32 = S,
+   * and the past's shape (4,) = [B, nkv, −1, hs] (see fused-attention.ts).
+   */
+  gqa: { seqlensK: Value; total: Value; pastShape: Value } | null;
 }
 
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers uses for masked positions
@@ -98,7 +101,13 @@ export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGra
   allowed = g.op('And', [allowed, notPadding]); // (B, 1, T, S)
   const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, T, S)
   const logitsToKeep = opts.logitsToKeep ? g.input('logits_to_keep', 'int64', [1]) : null;
-  const gqa = opts.kvInPlace ? { total: g.op('Cast', [S], { to: 6 }), seqlensK: g.op('Expand', [g.op('Cast', [g.op('Sub', [S, one])], { to: 6 }), batch], {}, { types: [{ dtype: 'int32', shape: ['B'] }] }) } : null;
+  const gqa = opts.kvInPlace
+    ? {
+        total: g.op('Cast', [S], { to: 6 }),
+        seqlensK: g.op('Expand', [g.op('Cast', [g.op('Sub', [S, one])], { to: 6 }), batch], {}, { types: [{ dtype: 'int32', shape: ['B'] }] }),
+        pastShape: g.op('Concat', [batch, g.ints([spec.numKvHeads, -1, spec.headDim])], { axis: 0 }),
+      }
+    : null;
   return { inputIds, positionIds, maskBias, batch, past, logitsToKeep, gqa };
 }
 

@@ -17,7 +17,9 @@ import { loraAdapter, loraAName, loraBName, loraModules, type LoraConfig } from 
 import type { ModelSpec } from '../../native/models/config.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
 import { quantizeDecoderGraph } from '../../native/deploy/onnx-quantize.ts';
-import { CONFIGS, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
+import { declaresInPlaceKv } from '../../native/models/onnx-variants.ts';
 
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');
 const storiesPresent = fs.existsSync(path.join(STORIES, 'stories260K.bin'));
@@ -50,8 +52,9 @@ async function run(s: Session, spec: ModelSpec, mode: Mode, { prompts: PROMPTS, 
   const B = PROMPTS.length;
   const width = Math.max(...PROMPTS.map((p) => p.length));
   let mask = PROMPTS.map((p) => [...Array(width - p.length).fill(0), ...p.map(() => 1)]);
-  const empty = (cols: number): Cache => Array.from({ length: L }, () => ({ key: new ort.Tensor('float32', new Float32Array(B * nkv * cols * hs), [B, nkv, cols, hs]), value: new ort.Tensor('float32', new Float32Array(B * nkv * cols * hs), [B, nkv, cols, hs]) }));
-  let past = mode === 'in-place prefill' ? empty(CAP) : empty(0);
+  const empty = (rows: number, cols: number): Cache => Array.from({ length: L }, () => ({ key: new ort.Tensor('float32', new Float32Array(rows * nkv * cols * hs), [rows, nkv, cols, hs]), value: new ort.Tensor('float32', new Float32Array(rows * nkv * cols * hs), [rows, nkv, cols, hs]) }));
+  // A growing cache starts as transformers.js starts it: (0, nkv, 0, hs), batch 0.
+  let past = mode === 'in-place prefill' ? empty(B, CAP) : empty(0, 0);
   let inPlace = mode === 'in-place prefill';
   const steps: StepResult[] = [];
   const presents: Cache[] = [];
@@ -86,7 +89,7 @@ async function run(s: Session, spec: ModelSpec, mode: Mode, { prompts: PROMPTS, 
     masks.push(mask.map((r) => [...r]));
     if (mode === 'in-place' && !inPlace) {
       // Move the grown prefill cache into capacity buffers; later steps run in place.
-      past = empty(CAP);
+      past = empty(B, CAP);
       present.forEach((c, i) => {
         copyColumns(c.key, past[i].key, S);
         copyColumns(c.value, past[i].value, S);
@@ -238,6 +241,22 @@ describe('the fused (kvInPlace) decoder graph equals the unfused one', () => {
     const s = await session(g);
     await expect(run(s, spec, 'grow', { name: 'batched chunk', prompts: [[3, 1], [4, 1]], steps: [[[5, 9], [2, 6]]] })).rejects.toThrow(/batch_size must be 1 when sequence_length > 1 and past context is given/);
     await s.release();
+  });
+});
+
+describe('the ONNX export', () => {
+  it('marks its config.json in place when the graphs use GroupQueryAttention, and keeps the old graph otherwise', async () => {
+    for (const [name, config, inPlace] of [['export-hs8', CONFIGS.llama3, true], ['export-hs4', CONFIGS.mistral, false]] as const) {
+      const src = path.join(tmp, name);
+      const { tokenizer, tokenizerConfig } = charTokenizer(config.vocab_size as number);
+      await writeHfFolder(src, { config, tensors: randomTensors(config, 4), tokenizer, tokenizerConfig, generationConfig: { do_sample: false } });
+      const out = path.join(tmp, `${name}-onnx`);
+      await exportOnnxFolder(src, out, { dtypes: ['fp32'] });
+      const written = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+      expect(declaresInPlaceKv(written), name).toBe(inPlace);
+      const bytes = fs.readFileSync(path.join(out, 'onnx', 'model.onnx'));
+      expect(bytes.includes(Buffer.from('GroupQueryAttention')), name).toBe(inPlace);
+    }
   });
 });
 
