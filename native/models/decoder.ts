@@ -11,7 +11,7 @@ import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
 import { supportsKvInPlace, type DecoderGraphOptions } from './layers.ts';
 import { loraAdapter } from './lora.ts';
-import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
+import { declaresInPlaceKv, isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
 import { CheckpointError } from './safetensors.ts';
 import { KvCache, planCapacity } from './kv-cache.ts';
@@ -74,7 +74,10 @@ export class CausalLM {
       const file = onnxVariantFile(dir, folder.config, opts.dtype);
       const needs = opts.adapter ? 'a LoRA adapter' : opts.outputAttentions ? 'attention maps' : opts.outputHiddenStates ? 'hidden states' : null;
       if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, false);
+      // Lathe's exports say in config.json when their attention can write the cache in place; others grow it.
+      const declared = declaresInPlaceKv(folder.config);
+      if (opts.kvInPlace && !declared) throw new CheckpointError(`${file}: this ONNX model does not declare an in-place KV cache ("lathe": {"kv_cache": "in_place"} in config.json); load it without kvInPlace`);
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, opts.kvInPlace ?? declared);
     }
     if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (GroupQueryAttention does not expose them); load without kvInPlace`);
     const kvInPlace = opts.kvInPlace ?? (!opts.outputAttentions && supportsKvInPlace(folder.spec));

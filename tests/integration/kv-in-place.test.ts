@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
 import { CausalLM } from '../../native/models/decoder.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
@@ -36,10 +37,11 @@ async function tinyGpt2(): Promise<string> {
 describe.each(MODELS)('in-place KV cache on $name', ({ skip, make }) => {
   let inPlace: TextGenerator;
   let grow: TextGenerator;
+  let dir: string;
 
   beforeAll(async () => {
     if (skip) return;
-    const dir = await make();
+    dir = await make();
     inPlace = await TextGenerator.load(dir, { intraOpNumThreads: 1 });
     grow = await TextGenerator.load(dir, { intraOpNumThreads: 1, kvInPlace: false });
   });
@@ -112,6 +114,24 @@ describe.each(MODELS)('in-place KV cache on $name', ({ skip, make }) => {
       for (const kv of ['key', 'value'] as const) {
         expect(Math.max(...x[kv].map((v, i) => (attended(x.dims, i) ? Math.abs(v - y[kv][i]) : 0))), `layer ${l} ${kv}`).toBeLessThan(1e-4);
       }
+    }
+  });
+
+  it.skipIf(Boolean(skip))('runs an exported ONNX variant in place, as its config.json declares, with the grow path\'s tokens', async () => {
+    const onnxDir = `${dir}-onnx`;
+    await exportOnnxFolder(dir, onnxDir, { dtypes: ['fp32'] });
+    const variant = await TextGenerator.load(onnxDir, { intraOpNumThreads: 1, dtype: 'fp32' });
+    const plain = await TextGenerator.load(onnxDir, { intraOpNumThreads: 1, dtype: 'fp32', kvInPlace: false });
+    try {
+      expect([variant.model.kvInPlace, plain.model.kvInPlace]).toEqual([true, false]);
+      const options: GenerateOptions = { temperature: 0, maxNewTokens: 24, stopTokenIds: [] };
+      const prompts = ['Once upon a time', 'Lily'];
+      const a = await variant.generate(prompts, options);
+      expect(a.rows.map((r) => r.tokenIds)).toEqual((await plain.generate(prompts, options)).rows.map((r) => r.tokenIds));
+      expect(a.rows.map((r) => r.tokenIds)).toEqual((await grow.generate(prompts, options)).rows.map((r) => r.tokenIds));
+    } finally {
+      await variant.release();
+      await plain.release();
     }
   });
 });
