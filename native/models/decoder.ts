@@ -9,7 +9,7 @@ import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts'
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
-import { supportsKvInPlace, type DecoderGraphOptions } from './layers.ts';
+import { supportsKvAppend, type DecoderGraphOptions } from './layers.ts';
 import { loraAdapter } from './lora.ts';
 import { declaresInPlaceKv, isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
@@ -17,6 +17,17 @@ import { CheckpointError } from './safetensors.ts';
 import { KvCache, planCapacity } from './kv-cache.ts';
 
 export { KvCache };
+
+/**
+ * How a session's KV cache passes from step to step:
+ * - 'append' (graphs built here, DecoderGraphOptions.kvAppend): the past buffers are fed where they lie and the
+ *   session returns only the step's new columns, which are written into the buffers' free room (kv-cache.ts);
+ * - 'in-place' (Lathe's ONNX exports, GroupQueryAttention): the buffers are both past and preallocated present and
+ *   the session writes the new columns into them — but onnxruntime-node copies every returned output into a new
+ *   JS buffer, so each step still copies the cache once (see planCapacity);
+ * - 'grow': the session returns a new (B, nkv, S, hs) present per layer, which the next step's cache wraps.
+ */
+export type KvMode = 'append' | 'in-place' | 'grow';
 
 export interface ForwardResult {
   logits: Float32Array; // (B, T, V) row-major
@@ -59,13 +70,16 @@ export class CausalLM {
     private readonly session: Session,
     readonly outputAttentions: boolean,
     /**
-     * Whether the session writes each step's new key/value columns into the past buffers it is handed (its
-     * attention is one GroupQueryAttention per layer, fed the capacity buffers as past and the same tensors as
-     * preallocated present): the cache then costs no copy per step. Otherwise it grows: the session returns a
-     * new (B, nkv, S, hs) present per layer, which the next step's cache wraps.
+     * How the cache passes between steps (see KvMode). 'append' for graphs built here, 'in-place' for Lathe's
+     * ONNX exports that declare it, 'grow' otherwise (attention maps, other ONNX files, sliding windows).
      */
-    readonly kvInPlace: boolean,
+    readonly kvMode: KvMode,
   ) {}
+
+  /** Whether a step leaves the cache where it is (no whole-cache copy per step): 'append' or 'in-place'. */
+  get kvInPlace(): boolean {
+    return this.kvMode !== 'grow';
+  }
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
     const folder = readHfFolder(dir);
@@ -77,21 +91,22 @@ export class CausalLM {
       // Lathe's exports say in config.json when their attention can write the cache in place; others grow it.
       const declared = declaresInPlaceKv(folder.config);
       if (opts.kvInPlace && !declared) throw new CheckpointError(`${file}: this ONNX model does not declare an in-place KV cache ("lathe": {"kv_cache": "in_place"} in config.json); load it without kvInPlace`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, opts.kvInPlace ?? declared);
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, opts.kvInPlace ?? declared ? 'in-place' : 'grow');
     }
-    if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (GroupQueryAttention does not expose them); load without kvInPlace`);
-    const kvInPlace = opts.kvInPlace ?? (!opts.outputAttentions && supportsKvInPlace(folder.spec));
+    if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (the fused attention does not expose them); load without kvInPlace`);
+    if (opts.kvInPlace && !supportsKvAppend(folder.spec)) throw new CheckpointError(`${dir}: ${folder.spec.architecture} has a sliding window, which the append-only KV cache cannot mask; load without kvInPlace`);
+    const kvAppend = opts.kvInPlace ?? (!opts.outputAttentions && supportsKvAppend(folder.spec));
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
     try {
       const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
       const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true, kvInPlace });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true, kvAppend });
     } finally {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), kvInPlace);
+    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), kvAppend ? 'append' : 'grow');
   }
 
   /** Whether the session takes `logits_to_keep` (graphs built here do; prebuilt ONNX variants do not). */
@@ -150,7 +165,23 @@ export class CausalLM {
     };
     if (this.keepsLogits) feeds.logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(logitsToKeep)]), [1]);
     const L = this.spec.numLayers;
-    if (this.kvInPlace) {
+    if (this.kvMode === 'append') {
+      // The buffers, with room for S columns, are fed whole: the mask spans their Cap columns (the P cached ones,
+      // then the unfilled room, masked) and the T new ones; the session returns the new columns, written here.
+      const cache = past.withCapacity(planCapacity(S, past.capacity));
+      const P = S - T;
+      const room = new Array<number>(cache.capacity - P).fill(0);
+      feeds.attention_mask = int64(attentionMask.map((row) => [...row.slice(0, P), ...room, ...row.slice(P)]), [B, cache.capacity + T]);
+      for (let i = 0; i < L; i++) {
+        const kv = cache.tensors(i);
+        feeds[`past_key_values.${i}.key`] = kv.key;
+        feeds[`past_key_values.${i}.value`] = kv.value;
+      }
+      const out = await this.session.run(feeds);
+      for (let i = 0; i < L; i++) cache.write(i, out[`present.${i}.key`].data as Float32Array, out[`present.${i}.value`].data as Float32Array, P, T);
+      return this.result(out, cache.extendedTo(S));
+    }
+    if (this.kvMode === 'in-place') {
       // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
       // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
       const cache = past.withCapacity(planCapacity(S, past.capacity));

@@ -10,7 +10,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
-import { groupQueryAttention, toBatchMajor } from './fused-attention.ts';
+import { appendAttention, groupQueryAttention, toBatchMajor } from './fused-attention.ts';
 import { adapted, attention, conv1d, declareInputs, declareLayerOutputs, hiddenStateOutput, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** Hub GPT-2 checkpoints name tensors with or without the `transformer.` prefix. */
@@ -32,7 +32,10 @@ function block(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number
   const n1 = layerNorm(g, w, h, `${p}.ln_1`, spec); // (B*T, C)
   const qkv = proj('attn.c_attn', n1, C, 3 * C); // (B*T, 3C)
   let attnOut: Value; // (B*T, C)
-  if (opts.kvInPlace) {
+  if (opts.kvAppend) {
+    const [q, k, v] = g.opN('Split', [toBatchMajor(g, qkv, inputs.batch, 3 * C)], 3, { axis: -1, num_outputs: 3 }); // (B, T, C) each
+    attnOut = appendAttention(g, q, k, v, inputs, spec, i);
+  } else if (opts.kvInPlace) {
     // c_attn's output is GroupQueryAttention's packed q|k|v layout already.
     attnOut = groupQueryAttention(g, toBatchMajor(g, qkv, inputs.batch, 3 * C), null, null, inputs, spec, i);
   } else {

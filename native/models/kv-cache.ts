@@ -85,6 +85,21 @@ export class KvCache {
     return { key: view(this.keys[i]), value: view(this.values[i]) };
   }
 
+  /**
+   * Write layer i's new columns: key and value (B, nkv, T, hs) row-major go to columns at..at+T−1 of every
+   * (row, head) (an append-mode step's outputs; see CausalLM). Needs room: at + T <= capacity.
+   */
+  write(i: number, key: Float32Array, value: Float32Array, at: number, T: number): void {
+    this.check('write');
+    if (at + T > this.capacity) throw new RangeError(`KvCache.write: columns ${at}..${at + T - 1} beyond the capacity ${this.capacity}`);
+    const hs = this.headDim;
+    const span = T * hs;
+    for (const [src, dst] of [[key, this.keys[i]], [value, this.values[i]]]) {
+      if (src.length !== this.batch * this.heads * span) throw new RangeError(`KvCache.write: layer ${i} got ${src.length} floats, (${this.batch}, ${this.heads}, ${T}, ${hs}) needs ${this.batch * this.heads * span}`);
+      this.eachSegment((seg) => dst.set(src.subarray(seg * span, (seg + 1) * span), seg * this.stride + at * hs));
+    }
+  }
+
   /** Mark this cache used up by `by` (a grow step that read it and returned a new one): it refuses further use. */
   spend(by: string): void {
     this.check('spend');

@@ -30,6 +30,13 @@ export interface DecoderGraphOptions {
    * Needs `withPast`; excludes `outputAttentions`.
    */
   kvInPlace?: boolean;
+  /**
+   * Lathe's own sessions: the past inputs are capacity buffers read where they lie and `present.*` are only the
+   * step's new columns (B, nkv, T, hs), which the runtime appends (fused-attention.ts appendAttention). The mask
+   * spans the buffers' Cap columns + T. Not for exports (transformers.js expects the whole present). Needs
+   * `withPast`; excludes `outputAttentions`, `kvInPlace` and sliding windows (whose mask needs column = position).
+   */
+  kvAppend?: boolean;
 }
 
 /** y' = adapt(module, x, y) for a projection y = x W^T (+ b) of the module named as in HF checkpoints. */
@@ -64,8 +71,20 @@ export function supportsKvInPlace(spec: ModelSpec): boolean {
   return spec.headDim % 8 === 0;
 }
 
+/** Whether the append-only cache (DecoderGraphOptions.kvAppend) can serve this model: not with a sliding window. */
+export function supportsKvAppend(spec: ModelSpec): boolean {
+  return !spec.slidingWindow;
+}
+
 /** Refuse option combinations the fused attention cannot serve. */
 function checkKvInPlace(spec: ModelSpec, opts: DecoderGraphOptions): void {
+  if (opts.kvAppend) {
+    if (!supportsKvAppend(spec)) throw new Error(`kvAppend: ${spec.architecture} has a sliding window, whose mask needs each cache column at its position (build without kvAppend)`);
+    if (opts.kvInPlace) throw new Error('kvAppend and kvInPlace are two different caches: choose one');
+    if (!opts.withPast) throw new Error('kvAppend needs withPast: the cache lives in the past_key_values inputs (build the decode graph)');
+    if (opts.outputAttentions) throw new Error('kvAppend cannot output attentions (build without kvAppend for attention maps)');
+    return;
+  }
   if (!opts.kvInPlace) return;
   if (!supportsKvInPlace(spec)) throw new Error(`kvInPlace: head size ${spec.headDim} is not a multiple of 8, which onnxruntime's GroupQueryAttention needs (build without kvInPlace)`);
   if (!opts.withPast) throw new Error('kvInPlace needs withPast: the in-place KV cache lives in the past_key_values inputs (build the decode graph)');

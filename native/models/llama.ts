@@ -11,7 +11,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import { ropeInverseFrequencies, type ModelSpec } from './config.ts';
-import { fusedLinear, groupQueryAttention, rotary, rotaryInputs, toBatchMajor } from './fused-attention.ts';
+import { appendAttention, fusedLinear, groupQueryAttention, rotary, rotaryInputs, toBatchMajor } from './fused-attention.ts';
 import { adapted, attention, declareInputs, declareLayerOutputs, hiddenStateOutput, linear, lmHead, splitHeads, weight, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 type Rope = { kind: 'unfused'; cos: Value; sin: Value } | { kind: 'fused'; positions: Value; cos: Value; sin: Value };
@@ -57,7 +57,8 @@ function decoderLayer(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i:
       : [proj('self_attn.q_proj', n1, nh * hs, C, spec.qkvBias), proj('self_attn.k_proj', n1, nkv * hs, C, spec.qkvBias), proj('self_attn.v_proj', n1, nkv * hs, C, spec.qkvBias)];
     const qb = rotary(g, toBatchMajor(g, q, inputs.batch, nh * hs), rope, nh); // (B, T, nh*hs)
     const kb = rotary(g, toBatchMajor(g, k, inputs.batch, nkv * hs), rope, nkv); // (B, T, nkv*hs)
-    attnOut = groupQueryAttention(g, qb, kb, toBatchMajor(g, v, inputs.batch, nkv * hs), inputs, spec, i);
+    const vb = toBatchMajor(g, v, inputs.batch, nkv * hs); // (B, T, nkv*hs)
+    attnOut = opts.kvAppend ? appendAttention(g, qb, kb, vb, inputs, spec, i) : groupQueryAttention(g, qb, kb, vb, inputs, spec, i);
   } else {
     const q = proj('self_attn.q_proj', n1, nh * hs, C, spec.qkvBias); // (B*T, nh*hs)
     const k = proj('self_attn.k_proj', n1, nkv * hs, C, spec.qkvBias); // (B*T, nkv*hs)
@@ -90,7 +91,7 @@ export function buildLlamaGraph(spec: ModelSpec, w: CheckpointWeights, opts: Dec
   const embed = weight(g, w, 'model.embed_tokens.weight', [V, C]); // (V, C)
   const ids = g.op('Reshape', [inputs.inputIds, g.ints([-1])]); // (B*T)
   let h = g.op('Gather', [embed, ids], { axis: 0 }); // (B*T, C)
-  const rope: Rope = opts.kvInPlace
+  const rope: Rope = opts.kvInPlace || opts.kvAppend
     ? { kind: 'fused', ...rotaryInputs(g, ropeInverseFrequencies(spec.rope!, spec.headDim), inputs.positionIds) }
     : { kind: 'unfused', ...rotaryTables(g, spec, inputs.positionIds) };
   for (let i = 0; i < spec.numLayers; i++) h = decoderLayer(g, w, spec, i, h, inputs, rope, opts);
