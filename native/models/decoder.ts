@@ -15,6 +15,7 @@ import { declaresInPlaceKv, isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } 
 import { readPeftAdapter } from './peft.ts';
 import { CheckpointError } from './safetensors.ts';
 import { KvCache, planCapacity } from './kv-cache.ts';
+import { appendOnlyModel } from './append-rewrite.ts';
 
 export { KvCache };
 
@@ -91,7 +92,12 @@ export class CausalLM {
       // Lathe's exports say in config.json when their attention can write the cache in place; others grow it.
       const declared = declaresInPlaceKv(folder.config);
       if (opts.kvInPlace && !declared) throw new CheckpointError(`${file}: this ONNX model does not declare an in-place KV cache ("lathe": {"kv_cache": "in_place"} in config.json); load it without kvInPlace`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, opts.kvInPlace ?? declared ? 'in-place' : 'grow');
+      if (!(opts.kvInPlace ?? declared)) return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'grow');
+      // Its GroupQueryAttention nodes become the append-only attention of the graphs built here (append-rewrite.ts);
+      // an export with external data keeps them and runs them in place.
+      const appendOnly = appendOnlyModel(fs.readFileSync(file), folder.spec);
+      if (appendOnly) return new CausalLM(folder, folder.spec, await createSession(appendOnly, { intraOpNumThreads: threads }), false, 'append');
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'in-place');
     }
     if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (the fused attention does not expose them); load without kvInPlace`);
     if (opts.kvInPlace && !supportsKvAppend(folder.spec)) throw new CheckpointError(`${dir}: ${folder.spec.architecture} has a sliding window, which the append-only KV cache cannot mask; load without kvInPlace`);

@@ -109,23 +109,28 @@ function concat(parts: Float32Array[]): Float32Array {
  * q (B, T, nh*hs); k, v (B, T, nkv*hs). Returns the heads merged back: (B*T, nh*hs).
  */
 export function appendAttention(g: GraphBuilder, q: Value, k: Value, v: Value, inputs: DecoderInputs, spec: ModelSpec, layer: number): Value {
-  const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
   const past = inputs.past?.[layer];
   if (!past) throw new Error('appendAttention: the graph was built without past inputs');
-  const heads = (x: Value, n: number) => g.op('Transpose', [g.op('Reshape', [x, g.ints([0, 0, n, hs])])], { perm: [0, 2, 1, 3] }); // (B, n, T, hs)
-  const qg = g.op('Reshape', [heads(q, nh), g.ints([0, nkv, -1, hs])]); // (B, nkv, g*T, hs)
-  const kNew = g.op('Identity', [heads(k, nkv)], {}, { outputs: [presentName(layer, 'key')] }); // (B, nkv, T, hs)
-  const vNew = g.op('Identity', [heads(v, nkv)], {}, { outputs: [presentName(layer, 'value')] }); // (B, nkv, T, hs)
+  return appendAttentionOver(g, { q, k, v, pastKey: past.key, pastValue: past.value, maskBias: inputs.maskBias }, spec, layer);
+}
+
+/** appendAttention's subgraph over explicit values (also spliced into exported graphs: append-rewrite.ts). */
+export function appendAttentionOver(g: GraphBuilder, x: { q: Value; k: Value; v: Value; pastKey: Value; pastValue: Value; maskBias: Value }, spec: ModelSpec, layer: number): Value {
+  const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
+  const heads = (t: Value, n: number) => g.op('Transpose', [g.op('Reshape', [t, g.ints([0, 0, n, hs])])], { perm: [0, 2, 1, 3] }); // (B, n, T, hs)
+  const qg = g.op('Reshape', [heads(x.q, nh), g.ints([0, nkv, -1, hs])]); // (B, nkv, g*T, hs)
+  const kNew = g.op('Identity', [heads(x.k, nkv)], {}, { outputs: [presentName(layer, 'key')] }); // (B, nkv, T, hs)
+  const vNew = g.op('Identity', [heads(x.v, nkv)], {}, { outputs: [presentName(layer, 'value')] }); // (B, nkv, T, hs)
   g.output(kNew);
   g.output(vNew);
-  const transposed = (x: Value) => g.op('Transpose', [x], { perm: [0, 1, 3, 2] });
-  const scores = g.op('Concat', [g.op('MatMul', [qg, transposed(past.key)]), g.op('MatMul', [qg, transposed(kNew)])], { axis: -1 }); // (B, nkv, g*T, Cap+T)
+  const transposed = (t: Value) => g.op('Transpose', [t], { perm: [0, 1, 3, 2] });
+  const scores = g.op('Concat', [g.op('MatMul', [qg, transposed(x.pastKey)]), g.op('MatMul', [qg, transposed(kNew)])], { axis: -1 }); // (B, nkv, g*T, Cap+T)
   const perHead = g.op('Reshape', [g.op('Mul', [scores, g.scalar(1 / Math.sqrt(hs))]), g.ints([0, nh, -1, 0])]); // (B, nh, T, Cap+T)
-  const probs = g.op('Reshape', [g.op('Softmax', [g.op('Add', [perHead, inputs.maskBias])], { axis: -1 }), g.ints([0, nkv, -1, 0])]); // (B, nkv, g*T, Cap+T)
-  const cap = g.op('Slice', [g.op('Shape', [past.key]), g.ints([2]), g.ints([3])]); // (1,) = [Cap]
+  const probs = g.op('Reshape', [g.op('Softmax', [g.op('Add', [perHead, x.maskBias])], { axis: -1 }), g.ints([0, nkv, -1, 0])]); // (B, nkv, g*T, Cap+T)
+  const cap = g.op('Slice', [g.op('Shape', [x.pastKey]), g.ints([2]), g.ints([3])]); // (1,) = [Cap]
   const end = g.constant(BigInt64Array.from([2n ** 63n - 1n]), [1], 'int64');
   const axis = g.ints([3]);
-  const fromPast = g.op('MatMul', [g.op('Slice', [probs, g.ints([0]), cap, axis]), past.value]); // (B, nkv, g*T, hs)
+  const fromPast = g.op('MatMul', [g.op('Slice', [probs, g.ints([0]), cap, axis]), x.pastValue]); // (B, nkv, g*T, hs)
   const fromNew = g.op('MatMul', [g.op('Slice', [probs, cap, end, axis]), vNew]); // (B, nkv, g*T, hs)
   const merged = g.op('Transpose', [g.op('Reshape', [g.op('Add', [fromPast, fromNew]), g.ints([0, nh, -1, hs])])], { perm: [0, 2, 1, 3] }); // (B, T, nh, hs)
   return g.op('Reshape', [merged, g.ints([-1, nh * hs])]); // (B*T, nh*hs)
