@@ -111,27 +111,41 @@ function concat(parts: Float32Array[]): Float32Array {
 export function appendAttention(g: GraphBuilder, q: Value, k: Value, v: Value, inputs: DecoderInputs, spec: ModelSpec, layer: number): Value {
   const past = inputs.past?.[layer];
   if (!past) throw new Error('appendAttention: the graph was built without past inputs');
-  return appendAttentionOver(g, { q, k, v, pastKey: past.key, pastValue: past.value, maskBias: inputs.maskBias }, spec, layer);
+  const cap = (inputs.bufferColumns ??= bufferColumns(g, inputs.past![0].key)); // shared by all layers
+  return appendAttentionOver(g, { q, k, v, pastKey: past.key, pastValue: past.value, maskBias: inputs.maskBias, cap }, spec, layer);
 }
 
-/** appendAttention's subgraph over explicit values (also spliced into exported graphs: append-rewrite.ts). */
-export function appendAttentionOver(g: GraphBuilder, x: { q: Value; k: Value; v: Value; pastKey: Value; pastValue: Value; maskBias: Value }, spec: ModelSpec, layer: number): Value {
+/**
+ * appendAttention's subgraph over explicit values (also spliced into exported graphs: append-rewrite.ts). `cap`,
+ * the buffers' column count (1,), may be shared by all layers; without it each layer reads it off its past key.
+ * Kept to few nodes (each costs a few µs a step): the 1/√hs scale rides in FusedMatMul's alpha (which also reads
+ * the keys transposed, no Transpose node), and with as many key/value heads as query heads the grouping reshapes
+ * are left out.
+ */
+export function appendAttentionOver(g: GraphBuilder, x: { q: Value; k: Value; v: Value; pastKey: Value; pastValue: Value; maskBias: Value; cap?: Value }, spec: ModelSpec, layer: number): Value {
   const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
-  const heads = (t: Value, n: number) => g.op('Transpose', [g.op('Reshape', [t, g.ints([0, 0, n, hs])])], { perm: [0, 2, 1, 3] }); // (B, n, T, hs)
-  const qg = g.op('Reshape', [heads(x.q, nh), g.ints([0, nkv, -1, hs])]); // (B, nkv, g*T, hs)
-  const kNew = g.op('Identity', [heads(x.k, nkv)], {}, { outputs: [presentName(layer, 'key')] }); // (B, nkv, T, hs)
-  const vNew = g.op('Identity', [heads(x.v, nkv)], {}, { outputs: [presentName(layer, 'value')] }); // (B, nkv, T, hs)
-  g.output(kNew);
-  g.output(vNew);
-  const transposed = (t: Value) => g.op('Transpose', [t], { perm: [0, 1, 3, 2] });
-  const scores = g.op('Concat', [g.op('MatMul', [qg, transposed(x.pastKey)]), g.op('MatMul', [qg, transposed(kNew)])], { axis: -1 }); // (B, nkv, g*T, Cap+T)
-  const perHead = g.op('Reshape', [g.op('Mul', [scores, g.scalar(1 / Math.sqrt(hs))]), g.ints([0, nh, -1, 0])]); // (B, nh, T, Cap+T)
-  const probs = g.op('Reshape', [g.op('Softmax', [g.op('Add', [perHead, x.maskBias])], { axis: -1 }), g.ints([0, nkv, -1, 0])]); // (B, nkv, g*T, Cap+T)
-  const cap = g.op('Slice', [g.op('Shape', [x.pastKey]), g.ints([2]), g.ints([3])]); // (1,) = [Cap]
+  const grouped = nh !== nkv;
+  const heads = (t: Value, n: number, name?: string) => g.op('Transpose', [g.op('Reshape', [t, g.ints([0, 0, n, hs])])], { perm: [0, 2, 1, 3] }, name ? { outputs: [name] } : {}); // (B, n, T, hs)
+  const qh = heads(x.q, nh); // (B, nh, T, hs)
+  const qg = grouped ? g.op('Reshape', [qh, g.ints([0, nkv, -1, hs])]) : qh; // (B, nkv, g*T, hs): each kv head's query rows
+  const kNew = g.output(heads(x.k, nkv, presentName(layer, 'key'))); // (B, nkv, T, hs)
+  const vNew = g.output(heads(x.v, nkv, presentName(layer, 'value'))); // (B, nkv, T, hs)
+  const score = (keys: Value, width: string) => g.op('FusedMatMul', [qg, keys], { alpha: 1 / Math.sqrt(hs), transB: 1 }, { domain: MS, types: [{ dtype: 'float32', shape: ['B', nkv, grouped ? 'gT' : 'T', width] }] });
+  const scores = g.op('Concat', [score(x.pastKey, 'Cap'), score(kNew, 'T')], { axis: -1 }); // (B, nkv, g*T, Cap+T)
+  const perHead = grouped ? g.op('Reshape', [scores, g.ints([0, nh, -1, 0])]) : scores; // (B, nh, T, Cap+T)
+  const softmax = g.op('Softmax', [g.op('Add', [perHead, x.maskBias])], { axis: -1 }); // (B, nh, T, Cap+T)
+  const probs = grouped ? g.op('Reshape', [softmax, g.ints([0, nkv, -1, 0])]) : softmax; // (B, nkv, g*T, Cap+T)
+  const cap = x.cap ?? bufferColumns(g, x.pastKey);
   const end = g.constant(BigInt64Array.from([2n ** 63n - 1n]), [1], 'int64');
   const axis = g.ints([3]);
   const fromPast = g.op('MatMul', [g.op('Slice', [probs, g.ints([0]), cap, axis]), x.pastValue]); // (B, nkv, g*T, hs)
   const fromNew = g.op('MatMul', [g.op('Slice', [probs, cap, end, axis]), vNew]); // (B, nkv, g*T, hs)
-  const merged = g.op('Transpose', [g.op('Reshape', [g.op('Add', [fromPast, fromNew]), g.ints([0, nh, -1, hs])])], { perm: [0, 2, 1, 3] }); // (B, T, nh, hs)
+  const sum = g.op('Add', [fromPast, fromNew]);
+  const merged = g.op('Transpose', [grouped ? g.op('Reshape', [sum, g.ints([0, nh, -1, hs])]) : sum], { perm: [0, 2, 1, 3] }); // (B, T, nh, hs)
   return g.op('Reshape', [merged, g.ints([-1, nh * hs])]); // (B*T, nh*hs)
+}
+
+/** (1,) = [Cap]: the column count of a cache buffer (B, nkv, Cap, hs). */
+export function bufferColumns(g: GraphBuilder, pastKey: Value): Value {
+  return g.op('Slice', [g.op('Shape', [pastKey]), g.ints([2]), g.ints([3])]);
 }

@@ -62,6 +62,8 @@ export interface DecoderInputs {
    * and the past's shape (4,) = [B, nkv, −1, hs] (see fused-attention.ts).
    */
   gqa: { seqlensK: Value; total: Value; pastShape: Value } | null;
+  /** kvAppend: the cache buffers' column count (1,), computed once for all layers on first use. */
+  bufferColumns?: Value;
 }
 
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers uses for masked positions
