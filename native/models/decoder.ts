@@ -190,6 +190,8 @@ export class CausalLM {
     if (this.kvMode === 'in-place') {
       // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
       // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
+      // onnxruntime-node 1.30 still copies each fetched present into a new JS tensor after the run; that copy is
+      // unused here and costs a pass over the whole capacity per step (see planCapacity).
       const cache = past.withCapacity(planCapacity(S, past.capacity));
       const fetches: Record<string, ort.Tensor | null> = {};
       for (const name of this.session.outputNames) fetches[name] = null; // ORT allocates the rest
