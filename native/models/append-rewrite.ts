@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import { GraphBuilder, decodeModel, fragmentProto, type Value } from '../onnx/index.ts';
 import type { ModelSpec } from './config.ts';
-import { appendAttentionOver } from './fused-attention.ts';
+import { appendAttentionOver, bufferColumns } from './fused-attention.ts';
 
 const { onnx } = onnxProto;
 const MS = 'com.microsoft';
@@ -24,8 +24,17 @@ export function appendOnlyModel(bytes: Uint8Array, spec: ModelSpec): Uint8Array 
   const nodes = graph.node ?? [];
   if (!nodes.some((n) => n.opType === 'GroupQueryAttention' && n.domain === MS)) return null;
   const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
+  // One builder for every layer's fragment, so that the buffers' column count is computed once; each fragment's
+  // nodes go where its GroupQueryAttention stood (the model's node order stays topological).
+  const g = new GraphBuilder({ name: 'append-only', opset: model.opsetImport?.find((o) => !o.domain)?.version as number | undefined });
+  const kept = new Set<string>();
+  const input = (name: string, shape: (number | string)[]): Value => {
+    kept.add(name);
+    return g.has(name) ? g.value(name) : g.input(name, 'float32', shape);
+  };
+  let cap: Value | undefined;
   const rewritten: onnxProto.onnx.INodeProto[] = [];
-  const added: onnxProto.onnx.ITensorProto[] = [];
+  const fragments: { at: number; from: number; to: number }[] = [];
   for (const node of nodes) {
     if (node.opType !== 'GroupQueryAttention' || node.domain !== MS) {
       rewritten.push(node);
@@ -33,26 +42,28 @@ export function appendOnlyModel(bytes: Uint8Array, spec: ModelSpec): Uint8Array 
     }
     const [q, k, v, pastKey, pastValue] = node.input!;
     const maskBias = node.input![10];
-    const [out, presentKey] = node.output!;
+    const [out, presentKey, presentValue] = node.output!;
     const layer = Number(/^present\.(\d+)\.key$/.exec(presentKey)?.[1]);
     if (!Number.isInteger(layer) || !maskBias) throw new Error(`GroupQueryAttention node '${node.name}': not one of Lathe's exported attention nodes (present output '${presentKey}', attention_bias '${maskBias ?? ''}')`);
-    const g = new GraphBuilder({ name: `append-${layer}`, opset: model.opsetImport?.find((o) => !o.domain)?.version as number | undefined });
-    const input = (name: string, width: number | string): Value => g.input(name, 'float32', ['B', 'T', width]);
+    const from = g.nodes.length;
     let qkv: { q: Value; k: Value; v: Value };
-    if (k) qkv = { q: input(q, nh * hs), k: input(k, nkv * hs), v: input(v, nkv * hs) };
+    if (k) qkv = { q: input(q, ['B', 'T', nh * hs]), k: input(k, ['B', 'T', nkv * hs]), v: input(v, ['B', 'T', nkv * hs]) };
     else {
       // GPT-2's packed q|k|v
-      const [qs, ks, vs] = g.opN('Split', [input(q, (nh + 2 * nkv) * hs), g.ints([nh * hs, nkv * hs, nkv * hs])], 3, { axis: -1 });
+      const [qs, ks, vs] = g.opN('Split', [input(q, ['B', 'T', (nh + 2 * nkv) * hs]), g.ints([nh * hs, nkv * hs, nkv * hs])], 3, { axis: -1 });
       qkv = { q: qs, k: ks, v: vs };
     }
-    const cache = (name: string) => g.input(name, 'float32', ['B', nkv, 'Cap', hs]);
-    const result = appendAttentionOver(g, { ...qkv, pastKey: cache(pastKey), pastValue: cache(pastValue), maskBias: g.input(maskBias, 'float32', ['B', 1, 'T', 'S']) }, spec, layer);
+    const pastK = input(pastKey, ['B', nkv, 'Cap', hs]);
+    cap ??= bufferColumns(g, pastK);
+    const result = appendAttentionOver(g, { ...qkv, pastKey: pastK, pastValue: input(pastValue, ['B', nkv, 'Cap', hs]), maskBias: input(maskBias, ['B', 1, 'T', 'S']), cap }, spec, layer);
     g.op('Identity', [result], {}, { outputs: [out] }); // GroupQueryAttention's (B, T, nh*hs); its consumer reshapes to (B*T, nh*hs)
-    const kept = new Set([...g.inputs.map((i) => i.name), out, presentKey, node.output![2]]);
-    const fragment = fragmentProto(g, (name) => (kept.has(name) ? name : `append${layer}/${name}`));
-    rewritten.push(...fragment.nodes);
-    added.push(...fragment.initializers);
+    for (const name of [out, presentKey, presentValue]) kept.add(name);
+    fragments.push({ at: rewritten.length, from, to: g.nodes.length });
+    rewritten.push({}); // placeholder for the fragment
   }
+  const fragment = fragmentProto(g, (name) => (kept.has(name) ? name : `append/${name}`));
+  for (const f of fragments.reverse()) rewritten.splice(f.at, 1, ...fragment.nodes.slice(f.from, f.to));
+  const added = fragment.initializers;
   graph.node = rewritten;
   graph.initializer = [...(graph.initializer ?? []), ...added];
   // present.N.* are now the step's T new columns
