@@ -244,10 +244,11 @@ export const CAPACITY_BLOCK = 16;
 
 /**
  * The capacity to give a cache that must hold `needed` columns and has room for `current` now: `current` while it
- * suffices with less than two blocks to spare, else `needed` rounded up to a block. Tight on purpose: onnxruntime-node
- * (1.30) copies every preallocated output back into a new JS buffer after each run, the whole capacity of every
- * layer's key and value, so room beyond S costs every step (measured on gpt2-124M, 8 rows, S = 136: 93 ms CPU a
- * step at capacity 136, 151 ms at 256). Growing by a block instead copies the cache once every 16 steps.
+ * suffices with less than two blocks to spare, else `needed` rounded up to a block. Tight on purpose: room beyond
+ * S costs every step — an append-mode step reads the whole buffer in attention (the room masked), and an in-place
+ * step's present, which onnxruntime-node (1.30) copies back into a new JS buffer after each run, spans the whole
+ * capacity (measured on gpt2-124M, 8 rows, S = 136: 93 ms CPU a step at capacity 136, 151 ms at 256). Growing by a
+ * block instead copies the cache once every 16 steps.
  */
 export function planCapacity(needed: number, current: number): number {
   if (needed <= current && current - needed < 2 * CAPACITY_BLOCK) return current;
