@@ -4,7 +4,8 @@
 // llama-d768 at fp32 / 8-bit / 4-bit with both engines on one thread, after the same 128-token prompt.
 // Lathe runs its ONNX variant (CausalLM.forward); llama.cpp (node-llama-cpp) its GGUF export, one token per
 // evaluateWithoutGeneratingNewTokens call. Prints one JSON line (min / 25th percentile / median per step).
-//   node --import tsx bench/decode-cpu.ts [--steps 64]
+// BENCH_KV=grow runs Lathe's files with the grow path (a new present per step) instead of their in-place KV cache.
+//   node --import tsx bench/decode-cpu.ts [--steps 64]      BENCH_KV (in-place | grow)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ const arg = (flag: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const STEPS = Number(arg('--steps') ?? 64);
+const GROW = process.env.BENCH_KV === 'grow';
 const PROMPT = 128;
 const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
@@ -70,8 +72,9 @@ try {
   await exportOnnxFolder(dir, onnxDir, { dtypes: PRECISIONS.map((p) => p.onnx), accuracyLevel: 4 });
   const rows = [];
   for (const p of PRECISIONS) {
-    const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1 });
+    const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1, ...(GROW ? { kvInPlace: false } : {}) });
     let lathe;
+    const kvInPlace = lm.kvInPlace;
     try {
       let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
       lathe = await timeSteps(async (i) => {
@@ -97,7 +100,7 @@ try {
       await model.dispose();
     }
     fs.rmSync(gguf);
-    rows.push({ precision: p.name, lathe, llamaCpp });
+    rows.push({ precision: p.name, kvInPlace, lathe, llamaCpp });
   }
   console.log(JSON.stringify({ bench: 'decode-cpu', model: 'llama-d768', threads: 1, promptTokens: PROMPT, steps: STEPS, loadAverage: os.loadavg(), rows }));
 } finally {

@@ -3,13 +3,15 @@
 //   tokenizer_config.json, generation_config.json, onnx/model.onnx, onnx/model_fp16.onnx,
 //   onnx/model_quantized.onnx, onnx/model_int8.onnx, onnx/model_q4.onnx
 // so `from_pretrained(dir, { dtype })` picks the file. Each variant is Lathe's decoder graph with KV cache,
-// rewritten by onnx-quantize.ts. The folder is built beside its destination and renamed into place whole.
+// rewritten by onnx-quantize.ts; built with kvInPlace (GroupQueryAttention) where the head size allows, which
+// config.json then says with `"lathe": { "kv_cache": "in_place" }` (onnx-variants.ts, declaresInPlaceKv). The folder is built beside its destination and renamed into place whole.
 import fs from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../onnx/index.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
 import { buildDecoderGraph } from '../models/decoder.ts';
-import { ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
+import { supportsKvInPlace } from '../models/layers.ts';
+import { ONNX_VARIANTS, withKvMarker, type OnnxDtype } from '../models/onnx-variants.ts';
 import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import { quantizeDecoderGraph, type QuantizeOptions, type QuantizeSummary } from './onnx-quantize.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
@@ -62,6 +64,8 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
     for (const k of ['bos_token_id', 'eos_token_id', 'pad_token_id']) if (folder.config[k] !== undefined) gen[k] = folder.config[k];
     fs.writeFileSync(path.join(tmp, 'generation_config.json'), `${JSON.stringify(gen, null, 2)}\n`);
   }
+  // GroupQueryAttention graphs (the KV cache can be updated in place), when onnxruntime can run the head size.
+  const kvInPlace = supportsKvInPlace(folder.spec);
   const external: Record<string, boolean> = {};
   for (const [i, dtype] of opts.dtypes.entries()) {
     if (opts.signal?.aborted) throw new Error('the export was cancelled');
@@ -70,7 +74,7 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
     const weights = CheckpointWeights.open(src);
     let graph;
     try {
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, kvInPlace });
     } finally {
       weights.close();
     }
@@ -83,6 +87,7 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
     variants.push({ ...summary, file: path.join('onnx', name), bytes });
   }
   const tjs = { dtype: opts.defaultDtype ?? opts.dtypes[0], use_external_data_format: Object.keys(external).length ? external : false };
-  fs.writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify({ ...folder.config, 'transformers.js_config': tjs }, null, 2)}\n`);
+  const config = withKvMarker({ ...folder.config, 'transformers.js_config': tjs }, kvInPlace);
+  fs.writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   return variants;
 }

@@ -1,7 +1,7 @@
 // Beam search for one prompt, after transformers' BeamSearchScorer: keep `numBeams` live sequences ranked by
 // the sum of their tokens' log-probabilities; a beam that emits a stop token becomes a finished hypothesis
 // scored sum / length^length_penalty; stop when no live beam can beat the worst kept hypothesis. The cache
-// rows follow their beams through `reorderCache` (a Gather in ORT).
+// rows follow their beams through `reorderCache` (a copy of each kept row).
 import { applyProcessors, logSoftmax, topIndices } from './processors.ts';
 import type { GenerateOptions, ResolvedOptions } from './options.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';

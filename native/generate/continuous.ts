@@ -6,9 +6,9 @@
 // How: sequences live in one batch whose KV cache is (B, H, S, D), each row right-aligned in S with masked
 // columns on its left. Between steps, requests that arrived are prefilled together (left-padded, as generate.ts
 // does) and joined to the batch (both caches padded to a common S, then stacked); rows that finished, were
-// cancelled (their AbortSignal, checked before each step) or hit their token limit leave (a Gather along B); and
-// leading columns that no row attends to any more are cut (a Slice), so S stays the longest row's length however
-// long the server runs. Each request keeps its own settings, processors, seeded sampler, stop rules and stream, so
+// cancelled (their AbortSignal, checked before each step) or hit their token limit leave (their cache rows
+// dropped); and leading columns that no row attends to any more are cut, so S stays the longest row's length
+// however long the server runs. Each request keeps its own settings, processors, seeded sampler, stop rules and stream, so
 // its tokens are those it would get alone (up to floating-point summation order in the padded attention).
 // Beam search, which reorders its own cache, runs apart through generate().
 import type { GeneratedRow, LanguageModel } from './language-model.ts';

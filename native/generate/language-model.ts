@@ -8,7 +8,9 @@ export type { TokenLogprob };
 export interface LanguageModel<Cache> {
   readonly vocabSize: number;
   emptyCache(batch: number): Cache;
+  /** One step; consumes `past` (the returned `present` may reuse its buffers). */
   forward(inputIds: number[][], attentionMask: number[][], past: Cache): Promise<{ logits: Float32Array; present: Cache }>;
+  /** The cache rows picked by `index` (consumes `cache`). */
   reorderCache(cache: Cache, index: number[]): Promise<Cache>;
 }
 

@@ -1,22 +1,34 @@
 // A loaded causal LM: the decoder graph built from an HF folder, in one onnxruntime session, plus the KV cache
-// it carries between steps. One graph with `past_key_values.*` inputs serves prefill (P = 0) and decode.
+// it carries between steps (kv-cache.ts). One graph with `past_key_values.*` inputs serves prefill (P = 0) and
+// decode.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder, PROTOBUF_LIMIT, createSession, ort, saveModel, type Session } from '../onnx/index.ts';
-import { KvCacheOps } from './cache-ops.ts';
 import { CheckpointWeights, readHfFolder, type HfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import { buildLlamaGraph } from './llama.ts';
 import { buildGpt2Graph } from './gpt2.ts';
-import type { DecoderGraphOptions } from './layers.ts';
+import { supportsKvAppend, type DecoderGraphOptions } from './layers.ts';
 import { loraAdapter } from './lora.ts';
-import { isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
+import { declaresInPlaceKv, isOnnxOnlyFolder, onnxVariantFile, type OnnxDtype } from './onnx-variants.ts';
 import { readPeftAdapter } from './peft.ts';
 import { CheckpointError } from './safetensors.ts';
+import { KvCache, planCapacity } from './kv-cache.ts';
+import { appendOnlyModel } from './append-rewrite.ts';
 
-/** Per layer: key and value, each (B, nkv, S, hs). */
-export type KvCache = { key: ort.Tensor; value: ort.Tensor }[];
+export { KvCache };
+
+/**
+ * How a session's KV cache passes from step to step:
+ * - 'append' (graphs built here, DecoderGraphOptions.kvAppend): the past buffers are fed where they lie and the
+ *   session returns only the step's new columns, which are written into the buffers' free room (kv-cache.ts);
+ * - 'in-place' (Lathe's ONNX exports, GroupQueryAttention): the buffers are both past and preallocated present and
+ *   the session writes the new columns into them — but onnxruntime-node copies every returned output into a new
+ *   JS buffer, so each step still copies the cache once (see planCapacity);
+ * - 'grow': the session returns a new (B, nkv, S, hs) present per layer, which the next step's cache wraps.
+ */
+export type KvMode = 'append' | 'in-place' | 'grow';
 
 export interface ForwardResult {
   logits: Float32Array; // (B, T, V) row-major
@@ -39,6 +51,12 @@ export interface LoadOptions {
    * from safetensors. A folder with only ONNX weights (a quantised model) runs its declared variant by default.
    */
   dtype?: OnnxDtype;
+  /**
+   * Write the KV cache in place (see CausalLM.kvInPlace). Default: wherever the model allows it — graphs built
+   * here without attention maps, and prebuilt ONNX files whose config.json declares it. false takes the grow path
+   * (for comparisons); true where the model cannot is an error.
+   */
+  kvInPlace?: boolean;
 }
 
 /** Build the decoder graph of a checkpoint: the one place that maps an architecture to its builder. */
@@ -51,10 +69,18 @@ export class CausalLM {
     readonly folder: HfFolder,
     readonly spec: ModelSpec,
     private readonly session: Session,
-    private readonly reorder: Session,
     readonly outputAttentions: boolean,
-    private readonly cacheOps: KvCacheOps,
+    /**
+     * How the cache passes between steps (see KvMode). 'append' for graphs built here, 'in-place' for Lathe's
+     * ONNX exports that declare it, 'grow' otherwise (attention maps, other ONNX files, sliding windows).
+     */
+    readonly kvMode: KvMode,
   ) {}
+
+  /** Whether a step leaves the cache where it is (no whole-cache copy per step): 'append' or 'in-place'. */
+  get kvInPlace(): boolean {
+    return this.kvMode !== 'grow';
+  }
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
     const folder = readHfFolder(dir);
@@ -63,19 +89,30 @@ export class CausalLM {
       const file = onnxVariantFile(dir, folder.config, opts.dtype);
       const needs = opts.adapter ? 'a LoRA adapter' : opts.outputAttentions ? 'attention maps' : opts.outputHiddenStates ? 'hidden states' : null;
       if (needs) throw new CheckpointError(`${file}: a prebuilt ONNX model cannot give ${needs}; use the model it was exported from (its safetensors weights)`);
-      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), await reorderSession(threads), false, new KvCacheOps(folder.spec.numLayers, threads));
+      // Lathe's exports say in config.json when their attention can write the cache in place; others grow it.
+      const declared = declaresInPlaceKv(folder.config);
+      if (opts.kvInPlace && !declared) throw new CheckpointError(`${file}: this ONNX model does not declare an in-place KV cache ("lathe": {"kv_cache": "in_place"} in config.json); load it without kvInPlace`);
+      if (!(opts.kvInPlace ?? declared)) return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'grow');
+      // Its GroupQueryAttention nodes become the append-only attention of the graphs built here (append-rewrite.ts);
+      // an export with external data keeps them and runs them in place.
+      const appendOnly = appendOnlyModel(fs.readFileSync(file), folder.spec);
+      if (appendOnly) return new CausalLM(folder, folder.spec, await createSession(appendOnly, { intraOpNumThreads: threads }), false, 'append');
+      return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'in-place');
     }
+    if (opts.kvInPlace && opts.outputAttentions) throw new CheckpointError(`${dir}: an in-place KV cache cannot give attention maps (the fused attention does not expose them); load without kvInPlace`);
+    if (opts.kvInPlace && !supportsKvAppend(folder.spec)) throw new CheckpointError(`${dir}: ${folder.spec.architecture} has a sliding window, which the append-only KV cache cannot mask; load without kvInPlace`);
+    const kvAppend = opts.kvInPlace ?? (!opts.outputAttentions && supportsKvAppend(folder.spec));
     const weights = CheckpointWeights.open(dir);
     let graph: GraphBuilder;
     try {
       const adapter = opts.adapter ? readPeftAdapter(opts.adapter) : null;
       const adapt = adapter ? loraAdapter(folder.spec, adapter.config, adapter.weights, { training: false }) : undefined;
-      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true });
+      graph = buildDecoderGraph(folder.spec, weights, { withPast: true, outputAttentions: opts.outputAttentions, outputHiddenStates: opts.outputHiddenStates, adapt, logitsToKeep: true, kvAppend });
     } finally {
       weights.close();
     }
     const session = await sessionFor(graph, threads, opts.externalDataAboveBytes ?? PROTOBUF_LIMIT);
-    return new CausalLM(folder, folder.spec, session, await reorderSession(threads), Boolean(opts.outputAttentions), new KvCacheOps(folder.spec.numLayers, threads));
+    return new CausalLM(folder, folder.spec, session, Boolean(opts.outputAttentions), kvAppend ? 'append' : 'grow');
   }
 
   /** Whether the session takes `logits_to_keep` (graphs built here do; prebuilt ONNX variants do not). */
@@ -87,18 +124,17 @@ export class CausalLM {
     return this.spec.vocabSize;
   }
 
-  /** An empty cache (P = 0) for a batch of `batch` sequences. */
+  /** An empty cache (S = 0) for a batch of `batch` sequences; an in-place step gives it room as it fills. */
   emptyCache(batch: number): KvCache {
     const { numLayers, numKvHeads, headDim } = this.spec;
-    return Array.from({ length: numLayers }, () => ({
-      key: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
-      value: new ort.Tensor('float32', new Float32Array(0), [batch, numKvHeads, 0, headDim]),
-    }));
+    return KvCache.empty(numLayers, batch, numKvHeads, headDim);
   }
 
   /**
    * Run T new tokens per row. `attentionMask` covers cached + new tokens (B, S); position ids are derived
-   * from it (cumulative sum − 1, as transformers does for left padding) unless given.
+   * from it (cumulative sum − 1, as transformers does for left padding) unless given. `past` holds S − T columns
+   * and is consumed: an in-place session writes the new columns into its buffers, which the returned `present`
+   * now owns, so the old object refuses further use (take `past.copy()` first to run one cache twice).
    */
   async forward(inputIds: number[][], attentionMask: number[][], past: KvCache, positionIds?: number[][]): Promise<ForwardResult> {
     return this.run(inputIds, attentionMask, past, positionIds, 0);
@@ -108,7 +144,7 @@ export class CausalLM {
    * forward() with logits for each row's last position only (B, 1, V): a prefill that only needs the next token
    * skips the head on the other T − 1 positions (for GPT-2 small and a 60-token prompt, about a third of the
    * prefill's multiply-adds) and their logits. Sessions without the `logits_to_keep` input (prebuilt ONNX
-   * variants) run the whole head and the last position is cut out here.
+   * variants) run the whole head and the last position is cut out here. Consumes `past` as forward() does.
    */
   async forwardLast(inputIds: number[][], attentionMask: number[][], past: KvCache): Promise<ForwardResult> {
     const out = await this.run(inputIds, attentionMask, past, undefined, 1);
@@ -124,6 +160,9 @@ export class CausalLM {
     const B = inputIds.length;
     const T = inputIds[0].length;
     const S = attentionMask[0].length;
+    if (past.batch !== B || past.length !== S - T) {
+      throw new RangeError(`forward: the cache holds ${past.batch} rows × ${past.length} columns; ${B} rows of ${T} new tokens under a ${S}-column mask need ${B} × ${S - T}`);
+    }
     const positions = positionIds ?? attentionMask.map((row) => positionsFromMask(row).slice(S - T));
     const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(inputIds, [B, T]),
@@ -131,46 +170,87 @@ export class CausalLM {
       position_ids: int64(positions, [B, T]),
     };
     if (this.keepsLogits) feeds.logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(logitsToKeep)]), [1]);
-    past.forEach((kv, i) => {
+    const L = this.spec.numLayers;
+    if (this.kvMode === 'append') {
+      // The buffers, with room for S columns, are fed whole: the mask spans their Cap columns (the P cached ones,
+      // then the unfilled room, masked) and the T new ones; the session returns the new columns, written here.
+      const cache = past.withCapacity(planCapacity(S, past.capacity));
+      const P = S - T;
+      const room = new Array<number>(cache.capacity - P).fill(0);
+      feeds.attention_mask = int64(attentionMask.map((row) => [...row.slice(0, P), ...room, ...row.slice(P)]), [B, cache.capacity + T]);
+      for (let i = 0; i < L; i++) {
+        const kv = cache.tensors(i);
+        feeds[`past_key_values.${i}.key`] = kv.key;
+        feeds[`past_key_values.${i}.value`] = kv.value;
+      }
+      const out = await this.session.run(feeds);
+      for (let i = 0; i < L; i++) cache.write(i, out[`present.${i}.key`].data as Float32Array, out[`present.${i}.value`].data as Float32Array, P, T);
+      return this.result(out, cache.extendedTo(S));
+    }
+    if (this.kvMode === 'in-place') {
+      // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
+      // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
+      // onnxruntime-node 1.30 still copies each fetched present into a new JS tensor after the run; that copy is
+      // unused here and costs a pass over the whole capacity per step (see planCapacity).
+      const cache = past.withCapacity(planCapacity(S, past.capacity));
+      const fetches: Record<string, ort.Tensor | null> = {};
+      for (const name of this.session.outputNames) fetches[name] = null; // ORT allocates the rest
+      for (let i = 0; i < L; i++) {
+        const kv = cache.tensors(i);
+        feeds[`past_key_values.${i}.key`] = fetches[`present.${i}.key`] = kv.key;
+        feeds[`past_key_values.${i}.value`] = fetches[`present.${i}.value`] = kv.value;
+      }
+      const out = await this.session.run(feeds, fetches);
+      return this.result(out, cache.extendedTo(S));
+    }
+    // Grow: the past is fed as exactly its S − T columns and the session returns new (B, nkv, S, hs) tensors.
+    const compact = past.withCapacity(past.length);
+    for (let i = 0; i < L; i++) {
+      const kv = compact.tensors(i);
       feeds[`past_key_values.${i}.key`] = kv.key;
       feeds[`past_key_values.${i}.value`] = kv.value;
-    });
+    }
     const out = await this.session.run(feeds);
-    const present = Array.from({ length: this.spec.numLayers }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }));
+    compact.spend('a forward step');
+    return this.result(out, KvCache.fromTensors(Array.from({ length: L }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }))));
+  }
+
+  private result(out: Record<string, ort.Tensor>, present: KvCache): ForwardResult {
     const attentions = this.outputAttentions ? Array.from({ length: this.spec.numLayers }, (_, i) => out[`attentions.${i}`]) : undefined;
     const hidden = out.last_hidden_state?.data as Float32Array | undefined;
     return { logits: out.logits.data as Float32Array, present, attentions, hidden };
   }
 
-  /** The cache rows picked by `index` (beam search: each surviving beam's parent). */
+  /**
+   * The cache rows picked by `index` (beam search: each surviving beam's parent; continuous batching: the rows
+   * that stay). Consumes `cache`. An in-place session keeps the room it had; a grow session gets exactly S columns.
+   */
   async reorderCache(cache: KvCache, index: number[]): Promise<KvCache> {
-    const idx = new ort.Tensor('int64', BigInt64Array.from(index.map(BigInt)), [index.length]);
-    const pick = async (t: ort.Tensor) => (await this.reorder.run({ cache: t, index: idx })).reordered;
-    return Promise.all(cache.map(async (kv) => ({ key: await pick(kv.key), value: await pick(kv.value) })));
+    return cache.reorder(index, this.kvInPlace ? planCapacity(cache.length, cache.capacity) : cache.length);
   }
 
-  /** Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns. */
-  joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
-    return this.cacheOps.joinCaches(a, b, padA, padB);
+  /**
+   * Two batches' caches as one (continuous batching): each left-padded with `padA` / `padB` masked columns.
+   * Consumes both. For an in-place session the result has room for the next step.
+   */
+  async joinCaches(a: KvCache, b: KvCache, padA: number, padB: number): Promise<KvCache> {
+    const S = a.length + padA;
+    return KvCache.join(a, b, padA, padB, this.kvInPlace ? planCapacity(S + 1, S) : S);
   }
 
-  /** The cache without its first `drop` sequence columns (ones no row attends to any more). */
-  trimCache(cache: KvCache, drop: number): Promise<KvCache> {
-    return this.cacheOps.trimCache(cache, drop);
+  /**
+   * The cache without its first `drop` sequence columns (ones no row attends to any more). Consumes `cache`. An
+   * in-place session moves the columns down inside the same buffers unless that leaves too much room (see
+   * planCapacity), a grow session gets exactly the remaining columns.
+   */
+  async trimCache(cache: KvCache, drop: number): Promise<KvCache> {
+    const length = cache.length - drop;
+    return cache.trim(drop, this.kvInPlace ? planCapacity(length, cache.capacity) : length);
   }
 
   async release(): Promise<void> {
     await this.session.release();
-    await this.reorder.release();
-    await this.cacheOps.release();
   }
-}
-
-/** Beam search reorders the cache along the batch axis; that gather runs in ORT too. */
-function reorderSession(threads: number | undefined): Promise<Session> {
-  const r = new GraphBuilder({ name: 'reorder-cache', opset: 23 });
-  r.output(r.op('Gather', [r.input('cache', 'float32', ['B', 'H', 'S', 'D']), r.input('index', 'int64', ['N'])], { axis: 0 }), 'reordered');
-  return createSession(r, { intraOpNumThreads: threads });
 }
 
 /**

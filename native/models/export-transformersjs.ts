@@ -7,6 +7,8 @@ import path from 'node:path';
 import { saveModel } from '../onnx/index.ts';
 import { CheckpointWeights, readHfFolder } from './checkpoint.ts';
 import { buildDecoderGraph } from './decoder.ts';
+import { supportsKvInPlace } from './layers.ts';
+import { withKvMarker } from './onnx-variants.ts';
 
 const COPIED = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
 
@@ -27,7 +29,9 @@ export function exportTransformersJs(src: string, dest: string, opts: { external
   fs.mkdirSync(path.join(dest, 'onnx'), { recursive: true });
   for (const f of COPIED) if (fs.existsSync(path.join(src, f))) fs.copyFileSync(path.join(src, f), path.join(dest, f));
   // transformers.js picks the graph's file and dtype from config.json's transformers.js_config.
-  const config = { ...folder.config, 'transformers.js_config': { dtype: 'fp32', use_external_data_format: false } };
+  // GroupQueryAttention graphs where the head size allows; config.json says so (onnx-variants.ts, declaresInPlaceKv).
+  const kvInPlace = supportsKvInPlace(folder.spec);
+  const tjs = { dtype: 'fp32', use_external_data_format: false };
   if (!fs.existsSync(path.join(dest, 'generation_config.json'))) {
     const gen: Record<string, unknown> = {};
     for (const k of ['bos_token_id', 'eos_token_id', 'pad_token_id']) if (folder.config[k] !== undefined) gen[k] = folder.config[k];
@@ -36,15 +40,15 @@ export function exportTransformersJs(src: string, dest: string, opts: { external
   const weights = CheckpointWeights.open(src);
   let graph;
   try {
-    graph = buildDecoderGraph(folder.spec, weights, { withPast: true });
+    graph = buildDecoderGraph(folder.spec, weights, { withPast: true, kvInPlace });
   } finally {
     weights.close();
   }
   let bytes = 0;
   for (const init of graph.initializers.values()) bytes += init.data.byteLength;
   const external = bytes >= (opts.externalDataAboveBytes ?? 1.8e9);
-  if (external) config['transformers.js_config'].use_external_data_format = true;
-  fs.writeFileSync(path.join(dest, 'config.json'), JSON.stringify(config, null, 2));
+  if (external) tjs.use_external_data_format = true;
+  fs.writeFileSync(path.join(dest, 'config.json'), JSON.stringify(withKvMarker({ ...folder.config, 'transformers.js_config': tjs }, kvInPlace), null, 2));
   const written = saveModel(graph, path.join(dest, 'onnx', 'model.onnx'), external ? { externalDataThreshold: 1024, externalDataFile: 'model.onnx_data' } : {});
   return { dir: dest, model: written.model, externalData: written.externalData };
 }

@@ -10,6 +10,7 @@
 import { GraphBuilder, type Value } from '../onnx/index.ts';
 import type { CheckpointWeights } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
+import { appendAttention, groupQueryAttention, toBatchMajor } from './fused-attention.ts';
 import { adapted, attention, conv1d, declareInputs, declareLayerOutputs, hiddenStateOutput, lmHead, splitHeads, weightAny, type DecoderGraphOptions, type DecoderInputs } from './layers.ts';
 
 /** Hub GPT-2 checkpoints name tensors with or without the `transformer.` prefix. */
@@ -30,10 +31,20 @@ function block(g: GraphBuilder, w: CheckpointWeights, spec: ModelSpec, i: number
     adapted(g, opts, `transformer.${p}.${name}`, x, conv1d(g, x, param(g, w, `${p}.${name}.weight`, [inp, out]), param(g, w, `${p}.${name}.bias`, [out])));
   const n1 = layerNorm(g, w, h, `${p}.ln_1`, spec); // (B*T, C)
   const qkv = proj('attn.c_attn', n1, C, 3 * C); // (B*T, 3C)
-  const [q, k, v] = g.opN('Split', [qkv], 3, { axis: -1, num_outputs: 3 }); // (B*T, C) each
-  const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec, i);
-  declareLayerOutputs(g, i, a, opts);
-  h = g.op('Add', [h, proj('attn.c_proj', a.out, C, C)]); // (B*T, C)
+  let attnOut: Value; // (B*T, C)
+  if (opts.kvAppend) {
+    const [q, k, v] = g.opN('Split', [toBatchMajor(g, qkv, inputs.batch, 3 * C)], 3, { axis: -1, num_outputs: 3 }); // (B, T, C) each
+    attnOut = appendAttention(g, q, k, v, inputs, spec, i);
+  } else if (opts.kvInPlace) {
+    // c_attn's output is GroupQueryAttention's packed q|k|v layout already.
+    attnOut = groupQueryAttention(g, toBatchMajor(g, qkv, inputs.batch, 3 * C), null, null, inputs, spec, i);
+  } else {
+    const [q, k, v] = g.opN('Split', [qkv], 3, { axis: -1, num_outputs: 3 }); // (B*T, C) each
+    const a = attention(g, splitHeads(g, q, inputs.batch, nh, hs), splitHeads(g, k, inputs.batch, nh, hs), splitHeads(g, v, inputs.batch, nh, hs), inputs.past?.[i] ?? null, inputs, spec, i);
+    declareLayerOutputs(g, i, a, opts);
+    attnOut = a.out;
+  }
+  h = g.op('Add', [h, proj('attn.c_proj', attnOut, C, C)]); // (B*T, C)
 
   const n2 = layerNorm(g, w, h, `${p}.ln_2`, spec); // (B*T, C)
   const fc = proj('mlp.c_fc', n2, C, F); // (B*T, F)

@@ -22,6 +22,21 @@ export interface DecoderGraphOptions {
    * files keep the inputs transformers.js feeds.
    */
   logitsToKeep?: boolean;
+  /**
+   * Attention as one com.microsoft.GroupQueryAttention per layer (and RoPE as RotaryEmbedding; see
+   * fused-attention.ts), whose present outputs can share the past inputs' buffers: fed a capacity buffer as past
+   * and the same tensors as preallocated `present.*` fetches, a step writes only its new columns. Inputs and
+   * outputs keep their names and dtypes, so a plain run (past of exactly P columns) still grows the cache.
+   * Needs `withPast`; excludes `outputAttentions`.
+   */
+  kvInPlace?: boolean;
+  /**
+   * Lathe's own sessions: the past inputs are capacity buffers read where they lie and `present.*` are only the
+   * step's new columns (B, nkv, T, hs), which the runtime appends (fused-attention.ts appendAttention). The mask
+   * spans the buffers' Cap columns + T. Not for exports (transformers.js expects the whole present). Needs
+   * `withPast`; excludes `outputAttentions`, `kvInPlace` and sliding windows (whose mask needs column = position).
+   */
+  kvAppend?: boolean;
 }
 
 /** y' = adapt(module, x, y) for a projection y = x W^T (+ b) of the module named as in HF checkpoints. */
@@ -42,11 +57,44 @@ export interface DecoderInputs {
   past: { key: Value; value: Value }[] | null; // each (B, nkv, P, hs)
   /** (1,) int64: how many last positions the head runs on (0 = all), when the options ask for the input. */
   logitsToKeep: Value | null;
+  /**
+   * GroupQueryAttention's inputs when `kvInPlace`: seqlens_k (B) int32 = S − 1, total_sequence_length () int32 = S,
+   * and the past's shape (4,) = [B, nkv, −1, hs] (see fused-attention.ts).
+   */
+  gqa: { seqlensK: Value; total: Value; pastShape: Value } | null;
+  /** kvAppend: the cache buffers' column count (1,), computed once for all layers on first use. */
+  bufferColumns?: Value;
 }
 
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, as transformers uses for masked positions
 
+/** Whether onnxruntime's GroupQueryAttention can run this model's attention (CPU: head size a multiple of 8). */
+export function supportsKvInPlace(spec: ModelSpec): boolean {
+  return spec.headDim % 8 === 0;
+}
+
+/** Whether the append-only cache (DecoderGraphOptions.kvAppend) can serve this model: not with a sliding window. */
+export function supportsKvAppend(spec: ModelSpec): boolean {
+  return !spec.slidingWindow;
+}
+
+/** Refuse option combinations the fused attention cannot serve. */
+function checkKvInPlace(spec: ModelSpec, opts: DecoderGraphOptions): void {
+  if (opts.kvAppend) {
+    if (!supportsKvAppend(spec)) throw new Error(`kvAppend: ${spec.architecture} has a sliding window, whose mask needs each cache column at its position (build without kvAppend)`);
+    if (opts.kvInPlace) throw new Error('kvAppend and kvInPlace are two different caches: choose one');
+    if (!opts.withPast) throw new Error('kvAppend needs withPast: the cache lives in the past_key_values inputs (build the decode graph)');
+    if (opts.outputAttentions) throw new Error('kvAppend cannot output attentions (build without kvAppend for attention maps)');
+    return;
+  }
+  if (!opts.kvInPlace) return;
+  if (!supportsKvInPlace(spec)) throw new Error(`kvInPlace: head size ${spec.headDim} is not a multiple of 8, which onnxruntime's GroupQueryAttention needs (build without kvInPlace)`);
+  if (!opts.withPast) throw new Error('kvInPlace needs withPast: the in-place KV cache lives in the past_key_values inputs (build the decode graph)');
+  if (opts.outputAttentions) throw new Error('kvInPlace cannot output attentions: GroupQueryAttention does not expose its probabilities (build without kvInPlace for attention maps)');
+}
+
 export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGraphOptions): DecoderInputs {
+  checkKvInPlace(spec, opts);
   const inputIds = g.input('input_ids', 'int64', ['B', 'T']);
   const attentionMask = g.input('attention_mask', 'int64', ['B', opts.withPast ? 'S' : 'T']); // S = P + T
   const positionIds = g.input('position_ids', 'int64', ['B', 'T']);
@@ -74,7 +122,14 @@ export function declareInputs(g: GraphBuilder, spec: ModelSpec, opts: DecoderGra
   allowed = g.op('And', [allowed, notPadding]); // (B, 1, T, S)
   const maskBias = g.op('Where', [allowed, g.scalar(0), g.scalar(NEG)]); // (B, 1, T, S)
   const logitsToKeep = opts.logitsToKeep ? g.input('logits_to_keep', 'int64', [1]) : null;
-  return { inputIds, positionIds, maskBias, batch, past, logitsToKeep };
+  const gqa = opts.kvInPlace
+    ? {
+        total: g.op('Cast', [S], { to: 6 }),
+        seqlensK: g.op('Expand', [g.op('Cast', [g.op('Sub', [S, one])], { to: 6 }), batch], {}, { types: [{ dtype: 'int32', shape: ['B'] }] }),
+        pastShape: g.op('Concat', [batch, g.ints([spec.numKvHeads, -1, spec.headDim])], { axis: 0 }),
+      }
+    : null;
+  return { inputIds, positionIds, maskBias, batch, past, logitsToKeep, gqa };
 }
 
 /** (N, in) @ W^T + b for an HF nn.Linear weight W (out, in), without copying W. */

@@ -30,6 +30,24 @@ export function declaredOnnxDtype(config: Record<string, unknown>): OnnxDtype | 
   return isOnnxDtype(tjs?.dtype) ? tjs.dtype : null;
 }
 
+/**
+ * config.json with the marker of an export whose graphs were built with `kvInPlace` (GroupQueryAttention: the
+ * present outputs can share the past inputs' buffers) set, or, for graphs without it, removed. Exports without the
+ * marker keep the growing cache.
+ */
+export function withKvMarker(config: Record<string, unknown>, inPlace: boolean): Record<string, unknown> {
+  const { kv_cache: _stale, ...rest } = (typeof config.lathe === 'object' && config.lathe !== null ? config.lathe : {}) as Record<string, unknown>;
+  const lathe = inPlace ? { ...rest, kv_cache: 'in_place' } : rest;
+  const { lathe: _old, ...others } = config;
+  return Object.keys(lathe).length ? { ...others, lathe } : others;
+}
+
+/** Whether config.json says its ONNX files can run with an in-place KV cache (`"lathe": { "kv_cache": "in_place" }`). */
+export function declaresInPlaceKv(config: Record<string, unknown>): boolean {
+  const lathe = config.lathe as { kv_cache?: unknown } | undefined;
+  return typeof lathe === 'object' && lathe !== null && lathe.kv_cache === 'in_place';
+}
+
 /** A folder holds weights only as ONNX files when it has no safetensors checkpoint. */
 export function isOnnxOnlyFolder(dir: string): boolean {
   return !fs.existsSync(path.join(dir, 'model.safetensors')) && !fs.existsSync(path.join(dir, 'model.safetensors.index.json')) && fs.existsSync(path.join(dir, 'onnx'));

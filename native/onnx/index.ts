@@ -37,7 +37,7 @@ export type { Attr, Attrs, Dim, FloatAttr, GraphBuilderOptions, Initializer, Nod
 export { BYTES_PER_ELEMENT, ONNX_DTYPE, arrayOf, dtypeFromCode, dtypeOfArray, isFloat } from './dtypes.ts';
 export type { DType, TensorData } from './dtypes.ts';
 export { broadcastShapes } from './shapes.ts';
-export { PROTOBUF_LIMIT, decodeModel, saveModel, toModelBytes } from './serialize.ts';
+export { PROTOBUF_LIMIT, decodeModel, fragmentProto, saveModel, toModelBytes } from './serialize.ts';
 export type { SerializeOptions } from './serialize.ts';
 export { availableBackends, backendWorks, createSession, listedBackends, ort } from './session.ts';
 export type { Backend, BackendProbe, Session, SessionOptions } from './session.ts';

@@ -130,6 +130,16 @@ export function saveModel(g: GraphBuilder, file: string, opts: SerializeOptions 
   return sidePath ? { model: file, externalData: sidePath } : { model: file };
 }
 
+/**
+ * A builder's nodes and initializers as protos, with every name passed through `rename` (node names, node
+ * inputs/outputs, initializer names): for splicing a fragment built here into a decoded model (append-rewrite.ts).
+ */
+export function fragmentProto(g: GraphBuilder, rename: (name: string) => string): { nodes: onnxProto.onnx.INodeProto[]; initializers: onnxProto.onnx.ITensorProto[] } {
+  const nodes = g.nodes.map((n) => ({ opType: n.opType, domain: n.domain, name: rename(n.name), input: withoutTrailingOmitted(n.inputs).map((x) => (x ? rename(x) : x)), output: n.outputs.map(rename), attribute: attrsProto(n.attrs) }));
+  const initializers = [...g.initializers.values()].map((init) => tensorProto({ ...init, name: rename(init.name) }));
+  return { nodes, initializers };
+}
+
 /** Decode ModelProto bytes (for tests and inspection). */
 export function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
   return onnx.ModelProto.decode(bytes);

@@ -9,7 +9,7 @@ import { exportOnnxFolder, type OnnxExportResult } from '../../native/deploy/onn
 import { quantizeModel } from '../../native/deploy/quantize-model.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
-import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../../native/models/onnx-variants.ts';
+import { declaresInPlaceKv, ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../../native/models/onnx-variants.ts';
 import { findModel } from '../../native/models/registry.ts';
 import type { Model } from '../../native/api/schemas.ts';
 import { SHARED_DATA, tempDir } from './helpers/lathe.ts';
@@ -59,10 +59,13 @@ describe.skipIf(!present)('quantised ONNX exports of stories260K', () => {
     expect(bytes.q4).toBeLessThan(bytes.int8);
     expect(bytes.int8).toBeLessThan(bytes.fp16);
     const q4 = result.variants.find((v) => v.dtype === 'q4')!;
-    expect(q4.matmuls).toBe(7 * 5 + 1); // 7 projections × 5 layers + the (tied) head
+    // The export's graph stacks q|k|v and gate|up (kvInPlace): 4 projections × 5 layers + the (tied) head.
+    expect(q4.matmuls).toBe(4 * 5 + 1);
     expect(q4.embeddings).toBe(1);
     const config = JSON.parse(fs.readFileSync(path.join(exportDir, 'config.json'), 'utf8'));
     expect(config['transformers.js_config'].dtype).toBe('fp32');
+    expect(config.lathe).toEqual({ kv_cache: 'in_place' });
+    expect(declaresInPlaceKv(config)).toBe(true);
   });
 
   it('Lathe runs the fp32 file exactly as it runs the safetensors weights', async () => {
