@@ -52,9 +52,10 @@ export interface LoadOptions {
    */
   dtype?: OnnxDtype;
   /**
-   * Write the KV cache in place (see CausalLM.kvInPlace). Default: wherever the model allows it — graphs built
-   * here without attention maps, and prebuilt ONNX files whose config.json declares it. false takes the grow path
-   * (for comparisons); true where the model cannot is an error.
+   * Keep the KV cache in place between steps (CausalLM.kvMode 'append', or 'in-place' for some exports) instead of
+   * a new present per step. Default: wherever the model allows it — graphs built here without attention maps or a
+   * sliding window, and prebuilt ONNX files whose config.json declares it. false takes the grow path (for
+   * comparisons); true where the model cannot is an error.
    */
   kvInPlace?: boolean;
 }
@@ -94,8 +95,9 @@ export class CausalLM {
       if (opts.kvInPlace && !declared) throw new CheckpointError(`${file}: this ONNX model does not declare an in-place KV cache ("lathe": {"kv_cache": "in_place"} in config.json); load it without kvInPlace`);
       if (!(opts.kvInPlace ?? declared)) return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'grow');
       // Its GroupQueryAttention nodes become the append-only attention of the graphs built here (append-rewrite.ts);
-      // an export with external data keeps them and runs them in place.
-      const appendOnly = appendOnlyModel(fs.readFileSync(file), folder.spec);
+      // an export with external data, or of a model with a sliding window (whose mask needs each cache column at its
+      // position, which the append-only buffers' room breaks), keeps them and runs them in place.
+      const appendOnly = supportsKvAppend(folder.spec) ? appendOnlyModel(fs.readFileSync(file), folder.spec) : null;
       if (appendOnly) return new CausalLM(folder, folder.spec, await createSession(appendOnly, { intraOpNumThreads: threads }), false, 'append');
       return new CausalLM(folder, folder.spec, await createSession(file, { intraOpNumThreads: threads }), false, 'in-place');
     }

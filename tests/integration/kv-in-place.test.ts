@@ -136,3 +136,27 @@ describe.each(MODELS)('in-place KV cache on $name', ({ skip, make }) => {
     }
   });
 });
+
+describe('an exported model with a sliding window', () => {
+  it('keeps GroupQueryAttention in place (no append-only rewrite, whose room would shift the window) with the grow path\'s tokens', async () => {
+    // Mistral with head size 8 (GroupQueryAttention's minimum) and a window of 3, shorter than the prompts
+    const config: Record<string, unknown> = { ...CONFIGS.mistral, hidden_size: 48, num_attention_heads: 6, num_key_value_heads: 2 };
+    const dir = path.join(tmp, 'mistral');
+    await writeHfFolder(dir, { config, tensors: randomTensors(config, 7), ...charTokenizer(config.vocab_size as number) });
+    const onnxDir = `${dir}-onnx`;
+    await exportOnnxFolder(dir, onnxDir, { dtypes: ['fp32'] });
+    const variant = await TextGenerator.load(onnxDir, { intraOpNumThreads: 1, dtype: 'fp32' });
+    const plain = await TextGenerator.load(onnxDir, { intraOpNumThreads: 1, dtype: 'fp32', kvInPlace: false });
+    const source = await TextGenerator.load(dir, { intraOpNumThreads: 1 });
+    try {
+      expect([variant.model.kvMode, plain.model.kvMode, source.model.kvMode]).toEqual(['in-place', 'grow', 'grow']);
+      const options: GenerateOptions = { temperature: 0, maxNewTokens: 20, stopTokenIds: [] };
+      const prompts = ['abcdefg', 'ab'];
+      const a = (await variant.generate(prompts, options)).rows.map((r) => r.tokenIds);
+      expect(a).toEqual((await plain.generate(prompts, options)).rows.map((r) => r.tokenIds));
+      expect(a).toEqual((await source.generate(prompts, options)).rows.map((r) => r.tokenIds));
+    } finally {
+      await Promise.all([variant.release(), plain.release(), source.release()]);
+    }
+  });
+});
