@@ -168,9 +168,13 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await desktop.goto(`${studio.origin}/#/integrate`);
     const section = desktop.locator('[aria-label="Merge, quantise and export"]');
     await section.waitFor();
+    // The page is drawn again, its form reset, when the current project arrives (pages are keyed by project):
+    // fill the form after that, or a loaded machine exports the default type instead of the one typed.
+    await expect.poll(() => desktop.getByRole('button', { name: 'Current project' }).innerText(), { timeout: 10_000 }).toContain('Story helper');
     const out = path.join(tmp, 'desktop.f16.gguf');
     await section.getByLabel('Weight types').fill('f16');
     await section.getByLabel('Write to').fill(out);
+    expect([await section.getByLabel('Weight types').inputValue(), await section.getByLabel('Write to').inputValue()]).toEqual(['f16', out]);
     await section.getByRole('button', { name: 'Export', exact: true }).click();
     const exported = section.getByTestId('export-result');
     await exported.waitFor({ timeout: 120_000 });
