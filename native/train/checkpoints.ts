@@ -2,6 +2,7 @@
 // loadable as they are), the AdamW moments, and trainer_state.json (step, data position, seed, early-stopping
 // state). Each folder is built beside its final name and renamed into place, so a crash leaves whole
 // checkpoints only; the oldest beyond `keep` are removed once a newer one is complete.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFolderAtomic, writeJsonAtomic } from '../models/atomic.ts';
@@ -35,13 +36,22 @@ const stepOf = (name: string): number | null => (/^step-(\d+)$/.exec(name) ? Num
 
 export async function writeCheckpoint(runDir: string, c: CheckpointContents, keep: number): Promise<string> {
   const dir = path.join(checkpointsDir(runDir), `step-${c.state.step}`);
-  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // a resumed run passing the same step again
-  await writeFolderAtomic(dir, async (tmp) => {
+  const fill = async (tmp: string) => {
     await writeSafetensors(path.join(tmp, c.weightsFile), c.weights);
     await writeSafetensors(path.join(tmp, OPTIMIZER_FILE), c.optimizer);
     for (const [name, value] of Object.entries(c.json)) await writeJsonAtomic(path.join(tmp, name), value);
     await writeJsonAtomic(path.join(tmp, STATE_FILE), c.state); // last: its presence marks the folder complete
-  });
+  };
+  if (!fs.existsSync(dir)) await writeFolderAtomic(dir, fill);
+  else {
+    // A resumed run passing the same step again (e.g. cancelled again before its next step): the new folder is
+    // written whole under a temporary name first, so a failure or a kill while it is written leaves the old
+    // checkpoint, which may be the run's only one; just the swap (a removal and a rename) is left exposed.
+    const fresh = `${dir}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    await writeFolderAtomic(fresh, fill);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(fresh, dir);
+  }
   for (const old of listCheckpoints(runDir).slice(0, -keep)) fs.rmSync(old.path, { recursive: true, force: true });
   return dir;
 }

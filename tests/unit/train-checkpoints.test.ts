@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointsDir, listCheckpoints, writeCheckpoint, type CheckpointContents } from '../../native/train/checkpoints.ts';
+import { SafetensorsFile } from '../../native/models/safetensors.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHECKPOINTS_MODULE = path.join(ROOT, 'native/train/checkpoints.ts');
@@ -95,4 +96,35 @@ describe('listCheckpoints', () => {
     expect(nonEmpty).toBeGreaterThan(0); // and the listing saw checkpoints while it did
     expect(listCheckpoints(run).map((c) => c.step)).toEqual([steps]);
   }, 30_000);
+});
+
+describe('writeCheckpoint at a step that already has a checkpoint', () => {
+  it('keeps the old checkpoint when the new one fails to write, and replaces it whole when it succeeds', async () => {
+    const run = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-ckpt-again-'));
+    try {
+      await writeCheckpoint(run, contents(3), 1);
+      const weightsOf = () => {
+        const f = SafetensorsFile.open(path.join(checkpointsDir(run), 'step-3', 'adapter_model.safetensors'));
+        try {
+          return Array.from(f.read('w').data as Float32Array);
+        } finally {
+          f.close();
+        }
+      };
+      expect(weightsOf()).toEqual([3, 1, 2, 3]);
+      // a resumed run passing step 3 again, whose write fails half-way (a tensor whose data does not fill its shape)
+      const broken = { ...contents(3), optimizer: new Map([['m', { shape: [8], data: new Float32Array(2) }]]) };
+      await expect(writeCheckpoint(run, broken, 1)).rejects.toThrow();
+      expect(listCheckpoints(run).map((c) => c.step)).toEqual([3]);
+      expect(weightsOf()).toEqual([3, 1, 2, 3]); // the old one, whole
+      const again = contents(3);
+      again.weights.set('w', { shape: [4], data: new Float32Array([30, 1, 2, 3]) });
+      await writeCheckpoint(run, again, 1);
+      expect(listCheckpoints(run).map((c) => c.step)).toEqual([3]);
+      expect(weightsOf()).toEqual([30, 1, 2, 3]);
+      expect(fs.readdirSync(checkpointsDir(run))).toEqual(['step-3']); // no temporary left beside it
+    } finally {
+      fs.rmSync(run, { recursive: true, force: true });
+    }
+  });
 });
