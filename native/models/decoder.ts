@@ -166,54 +166,48 @@ export class CausalLM {
       throw new RangeError(`forward: the cache holds ${past.batch} rows × ${past.length} columns; ${B} rows of ${T} new tokens under a ${S}-column mask need ${B} × ${S - T}`);
     }
     const positions = positionIds ?? attentionMask.map((row) => positionsFromMask(row).slice(S - T));
+    const P = S - T;
+    // 'append' and 'in-place' feed the buffers with room for S columns; 'grow' feeds exactly the P cached ones.
+    const cache = this.kvMode === 'grow' ? past.withCapacity(P) : past.withCapacity(planCapacity(S, past.capacity));
+    // 'append': the mask spans the buffers' Cap columns (the P cached ones, then the unfilled room, masked) and the
+    // T new ones.
+    const room = this.kvMode === 'append' ? new Array<number>(cache.capacity - P).fill(0) : null;
+    const mask = room ? attentionMask.map((row) => [...row.slice(0, P), ...room, ...row.slice(P)]) : attentionMask;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(inputIds, [B, T]),
-      attention_mask: int64(attentionMask, [B, S]),
+      attention_mask: int64(mask, [B, mask[0].length]),
       position_ids: int64(positions, [B, T]),
     };
     if (this.keepsLogits) feeds.logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(logitsToKeep)]), [1]);
     const L = this.spec.numLayers;
+    for (let i = 0; i < L; i++) {
+      const kv = cache.tensors(i);
+      feeds[`past_key_values.${i}.key`] = kv.key;
+      feeds[`past_key_values.${i}.value`] = kv.value;
+    }
     if (this.kvMode === 'append') {
-      // The buffers, with room for S columns, are fed whole: the mask spans their Cap columns (the P cached ones,
-      // then the unfilled room, masked) and the T new ones; the session returns the new columns, written here.
-      const cache = past.withCapacity(planCapacity(S, past.capacity));
-      const P = S - T;
-      const room = new Array<number>(cache.capacity - P).fill(0);
-      feeds.attention_mask = int64(attentionMask.map((row) => [...row.slice(0, P), ...room, ...row.slice(P)]), [B, cache.capacity + T]);
-      for (let i = 0; i < L; i++) {
-        const kv = cache.tensors(i);
-        feeds[`past_key_values.${i}.key`] = kv.key;
-        feeds[`past_key_values.${i}.value`] = kv.value;
-      }
+      // The session returns only the T new columns; they are written into the buffers' room here.
       const out = await this.session.run(feeds);
       for (let i = 0; i < L; i++) cache.write(i, out[`present.${i}.key`].data as Float32Array, out[`present.${i}.value`].data as Float32Array, P, T);
       return this.result(out, cache.extendedTo(S));
     }
     if (this.kvMode === 'in-place') {
-      // The past buffers, with room for S columns, are both input and preallocated output: the step writes its T
-      // new columns at P..S−1 of every (row, head) and nothing else (ORT sees the same pointer and shares it).
-      // onnxruntime-node 1.30 still copies each fetched present into a new JS tensor after the run; that copy is
-      // unused here and costs a pass over the whole capacity per step (see planCapacity).
-      const cache = past.withCapacity(planCapacity(S, past.capacity));
+      // The past buffers are also the preallocated present outputs: the step writes its T new columns at P..S−1 of
+      // every (row, head) and nothing else (ORT sees the same pointer and shares it). onnxruntime-node 1.30 still
+      // copies each fetched present into a new JS tensor after the run; that copy is unused here and costs a pass
+      // over the whole capacity per step (see planCapacity).
       const fetches: Record<string, ort.Tensor | null> = {};
       for (const name of this.session.outputNames) fetches[name] = null; // ORT allocates the rest
       for (let i = 0; i < L; i++) {
-        const kv = cache.tensors(i);
-        feeds[`past_key_values.${i}.key`] = fetches[`present.${i}.key`] = kv.key;
-        feeds[`past_key_values.${i}.value`] = fetches[`present.${i}.value`] = kv.value;
+        fetches[`present.${i}.key`] = feeds[`past_key_values.${i}.key`];
+        fetches[`present.${i}.value`] = feeds[`past_key_values.${i}.value`];
       }
       const out = await this.session.run(feeds, fetches);
       return this.result(out, cache.extendedTo(S));
     }
-    // Grow: the past is fed as exactly its S − T columns and the session returns new (B, nkv, S, hs) tensors.
-    const compact = past.withCapacity(past.length);
-    for (let i = 0; i < L; i++) {
-      const kv = compact.tensors(i);
-      feeds[`past_key_values.${i}.key`] = kv.key;
-      feeds[`past_key_values.${i}.value`] = kv.value;
-    }
+    // Grow: the session returns new (B, nkv, S, hs) tensors, which the next step's cache wraps.
     const out = await this.session.run(feeds);
-    compact.spend('a forward step');
+    cache.spend('a forward step');
     return this.result(out, KvCache.fromTensors(Array.from({ length: L }, (_, i) => ({ key: out[`present.${i}.key`], value: out[`present.${i}.value`] }))));
   }
 

@@ -75,13 +75,7 @@ export function groupQueryAttention(g: GraphBuilder, q: Value, k: Value | null, 
  */
 export function fusedLinear(g: GraphBuilder, x: Value, name: string, weights: Float32Array[], outs: number[], inp: number, biases: Float32Array[] | null): Value[] {
   const total = outs.reduce((a, b) => a + b, 0);
-  const stacked = new Float32Array(total * inp);
-  let at = 0;
-  for (const w of weights) {
-    stacked.set(w, at);
-    at += w.length;
-  }
-  const w = g.initializer(`${name}.weight`, stacked, [total, inp]);
+  const w = g.initializer(`${name}.weight`, concat(weights), [total, inp]);
   const b = biases ? g.initializer(`${name}.bias`, concat(biases), [total]) : null;
   const y = g.op('Gemm', b ? [x, w, b] : [x, w], { transB: 1 }); // (N, total)
   return g.opN('Split', [y, g.ints(outs)], outs.length, { axis: -1 });
