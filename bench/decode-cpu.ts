@@ -3,7 +3,9 @@
 // queued for the cores; this measures the process's CPU time per single-token step (user + system, all threads), for
 // llama-d768 at fp32 / 8-bit / 4-bit with both engines on one thread, after the same 128-token prompt.
 // Lathe runs its ONNX variant (CausalLM.forward); llama.cpp (node-llama-cpp) its GGUF export, one token per
-// evaluateWithoutGeneratingNewTokens call. Prints one JSON line (min / 25th percentile / median per step).
+// evaluateWithoutGeneratingNewTokens call. Interleaved with Lathe's steps, the same file's weight products alone
+// (bench/projections-only.ts: the same kernels on the same weights, one row each, no other node) are timed too, so
+// Lathe's step splits into the projections and the rest. Prints one JSON line (min / 25th percentile / median).
 // BENCH_KV=grow runs Lathe's files with the grow path (a new present per step) instead of their in-place KV cache.
 //   node --import tsx bench/decode-cpu.ts [--steps 64]      BENCH_KV (in-place | grow)
 import fs from 'node:fs';
@@ -14,8 +16,9 @@ import { exportGguf, type GgufDtype } from '../native/deploy/gguf-write.ts';
 import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { CausalLM } from '../native/models/decoder.ts';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
-import type { OnnxDtype } from '../native/models/onnx-variants.ts';
+import { ONNX_VARIANTS, type OnnxDtype } from '../native/models/onnx-variants.ts';
 import { writeLlamaD768 } from './llama-d768.ts';
+import { projectionsOnly } from './projections-only.ts';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -41,18 +44,24 @@ const spread = (xs: number[]): Spread => {
   const r = (x: number) => Number(x.toFixed(2));
   return { min: r(s[0]), p25: r(s[Math.floor(s.length / 4)]), median: r(s[Math.floor(s.length / 2)]) };
 };
-/** Wall and CPU milliseconds of each of `STEPS` calls of `step(i)`. */
-async function timeSteps(step: (i: number) => Promise<void>): Promise<{ wallMs: Spread; cpuMs: Spread }> {
+/** Wall and CPU milliseconds of each of `STEPS` calls of `step(i)`; with `beside`, also of a call of it after each step. */
+async function timeSteps(step: (i: number) => Promise<void>, beside?: () => Promise<void>): Promise<{ wallMs: Spread; cpuMs: Spread; beside?: { wallMs: Spread; cpuMs: Spread } }> {
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i < STEPS; i++) {
+  const wall2: number[] = [];
+  const cpu2: number[] = [];
+  const timed = async (f: () => Promise<void>, w: number[], c: number[]) => {
     const t = performance.now();
-    const c = cpuMs();
-    await step(i);
-    wall.push(performance.now() - t);
-    cpu.push(cpuMs() - c);
+    const c0 = cpuMs();
+    await f();
+    w.push(performance.now() - t);
+    c.push(cpuMs() - c0);
+  };
+  for (let i = 0; i < STEPS; i++) {
+    await timed(() => step(i), wall, cpu);
+    if (beside) await timed(beside, wall2, cpu2);
   }
-  return { wallMs: spread(wall), cpuMs: spread(cpu) };
+  return { wallMs: spread(wall), cpuMs: spread(cpu), ...(beside ? { beside: { wallMs: spread(wall2), cpuMs: spread(cpu2) } } : {}) };
 }
 
 const prompt = Array.from({ length: PROMPT }, (_, i) => 3 + ((i * 7) % 500));
@@ -73,15 +82,18 @@ try {
   const rows = [];
   for (const p of PRECISIONS) {
     const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1, ...(GROW ? { kvInPlace: false } : {}) });
+    const products = await projectionsOnly(path.join(onnxDir, 'onnx', ONNX_VARIANTS[p.onnx].file), 1);
     let lathe;
     const kvInPlace = lm.kvInPlace;
     try {
       let out = await lm.forward([prompt], [prompt.map(() => 1)], lm.emptyCache(1));
-      lathe = await timeSteps(async (i) => {
+      const { beside, ...step } = await timeSteps(async (i) => {
         out = await lm.forward([[nextToken(i)]], [Array<number>(PROMPT + i + 1).fill(1)], out.present);
-      });
+      }, products.run);
+      lathe = { ...step, projectionsOnly: { nodes: products.count, ...beside } };
     } finally {
       await lm.release();
+      await products.release();
     }
     const gguf = path.join(tmp, `llama-d768-${p.gguf}.gguf`);
     await exportGguf(dir, gguf, { dtype: p.gguf });
@@ -103,6 +115,14 @@ try {
     rows.push({ precision: p.name, kvInPlace, lathe, llamaCpp });
   }
   console.log(JSON.stringify({ bench: 'decode-cpu', model: 'llama-d768', threads: 1, promptTokens: PROMPT, steps: STEPS, loadAverage: os.loadavg(), rows }));
+  const cell = (s: Spread) => `${s.min} / ${s.p25} / ${s.median}`;
+  console.log('\nCPU ms per decode step, min / 25th percentile / median (llama-d768, 1 thread)\n');
+  console.log('| precision | Lathe step | Lathe projections only | llama.cpp step | Lathe ÷ llama.cpp speed (min) | projections only ÷ llama.cpp step (min) |');
+  console.log('|---|---|---|---|---:|---:|');
+  for (const r of rows) {
+    const products = r.lathe.projectionsOnly;
+    console.log(`| ${r.precision} | ${cell(r.lathe.cpuMs)} | ${products.cpuMs ? `${cell(products.cpuMs)} (${products.nodes} nodes)` : '—'} | ${cell(r.llamaCpp.cpuMs)} | ${(r.llamaCpp.cpuMs.min / r.lathe.cpuMs.min).toFixed(2)} | ${products.cpuMs ? (products.cpuMs.min / r.llamaCpp.cpuMs.min).toFixed(2) : '—'} |`);
+  }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
   await llama.dispose();
