@@ -2,13 +2,14 @@
 // values and config.json names, LoRA counts equal on Select and Fine-tune, memory bars on one scale, a new project
 // form without the last form's errors, the playground clearing its answer on a new prompt mode and opening A/B
 // with two different settings, Start scrolling to the progress, dataset preview rows opening whole, and pages that
-// fit 1024 px without horizontal overflow. Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
+// fit 1024 px without horizontal overflow; and at startup a page is drawn once, for the current project (no flash
+// of the new-project form, no input lost to a redraw). Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 import { fillTrainingForm } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -157,5 +158,28 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     expect(await page.locator('.field-error').allTextContents()).toEqual([]);
     expect(await page.getByTestId('scorecard').count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('Startup: the page is drawn once, for the current project, not first without one', async () => {
+    // A new browser context: nothing remembered, so the studio falls back to the newest project.
+    const errors: string[] = [];
+    const fresh = await openWatchedPage(browser, errors);
+    // Every page title ever added to the document, caught as it is inserted (a title shown for one frame counts).
+    await fresh.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { titlesSeen: string[] }).titlesSeen = seen;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          for (const n of r.addedNodes) {
+            if (n instanceof Element) for (const h of [n, ...n.querySelectorAll('h1.page-title')]) if (h.matches('h1.page-title')) seen.push(h.textContent ?? '');
+          }
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await fresh.goto(`${studio.origin}/?token=${studio.token}#/scope`);
+    await fresh.getByRole('heading', { name: 'Story continuations' }).waitFor();
+    expect(await fresh.evaluate(() => (window as unknown as { titlesSeen: string[] }).titlesSeen)).toEqual(['Story continuations']);
+    expect(errors).toEqual([]);
+    await fresh.close();
   });
 });

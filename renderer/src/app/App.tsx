@@ -32,7 +32,7 @@ export function App() {
   }, [navigate]);
   useGlobalShortcuts(go, openShortcuts);
   const info = PAGES.find((p) => p.id === page)!;
-  const { current } = useProjects();
+  const { current, settling } = useProjects();
 
   return (
     <div className="app">
@@ -50,7 +50,7 @@ export function App() {
         {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
         <main className="content" id="content">
           {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
-          <Fragment key={current?.id ?? 'no-project'}>
+          {settling ? <div className="page" aria-busy="true" aria-label="Loading projects" /> : <Fragment key={current?.id ?? 'no-project'}>
             {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
             {page === 'select' && <SelectRoute navigate={go} />}
             {page === 'adapt' && <AdaptStage navigate={go} />}
@@ -60,7 +60,7 @@ export function App() {
             {page === 'runs' && <RunsRoute />}
             {page === 'settings' && <SettingsPage />}
             {page === 'inside' && <InsidePage navigate={go} />}
-          </Fragment>
+          </Fragment>}
         </main>
       </div>
       {showShortcuts && <ShortcutHelp onClose={() => setShowShortcuts(false)} />}

@@ -9,6 +9,12 @@ const STORAGE_KEY = 'lathe.currentProject';
 interface ProjectsState {
   projects: Project[];
   loading: boolean;
+  /**
+   * The current project is not known yet: the first list is loading, or it arrived and the fallback to the newest
+   * project is about to apply. Pages are keyed by project, so one drawn now would be drawn again (its input lost)
+   * a moment later; the frame waits instead.
+   */
+  settling: boolean;
   error: Error | null;
   current: Project | null;
   select(id: string | null): void;
@@ -27,16 +33,17 @@ export function ProjectsProvider({ children }: { children: ReactNode }) {
   // the list that reload() brings instead of replacing the new project with the newest one it knew before.
   const selectedAgainst = useRef<Project[] | undefined>(undefined);
 
+  const fallbackDue = !query.loading && !current && projects.length > 0 && !(selectedAgainst.current !== undefined && selectedAgainst.current === query.data);
   useEffect(() => {
-    if (query.loading || current || projects.length === 0) return;
-    if (selectedAgainst.current !== undefined && selectedAgainst.current === query.data) return;
+    if (!fallbackDue) return;
     const newest = [...projects].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     setSelectedId(newest.id);
-  }, [query.loading, query.data, current, projects]);
+  }, [fallbackDue, projects]);
 
   const state: ProjectsState = {
     projects,
     loading: query.loading && !query.data,
+    settling: (query.loading && !query.data && !query.error) || fallbackDue,
     error: query.error,
     current,
     select(id) {
