@@ -6,9 +6,8 @@ import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Card, ProgressBar, Reveal } from '../../ui/primitives.tsx';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
-import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
+import { TrainingLayout } from '../finetune/TrainingLayout.tsx';
 import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
 import { useTrainingStart } from '../finetune/useTrainingStart.ts';
 import { AlignRunView } from './AlignRunView.tsx';
@@ -32,7 +31,8 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   const allRewardRuns = useQuery('runs.list', { kind: 'reward' });
   const [form, setForm] = useState<AlignForm>(emptyAlignForm);
   const reloadRuns = useMemo(() => ({ reload: () => { dpoRuns.reload(); rewardRuns.reload(); ppoRuns.reload(); allRewardRuns.reload(); } }), [dpoRuns, rewardRuns, ppoRuns, allRewardRuns]);
-  const { selectedId, select, pending, initialJob, start: startJob } = useTrainingStart('dpo', reloadRuns, { notStarted: 'The run did not start', couldNotStart: 'Could not start the alignment run' });
+  const training = useTrainingStart('dpo', reloadRuns, { notStarted: 'The run did not start', couldNotStart: 'Could not start the alignment run' });
+  const { selectedId, select, pending, initialJob, start: startJob } = training;
   useRunStateChanges('reward', reloadRuns.reload);
   useRunStateChanges('ppo', reloadRuns.reload);
   // DPO and PPO size their learning rate by LoRA or full like fine-tuning; a reward model trains every weight.
@@ -95,36 +95,22 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   }
 
   return (
-    <div className="ft-layout">
-      <TrainingRunList
-        title="Alignment runs"
-        runs={runs}
-        selectedId={selectedId}
-        onSelect={select}
-        onNew={() => select(null)}
-        newLabel="New run"
-        empty="No runs yet. DPO needs only preference pairs: start with the defaults and watch the margin between the chosen and rejected rewards grow."
-      />
-      <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
-        {pending && !pending.runId && (
-          <Reveal testId="revealed-progress"><Card aria-label="Starting">
-            <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
-              <strong>Starting the run…</strong>
-              <ProgressBar value={null} label="Starting" />
-              <span className="muted small">{pending.message || 'Loading the model and reading the pairs.'}</span>
-            </div>
-          </Card></Reveal>
+    <TrainingLayout
+      training={training}
+      listTitle="Alignment runs"
+      runs={runs}
+      empty="No runs yet. DPO needs only preference pairs: start with the defaults and watch the margin between the chosen and rejected rewards grow."
+      startingHint="Loading the model and reading the pairs."
+    >
+      {selectedId
+        ? <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />
+        : (
+          <>
+            <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
+              preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
+            <KlExplainer method={form.method} />
+          </>
         )}
-        {selectedId
-          ? <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />
-          : (
-            <>
-              <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
-                preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
-              <KlExplainer method={form.method} />
-            </>
-          )}
-      </div>
-    </div>
+    </TrainingLayout>
   );
 }

@@ -4,21 +4,18 @@
 // KL and its coefficient, losses, clip fraction and entropy, the held-out prompts before and after, and the rollout
 // table filling in. When it ends, what the trained model does on all training and validation pairs, and a link to
 // the run's own page.
-import { useCallback, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
-import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { errorMessage } from '../../api/errors.ts';
-import { formatDate, formatDuration } from '../../domain/format.ts';
+import { useQuery } from '../../app/StudioContext.tsx';
+import { formatDate } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
-import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
-import { useToast } from '../../ui/Toasts.tsx';
+import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { CheckpointsCard } from '../finetune/RunDetails.tsx';
-import { formatEta, formatLoss, formatLr, formatRate, isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from '../finetune/runFormat.ts';
+import { formatLoss, formatLr, formatRate } from '../finetune/runFormat.ts';
+import { RunProgressLine, RunStatusActions, RunStopCallouts } from '../finetune/RunProgress.tsx';
 import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
-import { useCheckpointRefresh } from '../finetune/useCheckpointRefresh.ts';
-import { useRunJob } from '../finetune/useRunJob.ts';
-import { lastValue, useRunMetrics, type RunMetrics } from '../finetune/useRunMetrics.ts';
+import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
+import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
@@ -67,20 +64,8 @@ function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: numb
 }
 
 export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
-  const studio = useStudio();
-  const toast = useToast();
-  const run = useQuery('runs.get', { id: runId });
-  const checkpoints = useQuery('train.checkpoints', { runId });
-  const [busy, setBusy] = useState<'cancel' | 'resume' | null>(null);
-  const onEnded = useCallback((job: Job) => {
-    setBusy(null);
-    run.reload();
-    checkpoints.reload();
-    onChanged();
-    if (job.state === 'failed') toast.show('error', 'Alignment run failed', job.error ?? job.message);
-  }, [run, checkpoints, onChanged, toast]);
-  const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
-  const { metrics, lastStep } = useRunMetrics(runId);
+  const state = useTrainingRun(runId, initialJob, { onChanged, failedTitle: 'Alignment run failed' });
+  const { run, checkpoints, job, live, metrics, lastStep, planned, status } = state;
   const config = (run.data?.config as AlignConfig | undefined) ?? {};
   const kind = run.data?.kind ?? initialJob?.kind ?? 'dpo';
   const dpo = kind === 'dpo';
@@ -90,29 +75,6 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   const others = (siblings.data ?? []).filter((r) => r.id !== runId);
   const differs = (r: { config: unknown }) => { const o = r.config as AlignConfig; return o.klCoef !== config.klCoef || o.adaptiveKl !== config.adaptiveKl; };
   const compareWith = others.find(differs) ?? others[0] ?? null;
-  const live = isActive(job) ? job : null;
-  const planned = plannedSteps(job, runConfig(run.data));
-  useCheckpointRefresh(checkpoints, lastStep, config.saveEvery, job);
-
-  async function act(kind: 'cancel' | 'resume') {
-    setBusy(kind);
-    try {
-      const next = await studio.call(kind === 'cancel' ? 'train.cancel' : 'train.resume', { runId });
-      if (kind === 'resume') {
-        setBusy(null);
-        follow(next);
-        run.reload();
-        onChanged();
-      }
-    } catch (err) {
-      setBusy(null);
-      toast.show('error', kind === 'cancel' ? 'Could not cancel the run' : 'Could not resume the run', errorMessage(err));
-    }
-  }
-
-  const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
-  const resumable = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
-  const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
   const result = (job?.state === 'succeeded' ? job.result : null) as (DpoResult & RewardResult) | null;
   const accuracyName = dpo ? 'rewards/accuracies' : 'accuracy';
   const marginName = dpo ? 'rewards/margins' : 'margin';
@@ -125,22 +87,10 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
         <CardHeader
           title={run.data?.name ?? 'Alignment run'}
           subtitle={subtitle}
-          actions={(
-            <div className="row">
-              <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
-              {live && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
-              {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
-              <a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a>
-            </div>
-          )}
+          actions={<RunStatusActions state={state}><a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a></RunStatusActions>}
         />
         <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
-          <ProgressBar value={progress} state={status} label="Training progress" />
-          <div className="row small">
-            <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
-            <span className="spacer" />
-            <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
-          </div>
+          <RunProgressLine state={state} startMessage />
  {ppo ? (
           <div className="ft-stats">
             <Stat label="Score" value={fmt(lastValue(metrics['score/mean']), formatScore)} />
@@ -158,9 +108,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
           )}
-          {status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
-          {status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
-          {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+          <RunStopCallouts state={state} />
           {result?.skippedRows?.length ? <Callout tone="warning" title={`${plural(result.skippedRows.length, 'row')} left out`}>{result.skippedRows.slice(0, 3).map((s) => `${s.where}: ${s.reason}`).join('; ')}{result.skippedRows.length > 3 ? '; the rest are in the run’s log.' : ''}</Callout> : null}
           {result?.truncatedPairs ? <Callout tone="warning" title={`${plural(result.truncatedPairs, 'pair')} cut to the sequence length`}>Their endings were not compared. Raise the sequence length if memory allows.</Callout> : null}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}

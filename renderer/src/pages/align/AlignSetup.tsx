@@ -10,6 +10,7 @@ import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
+import { SettingField, SettingGroups } from '../finetune/SettingFields.tsx';
 import type { Defaults } from '../finetune/trainForm.ts';
 import { AlignDataPreview } from './AlignDataPreview.tsx';
 import { AlignMethods } from './AlignMethods.tsx';
@@ -18,23 +19,6 @@ import { KlModePicker, PpoPromptPreview, ppoDataBlock, RewardRunField } from './
 
 const START_LABEL = { reward: 'Train the reward model', dpo: 'Start DPO', ppo: 'Start PPO' } as const;
 const MODEL_ROLE = { reward: 'the score head sits on it', dpo: 'also the frozen reference', ppo: 'the policy starts here; also the frozen reference' } as const;
-
-function SettingField({ setting, form, defaults, error, onChange }: { setting: AlignSetting; form: AlignForm; defaults: Defaults | undefined; error?: string; onChange(text: string): void }) {
-  const value = valueOf(form, defaults, setting);
-  const fallback = defaultOf(form, defaults, setting);
-  const changed = form.values[setting.key] !== undefined && form.values[setting.key] !== fallback;
-  return (
-    <Field label={setting.label} help={<>{setting.explanation}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(fallback)}>Default: {fallback || setting.auto}</button></>}</>} error={error}>
-      {(id, d) => setting.options ? (
-        <select id={id} aria-describedby={d} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
-          {setting.options.map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-      ) : (
-        <input id={id} aria-describedby={d} className="input mono" inputMode="decimal" value={value} placeholder={setting.auto} aria-invalid={Boolean(error)} data-changed={changed} onChange={(e) => onChange(e.target.value)} />
-      )}
-    </Field>
-  );
-}
 
 export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsError, preview, busy, onStart, onMapColumns }: {
   form: AlignForm;
@@ -63,6 +47,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
     e.preventDefault();
     if (canStart) onStart();
   };
+  const field = (s: AlignSetting) => <SettingField label={s.label} explanation={s.explanation} typed={form.values[s.key]} fallback={defaultOf(form, defaults, s)} auto={s.auto} options={s.options} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
   const text = (key: string) => valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === key)!);
   const batch = ppo ? 0 : Number(text('batchSize')) * Number(text('gradAccum'));
   const steps = text('maxSteps');
@@ -112,25 +97,14 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
             </div>
           )}
 
-          <div>
-            <h3 className="ft-section-title">Settings <span className="faint small">{ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'}</span></h3>
-            <div className="ft-settings">
-              {shown.filter((s) => !s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
-            </div>
-          </div>
-
-          <details className="ft-advanced">
-            <summary>Advanced settings</summary>
-            <div className="ft-settings">
-              {shown.filter((s) => s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
-              {form.method !== 'reward' && form.tuning === 'lora' && (
-                <div className="field ft-span"><label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label></div>
-              )}
-              <Field label="Run name" optional help="Shown in the run list.">
-                {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
-              </Field>
-            </div>
-          </details>
+          <SettingGroups title="Settings" note={ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'} settings={shown} field={field}>
+            {form.method !== 'reward' && form.tuning === 'lora' && (
+              <div className="field ft-span"><label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label></div>
+            )}
+            <Field label="Run name" optional help="Shown in the run list.">
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
+            </Field>
+          </SettingGroups>
         </div>
         <footer className="card-footer">
           {!ppo && p?.kind !== 'labels' && (

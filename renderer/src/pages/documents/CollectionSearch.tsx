@@ -6,6 +6,7 @@ import { SEARCH_MODES } from '../../../../native/api/rag.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { ChunkCountField } from './ChunkCountField.tsx';
 
 const MODE_HELP: Record<SearchMode, string> = {
   bm25: 'BM25: shared words, weighted by how rare they are',
@@ -57,10 +58,7 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
               {SEARCH_MODES.map((m) => <option key={m} value={m} disabled={m !== 'bm25' && !collection.embedModel}>{m}{m !== 'bm25' && !collection.embedModel ? ' (needs an embedding model)' : ''}</option>)}
             </select>
           </div>
-          <div className="field">
-            <label className="field-label" htmlFor="docs-k">Chunks</label>
-            <input id="docs-k" className="input knob-number" type="number" min={1} max={50} value={k} onChange={(e) => setK(Math.max(1, Math.min(50, Number(e.target.value) || 1)))} />
-          </div>
+          <ChunkCountField id="docs-k" max={50} value={k} onChange={setK} />
           <Button type="submit" variant="primary" disabled={busy || !query.trim() || collection.chunkCount === 0}>{busy ? 'Searching…' : 'Search'}</Button>
         </form>
         <span className="field-help">{MODE_HELP[mode]}.</span>

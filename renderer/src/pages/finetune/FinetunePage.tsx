@@ -6,10 +6,10 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
-import { Card, ProgressBar, Reveal } from '../../ui/primitives.tsx';
+import { Reveal } from '../../ui/primitives.tsx';
 import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
-import { TrainingRunList } from './TrainingRunList.tsx';
+import { TrainingLayout } from './TrainingLayout.tsx';
 import { useTrainingStart } from './useTrainingStart.ts';
 import { emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
 import './finetune.css';
@@ -22,7 +22,8 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'finetune' } : null);
   const [form, setForm] = useState<FinetuneForm>(emptyForm);
-  const { selectedId, select: setSelectedId, pending, initialJob, start: startJob } = useTrainingStart('finetune', runs, { notStarted: 'The run did not start', couldNotStart: 'Could not start fine-tuning' });
+  const training = useTrainingStart('finetune', runs, { notStarted: 'The run did not start', couldNotStart: 'Could not start fine-tuning' });
+  const { selectedId, select: setSelectedId, pending, initialJob, start: startJob } = training;
   const recommended = useQuery('train.defaults', form.modelId ? { model: form.modelId } : null);
   const sized = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method } : null);
   const defaults = useMemo(() => (sized.data && recommended.data ? { ...sized.data, recommendedMethod: recommended.data.recommendedMethod } : undefined), [sized.data, recommended.data]);
@@ -81,32 +82,18 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   }
 
   return (
-    <div className="ft-layout">
-      <TrainingRunList
-        title="Fine-tune runs"
-        runs={sortedRuns}
-        selectedId={selectedId}
-        onSelect={setSelectedId}
-        onNew={() => setSelectedId(null)}
-        newLabel="New run"
-        empty="No runs yet. Start with the defaults: they are sized for the model and this machine. Watch validation loss; when it stops falling, the model has learned what the data can teach."
-      />
-      <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
-        {pending && !pending.runId && (
-          <Reveal testId="revealed-progress"><Card aria-label="Starting">
-            <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
-              <strong>Starting the run…</strong>
-              <ProgressBar value={null} label="Starting" />
-              <span className="muted small">{pending.message || 'Loading the model and tokenising the examples.'}</span>
-            </div>
-          </Card></Reveal>
-        )}
-        {selectedId
-          ? (initialJob
-            ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
-            : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
-          : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
-      </div>
-    </div>
+    <TrainingLayout
+      training={training}
+      listTitle="Fine-tune runs"
+      runs={sortedRuns}
+      empty="No runs yet. Start with the defaults: they are sized for the model and this machine. Watch validation loss; when it stops falling, the model has learned what the data can teach."
+      startingHint="Loading the model and tokenising the examples."
+    >
+      {selectedId
+        ? (initialJob
+          ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
+          : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
+        : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+    </TrainingLayout>
   );
 }

@@ -10,25 +10,9 @@ import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { MethodCompare } from './MethodCompare.tsx';
+import { SettingField, SettingGroups } from './SettingFields.tsx';
 import { explanationOf, loraTrainable, problems, SETTINGS, defaultText, valueOf, type Defaults, type FinetuneForm, type Setting } from './trainForm.ts';
 import { plural } from '../../../../native/api/format.ts';
-
-function SettingField({ setting, form, defaults, error, onChange }: { setting: Setting; form: FinetuneForm; defaults: Defaults | undefined; error?: string; onChange(text: string): void }) {
-  const value = valueOf(form, defaults, setting);
-  const changed = form.values[setting.key] !== undefined && form.values[setting.key] !== defaultText(defaults, setting);
-  const options = setting.kind === 'schedule' ? SCHEDULES : setting.kind === 'format' ? SFT_FORMATS : null;
-  return (
-    <Field label={setting.label} help={<>{explanationOf(defaults, setting)}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(defaultText(defaults, setting))}>Default: {defaultText(defaults, setting) || setting.auto}</button></>}</>} error={error}>
-      {(id, d) => options ? (
-        <select id={id} aria-describedby={d} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
-          {options.map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-      ) : (
-        <input id={id} aria-describedby={d} className="input mono" inputMode="decimal" value={value} placeholder={setting.auto} aria-invalid={Boolean(error)} data-changed={changed} onChange={(e) => onChange(e.target.value)} />
-      )}
-    </Field>
-  );
-}
 
 export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsError, busy, onStart }: {
   form: FinetuneForm;
@@ -52,6 +36,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
     e.preventDefault();
     if (Object.keys(issues).length === 0 && !busy && defaults) onStart();
   };
+  const field = (s: Setting) => <SettingField label={s.label} explanation={explanationOf(defaults, s)} typed={form.values[s.key]} fallback={defaultText(defaults, s)} auto={s.auto} options={s.kind === 'schedule' ? SCHEDULES : s.kind === 'format' ? SFT_FORMATS : null} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
   const mapping = dataset ? Object.entries(dataset.mapping) : [];
   const batch = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'batchSize')!)) * Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'gradAccum')!));
   const steps = valueOf(form, defaults, SETTINGS.find((s) => s.key === 'maxSteps')!);
@@ -90,41 +75,30 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
           {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
 
-          <div>
-            <h3 className="ft-section-title">Hyperparameters <span className="faint small">sized for this model and machine</span></h3>
-            <div className="ft-settings">
-              {shown.filter((s) => !s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
-            </div>
-          </div>
-
-          <details className="ft-advanced">
-            <summary>Advanced settings</summary>
-            <div className="ft-settings">
-              {shown.filter((s) => s.advanced).map((s) => <SettingField key={s.key} setting={s} form={form} defaults={defaults} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />)}
-              {form.method === 'lora' && defaults && (
-                <div className="field ft-span">
-                  <span className="field-label">LoRA target modules</span>
-                  <div className="row-wrap" role="group" aria-label="LoRA target modules">
-                    {defaults.loraTargets.available.map((t) => {
-                      const on = targets.includes(t);
-                      return <button key={t} type="button" role="checkbox" aria-checked={on} className="metric-chip mono" onClick={() => set({ targetModules: on ? targets.filter((x) => x !== t) : [...targets, t] })}>{t}</button>;
-                    })}
-                  </div>
-                  <p className={issues.targetModules ? 'field-error' : 'field-help'}>{issues.targetModules ?? `Projections that get an adapter; more modules learn more. Default: ${defaults.loraTargets.default.join(', ')}.`}</p>
+          <SettingGroups title="Hyperparameters" note="sized for this model and machine" settings={shown} field={field}>
+            {form.method === 'lora' && defaults && (
+              <div className="field ft-span">
+                <span className="field-label">LoRA target modules</span>
+                <div className="row-wrap" role="group" aria-label="LoRA target modules">
+                  {defaults.loraTargets.available.map((t) => {
+                    const on = targets.includes(t);
+                    return <button key={t} type="button" role="checkbox" aria-checked={on} className="metric-chip mono" onClick={() => set({ targetModules: on ? targets.filter((x) => x !== t) : [...targets, t] })}>{t}</button>;
+                  })}
                 </div>
-              )}
-              <div className="field ft-span row-wrap" style={{ gap: 'var(--space-5)' }}>
-                <label className="checkbox"><input type="checkbox" checked={form.trainOnPrompt} onChange={(e) => set({ trainOnPrompt: e.target.checked })} /><span>Also learn the prompt tokens <span className="faint small">(default: loss on the answer only)</span></span></label>
-                {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
+                <p className={issues.targetModules ? 'field-error' : 'field-help'}>{issues.targetModules ?? `Projections that get an adapter; more modules learn more. Default: ${defaults.loraTargets.default.join(', ')}.`}</p>
               </div>
-              <Field label="Run name" optional help="Shown in the run list.">
-                {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
-              </Field>
-              <Field label="Output model name" optional help="The tuned model’s name on the Select page.">
-                {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder="model-method-run" onChange={(e) => set({ outputName: e.target.value })} />}
-              </Field>
+            )}
+            <div className="field ft-span row-wrap" style={{ gap: 'var(--space-5)' }}>
+              <label className="checkbox"><input type="checkbox" checked={form.trainOnPrompt} onChange={(e) => set({ trainOnPrompt: e.target.checked })} /><span>Also learn the prompt tokens <span className="faint small">(default: loss on the answer only)</span></span></label>
+              {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
             </div>
-          </details>
+            <Field label="Run name" optional help="Shown in the run list.">
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
+            </Field>
+            <Field label="Output model name" optional help="The tuned model’s name on the Select page.">
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder="model-method-run" onChange={(e) => set({ outputName: e.target.value })} />}
+            </Field>
+          </SettingGroups>
         </div>
         <footer className="card-footer">
           <span className="muted small" style={{ marginRight: 'auto' }}>

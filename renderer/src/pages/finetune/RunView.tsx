@@ -1,70 +1,29 @@
 // One training run, live or from history: progress with ETA, Cancel and Resume, the curves (loss and
 // validation loss, learning rate, throughput, memory) updated by run.metric events, then checkpoints and, for
 // fine-tuning, before/after samples. Pretraining adds nats per character and the unigram baseline.
-import { useCallback, useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
-import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { errorMessage } from '../../api/errors.ts';
-import { formatDate, formatDuration } from '../../domain/format.ts';
-import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
+import { useQuery } from '../../app/StudioContext.tsx';
+import { formatDate } from '../../domain/format.ts';
+import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { SERIES_COLORS } from '../../ui/charts/scale.ts';
-import { useToast } from '../../ui/Toasts.tsx';
 import { CheckpointsCard, SamplesCard } from './RunDetails.tsx';
-import { formatEta, formatLoss, formatLr, formatMb, formatRate, isActive, plannedSteps, runConfig, RUN_STATUS_TONE } from './runFormat.ts';
+import { formatLoss, formatLr, formatMb, formatRate, runConfig } from './runFormat.ts';
+import { RunProgressLine, RunStatusActions, RunStopCallouts } from './RunProgress.tsx';
 import { TrainingChart } from './TrainingChart.tsx';
-import { useCheckpointRefresh } from './useCheckpointRefresh.ts';
-import { lastValue, minValue, useRunMetrics } from './useRunMetrics.ts';
-import { useRunJob } from './useRunJob.ts';
+import { lastValue, minValue } from './useRunMetrics.ts';
+import { useTrainingRun } from './useTrainingRun.ts';
 import { plural } from '../../../../native/api/format.ts';
 
 interface PretrainResult { valLoss?: number; valLossPerChar?: number; unigramLoss?: number; unigramLossPerChar?: number; sample?: string; outputModel?: string | null }
 interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number }
 
 export function RunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
-  const studio = useStudio();
-  const toast = useToast();
-  const run = useQuery('runs.get', { id: runId });
-  const checkpoints = useQuery('train.checkpoints', { runId });
   const samples = useQuery('train.samples', { runId });
-  const [busy, setBusy] = useState<'cancel' | 'resume' | null>(null);
-  const onEnded = useCallback((job: Job) => {
-    setBusy(null);
-    run.reload();
-    checkpoints.reload();
-    samples.reload();
-    onChanged();
-    if (job.state === 'failed') toast.show('error', 'Training failed', job.error ?? job.message);
-  }, [run, checkpoints, samples, onChanged, toast]);
-  const { job, known, follow } = useRunJob(runId, initialJob, onEnded);
-  const { metrics, lastStep } = useRunMetrics(runId);
+  const state = useTrainingRun(runId, initialJob, { onChanged, failedTitle: 'Training failed', onEnded: samples.reload });
+  const { run, checkpoints, job, live, metrics, planned, status } = state;
   const config = runConfig(run.data);
   const pretrain = run.data?.kind === 'pretrain';
-  const live = isActive(job) ? job : null;
   const active = live !== null;
-  const planned = plannedSteps(job, config);
-
-  useCheckpointRefresh(checkpoints, lastStep, config.saveEvery, job);
-
-  async function act(kind: 'cancel' | 'resume') {
-    setBusy(kind);
-    try {
-      const next = await studio.call(kind === 'cancel' ? 'train.cancel' : 'train.resume', { runId });
-      if (kind === 'resume') {
-        setBusy(null);
-        follow(next);
-        run.reload();
-        onChanged();
-      }
-    } catch (err) {
-      setBusy(null);
-      toast.show('error', kind === 'cancel' ? 'Could not cancel the run' : 'Could not resume the run', errorMessage(err));
-    }
-  }
-
-  // A run still marked running with no live job was left by a job that died (app closed, process killed).
-  const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
-  const resumable = known && !active && run.data !== undefined && run.data.status !== 'succeeded';
-  const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
   const result = (job && job.state === 'succeeded' ? job.result : null) as (PretrainResult & FinetuneResult) | null;
   const unigram = lastValue(metrics.unigram_loss) ?? result?.unigramLoss ?? null;
   const lossUnit = pretrain ? 'nats/token' : 'nats/token on the completion';
@@ -76,21 +35,10 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
         <CardHeader
           title={run.data?.name ?? 'Training run'}
           subtitle={run.data ? describe(run.data.createdAt, config, pretrain) : runId}
-          actions={(
-            <div className="row">
-              <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
-              {active && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
-              {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
-            </div>
-          )}
+          actions={<RunStatusActions state={state} />}
         />
         <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
-          <ProgressBar value={progress} state={status} label="Training progress" />
-          <div className="row small">
-            <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : ''}</span>
-            <span className="spacer" />
-            <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
-          </div>
+          <RunProgressLine state={state} />
           <div className="ft-stats">
             <Stat label="Training loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
             <Stat label="Best val loss" value={fmt(minValue(metrics.val_loss), formatLoss)} />
@@ -100,9 +48,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
             <Stat label="Memory" value={fmt(lastValue(metrics.rss_mb), formatMb)} />
           </div>
-          {status === 'cancelled' && !active && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
-          {status === 'interrupted' && !active && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
-          {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+          <RunStopCallouts state={state} />
           {!pretrain && result?.truncatedExamples ? <Callout tone="warning" title={`${plural(result.truncatedExamples, 'example')} ${result.truncatedExamples === 1 ? 'was' : 'were'} cut to ${config.seqLen ?? '?'} tokens`}>Their endings were not learned. Raise the sequence length if memory allows.</Callout> : null}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
         </div>

@@ -6,6 +6,7 @@ import type { Result } from '../../../../native/api/contract.ts';
 import { SEARCH_MODES, type SearchMode } from '../../../../native/api/rag.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { ChunkCountField } from '../documents/ChunkCountField.tsx';
 import { sourceOf } from '../documents/CollectionSearch.tsx';
 
 type Ask = Result<'collections.ask'>;
@@ -61,10 +62,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                     {SEARCH_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
                   </select>
                 </div>
-                <div className="field">
-                  <label className="field-label" htmlFor="rag-k">Chunks</label>
-                  <input id="rag-k" className="input knob-number" type="number" min={1} max={20} value={k} onChange={(e) => setK(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
-                </div>
+                <ChunkCountField id="rag-k" max={20} value={k} onChange={setK} />
                 <Button variant="primary" icon="sparkle" onClick={ask} disabled={busy || !modelId || !question.trim()}>{busy ? 'Asking…' : 'Ask the collection'}</Button>
                 <a className="small" href="#/adapt/documents">Manage collections</a>
               </div>

@@ -4,8 +4,9 @@
 import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Card, PageHeader, ProgressBar, Reveal } from '../../ui/primitives.tsx';
+import { Button, PageHeader, Reveal } from '../../ui/primitives.tsx';
 import { RunView } from '../finetune/RunView.tsx';
+import { StartingCard } from '../finetune/TrainingLayout.tsx';
 import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
 import { useTrainingStart } from '../finetune/useTrainingStart.ts';
 import { PlanCard } from './PlanCard.tsx';
@@ -58,9 +59,7 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
       ) : (
         <div className="pt-layout">
           <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
-            {pending && !pending.runId && (
-              <Reveal testId="revealed-progress"><Card aria-label="Starting"><div className="card-body stack" style={{ gap: 'var(--space-2)' }}><strong>Starting…</strong><ProgressBar value={null} label="Starting" /><span className="muted small">{pending.message || 'Training the tokenizer on the corpus.'}</span></div></Card></Reveal>
-            )}
+            {pending && !pending.runId && <StartingCard job={pending} title="Starting…" hint="Training the tokenizer on the corpus." />}
             <PretrainBuilder form={form} onChange={setForm} busy={pending !== null} onStart={() => void start()} />
           </div>
           <div className="stack pt-plan" style={{ gap: 'var(--space-4)' }}>

@@ -1,0 +1,47 @@
+// The parts every training run view (fine-tune, pretrain, align) shows the same way: the status badge with Cancel and
+// Resume, the progress bar with the step and the time left (or taken), and why a run stopped when it did not finish.
+import type { ReactNode } from 'react';
+import { formatDuration } from '../../domain/format.ts';
+import { Badge, Button, Callout, ProgressBar } from '../../ui/primitives.tsx';
+import { formatEta, RUN_STATUS_TONE } from './runFormat.ts';
+import type { TrainingRun } from './useTrainingRun.ts';
+
+/** The card header's actions: status, Cancel while the job runs, Resume once it stopped unfinished, then `children`. */
+export function RunStatusActions({ state, children }: { state: TrainingRun; children?: ReactNode }) {
+  const { status, live, resumable, busy, act } = state;
+  return (
+    <div className="row">
+      <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
+      {live && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
+      {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+      {children}
+    </div>
+  );
+}
+
+/** The progress bar and, under it, the step reached (with the job's own message before the first step when `startMessage`) and the time left. */
+export function RunProgressLine({ state, startMessage = false }: { state: TrainingRun; startMessage?: boolean }) {
+  const { run, live, planned, lastStep, progress, status } = state;
+  return (
+    <>
+      <ProgressBar value={progress} state={status} label="Training progress" />
+      <div className="row small">
+        <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : startMessage && live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
+        <span className="spacer" />
+        <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
+      </div>
+    </>
+  );
+}
+
+/** Why the run is not going on: cancelled, interrupted, or failed with the job's error. */
+export function RunStopCallouts({ state }: { state: TrainingRun }) {
+  const { status, live, job } = state;
+  return (
+    <>
+      {status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
+      {status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
+      {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
+    </>
+  );
+}
