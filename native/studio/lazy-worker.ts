@@ -1,7 +1,7 @@
 // A studio service's long-lived child process (the generation and Inside workers): started on first use, told
 // why it died (its exit code or signal and the last lines it wrote to stderr), started afresh by the next send
 // after a crash, and stopped when the studio closes. PendingReplies pairs each request with the answer the
-// worker sends back under the same id.
+// worker sends back under the same id; stderrTail and exitReason also word the API server's end (serve-api-service.ts).
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { StudioError } from '../api/errors.ts';
@@ -39,14 +39,11 @@ export class LazyWorker<To extends object, From> {
     if (this.closed) throw new StudioError('conflict', `the studio is shutting down; ${refusal}`);
     if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
     const child = forkWorker(entry, ['ignore', 'inherit', 'pipe', 'ipc']);
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
+    const stderr = stderrTail(child);
     child.on('message', (m: From) => onMessage(m));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
-      const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
-      onExit(`${name} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${lastLines}`);
+      onExit(exitReason(name, code, signal, stderr()));
     });
     this.child = child;
     return child;
@@ -62,6 +59,20 @@ export class LazyWorker<To extends object, From> {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+}
+
+/** The last 2000 characters `child` wrote to its stderr (a pipe), whenever asked. */
+export function stderrTail(child: ChildProcess): () => string {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
+  return () => stderr;
+}
+
+/** How a worker ended, for the user: "the X exited with code 1: <its last three lines of stderr>". */
+export function exitReason(name: string, code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
+  return `${name} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${lastLines}`;
 }
 
 /** Requests awaiting the worker's answer, by id. */
