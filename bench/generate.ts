@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TextGenerator } from '../native/generate/pipeline.ts';
-import { exportTransformersJs } from '../native/models/export-transformersjs.ts';
+import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { importLlama2cCheckpoint } from '../native/models/import.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../../shared/data/models/stories260K');
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-gen-'));
   try {
     const model = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
-    exportTransformersJs(model.path, path.join(tmp, 'tjs', 'stories260K'));
+    await exportOnnxFolder(model.path, path.join(tmp, 'tjs', 'stories260K'), { dtypes: ['fp32'] });
 
     // Lathe: the same path as the playground and `lathe generate` (TextGenerator → generate()).
     const lathe = await TextGenerator.load(model.path, { intraOpNumThreads: THREADS });

@@ -2,7 +2,7 @@
 // block layouts Lathe writes (F32, F16, Q8_0, Q4_0) and reads (those plus Q4_K and Q6_K), bit for bit as
 // ggml-quants.c's reference (quantize_row_*_ref / dequantize_row_*) lays them out. Export and import are
 // one-off conversions of a whole model, not a hot path, so the loops here run once per weight.
-import { floatToHalf } from '../models/safetensors.ts';
+import { floatToHalf, halfToFloat } from '../models/float16.ts';
 
 /** ggml_type numbers (ggml.h). */
 export const GGML_TYPE = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, Q4_K: 12, Q6_K: 14 } as const;
@@ -26,23 +26,6 @@ export function typeName(type: number): GgmlTypeName | undefined {
 export function byteSize(type: GgmlTypeName, n: number): number {
   const b = BLOCK[type];
   return (n / b.elements) * b.bytes;
-}
-
-function decodeHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** Every fp16 bit pattern's value (256 KiB, built on first use): F16 tensors decode 4× faster by lookup. */
-let HALF_TABLE: Float32Array | null = null;
-
-export function halfToFloat(h: number): number {
-  if (!HALF_TABLE) HALF_TABLE = Float32Array.from({ length: 65536 }, (_, i) => decodeHalf(i));
-  return HALF_TABLE[h];
 }
 
 /** The fp16 value of `x` as stored (ggml keeps block scales in half precision). */

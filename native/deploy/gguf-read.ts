@@ -4,6 +4,7 @@
 // offset. Tensors load one at a time and come back as float32 (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K).
 import fs from 'node:fs';
 import { CheckpointError } from '../api/errors.ts';
+import { openTensorFile, readTensorBytes } from '../models/tensor-file.ts';
 import { BLOCK, dequantize, typeName, type GgmlTypeName } from './ggml-blocks.ts';
 import { DEFAULT_ALIGNMENT, GGUF_MAGIC, SCALAR_BYTES, alignUp, kindOf, type GgufMetadata, type GgufValue, type ScalarKind } from './gguf-format.ts';
 
@@ -128,30 +129,17 @@ export class GgufFile {
   ) {}
 
   static open(file: string): GgufFile {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch (err) {
-      throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
-    }
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) throw new CheckpointError(`${file}: not a file (a .gguf file was expected here)`);
-      const { version, metadata, tensors } = readHeader(new Cursor(fd, stat.size, file), file);
+    return openTensorFile(file, 'a .gguf file', (fd, size) => {
+      const { version, metadata, tensors } = readHeader(new Cursor(fd, size, file), file);
       return new GgufFile(file, fd, version, metadata, tensors);
-    } catch (err) {
-      fs.closeSync(fd);
-      throw err;
-    }
+    });
   }
 
   /** One tensor as float32, in GGUF order (ne0 innermost). */
   read(name: string): Float32Array {
     const info = this.tensors.get(name);
     if (!info) throw new CheckpointError(`${this.file}: no tensor named '${name}'`);
-    const bytes = Buffer.alloc(info.end - info.begin);
-    const got = fs.readSync(this.fd, bytes, 0, bytes.length, info.begin);
-    if (got !== bytes.length) throw new CheckpointError(`${this.file}: tensor '${name}' is truncated (read ${got} of ${bytes.length} bytes)`);
+    const bytes = readTensorBytes(this.fd, this.file, name, info.begin, info.end);
     return dequantize(info.type, bytes, info.dims.reduce((a, b) => a * b, 1));
   }
 

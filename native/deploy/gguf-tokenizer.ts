@@ -3,8 +3,9 @@
 // tokenizer.json (llama2.c imports, Llama 2, Mistral: BPE with byte_fallback and "▁" for spaces) ranks merges
 // instead, so a piece's score is minus the rank of the first merge that makes it: ordering pieces by score
 // then orders merges as tokenizer.json does. The way back rebuilds the tokenizer.json that Lathe writes for
-// such a vocabulary (text/llama2c-tokenizer.ts toTokenizerJson), merges sorted by score, ties by id.
+// such a vocabulary (text/sentencepiece-json.ts, shared with llama2.c imports), merges sorted by score, ties by id.
 import { CheckpointError } from '../api/errors.ts';
+import { addedToken, mergesByScore, sentencePieceTokenizerConfig, sentencePieceTokenizerJson, specialTokensMap, type SpecialPieces } from '../text/sentencepiece-json.ts';
 import { bool, str, u32, type GgufMetadata, type GgufValue } from './gguf-format.ts';
 import type { MetadataReader } from './gguf-metadata.ts';
 
@@ -181,22 +182,11 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
     if (Object.hasOwn(vocab, t)) throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens': token ${id} ${JSON.stringify(t).slice(0, 40)} is also token ${vocab[t]}`);
     vocab[t] = id;
     const type = types[id];
-    if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unknown || type === TOKEN_TYPE.userDefined) {
-      addedTokens.push({ id, content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: type !== TOKEN_TYPE.userDefined });
-    }
+    if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unknown || type === TOKEN_TYPE.userDefined) addedTokens.push(addedToken(id, t, type !== TOKEN_TYPE.userDefined));
   }
-  if (kind === 'gpt2') return byteLevelTokenizer(meta, vocab, addedTokens, { bos, eos, unk, pad });
-  const merges: { pair: [string, string]; score: number; id: number }[] = [];
-  for (let id = 0; id < tokens.length; id++) {
-    if (types[id] !== TOKEN_TYPE.normal) continue;
-    const chars = Array.from(tokens[id]);
-    for (let k = 1; k < chars.length; k++) {
-      const a = chars.slice(0, k).join('');
-      const b = chars.slice(k).join('');
-      if (Object.hasOwn(vocab, a) && Object.hasOwn(vocab, b)) merges.push({ pair: [a, b], score: scores[id], id });
-    }
-  }
-  merges.sort((x, y) => y.score - x.score || x.id - y.id);
+  const sp = { bos, eos, unk, pad };
+  if (kind === 'gpt2') return byteLevelTokenizer(meta, vocab, addedTokens, sp);
+  const mergeable = Array.from(tokens, (t, id) => (types[id] === TOKEN_TYPE.normal ? t : null));
   const addBos = meta.bool('tokenizer.ggml.add_bos_token', true) && bos !== null;
   const addEos = meta.bool('tokenizer.ggml.add_eos_token', false) && eos !== null;
   const seq = (id: string) => ({ Sequence: { id, type_id: 0 } });
@@ -205,60 +195,26 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const specialTokens: Record<string, unknown> = {};
   if (addBos) specialTokens[bos!] = { id: bos, ids: [vocab[bos!]], tokens: [bos] };
   if (addEos) specialTokens[eos!] = { id: eos, ids: [vocab[eos!]], tokens: [eos] };
-  const prefix = meta.bool('tokenizer.ggml.add_space_prefix', true);
-  const tokenizer = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [...(prefix ? [{ type: 'Prepend', prepend: '▁' }] : []), { type: 'Replace', pattern: { String: ' ' }, content: '▁' }],
-    },
-    pre_tokenizer: null,
-    post_processor: { type: 'TemplateProcessing', single, pair: [...single, ...single.map((s) => ('Sequence' in s ? seq('B') : s))], special_tokens: specialTokens },
-    decoder: {
-      type: 'Sequence',
-      decoders: [
-        { type: 'Replace', pattern: { String: '▁' }, content: ' ' },
-        { type: 'ByteFallback' },
-        { type: 'Fuse' },
-        ...(prefix ? [{ type: 'Strip', content: ' ', start: 1, stop: 0 }] : []),
-      ],
-    },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: unk,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: true,
-      byte_fallback: true,
-      ignore_merges: false,
-      vocab,
-      merges: merges.map((m) => m.pair),
-    },
-  };
-  const tokenizerConfig: Record<string, unknown> = {
-    tokenizer_class: 'LlamaTokenizer',
-    bos_token: bos,
-    eos_token: eos,
-    unk_token: unk,
-    pad_token: pad,
-    add_bos_token: addBos,
-    add_eos_token: addEos,
-    legacy: true,
-    clean_up_tokenization_spaces: false,
-    model_max_length: 1_000_000,
-  };
+  const tokenizer = sentencePieceTokenizerJson({
+    vocab,
+    merges: mergesByScore(vocab, mergeable, scores),
+    addedTokens,
+    unk,
+    prefixSpace: meta.bool('tokenizer.ggml.add_space_prefix', true),
+    postProcessor: { type: 'TemplateProcessing', single, pair: [...single, ...single.map((s) => ('Sequence' in s ? seq('B') : s))], special_tokens: specialTokens },
+  });
+  return withChatTemplate(meta, { tokenizer, tokenizerConfig: sentencePieceTokenizerConfig(sp, addBos, addEos), specialTokensMap: specialTokensMap(sp) });
+}
+
+/** The GGUF's chat template, if it has one, goes into tokenizer_config.json. */
+function withChatTemplate(meta: MetadataReader, rebuilt: RebuiltTokenizer): RebuiltTokenizer {
   const template = meta.string('tokenizer.chat_template');
-  if (template) tokenizerConfig.chat_template = template;
-  const specialTokensMap = Object.fromEntries(Object.entries({ bos_token: bos, eos_token: eos, unk_token: unk, pad_token: pad }).filter(([, v]) => v !== null));
-  return { tokenizer, tokenizerConfig, specialTokensMap };
+  if (template) rebuilt.tokenizerConfig.chat_template = template;
+  return rebuilt;
 }
 
 /** A GPT-2-style tokenizer.json (ByteLevel, BPE merges from tokenizer.ggml.merges) from a 'gpt2' GGUF tokenizer. */
-function byteLevelTokenizer(meta: MetadataReader, vocab: Record<string, number>, addedTokens: Record<string, unknown>[], sp: Record<'bos' | 'eos' | 'unk' | 'pad', string | null>): RebuiltTokenizer {
+function byteLevelTokenizer(meta: MetadataReader, vocab: Record<string, number>, addedTokens: Record<string, unknown>[], sp: SpecialPieces): RebuiltTokenizer {
   const mergesValue = meta.array('tokenizer.ggml.merges');
   if (mergesValue.of !== 'string') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.merges' holds ${mergesValue.of}, not strings`);
   const merges = mergesValue.value.map((m, i): [string, string] => {
@@ -284,9 +240,6 @@ function byteLevelTokenizer(meta: MetadataReader, vocab: Record<string, number>,
     decoder: byteLevel,
     model: { type: 'BPE', dropout: null, unk_token: sp.unk, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: llama3, vocab, merges },
   };
-  const tokenizerConfig: Record<string, unknown> = { tokenizer_class: 'PreTrainedTokenizerFast', bos_token: sp.bos, eos_token: sp.eos, unk_token: sp.unk, pad_token: sp.pad, add_bos_token: addBos, clean_up_tokenization_spaces: false, model_max_length: 1_000_000 };
-  const template = meta.string('tokenizer.chat_template');
-  if (template) tokenizerConfig.chat_template = template;
-  const specialTokensMap = Object.fromEntries(Object.entries({ bos_token: sp.bos, eos_token: sp.eos, unk_token: sp.unk, pad_token: sp.pad }).filter(([, v]) => v !== null));
-  return { tokenizer, tokenizerConfig, specialTokensMap };
+  const tokenizerConfig = { tokenizer_class: 'PreTrainedTokenizerFast', bos_token: sp.bos, eos_token: sp.eos, unk_token: sp.unk, pad_token: sp.pad, add_bos_token: addBos, clean_up_tokenization_spaces: false, model_max_length: 1_000_000 };
+  return withChatTemplate(meta, { tokenizer, tokenizerConfig, specialTokensMap: specialTokensMap(sp) });
 }

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { atomicWrite } from './atomic.ts';
+import { floatToHalf, halfToFloat } from './float16.ts';
+import { openTensorFile, readTensorBytes } from './tensor-file.ts';
 import { CheckpointError } from '../api/errors.ts';
 
 /** A dense float32 tensor: the only kind of weight Lathe's graphs take. */
@@ -56,19 +58,10 @@ export class SafetensorsFile {
   ) {}
 
   static open(file: string): SafetensorsFile {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch (err) {
-      throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
-    }
-    try {
-      const { tensors, metadata } = readHeader(file, fd);
+    return openTensorFile(file, 'a safetensors file', (fd, size) => {
+      const { tensors, metadata } = readHeader(file, fd, size);
       return new SafetensorsFile(file, fd, tensors, metadata);
-    } catch (err) {
-      fs.closeSync(fd);
-      throw err;
-    }
+    });
   }
 
   has(name: string): boolean {
@@ -82,9 +75,7 @@ export class SafetensorsFile {
     if (!READABLE.has(info.dtype)) {
       throw new CheckpointError(`${this.file}: tensor '${name}' has dtype ${info.dtype}; Lathe reads F32, F16 and BF16 weights`);
     }
-    const bytes = Buffer.alloc(info.end - info.begin);
-    const got = fs.readSync(this.fd, bytes, 0, bytes.length, info.begin);
-    if (got !== bytes.length) throw new CheckpointError(`${this.file}: tensor '${name}' is truncated (read ${got} of ${bytes.length} bytes)`);
+    const bytes = readTensorBytes(this.fd, this.file, name, info.begin, info.end);
     return { shape: info.shape, data: toFloat32(bytes, info.dtype) };
   }
 
@@ -93,11 +84,7 @@ export class SafetensorsFile {
   }
 }
 
-function readHeader(file: string, fd: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
-  const stat = fs.fstatSync(fd);
-  // A folder opens for reading on Linux and then fails the read with a bare EISDIR naming no file.
-  if (!stat.isFile()) throw new CheckpointError(`${file}: not a file (a safetensors file was expected here)`);
-  const size = stat.size;
+function readHeader(file: string, fd: number, size: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
   if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
   const lenBuf = Buffer.alloc(8);
   fs.readSync(fd, lenBuf, 0, 8, 0);
@@ -165,57 +152,6 @@ function toFloat32(bytes: Buffer, dtype: string): Float32Array {
   }
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = halfToFloat(halves[i]);
-  return out;
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** Encode float32 values as IEEE half (round to nearest even); used to write F16 checkpoints. */
-export function floatToHalf(values: Float32Array): Uint16Array {
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    f[0] = values[i];
-    const x = u[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    let mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    const e = exp - 127 + 15;
-    if (e >= 31) {
-      out[i] = sign | 0x7c00;
-      continue;
-    }
-    if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      mant |= 0x800000;
-      const shift = 14 - e;
-      let half = mant >>> shift;
-      const rem = mant & ((1 << shift) - 1);
-      const mid = 1 << (shift - 1);
-      if (rem > mid || (rem === mid && half & 1)) half++;
-      out[i] = sign | half;
-      continue;
-    }
-    let half = (e << 10) | (mant >>> 13);
-    const rem = mant & 0x1fff;
-    if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-    out[i] = sign | half;
-  }
   return out;
 }
 

@@ -16,6 +16,15 @@ export function answerHeader(prefix: 'chatcmpl' | 'cmpl', model: string): Answer
   return { id: `${prefix}-${crypto.randomBytes(12).toString('hex')}`, created: Math.floor(Date.now() / 1000), model };
 }
 
+/** What every answer and chunk starts with, in OpenAI's order. */
+function envelope<O extends string>(h: AnswerHeader, object: O) {
+  return { id: h.id, object, created: h.created, model: h.model, system_fingerprint: null };
+}
+
+/** A whole answer ends with the usage and timings of the request; a streamed chunk with `usage: null` when asked to. */
+const totals = (out: GenerationOutcome) => ({ usage: out.usage, timings: out.timings });
+const noUsageYet = (withUsage: boolean) => (withUsage ? { usage: null } : {});
+
 /** A client never sees 'cancelled' (it left); the name is kept for the request log. */
 const finish = (f: OpenAIFinish) => (f === 'cancelled' ? 'stop' : f);
 
@@ -31,19 +40,14 @@ function chatTokenLogprob(tok: TextTokenizer, t: ScoredToken, top: number) {
 
 export function chatCompletion(h: AnswerHeader, out: GenerationOutcome, tok: TextTokenizer, top: number | null) {
   return {
-    id: h.id,
-    object: 'chat.completion',
-    created: h.created,
-    model: h.model,
-    system_fingerprint: null,
+    ...envelope(h, 'chat.completion'),
     choices: out.choices.map((c: Choice) => ({
       index: c.index,
       message: { role: 'assistant', content: c.text, refusal: null },
       logprobs: top === null ? null : { content: c.tokens.map((t) => chatTokenLogprob(tok, t, top)), refusal: null },
       finish_reason: finish(c.finishReason),
     })),
-    usage: out.usage,
-    timings: out.timings,
+    ...totals(out),
   };
 }
 
@@ -55,7 +59,7 @@ interface ChunkChoice {
 }
 
 function chatChunk(h: AnswerHeader, choices: ChunkChoice[], withUsage: boolean) {
-  return { id: h.id, object: 'chat.completion.chunk', created: h.created, model: h.model, system_fingerprint: null, choices, ...(withUsage ? { usage: null } : {}) };
+  return { ...envelope(h, 'chat.completion.chunk'), choices, ...noUsageYet(withUsage) };
 }
 
 /** The first chunk of each choice: the assistant's role and no text yet, as OpenAI sends it. */
@@ -74,7 +78,7 @@ export function chatFinishChunk(h: AnswerHeader, c: Choice, withUsage: boolean) 
 
 /** The chunk stream_options.include_usage asks for: no choices, the usage (and timings) of the whole request. */
 export function usageChunk(h: AnswerHeader, object: 'chat.completion.chunk' | 'text_completion', out: GenerationOutcome) {
-  return { id: h.id, object, created: h.created, model: h.model, system_fingerprint: null, choices: [], usage: out.usage, timings: out.timings };
+  return { ...envelope(h, object), choices: [], ...totals(out) };
 }
 
 // ---- completions ----
@@ -102,31 +106,22 @@ function legacyLogprobs(tok: TextTokenizer, tokens: ScoredToken[], top: number, 
 
 export function textCompletion(h: AnswerHeader, out: GenerationOutcome, tok: TextTokenizer, top: number | null, echoed: string[]) {
   return {
-    id: h.id,
-    object: 'text_completion',
-    created: h.created,
-    model: h.model,
-    system_fingerprint: null,
+    ...envelope(h, 'text_completion'),
     choices: out.choices.map((c) => ({
       text: (echoed[c.index] ?? '') + c.text,
       index: c.index,
       logprobs: top === null ? null : legacyLogprobs(tok, c.tokens, top, (echoed[c.index] ?? '').length),
       finish_reason: finish(c.finishReason),
     })),
-    usage: out.usage,
-    timings: out.timings,
+    ...totals(out),
   };
 }
 
 export function completionChunk(h: AnswerHeader, index: number, text: string, logprobs: LegacyLogprobs | null, finishReason: OpenAIFinish | null, withUsage: boolean) {
   return {
-    id: h.id,
-    object: 'text_completion',
-    created: h.created,
-    model: h.model,
-    system_fingerprint: null,
+    ...envelope(h, 'text_completion'),
     choices: [{ text, index, logprobs, finish_reason: finishReason === null ? null : finish(finishReason) }],
-    ...(withUsage ? { usage: null } : {}),
+    ...noUsageYet(withUsage),
   };
 }
 

@@ -2,7 +2,6 @@
 // requests, turns its messages into Studio API events (generate.token / done / failed), and records each
 // finished generation as a run: config (model, prompt, settings) when it starts; at the end the output in
 // runs/<id>/output.json (an artifact), TTFT / tokens per second / token count as metrics, and the status.
-import type { ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,10 +11,10 @@ import { StudioError } from '../api/errors.ts';
 import type { GenerateSettings, NextTokenResult } from '../api/models.ts';
 import type { Model } from '../api/schemas.ts';
 import { writeFileDurably } from '../data/files.ts';
-import { forkWorker } from '../jobs/fork-worker.ts';
 import { Listeners } from '../jobs/listeners.ts';
 import type { Store } from '../store/db.ts';
 import type { FromGenerationWorker, ToGenerationWorker } from './generate-protocol.ts';
+import { LazyWorker, PendingReplies } from './lazy-worker.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./generate-worker.ts', import.meta.url));
 
@@ -24,11 +23,6 @@ interface Running {
   model: Model;
   prompt: string;
   started: number;
-}
-
-interface Pending {
-  resolve(result: NextTokenResult): void;
-  reject(err: Error): void;
 }
 
 export interface StartRequest {
@@ -43,10 +37,16 @@ export interface StartRequest {
 
 export class GenerationService {
   private readonly listeners = new Listeners<StudioEvent>();
-  private child: ChildProcess | null = null;
   private readonly running = new Map<string, Running>();
-  private readonly pending = new Map<string, Pending>();
-  private closed = false;
+  private readonly pending = new PendingReplies<NextTokenResult>();
+  private readonly worker = new LazyWorker<ToGenerationWorker, FromGenerationWorker>({
+    entry: WORKER_ENTRY, name: 'the generation worker', refusal: 'no new generations are accepted',
+    onMessage: (m) => this.onMessage(m),
+    onExit: (why) => {
+      for (const id of [...this.running.keys()]) this.finishFailed(id, why);
+      this.pending.rejectAll(new StudioError('internal', why));
+    },
+  });
 
   constructor(
     private readonly store: Store,
@@ -61,30 +61,8 @@ export class GenerationService {
     this.listeners.emit(event);
   }
 
-  private worker(): ChildProcess {
-    if (this.closed) throw new StudioError('conflict', 'the studio is shutting down; no new generations are accepted');
-    if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
-    const child = forkWorker(WORKER_ENTRY, ['ignore', 'inherit', 'pipe', 'ipc']);
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
-    child.on('message', (m: FromGenerationWorker) => this.onMessage(m));
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = null;
-      const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
-      const why = `the generation worker ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${lastLines}`;
-      for (const id of [...this.running.keys()]) this.finishFailed(id, why);
-      for (const [id, p] of this.pending) {
-        this.pending.delete(id);
-        p.reject(new StudioError('internal', why));
-      }
-    });
-    this.child = child;
-    return child;
-  }
-
   private send(message: ToGenerationWorker): void {
-    this.worker().send(message);
+    this.worker.send(message);
   }
 
   start(req: StartRequest): string {
@@ -117,21 +95,12 @@ export class GenerationService {
   }
 
   nextToken(model: Model, prompt: string, settings: GenerateSettings, top: number): Promise<NextTokenResult> {
-    const id = randomUUID();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      try {
-        this.send({ type: 'nextToken', id, modelDir: model.path, prompt, settings, top });
-      } catch (err) {
-        this.pending.delete(id);
-        reject(err as Error);
-      }
-    });
+    return this.pending.ask((id) => this.send({ type: 'nextToken', id, modelDir: model.path, prompt, settings, top }));
   }
 
   /** Unload a model (it is being deleted). */
   evict(model: Model): void {
-    if (this.child?.connected) this.send({ type: 'evict', modelDir: model.path });
+    if (this.worker.connected) this.send({ type: 'evict', modelDir: model.path });
   }
 
   private onMessage(m: FromGenerationWorker): void {
@@ -153,20 +122,12 @@ export class GenerationService {
         this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text, finishReason, timing, settings } });
         break;
       }
-      case 'nextToken': {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        p?.resolve(m.result);
+      case 'nextToken':
+        this.pending.resolve(m.id, m.result);
         break;
-      }
-      case 'error': {
-        const p = this.pending.get(m.id);
-        if (p) {
-          this.pending.delete(m.id);
-          p.reject(new StudioError(m.userError ? 'invalid_params' : 'internal', m.message));
-        } else this.finishFailed(m.id, m.message);
+      case 'error':
+        if (!this.pending.reject(m.id, new StudioError(m.userError ? 'invalid_params' : 'internal', m.message))) this.finishFailed(m.id, m.message);
         break;
-      }
     }
   }
 
@@ -194,14 +155,8 @@ export class GenerationService {
     this.emit({ type: 'generate.failed', payload: { generationId: id, message } });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
 

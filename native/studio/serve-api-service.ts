@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import type { ServeApiStatus } from '../api/serve-api.ts';
 import { forkWorker } from '../jobs/fork-worker.ts';
 import type { Store } from '../store/db.ts';
+import { exitReason, stderrTail } from './lazy-worker.ts';
 import type { FromServeApiWorker, ToServeApiWorker } from './serve-api-worker.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./serve-api-worker.ts', import.meta.url));
@@ -35,9 +36,7 @@ export class ServeApiService {
     const child = forkWorker(WORKER_ENTRY, ['ignore', 'inherit', 'pipe', 'ipc']);
     this.child = child;
     this.current = { ...STOPPED, state: 'starting', model, port };
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
+    const stderr = stderrTail(child);
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
@@ -58,9 +57,7 @@ export class ServeApiService {
       child.on('exit', (code, signal) => {
         if (this.child === child) this.child = null;
         if (this.current.state === 'starting' || this.current.state === 'running') {
-          const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
-          const why = `the API server ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${lastLines}`;
-          this.current = { ...STOPPED, state: 'failed', model, port, error: why };
+          this.current = { ...STOPPED, state: 'failed', model, port, error: exitReason('the API server', code, signal, stderr()) };
         }
         settle(() => reject(new StudioError('internal', this.current.error ?? 'the API server exited before it listened')));
       });

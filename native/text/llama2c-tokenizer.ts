@@ -5,6 +5,7 @@
 // listed on that function.
 
 import { CheckpointError } from '../api/errors.ts';
+import { addedToken, mergesByScore, sentencePieceTokenizerConfig, sentencePieceTokenizerJson, specialTokensMap } from './sentencepiece-json.ts';
 
 const BOS_PIECE = '\n<s>\n';
 const EOS_PIECE = '\n</s>\n';
@@ -117,9 +118,8 @@ export class Llama2cTokenizer {
   }
 
   /**
-   * The same vocabulary as a Hugging Face tokenizer.json in the Llama-2 layout: normaliser prepends "▁" and
-   * maps spaces to "▁", BPE with byte_fallback, merges ranked by the merged piece's score (highest first),
-   * decoder ▁→space, ByteFallback, Fuse, Strip one leading space.
+   * The same vocabulary as a Hugging Face tokenizer.json in the Llama-2 layout (sentencepiece-json.ts says
+   * what that is), with the llama2.c pieces <unk>, <s> and </s> as its special tokens.
    * Known differences from llama2.c: (1) a piece reachable by two different splits gets two ranks instead
    * of one shared score, so in a word where both splits compete the earlier-ranked split wins rather than
    * the leftmost; (2) "<s>" / "</s>" typed in the text become the special tokens (llama2.c spells them out);
@@ -134,72 +134,22 @@ export class Llama2cTokenizer {
       if (Object.hasOwn(vocab, n)) throw new CheckpointError(`${this.source}: token ${i}: piece ${JSON.stringify(n)} is also token ${vocab[n]}; cannot write tokenizer.json with a piece twice`);
       vocab[n] = i;
     }
-    const merges: { pair: [string, string]; score: number; id: number }[] = [];
-    for (let id = 0; id < this.vocabSize; id++) {
-      if (id <= 2 || /^<0x[0-9A-F]{2}>$/.test(this.pieces[id])) continue;
-      const chars = Array.from(name(id));
-      for (let k = 1; k < chars.length; k++) {
-        const a = chars.slice(0, k).join('');
-        const b = chars.slice(k).join('');
-        if (Object.hasOwn(vocab, a) && Object.hasOwn(vocab, b)) merges.push({ pair: [a, b], score: this.scores[id], id });
-      }
-    }
-    merges.sort((x, y) => y.score - x.score || x.id - y.id);
-    const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-    const tokenizer = {
-      version: '1.0',
-      truncation: null,
-      padding: null,
-      added_tokens: [special(0, '<unk>'), special(1, '<s>'), special(2, '</s>')],
-      normalizer: {
-        type: 'Sequence',
-        normalizers: [
-          { type: 'Prepend', prepend: '▁' },
-          { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
-        ],
-      },
-      pre_tokenizer: null,
-      post_processor: {
+    const mergeable = Array.from({ length: this.vocabSize }, (_, id) => (id <= 2 || /^<0x[0-9A-F]{2}>$/.test(this.pieces[id]) ? null : name(id)));
+    const sp = { bos: '<s>', eos: '</s>', unk: '<unk>', pad: null };
+    const tokenizer = sentencePieceTokenizerJson({
+      vocab,
+      merges: mergesByScore(vocab, mergeable, this.scores),
+      addedTokens: [addedToken(0, '<unk>', true), addedToken(1, '<s>', true), addedToken(2, '</s>', true)],
+      unk: sp.unk,
+      prefixSpace: true,
+      postProcessor: {
         type: 'TemplateProcessing',
         single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
         pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<s>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
         special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] } },
       },
-      decoder: {
-        type: 'Sequence',
-        decoders: [
-          { type: 'Replace', pattern: { String: '▁' }, content: ' ' },
-          { type: 'ByteFallback' },
-          { type: 'Fuse' },
-          { type: 'Strip', content: ' ', start: 1, stop: 0 },
-        ],
-      },
-      model: {
-        type: 'BPE',
-        dropout: null,
-        unk_token: '<unk>',
-        continuing_subword_prefix: null,
-        end_of_word_suffix: null,
-        fuse_unk: true,
-        byte_fallback: true,
-        ignore_merges: false,
-        vocab,
-        merges: merges.map((m) => m.pair),
-      },
-    };
-    const tokenizerConfig = {
-      tokenizer_class: 'LlamaTokenizer',
-      bos_token: '<s>',
-      eos_token: '</s>',
-      unk_token: '<unk>',
-      pad_token: null,
-      add_bos_token: true,
-      add_eos_token: false,
-      legacy: true,
-      clean_up_tokenization_spaces: false,
-      model_max_length: 1_000_000,
-    };
-    return { tokenizer, tokenizerConfig, specialTokensMap: { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>' } };
+    });
+    return { tokenizer, tokenizerConfig: sentencePieceTokenizerConfig(sp, true, false), specialTokensMap: specialTokensMap(sp) };
   }
 }
 

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
-import { exportTransformersJs } from '../../native/models/export-transformersjs.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,7 +28,7 @@ describe.skipIf(!present)('transformers.js runs Lathe’s exported decoder', () 
     const model = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(DIR, 'stories260K.bin'), path.join(DIR, 'tok512.bin'), 'stories260K');
     modelDir = model.path;
     exportDir = path.join(tmp, 'models', 'stories260K');
-    exportTransformersJs(modelDir, exportDir);
+    await exportOnnxFolder(modelDir, exportDir, { dtypes: ['fp32'] });
   });
 
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CheckpointError, SafetensorsFile, floatToHalf, writeSafetensors, type Tensor } from '../../native/models/safetensors.ts';
+import { floatToHalf, halfToFloat } from '../../native/models/float16.ts';
+import { CheckpointError, SafetensorsFile, writeSafetensors, type Tensor } from '../../native/models/safetensors.ts';
 import { CheckpointWeights, readHfFolder, writeHfFolder } from '../../native/models/checkpoint.ts';
 import { parseModelConfig, ropeInverseFrequencies } from '../../native/models/config.ts';
 import { checkCheckpoint, parameterCounts } from '../../native/models/params.ts';
@@ -51,6 +52,13 @@ describe('safetensors round trip', () => {
     expect(Array.from(floatToHalf(Float32Array.from([1, -2, 65504, 0.5, 5.960464477539063e-8, Infinity])))).toEqual([0x3c00, 0xc000, 0x7bff, 0x3800, 0x0001, 0x7c00]);
   });
 
+  it('F16 decoding inverts the encoding for every half that is not NaN', () => {
+    const bits = Uint16Array.from({ length: 65536 }, (_, i) => i).filter((h) => !Number.isNaN(halfToFloat(h)));
+    expect(bits.length).toBe(65536 - 2 * 1023);
+    expect(floatToHalf(Float32Array.from(bits, halfToFloat))).toEqual(bits);
+    expect([halfToFloat(0x3c00), halfToFloat(0xc000), halfToFloat(0x0001), halfToFloat(0xfc00)]).toEqual([1, -2, 2 ** -24, -Infinity]);
+  });
+
   it('sharded folders are written with an index and read back tensor by tensor', async () => {
     const config = CONFIGS.llama3;
     const t = randomTensors(config, 3);
@@ -93,6 +101,10 @@ describe('bad input is reported with file and tensor', () => {
     expect(() => SafetensorsFile.open(rawFile('nojson.safetensors', '{not json', eight))).toThrow(/not valid JSON|not a JSON object/);
     fs.writeFileSync(path.join(tmp, 'short.safetensors'), 'abc');
     expect(() => SafetensorsFile.open(path.join(tmp, 'short.safetensors'))).toThrow(CheckpointError);
+  });
+  it('a file that is not there', () => {
+    const missing = path.join(tmp, 'missing.safetensors');
+    expect(() => SafetensorsFile.open(missing)).toThrow(`${missing}: cannot open (ENOENT`);
   });
   it('config/weights mismatch names the tensor', async () => {
     const config = { ...CONFIGS.gpt2, n_embd: 48 };
