@@ -6,13 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
-import { mergeAdapter } from '../models/merge.ts';
-import { ADAPTER_WEIGHTS, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
 import type { LoopStatus } from './loop.ts';
-import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunModel, runToResume, type Sample, type TrainEnv } from './run-env.ts';
+import { writePolicyOutputs } from './policy-outputs.ts';
+import { SAMPLES_FILE, greedy, runToResume, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { detectFormat, modelCompletionEndId, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
@@ -69,7 +68,6 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
   return asRun(runId, env, async (dir) => {
     const dataset = store.datasets.find(config.datasetId);
     const folder = readHfFolder(config.modelPath);
-    const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer));
     if (data.truncated > 0) env.log('warn', `${data.truncated} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
@@ -89,32 +87,9 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     let adapterPath: string | null = null;
     let outputModel: string | null = null;
     if (trained) {
-      const outName = config.outputName ?? `${config.modelName}-${config.method}-${runId.replace(/^run_/, '')}`;
-      let after: string[];
-      if (isLora) {
-        adapterPath = path.join(dir, 'adapter');
-        if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });
-        await writePeftAdapter(adapterPath, spec, lora, trained, config.modelPath);
-        recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
-        after = await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { adapter: adapterPath, threads: env.threads });
-        if (config.merge) {
-          const source = `finetune-merge:${runId}`;
-          const merged = path.join(dir, 'merged');
-          if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
-          if (!modelRegisteredAs(store, source)) await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-          outputModel = (await registerRunModel(env, merged, outName, source)).name;
-          fs.rmSync(merged, { recursive: true, force: true });
-        }
-      } else {
-        const out = path.join(dir, 'model');
-        if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
-        await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-        const model = await registerRunModel(env, out, outName, `finetune:${runId}`);
-        fs.rmSync(out, { recursive: true, force: true });
-        recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
-        outputModel = model.name;
-        after = await greedy(model.path, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
-      }
+      ({ adapterPath, outputModel } = await writePolicyOutputs(env, runId, dir, { kind: 'finetune', nameTag: config.method, ...config }, trained, folder, lora));
+      const prompts = data.sampleRows.map((s) => s.prompt);
+      const after = isLora ? await greedy(config.modelPath, prompts, { adapter: adapterPath!, threads: env.threads }) : await greedy(store.models.find(outputModel!).path, prompts, { threads: env.threads });
       const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));
       fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
     }
