@@ -23,7 +23,7 @@ export interface BatchSource {
   stepsPerEpoch: number;
 }
 
-const int64 = (values: number[], dims: number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+export const int64 = (values: number[], dims: number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 
 /** Right-padded (B, T) inputs and shifted labels: input ids[:-1], labels[1:] (the next token of each position). */
 export function collate(examples: readonly TokenizedExample[], padId: number): Batch {
@@ -60,44 +60,55 @@ export function shuffled(n: number, seed: number): number[] {
   return order;
 }
 
-export class ExampleBatches implements BatchSource {
-  private orders = new Map<number, number[]>();
+/**
+ * Items of a training split taken in a seeded shuffle, epoch by epoch (the order of epoch e fixed by the seed and e), so
+ * optimiser step s gets the same `microBatches` × `batchSize` items however the run got there; validation items in
+ * order. `collate` makes one micro-batch; `what` names the items in the error for an empty training split.
+ */
+export class ShuffledBatches<T> implements BatchSource {
   readonly stepsPerEpoch: number;
+  private order: { epoch: number; order: number[] } | null = null;
 
   constructor(
-    private readonly train: readonly TokenizedExample[],
-    private readonly val: readonly TokenizedExample[],
-    private readonly batchSize: number,
+    protected readonly train: readonly T[],
+    protected readonly val: readonly T[],
+    protected readonly batchSize: number,
     private readonly microBatches: number,
     private readonly seed: number,
-    private readonly padId: number,
+    protected readonly collate: (items: readonly T[]) => Batch,
+    what: string,
   ) {
-    if (train.length === 0) throw new Error('the training split has no usable examples');
+    if (train.length === 0) throw new Error(`the training split has no usable ${what}`);
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / (batchSize * microBatches)));
   }
 
-  private exampleAt(position: number): TokenizedExample {
+  private itemAt(position: number): T {
     const epoch = Math.floor(position / this.train.length);
-    let order = this.orders.get(epoch);
-    if (!order) {
-      order = shuffled(this.train.length, this.seed * 7919 + epoch);
-      this.orders.clear();
-      this.orders.set(epoch, order);
-    }
-    return this.train[order[position % this.train.length]];
+    if (this.order?.epoch !== epoch) this.order = { epoch, order: shuffled(this.train.length, this.seed * 7919 + epoch) };
+    return this.train[this.order.order[position % this.train.length]];
   }
 
   trainStep(step: number): Batch[] {
     const first = (step - 1) * this.microBatches * this.batchSize;
-    return Array.from({ length: this.microBatches }, (_, m) =>
-      collate(Array.from({ length: this.batchSize }, (_, b) => this.exampleAt(first + m * this.batchSize + b)), this.padId),
-    );
+    return Array.from({ length: this.microBatches }, (_, m) => this.collate(Array.from({ length: this.batchSize }, (_, b) => this.itemAt(first + m * this.batchSize + b))));
   }
 
   validation(limit: number): Batch[] {
-    const out: Batch[] = [];
-    for (let i = 0; i < this.val.length && (limit === 0 || out.length < limit); i += this.batchSize) out.push(collate(this.val.slice(i, i + this.batchSize), this.padId));
-    return out;
+    return inOrder(this.val, this.batchSize, limit, this.collate);
+  }
+}
+
+/** `items` in order, `size` at a time (the first `limit` batches, or all when limit is 0). */
+export function inOrder<T>(items: readonly T[], size: number, limit: number, collate: (items: readonly T[]) => Batch): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < items.length && (limit === 0 || out.length < limit); i += size) out.push(collate(items.slice(i, i + size)));
+  return out;
+}
+
+/** Supervised examples, next-token labels (collate). */
+export class ExampleBatches extends ShuffledBatches<TokenizedExample> {
+  constructor(train: readonly TokenizedExample[], val: readonly TokenizedExample[], batchSize: number, microBatches: number, seed: number, padId: number) {
+    super(train, val, batchSize, microBatches, seed, (examples) => collate(examples, padId), 'examples');
   }
 }
 

@@ -5,12 +5,10 @@ import { StudioError } from '../api/errors.ts';
 import { DpoStartInput, type DpoConfig } from '../api/align.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { preferenceStyle } from '../data/preferences.ts';
-import { readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
-import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { zodInput } from './validate.ts';
+import { loraTargetsFor, requestedModelAndData, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a DPO run was started with, defaults filled in; stored in runs.config. */
 export type ResolvedDpoConfig = DpoConfig & {
@@ -30,29 +28,11 @@ const invalid = (message: string, field: string) => new StudioError('invalid_par
 
 export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConfig; model: Model; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(DpoStartInput, input);
-  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
-  const dataset = store.datasets.find(parsed.dataset, 'dataset');
-  if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
-  let spec: ModelSpec;
-  try {
-    spec = readHfFolder(model.path).spec;
-  } catch (err) {
-    throw invalid(`model ${model.name} cannot be trained: ${(err as Error).message}`, 'model');
-  }
+  const { model, dataset } = requestedModelAndData(parsed, store);
+  const spec = trainableSpec(model);
   preferenceStyle(dataset.mapping, dataset.name);
-  const train = dataset.splits.train ?? 0;
-  const validation = dataset.splits.validation ?? 0;
-  if (train < 1 || (validation === 0 && train < 2)) {
-    throw invalid(`dataset ${dataset.name} has ${train} training row(s)${validation === 0 ? ' and no validation split' : ''}; DPO needs at least ${validation === 0 ? 2 : 1} (one is held out for validation when there is no validation split)`, 'dataset');
-  }
-  const loraTargets = parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family];
-  if (parsed.method === 'lora') {
-    try {
-      loraModules(spec, { r: parsed.lora.r, alpha: parsed.lora.alpha, dropout: parsed.lora.dropout, targetModules: loraTargets });
-    } catch (err) {
-      throw invalid((err as Error).message, 'lora.targetModules');
-    }
-  }
+  requireHoldoutRows(dataset, 'DPO');
+  const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);
   const sized = sizedDefaults(spec, parsed.method);
   const seqLen = Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions);
   const maxPromptLen = parsed.maxPromptLen ?? Math.floor(seqLen / 2);

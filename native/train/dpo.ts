@@ -4,8 +4,6 @@
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
 import { readHfFolder } from '../models/checkpoint.ts';
-import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson } from '../models/peft.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
@@ -14,9 +12,9 @@ import { PreferenceBatches } from './preference-batches.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
-import { runToResume, type TrainEnv } from './run-env.ts';
-import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { completionEndId } from './sft-examples.ts';
+import { runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
+import { modelCompletionEndId } from './sft-examples.ts';
 
 export interface DpoOutcome {
   runId: string;
@@ -49,13 +47,11 @@ export async function resumeDpo(runId: string, env: TrainEnv): Promise<DpoOutcom
 async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainEnv): Promise<DpoOutcome> {
   const { store, dataDir } = env;
   return asRun(runId, env, async (dir) => {
-    const dataset = store.datasets.find(config.datasetId);
-    if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+    const dataset = runDataset(store, runId, config);
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const stops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
-    const endId = completionEndId(tokenizer, stops.length ? stops : spec.eosTokenIds);
+    const endId = modelCompletionEndId(folder, tokenizer);
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out (skip-invalid)`);
@@ -69,36 +65,15 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const train = await scoredPairs(dir, 'train', data.train, reference(data.train));
     const val = await scoredPairs(dir, 'validation', data.val, reference(data.val));
 
-    const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
-    const isLora = config.method === 'lora';
-    const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
     const loss = { kind: config.loss, beta: config.beta, labelSmoothing: config.labelSmoothing };
-    const opened = await openTrainer(dir, runId, env, {
-      spec,
-      full: !isLora,
-      weightsFile,
-      modelDir: async () => config.modelPath,
-      method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
+    const { opened, lora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, {
+      microBatches: config.gradAccum,
       build: (s, weights, method) => buildPreferenceTrainingGraph(s, weights, method, loss),
-      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: config.threads ?? env.threads },
-    }, config.seed);
+    });
     const { runner } = opened;
     const dropout = opened.dropoutSeed ? lora.dropout : null;
     const batches = new PreferenceBatches(train, val, config.batchSize, config.gradAccum, config.seed, padId);
-    const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
-    const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
-    const result = await trainWithCheckpoints(opened, batches, {
-      totalSteps,
-      lr: config.lr,
-      warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.1),
-      schedule: config.schedule,
-      evalEvery: config.evalEvery,
-      evalBatches: config.evalBatches,
-      saveEvery: config.saveEvery,
-      patience: config.earlyStoppingPatience,
-      dropout,
-      examplesPerStep: config.batchSize * config.gradAccum,
-    }, env, runId, dir, { weightsFile, json, keep: config.keepCheckpoints });
+    const result = await trainWithCheckpoints(opened, batches, epochLoop(config, batches.stepsPerEpoch, 0.1, dropout), env, runId, dir, checkpoints);
     let trainMetrics: Record<string, number> | null = null;
     let validationMetrics: Record<string, number> | null = null;
     if (result.status !== 'cancelled') {

@@ -6,17 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
-import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
-import { mergeAdapter } from '../models/merge.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
+import { readHfFolder } from '../models/checkpoint.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
 import type { LoopStatus } from './loop.ts';
-import { SAMPLES_FILE, greedy, modelRegisteredAs, recordArtifact, registerRunModel, runToResume, type Sample, type TrainEnv } from './run-env.ts';
-import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
+import { writePolicyOutputs } from './policy-outputs.ts';
+import { SAMPLES_FILE, greedy, runToResume, type Sample, type TrainEnv } from './run-env.ts';
+import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
-import { completionEndId, detectFormat, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { detectFormat, modelCompletionEndId, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 import { plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
@@ -70,76 +68,28 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
   return asRun(runId, env, async (dir) => {
     const dataset = store.datasets.find(config.datasetId);
     const folder = readHfFolder(config.modelPath);
-    const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const generationStops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
-    const data = loadExamples(dataDir, dataset, config, tokenizer, completionEndId(tokenizer, generationStops.length ? generationStops : spec.eosTokenIds));
+    const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer));
     if (data.truncated > 0) env.log('warn', `${data.truncated} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
     env.log('info', `format ${data.format}: ${data.train.length} training and ${plural(data.val.length, 'validation example')}`);
-    const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.loraTargets };
-    const isLora = config.method === 'lora';
-    const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
-    const opened = await openTrainer(dir, runId, env, {
-      spec,
-      full: !isLora,
-      weightsFile,
-      modelDir: async () => config.modelPath,
-      method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
-      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: config.threads ?? env.threads },
-    }, config.seed);
+    const { opened, lora, isLora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, { microBatches: config.gradAccum });
     const { runner } = opened;
     const dropout = opened.dropoutSeed ? lora.dropout : null;
     const batches = new ExampleBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0);
-    const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
     const samplesFile = path.join(dir, SAMPLES_FILE);
     const before = fs.existsSync(samplesFile) ? (JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as Sample[]).map((s) => s.before) : await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
     const firstVal = store.runs.metrics(runId, 'val_loss')[0]?.value ?? null;
-    const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
-    const result = await trainWithCheckpoints(opened, batches, {
-      totalSteps,
-      lr: config.lr,
-      warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.03),
-      schedule: config.schedule,
-      evalEvery: config.evalEvery,
-      evalBatches: config.evalBatches,
-      saveEvery: config.saveEvery,
-      patience: config.earlyStoppingPatience,
-      dropout,
-      examplesPerStep: config.batchSize * config.gradAccum,
-    }, env, runId, dir, { weightsFile, json, keep: config.keepCheckpoints });
+    const result = await trainWithCheckpoints(opened, batches, epochLoop(config, batches.stepsPerEpoch, 0.03, dropout), env, runId, dir, checkpoints);
     // the trainer's weights and optimiser state are let go before the output is written and sampled
     const trained = result.status === 'cancelled' ? null : runner.weights();
     await runner.release();
     let adapterPath: string | null = null;
     let outputModel: string | null = null;
     if (trained) {
-      const outName = config.outputName ?? `${config.modelName}-${config.method}-${runId.replace(/^run_/, '')}`;
-      let after: string[];
-      if (isLora) {
-        adapterPath = path.join(dir, 'adapter');
-        if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });
-        await writePeftAdapter(adapterPath, spec, lora, trained, config.modelPath);
-        recordArtifact(store, runId, 'adapter', path.join(adapterPath, ADAPTER_WEIGHTS));
-        after = await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { adapter: adapterPath, threads: env.threads });
-        if (config.merge) {
-          const source = `finetune-merge:${runId}`;
-          const merged = path.join(dir, 'merged');
-          if (fs.existsSync(merged)) fs.rmSync(merged, { recursive: true });
-          if (!modelRegisteredAs(store, source)) await mergeAdapter(config.modelPath, readPeftAdapter(adapterPath), merged);
-          outputModel = (await registerRunModel(env, merged, outName, source)).name;
-          fs.rmSync(merged, { recursive: true, force: true });
-        }
-      } else {
-        const out = path.join(dir, 'model');
-        if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
-        await writeHfFolder(out, { config: folder.config, tensors: trained, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
-        const model = await registerRunModel(env, out, outName, `finetune:${runId}`);
-        fs.rmSync(out, { recursive: true, force: true });
-        recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
-        outputModel = model.name;
-        after = await greedy(model.path, data.sampleRows.map((s) => s.prompt), { threads: env.threads });
-      }
+      ({ adapterPath, outputModel } = await writePolicyOutputs(env, runId, dir, { kind: 'finetune', nameTag: config.method, ...config }, trained, folder, lora));
+      const prompts = data.sampleRows.map((s) => s.prompt);
+      const after = isLora ? await greedy(config.modelPath, prompts, { adapter: adapterPath!, threads: env.threads }) : await greedy(store.models.find(outputModel!).path, prompts, { threads: env.threads });
       const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));
       fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
     }

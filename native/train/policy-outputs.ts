@@ -1,6 +1,6 @@
-// What a policy-tuning run (DPO, PPO) leaves behind: the PEFT adapter (and the merged model when asked) or the full
-// model, registered so generation and evaluation find it, recorded as the run's artifacts. Tensors that are not the
-// causal LM's (PPO's value head) are left out.
+// What a policy-tuning run (fine-tuning, DPO, PPO) leaves behind: the PEFT adapter (and the merged model when asked)
+// or the full model, registered so generation and evaluation find it, recorded as the run's artifacts. Tensors that
+// are not the causal LM's (PPO's value head) are left out.
 import fs from 'node:fs';
 import path from 'node:path';
 import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
@@ -11,8 +11,10 @@ import type { Tensor } from '../models/safetensors.ts';
 import { modelRegisteredAs, recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
 
 export interface PolicyOutputPlan {
-  /** The run kind, in the default output name and the registered model's source ('dpo:<run>', 'ppo-merge:<run>'). */
-  kind: 'dpo' | 'ppo';
+  /** The run kind, in the registered model's source ('dpo:<run>', 'ppo-merge:<run>') and, unless nameTag, the default output name. */
+  kind: 'finetune' | 'dpo' | 'ppo';
+  /** What the default output name says after the model's name instead of the kind (fine-tuning: its method, lora or full). */
+  nameTag?: string;
   method: 'lora' | 'full';
   merge: boolean;
   modelName: string;
@@ -23,7 +25,7 @@ export interface PolicyOutputPlan {
 export async function writePolicyOutputs(env: TrainEnv, runId: string, dir: string, plan: PolicyOutputPlan, trained: ReadonlyMap<string, Tensor>, folder: ReturnType<typeof readHfFolder>, lora: LoraConfig, leaveOut: readonly string[] = []): Promise<{ adapterPath: string | null; outputModel: string | null }> {
   const { store } = env;
   const tensors = new Map([...trained].filter(([name]) => !leaveOut.includes(name)));
-  const outName = plan.outputName ?? `${plan.modelName}-${plan.kind}-${runId.replace(/^run_/, '')}`;
+  const outName = plan.outputName ?? `${plan.modelName}-${plan.nameTag ?? plan.kind}-${runId.replace(/^run_/, '')}`;
   if (plan.method === 'lora') {
     const adapterPath = path.join(dir, 'adapter');
     if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });

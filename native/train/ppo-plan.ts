@@ -7,14 +7,12 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { PpoStartInput, type PpoConfig } from '../api/align.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
-import { readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
-import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
 import { REWARD_MODEL_DIR } from './reward.ts';
 import { runDir } from './run-env.ts';
-import { zodInput } from './validate.ts';
+import { loraTargetsFor, requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a PPO run was started with, defaults filled in; stored in runs.config. */
 export type ResolvedPpoConfig = PpoConfig & {
@@ -45,15 +43,8 @@ function rewardLabels(modelDir: string): string[] {
 
 export function planPpo(input: unknown, store: Store, dataDir: string): { config: ResolvedPpoConfig; model: Model; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(PpoStartInput, input);
-  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
-  const dataset = store.datasets.find(parsed.dataset, 'dataset');
-  if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
-  let spec: ModelSpec;
-  try {
-    spec = readHfFolder(model.path).spec;
-  } catch (err) {
-    throw invalid(`model ${model.name} cannot be trained: ${(err as Error).message}`, 'model');
-  }
+  const { model, dataset } = requestedModelAndData(parsed, store);
+  const spec = trainableSpec(model);
   const reward = store.runs.get(parsed.rewardRun);
   if (!reward) throw new StudioError('not_found', `no run ${parsed.rewardRun}; train a reward model with 'lathe align reward' and give its run id`, { field: 'rewardRun' });
   if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is a ${reward.kind} run, not a reward run ('lathe align reward' trains one)`, 'rewardRun');
@@ -69,14 +60,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const train = dataset.splits.train ?? 0;
   const validation = dataset.splits.validation ?? 0;
   if (train < 1 || validation < 1) throw invalid(`dataset ${dataset.name} has ${train} training and ${validation} validation prompt(s); PPO needs both (the validation prompts are the held-out rollouts): import it with a validation split`, 'dataset');
-  const loraTargets = parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family];
-  if (parsed.method === 'lora') {
-    try {
-      loraModules(spec, { r: parsed.lora.r, alpha: parsed.lora.alpha, dropout: 0, targetModules: loraTargets });
-    } catch (err) {
-      throw invalid((err as Error).message, 'lora.targetModules');
-    }
-  }
+  const loraTargets = loraTargetsFor(spec, parsed.method, { ...parsed.lora, dropout: 0 }); // PPO trains without LoRA dropout
   if (parsed.maxPromptLen + parsed.generation.maxNewTokens > spec.maxPositions) {
     throw invalid(`a prompt of up to ${parsed.maxPromptLen} tokens and ${parsed.generation.maxNewTokens} new ones exceed the model's ${spec.maxPositions} positions; give a smaller maxPromptLen or maxNewTokens`, 'generation.maxNewTokens');
   }

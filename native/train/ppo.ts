@@ -28,8 +28,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { datasetDir, readRows } from '../data/files.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
-import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson } from '../models/peft.ts';
 import { buildPpoTrainingGraph, initialValueHead, VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT } from '../models/ppo-graph.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import { ort } from '../onnx/index.ts';
@@ -47,8 +45,8 @@ import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.t
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
-import { runToResume, type TrainEnv } from './run-env.ts';
-import { asRun, openTrainer } from './run-stages.ts';
+import { runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { asRun, openPolicyTrainer } from './run-stages.ts';
 import type { Feeds } from './session.ts';
 
 /** The metrics of a held-out evaluation, recorded at its iteration. */
@@ -161,29 +159,20 @@ const std = (xs: readonly number[]) => {
 async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainEnv): Promise<PpoOutcome> {
   const { store, dataDir } = env;
   return asRun(runId, env, async (dir) => {
-    const dataset = store.datasets.find(config.datasetId);
-    if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+    const dataset = runDataset(store, runId, config);
     const folder = readHfFolder(config.modelPath);
-    const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const trainPrompts = readPrompts(dataDir, dataset, 'train', config.promptColumn, Number.MAX_SAFE_INTEGER, tokenizer, config.maxPromptLen);
     const heldout = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
-    const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: 0, targetModules: config.loraTargets };
-    const isLora = config.method === 'lora';
-    const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
-    const opened = await openTrainer(dir, runId, env, {
-      spec,
-      full: !isLora,
-      weightsFile,
-      modelDir: async () => config.modelPath,
-      method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
+    const { opened, lora, isLora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, {
+      microBatches: 1,
+      loraDropout: 0,
       build: (s, weights, method) => buildPpoTrainingGraph(s, weights, method, initialValueHead(s), lossOpts),
-      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: 1, threads: config.threads ?? env.threads },
-    }, config.seed);
+    });
     const { runner } = opened;
     const saved = (opened.state as PpoTrainerState).ppo ?? { iteration: 0, klCoef: config.klCoef, heldoutBefore: null, heldoutAfter: null };
     let { iteration, klCoef, heldoutBefore, heldoutAfter } = saved;
@@ -198,14 +187,13 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const scorer = await RewardScorer.load(config.rewardModelPath, { threads });
     const models = await RolloutModels.open(folder, tokenizer, isLora ? lora : null, threads);
     const adaptive = config.adaptiveKl ? { target: config.klTarget, horizon: config.klHorizon } : null;
-    const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
     const metric = (name: string, value: number) => env.metric(runId, iteration, name, value);
     const save = async () => {
       const state: PpoTrainerState = {
         step: runner.steps, examplesSeen: iteration * config.batchSize, epoch: Math.floor((iteration * config.batchSize) / trainPrompts.length), seed: config.seed,
         bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null, ppo: { iteration, klCoef, heldoutBefore, heldoutAfter, scoreMoments },
       };
-      await writeCheckpoint(dir, { weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state, json }, config.keepCheckpoints);
+      await writeCheckpoint(dir, { weightsFile: checkpoints.weightsFile, weights: runner.weights(), optimizer: runner.optimizerState(), state, json: checkpoints.json }, checkpoints.keep);
     };
     let savedAt = opened.resumed ? iteration : -1;
     const generate = (prompts: number[][], seed: number) => models.sample(dir, runner.weights(), prompts, config.generation, seed, config.miniBatchSize, env.signal);

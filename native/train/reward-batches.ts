@@ -1,8 +1,7 @@
 // Batches for reward models and classifiers, pure functions of (seed, step) like every trainer's: each item is one
 // sequence with a class label (classification) or two, chosen and rejected (pairwise; rows b chosen, then b
 // rejected). Right-padded inputs, each row's last real token in `sequence_ends`.
-import { ort } from '../onnx/index.ts';
-import { shuffled, type Batch, type BatchSource } from './batches.ts';
+import { inOrder, int64, ShuffledBatches, type Batch } from './batches.ts';
 
 export interface RewardItem {
   /** One sequence (classification) or chosen and rejected (pairwise), token ids with BOS. */
@@ -10,8 +9,6 @@ export interface RewardItem {
   /** The class index (classification). */
   label?: number;
 }
-
-const int64 = (values: number[], dims: number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 
 export function collateRewards(items: readonly RewardItem[], padId: number): Batch {
   const rows = items[0].sequences.length === 2 ? [...items.map((i) => i.sequences[0]), ...items.map((i) => i.sequences[1])] : items.map((i) => i.sequences[0]);
@@ -32,41 +29,13 @@ export function collateRewards(items: readonly RewardItem[], padId: number): Bat
   return { feeds, tokens: rows.reduce((s, r) => s + r.length, 0), scored: items.length };
 }
 
-export class RewardBatches implements BatchSource {
-  readonly stepsPerEpoch: number;
-  private order: { epoch: number; order: number[] } | null = null;
-
-  constructor(
-    private readonly train: readonly RewardItem[],
-    private readonly val: readonly RewardItem[],
-    private readonly batchSize: number,
-    private readonly microBatches: number,
-    private readonly seed: number,
-    private readonly padId: number,
-  ) {
-    if (train.length === 0) throw new Error('the training split has no usable examples');
-    this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / (batchSize * microBatches)));
-  }
-
-  private itemAt(position: number): RewardItem {
-    const epoch = Math.floor(position / this.train.length);
-    if (this.order?.epoch !== epoch) this.order = { epoch, order: shuffled(this.train.length, this.seed * 7919 + epoch) };
-    return this.train[this.order.order[position % this.train.length]];
-  }
-
-  trainStep(step: number): Batch[] {
-    const first = (step - 1) * this.microBatches * this.batchSize;
-    return Array.from({ length: this.microBatches }, (_, m) => collateRewards(Array.from({ length: this.batchSize }, (_, b) => this.itemAt(first + m * this.batchSize + b)), this.padId));
-  }
-
-  validation(limit: number): Batch[] {
-    return rewardBatches(this.val, this.batchSize, limit, this.padId);
+export class RewardBatches extends ShuffledBatches<RewardItem> {
+  constructor(train: readonly RewardItem[], val: readonly RewardItem[], batchSize: number, microBatches: number, seed: number, padId: number) {
+    super(train, val, batchSize, microBatches, seed, (items) => collateRewards(items, padId), 'examples');
   }
 }
 
 /** `items` in order, `size` at a time (the first `limit` batches, or all when limit is 0). */
 export function rewardBatches(items: readonly RewardItem[], size: number, limit: number, padId: number): Batch[] {
-  const out: Batch[] = [];
-  for (let i = 0; i < items.length && (limit === 0 || out.length < limit); i += size) out.push(collateRewards(items.slice(i, i + size), padId));
-  return out;
+  return inOrder(items, size, limit, (batch) => collateRewards(batch, padId));
 }

@@ -20,8 +20,8 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
-import { recordArtifact, runToResume, type TrainEnv } from './run-env.ts';
-import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
+import { recordArtifact, runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
@@ -101,8 +101,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
 
 async function continueReward(runId: string, config: ResolvedRewardConfig, env: TrainEnv): Promise<RewardOutcome> {
   return asRun(runId, env, async (dir) => {
-    const dataset = env.store.datasets.find(config.datasetId);
-    if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+    const dataset = runDataset(env.store, runId, config);
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
@@ -123,11 +122,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     }, config.seed);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const batches = new RewardBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, padId);
-    const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * batches.stepsPerEpoch));
-    const result = await trainWithCheckpoints(opened, batches, {
-      totalSteps, lr: config.lr, warmupSteps: config.warmupSteps ?? Math.round(totalSteps * 0.03), schedule: config.schedule, evalEvery: config.evalEvery,
-      evalBatches: config.evalBatches, saveEvery: config.saveEvery, patience: config.earlyStoppingPatience, dropout: null, examplesPerStep: config.batchSize * config.gradAccum,
-    }, env, runId, dir, { weightsFile: 'model.safetensors', json: { 'config.json': folder.config }, keep: config.keepCheckpoints });
+    const result = await trainWithCheckpoints(opened, batches, epochLoop(config, batches.stepsPerEpoch, 0.03, null), env, runId, dir, { weightsFile: 'model.safetensors', json: { 'config.json': folder.config }, keep: config.keepCheckpoints });
     let validation: RewardOutcome['validation'] = null;
     let modelDir: string | null = null;
     if (result.status !== 'cancelled') {

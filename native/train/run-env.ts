@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
-import type { Model, Run } from '../api/schemas.ts';
+import type { Dataset, Model, Run } from '../api/schemas.ts';
 import { importModelFolder } from '../models/import.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
@@ -78,4 +78,11 @@ export function runToResume(store: Store, runId: string, kind: Run['kind'], comm
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
   if (store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
   return run;
+}
+
+/** The dataset run `runId` was started with, refused when its file changed since: the run would learn from other data. */
+export function runDataset(store: Store, runId: string, config: { datasetId: string; datasetHash: string }): Dataset {
+  const dataset = store.datasets.find(config.datasetId);
+  if (dataset.contentHash !== config.datasetHash) throw new Error(`dataset ${dataset.name} is not the data run ${runId} started with (its content hash changed); start a new run`);
+  return dataset;
 }

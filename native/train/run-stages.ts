@@ -1,10 +1,13 @@
-// The stages every training run goes through, shared by fine-tuning and pretraining: the run marked running (owned by
-// this process) and ended by its outcome; the trainer opened from the model, or from the run's last checkpoint, read
-// once; the training loop writing checkpoints as it goes.
+// The stages every training run goes through, shared by all the trainers: the run marked running (owned by this
+// process) and ended by its outcome; the trainer opened from the model, or from the run's last checkpoint, read once
+// (a policy's, full or LoRA, the same way for fine-tuning, DPO and PPO); the training loop writing checkpoints as it
+// goes (over epochs of batches the same way for fine-tuning, DPO and reward models).
 import fs from 'node:fs';
 import type { ModelSpec } from '../models/config.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
-import { CheckpointWeights } from '../models/checkpoint.ts';
+import { CheckpointWeights, type HfFolder } from '../models/checkpoint.ts';
+import { initLoraWeights, type LoraConfig } from '../models/lora.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson } from '../models/peft.ts';
 import type { Tensor } from '../models/safetensors.ts';
 import { buildTrainingGraph, type TrainingGraph, type TrainingMethod } from '../models/training-graph.ts';
 import type { BatchSource } from './batches.ts';
@@ -83,6 +86,81 @@ export async function openTrainer(dir: string, runId: string, env: TrainEnv, sou
   env.store.runs.deleteMetricsAfter(runId, restored?.state.step ?? -1);
   const state = restored?.state ?? { step: 0, examplesSeen: 0, epoch: 0, seed, bestValLoss: null, evalsWithoutImprovement: 0, lastValLoss: null };
   return { runner, state, resumed: restored !== null, dropoutSeed };
+}
+
+/** The settings a policy run (fine-tuning, DPO, PPO) trains its model with. */
+export interface PolicySettings {
+  method: 'lora' | 'full';
+  lora: { r: number; alpha: number; dropout: number };
+  loraTargets: string[];
+  modelPath: string;
+  seed: number;
+  weightDecay: number;
+  clipNorm: number | null;
+  threads?: number;
+  keepCheckpoints: number;
+}
+
+export interface OpenedPolicy {
+  opened: OpenedTrainer;
+  lora: LoraConfig;
+  isLora: boolean;
+  /** What its checkpoints hold: the adapter and adapter_config.json, or the whole model and config.json. */
+  checkpoints: CheckpointPlan;
+}
+
+/**
+ * The trainer of a policy run on `folder` (the model at config.modelPath), at its last checkpoint when it has one:
+ * every weight trained, or LoRA adapters on config.loraTargets (fresh ones seeded by the run's seed); AdamW (β 0.9,
+ * 0.999, ε 1e-8) with the run's weight decay and clipping. `build` is the run's graph (default next-token
+ * cross-entropy); `loraDropout` replaces the configured rate (PPO trains without dropout).
+ */
+export async function openPolicyTrainer(dir: string, runId: string, env: TrainEnv, folder: HfFolder, config: PolicySettings, how: { microBatches: number; loraDropout?: number; build?: TrainerSource['build'] }): Promise<OpenedPolicy> {
+  const spec = folder.spec;
+  const lora: LoraConfig = { r: config.lora.r, alpha: config.lora.alpha, dropout: how.loraDropout ?? config.lora.dropout, targetModules: config.loraTargets };
+  const isLora = config.method === 'lora';
+  const weightsFile = isLora ? ADAPTER_WEIGHTS : 'model.safetensors';
+  const opened = await openTrainer(dir, runId, env, {
+    spec,
+    full: !isLora,
+    weightsFile,
+    modelDir: async () => config.modelPath,
+    method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
+    build: how.build,
+    options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: how.microBatches, threads: config.threads ?? env.threads },
+  }, config.seed);
+  const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
+  return { opened, lora, isLora, checkpoints: { weightsFile, json, keep: config.keepCheckpoints } };
+}
+
+/** The settings of a run that trains over epochs of batches (fine-tuning, DPO, reward models). */
+export interface EpochSettings extends Pick<LoopOptions, 'lr' | 'schedule' | 'evalEvery' | 'evalBatches' | 'saveEvery'> {
+  epochs: number;
+  maxSteps: number | null;
+  warmupSteps: number | null;
+  earlyStoppingPatience: number;
+  batchSize: number;
+  gradAccum: number;
+}
+
+/**
+ * The loop of such a run: maxSteps optimiser steps, else `epochs` passes of `stepsPerEpoch`; warmup over
+ * `warmupFraction` of them unless set; `dropout` the LoRA dropout rate when the graph has dropout inputs, else null.
+ */
+export function epochLoop(config: EpochSettings, stepsPerEpoch: number, warmupFraction: number, dropout: number | null): LoopOptions {
+  const totalSteps = config.maxSteps ?? Math.max(1, Math.ceil(config.epochs * stepsPerEpoch));
+  return {
+    totalSteps,
+    lr: config.lr,
+    warmupSteps: config.warmupSteps ?? Math.round(totalSteps * warmupFraction),
+    schedule: config.schedule,
+    evalEvery: config.evalEvery,
+    evalBatches: config.evalBatches,
+    saveEvery: config.saveEvery,
+    patience: config.earlyStoppingPatience,
+    dropout,
+    examplesPerStep: config.batchSize * config.gradAccum,
+  };
 }
 
 /** What each checkpoint holds beside the weights and optimiser state. */

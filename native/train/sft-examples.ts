@@ -4,6 +4,7 @@
 // the sequence length are cut, and counted, so the report says how many.
 import type { Dataset } from '../api/schemas.ts';
 import { SFT_FORMATS } from '../api/train.ts';
+import type { HfFolder } from '../models/checkpoint.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { plainChatPrompt } from '../text/chat-template.ts';
@@ -103,6 +104,12 @@ export function completionEndId(tokenizer: TextTokenizer, stopIds: readonly numb
   const bos = tokenizer.bosTokenId;
   if (bos !== null && stopIds.includes(bos)) return bos;
   return tokenizer.eosTokenId ?? stopIds[0] ?? null;
+}
+
+/** completionEndId with the model's stop tokens: its generation config's eos_token_id, else config.json's. */
+export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer): number | null {
+  const stops = [folder.generationConfig?.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
+  return completionEndId(tokenizer, stops.length ? stops : folder.spec.eosTokenIds);
 }
 
 /**

@@ -26,6 +26,52 @@ export function zodInput<T>(schema: { safeParse(v: unknown): { success: true; da
   throw new StudioError('invalid_params', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { field: first?.path.join('.') });
 }
 
+/** What every training request names: a model, a dataset and (or null) a project. */
+interface TrainingRequest {
+  model: string;
+  dataset: string;
+  projectId: string | null;
+}
+
+/** The decoder and dataset a training request names; a project it names must exist. Throws a StudioError naming the field. */
+export function requestedModelAndData(request: TrainingRequest, store: Store): { model: Model; dataset: Dataset } {
+  const model = store.models.findDecoder(request.model, 'be trained or fine-tuned as a text-generation model');
+  const dataset = store.datasets.find(request.dataset, 'dataset');
+  if (request.projectId !== null && !store.projects.get(request.projectId)) throw new StudioError('not_found', `project ${request.projectId} does not exist`, { field: 'projectId' });
+  return { model, dataset };
+}
+
+/** The architecture of a model to be trained; a folder that cannot be read as one is an error on the field model. */
+export function trainableSpec(model: Model): ModelSpec {
+  try {
+    return readHfFolder(model.path).spec;
+  } catch (err) {
+    throw invalid(`model ${model.name} cannot be trained: ${(err as Error).message}`, 'model');
+  }
+}
+
+/** Rows to train on and validate with; without a validation split one training row is held out, so two are needed. `trainer` names who needs them. */
+export function requireHoldoutRows(dataset: Dataset, trainer: string): void {
+  const train = dataset.splits.train ?? 0;
+  const validation = dataset.splits.validation ?? 0;
+  if (train < 1 || (validation === 0 && train < 2)) {
+    throw invalid(`dataset ${dataset.name} has ${train} training row(s)${validation === 0 ? ' and no validation split' : ''}; ${trainer} needs at least ${validation === 0 ? 2 : 1} (one is held out for validation when there is no validation split)`, 'dataset');
+  }
+}
+
+/** The LoRA target modules of a request (its family's defaults when it names none), checked against the architecture when the method is LoRA. */
+export function loraTargetsFor(spec: ModelSpec, method: 'lora' | 'full', lora: { r: number; alpha: number; dropout: number; targetModules?: string[] }): string[] {
+  const loraTargets = lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family];
+  if (method === 'lora') {
+    try {
+      loraModules(spec, { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, targetModules: loraTargets });
+    } catch (err) {
+      throw invalid((err as Error).message, 'lora.targetModules');
+    }
+  }
+  return loraTargets;
+}
+
 export interface FinetunePlan {
   config: ResolvedConfig;
   model: Model;
@@ -37,36 +83,18 @@ export interface FinetunePlan {
 /** Check a fine-tuning request against the store and resolve its defaults; throws a StudioError naming the field. */
 export function planFinetune(input: unknown, store: Store): FinetunePlan {
   const parsed = zodInput(TrainStartInput, input);
-  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
-  const dataset = store.datasets.find(parsed.dataset, 'dataset');
-  if (parsed.projectId !== null && !store.projects.get(parsed.projectId)) throw new StudioError('not_found', `project ${parsed.projectId} does not exist`, { field: 'projectId' });
+  const { model, dataset } = requestedModelAndData(parsed, store);
   // The model the run saves is registered under this name at the end: a taken name is refused now, not after training.
   if (parsed.outputName) store.models.requireFreeName(parsed.outputName, 'outputName');
-  let spec: ModelSpec;
-  try {
-    spec = readHfFolder(model.path).spec;
-  } catch (err) {
-    throw invalid(`model ${model.name} cannot be trained: ${(err as Error).message}`, 'model');
-  }
+  const spec = trainableSpec(model);
   let format: SftFormat;
   try {
     format = detectFormat(dataset, parsed.format);
   } catch (err) {
     throw invalid(`${(err as Error).message}`, parsed.format === 'auto' ? 'dataset' : 'format');
   }
-  const train = dataset.splits.train ?? 0;
-  const validation = dataset.splits.validation ?? 0;
-  if (train < 1 || (validation === 0 && train < 2)) {
-    throw invalid(`dataset ${dataset.name} has ${train} training row(s)${validation === 0 ? ' and no validation split' : ''}; training needs at least ${validation === 0 ? 2 : 1} (one is held out for validation when there is no validation split)`, 'dataset');
-  }
-  const loraTargets = parsed.lora.targetModules ?? DEFAULT_LORA_TARGETS[spec.family];
-  if (parsed.method === 'lora') {
-    try {
-      loraModules(spec, { r: parsed.lora.r, alpha: parsed.lora.alpha, dropout: parsed.lora.dropout, targetModules: loraTargets });
-    } catch (err) {
-      throw invalid((err as Error).message, 'lora.targetModules');
-    }
-  }
+  requireHoldoutRows(dataset, 'training');
+  const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);
   const sized = sizedDefaults(spec, parsed.method);
   const config: ResolvedConfig = {
     ...parsed,
