@@ -4,11 +4,10 @@
 // prints the outcome as JSON.
 import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { isDiskFull } from '../store/disk-full.ts';
 import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
-import { foregroundEnv } from './train.ts';
+import { printOutcome, runInForeground } from './foreground.ts';
+import { loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
@@ -102,20 +101,10 @@ function inputOf(values: Record<string, unknown>): PpoStartInput {
   };
   if (values.method) input.method = values.method;
   if (values['score-scaling']) input.scoreScaling = values['score-scaling'];
-  for (const [flag, f] of Object.entries(NUMBERS)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) input[f] = n;
-  }
-  const g: Record<string, unknown> = {};
-  for (const [flag, f] of Object.entries(GENERATION)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) g[f] = n;
-  }
-  input.generation = g;
+  Object.assign(input, numberFields(values, NUMBERS, USAGE));
+  input.generation = numberFields(values, GENERATION, USAGE);
   input.lora = { dropout: 0, ...loraFlags(values, USAGE) }; // no dropout unless asked: the update's log-probs must match the rollouts'
-  const parsed = PpoStartInput.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-  return parsed.data;
+  return parseFlagInput(PpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 export const commands: CliCommand[] = [
@@ -128,21 +117,12 @@ export const commands: CliCommand[] = [
       model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
       method: { type: 'string' }, 'score-scaling': { type: 'string' }, rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
       'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...Object.fromEntries([...Object.keys(NUMBERS), ...Object.keys(GENERATION)].map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS), ...stringOptions(GENERATION),
     },
     async run({ values }, ctx) {
       const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
-      const { env, close } = foregroundEnv(ctx, 'aligning');
-      try {
-        const outcome = values.resume ? await resumePpo(String(values.resume), env) : await startPpo(input, env);
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
+      return runInForeground(ctx, 'aligning', async (env) =>
+        printOutcome(ctx, values.resume ? await resumePpo(String(values.resume), env) : await startPpo(input, env), describe));
     },
   },
 ];

@@ -3,11 +3,10 @@
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { isDiskFull } from '../store/disk-full.ts';
 import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
-import { foregroundEnv } from './train.ts';
+import { printOutcome, runInForeground } from './foreground.ts';
+import { loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
@@ -83,14 +82,9 @@ function inputOf(values: Record<string, unknown>): DpoStartInput {
   };
   if (values.method) input.method = values.method;
   if (values.loss) input.loss = values.loss;
-  for (const [flag, f] of Object.entries(NUMBERS)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) input[f] = n;
-  }
+  Object.assign(input, numberFields(values, NUMBERS, USAGE));
   input.lora = loraFlags(values, USAGE);
-  const parsed = DpoStartInput.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-  return parsed.data;
+  return parseFlagInput(DpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 export const commands: CliCommand[] = [
@@ -103,21 +97,12 @@ export const commands: CliCommand[] = [
       model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
       rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
       'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS),
     },
     async run({ values }, ctx) {
       const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
-      const { env, close } = foregroundEnv(ctx, 'aligning');
-      try {
-        const outcome = values.resume ? await resumeDpo(String(values.resume), env) : await startDpo(input, env);
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
+      return runInForeground(ctx, 'aligning', async (env) =>
+        printOutcome(ctx, values.resume ? await resumeDpo(String(values.resume), env) : await startDpo(input, env), describe));
     },
   },
 ];

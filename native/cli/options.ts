@@ -1,5 +1,7 @@
-// Flags more than one command reads: numbers checked with the flag named in the error, and the generation
-// settings (`lathe generate`, `lathe eval`) declared, documented and parsed once.
+// Flags more than one command reads: numbers checked with the flag named in the error, a command's input checked by
+// its API schema with the errors naming flags, and the generation settings (`lathe generate`, `lathe eval`)
+// declared, documented and parsed once.
+import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
 import { UserError, type OptionSpec } from './command.ts';
 
@@ -12,6 +14,28 @@ export function numberFlag(values: Record<string, unknown>, flag: string, usage:
     throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}; got '${String(raw)}'.\nUsage: ${usage}`);
   }
   return n;
+}
+
+/** The numbers given to the flags `numbers` maps to fields, under those fields (absent flags left out, for the schema's defaults). */
+export function numberFields(values: Record<string, unknown>, numbers: Record<string, string>, usage: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const [flag, field] of Object.entries(numbers)) {
+    const n = numberFlag(values, flag, usage);
+    if (n !== undefined) fields[field] = n;
+  }
+  return fields;
+}
+
+/** A string option for each flag, for the flags `numberFields` reads. */
+export function stringOptions(flags: Record<string, string>): OptionSpec {
+  return Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: 'string' as const }]));
+}
+
+/** `input` checked by its API schema; a refusal names the flags (`fieldOfFlag`, as for issuesAsFlags) and shows the usage. */
+export function parseFlagInput<T>(schema: ZodType<T>, input: Record<string, unknown>, fieldOfFlag: Record<string, string>, usage: string): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag)}\nUsage: ${usage}`);
+  return parsed.data;
 }
 
 /** The LoRA settings given by --rank, --alpha, --dropout and --targets (absent flags left out, for the schema's defaults). */

@@ -5,7 +5,8 @@ import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
-import { describePretrain, foregroundEnv } from './train.ts';
+import { foregroundEnv } from './foreground.ts';
+import { describePretrain } from './train.ts';
 
 const USAGE =
   'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
