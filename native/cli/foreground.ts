@@ -58,3 +58,34 @@ export function printOutcome<T extends { status: string }>(ctx: CliContext, outc
   ctx.print(outcome, () => describe(outcome));
   return outcome.status === 'cancelled' ? 130 : 0;
 }
+
+/** How a command starts a run from its flags or resumes one, and how it describes the outcome. */
+export interface StartOrResume<I, O extends { status: string }> {
+  /** The flags checked as the run's input; throws a UserError naming the flag. */
+  inputOf(values: Record<string, unknown>): I;
+  start(input: I, env: TrainEnv): Promise<O>;
+  resume(runId: string, env: TrainEnv): Promise<O>;
+  describe(outcome: O): string;
+}
+
+/** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
+export function requireStartFlags(values: Record<string, unknown>, flags: string[], usage: string): void {
+  if (flags.every((flag) => values[flag])) return;
+  const named = flags.map((flag) => `--${flag}`);
+  throw new UserError(`give ${named.slice(0, -1).join(', ')} and ${named.at(-1)} (or --resume RUN).\nUsage: ${usage}`);
+}
+
+/** The lines of a run's description that say where the model it wrote went (none while it wrote none). */
+export function writtenModelLines(o: { adapterPath: string | null; outputModel: string | null }): string[] {
+  return [
+    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
+    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+  ];
+}
+
+/** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
+export async function startOrResume<I, O extends { status: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
+  const input = values.resume ? null : run.inputOf(values);
+  return runInForeground(ctx, what, async (env) =>
+    printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe));
+}

@@ -26,6 +26,11 @@ export function numberFields(values: Record<string, unknown>, numbers: Record<st
   return fields;
 }
 
+/** The words given to choice flags such as --method, under the fields `choices` maps them to (absent or empty flags left out, for the schema's defaults). */
+export function choiceFields(values: Record<string, unknown>, choices: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(choices).filter(([flag]) => values[flag]).map(([flag, field]) => [field, values[flag]]));
+}
+
 /** A string option for each flag, for the flags `numberFields` reads. */
 export function stringOptions(flags: Record<string, string>): OptionSpec {
   return Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: 'string' as const }]));
@@ -37,6 +42,12 @@ export function parseFlagInput<T>(schema: ZodType<T>, input: Record<string, unkn
   if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag)}\nUsage: ${usage}`);
   return parsed.data;
 }
+
+/** The LoRA flags loraFlags reads, declared once. */
+export const LORA_OPTIONS: OptionSpec = { rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' } };
+
+/** The field each LoRA flag fills in an input with a `lora` object, for issuesAsFlags. */
+export const LORA_FIELD_OF_FLAG: Record<string, string> = { rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules' };
 
 /** The LoRA settings given by --rank, --alpha, --dropout and --targets (absent flags left out, for the schema's defaults). */
 export function loraFlags(values: Record<string, unknown>, usage: string): Record<string, unknown> {

@@ -8,8 +8,8 @@ import { runDir } from '../train/run-env.ts';
 import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
 import { classifierAccuracy, pairwiseAccuracy, scoreTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { printOutcome, runInForeground } from './foreground.ts';
-import { numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { requireStartFlags, startOrResume } from './foreground.ts';
+import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
@@ -21,7 +21,8 @@ const NUMBERS: Record<string, string> = {
   margin: 'margin', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
   'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
 };
-const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, model: 'model', dataset: 'dataset', objective: 'objective', name: 'name' };
+const CHOICES: Record<string, string> = { objective: 'objective' };
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name' };
 const field = RewardStartInput.shape;
 
 const HELP: Record<string, string> = {
@@ -56,10 +57,11 @@ function describe(o: RewardOutcome): string {
 
 /** The flags as a RewardStartInput, checked; errors name the flag. */
 function inputOf(values: Record<string, unknown>): RewardStartInput {
-  if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-  const input: Record<string, unknown> = { model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']) };
-  if (values.objective) input.objective = values.objective;
-  Object.assign(input, numberFields(values, NUMBERS, USAGE));
+  requireStartFlags(values, ['model', 'dataset'], USAGE);
+  const input = {
+    model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE),
+  };
   return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
@@ -73,11 +75,7 @@ export const commands: CliCommand[] = [
       model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
       'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
     },
-    async run({ values }, ctx) {
-      const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
-      return runInForeground(ctx, 'training the reward model', async (env) =>
-        printOutcome(ctx, values.resume ? await resumeReward(String(values.resume), env) : await startReward(input, env), describe));
-    },
+    run: ({ values }, ctx) => startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe }),
   },
   {
     path: ['reward', 'score'],

@@ -4,9 +4,9 @@
 import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train.ts';
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
-import { UserError, type CliCommand } from './command.ts';
-import { printOutcome, runInForeground } from './foreground.ts';
-import { loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import type { CliCommand } from './command.ts';
+import { printOutcome, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
+import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { plural } from '../api/format.ts';
 
 const USAGE =
@@ -20,11 +20,11 @@ const NUMBERS: Record<string, string> = {
   threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay',
 };
 
+const CHOICES: Record<string, string> = { method: 'method', format: 'format', schedule: 'schedule' };
+
 /** The field of TrainStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, model: 'model', dataset: 'dataset', method: 'method', format: 'format',
-  schedule: 'schedule', 'output-name': 'outputName', name: 'name', rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout',
-  targets: 'lora.targetModules',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
 };
 
 const field = TrainStartInput.shape;
@@ -75,23 +75,18 @@ function describe(o: FinetuneOutcome): string {
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
     `${o.trainExamples} training examples${o.truncatedExamples ? `, ${o.truncatedExamples} cut to the sequence length` : ''}`,
-    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
-    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+    ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }
 
 /** The flags as a TrainStartInput, checked; errors name the flag. */
 function inputOf(values: Record<string, unknown>): TrainStartInput {
-  if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-  const input: Record<string, unknown> = {
+  requireStartFlags(values, ['model', 'dataset'], USAGE);
+  const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
     merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
   };
-  if (values.method) input.method = values.method;
-  if (values.format) input.format = values.format;
-  if (values.schedule) input.schedule = values.schedule;
-  Object.assign(input, numberFields(values, NUMBERS, USAGE));
-  input.lora = loraFlags(values, USAGE);
   return parseFlagInput(TrainStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
@@ -103,7 +98,7 @@ export const commands: CliCommand[] = [
     help: TRAIN_HELP,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
-      rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      ...LORA_OPTIONS,
       format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
       'train-on-prompt': { type: 'boolean' }, schedule: { type: 'string' },
       ...stringOptions(NUMBERS),
