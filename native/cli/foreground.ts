@@ -59,15 +59,6 @@ export function printOutcome<T extends { status: string }>(ctx: CliContext, outc
   return outcome.status === 'cancelled' ? 130 : 0;
 }
 
-/** How a command starts a run from its flags or resumes one, and how it describes the outcome. */
-export interface StartOrResume<I, O extends { status: string }> {
-  /** The flags checked as the run's input; throws a UserError naming the flag. */
-  inputOf(values: Record<string, unknown>): I;
-  start(input: I, env: TrainEnv): Promise<O>;
-  resume(runId: string, env: TrainEnv): Promise<O>;
-  describe(outcome: O): string;
-}
-
 /** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
 export function requireStartFlags(values: Record<string, unknown>, flags: string[], usage: string): void {
   if (flags.every((flag) => values[flag])) return;
@@ -75,12 +66,21 @@ export function requireStartFlags(values: Record<string, unknown>, flags: string
   throw new UserError(`give ${named.slice(0, -1).join(', ')} and ${named.at(-1)} (or --resume RUN).\nUsage: ${usage}`);
 }
 
-/** The lines of a run's description that say where the model it wrote went (none while it wrote none). */
+/** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
 export function writtenModelLines(o: { adapterPath: string | null; outputModel: string | null }): string[] {
   return [
     o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
     o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
   ];
+}
+
+/** How a command starts a run from its flags or resumes one, and how it describes the outcome. */
+export interface StartOrResume<I, O extends { status: string }> {
+  /** The flags checked as the run's input; throws a UserError naming the flag. */
+  inputOf(values: Record<string, unknown>): I;
+  start(input: I, env: TrainEnv): Promise<O>;
+  resume(runId: string, env: TrainEnv): Promise<O>;
+  describe(outcome: O): string;
 }
 
 /** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */

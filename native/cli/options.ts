@@ -31,8 +31,8 @@ export function choiceFields(values: Record<string, unknown>, choices: Record<st
   return Object.fromEntries(Object.entries(choices).filter(([flag]) => values[flag]).map(([flag, field]) => [field, values[flag]]));
 }
 
-/** A string option for each flag, for the flags `numberFields` reads. */
-export function stringOptions(flags: Record<string, string>): OptionSpec {
+/** A string option for each flag (the keys of `flags`), e.g. for the flags `numberFields` reads. */
+export function stringOptions(flags: Record<string, unknown>): OptionSpec {
   return Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: 'string' as const }]));
 }
 
@@ -76,7 +76,7 @@ const GENERATION_FLAGS = {
 } as const satisfies Record<string, { setting: keyof GenerationSettings; integer: boolean }>;
 
 export const GENERATION_OPTIONS: OptionSpec = {
-  ...Object.fromEntries(Object.keys(GENERATION_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  ...stringOptions(GENERATION_FLAGS),
   stop: { type: 'string', multiple: true },
 };
 
