@@ -4,11 +4,10 @@
 // prints the outcome as JSON.
 import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { isDiskFull } from '../store/disk-full.ts';
 import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
-import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
-import { foregroundEnv } from './train.ts';
+import type { CliCommand } from './command.ts';
+import { requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
@@ -26,11 +25,13 @@ const NUMBERS: Record<string, string> = {
 };
 const GENERATION: Record<string, string> = { 'max-new-tokens': 'maxNewTokens', 'min-new-tokens': 'minNewTokens', temperature: 'temperature', 'top-k': 'topK', 'top-p': 'topP' };
 
+const CHOICES: Record<string, string> = { method: 'method', 'score-scaling': 'scoreScaling' };
+
 /** The field of PpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, ...Object.fromEntries(Object.entries(GENERATION).map(([flag, f]) => [flag, `generation.${f}`])),
-  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', method: 'method', 'score-scaling': 'scoreScaling', 'output-name': 'outputName', name: 'name',
-  rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules', 'fixed-kl': 'adaptiveKl',
+  ...NUMBERS, ...Object.fromEntries(Object.entries(GENERATION).map(([flag, f]) => [flag, `generation.${f}`])), ...CHOICES,
+  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
+  ...LORA_FIELD_OF_FLAG, 'fixed-kl': 'adaptiveKl',
 };
 
 const field = PpoStartInput.shape;
@@ -88,34 +89,20 @@ function describe(o: PpoOutcome): string {
     `run ${o.runId}: ${o.status} after ${o.steps} iterations (${o.optimizerSteps} optimiser steps); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
     `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
     o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',
-    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
-    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+    ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }
 
 /** The flags as a PpoStartInput, checked; errors name the flag. */
 function inputOf(values: Record<string, unknown>): PpoStartInput {
-  if (!values.model || !values['reward-run'] || !values.dataset) throw new UserError(`give --model, --reward-run and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-  const input: Record<string, unknown> = {
+  requireStartFlags(values, ['model', 'reward-run', 'dataset'], USAGE);
+  const input = {
     model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name,
     outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), generation: numberFields(values, GENERATION, USAGE),
+    lora: { dropout: 0, ...loraFlags(values, USAGE) }, // no dropout unless asked: the update's log-probs must match the rollouts'
   };
-  if (values.method) input.method = values.method;
-  if (values['score-scaling']) input.scoreScaling = values['score-scaling'];
-  for (const [flag, f] of Object.entries(NUMBERS)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) input[f] = n;
-  }
-  const g: Record<string, unknown> = {};
-  for (const [flag, f] of Object.entries(GENERATION)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) g[f] = n;
-  }
-  input.generation = g;
-  input.lora = { dropout: 0, ...loraFlags(values, USAGE) }; // no dropout unless asked: the update's log-probs must match the rollouts'
-  const parsed = PpoStartInput.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-  return parsed.data;
+  return parseFlagInput(PpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 export const commands: CliCommand[] = [
@@ -126,23 +113,10 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: {
       model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
-      method: { type: 'string' }, 'score-scaling': { type: 'string' }, rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      method: { type: 'string' }, 'score-scaling': { type: 'string' }, ...LORA_OPTIONS,
       'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...Object.fromEntries([...Object.keys(NUMBERS), ...Object.keys(GENERATION)].map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS), ...stringOptions(GENERATION),
     },
-    async run({ values }, ctx) {
-      const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
-      const { env, close } = foregroundEnv(ctx, 'aligning');
-      try {
-        const outcome = values.resume ? await resumePpo(String(values.resume), env) : await startPpo(input, env);
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
-    },
+    run: ({ values }, ctx) => startOrResume(ctx, values, 'aligning', { inputOf, start: startPpo, resume: resumePpo, describe }),
   },
 ];

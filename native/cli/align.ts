@@ -3,11 +3,10 @@
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { isDiskFull } from '../store/disk-full.ts';
 import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
-import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
-import { foregroundEnv } from './train.ts';
+import type { CliCommand } from './command.ts';
+import { requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
@@ -21,10 +20,11 @@ const NUMBERS: Record<string, string> = {
   'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay',
 };
 
+const CHOICES: Record<string, string> = { method: 'method', loss: 'loss' };
+
 /** The field of DpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, model: 'model', dataset: 'dataset', method: 'method', loss: 'loss', 'output-name': 'outputName', name: 'name',
-  rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
 };
 
 const field = DpoStartInput.shape;
@@ -69,28 +69,19 @@ function describe(o: DpoOutcome): string {
     `${o.trainPairs} training and ${o.validationPairs} validation pairs${o.truncatedPairs ? `, ${o.truncatedPairs} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${o.skippedRows.length} rows left out` : ''}`,
     m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
     v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
-    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
-    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+    ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }
 
 /** The flags as a DpoStartInput, checked; errors name the flag. */
 function inputOf(values: Record<string, unknown>): DpoStartInput {
-  if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-  const input: Record<string, unknown> = {
+  requireStartFlags(values, ['model', 'dataset'], USAGE);
+  const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
     merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
   };
-  if (values.method) input.method = values.method;
-  if (values.loss) input.loss = values.loss;
-  for (const [flag, f] of Object.entries(NUMBERS)) {
-    const n = numberFlag(values, flag, USAGE);
-    if (n !== undefined) input[f] = n;
-  }
-  input.lora = loraFlags(values, USAGE);
-  const parsed = DpoStartInput.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-  return parsed.data;
+  return parseFlagInput(DpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 export const commands: CliCommand[] = [
@@ -101,23 +92,10 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
-      rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      ...LORA_OPTIONS,
       'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS),
     },
-    async run({ values }, ctx) {
-      const input = values.resume ? null : inputOf(values); // flag errors before the store is opened
-      const { env, close } = foregroundEnv(ctx, 'aligning');
-      try {
-        const outcome = values.resume ? await resumeDpo(String(values.resume), env) : await startDpo(input, env);
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
-    },
+    run: ({ values }, ctx) => startOrResume(ctx, values, 'aligning', { inputOf, start: startDpo, resume: resumeDpo, describe }),
   },
 ];

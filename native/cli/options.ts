@@ -1,5 +1,7 @@
-// Flags more than one command reads: numbers checked with the flag named in the error, and the generation
-// settings (`lathe generate`, `lathe eval`) declared, documented and parsed once.
+// Flags more than one command reads: numbers checked with the flag named in the error, a command's input checked by
+// its API schema with the errors naming flags, and the generation settings (`lathe generate`, `lathe eval`)
+// declared, documented and parsed once.
+import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
 import { UserError, type OptionSpec } from './command.ts';
 
@@ -13,6 +15,39 @@ export function numberFlag(values: Record<string, unknown>, flag: string, usage:
   }
   return n;
 }
+
+/** The numbers given to the flags `numbers` maps to fields, under those fields (absent flags left out, for the schema's defaults). */
+export function numberFields(values: Record<string, unknown>, numbers: Record<string, string>, usage: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const [flag, field] of Object.entries(numbers)) {
+    const n = numberFlag(values, flag, usage);
+    if (n !== undefined) fields[field] = n;
+  }
+  return fields;
+}
+
+/** The words given to choice flags such as --method, under the fields `choices` maps them to (absent or empty flags left out, for the schema's defaults). */
+export function choiceFields(values: Record<string, unknown>, choices: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(choices).filter(([flag]) => values[flag]).map(([flag, field]) => [field, values[flag]]));
+}
+
+/** A string option for each flag (the keys of `flags`), e.g. for the flags `numberFields` reads. */
+export function stringOptions(flags: Record<string, unknown>): OptionSpec {
+  return Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: 'string' as const }]));
+}
+
+/** `input` checked by its API schema; a refusal names the flags (`fieldOfFlag`, as for issuesAsFlags) and shows the usage. */
+export function parseFlagInput<T>(schema: ZodType<T>, input: Record<string, unknown>, fieldOfFlag: Record<string, string>, usage: string): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag)}\nUsage: ${usage}`);
+  return parsed.data;
+}
+
+/** The LoRA flags loraFlags reads, declared once. */
+export const LORA_OPTIONS: OptionSpec = { rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' } };
+
+/** The field each LoRA flag fills in an input with a `lora` object, for issuesAsFlags. */
+export const LORA_FIELD_OF_FLAG: Record<string, string> = { rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout', targets: 'lora.targetModules' };
 
 /** The LoRA settings given by --rank, --alpha, --dropout and --targets (absent flags left out, for the schema's defaults). */
 export function loraFlags(values: Record<string, unknown>, usage: string): Record<string, unknown> {
@@ -41,7 +76,7 @@ const GENERATION_FLAGS = {
 } as const satisfies Record<string, { setting: keyof GenerationSettings; integer: boolean }>;
 
 export const GENERATION_OPTIONS: OptionSpec = {
-  ...Object.fromEntries(Object.keys(GENERATION_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  ...stringOptions(GENERATION_FLAGS),
   stop: { type: 'string', multiple: true },
 };
 

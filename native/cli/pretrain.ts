@@ -4,8 +4,9 @@
 import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
-import { describePretrain, foregroundEnv } from './train.ts';
+import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { foregroundEnv } from './foreground.ts';
+import { describePretrain } from './train.ts';
 
 const USAGE =
   'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
@@ -49,7 +50,7 @@ export const commands: CliCommand[] = [
     help: PRETRAIN_HELP,
     options: {
       corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS),
     },
     async run({ values }, ctx) {
       if (values.resume) {
@@ -65,16 +66,11 @@ export const commands: CliCommand[] = [
         }
       }
       if (!values.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
-      const input: Record<string, unknown> = { corpus: values.corpus, family: values.family, outputName: values['output-name'], name: values.name };
-      for (const [flag, field] of Object.entries(NUMBERS)) {
-        const n = numberFlag(values, flag, USAGE);
-        if (n !== undefined) input[field] = n;
-      }
-      const parsed = PretrainInput.safeParse(input);
-      if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' })}\nUsage: ${USAGE}`);
+      const input = { corpus: values.corpus, family: values.family, outputName: values['output-name'], name: values.name, ...numberFields(values, NUMBERS, USAGE) };
+      const checked = parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' }, USAGE);
       const { env, close } = foregroundEnv(ctx, 'pretraining');
       try {
-        const outcome = await runPretrain(parsed.data, env);
+        const outcome = await runPretrain(checked, env);
         ctx.print(outcome, () => describePretrain(outcome));
       } catch (err) {
         throw new UserError((err as Error).message, 1);

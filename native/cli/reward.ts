@@ -4,13 +4,12 @@
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
 import { openStore } from '../store/db.ts';
-import { isDiskFull } from '../store/disk-full.ts';
 import { runDir } from '../train/run-env.ts';
 import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
 import { classifierAccuracy, pairwiseAccuracy, scoreTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { issuesAsFlags, numberFlag, schemaDefault } from './options.ts';
-import { foregroundEnv } from './train.ts';
+import { requireStartFlags, startOrResume } from './foreground.ts';
+import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
@@ -22,7 +21,8 @@ const NUMBERS: Record<string, string> = {
   margin: 'margin', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
   'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
 };
-const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, model: 'model', dataset: 'dataset', objective: 'objective', name: 'name' };
+const CHOICES: Record<string, string> = { objective: 'objective' };
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name' };
 const field = RewardStartInput.shape;
 
 const HELP: Record<string, string> = {
@@ -55,6 +55,16 @@ function describe(o: RewardOutcome): string {
   ].filter(Boolean).join('\n');
 }
 
+/** The flags as a RewardStartInput, checked; errors name the flag. */
+function inputOf(values: Record<string, unknown>): RewardStartInput {
+  requireStartFlags(values, ['model', 'dataset'], USAGE);
+  const input = {
+    model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE),
+  };
+  return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
+}
+
 export const commands: CliCommand[] = [
   {
     path: ['align', 'reward'],
@@ -63,34 +73,9 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
-      'skip-invalid': { type: 'boolean' }, ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+      'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
     },
-    async run({ values }, ctx) {
-      let input: RewardStartInput | null = null;
-      if (!values.resume) {
-        if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-        const raw: Record<string, unknown> = { model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']) };
-        if (values.objective) raw.objective = values.objective;
-        for (const [flag, f] of Object.entries(NUMBERS)) {
-          const n = numberFlag(values, flag, USAGE);
-          if (n !== undefined) raw[f] = n;
-        }
-        const parsed = RewardStartInput.safeParse(raw);
-        if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-        input = parsed.data;
-      }
-      const { env, close } = foregroundEnv(ctx, 'training the reward model');
-      try {
-        const outcome = values.resume ? await resumeReward(String(values.resume), env) : await startReward(input, env);
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
-    },
+    run: ({ values }, ctx) => startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe }),
   },
   {
     path: ['reward', 'score'],

@@ -8,6 +8,7 @@ import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
+import { listenOn, serveUntilStopped } from './serving.ts';
 import { formatTable } from './table.ts';
 
 const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
@@ -64,7 +65,7 @@ export const commands: CliCommand[] = [
       if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
       let server;
       try {
-        server = await startApiServer({
+        server = await listenOn(port, () => startApiServer({
           dataDir: ctx.dataDir,
           host,
           port,
@@ -77,10 +78,8 @@ export const commands: CliCommand[] = [
           maxLoadedModels: countFlag(values, 'max-models', 1),
           maxBodyBytes: countFlag(values, 'max-body-bytes', 1),
           threads: countFlag(values, 'threads', 1),
-        });
+        }));
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
         if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${(err as Error).message}`);
         throw err;
       }
@@ -90,13 +89,7 @@ export const commands: CliCommand[] = [
         console.log(`API key: ${server.apiKey}`);
       }
       ctx.info(`serving ${model} (and every model of ${ctx.dataDir}); press Ctrl+C to stop`);
-      await new Promise<void>((resolve) => {
-        process.on('SIGINT', () => resolve());
-        process.on('SIGTERM', () => resolve());
-      });
-      ctx.info('stopping…');
-      await server.close();
-      return 0;
+      return serveUntilStopped(ctx, server);
     },
   },
   {

@@ -2,6 +2,7 @@
 // the printed URL carries the access token.
 import { startServer } from '../serve/server.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { listenOn, serveUntilStopped } from './serving.ts';
 
 const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T]';
 
@@ -22,26 +23,12 @@ export const commands: CliCommand[] = [
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one).\nUsage: ${USAGE}`);
       const token = values.token as string | undefined;
       if (token !== undefined && token.length < 3) throw new UserError(`--token is too short.\nUsage: ${USAGE}`);
-      let server;
-      try {
-        server = await startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined });
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
-        throw err;
-      }
+      const server = await listenOn(port, () =>
+        startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined }));
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
       ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
-      // Listeners stay attached while stopping: Ctrl+C reaches every process of the terminal's group, so `npm start`
-      // passes on a SIGINT this process has already had, and a second one must not kill it before its jobs stop.
-      await new Promise<void>((resolve) => {
-        process.on('SIGINT', () => resolve());
-        process.on('SIGTERM', () => resolve());
-      });
-      ctx.info('stopping…');
-      await server.close();
-      return 0;
+      return serveUntilStopped(ctx, server);
     },
   },
 ];

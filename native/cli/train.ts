@@ -2,14 +2,11 @@
 // 'finetune' job runs. Progress on stderr; Ctrl-C stops after the current step and checkpoints there;
 // `--resume RUN` continues a run (fine-tuning or pretraining) from its last checkpoint.
 import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train.ts';
-import { openStore } from '../store/db.ts';
-import { currentOwner } from '../store/process-owner.ts';
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
-import type { TrainEnv } from '../train/run-env.ts';
-import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { issuesAsFlags, loraFlags, numberFlag, schemaDefault } from './options.ts';
-import { isDiskFull } from '../store/disk-full.ts';
+import type { CliCommand } from './command.ts';
+import { printOutcome, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
+import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { plural } from '../api/format.ts';
 
 const USAGE =
@@ -23,11 +20,11 @@ const NUMBERS: Record<string, string> = {
   threads: 'threads', 'warmup-steps': 'warmupSteps', 'weight-decay': 'weightDecay',
 };
 
+const CHOICES: Record<string, string> = { method: 'method', format: 'format', schedule: 'schedule' };
+
 /** The field of TrainStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, model: 'model', dataset: 'dataset', method: 'method', format: 'format',
-  schedule: 'schedule', 'output-name': 'outputName', name: 'name', rank: 'lora.r', alpha: 'lora.alpha', dropout: 'lora.dropout',
-  targets: 'lora.targetModules',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
 };
 
 const field = TrainStartInput.shape;
@@ -63,35 +60,6 @@ const TRAIN_HELP: Record<string, string> = {
   'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
 };
 
-/** A TrainEnv that writes metrics straight to the store and progress to stderr. */
-export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
-  const store = openStore(ctx.dataDir);
-  const controller = new AbortController();
-  const onSigint = () => {
-    ctx.info('stopping after this step (Ctrl-C again to kill)…');
-    controller.abort();
-    process.removeListener('SIGINT', onSigint);
-  };
-  process.on('SIGINT', onSigint);
-  let last = 0;
-  const env: TrainEnv = {
-    store,
-    dataDir: ctx.dataDir,
-    signal: controller.signal,
-    log: (level, line) => ctx.info(`${level === 'info' ? '' : `${level}: `}${line}`),
-    progress: (fraction, message, eta) => {
-      const now = Date.now();
-      if (now - last < 1000 && fraction < 1) return;
-      last = now;
-      ctx.info(`${what}: ${message}${eta !== null ? `, about ${eta}s left` : ''}`);
-    },
-    onRun: (id) => ctx.info(`run ${id}`),
-    metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
-    owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
-  };
-  return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
-}
-
 export function describePretrain(o: PretrainOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
@@ -107,9 +75,19 @@ function describe(o: FinetuneOutcome): string {
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
     `${o.trainExamples} training examples${o.truncatedExamples ? `, ${o.truncatedExamples} cut to the sequence length` : ''}`,
-    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
-    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+    ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
+}
+
+/** The flags as a TrainStartInput, checked; errors name the flag. */
+function inputOf(values: Record<string, unknown>): TrainStartInput {
+  requireStartFlags(values, ['model', 'dataset'], USAGE);
+  const input = {
+    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+    merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
+  };
+  return parseFlagInput(TrainStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 export const commands: CliCommand[] = [
@@ -120,47 +98,18 @@ export const commands: CliCommand[] = [
     help: TRAIN_HELP,
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
-      rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
+      ...LORA_OPTIONS,
       format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
       'train-on-prompt': { type: 'boolean' }, schedule: { type: 'string' },
-      ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }])),
+      ...stringOptions(NUMBERS),
     },
     async run({ values }, ctx) {
-      const { env, close } = foregroundEnv(ctx, 'training');
-      try {
-        let outcome: FinetuneOutcome;
+      return runInForeground(ctx, 'training', async (env) => {
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
-          const pretrained = await resumePretrain(String(values.resume), env);
-          ctx.print(pretrained, () => describePretrain(pretrained));
-          return pretrained.status === 'cancelled' ? 130 : 0;
+          return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
-        if (values.resume) outcome = await resumeFinetune(String(values.resume), env);
-        else {
-          if (!values.model || !values.dataset) throw new UserError(`give --model and --dataset (or --resume RUN).\nUsage: ${USAGE}`);
-          const input: Record<string, unknown> = {
-            model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
-            merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
-          };
-          if (values.method) input.method = values.method;
-          if (values.format) input.format = values.format;
-          if (values.schedule) input.schedule = values.schedule;
-          for (const [flag, field] of Object.entries(NUMBERS)) {
-            const n = numberFlag(values, flag, USAGE);
-            if (n !== undefined) input[field] = n;
-          }
-          input.lora = loraFlags(values, USAGE);
-          const parsed = TrainStartInput.safeParse(input);
-          if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, FIELD_OF_FLAG)}\nUsage: ${USAGE}`);
-          outcome = await startFinetune(parsed.data, env);
-        }
-        ctx.print(outcome, () => describe(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
-      } catch (err) {
-        if (err instanceof UserError || isDiskFull(err)) throw err;
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
+        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values), env), describe);
+      });
     },
   },
 ];

@@ -1,0 +1,91 @@
+// How the training commands (`lathe train`, `lathe pretrain`, `lathe align dpo|ppo|reward`) run a run in the
+// foreground: metrics straight to the store, progress on stderr, Ctrl-C stops after the current step (the run
+// checkpoints there), and the outcome printed, with exit code 130 when it was cancelled.
+import { isDiskFull } from '../store/disk-full.ts';
+import { openStore } from '../store/db.ts';
+import { currentOwner } from '../store/process-owner.ts';
+import type { TrainEnv } from '../train/run-env.ts';
+import { UserError, type CliContext } from './command.ts';
+
+/** A TrainEnv that writes metrics straight to the store and progress to stderr. */
+export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
+  const store = openStore(ctx.dataDir);
+  const controller = new AbortController();
+  const onSigint = () => {
+    ctx.info('stopping after this step (Ctrl-C again to kill)…');
+    controller.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  let last = 0;
+  const env: TrainEnv = {
+    store,
+    dataDir: ctx.dataDir,
+    signal: controller.signal,
+    log: (level, line) => ctx.info(`${level === 'info' ? '' : `${level}: `}${line}`),
+    progress: (fraction, message, eta) => {
+      const now = Date.now();
+      if (now - last < 1000 && fraction < 1) return;
+      last = now;
+      ctx.info(`${what}: ${message}${eta !== null ? `, about ${eta}s left` : ''}`);
+    },
+    onRun: (id) => ctx.info(`run ${id}`),
+    metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
+    owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
+  };
+  return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
+}
+
+/**
+ * `work` given a foreground env (progress reported as `what`), closed however it ends. The exit code is `work`'s;
+ * an engine error becomes a UserError with exit code 1, while a UserError or a full disk goes on as it is (the CLI
+ * says what to free).
+ */
+export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>): Promise<number> {
+  const { env, close } = foregroundEnv(ctx, what);
+  try {
+    return await work(env);
+  } catch (err) {
+    if (err instanceof UserError || isDiskFull(err)) throw err;
+    throw new UserError((err as Error).message, 1);
+  } finally {
+    close();
+  }
+}
+
+/** The outcome printed (as JSON with --json), and the exit code: 130 when the run was cancelled, else 0. */
+export function printOutcome<T extends { status: string }>(ctx: CliContext, outcome: T, describe: (o: T) => string): number {
+  ctx.print(outcome, () => describe(outcome));
+  return outcome.status === 'cancelled' ? 130 : 0;
+}
+
+/** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
+export function requireStartFlags(values: Record<string, unknown>, flags: string[], usage: string): void {
+  if (flags.every((flag) => values[flag])) return;
+  const named = flags.map((flag) => `--${flag}`);
+  throw new UserError(`give ${named.slice(0, -1).join(', ')} and ${named.at(-1)} (or --resume RUN).\nUsage: ${usage}`);
+}
+
+/** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
+export function writtenModelLines(o: { adapterPath: string | null; outputModel: string | null }): string[] {
+  return [
+    o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
+    o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
+  ];
+}
+
+/** How a command starts a run from its flags or resumes one, and how it describes the outcome. */
+export interface StartOrResume<I, O extends { status: string }> {
+  /** The flags checked as the run's input; throws a UserError naming the flag. */
+  inputOf(values: Record<string, unknown>): I;
+  start(input: I, env: TrainEnv): Promise<O>;
+  resume(runId: string, env: TrainEnv): Promise<O>;
+  describe(outcome: O): string;
+}
+
+/** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
+export async function startOrResume<I, O extends { status: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
+  const input = values.resume ? null : run.inputOf(values);
+  return runInForeground(ctx, what, async (env) =>
+    printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe));
+}

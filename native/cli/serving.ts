@@ -1,0 +1,26 @@
+// What `lathe serve` and `lathe serve-api` share: a port already taken is refused naming --port and what to do,
+// and the server runs until Ctrl+C or SIGTERM.
+import { UserError, type CliContext } from './command.ts';
+
+/** The server `start` starts on `port`; a port another process holds is refused as a UserError naming --port. */
+export async function listenOn<S>(port: number, start: () => Promise<S>): Promise<S> {
+  try {
+    return await start();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
+    throw err;
+  }
+}
+
+/** Serves until Ctrl+C or SIGTERM, then closes the server; the exit code is 0. */
+export async function serveUntilStopped(ctx: CliContext, server: { close(): Promise<void> }): Promise<number> {
+  // Listeners stay attached while stopping: Ctrl+C reaches every process of the terminal's group, so `npm start`
+  // passes on a SIGINT this process has already had, and a second one must not kill it before its jobs stop.
+  await new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+  ctx.info('stopping…');
+  await server.close();
+  return 0;
+}
