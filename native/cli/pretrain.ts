@@ -5,7 +5,7 @@ import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { foregroundEnv } from './foreground.ts';
+import { startOrResume } from './foreground.ts';
 import { describePretrain } from './train.ts';
 
 const USAGE =
@@ -52,31 +52,16 @@ export const commands: CliCommand[] = [
       corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
       ...stringOptions(NUMBERS),
     },
-    async run({ values }, ctx) {
-      if (values.resume) {
-        const { env, close } = foregroundEnv(ctx, 'pretraining');
-        try {
-          const outcome = await resumePretrain(String(values.resume), env);
-          ctx.print(outcome, () => describePretrain(outcome));
-          return outcome.status === 'cancelled' ? 130 : 0;
-        } catch (err) {
-          throw new UserError((err as Error).message, 1);
-        } finally {
-          close();
-        }
-      }
-      if (!values.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
-      const input = { corpus: values.corpus, family: values.family, outputName: values['output-name'], name: values.name, ...numberFields(values, NUMBERS, USAGE) };
-      const checked = parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' }, USAGE);
-      const { env, close } = foregroundEnv(ctx, 'pretraining');
-      try {
-        const outcome = await runPretrain(checked, env);
-        ctx.print(outcome, () => describePretrain(outcome));
-      } catch (err) {
-        throw new UserError((err as Error).message, 1);
-      } finally {
-        close();
-      }
-    },
+    run: ({ values }, ctx) =>
+      startOrResume(ctx, values, 'pretraining', {
+        inputOf: (v) => {
+          if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
+          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, ...numberFields(v, NUMBERS, USAGE) };
+          return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' }, USAGE);
+        },
+        start: runPretrain,
+        resume: resumePretrain,
+        describe: describePretrain,
+      }),
   },
 ];
