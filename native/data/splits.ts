@@ -2,20 +2,9 @@
 // driven by a small PRNG so the same seed gives the same split on every machine. One byte per row.
 import { StudioError } from '../api/errors.ts';
 import { SPLITS } from '../api/schemas.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export type SplitFractions = { train: number; validation: number; test: number };
-
-/** mulberry32: 32-bit state, good enough to shuffle and identical across platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function checkFractions(f: SplitFractions): void {
   const sum = f.train + f.validation + f.test;

@@ -5,6 +5,7 @@
 // The random stream is our own seeded generator, not numpy's Mersenne Twister, so intervals agree with
 // rouge-score in distribution, not digit for digit; with the default 1,000 resamples they typically differ in
 // the third decimal. The same seed always gives the same interval here.
+import { seededRandom } from '../data/seeded-random.ts';
 
 export interface Interval {
   low: number;
@@ -19,18 +20,6 @@ export interface BootstrapOptions {
   samples?: number;
   /** Seed of the resampling stream; default 0. */
   seed?: number;
-}
-
-/** mulberry32: a small, fast 32-bit generator; plenty for resampling indices. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** numpy's default `np.percentile` (linear interpolation between the closest ranks) of sorted values, q in [0, 100]. */

@@ -4,7 +4,8 @@
 // Every score metric is a fraction in [0, 1] (BLEU and chrF divided by 100), the scale of a project's target.
 import { EVAL_METRICS, EVAL_METRIC_GROUPS, LOWER_IS_BETTER, type EvalMetricName, type MetricValue } from '../api/eval.ts';
 import { bleuStatistics, computeBleu, sentenceBleu, type BleuStatistics } from './bleu.ts';
-import { bootstrapIntervals, mean, percentileOfSorted, seededRandom, type BootstrapOptions } from './bootstrap.ts';
+import { seededRandom } from '../data/seeded-random.ts';
+import { bootstrapIntervals, mean, percentileOfSorted, type BootstrapOptions } from './bootstrap.ts';
 import { chrfFromStatistics, chrfSegmentStatistics, sentenceChrf } from './chrf.ts';
 import { scoreClassification } from './classification.ts';
 import { scoreAnswer } from './qa.ts';

@@ -13,17 +13,8 @@ export const LATHE_BIN = path.join(ROOT, 'bin/lathe.mjs');
 export const SHARED_DATA = path.resolve(ROOT, '../shared/data');
 const JOB_HOST = path.join(ROOT, 'tests/trials/job-host.ts');
 
-/** mulberry32: a tiny seeded generator, so a trial's kill moment can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A trial's kill moment replays from its printed seed. */
+export { seededRandom } from '../../native/data/seeded-random.ts';
 
 /**
  * Who is killed: `cli` the foreground `lathe` process; `worker` a job's child process (the studio host lives on
