@@ -1,22 +1,15 @@
 // A `lathe serve` upload is stored as <dataDir>/uploads/<random>-<name>; the import is given the user's own file name
 // (fileName) and every message, detail and the dataset's source name that, never the server's upload path.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { StudioError } from '../../native/api/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
+import { refusal, tempStudios } from './studio-calls.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const studios = tempStudios('lathe-upload-names-', 'serve');
 function setUp(): { studio: Studio; upload(name: string, content: string): string } {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-upload-names-'));
-  const studio = new Studio({ dataDir, mode: 'serve' });
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  cleanups.push(() => studio.close());
+  const { studio, dataDir } = studios.open();
   return {
     studio,
     upload(name, content) {
@@ -26,15 +19,6 @@ function setUp(): { studio: Studio; upload(name: string, content: string): strin
       return stored;
     },
   };
-}
-async function refusal(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StudioError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
 }
 const internal = /uploads|9f3a01c2|\.import-/;
 

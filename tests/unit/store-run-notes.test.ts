@@ -5,23 +5,14 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StudioError } from '../../native/api/errors.ts';
 import { DB_FILE } from '../../native/store/db.ts';
 import { migrate, schemaVersion } from '../../native/store/migrations.ts';
 import { Studio } from '../../native/studio/studio.ts';
+import { refusal } from './studio-calls.ts';
 import { tempStores } from './temp-stores.ts';
 
 const { tempDir, open } = tempStores('lathe-run-notes-');
 
-async function refusal(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StudioError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 function withStudio(dir: string): Studio {
   return new Studio({ dataDir: dir, mode: 'cli', recover: false });

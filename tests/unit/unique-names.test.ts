@@ -1,33 +1,14 @@
 // Names are how people pick projects, datasets and models (lists, the CLI): a second one of the same name is refused
 // where it would be created — create, rename, import, a training run's output — with a conflict naming the field.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { StudioError } from '../../native/api/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
+import { refusal, tempStudios } from './studio-calls.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function openStudio(): Studio {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-names-'));
-  const studio = new Studio({ dataDir, mode: 'electron' });
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  cleanups.push(() => studio.close());
-  return studio;
-}
-async function refusal(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StudioError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
+const studios = tempStudios('lathe-names-', 'electron');
+const openStudio = (): Studio => studios.open().studio;
 
 describe('unique names', () => {
   it('refuses a second project of a name, on create and on rename, and allows saving a project under its own name', async () => {
