@@ -2,35 +2,16 @@
 // contract's schemas, failures come back as ApiErrors with codes and details, and patches only touch what
 // they name.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
-import { StudioError } from '../../native/api/errors.ts';
 import { handlers } from '../../native/studio/handlers.ts';
-import { Studio } from '../../native/studio/studio.ts';
+import type { Studio } from '../../native/studio/studio.ts';
 import { importDataset } from '../../native/data/import.ts';
+import { refusal, tempStudios } from './studio-calls.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function openStudio(): Studio {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-studio-'));
-  const studio = new Studio({ dataDir, mode: 'electron' });
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  cleanups.push(() => studio.close());
-  return studio;
-}
-async function apiError(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StudioError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const studios = tempStudios('lathe-studio-', 'electron');
+const openStudio = (): Studio => studios.open().studio;
 
 describe('Studio service', () => {
   it('has exactly one handler per contract method', () => {
@@ -44,11 +25,11 @@ describe('Studio service', () => {
 
   it('validates params and returns ApiErrors with codes and details', async () => {
     const studio = openStudio();
-    const invalid = await apiError(studio.call('projects.create', { name: ' ', task: 'poetry' as never }));
+    const invalid = await refusal(studio.call('projects.create', { name: ' ', task: 'poetry' as never }));
     expect(invalid.code).toBe('invalid_params');
     expect(invalid.message).toMatch(/name: name must not be empty/);
     expect(invalid.details).toMatchObject({ field: 'name' });
-    expect((await apiError(studio.call('projects.get', { id: 'proj_x' }))).code).toBe('not_found');
+    expect((await refusal(studio.call('projects.get', { id: 'proj_x' }))).code).toBe('not_found');
     expect(await studio.dispatch('projects.nope', {})).toEqual({ error: { code: 'unknown_method', message: "unknown method 'projects.nope'" } });
   });
 
@@ -65,13 +46,13 @@ describe('Studio service', () => {
 
   it('refuses an import it can refuse at once, naming the field', async () => {
     const studio = openStudio();
-    const missing = await apiError(studio.call('datasets.import', { path: '/nonexistent/data.jsonl', name: 'x' }));
+    const missing = await refusal(studio.call('datasets.import', { path: '/nonexistent/data.jsonl', name: 'x' }));
     expect([missing.code, missing.details]).toEqual(['invalid_params', expect.objectContaining({ field: 'path' })]);
     const file = path.join(studio.options.dataDir, 'a.csv');
     fs.writeFileSync(file, 'text,label\nhi,1\n');
-    const badSplit = await apiError(studio.call('datasets.import', { path: file, name: 'x', split: { train: 0.9, validation: 0.2, test: 0 } }));
+    const badSplit = await refusal(studio.call('datasets.import', { path: file, name: 'x', split: { train: 0.9, validation: 0.2, test: 0 } }));
     expect(badSplit.message).toMatch(/add up to 1/);
-    const noProject = await apiError(studio.call('datasets.import', { path: file, name: 'x', projectId: 'proj_none' }));
+    const noProject = await refusal(studio.call('datasets.import', { path: file, name: 'x', projectId: 'proj_none' }));
     expect(noProject.code).toBe('not_found');
     expect(await studio.call('jobs.list', {})).toEqual([]);
   });
@@ -89,7 +70,7 @@ describe('Studio service', () => {
     expect(pages).toHaveLength(10);
     const train = (await studio.call('datasets.rows', { id: d.id, split: 'train', limit: 500 })).rows;
     expect(new Set([...train, ...pages].map((r) => r.text)).size).toBe(30); // splits do not overlap
-    const wrong = await apiError(studio.call('datasets.setMapping', { id: d.id, mapping: { text: 'sentence' } }));
+    const wrong = await refusal(studio.call('datasets.setMapping', { id: d.id, mapping: { text: 'sentence' } }));
     expect(wrong.message).toMatch(/does not have/);
     expect((await studio.call('datasets.setMapping', { id: d.id, mapping: { input: 'text' } })).mapping).toEqual({ input: 'text' });
     expect(await studio.call('datasets.delete', { id: d.id })).toEqual({ deleted: true });
@@ -102,6 +83,6 @@ describe('Studio service', () => {
     studio.store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: 0.31 });
     expect((await studio.call('runs.list', { kind: 'evaluation' })).map((r) => r.id)).toEqual([run.id]);
     expect((await studio.call('runs.metrics', { id: run.id })).map((m) => m.value)).toEqual([0.31]);
-    expect((await apiError(studio.call('runs.get', { id: 'run_x' }))).code).toBe('not_found');
+    expect((await refusal(studio.call('runs.get', { id: 'run_x' }))).code).toBe('not_found');
   });
 });
