@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
 import { readPredictions } from '../../native/eval/predictions.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
-import { importModelFolder } from '../../native/models/import.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { writeWriterJudgeAndRows } from '../fixtures/models/judge-fixture.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
 
 const ROWS = [
@@ -26,12 +25,7 @@ const common = { model: 'writer', dataset: 'rated', split: 'test' as const, gene
 beforeAll(async () => {
   dataDir = tempDir('eval-judge-against');
   const src = tempDir('eval-judge-against-src');
-  await writeJudgeFixture(path.join(src, 'writer'), 3);
-  await writeJudgeFixture(path.join(src, 'judge'), 5);
-  await importModelFolder(dataDir, path.join(src, 'writer'), 'writer');
-  await importModelFolder(dataDir, path.join(src, 'judge'), 'judge');
-  const file = path.join(src, 'rated.jsonl');
-  fs.writeFileSync(file, ROWS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const file = await writeWriterJudgeAndRows(dataDir, src, ROWS);
   store = openStore(dataDir);
   await importDataset({ path: file, name: 'rated', split: 'test', mapping: { input: 'dialogue', target: 'summary' } }, { store, dataDir });
   await importDataset({ path: file, name: 'other', split: 'test', seed: 7, mapping: { input: 'dialogue', target: 'summary' } }, { store, dataDir });

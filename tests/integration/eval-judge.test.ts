@@ -3,15 +3,13 @@
 // judge-only run over a labelled column through the real `lathe eval` (agreement = argmax equals the label),
 // and the errors that name the field.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalSummary } from '../../native/api/eval.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { readPredictions } from '../../native/eval/predictions.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
-import { importModelFolder } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
-import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { writeWriterJudgeAndRows } from '../fixtures/models/judge-fixture.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
 
 const ROWS = [
@@ -27,12 +25,7 @@ let studio: Studio;
 beforeAll(async () => {
   dataDir = tempDir('eval-judge');
   const src = tempDir('eval-judge-src');
-  await writeJudgeFixture(path.join(src, 'writer'), 3);
-  await writeJudgeFixture(path.join(src, 'judge'), 5);
-  await importModelFolder(dataDir, path.join(src, 'writer'), 'writer');
-  await importModelFolder(dataDir, path.join(src, 'judge'), 'judge');
-  const file = path.join(src, 'rated.jsonl');
-  fs.writeFileSync(file, ROWS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const file = await writeWriterJudgeAndRows(dataDir, src, ROWS);
   studio = new Studio({ dataDir, mode: 'serve' });
   await importDataset({ path: file, name: 'rated', split: 'test', mapping: { input: 'dialogue', target: 'summary' } }, { store: studio.store, dataDir });
   fs.rmSync(src, { recursive: true, force: true });
