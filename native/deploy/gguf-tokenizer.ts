@@ -189,9 +189,11 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const mergeable = Array.from(tokens, (t, id) => (types[id] === TOKEN_TYPE.normal ? t : null));
   const addBos = meta.bool('tokenizer.ggml.add_bos_token', true) && bos !== null;
   const addEos = meta.bool('tokenizer.ggml.add_eos_token', false) && eos !== null;
-  const seq = (id: string) => ({ Sequence: { id, type_id: 0 } });
-  const tok = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
-  const single = [...(addBos ? [tok(bos!)] : []), seq('A'), ...(addEos ? [tok(eos!)] : [])];
+  const seq = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
+  const tok = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
+  // transformers' Llama template: the second sequence of a pair, with its specials, has type id 1
+  const template = (id: string, typeId: number) => [...(addBos ? [tok(bos!, typeId)] : []), seq(id, typeId), ...(addEos ? [tok(eos!, typeId)] : [])];
+  const single = template('A', 0);
   const specialTokens: Record<string, unknown> = {};
   if (addBos) specialTokens[bos!] = { id: bos, ids: [vocab[bos!]], tokens: [bos] };
   if (addEos) specialTokens[eos!] = { id: eos, ids: [vocab[eos!]], tokens: [eos] };
@@ -201,7 +203,7 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
     addedTokens,
     unk,
     prefixSpace: meta.bool('tokenizer.ggml.add_space_prefix', true),
-    postProcessor: { type: 'TemplateProcessing', single, pair: [...single, ...single.map((s) => ('Sequence' in s ? seq('B') : s))], special_tokens: specialTokens },
+    postProcessor: { type: 'TemplateProcessing', single, pair: [...single, ...template('B', 1)], special_tokens: specialTokens },
   });
   return withChatTemplate(meta, { tokenizer, tokenizerConfig: sentencePieceTokenizerConfig(sp, addBos, addEos), specialTokensMap: specialTokensMap(sp) });
 }

@@ -113,6 +113,8 @@ describe('GGUF import gives back what was exported', () => {
     expect(model(back.tokenizer).vocab).toEqual({ ...model(original.tokenizer).vocab });
     expect(model(back.tokenizer).merges).toEqual(model(original.tokenizer).merges);
     expect(back.tokenizerConfig!.chat_template).toBe(TEMPLATE);
+    // the BOS template as transformers writes Llama's, pairs included (the second sequence has type id 1)
+    expect(back.tokenizer!.post_processor).toEqual(original.tokenizer!.post_processor);
     const ours = TextTokenizer.fromJson(original.tokenizer!, original.tokenizerConfig!);
     const theirs = TextTokenizer.fromJson(back.tokenizer!, back.tokenizerConfig!);
     for (const text of ['the cat sat on the mat', 'anther', ' leading space', 'x']) {
