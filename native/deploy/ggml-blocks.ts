@@ -2,7 +2,7 @@
 // block layouts Lathe writes (F32, F16, Q8_0, Q4_0) and reads (those plus Q4_K and Q6_K), bit for bit as
 // ggml-quants.c's reference (quantize_row_*_ref / dequantize_row_*) lays them out. Export and import are
 // one-off conversions of a whole model, not a hot path, so the loops here run once per weight.
-import { floatToHalf, halfToFloat } from '../models/float16.ts';
+import { floatToHalf, halfToFloat } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
 
 /** ggml_type numbers (ggml.h). */
 export const GGML_TYPE = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, Q4_K: 12, Q6_K: 14 } as const;

@@ -4,7 +4,7 @@
 // matrices in half precision behind a Cast. The graph keeps its interface (fp32 inputs, logits and KV cache),
 // so Lathe's loop and transformers.js run every variant the same way.
 import type { GraphBuilder, Node } from '../onnx/index.ts';
-import { floatToHalf } from '../models/float16.ts';
+import { floatToHalf } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
 import type { OnnxDtype } from '../models/onnx-variants.ts';
 import { quantizeBlocks, quantizeColumnsInt8, type BlockBits } from './onnx-quant-blocks.ts';
 

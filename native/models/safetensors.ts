@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { atomicWrite } from './atomic.ts';
-import { floatToHalf, halfToFloat } from './float16.ts';
+import { floatToHalf, halfToFloat } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
 import { openTensorFile, readTensorBytes } from './tensor-file.ts';
 import { CheckpointError } from '../api/errors.ts';
 

@@ -1,4 +1,5 @@
 // Element types of ONNX tensors: names, TensorProto enum codes, and the typed arrays that carry them.
+import { floatToHalf } from './float16.ts';
 
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'
@@ -73,22 +74,8 @@ export function arrayOf(dtype: DType, values: readonly number[]): TensorData {
     case 'int8': return Int8Array.from(values);
     case 'uint8': case 'bool': return Uint8Array.from(values);
     case 'uint32': return Uint32Array.from(values);
-    case 'float16': return Uint16Array.from(values, toHalf);
+    case 'float16': return floatToHalf(Float32Array.from(values));
     case 'bfloat16': return Uint16Array.from(values, (v) => new Uint32Array(Float32Array.of(v).buffer)[0] >>> 16);
     case 'uint16': return Uint16Array.from(values);
   }
-}
-
-/** IEEE half from a number (round to nearest even is not needed for constants; truncation of the mantissa is). */
-function toHalf(v: number): number {
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  f[0] = v;
-  const x = u[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = ((x >>> 23) & 0xff) - 127 + 15;
-  const mant = x & 0x7fffff;
-  if (exp <= 0) return sign;
-  if (exp >= 31) return sign | 0x7c00;
-  return sign | (exp << 10) | (mant >>> 13);
 }

@@ -12,7 +12,7 @@ import { GgufFile } from '../../native/deploy/gguf-read.ts';
 import { exportGguf } from '../../native/deploy/gguf-write.ts';
 import { TextGenerator } from '../../native/generate/pipeline.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
-import { floatToHalf } from '../../native/models/float16.ts';
+import { floatToHalf } from '../../native/onnx/float16.ts';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { SPM_PIECES, spmTokenizerBin } from '../fixtures/models/spm-llama.ts';

@@ -12,7 +12,7 @@ import { CheckpointWeights, readHfFolder } from '../../native/models/checkpoint.
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
 import { writePeftAdapter } from '../../native/models/peft.ts';
-import { floatToHalf, halfToFloat } from '../../native/models/float16.ts';
+import { floatToHalf, halfToFloat } from '../../native/onnx/float16.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
 import type { Model } from '../../native/api/schemas.ts';
 import { SHARED_DATA, tempDir } from './helpers/lathe.ts';

@@ -2,7 +2,7 @@
 // through the code under test: Q8_0 and Q4_0 as Lathe writes them, and hand-built Q4_K / Q6_K super-blocks.
 import { describe, expect, it } from 'vitest';
 import { BLOCK, dequantize, quantizeQ4_0, quantizeQ8_0 } from '../../native/deploy/ggml-blocks.ts';
-import { halfToFloat } from '../../native/models/float16.ts';
+import { halfToFloat } from '../../native/onnx/float16.ts';
 
 describe('Q8_0', () => {
   it('stores d = max|x|/127 as fp16, then round(x/d) as int8 per block of 32', () => {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { floatToHalf, halfToFloat } from '../../native/models/float16.ts';
+import { floatToHalf, halfToFloat } from '../../native/onnx/float16.ts';
 import { CheckpointError, SafetensorsFile, writeSafetensors, type Tensor } from '../../native/models/safetensors.ts';
 import { CheckpointWeights, readHfFolder, writeHfFolder } from '../../native/models/checkpoint.ts';
 import { parseModelConfig, ropeInverseFrequencies } from '../../native/models/config.ts';

@@ -1,5 +1,5 @@
 // IEEE 754 half precision (fp16), the one conversion both ways: F16 safetensors checkpoints, GGUF's F16
-// tensors and ggml's half-precision block scales, and ONNX float16 initializers.
+// tensors and ggml's half-precision block scales, ONNX float16 initializers and graph constants.
 
 function decodeHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
