@@ -123,6 +123,10 @@ export const ChatPromptInput = z.object({ style: z.literal('chat'), modelId: z.s
 
 const TopAlternative = z.object({ id: z.number().int(), token: z.string(), text: z.string(), logprob: z.number() });
 
+/** A GGUF file to import and the new model's name: the params of models.importGguf and of its 'gguf-import' job. */
+export const GgufImportParams = z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) });
+export type GgufImportParams = z.infer<typeof GgufImportParams>;
+
 export const modelMethods = {
   /** kind 'decoder': the models that generate text (what the playground, training, evaluation and serving offer); 'encoder': embedding models. */
   'models.list': { params: z.object({ kind: z.enum(MODEL_KINDS).optional() }), result: z.array(Model) },
@@ -131,6 +135,11 @@ export const modelMethods = {
   'models.importFolder': { params: z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },
   /** Starts a 'model-import' job converting a llama2.c checkpoint + tokenizer into a Hugging Face folder; the job's result holds the model. */
   'models.importLlama2c': { params: z.object({ checkpoint: z.string().min(1), tokenizer: z.string().min(1), name: z.string().trim().min(1).max(120) }), result: Job },
+  /**
+   * Starts a 'gguf-import' job: a llama GGUF file (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K tensors) dequantised to a
+   * float32 Hugging Face folder, config and tokenizer rebuilt from its metadata; the job's result holds the model.
+   */
+  'models.importGguf': { params: GgufImportParams, result: Job },
   'models.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
   /** Starts a 'model-download' job: resumable per file, progress as job events; the job's result holds the model. */
   'models.download': {

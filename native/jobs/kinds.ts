@@ -9,6 +9,7 @@ export const JOB_KINDS: Record<string, { module: string; summary: string }> = {
   'docs-import': { module: '../rag/import-worker.ts', summary: 'Import documents into a collection (RAG)' },
   dpo: { module: '../train/dpo-worker.ts', summary: 'Align a model to preference pairs (DPO, robust DPO, IPO)' },
   finetune: { module: '../train/finetune-worker.ts', summary: 'Fine-tune a model (full or LoRA)' },
+  'gguf-import': { module: '../deploy/gguf-import-worker.ts', summary: 'Import a GGUF file (llama.cpp, LM Studio, Ollama) as a model' },
   'model-download': { module: '../models/download-worker.ts', summary: 'Download a model from the Hugging Face Hub' },
   'model-import': { module: '../models/import-worker.ts', summary: 'Import a model folder or a llama2.c checkpoint' },
   ppo: { module: '../train/ppo-worker.ts', summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF)' },

@@ -1,12 +1,15 @@
 // The 'model-import' job: the same import code `lathe model import` runs, in a job's child process, so copying
 // a multi-GB folder never blocks the studio. Progress is bytes copied of the total, with the file in hand.
-import type { WorkerRun } from '../jobs/protocol.ts';
-import { asImportError, runModelImport, type ModelImportParams } from './import.ts';
+// Other imports that run as jobs (a GGUF file: deploy/gguf-import-worker.ts) report through runImportJob too.
+import type { Model } from '../api/schemas.ts';
+import type { WorkerContext, WorkerRun } from '../jobs/protocol.ts';
+import { asImportError, runModelImport, type ImportOptions, type ModelImportParams } from './import.ts';
 
-export const run: WorkerRun = async (params, ctx) => {
+/** Run one import in a job: progress with an estimate of the time left, cancellation, errors in the API's shape. */
+export async function runImportJob(ctx: WorkerContext, importModel: (opts: ImportOptions) => Promise<Model>): Promise<{ model: Model }> {
   const started = Date.now();
   try {
-    const model = await runModelImport(ctx.dataDir, params as ModelImportParams, {
+    const model = await importModel({
       signal: ctx.signal,
       onProgress: (p) => {
         const seconds = (Date.now() - started) / 1000;
@@ -18,4 +21,6 @@ export const run: WorkerRun = async (params, ctx) => {
   } catch (err) {
     throw asImportError(err);
   }
-};
+}
+
+export const run: WorkerRun = (params, ctx) => runImportJob(ctx, (opts) => runModelImport(ctx.dataDir, params as ModelImportParams, opts));

@@ -1,11 +1,11 @@
 // Studio API handlers for models (schemas in native/api/models.ts): the list, the model card of the Select
 // page (models/card.ts), imports, deletion and Hub downloads. Imports and downloads are jobs ('model-import',
-// 'model-download'): the handler checks what it can answer at once (the paths exist, the name is free) and
+// 'gguf-import', 'model-download'): the handler checks what it can answer at once (the paths exist, the name is free) and
 // enqueues the work, so a multi-GB copy never blocks the studio's process.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
-import type { modelMethods } from '../api/models.ts';
+import type { GgufImportParams, modelMethods } from '../api/models.ts';
 import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { generationService } from './generate-service.ts';
@@ -16,6 +16,7 @@ type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof 
 function requireFile(file: string, field: string, what: string): string {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) throw new StudioError('invalid_params', `${file}: no such file; give the full path of the ${what}`, { field, file });
+  if (fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${file}: a folder; give the full path of the ${what}`, { field, file });
   return resolved;
 }
 
@@ -39,6 +40,12 @@ export const modelHandlers: ModelHandlers = {
     const tok = requireFile(tokenizer, 'tokenizer', 'llama2.c tokenizer (tokenizer.bin or tok512.bin)');
     ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'llama2c', checkpoint: ckpt, tokenizer: tok, name } satisfies ModelImportParams);
+  },
+  'models.importGguf': ({ path: file, name }, _raw, ctx) => {
+    // The file's contents are the job's to check (deploy/gguf-read.ts names what is wrong and where).
+    const resolved = requireFile(file, 'path', 'GGUF file (.gguf, or an Ollama blob)');
+    ctx.store.models.requireFreeName(name);
+    return ctx.queue.enqueue('gguf-import', { path: resolved, name } satisfies GgufImportParams);
   },
   'models.delete': ({ id }, _raw, ctx) => {
     const model = ctx.store.models.get(id);

@@ -4,6 +4,7 @@
 // without tokenizer.json fails with the job's error naming the file; the card of the imported model shows.
 // A sentence encoder's folder (a tiny BERT) imports the same way and shows as an embedding model: its card gives the
 // vectors' width and pooling and sends the user to the Documents page instead of the playground.
+// A GGUF file (exported by `lathe export --format gguf`) imports by path too, named after the file unless renamed.
 // The "?" dialog lists the playground's own shortcuts.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   let page: Page;
   let tmp: string;
   let folder: string;
+  let ggufFile: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -34,9 +36,11 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     cpSync(folder, path.join(tmp, 'no-tokenizer'), { recursive: true });
     rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
     await writeTinyBert(path.join(tmp, 'bert'), { pooling: 'cls' });
+    ggufFile = path.join(tmp, 'stories.q8_0.gguf');
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'export', '--model', 'stories', '--format', 'gguf', '--dtype', 'q8_0', '--out', ggufFile], { cwd: ROOT, encoding: 'utf8' });
     studio = await startStudio();
     browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
+    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/models\.importGguf$/ }); // the refused missing file
   });
 
   afterAll(async () => {
@@ -104,6 +108,30 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     expect(await card.locator('[aria-label="Memory"]').count()).toBe(0);
     await page.getByRole('button', { name: /minibert/ }).getByText(/embedding model/).waitFor();
     await shootSchemes(page, 'select-embedding-model');
+  });
+
+  it('imports a GGUF file by path, named after the file, and shows its card', async () => {
+    const expand = page.getByRole('button', { name: 'Add a model', exact: true });
+    if (await expand.count()) await expand.click();
+    await page.getByRole('radio', { name: /GGUF file/ }).click();
+    await page.getByLabel('GGUF file path').fill(path.join(tmp, 'missing.gguf'));
+    await page.getByLabel('Model name').fill('stories-gguf');
+    await page.getByRole('button', { name: /^Import/ }).click();
+    await page.getByText(/missing\.gguf: no such file; give the full path of the GGUF file/).waitFor();
+
+    await watchProgressBar();
+    await page.getByLabel('Model name').fill('');
+    await page.getByLabel('GGUF file path').fill(ggufFile);
+    expect(await page.getByText(/missing\.gguf: no such file/).count()).toBe(0); // the refusal goes with the edit
+    expect(await page.getByLabel('Model name').inputValue()).toBe('stories.q8_0');
+    await page.getByLabel('Model name').fill('stories-gguf');
+    await shootSchemes(page, 'select-import-gguf');
+    await page.getByLabel('GGUF file path').press('Control+Enter');
+    const card = page.getByTestId('model-card');
+    await card.getByRole('heading', { name: /stories-gguf/ }).waitFor();
+    expect(await progressBarShown()).toBe(true);
+    await card.getByText(/GGUF file · stories\.q8_0\.gguf/).waitFor();
+    await card.getByRole('table', { name: 'Parameters by component' }).getByText('32,768').waitFor();
   });
 
   it("lists the playground's own shortcuts in the ? dialog", async () => {

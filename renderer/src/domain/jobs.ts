@@ -22,6 +22,12 @@ export const JOB_KIND_LABEL: Record<string, string> = {
   reward: 'Reward model',
   ppo: 'PPO (RLHF)',
   export: 'Export',
+  deploy: 'Merge / quantise / export',
+  'model-import': 'Model import',
+  'gguf-import': 'GGUF import',
+  'model-download': 'Model download',
+  'docs-import': 'Document import',
+  'retrieval-eval': 'Retrieval evaluation',
 };
 
 export function jobKindLabel(kind: string): string {

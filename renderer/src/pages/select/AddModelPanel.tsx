@@ -1,6 +1,6 @@
-// The three ways a model comes in: a Hugging Face folder on disk, a llama2.c checkpoint with its tokenizer, or
-// a download from the Hugging Face Hub. Each is a job followed to its end with a progress bar: an import
-// ('model-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
+// The four ways a model comes in: a Hugging Face folder on disk, a llama2.c checkpoint with its tokenizer, a
+// GGUF file (llama.cpp, LM Studio, Ollama), or a download from the Hugging Face Hub. Each is a job followed to its
+// end with a progress bar: an import ('model-import', 'gguf-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
 import { useState, type FormEvent } from 'react';
 import type { Model } from '../../../../native/api/schemas.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -11,11 +11,12 @@ import { errorMessage } from '../../api/errors.ts';
 import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 
-type Way = 'folder' | 'llama2c' | 'hub';
+type Way = 'folder' | 'llama2c' | 'gguf' | 'hub';
 
 const WAYS: { id: Way; title: string; help: string }[] = [
   { id: 'folder', title: 'Hugging Face folder', help: 'A folder on disk with config.json, .safetensors weights and tokenizer.json.' },
   { id: 'llama2c', title: 'llama2.c checkpoint', help: 'A model.bin from llama2.c and its tokenizer.bin; converted on import.' },
+  { id: 'gguf', title: 'GGUF file', help: 'A llama .gguf from llama.cpp, LM Studio or Ollama; dequantised to float32 on import.' },
   { id: 'hub', title: 'Download from the Hub', help: 'owner/name on huggingface.co, once; it then works offline.' },
 ];
 
@@ -25,13 +26,13 @@ function jobTitle(state: string, downloading: boolean): string {
   return downloading ? 'Downloading' : 'Importing';
 }
 
-const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.bin$/i, '') ?? '';
+const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.(bin|gguf)$/i, '') ?? '';
 
 export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boolean; onAdded(model: Model): void }) {
   const studio = useStudio();
   const [expanded, setExpanded] = useState(!startCollapsed);
   const [way, setWay] = useState<Way>('llama2c');
-  const [fields, setFields] = useState({ folder: '', checkpoint: '', tokenizer: '', repo: '', revision: 'main', token: '', name: '' });
+  const [fields, setFields] = useState({ folder: '', checkpoint: '', tokenizer: '', gguf: '', repo: '', revision: 'main', token: '', name: '' });
   const [nameTouched, setNameTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
@@ -39,7 +40,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
     setBusy(false);
     const model = (job.result as { model?: Model } | null)?.model;
     if (job.state === 'succeeded' && model) {
-      setFields((f) => ({ ...f, folder: '', checkpoint: '', tokenizer: '', name: '' }));
+      setFields((f) => ({ ...f, folder: '', checkpoint: '', tokenizer: '', gguf: '', name: '' }));
       setNameTouched(false);
       onAdded(model);
     } else if (job.kind === 'model-download') setError({ message: job.error ?? `The download ended ${job.state}. Start it again to resume.` });
@@ -47,8 +48,9 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   });
 
   const set = (key: keyof typeof fields, value: string) => {
+    if (error?.field) setError(null); // a field's refusal goes once the field is edited
     const next = { ...fields, [key]: value };
-    if (!nameTouched && (key === 'folder' || key === 'checkpoint' || key === 'repo')) next.name = key === 'repo' ? (value.split('/')[1] ?? '') : stem(value);
+    if (!nameTouched && (key === 'folder' || key === 'checkpoint' || key === 'gguf' || key === 'repo')) next.name = key === 'repo' ? (value.split('/')[1] ?? '') : stem(value);
     setFields(next);
   };
 
@@ -64,7 +66,9 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
         ? await studio.call('models.importFolder', { path: fields.folder.trim(), name })
         : way === 'llama2c'
           ? await studio.call('models.importLlama2c', { checkpoint: fields.checkpoint.trim(), tokenizer: fields.tokenizer.trim(), name })
-          : await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined });
+          : way === 'gguf'
+            ? await studio.call('models.importGguf', { path: fields.gguf.trim(), name })
+            : await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined });
       progress.follow(job); // busy until the job ends
     } catch (err) {
       const details = (err as { details?: { field?: string } }).details;
@@ -76,7 +80,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   if (!expanded) {
     return (
       <Card aria-label="Add a model">
-        <CardHeader title="Add a model" subtitle="Import a folder or a llama2.c checkpoint, or download one from the Hugging Face Hub." actions={<Button icon="plus" onClick={() => setExpanded(true)}>Add a model</Button>} />
+        <CardHeader title="Add a model" subtitle="Import a folder, a llama2.c checkpoint or a GGUF file, or download one from the Hugging Face Hub." actions={<Button icon="plus" onClick={() => setExpanded(true)}>Add a model</Button>} />
       </Card>
     );
   }
@@ -85,12 +89,12 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   const downloading = job?.kind === 'model-download';
   const running = job !== null && !isFinished(job);
   const ready = fields.name.trim() !== '' || way === 'hub';
-  const complete = way === 'folder' ? fields.folder.trim() : way === 'llama2c' ? fields.checkpoint.trim() && fields.tokenizer.trim() : fields.repo.trim();
+  const complete = { folder: fields.folder.trim(), llama2c: fields.checkpoint.trim() && fields.tokenizer.trim(), gguf: fields.gguf.trim(), hub: fields.repo.trim() }[way];
   return (
     <Card aria-label="Add a model">
-      <CardHeader title="Add a model" subtitle="Three ways in. Whatever the source, the model is stored as a standard Hugging Face folder in the studio’s data directory." />
+      <CardHeader title="Add a model" subtitle="Four ways in. Whatever the source, the model is stored as a standard Hugging Face folder in the studio’s data directory." />
       <form className="card-body stack" onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Add a model">
-        <div className="choice-grid" role="radiogroup" aria-label="Source">
+        <div className="choice-grid four" role="radiogroup" aria-label="Source">
           {WAYS.map((w) => (
             <button key={w.id} type="button" role="radio" aria-checked={way === w.id} className="choice" onClick={() => { setWay(w.id); setError(null); }}>
               <span className="choice-title">{w.title}</span>
@@ -114,6 +118,11 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
               </Field>
             </>
           )}
+          {way === 'gguf' && (
+            <Field label="GGUF file path" className="span-2" help="Llama-family weights in F32, F16, Q8_0, Q4_0, Q4_K or Q6_K (a Q4_K_M file is these). Ollama keeps its models as blobs under ~/.ollama/models/blobs; the largest blob of a model is its GGUF." error={fieldError('path')}>
+              {(id, d) => <input id={id} className="input mono" value={fields.gguf} onChange={(e) => set('gguf', e.target.value)} aria-describedby={d} placeholder="/path/to/model.Q4_K_M.gguf" />}
+            </Field>
+          )}
           {way === 'hub' && (
             <>
               <Field label="Repository" help="owner/name as on huggingface.co, e.g. HuggingFaceTB/SmolLM2-135M." error={fieldError('repo')}>
@@ -128,7 +137,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
             </>
           )}
           <Field label="Model name" help="How the model is listed in the studio; must be unique." error={fieldError('name')} optional={way === 'hub'}>
-            {(id, d) => <input id={id} className="input" value={fields.name} onChange={(e) => { setNameTouched(true); setFields({ ...fields, name: e.target.value }); }} aria-describedby={d} placeholder="stories260K" />}
+            {(id, d) => <input id={id} className="input" value={fields.name} onChange={(e) => { setNameTouched(e.target.value !== ''); set('name', e.target.value); }} aria-describedby={d} placeholder="stories260K" />}
           </Field>
         </div>
         {job && (
