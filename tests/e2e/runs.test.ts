@@ -69,6 +69,12 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
       stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled');
       const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
       store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
+      // What the generation service records when a generation ends (native/studio/generate-service.ts recordOutput).
+      const genDir = path.join(studio.dataDir, 'runs', gen.id);
+      mkdirSync(genDir, { recursive: true });
+      const body = JSON.stringify({ text: ' there was a little girl named Lily.', tokenIds: [1, 2, 3, 4, 5, 6, 7, 8, 9], finishReason: 'length' });
+      writeFileSync(path.join(genDir, 'output.json'), body);
+      store.runs.addArtifact({ runId: gen.id, kind: 'generation-output', path: path.join(genDir, 'output.json'), bytes: body.length, hash: `sha256:${crypto.createHash('sha256').update(body).digest('hex')}` });
       store.runs.setStatus(gen.id, 'succeeded');
       const evaluation = store.runs.create({ kind: 'evaluation', name: 'triage zero-shot', projectId: other.id, config: { template: { label: 'zero-shot' } } });
       store.runs.setStatus(evaluation.id, 'succeeded');
@@ -168,13 +174,15 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
   });
 
-  it('shows a playground generation apart, its timings as figures and why it has no job log', async () => {
+  it('shows a playground generation apart, its text, its timings as figures and why it has no job log', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
     await page.getByRole('heading', { name: 's260k · Once upon a time' }).waitFor();
     await expect.poll(() => page.getByTestId('run-figures').textContent()).toContain('812');
     expect(await page.getByTestId('run-config').textContent()).toContain('settings.temperature');
+    expect(await page.getByTestId('generation-output').textContent()).toBe('Once upon a time there was a little girl named Lily.');
+    await page.getByRole('region', { name: 'Output' }).getByText('reached max new tokens · 9 tokens').waitFor();
     await page.getByText('Playground generations run in the studio’s generation worker').waitFor();
     expect(await page.getByRole('combobox', { name: 'Compare with' }).count()).toBe(0);
     await shoot('generation');
