@@ -102,7 +102,7 @@ export function ServeSection() {
                 </select>
               )}
             </Field>
-            <Field label="Port" help={runningPort !== null && s?.url ? `Listening on ${s.url}` : '0 picks any free port.'} error={runningPort !== null ? null : portError}>
+            <Field label="Port" help={runningPort !== null ? 'The one it listens on.' : '0 picks any free port.'} error={runningPort !== null ? null : portError}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={runningPort !== null ? String(runningPort) : port} disabled={live} onChange={(e) => setPort(e.target.value)} />
               )}

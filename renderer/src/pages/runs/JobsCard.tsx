@@ -24,7 +24,7 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
       {jobs.data && jobs.data.length > 0 && (
         <div className="table-wrap">
           <table className="table" aria-label="Jobs">
-            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Message</th><th>Started</th><th className="num">Duration</th></tr></thead>
+            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Started</th><th className="num">Duration</th></tr></thead>
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
