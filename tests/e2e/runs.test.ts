@@ -24,6 +24,9 @@ const STEPS = 40;
 function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded'): Run {
   const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 } } });
   store.runs.setStatus(run.id, 'running');
+  // The job drives the run from start to end, as in the studio, so its duration is the run's.
+  const job = store.jobs.create('finetune', { name });
+  store.jobs.update(job.id, { state: 'running', runId: run.id });
   for (let step = 1; step <= STEPS; step++) {
     store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
     store.runs.addMetric({ runId: run.id, step, name: 'lr', value: (rate / 100) * (1 - step / (STEPS + 1)) });
@@ -34,11 +37,10 @@ function seedTrainingRun(store: Store, dataDir: string, projectId: string, name:
   const bytes = crypto.randomBytes(3000);
   writeFileSync(file, bytes);
   store.runs.addArtifact({ runId: run.id, kind: 'adapter', path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
-  const job = store.jobs.create('finetune', { name });
-  store.jobs.update(job.id, { state: 'running', runId: run.id });
   store.jobs.appendLog(job.id, 'info', `training ${name}: ${STEPS} steps`);
   store.jobs.appendLog(job.id, 'info', `step ${STEPS}/${STEPS} loss ${(1 + 4 * Math.exp(-rate * STEPS)).toFixed(3)}`);
-  store.jobs.update(job.id, { state: status as 'succeeded', progress: 1 });
+  // A cancelled job keeps the progress it had reached.
+  store.jobs.update(job.id, { state: status as 'succeeded', progress: status === 'succeeded' ? 1 : 0.4 });
   store.runs.setStatus(run.id, status);
   return store.runs.get(run.id)!;
 }

@@ -42,6 +42,8 @@ export function isFraction(name: string): boolean {
 export function formatMetric(name: string, value: number): string {
   if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
   if (isFraction(name)) return value.toFixed(3);
+  // A rate (tokens per second) in the hundreds or tens: a tenth is already finer than it varies run to run.
+  if (name.endsWith('per_second')) return value.toFixed(1);
   // A training run's learning rate (3e-5) would read 0.000 at three decimals.
   if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(1).replace('e-', 'e−');
   return value >= 100 ? value.toFixed(1) : value.toFixed(3);
