@@ -196,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     dataDir: (values['data-dir'] as string | undefined) ?? process.env.LATHE_DATA_DIR ?? defaultDataDir(),
     json,
+    command: `lathe ${command.path.join(' ')}`,
     print(result, human) {
       if (json || !human) console.log(JSON.stringify(result, null, json ? 2 : 0));
       else console.log(human());
