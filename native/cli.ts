@@ -161,8 +161,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(commands));
       return words.length === 0 && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
     }
-    const guess = closest(words.join(' '), commands.map((c) => c.path.join(' ')));
-    console.error(`lathe: unknown command '${words.join(' ')}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`);
+    // Only the words a command could be named by: a group's subcommand at most, never the arguments after it.
+    const depth = commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? 2 : 1;
+    const named = words.slice(0, depth).join(' ');
+    const longest = Math.max(...commands.map((c) => c.path.length));
+    const guess = closest(words.slice(0, longest).join(' '), commands.map((c) => c.path.join(' ')));
+    console.error(`lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`);
     return 2;
   }
   const { command } = found;
@@ -192,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     dataDir: (values['data-dir'] as string | undefined) ?? process.env.LATHE_DATA_DIR ?? defaultDataDir(),
     json,
+    command: `lathe ${command.path.join(' ')}`,
     print(result, human) {
       if (json || !human) console.log(JSON.stringify(result, null, json ? 2 : 0));
       else console.log(human());

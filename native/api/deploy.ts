@@ -12,6 +12,11 @@ export const HF_DTYPES = ['fp32', 'fp16', 'bf16'] as const;
 export const GGUF_DTYPES = ['f32', 'f16', 'q8_0', 'q4_0'] as const;
 export const EXPORT_FORMATS = ['gguf', 'onnx', 'hf'] as const;
 
+/** The model a quantise job registers for one dtype: the job, the CLI and the pre-checks derive it here alone. */
+export function quantizedModelName(modelName: string, dtype: string): string {
+  return `${modelName}-${dtype}`;
+}
+
 const AccuracyLevel = z.number().int().min(0).max(4);
 
 const MergeFields = z.object({

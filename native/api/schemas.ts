@@ -79,6 +79,28 @@ export const SplitFractions = z.object({
 
 /** Task field → dataset column, e.g. { input: 'dialogue', target: 'summary' }. */
 export const ColumnMapping = z.record(z.string(), z.string());
+/**
+ * The fields a column mapping can set, with what reads each: `lathe dataset map` offers one --FIELD-column flag
+ * per entry. The studio's mapping editor shows the subset a project's task needs.
+ */
+export const MAPPING_FIELDS = {
+  instruction: 'the instruction or user message (instruction format, chat)',
+  input: 'the model input: a document to summarise, a prompt to continue, extra context',
+  output: 'the reply the model should give (instruction format)',
+  target: 'the reference text: a summary, the text to generate',
+  question: 'the question (question answering)',
+  context: 'the passage a question is answered from',
+  answer: 'the correct answer (question answering)',
+  messages: 'a list of {role, content} turns (chat)',
+  text: 'plain text: for language modelling, or the text a classifier or reward model scores',
+  label: 'the class label (classification, reward model)',
+  prompt: 'the prompt a preference pair or PPO continues',
+  chosen: 'the preferred completion (DPO)',
+  rejected: 'the dispreferred completion (DPO)',
+  tokens: 'a sentence as a list of tokens (tagging)',
+  tags: 'one tag per token (tagging)',
+} as const;
+export type MappingField = keyof typeof MAPPING_FIELDS;
 export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
 export const DatasetFormat = z.enum(['jsonl', 'json', 'csv', 'tsv']);

@@ -13,6 +13,8 @@ export interface CliContext {
   print(result: unknown, human?: () => string): void;
   /** Print a progress/status line to stderr (never to stdout, so --json output stays parseable). */
   info(line: string): void;
+  /** The command being run, as typed to run it again: 'lathe train', 'lathe align dpo' (hints name it). */
+  command?: string;
 }
 
 export interface CliCommand {

@@ -1,6 +1,6 @@
-// `lathe dataset import|list|show`. Import runs in the foreground with a progress line on stderr, through
+// `lathe dataset import|list|show|map`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import { SPLITS, wholeSplit, type Dataset } from '../api/schemas.ts';
+import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type MappingField } from '../api/schemas.ts';
 import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
@@ -51,6 +51,28 @@ function progressPrinter(ctx: CliContext): { update(p: ImportProgress): void; do
   };
 }
 
+const FIELDS = Object.keys(MAPPING_FIELDS) as MappingField[];
+const MAP_USAGE = 'lathe dataset map NAME [--input-column C] [--output-column C] [--instruction-column C] [--target-column C] … [--unset FIELD,…]';
+
+/** The mapping after `lathe dataset map`'s flags: given fields set (each to a column the dataset has), --unset ones removed. */
+function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Dataset['mapping'] {
+  const unset = ((values.unset as string | undefined) ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = unset.find((f) => !(f in MAPPING_FIELDS));
+  if (unknown !== undefined) throw new UserError(`--unset: '${unknown}' is not a mapping field; the fields are ${FIELDS.join(', ')}.\nUsage: ${MAP_USAGE}`);
+  const given = FIELDS.filter((f) => values[`${f}-column`] !== undefined);
+  if (given.length === 0 && unset.length === 0) {
+    throw new UserError(`give at least one --FIELD-column COLUMN (fields: ${FIELDS.join(', ')}) or --unset FIELD; dataset ${dataset.name} has the columns ${dataset.columns.join(', ')}.\nUsage: ${MAP_USAGE}`);
+  }
+  const mapping = { ...dataset.mapping };
+  for (const f of unset) delete mapping[f];
+  for (const f of given) {
+    const column = values[`${f}-column`] as string;
+    if (!dataset.columns.includes(column)) throw new UserError(`--${f}-column: dataset ${dataset.name} has no column '${column}'; its columns are ${dataset.columns.join(', ')}`);
+    mapping[f] = column;
+  }
+  return mapping;
+}
+
 export function describeDataset(d: Dataset): string {
   return formatFields([
     ['id', d.id],
@@ -59,7 +81,7 @@ export function describeDataset(d: Dataset): string {
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
     ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
-    ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || '— (set one in the studio)'],
+    ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || "— (set one with 'lathe dataset map' or in the studio)"],
     ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
     ['sha256', d.contentHash],
     ['created', d.createdAt],
@@ -156,6 +178,27 @@ export const commands: CliCommand[] = [
         const table = formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => cell(r[c]))), 40);
         return [describeDataset(dataset), '', `First ${page.rows.length} of ${plural(page.total, 'row')} (${split}):`, table].join('\n');
       });
+    },
+  },
+  {
+    path: ['dataset', 'map'],
+    summary: 'Set which column supplies each field training and evaluation read (the column mapping)',
+    usage: MAP_USAGE,
+    help: {
+      ...Object.fromEntries(FIELDS.map((f) => [`${f}-column`, `column for ${f}: ${MAPPING_FIELDS[f]}`])),
+      unset: 'comma-separated fields to remove from the mapping',
+    },
+    positionals: true,
+    options: {
+      ...Object.fromEntries(FIELDS.map((f) => [`${f}-column`, { type: 'string' as const }])),
+      unset: { type: 'string' },
+    },
+    async run({ values, positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give one dataset name or id.\nUsage: ${MAP_USAGE}`);
+      const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
+      const mapping = mappingFromFlags(dataset, values);
+      const updated = await callStudio(ctx, 'datasets.setMapping', { id: dataset.id, mapping });
+      ctx.print(updated, () => `Mapped dataset ${updated.name}\n${describeDataset(updated)}`);
     },
   },
 ];

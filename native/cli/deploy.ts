@@ -3,6 +3,7 @@
 // optional report of what each variant costs and keeps beside fp32. Foreground, progress on stderr.
 import fs from 'node:fs';
 import path from 'node:path';
+import { quantizedModelName } from '../api/deploy.ts';
 import { humanBytes } from '../api/format.ts';
 import { MERGE_DTYPES, mergeAsModel, mergeToFolder, type MergeDtype } from '../deploy/merge-model.ts';
 import { quantizationReport, reportTable, type ReportRow } from '../deploy/quantize-report.ts';
@@ -39,6 +40,18 @@ async function adapterOfRun(ctx: CliContext, runId: string) {
     const store = openStore(ctx.dataDir);
     try {
       return resolveAdapterRun(store, runId);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+/** Every model name quantize will register, checked before the first variant is built (none is left half-done). */
+async function requireFreeTargets(ctx: CliContext, targets: readonly string[]): Promise<void> {
+  await userErrors(async () => {
+    const store = openStore(ctx.dataDir);
+    try {
+      store.models.requireFreeNames(targets, (them) => `quantise one dtype at a time with --dtype D --name NEW, leave out the dtypes already made, or delete ${them} first`);
     } finally {
       store.close();
     }
@@ -123,10 +136,12 @@ export const commands: CliCommand[] = [
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
       if (textFile && !fs.existsSync(textFile)) throw new UserError(`--text: ${path.resolve(textFile)} does not exist`);
       const source = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be quantised (Lathe quantises text-generation models)'));
+      const targets = dtypes.map((dtype) => (values.name as string | undefined) ?? quantizedModelName(source.name, dtype));
+      await requireFreeTargets(ctx, targets);
       const qopts = { accuracyLevel: level, embeddings: !values['no-embeddings'] };
       const made: { dtype: OnnxDtype; model: string; id: string; path: string; file: string; bytes: number; matmuls: number; embeddings: number }[] = [];
-      for (const dtype of dtypes) {
-        const target = (values.name as string | undefined) ?? `${source.name}-${dtype}`;
+      for (const [i, dtype] of dtypes.entries()) {
+        const target = targets[i];
         const r = await withProgress(ctx, (onProgress) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
         made.push({ dtype, model: r.model.name, id: r.model.id, path: r.model.path, file: r.variant.file, bytes: r.variant.bytes, matmuls: r.variant.matmuls, embeddings: r.variant.embeddings });
       }

@@ -1,5 +1,6 @@
 // `lathe docs create|add|list|remove|search` and `lathe ask`: document collections for retrieval, in the foreground
 // through the same engine the studio's 'docs-import' job runs (native/rag).
+import fs from 'node:fs';
 import path from 'node:path';
 import { RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
@@ -107,6 +108,9 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (positionals.length < 2) throw new UserError(`give a collection and at least one file or folder.\nUsage: ${ADD_USAGE}`);
       const [name, ...paths] = positionals;
+      // A path typed on the command line that is not there is a typo, refused before anything is created or read.
+      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => path.resolve(p));
+      if (missing.length) throw new UserError(`no such file or folder: ${missing.join(', ')}; nothing was imported. Check the path${missing.length > 1 ? 's' : ''}.\nUsage: ${ADD_USAGE}`);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
@@ -117,7 +121,7 @@ export const commands: CliCommand[] = [
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
-          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} apply only when creating one, and were ignored`);
+          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
           let last = 0;
           const result = await addDocuments(store, col.id, paths, {
             signal: controller.signal,

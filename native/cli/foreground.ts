@@ -53,9 +53,13 @@ export async function runInForeground(ctx: CliContext, what: string, work: (env:
   }
 }
 
-/** The outcome printed (as JSON with --json), and the exit code: 130 when the run was cancelled, else 0. */
-export function printOutcome<T extends { status: string }>(ctx: CliContext, outcome: T, describe: (o: T) => string): number {
-  ctx.print(outcome, () => describe(outcome));
+/**
+ * The outcome printed (as JSON with --json), and the exit code: 130 when the run was cancelled, else 0. A cancelled
+ * run checkpointed where it stopped, so its description ends with the command that continues it.
+ */
+export function printOutcome<T extends { status: string; runId: string }>(ctx: CliContext, outcome: T, describe: (o: T) => string): number {
+  const resume = outcome.status === 'cancelled' && ctx.command ? `\nresume it with: ${ctx.command} --resume ${outcome.runId}` : '';
+  ctx.print(outcome, () => describe(outcome) + resume);
   return outcome.status === 'cancelled' ? 130 : 0;
 }
 
@@ -75,7 +79,7 @@ export function writtenModelLines(o: { adapterPath: string | null; outputModel: 
 }
 
 /** How a command starts a run from its flags or resumes one, and how it describes the outcome. */
-export interface StartOrResume<I, O extends { status: string }> {
+export interface StartOrResume<I, O extends { status: string; runId: string }> {
   /** The flags checked as the run's input; throws a UserError naming the flag. */
   inputOf(values: Record<string, unknown>): I;
   start(input: I, env: TrainEnv): Promise<O>;
@@ -84,7 +88,7 @@ export interface StartOrResume<I, O extends { status: string }> {
 }
 
 /** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
-export async function startOrResume<I, O extends { status: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
+export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
   const input = values.resume ? null : run.inputOf(values);
   return runInForeground(ctx, what, async (env) =>
     printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe));

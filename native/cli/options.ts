@@ -39,7 +39,7 @@ export function stringOptions(flags: Record<string, unknown>): OptionSpec {
 /** `input` checked by its API schema; a refusal names the flags (`fieldOfFlag`, as for issuesAsFlags) and shows the usage. */
 export function parseFlagInput<T>(schema: ZodType<T>, input: Record<string, unknown>, fieldOfFlag: Record<string, string>, usage: string): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag)}\nUsage: ${usage}`);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag, input)}\nUsage: ${usage}`);
   return parsed.data;
 }
 
@@ -80,15 +80,37 @@ export const GENERATION_OPTIONS: OptionSpec = {
   stop: { type: 'string', multiple: true },
 };
 
+/** One schema issue: zod's path and message; an enum or literal refusal also lists the allowed `values`. */
+interface SchemaIssue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  values?: readonly unknown[];
+}
+
+function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
+  return at.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);
+}
+
 /**
- * Schema issues as the user typed them: `--rank: Too small…` rather than `lora.r: Too small…`. `flags` maps each
- * flag to the field it fills (dotted for nested fields); a field no flag fills keeps its path.
+ * Schema issues as the user typed them: `--rank: Too small…` rather than `lora.r: Too small…`, and a value outside
+ * a fixed set as `--method must be one of lora, full; got 'lorra'` (the house style of hand-written checks) rather
+ * than zod's `Invalid option: expected one of "lora"|"full"`. `flags` maps each flag to the field it fills (dotted
+ * for nested fields; an element of a list field is that field's); a field no flag fills keeps its path. `input`,
+ * the object checked, supplies the value that was refused.
  */
-export function issuesAsFlags(issues: readonly { path: readonly PropertyKey[]; message: string }[], flags: Record<string, string>): string {
+export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<string, string>, input?: unknown): string {
   const flagOf = new Map(Object.entries(flags).map(([flag, field]) => [field, flag]));
   return issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    return `${flagOf.has(field) ? `--${flagOf.get(field)}` : field}: ${issue.message}`;
+    const exact = issue.path.map(String).join('.');
+    const field = flagOf.has(exact) ? exact : issue.path.filter((p) => typeof p !== 'number').map(String).join('.');
+    const name = flagOf.has(field) ? `--${flagOf.get(field)}` : field;
+    if (issue.code === 'invalid_value' && issue.values?.length) {
+      const got = valueAt(input, issue.path);
+      const allowed = issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
+      return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}`;
+    }
+    return `${name}: ${issue.message}`;
   }).join('; ');
 }
 

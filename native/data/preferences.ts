@@ -48,7 +48,7 @@ export const ASSISTANT_TURN = '\n\nAssistant:';
 export function preferenceStyle(mapping: ColumnMapping, datasetName: string): PreferenceStyle {
   const missing = ['chosen', 'rejected'].filter((f) => mapping[f] === undefined);
   if (missing.length) {
-    throw new StudioError('invalid_params', `dataset ${datasetName}: preference training needs the mapping fields chosen and rejected (missing: ${missing.join(', ')}; mapping: ${JSON.stringify(mapping)}); set them with 'lathe dataset map' / datasets.setMapping`, { field: 'dataset' });
+    throw new StudioError('invalid_params', `dataset ${datasetName}: preference training needs the mapping fields chosen and rejected (missing: ${missing.join(', ')}; mapping: ${JSON.stringify(mapping)}); set them with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, { field: 'dataset' });
   }
   return mapping.prompt === undefined ? 'transcript' : 'columns';
 }

@@ -4,7 +4,7 @@
 // keeps nothing). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DeployJobParams, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, type DeployResult } from '../api/deploy.ts';
+import { DeployJobParams, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, quantizedModelName, type DeployResult } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { WorkerRun, WorkerContext } from '../jobs/protocol.ts';
@@ -32,7 +32,7 @@ type QuantizeJob = Extract<DeployJobParams, { op: 'quantize' }>;
 async function quantizeAll(p: QuantizeJob, model: Model, result: DeployResult, ctx: WorkerContext): Promise<void> {
   for (const [i, dtype] of p.dtypes.entries()) {
     const share = (f: number) => (i + f) / p.dtypes.length * (p.reportTextPath ? 0.4 : 1);
-    const q = await quantizeModel(ctx.dataDir, model, dtype, `${model.name}-${dtype}`, {
+    const q = await quantizeModel(ctx.dataDir, model, dtype, quantizedModelName(model.name, dtype), {
       accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings, signal: ctx.signal,
       onProgress: (x) => ctx.progress(share(x.fraction), `${dtype}: ${x.message}`),
     });

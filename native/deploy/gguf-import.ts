@@ -15,11 +15,23 @@ import { hfTensorName, llamaConfigFromMetadata, permuteRotaryRows, permutedHeads
 import { MetadataReader } from './gguf-metadata.ts';
 import { tokenizerFromMetadata } from './gguf-tokenizer.ts';
 
+/**
+ * Why an adapter GGUF (general.type 'adapter', as `lathe export --adapter` and llama.cpp's convert_lora_to_gguf.py
+ * write it) is not imported: it holds only the LoRA matrices, not a model, and what to do with it instead.
+ */
+function adapterNotModel(file: string, meta: MetadataReader): string {
+  const kind = meta.string('adapter.type') ?? 'LoRA';
+  return `${file} is a ${kind === 'lora' ? 'LoRA' : kind} adapter (metadata general.type 'adapter'), not a model: it holds only the adapter's matrices, so there is nothing to import. `
+    + `Run it on its base model with llama.cpp (llama-cli -m BASE.gguf --lora ${path.basename(file)}); to get one merged model in Lathe, `
+    + `merge the adapter's PEFT folder into its base with 'lathe merge --model BASE --adapter DIR --name NEW' (or 'lathe merge --run RUN' for a Lathe LoRA run)`;
+}
+
 /** The Hugging Face folder contents of a llama GGUF file (weights as float32). */
 export function ggufToHf(file: string, onTensor?: (done: number, total: number) => void): HfFolderContents {
   const gguf = GgufFile.open(file);
   try {
     const meta = new MetadataReader(gguf.metadata, file);
+    if (meta.string('general.type') === 'adapter') throw new CheckpointError(adapterNotModel(file, meta));
     const embed = gguf.tensors.get('token_embd.weight');
     if (!embed || embed.dims.length !== 2) throw new CheckpointError(`${file}: tensor 'token_embd.weight' is ${embed ? `${embed.dims.length}-dimensional` : 'missing'}; a llama GGUF has a 2-D token embedding`);
     const vocabRows = embed.dims[1];

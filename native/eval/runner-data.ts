@@ -36,7 +36,7 @@ export function inputColumnOf(dataset: Dataset, explicit?: string): string {
   if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
   for (const f of INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
   const mapping = JSON.stringify(dataset.mapping);
-  const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with datasets.setMapping or pass an input column (--input-column)`;
+  const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with 'lathe dataset map ${dataset.name} --input-column C' or pass an input column (--input-column)`;
   throw new StudioError('invalid_params', message, { field: 'inputColumn' });
 }
 
@@ -49,7 +49,7 @@ export function referenceColumnsOf(dataset: Dataset, explicit?: readonly string[
   const target = TARGET_FIELDS.map((f) => dataset.mapping[f]).find((c) => c !== undefined);
   if (!target) {
     const mapping = JSON.stringify(dataset.mapping);
-    const message = `dataset ${dataset.name} maps no target column (mapping: ${mapping}); set one with datasets.setMapping or pass reference columns (--ref-columns)`;
+    const message = `dataset ${dataset.name} maps no target column (mapping: ${mapping}); set one with 'lathe dataset map ${dataset.name} --target-column C' or pass reference columns (--ref-columns)`;
     throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
   }
   checkColumn(dataset, target, 'referenceColumns');

@@ -71,6 +71,18 @@ export class ModelTable {
     if (taken) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field });
   }
 
+  /**
+   * Refuse, before any work, a set of names a command will register when any is taken: every taken one is
+   * named at once (so a second try does not fail on the next), followed by what to do about it (or them).
+   */
+  requireFreeNames(names: readonly string[], whatToDo: (them: 'it' | 'them') => string, field = 'name'): void {
+    const taken = names.filter((n) => this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(n));
+    if (taken.length === 0) return;
+    const list = taken.map((n) => `'${n}'`).join(', ');
+    const what = taken.length === 1 ? `a model named ${list} already exists` : `models named ${list} already exist`;
+    throw new StudioError('conflict', `${what}; ${whatToDo(taken.length === 1 ? 'it' : 'them')}`, { field });
+  }
+
   /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
   find(idOrName: string, field = 'model'): Model {
     return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);

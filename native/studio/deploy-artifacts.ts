@@ -62,10 +62,10 @@ export function resolveAdapterRun(store: Store, runId: string): { base: Model; a
   const found = adapterRun(store, run);
   if (!found) {
     const why = run.status !== 'succeeded' ? `it is ${run.status}, not finished`
-      : !(ADAPTER_RUN_KINDS as readonly string[]).includes(run.kind) ? `a ${run.kind} run trains no adapter`
+      : !(ADAPTER_RUN_KINDS as readonly string[]).includes(run.kind) ? `${/^[aeiou]/.test(run.kind) ? 'an' : 'a'} ${run.kind} run trains no adapter`
       : !adapterDirOf(store, run.id) ? 'it left no LoRA adapter (a full fine-tune, or its files were removed)'
       : 'its base model is no longer in the studio';
-    throw new StudioError('invalid_params', `run ${runId} cannot be merged: ${why}; pick a finished LoRA run (deploy.adapterRuns lists them)`, { field: 'runId' });
+    throw new StudioError('invalid_params', `run ${runId} cannot be merged: ${why}; pick a finished LoRA run of kind ${ADAPTER_RUN_KINDS.join(', ')} ('lathe runs list --kind finetune' lists those of one kind; the Integrate page lists them all)`, { field: 'runId' });
   }
   return { base: store.models.find(found.baseModelId), adapterDir: found.adapterDir };
 }

@@ -6,7 +6,7 @@
 // run id (resolved here from the store) or by folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DeployJobParams, deployMethods } from '../api/deploy.ts';
+import { quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
@@ -64,7 +64,8 @@ export const deployHandlers: DeployHandlers = {
   },
   'deploy.quantize': (p, _raw, ctx) => {
     const model = ctx.store.models.findDecoder(p.modelId, 'be quantised (Lathe quantises text-generation models)', 'modelId');
-    for (const d of p.dtypes) ctx.store.models.requireFreeName(`${model.name}-${d}`);
+    ctx.store.models.requireFreeNames(p.dtypes.map((d) => quantizedModelName(model.name, d)),
+      (them) => `delete ${them} first, or quantise the other dtypes only`, 'dtypes');
     const reportTextPath = p.reportTextPath ? requirePath(p.reportTextPath, 'reportTextPath', 'file; give a held-out text file for the report') : undefined;
     return enqueueDeploy(ctx, { op: 'quantize', ...p, modelId: model.id, reportTextPath });
   },

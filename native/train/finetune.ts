@@ -24,6 +24,7 @@ export interface FinetuneOutcome {
   lastLoss: number | null;
   firstValLoss: number | null;
   bestValLoss: number | null;
+  /** Training examples cut to the sequence length (of trainExamples; the log counts validation's too). */
   truncatedExamples: number;
   trainExamples: number;
   adapterPath: string | null;
@@ -40,16 +41,17 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
     val = train.slice(-n);
     train = train.slice(0, -n);
   }
-  let truncated = 0;
+  const cut = { train: 0, validation: 0 }; // counted per split: the summary prints the training count beside the training set
   let unscored = 0;
-  const tokenize = (r: Record<string, unknown>[]): TokenizedExample[] =>
+  const tokenize = (r: Record<string, unknown>[], split: keyof typeof cut): TokenizedExample[] =>
     r.map((row) => {
       const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
-      if (t.truncated) truncated++;
+      if (t.truncated) cut[split]++;
       return t.example;
     }).filter((example) => hasScoredTokens(example) || (unscored++, false)); // nothing to learn, and a 0/0 loss
   const sampleRows = val.slice(0, 3).map((row) => promptOf(format, dataset, row, tokenizer));
-  return { format, train: tokenize(train), val: tokenize(val), truncated, unscored, sampleRows };
+  const tokenized = { train: tokenize(train, 'train'), val: tokenize(val, 'validation') };
+  return { format, ...tokenized, truncated: cut.train + cut.validation, truncatedTrain: cut.train, unscored, sampleRows };
 }
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
@@ -100,7 +102,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       lastLoss: result.lastLoss,
       firstValLoss: firstVal ?? store.runs.metrics(runId, 'val_loss')[0]?.value ?? null,
       bestValLoss: result.state.bestValLoss,
-      truncatedExamples: data.truncated,
+      truncatedExamples: data.truncatedTrain,
       trainExamples: data.train.length,
       adapterPath,
       outputModel,

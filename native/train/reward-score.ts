@@ -2,7 +2,7 @@
 // text's scores at its last token (RewardScorer keeps the model loaded for PPO), and for a labelled dataset split the accuracy beside the majority class's share.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Dataset } from '../api/schemas.ts';
+import { SPLITS, type Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferencePairs, preferenceStyle } from '../data/preferences.ts';
 import { CheckpointWeights } from '../models/checkpoint.ts';
@@ -82,12 +82,21 @@ export async function scoreTexts(modelDir: string, texts: readonly string[], opt
   }
 }
 
+/** Refuse an empty split, naming the splits that do have rows (an import with --split 0.95,0.05,0 has no test). */
+export function requireSplitRows(dataset: Dataset, split: 'train' | 'validation' | 'test'): void {
+  if ((dataset.splits[split] ?? 0) > 0) return;
+  const filled = SPLITS.filter((s) => (dataset.splits[s] ?? 0) > 0);
+  const counts = filled.map((s) => `${s} (${dataset.splits[s]!.toLocaleString('en-US')})`).join(', ');
+  const where = filled.length ? `its rows are in ${counts}; pass --split ${filled.at(-1)}` : 'it has no rows at all';
+  throw new Error(`dataset ${dataset.name} has no ${split} rows: ${where}`);
+}
+
 /** A classifier's accuracy on a dataset split (its mapping's text and label), and the majority class's share there. */
 export async function classifierAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { threads?: number } = {}): Promise<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }> {
   const { text, label } = dataset.mapping;
   if (!text || !label) throw new Error(`dataset ${dataset.name}: map text and label to measure a classifier (mapping: ${JSON.stringify(dataset.mapping)})`);
   const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
-  if (rows.length === 0 || (dataset.splits[split] ?? 0) === 0) throw new Error(`dataset ${dataset.name} has no ${split} rows`);
+  requireSplitRows(dataset, split);
   const { labels, scores } = await scoreTexts(modelDir, rows.map((r) => String(r[text] ?? '')), opts);
   const gold = rows.map((r) => String(r[label] ?? '').trim());
   const predicted = scores.map((s) => labels[s.indexOf(Math.max(...s))]);
@@ -103,7 +112,7 @@ export async function classifierAccuracy(modelDir: string, dataDir: string, data
  * `maxPromptLen` from its config); rows that make no pair are counted and left out.
  */
 export async function pairwiseAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; maxPromptLen?: number; threads?: number }): Promise<{ pairs: number; accuracy: number; meanMargin: number; skipped: number }> {
-  if ((dataset.splits[split] ?? 0) === 0) throw new Error(`dataset ${dataset.name} has no ${split} rows`);
+  requireSplitRows(dataset, split);
   const style = preferenceStyle(dataset.mapping, dataset.name);
   const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, dataset.splits[split]);
   const located = rows.map((values, i) => ({ values, where: `dataset ${dataset.name} record ${indices[i] + 1}` }));

@@ -59,7 +59,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
   if (objective === 'pairwise') preferenceStyle(m, dataset.name);
-  else if (!m.text || !m.label) throw new StudioError('invalid_params', `dataset ${dataset.name}: a classifier needs the mapping fields text and label (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map'`, { field: 'dataset' });
+  else if (!m.text || !m.label) throw new StudioError('invalid_params', `dataset ${dataset.name}: a classifier needs the mapping fields text and label (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map ${dataset.name} --text-column C --label-column C'`, { field: 'dataset' });
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
   const sized = sizedDefaults(spec, 'full');
   const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions), modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };

@@ -29,7 +29,7 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
   if (requested !== 'auto') {
     const needs: Record<SftFormat, string[]> = { instruction: ['instruction', 'output'], summary: ['input', 'target'], qa: ['question', 'answer'], chat: ['messages'], text: [] };
     const missing = needs[requested].filter((f) => m[f] === undefined);
-    if (missing.length) throw new Error(`dataset ${dataset.name}: format '${requested}' needs the mapping fields ${missing.join(', ')} (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map' / datasets.setMapping`);
+    if (missing.length) throw new Error(`dataset ${dataset.name}: format '${requested}' needs the mapping fields ${missing.join(', ')} (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map ${dataset.name} ${missing.map((f) => `--${f}-column C`).join(' ')}'`);
     if (requested === 'text' && !textColumn(dataset)) throw new Error(`dataset ${dataset.name}: format 'text' needs a 'text' mapping field or a 'text' column`);
     return requested;
   }

@@ -145,3 +145,25 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import: memory', () => {
     fs.rmSync(file);
   });
 });
+
+describe('lathe dataset map', () => {
+  it('sets, replaces and unsets mapping fields, refusing a column the dataset lacks with the columns it has', () => {
+    const dir = dataDir();
+    const file = path.join(work, 'pairs.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ ask: `q${i}`, reply: `a${i}`, note: 'n' })).join('\n'));
+    expect(lathe(dir, ['dataset', 'import', file, '--name', 'pairs']).code).toBe(0);
+    const r = lathe(dir, ['dataset', 'map', 'pairs', '--instruction-column', 'ask', '--output-column', 'reply', '--input-column', 'note', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<Dataset>().mapping).toMatchObject({ instruction: 'ask', output: 'reply', input: 'note' });
+    const unset = lathe(dir, ['dataset', 'map', 'pairs', '--unset', 'input', '--json']).json<Dataset>();
+    expect(unset.mapping.input).toBeUndefined();
+    expect(unset.mapping).toMatchObject({ instruction: 'ask', output: 'reply' });
+    const bad = lathe(dir, ['dataset', 'map', 'pairs', '--output-column', 'answer']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--output-column: dataset pairs has no column 'answer'; its columns are ask, reply, note");
+    const none = lathe(dir, ['dataset', 'map', 'pairs']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('give at least one --FIELD-column');
+    expect(lathe(dir, ['dataset', 'map', '--help']).stdout).toContain('--output-column VALUE');
+  });
+});

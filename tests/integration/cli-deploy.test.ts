@@ -41,6 +41,18 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     expect(g.stdout.length).toBeGreaterThan(0);
   });
 
+  it('quantize checks every name it will register before any work, listing each taken one', () => {
+    const bin = path.join(DIR, 'stories260K.bin');
+    const tok = path.join(DIR, 'tok512.bin');
+    for (const name of ['tiny', 'tiny-q8', 'tiny-int8']) expect(lathe(data, ['model', 'import-llama2c', bin, '--tokenizer', tok, '--name', name]).code).toBe(0);
+    const q = lathe(data, ['quantize', '--model', 'tiny', '--dtype', 'q4,q8,int8'], { timeoutMs: 120_000 });
+    expect(q.code).toBe(2);
+    expect(q.stderr).toContain("models named 'tiny-q8', 'tiny-int8' already exist");
+    expect(q.stderr).toContain('--name');
+    const names = lathe(data, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name);
+    expect(names).not.toContain('tiny-q4'); // nothing was built before the refusal
+  });
+
   it('export --format onnx writes the transformers.js folder; --format hf writes fp16 safetensors', () => {
     const onnx = path.join(tmp, 'exp-onnx');
     const e = lathe(data, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'int8,fp16', '--out', onnx, '--json'], { timeoutMs: 120_000 });

@@ -45,6 +45,7 @@ describe.skipIf(!present)('deploy jobs', () => {
     expect(q.models.map((m) => m.name)).toEqual(['s260k-q4']);
     expect(q.artifacts[0].bytes).toBeGreaterThan(0);
     expect((await studio.call('models.list', {})).map((m) => m.name)).toContain('s260k-q4');
+    await expect(studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['q8', 'q4'] })).rejects.toThrow("a model named 's260k-q4' already exists; delete it first");
     const out = path.join(tmp, 'out', 's260k.q8_0.gguf');
     const g = await result((await studio.call('deploy.export', { modelId: 's260k', format: 'gguf', dtypes: ['q8_0'], outPath: out })).id);
     expect(g.artifacts).toEqual([{ path: out, bytes: fs.statSync(out).size, label: 'GGUF q8_0' }]);

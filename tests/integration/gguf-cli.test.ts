@@ -68,6 +68,12 @@ describe('lathe export --format gguf', () => {
     expect((metadata as Record<string, unknown>)['adapter.lora.alpha']).toBe(4);
     expect(tensorInfos.map((t) => t.name)).toContain('blk.1.attn_v.weight.lora_b');
     expect(lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--dtype', 'q8_0']).stderr).toMatch(/--dtype applies to a model export/);
+    // imported back as if it were a model: refused as the adapter it is, with what to do instead
+    const back = lathe(dataDir, ['model', 'import-gguf', out, '--name', 'not-a-model']);
+    expect(back.code).toBe(2);
+    expect(back.stderr).toContain(`${out} is a LoRA adapter (metadata general.type 'adapter'), not a model`);
+    expect(back.stderr).toMatch(/--lora my-adapter\.lora\.gguf.*lathe merge --model BASE --adapter DIR/);
+    expect(lathe(dataDir, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name)).not.toContain('not-a-model');
   });
 
   it('names the flag at fault', () => {

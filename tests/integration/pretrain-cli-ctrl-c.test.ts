@@ -48,6 +48,7 @@ describe('Ctrl-C on lathe pretrain', () => {
       expect(code, stderr).toBe(130);
       expect(stderr).toContain('stopping after this step');
       expect(stdout).toMatch(new RegExp(`^run ${runId}: cancelled after [\\d,]+ steps`, 'm'));
+      expect(stdout).toContain(`resume it with: lathe pretrain --resume ${runId}`);
       const run = lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId);
       expect(run?.status).toBe('cancelled');
     } finally {

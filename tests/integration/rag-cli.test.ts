@@ -77,6 +77,17 @@ describe('lathe docs', () => {
     expect(gone.every((h) => path.basename(h.source) !== 'notes.txt')).toBe(true);
   });
 
+  it('refuses a path that does not exist before any work, and says which option an existing collection ignored', () => {
+    const missing = path.join(root, 'missing-path');
+    const r = lathe(dataDir, ['docs', 'add', 'manuals', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no such file or folder: ${missing}; nothing was imported`);
+    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']); // not created
+    const again = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed', 'notes.txt'), '--embed-model', bert, '--threads', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('--embed-model applies only when creating one, and was ignored');
+  });
+
   it('refuses an unknown collection naming the ones there are', () => {
     const r = lathe(dataDir, ['docs', 'search', 'nope', 'x']);
     expect(r.code).toBe(2);

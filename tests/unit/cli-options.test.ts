@@ -1,6 +1,7 @@
 // The generation flags `lathe generate` and `lathe eval` share: one spec, one parser, errors that name the flag.
 import { describe, expect, it } from 'vitest';
-import { GENERATION_OPTIONS, numberFlag, parseGenerationFlags } from '../../native/cli/options.ts';
+import { z } from 'zod';
+import { GENERATION_OPTIONS, numberFlag, parseFlagInput, parseGenerationFlags } from '../../native/cli/options.ts';
 
 describe('shared CLI flags', () => {
   it('maps each generation flag to its setting and leaves out those not given', () => {
@@ -26,5 +27,12 @@ describe('shared CLI flags', () => {
     expect(() => parseGenerationFlags({ 'max-new-tokens': '0' }, 'lathe x')).toThrow(/--max-new-tokens must be a whole number of 1 or more/);
     expect(() => parseGenerationFlags({ 'repetition-penalty': '0' }, 'lathe x')).toThrow(/--repetition-penalty must be above 0/);
     expect(parseGenerationFlags({ 'top-p': '1', 'min-p': '0.1' }, 'lathe x')).toEqual({ topP: 1, minP: 0.1 });
+  });
+
+  it('words a value outside a fixed set like the hand-written checks, for a flag or one element of a list flag', () => {
+    const schema = z.object({ method: z.enum(['lora', 'full']), lora: z.object({ targetModules: z.array(z.enum(['q_proj', 'v_proj'])) }) });
+    const flags = { method: 'method', targets: 'lora.targetModules' };
+    expect(() => parseFlagInput(schema, { method: 'lorra', lora: { targetModules: ['q_proj', 'x_proj'] } }, flags, 'lathe x'))
+      .toThrow(/^--method must be one of lora, full; got 'lorra'; --targets must be one of q_proj, v_proj; got 'x_proj'\nUsage: lathe x$/);
   });
 });

@@ -80,6 +80,7 @@ describe('preference rows', () => {
 
   it('a mapping without chosen and rejected names what it lacks', () => {
     expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow(/dataset mine: preference training needs the mapping fields chosen and rejected \(missing: rejected/);
+    expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow("set them with 'lathe dataset map mine --chosen-column C --rejected-column C'");
     expect(preferenceStyle({ chosen: 'c', rejected: 'r' }, 'hh')).toBe('transcript');
   });
 });

@@ -70,6 +70,9 @@ describe('finished LoRA runs for merging', () => {
     expect(() => resolveAdapterRun(store, full.id)).toThrow(/left no LoRA adapter/);
     expect(() => resolveAdapterRun(store, failed.id)).toThrow(/it is failed, not finished/);
     expect(() => resolveAdapterRun(store, 'run_000000000000')).toThrow(/does not exist/);
+    const evaluation = addRun(store, dir, { kind: 'evaluation', base: 'base' });
+    expect(() => resolveAdapterRun(store, evaluation.id)).toThrow(/an evaluation run trains no adapter; pick a finished LoRA run of kind finetune, dpo, ppo \('lathe runs list --kind finetune'/);
+    expect(() => resolveAdapterRun(store, evaluation.id)).not.toThrow(/deploy\.adapterRuns/);
   });
 
   it('takes a run or an adapter folder, exactly one', () => {
