@@ -161,7 +161,6 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.getByRole('radio', { name: 'Training loss' }).click();
     const table = page.getByRole('table', { name: 'Metrics by run' });
     expect(await table.getByRole('row').filter({ has: page.getByText('Learning rate', { exact: true }) }).textContent()).toContain('a setting, not ranked');
-    expect(await table.getByRole('row').filter({ has: page.getByText('Gradient norm', { exact: true }) }).textContent()).toContain('a diagnostic, not ranked');
     expect(await page.getByRole('region', { name: 'Loss curves' }).textContent()).toContain('Lower training loss is better.');
     await shoot('compare');
 
