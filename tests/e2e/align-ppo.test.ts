@@ -121,7 +121,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByRole('link', { name: 'Open the run page' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/run_/);
     await page.getByTestId('run-chart-score/mean').waitFor();
-    expect(await page.getByTestId('run-chart-score/mean').textContent()).toContain('Mean score');
+    expect(await page.getByRole('region', { name: 'Curves' }).textContent()).toContain('Mean score');
     expect(await page.getByTestId('run-chart-eval/kl').count()).toBe(0); // on the KL chart, beside the training rollouts' KL
     const rollouts = page.getByRole('region', { name: 'Rollouts' });
     const table = rollouts.getByTestId('rollout-table');
