@@ -1,6 +1,6 @@
 // The comparison's numbers: one row per metric, one column per run, each value with its 95% interval and the
 // best run marked (by the metric's own direction).
-import type { Comparison } from '../../../../native/api/eval.ts';
+import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
@@ -10,7 +10,11 @@ export function RunSwatch({ index }: { index: number }) {
 }
 
 export function MetricsTable({ comparison }: { comparison: Comparison }) {
-  const { runs, metrics } = comparison;
+  const { runs } = comparison;
+  // What ranks the runs first, in the comparison's order; then the settings and diagnostics, by name.
+  const ranked = comparison.metrics.filter((m) => !NOT_RANKED.includes(m.name));
+  const unranked = comparison.metrics.filter((m) => NOT_RANKED.includes(m.name)).sort((a, b) => metricLabel(a.name).localeCompare(metricLabel(b.name)));
+  const metrics = [...ranked, ...unranked];
   return (
     <div className="table-wrap">
       <table className="table compare-table" aria-label="Metrics by run">

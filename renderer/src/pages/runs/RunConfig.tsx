@@ -37,8 +37,9 @@ function useNamesById(): Map<string, string> {
 
 export function RunConfig({ config }: { config: unknown }) {
   const [json, setJson] = useState(false);
-  const rows = flattenConfig(config);
   const names = useNamesById();
+  // The trainers record a resolved id beside the one asked for (model and modelId): one row says it.
+  const rows = flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && show(v) === show(value)) === i);
   return (
     <Card aria-label="Configuration">
       <CardHeader

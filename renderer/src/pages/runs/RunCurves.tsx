@@ -31,7 +31,9 @@ function chartsOf(metrics: RunMetrics): Chart[] {
 function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics: RunMetrics; planned: number | null; colour: number }) {
   const { name, heldOut } = chart;
   const loss = name === 'loss';
-  const description = loss ? 'What each step minimises; lower is better. Validation is measured every few steps.' : trainingMetricInfo(name)?.explain ?? 'Recorded at every step.';
+  const description = loss
+    ? `What each step minimises; lower is better.${heldOut ? ' Validation is measured every few steps.' : ''}`
+    : trainingMetricInfo(name)?.explain ?? 'Recorded at every step.';
   // Paired, training and held-out keep the loss chart's two colours on every chart; alone, each chart has its own.
   const series: CurveSeries[] = heldOut
     ? [
@@ -40,6 +42,18 @@ function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics
     ]
     : [{ name: trainingMetricLabel(name).toLowerCase(), color: SERIES_COLORS[colour % SERIES_COLORS.length], points: metrics[name] }];
   return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} zero={startsAtZero(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
+}
+
+/** DPO's last word (native/train/dpo.ts): each metric once over every training pair, under one caption. */
+const FINAL_PASS = 'train_';
+
+function figureGroups(names: string[]): { caption: string | null; names: string[] }[] {
+  const final = names.filter((n) => n.startsWith(FINAL_PASS) && trainingMetricInfo(n.slice(FINAL_PASS.length)) !== null);
+  const rest = names.filter((n) => !final.includes(n));
+  return [
+    { caption: null, names: rest },
+    { caption: 'The trained policy, measured once on every training pair', names: final },
+  ].filter((g) => g.names.length > 0);
 }
 
 export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; loaded: boolean; planned: number | null }) {
@@ -71,8 +85,15 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
         </details>
       )}
       {figures.length > 0 && (
-        <div className="card-body run-figures" data-testid="run-figures">
-          {figures.map((name) => <Stat key={name} label={metricLabel(name)} value={formatMetric(name, metrics[name][0].value)} mono />)}
+        <div className="card-body stack run-figures-body" data-testid="run-figures">
+          {figureGroups(figures).map((g) => (
+            <div key={g.caption ?? ''} className="stack" style={{ gap: 'var(--space-2)' }}>
+              {g.caption && <div className="faint small">{g.caption}</div>}
+              <div className="run-figures">
+                {g.names.map((name) => <Stat key={name} label={metricLabel(g.caption ? name.slice(FINAL_PASS.length) : name)} value={formatMetric(name, metrics[name][0].value)} mono />)}
+              </div>
+            </div>
+          ))}
         </div>
       )}
     </Card>
