@@ -56,6 +56,11 @@ export const methods = {
   'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
   /** The files a run produced (adapter, model, predictions, generation output), each with its size and sha256. */
   'runs.artifacts': { params: Id, result: z.array(Artifact) },
+  /** A playground generation's prompt and the text it generated (its recorded output.json); null until it finishes. */
+  'runs.generationOutput': {
+    params: Id,
+    result: z.object({ prompt: z.string(), text: z.string(), finishReason: z.string(), generatedTokens: z.number().int() }).nullable(),
+  },
   /** What a person writes on a run: `tags` replaces the whole list (repeats dropped), `note` the whole text. */
   'runs.update': {
     params: z.object({ id: z.string().min(1), tags: RunTags.optional(), note: RunNote.optional() })

@@ -123,7 +123,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await form.getByRole('button', { name: /Start evaluation/ }).click();
     const summary = page.getByTestId('eval-summary');
     await summary.getByRole('heading', { name: 'Few-shot:2 on topics' }).waitFor({ timeout: 120_000 });
-    await summary.getByText('2.0 shots used').waitFor();
+    await summary.getByText('2 shots used').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Evaluation runs' }).locator('tbody tr').count()).toBe(2);
     await page.getByRole('table', { name: 'Evaluation runs' }).locator('.best-mark').waitFor();
     await shoot('evaluate');

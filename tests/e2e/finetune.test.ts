@@ -51,10 +51,14 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     // Every hyperparameter carries a line saying what it does; the engine sized the learning rate.
     expect(await page.getByLabel('Learning rate').inputValue()).not.toBe('');
     await page.getByText(/too high makes the loss jump/).waitFor();
+    // The method pre-selected is the one badged "recommended" (the engine's choice for this model's size).
+    const recommendedMethod = page.locator('[data-testid^="method-"]').filter({ hasText: 'recommended' });
+    expect(await recommendedMethod.getAttribute('aria-checked')).toBe('true');
+    await shoot('finetune-setup');
     await lora.click();
     expect(await lora.getAttribute('aria-checked')).toBe('true');
     await page.getByLabel('LoRA rank').waitFor();
-    await shoot('finetune-setup');
+    await shoot('finetune-setup-lora');
   });
 
   it('trains live, cancels with a checkpoint, resumes and finishes', async () => {

@@ -175,7 +175,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   it('the Projects list says where the project stands', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
     const cell = page.getByRole('table', { name: 'Projects' }).getByTestId('project-journey');
-    await expect.poll(() => cell.textContent()).toBe('5/5 · next: Fine-tune');
+    await expect.poll(() => cell.textContent()).toBe('5/5 steps · Next: close the gap to the target');
     expect(await cell.getAttribute('title')).toMatch(/^Next: close the gap to the target\. The best evaluation/);
     await shoot('projects');
     expect(pageErrors).toEqual([]);

@@ -24,6 +24,9 @@ const STEPS = 40;
 function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded'): Run {
   const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 } } });
   store.runs.setStatus(run.id, 'running');
+  // The job drives the run from start to end, as in the studio, so its duration is the run's.
+  const job = store.jobs.create('finetune', { name });
+  store.jobs.update(job.id, { state: 'running', runId: run.id });
   for (let step = 1; step <= STEPS; step++) {
     store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
     store.runs.addMetric({ runId: run.id, step, name: 'lr', value: (rate / 100) * (1 - step / (STEPS + 1)) });
@@ -34,11 +37,10 @@ function seedTrainingRun(store: Store, dataDir: string, projectId: string, name:
   const bytes = crypto.randomBytes(3000);
   writeFileSync(file, bytes);
   store.runs.addArtifact({ runId: run.id, kind: 'adapter', path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
-  const job = store.jobs.create('finetune', { name });
-  store.jobs.update(job.id, { state: 'running', runId: run.id });
   store.jobs.appendLog(job.id, 'info', `training ${name}: ${STEPS} steps`);
   store.jobs.appendLog(job.id, 'info', `step ${STEPS}/${STEPS} loss ${(1 + 4 * Math.exp(-rate * STEPS)).toFixed(3)}`);
-  store.jobs.update(job.id, { state: status as 'succeeded', progress: 1 });
+  // A cancelled job keeps the progress it had reached.
+  store.jobs.update(job.id, { state: status as 'succeeded', progress: status === 'succeeded' ? 1 : 0.4 });
   store.runs.setStatus(run.id, status);
   return store.runs.get(run.id)!;
 }
@@ -69,6 +71,12 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
       stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled');
       const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
       store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
+      // What the generation service records when a generation ends (native/studio/generate-service.ts recordOutput).
+      const genDir = path.join(studio.dataDir, 'runs', gen.id);
+      mkdirSync(genDir, { recursive: true });
+      const body = JSON.stringify({ text: ' there was a little girl named Lily.', tokenIds: [1, 2, 3, 4, 5, 6, 7, 8, 9], finishReason: 'length' });
+      writeFileSync(path.join(genDir, 'output.json'), body);
+      store.runs.addArtifact({ runId: gen.id, kind: 'generation-output', path: path.join(genDir, 'output.json'), bytes: body.length, hash: `sha256:${crypto.createHash('sha256').update(body).digest('hex')}` });
       store.runs.setStatus(gen.id, 'succeeded');
       const evaluation = store.runs.create({ kind: 'evaluation', name: 'triage zero-shot', projectId: other.id, config: { template: { label: 'zero-shot' } } });
       store.runs.setStatus(evaluation.id, 'succeeded');
@@ -171,13 +179,15 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
   });
 
-  it('shows a playground generation apart, its timings as figures and why it has no job log', async () => {
+  it('shows a playground generation apart, its text, its timings as figures and why it has no job log', async () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
     await page.getByRole('heading', { name: 's260k · Once upon a time' }).waitFor();
     await expect.poll(() => page.getByTestId('run-figures').textContent()).toContain('812');
     expect(await page.getByTestId('run-config').textContent()).toContain('Settings · Temperature'); // settings.temperature, in words
+    expect(await page.getByTestId('generation-output').textContent()).toBe('Once upon a time there was a little girl named Lily.');
+    await page.getByRole('region', { name: 'Output' }).getByText('reached max new tokens · 9 tokens').waitFor();
     await page.getByText('Playground generations run in the studio’s generation worker').waitFor();
     expect(await page.getByRole('combobox', { name: 'Compare with' }).count()).toBe(0);
     await shoot('generation');

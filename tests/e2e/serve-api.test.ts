@@ -54,6 +54,8 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(key).toMatch(/^lathe-/);
     await card.getByText('Running', { exact: true }).waitFor();
+    // While it runs, the Port field shows the port the server picked, not the 0 typed.
+    expect(await page.getByLabel('Port', { exact: true }).inputValue()).toBe(new URL(url!).port);
 
     await page.getByRole('button', { name: 'Copy curl' }).click();
     await page.getByText('Copied the curl snippet').waitFor();
@@ -74,7 +76,7 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     await row.waitFor({ timeout: 10_000 });
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(2, 5)).toEqual(['stories260K', String(answer.usage.prompt_tokens), String(answer.usage.completion_tokens)]);
-    expect(cells[7]).toMatch(/^200 (stop|length)$/);
+    expect(cells[7]).toMatch(/^200 · (finished|stopped at max tokens)$/);
 
     // The other snippets carry the same address and key.
     await page.getByRole('tab', { name: 'Python' }).click();

@@ -54,6 +54,16 @@ describe.skipIf(!HAS_STORIES260K)('generation through the Studio API', () => {
     expect(metrics.map((m) => m.name).sort()).toEqual(['decode_tokens_per_second', 'generated_tokens', 'prompt_tokens', 'time_to_first_token_ms']);
     const output = JSON.parse(fs.readFileSync(path.join(dir, 'runs', done.runId, 'output.json'), 'utf8')) as { text: string };
     expect(output.text).toBe(done.text);
+    // The run page reads it back: the prompt, the text, how it ended.
+    expect(await studio.call('runs.generationOutput', { id: done.runId })).toEqual({ prompt: 'Once upon a time', text: done.text, finishReason: 'length', generatedTokens: 30 });
+  });
+
+  it('refuses the output of a run that is not a generation, and says null for one that recorded none', async () => {
+    const evalRun = studio.store.runs.create({ kind: 'evaluation', name: 'not a generation', config: {} });
+    const refused = await studio.call('runs.generationOutput', { id: evalRun.id }).then(() => null, (e: Error) => e);
+    expect(refused?.message).toMatch(/\(kind evaluation\) is not a playground generation; only those record an output text/);
+    const silent = studio.store.runs.create({ kind: 'generation', name: 'failed early', config: { prompt: 'x' } });
+    expect(await studio.call('runs.generationOutput', { id: silent.id })).toBeNull();
   });
 
   it('cancels a running generation', async () => {

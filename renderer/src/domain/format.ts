@@ -8,11 +8,14 @@ export function formatDuration(startIso: string | null, endIso: string | null): 
   if (!startIso) return '—';
   const ms = (endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso);
   if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  // ISO timestamps count whole milliseconds: 0 means it ended within the same one.
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  // Round once, so 119.7 s reads "2 min 0 s", not "1 min 60 s".
+  const seconds = Math.round(ms / 1000);
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m} min ${seconds % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 export function formatCount(n: number): string {

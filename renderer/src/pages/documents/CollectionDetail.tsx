@@ -21,8 +21,10 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
   const toast = useToast();
   const docs = useQuery('collections.documents', { id: collection.id });
   const models = useQuery('models.list', {});
-  // The imported model's name when the collection records one; its folder's last part otherwise.
-  const embedName = (models.data ?? []).find((m) => m.id === collection.embedModelId)?.name ?? (collection.embedModel ? lastPart(collection.embedModel) : null);
+  // A model folder reads as the imported model's name (by the id the collection records, or the store's folder of
+  // that model); a folder outside the store reads as its last part.
+  const modelName = (dir: string, id: string | null = null) => (models.data ?? []).find((m) => m.id === id || m.path === dir)?.name ?? lastPart(dir);
+  const embedName = collection.embedModel ? modelName(collection.embedModel, collection.embedModelId) : null;
   const [removing, setRemoving] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const documents = docs.data ?? [];
@@ -67,7 +69,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
             <Stat label="Characters" value={formatCount(chars)} />
             <Stat label="Chunking" value={`${collection.chunkTokens} / ${collection.overlapTokens}`} />
           </div>
-          <p className="faint small" style={{ marginBottom: 0 }}>Chunks of {collection.chunkTokens} {collection.tokenizerModel ? 'tokens' : 'words'}, each repeating {collection.overlapTokens} from the one before{collection.tokenizerModel ? `, counted by ${lastPart(collection.tokenizerModel)}’s tokenizer` : ''}.</p>
+          <p className="faint small" style={{ marginBottom: 0 }}>Chunks of {collection.chunkTokens} {collection.tokenizerModel ? 'tokens' : 'words'}, each repeating {collection.overlapTokens} from the one before{collection.tokenizerModel ? `, counted by ${modelName(collection.tokenizerModel)}’s tokenizer` : ''}.</p>
         </div>
       </Card>
       <DocumentImport collection={collection} onImported={() => { docs.reload(); onChanged(); }} />

@@ -7,6 +7,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { ChunkCountField } from './ChunkCountField.tsx';
+import { SEARCH_MODE_LABEL } from './searchModes.ts';
 
 const MODE_HELP: Record<SearchMode, string> = {
   bm25: 'BM25: shared words, weighted by how rare they are',
@@ -55,7 +56,7 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
           <div className="field">
             <label className="field-label" htmlFor="docs-mode">Mode</label>
             <select id="docs-mode" className="select" value={mode} onChange={(e) => setMode(e.target.value as SearchMode)} title={MODE_HELP[mode]}>
-              {SEARCH_MODES.map((m) => <option key={m} value={m} disabled={m !== 'bm25' && !collection.embedModel}>{m}{m !== 'bm25' && !collection.embedModel ? ' (needs an embedding model)' : ''}</option>)}
+              {SEARCH_MODES.map((m) => <option key={m} value={m} disabled={m !== 'bm25' && !collection.embedModel}>{SEARCH_MODE_LABEL[m]}{m !== 'bm25' && !collection.embedModel ? ' (needs an embedding model)' : ''}</option>)}
             </select>
           </div>
           <ChunkCountField id="docs-k" max={50} value={k} onChange={setK} />

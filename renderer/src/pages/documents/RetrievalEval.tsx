@@ -10,6 +10,7 @@ import { Button, Callout, Card, CardHeader, ProgressBar } from '../../ui/primiti
 import { openCompare } from '../compare/route.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
+import { SEARCH_MODE_LABEL } from './searchModes.ts';
 
 export function RetrievalEval({ collection, projectId }: { collection: Collection; projectId: string | null }) {
   const studio = useStudio();
@@ -71,7 +72,7 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
             <span className="field-label">Modes</span>
             <div className="row" role="group" aria-label="Modes">
               {SEARCH_MODES.map((m) => (
-                <label key={m} className="checkbox small"><input type="checkbox" checked={modes.includes(m)} disabled={m !== 'bm25' && !collection.embedModel} onChange={() => toggle(m)} /><span>{m}</span></label>
+                <label key={m} className="checkbox small"><input type="checkbox" checked={modes.includes(m)} disabled={m !== 'bm25' && !collection.embedModel} onChange={() => toggle(m)} /><span>{SEARCH_MODE_LABEL[m]}</span></label>
               ))}
             </div>
           </div>

@@ -85,7 +85,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
           <span className="badge badge-accent">{cfg.template?.label ?? 'perplexity'}</span>
           {cfg.generation?.maxNewTokens && <span className="badge">≤ {cfg.generation.maxNewTokens} new tokens</span>}
           <span className="badge">{cfg.generation?.temperature ? `sampling T ${cfg.generation.temperature}` : 'greedy'}</span>
-          {summary.shotsUsedMean !== null && <span className="badge" title="Few-shot examples that fit the model's context, on average">{summary.shotsUsedMean.toFixed(1)} shots used</span>}
+          {summary.shotsUsedMean !== null && <span className="badge" title="Few-shot examples that fit the model's context, on average">{Number.isInteger(summary.shotsUsedMean) ? plural(summary.shotsUsedMean, 'shot') : `${summary.shotsUsedMean.toFixed(1)} shots`} used</span>}
         </div>
         {summary.metrics.length > 0 ? <MetricCards metrics={summary.metrics} projectMetric={projectMetric} target={target} /> : <p className="muted">No metric was recorded for this run.</p>}
         <div className="eval-timing">

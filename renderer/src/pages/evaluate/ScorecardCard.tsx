@@ -98,7 +98,7 @@ export function ScorecardCard({ project }: { project: Project }) {
                 <span className="muted">
                   {data.passesWithConfidence
                     ? 'the whole interval clears the target'
-                    : data.status === 'pass' ? 'the interval reaches past the target: evaluate more examples' : 'not yet'}
+                    : data.status === 'pass' ? 'the interval reaches past the target: evaluate more examples' : 'the best score is below the target'}
                 </span>
               </dd>
               <dt>From run</dt>

@@ -53,6 +53,8 @@ export function isFraction(name: string): boolean {
 export function formatMetric(name: string, value: number): string {
   if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
   if (isFraction(name)) return value.toFixed(3);
+  // A rate (tokens per second) in the hundreds or tens: a tenth is already finer than it varies run to run.
+  if (name.endsWith('per_second')) return value.toFixed(1);
   // a training run's timing, length or memory prints with its unit (8.0 tokens, not 8.000)
   if (!(name in METRIC_INFO) && WITH_UNIT.includes(trainingMetricInfo(name)?.format ?? '')) return formatTrainingMetric(name, value);
   // A training run's learning rate (3e-5) would read 0.000 at three decimals.

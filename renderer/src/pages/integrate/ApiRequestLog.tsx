@@ -10,6 +10,16 @@ function statusTone(r: ApiRequestLogEntry): 'success' | 'warning' | 'danger' {
   return r.outcome === 'cancelled' || r.status === 429 ? 'warning' : 'danger';
 }
 
+/** How a request ended, in words: the server logs the OpenAI finish reason ('stop', 'length') or what went wrong. */
+const OUTCOME_LABEL: Record<string, string> = {
+  stop: 'finished',
+  length: 'stopped at max tokens',
+  cancelled: 'client went away',
+  error: 'error',
+  ok: 'ok',
+};
+const outcomeLabel = (outcome: string) => OUTCOME_LABEL[outcome] ?? outcome;
+
 export function ApiRequestLog({ rows, running }: { rows: ApiRequestLogEntry[]; running: boolean }) {
   if (rows.length === 0) {
     return (
@@ -37,7 +47,7 @@ export function ApiRequestLog({ rows, running }: { rows: ApiRequestLogEntry[]; r
               <td className="num">{r.completionTokens}</td>
               <td className="num">{r.latencyMs < 1000 ? `${r.latencyMs.toFixed(0)} ms` : `${(r.latencyMs / 1000).toFixed(2)} s`}</td>
               <td className="num">{r.tokensPerSecond == null ? '—' : r.tokensPerSecond.toFixed(1)}</td>
-              <td><Badge tone={statusTone(r)}>{r.status} {r.outcome}</Badge></td>
+              <td><Badge tone={statusTone(r)}>{r.status} · {outcomeLabel(r.outcome)}</Badge></td>
             </tr>
           ))}
         </tbody>

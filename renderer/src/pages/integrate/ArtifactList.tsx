@@ -1,7 +1,8 @@
 // What a deploy job wrote, each with its size and a way to get at it. In the desktop app "Open folder" asks the
 // main process to show it, naming it by artifact id (<job>#<index>): main resolves and checks the path itself. A
-// browser on `lathe serve` has no shell (and the files may be on another machine), so it offers "Copy path" and
-// says why; which one is decided by what the transport can do, not by sniffing the browser.
+// browser on `lathe serve` has no shell (and the files may be on another machine), so it offers "Copy path", with
+// the reason on the button (the page says it once, below its lists); which one is decided by what the transport
+// can do, not by sniffing the browser.
 import { useState } from 'react';
 import { artifactId, type DeployResult } from '../../../../native/api/deploy.ts';
 import { humanBytes } from '../../../../native/api/format.ts';
@@ -53,7 +54,6 @@ export function ArtifactList({ jobId, result, testId }: { jobId: string; result:
           </li>
         ))}
       </ul>
-      {folders.kind === 'none' && <p className="small muted" style={{ margin: 0 }}>{folders.reason}</p>}
     </div>
   );
 }

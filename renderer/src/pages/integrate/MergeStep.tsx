@@ -21,7 +21,7 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Finished LoRA runs">
-        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>run</th><th>base model</th><th>finished</th><th>best val loss</th></tr></thead>
+        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>Run</th><th>Base model</th><th>Finished</th><th>Best val loss</th></tr></thead>
         <tbody>
           {runs.map((r) => (
             <tr key={r.runId} className="pick-row" data-chosen={r.runId === chosen} onClick={() => onChoose(r.runId)}>

@@ -11,7 +11,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
   return (
     <div className="table-wrap">
       <table className="table quant-table" aria-label="Quantisation report">
-        <thead><tr><th>variant</th><th>file</th><th>× fp32</th><th>peak memory</th><th>prefill tok/s</th><th>decode tok/s</th><th>perplexity</th><th title="Share of identical greedy tokens over a fixed prompt set">agreement</th></tr></thead>
+        <thead><tr><th>Variant</th><th>File</th><th>× fp32</th><th>Peak memory</th><th>Prefill tok/s</th><th>Decode tok/s</th><th>Perplexity</th><th title="Share of identical greedy tokens over a fixed prompt set">Agreement</th></tr></thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.dtype}>

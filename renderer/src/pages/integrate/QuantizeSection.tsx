@@ -27,6 +27,7 @@ const VARIANT_HELP: Record<(typeof VARIANTS)[number], string> = {
   q4: 'int4 blocks of 32, ≈ 0.16× size',
 };
 const DEFAULT_DTYPES: Record<(typeof EXPORT_FORMATS)[number], string> = { gguf: 'q8_0', onnx: 'fp32,q8,q4', hf: 'fp16' };
+const FORMAT_NAME: Record<(typeof EXPORT_FORMATS)[number], string> = { gguf: 'GGUF', onnx: 'ONNX (transformers.js layout)', hf: 'Hugging Face folder' };
 const FORMAT_HELP: Record<(typeof EXPORT_FORMATS)[number], string> = {
   gguf: `One file for llama.cpp, Ollama, LM Studio: ${GGUF_DTYPES.join(', ')}.`,
   onnx: `A transformers.js folder, one onnx/model*.onnx per dtype (comma-separated: ${ONNX_DTYPES.join(', ')}).`,
@@ -167,7 +168,7 @@ export function QuantizeSection() {
             <Field label="Format" help={FORMAT_HELP[format]}>
               {(id, d) => (
                 <select id={id} aria-describedby={d} className="select" value={format} onChange={(e) => { const f = e.target.value as typeof format; setFormat(f); setExportDtypes(DEFAULT_DTYPES[f]); }}>
-                  {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{f}</option>)}
+                  {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_NAME[f]}</option>)}
                 </select>
               )}
             </Field>
@@ -182,6 +183,7 @@ export function QuantizeSection() {
           <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'export' ? 'primary' : 'default'} disabled={exportRunning || !outPath.trim()}>{exportRunning ? 'Exporting…' : 'Export'}</Button></div>
           {exported && <ArtifactList jobId={exported.jobId} result={exported.result} testId="export-result" />}
         </form>
+        {studio.folders.kind === 'none' && done.size > 0 && <p className="small muted" style={{ margin: 0 }}>{studio.folders.reason}</p>}
         {error && <Callout tone="danger" title="That did not work"><div style={{ whiteSpace: 'pre-wrap' }}>{error}</div></Callout>}
       </div>
     </Card>

@@ -29,6 +29,8 @@ export function ServeSection() {
   const state = busy && s?.state !== 'running' ? 'starting' : (s?.state ?? 'stopped');
   const live = state === 'running' || state === 'starting';
   const model = chosen ?? s?.model ?? names.at(-1) ?? null;
+  // While the server runs, the port it really listens on (0 asks for any free one), not the one typed.
+  const runningPort = s?.state === 'running' && s.port !== null ? s.port : null;
   const portNumber = Number(port);
   const portError = port.trim() === '' || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535 ? 'A port is a whole number from 0 to 65535 (0 picks any free one).' : null;
 
@@ -100,9 +102,9 @@ export function ServeSection() {
                 </select>
               )}
             </Field>
-            <Field label="Port" help="0 picks any free port." error={portError}>
+            <Field label="Port" help={runningPort !== null ? 'The one it listens on.' : '0 picks any free port.'} error={runningPort !== null ? null : portError}>
               {(id, describedBy) => (
-                <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={port} disabled={live} onChange={(e) => setPort(e.target.value)} />
+                <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={runningPort !== null ? String(runningPort) : port} disabled={live} onChange={(e) => setPort(e.target.value)} />
               )}
             </Field>
             {live

@@ -1,5 +1,5 @@
 // One project's place in its journey, for the Projects table: how many of the required steps are done and
-// the guidance's next step, so the list reads as an overview of where each use case stands.
+// the guidance's next step in its own words, so the list reads as an overview of where each use case stands.
 import { useQuery } from '../../app/StudioContext.tsx';
 
 const REQUIRED = ['scope', 'data', 'select', 'prompt', 'evaluate'];
@@ -8,12 +8,13 @@ export function ProjectJourneyCell({ projectId }: { projectId: string }) {
   const { data } = useQuery('projects.journey', { id: projectId });
   if (!data) return <span className="faint">…</span>;
   const done = data.steps.filter((s) => REQUIRED.includes(s.id) && s.state === 'done').length;
-  const next = data.steps.find((s) => s.id === data.next.step);
+  // The guidance's own title ("Next: close the gap to the target"), so a project whose required steps are all done
+  // still reads as unfinished while the scorecard says so.
   return (
-    <span data-testid="project-journey" title={`${data.next.title}. ${data.next.text}`} style={{ whiteSpace: 'nowrap' }}>
-      <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>{done}/{REQUIRED.length}</span>
+    <span data-testid="project-journey" title={`${data.next.title}. ${data.next.text}`}>
+      <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>{done}/{REQUIRED.length} steps</span>
       {' · '}
-      {next ? `next: ${next.title.split(' / ')[0]}` : 'target met'}
+      {data.next.title}
     </span>
   );
 }

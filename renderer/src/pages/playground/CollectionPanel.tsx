@@ -8,6 +8,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { ChunkCountField } from '../documents/ChunkCountField.tsx';
 import { sourceOf } from '../documents/CollectionSearch.tsx';
+import { SEARCH_MODE_LABEL } from '../documents/searchModes.ts';
 
 type Ask = Result<'collections.ask'>;
 
@@ -59,7 +60,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                 <div className="field">
                   <label className="field-label" htmlFor="rag-mode">Retrieval</label>
                   <select id="rag-mode" className="select" value={effectiveMode} disabled={!chosen?.embedModel} onChange={(e) => setMode(e.target.value as SearchMode)}>
-                    {SEARCH_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
+                    {SEARCH_MODES.map((m) => <option key={m} value={m}>{SEARCH_MODE_LABEL[m]}</option>)}
                   </select>
                 </div>
                 <ChunkCountField id="rag-k" max={20} value={k} onChange={setK} />

@@ -22,7 +22,7 @@ export function showToken(token: string): string {
   return token.replace(/▁/g, '␣').replace(/Ġ/g, '␣').replace(/Ċ|<0x0A>/g, '↵');
 }
 
-const pct = (p: number) => (p >= 0.995 ? '100%' : p >= 0.1 ? `${(p * 100).toFixed(0)}%` : p >= 0.001 ? `${(p * 100).toFixed(1)}%` : p > 0 ? '<0.1%' : '0');
+const pct = (p: number) => (p >= 0.995 ? '100%' : p >= 0.1 ? `${(p * 100).toFixed(0)}%` : p >= 0.001 ? `${(p * 100).toFixed(1)}%` : p > 0 ? '<0.1%' : '0%');
 
 export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string | null; prompt: string; settings: GenerateSettingsInput }) {
   const studio = useStudio();

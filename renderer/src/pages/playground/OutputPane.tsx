@@ -1,10 +1,10 @@
 // One generation's output as it streams: the prompt's tail in grey, then each generated token (hover shows its
 // probability and the alternatives the model considered), then time to first token and decoding speed.
 import type { GenerationState } from './useGeneration.ts';
+import { finishReasonLabel } from '../../domain/generation.ts';
 import { showToken } from './NextTokenPanel.tsx';
 import { Badge, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 
-const FINISH: Record<string, string> = { stop_token: 'ended by the model', stop_string: 'hit a stop string', length: 'reached max new tokens', cancelled: 'stopped' };
 
 function tokenTitle(t: GenerationState['tokens'][number]): string {
   const p = t.logprob === null ? '' : `${(Math.exp(t.logprob) * 100).toFixed(1)}%`;
@@ -22,7 +22,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
       <CardHeader
         title={title}
         subtitle={subtitle}
-        actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={state.done.finishReason === 'cancelled' ? 'warning' : 'success'}>{FINISH[state.done.finishReason]}</Badge> : null}
+        actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={state.done.finishReason === 'cancelled' ? 'warning' : 'success'}>{finishReasonLabel(state.done.finishReason)}</Badge> : null}
       />
       <div className="card-body stack" style={{ gap: 'var(--space-4)' }}>
         <div className="output" data-testid={testId} aria-live="polite">

@@ -38,7 +38,7 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
       onSelect={setSelectedId}
       onNew={() => setSelectedId(null)}
       newLabel="New model"
-      empty="No runs yet. The defaults build a GPT-2 of under a million parameters: a few hundred steps on a megabyte of text take minutes on a CPU."
+      empty="No runs yet. The default shape, GPT-2 or Llama, has under a million parameters: a few hundred steps on a megabyte of text take minutes on a CPU."
     />
   );
 

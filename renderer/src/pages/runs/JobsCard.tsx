@@ -1,9 +1,17 @@
-// The jobs the engine has run or is running (imports, training, evaluation), newest first, with progress.
+// The jobs the engine has run or is running (imports, training, evaluation), newest first, with progress
+// (and, under the bar, what a running job is doing or why a failed one failed).
 import type { Job } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { formatDate, formatDuration } from '../../domain/format.ts';
 import { JOB_STATE_TONE, jobKindLabel } from '../../domain/jobs.ts';
 import { Badge, Card, CardHeader, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
+
+/** Under the bar: the error of a failed job, else its last message while it runs (a finished job's state says the rest). */
+function JobNote({ job }: { job: Job }) {
+  if (job.error) return <div className="small field-error">{job.error}</div>;
+  if ((job.state === 'running' || job.state === 'queued') && job.message) return <div className="small muted">{job.message}</div>;
+  return null;
+}
 
 export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
   return (
@@ -16,14 +24,16 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
       {jobs.data && jobs.data.length > 0 && (
         <div className="table-wrap">
           <table className="table" aria-label="Jobs">
-            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Message</th><th>Started</th><th className="num">Duration</th></tr></thead>
+            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Started</th><th className="num">Duration</th></tr></thead>
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
                   <td><div style={{ fontWeight: 550 }}>{jobKindLabel(job.kind)}</div><div className="faint small mono">{job.id}</div></td>
                   <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
-                  <td style={{ verticalAlign: 'middle' }}><ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} /></td>
-                  <td className="small">{job.error ? <span className="field-error">{job.error}</span> : <span className="muted">{job.message}</span>}</td>
+                  <td style={{ verticalAlign: 'middle' }}>
+                    <ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} />
+                    <JobNote job={job} />
+                  </td>
                   <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
                   <td className="num muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
                 </tr>

@@ -21,6 +21,7 @@ import { RunAnnotations } from './RunAnnotations.tsx';
 import { RunArtifacts } from './RunArtifacts.tsx';
 import { RunConfig } from './RunConfig.tsx';
 import { RunCurves } from './RunCurves.tsx';
+import { GenerationOutputCard } from './GenerationOutputCard.tsx';
 import { RunLogs } from './RunLogs.tsx';
 import { compareFamily, isResumable, newestFirst } from './runKinds.ts';
 import './runs.css';
@@ -149,6 +150,7 @@ export function RunPage({ runId }: { runId: string }) {
       )}
       {!live && isResumable(r) && <Callout tone="warning" title={`This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
       <RunAnnotations run={r} onSaved={() => run.reload()} />
+      {r.kind === 'generation' && <GenerationOutputCard runId={runId} live={r.status === 'running'} />}
       <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} />
       {r.kind === 'ppo' && <BeforeAfterCard runId={runId} live={live !== null} lastStep={lastStep} evalEvery={(r.config as { evalEvery?: number }).evalEvery ?? null} />}
       {r.kind === 'ppo' && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}

@@ -35,7 +35,7 @@ function MemoryTable({ memory: m }: { memory: NonNullable<ModelCard['memory']> }
               const ok = fit(r.value[p]);
               return (
                 <td key={p} className="num">
-                  <div className="mono">{humanBytes(r.value[p])}</div>
+                  <div className="mono nowrap">{humanBytes(r.value[p])}</div>
                   <Meter value={r.value[p]} max={scale} label={`${r.label}, ${p}: ${humanBytes(r.value[p])}`} tone={ok === false ? 'danger' : undefined} />
                   {ok !== null && <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'fits budget' : 'over budget'}</Badge>}
                 </td>

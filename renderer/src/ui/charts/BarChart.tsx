@@ -2,7 +2,7 @@
 // the bar's end, the interval drawn across it. Horizontal so long run names stay readable. Drawn at its real
 // width; every mark has a <title>, and the numbers are also a table (ChartFrame).
 import { ChartFrame } from './ChartFrame.tsx';
-import { clip, linearScale, tickFormat } from './scale.ts';
+import { clipLabels, linearScale, tickFormat } from './scale.ts';
 import { useWidth } from './useWidth.ts';
 
 export interface BarDatum {
@@ -44,6 +44,7 @@ export function BarChart({ title, description, data, format, domain, reference }
   const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
+  const shownLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
   const ci = (d: BarDatum) => (d.low != null && d.high != null ? ` (95% CI ${format(d.low)}–${format(d.high)})` : '');
 
   return (
@@ -69,7 +70,7 @@ export function BarChart({ title, description, data, format, domain, reference }
                 <g key={`${d.label}-${i}`}>
                   <text x={labelWidth} y={cy} dy="0.35em" textAnchor="end" className={d.highlight ? 'chart-label chart-label-strong' : 'chart-label'}>
                     <title>{d.label}</title>
-                    {d.highlight ? '✓ ' : ''}{clip(d.label, Math.floor(labelWidth / 6.6))}
+                    {d.highlight ? '✓ ' : ''}{shownLabels[i]}
                   </text>
                   {d.value === null ? (
                     <text x={x0 + 4} y={cy} dy="0.35em" className="chart-tick">not measured</text>

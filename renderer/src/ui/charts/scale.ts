@@ -42,7 +42,27 @@ export function tickFormat(ticks: readonly number[]): (v: number) => string {
 export const SERIES_COLORS = ['var(--accent)', '#2f9e9e', '#d08a2c', '#b05fc4', '#cd5b7b', '#5f8fc4', '#8a9a3c', '#7b6f63'] as const;
 export const seriesColor = (i: number): string => SERIES_COLORS[i % SERIES_COLORS.length];
 
-/** Cuts a label to about `max` characters for an SVG text (the full text goes in a <title>). */
+/**
+ * Cuts a label to about `max` characters for an SVG text (the full text goes in a <title>), in the middle: run
+ * names differ at their end as often as at their start ("harbour · questions/all · bm25" and "… · dense").
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+  if (text.length <= max) return text;
+  const kept = Math.max(2, max - 1);
+  const head = Math.ceil(kept / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (kept - head))}`;
+}
+
+/**
+ * Labels of one chart cut to `max` characters: when some would be cut, the start they all share (up to a word
+ * boundary) is dropped first, so what tells them apart stays; the rest are cut in the middle (clip).
+ */
+export function clipLabels(labels: string[], max: number): string[] {
+  if (labels.every((l) => l.length <= max)) return labels;
+  let shared = labels.length > 1 ? labels.reduce((prefix, l) => { let i = 0; while (i < prefix.length && prefix[i] === l[i]) i++; return prefix.slice(0, i); }) : '';
+  // Back to the end of a word, and never the whole of a label.
+  const boundary = Math.max(shared.lastIndexOf(' '), shared.lastIndexOf('/')) + 1;
+  shared = shared.slice(0, boundary);
+  const rest = shared.length >= 4 && labels.every((l) => l.length > shared.length) ? labels.map((l) => `…${l.slice(shared.length)}`) : labels;
+  return rest.map((l) => clip(l, max));
 }
