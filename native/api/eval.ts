@@ -17,14 +17,16 @@ export const LOWER_IS_BETTER: readonly string[] = [
   'perplexity', 'bits_per_byte', 'latency_ms_mean', 'latency_ms_p50', 'latency_ms_p95',
   'loss', 'val_loss', 'rss_mb', // training runs: a lower loss and a smaller footprint are better
 ];
-/** Settings recorded as metrics (a run's last learning rate, its last gradient norm): neither end is "better". */
-export const SETTING_METRICS: readonly string[] = ['lr', 'grad_norm'];
+/** Settings recorded as metrics (a run's last learning rate): neither end is "better". */
+export const SETTING_METRICS: readonly string[] = ['lr'];
+/** How a training step went, not how good the run is (a last gradient norm): not ranked either. */
+export const TRAINING_DIAGNOSTICS: readonly string[] = ['grad_norm'];
 /** PPO's diagnostics (native/train/ppo.ts): how a run moved, not how good it is — its score is what ranks. */
 export const PPO_DIAGNOSTICS: readonly string[] = [
   'kl', 'kl_coef', 'eval/kl', 'approx_kl', 'clipfrac', 'clipfrac/value', 'entropy', 'response_length', 'score/std', 'eval/score_std',
   'score/running_std', 'loss/policy', 'loss/value', 'time/rollout_s', 'time/score_s', 'time/update_s',
 ];
-export const NOT_RANKED: readonly string[] = [...SETTING_METRICS, ...PPO_DIAGNOSTICS];
+export const NOT_RANKED: readonly string[] = [...SETTING_METRICS, ...TRAINING_DIAGNOSTICS, ...PPO_DIAGNOSTICS];
 
 /** A custom prompt: {{column}} placeholders, as native/text/prompt.ts fills them. */
 export const PromptTemplateInput = z.object({

@@ -121,6 +121,8 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByRole('link', { name: 'Open the run page' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/run_/);
     await page.getByTestId('run-chart-score/mean').waitFor();
+    expect(await page.getByRole('region', { name: 'Curves' }).textContent()).toContain('Mean score');
+    expect(await page.getByTestId('run-chart-eval/kl').count()).toBe(0); // on the KL chart, beside the training rollouts' KL
     const rollouts = page.getByRole('region', { name: 'Rollouts' });
     const table = rollouts.getByTestId('rollout-table');
     await table.waitFor();
@@ -188,12 +190,13 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/compare\//);
     const chart = page.getByTestId('compare-curves');
     await chart.waitFor();
-    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'KL' });
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'KL from the reference' });
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
-    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Score (mean)' });
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Mean score' });
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
+    expect(await page.getByRole('region', { name: 'Loss curves' }).textContent()).toContain('Higher mean score is better.');
     // KL and its kin are how a run moved, not how good it is: not ranked
-    const klRow = page.getByRole('table', { name: 'Metrics by run' }).getByRole('row').filter({ has: page.getByText('kl', { exact: true }) });
+    const klRow = page.getByRole('table', { name: 'Metrics by run' }).getByRole('row').filter({ has: page.getByText('KL from the reference', { exact: true }) });
     expect(await klRow.textContent()).toMatch(/a diagnostic, not ranked/);
     await shoot('align-ppo-compare');
     expect(pageErrors).toEqual([]);

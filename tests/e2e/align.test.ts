@@ -126,6 +126,12 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     expect(await page.getByTestId('run-id').textContent()).toBe(runId);
     await page.getByTestId('run-chart-loss').waitFor();
     await page.getByTestId('run-chart-rewards/margins').waitFor();
+    // metrics read in words; the validation series draws on its training series' chart; diagnostics are folded away
+    expect(await page.getByRole('region', { name: 'Curves' }).textContent()).toContain('Reward margin');
+    expect(await page.getByTestId('run-chart-val_rewards/margins').count()).toBe(0);
+    expect(await page.getByTestId('run-chart-logps/chosen').isVisible()).toBe(false);
+    expect(await page.getByTestId('run-figures').textContent()).toContain('The trained policy, measured once on every training pair');
+    expect(await page.getByTestId('run-figures').textContent()).toContain('Chosen reward');
     await shoot('align-run-page');
     expect(pageErrors).toEqual([]);
   }, 300_000);

@@ -112,7 +112,8 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     expect(Number(await page.getByTestId('run-chart-loss').getAttribute('data-points'))).toBe(STEPS + STEPS / 10);
     expect(Number(await page.getByTestId('run-chart-lr').getAttribute('data-points'))).toBe(STEPS);
     const config = page.getByTestId('run-config');
-    await expect.poll(() => config.textContent()).toContain('lora.r');
+    await expect.poll(() => config.textContent()).toContain('LoRA · Rank r'); // lora.r, in words
+    expect(await config.textContent()).toContain('Max steps');
     expect(await config.textContent()).toContain('story-pairs');
     const artifacts = page.getByRole('table', { name: 'Artifacts' });
     expect(await artifacts.textContent()).toContain(`runs/${fast.id}/adapter/adapter_model.safetensors`);
@@ -166,7 +167,9 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.getByRole('radio', { name: 'Validation loss' }).click();
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(2 * (STEPS / 10));
     await page.getByRole('radio', { name: 'Training loss' }).click();
-    expect(await page.getByRole('table', { name: 'Metrics by run' }).textContent()).toContain('a setting, not ranked'); // lr
+    const table = page.getByRole('table', { name: 'Metrics by run' });
+    expect(await table.getByRole('row').filter({ has: page.getByText('Learning rate', { exact: true }) }).textContent()).toContain('a setting, not ranked');
+    expect(await page.getByRole('region', { name: 'Loss curves' }).textContent()).toContain('Lower training loss is better.');
     await shoot('compare');
 
     // The same comparison from a run's page: Compare with… offers the other training runs.
@@ -182,7 +185,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
     await page.getByRole('heading', { name: 's260k · Once upon a time' }).waitFor();
     await expect.poll(() => page.getByTestId('run-figures').textContent()).toContain('812');
-    expect(await page.getByTestId('run-config').textContent()).toContain('settings.temperature');
+    expect(await page.getByTestId('run-config').textContent()).toContain('Settings · Temperature'); // settings.temperature, in words
     expect(await page.getByTestId('generation-output').textContent()).toBe('Once upon a time there was a little girl named Lily.');
     await page.getByRole('region', { name: 'Output' }).getByText('reached max new tokens · 9 tokens').waitFor();
     await page.getByText('Playground generations run in the studio’s generation worker').waitFor();

@@ -114,7 +114,7 @@ export function Callout({ tone = 'neutral', title, children }: { tone?: 'neutral
 export function Stat({ label, value, mono }: { label: string; value: ReactNode; mono?: boolean }) {
   return (
     <div className="stat">
-      <span className="stat-label">{label}</span>
+      <span className="stat-label" title={label}>{label}</span>
       <span className={mono ? 'stat-value mono' : 'stat-value'}>{value}</span>
     </div>
   );

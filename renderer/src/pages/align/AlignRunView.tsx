@@ -96,7 +96,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label="Score" value={fmt(lastValue(metrics['score/mean']), formatScore)} />
             <Stat label="Held-out score" value={fmt(lastValue(metrics['eval/score_mean']), formatScore)} />
             <Stat label="KL" value={fmt(lastValue(metrics.kl), formatScore)} />
-            <Stat label="β_KL" value={fmt(lastValue(metrics.kl_coef), formatScore)} />
+            <Stat label="KL coefficient β" value={fmt(lastValue(metrics.kl_coef), formatScore)} />
             <Stat label="Entropy" value={fmt(lastValue(metrics.entropy), formatLoss)} />
           </div>
           ) : (

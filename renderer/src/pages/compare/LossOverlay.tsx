@@ -7,20 +7,24 @@ import { useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
-import { metricLabel } from '../evaluate/metrics.ts';
-import { formatLoss, formatLr, formatMb, formatRate } from '../finetune/runFormat.ts';
+import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import type { MetricPoint } from '../finetune/useRunMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric } from '../runs/trainingMetrics.ts';
 
-const LABELS: Record<string, string> = {
-  loss: 'Training loss', val_loss: 'Validation loss', lr: 'Learning rate', grad_norm: 'Gradient norm', tokens_per_second: 'Tokens / s', rss_mb: 'Memory (MB)',
-  // PPO: comparing a run with the KL penalty and one without is done on these
-  'score/mean': 'Score (mean)', 'eval/score_mean': 'Held-out score', kl: 'KL', 'eval/kl': 'Held-out KL', kl_coef: 'KL coefficient β',
-};
 /** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
 const BUTTONS_MAX = 6;
-const label = (name: string) => LABELS[name] ?? metricLabel(name);
-const FORMATS: Record<string, (v: number) => string> = { lr: formatLr, tokens_per_second: formatRate, rss_mb: formatMb };
+const label = metricLabel;
+
+/** Which way the shown metric is better, as the chart's subtitle says it ("Higher mean score is better."). */
+function direction(name: string): string {
+  const words = label(name);
+  const lower = /^[A-Z][a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words; // KL stays KL
+  const said = metricDirection(name);
+  if (said.startsWith('a setting')) return `${words} is a setting: neither end is better.`;
+  if (said.startsWith('a diagnostic')) return `${words} shows how a run moved, not how good it is: not ranked.`;
+  return `${said.startsWith('↑') ? 'Higher' : 'Lower'} ${lower} is better.`;
+}
 
 /** Each run's series of `name`, the last value per step (a resumed run records its steps again). */
 function seriesOf(rows: readonly RunMetric[], name: string): MetricPoint[] {
@@ -62,18 +66,21 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
       for (const [name, n] of perRun) most.set(name, Math.max(most.get(name) ?? 0, n));
     }
     const names = [...most].filter(([, n]) => n > 1).map(([name]) => name);
-    return [...['loss', 'val_loss'].filter((n) => names.includes(n)), ...names.filter((n) => n !== 'loss' && n !== 'val_loss').sort()];
+    // then the ones a run's page leads with (score, KL, reward margin…), then the diagnostics, each by label
+    const rest = names.filter((n) => n !== 'loss' && n !== 'val_loss');
+    const byLabel = (a: string, b: string) => label(a).localeCompare(label(b));
+    return [...['loss', 'val_loss'].filter((n) => names.includes(n)), ...rest.filter(isPrimaryMetric).sort(byLabel), ...rest.filter((n) => !isPrimaryMetric(n)).sort(byLabel)];
   }, [rows]);
   const shown = choices.includes(metric) ? metric : choices[0] ?? 'loss';
   // Two runs may share a name; the legend must still tell them apart.
   const names = runs.map((r, i) => (runs.some((o, j) => j !== i && o.name === r.name) ? `${r.name} [${i + 1}]` : r.name));
-  const series = runs.map((r, i) => ({ name: names[i], color: seriesColor(i), points: seriesOf(rows[r.id] ?? [], shown), dots: shown === 'val_loss' }));
+  const series = runs.map((r, i) => ({ name: names[i], color: seriesColor(i), points: seriesOf(rows[r.id] ?? [], shown), dots: heldOutOf(shown) !== null }));
 
   return (
     <Card aria-label="Loss curves">
       <CardHeader
         title="Curves"
-        subtitle="One line per run over optimiser steps; lower loss is better. The table under the chart lists the values."
+        subtitle={`One line per run over optimiser steps. ${direction(shown)} The table under the chart lists each run’s last value.`}
         actions={choices.length > BUTTONS_MAX ? (
           <select className="select" aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
             {choices.map((n) => <option key={n} value={n}>{label(n)}</option>)}
@@ -90,7 +97,7 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
       )}
       {choices.length > 0 && (
         <div className="card-body">
-          <TrainingChart testId="compare-curves" title={label(shown)} description={`${label(shown)} of each run by optimiser step.`} format={FORMATS[shown] ?? formatLoss} series={series} height={260} />
+          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by optimiser step.`} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
         </div>
       )}
     </Card>

@@ -1,16 +1,20 @@
 // The comparison's numbers: one row per metric, one column per run, each value with its 95% interval and the
 // best run marked (by the metric's own direction).
-import { NOT_RANKED, SETTING_METRICS, type Comparison } from '../../../../native/api/eval.ts';
+import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
-import { formatInterval, formatMetric, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
+import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
 
 export function RunSwatch({ index }: { index: number }) {
   return <span className="run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
 }
 
 export function MetricsTable({ comparison }: { comparison: Comparison }) {
-  const { runs, metrics } = comparison;
+  const { runs } = comparison;
+  // What ranks the runs first, in the comparison's order; then the settings and diagnostics, by name.
+  const ranked = comparison.metrics.filter((m) => !NOT_RANKED.includes(m.name));
+  const unranked = comparison.metrics.filter((m) => NOT_RANKED.includes(m.name)).sort((a, b) => metricLabel(a.name).localeCompare(metricLabel(b.name)));
+  const metrics = [...ranked, ...unranked];
   return (
     <div className="table-wrap">
       <table className="table compare-table" aria-label="Metrics by run">
@@ -30,7 +34,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             <tr key={m.name}>
               <td title={metricExplain(m.name)}>
                 <div style={{ fontWeight: 550 }}>{metricLabel(m.name)}</div>
-                <div className="faint small">{SETTING_METRICS.includes(m.name) ? 'a setting, not ranked' : NOT_RANKED.includes(m.name) ? 'a diagnostic, not ranked' : m.higherIsBetter ? '↑ higher is better' : '↓ lower is better'}</div>
+                <div className="faint small">{metricDirection(m.name, m.higherIsBetter)}</div>
               </td>
               {m.values.map((v, i) => {
                 const best = uniqueBest(m, runs.map((r) => r.id)) === runs[i].id;

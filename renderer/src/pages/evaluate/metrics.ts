@@ -1,9 +1,10 @@
 // How evaluation metrics read in the UI: their names, how a value is printed, which axis they sit on, and which
 // ones to suggest for a project (its own success metric first, then the ones that fit its task).
-import { EVAL_METRICS, LOWER_IS_BETTER, type EvalMetricName } from '../../../../native/api/eval.ts';
+import { EVAL_METRICS, LOWER_IS_BETTER, NOT_RANKED, SETTING_METRICS, type EvalMetricName } from '../../../../native/api/eval.ts';
 import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
+import { formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
 const EXTRA_LABELS: Record<string, string> = {
   bits_per_byte: 'Bits per byte',
@@ -20,8 +21,11 @@ const EXTRA_LABELS: Record<string, string> = {
   'ndcg@10': 'nDCG@10',
 };
 
+const WITH_UNIT: readonly string[] = ['seconds', 'tokens', 'mb'];
+
+/** An evaluation metric's name, else a training run's (pages/runs/trainingMetrics.ts), else the raw name. */
 export function metricLabel(name: string): string {
-  return (METRIC_INFO as Record<string, { label: string } | undefined>)[name]?.label ?? EXTRA_LABELS[name] ?? name;
+  return (METRIC_INFO as Record<string, { label: string } | undefined>)[name]?.label ?? EXTRA_LABELS[name] ?? trainingMetricInfo(name)?.label ?? name;
 }
 
 export function metricExplain(name: string): string {
@@ -31,7 +35,14 @@ export function metricExplain(name: string): string {
   if (name.startsWith('recall@')) return `Share of queries whose relevant document is among the first ${name.slice(7)} retrieved.`;
   if (name === 'mrr') return 'Mean of 1 / rank of the first relevant document (0 when it is not retrieved).';
   if (name === 'ndcg@10') return 'Ranking quality of the first 10 documents: a relevant one counts 1 / log2(rank + 1), over the best possible.';
-  return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? '';
+  return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? trainingMetricInfo(name)?.explain ?? '';
+}
+
+/** Which way a metric is better, in words; a setting or a diagnostic is not ranked at all. */
+export function metricDirection(name: string, higherIsBetter = !LOWER_IS_BETTER.includes(name)): string {
+  if (SETTING_METRICS.includes(name)) return 'a setting, not ranked';
+  if (NOT_RANKED.includes(name)) return 'a diagnostic, not ranked';
+  return higherIsBetter ? '↑ higher is better' : '↓ lower is better';
 }
 
 /** Scores are fractions in [0, 1]; perplexity, bits per byte and timings are unbounded. */
@@ -44,6 +55,8 @@ export function formatMetric(name: string, value: number): string {
   if (isFraction(name)) return value.toFixed(3);
   // A rate (tokens per second) in the hundreds or tens: a tenth is already finer than it varies run to run.
   if (name.endsWith('per_second')) return value.toFixed(1);
+  // a training run's timing, length or memory prints with its unit (8.0 tokens, not 8.000)
+  if (!(name in METRIC_INFO) && WITH_UNIT.includes(trainingMetricInfo(name)?.format ?? '')) return formatTrainingMetric(name, value);
   // A training run's learning rate (3e-5) would read 0.000 at three decimals.
   if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(1).replace('e-', 'e−');
   return value >= 100 ? value.toFixed(1) : value.toFixed(3);

@@ -1,7 +1,11 @@
-// A run's settings as it recorded them: readable key/value rows (nested objects flattened to dotted keys,
-// long text cut with the whole in a tooltip), or the exact JSON to copy into a script.
-import { useState } from 'react';
+// A run's settings as it recorded them: readable rows (each key in words, nested objects flattened to dotted
+// keys, a model's, dataset's or project's id shown as its name, long text cut with the whole in a tooltip), or
+// the exact JSON to copy into a script.
+import { useMemo, useState } from 'react';
+import { useProjects } from '../../app/ProjectsContext.tsx';
+import { useQuery } from '../../app/StudioContext.tsx';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { configLabel } from './configLabels.ts';
 
 /** [dotted key, value] pairs of a config, in its own order; arrays of scalars stay one value. */
 export function flattenConfig(value: unknown, prefix = ''): [string, unknown][] {
@@ -20,9 +24,22 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** The names of the studio's models, datasets and projects by id; an id it no longer has stays an id. */
+function useNamesById(): Map<string, string> {
+  const models = useQuery('models.list', {});
+  const datasets = useQuery('datasets.list', {});
+  const { projects } = useProjects();
+  return useMemo(
+    () => new Map([...(models.data ?? []), ...(datasets.data ?? []), ...projects].map((x) => [x.id, x.name])),
+    [models.data, datasets.data, projects],
+  );
+}
+
 export function RunConfig({ config }: { config: unknown }) {
   const [json, setJson] = useState(false);
-  const rows = flattenConfig(config);
+  const names = useNamesById();
+  // The trainers record a resolved id beside the one asked for (model and modelId): one row says it.
+  const rows = flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && show(v) === show(value)) === i);
   return (
     <Card aria-label="Configuration">
       <CardHeader
@@ -41,7 +58,13 @@ export function RunConfig({ config }: { config: unknown }) {
           <dl className="dl run-config" data-testid="run-config">
             {rows.map(([key, value]) => {
               const text = show(value);
-              return [<dt key={`k${key}`} className="mono small">{key}</dt>, <dd key={`v${key}`} className="mono small" title={text.length > 120 ? text : undefined}>{text.length > 120 ? `${text.slice(0, 119)}…` : text}</dd>];
+              const name = typeof value === 'string' ? names.get(value) : undefined;
+              return [
+                <dt key={`k${key}`} className="small" title={key}>{configLabel(key)}</dt>,
+                name !== undefined
+                  ? <dd key={`v${key}`} className="small" title={text}>{name} <span className="faint mono">{text}</span></dd>
+                  : <dd key={`v${key}`} className="mono small" title={text.length > 120 ? text : undefined}>{text.length > 120 ? `${text.slice(0, 119)}…` : text}</dd>,
+              ];
             })}
           </dl>
         </div>

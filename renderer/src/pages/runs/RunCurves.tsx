@@ -1,68 +1,99 @@
-// A run's recorded metrics: every series with more than one step as a curve (training and validation loss on
-// one chart, the rest each on their own, live while the run trains), and one-off values (an evaluation's
-// scores, a generation's timings) as figures. The charts are the fine-tune page's.
+// A run's recorded metrics: every series with more than one step as a curve, live while the run trains, and
+// one-off values (an evaluation's scores, a generation's timings, DPO's final pass over the pairs) as figures.
+// A held-out series draws on its training series' chart (val_loss on the loss chart, eval/kl on the KL chart).
+// The few charts that say how the run went (loss, reward margin and accuracy, score, KL) lead; diagnostics
+// (learning rate, log-probabilities, timings, lengths…) wait under a folded "More metrics". Words for every
+// metric come from trainingMetrics.ts; the charts are the fine-tune page's.
 import { SERIES_COLORS } from '../../ui/charts/scale.ts';
 import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
-import { formatLoss, formatLr, formatMb, formatRate } from '../finetune/runFormat.ts';
-import { TrainingChart } from '../finetune/TrainingChart.tsx';
+import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import type { RunMetrics } from '../finetune/useRunMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric, startsAtZero, trainingMetricInfo, trainingMetricLabel } from './trainingMetrics.ts';
 
-const LOSSES = ['loss', 'val_loss'];
-const CURVE_INFO: Record<string, { title: string; description: string; format(v: number): string; zero?: boolean }> = {
-  lr: { title: 'Learning rate', description: 'Warm-up, then the schedule’s decay.', format: formatLr, zero: true },
-  grad_norm: { title: 'Gradient norm', description: 'Before clipping; spikes show unstable steps.', format: formatLoss, zero: true },
-  tokens_per_second: { title: 'Throughput', description: 'Training tokens per second.', format: formatRate, zero: true },
-  rss_mb: { title: 'Memory', description: 'Resident memory of the training process.', format: formatMb, zero: true },
-  // PPO, one value per iteration (native/train/ppo.ts)
-  'score/mean': { title: 'Score (mean)', description: 'The reward model’s mean score of each iteration’s rollouts.', format: formatLoss },
-  'score/std': { title: 'Score (std)', description: 'Spread of the rollouts’ scores.', format: formatLoss, zero: true },
-  'score/running_std': { title: 'Score scale', description: 'Running std of every score so far; scores are divided by it before the KL penalty is taken off.', format: formatLoss, zero: true },
-  'eval/score_mean': { title: 'Held-out score', description: 'Mean score of the held-out prompts’ rollouts (same prompts and seed every time).', format: formatLoss },
-  kl: { title: 'KL from the reference', description: 'Σ log π − log π_ref over each completion, averaged.', format: formatLoss },
-  'eval/kl': { title: 'Held-out KL', description: 'KL of the held-out rollouts.', format: formatLoss },
-  kl_coef: { title: 'KL coefficient β', description: 'The penalty’s weight each iteration used.', format: formatLoss, zero: true },
-  'loss/policy': { title: 'Policy loss', description: 'The clipped PPO objective, mean over minibatches.', format: formatLoss },
-  'loss/value': { title: 'Value loss', description: 'The value head’s clipped loss, mean over minibatches.', format: formatLoss, zero: true },
-  clipfrac: { title: 'Clip fraction', description: 'Share of tokens whose probability ratio hit the clip range.', format: formatLoss, zero: true },
-  entropy: { title: 'Entropy', description: 'Of the policy’s next-token distribution.', format: formatLoss, zero: true },
-};
+/** One chart: a metric and, when recorded, its held-out partner. */
+interface Chart { name: string; heldOut: string | null }
+
+/** The metrics' charts in reading order: the loss first, then the primary ones as listed, then the rest by name. */
+function chartsOf(metrics: RunMetrics): Chart[] {
+  const names = Object.keys(metrics).filter((n) => metrics[n].length > 0);
+  const isCurve = (n: string) => (metrics[n]?.length ?? 0) > 1;
+  const charts: Chart[] = [];
+  for (const name of names) {
+    const partner = heldOutOf(name);
+    if ((partner !== null && isCurve(partner)) || !isCurve(name)) continue; // on its partner's chart, or a figure
+    charts.push({ name, heldOut: names.find((n) => heldOutOf(n) === name) ?? null });
+  }
+  const rank = (c: Chart) => (c.name === 'loss' ? 0 : isPrimaryMetric(c.name) ? 1 : 2);
+  return charts.sort((a, b) => rank(a) - rank(b) || trainingMetricLabel(a.name).localeCompare(trainingMetricLabel(b.name)));
+}
+
+function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics: RunMetrics; planned: number | null; colour: number }) {
+  const { name, heldOut } = chart;
+  const loss = name === 'loss';
+  const description = loss
+    ? `What each step minimises; lower is better.${heldOut ? ' Validation is measured every few steps.' : ''}`
+    : trainingMetricInfo(name)?.explain ?? 'Recorded at every step.';
+  // Paired, training and held-out keep the loss chart's two colours on every chart; alone, each chart has its own.
+  const series: CurveSeries[] = heldOut
+    ? [
+      { name: 'training', color: SERIES_COLORS[0], points: metrics[name] },
+      { name: heldOut.startsWith('eval/') ? 'held-out' : 'validation', color: SERIES_COLORS[2], points: metrics[heldOut], dots: true },
+    ]
+    : [{ name: trainingMetricLabel(name).toLowerCase(), color: SERIES_COLORS[colour % SERIES_COLORS.length], points: metrics[name] }];
+  return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} zero={startsAtZero(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
+}
+
+/** DPO's last word (native/train/dpo.ts): each metric once over every training pair, under one caption. */
+const FINAL_PASS = 'train_';
+
+function figureGroups(names: string[]): { caption: string | null; names: string[] }[] {
+  const final = names.filter((n) => n.startsWith(FINAL_PASS) && trainingMetricInfo(n.slice(FINAL_PASS.length)) !== null);
+  const rest = names.filter((n) => !final.includes(n));
+  return [
+    { caption: null, names: rest },
+    { caption: 'The trained policy, measured once on every training pair', names: final },
+  ].filter((g) => g.names.length > 0);
+}
 
 export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; loaded: boolean; planned: number | null }) {
   const names = Object.keys(metrics).filter((n) => metrics[n].length > 0);
-  const curves = names.filter((n) => metrics[n].length > 1 && !LOSSES.includes(n));
-  const hasLoss = LOSSES.some((n) => (metrics[n]?.length ?? 0) > 0) && names.some((n) => metrics[n].length > 1);
-  const figures = names.filter((n) => metrics[n].length === 1 && !(hasLoss && LOSSES.includes(n)));
+  const charts = chartsOf(metrics);
+  const charted = new Set(charts.flatMap((c) => [c.name, c.heldOut ?? c.name]));
+  const figures = names.filter((n) => !charted.has(n)).sort((a, b) => Number(isPrimaryMetric(b)) - Number(isPrimaryMetric(a)));
+  const lead = charts.filter((c) => c.name === 'loss' || isPrimaryMetric(c.name));
+  const more = charts.filter((c) => !lead.includes(c));
+  // With nothing to lead (a run that records only diagnostics), the diagnostics are the page.
+  const [shown, folded] = lead.length > 0 ? [lead, more] : [more, []];
   return (
     <Card aria-label="Curves">
-      <CardHeader title="Curves and figures" subtitle={hasLoss || curves.length > 0 ? 'Recorded metrics of this run, updated live while it trains.' : 'What this run measured.'} />
+      <CardHeader title="Curves and figures" subtitle={charts.length > 0 ? 'Recorded metrics of this run, updated live while it trains.' : 'What this run measured.'} />
       {loaded && names.length === 0 && (
         <EmptyState icon="activity" title="No metrics recorded">A run records its metrics as it goes: training steps report loss, evaluations their scores, generations their timings.</EmptyState>
       )}
-      {(hasLoss || curves.length > 0) && (
+      {shown.length > 0 && (
         <div className="card-body run-charts">
-          {hasLoss && (
-            <TrainingChart
-              testId="run-chart-loss"
-              title="Loss"
-              description="Cross-entropy in nats per token; validation is measured every few steps."
-              xMax={planned}
-              format={formatLoss}
-              series={[
-                { name: 'training', color: SERIES_COLORS[0], points: metrics.loss ?? [] },
-                { name: 'validation', color: SERIES_COLORS[2], points: metrics.val_loss ?? [], dots: true },
-              ]}
-            />
-          )}
-          {curves.map((name, i) => {
-            const info = CURVE_INFO[name] ?? { title: metricLabel(name), description: `${name} per step.`, format: (v: number) => formatMetric(name, v) };
-            return <TrainingChart key={name} testId={`run-chart-${name}`} title={info.title} description={info.description} xMax={planned} zero={info.zero} format={info.format} series={[{ name, color: SERIES_COLORS[(i + 1) % SERIES_COLORS.length], points: metrics[name] }]} />;
-          })}
+          {shown.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} colour={i + 1} />)}
         </div>
       )}
+      {folded.length > 0 && (
+        <details className="card-body run-more" data-testid="run-more-metrics">
+          <summary>More metrics <span className="faint">({folded.length}: {folded.slice(0, 4).map((c) => trainingMetricLabel(c.name).toLowerCase()).join(', ')}{folded.length > 4 ? '…' : ''})</span></summary>
+          <div className="run-charts run-charts-more">
+            {folded.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} colour={i + 3} />)}
+          </div>
+        </details>
+      )}
       {figures.length > 0 && (
-        <div className="card-body run-figures" data-testid="run-figures">
-          {figures.map((name) => <Stat key={name} label={metricLabel(name)} value={formatMetric(name, metrics[name][0].value)} mono />)}
+        <div className="card-body stack run-figures-body" data-testid="run-figures">
+          {figureGroups(figures).map((g) => (
+            <div key={g.caption ?? ''} className="stack" style={{ gap: 'var(--space-2)' }}>
+              {g.caption && <div className="faint small">{g.caption}</div>}
+              <div className="run-figures">
+                {g.names.map((name) => <Stat key={name} label={metricLabel(g.caption ? name.slice(FINAL_PASS.length) : name)} value={formatMetric(name, metrics[name][0].value)} mono />)}
+              </div>
+            </div>
+          ))}
         </div>
       )}
     </Card>

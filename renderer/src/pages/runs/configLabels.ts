@@ -1,0 +1,40 @@
+// How a run's recorded settings read: a label for the keys the trainers record (their config objects in
+// native/api/train.ts, align.ts and the pretrain and playground inputs), any other key split into words
+// (maxPromptLen → "Max prompt len"), and a dotted key's parent named before it (lora.r → "LoRA · Rank r").
+
+const LABELS: Record<string, string> = {
+  model: 'Model', modelId: 'Model', modelName: 'Model name', modelPath: 'Model file', dataset: 'Dataset', datasetId: 'Dataset',
+  datasetHash: 'Dataset fingerprint', projectId: 'Project', name: 'Run name', outputName: 'Saved as', kind: 'Kind', method: 'Method',
+  lora: 'LoRA', r: 'Rank r', alpha: 'Alpha α', dropout: 'Dropout', targetModules: 'Target modules', loraTargets: 'LoRA target modules',
+  lr: 'Learning rate', epochs: 'Epochs', maxSteps: 'Max steps', steps: 'Steps', batchSize: 'Batch size', gradAccum: 'Gradient accumulation',
+  seqLen: 'Sequence length', warmupSteps: 'Warm-up steps', schedule: 'LR schedule', weightDecay: 'Weight decay', clipNorm: 'Gradient clip norm',
+  evalEvery: 'Validate every (steps)', evalBatches: 'Validation batches', saveEvery: 'Checkpoint every (steps)', keepCheckpoints: 'Checkpoints kept',
+  earlyStoppingPatience: 'Early-stopping patience', seed: 'Random seed', threads: 'CPU threads', merge: 'Merge adapter into a model',
+  validationFraction: 'Validation share', trainOnPrompt: 'Train on the prompt too', mapping: 'Column mapping',
+  // DPO and reward models
+  beta: 'β (distance from the reference)', loss: 'Loss', labelSmoothing: 'Label smoothing ε', skipInvalid: 'Skip unusable rows',
+  maxPromptLen: 'Max prompt length', objective: 'Objective', margin: 'Margin', labels: 'Labels',
+  // PPO
+  rewardRun: 'Reward model run', rewardLabel: 'Reward label', klCoef: 'KL coefficient β', adaptiveKl: 'Adaptive KL', klTarget: 'KL target',
+  klHorizon: 'KL horizon', ppoEpochs: 'PPO epochs', miniBatchSize: 'Minibatch size', clipRange: 'Clip range', clipRangeValue: 'Value clip range',
+  vfCoef: 'Value loss weight', gamma: 'Discount γ', lam: 'GAE λ', scoreClip: 'Score clip', scoreScaling: 'Score scaling', evalPrompts: 'Held-out prompts',
+  generation: 'Generation',
+  // pretraining
+  corpus: 'Corpus', family: 'Architecture', layers: 'Layers', heads: 'Attention heads', dModel: 'Width (d_model)', context: 'Context length',
+  vocab: 'Vocabulary size', parameters: 'Parameters',
+  // generation settings (playground runs)
+  settings: 'Settings', temperature: 'Temperature', topK: 'Top-k', topP: 'Top-p', maxNewTokens: 'Max new tokens', minNewTokens: 'Min new tokens', prompt: 'Prompt',
+};
+
+/** One key's words: its label, else camelCase or snake_case split into a sentence-case phrase. */
+function keyLabel(key: string): string {
+  if (LABELS[key]) return LABELS[key];
+  if (/^\d+$/.test(key)) return `#${Number(key) + 1}`;
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A dotted config key as words: "lora.r" → "LoRA · Rank r". */
+export function configLabel(dotted: string): string {
+  return dotted.split('.').map(keyLabel).join(' · ');
+}
