@@ -70,8 +70,8 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             ]}
           />
           <TrainingChart testId="chart-lr" title="Learning rate" description="Warm-up, then the schedule’s decay." xMax={planned} zero format={formatLr} series={[{ name: 'learning rate', color: c[1], points: metrics.lr ?? [] }]} />
-          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." xMax={planned} zero format={formatRate} series={[{ name: 'tokens/s', color: c[3], points: metrics.tokens_per_second ?? [] }]} />
-          <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." xMax={planned} zero format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
+          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." unit="tokens/s" xMax={planned} zero format={formatRate} series={[{ name: 'tokens/s', color: c[3], points: metrics.tokens_per_second ?? [] }]} />
+          <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." unit="MB" xMax={planned} zero format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
         </div>
       </Card>
 

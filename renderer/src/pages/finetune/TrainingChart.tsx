@@ -23,9 +23,11 @@ function thin(points: MetricPoint[], max: number): MetricPoint[] {
   return out;
 }
 
-export function TrainingChart({ title, description, series, format, xMax, zero = false, ceiling, reference, height = 170, testId }: {
+export function TrainingChart({ title, description, series, format, unit, xMax, zero = false, ceiling, reference, height = 170, testId }: {
   title: string;
   description: string;
+  /** The y axis's unit (MB, tokens/s), written above its tick labels. */
+  unit?: string;
   series: CurveSeries[];
   format(value: number): string;
   /** The run's planned last step, when known: the axis ends there. */
@@ -54,7 +56,8 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
   // Losses and rates never go below 0, so their axis stops there; rewards and log-probabilities do, and their axis follows.
   // (A first step measured as −1e−5 where the policy equals the reference is 0, not a reason for a negative axis.)
   const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
-  const y = linearScale(floor, ceiling ?? hi + spread * 0.08, height - PAD.bottom, PAD.top, 4);
+  const top = unit ? PAD.top + 12 : PAD.top;
+  const y = linearScale(floor, ceiling ?? hi + spread * 0.08, height - PAD.bottom, top, 4);
   const yTick = tickFormat(y.ticks);
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
@@ -77,10 +80,12 @@ export function TrainingChart({ title, description, series, format, xMax, zero =
                 <text x={PAD.left - 6} y={y(t)} dy="0.35em" textAnchor="end" className="chart-tick">{yTick(t)}</text>
               </g>
             ))}
+            {unit && <text x={PAD.left - 6} y={10} textAnchor="end" className="chart-tick">{unit}</text>}
+            <text x={2} y={height - 6} className="chart-tick">step</text>
             {xTicks.map((t) => (
               <text key={`x${t}`} x={xScale(t)} y={height - 6} textAnchor="middle" className="chart-tick">{xTick(t)}</text>
             ))}
-            {plotted === 0 && <text x={(PAD.left + width - PAD.right) / 2} y={(height - PAD.bottom + PAD.top) / 2} textAnchor="middle" className="chart-tick">waiting for the first step…</text>}
+            {plotted === 0 && <text x={(PAD.left + width - PAD.right) / 2} y={(height - PAD.bottom + top) / 2} textAnchor="middle" className="chart-tick">waiting for the first step…</text>}
             {reference && (
               <g className="chart-reference">
                 <line x1={PAD.left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />

@@ -34,6 +34,10 @@ export function tickFormat(ticks: readonly number[]): (v: number) => string {
   const power = Math.floor(Math.log10(step) + 1e-9);
   // a step of 2.5 × 10^k needs one decimal more than its power: 0.25 → 2, 2.5 → 1 (−7.5, not −8), 25 → 0
   const half = Math.abs(step / 10 ** power - 2.5) < 1e-9 ? 1 : 0;
+  // Steps of thousands read in k (and millions in M), so a throughput axis says 20k, not 20000.
+  for (const [exp, suffix] of [[6, 'M'], [3, 'k']] as const) {
+    if (power >= exp) return (v) => `${(v / 10 ** exp).toFixed(Math.max(0, exp - power + half))}${v === 0 ? '' : suffix}`;
+  }
   const decimals = Math.min(4, Math.max(0, -power + half));
   return (v) => v.toFixed(decimals);
 }
