@@ -78,6 +78,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
 
     // A reward model reads the same pairs; asked to classify, the page says which mapping fields it lacks.
     await page.getByTestId('align-method-reward').click();
+    await expect.poll(() => page.getByText('Why β, the KL term, exists').count()).toBe(0); // no β in a reward model's training
     await page.getByRole('button', { name: 'Train the reward model' }).waitFor();
     await page.getByTestId('align-pair').first().waitFor();
     await page.getByLabel('Objective').selectOption('classify');

@@ -108,7 +108,7 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
           <>
             <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
               preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
-            <KlExplainer method={form.method} />
+            {form.method !== 'reward' && <KlExplainer method={form.method} />}
           </>
         )}
     </TrainingLayout>

@@ -87,7 +87,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
         <CardHeader
           title={run.data?.name ?? 'Alignment run'}
           subtitle={subtitle}
-          actions={<RunStatusActions state={state}><a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a></RunStatusActions>}
+          actions={<RunStatusActions state={state}>{!finished && <a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a>}</RunStatusActions>}
         />
         <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
           <RunProgressLine state={state} startMessage />

@@ -2,7 +2,8 @@
 import { Card, CardHeader } from '../../ui/primitives.tsx';
 import type { AlignMethod } from './alignForm.ts';
 
-export function KlExplainer({ method }: { method: AlignMethod }) {
+/** For the methods that have a β: DPO and PPO (a reward model's training has none). */
+export function KlExplainer({ method }: { method: Exclude<AlignMethod, 'reward'> }) {
   return (
     <Card aria-label="Why the KL term exists">
       <CardHeader title="Why β, the KL term, exists" subtitle="Reward hacking, in three sentences." />
