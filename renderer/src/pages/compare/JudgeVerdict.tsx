@@ -18,7 +18,7 @@ function Answers({ verdict, caption, other }: { verdict: Verdict; caption: strin
         </div>
       ))}
       <span className="faint small" title="Probability the judge gave all the allowed answers together, before renormalising over them">
-        answers held {(100 * mass).toFixed(mass < 0.01 ? 2 : 0)}% of the judge’s next-token mass
+        the allowed answers got {(100 * mass).toFixed(mass < 0.01 ? 2 : 0)}% of the judge’s probability; the rest went to other tokens
       </span>
     </div>
   );
@@ -37,7 +37,7 @@ export function JudgeVerdictView({ record }: { record: JudgeRecord }) {
           ? <Badge tone={record.winProbability! > 0.5 ? 'success' : record.winProbability! < 0.5 ? 'danger' : 'neutral'}>beats the {record.againstRun ? <span title={record.againstRun}>other run</span> : 'reference'} {(100 * record.winProbability!).toFixed(0)}%</Badge>
           : <Badge tone="accent">score {record.argmax} · expected {record.expected!.toFixed(2)}</Badge>}
         {record.label !== undefined && <Badge tone={record.label === record.argmax ? 'success' : 'danger'}>label {record.label}</Badge>}
-        {record.truncatedChars > 0 && <span className="faint" title="Characters cut so the prompt fits the judge's context: the input's first, then the responses' (see the prompt)">{record.truncatedChars} chars cut to fit the judge</span>}
+        {record.truncatedChars > 0 && <span className="faint" title="Characters cut so the prompt fits the judge's context: the input's first, then the responses' (see the prompt)">{record.truncatedChars} characters cut so the prompt fits the judge</span>}
       </div>
       <div className="judge-orders">
         {record.verdicts.map((v, i) => <Answers key={i} verdict={v} caption={caption(v)} other={other} />)}
