@@ -79,7 +79,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--margin must be a number; got 'wide'/);
     r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--objective', 'regression']);
-    expect(r.stderr).toMatch(/--objective: /);
+    expect(r.stderr).toMatch(/--objective must be one of auto, pairwise, classify; got 'regression'/);
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--dataset', 'glue-dev', '--split', 'dev']);
     expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
