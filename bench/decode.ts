@@ -9,7 +9,10 @@
 // Beside them, the memory-bandwidth bound: a decode step reads every weight once, so it cannot beat
 // (weight file bytes ÷ read bandwidth) seconds; the read bandwidth is measured here (one Float64Array sum per thread).
 // Models: stories260k (the llama2.c model, shared data kit) and llama-d768 (bench/quantize.ts's GPT-2-sized Llama).
-//   node --import tsx bench/decode.ts [--models stories260k,llama-d768] [--threads N] [--prompt 128] [--new-tokens 64]
+// Rounds: this machine's speed drifts by tens of percent within a minute, so each precision is measured in --rounds
+// back-to-back pairs (Lathe, then llama.cpp); the table gives each engine's median over the rounds and the median of
+// the per-round ratios, with their range — a ratio from one adjacent pair shares that minute's conditions.
+//   node --import tsx bench/decode.ts [--models stories260k,llama-d768] [--threads N] [--prompt 128] [--new-tokens 64] [--rounds 3]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +35,7 @@ const models = (arg('--models') ?? 'stories260k,llama-d768').split(',');
 const threads = Number(arg('--threads') ?? process.env.BENCH_THREADS ?? 2);
 const promptTokens = Number(arg('--prompt') ?? 128);
 const newTokens = Number(arg('--new-tokens') ?? 64);
+const rounds = Number(arg('--rounds') ?? 3);
 const text = fs.readFileSync(path.join(SHARED, 'corpora/tinyshakespeare.txt'), 'utf8').slice(-20_000);
 const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
   { name: 'fp32', onnx: 'fp32', gguf: 'f32' },
@@ -40,6 +44,7 @@ const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
 ];
 for (const m of models) if (m !== 'stories260k' && m !== 'llama-d768') throw new Error(`--models: each must be stories260k or llama-d768; got ${m}`);
 if (!(threads >= 1)) throw new Error(`--threads must be a positive integer; got ${threads}`);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; got ${arg('--rounds')}`);
 
 
 /**
@@ -129,8 +134,11 @@ interface Row {
   precision: string;
   latheBytes: number;
   ggufBytes: number;
+  /** Each engine's median over the rounds. */
   lathe: Speeds;
   llamaCpp: Speeds;
+  /** Lathe ÷ llama.cpp decode speed in each round (a back-to-back pair). */
+  decodeRatios: number[];
 }
 
 const fileBytes = (file: string): number => fs.statSync(file).size + (fs.existsSync(`${file}_data`) ? fs.statSync(`${file}_data`).size : 0);
@@ -161,9 +169,13 @@ try {
       process.stderr.write(`${which} ${p.name}: exporting GGUF ${p.gguf}, measuring Lathe ${p.onnx} and llama.cpp\n`);
       const exported = await exportGguf(dir, gguf, { dtype: p.gguf });
       if (exported.fallbackF16.length) process.stderr.write(`  GGUF ${p.gguf}: ${exported.fallbackF16.length} matrices written as F16 (rows not whole blocks)\n`);
-      const lathe = await latheSpeeds(onnxDir, p.onnx);
-      const llamaCpp = await llamaCppSpeeds(lib, llama, gguf);
-      rows.push({ model: which, precision: p.name, latheBytes: fileBytes(path.join(onnxDir, 'onnx', ONNX_VARIANTS[p.onnx].file)), ggufBytes: exported.bytes, lathe, llamaCpp });
+      const pairs: { lathe: Speeds; llamaCpp: Speeds }[] = [];
+      for (let r = 0; r < rounds; r++) pairs.push({ lathe: await latheSpeeds(onnxDir, p.onnx), llamaCpp: await llamaCppSpeeds(lib, llama, gguf) });
+      const medianOf = (side: 'lathe' | 'llamaCpp'): Speeds => ({ prefill: median(pairs.map((x) => x[side].prefill)), decode: median(pairs.map((x) => x[side].decode)) });
+      rows.push({
+        model: which, precision: p.name, latheBytes: fileBytes(path.join(onnxDir, 'onnx', ONNX_VARIANTS[p.onnx].file)), ggufBytes: exported.bytes,
+        lathe: medianOf('lathe'), llamaCpp: medianOf('llamaCpp'), decodeRatios: pairs.map((x) => x.lathe.decode / x.llamaCpp.decode),
+      });
       fs.rmSync(gguf);
     }
   }
@@ -171,7 +183,7 @@ try {
   const bandwidth = Math.max(...Object.values(bandwidthBefore), ...Object.values(bandwidthAfter));
   const bound = (bytes: number) => (bandwidth * 1e9) / bytes;
   console.log(JSON.stringify({
-    bench: 'decode', threads, promptTokens, newTokens, bandwidthGBps: { before: bandwidthBefore, after: bandwidthAfter },
+    bench: 'decode', threads, rounds, promptTokens, newTokens, bandwidthGBps: { before: bandwidthBefore, after: bandwidthAfter },
     loadAverage: os.loadavg(), seconds: (Date.now() - started) / 1000, rows,
   }));
   const over = rows.filter((r) => r.lathe.decode > bound(r.latheBytes) || r.llamaCpp.decode > bound(r.ggufBytes));
@@ -180,12 +192,13 @@ try {
   }
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const ratioCell = (xs: number[]) => (xs.length > 1 ? `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})` : median(xs).toFixed(2));
   console.log([
-    `read bandwidth ${bandwidth.toFixed(1)} GB/s (the highest reading); bound = weight file bytes ÷ bandwidth; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    `read bandwidth ${bandwidth.toFixed(1)} GB/s (the highest reading); bound = weight file bytes ÷ bandwidth; ${threads} thread${threads > 1 ? 's' : ''}; speeds are medians of ${rounds} round${rounds > 1 ? 's' : ''}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
     '',
-    '| model | precision | Lathe MiB | GGUF MiB | prefill tok/s Lathe | prefill tok/s llama.cpp | decode tok/s Lathe | decode tok/s llama.cpp | decode Lathe ÷ llama.cpp | bound tok/s (Lathe file) | Lathe % of bound | llama.cpp % of its bound |',
+    '| model | precision | Lathe MiB | GGUF MiB | prefill tok/s Lathe | prefill tok/s llama.cpp | decode tok/s Lathe | decode tok/s llama.cpp | decode Lathe ÷ llama.cpp (median, range over rounds) | bound tok/s (Lathe file) | Lathe % of bound | llama.cpp % of its bound |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.model} | ${r.precision} | ${mib(r.latheBytes)} | ${mib(r.ggufBytes)} | ${r.lathe.prefill.toFixed(0)} | ${r.llamaCpp.prefill.toFixed(0)} | ${r.lathe.decode.toFixed(1)} | ${r.llamaCpp.decode.toFixed(1)} | ${(r.lathe.decode / r.llamaCpp.decode).toFixed(2)} | ${bound(r.latheBytes).toFixed(0)} | ${pct(r.lathe.decode / bound(r.latheBytes))} | ${pct(r.llamaCpp.decode / bound(r.ggufBytes))} |`),
+    ...rows.map((r) => `| ${r.model} | ${r.precision} | ${mib(r.latheBytes)} | ${mib(r.ggufBytes)} | ${r.lathe.prefill.toFixed(0)} | ${r.llamaCpp.prefill.toFixed(0)} | ${r.lathe.decode.toFixed(1)} | ${r.llamaCpp.decode.toFixed(1)} | ${ratioCell(r.decodeRatios)} | ${bound(r.latheBytes).toFixed(0)} | ${pct(r.lathe.decode / bound(r.latheBytes))} | ${pct(r.llamaCpp.decode / bound(r.ggufBytes))} |`),
   ].join('\n'));
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
