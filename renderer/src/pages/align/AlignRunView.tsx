@@ -17,6 +17,7 @@ import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
+import { yAxisOf } from '../runs/trainingMetrics.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
@@ -44,7 +45,7 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
         series={[{ name: 'chosen', color: c[1], points: metrics['rewards/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['rewards/rejected'] ?? [] }]} />
       <TrainingChart testId="chart-margins" title="Reward margin" description="Chosen minus rejected reward: how much more the policy now prefers the chosen answer." xMax={planned} format={formatReward}
         series={withValidation(metrics, 'rewards/margins', 'margin', c[4], c[2])} />
-      <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} zero ceiling={1} format={formatShare}
+      <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} {...yAxisOf('rewards/accuracies')} format={formatShare}
         series={withValidation(metrics, 'rewards/accuracies', 'accuracy', c[0], c[2])} />
       <TrainingChart testId="chart-logps" title="Log-probabilities" description="Summed over each answer’s tokens; both falling fast means the policy is drifting from fluent text." xMax={planned} format={formatLoss}
         series={[{ name: 'chosen', color: c[1], points: metrics['logps/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['logps/rejected'] ?? [] }]} />
@@ -57,7 +58,7 @@ function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: numb
     <>
       <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
-      <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} zero ceiling={1} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
+      <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} {...yAxisOf('accuracy')} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
       {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}
     </>
   );
