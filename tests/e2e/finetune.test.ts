@@ -84,6 +84,8 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     await samples.getByText('After').first().waitFor({ timeout: 30_000 });
     await page.getByText(/Saved as the model/).waitFor();
     await expect.poll(() => runList.first().textContent()).toContain('succeeded');
+    // the cosine decay ends at 0; the ended run's tile reads its peak rate and schedule instead of "0"
+    expect(await page.getByTestId('stat-lr').textContent()).toMatch(/^\d\.\de−\d+\s*peak · cosine$/);
     await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
     await shoot('finetune-run');
   }, 300_000);

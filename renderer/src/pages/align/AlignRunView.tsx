@@ -13,6 +13,7 @@ import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { CheckpointsCard } from '../finetune/RunDetails.tsx';
 import { formatLoss, formatLr, formatRate } from '../finetune/runFormat.ts';
 import { RunProgressLine, RunStatusActions, RunStopCallouts } from '../finetune/RunProgress.tsx';
+import { LearningRateStat } from '../finetune/LearningRateStat.tsx';
 import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
@@ -23,7 +24,7 @@ import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; truncatedPairs?: number; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
-interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
+interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
 const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
@@ -105,7 +106,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label="Loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
             <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
             <Stat label={dpo ? 'Reward margin' : 'Validation accuracy'} value={dpo ? fmt(lastValue(metrics[marginName]), formatReward) : fmt(lastValue(metrics.val_accuracy), formatShare)} />
-            <Stat label={dpo ? 'β' : 'Learning rate'} value={dpo ? String(config.beta ?? '—') : fmt(lastValue(metrics.lr), formatLr)} />
+            {dpo ? <Stat label="β" value={String(config.beta ?? '—')} /> : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={live !== null} />}
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
           )}
