@@ -79,7 +79,7 @@ const HELP: Record<string, string> = {
   seed: `seed of the prompt order, sampling, minibatches and LoRA initialisation (default ${schemaDefault(field.seed)})`,
   threads: 'CPU threads (default: all cores)',
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
-  'output-name': 'name of the aligned model (default: the base name, ppo and the run id)',
+  'output-name': 'name of the aligned model (default: the base name and ppo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
 };
 

@@ -57,7 +57,7 @@ const HELP: Record<string, string> = {
   'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
   'skip-invalid': 'leave out (and list) rows that make no pair, e.g. an empty completion, instead of refusing the dataset',
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
-  'output-name': 'name of the aligned model (default: the base name, dpo and the run id)',
+  'output-name': 'name of the aligned model (default: the base name and dpo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
 };
 

@@ -17,7 +17,7 @@ const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
   resume: 'continue this run (id or name) from its last checkpoint, exactly',
   family: `architecture: gpt2 or llama (default ${schemaDefault(field.family)})`,
-  'output-name': 'name of the trained model (default: pretrain-<run id>)',
+  'output-name': 'name of the trained model (default: <family>-pretrained, then -2, -3 … when taken)',
   name: 'name for the run',
   layers: `transformer blocks (default ${schemaDefault(field.layers)})`,
   heads: `attention heads per block (default ${schemaDefault(field.heads)})`,

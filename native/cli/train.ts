@@ -40,7 +40,7 @@ const TRAIN_HELP: Record<string, string> = {
   targets: "comma-separated modules to adapt, e.g. q_proj,v_proj (default: PEFT's for the model family)",
   format: `${SFT_FORMATS.join(', ')} (default ${schemaDefault(field.format)}: from the column mapping)`,
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
-  'output-name': 'name of the trained model (default: the base name, the method and the run id)',
+  'output-name': 'name of the trained model (default: the base name and the method, s260k-lora-merged or s260k-full, then -2, -3 … when taken)',
   name: 'name for the run',
   'train-on-prompt': 'score the prompt tokens too (default: the completion only)',
   schedule: `learning-rate schedule: ${SCHEDULES.join(', ')} (default ${schemaDefault(field.schedule)})`,

@@ -2,6 +2,7 @@
 // where it came from (download, llama2.c import, training run).
 import type Database from 'better-sqlite3';
 import { StudioError } from '../api/errors.ts';
+import { firstFreeName } from '../api/model-names.ts';
 import { Model } from '../api/schemas.ts';
 import { findByIdOrName, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
@@ -69,6 +70,11 @@ export class ModelTable {
   requireFreeName(name: string, field = 'name'): void {
     const taken = this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(name);
     if (taken) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field });
+  }
+
+  /** `name`, or the first of name-2, name-3 … no model has: for names the engine picks when the user gave none. */
+  freeName(name: string): string {
+    return firstFreeName(name, (candidate) => this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(candidate) !== undefined);
   }
 
   /**

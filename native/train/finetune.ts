@@ -89,7 +89,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     let adapterPath: string | null = null;
     let outputModel: string | null = null;
     if (trained) {
-      ({ adapterPath, outputModel } = await writePolicyOutputs(env, runId, dir, { kind: 'finetune', nameTag: config.method, ...config }, trained, folder, lora));
+      ({ adapterPath, outputModel } = await writePolicyOutputs(env, runId, dir, { kind: 'finetune', ...config }, trained, folder, lora));
       const prompts = data.sampleRows.map((s) => s.prompt);
       const after = isLora ? await greedy(config.modelPath, prompts, { adapter: adapterPath!, threads: env.threads }) : await greedy(store.models.find(outputModel!).path, prompts, { threads: env.threads });
       const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));

@@ -3,6 +3,7 @@
 // are not the causal LM's (PPO's value head) are left out.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runNameTag, tunedModelName } from '../api/model-names.ts';
 import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
 import type { LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
@@ -11,10 +12,8 @@ import type { Tensor } from '../models/safetensors.ts';
 import { modelRegisteredAs, recordArtifact, registerRunModel, type TrainEnv } from './run-env.ts';
 
 export interface PolicyOutputPlan {
-  /** The run kind, in the registered model's source ('dpo:<run>', 'ppo-merge:<run>') and, unless nameTag, the default output name. */
+  /** The run kind, in the registered model's source ('dpo:<run>', 'ppo-merge:<run>') and the default output name (runNameTag). */
   kind: 'finetune' | 'dpo' | 'ppo';
-  /** What the default output name says after the model's name instead of the kind (fine-tuning: its method, lora or full). */
-  nameTag?: string;
   method: 'lora' | 'full';
   merge: boolean;
   modelName: string;
@@ -25,7 +24,8 @@ export interface PolicyOutputPlan {
 export async function writePolicyOutputs(env: TrainEnv, runId: string, dir: string, plan: PolicyOutputPlan, trained: ReadonlyMap<string, Tensor>, folder: ReturnType<typeof readHfFolder>, lora: LoraConfig, leaveOut: readonly string[] = []): Promise<{ adapterPath: string | null; outputModel: string | null }> {
   const { store } = env;
   const tensors = new Map([...trained].filter(([name]) => !leaveOut.includes(name)));
-  const outName = plan.outputName ?? `${plan.modelName}-${plan.nameTag ?? plan.kind}-${runId.replace(/^run_/, '')}`;
+  // The user's name, else a readable one ('s260k-lora-merged', '-2' when taken); the run's id is on the model's source.
+  const outName = plan.outputName ?? store.models.freeName(tunedModelName(plan.modelName, runNameTag(plan.kind, plan.method), plan.method === 'lora'));
   if (plan.method === 'lora') {
     const adapterPath = path.join(dir, 'adapter');
     if (fs.existsSync(adapterPath)) fs.rmSync(adapterPath, { recursive: true });

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pretrainedModelName } from '../api/model-names.ts';
 import { PretrainInput, type PretrainConfig } from '../api/train.ts';
 import { writeJsonAtomic } from '../models/atomic.ts';
 import { writeHfFolder } from '../models/checkpoint.ts';
@@ -133,7 +134,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     await writeHfFolder(out, { config: modelConfig, tensors: runner.weights(), tokenizer: tokenizerJson, tokenizerConfig, generationConfig: { bos_token_id: 0, eos_token_id: 0 } });
     await runner.release();
     // a finished run's folder moves into models/ (a cancelled one stays in the run folder for its sample)
-    const registered = result.status === 'cancelled' ? null : await registerRunModel(env, out, c.outputName ?? `pretrain-${runId.replace(/^run_/, '')}`, `pretrain:${runId}`);
+    const registered = result.status === 'cancelled' ? null : await registerRunModel(env, out, c.outputName ?? env.store.models.freeName(pretrainedModelName(c.family)), `pretrain:${runId}`);
     if (registered) fs.rmSync(out, { recursive: true, force: true });
     const outputModel = registered?.name ?? null;
     // The run's page lists what it wrote, as a fine-tuning run's does: the weights, wherever they now live.

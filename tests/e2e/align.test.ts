@@ -131,6 +131,9 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     expect(await page.getByRole('region', { name: 'Curves' }).textContent()).toContain('Reward margin');
     expect(await page.getByTestId('run-chart-val_rewards/margins').count()).toBe(0);
     expect(await page.getByTestId('run-chart-logps/chosen').isVisible()).toBe(false);
+    // a share's y axis ends at 1, not at the nice tick past an accuracy of 1.0 (it read 1.5)
+    const accuracyTicks = await page.getByTestId('run-chart-rewards/accuracies').locator('text.chart-tick[text-anchor=end]').allTextContents();
+    expect(Math.max(...accuracyTicks.map(Number))).toBe(1);
     expect(await page.getByTestId('run-figures').textContent()).toContain('The trained policy, measured once on every training pair');
     expect(await page.getByTestId('run-figures').textContent()).toContain('Chosen reward');
     await shoot('align-run-page');

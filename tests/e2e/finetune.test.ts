@@ -83,7 +83,11 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     const samples = page.getByTestId('run-samples');
     await samples.getByText('After').first().waitFor({ timeout: 30_000 });
     await page.getByText(/Saved as the model/).waitFor();
+    // a readable default name: the base, the method and that the adapter was merged, not the run id
+    expect(await page.getByText(/Saved as the model/).textContent()).toBe('Saved as the model “s260k-lora-merged”');
     await expect.poll(() => runList.first().textContent()).toContain('succeeded');
+    // the cosine decay ends at 0; the ended run's tile reads its peak rate and schedule instead of "0"
+    expect(await page.getByTestId('stat-lr').textContent()).toMatch(/^\d\.\de−\d+\s*peak · cosine$/);
     await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
     await shoot('finetune-run');
   }, 300_000);

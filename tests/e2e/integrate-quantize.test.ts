@@ -78,6 +78,8 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     expect(listed).toContain('stories');
     expect(listed).toMatch(/\d\.\d{4}/); // its best validation loss
     await section.getByRole('radio', { name: 'LoRA stories on pairs' }).check();
+    // the suggested name says what is merged into what, not a piece of the run id
+    expect(await section.getByLabel('Merged model name').getAttribute('placeholder')).toBe('stories-lora-merged');
     await section.getByLabel('Merged model name').fill('stories-tuned');
     await section.getByRole('button', { name: 'Merge', exact: true }).click();
     await section.getByTestId('merge-result').waitFor({ timeout: 120_000 });

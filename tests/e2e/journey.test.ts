@@ -156,6 +156,12 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     expect(await next.textContent()).toMatch(/The best evaluation, \d\.\d{3}, is \d\.\d{3} short of 0\.35/);
     expect(await strip().locator('li[data-step=evaluate] .journey-state').textContent()).toBe('done');
     expect(await strip().locator('li[data-step=evaluate] a').getAttribute('title')).toMatch(/1 evaluation; best \d\.\d{3} — ROUGE-L \d\.\d{3}/);
+    // one numbering: the strip groups its steps under the sidebar's four stages, numbered alike; steps carry none
+    const sidebarStages = await page.locator('.sidebar .nav-section').first().locator('.nav-item').evaluateAll((items) => items.map((b) => `${b.querySelector('.nav-step')?.textContent}${b.childNodes[1]?.textContent}`));
+    expect(sidebarStages).toEqual(['1Scope', '2Select', '3Adapt & align', '4Integrate']);
+    expect(await strip().locator('.journey-stage-label').allTextContents()).toEqual(sidebarStages);
+    expect(await strip().locator('[data-stage=adapt] li[data-step]').evaluateAll((items) => items.map((li) => li.getAttribute('data-step')))).toEqual(['prompt', 'finetune', 'evaluate']);
+    expect((await strip().locator('.journey-mark').allTextContents()).filter((t) => /\d/.test(t))).toEqual([]);
     await shoot('evaluated');
   });
 

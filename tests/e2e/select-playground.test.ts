@@ -80,7 +80,12 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     // Next-token panel: switch to sampling, then move temperature; the top candidate's "after" odds change.
     const panel = page.getByTestId('next-token-panel');
     await panel.getByTestId('nt-row').first().waitFor();
+    const outputHeader = page.getByRole('region', { name: 'Output' }).locator('.card-header');
+    expect(await outputHeader.textContent()).toContain('stories260K · Greedy');
+    expect(await outputHeader.textContent()).not.toContain('changed since');
     await page.getByRole('radio', { name: 'Sampling' }).click();
+    // the answer shown was made greedily: the label keeps saying so, and that the settings changed since
+    expect(await outputHeader.textContent()).toContain('stories260K · Greedy — settings changed since');
     await page.getByLabel('Top-k value').fill('0');
     await page.getByLabel('Temperature value').fill('0.3');
     await expect.poll(() => panel.getByTestId('nt-after').first().textContent()).toMatch(/%/);

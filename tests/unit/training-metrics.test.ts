@@ -6,7 +6,7 @@ import { PREFERENCE_METRICS } from '../../native/autograd/preference-losses.ts';
 import { PPO_DIAGNOSTICS } from '../../native/api/eval.ts';
 import { formatMetric, metricDirection, metricLabel } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
-import { formatTrainingMetric, heldOutOf, isPrimaryMetric, trainingMetricInfo } from '../../renderer/src/pages/runs/trainingMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric, trainingMetricInfo, yAxisOf } from '../../renderer/src/pages/runs/trainingMetrics.ts';
 
 describe('training metric words', () => {
   it('label every metric the trainers record', () => {
@@ -47,5 +47,14 @@ describe('configuration keys', () => {
     expect(configLabel('settings.temperature')).toBe('Settings · Temperature');
     expect(configLabel('someNewKey')).toBe('Some new key');
     expect(configLabel('messages.0.role')).toBe('Messages · #1 · Role');
+  });
+
+  it('give a share the axis 0 to 1 from its definition, split prefixes included; others end above their values', () => {
+    for (const name of ['rewards/accuracies', 'val_rewards/accuracies', 'train_rewards/accuracies', 'accuracy', 'val_accuracy', 'clipfrac', 'clipfrac/value']) {
+      expect(yAxisOf(name), name).toEqual({ zero: true, ceiling: 1 });
+    }
+    expect(yAxisOf('tokens_per_second')).toEqual({ zero: true });
+    expect(yAxisOf('rewards/margins')).toEqual({ zero: false });
+    expect(yAxisOf('some/unknown')).toEqual({ zero: false });
   });
 });

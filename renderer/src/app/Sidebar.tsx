@@ -1,12 +1,13 @@
-// The left navigation: the four stages as numbered steps, the workspace pages, then how a model works inside.
+// The left navigation: the four stages, numbered as the journey strip numbers them (lifecycle.ts), the workspace
+// pages, then how a model works inside.
 import { Icon, type IconName } from '../ui/icons.tsx';
+import { STAGES, stageNumber } from './lifecycle.ts';
 import { PAGES, type PageId } from './routes.ts';
 import { MOD } from './ShortcutHelp.tsx';
 
 const WORKSPACE_ICONS: Partial<Record<PageId, IconName>> = { projects: 'folder', datasets: 'database', runs: 'activity', settings: 'settings', inside: 'layers' };
 
 export function Sidebar({ page, navigate, onShowShortcuts }: { page: PageId; navigate: (page: PageId) => void; onShowShortcuts: () => void }) {
-  const stages = PAGES.filter((p) => p.group === 'stages');
   const workspace = PAGES.filter((p) => p.group === 'workspace');
   const understand = PAGES.filter((p) => p.group === 'understand');
   return (
@@ -17,11 +18,11 @@ export function Sidebar({ page, navigate, onShowShortcuts }: { page: PageId; nav
       </div>
       <div className="nav-section">
         <div className="nav-heading">Model lifecycle</div>
-        {stages.map((p, i) => (
+        {STAGES.map((p) => (
           <button key={p.id} className="nav-item" aria-current={page === p.id ? 'page' : undefined} onClick={() => navigate(p.id)} title={p.summary}>
-            <span className="nav-step">{i + 1}</span>
+            <span className="nav-step">{stageNumber(p.id)}</span>
             {p.title}
-            <span className="nav-hint">{MOD}{i + 1}</span>
+            <span className="nav-hint">{MOD}{stageNumber(p.id)}</span>
           </button>
         ))}
       </div>

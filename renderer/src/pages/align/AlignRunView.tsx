@@ -13,16 +13,18 @@ import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { CheckpointsCard } from '../finetune/RunDetails.tsx';
 import { formatLoss, formatLr, formatRate } from '../finetune/runFormat.ts';
 import { RunProgressLine, RunStatusActions, RunStopCallouts } from '../finetune/RunProgress.tsx';
+import { LearningRateStat } from '../finetune/LearningRateStat.tsx';
 import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
+import { yAxisOf } from '../runs/trainingMetrics.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; truncatedPairs?: number; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
-interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; saveEvery?: number; evalEvery?: number }
+interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
 const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
@@ -44,7 +46,7 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
         series={[{ name: 'chosen', color: c[1], points: metrics['rewards/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['rewards/rejected'] ?? [] }]} />
       <TrainingChart testId="chart-margins" title="Reward margin" description="Chosen minus rejected reward: how much more the policy now prefers the chosen answer." xMax={planned} format={formatReward}
         series={withValidation(metrics, 'rewards/margins', 'margin', c[4], c[2])} />
-      <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} zero ceiling={1} format={formatShare}
+      <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} {...yAxisOf('rewards/accuracies')} format={formatShare}
         series={withValidation(metrics, 'rewards/accuracies', 'accuracy', c[0], c[2])} />
       <TrainingChart testId="chart-logps" title="Log-probabilities" description="Summed over each answer’s tokens; both falling fast means the policy is drifting from fluent text." xMax={planned} format={formatLoss}
         series={[{ name: 'chosen', color: c[1], points: metrics['logps/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['logps/rejected'] ?? [] }]} />
@@ -57,7 +59,7 @@ function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: numb
     <>
       <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
-      <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} zero ceiling={1} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
+      <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} {...yAxisOf('accuracy')} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
       {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}
     </>
   );
@@ -104,7 +106,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label="Loss" value={fmt(lastValue(metrics.loss), formatLoss)} />
             <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
             <Stat label={dpo ? 'Reward margin' : 'Validation accuracy'} value={dpo ? fmt(lastValue(metrics[marginName]), formatReward) : fmt(lastValue(metrics.val_accuracy), formatShare)} />
-            <Stat label={dpo ? 'β' : 'Learning rate'} value={dpo ? String(config.beta ?? '—') : fmt(lastValue(metrics.lr), formatLr)} />
+            {dpo ? <Stat label="β" value={String(config.beta ?? '—')} /> : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={live !== null} />}
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
           )}

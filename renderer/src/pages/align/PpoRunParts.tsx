@@ -11,6 +11,7 @@ import { compareHash } from '../compare/route.tsx';
 import { formatLoss } from '../finetune/runFormat.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import type { MetricPoint, RunMetrics } from '../finetune/useRunMetrics.ts';
+import { yAxisOf } from '../runs/trainingMetrics.ts';
 import './align.css';
 
 /** How often a live run's rollout table is read again (one small JSON file per call). */
@@ -43,7 +44,7 @@ export function PpoCharts({ metrics, planned, adaptive, compareWith, runId }: { 
         series={[{ name: 'β', color: c[4], points: metrics.kl_coef ?? [] }]} />
       <TrainingChart testId="chart-losses" title="Policy and value loss" description="Means over the iteration’s minibatches: the clipped policy objective and the value head’s clipped loss." xMax={planned} format={formatLoss}
         series={[{ name: 'policy', color: c[0], points: metrics['loss/policy'] ?? [] }, { name: 'value', color: c[1], points: metrics['loss/value'] ?? [] }]} />
-      <TrainingChart testId="chart-clipfrac" title="Clip fraction" description="Share of tokens whose probability ratio hit the clip range; high means updates too big for the batch." xMax={planned} zero ceiling={1} format={formatShare}
+      <TrainingChart testId="chart-clipfrac" title="Clip fraction" description="Share of tokens whose probability ratio hit the clip range; high means updates too big for the batch." xMax={planned} {...yAxisOf('clipfrac')} format={formatShare}
         series={[{ name: 'policy', color: c[0], points: metrics.clipfrac ?? [] }, { name: 'value', color: c[1], points: metrics['clipfrac/value'] ?? [] }]} />
       <TrainingChart testId="chart-entropy" title="Entropy" description="Of the policy’s next-token distribution; a collapse toward 0 means it writes the same thing every time." xMax={planned} zero format={formatLoss}
         series={[{ name: 'entropy', color: c[5], points: metrics.entropy ?? [] }]} />

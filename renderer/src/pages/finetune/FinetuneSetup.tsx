@@ -2,6 +2,7 @@
 // the full-versus-LoRA comparison, and the hyperparameters the engine sized for this model, each with its
 // one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
 import type { FormEvent } from 'react';
+import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
 import { SCHEDULES, SFT_FORMATS } from '../../../../native/api/train.ts';
@@ -41,6 +42,9 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
   const batch = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'batchSize')!)) * Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'gradAccum')!));
   const steps = valueOf(form, defaults, SETTINGS.find((s) => s.key === 'maxSteps')!);
   const trainRows = dataset?.splits.train ?? null;
+  // The name the engine gives the tuned model when this is left empty (policy-outputs.ts), -2 and on when taken.
+  const baseName = models.find((m) => m.id === form.modelId)?.name ?? 'model';
+  const outputPlaceholder = firstFreeName(tunedModelName(baseName, runNameTag('finetune', form.method), form.method === 'lora'), (n) => models.some((m) => m.name === n));
 
   return (
     <Card aria-label="New fine-tune run">
@@ -93,10 +97,10 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
               {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
             </div>
             <Field label="Run name" optional help="Shown in the run list.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${models.find((m) => m.id === form.modelId)?.name ?? 'model'} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${baseName} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
             </Field>
             <Field label="Output model name" optional help="The tuned model’s name on the Select page.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder="model-method-run" onChange={(e) => set({ outputName: e.target.value })} />}
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder={outputPlaceholder} onChange={(e) => set({ outputName: e.target.value })} />}
             </Field>
           </SettingGroups>
         </div>

@@ -6,6 +6,7 @@ import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { SERIES_COLORS } from '../../ui/charts/scale.ts';
+import { LearningRateStat } from './LearningRateStat.tsx';
 import { CheckpointsCard, SamplesCard } from './RunDetails.tsx';
 import { formatLoss, formatLr, formatMb, formatRate, runConfig } from './runFormat.ts';
 import { RunProgressLine, RunStatusActions, RunStopCallouts } from './RunProgress.tsx';
@@ -44,7 +45,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             <Stat label="Best val loss" value={fmt(minValue(metrics.val_loss), formatLoss)} />
             {pretrain
               ? <Stat label="Per character" value={result?.valLossPerChar !== undefined ? `${formatLoss(result.valLossPerChar)} nats` : '—'} />
-              : <Stat label="Learning rate" value={fmt(lastValue(metrics.lr), formatLr)} />}
+              : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={active} />}
             <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
             <Stat label="Memory" value={fmt(lastValue(metrics.rss_mb), formatMb)} />
           </div>

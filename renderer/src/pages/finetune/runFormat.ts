@@ -7,6 +7,19 @@ export const formatLr = (v: number): string => (v === 0 ? '0' : v.toExponential(
 export const formatRate = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0));
 export const formatMb = (v: number): string => (v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`);
 
+/**
+ * What the learning-rate tile reads. While the run trains, the rate of its latest step (warm-up and decay move
+ * it) with the schedule's name. Once it has ended, the peak: a cosine or linear decay ends at exactly 0, and a
+ * tile reading "0" says nothing about the run; the peak (the configured rate, else the largest recorded) does.
+ */
+export function learningRateStat(points: readonly { value: number }[] | undefined, peak: number | undefined, schedule: string | undefined, live: boolean): { value: string; note: string | null } {
+  const last = points?.at(-1)?.value;
+  if (live && last !== undefined && last > 0) return { value: formatLr(last), note: schedule ?? null };
+  const top = peak ?? (points?.length ? Math.max(...points.map((p) => p.value)) : undefined);
+  if (top === undefined) return { value: '—', note: null };
+  return { value: formatLr(top), note: schedule === 'constant' ? schedule : ['peak', schedule].filter(Boolean).join(' · ') };
+}
+
 export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'estimating time left…';
   if (seconds < 1) return 'almost done';
@@ -28,6 +41,7 @@ export interface RunConfigView {
   batchSize?: number;
   gradAccum?: number;
   lr?: number;
+  schedule?: string;
   family?: string;
   layers?: number;
   dModel?: number;

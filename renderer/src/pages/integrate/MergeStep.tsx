@@ -4,8 +4,9 @@
 // model chosen above.
 import { useState, type FormEvent } from 'react';
 import { HF_DTYPES, type AdapterRun, type DeployResult } from '../../../../native/api/deploy.ts';
+import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
-import { useStudio } from '../../app/StudioContext.tsx';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -56,7 +57,11 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
   });
   const list = runs ?? [];
   const run = list.find((r) => r.runId === runId) ?? list[0] ?? null;
-  const suggested = source === 'run' && run ? `${run.baseModelName}-${run.runId.replace(/^run_/, '').slice(0, 6)}-merged` : `${model.name}-merged`;
+  // What was merged into what, as a run's own merge would name it ('s260k-lora-merged'), -2 and on when taken;
+  // the server still refuses a taken name, should another model take it meanwhile.
+  const models = useQuery('models.list', {});
+  const merging = source === 'run' && run ? tunedModelName(run.baseModelName, runNameTag(run.kind, 'lora'), true) : `${model.name}-merged`;
+  const suggested = firstFreeName(merging, (n) => (models.data ?? []).some((m) => m.name === n));
   const running = job.job !== null && !isFinished(job.job);
   const ready = source === 'run' ? run !== null : adapterPath.trim() !== '';
 

@@ -2,8 +2,11 @@
 // → evaluate → integrate), each a link to where the step is done and marked done / in progress / next, with
 // what it did to the project's metric; below it, the one "Next:" the engine derived, one click away.
 // JourneyCard is the same journey step by step, with summaries, for the project's own page (Scope).
+// Steps sit under the lifecycle stage they belong to, numbered 1–4 as the sidebar numbers them (lifecycle.ts);
+// the steps themselves carry no number, so no second numbering competes with the sidebar's.
 import type { Journey, JourneyEffect, JourneyStep } from '../../../../native/api/journey.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
+import { groupByStage } from '../../app/lifecycle.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
 import { Icon } from '../../ui/icons.tsx';
@@ -45,12 +48,17 @@ function summaryOf(step: JourneyStep, project: Project): string {
   return step.summary;
 }
 
-function StepMark({ step, index }: { step: JourneyStep; index: number }) {
+function StepMark({ step }: { step: JourneyStep }) {
   return (
     <span className="journey-mark" aria-hidden="true">
-      {step.state === 'done' ? <Icon name="check" size={12} /> : step.state === 'in-progress' ? <span className="journey-spinner" /> : index + 1}
+      {step.state === 'done' ? <Icon name="check" size={12} /> : step.state === 'in-progress' ? <span className="journey-spinner" /> : null}
     </span>
   );
+}
+
+/** A stage's number and name, as the sidebar shows them. */
+function StageLabel({ number, title }: { number: number; title: string }) {
+  return <span className="journey-stage-label"><span className="journey-stage-number">{number}</span>{title}</span>;
 }
 
 function currentStep(): string | null {
@@ -85,18 +93,25 @@ export function JourneyStrip({ page }: { page: string }) {
   const here = currentStep();
   return (
     <nav className="journey" aria-label="Project journey" data-testid="journey">
-      <ol className="journey-steps">
-        {journey.steps.map((step, i) => (
-          <li key={step.id} className="journey-step" data-step={step.id} data-state={step.state}>
-            <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${summaryOf(step, current)}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
-              <StepMark step={step} index={i} />
-              <span className="journey-label">
-                <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
-                <span className="journey-state">
-                  {step.effect && step.effect.before !== null ? <span data-improved={String(improved(step.effect))}>{formatMetric(step.effect.metric, step.effect.before)} → {formatMetric(step.effect.metric, step.effect.after)}</span> : STATE_WORDS[step.state]}
-                </span>
-              </span>
-            </a>
+      <ol className="journey-stages">
+        {groupByStage(journey.steps).map((group) => (
+          <li key={group.stage.id} className="journey-stage" data-stage={group.stage.id} data-here={group.steps.some((step) => step.id === here) || undefined} style={{ flexGrow: group.steps.length }}>
+            <StageLabel number={group.number} title={group.stage.title} />
+            <ol className="journey-steps">
+              {group.steps.map((step) => (
+                <li key={step.id} className="journey-step" data-step={step.id} data-state={step.state}>
+                  <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${summaryOf(step, current)}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
+                    <StepMark step={step} />
+                    <span className="journey-label">
+                      <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
+                      <span className="journey-state">
+                        {step.effect && step.effect.before !== null ? <span data-improved={String(improved(step.effect))}>{formatMetric(step.effect.metric, step.effect.before)} → {formatMetric(step.effect.metric, step.effect.after)}</span> : STATE_WORDS[step.state]}
+                      </span>
+                    </span>
+                  </a>
+                </li>
+              ))}
+            </ol>
           </li>
         ))}
       </ol>
@@ -114,25 +129,30 @@ export function JourneyCard({ project }: { project: Project }) {
       <CardHeader title="Journey" subtitle="Each step of the project, as its data, runs and scorecard show it." />
       <div className="card-body stack">
         <NextCallout journey={journey} />
-        <ol className="journey-list">
-          {journey.steps.map((step, i) => (
-            <li key={step.id} data-step={step.id} data-state={step.state}>
-              <StepMark step={step} index={i} />
-              <div className="journey-list-text">
-                <div><strong>{step.title}</strong> <span className="journey-badge">{STATE_WORDS[step.state]}</span></div>
-                <div className="muted small">{summaryOf(step, project)}</div>
-              </div>
-              <div className="journey-effect small">
-                {step.effect && <span data-improved={String(improved(step.effect))}>{effectText(step.effect)}</span>}
-              </div>
-              {step.action && step.state !== 'planned' && (
-                <button type="button" className="btn btn-ghost btn-sm" onClick={() => go(step.action!.route)} aria-label={`${step.action.label} (${step.title})`}>
-                  {step.state === 'done' ? 'Open' : step.action.label}
-                </button>
-              )}
-            </li>
-          ))}
-        </ol>
+        {groupByStage(journey.steps).map((group) => (
+          <section key={group.stage.id} className="journey-list-stage" data-stage={group.stage.id} aria-label={`Stage ${group.number}: ${group.stage.title}`}>
+            <StageLabel number={group.number} title={group.stage.title} />
+            <ol className="journey-list">
+              {group.steps.map((step) => (
+                <li key={step.id} data-step={step.id} data-state={step.state}>
+                  <StepMark step={step} />
+                  <div className="journey-list-text">
+                    <div><strong>{step.title}</strong> <span className="journey-badge">{STATE_WORDS[step.state]}</span></div>
+                    <div className="muted small">{summaryOf(step, project)}</div>
+                  </div>
+                  <div className="journey-effect small">
+                    {step.effect && <span data-improved={String(improved(step.effect))}>{effectText(step.effect)}</span>}
+                  </div>
+                  {step.action && step.state !== 'planned' && (
+                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => go(step.action!.route)} aria-label={`${step.action.label} (${step.title})`}>
+                      {step.state === 'done' ? 'Open' : step.action.label}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </section>
+        ))}
       </div>
     </Card>
   );

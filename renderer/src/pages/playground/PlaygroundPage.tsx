@@ -13,7 +13,7 @@ import { CollectionPanel } from './CollectionPanel.tsx';
 import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
-import { contrastingSettings, DEFAULT_SETTINGS, summarize, toApiSettings, type SettingsForm } from './settings.ts';
+import { contrastingSettings, DEFAULT_SETTINGS, madeWith, outputSubtitle, summarize, toApiSettings, type MadeWith, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { useGeneration } from './useGeneration.ts';
 import './playground.css';
@@ -28,7 +28,8 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const [compare, setCompare] = useState(false);
   const [editing, setEditing] = useState<SideId>('A');
   const [prompt, setPrompt] = useState<PromptValue>({ style: 'plain', plain: 'Once upon a time, there was a little', built: '', messages: [{ role: 'user', content: '' }] });
-  const [ran, setRan] = useState<Record<SideId, string>>({ A: '', B: '' });
+  /** What made each side's output on screen; null before a generation (or after the prompt mode cleared it). */
+  const [ran, setRan] = useState<Record<SideId, MadeWith | null>>({ A: null, B: null });
   const genA = useGeneration();
   const genB = useGeneration();
 
@@ -51,7 +52,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     genB.cancel();
     genA.reset();
     genB.reset();
-    setRan({ A: '', B: '' });
+    setRan({ A: null, B: null });
   }, [style, built]); // only a change of mode or built prompt clears, not each render
 
   const openCompare = (on: boolean) => {
@@ -74,8 +75,8 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
       if (prompt.style === 'chat') return { ...common, messages: prompt.messages.filter((m) => m.content.trim()) };
       return { ...common, prompt: text };
     };
-    const label = (s: Side) => `${models.data?.find((m) => m.id === s.modelId)?.name ?? '—'} · ${summarize(s.settings)}`;
-    setRan({ A: label(sides.A), B: compare ? label(sides.B) : '' });
+    const made = (s: Side) => madeWith(models.data?.find((m) => m.id === s.modelId)?.name ?? '—', s.modelId, s.settings);
+    setRan({ A: made(sides.A), B: compare ? made(sides.B) : null });
     const a = base(sides.A, compare ? 'A' : undefined);
     if (a) void genA.start(a);
     const b = compare ? base(sides.B, 'B') : null;
@@ -103,6 +104,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     return <Card><EmptyState icon="box" title="No model to prompt yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Import or download a base model on the Select page, then come back to try prompts and decoding settings on it.</EmptyState></Card>;
   }
   const modelName = (id: string | null) => models.data?.find((m) => m.id === id)?.name ?? '—';
+  const subtitle = (id: SideId) => outputSubtitle(ran[id], madeWith(modelName(sides[id].modelId), sides[id].modelId, sides[id].settings));
   const setSide = (id: SideId, patch: Partial<Side>) => setSides((s) => ({ ...s, [id]: { ...s[id], ...patch } }));
   const tail = prompt.style === 'chat' ? '' : text.length > 240 ? `…${text.slice(-240)}` : text;
   const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
@@ -125,11 +127,11 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
         </Card>
         {compare ? (
           <div className="compare-grid">
-            <OutputPane title="A" subtitle={ran.A || `${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
-            <OutputPane title="B" subtitle={ran.B || `${modelName(sides.B.modelId)} · ${summarize(sides.B.settings)}`} state={genB.state} promptTail={tail} testId="output-B" />
+            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tail} testId="output-A" />
+            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tail} testId="output-B" />
           </div>
         ) : (
-          <OutputPane title="Output" subtitle={ran.A || `${modelName(sides.A.modelId)} · ${summarize(sides.A.settings)}`} state={genA.state} promptTail={tail} testId="output-A" />
+          <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tail} testId="output-A" />
         )}
         <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
         <CollectionPanel modelId={sides.A.modelId} question={prompt.style === 'chat' ? (prompt.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '') : text} />

@@ -90,6 +90,23 @@ export function summarize(s: SettingsForm): string {
   return parts.join(' · ');
 }
 
+/** What produced an output: its model and settings in words, and a key that changes whenever any setting does. */
+export interface MadeWith { label: string; key: string }
+
+export function madeWith(modelName: string, modelId: string | null, s: SettingsForm): MadeWith {
+  return { label: `${modelName} · ${summarize(s)}`, key: JSON.stringify([modelId, toApiSettings(s)]) };
+}
+
+/**
+ * An output card's subtitle. Before any generation, what Generate will use. After one, what made the answer on
+ * screen (not the form's current settings, which did not), saying so when the form has moved on since, so that
+ * "Greedy" above an answer while the form says Sampling reads as the truth it is rather than a stale label.
+ */
+export function outputSubtitle(made: MadeWith | null, now: MadeWith): string {
+  if (!made) return now.label;
+  return made.key === now.key ? made.label : `${made.label} — settings changed since`;
+}
+
 /** Side B's settings when comparison opens: what side A is not, so the first A/B run shows a difference (greedy against sampling at T 0.8). */
 export function contrastingSettings(a: SettingsForm): SettingsForm {
   return a.strategy === 'greedy' ? { ...a, strategy: 'sample', temperature: DEFAULT_SETTINGS.temperature } : { ...a, strategy: 'greedy' };

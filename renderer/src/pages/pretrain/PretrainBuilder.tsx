@@ -1,6 +1,7 @@
 // The from-scratch config builder: family, depth, width, context and vocabulary (each with what raising it
 // does), then the corpus and the length of training. The plan beside it updates as the numbers change.
 import { useState, type FormEvent } from 'react';
+import { pretrainedModelName } from '../../../../native/api/model-names.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -96,7 +97,7 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
           </Field>
           <div className="ft-settings">{TRAINING.map(number)}</div>
           <Field label="Output model name" optional help="The trained model’s name on the Select page.">
-            {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder="pretrain-<run>" onChange={(e) => set({ outputName: e.target.value })} />}
+            {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder={pretrainedModelName(form.family)} onChange={(e) => set({ outputName: e.target.value })} />}
           </Field>
         </div>
         <footer className="card-footer">

@@ -3,13 +3,14 @@
 // whether it leads a run's page or waits under "More metrics". The run page, Compare and metricLabel() read it.
 import { formatLoss, formatLr, formatMb, formatRate } from '../finetune/runFormat.ts';
 
+/** 'share': a fraction of pairs, tokens or examples, so it lies in [0, 1] and its axis is exactly that. */
 type Format = 'number' | 'share' | 'lr' | 'rate' | 'mb' | 'seconds' | 'tokens';
 
 interface TrainingMetricInfo {
   label: string;
   explain: string;
   format?: Format;
-  /** Start the chart's y axis at 0 (a count, a share, a duration). */
+  /** Start the chart's y axis at 0 (a count, a duration); a share's axis is [0, 1] by its format. */
   zero?: boolean;
   /** Among the few charts a run's page leads with; the rest are diagnostics, folded away. */
   primary?: boolean;
@@ -27,13 +28,13 @@ const INFO: Record<string, TrainingMetricInfo> = {
   unigram_loss: { label: 'Unigram baseline', explain: 'Loss of guessing each token by its frequency alone; the model should end well below it.' },
   // DPO, TRL's names (native/autograd/preference-losses.ts)
   'rewards/margins': { label: 'Reward margin', explain: 'Chosen reward minus rejected reward; grows as the policy learns the preference.', primary: true },
-  'rewards/accuracies': { label: 'Preference accuracy', explain: 'Share of pairs whose chosen answer out-scores the rejected one.', format: 'share', zero: true, primary: true },
+  'rewards/accuracies': { label: 'Preference accuracy', explain: 'Share of pairs whose chosen answer out-scores the rejected one.', format: 'share', primary: true },
   'rewards/chosen': { label: 'Chosen reward', explain: 'β × how much likelier the policy makes the chosen answer than the reference does.' },
   'rewards/rejected': { label: 'Rejected reward', explain: 'The same for the rejected answer; it should fall.' },
   'logps/chosen': { label: 'Log-probability, chosen', explain: 'The policy’s summed log-probability of the chosen answers.' },
   'logps/rejected': { label: 'Log-probability, rejected', explain: 'The policy’s summed log-probability of the rejected answers.' },
   // reward models (native/train/reward.ts)
-  accuracy: { label: 'Accuracy', explain: 'Share of examples the reward model ranks or labels correctly.', format: 'share', zero: true, primary: true },
+  accuracy: { label: 'Accuracy', explain: 'Share of examples the reward model ranks or labels correctly.', format: 'share', primary: true },
   margin: { label: 'Score margin', explain: 'Chosen score minus rejected score, averaged over the pairs.', primary: true },
   final_val_accuracy: { label: 'Final validation accuracy', explain: 'Accuracy on the whole validation split after training.', format: 'share' },
   // PPO, one value per iteration (native/train/ppo.ts)
@@ -48,8 +49,8 @@ const INFO: Record<string, TrainingMetricInfo> = {
   approx_kl: { label: 'Update size (approx. KL)', explain: 'How far each update moved the policy from the one that sampled the rollouts.', zero: true },
   'loss/policy': { label: 'Policy loss', explain: 'The clipped PPO objective, mean over minibatches.' },
   'loss/value': { label: 'Value loss', explain: 'The value head’s clipped loss, mean over minibatches.', zero: true },
-  clipfrac: { label: 'Clip fraction', explain: 'Share of tokens whose probability ratio hit the clip range.', format: 'share', zero: true },
-  'clipfrac/value': { label: 'Value clip fraction', explain: 'Share of tokens whose value estimate hit the clip range.', format: 'share', zero: true },
+  clipfrac: { label: 'Clip fraction', explain: 'Share of tokens whose probability ratio hit the clip range.', format: 'share' },
+  'clipfrac/value': { label: 'Value clip fraction', explain: 'Share of tokens whose value estimate hit the clip range.', format: 'share' },
   entropy: { label: 'Entropy', explain: 'Of the policy’s next-token distribution; a collapse to 0 means it stopped exploring.', zero: true },
   response_length: { label: 'Response length', explain: 'Mean tokens per generated completion.', format: 'tokens', zero: true },
   'time/rollout_s': { label: 'Rollout time', explain: 'Seconds spent generating each iteration’s completions.', format: 'seconds', zero: true },
@@ -106,7 +107,15 @@ export function formatTrainingMetric(name: string, value: number): string {
   }
 }
 
-/** Whether the chart's y axis should start at 0. */
-export function startsAtZero(name: string): boolean {
-  return trainingMetricInfo(name)?.zero ?? false;
+/** Where a metric's y axis starts and ends: TrainingChart's zero and ceiling props, spread onto it. */
+export interface YAxis { zero: boolean; ceiling?: number }
+
+/**
+ * A share is bounded, so its axis is 0 to 1 whatever the values (nice ticks would widen a run at 1.0 to 1.5);
+ * other metrics start at 0 when their definition says so and end a little above their largest value.
+ */
+export function yAxisOf(name: string): YAxis {
+  const info = trainingMetricInfo(name);
+  if (info?.format === 'share') return { zero: true, ceiling: 1 };
+  return { zero: info?.zero ?? false };
 }
