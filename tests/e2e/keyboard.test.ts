@@ -25,6 +25,10 @@ const MAIN_PAGES = [
   { name: 'evaluate', hash: '#/adapt/evaluate', ready: 'New evaluation' },
   { name: 'integrate', hash: '#/integrate', ready: 'Merge, quantise and export' },
   { name: 'settings', hash: '#/settings', ready: 'Appearance' },
+  { name: 'datasets', hash: '#/datasets', ready: 'story-pairs' },
+  { name: 'runs', hash: '#/runs', ready: 'Jobs' },
+  { name: 'documents', hash: '#/adapt/documents', ready: 'Adapt & align' },
+  { name: 'inside', hash: '#/inside', ready: 'Inside' },
 ] as const;
 
 /** More Tab presses than any page has stops: reaching it means focus never came back round. */
@@ -134,8 +138,11 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
 
   it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring and has a name; every form control has a label', async ({ hash, ready }) => {
     await open(hash, ready);
+    // Nothing takes focus on load: a focused field would swallow the studio's shortcuts (?, g d …).
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     expect(await page.evaluate(unlabelledControls)).toEqual([]);
     const stops = await tabThrough();
+    if (process.env.A11Y_DEBUG) console.log(JSON.stringify(stops, null, 1));
     expect(stops.length).toBeGreaterThan(10);
     expect(stops.length).toBeLessThan(MAX_TAB_STOPS - 1);
     expect(stops.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
