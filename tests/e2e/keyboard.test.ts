@@ -207,6 +207,24 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(pageErrors).toEqual([]);
   });
 
+  it('arrow keys move through a radio group or tab list and choose what they land on', async () => {
+    await open('#/adapt', 'Prompt');
+    const greedy = page.getByRole('radio', { name: 'Greedy', exact: true });
+    await greedy.focus();
+    await page.keyboard.press('ArrowRight');
+    const chosen = page.getByRole('radiogroup', { name: 'Decoding strategy' }).locator('[aria-checked="true"]');
+    expect(await chosen.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await greedy.getAttribute('aria-checked')).toBe('false');
+    await page.keyboard.press('Home');
+    expect(await greedy.getAttribute('aria-checked')).toBe('true');
+
+    await page.getByRole('tab', { name: 'Prompt' }).focus();
+    await page.keyboard.press('ArrowRight');
+    const documents = page.getByRole('tab', { name: 'Documents' });
+    await expect.poll(() => documents.getAttribute('aria-selected')).toBe('true');
+    expect(await documents.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   it('the project menu closes on Escape with focus back on its button', async () => {
     await open('#/projects', 'Projects');
     const switcher = page.getByRole('button', { name: 'Current project' });
