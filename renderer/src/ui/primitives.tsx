@@ -4,7 +4,10 @@ import { Children, cloneElement, isValidElement, useEffect, useId, useRef, type 
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
-export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string }) {
+/** A button says what it does in words, or, icon only, in an aria-label: a screen reader has nothing else to read. */
+type ButtonName = { children: ReactNode } | { children?: undefined; 'aria-label': string };
+type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string };
+export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonProps) {
   const classes = ['btn', variant !== 'default' && `btn-${variant}`, size && `btn-${size}`, className].filter(Boolean).join(' ');
   return (
     <button type="button" className={classes} {...rest}>
