@@ -160,6 +160,11 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
       await page.keyboard.press(key);
       expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
     }
+    // The dialog owns the keyboard: a page shortcut does not act behind it.
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('g');
+    await page.keyboard.press('d');
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/projects');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await select.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -54,6 +54,7 @@ export function usePageShortcuts<P extends PageWithShortcuts>(page: P, handlers:
   useEffect(() => {
     const keys = PAGE_SHORTCUTS[page].keys as Record<string, Chord>;
     const onKey = (e: KeyboardEvent) => {
+      if (modalOpen()) return;
       for (const [action, chord] of Object.entries(keys)) {
         if (!chordMatches(chord, e)) continue;
         if ((current.current as Record<string, () => boolean>)[action]()) e.preventDefault();
@@ -67,6 +68,11 @@ export function usePageShortcuts<P extends PageWithShortcuts>(page: P, handlers:
 
 const SEQUENCE_TIMEOUT_MS = 1200;
 
+/** While a modal dialog is open it owns the keyboard: no shortcut acts on the page behind it. */
+function modalOpen(): boolean {
+  return document.querySelector('[aria-modal="true"]') !== null;
+}
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
@@ -76,6 +82,7 @@ export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: (
   useEffect(() => {
     let awaitingGo = 0;
     const onKey = (e: KeyboardEvent) => {
+      if (modalOpen()) return;
       const mod = e.ctrlKey || e.metaKey;
       if (mod && !e.altKey && !e.shiftKey && /^[1-9]$/.test(e.key)) {
         e.preventDefault();
