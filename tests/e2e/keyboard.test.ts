@@ -1,7 +1,8 @@
 // Keyboard-only use of the studio, checked in Chromium against `lathe serve`: on every main page each Tab stop
 // shows a focus ring (its outline or box-shadow changes when it takes focus) and has an accessible name; no form
 // control lacks a label; the shortcuts the "?" dialog lists work; dialogs keep focus inside, close on Escape and
-// hand focus back; a rejected form marks its field aria-invalid and points aria-describedby at the error.
+// hand focus back, and no shortcut acts behind them; arrow keys move through radio groups and tab lists; nothing
+// takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error.
 // One server, one page. Close-ups of focus rings, light and dark, land in tests/e2e/screenshots/keyboard-*.png.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ const MAIN_PAGES = [
   { name: 'settings', hash: '#/settings', ready: 'Appearance' },
   { name: 'datasets', hash: '#/datasets', ready: 'story-pairs' },
   { name: 'runs', hash: '#/runs', ready: 'Jobs' },
-  { name: 'documents', hash: '#/adapt/documents', ready: 'Adapt & align' },
+  { name: 'documents', hash: '#/adapt/documents', ready: 'No collection yet' },
   { name: 'inside', hash: '#/inside', ready: 'Inside' },
 ] as const;
 
@@ -40,6 +41,8 @@ interface TabStop {
   role: string;
   name: string;
   ringShown: boolean;
+  /** In the page's own content (#content), past the sidebar and the top bar. */
+  inContent: boolean;
 }
 
 /** What the in-page probe records of a stop; the accessible name is asked of Chromium separately. */
@@ -68,7 +71,7 @@ function probeFocusedStop(): Element | null {
   el.focus({ preventScroll: true });
   const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
   const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} '${text}'`;
-  w.probedStops.push({ what, ringShown: focused.some((f, i) => f !== unfocused[i]) });
+  w.probedStops.push({ what, ringShown: focused.some((f, i) => f !== unfocused[i]), inContent: el.closest('#content') !== null });
   return el;
 }
 
@@ -142,8 +145,8 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     expect(await page.evaluate(unlabelledControls)).toEqual([]);
     const stops = await tabThrough();
-    if (process.env.A11Y_DEBUG) console.log(JSON.stringify(stops, null, 1));
-    expect(stops.length).toBeGreaterThan(10);
+    // Past the sidebar and top bar into the page itself, and round again without getting stuck.
+    expect(stops.filter((s) => s.inContent).length).toBeGreaterThan(0);
     expect(stops.length).toBeLessThan(MAX_TAB_STOPS - 1);
     expect(stops.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
     expect(stops.filter((s) => s.name === '').map((s) => `${s.role} ${s.what}`)).toEqual([]);
