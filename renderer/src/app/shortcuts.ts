@@ -79,7 +79,12 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: () => void): void {
+  // The listener is added once and reads the latest callbacks: re-adding it on each render (the router hands out
+  // a new navigate every time) reset a half-typed "g then key", so "g a" was lost whenever the app redrew between.
+  const actions = useRef({ navigate, showHelp });
+  actions.current = { navigate, showHelp };
   useEffect(() => {
+    const navigate = (page: PageId) => actions.current.navigate(page);
     let awaitingGo = 0;
     const onKey = (e: KeyboardEvent) => {
       if (modalOpen()) return;
@@ -107,12 +112,12 @@ export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: (
       if (e.key === 'g') awaitingGo = Date.now();
       else if (e.key === '?') {
         e.preventDefault();
-        showHelp();
+        actions.current.showHelp();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate, showHelp]);
+  }, []);
 }
 
 /** Ctrl/Cmd+Enter inside a form submits it; forms opt in through onKeyDown={submitOnModEnter}. */
