@@ -152,6 +152,18 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(stops.filter((s) => s.name === '').map((s) => `${s.role} ${s.what}`)).toEqual([]);
   });
 
+  it('the first Tab shows "Skip to content"; Enter on it takes the next Tab into the page, past the sidebar', async () => {
+    await open('#/adapt/finetune', 'New fine-tune run');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('button', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    const box = (await skip.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#content') !== null)).toBe(true);
+  });
+
   it('"?" opens the shortcuts dialog, Tab stays inside it, Escape closes it and focus returns to where it was', async () => {
     await open('#/projects', 'Projects');
     const select = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Select/ });
@@ -202,6 +214,12 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     await page.keyboard.press('g');
     await page.keyboard.press('a');
     await expect.poll(current).toBe('#/adapt');
+    // "g then key" survives the app redrawing between the two keys (here the page changes under them).
+    await page.keyboard.press('g');
+    await page.evaluate(() => { window.location.hash = '/runs'; });
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    await page.keyboard.press('d');
+    await expect.poll(current).toBe('#/datasets');
     expect(pageErrors).toEqual([]);
   });
 
