@@ -293,9 +293,10 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(await page.locator('.field-error').count()).toBe(0);
   });
 
-  it('focus rings, light and dark: a nav item, a button, a tab, a field, the shortcuts dialog', async () => {
+  it('focus rings, light and dark: the skip link, a nav item, a button, a tab, a field, the shortcuts dialog', async () => {
     await open('#/adapt/finetune', 'New fine-tune run');
     const targets = [
+      { name: 'skip', locator: page.getByRole('button', { name: 'Skip to content' }) },
       { name: 'nav', locator: page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Select/ }) },
       { name: 'tab', locator: page.getByRole('tab', { name: 'Fine-tune' }) },
       { name: 'field', locator: page.getByRole('spinbutton').or(page.getByRole('textbox')).first() },
