@@ -9,9 +9,11 @@ import { ProjectsProvider } from './app/ProjectsContext.tsx';
 import { StudioProvider } from './app/StudioContext.tsx';
 import { startThemeTracking } from './app/theme.ts';
 import { NotConnected } from './pages/NotConnected.tsx';
+import { installGroupArrowKeys } from './ui/groupArrowKeys.ts';
 import { ToastProvider } from './ui/Toasts.tsx';
 
 startThemeTracking();
+installGroupArrowKeys();
 const connection = connectStudio();
 const root = createRoot(document.getElementById('root')!);
 

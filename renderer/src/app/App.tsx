@@ -36,6 +36,8 @@ export function App() {
 
   return (
     <div className="app">
+      {/* First on every page, shown when focused: one key past the sidebar's ten stops to the page itself. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>Skip to content</button>
       <Sidebar page={page} navigate={go} onShowShortcuts={openShortcuts} />
       <div className="main">
         <header className="topbar">
@@ -48,7 +50,7 @@ export function App() {
           <div className="topbar-spacer" />
         </header>
         {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
-        <main className="content" id="content">
+        <main className="content" id="content" tabIndex={-1}>
           {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
           {settling ? <div className="page" aria-busy="true" aria-label="Loading projects" /> : <Fragment key={current?.id ?? 'no-project'}>
             {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}

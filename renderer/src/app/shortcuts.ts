@@ -54,6 +54,7 @@ export function usePageShortcuts<P extends PageWithShortcuts>(page: P, handlers:
   useEffect(() => {
     const keys = PAGE_SHORTCUTS[page].keys as Record<string, Chord>;
     const onKey = (e: KeyboardEvent) => {
+      if (modalOpen()) return;
       for (const [action, chord] of Object.entries(keys)) {
         if (!chordMatches(chord, e)) continue;
         if ((current.current as Record<string, () => boolean>)[action]()) e.preventDefault();
@@ -67,15 +68,26 @@ export function usePageShortcuts<P extends PageWithShortcuts>(page: P, handlers:
 
 const SEQUENCE_TIMEOUT_MS = 1200;
 
+/** While a modal dialog is open it owns the keyboard: no shortcut acts on the page behind it. */
+function modalOpen(): boolean {
+  return document.querySelector('[aria-modal="true"]') !== null;
+}
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: () => void): void {
+  // The listener is added once and reads the latest callbacks: re-adding it on each render (the router hands out
+  // a new navigate every time) reset a half-typed "g then key", so "g a" was lost whenever the app redrew between.
+  const actions = useRef({ navigate, showHelp });
+  actions.current = { navigate, showHelp };
   useEffect(() => {
+    const navigate = (page: PageId) => actions.current.navigate(page);
     let awaitingGo = 0;
     const onKey = (e: KeyboardEvent) => {
+      if (modalOpen()) return;
       const mod = e.ctrlKey || e.metaKey;
       if (mod && !e.altKey && !e.shiftKey && /^[1-9]$/.test(e.key)) {
         e.preventDefault();
@@ -100,12 +112,12 @@ export function useGlobalShortcuts(navigate: (page: PageId) => void, showHelp: (
       if (e.key === 'g') awaitingGo = Date.now();
       else if (e.key === '?') {
         e.preventDefault();
-        showHelp();
+        actions.current.showHelp();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate, showHelp]);
+  }, []);
 }
 
 /** Ctrl/Cmd+Enter inside a form submits it; forms opt in through onKeyDown={submitOnModEnter}. */

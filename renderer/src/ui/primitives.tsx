@@ -1,10 +1,13 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
+import { Children, cloneElement, isValidElement, useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
-export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string }) {
+/** A button says what it does in words, or, icon only, in an aria-label: a screen reader has nothing else to read. */
+type ButtonName = { children: ReactNode } | { children?: undefined; 'aria-label': string };
+type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string };
+export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonProps) {
   const classes = ['btn', variant !== 'default' && `btn-${variant}`, size && `btn-${size}`, className].filter(Boolean).join(' ');
   return (
     <button type="button" className={classes} {...rest}>
@@ -31,6 +34,22 @@ export function CardHeader({ title, subtitle, actions }: { title: ReactNode; sub
   );
 }
 
+/**
+ * The control a Field labels, marked by the Field itself: aria-describedby names the help or error line, and
+ * aria-invalid is set while there is an error. Found by its id among the plain elements the children return (a
+ * control may sit in a wrapper, e.g. an input with its unit after it), so no page has to remember to do it.
+ */
+function markControl(node: ReactNode, id: string, describedBy: string, invalid: boolean): ReactNode {
+  if (!isValidElement<Record<string, unknown>>(node)) return node;
+  const props = node.props;
+  if (props.id === id) {
+    const ids = new Set(String(props['aria-describedby'] ?? '').split(/\s+/).filter(Boolean)).add(describedBy);
+    return cloneElement(node, { 'aria-describedby': [...ids].join(' '), 'aria-invalid': invalid ? true : props['aria-invalid'] });
+  }
+  if (typeof node.type !== 'string' || props.children === undefined) return node;
+  return cloneElement(node, undefined, ...Children.toArray(props.children as ReactNode).map((child) => markControl(child, id, describedBy, invalid)));
+}
+
 /** A labelled form field with one line of help under it; `children` receives the id to put on the control. */
 export function Field({ label, help, error, optional, className, children }: { label: string; help: ReactNode; error?: string | null; optional?: boolean; className?: string; children: (id: string, describedBy: string) => ReactElement }) {
   const id = useId();
@@ -41,7 +60,7 @@ export function Field({ label, help, error, optional, className, children }: { l
         {label}
         {optional && <span className="field-optional">optional</span>}
       </label>
-      {children(id, helpId)}
+      {markControl(children(id, helpId), id, helpId, Boolean(error))}
       {error ? <p className="field-error" id={helpId} role="alert">{error}</p> : <p className="field-help" id={helpId}>{help}</p>}
     </div>
   );

@@ -9,7 +9,8 @@ import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 
 const FOLDER = '::folder';
 
-export function CreateCollection({ projectId, onCreated, onCancel }: { projectId: string | null; onCreated(c: Collection): void; onCancel?: () => void }) {
+/** `focusName` only after an explicit "New collection": on page load a focused field would swallow the studio's shortcuts (?, g d …). */
+export function CreateCollection({ projectId, onCreated, onCancel, focusName = false }: { projectId: string | null; onCreated(c: Collection): void; onCancel?: () => void; focusName?: boolean }) {
   const studio = useStudio();
   const models = useQuery('models.list', {});
   const [name, setName] = useState('');
@@ -50,7 +51,7 @@ export function CreateCollection({ projectId, onCreated, onCancel }: { projectId
       <form className="card-body stack" onSubmit={create} onKeyDown={submitOnModEnter} aria-label="New collection">
         <div className="form-grid" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)' }}>
           <Field label="Name" help="How the collection is listed and chosen in the Playground." error={fieldError('name')}>
-            {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus />}
+            {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus={focusName} />}
           </Field>
           <Field
             label="Embedding model" optional error={fieldError('embedModel')}

@@ -47,6 +47,7 @@ export function DocumentsPage({ onUse }: { onUse(): void }) {
       {showForm && (
         <CreateCollection
           projectId={current?.id ?? null}
+          focusName={creating}
           onCancel={offered.length > 0 ? () => setCreating(false) : undefined}
           onCreated={(c) => { setCreating(false); setSelectedId(c.id); list.reload(); }}
         />

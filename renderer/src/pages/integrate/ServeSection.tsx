@@ -124,7 +124,7 @@ export function ServeSection() {
             <div className="row">
               <div className="segmented" role="tablist" aria-label="Snippet language">
                 {SNIPPET_KINDS.map((k) => (
-                  <button key={k} type="button" role="tab" aria-selected={kind === k} aria-checked={kind === k} onClick={() => setKind(k)}>{SNIPPET_LABELS[k]}</button>
+                  <button key={k} type="button" role="tab" aria-selected={kind === k} onClick={() => setKind(k)}>{SNIPPET_LABELS[k]}</button>
                 ))}
               </div>
               <span className="spacer" />

@@ -28,11 +28,11 @@ export function AdaptStage({ navigate }: { navigate(page: PageId): void }) {
   }, []);
   const tabs = (
     <div className="segmented" role="tablist" aria-label="Adapt & align">
-      <button type="button" role="tab" aria-checked={tab === 'prompt'} aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>
-      <button type="button" role="tab" aria-checked={tab === 'documents'} aria-selected={tab === 'documents'} onClick={() => setTab('documents')}>Documents</button>
-      <button type="button" role="tab" aria-checked={tab === 'finetune'} aria-selected={tab === 'finetune'} onClick={() => setTab('finetune')}>Fine-tune</button>
-      <button type="button" role="tab" aria-checked={tab === 'evaluate'} aria-selected={tab === 'evaluate'} onClick={() => setTab('evaluate')}>Evaluate</button>
-      <button type="button" role="tab" aria-checked={tab === 'align'} aria-selected={tab === 'align'} onClick={() => setTab('align')}>Align</button>
+      <button type="button" role="tab" aria-selected={tab === 'prompt'} onClick={() => setTab('prompt')}>Prompt</button>
+      <button type="button" role="tab" aria-selected={tab === 'documents'} onClick={() => setTab('documents')}>Documents</button>
+      <button type="button" role="tab" aria-selected={tab === 'finetune'} onClick={() => setTab('finetune')}>Fine-tune</button>
+      <button type="button" role="tab" aria-selected={tab === 'evaluate'} onClick={() => setTab('evaluate')}>Evaluate</button>
+      <button type="button" role="tab" aria-selected={tab === 'align'} onClick={() => setTab('align')}>Align</button>
     </div>
   );
   if (tab === 'align') {

@@ -80,6 +80,7 @@ export function RunsPage() {
           <span className="spacer" />
           <div className="segmented runs-tabs" role="tablist" aria-label="Kind of run" onKeyDown={(e) => {
             if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            e.preventDefault(); // handled here: the renderer-wide arrow keys (ui/groupArrowKeys.ts) leave it alone
             const next: Tab = tab === 'experiments' ? 'playground' : 'experiments';
             setTab(next);
             e.currentTarget.querySelector<HTMLButtonElement>(`[data-tab=${next}]`)?.focus();

@@ -1,0 +1,325 @@
+// Keyboard-only use of the studio, checked in Chromium against `lathe serve`: on every main page each Tab stop
+// shows a focus ring (its outline or box-shadow changes when it takes focus) and has an accessible name; no form
+// control lacks a label; the shortcuts the "?" dialog lists work; dialogs keep focus inside, close on Escape and
+// hand focus back, and no shortcut acts behind them; arrow keys move through radio groups and tab lists; nothing
+// takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error.
+// One server, one page. Close-ups of focus rings, light and dark, land in tests/e2e/screenshots/keyboard-*.png.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { browserSkipReason, closeChromiumAndStudio, openChromium, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+
+const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
+const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${CHECKPOINT} is absent (the shared data kit is not mounted)` : null);
+if (skipReason) console.log(`e2e keyboard tests skipped: ${skipReason}`);
+
+/** The main pages by address, with a heading that says the page has drawn. */
+const MAIN_PAGES = [
+  { name: 'projects', hash: '#/projects', ready: 'Projects' },
+  { name: 'scope', hash: '#/scope', ready: 'Use case' },
+  { name: 'select', hash: '#/select', ready: 'Hyperparameters' },
+  { name: 'playground', hash: '#/adapt', ready: 'Prompt' },
+  { name: 'finetune', hash: '#/adapt/finetune', ready: 'New fine-tune run' },
+  { name: 'align', hash: '#/adapt/align', ready: 'New alignment run' },
+  { name: 'evaluate', hash: '#/adapt/evaluate', ready: 'New evaluation' },
+  { name: 'integrate', hash: '#/integrate', ready: 'Merge, quantise and export' },
+  { name: 'settings', hash: '#/settings', ready: 'Appearance' },
+  { name: 'datasets', hash: '#/datasets', ready: 'story-pairs' },
+  { name: 'runs', hash: '#/runs', ready: 'Jobs' },
+  { name: 'documents', hash: '#/adapt/documents', ready: 'No collection yet' },
+  { name: 'inside', hash: '#/inside', ready: 'Inside' },
+] as const;
+
+/** More Tab presses than any page has stops: reaching it means focus never came back round. */
+const MAX_TAB_STOPS = 250;
+
+/** What one Tab stop looked like: a short description, its role and accessible name, and whether focus showed. */
+interface TabStop {
+  what: string;
+  role: string;
+  name: string;
+  ringShown: boolean;
+  /** In the page's own content (#content), past the sidebar and the top bar. */
+  inContent: boolean;
+}
+
+/** What the in-page probe records of a stop; the accessible name is asked of Chromium separately. */
+type ProbedStop = Omit<TabStop, 'role' | 'name'>;
+
+/**
+ * Runs in the page after each Tab: records the focused element's ring, read from its computed outline and
+ * box-shadow (and its parent's, for controls that light up their wrapper), then read again with the element
+ * blurred (focus goes back to it so Tab carries on). Returns the element, or null once focus has come back round
+ * to the first stop or fallen to the body.
+ */
+function probeFocusedStop(): Element | null {
+  const w = window as unknown as { probedStops: ProbedStop[]; firstStop?: Element };
+  const el = document.activeElement as HTMLElement | null;
+  if (!el || el === document.body || el === w.firstStop) return null;
+  w.firstStop ??= el;
+  const ring = (e: Element | null) => {
+    if (!e) return '';
+    const s = getComputedStyle(e);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'rgba(0, 0, 0, 0)' ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : 'no outline';
+    return `${outline} / ${s.boxShadow}`;
+  };
+  const focused = [ring(el), ring(el.parentElement)];
+  el.blur();
+  const unfocused = [ring(el), ring(el.parentElement)];
+  el.focus({ preventScroll: true });
+  const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} '${text}'`;
+  w.probedStops.push({ what, ringShown: focused.some((f, i) => f !== unfocused[i]), inContent: el.closest('#content') !== null });
+  return el;
+}
+
+/** Every control a form submits or a user types into, with no label, aria-label or aria-labelledby to name it. */
+function unlabelledControls(): string[] {
+  const out: string[] = [];
+  for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input:not([type=hidden]), select, textarea')) {
+    const byLabel = [...(el.labels ?? [])].some((l) => (l.textContent ?? '').trim() !== '');
+    const byAria = (el.getAttribute('aria-label') ?? '').trim() !== '';
+    const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).some((id) => (document.getElementById(id)?.textContent ?? '').trim() !== '');
+    if (!byLabel && !byAria && !byIds) out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${el.getAttribute('type') ?? ''}] placeholder='${el.getAttribute('placeholder') ?? ''}'`);
+  }
+  return out;
+}
+
+describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromium', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  /** A fresh document at `hash` (focus on the body, so the first Tab lands on the first control), drawn and still. */
+  async function open(hash: string, ready: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
+    await page.getByText(ready, { exact: true }).first().waitFor();
+    // Measured rings must not be mid-transition: a blurred control would still read as focused.
+    // (Through the CSSOM: the studio's Content-Security-Policy refuses inline <style>.)
+    await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));
+    await page.waitForTimeout(200);
+  }
+
+  /**
+   * Tab from the top of the page until focus comes back round, recording each stop; its role and accessible name
+   * are Chromium's own (the accessibility tree a screen reader reads), not a guess from the DOM.
+   */
+  async function tabThrough(): Promise<TabStop[]> {
+    const cdp = await page.context().newCDPSession(page);
+    const probe = `(${probeFocusedStop.toString()})()`;
+    await page.evaluate(() => Object.assign(window, { probedStops: [], firstStop: undefined }));
+    const named: { role: string; name: string }[] = [];
+    for (let i = 0; i < MAX_TAB_STOPS; i++) {
+      await page.keyboard.press('Tab');
+      const { result } = await cdp.send('Runtime.evaluate', { expression: probe });
+      if (!result.objectId) break;
+      const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+      const node = nodes[0];
+      // A tooltip (title) or a placeholder is no label: it is gone once the user types or never shown without a mouse.
+      const from = node?.name?.sources?.find((source) => source.value !== undefined && !source.superseded);
+      const weak = from?.attribute === 'title' || from?.attribute === 'placeholder' || from?.type === 'placeholder';
+      named.push({ role: String(node?.role?.value ?? '(none)'), name: weak ? '' : String(node?.name?.value ?? '').trim() });
+    }
+    await cdp.detach();
+    const probed = await page.evaluate(() => (window as unknown as { probedStops: ProbedStop[] }).probedStops);
+    return probed.map((stop, i) => ({ ...stop, ...named[i] }));
+  }
+
+  beforeAll(async () => {
+    studio = await startStudio();
+    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+    await importS260k(studio);
+    await importStoryPairs(studio, projectId, 40);
+    ({ browser, page } = await openChromium(pageErrors));
+  }, 120_000);
+
+  afterAll(() => closeChromiumAndStudio(browser, studio));
+
+  it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring and has a name; every form control has a label', async ({ hash, ready }) => {
+    await open(hash, ready);
+    // Nothing takes focus on load: a focused field would swallow the studio's shortcuts (?, g d …).
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    expect(await page.evaluate(unlabelledControls)).toEqual([]);
+    const stops = await tabThrough();
+    // Past the sidebar and top bar into the page itself, and round again without getting stuck.
+    expect(stops.filter((s) => s.inContent).length).toBeGreaterThan(0);
+    expect(stops.length).toBeLessThan(MAX_TAB_STOPS - 1);
+    expect(stops.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
+    expect(stops.filter((s) => s.name === '').map((s) => `${s.role} ${s.what}`)).toEqual([]);
+  });
+
+  it('the first Tab shows "Skip to content"; Enter on it takes the next Tab into the page, past the sidebar', async () => {
+    await open('#/adapt/finetune', 'New fine-tune run');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('button', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    const box = (await skip.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#content') !== null)).toBe(true);
+  });
+
+  it('"?" opens the shortcuts dialog, Tab stays inside it, Escape closes it and focus returns to where it was', async () => {
+    await open('#/projects', 'Projects');
+    const select = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Select/ });
+    await select.focus();
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    }
+    // The dialog owns the keyboard: a page shortcut does not act behind it.
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('g');
+    await page.keyboard.press('d');
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/projects');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await select.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The same from the sidebar's Shortcuts button, pressed with Enter.
+    const shortcutsButton = page.getByRole('button', { name: /Shortcuts/ });
+    await shortcutsButton.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await shortcutsButton.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the shortcuts the dialog lists take the user where it says', async () => {
+    await open('#/projects', 'Projects');
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const listed = (await dialog.textContent()) ?? '';
+    await page.keyboard.press('Escape');
+    for (const line of ['Go to Select', 'Go to Projects', 'Open Settings', 'Close a dialog or menu', 'Show this list']) expect(listed).toContain(line);
+
+    const current = () => page.evaluate(() => window.location.hash);
+    await page.keyboard.press('Control+2');
+    await expect.poll(current).toBe('#/select');
+    await page.keyboard.press('g');
+    await page.keyboard.press('p');
+    await expect.poll(current).toBe('#/projects');
+    await page.keyboard.press('Control+,');
+    await expect.poll(current).toBe('#/settings');
+    await page.keyboard.press('g');
+    await page.keyboard.press('a');
+    await expect.poll(current).toBe('#/adapt');
+    // "g then key" survives the app redrawing between the two keys (here the page changes under them).
+    await page.keyboard.press('g');
+    await page.evaluate(() => { window.location.hash = '/runs'; });
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    await page.keyboard.press('d');
+    await expect.poll(current).toBe('#/datasets');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('on the playground, Ctrl+Enter in the prompt generates, as the dialog lists', async () => {
+    await open('#/adapt', 'Prompt');
+    await page.getByLabel('Max new tokens value').fill('8');
+    await page.getByRole('textbox', { name: 'Prompt' }).focus();
+    await page.keyboard.type('Once upon a time');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('reached max new tokens').or(page.getByText('ended by the model')).first().waitFor({ timeout: 60_000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('arrow keys move through a radio group or tab list and choose what they land on', async () => {
+    await open('#/adapt', 'Prompt');
+    const greedy = page.getByRole('radio', { name: 'Greedy', exact: true });
+    await greedy.focus();
+    await page.keyboard.press('ArrowRight');
+    const chosen = page.getByRole('radiogroup', { name: 'Decoding strategy' }).locator('[aria-checked="true"]');
+    expect(await chosen.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await greedy.getAttribute('aria-checked')).toBe('false');
+    await page.keyboard.press('Home');
+    expect(await greedy.getAttribute('aria-checked')).toBe('true');
+
+    await page.getByRole('tab', { name: 'Prompt' }).focus();
+    await page.keyboard.press('ArrowRight');
+    const documents = page.getByRole('tab', { name: 'Documents' });
+    await expect.poll(() => documents.getAttribute('aria-selected')).toBe('true');
+    expect(await documents.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('the project menu closes on Escape with focus back on its button', async () => {
+    await open('#/projects', 'Projects');
+    const switcher = page.getByRole('button', { name: 'Current project' });
+    await switcher.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    expect(await switcher.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  /** Each error line a form shows, unless a control marked aria-invalid names it in aria-describedby. */
+  function unlinkedErrors(): Promise<string[]> {
+    return page.evaluate(() => [...document.querySelectorAll('.field-error')].filter((error) => !error.id || !document.querySelector(`[aria-invalid="true"][aria-describedby~="${CSS.escape(error.id)}"]`)).map((error) => error.textContent ?? ''));
+  }
+
+  it('a new project sent empty with Ctrl+Enter marks its name invalid and links the error to it', async () => {
+    await open('#/projects', 'Projects');
+    await page.getByRole('button', { name: 'Current project' }).click();
+    await page.getByRole('menuitem', { name: /New project/ }).click();
+    const name = page.getByRole('textbox', { name: 'Project name' });
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    const error = await name.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => document.getElementById(id)).find((e) => e?.classList.contains('field-error'))?.textContent ?? '');
+    expect(error).not.toBe('');
+    expect(await unlinkedErrors()).toEqual([]);
+  });
+
+  it('a port typed wrong on Integrate marks the field invalid, the error linked; fixed, it is valid again', async () => {
+    await open('#/integrate', 'Merge, quantise and export');
+    const port = page.getByRole('textbox', { name: 'Port' });
+    await port.fill('70000');
+    await expect.poll(() => port.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field-error').textContent()).toContain('0 to 65535');
+    expect(await unlinkedErrors()).toEqual([]);
+    await port.fill('0');
+    await expect.poll(() => port.getAttribute('aria-invalid')).toBe(null);
+    expect(await page.locator('.field-error').count()).toBe(0);
+  });
+
+  it('focus rings, light and dark: the skip link, a nav item, a button, a tab, a field, the shortcuts dialog', async () => {
+    await open('#/adapt/finetune', 'New fine-tune run');
+    const targets = [
+      { name: 'skip', locator: page.getByRole('button', { name: 'Skip to content' }) },
+      { name: 'nav', locator: page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Select/ }) },
+      { name: 'tab', locator: page.getByRole('tab', { name: 'Fine-tune' }) },
+      { name: 'field', locator: page.getByRole('spinbutton').or(page.getByRole('textbox')).first() },
+      { name: 'button', locator: page.getByRole('button', { name: /Start fine-tuning/ }) },
+    ];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const { name, locator } of targets) {
+        await locator.scrollIntoViewIfNeeded();
+        // Focus by keyboard so :focus-visible applies as it does for a user: land just before, then Tab.
+        await locator.evaluate((el) => (el as HTMLElement).focus());
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Tab');
+        const box = (await locator.boundingBox())!;
+        await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-${name}-${scheme}.png`), clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 24), width: Math.min(box.width + 80, 600), height: box.height + 48 } });
+      }
+      await page.getByRole('button', { name: /Shortcuts/ }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-dialog-${scheme}.png`) });
+      await page.keyboard.press('Escape');
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+});
