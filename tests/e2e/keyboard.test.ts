@@ -251,6 +251,21 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(await documents.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
+  it('each Adapt & align tab has its address: choosing one changes it, a reload and Back return to it', async () => {
+    await open('#/adapt', 'Prompt');
+    await page.getByRole('tab', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/adapt/evaluate');
+    await page.getByText('New evaluation', { exact: true }).first().waitFor();
+    const panel = page.getByRole('tabpanel', { name: 'Evaluate' });
+    expect(await panel.count()).toBe(1);
+    expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-controls')).toBe(await panel.getAttribute('id'));
+    await page.reload();
+    await page.getByText('New evaluation', { exact: true }).first().waitFor();
+    expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
+    await page.goBack();
+    await expect.poll(() => page.getByRole('tab', { name: 'Prompt' }).getAttribute('aria-selected')).toBe('true');
+  });
+
   it('the project menu closes on Escape with focus back on its button', async () => {
     await open('#/projects', 'Projects');
     const switcher = page.getByRole('button', { name: 'Current project' });
