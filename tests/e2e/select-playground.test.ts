@@ -86,6 +86,11 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await page.getByRole('radio', { name: 'Sampling' }).click();
     // the answer shown was made greedily: the label keeps saying so, and that the settings changed since
     expect(await outputHeader.textContent()).toContain('stories260K · Greedy — settings changed since');
+    // and the grey lead-in is the prompt that made it, not what the editor holds since
+    const promptBox = page.getByRole('textbox', { name: 'Prompt' });
+    await promptBox.fill('A different beginning');
+    expect(await output.locator('.output-prompt').textContent()).toBe('Once upon a time, there was a little');
+    await promptBox.fill('Once upon a time, there was a little');
     await page.getByLabel('Top-k value').fill('0');
     await page.getByLabel('Temperature value').fill('0.3');
     await expect.poll(() => panel.getByTestId('nt-after').first().textContent()).toMatch(/%/);

@@ -15,11 +15,17 @@ import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
 import { contrastingSettings, DEFAULT_SETTINGS, madeWith, outputSubtitle, summarize, toApiSettings, type MadeWith, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
-import { useGeneration } from './useGeneration.ts';
+import { useGeneration, type GenerationState } from './useGeneration.ts';
 import './playground.css';
 
 type SideId = 'A' | 'B';
 interface Side { modelId: string | null; settings: SettingsForm }
+
+/** The grey lead-in an output is shown after: the last 240 characters of a plain or few-shot prompt (none for chat). */
+function promptTail(prompt: PromptValue, text: string): string {
+  if (prompt.style === 'chat') return '';
+  return text.length > 240 ? `…${text.slice(-240)}` : text;
+}
 
 export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const { current } = useProjects();
@@ -30,6 +36,9 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const [prompt, setPrompt] = useState<PromptValue>({ style: 'plain', plain: 'Once upon a time, there was a little', built: '', messages: [{ role: 'user', content: '' }] });
   /** What made each side's output on screen; null before a generation (or after the prompt mode cleared it). */
   const [ran, setRan] = useState<Record<SideId, MadeWith | null>>({ A: null, B: null });
+  // The prompt's tail as it was when Generate was pressed: an answer is shown after the prompt that made it, not
+  // after what the editor holds since.
+  const [ranTail, setRanTail] = useState<string | null>(null);
   const genA = useGeneration();
   const genB = useGeneration();
 
@@ -77,6 +86,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     };
     const made = (s: Side) => madeWith(models.data?.find((m) => m.id === s.modelId)?.name ?? '—', s.modelId, s.settings);
     setRan({ A: made(sides.A), B: compare ? made(sides.B) : null });
+    setRanTail(promptTail(prompt, text));
     const a = base(sides.A, compare ? 'A' : undefined);
     if (a) void genA.start(a);
     const b = compare ? base(sides.B, 'B') : null;
@@ -106,7 +116,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const modelName = (id: string | null) => models.data?.find((m) => m.id === id)?.name ?? '—';
   const subtitle = (id: SideId) => outputSubtitle(ran[id], madeWith(modelName(sides[id].modelId), sides[id].modelId, sides[id].settings));
   const setSide = (id: SideId, patch: Partial<Side>) => setSides((s) => ({ ...s, [id]: { ...s[id], ...patch } }));
-  const tail = prompt.style === 'chat' ? '' : text.length > 240 ? `…${text.slice(-240)}` : text;
+  const tailFor = (state: GenerationState) => (state.status === 'idle' || ranTail === null ? promptTail(prompt, text) : ranTail);
   const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
 
   return (
@@ -127,11 +137,11 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
         </Card>
         {compare ? (
           <div className="compare-grid">
-            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tail} testId="output-A" />
-            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tail} testId="output-B" />
+            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} testId="output-A" />
+            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tailFor(genB.state)} testId="output-B" />
           </div>
         ) : (
-          <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tail} testId="output-A" />
+          <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} testId="output-A" />
         )}
         <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
         <CollectionPanel modelId={sides.A.modelId} question={prompt.style === 'chat' ? (prompt.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '') : text} />
