@@ -55,7 +55,9 @@ export function appendOnlyModel(bytes: Uint8Array, spec: ModelSpec): Uint8Array 
     }
     const pastK = input(pastKey, ['B', nkv, 'Cap', hs]);
     cap ??= bufferColumns(g, pastK);
-    const result = appendAttentionOver(g, { ...qkv, pastKey: pastK, pastValue: input(pastValue, ['B', nkv, 'Cap', hs]), maskBias: input(maskBias, ['B', 1, 'T', 'S']), cap }, spec, layer);
+    // The scale stays in alpha, as GroupQueryAttention applies it: the same file then decodes token for token as
+    // transformers.js decodes it (appendAttentionOver's scaleIn).
+    const result = appendAttentionOver(g, { ...qkv, pastKey: pastK, pastValue: input(pastValue, ['B', nkv, 'Cap', hs]), maskBias: input(maskBias, ['B', 1, 'T', 'S']), cap, scaleIn: 'alpha' }, spec, layer);
     g.op('Identity', [result], {}, { outputs: [out] }); // GroupQueryAttention's (B, T, nh*hs); its consumer reshapes to (B*T, nh*hs)
     for (const name of [out, presentKey, presentValue]) kept.add(name);
     fragments.push({ at: rewritten.length, from, to: g.nodes.length });

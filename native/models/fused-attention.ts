@@ -119,15 +119,17 @@ export function appendAttention(g: GraphBuilder, q: Value, k: Value, v: Value, i
  * 197 µs against 125 µs (12 heads × 64, 1 thread, best of 200; docs/benchmarks.md, "Decode: Lathe vs llama.cpp") —
  * and a Mul that feeds the MatMul directly would be folded back into alpha by the optimiser.
  */
-export function appendAttentionOver(g: GraphBuilder, x: { q: Value; k: Value; v: Value; pastKey: Value; pastValue: Value; maskBias: Value; cap?: Value }, spec: ModelSpec, layer: number): Value {
+export function appendAttentionOver(g: GraphBuilder, x: { q: Value; k: Value; v: Value; pastKey: Value; pastValue: Value; maskBias: Value; cap?: Value; scaleIn?: 'q' | 'alpha' }, spec: ModelSpec, layer: number): Value {
   const { numHeads: nh, numKvHeads: nkv, headDim: hs } = spec;
   const grouped = nh !== nkv;
   const heads = (t: Value, n: number, name?: string) => g.op('Transpose', [g.op('Reshape', [t, g.ints([0, 0, n, hs])])], { perm: [0, 2, 1, 3] }, name ? { outputs: [name] } : {}); // (B, n, T, hs)
-  const qh = heads(g.op('Mul', [x.q, g.scalar(1 / Math.sqrt(hs))]), nh); // (B, nh, T, hs), scaled by 1/√hs
+  const scale = 1 / Math.sqrt(hs);
+  const onQ = (x.scaleIn ?? 'q') === 'q';
+  const qh = heads(onQ ? g.op('Mul', [x.q, g.scalar(scale)]) : x.q, nh); // (B, nh, T, hs)
   const qg = grouped ? g.op('Reshape', [qh, g.ints([0, nkv, -1, hs])]) : qh; // (B, nkv, g*T, hs): each kv head's query rows
   const kNew = g.output(heads(x.k, nkv, presentName(layer, 'key'))); // (B, nkv, T, hs)
   const vNew = g.output(heads(x.v, nkv, presentName(layer, 'value'))); // (B, nkv, T, hs)
-  const score = (keys: Value, width: string) => g.op('FusedMatMul', [qg, keys], { alpha: 1, transB: 1 }, { domain: MS, types: [{ dtype: 'float32', shape: ['B', nkv, grouped ? 'gT' : 'T', width] }] });
+  const score = (keys: Value, width: string) => g.op('FusedMatMul', [qg, keys], { alpha: onQ ? 1 : scale, transB: 1 }, { domain: MS, types: [{ dtype: 'float32', shape: ['B', nkv, grouped ? 'gT' : 'T', width] }] });
   const scores = g.op('Concat', [score(x.pastKey, 'Cap'), score(kNew, 'T')], { axis: -1 }); // (B, nkv, g*T, Cap+T)
   const perHead = grouped ? g.op('Reshape', [scores, g.ints([0, nh, -1, 0])]) : scores; // (B, nh, T, Cap+T)
   const softmax = g.op('Softmax', [g.op('Add', [perHead, x.maskBias])], { axis: -1 }); // (B, nh, T, Cap+T)
