@@ -68,13 +68,16 @@ export class ModelTable {
 
   /** Refuse a name another model already has (names are how people pick models in the CLI and the studio). */
   requireFreeName(name: string, field = 'name'): void {
-    const taken = this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(name);
-    if (taken) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field });
+    if (this.nameTaken(name)) throw new StudioError('conflict', `a model named '${name}' already exists; choose another name`, { field });
   }
 
   /** `name`, or the first of name-2, name-3 … no model has: for names the engine picks when the user gave none. */
   freeName(name: string): string {
-    return firstFreeName(name, (candidate) => this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(candidate) !== undefined);
+    return firstFreeName(name, (candidate) => this.nameTaken(candidate));
+  }
+
+  private nameTaken(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(name) !== undefined;
   }
 
   /**
@@ -82,7 +85,7 @@ export class ModelTable {
    * named at once (so a second try does not fail on the next), followed by what to do about it (or them).
    */
   requireFreeNames(names: readonly string[], whatToDo: (them: 'it' | 'them') => string, field = 'name'): void {
-    const taken = names.filter((n) => this.db.prepare('SELECT 1 FROM models WHERE name = ? LIMIT 1').get(n));
+    const taken = names.filter((n) => this.nameTaken(n));
     if (taken.length === 0) return;
     const list = taken.map((n) => `'${n}'`).join(', ');
     const what = taken.length === 1 ? `a model named ${list} already exists` : `models named ${list} already exist`;
