@@ -85,10 +85,10 @@ export class CollectionTable {
   list(projectId?: string | null): Collection[] {
     const rows =
       projectId === undefined
-        ? this.db.prepare('SELECT * FROM collections ORDER BY created_at, id').all()
+        ? this.db.prepare('SELECT * FROM collections ORDER BY created_at, rowid').all()
         : projectId === null
-          ? this.db.prepare('SELECT * FROM collections WHERE project_id IS NULL ORDER BY created_at, id').all()
-          : this.db.prepare('SELECT * FROM collections WHERE project_id = ? ORDER BY created_at, id').all(projectId);
+          ? this.db.prepare('SELECT * FROM collections WHERE project_id IS NULL ORDER BY created_at, rowid').all()
+          : this.db.prepare('SELECT * FROM collections WHERE project_id = ? ORDER BY created_at, rowid').all(projectId);
     return (rows as CollectionRow[]).map((r) => this.toCollection(r));
   }
 
@@ -101,7 +101,7 @@ export class CollectionTable {
   }
 
   documents(collectionId: string): RagDocument[] {
-    const rows = this.db.prepare('SELECT * FROM documents WHERE collection_id = ? ORDER BY created_at, id').all(collectionId) as DocumentRow[];
+    const rows = this.db.prepare('SELECT * FROM documents WHERE collection_id = ? ORDER BY created_at, rowid').all(collectionId) as DocumentRow[];
     return rows.map((r) => this.toDocument(r));
   }
 

@@ -86,10 +86,10 @@ export class DatasetTable {
   list(projectId?: string | null): Dataset[] {
     const rows =
       projectId === undefined
-        ? this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all()
+        ? this.db.prepare('SELECT * FROM datasets ORDER BY created_at, rowid').all()
         : projectId === null
-          ? this.db.prepare('SELECT * FROM datasets WHERE project_id IS NULL ORDER BY created_at, id').all()
-          : this.db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, id').all(projectId);
+          ? this.db.prepare('SELECT * FROM datasets WHERE project_id IS NULL ORDER BY created_at, rowid').all()
+          : this.db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, rowid').all(projectId);
     return (rows as DatasetRow[]).map((r) => this.toDataset(r));
   }
 

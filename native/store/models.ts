@@ -63,7 +63,7 @@ export class ModelTable {
   }
 
   list(): Model[] {
-    return (this.db.prepare('SELECT * FROM models ORDER BY created_at, id').all() as ModelRow[]).map(toModel);
+    return (this.db.prepare('SELECT * FROM models ORDER BY created_at, rowid').all() as ModelRow[]).map(toModel);
   }
 
   /** Refuse a name another model already has (names are how people pick models in the CLI and the studio). */

@@ -81,7 +81,7 @@ export class ProjectTable {
   }
 
   list(): Project[] {
-    return (this.db.prepare('SELECT * FROM projects ORDER BY created_at, id').all() as ProjectRow[]).map(toProject);
+    return (this.db.prepare('SELECT * FROM projects ORDER BY created_at, rowid').all() as ProjectRow[]).map(toProject);
   }
 
   /** The project with this id, or a not_found error for `field`. */

@@ -128,7 +128,7 @@ export class RunTable {
       where.push('EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE value = ?)');
       args.push(filter.tag);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
     return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
   }
 
@@ -236,6 +236,6 @@ export class RunTable {
   }
 
   artifacts(runId: string): Artifact[] {
-    return (this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, id').all(runId) as ArtifactRow[]).map(toArtifact);
+    return (this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, rowid').all(runId) as ArtifactRow[]).map(toArtifact);
   }
 }
