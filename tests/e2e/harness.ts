@@ -101,10 +101,14 @@ export async function callApi<T>(studio: RunningStudio, method: string, params: 
   return body.result as T;
 }
 
-/** Screenshot the whole page as it stands: the page scrolls inside .content, so the viewport grows to the content for the shot. */
+/**
+ * Screenshot the whole page as it stands: the page scrolls inside .content, so the viewport grows to the content for
+ * the shot. Measured from .content's top, not the top bar's height: the journey strip also sits above .content, and
+ * leaving it out cut that much off the foot of the shot (or, scrolled, its head).
+ */
 export async function shootFullPage(page: Page, file: string): Promise<void> {
-  const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
-  await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
+  const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
+  await page.setViewportSize({ width: 1440, height: Math.max(900, Math.ceil(height)) });
   await page.screenshot({ path: file });
   await page.setViewportSize({ width: 1440, height: 900 });
 }
