@@ -5,7 +5,8 @@
 // takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error;
 // a radio group or tab list is one Tab stop (the chosen option); a run's page is Tab-able end to end, and a delete
 // confirmation opens on its safe choice, closes on Escape back to its Delete button and deletes on Enter.
-// One server, one page. Close-ups of focus rings, light and dark, land in tests/e2e/screenshots/keyboard-*.png.
+// One server, one page. Close-ups of focus rings and the model delete confirmation, light and dark, land in
+// tests/e2e/screenshots/keyboard-*.png.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -329,6 +330,11 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     const dialog = page.getByRole('dialog', { name: 'Delete s260k?' });
     await dialog.waitFor();
     expect(await focusedText()).toBe('Keep it');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-delete-dialog-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
