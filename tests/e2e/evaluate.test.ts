@@ -137,6 +137,10 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const table = page.getByRole('table', { name: 'Metrics by run' });
     await table.getByText('Zero-shot baseline').waitFor();
     await table.getByText('Few-shot:2 on topics').waitFor();
+    // Each run chip's buttons are named by the run's name, as the chip shows it, not by its id.
+    const chips = page.getByLabel('Runs to compare');
+    await chips.getByRole('button', { name: 'Make Few-shot:2 on topics the baseline' }).waitFor();
+    expect(await chips.getByRole('button', { name: /^Remove / }).evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')))).toEqual(['Remove Zero-shot baseline', 'Remove Few-shot:2 on topics']);
     await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(5); // rouge1..rougeLsum, bleu (+ timings)
     expect(await table.getByText('best').count()).toBeGreaterThan(0);
     expect(await table.textContent()).toMatch(/\d\.\d{3}–\d\.\d{3}/);

@@ -101,9 +101,19 @@ export async function callApi<T>(studio: RunningStudio, method: string, params: 
   return body.result as T;
 }
 
-/** Screenshot the whole page as it stands: the page scrolls inside .content, so the viewport grows to the content for the shot. */
+/**
+ * How tall the viewport must be to show the whole page: the page scrolls inside .content, so this is everything
+ * above .content (the top bar, and on a project's pages the journey strip) plus all of .content. Measured from
+ * .content's top, not the top bar's height: leaving the journey strip out cut that much off the foot of a shot
+ * (or, scrolled, its head).
+ */
+export async function fullPageHeight(page: Page): Promise<number> {
+  return Math.ceil(await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top));
+}
+
+/** Screenshot the whole page as it stands: the viewport grows to the content for the shot. */
 export async function shootFullPage(page: Page, file: string): Promise<void> {
-  const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+  const height = await fullPageHeight(page);
   await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
   await page.screenshot({ path: file });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -127,8 +137,7 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
       await page.setViewportSize({ width, height: 900 });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
       await page.waitForTimeout(200);
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top);
-      await page.setViewportSize({ width, height: Math.max(900, Math.ceil(height)) });
+      await page.setViewportSize({ width, height: Math.max(900, await fullPageHeight(page)) });
       await page.waitForTimeout(100);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
     }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttentionMaps } from '../../native/api/inside.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, launchChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const SEED_SENTENCE = 'The teacher taught the student with the book.';
 const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`);
@@ -41,7 +41,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
         await page.emulateMedia({ colorScheme: scheme });
         await page.setViewportSize({ width, height: 900 });
         await page.waitForTimeout(200);
-        const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+        const height = await fullPageHeight(page);
         await page.setViewportSize({ width, height: Math.max(900, height) });
         await prepare?.(); // after the resize, which moves what the pointer is over
         await page.waitForTimeout(100);

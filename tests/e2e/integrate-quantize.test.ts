@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanBytes } from '../../native/api/format.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const TEXT = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
 const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) && existsSync(TEXT) ? null : `${STORIES260K.checkpoint} or ${TEXT} is absent (the shared data kit is not mounted)`);
@@ -128,7 +128,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.waitForTimeout(200);
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+      const height = await fullPageHeight(page);
       await page.setViewportSize({ width: 1024, height: Math.max(900, height) });
       await page.screenshot({ path: path.join(SCREENSHOTS, `integrate-quantize-1024-${scheme}.png`) });
     }

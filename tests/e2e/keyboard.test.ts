@@ -2,12 +2,17 @@
 // shows a focus ring (its outline or box-shadow changes when it takes focus) and has an accessible name; no form
 // control lacks a label; the shortcuts the "?" dialog lists work; dialogs keep focus inside, close on Escape and
 // hand focus back, and no shortcut acts behind them; arrow keys move through radio groups and tab lists; nothing
-// takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error.
-// One server, one page. Close-ups of focus rings, light and dark, land in tests/e2e/screenshots/keyboard-*.png.
+// takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error;
+// a radio group or tab list is one Tab stop (the chosen option); a run's page is Tab-able end to end, and a delete
+// confirmation opens on its safe choice, closes on Escape back to its Delete button and deletes on Enter.
+// One server, one page. Close-ups of focus rings and the model delete confirmation, light and dark, land in
+// tests/e2e/screenshots/keyboard-*.png.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Run } from '../../native/api/schemas.ts';
+import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
 import { browserSkipReason, closeChromiumAndStudio, openChromium, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
@@ -92,6 +97,8 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  /** A finished fine-tuning run, seeded through the store, whose page the run-page tests visit. */
+  let run: Run;
 
   /** A fresh document at `hash` (focus on the body, so the first Tab lands on the first control), drawn and still. */
   async function open(hash: string, ready: string): Promise<void> {
@@ -134,13 +141,22 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
     await importS260k(studio);
     await importStoryPairs(studio, projectId, 40);
+    const store = openStore(studio.dataDir);
+    try {
+      const seeded = store.runs.create({ kind: 'finetune', name: 'lora on story-pairs', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
+      for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: seeded.id, step, name: 'loss', value: 1 + 3 / step });
+      store.runs.setStatus(seeded.id, 'running');
+      run = store.runs.setStatus(seeded.id, 'succeeded')!;
+    } finally {
+      store.close();
+    }
     ({ browser, page } = await openChromium(pageErrors));
   }, 120_000);
 
   afterAll(() => closeChromiumAndStudio(browser, studio));
 
-  it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring and has a name; every form control has a label', async ({ hash, ready }) => {
-    await open(hash, ready);
+  /** The page just opened: nothing focused on load, every control labelled, every Tab stop ringed and named. */
+  async function expectKeyboardUsable(): Promise<void> {
     // Nothing takes focus on load: a focused field would swallow the studio's shortcuts (?, g d …).
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     expect(await page.evaluate(unlabelledControls)).toEqual([]);
@@ -150,6 +166,11 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(stops.length).toBeLessThan(MAX_TAB_STOPS - 1);
     expect(stops.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
     expect(stops.filter((s) => s.name === '').map((s) => `${s.role} ${s.what}`)).toEqual([]);
+  }
+
+  it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring and has a name; every form control has a label', async ({ hash, ready }) => {
+    await open(hash, ready);
+    await expectKeyboardUsable();
   });
 
   it('the first Tab shows "Skip to content"; Enter on it takes the next Tab into the page, past the sidebar', async () => {
@@ -249,6 +270,101 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     const documents = page.getByRole('tab', { name: 'Documents' });
     await expect.poll(() => documents.getAttribute('aria-selected')).toBe('true');
     expect(await documents.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  /**
+   * Each radio group and tab list on the page whose Tab stops are not exactly its chosen option (or, none chosen,
+   * its first enabled one), as "group: stops [..] chosen ..".
+   */
+  function groupsNotOneTabStop(): string[] {
+    const GROUP = '[role="radiogroup"], [role="tablist"]';
+    const text = (el: Element | undefined) => (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 30);
+    return [...document.querySelectorAll(GROUP)].flatMap((group) => {
+      const options = [...group.querySelectorAll<HTMLButtonElement>('[role="radio"], [role="tab"]')].filter((o) => o.closest(GROUP) === group);
+      const stops = options.filter((o) => o.tabIndex >= 0);
+      const expected = options.find((o) => !o.disabled && (o.getAttribute('aria-checked') === 'true' || o.getAttribute('aria-selected') === 'true')) ?? options.find((o) => !o.disabled);
+      return stops.length === 1 && stops[0] === expected ? [] : [`${text(group)}: stops [${stops.map(text).join(', ')}] chosen ${text(expected)}`];
+    });
+  }
+
+  it('a radio group or tab list is one Tab stop, its chosen option; Tab leaves it, Shift+Tab comes back to the choice', async () => {
+    for (const { hash, ready } of MAIN_PAGES) {
+      await open(hash, ready);
+      expect(await page.evaluate(groupsNotOneTabStop), hash).toEqual([]);
+    }
+
+    await open('#/adapt', 'Prompt');
+    const group = page.getByRole('radiogroup', { name: 'Decoding strategy' });
+    const chosen = group.locator('[aria-checked="true"]');
+    const focusInGroup = () => group.evaluate((g) => g.contains(document.activeElement));
+    await chosen.focus();
+    await page.keyboard.press('Tab');
+    expect(await focusInGroup()).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await chosen.evaluate((el) => el === document.activeElement)).toBe(true);
+    // An arrow moves the choice, and the single Tab stop moves with it.
+    const before = await chosen.textContent();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => chosen.textContent()).not.toBe(before);
+    await page.keyboard.press('Tab');
+    expect(await focusInGroup()).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await chosen.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.evaluate(groupsNotOneTabStop)).toEqual([]);
+  });
+
+  it("a run's page (#/runs/<id>): every Tab stop shows a focus ring and has a name; its groups are one Tab stop each", async () => {
+    await open(`#/runs/${run.id}`, run.name);
+    await expectKeyboardUsable();
+    expect(await page.evaluate(groupsNotOneTabStop)).toEqual([]);
+  });
+
+  /** The focused element's text, as a user would read the button it is. */
+  const focusedText = () => page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
+
+  it("a model's Delete on Select asks first, focus on “Keep it”; Escape closes it with focus back on Delete and the model kept", async () => {
+    await open('#/select', 'Hyperparameters');
+    const remove = page.getByTestId('model-card').getByRole('button', { name: 'Delete', exact: true });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete s260k?' });
+    await dialog.waitFor();
+    expect(await focusedText()).toBe('Keep it');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-delete-dialog-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByTestId('model-card').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a run's Delete asks first, focus on “Keep it”: Escape and Enter keep it, focus back on Delete; Tab then Enter deletes it", async () => {
+    await open(`#/runs/${run.id}`, run.name);
+    const remove = page.getByRole('button', { name: 'Delete', exact: true });
+    const dialog = page.getByRole('dialog', { name: `Delete ${run.name}?` });
+    await remove.focus();
+    for (const keep of ['Escape', 'Enter']) {
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+      // The safe choice, not the dialog's Close nor the destructive button: Enter pressed by habit keeps the run.
+      expect(await focusedText()).toBe('Keep it');
+      await page.keyboard.press(keep);
+      await dialog.waitFor({ state: 'detached' });
+      expect(await remove.evaluate((el) => el === document.activeElement), keep).toBe(true);
+    }
+    expect(await page.evaluate(() => window.location.hash)).toBe(`#/runs/${run.id}`);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('Delete run');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/runs');
+    await page.getByText(`Deleted ${run.name}`).waitFor();
+    expect(pageErrors).toEqual([]);
   });
 
   it('each Adapt & align tab has its address: choosing one changes it, a reload and Back return to it', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, closeChromiumAndStudio, fullPageHeight, openChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 import { fillTrainingForm } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -41,7 +41,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
       await page.emulateMedia({ colorScheme: scheme });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
       await page.waitForTimeout(150);
-      const height = await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.topbar')!.clientHeight);
+      const height = await fullPageHeight(page);
       await page.setViewportSize({ width: NARROW.width, height: Math.max(NARROW.height, height) });
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1024-${scheme}.png`) });
       await page.setViewportSize(NARROW);

@@ -1,5 +1,7 @@
 // A modal dialog: focus moves into it and Tab cycles inside it (the page behind is inert to the keyboard as it is
-// to the mouse), Escape or a click outside closes it, and focus returns where it was.
+// to the mouse), Escape or a click outside closes it, and focus returns where it was. Focus starts on the control
+// marked data-autofocus, else on the dialog itself: a confirmation marks its safe choice ("Keep it"), so Enter
+// pressed straight after opening never destroys anything and the destructive button is a deliberate Tab away.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 const TABBABLE = 'a[href], button:not(:disabled), input:not(:disabled):not([type=hidden]), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
@@ -18,7 +20,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
+    (ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current)?.focus();
     const onKey = (e: KeyboardEvent) => {
       const dialog = ref.current;
       if (e.key === 'Escape') {

@@ -99,15 +99,19 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
       <Card aria-label="Runs to compare">
         <CardHeader title="Runs" subtitle={runIds.length ? 'The first run is the baseline; add up to 16.' : undefined} actions={<a className="btn btn-ghost btn-sm" href="#/runs">All runs</a>} />
         <div className="card-body row-wrap">
-          {runIds.map((id, i) => (
-            <span key={id} className="run-chip">
-              <RunSwatch index={i} />
-              <a className="run-chip-name" href={runHash(id)}>{data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id}</a>
-              {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
-              {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${id} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
-              <button type="button" className="run-chip-action" aria-label={`Remove ${id}`} onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
-            </span>
-          ))}
+          {runIds.map((id, i) => {
+            // The buttons are named by the run's name, as the chip shows it: a screen reader read out the raw id.
+            const name = data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id;
+            return (
+              <span key={id} className="run-chip">
+                <RunSwatch index={i} />
+                <a className="run-chip-name" href={runHash(id)}>{name}</a>
+                {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
+                {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${name} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
+                <button type="button" className="run-chip-action" aria-label={`Remove ${name}`} title="Remove from the comparison" onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
+              </span>
+            );
+          })}
           {candidates.length > 0 && runIds.length < 16 && (
             <select className="select" style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
               <option value="">{runIds.length ? 'Add a run…' : 'Choose a run…'}</option>

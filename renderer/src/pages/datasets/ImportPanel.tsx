@@ -132,7 +132,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
         </Field>
         <div className="field">
           <span className="field-label" id="split-mode-label">Splits</span>
-          <div className="segmented segmented-wrap" role="radiogroup" aria-labelledby="split-mode-label">
+          <div className="segmented" role="radiogroup" aria-labelledby="split-mode-label">
             {SPLIT_MODES.map((m) => (
               <button key={m.id} type="button" role="radio" aria-checked={splitMode === m.id} onClick={() => setSplitMode(m.id)}>{m.label}</button>
             ))}

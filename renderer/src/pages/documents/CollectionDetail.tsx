@@ -105,7 +105,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
           <div className="stack">
             <p>Its {plural(collection.documentCount, 'document')}, {plural(collection.chunkCount, 'chunk')} and their vectors are removed from the studio. The files on your disk are not touched.</p>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
+              <Button data-autofocus onClick={() => setConfirmDelete(false)}>Keep it</Button>
               <Button variant="danger" icon="x" onClick={() => void deleteCollection()}>Delete collection</Button>
             </div>
           </div>

@@ -52,7 +52,7 @@ export function MetricCards({ metrics, projectMetric, target }: { metrics: Metri
         const own = m.name === projectMetric;
         return (
           <div key={m.name} className="metric-card" data-own={own} data-testid={`metric-${m.name}`} title={metricExplain(m.name)}>
-            <div className="row"><span className="stat-label">{metricLabel(m.name)}</span><span className="spacer" />{own && <Badge tone="accent">project</Badge>}</div>
+            <div className="row metric-card-head"><span className="stat-label">{metricLabel(m.name)}</span><span className="spacer" />{own && <Badge tone="accent">project</Badge>}</div>
             <div className="metric-card-value">{formatMetric(m.name, m.value)}</div>
             <div className="small muted">95% CI {formatInterval(m.name, m.ci95)}{m.higherIsBetter ? '' : ' · lower is better'}</div>
             <IntervalStrip metric={m} target={own ? target : null} />

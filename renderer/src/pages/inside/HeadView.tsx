@@ -55,12 +55,16 @@ function Matrix({ maps, matrix, focus, onFocus }: { maps: AttentionMaps; matrix:
       );
     }
   }
+  // The cells carry no token names (a label per token a side would not fit in 360 px), so a caption says which axis is which.
   return (
-    <svg className="head-matrix" viewBox={`-0.2 -0.2 ${T + 0.4} ${T + 0.4}`} role="img" aria-label={`Attention matrix, ${T} × ${T}: rows read, columns are read`} data-testid="head-matrix" onMouseLeave={() => onFocus(null)}>
-      <rect className="bg" x={0} y={0} width={T} height={T} />
-      {cells}
-      {focus !== null && <rect className="row-focus" x={0} y={focus} width={T} height={1} />}
-    </svg>
+    <figure className="head-matrix-figure">
+      <svg className="head-matrix" viewBox={`-0.2 -0.2 ${T + 0.4} ${T + 0.4}`} role="img" aria-label={`Attention matrix, ${T} × ${T}: rows read, columns are read`} data-testid="head-matrix" onMouseLeave={() => onFocus(null)}>
+        <rect className="bg" x={0} y={0} width={T} height={T} />
+        {cells}
+        {focus !== null && <rect className="row-focus" x={0} y={focus} width={T} height={1} />}
+      </svg>
+      <figcaption className="small muted">Rows: the token reading, the first at the top. Columns: the token it reads, the first at the left. Darker: more attention.</figcaption>
+    </figure>
   );
 }
 

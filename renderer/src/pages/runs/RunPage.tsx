@@ -162,7 +162,7 @@ export function RunPage({ runId }: { runId: string }) {
           <div className="stack">
             <p>Its metrics, tags, note, the records of its files and its folder <span className="mono small">runs/{r.id}/</span> are removed. Models it registered stay on the Select page; its jobs’ logs stay in Jobs.</p>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
+              <Button data-autofocus onClick={() => setConfirmDelete(false)}>Keep it</Button>
               <Button variant="danger" icon="x" disabled={busy === 'delete'} onClick={() => void remove()}>{busy === 'delete' ? 'Deleting…' : 'Delete run'}</Button>
             </div>
           </div>

@@ -6,6 +6,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
 import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
@@ -67,6 +68,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
       onDeleted();
     } catch (err) {
       toast.show('error', 'Could not delete the model', errorMessage(err));
+      setConfirming(false);
     }
   };
   const budget = current?.constraints.memoryBudgetMb;
@@ -77,11 +79,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         <CardHeader
           title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge>{embedding && <Badge>Embedding model</Badge>}</span>}
           subtitle={`${describeSource(model.source)} · added ${formatDate(model.createdAt)}`}
-          actions={confirming ? (
-            <div className="row"><span className="small muted">Delete its files too?</span><Button size="sm" onClick={() => setConfirming(false)}>Keep</Button><Button size="sm" variant="danger" onClick={remove}>Delete</Button></div>
-          ) : (
-            <div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>
-          )}
+          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
         />
         <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
           <Stat label="Parameters" value={humanCount(parameters.total)} />
@@ -137,6 +135,17 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
           {(embedding.prompts.query || embedding.prompts.document) && <div className="card-body muted small">Prompts: query <code>{JSON.stringify(embedding.prompts.query)}</code>, document <code>{JSON.stringify(embedding.prompts.document)}</code></div>}
           <footer className="card-footer"><span className="muted small">Use it on the Documents page: create a collection and pick “{model.name}” as its embedding model.</span></footer>
         </Card>
+      )}
+      {confirming && (
+        <Dialog title={`Delete ${model.name}?`} onClose={() => setConfirming(false)}>
+          <div className="stack">
+            <p>It leaves the studio, and its folder in the studio’s data directory is deleted. Runs made with it stay in Runs.</p>
+            <div className="row" style={{ justifyContent: 'flex-end' }}>
+              <Button data-autofocus onClick={() => setConfirming(false)}>Keep it</Button>
+              <Button variant="danger" icon="x" onClick={() => void remove()}>Delete model</Button>
+            </div>
+          </div>
+        </Dialog>
       )}
     </div>
   );
