@@ -10,7 +10,8 @@ const OPTION = '[role="radio"], [role="tab"]';
 const GROUP = '[role="radiogroup"], [role="tablist"]';
 const STEPS: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
-const isDisabled = (option: HTMLElement) => (option as HTMLButtonElement).disabled;
+// aria-disabled too: an option shown but not choosable (a method not available yet) is skipped like a disabled one.
+const isDisabled = (option: HTMLElement) => (option as HTMLButtonElement).disabled || option.getAttribute('aria-disabled') === 'true';
 const isChosen = (option: HTMLElement) => option.getAttribute('aria-checked') === 'true' || option.getAttribute('aria-selected') === 'true';
 
 /** The group's own options (not a nested group's), in document order. */
@@ -66,7 +67,7 @@ export function installGroupArrowKeys(): void {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ['aria-checked', 'aria-selected', 'disabled', 'role'],
+    attributeFilter: ['aria-checked', 'aria-selected', 'aria-disabled', 'disabled', 'role'],
   });
   document.querySelectorAll(GROUP).forEach(syncTabStop);
 }
