@@ -4,6 +4,7 @@
 // the jobs run (`startFinetune`, `runPretrain`): each leaves no run in `runs list` (it used to leave a 'failed' one).
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
@@ -74,6 +75,14 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     const tooShort = lathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
     expect(tooShort.code).toBe(1);
     expect(tooShort.stderr).toMatch(/too short/);
+    // a compressed or binary file would train on its bytes as if they were text
+    const gz = path.join(dataDir, 'corpus.txt.gz');
+    fs.writeFileSync(gz, zlib.gzipSync('Once upon a time there was a cat. '.repeat(2000)));
+    const compressed = lathe(dataDir, ['pretrain', '--corpus', gz, '--steps', '2']);
+    expect(compressed.stderr).toMatch(/corpus file .*corpus\.txt\.gz is not plain text: it is gzip-compressed; decompress it first/);
+    const binary = lathe(dataDir, ['pretrain', '--corpus', path.join(MODEL, 'stories260K.bin'), '--steps', '2']);
+    expect(binary.stderr).toMatch(/stories260K\.bin is not plain text: it holds a NUL byte/);
+    expect([compressed.code, binary.code]).toEqual([1, 1]);
     expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
   });
 
