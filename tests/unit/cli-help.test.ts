@@ -47,6 +47,21 @@ describe('command help', () => {
     expect(viaHelp.out).toBe(viaFlag.out);
     expect(viaHelp.out).toContain('Options:');
   });
+
+  it("lists a group's commands for 'lathe model', 'lathe model --help' and 'lathe help model'", async () => {
+    const bare = await run(['model']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^lathe model: give one of its commands\.\nUsage: lathe model <command>/);
+    expect(bare.err).toMatch(/^ {2}model import-gguf +Import a llama GGUF file/m);
+    expect(bare.err).not.toContain('unknown command');
+    for (const argv of [['model', '--help'], ['help', 'model']]) {
+      const help = await run(argv);
+      expect(help.code, argv.join(' ')).toBe(0);
+      expect(help.out).toBe(bare.err.slice(bare.err.indexOf('\n') + 1));
+    }
+    expect((await run(['runs', '-h'])).out).toMatch(/^ {2}runs compare +Compare runs/m);
+    expect((await run(['modle'])).err).toContain("Did you mean 'lathe model'?");
+  });
 });
 
 describe('did you mean', () => {
