@@ -2,11 +2,11 @@
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
-import { EvalMetricInput, JUDGE_RUBRICS, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
+import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseFlagInput, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
@@ -19,6 +19,14 @@ const USAGE =
   '[--project ID] [--name N] [--json]';
 
 const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
+
+/** The field of EvalStartInput each flag fills, so that a refusal names the flag (--limit, not 'evaluation: limit'). */
+const FIELD_OF_FLAG: Record<string, string> = {
+  model: 'model', adapter: 'adapterPath', dataset: 'dataset', split: 'split', limit: 'limit', metrics: 'metrics', template: 'shots',
+  prompt: 'template', 'shot-seed': 'shotSeed', 'input-column': 'inputColumn', 'ref-columns': 'referenceColumns', 'batch-size': 'batchSize',
+  threads: 'threads', project: 'projectId', name: 'name', judge: 'judge.model', 'judge-mode': 'judge.mode', rubric: 'judge.rubric',
+  'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
+};
 
 /** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K. */
 export function parseTemplate(raw: string | undefined): number {
@@ -244,6 +252,7 @@ export const commands: CliCommand[] = [
         projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
+      parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => {

@@ -88,4 +88,17 @@ describe('errors name the flag', () => {
     expect(err).toContain("--method must be one of lora, full; got 'lorra'; --rank: Too small");
     expect(err).not.toContain('lora.r');
   });
+
+  it("lathe eval says --limit, --batch-size and --template, not 'evaluation: limit'", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const evalWith = (...flags: string[]) => run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', ...flags]);
+    for (const [flags, message] of [[['--limit', '0'], '--limit: Too small'], [['--batch-size', '0'], '--batch-size: Too small'], [['--template', 'few-shot:20'], '--template: Too big']] as const) {
+      const { code, err } = await evalWith(...flags);
+      expect(code, flags.join(' ')).toBe(2);
+      expect(err).toContain(`lathe eval: ${message}`);
+      expect(err).toContain('Usage: lathe eval');
+      expect(err).not.toContain('evaluation:');
+    }
+  });
 });
