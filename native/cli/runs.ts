@@ -9,7 +9,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { optionalProjectId, projectIdOf } from './project-ref.ts';
+import { existingProjectId, projectIdOf } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
@@ -55,7 +55,7 @@ export const commands: CliCommand[] = [
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: await optionalProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
+      const runs = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
       const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
     },
