@@ -75,7 +75,7 @@ describe('resuming a pretraining run', () => {
     expect(r.json()).toMatchObject({ runId: crashed.id, status: 'completed', steps: 12 });
     expect(series(crashed.id, 'loss').map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const again = lathe(dataDir, ['train', '--resume', crashed.id]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already finished/);
   }, 60_000);
 
