@@ -201,7 +201,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { command } = found;
-  const rest = joinNegativeValues(argv.slice(command.path.length), command.options);
+  // The global flags moved from the front go before the command's own, not after them: after, they would become
+  // the value of a last flag the user left without one ('--tag --data-dir' reads as an ambiguous '--tag').
+  const rest = joinNegativeValues([...globals, ...others.slice(command.path.length)], command.options);
   let parsed;
   try {
     parsed = parseArgs({

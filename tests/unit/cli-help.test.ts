@@ -79,6 +79,17 @@ describe('did you mean', () => {
   });
 });
 
+describe('global flags before the command', () => {
+  it("leave a last flag without its value reported as missing, not as ambiguous with --data-dir", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, err } = await run(['--data-dir', dataDir, 'runs', 'list', '--tag']);
+    expect(code).toBe(2);
+    expect(err).toContain("Option '--tag <value>' argument missing");
+    expect(err).not.toContain('ambiguous');
+  });
+});
+
 describe('errors name the flag', () => {
   it("says --rank and --method, not the API's lora.r and method paths", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
