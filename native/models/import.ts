@@ -135,13 +135,21 @@ function checkEncoderFolder(dir: string): CheckedFolder | null {
   return { kind: 'encoder', architecture: encoder.architecture, parameterCount, files: [...present, ...index, ...shards] };
 }
 
+/** For a single file given where a folder was expected: the import that takes files of its kind, if one does. */
+function otherImporter(file: string): string {
+  if (/\.gguf$/i.test(file)) return "; a GGUF file is imported with 'lathe model import-gguf FILE --name N'";
+  if (/\.bin$/i.test(file)) return "; a llama2.c checkpoint is imported with 'lathe model import-llama2c CKPT.bin --tokenizer TOK.bin --name N'";
+  return '';
+}
+
 /**
  * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
  * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
  * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
  */
 export function checkModelFolder(dir: string): CheckedFolder {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
+  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: no such folder; check the path (give the folder that holds config.json, the .safetensors weights and tokenizer.json)`);
+  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporter(dir)}`);
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);
