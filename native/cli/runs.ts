@@ -30,11 +30,15 @@ function comparisonTable(c: Comparison): string {
   return [...legend, '', formatTable(header, rows, 60), note].join('\n');
 }
 
-function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
+export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
   if (page.metric === null || page.rows.length === 0 || n === 0) return '';
-  const lines = [`Largest changes in ${page.metric} (${page.candidateRunId ?? '—'} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
+  // One run has no change to rank by: its examples are listed with their scores alone.
+  const single = page.candidateRunId === null;
+  const lines = [single
+    ? `Examples of ${page.baselineRunId} by ${page.metric}:`
+    : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
   for (const row of page.rows.slice(0, n)) {
-    lines.push(`\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
+    lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
     lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);
     lines.push(`  reference: ${row.references[0]?.replace(/\s+/g, ' ') ?? '—'}`);
     row.outputs.forEach((o, i) => lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`));
