@@ -85,7 +85,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
   return m as SearchMode;
 }
 

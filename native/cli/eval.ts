@@ -77,7 +77,7 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
   if (mode !== 'pointwise' && mode !== 'pairwise') throw new UserError(`--judge-mode must be pointwise or pairwise; got '${mode}'.\nUsage: ${USAGE}`);
   const rubric = values.rubric as string | undefined;
   if (rubric !== undefined && !(JUDGE_RUBRICS as readonly string[]).includes(rubric)) {
-    throw new UserError(`--rubric must be ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
+    throw new UserError(`--rubric must be one of ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
   }
   if (rubric !== undefined && values['rubric-file'] !== undefined) throw new UserError(`--rubric and --rubric-file both name the rubric: give one.\nUsage: ${USAGE}`);
   let rubricText: string | undefined;

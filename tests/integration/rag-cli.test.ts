@@ -100,6 +100,7 @@ describe('lathe docs', () => {
       expect(r.code, words.join(' ')).toBe(2);
       expect(r.stderr).toContain('--k must be a whole number of 1 or more; got 0');
     }
+    expect(lathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy']).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
   });
 
   it('refuses an unknown collection naming the ones there are', () => {
