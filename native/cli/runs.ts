@@ -95,7 +95,13 @@ export const commands: CliCommand[] = [
     options: { name: { type: 'string' } },
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs metrics RUN [--name M] [--json]');
-      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name: values.name as string | undefined });
+      const name = values.name as string | undefined;
+      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name });
+      if (name !== undefined && metrics.length === 0) {
+        // a misspelt metric would print an empty table, which reads as 'nothing recorded yet'
+        const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
+        if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
+      }
       ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, m.step, m.value, m.time.slice(0, 19).replace('T', ' ')])));
     },
   },
