@@ -150,7 +150,7 @@ export const commands: CliCommand[] = [
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
       if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.\nUsage: ${COMPARE_USAGE}`);
       const n = values.examples === undefined ? 5 : Number(values.examples);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number of 0 or more; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
       const page = evaluations

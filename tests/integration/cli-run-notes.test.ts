@@ -47,6 +47,7 @@ describe('lathe runs tag / note / delete', () => {
     const missing = lathe(dataDir, ['runs', 'note', 'run_nope', 'x']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/run run_nope does not exist/);
+    expect(lathe(dataDir, ['runs', 'compare', runId, '--examples', '-1']).stderr).toContain("--examples must be a whole number of 0 or more; got '-1'");
   });
 
   it('runs metrics --name refuses a metric the run does not have, naming those it has', () => {
