@@ -37,14 +37,26 @@ export function parseTemplate(raw: string | undefined): number {
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
+/** The text of the file a flag names; a missing file, a folder or an unreadable one is refused naming the flag. */
+function readFlagFile(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new UserError(`--${flag} ${file}: ${why}`);
+  }
+}
+
 /** A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}} placeholders. */
 function readPromptFile(file: string | undefined): EvalStartInput['template'] {
   if (file === undefined) return undefined;
+  const text = readFlagFile('prompt', file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`--prompt ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new UserError(`--prompt ${file}: ${(err as Error).message}`);
   }
   const checked = PromptTemplateInput.safeParse(parsed);
   if (!checked.success) {
@@ -83,11 +95,7 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
   let rubricText: string | undefined;
   const file = values['rubric-file'] as string | undefined;
   if (file !== undefined) {
-    try {
-      rubricText = fs.readFileSync(file, 'utf8').trim();
-    } catch (err) {
-      throw new UserError(`--rubric-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-    }
+    rubricText = readFlagFile('rubric-file', file).trim();
     if (!rubricText) throw new UserError(`--rubric-file ${file}: the file is empty; write the rubric the judge should apply`);
     if (rubricText.length > 4000) throw new UserError(`--rubric-file ${file}: ${rubricText.length} characters; a rubric may have at most 4000`);
   }
