@@ -77,6 +77,11 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
       expect(r.stderr).toMatch(/my-work is a folder that holds other files \(thesis\.tex\) and is not an earlier export .* choose a new or empty folder for --out/);
       expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
     }
+    // a GGUF file is written to a file: a folder is refused before a byte is written, not by the final rename (a bare
+    // EISDIR that left the whole temporary file beside the folder)
+    const gguf = lathe(data, ['export', '--model', 's260k', '--out', keep]);
+    expect([gguf.code, gguf.stderr]).toEqual([2, expect.stringMatching(/my-work is a folder; give the path of the file to write/)]);
+    expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('my-work.'))).toEqual([]); // no temporary sibling left
     const again = path.join(tmp, 'exp-again');
     for (let i = 0; i < 2; i++) expect(lathe(data, ['export', '--model', 's260k', '--format', 'hf', '--out', again]).code).toBe(0);
