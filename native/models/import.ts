@@ -327,7 +327,10 @@ function moveModelFolder(dataDir: string, from: string, files: string[], name: s
 /** Convert a llama2.c checkpoint + tokenizer into a Hugging Face folder and register it. */
 export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tokenizer: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const [ckptPath, tokPath] = [path.resolve(ckpt), path.resolve(tokenizer)];
-  for (const f of [ckptPath, tokPath]) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) throw new CheckpointError(`${f}: no such file`);
+  for (const f of [ckptPath, tokPath]) {
+    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file`);
+    if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${f === ckptPath ? 'checkpoint (CKPT.bin)' : 'tokenizer (--tokenizer TOK.bin)'} file itself`);
+  }
   requireFreeName(dataDir, name);
   const total = fs.statSync(ckptPath).size;
   return buildAndRegister(dataDir, name, `llama2c:${ckptPath}`, async (tmp) => {

@@ -77,6 +77,8 @@ describe('lathe model / generate', () => {
     fs.writeFileSync(gguf, 'GGUF');
     const file = lathe('model', 'import', gguf, '--name', 'm');
     expect([file.code, file.stderr]).toEqual([2, expect.stringMatching(/tiny\.q8_0\.gguf: not a folder; .* a GGUF file is imported with 'lathe model import-gguf FILE --name N'/)]);
+    const folderAsFile = lathe('model', 'import-llama2c', gguf, '--tokenizer', tmp, '--name', 'm');
+    expect([folderAsFile.code, folderAsFile.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the tokenizer \(--tokenizer TOK\.bin\) file itself/)]);
     expect(fs.readdirSync(path.join(dataDir, 'models')).length).toBe(1);
   });
 });
