@@ -80,6 +80,21 @@ function helpText(commands: CliCommand[]): string {
   ].join('\n');
 }
 
+/** `lathe model`: the commands of a group (model, runs, dataset …), or undefined when `word` names no group. */
+export function groupHelp(commands: CliCommand[], word: string): string | undefined {
+  const group = commands.filter((c) => c.path.length > 1 && c.path[0] === word);
+  if (group.length === 0) return undefined;
+  const width = Math.max(...group.map((c) => c.path.join(' ').length));
+  return [
+    `Usage: lathe ${word} <command> [options]`,
+    '',
+    'Commands:',
+    ...group.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    `Run 'lathe ${word} COMMAND --help' for a command's options and their defaults.`,
+  ].join('\n');
+}
+
 const GLOBAL_HELP: Record<string, string> = {
   'data-dir': 'data directory (default: $LATHE_DATA_DIR or the per-user Lathe folder)',
   json: 'print machine-readable JSON',
@@ -154,6 +169,11 @@ export async function main(argv: string[]): Promise<number> {
     // `lathe help train` is `lathe train --help`
     const topic = findCommand(commands, words.slice(1));
     if (topic) return main([...topic.command.path, '--help']);
+    const group = words.length === 2 ? groupHelp(commands, words[1]) : undefined;
+    if (group) {
+      console.log(group);
+      return 0;
+    }
   }
   const found = findCommand(commands, words);
   if (!found) {
@@ -161,16 +181,29 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(commands));
       return words.length === 0 && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
     }
+    // A group's name alone (`lathe model`, `lathe runs --help`): its commands, not "unknown command".
+    const group = words.length === 1 ? groupHelp(commands, words[0]) : undefined;
+    if (group) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        console.log(group);
+        return 0;
+      }
+      console.error(`lathe ${words[0]}: give one of its commands.\n${group}`);
+      return 2;
+    }
     // Only the words a command could be named by: a group's subcommand at most, never the arguments after it.
     const depth = commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? 2 : 1;
     const named = words.slice(0, depth).join(' ');
     const longest = Math.max(...commands.map((c) => c.path.length));
-    const guess = closest(words.slice(0, longest).join(' '), commands.map((c) => c.path.join(' ')));
+    const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]));
+    const guess = closest(words.slice(0, longest).join(' '), [...commands.map((c) => c.path.join(' ')), ...groups]);
     console.error(`lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`);
     return 2;
   }
   const { command } = found;
-  const rest = joinNegativeValues(argv.slice(command.path.length), command.options);
+  // The global flags moved from the front go before the command's own, not after them: after, they would become
+  // the value of a last flag the user left without one ('--tag --data-dir' reads as an ambiguous '--tag').
+  const rest = joinNegativeValues([...globals, ...others.slice(command.path.length)], command.options);
   let parsed;
   try {
     parsed = parseArgs({

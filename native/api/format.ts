@@ -33,3 +33,8 @@ export function formatValue(v: number | string): string {
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? singular : pluralForm}`;
 }
+
+/** A noun with its indefinite article, for run kinds in messages: 'a finetune', 'an evaluation', 'an export'. */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}

@@ -5,7 +5,7 @@ import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { existingProjectId, optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
@@ -145,7 +145,7 @@ export const commands: CliCommand[] = [
     help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
-      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await optionalProjectId(ctx, values.project) });
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await existingProjectId(ctx, values.project) });
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],

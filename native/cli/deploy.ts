@@ -11,6 +11,7 @@ import { quantizeModel } from '../deploy/quantize-model.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { findDecoder } from '../models/registry.ts';
 import { openStore } from '../store/db.ts';
+import { notPlainTextReason } from '../text/plain-text.ts';
 import { resolveAdapterRun } from '../studio/deploy-artifacts.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { progressLine, userErrors } from './model.ts';
@@ -58,6 +59,26 @@ async function requireFreeTargets(ctx: CliContext, targets: readonly string[]): 
   });
 }
 
+/**
+ * The report's held-out text (its last 20,000 characters), read and checked before any variant is built, so that a
+ * folder, a missing or a binary file is refused with no model registered.
+ */
+function heldOutText(file: string): string {
+  const where = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(where);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist`);
+    if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
+    throw new UserError(`--text: ${where} cannot be read (${code ?? (err as Error).message})`);
+  }
+  const binary = notPlainTextReason(bytes);
+  if (binary) throw new UserError(`--text: ${where} is not plain text: ${binary}`);
+  return bytes.toString('utf8').slice(-20_000);
+}
+
 /** Run `fn` with a progress line on stderr, cleared after. */
 export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fraction: number; message: string }) => void) => Promise<T>): Promise<T> {
   const { onProgress } = progressLine(ctx);
@@ -78,7 +99,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead, replacing it whole if it exists',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
@@ -134,7 +155,7 @@ export const commands: CliCommand[] = [
       const threads = numberFlag(values, 'threads', QUANTIZE_USAGE, true);
       const textFile = values.text as string | undefined;
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
-      if (textFile && !fs.existsSync(textFile)) throw new UserError(`--text: ${path.resolve(textFile)} does not exist`);
+      const heldOut = textFile === undefined ? undefined : heldOutText(textFile);
       const source = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be quantised (Lathe quantises text-generation models)'));
       const targets = dtypes.map((dtype) => (values.name as string | undefined) ?? quantizedModelName(source.name, dtype));
       await requireFreeTargets(ctx, targets);
@@ -147,8 +168,7 @@ export const commands: CliCommand[] = [
       }
       let report: ReportRow[] | undefined;
       if (values.report) {
-        const text = fs.readFileSync(textFile!, 'utf8').slice(-20_000);
-        report = await withProgress(ctx, (onProgress) => quantizationReport(source.path, { ...qopts, dtypes, text, threads, onProgress }));
+        report = await withProgress(ctx, (onProgress) => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress }));
       }
       ctx.print({ source: source.name, variants: made, report }, () => {
         const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${m.matmuls} projections${m.embeddings ? ` and ${m.embeddings} embedding table(s)` : ''} quantised\n    ${m.path}`);

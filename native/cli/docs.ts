@@ -2,7 +2,7 @@
 // through the same engine the studio's 'docs-import' job runs (native/rag).
 import fs from 'node:fs';
 import path from 'node:path';
-import { RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { answerFromHits } from '../rag/answer.ts';
 import { addDocuments, createCollection } from '../rag/collection.ts';
@@ -11,7 +11,7 @@ import { runRetrievalEvaluation } from '../eval/retrieval-run.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { numberFlag } from './options.ts';
+import { numberFlag, parseFlagInput } from './options.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -49,15 +49,27 @@ async function withStore<T>(ctx: CliContext, work: (store: Store) => Promise<T>)
   }
 }
 
+/** The field of CollectionInput each flag fills, so that a refusal names the flag. */
+const COLLECTION_FIELD_OF_FLAG = { 'embed-model': 'embedModel', tokenizer: 'tokenizerModel', 'chunk-tokens': 'chunkTokens', overlap: 'overlapTokens', project: 'projectId' };
+
 async function createFrom(store: Store, ctx: CliContext, name: string, values: Record<string, unknown>, usage: string): Promise<Collection> {
-  return createCollection(store, {
+  const input = {
     name,
     projectId: (await optionalProjectId(ctx, values.project)) ?? null,
     embedModel: (values['embed-model'] as string | undefined) ?? null,
     tokenizerModel: (values.tokenizer as string | undefined) ?? null,
     chunkTokens: numberFlag(values, 'chunk-tokens', usage, true),
     overlapTokens: numberFlag(values, 'overlap', usage, true),
-  });
+  };
+  parseFlagInput(CollectionInput, input, COLLECTION_FIELD_OF_FLAG, usage); // '--overlap: …', not zod's issue list as JSON
+  return createCollection(store, input);
+}
+
+/** --k: how many chunks; 0 or fewer would search for nothing and report no match. */
+function chunkCount(values: Record<string, unknown>, usage: string, fallback: number): number {
+  const k = numberFlag(values, 'k', usage, true) ?? fallback;
+  if (k < 1) throw new UserError(`--k must be a whole number of 1 or more; got ${k}.\nUsage: ${usage}`);
+  return k;
 }
 
 export function describeCollection(c: Collection): string {
@@ -73,7 +85,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
   return m as SearchMode;
 }
 
@@ -193,10 +205,11 @@ export const commands: CliCommand[] = [
     options: { mode: { type: 'string' }, k: { type: 'string' }, threads: { type: 'string' } },
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 2) throw new UserError(`give a collection and a query.\nUsage: ${SEARCH_USAGE}`);
+      const k = chunkCount(values, SEARCH_USAGE, 5);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(positionals[0]);
         const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
-        const hits = await searchCollection(store, col.id, positionals[1], m, numberFlag(values, 'k', SEARCH_USAGE, true) ?? 5, numberFlag(values, 'threads', SEARCH_USAGE, true));
+        const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, true));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
       });
     },
@@ -278,11 +291,12 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (!values.model || !values.collection || positionals.length !== 1) throw new UserError(`--model, --collection and one question are required.\nUsage: ${ASK_USAGE}`);
       const threads = numberFlag(values, 'threads', ASK_USAGE, true);
+      const k = chunkCount(values, ASK_USAGE, 4);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(values.collection as string, 'collection');
         const model = store.models.findDecoder(values.model as string, 'answer questions (give it to the collection as --embed-model instead)', 'model');
         const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
-        const hits = await searchCollection(store, col.id, positionals[0], m, numberFlag(values, 'k', ASK_USAGE, true) ?? 4, threads);
+        const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {
           const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256);

@@ -2,11 +2,11 @@
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
-import { EvalMetricInput, JUDGE_RUBRICS, PromptTemplateInput, type EvalStartInput, type MetricValue } from '../api/eval.ts';
+import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseFlagInput, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
@@ -20,6 +20,14 @@ const USAGE =
 
 const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
 
+/** The field of EvalStartInput each flag fills, so that a refusal names the flag (--limit, not 'evaluation: limit'). */
+const FIELD_OF_FLAG: Record<string, string> = {
+  model: 'model', adapter: 'adapterPath', dataset: 'dataset', split: 'split', limit: 'limit', metrics: 'metrics', template: 'shots',
+  prompt: 'template', 'shot-seed': 'shotSeed', 'input-column': 'inputColumn', 'ref-columns': 'referenceColumns', 'batch-size': 'batchSize',
+  threads: 'threads', project: 'projectId', name: 'name', judge: 'judge.model', 'judge-mode': 'judge.mode', rubric: 'judge.rubric',
+  'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
+};
+
 /** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K. */
 export function parseTemplate(raw: string | undefined): number {
   if (raw === undefined || raw === 'zero-shot') return 0;
@@ -29,14 +37,26 @@ export function parseTemplate(raw: string | undefined): number {
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
+/** The text of the file a flag names; a missing file, a folder or an unreadable one is refused naming the flag. */
+function readFlagFile(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new UserError(`--${flag} ${file}: ${why}`);
+  }
+}
+
 /** A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}} placeholders. */
 function readPromptFile(file: string | undefined): EvalStartInput['template'] {
   if (file === undefined) return undefined;
+  const text = readFlagFile('prompt', file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`--prompt ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new UserError(`--prompt ${file}: ${(err as Error).message}`);
   }
   const checked = PromptTemplateInput.safeParse(parsed);
   if (!checked.success) {
@@ -69,17 +89,13 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
   if (mode !== 'pointwise' && mode !== 'pairwise') throw new UserError(`--judge-mode must be pointwise or pairwise; got '${mode}'.\nUsage: ${USAGE}`);
   const rubric = values.rubric as string | undefined;
   if (rubric !== undefined && !(JUDGE_RUBRICS as readonly string[]).includes(rubric)) {
-    throw new UserError(`--rubric must be ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
+    throw new UserError(`--rubric must be one of ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
   }
   if (rubric !== undefined && values['rubric-file'] !== undefined) throw new UserError(`--rubric and --rubric-file both name the rubric: give one.\nUsage: ${USAGE}`);
   let rubricText: string | undefined;
   const file = values['rubric-file'] as string | undefined;
   if (file !== undefined) {
-    try {
-      rubricText = fs.readFileSync(file, 'utf8').trim();
-    } catch (err) {
-      throw new UserError(`--rubric-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-    }
+    rubricText = readFlagFile('rubric-file', file).trim();
     if (!rubricText) throw new UserError(`--rubric-file ${file}: the file is empty; write the rubric the judge should apply`);
     if (rubricText.length > 4000) throw new UserError(`--rubric-file ${file}: ${rubricText.length} characters; a rubric may have at most 4000`);
   }
@@ -244,6 +260,7 @@ export const commands: CliCommand[] = [
         projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
+      parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => {

@@ -1,7 +1,6 @@
 // How the training commands (`lathe train`, `lathe pretrain`, `lathe align dpo|ppo|reward`) run a run in the
 // foreground: metrics straight to the store, progress on stderr, Ctrl-C stops after the current step (the run
 // checkpoints there), and the outcome printed, with exit code 130 when it was cancelled.
-import { isDiskFull } from '../store/disk-full.ts';
 import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
@@ -38,16 +37,13 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
 
 /**
  * `work` given a foreground env (progress reported as `what`), closed however it ends. The exit code is `work`'s;
- * an engine error becomes a UserError with exit code 1, while a UserError or a full disk goes on as it is (the CLI
- * says what to free).
+ * an error goes on as it is, so that cli.ts' exitCodeOf answers as for every other command: 2 for what the user
+ * can fix (an unknown dataset, a run that already finished, a full disk), 1 for a bug.
  */
 export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>): Promise<number> {
   const { env, close } = foregroundEnv(ctx, what);
   try {
     return await work(env);
-  } catch (err) {
-    if (err instanceof UserError || isDiskFull(err)) throw err;
-    throw new UserError((err as Error).message, 1);
   } finally {
     close();
   }

@@ -13,3 +13,12 @@ export async function projectIdOf(ctx: CliContext, key: string): Promise<string>
 export async function optionalProjectId(ctx: CliContext, key: unknown): Promise<string | undefined> {
   return typeof key === 'string' ? projectIdOf(ctx, key) : undefined;
 }
+
+/**
+ * A list filter's `--project`: its id, checked to exist. An unknown project would otherwise filter every row out
+ * and the list would read as empty, not as a typo.
+ */
+export async function existingProjectId(ctx: CliContext, key: unknown): Promise<string | undefined> {
+  if (typeof key !== 'string') return undefined;
+  return (await callStudio(ctx, 'projects.get', { id: await projectIdOf(ctx, key) })).id;
+}

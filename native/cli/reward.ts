@@ -3,6 +3,7 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
+import { withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import { runDir } from '../train/run-env.ts';
 import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
@@ -99,7 +100,7 @@ export const commands: CliCommand[] = [
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));
-        if (run.kind !== 'reward') throw new UserError(`run ${run.id} is a ${run.kind} run, not a reward run`, 1);
+        if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
         const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number };
         if (values.dataset && config.objective === 'pairwise') {
@@ -112,9 +113,6 @@ export const commands: CliCommand[] = [
           const r = await scoreTexts(modelDir, texts, { threads });
           ctx.print(r, () => texts.map((t, i) => `${r.scores[i].map((s, k) => `${r.labels[k]} ${s.toFixed(4)}`).join('  ')}  ${t}`).join('\n'));
         }
-      } catch (err) {
-        if (err instanceof UserError) throw err;
-        throw new UserError((err as Error).message, 1);
       } finally {
         store.close();
       }

@@ -9,7 +9,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { optionalProjectId, projectIdOf } from './project-ref.ts';
+import { existingProjectId, projectIdOf } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
@@ -30,11 +30,15 @@ function comparisonTable(c: Comparison): string {
   return [...legend, '', formatTable(header, rows, 60), note].join('\n');
 }
 
-function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
+export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
   if (page.metric === null || page.rows.length === 0 || n === 0) return '';
-  const lines = [`Largest changes in ${page.metric} (${page.candidateRunId ?? '—'} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
+  // One run has no change to rank by: its examples are listed with their scores alone.
+  const single = page.candidateRunId === null;
+  const lines = [single
+    ? `Examples of ${page.baselineRunId} by ${page.metric}:`
+    : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
   for (const row of page.rows.slice(0, n)) {
-    lines.push(`\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
+    lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
     lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);
     lines.push(`  reference: ${row.references[0]?.replace(/\s+/g, ' ') ?? '—'}`);
     row.outputs.forEach((o, i) => lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`));
@@ -55,7 +59,7 @@ export const commands: CliCommand[] = [
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: await optionalProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
+      const runs = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
       const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
     },
@@ -91,7 +95,13 @@ export const commands: CliCommand[] = [
     options: { name: { type: 'string' } },
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs metrics RUN [--name M] [--json]');
-      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name: values.name as string | undefined });
+      const name = values.name as string | undefined;
+      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name });
+      if (name !== undefined && metrics.length === 0) {
+        // a misspelt metric would print an empty table, which reads as 'nothing recorded yet'
+        const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
+        if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
+      }
       ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, m.step, m.value, m.time.slice(0, 19).replace('T', ' ')])));
     },
   },
@@ -140,7 +150,7 @@ export const commands: CliCommand[] = [
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
       if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.\nUsage: ${COMPARE_USAGE}`);
       const n = values.examples === undefined ? 5 : Number(values.examples);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number of 0 or more; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
       const page = evaluations

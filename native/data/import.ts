@@ -12,7 +12,7 @@ import { Dataset, DatasetImportInput, SPLITS, type ColumnMapping } from '../api/
 import type { Store } from '../store/db.ts';
 import { newId, nowIso } from '../store/ids.ts';
 import { LineDecoder } from './decode.ts';
-import { detectFormat } from './formats.ts';
+import { SUPPORTED_EXTENSIONS, detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError, type RecordSink } from './parsers.ts';
 import { assignSplits, checkFractions, splitCounts } from './splits.ts';
@@ -52,7 +52,6 @@ export function precheckImport(input: DatasetImportInput, store: Store): { file:
   const file = path.resolve(params.path);
   // What messages call the file: the user's own name for an upload, else the path they gave.
   const shown = params.fileName ?? file;
-  const format = detectFormat(file, params.fileName ?? path.basename(file));
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -60,7 +59,10 @@ export function precheckImport(input: DatasetImportInput, store: Store): { file:
     const hint = params.fileName ? 'Upload it again.' : `Check the path (relative paths are resolved from ${process.cwd()}).`;
     throw new StudioError('invalid_params', `${shown}: no such file. ${hint}`, { file: shown, field: 'path' });
   }
+  if (stat.isDirectory()) throw new StudioError('invalid_params', `${shown} is a folder; give the dataset file in it (${SUPPORTED_EXTENSIONS.join(', ')}).`, { file: shown, field: 'path' });
   if (!stat.isFile()) throw new StudioError('invalid_params', `${shown} is not a file.`, { file: shown, field: 'path' });
+  // after the checks above, so a folder or a missing file is called that rather than an unknown format
+  const format = detectFormat(file, params.fileName ?? path.basename(file));
   if (params.projectId !== null) store.projects.find(params.projectId);
   store.datasets.requireFreeName(params.name);
   checkFractions(params.split);

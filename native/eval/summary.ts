@@ -2,6 +2,7 @@
 // metrics), counts and timing, rebuilt from run_metrics, which are the one record of them.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type EvalSummary, type MetricValue } from '../api/eval.ts';
+import { withArticle } from '../api/format.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { configView } from './compare.ts';
@@ -36,6 +37,6 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
 
 export function evaluationSummary(store: Store, dataDir: string, runId: string): EvalSummary {
   const run = store.runs.find(runId, 'id');
-  if (run.kind !== 'evaluation') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run, not an evaluation`, { id: runId, field: 'id' });
+  if (run.kind !== 'evaluation') throw new StudioError('invalid_params', `run ${runId} is ${withArticle(run.kind)} run, not an evaluation`, { id: runId, field: 'id' });
   return summarizeRun(run, store.runs.metrics(runId), findPredictions(store, dataDir, runId));
 }

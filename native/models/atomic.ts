@@ -7,6 +7,10 @@ import { isPidAlive } from '../store/process-owner.ts';
 
 /** Write `file` through `fill(fd)` into a temporary sibling, fsync it, and rename it into place. */
 export async function atomicWrite(file: string, fill: (fd: number) => void | Promise<void>): Promise<void> {
+  // checked before any byte is written: the rename at the end would fail only after the whole file was built
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw Object.assign(new Error(`${file} is a folder; give the path of the file to write`), { code: 'EISDIR' });
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const fd = fs.openSync(tmp, 'w');
@@ -19,7 +23,12 @@ export async function atomicWrite(file: string, fill: (fd: number) => void | Pro
     throw err;
   }
   fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   fsyncDir(path.dirname(file));
 }
 

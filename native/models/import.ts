@@ -135,13 +135,21 @@ function checkEncoderFolder(dir: string): CheckedFolder | null {
   return { kind: 'encoder', architecture: encoder.architecture, parameterCount, files: [...present, ...index, ...shards] };
 }
 
+/** For a single file given where a folder was expected: the import that takes files of its kind, if one does. */
+function otherImporter(file: string): string {
+  if (/\.gguf$/i.test(file)) return "; a GGUF file is imported with 'lathe model import-gguf FILE --name N'";
+  if (/\.bin$/i.test(file)) return "; a llama2.c checkpoint is imported with 'lathe model import-llama2c CKPT.bin --tokenizer TOK.bin --name N'";
+  return '';
+}
+
 /**
  * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
  * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
  * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
  */
 export function checkModelFolder(dir: string): CheckedFolder {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`);
+  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: no such folder; check the path (give the folder that holds config.json, the .safetensors weights and tokenizer.json)`);
+  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporter(dir)}`);
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);
@@ -319,7 +327,10 @@ function moveModelFolder(dataDir: string, from: string, files: string[], name: s
 /** Convert a llama2.c checkpoint + tokenizer into a Hugging Face folder and register it. */
 export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tokenizer: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const [ckptPath, tokPath] = [path.resolve(ckpt), path.resolve(tokenizer)];
-  for (const f of [ckptPath, tokPath]) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) throw new CheckpointError(`${f}: no such file`);
+  for (const f of [ckptPath, tokPath]) {
+    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file`);
+    if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${f === ckptPath ? 'checkpoint (CKPT.bin)' : 'tokenizer (--tokenizer TOK.bin)'} file itself`);
+  }
   requireFreeName(dataDir, name);
   const total = fs.statSync(ckptPath).size;
   return buildAndRegister(dataDir, name, `llama2c:${ckptPath}`, async (tmp) => {

@@ -5,6 +5,7 @@
 // the held-out prompts before and after training (align.samples).
 import type { alignMethods } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
+import { withArticle } from '../api/format.ts';
 import { alignPreview } from '../data/align-preview.ts';
 import { planDpo } from '../train/dpo-plan.ts';
 import { planPpo } from '../train/ppo-plan.ts';
@@ -30,7 +31,7 @@ export const alignHandlers: HandlersFor<typeof alignMethods> = {
   },
   'align.rollouts': ({ runId, step }, _raw, ctx) => {
     const run = ctx.store.runs.find(runId);
-    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run; only PPO runs have rollouts`, { field: 'runId' });
+    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is ${withArticle(run.kind)} run; only PPO runs have rollouts`, { field: 'runId' });
     const dir = runDir(ctx.dataDir, run.id);
     const steps = rolloutSteps(dir);
     const want = step ?? steps.at(-1);
@@ -39,7 +40,7 @@ export const alignHandlers: HandlersFor<typeof alignMethods> = {
   },
   'align.samples': ({ runId, step }, _raw, ctx) => {
     const run = ctx.store.runs.find(runId);
-    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is a ${run.kind} run; only PPO runs have held-out samples`, { field: 'runId' });
+    if (run.kind !== 'ppo') throw new StudioError('invalid_params', `run ${runId} is ${withArticle(run.kind)} run; only PPO runs have held-out samples`, { field: 'runId' });
     const dir = runDir(ctx.dataDir, run.id);
     // the iterations that evaluated (their held-out metric) and whose table is written (it follows the metric)
     const evaluated = new Set(ctx.store.runs.metrics(run.id, 'eval/score_mean').map((m) => m.step));

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { PpoStartInput, type PpoConfig } from '../api/align.ts';
+import { withArticle } from '../api/format.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
@@ -47,7 +48,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const spec = trainableSpec(model);
   const reward = store.runs.get(parsed.rewardRun);
   if (!reward) throw new StudioError('not_found', `no run ${parsed.rewardRun}; train a reward model with 'lathe align reward' and give its run id`, { field: 'rewardRun' });
-  if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is a ${reward.kind} run, not a reward run ('lathe align reward' trains one)`, 'rewardRun');
+  if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is ${withArticle(reward.kind)} run, not a reward run ('lathe align reward' trains one)`, 'rewardRun');
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
 import type { Dataset, Model, Run } from '../api/schemas.ts';
+import { withArticle } from '../api/format.ts';
 import { importModelFolder } from '../models/import.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
@@ -74,7 +75,7 @@ export async function registerRunModel(env: TrainEnv, folder: string, name: stri
 export function runToResume(store: Store, runId: string, kind: Run['kind'], command: string): Run {
   const run = store.runs.get(runId);
   if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
-  if (run.kind !== kind) throw new Error(`run ${runId} is a ${run.kind} run; '${command}' continues ${kind} runs`);
+  if (run.kind !== kind) throw new Error(`run ${runId} is ${withArticle(run.kind)} run; '${command}' continues ${kind} runs`);
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
   if (store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
   return run;

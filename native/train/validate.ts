@@ -10,6 +10,7 @@ import { readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
 import type { Store } from '../store/db.ts';
+import { notPlainTextReason } from '../text/plain-text.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { detectFormat, type SftFormat } from './sft-examples.ts';
@@ -145,12 +146,15 @@ export function checkPretrain(input: unknown): PretrainShape {
 
 /** The corpus as text; throws naming the field when it cannot be read or holds only white space. */
 export function readCorpus(file: string): string {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     throw unreadable(file, err);
   }
+  const binary = notPlainTextReason(bytes);
+  if (binary) throw invalid(`corpus file ${file} is not plain text: ${binary}`, 'corpus');
+  const text = bytes.toString('utf8');
   if (text.trim().length === 0) throw invalid(`corpus file ${file} is empty`, 'corpus');
   return text;
 }

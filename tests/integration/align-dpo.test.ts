@@ -92,7 +92,7 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     fs.writeFileSync(file, `${rows.join('\n')}\n`);
     expect(lathe(dataDir, ['dataset', 'import', file, '--name', 'pairs', '--split', '1,0,0']).code).toBe(0);
     r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/dataset pairs record 3 \(of .*pairs\.jsonl, in file order\): chosen and rejected are the same text/);
     expect(studio.store.runs.list({ kind: 'dpo' }).filter((run) => run.config && (run.config as { dataset?: string }).dataset === 'pairs'), 'a refused dataset leaves no run').toEqual([]);
     r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1', '--skip-invalid', '--no-merge', '--json'], { timeoutMs: 120_000 });

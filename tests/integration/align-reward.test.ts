@@ -84,5 +84,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
     expect(r.stderr).toMatch(/give --text or --dataset/);
+    // the user's mistakes exit 2, as in every command; 1 is kept for bugs
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_000000000000', '--text', 'a great film']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/run run_000000000000 does not exist/)]);
+    r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'no-such-set']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/no dataset named 'no-such-set'/)]);
   }, 60_000);
 });

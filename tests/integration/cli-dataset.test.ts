@@ -107,6 +107,8 @@ describe('lathe dataset import: bad input', () => {
       expect(r.code, name).toBe(2);
       expect(r.stderr, name).toMatch(expected);
     }
+    const folder = lathe(dir, ['dataset', 'import', work, '--name', 'folder']);
+    expect([folder.code, folder.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the dataset file in it \(\.jsonl, /)]);
     expect(lathe(dir, ['dataset', 'list', '--json']).json()).toEqual([]);
     expect(datasetFolders(dir)).toEqual([]);
     const usage = lathe(dir, ['dataset', 'import', path.join(work, 'missing.csv')]);

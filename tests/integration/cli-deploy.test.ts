@@ -67,6 +67,39 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     expect(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString()).toContain('"F16"');
   });
 
+  it('export --out replaces an earlier export, never a folder holding other files (merge --out shares the rule)', () => {
+    const keep = path.join(tmp, 'my-work');
+    fs.mkdirSync(keep);
+    fs.writeFileSync(path.join(keep, 'thesis.tex'), 'precious');
+    for (const args of [['export', '--model', 's260k', '--format', 'hf'], ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32']]) {
+      const r = lathe(data, [...args, '--out', keep]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/my-work is a folder that holds other files \(thesis\.tex\) and is not an earlier export .* choose a new or empty folder for --out/);
+      expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
+    }
+    // a GGUF file is written to a file: a folder is refused before a byte is written, not by the final rename (a bare
+    // EISDIR that left the whole temporary file beside the folder)
+    const gguf = lathe(data, ['export', '--model', 's260k', '--out', keep]);
+    expect([gguf.code, gguf.stderr]).toEqual([2, expect.stringMatching(/my-work is a folder; give the path of the file to write/)]);
+    expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('my-work.'))).toEqual([]); // no temporary sibling left
+    const again = path.join(tmp, 'exp-again');
+    for (let i = 0; i < 2; i++) expect(lathe(data, ['export', '--model', 's260k', '--format', 'hf', '--out', again]).code).toBe(0);
+    expect(fs.existsSync(path.join(again, 'config.json'))).toBe(true);
+  });
+
+  it('quantize --report reads its --text before building: a folder or a gzip file is refused with no model registered', () => {
+    const gz = path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz');
+    const cases: [string, RegExp][] = [[tmp, /--text: .* is a folder; give a text file/], [path.join(tmp, 'absent.txt'), /--text: .*absent\.txt does not exist/]];
+    if (fs.existsSync(gz)) cases.push([gz, /--text: .*\.gz is not plain text: it is gzip-compressed/]);
+    for (const [text, message] of cases) {
+      const r = lathe(data, ['quantize', '--model', 's260k', '--dtype', 'fp16', '--name', 's260k-textcheck', '--report', '--text', text]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(lathe(data, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name)).not.toContain('s260k-textcheck');
+  });
+
   it('merge folds an adapter into a new model', async () => {
     const base = findModel(data, 's260k').path;
     const spec = readHfFolder(base).spec;

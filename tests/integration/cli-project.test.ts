@@ -70,4 +70,14 @@ describe('lathe project', () => {
     expect(lathe(dataDir, ['project', 'update', 'proj_nope', '--name', 'x']).stderr).toMatch(/project proj_nope does not exist/);
     expect(lathe(dataDir, ['project', 'show', project.id, '--json']).json<Project>()).toMatchObject({ metric: 'f1', target: 0.7 });
   });
+
+  it('list filters refuse an unknown --project instead of listing nothing', () => {
+    for (const list of [['runs', 'list'], ['dataset', 'list']]) {
+      const typo = lathe(dataDir, [...list, '--project', 'dmeo']);
+      expect(typo.code, list.join(' ')).toBe(2);
+      expect(typo.stderr).toMatch(/no project named 'dmeo'; the Projects page or 'lathe project list' shows the ids/);
+      expect(typo.stdout).toBe('');
+      expect(lathe(dataDir, [...list, '--project', 'demo', '--json']).json<unknown[]>()).toEqual([]); // a real project: its (empty) list
+    }
+  });
 });

@@ -47,6 +47,17 @@ describe('lathe runs tag / note / delete', () => {
     const missing = lathe(dataDir, ['runs', 'note', 'run_nope', 'x']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/run run_nope does not exist/);
+    expect(lathe(dataDir, ['runs', 'compare', runId, '--examples', '-1']).stderr).toContain("--examples must be a whole number of 0 or more; got '-1'");
+  });
+
+  it('runs metrics --name refuses a metric the run does not have, naming those it has', () => {
+    const store = openStore(dataDir);
+    store.runs.addMetric({ runId: otherId, step: 1, name: 'loss', value: 2.5 });
+    store.close();
+    expect(lathe(dataDir, ['runs', 'metrics', otherId, '--name', 'loss', '--json']).json<unknown[]>()).toHaveLength(1);
+    const typo = lathe(dataDir, ['runs', 'metrics', otherId, '--name', 'los']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`run ${otherId} has no metric 'los'; its metrics are loss.`);
   });
 
   it('deletes a run', () => {

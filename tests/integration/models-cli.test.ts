@@ -71,6 +71,14 @@ describe('lathe model / generate', () => {
     const broken = lathe('model', 'import', path.join(tmp, 'broken'), '--name', 'broken');
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/lack 'h.1.mlp.c_fc.bias'/);
+    const missing = lathe('model', 'import', path.join(tmp, 'no-such-model'), '--name', 'm');
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/no-such-model: no such folder; check the path/)]);
+    const gguf = path.join(tmp, 'tiny.q8_0.gguf');
+    fs.writeFileSync(gguf, 'GGUF');
+    const file = lathe('model', 'import', gguf, '--name', 'm');
+    expect([file.code, file.stderr]).toEqual([2, expect.stringMatching(/tiny\.q8_0\.gguf: not a folder; .* a GGUF file is imported with 'lathe model import-gguf FILE --name N'/)]);
+    const folderAsFile = lathe('model', 'import-llama2c', gguf, '--tokenizer', tmp, '--name', 'm');
+    expect([folderAsFile.code, folderAsFile.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the tokenizer \(--tokenizer TOK\.bin\) file itself/)]);
     expect(fs.readdirSync(path.join(dataDir, 'models')).length).toBe(1);
   });
 });

@@ -88,6 +88,21 @@ describe('lathe docs', () => {
     expect(again.stderr).toContain('--embed-model applies only when creating one, and was ignored');
   });
 
+  it('refuses chunk settings and --k naming the flag, with nothing created', () => {
+    const overlap = lathe(dataDir, ['docs', 'add', 'manuals', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '16', '--overlap', '32']);
+    expect(overlap.code).toBe(2);
+    expect(overlap.stderr).toMatch(/^lathe docs add: --overlap: the overlap must be smaller than the chunk size\nUsage: lathe docs add/m);
+    expect(overlap.stderr).not.toContain('"code"'); // not zod's issue list as JSON
+    expect(lathe(dataDir, ['docs', 'create', 'tiny', '--chunk-tokens', '4', '--overlap', '0']).stderr).toMatch(/--chunk-tokens: Too small/);
+    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
+    for (const words of [['docs', 'search', 'harbour', 'ferry'], ['ask', '--model', 'm', '--collection', 'harbour', 'ferry?']]) {
+      const r = lathe(dataDir, [...words, '--k', '0']);
+      expect(r.code, words.join(' ')).toBe(2);
+      expect(r.stderr).toContain('--k must be a whole number of 1 or more; got 0');
+    }
+    expect(lathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy']).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
+  });
+
   it('refuses an unknown collection naming the ones there are', () => {
     const r = lathe(dataDir, ['docs', 'search', 'nope', 'x']);
     expect(r.code).toBe(2);

@@ -75,8 +75,12 @@ describe('resuming a pretraining run', () => {
     expect(r.json()).toMatchObject({ runId: crashed.id, status: 'completed', steps: 12 });
     expect(series(crashed.id, 'loss').map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const again = lathe(dataDir, ['train', '--resume', crashed.id]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already finished/);
+    const evaluation = studio.store.runs.create({ kind: 'evaluation', name: 'an evaluation', config: {} });
+    const wrongKind = lathe(dataDir, ['train', '--resume', evaluation.id]);
+    expect(wrongKind.code).toBe(2);
+    expect(wrongKind.stderr).toContain(`run ${evaluation.id} is an evaluation run; 'lathe train --resume' continues finetune runs`);
   }, 60_000);
 
   it('a cancelled pretraining job ends cancelled, job and run (not succeeded with a cancelled run)', async () => {

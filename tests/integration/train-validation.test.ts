@@ -4,6 +4,7 @@
 // the jobs run (`startFinetune`, `runPretrain`): each leaves no run in `runs list` (it used to leave a 'failed' one).
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
@@ -56,7 +57,7 @@ function env(): TrainEnv {
 describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () => {
   it('lathe train: an unmapped dataset is a clear error and leaves no run', () => {
     const r = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'seedraw', '--method', 'lora', '--max-steps', '5']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/column mapping .* fits no training format/);
     expect(r.stderr).not.toMatch(/^run run_/m);
     expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
@@ -64,16 +65,24 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
 
   it('lathe train / lathe pretrain: an unknown LoRA target, a missing or too short corpus leave no run', () => {
     const target = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'stories', '--targets', 'c_attn', '--max-steps', '5']);
-    expect(target.code).toBe(1);
+    expect(target.code).toBe(2);
     expect(target.stderr).toMatch(/LoRA target module 'c_attn' matches nothing/);
     const missing = lathe(dataDir, ['pretrain', '--corpus', path.join(dataDir, 'absent.txt'), '--steps', '2']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/absent\.txt cannot be read \(ENOENT\)/);
     const short = path.join(dataDir, 'short.txt');
     fs.writeFileSync(short, 'Once upon a time.\n');
     const tooShort = lathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
-    expect(tooShort.code).toBe(1);
+    expect(tooShort.code).toBe(2);
     expect(tooShort.stderr).toMatch(/too short/);
+    // a compressed or binary file would train on its bytes as if they were text
+    const gz = path.join(dataDir, 'corpus.txt.gz');
+    fs.writeFileSync(gz, zlib.gzipSync('Once upon a time there was a cat. '.repeat(2000)));
+    const compressed = lathe(dataDir, ['pretrain', '--corpus', gz, '--steps', '2']);
+    expect(compressed.stderr).toMatch(/corpus file .*corpus\.txt\.gz is not plain text: it is gzip-compressed; decompress it first/);
+    const binary = lathe(dataDir, ['pretrain', '--corpus', path.join(MODEL, 'stories260K.bin'), '--steps', '2']);
+    expect(binary.stderr).toMatch(/stories260K\.bin is not plain text: it holds a NUL byte/);
+    expect([compressed.code, binary.code]).toEqual([2, 2]);
     expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
   });
 

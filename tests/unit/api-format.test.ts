@@ -1,6 +1,6 @@
 // Counts and bytes as the CLI and the studio both print them (one formatter, native/api/format.ts).
 import { describe, expect, it } from 'vitest';
-import { formatValue, humanBytes, humanCount, plural } from '../../native/api/format.ts';
+import { formatValue, humanBytes, humanCount, plural, withArticle } from '../../native/api/format.ts';
 
 describe('human-readable sizes', () => {
   it('counts parameters with fewer decimals as the number grows', () => {
@@ -30,5 +30,11 @@ describe('counts in CLI messages use the right number', () => {
     expect(exampleCounts({ examples: 1, plannedExamples: null, shotsUsedMean: null })).toBe('1 example');
     expect(exampleCounts({ examples: 12, plannedExamples: 20, shotsUsedMean: null })).toBe('12 of 20 examples');
     expect(exampleCounts({ examples: 2, plannedExamples: 2, shotsUsedMean: null })).toBe('2 examples');
+  });
+});
+
+describe('run kinds in sentences', () => {
+  it("says 'an evaluation', 'an export' and 'a finetune'", () => {
+    expect(['evaluation', 'export', 'dataset-import', 'finetune', 'dpo', 'ppo'].map(withArticle)).toEqual(['an evaluation', 'an export', 'a dataset-import', 'a finetune', 'a dpo', 'a ppo']);
   });
 });

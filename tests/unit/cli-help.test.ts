@@ -47,6 +47,21 @@ describe('command help', () => {
     expect(viaHelp.out).toBe(viaFlag.out);
     expect(viaHelp.out).toContain('Options:');
   });
+
+  it("lists a group's commands for 'lathe model', 'lathe model --help' and 'lathe help model'", async () => {
+    const bare = await run(['model']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^lathe model: give one of its commands\.\nUsage: lathe model <command>/);
+    expect(bare.err).toMatch(/^ {2}model import-gguf +Import a llama GGUF file/m);
+    expect(bare.err).not.toContain('unknown command');
+    for (const argv of [['model', '--help'], ['help', 'model']]) {
+      const help = await run(argv);
+      expect(help.code, argv.join(' ')).toBe(0);
+      expect(help.out).toBe(bare.err.slice(bare.err.indexOf('\n') + 1));
+    }
+    expect((await run(['runs', '-h'])).out).toMatch(/^ {2}runs compare +Compare runs/m);
+    expect((await run(['modle'])).err).toContain("Did you mean 'lathe model'?");
+  });
 });
 
 describe('did you mean', () => {
@@ -64,6 +79,17 @@ describe('did you mean', () => {
   });
 });
 
+describe('global flags before the command', () => {
+  it("leave a last flag without its value reported as missing, not as ambiguous with --data-dir", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, err } = await run(['--data-dir', dataDir, 'runs', 'list', '--tag']);
+    expect(code).toBe(2);
+    expect(err).toContain("Option '--tag <value>' argument missing");
+    expect(err).not.toContain('ambiguous');
+  });
+});
+
 describe('errors name the flag', () => {
   it("says --rank and --method, not the API's lora.r and method paths", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
@@ -72,5 +98,18 @@ describe('errors name the flag', () => {
     expect(code).toBe(2);
     expect(err).toContain("--method must be one of lora, full; got 'lorra'; --rank: Too small");
     expect(err).not.toContain('lora.r');
+  });
+
+  it("lathe eval says --limit, --batch-size and --template, not 'evaluation: limit'", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const evalWith = (...flags: string[]) => run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', ...flags]);
+    for (const [flags, message] of [[['--limit', '0'], '--limit: Too small'], [['--batch-size', '0'], '--batch-size: Too small'], [['--template', 'few-shot:20'], '--template: Too big']] as const) {
+      const { code, err } = await evalWith(...flags);
+      expect(code, flags.join(' ')).toBe(2);
+      expect(err).toContain(`lathe eval: ${message}`);
+      expect(err).toContain('Usage: lathe eval');
+      expect(err).not.toContain('evaluation:');
+    }
   });
 });
