@@ -1,8 +1,9 @@
 // Replace an export folder whole: build it in a temporary sibling (fsynced), move any old folder aside, rename
 // the new one into place, then delete the old one. A failure or a crash leaves the old folder (or a
 // `.tmp-<pid>-…` sibling that atomic.ts' sweep recognises), never a half-written export under the real name.
-// Only an earlier export (a model folder: config.json at its top) or an empty folder is replaced: `--out .` or
-// `--out ~/Documents` must not delete what the user keeps there.
+// Only an earlier export (a model folder: config.json beside its weights — a .safetensors file or an onnx/ folder)
+// or an empty folder is replaced: `--out .` or `--out ~/Documents` must not delete what the user keeps there, even
+// where some project of theirs has a config.json of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -22,14 +23,19 @@ function fsyncTree(dir: string): void {
   }
 }
 
+function isModelFolder(dir: string, entries: string[]): boolean {
+  if (!entries.includes('config.json')) return false;
+  return entries.some((e) => e.endsWith('.safetensors')) || (entries.includes('onnx') && fs.statSync(path.join(dir, 'onnx')).isDirectory());
+}
+
 /** Why `target` may not be replaced by an export (null when it is absent, empty, or an earlier export). */
 export function notReplaceableReason(target: string): string | null {
   if (!fs.existsSync(target)) return null;
   if (!fs.statSync(target).isDirectory()) return `${target} exists and is not a folder; choose another --out`;
   const entries = fs.readdirSync(target);
-  if (entries.length === 0 || entries.includes('config.json')) return null;
+  if (entries.length === 0 || isModelFolder(target, entries)) return null;
   const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ` and ${entries.length - 3} more` : '');
-  return `${target} is a folder that holds other files (${shown}) and is not an earlier export (it has no config.json), so it is not replaced; choose a new or empty folder for --out`;
+  return `${target} is a folder that holds other files (${shown}) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder for --out`;
 }
 
 export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {

@@ -68,6 +68,13 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
   });
 
   it('export --out replaces an earlier export, never a folder holding other files (merge --out shares the rule)', () => {
+    // a config.json of the user's own is not enough to count as an export: a model folder has its weights beside it
+    const project = path.join(tmp, 'my-project');
+    fs.mkdirSync(project);
+    for (const f of ['config.json', 'notes.md']) fs.writeFileSync(path.join(project, f), '{}');
+    const refused = lathe(data, ['export', '--model', 's260k', '--format', 'hf', '--out', project]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/my-project is a folder that holds other files \(config\.json, notes\.md\) and is not an earlier export/)]);
+    expect(fs.readdirSync(project).sort()).toEqual(['config.json', 'notes.md']);
     const keep = path.join(tmp, 'my-work');
     fs.mkdirSync(keep);
     fs.writeFileSync(path.join(keep, 'thesis.tex'), 'precious');
