@@ -17,6 +17,7 @@ import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
 import { listServedModels, resolveServedModel } from './served-models.ts';
 import { SseStream } from './sse.ts';
+import { tokenText } from './token-text.ts';
 
 export interface ServerHooks {
   /** Each generated token (tests count the decode steps a request runs after its client left). */
@@ -180,7 +181,7 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     if (outOfVocab !== undefined) throw invalidParam('prompt', `token id ${outOfVocab} is outside the vocabulary (0..${generator.model.vocabSize - 1})`);
     const promptTexts = texts ?? [tok.decode(prompts[0])];
     const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => promptTexts[Math.floor(i / n)]) : [];
-    /** Characters of each choice's text streamed so far (echo included): the next token's text_offset. */
+    /** Characters of each choice's echo and scored tokens streamed so far: the next token's text_offset, counted as a whole answer counts it. */
     const offsets = echoed.map((e) => e.length);
     const shape: Shape = {
       header: h,
@@ -188,7 +189,7 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
       opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
       delta: (d) => {
         const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
-        offsets[d.index] = (offsets[d.index] ?? 0) + d.text.length;
+        offsets[d.index] = d.tokens.reduce((at, t) => at + tokenText(tok, t.id).token.length, offsets[d.index] ?? 0);
         return chunk;
       },
       finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),

@@ -7,6 +7,7 @@ import type { GenerateOptions, TokenLogprob } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import type { FinishReason } from '../generate/language-model.ts';
 import { invalidParam } from './errors.ts';
+import { ShownTokens } from './shown-tokens.ts';
 
 export interface SamplingRequest {
   maxTokens: number | null;
@@ -32,11 +33,11 @@ export interface ScoredToken {
   top: TokenLogprob[];
 }
 
-/** New text for one choice; `token` is set for each generated token (not for a stop token or a flushed tail). */
+/** New text for one choice, and the scored tokens (with logprobs asked for) whose text it shows (shown-tokens.ts). */
 export interface ChoiceDelta {
   index: number;
   text: string;
-  token?: ScoredToken;
+  tokens: ScoredToken[];
 }
 
 export type OpenAIFinish = 'stop' | 'length' | 'cancelled';
@@ -123,6 +124,11 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
+  const shown = batch.map(() => new ShownTokens(generator.tokenizer));
+  const deliver = (row: number, text: string, scored: ScoredToken[]) => {
+    tokens[row].push(...scored);
+    if (text || scored.length) opts.onDelta?.({ index: row, text, tokens: scored });
+  };
   const options = engineOptions(r, maxNewTokens, stopTokenIds);
   // Through the model's continuous batcher: this request decodes in the same steps as every other one in flight.
   const result = await generator.batcher().generate(batch, {
@@ -131,11 +137,11 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
     onToken: (e) => {
       if (e.tokenId >= 0) opts.onToken?.();
       const real = e.tokenId >= 0 && !stops.has(e.tokenId);
-      const token = real && e.logprob !== undefined ? { id: e.tokenId, logprob: e.logprob, top: e.top ?? [] } : undefined;
-      if (token) tokens[e.row].push(token);
-      if (e.text || token) opts.onDelta?.({ index: e.row, text: e.text, token });
+      if (real && e.logprob !== undefined) shown[e.row].generate({ id: e.tokenId, logprob: e.logprob, top: e.top ?? [] });
+      deliver(e.row, e.text, shown[e.row].show(e.text));
     },
   });
+  result.rows.forEach((row, i) => deliver(i, '', shown[i].finish(row.finishReason === 'stop_string')));
   const choices = result.rows.map((row, i) => ({ index: i, text: row.text, finishReason: FINISH[row.finishReason], tokens: tokens[i] }));
   const promptTokens = prompts.reduce((s, p) => s + p.length, 0);
   const completionTokens = result.rows.reduce((s, row) => s + row.tokenIds.length, 0);
