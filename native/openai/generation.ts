@@ -91,6 +91,16 @@ export function tokensLeft(generator: TextGenerator, promptLength: number, param
   return context - promptLength;
 }
 
+const SEED_RANGE = 2 ** 31;
+
+/**
+ * OpenAI's seed is any integer, the engine's is in [0, 2^31): wrapped (not Math.abs, which gave -5 the samples of
+ * 5), so distinct seeds in that range stay distinct and a seed already in it is kept as it is.
+ */
+export function engineSeed(seed: number): number {
+  return ((seed % SEED_RANGE) + SEED_RANGE) % SEED_RANGE;
+}
+
 function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: number[]): GenerateOptions {
   const temperature = r.temperature ?? 1;
   const stop = r.stop == null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
@@ -109,7 +119,7 @@ function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: n
     numBeams: 1,
     stopStrings: stop.filter((s) => s !== ''),
     stopTokenIds,
-    seed: r.seed == null ? undefined : Math.abs(r.seed) % 2 ** 31,
+    seed: r.seed == null ? undefined : engineSeed(r.seed),
     logprobs: r.logprobs ?? undefined,
   };
 }

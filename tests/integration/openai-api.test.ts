@@ -166,6 +166,12 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(new Set(a.choices.map((c) => c.message.content)).size).toBeGreaterThan(1);
   });
 
+  it('samples differently for a negative seed than for its absolute value', async () => {
+    const sample = (seed: number) => client.chat.completions.create({ model: MODEL, messages, temperature: 1.5, max_tokens: 20, seed }).then((r) => r.choices[0].message.content);
+    expect(await sample(-77)).toBe(await sample(-77));
+    expect(await sample(-77)).not.toBe(await sample(77));
+  });
+
   it('applies presence and frequency penalties', async () => {
     const plain = await client.completions.create({ model: MODEL, prompt: 'The cat', temperature: 0, max_tokens: 40 });
     const penalised = await client.completions.create({ model: MODEL, prompt: 'The cat', temperature: 0, max_tokens: 40, presence_penalty: 2, frequency_penalty: 2 });
