@@ -31,6 +31,8 @@ const Sampling = {
   stream: nullable(z.boolean()),
   stream_options: nullable(z.object({ include_usage: z.boolean().optional() })),
   user: z.string().optional(),
+  // The engine has no logit bias: accepted empty only, so a client that bans or boosts tokens hears it was not done.
+  logit_bias: nullable(z.record(z.string(), z.number()).refine((b) => Object.keys(b).length === 0, { message: 'logit_bias is not supported by this server; send none' })),
   // Extensions other local servers accept.
   top_k: nullable(z.number().int().min(0)),
   min_p: nullable(z.number().gt(0).max(1)),
@@ -53,6 +55,8 @@ export const ChatRequest = z.object({
   // Accepted only in the forms that ask for nothing this server lacks, so a client relying on them hears so.
   tools: nullable(z.array(z.unknown()).max(0, { message: 'tool calls are not supported by this server; send no tools' })),
   functions: nullable(z.array(z.unknown()).max(0, { message: 'function calls are not supported by this server; send no functions' })),
+  // 'required' or a named function asks for a tool call this server cannot make.
+  tool_choice: nullable(z.enum(['none', 'auto'], { message: "tool calls are not supported by this server; only 'none' or 'auto' (no tools) is accepted" })),
   response_format: nullable(z.object({ type: z.literal('text', { message: "only 'text' is supported (no JSON mode or schemas)" }) })),
   max_completion_tokens: nullable(z.number().int().min(1)),
   logprobs: nullable(z.boolean()),

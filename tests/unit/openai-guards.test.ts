@@ -62,6 +62,12 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, { ...base, tools: [{ type: 'function', function: { name: 'f' } }] }).message).toContain('tool calls are not supported');
     expect(refusal(ChatRequest, { ...base, response_format: { type: 'json_object' } }).param).toBe('response_format.type');
     expect(parseRequest(ChatRequest, { ...base, tools: [], response_format: { type: 'text' } }).messages).toHaveLength(1);
+    // Parameters that would change the answer in ways this server cannot honour are refused, not silently dropped.
+    expect(refusal(ChatRequest, { ...base, logit_bias: { 50256: -100 } })).toMatchObject({ param: 'logit_bias', code: 'invalid_value' });
+    expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', logit_bias: { 7: 5 } }).message).toContain('logit_bias is not supported');
+    expect(refusal(ChatRequest, { ...base, tool_choice: 'required' }).message).toContain('tool calls are not supported');
+    expect(refusal(ChatRequest, { ...base, tool_choice: { type: 'function', function: { name: 'f' } } }).param).toBe('tool_choice');
+    expect(parseRequest(ChatRequest, { ...base, logit_bias: {}, tool_choice: 'none' }).messages).toHaveLength(1);
   });
 
   it('accepts what the official client sends, nulls included', () => {
