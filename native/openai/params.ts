@@ -65,9 +65,12 @@ export const ChatRequest = z.object({
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
+const TokenIds = z.array(z.number().int().min(0)).min(1);
+
 export const CompletionRequest = z.object({
   ...Sampling,
-  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int().min(0)).min(1)]),
+  // OpenAI's four forms: a string, strings, token ids, or lists of token ids (lm-evaluation-harness sends those).
+  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(TokenIds).min(1), TokenIds]),
   logprobs: nullable(z.number().int().min(0).max(20)),
   echo: nullable(z.boolean()),
   best_of: nullable(z.number().int().min(1).max(1)),

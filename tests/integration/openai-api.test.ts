@@ -91,6 +91,15 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(echoed.choices[0].text).toBe(prompt + whole.choices[0].text);
   });
 
+  it('takes a prompt as lists of token ids, each list a prompt of its own as with strings', async () => {
+    const lists = [[1, 365, 471], [1, 300]];
+    const ask = (prompt: number[] | number[][]) => client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 8, echo: true });
+    const alone = [(await ask(lists[0])).choices[0].text, (await ask(lists[1])).choices[0].text];
+    const together = await ask(lists);
+    expect(together.choices.map((c) => c.text)).toEqual(alone);
+    expect(together.usage!.prompt_tokens).toBe(5);
+  });
+
   it('defaults a text completion to 16 new tokens, as OpenAI does', async () => {
     const r = await client.completions.create({ model: MODEL, prompt: 'The dog', temperature: 0, stop: null });
     expect(r.usage!.completion_tokens).toBeLessThanOrEqual(16);
