@@ -11,7 +11,8 @@ const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const Message = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-  content: z.union([z.string(), z.array(TextPart)]).nullable(),
+  // zod's own word for a failed union is 'Invalid input', which would not tell a client sending an image why.
+  content: z.union([z.string(), z.array(TextPart)], { message: `expected a string or a list of text parts ({"type": "text", "text": …}); image, audio and file parts are not supported by this server` }).nullable(),
   name: z.string().optional(),
 });
 

@@ -68,6 +68,9 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, { ...base, tool_choice: 'required' }).message).toContain('tool calls are not supported');
     expect(refusal(ChatRequest, { ...base, tool_choice: { type: 'function', function: { name: 'f' } } }).param).toBe('tool_choice');
     expect(parseRequest(ChatRequest, { ...base, logit_bias: {}, tool_choice: 'none' }).messages).toHaveLength(1);
+    const image = refusal(ChatRequest, { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:' } }] }] });
+    expect(image).toMatchObject({ param: 'messages[0].content' });
+    expect(image.message).toContain('image, audio and file parts are not supported');
   });
 
   it('accepts what the official client sends, nulls included', () => {
