@@ -134,7 +134,7 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
-  const shown = batch.map(() => new ShownTokens(generator.tokenizer));
+  const shown = batch.map((p) => new ShownTokens(generator.tokenizer, p));
   const deliver = (row: number, text: string, scored: ScoredToken[]) => {
     tokens[row].push(...scored);
     if (text || scored.length) opts.onDelta?.({ index: row, text, tokens: scored });

@@ -2,11 +2,12 @@
 // a token when it is generated, but holds its text back while it may begin a stop string; when the stop string then
 // completes, the held text is never shown, and neither may the logprobs of its tokens be: logprobs never spell text
 // the answer lacks. A token the cut goes through (' was' when the stop string is 'was') is not shown either.
-// Positions are counted in UTF-8 bytes, which a token's bytes and the released text agree on even while a
-// multi-byte character is arriving.
+// Where a token's text ends is measured as the engine's text stream measures it (text-stream.ts: the continuation
+// decoded after a little prompt context), in UTF-8 bytes, so the two agree where a token's own bytes would not (a
+// SentencePiece leading space the decoder drops, a special token it skips).
+import { CONTEXT_TOKENS } from '../generate/text-stream.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import type { ScoredToken } from './generation.ts';
-import { tokenBytes } from './token-text.ts';
 
 interface Pending {
   token: ScoredToken;
@@ -16,15 +17,24 @@ interface Pending {
 
 export class ShownTokens {
   private readonly pending: Pending[] = [];
-  private generated = 0;
+  private readonly context: number[];
+  private readonly contextBytes: number;
+  private readonly ids: number[] = [];
   private shown = 0;
 
-  constructor(private readonly tokenizer: TextTokenizer) {}
+  constructor(
+    private readonly tokenizer: TextTokenizer,
+    promptIds: readonly number[],
+  ) {
+    this.context = promptIds.slice(-CONTEXT_TOKENS);
+    this.contextBytes = Buffer.byteLength(tokenizer.decode(this.context), 'utf8');
+  }
 
   /** A token was generated; its text may not have been shown yet. */
   generate(token: ScoredToken): void {
-    this.generated += tokenBytes(this.tokenizer, token.id).length;
-    this.pending.push({ token, end: this.generated });
+    this.ids.push(token.id);
+    const end = Buffer.byteLength(this.tokenizer.decode([...this.context, ...this.ids]), 'utf8') - this.contextBytes;
+    this.pending.push({ token, end });
   }
 
   /** `text` was shown: the tokens whose text it completes. */
@@ -37,8 +47,7 @@ export class ShownTokens {
 
   /**
    * Generation ended. Cut at a stop string, the tokens still pending spelled (part of) the stop string: dropped.
-   * Otherwise all the text was shown, so every token is (one whose bytes the decoded text lacks, a special token
-   * the decoder skips, would otherwise wait forever).
+   * Otherwise all the text was shown, so every token is.
    */
   finish(cutAtStopString: boolean): ScoredToken[] {
     return cutAtStopString ? [] : this.pending.splice(0).map((p) => p.token);
