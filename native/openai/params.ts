@@ -25,7 +25,8 @@ const Sampling = {
   temperature: nullable(z.number().min(0).max(2)),
   top_p: nullable(z.number().gt(0).max(1)),
   stop: Stop,
-  seed: nullable(z.number().int()),
+  // OpenAI's seed is any 64-bit integer; zod's int() stops at 2^53, which would refuse a client's random 64-bit seed.
+  seed: nullable(z.number().refine(Number.isInteger, { message: 'expected an integer' })),
   n: nullable(z.number().int().min(1).max(16)),
   presence_penalty: nullable(z.number().min(-2).max(2)),
   frequency_penalty: nullable(z.number().min(-2).max(2)),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, keyMatches } from '../../native/openai/guards.ts';
 import { ChatRequest, CompletionRequest, paramName, parseRequest } from '../../native/openai/params.ts';
 import { OpenAIError } from '../../native/openai/errors.ts';
+import { engineSeed } from '../../native/openai/generation.ts';
 
 describe('hostAllowed', () => {
   it('lets a loopback-bound server answer to loopback names on its own port only', () => {
@@ -77,5 +78,11 @@ describe('request parameters', () => {
     const r = parseRequest(ChatRequest, { model: 'm', messages: [{ role: 'developer', content: [{ type: 'text', text: 'be brief' }] }, { role: 'user', content: 'hi' }], temperature: null, stop: 'x', stream_options: null });
     expect(r.messages).toHaveLength(2);
     expect(parseRequest(CompletionRequest, { model: 'm', prompt: [1, 2, 3] }).prompt).toEqual([1, 2, 3]);
+    // A 64-bit seed (OpenAI's range), which JSON gives as a double beyond 2^53, and the engine's seed it becomes.
+    const big = JSON.parse('{"model": "m", "prompt": "x", "seed": 9223372036854775807}') as unknown;
+    const seed = parseRequest(CompletionRequest, big).seed!;
+    expect(engineSeed(seed)).toBeGreaterThanOrEqual(0);
+    expect(engineSeed(seed)).toBeLessThan(2 ** 31);
+    expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', seed: 1.5 }).param).toBe('seed');
   });
 });
