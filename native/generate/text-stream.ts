@@ -6,7 +6,8 @@ export interface Detokenizer {
   decode(ids: number[]): string;
 }
 
-const CONTEXT_TOKENS = 4;
+/** Prompt tokens decoded ahead of the continuation (native/openai/shown-tokens.ts measures text the same way). */
+export const CONTEXT_TOKENS = 4;
 
 export class TextStream {
   private readonly context: number[];

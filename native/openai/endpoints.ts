@@ -17,6 +17,7 @@ import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
 import { listServedModels, resolveServedModel } from './served-models.ts';
 import { SseStream } from './sse.ts';
+import { tokenText } from './token-text.ts';
 
 export interface ServerHooks {
   /** Each generated token (tests count the decode steps a request runs after its client left). */
@@ -161,6 +162,17 @@ const MAX_BATCH = 64;
 /** OpenAI's completions default to 16 new tokens. */
 const COMPLETION_DEFAULT_TOKENS = 16;
 
+/** A completion prompt given as text (one string or several), or null when it is token ids. */
+function promptTexts(prompt: CompletionRequest['prompt']): string[] | null {
+  if (typeof prompt === 'string') return [prompt];
+  return prompt.every((p) => typeof p === 'string') ? (prompt as string[]) : null;
+}
+
+/** A completion prompt given as token ids: one list, or several. */
+function promptIds(prompt: CompletionRequest['prompt']): number[][] {
+  return (prompt as (number | number[])[]).every(Array.isArray) ? (prompt as number[][]) : [prompt as number[]];
+}
+
 export async function completions(ctx: EndpointContext, body: unknown): Promise<void> {
   const r = parseRequest(CompletionRequest, body);
   ctx.entry.model = r.model;
@@ -171,16 +183,16 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     const tok = generator.tokenizer;
     const h = answer.answerHeader('cmpl', r.model);
     const n = r.n ?? 1;
-    const texts = typeof r.prompt === 'string' ? [r.prompt] : r.prompt.every((p) => typeof p === 'string') ? (r.prompt as string[]) : null;
-    const prompts = texts ? texts.map((t) => tok.encode(t)) : [r.prompt as number[]];
+    const texts = promptTexts(r.prompt);
+    const prompts = texts ? texts.map((t) => tok.encode(t)) : promptIds(r.prompt);
     if (prompts.length * n > MAX_BATCH) throw invalidParam(prompts.length > 1 ? 'prompt' : 'n', `${prompts.length} prompts × n = ${n} asks for ${prompts.length * n} completions at once; this server decodes at most ${MAX_BATCH} per request`);
     const bad = prompts.findIndex((p) => p.length === 0);
     if (bad >= 0) throw invalidParam(texts && texts.length > 1 ? `prompt[${bad}]` : 'prompt', 'the prompt encodes to no tokens; give some text to continue');
     const outOfVocab = prompts.flat().find((id) => id >= generator.model.vocabSize);
     if (outOfVocab !== undefined) throw invalidParam('prompt', `token id ${outOfVocab} is outside the vocabulary (0..${generator.model.vocabSize - 1})`);
-    const promptTexts = texts ?? [tok.decode(prompts[0])];
-    const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => promptTexts[Math.floor(i / n)]) : [];
-    /** Characters of each choice's text streamed so far (echo included): the next token's text_offset. */
+    const shownPrompts = texts ?? prompts.map((p) => tok.decode(p));
+    const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => shownPrompts[Math.floor(i / n)]) : [];
+    /** Characters of each choice's echo and scored tokens streamed so far: the next token's text_offset, counted as a whole answer counts it. */
     const offsets = echoed.map((e) => e.length);
     const shape: Shape = {
       header: h,
@@ -188,7 +200,7 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
       opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
       delta: (d) => {
         const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
-        offsets[d.index] = (offsets[d.index] ?? 0) + d.text.length;
+        offsets[d.index] = d.tokens.reduce((at, t) => at + tokenText(tok, t.id).token.length, offsets[d.index] ?? 0);
         return chunk;
       },
       finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),

@@ -7,6 +7,7 @@ import type { GenerateOptions, TokenLogprob } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import type { FinishReason } from '../generate/language-model.ts';
 import { invalidParam } from './errors.ts';
+import { ShownTokens } from './shown-tokens.ts';
 
 export interface SamplingRequest {
   maxTokens: number | null;
@@ -32,11 +33,11 @@ export interface ScoredToken {
   top: TokenLogprob[];
 }
 
-/** New text for one choice; `token` is set for each generated token (not for a stop token or a flushed tail). */
+/** New text for one choice, and the scored tokens (with logprobs asked for) whose text it shows (shown-tokens.ts). */
 export interface ChoiceDelta {
   index: number;
   text: string;
-  token?: ScoredToken;
+  tokens: ScoredToken[];
 }
 
 export type OpenAIFinish = 'stop' | 'length' | 'cancelled';
@@ -90,6 +91,16 @@ export function tokensLeft(generator: TextGenerator, promptLength: number, param
   return context - promptLength;
 }
 
+const SEED_RANGE = 2 ** 31;
+
+/**
+ * OpenAI's seed is any integer, the engine's is in [0, 2^31): wrapped (not Math.abs, which gave -5 the samples of
+ * 5), so distinct seeds in that range stay distinct and a seed already in it is kept as it is.
+ */
+export function engineSeed(seed: number): number {
+  return ((seed % SEED_RANGE) + SEED_RANGE) % SEED_RANGE;
+}
+
 function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: number[]): GenerateOptions {
   const temperature = r.temperature ?? 1;
   const stop = r.stop == null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
@@ -108,7 +119,7 @@ function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: n
     numBeams: 1,
     stopStrings: stop.filter((s) => s !== ''),
     stopTokenIds,
-    seed: r.seed == null ? undefined : Math.abs(r.seed) % 2 ** 31,
+    seed: r.seed == null ? undefined : engineSeed(r.seed),
     logprobs: r.logprobs ?? undefined,
   };
 }
@@ -123,6 +134,11 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
+  const shown = batch.map((p) => new ShownTokens(generator.tokenizer, p));
+  const deliver = (row: number, text: string, scored: ScoredToken[]) => {
+    tokens[row].push(...scored);
+    if (text || scored.length) opts.onDelta?.({ index: row, text, tokens: scored });
+  };
   const options = engineOptions(r, maxNewTokens, stopTokenIds);
   // Through the model's continuous batcher: this request decodes in the same steps as every other one in flight.
   const result = await generator.batcher().generate(batch, {
@@ -131,11 +147,11 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
     onToken: (e) => {
       if (e.tokenId >= 0) opts.onToken?.();
       const real = e.tokenId >= 0 && !stops.has(e.tokenId);
-      const token = real && e.logprob !== undefined ? { id: e.tokenId, logprob: e.logprob, top: e.top ?? [] } : undefined;
-      if (token) tokens[e.row].push(token);
-      if (e.text || token) opts.onDelta?.({ index: e.row, text: e.text, token });
+      if (real && e.logprob !== undefined) shown[e.row].generate({ id: e.tokenId, logprob: e.logprob, top: e.top ?? [] });
+      deliver(e.row, e.text, shown[e.row].show(e.text));
     },
   });
+  result.rows.forEach((row, i) => deliver(i, '', shown[i].finish(row.finishReason === 'stop_string')));
   const choices = result.rows.map((row, i) => ({ index: i, text: row.text, finishReason: FINISH[row.finishReason], tokens: tokens[i] }));
   const promptTokens = prompts.reduce((s, p) => s + p.length, 0);
   const completionTokens = result.rows.reduce((s, row) => s + row.tokenIds.length, 0);

@@ -11,7 +11,8 @@ const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const Message = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-  content: z.union([z.string(), z.array(TextPart)]).nullable(),
+  // zod's own word for a failed union is 'Invalid input', which would not tell a client sending an image why.
+  content: z.union([z.string(), z.array(TextPart)], { message: `expected a string or a list of text parts ({"type": "text", "text": …}); image, audio and file parts are not supported by this server` }).nullable(),
   name: z.string().optional(),
 });
 
@@ -24,13 +25,16 @@ const Sampling = {
   temperature: nullable(z.number().min(0).max(2)),
   top_p: nullable(z.number().gt(0).max(1)),
   stop: Stop,
-  seed: nullable(z.number().int()),
+  // OpenAI's seed is any 64-bit integer; zod's int() stops at 2^53, which would refuse a client's random 64-bit seed.
+  seed: nullable(z.number().refine(Number.isInteger, { message: 'expected an integer' })),
   n: nullable(z.number().int().min(1).max(16)),
   presence_penalty: nullable(z.number().min(-2).max(2)),
   frequency_penalty: nullable(z.number().min(-2).max(2)),
   stream: nullable(z.boolean()),
   stream_options: nullable(z.object({ include_usage: z.boolean().optional() })),
   user: z.string().optional(),
+  // The engine has no logit bias: accepted empty only, so a client that bans or boosts tokens hears it was not done.
+  logit_bias: nullable(z.record(z.string(), z.number()).refine((b) => Object.keys(b).length === 0, { message: 'logit_bias is not supported by this server; send none' })),
   // Extensions other local servers accept.
   top_k: nullable(z.number().int().min(0)),
   min_p: nullable(z.number().gt(0).max(1)),
@@ -53,6 +57,8 @@ export const ChatRequest = z.object({
   // Accepted only in the forms that ask for nothing this server lacks, so a client relying on them hears so.
   tools: nullable(z.array(z.unknown()).max(0, { message: 'tool calls are not supported by this server; send no tools' })),
   functions: nullable(z.array(z.unknown()).max(0, { message: 'function calls are not supported by this server; send no functions' })),
+  // 'required' or a named function asks for a tool call this server cannot make.
+  tool_choice: nullable(z.enum(['none', 'auto'], { message: "tool calls are not supported by this server; only 'none' or 'auto' (no tools) is accepted" })),
   response_format: nullable(z.object({ type: z.literal('text', { message: "only 'text' is supported (no JSON mode or schemas)" }) })),
   max_completion_tokens: nullable(z.number().int().min(1)),
   logprobs: nullable(z.boolean()),
@@ -61,9 +67,12 @@ export const ChatRequest = z.object({
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
+const TokenIds = z.array(z.number().int().min(0)).min(1);
+
 export const CompletionRequest = z.object({
   ...Sampling,
-  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int().min(0)).min(1)]),
+  // OpenAI's four forms: a string, strings, token ids, or lists of token ids (lm-evaluation-harness sends those).
+  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(TokenIds).min(1), TokenIds]),
   logprobs: nullable(z.number().int().min(0).max(20)),
   echo: nullable(z.boolean()),
   best_of: nullable(z.number().int().min(1).max(1)),

@@ -68,7 +68,7 @@ export function chatRoleChunk(h: AnswerHeader, index: number, withUsage: boolean
 }
 
 export function chatDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean) {
-  const logprobs = top !== null && d.token ? { content: [chatTokenLogprob(tok, d.token, top)], refusal: null as null } : null;
+  const logprobs = top !== null && d.tokens.length ? { content: d.tokens.map((t) => chatTokenLogprob(tok, t, top)), refusal: null as null } : null;
   return chatChunk(h, [{ index: d.index, delta: { content: d.text }, logprobs, finish_reason: null }], withUsage);
 }
 
@@ -127,6 +127,6 @@ export function completionChunk(h: AnswerHeader, index: number, text: string, lo
 
 /** `offset`: the characters of this choice streamed before this delta (its token's text_offset). */
 export function completionDeltaChunk(h: AnswerHeader, d: ChoiceDelta, tok: TextTokenizer, top: number | null, withUsage: boolean, offset: number) {
-  const logprobs = top !== null && d.token ? legacyLogprobs(tok, [d.token], top, offset) : null;
+  const logprobs = top !== null && d.tokens.length ? legacyLogprobs(tok, d.tokens, top, offset) : null;
   return completionChunk(h, d.index, d.text, logprobs, null, withUsage);
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore, type Store } from '../store/db.ts';
 import type { ApiRequestInput } from '../store/api-requests.ts';
 import { chatCompletions, completions, embeddings, listModels, retrieveModel, type EndpointContext, type ServerHooks } from './endpoints.ts';
-import { OpenAIError, sendOpenAIError, toOpenAIError } from './errors.ts';
+import { invalidParam, OpenAIError, sendOpenAIError, toOpenAIError } from './errors.ts';
 import { applyCors, checkApiKey, checkHost, isLoopbackHost, readBody } from './guards.ts';
 import { ModelPool, type LoadGenerator } from './model-pool.ts';
 import { ServedCollections } from './collections.ts';
@@ -142,7 +142,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (pathname === '/v1/completions') return post(completions);
     if (pathname === '/v1/embeddings') return post(embeddings);
     if (req.method === 'GET' && pathname === '/v1/models') return listModels(ctx);
-    if (req.method === 'GET' && pathname.startsWith('/v1/models/')) return retrieveModel(ctx, decodeURIComponent(pathname.slice('/v1/models/'.length)));
+    if (req.method === 'GET' && pathname.startsWith('/v1/models/')) return retrieveModel(ctx, modelInPath(pathname.slice('/v1/models/'.length)));
     throw new OpenAIError(404, `No route ${req.method} ${pathname}; this server answers GET /v1/models, POST /v1/chat/completions, POST /v1/completions and POST /v1/embeddings.`, 'invalid_request_error', null, 'unknown_url');
   }
 
@@ -183,6 +183,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return closing;
     },
   };
+}
+
+/** The {model} of GET /v1/models/{model}; a client's broken percent-encoding is its 400, not the server's 500. */
+function modelInPath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw invalidParam('model', `The model in the path ('${encoded}') is not valid percent-encoding.`);
+  }
 }
 
 function recordRequest(store: Store, entry: Partial<ApiRequestInput>, status: number, outcome: string | undefined, latencyMs: number): void {

@@ -123,6 +123,12 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     expect((await post('/embeddingz', '{}')).status).toBe(404);
   });
 
+  it('400, not a 500, for a model path that is not valid percent-encoding', async () => {
+    const res = await fetch(`${server.url}/models/%E0%A4%A`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error', param: 'model', code: 'invalid_value' } });
+  });
+
   it('401 for a missing or wrong key', async () => {
     const noKey = await fetch(`${server.url}/models`);
     expect(noKey.status).toBe(401);

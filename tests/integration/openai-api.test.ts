@@ -91,6 +91,15 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(echoed.choices[0].text).toBe(prompt + whole.choices[0].text);
   });
 
+  it('takes a prompt as lists of token ids, each list a prompt of its own as with strings', async () => {
+    const lists = [[1, 365, 471], [1, 300]];
+    const ask = (prompt: number[] | number[][]) => client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 8, echo: true });
+    const alone = [(await ask(lists[0])).choices[0].text, (await ask(lists[1])).choices[0].text];
+    const together = await ask(lists);
+    expect(together.choices.map((c) => c.text)).toEqual(alone);
+    expect(together.usage!.prompt_tokens).toBe(5);
+  });
+
   it('defaults a text completion to 16 new tokens, as OpenAI does', async () => {
     const r = await client.completions.create({ model: MODEL, prompt: 'The dog', temperature: 0, stop: null });
     expect(r.usage!.completion_tokens).toBeLessThanOrEqual(16);
@@ -128,6 +137,30 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
   });
 
+  it('gives logprobs only for the text it returns when a stop string cuts it, whole and streamed', async () => {
+    const prompt = 'Once upon a time';
+    const whole = await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 30 });
+    const stop = whole.choices[0].text.trim().split(' ').slice(2, 4).join(' '); // two words, several tokens
+    const cut = await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 30, stop, logprobs: 1 });
+    expect(cut.choices[0].finish_reason).toBe('stop');
+    const spelled = cut.choices[0].logprobs!.tokens!.join('');
+    expect(cut.choices[0].text.startsWith(spelled)).toBe(true); // a token the cut goes through (' was') is left out
+    expect(cut.choices[0].text.length - spelled.length).toBeLessThanOrEqual(1);
+    const chatWhole = await client.chat.completions.create({ model: MODEL, messages, temperature: 0, max_tokens: 30 });
+    const chatStop = chatWhole.choices[0].message.content!.split(' ').slice(2, 4).join(' ');
+    const ask = { model: MODEL, messages, temperature: 0, max_tokens: 30, stop: [chatStop], logprobs: true };
+    const chat = await client.chat.completions.create(ask);
+    expect(chat.choices[0].finish_reason).toBe('stop');
+    const chatSpelled = chat.choices[0].logprobs!.content!.map((t) => t.token).join('');
+    expect(chat.choices[0].message.content!.startsWith(chatSpelled)).toBe(true);
+    expect(chat.choices[0].message.content!.length - chatSpelled.length).toBeLessThanOrEqual(1);
+    let streamedTokens = '';
+    for await (const chunk of await client.chat.completions.create({ ...ask, stream: true })) {
+      streamedTokens += (chunk.choices[0]?.logprobs?.content ?? []).map((t) => t.token).join('');
+    }
+    expect(streamedTokens).toBe(chatSpelled);
+  });
+
   it('cuts at a stop string, repeats a seeded sample, and returns n choices', async () => {
     const whole = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', temperature: 0, max_tokens: 30 });
     const word = whole.choices[0].text.trim().split(' ')[2];
@@ -140,6 +173,12 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(a.choices.map((c) => c.message.content)).toEqual(b.choices.map((c) => c.message.content));
     expect(a.choices.map((c) => c.index)).toEqual([0, 1, 2]);
     expect(new Set(a.choices.map((c) => c.message.content)).size).toBeGreaterThan(1);
+  });
+
+  it('samples differently for a negative seed than for its absolute value', async () => {
+    const sample = (seed: number) => client.chat.completions.create({ model: MODEL, messages, temperature: 1.5, max_tokens: 20, seed }).then((r) => r.choices[0].message.content);
+    expect(await sample(-77)).toBe(await sample(-77));
+    expect(await sample(-77)).not.toBe(await sample(77));
   });
 
   it('applies presence and frequency penalties', async () => {

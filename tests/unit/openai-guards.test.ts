@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, keyMatches } from '../../native/openai/guards.ts';
 import { ChatRequest, CompletionRequest, paramName, parseRequest } from '../../native/openai/params.ts';
 import { OpenAIError } from '../../native/openai/errors.ts';
+import { engineSeed } from '../../native/openai/generation.ts';
 
 describe('hostAllowed', () => {
   it('lets a loopback-bound server answer to loopback names on its own port only', () => {
@@ -62,11 +63,26 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, { ...base, tools: [{ type: 'function', function: { name: 'f' } }] }).message).toContain('tool calls are not supported');
     expect(refusal(ChatRequest, { ...base, response_format: { type: 'json_object' } }).param).toBe('response_format.type');
     expect(parseRequest(ChatRequest, { ...base, tools: [], response_format: { type: 'text' } }).messages).toHaveLength(1);
+    // Parameters that would change the answer in ways this server cannot honour are refused, not silently dropped.
+    expect(refusal(ChatRequest, { ...base, logit_bias: { 50256: -100 } })).toMatchObject({ param: 'logit_bias', code: 'invalid_value' });
+    expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', logit_bias: { 7: 5 } }).message).toContain('logit_bias is not supported');
+    expect(refusal(ChatRequest, { ...base, tool_choice: 'required' }).message).toContain('tool calls are not supported');
+    expect(refusal(ChatRequest, { ...base, tool_choice: { type: 'function', function: { name: 'f' } } }).param).toBe('tool_choice');
+    expect(parseRequest(ChatRequest, { ...base, logit_bias: {}, tool_choice: 'none' }).messages).toHaveLength(1);
+    const image = refusal(ChatRequest, { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:' } }] }] });
+    expect(image).toMatchObject({ param: 'messages[0].content' });
+    expect(image.message).toContain('image, audio and file parts are not supported');
   });
 
   it('accepts what the official client sends, nulls included', () => {
     const r = parseRequest(ChatRequest, { model: 'm', messages: [{ role: 'developer', content: [{ type: 'text', text: 'be brief' }] }, { role: 'user', content: 'hi' }], temperature: null, stop: 'x', stream_options: null });
     expect(r.messages).toHaveLength(2);
     expect(parseRequest(CompletionRequest, { model: 'm', prompt: [1, 2, 3] }).prompt).toEqual([1, 2, 3]);
+    // A 64-bit seed (OpenAI's range), which JSON gives as a double beyond 2^53, and the engine's seed it becomes.
+    const big = JSON.parse('{"model": "m", "prompt": "x", "seed": 9223372036854775807}') as unknown;
+    const seed = parseRequest(CompletionRequest, big).seed!;
+    expect(engineSeed(seed)).toBeGreaterThanOrEqual(0);
+    expect(engineSeed(seed)).toBeLessThan(2 ** 31);
+    expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', seed: 1.5 }).param).toBe('seed');
   });
 });
