@@ -175,7 +175,7 @@ export function QuantizeSection() {
             <Field label="Weight types" help="Comma-separated for ONNX; one for GGUF and Hugging Face folders.">
               {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={exportDtypes} onChange={(e) => setExportDtypes(e.target.value)} />}
             </Field>
-            <Field label="Write to" className="span-2" help="A file for GGUF, a folder otherwise; replaced whole if it exists.">
+            <Field label="Write to" className="span-2" help="A file for GGUF, a folder otherwise. An earlier export there is replaced whole; a folder holding other files is refused.">
               {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={outPath} onChange={(e) => setOutPath(e.target.value)} placeholder={format === 'gguf' ? '/path/to/model.gguf' : '/path/to/folder'} />}
             </Field>
           </div>
