@@ -58,6 +58,12 @@ export const TrainStartInput = z.object({
   ...Optimisation,
 });
 export type TrainStartInput = z.input<typeof TrainStartInput>;
+
+/** A fine-tune run's name when the user gives none: the trainer writes it and the form shows it as the placeholder,
+ *  so both spell the method the way the rest of the studio does ("LoRA", not the API's "lora"). */
+export function defaultFinetuneRunName(method: 'lora' | 'full', model: string, dataset: string): string {
+  return `${method === 'lora' ? 'LoRA' : 'Full fine-tune'} ${model} on ${dataset}`;
+}
 export type TrainConfig = z.output<typeof TrainStartInput>;
 
 export const PretrainInput = z.object({

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../api/schemas.ts';
+import { defaultFinetuneRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
@@ -56,7 +57,7 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
   const { config, model, dataset } = planFinetune(input, env.store); // before the run exists: bad input leaves none behind
-  const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? `${config.method} ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? defaultFinetuneRunName(config.method, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueFinetune(run.id, config, env);
 }
 

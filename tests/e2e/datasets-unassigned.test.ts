@@ -57,6 +57,13 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.reload();
     await page.getByRole('button', { name: 'New project' }).first().click();
     await expect.poll(() => page.getByLabel('Project name').evaluate((field) => field === document.activeElement)).toBe(true); // an explicit New project
+    // Create with no name, from the button a screen below the field: the error says what to do, in the form's
+    // words (not the API's "name must not be empty"), and focus goes back to the field so it is in view.
+    await page.getByLabel('Description').focus();
+    await page.getByRole('button', { name: /Create project/ }).click();
+    await page.getByText('Give the project a name, e.g. “Support-call summaries”.').waitFor();
+    await expect.poll(() => page.getByLabel('Project name').evaluate((field) => field === document.activeElement)).toBe(true);
+    expect(await page.getByText('name must not be empty').count()).toBe(0);
     await page.getByLabel('Project name').fill('Dialogue summaries');
     await page.getByRole('radio', { name: /Summarisation/ }).click();
     await page.getByLabel('Project name').press('Control+Enter');

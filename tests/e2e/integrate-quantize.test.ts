@@ -47,7 +47,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await finished(studio, (await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(tmp, 'pairs.jsonl'), name: 'pairs', projectId: project.id })).id, 'dataset import');
     const train = await callApi<{ id: string; runId: string | null }>(studio, 'train.start', {
       model: 'stories', dataset: 'pairs', method: 'lora', lora: { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] },
-      maxSteps: 4, batchSize: 2, seqLen: 48, evalEvery: 2, evalBatches: 1, saveEvery: 0, threads: 1, merge: false, projectId: project.id, name: 'LoRA stories on pairs',
+      maxSteps: 4, batchSize: 2, seqLen: 48, evalEvery: 2, evalBatches: 1, saveEvery: 0, threads: 1, merge: false, projectId: project.id, // no name: the default one reads "LoRA stories on pairs"
     });
     await finished(studio, train.id, 'LoRA training');
     runId = (await callApi<{ runId: string | null }>(studio, 'jobs.get', { id: train.id })).runId!;
@@ -133,6 +133,25 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
       await page.screenshot({ path: path.join(SCREENSHOTS, `integrate-quantize-1024-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // Runs lists the three jobs by what each did, not three times "Merge / quantise / export".
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    const jobs = page.getByRole('table', { name: 'Jobs' });
+    await jobs.waitFor();
+    await expect.poll(() => jobs.locator('tbody tr td:first-child > div:first-child').allInnerTexts()).toEqual(expect.arrayContaining(['Export · GGUF q8_0', 'Quantise · q4', 'Merge']));
+    expect(await jobs.getByText('Merge / quantise / export').count()).toBe(0);
+    // Fine-tune offers no quantised variant (the newest model now, but training refuses it once started), and at
+    // 1024 px, where the run list stacks above the run, it scrolls with the page instead of sliding over the run.
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+    await page.getByRole('tab', { name: 'Fine-tune' }).click();
+    await page.getByRole('button', { name: 'New run' }).click();
+    const modelPicker = page.getByLabel('Model', { exact: true });
+    await expect.poll(() => modelPicker.locator('option').allInnerTexts()).toEqual(['stories-tuned', 'stories']);
+    expect(await page.locator('.ft-runlist').evaluate((list) => getComputedStyle(list).position)).toBe('static');
+    // Evaluate offers the run's adapter by the run's and the base model's names, never their ids.
+    await page.getByRole('tab', { name: 'Evaluate' }).click();
+    const adapter = page.getByLabel('Adapter');
+    await expect.poll(() => adapter.locator('option').allInnerTexts()).toEqual(['None — the base model as it is', 'LoRA stories on pairs (on stories)']);
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,7 +1,10 @@
 // How the pages shorten and print values: chart labels keep the part that tells runs apart, durations read in
-// ms / s / min, and rates carry one decimal.
+// ms / s / min, and rates carry one decimal; jobs, default run names and the Scope form's own errors read in words.
 import { describe, expect, it } from 'vitest';
+import { defaultFinetuneRunName } from '../../native/api/train.ts';
 import { formatDuration } from '../../renderer/src/domain/format.ts';
+import { jobTitle } from '../../renderer/src/domain/jobs.ts';
+import { emptyDraft, toProjectInput } from '../../renderer/src/pages/scope/projectDraft.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { clip, clipLabels } from '../../renderer/src/ui/charts/scale.ts';
 
@@ -35,5 +38,32 @@ describe('rates', () => {
   it('carry one decimal, like the other timings', () => {
     expect(formatMetric('tokens_per_second', 65.1319)).toBe('65.1');
     expect(formatMetric('tokens_per_second', 518.62)).toBe('518.6');
+  });
+});
+
+describe('job titles', () => {
+  it('say which of merge, quantise and export a deploy job did, with its variants', () => {
+    expect(jobTitle({ kind: 'deploy', params: { op: 'merge', runId: 'run_1' } })).toBe('Merge');
+    expect(jobTitle({ kind: 'deploy', params: { op: 'quantize', dtypes: ['q4', 'int8'] } })).toBe('Quantise · q4, int8');
+    expect(jobTitle({ kind: 'deploy', params: { op: 'export', format: 'gguf', dtypes: ['q4_0'] } })).toBe('Export · GGUF q4_0');
+    expect(jobTitle({ kind: 'deploy', params: { op: 'export', format: 'hf', dtypes: ['fp16'] } })).toBe('Export · Hugging Face folder fp16');
+    expect(jobTitle({ kind: 'deploy', params: null })).toBe('Merge / quantise / export');
+    expect(jobTitle({ kind: 'finetune', params: {} })).toBe('Fine-tuning');
+  });
+});
+
+describe('default fine-tune run names', () => {
+  it('spell the method as the studio does', () => {
+    expect(defaultFinetuneRunName('lora', 'stories260K', 'dev')).toBe('LoRA stories260K on dev');
+    expect(defaultFinetuneRunName('full', 'stories260K', 'dev')).toBe('Full fine-tune stories260K on dev');
+  });
+});
+
+describe('the Scope form', () => {
+  it('asks for a name in its own words, and its number check wins over the schema message', () => {
+    const empty = toProjectInput(emptyDraft());
+    expect(empty).toEqual({ ok: false, errors: { name: 'Give the project a name, e.g. “Support-call summaries”.' } });
+    const badTarget = toProjectInput({ ...emptyDraft(), name: 'x', target: 'abc' });
+    expect(badTarget.ok === false && badTarget.errors.target).toBe('Enter a number, or leave it empty.');
   });
 });

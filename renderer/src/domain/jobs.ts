@@ -34,6 +34,21 @@ export function jobKindLabel(kind: string): string {
   return JOB_KIND_LABEL[kind] ?? kind;
 }
 
+/** What a merge/quantise/export job did, from its params: the Runs page lists several of them in a row, and
+ *  one label for all three kinds of work made them impossible to tell apart. */
+const DEPLOY_OP_LABEL: Record<string, string> = { merge: 'Merge', quantize: 'Quantise', export: 'Export' };
+
+/** The job's title in lists: its kind, or for a merge/quantise/export job the operation and its variants. */
+export function jobTitle(job: Pick<Job, 'kind' | 'params'>): string {
+  const params = job.params as { op?: unknown; format?: unknown; dtypes?: unknown } | null;
+  const op = typeof params?.op === 'string' ? DEPLOY_OP_LABEL[params.op] : undefined;
+  if (job.kind !== 'deploy' || !op) return jobKindLabel(job.kind);
+  const format = params?.op === 'export' && typeof params.format === 'string' ? (params.format === 'hf' ? 'Hugging Face folder' : params.format.toUpperCase()) : '';
+  const dtypes = Array.isArray(params?.dtypes) ? params.dtypes.filter((d): d is string => typeof d === 'string').join(', ') : '';
+  const detail = [format, dtypes].filter(Boolean).join(' ');
+  return detail ? `${op} · ${detail}` : op;
+}
+
 export function isFinished(job: Job): boolean {
   return isFinishedState(job.state);
 }

@@ -17,6 +17,7 @@ import { KlExplainer } from './KlExplainer.tsx';
 import { usableRewardRuns } from './PpoSetupParts.tsx';
 import '../finetune/finetune.css';
 import './align.css';
+import { hasSourceWeights } from '../../domain/models.ts';
 
 export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
@@ -43,7 +44,7 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
 
   const runs = useMemo(() => [...(dpoRuns.data ?? []), ...(rewardRuns.data ?? []), ...(ppoRuns.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [dpoRuns.data, rewardRuns.data, ppoRuns.data]);
   const scorers = useMemo(() => usableRewardRuns(allRewardRuns.data ?? []).sort((a, b) => Number(b.projectId === projectId) - Number(a.projectId === projectId) || b.createdAt.localeCompare(a.createdAt)), [allRewardRuns.data, projectId]);
-  const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
+  const sortedModels = useMemo(() => (models.data ?? []).filter(hasSourceWeights).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
   const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
   const offered = datasetGroups.offered;
   // Preference data first: the newest dataset whose mapping has chosen and rejected, else the newest one.

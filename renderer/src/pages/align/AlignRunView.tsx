@@ -149,7 +149,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           </div>
         </Card>
       )}
-      <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} running={live !== null} />
+      <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} plannedSteps={planned} running={live !== null} />
     </div>
   );
 }

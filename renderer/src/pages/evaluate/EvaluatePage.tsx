@@ -7,6 +7,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
+import { formatDate } from '../../domain/format.ts';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { openCompare } from '../compare/route.tsx';
@@ -28,6 +29,8 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   const datasets = useQuery('datasets.list', {});
   const runs = useQuery('runs.list', projectId ? { projectId, kind: 'evaluation' } : null);
   const jobs = useQuery('jobs.list', { limit: 200 });
+  // Fine-tune runs name the adapters: a job's params hold only ids, which mean nothing in a dropdown.
+  const finetuneRuns = useQuery('runs.list', projectId ? { projectId, kind: 'finetune' } : null);
   const metrics = useMemo(() => suggestedMetrics(current), [current]);
   const [form, setForm] = useState<EvalForm>(() => initialForm(metrics.preselected));
   const [shownRunId, setShownRunId] = useState<string | null>(null);
@@ -46,8 +49,11 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
     const params = j.params as { projectId?: unknown; model?: unknown; name?: unknown } | null;
     if (j.kind !== 'finetune' || j.state !== 'succeeded' || typeof result?.adapterPath !== 'string' || (params?.projectId ?? null) !== projectId) return [];
     const model = typeof params?.model === 'string' ? params.model : null;
-    return [{ path: result.adapterPath, model, label: `${typeof params?.name === 'string' ? params.name : `LoRA ${j.runId ?? j.id}`}${model ? ` (on ${model})` : ''}` }];
-  }), [jobs.data, projectId]);
+    const runName = typeof params?.name === 'string' ? params.name : finetuneRuns.data?.find((r) => r.id === j.runId)?.name;
+    const modelName = models.data?.find((m) => m.id === model || m.name === model)?.name;
+    const finished = j.finishedAt ? formatDate(j.finishedAt) : null;
+    return [{ path: result.adapterPath, model, label: `${runName ?? `LoRA fine-tune${finished ? ` of ${finished}` : ''}`}${modelName ? ` (on ${modelName})` : ''}` }];
+  }), [jobs.data, projectId, finetuneRuns.data, models.data]);
   const comparison = useQuery('runs.compare', sortedRuns.length ? { runIds: sortedRuns.slice(0, 16).map((r) => r.id) } : null);
 
   // A new project brings its own metric suggestions and runs.
@@ -82,7 +88,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
 
   useStudioEvents((event) => {
     if (event.type === 'job.updated' && event.payload.kind === 'evaluation' && event.payload.id !== job?.id && event.payload.state !== 'running') runs.reload();
-    if (event.type === 'job.updated' && event.payload.kind === 'finetune' && event.payload.state === 'succeeded') jobs.reload();
+    if (event.type === 'job.updated' && event.payload.kind === 'finetune' && event.payload.state === 'succeeded') { jobs.reload(); finetuneRuns.reload(); }
   });
 
   async function start() {

@@ -13,6 +13,7 @@ import { TrainingLayout } from './TrainingLayout.tsx';
 import { useTrainingStart } from './useTrainingStart.ts';
 import { emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
 import './finetune.css';
+import { hasSourceWeights } from '../../domain/models.ts';
 
 export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
@@ -29,7 +30,8 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const defaults = useMemo(() => (sized.data && recommended.data ? { ...sized.data, recommendedMethod: recommended.data.recommendedMethod } : undefined), [sized.data, recommended.data]);
 
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
-  const sortedModels = useMemo(() => [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
+  // a quantised variant cannot be trained: offering it (it is the newest model after Integrate) made the run fail
+  const sortedModels = useMemo(() => (models.data ?? []).filter(hasSourceWeights).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [models.data]);
   // The project's datasets, then those in no project; the same rule as the Datasets page.
   const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
   const sortedDatasets = datasetGroups.offered;

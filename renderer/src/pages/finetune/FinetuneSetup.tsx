@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
-import { SCHEDULES, SFT_FORMATS } from '../../../../native/api/train.ts';
+import { SCHEDULES, SFT_FORMATS, defaultFinetuneRunName } from '../../../../native/api/train.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
@@ -97,7 +97,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
               {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
             </div>
             <Field label="Run name" optional help="Shown in the run list.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={`${form.method} ${baseName} on ${dataset?.name ?? 'dataset'}`} onChange={(e) => set({ name: e.target.value })} />}
+              {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={defaultFinetuneRunName(form.method, baseName, dataset?.name ?? 'dataset')} onChange={(e) => set({ name: e.target.value })} />}
             </Field>
             <Field label="Output model name" optional help="The tuned model’s name on the Select page.">
               {(id, d) => <input id={id} aria-describedby={d} className="input" value={form.outputName} placeholder={outputPlaceholder} onChange={(e) => set({ outputName: e.target.value })} />}

@@ -36,14 +36,21 @@ export function SamplesCard({ samples, finished }: { samples: Sample[]; finished
   );
 }
 
-export function CheckpointsCard({ checkpoints, saveEvery, running }: { checkpoints: Checkpoint[]; saveEvery: number | null; running: boolean }) {
+/** What the empty checkpoint list promises while the run goes on: a run shorter than the save interval writes
+ *  one only on cancel, and "the first one is written at step 100" read wrong beside a 12-step run. */
+function nextCheckpointNote(saveEvery: number | null, plannedSteps: number | null): string {
+  if (saveEvery && (plannedSteps === null || saveEvery <= plannedSteps)) return `The first one is written at step ${saveEvery}, or as soon as you cancel.`;
+  return 'This run ends before the first save; one is written only if you cancel.';
+}
+
+export function CheckpointsCard({ checkpoints, saveEvery, running, plannedSteps = null }: { checkpoints: Checkpoint[]; saveEvery: number | null; running: boolean; plannedSteps?: number | null }) {
   const newest = [...checkpoints].sort((a, b) => b.step - a.step);
   return (
     <Card aria-label="Checkpoints" data-testid="run-checkpoints">
       <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery === 1 ? 'step' : plural(saveEvery, 'step')} and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
       {newest.length === 0 ? (
         <EmptyState icon="layers" title="No checkpoint yet">
-          {running && saveEvery ? `The first one is written at step ${saveEvery}, or as soon as you cancel.` : 'This run left no checkpoint on disk.'}
+          {running ? nextCheckpointNote(saveEvery, plannedSteps) : 'This run left no checkpoint on disk.'}
         </EmptyState>
       ) : (
         <div className="table-wrap">

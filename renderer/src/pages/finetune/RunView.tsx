@@ -92,7 +92,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
       )}
       <div className={pretrain ? undefined : 'ft-details'}>
         {!pretrain && <SamplesCard samples={samples.data ?? []} finished={!active && status !== 'running'} />}
-        <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} running={active} />
+        <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} plannedSteps={planned} running={active} />
       </div>
     </div>
   );

@@ -18,6 +18,7 @@ import { JobLine } from './JobLine.tsx';
 import { MergeStep } from './MergeStep.tsx';
 import { QuantReportCharts, QuantReportTable } from './QuantReport.tsx';
 import './integrate.css';
+import { hasSourceWeights } from '../../domain/models.ts';
 
 const VARIANTS = ONNX_DTYPES.filter((d) => d !== 'fp32');
 const VARIANT_HELP: Record<(typeof VARIANTS)[number], string> = {
@@ -42,7 +43,7 @@ export function QuantizeSection() {
   const { current } = useProjects();
   const adapterRuns = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
   // Quantised variants hold only ONNX weights: they are outputs here, not inputs.
-  const sources = useMemo(() => (models.data ?? []).filter((m) => !m.source.startsWith('quantize:')), [models.data]);
+  const sources = useMemo(() => (models.data ?? []).filter(hasSourceWeights), [models.data]);
   const [modelId, setModelId] = useState<string | null>(null);
   const model = sources.find((m) => m.id === modelId) ?? sources.at(-1) ?? null;
   const [dtypes, setDtypes] = useState<string[]>(['q4']);

@@ -3,7 +3,7 @@
 import type { Job } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { formatDate, formatDuration } from '../../domain/format.ts';
-import { JOB_STATE_TONE, jobKindLabel } from '../../domain/jobs.ts';
+import { JOB_STATE_TONE, jobTitle } from '../../domain/jobs.ts';
 import { Badge, Card, CardHeader, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
 
 /** Under the bar: the error of a failed job, else its last message while it runs (a finished job's state says the rest). */
@@ -28,10 +28,10 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
-                  <td><div style={{ fontWeight: 550 }}>{jobKindLabel(job.kind)}</div><div className="faint small mono">{job.id}</div></td>
+                  <td><div style={{ fontWeight: 550 }}>{jobTitle(job)}</div><div className="faint small mono">{job.id}</div></td>
                   <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
                   <td style={{ verticalAlign: 'middle' }}>
-                    <ProgressBar value={job.progress} state={job.state} label={`${jobKindLabel(job.kind)} progress`} />
+                    <ProgressBar value={job.progress} state={job.state} label={`${jobTitle(job)} progress`} />
                     <JobNote job={job} />
                   </td>
                   <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>

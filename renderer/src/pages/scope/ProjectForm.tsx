@@ -1,6 +1,6 @@
 // The Scope form: what the model is for, how success is measured, and what it must run within. Every field
 // carries one line of help; the metric follows the task unless the user picked one themselves.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { METRICS, TASK_TYPES, type MetricName, type TaskType } from '../../../../native/api/schemas.ts';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
@@ -25,6 +25,13 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
   const [metricTouched, setMetricTouched] = useState(mode === 'edit');
   const set = <K extends keyof ProjectDraft>(key: K, value: ProjectDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const errors = serverErrors;
+  const formRef = useRef<HTMLFormElement>(null);
+  // A refused submit moves focus to the first field at fault: the name sits a screen above the button, so its
+  // error would otherwise appear out of sight and the click seem to do nothing.
+  useEffect(() => {
+    if (Object.keys(serverErrors).length === 0) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [serverErrors]);
 
   function chooseTask(task: TaskType) {
     setDraft((d) => ({ ...d, task, metric: metricTouched ? d.metric : TASKS[task].metrics[0] }));
@@ -55,7 +62,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
     : METRIC_INFO[draft.metric].higherIsBetter ? `The ${METRIC_INFO[draft.metric].label} you need, from 0 to 1 (higher is better).` : 'The perplexity you need to reach (lower is better).';
 
   return (
-    <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label={mode === 'create' ? 'New project' : 'Project scope'} noValidate>
+    <form ref={formRef} onSubmit={submit} onKeyDown={submitOnModEnter} aria-label={mode === 'create' ? 'New project' : 'Project scope'} noValidate>
       <div className="stack" style={{ gap: 'var(--space-5)' }}>
         <Card>
           <CardHeader title="Use case" subtitle="Be narrow: a model scoped to one task needs less data, less compute and less time." />

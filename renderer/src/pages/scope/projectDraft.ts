@@ -70,8 +70,10 @@ export function toProjectInput(d: ProjectDraft): { ok: true; input: ProjectInput
   for (const key of ['target', 'memoryBudgetMb', 'maxLatencyMs'] as const) {
     if (d[key].trim() !== '' && !Number.isFinite(Number(d[key]))) errors[key] = 'Enter a number, or leave it empty.';
   }
+  // Said in the form's words; the schema's own message ("name must not be empty") is written for the API.
+  if (d.name.trim() === '') errors.name = 'Give the project a name, e.g. “Support-call summaries”.';
   const parsed = ProjectInput.safeParse(candidate);
-  if (!parsed.success) Object.assign(errors, errorsFromIssues(parsed.error.issues), errors);
+  if (!parsed.success) Object.assign(errors, { ...errorsFromIssues(parsed.error.issues), ...errors });
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, input: candidate };
 }
