@@ -88,9 +88,11 @@ function readHeader(file: string, fd: number, size: number): { tensors: Map<stri
   if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
   const lenBuf = Buffer.alloc(8);
   fs.readSync(fd, lenBuf, 0, 8, 0);
-  const headerLen = Number(lenBuf.readBigUInt64LE(0));
+  const claimed = lenBuf.readBigUInt64LE(0);
+  const headerLen = Number(claimed);
   if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
-    throw new CheckpointError(`${file}: header claims ${headerLen} bytes but the file has ${size}; the file is truncated or not safetensors`);
+    // The claim is printed from the BigInt: past 2^53 Number() rounds it, and the message would misquote the file.
+    throw new CheckpointError(`${file}: header claims ${claimed} bytes but the file has ${size}; the file is truncated or not safetensors (download it again)`);
   }
   const headerBuf = Buffer.alloc(headerLen);
   fs.readSync(fd, headerBuf, 0, headerLen, 8);

@@ -87,6 +87,11 @@ describe('bad input is reported with file and tensor', () => {
     const f = rawFile('hdr.safetensors', good, eight, 10_000);
     expect(() => SafetensorsFile.open(f)).toThrow(/header claims 10000 bytes/);
   });
+  it('a header length past 2^53 is quoted exactly, not rounded', () => {
+    const f = path.join(tmp, 'hdr-max.safetensors');
+    fs.writeFileSync(f, Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from('{}')]));
+    expect(() => SafetensorsFile.open(f)).toThrow(`${f}: header claims 18446744073709551615 bytes but the file has 10`);
+  });
   it('offsets that disagree with dtype and shape', () => {
     const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
     expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
