@@ -111,6 +111,14 @@ describe('bad input is reported with file and tensor', () => {
     const missing = path.join(tmp, 'missing.safetensors');
     expect(() => SafetensorsFile.open(missing)).toThrow(`${missing}: cannot open (ENOENT`);
   });
+  it('a shard the index names but the folder lacks is blamed on the index, with what to do', async () => {
+    const dir = path.join(tmp, 'shard-missing');
+    await writeHfFolder(dir, { config: CONFIGS.llama3, tensors: randomTensors(CONFIGS.llama3, 3), maxShardBytes: 20_000 });
+    const shard = fs.readdirSync(dir).filter((n) => n.endsWith('.safetensors')).sort().at(-1)!;
+    fs.rmSync(path.join(dir, shard));
+    const index = path.join(dir, 'model.safetensors.index.json');
+    expect(() => CheckpointWeights.open(dir)).toThrow(new RegExp(`^${index}: maps '[\\w.]+' to ${shard}, which is not in the folder; download the missing shard`));
+  });
   it('config/weights mismatch names the tensor', async () => {
     const config = { ...CONFIGS.gpt2, n_embd: 48 };
     const dir = path.join(tmp, 'mismatch');
