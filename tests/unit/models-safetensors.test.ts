@@ -10,7 +10,8 @@ import { CheckpointWeights, readHfFolder, writeHfFolder } from '../../native/mod
 import { parseModelConfig, ropeInverseFrequencies } from '../../native/models/config.ts';
 import { checkCheckpoint, parameterCounts } from '../../native/models/params.ts';
 import { convertLlama2c, permuteForRotateHalf } from '../../native/models/llama2c.ts';
-import { CONFIGS, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { checkModelFolder } from '../../native/models/import.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-st-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -118,6 +119,18 @@ describe('bad input is reported with file and tensor', () => {
     fs.rmSync(path.join(dir, shard));
     const index = path.join(dir, 'model.safetensors.index.json');
     expect(() => CheckpointWeights.open(dir)).toThrow(new RegExp(`^${index}: maps '[\\w.]+' to ${shard}, which is not in the folder; download the missing shard`));
+  });
+  it('a tokenizer.json that is JSON but no tokenizer is refused at import, naming the file', async () => {
+    const dir = path.join(tmp, 'bad-tokenizer');
+    const { tokenizer, tokenizerConfig } = charTokenizer(CONFIGS.llama3.vocab_size as number);
+    await writeHfFolder(dir, { config: CONFIGS.llama3, tensors: randomTensors(CONFIGS.llama3, 3), tokenizer, tokenizerConfig });
+    expect(checkModelFolder(dir).kind).toBe('decoder');
+    const file = path.join(dir, 'tokenizer.json');
+    for (const [content, why] of [['[1, 2, 3]', 'not a JSON object'], ['{"model": {"type": "Unigram"}}', 'cannot build the tokenizer']]) {
+      fs.writeFileSync(file, content);
+      expect(() => checkModelFolder(dir)).toThrow(`${file}: ${why}`);
+      expect(() => checkModelFolder(dir)).toThrow(/replace it with the tokenizer files from the model's source$/);
+    }
   });
   it('config/weights mismatch names the tensor', async () => {
     const config = { ...CONFIGS.gpt2, n_embd: 48 };
