@@ -84,9 +84,12 @@ class JsonLinesParser implements RecordParser {
 
   feed(piece: TextPiece): void {
     this.chars += piece.text.length;
-    if (this.chars > this.maxChars) {
+    if (this.chars > this.maxChars && !this.tooLong) {
       this.tooLong = true;
       this.parts = [];
+      // Said now, not at the line's end: an import that stops at the first bad row stops here, and a gzip
+      // bomb of zeros with no newline is not read to its (far) end first.
+      this.sink.invalid(piece.line, tooLong('the line', this.maxChars));
     }
     if (!this.tooLong) this.parts.push(piece.text);
     this.bad ||= piece.badUtf8;
@@ -107,7 +110,7 @@ class JsonLinesParser implements RecordParser {
     this.chars = 0;
     this.tooLong = false;
     this.bad = false;
-    if (long) return this.sink.invalid(at, tooLong('the line', this.maxChars));
+    if (long) return; // reported when it crossed the limit
     if (bad) return this.sink.invalid(at, 'the line is not valid UTF-8 text (save the file as UTF-8)');
     if (text.trim() === '') return;
     parseObject(text, at, this.sink, 'the line');
@@ -150,9 +153,10 @@ class JsonArrayParser implements RecordParser {
 
   private keep(text: string): void {
     this.elementChars += text.length;
-    if (this.elementChars > this.maxChars) {
+    if (this.elementChars > this.maxChars && !this.elementTooLong) {
       this.elementTooLong = true;
       this.parts = [];
+      this.sink.invalid(this.elementLine, tooLong(`array element ${this.index + 1}`, this.maxChars)); // now, as for a line
     }
     if (!this.elementTooLong) this.parts.push(text);
   }
@@ -223,7 +227,7 @@ class JsonArrayParser implements RecordParser {
     const what = `array element ${this.index}`;
     if (long) {
       this.elementBad = false;
-      return this.sink.invalid(this.elementLine, tooLong(what, this.maxChars));
+      return; // reported when it crossed the limit
     }
     if (this.elementBad) {
       this.elementBad = false;

@@ -107,6 +107,17 @@ describe('a record past the length limit', () => {
     expect(parse('jsonl', 'y'.repeat(1000), 64, limit).invalid.map((i) => [i.line, i.reason.split(' is longer than ')[0]])).toEqual([[1, 'the line']]);
     expect(() => parse('csv', `a\n"${long}`, 64, limit)).toThrow(/never closed/);
   });
+  it('is reported as soon as the limit is crossed, so an import that stops at the first bad row reads no further', () => {
+    const fed: number[] = [];
+    const sink: RecordSink = { record: () => {}, invalid: (line, reason) => { throw new Error(`line ${line}: ${reason}`); } };
+    for (const format of ['jsonl', 'json'] as const) {
+      const parser = createParser(format, sink, limit);
+      const pieces = [format === 'json' ? '[{"a":"' : '{"a":"', ...Array.from({ length: 10 }, () => 'z'.repeat(10))];
+      fed.length = 0;
+      expect(() => pieces.forEach((text, i) => { fed.push(i); parser.feed({ text, line: 1, endsLine: false, badUtf8: false }); })).toThrow(/^line 1: (the line|array element 1) is longer than/);
+      expect(fed.length).toBeLessThan(pieces.length);
+    }
+  });
 });
 
 describe('column mapping suggestions', () => {
