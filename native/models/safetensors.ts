@@ -114,8 +114,12 @@ function readHeader(file: string, fd: number, size: number): { tensors: Map<stri
     }
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `${file}: tensor '${name}'`;
-    if (typeof entry?.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT)) {
-      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry?.dtype)}`);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new CheckpointError(`${where} is ${showValue(entry)}, not an entry {"dtype", "shape", "data_offsets"}; the file is damaged or not safetensors`);
+    }
+    // Own properties only: 'toString' or 'constructor' is 'in' every object and passed as a dtype of NaN bytes.
+    if (typeof entry.dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, entry.dtype)) {
+      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry.dtype)}`);
     }
     if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new CheckpointError(`${where} has an invalid shape ${showValue(entry.shape)}`);

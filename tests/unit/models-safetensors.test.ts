@@ -93,6 +93,10 @@ describe('bad input is reported with file and tensor', () => {
     fs.writeFileSync(f, Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from('{}')]));
     expect(() => SafetensorsFile.open(f)).toThrow(`${f}: header claims 18446744073709551615 bytes but the file has 10`);
   });
+  it('a tensor entry that is not an object, or a dtype named like an Object method', () => {
+    expect(() => SafetensorsFile.open(rawFile('null-entry.safetensors', { a: null }, eight))).toThrow(/tensor 'a' is null, not an entry \{"dtype", "shape", "data_offsets"\}/);
+    expect(() => SafetensorsFile.open(rawFile('proto-dtype.safetensors', { a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }, eight))).toThrow(/tensor 'a' has unknown dtype "toString"/);
+  });
   it('offsets that disagree with dtype and shape', () => {
     const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
     expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
