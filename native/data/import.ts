@@ -156,8 +156,11 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       bytesRead += chunk.length;
     });
     try {
+      let first = true;
       for await (const chunk of source) {
         if (ctx.signal?.aborted) throw new ImportCancelled();
+        if (first) refuseUtf16(chunk as Buffer);
+        first = false;
         for (const piece of decoder.decode(chunk as Buffer)) parser.feed(piece);
         report();
       }
@@ -236,6 +239,15 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     }
     throw hideWorkingPaths(diskFullError(err, `importing ${name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.'), name, ctx.dataDir);
   }
+}
+
+/**
+ * UTF-16 text (Windows Notepad's "Unicode") is bytes that are not UTF-8 on every line; without this the import
+ * blamed line 1 and suggested skipping invalid rows, which would skip them all.
+ */
+function refuseUtf16(chunk: Uint8Array): void {
+  const bom = chunk.length >= 2 ? (chunk[0] << 8) | chunk[1] : 0;
+  if (bom === 0xfffe || bom === 0xfeff) throw new FormatError(1, 'the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 and import it again');
 }
 
 /**

@@ -24,16 +24,28 @@ export interface RecordParser {
   end(): void;
 }
 
-export function createParser(format: DataFormat, sink: RecordSink): RecordParser {
+/**
+ * The most text one record (a line, an array element, a CSV row) may hold. Far above any training example (a
+ * 50 MB row still imports) and below V8's longest string (~2^29 characters): without it a file with no line
+ * breaks (a binary, a minified dump renamed .jsonl) grew one string until the import died with a bare
+ * "Invalid string length" naming no file or line, after holding the whole file in memory.
+ */
+export const MAX_RECORD_CHARS = 128 * 1024 * 1024;
+
+function tooLong(what: string, maxChars: number): string {
+  return `${what} is longer than ${maxChars / 1024 / 1024} Mi characters, far more than any dataset row; check that this is the right file and format`;
+}
+
+export function createParser(format: DataFormat, sink: RecordSink, maxRecordChars = MAX_RECORD_CHARS): RecordParser {
   switch (format) {
     case 'jsonl':
-      return new JsonLinesParser(sink);
+      return new JsonLinesParser(sink, maxRecordChars);
     case 'json':
-      return new JsonArrayParser(sink);
+      return new JsonArrayParser(sink, maxRecordChars);
     case 'csv':
-      return new DelimitedParser(sink, ',');
+      return new DelimitedParser(sink, ',', maxRecordChars);
     case 'tsv':
-      return new DelimitedParser(sink, '\t');
+      return new DelimitedParser(sink, '\t', maxRecordChars);
   }
 }
 
@@ -59,14 +71,27 @@ function parseObject(text: string, line: number, sink: RecordSink, what: string)
 /** One JSON object per line; blank lines are ignored. */
 class JsonLinesParser implements RecordParser {
   private parts: string[] = [];
+  private chars = 0;
+  private tooLong = false; // past the limit: the rest of the line is read past, not kept
   private bad = false;
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly maxChars: number,
+  ) {}
 
   private line = 1;
 
   feed(piece: TextPiece): void {
-    this.parts.push(piece.text);
+    this.chars += piece.text.length;
+    if (this.chars > this.maxChars && !this.tooLong) {
+      this.tooLong = true;
+      this.parts = [];
+      // Said now, not at the line's end: an import that stops at the first bad row stops here, and a gzip
+      // bomb of zeros with no newline is not read to its (far) end first.
+      this.sink.invalid(piece.line, tooLong('the line', this.maxChars));
+    }
+    if (!this.tooLong) this.parts.push(piece.text);
     this.bad ||= piece.badUtf8;
     this.line = piece.line;
     if (piece.endsLine) this.flush();
@@ -79,9 +104,13 @@ class JsonLinesParser implements RecordParser {
   private flush(): void {
     const text = this.parts.join('');
     const bad = this.bad;
+    const long = this.tooLong;
     const at = this.line;
     this.parts = [];
+    this.chars = 0;
+    this.tooLong = false;
     this.bad = false;
+    if (long) return; // reported when it crossed the limit
     if (bad) return this.sink.invalid(at, 'the line is not valid UTF-8 text (save the file as UTF-8)');
     if (text.trim() === '') return;
     parseObject(text, at, this.sink, 'the line');
@@ -110,12 +139,27 @@ class JsonArrayParser implements RecordParser {
   private inString = false;
   private escaped = false;
   private parts: string[] = [];
+  private elementChars = 0;
+  private elementTooLong = false; // past the limit: the rest of the element is scanned, not kept
   private elementLine = 0;
   private elementBad = false;
   private index = 0;
   private line = 1;
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly maxChars: number,
+  ) {}
+
+  private keep(text: string): void {
+    this.elementChars += text.length;
+    if (this.elementChars > this.maxChars && !this.elementTooLong) {
+      this.elementTooLong = true;
+      this.parts = [];
+      this.sink.invalid(this.elementLine, tooLong(`array element ${this.index + 1}`, this.maxChars)); // now, as for a line
+    }
+    if (!this.elementTooLong) this.parts.push(text);
+  }
 
   feed(piece: TextPiece): void {
     this.line = piece.line;
@@ -141,7 +185,7 @@ class JsonArrayParser implements RecordParser {
         else if (c === Ch.OpenBrace || c === Ch.OpenBracket) this.depth++;
         else if ((c === Ch.CloseBrace || c === Ch.CloseBracket) && this.depth > 0) this.depth--;
         else if (this.depth === 0 && (c === Ch.Comma || c === Ch.CloseBracket)) {
-          this.parts.push(text.slice(start, i));
+          this.keep(text.slice(start, i));
           this.finishElement();
           this.state = c === Ch.Comma ? 'between' : 'after';
         }
@@ -165,7 +209,7 @@ class JsonArrayParser implements RecordParser {
         throw new FormatError(this.line, 'unexpected text after the closing ] of the array');
       }
     }
-    if (this.state === 'element') this.parts.push(text.slice(start));
+    if (this.state === 'element') this.keep(text.slice(start));
   }
 
   end(): void {
@@ -175,9 +219,16 @@ class JsonArrayParser implements RecordParser {
 
   private finishElement(): void {
     const text = this.parts.join('').trim();
+    const long = this.elementTooLong;
     this.parts = [];
+    this.elementChars = 0;
+    this.elementTooLong = false;
     this.index++;
     const what = `array element ${this.index}`;
+    if (long) {
+      this.elementBad = false;
+      return; // reported when it crossed the limit
+    }
     if (this.elementBad) {
       this.elementBad = false;
       return this.sink.invalid(this.elementLine, `${what} is not valid UTF-8 text (save the file as UTF-8)`);
@@ -200,12 +251,25 @@ class DelimitedParser implements RecordParser {
   private fieldWasQuoted = false;
   private recordLine = 0;
   private recordBad: string | null = null;
+  private recordChars = 0;
   private started = false;
 
   constructor(
     private readonly sink: RecordSink,
     private readonly delimiter: string,
+    private readonly maxChars: number,
   ) {}
+
+  /** Add text to the current field; past the record limit the record is marked bad and its text dropped. */
+  private append(text: string): void {
+    this.recordChars += text.length;
+    if (this.recordChars > this.maxChars) {
+      this.recordBad = tooLong('the row', this.maxChars);
+      this.field = '';
+      return;
+    }
+    this.field += text;
+  }
 
   feed(piece: TextPiece): void {
     if (!this.started) {
@@ -221,7 +285,7 @@ class DelimitedParser implements RecordParser {
         if (this.afterQuote) {
           this.afterQuote = false;
           if (text.charCodeAt(i) === Ch.Quote) {
-            this.field += '"';
+            this.append('"');
             i++;
             continue;
           }
@@ -230,10 +294,10 @@ class DelimitedParser implements RecordParser {
         }
         const q = text.indexOf('"', i);
         if (q === -1) {
-          this.field += text.slice(i);
+          this.append(text.slice(i));
           i = text.length;
         } else {
-          this.field += text.slice(i, q);
+          this.append(text.slice(i, q));
           this.afterQuote = true;
           i = q + 1;
         }
@@ -257,7 +321,7 @@ class DelimitedParser implements RecordParser {
       if (this.fieldWasQuoted) {
         this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1}: quote the whole field and double any " inside it`;
       }
-      this.field += text.slice(i, stop);
+      this.append(text.slice(i, stop));
       i = stop;
     }
     if (piece.endsLine) {
@@ -265,7 +329,7 @@ class DelimitedParser implements RecordParser {
         this.quoted = false;
         this.afterQuote = false;
       }
-      if (this.quoted) this.field += '\n';
+      if (this.quoted) this.append('\n');
       else this.endRecord(piece.line + 1);
     }
   }
@@ -291,6 +355,7 @@ class DelimitedParser implements RecordParser {
     const bad = this.recordBad;
     this.fields = [];
     this.recordBad = null;
+    this.recordChars = 0;
     this.recordLine = nextLine;
     if (blank) return;
     if (this.header === null) {

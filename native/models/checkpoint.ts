@@ -33,6 +33,8 @@ export class CheckpointWeights {
           if (!isPlainFileName(shard)) throw new CheckpointError(`${indexPath}: field 'weight_map.${name}' is ${showValue(shard)}, not the file name of a shard in this folder`);
           let f = byFile.get(shard);
           if (!f) {
+            // Said of the index, which is what names the shard: a bare ENOENT on the shard reads as Lathe's fault.
+            if (!fs.existsSync(path.join(dir, shard))) throw new CheckpointError(`${indexPath}: maps '${name}' to ${shard}, which is not in the folder; download the missing shard (or the whole model again) into ${dir}`);
             f = SafetensorsFile.open(path.join(dir, shard));
             byFile.set(shard, f);
           }

@@ -17,6 +17,7 @@ import { expectedTensors, parameterCounts } from './params.ts';
 import { isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
 import { modelsDir } from './registry.ts';
 import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
 
 export interface ImportProgress {
   /** 0..1 of the whole import. */
@@ -92,6 +93,20 @@ export interface CheckedFolder {
 
 const TOKENIZER_MISSING = (dir: string) => `${path.join(dir, 'tokenizer.json')}: missing; Lathe needs the model's Hugging Face tokenizer next to config.json`;
 
+/**
+ * The folder's tokenizer builds and round-trips a sentence (TextTokenizer checks both), so a tokenizer.json that
+ * is valid JSON but no tokenizer is refused here, naming the file, not at the model's first generation.
+ */
+function checkTokenizer(dir: string): void {
+  if (!fs.existsSync(path.join(dir, 'tokenizer.json'))) throw new CheckpointError(TOKENIZER_MISSING(dir));
+  try {
+    TextTokenizer.fromFolder(dir);
+  } catch (err) {
+    if (!(err instanceof CheckpointError)) throw err;
+    throw new CheckpointError(`${err.message}; replace it with the tokenizer files from the model's source`);
+  }
+}
+
 /** Every tensor of the folder's safetensors weights, by name, with the shard holding it. */
 function readTensorHeaders(dir: string): { shards: string[]; where: Map<string, { file: string; info: TensorInfo }> } {
   const shards = weightFiles(dir);
@@ -120,7 +135,7 @@ function checkEncoderFolder(dir: string): CheckedFolder | null {
     }
   })();
   if (!encoder) return null;
-  if (!fs.existsSync(path.join(dir, 'tokenizer.json'))) throw new CheckpointError(TOKENIZER_MISSING(dir));
+  checkTokenizer(dir);
   const { shards, where } = readTensorHeaders(dir);
   let parameterCount = 0;
   for (const { file, info } of where.values()) {
@@ -153,7 +168,7 @@ export function checkModelFolder(dir: string): CheckedFolder {
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);
-  if (!folder.tokenizer) throw new CheckpointError(TOKENIZER_MISSING(dir));
+  checkTokenizer(dir);
   const spec = folder.spec;
   const decoder = (files: string[]): CheckedFolder => ({ kind: 'decoder', architecture: spec.architecture, parameterCount: parameterCounts(spec).total, files });
   if (isOnnxOnlyFolder(dir)) {

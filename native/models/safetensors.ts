@@ -88,9 +88,11 @@ function readHeader(file: string, fd: number, size: number): { tensors: Map<stri
   if (size < 8) throw new CheckpointError(`${file}: not a safetensors file (only ${size} bytes, the header length alone takes 8)`);
   const lenBuf = Buffer.alloc(8);
   fs.readSync(fd, lenBuf, 0, 8, 0);
-  const headerLen = Number(lenBuf.readBigUInt64LE(0));
+  const claimed = lenBuf.readBigUInt64LE(0);
+  const headerLen = Number(claimed);
   if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
-    throw new CheckpointError(`${file}: header claims ${headerLen} bytes but the file has ${size}; the file is truncated or not safetensors`);
+    // The claim is printed from the BigInt: past 2^53 Number() rounds it, and the message would misquote the file.
+    throw new CheckpointError(`${file}: header claims ${claimed} bytes but the file has ${size}; the file is truncated or not safetensors (download it again)`);
   }
   const headerBuf = Buffer.alloc(headerLen);
   fs.readSync(fd, headerBuf, 0, headerLen, 8);
@@ -112,8 +114,12 @@ function readHeader(file: string, fd: number, size: number): { tensors: Map<stri
     }
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `${file}: tensor '${name}'`;
-    if (typeof entry?.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT)) {
-      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry?.dtype)}`);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new CheckpointError(`${where} is ${showValue(entry)}, not an entry {"dtype", "shape", "data_offsets"}; the file is damaged or not safetensors`);
+    }
+    // Own properties only: 'toString' or 'constructor' is 'in' every object and passed as a dtype of NaN bytes.
+    if (typeof entry.dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, entry.dtype)) {
+      throw new CheckpointError(`${where} has unknown dtype ${showValue(entry.dtype)}`);
     }
     if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new CheckpointError(`${where} has an invalid shape ${showValue(entry.shape)}`);

@@ -97,6 +97,7 @@ describe('lathe dataset import: bad input', () => {
       ['fields.jsonl', '{"a":1,"b":2}\n{"a":3}\n', /fields\.jsonl line 2: missing field 'b'/],
       ['latin1.tsv', Buffer.concat([Buffer.from('text\tlabel\nok\t1\ncaf'), Buffer.from([0xe9]), Buffer.from('\t0\n')]), /latin1\.tsv line 3: the row is not valid UTF-8/],
       ['empty.jsonl', '', /empty\.jsonl has no data rows/],
+      ['utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\nok,1\n', 'utf16le')]), /utf16\.csv line 1: the file is UTF-16 text \(it starts with a UTF-16 byte order mark\); save it as UTF-8/],
       ['data.parquet', 'PAR1', /unknown dataset format '\.parquet'/],
       ['truncated.json.gz', zlib.gzipSync('[{"a":1},\n{"a":'), /truncated\.json\.gz line 2: the file ends inside the array/],
     ];

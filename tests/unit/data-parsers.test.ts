@@ -6,12 +6,12 @@ import type { DataFormat } from '../../native/data/formats.ts';
 import { suggestMapping } from '../../native/data/mapping.ts';
 import { assignSplits, splitCounts } from '../../native/data/splits.ts';
 
-function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5) {
+function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5, maxRecordChars?: number) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const records: { line: number; values: Record<string, unknown> }[] = [];
   const invalid: { line: number; reason: string; field?: string }[] = [];
   const sink: RecordSink = { record: (values, line) => records.push({ values, line }), invalid: (line, reason, field) => invalid.push({ line, reason, field }) };
-  const parser = createParser(format, sink);
+  const parser = createParser(format, sink, maxRecordChars);
   const decoder = new LineDecoder();
   for (let i = 0; i < bytes.length; i += chunkSize) for (const p of decoder.decode(bytes.subarray(i, i + chunkSize))) parser.feed(p);
   for (const p of decoder.end()) parser.feed(p);
@@ -85,6 +85,38 @@ describe('CSV and TSV', () => {
     expect(() => parse('csv', 'a,b\n"open,1\n2,3\n')).toThrow(/never closed/);
     expect(() => parse('csv', 'a,,c\n1,2,3\n')).toThrow(/no name/);
     expect(() => parse('csv', 'a,a\n1,2\n')).toThrow(/twice/);
+  });
+});
+
+describe('a record past the length limit', () => {
+  // The real limit is 128 Mi characters; a small one here exercises the same code in tiny chunks.
+  const limit = 40;
+  const long = 'x'.repeat(100);
+  it('is an invalid row naming its line, and the rows after it still read (JSONL, JSON array, CSV)', () => {
+    const jsonl = parse('jsonl', `{"a":"ok"}\n{"a":"${long}"}\n{"a":"after"}\n`, 7, limit);
+    expect(jsonl.records.map((r) => [r.line, r.values.a])).toEqual([[1, 'ok'], [3, 'after']]);
+    expect(jsonl.invalid).toEqual([{ line: 2, reason: expect.stringMatching(/^the line is longer than .* Mi characters, far more than any dataset row; check that this is the right file and format$/), field: undefined }]);
+    const json = parse('json', `[{"a":"ok"},\n{"a":"${long}"},\n{"a":"after"}]`, 7, limit);
+    expect(json.records.map((r) => [r.line, r.values.a])).toEqual([[1, 'ok'], [3, 'after']]);
+    expect(json.invalid.map((i) => [i.line, i.reason.split(' is longer than ')[0]])).toEqual([[2, 'array element 2']]);
+    const csv = parse('csv', `a,b\nok,1\n"${long}\n${long}",2\nafter,3\n`, 7, limit);
+    expect(csv.records.map((r) => [r.line, r.values.a])).toEqual([[2, 'ok'], [5, 'after']]);
+    expect(csv.invalid.map((i) => [i.line, i.reason.split(' is longer than ')[0]])).toEqual([[3, 'the row']]);
+  });
+  it('a file with no line breaks at all is one long line, not a string that outgrows memory', () => {
+    expect(parse('jsonl', 'y'.repeat(1000), 64, limit).invalid.map((i) => [i.line, i.reason.split(' is longer than ')[0]])).toEqual([[1, 'the line']]);
+    expect(() => parse('csv', `a\n"${long}`, 64, limit)).toThrow(/never closed/);
+  });
+  it('is reported as soon as the limit is crossed, so an import that stops at the first bad row reads no further', () => {
+    const fed: number[] = [];
+    const sink: RecordSink = { record: () => {}, invalid: (line, reason) => { throw new Error(`line ${line}: ${reason}`); } };
+    for (const format of ['jsonl', 'json'] as const) {
+      const parser = createParser(format, sink, limit);
+      const pieces = [format === 'json' ? '[{"a":"' : '{"a":"', ...Array.from({ length: 10 }, () => 'z'.repeat(10))];
+      fed.length = 0;
+      expect(() => pieces.forEach((text, i) => { fed.push(i); parser.feed({ text, line: 1, endsLine: false, badUtf8: false }); })).toThrow(/^line 1: (the line|array element 1) is longer than/);
+      expect(fed.length).toBeLessThan(pieces.length);
+    }
   });
 });
 

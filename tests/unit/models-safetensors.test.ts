@@ -10,7 +10,8 @@ import { CheckpointWeights, readHfFolder, writeHfFolder } from '../../native/mod
 import { parseModelConfig, ropeInverseFrequencies } from '../../native/models/config.ts';
 import { checkCheckpoint, parameterCounts } from '../../native/models/params.ts';
 import { convertLlama2c, permuteForRotateHalf } from '../../native/models/llama2c.ts';
-import { CONFIGS, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { checkModelFolder } from '../../native/models/import.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-st-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -87,6 +88,15 @@ describe('bad input is reported with file and tensor', () => {
     const f = rawFile('hdr.safetensors', good, eight, 10_000);
     expect(() => SafetensorsFile.open(f)).toThrow(/header claims 10000 bytes/);
   });
+  it('a header length past 2^53 is quoted exactly, not rounded', () => {
+    const f = path.join(tmp, 'hdr-max.safetensors');
+    fs.writeFileSync(f, Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from('{}')]));
+    expect(() => SafetensorsFile.open(f)).toThrow(`${f}: header claims 18446744073709551615 bytes but the file has 10`);
+  });
+  it('a tensor entry that is not an object, or a dtype named like an Object method', () => {
+    expect(() => SafetensorsFile.open(rawFile('null-entry.safetensors', { a: null }, eight))).toThrow(/tensor 'a' is null, not an entry \{"dtype", "shape", "data_offsets"\}/);
+    expect(() => SafetensorsFile.open(rawFile('proto-dtype.safetensors', { a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }, eight))).toThrow(/tensor 'a' has unknown dtype "toString"/);
+  });
   it('offsets that disagree with dtype and shape', () => {
     const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
     expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
@@ -105,6 +115,26 @@ describe('bad input is reported with file and tensor', () => {
   it('a file that is not there', () => {
     const missing = path.join(tmp, 'missing.safetensors');
     expect(() => SafetensorsFile.open(missing)).toThrow(`${missing}: cannot open (ENOENT`);
+  });
+  it('a shard the index names but the folder lacks is blamed on the index, with what to do', async () => {
+    const dir = path.join(tmp, 'shard-missing');
+    await writeHfFolder(dir, { config: CONFIGS.llama3, tensors: randomTensors(CONFIGS.llama3, 3), maxShardBytes: 20_000 });
+    const shard = fs.readdirSync(dir).filter((n) => n.endsWith('.safetensors')).sort().at(-1)!;
+    fs.rmSync(path.join(dir, shard));
+    const index = path.join(dir, 'model.safetensors.index.json');
+    expect(() => CheckpointWeights.open(dir)).toThrow(new RegExp(`^${index}: maps '[\\w.]+' to ${shard}, which is not in the folder; download the missing shard`));
+  });
+  it('a tokenizer.json that is JSON but no tokenizer is refused at import, naming the file', async () => {
+    const dir = path.join(tmp, 'bad-tokenizer');
+    const { tokenizer, tokenizerConfig } = charTokenizer(CONFIGS.llama3.vocab_size as number);
+    await writeHfFolder(dir, { config: CONFIGS.llama3, tensors: randomTensors(CONFIGS.llama3, 3), tokenizer, tokenizerConfig });
+    expect(checkModelFolder(dir).kind).toBe('decoder');
+    const file = path.join(dir, 'tokenizer.json');
+    for (const [content, why] of [['[1, 2, 3]', 'not a JSON object'], ['{"model": {"type": "Unigram"}}', 'cannot build the tokenizer']]) {
+      fs.writeFileSync(file, content);
+      expect(() => checkModelFolder(dir)).toThrow(`${file}: ${why}`);
+      expect(() => checkModelFolder(dir)).toThrow(/replace it with the tokenizer files from the model's source$/);
+    }
   });
   it('config/weights mismatch names the tensor', async () => {
     const config = { ...CONFIGS.gpt2, n_embd: 48 };
