@@ -2,12 +2,12 @@
 import type Database from 'better-sqlite3';
 import { StudioError } from '../api/errors.ts';
 import { Project, ProjectInput } from '../api/schemas.ts';
-import { foundById, type Lookup } from './find.ts';
+import { notFound, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
 // Projects are found by id: every API field that names one is a projectId, passed on as it is. Names are unique
 // (refused when taken), so the CLI can also take a project's name and look its id up (cli/project-ref.ts).
-const PROJECT: Lookup = { noun: 'project', idPrefix: 'proj', advice: "the Projects page or 'lathe project list' shows the ids" };
+const PROJECT: Lookup = { noun: 'project', idPrefix: 'proj', advice: "the Projects page or 'lathe project list' shows them" };
 
 interface ProjectRow {
   id: string;
@@ -84,9 +84,11 @@ export class ProjectTable {
     return (this.db.prepare('SELECT * FROM projects ORDER BY created_at, rowid').all() as ProjectRow[]).map(toProject);
   }
 
-  /** The project with this id, or a not_found error for `field`. */
+  /** The project with this id, or a not_found error for `field` that lists the projects by name (a handful). */
   find(id: string, field = 'projectId'): Project {
-    return foundById(this.get(id), id, PROJECT, field);
+    const project = this.get(id);
+    if (project) return project;
+    throw notFound(PROJECT, id, this.list().map((p) => p.name), field);
   }
 
   /** Apply a partial input; constraints merge field by field so a patch of one limit keeps the others. */

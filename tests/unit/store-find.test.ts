@@ -48,11 +48,11 @@ describe('store find', () => {
     expect(listed?.[1].split(', ')).toHaveLength(12);
   });
 
-  it('finds projects, runs and jobs by id only, pointing at where the ids are listed', () => {
+  it('finds projects, runs and jobs by id only; a missing project names the projects there are, as models and datasets do', () => {
     const store = open(tempDir());
     const project = store.projects.create({ name: 'p', task: 'qa' } as never);
     expect(store.projects.find(project.id).name).toBe('p');
-    expect(thrown(() => store.projects.find('p')).message).toMatch(/no project named 'p'; the Projects page or 'lathe project list' shows the ids/);
+    expect(thrown(() => store.projects.find('q')).message).toMatch(/no project named 'q' \(projects: p\); the Projects page or 'lathe project list' shows them/);
     const run = store.runs.create({ kind: 'evaluation', name: 'r' });
     expect(store.runs.find(run.id).id).toBe(run.id);
     expect(thrown(() => store.runs.find('run_x', 'runIds')).details).toEqual({ id: 'run_x', field: 'runIds' });
