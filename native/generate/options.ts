@@ -14,6 +14,11 @@ export interface TokenEvent {
   tokenId: number;
   /** The new text this token completes (may be '' while a multi-byte character or a possible stop string is pending). */
   text: string;
+  /**
+   * Where this token's text ends in the row's continuation, in characters as the text stream decodes it (a stop string
+   * not yet cut off included); set for each generated token but a stop token.
+   */
+  textEnd?: number;
   /** With the `logprobs` option: the token's log-probability under the model (before processors and warpers). */
   logprob?: number;
   /** With `logprobs` > 0: that many most likely tokens at this step, most likely first. */

@@ -40,7 +40,7 @@ export function stepRow(row: RowState, logits: Float32Array, c: RowContext): voi
     return;
   }
   const text = c.stream.push(id);
-  c.onToken?.({ row: c.index, tokenId: id, text, logprob: scored?.logprob, top: scored?.top });
+  c.onToken?.({ row: c.index, tokenId: id, text, textEnd: c.stream.decodedLength, logprob: scored?.logprob, top: scored?.top });
   if (c.stream.stopped) {
     row.done = true;
     row.finishReason = 'stop_string';

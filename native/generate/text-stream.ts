@@ -6,8 +6,7 @@ export interface Detokenizer {
   decode(ids: number[]): string;
 }
 
-/** Prompt tokens decoded ahead of the continuation (native/openai/shown-tokens.ts measures text the same way). */
-export const CONTEXT_TOKENS = 4;
+const CONTEXT_TOKENS = 4;
 
 export class TextStream {
   private readonly context: number[];
@@ -16,6 +15,8 @@ export class TextStream {
   private emitted = 0;
   /** The continuation so far (cut before a stop string once one is found). */
   text = '';
+  /** Characters of the continuation as decoded after the last token pushed, before any stop-string cut: where that token's text ends. */
+  decodedLength = 0;
   stopped = false;
 
   constructor(
@@ -32,6 +33,7 @@ export class TextStream {
     if (this.stopped) return '';
     this.ids.push(id);
     const full = this.tok.decode([...this.context, ...this.ids]).slice(this.contextText.length);
+    this.decodedLength = full.length;
     let cut = -1;
     for (const s of this.stopStrings) {
       const i = s ? full.indexOf(s) : -1;

@@ -134,7 +134,7 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
-  const shown = batch.map((p) => new ShownTokens(generator.tokenizer, p));
+  const shown = batch.map(() => new ShownTokens());
   const deliver = (row: number, text: string, scored: ScoredToken[]) => {
     tokens[row].push(...scored);
     if (text || scored.length) opts.onDelta?.({ index: row, text, tokens: scored });
@@ -147,7 +147,7 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
     onToken: (e) => {
       if (e.tokenId >= 0) opts.onToken?.();
       const real = e.tokenId >= 0 && !stops.has(e.tokenId);
-      if (real && e.logprob !== undefined) shown[e.row].generate({ id: e.tokenId, logprob: e.logprob, top: e.top ?? [] });
+      if (real && e.logprob !== undefined) shown[e.row].generate({ id: e.tokenId, logprob: e.logprob, top: e.top ?? [] }, e.textEnd ?? 0);
       deliver(e.row, e.text, shown[e.row].show(e.text));
     },
   });

@@ -2,44 +2,29 @@
 // a token when it is generated, but holds its text back while it may begin a stop string; when the stop string then
 // completes, the held text is never shown, and neither may the logprobs of its tokens be: logprobs never spell text
 // the answer lacks. A token the cut goes through (' was' when the stop string is 'was') is not shown either.
-// Where a token's text ends is measured as the engine's text stream measures it (text-stream.ts: the continuation
-// decoded after a little prompt context), in UTF-8 bytes, so the two agree where a token's own bytes would not (a
-// SentencePiece leading space the decoder drops, a special token it skips).
-import { CONTEXT_TOKENS } from '../generate/text-stream.ts';
-import type { TextTokenizer } from '../text/tokenizer.ts';
+// Where a token's text ends comes from the engine's own text stream (TokenEvent.textEnd: the continuation as decoded
+// after a little prompt context), so the two agree where a token's own bytes would not (a SentencePiece leading space
+// the decoder drops, a special token it skips), and nothing is decoded a second time.
 import type { ScoredToken } from './generation.ts';
 
 interface Pending {
   token: ScoredToken;
-  /** Where the token's text ends in the choice's generated text. */
+  /** Where the token's text ends in the choice's generated text, in characters. */
   end: number;
 }
 
 export class ShownTokens {
   private readonly pending: Pending[] = [];
-  private readonly context: number[];
-  private readonly contextBytes: number;
-  private readonly ids: number[] = [];
   private shown = 0;
 
-  constructor(
-    private readonly tokenizer: TextTokenizer,
-    promptIds: readonly number[],
-  ) {
-    this.context = promptIds.slice(-CONTEXT_TOKENS);
-    this.contextBytes = Buffer.byteLength(tokenizer.decode(this.context), 'utf8');
-  }
-
-  /** A token was generated; its text may not have been shown yet. */
-  generate(token: ScoredToken): void {
-    this.ids.push(token.id);
-    const end = Buffer.byteLength(this.tokenizer.decode([...this.context, ...this.ids]), 'utf8') - this.contextBytes;
+  /** A token was generated, its text ending at `end` (TokenEvent.textEnd); that text may not have been shown yet. */
+  generate(token: ScoredToken, end: number): void {
     this.pending.push({ token, end });
   }
 
   /** `text` was shown: the tokens whose text it completes. */
   show(text: string): ScoredToken[] {
-    this.shown += Buffer.byteLength(text, 'utf8');
+    this.shown += text.length;
     let k = 0;
     while (k < this.pending.length && this.pending[k].end <= this.shown) k++;
     return this.pending.splice(0, k).map((p) => p.token);
