@@ -22,7 +22,7 @@ import { loadPreferenceData, readPreferencePairs } from './preference-examples.t
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { zodInput } from './validate.ts';
+import { trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
 export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
@@ -55,7 +55,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   const parsed = zodInput(RewardStartInput, input);
   const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
   const dataset = store.datasets.find(parsed.dataset, 'dataset');
-  const spec = readHfFolder(model.path).spec;
+  const spec = trainableSpec(model);
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
   if (objective === 'pairwise') preferenceStyle(m, dataset.name);

@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
+import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { DEFAULT_LORA_TARGETS, loraModules } from '../models/lora.ts';
 import type { Store } from '../store/db.ts';
@@ -42,8 +43,15 @@ export function requestedModelAndData(request: TrainingRequest, store: Store): {
   return { model, dataset };
 }
 
-/** The architecture of a model to be trained; a folder that cannot be read as one is an error on the field model. */
+/**
+ * The architecture of a model to be trained; a folder that cannot be read as one is an error on the field model, and
+ * so is a model that holds only ONNX weights (a quantised variant): refused here, before the run exists, not when
+ * the started job looks for safetensors weights that are not there.
+ */
 export function trainableSpec(model: Model): ModelSpec {
+  if (isOnnxOnlyFolder(model.path)) {
+    throw invalid(`model ${model.name} holds only ONNX weights (a quantised or exported variant), which cannot be trained; train the model it was made from`, 'model');
+  }
   try {
     return readHfFolder(model.path).spec;
   } catch (err) {

@@ -122,4 +122,22 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     await expect(runPretrain({ corpus: short, steps: 2 }, env())).rejects.toThrow(/too short/);
     expect(trainingRuns()).toEqual([]);
   });
+
+  it('a model that holds only ONNX weights (a quantised variant) is refused before a run or job exists', async () => {
+    // The s260k folder as a quantised variant leaves it: config and tokenizer, ONNX weights, no safetensors.
+    const base = studio.store.models.find('s260k');
+    const onnxOnly = path.join(dataDir, 'models', 's260k-onnx-only');
+    fs.cpSync(base.path, onnxOnly, { recursive: true });
+    for (const f of fs.readdirSync(onnxOnly)) if (f.endsWith('.safetensors') || f === 'model.safetensors.index.json') fs.rmSync(path.join(onnxOnly, f));
+    fs.mkdirSync(path.join(onnxOnly, 'onnx'), { recursive: true });
+    const { id: baseId, createdAt: _createdAt, ...input } = base;
+    studio.store.models.create({ ...input, name: 's260k-q4-like', path: onnxOnly, source: `quantize:${baseId}:q4` });
+    const jobsBefore = trainingJobs().length;
+    const err = await refusal(studio.call('train.start', { model: 's260k-q4-like', dataset: 'stories', maxSteps: 2 }));
+    expect(err.message).toMatch(/model s260k-q4-like holds only ONNX weights .* train the model it was made from/);
+    expect(err.details).toMatchObject({ field: 'model' });
+    await expect(startFinetune({ model: 's260k-q4-like', dataset: 'stories', maxSteps: 2 }, env())).rejects.toThrow(/holds only ONNX weights/);
+    expect(trainingRuns()).toEqual([]);
+    expect(trainingJobs()).toHaveLength(jobsBefore);
+  });
 });
