@@ -17,7 +17,6 @@ import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
 import { listServedModels, resolveServedModel } from './served-models.ts';
 import { SseStream } from './sse.ts';
-import { tokenText } from './token-text.ts';
 
 export interface ServerHooks {
   /** Each generated token (tests count the decode steps a request runs after its client left). */
@@ -200,7 +199,7 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
       opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
       delta: (d) => {
         const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
-        offsets[d.index] = d.tokens.reduce((at, t) => at + tokenText(tok, t.id).token.length, offsets[d.index] ?? 0);
+        offsets[d.index] = d.tokens.reduce((at, t) => at + t.text.length, offsets[d.index] ?? 0);
         return chunk;
       },
       finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),

@@ -31,6 +31,8 @@ export interface ScoredToken {
   id: number;
   logprob: number;
   top: TokenLogprob[];
+  /** The characters of the answer this token spells: its own text, but for what the decoder changed (shown-tokens.ts). */
+  text: string;
 }
 
 /** New text for one choice, and the scored tokens (with logprobs asked for) whose text it shows (shown-tokens.ts). */

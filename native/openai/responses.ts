@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import type { Choice, ChoiceDelta, GenerationOutcome, OpenAIFinish, ScoredToken } from './generation.ts';
-import { tokenText } from './token-text.ts';
+import { alternativeText, shownTokenText } from './token-text.ts';
 
 export interface AnswerHeader {
   id: string;
@@ -31,10 +31,12 @@ const finish = (f: OpenAIFinish) => (f === 'cancelled' ? 'stop' : f);
 // ---- chat ----
 
 function chatTokenLogprob(tok: TextTokenizer, t: ScoredToken, top: number) {
+  const shown = shownTokenText(tok, t.id, t.text);
   return {
-    ...tokenText(tok, t.id),
+    token: shown.token,
+    bytes: shown.bytes,
     logprob: t.logprob,
-    top_logprobs: t.top.slice(0, top).map((a) => ({ ...tokenText(tok, a.id), logprob: a.logprob })),
+    top_logprobs: t.top.slice(0, top).map((a) => ({ ...alternativeText(tok, a.id, { id: t.id, shown }), logprob: a.logprob })),
   };
 }
 
@@ -94,12 +96,12 @@ function legacyLogprobs(tok: TextTokenizer, tokens: ScoredToken[], top: number, 
   const out: LegacyLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
   let at = offset;
   for (const t of tokens) {
-    const text = tokenText(tok, t.id).token;
-    out.tokens.push(text);
+    const shown = shownTokenText(tok, t.id, t.text);
+    out.tokens.push(shown.token);
     out.token_logprobs.push(t.logprob);
-    out.top_logprobs.push(Object.fromEntries(t.top.slice(0, top).map((a) => [tokenText(tok, a.id).token, a.logprob])));
+    out.top_logprobs.push(Object.fromEntries(t.top.slice(0, top).map((a) => [alternativeText(tok, a.id, { id: t.id, shown }).token, a.logprob])));
     out.text_offset.push(at);
-    at += text.length;
+    at += shown.token.length;
   }
   return out;
 }

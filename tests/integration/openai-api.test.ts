@@ -137,6 +137,29 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
   });
 
+  it('spells the returned text with its logprob tokens after an empty prompt, where the decoder drops the first leading space', async () => {
+    const ask = { model: MODEL, prompt: '', temperature: 0, max_tokens: 6, logprobs: 3 };
+    const r = await client.completions.create(ask);
+    const { text } = r.choices[0];
+    const lp = r.choices[0].logprobs!;
+    expect(text.startsWith(' ')).toBe(false);
+    expect(lp.tokens!.join('')).toBe(text);
+    expect(lp.text_offset).toEqual(lp.tokens!.map((_, i) => lp.tokens!.slice(0, i).join('').length));
+    lp.tokens!.forEach((token, i) => expect(Object.keys(lp.top_logprobs![i]), `top_logprobs[${i}] is keyed as tokens[${i}] is spelled`).toContain(token));
+    const streamed: { tokens: string[]; offsets: number[] } = { tokens: [], offsets: [] };
+    for await (const chunk of await client.completions.create({ ...ask, stream: true })) {
+      const l = chunk.choices[0].logprobs;
+      if (!l) continue;
+      streamed.tokens.push(...l.tokens!);
+      streamed.offsets.push(...l.text_offset!);
+    }
+    expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
+    const chat = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: '' }], temperature: 0, max_tokens: 6, logprobs: true, top_logprobs: 2 });
+    const content = chat.choices[0].logprobs!.content!;
+    expect(content.map((t) => t.token).join('')).toBe(chat.choices[0].message.content);
+    expect(Buffer.concat(content.map((t) => Buffer.from(t.bytes!))).toString('utf8')).toBe(chat.choices[0].message.content);
+  });
+
   it('gives logprobs only for the text it returns when a stop string cuts it, whole and streamed', async () => {
     const prompt = 'Once upon a time';
     const whole = await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 30 });
