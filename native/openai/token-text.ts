@@ -4,6 +4,7 @@
 // character in `token`, but its `bytes` are exact, which is why OpenAI returns both.
 // A token of the answer is shown as the characters it spells there (shownTokenText), so that the tokens join to
 // exactly the text; its alternatives are shown as they would have spelled it (alternativeText).
+import type { Detokenizer } from '../generate/text-stream.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 
 /** GPT-2's bytes_to_unicode, inverted: printable character -> byte. */
@@ -74,4 +75,40 @@ export function alternativeText(tokenizer: TextTokenizer, id: number, chosen: { 
   const { dropped } = chosen.shown;
   if (dropped === '' || !own.token.startsWith(dropped)) return own;
   return { token: own.token.slice(dropped.length), bytes: own.bytes.slice(Buffer.byteLength(dropped, 'utf8')) };
+}
+
+/** Tokens of left context each token of a prompt is decoded after (as the engine's text stream decodes a continuation). */
+const CONTEXT_TOKENS = 4;
+
+/** Where decoded text ends but for a multi-byte character still arriving (held back, as the text stream holds it). */
+const endOf = (decoded: string) => (decoded.endsWith('\uFFFD') ? decoded.length - 1 : decoded.length);
+
+/**
+ * The characters of decode(ids) each token spells, joining to exactly that text (an echoed, scored prompt's tokens).
+ * Each token is read after a few tokens of context, which every stretch is checked against; where one disagrees (a
+ * decoder that rewrites across more tokens), from decoding each growing prefix, exact but quadratic.
+ */
+export function tokenStretches(tok: Detokenizer, ids: readonly number[]): string[] {
+  const decode = (some: number[]) => (some.length ? tok.decode(some) : ''); // a tokenizer may refuse to decode nothing
+  const text = decode([...ids]);
+  /** The text cut at `ends`, none going back and the last the whole text, so the stretches join to exactly it. */
+  const cutAt = (ends: number[]): string[] => {
+    const out: string[] = [];
+    let at = 0;
+    ends.forEach((end, i) => {
+      const next = i === ends.length - 1 ? text.length : Math.min(text.length, Math.max(at, end));
+      out.push(text.slice(at, next));
+      at = next;
+    });
+    return out;
+  };
+  const own = ids.map((id, i) => {
+    const context = ids.slice(Math.max(0, i - CONTEXT_TOKENS), i);
+    const decoded = decode([...context, id]);
+    return decoded.slice(endOf(decode(context)), endOf(decoded));
+  });
+  let end = 0;
+  const stretches = cutAt(own.map((s) => (end += s.length)));
+  if (stretches.every((s, i) => s === own[i])) return stretches;
+  return cutAt(ids.map((_, i) => endOf(decode(ids.slice(0, i + 1)))));
 }
