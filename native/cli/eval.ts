@@ -28,11 +28,13 @@ const FIELD_OF_FLAG: Record<string, string> = {
   'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
 };
 
-/** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K. */
+/** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K (K ≥ 1). */
 export function parseTemplate(raw: string | undefined): number {
   if (raw === undefined || raw === 'zero-shot') return 0;
   if (raw === 'one-shot') return 1;
   const m = /^few-shot:(\d+)$/.exec(raw);
+  // few-shot:0 would quietly run zero-shot; whoever typed it most likely meant some examples, so say so.
+  if (m && Number(m[1]) === 0) throw new UserError(`--template ${raw} asks for no examples, which is zero-shot: write --template zero-shot, or few-shot:K with K of 1 or more (e.g. few-shot:2).\nUsage: ${USAGE}`);
   if (m) return Number(m[1]);
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
@@ -189,7 +191,7 @@ export const commands: CliCommand[] = [
       split: 'train, validation, test or all (default test)',
       limit: 'score only the first K examples (default: all)',
       metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
-      template: 'zero-shot, one-shot or few-shot:K (default zero-shot)',
+      template: 'zero-shot, one-shot or few-shot:K with K of 1 or more (default zero-shot)',
       prompt: 'a prompt template file (JSON) instead of the built-in one',
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
       ...GENERATION_HELP,

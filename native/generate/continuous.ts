@@ -15,7 +15,7 @@ import type { GeneratedRow, LanguageModel } from './language-model.ts';
 import { checkPrompts, generate, timing, type GenerateContext, type GenerationResult } from './generate.ts';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.ts';
 import { Rng } from './rng.ts';
-import { newRowState, stepRow, type RowState } from './row-step.ts';
+import { newRowState, scorePromptRow, stepRow, type RowState } from './row-step.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
 
 /** What continuous batching needs beyond a forward step: joining two batches' caches and cutting leading columns. */
@@ -147,11 +147,23 @@ export class ContinuousBatcher<Cache> {
     const input = prompts.map((p) => [...Array<number>(width - p.length).fill(pad), ...p]); // (B, T) left-padded
     rows.forEach((s, b) => (s.mask = [...Array<number>(width - prompts[b].length).fill(0), ...prompts[b].map(() => 1)]));
     let t = performance.now();
-    const out = await this.model.forwardLast(input, rows.map((s) => s.mask), this.model.emptyCache(rows.length));
+    // A request that scores its prompt needs the logits of every position (the others' rows come along: one pass);
+    // otherwise only each row's last.
+    const scoring = requests.some((r) => r.o.scorePrompt);
+    const masks = rows.map((s) => s.mask);
+    const empty = this.model.emptyCache(rows.length);
+    const out = scoring ? await this.model.forward(input, masks, empty) : await this.model.forwardLast(input, masks, empty);
     this.stats.prefills++;
     this.stats.prefillRows += rows.length;
     this.stats.prefillMs += performance.now() - t;
-    this.advance(rows, out.logits, 1);
+    const T = scoring ? width : 1;
+    rows.forEach((s, b) => {
+      const r = s.request;
+      if (!r.o.scorePrompt) return;
+      s.state.promptLogprobs = scorePromptRow(out.logits, b, T, this.model.vocabSize, prompts[b], r.o.logprobs ?? 0);
+      r.options.onPromptScored?.(s.index, s.state.promptLogprobs);
+    });
+    this.advance(rows, out.logits, T);
     for (const r of requests) r.firstMs ??= performance.now() - r.t0;
     if (this.cache === null || this.batch.length === 0) {
       this.batch = rows;
@@ -189,6 +201,10 @@ export class ContinuousBatcher<Cache> {
     rows.forEach((s, b) => {
       if (s.state.done) return;
       const r = s.request;
+      if (r.o.maxNewTokens === 0) {
+        ended.push(s); // a scored prompt only: it ends 'length', as OpenAI's max_tokens 0 does
+        return;
+      }
       const start = (b * T + T - 1) * V;
       stepRow(s.state, logits.slice(start, start + V), { o: r.o, rng: r.rng, stops: r.stops, prompt: r.prompts[s.index], stream: s.stream, index: s.index, onToken: r.options.onToken });
       if (!s.state.done && s.state.tokenIds.length >= r.o.maxNewTokens) ended.push(s); // 'length'

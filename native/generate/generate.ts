@@ -7,7 +7,7 @@ import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './op
 import { Rng } from './rng.ts';
 import { TextStream, type Detokenizer } from './text-stream.ts';
 import { beamSearch } from './beam.ts';
-import { newRowState, stepRow, type RowState } from './row-step.ts';
+import { newRowState, scorePromptRow, stepRow, type RowState } from './row-step.ts';
 
 export { sampleFrom } from './row-step.ts';
 
@@ -93,7 +93,8 @@ async function sampleBatch<Cache>(
   const streams = prompts.map((p) => new TextStream(tok, p, o.stopStrings));
   const rows: RowState[] = prompts.map(() => newRowState(o));
   let firstMs = 0;
-  for (let step = 0; step < o.maxNewTokens; step++) {
+  // One step at least: a scored prompt with no new tokens still needs its prefill.
+  for (let step = 0; step < Math.max(o.maxNewTokens, 1); step++) {
     if (options.signal?.aborted) {
       for (const row of rows) if (!row.done) row.finishReason = 'cancelled';
       break;
@@ -101,6 +102,13 @@ async function sampleBatch<Cache>(
     const out = await model.forward(input, mask, cache);
     cache = out.present;
     const T = input[0].length;
+    if (step === 0 && o.scorePrompt) {
+      rows.forEach((row, b) => {
+        row.promptLogprobs = scorePromptRow(out.logits, b, T, V, prompts[b], o.logprobs ?? 0);
+        options.onPromptScored?.(b, row.promptLogprobs);
+      });
+    }
+    if (o.maxNewTokens === 0) break;
     for (let b = 0; b < B; b++) {
       if (rows[b].done) continue;
       const start = (b * T + T - 1) * V;

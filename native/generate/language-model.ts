@@ -27,6 +27,8 @@ export interface GeneratedRow {
   tokenIds: number[];
   finishReason: FinishReason;
   logprobs?: GeneratedToken[];
+  /** With the scorePrompt option: the prompt's tokens after the first, each scored given those before it. */
+  promptLogprobs?: GeneratedToken[];
   /** Beam search: the sequence's length-normalised score. */
   score?: number;
 }

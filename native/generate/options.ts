@@ -1,5 +1,6 @@
 // Generation settings: what the caller asked for, merged over the model's generation_config.json, validated,
 // and turned into the list of logits processors (the one factory that picks greedy, sampling or beams).
+import type { GeneratedToken } from './language-model.ts';
 import { MinNewTokens, MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, type LogitsProcessor } from './processors.ts';
 
 export interface TokenLogprob {
@@ -48,7 +49,15 @@ export interface GenerateOptions {
   seed?: number;
   /** Report each generated token's log-probability and this many top alternatives (0: just the token's). */
   logprobs?: number;
+  /**
+   * Score the prompt too (OpenAI's echo with logprobs): each prompt token after the first gets its log-probability
+   * and `logprobs` alternatives from the prefill's logits, in GeneratedRow.promptLogprobs and onPromptScored.
+   * maxNewTokens may then be 0: the prompt is scored and nothing generated.
+   */
+  scorePrompt?: boolean;
   onToken?: (e: TokenEvent) => void;
+  /** With scorePrompt: row `row`'s prompt scored, before its first token is generated. */
+  onPromptScored?: (row: number, tokens: GeneratedToken[]) => void;
   /**
    * Stop early: checked before each decode step, so an abort costs at most the step in flight. The rows not
    * yet finished end with finishReason 'cancelled' and keep what they generated.
@@ -60,6 +69,7 @@ export type DecodingStrategy = 'greedy' | 'sample' | 'beam';
 
 export interface ResolvedOptions {
   strategy: DecodingStrategy;
+  /** 0 only when scorePrompt. */
   maxNewTokens: number;
   numBeams: number;
   lengthPenalty: number;
@@ -67,6 +77,7 @@ export interface ResolvedOptions {
   stopTokenIds: number[];
   seed: number;
   logprobs: number | null;
+  scorePrompt: boolean;
   processors: LogitsProcessor[];
   /** The settings as applied, for reports (`--json`). */
   settings: Record<string, unknown>;
@@ -90,8 +101,11 @@ export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> 
   const doSample = (o.doSample ?? (o.temperature !== undefined ? o.temperature > 0 : Boolean(g.do_sample))) && temperature > 0;
   const strategy: DecodingStrategy = numBeams > 1 ? 'beam' : doSample ? 'sample' : 'greedy';
   if (strategy === 'beam' && doSample) throw new RangeError('beam search with sampling is not supported; use num_beams = 1 to sample');
+  const scorePrompt = o.scorePrompt ?? false;
+  if (scorePrompt && strategy === 'beam') throw new RangeError('scoring the prompt needs num_beams = 1');
   const maxNewTokens = o.maxNewTokens ?? (g.max_new_tokens as number | undefined) ?? 128;
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new RangeError(`max_new_tokens must be a positive integer, got ${maxNewTokens}`);
+  const fewest = scorePrompt ? 0 : 1; // a scored prompt is an answer of its own
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < fewest) throw new RangeError(`max_new_tokens must be ${scorePrompt ? 'a non-negative' : 'a positive'} integer, got ${maxNewTokens}`);
   const stopTokenIds = o.stopTokenIds ?? (ids(g.eos_token_id).length ? ids(g.eos_token_id) : defaultStopIds);
   const logprobs = o.logprobs ?? null;
   if (logprobs !== null && (!Number.isInteger(logprobs) || logprobs < 0 || logprobs > 20)) throw new RangeError(`logprobs must be an integer in 0..20, got ${logprobs}`);
@@ -132,6 +146,7 @@ export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> 
     stopTokenIds,
     seed,
     logprobs,
+    scorePrompt,
     processors,
     settings,
   };

@@ -47,6 +47,21 @@ export function stepRow(row: RowState, logits: Float32Array, c: RowContext): voi
   }
 }
 
+/**
+ * The prompt's tokens after the first, each scored from the prefill's logits at the position before it: row `b` of
+ * (B, T, V) logits, the prompt right-aligned in T (left padding). One prefill thus scores the prompt and starts the
+ * continuation.
+ */
+export function scorePromptRow(logits: Float32Array, b: number, T: number, V: number, prompt: readonly number[], top: number): GeneratedToken[] {
+  const pad = T - prompt.length;
+  const out: GeneratedToken[] = [];
+  for (let t = 1; t < prompt.length; t++) {
+    const start = (b * T + pad + t - 1) * V;
+    out.push(scoredToken(logSoftmax(logits.subarray(start, start + V)), prompt[t], top));
+  }
+  return out;
+}
+
 /** The chosen token's log-probability and the `top` most likely tokens, from one row of log-softmaxed logits. */
 function scoredToken(logprobs: Float64Array, id: number, top: number): GeneratedToken {
   const alternatives = top > 0 ? topIndices(logprobs, top).map((j) => ({ id: j, logprob: logprobs[j] })) : undefined;

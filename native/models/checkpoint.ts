@@ -10,6 +10,25 @@ import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const WEIGHTS_FILE = 'model.safetensors';
 
+/** PyTorch's pickled weights, whole or sharded, as transformers wrote them before safetensors became its default. */
+const PYTORCH_WEIGHTS = /^pytorch_model(-\d+-of-\d+)?\.bin$/;
+
+/**
+ * The refusal of a folder with no safetensors weights. PyTorch .bin weights in their place are the common case
+ * (older Hub repositories), so then it says what to do: Lathe never unpickles, the user fetches or converts.
+ */
+export function noSafetensorsError(dir: string): CheckpointError {
+  const pytorch = fs.readdirSync(dir).filter((f) => PYTORCH_WEIGHTS.test(f)).sort();
+  if (pytorch.length === 0) return new CheckpointError(`${dir}: no ${WEIGHTS_FILE} or ${INDEX_FILE} (Lathe reads safetensors weights)`);
+  const found = pytorch.length === 1 ? pytorch[0] : `${pytorch.length} shards, ${pytorch[0]} …`;
+  return new CheckpointError(
+    `${dir}: holds PyTorch weights (${found}) but no ${WEIGHTS_FILE}; Lathe reads safetensors weights only, never pickled .bin files. ` +
+    "Put safetensors weights in this folder: download the model's .safetensors files from its Hugging Face page (for an older " +
+    'repository they are often in an open pull request, revision refs/pr/N), or convert where PyTorch is installed: load the folder ' +
+    'with transformers (from_pretrained) and save it with save_pretrained(folder, safe_serialization=True)',
+  );
+}
+
 /** The tensors of a checkpoint, possibly spread over several safetensors shards. */
 export class CheckpointWeights {
   private constructor(
@@ -52,7 +71,7 @@ export class CheckpointWeights {
       return new CheckpointWeights(dir, [f], new Map([...f.tensors.keys()].map((n) => [n, f])));
     }
     if (fs.existsSync(path.join(dir, 'onnx'))) throw new CheckpointError(`${dir}: a quantised ONNX model (weights only in onnx/); it runs for generation, evaluation and serving, but training, merging and export need its source model's safetensors weights`);
-    throw new CheckpointError(`${dir}: no ${WEIGHTS_FILE} or ${INDEX_FILE} (Lathe reads safetensors weights)`);
+    throw noSafetensorsError(dir);
   }
 
   names(): string[] {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import { newId, openStore } from '../store/db.ts';
-import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, readHfFolder } from './checkpoint.ts';
+import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, noSafetensorsError, readHfFolder } from './checkpoint.ts';
 import { SENTENCE_TRANSFORMERS_FILES, readEncoderFolder, type ModelKind } from './encoder-config.ts';
 import { llama2cToHf } from './llama2c.ts';
 import { expectedTensors, parameterCounts } from './params.ts';
@@ -113,7 +113,7 @@ function readTensorHeaders(dir: string): { shards: string[]; where: Map<string, 
   const where = new Map<string, { file: string; info: TensorInfo }>();
   for (const shard of shards) {
     const file = path.join(dir, shard);
-    if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no ${WEIGHTS_FILE} or ${INDEX_FILE} (Lathe reads safetensors weights)`);
+    if (!fs.existsSync(file)) throw noSafetensorsError(dir);
     const f = SafetensorsFile.open(file);
     for (const info of f.tensors.values()) where.set(info.name, { file, info });
     f.close();

@@ -9,7 +9,7 @@ import type { TextTokenizer } from '../text/tokenizer.ts';
 import { chatPrompt } from './chat-prompt.ts';
 import { citedBy, retrievalField, type Retrieval, type ServedCollections } from './collections.ts';
 import { invalidParam } from './errors.ts';
-import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type SamplingRequest } from './generation.ts';
+import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type PromptToken, type SamplingRequest } from './generation.ts';
 import type { ModelPool } from './model-pool.ts';
 import { base64Floats, embedTokens } from './embeddings.ts';
 import { ChatRequest, CompletionRequest, EmbeddingRequest, parseRequest } from './params.ts';
@@ -17,7 +17,6 @@ import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
 import { listServedModels, resolveServedModel } from './served-models.ts';
 import { SseStream } from './sse.ts';
-import { tokenText } from './token-text.ts';
 
 export interface ServerHooks {
   /** Each generated token (tests count the decode steps a request runs after its client left). */
@@ -63,6 +62,8 @@ interface Shape {
   /** Chunks sent before generation (chat: each choice's role; completions: the echoed prompt). */
   opening(): unknown[];
   delta(d: ChoiceDelta): unknown;
+  /** A choice's prompt scored (echo with logprobs), before its first delta and before the stream opens. */
+  promptScored?(index: number, prompt: PromptToken[]): void;
   finish(c: Choice): unknown;
   usageObject: 'chat.completion.chunk' | 'text_completion';
 }
@@ -92,6 +93,7 @@ async function serve(ctx: EndpointContext, model: string, stream: boolean, inclu
       const out = await runGeneration(generator, prompts, sampling, {
         signal: ctx.signal,
         onToken: () => ctx.hooks.tokenGenerated?.(),
+        onPromptScored: shape.promptScored,
         onDelta: stream ? (d) => open().send(shape.delta(d)) : undefined,
       });
       Object.assign(ctx.entry, {
@@ -179,6 +181,9 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
   if (r.stream_options && !r.stream) throw invalidParam('stream_options', "'stream_options' is only allowed when 'stream' is true");
   const withUsage = Boolean(r.stream_options?.include_usage);
   const top = topOf(r.logprobs, null);
+  // OpenAI's echo with logprobs scores the prompt's tokens too, from the same prefill that starts the answer.
+  const scorePrompt = Boolean(r.echo) && top !== null;
+  if (r.max_tokens === 0 && !scorePrompt) throw invalidParam('max_tokens', "max_tokens 0 generates nothing: it asks for the prompt's own logprobs, so it needs echo: true and logprobs");
   await serve(ctx, r.model, Boolean(r.stream), withUsage, (generator) => {
     const tok = generator.tokenizer;
     const h = answer.answerHeader('cmpl', r.model);
@@ -194,19 +199,24 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => shownPrompts[Math.floor(i / n)]) : [];
     /** Characters of each choice's echo and scored tokens streamed so far: the next token's text_offset, counted as a whole answer counts it. */
     const offsets = echoed.map((e) => e.length);
+    const scored: (PromptToken[] | null)[] = echoed.map(() => null);
     const shape: Shape = {
       header: h,
       whole: (out) => answer.textCompletion(h, out, tok, top, echoed),
-      opening: () => echoed.map((text, i) => answer.completionChunk(h, i, text, null, null, withUsage)),
+      promptScored: (i, prompt) => {
+        scored[i] = prompt;
+        offsets[i] = prompt.reduce((at, t) => at + t.text.length, 0);
+      },
+      opening: () => echoed.map((text, i) => answer.echoChunk(h, i, scored[i], text, tok, top, withUsage)),
       delta: (d) => {
         const chunk = answer.completionDeltaChunk(h, d, tok, top, withUsage, offsets[d.index] ?? 0);
-        offsets[d.index] = d.tokens.reduce((at, t) => at + tokenText(tok, t.id).token.length, offsets[d.index] ?? 0);
+        offsets[d.index] = d.tokens.reduce((at, t) => at + t.text.length, offsets[d.index] ?? 0);
         return chunk;
       },
       finish: (c) => answer.completionChunk(h, c.index, '', null, c.finishReason, withUsage),
       usageObject: 'text_completion',
     };
-    return { prompts, sampling: { ...r, maxTokens: r.max_tokens ?? COMPLETION_DEFAULT_TOKENS, promptParam: 'prompt', logprobs: top }, shape };
+    return { prompts, sampling: { ...r, maxTokens: r.max_tokens ?? COMPLETION_DEFAULT_TOKENS, promptParam: 'prompt', logprobs: top, scorePrompt }, shape };
   });
 }
 

@@ -8,6 +8,7 @@ import type { TextGenerator } from '../generate/pipeline.ts';
 import type { FinishReason } from '../generate/language-model.ts';
 import { invalidParam } from './errors.ts';
 import { ShownTokens } from './shown-tokens.ts';
+import { tokenStretches } from './token-text.ts';
 
 export interface SamplingRequest {
   maxTokens: number | null;
@@ -25,12 +26,22 @@ export interface SamplingRequest {
   n?: number | null;
   /** Top alternatives per token, or null for no log-probabilities. */
   logprobs: number | null;
+  /** Score the prompt's tokens too (echo with logprobs), from the prefill; maxTokens may then be 0. */
+  scorePrompt?: boolean;
 }
 
 export interface ScoredToken {
   id: number;
   logprob: number;
   top: TokenLogprob[];
+  /** The characters of the answer this token spells: its own text, but for what the decoder changed (shown-tokens.ts). */
+  text: string;
+}
+
+/** A token of a scored prompt: the first has no log-probability and no alternatives (nothing precedes it), as OpenAI answers. */
+export interface PromptToken extends Omit<ScoredToken, 'logprob' | 'top'> {
+  logprob: number | null;
+  top: TokenLogprob[] | null;
 }
 
 /** New text for one choice, and the scored tokens (with logprobs asked for) whose text it shows (shown-tokens.ts). */
@@ -47,6 +58,8 @@ export interface Choice {
   text: string;
   finishReason: OpenAIFinish;
   tokens: ScoredToken[];
+  /** With scorePrompt: the prompt's tokens, spelling the prompt as the tokenizer decodes it. */
+  prompt: PromptToken[] | null;
 }
 
 export interface Usage {
@@ -78,14 +91,16 @@ export interface RunOptions {
   onDelta?: (d: ChoiceDelta) => void;
   /** Called once per generated token of any choice (a decode step yields one per unfinished choice). */
   onToken?: () => void;
+  /** With scorePrompt: a choice's prompt scored, before its first token. */
+  onPromptScored?: (index: number, prompt: PromptToken[]) => void;
 }
 
 const FINISH: Record<FinishReason, OpenAIFinish> = { stop_token: 'stop', stop_string: 'stop', length: 'length', cancelled: 'cancelled' };
 
-/** The longest continuation the model's context leaves after `promptLength` tokens (refused when none). */
-export function tokensLeft(generator: TextGenerator, promptLength: number, param: string): number {
+/** The longest continuation the model's context leaves after `promptLength` tokens (refused when none, unless `scoreOnly`: a whole context is scored). */
+export function tokensLeft(generator: TextGenerator, promptLength: number, param: string, scoreOnly = false): number {
   const context = generator.model.spec.maxPositions;
-  if (promptLength >= context) {
+  if (promptLength > context || (promptLength === context && !scoreOnly)) {
     throw invalidParam(param, `This model's maximum context length is ${context} tokens; the prompt has ${promptLength}. Shorten the ${param}.`, 'context_length_exceeded');
   }
   return context - promptLength;
@@ -121,6 +136,7 @@ function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: n
     stopTokenIds,
     seed: r.seed == null ? undefined : engineSeed(r.seed),
     logprobs: r.logprobs ?? undefined,
+    scorePrompt: r.scorePrompt,
   };
 }
 
@@ -128,13 +144,15 @@ function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: n
 export async function runGeneration(generator: TextGenerator, prompts: number[][], r: SamplingRequest, opts: RunOptions = {}): Promise<GenerationOutcome> {
   const n = r.n ?? 1;
   const longest = Math.max(...prompts.map((p) => p.length));
-  const left = tokensLeft(generator, longest, r.promptParam);
+  const left = tokensLeft(generator, longest, r.promptParam, Boolean(r.scorePrompt) && r.maxTokens === 0);
   const maxNewTokens = Math.min(r.maxTokens ?? left, left);
   const stopTokenIds = generator.defaultStopIds;
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));
   const tokens: ScoredToken[][] = batch.map(() => []);
   const shown = batch.map(() => new ShownTokens());
+  const scoredPrompts: (PromptToken[] | null)[] = batch.map(() => null);
+  const stretches = new Map<number[], string[]>(); // per prompt, shared by its n choices
   const deliver = (row: number, text: string, scored: ScoredToken[]) => {
     tokens[row].push(...scored);
     if (text || scored.length) opts.onDelta?.({ index: row, text, tokens: scored });
@@ -144,6 +162,14 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
   const result = await generator.batcher().generate(batch, {
     ...options,
     signal: opts.signal,
+    onPromptScored: (row, scored) => {
+      const ids = batch[row];
+      if (!stretches.has(ids)) stretches.set(ids, tokenStretches(generator.tokenizer, ids));
+      const texts = stretches.get(ids)!;
+      const first: PromptToken = { id: ids[0], text: texts[0], logprob: null, top: null };
+      scoredPrompts[row] = [first, ...scored.map((t, i) => ({ id: t.id, text: texts[i + 1], logprob: t.logprob, top: t.top ?? [] }))];
+      opts.onPromptScored?.(row, scoredPrompts[row]);
+    },
     onToken: (e) => {
       if (e.tokenId >= 0) opts.onToken?.();
       const real = e.tokenId >= 0 && !stops.has(e.tokenId);
@@ -152,7 +178,7 @@ export async function runGeneration(generator: TextGenerator, prompts: number[][
     },
   });
   result.rows.forEach((row, i) => deliver(i, '', shown[i].finish(row.finishReason === 'stop_string')));
-  const choices = result.rows.map((row, i) => ({ index: i, text: row.text, finishReason: FINISH[row.finishReason], tokens: tokens[i] }));
+  const choices = result.rows.map((row, i) => ({ index: i, text: row.text, finishReason: FINISH[row.finishReason], tokens: tokens[i], prompt: scoredPrompts[i] }));
   const promptTokens = prompts.reduce((s, p) => s + p.length, 0);
   const completionTokens = result.rows.reduce((s, row) => s + row.tokenIds.length, 0);
   return { choices, usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }, timings: timingsOf(result.timing, promptTokens, completionTokens) };

@@ -73,6 +73,8 @@ export const CompletionRequest = z.object({
   ...Sampling,
   // OpenAI's four forms: a string, strings, token ids, or lists of token ids (lm-evaluation-harness sends those).
   prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(TokenIds).min(1), TokenIds]),
+  // 0 scores the prompt alone (echo with logprobs: lm-evaluation-harness's loglikelihood); the endpoint checks that.
+  max_tokens: nullable(z.number().int().min(0)),
   logprobs: nullable(z.number().int().min(0).max(20)),
   echo: nullable(z.boolean()),
   best_of: nullable(z.number().int().min(1).max(1)),

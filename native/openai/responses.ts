@@ -3,8 +3,8 @@
 // `usage` plus llama.cpp's `timings` on every whole answer and on the final usage chunk.
 import crypto from 'node:crypto';
 import type { TextTokenizer } from '../text/tokenizer.ts';
-import type { Choice, ChoiceDelta, GenerationOutcome, OpenAIFinish, ScoredToken } from './generation.ts';
-import { tokenText } from './token-text.ts';
+import type { Choice, ChoiceDelta, GenerationOutcome, OpenAIFinish, PromptToken, ScoredToken } from './generation.ts';
+import { alternativeText, shownTokenText } from './token-text.ts';
 
 export interface AnswerHeader {
   id: string;
@@ -31,10 +31,12 @@ const finish = (f: OpenAIFinish) => (f === 'cancelled' ? 'stop' : f);
 // ---- chat ----
 
 function chatTokenLogprob(tok: TextTokenizer, t: ScoredToken, top: number) {
+  const shown = shownTokenText(tok, t.id, t.text);
   return {
-    ...tokenText(tok, t.id),
+    token: shown.token,
+    bytes: shown.bytes,
     logprob: t.logprob,
-    top_logprobs: t.top.slice(0, top).map((a) => ({ ...tokenText(tok, a.id), logprob: a.logprob })),
+    top_logprobs: t.top.slice(0, top).map((a) => ({ ...alternativeText(tok, a.id, { id: t.id, shown }), logprob: a.logprob })),
   };
 }
 
@@ -85,36 +87,50 @@ export function usageChunk(h: AnswerHeader, object: 'chat.completion.chunk' | 't
 
 interface LegacyLogprobs {
   tokens: string[];
-  token_logprobs: number[];
-  top_logprobs: Record<string, number>[];
+  /** null for an echoed prompt's first token, which nothing precedes (and its top_logprobs). */
+  token_logprobs: (number | null)[];
+  top_logprobs: (Record<string, number> | null)[];
   text_offset: number[];
 }
 
-function legacyLogprobs(tok: TextTokenizer, tokens: ScoredToken[], top: number, offset: number): LegacyLogprobs {
+function legacyLogprobs(tok: TextTokenizer, tokens: readonly PromptToken[], top: number, offset: number): LegacyLogprobs {
   const out: LegacyLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
   let at = offset;
   for (const t of tokens) {
-    const text = tokenText(tok, t.id).token;
-    out.tokens.push(text);
+    const shown = shownTokenText(tok, t.id, t.text);
+    out.tokens.push(shown.token);
     out.token_logprobs.push(t.logprob);
-    out.top_logprobs.push(Object.fromEntries(t.top.slice(0, top).map((a) => [tokenText(tok, a.id).token, a.logprob])));
+    out.top_logprobs.push(t.top && Object.fromEntries(t.top.slice(0, top).map((a) => [alternativeText(tok, a.id, { id: t.id, shown }).token, a.logprob])));
     out.text_offset.push(at);
-    at += text.length;
+    at += shown.token.length;
   }
   return out;
 }
 
+/** The prompt a choice echoes: its scored tokens' text (the prompt as the tokenizer decodes it), else `echoed`. */
+const echoOf = (prompt: readonly PromptToken[] | null, echoed: string | undefined) => (prompt ? prompt.map((t) => t.text).join('') : echoed ?? '');
+
 export function textCompletion(h: AnswerHeader, out: GenerationOutcome, tok: TextTokenizer, top: number | null, echoed: string[]) {
   return {
     ...envelope(h, 'text_completion'),
-    choices: out.choices.map((c) => ({
-      text: (echoed[c.index] ?? '') + c.text,
-      index: c.index,
-      logprobs: top === null ? null : legacyLogprobs(tok, c.tokens, top, (echoed[c.index] ?? '').length),
-      finish_reason: finish(c.finishReason),
-    })),
+    choices: out.choices.map((c) => {
+      const echo = echoOf(c.prompt, echoed[c.index]);
+      return {
+        text: echo + c.text,
+        index: c.index,
+        // A scored prompt's tokens come first, from offset 0; otherwise the generated ones start after the echo.
+        logprobs: top === null ? null : legacyLogprobs(tok, [...(c.prompt ?? []), ...c.tokens], top, c.prompt ? 0 : echo.length),
+        finish_reason: finish(c.finishReason),
+      };
+    }),
     ...totals(out),
   };
+}
+
+/** A streamed completion's first chunk with `echo`: the prompt, and with logprobs its scored tokens. */
+export function echoChunk(h: AnswerHeader, index: number, prompt: readonly PromptToken[] | null, echoed: string, tok: TextTokenizer, top: number | null, withUsage: boolean) {
+  const logprobs = prompt && top !== null ? legacyLogprobs(tok, prompt, top, 0) : null;
+  return completionChunk(h, index, echoOf(prompt, echoed), logprobs, null, withUsage);
 }
 
 export function completionChunk(h: AnswerHeader, index: number, text: string, logprobs: LegacyLogprobs | null, finishReason: OpenAIFinish | null, withUsage: boolean) {

@@ -4,30 +4,35 @@
 // the answer lacks. A token the cut goes through (' was' when the stop string is 'was') is not shown either.
 // Where a token's text ends comes from the engine's own text stream (TokenEvent.textEnd: the continuation as decoded
 // after a little prompt context), so the two agree where a token's own bytes would not (a SentencePiece leading space
-// the decoder drops, a special token it skips), and nothing is decoded a second time.
+// the decoder drops, a special token it skips), and nothing is decoded a second time. Each token shown carries that
+// stretch of the text (ScoredToken.text), so logprobs spell exactly the answer: clients join them to rebuild it.
 import type { ScoredToken } from './generation.ts';
 
 interface Pending {
-  token: ScoredToken;
-  /** Where the token's text ends in the choice's generated text, in characters. */
+  token: Omit<ScoredToken, 'text'>;
+  /** Where the token's text starts and ends in the choice's generated text, in characters. */
+  start: number;
   end: number;
 }
 
 export class ShownTokens {
   private readonly pending: Pending[] = [];
-  private shown = 0;
+  /** The choice's text shown so far. */
+  private text = '';
+  private generatedEnd = 0;
 
   /** A token was generated, its text ending at `end` (TokenEvent.textEnd); that text may not have been shown yet. */
-  generate(token: ScoredToken, end: number): void {
-    this.pending.push({ token, end });
+  generate(token: Omit<ScoredToken, 'text'>, end: number): void {
+    this.pending.push({ token, start: this.generatedEnd, end });
+    this.generatedEnd = Math.max(this.generatedEnd, end);
   }
 
   /** `text` was shown: the tokens whose text it completes. */
   show(text: string): ScoredToken[] {
-    this.shown += text.length;
+    this.text += text;
     let k = 0;
-    while (k < this.pending.length && this.pending[k].end <= this.shown) k++;
-    return this.pending.splice(0, k).map((p) => p.token);
+    while (k < this.pending.length && this.pending[k].end <= this.text.length) k++;
+    return this.release(k);
   }
 
   /**
@@ -35,6 +40,10 @@ export class ShownTokens {
    * Otherwise all the text was shown, so every token is.
    */
   finish(cutAtStopString: boolean): ScoredToken[] {
-    return cutAtStopString ? [] : this.pending.splice(0).map((p) => p.token);
+    return cutAtStopString ? [] : this.release(this.pending.length);
+  }
+
+  private release(count: number): ScoredToken[] {
+    return this.pending.splice(0, count).map((p) => ({ ...p.token, text: this.text.slice(p.start, p.end) }));
   }
 }

@@ -3,7 +3,8 @@
 // rules read in one place and test without a database; `projectJourney` gathers its facts from the store.
 //
 // The rules, explicitly:
-// - scope is done when the project names a task, a metric and a target;
+// - scope is done when the project names a task and a metric; the target is optional (the Scope form says so):
+//   without one the scorecard cannot call pass or fail, so the journey leaves "good enough" to the user;
 // - data is done when a dataset is assigned to the project (in progress while an import for it runs);
 // - select is done when the project's runs used a model, or else when the studio has any model at all
 //   (models are shared by every project; the first one is what each stage offers by default);
@@ -13,7 +14,8 @@
 //   the next step when the project's best evaluation misses its target;
 // - evaluate is done when an evaluation run of the project succeeded;
 // - integrate is done when a model the project's runs used was merged into or quantised to a new model (its
-//   source names it); it becomes the next step once the best evaluation meets the target.
+//   source names it); it becomes the next step once the best evaluation meets the target, or once there is a
+//   best evaluation and no target to judge it by.
 // The scorecard is the spine: each step's effect is the project's metric before and after that step's runs.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
@@ -99,11 +101,9 @@ export function journeyOf(facts: JourneyFacts): Journey {
 
   const steps: Record<JourneyStepId, Step> = {} as Record<JourneyStepId, Step>;
 
-  // Scope.
-  const missing = [metric === null && 'a metric', project.target === null && 'a target'].filter(Boolean);
-  steps.scope = missing.length === 0
-    ? { state: 'done', summary: `${project.task} · ${metric} ${higherIsBetter ? '≥' : '≤'} ${project.target}` }
-    : { state: 'not-done', summary: `Say what good is: choose ${missing.join(' and ')}` };
+  // Scope: the metric is what every later step is judged by; the target only turns the best score into a verdict.
+  if (metric === null) steps.scope = { state: 'not-done', summary: 'Say what good is: choose a metric (a target is optional)' };
+  else steps.scope = { state: 'done', summary: `${project.task} · ${metric} ${project.target === null ? '(no target)' : `${higherIsBetter ? '≥' : '≤'} ${project.target}`}` };
 
   // Data.
   if (datasets.length > 0) {
@@ -138,7 +138,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
   else if (tuning.some((r) => r.run.status === 'succeeded')) {
     const done = tuning.filter((r) => r.run.status === 'succeeded');
     steps.finetune = { state: 'done', summary: `${done.at(-1)!.run.name}${done.length > 1 ? ` (${plural(done.length, 'run')})` : ''}`, effect: tuneEffect };
-  } else steps.finetune = { state: 'optional', summary: 'Only when prompting falls short of the target' };
+  } else steps.finetune = { state: 'optional', summary: project.target === null ? 'Only when prompting is not good enough' : 'Only when prompting falls short of the target' };
 
   // Evaluate.
   const evalOpen = byKind('evaluation').some((r) => OPEN_RUN.has(r.run.status)) || jobOpen('evaluation');
@@ -172,6 +172,14 @@ export function journeyOf(facts: JourneyFacts): Journey {
     if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
     const short = Math.abs(scorecard.margin!).toFixed(3);
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
+  } else if (scorecard.status === 'no-target') {
+    // No target to judge by: good enough is the user's call, so the journey neither claims it nor withholds the way on.
+    const integrated = steps.integrate.state === 'done';
+    if (!integrated) steps.integrate.state = 'next';
+    const best = `The best evaluation scores ${scorecard.best!.value.toFixed(3)} ${metric} and the project sets no target, so whether that is good enough is your call`;
+    next = integrated
+      ? { step: null, title: 'A deployable model is made', text: `${best}: export it or serve it from Integrate, or fine-tune to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate }
+      : { step: 'integrate', title: 'Next: integrate the model', text: `${best}: merge, quantise and export the model or serve it, or fine-tune first to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate };
   } else {
     const integrated = steps.integrate.state === 'done';
     if (!integrated) steps.integrate.state = 'next';
@@ -197,7 +205,7 @@ const NEXT_TITLES: Record<JourneyStepId, string> = {
 };
 
 const NEXT_TEXTS: Record<JourneyStepId, string> = {
-  scope: 'Pick the metric that decides success and the target it must reach; every later step is judged by it.',
+  scope: 'Pick the metric every later step is judged by; a target it must reach is optional, and lets the scorecard call pass or fail.',
   data: 'A model learns and is judged on examples: import a file of them into this project.',
   select: 'Start from a small pretrained model: download one, import a checkpoint, or train a tiny one from scratch.',
   prompt: 'Send the model a few inputs in the playground to see what it does before you change anything.',

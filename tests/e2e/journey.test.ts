@@ -82,11 +82,19 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     expect(await strip().count()).toBe(0); // no project, no journey
     await page.getByLabel('Project name').fill('Tiny dialogue summaries');
     await page.getByRole('radio', { name: /Summarisation/ }).click();
-    await page.getByLabel(/^Target/).fill('0.35');
-    await page.getByLabel(/^Target/).press('Control+Enter');
+    await page.getByLabel('Project name').press('Control+Enter');
     await page.getByRole('heading', { name: 'Tiny dialogue summaries' }).waitFor();
+    // The target is optional: a metric alone completes scope, and the guidance moves on instead of asking again.
     await expectStates({ scope: 'done', data: 'next', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     const card = page.getByTestId('journey-card');
+    await card.getByText('Summarisation · ROUGE-L (no target)').waitFor();
+    await page.getByTestId('journey-next').getByText('Next: bring the data').waitFor();
+    await page.getByTestId('scorecard').getByText(/with no target set \(it is optional\), the scorecard will not call runs pass or fail/).waitFor();
+    await shoot('scope-no-target');
+    await page.getByLabel(/^Target/).fill('0.35');
+    await page.getByLabel(/^Target/).press('Control+Enter');
+    await page.getByRole('status').filter({ hasText: 'Scope saved' }).waitFor();
+    await expectStates({ scope: 'done', data: 'next', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     await card.getByText('Summarisation · ROUGE-L ≥ 0.35').waitFor();
     await page.getByTestId('journey-next').getByText('Next: bring the data').waitFor();
     expect(await strip().getByTestId('journey-next').count()).toBe(0); // on Scope the card carries the guidance

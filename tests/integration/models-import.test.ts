@@ -50,6 +50,9 @@ describe('model imports as jobs', () => {
     const shards = fs.readdirSync(path.join(tmp, 'truncated')).filter((f) => f.endsWith('.safetensors')).sort();
     const last = path.join(tmp, 'truncated', shards.at(-1)!);
     fs.truncateSync(last, fs.statSync(last).size - 100);
+    // PyTorch-only: the layout of an older Hub repository, pickled pytorch_model.bin in place of safetensors.
+    await writeHfFolder(path.join(tmp, 'pytorch-only'), { config: llama, tensors: randomTensors(llama, 6), tokenizer, tokenizerConfig });
+    fs.renameSync(path.join(tmp, 'pytorch-only', 'model.safetensors'), path.join(tmp, 'pytorch-only', 'pytorch_model.bin'));
     studio = new Studio({ dataDir, mode: 'cli' });
     studio.listen((e) => events.push(e));
   });
@@ -108,6 +111,15 @@ describe('model imports as jobs', () => {
 
     expect(modelsIn(dataDir)).toEqual(before);
     expect((await studio.call('models.list', {})).map((m) => m.name)).toEqual(['tiny-llama']);
+  });
+
+  it('fails a folder of PyTorch .bin weights saying that Lathe reads safetensors and how to get them', async () => {
+    const src = path.join(tmp, 'pytorch-only');
+    const done = await finish(await studio.call('models.importFolder', { path: src, name: 'pytorch-only' }));
+    expect(done.state).toBe('failed');
+    expect(done.error).toContain(`${src}: holds PyTorch weights (pytorch_model.bin) but no model.safetensors; Lathe reads safetensors weights only`);
+    expect(done.error).toMatch(/download the model's \.safetensors files from its Hugging Face page/);
+    expect(done.error).toMatch(/save_pretrained\(folder, safe_serialization=True\)/);
   });
 
   it('fails a llama2.c import of a file that is no checkpoint with an error naming it', async () => {

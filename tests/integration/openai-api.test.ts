@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHfFolder } from '../../native/models/checkpoint.ts';
+import { CausalLM } from '../../native/models/decoder.ts';
+import { createNllSession, sequenceNll } from '../../native/eval/runner-perplexity.ts';
+import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { startApiServer, type ApiServer } from '../../native/openai/server.ts';
 import { tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES, SKIP_STORIES_REASON, importStories, recordLoraRun } from './helpers/openai-server.ts';
@@ -16,12 +19,14 @@ let dataDir = '';
 let server: ApiServer;
 let client: OpenAI;
 let adapterModel = '';
+let modelPath = '';
 const MODEL = 's260k';
 
 beforeAll(async () => {
   if (!HAS_STORIES) return;
   dataDir = tempDir('openai-api');
   const model = await importStories(dataDir, MODEL);
+  modelPath = model.path;
   server = await startApiServer({ dataDir, port: 0, threads: 1 });
   adapterModel = `${MODEL}:${await recordLoraRun(server.store, dataDir, model)}`;
   client = new OpenAI({ baseURL: server.url, apiKey: server.apiKey, maxRetries: 0 });
@@ -135,6 +140,87 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
       streamed.offsets.push(...l.text_offset!);
     }
     expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
+  });
+
+  it('spells the returned text with its logprob tokens after an empty prompt, where the decoder drops the first leading space', async () => {
+    const ask = { model: MODEL, prompt: '', temperature: 0, max_tokens: 6, logprobs: 3 };
+    const r = await client.completions.create(ask);
+    const { text } = r.choices[0];
+    const lp = r.choices[0].logprobs!;
+    expect(text.startsWith(' ')).toBe(false);
+    expect(lp.tokens!.join('')).toBe(text);
+    expect(lp.text_offset).toEqual(lp.tokens!.map((_, i) => lp.tokens!.slice(0, i).join('').length));
+    lp.tokens!.forEach((token, i) => expect(Object.keys(lp.top_logprobs![i]), `top_logprobs[${i}] is keyed as tokens[${i}] is spelled`).toContain(token));
+    const streamed: { tokens: string[]; offsets: number[] } = { tokens: [], offsets: [] };
+    for await (const chunk of await client.completions.create({ ...ask, stream: true })) {
+      const l = chunk.choices[0].logprobs;
+      if (!l) continue;
+      streamed.tokens.push(...l.tokens!);
+      streamed.offsets.push(...l.text_offset!);
+    }
+    expect(streamed).toEqual({ tokens: lp.tokens, offsets: lp.text_offset });
+    const chat = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: '' }], temperature: 0, max_tokens: 6, logprobs: true, top_logprobs: 2 });
+    const content = chat.choices[0].logprobs!.content!;
+    expect(content.map((t) => t.token).join('')).toBe(chat.choices[0].message.content);
+    expect(Buffer.concat(content.map((t) => Buffer.from(t.bytes!))).toString('utf8')).toBe(chat.choices[0].message.content);
+  });
+
+  it("scores an echoed prompt as OpenAI does: every prompt token's logprob from the prefill, the first null", async () => {
+    const prompt = 'Once upon a time, there was a little cat.';
+    const r = await client.completions.create({ model: MODEL, prompt, max_tokens: 0, echo: true, logprobs: 2 });
+    expect(r.choices[0].text).toBe(prompt);
+    expect(r.usage!.completion_tokens).toBe(0);
+    const lp = r.choices[0].logprobs!;
+    expect(lp.tokens!.join('')).toBe(prompt);
+    expect(lp.text_offset).toEqual(lp.tokens!.map((_, i) => lp.tokens!.slice(0, i).join('').length));
+    expect(lp.token_logprobs![0]).toBeNull();
+    expect(lp.top_logprobs![0]).toBeNull();
+    for (const top of lp.top_logprobs!.slice(1)) expect(Object.keys(top!).length).toBeGreaterThanOrEqual(1);
+
+    // The same numbers as the perplexity evaluation's own prefill and loss graph give.
+    const ids = TextTokenizer.fromFolder(modelPath).encode(prompt);
+    expect(lp.tokens).toHaveLength(ids.length);
+    const model = await CausalLM.load(modelPath, { intraOpNumThreads: 1 });
+    const nll = await createNllSession(model.vocabSize, 1);
+    try {
+      const reference = await sequenceNll(model, nll, ids, model.spec.maxPositions);
+      const summed = -(lp.token_logprobs!.slice(1) as number[]).reduce((a, b) => a + b, 0);
+      expect(summed).toBeCloseTo(reference.nll, 3);
+    } finally {
+      await nll.release();
+      await model.release();
+    }
+
+    // With new tokens too: the prompt's tokens, then the generated ones, as they are without echo.
+    const plain = await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 6, logprobs: 2 });
+    const both = await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 6, logprobs: 2, echo: true });
+    expect(both.choices[0].text).toBe(prompt + plain.choices[0].text);
+    const all = both.choices[0].logprobs!;
+    expect(all.tokens!.join('')).toBe(both.choices[0].text);
+    expect(all.tokens!.slice(ids.length)).toEqual(plain.choices[0].logprobs!.tokens);
+    expect((all.token_logprobs!.slice(0, ids.length) as (number | null)[]).map((v) => (v === null ? null : Number(v.toFixed(4))))).toEqual(lp.token_logprobs!.map((v) => (v === null ? null : Number(v.toFixed(4)))));
+    expect(all.text_offset!.slice(ids.length)).toEqual(plain.choices[0].logprobs!.text_offset!.map((o) => o + prompt.length));
+
+    // Streamed: the echo's chunk carries the prompt's logprobs, the rest follow token by token.
+    const streamed: { text: string; tokens: string[]; offsets: number[] } = { text: '', tokens: [], offsets: [] };
+    for await (const chunk of await client.completions.create({ model: MODEL, prompt, temperature: 0, max_tokens: 6, logprobs: 2, echo: true, stream: true })) {
+      streamed.text += chunk.choices[0].text;
+      const l = chunk.choices[0].logprobs;
+      if (!l) continue;
+      streamed.tokens.push(...l.tokens!);
+      streamed.offsets.push(...l.text_offset!);
+    }
+    expect(streamed).toEqual({ text: both.choices[0].text, tokens: all.tokens, offsets: all.text_offset });
+
+    // A prompt as long as the context is scored whole (nothing is generated after it); one token more is refused.
+    const context = readHfFolder(modelPath).spec.maxPositions;
+    const full = Array.from({ length: context }, (_, i) => (i === 0 ? 1 : ids[1 + (i % (ids.length - 1))]));
+    const whole = await client.completions.create({ model: MODEL, prompt: full, max_tokens: 0, echo: true, logprobs: 0 });
+    expect(whole.choices[0].logprobs!.token_logprobs).toHaveLength(context);
+    await expect(client.completions.create({ model: MODEL, prompt: [...full, ids[1]], max_tokens: 0, echo: true, logprobs: 0 })).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded' });
+
+    // max_tokens 0 only scores a prompt: without echo and logprobs it would answer nothing, so it is refused.
+    await expect(client.completions.create({ model: MODEL, prompt, max_tokens: 0 })).rejects.toMatchObject({ status: 400, param: 'max_tokens' });
   });
 
   it('gives logprobs only for the text it returns when a stop string cuts it, whole and streamed', async () => {

@@ -112,4 +112,13 @@ describe('errors name the flag', () => {
       expect(err).not.toContain('evaluation:');
     }
   });
+
+  it('lathe eval refuses --template few-shot:0 (it would quietly run zero-shot) and points at zero-shot', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, err } = await run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', '--template', 'few-shot:0']);
+    expect(code).toBe(2);
+    expect(err).toContain('lathe eval: --template few-shot:0 asks for no examples, which is zero-shot: write --template zero-shot');
+    expect(err).toContain('Usage: lathe eval');
+  });
 });

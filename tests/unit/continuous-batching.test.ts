@@ -135,6 +135,48 @@ describe.each(['llama3', 'gpt2'] as const)('continuous batching on a random %s',
     }
   });
 
+  it('scores a prompt from its prefill, alone and in a left-padded batch beside a request that does not', async () => {
+    const model = generator.model;
+    const V = model.vocabSize;
+    const [short, long] = [generator.tokenizer.encode('the cat'), generator.tokenizer.encode('once upon a time')];
+    // Reference: each prompt alone through forward(), token t scored by the logits at t − 1.
+    const reference = async (ids: number[]) => {
+      const { logits } = await model.forward([ids], [ids.map(() => 1)], model.emptyCache(1));
+      return ids.slice(1).map((id, t) => {
+        const row = Array.from(logits.subarray(t * V, (t + 1) * V));
+        const lse = Math.log(row.reduce((s, x) => s + Math.exp(x - Math.max(...row)), 0)) + Math.max(...row);
+        return row[id] - lse;
+      });
+    };
+    const scoring = { temperature: 0, maxNewTokens: 0, stopTokenIds: [], logprobs: 2, scorePrompt: true };
+    const alone = await generator.generateIds([short], scoring);
+    expect(alone.rows[0]).toMatchObject({ tokenIds: [], finishReason: 'length' });
+    const want = await reference(short);
+    alone.rows[0].promptLogprobs!.forEach((lp, t) => {
+      expect(lp.id).toBe(short[t + 1]);
+      expect(lp.logprob).toBeCloseTo(want[t], 4);
+      expect(lp.top).toHaveLength(2);
+    });
+    // Through the batcher, prefilled together with a longer prompt that only generates: same scores, same tokens.
+    // (A first request keeps the batcher busy, so that the two wait and are admitted into one left-padded prefill.)
+    const batcher = generator.batcher();
+    const prefills = batcher.stats.prefills;
+    const scored: number[][] = [];
+    const [, mine, other] = await Promise.all([
+      batcher.generate([[1, 2]], { temperature: 0, maxNewTokens: 1, stopTokenIds: [] }),
+      batcher.generate([short], { ...scoring, maxNewTokens: 3, onPromptScored: (_row, tokens) => scored.push(tokens.map((t) => t.logprob)) }),
+      batcher.generate([long], { temperature: 0, maxNewTokens: 3, stopTokenIds: [] }),
+    ]);
+    expect(batcher.stats.prefills - prefills).toBe(2);
+    expect(scored).toHaveLength(1);
+    scored[0].forEach((lp, t) => expect(lp).toBeCloseTo(want[t], 4));
+    expect(mine.rows[0].promptLogprobs!.map((t) => t.logprob)).toEqual(scored[0]);
+    expect(mine.rows[0].tokenIds).toEqual((await generator.generateIds([short], { temperature: 0, maxNewTokens: 3, stopTokenIds: [] })).rows[0].tokenIds);
+    expect(other.rows[0].promptLogprobs).toBeUndefined();
+    expect(other.rows[0].tokenIds).toEqual((await generator.generateIds([long], { temperature: 0, maxNewTokens: 3, stopTokenIds: [] })).rows[0].tokenIds);
+    await expect(generator.generateIds([short], { maxNewTokens: 0 })).rejects.toThrow(/max_new_tokens must be a positive integer, got 0/);
+  });
+
   it('keeps the cache no longer than its longest row while requests keep coming', async () => {
     const batcher = generator.batcher();
     let widest = 0;

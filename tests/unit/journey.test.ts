@@ -38,7 +38,7 @@ describe('projects.journey', () => {
     let j = projectJourney(store, p.id);
     expect(states(j)).toEqual({ scope: 'next', data: 'todo', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     expect(j.next).toMatchObject({ step: 'scope', action: { route: '#/scope' } });
-    expect(step(j, 'scope').summary).toBe('Say what good is: choose a metric and a target');
+    expect(step(j, 'scope').summary).toBe('Say what good is: choose a metric (a target is optional)');
 
     store.projects.update(p.id, { metric: 'rougeL', target: 0.35 });
     j = projectJourney(store, p.id);
@@ -104,6 +104,28 @@ describe('projects.journey', () => {
     j = projectJourney(store, p.id);
     expect(step(j, 'integrate')).toMatchObject({ state: 'done', summary: 'stories260K-lora-q4' });
     expect(j.next).toMatchObject({ step: null, title: 'The target is met', action: { route: '#/integrate' } });
+  });
+
+  it('takes the target as optional: a metric alone completes scope, and a best score with no target claims no verdict', async () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'rougeL' });
+    let j = projectJourney(store, p.id);
+    expect(step(j, 'scope')).toMatchObject({ state: 'done', summary: 'summarization · rougeL (no target)' });
+    expect(j.next).toMatchObject({ step: 'data', title: 'Next: bring the data' });
+
+    store.datasets.insert(dataset('ds_1', p.id));
+    const model = store.models.create({ name: 's260k', architecture: 'llama', path: 'models/x', config: {}, parameterCount: 260_000, source: 'llama2.c' });
+    await evaluation(store, p.id, model, 0.2);
+    j = projectJourney(store, p.id);
+    expect(states(j)).toEqual({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'optional', evaluate: 'done', integrate: 'next' });
+    expect(j.next).toMatchObject({ step: 'integrate', title: 'Next: integrate the model', action: { route: '#/integrate' } });
+    expect(j.next.text).toContain('The best evaluation scores 0.200 rougeL and the project sets no target');
+    expect(j.next.text).not.toContain('reaches the target');
+    expect(step(j, 'finetune').summary).toBe('Only when prompting is not good enough');
+
+    store.models.create({ name: 's260k-q4', architecture: 'llama', path: 'models/z', config: {}, parameterCount: 260_000, source: `quantize:${model.id}:q4` });
+    j = projectJourney(store, p.id);
+    expect(j.next).toMatchObject({ step: null, title: 'A deployable model is made' });
   });
 
   it('counts a DPO run as fine-tune / align, and an evaluation of its model as a tuned one', async () => {

@@ -70,12 +70,12 @@ export function ScorecardCard({ project }: { project: Project }) {
       )}
       {data?.status === 'no-target' && (
         <EmptyState icon="target" title={`No target for ${label}`} action={<Button onClick={scrollToScope}>Set a target below</Button>}>
-          A target turns scores into a decision: write the {label} the model must reach to be good enough (scores run from 0 to 1), and each run will pass or fail against it.
+          A target is optional; it turns scores into a decision: write the {label} the model must reach to be good enough{isFraction(project.metric!) ? ' (scores run from 0 to 1)' : ''}, and each run will pass or fail against it.
         </EmptyState>
       )}
       {data?.status === 'no-runs' && (
         <EmptyState icon="activity" title={`No evaluation reports ${label} yet`} action={<Button variant="primary" onClick={openEvaluate}>Run an evaluation</Button>}>
-          Evaluate a model on this project’s test split with {label} among the metrics; the best finished run is compared with the target ({direction} {project.target}).
+          Evaluate a model on this project’s test split with {label} among the metrics; {project.target !== null ? `the best finished run is compared with the target (${direction} ${project.target}).` : 'with no target set (it is optional), the scorecard will not call runs pass or fail.'}
         </EmptyState>
       )}
       {data && data.best && (data.status === 'pass' || data.status === 'fail') && (

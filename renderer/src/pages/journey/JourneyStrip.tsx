@@ -42,8 +42,9 @@ function improved(e: JourneyEffect): boolean | null {
 }
 
 function summaryOf(step: JourneyStep, project: Project): string {
-  if (step.id === 'scope' && step.state === 'done' && project.metric && project.target !== null) {
-    return `${TASKS[project.task].label} · ${METRIC_INFO[project.metric].label} ${METRIC_INFO[project.metric].higherIsBetter ? '≥' : '≤'} ${project.target}`;
+  if (step.id === 'scope' && step.state === 'done' && project.metric) {
+    const info = METRIC_INFO[project.metric];
+    return `${TASKS[project.task].label} · ${info.label} ${project.target === null ? '(no target)' : `${info.higherIsBetter ? '≥' : '≤'} ${project.target}`}`;
   }
   return step.summary;
 }
