@@ -172,6 +172,10 @@ export function journeyOf(facts: JourneyFacts): Journey {
     if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
     const short = Math.abs(scorecard.margin!).toFixed(3);
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
+  } else if (scorecard.status === 'no-runs') {
+    // Evaluations exist but none measured the project's metric: nothing has been judged yet, so no verdict either way.
+    steps.evaluate = { ...steps.evaluate, state: 'next', summary: `${plural(evaluations.length, 'evaluation')}, none measuring ${metric}` };
+    next = { step: 'evaluate', title: `Next: evaluate with ${metric}`, text: `None of the project’s ${plural(evaluations.length, 'evaluation')} measured ${metric}, the metric Scope chose: run one that includes it, so the scorecard can judge the model.`, action: ACTIONS.evaluate };
   } else if (scorecard.status === 'no-target') {
     // No target to judge by: good enough is the user's call, so the journey neither claims it nor withholds the way on.
     const integrated = steps.integrate.state === 'done';

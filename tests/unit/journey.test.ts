@@ -128,6 +128,19 @@ describe('projects.journey', () => {
     expect(j.next).toMatchObject({ step: null, title: 'A deployable model is made' });
   });
 
+  it('claims no verdict while no evaluation measured the project\'s metric, and sends the user to evaluate with it', async () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'bleu', target: 0.2 });
+    store.datasets.insert(dataset('ds_1', p.id));
+    const model = store.models.create({ name: 's260k', architecture: 'llama', path: 'models/x', config: {}, parameterCount: 260_000, source: 'llama2.c' });
+    await evaluation(store, p.id, model, 0.9); // measures rougeL only
+    store.models.create({ name: 's260k-q4', architecture: 'llama', path: 'models/z', config: {}, parameterCount: 260_000, source: `quantize:${model.id}:q4` });
+    const j = projectJourney(store, p.id);
+    expect(step(j, 'evaluate')).toMatchObject({ state: 'next', summary: '1 evaluation, none measuring bleu' });
+    expect(j.next).toMatchObject({ step: 'evaluate', title: 'Next: evaluate with bleu', action: { route: '#/adapt/evaluate' } });
+    expect(j.next.title).not.toBe('The target is met');
+  });
+
   it('counts a DPO run as fine-tune / align, and an evaluation of its model as a tuned one', async () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Kind stories', task: 'generation', metric: 'rougeL', target: 0.9 });
