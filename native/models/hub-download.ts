@@ -75,7 +75,12 @@ export async function listRepoFiles(p: DownloadParams): Promise<{ name: string; 
   const refuse = (message: string) => new StudioError('invalid_params', message, { field: 'repo' });
   if (!files.some((f) => f.name === 'config.json')) throw refuse(`${p.repo} has no config.json: it is not a transformers model Lathe can run`);
   if (!files.some((f) => f.name.endsWith('.safetensors'))) {
-    throw refuse(`${p.repo} has no .safetensors weights (only other formats); pick a repository that ships safetensors`);
+    const pytorch = (body.siblings ?? []).map((s) => s.rfilename).filter((f) => /^pytorch_model.*\.bin$/.test(f));
+    const has = pytorch.length > 0 ? `only PyTorch weights (${pytorch[0]}${pytorch.length > 1 ? ` and ${pytorch.length - 1} more` : ''}), which Lathe never loads` : 'only other formats';
+    throw refuse(
+      `${p.repo} at revision '${p.revision}' has no .safetensors weights, ${has}. Look on the model's Hugging Face page for an open ` +
+        "pull request that adds safetensors and download that revision (refs/pr/N), or pick a repository that ships safetensors",
+    );
   }
   return files;
 }

@@ -1,5 +1,5 @@
 // Hub downloads against a local HTTP server that speaks the Hub's API (file list + resolve with Range): a
-// partial file is resumed from where it stopped, a server that ignores Range restarts the file, a gated repo
+// partial file is resumed from where it stopped, a server that ignores Range restarts the file, a pickled-only repo names what to fetch instead, a gated repo
 // asks for a token, an unreachable Hub gives the offline message, and the whole job ends with an imported model.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -33,6 +33,10 @@ describe.skipIf(!present)('Hub downloads', () => {
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
       if (url.pathname.includes('/gated/')) return void res.writeHead(401).end('gated');
+      if (url.pathname === '/api/models/lathe/pickled/revision/main') {
+        const siblings = ['config.json', 'pytorch_model.bin', 'tokenizer.json'].map((rfilename) => ({ rfilename, size: 10 }));
+        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ siblings }));
+      }
       if (url.pathname === '/api/models/lathe/tiny/revision/main') {
         const siblings = fs.readdirSync(repoDir).map((f) => ({ rfilename: f, size: fs.statSync(path.join(repoDir, f)).size }));
         return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ siblings: [...siblings, { rfilename: 'README.md', size: 3 }] }));
@@ -90,6 +94,14 @@ describe.skipIf(!present)('Hub downloads', () => {
 
   it('asks for a token for gated repositories', async () => {
     await expect(downloadRepo({ repo: 'gated/model', revision: 'main' }, path.join(tmp, 'g'), () => undefined)).rejects.toThrow(/gated or private.*access token/);
+  });
+
+  it('refuses a repository with only pickled PyTorch weights, naming the file and the refs/pr/N way to safetensors', async () => {
+    const dest = path.join(tmp, 'pickled');
+    await expect(downloadRepo({ repo: 'lathe/pickled', revision: 'main' }, dest, () => undefined)).rejects.toThrow(
+      /lathe\/pickled at revision 'main' has no \.safetensors weights, only PyTorch weights \(pytorch_model\.bin\).*refs\/pr\/N/,
+    );
+    expect(fs.existsSync(dest)).toBe(false); // refused before anything is written
   });
 
   it('says the Hub is unreachable when it is', async () => {
