@@ -57,3 +57,25 @@ export async function killLatheWhen(dataDir: string, args: string[], ready: (run
   await waitGone(trainers, 30_000);
   return runId!;
 }
+
+/**
+ * Starts `lathe ARGS` against `dataDir` and SIGKILLs it, its children with it, as soon as its output shows `line`
+ * (a progress line printed once the work has begun). Resolves with that output; a process that ends first fails.
+ */
+export async function killLatheOnLine(dataDir: string, args: string[], line: RegExp): Promise<string> {
+  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  let killed = false;
+  const onData = (d: Buffer) => {
+    output += d.toString();
+    if (killed || !line.test(output)) return;
+    killed = true;
+    process.kill(-child.pid!, 'SIGKILL'); // the process group: a re-executed child too
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const signal = await exited;
+  if (signal !== 'SIGKILL') throw new Error(`lathe ${args.join(' ')} ended (${signal ?? 'exit'}) before ${line} showed:\n${output}`);
+  return output;
+}
