@@ -1,12 +1,13 @@
 // Replace an export folder whole: build it in a temporary sibling (fsynced), move any old folder aside, rename
-// the new one into place, then delete the old one. A failure or a crash leaves the old folder (or a
-// `.tmp-<pid>-…` sibling that atomic.ts' sweep recognises), never a half-written export under the real name.
+// the new one into place, then delete the old one. A failure or a crash leaves the old folder (and a
+// `.tmp-<pid>-…` sibling, which the next export there sweeps), never a half-written export under the real name.
 // Only an earlier export (a model folder: config.json beside its weights — a .safetensors file or an onnx/ folder)
 // or an empty folder is replaced: `--out .` or `--out ~/Documents` must not delete what the user keeps there, even
 // where some project of theirs has a config.json of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { sweepBeside } from '../models/atomic.ts';
 
 function fsyncTree(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -42,6 +43,7 @@ export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) =>
   const target = path.resolve(dir);
   const refusal = notReplaceableReason(target);
   if (refusal) throw new Error(refusal);
+  sweepBeside(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const tmp = `${target}.tmp-${tag}`;

@@ -92,6 +92,14 @@ export function sweepAbandonedTemporaries(root: string, depth: number): string[]
   return removed;
 }
 
+/**
+ * Remove the temporaries that killed writers left beside `target`, a file or folder written where the user chose
+ * (an export's --out): no later open of the data directory looks there, so the next write there cleans up.
+ */
+export function sweepBeside(target: string): string[] {
+  return sweepAbandonedTemporaries(path.dirname(path.resolve(target)), 1);
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');

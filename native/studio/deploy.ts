@@ -9,7 +9,7 @@ import path from 'node:path';
 import { quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
-import { sweepAbandonedTemporaries } from '../models/atomic.ts';
+import { sweepBeside } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
@@ -34,7 +34,7 @@ function requireAdapter(p: string, field: string): string {
  */
 export function sweepAfterDeploy(dataDir: string, params: DeployJobParams): string[] {
   sweepDeadImports(dataDir);
-  return params.op === 'export' ? sweepAbandonedTemporaries(path.dirname(path.resolve(params.outPath)), 1) : [];
+  return params.op === 'export' ? sweepBeside(params.outPath) : [];
 }
 
 function enqueueDeploy(ctx: HandlerContext, params: DeployJobParams): Job {

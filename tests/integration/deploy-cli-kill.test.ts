@@ -2,6 +2,8 @@
 // registered, the store stays sound, and what the killed process left on disk goes at the next chance.
 // - `lathe model import-llama2c` and `lathe merge --name` leave models/.import-<id>-<pid>/: a studio opening the data
 //   directory removes it (it stayed, hidden, until the next model import happened to run);
+// - `lathe export --format onnx` leaves `<out>.tmp-<pid>-…` beside the user's --out folder: the next export there
+//   removes it (the CLI never swept it; only a failed studio job did).
 // Each kill lands on a progress line printed once the temporary exists; should the work still finish first (a loaded
 // machine), the case is tried again on a fresh directory, as tests/trials do.
 import fs from 'node:fs';
@@ -79,5 +81,25 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
     const again = lathe(dir, ['model', 'import-llama2c', CKPT, '--tokenizer', TOKENIZER, '--name', 's260k']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^imported s260k /);
+  }, 90_000);
+
+  it('a killed export leaves its --out untouched, and the next export there removes the temporary beside it', async () => {
+    let out = '';
+    const besideOut = () => fs.readdirSync(path.dirname(out)).filter((e) => e !== path.basename(out));
+    const dir = await killMidWrite(
+      async () => {
+        out = path.join(freshDir('deploy-kill-out'), 's260k-onnx');
+        return withBase;
+      },
+      () => ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32,q8,q4', '--out', out],
+      /building fp32/, () => besideOut());
+    expectSoundStore(dir);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(besideOut()).toEqual([expect.stringMatching(/^s260k-onnx\.tmp-\d+-[0-9a-f]{8}$/)]);
+
+    const again = lathe(dir, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32', '--out', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'onnx'))).toEqual(['model.onnx']);
+    expect(besideOut()).toEqual([]);
   }, 90_000);
 });
