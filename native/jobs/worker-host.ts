@@ -1,18 +1,35 @@
 // The entry point of every job's child process: waits for 'start', loads the kind's worker module, runs it,
 // and reports back. The parent resolves the module from kinds.ts, so kinds registered at run time work too. If the parent goes away (studio crashed or was killed) the IPC channel closes and the
-// job aborts, so no orphan keeps writing into the data directory.
+// job aborts, so no orphan keeps writing into the data directory (work that finished before it noticed records its
+// own success: recordOrphanedSuccess).
 import { pathToFileURL } from 'node:url';
 import { StudioError } from '../api/errors.ts';
+import { openStore } from '../store/db.ts';
 import { diskFullError } from '../store/disk-full.ts';
 import type { FromWorker, ToWorker, WorkerContext, WorkerRun } from './protocol.ts';
 
 const controller = new AbortController();
 
-function send(message: FromWorker): Promise<void> {
+/** Resolves with whether the message reached the parent (false once the studio is gone). */
+function send(message: FromWorker): Promise<boolean> {
   return new Promise((resolve) => {
-    if (!process.connected || !process.send) return resolve();
-    process.send(message, undefined, {}, () => resolve());
+    if (!process.connected || !process.send) return resolve(false);
+    process.send(message, undefined, {}, (err: Error | null) => resolve(!err));
   });
+}
+
+/**
+ * The work finished but its studio died first (work that runs without yielding never sees the disconnect that
+ * aborts it): the model or file it made exists, so the job is recorded succeeded here, where the next studio
+ * would otherwise call it interrupted and have it run again, against a name it now takes.
+ */
+function recordOrphanedSuccess(start: Extract<ToWorker, { type: 'start' }>, result: unknown): void {
+  const store = openStore(start.dataDir);
+  try {
+    store.jobs.recordOrphanedSuccess(start.jobId, result);
+  } finally {
+    store.close();
+  }
 }
 
 async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void> {
@@ -28,7 +45,7 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
   try {
     const mod = (await import(pathToFileURL(start.module).href)) as { run: WorkerRun };
     const result = await mod.run(start.params, ctx);
-    await send({ type: 'done', result: result ?? null });
+    if (!(await send({ type: 'done', result: result ?? null }))) recordOrphanedSuccess(start, result ?? null);
   } catch (err) {
     const e = diskFullError(err, `the ${start.kind} job`, `into ${start.dataDir}`);
     if (controller.signal.aborted) await send({ type: 'cancelled' });

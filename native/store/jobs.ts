@@ -131,6 +131,20 @@ export class JobTable {
     return job;
   }
 
+  /**
+   * Record as succeeded a job whose process finished its work after the studio that ran it died, unless the job has
+   * ended otherwise than 'interrupted' (what a studio opened meanwhile concludes of a job whose owner is gone).
+   * Returns whether the job changed.
+   */
+  recordOrphanedSuccess(id: string, result: unknown): boolean {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'succeeded', progress = 1, message = 'done', eta_seconds = 0, result_json = ?, error = NULL, finished_at = ?
+         WHERE id = ? AND state IN ('queued', 'running', 'interrupted')`,
+      )
+      .run(JSON.stringify(result), nowIso(), id).changes > 0;
+  }
+
   appendLog(jobId: string, level: string, line: string, time = nowIso()): JobLogLine & { jobId: string } {
     this.db.prepare('INSERT INTO job_logs (job_id, time, level, line) VALUES (?, ?, ?, ?)').run(jobId, time, level, line);
     return { jobId, time, level, line };
