@@ -107,7 +107,7 @@ export class JobQueue {
     if (running.stopReason) return;
     running.stopReason = reason;
     this.update(id, { message: reason === 'cancel' ? 'cancelling…' : 'stopping: the studio is closing' });
-    const cancel: ToWorker = { type: 'cancel' };
+    const cancel: ToWorker = { type: 'cancel', reason };
     if (running.child.connected) running.child.send(cancel);
     running.killTimer = setTimeout(() => running.child.kill('SIGKILL'), this.cancelGraceMs);
   }

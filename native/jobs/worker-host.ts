@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { StudioError } from '../api/errors.ts';
 import { openStore } from '../store/db.ts';
 import { diskFullError } from '../store/disk-full.ts';
+import { STUDIO_GONE } from './stopped.ts';
 import type { FromWorker, ToWorker, WorkerContext, WorkerRun } from './protocol.ts';
 
 const controller = new AbortController();
@@ -58,12 +59,12 @@ process.on('message', (message: ToWorker) => {
   if (message.type === 'start') {
     void runJob(message).finally(() => process.disconnect?.());
   } else if (message.type === 'cancel') {
-    controller.abort();
+    controller.abort(message.reason === 'shutdown' ? STUDIO_GONE : undefined);
   }
 });
 
 process.on('disconnect', () => {
   // The parent is gone or finished with us: stop work; let cleanup in finally blocks run, then exit.
-  controller.abort();
+  controller.abort(STUDIO_GONE);
   setTimeout(() => process.exit(0), 2000).unref();
 });
