@@ -25,7 +25,9 @@ export interface StudioOptions {
    * jobs orphaned by a previous crash are marked interrupted, and half-written imports (datasets, and the model
    * folders that imports, merges and quantisations build under models/) and the temporaries of killed writers in
    * run folders (checkpoints, adapters, predictions) removed at open.
-   * The CLI passes false: it shares the directory with a running studio and must not touch its jobs.
+   * The CLI passes false: it shares the directory with a running studio and must not touch its jobs or files; it
+   * still ends the jobs of a studio that is gone, as every store open ends the runs of a dead foreground command,
+   * so that it does not list them 'running'.
    */
   recover?: boolean;
   jobs?: JobQueueOptions;
@@ -58,6 +60,8 @@ export class Studio {
       sweepIncompleteImports(options.dataDir, this.store.datasets.ids());
       sweepDeadImports(options.dataDir);
       sweepAbandonedTemporaries(path.join(options.dataDir, 'runs'), 4);
+    } else {
+      this.store.jobs.markInterrupted({ ownPid: false });
     }
     this.queue = new JobQueue(this.store, options.dataDir, options.jobs);
     this.ctx = { store: this.store, queue: this.queue, dataDir: options.dataDir, mode: options.mode };

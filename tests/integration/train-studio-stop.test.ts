@@ -1,11 +1,13 @@
 // A fine-tuning job whose studio stops under it — closed (Ctrl-C on `npm start`) or SIGKILLed — was recorded as a
 // run the user 'cancelled' beside a job 'interrupted': the worker's signal aborted either way and the trainer took
 // every abort for a cancel. The studio's going is now an abort of its own (jobs/stopped.ts), and job and run both
-// read 'interrupted', which `train.resume` continues from the last checkpoint.
+// read 'interrupted', which `train.resume` continues from the last checkpoint; the CLI says so before any studio
+// starts again (it left a dead studio's jobs 'running' until one did).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../native/api/schemas.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { openStore } from '../../native/store/db.ts';
@@ -14,7 +16,7 @@ import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { waitGone } from './helpers/kill.ts';
-import { ROOT, tempDir } from './helpers/lathe.ts';
+import { ROOT, lathe, tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES260K, STORIES260K } from './helpers/stories-studio.ts';
 
 if (!HAS_STORIES260K) console.warn('train-studio-stop: skipped: the shared data kit (models/stories260K) is absent');
@@ -106,6 +108,10 @@ describe.skipIf(!HAS_STORIES260K)('a fine-tuning job whose studio stops', () => 
     host.kill('SIGKILL');
     await exited;
     await waitGone([worker()], 15_000);
+
+    // the CLI, before any studio starts again: it leaves live studios' jobs alone, not dead ones' (they read running)
+    const listed = lathe(dataDir, ['jobs', 'list', '--json']).json<Job[]>().find((j) => j.id === jobId);
+    expect(listed).toMatchObject({ state: 'interrupted', error: expect.stringMatching(/studio stopped/) });
 
     const studio = new Studio({ dataDir, mode: 'serve' });
     try {
