@@ -3,7 +3,9 @@
 // - `lathe model import-llama2c` and `lathe merge --name` leave models/.import-<id>-<pid>/: a studio opening the data
 //   directory removes it (it stayed, hidden, until the next model import happened to run);
 // - `lathe export --format onnx` leaves `<out>.tmp-<pid>-…` beside the user's --out folder: the next export there
-//   removes it (the CLI never swept it; only a failed studio job did).
+//   removes it (the CLI never swept it; only a failed studio job did);
+// - `lathe quantize --report` leaves its scratch folder (every variant's ONNX files, the model's size several times)
+//   in the system's temporary folder: the next report removes it (it stayed for good).
 // Each kill lands on a progress line printed once the temporary exists; should the work still finish first (a loaded
 // machine), the case is tried again on a fresh directory, as tests/trials do.
 import fs from 'node:fs';
@@ -46,10 +48,10 @@ function expectSoundStore(dataDir: string): void {
 }
 
 /** Kill `lathe ARGS` on `line` in a fresh directory made by `prepare` until the kill leaves `left(dir)` non-empty. */
-async function killMidWrite(prepare: () => Promise<string>, args: (dir: string) => string[], line: RegExp, left: (dir: string) => string[]): Promise<string> {
+async function killMidWrite(prepare: () => Promise<string>, args: (dir: string) => string[], line: RegExp, left: (dir: string) => string[], env = (): NodeJS.ProcessEnv => ({})): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const dir = await prepare();
-    const output = await killLatheOnLine(dir, args(dir), line);
+    const output = await killLatheOnLine(dir, args(dir), line, env());
     if (left(dir).length > 0) return dir;
     console.warn(`attempt ${attempt}: the kill on ${line} landed after the work had finished`);
     if (attempt === ATTEMPTS) throw new Error(`${ATTEMPTS} kills on ${line} all landed after the work had finished:\n${output}`);
@@ -101,5 +103,25 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(fs.readdirSync(path.join(out, 'onnx'))).toEqual(['model.onnx']);
     expect(besideOut()).toEqual([]);
+  }, 90_000);
+
+  it('a killed quantisation report leaves its scratch folder, which the next report removes', async () => {
+    const text = path.join(withBase, 'held-out.txt');
+    fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));
+    let tmp = '';
+    const scratch = () => fs.readdirSync(tmp).filter((e) => e.startsWith('lathe-quant-report'));
+    let n = 0;
+    const dir = await killMidWrite(
+      async () => {
+        tmp = freshDir('deploy-kill-tmp');
+        return withBase;
+      },
+      () => ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', `s260k-r${++n}`, '--report', '--text', text],
+      /measuring/, scratch, () => ({ TMPDIR: tmp }));
+    expect(scratch()).toHaveLength(1);
+
+    const again = lathe(dir, ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', 's260k-again', '--report', '--text', text], { env: { TMPDIR: tmp } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(scratch()).toEqual([]);
   }, 90_000);
 });

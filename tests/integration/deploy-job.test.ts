@@ -77,7 +77,7 @@ describe.skipIf(!present)('deploy jobs', () => {
   });
 
   it('a quantise job cancelled while its report measures keeps nothing: no variant model, no scratch folder', async () => {
-    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report-')));
+    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report')));
     const before = scratchDirs();
     const text = path.join(tmp, 'held-out.txt');
     fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));

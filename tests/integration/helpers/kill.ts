@@ -62,8 +62,8 @@ export async function killLatheWhen(dataDir: string, args: string[], ready: (run
  * Starts `lathe ARGS` against `dataDir` and SIGKILLs it, its children with it, as soon as its output shows `line`
  * (a progress line printed once the work has begun). Resolves with that output; a process that ends first fails.
  */
-export async function killLatheOnLine(dataDir: string, args: string[], line: RegExp): Promise<string> {
-  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export async function killLatheOnLine(dataDir: string, args: string[], line: RegExp, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   let killed = false;
