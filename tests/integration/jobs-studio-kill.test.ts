@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Studio } from '../../native/studio/studio.ts';
-import { waitGone } from './helpers/kill.ts';
+import { waitGone } from './helpers/processes.ts';
 import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');

@@ -15,7 +15,7 @@ import { Studio } from '../../native/studio/studio.ts';
 import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { waitGone } from './helpers/kill.ts';
+import { waitGone } from './helpers/processes.ts';
 import { ROOT, lathe, tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES260K, STORIES260K } from './helpers/stories-studio.ts';
 

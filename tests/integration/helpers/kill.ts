@@ -1,35 +1,9 @@
 // A `lathe` training command SIGKILLed mid-run, as the resume tests need it: no warning, no cleanup, and the trainer
 // it re-executed (bin/lathe.mjs trains in a child with other malloc settings on Linux) gone before the test goes on.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { expect } from 'vitest';
 import { LATHE_BIN, ROOT } from './lathe.ts';
-
-/** The pids of `pid`'s children (Linux's /proc; none elsewhere, where `lathe` trains in its own process). */
-export function childPids(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Waits until none of `pids` is alive; throws, naming them, if one still is after `timeoutMs`. */
-export async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline) throw new Error(`the trainer (pid ${pids.filter(alive).join(', ')}) lived on ${timeoutMs} ms after its lathe process was killed`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { childPids, waitGone } from './processes.ts';
 
 /**
  * Starts `lathe ARGS` against `dataDir`, SIGKILLs it (within 90 s) once `ready(runId)` holds for the run it printed,
