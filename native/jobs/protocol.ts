@@ -5,7 +5,9 @@ import type { ErrorLocation } from '../api/errors.ts';
 export type ToWorker =
   | { type: 'start'; jobId: string; kind: string; module: string; params: unknown; dataDir: string }
   /** 'shutdown': the studio is closing, so the job ends interrupted rather than cancelled. */
-  | { type: 'cancel'; reason: 'cancel' | 'shutdown' };
+  | { type: 'cancel'; reason: 'cancel' | 'shutdown' }
+  /** The job's 'done' is in the store: until it comes, the worker records its success itself should the studio die. */
+  | { type: 'stored' };
 
 /** Child → parent. */
 export type FromWorker =

@@ -11,18 +11,32 @@ import type { FromWorker, ToWorker, WorkerContext, WorkerRun } from './protocol.
 
 const controller = new AbortController();
 
-/** Resolves with whether the message reached the parent (false once the studio is gone). */
-function send(message: FromWorker): Promise<boolean> {
+function send(message: FromWorker): Promise<void> {
   return new Promise((resolve) => {
-    if (!process.connected || !process.send) return resolve(false);
-    process.send(message, undefined, {}, (err: Error | null) => resolve(!err));
+    if (!process.connected || !process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+let onStored: (() => void) | null = null;
+
+/**
+ * Reports the job done and resolves with whether the parent stored it ('stored' comes back): false when the studio
+ * is gone first, whether the message never left or was never read.
+ */
+function reportDone(result: unknown): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve(false);
+    onStored = () => resolve(true);
+    process.once('disconnect', () => resolve(false));
+    void send({ type: 'done', result });
   });
 }
 
 /**
- * The work finished but its studio died first (work that runs without yielding never sees the disconnect that
- * aborts it): the model or file it made exists, so the job is recorded succeeded here, where the next studio
- * would otherwise call it interrupted and have it run again, against a name it now takes.
+ * The work finished but its studio died before storing that (work that runs without yielding never sees the
+ * disconnect that aborts it): the model or file it made exists, so the job is recorded succeeded here, where the
+ * next studio would otherwise call it interrupted and have it run again, against a name it now takes.
  */
 function recordOrphanedSuccess(start: Extract<ToWorker, { type: 'start' }>, result: unknown): void {
   const store = openStore(start.dataDir);
@@ -46,7 +60,7 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
   try {
     const mod = (await import(pathToFileURL(start.module).href)) as { run: WorkerRun };
     const result = await mod.run(start.params, ctx);
-    if (!(await send({ type: 'done', result: result ?? null }))) recordOrphanedSuccess(start, result ?? null);
+    if (!(await reportDone(result ?? null))) recordOrphanedSuccess(start, result ?? null);
   } catch (err) {
     const e = diskFullError(err, `the ${start.kind} job`, `into ${start.dataDir}`);
     if (controller.signal.aborted) await send({ type: 'cancelled' });
@@ -58,6 +72,8 @@ async function runJob(start: Extract<ToWorker, { type: 'start' }>): Promise<void
 process.on('message', (message: ToWorker) => {
   if (message.type === 'start') {
     void runJob(message).finally(() => process.disconnect?.());
+  } else if (message.type === 'stored') {
+    onStored?.();
   } else if (message.type === 'cancel') {
     controller.abort(message.reason === 'shutdown' ? STUDIO_GONE : undefined);
   }
