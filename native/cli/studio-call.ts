@@ -1,5 +1,5 @@
 // Run one Studio API method from the CLI against the data directory, turning API errors into UserErrors
-// (a message for the user, no stack trace). The CLI never recovers jobs: a running studio may own them.
+// (a message for the user, no stack trace). The CLI leaves a live studio's jobs and files alone (Studio's `recover`).
 import type { MethodName, Params, Result } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
 import { Studio } from '../studio/studio.ts';

@@ -2,7 +2,7 @@
 // produced one at a time (so a model is never held twice) and written on its aligned offset, all through
 // models/atomic.ts: a crash leaves the old file or the new one, never half of one.
 import fs from 'node:fs';
-import { atomicWrite } from '../models/atomic.ts';
+import { atomicWrite, sweepBeside } from '../models/atomic.ts';
 import { GGML_TYPE, byteSize, type GgmlTypeName } from './ggml-blocks.ts';
 import { DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, SCALAR_BYTES, VALUE_TYPE, alignUp, type GgufMetadata, type GgufValue, type ScalarKind } from './gguf-format.ts';
 
@@ -109,6 +109,7 @@ export function layoutGguf(metadata: GgufMetadata, tensors: GgufTensorPlan[]): {
 /** Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. */
 export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
   const { header, offsets, sizes } = layoutGguf(metadata, tensors);
+  sweepBeside(file); // what a killed export left beside the file the user chose
   await atomicWrite(file, async (fd) => {
     fs.writeSync(fd, header);
     let pos = 0;

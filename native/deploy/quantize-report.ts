@@ -1,10 +1,12 @@
 // The quantisation report: each variant beside fp32 — file size, peak memory, prefill and decode tokens/s,
 // perplexity on held-out text and greedy agreement (the share of identical tokens over a fixed prompt set). The
 // variants are exported into a scratch folder (onnx-export.ts) and each is measured in its own child process.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { forkWorker } from '../jobs/fork-worker.ts';
+import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { exportOnnxFolder } from './onnx-export.ts';
 import type { QuantizeOptions } from './onnx-quantize.ts';
@@ -71,10 +73,24 @@ function agreement(rows: number[][], reference: number[][]): number {
   return all ? same / all : 0;
 }
 
+const SCRATCH = 'lathe-quant-report';
+
+/**
+ * A scratch folder in the system's temporary folder, named as atomic.ts names a writer's temporary, after removing
+ * those of reports that were killed (their writer's pid gone): each holds every variant's ONNX files, several times
+ * the model's size, and nothing else would ever remove it.
+ */
+function scratchFolder(): string {
+  sweepAbandonedTemporaries(os.tmpdir(), 1, (name) => name.startsWith(`${SCRATCH}.tmp-`));
+  const dir = path.join(os.tmpdir(), `${SCRATCH}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(dir);
+  return dir;
+}
+
 /** Export fp32 and `dtypes` of the model at `sourceDir` into a scratch folder and measure each. */
 export async function quantizationReport(sourceDir: string, opts: ReportOptions): Promise<ReportRow[]> {
   const dtypes: OnnxDtype[] = ['fp32', ...opts.dtypes.filter((d) => d !== 'fp32')];
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-quant-report-'));
+  const scratch = scratchFolder();
   try {
     const dir = path.join(scratch, 'model');
     await exportOnnxFolder(sourceDir, dir, { ...opts, dtypes, onProgress: (p) => opts.onProgress?.({ fraction: p.fraction * 0.3, message: p.message }) });

@@ -1,12 +1,15 @@
 // Replace an export folder whole: build it in a temporary sibling (fsynced), move any old folder aside, rename
-// the new one into place, then delete the old one. A failure or a crash leaves the old folder (or a
-// `.tmp-<pid>-…` sibling that atomic.ts' sweep recognises), never a half-written export under the real name.
+// the new one into place, then delete the old one. A failure or a crash leaves the old folder (and a
+// `.tmp-<pid>-…` sibling, which the next export there sweeps; a crash between the two renames, the old folder as
+// `.old-<pid>-…`, which the next export there puts back), never a half-written export under the real name.
 // Only an earlier export (a model folder: config.json beside its weights — a .safetensors file or an onnx/ folder)
 // or an empty folder is replaced: `--out .` or `--out ~/Documents` must not delete what the user keeps there, even
 // where some project of theirs has a config.json of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { sweepBeside } from '../models/atomic.ts';
+import { isPidAlive } from '../store/process-owner.ts';
 
 function fsyncTree(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -38,10 +41,32 @@ export function notReplaceableReason(target: string): string | null {
   return `${target} is a folder that holds other files (${shown}) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder for --out`;
 }
 
+/**
+ * A replace killed between moving the old folder aside and renaming the new one in left `<target>.old-<pid>-…` (the
+ * earlier export, whole) and no `<target>`: put it back, or remove it when `<target>` is there. A live writer's stays.
+ */
+function recoverMovedAside(target: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(target));
+  } catch {
+    return; // no folder yet: nothing was moved aside
+  }
+  for (const entry of entries) {
+    const writer = /^(.*)\.old-(\d+)-[0-9a-f]{8}$/.exec(entry);
+    if (!writer || writer[1] !== path.basename(target) || isPidAlive(Number(writer[2]))) continue;
+    const aside = path.join(path.dirname(target), entry);
+    if (fs.existsSync(target)) fs.rmSync(aside, { recursive: true, force: true });
+    else fs.renameSync(aside, target);
+  }
+}
+
 export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const target = path.resolve(dir);
+  recoverMovedAside(target);
   const refusal = notReplaceableReason(target);
   if (refusal) throw new Error(refusal);
+  sweepBeside(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const tmp = `${target}.tmp-${tag}`;

@@ -18,6 +18,7 @@ import { savePredictions } from './predictions.ts';
 import { BOOTSTRAP, type EvalContext } from './runner.ts';
 import { loadItems, type EvalItem } from './runner-data.ts';
 import { timingOf } from './scoring.ts';
+import { stoppedStatus } from '../jobs/stopped.ts';
 
 /** Documents kept per query in the predictions (what Compare shows). */
 const SHOWN = 10;
@@ -154,7 +155,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
         throw failure;
       }
       const cancelled = examples.length < queries.length;
-      store.runs.setStatus(run.id, cancelled ? 'cancelled' : 'succeeded');
+      store.runs.setStatus(run.id, cancelled ? stoppedStatus(ctx.signal) : 'succeeded');
       out.push({ mode, runId: run.id, metrics: Object.fromEntries(metrics.map((v) => [v.name, v.value])) });
       if (cancelled) {
         status = 'cancelled';

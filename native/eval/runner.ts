@@ -18,6 +18,7 @@ import { columnResponses, withJudge } from './runner-judge.ts';
 import { rubricOf } from './judge.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
 import { plural } from '../api/format.ts';
+import { stoppedStatus } from '../jobs/stopped.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 export const BOOTSTRAP = { samples: 1000, seed: 0, confidence: 0.95 };
@@ -210,7 +211,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     store.runs.setStatus(run.id, 'failed');
     throw failure;
   }
-  store.runs.setStatus(run.id, cancelled ? 'cancelled' : 'succeeded');
+  store.runs.setStatus(run.id, cancelled ? stoppedStatus(ctx.signal) : 'succeeded');
   const short = examples.filter((e) => (e.shotsUsed ?? config.shots) < config.shots).length;
   if (short > 0) ctx.log?.('warn', `${short} of ${plural(examples.length, 'prompt')} fit fewer than ${plural(config.shots, 'example')} in the model's context (see shotsUsed in the predictions)`);
   const cut = examples.filter((e) => e.truncatedTokens > 0).length;

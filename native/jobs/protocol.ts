@@ -4,7 +4,10 @@ import type { ErrorLocation } from '../api/errors.ts';
 /** Parent → child. */
 export type ToWorker =
   | { type: 'start'; jobId: string; kind: string; module: string; params: unknown; dataDir: string }
-  | { type: 'cancel' };
+  /** 'shutdown': the studio is closing, so the job ends interrupted rather than cancelled. */
+  | { type: 'cancel'; reason: 'cancel' | 'shutdown' }
+  /** The job's 'done' is in the store: until it comes, the worker records its success itself should the studio die. */
+  | { type: 'stored' };
 
 /** Child → parent. */
 export type FromWorker =

@@ -107,7 +107,7 @@ export class JobQueue {
     if (running.stopReason) return;
     running.stopReason = reason;
     this.update(id, { message: reason === 'cancel' ? 'cancelling…' : 'stopping: the studio is closing' });
-    const cancel: ToWorker = { type: 'cancel' };
+    const cancel: ToWorker = { type: 'cancel', reason };
     if (running.child.connected) running.child.send(cancel);
     running.killTimer = setTimeout(() => running.child.kill('SIGKILL'), this.cancelGraceMs);
   }
@@ -173,9 +173,16 @@ export class JobQueue {
       case 'metric': // recorded by the worker (worker-env.ts): announced here
         this.emit({ type: 'run.metric', payload: { runId: m.runId, step: m.step, name: m.name, value: m.value, time: m.time } });
         break;
-      case 'done':
+      case 'done': {
         running.outcome = { state: 'succeeded', progress: 1, message: 'done', etaSeconds: 0, result: m.result, error: null };
+        // stored now, not once the process has exited, and acknowledged: a studio killed in between would leave a job
+        // whose work is done (a model registered, a file written) to be called interrupted; the worker, unanswered,
+        // records it itself
+        this.update(id, running.outcome);
+        const stored: ToWorker = { type: 'stored' };
+        if (running.child.connected) running.child.send(stored);
         break;
+      }
       case 'cancelled':
         running.outcome = { state: running.stopReason === 'shutdown' ? 'interrupted' : 'cancelled', message: 'cancelled', etaSeconds: null };
         break;

@@ -66,10 +66,11 @@ const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
 /**
  * Remove the temporaries (files or folders) that a writer killed mid-write left under `root`, down to `depth`
- * levels: those whose writer's pid no longer runs. A live writer's are left alone (a reused pid only delays the
- * sweep). They are never read, so this only gives their disk space back. Returns the paths removed.
+ * levels: those whose writer's pid no longer runs (and, in a folder shared with other programs, whose name `only`
+ * accepts). A live writer's are left alone (a reused pid only delays the sweep). They are never read, so this only
+ * gives their disk space back. Returns the paths removed.
  */
-export function sweepAbandonedTemporaries(root: string, depth: number): string[] {
+export function sweepAbandonedTemporaries(root: string, depth: number, only: (name: string) => boolean = () => true): string[] {
   const removed: string[] = [];
   let entries: fs.Dirent[];
   try {
@@ -81,15 +82,23 @@ export function sweepAbandonedTemporaries(root: string, depth: number): string[]
     const full = path.join(root, entry.name);
     const writer = TEMPORARY.exec(entry.name);
     if (writer) {
-      if (!isPidAlive(Number(writer[1]))) {
+      if (only(entry.name) && !isPidAlive(Number(writer[1]))) {
         fs.rmSync(full, { recursive: true, force: true });
         removed.push(full);
       }
     } else if (entry.isDirectory() && depth > 1) {
-      removed.push(...sweepAbandonedTemporaries(full, depth - 1));
+      removed.push(...sweepAbandonedTemporaries(full, depth - 1, only));
     }
   }
   return removed;
+}
+
+/**
+ * Remove the temporaries that killed writers left beside `target`, a file or folder written where the user chose
+ * (an export's --out): no later open of the data directory looks there, so the next write there cleans up.
+ */
+export function sweepBeside(target: string): string[] {
+  return sweepAbandonedTemporaries(path.dirname(path.resolve(target)), 1);
 }
 
 function fsyncDir(dir: string): void {

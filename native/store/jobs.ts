@@ -131,6 +131,20 @@ export class JobTable {
     return job;
   }
 
+  /**
+   * Record as succeeded a job whose process finished its work after the studio that ran it died, unless the job has
+   * ended otherwise than 'interrupted' (what a studio opened meanwhile concludes of a job whose owner is gone).
+   * Returns whether the job changed.
+   */
+  recordOrphanedSuccess(id: string, result: unknown): boolean {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'succeeded', progress = 1, message = 'done', eta_seconds = 0, result_json = ?, error = NULL, finished_at = ?
+         WHERE id = ? AND state IN ('queued', 'running', 'interrupted')`,
+      )
+      .run(JSON.stringify(result), nowIso(), id).changes > 0;
+  }
+
   appendLog(jobId: string, level: string, line: string, time = nowIso()): JobLogLine & { jobId: string } {
     this.db.prepare('INSERT INTO job_logs (job_id, time, level, line) VALUES (?, ?, ?, ?)').run(jobId, time, level, line);
     return { jobId, time, level, line };
@@ -147,11 +161,13 @@ export class JobTable {
   /**
    * Mark queued/running jobs whose owning studio process is gone as 'interrupted' (it crashed or was killed).
    * Jobs owned by a live process (another studio sharing the data directory) are left alone. The runs they drove
-   * end as 'interrupted' too (resume still accepts them).
+   * end as 'interrupted' too (resume still accepts them). A studio starting up also counts the jobs recorded under
+   * its own pid as orphans (a dead studio's, the pid reused); `ownPid: false` leaves them to their process.
    */
-  markInterrupted(): Job[] {
+  markInterrupted(options: { ownPid?: boolean } = {}): Job[] {
     const open = this.db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'running')`).all() as JobRow[];
-    const orphans = open.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isPidAlive(r.owner_pid));
+    const mine = (r: JobRow) => r.owner_pid === process.pid;
+    const orphans = open.filter((r) => r.owner_pid === null || (mine(r) ? options.ownPid ?? true : !isPidAlive(r.owner_pid!)));
     const mark = this.db.prepare(
       `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL,
          error = COALESCE(error, 'the studio stopped while this job was ' || state || '; run it again') WHERE id = ?`,

@@ -61,8 +61,9 @@ export interface RunInput {
   parentRunId?: string | null;
   status?: string;
   /**
-   * The process that will train the run outside the job queue (the CLI in the foreground), recorded from the
-   * start: should that process die before its first status write, the orphan check still ends the run.
+   * The process that will work on the run outside the job queue (the CLI in the foreground, the studio generating
+   * in the playground), recorded from the start: should that process die before its first status write, the orphan
+   * check still ends the run.
    */
   owner?: ProcessOwner | null;
 }
@@ -160,8 +161,9 @@ export class RunTable {
 
   /**
    * End as 'interrupted' the open runs whose owning process (a `lathe train` / `lathe pretrain` in the
-   * foreground) is gone: killed, crashed or its machine restarted. `--resume` continues them from their last
-   * checkpoint. Runs driven by jobs have no owner here; the job table ends those. Returns the ids it ended.
+   * foreground, a studio generating in the playground) is gone: killed, crashed or its machine restarted.
+   * `--resume` continues training runs from their last checkpoint. Runs driven by jobs have no owner here; the job
+   * table ends those. Returns the ids it ended.
    */
   interruptOrphaned(): string[] {
     const owned = this.db.prepare(`SELECT id, owner_pid, owner_started FROM runs WHERE owner_pid IS NOT NULL AND ${OPEN}`).all() as Pick<RunRow, 'id' | 'owner_pid' | 'owner_started'>[];

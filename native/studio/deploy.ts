@@ -6,13 +6,14 @@
 // run id (resolved here from the store) or by folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
+import { DeployResult, quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
-import { sweepAbandonedTemporaries } from '../models/atomic.ts';
+import { sweepBeside } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
+import { deleteModel } from './models.ts';
 
 type DeployHandlers = HandlersFor<typeof deployMethods>;
 
@@ -34,7 +35,19 @@ function requireAdapter(p: string, field: string): string {
  */
 export function sweepAfterDeploy(dataDir: string, params: DeployJobParams): string[] {
   sweepDeadImports(dataDir);
-  return params.op === 'export' ? sweepAbandonedTemporaries(path.dirname(path.resolve(params.outPath)), 1) : [];
+  return params.op === 'export' ? sweepBeside(params.outPath) : [];
+}
+
+/**
+ * Remove the variants a quantise job had registered when its process died (killed, out of memory): its row holds
+ * them (deploy-worker.ts records each as it is made). A job that stops part-way keeps nothing, whatever stopped it;
+ * the worker removes them itself when it stops on a cancel or an error, leaving nothing for this to find.
+ */
+function removeLeftVariants(ctx: HandlerContext, jobId: string): void {
+  const left = DeployResult.safeParse(ctx.store.jobs.get(jobId)?.result);
+  if (!left.success) return;
+  for (const model of left.data.models) deleteModel(ctx, model.id);
+  ctx.store.jobs.update(jobId, { result: null });
 }
 
 function enqueueDeploy(ctx: HandlerContext, params: DeployJobParams): Job {
@@ -42,7 +55,9 @@ function enqueueDeploy(ctx: HandlerContext, params: DeployJobParams): Job {
   const stop = ctx.queue.listen((event) => {
     if (event.type !== 'job.updated' || event.payload.id !== job.id || !isFinishedState(event.payload.state)) return;
     stop();
-    if (event.payload.state !== 'succeeded') sweepAfterDeploy(ctx.dataDir, params);
+    if (event.payload.state === 'succeeded') return;
+    sweepAfterDeploy(ctx.dataDir, params);
+    if (params.op === 'quantize') removeLeftVariants(ctx, job.id);
   });
   return job;
 }

@@ -13,6 +13,7 @@ import type { Model } from '../api/schemas.ts';
 import { writeFileDurably } from '../data/files.ts';
 import { Listeners } from '../jobs/listeners.ts';
 import type { Store } from '../store/db.ts';
+import { currentOwner } from '../store/process-owner.ts';
 import type { FromGenerationWorker, ToGenerationWorker } from './generate-protocol.ts';
 import { LazyWorker, PendingReplies } from './lazy-worker.ts';
 
@@ -75,8 +76,10 @@ export class GenerationService {
         modelId: req.model.id, modelName: req.model.name, prompt: req.prompt, messages: req.messages, settings: req.settings,
         label: req.label ?? null,
       },
+      owner: currentOwner(),
     });
-    this.store.runs.setStatus(run.id, 'running');
+    // no job drives a generation: owned by this process, so that when it dies the next store open ends the run
+    this.store.runs.setStatus(run.id, 'running', currentOwner());
     this.running.set(id, { runId: run.id, model: req.model, prompt: req.prompt, started: Date.now() });
     try {
       this.send({ type: 'generate', id, modelDir: req.model.path, prompt: req.prompt, settings: req.settings, top: req.top });

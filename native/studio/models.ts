@@ -9,7 +9,7 @@ import type { GgufImportParams, modelMethods } from '../api/models.ts';
 import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { generationService } from './generate-service.ts';
-import type { HandlersFor } from './context.ts';
+import type { HandlerContext, HandlersFor } from './context.ts';
 
 type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>>;
 
@@ -18,6 +18,17 @@ function requireFile(file: string, field: string, what: string): string {
   if (!fs.existsSync(resolved)) throw new StudioError('invalid_params', `${file}: no such file; give the full path of the ${what}`, { field, file });
   if (fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${file}: a folder; give the full path of the ${what}`, { field, file });
   return resolved;
+}
+
+/** Delete the model `id` (unloaded first), its row and, when it lies in the data directory, its folder; whether it was there. */
+export function deleteModel(ctx: HandlerContext, id: string): boolean {
+  const model = ctx.store.models.get(id);
+  if (!model) return false;
+  generationService(ctx.store, ctx.dataDir).evict(model);
+  // Row first, then files: a crash in between leaves an orphan folder, never a row without its folder.
+  const deleted = ctx.store.models.delete(id);
+  if (deleted && path.resolve(model.path).startsWith(path.resolve(ctx.dataDir))) fs.rmSync(model.path, { recursive: true, force: true });
+  return deleted;
 }
 
 export const modelHandlers: ModelHandlers = {
@@ -47,15 +58,7 @@ export const modelHandlers: ModelHandlers = {
     ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('gguf-import', { path: resolved, name } satisfies GgufImportParams);
   },
-  'models.delete': ({ id }, _raw, ctx) => {
-    const model = ctx.store.models.get(id);
-    if (!model) return { deleted: false };
-    generationService(ctx.store, ctx.dataDir).evict(model);
-    // Row first, then files: a crash in between leaves an orphan folder, never a row without its folder.
-    const deleted = ctx.store.models.delete(id);
-    if (deleted && path.resolve(model.path).startsWith(path.resolve(ctx.dataDir))) fs.rmSync(model.path, { recursive: true, force: true });
-    return { deleted };
-  },
+  'models.delete': ({ id }, _raw, ctx) => ({ deleted: deleteModel(ctx, id) }),
   'models.download': (p, _raw, ctx) => {
     const name = p.name ?? p.repo.split('/')[1];
     ctx.store.models.requireFreeName(name);

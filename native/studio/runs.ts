@@ -44,7 +44,9 @@ export const runHandlers: HandlersFor<RunMethods> = {
     const run = store.runs.find(id, 'id');
     if (!isFinishedState(run.status)) {
       const job = store.jobs.list(500, run.id).find((j) => j.state === 'queued' || j.state === 'running');
-      const writer = job ? `its job ${job.id} is ${job.state}` : store.runs.hasLiveOwner(run.id) ? 'a lathe process is training it' : run.kind === 'generation' ? 'the playground is still generating it' : null;
+      const writer = job ? `its job ${job.id} is ${job.state}`
+        : store.runs.hasLiveOwner(run.id) ? (run.kind === 'generation' ? 'the playground is still generating it' : 'a lathe process is training it')
+        : null;
       if (writer) throw new StudioError('conflict', `run ${run.id} is ${run.status} (${writer}); cancel it first, then delete it`, { field: 'id' });
     }
     // Row first, then files: a crash in between leaves an orphan folder, never a row whose files are gone.

@@ -7,6 +7,7 @@ import { isMethodName, methods, type ApiError, type MethodName, type Params, typ
 import { StudioError } from '../api/errors.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
+import { sweepDeadImports } from '../models/import.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
@@ -21,9 +22,12 @@ export interface StudioOptions {
   mode: StudioMode;
   /**
    * Whether this process is the studio that owns the data directory's jobs (the app or `lathe serve`): then
-   * jobs orphaned by a previous crash are marked interrupted, and half-written imports and the temporaries of
-   * killed writers in run folders (checkpoints, adapters, predictions) removed at open.
-   * The CLI passes false: it shares the directory with a running studio and must not touch its jobs.
+   * jobs orphaned by a previous crash are marked interrupted, and half-written imports (datasets, and the model
+   * folders that imports, merges and quantisations build under models/) and the temporaries of killed writers in
+   * run folders (checkpoints, adapters, predictions) removed at open.
+   * The CLI passes false: it shares the directory with a running studio and must not touch its jobs or files; it
+   * still ends the jobs of a studio that is gone, as every store open ends the runs of a dead foreground command,
+   * so that it does not list them 'running'.
    */
   recover?: boolean;
   jobs?: JobQueueOptions;
@@ -54,7 +58,10 @@ export class Studio {
     if (options.recover ?? true) {
       this.store.jobs.markInterrupted();
       sweepIncompleteImports(options.dataDir, this.store.datasets.ids());
+      sweepDeadImports(options.dataDir);
       sweepAbandonedTemporaries(path.join(options.dataDir, 'runs'), 4);
+    } else {
+      this.store.jobs.markInterrupted({ ownPid: false });
     }
     this.queue = new JobQueue(this.store, options.dataDir, options.jobs);
     this.ctx = { store: this.store, queue: this.queue, dataDir: options.dataDir, mode: options.mode };

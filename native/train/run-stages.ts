@@ -13,12 +13,14 @@ import { buildTrainingGraph, type TrainingGraph, type TrainingMethod } from '../
 import type { BatchSource } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
 import { trainLoop, type LoopOptions, type LoopResult, type LoopStatus } from './loop.ts';
+import { stoppedStatus } from '../jobs/stopped.ts';
 import { runDir, type TrainEnv } from './run-env.ts';
 import { createTrainer, type TrainerOptions, type TrainingSession } from './session.ts';
 
 /**
  * Run `work` as run `runId`: its folder created (and swept of what a killed earlier attempt was writing), the run
- * attached to the job and marked running by this process, then ended 'succeeded' or 'cancelled' by the outcome, or 'failed' ('cancelled' after a cancel) when `work` throws.
+ * attached to the job and marked running by this process, then ended 'succeeded' or stopped by the outcome, or 'failed'
+ * when `work` throws (stopped after an abort). Stopped is 'cancelled', or 'interrupted' when the studio went (stopped.ts).
  */
 export async function asRun<T extends { status: LoopStatus }>(runId: string, env: TrainEnv, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = runDir(env.dataDir, runId);
@@ -28,10 +30,10 @@ export async function asRun<T extends { status: LoopStatus }>(runId: string, env
   env.store.runs.setStatus(runId, 'running', env.owner ?? null);
   try {
     const outcome = await work(dir);
-    env.store.runs.setStatus(runId, outcome.status === 'cancelled' ? 'cancelled' : 'succeeded');
+    env.store.runs.setStatus(runId, outcome.status === 'cancelled' ? stoppedStatus(env.signal) : 'succeeded');
     return outcome;
   } catch (err) {
-    env.store.runs.setStatus(runId, env.signal.aborted ? 'cancelled' : 'failed');
+    env.store.runs.setStatus(runId, env.signal.aborted ? stoppedStatus(env.signal) : 'failed');
     throw err;
   }
 }

@@ -77,7 +77,7 @@ describe.skipIf(!present)('deploy jobs', () => {
   });
 
   it('a quantise job cancelled while its report measures keeps nothing: no variant model, no scratch folder', async () => {
-    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report-')));
+    const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lathe-quant-report')));
     const before = scratchDirs();
     const text = path.join(tmp, 'held-out.txt');
     fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));
@@ -96,6 +96,27 @@ describe.skipIf(!present)('deploy jobs', () => {
     expect(fs.readdirSync(path.join(tmp, 'data', 'models')).filter((f) => !studio.store.models.list().some((m) => path.basename(m.path) === f))).toEqual([]);
     expect([...scratchDirs()].filter((d) => !before.has(d))).toEqual([]);
   });
+
+  it('a quantise job whose process is killed after its first variant keeps nothing, and runs again', async () => {
+    const text = path.join(tmp, 'held-out.txt');
+    fs.writeFileSync(text, 'Once upon a time there was a little girl who liked to play in the park with her dog. '.repeat(40));
+    const job = await studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['int8', 'fp16'], reportTextPath: text });
+    for (let t0 = Date.now(); !studio.store.models.list().some((m) => m.name === 's260k-int8'); ) {
+      if (Date.now() - t0 > 60_000) throw new Error('the first variant was not registered within a minute');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const { worker_pid: worker } = studio.store.db.prepare('SELECT worker_pid FROM jobs WHERE id = ?').get(job.id) as { worker_pid: number };
+    process.kill(worker, 'SIGKILL'); // out of memory, say: no cleanup of its own
+    await studio.queue.whenFinished(job.id);
+    const ended = await studio.call('jobs.get', { id: job.id });
+    expect(ended.state).toBe('failed');
+    expect(ended.error).toMatch(/killed by SIGKILL/);
+    expect(studio.store.models.list().map((m) => m.name)).not.toContain('s260k-int8');
+    expect(fs.readdirSync(path.join(tmp, 'data', 'models')).filter((f) => !studio.store.models.list().some((m) => path.basename(m.path) === f))).toEqual([]);
+
+    const again = await studio.call('deploy.quantize', { modelId: 's260k', dtypes: ['int8'] });
+    expect((await result(again.id)).models.map((m) => m.name)).toEqual(['s260k-int8']);
+  }, 90_000);
 
   it('refuses at once what it can check', async () => {
     await expect(studio.call('deploy.merge', { modelId: 's260k', adapterPath: path.join(tmp, 'nothing'), name: 'm' })).rejects.toThrow(/no such folder/);

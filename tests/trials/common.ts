@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE, openStore } from '../../native/store/db.ts';
+import { childPids, waitGone } from '../integration/helpers/processes.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const LATHE_BIN = path.join(ROOT, 'bin/lathe.mjs');
@@ -77,10 +78,17 @@ export async function killCli(dataDir: string, args: string[], atMs: number): Pr
   const done = exited(child);
   await Promise.race([working, done]);
   const t0 = Date.now();
-  const finishedFirst = await Promise.race([done.then(() => true), sleep(Math.min(atMs, 2 ** 31 - 1)).then(() => false)]);
+  let killTimer: NodeJS.Timeout | undefined;
+  const killMoment = new Promise<false>((resolve) => (killTimer = setTimeout(() => resolve(false), Math.min(atMs, 2 ** 31 - 1))));
+  const finishedFirst = await Promise.race([done.then(() => true as const), killMoment]);
+  clearTimeout(killTimer); // a run not to be killed (atMs Infinity) would otherwise hold the harness open for 24 days
+  // a training command's trainer child (bin/lathe.mjs re-executes it) lives until it notices its parent is gone: the
+  // checks must see what the kill left, not a run its still-living owner rightly keeps 'running'
+  const trainers = finishedFirst ? [] : childPids(child.pid!);
   if (!finishedFirst) child.kill('SIGKILL');
   await done;
   const ms = Date.now() - t0;
+  await waitGone(trainers, 30_000);
   return { killedAtMs: finishedFirst ? null : ms, finishedFirst, exitCode: child.exitCode, output, workMs: finishedFirst ? ms : null };
 }
 

@@ -1,35 +1,9 @@
 // A `lathe` training command SIGKILLed mid-run, as the resume tests need it: no warning, no cleanup, and the trainer
 // it re-executed (bin/lathe.mjs trains in a child with other malloc settings on Linux) gone before the test goes on.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { expect } from 'vitest';
 import { LATHE_BIN, ROOT } from './lathe.ts';
-
-/** The pids of `pid`'s children (Linux's /proc; none elsewhere, where `lathe` trains in its own process). */
-export function childPids(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Waits until none of `pids` is alive; throws, naming them, if one still is after `timeoutMs`. */
-export async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline) throw new Error(`the trainer (pid ${pids.filter(alive).join(', ')}) lived on ${timeoutMs} ms after its lathe process was killed`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { childPids, waitGone } from './processes.ts';
 
 /**
  * Starts `lathe ARGS` against `dataDir`, SIGKILLs it (within 90 s) once `ready(runId)` holds for the run it printed,
@@ -56,4 +30,26 @@ export async function killLatheWhen(dataDir: string, args: string[], ready: (run
   expect(await exited).toBe('SIGKILL');
   await waitGone(trainers, 30_000);
   return runId!;
+}
+
+/**
+ * Starts `lathe ARGS` against `dataDir` and SIGKILLs it, its children with it, as soon as its output shows `line`
+ * (a progress line printed once the work has begun). Resolves with that output; a process that ends first fails.
+ */
+export async function killLatheOnLine(dataDir: string, args: string[], line: RegExp, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  let killed = false;
+  const onData = (d: Buffer) => {
+    output += d.toString();
+    if (killed || !line.test(output)) return;
+    killed = true;
+    process.kill(-child.pid!, 'SIGKILL'); // the process group: a re-executed child too
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const signal = await exited;
+  if (signal !== 'SIGKILL') throw new Error(`lathe ${args.join(' ')} ended (${signal ?? 'exit'}) before ${line} showed:\n${output}`);
+  return output;
 }

@@ -78,6 +78,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
       />
       <div className="card-body stack">
         {summary.status === 'cancelled' && <Callout tone="warning" title="Cancelled — partial results">These scores cover the {plural(summary.examples, 'example')} finished before the run was stopped.</Callout>}
+        {summary.status === 'interrupted' && summary.examples > 0 && <Callout tone="warning" title="Interrupted — partial results">The app closed or stopped during this evaluation; these scores cover the {plural(summary.examples, 'example')} finished before then. Evaluate again for the whole split.</Callout>}
         <div className="row-wrap small muted">
           <span className="badge">{cfg.model?.name ?? 'model'}</span>
           {cfg.adapterPath && <span className="badge badge-accent" title={cfg.adapterPath}>+ LoRA adapter</span>}
