@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isPidAlive } from './process-owner.ts';
+import { isTrainingKind } from '../api/run-kinds.ts';
 import type { RunTable } from './runs.ts';
 
 type JobStateName = z.infer<typeof JobState>;
@@ -169,14 +170,15 @@ export class JobTable {
     const mine = (r: JobRow) => r.owner_pid === process.pid;
     const orphans = open.filter((r) => r.owner_pid === null || (mine(r) ? options.ownPid ?? true : !isPidAlive(r.owner_pid!)));
     const mark = this.db.prepare(
-      `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL,
-         error = COALESCE(error, 'the studio stopped while this job was ' || state || '; run it again') WHERE id = ?`,
+      `UPDATE jobs SET state = 'interrupted', finished_at = ?, eta_seconds = NULL, error = COALESCE(error, ?) WHERE id = ?`,
     );
+    // A training job's run resumes from its last checkpoint; any other job starts over.
+    const advice = (r: JobRow) => (r.run_id && isTrainingKind(r.kind) ? 'resume its run to continue from the last checkpoint' : 'run it again');
     this.db
       .transaction(() => {
         for (const r of orphans) {
           const time = nowIso();
-          mark.run(time, r.id);
+          mark.run(time, `the studio stopped while this job was ${r.state}; ${advice(r)}`, r.id);
           if (r.run_id) this.runs.endIfOpen(r.run_id, 'interrupted', time);
         }
       })

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
+import { isTrainingKind } from '../api/run-kinds.ts';
 import type { trainMethods } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { listCheckpoints } from '../train/checkpoints.ts';
@@ -16,7 +17,7 @@ type TrainHandlers = HandlersFor<typeof trainMethods>;
 
 function trainingRun(ctx: HandlerContext, runId: string) {
   const run = ctx.store.runs.find(runId);
-  if (run.kind !== 'finetune' && run.kind !== 'pretrain' && run.kind !== 'dpo' && run.kind !== 'reward' && run.kind !== 'ppo') {
+  if (!isTrainingKind(run.kind)) {
     throw new StudioError('invalid_params', `run ${runId} is ${withArticle(run.kind)} run, not a training run`, { field: 'runId' });
   }
   return run;

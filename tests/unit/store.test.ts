@@ -186,6 +186,11 @@ describe('tables', () => {
     const orphan = driven();
     store.jobs.markInterrupted();
     expect(ended(orphan.run)).toEqual(['interrupted', true]);
+    // its job says the run resumes, where a job without a checkpoint to continue from starts over
+    expect(store.jobs.get(orphan.job)?.error).toBe('the studio stopped while this job was running; resume its run to continue from the last checkpoint');
+    const importJob = store.jobs.create('dataset-import', {}, 2 ** 31 - 1);
+    store.jobs.markInterrupted();
+    expect(store.jobs.get(importJob.id)?.error).toBe('the studio stopped while this job was queued; run it again');
     expect(ended(store.runs.setStatus(orphan.run, 'running')!.id)).toEqual(['running', false]);
   });
 

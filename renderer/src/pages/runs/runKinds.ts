@@ -1,8 +1,9 @@
 // Which runs are experiments (training, evaluation, export — what a project compares and keeps) and which are
 // the playground's single generations (many, small, kept apart so they do not bury the experiments).
 import type { Run } from '../../../../native/api/schemas.ts';
+import { TRAINING_RUN_KINDS } from '../../../../native/api/run-kinds.ts';
 
-export const TRAINING_KINDS: readonly string[] = ['finetune', 'pretrain', 'dpo', 'reward', 'ppo'];
+export const TRAINING_KINDS = TRAINING_RUN_KINDS;
 export const PLAYGROUND_KIND = 'generation';
 
 export const isTraining = (run: Pick<Run, 'kind'>): boolean => TRAINING_KINDS.includes(run.kind);
