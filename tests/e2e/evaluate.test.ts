@@ -3,12 +3,13 @@
 // zero-shot evaluation (progress, then metric cards with intervals) and a few-shot one with a custom layout,
 // the comparison shows both runs' metrics, CI bar charts and the per-example view (sorted, paged, exported),
 // the Runs page compares ticked runs, the project page shows the scorecard, and a pairwise LLM-judge run shows
-// each example's judge probabilities and prompts in Compare. Light and dark screenshots
+// each example's judge probabilities and prompts in Compare, and an interrupted run says its scores are partial. Light and dark screenshots
 // of each land in tests/e2e/screenshots/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../native/store/db.ts';
 import { browserSkipReason, callApi, launchChromium, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -249,6 +250,27 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const verdict = page.getByLabel('Examples', { exact: true }).getByTestId('judge-verdict').filter({ hasText: /beats the other run \d+%/ }).first();
     await verdict.waitFor();
     await verdict.getByRole('group', { name: 'Response shown as A' }).getByText('other run').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says an evaluation the app stopped has partial scores', async () => {
+    // The state a studio killed mid-evaluation leaves (tests/integration/eval-cli-kill.test.ts makes it for real):
+    // the run 'interrupted' with the scores of the examples it finished.
+    const runs = await api<{ id: string; name: string }[]>('runs.list', { projectId });
+    const store = openStore(studio.dataDir);
+    try {
+      store.runs.setStatus(runs.find((r) => r.name === 'Zero-shot baseline')!.id, 'interrupted');
+    } finally {
+      store.close();
+    }
+    await page.reload();
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    await page.getByRole('table', { name: 'Evaluation runs' }).getByText('Zero-shot baseline').click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor();
+    await summary.getByText('Interrupted — partial results').waitFor();
+    await summary.getByText(/these scores cover the 6 examples finished before then/).waitFor();
+    await shoot('evaluate-interrupted');
     expect(pageErrors).toEqual([]);
   });
 });
