@@ -87,8 +87,12 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
 
   it('trains PPO live — charts and rollouts fill in — cancels, resumes and finishes', async () => {
     await fillTrainingForm(page, { Iterations: ITERATIONS, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 10, 'Save every': 2 }, { 'Held-out prompts': 3 });
+    await expect.poll(() => page.getByRole('button', { name: 'Start PPO' }).isEnabled()).toBe(true); // Ctrl+Enter starts only a valid form
     await page.getByLabel('Threads').press('Control+Enter');
 
+    // the view opens once the job's worker names its run: loading three models' code on two busy cores can take a while
+    await page.getByTestId('run-view').or(page.locator('.toast')).first().waitFor({ timeout: 90_000 });
+    expect(await page.locator('.toast').allTextContents()).toEqual([]); // a refusal would show here, not as a timeout
     await page.getByTestId('run-view').waitFor();
     await expect.poll(() => points('chart-score'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
     const before = await points('chart-kl');
