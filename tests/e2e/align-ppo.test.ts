@@ -106,6 +106,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByTestId('kl-note').getByText(/reward hacking/).waitFor();
     await shoot('align-ppo-live');
 
+    expect(await page.getByTestId('run-view').getByText(/^(succeeded|failed)$/).allTextContents(), 'the run ended before the test cancelled it').toEqual([]);
     await cancelKeepingCheckpoint(page, ITERATIONS);
     const runList = page.getByTestId('training-run');
     expect(await runList.first().textContent()).toMatch(/PPO · LoRA · 30 iterations/);
