@@ -24,8 +24,9 @@ const skipReason = browserSkipReason()
   ?? (!('align.ppo' in methods) ? 'the Studio API has no align.ppo (the PPO engine is not merged)' : null);
 if (skipReason) console.log(`e2e align-ppo tests skipped: ${skipReason}`);
 
-// About half a second an iteration here (4 rollouts of 8 tokens, one PPO epoch): long enough to watch, cancel and resume.
-const ITERATIONS = 30;
+// About half a second an iteration here (4 rollouts of 8 tokens, one PPO epoch); 60 of them leave the run going through the live
+// checks and screenshots (with 30, a loaded full run once finished before the test could cancel it).
+const ITERATIONS = 60;
 
 describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   let studio: RunningStudio;
@@ -109,7 +110,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     expect(await page.getByTestId('run-view').getByText(/^(succeeded|failed)$/).allTextContents(), 'the run ended before the test cancelled it').toEqual([]);
     await cancelKeepingCheckpoint(page, ITERATIONS);
     const runList = page.getByTestId('training-run');
-    expect(await runList.first().textContent()).toMatch(/PPO · LoRA · 30 iterations/);
+    expect(await runList.first().textContent()).toMatch(new RegExp(`PPO · LoRA · ${ITERATIONS} iterations`));
 
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 120_000 });
@@ -157,10 +158,10 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     expect(after).toMatch(number);
     expect(change).toMatch(/^[+−±]\d+\.\d+$/);
     expect(Math.abs(signed(change) - (signed(after) - signed(before)))).toBeLessThan(0.002); // rounding of the shown figures
-    expect(await samples.getByTestId('sample-means').textContent()).toMatch(/Mean score before-?\d+\.\d+Mean score at 30-?\d+\.\d+Change[+−±]\d+\.\d+KL after-?\d+\.\d+/);
+    expect(await samples.getByTestId('sample-means').textContent()).toMatch(/Mean score before-?\d+\.\d+Mean score at 60-?\d+\.\d+Change[+−±]\d+\.\d+KL after-?\d+\.\d+/);
     // an earlier iteration is picked with the keyboard: the select lists the held-out evaluations, newest first
     const pick = samples.getByLabel('Compare with iteration');
-    expect(await pick.locator('option').allTextContents()).toEqual([`Latest (${ITERATIONS})`, 'Iteration 30', 'Iteration 20', 'Iteration 10']);
+    expect(await pick.locator('option').allTextContents()).toEqual([`Latest (${ITERATIONS})`, ...[60, 50, 40, 30, 20, 10].map((i) => `Iteration ${i}`)]);
     await pick.focus();
     await pick.selectOption('10');
     await expect.poll(() => samples.getByRole('columnheader').allTextContents()).toContain('After · iteration 10');
