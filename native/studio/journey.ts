@@ -19,6 +19,7 @@
 // The scorecard is the spine: each step's effect is the project's metric before and after that step's runs.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
+import { evalMetricLabel, taskLabel } from '../api/labels.ts';
 import type { Journey, JourneyAction, JourneyEffect, JourneyState, JourneyStep, JourneyStepId } from '../api/journey.ts';
 import type { Dataset, Job, Model, Project, Run, RunMetric } from '../api/schemas.ts';
 import { scorecardOf } from '../eval/scorecard.ts';
@@ -103,7 +104,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
 
   // Scope: the metric is what every later step is judged by; the target only turns the best score into a verdict.
   if (metric === null) steps.scope = { state: 'not-done', summary: 'Say what good is: choose a metric (a target is optional)' };
-  else steps.scope = { state: 'done', summary: `${project.task} · ${metric} ${project.target === null ? '(no target)' : `${higherIsBetter ? '≥' : '≤'} ${project.target}`}` };
+  else steps.scope = { state: 'done', summary: `${taskLabel(project.task)} · ${evalMetricLabel(metric)} ${project.target === null ? '(no target)' : `${higherIsBetter ? '≥' : '≤'} ${project.target}`}` };
 
   // Data.
   if (datasets.length > 0) {
@@ -174,13 +175,13 @@ export function journeyOf(facts: JourneyFacts): Journey {
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
   } else if (scorecard.status === 'no-runs') {
     // Evaluations exist but none measured the project's metric: nothing has been judged yet, so no verdict either way.
-    steps.evaluate = { ...steps.evaluate, state: 'next', summary: `${plural(evaluations.length, 'evaluation')}, none measuring ${metric}` };
-    next = { step: 'evaluate', title: `Next: evaluate with ${metric}`, text: `None of the project’s ${plural(evaluations.length, 'evaluation')} measured ${metric}, the metric Scope chose: run one that includes it, so the scorecard can judge the model.`, action: ACTIONS.evaluate };
+    steps.evaluate = { ...steps.evaluate, state: 'next', summary: `${plural(evaluations.length, 'evaluation')}, none measuring ${evalMetricLabel(metric!)}` };
+    next = { step: 'evaluate', title: `Next: evaluate with ${evalMetricLabel(metric!)}`, text: `None of the project’s ${plural(evaluations.length, 'evaluation')} measured ${evalMetricLabel(metric!)}, the metric Scope chose: run one that includes it, so the scorecard can judge the model.`, action: ACTIONS.evaluate };
   } else if (scorecard.status === 'no-target') {
     // No target to judge by: good enough is the user's call, so the journey neither claims it nor withholds the way on.
     const integrated = steps.integrate.state === 'done';
     if (!integrated) steps.integrate.state = 'next';
-    const best = `The best evaluation scores ${scorecard.best!.value.toFixed(3)} ${metric} and the project sets no target, so whether that is good enough is your call`;
+    const best = `The best evaluation scores ${scorecard.best!.value.toFixed(3)} ${evalMetricLabel(metric!)} and the project sets no target, so whether that is good enough is your call`;
     next = integrated
       ? { step: null, title: 'A deployable model is made', text: `${best}: export it or serve it from Integrate, or fine-tune to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate }
       : { step: 'integrate', title: 'Next: integrate the model', text: `${best}: merge, quantise and export the model or serve it, or fine-tune first to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate };

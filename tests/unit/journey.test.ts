@@ -42,7 +42,7 @@ describe('projects.journey', () => {
 
     store.projects.update(p.id, { metric: 'rougeL', target: 0.35 });
     j = projectJourney(store, p.id);
-    expect(step(j, 'scope')).toMatchObject({ state: 'done', summary: 'summarization · rougeL ≥ 0.35' });
+    expect(step(j, 'scope')).toMatchObject({ state: 'done', summary: 'Summarisation · ROUGE-L ≥ 0.35' });
     expect(j.next).toMatchObject({ step: 'data', title: 'Next: bring the data', action: { route: '#/datasets' } });
 
     // An import for this project is running: data is in progress and stays the guidance.
@@ -110,7 +110,7 @@ describe('projects.journey', () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'rougeL' });
     let j = projectJourney(store, p.id);
-    expect(step(j, 'scope')).toMatchObject({ state: 'done', summary: 'summarization · rougeL (no target)' });
+    expect(step(j, 'scope')).toMatchObject({ state: 'done', summary: 'Summarisation · ROUGE-L (no target)' });
     expect(j.next).toMatchObject({ step: 'data', title: 'Next: bring the data' });
 
     store.datasets.insert(dataset('ds_1', p.id));
@@ -119,7 +119,7 @@ describe('projects.journey', () => {
     j = projectJourney(store, p.id);
     expect(states(j)).toEqual({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'optional', evaluate: 'done', integrate: 'next' });
     expect(j.next).toMatchObject({ step: 'integrate', title: 'Next: integrate the model', action: { route: '#/integrate' } });
-    expect(j.next.text).toContain('The best evaluation scores 0.200 rougeL and the project sets no target');
+    expect(j.next.text).toContain('The best evaluation scores 0.200 ROUGE-L and the project sets no target');
     expect(j.next.text).not.toContain('reaches the target');
     expect(step(j, 'finetune').summary).toBe('Only when prompting is not good enough');
 
@@ -136,8 +136,8 @@ describe('projects.journey', () => {
     await evaluation(store, p.id, model, 0.9); // measures rougeL only
     store.models.create({ name: 's260k-q4', architecture: 'llama', path: 'models/z', config: {}, parameterCount: 260_000, source: `quantize:${model.id}:q4` });
     const j = projectJourney(store, p.id);
-    expect(step(j, 'evaluate')).toMatchObject({ state: 'next', summary: '1 evaluation, none measuring bleu' });
-    expect(j.next).toMatchObject({ step: 'evaluate', title: 'Next: evaluate with bleu', action: { route: '#/adapt/evaluate' } });
+    expect(step(j, 'evaluate')).toMatchObject({ state: 'next', summary: '1 evaluation, none measuring BLEU' });
+    expect(j.next).toMatchObject({ step: 'evaluate', title: 'Next: evaluate with BLEU', action: { route: '#/adapt/evaluate' } });
     expect(j.next.title).not.toBe('The target is met');
   });
 
@@ -174,7 +174,7 @@ describe('projects.journey', () => {
     store.runs.addMetric({ runId: run.id, step: 0, name: 'perplexity', value: 4 });
     store.runs.setStatus(run.id, 'succeeded');
     j = projectJourney(store, p.id);
-    expect(step(j, 'scope').summary).toBe('generation · perplexity ≤ 5');
+    expect(step(j, 'scope').summary).toBe('Text generation · Perplexity ≤ 5');
     expect(step(j, 'evaluate')).toMatchObject({ state: 'done', effect: { higherIsBetter: false, after: 4 } });
     expect(j.next.step).toBe('prompt');
   });

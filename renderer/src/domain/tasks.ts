@@ -1,6 +1,8 @@
 // What the Scope stage teaches about each task: a one-line explanation, the metrics that fit it (first one
 // suggested), and the fields a dataset must supply, which the column mapping editor asks for.
-import type { MetricName, TaskType } from '../../../native/api/schemas.ts';
+import { LOWER_IS_BETTER } from '../../../native/api/eval.ts';
+import { METRIC_LABELS, TASK_LABELS } from '../../../native/api/labels.ts';
+import { METRICS, type MetricName, type TaskType } from '../../../native/api/schemas.ts';
 
 export interface TaskField {
   name: string;
@@ -22,7 +24,7 @@ const opt = (name: string, label: string, help: string): TaskField => ({ name, l
 
 export const TASKS: Record<TaskType, TaskInfo> = {
   chat: {
-    label: 'Chat assistant',
+    label: TASK_LABELS.chat,
     explain: 'Multi-turn conversation: the model answers the user in the voice and scope you define.',
     metrics: ['rougeL', 'bleu', 'perplexity'],
     fields: [
@@ -33,51 +35,56 @@ export const TASKS: Record<TaskType, TaskInfo> = {
     ],
   },
   qa: {
-    label: 'Question answering',
+    label: TASK_LABELS.qa,
     explain: 'Answer questions, optionally from a passage of context supplied with each question.',
     metrics: ['exact_match', 'f1'],
     fields: [req('question', 'Question', 'The question asked.'), opt('context', 'Context', 'The passage the answer comes from, if any.'), req('answer', 'Answer', 'The correct answer.')],
   },
   summarization: {
-    label: 'Summarisation',
+    label: TASK_LABELS.summarization,
     explain: 'Condense a long text (an article, a dialogue) into a short summary that keeps what matters.',
     metrics: ['rougeL', 'rouge1', 'rouge2', 'rougeLsum'],
     fields: [req('input', 'Document', 'The text to summarise.'), req('target', 'Summary', 'The reference summary.')],
   },
   classification: {
-    label: 'Classification',
+    label: TASK_LABELS.classification,
     explain: 'Assign each text one label from a fixed set, e.g. sentiment or topic.',
     metrics: ['accuracy', 'macro_f1'],
     fields: [req('text', 'Text', 'The text to classify.'), req('label', 'Label', 'The correct label.')],
   },
   ner: {
-    label: 'Named-entity recognition',
+    label: TASK_LABELS.ner,
     explain: 'Find and tag names of people, places, organisations and other entities in text.',
     metrics: ['entity_f1'],
     fields: [req('tokens', 'Tokens', 'The sentence as a list of tokens.'), req('tags', 'Tags', 'One entity tag per token.')],
   },
   generation: {
-    label: 'Text generation',
+    label: TASK_LABELS.generation,
     explain: 'Continue a prompt or write free text in a style learned from examples.',
     metrics: ['perplexity', 'bleu', 'chrf'],
     fields: [opt('input', 'Prompt', 'The start the model continues from, if any.'), req('target', 'Text', 'The text the model should produce.')],
   },
 };
 
-export const METRIC_INFO: Record<MetricName, { label: string; explain: string; higherIsBetter: boolean; scale: 'fraction' | 'unbounded' }> = {
-  rouge1: { label: 'ROUGE-1', explain: 'Overlap of single words with the reference.', higherIsBetter: true, scale: 'fraction' },
-  rouge2: { label: 'ROUGE-2', explain: 'Overlap of word pairs with the reference.', higherIsBetter: true, scale: 'fraction' },
-  rougeL: { label: 'ROUGE-L', explain: 'Longest common word sequence with the reference; the usual summary score.', higherIsBetter: true, scale: 'fraction' },
-  rougeLsum: { label: 'ROUGE-Lsum', explain: 'ROUGE-L computed sentence by sentence over the summary.', higherIsBetter: true, scale: 'fraction' },
-  bleu: { label: 'BLEU', explain: 'N-gram precision against the reference, with a brevity penalty.', higherIsBetter: true, scale: 'fraction' },
-  chrf: { label: 'chrF', explain: 'Character n-gram F-score; forgiving of word forms.', higherIsBetter: true, scale: 'fraction' },
-  exact_match: { label: 'Exact match', explain: 'Share of answers identical to the reference after normalising.', higherIsBetter: true, scale: 'fraction' },
-  f1: { label: 'Token F1', explain: 'Word overlap between answer and reference; partial credit.', higherIsBetter: true, scale: 'fraction' },
-  accuracy: { label: 'Accuracy', explain: 'Share of examples given the correct label.', higherIsBetter: true, scale: 'fraction' },
-  macro_f1: { label: 'Macro F1', explain: 'F1 averaged over labels, so rare labels count as much as common ones.', higherIsBetter: true, scale: 'fraction' },
-  entity_f1: { label: 'Entity F1', explain: 'F1 over whole entities: span and type must both match.', higherIsBetter: true, scale: 'fraction' },
-  perplexity: { label: 'Perplexity', explain: 'How surprised the model is by held-out text; lower is better.', higherIsBetter: false, scale: 'unbounded' },
+const METRIC_TEXTS: Record<MetricName, { explain: string; scale: 'fraction' | 'unbounded' }> = {
+  rouge1: { explain: 'Overlap of single words with the reference.', scale: 'fraction' },
+  rouge2: { explain: 'Overlap of word pairs with the reference.', scale: 'fraction' },
+  rougeL: { explain: 'Longest common word sequence with the reference; the usual summary score.', scale: 'fraction' },
+  rougeLsum: { explain: 'ROUGE-L computed sentence by sentence over the summary.', scale: 'fraction' },
+  bleu: { explain: 'N-gram precision against the reference, with a brevity penalty.', scale: 'fraction' },
+  chrf: { explain: 'Character n-gram F-score; forgiving of word forms.', scale: 'fraction' },
+  exact_match: { explain: 'Share of answers identical to the reference after normalising.', scale: 'fraction' },
+  f1: { explain: 'Word overlap between answer and reference; partial credit.', scale: 'fraction' },
+  accuracy: { explain: 'Share of examples given the correct label.', scale: 'fraction' },
+  macro_f1: { explain: 'F1 averaged over labels, so rare labels count as much as common ones.', scale: 'fraction' },
+  entity_f1: { explain: 'F1 over whole entities: span and type must both match.', scale: 'fraction' },
+  perplexity: { explain: 'How surprised the model is by held-out text; lower is better.', scale: 'unbounded' },
 };
+
+/** Each project metric: its name (native/api/labels.ts), what it measures, and which way is better (native/api/eval.ts). */
+export const METRIC_INFO = Object.fromEntries(
+  METRICS.map((m) => [m, { label: METRIC_LABELS[m], higherIsBetter: !LOWER_IS_BETTER.includes(m), ...METRIC_TEXTS[m] }]),
+) as Record<MetricName, { label: string; explain: string; higherIsBetter: boolean; scale: 'fraction' | 'unbounded' }>;
 
 export const DEVICE_INFO = {
   any: 'Any — use the best accelerator found',

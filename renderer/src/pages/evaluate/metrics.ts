@@ -1,31 +1,17 @@
 // How evaluation metrics read in the UI: their names, how a value is printed, which axis they sit on, and which
 // ones to suggest for a project (its own success metric first, then the ones that fit its task).
 import { EVAL_METRICS, LOWER_IS_BETTER, NOT_RANKED, SETTING_METRICS, type EvalMetricName } from '../../../../native/api/eval.ts';
+import { METRIC_LABELS } from '../../../../native/api/labels.ts';
 import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
 import { formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
-const EXTRA_LABELS: Record<string, string> = {
-  bits_per_byte: 'Bits per byte',
-  latency_ms_mean: 'Latency (mean)',
-  latency_ms_p50: 'Latency (p50)',
-  latency_ms_p95: 'Latency (p95)',
-  tokens_per_second: 'Tokens / s',
-  judge: 'LLM judge',
-  judge_agreement: 'Judge agreement',
-  'recall@1': 'Recall@1',
-  'recall@5': 'Recall@5',
-  'recall@10': 'Recall@10',
-  mrr: 'MRR',
-  'ndcg@10': 'nDCG@10',
-};
-
 const WITH_UNIT: readonly string[] = ['seconds', 'tokens', 'mb'];
 
 /** An evaluation metric's name, else a training run's (pages/runs/trainingMetrics.ts), else the raw name. */
 export function metricLabel(name: string): string {
-  return (METRIC_INFO as Record<string, { label: string } | undefined>)[name]?.label ?? EXTRA_LABELS[name] ?? trainingMetricInfo(name)?.label ?? name;
+  return Object.hasOwn(METRIC_LABELS, name) ? METRIC_LABELS[name]! : (trainingMetricInfo(name)?.label ?? name);
 }
 
 export function metricExplain(name: string): string {

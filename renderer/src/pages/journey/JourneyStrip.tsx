@@ -8,7 +8,6 @@ import type { Journey, JourneyEffect, JourneyStep } from '../../../../native/api
 import type { Project } from '../../../../native/api/schemas.ts';
 import { groupByStage } from '../../app/lifecycle.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
-import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { Card, CardHeader } from '../../ui/primitives.tsx';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
@@ -39,14 +38,6 @@ export function effectText(e: JourneyEffect): string {
 function improved(e: JourneyEffect): boolean | null {
   if (e.before === null || e.after === e.before) return null;
   return e.higherIsBetter ? e.after > e.before : e.after < e.before;
-}
-
-function summaryOf(step: JourneyStep, project: Project): string {
-  if (step.id === 'scope' && step.state === 'done' && project.metric) {
-    const info = METRIC_INFO[project.metric];
-    return `${TASKS[project.task].label} · ${info.label} ${project.target === null ? '(no target)' : `${info.higherIsBetter ? '≥' : '≤'} ${project.target}`}`;
-  }
-  return step.summary;
 }
 
 function StepMark({ step }: { step: JourneyStep }) {
@@ -101,7 +92,7 @@ export function JourneyStrip({ page }: { page: string }) {
             <ol className="journey-steps">
               {group.steps.map((step) => (
                 <li key={step.id} className="journey-step" data-step={step.id} data-state={step.state}>
-                  <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${summaryOf(step, current)}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
+                  <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${step.summary}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
                     <StepMark step={step} />
                     <span className="journey-label">
                       <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
@@ -139,7 +130,7 @@ export function JourneyCard({ project }: { project: Project }) {
                   <StepMark step={step} />
                   <div className="journey-list-text">
                     <div><strong>{step.title}</strong> <span className="journey-badge">{STATE_WORDS[step.state]}</span></div>
-                    <div className="muted small">{summaryOf(step, project)}</div>
+                    <div className="muted small">{step.summary}</div>
                   </div>
                   <div className="journey-effect small">
                     {step.effect && <span data-improved={String(improved(step.effect))}>{effectText(step.effect)}</span>}

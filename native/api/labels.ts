@@ -1,0 +1,50 @@
+// How the studio names tasks and evaluation metrics to people: one source for the renderer (domain/tasks.ts,
+// pages/evaluate/metrics.ts) and for sentences the engine writes itself (the journey's "Next:" guidance), so
+// "ROUGE-L" reads the same in a chart title and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
+import type { MetricName, TaskType } from './schemas.ts';
+
+export const TASK_LABELS: Record<TaskType, string> = {
+  chat: 'Chat assistant',
+  qa: 'Question answering',
+  summarization: 'Summarisation',
+  classification: 'Classification',
+  ner: 'Named-entity recognition',
+  generation: 'Text generation',
+};
+
+/** The project metrics (schemas.ts METRICS) and the other scores an evaluation records. */
+export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> = {
+  rouge1: 'ROUGE-1',
+  rouge2: 'ROUGE-2',
+  rougeL: 'ROUGE-L',
+  rougeLsum: 'ROUGE-Lsum',
+  bleu: 'BLEU',
+  chrf: 'chrF',
+  exact_match: 'Exact match',
+  f1: 'Token F1',
+  accuracy: 'Accuracy',
+  macro_f1: 'Macro F1',
+  entity_f1: 'Entity F1',
+  perplexity: 'Perplexity',
+  bits_per_byte: 'Bits per byte',
+  latency_ms_mean: 'Latency (mean)',
+  latency_ms_p50: 'Latency (p50)',
+  latency_ms_p95: 'Latency (p95)',
+  tokens_per_second: 'Tokens / s',
+  judge: 'LLM judge',
+  judge_agreement: 'Judge agreement',
+  'recall@1': 'Recall@1',
+  'recall@5': 'Recall@5',
+  'recall@10': 'Recall@10',
+  mrr: 'MRR',
+  'ndcg@10': 'nDCG@10',
+};
+
+/** An evaluation metric's name as people read it; a name with no label (a training metric) comes back unchanged. */
+export function evalMetricLabel(name: string): string {
+  return Object.hasOwn(METRIC_LABELS, name) ? METRIC_LABELS[name]! : name;
+}
+
+export function taskLabel(task: string): string {
+  return Object.hasOwn(TASK_LABELS, task) ? TASK_LABELS[task as TaskType] : task;
+}
