@@ -1,7 +1,7 @@
 // The 'deploy' job: merge, quantise or export in a child process (the Integrate page's long steps), with
 // progress, cancellation between steps and no partial files (every writer here builds beside its target and
 // renames; a quantise job that stops part-way also removes the variants it had registered, so a cancelled job
-// keeps nothing, and the studio removes them when this process dies instead: recordMadeSoFar). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
+// keeps nothing, and the studio removes them when this process dies instead: quantizeAll records each in the job's row as it registers it). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeployJobParams, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, quantizedModelName, type DeployResult } from '../api/deploy.ts';
@@ -35,10 +35,11 @@ async function quantizeAll(p: QuantizeJob, model: Model, result: DeployResult, c
     const q = await quantizeModel(ctx.dataDir, model, dtype, quantizedModelName(model.name, dtype), {
       accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings, signal: ctx.signal,
       onProgress: (x) => ctx.progress(share(x.fraction), `${dtype}: ${x.message}`),
+      // the variant's row and the job's note of it are one transaction: a kill between them would orphan the variant
+      onRegistered: (store, made) => store.jobs.update(ctx.jobId, { result: { ...result, models: [...result.models, made] } }),
     });
     result.models.push(q.model);
     result.artifacts.push({ path: q.model.path, bytes: q.variant.bytes, label: `${q.model.name}: ${q.variant.file}` });
-    recordMadeSoFar(ctx, result);
   }
   if (p.reportTextPath) {
     if (ctx.signal.aborted) throw new StudioError('conflict', 'the job was cancelled');
@@ -47,19 +48,6 @@ async function quantizeAll(p: QuantizeJob, model: Model, result: DeployResult, c
       dtypes: p.dtypes, text, threads: p.threads, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4, embeddings: p.embeddings,
       onProgress: (x) => ctx.progress(0.4 + 0.6 * x.fraction, `report: ${x.message}`), signal: ctx.signal,
     });
-  }
-}
-
-/**
- * The variants registered so far, in the job's row: should this process die before the job ends (killed, out of
- * memory), the studio finds them there and removes them (studio/deploy.ts), as `unregister` does on a stop.
- */
-function recordMadeSoFar(ctx: WorkerContext, result: DeployResult): void {
-  const store = openStore(ctx.dataDir);
-  try {
-    store.jobs.update(ctx.jobId, { result });
-  } finally {
-    store.close();
   }
 }
 

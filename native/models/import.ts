@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
-import { newId, openStore } from '../store/db.ts';
+import { newId, openStore, type Store } from '../store/db.ts';
 import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, noSafetensorsError, readHfFolder } from './checkpoint.ts';
 import { SENTENCE_TRANSFORMERS_FILES, readEncoderFolder, type ModelKind } from './encoder-config.ts';
 import { llama2cToHf } from './llama2c.ts';
@@ -45,6 +45,11 @@ export interface ImportOptions {
    * Default `import:<folder>`.
    */
   source?: string;
+  /**
+   * Runs in the same transaction as the model's row, so whatever it records (a quantise job's list of variants
+   * to undo) and the row itself are both written or neither is, even when the process is killed between them.
+   */
+  onRegistered?: (store: Store, model: Model) => void;
 }
 
 /** Job params of the 'model-import' kind. */
@@ -269,10 +274,13 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
     fsyncPath(modelsDir(dataDir));
     const store = openStore(dataDir);
     try {
-      // Checked again: another import may have taken the name while this one copied.
-      store.models.requireFreeName(name);
       const config = JSON.parse(fs.readFileSync(path.join(finalDir, 'config.json'), 'utf8')) as unknown;
-      return store.models.create({ id, name, kind: checked.kind, architecture: checked.architecture, path: finalDir, config, parameterCount: checked.parameterCount, source });
+      return store.db.transaction(() => {
+        store.models.requireFreeName(name); // checked again: another import may have taken the name while this one copied
+        const model = store.models.create({ id, name, kind: checked.kind, architecture: checked.architecture, path: finalDir, config, parameterCount: checked.parameterCount, source });
+        opts.onRegistered?.(store, model);
+        return model;
+      }).immediate();
     } finally {
       store.close();
     }

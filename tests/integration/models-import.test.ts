@@ -9,6 +9,7 @@ import type { Job, Model } from '../../native/api/schemas.ts';
 import { INDEX_FILE, writeHfFolder } from '../../native/models/checkpoint.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
 import { importModelFolder } from '../../native/models/import.ts';
+import { openStore } from '../../native/store/db.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { CONFIGS, charTokenizer, randomTensors, tensorShapes } from '../fixtures/models/random-checkpoint.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
@@ -171,6 +172,21 @@ describe('model imports as jobs', () => {
     expect(fs.statSync(path.join(model.path, INDEX_FILE)).ino).toBe(inode); // renamed, not copied
     expect(fs.readdirSync(output)).toEqual([]);
     expect(modelsIn(moveData)).toHaveLength(2);
+  });
+
+  it('records the model and what the caller notes of it in one transaction: a note that fails leaves no row and no folder', async () => {
+    const noteData = path.join(tmp, 'note-data');
+    const noted: string[] = [];
+    const model = await importModelFolder(noteData, path.join(tmp, 'sharded'), 'noted', { onRegistered: (store, m) => noted.push(`${m.name}:${store.models.find(m.id).id === m.id}`) });
+    expect(noted).toEqual(['noted:true']);
+    await expect(importModelFolder(noteData, path.join(tmp, 'sharded'), 'unnoted', { onRegistered: () => { throw new Error('the job row could not be written'); } })).rejects.toThrow(/job row/);
+    const store = openStore(noteData);
+    try {
+      expect(store.models.list().map((m) => m.name)).toEqual(['noted']);
+    } finally {
+      store.close();
+    }
+    expect(modelsIn(noteData)).toEqual([path.basename(model.path)]);
   });
 
   it('runs the same import from the CLI, with a progress line on stderr', () => {
