@@ -40,6 +40,11 @@ describe('command help', () => {
     expect(text).toMatch(/--no-merge +LoRA: keep only the adapter/);
   });
 
+  it('says when a flag is required: eval --model not with --judge-responses, quantize --text always with --report', async () => {
+    expect((await run(['eval', '--help'])).out).toMatch(/--model VALUE +model id or name \(required, except with --judge-responses and --judge/);
+    expect((await run(['quantize', '--help'])).out).toContain('[--report --text FILE [--threads N]]');
+  });
+
   it("answers 'lathe help train' as 'lathe train --help'", async () => {
     const viaHelp = await run(['help', 'train']);
     const viaFlag = await run(['train', '--help']);
