@@ -14,9 +14,10 @@ const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 const isOurPage = (url: string) => url.split('#')[0].split('?')[0] === rendererUrl;
 
+/** --data-dir=DIR, else LATHE_DATA_DIR, else Electron's userData; an empty one is unset (never the current folder). */
 function dataDirectory(): string {
-  const flag = process.argv.find((a) => a.startsWith('--data-dir='));
-  return flag ? path.resolve(flag.slice('--data-dir='.length)) : process.env.LATHE_DATA_DIR ?? app.getPath('userData');
+  const flag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  return flag ? path.resolve(flag) : process.env.LATHE_DATA_DIR || app.getPath('userData');
 }
 
 let engine: Engine | null = null;

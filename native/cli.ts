@@ -137,6 +137,19 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
 }
 
+/** "unknown command 'trian'" with the nearest command or group, for `lathe trian` and `lathe help trian`. */
+function unknownCommand(commands: CliCommand[], words: string[]): string {
+  // Only the words a command could be named by: a group's subcommand at most, never the arguments after it.
+  const depth = commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? 2 : 1;
+  const named = words.slice(0, depth).join(' ');
+  const longest = Math.max(...commands.map((c) => c.path.length));
+  const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]));
+  const guess = closest(words.slice(0, longest).join(' '), [...commands.map((c) => c.path.join(' ')), ...groups]);
+  return `lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`;
+}
+
+const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
+
 /** node's "Unknown option '--rnk'" with the nearest option the command has. */
 function withFlagGuess(message: string, command: CliCommand): string {
   const unknown = /Unknown option '--([^'=]+)'/.exec(message);
@@ -150,11 +163,19 @@ export async function main(argv: string[]): Promise<number> {
   // Global flags may come before the command words (`lathe --json project list`): move them after.
   const globals: string[] = [];
   const others: string[] = [];
+  // The word a spaced `--data-dir` took as its folder, to spot `lathe --data-dir project list` (no folder given).
+  let dataDirWord: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json' || a === '--help' || a === '-h' || a.startsWith('--data-dir=')) globals.push(a);
-    else if (a === '--data-dir') globals.push(a, argv[++i] ?? '');
-    else {
+    else if (a === '--data-dir') {
+      dataDirWord = argv[++i];
+      if (dataDirWord === undefined || dataDirWord.startsWith('-')) {
+        console.error(`lathe: ${DATA_DIR_NEEDS_A_FOLDER}`);
+        return 2;
+      }
+      globals.push(a, dataDirWord);
+    } else {
       others.push(...argv.slice(i));
       break;
     }
@@ -174,6 +195,10 @@ export async function main(argv: string[]): Promise<number> {
       console.log(group);
       return 0;
     }
+    if (words[1] !== 'help') {
+      console.error(unknownCommand(commands, words.slice(1)));
+      return 2;
+    }
   }
   const found = findCommand(commands, words);
   if (!found) {
@@ -191,13 +216,13 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`lathe ${words[0]}: give one of its commands.\n${group}`);
       return 2;
     }
-    // Only the words a command could be named by: a group's subcommand at most, never the arguments after it.
-    const depth = commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? 2 : 1;
-    const named = words.slice(0, depth).join(' ');
-    const longest = Math.max(...commands.map((c) => c.path.length));
-    const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]));
-    const guess = closest(words.slice(0, longest).join(' '), [...commands.map((c) => c.path.join(' ')), ...groups]);
-    console.error(`lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`);
+    // `lathe --data-dir project list`: the folder was left out and the command's first word taken for it.
+    const misread = dataDirWord === undefined ? undefined : findCommand(commands, [dataDirWord, ...words]);
+    if (misread) {
+      console.error(`lathe: unknown command '${words[0]}': --data-dir took '${dataDirWord}' as its folder. Did you mean 'lathe --data-dir DIR ${misread.command.path.join(' ')}'?`);
+      return 2;
+    }
+    console.error(unknownCommand(commands, words));
     return 2;
   }
   const { command } = found;
@@ -225,9 +250,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`lathe ${command.path.join(' ')}: unexpected argument '${parsed.positionals[0]}'.\nUsage: ${command.usage}`);
     return 2;
   }
+  if (values['data-dir'] === '') {
+    // `--data-dir=` or `--data-dir ""`: an empty path would put lathe.db in the current folder
+    console.error(`lathe ${command.path.join(' ')}: ${DATA_DIR_NEEDS_A_FOLDER}`);
+    return 2;
+  }
   const json = Boolean(values.json);
   const ctx: CliContext = {
-    dataDir: (values['data-dir'] as string | undefined) ?? process.env.LATHE_DATA_DIR ?? defaultDataDir(),
+    // an empty LATHE_DATA_DIR (`LATHE_DATA_DIR= lathe …`) is unset, not the current folder
+    dataDir: (values['data-dir'] as string | undefined) ?? (process.env.LATHE_DATA_DIR || defaultDataDir()),
     json,
     command: `lathe ${command.path.join(' ')}`,
     print(result, human) {

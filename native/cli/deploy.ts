@@ -19,7 +19,7 @@ import { numberFlag } from './options.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
-const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join(',')}] [--name N] [--accuracy-level 0-4] [--no-embeddings] [--report [--text FILE] [--threads N]]`;
+const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join(',')}] [--name N] [--accuracy-level 0-4] [--no-embeddings] [--report --text FILE [--threads N]]`;
 
 /** A comma-separated list of allowed values, each named in the error when wrong. */
 export function dtypeList<T extends string>(raw: string, allowed: readonly T[], usage: string): T[] {

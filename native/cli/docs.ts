@@ -2,10 +2,10 @@
 // through the same engine the studio's 'docs-import' job runs (native/rag).
 import fs from 'node:fs';
 import path from 'node:path';
-import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { answerFromHits } from '../rag/answer.ts';
-import { addDocuments, createCollection } from '../rag/collection.ts';
+import { ALREADY_IN_COLLECTION, addDocuments, createCollection } from '../rag/collection.ts';
 import { searchCollection } from '../rag/search.ts';
 import { runRetrievalEvaluation } from '../eval/retrieval-run.ts';
 import { currentOwner } from '../store/process-owner.ts';
@@ -63,6 +63,17 @@ async function createFrom(store: Store, ctx: CliContext, name: string, values: R
   };
   parseFlagInput(CollectionInput, input, COLLECTION_FIELD_OF_FLAG, usage); // '--overlap: …', not zod's issue list as JSON
   return createCollection(store, input);
+}
+
+/**
+ * Why an import brought in nothing, when that is a failure: no file could be read (each named with its reason), or
+ * none was found. Undefined when something came in, or when some file is in the collection already (a re-run of
+ * the same import is not an error).
+ */
+function nothingImported(result: DocsAddResult, paths: readonly string[]): string | undefined {
+  if (result.imported.length > 0 || result.skipped.some((s) => s.reason.startsWith(ALREADY_IN_COLLECTION))) return undefined;
+  if (!result.skipped.length) return `nothing was imported: no files in ${paths.join(', ')}.`;
+  return [`nothing was imported: no file could be read as a document.`, ...result.skipped.map((s) => `  ${s.path}: ${s.reason}`)].join('\n');
 }
 
 /** --k: how many chunks; 0 or fewer would search for nothing and report no match. */
@@ -131,19 +142,28 @@ export const commands: CliCommand[] = [
         await withStore(ctx, async (store) => {
           const existing = store.collections.list().find((c) => c.name === name || c.id === name);
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
-          if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
           if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
           let last = 0;
-          const result = await addDocuments(store, col.id, paths, {
-            signal: controller.signal,
-            intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, true),
-            onProgress: (p) => {
-              if (ctx.json || (Date.now() - last < 1000 && p.fraction < 0.95)) return; // reading: once a second; writing and done: always
-              last = Date.now();
-              ctx.info(`importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}`);
-            },
-          });
+          let result: DocsAddResult;
+          try {
+            result = await addDocuments(store, col.id, paths, {
+              signal: controller.signal,
+              intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, true),
+              onProgress: (p) => {
+                if (ctx.json || (Date.now() - last < 1000 && p.fraction < 0.95)) return; // reading: once a second; writing and done: always
+                last = Date.now();
+                ctx.info(`importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}`);
+              },
+            });
+            const why = nothingImported(result, paths);
+            if (why) throw new UserError(`${why}\n${existing ? `Collection ${col.name} is unchanged.` : `Collection ${col.name} was not created.`}`);
+          } catch (err) {
+            // a collection this command created holds nothing: it goes, rather than stay behind empty
+            if (!existing) store.collections.delete(col.id);
+            throw err;
+          }
+          if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
           ctx.print(result, () => {
             const lines = [`Imported ${result.imported.length} document(s) into ${col.name}:`];
             for (const d of result.imported) lines.push(`  ${d.id}  ${d.name}  ${d.chunkCount} chunks${d.pageCount !== null ? `, ${d.pageCount} pages` : ''}`);

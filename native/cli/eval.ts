@@ -185,7 +185,7 @@ export const commands: CliCommand[] = [
     summary: 'Evaluate a model on a dataset split (zero/one/few-shot), storing a run with per-example predictions',
     usage: USAGE,
     help: {
-      model: 'model id or name (required)',
+      model: 'model id or name (required, except with --judge-responses and --judge: the judge is then the model)',
       adapter: 'a PEFT adapter folder to apply on the model (default: none)',
       dataset: 'dataset id or name (required)',
       split: 'train, validation, test or all (default test)',

@@ -24,7 +24,7 @@ function countFlag(values: Record<string, unknown>, flag: string, min: number): 
 export const commands: CliCommand[] = [
   {
     path: ['serve-api'],
-    summary: 'Serve models over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models)',
+    summary: 'Serve models over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)',
     usage: USAGE,
     help: {
       model: 'model loaded at start (required); requests may name any model of the data directory, or <model>:<run id> for a LoRA run\'s adapter',

@@ -26,9 +26,10 @@ export function invalidParam(param: string | null, message: string, code: string
   return new OpenAIError(400, message, 'invalid_request_error', param, code);
 }
 
-export function modelNotFound(name: string, served: readonly string[]): OpenAIError {
+/** An unknown model, naming those served and where to list them (`listedBy`: GET /v1/models once the server answers). */
+export function modelNotFound(name: string, served: readonly string[], listedBy = 'GET /v1/models'): OpenAIError {
   const list = served.length ? `models served: ${served.join(', ')}` : 'no models yet: import one with `lathe model import`';
-  return new OpenAIError(404, `The model '${name}' does not exist (${list}); GET /v1/models lists them.`, 'invalid_request_error', 'model', 'model_not_found');
+  return new OpenAIError(404, `The model '${name}' does not exist (${list}); ${listedBy} lists them.`, 'invalid_request_error', 'model', 'model_not_found');
 }
 
 /**

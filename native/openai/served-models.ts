@@ -44,10 +44,10 @@ export function listServedModels(store: Store): ServedModel[] {
 /**
  * The model `name` stands for: a model's name or id, else `<model>:<run id>` for a LoRA run's adapter on that
  * model (a model whose own name holds ':' is found by its whole name first). Unknown names are a 404 listing
- * what is served.
+ * what is served and where to list them (`listedBy`, as for modelNotFound).
  */
-export function resolveServedModel(store: Store, name: string): ServedModel {
-  const notFound = () => modelNotFound(name, listServedModels(store).map((m) => m.name));
+export function resolveServedModel(store: Store, name: string, listedBy?: string): ServedModel {
+  const notFound = () => modelNotFound(name, listServedModels(store).map((m) => m.name), listedBy);
   const whole = tryFind(store, name);
   if (whole?.kind === 'encoder') throw invalidParam('model', encoderRefusal(whole.name, 'answer chat or completion requests'), 'model_not_supported');
   if (whole) return { name, model: whole, adapterDir: null, created: seconds(whole.createdAt) };

@@ -147,7 +147,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }
 
   try {
-    if (options.preload) await pool.use(resolveServedModel(store, options.preload), async () => {});
+    // not listening yet: an unknown model points at `lathe model list`, since GET /v1/models would not answer
+    if (options.preload) await pool.use(resolveServedModel(store, options.preload, '`lathe model list`'), async () => {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? API_DEFAULTS.port, host, () => resolve());

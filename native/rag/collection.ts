@@ -96,6 +96,9 @@ function throwIfCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new StudioError('conflict', 'the import was cancelled; the collection is unchanged');
 }
 
+/** The reason a file is skipped when its content is in the collection already (or earlier in the same import). */
+export const ALREADY_IN_COLLECTION = 'the same content is already in the collection';
+
 /** Import documents into a collection: all that can be read, in one transaction; the rest listed with reasons. */
 export async function addDocuments(store: Store, collectionRef: string, paths: readonly string[], opts: AddOptions = {}): Promise<DocsAddResult> {
   const col = store.collections.find(collectionRef);
@@ -117,7 +120,7 @@ export async function addDocuments(store: Store, collectionRef: string, paths: r
       const contentHash = crypto.createHash('sha256').update(bytes).digest('hex');
       const already = store.collections.hasContent(col.id, contentHash);
       if (already || seen.has(contentHash)) {
-        skipped.push({ path: shown, reason: `the same content is already in the collection (${already?.sourcePath ?? seen.get(contentHash)})` });
+        skipped.push({ path: shown, reason: `${ALREADY_IN_COLLECTION} (${already?.sourcePath ?? seen.get(contentHash)})` });
         continue;
       }
       try {

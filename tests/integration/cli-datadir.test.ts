@@ -42,6 +42,23 @@ describe('lathe --data-dir', () => {
     expect(second.stderr).toBe('');
   });
 
+  it('takes an empty LATHE_DATA_DIR as unset and refuses an empty --data-dir, never using the current folder', () => {
+    const cwd = path.join(root, 'cwd');
+    const config = path.join(root, 'config');
+    fs.mkdirSync(cwd);
+    // the per-user folder, on every platform, inside the test's own folder
+    const env = { HOME: root, XDG_CONFIG_HOME: config, APPDATA: config };
+    const unset = lathe('', ['project', 'list', '--json'], { cwd, env });
+    expect(unset.code).toBe(0);
+    expect(unset.json()).toEqual([]);
+    for (const args of [['--data-dir=', 'project', 'list'], ['project', 'list', '--data-dir', '']]) {
+      const r = lathe('', args, { cwd, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe('lathe project list: --data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.');
+    }
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
   it('refuses a data directory that is a file', () => {
     const file = path.join(root, 'notes.txt');
     fs.writeFileSync(file, 'x');

@@ -159,6 +159,7 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     const refused = server.store.apiRequests.recent(500).find((row) => row.status === 404 && row.model === 'no-such-model');
     expect(refused).toMatchObject({ outcome: 'error', endpoint: 'POST /v1/chat/completions' });
     expect(refused!.error).toContain("'no-such-model' does not exist");
+    expect(refused!.error).toContain('GET /v1/models lists them'); // the running server's own list
   });
 });
 

@@ -88,6 +88,26 @@ describe('lathe docs', () => {
     expect(again.stderr).toContain('--embed-model applies only when creating one, and was ignored');
   });
 
+  it('fails when no file could be imported, naming each with its reason, and leaves no new empty collection', () => {
+    const only = path.join(root, 'only-a-model');
+    fs.mkdirSync(only);
+    fs.writeFileSync(path.join(only, 'model.gguf'), 'GGUF');
+    const before = snapshot('harbour');
+    for (const [collection, outcome] of [['manuals', 'was not created'], ['harbour', 'is unchanged']]) {
+      const r = lathe(dataDir, ['docs', 'add', collection, only]);
+      expect(r.code, collection).toBe(2);
+      expect(r.stderr).toContain('lathe docs add: nothing was imported: no file could be read as a document.');
+      expect(r.stderr).toContain(`${path.join(only, 'model.gguf')}: not a document Lathe reads (.txt, .md, .html, .pdf, .docx); left out of the folder`);
+      expect(r.stderr).toContain(`Collection ${collection} ${outcome}.`);
+    }
+    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
+    expect(snapshot('harbour')).toEqual(before);
+    // adding what is there already is not a failure: a re-run of the same import
+    const rerun = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed')]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/^Imported 0 document\(s\) into harbour:\nSkipped \d+:/);
+  });
+
   it('refuses chunk settings and --k naming the flag, with nothing created', () => {
     const overlap = lathe(dataDir, ['docs', 'add', 'manuals', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '16', '--overlap', '32']);
     expect(overlap.code).toBe(2);

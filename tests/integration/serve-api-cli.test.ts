@@ -28,6 +28,9 @@ describe('lathe serve-api', () => {
     const unknown = lathe(dataDir, ['serve-api', '--model', 'nope', '--port', '0']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--model: The model 'nope' does not exist");
+    // the server never started: the hint is the command that lists the models, not its GET /v1/models
+    expect(unknown.stderr).toContain('; `lathe model list` lists them.');
+    expect(unknown.stderr).not.toContain('GET /v1/models');
     expect(lathe(dataDir, ['serve-api', '--model', 's260k', '--slots', '0']).stderr).toContain('--slots must be a whole number of 1 or more');
   });
 

@@ -40,6 +40,11 @@ describe('command help', () => {
     expect(text).toMatch(/--no-merge +LoRA: keep only the adapter/);
   });
 
+  it('says when a flag is required: eval --model not with --judge-responses, quantize --text always with --report', async () => {
+    expect((await run(['eval', '--help'])).out).toMatch(/--model VALUE +model id or name \(required, except with --judge-responses and --judge/);
+    expect((await run(['quantize', '--help'])).out).toContain('[--report --text FILE [--threads N]]');
+  });
+
   it("answers 'lathe help train' as 'lathe train --help'", async () => {
     const viaHelp = await run(['help', 'train']);
     const viaFlag = await run(['train', '--help']);
@@ -77,6 +82,16 @@ describe('did you mean', () => {
     expect(flag.err).toContain("unknown option '--rnk'. Did you mean --rank?");
     expect(closest('zzzzzzzz', ['train', 'eval'])).toBeUndefined();
   });
+
+  it("answers 'lathe help frobnicate' as 'lathe frobnicate': unknown command, exit 2", async () => {
+    const viaHelp = await run(['help', 'trian']);
+    expect(viaHelp.code).toBe(2);
+    expect(viaHelp.out).toBe('');
+    expect(viaHelp.err).toBe((await run(['trian'])).err);
+    expect(viaHelp.err).toContain("unknown command 'trian'. Did you mean 'lathe train'?");
+    expect((await run(['help', 'frobnicate'])).err).toMatch(/^lathe: unknown command 'frobnicate'\. Run 'lathe help'/);
+    expect((await run(['help'])).code).toBe(0);
+  });
 });
 
 describe('global flags before the command', () => {
@@ -87,6 +102,21 @@ describe('global flags before the command', () => {
     expect(code).toBe(2);
     expect(err).toContain("Option '--tag <value>' argument missing");
     expect(err).not.toContain('ambiguous');
+  });
+});
+
+describe('--data-dir without a folder', () => {
+  it('says the flag needs a folder, and spots a command word taken for the folder', async () => {
+    const needs = '--data-dir needs a folder: give one (--data-dir DIR)';
+    for (const argv of [['--data-dir'], ['--data-dir', '--json', 'project', 'list']]) {
+      const { code, out, err } = await run(argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(out).toBe('');
+      expect(err).toContain(`lathe: ${needs}`);
+    }
+    const misread = await run(['--data-dir', 'project', 'list']);
+    expect(misread.code).toBe(2);
+    expect(misread.err.trim()).toBe("lathe: unknown command 'list': --data-dir took 'project' as its folder. Did you mean 'lathe --data-dir DIR project list'?");
   });
 });
 

@@ -21,9 +21,9 @@ export interface CliResult {
   json<T = unknown>(): T;
 }
 
-export function lathe(dataDir: string, args: string[], options: { nodeArgs?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function lathe(dataDir: string, args: string[], options: { nodeArgs?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), LATHE_BIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env, LATHE_DATA_DIR: dataDir },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
