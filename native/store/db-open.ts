@@ -57,7 +57,7 @@ export function prepareDataDir(dataDir: string, file: string): void {
   }
   if (!stat) {
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      makeFolders(dir);
     } catch (err) {
       throw dataDirError(dir, err);
     }
@@ -70,6 +70,16 @@ export function prepareDataDir(dataDir: string, file: string): void {
   } catch (err) {
     throw dataDirError(dir, err);
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns for a path under
+ * /proc (`--data-dir /proc/x` spun at full CPU), where creating each level plainly fails at once with ENOENT.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !fs.existsSync(at); at = path.dirname(at)) missing.unshift(at);
+  for (const folder of missing) fs.mkdirSync(folder);
 }
 
 export function dataDirError(dir: string, err: unknown): StoreOpenError {

@@ -66,4 +66,15 @@ describe('lathe --data-dir', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`data directory ${file} is a file, not a folder`);
   });
+
+  it('refuses a folder that cannot be made at once, naming it (under /proc, Node\'s recursive mkdir never returned)', () => {
+    const where = '/proc/lathe-cannot-exist/data';
+    if (!fs.existsSync('/proc/self')) {
+      console.log('skipped the /proc data directory check: this system has no /proc');
+      return;
+    }
+    const r = lathe(where, ['project', 'list'], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`data directory ${where} cannot be created or used`);
+  });
 });
