@@ -3,8 +3,11 @@
 // sequence joined by single spaces (runner-ner.ts writes it so), which is also how the examples view shows it.
 import { entityCounts, type EntityCounts } from './ner.ts';
 
-/** O, or a B-/I-/E-/S- prefix and a type (case as written: 'b-per' is not a tag, 'B-per' is one of type 'per'). */
-const TAG = /^(?:O|[BIES]-\S+)$/;
+/**
+ * O, or a B-/I-/E-/S- prefix and a type of letters, digits, _ and - (B-WORK_OF_ART, B-creative-work), case as
+ * written: 'b-per' is not a tag, 'B-per' is one of type 'per', and 'B-PER,' (punctuation stuck to it) is not one.
+ */
+const TAG = /^(?:O|[BIES]-[\p{L}\p{N}_-]+)$/u;
 
 export function isTag(word: string): boolean {
   return TAG.test(word);
