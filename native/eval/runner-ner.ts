@@ -1,12 +1,13 @@
 // Named-entity recognition as a generation evaluation. The one place that decides whether an evaluation is NER,
 // and what that changes: a row's tokens (a list) become the prompt input joined by single spaces, its tags become
 // ONE reference (the sequence joined the same way, never separate references), the tags must be names such as
-// B-PER (class ids cannot be read as entities) and as many as the tokens, and the default prompt names the tag set.
+// B-PER (class ids cannot be read as entities) and as many as the tokens, and the default prompt
+// (api/ner-prompt.ts) names the tag set, every tag of the column.
 import { StudioError } from '../api/errors.ts';
 import type { EvalMetricName } from '../api/eval.ts';
 import type { Dataset, Project } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import type { PromptTemplate, Row } from '../text/prompt.ts';
+import type { Row } from '../text/prompt.ts';
 import { checkColumn, type RowView } from './runner-data.ts';
 
 export interface NerColumns {
@@ -99,14 +100,4 @@ export function tagSetOf(dataDir: string, dataset: Dataset, tagsColumn: string):
     });
   }
   return [...seen].sort(byTagName);
-}
-
-/** The default NER prompt: the tag set and the answer format, then "Tokens: …" and "Tags: …" (shots use the same). */
-export function nerTemplate(columns: NerColumns, tagSet: readonly string[]): PromptTemplate {
-  return {
-    instruction: `Tag each token with one of these tags: ${tagSet.join(' ')}. Write one tag per token, in order, separated by spaces.`,
-    input: `Tokens: {{${columns.tokens}}}`,
-    output: `Tags: {{${columns.tags}}}`,
-    answerPrefix: 'Tags:',
-  };
 }

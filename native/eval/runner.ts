@@ -3,6 +3,7 @@
 // run_metrics. The CLI calls it in the foreground; the 'evaluation' job (runner-worker.ts) calls it in a child
 // process. Cancelling keeps what was done: the run ends 'cancelled' with the finished examples scored.
 import { StudioError } from '../api/errors.ts';
+import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
 import type { Run } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -12,7 +13,7 @@ import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
-import { nerColumnsOf, nerRowView, nerTemplate, tagSetOf } from './runner-ner.ts';
+import { nerColumnsOf, nerRowView, tagSetOf } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { checkJudgeColumns, judgeOf, opponentPredictions } from './runner-judge-options.ts';
 import { columnResponses, withJudge } from './runner-judge.ts';
@@ -122,7 +123,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns, view);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
-  const template = perplexityRun ? null : (config.template ?? (ner ? nerTemplate(ner, tagSet!) : defaultTemplate(inputColumn, referenceColumns![0])));
+  const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(inputColumn, referenceColumns![0])));
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots, view) : [];
   const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 

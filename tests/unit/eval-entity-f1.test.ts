@@ -1,13 +1,17 @@
 // entity_f1 for generated answers: how a prediction is read as tags, each sentence's entity F1 and the corpus
 // micro F1 with its interval, all checked by hand against seqeval's default rules (a stray I- tag opens an entity,
-// an entity counts only with its type, start and end right); and how an NER row becomes a prompt and a reference.
+// an entity counts only with its type, start and end right); how an NER row becomes a prompt and a reference; and
+// what the Evaluate setup offers an NER project.
 import { describe, expect, it } from 'vitest';
+import { nerPromptTemplate } from '../../native/api/ner-prompt.ts';
 import type { Dataset, Project } from '../../native/api/schemas.ts';
 import { scoreEntities } from '../../native/eval/ner.ts';
 import { corpusEntityF1, exampleEntityCounts, goldTagsOf, isTag, parseTagPrediction, sentenceEntityF1 } from '../../native/eval/ner-scoring.ts';
-import { nerColumnsOf, nerRowView, nerTemplate } from '../../native/eval/runner-ner.ts';
+import { nerColumnsOf, nerRowView } from '../../native/eval/runner-ner.ts';
 import { aggregateGeneration, bootstrapStatistic, expandMetrics, scoreExample } from '../../native/eval/scoring.ts';
 import { buildPrompt } from '../../native/text/prompt.ts';
+import { templateFromMapping } from '../../renderer/src/pages/evaluate/evalForm.ts';
+import { isFraction, suggestedMetrics } from '../../renderer/src/pages/evaluate/metrics.ts';
 
 // Each case: the gold tags (the one reference, joined by spaces), the generated text, and its entity counts by hand.
 const CASES = [
@@ -100,7 +104,7 @@ describe('an NER row as prompt and reference', () => {
   });
 
   it('prompts with the tag set, and few-shot examples in the same layout', () => {
-    const template = nerTemplate({ tokens: 'tokens', tags: 'ner_tags' }, ['B-LOC', 'B-PER', 'I-PER', 'O']);
+    const template = nerPromptTemplate({ tokens: 'tokens', tags: 'ner_tags' }, ['B-LOC', 'B-PER', 'I-PER', 'O']);
     const shot = { tokens: 'Ann met Bo', ner_tags: 'B-PER O B-PER' };
     const query = { tokens: 'Paris is big', ner_tags: 'B-LOC O O' };
     expect(buildPrompt(template, query, { shots: 1, pool: [shot] })).toBe([
@@ -108,5 +112,24 @@ describe('an NER row as prompt and reference', () => {
       'Tokens: Ann met Bo\nTags: B-PER O B-PER',
       'Tokens: Paris is big\nTags:',
     ].join('\n\n'));
+  });
+});
+
+describe('the Evaluate setup for an NER project', () => {
+  it('offers entity_f1 first and selects it', () => {
+    const ner = { task: 'ner', metric: 'entity_f1' } as unknown as Project;
+    expect(suggestedMetrics(ner)).toMatchObject({ suggested: ['entity_f1'], preselected: ['entity_f1'] });
+    expect(suggestedMetrics(ner).order[0]).toBe('entity_f1');
+    // an NER project that has not chosen its metric yet gets its task's
+    expect(suggestedMetrics({ task: 'ner', metric: null } as unknown as Project).preselected).toEqual(['entity_f1']);
+    expect(isFraction('entity_f1')).toBe(true);
+  });
+
+  it('starts a custom layout from the NER layout, not a target column the dataset lacks', () => {
+    const dataset = { name: 'conll', columns: ['id', 'tokens', 'ner_tags'], mapping: { tokens: 'tokens', tags: 'ner_tags' } } as unknown as Dataset;
+    expect(templateFromMapping(dataset)).toEqual({
+      instruction: 'Tag each token with its entity tag (B-TYPE, I-TYPE or O). Write one tag per token, in order, separated by spaces.',
+      input: 'Tokens: {{tokens}}', output: 'Tags: {{ner_tags}}', answerPrefix: 'Tags:',
+    });
   });
 });
