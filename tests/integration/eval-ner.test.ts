@@ -1,4 +1,5 @@
-// Named-entity recognition evaluated end to end through the Studio API and the job queue: stories260K tags a tiny
+// Named-entity recognition evaluated end to end through the Studio API and the job queue: a tiny random-weight
+// Llama with a character tokenizer (the judge tests' fixture, so nothing here needs the shared data) tags a tiny
 // NER dataset (string tags) zero- and few-shot, the run records entity_f1 with its interval and a score per
 // sentence; known answers score as worked out by hand, and the NER project whose metric is entity_f1 gets a
 // scorecard from them. Class-id tags and a row whose token and tag counts differ are refused before anything is
@@ -9,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPredictions } from '../../native/eval/predictions.ts';
 import { corpusEntityF1, exampleEntityCounts } from '../../native/eval/ner-scoring.ts';
 import { scoreExample } from '../../native/eval/scoring.ts';
-import type { Studio } from '../../native/studio/studio.ts';
-import { closeStudio, HAS_STORIES260K, openStoriesStudio } from './helpers/stories-studio.ts';
-import { SKIP_SHARED_REASON } from './helpers/lathe.ts';
-
-if (!HAS_STORIES260K) console.warn(`eval-ner: skipped: ${SKIP_SHARED_REASON} (needs models/stories260K)`);
+import { importModelFolder } from '../../native/models/import.ts';
+import { Studio } from '../../native/studio/studio.ts';
+import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const SENTENCES: [string[], string[]][] = [
   [['John', 'lives', 'in', 'Paris'], ['B-PER', 'O', 'O', 'B-LOC']],
@@ -61,18 +61,24 @@ async function finishedJob(jobId: string) {
   return studio!.call('jobs.get', { id: jobId });
 }
 
-describe.skipIf(!HAS_STORIES260K)('NER evaluation', () => {
+describe('NER evaluation', () => {
   beforeAll(async () => {
-    ({ dataDir, studio } = await openStoriesStudio('eval-ner'));
+    dataDir = tempDir('eval-ner');
+    await writeJudgeFixture(path.join(dataDir, 'tagger-src'), 3);
+    await importModelFolder(dataDir, path.join(dataDir, 'tagger-src'), 'tagger');
+    studio = new Studio({ dataDir, mode: 'serve' });
     await importNer('ner', SENTENCES.map(([tokens, ner_tags], id) => ({ id, tokens, ner_tags, guess: GUESSES[id]?.guess ?? '' })));
   });
-  afterAll(() => closeStudio(studio, dataDir));
+  afterAll(async () => {
+    await studio?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('generates tags zero- and few-shot and records entity_f1 with an interval and a score per sentence', async () => {
     const s = studio!;
     const dataset = (await s.call('datasets.list', {})).find((d) => d.name === 'ner')!;
     expect(dataset.mapping).toEqual({ tokens: 'tokens', tags: 'ner_tags' });
-    const common = { model: 's260k', dataset: 'ner', split: 'all' as const, limit: 6, metrics: ['entity_f1' as const], generation: { maxNewTokens: 12 }, threads: 1 };
+    const common = { model: 'tagger', dataset: 'ner', split: 'all' as const, limit: 6, metrics: ['entity_f1' as const], generation: { maxNewTokens: 12 }, threads: 1 };
     const zero = await finishedJob((await s.call('eval.start', { ...common, shots: 0 })).id);
     const few = await finishedJob((await s.call('eval.start', { ...common, shots: 2 })).id);
     for (const job of [zero, few]) expect(job.state, job.error ?? '').toBe('succeeded');
@@ -128,7 +134,7 @@ describe.skipIf(!HAS_STORIES260K)('NER evaluation', () => {
     const s = studio!;
     const project = await s.call('projects.create', { name: 'entities', task: 'ner', metric: 'entity_f1', target: 0.5 });
     const job = await finishedJob((await s.call('eval.start', {
-      model: 's260k', dataset: 'ner', split: 'all', limit: 6, metrics: ['entity_f1', 'judge'], judge: { model: 's260k', responseColumn: 'guess' }, projectId: project.id, threads: 1,
+      model: 'tagger', dataset: 'ner', split: 'all', limit: 6, metrics: ['entity_f1', 'judge'], judge: { model: 'tagger', responseColumn: 'guess' }, projectId: project.id, threads: 1,
     })).id);
     expect(job.state, job.error ?? '').toBe('succeeded');
     const summary = await s.call('eval.get', { id: job.runId! });
@@ -152,10 +158,10 @@ describe.skipIf(!HAS_STORIES260K)('NER evaluation', () => {
     await importNer('ner-ids', SENTENCES.map(([tokens, tags]) => ({ tokens, ner_tags: tags.map((t) => ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG'].indexOf(t)) })));
     await importNer('ner-short', SENTENCES.map(([tokens, tags], i) => ({ tokens, ner_tags: i === 2 ? tags.slice(1) : tags })));
     const runsBefore = (await s.call('runs.list', {})).length;
-    const ids = await finishedJob((await s.call('eval.start', { model: 's260k', dataset: 'ner-ids', split: 'all', limit: 3, metrics: ['entity_f1'] })).id);
+    const ids = await finishedJob((await s.call('eval.start', { model: 'tagger', dataset: 'ner-ids', split: 'all', limit: 3, metrics: ['entity_f1'] })).id);
     expect(ids.state).toBe('failed');
     expect(ids.error).toMatch(/dataset ner-ids: column 'ner_tags' holds numbers \(class ids such as 1, in example all:0\), not tag names.*Map the ids to tag names first \(Lathe has no ClassLabel names/);
-    const short = await finishedJob((await s.call('eval.start', { model: 's260k', dataset: 'ner-short', split: 'all', limit: 5, metrics: ['entity_f1'] })).id);
+    const short = await finishedJob((await s.call('eval.start', { model: 'tagger', dataset: 'ner-short', split: 'all', limit: 5, metrics: ['entity_f1'] })).id);
     expect(short.state).toBe('failed');
     expect(short.error).toContain("example all:2 of dataset ner-short has 3 tokens in column 'tokens' but 2 tags in column 'ner_tags'");
     for (const job of [ids, short]) expect(job.runId).toBeNull();
