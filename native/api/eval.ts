@@ -1,13 +1,13 @@
 // The evaluation part of the Studio API: starting an evaluation job, reading its results, comparing runs
 // example by example, and a project's scorecard. Spread into `methods` in contract.ts.
 //
-// Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy),
+// Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy, entity F1),
 // the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
 import { z } from 'zod';
 import { Job, Run } from './schemas.ts';
 
 /** Metrics an evaluation computes, and the groups accepted as shorthands ('rouge' → rouge1, rouge2, rougeL, rougeLsum). */
-export const EVAL_METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'perplexity', 'bits_per_byte', 'judge'] as const;
+export const EVAL_METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf', 'exact_match', 'f1', 'accuracy', 'macro_f1', 'entity_f1', 'perplexity', 'bits_per_byte', 'judge'] as const;
 export const EVAL_METRIC_GROUPS = { rouge: ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'], em_f1: ['exact_match', 'f1'], perplexity: ['perplexity', 'bits_per_byte'] } as const;
 export const EvalMetricInput = z.enum([...EVAL_METRICS, 'rouge', 'em_f1']);
 export type EvalMetricName = (typeof EVAL_METRICS)[number];

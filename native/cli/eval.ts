@@ -12,7 +12,7 @@ import { optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const USAGE =
-  'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,perplexity,… ' +
+  'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
   `[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
   '[--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
   '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN] [--judge-against RUN]] ' +

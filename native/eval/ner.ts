@@ -117,3 +117,20 @@ export function scoreEntities(predicted: readonly (readonly string[])[], gold: r
   }
   return { ...prf(correct, nPred, nGold), perType };
 }
+
+/** What one sentence adds to micro-averaged entity scores: entities predicted, gold, and predicted correctly. */
+export interface EntityCounts {
+  correct: number;
+  predicted: number;
+  gold: number;
+}
+
+/** One sentence's entity counts, compared as sets like `scoreEntities` (so summing them gives its micro scores). */
+export function entityCounts(predicted: readonly string[], gold: readonly string[]): EntityCounts {
+  const key = (e: Entity) => `${e.type}\u0000${e.start}\u0000${e.end}`;
+  const goldKeys = new Set(entitiesOf(gold).map(key));
+  const predKeys = new Set(entitiesOf(predicted).map(key));
+  let correct = 0;
+  for (const k of predKeys) if (goldKeys.has(k)) correct++;
+  return { correct, predicted: predKeys.size, gold: goldKeys.size };
+}

@@ -24,7 +24,10 @@ export interface EvalItem {
   references: string[];
 }
 
-function checkColumn(dataset: Dataset, column: string, field: string): string {
+/** How an evaluation reads a row before prompting and scoring it (runner-ner.ts joins tokens and tags); `id` names it in errors. */
+export type RowView = (row: Row, id: string) => Row;
+
+export function checkColumn(dataset: Dataset, column: string, field: string): string {
   if (!dataset.columns.includes(column)) {
     throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
   }
@@ -80,6 +83,7 @@ export function loadItems(
   limit: number | null,
   inputColumn: string,
   referenceColumns: readonly string[] | null,
+  view?: RowView,
 ): { items: EvalItem[]; total: number } {
   const available = split === 'all' ? dataset.rowCount : (dataset.splits[split] ?? 0);
   if (available === 0) {
@@ -88,8 +92,9 @@ export function loadItems(
     throw new StudioError('invalid_params', message, { field: 'split' });
   }
   const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit ?? available, available));
-  const items = rows.map((row, i) => {
+  const items = rows.map((raw, i) => {
     const id = `${split}:${i}`;
+    const row = view ? view(raw, id) : raw;
     const references = referenceColumns ? referenceColumns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '') : [];
     if (referenceColumns && references.length === 0) {
       const message = `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`;
@@ -101,14 +106,15 @@ export function loadItems(
 }
 
 /** Train rows to draw few-shot examples from. */
-export function loadShotPool(dataDir: string, dataset: Dataset, shots: number): Row[] {
+export function loadShotPool(dataDir: string, dataset: Dataset, shots: number, view?: RowView): Row[] {
   const train = dataset.splits.train ?? 0;
   if (train < shots + 1) {
     const message = `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; `
       + 'use fewer shots, zero-shot, or re-import with a train split';
     throw new StudioError('invalid_params', message, { field: 'shots' });
   }
-  return readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS).rows;
+  const { rows } = readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS);
+  return view ? rows.map((row, i) => view(row, `train:${i}`)) : rows;
 }
 
 /** 'summary1' → 'Summary', 'source_text' → 'Source text'. */

@@ -3,6 +3,7 @@
 // run_metrics. The CLI calls it in the foreground; the 'evaluation' job (runner-worker.ts) calls it in a child
 // process. Cancelling keeps what was done: the run ends 'cancelled' with the finished examples scored.
 import { StudioError } from '../api/errors.ts';
+import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
 import type { Run } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -12,6 +13,7 @@ import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
+import { nerColumnsOf, nerRowView, tagSetOf } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { checkJudgeColumns, judgeOf, opponentPredictions } from './runner-judge-options.ts';
 import { columnResponses, withJudge } from './runner-judge.ts';
@@ -109,16 +111,20 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const adapter = config.adapterPath === null ? null : checkAdapter(config.adapterPath, model);
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
   const dataset = store.datasets.find(config.dataset);
-  if (config.projectId !== null) store.projects.find(config.projectId);
-  const inputColumn = inputColumnOf(dataset, config.inputColumn);
+  const project = config.projectId !== null ? store.projects.find(config.projectId) : null;
+  // Tagging reads tokens and tags (runner-ner.ts), every other task a text column and its references.
+  const ner = perplexityRun ? null : nerColumnsOf(dataset, project, metrics, config);
+  const inputColumn = ner ? ner.tokens : inputColumnOf(dataset, config.inputColumn);
   if (judge) checkJudgeColumns(dataset, judge.options);
   const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split) : null;
-  const referenceColumns = perplexityRun ? null : referenceColumnsOf(dataset, config.referenceColumns);
-  const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns);
+  const referenceColumns = perplexityRun ? null : ner ? [ner.tags] : referenceColumnsOf(dataset, config.referenceColumns);
+  const tagSet = ner ? tagSetOf(dataDir, dataset, ner.tags) : null;
+  const view = ner ? nerRowView(dataset, ner) : undefined;
+  const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns, view);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
-  const template = perplexityRun ? null : (config.template ?? defaultTemplate(inputColumn, referenceColumns![0]));
-  const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots) : [];
+  const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(inputColumn, referenceColumns![0])));
+  const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots, view) : [];
   const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 
   const runConfig = {
@@ -132,6 +138,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     template: perplexityRun ? null : { label, shots: config.shots, shotSeed: config.shotSeed, ...template, fewShotPoolRows: pool.length },
     inputColumn,
     referenceColumns,
+    ner: ner ? { tokensColumn: ner.tokens, tagsColumn: ner.tags, tagSet } : null,
     generation: config.generation,
     batchSize: config.batchSize,
     judge: judge ? { ...judge.options, model: { id: judge.model.id, name: judge.model.name, path: judge.model.path }, rubricText: rubricOf(judge.options.rubric, judge.options.rubricText), againstRun: opponent?.run ?? null } : null,

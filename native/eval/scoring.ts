@@ -1,5 +1,5 @@
 // Scoring for the evaluation runner: which metrics a request names, each example's scores, and the corpus
-// aggregates with bootstrap 95% intervals. Corpus-level metrics (BLEU, chrF, macro-F1, perplexity) are
+// aggregates with bootstrap 95% intervals. Corpus-level metrics (BLEU, chrF, macro-F1, entity F1, perplexity) are
 // recomputed from summed statistics on every resample, never averaged from sentence scores.
 // Every score metric is a fraction in [0, 1] (BLEU and chrF divided by 100), the scale of a project's target.
 import { EVAL_METRICS, EVAL_METRIC_GROUPS, LOWER_IS_BETTER, type EvalMetricName, type MetricValue } from '../api/eval.ts';
@@ -8,6 +8,7 @@ import { seededRandom } from '../data/seeded-random.ts';
 import { bootstrapIntervals, mean, percentileOfSorted, type BootstrapOptions } from './bootstrap.ts';
 import { chrfFromStatistics, chrfSegmentStatistics, sentenceChrf } from './chrf.ts';
 import { scoreClassification } from './classification.ts';
+import { corpusEntityF1, exampleEntityCounts, sentenceEntityF1 } from './ner-scoring.ts';
 import { scoreAnswer } from './qa.ts';
 import { rougeScoreMulti, type RougeType } from './rouge.ts';
 
@@ -65,6 +66,7 @@ export function scoreExample(metrics: readonly EvalMetricName[], prediction: str
   if (metrics.includes('accuracy') || metrics.includes('macro_f1')) {
     scores.accuracy = references.some((r) => normalizeLabel(r) === normalizeLabel(prediction)) ? 1 : 0;
   }
+  if (metrics.includes('entity_f1')) scores.entity_f1 = sentenceEntityF1(prediction, references);
   return scores;
 }
 
@@ -144,6 +146,11 @@ export function aggregateGeneration(metrics: readonly EvalMetricName[], examples
     });
     const corpus = (sample: typeof pairs) => scoreClassification(sample.map((p) => p.pred), sample.map((p) => p.gold)).macroF1;
     put('macro_f1', corpus(pairs), bootstrapStatistic(pairs, corpus, options));
+  }
+  if (metrics.includes('entity_f1')) {
+    // Micro-averaged over the corpus from each sentence's entity counts, never a mean of sentence F1s.
+    const counts = examples.map((e) => exampleEntityCounts(e.prediction, e.references));
+    put('entity_f1', corpusEntityF1(counts), bootstrapStatistic(counts, corpusEntityF1, options));
   }
   return [...metrics, 'judge_agreement'].filter((m) => out.has(m)).map((m) => out.get(m)!);
 }

@@ -3,9 +3,10 @@
 // zero-shot evaluation (progress, then metric cards with intervals) and a few-shot one with a custom layout,
 // the comparison shows both runs' metrics, CI bar charts and the per-example view (sorted, paged, exported),
 // the Runs page compares ticked runs, the project page shows the scorecard, and a pairwise LLM-judge run shows
-// each example's judge probabilities and prompts in Compare, and an interrupted run says its scores are partial. Light and dark screenshots
+// each example's judge probabilities and prompts in Compare, and an interrupted run says its scores are partial; an
+// NER project gets Entity F1 offered and selected, and scored on a tagging dataset. Light and dark screenshots
 // of each land in tests/e2e/screenshots/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,6 +272,45 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await summary.getByText('Interrupted — partial results').waitFor();
     await summary.getByText(/these scores cover the 6 examples finished before then/).waitFor();
     await shoot('evaluate-interrupted');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('offers an NER project Entity F1, selected, and scores a tagging dataset with it', async () => {
+    const ner = await api<{ id: string }>('projects.create', { name: 'Entities', task: 'ner', metric: 'entity_f1', target: 0.5 });
+    const file = path.join(studio.dataDir, 'ner-tiny.jsonl');
+    const rows = [
+      [['John', 'lives', 'in', 'Paris'], ['B-PER', 'O', 'O', 'B-LOC']], [['Acme', 'hired', 'Tom'], ['B-ORG', 'O', 'B-PER']],
+      [['The', 'cat', 'sat'], ['O', 'O', 'O']], [['New', 'York', 'is', 'big'], ['B-LOC', 'I-LOC', 'O', 'O']],
+    ];
+    writeFileSync(file, rows.map(([tokens, ner_tags]) => JSON.stringify({ tokens, ner_tags })).join('\n') + '\n');
+    const job = await api<{ id: string }>('datasets.import', { path: file, name: 'ner-tiny', projectId: ner.id, split: 'test' });
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+      state = j.state;
+    }
+    await page.evaluate((id) => window.localStorage.setItem('lathe.currentProject', id), ner.id);
+    await page.reload();
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option:checked').textContent()).toBe('ner-tiny');
+    const metrics = form.getByRole('group', { name: 'Metrics' });
+    expect(await metrics.getByRole('checkbox').first().textContent()).toContain('Entity F1'); // the project's metric first
+    expect(await metrics.getByRole('checkbox', { name: /Entity F1/ }).getAttribute('aria-checked')).toBe('true');
+    await form.getByText('Suggested for this task: Entity F1.', { exact: false }).waitFor();
+    await form.getByLabel('Custom layout').check();
+    expect(await form.getByLabel('Prompt input').inputValue()).toBe('Tokens: {{tokens}}'); // the NER layout, not {{target}}
+    expect(await form.getByLabel('Prompt solved example').inputValue()).toBe('Tags: {{ner_tags}}');
+    await form.getByLabel('Custom layout').uncheck();
+    await form.getByLabel('Max new tokens').fill('12');
+    await form.getByLabel(/^Run name/).fill('NER zero-shot');
+    await form.getByRole('button', { name: /Start evaluation/ }).click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'NER zero-shot' }).waitFor({ timeout: 120_000 });
+    await summary.getByText('succeeded').waitFor();
+    expect(await summary.getByTestId('metric-entity_f1').textContent()).toMatch(/Entity F1.*project\d\.\d{3}95% CI \d\.\d{3}–\d\.\d{3}/);
+    await shoot('evaluate-ner');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
 // default: an evaluation should give the same numbers twice.
 import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../native/api/eval.ts';
+import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
 
@@ -59,6 +60,9 @@ export function initialForm(metrics: EvalMetricName[]): EvalForm {
 
 /** The default prompt layout as the engine builds it from the mapping (native/eval/runner-data.ts), to start editing from. */
 export function templateFromMapping(dataset: Dataset | undefined): TemplateForm {
+  // A tagging dataset: the engine's NER layout, less the tag set it reads from every row.
+  const { tokens, tags } = dataset?.mapping ?? {};
+  if (tokens && tags) return nerPromptTemplate({ tokens, tags }, []);
   const input = dataset?.mapping.input ?? dataset?.mapping.text ?? dataset?.mapping.question ?? dataset?.columns[0] ?? 'input';
   const target = dataset?.mapping.target ?? dataset?.mapping.output ?? dataset?.mapping.answer ?? dataset?.mapping.label ?? 'target';
   const label = (c: string) => {
