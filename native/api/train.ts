@@ -4,7 +4,18 @@
 import { z } from 'zod';
 import { Job } from './schemas.ts';
 
-export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'text'] as const;
+export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'classification', 'tagging', 'text'] as const;
+/** How the Fine-tune page's format picker names each format: what the rows must hold, in people's words. */
+export const SFT_FORMAT_LABELS: Record<(typeof SFT_FORMATS)[number], string> = {
+  auto: 'Auto (from the column mapping)',
+  instruction: 'Instruction → output (Alpaca)',
+  summary: 'Input → target (summary)',
+  qa: 'Question → answer',
+  chat: 'Chat messages',
+  classification: 'Classification (text → label)',
+  tagging: 'Entity tagging (tokens → tags)',
+  text: 'Plain text',
+};
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
 
 export const LoraInput = z.object({
