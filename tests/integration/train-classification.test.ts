@@ -91,4 +91,14 @@ describe('fine-tuning classification and tagging datasets', () => {
     expect(sample.prompt).toMatch(/^Tag each token with one of these tags: B-LOC B-PER O\. Write one tag per token, in order, separated by spaces\.\n\nTokens: (Ann met Bo|Rome is big)\nTags:$/);
     expect(sample.reference).toBe(sample.prompt.includes('Ann') ? ' B-PER O B-PER' : ' B-LOC O O');
   }, 120_000);
+
+  it('class-id tags are refused before a job or run exists, naming the column', async () => {
+    await importRows('ids', [{ tokens: ['EU', 'rejects'], ner_tags: [3, 0] }, ...SENTENCES]);
+    const runs = studio.store.runs.list().length;
+    await expect(studio.call('train.start', { ...SHORT_RUN, dataset: 'ids' })).rejects.toMatchObject({
+      message: expect.stringMatching(/^dataset ids: column 'ner_tags' holds numbers \(class ids such as 3, in example all:\d+\), not tag names/),
+      details: { field: 'dataset' },
+    });
+    expect(studio.store.runs.list()).toHaveLength(runs);
+  });
 });
