@@ -5,15 +5,15 @@ import { z } from 'zod';
 import { Job } from './schemas.ts';
 
 export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'classification', 'tagging', 'text'] as const;
-/** How the Fine-tune page's format picker names each format: what the rows must hold, in people's words. */
+/** How the Fine-tune page's format picker names each format, short enough for its field. */
 export const SFT_FORMAT_LABELS: Record<(typeof SFT_FORMATS)[number], string> = {
-  auto: 'Auto (from the column mapping)',
-  instruction: 'Instruction → output (Alpaca)',
-  summary: 'Input → target (summary)',
+  auto: 'Auto (from mapping)',
+  instruction: 'Instruction → output',
+  summary: 'Input → target',
   qa: 'Question → answer',
   chat: 'Chat messages',
-  classification: 'Classification (text → label)',
-  tagging: 'Entity tagging (tokens → tags)',
+  classification: 'Classification',
+  tagging: 'Entity tagging (NER)',
   text: 'Plain text',
 };
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
