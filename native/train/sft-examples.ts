@@ -46,8 +46,8 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
   if (has('messages')) return 'chat';
   if (has('question', 'answer')) return 'qa';
   if (has('input', 'target')) return 'summary';
-  // After the pairs above (a mapping names one task's fields, so these never meet them in practice) and before
-  // plain text: a classification mapping names its text, which alone trained the sentence and ignored the label.
+  // After the pairs above, so a mapping that names one of them keeps its format; before plain text, which a
+  // classification mapping's text field would otherwise pick (training on the sentence and ignoring its label).
   if (has('tokens', 'tags')) return 'tagging';
   if (has('text', 'label')) return 'classification';
   if (textColumn(dataset)) return 'text';
@@ -103,7 +103,7 @@ export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: st
  * The prompt stays the evaluation's string exactly; which side of the split the space goes on depends on the
  * tokenizer, because prompt and completion are encoded apart (tokenizeExample). Byte-level BPE (GPT-2, Llama 3)
  * writes " 1" as one token, so the completion is " 1"; a SentencePiece tokenizer puts its own '▁' before every text
- * it encodes, so " 1" would become '▁', '▁1' and the completion is "1". Either way the completion's tokens are the
+ * it encodes, so " 1" would gain a second '▁' and the completion is "1". Either way the completion's tokens are the
  * ones that follow the prompt's in the whole text: what the model reads and writes when it is evaluated.
  */
 export function promptThenAnswer(prompt: string, answer: string, tokenizer: TextTokenizer): PromptCompletion {
