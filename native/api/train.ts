@@ -4,7 +4,18 @@
 import { z } from 'zod';
 import { Job } from './schemas.ts';
 
-export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'text'] as const;
+export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'classification', 'tagging', 'text'] as const;
+/** How the Fine-tune page's format picker names each format, short enough for its field. */
+export const SFT_FORMAT_LABELS: Record<(typeof SFT_FORMATS)[number], string> = {
+  auto: 'Auto (from mapping)',
+  instruction: 'Instruction → output',
+  summary: 'Input → target',
+  qa: 'Question → answer',
+  chat: 'Chat messages',
+  classification: 'Classification',
+  tagging: 'Entity tagging (NER)',
+  text: 'Plain text',
+};
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
 
 export const LoraInput = z.object({

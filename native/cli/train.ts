@@ -12,7 +12,7 @@ import { plural } from '../api/format.ts';
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
   '[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--patience K] [--seed S] ' +
-  '[--format auto|instruction|summary|qa|chat|text] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]';
+  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]`;
 
 const NUMBERS: Record<string, string> = {
   lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
@@ -38,7 +38,7 @@ const TRAIN_HELP: Record<string, string> = {
   alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
   dropout: `LoRA dropout on the adapters' input (default ${schemaDefault(lora.dropout)})`,
   targets: "comma-separated modules to adapt, e.g. q_proj,v_proj (default: PEFT's for the model family)",
-  format: `${SFT_FORMATS.join(', ')} (default ${schemaDefault(field.format)}: from the column mapping)`,
+  format: `${SFT_FORMATS.join(', ')} (default ${schemaDefault(field.format)}: from the column mapping; classification (text + label) and tagging (tokens + tags) train on the evaluation's zero-shot prompt)`,
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the trained model (default: the base name and the method, s260k-lora-merged or s260k-full, then -2, -3 … when taken)',
   name: 'name for the run',

@@ -66,6 +66,11 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
 }
 
+/** A row's references, as an evaluation scores against them: every non-blank one of `columns`, in order. */
+export function referencesOf(row: Row, columns: readonly string[]): string[] {
+  return columns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '');
+}
+
 /** A reference cell may hold a string, a list of strings, or SQuAD's { text: [...] }. */
 function referencesIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -95,7 +100,7 @@ export function loadItems(
   const items = rows.map((raw, i) => {
     const id = `${split}:${i}`;
     const row = view ? view(raw, id) : raw;
-    const references = referenceColumns ? referenceColumns.flatMap((c) => referencesIn(row[c])).filter((r) => r.trim() !== '') : [];
+    const references = referenceColumns ? referencesOf(row, referenceColumns) : [];
     if (referenceColumns && references.length === 0) {
       const message = `example ${id} of dataset ${dataset.name} has no reference in column(s) ${referenceColumns.join(', ')}; fix the data or choose other reference columns`;
       throw new StudioError('invalid_params', message, { field: 'referenceColumns' });

@@ -29,7 +29,7 @@ function activeJob(ctx: HandlerContext, runId: string) {
 
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
-    planFinetune(input, ctx.store); // model, dataset, mapping and hyperparameters, before a job or run exists
+    planFinetune(input, ctx.store, ctx.dataDir); // model, dataset, mapping and hyperparameters, before a job or run exists
     return ctx.queue.enqueue('finetune', input);
   },
   'train.resume': ({ runId }, _raw, ctx) => {

@@ -15,7 +15,7 @@ import { writePolicyOutputs } from './policy-outputs.ts';
 import { SAMPLES_FILE, greedy, runToResume, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
-import { detectFormat, modelCompletionEndId, hasScoredTokens, promptOf, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 import { plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
@@ -34,7 +34,9 @@ export interface FinetuneOutcome {
 
 function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null) {
   const format = detectFormat(dataset, config.format);
-  const rows = (split: 'train' | 'validation') => readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
+  const prompter = examplePrompter(format, dataset, dataDir);
+  // Each row keeps its name in the split it came from (`train:3`), so an error about it points at the data.
+  const rows = (split: 'train' | 'validation') => readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows.map((row, i) => ({ row, id: `${split}:${i}` }));
   let train = rows('train');
   let val = (dataset.splits.validation ?? 0) > 0 ? rows('validation') : [];
   if (val.length === 0) {
@@ -44,19 +46,19 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
   }
   const cut = { train: 0, validation: 0 }; // counted per split: the summary prints the training count beside the training set
   let unscored = 0;
-  const tokenize = (r: Record<string, unknown>[], split: keyof typeof cut): TokenizedExample[] =>
-    r.map((row) => {
-      const t = tokenizeExample(promptOf(format, dataset, row, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
+  const tokenize = (r: typeof train, split: keyof typeof cut): TokenizedExample[] =>
+    r.map(({ row, id }) => {
+      const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
       if (t.truncated) cut[split]++;
       return t.example;
     }).filter((example) => hasScoredTokens(example) || (unscored++, false)); // nothing to learn, and a 0/0 loss
-  const sampleRows = val.slice(0, 3).map((row) => promptOf(format, dataset, row, tokenizer));
+  const sampleRows = val.slice(0, 3).map(({ row, id }) => prompter(row, id, tokenizer));
   const tokenized = { train: tokenize(train, 'train'), val: tokenize(val, 'validation') };
   return { format, ...tokenized, truncated: cut.train + cut.validation, truncatedTrain: cut.train, unscored, sampleRows };
 }
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
-  const { config, model, dataset } = planFinetune(input, env.store); // before the run exists: bad input leaves none behind
+  const { config, model, dataset } = planFinetune(input, env.store, env.dataDir); // before the run exists: bad input leaves none behind
   const run = env.store.runs.create({ kind: 'finetune', name: config.name ?? defaultFinetuneRunName(config.method, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueFinetune(run.id, config, env);
 }

@@ -1,13 +1,19 @@
 // Supervised examples from a dataset's rows: the column mapping picks the task format (instruction, dialogue →
-// summary, Q&A, chat through the model's template, plain text); each example becomes token ids with labels that
-// score only the completion (prompt tokens get the ignore index) unless asked otherwise. Examples longer than
-// the sequence length are cut, and counted, so the report says how many.
+// summary, Q&A, chat through the model's template, classification, entity tagging, plain text); each example
+// becomes token ids with labels that score only the completion (prompt tokens get the ignore index) unless asked
+// otherwise. Classification and tagging prompt exactly as the evaluation's zero-shot prompt does, so a fine-tune is
+// measured on what it learned. Examples longer than the sequence length are cut, and counted, so the report says
+// how many.
+import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { SFT_FORMATS } from '../api/train.ts';
+import { defaultTemplate, inputColumnOf, referenceColumnsOf, referencesOf } from '../eval/runner-data.ts';
+import { nerColumnsOf, nerRowView, tagSetOf } from '../eval/runner-ner.ts';
 import type { HfFolder } from '../models/checkpoint.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { plainChatPrompt } from '../text/chat-template.ts';
+import { buildPrompt, type Row } from '../text/prompt.ts';
 
 export type SftFormat = Exclude<(typeof SFT_FORMATS)[number], 'auto'>;
 
@@ -27,7 +33,10 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
   const m = dataset.mapping;
   const has = (...fields: string[]) => fields.every((f) => m[f] !== undefined);
   if (requested !== 'auto') {
-    const needs: Record<SftFormat, string[]> = { instruction: ['instruction', 'output'], summary: ['input', 'target'], qa: ['question', 'answer'], chat: ['messages'], text: [] };
+    const needs: Record<SftFormat, string[]> = {
+      instruction: ['instruction', 'output'], summary: ['input', 'target'], qa: ['question', 'answer'], chat: ['messages'],
+      classification: ['text', 'label'], tagging: ['tokens', 'tags'], text: [],
+    };
     const missing = needs[requested].filter((f) => m[f] === undefined);
     if (missing.length) throw new Error(`dataset ${dataset.name}: format '${requested}' needs the mapping fields ${missing.join(', ')} (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map ${dataset.name} ${missing.map((f) => `--${f}-column C`).join(' ')}'`);
     if (requested === 'text' && !textColumn(dataset)) throw new Error(`dataset ${dataset.name}: format 'text' needs a 'text' mapping field or a 'text' column`);
@@ -37,8 +46,12 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
   if (has('messages')) return 'chat';
   if (has('question', 'answer')) return 'qa';
   if (has('input', 'target')) return 'summary';
+  // After the pairs above, so a mapping that names one of them keeps its format; before plain text, which a
+  // classification mapping's text field would otherwise pick (training on the sentence and ignoring its label).
+  if (has('tokens', 'tags')) return 'tagging';
+  if (has('text', 'label')) return 'classification';
   if (textColumn(dataset)) return 'text';
-  throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages or text`);
+  throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages, text/label, tokens/tags or text`);
 }
 
 function textColumn(dataset: Dataset): string | undefined {
@@ -50,8 +63,64 @@ const cell = (row: Record<string, unknown>, column: string | undefined): string 
   return typeof v === 'string' ? v : v === null || v === undefined ? '' : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : JSON.stringify(v);
 };
 
+/** A row's prompt and completion; `id` (`train:3`) names the row in errors. */
+export type ExamplePrompter = (row: Row, id: string, tokenizer: TextTokenizer) => PromptCompletion;
+
+/**
+ * The prompter for `format`, after reading what it needs from the dataset as a whole. Classification and tagging
+ * prompt with the evaluation's own zero-shot prompt for the row, built by the functions the evaluation builds it
+ * with (runner.ts): the default template over the mapping's input and reference columns, and for tagging the NER
+ * template naming the tag set of every row, the tokens and tags read as the evaluation reads them — so training
+ * refuses class-id tags, or a row whose token and tag counts differ, with the evaluation's words. The completion
+ * is the evaluation's first reference: the label cell as text (1 → "1"), the tags joined by single spaces.
+ */
+export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: string): ExamplePrompter {
+  switch (format) {
+    case 'classification': {
+      const references = referenceColumnsOf(dataset);
+      const template = defaultTemplate(inputColumnOf(dataset), references[0]);
+      return (row, _id, tokenizer) => promptThenAnswer(buildPrompt(template, row), referencesOf(row, references)[0] ?? '', tokenizer);
+    }
+    case 'tagging': {
+      const columns = nerColumnsOf(dataset, null, [], {});
+      if (!columns) throw new Error(`dataset ${dataset.name}: format 'tagging' needs the mapping fields tokens, tags`);
+      const template = nerPromptTemplate(columns, tagSetOf(dataDir, dataset, columns.tags));
+      const view = nerRowView(dataset, columns);
+      return (row, id, tokenizer) => {
+        const tagged = view(row, id);
+        return promptThenAnswer(buildPrompt(template, tagged), String(tagged[columns.tags]), tokenizer);
+      };
+    }
+    default:
+      return (row, _id, tokenizer) => promptOf(format, dataset, row, tokenizer);
+  }
+}
+
+/**
+ * An evaluation prompt ends with its answer prefix ("Label:", "Tags:") and no space, and the evaluation trims what
+ * the model writes before comparing it (scoring.ts compares labels trimmed, ner-scoring.ts splits on white space),
+ * so the text to learn is prompt + ' ' + answer: the layout of the evaluation's own worked examples ("Label: 1").
+ * The prompt stays the evaluation's string exactly; which side of the split the space goes on depends on the
+ * tokenizer, because prompt and completion are encoded apart (tokenizeExample). Byte-level BPE (GPT-2, Llama 3)
+ * writes " 1" as one token, so the completion is " 1"; a SentencePiece tokenizer puts its own '▁' before every text
+ * it encodes, so " 1" would gain a second '▁' and the completion is "1". Either way the completion's tokens are the
+ * ones that follow the prompt's in the whole text: what the model reads and writes when it is evaluated.
+ */
+export function promptThenAnswer(prompt: string, answer: string, tokenizer: TextTokenizer): PromptCompletion {
+  if (answer === '') return { prompt, completion: '' };
+  const encode = (text: string) => tokenizer.encode(text, { addSpecialTokens: false });
+  const spaced = ` ${answer}`;
+  const whole = encode(prompt + spaced);
+  const head = encode(prompt);
+  const follows = (completion: string) => {
+    const ids = [...head, ...encode(completion)];
+    return ids.length === whole.length && ids.every((id, i) => id === whole[i]);
+  };
+  return { prompt, completion: follows(spaced) || !follows(answer) ? spaced : answer };
+}
+
 /** Alpaca's template for instructions; short labelled layouts for the others. */
-export function promptOf(format: SftFormat, dataset: Dataset, row: Record<string, unknown>, tokenizer: TextTokenizer): PromptCompletion {
+function promptOf(format: Exclude<SftFormat, 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
   const m = dataset.mapping;
   switch (format) {
     case 'instruction': {

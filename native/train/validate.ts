@@ -14,7 +14,7 @@ import type { Store } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
-import { detectFormat, type SftFormat } from './sft-examples.ts';
+import { detectFormat, examplePrompter, type SftFormat } from './sft-examples.ts';
 
 /** The settings a fine-tuning run was started with, resolved (defaults filled in) and stored in runs.config. */
 export type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
@@ -90,7 +90,7 @@ export interface FinetunePlan {
 }
 
 /** Check a fine-tuning request against the store and resolve its defaults; throws a StudioError naming the field. */
-export function planFinetune(input: unknown, store: Store): FinetunePlan {
+export function planFinetune(input: unknown, store: Store, dataDir: string): FinetunePlan {
   const parsed = zodInput(TrainStartInput, input);
   const { model, dataset } = requestedModelAndData(parsed, store);
   // The model the run saves is registered under this name at the end: a taken name is refused now, not after training.
@@ -101,6 +101,11 @@ export function planFinetune(input: unknown, store: Store): FinetunePlan {
     format = detectFormat(dataset, parsed.format);
   } catch (err) {
     throw invalid(`${(err as Error).message}`, parsed.format === 'auto' ? 'dataset' : 'format');
+  }
+  try {
+    examplePrompter(format, dataset, dataDir); // reads the whole dataset's tag set for tagging: bad tags are refused before a run exists
+  } catch (err) {
+    throw invalid((err as Error).message, 'dataset');
   }
   requireHoldoutRows(dataset, 'training');
   const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);

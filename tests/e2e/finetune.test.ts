@@ -59,6 +59,13 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     expect(await lora.getAttribute('aria-checked')).toBe('true');
     await page.getByLabel('LoRA rank').waitFor();
     await shoot('finetune-setup-lora');
+    // The task format picker under Advanced names each format by what its rows hold; closed again for the next test.
+    await page.getByText('Advanced settings').click();
+    const formats = await page.getByLabel('Task format').locator('option').allTextContents();
+    expect(formats).toEqual(expect.arrayContaining(['Auto (from mapping)', 'Classification', 'Entity tagging (NER)']));
+    await page.getByLabel('Task format').scrollIntoViewIfNeeded();
+    await shoot('finetune-setup-advanced');
+    await page.getByText('Advanced settings').click();
   });
 
   it('trains live, cancels with a checkpoint, resumes and finishes', async () => {

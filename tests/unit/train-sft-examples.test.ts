@@ -1,10 +1,26 @@
 // Supervised examples end with a scored end-of-text token so a tuned model learns to stop: the tokenizer's EOS,
 // or BOS for models (llama2.c) whose generation config stops at BOS because pretraining separated texts with it.
+// Classification and tagging prompt exactly as their evaluation does (built here by the evaluation's own functions),
+// and existing mappings keep the format they had.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nerPromptTemplate } from '../../native/api/ner-prompt.ts';
+import type { Dataset } from '../../native/api/schemas.ts';
+import { importDataset } from '../../native/data/import.ts';
+import { suggestMapping } from '../../native/data/mapping.ts';
+import { defaultTemplate, inputColumnOf, referenceColumnsOf } from '../../native/eval/runner-data.ts';
+import { nerColumnsOf, nerRowView, tagSetOf } from '../../native/eval/runner-ner.ts';
 import { IGNORE_INDEX } from '../../native/models/training-graph.ts';
+import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
+import { buildPrompt } from '../../native/text/prompt.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { collate } from '../../native/train/batches.ts';
-import { completionEndId, hasScoredTokens, tokenizeExample } from '../../native/train/sft-examples.ts';
+import { completionEndId, detectFormat, examplePrompter, hasScoredTokens, promptThenAnswer, tokenizeExample } from '../../native/train/sft-examples.ts';
+import { judgeVocab } from '../fixtures/models/judge-fixture.ts';
+import { charTokenizer } from '../fixtures/models/random-checkpoint.ts';
+import { SPM_PIECES, spmTokenizerBin } from '../fixtures/models/spm-llama.ts';
+import { tempStudios } from './studio-calls.ts';
 
 const special = (id: number, content: string) => ({ id, content, special: true, single_word: false, lstrip: false, rstrip: false, normalized: false });
 const unigram = {
@@ -64,5 +80,114 @@ describe('an over-long example', () => {
     const { example } = tokenizeExample({ prompt: 'ask', completion: '' }, TextTokenizer.fromJson(unigram, {}), { seqLen: 8, trainOnPrompt: false, endId: null });
     expect(hasScoredTokens(example)).toBe(false);
     expect(hasScoredTokens(tokenizeExample(long, withSpecials, { seqLen: 8, trainOnPrompt: false }).example)).toBe(true);
+  });
+});
+
+// A character tokenizer (no pre-tokenizer: " 1" is ' ', '1') and a SentencePiece one (a '▁' before every text encoded).
+const chars = (() => {
+  const { tokenizer, tokenizerConfig } = charTokenizer(66);
+  return TextTokenizer.fromJson({ ...tokenizer, model: { ...(tokenizer.model as object), vocab: judgeVocab() } }, tokenizerConfig);
+})();
+const sentencePiece = (() => {
+  const { tokenizer, tokenizerConfig } = new Llama2cTokenizer(spmTokenizerBin(), SPM_PIECES.length).toTokenizerJson();
+  return TextTokenizer.fromJson(tokenizer as Record<string, unknown>, tokenizerConfig as Record<string, unknown>);
+})();
+
+const studios = tempStudios('lathe-sft-formats-', 'serve');
+async function imported(name: string, rows: object[]): Promise<{ dataset: Dataset; dataDir: string }> {
+  const { studio, dataDir } = studios.open();
+  const file = path.join(dataDir, `${name}.jsonl`);
+  fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { dataset: await importDataset({ path: file, name }, { store: studio.store, dataDir }), dataDir };
+}
+
+const REVIEWS = [
+  { sentence: 'a gripping, funny film', label: 1 },
+  { sentence: 'dull and far too long', label: 0 },
+  { sentence: 'the cast is superb', label: 1 },
+  { sentence: 'I left early', label: 0 },
+];
+const SENTENCES = [
+  { tokens: ['John', 'lives', 'in', 'Paris'], ner_tags: ['B-PER', 'O', 'O', 'B-LOC'] },
+  { tokens: ['Mary', 'Smith', 'works', 'at', 'Acme'], ner_tags: ['B-PER', 'I-PER', 'O', 'O', 'B-ORG'] },
+  { tokens: ['It', 'rained'], ner_tags: ['O', 'O'] },
+];
+
+describe('a classification dataset (text + label)', () => {
+  it('trains on the evaluation’s zero-shot prompt for the row, the label cell as its completion', async () => {
+    const { dataset, dataDir } = await imported('reviews', REVIEWS);
+    expect(dataset.mapping).toEqual({ text: 'sentence', label: 'label' });
+    expect(detectFormat(dataset, 'auto')).toBe('classification');
+    const prompter = examplePrompter('classification', dataset, dataDir);
+    const template = defaultTemplate(inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    for (const row of REVIEWS) {
+      const { prompt, completion } = prompter(row, 'train:0', chars);
+      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
+      expect(completion).toBe(` ${row.label}`);
+    }
+    expect(prompter(REVIEWS[0], 'train:0', chars).prompt).toBe('Sentence:\na gripping, funny film\nLabel:');
+    // a string label is the label as written
+    expect(prompter({ sentence: 'fine', label: 'positive' }, 'train:0', chars)).toEqual({ prompt: 'Sentence:\nfine\nLabel:', completion: ' positive' });
+  });
+});
+
+describe('an NER dataset (tokens + tags)', () => {
+  it('trains on the evaluation’s NER zero-shot prompt naming the tag set, the tags joined by spaces as its completion', async () => {
+    const { dataset, dataDir } = await imported('people', SENTENCES);
+    expect(detectFormat(dataset, 'auto')).toBe('tagging');
+    const prompter = examplePrompter('tagging', dataset, dataDir);
+    const ner = nerColumnsOf(dataset, null, ['entity_f1'], {})!;
+    const template = nerPromptTemplate(ner, tagSetOf(dataDir, dataset, ner.tags));
+    const view = nerRowView(dataset, ner);
+    SENTENCES.forEach((row, i) => {
+      const { prompt, completion } = prompter(row, `train:${i}`, chars);
+      expect(prompt).toBe(buildPrompt(template, view(row, `train:${i}`), { shots: 0, pool: [] }));
+      expect(completion).toBe(` ${row.ner_tags.join(' ')}`);
+    });
+    expect(prompter(SENTENCES[0], 'train:0', chars).prompt).toBe([
+      'Tag each token with one of these tags: B-LOC B-ORG B-PER I-PER O. Write one tag per token, in order, separated by spaces.',
+      'Tokens: John lives in Paris\nTags:',
+    ].join('\n\n'));
+  });
+
+  it('refuses class-id tags naming the column, and a row whose counts differ naming the row, in the evaluation’s words', async () => {
+    const ids = await imported('ids', [{ tokens: ['EU', 'rejects'], ner_tags: [3, 0] }, { tokens: ['Hi'], ner_tags: [0] }]);
+    expect(() => examplePrompter('tagging', ids.dataset, ids.dataDir)).toThrow(/^dataset ids: column 'ner_tags' holds numbers \(class ids such as 3, in example all:0\), not tag names/);
+    const { dataset, dataDir } = await imported('people', SENTENCES);
+    expect(() => examplePrompter('tagging', dataset, dataDir)({ tokens: ['EU', 'rejects'], ner_tags: ['B-ORG'] }, 'train:2', chars))
+      .toThrow("example train:2 of dataset people has 2 tokens in column 'tokens' but 1 tags in column 'ner_tags'; each token needs exactly one tag: fix the row or leave it out");
+  });
+});
+
+describe('the space between the answer prefix and the answer', () => {
+  it('goes where the whole text’s tokens put it: in the completion for a character or byte-level tokenizer, in the tokenizer’s own ▁ for SentencePiece', () => {
+    expect(promptThenAnswer('Label:', '1', chars)).toEqual({ prompt: 'Label:', completion: ' 1' });
+    const spm = promptThenAnswer('the tags:', 'on at', sentencePiece);
+    expect(spm).toEqual({ prompt: 'the tags:', completion: 'on at' });
+    const encode = (t: string) => sentencePiece.encode(t, { addSpecialTokens: false });
+    expect([...encode(spm.prompt), ...encode(spm.completion)]).toEqual(encode('the tags: on at'));
+    expect(promptThenAnswer('Label:', '', chars).completion).toBe('');
+  });
+});
+
+describe('the format a mapping picks', () => {
+  const picked = (columns: string[], mapping = suggestMapping(columns)) => detectFormat({ name: 'd', columns, mapping } as unknown as Dataset, 'auto');
+
+  it('is unchanged for instruction, dialogue, Q&A, chat and plain-text datasets', () => {
+    expect(picked(['instruction', 'input', 'output'])).toBe('instruction'); // Alpaca
+    expect(picked(['fname', 'dialogue', 'summary', 'topic'])).toBe('summary'); // DialogSum
+    expect(picked(['question', 'context', 'answers'])).toBe('qa'); // SQuAD
+    expect(picked(['question', 'answer'])).toBe('qa');
+    expect(picked(['messages'])).toBe('chat');
+    expect(picked(['text'], {})).toBe('text');
+  });
+
+  it('is classification for text + label (SST-2) and tagging for tokens + tags (CoNLL), or as asked', () => {
+    expect(picked(['sentence', 'label'])).toBe('classification');
+    expect(picked(['id', 'tokens', 'ner_tags'])).toBe('tagging');
+    const dialogues = { name: 'd', columns: ['dialogue', 'summary'], mapping: { input: 'dialogue', target: 'summary' } } as unknown as Dataset;
+    expect(() => detectFormat(dialogues, 'classification')).toThrow("dataset d: format 'classification' needs the mapping fields text, label");
+    expect(() => detectFormat(dialogues, 'tagging')).toThrow(/format 'tagging' needs the mapping fields tokens, tags .*--tokens-column C --tags-column C/);
+    expect(() => picked(['a', 'b'], {})).toThrow(/fits no training format; map .*text\/label, tokens\/tags or text/);
   });
 });

@@ -4,7 +4,7 @@ import { Fragment, type ReactNode } from 'react';
 import { Field } from '../../ui/primitives.tsx';
 
 /** One setting: `typed` is the text entered (undefined until then), `fallback` its default as text ('' lets the engine decide, shown as `auto`). */
-export function SettingField({ label, explanation, typed, fallback, auto, options, error, onChange }: {
+export function SettingField({ label, explanation, typed, fallback, auto, options, optionLabels, error, onChange }: {
   label: string;
   explanation: string;
   typed: string | undefined;
@@ -12,6 +12,8 @@ export function SettingField({ label, explanation, typed, fallback, auto, option
   auto?: string;
   /** A choice between these rather than a number. */
   options?: readonly string[] | null;
+  /** What each option reads as, where its value alone says too little. */
+  optionLabels?: Readonly<Record<string, string>>;
   error?: string;
   onChange(text: string): void;
 }) {
@@ -21,7 +23,7 @@ export function SettingField({ label, explanation, typed, fallback, auto, option
     <Field label={label} help={<>{explanation}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(fallback)}>Default: {fallback || auto}</button></>}</>} error={error}>
       {(id, d) => options ? (
         <select id={id} aria-describedby={d} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
-          {options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {options.map((o) => <option key={o} value={o}>{optionLabels?.[o] ?? o}</option>)}
         </select>
       ) : (
         <input id={id} aria-describedby={d} className="input mono" inputMode="decimal" value={value} placeholder={auto} aria-invalid={Boolean(error)} data-changed={changed} onChange={(e) => onChange(e.target.value)} />

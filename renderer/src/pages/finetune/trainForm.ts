@@ -45,7 +45,7 @@ export const SETTINGS: Setting[] = [
   { key: 'earlyStoppingPatience', label: 'Early-stopping patience', kind: 'int', advanced: true, min: 0, explanation: 'Stop after N evaluations without a better validation loss (0: never).', fallback: '0' },
   { key: 'seed', label: 'Seed', kind: 'int', advanced: true, explanation: 'The same seed gives the same run: data order, initialisation, dropout.', fallback: '42' },
   { key: 'threads', label: 'Threads', kind: 'optionalInt', advanced: true, min: 1, auto: 'all cores', explanation: 'CPU threads for training; fewer leaves the machine responsive.', fallback: '' },
-  { key: 'format', label: 'Task format', kind: 'format', advanced: true, explanation: 'How rows become prompt and completion; auto reads the dataset’s column mapping.', fallback: 'auto' },
+  { key: 'format', label: 'Task format', kind: 'format', advanced: true, explanation: 'How rows become prompt and completion; auto reads the dataset’s column mapping (text + label: classification, tokens + tags: entity tagging, each trained on the prompt its evaluation asks).', fallback: 'auto' },
 ];
 
 const POSITIVE = new Set(['lr', 'epochs', 'lora.alpha', 'clipNorm']);
