@@ -67,15 +67,17 @@ const cell = (row: Record<string, unknown>, column: string | undefined): string 
 export type ExamplePrompter = (row: Row, id: string, tokenizer: TextTokenizer) => PromptCompletion;
 
 /**
- * The prompter for `format`, after reading what it needs from the dataset as a whole. Classification and tagging
- * prompt with the evaluation's own zero-shot prompt for the row, built by the functions the evaluation builds it
+ * The prompter for `format`, after reading what it needs from the dataset as a whole. Summaries, classification and
+ * tagging prompt with the evaluation's own zero-shot prompt for the row (so fine-tune → evaluate measures the layout
+ * the model was trained on; summaries used a shorter layout of their own until 2026-12-05), built by the functions the evaluation builds it
  * with (runner.ts): the default template over the mapping's input and reference columns, and for tagging the NER
  * template naming the tag set of every row, the tokens and tags read as the evaluation reads them — so training
  * refuses class-id tags, or a row whose token and tag counts differ, with the evaluation's words. The completion
- * is the evaluation's first reference: the label cell as text (1 → "1"), the tags joined by single spaces.
+ * is the evaluation's first reference: the summary, the label cell as text (1 → "1"), the tags joined by single spaces.
  */
 export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: string): ExamplePrompter {
   switch (format) {
+    case 'summary':
     case 'classification': {
       const references = referenceColumnsOf(dataset);
       const template = defaultTemplate(inputColumnOf(dataset), references[0]);
@@ -120,7 +122,7 @@ export function promptThenAnswer(prompt: string, answer: string, tokenizer: Text
 }
 
 /** Alpaca's template for instructions; short labelled layouts for the others. */
-function promptOf(format: Exclude<SftFormat, 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
+function promptOf(format: Exclude<SftFormat, 'summary' | 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
   const m = dataset.mapping;
   switch (format) {
     case 'instruction': {
@@ -128,8 +130,6 @@ function promptOf(format: Exclude<SftFormat, 'classification' | 'tagging'>, data
       const prompt = `### Instruction:\n${cell(row, m.instruction).trim()}\n\n${input ? `### Input:\n${input}\n\n` : ''}### Response:\n`;
       return { prompt, completion: cell(row, m.output).trim() };
     }
-    case 'summary':
-      return { prompt: `Summarize:\n${cell(row, m.input).trim()}\n\nSummary: `, completion: cell(row, m.target).trim() };
     case 'qa': {
       const context = cell(row, m.context).trim();
       return { prompt: `${context ? `Context: ${context}\n` : ''}Question: ${cell(row, m.question).trim()}\nAnswer: `, completion: cell(row, m.answer).trim() };

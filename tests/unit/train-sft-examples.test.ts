@@ -131,6 +131,26 @@ describe('a classification dataset (text + label)', () => {
   });
 });
 
+const DIALOGUES = [
+  { dialogue: '#Person1#: Is the ferry running?\n#Person2#: Every hour.', summary: 'Person2 says the ferry runs hourly.' },
+  { dialogue: '#Person1#: Lunch?\n#Person2#: Sure.', summary: 'They agree to have lunch.' },
+];
+
+describe('a summary dataset (input + target)', () => {
+  it('trains on the evaluation’s zero-shot prompt for the row, the summary as its completion', async () => {
+    const { dataset, dataDir } = await imported('dialogues', DIALOGUES);
+    expect(detectFormat(dataset, 'auto')).toBe('summary');
+    const prompter = examplePrompter('summary', dataset, dataDir);
+    const template = defaultTemplate(inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    for (const row of DIALOGUES) {
+      const { prompt, completion } = prompter(row, 'train:0', chars);
+      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
+      expect(completion).toBe(` ${row.summary}`);
+    }
+    expect(prompter(DIALOGUES[1], 'train:0', chars).prompt).toBe('Summarize the dialogue in one sentence.\n\nDialogue:\n#Person1#: Lunch?\n#Person2#: Sure.\nSummary:');
+  });
+});
+
 describe('an NER dataset (tokens + tags)', () => {
   it('trains on the evaluation’s NER zero-shot prompt naming the tag set, the tags joined by spaces as its completion', async () => {
     const { dataset, dataDir } = await imported('people', SENTENCES);
