@@ -16,6 +16,25 @@ export const SFT_FORMAT_LABELS: Record<(typeof SFT_FORMATS)[number], string> = {
   tagging: 'Entity tagging (NER)',
   text: 'Plain text',
 };
+export type SftFormat = Exclude<(typeof SFT_FORMATS)[number], 'auto'>;
+
+/**
+ * The format `auto` picks from a dataset's column mapping (and its columns, for a bare `text` column), or null when
+ * it fits none: the engine trains in it (native/train/sft-examples.ts) and the Fine-tune page names it. The pairs
+ * come first, so a mapping that names one keeps its format; tagging and classification come before plain text,
+ * which a classification mapping's text field would otherwise pick (training on the sentence, ignoring its label).
+ */
+export function formatForMapping(mapping: Readonly<Record<string, string | undefined>>, columns: readonly string[]): SftFormat | null {
+  const has = (...fields: string[]) => fields.every((f) => mapping[f] !== undefined);
+  if (has('instruction', 'output')) return 'instruction';
+  if (has('messages')) return 'chat';
+  if (has('question', 'answer')) return 'qa';
+  if (has('input', 'target')) return 'summary';
+  if (has('tokens', 'tags')) return 'tagging';
+  if (has('text', 'label')) return 'classification';
+  if (mapping.text !== undefined || columns.includes('text')) return 'text';
+  return null;
+}
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
 
 export const LoraInput = z.object({

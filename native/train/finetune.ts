@@ -95,7 +95,8 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       ({ adapterPath, outputModel } = await writePolicyOutputs(env, runId, dir, { kind: 'finetune', ...config }, trained, folder, lora));
       const prompts = data.sampleRows.map((s) => s.prompt);
       const after = isLora ? await greedy(config.modelPath, prompts, { adapter: adapterPath!, threads: env.threads }) : await greedy(store.models.find(outputModel!).path, prompts, { threads: env.threads });
-      const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion, before: before[i] ?? null, after: after[i] }));
+      // a completion may carry the space after its prompt's "Label:" (" 1"): the reference shown reads "1"
+      const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion.trim(), before: before[i] ?? null, after: after[i] }));
       fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
     }
     return {

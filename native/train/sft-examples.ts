@@ -6,7 +6,7 @@
 // how many.
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import type { Dataset } from '../api/schemas.ts';
-import { SFT_FORMATS } from '../api/train.ts';
+import { formatForMapping, type SFT_FORMATS, type SftFormat } from '../api/train.ts';
 import { defaultTemplate, inputColumnOf, referenceColumnsOf, referencesOf } from '../eval/runner-data.ts';
 import { nerColumnsOf, nerRowView, tagSetOf } from '../eval/runner-ner.ts';
 import type { HfFolder } from '../models/checkpoint.ts';
@@ -15,7 +15,7 @@ import type { TextTokenizer } from '../text/tokenizer.ts';
 import { plainChatPrompt } from '../text/chat-template.ts';
 import { buildPrompt, type Row } from '../text/prompt.ts';
 
-export type SftFormat = Exclude<(typeof SFT_FORMATS)[number], 'auto'>;
+export type { SftFormat };
 
 export interface TokenizedExample {
   ids: number[];
@@ -31,7 +31,6 @@ export interface PromptCompletion {
 /** The format a mapping implies; throws naming what the mapping lacks. */
 export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[number]): SftFormat {
   const m = dataset.mapping;
-  const has = (...fields: string[]) => fields.every((f) => m[f] !== undefined);
   if (requested !== 'auto') {
     const needs: Record<SftFormat, string[]> = {
       instruction: ['instruction', 'output'], summary: ['input', 'target'], qa: ['question', 'answer'], chat: ['messages'],
@@ -42,15 +41,8 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
     if (requested === 'text' && !textColumn(dataset)) throw new Error(`dataset ${dataset.name}: format 'text' needs a 'text' mapping field or a 'text' column`);
     return requested;
   }
-  if (has('instruction', 'output')) return 'instruction';
-  if (has('messages')) return 'chat';
-  if (has('question', 'answer')) return 'qa';
-  if (has('input', 'target')) return 'summary';
-  // After the pairs above, so a mapping that names one of them keeps its format; before plain text, which a
-  // classification mapping's text field would otherwise pick (training on the sentence and ignoring its label).
-  if (has('tokens', 'tags')) return 'tagging';
-  if (has('text', 'label')) return 'classification';
-  if (textColumn(dataset)) return 'text';
+  const picked = formatForMapping(m, dataset.columns);
+  if (picked) return picked;
   throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages, text/label, tokens/tags or text`);
 }
 

@@ -112,6 +112,7 @@ export function planFinetune(input: unknown, store: Store, dataDir: string): Fin
   const sized = sizedDefaults(spec, parsed.method);
   const config: ResolvedConfig = {
     ...parsed,
+    format, // what the run trains in, not 'auto': the run's settings then say which layout its examples had
     lr: parsed.lr ?? sized.lr,
     seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions),
     modelId: model.id,

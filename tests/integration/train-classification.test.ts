@@ -64,6 +64,7 @@ describe('fine-tuning classification and tagging datasets', () => {
     expect(outcome.status).toBe('completed');
     expect(outcome.lastLoss).not.toBeNull();
     expect(logs.some((m) => /^format classification: \d+ training and \d+ validation examples$/.test(m)), logs.join('\n')).toBe(true);
+    expect(studio.store.runs.get(outcome.runId)!.config).toMatchObject({ format: 'classification' }); // the format it ran in, not 'auto'
     const samples = await studio.call('train.samples', { runId: outcome.runId });
     expect(samples.length).toBeGreaterThan(0);
     for (const s of samples) {

@@ -3,9 +3,9 @@
 // one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
 import type { FormEvent } from 'react';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
-import type { Model } from '../../../../native/api/schemas.ts';
+import type { Dataset, Model } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
-import { SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName } from '../../../../native/api/train.ts';
+import { SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName, formatForMapping } from '../../../../native/api/train.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
@@ -14,6 +14,13 @@ import { MethodCompare } from './MethodCompare.tsx';
 import { SettingField, SettingGroups } from './SettingFields.tsx';
 import { explanationOf, loraTrainable, problems, SETTINGS, defaultText, valueOf, type Defaults, type FinetuneForm, type Setting } from './trainForm.ts';
 import { plural } from '../../../../native/api/format.ts';
+
+/** The task format the run trains in, as the engine resolves it: the one chosen, else the one the mapping implies. */
+function formatText(chosen: string, dataset: Dataset): string {
+  if (chosen !== 'auto') return SFT_FORMAT_LABELS[chosen as keyof typeof SFT_FORMAT_LABELS] ?? chosen;
+  const picked = formatForMapping(dataset.mapping, dataset.columns);
+  return picked ? `${SFT_FORMAT_LABELS[picked]} (from the mapping)` : 'none fits this mapping: map its columns on the Datasets page';
+}
 
 export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsError, busy, onStart }: {
   form: FinetuneForm;
@@ -69,9 +76,9 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
             {dataset && (
               <div className="span-2 ft-mapping" aria-label="Column mapping">
                 <span className="stat-label">Column mapping</span>
-                {mapping.length ? mapping.map(([field, column]) => <span key={field} className="ft-map-chip"><span className="muted">{field}</span> ← <span className="mono">{column}</span></span>) : <span className="muted small">none yet — the format falls back to plain text</span>}
+                {mapping.length ? mapping.map(([field, column]) => <span key={field} className="ft-map-chip"><span className="muted">{field}</span> ← <span className="mono">{column}</span></span>) : <span className="muted small">none yet</span>}
                 <span className="spacer" />
-                <span className="small muted">Format: <span className="mono">{valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!)}</span>{valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!) === 'auto' ? ' (from the mapping)' : ''}</span>
+                <span className="small muted" data-testid="finetune-format">Format: {formatText(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!), dataset)}</span>
               </div>
             )}
           </div>
