@@ -71,7 +71,7 @@ describe('fine-tuning classification and tagging datasets', () => {
       const sentence = /^Sentence:\n(.*)\nLabel:$/.exec(s.prompt)?.[1];
       const row = REVIEWS.find((r) => r.sentence === sentence);
       expect(row, s.prompt).toBeDefined();
-      expect(s.reference).toBe(String(row!.label)) // shown trimmed: the completion trained on is ' 1';
+      expect(s.reference).toBe(String(row!.label)); // shown trimmed: the completion trained on is ' 1'
     }
     // Evaluating the adapter zero-shot on the same rows (the samples are the validation split's first) asks exactly
     // what it was trained on, and scores against the label it learned to write.
@@ -90,7 +90,7 @@ describe('fine-tuning classification and tagging datasets', () => {
     expect(logs.some((m) => /^format tagging: /.test(m))).toBe(true);
     const [sample] = await studio.call('train.samples', { runId: outcome.runId });
     expect(sample.prompt).toMatch(/^Tag each token with one of these tags: B-LOC B-PER O\. Write one tag per token, in order, separated by spaces\.\n\nTokens: (Ann met Bo|Rome is big)\nTags:$/);
-    expect(sample.reference).toBe(sample.prompt.includes('Ann') ? ' B-PER O B-PER' : ' B-LOC O O');
+    expect(sample.reference).toBe(sample.prompt.includes('Ann') ? 'B-PER O B-PER' : 'B-LOC O O');
   }, 120_000);
 
   it('class-id tags are refused before a job or run exists, naming the column', async () => {
