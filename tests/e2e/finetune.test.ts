@@ -45,6 +45,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await expect.poll(() => page.getByLabel('Column mapping').textContent()).toMatch(/output ← output/);
+    expect(await page.getByTestId('finetune-format').textContent()).toBe('Format: Instruction → output (from the mapping)'); // the format auto resolves to, named
     const lora = page.getByTestId('method-lora');
     await lora.getByText(/% of 2\d\dK/).waitFor();
     expect(await page.getByTestId('method-full').textContent()).toMatch(/100\.0% of/);
