@@ -1,6 +1,7 @@
 // What an evaluation reads from a dataset: the rows of one split (each with a stable id), which column is
 // the input and which columns are references, the pool of train rows few-shot examples are drawn from, and
 // the default prompt layout built from the column mapping.
+import { defaultPromptTemplate } from '../api/default-prompt.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
@@ -122,18 +123,9 @@ export function loadShotPool(dataDir: string, dataset: Dataset, shots: number, v
   return view ? rows.map((row, i) => view(row, `train:${i}`)) : rows;
 }
 
-/** 'summary1' → 'Summary', 'source_text' → 'Source text'. */
-function labelOf(column: string): string {
-  const base = column.replace(/\d+$/, '').replace(/[_-]+/g, ' ').trim() || column;
-  return base.charAt(0).toUpperCase() + base.slice(1);
-}
-
-/** The default prompt: "Dialogue:\n{{dialogue}}" then "Summary: {{summary1}}", with a one-line instruction for summaries. */
-export function defaultTemplate(inputColumn: string, targetColumn: string): PromptTemplate {
-  const inputLabel = labelOf(inputColumn);
-  const targetLabel = labelOf(targetColumn);
-  const instruction = /^summ/i.test(targetLabel) ? `Summarize the ${inputLabel.toLowerCase()} in one sentence.` : undefined;
-  return { instruction, input: `${inputLabel}:\n{{${inputColumn}}}`, output: `${targetLabel}: {{${targetColumn}}}`, answerPrefix: `${targetLabel}:` };
+/** The evaluation's default prompt for a dataset (native/api/default-prompt.ts): a question comes with its mapped context. */
+export function defaultTemplate(dataset: Dataset, inputColumn: string, targetColumn: string): PromptTemplate {
+  return defaultPromptTemplate(inputColumn, targetColumn, dataset.mapping);
 }
 
 /** The prompt kind as people say it. */

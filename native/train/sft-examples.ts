@@ -59,20 +59,22 @@ const cell = (row: Record<string, unknown>, column: string | undefined): string 
 export type ExamplePrompter = (row: Row, id: string, tokenizer: TextTokenizer) => PromptCompletion;
 
 /**
- * The prompter for `format`, after reading what it needs from the dataset as a whole. Summaries, classification and
- * tagging prompt with the evaluation's own zero-shot prompt for the row (so fine-tune → evaluate measures the layout
- * the model was trained on; summaries used a shorter layout of their own until 2026-12-05), built by the functions the evaluation builds it
- * with (runner.ts): the default template over the mapping's input and reference columns, and for tagging the NER
- * template naming the tag set of every row, the tokens and tags read as the evaluation reads them — so training
- * refuses class-id tags, or a row whose token and tag counts differ, with the evaluation's words. The completion
- * is the evaluation's first reference: the summary, the label cell as text (1 → "1"), the tags joined by single spaces.
+ * The prompter for `format`, after reading what it needs from the dataset as a whole. Summaries, questions,
+ * classification and tagging train on the evaluation's own zero-shot prompt for the row, built by the functions
+ * the evaluation builds it with (runner.ts), so fine-tune → evaluate asks the model what it was trained on
+ * (summaries and questions had shorter layouts of their own until 2026-12-05): the default template over the
+ * mapping's input and reference columns (a question with its context), and for tagging the NER template naming the
+ * tag set of every row, the tokens and tags read as the evaluation reads them — so training refuses class-id tags,
+ * or a row whose token and tag counts differ, with the evaluation's words. The completion is the evaluation's first
+ * reference: the summary, the first answer, the label cell as text (1 → "1"), the tags joined by single spaces.
  */
 export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: string): ExamplePrompter {
   switch (format) {
     case 'summary':
+    case 'qa':
     case 'classification': {
       const references = referenceColumnsOf(dataset);
-      const template = defaultTemplate(inputColumnOf(dataset), references[0]);
+      const template = defaultTemplate(dataset, inputColumnOf(dataset), references[0]);
       return (row, _id, tokenizer) => promptThenAnswer(buildPrompt(template, row), referencesOf(row, references)[0] ?? '', tokenizer);
     }
     case 'tagging': {
@@ -114,17 +116,13 @@ export function promptThenAnswer(prompt: string, answer: string, tokenizer: Text
 }
 
 /** Alpaca's template for instructions; short labelled layouts for the others. */
-function promptOf(format: Exclude<SftFormat, 'summary' | 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
+function promptOf(format: Exclude<SftFormat, 'summary' | 'qa' | 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
   const m = dataset.mapping;
   switch (format) {
     case 'instruction': {
       const input = cell(row, m.input).trim();
       const prompt = `### Instruction:\n${cell(row, m.instruction).trim()}\n\n${input ? `### Input:\n${input}\n\n` : ''}### Response:\n`;
       return { prompt, completion: cell(row, m.output).trim() };
-    }
-    case 'qa': {
-      const context = cell(row, m.context).trim();
-      return { prompt: `${context ? `Context: ${context}\n` : ''}Question: ${cell(row, m.question).trim()}\nAnswer: `, completion: cell(row, m.answer).trim() };
     }
     case 'chat': {
       const messages = chatMessages(row[m.messages]);

@@ -119,7 +119,7 @@ describe('a classification dataset (text + label)', () => {
     expect(dataset.mapping).toEqual({ text: 'sentence', label: 'label' });
     expect(detectFormat(dataset, 'auto')).toBe('classification');
     const prompter = examplePrompter('classification', dataset, dataDir);
-    const template = defaultTemplate(inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
     for (const row of REVIEWS) {
       const { prompt, completion } = prompter(row, 'train:0', chars);
       expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
@@ -141,13 +141,33 @@ describe('a summary dataset (input + target)', () => {
     const { dataset, dataDir } = await imported('dialogues', DIALOGUES);
     expect(detectFormat(dataset, 'auto')).toBe('summary');
     const prompter = examplePrompter('summary', dataset, dataDir);
-    const template = defaultTemplate(inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
     for (const row of DIALOGUES) {
       const { prompt, completion } = prompter(row, 'train:0', chars);
       expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
       expect(completion).toBe(` ${row.summary}`);
     }
     expect(prompter(DIALOGUES[1], 'train:0', chars).prompt).toBe('Summarize the dialogue in one sentence.\n\nDialogue:\n#Person1#: Lunch?\n#Person2#: Sure.\nSummary:');
+  });
+});
+
+const QUESTIONS = [
+  { context: 'The ferry leaves the pier every hour.', question: 'How often does the ferry leave?', answer: 'every hour' },
+  { context: 'Lunch is served at noon.', question: 'When is lunch?', answer: 'at noon' },
+];
+
+describe('a question-answering dataset (question + context + answer)', () => {
+  it('trains on the evaluation’s zero-shot prompt, the passage before the question, the answer as its completion', async () => {
+    const { dataset, dataDir } = await imported('questions', QUESTIONS);
+    expect(detectFormat(dataset, 'auto')).toBe('qa');
+    const prompter = examplePrompter('qa', dataset, dataDir);
+    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    for (const row of QUESTIONS) {
+      const { prompt, completion } = prompter(row, 'train:0', chars);
+      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
+      expect(completion).toBe(` ${row.answer}`);
+    }
+    expect(prompter(QUESTIONS[1], 'train:0', chars).prompt).toBe('Context:\nLunch is served at noon.\n\nQuestion:\nWhen is lunch?\nAnswer:');
   });
 });
 

@@ -1,6 +1,7 @@
 // The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
 // default: an evaluation should give the same numbers twice.
 import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../native/api/eval.ts';
+import { defaultPromptTemplate } from '../../../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
@@ -65,12 +66,8 @@ export function templateFromMapping(dataset: Dataset | undefined): TemplateForm 
   if (tokens && tags) return nerPromptTemplate({ tokens, tags }, []);
   const input = dataset?.mapping.input ?? dataset?.mapping.text ?? dataset?.mapping.question ?? dataset?.columns[0] ?? 'input';
   const target = dataset?.mapping.target ?? dataset?.mapping.output ?? dataset?.mapping.answer ?? dataset?.mapping.label ?? 'target';
-  const label = (c: string) => {
-    const base = c.replace(/\d+$/, '').replace(/[_-]+/g, ' ').trim() || c;
-    return base.charAt(0).toUpperCase() + base.slice(1);
-  };
-  const instruction = /^summ/i.test(label(target)) ? `Summarize the ${label(input).toLowerCase()} in one sentence.` : '';
-  return { instruction, input: `${label(input)}:\n{{${input}}}`, output: `${label(target)}: {{${target}}}`, answerPrefix: `${label(target)}:` };
+  const { instruction, ...layout } = defaultPromptTemplate(input, target, dataset?.mapping);
+  return { instruction: instruction ?? '', ...layout };
 }
 
 export function shotsOf(form: EvalForm): number {
