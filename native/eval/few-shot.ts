@@ -3,7 +3,7 @@
 // seeded draw among the examples that fit the room the query leaves, prefers shorter examples when the draw
 // is too long together, and refuses the run up front when a query leaves no room for even one example.
 import { StudioError } from '../api/errors.ts';
-import { buildPrompt, drawExamples, fill, type PromptTemplate, type Row } from '../text/prompt.ts';
+import { buildPrompt, drawExamples, fill, fillInput, type PromptTemplate, type Row } from '../text/prompt.ts';
 
 export interface ShotChoice {
   prompt: string;
@@ -39,7 +39,7 @@ export function createShotPlanner(setup: ShotPlannerSetup): ShotPlanner {
   const { template, shots, seed, pool, budget } = setup;
   const keys = pool.map((r) => JSON.stringify(r));
   // What one example adds to a prompt, in tokens (its block; the separator is covered by the final check).
-  const costs = pool.map((r) => setup.encode(`${fill(template.input, r)}\n${fill(template.output, r)}`).length);
+  const costs = pool.map((r) => setup.encode(`${fillInput(template.input, r)}\n${fill(template.output, r)}`).length);
   const cache = new Map<string, ShotChoice & { queryTokens: number }>();
 
   const build = (row: Row, chosen: number[]): ShotChoice => {

@@ -5,7 +5,10 @@ import { plural } from '../api/format.ts';
 export interface PromptTemplate {
   /** Text before the examples (the task description). */
   instruction?: string;
-  /** How one example's input is written, e.g. 'Dialogue:\n{{dialogue}}'. */
+  /**
+   * How one example's input is written, e.g. 'Dialogue:\n{{dialogue}}'. Blocks separated by a blank line whose
+   * placeholders are all empty in a row are left out for that row ('Input:\n{{input}}' where Alpaca has no input).
+   */
   input: string;
   /** How one example's answer is written, e.g. 'Summary: {{summary}}'. The query gets `answerPrefix` instead. */
   output: string;
@@ -35,6 +38,15 @@ export function fill(template: string, row: Row): string {
   });
 }
 
+/** `fill` for an input: a blank-line-separated block with placeholders, all of them empty in `row`, is left out. */
+export function fillInput(template: string, row: Row): string {
+  const kept = template.split('\n\n').filter((block) => {
+    const names = [...block.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]);
+    return names.length === 0 || names.some((name) => fill(`{{${name}}}`, row).trim() !== '');
+  });
+  return fill(kept.join('\n\n'), row);
+}
+
 /** Pick `k` distinct rows from `pool` (excluding `exclude`) with a seeded shuffle. */
 export function drawExamples(pool: Row[], k: number, seed = 0, exclude?: Row): Row[] {
   const candidates = pool.filter((r) => r !== exclude);
@@ -58,7 +70,7 @@ export function buildPrompt(t: PromptTemplate, query: Row, opts: FewShotOptions 
   const sep = t.separator ?? '\n\n';
   const parts: string[] = [];
   if (t.instruction) parts.push(t.instruction);
-  for (const ex of drawExamples(opts.pool, opts.shots, opts.seed, query)) parts.push(`${fill(t.input, ex)}\n${fill(t.output, ex)}`);
-  parts.push(`${fill(t.input, query)}\n${t.answerPrefix}`);
+  for (const ex of drawExamples(opts.pool, opts.shots, opts.seed, query)) parts.push(`${fillInput(t.input, ex)}\n${fill(t.output, ex)}`);
+  parts.push(`${fillInput(t.input, query)}\n${t.answerPrefix}`);
   return parts.join(sep);
 }

@@ -1,8 +1,8 @@
 // Supervised examples from a dataset's rows: the column mapping picks the task format (instruction, dialogue →
 // summary, Q&A, chat through the model's template, classification, entity tagging, plain text); each example
 // becomes token ids with labels that score only the completion (prompt tokens get the ignore index) unless asked
-// otherwise. Classification and tagging prompt exactly as the evaluation's zero-shot prompt does, so a fine-tune is
-// measured on what it learned. Examples longer than the sequence length are cut, and counted, so the report says
+// otherwise. Every format but chat and plain text prompts exactly as the evaluation's zero-shot prompt does, so a
+// fine-tune is measured on what it learned. Examples longer than the sequence length are cut, and counted, so the report says
 // how many.
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import type { Dataset } from '../api/schemas.ts';
@@ -62,14 +62,15 @@ export type ExamplePrompter = (row: Row, id: string, tokenizer: TextTokenizer) =
  * The prompter for `format`, after reading what it needs from the dataset as a whole. Summaries, questions,
  * classification and tagging train on the evaluation's own zero-shot prompt for the row, built by the functions
  * the evaluation builds it with (runner.ts), so fine-tune → evaluate asks the model what it was trained on
- * (summaries and questions had shorter layouts of their own until 2026-12-05): the default template over the
+ * (instructions, summaries and questions had layouts of their own until 2026-12-05): the default template over the
  * mapping's input and reference columns (a question with its context), and for tagging the NER template naming the
  * tag set of every row, the tokens and tags read as the evaluation reads them — so training refuses class-id tags,
  * or a row whose token and tag counts differ, with the evaluation's words. The completion is the evaluation's first
- * reference: the summary, the first answer, the label cell as text (1 → "1"), the tags joined by single spaces.
+ * reference: the output, the summary, the first answer, the label cell as text (1 → "1"), the tags joined by single spaces.
  */
 export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: string): ExamplePrompter {
   switch (format) {
+    case 'instruction':
     case 'summary':
     case 'qa':
     case 'classification': {
@@ -115,15 +116,10 @@ export function promptThenAnswer(prompt: string, answer: string, tokenizer: Text
   return { prompt, completion: follows(spaced) || !follows(answer) ? spaced : answer };
 }
 
-/** Alpaca's template for instructions; short labelled layouts for the others. */
-function promptOf(format: Exclude<SftFormat, 'summary' | 'qa' | 'classification' | 'tagging'>, dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
+/** The formats with no evaluation prompt to match: a chat through the model's template, plain text. */
+function promptOf(format: 'chat' | 'text', dataset: Dataset, row: Row, tokenizer: TextTokenizer): PromptCompletion {
   const m = dataset.mapping;
   switch (format) {
-    case 'instruction': {
-      const input = cell(row, m.input).trim();
-      const prompt = `### Instruction:\n${cell(row, m.instruction).trim()}\n\n${input ? `### Input:\n${input}\n\n` : ''}### Response:\n`;
-      return { prompt, completion: cell(row, m.output).trim() };
-    }
     case 'chat': {
       const messages = chatMessages(row[m.messages]);
       const last = messages.at(-1);

@@ -1,5 +1,6 @@
 // Evaluation with a LoRA adapter (eval.start, `lathe eval --adapter`): a LoRA tuned on the story pairs changes
-// stories260K's predictions and raises ROUGE-L over the base alone under the prompt it was tuned with; adapter
+// stories260K's predictions and raises ROUGE-L over the base alone under the evaluation's default prompt, the one it was
+// tuned on; adapter
 // folders that are missing, not PEFT, or sized for another model are refused naming the field and the cause.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,6 @@ const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
 if (!HAS_MODEL) console.warn(`eval-adapter: skipped: ${SKIP_SHARED_REASON} (needs models/stories260K)`);
 
-// the Alpaca layout the fine-tuning run formats instruction rows with
-const TEMPLATE = { instruction: '### Instruction:\nContinue the story.', input: '### Input:\n{{input}}\n', output: '### Response:\n{{output}}', answerPrefix: '### Response:\n' };
 
 let dataDir = '';
 let studio: Studio;
@@ -56,7 +55,8 @@ function editedAdapter(name: string, edit: (config: Record<string, unknown>) => 
 
 describe.skipIf(!HAS_MODEL)('evaluating with an adapter', () => {
   it('changes the predictions of a tuned adapter and records it in the run', async () => {
-    const common = { model: 's260k', dataset: 'stories', split: 'all' as const, limit: 6, metrics: ['rougeL' as const], template: TEMPLATE, generation: { maxNewTokens: 24 }, threads: 1 };
+    // no template: the evaluation's default prompt is the one the fine-tune trained on (sft-examples.ts)
+    const common = { model: 's260k', dataset: 'stories', split: 'all' as const, limit: 6, metrics: ['rougeL' as const], generation: { maxNewTokens: 24 }, threads: 1 };
     const base = await runEvaluation(common, { store: studio.store, dataDir });
     const tuned = await runEvaluation({ ...common, adapterPath: adapter }, { store: studio.store, dataDir });
     const basePred = readPredictions(base.predictionsPath).map((e) => e.prediction);
@@ -73,9 +73,7 @@ describe.skipIf(!HAS_MODEL)('evaluating with an adapter', () => {
   }, 120_000);
 
   it('lathe eval --adapter applies it', () => {
-    const prompt = path.join(dataDir, 'prompt.json');
-    fs.writeFileSync(prompt, JSON.stringify(TEMPLATE));
-    const r = lathe(dataDir, ['eval', '--model', 's260k', '--adapter', adapter, '--dataset', 'stories', '--split', 'all', '--limit', '2', '--metrics', 'rougeL', '--prompt', prompt, '--max-new-tokens', '24', '--threads', '1', '--json']);
+    const r = lathe(dataDir, ['eval', '--model', 's260k', '--adapter', adapter, '--dataset', 'stories', '--split', 'all', '--limit', '2', '--metrics', 'rougeL', '--max-new-tokens', '24', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json<{ runId: string; predictionsPath: string }>();
     expect(readPredictions(out.predictionsPath).every((e) => e.prediction.endsWith('The end.'))).toBe(true);

@@ -32,6 +32,14 @@ describe('prompt builder', () => {
   it('zero-shot: instruction, query, answer prefix', () => {
     expect(buildPrompt(t, rows[0])).toBe('Summarise the dialogue.\n\nDialogue: A: hi\nSummary:');
   });
+  it('leaves out an input block whose placeholders are all empty in the row, in examples and in the query', () => {
+    const alpaca = { input: 'Instruction:\n{{instruction}}\n\nInput:\n{{input}}\n\nNote: always kept', output: 'Output: {{output}}', answerPrefix: 'Output:' };
+    const withInput = { instruction: 'Continue.', input: 'Tom ran.', output: 'He fell.' };
+    const without = { instruction: 'Name a colour.', input: '  ', output: 'Blue.' };
+    expect(buildPrompt(alpaca, without)).toBe('Instruction:\nName a colour.\n\nNote: always kept\nOutput:');
+    expect(buildPrompt(alpaca, withInput)).toBe('Instruction:\nContinue.\n\nInput:\nTom ran.\n\nNote: always kept\nOutput:');
+    expect(buildPrompt(alpaca, withInput, { shots: 1, pool: [without] })).toBe('Instruction:\nName a colour.\n\nNote: always kept\nOutput: Blue.\n\nInstruction:\nContinue.\n\nInput:\nTom ran.\n\nNote: always kept\nOutput:');
+  });
   it('few-shot draws distinct examples (never the query), reproducibly by seed', () => {
     const p = buildPrompt(t, rows[0], { shots: 2, pool: rows, seed: 7 });
     expect(p.match(/Summary: \w+/g)!.length).toBe(2);

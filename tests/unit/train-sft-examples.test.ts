@@ -151,6 +151,27 @@ describe('a summary dataset (input + target)', () => {
   });
 });
 
+const INSTRUCTIONS = [
+  { instruction: 'Name a colour.', input: '', output: 'Blue.' },
+  { instruction: 'Continue the story.', input: 'Tom had a red ball.', output: 'He threw it high.' },
+];
+
+describe('an instruction dataset (Alpaca: instruction + input + output)', () => {
+  it('trains on the evaluation’s zero-shot prompt, the input block only where a row has one, the output as its completion', async () => {
+    const { dataset, dataDir } = await imported('instructions', INSTRUCTIONS);
+    expect(detectFormat(dataset, 'auto')).toBe('instruction');
+    const prompter = examplePrompter('instruction', dataset, dataDir);
+    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    for (const row of INSTRUCTIONS) {
+      const { prompt, completion } = prompter(row, 'train:0', chars);
+      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
+      expect(completion).toBe(` ${row.output}`);
+    }
+    expect(prompter(INSTRUCTIONS[0], 'train:0', chars).prompt).toBe('Instruction:\nName a colour.\nOutput:');
+    expect(prompter(INSTRUCTIONS[1], 'train:0', chars).prompt).toBe('Instruction:\nContinue the story.\n\nInput:\nTom had a red ball.\nOutput:');
+  });
+});
+
 const QUESTIONS = [
   { context: 'The ferry leaves the pier every hour.', question: 'How often does the ferry leave?', answer: 'every hour' },
   { context: 'Lunch is served at noon.', question: 'When is lunch?', answer: 'at noon' },
