@@ -88,7 +88,9 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
 
   it('trains PPO live — charts and rollouts fill in — cancels, resumes and finishes', async () => {
     await fillTrainingForm(page, { Iterations: ITERATIONS, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 10, 'Save every': 2 }, { 'Held-out prompts': 3 });
-    await expect.poll(() => page.getByRole('button', { name: 'Start PPO' }).isEnabled()).toBe(true); // Ctrl+Enter starts only a valid form
+    // Ctrl+Enter starts only a valid form, and Start waits for the defaults sized for these settings: on two busy cores
+    // the engine's answer took longer than expect.poll's 1 s default in one clean run
+    await expect.poll(() => page.getByRole('button', { name: 'Start PPO' }).isEnabled(), { timeout: 60_000 }).toBe(true);
     await page.getByLabel('Threads').press('Control+Enter');
 
     // the view opens once the job's worker names its run: loading three models' code on two busy cores can take a while
