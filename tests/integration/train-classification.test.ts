@@ -10,9 +10,9 @@ import { readPredictions } from '../../native/eval/predictions.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
 import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
 import { tempDir } from './helpers/lathe.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 let dataDir = '';
 let studio: Studio;
@@ -43,18 +43,7 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function inProcessEnv(): TrainEnv {
-  return {
-    store: studio.store,
-    dataDir,
-    signal: new AbortController().signal,
-    log: (_level, message) => void logs.push(message),
-    progress: () => {},
-    onRun: () => {},
-    metric: (runId, step, name, value) => void studio.store.runs.addMetric({ runId, step, name, value }),
-    threads: 1,
-  };
-}
+const inProcessEnv = () => inProcessTrainEnv(studio, dataDir, (message) => void logs.push(message));
 
 const SHORT_RUN = { model: 'tiny', method: 'lora', lr: 5e-3, maxSteps: 3, batchSize: 4, seqLen: 160, evalEvery: 0, saveEvery: 0, seed: 1, merge: false } as const;
 

@@ -7,9 +7,9 @@ import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
@@ -34,18 +34,7 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function inProcessEnv(): TrainEnv {
-  return {
-    store: studio.store,
-    dataDir,
-    signal: new AbortController().signal,
-    log: () => {},
-    progress: () => {},
-    onRun: () => {},
-    metric: (runId, step, name, value) => void studio.store.runs.addMetric({ runId, step, name, value }),
-    threads: 1,
-  };
-}
+const inProcessEnv = () => inProcessTrainEnv(studio, dataDir);
 
 /** The loss recorded per step (a resumed run first drops what it recorded after its checkpoint). */
 function lossByStep(runId: string): Map<number, number> {
