@@ -2,7 +2,8 @@
 // and what that changes: a row's tokens (a list) become the prompt input joined by single spaces, its tags become
 // ONE reference (the sequence joined the same way, never separate references), the tags must be names such as
 // B-PER (class ids cannot be read as entities) and as many as the tokens, and the default prompt
-// (api/ner-prompt.ts) names the tag set, every tag of the column.
+// (api/ner-prompt.ts) names the tag set, every tag of the column. A perplexity run is never NER, but a token
+// list it reads as its text is scored as the same joined words (tokenListView).
 import { StudioError } from '../api/errors.ts';
 import type { EvalMetricName } from '../api/eval.ts';
 import type { Dataset, Project } from '../api/schemas.ts';
@@ -52,6 +53,23 @@ function wordsIn(value: unknown): unknown[] | null {
   return null;
 }
 
+/** A list of tokens as the NER prompt shows it: the words joined by single spaces. */
+function wordsAsText(words: readonly unknown[]): string {
+  return words.map(String).join(' ');
+}
+
+/**
+ * How a perplexity run reads its text column: a list cell (an NER dataset's tokens) as its words joined by single
+ * spaces, as the NER prompt shows them, so the model scores the sentence rather than the JSON of the list and bits
+ * per byte divides by that sentence's bytes; a text cell stays as it is (its line breaks are part of the text).
+ */
+export function tokenListView(column: string): RowView {
+  return (row) => {
+    const cell = row[column];
+    return Array.isArray(cell) ? { ...row, [column]: wordsAsText(cell) } : row;
+  };
+}
+
 /** The tags of one row's cell, refusing class ids and cells that are not a list of tags. */
 function tagsIn(value: unknown, dataset: Dataset, column: string, id: string): string[] {
   const words = wordsIn(value);
@@ -81,7 +99,7 @@ export function nerRowView(dataset: Dataset, columns: NerColumns): RowView {
         + 'each token needs exactly one tag: fix the row or leave it out';
       throw new StudioError('invalid_params', message, { field: 'referenceColumns' });
     }
-    return { ...row, [columns.tokens]: tokens.map(String).join(' '), [columns.tags]: tags.join(' ') } as Row;
+    return { ...row, [columns.tokens]: wordsAsText(tokens), [columns.tags]: tags.join(' ') } as Row;
   };
 }
 

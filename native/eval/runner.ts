@@ -13,7 +13,7 @@ import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
-import { nerColumnsOf, nerRowView, tagSetOf } from './runner-ner.ts';
+import { nerColumnsOf, nerRowView, tagSetOf, tokenListView } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
 import { checkJudgeColumns, judgeOf, opponentPredictions } from './runner-judge-options.ts';
 import { columnResponses, withJudge } from './runner-judge.ts';
@@ -112,14 +112,15 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
   const dataset = store.datasets.find(config.dataset);
   const project = config.projectId !== null ? store.projects.find(config.projectId) : null;
-  // Tagging reads tokens and tags (runner-ner.ts), every other task a text column and its references.
+  // Tagging reads tokens and tags (runner-ner.ts), every other task a text column and its references; perplexity
+  // reads a tokens column as its words joined, as the NER prompt shows them.
   const ner = perplexityRun ? null : nerColumnsOf(dataset, project, metrics, config);
   const inputColumn = ner ? ner.tokens : inputColumnOf(dataset, config.inputColumn);
   if (judge) checkJudgeColumns(dataset, judge.options);
   const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split) : null;
   const referenceColumns = perplexityRun ? null : ner ? [ner.tags] : referenceColumnsOf(dataset, config.referenceColumns);
   const tagSet = ner ? tagSetOf(dataDir, dataset, ner.tags) : null;
-  const view = ner ? nerRowView(dataset, ner) : undefined;
+  const view = ner ? nerRowView(dataset, ner) : perplexityRun ? tokenListView(inputColumn) : undefined;
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns, view);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;

@@ -1,5 +1,6 @@
 // What the end-to-end tests share: a fresh `lathe serve` on a free port with its own data directory and token,
-// and Debian's Chromium driven by Playwright (or the reason it cannot run here).
+// and Debian's Chromium driven by Playwright (or the reason it cannot run here), the two together for a describe
+// block (studioInChromium).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -186,4 +188,29 @@ export async function openChromium(errors: string[], options: WatchedPageOptions
 export async function closeChromiumAndStudio(browser: Browser | undefined, studio: RunningStudio | undefined): Promise<void> {
   await browser?.close();
   await studio?.close();
+}
+
+/** What a browser test file drives: a fresh studio, Chromium, a watched page on it and the errors the page recorded. */
+export interface StudioInChromium {
+  studio: RunningStudio;
+  browser: Browser;
+  page: Page;
+  /** Page and console errors (openWatchedPage); a file's last test expects it empty. */
+  pageErrors: string[];
+}
+
+/**
+ * For a describe block: starts a studio and Chromium with a watched page before its tests, runs `setup` once both
+ * are up (what every test needs: a model imported, a permission granted), and closes both after the tests. The
+ * fields are filled in by beforeAll, so read them inside tests and hooks, not while the file is collected.
+ */
+export function studioInChromium(options: WatchedPageOptions & { setup?(e2e: StudioInChromium): Promise<void> } = {}): StudioInChromium {
+  const e2e: Partial<StudioInChromium> & { pageErrors: string[] } = { pageErrors: [] };
+  beforeAll(async () => {
+    e2e.studio = await startStudio();
+    Object.assign(e2e, await openChromium(e2e.pageErrors, options));
+    await options.setup?.(e2e as StudioInChromium);
+  });
+  afterAll(() => closeChromiumAndStudio(e2e.browser, e2e.studio));
+  return e2e as StudioInChromium;
 }

@@ -3,31 +3,21 @@
 // table, the playground streams a generation (the text grows while it runs), and the next-token panel changes
 // when temperature moves. Screenshots of both pages in light and dark land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e select/playground tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('Select and the playground in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  // The refused import answers 400 on purpose; anything else is a fault.
+  const e2e = studioInChromium({ expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ });
 
-  beforeAll(async () => {
-    studio = await startStudio();
-    // The refused import answers 400 on purpose; anything else is a fault.
-    ({ browser, page } = await openChromium(pageErrors, { expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ }));
-  });
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
-
-  const shoot = (name: string) => shootSchemes(page, name, { settleMs: 150, prepare: () => page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
+  const shoot = (name: string) => shootSchemes(e2e.page, name, { settleMs: 150, prepare: () => e2e.page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
 
   it('imports stories260K through the Select page and shows its card', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByText('No models yet').waitFor();
     await shoot('select-empty');
@@ -55,6 +45,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
   });
 
   it('streams a generation in the playground and the next-token panel follows temperature', async () => {
+    const { studio, page } = e2e;
     await page.getByRole('button', { name: 'Try it in the playground' }).click();
     await page.getByRole('heading', { name: 'Adapt & align' }).waitFor();
     expect(await page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).toBe('stories260K');
@@ -112,6 +103,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
   });
 
   it('compares two settings side by side and stops with Esc', async () => {
+    const { page, pageErrors } = e2e;
     await page.getByLabel('Compare A / B').check();
     // A samples (set above), so B opens greedy: the first comparison already shows two different settings.
     expect(await page.getByRole('region', { name: 'B' }).locator('.card-header').textContent()).toMatch(/Greedy/);

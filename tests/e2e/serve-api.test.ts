@@ -4,9 +4,8 @@
 // Screenshots in light and dark land in tests/e2e/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callApi, closeChromiumAndStudio, openChromium, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, callApi, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason()
   ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`)
@@ -19,27 +18,21 @@ interface ChatAnswer {
 }
 
 describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    ({ browser, page } = await openChromium(pageErrors));
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
-    const job = await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
-    for (let state = ''; state !== 'succeeded';) {
-      await new Promise((r) => setTimeout(r, 200));
-      const j = await callApi<{ state: string; error: string | null }>(studio, 'jobs.get', { id: job.id });
-      if (j.state === 'failed') throw new Error(`import failed: ${j.error}`);
-      state = j.state;
-    }
+  const e2e = studioInChromium({
+    async setup({ studio, page }) {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
+      const job = await callApi<{ id: string }>(studio, 'models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
+      for (let state = ''; state !== 'succeeded';) {
+        await new Promise((r) => setTimeout(r, 200));
+        const j = await callApi<{ state: string; error: string | null }>(studio, 'jobs.get', { id: job.id });
+        if (j.state === 'failed') throw new Error(`import failed: ${j.error}`);
+        state = j.state;
+      }
+    },
   });
 
-  afterAll(() => closeChromiumAndStudio(browser, studio));
-
   it('starts the API from the page, runs the copied curl snippet and shows the request in the log', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
     const card = page.getByLabel('Serve to applications');
     await card.getByText('Stopped', { exact: true }).waitFor();
@@ -87,6 +80,7 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
   });
 
   it('stops the server from the page', async () => {
+    const { page, pageErrors } = e2e;
     const url = await page.getByTestId('serve-url').textContent();
     await page.getByRole('button', { name: 'Stop server' }).click();
     await page.getByLabel('Serve to applications').getByText('Stopped', { exact: true }).waitFor();

@@ -2,12 +2,11 @@
 // scoped, a real dataset imported through the UI (upload, job progress, preview, mapping), a bad file refused
 // with its line and then imported with the bad rows skipped, and everything is still there after a reload.
 // Screenshots of every page in light and dark land in tests/e2e/screenshots/.
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, SCREENSHOTS, SHARED_DATA, shootFullPage, startStudio, type RunningStudio, openWatchedPage } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, SCREENSHOTS, SHARED_DATA, shootFullPage, studioInChromium } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const skipReason = browserSkipReason() ?? (existsSync(DIALOGSUM_DEV) ? null : `${DIALOGSUM_DEV} is absent (the shared data sets are not mounted)`);
@@ -16,23 +15,10 @@ if (skipReason) console.log(`e2e studio tests skipped: ${skipReason}`);
 const PAGES = ['scope', 'select', 'adapt', 'integrate', 'projects', 'datasets', 'runs', 'settings'] as const;
 
 describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
+  const e2e = studioInChromium();
 
   it('refuses API requests without the right token', async () => {
+    const { studio } = e2e;
     const rpc = `${studio.origin}/api/rpc/projects.list`;
     const noToken = await fetch(rpc, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
     expect(noToken.status).toBe(401);
@@ -46,6 +32,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   });
 
   it('without a token the page explains how to open the studio', async () => {
+    const { studio, browser } = e2e;
     const other = await browser.newPage();
     await other.goto(`${studio.origin}/`);
     await expect.poll(() => other.getByText('needs the studio’s access token').count()).toBe(1);
@@ -53,6 +40,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   });
 
   it('scopes a project, imports a dataset with progress, and keeps both across a reload', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}`);
     await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
     expect(page.url()).not.toContain(studio.token); // the token moved into sessionStorage
@@ -120,6 +108,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   });
 
   it('shows where a bad file is wrong, then imports its valid rows when asked', async () => {
+    const { page } = e2e;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-bad-'));
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, ['{"dialogue": "#Person1#: Hi.", "summary": "A greeting."}', '{"dialogue": "broken', '{"dialogue": "#Person1#: Bye.", "summary": "A farewell."}', ''].join('\n'));
@@ -140,6 +129,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   });
 
   it('lists the import jobs on the Runs page', async () => {
+    const { page } = e2e;
     await page.keyboard.press('Control+7');
     const jobs = page.getByRole('table', { name: 'Jobs' });
     await jobs.waitFor();
@@ -149,11 +139,11 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
   });
 
   it('switches theme in Settings and takes a screenshot of every page, light and dark', async () => {
+    const { page, pageErrors } = e2e;
     await page.keyboard.press('Control+8');
     await page.getByRole('radio', { name: 'Dark' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('radio', { name: 'System' }).click();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme); // follows the system

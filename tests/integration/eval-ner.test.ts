@@ -3,7 +3,8 @@
 // NER dataset (string tags) zero- and few-shot, the run records entity_f1 with its interval and a score per
 // sentence; known answers score as worked out by hand, and the NER project whose metric is entity_f1 gets a
 // scorecard from them. Class-id tags and a row whose token and tag counts differ are refused before anything is
-// generated, naming the column or the row.
+// generated, naming the column or the row. A perplexity run over the tokens column scores the words joined as the
+// prompt shows them, not the JSON of the list.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +152,16 @@ describe('NER evaluation', () => {
     expect(card.best!.value).toBeCloseTo(GUESSED_F1, 12);
     expect(card.best!.ci95).toEqual(f1.ci95);
     expect(card.margin).toBeCloseTo(GUESSED_F1 - 0.5, 12);
+  });
+
+  it('scores perplexity on the tokens as words joined by single spaces, as the NER prompt shows them, not as a JSON list', async () => {
+    const s = studio!;
+    const job = await finishedJob((await s.call('eval.start', { model: 'tagger', dataset: 'ner', split: 'all', limit: 3, metrics: ['perplexity'], inputColumn: 'tokens', threads: 1 })).id);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const rows = readPredictions((await s.call('eval.get', { id: job.runId! })).predictionsPath!);
+    expect(rows.map((e) => e.input)).toEqual(SENTENCES.slice(0, 3).map(([tokens]) => tokens.join(' ')));
+    // bits per byte divides by the bytes of that text, not of '["John", "lives", …]'
+    rows.forEach((e) => expect(e.bytes).toBe(Buffer.byteLength(e.input, 'utf8')));
   });
 
   it('refuses class-id tags and rows whose tokens and tags differ in length, before anything is generated', async () => {

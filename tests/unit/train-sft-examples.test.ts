@@ -16,7 +16,7 @@ import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { buildPrompt } from '../../native/text/prompt.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { collate } from '../../native/train/batches.ts';
-import { completionEndId, detectFormat, examplePrompter, hasScoredTokens, promptThenAnswer, tokenizeExample } from '../../native/train/sft-examples.ts';
+import { completionEndId, detectFormat, examplePrompter, hasScoredTokens, promptThenAnswer, tokenizeExample, type SftFormat } from '../../native/train/sft-examples.ts';
 import { judgeVocab } from '../fixtures/models/judge-fixture.ts';
 import { charTokenizer } from '../fixtures/models/random-checkpoint.ts';
 import { SPM_PIECES, spmTokenizerBin } from '../fixtures/models/spm-llama.ts';
@@ -113,82 +113,77 @@ const SENTENCES = [
   { tokens: ['It', 'rained'], ner_tags: ['O', 'O'] },
 ];
 
-describe('a classification dataset (text + label)', () => {
-  it('trains on the evaluation’s zero-shot prompt for the row, the label cell as its completion', async () => {
-    const { dataset, dataDir } = await imported('reviews', REVIEWS);
-    expect(dataset.mapping).toEqual({ text: 'sentence', label: 'label' });
-    expect(detectFormat(dataset, 'auto')).toBe('classification');
-    const prompter = examplePrompter('classification', dataset, dataDir);
-    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
-    for (const row of REVIEWS) {
-      const { prompt, completion } = prompter(row, 'train:0', chars);
-      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
-      expect(completion).toBe(` ${row.label}`);
-    }
-    expect(prompter(REVIEWS[0], 'train:0', chars).prompt).toBe('Sentence:\na gripping, funny film\nLabel:');
-    // a string label is the label as written
-    expect(prompter({ sentence: 'fine', label: 'positive' }, 'train:0', chars)).toEqual({ prompt: 'Sentence:\nfine\nLabel:', completion: ' positive' });
-  });
-});
-
 const DIALOGUES = [
   { dialogue: '#Person1#: Is the ferry running?\n#Person2#: Every hour.', summary: 'Person2 says the ferry runs hourly.' },
   { dialogue: '#Person1#: Lunch?\n#Person2#: Sure.', summary: 'They agree to have lunch.' },
 ];
-
-describe('a summary dataset (input + target)', () => {
-  it('trains on the evaluation’s zero-shot prompt for the row, the summary as its completion', async () => {
-    const { dataset, dataDir } = await imported('dialogues', DIALOGUES);
-    expect(detectFormat(dataset, 'auto')).toBe('summary');
-    const prompter = examplePrompter('summary', dataset, dataDir);
-    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
-    for (const row of DIALOGUES) {
-      const { prompt, completion } = prompter(row, 'train:0', chars);
-      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
-      expect(completion).toBe(` ${row.summary}`);
-    }
-    expect(prompter(DIALOGUES[1], 'train:0', chars).prompt).toBe('Summarize the dialogue in one sentence.\n\nDialogue:\n#Person1#: Lunch?\n#Person2#: Sure.\nSummary:');
-  });
-});
-
 const INSTRUCTIONS = [
   { instruction: 'Name a colour.', input: '', output: 'Blue.' },
   { instruction: 'Continue the story.', input: 'Tom had a red ball.', output: 'He threw it high.' },
 ];
-
-describe('an instruction dataset (Alpaca: instruction + input + output)', () => {
-  it('trains on the evaluation’s zero-shot prompt, the input block only where a row has one, the output as its completion', async () => {
-    const { dataset, dataDir } = await imported('instructions', INSTRUCTIONS);
-    expect(detectFormat(dataset, 'auto')).toBe('instruction');
-    const prompter = examplePrompter('instruction', dataset, dataDir);
-    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
-    for (const row of INSTRUCTIONS) {
-      const { prompt, completion } = prompter(row, 'train:0', chars);
-      expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
-      expect(completion).toBe(` ${row.output}`);
-    }
-    expect(prompter(INSTRUCTIONS[0], 'train:0', chars).prompt).toBe('Instruction:\nName a colour.\nOutput:');
-    expect(prompter(INSTRUCTIONS[1], 'train:0', chars).prompt).toBe('Instruction:\nContinue the story.\n\nInput:\nTom had a red ball.\nOutput:');
-  });
-});
-
 const QUESTIONS = [
   { context: 'The ferry leaves the pier every hour.', question: 'How often does the ferry leave?', answer: 'every hour' },
   { context: 'Lunch is served at noon.', question: 'When is lunch?', answer: 'at noon' },
 ];
 
-describe('a question-answering dataset (question + context + answer)', () => {
-  it('trains on the evaluation’s zero-shot prompt, the passage before the question, the answer as its completion', async () => {
-    const { dataset, dataDir } = await imported('questions', QUESTIONS);
-    expect(detectFormat(dataset, 'auto')).toBe('qa');
-    const prompter = examplePrompter('qa', dataset, dataDir);
+/**
+ * Formats that train on the evaluation's zero-shot prompt over the mapped columns: `format` is what the mapping
+ * picks, every row's prompt is the one the evaluation builds, its completion the `answer` cell after a space, and
+ * `prompts` spells out some rows' prompts (row index, prompt).
+ */
+interface ZeroShotCase {
+  kind: string;
+  test: string;
+  name: string;
+  rows: Record<string, unknown>[];
+  format: SftFormat;
+  answer: string;
+  prompts: [number, string][];
+}
+const ZERO_SHOT_CASES: ZeroShotCase[] = [
+  {
+    kind: 'a classification dataset (text + label)', test: 'trains on the evaluation’s zero-shot prompt for the row, the label cell as its completion',
+    name: 'reviews', rows: REVIEWS, format: 'classification', answer: 'label',
+    prompts: [[0, 'Sentence:\na gripping, funny film\nLabel:']],
+  },
+  {
+    kind: 'a summary dataset (input + target)', test: 'trains on the evaluation’s zero-shot prompt for the row, the summary as its completion',
+    name: 'dialogues', rows: DIALOGUES, format: 'summary', answer: 'summary',
+    prompts: [[1, 'Summarize the dialogue in one sentence.\n\nDialogue:\n#Person1#: Lunch?\n#Person2#: Sure.\nSummary:']],
+  },
+  {
+    kind: 'an instruction dataset (Alpaca: instruction + input + output)', test: 'trains on the evaluation’s zero-shot prompt, the input block only where a row has one, the output as its completion',
+    name: 'instructions', rows: INSTRUCTIONS, format: 'instruction', answer: 'output',
+    prompts: [[0, 'Instruction:\nName a colour.\nOutput:'], [1, 'Instruction:\nContinue the story.\n\nInput:\nTom had a red ball.\nOutput:']],
+  },
+  {
+    kind: 'a question-answering dataset (question + context + answer)', test: 'trains on the evaluation’s zero-shot prompt, the passage before the question, the answer as its completion',
+    name: 'questions', rows: QUESTIONS, format: 'qa', answer: 'answer',
+    prompts: [[1, 'Context:\nLunch is served at noon.\n\nQuestion:\nWhen is lunch?\nAnswer:']],
+  },
+];
+
+describe.each(ZERO_SHOT_CASES)('$kind', ({ test, name, rows, format, answer, prompts }) => {
+  it(test, async () => {
+    const { dataset, dataDir } = await imported(name, rows);
+    expect(detectFormat(dataset, 'auto')).toBe(format);
+    const prompter = examplePrompter(format, dataset, dataDir);
     const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
-    for (const row of QUESTIONS) {
+    for (const row of rows) {
       const { prompt, completion } = prompter(row, 'train:0', chars);
       expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
-      expect(completion).toBe(` ${row.answer}`);
+      expect(completion).toBe(` ${String(row[answer])}`);
     }
-    expect(prompter(QUESTIONS[1], 'train:0', chars).prompt).toBe('Context:\nLunch is served at noon.\n\nQuestion:\nWhen is lunch?\nAnswer:');
+    for (const [i, expected] of prompts) expect(prompter(rows[i], 'train:0', chars).prompt).toBe(expected);
+  });
+});
+
+describe('a classification dataset’s mapping and labels', () => {
+  it('maps the sentence as text and the label as label, and a string label is the completion as written', async () => {
+    const { dataset, dataDir } = await imported('reviews', REVIEWS);
+    expect(dataset.mapping).toEqual({ text: 'sentence', label: 'label' });
+    const prompter = examplePrompter('classification', dataset, dataDir);
+    expect(prompter({ sentence: 'fine', label: 'positive' }, 'train:0', chars)).toEqual({ prompt: 'Sentence:\nfine\nLabel:', completion: ' positive' });
   });
 });
 
