@@ -7,7 +7,7 @@ import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
 import { printOutcome, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { optionalProjectId } from './project-ref.ts';
 
 const USAGE =
@@ -72,11 +72,12 @@ export function describePretrain(o: PretrainOutcome): string {
   ].filter(Boolean).join('\n');
 }
 
-function describe(o: FinetuneOutcome): string {
+/** A fine-tune's outcome in words; counts grouped as the run's log groups them (57,583, not 57583). */
+export function describeFinetune(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
-    `${o.trainExamples} training examples${o.truncatedExamples ? `, ${o.truncatedExamples} cut to the sequence length` : ''}`,
+    `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to the sequence length` : ''}`,
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }
@@ -111,7 +112,7 @@ export const commands: CliCommand[] = [
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
-        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values, projectId), env), describe);
+        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values, projectId), env), describeFinetune);
       });
     },
   },
