@@ -28,6 +28,9 @@ if (restartEnv) {
     process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
     process.channel.unref();
   }
+  const { endQuietlyWhenReaderCloses } = await import('../native/cli/closed-pipe.ts');
+  endQuietlyWhenReaderCloses(process.stdout);
+  endQuietlyWhenReaderCloses(process.stderr);
   const { main } = await import('../native/cli.ts');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -7,12 +7,13 @@ import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
 import { printOutcome, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
+import { optionalProjectId } from './project-ref.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
   '[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--patience K] [--seed S] ' +
-  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--threads T] [--json]\n       lathe train --resume RUN [--json]`;
+  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n       lathe train --resume RUN [--json]`;
 
 const NUMBERS: Record<string, string> = {
   lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
@@ -24,7 +25,7 @@ const CHOICES: Record<string, string> = { method: 'method', format: 'format', sc
 
 /** The field of TrainStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name', project: 'projectId',
 };
 
 const field = TrainStartInput.shape;
@@ -42,6 +43,7 @@ const TRAIN_HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the trained model (default: the base name and the method, s260k-lora-merged or s260k-full, then -2, -3 … when taken)',
   name: 'name for the run',
+  project: 'project id or name the run belongs to (default: none)',
   'train-on-prompt': 'score the prompt tokens too (default: the completion only)',
   schedule: `learning-rate schedule: ${SCHEDULES.join(', ')} (default ${schemaDefault(field.schedule)})`,
   lr: 'peak learning rate (default: sized to the model and method, e.g. 2e-3 for LoRA on a small model)',
@@ -70,20 +72,21 @@ export function describePretrain(o: PretrainOutcome): string {
   ].filter(Boolean).join('\n');
 }
 
-function describe(o: FinetuneOutcome): string {
+/** A fine-tune's outcome in words; counts grouped as the run's log groups them (57,583, not 57583). */
+export function describeFinetune(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
-    `${o.trainExamples} training examples${o.truncatedExamples ? `, ${o.truncatedExamples} cut to the sequence length` : ''}`,
+    `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to the sequence length` : ''}`,
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }
 
-/** The flags as a TrainStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): TrainStartInput {
+/** The flags as a TrainStartInput, checked; errors name the flag. `projectId` is --project looked up by name. */
+function inputOf(values: Record<string, unknown>, projectId: string | undefined): TrainStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
-    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
   };
@@ -99,16 +102,17 @@ export const commands: CliCommand[] = [
     options: {
       model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
       ...LORA_OPTIONS,
-      format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+      format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
       'train-on-prompt': { type: 'boolean' }, schedule: { type: 'string' },
       ...stringOptions(NUMBERS),
     },
     async run({ values }, ctx) {
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return runInForeground(ctx, 'training', async (env) => {
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
-        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values), env), describe);
+        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values, projectId), env), describeFinetune);
       });
     },
   },

@@ -16,7 +16,7 @@ import { SAMPLES_FILE, greedy, runToResume, type Sample, type TrainEnv } from '.
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planFinetune, type ResolvedConfig } from './validate.ts';
 import { detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
   runId: string;
@@ -75,9 +75,9 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const folder = readHfFolder(config.modelPath);
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer));
-    if (data.truncated > 0) env.log('warn', `${data.truncated} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
+    if (data.truncated > 0) env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
-    env.log('info', `format ${data.format}: ${data.train.length} training and ${plural(data.val.length, 'validation example')}`);
+    env.log('info', `format ${data.format}: ${formatValue(data.train.length)} training and ${plural(data.val.length, 'validation example')}`);
     const { opened, lora, isLora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, { microBatches: config.gradAccum });
     const { runner } = opened;
     const dropout = opened.dropoutSeed ? lora.dropout : null;

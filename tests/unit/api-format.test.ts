@@ -31,6 +31,13 @@ describe('counts in CLI messages use the right number', () => {
     expect(exampleCounts({ examples: 12, plannedExamples: 20, shotsUsedMean: null })).toBe('12 of 20 examples');
     expect(exampleCounts({ examples: 2, plannedExamples: 2, shotsUsedMean: null })).toBe('2 examples');
   });
+
+  it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
+    const { describeFinetune } = await import('../../native/cli/train.ts');
+    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
+    expect(describeFinetune(outcome)).toContain('57,583 training examples, 12,761 cut to the sequence length');
+    expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
+  });
 });
 
 describe('run kinds in sentences', () => {

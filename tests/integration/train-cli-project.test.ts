@@ -1,0 +1,41 @@
+// `lathe train --project P`: a fine-tune counts for a project, as `lathe eval --project` and the Fine-tune page
+// already could, so `lathe runs list --project P` shows the run that made the model next to its evaluations.
+// The tiny random-weight Llama of the judge tests keeps it fast and free of the shared data.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project, Run } from '../../native/api/schemas.ts';
+import { importModelFolder } from '../../native/models/import.ts';
+import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { lathe, tempDir } from './helpers/lathe.ts';
+
+const dataDir = tempDir('train-cli-project');
+const REVIEWS = Array.from({ length: 24 }, (_, i) => ({ sentence: `a ${i % 2 ? 'good' : 'bad'} film`, label: i % 2 }));
+
+beforeAll(async () => {
+  await writeJudgeFixture(path.join(dataDir, 'tiny-src'), 3);
+  await importModelFolder(dataDir, path.join(dataDir, 'tiny-src'), 'tiny');
+  const file = path.join(dataDir, 'reviews.jsonl');
+  fs.writeFileSync(file, REVIEWS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  expect(lathe(dataDir, ['dataset', 'import', file, '--name', 'reviews']).code).toBe(0);
+}, 60_000);
+
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+const SHORT_RUN = ['train', '--model', 'tiny', '--dataset', 'reviews', '--max-steps', '1', '--eval-every', '0', '--save-every', '0', '--seq-len', '64', '--threads', '1', '--no-merge', '--json'];
+
+describe('lathe train --project', () => {
+  it('puts the run in the project named, and refuses a project that does not exist before starting a run', () => {
+    const project = lathe(dataDir, ['project', 'create', '--name', 'sentiment', '--task', 'classification', '--json']).json<Project>();
+    const trained = lathe(dataDir, [...SHORT_RUN, '--project', 'sentiment'], { timeoutMs: 120_000 });
+    expect(trained.code, trained.stderr).toBe(0);
+    const { runId } = trained.json<{ runId: string }>();
+    expect(lathe(dataDir, ['runs', 'list', '--project', 'sentiment', '--json']).json<Run[]>().map((r) => r.id)).toEqual([runId]);
+    expect(lathe(dataDir, ['runs', 'show', runId, '--json']).json<Run>().projectId).toBe(project.id);
+
+    const unknown = lathe(dataDir, [...SHORT_RUN, '--project', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.json<{ error: string }>().error).toMatch(/project nope does not exist/);
+    expect(lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>()).toHaveLength(1);
+  }, 180_000);
+});
