@@ -59,8 +59,11 @@ export const commands: CliCommand[] = [
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
-      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
+      const listed = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
+      // People know a project by its name; the JSON keeps projectId beside it (a deleted project's id has no name).
+      const names = new Map((await callStudio(ctx, 'projects.list', {})).map((p) => [p.id, p.name]));
+      const runs = listed.map((r) => ({ ...r, projectName: r.projectId === null ? null : (names.get(r.projectId) ?? null) }));
+      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectName ?? r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
     },
   },
