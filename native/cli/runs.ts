@@ -3,6 +3,7 @@
 // differences (exportable as CSV or JSON).
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
+import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -79,7 +80,7 @@ export const commands: CliCommand[] = [
       ctx.print(summary ?? run, () => {
         const head = formatFields([
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
-          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', run.config],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
         ]);
         if (!summary) return head;
         const t = summary.timing;
