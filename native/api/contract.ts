@@ -39,6 +39,8 @@ export const methods = {
     }),
     result: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), total: z.number().int() }),
   },
+  /** The labels the default classification prompt names ("Answer with one of: …"): [] without a label column or past 20 labels. */
+  'datasets.promptLabels': { params: Id, result: z.array(z.string()) },
   'datasets.setMapping': { params: z.object({ id: z.string(), mapping: ColumnMapping }), result: Dataset },
   /** Move a dataset into a project (one imported without --project, say), or out of any (`null`). */
   'datasets.setProject': { params: z.object({ id: z.string().min(1), projectId: z.string().min(1).nullable() }), result: Dataset },

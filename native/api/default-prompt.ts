@@ -8,16 +8,36 @@ export function columnLabel(column: string): string {
   return base.charAt(0).toUpperCase() + base.slice(1);
 }
 
+/** A label set is named in the prompt only up to this many labels; past it the column is free text, not classes. */
+export const MAX_NAMED_LABELS = 20;
+
+/**
+ * The labels a classification prompt names, from the distinct values of its label column: sorted (numbers in
+ * numeric order), or none when there are more than MAX_NAMED_LABELS.
+ */
+export function namedLabels(distinct: Iterable<string>): string[] {
+  const labels = [...new Set(distinct)];
+  return labels.length > MAX_NAMED_LABELS ? [] : labels.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 /**
  * "Dialogue:\n{{dialogue}}" then "Summary: {{summary1}}", with a one-line instruction for summaries. A question
  * whose dataset maps a context (SQuAD's passage) is asked after it: "Context:\n{{context}}\n\nQuestion:\n{{question}}"
  * — without the passage an extractive question has no answer to find. An instruction dataset (Alpaca) gives
  * "Instruction:\n{{instruction}}\n\nInput:\n{{input}}", the input block left out of rows that have none.
+ * A classification target (the mapping's label column) with `labels` (namedLabels) is asked for by name:
+ * "Answer with one of: negative, positive." — an untuned model cannot guess the answers it is scored against.
  */
-export function defaultPromptTemplate(inputColumn: string, targetColumn: string, mapping: Readonly<Record<string, string | undefined>> = {}): { instruction?: string; input: string; output: string; answerPrefix: string } {
+export function defaultPromptTemplate(
+  inputColumn: string,
+  targetColumn: string,
+  mapping: Readonly<Record<string, string | undefined>> = {},
+  labels: readonly string[] = [],
+): { instruction?: string; input: string; output: string; answerPrefix: string } {
   const inputLabel = columnLabel(inputColumn);
   const targetLabel = columnLabel(targetColumn);
-  const instruction = /^summ/i.test(targetLabel) ? `Summarize the ${inputLabel.toLowerCase()} in one sentence.` : undefined;
+  const classes = targetColumn === mapping.label && labels.length > 0 ? `Answer with one of: ${labels.join(', ')}.` : undefined;
+  const instruction = /^summ/i.test(targetLabel) ? `Summarize the ${inputLabel.toLowerCase()} in one sentence.` : classes;
   const block = (column: string) => `${columnLabel(column)}:\n{{${column}}}`;
   const context = inputColumn === mapping.question && mapping.context !== undefined && mapping.context !== inputColumn ? mapping.context : undefined;
   // An instruction dataset (Alpaca): the instruction, then its input where a row has one (fillInput drops an empty block).

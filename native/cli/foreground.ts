@@ -66,6 +66,19 @@ export function requireStartFlags(values: Record<string, unknown>, flags: string
   throw new UserError(`give ${named.slice(0, -1).join(', ')} and ${named.at(-1)} (or --resume RUN).\nUsage: ${usage}`);
 }
 
+/**
+ * `--resume RUN` continues a run with the settings it recorded: a start flag beside it (--max-steps, --lr,
+ * --project …) would be silently ignored, so it is refused, naming the flags. `startFlags` are the command's own
+ * flags that only a new run reads (everything but --resume; the global ones such as --json are not among them).
+ */
+export function refuseStartFlagsOnResume(values: Record<string, unknown>, startFlags: readonly string[], usage: string): void {
+  const given = startFlags.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`);
+  if (given.length === 0) return;
+  const named = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+  throw new UserError(`--resume continues the run with its own recorded settings, so ${named} would be ignored; `
+    + `drop ${given.length === 1 ? 'it' : 'them'}, or start a new run with ${given.length === 1 ? 'it' : 'them'}.\nUsage: ${usage}`);
+}
+
 /** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
 export function writtenModelLines(o: { adapterPath: string | null; outputModel: string | null }): string[] {
   return [

@@ -3,6 +3,7 @@
 // differences (exportable as CSV or JSON).
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
+import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -59,8 +60,11 @@ export const commands: CliCommand[] = [
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
-      const runs = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
-      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
+      const listed = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
+      // People know a project by its name; the JSON keeps projectId beside it (a deleted project's id has no name).
+      const names = new Map((await callStudio(ctx, 'projects.list', {})).map((p) => [p.id, p.name]));
+      const runs = listed.map((r) => ({ ...r, projectName: r.projectId === null ? null : (names.get(r.projectId) ?? null) }));
+      const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectName ?? r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
     },
   },
@@ -76,7 +80,7 @@ export const commands: CliCommand[] = [
       ctx.print(summary ?? run, () => {
         const head = formatFields([
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
-          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', run.config],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
         ]);
         if (!summary) return head;
         const t = summary.timing;

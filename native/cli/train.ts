@@ -5,7 +5,7 @@ import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train
 import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
 import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
-import { printOutcome, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
+import { printOutcome, refuseStartFlagsOnResume, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatValue, plural } from '../api/format.ts';
 import { optionalProjectId } from './project-ref.ts';
@@ -34,7 +34,7 @@ const TRAIN_HELP: Record<string, string> = {
   model: 'model id or name to start from (required)',
   dataset: 'dataset id or name; its column mapping picks the format (required)',
   method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
-  resume: 'continue this run (id or name) from its last checkpoint, exactly',
+  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --json)',
   rank: `LoRA rank r: the adapters' inner size (default ${schemaDefault(lora.r)})`,
   alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
   dropout: `LoRA dropout on the adapters' input (default ${schemaDefault(lora.dropout)})`,
@@ -93,20 +93,23 @@ function inputOf(values: Record<string, unknown>, projectId: string | undefined)
   return parseFlagInput(TrainStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
+const TRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
+  model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
+  ...LORA_OPTIONS,
+  format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
+  'train-on-prompt': { type: 'boolean' }, schedule: { type: 'string' },
+  ...stringOptions(NUMBERS),
+};
+
 export const commands: CliCommand[] = [
   {
     path: ['train'],
     summary: 'Fine-tune a model on a dataset (LoRA or full), or resume a fine-tuning or pretraining run',
     usage: USAGE,
     help: TRAIN_HELP,
-    options: {
-      model: { type: 'string' }, dataset: { type: 'string' }, method: { type: 'string' }, resume: { type: 'string' },
-      ...LORA_OPTIONS,
-      format: { type: 'string' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
-      'train-on-prompt': { type: 'boolean' }, schedule: { type: 'string' },
-      ...stringOptions(NUMBERS),
-    },
+    options: TRAIN_OPTIONS,
     async run({ values }, ctx) {
+      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(TRAIN_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return runInForeground(ctx, 'training', async (env) => {
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {

@@ -1,7 +1,7 @@
 // What an evaluation reads from a dataset: the rows of one split (each with a stable id), which column is
 // the input and which columns are references, the pool of train rows few-shot examples are drawn from, and
 // the default prompt layout built from the column mapping.
-import { defaultPromptTemplate } from '../api/default-prompt.ts';
+import { defaultPromptTemplate, MAX_NAMED_LABELS, namedLabels } from '../api/default-prompt.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
@@ -123,9 +123,34 @@ export function loadShotPool(dataDir: string, dataset: Dataset, shots: number, v
   return view ? rows.map((row, i) => view(row, `train:${i}`)) : rows;
 }
 
-/** The evaluation's default prompt for a dataset (native/api/default-prompt.ts): a question comes with its mapped context. */
-export function defaultTemplate(dataset: Dataset, inputColumn: string, targetColumn: string): PromptTemplate {
-  return defaultPromptTemplate(inputColumn, targetColumn, dataset.mapping);
+/** Rows read at a time when scanning a whole dataset for its labels. */
+const LABEL_SCAN_ROWS = 5000;
+
+/**
+ * The labels a classification prompt names (namedLabels): the distinct values of the mapping's label column over
+ * every row of every split, so training and evaluation, whichever split they read, name the same set; [] when the
+ * dataset maps no label column or it holds too many values to list (the scan stops there).
+ */
+export function promptLabelsOf(dataDir: string, dataset: Dataset): string[] {
+  const column = dataset.mapping.label;
+  if (column === undefined || !dataset.columns.includes(column)) return [];
+  const dir = datasetDir(dataDir, dataset.id);
+  const seen = new Set<string>();
+  for (let offset = 0; offset < dataset.rowCount && seen.size <= MAX_NAMED_LABELS; offset += LABEL_SCAN_ROWS) {
+    for (const row of readRows(dir, 'all', offset, LABEL_SCAN_ROWS).rows) {
+      for (const label of referencesIn(row[column])) if (label.trim() !== '') seen.add(label.trim());
+    }
+  }
+  return namedLabels(seen);
+}
+
+/**
+ * The evaluation's default prompt for a dataset (native/api/default-prompt.ts): a question comes with its mapped
+ * context, a classification target with the labels it is answered with (the label column is read only then).
+ */
+export function defaultTemplate(dataDir: string, dataset: Dataset, inputColumn: string, targetColumn: string): PromptTemplate {
+  const labels = targetColumn === dataset.mapping.label ? promptLabelsOf(dataDir, dataset) : [];
+  return defaultPromptTemplate(inputColumn, targetColumn, dataset.mapping, labels);
 }
 
 /** The prompt kind as people say it. */

@@ -124,7 +124,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns, view);
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
-  const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataset, inputColumn, referenceColumns![0])));
+  const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataDir, dataset, inputColumn, referenceColumns![0])));
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots, view) : [];
   const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 

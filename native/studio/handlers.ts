@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import type { ProjectInput } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { precheckImport } from '../data/import.ts';
+import { promptLabelsOf } from '../eval/runner-data.ts';
 import type { HandlersFor } from './context.ts';
 import { evalHandlers } from './eval.ts';
 import { trainHandlers } from './train.ts';
@@ -66,6 +67,7 @@ export const handlers: Handlers = {
     const { rows, total } = readRows(datasetDir(dataDir, dataset.id), split, offset, limit);
     return { columns: dataset.columns, rows, total };
   },
+  'datasets.promptLabels': ({ id }, _raw, { store, dataDir }) => promptLabelsOf(dataDir, store.datasets.find(id, 'id')),
   'datasets.setMapping': ({ id, mapping }, _raw, { store }) => {
     const dataset = store.datasets.find(id, 'id');
     for (const [field, column] of Object.entries(mapping)) {

@@ -75,7 +75,7 @@ export function examplePrompter(format: SftFormat, dataset: Dataset, dataDir: st
     case 'qa':
     case 'classification': {
       const references = referenceColumnsOf(dataset);
-      const template = defaultTemplate(dataset, inputColumnOf(dataset), references[0]);
+      const template = defaultTemplate(dataDir, dataset, inputColumnOf(dataset), references[0]);
       return (row, _id, tokenizer) => promptThenAnswer(buildPrompt(template, row), referencesOf(row, references)[0] ?? '', tokenizer);
     }
     case 'tagging': {

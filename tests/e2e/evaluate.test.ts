@@ -313,4 +313,45 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await shoot('evaluate-ner');
     expect(pageErrors).toEqual([]);
   });
+
+  it('starts a classification dataset’s custom layout from the prompt the engine asks, naming the labels', async () => {
+    const project = await api<{ id: string }>('projects.create', { name: 'Sentiment', task: 'classification', metric: 'accuracy' });
+    const file = path.join(studio.dataDir, 'reviews-tiny.jsonl');
+    const rows = [['a gripping film', 'positive'], ['dull and long', 'negative'], ['the cast is superb', 'positive'], ['I left early', 'negative']];
+    writeFileSync(file, rows.map(([sentence, label]) => JSON.stringify({ sentence, label })).join('\n') + '\n');
+    const job = await api<{ id: string }>('datasets.import', { path: file, name: 'reviews-tiny', projectId: project.id, split: 'test' });
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+      state = j.state;
+    }
+    await page.evaluate((id) => window.localStorage.setItem('lathe.currentProject', id), project.id);
+    await page.reload();
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option:checked').textContent()).toBe('reviews-tiny');
+    // the labels arrive from the engine (datasets.promptLabels); the layout starts from them once they have
+    await expect.poll(async () => {
+      await form.getByLabel('Custom layout').check();
+      const instruction = await form.getByLabel('Prompt instruction').inputValue();
+      if (!instruction) await form.getByLabel('Custom layout').uncheck();
+      return instruction;
+    }).toBe('Answer with one of: negative, positive.');
+    expect(await form.getByLabel('Prompt input').inputValue()).toBe('Sentence:\n{{sentence}}');
+    expect(await form.getByLabel('Prompt solved example').inputValue()).toBe('Label: {{label}}');
+    await shoot('evaluate-classification-layout');
+    // the default prompt an evaluation records is the same text
+    const started = await api<{ id: string }>('eval.start', { model: 'stories260K', dataset: 'reviews-tiny', split: 'test', limit: 2, metrics: ['accuracy'], shots: 0, generation: { maxNewTokens: 2 }, projectId: project.id });
+    let runId: string | null = null;
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await api<{ state: string; error: string | null; runId: string | null }>('jobs.get', { id: started.id });
+      if (j.state === 'failed') throw new Error(`evaluation failed: ${j.error}`);
+      ({ state, runId } = j);
+    }
+    const run = await api<{ config: { template: { instruction?: string } } }>('runs.get', { id: runId });
+    expect(run.config.template.instruction).toBe('Answer with one of: negative, positive.');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -21,8 +21,9 @@ if (!skipReason && !existsSync(CORPUS)) console.log(`e2e runs: the live pretrain
 const STEPS = 40;
 
 /** A finished fine-tuning run with a loss curve that falls at `rate`, validation every 10 steps, an adapter and a job log. */
-function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded'): Run {
-  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 } } });
+function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded', method = 'lora'): Run {
+  // A full run records the LoRA defaults too, as the trainer's input schema fills them in.
+  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method, modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 }, loraTargets: ['q_proj', 'v_proj'], merge: true } });
   store.runs.setStatus(run.id, 'running');
   // The job drives the run from start to end, as in the studio, so its duration is the run's.
   const job = store.jobs.create('finetune', { name });
@@ -68,7 +69,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     try {
       fast = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 3e-4', 0.15);
       slow = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 5e-5', 0.05);
-      stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled');
+      stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled', 'full');
       const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
       store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
       // What the generation service records when a generation ends (native/studio/generate-service.ts recordOutput).
@@ -214,6 +215,14 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${stopped.id}`);
     await page.getByRole('heading', { name: stopped.name }).waitFor();
     await page.getByRole('button', { name: 'Resume' }).waitFor();
+    // a full fine-tune's settings leave out the LoRA ones it recorded but never used; its JSON keeps the record
+    const config = page.getByTestId('run-config');
+    await expect.poll(() => config.textContent()).toContain('Max steps');
+    expect(await config.textContent()).not.toMatch(/LoRA|Merge/);
+    await shoot('full-run');
+    await page.getByRole('radio', { name: 'JSON' }).click();
+    expect(JSON.parse((await page.getByTestId('run-config-json').textContent())!)).toMatchObject({ method: 'full', lora: { r: 8 } });
+    await page.getByRole('radio', { name: 'Table' }).click();
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog', { name: `Delete ${stopped.name}?` }).getByRole('button', { name: 'Delete run' }).click();
     await page.waitForURL(/#\/runs$/);

@@ -57,7 +57,7 @@ describe('fine-tuning classification and tagging datasets', () => {
     const samples = await studio.call('train.samples', { runId: outcome.runId });
     expect(samples.length).toBeGreaterThan(0);
     for (const s of samples) {
-      const sentence = /^Sentence:\n(.*)\nLabel:$/.exec(s.prompt)?.[1];
+      const sentence = /^Answer with one of: 0, 1\.\n\nSentence:\n(.*)\nLabel:$/.exec(s.prompt)?.[1]; // the labels named, as the evaluation names them
       const row = REVIEWS.find((r) => r.sentence === sentence);
       expect(row, s.prompt).toBeDefined();
       expect(s.reference).toBe(String(row!.label)); // shown trimmed: the completion trained on is ' 1'

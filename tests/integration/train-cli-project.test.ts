@@ -30,7 +30,12 @@ describe('lathe train --project', () => {
     const trained = lathe(dataDir, [...SHORT_RUN, '--project', 'sentiment'], { timeoutMs: 120_000 });
     expect(trained.code, trained.stderr).toBe(0);
     const { runId } = trained.json<{ runId: string }>();
-    expect(lathe(dataDir, ['runs', 'list', '--project', 'sentiment', '--json']).json<Run[]>().map((r) => r.id)).toEqual([runId]);
+    const listed = lathe(dataDir, ['runs', 'list', '--project', 'sentiment', '--json']).json<(Run & { projectName: string | null })[]>();
+    expect(listed.map((r) => [r.id, r.projectId, r.projectName])).toEqual([[runId, project.id, 'sentiment']]); // the id kept, the name added
+    // the table names the project as people know it, not by its id
+    const table = lathe(dataDir, ['runs', 'list']).stdout.split('\n');
+    expect(table.find((l) => l.startsWith(runId))).toMatch(/ sentiment /);
+    expect(table.join('\n')).not.toContain(project.id);
     expect(lathe(dataDir, ['runs', 'show', runId, '--json']).json<Run>().projectId).toBe(project.id);
 
     const unknown = lathe(dataDir, [...SHORT_RUN, '--project', 'nope']);

@@ -70,6 +70,11 @@ describe('resuming a pretraining run', () => {
   it('lathe train --resume continues a pretraining run, and refuses one that finished', async () => {
     await expect(runPretrain(config(), env(5))).rejects.toThrow(/simulated crash/);
     const crashed = studio.store.runs.list({ kind: 'pretrain' }).find((r) => r.status === 'failed')!;
+    // start flags beside --resume would be ignored: refused, naming them, before anything runs
+    const flagged = lathe(dataDir, ['train', '--resume', crashed.id, '--max-steps', '99', '--lr', '1e-3', '--project', 'p', '--no-merge']);
+    expect(flagged.code).toBe(2);
+    expect(flagged.stderr).toMatch(/^lathe train: --resume continues the run with its own recorded settings, so --no-merge, --project, --lr and --max-steps would be ignored; drop them/);
+    expect(studio.store.runs.get(crashed.id)?.status).toBe('failed');
     const r = lathe(dataDir, ['train', '--resume', crashed.id, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ runId: crashed.id, status: 'completed', steps: 12 });

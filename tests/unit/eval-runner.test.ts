@@ -212,9 +212,9 @@ describe('prompts and windows', () => {
     expect(referenceColumnsOf(ds)).toEqual(['summary1', 'summary2', 'summary3']);
     expect(referenceColumnsOf(ds, ['summary2'])).toEqual(['summary2']);
     expect(() => referenceColumnsOf(ds, ['nope'])).toThrow(/no column 'nope'/);
-    expect(defaultTemplate(ds, 'dialogue', 'summary1')).toEqual({ instruction: 'Summarize the dialogue in one sentence.', input: 'Dialogue:\n{{dialogue}}', output: 'Summary: {{summary1}}', answerPrefix: 'Summary:' });
+    expect(defaultTemplate('/nonexistent', ds, 'dialogue', 'summary1')).toEqual({ instruction: 'Summarize the dialogue in one sentence.', input: 'Dialogue:\n{{dialogue}}', output: 'Summary: {{summary1}}', answerPrefix: 'Summary:' });
     // a question is asked after the passage its dataset maps as context: without it an extractive question has no answer
     const squad = { name: 'squad', columns: ['context', 'question', 'answers'], mapping: { context: 'context', question: 'question', answer: 'answers' } } as unknown as Dataset;
-    expect(defaultTemplate(squad, inputColumnOf(squad), referenceColumnsOf(squad)[0])).toEqual({ instruction: undefined, input: 'Context:\n{{context}}\n\nQuestion:\n{{question}}', output: 'Answers: {{answers}}', answerPrefix: 'Answers:' });
+    expect(defaultTemplate('/nonexistent', squad, inputColumnOf(squad), referenceColumnsOf(squad)[0])).toEqual({ instruction: undefined, input: 'Context:\n{{context}}\n\nQuestion:\n{{question}}', output: 'Answers: {{answers}}', answerPrefix: 'Answers:' });
   });
 });

@@ -2,6 +2,7 @@
 // compare together and which resume, the newest-first order, and the configuration flattened to readable rows.
 import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
+import { shownRunConfig } from '../../native/api/run-config.ts';
 import { flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
@@ -56,5 +57,17 @@ describe('metric values of training runs', () => {
     expect(formatMetric('lr', 0)).toBe('0.000');
     expect(formatMetric('loss', 1.0104)).toBe('1.010');
     expect(formatMetric('rougeL', 0.0004)).toBe('0.000');
+  });
+});
+
+describe('a run’s config as shown', () => {
+  it('leaves a full run’s LoRA-only fields out, and keeps every other config as recorded', () => {
+    const recorded = { method: 'full', lr: 5e-4, lora: { r: 8, alpha: 16 }, loraTargets: ['q_proj'], merge: true, seed: 42 };
+    expect(shownRunConfig(recorded)).toEqual({ method: 'full', lr: 5e-4, seed: 42 });
+    expect(recorded.lora).toEqual({ r: 8, alpha: 16 }); // the record itself is untouched
+    const lora = { ...recorded, method: 'lora' };
+    expect(shownRunConfig(lora)).toBe(lora);
+    expect(shownRunConfig({ metrics: ['rougeL'] })).toEqual({ metrics: ['rougeL'] });
+    expect(shownRunConfig(null)).toBeNull();
   });
 });

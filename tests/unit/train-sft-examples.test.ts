@@ -5,11 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { namedLabels } from '../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../native/api/ner-prompt.ts';
 import type { Dataset } from '../../native/api/schemas.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { suggestMapping } from '../../native/data/mapping.ts';
-import { defaultTemplate, inputColumnOf, referenceColumnsOf } from '../../native/eval/runner-data.ts';
+import { defaultTemplate, inputColumnOf, promptLabelsOf, referenceColumnsOf } from '../../native/eval/runner-data.ts';
+import { templateFromMapping } from '../../renderer/src/pages/evaluate/evalForm.ts';
 import { nerColumnsOf, nerRowView, tagSetOf } from '../../native/eval/runner-ner.ts';
 import { IGNORE_INDEX } from '../../native/models/training-graph.ts';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
@@ -144,7 +146,7 @@ const ZERO_SHOT_CASES: ZeroShotCase[] = [
   {
     kind: 'a classification dataset (text + label)', test: 'trains on the evaluation’s zero-shot prompt for the row, the label cell as its completion',
     name: 'reviews', rows: REVIEWS, format: 'classification', answer: 'label',
-    prompts: [[0, 'Sentence:\na gripping, funny film\nLabel:']],
+    prompts: [[0, 'Answer with one of: 0, 1.\n\nSentence:\na gripping, funny film\nLabel:']],
   },
   {
     kind: 'a summary dataset (input + target)', test: 'trains on the evaluation’s zero-shot prompt for the row, the summary as its completion',
@@ -168,7 +170,7 @@ describe.each(ZERO_SHOT_CASES)('$kind', ({ test, name, rows, format, answer, pro
     const { dataset, dataDir } = await imported(name, rows);
     expect(detectFormat(dataset, 'auto')).toBe(format);
     const prompter = examplePrompter(format, dataset, dataDir);
-    const template = defaultTemplate(dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
+    const template = defaultTemplate(dataDir, dataset, inputColumnOf(dataset), referenceColumnsOf(dataset)[0]);
     for (const row of rows) {
       const { prompt, completion } = prompter(row, 'train:0', chars);
       expect(prompt).toBe(buildPrompt(template, row, { shots: 0, pool: [] }));
@@ -183,7 +185,20 @@ describe('a classification dataset’s mapping and labels', () => {
     const { dataset, dataDir } = await imported('reviews', REVIEWS);
     expect(dataset.mapping).toEqual({ text: 'sentence', label: 'label' });
     const prompter = examplePrompter('classification', dataset, dataDir);
-    expect(prompter({ sentence: 'fine', label: 'positive' }, 'train:0', chars)).toEqual({ prompt: 'Sentence:\nfine\nLabel:', completion: ' positive' });
+    expect(prompter({ sentence: 'fine', label: 'positive' }, 'train:0', chars)).toEqual({ prompt: 'Answer with one of: 0, 1.\n\nSentence:\nfine\nLabel:', completion: ' positive' });
+  });
+
+  it('names the labels of every row, sorted, for training, evaluation and the Evaluate page alike; past 20 labels none', async () => {
+    const named = await imported('moods', ['positive', 'negative', 'neutral', 'negative'].map((label, i) => ({ sentence: `s${i}`, label })));
+    const template = defaultTemplate(named.dataDir, named.dataset, inputColumnOf(named.dataset), referenceColumnsOf(named.dataset)[0]);
+    expect(template.instruction).toBe('Answer with one of: negative, neutral, positive.');
+    expect(examplePrompter('classification', named.dataset, named.dataDir)({ sentence: 'ok', label: 'neutral' }, 'train:0', chars).prompt)
+      .toBe('Answer with one of: negative, neutral, positive.\n\nSentence:\nok\nLabel:');
+    expect(templateFromMapping(named.dataset, promptLabelsOf(named.dataDir, named.dataset))).toEqual(template);
+    expect(namedLabels(['10', '2', '1'])).toEqual(['1', '2', '10']);
+    const many = await imported('topics', Array.from({ length: 21 }, (_, i) => ({ sentence: `s${i}`, label: `topic ${i}` })));
+    expect(promptLabelsOf(many.dataDir, many.dataset)).toEqual([]);
+    expect(defaultTemplate(many.dataDir, many.dataset, 'sentence', 'label').instruction).toBeUndefined();
   });
 });
 

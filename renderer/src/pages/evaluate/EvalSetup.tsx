@@ -120,6 +120,8 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
 }) {
   const set = (patch: Partial<EvalForm>) => onChange({ ...form, ...patch });
   const dataset = datasets.offered.find((d) => d.id === form.datasetId);
+  // A classification prompt names its labels, read by the engine from every row (only for a dataset that maps a label).
+  const promptLabels = useQuery('datasets.promptLabels', dataset?.mapping.label ? { id: dataset.id } : null);
   const issues = problems(form, dataset);
   const splitSize = dataset ? (form.split === 'all' ? dataset.rowCount : dataset.splits[form.split] ?? 0) : null;
   const perplexity = form.metrics.some(isPerplexity);
@@ -185,7 +187,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               {form.prompt === 'few' && <NumberInput label="Examples (K)" value={form.shots} min={2} max={16} onChange={(v) => set({ shots: Math.max(2, Math.min(16, Math.round(v))) })} />}
               {shots > 0 && <NumberInput label="Draw seed" value={form.shotSeed} min={0} max={99999} onChange={(v) => set({ shotSeed: Math.round(v) })} />}
               <label className="checkbox small" style={{ marginLeft: 'auto' }}>
-                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset) })} />
+                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
                 <span>Custom layout</span>
               </label>
             </div>

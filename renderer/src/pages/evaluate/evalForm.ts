@@ -59,14 +59,17 @@ export function initialForm(metrics: EvalMetricName[]): EvalForm {
   };
 }
 
-/** The default prompt layout as the engine builds it from the mapping (native/eval/runner-data.ts), to start editing from. */
-export function templateFromMapping(dataset: Dataset | undefined): TemplateForm {
+/**
+ * The default prompt layout as the engine builds it from the mapping (native/eval/runner-data.ts), to start editing
+ * from; `labels` are the ones a classification prompt names, as the engine reads them (datasets.promptLabels).
+ */
+export function templateFromMapping(dataset: Dataset | undefined, labels: readonly string[] = []): TemplateForm {
   // A tagging dataset: the engine's NER layout, less the tag set it reads from every row.
   const { tokens, tags } = dataset?.mapping ?? {};
   if (tokens && tags) return nerPromptTemplate({ tokens, tags }, []);
   const input = dataset?.mapping.input ?? dataset?.mapping.text ?? dataset?.mapping.question ?? dataset?.columns[0] ?? 'input';
   const target = dataset?.mapping.target ?? dataset?.mapping.output ?? dataset?.mapping.answer ?? dataset?.mapping.label ?? 'target';
-  const { instruction, ...layout } = defaultPromptTemplate(input, target, dataset?.mapping);
+  const { instruction, ...layout } = defaultPromptTemplate(input, target, dataset?.mapping, labels);
   return { instruction: instruction ?? '', ...layout };
 }
 

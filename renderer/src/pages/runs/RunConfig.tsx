@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { shownRunConfig } from '../../../../native/api/run-config.ts';
 import { configLabel } from './configLabels.ts';
 
 /** [dotted key, value] pairs of a config, in its own order; arrays of scalars stay one value. */
@@ -39,7 +40,8 @@ export function RunConfig({ config }: { config: unknown }) {
   const [json, setJson] = useState(false);
   const names = useNamesById();
   // The trainers record a resolved id beside the one asked for (model and modelId): one row says it.
-  const rows = flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && show(v) === show(value)) === i);
+  // A full run's table leaves out the LoRA settings it recorded but never used; the JSON stays the exact record.
+  const rows = flattenConfig(shownRunConfig(config)).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && show(v) === show(value)) === i);
   return (
     <Card aria-label="Configuration">
       <CardHeader
