@@ -26,7 +26,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
   const lathe = <T>(...args: string[]) => latheJson<T>(e2e.studio, ...args);
 
-  /** The dataset <select>'s options as "group: name" ("-" for options outside a group). */
+  /** The dataset <select>'s options as "group: name" ("-" for options outside a group); polled, as the form draws before the datasets arrive. */
   const pickerOptions = (form: string) =>
     e2e.page.getByRole('form', { name: form }).getByLabel('Dataset', { exact: true }).evaluate((select) =>
       [...(select as HTMLSelectElement).options].map((o) => `${o.parentElement instanceof HTMLOptGroupElement ? o.parentElement.label : '-'}: ${o.text}`));
@@ -77,7 +77,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
-    expect(await pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
     // The engine's "(null: follow epochs)" is said in words.
     const setup = (await page.getByRole('form', { name: 'Fine-tune setup' }).textContent()) ?? '';
     expect(setup).toContain('not set: train for the chosen number of epochs');
@@ -93,7 +93,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await page.getByRole('form', { name: 'Evaluation setup' }).waitFor();
-    expect(await pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);
   });
 
   it('adds it to the project, after which every page counts it as the project’s', async () => {
@@ -112,7 +112,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
-    expect(await pickerOptions('Fine-tune setup')).toEqual(['-: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Fine-tune setup')).toEqual(['-: dialogsum-dev']);
     expect(pageErrors).toEqual([]);
   });
 
