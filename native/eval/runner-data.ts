@@ -14,6 +14,8 @@ export const FEW_SHOT_POOL_ROWS = 2000;
 
 /** Mapping fields that name a prompt's input, most specific first. */
 const INPUT_FIELDS = ['input', 'text', 'question', 'instruction', 'prompt'];
+/** Mapping fields a perplexity run scores as text: an input field, else an NER dataset's tokens. */
+const PERPLEXITY_TEXT_FIELDS = [...INPUT_FIELDS, 'tokens'];
 /** Mapping fields that name the expected answer. */
 const TARGET_FIELDS = ['target', 'output', 'answer', 'label', 'response', 'chosen'];
 
@@ -35,10 +37,14 @@ export function checkColumn(dataset: Dataset, column: string, field: string): st
   return column;
 }
 
-/** The column fed to the prompt: the explicit one, else the mapping's input field. */
-export function inputColumnOf(dataset: Dataset, explicit?: string): string {
+/**
+ * The column fed to the prompt, or scored as text by a perplexity run: the explicit one, else the mapping's input
+ * field. A perplexity run falls back to an NER dataset's tokens column (its mapping has no input field), read as its
+ * words joined (runner-ner.ts's tokenListView), so the Evaluate page, which names no column, can score it.
+ */
+export function inputColumnOf(dataset: Dataset, explicit?: string, { perplexity = false } = {}): string {
   if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
-  for (const f of INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
+  for (const f of perplexity ? PERPLEXITY_TEXT_FIELDS : INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
   const mapping = JSON.stringify(dataset.mapping);
   const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with 'lathe dataset map ${dataset.name} --input-column C' or pass an input column (--input-column)`;
   throw new StudioError('invalid_params', message, { field: 'inputColumn' });

@@ -113,9 +113,9 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const dataset = store.datasets.find(config.dataset);
   const project = config.projectId !== null ? store.projects.find(config.projectId) : null;
   // Tagging reads tokens and tags (runner-ner.ts), every other task a text column and its references; perplexity
-  // reads a tokens column as its words joined, as the NER prompt shows them.
+  // reads a tokens column (an NER dataset's own when no column is given) as its words joined, as the NER prompt shows them.
   const ner = perplexityRun ? null : nerColumnsOf(dataset, project, metrics, config);
-  const inputColumn = ner ? ner.tokens : inputColumnOf(dataset, config.inputColumn);
+  const inputColumn = ner ? ner.tokens : inputColumnOf(dataset, config.inputColumn, { perplexity: perplexityRun });
   if (judge) checkJudgeColumns(dataset, judge.options);
   const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split) : null;
   const referenceColumns = perplexityRun ? null : ner ? [ner.tags] : referenceColumnsOf(dataset, config.referenceColumns);

@@ -10,11 +10,10 @@
 // the first in Compare from the note next to the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
 import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, latheJson, openChromium, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootFromTop, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, latheJson, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
 import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, runStep } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -29,30 +28,24 @@ if (skipReason) console.log(`e2e align-ppo tests skipped: ${skipReason}`);
 const ITERATIONS = 60;
 
 describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
   let rewardRun = '';
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = await createGenerationProject(studio, 'Happy stories', 'Stories a sentiment model likes.');
+      await importS260k(studio);
+      await importReviews(studio, projectId);
+      await latheJson(studio, 'dataset', 'import', OPENINGS, '--name', 'openings', '--project', projectId, '--split', '0.8,0.2,0');
+      // trained by the CLI, so in no project: the page offers it all the same
+      rewardRun = (await latheJson<{ runId: string }>(studio, 'align', 'reward', '--model', 's260k', '--dataset', 'reviews', '--max-steps', '3', '--batch-size', '4', '--seq-len', '32', '--eval-every', '0', '--save-every', '0', '--threads', '1')).runId;
+    },
+  });
 
-  const shoot = (name: string) => shootFromTop(page, name);
-  const points = (testId: string) => chartPoints(page, testId);
-  const step = () => runStep(page);
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    const projectId = await createGenerationProject(studio, 'Happy stories', 'Stories a sentiment model likes.');
-    await importS260k(studio);
-    await importReviews(studio, projectId);
-    await latheJson(studio, 'dataset', 'import', OPENINGS, '--name', 'openings', '--project', projectId, '--split', '0.8,0.2,0');
-    // trained by the CLI, so in no project: the page offers it all the same
-    rewardRun = (await latheJson<{ runId: string }>(studio, 'align', 'reward', '--model', 's260k', '--dataset', 'reviews', '--max-steps', '3', '--batch-size', '4', '--seq-len', '32', '--eval-every', '0', '--save-every', '0', '--threads', '1')).runId;
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
+  const shoot = (name: string) => shootFromTop(e2e.page, name);
+  const points = (testId: string) => chartPoints(e2e.page, testId);
+  const step = () => runStep(e2e.page);
 
   it('offers PPO with the schema’s defaults, the prompts it will continue and the reward model that scores them', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByRole('form', { name: 'Align setup' }).waitFor();
     const ppo = page.getByTestId('align-method-ppo');
@@ -87,6 +80,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   });
 
   it('trains PPO live — charts and rollouts fill in — cancels, resumes and finishes', async () => {
+    const { page, pageErrors } = e2e;
     await fillTrainingForm(page, { Iterations: ITERATIONS, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 10, 'Save every': 2 }, { 'Held-out prompts': 3 });
     // Ctrl+Enter starts only a valid form, and Start waits for the defaults sized for these settings: on two busy cores
     // the engine's answer took longer than expect.poll's 1 s default in one clean run
@@ -126,6 +120,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   }, 240_000);
 
   it('reads a finished PPO run’s rollout table on its run page, the policy before training too', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.getByRole('link', { name: 'Open the run page' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\/run_/);
     await page.getByTestId('run-chart-score/mean').waitFor();
@@ -183,6 +178,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   }, 60_000);
 
   it('compares the run with one without the KL penalty: the note beside the KL chart opens both in Compare', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByTestId('align-method-ppo').click();
     await page.getByLabel('Model', { exact: true }).selectOption({ label: 's260k' }); // the same policy as the first run, not the model it wrote

@@ -8,12 +8,11 @@
 // accuracy. Light and dark screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, latheJson, openChromium, SHARED_DATA as DATA, shootFromTop, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, latheJson, SHARED_DATA as DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
 import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, resumeToEnd, runStep } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -25,29 +24,23 @@ const STEPS = 240;
 const BAD_RECORD = 5;
 
 describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = await createGenerationProject(studio, 'Kind stories', 'Stories whose endings are kind.');
+      await importS260k(studio);
+      const pairs = path.join(studio.dataDir, 'story-preferences.jsonl');
+      writeStoryPreferences(pairs, 48, BAD_RECORD);
+      await latheJson(studio, 'dataset', 'import', pairs, '--name', 'story-preferences', '--project', projectId);
+      await importReviews(studio, projectId);
+    },
+  });
 
-  const shoot = (name: string) => shootFromTop(page, name);
-  const points = (testId: string) => chartPoints(page, testId);
-  const step = () => runStep(page);
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    const projectId = await createGenerationProject(studio, 'Kind stories', 'Stories whose endings are kind.');
-    await importS260k(studio);
-    const pairs = path.join(studio.dataDir, 'story-preferences.jsonl');
-    writeStoryPreferences(pairs, 48, BAD_RECORD);
-    await latheJson(studio, 'dataset', 'import', pairs, '--name', 'story-preferences', '--project', projectId);
-    await importReviews(studio, projectId);
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
+  const shoot = (name: string) => shootFromTop(e2e.page, name);
+  const points = (testId: string) => chartPoints(e2e.page, testId);
+  const step = () => runStep(e2e.page);
 
   it('explains the methods and previews the pairs, naming the row that makes none', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByRole('form', { name: 'Align setup' }).waitFor();
     expect(await page.getByTestId('align-method-dpo').getAttribute('aria-checked')).toBe('true');
@@ -99,6 +92,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
   });
 
   it('trains DPO live, cancels with a checkpoint, resumes, finishes and links to its run page', async () => {
+    const { page, pageErrors } = e2e;
     await fillTrainingForm(page, { 'Max steps': STEPS, 'Sequence length': 64, 'Evaluate every': 20, 'Save every': 10 });
     await page.getByLabel('Threads').press('Control+Enter');
 
@@ -141,6 +135,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
   }, 300_000);
 
   it('trains a small classifier reward model and reports its validation accuracy', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByTestId('align-method-reward').click();
     await page.getByLabel('Dataset').selectOption({ label: 'reviews' });

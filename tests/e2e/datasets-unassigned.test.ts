@@ -4,10 +4,9 @@
 // another project's. Adding one moves it into the project everywhere. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importS260k } from './cli-setup.ts';
-import { browserSkipReason, callApi, closeChromiumAndStudio, latheJson, openChromium, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const DIALOGSUM_TEST = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
@@ -16,30 +15,24 @@ const skipReason = browserSkipReason() ?? (needed.some((f) => !existsSync(f)) ? 
 if (skipReason) console.log(`e2e unassigned-datasets tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('datasets that belong to no project', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
   let unassignedId = '';
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      await importS260k(studio);
+      // As the README: no --project.
+      unassignedId = (await latheJson<{ id: string }>(studio, 'dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
+    },
+  });
 
-  const lathe = <T>(...args: string[]) => latheJson<T>(studio, ...args);
+  const lathe = <T>(...args: string[]) => latheJson<T>(e2e.studio, ...args);
 
-  /** The dataset <select>'s options as "group: name" ("-" for options outside a group). */
+  /** The dataset <select>'s options as "group: name" ("-" for options outside a group); polled, as the form draws before the datasets arrive. */
   const pickerOptions = (form: string) =>
-    page.getByRole('form', { name: form }).getByLabel('Dataset', { exact: true }).evaluate((select) =>
+    e2e.page.getByRole('form', { name: form }).getByLabel('Dataset', { exact: true }).evaluate((select) =>
       [...(select as HTMLSelectElement).options].map((o) => `${o.parentElement instanceof HTMLOptGroupElement ? o.parentElement.label : '-'}: ${o.text}`));
 
-  beforeAll(async () => {
-    studio = await startStudio();
-    await importS260k(studio);
-    // As the README: no --project.
-    unassignedId = (await lathe<{ id: string }>('dataset', 'import', DIALOGSUM_DEV, '--name', 'dialogsum-dev')).id;
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
-
   it('opens Scope without taking the keyboard: ? shows the shortcuts, "Project name" is focused only after New project', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
     await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
     await page.waitForTimeout(300);
@@ -51,6 +44,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
   });
 
   it('lists a CLI-imported dataset under "Not in any project" in a project scoped in the UI', async () => {
+    const { studio, page } = e2e;
     const other = await lathe<{ id: string }>('project', 'create', '--name', 'Someone else’s', '--task', 'qa');
     await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'other-project-set', '--project', other.id);
     await page.goto(`${studio.origin}/#/projects`);
@@ -80,9 +74,10 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
   });
 
   it('offers the unassigned dataset in the Fine-tune and Evaluate pickers in a labelled group, never another project’s', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
-    expect(await pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
     // The engine's "(null: follow epochs)" is said in words.
     const setup = (await page.getByRole('form', { name: 'Fine-tune setup' }).textContent()) ?? '';
     expect(setup).toContain('not set: train for the chosen number of epochs');
@@ -98,10 +93,11 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await page.getByRole('form', { name: 'Evaluation setup' }).waitFor();
-    expect(await pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Evaluation setup')).toEqual(['Not in any project: dialogsum-dev']);
   });
 
   it('adds it to the project, after which every page counts it as the project’s', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/#/datasets`);
     await page.getByRole('button', { name: 'Add to “Dialogue summaries”' }).click();
     await page.getByRole('status').filter({ hasText: 'Added dialogsum-dev to “Dialogue summaries”' }).waitFor();
@@ -116,11 +112,12 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
-    expect(await pickerOptions('Fine-tune setup')).toEqual(['-: dialogsum-dev']);
+    await expect.poll(() => pickerOptions('Fine-tune setup')).toEqual(['-: dialogsum-dev']);
     expect(pageErrors).toEqual([]);
   });
 
   it('refuses to move a dataset into a project that does not exist', async () => {
+    const { studio } = e2e;
     await expect(callApi(studio, 'datasets.setProject', { id: unassignedId, projectId: 'proj_missing' })).rejects.toThrow(/project proj_missing does not exist/);
     await expect(callApi(studio, 'datasets.setProject', { id: 'ds_missing', projectId: null })).rejects.toThrow(/dataset ds_missing does not exist/);
   });

@@ -3,52 +3,43 @@
 // job, the files it could not read listed with their reasons under their own names, a document removed, and searches
 // by BM25 and hybrid showing chunks with their scores and sources. Screenshots in light and dark. (The playground's
 // link back here, "Manage collections", is followed in rag-playground.test.ts, which has a model to show it with.)
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeMixedFolder } from '../fixtures/documents.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { browserSkipReason, callApi, launchChromium, openWatchedPage, SCREENSHOTS, shootSchemes, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, shootSchemes, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e Documents test skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('the Documents tab', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
   let files: string;
   let mixed: ReturnType<typeof writeMixedFolder>;
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      files = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-docs-'));
+      await writeTinyBert(path.join(files, 'bert'), { pooling: 'mean' });
+      mixed = writeMixedFolder(path.join(files, 'docs'));
+      // Questions whose answering document is known: each shares its words with that document only (by hand, BM25
+      // ranks it first), so BM25's recall@1 is 1.
+      const questions = [{ question: 'ferry hourly', file: 'report.pdf' }, { question: 'diesel engine', file: 'guide' }, { question: 'crane arrives', file: 'letter.docx' }];
+      writeFileSync(path.join(files, 'questions.jsonl'), questions.map((q) => JSON.stringify(q)).join('\n') + '\n');
+      const job = await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(files, 'questions.jsonl'), name: 'questions', split: 'test' });
+      for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: job.id })).state;
+      // The encoder is imported like any model; the create form offers it among the embedding models.
+      const imp = await callApi<{ id: string }>(studio, 'models.importFolder', { path: path.join(files, 'bert'), name: 'minibert' });
+      for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: imp.id })).state;
+    },
+  });
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    files = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-docs-'));
-    await writeTinyBert(path.join(files, 'bert'), { pooling: 'mean' });
-    mixed = writeMixedFolder(path.join(files, 'docs'));
-    studio = await startStudio();
-    // Questions whose answering document is known: each shares its words with that document only (by hand, BM25
-    // ranks it first), so BM25's recall@1 is 1.
-    const questions = [{ question: 'ferry hourly', file: 'report.pdf' }, { question: 'diesel engine', file: 'guide' }, { question: 'crane arrives', file: 'letter.docx' }];
-    writeFileSync(path.join(files, 'questions.jsonl'), questions.map((q) => JSON.stringify(q)).join('\n') + '\n');
-    const job = await callApi<{ id: string }>(studio, 'datasets.import', { path: path.join(files, 'questions.jsonl'), name: 'questions', split: 'test' });
-    for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: job.id })).state;
-    // The encoder is imported like any model; the create form offers it among the embedding models.
-    const imp = await callApi<{ id: string }>(studio, 'models.importFolder', { path: path.join(files, 'bert'), name: 'minibert' });
-    for (let state = 'queued'; ['queued', 'running'].includes(state); await new Promise((r) => setTimeout(r, 200))) state = (await callApi<{ state: string }>(studio, 'jobs.get', { id: imp.id })).state;
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
+  afterAll(() => {
     if (files) rmSync(files, { recursive: true, force: true });
   });
 
   it('creates a collection, imports files with per-file errors, removes one, and searches it', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/documents`);
     await page.getByText('No collection yet').waitFor();
     await shootSchemes(page, 'documents-empty');
@@ -103,6 +94,7 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
   }, 180_000);
 
   it('evaluates retrieval per mode on a dataset of questions and opens the runs in Compare', async () => {
+    const { page, pageErrors } = e2e;
     const card = page.getByRole('form', { name: 'Evaluate retrieval' });
     await card.getByLabel('Dataset').selectOption({ label: 'questions' });
     await card.getByLabel('Query column').selectOption('question');
@@ -125,6 +117,7 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
   }, 120_000);
 
   it('sends the user to the playground to ask the collection', async () => {
+    const { page, pageErrors } = e2e;
     await page.getByRole('button', { name: 'Ask in the Playground' }).click();
     await expect.poll(() => page.url()).toMatch(/#\/adapt$/);
     await page.getByRole('tab', { name: 'Prompt', selected: true }).waitFor();

@@ -6,12 +6,11 @@
 // each example's judge probabilities and prompts in Compare, and an interrupted run says its scores are partial; an
 // NER project gets Entity F1 offered and selected, and scored on a tagging dataset. Light and dark screenshots
 // of each land in tests/e2e/screenshots/.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, launchChromium, SCREENSHOTS, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
@@ -19,22 +18,35 @@ const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER, DIALOGSUM_TES
 if (skipReason) console.log(`e2e evaluation tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
   let projectId = '';
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    acceptDownloads: true,
+    async setup() {
+      const project = await api<{ id: string }>('projects.create', { name: 'Dialogue summaries', task: 'summarization', description: 'One-sentence summaries of support dialogues.', metric: 'rougeL', target: 0.35 });
+      projectId = project.id;
+      await api('models.importLlama2c', { checkpoint: CHECKPOINT, tokenizer: TOKENIZER, name: 'stories260K' });
+      const job = await api<{ id: string }>('datasets.import', { path: DIALOGSUM_TEST, name: 'dialogsum-test', projectId });
+      for (let state = ''; state !== 'succeeded';) {
+        await new Promise((r) => setTimeout(r, 200));
+        const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+        if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+        state = j.state;
+      }
+    },
+  });
 
-  const api = <T,>(method: string, params: unknown) => callApi<T>(studio, method, params);
+  const api = <T,>(method: string, params: unknown) => callApi<T>(e2e.studio, method, params);
 
   /** Light and dark shots of the page as it stands, the viewport grown to the content (the page scrolls inside .content). */
   async function shoot(name: string) {
+    const { page } = e2e;
     await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
     await shootSchemes(page, name);
   }
 
   /** Records, from inside the page, whether the progress bar showed up and how far it got (a 6-example run can finish between two polls). */
   async function watchProgress() {
+    const { page } = e2e;
     await page.evaluate(() => {
       const seen = { shown: false, max: 0 };
       (window as unknown as { __progress: typeof seen }).__progress = seen;
@@ -48,29 +60,8 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     });
   }
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    studio = await startStudio();
-    const project = await api<{ id: string }>('projects.create', { name: 'Dialogue summaries', task: 'summarization', description: 'One-sentence summaries of support dialogues.', metric: 'rougeL', target: 0.35 });
-    projectId = project.id;
-    await api('models.importLlama2c', { checkpoint: CHECKPOINT, tokenizer: TOKENIZER, name: 'stories260K' });
-    const job = await api<{ id: string }>('datasets.import', { path: DIALOGSUM_TEST, name: 'dialogsum-test', projectId });
-    for (let state = ''; state !== 'succeeded';) {
-      await new Promise((r) => setTimeout(r, 200));
-      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
-      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
-      state = j.state;
-    }
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors, { acceptDownloads: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-  });
-
   it('shows what the scorecard needs before any evaluation', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
     const card = page.getByTestId('scorecard');
     await card.getByText('No evaluation reports ROUGE-L yet').waitFor();
@@ -79,6 +70,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('runs a zero-shot evaluation from the Evaluate tab and shows its summary', async () => {
+    const { page } = e2e;
     await page.getByTestId('scorecard').getByRole('button', { name: 'Run an evaluation' }).click();
     await page.getByRole('tab', { name: 'Evaluate' }).waitFor();
     expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
@@ -111,6 +103,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('runs a few-shot evaluation with a custom prompt layout and opens the comparison', async () => {
+    const { page } = e2e;
     const form = page.getByRole('form', { name: 'Evaluation setup' });
     await form.getByRole('radio', { name: 'Few-shot' }).click();
     await form.getByLabel('Examples (K)').fill('2');
@@ -136,6 +129,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('compares the two runs: metrics with intervals, CI bar charts, examples side by side, export', async () => {
+    const { page } = e2e;
     const table = page.getByRole('table', { name: 'Metrics by run' });
     await table.getByText('Zero-shot baseline').waitFor();
     await table.getByText('Few-shot:2 on topics').waitFor();
@@ -174,6 +168,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('compares runs ticked on the Runs page', async () => {
+    const { page } = e2e;
     await page.evaluate(() => { window.location.hash = '/runs'; });
     const runs = page.getByRole('table', { name: 'Experiments' });
     await runs.getByRole('checkbox', { name: 'Compare Zero-shot baseline' }).check();
@@ -183,6 +178,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('shows the scorecard on the project page', async () => {
+    const { page, pageErrors } = e2e;
     const expected = await api<{ status: string; best: { runName: string; value: number } }>('projects.scorecard', { id: projectId });
     await page.keyboard.press('Control+1'); // Scope: the project's page
     const card = page.getByTestId('scorecard');
@@ -197,6 +193,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('runs an LLM-judge evaluation and shows each example\'s judge probabilities and prompts in Compare', async () => {
+    const { page, pageErrors } = e2e;
     await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
     const form = page.getByRole('form', { name: 'Evaluation setup' });
     await form.getByRole('radio', { name: 'Zero-shot' }).click();
@@ -232,6 +229,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('judges pairwise against an earlier run’s answers and says so in Compare', async () => {
+    const { page, pageErrors } = e2e;
     await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
     const form = page.getByRole('form', { name: 'Evaluation setup' });
     const judge = form.getByRole('group', { name: 'Judge' });
@@ -255,6 +253,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('says an evaluation the app stopped has partial scores', async () => {
+    const { studio, page, pageErrors } = e2e;
     // The state a studio killed mid-evaluation leaves (tests/integration/eval-cli-kill.test.ts makes it for real):
     // the run 'interrupted' with the scores of the examples it finished.
     const runs = await api<{ id: string; name: string }[]>('runs.list', { projectId });
@@ -276,6 +275,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('offers an NER project Entity F1, selected, and scores a tagging dataset with it', async () => {
+    const { studio, page, pageErrors } = e2e;
     const ner = await api<{ id: string }>('projects.create', { name: 'Entities', task: 'ner', metric: 'entity_f1', target: 0.5 });
     const file = path.join(studio.dataDir, 'ner-tiny.jsonl');
     const rows = [
@@ -315,6 +315,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
   });
 
   it('starts a classification dataset’s custom layout from the prompt the engine asks, naming the labels', async () => {
+    const { studio, page, pageErrors } = e2e;
     const project = await api<{ id: string }>('projects.create', { name: 'Sentiment', task: 'classification', metric: 'accuracy' });
     const file = path.join(studio.dataDir, 'reviews-tiny.jsonl');
     const rows = [['a gripping film', 'positive'], ['dull and long', 'negative'], ['the cast is superb', 'positive'], ['I left early', 'negative']];

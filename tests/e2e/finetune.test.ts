@@ -6,10 +6,9 @@
 // run against the unigram baseline. Light and dark screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, SHARED_DATA as DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, resumeToEnd } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -21,27 +20,21 @@ if (skipReason) console.log(`e2e fine-tune tests skipped: ${skipReason}`);
 const STEPS = 600;
 
 describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening in a fixed house style.');
+      await importS260k(studio);
+      await importStoryPairs(studio, projectId, 160);
+    },
+  });
 
-  const shoot = (name: string) => shootSchemes(page, name);
+  const shoot = (name: string) => shootSchemes(e2e.page, name);
 
-  const points = (testId: string) => chartPoints(page, testId);
-  const progress = async () => Number(await page.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuenow'));
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening in a fixed house style.');
-    await importS260k(studio);
-    await importStoryPairs(studio, projectId, 160);
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
+  const points = (testId: string) => chartPoints(e2e.page, testId);
+  const progress = async () => Number(await e2e.page.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuenow'));
 
   it('shows the setup with defaults, explanations and the full-vs-LoRA comparison', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await expect.poll(() => page.getByLabel('Column mapping').textContent()).toMatch(/output ← output/);
@@ -70,6 +63,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
   });
 
   it('trains live, cancels with a checkpoint, resumes and finishes', async () => {
+    const { page } = e2e;
     await fillTrainingForm(page, { 'Max steps': STEPS, 'Sequence length': 64, 'Evaluate every': 10, 'Save every': 10 });
     await page.getByLabel('Threads').press('Control+Enter');
 
@@ -101,6 +95,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
   }, 300_000);
 
   it('shows a from-scratch model’s size before it runs and follows a short pretraining run', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByRole('button', { name: 'Train from scratch' }).click();
     await page.getByRole('heading', { name: 'Train your own model' }).waitFor();

@@ -3,28 +3,26 @@
 // sentence's layer × head grid renders, the arrow keys move across it, and the enlarged head's numbers in
 // the DOM are exactly the API's (which tests/integration/inside-attention-reference.test.ts holds to
 // PyTorch). Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AttentionMaps } from '../../native/api/inside.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
-import { browserSkipReason, callApi, fullPageHeight, launchChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, SCREENSHOTS, STORIES260K, studioInChromium } from './harness.ts';
 
 const SEED_SENTENCE = 'The teacher taught the student with the book.';
 const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e inside tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  // The over-long sentence is refused with a 400 on purpose; any other error is a fault.
+  const e2e = studioInChromium({ expectedErrorUrl: /\/api\/rpc\/inside\.attention$/ });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-inside-'));
 
   async function importModel(method: string, params: Record<string, unknown>): Promise<void> {
+    const { studio } = e2e;
     const job = await callApi<{ id: string }>(studio, method, params);
     for (let state = ''; state !== 'succeeded';) {
       await new Promise((r) => setTimeout(r, 200));
@@ -36,6 +34,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
 
   /** Light and dark shots at each width; the viewport grows to the content so the whole page is in the file. */
   async function shoot(name: string, widths: number[], prepare?: () => Promise<void>): Promise<void> {
+    const { page } = e2e;
     for (const width of widths) {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
@@ -54,10 +53,12 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
 
   /** The enlarged head's matrix as the DOM holds it: data-p of each cell, row-major. */
   async function domMatrix(): Promise<number[]> {
+    const { page } = e2e;
     return page.getByTestId('head-matrix').locator('rect.cell').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-p'))));
   }
 
   async function checkGrid(modelName: string, layers: number, heads: number): Promise<void> {
+    const { studio, page } = e2e;
     await page.getByLabel('Model', { exact: true }).selectOption({ label: modelName });
     const grid = page.getByTestId('attention-grid');
     await expect.poll(() => grid.getAttribute('aria-label')).toBe(`Attention maps: ${layers} layers × ${heads} heads`);
@@ -89,21 +90,10 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     expect(await rows.nth(2).locator('.guess[data-p]').evaluateAll((xs) => xs.map((x) => Number(x.getAttribute('data-p'))))).toEqual(api.predictions[2].top.map((c) => c.probability));
   }
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    studio = await startStudio();
-    browser = await launchChromium();
-    // The over-long sentence is refused with a 400 on purpose; any other error is a fault.
-    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/inside\.attention$/ });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('teaches how to get a model when there is none', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/inside`);
     await page.getByText('No model to look inside yet').waitFor();
     await page.getByText(/npx lathe model import-llama2c/).waitFor();
@@ -112,6 +102,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
   });
 
   it('draws stories260K’s 5 × 8 heads for the seed sentence, with the API’s numbers in the DOM', async () => {
+    const { page } = e2e;
     await importModel('models.importLlama2c', { checkpoint: STORIES260K.checkpoint, tokenizer: STORIES260K.tokenizer, name: 'stories260K' });
     await page.reload();
     expect(await page.getByLabel('Sentence').inputValue()).toBe(SEED_SENTENCE);
@@ -137,6 +128,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
   });
 
   it('draws a GPT-2 model’s heads the same way', async () => {
+    const { page } = e2e;
     const dir = path.join(tmp, 'gpt2');
     const config: Record<string, unknown> = { ...CONFIGS.gpt2, n_positions: 64 }; // room for the seed sentence, one token per character
     await writeHfFolder(dir, { config, tensors: randomTensors(config, 5), ...charTokenizer(config.vocab_size as number) });
@@ -147,6 +139,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
   });
 
   it('refuses an over-long sentence with its length, in the form (sent with Ctrl+Enter)', async () => {
+    const { page, pageErrors } = e2e;
     await page.getByLabel('Sentence').fill('The teacher taught the student with the book. '.repeat(4));
     await page.getByLabel('Sentence').press('Control+Enter');
     await page.getByText(/the attention view reads at most/).waitFor();

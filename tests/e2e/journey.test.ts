@@ -6,9 +6,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, SHARED_DATA, shootAtWidths, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, SHARED_DATA, shootAtWidths, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
@@ -28,19 +27,22 @@ function writeTinyDialogues(dir: string): string {
 }
 
 describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
   let tmp = '';
   let dataFile = '';
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup() {
+      tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-journey-'));
+      dataFile = writeTinyDialogues(tmp);
+    },
+  });
 
-  const strip = () => page.getByTestId('journey');
+  const strip = () => e2e.page.getByTestId('journey');
   /** The journey strip's states, step by step, as the DOM shows them. */
   const stripStates = () => strip().locator('li[data-step]').evaluateAll((items) => Object.fromEntries(items.map((li) => [li.getAttribute('data-step'), li.getAttribute('data-state')])));
   const expectStates = (states: Record<string, string>) => expect.poll(stripStates, { timeout: 30_000 }).toEqual(states);
   /** Follow the guidance: the one action of the "Next:" callout (the strip's on stage pages, the Journey card's on Scope). */
   async function followNext(label: RegExp) {
+    const { page } = e2e;
     const button = page.getByTestId('journey-next').getByRole('button', { name: label });
     await button.waitFor();
     await button.click();
@@ -48,6 +50,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
 
   /** Record, from inside the page, every state the strip shows for `step` (a job of a few rows can finish between two polls). */
   async function watchStep(step: string) {
+    const { page } = e2e;
     await page.evaluate((id) => {
       const seen: string[] = [];
       (window as unknown as { __seen: string[] }).__seen = seen;
@@ -59,24 +62,17 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
       new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
     }, step);
   }
-  const seenStates = () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+  const seenStates = () => e2e.page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
 
   /** Light and dark shots at 1440 and 1024 px as journey-<name>-…png. */
-  const shoot = (name: string) => shootAtWidths(page, `journey-${name}`);
+  const shoot = (name: string) => shootAtWidths(e2e.page, `journey-${name}`);
 
-  beforeAll(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-journey-'));
-    dataFile = writeTinyDialogues(tmp);
-    studio = await startStudio();
-    ({ browser, page } = await openChromium(pageErrors));
-  });
-
-  afterAll(async () => {
-    await closeChromiumAndStudio(browser, studio);
+  afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('scopes a new project; the journey says the data comes next', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
     await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
     expect(await strip().count()).toBe(0); // no project, no journey
@@ -105,6 +101,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('imports a dataset where the guidance leads; then a base model is next', async () => {
+    const { page } = e2e;
     await followNext(/Import a dataset/);
     await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
     expect(await strip().locator('li[data-step=data] a').getAttribute('aria-current')).toBe('step');
@@ -120,6 +117,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('imports stories260K on Select; then a prompt is next', async () => {
+    const { page } = e2e;
     await followNext(/Choose a base model/);
     await page.getByText('No models yet').waitFor();
     await page.getByRole('radio', { name: /llama2\.c checkpoint/ }).click();
@@ -131,6 +129,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('tries a prompt in the playground; then an evaluation is next', async () => {
+    const { page } = e2e;
     await followNext(/Try a prompt/);
     await page.getByRole('heading', { name: 'Adapt & align' }).waitFor();
     expect(await page.getByRole('tab', { name: 'Prompt' }).getAttribute('aria-selected')).toBe('true');
@@ -144,6 +143,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('runs a five-example evaluation; the scorecard falls short, so fine-tuning is next', async () => {
+    const { page } = e2e;
     await followNext(/Run an evaluation/);
     await expect.poll(() => page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
     const form = page.getByRole('form', { name: 'Evaluation setup' });
@@ -174,6 +174,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('the project page shows the whole journey and what each step did', async () => {
+    const { page } = e2e;
     await strip().getByRole('link', { name: /Scope/ }).click();
     const card = page.getByTestId('journey-card');
     await card.waitFor();
@@ -187,6 +188,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
   });
 
   it('the Projects list says where the project stands', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
     const cell = page.getByRole('table', { name: 'Projects' }).getByTestId('project-journey');
     await expect.poll(() => cell.textContent()).toBe('5/5 steps · Next: close the gap to the target');

@@ -9,12 +9,11 @@
 // tests/e2e/screenshots/keyboard-*.png.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, openChromium, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, SCREENSHOTS, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${CHECKPOINT} is absent (the shared data kit is not mounted)` : null);
@@ -93,15 +92,28 @@ function unlabelledControls(): string[] {
 }
 
 describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
   /** A finished fine-tuning run, seeded through the store, whose page the run-page tests visit. */
   let run: Run;
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+      await importS260k(studio);
+      await importStoryPairs(studio, projectId, 40);
+      const store = openStore(studio.dataDir);
+      try {
+        const seeded = store.runs.create({ kind: 'finetune', name: 'lora on story-pairs', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
+        for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: seeded.id, step, name: 'loss', value: 1 + 3 / step });
+        store.runs.setStatus(seeded.id, 'running');
+        run = store.runs.setStatus(seeded.id, 'succeeded')!;
+      } finally {
+        store.close();
+      }
+    },
+  });
 
   /** A fresh document at `hash` (focus on the body, so the first Tab lands on the first control), drawn and still. */
   async function open(hash: string, ready: string): Promise<void> {
+    const { studio, page } = e2e;
     await page.goto('about:blank');
     await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
     await page.getByText(ready, { exact: true }).first().waitFor();
@@ -116,6 +128,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
    * are Chromium's own (the accessibility tree a screen reader reads), not a guess from the DOM.
    */
   async function tabThrough(): Promise<TabStop[]> {
+    const { page } = e2e;
     const cdp = await page.context().newCDPSession(page);
     const probe = `(${probeFocusedStop.toString()})()`;
     await page.evaluate(() => Object.assign(window, { probedStops: [], firstStop: undefined }));
@@ -136,27 +149,9 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     return probed.map((stop, i) => ({ ...stop, ...named[i] }));
   }
 
-  beforeAll(async () => {
-    studio = await startStudio();
-    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
-    await importS260k(studio);
-    await importStoryPairs(studio, projectId, 40);
-    const store = openStore(studio.dataDir);
-    try {
-      const seeded = store.runs.create({ kind: 'finetune', name: 'lora on story-pairs', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
-      for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: seeded.id, step, name: 'loss', value: 1 + 3 / step });
-      store.runs.setStatus(seeded.id, 'running');
-      run = store.runs.setStatus(seeded.id, 'succeeded')!;
-    } finally {
-      store.close();
-    }
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
-
   /** The page just opened: nothing focused on load, every control labelled, every Tab stop ringed and named. */
   async function expectKeyboardUsable(): Promise<void> {
+    const { page } = e2e;
     // Nothing takes focus on load: a focused field would swallow the studio's shortcuts (?, g d …).
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     expect(await page.evaluate(unlabelledControls)).toEqual([]);
@@ -174,6 +169,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('the first Tab shows "Skip to content"; Enter on it takes the next Tab into the page, past the sidebar', async () => {
+    const { page } = e2e;
     await open('#/adapt/finetune', 'New fine-tune run');
     await page.keyboard.press('Tab');
     const skip = page.getByRole('button', { name: 'Skip to content' });
@@ -186,6 +182,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('"?" opens the shortcuts dialog, Tab stays inside it, Escape closes it and focus returns to where it was', async () => {
+    const { page, pageErrors } = e2e;
     await open('#/projects', 'Projects');
     const select = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Select/ });
     await select.focus();
@@ -217,6 +214,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('the shortcuts the dialog lists take the user where it says', async () => {
+    const { page, pageErrors } = e2e;
     await open('#/projects', 'Projects');
     await page.keyboard.press('?');
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -245,6 +243,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('on the playground, Ctrl+Enter in the prompt generates, as the dialog lists', async () => {
+    const { page, pageErrors } = e2e;
     await open('#/adapt', 'Prompt');
     await page.getByLabel('Max new tokens value').fill('8');
     await page.getByRole('textbox', { name: 'Prompt' }).focus();
@@ -255,6 +254,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('arrow keys move through a radio group or tab list and choose what they land on', async () => {
+    const { page } = e2e;
     await open('#/adapt', 'Prompt');
     const greedy = page.getByRole('radio', { name: 'Greedy', exact: true });
     await greedy.focus();
@@ -273,6 +273,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('arrow keys skip an option marked aria-disabled, as they skip a disabled one', async () => {
+    const { page } = e2e;
     await open('#/adapt', 'Prompt');
     // The handler is renderer-wide: a group drawn anywhere gets it. No page today ships an aria-disabled option
     // (Align's picker marks a method that way only while it is not available), so the test draws its own group.
@@ -315,6 +316,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   }
 
   it('a radio group or tab list is one Tab stop, its chosen option; Tab leaves it, Shift+Tab comes back to the choice', async () => {
+    const { page } = e2e;
     for (const { hash, ready } of MAIN_PAGES) {
       await open(hash, ready);
       expect(await page.evaluate(groupsNotOneTabStop), hash).toEqual([]);
@@ -341,15 +343,17 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it("a run's page (#/runs/<id>): every Tab stop shows a focus ring and has a name; its groups are one Tab stop each", async () => {
+    const { page } = e2e;
     await open(`#/runs/${run.id}`, run.name);
     await expectKeyboardUsable();
     expect(await page.evaluate(groupsNotOneTabStop)).toEqual([]);
   });
 
   /** The focused element's text, as a user would read the button it is. */
-  const focusedText = () => page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
+  const focusedText = () => e2e.page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
 
   it("a model's Delete on Select asks first, focus on “Keep it”; Escape closes it with focus back on Delete and the model kept", async () => {
+    const { page, pageErrors } = e2e;
     await open('#/select', 'Hyperparameters');
     const remove = page.getByTestId('model-card').getByRole('button', { name: 'Delete', exact: true });
     await remove.focus();
@@ -370,6 +374,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it("a run's Delete asks first, focus on “Keep it”: Escape and Enter keep it, focus back on Delete; Tab then Enter deletes it", async () => {
+    const { page, pageErrors } = e2e;
     await open(`#/runs/${run.id}`, run.name);
     const remove = page.getByRole('button', { name: 'Delete', exact: true });
     const dialog = page.getByRole('dialog', { name: `Delete ${run.name}?` });
@@ -395,6 +400,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('each Adapt & align tab has its address: choosing one changes it, a reload and Back return to it', async () => {
+    const { page } = e2e;
     await open('#/adapt', 'Prompt');
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/adapt/evaluate');
@@ -410,6 +416,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('the project menu closes on Escape with focus back on its button', async () => {
+    const { page } = e2e;
     await open('#/projects', 'Projects');
     const switcher = page.getByRole('button', { name: 'Current project' });
     await switcher.focus();
@@ -423,10 +430,12 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
 
   /** Each error line a form shows, unless a control marked aria-invalid names it in aria-describedby. */
   function unlinkedErrors(): Promise<string[]> {
+    const { page } = e2e;
     return page.evaluate(() => [...document.querySelectorAll('.field-error')].filter((error) => !error.id || !document.querySelector(`[aria-invalid="true"][aria-describedby~="${CSS.escape(error.id)}"]`)).map((error) => error.textContent ?? ''));
   }
 
   it('a new project sent empty with Ctrl+Enter marks its name invalid and links the error to it', async () => {
+    const { page } = e2e;
     await open('#/projects', 'Projects');
     await page.getByRole('button', { name: 'Current project' }).click();
     await page.getByRole('menuitem', { name: /New project/ }).click();
@@ -440,6 +449,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('a port typed wrong on Integrate marks the field invalid, the error linked; fixed, it is valid again', async () => {
+    const { page } = e2e;
     await open('#/integrate', 'Merge, quantise and export');
     const port = page.getByRole('textbox', { name: 'Port' });
     await port.fill('70000');
@@ -452,6 +462,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   });
 
   it('focus rings, light and dark: the skip link, a nav item, a button, a tab, a field, the shortcuts dialog', async () => {
+    const { page, pageErrors } = e2e;
     await open('#/adapt/finetune', 'New fine-tune run');
     const targets = [
       { name: 'skip', locator: page.getByRole('button', { name: 'Skip to content' }) },

@@ -7,11 +7,10 @@
 import crypto from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, Project, Run } from '../../native/api/schemas.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, closeChromiumAndStudio, openChromium, SHARED_DATA, shootAtWidths, startStudio, type RunningStudio } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA, shootAtWidths, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e runs tests skipped: ${skipReason}`);
@@ -47,49 +46,43 @@ function seedTrainingRun(store: Store, dataDir: string, projectId: string, name:
 }
 
 describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
   let project: Project;
   let fast: Run;
   let slow: Run;
   let stopped: Run;
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const other = await callApi<Project>(studio, 'projects.create', { name: 'Ticket triage', task: 'classification' });
+      project = await callApi<Project>(studio, 'projects.create', { name: 'Story continuations', task: 'generation' }); // newest: the active project
+      const store = openStore(studio.dataDir);
+      try {
+        fast = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 3e-4', 0.15);
+        slow = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 5e-5', 0.05);
+        stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled', 'full');
+        const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
+        store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
+        // What the generation service records when a generation ends (native/studio/generate-service.ts recordOutput).
+        const genDir = path.join(studio.dataDir, 'runs', gen.id);
+        mkdirSync(genDir, { recursive: true });
+        const body = JSON.stringify({ text: ' there was a little girl named Lily.', tokenIds: [1, 2, 3, 4, 5, 6, 7, 8, 9], finishReason: 'length' });
+        writeFileSync(path.join(genDir, 'output.json'), body);
+        store.runs.addArtifact({ runId: gen.id, kind: 'generation-output', path: path.join(genDir, 'output.json'), bytes: body.length, hash: `sha256:${crypto.createHash('sha256').update(body).digest('hex')}` });
+        store.runs.setStatus(gen.id, 'succeeded');
+        const evaluation = store.runs.create({ kind: 'evaluation', name: 'triage zero-shot', projectId: other.id, config: { template: { label: 'zero-shot' } } });
+        store.runs.setStatus(evaluation.id, 'succeeded');
+      } finally {
+        store.close();
+      }
+    },
+  });
 
   /** Light and dark shots at 1440 and 1024 px as runs-<name>-…png. */
-  const shoot = (name: string) => shootAtWidths(page, `runs-${name}`);
+  const shoot = (name: string) => shootAtWidths(e2e.page, `runs-${name}`);
 
-  const experimentNames = () => page.getByRole('table', { name: 'Experiments' }).locator('tbody tr .run-link').allTextContents();
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    const other = await callApi<Project>(studio, 'projects.create', { name: 'Ticket triage', task: 'classification' });
-    project = await callApi<Project>(studio, 'projects.create', { name: 'Story continuations', task: 'generation' }); // newest: the active project
-    const store = openStore(studio.dataDir);
-    try {
-      fast = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 3e-4', 0.15);
-      slow = seedTrainingRun(store, studio.dataDir, project.id, 'lora r8 · lr 5e-5', 0.05);
-      stopped = seedTrainingRun(store, studio.dataDir, project.id, 'full · cancelled early', 0.1, 'cancelled', 'full');
-      const gen = store.runs.create({ kind: 'generation', name: 's260k · Once upon a time', projectId: project.id, config: { prompt: 'Once upon a time', settings: { temperature: 0.8 } } });
-      store.runs.addMetric({ runId: gen.id, step: 0, name: 'tokens_per_second', value: 812 });
-      // What the generation service records when a generation ends (native/studio/generate-service.ts recordOutput).
-      const genDir = path.join(studio.dataDir, 'runs', gen.id);
-      mkdirSync(genDir, { recursive: true });
-      const body = JSON.stringify({ text: ' there was a little girl named Lily.', tokenIds: [1, 2, 3, 4, 5, 6, 7, 8, 9], finishReason: 'length' });
-      writeFileSync(path.join(genDir, 'output.json'), body);
-      store.runs.addArtifact({ runId: gen.id, kind: 'generation-output', path: path.join(genDir, 'output.json'), bytes: body.length, hash: `sha256:${crypto.createHash('sha256').update(body).digest('hex')}` });
-      store.runs.setStatus(gen.id, 'succeeded');
-      const evaluation = store.runs.create({ kind: 'evaluation', name: 'triage zero-shot', projectId: other.id, config: { template: { label: 'zero-shot' } } });
-      store.runs.setStatus(evaluation.id, 'succeeded');
-    } finally {
-      store.close();
-    }
-    ({ browser, page } = await openChromium(pageErrors));
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
+  const experimentNames = () => e2e.page.getByRole('table', { name: 'Experiments' }).locator('tbody tr .run-link').allTextContents();
 
   it('lists the active project’s experiments newest first, generations apart, other projects on request', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('table', { name: 'Experiments' }).waitFor();
     // The table draws before the active project and the rows arrive: wait for both rather than read at once.
@@ -106,6 +99,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   });
 
   it('opens a run from the list: curves, configuration, artifacts and the job’s log', async () => {
+    const { page } = e2e;
     await page.getByRole('link', { name: fast.name }).click();
     await page.waitForURL(new RegExp(`#/runs/${fast.id}$`));
     await page.getByRole('heading', { name: fast.name }).waitFor();
@@ -127,6 +121,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   });
 
   it('keeps a tag and a note across a reload, and the tag filters the list', async () => {
+    const { studio, page } = e2e;
     const tagField = page.getByLabel('Tags', { exact: true });
     await tagField.fill('two words');
     await tagField.press('Enter');
@@ -155,6 +150,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   });
 
   it('overlays two training runs’ loss curves in Compare, one line per run', async () => {
+    const { studio, page } = e2e;
     await page.getByRole('checkbox', { name: `Compare ${fast.name}` }).check();
     await page.getByRole('checkbox', { name: `Compare ${slow.name}` }).check();
     expect(await page.getByRole('checkbox', { name: 'Compare triage zero-shot' }).count()).toBe(0); // other project, and an evaluation
@@ -181,6 +177,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   });
 
   it('shows a playground generation apart, its text, its timings as figures and why it has no job log', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     await page.getByRole('link', { name: 's260k · Once upon a time' }).click();
@@ -195,6 +192,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   });
 
   it.skipIf(!existsSync(CORPUS))('follows a real pretraining job on its page: curves, the model it wrote, the job’s log', async () => {
+    const { studio, page } = e2e;
     const corpus = path.join(studio.dataDir, 'shakespeare-60k.txt');
     writeFileSync(corpus, readFileSync(CORPUS, 'utf8').slice(0, 60_000));
     const job = await callApi<Job>(studio, 'train.pretrain', {
@@ -212,6 +210,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
   }, 300_000);
 
   it('offers Resume on a stopped training run, and deletes a run after asking', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${stopped.id}`);
     await page.getByRole('heading', { name: stopped.name }).waitFor();
     await page.getByRole('button', { name: 'Resume' }).waitFor();

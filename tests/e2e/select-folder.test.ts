@@ -10,48 +10,40 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { browserSkipReason, launchChromium, ROOT, shootSchemes, startStudio, STORIES260K, type RunningStudio, openWatchedPage } from './harness.ts';
+import { browserSkipReason, ROOT, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e select folder-import tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Select page', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
   let tmp: string;
   let folder: string;
   let ggufFile: string;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-folder-'));
-    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 'stories', '--json'], { cwd: ROOT, encoding: 'utf8' });
-    folder = (JSON.parse(out) as { path: string }).path;
-    // The same folder without its tokenizer: the import job must refuse it.
-    cpSync(folder, path.join(tmp, 'no-tokenizer'), { recursive: true });
-    rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
-    await writeTinyBert(path.join(tmp, 'bert'), { pooling: 'cls' });
-    ggufFile = path.join(tmp, 'stories.q8_0.gguf');
-    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'export', '--model', 'stories', '--format', 'gguf', '--dtype', 'q8_0', '--out', ggufFile], { cwd: ROOT, encoding: 'utf8' });
-    studio = await startStudio();
-    browser = await launchChromium();
-    page = await openWatchedPage(browser, pageErrors, { expectedErrorUrl: /\/api\/rpc\/models\.importGguf$/ }); // the refused missing file
+  const e2e = studioInChromium({
+    expectedErrorUrl: /\/api\/rpc\/models\.importGguf$/, // the refused missing file
+    async setup() {
+      tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-folder-'));
+      const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 'stories', '--json'], { cwd: ROOT, encoding: 'utf8' });
+      folder = (JSON.parse(out) as { path: string }).path;
+      // The same folder without its tokenizer: the import job must refuse it.
+      cpSync(folder, path.join(tmp, 'no-tokenizer'), { recursive: true });
+      rmSync(path.join(tmp, 'no-tokenizer', 'tokenizer.json'));
+      await writeTinyBert(path.join(tmp, 'bert'), { pooling: 'cls' });
+      ggufFile = path.join(tmp, 'stories.q8_0.gguf');
+      execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'export', '--model', 'stories', '--format', 'gguf', '--dtype', 'q8_0', '--out', ggufFile], { cwd: ROOT, encoding: 'utf8' });
+    },
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
+  afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   /** Record, from inside the page, whether the import progress bar ever appeared (imports of a small model are quick). */
   const watchProgressBar = () =>
-    page.evaluate(() => {
+    e2e.page.evaluate(() => {
       const seen: { shown: boolean } = { shown: false };
       (window as unknown as { __importBar: { shown: boolean } }).__importBar = seen;
       const check = () => {
@@ -59,9 +51,10 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
       };
       new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
-  const progressBarShown = () => page.evaluate(() => (window as unknown as { __importBar: { shown: boolean } }).__importBar.shown);
+  const progressBarShown = () => e2e.page.evaluate(() => (window as unknown as { __importBar: { shown: boolean } }).__importBar.shown);
 
   it('refuses a folder without tokenizer.json with the job error, then imports the folder and shows its card', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByText('No models yet').waitFor();
     await page.getByRole('radio', { name: /Hugging Face folder/ }).click();
@@ -93,6 +86,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   });
 
   it('imports a BERT folder as an embedding model whose card shows its vectors, not the playground', async () => {
+    const { page } = e2e;
     const expand = page.getByRole('button', { name: 'Add a model', exact: true });
     if (await expand.count()) await expand.click(); // the panel folds once the studio has a model
     await page.getByRole('radio', { name: /Hugging Face folder/ }).click();
@@ -111,6 +105,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   });
 
   it('imports a GGUF file by path, named after the file, and shows its card', async () => {
+    const { page } = e2e;
     const expand = page.getByRole('button', { name: 'Add a model', exact: true });
     if (await expand.count()) await expand.click();
     await page.getByRole('radio', { name: /GGUF file/ }).click();
@@ -135,6 +130,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   });
 
   it("lists the playground's own shortcuts in the ? dialog", async () => {
+    const { page, pageErrors } = e2e;
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('?');
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });

@@ -6,10 +6,10 @@
 // of the new-project form, no input lost to a redraw). Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, closeChromiumAndStudio, fullPageHeight, openChromium, openWatchedPage, SCREENSHOTS, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
+import { browserSkipReason, fullPageHeight, openWatchedPage, SCREENSHOTS, STORIES260K, studioInChromium } from './harness.ts';
 import { fillTrainingForm } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -30,13 +30,18 @@ function overflowing(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium', () => {
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const e2e = studioInChromium({
+    async setup({ studio, page }) {
+      const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+      await importS260k(studio);
+      await importStoryPairs(studio, projectId, 40);
+      await page.setViewportSize(NARROW);
+    },
+  });
 
   /** Light and dark shots of the whole page at 1024 px wide. */
   async function shoot(name: string): Promise<void> {
+    const { page } = e2e;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
@@ -49,18 +54,8 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     await page.emulateMedia({ colorScheme: 'light' });
   }
 
-  beforeAll(async () => {
-    studio = await startStudio();
-    const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
-    await importS260k(studio);
-    await importStoryPairs(studio, projectId, 40);
-    ({ browser, page } = await openChromium(pageErrors));
-    await page.setViewportSize(NARROW);
-  }, 120_000);
-
-  afterAll(() => closeChromiumAndStudio(browser, studio));
-
   it('Select: epsilon reads 1e-5 under rms_norm_eps, memory bars share one scale, LoRA count equals Fine-tune’s', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     const card = page.getByTestId('model-card');
     await card.getByRole('heading', { name: /s260k/ }).waitFor();
@@ -84,6 +79,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   });
 
   it('Fine-tune: Start brings the progress into view; the run’s checkpoints table fits 1024 px', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByTestId('method-lora').click();
     await fillTrainingForm(page, { 'Max steps': 4, 'Sequence length': 32, 'Evaluate every': 2, 'Save every': 2 });
@@ -103,6 +99,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   }, 240_000);
 
   it('Playground: a new prompt mode clears the answer; A/B opens greedy against sampling; the header fits', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
     await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time');
     await page.getByLabel('Max new tokens value').fill('8');
@@ -125,6 +122,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   }, 120_000);
 
   it('Datasets: a preview row opens whole on click and closes on Enter; the split control fits', async () => {
+    const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/datasets`);
     const row = page.getByTestId('preview-row').first();
     await row.waitFor();
@@ -148,6 +146,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   });
 
   it('Scope: a new project form starts without the errors of the form before it', async () => {
+    const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
     const name = page.getByLabel('Project name');
     await name.fill('');
@@ -161,6 +160,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
   });
 
   it('Startup: the page is drawn once, for the current project, not first without one', async () => {
+    const { studio, browser } = e2e;
     // A new browser context: nothing remembered, so the studio falls back to the newest project.
     const errors: string[] = [];
     const fresh = await openWatchedPage(browser, errors);

@@ -4,7 +4,7 @@
 // sentence; known answers score as worked out by hand, and the NER project whose metric is entity_f1 gets a
 // scorecard from them. Class-id tags and a row whose token and tag counts differ are refused before anything is
 // generated, naming the column or the row. A perplexity run over the tokens column scores the words joined as the
-// prompt shows them, not the JSON of the list.
+// prompt shows them, not the JSON of the list, and reads that column when it is given no input column.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,20 @@ describe('NER evaluation', () => {
     const rows = readPredictions((await s.call('eval.get', { id: job.runId! })).predictionsPath!);
     expect(rows.map((e) => e.input)).toEqual(SENTENCES.slice(0, 3).map(([tokens]) => tokens.join(' ')));
     // bits per byte divides by the bytes of that text, not of '["John", "lives", …]'
+    rows.forEach((e) => expect(e.bytes).toBe(Buffer.byteLength(e.input, 'utf8')));
+  });
+
+  it('scores perplexity and bits per byte with no input column given on the mapped tokens column, as the Evaluate page asks for them', async () => {
+    // A NER dataset maps tokens and tags, no input field: the Evaluate page (and an API call that names no input
+    // column) leaves the text column to the run, which reads the tokens as their words.
+    const s = studio!;
+    const job = await finishedJob((await s.call('eval.start', { model: 'tagger', dataset: 'ner', split: 'all', limit: 3, metrics: ['perplexity', 'bits_per_byte'], threads: 1 })).id);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const summary = await s.call('eval.get', { id: job.runId! });
+    expect((summary.run.config as { inputColumn: string }).inputColumn).toBe('tokens');
+    expect(summary.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['perplexity', 'bits_per_byte']));
+    const rows = readPredictions(summary.predictionsPath!);
+    expect(rows.map((e) => e.input)).toEqual(SENTENCES.slice(0, 3).map(([tokens]) => tokens.join(' ')));
     rows.forEach((e) => expect(e.bytes).toBe(Buffer.byteLength(e.input, 'utf8')));
   });
 
