@@ -141,8 +141,24 @@ export function promptLabelsOf(dataDir: string, dataset: Dataset): string[] {
   const column = dataset.mapping.label;
   if (column === undefined || !dataset.columns.includes(column)) return [];
   const dir = datasetDir(dataDir, dataset.id);
+  // A dataset's rows are written once, at import, so a scan holds until the mapping names another column; kept
+  // because the Evaluate page asks on every dataset it shows, and a 60k-row scan takes most of a second.
+  const key = `${dir}\0${column}\0${dataset.rowCount}`;
+  const known = scannedLabels.get(key);
+  if (known) return [...known];
+  const labels = scanLabels(dir, column, dataset.rowCount);
+  if (scannedLabels.size >= SCANNED_LABELS_KEPT) scannedLabels.delete(scannedLabels.keys().next().value!);
+  scannedLabels.set(key, labels);
+  return [...labels];
+}
+
+/** Label scans this process has made (promptLabelsOf), oldest first. */
+const scannedLabels = new Map<string, string[]>();
+const SCANNED_LABELS_KEPT = 64;
+
+function scanLabels(dir: string, column: string, rowCount: number): string[] {
   const seen = new Set<string>();
-  for (let offset = 0; offset < dataset.rowCount && seen.size <= MAX_NAMED_LABELS; offset += LABEL_SCAN_ROWS) {
+  for (let offset = 0; offset < rowCount && seen.size <= MAX_NAMED_LABELS; offset += LABEL_SCAN_ROWS) {
     for (const row of readRows(dir, 'all', offset, LABEL_SCAN_ROWS).rows) {
       for (const label of referencesIn(row[column])) if (label.trim() !== '') seen.add(label.trim());
     }

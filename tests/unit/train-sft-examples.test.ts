@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { namedLabels } from '../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../native/api/ner-prompt.ts';
 import type { Dataset } from '../../native/api/schemas.ts';
+import { datasetDir } from '../../native/data/files.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { suggestMapping } from '../../native/data/mapping.ts';
 import { defaultTemplate, inputColumnOf, promptLabelsOf, referenceColumnsOf } from '../../native/eval/runner-data.ts';
@@ -199,6 +200,15 @@ describe('a classification dataset’s mapping and labels', () => {
     const many = await imported('topics', Array.from({ length: 21 }, (_, i) => ({ sentence: `s${i}`, label: `topic ${i}` })));
     expect(promptLabelsOf(many.dataDir, many.dataset)).toEqual([]);
     expect(defaultTemplate(many.dataDir, many.dataset, 'sentence', 'label').instruction).toBeUndefined();
+  });
+
+  it('scans a dataset for its labels once: the rows are written at import and never change', async () => {
+    const { dataset, dataDir } = await imported('moods-once', ['calm', 'angry'].map((label, i) => ({ sentence: `s${i}`, label })));
+    expect(promptLabelsOf(dataDir, dataset)).toEqual(['angry', 'calm']);
+    const rows = path.join(datasetDir(dataDir, dataset.id), 'rows.jsonl');
+    fs.renameSync(rows, `${rows}.away`); // a second scan would fail to open it
+    expect(promptLabelsOf(dataDir, dataset)).toEqual(['angry', 'calm']);
+    expect(() => promptLabelsOf(dataDir, { ...dataset, mapping: { ...dataset.mapping, label: 'sentence' } })).toThrow(/rows\.jsonl/); // another column is scanned anew
   });
 });
 
