@@ -6,7 +6,7 @@ import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
 import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
-import { requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
@@ -42,7 +42,7 @@ const HELP: Record<string, string> = {
   'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion (required)",
   'reward-label': "a classifier's label whose logit is the reward (default: its last label, e.g. SST-2's 1, positive)",
   dataset: 'dataset id or name of prompts (a prompt or text column), with a validation split for the held-out rollouts (required)',
-  resume: 'continue this PPO run from its last checkpoint, exactly',
+  resume: 'continue this PPO run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
   method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
   rank: `LoRA rank r (default ${schemaDefault(lora.r)})`,
   alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
@@ -105,18 +105,23 @@ function inputOf(values: Record<string, unknown>): PpoStartInput {
   return parseFlagInput(PpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
+const PPO_OPTIONS: NonNullable<CliCommand['options']> = {
+  model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
+  method: { type: 'string' }, 'score-scaling': { type: 'string' }, ...LORA_OPTIONS,
+  'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  ...stringOptions(NUMBERS), ...stringOptions(GENERATION),
+};
+
 export const commands: CliCommand[] = [
   {
     path: ['align', 'ppo'],
     summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF), LoRA or full, or resume a PPO run',
     usage: USAGE,
     help: HELP,
-    options: {
-      model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
-      method: { type: 'string' }, 'score-scaling': { type: 'string' }, ...LORA_OPTIONS,
-      'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...stringOptions(NUMBERS), ...stringOptions(GENERATION),
+    options: PPO_OPTIONS,
+    async run({ values }, ctx) {
+      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(PPO_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: startPpo, resume: resumePpo, describe });
     },
-    run: ({ values }, ctx) => startOrResume(ctx, values, 'aligning', { inputOf, start: startPpo, resume: resumePpo, describe }),
   },
 ];

@@ -5,7 +5,7 @@ import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
 import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
-import { requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
@@ -32,7 +32,7 @@ const lora = LoraInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
   dataset: 'dataset id or name, mapped to chosen and rejected, and prompt unless its rows are whole HH-RLHF transcripts (required)',
-  resume: 'continue this DPO run from its last checkpoint, exactly',
+  resume: 'continue this DPO run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
   beta: `β: how far the policy may move from the reference; higher keeps it closer (default ${schemaDefault(field.beta)})`,
   loss: `${DPO_LOSSES.join(', ')}: DPO, robust DPO (needs --label-smoothing), IPO (default ${schemaDefault(field.loss)})`,
   'label-smoothing': `ε, the assumed chance that a preference is flipped: conservative DPO with sigmoid (default ${schemaDefault(field.labelSmoothing)})`,
@@ -84,18 +84,23 @@ function inputOf(values: Record<string, unknown>): DpoStartInput {
   return parseFlagInput(DpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
+const DPO_OPTIONS: NonNullable<CliCommand['options']> = {
+  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
+  ...LORA_OPTIONS,
+  'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  ...stringOptions(NUMBERS),
+};
+
 export const commands: CliCommand[] = [
   {
     path: ['align', 'dpo'],
     summary: 'Align a model to preference pairs with DPO (or robust DPO, IPO), LoRA or full, or resume a DPO run',
     usage: USAGE,
     help: HELP,
-    options: {
-      model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
-      ...LORA_OPTIONS,
-      'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...stringOptions(NUMBERS),
+    options: DPO_OPTIONS,
+    async run({ values }, ctx) {
+      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(DPO_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: startDpo, resume: resumeDpo, describe });
     },
-    run: ({ values }, ctx) => startOrResume(ctx, values, 'aligning', { inputOf, start: startDpo, resume: resumeDpo, describe }),
   },
 ];

@@ -5,7 +5,7 @@ import { PretrainInput } from '../api/train.ts';
 import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { startOrResume } from './foreground.ts';
+import { refuseStartFlagsOnResume, startOrResume } from './foreground.ts';
 import { describePretrain } from './train.ts';
 
 const USAGE =
@@ -15,7 +15,7 @@ const USAGE =
 const field = PretrainInput.shape;
 const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
-  resume: 'continue this run (id or name) from its last checkpoint, exactly',
+  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --json)',
   family: `architecture: gpt2 or llama (default ${schemaDefault(field.family)})`,
   'output-name': 'name of the trained model (default: <family>-pretrained, then -2, -3 … when taken)',
   name: 'name for the run',
@@ -42,18 +42,21 @@ const NUMBERS: Record<string, string> = {
   'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps',
 };
 
+const PRETRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
+  corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  ...stringOptions(NUMBERS),
+};
+
 export const commands: CliCommand[] = [
   {
     path: ['pretrain'],
     summary: 'Pretrain a small model from scratch on a text corpus',
     usage: USAGE,
     help: PRETRAIN_HELP,
-    options: {
-      corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
-      ...stringOptions(NUMBERS),
-    },
-    run: ({ values }, ctx) =>
-      startOrResume(ctx, values, 'pretraining', {
+    options: PRETRAIN_OPTIONS,
+    async run({ values }, ctx) {
+      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(PRETRAIN_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      return startOrResume(ctx, values, 'pretraining', {
         inputOf: (v) => {
           if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
           const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, ...numberFields(v, NUMBERS, USAGE) };
@@ -62,6 +65,7 @@ export const commands: CliCommand[] = [
         start: runPretrain,
         resume: resumePretrain,
         describe: describePretrain,
-      }),
+      });
+    },
   },
 ];

@@ -9,7 +9,7 @@ import { runDir } from '../train/run-env.ts';
 import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
 import { classifierAccuracy, pairwiseAccuracy, scoreTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { requireStartFlags, startOrResume } from './foreground.ts';
+import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
@@ -29,7 +29,7 @@ const field = RewardStartInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the decoder the score head is put on (required)',
   dataset: 'dataset id or name: chosen/rejected pairs, or text and label columns (required)',
-  resume: 'continue this reward run from its last checkpoint, exactly',
+  resume: 'continue this reward run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
   objective: `${REWARD_OBJECTIVES.join(', ')}: pairwise reward model or classifier; auto picks from the mapping (default ${schemaDefault(field.objective)})`,
   margin: `pairwise: the margin in −log σ(r_chosen − r_rejected − margin) (default ${schemaDefault(field.margin)})`,
   lr: 'peak learning rate (default: sized to the model)',
@@ -66,17 +66,22 @@ function inputOf(values: Record<string, unknown>): RewardStartInput {
   return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
+const REWARD_OPTIONS: NonNullable<CliCommand['options']> = {
+  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
+  'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
+};
+
 export const commands: CliCommand[] = [
   {
     path: ['align', 'reward'],
     summary: 'Train a reward model on preference pairs, or a sequence classifier on labelled text, or resume one',
     usage: USAGE,
     help: HELP,
-    options: {
-      model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
-      'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
+    options: REWARD_OPTIONS,
+    async run({ values }, ctx) {
+      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(REWARD_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe });
     },
-    run: ({ values }, ctx) => startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe }),
   },
   {
     path: ['reward', 'score'],

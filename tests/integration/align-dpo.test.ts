@@ -99,4 +99,13 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ status: 'completed', steps: 1, skippedRows: [{ reason: 'chosen and rejected are the same text, so the pair prefers nothing' }] });
   }, 240_000);
+
+  it('lathe align dpo --resume refuses start flags it would ignore, before any work', () => {
+    const runs = studio.store.runs.list({ kind: 'dpo' }).length;
+    // run_x does not exist: the flags are refused first, before the store is opened
+    const r = lathe(dataDir, ['align', 'dpo', '--resume', 'run_x', '--beta', '0.2', '--no-merge']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lathe align dpo: --resume continues the run with its own recorded settings, so --no-merge and --beta would be ignored; drop them/);
+    expect(studio.store.runs.list({ kind: 'dpo' }), 'no run started').toHaveLength(runs);
+  }, 60_000);
 });

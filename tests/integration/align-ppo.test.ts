@@ -207,4 +207,13 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(r.stderr).toMatch(/--dropout: PPO trains without dropout/);
     expect(r.stderr).toMatch(/--mini-batch-size: the minibatch cannot hold more rollouts than the batch/);
   }, 60_000);
+
+  it('lathe align ppo --resume refuses start flags it would ignore, before any work', () => {
+    const runs = studio.store.runs.list({ kind: 'ppo' }).length;
+    // run_x does not exist: the flags are refused first, before the store is opened
+    const r = lathe(dataDir, ['align', 'ppo', '--resume', 'run_x', '--kl-coef', '0.1', '--fixed-kl', '--max-new-tokens', '4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lathe align ppo: --resume continues the run with its own recorded settings, so --fixed-kl, --kl-coef and --max-new-tokens would be ignored; drop them/);
+    expect(studio.store.runs.list({ kind: 'ppo' }), 'no run started').toHaveLength(runs);
+  }, 60_000);
 });

@@ -90,4 +90,13 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'no-such-set']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/no dataset named 'no-such-set'/)]);
   }, 60_000);
+
+  it('lathe align reward --resume refuses start flags it would ignore, before any work', () => {
+    const runs = studio.store.runs.list({ kind: 'reward' }).length;
+    // run_x does not exist: the flags are refused first, before the store is opened
+    const r = lathe(dataDir, ['align', 'reward', '--resume', 'run_x', '--objective', 'classify', '--max-steps', '9']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lathe align reward: --resume continues the run with its own recorded settings, so --objective and --max-steps would be ignored; drop them/);
+    expect(studio.store.runs.list({ kind: 'reward' }), 'no run started').toHaveLength(runs);
+  }, 60_000);
 });

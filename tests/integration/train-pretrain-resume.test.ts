@@ -88,6 +88,15 @@ describe('resuming a pretraining run', () => {
     expect(wrongKind.stderr).toContain(`run ${evaluation.id} is an evaluation run; 'lathe train --resume' continues finetune runs`);
   }, 60_000);
 
+  it('lathe pretrain --resume refuses start flags it would ignore, before any work', () => {
+    const runs = studio.store.runs.list({ kind: 'pretrain' }).length;
+    // run_x does not exist: the flags are refused first, before the store is opened
+    const r = lathe(dataDir, ['pretrain', '--resume', 'run_x', '--steps', '99', '--corpus', 'more.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lathe pretrain: --resume continues the run with its own recorded settings, so --corpus and --steps would be ignored; drop them/);
+    expect(studio.store.runs.list({ kind: 'pretrain' }), 'no run started').toHaveLength(runs);
+  }, 60_000);
+
   it('a cancelled pretraining job ends cancelled, job and run (not succeeded with a cancelled run)', async () => {
     const job = await studio.call('train.pretrain', { ...config(), steps: 5000, evalEvery: 0 });
     let runId: string | null = null;
