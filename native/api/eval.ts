@@ -94,8 +94,14 @@ export const EvalStartInput = z.object({
   /** Evaluate the first `limit` rows of the split (all when null). */
   limit: z.number().int().min(1).nullable().default(null),
   metrics: z.array(EvalMetricInput).min(1, 'name at least one metric'),
-  /** 0: zero-shot, 1: one-shot, k: few-shot with k examples drawn from the dataset's train split. */
+  /** 0: zero-shot, 1: one-shot, k: few-shot with k examples drawn from a train split (the dataset's own, or shotsFrom's). */
   shots: z.number().int().min(0).max(16).default(0),
+  /**
+   * Dataset id or name whose train split supplies the few-shot examples (default null: the evaluated dataset's own).
+   * For a published test set imported as a dataset of its own (no train split), e.g. SST-2's dev set beside SST-2.
+   * It must have the columns the examples are written from: the input, the first reference and the prompt's placeholders.
+   */
+  shotsFrom: z.string().min(1).nullable().default(null),
   /** Seed of the few-shot example draw. */
   shotSeed: z.number().int().default(0),
   /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */

@@ -3,6 +3,7 @@
 // example and keeps the partial results (the run ends 'cancelled').
 import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
+import { StudioError } from '../api/errors.ts';
 import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -13,7 +14,7 @@ import { plural } from '../api/format.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
-  `[--template zero-shot|one-shot|few-shot:K] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
+  `[--template zero-shot|one-shot|few-shot:K [--shots-from DATASET]] [--prompt FILE.json] [--shot-seed S] ${GENERATION_USAGE} ` +
   '[--input-column C] [--ref-columns C1,C2] [--batch-size B] [--threads T] ' +
   '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN] [--judge-against RUN]] ' +
   '[--project ID] [--name N] [--json]';
@@ -23,7 +24,7 @@ const num = (values: Record<string, unknown>, flag: string, integer = false) => 
 /** The field of EvalStartInput each flag fills, so that a refusal names the flag (--limit, not 'evaluation: limit'). */
 const FIELD_OF_FLAG: Record<string, string> = {
   model: 'model', adapter: 'adapterPath', dataset: 'dataset', split: 'split', limit: 'limit', metrics: 'metrics', template: 'shots',
-  prompt: 'template', 'shot-seed': 'shotSeed', 'input-column': 'inputColumn', 'ref-columns': 'referenceColumns', 'batch-size': 'batchSize',
+  'shots-from': 'shotsFrom', prompt: 'template', 'shot-seed': 'shotSeed', 'input-column': 'inputColumn', 'ref-columns': 'referenceColumns', 'batch-size': 'batchSize',
   threads: 'threads', project: 'projectId', name: 'name', judge: 'judge.model', 'judge-mode': 'judge.mode', rubric: 'judge.rubric',
   'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
 };
@@ -192,6 +193,7 @@ export const commands: CliCommand[] = [
       limit: 'score only the first K examples (default: all)',
       metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
       template: 'zero-shot, one-shot or few-shot:K with K of 1 or more (default zero-shot)',
+      'shots-from': "dataset (id or name) whose train split supplies the one-/few-shot examples, e.g. the training set of a published test set imported on its own (default: the evaluated dataset's train split); it needs the columns the examples are written from",
       prompt: 'a prompt template file (JSON) instead of the built-in one',
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
       ...GENERATION_HELP,
@@ -217,6 +219,7 @@ export const commands: CliCommand[] = [
       limit: { type: 'string' },
       metrics: { type: 'string' },
       template: { type: 'string' },
+      'shots-from': { type: 'string' },
       prompt: { type: 'string' },
       'shot-seed': { type: 'string' },
       ...GENERATION_OPTIONS,
@@ -252,6 +255,7 @@ export const commands: CliCommand[] = [
         metrics,
         judge: parseJudgeFlags(values, metrics),
         shots: parseTemplate(values.template as string | undefined),
+        shotsFrom: (values['shots-from'] as string | undefined) ?? null,
         template: readPromptFile(values.prompt as string | undefined),
         shotSeed: num(values, 'shot-seed', true),
         inputColumn: values['input-column'] as string | undefined,
@@ -262,6 +266,7 @@ export const commands: CliCommand[] = [
         projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
+      if (input.shotsFrom && input.shots === 0) throw new UserError(`--shots-from names where the examples come from, but the run is zero-shot: add --template one-shot or few-shot:K.\nUsage: ${USAGE}`);
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = openCliStudio(ctx);
       const controller = new AbortController();
@@ -286,6 +291,8 @@ export const commands: CliCommand[] = [
         return outcome.status === 'cancelled' ? 130 : 0;
       } catch (err) {
         progress.done();
+        // The engine's not_found names the dataset; say which flag named it, as --dataset's own error is plain.
+        if (err instanceof StudioError && err.code === 'not_found' && err.details?.field === 'shotsFrom') throw new UserError(`--shots-from: ${err.message}`);
         throw asUserError(err);
       } finally {
         process.off('SIGINT', onSignal);

@@ -117,16 +117,35 @@ export function loadItems(
   return { items, total };
 }
 
-/** Train rows to draw few-shot examples from. */
-export function loadShotPool(dataDir: string, dataset: Dataset, shots: number, view?: RowView): Row[] {
-  const train = dataset.splits.train ?? 0;
+/**
+ * Train rows to draw few-shot examples from: `source`'s train split, which is the evaluated dataset's own unless the
+ * run takes its examples from another dataset (shotsFrom; checkShotColumns has checked its columns then).
+ */
+export function loadShotPool(dataDir: string, source: Dataset, evaluated: Dataset, shots: number, view?: RowView): Row[] {
+  const train = source.splits.train ?? 0;
   if (train < shots + 1) {
-    const message = `${shots}-shot prompts draw examples from the train split, but dataset ${dataset.name} has ${train} train rows; `
-      + 'use fewer shots, zero-shot, or re-import with a train split';
-    throw new StudioError('invalid_params', message, { field: 'shots' });
+    const own = source.id === evaluated.id;
+    const message = `${shots}-shot prompts draw examples from the train split, but dataset ${source.name} has ${train} train rows; `
+      + (own
+        ? "use fewer shots, zero-shot, the examples of another dataset's train split (--shots-from DATASET, e.g. the training set a test set was published with), or re-import with a train split"
+        : 'use fewer shots, zero-shot, or the examples of a dataset with more train rows (--shots-from DATASET)');
+    throw new StudioError('invalid_params', message, { field: own ? 'shots' : 'shotsFrom' });
   }
-  const { rows } = readRows(datasetDir(dataDir, dataset.id), 'train', 0, FEW_SHOT_POOL_ROWS);
+  const { rows } = readRows(datasetDir(dataDir, source.id), 'train', 0, FEW_SHOT_POOL_ROWS);
   return view ? rows.map((row, i) => view(row, `train:${i}`)) : rows;
+}
+
+/**
+ * Refuses examples from another dataset that lacks a column they are written from (`columns`: the input, the
+ * first reference, the prompt's placeholders): a prompt would otherwise fail on the first example drawn.
+ */
+export function checkShotColumns(source: Dataset, evaluated: Dataset, columns: readonly string[]): void {
+  const missing = columns.find((c) => !source.columns.includes(c));
+  if (missing === undefined) return;
+  const message = `few-shot examples from dataset ${source.name} need the column '${missing}' that the evaluation of ${evaluated.name} reads, `
+    + `but ${source.name} has none (columns: ${source.columns.join(', ')}); take the examples from a dataset with the same columns (--shots-from), `
+    + `or from ${evaluated.name}'s own train split`;
+  throw new StudioError('invalid_params', message, { field: 'shotsFrom' });
 }
 
 /** Rows read at a time when scanning a whole dataset for its labels. */

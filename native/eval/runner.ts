@@ -5,13 +5,14 @@
 import { StudioError } from '../api/errors.ts';
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
-import type { Run } from '../api/schemas.ts';
+import type { Dataset, Run } from '../api/schemas.ts';
+import { placeholdersOf } from '../text/prompt.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
 import { checkAdapter } from './runner-adapter.ts';
-import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
+import { checkShotColumns, defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { nerColumnsOf, nerRowView, tagSetOf, tokenListView } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
@@ -95,6 +96,19 @@ function metricRows(
   return rows.filter(([, v]) => Number.isFinite(v));
 }
 
+/** The dataset whose train split supplies the examples: shotsFrom, else the evaluated dataset itself. */
+function shotSourceOf(store: Store, config: EvalConfigInput, dataset: Dataset): Dataset {
+  if (config.shotsFrom === null) return dataset;
+  if (config.shots === 0) throw new StudioError('invalid_params', 'shotsFrom names where few-shot examples come from, but this run is zero-shot; ask for examples (shots, --template few-shot:K) or leave it out', { field: 'shotsFrom' });
+  const source = store.datasets.find(config.shotsFrom, 'shotsFrom');
+  return source.id === dataset.id ? dataset : source;
+}
+
+/** Where the run's examples came from, as its config records it (null: zero-shot, none drawn). */
+function shotsFromRecord(source: Dataset, shots: number): Record<string, unknown> | null {
+  return shots === 0 ? null : { id: source.id, name: source.name, split: 'train', contentHash: source.contentHash };
+}
+
 export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): Promise<EvalOutcome> {
   const config = parseInput(input);
   let metrics;
@@ -125,7 +139,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataDir, dataset, inputColumn, referenceColumns![0])));
-  const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, dataset, config.shots, view) : [];
+  const shotsFrom = shotSourceOf(store, config, dataset);
+  if (shotsFrom !== dataset) checkShotColumns(shotsFrom, dataset, [inputColumn, referenceColumns![0], ...placeholdersOf(template!.input), ...placeholdersOf(template!.output)]);
+  const shotView = ner && shotsFrom !== dataset ? nerRowView(shotsFrom, ner) : view;
+  const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, shotsFrom, dataset, config.shots, shotView) : [];
   const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 
   const runConfig = {
@@ -136,7 +153,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     split: config.split,
     limit: config.limit,
     metrics: judge?.options.labelColumn ? [...metrics, 'judge_agreement'] : metrics,
-    template: perplexityRun ? null : { label, shots: config.shots, shotSeed: config.shotSeed, ...template, fewShotPoolRows: pool.length },
+    template: perplexityRun ? null : { label, shots: config.shots, shotSeed: config.shotSeed, ...template, fewShotPoolRows: pool.length, shotsFrom: shotsFromRecord(shotsFrom, config.shots) },
     inputColumn,
     referenceColumns,
     ner: ner ? { tokensColumn: ner.tokens, tagsColumn: ner.tags, tagSet } : null,

@@ -38,10 +38,15 @@ export function fill(template: string, row: Row): string {
   });
 }
 
+/** The columns a template's {{placeholders}} name, in order (a name once). */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]))];
+}
+
 /** `fill` for an input: a blank-line-separated block with placeholders, all of them empty in `row`, is left out. */
 export function fillInput(template: string, row: Row): string {
   const kept = template.split('\n\n').filter((block) => {
-    const names = [...block.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]);
+    const names = placeholdersOf(block);
     return names.length === 0 || names.some((name) => fill(`{{${name}}}`, row).trim() !== '');
   });
   return fill(kept.join('\n\n'), row);

@@ -4,7 +4,8 @@
 // the comparison shows both runs' metrics, CI bar charts and the per-example view (sorted, paged, exported),
 // the Runs page compares ticked runs, the project page shows the scorecard, and a pairwise LLM-judge run shows
 // each example's judge probabilities and prompts in Compare, and an interrupted run says its scores are partial; an
-// NER project gets Entity F1 offered and selected, and scored on a tagging dataset. Light and dark screenshots
+// NER project gets Entity F1 offered and selected, and scored on a tagging dataset; a test-only dataset takes its few-shot
+// examples from another dataset's train split (Examples from). Light and dark screenshots
 // of each land in tests/e2e/screenshots/.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -107,6 +108,8 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const form = page.getByRole('form', { name: 'Evaluation setup' });
     await form.getByRole('radio', { name: 'Few-shot' }).click();
     await form.getByLabel('Examples (K)').fill('2');
+    // the examples come from this dataset's own train split unless another dataset is picked
+    expect(await form.getByLabel('Examples from').locator('option:checked').textContent()).toBe('This dataset (dialogsum-test)');
     // Whole DialogSum dialogues do not fit stories260K's 512-token context twice over; the topic line does.
     await form.getByLabel('Custom layout').check();
     expect(await form.getByLabel('Prompt input').inputValue()).toBe('Dialogue:\n{{dialogue}}'); // starts from the default layout
@@ -353,6 +356,42 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     }
     const run = await api<{ config: { template: { instruction?: string } } }>('runs.get', { id: runId });
     expect(run.config.template.instruction).toBe('Answer with one of: negative, positive.');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('takes a test-only dataset’s few-shot examples from another dataset’s train split', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const projectId = await page.evaluate(() => window.localStorage.getItem('lathe.currentProject'));
+    const file = path.join(studio.dataDir, 'reviews-train.jsonl');
+    const rows = [['warm and funny', 'positive'], ['a tired mess', 'negative'], ['smart and sharp', 'positive'], ['painfully boring', 'negative']];
+    writeFileSync(file, rows.map(([sentence, label]) => JSON.stringify({ sentence, label })).join('\n') + '\n');
+    const job = await api<{ id: string }>('datasets.import', { path: file, name: 'reviews-train', projectId, split: 'train' });
+    for (let state = ''; state !== 'succeeded';) {
+      await new Promise((r) => setTimeout(r, 200));
+      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+      state = j.state;
+    }
+    await page.reload();
+    await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option', { hasText: 'reviews-train' }).count()).toBe(1);
+    await form.getByLabel('Dataset', { exact: true }).selectOption({ label: 'reviews-tiny' });
+    await form.getByRole('radio', { name: 'Few-shot' }).click();
+    await form.getByLabel('Examples (K)').fill('2');
+    await form.getByText('reviews-tiny has 0 train rows: take them from another dataset (Examples from).').waitFor();
+    await form.getByLabel('Examples from').selectOption({ label: 'reviews-train · 4 train rows' });
+    await form.getByText(/2 solved examples from the train split of reviews-train before each input/).waitFor();
+    await form.getByRole('textbox', { name: /^Examples/ }).fill('2');
+    await form.getByLabel('Max new tokens').fill('2');
+    await form.getByLabel(/^Run name/).fill('Few-shot from reviews-train');
+    await form.getByRole('button', { name: /Start evaluation/ }).click();
+    const summary = page.getByTestId('eval-summary');
+    await summary.getByRole('heading', { name: 'Few-shot from reviews-train' }).waitFor({ timeout: 120_000 });
+    await summary.getByText('examples from reviews-train').waitFor();
+    await shoot('evaluate-examples-from'); // the picker in the form, the source on the result
+    const runs = await api<{ name: string; config: { template: { shotsFrom: { name: string } } } }[]>('runs.list', { kind: 'evaluation' });
+    expect(runs.find((r) => r.name === 'Few-shot from reviews-train')!.config.template.shotsFrom.name).toBe('reviews-train');
     expect(pageErrors).toEqual([]);
   });
 });

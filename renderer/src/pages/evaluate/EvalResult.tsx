@@ -65,7 +65,7 @@ export function MetricCards({ metrics, projectMetric, target }: { metrics: Metri
 
 export function EvalSummaryView({ summary, projectMetric, target, onCompare, compareLabel }: { summary: EvalSummary; projectMetric: string | null; target: number | null; onCompare: (() => void) | null; compareLabel: string }) {
   const { run, timing } = summary;
-  const cfg = (run.config ?? {}) as { adapterPath?: string | null; template?: { label?: string } | null; model?: { name?: string }; dataset?: { name?: string }; split?: string; generation?: { maxNewTokens?: number; temperature?: number } };
+  const cfg = (run.config ?? {}) as { adapterPath?: string | null; template?: { label?: string; shotsFrom?: { id?: string; name?: string } | null } | null; model?: { name?: string }; dataset?: { id?: string; name?: string }; split?: string; generation?: { maxNewTokens?: number; temperature?: number } };
   const examples = useQuery('eval.examples', { id: run.id, offset: 0, limit: 3 });
   const scoreName = projectMetric && summary.metrics.some((m) => m.name === projectMetric) ? projectMetric : summary.metrics[0]?.name;
   const statusTone = summary.status === 'succeeded' ? 'success' : summary.status === 'failed' ? 'danger' : summary.status === 'running' ? 'accent' : 'warning';
@@ -86,6 +86,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
           <span className="badge badge-accent">{cfg.template?.label ?? 'perplexity'}</span>
           {cfg.generation?.maxNewTokens && <span className="badge">≤ {cfg.generation.maxNewTokens} new tokens</span>}
           <span className="badge">{cfg.generation?.temperature ? `sampling T ${cfg.generation.temperature}` : 'greedy'}</span>
+          {cfg.template?.shotsFrom && cfg.template.shotsFrom.id !== cfg.dataset?.id && <span className="badge" title="The few-shot examples came from this dataset's train split">examples from {cfg.template.shotsFrom.name}</span>}
           {summary.shotsUsedMean !== null && <span className="badge" title="Few-shot examples that fit the model's context, on average">{Number.isInteger(summary.shotsUsedMean) ? plural(summary.shotsUsedMean, 'shot') : `${summary.shotsUsedMean.toFixed(1)} shots`} used</span>}
         </div>
         {summary.metrics.length > 0 ? <MetricCards metrics={summary.metrics} projectMetric={projectMetric} target={target} /> : <p className="muted">No metric was recorded for this run.</p>}

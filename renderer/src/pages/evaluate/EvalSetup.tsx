@@ -122,7 +122,9 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   // A classification prompt names its labels, read by the engine from every row (only for a dataset that maps a label).
   const promptLabels = useQuery('datasets.promptLabels', dataset?.mapping.label ? { id: dataset.id } : null);
-  const issues = problems(form, dataset);
+  // Examples from another dataset's train split, for a test set imported on its own ('' or the dataset itself: its own).
+  const shotsFrom = form.shotsFromId !== form.datasetId ? datasets.offered.find((d) => d.id === form.shotsFromId) : undefined;
+  const issues = problems(form, dataset, shotsFrom);
   const splitSize = dataset ? (form.split === 'all' ? dataset.rowCount : dataset.splits[form.split] ?? 0) : null;
   const perplexity = form.metrics.some(isPerplexity);
   const shots = shotsOf(form);
@@ -186,6 +188,15 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               <Segmented label="Prompt" value={form.prompt} options={[{ id: 'zero', label: 'Zero-shot' }, { id: 'one', label: 'One-shot' }, { id: 'few', label: 'Few-shot' }]} onChange={(prompt) => set({ prompt })} />
               {form.prompt === 'few' && <NumberInput label="Examples (K)" value={form.shots} min={2} max={16} onChange={(v) => set({ shots: Math.max(2, Math.min(16, Math.round(v))) })} />}
               {shots > 0 && <NumberInput label="Draw seed" value={form.shotSeed} min={0} max={99999} onChange={(v) => set({ shotSeed: Math.round(v) })} />}
+              {shots > 0 && (
+                <label className="eval-knob" title="The dataset whose train split the solved examples are drawn from: another one when this dataset is a test set with no train rows">
+                  <span className="small muted">Examples from</span>
+                  <select className="select eval-knob-select" aria-label="Examples from" value={shotsFrom?.id ?? ''} onChange={(e) => set({ shotsFromId: e.target.value })}>
+                    <option value="">This dataset{dataset ? ` (${dataset.name})` : ''}</option>
+                    {datasets.offered.filter((d) => d.id !== form.datasetId).map((d) => <option key={d.id} value={d.id}>{d.name} · {plural(d.splits.train ?? 0, 'train row')}</option>)}
+                  </select>
+                </label>
+              )}
               <label className="checkbox small" style={{ marginLeft: 'auto' }}>
                 <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
                 <span>Custom layout</span>
@@ -193,7 +204,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             </div>
             {issues.shots ? <p className="field-error">{issues.shots}</p> : (
               <p className="field-help">
-                {shots === 0 ? 'The instruction and the input only: how the model does with no examples.' : `${shots} solved example${shots === 1 ? '' : 's'} from the train split before each input (${templateName(shots)}). Examples that do not fit the model’s context are dropped whole.`}
+                {shots === 0 ? 'The instruction and the input only: how the model does with no examples.' : `${shots} solved example${shots === 1 ? '' : 's'} from the train split${shotsFrom ? ` of ${shotsFrom.name}` : ''} before each input (${templateName(shots)}). Examples that do not fit the model’s context are dropped whole.`}
               </p>
             )}
             {form.customTemplate && (

@@ -25,6 +25,8 @@ export interface EvalForm {
   prompt: PromptKind;
   shots: number;
   shotSeed: number;
+  /** The dataset whose train split supplies the examples ('' : the evaluated dataset's own). */
+  shotsFromId: string;
   customTemplate: boolean;
   template: TemplateForm;
   metrics: EvalMetricName[];
@@ -52,7 +54,7 @@ export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: '
 
 export function initialForm(metrics: EvalMetricName[]): EvalForm {
   return {
-    modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, customTemplate: false,
+    modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, shotsFromId: '', customTemplate: false,
     template: { instruction: '', input: '', output: '', answerPrefix: '' },
     metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
     judgeModelId: '', judgeMode: 'pointwise', judgeRubric: 'helpfulness', judgeRubricText: '', judgeLabelColumn: '', judgeResponseColumn: '', judgeAgainstRun: '',
@@ -81,8 +83,11 @@ export function templateName(shots: number): string {
   return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
 }
 
-/** What is wrong with the form, field by field; empty when it can start. */
-export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template' | 'judge' | 'rubric', string>> {
+/**
+ * What is wrong with the form, field by field; empty when it can start. `shotsFrom` is the dataset the examples come
+ * from when it is not the evaluated one (form.shotsFromId).
+ */
+export function problems(form: EvalForm, dataset: Dataset | undefined, shotsFrom?: Dataset): Partial<Record<'model' | 'dataset' | 'limit' | 'metrics' | 'shots' | 'template' | 'judge' | 'rubric', string>> {
   const out: ReturnType<typeof problems> = {};
   if (!form.modelId && !judgesColumn(form)) out.model = 'Choose a model.';
   if (!form.datasetId) out.dataset = 'Choose a dataset.';
@@ -91,7 +96,13 @@ export function problems(form: EvalForm, dataset: Dataset | undefined): Partial<
   const perplexity = form.metrics.some(isPerplexity);
   if (perplexity && form.metrics.some((m) => !isPerplexity(m))) out.metrics = 'Perplexity scores the text as it is; run it on its own, apart from generation metrics.';
   const shots = shotsOf(form);
-  if (!perplexity && shots > 0 && dataset && (dataset.splits.train ?? 0) < shots + 1) out.shots = `${shots}-shot prompts draw examples from the train split, and ${dataset.name} has ${dataset.splits.train ?? 0} train rows.`;
+  const source = shotsFrom ?? dataset;
+  if (!perplexity && shots > 0 && source && (source.splits.train ?? 0) < shots + 1) {
+    const train = source.splits.train ?? 0;
+    out.shots = source === dataset
+      ? `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${train} train rows: take them from another dataset (Examples from).`
+      : `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${train} train rows.`;
+  }
   if (form.metrics.includes('judge') && !form.judgeModelId) out.judge = 'Choose the model that judges the answers.';
   if (form.metrics.includes('judge') && form.judgeRubric === 'custom' && !form.judgeRubricText.trim()) out.rubric = 'Write the rubric the judge applies, or pick a built-in one.';
   if (form.customTemplate && !perplexity && (!form.template.input.includes('{{') || !form.template.output.includes('{{'))) out.template = 'The input and output lines need a {{column}} placeholder each.';
@@ -115,6 +126,7 @@ export function toEvalInput(form: EvalForm, projectId: string | null): EvalStart
     metrics: form.metrics,
     shots: perplexity ? 0 : shotsOf(form),
     shotSeed: form.shotSeed,
+    shotsFrom: !perplexity && shotsOf(form) > 0 && form.shotsFromId && form.shotsFromId !== form.datasetId ? form.shotsFromId : null,
     template: form.customTemplate && !perplexity ? { ...form.template, instruction: form.template.instruction.trim() || undefined } : undefined,
     generation: {
       maxNewTokens: form.maxNewTokens,

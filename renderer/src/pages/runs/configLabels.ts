@@ -19,6 +19,8 @@ const LABELS: Record<string, string> = {
   klHorizon: 'KL horizon', ppoEpochs: 'PPO epochs', miniBatchSize: 'Minibatch size', clipRange: 'Clip range', clipRangeValue: 'Value clip range',
   vfCoef: 'Value loss weight', gamma: 'Discount γ', lam: 'GAE λ', scoreClip: 'Score clip', scoreScaling: 'Score scaling', evalPrompts: 'Held-out prompts',
   generation: 'Generation',
+  // evaluations
+  shotsFrom: 'Examples from',
   // pretraining
   corpus: 'Corpus', family: 'Architecture', layers: 'Layers', heads: 'Attention heads', dModel: 'Width (d_model)', context: 'Context length',
   vocab: 'Vocabulary size', parameters: 'Parameters',
