@@ -120,7 +120,7 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
-      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(PPO_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
       return startOrResume(ctx, values, 'aligning', { inputOf, start: startPpo, resume: resumePpo, describe });
     },
   },

@@ -99,7 +99,7 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
-      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(DPO_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
       return startOrResume(ctx, values, 'aligning', { inputOf, start: startDpo, resume: resumeDpo, describe });
     },
   },

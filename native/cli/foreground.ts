@@ -4,7 +4,7 @@
 import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
-import { UserError, type CliContext } from './command.ts';
+import { UserError, type CliContext, type OptionSpec } from './command.ts';
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
 export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
@@ -68,11 +68,12 @@ export function requireStartFlags(values: Record<string, unknown>, flags: string
 
 /**
  * `--resume RUN` continues a run with the settings it recorded: a start flag beside it (--max-steps, --lr,
- * --project …) would be silently ignored, so it is refused, naming the flags. `startFlags` are the command's own
- * flags that only a new run reads (everything but --resume; the global ones such as --json are not among them).
+ * --project …) would be silently ignored, so it is refused, naming the flags. `options` are the command's own flags:
+ * all but --resume are read only by a new run (the global ones such as --json are not among them). No-op without --resume.
  */
-export function refuseStartFlagsOnResume(values: Record<string, unknown>, startFlags: readonly string[], usage: string): void {
-  const given = startFlags.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`);
+export function refuseStartFlagsOnResume(values: Record<string, unknown>, options: OptionSpec, usage: string): void {
+  if (!values.resume) return;
+  const given = Object.keys(options).filter((flag) => flag !== 'resume' && values[flag] !== undefined).map((flag) => `--${flag}`);
   if (given.length === 0) return;
   const named = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
   throw new UserError(`--resume continues the run with its own recorded settings, so ${named} would be ignored; `

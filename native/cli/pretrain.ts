@@ -55,7 +55,7 @@ export const commands: CliCommand[] = [
     help: PRETRAIN_HELP,
     options: PRETRAIN_OPTIONS,
     async run({ values }, ctx) {
-      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(PRETRAIN_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      refuseStartFlagsOnResume(values, PRETRAIN_OPTIONS, USAGE);
       return startOrResume(ctx, values, 'pretraining', {
         inputOf: (v) => {
           if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);

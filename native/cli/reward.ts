@@ -79,7 +79,7 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
-      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(REWARD_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
       return startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe });
     },
   },

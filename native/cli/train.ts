@@ -109,7 +109,7 @@ export const commands: CliCommand[] = [
     help: TRAIN_HELP,
     options: TRAIN_OPTIONS,
     async run({ values }, ctx) {
-      if (values.resume) refuseStartFlagsOnResume(values, Object.keys(TRAIN_OPTIONS).filter((flag) => flag !== 'resume'), USAGE);
+      refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return runInForeground(ctx, 'training', async (env) => {
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
