@@ -266,7 +266,6 @@ export const commands: CliCommand[] = [
         projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };
-      if (input.shotsFrom && input.shots === 0) throw new UserError(`--shots-from names where the examples come from, but the run is zero-shot: add --template one-shot or few-shot:K.\nUsage: ${USAGE}`);
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = openCliStudio(ctx);
       const controller = new AbortController();

@@ -99,7 +99,7 @@ function metricRows(
 /** The dataset whose train split supplies the examples: shotsFrom, else the evaluated dataset itself. */
 function shotSourceOf(store: Store, config: EvalConfigInput, dataset: Dataset): Dataset {
   if (config.shotsFrom === null) return dataset;
-  if (config.shots === 0) throw new StudioError('invalid_params', 'shotsFrom names where few-shot examples come from, but this run is zero-shot; ask for examples (shots, --template few-shot:K) or leave it out', { field: 'shotsFrom' });
+  if (config.shots === 0) throw new StudioError('invalid_params', 'shotsFrom (--shots-from) names where few-shot examples come from, but this run is zero-shot; ask for examples (shots; --template one-shot or few-shot:K) or leave it out', { field: 'shotsFrom' });
   const source = store.datasets.find(config.shotsFrom, 'shotsFrom');
   return source.id === dataset.id ? dataset : source;
 }

@@ -79,6 +79,12 @@ describe('few-shot examples from another dataset', () => {
     expect(r.stderr).toMatch(/few-shot examples from dataset reviews need the column 'sentence' that the evaluation of glue-dev reads/);
   });
 
+  it('refuses examples from another dataset on a zero-shot run', () => {
+    const r = lathe(dataDir, [...EVAL, '--shots-from', 'sst2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--shots-from\) names where few-shot examples come from, but this run is zero-shot/);
+  });
+
   it('refuses an unknown shots dataset, naming the flag', () => {
     const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'nope']);
     expect(r.code).toBe(2);
