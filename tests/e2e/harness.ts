@@ -113,11 +113,17 @@ export async function fullPageHeight(page: Page): Promise<number> {
   return Math.ceil(await page.evaluate(() => document.querySelector('.content')!.scrollHeight + document.querySelector('.content')!.getBoundingClientRect().top));
 }
 
+/**
+ * How long a screenshot may take: Playwright's 30 s default ran out once for a tall page on two cores shared with
+ * a second full test run (finetune's pretrain-builder shot, 2026-12-05); a slow shot is not a failure of the UI.
+ */
+const SHOT_TIMEOUT_MS = 120_000;
+
 /** Screenshot the whole page as it stands: the viewport grows to the content for the shot. */
 export async function shootFullPage(page: Page, file: string): Promise<void> {
   const height = await fullPageHeight(page);
   await page.setViewportSize({ width: 1440, height: Math.max(900, height) });
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, timeout: SHOT_TIMEOUT_MS });
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
@@ -141,7 +147,7 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
       await page.waitForTimeout(200);
       await page.setViewportSize({ width, height: Math.max(900, await fullPageHeight(page)) });
       await page.waitForTimeout(100);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`), timeout: SHOT_TIMEOUT_MS });
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
