@@ -22,3 +22,9 @@ export async function existingProjectId(ctx: CliContext, key: unknown): Promise<
   if (typeof key !== 'string') return undefined;
   return (await callStudio(ctx, 'projects.get', { id: await projectIdOf(ctx, key) })).id;
 }
+
+/** How a run's project reads to a person: "name (id)"; the bare id if no project has it any more. */
+export async function projectLabel(ctx: CliContext, id: string): Promise<string> {
+  const project = (await callStudio(ctx, 'projects.list', {})).find((p) => p.id === id);
+  return project ? `${project.name} (${project.id})` : id;
+}

@@ -10,7 +10,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { existingProjectId, projectIdOf } from './project-ref.ts';
+import { existingProjectId, projectIdOf, projectLabel } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
@@ -77,9 +77,10 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs show RUN [--json]');
       const run = await callStudio(ctx, 'runs.get', { id: positionals[0] });
       const summary = run.kind === 'evaluation' ? await callStudio(ctx, 'eval.get', { id: run.id }) : null;
+      const project = run.projectId === null ? '—' : await projectLabel(ctx, run.projectId);
       ctx.print(summary ?? run, () => {
         const head = formatFields([
-          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', run.projectId ?? '—'],
+          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', project],
           ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
         ]);
         if (!summary) return head;

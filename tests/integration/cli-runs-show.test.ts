@@ -30,3 +30,16 @@ describe('lathe runs show on a fine-tune', () => {
     expect(lathe(dataDir, ['runs', 'show', ids.full, '--json']).json<Run>().config).toEqual(recorded('full'));
   });
 });
+
+describe('lathe runs show on a project’s run', () => {
+  it('names the project beside its id, and a dash for a run outside any project', () => {
+    const store = openStore(dataDir);
+    const project = store.projects.create({ name: 'sst2-sentiment', task: 'classification' });
+    const run = store.runs.create({ kind: 'finetune', name: 'in-project', status: 'succeeded', config: recorded('full'), projectId: project.id });
+    store.close();
+    const shown = lathe(dataDir, ['runs', 'show', run.id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^project:\\s+sst2-sentiment \\(${project.id}\\)$`, 'm'));
+    expect(lathe(dataDir, ['runs', 'show', ids.full]).stdout).toMatch(/^project:\s+—$/m);
+  });
+});
