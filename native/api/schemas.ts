@@ -118,10 +118,20 @@ export const Dataset = z.object({
   mapping: ColumnMapping,
   splits: z.record(SplitName, z.number().int()),
   splitSeed: z.number().int(),
-  skippedRows: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** `file`: which of the imported files the line is in, when a dataset was imported from several. */
+  skippedRows: z.array(z.object({ line: z.number().int(), reason: z.string(), file: z.string().optional() })),
   createdAt: z.string(),
 });
 export type Dataset = z.infer<typeof Dataset>;
+
+/** One more file of a dataset being imported, and the split all its rows go to. */
+export const ExtraImportFile = z.object({
+  path: z.string().min(1),
+  /** As DatasetImportInput's: the user's own name of an uploaded file. */
+  fileName: z.string().trim().min(1).max(255).optional(),
+  split: SplitName,
+});
+export type ExtraImportFile = z.infer<typeof ExtraImportFile>;
 
 export const DatasetImportInput = z.object({
   path: z.string().min(1),
@@ -141,6 +151,11 @@ export const DatasetImportInput = z.object({
   split: z.union([SplitFractions, SplitName.transform((whole) => wholeSplit(whole))]).default({ train: 0.8, validation: 0.1, test: 0.1 }),
   seed: z.number().int().default(42),
   mapping: ColumnMapping.optional(),
+  /**
+   * More files of the same dataset, each already one split (a published dev or test set beside its train file):
+   * their rows follow the first file's, in order, with the first row's columns and the first file's format.
+   */
+  extraFiles: z.array(ExtraImportFile).max(8).default([]),
 });
 export type DatasetImportInput = z.input<typeof DatasetImportInput>;
 

@@ -1,6 +1,6 @@
 // `lathe dataset import|list|show|map`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type MappingField } from '../api/schemas.ts';
+import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField } from '../api/schemas.ts';
 import { importDataset, type ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
@@ -8,7 +8,23 @@ import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
-const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test]';
+const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
+
+/** `--add validation=dev.jsonl`: one more file of the dataset, all of it one split. */
+function parseAdded(raw: unknown, firstSplit: string | undefined): ExtraImportFile[] {
+  const given = (raw as string[] | undefined) ?? [];
+  if (given.length > 0 && firstSplit === undefined) {
+    throw new UserError(`with --add, say how FILE itself is split: --split train (all of it), or fractions such as --split 0.9,0.1,0.\nUsage: ${IMPORT_USAGE}`);
+  }
+  return given.map((item) => {
+    const at = item.indexOf('=');
+    const split = SPLITS.find((s) => s === item.slice(0, at).trim());
+    if (at < 0 || !split || item.slice(at + 1).trim() === '') {
+      throw new UserError(`--add takes SPLIT=FILE, the split being train, validation or test (e.g. --add test=test.jsonl); got '${item}'.\nUsage: ${IMPORT_USAGE}`);
+    }
+    return { path: item.slice(at + 1).trim(), split };
+  });
+}
 
 function parseSplit(raw: string | undefined): { train: number; validation: number; test: number } | undefined {
   if (raw === undefined) return undefined;
@@ -82,7 +98,7 @@ export function describeDataset(d: Dataset): string {
     ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
     ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || "— (set one with 'lathe dataset map' or in the studio)"],
-    ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
+    ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: ${d.skippedRows[0].file ? `${d.skippedRows[0].file} ` : ''}line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
     ['sha256', d.contentHash],
     ['created', d.createdAt],
   ]);
@@ -91,7 +107,7 @@ export function describeDataset(d: Dataset): string {
 export const commands: CliCommand[] = [
   {
     path: ['dataset', 'import'],
-    summary: 'Import a JSONL, JSON, CSV or TSV file (optionally .gz) as a dataset',
+    summary: 'Import a JSONL, JSON, CSV or TSV file (optionally .gz), or a train/dev/test set of them, as a dataset',
     usage: IMPORT_USAGE,
     help: {
       name: 'name for the dataset (required; unique)',
@@ -99,6 +115,7 @@ export const commands: CliCommand[] = [
       'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row)',
       seed: 'seed of the train/validation/test split (default 42)',
       split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
+      add: 'SPLIT=FILE: another file of the same dataset, all of it that split (e.g. --add test=test.jsonl); repeat for more; needs --split for FILE',
     },
     positionals: true,
     options: {
@@ -107,11 +124,13 @@ export const commands: CliCommand[] = [
       'skip-invalid': { type: 'boolean' },
       seed: { type: 'string' },
       split: { type: 'string' },
+      add: { type: 'string', multiple: true },
     },
     async run({ values, positionals }, ctx) {
-      if (positionals.length !== 1) throw new UserError(`give exactly one file to import.\nUsage: ${IMPORT_USAGE}`);
+      if (positionals.length !== 1) throw new UserError(`give exactly one file to import (more files of the same dataset go in --add SPLIT=FILE).\nUsage: ${IMPORT_USAGE}`);
       if (!values.name) throw new UserError(`--name is required.\nUsage: ${IMPORT_USAGE}`);
       const split = parseSplit(values.split as string | undefined);
+      const extraFiles = parseAdded(values.add, values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
       const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = openCliStudio(ctx);
@@ -122,7 +141,7 @@ export const commands: CliCommand[] = [
       const progress = progressPrinter(ctx);
       try {
         const dataset = await importDataset(
-          { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed },
+          { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
           { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line) },
         );
         progress.done();

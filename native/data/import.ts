@@ -1,6 +1,7 @@
-// Dataset import: stream a file through its parser into datasets/<id>/ (rows, offsets index, seeded splits),
-// then insert the database row in one transaction. The CLI calls importDataset directly; the job worker
-// (import-worker.ts) calls the same function in a child process. Memory stays bounded whatever the file size.
+// Dataset import: stream a file (or a dataset's files, each split on its own) through its parser into
+// datasets/<id>/ (rows, offsets index, seeded splits), then insert the database row in one transaction. The CLI
+// calls importDataset directly; the job worker (import-worker.ts) calls the same function in a child process.
+// Memory stays bounded whatever the file size.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,14 +9,14 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { StudioError } from '../api/errors.ts';
 import { plural } from '../api/format.ts';
-import { Dataset, DatasetImportInput, SPLITS, type ColumnMapping } from '../api/schemas.ts';
+import { Dataset, DatasetImportInput, SPLITS, wholeSplit, type ColumnMapping } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { newId, nowIso } from '../store/ids.ts';
 import { LineDecoder } from './decode.ts';
 import { SUPPORTED_EXTENSIONS, detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError, type RecordSink } from './parsers.ts';
-import { assignSplits, checkFractions, splitCounts } from './splits.ts';
+import { assignSplits, checkFractions, splitCounts, type SplitFractions } from './splits.ts';
 import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
 import { diskFullError } from '../store/disk-full.ts';
 
@@ -46,27 +47,57 @@ export class ImportCancelled extends Error {
 
 const SKIP_HINT = 'Fix or remove that line and import again, or import with "skip invalid rows" (--skip-invalid) to leave out the rows that cannot be read.';
 
-/** Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job. */
-export function precheckImport(input: DatasetImportInput, store: Store): { file: string; shown: string; format: ReturnType<typeof detectFormat>; params: ReturnType<typeof DatasetImportInput.parse> } {
-  const params = DatasetImportInput.parse(input);
-  const file = path.resolve(params.path);
-  // What messages call the file: the user's own name for an upload, else the path they gave.
-  const shown = params.fileName ?? file;
+/** One file of an import: where it is, what messages call it, its format, and how its rows are split. */
+export interface ImportSource {
+  file: string;
+  /** What messages call the file: the user's own name for an upload, else the path they gave. */
+  shown: string;
+  /** The short name line-numbered errors start with. */
+  name: string;
+  format: ReturnType<typeof detectFormat>;
+  split: SplitFractions;
+}
+
+function checkedFile(given: string, fileName: string | undefined, field: string): { file: string; shown: string; format: ReturnType<typeof detectFormat> } {
+  const file = path.resolve(given);
+  const shown = fileName ?? file;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    const hint = params.fileName ? 'Upload it again.' : `Check the path (relative paths are resolved from ${process.cwd()}).`;
-    throw new StudioError('invalid_params', `${shown}: no such file. ${hint}`, { file: shown, field: 'path' });
+    const hint = fileName ? 'Upload it again.' : `Check the path (relative paths are resolved from ${process.cwd()}).`;
+    throw new StudioError('invalid_params', `${shown}: no such file. ${hint}`, { file: shown, field });
   }
-  if (stat.isDirectory()) throw new StudioError('invalid_params', `${shown} is a folder; give the dataset file in it (${SUPPORTED_EXTENSIONS.join(', ')}).`, { file: shown, field: 'path' });
-  if (!stat.isFile()) throw new StudioError('invalid_params', `${shown} is not a file.`, { file: shown, field: 'path' });
+  if (stat.isDirectory()) throw new StudioError('invalid_params', `${shown} is a folder; give the dataset file in it (${SUPPORTED_EXTENSIONS.join(', ')}).`, { file: shown, field });
+  if (!stat.isFile()) throw new StudioError('invalid_params', `${shown} is not a file.`, { file: shown, field });
   // after the checks above, so a folder or a missing file is called that rather than an unknown format
-  const format = detectFormat(file, params.fileName ?? path.basename(file));
+  return { file, shown, format: detectFormat(file, fileName ?? path.basename(file)) };
+}
+
+/**
+ * Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job.
+ * `resolved` is the input with every path absolute, for a job whose process may start elsewhere.
+ */
+export function precheckImport(input: DatasetImportInput, store: Store): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse>; resolved: DatasetImportInput } {
+  const params = DatasetImportInput.parse(input);
+  const first = checkedFile(params.path, params.fileName, 'path');
+  const sources: ImportSource[] = [{ ...first, name: params.fileName ?? path.basename(first.file), split: params.split }];
+  params.extraFiles.forEach((extra, i) => {
+    const field = `extraFiles[${i}].path`;
+    const more = checkedFile(extra.path, extra.fileName, field);
+    const twice = sources.find((s) => s.file === more.file);
+    if (twice) throw new StudioError('invalid_params', `${more.shown} is given twice; give each file of the dataset once.`, { file: more.shown, field });
+    const kind = (f: ImportSource['format']) => `${f.format}${f.compressed ? ', gzip' : ''}`;
+    if (kind(more.format) !== kind(first.format)) {
+      throw new StudioError('invalid_params', `${more.shown} is ${kind(more.format)} but ${first.shown} is ${kind(first.format)}: the files of one dataset share one format. Convert one of them, or import them as two datasets.`, { file: more.shown, field });
+    }
+    sources.push({ ...more, name: extra.fileName ?? path.basename(more.file), split: wholeSplit(extra.split) });
+  });
   if (params.projectId !== null) store.projects.find(params.projectId);
   store.datasets.requireFreeName(params.name);
   checkFractions(params.split);
-  return { file, shown, format, params };
+  const resolved: DatasetImportInput = { ...input, path: first.file, extraFiles: params.extraFiles.map((e, i) => ({ ...e, path: sources[i + 1].file })) };
+  return { sources, params, resolved };
 }
 
 function openSource(file: string, compressed: boolean, onRaw: (chunk: Buffer) => void): Readable {
@@ -79,8 +110,8 @@ function openSource(file: string, compressed: boolean, onRaw: (chunk: Buffer) =>
 }
 
 export async function importDataset(input: DatasetImportInput, ctx: ImportContext): Promise<Dataset> {
-  const { file, shown, format, params } = precheckImport(input, ctx.store);
-  const name = params.fileName ?? path.basename(file);
+  const { sources, params } = precheckImport(input, ctx.store);
+  const several = sources.length > 1;
   sweepIncompleteImports(ctx.dataDir, ctx.store.datasets.ids());
   const id = newId('ds');
   const temp = tempDatasetDir(ctx.dataDir, id);
@@ -94,11 +125,13 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     index.write(offsetBuf);
   };
 
+  /** The file being read: the sink's messages name it, and its line numbers are its own. */
+  let source = sources[0];
   let columns: string[] | null = null;
   let columnSet = new Set<string>();
   let rowCount = 0;
   let skippedCount = 0;
-  const skipped: { line: number; reason: string }[] = [];
+  const skipped: Dataset['skippedRows'] = [];
   const sink: RecordSink = {
     record(values, line) {
       if (columns === null) {
@@ -106,10 +139,11 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
         columnSet = new Set(columns);
         if (columns.length === 0) return this.invalid(line, 'the row has no fields');
       } else {
+        const first = source === sources[0] ? 'the first row' : `the first row of ${sources[0].name}`;
         const missing = columns.find((c) => !Object.prototype.hasOwnProperty.call(values, c));
-        if (missing !== undefined) return this.invalid(line, `missing field '${missing}' (every row needs the columns of the first row: ${columns.join(', ')})`, missing);
+        if (missing !== undefined) return this.invalid(line, `missing field '${missing}' (every row needs the columns of ${first}: ${columns.join(', ')})`, missing);
         const extra = Object.keys(values).find((k) => !columnSet.has(k));
-        if (extra !== undefined) return this.invalid(line, `field '${extra}' is not among the first row's columns (${columns.join(', ')})`, extra);
+        if (extra !== undefined) return this.invalid(line, `field '${extra}' is not among ${first}'s columns (${columns.join(', ')})`, extra);
       }
       let json: string;
       try {
@@ -124,15 +158,17 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     },
     invalid(line, reason, field) {
       if (!params.skipInvalid) {
-        throw new StudioError('invalid_params', `${name} line ${line}: ${reason}. ${SKIP_HINT}`, { file: shown, line, ...(field ? { field } : {}), hint: SKIP_HINT });
+        throw new StudioError('invalid_params', `${source.name} line ${line}: ${reason}. ${SKIP_HINT}`, { file: source.shown, line, ...(field ? { field } : {}), hint: SKIP_HINT });
       }
       skippedCount++;
-      if (skipped.length < SKIPPED_IN_RECORD) skipped.push({ line, reason });
-      skippedFile.write(`${JSON.stringify({ line, reason, ...(field ? { field } : {}) })}\n`);
+      const where = several ? { file: source.name } : {};
+      if (skipped.length < SKIPPED_IN_RECORD) skipped.push({ line, reason, ...where });
+      skippedFile.write(`${JSON.stringify({ line, reason, ...where, ...(field ? { field } : {}) })}\n`);
     },
   };
 
-  const totalBytes = fs.statSync(file).size;
+  const totalBytes = sources.reduce((sum, s) => sum + fs.statSync(s.file).size, 0);
+  // One hash over the files' bytes in the order given: the same files give the same dataset hash.
   const hash = crypto.createHash('sha256');
   let bytesRead = 0;
   const started = Date.now();
@@ -144,46 +180,26 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     const fraction = totalBytes === 0 ? 1 : bytesRead / totalBytes;
     const elapsed = (now - started) / 1000;
     const etaSeconds = fraction > 0.01 && fraction < 1 ? Math.round((elapsed * (1 - fraction)) / fraction) : null;
-    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rowCount, 'row')}`, etaSeconds });
+    const reading = several ? `${source.name}: ` : '';
+    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `${reading}read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rowCount, 'row')}`, etaSeconds });
   };
 
   let finalDir: string | undefined;
   try {
-    const parser = createParser(format.format, sink);
-    const decoder = new LineDecoder();
-    const source = openSource(file, format.compressed, (chunk) => {
-      hash.update(chunk);
-      bytesRead += chunk.length;
-    });
-    try {
-      let first = true;
-      for await (const chunk of source) {
-        if (ctx.signal?.aborted) throw new ImportCancelled();
-        if (first) refuseUtf16(chunk as Buffer);
-        first = false;
-        for (const piece of decoder.decode(chunk as Buffer)) parser.feed(piece);
-        report();
-      }
-    } catch (err) {
-      source.destroy();
-      if (err instanceof FormatError || err instanceof StudioError || err instanceof ImportCancelled) throw err;
-      const e = err as NodeJS.ErrnoException;
-      if (format.compressed && e.code?.startsWith('Z_')) {
-        throw new StudioError('invalid_params', `${name}: not a valid gzip file (${e.message}). Decompress it to check it, or import the uncompressed file.`, { file: shown });
-      }
-      throw err;
-    }
-    for (const piece of decoder.end()) parser.feed(piece);
-    parser.end();
-    if (rowCount === 0) {
-      const first = skipped[0];
-      throw new StudioError(
-        'invalid_params',
-        first
-          ? `${name}: no valid rows; ${skippedCount === 1 ? 'its one row was' : `all ${skippedCount} rows were`} invalid (first: line ${first.line}: ${first.reason}).`
-          : `${name} has no data rows (an empty file, or a header alone). Check that it is the right file.`,
-        { file: shown, ...(first ? { line: first.line } : {}) },
-      );
+    /** Each file's rows, in order: each file is split on its own. */
+    const rowsPerSource: number[] = [];
+    for (const next of sources) {
+      source = next;
+      const rowsBefore = rowCount;
+      const skippedBefore = skippedCount;
+      const firstSkipped = skipped.length;
+      await readSource(source, sink, ctx.signal, (chunk) => {
+        hash.update(chunk);
+        bytesRead += chunk.length;
+      }, report);
+      const fileRows = rowCount - rowsBefore;
+      if (fileRows === 0) throw noRowsError(source, skippedCount - skippedBefore, skipped[firstSkipped]);
+      rowsPerSource.push(fileRows);
     }
     const cols = columns as unknown as string[];
     writeOffset(rows.bytes);
@@ -193,9 +209,16 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     if (skippedCount === 0) fs.rmSync(skippedFile.file);
 
     ctx.onProgress?.({ fraction: 0.99, message: `splitting ${plural(rowCount, 'row')}`, etaSeconds: null });
-    const split = assignSplits(rowCount, params.split, params.seed);
+    const split = new Uint8Array(rowCount);
+    const counts = { train: 0, validation: 0, test: 0 };
+    let at = 0;
+    sources.forEach((s, i) => {
+      split.set(assignSplits(rowsPerSource[i], s.split, params.seed), at);
+      at += rowsPerSource[i];
+      const own = splitCounts(rowsPerSource[i], s.split);
+      for (const part of SPLITS) counts[part] += own[part];
+    });
     writeFileDurably(path.join(temp, 'splits.bin'), split);
-    const counts = splitCounts(rowCount, params.split);
     const project = params.projectId ? ctx.store.projects.get(params.projectId) : undefined;
     const mapping = params.mapping ?? suggestMapping(cols, project?.task);
     checkMapping(mapping, cols);
@@ -203,14 +226,14 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       id,
       projectId: params.projectId,
       name: params.name,
-      sourcePath: shown,
-      format: format.format,
-      compressed: format.compressed,
+      sourcePath: sources.map((s) => s.shown).join(' + '),
+      format: sources[0].format.format,
+      compressed: sources[0].format.compressed,
       columns: cols,
       rowCount,
       contentHash: hash.digest('hex'),
       mapping,
-      splits: Object.fromEntries(SPLITS.map((s) => [s, counts[s]])),
+      splits: counts,
       splitSeed: params.seed,
       skippedRows: skipped,
       createdAt: nowIso(),
@@ -225,7 +248,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     fsyncDir(datasetsRoot(ctx.dataDir));
     ctx.store.datasets.insert(dataset);
     if (skippedCount > 0) ctx.log?.('warn', `skipped ${plural(skippedCount, 'invalid row')} (see ${path.join(finalDir, 'skipped.jsonl')})`);
-    ctx.log?.('info', `imported ${plural(rowCount, 'row')} from ${shown} as dataset ${id}`);
+    ctx.log?.('info', `imported ${plural(rowCount, 'row')} from ${dataset.sourcePath} as dataset ${id}`);
     ctx.onProgress?.({ fraction: 1, message: `imported ${plural(rowCount, 'row')}`, etaSeconds: 0 });
     return dataset;
   } catch (err) {
@@ -235,10 +258,49 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     fs.rmSync(temp, { recursive: true, force: true });
     if (finalDir && !ctx.store.datasets.get(id)) fs.rmSync(finalDir, { recursive: true, force: true });
     if (err instanceof FormatError) {
-      throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file: shown, line: err.line });
+      throw new StudioError('invalid_params', `${source.name} line ${err.line}: ${err.message}.`, { file: source.shown, line: err.line });
     }
-    throw hideWorkingPaths(diskFullError(err, `importing ${name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.'), name, ctx.dataDir);
+    throw hideWorkingPaths(diskFullError(err, `importing ${source.name}`, datasetsRoot(ctx.dataDir), 'Nothing was imported and the partial copy was removed.'), source.name, ctx.dataDir);
   }
+}
+
+/** Stream one file through its own parser and decoder into the sink; line numbers count from its first line. */
+async function readSource(source: ImportSource, sink: RecordSink, signal: AbortSignal | undefined, onRaw: (chunk: Buffer) => void, report: () => void): Promise<void> {
+  const { format, name, shown } = source;
+  const parser = createParser(format.format, sink);
+  const decoder = new LineDecoder();
+  const stream = openSource(source.file, format.compressed, onRaw);
+  try {
+    let first = true;
+    for await (const chunk of stream) {
+      if (signal?.aborted) throw new ImportCancelled();
+      if (first) refuseUtf16(chunk as Buffer);
+      first = false;
+      for (const piece of decoder.decode(chunk as Buffer)) parser.feed(piece);
+      report();
+    }
+  } catch (err) {
+    stream.destroy();
+    if (err instanceof FormatError || err instanceof StudioError || err instanceof ImportCancelled) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (format.compressed && e.code?.startsWith('Z_')) {
+      throw new StudioError('invalid_params', `${name}: not a valid gzip file (${e.message}). Decompress it to check it, or import the uncompressed file.`, { file: shown });
+    }
+    throw err;
+  }
+  for (const piece of decoder.end()) parser.feed(piece);
+  parser.end();
+}
+
+/** A file that gave no row: empty, a header alone, or (with skip-invalid) every row refused. */
+function noRowsError(source: ImportSource, skippedInFile: number, first: { line: number; reason: string } | undefined): StudioError {
+  return new StudioError(
+    'invalid_params',
+    first
+      ? `${source.name}: no valid rows; ${skippedInFile === 1 ? 'its one row was' : `all ${skippedInFile} rows were`} invalid (first: line ${first.line}: ${first.reason}).`
+      : `${source.name} has no data rows (an empty file, or a header alone). Check that it is the right file.`,
+    { file: source.shown, ...(first ? { line: first.line } : {}) },
+  );
 }
 
 /**

@@ -59,8 +59,7 @@ export const handlers: Handlers = {
   'datasets.get': ({ id }, _raw, { store }) => store.datasets.find(id, 'id'),
   'datasets.import': (input, _raw, { store, queue }) => {
     // Refuse at once what can be refused without reading the file (missing file, unknown format, bad split).
-    const { file } = precheckImport(input, store);
-    return queue.enqueue('dataset-import', { ...input, path: file });
+    return queue.enqueue('dataset-import', precheckImport(input, store).resolved);
   },
   'datasets.rows': ({ id, split, offset, limit }, _raw, { store, dataDir }) => {
     const dataset = store.datasets.find(id, 'id');

@@ -40,6 +40,28 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
     expect(shown.preview.map((row) => row.fname)).toEqual(['train_0', 'train_1']);
   });
 
+  it('imports SST-2 as published, train/dev/GLUE-dev files, into one dataset with those splits (--add)', () => {
+    const dir = dataDir();
+    const sst2 = (name: string) => path.join(SHARED_DATA, 'datasets/sst2', name);
+    const r = lathe(dir, ['dataset', 'import', sst2('train.tsv'), '--name', 'sst2', '--split', 'train', '--add', `validation=${sst2('dev.tsv')}`, '--add', `test=${sst2('glue_dev.tsv')}`, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<Dataset>().splits).toEqual({ train: 60_614, validation: 6_735, test: 872 });
+    const test = lathe(dir, ['dataset', 'show', 'sst2', '--split', 'test', '--rows', '1', '--json']).json<{ preview: { sentence: string }[] }>();
+    expect(test.preview[0].sentence.trim()).toBe("it 's a charming and often affecting journey ."); // glue_dev.tsv's first row, in file order
+    expect(lathe(dir, ['dataset', 'show', 'sst2']).stdout).toMatch(/^source:\s+\S+train\.tsv \+ \S+dev\.tsv \+ \S+glue_dev\.tsv \(tsv\)$/m);
+    // DialogSum's published test file has three summaries a row (summary1..3), not train's one: refused by name and line
+    const dialogsum = (name: string) => path.join(SHARED_DATA, 'datasets/dialogsum', name);
+    const mixed = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--split', '0.9,0.1,0', '--add', `test=${dialogsum('test.jsonl')}`]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/test\.jsonl line 1: missing field 'summary' \(every row needs the columns of the first row of train\.jsonl: fname, dialogue, summary, topic\)/);
+    expect(lathe(dir, ['dataset', 'list', '--json']).json<Dataset[]>().map((d) => d.name)).toEqual(['sst2']);
+    const unsaid = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--add', `validation=${dialogsum('dev.jsonl')}`]);
+    expect(unsaid.code).toBe(2);
+    expect(unsaid.stderr).toMatch(/with --add, say how FILE itself is split: --split train/);
+    const malformed = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--split', 'train', '--add', dialogsum('dev.jsonl')]);
+    expect(malformed.stderr).toMatch(/--add takes SPLIT=FILE, the split being train, validation or test/);
+  });
+
   it('refuses a copy with one corrupted line, naming the line, and leaves nothing behind', () => {
     const dir = dataDir();
     const lines = fs.readFileSync(DIALOGSUM, 'utf8').split('\n');
