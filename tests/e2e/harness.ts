@@ -117,7 +117,7 @@ export async function fullPageHeight(page: Page): Promise<number> {
  * How long a screenshot may take: Playwright's 30 s default ran out once for a tall page on two cores shared with
  * a second full test run (finetune's pretrain-builder shot, 2026-12-05); a slow shot is not a failure of the UI.
  */
-const SHOT_TIMEOUT_MS = 120_000;
+export const SHOT_TIMEOUT_MS = 120_000;
 
 /** Screenshot the whole page as it stands: the viewport grows to the content for the shot. */
 export async function shootFullPage(page: Page, file: string): Promise<void> {

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserSkipReason, SCREENSHOTS, SHARED_DATA, shootFullPage, studioInChromium } from './harness.ts';
+import { browserSkipReason, SCREENSHOTS, SHARED_DATA, SHOT_TIMEOUT_MS, shootFullPage, studioInChromium } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const skipReason = browserSkipReason() ?? (existsSync(DIALOGSUM_DEV) ? null : `${DIALOGSUM_DEV} is absent (the shared data sets are not mounted)`);
@@ -126,6 +126,37 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const skipped = page.getByText('1 row was skipped at import');
     await skipped.waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByRole('table', { name: 'Row problems' }).locator('tbody tr').first().textContent()).toMatch(/^2/);
+  });
+
+  it('imports a train file and its published test file as one dataset, each file its own split', async () => {
+    const { page, pageErrors } = e2e;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-two-files-'));
+    const write = (name: string, n: number) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ dialogue: `#Person1#: ${name} ${i}`, summary: `about ${i}` })).join('\n') + '\n');
+      return file;
+    };
+    await page.keyboard.press('Control+6');
+    const openPanel = page.getByRole('button', { name: 'Import a file' }); // open unless the last import left it open
+    if (await openPanel.count()) await openPanel.click();
+    await page.getByLabel('Dataset file').setInputFiles(write('talks-train.jsonl', 30));
+    await page.getByLabel('Dataset name').fill('talks');
+    await page.getByRole('radio', { name: 'All train' }).click();
+    await page.getByLabel('Another file of this dataset').setInputFiles(write('talks-test.jsonl', 8));
+    const split = page.getByLabel('Split of talks-test.jsonl');
+    expect(await split.inputValue()).toBe('test'); // the first split no file fills yet
+    await page.getByLabel('Another file of this dataset').setInputFiles(write('talks-extra.jsonl', 4));
+    expect(await page.getByLabel('Split of talks-extra.jsonl').inputValue()).toBe('validation');
+    await page.getByRole('form', { name: 'Import a dataset' }).screenshot({ path: path.join(SCREENSHOTS, 'datasets-import-files-light.png'), timeout: SHOT_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Remove talks-extra.jsonl' }).click();
+    await expect.poll(() => page.getByTestId('extra-files').locator('li').count()).toBe(1);
+    await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
+    const detail = page.getByLabel('Dataset talks');
+    await detail.getByRole('heading', { name: 'talks' }).waitFor({ timeout: 120_000 });
+    const counts = await Promise.all(['train', 'validation', 'test'].map(async (s) => (await page.getByTestId(`split-${s}`).locator('strong').textContent())?.replace(/\D/g, '')));
+    expect(counts).toEqual(['30', '0', '8']);
+    await detail.getByText('talks-train.jsonl + talks-test.jsonl').waitFor();
+    expect(pageErrors).toEqual([]);
   });
 
   it('lists the import jobs on the Runs page', async () => {

@@ -10,9 +10,9 @@ import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/
 import { rowProblemsIn } from './importErrors.ts';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { useJobProgress } from './useJobProgress.ts';
+import { chosenName, ExtraFiles, type Chosen, type ExtraFile } from './ExtraFiles.tsx';
 
-type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
-type Phase = { step: 'idle' } | { step: 'uploading'; fraction: number } | { step: 'importing' } | { step: 'failed'; message: string; problems: ReturnType<typeof rowProblemsIn> };
+type Phase = { step: 'idle' } | { step: 'uploading'; fraction: number; name: string } | { step: 'importing' } | { step: 'failed'; message: string; problems: ReturnType<typeof rowProblemsIn> };
 
 type SplitMode = 'split' | 'train' | 'validation' | 'test';
 const SPLIT_MODES: { id: SplitMode; label: string; help: string }[] = [
@@ -41,6 +41,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   const [split, setSplit] = useState({ train: '80', validation: '10', test: '10' });
   /** 'split': shuffle the file into the three parts; a split's name: the file already is that split. */
   const [splitMode, setSplitMode] = useState<SplitMode>('split');
+  const [extraFiles, setExtraFiles] = useState<ExtraFile[]>([]);
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -81,20 +82,22 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
     e.preventDefault();
     if (!chosen || busy || splitError || !name.trim()) return;
     try {
-      let path: string;
-      if (chosen.kind === 'file') {
-        if (studio.files.kind !== 'upload') return;
-        setPhase({ step: 'uploading', fraction: 0 });
-        path = await studio.files.upload(chosen.file, (fraction) => setPhase({ step: 'uploading', fraction }));
-      } else {
-        path = chosen.path;
-      }
+      // An upload is stored under a server path; errors and the dataset's source name the user's own file.
+      const located = async (c: Chosen): Promise<{ path: string; fileName?: string }> => {
+        if (c.kind === 'path') return { path: c.path };
+        if (studio.files.kind !== 'upload') throw new Error('This studio reads files from disk; choose the file again.');
+        const upload = studio.files;
+        setPhase({ step: 'uploading', fraction: 0, name: c.file.name });
+        return { path: await upload.upload(c.file, (fraction) => setPhase({ step: 'uploading', fraction, name: c.file.name })), fileName: c.file.name };
+      };
+      const first = await located(chosen);
+      const more = [];
+      for (const f of extraFiles) more.push({ ...(await located(f.chosen)), split: f.split });
       setPhase({ step: 'importing' });
       const job = await studio.call('datasets.import', {
-        path, name: name.trim(), projectId, skipInvalid,
-        // An upload is stored under a server path; errors and the dataset's source name the user's own file.
-        ...(chosen.kind === 'file' ? { fileName: chosen.file.name } : {}),
+        ...first, name: name.trim(), projectId, skipInvalid,
         split: splitMode === 'split' ? { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 } : splitMode,
+        extraFiles: more,
       });
       progress.follow(job);
     } catch (err) {
@@ -110,7 +113,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       </Card>
     );
   }
-  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosen.path) : null;
+  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosenName(chosen)) : null;
   return (
     <Card aria-label="Import a dataset">
       <CardHeader title="Import a dataset" subtitle="JSON Lines, JSON, CSV or TSV, optionally gzipped. Rows are checked, hashed and split once, reproducibly." />
@@ -148,6 +151,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
             ))}
           </div>
         )}
+        <ExtraFiles files={extraFiles} firstSplit={splitMode === 'split' ? null : splitMode} onChange={setExtraFiles} />
         <label className="checkbox">
           <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
           <span><strong>Import valid rows only</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
@@ -155,7 +159,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
         {(phase.step === 'uploading' || phase.step === 'importing' || job) && (
           <div className="stack" style={{ gap: 6 }} data-testid="import-progress">
             <div className="row small">
-              <strong>{phase.step === 'uploading' ? 'Uploading' : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
+              <strong>{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
               <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>
               <span className="spacer" />
               {job && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
