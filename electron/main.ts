@@ -7,12 +7,13 @@ import { startEngine, startupExitCode, type Engine } from './engine.ts';
 import { bindStudioToIpc, type IpcBinding } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { enforceContentSecurityPolicy, lockDownContents } from './security.ts';
+import { isAppPage } from './security-rules.ts';
 
 // dist-electron/main.cjs → the app root holds dist/renderer, native/ and node_modules/.
 const appRoot = path.resolve(__dirname, '..');
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
-const isOurPage = (url: string) => url.split('#')[0].split('?')[0] === rendererUrl;
+const isOurPage = (url: string) => isAppPage(url, rendererUrl);
 
 /** --data-dir=DIR, else LATHE_DATA_DIR, else Electron's userData; an empty one is unset (never the current folder). */
 function dataDirectory(): string {

@@ -1,21 +1,7 @@
 // The window's security rules, in one place: the Content-Security-Policy, and what the page may navigate to
-// or open (nothing but itself).
+// or open (nothing but itself). The rules themselves are in security-rules.ts, testable without Electron.
 import { shell, type Session, type WebContents } from 'electron';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "worker-src 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY, opensInBrowser } from './security-rules.ts';
 
 /** Adds the CSP header to every response the session loads (the page also carries it in a meta tag). */
 export function enforceContentSecurityPolicy(session: Session): void {
@@ -36,7 +22,7 @@ export function lockDownContents(contents: WebContents, isOurPage: (url: string)
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (opensInBrowser(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

@@ -21,7 +21,7 @@ export const NATIVE_ALLOW = {
   deploy: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data'],
   rag: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate'],
   studio: ['api', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'openai', 'rag'],
-  serve: ['api', 'data', 'studio'],
+  serve: ['api', 'data', 'studio', 'openai'],
   openai: ['api', 'text', 'store', 'models', 'generate', 'rag'],
   cli: ['api', 'onnx', 'text', 'store', 'jobs', 'models', 'generate', 'data', 'eval', 'train', 'deploy', 'rag', 'studio', 'serve', 'openai'],
 };

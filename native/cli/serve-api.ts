@@ -8,7 +8,7 @@ import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
-import { listenOn, serveUntilStopped } from './serving.ts';
+import { listenOn, MIN_SECRET_LENGTH, serveUntilStopped } from './serving.ts';
 import { formatTable } from './table.ts';
 
 const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
@@ -60,7 +60,7 @@ export const commands: CliCommand[] = [
       if (!isLoopbackHost(host) && !apiKey) {
         throw new UserError(`--host ${host} makes the models reachable from other machines: give --api-key as well (or keep the default --host ${API_DEFAULTS.host}).\nUsage: ${USAGE}`);
       }
-      if (apiKey !== undefined && apiKey.length < 8) throw new UserError(`--api-key is too short: use at least 8 characters.\nUsage: ${USAGE}`);
+      if (apiKey !== undefined && apiKey.length < MIN_SECRET_LENGTH) throw new UserError(`--api-key is too short: use at least ${MIN_SECRET_LENGTH} characters.\nUsage: ${USAGE}`);
       const port = numberFlag(values, 'port', USAGE, true) ?? API_DEFAULTS.port;
       if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
       let server;

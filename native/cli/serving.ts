@@ -2,6 +2,12 @@
 // and the server runs until Ctrl+C or SIGTERM.
 import { UserError, type CliContext } from './command.ts';
 
+/**
+ * The shortest --token / --api-key accepted: every request may try one, so a short one is found by a script in minutes
+ * (3 characters: some 200,000 tries). The generated ones are far longer.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
 /** The server `start` starts on `port`; a port another process holds is refused as a UserError naming --port. */
 export async function listenOn<S>(port: number, start: () => Promise<S>): Promise<S> {
   try {

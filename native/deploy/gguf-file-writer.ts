@@ -107,7 +107,28 @@ export function layoutGguf(metadata: GgufMetadata, tensors: GgufTensorPlan[]): {
 }
 
 /** Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. */
+/**
+ * Why `file` may not be replaced by a GGUF export: only an earlier GGUF file (or an empty file) is, so an --out that
+ * names a file the user keeps (notes.txt, a mistyped ~/.bashrc) is refused rather than overwritten, as
+ * replace-folder.ts refuses a folder of other files. Null when it may be written (a folder is atomicWrite's refusal).
+ */
+export function notReplaceableFileReason(file: string): string | null {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size === 0) return null;
+  const magic = Buffer.alloc(GGUF_MAGIC.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, magic, 0, magic.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (magic.toString('latin1') === GGUF_MAGIC) return null;
+  return `${file} exists and is not a GGUF file (an earlier export), so it is not replaced; choose another --out`;
+}
+
 export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+  const refusal = notReplaceableFileReason(file);
+  if (refusal) throw new Error(refusal);
   const { header, offsets, sizes } = layoutGguf(metadata, tensors);
   sweepBeside(file); // what a killed export left beside the file the user chose
   await atomicWrite(file, async (fd) => {

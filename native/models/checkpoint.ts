@@ -104,8 +104,11 @@ export class CheckpointWeights {
   }
 }
 
-/** A shard named by an index must sit beside it: a non-empty name with no folder part. */
-function isPlainFileName(name: unknown): name is string {
+/**
+ * A name that stays in the folder it is joined to: non-empty, no folder part on any platform (a backslash is one on
+ * Windows), no NUL. A shard an index names must be one, and so must a file a Hub listing offers to download.
+ */
+export function isPlainFileName(name: unknown): name is string {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { isPlainFileName } from './checkpoint.ts';
 import { SENTENCE_TRANSFORMERS_FILES } from './encoder-config.ts';
 
 export interface DownloadParams {
@@ -24,7 +25,11 @@ const WANTED_FILES = [
   'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json',
   'chat_template.jinja', 'model.safetensors.index.json', ...SENTENCE_TRANSFORMERS_FILES,
 ];
-const wanted = (name: string) => WANTED_FILES.includes(name) || /^[^/]*\.safetensors$/.test(name);
+/**
+ * Whether to fetch a file the Hub lists. The listing comes from the network (a mirror, with LATHE_HF_ENDPOINT), and
+ * each name is joined to the download folder: one with a folder part ('..\\..\\x.safetensors' on Windows) is never wanted.
+ */
+const isWantedFile = (name: string) => WANTED_FILES.includes(name) || (isPlainFileName(name) && name.endsWith('.safetensors'));
 
 export const OFFLINE_MESSAGE = 'cannot reach huggingface.co — you are offline or behind a proxy; import a local folder instead';
 
@@ -71,7 +76,7 @@ export async function listRepoFiles(p: DownloadParams): Promise<{ name: string; 
   const url = `${hubEndpoint()}/api/models/${p.repo}/revision/${encodeURIComponent(p.revision)}?blobs=true`;
   const res = await hubFetch(url, { headers: headers(p.token) }, p);
   const body = (await res.json()) as { siblings?: { rfilename: string; size?: number }[] };
-  const files = (body.siblings ?? []).filter((s) => wanted(s.rfilename)).map((s) => ({ name: s.rfilename, size: s.size ?? null }));
+  const files = (body.siblings ?? []).filter((s) => isWantedFile(s.rfilename)).map((s) => ({ name: s.rfilename, size: s.size ?? null }));
   const refuse = (message: string) => new StudioError('invalid_params', message, { field: 'repo' });
   if (!files.some((f) => f.name === 'config.json')) throw refuse(`${p.repo} has no config.json: it is not a transformers model Lathe can run`);
   if (!files.some((f) => f.name.endsWith('.safetensors'))) {

@@ -71,10 +71,15 @@ export interface AddOptions {
   fileNames?: Record<string, string>;
 }
 
-/** Files named directly, and the files under folders named (recursively, in name order); hidden entries skipped. */
+/**
+ * Files named directly, and the files under folders named (recursively, in name order); hidden entries skipped.
+ * Each folder is read once, by its real path: a link back up the tree (two of them made an import run forever,
+ * reading 2^40 paths) is left out.
+ */
 export function expandPaths(paths: readonly string[]): { files: string[]; skipped: SkippedFile[] } {
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
+  const foldersRead = new Set<string>();
   const visit = (p: string, named: boolean) => {
     let stat: fs.Stats;
     try {
@@ -84,6 +89,9 @@ export function expandPaths(paths: readonly string[]): { files: string[]; skippe
       return;
     }
     if (stat.isDirectory()) {
+      const real = fs.realpathSync(p);
+      if (foldersRead.has(real)) return;
+      foldersRead.add(real);
       for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.')) visit(path.join(p, e), false);
     } else if (formatOf(p)) files.push(path.resolve(p));
     else skipped.push({ path: p, reason: `not a document Lathe reads (.txt, .md, .html, .pdf, .docx)${named ? '' : '; left out of the folder'}` });

@@ -41,10 +41,11 @@ export function tokenMatches(given: string | null | undefined, expected: string)
   return crypto.timingSafeEqual(a, b);
 }
 
-export function requestToken(req: http.IncomingMessage, url: URL, queryName: string): string | null {
+/** The bearer token a request carries; the query parameter `queryName` counts only where the caller allows one (not null). */
+export function requestToken(req: http.IncomingMessage, url: URL, queryName: string | null): string | null {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  return url.searchParams.get(queryName);
+  return queryName === null ? null : url.searchParams.get(queryName);
 }
 
 export const CONTENT_TYPES: Record<string, string> = {

@@ -1,5 +1,7 @@
 // `lathe serve`: the Studio API over HTTP exactly as native/api/http.ts defines it (RPC, server-sent events,
-// streamed uploads), plus the built renderer as static files. Every /api request needs the token.
+// streamed uploads), plus the built renderer as static files. Every /api request needs the token; every request
+// must name this server in its Host header (a page that re-points its own domain at 127.0.0.1 — DNS rebinding —
+// sends its own name and is refused), and no page may frame the studio.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -9,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { EVENTS_PATH, RPC_PREFIX, TOKEN_QUERY, UPLOAD_PATH } from '../api/http.ts';
 import { fsyncDir } from '../data/files.ts';
+import { hostAllowed } from '../openai/guards.ts';
 import { Studio } from '../studio/studio.ts';
 import { CONTENT_TYPES, readBody, requestToken, sendError, sendJson, tokenMatches } from './http-util.ts';
 
@@ -25,6 +28,8 @@ export interface ServerOptions {
   /** Generated (crypto random) when not given. */
   token?: string;
   rendererDir?: string;
+  /** More names the Host header may carry (a reverse proxy's, say), besides the address the server listens on. */
+  allowedHosts?: string[];
 }
 
 export interface RunningServer {
@@ -47,6 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Opening the studio marks jobs left running by a crashed server as interrupted.
   const studio = new Studio({ dataDir: options.dataDir, mode: 'serve' });
   const streams = new Set<http.ServerResponse>();
+  let port = 0; // known once listening, before the first request
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -58,13 +64,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
+    // A meta tag cannot forbid framing (frame-ancestors), so the headers do: no page may overlay the studio's buttons.
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('content-security-policy', "frame-ancestors 'none'");
+    if (!hostAllowed(req.headers.host, host, port, options.allowedHosts ?? [])) {
+      const message = `Host '${req.headers.host ?? ''}' is not this server's address; open the URL that \`lathe serve\` printed (or allow another name with --allow-host)`;
+      return sendJson(res, 403, { error: { code: 'unauthorized', message } });
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(requestToken(req, url, TOKEN_QUERY), token)) {
+      // ?token= counts only for the event stream, which EventSource opens without headers: anywhere else a token in
+      // the URL would let a plain form on another site make the call, and URLs are kept in history and logs.
+      const tokenQuery = req.method === 'GET' && url.pathname === EVENTS_PATH ? TOKEN_QUERY : null;
+      if (!tokenMatches(requestToken(req, url, tokenQuery), token)) {
         res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' });
         res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'missing or wrong token: open the URL that `lathe serve` printed' } }));
         return;
       }
-      if (url.pathname.startsWith(RPC_PREFIX)) return rpc(req, res, decodeURIComponent(url.pathname.slice(RPC_PREFIX.length)));
+      if (url.pathname.startsWith(RPC_PREFIX)) return rpc(req, res, decodePath(url.pathname.slice(RPC_PREFIX.length)) ?? '');
       if (url.pathname === EVENTS_PATH) return events(req, res);
       if (url.pathname === UPLOAD_PATH) return upload(req, res, url);
       return sendError(res, { code: 'not_found', message: `no API route ${url.pathname}` });
@@ -74,6 +90,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function rpc(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'invalid_params', message: 'RPC calls are POST requests with JSON params' } });
+    // JSON only: a form on another site can send text/plain without asking (no CORS preflight), never JSON.
+    if (!isJson(req.headers['content-type'])) return sendJson(res, 415, { error: { code: 'invalid_params', message: 'RPC calls send their params as JSON, with Content-Type: application/json' } });
     let params: unknown;
     try {
       const body = await readBody(req, RPC_BODY_LIMIT);
@@ -133,7 +151,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const index = path.join(rendererDir, 'index.html');
-    let file = path.join(rendererDir, path.normalize(decodeURIComponent(pathname)));
+    const decoded = decodePath(pathname);
+    if (decoded === null) return notFound(res);
+    let file = path.join(rendererDir, path.normalize(decoded));
     if (path.relative(rendererDir, file).startsWith('..')) file = index;
     let stat = fs.statSync(file, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
@@ -142,11 +162,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (!stat?.isFile()) {
       // Client-side routes (no extension) get the app; a missing asset is a plain 404.
-      if (path.extname(pathname) && pathname !== '/index.html') {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('not found\n');
-        return;
-      }
+      if (path.extname(pathname) && pathname !== '/index.html') return notFound(res);
       file = index;
       stat = fs.statSync(file, { throwIfNoEntry: false });
       if (!stat?.isFile()) {
@@ -172,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await studio.close();
     throw err;
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
@@ -193,4 +209,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closing;
     },
   };
+}
+
+/** A URL path percent-decoded, or null when it is malformed or names a NUL byte (which no file has): a 404, not a 500. */
+function decodePath(encoded: string): string | null {
+  try {
+    const decoded = decodeURIComponent(encoded);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
+}
+
+function notFound(res: http.ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('not found\n');
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 }

@@ -74,12 +74,15 @@ export function prepareDataDir(dataDir: string, file: string): void {
 
 /**
  * `mkdir -p`, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns for a path under
- * /proc (`--data-dir /proc/x` spun at full CPU), where creating each level plainly fails at once with ENOENT.
+ * /proc (`--data-dir /proc/x` spun at full CPU), where creating each level plainly fails at once with ENOENT. The
+ * data directory itself is the owner's alone (0700 where modes apply): it holds the user's datasets, models and
+ * run outputs, and a parent such as ~/.config is often readable by everyone on the machine. Its parents get the
+ * usual mode, and a folder that already exists keeps its own.
  */
 function makeFolders(dir: string): void {
   const missing: string[] = [];
   for (let at = dir; !fs.existsSync(at); at = path.dirname(at)) missing.unshift(at);
-  for (const folder of missing) fs.mkdirSync(folder);
+  for (const folder of missing) fs.mkdirSync(folder, folder === dir ? { mode: 0o700 } : undefined);
 }
 
 export function dataDirError(dir: string, err: unknown): StoreOpenError {

@@ -62,23 +62,25 @@ async function collectEvents(url: string, until: (e: StudioEvent) => boolean, ti
 }
 
 describe('lathe serve', () => {
-  it('answers 401 with no data to any /api request without the right token', async () => {
+  it('refuses a short --token, and answers 401 with no data to any /api request without the right token', async () => {
     const dir = dataDir();
-    const { base, token, child } = await startServe(dir, ['--token', 't0k']);
+    const short = lathe(dir, ['serve', '--port', '0', '--token', 't0k'], { timeoutMs: 20_000 });
+    expect([short.code, short.stderr]).toEqual([2, expect.stringMatching(/--token is too short: use at least 8 characters/)]);
+    const { base, token, child } = await startServe(dir, ['--token', 't0k-t0k-']);
     children.push(child);
-    expect(token).toBe('t0k');
+    expect(token).toBe('t0k-t0k-');
     for (const [method, url] of [['POST', '/api/rpc/projects.list'], ['GET', '/api/events'], ['POST', '/api/upload?name=a.jsonl'], ['GET', '/api/rpc/projects.list?token=wrong']] as const) {
       const res = await fetch(base + url, { method });
       expect(res.status, url).toBe(401);
       expect(await res.text()).not.toMatch(/proj_|result/);
     }
     expect((await rpc(base, 'wrong', 'projects.list')).status).toBe(401);
-    const ok = await rpc<unknown[]>(base, 't0k', 'projects.list');
+    const ok = await rpc<unknown[]>(base, 't0k-t0k-', 'projects.list');
     expect(ok).toEqual({ status: 200, body: { result: [] } });
-    const bad = await rpc(base, 't0k', 'projects.create', { name: '', task: 'qa' });
+    const bad = await rpc(base, 't0k-t0k-', 'projects.create', { name: '', task: 'qa' });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.code).toBe('invalid_params');
-    expect((await rpc(base, 't0k', 'no.such')).body.error?.code).toBe('unknown_method');
+    expect((await rpc(base, 't0k-t0k-', 'no.such')).body.error?.code).toBe('unknown_method');
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   });

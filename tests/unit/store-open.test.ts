@@ -86,3 +86,18 @@ describe('openStore announcements', () => {
     }
   });
 });
+
+describe.skipIf(process.platform === 'win32')('a data directory openStore creates', () => {
+  it('is the owner\'s alone (it holds datasets and models), while its new parents and an existing folder keep their modes', () => {
+    const root = tempDir();
+    const fresh = path.join(root, 'config', 'Lathe');
+    openStore(fresh).close();
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(fresh)).toBe(0o700);
+    expect(mode(path.dirname(fresh))).toBe(0o777 & ~process.umask());
+    const existing = tempDir();
+    fs.chmodSync(existing, 0o755);
+    openStore(existing).close();
+    expect(mode(existing)).toBe(0o755);
+  });
+});
