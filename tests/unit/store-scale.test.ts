@@ -2,7 +2,9 @@
 // are, thinning keeps the points a person looks for (ends, lowest, highest), and the queries every run page makes
 // use an index instead of scanning a table that grows with every run. Sizes and query plans, never timings.
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import { downsampleMinMax } from '../../native/api/downsample.ts';
+import { savePredictions, predictionsPath } from '../../native/eval/predictions.ts';
 import type { Store } from '../../native/store/db.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { tempStores } from './temp-stores.ts';
@@ -79,6 +81,33 @@ describe('runs.metrics on a long run', () => {
     const latest = store.runs.latestMetrics(runId);
     expect(latest.map((m) => [m.name, m.step])).toEqual([['grad_norm', STEPS], ['loss', STEPS], ['lr', STEPS]]);
     expect(latest.find((m) => m.name === 'loss')!.value).toBe(0.25);
+  });
+});
+
+describe('eval.examples on a long evaluation', () => {
+  it('parses only the page asked for: a damaged line elsewhere in the file does not stop it, and is named on its own page', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const run = store.runs.create({ kind: 'evaluation', name: 'long eval', status: 'succeeded', config: {} });
+    const examples = Array.from({ length: 1500 }, (_, i) => ({
+      index: i, id: `test:${i}`, input: `dialogue ${i}`, references: [`summary ${i}`], prediction: `guess ${i}`, scores: { rougeL: i / 1500 },
+      promptTokens: 10, truncatedTokens: 0, generatedTokens: 5, latencyMs: 1,
+    }));
+    await savePredictions(store, dir, run.id, examples);
+    store.close();
+    const file = predictionsPath(dir, run.id);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[999] = '{"index": 999, "broken';
+    fs.writeFileSync(file, lines.join('\n'));
+    const studio = new Studio({ dataDir: dir, mode: 'serve' });
+    try {
+      const page = await studio.call('eval.examples', { id: run.id, offset: 10, limit: 3 });
+      expect(page.total).toBe(1500);
+      expect(page.rows.map((e) => e.id)).toEqual(['test:10', 'test:11', 'test:12']);
+      await expect(studio.call('eval.examples', { id: run.id, offset: 990, limit: 20 })).rejects.toMatchObject({ message: expect.stringContaining(`${file}:1000: not valid JSON`) });
+    } finally {
+      await studio.close();
+    }
   });
 });
 
