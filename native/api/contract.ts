@@ -55,7 +55,11 @@ export const methods = {
   /** Oldest first; `tag` keeps the runs that carry it. */
   'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional(), tag: RunTag.optional() }), result: z.array(Run) },
   'runs.get': { params: Id, result: Run },
-  'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional() }), result: z.array(RunMetric) },
+  /**
+   * By name, then step. `maxPoints` thins each longer series to at most that many points for a chart (its ends and
+   * each bucket's min and max kept, so a spike or the best step survives); without it, every recorded point.
+   */
+  'runs.metrics': { params: z.object({ id: z.string(), name: z.string().optional(), maxPoints: z.number().int().min(4).max(100_000).optional() }), result: z.array(RunMetric) },
   /** The files a run produced (adapter, model, predictions, generation output), each with its size and sha256. */
   'runs.artifacts': { params: Id, result: z.array(Artifact) },
   /** A playground generation's prompt and the text it generated (its recorded output.json); null until it finishes. */

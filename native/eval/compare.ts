@@ -148,7 +148,7 @@ function loadRuns(store: Store, runIds: readonly string[]): Run[] {
 }
 
 export function compareRuns(store: Store, runIds: readonly string[]): Comparison {
-  return compareMetrics(loadRuns(store, runIds).map((run) => ({ run, metrics: store.runs.metrics(run.id) })));
+  return compareMetrics(loadRuns(store, runIds).map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
 }
 
 /** All joined examples of the runs, sorted as asked (not paged). */

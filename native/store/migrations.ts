@@ -225,6 +225,17 @@ export const MIGRATIONS: Migration[] = [
       UPDATE collections SET embed_model_id = (SELECT id FROM models WHERE models.path = collections.embed_model);
     `,
   },
+  {
+    version: 9,
+    description: "indexes for a grown data directory: a run's jobs, the newest jobs, and the runs a deleted run parented",
+    // jobs.list by run (every run page) and the newest jobs (the Runs page) scanned and sorted the whole jobs table;
+    // deleting a run scanned jobs and runs to clear the foreign keys that point at it (ON DELETE SET NULL).
+    sql: `
+      CREATE INDEX jobs_run ON jobs(run_id, created_at);
+      CREATE INDEX jobs_created ON jobs(created_at);
+      CREATE INDEX runs_parent ON runs(parent_run_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

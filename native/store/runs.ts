@@ -1,6 +1,7 @@
 // Runs (one training, evaluation, generation or export), their metric series and the files they produced.
 import type Database from 'better-sqlite3';
 import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
+import { downsampleMinMax } from '../api/downsample.ts';
 import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 import { isOwnerAlive, type ProcessOwner } from './process-owner.ts';
@@ -20,6 +21,19 @@ interface RunRow {
   owner_started: string | null;
   tags_json: string;
   note: string;
+}
+
+interface MetricRow { run_id: string; step: number; name: string; value: number; time: string }
+
+/** Rows ordered by name split into one array per name. */
+function seriesOf(rows: readonly MetricRow[]): MetricRow[][] {
+  const out: MetricRow[][] = [];
+  for (const row of rows) {
+    const last = out.at(-1);
+    if (last && last[0].name === row.name) last.push(row);
+    else out.push([row]);
+  }
+  return out;
 }
 
 interface ArtifactRow {
@@ -211,14 +225,32 @@ export class RunTable {
     return this.db.prepare(`DELETE FROM run_metrics WHERE run_id = ? AND step = ? AND name IN (${names.map(() => '?').join(', ')})`).run(runId, step, ...names).changes;
   }
 
-  metrics(runId: string, name?: string): RunMetric[] {
-    const rows =
+  /**
+   * A run's metrics by name, then step. With `maxPoints`, each series longer than that is thinned to at most
+   * `maxPoints` points, its ends and per-bucket minimum and maximum kept (api/downsample.ts): a page draws a curve
+   * from a few hundred points, while a long run records tens of thousands.
+   */
+  metrics(runId: string, name?: string, maxPoints?: number): RunMetric[] {
+    const rows = (
       name === undefined
         ? this.db.prepare('SELECT run_id, step, name, value, time FROM run_metrics WHERE run_id = ? ORDER BY name, step, rowid').all(runId)
-        : this.db.prepare('SELECT run_id, step, name, value, time FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid').all(runId, name);
-    return (rows as { run_id: string; step: number; name: string; value: number; time: string }[]).map((r) =>
-      RunMetric.parse({ runId: r.run_id, step: r.step, name: r.name, value: r.value, time: r.time }),
-    );
+        : this.db.prepare('SELECT run_id, step, name, value, time FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid').all(runId, name)
+    ) as MetricRow[];
+    const kept = maxPoints === undefined ? rows : seriesOf(rows).flatMap((series) => downsampleMinMax(series, maxPoints, (r) => r.value));
+    return kept.map((r) => RunMetric.parse({ runId: r.run_id, step: r.step, name: r.name, value: r.value, time: r.time }));
+  }
+
+  /**
+   * The last value of each of a run's metrics (its highest step; the later record of a repeated step), by name:
+   * what a comparison table shows, read through the (run_id, name, step) index instead of every recorded step.
+   */
+  latestMetrics(runId: string): RunMetric[] {
+    const rows = this.db.prepare(
+      `SELECT m.run_id, m.step, m.name, m.value, m.time FROM (SELECT DISTINCT name FROM run_metrics WHERE run_id = ?) AS n
+       JOIN run_metrics AS m ON m.rowid = (SELECT rowid FROM run_metrics WHERE run_id = ? AND name = n.name ORDER BY step DESC, rowid DESC LIMIT 1)
+       ORDER BY m.name`,
+    ).all(runId, runId) as MetricRow[];
+    return rows.map((r) => RunMetric.parse({ runId: r.run_id, step: r.step, name: r.name, value: r.value, time: r.time }));
   }
 
   addArtifact(input: Omit<Artifact, 'id' | 'createdAt'>): Artifact {

@@ -3,7 +3,7 @@ import { StudioError } from '../api/errors.ts';
 import type { evalMethods } from '../api/eval.ts';
 import { compareRuns, examplesPage, joinedExamplesForRuns } from '../eval/compare.ts';
 import { comparisonToJson, examplesToCsv, metricsToCsv } from '../eval/compare-export.ts';
-import { runExamples } from '../eval/predictions.ts';
+import { runExamplesPage } from '../eval/predictions.ts';
 import { checkAdapter } from '../eval/runner-adapter.ts';
 import { expandMetrics } from '../eval/scoring.ts';
 import { projectScorecard } from '../eval/scorecard.ts';
@@ -27,10 +27,7 @@ export const evalHandlers: EvalHandlers = {
     return queue.enqueue('evaluation', input);
   },
   'eval.get': ({ id }, _raw, { store, dataDir }) => evaluationSummary(store, dataDir, id),
-  'eval.examples': ({ id, offset, limit }, _raw, { store, dataDir }) => {
-    const all = runExamples(store, dataDir, id);
-    return { total: all.length, rows: all.slice(offset, offset + limit) };
-  },
+  'eval.examples': ({ id, offset, limit }, _raw, { store, dataDir }) => runExamplesPage(store, dataDir, id, offset, limit),
   'runs.compare': ({ runIds }, _raw, { store }) => compareRuns(store, runIds),
   'runs.examples': (query, _raw, { store, dataDir }) => examplesPage(store, dataDir, query),
   'runs.export': ({ runIds, format, metric }, _raw, { store, dataDir }) => {

@@ -100,9 +100,9 @@ export const handlers: Handlers = {
 
   'runs.list': ({ projectId, kind, tag }, _raw, { store }) => store.runs.list({ projectId, kind, tag }),
   'runs.get': ({ id }, _raw, { store }) => store.runs.find(id, 'id'),
-  'runs.metrics': ({ id, name }, _raw, { store }) => {
+  'runs.metrics': ({ id, name, maxPoints }, _raw, { store }) => {
     store.runs.find(id, 'id');
-    return store.runs.metrics(id, name);
+    return store.runs.metrics(id, name, maxPoints);
   },
   ...runHandlers,
   ...evalHandlers,

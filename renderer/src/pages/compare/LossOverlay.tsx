@@ -9,7 +9,7 @@ import { seriesColor } from '../../ui/charts/index.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
-import type { MetricPoint } from '../finetune/useRunMetrics.ts';
+import { CHART_POINTS, type MetricPoint } from '../finetune/useRunMetrics.ts';
 import { formatTrainingMetric, heldOutOf, isPrimaryMetric, yAxisOf } from '../runs/trainingMetrics.ts';
 
 /** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
@@ -42,7 +42,7 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
 
   useEffect(() => {
     let current = true;
-    Promise.all(runs.map((r) => studio.call('runs.metrics', { id: r.id }))).then(
+    Promise.all(runs.map((r) => studio.call('runs.metrics', { id: r.id, maxPoints: CHART_POINTS }))).then(
       (all) => current && setRows(Object.fromEntries(runs.map((r, i) => [r.id, all[i]]))),
       (err) => current && setError(errorMessage(err)),
     );

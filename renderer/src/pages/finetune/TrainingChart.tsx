@@ -2,6 +2,7 @@
 // N steps, draws as its own line across the same steps as training loss), fixed to the run's planned length so
 // the line visibly advances. Written here rather than with ui/charts' LineChart, whose x axis is categorical
 // (one label per point, a line broken at every missing point); it reuses that kit's frame, legend and scales.
+import { downsampleMinMax } from '../../../../native/api/downsample.ts';
 import { ChartFrame, Legend } from '../../ui/charts/ChartFrame.tsx';
 import { linearScale, tickFormat } from '../../ui/charts/scale.ts';
 import { useWidth } from '../../ui/charts/useWidth.ts';
@@ -13,14 +14,16 @@ export interface CurveSeries { name: string; color: string; points: MetricPoint[
 const PAD = { top: 10, right: 14, bottom: 24, left: 48 };
 const TABLE_ROWS = 60;
 
-/** Keeps at most ~1 point per pixel column (the first, the last and evenly spaced ones between). */
+/** Keeps at most `max` points: the first, the last and each bucket's lowest and highest, so spikes still draw. */
 function thin(points: MetricPoint[], max: number): MetricPoint[] {
-  if (points.length <= max) return points;
-  const every = points.length / max;
-  const out: MetricPoint[] = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.floor(i * every)]);
-  out.push(points[points.length - 1]);
-  return out;
+  return downsampleMinMax(points, max, (p) => p.value);
+}
+
+/** At most ~`max` evenly spaced items, the first and last included (the table's rows: steps, not values). */
+function evenly<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const every = items.length / max;
+  return [...Array.from({ length: max }, (_, i) => items[Math.floor(i * every)]), items[items.length - 1]];
 }
 
 export function TrainingChart({ title, description, series, format, unit, xMax, zero = false, ceiling, reference, height = 170, testId }: {
@@ -61,7 +64,7 @@ export function TrainingChart({ title, description, series, format, unit, xMax, 
   const yTick = tickFormat(y.ticks);
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
-  const tableSteps = thin(steps.map((step) => ({ step, value: 0 })), TABLE_ROWS).map((p) => p.step);
+  const tableSteps = evenly(steps, TABLE_ROWS);
   const lookup = series.map((s) => new Map(s.points.map((p) => [p.step, p.value])));
 
   return (
@@ -93,7 +96,7 @@ export function TrainingChart({ title, description, series, format, unit, xMax, 
               </g>
             )}
             {series.map((s) => {
-              const pts = thin(s.points, Math.max(20, Math.floor(width / 2)));
+              const pts = thin(s.points, Math.max(20, Math.floor(width)));
               if (pts.length === 0) return null;
               const d = `M${pts.map((p) => `${xScale(p.step).toFixed(1)},${y(p.value).toFixed(1)}`).join('L')}`;
               const last = pts[pts.length - 1];

@@ -5,6 +5,8 @@ import { useMemo, useState } from 'react';
 import type { Run } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
+import { formatCount } from '../../domain/format.ts';
+import { Icon } from '../../ui/icons.tsx';
 import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { JobsCard } from './JobsCard.tsx';
@@ -13,6 +15,8 @@ import { compareFamily, isPlayground, newestFirst } from './runKinds.ts';
 import './runs.css';
 
 const ALL = 'all';
+/** Rows per page: a grown data directory has hundreds of runs, and a table of all of them was 5,000+ DOM elements. */
+const PAGE_SIZE = 50;
 const NO_PROJECT = 'none';
 type Tab = 'experiments' | 'playground';
 
@@ -32,6 +36,7 @@ export function RunsPage() {
   const [tag, setTag] = useState<string>('');
   const [tab, setTab] = useState<Tab>('experiments');
   const [picked, setPicked] = useState<string[]>([]);
+  const [page, setPage] = useState(0);
 
   const inProject = useMemo(() => newestFirst((runs.data ?? []).filter((r) =>
     projectFilter === ALL || (projectFilter === NO_PROJECT ? r.projectId === null : r.projectId === projectFilter))), [runs.data, projectFilter]);
@@ -40,6 +45,10 @@ export function RunsPage() {
   const experiments = tagged.filter((r) => !isPlayground(r));
   const generations = tagged.filter(isPlayground);
   const shown = tab === 'experiments' ? experiments : generations;
+  // A filter that leaves fewer runs (or a deleted run) can leave the page past the end: show the last page there is.
+  const lastPage = Math.max(0, Math.ceil(shown.length / PAGE_SIZE) - 1);
+  const pageStart = Math.min(page, lastPage) * PAGE_SIZE;
+  const pageRuns = shown.slice(pageStart, pageStart + PAGE_SIZE);
   const projectName = (id: string | null) => projects.find((p) => p.id === id)?.name ?? '—';
   const scopeName = projectFilter === ALL ? 'any project' : projectFilter === NO_PROJECT ? 'no project' : projectName(projectFilter);
 
@@ -63,7 +72,7 @@ export function RunsPage() {
         <div className="card-body runs-filters">
           <label className="runs-filter">
             <span className="small muted">Project</span>
-            <select className="select" aria-label="Project" value={projectFilter} onChange={(e) => { setProjectChoice(e.target.value); setPicked([]); }}>
+            <select className="select" aria-label="Project" value={projectFilter} onChange={(e) => { setProjectChoice(e.target.value); setPicked([]); setPage(0); }}>
               <option value={ALL}>All projects</option>
               {projects.map((p) => <option key={p.id} value={p.id}>{p.name}{p.id === current?.id ? ' (active)' : ''}</option>)}
               <option value={NO_PROJECT}>No project</option>
@@ -71,7 +80,7 @@ export function RunsPage() {
           </label>
           <label className="runs-filter">
             <span className="small muted">Tag</span>
-            <select className="select" aria-label="Tag" value={tag} onChange={(e) => setTag(e.target.value)} disabled={tags.length === 0 && !tag}>
+            <select className="select" aria-label="Tag" value={tag} onChange={(e) => { setTag(e.target.value); setPage(0); }} disabled={tags.length === 0 && !tag}>
               <option value="">{tags.length || tag ? 'Any tag' : 'No tags yet'}</option>
               {tag && !tags.includes(tag) && <option value={tag}>{tag}</option>}
               {tags.map((t) => <option key={t} value={t}>{t}</option>)}
@@ -83,10 +92,11 @@ export function RunsPage() {
             e.preventDefault(); // handled here: the renderer-wide arrow keys (ui/groupArrowKeys.ts) leave it alone
             const next: Tab = tab === 'experiments' ? 'playground' : 'experiments';
             setTab(next);
+            setPage(0);
             e.currentTarget.querySelector<HTMLButtonElement>(`[data-tab=${next}]`)?.focus();
           }}>
             {(['experiments', 'playground'] as const).map((t) => (
-              <button key={t} type="button" role="tab" data-tab={t} id={`runs-tab-${t}`} aria-controls="runs-panel" aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
+              <button key={t} type="button" role="tab" data-tab={t} id={`runs-tab-${t}`} aria-controls="runs-panel" aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => { setTab(t); setPage(0); }}>
                 {t === 'experiments' ? 'Experiments' : 'Playground generations'} <span className="faint">{t === 'experiments' ? experiments.length : generations.length}</span>
               </button>
             ))}
@@ -109,12 +119,20 @@ export function RunsPage() {
         )}
         {shown.length > 0 && (
           <RunsTable
-            runs={shown}
+            runs={pageRuns}
             label={tab === 'experiments' ? 'Experiments' : 'Playground generations'}
             showProject={projectFilter === ALL}
             projectName={projectName}
             pick={tab === 'experiments' ? { picked, canPick, toggle: togglePick } : null}
           />
+        )}
+        {shown.length > PAGE_SIZE && (
+          <div className="pager" data-testid="runs-pager">
+            <span>{`Runs ${formatCount(pageStart + 1)}–${formatCount(pageStart + pageRuns.length)} of ${formatCount(shown.length)}`}</span>
+            <span className="spacer" />
+            <Button size="sm" aria-label="Previous page" disabled={pageStart === 0} onClick={() => setPage(pageStart / PAGE_SIZE - 1)}><Icon name="chevronLeft" size={14} /></Button>
+            <Button size="sm" aria-label="Next page" disabled={pageStart + PAGE_SIZE >= shown.length} onClick={() => setPage(pageStart / PAGE_SIZE + 1)}><Icon name="chevronRight" size={14} /></Button>
+          </div>
         )}
         </div>
       </Card>
