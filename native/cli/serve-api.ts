@@ -8,7 +8,7 @@ import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
-import { listenOn, MIN_SECRET_LENGTH, serveUntilStopped } from './serving.ts';
+import { listenOn, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 import { formatTable } from './table.ts';
 
 const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
@@ -30,7 +30,7 @@ export const commands: CliCommand[] = [
       model: 'model loaded at start (required); requests may name any model of the data directory, or <model>:<run id> for a LoRA run\'s adapter',
       host: `address to listen on (default ${API_DEFAULTS.host}, this machine only; any other needs --api-key)`,
       port: `port to listen on (default ${API_DEFAULTS.port}; 0 picks a free one)`,
-      'api-key': 'key clients send as "Authorization: Bearer K" (default: a random one, printed at start)',
+      'api-key': 'key clients send as "Authorization: Bearer K", at least 8 characters (default: $LATHE_API_KEY, which the process list does not show; else a random one, printed at start)',
       'cors-origin': 'let web pages from this origin call the server, e.g. http://localhost:5173; * for any (repeatable; default none)',
       'allow-host': 'another name the Host header may carry, e.g. a reverse proxy\'s (repeatable; default: the listening address only)',
       slots: `requests generating at once, decoded together in one batch (default ${API_DEFAULTS.slots})`,
@@ -56,11 +56,10 @@ export const commands: CliCommand[] = [
       const model = values.model as string | undefined;
       if (!model) throw new UserError(`--model is required: the model to load at start.\nUsage: ${USAGE}`);
       const host = (values.host as string | undefined) ?? API_DEFAULTS.host;
-      const apiKey = values['api-key'] as string | undefined;
+      const apiKey = secretOf(values['api-key'], 'api-key', 'LATHE_API_KEY', USAGE);
       if (!isLoopbackHost(host) && !apiKey) {
-        throw new UserError(`--host ${host} makes the models reachable from other machines: give --api-key as well (or keep the default --host ${API_DEFAULTS.host}).\nUsage: ${USAGE}`);
+        throw new UserError(`--host ${host} makes the models reachable from other machines: give an API key as well (LATHE_API_KEY, or --api-key), or keep the default --host ${API_DEFAULTS.host}.\nUsage: ${USAGE}`);
       }
-      if (apiKey !== undefined && apiKey.length < MIN_SECRET_LENGTH) throw new UserError(`--api-key is too short: use at least ${MIN_SECRET_LENGTH} characters.\nUsage: ${USAGE}`);
       const port = numberFlag(values, 'port', USAGE, true) ?? API_DEFAULTS.port;
       if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
       let server;
@@ -88,6 +87,7 @@ export const commands: CliCommand[] = [
         console.log(`OpenAI-compatible API: ${server.url}`);
         console.log(`API key: ${server.apiKey}`);
       }
+      warnIfPlainHttpBeyondLoopback(ctx, host, isLoopbackHost(host));
       ctx.info(`serving ${model} (and every model of ${ctx.dataDir}); press Ctrl+C to stop`);
       return serveUntilStopped(ctx, server);
     },

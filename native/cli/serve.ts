@@ -2,7 +2,8 @@
 // the printed URL carries the access token.
 import { startServer } from '../serve/server.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { listenOn, MIN_SECRET_LENGTH, serveUntilStopped } from './serving.ts';
+import { isLoopbackHost } from '../openai/guards.ts';
+import { listenOn, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 
 const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T] [--allow-host H]...';
 
@@ -14,7 +15,7 @@ export const commands: CliCommand[] = [
     help: {
       host: 'address to bind (default 127.0.0.1, this machine only)',
       port: 'port to listen on (default 0: any free port)',
-      token: 'access token every request must carry, at least 8 characters (default: a random one, printed in the URL)',
+      token: 'access token every request must carry, at least 8 characters (default: $LATHE_TOKEN, which the process list does not show; else a random one, printed in the URL)',
       'renderer-dir': 'folder of the built renderer to serve (default dist/renderer)',
       'allow-host': 'another name the Host header may carry, e.g. a reverse proxy\'s (repeatable; default: the listening address only)',
     },
@@ -22,13 +23,13 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one).\nUsage: ${USAGE}`);
-      const token = values.token as string | undefined;
-      if (token !== undefined && token.length < MIN_SECRET_LENGTH) throw new UserError(`--token is too short: use at least ${MIN_SECRET_LENGTH} characters.\nUsage: ${USAGE}`);
+      const token = secretOf(values.token, 'token', 'LATHE_TOKEN', USAGE);
       const server = await listenOn(port, () =>
         startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined,
           allowedHosts: values['allow-host'] as string[] | undefined }));
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
+      warnIfPlainHttpBeyondLoopback(ctx, server.host, isLoopbackHost(server.host));
       ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
       return serveUntilStopped(ctx, server);
     },

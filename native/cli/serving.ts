@@ -8,6 +8,25 @@ import { UserError, type CliContext } from './command.ts';
  */
 export const MIN_SECRET_LENGTH = 8;
 
+/**
+ * A server's secret from its flag, else from its environment variable: a flag is visible to every account on the
+ * machine in the process list (`ps`), a variable is not. Either way it must be MIN_SECRET_LENGTH long.
+ */
+export function secretOf(flagValue: unknown, flag: string, envName: string, usage: string): string | undefined {
+  const fromFlag = typeof flagValue === 'string';
+  const secret = fromFlag ? flagValue : process.env[envName] || undefined;
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new UserError(`${fromFlag ? `--${flag}` : envName} is too short: use at least ${MIN_SECRET_LENGTH} characters.\nUsage: ${usage}`);
+  }
+  return secret;
+}
+
+/** On an address other machines reach, the secret and every request cross the network unencrypted: say so. */
+export function warnIfPlainHttpBeyondLoopback(ctx: CliContext, host: string, isLoopback: boolean): void {
+  if (isLoopback) return;
+  ctx.info(`warning: serving plain HTTP on ${host}: the key and every request cross the network unencrypted. Reach it through an SSH tunnel or a TLS proxy, or keep the default 127.0.0.1.`);
+}
+
 /** The server `start` starts on `port`; a port another process holds is refused as a UserError naming --port. */
 export async function listenOn<S>(port: number, start: () => Promise<S>): Promise<S> {
   try {

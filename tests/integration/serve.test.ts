@@ -62,6 +62,23 @@ async function collectEvents(url: string, until: (e: StudioEvent) => boolean, ti
 }
 
 describe('lathe serve', () => {
+  it('takes its token from LATHE_TOKEN (out of the process list), refuses a short one by name, and warns off loopback', async () => {
+    const dir = dataDir();
+    const short = lathe(dir, ['serve', '--port', '0'], { timeoutMs: 20_000, env: { LATHE_TOKEN: 'abc' } });
+    expect([short.code, short.stderr]).toEqual([2, expect.stringMatching(/^lathe serve: LATHE_TOKEN is too short: use at least 8 characters/)]);
+    const shortKey = lathe(dir, ['serve-api', '--model', 'none'], { timeoutMs: 20_000, env: { LATHE_API_KEY: 'abc' } });
+    expect([shortKey.code, shortKey.stderr]).toEqual([2, expect.stringMatching(/LATHE_API_KEY is too short: use at least 8 characters/)]);
+    const server = await startServe(dir, ['--host', '0.0.0.0'], { LATHE_TOKEN: 'from-the-environment' });
+    children.push(server.child);
+    try {
+      expect(server.token).toBe('from-the-environment');
+      expect((await rpc(server.base, 'from-the-environment', 'projects.list')).status).toBe(200);
+      await expect.poll(() => server.stderr()).toMatch(/warning: serving plain HTTP on 0\.0\.0\.0: the key and every request cross the network unencrypted/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  });
+
   it('refuses a short --token, and answers 401 with no data to any /api request without the right token', async () => {
     const dir = dataDir();
     const short = lathe(dir, ['serve', '--port', '0', '--token', 't0k'], { timeoutMs: 20_000 });

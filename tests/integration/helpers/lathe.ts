@@ -43,8 +43,8 @@ export function lathe(dataDir: string, args: string[], options: { nodeArgs?: str
 }
 
 /** Start `lathe serve` in the background; resolves once it printed its URL. */
-export function startServe(dataDir: string, extra: string[] = []): Promise<{ url: string; base: string; token: string; child: ReturnType<typeof spawn> }> {
-  const child = spawn(process.execPath, [LATHE_BIN, 'serve', '--port', '0', ...extra], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(dataDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; base: string; token: string; child: ReturnType<typeof spawn>; stderr(): string }> {
+  const child = spawn(process.execPath, [LATHE_BIN, 'serve', '--port', '0', ...extra], { cwd: ROOT, env: { ...process.env, ...env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -56,7 +56,7 @@ export function startServe(dataDir: string, extra: string[] = []): Promise<{ url
       if (m) {
         clearTimeout(timer);
         const url = new URL(m[1]);
-        resolve({ url: m[1], base: url.origin, token: url.searchParams.get('token')!, child });
+        resolve({ url: m[1], base: url.origin, token: url.searchParams.get('token')!, child, stderr: () => err });
       }
     });
     child.on('exit', (code) => {
