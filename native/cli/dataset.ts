@@ -6,7 +6,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId } from './project-ref.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
 
@@ -95,7 +95,7 @@ export function describeDataset(d: Dataset): string {
     ['name', d.name],
     ['project', d.projectId ?? '—'],
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
-    ['rows', `${d.rowCount} (train ${d.splits.train ?? 0}, validation ${d.splits.validation ?? 0}, test ${d.splits.test ?? 0}; seed ${d.splitSeed})`],
+    ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
     ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || "— (set one with 'lathe dataset map' or in the studio)"],
     ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: ${d.skippedRows[0].file ? `${d.skippedRows[0].file} ` : ''}line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],

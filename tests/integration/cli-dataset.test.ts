@@ -48,7 +48,9 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
     expect(r.json<Dataset>().splits).toEqual({ train: 60_614, validation: 6_735, test: 872 });
     const test = lathe(dir, ['dataset', 'show', 'sst2', '--split', 'test', '--rows', '1', '--json']).json<{ preview: { sentence: string }[] }>();
     expect(test.preview[0].sentence.trim()).toBe("it 's a charming and often affecting journey ."); // glue_dev.tsv's first row, in file order
-    expect(lathe(dir, ['dataset', 'show', 'sst2']).stdout).toMatch(/^source:\s+\S+train\.tsv \+ \S+dev\.tsv \+ \S+glue_dev\.tsv \(tsv\)$/m);
+    const shown = lathe(dir, ['dataset', 'show', 'sst2']).stdout;
+    expect(shown).toMatch(/^source:\s+\S+train\.tsv \+ \S+dev\.tsv \+ \S+glue_dev\.tsv \(tsv\)$/m);
+    expect(shown).toMatch(/^rows:\s+68,221 \(train 60,614, validation 6,735, test 872; seed 42\)$/m);
     // DialogSum's published test file has three summaries a row (summary1..3), not train's one: refused by name and line
     const dialogsum = (name: string) => path.join(SHARED_DATA, 'datasets/dialogsum', name);
     const mixed = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--split', '0.9,0.1,0', '--add', `test=${dialogsum('test.jsonl')}`]);
