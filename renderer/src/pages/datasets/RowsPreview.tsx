@@ -32,7 +32,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
     <Card aria-label="Preview">
       <CardHeader
         title="Preview"
-        subtitle="The rows as stored after import. Click a row, or press Enter on it, to read it whole."
+        subtitle="The rows as stored after import. Click a row, or press Enter on its number, to read it whole."
         actions={
           <div className="segmented" role="radiogroup" aria-label="Split">
             {(['all', 'train', 'validation', 'test'] as const).map((s) => (
