@@ -24,6 +24,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const MAIN_PAGES = [
   { name: 'scope', hash: '#/scope' },
   { name: 'select', hash: '#/select' },
+  { name: 'pretrain', hash: '#/select/pretrain' },
   { name: 'playground', hash: '#/adapt' },
   { name: 'evaluate', hash: '#/adapt/evaluate' },
   { name: 'finetune', hash: '#/adapt/finetune' },
@@ -204,6 +205,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
       await page.keyboard.press('?');
       const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
       await dialog.waitFor();
+      const inDialog = await violations('the shortcuts dialog');
+      expect(inDialog, inDialog.join('\n')).toEqual([]);
       for (const key of [...Array(6).fill('Tab'), ...Array(6).fill('Shift+Tab')]) {
         await page.keyboard.press(key);
         expect(await dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d)).toBe(true);
@@ -213,6 +216,19 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
       await dialog.waitFor({ state: 'detached' });
       expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))).toBe(opener);
       expect(pageErrors).toEqual([]);
+    });
+
+    it('the project menu, open, in light and dark', async () => {
+      const { page } = e2e;
+      const found: string[] = [];
+      for (const scheme of ['light', 'dark'] as const) {
+        await open('#/projects', scheme);
+        await page.getByRole('button', { name: 'Current project' }).click();
+        await page.getByRole('menu', { name: 'Projects' }).waitFor();
+        found.push(...(await violations(`project menu ${scheme}`)));
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(found, found.join('\n')).toEqual([]);
     });
   });
 });
