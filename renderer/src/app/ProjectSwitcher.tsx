@@ -40,7 +40,10 @@ export function ProjectSwitcher({ onNewProject }: { onNewProject: () => void }) 
 
   return (
     <div className="switcher" ref={ref} onBlur={(e) => { if (!ref.current?.contains(e.relatedTarget as Node | null)) setOpen(false); }}>
-      <button ref={button} className="switcher-button" aria-haspopup="menu" aria-expanded={open} aria-label="Current project" onClick={() => setOpen(!open)}>
+      <button ref={button} className="switcher-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {/* Named by what it shows, after a hidden "Current project:": an aria-label would hide the project's name from
+            a screen reader and from voice control ("click Dialogue summaries"). */}
+        <span className="visually-hidden">Current project: </span>
         <span className="switcher-dot" style={current ? undefined : { background: 'var(--text-faint)' }} />
         <span className="switcher-name">{current ? current.name : 'No project yet'}</span>
         <Icon name="chevronDown" size={14} />

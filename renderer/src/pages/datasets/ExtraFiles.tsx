@@ -50,7 +50,7 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
       )}
       <div className="row">
         {studio.files.kind === 'upload' && (
-          <input ref={input} type="file" className="visually-hidden" aria-label="Another file of this dataset" accept=".jsonl,.json,.csv,.tsv,.gz" onChange={(e) => {
+          <input ref={input} type="file" className="visually-hidden" tabIndex={-1} aria-label="Another file of this dataset" accept=".jsonl,.json,.csv,.tsv,.gz" onChange={(e) => {
             if (e.target.files?.[0]) add({ kind: 'file', file: e.target.files[0] });
             e.target.value = '';
           }} />

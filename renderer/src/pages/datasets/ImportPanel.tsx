@@ -123,7 +123,8 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
           {chosenLabel ? <strong className="mono small">{chosenLabel}</strong> : <span className="muted">{studio.files.kind === 'upload' ? 'Drop a file here, or' : 'Choose a file from your disk'}</span>}
           {studio.files.kind === 'upload' ? (
             <>
-              <input ref={fileInput} type="file" className="visually-hidden" aria-label="Dataset file" accept=".jsonl,.json,.csv,.tsv,.gz" onChange={(e) => e.target.files?.[0] && choose({ kind: 'file', file: e.target.files[0] })} />
+              {/* Off the Tab order: hidden, it took focus with no ring to show it; the button beside it opens it. */}
+              <input ref={fileInput} type="file" className="visually-hidden" tabIndex={-1} aria-label="Dataset file" accept=".jsonl,.json,.csv,.tsv,.gz" onChange={(e) => e.target.files?.[0] && choose({ kind: 'file', file: e.target.files[0] })} />
               <Button size="sm" onClick={() => fileInput.current?.click()}>{chosen ? 'Choose another file' : 'Choose a file'}</Button>
             </>
           ) : (

@@ -32,7 +32,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
     <Card aria-label="Preview">
       <CardHeader
         title="Preview"
-        subtitle="The rows as stored after import. Click a row, or press Enter on it, to read it whole."
+        subtitle="The rows as stored after import. Click a row, or press Enter on its number, to read it whole."
         actions={
           <div className="segmented" role="radiogroup" aria-label="Split">
             {(['all', 'train', 'validation', 'test'] as const).map((s) => (
@@ -50,22 +50,10 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
               const n = offset + i;
               const whole = open.has(n);
               return (
-                <tr
-                  key={n}
-                  className="row-expandable"
-                  tabIndex={0}
-                  // A focusable row gets no name from its cells in Chromium: without one a screen reader says only "row".
-                  aria-label={`Row ${n + 1}`}
-                  aria-expanded={whole}
-                  data-testid="preview-row"
-                  onClick={() => toggle(n)}
-                  onKeyDown={(e) => {
-                    if (e.key !== 'Enter' && e.key !== ' ') return;
-                    e.preventDefault();
-                    toggle(n);
-                  }}
-                >
-                  <td className="num faint mono small">{n + 1}</td>
+                // The row opens on a click anywhere in it; its number is a button so the keyboard and a screen
+                // reader get the same toggle, with its state (aria-expanded is not allowed on a table row).
+                <tr key={n} className="row-expandable" data-testid="preview-row" onClick={() => toggle(n)}>
+                  <td className="num faint mono small"><button type="button" className="row-toggle" aria-label={`Row ${n + 1}`} aria-expanded={whole}>{n + 1}</button></td>
                   {columns.map((c) => <td key={c}><div className={whole ? 'cell-whole' : 'cell-clip'}>{cellText(row[c])}</div></td>)}
                 </tr>
               );

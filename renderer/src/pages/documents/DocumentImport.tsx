@@ -87,7 +87,7 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
           <div className="dropzone" data-over={over} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
             <Icon name="upload" size={20} />
             {files.length ? <strong className="small">{files.map((f) => f.name).join(', ')}</strong> : <span className="muted">Drop documents here, or</span>}
-            <input ref={fileInput} type="file" multiple className="visually-hidden" aria-label="Document files" accept={ACCEPT} onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
+            <input ref={fileInput} type="file" multiple className="visually-hidden" tabIndex={-1} aria-label="Document files" accept={ACCEPT} onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
             <div className="row">
               <Button size="sm" onClick={() => fileInput.current?.click()}>{files.length ? 'Add more files' : 'Choose files'}</Button>
               {files.length > 0 && <Button size="sm" onClick={() => setFiles([])}>Clear</Button>}

@@ -182,7 +182,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             )}
           </Field>
 
-          <div className="field span-2" data-disabled={perplexity}>
+          <fieldset className="field span-2 eval-unused" disabled={perplexity}>
             <span className="field-label">Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}</span>
             <div className="row-wrap">
               <Segmented label="Prompt" value={form.prompt} options={[{ id: 'zero', label: 'Zero-shot' }, { id: 'one', label: 'One-shot' }, { id: 'few', label: 'Few-shot' }]} onChange={(prompt) => set({ prompt })} />
@@ -220,7 +220,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                 <p className={issues.template ? 'field-error' : 'field-help'}>{issues.template ?? `Placeholders name columns: ${dataset?.columns.map((c) => `{{${c}}}`).join(' ') ?? '—'}`}</p>
               </div>
             )}
-          </div>
+          </fieldset>
 
           <div className="field span-2">
             <span className="field-label">Metrics</span>
@@ -237,7 +237,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
 
           {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}
 
-          <div className="field span-2" data-disabled={perplexity}>
+          <fieldset className="field span-2 eval-unused" disabled={perplexity}>
             <span className="field-label">Decoding</span>
             <div className="row-wrap">
               <Segmented label="Decoding" value={form.decoding} options={[{ id: 'greedy', label: 'Greedy' }, { id: 'sample', label: 'Sampling' }, { id: 'beam', label: 'Beams' }]} onChange={(decoding) => set({ decoding })} />
@@ -249,7 +249,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               <NumberInput label="Repetition penalty" value={form.repetitionPenalty} min={1} max={2} step={0.05} onChange={(v) => set({ repetitionPenalty: v })} />
             </div>
             <p className="field-help">{DECODING_HELP[form.decoding]}</p>
-          </div>
+          </fieldset>
 
           <Field label="Run name" optional help="Shown in comparisons; by default model · dataset/split · prompt." className="span-2">
             {(id, d) => {

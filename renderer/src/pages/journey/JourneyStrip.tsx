@@ -135,8 +135,10 @@ export function JourneyCard({ project }: { project: Project }) {
                   <div className="journey-effect small">
                     {step.effect && <span data-improved={String(improved(step.effect))}>{effectText(step.effect)}</span>}
                   </div>
+                  {/* Named by its visible words first ("Open", "Import a dataset"), so voice control finds it by what it
+                      says, then by its step, so a screen reader knows which of the Opens it is. */}
                   {step.action && step.state !== 'planned' && (
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => go(step.action!.route)} aria-label={`${step.action.label} (${step.title})`}>
+                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => go(step.action!.route)} aria-label={step.state === 'done' ? `Open ${step.title}` : `${step.action.label} (${step.title})`}>
                       {step.state === 'done' ? 'Open' : step.action.label}
                     </button>
                   )}

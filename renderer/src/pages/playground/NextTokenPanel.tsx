@@ -63,7 +63,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
         {result?.candidates.map((c) => (
           <div key={c.id} className="nt-row" data-testid="nt-row" title={`id ${c.id} · ${c.token}`}>
             <span className="nt-token">{showToken(c.token)}</span>
-            <div className="nt-bars" aria-label={`${c.token}: ${pct(c.before)} before, ${pct(c.after)} after`}>
+            <div className="nt-bars" role="img" aria-label={`${c.token}: ${pct(c.before)} before, ${pct(c.after)} after`}>
               <div className="nt-bar nt-bar-before" style={{ width: `${(100 * c.before) / max}%` }} />
               <div className="nt-bar nt-bar-after" style={{ width: `${(100 * c.after) / max}%` }} />
             </div>

@@ -1,0 +1,234 @@
+// An accessibility audit of the studio with axe-core, in Chromium against `lathe serve`: every main page (the four
+// stages and Adapt's sub-pages, the workspace pages, a run and a comparison), first with an empty studio and then
+// with a project, a model, a dataset and runs, in light and in dark, checked against WCAG 2.0 and 2.1 A and AA.
+// A violation fails its page's test and is printed with its rule, impact, elements and help, so it can be fixed
+// from the failure alone. Then by keyboard: Tab reaches every control on the Scope page and the Datasets import
+// form, each showing its outline. One server, one page; shots of the audited pages land in tests/e2e/screenshots/a11y-*.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../native/store/db.ts';
+import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { browserSkipReason, ROOT, SCREENSHOTS, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+
+const AXE_SOURCE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+const skipReason = browserSkipReason()
+  ?? (existsSync(AXE_SOURCE) ? null : `${AXE_SOURCE} is absent (run npm install)`)
+  ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
+if (skipReason) console.log(`e2e accessibility tests skipped: ${skipReason}`);
+
+/** WCAG 2.0 and 2.1, levels A and AA: what the studio promises. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The main pages by address. */
+const MAIN_PAGES = [
+  { name: 'scope', hash: '#/scope' },
+  { name: 'select', hash: '#/select' },
+  { name: 'pretrain', hash: '#/select/pretrain' },
+  { name: 'playground', hash: '#/adapt' },
+  { name: 'evaluate', hash: '#/adapt/evaluate' },
+  { name: 'finetune', hash: '#/adapt/finetune' },
+  { name: 'align', hash: '#/adapt/align' },
+  { name: 'documents', hash: '#/adapt/documents' },
+  { name: 'integrate', hash: '#/integrate' },
+  { name: 'projects', hash: '#/projects' },
+  { name: 'datasets', hash: '#/datasets' },
+  { name: 'runs', hash: '#/runs' },
+  { name: 'settings', hash: '#/settings' },
+  { name: 'inside', hash: '#/inside' },
+] as const;
+
+interface AxeNode { target: unknown[]; failureSummary?: string }
+interface AxeViolation { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
+
+/** What one Tab stop showed: which control (its a11y-mark), whether an outline was drawn, and how big it is. */
+interface TabStop { mark: string | null; what: string; outlined: boolean; width: number; height: number }
+
+/**
+ * Marks every control in `scope` that Tab should reach (enabled, rendered, not taken out with tabindex=-1; of a radio
+ * group only the chosen option is a stop, the arrows move between them) as data-a11y-mark="n"; what each is.
+ */
+function markTabbables(scope: string): string[] {
+  const root = document.querySelector(scope);
+  if (!root) throw new Error(`${scope} is not on the page`);
+  const candidates = [...root.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')];
+  const tabbable = candidates.filter((el) => el.tabIndex >= 0 && !el.matches(':disabled') && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');
+  return tabbable.map((el, i) => {
+    el.dataset.a11yMark = String(i);
+    return `${el.tagName.toLowerCase()}[${el.getAttribute('role') ?? el.getAttribute('type') ?? ''}] '${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}'`;
+  });
+}
+
+/** The focused element as a Tab stop, or null when focus has left the page's controls. */
+function readTabStop(): TabStop | null {
+  const el = document.activeElement as HTMLElement | null;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    mark: el.dataset.a11yMark ?? null,
+    what: `${el.tagName.toLowerCase()}[${el.getAttribute('role') ?? el.getAttribute('type') ?? ''}] '${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}'`,
+    outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+    width: box.width,
+    height: box.height,
+  };
+}
+
+describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCAG 2.1 AA), in Chromium', () => {
+  const e2e = studioInChromium();
+  /** Filled in by the 'with data' setup test: the two seeded runs a run page and a comparison show. */
+  const runIds: string[] = [];
+
+  /** A fresh document at `hash`, its page drawn and still (no transitions mid-way to skew a colour). */
+  async function open(hash: string, scheme: 'light' | 'dark'): Promise<void> {
+    const { studio, page } = e2e;
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('about:blank');
+    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
+    await page.locator('#content h1').first().waitFor();
+    // Through the CSSOM: the studio's Content-Security-Policy refuses inline <style> (and inline <script>, which is
+    // why axe goes in through evaluate below, not addScriptTag).
+    await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+  }
+
+  /** axe's WCAG violations on the page as it stands, one readable line per rule. */
+  async function violations(where: string): Promise<string[]> {
+    const { page } = e2e;
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
+    const found = await page.evaluate(async (tags) => {
+      const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+      return (await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })).violations;
+    }, WCAG_TAGS);
+    return found.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} [${v.nodes.length}] ${v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.split('\n').slice(1).join(' ').trim().slice(0, 140)}` : ''}`).join(' | ')}`);
+  }
+
+  /** Audits `hash` in light and dark; shoots it as a11y-<shot>-<scheme>.png when asked. */
+  async function expectAccessible(hash: string, shot?: string): Promise<void> {
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await open(hash, scheme);
+      found.push(...(await violations(`${hash} ${scheme}`)));
+      if (shot) await shootFullPage(e2e.page, path.join(SCREENSHOTS, `a11y-${shot}-${scheme}.png`));
+    }
+    await e2e.page.emulateMedia({ colorScheme: 'light' });
+    expect(found, found.join('\n')).toEqual([]);
+  }
+
+  /**
+   * Tabs on from where focus is until it leaves the page or comes back round (at most 300 stops), then expects every
+   * control marked in `scope` to have been a stop, and every stop there to show an outline on a box one can see (a
+   * 1 px visually-hidden control that takes focus leaves the user lost).
+   */
+  async function expectTabReachesAll(scope: string): Promise<void> {
+    const { page } = e2e;
+    const controls = await page.evaluate(markTabbables, scope);
+    expect(controls.length).toBeGreaterThan(0);
+    const stops: TabStop[] = [];
+    for (let i = 0; i < 300; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await page.evaluate(readTabStop);
+      if (!stop || (stops.length > 0 && stop.what === stops[0].what && stop.mark === stops[0].mark)) break;
+      stops.push(stop);
+    }
+    const reached = new Set(stops.map((s) => s.mark).filter((m) => m !== null));
+    expect(controls.filter((_, i) => !reached.has(String(i)))).toEqual([]);
+    const inScope = stops.filter((s) => s.mark !== null);
+    expect(inScope.filter((s) => !s.outlined).map((s) => s.what)).toEqual([]);
+    expect(inScope.filter((s) => s.width < 8 || s.height < 8).map((s) => `${s.what} ${s.width}×${s.height}`)).toEqual([]);
+  }
+
+  describe('an empty studio', () => {
+    it.each(MAIN_PAGES)('$name', async ({ hash, name }) => {
+      await expectAccessible(hash, `empty-${name}`);
+    });
+
+    it('by keyboard: Tab reaches every control of the first project\'s form on Scope, each outlined', async () => {
+      await open('#/scope', 'light');
+      await expectTabReachesAll('#content');
+    });
+  });
+
+  describe('with a project, a model, a dataset and runs', () => {
+    it('sets them up as a user would (CLI), with two finished runs', async () => {
+      const { studio } = e2e;
+      const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+      await importS260k(studio);
+      await importStoryPairs(studio, projectId, 40);
+      const store = openStore(studio.dataDir);
+      try {
+        for (const [name, rate] of [['lora fast', 0.3], ['lora slow', 0.1]] as const) {
+          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: 20 } });
+          for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
+          store.runs.setStatus(run.id, 'running');
+          store.runs.setStatus(run.id, 'succeeded');
+          runIds.push(run.id);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+    it.each(MAIN_PAGES)('$name', async ({ hash, name }) => {
+      await expectAccessible(hash, `data-${name}`);
+    });
+
+    it('a run page', async () => {
+      await expectAccessible(`#/runs/${runIds[0]}`, 'data-run');
+    });
+
+    it('a comparison of two runs', async () => {
+      await expectAccessible(`#/runs/compare/${runIds.join(',')}`, 'data-compare');
+    });
+
+    it('by keyboard: Tab reaches every control on Scope, each outlined', async () => {
+      await open('#/scope', 'light');
+      await expectTabReachesAll('#content');
+    });
+
+    it('by keyboard: Tab reaches every control of the Datasets import form, each outlined', async () => {
+      const { page } = e2e;
+      await open('#/datasets', 'light');
+      // With data the panel starts folded: open it, then Tab on from its button into the form.
+      await page.getByRole('button', { name: 'Import a file' }).click();
+      await page.locator('form[aria-label="Import a dataset"]').waitFor();
+      await expectTabReachesAll('form[aria-label="Import a dataset"]');
+    });
+
+    it('the "?" dialog keeps Tab inside it both ways and gives focus back on Escape', async () => {
+      const { page, pageErrors } = e2e;
+      await open('#/scope', 'light');
+      await page.keyboard.press('Tab'); // the skip link
+      await page.keyboard.press('Tab');
+      const opener = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      const inDialog = await violations('the shortcuts dialog');
+      expect(inDialog, inDialog.join('\n')).toEqual([]);
+      for (const key of [...Array(6).fill('Tab'), ...Array(6).fill('Shift+Tab')]) {
+        await page.keyboard.press(key);
+        expect(await dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d)).toBe(true);
+        expect(await page.evaluate(readTabStop)).toMatchObject({ outlined: true });
+      }
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))).toBe(opener);
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('the project menu, open, in light and dark', async () => {
+      const { page } = e2e;
+      const found: string[] = [];
+      for (const scheme of ['light', 'dark'] as const) {
+        await open('#/projects', scheme);
+        await page.getByRole('button', { name: 'Current project' }).click();
+        await page.getByRole('menu', { name: 'Projects' }).waitFor();
+        found.push(...(await violations(`project menu ${scheme}`)));
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(found, found.join('\n')).toEqual([]);
+    });
+  });
+});
