@@ -14,7 +14,7 @@ import { generationService } from './generate-service.ts';
 import type { HandlerContext, StudioMode } from './context.ts';
 import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
-import { ragService } from './rag.ts';
+import { closeRagService } from './rag-registry.ts';
 import { serveApiService } from './serve-api-service.ts';
 
 export interface StudioOptions {
@@ -100,7 +100,7 @@ export class Studio {
   /** Stop running jobs (they end as 'interrupted') and the API server, and close the database. */
   async close(): Promise<void> {
     await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(),
-      serveApiService(this.store, this.options.dataDir).close(), ragService(this.store).close()]);
+      serveApiService(this.store, this.options.dataDir).close(), closeRagService(this.store)]);
     this.store.close();
   }
 }
