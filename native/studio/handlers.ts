@@ -15,7 +15,6 @@ import { datasetDir, readRows } from '../data/files.ts';
 import { precheckImport } from '../data/import.ts';
 import { promptLabelsOf } from '../eval/runner-data.ts';
 import type { HandlersFor } from './context.ts';
-import { generateHandlers } from './generate.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
 import { lazyHandlers } from './lazy-handlers.ts';
@@ -24,9 +23,9 @@ import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
 
-/** The model group's methods that models.ts answers (generate.ts answers the 'generate.' ones). */
-const modelsOnly = Object.fromEntries(Object.entries(modelMethods).filter(([name]) => name.startsWith('models.'))) as
-  Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>;
+/** The model group's methods whose names start with `prefix`: models.ts answers 'models.', generate.ts 'generate.'. */
+const modelMethodsOf = <P extends string>(prefix: P) => Object.fromEntries(Object.entries(modelMethods).filter(([name]) => name.startsWith(prefix))) as
+  Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `${P}${string}`>>;
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -115,8 +114,9 @@ export const handlers: Handlers = {
   ...lazyHandlers(trainMethods, async () => (await import('./train.ts')).trainHandlers),
   ...lazyHandlers(alignMethods, async () => (await import('./align.ts')).alignHandlers),
   ...lazyHandlers(ragMethods, async () => (await import('./rag.ts')).ragHandlers),
-  ...lazyHandlers(modelsOnly, async () => (await import('./models.ts')).modelHandlers),
-  ...generateHandlers,
+  ...lazyHandlers(modelMethodsOf('models.'), async () => (await import('./models.ts')).modelHandlers),
+  // tokenizers and chat templates (@huggingface/tokenizers, jinja)
+  ...lazyHandlers(modelMethodsOf('generate.'), async () => (await import('./generate.ts')).generateHandlers),
   ...insideHandlers,
   ...lazyHandlers(deployMethods, async () => (await import('./deploy.ts')).deployHandlers),
   ...serveApiHandlers,

@@ -7,7 +7,7 @@ import { isMethodName, methods, type ApiError, type MethodName, type Params, typ
 import { StudioError } from '../api/errors.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
-import { sweepDeadImports } from '../models/import.ts';
+import { sweepDeadImports } from '../models/import-temp.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
