@@ -9,6 +9,9 @@ import { Job, Model } from './schemas.ts';
 export const ONNX_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'q4'] as const;
 /** Weights of a merged or exported Hugging Face folder. */
 export const HF_DTYPES = ['fp32', 'fp16', 'bf16'] as const;
+/** What `lathe merge` writes: the Hugging Face dtypes (here, not in deploy/merge-model.ts, so the CLI's usage text needs no engine). */
+export const MERGE_DTYPES = HF_DTYPES;
+export type MergeDtype = (typeof MERGE_DTYPES)[number];
 export const GGUF_DTYPES = ['f32', 'f16', 'q8_0', 'q4_0'] as const;
 export const EXPORT_FORMATS = ['gguf', 'onnx', 'hf'] as const;
 

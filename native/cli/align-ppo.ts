@@ -4,7 +4,7 @@
 // prints the outcome as JSON.
 import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { resumePpo, startPpo, type PpoOutcome } from '../train/ppo.ts';
+import type { PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
@@ -121,7 +121,7 @@ export const commands: CliCommand[] = [
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: startPpo, resume: resumePpo, describe });
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe });
     },
   },
 ];

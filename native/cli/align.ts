@@ -3,7 +3,7 @@
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
 import { LoraInput } from '../api/train.ts';
-import { resumeDpo, startDpo, type DpoOutcome } from '../train/dpo.ts';
+import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
@@ -100,7 +100,7 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: startDpo, resume: resumeDpo, describe });
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe });
     },
   },
 ];

@@ -1,7 +1,7 @@
 // `lathe dataset import|list|show|map`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
 import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField } from '../api/schemas.ts';
-import { importDataset, type ImportProgress } from '../data/import.ts';
+import type { ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -133,13 +133,14 @@ export const commands: CliCommand[] = [
       const extraFiles = parseAdded(values.add, values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
       const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
-      const studio = openCliStudio(ctx);
+      const studio = await openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const progress = progressPrinter(ctx);
       try {
+        const { importDataset } = await import('../data/import.ts');
         const dataset = await importDataset(
           { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
           { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line) },

@@ -3,16 +3,12 @@
 // optional report of what each variant costs and keeps beside fp32. Foreground, progress on stderr.
 import fs from 'node:fs';
 import path from 'node:path';
-import { quantizedModelName } from '../api/deploy.ts';
+import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy.ts';
 import { humanBytes } from '../api/format.ts';
-import { MERGE_DTYPES, mergeAsModel, mergeToFolder, type MergeDtype } from '../deploy/merge-model.ts';
-import { quantizationReport, reportTable, type ReportRow } from '../deploy/quantize-report.ts';
-import { quantizeModel } from '../deploy/quantize-model.ts';
+import type { ReportRow } from '../deploy/quantize-report.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
-import { findDecoder } from '../models/registry.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
-import { resolveAdapterRun } from '../studio/deploy-artifacts.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag } from './options.ts';
@@ -37,6 +33,7 @@ export function accuracyLevel(values: Record<string, unknown>, usage: string): 0
 
 /** The base model and adapter folder of a finished LoRA run (the Integrate page's merge by run, from the CLI). */
 async function adapterOfRun(ctx: CliContext, runId: string) {
+  const { resolveAdapterRun } = await import('../studio/deploy-artifacts.ts');
   return userErrors(async () => {
     const store = openStore(ctx.dataDir);
     try {
@@ -113,6 +110,7 @@ export const commands: CliCommand[] = [
       if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
+      const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
       const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
@@ -156,6 +154,8 @@ export const commands: CliCommand[] = [
       const textFile = values.text as string | undefined;
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
       const heldOut = textFile === undefined ? undefined : heldOutText(textFile);
+      const [{ findDecoder }, { quantizeModel }, { quantizationReport, reportTable }] = await Promise.all([
+        import('../models/registry.ts'), import('../deploy/quantize-model.ts'), import('../deploy/quantize-report.ts')]);
       const source = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be quantised (Lathe quantises text-generation models)'));
       const targets = dtypes.map((dtype) => (values.name as string | undefined) ?? quantizedModelName(source.name, dtype));
       await requireFreeTargets(ctx, targets);

@@ -3,11 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
-import { TextGenerator } from '../generate/pipeline.ts';
-import { answerFromHits } from '../rag/answer.ts';
-import { ALREADY_IN_COLLECTION, addDocuments, createCollection } from '../rag/collection.ts';
-import { searchCollection } from '../rag/search.ts';
-import { runRetrievalEvaluation } from '../eval/retrieval-run.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -62,6 +57,7 @@ async function createFrom(store: Store, ctx: CliContext, name: string, values: R
     overlapTokens: numberFlag(values, 'overlap', usage, true),
   };
   parseFlagInput(CollectionInput, input, COLLECTION_FIELD_OF_FLAG, usage); // '--overlap: …', not zod's issue list as JSON
+  const { createCollection } = await import('../rag/collection.ts');
   return createCollection(store, input);
 }
 
@@ -70,8 +66,8 @@ async function createFrom(store: Store, ctx: CliContext, name: string, values: R
  * none was found. Undefined when something came in, or when some file is in the collection already (a re-run of
  * the same import is not an error).
  */
-function nothingImported(result: DocsAddResult, paths: readonly string[]): string | undefined {
-  if (result.imported.length > 0 || result.skipped.some((s) => s.reason.startsWith(ALREADY_IN_COLLECTION))) return undefined;
+function nothingImported(result: DocsAddResult, paths: readonly string[], alreadyInCollection: string): string | undefined {
+  if (result.imported.length > 0 || result.skipped.some((s) => s.reason.startsWith(alreadyInCollection))) return undefined;
   if (!result.skipped.length) return `nothing was imported: no files in ${paths.join(', ')}.`;
   return [`nothing was imported: no file could be read as a document.`, ...result.skipped.map((s) => `  ${s.path}: ${s.reason}`)].join('\n');
 }
@@ -144,6 +140,7 @@ export const commands: CliCommand[] = [
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
           if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
+          const { ALREADY_IN_COLLECTION, addDocuments } = await import('../rag/collection.ts');
           let last = 0;
           let result: DocsAddResult;
           try {
@@ -156,7 +153,7 @@ export const commands: CliCommand[] = [
                 ctx.info(`importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}`);
               },
             });
-            const why = nothingImported(result, paths);
+            const why = nothingImported(result, paths, ALREADY_IN_COLLECTION);
             if (why) throw new UserError(`${why}\n${existing ? `Collection ${col.name} is unchanged.` : `Collection ${col.name} was not created.`}`);
           } catch (err) {
             // a collection this command created holds nothing: it goes, rather than stay behind empty
@@ -229,6 +226,7 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         const col = store.collections.find(positionals[0]);
         const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const { searchCollection } = await import('../rag/search.ts');
         const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, true));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
       });
@@ -260,6 +258,7 @@ export const commands: CliCommand[] = [
       try {
         await withStore(ctx, async (store) => {
           const modes = (values.modes as string | undefined)?.split(',').map((m) => mode({ mode: m.trim() }, EVAL_USAGE, 'bm25'));
+          const { runRetrievalEvaluation } = await import('../eval/retrieval-run.ts');
           let last = 0;
           const outcome = await runRetrievalEvaluation({
             collection: positionals[0],
@@ -316,6 +315,7 @@ export const commands: CliCommand[] = [
         const col = store.collections.find(values.collection as string, 'collection');
         const model = store.models.findDecoder(values.model as string, 'answer questions (give it to the collection as --embed-model instead)', 'model');
         const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const [{ searchCollection }, { TextGenerator }, { answerFromHits }] = await Promise.all([import('../rag/search.ts'), import('../generate/pipeline.ts'), import('../rag/answer.ts')]);
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {

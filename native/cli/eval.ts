@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
-import { runEvaluation, type EvalOutcome } from '../eval/runner.ts';
+import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseFlagInput, parseGenerationFlags } from './options.ts';
@@ -267,7 +267,7 @@ export const commands: CliCommand[] = [
         name: values.name as string | undefined,
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
-      const studio = openCliStudio(ctx);
+      const studio = await openCliStudio(ctx);
       const controller = new AbortController();
       const onSignal = () => {
         if (!controller.signal.aborted) process.stderr.write('\nstopping after the current example; partial results are kept…\n');
@@ -277,6 +277,7 @@ export const commands: CliCommand[] = [
       process.once('SIGTERM', onSignal);
       const progress = progressLine(ctx);
       try {
+        const { runEvaluation } = await import('../eval/runner.ts');
         const outcome = await runEvaluation(input, {
           store: studio.store,
           dataDir: ctx.dataDir,

@@ -2,18 +2,13 @@
 // node-llama-cpp), an ONNX folder in the transformers.js layout (one file per dtype) or a Hugging Face folder
 // (with a LoRA adapter merged in, if given), and a GGUF file back in as a model. Foreground, progress on stderr.
 import path from 'node:path';
-import { exportGguf, GGUF_DTYPES, type GgufDtype } from '../deploy/gguf-write.ts';
-import { importGgufModel } from '../deploy/gguf-import.ts';
-import { exportLoraGguf } from '../deploy/gguf-lora.ts';
-import { findDecoder } from '../models/registry.ts';
+import { GGUF_DTYPES, MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
+import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, dtypeList, withProgress } from './deploy.ts';
-import { MERGE_DTYPES, folderBytes, mergeToFolder, type MergeDtype } from '../deploy/merge-model.ts';
-import { exportOnnxFolder } from '../deploy/onnx-export.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
-import { copyHfFolder } from '../deploy/hf-export.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
 const EXPORT_USAGE = [
@@ -49,6 +44,10 @@ export const commands: CliCommand[] = [
       const format = choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
       if (values['accuracy-level'] !== undefined && format !== 'onnx') throw new UserError(`--accuracy-level applies to --format onnx only.\nUsage: ${EXPORT_USAGE}`);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
+      // the engine behind each format, loaded when an export runs (not for `lathe --help`)
+      const [{ exportGguf }, { exportLoraGguf }, { findDecoder }, { folderBytes, mergeToFolder }, { exportOnnxFolder }, { copyHfFolder }] = await Promise.all([
+        import('../deploy/gguf-write.ts'), import('../deploy/gguf-lora.ts'), import('../models/registry.ts'),
+        import('../deploy/merge-model.ts'), import('../deploy/onnx-export.ts'), import('../deploy/hf-export.ts')]);
       if (format === 'onnx') {
         if (values.adapter !== undefined) throw new UserError(`--adapter is not taken by --format onnx; merge first (lathe merge), then export the merged model.\nUsage: ${EXPORT_USAGE}`);
         const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'fp32,q8,q4', ONNX_DTYPES, EXPORT_USAGE);
@@ -109,6 +108,7 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1) throw new UserError(`expected one .gguf file.\nUsage: ${IMPORT_USAGE}`);
       const name = values.name as string | undefined;
       if (!name) throw new UserError(`--name N is required.\nUsage: ${IMPORT_USAGE}`);
+      const { importGgufModel } = await import('../deploy/gguf-import.ts');
       await importInForeground(ctx, (opts) => importGgufModel(ctx.dataDir, positionals[0], name, opts));
     },
   },

@@ -1,8 +1,6 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
 import { UserError, type CliCommand } from './command.ts';
-import { findDecoder } from '../models/registry.ts';
-import { TextGenerator } from '../generate/pipeline.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 
@@ -33,6 +31,7 @@ export const commands: CliCommand[] = [
       if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
+      const [{ findDecoder }, { TextGenerator }] = await Promise.all([import('../models/registry.ts'), import('../generate/pipeline.ts')]);
       let model;
       try {
         model = findDecoder(ctx.dataDir, name, 'generate text');

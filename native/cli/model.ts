@@ -1,12 +1,9 @@
 // `lathe model import|import-llama2c|inspect|list`: bring checkpoints into the data directory as Hugging Face
 // folders (in the foreground, through the same code as the studio's 'model-import' job, with a progress line
 // on stderr) and explain what a model is made of (the studio's model card, rendered as text).
-import { StudioError } from '../api/errors.ts';
+import { CheckpointError, StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
-import { importLlama2cCheckpoint, importModelFolder, type ImportOptions } from '../models/import.ts';
-import { findModel, listModels } from '../models/registry.ts';
-import { CheckpointError } from '../models/safetensors.ts';
-import { modelCard } from '../models/card.ts';
+import type { ImportOptions } from '../models/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 
@@ -69,6 +66,7 @@ export const commands: CliCommand[] = [
       const usage = 'lathe model import DIR --name N';
       if (positionals.length !== 1) throw new UserError(`expected one folder.\nUsage: ${usage}`);
       const name = requireName(values, usage);
+      const { importModelFolder } = await import('../models/import.ts');
       await importInForeground(ctx, (opts) => importModelFolder(ctx.dataDir, positionals[0], name, opts));
     },
   },
@@ -85,6 +83,7 @@ export const commands: CliCommand[] = [
       const tok = values.tokenizer as string | undefined;
       if (!tok) throw new UserError(`--tokenizer TOK.bin is required.\nUsage: ${usage}`);
       const name = requireName(values, usage);
+      const { importLlama2cCheckpoint } = await import('../models/import.ts');
       await importInForeground(ctx, (opts) => importLlama2cCheckpoint(ctx.dataDir, positionals[0], tok, name, opts));
     },
   },
@@ -93,6 +92,7 @@ export const commands: CliCommand[] = [
     summary: 'List the models in the data directory',
     usage: 'lathe model list',
     async run(_args, ctx) {
+      const { listModels } = await import('../models/registry.ts');
       const models = listModels(ctx.dataDir);
       ctx.print(models, () =>
         models.length === 0 ? 'no models yet' : models.map((m) => `${m.name.padEnd(20)} ${m.id}  ${KIND_LABEL[m.kind].padEnd(9)} ${m.architecture.padEnd(18)} ${humanCount(m.parameterCount).padStart(8)}  ${m.source}`).join('\n'),
@@ -106,6 +106,7 @@ export const commands: CliCommand[] = [
     positionals: true,
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('expected one model name.\nUsage: lathe model inspect NAME');
+      const [{ findModel }, { modelCard }] = await Promise.all([import('../models/registry.ts'), import('../models/card.ts')]);
       const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
       const card = await userErrors(async () => modelCard(model));
       const { parameters: params, memory } = card;

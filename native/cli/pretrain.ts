@@ -2,7 +2,6 @@
 // (parameter count and memory reported first), initialisation, training — and register the result as a model;
 // `--resume RUN` continues a run from its last checkpoint.
 import { PretrainInput } from '../api/train.ts';
-import { resumePretrain, runPretrain } from '../train/pretrain.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { refuseStartFlagsOnResume, startOrResume } from './foreground.ts';
@@ -62,8 +61,8 @@ export const commands: CliCommand[] = [
           const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, ...numberFields(v, NUMBERS, USAGE) };
           return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' }, USAGE);
         },
-        start: runPretrain,
-        resume: resumePretrain,
+        start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),
+        resume: async (id, env) => (await import('../train/pretrain.ts')).resumePretrain(id, env),
         describe: describePretrain,
       });
     },

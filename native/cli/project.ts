@@ -145,7 +145,7 @@ export const commands: CliCommand[] = [
       const patch = checkedInput(fieldsFromFlags(values, UPDATE_USAGE), ProjectPatch, UPDATE_USAGE);
       if (Object.keys(patch).length === 0) throw new UserError(`nothing to update: give at least one flag.\nUsage: ${UPDATE_USAGE}`);
       const id = await projectIdOf(ctx, positionals[0]);
-      const studio = openCliStudio(ctx);
+      const studio = await openCliStudio(ctx);
       let project: Project;
       try {
         project = await studio.call('projects.update', { id, patch });

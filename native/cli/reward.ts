@@ -5,9 +5,7 @@ import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
 import { withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
-import { runDir } from '../train/run-env.ts';
-import { REWARD_MODEL_DIR, resumeReward, startReward, type RewardOutcome } from '../train/reward.ts';
-import { classifierAccuracy, pairwiseAccuracy, scoreTexts } from '../train/reward-score.ts';
+import type { RewardOutcome } from '../train/reward.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
@@ -80,7 +78,7 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: startReward, resume: resumeReward, describe });
+      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe });
     },
   },
   {
@@ -102,6 +100,8 @@ export const commands: CliCommand[] = [
       const split = String(values.split ?? 'validation');
       if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, true);
+      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreTexts }] = await Promise.all([
+        import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));

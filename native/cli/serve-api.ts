@@ -4,7 +4,7 @@
 import { StudioError } from '../api/errors.ts';
 import { OpenAIError } from '../openai/errors.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
-import { API_DEFAULTS, startApiServer } from '../openai/server.ts';
+import { API_DEFAULTS } from '../openai/defaults.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
@@ -64,6 +64,7 @@ export const commands: CliCommand[] = [
       if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
       let server;
       try {
+        const { startApiServer } = await import('../openai/server.ts');
         server = await listenOn(port, () => startApiServer({
           dataDir: ctx.dataDir,
           host,

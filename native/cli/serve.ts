@@ -1,6 +1,5 @@
 // `lathe serve`: run the studio headless and use it from a browser. Binds to 127.0.0.1 unless told otherwise;
 // the printed URL carries the access token.
-import { startServer } from '../serve/server.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { listenOn, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
@@ -24,6 +23,7 @@ export const commands: CliCommand[] = [
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one).\nUsage: ${USAGE}`);
       const token = secretOf(values.token, 'token', 'LATHE_TOKEN', USAGE);
+      const { startServer } = await import('../serve/server.ts');
       const server = await listenOn(port, () =>
         startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined,
           allowedHosts: values['allow-host'] as string[] | undefined }));

@@ -2,8 +2,8 @@
 // 'finetune' job runs. Progress on stderr; Ctrl-C stops after the current step and checkpoints there;
 // `--resume RUN` continues a run (fine-tuning or pretraining) from its last checkpoint.
 import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train.ts';
-import { resumeFinetune, startFinetune, type FinetuneOutcome } from '../train/finetune.ts';
-import { resumePretrain, type PretrainOutcome } from '../train/pretrain.ts';
+import type { FinetuneOutcome } from '../train/finetune.ts';
+import type { PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
 import { printOutcome, refuseStartFlagsOnResume, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
@@ -112,6 +112,7 @@ export const commands: CliCommand[] = [
       refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return runInForeground(ctx, 'training', async (env) => {
+        const [{ resumePretrain }, { resumeFinetune, startFinetune }] = await Promise.all([import('../train/pretrain.ts'), import('../train/finetune.ts')]);
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }

@@ -4,7 +4,7 @@
 // the same code the trainers run after LoRA training.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HF_DTYPES } from '../api/deploy.ts';
+import { MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
 import type { Model } from '../api/schemas.ts';
 import { fillHfFolder } from '../models/checkpoint.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
@@ -13,8 +13,7 @@ import { ADAPTER_CONFIG, readPeftAdapter } from '../models/peft.ts';
 import type { SafetensorsDtype } from '../models/safetensors.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
 
-export const MERGE_DTYPES = HF_DTYPES;
-export type MergeDtype = (typeof MERGE_DTYPES)[number];
+export { MERGE_DTYPES, type MergeDtype };
 const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
 function readAdapter(adapterDir: string) {

@@ -16,8 +16,11 @@ import { llama2cToHf } from './llama2c.ts';
 import { expectedTensors, parameterCounts } from './params.ts';
 import { isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
 import { modelsDir } from './registry.ts';
+import { sweepDeadImports, TEMP_PREFIX } from './import-temp.ts';
 import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+
+export { sweepDeadImports }; // studio/deploy.ts sweeps through here after its own imports
 
 export interface ImportProgress {
   /** 0..1 of the whole import. */
@@ -56,7 +59,6 @@ export interface ImportOptions {
 export type ModelImportParams = { source: 'folder'; path: string; name: string } | { source: 'llama2c'; checkpoint: string; tokenizer: string; name: string };
 
 const SIDE_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
-const TEMP_PREFIX = '.import-';
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const READABLE_DTYPES = new Set(['F32', 'F16', 'BF16']);
 
@@ -196,21 +198,6 @@ export function checkModelFolder(dir: string): CheckedFolder {
   const present = SIDE_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
   const index = shards[0] === WEIGHTS_FILE ? [] : [INDEX_FILE];
   return decoder([...present, ...index, ...shards]);
-}
-
-/** Remove temporary folders that imports killed mid-way left behind (their process is gone). */
-export function sweepDeadImports(dataDir: string): void {
-  const dir = modelsDir(dataDir);
-  if (!fs.existsSync(dir)) return;
-  for (const entry of fs.readdirSync(dir)) {
-    const pid = new RegExp(`^\\${TEMP_PREFIX}\\w+-(\\d+)$`).exec(entry)?.[1];
-    if (!pid || Number(pid) === process.pid) continue;
-    try {
-      process.kill(Number(pid), 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
-    }
-  }
 }
 
 function fsyncPath(p: string): void {

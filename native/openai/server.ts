@@ -14,15 +14,9 @@ import { ModelPool, type LoadGenerator } from './model-pool.ts';
 import { ServedCollections } from './collections.ts';
 import { QueueFullError, RequestQueue } from './request-queue.ts';
 import { resolveServedModel } from './served-models.ts';
+import { API_DEFAULTS } from './defaults.ts';
 
-export const API_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 1234,
-  maxBodyBytes: 1 << 20,
-  slots: 8,
-  maxQueued: 16,
-  maxLoadedModels: 2,
-} as const;
+export { API_DEFAULTS };
 
 export interface ApiServerOptions {
   dataDir: string;

@@ -3,25 +3,29 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { methods } from '../api/contract.ts';
+import { alignMethods } from '../api/align.ts';
+import { deployMethods } from '../api/deploy.ts';
+import { evalMethods } from '../api/eval.ts';
+import { modelMethods } from '../api/models.ts';
+import { ragMethods } from '../api/rag.ts';
+import { trainMethods } from '../api/train.ts';
 import { StudioError } from '../api/errors.ts';
 import type { ProjectInput } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { precheckImport } from '../data/import.ts';
 import { promptLabelsOf } from '../eval/runner-data.ts';
 import type { HandlersFor } from './context.ts';
-import { evalHandlers } from './eval.ts';
-import { trainHandlers } from './train.ts';
-import { alignHandlers } from './align.ts';
-import { ragHandlers } from './rag.ts';
-import { generateHandlers } from './generate.ts';
-import { modelHandlers } from './models.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
-import { deployHandlers } from './deploy.ts';
+import { lazyHandlers } from './lazy-handlers.ts';
 import { serveApiHandlers } from './serve-api.ts';
 import { projectJourney } from './journey.ts';
 
 type Handlers = HandlersFor<typeof methods>;
+
+/** The model group's methods whose names start with `prefix`: models.ts answers 'models.', generate.ts 'generate.'. */
+const modelMethodsOf = <P extends string>(prefix: P) => Object.fromEntries(Object.entries(modelMethods).filter(([name]) => name.startsWith(prefix))) as
+  Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `${P}${string}`>>;
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -105,13 +109,15 @@ export const handlers: Handlers = {
     return store.runs.metrics(id, name, maxPoints);
   },
   ...runHandlers,
-  ...evalHandlers,
-  ...trainHandlers,
-  ...alignHandlers,
-  ...ragHandlers,
-  ...modelHandlers,
-  ...generateHandlers,
+  // the groups that load onnxruntime and the engine: imported at their first call (lazy-handlers.ts)
+  ...lazyHandlers(evalMethods, async () => (await import('./eval.ts')).evalHandlers),
+  ...lazyHandlers(trainMethods, async () => (await import('./train.ts')).trainHandlers),
+  ...lazyHandlers(alignMethods, async () => (await import('./align.ts')).alignHandlers),
+  ...lazyHandlers(ragMethods, async () => (await import('./rag.ts')).ragHandlers),
+  ...lazyHandlers(modelMethodsOf('models.'), async () => (await import('./models.ts')).modelHandlers),
+  // tokenizers and chat templates (@huggingface/tokenizers, jinja)
+  ...lazyHandlers(modelMethodsOf('generate.'), async () => (await import('./generate.ts')).generateHandlers),
   ...insideHandlers,
-  ...deployHandlers,
+  ...lazyHandlers(deployMethods, async () => (await import('./deploy.ts')).deployHandlers),
   ...serveApiHandlers,
 };

@@ -11,6 +11,7 @@ import { createCollection } from '../rag/collection.ts';
 import { CollectionIndex } from '../rag/search.ts';
 import type { Store } from '../store/db.ts';
 import type { HandlersFor } from './context.ts';
+import { serviceOf } from './rag-registry.ts';
 
 class RagService {
   private readonly indexes = new Map<string, CollectionIndex>();
@@ -46,13 +47,9 @@ class RagService {
   }
 }
 
-const services = new WeakMap<Store, RagService>();
-
 /** The RAG service of the studio that owns `store`. */
 export function ragService(store: Store): RagService {
-  let s = services.get(store);
-  if (!s) services.set(store, (s = new RagService()));
-  return s;
+  return serviceOf(store, () => new RagService());
 }
 
 export const ragHandlers: HandlersFor<typeof ragMethods> = {

@@ -7,14 +7,14 @@ import { isMethodName, methods, type ApiError, type MethodName, type Params, typ
 import { StudioError } from '../api/errors.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
-import { sweepDeadImports } from '../models/import.ts';
+import { sweepDeadImports } from '../models/import-temp.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
 import type { HandlerContext, StudioMode } from './context.ts';
 import { handlers } from './handlers.ts';
 import { insideService } from './inside-service.ts';
-import { ragService } from './rag.ts';
+import { closeRagService } from './rag-registry.ts';
 import { serveApiService } from './serve-api-service.ts';
 
 export interface StudioOptions {
@@ -100,7 +100,7 @@ export class Studio {
   /** Stop running jobs (they end as 'interrupted') and the API server, and close the database. */
   async close(): Promise<void> {
     await Promise.all([this.queue.close(), generationService(this.store, this.options.dataDir).close(), insideService(this.store).close(),
-      serveApiService(this.store, this.options.dataDir).close(), ragService(this.store).close()]);
+      serveApiService(this.store, this.options.dataDir).close(), closeRagService(this.store)]);
     this.store.close();
   }
 }
