@@ -30,7 +30,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged }: { dataset: D
             </div>
           </div>
           <div className="stack" style={{ gap: 6 }}>
-            <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same file and seed always give the same split</span></div>
+            <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same rows and seed always give the same split</span></div>
             <div className="row" style={{ height: 8, borderRadius: 999, overflow: 'hidden', gap: 2 }} aria-hidden>
               <div style={{ flex: dataset.splits.train ?? 0, background: 'var(--accent)', height: '100%' }} />
               <div style={{ flex: dataset.splits.validation ?? 0, background: 'var(--warning)', height: '100%' }} />
