@@ -13,9 +13,11 @@ import { browserSkipReason, ROOT, SCREENSHOTS, shootFullPage, STORIES260K, studi
 
 const AXE_SOURCE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const skipReason = browserSkipReason()
-  ?? (existsSync(AXE_SOURCE) ? null : `${AXE_SOURCE} is absent (run npm install)`)
-  ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
+  ?? (existsSync(AXE_SOURCE) ? null : `${AXE_SOURCE} is absent (run npm install)`);
 if (skipReason) console.log(`e2e accessibility tests skipped: ${skipReason}`);
+// The empty studio needs no data; the pages with a model and runs need stories260K from the shared data kit.
+const noDataReason = [STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null;
+if (!skipReason && noDataReason) console.log(`e2e accessibility tests with a model and runs skipped: ${noDataReason}`);
 
 /** WCAG 2.0 and 2.1, levels A and AA: what the studio promises. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -150,7 +152,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
     });
   });
 
-  describe('with a project, a model, a dataset and runs', () => {
+  describe.skipIf(noDataReason !== null)('with a project, a model, a dataset and runs', () => {
     it('sets them up as a user would (CLI), with two finished runs', async () => {
       const { studio } = e2e;
       const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
