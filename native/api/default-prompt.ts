@@ -8,6 +8,11 @@ export function columnLabel(column: string): string {
   return base.charAt(0).toUpperCase() + base.slice(1);
 }
 
+/** The columns a template's {{placeholders}} name, in order (a name once). */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]))];
+}
+
 /** A label set is named in the prompt only up to this many labels; past it the column is free text, not classes. */
 export const MAX_NAMED_LABELS = 20;
 

@@ -6,7 +6,7 @@ import { StudioError } from '../api/errors.ts';
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
 import type { Dataset, Run } from '../api/schemas.ts';
-import { placeholdersOf } from '../text/prompt.ts';
+import { placeholdersOf } from '../api/default-prompt.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';

@@ -1,5 +1,6 @@
 // Prompt templates for zero-, one- and few-shot prompting: an instruction, k worked examples drawn from
 // dataset rows, then the query. Fields are filled with {{column}} placeholders.
+import { placeholdersOf } from '../api/default-prompt.ts';
 import { plural } from '../api/format.ts';
 
 export interface PromptTemplate {
@@ -36,11 +37,6 @@ export function fill(template: string, row: Row): string {
     const v = row[name];
     return typeof v === 'string' ? v : JSON.stringify(v);
   });
-}
-
-/** The columns a template's {{placeholders}} name, in order (a name once). */
-export function placeholdersOf(template: string): string[] {
-  return [...new Set([...template.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]))];
 }
 
 /** `fill` for an input: a blank-line-separated block with placeholders, all of them empty in `row`, is left out. */

@@ -365,12 +365,17 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const file = path.join(studio.dataDir, 'reviews-train.jsonl');
     const rows = [['warm and funny', 'positive'], ['a tired mess', 'negative'], ['smart and sharp', 'positive'], ['painfully boring', 'negative']];
     writeFileSync(file, rows.map(([sentence, label]) => JSON.stringify({ sentence, label })).join('\n') + '\n');
-    const job = await api<{ id: string }>('datasets.import', { path: file, name: 'reviews-train', projectId, split: 'train' });
-    for (let state = ''; state !== 'succeeded';) {
-      await new Promise((r) => setTimeout(r, 200));
-      const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
-      if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
-      state = j.state;
+    // and a train set with other columns, in no project (offered everywhere): its examples cannot fill this prompt
+    const other = path.join(studio.dataDir, 'notes-train.jsonl');
+    writeFileSync(other, [['hi there', 'a greeting'], ['see you', 'a farewell'], ['thanks', 'gratitude']].map(([dialogue, summary]) => JSON.stringify({ dialogue, summary })).join('\n') + '\n');
+    for (const input of [{ path: file, name: 'reviews-train', projectId, split: 'train' }, { path: other, name: 'notes-train', split: 'train' }]) {
+      const job = await api<{ id: string }>('datasets.import', input);
+      for (let state = ''; state !== 'succeeded';) {
+        await new Promise((r) => setTimeout(r, 200));
+        const j = await api<{ state: string; error: string | null }>('jobs.get', { id: job.id });
+        if (j.state === 'failed') throw new Error(`dataset import failed: ${j.error}`);
+        state = j.state;
+      }
     }
     await page.reload();
     await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
@@ -380,6 +385,9 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await form.getByRole('radio', { name: 'Few-shot' }).click();
     await form.getByLabel('Examples (K)').fill('2');
     await form.getByText('reviews-tiny has 0 train rows: take them from another dataset (Examples from).').waitFor();
+    const notes = form.getByLabel('Examples from').locator('option', { hasText: 'notes-train' });
+    expect(await notes.textContent()).toBe('notes-train · no column sentence');
+    expect(await notes.isDisabled()).toBe(true);
     await form.getByLabel('Examples from').selectOption({ label: 'reviews-train · 4 train rows' });
     await form.getByText(/2 solved examples from the train split of reviews-train before each input/).waitFor();
     await form.getByRole('textbox', { name: /^Examples/ }).fill('2');

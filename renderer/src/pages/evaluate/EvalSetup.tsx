@@ -10,7 +10,7 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
-import { problems, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
+import { problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 
@@ -193,7 +193,10 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                   <span className="small muted">Examples from</span>
                   <select className="select eval-knob-select" aria-label="Examples from" value={shotsFrom?.id ?? ''} onChange={(e) => set({ shotsFromId: e.target.value })}>
                     <option value="">This dataset{dataset ? ` (${dataset.name})` : ''}</option>
-                    {datasets.offered.filter((d) => d.id !== form.datasetId).map((d) => <option key={d.id} value={d.id}>{d.name} · {plural(d.splits.train ?? 0, 'train row')}</option>)}
+                    {datasets.offered.filter((d) => d.id !== form.datasetId).map((d) => {
+                      const missing = dataset ? shotColumnMissing(form, dataset, d) : null;
+                      return <option key={d.id} value={d.id} disabled={missing !== null && d.id !== shotsFrom?.id}>{d.name} · {missing === null ? plural(d.splits.train ?? 0, 'train row') : `no column ${missing}`}</option>;
+                    })}
                   </select>
                 </label>
               )}

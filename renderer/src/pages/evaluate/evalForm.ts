@@ -1,8 +1,9 @@
 // The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
 // default: an evaluation should give the same numbers twice.
 import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../native/api/eval.ts';
-import { defaultPromptTemplate } from '../../../../native/api/default-prompt.ts';
+import { defaultPromptTemplate, placeholdersOf } from '../../../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
+import { plural } from '../../../../native/api/format.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
 
@@ -100,13 +101,26 @@ export function problems(form: EvalForm, dataset: Dataset | undefined, shotsFrom
   if (!perplexity && shots > 0 && source && (source.splits.train ?? 0) < shots + 1) {
     const train = source.splits.train ?? 0;
     out.shots = source === dataset
-      ? `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${train} train rows: take them from another dataset (Examples from).`
-      : `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${train} train rows.`;
+      ? `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${plural(train, 'train row')}: take them from another dataset (Examples from).`
+      : `${shots}-shot prompts draw examples from the train split, and ${source.name} has ${plural(train, 'train row')}.`;
+  }
+  const missing = !perplexity && shots > 0 && !out.shots && dataset && shotsFrom ? shotColumnMissing(form, dataset, shotsFrom) : null;
+  if (missing !== null) {
+    out.shots = `The prompt reads the column '${missing}', and ${shotsFrom!.name} has none (its columns: ${shotsFrom!.columns.join(', ')}): take the examples from a dataset with the same columns.`;
   }
   if (form.metrics.includes('judge') && !form.judgeModelId) out.judge = 'Choose the model that judges the answers.';
   if (form.metrics.includes('judge') && form.judgeRubric === 'custom' && !form.judgeRubricText.trim()) out.rubric = 'Write the rubric the judge applies, or pick a built-in one.';
   if (form.customTemplate && !perplexity && (!form.template.input.includes('{{') || !form.template.output.includes('{{'))) out.template = 'The input and output lines need a {{column}} placeholder each.';
   return out;
+}
+
+/**
+ * The first column the prompt's solved examples are written from (the layout's placeholders) that `source` lacks, or
+ * null: examples from another dataset need the evaluated one's columns (the engine refuses the run otherwise).
+ */
+export function shotColumnMissing(form: EvalForm, dataset: Dataset, source: Dataset): string | null {
+  const layout = form.customTemplate ? form.template : templateFromMapping(dataset);
+  return [...placeholdersOf(layout.input), ...placeholdersOf(layout.output)].find((c) => !source.columns.includes(c)) ?? null;
 }
 
 /** The run judges a dataset column: nothing is generated, and the judge is the run's model. */

@@ -1,0 +1,47 @@
+// The Evaluate form's check of few-shot examples drawn from another dataset: the prompt's layout names columns, and
+// a source dataset without one of them is flagged before the run starts (the engine would refuse the run at start,
+// native/eval/runner-data.ts checkShotColumns), with the column and the source's own columns named.
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../../native/api/schemas.ts';
+import { initialForm, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
+
+function dataset(name: string, columns: string[], mapping: Dataset['mapping'], train: number): Dataset {
+  return {
+    id: `ds_${name}`, projectId: null, name, sourcePath: `/data/${name}.jsonl`, format: 'jsonl', compressed: false, columns,
+    rowCount: train + 10, contentHash: 'h', mapping, splits: { train, validation: 0, test: 10 }, splitSeed: 0, skippedRows: [], createdAt: '2026-12-06T00:00:00Z',
+  };
+}
+
+const reviewsTest = dataset('reviews-test', ['sentence', 'label'], { input: 'sentence', label: 'label' }, 0);
+const reviewsTrain = dataset('reviews-train', ['sentence', 'label', 'idx'], { input: 'sentence', label: 'label' }, 40);
+const dialogues = dataset('dialogsum', ['dialogue', 'summary'], { input: 'dialogue', target: 'summary' }, 40);
+
+function fewShot(patch: Partial<EvalForm> = {}): EvalForm {
+  return { ...initialForm(['exact_match']), modelId: 'm', datasetId: reviewsTest.id, prompt: 'few', shots: 3, shotsFromId: reviewsTrain.id, ...patch };
+}
+
+describe('few-shot examples from another dataset', () => {
+  it('accepts a source with the columns the default layout reads', () => {
+    expect(shotColumnMissing(fewShot(), reviewsTest, reviewsTrain)).toBeNull();
+    expect(problems(fewShot(), reviewsTest, reviewsTrain).shots).toBeUndefined();
+  });
+
+  it('names the first column the source lacks, and the columns it has', () => {
+    expect(shotColumnMissing(fewShot(), reviewsTest, dialogues)).toBe('sentence');
+    expect(problems(fewShot({ shotsFromId: dialogues.id }), reviewsTest, dialogues).shots)
+      .toBe("The prompt reads the column 'sentence', and dialogsum has none (its columns: dialogue, summary): take the examples from a dataset with the same columns.");
+  });
+
+  it('reads a custom layout’s placeholders, not the mapping', () => {
+    const custom = fewShot({ customTemplate: true, template: { instruction: '', input: 'Text: {{sentence}} ({{idx}})', output: 'Label: {{label}}', answerPrefix: 'Label:' } });
+    expect(shotColumnMissing(custom, reviewsTrain, reviewsTest)).toBe('idx');
+    expect(shotColumnMissing(custom, reviewsTest, reviewsTrain)).toBeNull();
+  });
+
+  it('says nothing about columns for zero-shot or perplexity runs, or when too few train rows is the problem (counted in words)', () => {
+    expect(problems(fewShot({ prompt: 'zero' }), reviewsTest, dialogues).shots).toBeUndefined();
+    expect(problems(fewShot({ metrics: ['perplexity'] }), reviewsTest, dialogues).shots).toBeUndefined();
+    const tiny = dataset('tiny', ['dialogue'], { input: 'dialogue' }, 1);
+    expect(problems(fewShot({ shotsFromId: tiny.id }), reviewsTest, tiny).shots).toBe('3-shot prompts draw examples from the train split, and tiny has 1 train row.');
+  });
+});
