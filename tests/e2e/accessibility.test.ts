@@ -4,6 +4,7 @@
 // A violation fails its page's test and is printed with its rule, impact, elements and help, so it can be fixed
 // from the failure alone. Then by keyboard: Tab reaches every control on the Scope page and the Datasets import
 // form, each showing its outline. One server, one page; shots of the audited pages land in tests/e2e/screenshots/a11y-*.
+// The states mid-action (refused forms, notices, dialogs, menus, live runs) are audited in accessibility-states.test.ts.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
