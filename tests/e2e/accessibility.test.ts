@@ -4,23 +4,20 @@
 // A violation fails its page's test and is printed with its rule, impact, elements and help, so it can be fixed
 // from the failure alone. Then by keyboard: Tab reaches every control on the Scope page and the Datasets import
 // form, each showing its outline. One server, one page; shots of the audited pages land in tests/e2e/screenshots/a11y-*.
-import { existsSync, readFileSync } from 'node:fs';
+// The states mid-action (refused forms, notices, dialogs, menus, live runs) are audited in accessibility-states.test.ts.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, ROOT, SCREENSHOTS, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { axeSkipReason, readTabStop, stillPage, violations, type TabStop } from './axe.ts';
+import { browserSkipReason, SCREENSHOTS, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 
-const AXE_SOURCE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
-const skipReason = browserSkipReason()
-  ?? (existsSync(AXE_SOURCE) ? null : `${AXE_SOURCE} is absent (run npm install)`);
+const skipReason = browserSkipReason() ?? axeSkipReason();
 if (skipReason) console.log(`e2e accessibility tests skipped: ${skipReason}`);
 // The empty studio needs no data; the pages with a model and runs need stories260K from the shared data kit.
 const noDataReason = [STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null;
 if (!skipReason && noDataReason) console.log(`e2e accessibility tests with a model and runs skipped: ${noDataReason}`);
-
-/** WCAG 2.0 and 2.1, levels A and AA: what the studio promises. */
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The main pages by address. */
 const MAIN_PAGES = [
@@ -40,12 +37,6 @@ const MAIN_PAGES = [
   { name: 'inside', hash: '#/inside' },
 ] as const;
 
-interface AxeNode { target: unknown[]; failureSummary?: string }
-interface AxeViolation { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
-
-/** What one Tab stop showed: which control (its a11y-mark), whether an outline was drawn, and how big it is. */
-interface TabStop { mark: string | null; what: string; outlined: boolean; width: number; height: number }
-
 /**
  * Marks every control in `scope` that Tab should reach (enabled, rendered, not taken out with tabindex=-1; of a radio
  * group only the chosen option is a stop, the arrows move between them) as data-a11y-mark="n"; what each is.
@@ -61,21 +52,6 @@ function markTabbables(scope: string): string[] {
   });
 }
 
-/** The focused element as a Tab stop, or null when focus has left the page's controls. */
-function readTabStop(): TabStop | null {
-  const el = document.activeElement as HTMLElement | null;
-  if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  const box = el.getBoundingClientRect();
-  return {
-    mark: el.dataset.a11yMark ?? null,
-    what: `${el.tagName.toLowerCase()}[${el.getAttribute('role') ?? el.getAttribute('type') ?? ''}] '${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}'`,
-    outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
-    width: box.width,
-    height: box.height,
-  };
-}
-
 describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCAG 2.1 AA), in Chromium', () => {
   const e2e = studioInChromium();
   /** Filled in by the 'with data' setup test: the two seeded runs a run page and a comparison show. */
@@ -88,22 +64,9 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
     await page.goto('about:blank');
     await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
     await page.locator('#content h1').first().waitFor();
-    // Through the CSSOM: the studio's Content-Security-Policy refuses inline <style> (and inline <script>, which is
-    // why axe goes in through evaluate below, not addScriptTag).
-    await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));
+    await stillPage(page);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(300);
-  }
-
-  /** axe's WCAG violations on the page as it stands, one readable line per rule. */
-  async function violations(where: string): Promise<string[]> {
-    const { page } = e2e;
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-    const found = await page.evaluate(async (tags) => {
-      const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-      return (await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })).violations;
-    }, WCAG_TAGS);
-    return found.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} [${v.nodes.length}] ${v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.split('\n').slice(1).join(' ').trim().slice(0, 140)}` : ''}`).join(' | ')}`);
   }
 
   /** Audits `hash` in light and dark; shoots it as a11y-<shot>-<scheme>.png when asked. */
@@ -111,7 +74,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await open(hash, scheme);
-      found.push(...(await violations(`${hash} ${scheme}`)));
+      found.push(...(await violations(e2e.page, `${hash} ${scheme}`)));
       if (shot) await shootFullPage(e2e.page, path.join(SCREENSHOTS, `a11y-${shot}-${scheme}.png`));
     }
     await e2e.page.emulateMedia({ colorScheme: 'light' });
@@ -196,41 +159,6 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
       await page.getByRole('button', { name: 'Import a file' }).click();
       await page.locator('form[aria-label="Import a dataset"]').waitFor();
       await expectTabReachesAll('form[aria-label="Import a dataset"]');
-    });
-
-    it('the "?" dialog keeps Tab inside it both ways and gives focus back on Escape', async () => {
-      const { page, pageErrors } = e2e;
-      await open('#/scope', 'light');
-      await page.keyboard.press('Tab'); // the skip link
-      await page.keyboard.press('Tab');
-      const opener = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
-      await page.keyboard.press('?');
-      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-      await dialog.waitFor();
-      const inDialog = await violations('the shortcuts dialog');
-      expect(inDialog, inDialog.join('\n')).toEqual([]);
-      for (const key of [...Array(6).fill('Tab'), ...Array(6).fill('Shift+Tab')]) {
-        await page.keyboard.press(key);
-        expect(await dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d)).toBe(true);
-        expect(await page.evaluate(readTabStop)).toMatchObject({ outlined: true });
-      }
-      await page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'detached' });
-      expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))).toBe(opener);
-      expect(pageErrors).toEqual([]);
-    });
-
-    it('the project menu, open, in light and dark', async () => {
-      const { page } = e2e;
-      const found: string[] = [];
-      for (const scheme of ['light', 'dark'] as const) {
-        await open('#/projects', scheme);
-        await page.getByRole('button', { name: 'Current project' }).click();
-        await page.getByRole('menu', { name: 'Projects' }).waitFor();
-        found.push(...(await violations(`project menu ${scheme}`)));
-      }
-      await page.emulateMedia({ colorScheme: 'light' });
-      expect(found, found.join('\n')).toEqual([]);
     });
   });
 });

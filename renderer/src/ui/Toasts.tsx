@@ -1,11 +1,15 @@
 // Toasts: short notices in the corner. Errors stay until dismissed (the user must be able to read where and
-// why); other notices leave by themselves.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+// why); other notices leave by themselves after a few seconds, but not while the pointer or keyboard focus is on
+// them (WCAG 2.2.1: whoever reads slowly, or reached them by Tab, keeps them until they move away).
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import { Icon } from './icons.tsx';
 
 type ToastTone = 'info' | 'success' | 'error';
 interface Toast { id: number; tone: ToastTone; title: string; detail?: string }
 interface Toaster { show(tone: ToastTone, title: string, detail?: string): void }
+
+/** How long a notice that is not an error stays, counted again from when the pointer or focus leaves the notices. */
+const AUTO_DISMISS_MS = 4000;
 
 const ToastContext = createContext<Toaster>({ show: () => undefined });
 export const useToast = (): Toaster => useContext(ToastContext);
@@ -14,18 +18,51 @@ let nextId = 1;
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
+  const timers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  /** Whether the pointer is over the notices, and whether focus is in them: either holds them. */
+  const held = useRef({ pointer: false, focus: false });
+  const shown = useRef<Toast[]>([]);
+  const region = useRef<HTMLDivElement>(null);
+
+  const dismiss = useCallback((id: number) => {
+    clearTimeout(timers.current.get(id));
+    timers.current.delete(id);
+    setToasts((list) => list.filter((t) => t.id !== id));
+  }, []);
+  const schedule = useCallback((toast: Toast) => {
+    if (toast.tone === 'error' || held.current.pointer || held.current.focus || timers.current.has(toast.id)) return;
+    timers.current.set(toast.id, setTimeout(() => dismiss(toast.id), AUTO_DISMISS_MS));
+  }, [dismiss]);
+  const hold = (how: 'pointer' | 'focus') => {
+    held.current[how] = true;
+    timers.current.forEach((timer) => clearTimeout(timer));
+    timers.current.clear();
+  };
+  const release = (how: 'pointer' | 'focus') => {
+    held.current[how] = false;
+    shown.current.forEach(schedule);
+  };
+  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget)) release('focus');
+  };
+
+  // A notice removed under the pointer or with focus in it fires no mouseleave or blur: judge the hold afresh.
+  useEffect(() => {
+    shown.current = toasts;
+    held.current.focus = region.current?.contains(document.activeElement) ?? false;
+    if (toasts.length === 0) held.current.pointer = false;
+    toasts.forEach(schedule);
+  }, [toasts, schedule]);
+
   const toaster = useMemo<Toaster>(() => ({
     show(tone, title, detail) {
-      const id = nextId++;
-      setToasts((list) => [...list.slice(-3), { id, tone, title, detail }]);
-      if (tone !== 'error') setTimeout(() => dismiss(id), 4000);
+      setToasts((list) => [...list.slice(-3), { id: nextId++, tone, title, detail }]); // timed by the effect above
     },
-  }), [dismiss]);
+  }), []);
   return (
     <ToastContext.Provider value={toaster}>
       {children}
-      <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
+      <div ref={region} className="toasts" role="region" aria-label="Notifications" aria-live="polite" onMouseEnter={() => hold('pointer')} onMouseLeave={() => release('pointer')} onFocus={() => hold('focus')} onBlur={onBlur}>
         {toasts.map((t) => (
           <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'}>
             <div className="toast-body">

@@ -1,12 +1,12 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { Children, cloneElement, isValidElement, useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode } from 'react';
+import { Children, cloneElement, isValidElement, useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
 /** A button says what it does in words, or, icon only, in an aria-label: a screen reader has nothing else to read. */
 type ButtonName = { children: ReactNode } | { children?: undefined; 'aria-label': string };
-type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string };
+type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string; ref?: Ref<HTMLButtonElement> };
 export function Button({ variant = 'default', size, icon, shortcut, children, className, ...rest }: ButtonProps) {
   const classes = ['btn', variant !== 'default' && `btn-${variant}`, size && `btn-${size}`, className].filter(Boolean).join(' ');
   return (
@@ -86,15 +86,18 @@ export function Meter({ value, max, label, tone }: { value: number; max: number;
 
 /**
  * Brings its content into view when it appears (the progress that a Start button just began, below the fold of a
- * long form); instant when the user asks for reduced motion.
+ * long form); instant when the user asks for reduced motion. When focus was lost on the way (the Start button went
+ * disabled, or the form it was in gave way to this), focus moves here too, so Tab goes on from the new content
+ * (the run's Cancel) instead of from the top of the page; focus the user left in a field stays there.
  */
 export function Reveal({ children, testId }: { children: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
     ref.current?.scrollIntoView({ block: 'start', behavior: reduce ? 'auto' : 'smooth' });
+    if (!document.activeElement || document.activeElement === document.body) ref.current?.focus({ preventScroll: true });
   }, []);
-  return <div ref={ref} className="reveal" data-testid={testId}>{children}</div>;
+  return <div ref={ref} className="reveal" tabIndex={-1} data-testid={testId}>{children}</div>;
 }
 
 /** A labelled progress bar; `value` null means the amount is not known yet (indeterminate). */

@@ -18,6 +18,7 @@ import { usableRewardRuns } from './PpoSetupParts.tsx';
 import '../finetune/finetune.css';
 import './align.css';
 import { hasSourceWeights } from '../../domain/models.ts';
+import { Reveal } from '../../ui/primitives.tsx';
 
 export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
@@ -104,7 +105,9 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
       startingHint="Loading the model and reading the pairs."
     >
       {selectedId
-        ? <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />
+        ? (initialJob
+          ? <Reveal key={selectedId} testId="revealed-run"><AlignRunView runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} /></Reveal>
+          : <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />)
         : (
           <>
             <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}

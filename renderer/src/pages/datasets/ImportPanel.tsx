@@ -160,7 +160,8 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
         {(phase.step === 'uploading' || phase.step === 'importing' || job) && (
           <div className="stack" style={{ gap: 6 }} data-testid="import-progress">
             <div className="row small">
-              <strong>{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
+              {/* A live region for the stage only (the message and percentage change every tick and would chatter). */}
+              <strong role="status">{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
               <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>
               <span className="spacer" />
               {job && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}

@@ -1,19 +1,37 @@
 // The parts every training run view (fine-tune, pretrain, align) shows the same way: the status badge with Cancel and
 // Resume, the progress bar with the step and the time left (or taken), and why a run stopped when it did not finish.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { formatDuration } from '../../domain/format.ts';
 import { Badge, Button, Callout, ProgressBar } from '../../ui/primitives.tsx';
 import { formatEta, RUN_STATUS_TONE } from './runFormat.ts';
-import type { TrainingRun } from './useTrainingRun.ts';
+import type { RunAction, TrainingRun } from './useTrainingRun.ts';
 
-/** The card header's actions: status, Cancel while the job runs, Resume once it stopped unfinished, then `children`. */
+/**
+ * The card header's actions: status, Cancel while the job runs, Resume once it stopped unfinished, then `children`.
+ * The status is a live region, so a screen reader hears "running", "cancelled" or "succeeded" as it changes. Cancel
+ * and Resume take each other's place: the one pressed goes disabled and then away, so focus follows to the one that
+ * appears instead of dropping to the page (where Tab would start again from the top).
+ */
 export function RunStatusActions({ state, children }: { state: TrainingRun; children?: ReactNode }) {
   const { status, live, resumable, busy, act } = state;
+  const pressed = useRef<RunAction | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const resumeRef = useRef<HTMLButtonElement>(null);
+  const press = (kind: RunAction) => (e: MouseEvent<HTMLButtonElement>) => {
+    pressed.current = document.activeElement === e.currentTarget ? kind : null;
+    void act(kind);
+  };
+  useEffect(() => {
+    const next = pressed.current === 'cancel' ? resumeRef.current : pressed.current === 'resume' ? cancelRef.current : null;
+    if (!next || next.disabled) return;
+    pressed.current = null;
+    if (!document.activeElement || document.activeElement === document.body) next.focus();
+  }, [live, resumable, busy]);
   return (
     <div className="row">
-      <Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>
-      {live && <Button variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={() => void act('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
-      {resumable && <Button variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={() => void act('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+      <span role="status"><Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge></span>
+      {live && <Button ref={cancelRef} variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={press('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
+      {resumable && <Button ref={resumeRef} variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={press('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
       {children}
     </div>
   );
