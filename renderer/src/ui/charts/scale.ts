@@ -38,8 +38,14 @@ export function tickFormat(ticks: readonly number[]): (v: number) => string {
   for (const [exp, suffix] of [[6, 'M'], [3, 'k']] as const) {
     if (power >= exp) return (v) => `${(v / 10 ** exp).toFixed(Math.max(0, exp - power + half))}${v === 0 ? '' : suffix}`;
   }
-  const decimals = Math.min(4, Math.max(0, -power + half));
-  return (v) => v.toFixed(decimals);
+  const decimals = Math.max(0, -power + half);
+  if (decimals <= 3) return (v) => v.toFixed(decimals);
+  // Smaller steps (a learning rate's 5e−5) share one power of ten, as the cards print them: 0.5e−4, 1.0e−4, 1.5e−4.
+  // Four fixed decimals printed those three as 0.0001.
+  const largest = Math.max(...ticks.map(Math.abs));
+  const exp = Math.floor(Math.log10(largest) + 1e-9);
+  const mantissa = Math.max(0, exp - power + half);
+  return (v) => (v === 0 ? '0' : `${(v / 10 ** exp).toFixed(mantissa)}e${exp < 0 ? '−' : ''}${Math.abs(exp)}`);
 }
 
 /** Colours for series, from the design tokens first so charts follow the theme; index by a run's position. */
