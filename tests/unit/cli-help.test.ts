@@ -141,6 +141,8 @@ describe('errors name the flag', () => {
       expect(err).toContain('Usage: lathe eval');
       expect(err).not.toContain('evaluation:');
     }
+    // A number out of range names the value given beside the bound.
+    expect((await evalWith('--limit', '0')).err).toContain('lathe eval: --limit: Too small: expected number to be >=1; got 0\n');
   });
 
   it('lathe eval refuses --template few-shot:0 (it would quietly run zero-shot) and points at zero-shot', async () => {
