@@ -6,9 +6,27 @@ import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
 import { withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
+import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { formatTable } from './table.ts';
+
+/**
+ * `reward score --text` for people: a header names each column. A classifier's row is its predicted label with that
+ * label's probability (softmax of the logits), then every label's logit; a pairwise reward model's row is its reward.
+ */
+export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts): string {
+  if (labels.length === 1) return formatTable(['reward', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
+  const rows = texts.map((t, i) => {
+    const top = Math.max(...scores[i]);
+    const sum = scores[i].reduce((acc, s) => acc + Math.exp(s - top), 0);
+    const best = scores[i].indexOf(top);
+    return [labels[best], (1 / sum).toFixed(4), ...scores[i].map((s) => s.toFixed(4)), t];
+  });
+  const table = formatTable(['predicted', 'p', ...labels.map((l) => `logit ${l}`), 'text'], rows, 120);
+  return `${table}\np: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
+}
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
@@ -116,7 +134,7 @@ export const commands: CliCommand[] = [
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
         } else {
           const r = await scoreTexts(modelDir, texts, { threads });
-          ctx.print(r, () => texts.map((t, i) => `${r.scores[i].map((s, k) => `${r.labels[k]} ${s.toFixed(4)}`).join('  ')}  ${t}`).join('\n'));
+          ctx.print(r, () => scoredTextsTable(texts, r));
         }
       } finally {
         store.close();
