@@ -96,6 +96,16 @@ function mode(values: Record<string, unknown>, usage: string, fallback: SearchMo
   return m as SearchMode;
 }
 
+/**
+ * --mode for a search of `col`: hybrid when it has an embedding model, else BM25. Hybrid asked of a collection with
+ * none is refused, as dense is: it would quietly be BM25 alone under another name.
+ */
+function searchMode(values: Record<string, unknown>, usage: string, col: { name: string; embedModel: string | null }): SearchMode {
+  const m = mode(values, usage, col.embedModel ? 'hybrid' : 'bm25');
+  if (m === 'hybrid' && !col.embedModel) throw new UserError(`collection '${col.name}' has no embedding model, so hybrid search would be BM25 alone; use --mode bm25, or add the documents to a collection made with --embed-model for dense and hybrid search`);
+  return m;
+}
+
 function hitLine(h: SearchHit, label = String(h.rank)): string {
   const where = [path.basename(h.source), h.page !== null ? `page ${h.page}` : null, h.section].filter(Boolean).join(', ');
   return `[${label}] ${h.score.toFixed(4)}  ${where}  chars ${h.charStart}–${h.charEnd}\n    ${h.text.replace(/\s+/g, ' ').slice(0, 300)}`;
@@ -225,7 +235,7 @@ export const commands: CliCommand[] = [
       const k = chunkCount(values, SEARCH_USAGE, 5);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(positionals[0]);
-        const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const m = searchMode(values, SEARCH_USAGE, col);
         const { searchCollection } = await import('../rag/search.ts');
         const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, true));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
@@ -314,7 +324,7 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         const col = store.collections.find(values.collection as string, 'collection');
         const model = store.models.findDecoder(values.model as string, 'answer questions (give it to the collection as --embed-model instead)', 'model');
-        const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const m = searchMode(values, ASK_USAGE, col);
         const [{ searchCollection }, { TextGenerator }, { answerFromHits }] = await Promise.all([import('../rag/search.ts'), import('../generate/pipeline.ts'), import('../rag/answer.ts')]);
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
