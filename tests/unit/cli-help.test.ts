@@ -154,3 +154,13 @@ describe('errors name the flag', () => {
     expect(err).toContain('Usage: lathe eval');
   });
 });
+
+describe('an empty list teaches', () => {
+  it("'lathe model list' with no models names the commands that bring one in", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, out } = await run(['--data-dir', dataDir, 'model', 'list']);
+    expect(code).toBe(0);
+    expect(out.trim()).toBe("no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'");
+  });
+});
