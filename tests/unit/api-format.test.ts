@@ -34,9 +34,19 @@ describe('counts in CLI messages use the right number', () => {
 
   it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
-    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
+    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
     expect(describeFinetune(outcome)).toContain('57,583 training examples, 12,761 cut to the sequence length');
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
+  });
+
+  it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
+    const { describeFinetune } = await import('../../native/cli/train.ts');
+    const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, adapterPath: null, outputModel: 'm' } as const;
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
+    // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383 }))
+      .toContain("validation loss 5.3667 at the start → 6.2383 at the last validation; best 5.3667 earlier in the run, not kept (the model holds the last step's weights)");
+    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null })).toContain('loss 4.4498; validation loss —\n');
   });
 });
 
