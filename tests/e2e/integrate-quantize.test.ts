@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const listed = await row.first().innerText();
     expect(listed).toContain('LoRA stories on pairs');
     expect(listed).toContain('stories');
-    expect(listed).toMatch(/\d\.\d{4}/); // its best validation loss
+    expect(listed).toMatch(/\d\.\d{4}/); // its final validation loss
     await section.getByRole('radio', { name: 'LoRA stories on pairs' }).check();
     // the suggested name says what is merged into what, not a piece of the run id
     expect(await section.getByLabel('Merged model name').getAttribute('placeholder')).toBe('stories-lora-merged');
