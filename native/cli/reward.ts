@@ -3,7 +3,7 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { withArticle } from '../api/format.ts';
+import { plural, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts } from '../train/reward-score.ts';
@@ -63,11 +63,15 @@ const HELP: Record<string, string> = {
   name: 'name for the run',
 };
 
-function describe(o: RewardOutcome): string {
+/**
+ * A reward run's outcome in words. The final validation reads the whole split, unlike the sampled batches of the
+ * 'step N: val_loss' lines above it, so it says so (the two losses differ).
+ */
+export function describeReward(o: RewardOutcome): string {
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.objective}: ${o.trainExamples} training examples${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
-    o.validation ? `validation accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
+    o.validation ? `the whole validation split: accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
     o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
   ].filter(Boolean).join('\n');
 }
@@ -96,7 +100,7 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe });
+      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward });
     },
   },
   {

@@ -39,6 +39,19 @@ describe('counts in CLI messages use the right number', () => {
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
   });
 
+  it("pretrain and reward summaries say their final validation read the whole split (the 'step N: val_loss' lines sample it)", async () => {
+    const { describePretrain } = await import('../../native/cli/train.ts');
+    const { describeReward } = await import('../../native/cli/reward.ts');
+    const pretrain = { runId: 'run_p', status: 'completed', steps: 20, parameters: 141_056, valLoss: 5.7752, valLossPerChar: 3.0474, unigramLoss: 5.192, unigramLossPerChar: 2.7397, outputModel: 'gpt2-pretrained', sample: 'x' } as const;
+    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
+    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, modelDir: '/d' };
+    expect(describeReward(reward).split('\n').slice(0, 3)).toEqual([
+      'run run_r: completed after 40 steps; last loss 0.7227',
+      'classify: 57,583 training examples, labels 0, 1',
+      'the whole validation split: accuracy 0.5312, loss 0.6905',
+    ]);
+  });
+
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, adapterPath: null, outputModel: 'm' } as const;
