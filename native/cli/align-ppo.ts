@@ -3,6 +3,7 @@
 // stderr, Ctrl-C stops between iterations and checkpoints there, `--resume RUN` continues a PPO run exactly, `--json`
 // prints the outcome as JSON.
 import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
+import { plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
@@ -83,10 +84,11 @@ const HELP: Record<string, string> = {
   name: 'name for the run',
 };
 
-function describe(o: PpoOutcome): string {
+/** A PPO run's outcome in words; counts in the singular where one ('after 1 iteration'). */
+export function describePpo(o: PpoOutcome): string {
   const h = (x: PpoOutcome['heldoutBefore']) => (x ? `score ${x.scoreMean.toFixed(4)}, KL ${x.kl.toFixed(3)} (iteration ${x.step})` : '—');
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} iterations (${o.optimizerSteps} optimiser steps); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'iteration')} (${plural(o.optimizerSteps, 'optimiser step')}); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
     `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
     o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',
     ...writtenModelLines(o),
@@ -121,7 +123,7 @@ export const commands: CliCommand[] = [
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe });
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo });
     },
   },
 ];

@@ -2,6 +2,7 @@
 // the studio's 'dpo' job runs, with `lathe train`'s conventions: progress on stderr, Ctrl-C stops after the current
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
@@ -61,12 +62,13 @@ const HELP: Record<string, string> = {
   name: 'name for the run',
 };
 
-function describe(o: DpoOutcome): string {
+/** A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'). */
+export function describeDpo(o: DpoOutcome): string {
   const m = o.trainMetrics;
   const v = o.validationMetrics;
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.trainPairs} training and ${o.validationPairs} validation pairs${o.truncatedPairs ? `, ${o.truncatedPairs} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${o.skippedRows.length} rows left out` : ''}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${formatValue(o.trainPairs)} training and ${plural(o.validationPairs, 'validation pair')}${o.truncatedPairs ? `, ${formatValue(o.truncatedPairs)} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${plural(o.skippedRows.length, 'row')} left out` : ''}`,
     m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
     v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
     ...writtenModelLines(o),
@@ -100,7 +102,7 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe });
+      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo });
     },
   },
 ];
