@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { plural } from '../api/format.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -329,10 +330,11 @@ export const commands: CliCommand[] = [
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {
-          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256);
+          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256, model.name);
+          if (result.hits.length < hits.length) ctx.info(`${result.hits.length} of ${plural(hits.length, 'retrieved chunk')} fit ${model.name}'s ${generator.model.spec.maxPositions}-token context with the answer; it read those`);
           ctx.print(result, () => {
-            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. Retrieved:\n${hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
-            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(hits[n - 1], String(n))).join('\n')}`;
+            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. It read:\n${result.hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
+            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(result.hits[n - 1], String(n))).join('\n')}`;
           });
         } finally {
           await generator.model.release();
