@@ -6,13 +6,14 @@ import { formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
   '[--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] [--max-steps N] [--batch-size B] [--grad-accum G] ' +
-  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
+  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align dpo --resume RUN [--json]';
 
 const NUMBERS: Record<string, string> = {
@@ -25,7 +26,7 @@ const CHOICES: Record<string, string> = { method: 'method', loss: 'loss' };
 
 /** The field of DpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name', project: 'projectId',
 };
 
 const field = DpoStartInput.shape;
@@ -60,6 +61,7 @@ const HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and dpo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
 };
 
 /** A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'). */
@@ -76,10 +78,10 @@ export function describeDpo(o: DpoOutcome): string {
 }
 
 /** The flags as a DpoStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): DpoStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): DpoStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
-    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
   };
@@ -89,7 +91,7 @@ function inputOf(values: Record<string, unknown>): DpoStartInput {
 const DPO_OPTIONS: NonNullable<CliCommand['options']> = {
   model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
   ...LORA_OPTIONS,
-  'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   ...stringOptions(NUMBERS),
 };
 
@@ -102,7 +104,8 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo });
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo });
     },
   },
 ];

@@ -8,6 +8,7 @@ import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatTable } from './table.ts';
@@ -30,7 +31,7 @@ export function scoredTextsTable(texts: readonly string[], { labels, scores }: S
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
-  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--threads T] [--json]\n' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
 
@@ -39,7 +40,7 @@ const NUMBERS: Record<string, string> = {
   'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
 };
 const CHOICES: Record<string, string> = { objective: 'objective' };
-const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name' };
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name', project: 'projectId' };
 const field = RewardStartInput.shape;
 
 const HELP: Record<string, string> = {
@@ -61,6 +62,7 @@ const HELP: Record<string, string> = {
   threads: 'CPU threads (default: all cores)',
   'skip-invalid': 'pairwise: leave out (and list) rows that make no pair instead of refusing the dataset',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
 };
 
 /**
@@ -77,17 +79,17 @@ export function describeReward(o: RewardOutcome): string {
 }
 
 /** The flags as a RewardStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): RewardStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): RewardStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
-    model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']),
+    model: values.model, dataset: values.dataset, name: values.name, projectId, skipInvalid: Boolean(values['skip-invalid']),
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE),
   };
   return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 const REWARD_OPTIONS: NonNullable<CliCommand['options']> = {
-  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
+  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
 };
 
@@ -100,7 +102,8 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward });
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward });
     },
   },
   {
