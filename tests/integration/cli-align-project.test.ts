@@ -1,4 +1,4 @@
-// `lathe align dpo|reward|ppo --project P` files the run under a project, as `lathe train --project` does, so the
+// `lathe align dpo|reward|ppo --project P` (and `lathe pretrain --project P`) files the run under a project, as `lathe train --project` does, so the
 // project's Align page and journey see it; before, the flag was unknown and CLI alignment runs belonged to none.
 // Checked by the engine's answer to a project that does not exist: the flag reached it, naming the project.
 import fs from 'node:fs';
@@ -34,6 +34,12 @@ describe('alignment runs take --project', () => {
       expect(r.stderr).toContain(`lathe ${args[0]} ${args[1]}: project nope does not exist`);
     }
     expect(lathe(dataDir, ['align', 'ppo', '--help']).stdout).toMatch(/--project VALUE +project id or name the run belongs to/);
+    // and pretraining, from a corpus
+    const corpus = path.join(dataDir, 'corpus.txt');
+    fs.writeFileSync(corpus, 'The cat sat on the mat and the dog lay by the door. '.repeat(120));
+    const pretrain = lathe(dataDir, ['pretrain', '--corpus', corpus, '--layers', '1', '--heads', '2', '--d-model', '16', '--context', '16', '--vocab', '260', '--steps', '1', '--project', 'nope']);
+    expect(pretrain.code).toBe(2);
+    expect(pretrain.stderr).toContain('lathe pretrain: project nope does not exist');
   });
 
   it('refuses --project beside --resume, which keeps the run’s own settings', () => {
