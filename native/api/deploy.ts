@@ -99,8 +99,11 @@ export const AdapterRun = z.object({
   baseModelId: z.string(),
   baseModelName: z.string(),
   finishedAt: z.string().nullable(),
-  /** The lowest validation loss the run recorded, or null when it evaluated none. */
-  bestValLoss: z.number().nullable(),
+  /**
+   * The validation loss at the run's last validation, or null when it evaluated none: the adapter a merge takes is
+   * the last step's, so a lower loss earlier in the run is not what the merged model has.
+   */
+  finalValLoss: z.number().nullable(),
   adapterBytes: z.number(),
 });
 export type AdapterRun = z.infer<typeof AdapterRun>;

@@ -3,9 +3,11 @@
 // stderr, Ctrl-C stops between iterations and checkpoints there, `--resume RUN` continues a PPO run exactly, `--json`
 // prints the outcome as JSON.
 import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
+import { plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
@@ -14,7 +16,7 @@ const USAGE =
   '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
   '[--score-scaling scale|norm|none] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
-  '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
+  '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align ppo --resume RUN [--json]';
 
 const NUMBERS: Record<string, string> = {
@@ -30,7 +32,7 @@ const CHOICES: Record<string, string> = { method: 'method', 'score-scaling': 'sc
 /** The field of PpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
   ...NUMBERS, ...Object.fromEntries(Object.entries(GENERATION).map(([flag, f]) => [flag, `generation.${f}`])), ...CHOICES,
-  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
+  model: 'model', 'reward-run': 'rewardRun', 'reward-label': 'rewardLabel', dataset: 'dataset', 'output-name': 'outputName', name: 'name', project: 'projectId',
   ...LORA_FIELD_OF_FLAG, 'fixed-kl': 'adaptiveKl',
 };
 
@@ -81,12 +83,14 @@ const HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and ppo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
 };
 
-function describe(o: PpoOutcome): string {
+/** A PPO run's outcome in words; counts in the singular where one ('after 1 iteration'). */
+export function describePpo(o: PpoOutcome): string {
   const h = (x: PpoOutcome['heldoutBefore']) => (x ? `score ${x.scoreMean.toFixed(4)}, KL ${x.kl.toFixed(3)} (iteration ${x.step})` : '—');
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} iterations (${o.optimizerSteps} optimiser steps); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'iteration')} (${plural(o.optimizerSteps, 'optimiser step')}); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
     `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
     o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',
     ...writtenModelLines(o),
@@ -94,10 +98,10 @@ function describe(o: PpoOutcome): string {
 }
 
 /** The flags as a PpoStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): PpoStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): PpoStartInput {
   requireStartFlags(values, ['model', 'reward-run', 'dataset'], USAGE);
   const input = {
-    model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name,
+    model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name, projectId,
     outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), generation: numberFields(values, GENERATION, USAGE),
     lora: { dropout: 0, ...loraFlags(values, USAGE) }, // no dropout unless asked: the update's log-probs must match the rollouts'
@@ -108,7 +112,7 @@ function inputOf(values: Record<string, unknown>): PpoStartInput {
 const PPO_OPTIONS: NonNullable<CliCommand['options']> = {
   model: { type: 'string' }, 'reward-run': { type: 'string' }, 'reward-label': { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' },
   method: { type: 'string' }, 'score-scaling': { type: 'string' }, ...LORA_OPTIONS,
-  'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  'fixed-kl': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   ...stringOptions(NUMBERS), ...stringOptions(GENERATION),
 };
 
@@ -121,7 +125,8 @@ export const commands: CliCommand[] = [
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe });
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo });
     },
   },
 ];

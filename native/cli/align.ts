@@ -2,16 +2,18 @@
 // the studio's 'dpo' job runs, with `lathe train`'s conventions: progress on stderr, Ctrl-C stops after the current
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
   '[--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] [--max-steps N] [--batch-size B] [--grad-accum G] ' +
-  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--threads T] [--json]\n' +
+  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align dpo --resume RUN [--json]';
 
 const NUMBERS: Record<string, string> = {
@@ -24,7 +26,7 @@ const CHOICES: Record<string, string> = { method: 'method', loss: 'loss' };
 
 /** The field of DpoStartInput each flag fills, for errors that name the flag. */
 const FIELD_OF_FLAG: Record<string, string> = {
-  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name',
+  ...NUMBERS, ...CHOICES, ...LORA_FIELD_OF_FLAG, model: 'model', dataset: 'dataset', 'output-name': 'outputName', name: 'name', project: 'projectId',
 };
 
 const field = DpoStartInput.shape;
@@ -59,14 +61,16 @@ const HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and dpo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
 };
 
-function describe(o: DpoOutcome): string {
+/** A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'). */
+export function describeDpo(o: DpoOutcome): string {
   const m = o.trainMetrics;
   const v = o.validationMetrics;
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.trainPairs} training and ${o.validationPairs} validation pairs${o.truncatedPairs ? `, ${o.truncatedPairs} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${o.skippedRows.length} rows left out` : ''}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${formatValue(o.trainPairs)} training and ${plural(o.validationPairs, 'validation pair')}${o.truncatedPairs ? `, ${formatValue(o.truncatedPairs)} cut to the sequence length` : ''}${o.skippedRows.length ? `, ${plural(o.skippedRows.length, 'row')} left out` : ''}`,
     m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
     v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
     ...writtenModelLines(o),
@@ -74,10 +78,10 @@ function describe(o: DpoOutcome): string {
 }
 
 /** The flags as a DpoStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): DpoStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): DpoStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
-    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'],
+    model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
   };
@@ -87,7 +91,7 @@ function inputOf(values: Record<string, unknown>): DpoStartInput {
 const DPO_OPTIONS: NonNullable<CliCommand['options']> = {
   model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, method: { type: 'string' }, loss: { type: 'string' },
   ...LORA_OPTIONS,
-  'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  'skip-invalid': { type: 'boolean' }, 'no-merge': { type: 'boolean' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   ...stringOptions(NUMBERS),
 };
 
@@ -100,7 +104,8 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'aligning', { inputOf, start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe });
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo });
     },
   },
 ];

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
+import { plural } from '../api/format.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -94,6 +95,16 @@ function mode(values: Record<string, unknown>, usage: string, fallback: SearchMo
   const m = (values.mode as string | undefined) ?? fallback;
   if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
   return m as SearchMode;
+}
+
+/**
+ * --mode for a search of `col`: hybrid when it has an embedding model, else BM25. Hybrid asked of a collection with
+ * none is refused, as dense is: it would quietly be BM25 alone under another name.
+ */
+function searchMode(values: Record<string, unknown>, usage: string, col: { name: string; embedModel: string | null }): SearchMode {
+  const m = mode(values, usage, col.embedModel ? 'hybrid' : 'bm25');
+  if (m === 'hybrid' && !col.embedModel) throw new UserError(`collection '${col.name}' has no embedding model, so hybrid search would be BM25 alone; use --mode bm25, or add the documents to a collection made with --embed-model for dense and hybrid search`);
+  return m;
 }
 
 function hitLine(h: SearchHit, label = String(h.rank)): string {
@@ -225,7 +236,7 @@ export const commands: CliCommand[] = [
       const k = chunkCount(values, SEARCH_USAGE, 5);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(positionals[0]);
-        const m = mode(values, SEARCH_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const m = searchMode(values, SEARCH_USAGE, col);
         const { searchCollection } = await import('../rag/search.ts');
         const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, true));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
@@ -314,15 +325,16 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         const col = store.collections.find(values.collection as string, 'collection');
         const model = store.models.findDecoder(values.model as string, 'answer questions (give it to the collection as --embed-model instead)', 'model');
-        const m = mode(values, ASK_USAGE, col.embedModel ? 'hybrid' : 'bm25');
+        const m = searchMode(values, ASK_USAGE, col);
         const [{ searchCollection }, { TextGenerator }, { answerFromHits }] = await Promise.all([import('../rag/search.ts'), import('../generate/pipeline.ts'), import('../rag/answer.ts')]);
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {
-          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256);
+          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256, model.name);
+          if (result.hits.length < hits.length) ctx.info(`${result.hits.length} of ${plural(hits.length, 'retrieved chunk')} fit ${model.name}'s ${generator.model.spec.maxPositions}-token context with the answer; it read those`);
           ctx.print(result, () => {
-            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. Retrieved:\n${hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
-            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(hits[n - 1], String(n))).join('\n')}`;
+            if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. It read:\n${result.hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;
+            return `${result.answer}\n\nCited chunks:\n${result.cited.map((n) => hitLine(result.hits[n - 1], String(n))).join('\n')}`;
           });
         } finally {
           await generator.model.release();

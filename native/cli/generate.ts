@@ -6,6 +6,18 @@ import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, pars
 
 const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
+/**
+ * How many of the `wanted` new tokens fit after a prompt of `promptTokens` in a `context`-token model: all, or
+ * what is left (said through `note`); a prompt that leaves no room is refused.
+ */
+export function newTokensThatFit(promptTokens: number, context: number, wanted: number, modelName: string, note: (text: string) => void): number {
+  if (promptTokens >= context) throw new UserError(`the prompt is ${promptTokens} tokens but ${modelName} reads at most ${context}, answer included; shorten the prompt`);
+  const left = context - promptTokens;
+  if (wanted <= left) return wanted;
+  note(`the prompt's ${promptTokens} tokens leave room for ${left} new tokens in ${modelName}'s ${context}-token context (${wanted} asked): the answer stops there`);
+  return left;
+}
+
 export const commands: CliCommand[] = [
   {
     path: ['generate'],
@@ -31,7 +43,7 @@ export const commands: CliCommand[] = [
       if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
-      const [{ findDecoder }, { TextGenerator }] = await Promise.all([import('../models/registry.ts'), import('../generate/pipeline.ts')]);
+      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }] = await Promise.all([import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts')]);
       let model;
       try {
         model = findDecoder(ctx.dataDir, name, 'generate text');
@@ -40,6 +52,11 @@ export const commands: CliCommand[] = [
       }
       const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, true) });
       try {
+        // Past its context a model writes noise (positions it never saw): refuse a prompt that fills it, and stop
+        // the answer where the context ends, as the playground and the API server do.
+        const context = generator.model.spec.maxPositions;
+        const wanted = options.maxNewTokens ?? (generator.model.folder.generationConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
+        options.maxNewTokens = newTokensThatFit(generator.tokenizer.encode(prompt).length, context, wanted, model.name, (note) => ctx.info(note));
         if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
         let result;
         try {

@@ -5,6 +5,7 @@ import { CheckpointError, StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ImportOptions } from '../models/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { formatTable } from './table.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
@@ -95,7 +96,9 @@ export const commands: CliCommand[] = [
       const { listModels } = await import('../models/registry.ts');
       const models = listModels(ctx.dataDir);
       ctx.print(models, () =>
-        models.length === 0 ? 'no models yet' : models.map((m) => `${m.name.padEnd(20)} ${m.id}  ${KIND_LABEL[m.kind].padEnd(9)} ${m.architecture.padEnd(18)} ${humanCount(m.parameterCount).padStart(8)}  ${m.source}`).join('\n'),
+        models.length === 0
+          ? "no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'"
+          : formatTable(['NAME', 'ID', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'SOURCE'], models.map((m) => [m.name, m.id, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), m.source]), 160),
       );
     },
   },

@@ -110,7 +110,9 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
       const allowed = issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
       return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}`;
     }
-    return `${name}: ${issue.message}`;
+    // A number out of range: zod says the bound ('Too small: expected number to be >=1'); the user also sees what they gave.
+    const got = issue.code === 'too_small' || issue.code === 'too_big' ? valueAt(input, issue.path) : undefined;
+    return `${name}: ${issue.message}${typeof got === 'number' ? `; got ${got}` : ''}`;
   }).join('; ');
 }
 

@@ -5,12 +5,13 @@ import { PretrainInput } from '../api/train.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { refuseStartFlagsOnResume, startOrResume } from './foreground.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { describePretrain } from './train.ts';
 
 const USAGE =
   'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
   '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] ' +
-  '[--output-name N] [--json]\n       lathe pretrain --resume RUN [--json]';
+  '[--output-name N] [--project P] [--json]\n       lathe pretrain --resume RUN [--json]';
 const field = PretrainInput.shape;
 const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
@@ -18,6 +19,7 @@ const PRETRAIN_HELP: Record<string, string> = {
   family: `architecture: gpt2 or llama (default ${schemaDefault(field.family)})`,
   'output-name': 'name of the trained model (default: <family>-pretrained, then -2, -3 … when taken)',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
   layers: `transformer blocks (default ${schemaDefault(field.layers)})`,
   heads: `attention heads per block (default ${schemaDefault(field.heads)})`,
   'd-model': `width of the residual stream (default ${schemaDefault(field.dModel)})`,
@@ -42,7 +44,7 @@ const NUMBERS: Record<string, string> = {
 };
 
 const PRETRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
-  corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' },
+  corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   ...stringOptions(NUMBERS),
 };
 
@@ -55,11 +57,12 @@ export const commands: CliCommand[] = [
     options: PRETRAIN_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, PRETRAIN_OPTIONS, USAGE);
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return startOrResume(ctx, values, 'pretraining', {
         inputOf: (v) => {
           if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
-          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, ...numberFields(v, NUMBERS, USAGE) };
-          return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name' }, USAGE);
+          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, projectId, ...numberFields(v, NUMBERS, USAGE) };
+          return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name', project: 'projectId' }, USAGE);
         },
         start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),
         resume: async (id, env) => (await import('../train/pretrain.ts')).resumePretrain(id, env),

@@ -1,5 +1,6 @@
 // `lathe project create|update|list|show`: the use case being worked on — task, success metric, constraints.
 import { StudioError } from '../api/errors.ts';
+import { LOWER_IS_BETTER } from '../api/eval.ts';
 import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
@@ -108,7 +109,8 @@ export function describeProject(p: Project): string {
     ['name', p.name],
     ['task', p.task],
     ['description', p.description || '—'],
-    ['success', p.metric ? `${p.metric}${p.target !== null ? ` ≥ ${p.target}` : ''}` : '—'],
+    // perplexity's target is a ceiling: the scorecard passes at or below it
+    ['success', p.metric ? `${p.metric}${p.target !== null ? ` ${LOWER_IS_BETTER.includes(p.metric) ? '≤' : '≥'} ${p.target}` : ''}` : '—'],
     ['device', c.device],
     ['memory budget', c.memoryBudgetMb !== null ? `${c.memoryBudgetMb} MB` : '—'],
     ['max latency', c.maxLatencyMs !== null ? `${c.maxLatencyMs} ms` : '—'],

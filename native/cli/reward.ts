@@ -3,16 +3,35 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { withArticle } from '../api/format.ts';
+import { plural, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
+import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { formatTable } from './table.ts';
+
+/**
+ * `reward score --text` for people: a header names each column. A classifier's row is its predicted label with that
+ * label's probability (softmax of the logits), then every label's logit; a pairwise reward model's row is its reward.
+ */
+export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts): string {
+  if (labels.length === 1) return formatTable(['reward', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
+  const rows = texts.map((t, i) => {
+    const top = Math.max(...scores[i]);
+    const sum = scores[i].reduce((acc, s) => acc + Math.exp(s - top), 0);
+    const best = scores[i].indexOf(top);
+    return [labels[best], (1 / sum).toFixed(4), ...scores[i].map((s) => s.toFixed(4)), t];
+  });
+  const table = formatTable(['predicted', 'p', ...labels.map((l) => `logit ${l}`), 'text'], rows, 120);
+  return `${table}\np: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
+}
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
-  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--threads T] [--json]\n' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
 
@@ -21,7 +40,7 @@ const NUMBERS: Record<string, string> = {
   'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
 };
 const CHOICES: Record<string, string> = { objective: 'objective' };
-const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name' };
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name', project: 'projectId' };
 const field = RewardStartInput.shape;
 
 const HELP: Record<string, string> = {
@@ -43,29 +62,34 @@ const HELP: Record<string, string> = {
   threads: 'CPU threads (default: all cores)',
   'skip-invalid': 'pairwise: leave out (and list) rows that make no pair instead of refusing the dataset',
   name: 'name for the run',
+  project: 'project id or name the run belongs to, so its pages show it (default: none)',
 };
 
-function describe(o: RewardOutcome): string {
+/**
+ * A reward run's outcome in words. The final validation reads the whole split, unlike the sampled batches of the
+ * 'step N: val_loss' lines above it, so it says so (the two losses differ).
+ */
+export function describeReward(o: RewardOutcome): string {
   return [
-    `run ${o.runId}: ${o.status} after ${o.steps} steps; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.objective}: ${o.trainExamples} training examples${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
-    o.validation ? `validation accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
+    o.validation ? `the whole validation split: accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
     o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
   ].filter(Boolean).join('\n');
 }
 
 /** The flags as a RewardStartInput, checked; errors name the flag. */
-function inputOf(values: Record<string, unknown>): RewardStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): RewardStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
-    model: values.model, dataset: values.dataset, name: values.name, skipInvalid: Boolean(values['skip-invalid']),
+    model: values.model, dataset: values.dataset, name: values.name, projectId, skipInvalid: Boolean(values['skip-invalid']),
     ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE),
   };
   return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
 }
 
 const REWARD_OPTIONS: NonNullable<CliCommand['options']> = {
-  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' },
+  model: { type: 'string' }, dataset: { type: 'string' }, resume: { type: 'string' }, objective: { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   'skip-invalid': { type: 'boolean' }, ...stringOptions(NUMBERS),
 };
 
@@ -78,7 +102,8 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf, start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe });
+      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward });
     },
   },
   {
@@ -116,7 +141,7 @@ export const commands: CliCommand[] = [
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
         } else {
           const r = await scoreTexts(modelDir, texts, { threads });
-          ctx.print(r, () => texts.map((t, i) => `${r.scores[i].map((s, k) => `${r.labels[k]} ${s.toFixed(4)}`).join('  ')}  ${t}`).join('\n'));
+          ctx.print(r, () => scoredTextsTable(texts, r));
         }
       } finally {
         store.close();

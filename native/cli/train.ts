@@ -65,18 +65,30 @@ const TRAIN_HELP: Record<string, string> = {
 export function describePretrain(o: PretrainOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
-    `validation loss ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
+    // the whole validation text, unlike the sampled batches of the 'step N: val_loss' lines (the two differ)
+    `validation loss on the whole validation text ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
     `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
     o.outputModel ? `model: ${o.outputModel}` : '',
     `sample:\n${o.sample}`,
   ].filter(Boolean).join('\n');
 }
 
+/**
+ * Validation loss from the start to the last validation. The model written holds the last step's weights, so a
+ * better loss earlier in the run is named as such, not as the result.
+ */
+function validationLine({ firstValLoss: first, lastValLoss: last, bestValLoss: best }: FinetuneOutcome): string {
+  const f = (v: number | null) => v?.toFixed(4) ?? '—';
+  if (last === null) return `validation loss ${f(first)}`;
+  const earlier = best !== null && best < last ? `; best ${f(best)} earlier in the run, not kept (the model holds the last step's weights)` : '';
+  return `validation loss ${f(first)} at the start → ${f(last)} at the last validation${earlier}`;
+}
+
 /** A fine-tune's outcome in words; counts grouped as the run's log groups them (57,583, not 57583). */
 export function describeFinetune(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
-    `loss ${o.lastLoss?.toFixed(4) ?? '—'}; validation loss ${o.firstValLoss?.toFixed(4) ?? '—'} → best ${o.bestValLoss?.toFixed(4) ?? '—'}`,
+    `loss ${o.lastLoss?.toFixed(4) ?? '—'}; ${validationLine(o)}`,
     `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to the sequence length` : ''}`,
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');

@@ -2,6 +2,7 @@
 // runs (input, references, each run's output and score), sortable by how much the score changed. The pure
 // functions (compareMetrics, joinExamples, sortJoined) take records; the *ForRuns ones read the store.
 import { StudioError } from '../api/errors.ts';
+import { withArticle } from '../api/format.ts';
 import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
@@ -147,8 +148,19 @@ function loadRuns(store: Store, runIds: readonly string[]): Run[] {
   return runIds.map((id) => store.runs.find(id, 'runIds'));
 }
 
+/**
+ * Runs side by side, their metrics marked best. Evaluations sit with evaluations and training runs with training
+ * runs (as the Runs page offers them): across the two, a metric of one name measures different things (an
+ * evaluation's tokens/s is generation, a fine-tune's is training), and one would be marked best over the other.
+ */
 export function compareRuns(store: Store, runIds: readonly string[]): Comparison {
-  return compareMetrics(loadRuns(store, runIds).map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
+  const runs = loadRuns(store, runIds);
+  const evaluation = runs.find((r) => r.kind === 'evaluation');
+  const other = runs.find((r) => r.kind !== 'evaluation');
+  if (evaluation && other) {
+    throw new StudioError('invalid_params', `run ${other.id} is ${withArticle(other.kind)} run and run ${evaluation.id} an evaluation: compare evaluations with evaluations, or training runs with training runs (their metrics of one name measure different things)`, { field: 'runIds' });
+  }
+  return compareMetrics(runs.map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
 }
 
 /** All joined examples of the runs, sorted as asked (not paged). */

@@ -3,6 +3,9 @@
 import type { GeneratedToken } from './language-model.ts';
 import { MinNewTokens, MinP, NoRepeatNgram, PresenceFrequencyPenalty, RepetitionPenalty, Temperature, TopK, TopP, type LogitsProcessor } from './processors.ts';
 
+/** New tokens when neither the options nor generation_config.json say how many. */
+export const DEFAULT_MAX_NEW_TOKENS = 128;
+
 export interface TokenLogprob {
   id: number;
   logprob: number;
@@ -103,7 +106,7 @@ export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> 
   if (strategy === 'beam' && doSample) throw new RangeError('beam search with sampling is not supported; use num_beams = 1 to sample');
   const scorePrompt = o.scorePrompt ?? false;
   if (scorePrompt && strategy === 'beam') throw new RangeError('scoring the prompt needs num_beams = 1');
-  const maxNewTokens = o.maxNewTokens ?? (g.max_new_tokens as number | undefined) ?? 128;
+  const maxNewTokens = o.maxNewTokens ?? (g.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
   const fewest = scorePrompt ? 0 : 1; // a scored prompt is an answer of its own
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < fewest) throw new RangeError(`max_new_tokens must be ${scorePrompt ? 'a non-negative' : 'a positive'} integer, got ${maxNewTokens}`);
   const stopTokenIds = o.stopTokenIds ?? (ids(g.eos_token_id).length ? ids(g.eos_token_id) : defaultStopIds);

@@ -30,7 +30,7 @@ export function readLlama2cHeader(bytes: Uint8Array, file: string): Llama2cHeade
   const [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocab, seqLen] = Array.from({ length: 7 }, (_, i) => v.getInt32(i * 4, true));
   const h = { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: Math.abs(vocab), sharedClassifier: vocab > 0, seqLen };
   for (const [k, val] of Object.entries(h)) {
-    if (typeof val === 'number' && (val <= 0 || val > 1 << 20)) throw new CheckpointError(`${file}: header field ${k} = ${val} is implausible; is this a llama2.c legacy (version 0) checkpoint?`);
+    if (typeof val === 'number' && (val <= 0 || val > 1 << 20)) throw new CheckpointError(`${file}: header field ${k} = ${val} is implausible; is this a llama2.c checkpoint (not its tokenizer file, which --tokenizer takes), and not a legacy (version 0) one?`);
   }
   if (dim % nHeads !== 0 || nHeads % nKvHeads !== 0 || (dim / nHeads) % 2 !== 0) {
     throw new CheckpointError(`${file}: header dim=${dim}, n_heads=${nHeads}, n_kv_heads=${nKvHeads} do not describe a valid Llama attention`);

@@ -1,6 +1,7 @@
 // Answering with sources: the retrieved chunks numbered in a prompt with the question, an instruction to cite them
 // by number and to say when they do not hold the answer; the model's answer; and the chunk numbers it cites.
 import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
 import type { AskResult, SearchHit } from '../api/rag.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 
@@ -49,11 +50,25 @@ export function modelPrompt(generator: TextGenerator, prompt: string): string {
   return `${prompt}\nAnswer:`;
 }
 
-/** Generate a greedy answer from the retrieved chunks. */
-export async function answerFromHits(generator: TextGenerator, question: string, hits: SearchHit[], maxNewTokens: number): Promise<AskResult> {
-  const prompt = modelPrompt(generator, ragPrompt(question, hits));
-  const ids = generator.tokenizer.encode(prompt, { addSpecialTokens: !generator.tokenizer.chatTemplate });
-  const result = await generator.generateIds([ids], { maxNewTokens, doSample: false });
+/**
+ * Generate a greedy answer from the retrieved chunks. The prompt and the answer must fit the model's context (past
+ * it a model writes noise): the best-ranked passages that fit with room for `maxNewTokens` are kept, the rest left
+ * out (the result's `hits` are the ones the model read); a question that fits with no passage is refused.
+ */
+export async function answerFromHits(generator: TextGenerator, question: string, hits: SearchHit[], maxNewTokens: number, modelName = 'the model'): Promise<AskResult> {
+  const context = generator.model.spec.maxPositions;
+  const build = (n: number) => {
+    const prompt = modelPrompt(generator, ragPrompt(question, hits.slice(0, n)));
+    return { n, prompt, ids: generator.tokenizer.encode(prompt, { addSpecialTokens: !generator.tokenizer.chatTemplate }) };
+  };
+  let fit = build(hits.length);
+  while (fit.n > 0 && fit.ids.length + maxNewTokens > context) fit = build(fit.n - 1);
+  if (fit.ids.length + maxNewTokens > context || (fit.n === 0 && hits.length > 0)) {
+    const one = build(Math.min(1, hits.length));
+    throw new StudioError('invalid_params', `${hits.length ? 'the question with its best passage' : 'the question'} is ${one.ids.length} tokens and the answer may take ${maxNewTokens}, but ${modelName} reads at most ${context} in all: allow fewer answer tokens, use a collection with smaller chunks, or a model with a longer context`, { field: 'maxNewTokens' });
+  }
+  const used = hits.slice(0, fit.n);
+  const result = await generator.generateIds([fit.ids], { maxNewTokens, doSample: false });
   const answer = result.rows[0].text.trim();
-  return { answer, prompt, hits, cited: citedPassages(answer, hits.length) };
+  return { answer, prompt: fit.prompt, hits: used, cited: citedPassages(answer, used.length) };
 }

@@ -39,10 +39,10 @@ function adapterRun(store: Store, run: Run): (AdapterRun & { adapterDir: string 
   const adapter = adapterDirOf(store, run.id);
   const base = adapter && baseOf(store, run);
   if (!adapter || !base) return null;
-  const losses = store.runs.metrics(run.id, 'val_loss').map((m) => m.value).filter(Number.isFinite);
+  const final = store.runs.metrics(run.id, 'val_loss').filter((m) => Number.isFinite(m.value)).sort((a, b) => a.step - b.step).at(-1);
   return {
     runId: run.id, name: run.name, kind: run.kind, baseModelId: base.id, baseModelName: base.name, finishedAt: run.finishedAt,
-    bestValLoss: losses.length > 0 ? Math.min(...losses) : null, adapterBytes: adapter.bytes, adapterDir: adapter.dir,
+    finalValLoss: final?.value ?? null, adapterBytes: adapter.bytes, adapterDir: adapter.dir,
   };
 }
 

@@ -10,8 +10,9 @@
 //   (models are shared by every project; the first one is what each stage offers by default);
 // - prompt is done when a playground generation of the project finished or an evaluation of a base model
 //   (not a fine-tuned one) with a prompt template succeeded;
-// - fine-tune / align is optional unless a fine-tuning or DPO run of the project exists; it becomes
-//   the next step when the project's best evaluation misses its target;
+// - fine-tune / align is optional unless a fine-tuning or DPO run of the project exists, or the project evaluated
+//   a fine-tuned model (trained under no project, say); it becomes the next step when the project's best evaluation
+//   misses its target and nothing was tuned yet;
 // - evaluate is done when an evaluation run of the project succeeded;
 // - integrate is done when a model the project's runs used was merged into or quantised to a new model (its
 //   source names it); it becomes the next step once the best evaluation meets the target, or once there is a
@@ -133,12 +134,16 @@ export function journeyOf(facts: JourneyFacts): Journey {
 
   // Fine-tune / align.
   const tuning = TUNING_KINDS.flatMap(byKind);
-  const tunedValues = valuesOf(evaluations.filter((e) => e.tuned));
+  const tunedEvaluations = evaluations.filter((e) => e.tuned);
+  const tunedValues = valuesOf(tunedEvaluations);
   const tuneEffect = effect(bestOf(untunedValues), bestOf(tunedValues));
   if (tuning.some((r) => OPEN_RUN.has(r.run.status)) || TUNING_KINDS.some(jobOpen)) steps.finetune = { state: 'in-progress', summary: 'Training…', effect: tuneEffect };
   else if (tuning.some((r) => r.run.status === 'succeeded')) {
     const done = tuning.filter((r) => r.run.status === 'succeeded');
     steps.finetune = { state: 'done', summary: `${done.at(-1)!.run.name}${done.length > 1 ? ` (${plural(done.length, 'run')})` : ''}`, effect: tuneEffect };
+  } else if (tunedEvaluations.length > 0) {
+    // Trained under no project (or another one), but this project scored the result: the step was done.
+    steps.finetune = { state: 'done', summary: `Evaluated ${modelOfRun(tunedEvaluations.at(-1)!.run)?.name ?? 'a model'} (fine-tuned)`, effect: tuneEffect };
   } else steps.finetune = { state: 'optional', summary: project.target === null ? 'Only when prompting is not good enough' : 'Only when prompting falls short of the target' };
 
   // Evaluate.

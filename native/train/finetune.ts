@@ -25,6 +25,8 @@ export interface FinetuneOutcome {
   lastLoss: number | null;
   firstValLoss: number | null;
   bestValLoss: number | null;
+  /** The latest validation loss: the written model's, when the last step was validated (it is, at the end of a run). */
+  lastValLoss: number | null;
   /** Training examples cut to the sequence length (of trainExamples; the log counts validation's too). */
   truncatedExamples: number;
   trainExamples: number;
@@ -106,6 +108,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       lastLoss: result.lastLoss,
       firstValLoss: firstVal ?? store.runs.metrics(runId, 'val_loss')[0]?.value ?? null,
       bestValLoss: result.state.bestValLoss,
+      lastValLoss: result.state.lastValLoss,
       truncatedExamples: data.truncatedTrain,
       trainExamples: data.train.length,
       adapterPath,

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pretrainedModelName } from '../api/model-names.ts';
+import { StudioError } from '../api/errors.ts';
 import { PretrainInput, type PretrainConfig } from '../api/train.ts';
 import { writeJsonAtomic } from '../models/atomic.ts';
 import { writeHfFolder } from '../models/checkpoint.ts';
@@ -71,6 +72,7 @@ const TOKENIZER_FILE = 'tokenizer.json';
 export async function runPretrain(input: unknown, env: TrainEnv): Promise<PretrainOutcome> {
   const { config: c, text, plan } = planPretrain(input); // before the run exists: bad input leaves none behind
   if (c.outputName) env.store.models.requireFreeName(c.outputName, 'outputName'); // refused now, not after training
+  if (c.projectId !== null && !env.store.projects.get(c.projectId)) throw new StudioError('not_found', `project ${c.projectId} does not exist`, { field: 'projectId' }); // not the run insert's key error
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
   const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config, owner: env.owner });

@@ -22,7 +22,7 @@ import { loadPreferenceData, readPreferencePairs } from './preference-examples.t
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { trainableSpec, zodInput } from './validate.ts';
+import { requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
 export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
@@ -53,8 +53,8 @@ const labelOf = (row: Record<string, unknown>, column: string): string => String
 
 export function planReward(input: unknown, store: Store): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(RewardStartInput, input);
-  const model = store.models.findDecoder(parsed.model, 'be trained or fine-tuned as a text-generation model');
-  const dataset = store.datasets.find(parsed.dataset, 'dataset');
+  // the checks every training request gets (a project it names must exist: else the run's insert failed on its key)
+  const { model, dataset } = requestedModelAndData(parsed, store);
   const spec = trainableSpec(model);
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';

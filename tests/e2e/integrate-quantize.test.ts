@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const listed = await row.first().innerText();
     expect(listed).toContain('LoRA stories on pairs');
     expect(listed).toContain('stories');
-    expect(listed).toMatch(/\d\.\d{4}/); // its best validation loss
+    expect(listed).toMatch(/\d\.\d{4}/); // its final validation loss
     await section.getByRole('radio', { name: 'LoRA stories on pairs' }).check();
     // the suggested name says what is merged into what, not a piece of the run id
     expect(await section.getByLabel('Merged model name').getAttribute('placeholder')).toBe('stories-lora-merged');
@@ -152,6 +152,15 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     const adapter = page.getByLabel('Adapter');
     await expect.poll(() => adapter.locator('option').allInnerTexts()).toEqual(['None — the base model as it is', 'LoRA stories on pairs (on stories)']);
+    // Select says where each made model came from, by names, not as its raw source (once a temporary adapter path
+    // with no space to wrap at, which ran under the card's buttons).
+    await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
+    const subtitle = page.getByTestId('model-card').locator('.card-subtitle').first();
+    for (const [model, origin] of [['stories-tuned', `LoRA adapter merged into stories · run ${runId} · added`], ['stories-tuned-q4', 'Quantised (q4) from stories-tuned · added']]) {
+      await page.getByText(model, { exact: true }).click();
+      await expect.poll(() => subtitle.innerText()).toContain(origin);
+      expect(await subtitle.evaluate((el) => el.scrollWidth <= el.clientWidth), model).toBe(true);
+    }
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // `lathe model import|inspect|list` and `lathe generate` on a tiny random GPT-2 folder: the registry records
 // it, inspect counts its parameters, sampling is reproducible by seed, bad folders leave nothing behind.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +46,7 @@ describe('lathe model / generate', () => {
     expect(info.memory.inference.fp32).toBeGreaterThan(4 * total);
     expect(info.memory.fullFineTune.fp32).toBe(16 * total);
     expect(lathe('model', 'inspect', 'tiny').stdout).toMatch(/Parameters by component:[\s\S]*attention[\s\S]*Memory/);
-    expect(lathe('model', 'list').stdout).toMatch(/^tiny\s+mdl_/);
+    expect(lathe('model', 'list').stdout).toMatch(/^NAME\s+ID\s+USE.*\ntiny\s+mdl_/);
   });
 
   it('samples reproducibly by seed, and runs beam search', () => {
@@ -61,6 +61,19 @@ describe('lathe model / generate', () => {
     expect(typeof beam.score).toBe('number');
     const plain = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--temperature', '0');
     expect(plain.code).toBe(0);
+  });
+
+  it('refuses a prompt that fills the context and stops an answer where the context ends (the model has 32 positions)', () => {
+    // once it generated past position 32 without a word: noise from positions the model never saw
+    const full = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(32), '--max-new-tokens', '4');
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain('lathe generate: the prompt is 32 tokens but tiny reads at most 32, answer included; shorten the prompt');
+    const args = ['bin/lathe.mjs', '--data-dir', dataDir, 'generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(29), '--max-new-tokens', '8', '--temperature', '0'];
+    const cut = spawnSync(process.execPath, [...args, '--json'], { encoding: 'utf8' });
+    expect(cut.status, cut.stderr).toBe(0);
+    expect(JSON.parse(cut.stdout).tokenIds.length).toBeLessThanOrEqual(3);
+    const told = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(told.stderr).toContain("the prompt's 29 tokens leave room for 3 new tokens in tiny's 32-token context (8 asked): the answer stops there");
   });
 
   it('reports bad settings and bad folders to the user, leaving nothing behind', () => {

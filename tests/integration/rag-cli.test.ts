@@ -123,6 +123,18 @@ describe('lathe docs', () => {
     expect(lathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy']).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
   });
 
+  it('refuses hybrid (as dense) on a collection with no embedding model, rather than quietly searching BM25 alone', () => {
+    const own = path.join(root, 'bm25-data');
+    const add = lathe(own, ['docs', 'add', 'plain', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '32', '--overlap', '4']);
+    expect(add.code, add.stderr).toBe(0);
+    for (const m of ['hybrid', 'dense']) {
+      const r = lathe(own, ['docs', 'search', 'plain', 'ferry', '--mode', m]);
+      expect(r.code, m).toBe(2);
+      expect(r.stderr).toMatch(/collection 'plain' has no embedding model, so (no dense search|hybrid search would be BM25 alone); use --mode bm25/);
+    }
+    expect(lathe(own, ['docs', 'search', 'plain', 'ferry', '--json']).code).toBe(0); // the default, bm25
+  });
+
   it('refuses an unknown collection naming the ones there are', () => {
     const r = lathe(dataDir, ['docs', 'search', 'nope', 'x']);
     expect(r.code).toBe(2);

@@ -45,6 +45,14 @@ describe('the source of a model a run registers', () => {
     expect(describeSource('llama2c:/data/stories260K.bin')).toBe('llama2.c checkpoint · stories260K.bin');
   });
 
+  it("labels Integrate's merged and quantised models by their base's name, not the raw source with its full adapter path", () => {
+    const nameOf = (id: string) => (id === 'mdl_base' ? 's260k' : undefined);
+    expect(describeSource('merge:mdl_base:/tmp/lathe/runs/run_27627a771e22/adapter', nameOf)).toBe('LoRA adapter merged into s260k · run run_27627a771e22');
+    expect(describeSource('merge:mdl_base:C:\\Users\\me\\my-adapter\\', nameOf)).toBe('LoRA adapter merged into s260k · adapter my-adapter');
+    expect(describeSource('quantize:mdl_base:q4', nameOf)).toBe('Quantised (q4) from s260k');
+    expect(describeSource('quantize:mdl_gone:q8', nameOf)).toBe('Quantised (q8) from mdl_gone'); // a deleted base keeps its id
+  });
+
   it('is pretrain:<run> for a model trained from scratch', async () => {
     const corpus = path.join(dataDir, 'corpus.txt');
     fs.writeFileSync(corpus, 'The cat sat on the mat and the dog lay by the door. '.repeat(120));

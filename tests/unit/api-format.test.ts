@@ -34,9 +34,41 @@ describe('counts in CLI messages use the right number', () => {
 
   it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
-    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
+    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
     expect(describeFinetune(outcome)).toContain('57,583 training examples, 12,761 cut to the sequence length');
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
+  });
+
+  it("pretrain and reward summaries say their final validation read the whole split (the 'step N: val_loss' lines sample it)", async () => {
+    const { describePretrain } = await import('../../native/cli/train.ts');
+    const { describeReward } = await import('../../native/cli/reward.ts');
+    const pretrain = { runId: 'run_p', status: 'completed', steps: 20, parameters: 141_056, valLoss: 5.7752, valLossPerChar: 3.0474, unigramLoss: 5.192, unigramLossPerChar: 2.7397, outputModel: 'gpt2-pretrained', sample: 'x' } as const;
+    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
+    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, modelDir: '/d' };
+    expect(describeReward(reward).split('\n').slice(0, 3)).toEqual([
+      'run run_r: completed after 40 steps; last loss 0.7227',
+      'classify: 57,583 training examples, labels 0, 1',
+      'the whole validation split: accuracy 0.5312, loss 0.6905',
+    ]);
+  });
+
+  it("DPO and PPO summaries say 'after 1 step' and 'after 1 iteration', not '1 steps'", async () => {
+    const { describeDpo } = await import('../../native/cli/align.ts');
+    const { describePpo } = await import('../../native/cli/align-ppo.ts');
+    const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, skippedRows: [{ where: 'train:3', reason: 'x' }], trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
+    expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1 row left out']);
+    const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, adapterPath: null, outputModel: null };
+    expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
+  });
+
+  it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
+    const { describeFinetune } = await import('../../native/cli/train.ts');
+    const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, adapterPath: null, outputModel: 'm' } as const;
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
+    // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383 }))
+      .toContain("validation loss 5.3667 at the start → 6.2383 at the last validation; best 5.3667 earlier in the run, not kept (the model holds the last step's weights)");
+    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null })).toContain('loss 4.4498; validation loss —\n');
   });
 });
 

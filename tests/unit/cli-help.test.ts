@@ -141,6 +141,8 @@ describe('errors name the flag', () => {
       expect(err).toContain('Usage: lathe eval');
       expect(err).not.toContain('evaluation:');
     }
+    // A number out of range names the value given beside the bound.
+    expect((await evalWith('--limit', '0')).err).toContain('lathe eval: --limit: Too small: expected number to be >=1; got 0\n');
   });
 
   it('lathe eval refuses --template few-shot:0 (it would quietly run zero-shot) and points at zero-shot', async () => {
@@ -150,5 +152,15 @@ describe('errors name the flag', () => {
     expect(code).toBe(2);
     expect(err).toContain('lathe eval: --template few-shot:0 asks for no examples, which is zero-shot: write --template zero-shot');
     expect(err).toContain('Usage: lathe eval');
+  });
+});
+
+describe('an empty list teaches', () => {
+  it("'lathe model list' with no models names the commands that bring one in", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { code, out } = await run(['--data-dir', dataDir, 'model', 'list']);
+    expect(code).toBe(0);
+    expect(out.trim()).toBe("no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'");
   });
 });

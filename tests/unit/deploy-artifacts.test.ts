@@ -40,7 +40,7 @@ function finishedDeploy(store: Store, params: unknown, artifacts: { path: string
 }
 
 describe('finished LoRA runs for merging', () => {
-  it('lists succeeded LoRA runs whose adapter and base are still there, newest first, with the best validation loss', () => {
+  it('lists succeeded LoRA runs whose adapter and base are still there, newest first, with the validation loss of the adapter a merge takes (the last, not the lowest)', () => {
     const dir = stores.tempDir();
     const store = stores.open(dir);
     addModel(store, dir, 'base');
@@ -55,8 +55,8 @@ describe('finished LoRA runs for merging', () => {
     store.models.delete(store.models.find('gone').id);
     const listed = listAdapterRuns(store);
     expect(listed.map((r) => r.runId)).toEqual([dpo.id, first.id]);
-    expect(listed[1]).toMatchObject({ kind: 'finetune', baseModelName: 'base', bestValLoss: 1.75, adapterBytes: 10 });
-    expect(listed[0].bestValLoss).toBeNull();
+    expect(listed[1]).toMatchObject({ kind: 'finetune', baseModelName: 'base', finalValLoss: 1.9, adapterBytes: 10 });
+    expect(listed[0].finalValLoss).toBeNull();
     expect(listAdapterRuns(store, project.id).map((r) => r.runId)).toEqual([first.id]);
     expect(resolveAdapterRun(store, first.id).adapterDir).toBe(path.join(dir, 'runs', first.id, 'adapter'));
   });

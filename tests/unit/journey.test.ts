@@ -157,6 +157,25 @@ describe('projects.journey', () => {
     expect(step(projectJourney(store, p.id), 'finetune').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.2, after: 0.3 });
   });
 
+  it('counts fine-tuning done when the project evaluated a fine-tuned model whose training run was filed under no project', async () => {
+    // The README's CLI walk once trained without --project and evaluated the merged model with it: the journey
+    // then called fine-tuning the next step ('Prompting alone falls short') beside the tuned model's own score.
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'rougeL', target: 0.35 });
+    store.datasets.insert(dataset('ds_1', p.id));
+    const base = store.models.create({ name: 's260k', architecture: 'llama', path: 'models/x', config: {}, parameterCount: 260_000, source: 'llama2.c' });
+    await evaluation(store, p.id, base, 0.08);
+    const ft = store.runs.create({ kind: 'finetune', name: 'LoRA s260k on dialogsum-dev', projectId: null, config: {} });
+    store.runs.setStatus(ft.id, 'running');
+    store.runs.setStatus(ft.id, 'succeeded');
+    const tuned = store.models.create({ name: 's260k-dialogsum', architecture: 'llama', path: 'models/y', config: {}, parameterCount: 260_000, source: `finetune-merge:${ft.id}` });
+    await evaluation(store, p.id, tuned, 0.07);
+    const j = projectJourney(store, p.id);
+    expect(step(j, 'finetune')).toMatchObject({ state: 'done', summary: 'Evaluated s260k-dialogsum (fine-tuned)' });
+    expect(step(j, 'finetune').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.08, after: 0.07 });
+    expect(j.next).toMatchObject({ step: 'finetune', title: 'Next: close the gap to the target' });
+  });
+
   it('keeps to its own project, counts only succeeded evaluations, and reads lower-is-better metrics', async () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Stories', task: 'generation', metric: 'perplexity', target: 5 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { shownRunConfig } from '../../native/api/run-config.ts';
-import { flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { configRows, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
 
@@ -48,6 +48,14 @@ describe('configuration rows', () => {
     ]);
     expect(flattenConfig({})).toEqual([]);
     expect(flattenConfig({ settings: {} })).toEqual([['settings', {}]]);
+  });
+
+  it('say a model or dataset once when the run recorded its name and its id (a CLI fine-tune records both)', () => {
+    const names = new Map([['mdl_28b485f116e2', 's260k'], ['ds_95ae7bda5ff8', 'dialogsum-dev']]);
+    const config = { model: 's260k', dataset: 'dialogsum-dev', method: 'lora', modelId: 'mdl_28b485f116e2', modelName: 's260k', datasetId: 'ds_95ae7bda5ff8' };
+    expect(configRows(config, names)).toEqual([['model', 's260k'], ['dataset', 'dialogsum-dev'], ['method', 'lora'], ['modelName', 's260k']]);
+    // an id the studio no longer has (a deleted model) is not the same as the name, so both rows stay
+    expect(configRows({ model: 's260k', modelId: 'mdl_gone' }, names)).toEqual([['model', 's260k'], ['modelId', 'mdl_gone']]);
   });
 });
 

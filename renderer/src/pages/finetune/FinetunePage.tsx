@@ -11,7 +11,7 @@ import { FinetuneSetup } from './FinetuneSetup.tsx';
 import { RunView } from './RunView.tsx';
 import { TrainingLayout } from './TrainingLayout.tsx';
 import { useTrainingStart } from './useTrainingStart.ts';
-import { emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
+import { defaultTrainingDataset, emptyForm, toTrainInput, type FinetuneForm } from './trainForm.ts';
 import './finetune.css';
 import { hasSourceWeights } from '../../domain/models.ts';
 
@@ -40,7 +40,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
     if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {}, targetModules: null }));
   }, [sortedModels, form.modelId]);
   useEffect(() => {
-    if (sortedDatasets.length && !sortedDatasets.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: sortedDatasets[0].id }));
+    if (sortedDatasets.length && !sortedDatasets.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: defaultTrainingDataset(sortedDatasets)!.id }));
   }, [sortedDatasets, form.datasetId]);
   // Each model starts on the method the engine recommends for it.
   const recommendedFor = useRef<string | null>(null);

@@ -63,6 +63,16 @@ export interface FinetuneForm {
   outputName: string;
 }
 
+/**
+ * The dataset a new run starts on: the first with rows to train on (two training rows, or one beside a validation
+ * split, as the engine asks), else the first. A project's test-only set (a published test split) cannot be
+ * fine-tuned on, and starting the form on it only led to a refusal.
+ */
+export function defaultTrainingDataset<D extends { splits: Partial<Record<'train' | 'validation' | 'test', number>> }>(datasets: readonly D[]): D | undefined {
+  const trainable = (d: D) => (d.splits.train ?? 0) >= 2 || ((d.splits.train ?? 0) >= 1 && (d.splits.validation ?? 0) >= 1);
+  return datasets.find(trainable) ?? datasets[0];
+}
+
 export const emptyForm = (): FinetuneForm => ({ modelId: '', datasetId: '', method: 'lora', values: {}, targetModules: null, trainOnPrompt: false, merge: true, name: '', outputName: '' });
 
 export function defaultText(defaults: Defaults | undefined, s: Setting): string {

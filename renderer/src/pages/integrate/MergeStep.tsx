@@ -22,7 +22,7 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Finished LoRA runs">
-        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>Run</th><th>Base model</th><th>Finished</th><th>Best val loss</th></tr></thead>
+        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>Run</th><th>Base model</th><th>Finished</th><th>Final val loss</th></tr></thead>
         <tbody>
           {runs.map((r) => (
             <tr key={r.runId} className="pick-row" data-chosen={r.runId === chosen} onClick={() => onChoose(r.runId)}>
@@ -30,7 +30,7 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
               <td><label htmlFor={`merge-run-${r.runId}`}>{r.name}</label> <span className="badge">{KIND_LABEL[r.kind] ?? r.kind}</span></td>
               <td>{r.baseModelName}</td>
               <td className="small">{r.finishedAt ? formatDate(r.finishedAt) : '—'}</td>
-              <td className="mono">{r.bestValLoss === null ? '—' : r.bestValLoss.toFixed(4)}</td>
+              <td className="mono">{r.finalValLoss === null ? '—' : r.finalValLoss.toFixed(4)}</td>
             </tr>
           ))}
         </tbody>
@@ -88,7 +88,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
       {source === 'run' ? (
         list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : (
           <EmptyState icon="layers" title={runs === undefined ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
-            Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and best validation loss. An adapter made elsewhere can be merged from its folder.
+            Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and final validation loss (the merge takes the last step's adapter). An adapter made elsewhere can be merged from its folder.
           </EmptyState>
         )
       ) : (

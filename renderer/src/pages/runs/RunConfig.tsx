@@ -18,6 +18,16 @@ export function flattenConfig(value: unknown, prefix = ''): [string, unknown][] 
   return entries.flatMap(([k, v]) => flattenConfig(v, prefix ? `${prefix}.${k}` : k));
 }
 
+/**
+ * The rows of the table: the config flattened, with a row that says again what one before it said left out. The
+ * trainers record a resolved id beside the name asked for (model 's260k' and modelId 'mdl_…'), both labelled
+ * 'Model': a value is compared as the table shows it, an id by the name `names` gives it.
+ */
+export function configRows(config: unknown, names: ReadonlyMap<string, string>): [string, unknown][] {
+  const shown = (v: unknown) => (typeof v === 'string' ? names.get(v) : undefined) ?? show(v);
+  return flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && shown(v) === shown(value)) === i);
+}
+
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
@@ -39,9 +49,8 @@ function useNamesById(): Map<string, string> {
 export function RunConfig({ config }: { config: unknown }) {
   const [json, setJson] = useState(false);
   const names = useNamesById();
-  // The trainers record a resolved id beside the one asked for (model and modelId): one row says it.
   // A full run's table leaves out the LoRA settings it recorded but never used; the JSON stays the exact record.
-  const rows = flattenConfig(shownRunConfig(config)).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && show(v) === show(value)) === i);
+  const rows = configRows(shownRunConfig(config), names);
   return (
     <Card aria-label="Configuration">
       <CardHeader

@@ -56,6 +56,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
   const toast = useToast();
   const { current } = useProjects();
   const card = useQuery('models.get', { id: modelId });
+  const models = useQuery('models.list', {});
   const [confirming, setConfirming] = useState(false);
 
   if (card.error) return <Card><div className="card-body"><Callout tone="danger" title="This model cannot be read">{card.error.message}</Callout></div></Card>;
@@ -78,7 +79,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
       <Card aria-label="Model card">
         <CardHeader
           title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge>{embedding && <Badge>Embedding model</Badge>}</span>}
-          subtitle={`${describeSource(model.source)} · added ${formatDate(model.createdAt)}`}
+          subtitle={`${describeSource(model.source, (id) => models.data?.find((m) => m.id === id)?.name)} · added ${formatDate(model.createdAt)}`}
           actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
         />
         <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>

@@ -1,0 +1,19 @@
+// The Fine-tune form's first dataset: once the project's newest, a published test set with no training rows, so a
+// new user's first Start was refused ('0 training rows').
+import { describe, expect, it } from 'vitest';
+import { defaultTrainingDataset } from '../../renderer/src/pages/finetune/trainForm.ts';
+
+const ds = (name: string, train: number, validation: number, test: number) => ({ name, splits: { train, validation, test } });
+
+describe('the dataset a new fine-tune run starts on', () => {
+  it('skips a test-only set for the first one with rows to train on', () => {
+    expect(defaultTrainingDataset([ds('dialogsum-test', 0, 0, 500), ds('dialogsum-dev', 400, 50, 50)])?.name).toBe('dialogsum-dev');
+  });
+  it('takes one training row beside a validation split, as the engine does, but not one alone', () => {
+    expect(defaultTrainingDataset([ds('one', 1, 0, 0), ds('one-and-val', 1, 1, 0)])?.name).toBe('one-and-val');
+  });
+  it('falls back to the first when none can train (the form then says why), and to nothing when there is none', () => {
+    expect(defaultTrainingDataset([ds('a', 0, 0, 9), ds('b', 0, 3, 0)])?.name).toBe('a');
+    expect(defaultTrainingDataset([])).toBeUndefined();
+  });
+});
