@@ -96,6 +96,12 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       await page.getByRole('button', { name: 'Copy id' }).click();
       await notices.getByRole('alert').waitFor();
       await expectAccessible('error notice', 'toast-error', '.toasts');
+      // Dismissed from the keyboard, a notice hands focus back to where it came from, not to the page's top.
+      await page.getByRole('button', { name: 'Copy id' }).focus();
+      await notices.getByRole('alert').getByRole('button', { name: 'Dismiss' }).focus();
+      await page.keyboard.press('Enter');
+      await notices.getByRole('alert').waitFor({ state: 'detached' });
+      expect(await focused()).toBe("button 'Copy id'");
     });
 
     it("a run's delete confirmation: focus on “Keep it”, Tab kept inside, focus back on Delete after Escape", async () => {

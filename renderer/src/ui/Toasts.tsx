@@ -1,6 +1,7 @@
 // Toasts: short notices in the corner. Errors stay until dismissed (the user must be able to read where and
 // why); other notices leave by themselves after a few seconds, but not while the pointer or keyboard focus is on
-// them (WCAG 2.2.1: whoever reads slowly, or reached them by Tab, keeps them until they move away).
+// them (WCAG 2.2.1: whoever reads slowly, or reached them by Tab, keeps them until they move away). Dismissing one
+// from the keyboard hands focus to the next notice, or back to where it was before it came into the notices.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import { Icon } from './icons.tsx';
 
@@ -23,6 +24,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const held = useRef({ pointer: false, focus: false });
   const shown = useRef<Toast[]>([]);
   const region = useRef<HTMLDivElement>(null);
+  /** What had focus before it came into the notices: where it goes back when the last one it was on is dismissed. */
+  const cameFrom = useRef<HTMLElement | null>(null);
 
   const dismiss = useCallback((id: number) => {
     clearTimeout(timers.current.get(id));
@@ -41,6 +44,21 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const release = (how: 'pointer' | 'focus') => {
     held.current[how] = false;
     shown.current.forEach(schedule);
+  };
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    if (e.relatedTarget instanceof HTMLElement && !e.currentTarget.contains(e.relatedTarget)) cameFrom.current = e.relatedTarget;
+    hold('focus');
+  };
+  /** Dismiss `id`; when focus was on its button, move it on rather than let it fall to the page (Tab would start over). */
+  const dismissByButton = (id: number, button: HTMLButtonElement) => {
+    if (document.activeElement === button) {
+      const buttons = [...(region.current?.querySelectorAll<HTMLButtonElement>('button[aria-label="Dismiss"]') ?? [])];
+      const at = buttons.indexOf(button);
+      const next = buttons[at + 1] ?? buttons[at - 1];
+      const back = cameFrom.current?.isConnected ? cameFrom.current : document.getElementById('content');
+      (next ?? back)?.focus();
+    }
+    dismiss(id);
   };
   const onBlur = (e: FocusEvent<HTMLDivElement>) => {
     if (!e.currentTarget.contains(e.relatedTarget)) release('focus');
@@ -62,14 +80,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={toaster}>
       {children}
-      <div ref={region} className="toasts" role="region" aria-label="Notifications" aria-live="polite" onMouseEnter={() => hold('pointer')} onMouseLeave={() => release('pointer')} onFocus={() => hold('focus')} onBlur={onBlur}>
+      <div ref={region} className="toasts" role="region" aria-label="Notifications" aria-live="polite" onMouseEnter={() => hold('pointer')} onMouseLeave={() => release('pointer')} onFocus={onFocus} onBlur={onBlur}>
         {toasts.map((t) => (
           <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'}>
             <div className="toast-body">
               <div className="toast-title">{t.title}</div>
               {t.detail && <div className="muted small">{t.detail}</div>}
             </div>
-            <button className="btn btn-ghost btn-sm" aria-label="Dismiss" onClick={() => dismiss(t.id)}><Icon name="x" size={14} /></button>
+            <button className="btn btn-ghost btn-sm" aria-label="Dismiss" onClick={(e) => dismissByButton(t.id, e.currentTarget)}><Icon name="x" size={14} /></button>
           </div>
         ))}
       </div>
