@@ -275,6 +275,8 @@ export const Scorecard = z.object({
   /** Whether the whole 95% interval clears the target (a pass that is not luck of the sample). */
   passesWithConfidence: z.boolean().nullable(),
   runsConsidered: z.number().int(),
+  /** Finished evaluations left out because they scored the train split or all rows (examples a fine-tune learns from). */
+  runsNotHeldOut: z.number().int(),
 });
 export type Scorecard = z.infer<typeof Scorecard>;
 

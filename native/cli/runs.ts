@@ -133,6 +133,7 @@ export const commands: CliCommand[] = [
         return formatFields([
           ['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', margin],
           ['95% CI clears target', clears], ['runs considered', card.runsConsidered],
+          ...(card.runsNotHeldOut > 0 ? [['not counted', `${plural(card.runsNotHeldOut, 'evaluation')} on the train split or all rows (scores on rows a fine-tune learns from flatter the model)`] as [string, string]] : []),
         ]);
       });
     },

@@ -13,7 +13,8 @@
 // - fine-tune / align is optional unless a fine-tuning or DPO run of the project exists, or the project evaluated
 //   a fine-tuned model (trained under no project, say); it becomes the next step when the project's best evaluation
 //   misses its target and nothing was tuned yet;
-// - evaluate is done when an evaluation run of the project succeeded;
+// - evaluate is done when an evaluation run of the project succeeded (the scorecard and the effects read only those on
+//   held-out rows: a score on the train split or all rows flatters the model);
 // - integrate is done when a model the project's runs used was merged into or quantised to a new model (its
 //   source names it); it becomes the next step once the best evaluation meets the target, or once there is a
 //   best evaluation and no target to judge it by.
@@ -23,7 +24,7 @@ import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
 import { evalMetricLabel, taskLabel } from '../api/labels.ts';
 import type { Journey, JourneyAction, JourneyEffect, JourneyState, JourneyStep, JourneyStepId } from '../api/journey.ts';
 import type { Dataset, Job, Model, Project, Run, RunMetric } from '../api/schemas.ts';
-import { scorecardOf } from '../eval/scorecard.ts';
+import { scorecardOf, scoredHeldOut, trainRowsIn, type TrainRowsOf } from '../eval/scorecard.ts';
 import type { Store } from '../store/db.ts';
 
 export interface JourneyFacts {
@@ -33,6 +34,8 @@ export interface JourneyFacts {
   runs: readonly { run: Run; metrics: readonly RunMetric[] }[];
   /** Jobs not finished yet (queued or running) whose params name this project. */
   openJobs: readonly Pick<Job, 'kind'>[];
+  /** Train rows of any dataset by id (an evaluation on all rows of one with train rows is not held out). */
+  trainRowsOf: TrainRowsOf;
 }
 
 const ACTIONS: Record<JourneyStepId, JourneyAction> = {
@@ -93,13 +96,14 @@ export function journeyOf(facts: JourneyFacts): Journey {
       const c = (r.run.config ?? {}) as { adapterPath?: unknown; template?: unknown };
       const model = modelOfRun(r.run);
       const tuned = (typeof c.adapterPath === 'string' && c.adapterPath !== '') || (model?.id != null && tunedSources.has(model.id));
-      const value = metric === null ? undefined : [...r.metrics].filter((m) => m.name === metric).sort((a, b) => a.step - b.step).at(-1)?.value;
+      // a score on the train split (or all rows) flatters the model: like the scorecard, the effects leave it out
+      const value = metric === null || !scoredHeldOut(r.run, facts.trainRowsOf) ? undefined : [...r.metrics].filter((m) => m.name === metric).sort((a, b) => a.step - b.step).at(-1)?.value;
       return { run: r.run, tuned, templated: c.template != null, value };
     });
   const valuesOf = (list: typeof evaluations) => list.flatMap((e) => (e.value === undefined ? [] : [e.value]));
   const effect = (before: number | null, after: number | null): JourneyEffect | null =>
     metric === null || after === null ? null : { metric, higherIsBetter, before, after };
-  const scorecard: Scorecard = scorecardOf(project, runs);
+  const scorecard: Scorecard = scorecardOf(project, runs, facts.trainRowsOf);
 
   const steps: Record<JourneyStepId, Step> = {} as Record<JourneyStepId, Step>;
 
@@ -178,6 +182,11 @@ export function journeyOf(facts: JourneyFacts): Journey {
     if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
     const short = Math.abs(scorecard.margin!).toFixed(3);
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
+  } else if (scorecard.status === 'no-runs' && scorecard.runsNotHeldOut > 0) {
+    // Only scores on rows a fine-tune learns from (the train split, or all rows): the scorecard counts none of them.
+    const label = evalMetricLabel(metric!);
+    steps.evaluate = { ...steps.evaluate, state: 'next', summary: `${plural(evaluations.length, 'evaluation')}, none of ${label} on held-out rows` };
+    next = { step: 'evaluate', title: `Next: evaluate on held-out rows`, text: `The scorecard judges ${label} on rows no fine-tune learns from (the test or validation split); ${plural(scorecard.runsNotHeldOut, 'evaluation')} on the train split or all rows ${scorecard.runsNotHeldOut === 1 ? 'is' : 'are'} not counted, since such scores flatter the model. Evaluate on the test split.`, action: ACTIONS.evaluate };
   } else if (scorecard.status === 'no-runs') {
     // Evaluations exist but none measured the project's metric: nothing has been judged yet, so no verdict either way.
     steps.evaluate = { ...steps.evaluate, state: 'next', summary: `${plural(evaluations.length, 'evaluation')}, none measuring ${evalMetricLabel(metric!)}` };
@@ -230,5 +239,5 @@ export function projectJourney(store: Store, projectId: string): Journey {
   if (!project) throw new StudioError('not_found', `project ${projectId} does not exist: 'lathe project list' shows the ids`, { id: projectId });
   const runs = store.runs.list({ projectId }).map((run) => ({ run, metrics: run.kind === 'evaluation' ? store.runs.metrics(run.id) : [] }));
   const openJobs = store.jobs.list(500).filter((j) => (j.state === 'queued' || j.state === 'running') && (j.params as { projectId?: unknown } | null)?.projectId === projectId);
-  return journeyOf({ project, datasets: store.datasets.list(projectId), models: store.models.list(), runs, openJobs });
+  return journeyOf({ project, datasets: store.datasets.list(projectId), models: store.models.list(), runs, openJobs, trainRowsOf: trainRowsIn(store) });
 }

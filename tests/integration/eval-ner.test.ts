@@ -50,8 +50,8 @@ function writeJsonl(name: string, rows: Record<string, unknown>[]): string {
   return file;
 }
 
-async function importNer(name: string, rows: Record<string, unknown>[]): Promise<void> {
-  const job = await studio!.call('datasets.import', { path: writeJsonl(`${name}.jsonl`, rows), name });
+async function importNer(name: string, rows: Record<string, unknown>[], split?: 'test'): Promise<void> {
+  const job = await studio!.call('datasets.import', { path: writeJsonl(`${name}.jsonl`, rows), name, ...(split ? { split } : {}) });
   await studio!.queue.whenFinished(job.id);
   const done = await studio!.call('jobs.get', { id: job.id });
   if (done.state !== 'succeeded') throw new Error(`importing ${name} failed: ${done.error}`);
@@ -132,10 +132,13 @@ describe('NER evaluation', () => {
   it('scores known answers as worked out by hand, and the NER project whose metric is entity_f1 gets its scorecard', async () => {
     // A run that judges the dataset's 'guess' column scores that column instead of generating: known predictions
     // through the same job, scoring and run records as a generation run.
+    // (the sentences imported whole as a test set: the scorecard counts an evaluation on all the rows of a dataset
+    // only when none of them is a train row)
     const s = studio!;
+    await importNer('ner-whole', SENTENCES.map(([tokens, ner_tags], id) => ({ id, tokens, ner_tags, guess: GUESSES[id]?.guess ?? '' })), 'test');
     const project = await s.call('projects.create', { name: 'entities', task: 'ner', metric: 'entity_f1', target: 0.5 });
     const job = await finishedJob((await s.call('eval.start', {
-      model: 'tagger', dataset: 'ner', split: 'all', limit: 6, metrics: ['entity_f1', 'judge'], judge: { model: 'tagger', responseColumn: 'guess' }, projectId: project.id, threads: 1,
+      model: 'tagger', dataset: 'ner-whole', split: 'all', limit: 6, metrics: ['entity_f1', 'judge'], judge: { model: 'tagger', responseColumn: 'guess' }, projectId: project.id, threads: 1,
     })).id);
     expect(job.state, job.error ?? '').toBe('succeeded');
     const summary = await s.call('eval.get', { id: job.runId! });

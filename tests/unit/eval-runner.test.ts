@@ -121,10 +121,12 @@ describe('metrics table', () => {
 
 describe('scorecard', () => {
   const project = (over: Partial<Project> = {}): Project => ({ id: 'prj', name: 'P', task: 'summarization', description: '', metric: 'rougeL', target: 0.3, constraints: { device: 'any', memoryBudgetMb: null, maxLatencyMs: null }, createdAt: '', updatedAt: '', ...over });
+  // train rows by dataset id: one split 80/10/10, one test set imported whole
+  const trainRows = (id: string) => ({ ds_split: 80, ds_test_only: 0 } as Record<string, number | undefined>)[id];
   const scored = (id: string, value: number, low: number, high: number, over: Partial<Run> = {}) => ({ run: run(id, over), metrics: [metric(id, 'rougeL', value), metric(id, 'rougeL.ci95_low', low), metric(id, 'rougeL.ci95_high', high)] });
 
   it('passes on the best finished run, with a signed margin and the interval check', () => {
-    const card = scorecardOf(project(), [scored('A', 0.25, 0.2, 0.3), scored('B', 0.34, 0.28, 0.4), scored('C', 0.9, 0.8, 1, { status: 'cancelled' })]);
+    const card = scorecardOf(project(), [scored('A', 0.25, 0.2, 0.3), scored('B', 0.34, 0.28, 0.4), scored('C', 0.9, 0.8, 1, { status: 'cancelled' })], trainRows);
     expect(card.status).toBe('pass');
     expect(card.best?.runId).toBe('B');
     expect(card.margin).toBeCloseTo(0.04);
@@ -133,16 +135,27 @@ describe('scorecard', () => {
   });
 
   it('fails below the target, and inverts for lower-is-better metrics', () => {
-    expect(scorecardOf(project({ target: 0.5 }), [scored('A', 0.4, 0.3, 0.45)])).toMatchObject({ status: 'fail', margin: expect.closeTo(-0.1) });
+    expect(scorecardOf(project({ target: 0.5 }), [scored('A', 0.4, 0.3, 0.45)], trainRows)).toMatchObject({ status: 'fail', margin: expect.closeTo(-0.1) });
     const ppl = (id: string, v: number) => ({ run: run(id, { config: { metrics: ['perplexity'] } }), metrics: [metric(id, 'perplexity', v), metric(id, 'perplexity.ci95_low', v - 1), metric(id, 'perplexity.ci95_high', v + 1)] });
-    const card = scorecardOf(project({ metric: 'perplexity', target: 12 }), [ppl('A', 15), ppl('B', 10)]);
+    const card = scorecardOf(project({ metric: 'perplexity', target: 12 }), [ppl('A', 15), ppl('B', 10)], trainRows);
     expect(card).toMatchObject({ status: 'pass', higherIsBetter: false, margin: 2, passesWithConfidence: true, best: { runId: 'B' } });
   });
 
+  it('counts only held-out evaluations: one on the train split, or all rows of a dataset with train rows, is left out', () => {
+    const on = (split: string, dataset = 'ds_split') => ({ config: { metrics: ['rougeL'], template: { label: 'zero-shot' }, split, dataset: { id: dataset, name: dataset } } });
+    const card = scorecardOf(project(), [scored('T', 0.9, 0.85, 0.95, on('train')), scored('A', 0.6, 0.5, 0.7, on('all')), scored('V', 0.32, 0.3, 0.34, on('validation')), scored('E', 0.31, 0.29, 0.33, on('test'))], trainRows);
+    expect(card).toMatchObject({ status: 'pass', best: { runId: 'V' }, runsConsidered: 2, runsNotHeldOut: 2 });
+    expect(scorecardOf(project(), [scored('T', 0.9, 0.85, 0.95, on('train'))], trainRows)).toMatchObject({ status: 'no-runs', best: null, runsConsidered: 0, runsNotHeldOut: 1 });
+    // all the rows of a test set imported whole are held out; a run that recorded no split, or whose dataset is gone, counts
+    expect(scorecardOf(project(), [scored('W', 0.5, 0.4, 0.6, on('all', 'ds_test_only'))], trainRows)).toMatchObject({ best: { runId: 'W' }, runsNotHeldOut: 0 });
+    expect(scorecardOf(project(), [scored('G', 0.5, 0.4, 0.6, on('all', 'ds_deleted'))], trainRows)).toMatchObject({ best: { runId: 'G' }, runsNotHeldOut: 0 });
+    expect(scorecardOf(project(), [scored('X', 0.4, 0.3, 0.5)], trainRows)).toMatchObject({ best: { runId: 'X' }, runsNotHeldOut: 0 });
+  });
+
   it('says what is missing: metric, target or runs', () => {
-    expect(scorecardOf(project({ metric: null }), []).status).toBe('no-metric');
-    expect(scorecardOf(project(), []).status).toBe('no-runs');
-    expect(scorecardOf(project({ target: null }), [scored('A', 0.2, 0.1, 0.3)])).toMatchObject({ status: 'no-target', best: { runId: 'A' } });
+    expect(scorecardOf(project({ metric: null }), [], trainRows).status).toBe('no-metric');
+    expect(scorecardOf(project(), [], trainRows).status).toBe('no-runs');
+    expect(scorecardOf(project({ target: null }), [scored('A', 0.2, 0.1, 0.3)], trainRows)).toMatchObject({ status: 'no-target', best: { runId: 'A' } });
   });
 });
 

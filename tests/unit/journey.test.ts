@@ -128,6 +128,23 @@ describe('projects.journey', () => {
     expect(j.next).toMatchObject({ step: null, title: 'A deployable model is made' });
   });
 
+  it('judges by held-out rows only: a score on the train split neither passes the target nor counts as an effect', async () => {
+    const store = open(tempDir());
+    const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'rougeL', target: 0.35 });
+    store.datasets.insert(dataset('ds_1', p.id));
+    const model = store.models.create({ name: 's260k', architecture: 'llama', path: 'models/x', config: {}, parameterCount: 260_000, source: 'llama2.c' });
+    await evaluation(store, p.id, model, 0.9, { split: 'train' });
+    let j = projectJourney(store, p.id);
+    expect(step(j, 'evaluate')).toMatchObject({ state: 'next', summary: '1 evaluation, none of ROUGE-L on held-out rows' });
+    expect(j.next).toMatchObject({ step: 'evaluate', title: 'Next: evaluate on held-out rows', action: { route: '#/adapt/evaluate' } });
+    expect(j.next.text).toContain('1 evaluation on the train split or all rows is not counted');
+    expect(step(j, 'prompt').effect).toBeNull();
+    await evaluation(store, p.id, model, 0.2, { split: 'test' });
+    j = projectJourney(store, p.id);
+    expect(step(j, 'evaluate')).toMatchObject({ state: 'done', summary: '2 evaluations; best 0.200' });
+    expect(j.next).toMatchObject({ step: 'finetune', title: 'Next: close the gap to the target' });
+  });
+
   it('claims no verdict while no evaluation measured the project\'s metric, and sends the user to evaluate with it', async () => {
     const store = open(tempDir());
     const p = store.projects.create({ name: 'Summaries', task: 'summarization', metric: 'bleu', target: 0.2 });

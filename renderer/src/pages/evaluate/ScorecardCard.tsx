@@ -44,6 +44,11 @@ function MetricHistory({ project }: { project: Project }) {
   );
 }
 
+/** Why some finished evaluations are not counted: they scored rows a fine-tune learns from. */
+function notHeldOut(n: number): string {
+  return `${n === 1 ? 'One evaluation' : `${n} evaluations`} on the train split or all rows ${n === 1 ? 'is' : 'are'} not counted: scores on rows a fine-tune learns from flatter the model.`;
+}
+
 const LINK_BUTTON_STYLE = { padding: 0, height: 'auto', color: 'var(--accent-text)' } as const;
 
 export function ScorecardCard({ project }: { project: Project }) {
@@ -76,6 +81,7 @@ export function ScorecardCard({ project }: { project: Project }) {
       {data?.status === 'no-runs' && (
         <EmptyState icon="activity" title={`No evaluation reports ${label} yet`} action={<Button variant="primary" onClick={openEvaluate}>Run an evaluation</Button>}>
           Evaluate a model on this project’s test split with {label} among the metrics; {project.target !== null ? `the best finished run is compared with the target (${direction} ${project.target}).` : 'with no target set (it is optional), the scorecard will not call runs pass or fail.'}
+          {data.runsNotHeldOut > 0 && ` ${notHeldOut(data.runsNotHeldOut)}`}
         </EmptyState>
       )}
       {data && data.best && (data.status === 'pass' || data.status === 'fail') && (
@@ -109,7 +115,10 @@ export function ScorecardCard({ project }: { project: Project }) {
                 {data.best.finishedAt && <div className="faint">{formatDate(data.best.finishedAt)}</div>}
               </dd>
               <dt>Considered</dt>
-              <dd>{data.runsConsidered} finished evaluation{data.runsConsidered === 1 ? '' : 's'}</dd>
+              <dd>
+                {data.runsConsidered} finished evaluation{data.runsConsidered === 1 ? '' : 's'}
+                {data.runsNotHeldOut > 0 && <div className="faint">{notHeldOut(data.runsNotHeldOut)}</div>}
+              </dd>
             </dl>
           </div>
           <MetricHistory project={project} />
