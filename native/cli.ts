@@ -64,14 +64,47 @@ export function exitCodeOf(err: unknown): number {
   return 1;
 }
 
+/**
+ * `lathe help` lists the commands in the lifecycle's order, under these headings; a command is placed by its whole
+ * path or else its first word (every command has a place: a test checks).
+ */
+export const HELP_SECTIONS: readonly { title: string; commands: readonly string[] }[] = [
+  { title: 'Scope', commands: ['project'] },
+  { title: 'Data', commands: ['dataset'] },
+  { title: 'Select a model', commands: ['model', 'generate'] },
+  { title: 'Adapt & align', commands: ['train', 'pretrain', 'align', 'reward', 'eval', 'project scorecard', 'metrics'] },
+  { title: 'Integrate', commands: ['merge', 'quantize', 'export', 'serve-api', 'api-log'] },
+  { title: 'Documents (retrieval)', commands: ['docs', 'ask'] },
+  { title: 'Runs and jobs', commands: ['runs', 'jobs'] },
+  { title: 'The studio', commands: ['serve', 'version', 'paths'] },
+];
+
+/** Where `command` is listed: its heading (HELP_SECTIONS) and its rank there, or undefined for a command placed nowhere. */
+function helpPlace(command: CliCommand): { title: string; rank: number } | undefined {
+  const whole = command.path.join(' ');
+  for (const key of [whole, command.path[0]]) {
+    const section = HELP_SECTIONS.find((s) => s.commands.includes(key));
+    if (section) return { title: section.title, rank: section.commands.indexOf(key) };
+  }
+  return undefined;
+}
+
+/** The heading `command` is listed under in `lathe help`, or undefined for a command placed nowhere. */
+export function helpSectionOf(command: CliCommand): string | undefined {
+  return helpPlace(command)?.title;
+}
+
 function helpText(commands: CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
-  const lines = commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  const line = (c: CliCommand) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`;
+  const sections = [...HELP_SECTIONS.map((s) => s.title), undefined].flatMap((title) => {
+    // in the section's order (sort is stable: a group's commands keep their own order)
+    const listed = commands.filter((c) => helpSectionOf(c) === title).sort((a, b) => (helpPlace(a)?.rank ?? 0) - (helpPlace(b)?.rank ?? 0));
+    return listed.length ? ['', `${title ?? 'Other'}:`, ...listed.map(line)] : [];
+  });
   return [
     'Usage: lathe [--data-dir DIR] [--json] <command> [options]',
-    '',
-    'Commands:',
-    ...lines,
+    ...sections,
     '',
     'Global options:',
     ...Object.entries(GLOBAL_HELP).map(([flag, text]) => `  --${flag.padEnd(8)}  ${text}`),

@@ -112,7 +112,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['project', 'scorecard'],
-    summary: "A project's success metric and target against its best finished evaluation",
+    summary: "A project's success metric and target against its best finished evaluation on held-out rows",
     usage: 'lathe project scorecard PROJECT [--json]',
     positionals: true,
     async run({ positionals }, ctx) {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { closest, commandHelp, main } from '../../native/cli.ts';
+import { closest, commandHelp, HELP_SECTIONS, helpSectionOf, main } from '../../native/cli.ts';
 import { loadCommands } from '../../native/cli/registry.ts';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,6 +21,18 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('command help', () => {
+  it('lists every command under a lifecycle heading, in the lifecycle order', async () => {
+    const commands = await loadCommands();
+    expect(commands.filter((c) => helpSectionOf(c) === undefined).map((c) => c.path.join(' ')), 'commands with no heading in HELP_SECTIONS').toEqual([]);
+    const { out } = await run(['help']);
+    const headings = out.split('\n').filter((l) => /^\S.*:$/.test(l) && l !== 'Global options:');
+    expect(headings).toEqual(HELP_SECTIONS.map((s) => `${s.title}:`));
+    const under = (heading: string) => out.split(`\n${heading}:\n`)[1].split('\n\n')[0].split('\n').map((l) => l.trim().split(/\s{2,}/)[0]);
+    expect(under('Adapt & align').slice(0, 3)).toEqual(['train', 'pretrain', 'align dpo']);
+    expect(under('Adapt & align')).toContain('project scorecard');
+    expect(under('Integrate')).toEqual(['merge', 'quantize', 'export', 'serve-api', 'api-log']);
+  });
+
   it('documents every option of every command in one line', async () => {
     for (const command of await loadCommands()) {
       for (const option of Object.keys(command.options ?? {})) {
