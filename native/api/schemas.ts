@@ -208,6 +208,11 @@ export const Run = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /**
+   * Seconds spent running, summed over each start and resume (finishedAt − startedAt also counts the pauses between a
+   * cancel and a resume); null when not known: a run recorded before Lathe kept it, or one whose process died.
+   */
+  activeSeconds: z.number().nullable().optional(),
   /** Labels in the order they were added, without repeats. */
   tags: z.array(z.string()),
   /** Free text the person wrote about the run ('' when none). */

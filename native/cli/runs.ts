@@ -11,7 +11,7 @@ import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel } from './project-ref.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
 
@@ -81,7 +81,9 @@ export const commands: CliCommand[] = [
       ctx.print(summary ?? run, () => {
         const head = formatFields([
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', project],
-          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
+          ['created', run.createdAt], ['finished', run.finishedAt ?? '—'],
+          // time spent running: a cancelled and resumed run's pause is not in it
+          ['time running', run.activeSeconds != null ? `${formatValue(Number(run.activeSeconds.toFixed(1)))} s` : '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
         ]);
         if (!summary) return head;
         const t = summary.timing;

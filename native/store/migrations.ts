@@ -236,6 +236,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX runs_parent ON runs(parent_run_id);
     `,
   },
+  {
+    version: 10,
+    description: "a run's time spent running, apart from the pauses between a cancel and a resume",
+    // active_ms: milliseconds the run has been running, summed over each start or resume until it stopped; NULL for a
+    // run recorded before this migration or stopped without knowing when (interrupted). running_since: the start
+    // of the current stretch while running.
+    sql: `
+      ALTER TABLE runs ADD COLUMN active_ms INTEGER;
+      ALTER TABLE runs ADD COLUMN running_since TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -21,6 +21,7 @@ interface RunRow {
   owner_started: string | null;
   tags_json: string;
   note: string;
+  active_ms: number | null;
 }
 
 interface MetricRow { run_id: string; step: number; name: string; value: number; time: string }
@@ -46,6 +47,18 @@ interface ArtifactRow {
   created_at: string;
 }
 
+/**
+ * active_ms once a run leaves 'running' for the status and time bound to the two `?`: the stretch since running_since
+ * added — unless the status is 'interrupted', set when a dead process is found, perhaps hours after it died, so the
+ * stretch's length, and the total, are unknown (NULL). SET reads the row as it was before the UPDATE.
+ */
+const ACTIVE_AFTER_STOP = `CASE WHEN ? = 'interrupted' THEN NULL
+  WHEN status = 'running' AND running_since IS NOT NULL AND active_ms IS NOT NULL
+    THEN active_ms + MAX(0, CAST(ROUND((julianday(?) - julianday(running_since)) * 86400000) AS INTEGER))
+  ELSE active_ms END`;
+/** Ends the current stretch of running (binds: the status, then the time). */
+const CLOSE_STRETCH = `active_ms = ${ACTIVE_AFTER_STOP}, running_since = NULL`;
+
 function toRun(row: RunRow): Run {
   return Run.parse({
     id: row.id,
@@ -58,6 +71,7 @@ function toRun(row: RunRow): Run {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    activeSeconds: row.active_ms === null ? null : row.active_ms / 1000,
     tags: JSON.parse(row.tags_json),
     note: row.note,
   });
@@ -156,14 +170,19 @@ export class RunTable {
     const now = nowIso();
     const started = status === 'running' ? now : null;
     const finished = isFinishedState(status) ? now : null;
+    // Time running is summed stretch by stretch: a start or resume opens one (running_since), any other status
+    // closes it into active_ms (ACTIVE_AFTER_STOP).
     this.db
       .prepare(
-        `UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?),
+        `UPDATE runs SET
+           active_ms = CASE WHEN ? = 'running' THEN (CASE WHEN started_at IS NULL THEN 0 ELSE active_ms END) ELSE ${ACTIVE_AFTER_STOP} END,
+           running_since = CASE WHEN ? = 'running' THEN COALESCE(CASE WHEN status = 'running' THEN running_since END, ?) ELSE NULL END,
+           status = ?, started_at = COALESCE(started_at, ?),
            finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, finished_at) END,
            owner_pid = CASE WHEN ? = 'running' THEN ? ELSE owner_pid END,
            owner_started = CASE WHEN ? = 'running' THEN ? ELSE owner_started END WHERE id = ?`,
       )
-      .run(status, started, status, finished, status, owner?.pid ?? null, status, owner?.started ?? null, id);
+      .run(status, status, now, status, now, status, started, status, finished, status, owner?.pid ?? null, status, owner?.started ?? null, id);
     return this.get(id);
   }
 
@@ -192,7 +211,7 @@ export class RunTable {
    */
   endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso()): boolean {
     const open = `status NOT IN (${FINISHED_STATES.map(() => '?').join(', ')})`;
-    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND ${open}`).run(status, time, id, ...FINISHED_STATES).changes > 0;
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, ${CLOSE_STRETCH} WHERE id = ? AND ${open}`).run(status, time, status, time, id, ...FINISHED_STATES).changes > 0;
   }
 
   /** Set what a person wrote on a run: its tags (the whole list, repeats dropped) and/or its note. */

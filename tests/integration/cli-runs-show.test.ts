@@ -42,4 +42,15 @@ describe('lathe runs show on a project’s run', () => {
     expect(shown.stdout).toMatch(new RegExp(`^project:\\s+sst2-sentiment \\(${project.id}\\)$`, 'm'));
     expect(lathe(dataDir, ['runs', 'show', ids.full]).stdout).toMatch(/^project:\s+—$/m);
   });
+
+  it('says how long a run spent running, and a dash for a run that never started', () => {
+    const store = openStore(dataDir);
+    const ran = store.runs.create({ kind: 'finetune', name: 'ran', config: recorded('full') });
+    store.runs.setStatus(ran.id, 'running');
+    store.runs.setStatus(ran.id, 'succeeded');
+    const idle = store.runs.create({ kind: 'finetune', name: 'never started', config: recorded('full') });
+    store.close();
+    expect(lathe(dataDir, ['runs', 'show', ran.id]).stdout).toMatch(/^time running:\s+[\d.,]+ s$/m);
+    expect(lathe(dataDir, ['runs', 'show', idle.id]).stdout).toMatch(/^time running:\s+—$/m);
+  });
 });

@@ -2,7 +2,7 @@
 // ms / s / min, and rates carry one decimal; jobs, default run names and the Scope form's own errors read in words.
 import { describe, expect, it } from 'vitest';
 import { defaultFinetuneRunName } from '../../native/api/train.ts';
-import { formatDuration } from '../../renderer/src/domain/format.ts';
+import { formatDuration, formatRunTime } from '../../renderer/src/domain/format.ts';
 import { jobTitle } from '../../renderer/src/domain/jobs.ts';
 import { emptyDraft, toProjectInput } from '../../renderer/src/pages/scope/projectDraft.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
@@ -31,6 +31,13 @@ describe('durations', () => {
     expect(at(119_700)).toBe('2 min 0 s');
     expect(at(3 * 3600_000 + 5 * 60_000)).toBe('3 h 5 min');
     expect(formatDuration(null, null)).toBe('—');
+  });
+
+  it('of a finished run: its time spent running when known (a resumed run’s pause left out), else start to end', () => {
+    const run = { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:56.700Z' };
+    expect(formatRunTime({ ...run, activeSeconds: 39.2 })).toBe('39.2 s');
+    expect(formatRunTime({ ...run, activeSeconds: null })).toBe('56.7 s');
+    expect(formatRunTime(run)).toBe('56.7 s');
   });
 });
 

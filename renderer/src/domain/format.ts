@@ -6,7 +6,18 @@ export function formatDate(iso: string): string {
 
 export function formatDuration(startIso: string | null, endIso: string | null): string {
   if (!startIso) return '—';
-  const ms = (endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso);
+  return formatMilliseconds((endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso));
+}
+
+/**
+ * How long a finished run ran: its time spent running when known (a cancelled and resumed run's pause left out),
+ * else from its start to its end.
+ */
+export function formatRunTime(run: { startedAt: string | null; finishedAt: string | null; activeSeconds?: number | null }): string {
+  return run.activeSeconds != null && run.finishedAt ? formatMilliseconds(run.activeSeconds * 1000) : formatDuration(run.startedAt, run.finishedAt);
+}
+
+function formatMilliseconds(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   // ISO timestamps count whole milliseconds: 0 means it ended within the same one.
   if (ms < 1) return '<1 ms';

@@ -1,7 +1,7 @@
 // The parts every training run view (fine-tune, pretrain, align) shows the same way: the status badge with Cancel and
 // Resume, the progress bar with the step and the time left (or taken), and why a run stopped when it did not finish.
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
-import { formatDuration } from '../../domain/format.ts';
+import { formatRunTime } from '../../domain/format.ts';
 import { Badge, Button, Callout, ProgressBar } from '../../ui/primitives.tsx';
 import { formatEta, RUN_STATUS_TONE } from './runFormat.ts';
 import type { RunAction, TrainingRun } from './useTrainingRun.ts';
@@ -46,7 +46,7 @@ export function RunProgressLine({ state, startMessage = false }: { state: Traini
       <div className="row small">
         <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : startMessage && live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
         <span className="spacer" />
-        <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatDuration(run.data.startedAt, run.data.finishedAt)}` : ''}</span>
+        <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatRunTime(run.data)}` : ''}</span>
       </div>
     </>
   );

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
-import { formatDate, formatDuration } from '../../domain/format.ts';
+import { formatDate, formatRunTime } from '../../domain/format.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -119,7 +119,7 @@ export function RunPage({ runId }: { runId: string }) {
               <span className="run-fact">{jobKindLabel(r.kind)}</span>
               <span className="run-fact">{project ? project.name : 'no project'}</span>
               <span className="run-fact">started {formatDate(r.createdAt)}</span>
-              {r.startedAt && r.finishedAt && <span className="run-fact">took {formatDuration(r.startedAt, r.finishedAt)}</span>}
+              {r.startedAt && r.finishedAt && <span className="run-fact">took {formatRunTime(r)}</span>}
               {r.parentRunId && <span className="run-fact"><a href={runHash(r.parentRunId)}>from {r.parentRunId}</a></span>}
             </span>
             <span className="mono small faint run-id" data-testid="run-id">{r.id}</span>

@@ -1,7 +1,7 @@
 // The runs as a table: each row opens the run's page (its name is the link, so the keyboard reaches it too),
 // its tags beside the name; an optional first column ticks runs for a comparison.
 import type { Run } from '../../../../native/api/schemas.ts';
-import { formatDate, formatDuration } from '../../domain/format.ts';
+import { formatDate, formatRunTime } from '../../domain/format.ts';
 import { jobKindLabel } from '../../domain/jobs.ts';
 import { Badge } from '../../ui/primitives.tsx';
 import { RUN_STATUS_TONE } from '../finetune/runFormat.ts';
@@ -46,7 +46,7 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
               {showProject && <td className="muted">{projectName(run.projectId)}</td>}
               <td><Badge tone={RUN_STATUS_TONE[run.status] ?? 'neutral'}>{run.status}</Badge></td>
               <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(run.createdAt)}</td>
-              <td className="num muted small">{formatDuration(run.startedAt, run.finishedAt)}</td>
+              <td className="num muted small">{formatRunTime(run)}</td>
             </tr>
           ))}
         </tbody>
