@@ -227,6 +227,11 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await verdict.getByRole('meter').count()).toBe(4); // A and B, in both orders
     await verdict.getByText('Judge prompts (both orders)').click();
     expect(await verdict.locator('pre').first().textContent()).toMatch(/judge of summaries[\s\S]*Response A:[\s\S]*Better response:$/);
+    // changes are signed as everywhere else in the studio, with the typographic minus: "Δ −0.105", not "Δ -0.105"
+    const deltas = await examples.getByText(/^Δ /).allTextContents();
+    expect(deltas.length).toBeGreaterThan(0);
+    for (const delta of deltas) expect(delta).toMatch(/^Δ [+−±]\d\.\d{3}$/);
+    expect(deltas.some((d) => d.startsWith('Δ −'))).toBe(true); // the judged run scored no ROUGE-L: it lost on some
     await shoot('compare-judge');
     expect(pageErrors).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // ms / s / min, and rates carry one decimal; jobs, default run names and the Scope form's own errors read in words.
 import { describe, expect, it } from 'vitest';
 import { defaultFinetuneRunName } from '../../native/api/train.ts';
-import { formatDuration } from '../../renderer/src/domain/format.ts';
+import { formatDuration, formatSigned } from '../../renderer/src/domain/format.ts';
 import { jobTitle } from '../../renderer/src/domain/jobs.ts';
 import { emptyDraft, toProjectInput } from '../../renderer/src/pages/scope/projectDraft.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
@@ -65,5 +65,22 @@ describe('the Scope form', () => {
     expect(empty).toEqual({ ok: false, errors: { name: 'Give the project a name, e.g. “Support-call summaries”.' } });
     const badTarget = toProjectInput({ ...emptyDraft(), name: 'x', target: 'abc' });
     expect(badTarget.ok === false && badTarget.errors.target).toBe('Enter a number, or leave it empty.');
+  });
+});
+
+describe('signed changes', () => {
+  it('read +, the typographic minus, or ± for none, as the studio signs every change', () => {
+    expect(formatSigned(0.1434)).toBe('+0.143');
+    expect(formatSigned(-0.105)).toBe('−0.105');
+    expect(formatSigned(0)).toBe('±0.000');
+  });
+
+  it('never print −0.000: a change that rounds to nothing reads ±', () => {
+    expect(formatSigned(-0.0004)).toBe('±0.000');
+    expect(formatSigned(0.0004, (v) => v.toFixed(4))).toBe('+0.0004');
+  });
+
+  it('format the magnitude with the metric’s own formatter, units included', () => {
+    expect(formatSigned(-12.5, (v) => `${v.toFixed(1)} ms`)).toBe('−12.5 ms');
   });
 });
