@@ -1,7 +1,7 @@
 // How the pages shorten and print values: chart labels keep the part that tells runs apart, durations read in
 // ms / s / min, and rates carry one decimal; jobs, default run names and the Scope form's own errors read in words.
 import { describe, expect, it } from 'vitest';
-import { defaultFinetuneRunName } from '../../native/api/train.ts';
+import { defaultFinetuneRunName, defaultRunName } from '../../native/api/train.ts';
 import { formatDuration, formatSigned } from '../../renderer/src/domain/format.ts';
 import { jobTitle } from '../../renderer/src/domain/jobs.ts';
 import { emptyDraft, toProjectInput } from '../../renderer/src/pages/scope/projectDraft.ts';
@@ -56,6 +56,14 @@ describe('default fine-tune run names', () => {
   it('spell the method as the studio does', () => {
     expect(defaultFinetuneRunName('lora', 'stories260K', 'dev')).toBe('LoRA stories260K on dev');
     expect(defaultFinetuneRunName('full', 'stories260K', 'dev')).toBe('Full fine-tune stories260K on dev');
+  });
+
+  it('of the other training runs are capitalised and spell LoRA the same way, as the Runs list shows them together', () => {
+    expect(defaultRunName.ppo({ method: 'lora', klCoef: 0.2, adaptiveKl: true }, 's260k', 'openings')).toBe('PPO (LoRA, β 0.2 adaptive) s260k on openings');
+    expect(defaultRunName.ppo({ method: 'full', klCoef: 0, adaptiveKl: false }, 's260k', 'openings')).toBe('PPO (full, β 0) s260k on openings');
+    expect(defaultRunName.dpo({ method: 'lora', loss: 'sigmoid' }, 's260k', 'prefs')).toBe('DPO (sigmoid, LoRA) s260k on prefs');
+    expect(defaultRunName.reward('classify', 's260k', 'reviews')).toBe('Reward model (classify) s260k on reviews');
+    expect(defaultRunName.pretrain('tinyshakespeare.txt')).toBe('Pretrain tinyshakespeare.txt');
   });
 });
 
