@@ -142,6 +142,10 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     const switchTops = await rollouts.getByRole('radiogroup', { name: 'Rollouts shown' }).getByRole('radio').evaluateAll((options) => options.map((o) => o.getBoundingClientRect().top));
     expect(switchTops).toHaveLength(2);
     expect(new Set(switchTops).size).toBe(1);
+    // iteration 0 has no training batch: that option is disabled, and looks it (it looked like one more choice)
+    const trainingBatch = rollouts.getByRole('radio', { name: 'Training batch' });
+    expect(await trainingBatch.isDisabled()).toBe(true);
+    expect(await trainingBatch.evaluate((b) => [getComputedStyle(b).opacity, getComputedStyle(b).cursor])).toEqual(['0.5', 'not-allowed']);
     await shoot('align-ppo-run-page');
     const firstHeldout = await table.getByTestId('rollout-row').first().locator('td').nth(1).textContent();
 
