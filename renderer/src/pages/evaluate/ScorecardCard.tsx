@@ -38,7 +38,7 @@ function MetricHistory({ project }: { project: Project }) {
       series={[{ name: metricLabel(metric), color: seriesColor(0), points }]}
       format={(v) => formatMetric(metric, v)}
       domain={isFraction(metric) && (project.target ?? 0) > 0.5 ? [0, 1] : undefined}
-      reference={project.target !== null ? { value: project.target, label: 'Target' } : undefined}
+      reference={project.target !== null ? { value: project.target, label: 'Target', text: String(project.target) } : undefined}
       height={180}
     />
   );
