@@ -194,6 +194,13 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     // the chart states the target as the card beside it does ("≥ 0.35"), not padded to the scores' three decimals
     expect(await card.locator('dd.mono').filter({ hasText: /^≥ / }).textContent()).toBe('≥ 0.35');
     expect(await card.getByText(/^Target 0\.35/).allTextContents()).toEqual(['Target 0.35', 'Target 0.35']); // legend, line label
+    // the question the yes / no answers is said whole: "With confidence: no" under "Below the target" read as if the
+    // score were not confidently below it
+    const confidence = card.locator('dt', { hasText: 'confidence' });
+    expect(await confidence.textContent()).toBe('Passes with confidence');
+    if (expected.status !== 'pass') expect(await confidence.locator('+ dd').textContent()).toBe('no the best score is below the target');
+    // the interval is never broken at its dash: all of it on one line
+    expect(await card.getByText(/^\(95% CI /).evaluate((ci) => new Set([...ci.getClientRects()].map((r) => Math.round(r.top))).size)).toBe(1);
     await shoot('scorecard');
     expect(pageErrors).toEqual([]);
   });

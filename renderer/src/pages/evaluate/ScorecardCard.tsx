@@ -87,12 +87,12 @@ export function ScorecardCard({ project }: { project: Project }) {
             </div>
             <dl className="dl small">
               <dt>Best {label}</dt>
-              <dd><strong className="mono">{formatMetric(project.metric!, data.best.value)}</strong> <span className="muted mono">(95% CI {formatInterval(project.metric!, data.best.ci95)})</span></dd>
+              <dd><strong className="mono">{formatMetric(project.metric!, data.best.value)}</strong> <span className="muted mono scorecard-ci">(95% CI {formatInterval(project.metric!, data.best.ci95)})</span></dd>
               <dt>Target</dt>
               <dd className="mono">{direction} {project.target}</dd>
               <dt>Margin</dt>
               <dd><Badge tone={data.margin !== null && data.margin >= 0 ? 'success' : 'danger'}>{data.margin === null ? '—' : `${data.margin >= 0 ? '+' : '−'}${formatMetric(project.metric!, Math.abs(data.margin))}`}</Badge></dd>
-              <dt>With confidence</dt>
+              <dt>Passes with confidence</dt>
               <dd>
                 {data.passesWithConfidence ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}{' '}
                 <span className="muted">
