@@ -94,6 +94,19 @@ export type TrainStartInput = z.input<typeof TrainStartInput>;
 export function defaultFinetuneRunName(method: 'lora' | 'full', model: string, dataset: string): string {
   return `${method === 'lora' ? 'LoRA' : 'Full fine-tune'} ${model} on ${dataset}`;
 }
+
+/** The method inside an alignment run's default name, spelled as the fine-tune's: "LoRA", not "lora". */
+const runNameMethod = (method: 'lora' | 'full'): string => (method === 'lora' ? 'LoRA' : 'full');
+
+/** Default names of the other training runs, capitalised and spelled like the fine-tune's, since the Runs list shows
+ *  them side by side ("PPO (lora, …)", "reward (…)" and "pretrain …" read as if from another app). */
+export const defaultRunName = {
+  ppo: (c: { method: 'lora' | 'full'; klCoef: number; adaptiveKl: boolean }, model: string, dataset: string): string =>
+    `PPO (${runNameMethod(c.method)}, β ${c.adaptiveKl ? `${c.klCoef} adaptive` : c.klCoef}) ${model} on ${dataset}`,
+  dpo: (c: { method: 'lora' | 'full'; loss: string }, model: string, dataset: string): string => `DPO (${c.loss}, ${runNameMethod(c.method)}) ${model} on ${dataset}`,
+  reward: (objective: string, model: string, dataset: string): string => `Reward model (${objective}) ${model} on ${dataset}`,
+  pretrain: (corpusFile: string): string => `Pretrain ${corpusFile}`,
+};
 export type TrainConfig = z.output<typeof TrainStartInput>;
 
 export const PretrainInput = z.object({

@@ -3,6 +3,7 @@
 // run does (run-stages.ts: owned, checkpointed, resumed exactly, cancelled within a step), then a PEFT adapter (and
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
+import { defaultRunName } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
@@ -35,7 +36,7 @@ export interface DpoOutcome {
 export async function startDpo(input: unknown, env: TrainEnv): Promise<DpoOutcome> {
   const { config, model, dataset } = planDpo(input, env.store); // before the run exists: bad input leaves none behind
   readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
-  const run = env.store.runs.create({ kind: 'dpo', name: config.name ?? `DPO (${config.loss}, ${config.method}) ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  const run = env.store.runs.create({ kind: 'dpo', name: config.name ?? defaultRunName.dpo(config, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueDpo(run.id, config, env);
 }
 

@@ -34,6 +34,7 @@ import { ort } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import type { RolloutRow } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
+import { defaultRunName } from '../api/train.ts';
 import { PPO_METRICS } from '../autograd/index.ts';
 import { shuffled } from './batches.ts';
 import { writeCheckpoint, type TrainerState } from './checkpoints.ts';
@@ -105,7 +106,7 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
 
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
   const { config, model, dataset } = planPpo(input, env.store, env.dataDir); // before the run exists: bad input leaves none behind
-  const run = env.store.runs.create({ kind: 'ppo', name: config.name ?? `PPO (${config.method}, β ${config.adaptiveKl ? `${config.klCoef} adaptive` : config.klCoef}) ${model.name} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  const run = env.store.runs.create({ kind: 'ppo', name: config.name ?? defaultRunName.ppo(config, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continuePpo(run.id, config, env);
 }
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pretrainedModelName } from '../api/model-names.ts';
 import { StudioError } from '../api/errors.ts';
-import { PretrainInput, type PretrainConfig } from '../api/train.ts';
+import { defaultRunName, PretrainInput, type PretrainConfig } from '../api/train.ts';
 import { writeJsonAtomic } from '../models/atomic.ts';
 import { writeHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
@@ -75,7 +75,7 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
   if (c.projectId !== null && !env.store.projects.get(c.projectId)) throw new StudioError('not_found', `project ${c.projectId} does not exist`, { field: 'projectId' }); // not the run insert's key error
   env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
-  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? `pretrain ${path.basename(c.corpus)}`, projectId: c.projectId, config, owner: env.owner });
+  const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? defaultRunName.pretrain(path.basename(c.corpus)), projectId: c.projectId, config, owner: env.owner });
   return continuePretrain(run.id, config, text, env);
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { RewardStartInput, type RewardConfig } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
+import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
 import { writeFolderAtomic } from '../models/atomic.ts';
@@ -69,7 +70,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
 export async function startReward(input: unknown, env: TrainEnv): Promise<RewardOutcome> {
   const { config, dataset } = planReward(input, env.store); // before the run exists: bad input leaves none behind
   if (config.objective === 'pairwise') readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
-  const run = env.store.runs.create({ kind: 'reward', name: config.name ?? `reward (${config.objective}) ${config.modelName} on ${dataset.name}`, projectId: config.projectId, config, owner: env.owner });
+  const run = env.store.runs.create({ kind: 'reward', name: config.name ?? defaultRunName.reward(config.objective, config.modelName, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueReward(run.id, config, env);
 }
 

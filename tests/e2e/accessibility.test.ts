@@ -141,6 +141,10 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
 
     it('a run page', async () => {
       await expectAccessible(`#/runs/${runIds[0]}`, 'data-run');
+      // why it has no log names the command in the code face, not in Markdown backticks the page printed as they were
+      const why = e2e.page.getByText(/^This run was not driven by a job/);
+      expect(await why.textContent()).not.toContain('`');
+      expect(await why.locator('.mono').textContent()).toBe('lathe');
     });
 
     it('a comparison of two runs', async () => {

@@ -137,6 +137,15 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await expect.poll(() => rollouts.textContent()).toMatch(/Iteration 0 \(before training\)/);
     await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(3);
     expect(await table.getByTestId('rollout-row').first().locator('td').nth(3).textContent()).toBe('0.000');
+    // the Training batch / Held-out switch keeps its options side by side: the full-width Iteration select beside it
+    // squeezed the group to its widest option, stacking the two (align-ppo-run-page at 1440 px, 2026-12-06)
+    const switchTops = await rollouts.getByRole('radiogroup', { name: 'Rollouts shown' }).getByRole('radio').evaluateAll((options) => options.map((o) => o.getBoundingClientRect().top));
+    expect(switchTops).toHaveLength(2);
+    expect(new Set(switchTops).size).toBe(1);
+    // iteration 0 has no training batch: that option is disabled, and looks it (it looked like one more choice)
+    const trainingBatch = rollouts.getByRole('radio', { name: 'Training batch' });
+    expect(await trainingBatch.isDisabled()).toBe(true);
+    expect(await trainingBatch.evaluate((b) => [getComputedStyle(b).opacity, getComputedStyle(b).cursor])).toEqual(['0.5', 'not-allowed']);
     await shoot('align-ppo-run-page');
     const firstHeldout = await table.getByTestId('rollout-row').first().locator('td').nth(1).textContent();
 

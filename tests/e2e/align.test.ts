@@ -150,6 +150,18 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     expect(await points('chart-accuracy')).toBeGreaterThanOrEqual(8);
     await page.getByText('The trained reward model on the validation split').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('training-run').first().textContent()).toMatch(/Reward model/);
+    // every tile's label is whole (it read "Validation accur…"), and the values still start on one line
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      const tiles = await page.getByTestId('run-view').locator('.ft-stats').first().locator('.stat').evaluateAll((stats) => stats.map((s) => {
+        const label = s.querySelector('.stat-label')!;
+        return { cut: label.scrollWidth > label.clientWidth, valueTop: Math.round(s.querySelector('.stat-value')!.getBoundingClientRect().top) };
+      }));
+      expect(tiles.length, `at ${width} px`).toBe(5);
+      expect(tiles.filter((t) => t.cut), `at ${width} px`).toEqual([]);
+      expect(new Set(tiles.map((t) => t.valueTop)).size, `at ${width} px`).toBe(1);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shoot('align-reward-run');
     expect(pageErrors).toEqual([]);
   }, 180_000);

@@ -191,6 +191,16 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await card.locator('dd strong').first().textContent()).toBe(expected.best.value.toFixed(3));
     await card.getByText('2 finished evaluations').waitFor();
     await expect.poll(() => card.getByRole('img', { name: /ROUGE-L run by run/ }).count()).toBe(1);
+    // the chart states the target as the card beside it does ("≥ 0.35"), not padded to the scores' three decimals
+    expect(await card.locator('dd.mono').filter({ hasText: /^≥ / }).textContent()).toBe('≥ 0.35');
+    expect(await card.getByText(/^Target 0\.35/).allTextContents()).toEqual(['Target 0.35', 'Target 0.35']); // legend, line label
+    // the question the yes / no answers is said whole: "With confidence: no" under "Below the target" read as if the
+    // score were not confidently below it
+    const confidence = card.locator('dt', { hasText: 'confidence' });
+    expect(await confidence.textContent()).toBe('Passes with confidence');
+    if (expected.status !== 'pass') expect(await confidence.locator('+ dd').textContent()).toBe('no the best score is below the target');
+    // the interval is never broken at its dash: all of it on one line
+    expect(await card.getByText(/^\(95% CI /).evaluate((ci) => new Set([...ci.getClientRects()].map((r) => Math.round(r.top))).size)).toBe(1);
     await shoot('scorecard');
     expect(pageErrors).toEqual([]);
   });
@@ -227,6 +237,11 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await verdict.getByRole('meter').count()).toBe(4); // A and B, in both orders
     await verdict.getByText('Judge prompts (both orders)').click();
     expect(await verdict.locator('pre').first().textContent()).toMatch(/judge of summaries[\s\S]*Response A:[\s\S]*Better response:$/);
+    // changes are signed as everywhere else in the studio, with the typographic minus: "Δ −0.105", not "Δ -0.105"
+    const deltas = await examples.getByText(/^Δ /).allTextContents();
+    expect(deltas.length).toBeGreaterThan(0);
+    for (const delta of deltas) expect(delta).toMatch(/^Δ [+−±]\d\.\d{3}$/);
+    expect(deltas.some((d) => d.startsWith('Δ −'))).toBe(true); // the judged run scored no ROUGE-L: it lost on some
     await shoot('compare-judge');
     expect(pageErrors).toEqual([]);
   });

@@ -37,6 +37,15 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     const card = page.getByLabel('Serve to applications');
     await card.getByText('Stopped', { exact: true }).waitFor();
     await card.getByText('No requests yet').waitFor();
+    // the command and flags in the hint are never broken at a hyphen ("--" at one line's end, "api-key" on the next at
+    // 1440 px, 2026-12-06): each stays on one line at any width
+    const hint = card.getByText(/^Start the server to get ready-to-run snippets/);
+    for (const width of [1440, 1280, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      const lines = await hint.locator('.mono').evaluateAll((spans) => spans.map((s) => `${s.textContent} ${s.getClientRects().length}`));
+      expect(lines, `at ${width} px`).toEqual(['lathe serve-api --model NAME 1', '--host 1', '--api-key 1', '--cors-origin 1']);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shootSchemes(page, 'integrate-serve-stopped');
 
     await page.getByLabel('Model', { exact: true }).selectOption({ label: 'stories260K' });

@@ -1,8 +1,8 @@
 // How the pages shorten and print values: chart labels keep the part that tells runs apart, durations read in
 // ms / s / min, and rates carry one decimal; jobs, default run names and the Scope form's own errors read in words.
 import { describe, expect, it } from 'vitest';
-import { defaultFinetuneRunName } from '../../native/api/train.ts';
-import { formatDuration, formatRunTime } from '../../renderer/src/domain/format.ts';
+import { defaultFinetuneRunName, defaultRunName } from '../../native/api/train.ts';
+import { formatDuration, formatRunTime, formatSigned } from '../../renderer/src/domain/format.ts';
 import { jobTitle } from '../../renderer/src/domain/jobs.ts';
 import { emptyDraft, toProjectInput } from '../../renderer/src/pages/scope/projectDraft.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
@@ -64,6 +64,14 @@ describe('default fine-tune run names', () => {
     expect(defaultFinetuneRunName('lora', 'stories260K', 'dev')).toBe('LoRA stories260K on dev');
     expect(defaultFinetuneRunName('full', 'stories260K', 'dev')).toBe('Full fine-tune stories260K on dev');
   });
+
+  it('of the other training runs are capitalised and spell LoRA the same way, as the Runs list shows them together', () => {
+    expect(defaultRunName.ppo({ method: 'lora', klCoef: 0.2, adaptiveKl: true }, 's260k', 'openings')).toBe('PPO (LoRA, β 0.2 adaptive) s260k on openings');
+    expect(defaultRunName.ppo({ method: 'full', klCoef: 0, adaptiveKl: false }, 's260k', 'openings')).toBe('PPO (full, β 0) s260k on openings');
+    expect(defaultRunName.dpo({ method: 'lora', loss: 'sigmoid' }, 's260k', 'prefs')).toBe('DPO (sigmoid, LoRA) s260k on prefs');
+    expect(defaultRunName.reward('classify', 's260k', 'reviews')).toBe('Reward model (classify) s260k on reviews');
+    expect(defaultRunName.pretrain('tinyshakespeare.txt')).toBe('Pretrain tinyshakespeare.txt');
+  });
 });
 
 describe('the Scope form', () => {
@@ -72,5 +80,22 @@ describe('the Scope form', () => {
     expect(empty).toEqual({ ok: false, errors: { name: 'Give the project a name, e.g. “Support-call summaries”.' } });
     const badTarget = toProjectInput({ ...emptyDraft(), name: 'x', target: 'abc' });
     expect(badTarget.ok === false && badTarget.errors.target).toBe('Enter a number, or leave it empty.');
+  });
+});
+
+describe('signed changes', () => {
+  it('read +, the typographic minus, or ± for none, as the studio signs every change', () => {
+    expect(formatSigned(0.1434)).toBe('+0.143');
+    expect(formatSigned(-0.105)).toBe('−0.105');
+    expect(formatSigned(0)).toBe('±0.000');
+  });
+
+  it('never print −0.000: a change that rounds to nothing reads ±', () => {
+    expect(formatSigned(-0.0004)).toBe('±0.000');
+    expect(formatSigned(0.0004, (v) => v.toFixed(4))).toBe('+0.0004');
+  });
+
+  it('format the magnitude with the metric’s own formatter, units included', () => {
+    expect(formatSigned(-12.5, (v) => `${v.toFixed(1)} ms`)).toBe('−12.5 ms');
   });
 });

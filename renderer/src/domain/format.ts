@@ -37,3 +37,14 @@ export function shortHash(hash: string): string {
   const bare = hash.replace(/^sha256:/, '');
   return bare.length > 16 ? `${bare.slice(0, 12)}…` : bare;
 }
+
+/**
+ * A signed change as Lathe prints every change: +0.143, −0.105 (the typographic minus, not a hyphen), ±0.000 for
+ * none. `magnitude` formats the absolute value; a change that rounds to nothing there reads ± too, so "−0.000" never
+ * shows.
+ */
+export function formatSigned(value: number, magnitude: (v: number) => string = (v) => v.toFixed(3)): string {
+  const text = magnitude(Math.abs(value));
+  const sign = value === 0 || Number.parseFloat(text) === 0 ? '±' : value > 0 ? '+' : '−';
+  return `${sign}${text}`;
+}

@@ -114,7 +114,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           {result?.skippedRows?.length ? <Callout tone="warning" title={`${plural(result.skippedRows.length, 'row')} left out`}>{result.skippedRows.slice(0, 3).map((s) => `${s.where}: ${s.reason}`).join('; ')}{result.skippedRows.length > 3 ? '; the rest are in the run’s log.' : ''}</Callout> : null}
           {result?.truncatedPairs ? <Callout tone="warning" title={`${plural(result.truncatedPairs, 'pair')} cut to the sequence length`}>Their endings were not compared. Raise the sequence length if memory allows.</Callout> : null}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
-          {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono">lathe reward score --run {runId} --text …</span>.</Callout>}
+          {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono cli">lathe reward score --run {runId} --text …</span>.</Callout>}
           {finished && <p className="small"><a href={runHash(runId)}>Open the run page</a> <span className="muted">for its full settings, logs, files and a comparison with other runs.</span></p>}
         </div>
       </Card>

@@ -5,12 +5,13 @@
 import { useEffect, useState } from 'react';
 import type { HeldoutPair } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
+import { formatSigned } from '../../domain/format.ts';
 import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
 import { formatScore } from './PpoRunParts.tsx';
 import './align.css';
 
-/** A signed change: +0.412, −0.087 (the typographic minus, as the scorecard signs its margin). */
-export const formatChange = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${formatScore(Math.abs(v))}`;
+/** A signed change: +0.412, −0.087, ±0.000. */
+export const formatChange = (v: number): string => formatSigned(v, formatScore);
 
 function Completion({ text }: { text: string }) {
   return text ? <>{text}</> : <span className="faint">(nothing: end of text at once)</span>;

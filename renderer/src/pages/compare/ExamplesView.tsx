@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
+import { formatSigned } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
 import { JudgeVerdictView } from './JudgeVerdict.tsx';
@@ -92,7 +93,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
             <header className="row">
               <span className="mono small muted">{row.key}</span>
               <span className="spacer" />
-              {row.delta !== null && <Badge tone={deltaTone(row.delta)}>Δ {row.delta > 0 ? '+' : ''}{row.delta.toFixed(3)}</Badge>}
+              {row.delta !== null && <Badge tone={deltaTone(row.delta)}>Δ {formatSigned(row.delta)}</Badge>}
               {row.spread !== null && runIds.length > 2 && <Badge>spread {row.spread.toFixed(3)}</Badge>}
             </header>
             <div className="example-source">

@@ -38,7 +38,7 @@ function MetricHistory({ project }: { project: Project }) {
       series={[{ name: metricLabel(metric), color: seriesColor(0), points }]}
       format={(v) => formatMetric(metric, v)}
       domain={isFraction(metric) && (project.target ?? 0) > 0.5 ? [0, 1] : undefined}
-      reference={project.target !== null ? { value: project.target, label: 'Target' } : undefined}
+      reference={project.target !== null ? { value: project.target, label: 'Target', text: String(project.target) } : undefined}
       height={180}
     />
   );
@@ -93,12 +93,12 @@ export function ScorecardCard({ project }: { project: Project }) {
             </div>
             <dl className="dl small">
               <dt>Best {label}</dt>
-              <dd><strong className="mono">{formatMetric(project.metric!, data.best.value)}</strong> <span className="muted mono">(95% CI {formatInterval(project.metric!, data.best.ci95)})</span></dd>
+              <dd><strong className="mono">{formatMetric(project.metric!, data.best.value)}</strong> <span className="muted mono scorecard-ci">(95% CI {formatInterval(project.metric!, data.best.ci95)})</span></dd>
               <dt>Target</dt>
               <dd className="mono">{direction} {project.target}</dd>
               <dt>Margin</dt>
               <dd><Badge tone={data.margin !== null && data.margin >= 0 ? 'success' : 'danger'}>{data.margin === null ? '—' : `${data.margin >= 0 ? '+' : '−'}${formatMetric(project.metric!, Math.abs(data.margin))}`}</Badge></dd>
-              <dt>With confidence</dt>
+              <dt>Passes with confidence</dt>
               <dd>
                 {data.passesWithConfidence ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}{' '}
                 <span className="muted">

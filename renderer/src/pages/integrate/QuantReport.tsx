@@ -18,9 +18,10 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
               <td className="mono">{r.dtype}</td>
               <td>{humanBytes(r.fileBytes)}</td>
               <td>{(r.fileBytes / fp32.fileBytes).toFixed(2)}</td>
-              <td>{r.peakRssMb.toFixed(0)} MiB</td>
+              {/* in the studio's units, as File beside it ("186 MB", not "186 MiB"); whole tokens per second, as the Speed chart */}
+              <td>{humanBytes(r.peakRssMb * 2 ** 20)}</td>
               <td>{r.prefillTokensPerSecond.toFixed(0)}</td>
-              <td>{r.decodeTokensPerSecond.toFixed(1)}</td>
+              <td>{r.decodeTokensPerSecond.toFixed(0)}</td>
               <td>{r.perplexity.toFixed(2)}</td>
               <td>{(100 * r.greedyAgreement).toFixed(1)}%</td>
             </tr>

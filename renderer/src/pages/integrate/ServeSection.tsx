@@ -134,12 +134,12 @@ export function ServeSection() {
           </div>
         ) : (
           <p className="muted small">
-            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono">lathe serve-api --model NAME</span> runs
-            the same server (with <span className="mono">--host</span> and <span className="mono">--api-key</span> for other machines, <span className="mono">--cors-origin</span> for web pages).
+            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono cli">lathe serve-api --model NAME</span> runs
+            the same server (with <span className="mono cli">--host</span> and <span className="mono cli">--api-key</span> for other machines, <span className="mono cli">--cors-origin</span> for web pages).
           </p>
         )}
         <div className="stack">
-          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono">lathe api-log</span></span></div>
+          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">lathe api-log</span></span></div>
           <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />
         </div>
       </div>

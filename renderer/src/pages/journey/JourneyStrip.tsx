@@ -8,6 +8,7 @@ import type { Journey, JourneyEffect, JourneyStep } from '../../../../native/api
 import type { Project } from '../../../../native/api/schemas.ts';
 import { groupByStage } from '../../app/lifecycle.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
+import { formatSigned } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { Card, CardHeader } from '../../ui/primitives.tsx';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
@@ -29,9 +30,7 @@ function go(route: string): void {
 export function effectText(e: JourneyEffect): string {
   const after = formatMetric(e.metric, e.after);
   if (e.before === null) return `${metricLabel(e.metric)} ${after}`;
-  const delta = e.after - e.before;
-  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  return `${metricLabel(e.metric)} ${formatMetric(e.metric, e.before)} → ${after} (${sign}${formatMetric(e.metric, Math.abs(delta))})`;
+  return `${metricLabel(e.metric)} ${formatMetric(e.metric, e.before)} → ${after} (${formatSigned(e.after - e.before, (v) => formatMetric(e.metric, v))})`;
 }
 
 /** Whether the effect moved the metric the right way (null: no before to compare with, or no change). */

@@ -36,7 +36,7 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
         <EmptyState icon="activity" title="No job log for this run">
           {kind === 'generation'
             ? 'Playground generations run in the studio’s generation worker, not as jobs; their prompt, settings and timings are above.'
-            : 'This run was not driven by a job — it was recorded by a `lathe` command in the foreground, which printed its progress to the terminal.'}
+            : <>This run was not driven by a job — it was recorded by a <span className="mono">lathe</span> command in the foreground, which printed its progress to the terminal.</>}
         </EmptyState>
       )}
       {jobId && logs.error && <div className="card-body field-error">Could not load the log: {logs.error.message}</div>}
