@@ -1,9 +1,9 @@
 // The Evaluate form's check of few-shot examples drawn from another dataset: the prompt's layout names columns, and
 // a source dataset without one of them is flagged before the run starts (the engine would refuse the run at start,
-// native/eval/runner-data.ts checkShotColumns), with the column and the source's own columns named.
+// native/eval/runner-data.ts checkShotColumns), with the column and the source's own columns named. Also the Examples field's help when N exceeds the split.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../native/api/schemas.ts';
-import { initialForm, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
+import { initialForm, limitHelp, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
 
 function dataset(name: string, columns: string[], mapping: Dataset['mapping'], train: number): Dataset {
   return {
@@ -43,5 +43,14 @@ describe('few-shot examples from another dataset', () => {
     expect(problems(fewShot({ metrics: ['perplexity'] }), reviewsTest, dialogues).shots).toBeUndefined();
     const tiny = dataset('tiny', ['dialogue'], { input: 'dialogue' }, 1);
     expect(problems(fewShot({ shotsFromId: tiny.id }), reviewsTest, tiny).shots).toBe('3-shot prompts draw examples from the train split, and tiny has 1 train row.');
+  });
+});
+
+describe('the Examples field', () => {
+  it('says when N asks for more rows than the split has: the run takes them all', () => {
+    expect(limitHelp('50', 4)).toBe('The split has 4 rows: all 4 will be evaluated, not 50.');
+    expect(limitHelp('4', 4)).toBe('The first N of 4 rows; empty for all. Fewer runs faster, with a wider interval.');
+    expect(limitHelp('', 1500)).toBe('The first N of 1,500 rows; empty for all. Fewer runs faster, with a wider interval.');
+    expect(limitHelp('50', null)).toBe('Evaluate the first N rows of the split.');
   });
 });

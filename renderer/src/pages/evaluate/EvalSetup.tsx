@@ -10,7 +10,7 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
-import { problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
+import { limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 
@@ -173,7 +173,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             <Segmented label="Split" value={form.split} options={SPLITS.map((s) => ({ id: s, label: SPLIT_LABELS[s] }))} onChange={(split) => set({ split })} />
             <p className="field-help">{SPLIT_HELP[form.split]}</p>
           </div>
-          <Field label="Examples" optional help={splitSize === null ? 'Evaluate the first N rows of the split.' : `The first N of ${plural(splitSize, 'row')}; empty for all. Fewer runs faster, with a wider interval.`} error={issues.limit}>
+          <Field label="Examples" optional help={limitHelp(form.limit, splitSize)} error={issues.limit}>
             {(id, d) => (
               <div className="input-suffix">
                 <input id={id} aria-describedby={d} className="input" inputMode="numeric" value={form.limit} placeholder="all" aria-invalid={Boolean(issues.limit)} onChange={(e) => set({ limit: e.target.value })} />

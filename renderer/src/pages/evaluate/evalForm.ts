@@ -4,6 +4,7 @@ import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../
 import { defaultPromptTemplate, placeholdersOf } from '../../../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { formatCount } from '../../domain/format.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
 
@@ -121,6 +122,17 @@ export function problems(form: EvalForm, dataset: Dataset | undefined, shotsFrom
 export function shotColumnMissing(form: EvalForm, dataset: Dataset, source: Dataset): string | null {
   const layout = form.customTemplate ? form.template : templateFromMapping(dataset);
   return [...placeholdersOf(layout.input), ...placeholdersOf(layout.output)].find((c) => !source.columns.includes(c)) ?? null;
+}
+
+/**
+ * The Examples field's help: what N means against the split's size, and, when N asks for more rows than the split
+ * has, that the run takes all of them (the engine evaluates every row there is and says so; the form says it first).
+ */
+export function limitHelp(limit: string, splitSize: number | null): string {
+  if (splitSize === null) return 'Evaluate the first N rows of the split.';
+  const n = Number(limit);
+  if (limit.trim() !== '' && Number.isInteger(n) && n > splitSize) return `The split has ${plural(splitSize, 'row')}: all ${formatCount(splitSize)} will be evaluated, not ${formatCount(n)}.`;
+  return `The first N of ${plural(splitSize, 'row')}; empty for all. Fewer runs faster, with a wider interval.`;
 }
 
 /** The run judges a dataset column: nothing is generated, and the judge is the run's model. */
