@@ -180,7 +180,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
     next = { step: 'evaluate', title: 'Next: evaluate the fine-tuned model', text: 'Training finished; only an evaluation shows whether it moved the metric.', action: ACTIONS.evaluate };
   } else if (scorecard.status === 'fail') {
     if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
-    const short = Math.abs(scorecard.margin!).toFixed(3);
+    const short = String(Number(Math.abs(scorecard.margin!).toFixed(3))); // '0.15 short of 0.35', not '0.150', like the target
     next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
   } else if (scorecard.status === 'no-runs' && scorecard.runsNotHeldOut > 0) {
     // Only scores on rows a fine-tune learns from (the train split, or all rows): the scorecard counts none of them.

@@ -79,7 +79,7 @@ describe('projects.journey', () => {
     expect(step(j, 'prompt').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.1, after: 0.2 });
     expect(step(j, 'evaluate')).toMatchObject({ summary: '2 evaluations; best 0.200', effect: { before: null, after: 0.2 } });
     expect(j.next).toMatchObject({ step: 'finetune', title: 'Next: close the gap to the target' });
-    expect(j.next.text).toContain('0.150 short of 0.35');
+    expect(j.next.text).toContain('0.15 short of 0.35');
 
     // A fine-tune that is not evaluated yet asks for its evaluation; one that is shows what it did.
     const ft = store.runs.create({ kind: 'finetune', name: 'lora stories260K on dialogsum-test', projectId: p.id, config: {} });
