@@ -61,6 +61,7 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     expect(await startButton.isDisabled()).toBe(true);
     await page.getByLabel('Leave out rows that make no pair').check();
     expect(await startButton.isDisabled()).toBe(false);
+    expect(await problems.textContent()).toContain('1 row makes no pair — it will be left out and listed in the run’s log.');
 
     // sized defaults: the engine's learning rate for LoRA on this model, and β with its explanation
     expect(await page.getByLabel('Learning rate').inputValue()).not.toBe('');
