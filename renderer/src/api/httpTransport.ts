@@ -9,7 +9,7 @@ import type { Studio } from './transport.ts';
 function errorFromBody(status: number, body: unknown): StudioError {
   const parsed = ApiError.safeParse((body as { error?: unknown } | null)?.error);
   if (parsed.success) return new StudioError(parsed.data.code, parsed.data.message, parsed.data.details);
-  if (status === 401) return new StudioError('unauthorized', 'The studio refused the access token. Open the URL that `lathe serve` printed.');
+  if (status === 401) return new StudioError('unauthorized', 'The studio refused the access token. Open the URL that “lathe serve” printed.');
   return new StudioError('internal', `The studio answered HTTP ${status} without an error message.`);
 }
 
@@ -41,7 +41,7 @@ export function createHttpStudio(baseUrl: string, token: string): Studio {
         body: JSON.stringify(params ?? {}),
       });
     } catch (err) {
-      throw new StudioError('network', `Could not reach the studio (${(err as Error).message}). Is \`lathe serve\` still running?`);
+      throw new StudioError('network', `Could not reach the studio (${(err as Error).message}). Is “lathe serve” still running?`);
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) throw errorFromBody(response.status, body);
