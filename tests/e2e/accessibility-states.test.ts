@@ -70,12 +70,12 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       const notices = page.getByRole('region', { name: 'Notifications' });
       const created = notices.getByRole('status').filter({ hasText: 'Created' });
       await created.waitFor();
-      // It leaves by itself after 4 s, but not while the pointer rests on it, nor while focus is in it (the shots
-      // below resize the page, moving it from under the pointer): read at leisure, then dismissed by keyboard.
-      await created.hover();
+      // It leaves by itself after 4 s, but not while focus is in it (nor while the pointer rests on it; that hold is
+      // not asserted here: on an idle headless page the pointer's arrival raced the notice's own timer): reached by
+      // keyboard, read at leisure, then dismissed by keyboard.
+      await created.getByRole('button', { name: 'Dismiss' }).focus();
       await page.waitForTimeout(4500);
       expect(await created.count()).toBe(1);
-      await created.getByRole('button', { name: 'Dismiss' }).focus();
       await expectAccessible('success notice', 'toast-success', '.toasts');
       await page.keyboard.press('Enter');
       await created.waitFor({ state: 'detached' });
