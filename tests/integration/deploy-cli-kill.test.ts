@@ -117,7 +117,9 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
         return withBase;
       },
       () => ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', `s260k-r${++n}`, '--report', '--text', text],
-      /measuring/, scratch, () => ({ TMPDIR: tmp }));
+      // the report's own export: its first progress line, printed after the scratch folder is made (a later stage's
+      // line may never print: off a terminal, progress prints at most once a second, and the report can finish sooner)
+      /% building fp32/, scratch, () => ({ TMPDIR: tmp }));
     expect(scratch()).toHaveLength(1);
 
     const again = lathe(dir, ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', 's260k-again', '--report', '--text', text], { env: { TMPDIR: tmp } });
