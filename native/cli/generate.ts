@@ -1,21 +1,27 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
 import { UserError, type CliCommand } from './command.ts';
+import { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
+import type { TextGenerator } from '../generate/pipeline.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
 
 const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
 /**
- * How many of the `wanted` new tokens fit after a prompt of `promptTokens` in a `context`-token model: all, or
- * what is left (said through `note`); a prompt that leaves no room is refused.
+ * The new tokens that fit after the prompt (see generate/context-fit.ts): all that were `wanted`, or what is left,
+ * said through `note`; a prompt that leaves no room is refused in the CLI's words.
  */
-export function newTokensThatFit(promptTokens: number, context: number, wanted: number, modelName: string, note: (text: string) => void): number {
-  if (promptTokens >= context) throw new UserError(`the prompt is ${promptTokens} tokens but ${modelName} reads at most ${context}, answer included; shorten the prompt`);
-  const left = context - promptTokens;
-  if (wanted <= left) return wanted;
-  note(`the prompt's ${promptTokens} tokens leave room for ${left} new tokens in ${modelName}'s ${context}-token context (${wanted} asked): the answer stops there`);
-  return left;
+function newTokensThatFit(generator: TextGenerator, promptTokens: number, wanted: number, modelName: string, note: (text: string) => void): number {
+  let fit;
+  try {
+    fit = generator.fit(promptTokens, wanted);
+  } catch (err) {
+    if (err instanceof PromptTooLong) throw new UserError(`the prompt is ${err.promptTokens} tokens but ${modelName} reads at most ${err.context}, answer included; shorten the prompt`);
+    throw err;
+  }
+  if (fit.shortened) note(`the prompt's ${promptTokens} tokens leave room for ${fit.left} new tokens in ${modelName}'s ${fit.context}-token context (${wanted} asked): the answer stops there`);
+  return fit.maxNewTokens;
 }
 
 export const commands: CliCommand[] = [
@@ -52,11 +58,8 @@ export const commands: CliCommand[] = [
       }
       const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, true) });
       try {
-        // Past its context a model writes noise (positions it never saw): refuse a prompt that fills it, and stop
-        // the answer where the context ends, as the playground and the API server do.
-        const context = generator.model.spec.maxPositions;
         const wanted = options.maxNewTokens ?? (generator.model.folder.generationConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
-        options.maxNewTokens = newTokensThatFit(generator.tokenizer.encode(prompt).length, context, wanted, model.name, (note) => ctx.info(note));
+        options.maxNewTokens = newTokensThatFit(generator, generator.tokenizer.encode(prompt).length, wanted, model.name, (note) => ctx.info(note));
         if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
         let result;
         try {

@@ -2,6 +2,7 @@
 // `lathe generate`, the playground and evaluation.
 import { CausalLM, type KvCache, type LoadOptions } from '../models/decoder.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { fitToContext, type ContextFit } from './context-fit.ts';
 import { ContinuousBatcher } from './continuous.ts';
 import { generate, type GenerateContext, type GenerationResult } from './generate.ts';
 import type { GenerateOptions } from './options.ts';
@@ -36,6 +37,11 @@ export class TextGenerator {
     if (typeof configured === 'number') return [configured];
     if (Array.isArray(configured) && configured.length) return configured as number[];
     return this.defaultEosIds();
+  }
+
+  /** How many of `wanted` new tokens fit after a prompt of `promptTokens` in this model's context (see context-fit.ts). */
+  fit(promptTokens: number, wanted?: number, opts: { scoreOnly?: boolean } = {}): ContextFit {
+    return fitToContext(promptTokens, this.model.spec.maxPositions, wanted, opts);
   }
 
   /** Continue already-tokenized prompts (for callers that tokenize themselves, as a chat template requires). */

@@ -5,6 +5,7 @@
 // penalty), not the model's generation_config, except for its stop ids.
 import type { GenerateOptions, TokenLogprob } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
+import { PromptTooLong } from '../generate/context-fit.ts';
 import type { FinishReason } from '../generate/language-model.ts';
 import { invalidParam } from './errors.ts';
 import { ShownTokens } from './shown-tokens.ts';
@@ -97,13 +98,14 @@ export interface RunOptions {
 
 const FINISH: Record<FinishReason, OpenAIFinish> = { stop_token: 'stop', stop_string: 'stop', length: 'length', cancelled: 'cancelled' };
 
-/** The longest continuation the model's context leaves after `promptLength` tokens (refused when none, unless `scoreOnly`: a whole context is scored). */
-export function tokensLeft(generator: TextGenerator, promptLength: number, param: string, scoreOnly = false): number {
-  const context = generator.model.spec.maxPositions;
-  if (promptLength > context || (promptLength === context && !scoreOnly)) {
-    throw invalidParam(param, `This model's maximum context length is ${context} tokens; the prompt has ${promptLength}. Shorten the ${param}.`, 'context_length_exceeded');
+/** The continuation the model's context leaves after `promptLength` tokens, at most `wanted` (see generate/context-fit.ts), refused in OpenAI's terms when none fits. */
+function tokensThatFit(generator: TextGenerator, promptLength: number, wanted: number | undefined, param: string, scoreOnly = false): number {
+  try {
+    return generator.fit(promptLength, wanted, { scoreOnly }).maxNewTokens;
+  } catch (err) {
+    if (!(err instanceof PromptTooLong)) throw err;
+    throw invalidParam(param, `This model's maximum context length is ${err.context} tokens; the prompt has ${err.promptTokens}. Shorten the ${param}.`, 'context_length_exceeded');
   }
-  return context - promptLength;
 }
 
 const SEED_RANGE = 2 ** 31;
@@ -144,8 +146,7 @@ function engineOptions(r: SamplingRequest, maxNewTokens: number, stopTokenIds: n
 export async function runGeneration(generator: TextGenerator, prompts: number[][], r: SamplingRequest, opts: RunOptions = {}): Promise<GenerationOutcome> {
   const n = r.n ?? 1;
   const longest = Math.max(...prompts.map((p) => p.length));
-  const left = tokensLeft(generator, longest, r.promptParam, Boolean(r.scorePrompt) && r.maxTokens === 0);
-  const maxNewTokens = Math.min(r.maxTokens ?? left, left);
+  const maxNewTokens = tokensThatFit(generator, longest, r.maxTokens ?? undefined, r.promptParam, Boolean(r.scorePrompt) && r.maxTokens === 0);
   const stopTokenIds = generator.defaultStopIds;
   const stops = new Set(stopTokenIds);
   const batch = prompts.flatMap((p) => Array.from({ length: n }, () => p));

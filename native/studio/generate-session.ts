@@ -6,6 +6,7 @@ import type { GenerateSettings, NextTokenResult } from '../api/models.ts';
 import { StudioError } from '../api/errors.ts';
 import { generate } from '../generate/generate.ts';
 import type { GenerateOptions } from '../generate/options.ts';
+import { PromptTooLong } from '../generate/context-fit.ts';
 import { resolveOptions } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import { applyProcessors, argmax, softmax, topIndices } from '../generate/processors.ts';
@@ -38,16 +39,16 @@ function stopIds(gen: TextGenerator): number[] {
   return spec.eosTokenIds.length ? spec.eosTokenIds : gen.tokenizer.eosTokenId !== null ? [gen.tokenizer.eosTokenId] : [];
 }
 
-/** Tokenize and check the prompt fits the model's context; returns ids and how many new tokens fit after it. */
+/** Tokenize and check the prompt fits the model's context (see generate/context-fit.ts); returns ids and how many new tokens fit after it. */
 function encodePrompt(gen: TextGenerator, prompt: string, maxNewTokens: number): { ids: number[]; maxNew: number } {
   const ids = gen.tokenizer.encode(prompt);
   if (ids.length === 0) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
-  const context = gen.model.spec.maxPositions;
-  if (ids.length >= context) {
-    const message = `the prompt is ${ids.length} tokens but this model reads at most ${context}; shorten it or use fewer examples`;
-    throw new StudioError('invalid_params', message, { field: 'prompt' });
+  try {
+    return { ids, maxNew: gen.fit(ids.length, maxNewTokens).maxNewTokens };
+  } catch (err) {
+    if (!(err instanceof PromptTooLong)) throw err;
+    throw new StudioError('invalid_params', `the prompt is ${err.promptTokens} tokens but this model reads at most ${err.context}; shorten it or use fewer examples`, { field: 'prompt' });
   }
-  return { ids, maxNew: Math.min(maxNewTokens, context - ids.length) };
 }
 
 /**
