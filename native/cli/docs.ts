@@ -330,7 +330,7 @@ export const commands: CliCommand[] = [
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {
-          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256, model.name);
+          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256, { modelName: model.name, fewerTokens: 'lower --max-new-tokens' });
           if (result.hits.length < hits.length) ctx.info(`${result.hits.length} of ${plural(hits.length, 'retrieved chunk')} fit ${model.name}'s ${generator.model.spec.maxPositions}-token context with the answer; it read those`);
           ctx.print(result, () => {
             if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. It read:\n${result.hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;

@@ -50,12 +50,20 @@ export function modelPrompt(generator: TextGenerator, prompt: string): string {
   return `${prompt}\nAnswer:`;
 }
 
+/** How a refusal names the model and the way to allow fewer answer tokens. */
+export interface AnswerWords {
+  modelName?: string;
+  fewerTokens?: string;
+}
+
 /**
  * Generate a greedy answer from the retrieved chunks. The prompt and the answer must fit the model's context (past
  * it a model writes noise): the best-ranked passages that fit with room for `maxNewTokens` are kept, the rest left
- * out (the result's `hits` are the ones the model read); a question that fits with no passage is refused.
+ * out (the result's `hits` are the ones the model read); a question that fits with no passage is refused, in the
+ * caller's `words`: the model's name, and how its user allows fewer answer tokens (a form field, a CLI flag).
  */
-export async function answerFromHits(generator: TextGenerator, question: string, hits: SearchHit[], maxNewTokens: number, modelName = 'the model'): Promise<AskResult> {
+export async function answerFromHits(generator: TextGenerator, question: string, hits: SearchHit[], maxNewTokens: number, words: AnswerWords = {}): Promise<AskResult> {
+  const { modelName = 'the model', fewerTokens = 'allow fewer answer tokens' } = words;
   const context = generator.model.spec.maxPositions;
   const build = (n: number) => {
     const prompt = modelPrompt(generator, ragPrompt(question, hits.slice(0, n)));
@@ -65,7 +73,7 @@ export async function answerFromHits(generator: TextGenerator, question: string,
   while (fit.n > 0 && fit.ids.length + maxNewTokens > context) fit = build(fit.n - 1);
   if (fit.ids.length + maxNewTokens > context || (fit.n === 0 && hits.length > 0)) {
     const one = build(Math.min(1, hits.length));
-    throw new StudioError('invalid_params', `${hits.length ? 'the question with its best passage' : 'the question'} is ${one.ids.length} tokens and the answer may take ${maxNewTokens}, but ${modelName} reads at most ${context} in all: allow fewer answer tokens, use a collection with smaller chunks, or a model with a longer context`, { field: 'maxNewTokens' });
+    throw new StudioError('invalid_params', `${hits.length ? 'the question with its best passage' : 'the question'} is ${one.ids.length} tokens and the answer may take ${maxNewTokens}, but ${modelName} reads at most ${context} in all: ${fewerTokens}, use a collection with smaller chunks, or a model with a longer context`, { field: 'maxNewTokens' });
   }
   const used = hits.slice(0, fit.n);
   const result = await generator.generateIds([fit.ids], { maxNewTokens, doSample: false });

@@ -77,7 +77,7 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
     const m = store.models.findDecoder(model, 'answer questions (make it the collection\'s embedding model instead)', 'model');
     const service = ragService(store);
     const hits = await service.index(store, collection).search(query, mode, k);
-    return answerFromHits(await service.generatorFor(m.path), query, hits, maxNewTokens, m.name);
+    return answerFromHits(await service.generatorFor(m.path), query, hits, maxNewTokens, { modelName: m.name });
   },
   'collections.evaluate': (input, _raw, { store, queue }) => {
     // Named things are checked here so a typo fails the call, not a job a moment later.

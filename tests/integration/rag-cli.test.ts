@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collection, DocsAddResult, SearchHit } from '../../native/api/rag.ts';
 import { openStore } from '../../native/store/db.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { writeMixedFolder } from '../fixtures/documents.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
 import { LATHE_BIN, ROOT, lathe, tempDir } from './helpers/lathe.ts';
 
@@ -22,6 +24,9 @@ beforeAll(async () => {
   bert = path.join(root, 'bert');
   await writeTinyBert(bert, { pooling: 'mean' });
   mixed = writeMixedFolder(path.join(root, 'mixed'));
+  // a tiny random decoder with a 1,024-token context, one token per character, to answer from the collection
+  const config = { ...CONFIGS.gpt2, n_positions: 1024 };
+  await writeHfFolder(path.join(root, 'gpt2'), { config, tensors: randomTensors(config, 5), ...charTokenizer(57) });
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -141,6 +146,22 @@ describe('lathe docs', () => {
     expect(r.stderr).toMatch(/no collection named 'nope'.*harbour/);
     const list = lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>();
     expect(list.map((c) => c.name)).toEqual(['harbour']);
+  });
+
+  it('lathe ask answers from the collection and lists what it read; an answer that cannot fit names --max-new-tokens', () => {
+    expect(lathe(dataDir, ['model', 'import', path.join(root, 'gpt2'), '--name', 'tiny']).code).toBe(0);
+    const ask = ['ask', '--model', 'tiny', '--collection', 'harbour', 'When does the ferry run?', '--mode', 'bm25', '--k', '2', '--threads', '1'];
+    const r = lathe(dataDir, [...ask, '--max-new-tokens', '4', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const answer = r.json<{ answer: string; prompt: string; hits: SearchHit[] }>();
+    expect(answer.hits.length).toBeGreaterThan(0);
+    expect(answer.prompt).toContain('When does the ferry run?');
+    expect(answer.prompt).toContain(answer.hits[0].text);
+    expect(lathe(dataDir, [...ask, '--max-new-tokens', '4']).stdout).toMatch(/\n\n(Cited chunks|The answer cites no chunk\. It read):\n\[1\] /);
+
+    const long = lathe(dataDir, [...ask, '--max-new-tokens', '1020']);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/the answer may take 1020, but tiny reads at most 1024 in all: lower --max-new-tokens, use a collection with smaller chunks/);
   });
 });
 

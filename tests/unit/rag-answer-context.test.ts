@@ -29,14 +29,14 @@ describe('an answer from retrieved chunks, in the model’s context', () => {
 
   it('keeps every passage when all fit with room for the answer', async () => {
     const { gen, asked } = generator(length(3) + 10);
-    const r = await answerFromHits(gen, question, hits, 10, 'tiny');
+    const r = await answerFromHits(gen, question, hits, 10, { modelName: 'tiny' });
     expect(r.hits).toHaveLength(3);
     expect(asked[0]).toHaveLength(length(3));
   });
 
   it('keeps the best-ranked passages that fit, and says which it read', async () => {
     const { gen, asked } = generator(length(2) + 10);
-    const r = await answerFromHits(gen, question, hits, 10, 'tiny');
+    const r = await answerFromHits(gen, question, hits, 10, { modelName: 'tiny' });
     expect(r.hits.map((h) => h.rank)).toEqual([1, 2]);
     expect(r.prompt).not.toContain('y'.repeat(100));
     expect(asked[0].length + 10).toBeLessThanOrEqual(length(2) + 10);
@@ -45,7 +45,7 @@ describe('an answer from retrieved chunks, in the model’s context', () => {
 
   it('refuses when not even the best passage fits with the answer, naming the sizes and what to change', async () => {
     const { gen, asked } = generator(length(1) + 9);
-    await expect(answerFromHits(gen, question, hits, 10, 'tiny')).rejects.toThrow(
+    await expect(answerFromHits(gen, question, hits, 10, { modelName: 'tiny' })).rejects.toThrow(
       `the question with its best passage is ${length(1)} tokens and the answer may take 10, but tiny reads at most ${length(1) + 9} in all: allow fewer answer tokens, use a collection with smaller chunks, or a model with a longer context`);
     expect(asked).toEqual([]);
   });
