@@ -12,6 +12,7 @@ import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const file = path.join(dataDir, 'stories.jsonl');
   writeStoryPairs(file, 120);
   await studio.queue.whenFinished((await studio.call('datasets.import', { path: file, name: 'stories' })).id);
-  const env = { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, threads: 1, metric: () => {} };
+  const env = inProcessTrainEnv(studio, dataDir);
   const lora = { r: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
   const settings = { lr: 5e-3, maxSteps: 80, batchSize: 8, seqLen: 96, evalEvery: 0, saveEvery: 0, seed: 1, merge: false };
   const tuned = await startFinetune({ model: 's260k', dataset: 'stories', method: 'lora', lora, ...settings }, env);

@@ -8,10 +8,11 @@ import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { resumeFinetune, startFinetune } from '../../native/train/finetune.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+import { closeStudio } from './helpers/stories-studio.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
@@ -24,15 +25,8 @@ beforeAll(() => {
   dataDir = tempDir('train-model-source');
   studio = new Studio({ dataDir, mode: 'serve' });
 });
-
-afterAll(async () => {
-  await studio?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function env(): TrainEnv {
-  return { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, metric: () => {}, threads: 1 };
-}
+afterAll(() => closeStudio(studio, dataDir));
+const env = () => inProcessTrainEnv(studio, dataDir);
 
 const listed = async (name: string) => (await studio.call('models.list', {})).find((m) => m.name === name);
 

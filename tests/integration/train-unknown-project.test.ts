@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Studio } from '../../native/studio/studio.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
 import { startReward } from '../../native/train/reward.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
 import { tempDir } from './helpers/lathe.ts';
+import { closeStudio } from './helpers/stories-studio.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 let dataDir = '';
 let studio: Studio;
@@ -17,15 +18,8 @@ beforeAll(() => {
   dataDir = tempDir('train-unknown-project');
   studio = new Studio({ dataDir, mode: 'serve' });
 });
-
-afterAll(async () => {
-  await studio?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function env(): TrainEnv {
-  return { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, metric: () => {}, threads: 1 };
-}
+afterAll(() => closeStudio(studio, dataDir));
+const env = () => inProcessTrainEnv(studio, dataDir);
 
 describe('a training run for a project that does not exist', () => {
   it('pretraining is refused naming the project, and records no run', async () => {

@@ -11,7 +11,7 @@ import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
-import type { TrainEnv } from '../../native/train/run-env.ts';
+import { inProcessTrainEnv } from './helpers/train-env.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 
@@ -50,9 +50,7 @@ async function refusal(p: Promise<unknown>): Promise<StudioError> {
   return err as StudioError;
 }
 
-function env(): TrainEnv {
-  return { store: studio.store, dataDir, signal: new AbortController().signal, log: () => {}, progress: () => {}, onRun: () => {}, metric: () => {}, threads: 1 };
-}
+const env = () => inProcessTrainEnv(studio, dataDir);
 
 describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () => {
   it('lathe train: an unmapped dataset is a clear error and leaves no run', () => {
