@@ -65,7 +65,7 @@ export const methods = {
   /** A playground generation's prompt and the text it generated (its recorded output.json); null until it finishes. */
   'runs.generationOutput': {
     params: Id,
-    result: z.object({ prompt: z.string(), text: z.string(), finishReason: z.string(), generatedTokens: z.number().int() }).nullable(),
+    result: z.object({ prompt: z.string(), text: z.string(), finishReason: z.string(), contextFull: z.number().int().nullable(), generatedTokens: z.number().int() }).nullable(),
   },
   /** What a person writes on a run: `tags` replaces the whole list (repeats dropped), `note` the whole text. */
   'runs.update': {

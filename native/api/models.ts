@@ -175,6 +175,8 @@ export const modelEvents = {
   }),
   'generate.done': z.object({
     generationId: z.string(), runId: z.string(), text: z.string(), finishReason: z.enum(['stop_token', 'stop_string', 'length', 'cancelled']),
+    /** The model's context in tokens when it, not max new tokens, ended the answer (the prompt left less room); else null. */
+    contextFull: z.number().int().nullable(),
     timing: GenerationTiming, settings: z.record(z.string(), z.unknown()),
   }),
   'generate.failed': z.object({ generationId: z.string(), message: z.string() }),

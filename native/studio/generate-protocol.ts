@@ -20,6 +20,7 @@ export type ToGenerationWorker =
 export type FromGenerationWorker =
   | { type: 'started'; id: string; promptTokens: number; settings: Record<string, unknown> }
   | { type: 'token'; id: string; index: number; text: string; tokenId: number; token: string; logprob: number | null; top: TopAlternative[] }
-  | { type: 'done'; id: string; text: string; tokenIds: number[]; finishReason: FinishReason; timing: GenerationTiming; settings: Record<string, unknown> }
+  /** contextFull: the model's context in tokens when it, not max new tokens, ended the answer; else null. */
+  | { type: 'done'; id: string; text: string; tokenIds: number[]; finishReason: FinishReason; contextFull: number | null; timing: GenerationTiming; settings: Record<string, unknown> }
   | { type: 'nextToken'; id: string; result: NextTokenResult }
   | { type: 'error'; id: string; message: string; userError: boolean };

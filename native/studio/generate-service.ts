@@ -121,8 +121,8 @@ export class GenerationService {
         if (!r) break;
         this.running.delete(m.id);
         this.recordOutput(r, m);
-        const { text, finishReason, timing, settings } = m;
-        this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text, finishReason, timing, settings } });
+        const { text, finishReason, contextFull, timing, settings } = m;
+        this.emit({ type: 'generate.done', payload: { generationId: m.id, runId: r.runId, text, finishReason, contextFull, timing, settings } });
         break;
       }
       case 'nextToken':
@@ -138,7 +138,7 @@ export class GenerationService {
     const dir = path.join(this.dataDir, 'runs', r.runId);
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'output.json');
-    const body = JSON.stringify({ text: m.text, tokenIds: m.tokenIds, finishReason: m.finishReason, timing: m.timing, settings: m.settings }, null, 2);
+    const body = JSON.stringify({ text: m.text, tokenIds: m.tokenIds, finishReason: m.finishReason, contextFull: m.contextFull, timing: m.timing, settings: m.settings }, null, 2);
     writeFileDurably(file, body);
     const hash = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     this.store.runs.addArtifact({ runId: r.runId, kind: 'generation-output', path: file, bytes: Buffer.byteLength(body), hash });

@@ -6,7 +6,7 @@ import type { GenerateSettings, NextTokenResult } from '../api/models.ts';
 import { StudioError } from '../api/errors.ts';
 import { generate } from '../generate/generate.ts';
 import type { GenerateOptions } from '../generate/options.ts';
-import { PromptTooLong } from '../generate/context-fit.ts';
+import { PromptTooLong, type ContextFit } from '../generate/context-fit.ts';
 import { resolveOptions } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import { applyProcessors, argmax, softmax, topIndices } from '../generate/processors.ts';
@@ -39,12 +39,12 @@ function stopIds(gen: TextGenerator): number[] {
   return spec.eosTokenIds.length ? spec.eosTokenIds : gen.tokenizer.eosTokenId !== null ? [gen.tokenizer.eosTokenId] : [];
 }
 
-/** Tokenize and check the prompt fits the model's context (see generate/context-fit.ts); returns ids and how many new tokens fit after it. */
-function encodePrompt(gen: TextGenerator, prompt: string, maxNewTokens: number): { ids: number[]; maxNew: number } {
+/** Tokenize and check the prompt fits the model's context (see generate/context-fit.ts); the ids and the room left for the answer. */
+function encodePrompt(gen: TextGenerator, prompt: string, maxNewTokens: number): { ids: number[]; fit: ContextFit } {
   const ids = gen.tokenizer.encode(prompt);
   if (ids.length === 0) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
   try {
-    return { ids, maxNew: gen.fit(ids.length, maxNewTokens).maxNewTokens };
+    return { ids, fit: gen.fit(ids.length, maxNewTokens) };
   } catch (err) {
     if (!(err instanceof PromptTooLong)) throw err;
     throw new StudioError('invalid_params', `the prompt is ${err.promptTokens} tokens but this model reads at most ${err.context}; shorten it or use fewer examples`, { field: 'prompt' });
@@ -65,12 +65,12 @@ export async function streamGeneration(
   send: (m: FromGenerationWorker) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { ids, maxNew } = encodePrompt(gen, prompt, settings.maxNewTokens);
+  const { ids, fit } = encodePrompt(gen, prompt, settings.maxNewTokens);
   const alternative = (j: number, logprob: number): TopAlternative => ({ id: j, token: tokenName(gen, j), text: gen.tokenizer.decode([j]), logprob });
   let index = 0;
   const options: GenerateOptions = {
     ...toOptions(settings),
-    maxNewTokens: maxNew,
+    maxNewTokens: fit.maxNewTokens,
     logprobs: top,
     signal,
     onToken: (e) => {
@@ -88,7 +88,8 @@ export async function streamGeneration(
     padTokenId: gen.tokenizer.padTokenId ?? stops[0] ?? 0,
   });
   const row = result.rows[0];
-  send({ type: 'done', id, text: row.text, tokenIds: row.tokenIds, finishReason: row.finishReason, timing: result.timing, settings: result.settings });
+  const contextFull = row.finishReason === 'length' && fit.shortened ? fit.context : null;
+  send({ type: 'done', id, text: row.text, tokenIds: row.tokenIds, finishReason: row.finishReason, contextFull, timing: result.timing, settings: result.settings });
 }
 
 function entropyBits(p: Float64Array): number {

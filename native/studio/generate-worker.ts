@@ -59,7 +59,7 @@ async function handle(m: Extract<ToGenerationWorker, { type: 'generate' | 'nextT
   try {
     if (cancelled.delete(m.id)) {
       // Cancelled while waiting its turn: it still ends, with nothing generated.
-      if (m.type === 'generate') send({ type: 'done', id: m.id, text: '', tokenIds: [], finishReason: 'cancelled', settings: {}, timing: NO_TIMING });
+      if (m.type === 'generate') send({ type: 'done', id: m.id, text: '', tokenIds: [], finishReason: 'cancelled', contextFull: null, settings: {}, timing: NO_TIMING });
       return;
     }
     const gen = await model(m.modelDir);

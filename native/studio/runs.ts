@@ -22,7 +22,7 @@ export const runHandlers: HandlersFor<RunMethods> = {
     if (!artifact) return null;
     if (!fs.existsSync(artifact.path)) throw new StudioError('not_found', `${artifact.path}: the generation's output file is gone`, { file: artifact.path });
     if (fs.statSync(artifact.path).size > MAX_OUTPUT_BYTES) throw new StudioError('invalid_params', `${artifact.path}: larger than ${MAX_OUTPUT_BYTES} bytes; open the file itself`, { file: artifact.path });
-    let out: { text?: unknown; finishReason?: unknown; tokenIds?: unknown };
+    let out: { text?: unknown; finishReason?: unknown; contextFull?: unknown; tokenIds?: unknown };
     try {
       out = JSON.parse(fs.readFileSync(artifact.path, 'utf8')) as typeof out;
     } catch (err) {
@@ -33,6 +33,7 @@ export const runHandlers: HandlersFor<RunMethods> = {
       prompt: typeof prompt === 'string' ? prompt : '',
       text: typeof out.text === 'string' ? out.text : '',
       finishReason: typeof out.finishReason === 'string' ? out.finishReason : 'unknown',
+      contextFull: Number.isInteger(out.contextFull) ? (out.contextFull as number) : null, // null in outputs recorded before it was
       generatedTokens: Array.isArray(out.tokenIds) ? out.tokenIds.length : 0,
     };
   },

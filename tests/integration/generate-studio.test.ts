@@ -55,7 +55,19 @@ describe.skipIf(!HAS_STORIES260K)('generation through the Studio API', () => {
     const output = JSON.parse(fs.readFileSync(path.join(dir, 'runs', done.runId, 'output.json'), 'utf8')) as { text: string };
     expect(output.text).toBe(done.text);
     // The run page reads it back: the prompt, the text, how it ended.
-    expect(await studio.call('runs.generationOutput', { id: done.runId })).toEqual({ prompt: 'Once upon a time', text: done.text, finishReason: 'length', generatedTokens: 30 });
+    expect(await studio.call('runs.generationOutput', { id: done.runId })).toEqual({ prompt: 'Once upon a time', text: done.text, finishReason: 'length', contextFull: null, generatedTokens: 30 });
+    expect(done.contextFull).toBeNull(); // it stopped at the 30 asked for
+  });
+
+  it('says when the model\'s context, not max new tokens, ended the answer', async () => {
+    const prompt = 'Once upon a time there was a cat. '.repeat(49);
+    const promptTokens = (await studio.call('generate.nextToken', { modelId, prompt, settings: {} })).promptTokens;
+    expect(promptTokens).toBeGreaterThan(512 - 30); // leaves fewer than the 30 asked for in the 512-token context
+    expect(promptTokens).toBeLessThan(512);
+    const { generationId } = await studio.call('generate.start', { modelId, prompt, settings: { maxNewTokens: 30 } });
+    const done = await finished(generationId);
+    expect(done).toMatchObject({ finishReason: 'length', contextFull: 512, timing: { generatedTokens: 512 - promptTokens } });
+    expect(await studio.call('runs.generationOutput', { id: done.runId })).toMatchObject({ finishReason: 'length', contextFull: 512, generatedTokens: 512 - promptTokens });
   });
 
   it('refuses the output of a run that is not a generation, and says null for one that recorded none', async () => {

@@ -6,6 +6,13 @@ export const FINISH_REASON_LABEL: Record<string, string> = {
   cancelled: 'stopped',
 };
 
-export function finishReasonLabel(reason: string): string {
+/** How a generation ended; `contextFull` (the model's context in tokens) when the context, not max new tokens, cut the answer short. */
+export function finishReasonLabel(reason: string, contextFull: number | null = null): string {
+  if (reason === 'length' && contextFull !== null) return `filled the model's ${contextFull}-token context`;
   return FINISH_REASON_LABEL[reason] ?? reason;
+}
+
+/** A finish the user may not have asked for: cancelled, or cut short by the context. */
+export function finishNeedsNotice(reason: string, contextFull: number | null = null): boolean {
+  return reason === 'cancelled' || (reason === 'length' && contextFull !== null);
 }

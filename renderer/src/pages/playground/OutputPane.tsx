@@ -1,7 +1,7 @@
 // One generation's output as it streams: the prompt's tail in grey, then each generated token (hover shows its
 // probability and the alternatives the model considered), then time to first token and decoding speed.
 import type { GenerationState } from './useGeneration.ts';
-import { finishReasonLabel } from '../../domain/generation.ts';
+import { finishNeedsNotice, finishReasonLabel } from '../../domain/generation.ts';
 import { showToken } from './NextTokenPanel.tsx';
 import { Badge, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 
@@ -22,7 +22,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
       <CardHeader
         title={title}
         subtitle={subtitle}
-        actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={state.done.finishReason === 'cancelled' ? 'warning' : 'success'}>{finishReasonLabel(state.done.finishReason)}</Badge> : null}
+        actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={finishNeedsNotice(state.done.finishReason, state.done.contextFull) ? 'warning' : 'success'}>{finishReasonLabel(state.done.finishReason, state.done.contextFull)}</Badge> : null}
       />
       <div className="card-body stack" style={{ gap: 'var(--space-4)' }}>
         <div className="output" data-testid={testId} aria-live="polite">

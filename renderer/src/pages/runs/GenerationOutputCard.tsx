@@ -1,7 +1,7 @@
 // A playground generation's run page shows what it generated: the prompt in grey, then the text, with how it ended
 // (runs.generationOutput reads the output.json the generation recorded).
 import { useQuery } from '../../app/StudioContext.tsx';
-import { finishReasonLabel } from '../../domain/generation.ts';
+import { finishNeedsNotice, finishReasonLabel } from '../../domain/generation.ts';
 import { Badge, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import '../playground/playground.css';
 
@@ -13,7 +13,7 @@ export function GenerationOutputCard({ runId, live }: { runId: string; live: boo
       <CardHeader
         title="Output"
         subtitle="The prompt, in grey, and the text the model generated after it."
-        actions={out ? <Badge tone={out.finishReason === 'cancelled' ? 'warning' : 'success'}>{finishReasonLabel(out.finishReason)} · {out.generatedTokens} tokens</Badge> : null}
+        actions={out ? <Badge tone={finishNeedsNotice(out.finishReason, out.contextFull) ? 'warning' : 'success'}>{finishReasonLabel(out.finishReason, out.contextFull)} · {out.generatedTokens} tokens</Badge> : null}
       />
       {output.error && <div className="card-body field-error">Could not read the output: {output.error.message}</div>}
       {output.data === null && (
