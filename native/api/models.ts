@@ -51,6 +51,7 @@ export type GenerateSettings = z.infer<typeof GenerateSettings>;
 export type GenerateSettingsInput = z.input<typeof GenerateSettings>;
 
 export const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+export type ChatMessage = z.infer<typeof ChatMessage>;
 
 export const GenerateStartInput = z
   .object({
@@ -163,6 +164,15 @@ export const modelMethods = {
       top: z.number().int().min(1).max(50).default(10),
     }),
     result: NextTokenResult,
+  },
+  /**
+   * How many tokens a prompt (or chat messages, rendered with the model's template) takes, and the model's context:
+   * what the playground shows under the prompt, so an answer that cannot fit is seen before Generate.
+   */
+  'generate.countTokens': {
+    params: z.object({ modelId: z.string().min(1), prompt: z.string().optional(), messages: z.array(ChatMessage).min(1).optional() })
+      .refine((v) => (v.prompt !== undefined) !== (v.messages !== undefined), { message: 'give either prompt or messages', path: ['prompt'] }),
+    result: z.object({ promptTokens: z.number().int(), contextTokens: z.number().int() }),
   },
   /** Builds a zero/one/few-shot prompt from a dataset, or a chat prompt with the model's template. */
   'generate.buildPrompt': { params: z.discriminatedUnion('style', [FewShotPromptInput, ChatPromptInput]), result: z.object({ prompt: z.string(), examples: z.number().int() }) },

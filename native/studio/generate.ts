@@ -5,8 +5,9 @@ import { StudioError } from '../api/errors.ts';
 import type { modelMethods } from '../api/models.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { buildPrompt } from '../text/prompt.ts';
-import { TextTokenizer } from '../text/tokenizer.ts';
+import { parseModelConfig } from '../models/config.ts';
 import { generationService } from './generate-service.ts';
+import { tokenizerOf } from './tokenizer-cache.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { plural } from '../api/format.ts';
 
@@ -17,7 +18,7 @@ const EXAMPLE_POOL = 500;
 
 function chatPrompt(ctx: HandlerContext, modelId: string, messages: { role: string; content: string }[]): string {
   const model = ctx.store.models.findDecoder(modelId, 'generate text', 'modelId');
-  const tok = TextTokenizer.fromFolder(model.path);
+  const tok = tokenizerOf(model.path);
   if (!tok.chatTemplate) {
     const message = `${model.name} has no chat template (its tokenizer_config.json has no chat_template): `
       + 'it is a base model that continues text; use a plain or few-shot prompt';
@@ -50,6 +51,12 @@ export const generateHandlers: GenerateHandlers = {
     const model = ctx.store.models.findDecoder(modelId, 'generate text', 'modelId');
     if (!prompt) throw new StudioError('invalid_params', 'the prompt is empty: write something for the model to continue', { field: 'prompt' });
     return generationService(ctx.store, ctx.dataDir).nextToken(model, prompt, settings, top);
+  },
+  'generate.countTokens': ({ modelId, prompt, messages }, _raw, ctx) => {
+    const model = ctx.store.models.findDecoder(modelId, 'generate text', 'modelId');
+    const text = messages ? chatPrompt(ctx, model.id, messages) : prompt!;
+    // encoded as the generation encodes it (generate-session.ts), special tokens included
+    return { promptTokens: text ? tokenizerOf(model.path).encode(text).length : 0, contextTokens: parseModelConfig(model.config).maxPositions };
   },
   'generate.buildPrompt': (input, _raw, ctx) => {
     if (input.style === 'chat') return { prompt: chatPrompt(ctx, input.modelId, input.messages), examples: 0 };

@@ -68,6 +68,25 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await expect.poll(() => page.getByText(/tok\/s$/).count()).toBeGreaterThan(0);
     await page.getByText(/^\d+ ms$/).first().waitFor(); // time to first token
 
+    // Under the prompt: its tokens of the model's context, and a warning before Generate when the answer cannot run
+    // to max new tokens (400 here).
+    const budget = page.getByTestId('prompt-budget');
+    await expect.poll(() => budget.textContent()).toMatch(/^\d+ tokens of stories260K's 512-token context: room for \d+ new tokens\.$/);
+    expect(await budget.getAttribute('data-tone')).toBe('ok');
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time there was a cat. '.repeat(20));
+    await expect.poll(() => budget.getAttribute('data-tone')).toBe('short');
+    expect(await budget.textContent()).toMatch(/the answer will stop after \d+ tokens, not the 400 of max new tokens/);
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time there was a cat. '.repeat(60));
+    await expect.poll(() => budget.getAttribute('data-tone')).toBe('full');
+    // the next-token panel refuses the same prompt, saying why; the page logs its 400, which is this one and no other
+    await page.getByTestId('next-token-panel').getByText(/reads at most 512/).waitFor();
+    const refused = /status of 400 \(Bad Request\) \(http:[^)]*\/api\/rpc\/generate\.nextToken\)$/;
+    expect(e2e.pageErrors.some((e) => refused.test(e))).toBe(true);
+    e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
+    await shoot('playground-prompt-full');
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time, there was a little');
+    await expect.poll(() => budget.getAttribute('data-tone')).toBe('ok');
+
     // Next-token panel: switch to sampling, then move temperature; the top candidate's "after" odds change.
     const panel = page.getByTestId('next-token-panel');
     await panel.getByTestId('nt-row').first().waitFor();

@@ -105,6 +105,15 @@ describe.skipIf(!HAS_STORIES260K)('generation through the Studio API', () => {
     expect(topK.candidates.filter((c) => c.after > 0)).toHaveLength(3);
   });
 
+  it("counts a prompt's tokens as generation encodes them, with the model's context", async () => {
+    const prompt = 'Once upon a time there was a cat. '.repeat(3);
+    const { promptTokens } = await studio.call('generate.nextToken', { modelId, prompt, settings: {} });
+    expect(await studio.call('generate.countTokens', { modelId, prompt })).toEqual({ promptTokens, contextTokens: 512 });
+    expect(await studio.call('generate.countTokens', { modelId, prompt: '' })).toEqual({ promptTokens: 0, contextTokens: 512 });
+    await expect(studio.call('generate.countTokens', { modelId, messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow(/no chat template/);
+    await expect(studio.call('generate.countTokens', { modelId: 'nope', prompt: 'x' })).rejects.toThrow(/no model named 'nope'/);
+  });
+
   it('refuses what cannot work, saying why', async () => {
     await expect(studio.call('generate.start', { modelId, messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow(/no chat template/);
     await expect(studio.call('generate.start', { modelId: 'nope', prompt: 'x' })).rejects.toThrow(/no model named 'nope' \(models: /);

@@ -75,7 +75,7 @@ export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: R
  * An amount drawn against a scale: bars that should be compared must be given the same `max`. `tone` danger marks
  * one that is over a limit.
  */
-export function Meter({ value, max, label, tone }: { value: number; max: number; label: string; tone?: 'danger' }) {
+export function Meter({ value, max, label, tone }: { value: number; max: number; label: string; tone?: 'warning' | 'danger' }) {
   const percent = max > 0 ? Math.min(100, Math.max(0, (100 * value) / max)) : 0;
   return (
     <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} data-tone={tone}>

@@ -1,7 +1,7 @@
 // The prompt playground (Adapt & align → Prompt): pick a model, write or build a prompt, tune every decoding
 // knob, and watch the answer stream with its speed. The next-token panel shows what the knobs do to the odds;
 // comparison runs the same prompt under two settings or two models side by side. Every generation is a run.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Params } from '../../../../native/api/contract.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
@@ -13,6 +13,7 @@ import { CollectionPanel } from './CollectionPanel.tsx';
 import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
+import { PromptBudgetLine } from './PromptBudgetLine.tsx';
 import { contrastingSettings, DEFAULT_SETTINGS, madeWith, outputSubtitle, summarize, toApiSettings, type MadeWith, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { useGeneration, type GenerationState } from './useGeneration.ts';
@@ -75,13 +76,14 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const active = sides[side];
   const card = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
   const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
+  const chatMessages = useMemo(() => (prompt.style === 'chat' ? prompt.messages.filter((m) => m.content.trim()) : []), [prompt]);
   const running = genA.state.status === 'running' || genB.state.status === 'running';
 
   const generate = useCallback(() => {
     const base = (s: Side, label?: string): Params<'generate.start'> | null => {
       if (!s.modelId) return null;
       const common = { modelId: s.modelId, settings: toApiSettings(s.settings), projectId: current?.id ?? null, label, topAlternatives: 5 };
-      if (prompt.style === 'chat') return { ...common, messages: prompt.messages.filter((m) => m.content.trim()) };
+      if (prompt.style === 'chat') return { ...common, messages: chatMessages };
       return { ...common, prompt: text };
     };
     const made = (s: Side) => madeWith(models.data?.find((m) => m.id === s.modelId)?.name ?? '—', s.modelId, s.settings);
@@ -92,7 +94,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     const b = compare ? base(sides.B, 'B') : null;
     if (b) void genB.start(b);
     else genB.reset();
-  }, [sides, compare, prompt, text, current, genA, genB, models.data]);
+  }, [sides, compare, prompt, text, chatMessages, current, genA, genB, models.data]);
 
   const stop = useCallback(() => {
     genA.cancel();
@@ -133,7 +135,16 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
               </div>
             }
           />
-          <div className="card-body"><PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card.data?.tokenizer.hasChatTemplate ?? false} /></div>
+          <div className="card-body">
+            <PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card.data?.tokenizer.hasChatTemplate ?? false} />
+            <PromptBudgetLine
+              modelId={active.modelId}
+              modelName={modelName(active.modelId)}
+              prompt={prompt.style === 'chat' ? null : text}
+              messages={prompt.style === 'chat' && card.data?.tokenizer.hasChatTemplate ? chatMessages : null}
+              maxNewTokens={active.settings.maxNewTokens}
+            />
+          </div>
         </Card>
         {compare ? (
           <div className="compare-grid">
