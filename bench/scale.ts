@@ -94,7 +94,7 @@ export async function startServe(dir: string, bin = path.resolve(import.meta.dir
 }
 
 /** The newest runs of a kind, oldest first, read without the store: opening it would migrate the file to this schema. */
-function newestRuns(dir: string, kind: string, n: number): string[] {
+export function newestRuns(dir: string, kind: string, n: number): string[] {
   const db = new Database(path.join(dir, 'lathe.db'), { readonly: true });
   try {
     return (db.prepare('SELECT id FROM runs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(kind, n) as { id: string }[]).map((r) => r.id).reverse();

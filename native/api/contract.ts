@@ -3,7 +3,7 @@
 // are all typed and validated from this map.
 import { z } from 'zod';
 import {
-  Artifact, Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric, RunNote, RunTag, RunTags,
+  Artifact, Dataset, DatasetImportInput, ColumnMapping, Job, Project, ProjectInput, ProjectPatch, Run, RunMetric, RunSummary, RunNote, RunTag, RunTags,
 } from './schemas.ts';
 import { evalMethods } from './eval.ts';
 import { trainMethods } from './train.ts';
@@ -16,6 +16,8 @@ import { deployMethods } from './deploy.ts';
 import { serveApiMethods } from './serve-api.ts';
 
 const Id = z.object({ id: z.string().min(1) });
+/** Which runs runs.list and runs.summaries return (oldest first): a project's (null: none), a kind, a tag. */
+const RunFilter = z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional(), tag: RunTag.optional() });
 
 export const methods = {
   'system.info': { params: z.object({}), result: z.object({ version: z.string(), dataDir: z.string(), mode: z.enum(['electron', 'serve', 'cli']) }) },
@@ -53,7 +55,9 @@ export const methods = {
   'jobs.logs': { params: z.object({ id: z.string(), tail: z.number().int().min(1).max(5000).default(200) }), result: z.array(z.object({ time: z.string(), level: z.string(), line: z.string() })) },
 
   /** Oldest first; `tag` keeps the runs that carry it. */
-  'runs.list': { params: z.object({ projectId: z.string().nullable().optional(), kind: z.string().optional(), tag: RunTag.optional() }), result: z.array(Run) },
+  'runs.list': { params: RunFilter, result: z.array(Run) },
+  /** runs.list without each run's config: 2,000 runs are 0.6 MB instead of 2.2. */
+  'runs.summaries': { params: RunFilter, result: z.array(RunSummary) },
   'runs.get': { params: Id, result: Run },
   /**
    * By name, then step. `maxPoints` thins each longer series to at most that many points for a chart (its ends and

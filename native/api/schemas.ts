@@ -220,6 +220,13 @@ export const Run = z.object({
 });
 export type Run = z.infer<typeof Run>;
 
+/**
+ * A run without its config, for lists that show many runs (the Runs page, Compare's and the run page's pickers): a
+ * config is most of a run's size (about 1 KB of 1.1 for an evaluation) and those lists never read it; runs.get has it.
+ */
+export const RunSummary = Run.omit({ config: true });
+export type RunSummary = z.infer<typeof RunSummary>;
+
 export const RunMetric = z.object({ runId: z.string(), step: z.number(), name: z.string(), value: z.number(), time: z.string() });
 export type RunMetric = z.infer<typeof RunMetric>;
 

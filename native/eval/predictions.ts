@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import { EvalExample } from '../api/eval.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import type { Store } from '../store/db.ts';
+import { FileCache } from './file-cache.ts';
 
 export const PREDICTIONS_FILE = 'predictions.jsonl';
 export const PREDICTIONS_ARTIFACT = 'predictions';
@@ -87,9 +88,15 @@ function requirePredictions(store: Store, dataDir: string, runId: string): strin
   return file;
 }
 
-/** The examples of a run that has a predictions file; a clear error for runs without one. */
-export function runExamples(store: Store, dataDir: string, runId: string): EvalExample[] {
-  return readPredictions(requirePredictions(store, dataDir, runId));
+/**
+ * Predictions as read, up to 64 MiB of files (16 compared runs of 4 MB): each page Compare shows joins them all.
+ * Shared between callers, so read-only.
+ */
+const predictionsCache = new FileCache<readonly EvalExample[]>(64 * 2 ** 20, readPredictions);
+
+/** The examples of a run that has a predictions file; a clear error for runs without one. Read-only: shared. */
+export function runExamples(store: Store, dataDir: string, runId: string): readonly EvalExample[] {
+  return predictionsCache.get(requirePredictions(store, dataDir, runId));
 }
 
 /** A page of a run's examples (eval.examples), the rest of the file left unparsed. */

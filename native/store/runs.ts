@@ -1,6 +1,6 @@
 // Runs (one training, evaluation, generation or export), their metric series and the files they produced.
 import type Database from 'better-sqlite3';
-import { Artifact, FINISHED_STATES, Run, RunMetric, isFinishedState } from '../api/schemas.ts';
+import { Artifact, FINISHED_STATES, Run, RunMetric, RunSummary, isFinishedState } from '../api/schemas.ts';
 import { downsampleMinMax } from '../api/downsample.ts';
 import { foundById, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
@@ -59,14 +59,13 @@ const ACTIVE_AFTER_STOP = `CASE WHEN ? = 'interrupted' THEN NULL
 /** Ends the current stretch of running (binds: the status, then the time). */
 const CLOSE_STRETCH = `active_ms = ${ACTIVE_AFTER_STOP}, running_since = NULL`;
 
-function toRun(row: RunRow): Run {
-  return Run.parse({
+function toSummary(row: Omit<RunRow, 'config_json'>): RunSummary {
+  return RunSummary.parse({
     id: row.id,
     projectId: row.project_id,
     kind: row.kind,
     name: row.name,
     status: row.status,
-    config: JSON.parse(row.config_json),
     parentRunId: row.parent_run_id,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -75,6 +74,10 @@ function toRun(row: RunRow): Run {
     tags: JSON.parse(row.tags_json),
     note: row.note,
   });
+}
+
+function toRun(row: RunRow): Run {
+  return { ...toSummary(row), config: JSON.parse(row.config_json) };
 }
 
 function toArtifact(row: ArtifactRow): Artifact {
@@ -95,6 +98,11 @@ export interface RunInput {
    */
   owner?: ProcessOwner | null;
 }
+
+/** Which runs list() and summaries() return: a project's (null: those of none), a kind, those with a tag. */
+export interface RunFilter { projectId?: string | null; kind?: string; tag?: string }
+
+const SUMMARY_COLUMNS = 'id, project_id, kind, name, status, parent_run_id, created_at, started_at, finished_at, active_ms, tags_json, note';
 
 const OPEN = `status NOT IN (${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`;
 
@@ -141,7 +149,16 @@ export class RunTable {
     return foundById(this.get(id), id, RUN, field);
   }
 
-  list(filter: { projectId?: string | null; kind?: string; tag?: string } = {}): Run[] {
+  list(filter: RunFilter = {}): Run[] {
+    return (this.select('*', filter) as RunRow[]).map(toRun);
+  }
+
+  /** The runs list() returns, without their configs (read, parsed and sent for nothing by lists of many runs). */
+  summaries(filter: RunFilter = {}): RunSummary[] {
+    return (this.select(SUMMARY_COLUMNS, filter) as Omit<RunRow, 'config_json'>[]).map(toSummary);
+  }
+
+  private select(columns: string, filter: RunFilter): unknown[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.projectId === null) where.push('project_id IS NULL');
@@ -157,8 +174,8 @@ export class RunTable {
       where.push('EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE value = ?)');
       args.push(filter.tag);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
-    return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRun);
+    const sql = `SELECT ${columns} FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
+    return this.db.prepare(sql).all(...args);
   }
 
   /**

@@ -103,6 +103,7 @@ export const handlers: Handlers = {
   },
 
   'runs.list': ({ projectId, kind, tag }, _raw, { store }) => store.runs.list({ projectId, kind, tag }),
+  'runs.summaries': ({ projectId, kind, tag }, _raw, { store }) => store.runs.summaries({ projectId, kind, tag }),
   'runs.get': ({ id }, _raw, { store }) => store.runs.find(id, 'id'),
   'runs.metrics': ({ id, name, maxPoints }, _raw, { store }) => {
     store.runs.find(id, 'id');

@@ -85,4 +85,24 @@ describe('Studio service', () => {
     expect((await studio.call('runs.metrics', { id: run.id })).map((m) => m.value)).toEqual([0.31]);
     expect((await refusal(studio.call('runs.get', { id: 'run_x' }))).code).toBe('not_found');
   });
+
+  it('summarises the runs runs.list returns, filter for filter, without their configs', async () => {
+    const studio = openStudio();
+    const project = studio.store.projects.create({ name: 'p', task: 'summarization' });
+    const runs = [
+      studio.store.runs.create({ kind: 'evaluation', name: 'eval', projectId: project.id, config: { template: { instruction: 'x'.repeat(500) } } }),
+      studio.store.runs.create({ kind: 'finetune', name: 'ft', projectId: project.id, config: { lr: 1e-3 } }),
+      studio.store.runs.create({ kind: 'evaluation', name: 'loose', config: { split: 'test' } }),
+    ];
+    studio.store.runs.setStatus(runs[1].id, 'running');
+    studio.store.runs.setStatus(runs[1].id, 'succeeded');
+    studio.store.runs.annotate(runs[2].id, { tags: ['best'], note: 'keep' });
+    for (const filter of [{}, { projectId: project.id }, { projectId: null }, { kind: 'evaluation' }, { tag: 'best' }]) {
+      const full = await studio.call('runs.list', filter);
+      const summaries = await studio.call('runs.summaries', filter);
+      expect(full.length).toBeGreaterThan(0);
+      expect(summaries).toEqual(full.map(({ config: _config, ...rest }) => rest));
+      expect(summaries.every((s) => !('config' in s))).toBe(true);
+    }
+  });
 });

@@ -54,7 +54,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
   const studio = useStudio();
   const toast = useToast();
   const { current } = useProjects();
-  const available = useQuery('runs.list', {});
+  const available = useQuery('runs.summaries', {});
   const comparison = useQuery('runs.compare', runIds.length ? { runIds } : null);
   // Evaluations compare with evaluations, training runs with training runs; the first run says which, and its
   // project is where more runs are offered from (the active project's when none is picked yet).

@@ -33,7 +33,7 @@ export function RunPage({ runId }: { runId: string }) {
   const run = useQuery('runs.get', { id: runId });
   const jobs = useQuery('jobs.list', { runId, limit: 50 });
   const artifacts = useQuery('runs.artifacts', { id: runId });
-  const others = useQuery('runs.list', {});
+  const others = useQuery('runs.summaries', {});
   const { metrics, loaded, lastStep } = useRunMetrics(runId);
   const [busy, setBusy] = useState<'resume' | 'delete' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);

@@ -2,7 +2,7 @@
 // the playground's generations, with their tags and a filter by tag; each opens its own page. Below, the jobs
 // the engine has run or is running. Live: every job event reloads both lists.
 import { useMemo, useState } from 'react';
-import type { Run } from '../../../../native/api/schemas.ts';
+import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
@@ -22,7 +22,7 @@ type Tab = 'experiments' | 'playground';
 
 export function RunsPage() {
   const jobs = useQuery('jobs.list', { limit: 100 });
-  const runs = useQuery('runs.list', {});
+  const runs = useQuery('runs.summaries', {});
   const { projects, current } = useProjects();
   useStudioEvents((event) => {
     if (event.type === 'job.updated') {
@@ -53,7 +53,7 @@ export function RunsPage() {
   const scopeName = projectFilter === ALL ? 'any project' : projectFilter === NO_PROJECT ? 'no project' : projectName(projectFilter);
 
   const pickedFamily = picked.length ? compareFamily((runs.data ?? []).find((r) => r.id === picked[0]) ?? { kind: '' }) : null;
-  const canPick = (run: Run) => compareFamily(run) !== null && (pickedFamily === null || compareFamily(run) === pickedFamily);
+  const canPick = (run: RunSummary) => compareFamily(run) !== null && (pickedFamily === null || compareFamily(run) === pickedFamily);
   const togglePick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-16)));
 
   return (

@@ -1,6 +1,6 @@
 // The runs as a table: each row opens the run's page (its name is the link, so the keyboard reaches it too),
 // its tags beside the name; an optional first column ticks runs for a comparison.
-import type { Run } from '../../../../native/api/schemas.ts';
+import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { formatDate, formatRunTime } from '../../domain/format.ts';
 import { jobKindLabel } from '../../domain/jobs.ts';
 import { Badge } from '../../ui/primitives.tsx';
@@ -9,7 +9,7 @@ import { openRun, runHash } from './address.ts';
 
 interface Picking {
   picked: string[];
-  canPick(run: Run): boolean;
+  canPick(run: RunSummary): boolean;
   toggle(id: string): void;
 }
 
@@ -18,7 +18,7 @@ export function RunTags({ tags }: { tags: readonly string[] }) {
   return <span className="run-tags">{tags.map((t) => <span key={t} className="run-tag">{t}</span>)}</span>;
 }
 
-export function RunsTable({ runs, label, showProject, projectName, pick }: { runs: Run[]; label: string; showProject: boolean; projectName(id: string | null): string; pick: Picking | null }) {
+export function RunsTable({ runs, label, showProject, projectName, pick }: { runs: RunSummary[]; label: string; showProject: boolean; projectName(id: string | null): string; pick: Picking | null }) {
   return (
     <div className="table-wrap">
       <table className="table runs-table" aria-label={label}>
