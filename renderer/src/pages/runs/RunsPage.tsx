@@ -1,7 +1,7 @@
 // Runs: the runs recorded for the active project (or another, or all), newest first, experiments apart from
 // the playground's generations, with their tags and a filter by tag; each opens its own page. Below, the jobs
-// the engine has run or is running. Live: every job event reloads both lists.
-import { useMemo, useState } from 'react';
+// the engine has run or is running. Live: job events reload the jobs, and the runs when a job starts or ends.
+import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
@@ -24,11 +24,16 @@ export function RunsPage() {
   const jobs = useQuery('jobs.list', { limit: 100 });
   const runs = useQuery('runs.summaries', {});
   const { projects, current } = useProjects();
+  // A training job reports progress every step: the jobs (their progress bars) are read again at each event, the
+  // runs (hundreds of rows) only when a job starts or ends and so a run's status changes.
+  // A job's state as its last event gave it (not as jobs.list last read it, which may already hold the new state).
+  const jobStates = useRef(new Map<string, string>());
   useStudioEvents((event) => {
-    if (event.type === 'job.updated') {
-      jobs.reload();
-      runs.reload();
-    }
+    if (event.type !== 'job.updated') return;
+    jobs.reload();
+    if (jobStates.current.get(event.payload.id) === event.payload.state) return;
+    jobStates.current.set(event.payload.id, event.payload.state);
+    runs.reload();
   });
   // null: follow the active project (the switcher in the top bar), until the person picks another here.
   const [projectChoice, setProjectChoice] = useState<string | null>(null);
