@@ -7,7 +7,7 @@
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { formatDate } from '../../domain/format.ts';
+import { formatDate, withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
 import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { CheckpointsCard } from '../finetune/RunDetails.tsx';
@@ -27,7 +27,7 @@ interface RewardResult { validation?: { loss: number; accuracy: number } | null;
 interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
-const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
+const formatReward = (v: number): string => withTrueMinus(Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
 const fmt = (v: number | null, f: (v: number) => string): string => (v === null ? '—' : f(v));
 
 /** A training series and, where measured, its validation twin (val_ before the name) as dots. */
