@@ -30,7 +30,7 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
   latency_ms_mean: 'Latency (mean)',
   latency_ms_p50: 'Latency (p50)',
   latency_ms_p95: 'Latency (p95)',
-  tokens_per_second: 'Tokens / s',
+  tokens_per_second: 'Tokens/s',
   judge: 'LLM judge',
   judge_agreement: 'Judge agreement',
   'recall@1': 'Recall@1',
@@ -39,6 +39,9 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
   mrr: 'MRR',
   'ndcg@10': 'nDCG@10',
 };
+
+/** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
+export const TOKENS_PER_SECOND = 'tokens/s';
 
 /** An evaluation metric's name as people read it; a name with no label (a training metric) comes back unchanged. */
 export function evalMetricLabel(name: string): string {

@@ -6,6 +6,7 @@
 // the run's own page.
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { METRIC_LABELS } from '../../../../native/api/labels.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate, withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
@@ -107,7 +108,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
             <Stat label={dpo ? 'Reward margin' : 'Validation accuracy'} value={dpo ? fmt(lastValue(metrics[marginName]), formatReward) : fmt(lastValue(metrics.val_accuracy), formatShare)} />
             {dpo ? <Stat label="β" value={String(config.beta ?? '—')} /> : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={live !== null} />}
-            <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
+            <Stat label={METRIC_LABELS.tokens_per_second} value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
           )}
           <RunStopCallouts state={state} />
