@@ -1,6 +1,7 @@
-// How the studio names tasks and evaluation metrics to people: one source for the renderer (domain/tasks.ts,
-// pages/evaluate/metrics.ts) and for sentences the engine writes itself (the journey's "Next:" guidance), so
-// "ROUGE-L" reads the same in a chart title and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
+// How the studio names things to people (tasks, evaluation metrics, throughput's unit, the import form's skip
+// option): one source for the renderer (domain/tasks.ts, pages/evaluate/metrics.ts) and for sentences the engine
+// writes itself (the journey's "Next:" guidance, an import's refusal), so "ROUGE-L" reads the same in a chart title
+// and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
 import type { MetricName, TaskType } from './schemas.ts';
 
 export const TASK_LABELS: Record<TaskType, string> = {
@@ -30,7 +31,7 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
   latency_ms_mean: 'Latency (mean)',
   latency_ms_p50: 'Latency (p50)',
   latency_ms_p95: 'Latency (p95)',
-  tokens_per_second: 'Tokens / s',
+  tokens_per_second: 'Tokens/s',
   judge: 'LLM judge',
   judge_agreement: 'Judge agreement',
   'recall@1': 'Recall@1',
@@ -39,6 +40,12 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
   mrr: 'MRR',
   'ndcg@10': 'nDCG@10',
 };
+
+/** The import form's checkbox that leaves unreadable rows out (DatasetImportInput.skipInvalid); refusals name it. */
+export const SKIP_INVALID_LABEL = 'Import valid rows only';
+
+/** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
+export const TOKENS_PER_SECOND = 'tokens/s';
 
 /** An evaluation metric's name as people read it; a name with no label (a training metric) comes back unchanged. */
 export function evalMetricLabel(name: string): string {

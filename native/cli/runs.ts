@@ -4,7 +4,7 @@
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
-import { RUN_KINDS, RunTag } from '../api/schemas.ts';
+import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
@@ -47,6 +47,26 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
   return lines.join('\n');
 }
 
+/** The metrics a training run's summary leads with; the rest follow by name. */
+const HEADLINE_METRICS = ['loss', 'val_loss'];
+
+type LastMetric = Pick<RunMetric, 'name' | 'step' | 'value'>;
+
+/** Each metric's last recorded value and its step, headline metrics first: a training run's (or any non-evaluation run's) results. */
+export function lastMetrics(points: readonly LastMetric[]): LastMetric[] {
+  const last = new Map<string, LastMetric>();
+  for (const p of points) if (!last.has(p.name) || p.step >= last.get(p.name)!.step) last.set(p.name, { name: p.name, step: p.step, value: p.value });
+  const rank = (name: string) => (HEADLINE_METRICS.includes(name) ? HEADLINE_METRICS.indexOf(name) : HEADLINE_METRICS.length);
+  return [...last.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+/** `lathe runs show`'s table of a non-evaluation run's metrics: final once it has ended, latest while it runs. */
+export function lastMetricsText(metrics: readonly LastMetric[], live: boolean): string {
+  if (metrics.length === 0) return '';
+  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, formatValue(m.value), m.step]), 60);
+  return `${live ? 'latest' : 'final'} metrics (each one's last recorded value):\n${table}`;
+}
+
 export const commands: CliCommand[] = [
   {
     path: ['runs', 'list'],
@@ -70,22 +90,25 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['runs', 'show'],
-    summary: "Show a run: its config, and an evaluation's aggregates with intervals",
+    summary: "Show a run: its config, and an evaluation's aggregates with intervals or a training run's final metrics",
     usage: 'lathe runs show RUN [--json]',
     positionals: true,
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs show RUN [--json]');
       const run = await callStudio(ctx, 'runs.get', { id: positionals[0] });
       const summary = run.kind === 'evaluation' ? await callStudio(ctx, 'eval.get', { id: run.id }) : null;
+      // A training run's results are its metrics' last values: four points of each series (runs.metrics keeps the
+      // last), not every step of a long run, and without runs.compare, which loads the engine.
+      const finalMetrics = summary ? [] : lastMetrics(await callStudio(ctx, 'runs.metrics', { id: run.id, maxPoints: 4 }));
       const project = run.projectId === null ? '—' : await projectLabel(ctx, run.projectId);
-      ctx.print(summary ?? run, () => {
+      ctx.print(summary ?? { ...run, finalMetrics }, () => {
         const head = formatFields([
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', project],
           ['created', run.createdAt], ['finished', run.finishedAt ?? '—'],
           // time spent running: a cancelled and resumed run's pause is not in it
           ['time running', run.activeSeconds != null ? `${formatValue(Number(run.activeSeconds.toFixed(1)))} s` : '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
         ]);
-        if (!summary) return head;
+        if (!summary) return [head, lastMetricsText(finalMetrics, run.status === 'queued' || run.status === 'running')].filter(Boolean).join('\n\n');
         const t = summary.timing;
         const speed = t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : '';
         const latency = t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${speed}` : '';

@@ -2,10 +2,12 @@
 import type { WorkerRun } from '../jobs/protocol.ts';
 import { taskOptions, withJobEnv } from '../jobs/worker-env.ts';
 import { importDataset } from './import.ts';
+import { SKIP_INVALID_LABEL } from '../api/labels.ts';
 import type { DatasetImportInput } from '../api/schemas.ts';
 
 export const run: WorkerRun = (params, ctx) =>
   withJobEnv(ctx, async (env) => {
-    const dataset = await importDataset(params as DatasetImportInput, taskOptions(env));
+    // The studio's jobs are started from its import form: the refusal of a bad row names the form's checkbox.
+    const dataset = await importDataset(params as DatasetImportInput, { ...taskOptions(env), skipAdvice: `tick “${SKIP_INVALID_LABEL}”` });
     return { datasetId: dataset.id, rowCount: dataset.rowCount, columns: dataset.columns };
   });

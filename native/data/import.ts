@@ -36,6 +36,12 @@ export interface ImportContext {
   signal?: AbortSignal;
   onProgress?(p: ImportProgress): void;
   log?(level: 'info' | 'warn', line: string): void;
+  /**
+   * How the caller's user leaves unreadable rows out, in the words of its own interface, for the advice that ends a
+   * bad row's refusal: the CLI names its flag, the studio's job its form's checkbox. Code calling importDataset
+   * directly gets the input's field.
+   */
+  skipAdvice?: string;
 }
 
 export class ImportCancelled extends Error {
@@ -45,7 +51,7 @@ export class ImportCancelled extends Error {
   }
 }
 
-const SKIP_HINT = 'Fix or remove that line and import again, or import with "skip invalid rows" (--skip-invalid) to leave out the rows that cannot be read.';
+const skipHint = (advice = 'set skipInvalid'): string => `Fix or remove that line and import again, or ${advice} to leave out the rows that cannot be read.`;
 
 /** One file of an import: where it is, what messages call it, its format, and how its rows are split. */
 export interface ImportSource {
@@ -158,7 +164,8 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     },
     invalid(line, reason, field) {
       if (!params.skipInvalid) {
-        throw new StudioError('invalid_params', `${source.name} line ${line}: ${reason}. ${SKIP_HINT}`, { file: source.shown, line, ...(field ? { field } : {}), hint: SKIP_HINT });
+        const hint = skipHint(ctx.skipAdvice);
+        throw new StudioError('invalid_params', `${source.name} line ${line}: ${reason}. ${hint}`, { file: source.shown, line, ...(field ? { field } : {}), hint });
       }
       skippedCount++;
       const where = several ? { file: source.name } : {};

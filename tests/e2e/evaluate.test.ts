@@ -98,7 +98,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const rougeL = summary.getByTestId('metric-rougeL');
     expect(await rougeL.textContent()).toMatch(/ROUGE-L.*project\d\.\d{3}95% CI \d\.\d{3}–\d\.\d{3}/);
     await summary.getByTestId('metric-bleu').waitFor();
-    await summary.getByText('Tokens / s').waitFor();
+    await summary.getByText('Tokens/s', { exact: true }).waitFor();
     await expect.poll(() => summary.getByRole('table', { name: 'First predictions' }).locator('tbody tr').count()).toBe(3);
     await page.getByRole('table', { name: 'Evaluation runs' }).getByText('Zero-shot baseline').waitFor();
   });

@@ -137,7 +137,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByText('Generating…').count(), { timeout: 60_000 }).toBe(0);
     expect(await page.getByTestId('output-B').textContent()).not.toContain('press Generate');
-    expect(await page.getByRole('region', { name: 'B' }).textContent()).toContain('T 1.5');
+    expect(await page.getByRole('region', { name: 'B' }).textContent()).toMatch(/T\u00a01\.5/); // a setting and its value never part at a line's end
     await shoot('playground-compare');
     expect(pageErrors).toEqual([]);
   });

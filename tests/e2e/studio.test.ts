@@ -120,6 +120,9 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const refusal = page.getByRole('alert').filter({ hasText: 'The file was not imported' });
     await refusal.waitFor({ timeout: 60_000 });
     expect(await refusal.textContent()).toMatch(/line 2/);
+    // the way out is named as this page offers it: its checkbox, not the CLI's flag
+    expect(await refusal.textContent()).toContain('or tick “Import valid rows only” to leave out the rows that cannot be read.');
+    expect(await refusal.textContent()).not.toContain('--skip-invalid');
 
     await page.getByLabel(/Import valid rows only/).check();
     await submit.click();

@@ -54,3 +54,35 @@ describe('lathe runs show on a project’s run', () => {
     expect(lathe(dataDir, ['runs', 'show', idle.id]).stdout).toMatch(/^time running:\s+—$/m);
   });
 });
+
+describe('lathe runs show on a training run’s results', () => {
+  it('prints each metric’s last recorded value, losses first, and the JSON carries them as numbers', () => {
+    const store = openStore(dataDir);
+    const run = store.runs.create({ kind: 'pretrain', name: 'scratch', status: 'succeeded', config: { family: 'llama', steps: 300 } });
+    // a long run: runs show reads a few points of each series, and the last must be among them
+    for (let step = 1; step <= 300; step++) {
+      store.runs.addMetric({ runId: run.id, step, name: 'loss', value: step === 300 ? 2.3456 : 5 - step / 100 });
+      store.runs.addMetric({ runId: run.id, step, name: 'lr', value: step === 300 ? 3e-5 : 1e-3 });
+      if (step % 100 === 0) store.runs.addMetric({ runId: run.id, step, name: 'val_loss', value: 3 - step / 1000 });
+    }
+    store.runs.addMetric({ runId: run.id, step: 300, name: 'loss_full', value: 2.6 });
+    store.runs.addMetric({ runId: run.id, step: 300, name: 'unigram_loss', value: 4.25 });
+    const silent = store.runs.create({ kind: 'finetune', name: 'never stepped', status: 'failed', config: recorded('full') });
+    store.close();
+
+    const shown = lathe(dataDir, ['runs', 'show', run.id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    const table = shown.stdout.slice(shown.stdout.indexOf('final metrics')).trimEnd().split('\n');
+    expect(table[0]).toBe("final metrics (each one's last recorded value):");
+    expect(table.slice(2).map((l) => l.split(/\s+/))).toEqual([
+      ['loss', '2.3456', '300'], ['val_loss', '2.7', '300'], ['loss_full', '2.6', '300'], ['lr', '3e-5', '300'], ['unigram_loss', '4.25', '300'],
+    ]);
+    expect(lathe(dataDir, ['runs', 'show', run.id, '--json']).json<{ finalMetrics: unknown }>().finalMetrics).toEqual([
+      { name: 'loss', step: 300, value: 2.3456 }, { name: 'val_loss', step: 300, value: 2.7 }, { name: 'loss_full', step: 300, value: 2.6 }, { name: 'lr', step: 300, value: 3e-5 }, { name: 'unigram_loss', step: 300, value: 4.25 },
+    ]);
+    // a run that recorded nothing says nothing more
+    const none = lathe(dataDir, ['runs', 'show', silent.id]);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).not.toMatch(/metrics/);
+  });
+});

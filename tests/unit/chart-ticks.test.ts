@@ -12,7 +12,7 @@ const labels = (lo: number, hi: number, count = 4) => {
 
 describe('chart tick labels', () => {
   it('give a 2.5 step one decimal, a 0.25 step two, and whole steps none', () => {
-    expect(labels(-10, 0)).toEqual(['-10.0', '-7.5', '-5.0', '-2.5', '0.0']);
+    expect(labels(-10, 0)).toEqual(['−10.0', '−7.5', '−5.0', '−2.5', '0.0']);
     expect(labels(0, 1)).toEqual(['0.00', '0.25', '0.50', '0.75', '1.00']);
     expect(labels(0, 100)).toEqual(['0', '25', '50', '75', '100']);
     expect(labels(0, 8)).toEqual(['0', '2', '4', '6', '8']);

@@ -39,6 +39,16 @@ export function shortHash(hash: string): string {
 }
 
 /**
+ * A number's text as the UI shows it: a negative value and a negative exponent with the typographic minus, not a
+ * hyphen (−2.31, 2.0e−3), as formatSigned writes changes; a value that rounds to zero carries no sign (0.000, not
+ * −0.000). For the studio's pages only: the CLI's text and JSON keep the ASCII hyphen that scripts parse.
+ */
+export function withTrueMinus(text: string): string {
+  const unsigned = text.startsWith('-') && Number.parseFloat(text) === 0 ? text.slice(1) : text;
+  return unsigned.replaceAll('-', '−');
+}
+
+/**
  * A signed change as Lathe prints every change: +0.143, −0.105 (the typographic minus, not a hyphen), ±0.000 for
  * none. `magnitude` formats the absolute value; a change that rounds to nothing there reads ± too, so "−0.000" never
  * shows.

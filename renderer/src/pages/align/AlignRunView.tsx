@@ -6,8 +6,9 @@
 // the run's own page.
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { METRIC_LABELS } from '../../../../native/api/labels.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { formatDate } from '../../domain/format.ts';
+import { formatDate, withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
 import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { CheckpointsCard } from '../finetune/RunDetails.tsx';
@@ -27,7 +28,7 @@ interface RewardResult { validation?: { loss: number; accuracy: number } | null;
 interface AlignConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
-const formatReward = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1).replace('e-', 'e−'));
+const formatReward = (v: number): string => withTrueMinus(Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
 const fmt = (v: number | null, f: (v: number) => string): string => (v === null ? '—' : f(v));
 
 /** A training series and, where measured, its validation twin (val_ before the name) as dots. */
@@ -107,7 +108,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
             <Stat label={dpo ? 'Preference accuracy' : 'Accuracy'} value={fmt(lastValue(metrics[accuracyName]), formatShare)} />
             <Stat label={dpo ? 'Reward margin' : 'Validation accuracy'} value={dpo ? fmt(lastValue(metrics[marginName]), formatReward) : fmt(lastValue(metrics.val_accuracy), formatShare)} />
             {dpo ? <Stat label="β" value={String(config.beta ?? '—')} /> : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={live !== null} />}
-            <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
+            <Stat label={METRIC_LABELS.tokens_per_second} value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
           </div>
           )}
           <RunStopCallouts state={state} />

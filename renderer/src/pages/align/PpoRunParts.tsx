@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { RolloutRow } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
+import { withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { compareHash } from '../compare/route.tsx';
@@ -17,7 +18,7 @@ import './align.css';
 /** How often a live run's rollout table is read again (one small JSON file per call). */
 const ROLLOUT_POLL_MS = 2000;
 
-export const formatScore = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
+export const formatScore = (v: number): string => withTrueMinus(Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
 const formatShare = (v: number): string => v.toFixed(2);
 
 const shifted = (mean: MetricPoint[], std: MetricPoint[], sign: 1 | -1): MetricPoint[] => {

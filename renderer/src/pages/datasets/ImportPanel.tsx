@@ -1,6 +1,7 @@
 // Importing a dataset: pick a file (browser: upload it; desktop: the native dialog gives a path), name it,
 // choose split sizes and whether to skip invalid rows, then follow the import job's progress to the end.
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -155,7 +156,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
         <ExtraFiles files={extraFiles} firstSplit={splitMode === 'split' ? null : splitMode} onChange={setExtraFiles} />
         <label className="checkbox">
           <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
-          <span><strong>Import valid rows only</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
+          <span><strong>{SKIP_INVALID_LABEL}</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
         </label>
         {(phase.step === 'uploading' || phase.step === 'importing' || job) && (
           <div className="stack" style={{ gap: 6 }} data-testid="import-progress">
@@ -173,7 +174,6 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
           <Callout tone="danger" title="The file was not imported">
             <div style={{ whiteSpace: 'pre-wrap' }}>{phase.message}</div>
             {phase.problems.length > 0 && <RowProblemsTable problems={phase.problems} />}
-            {!skipInvalid && <div className="small" style={{ marginTop: 6 }}>Fix the file, or tick “Import valid rows only” to skip the rows above and import the rest.</div>}
           </Callout>
         )}
         <div className="row">

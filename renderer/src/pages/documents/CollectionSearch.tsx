@@ -5,6 +5,7 @@ import type { Collection, SearchHit, SearchMode } from '../../../../native/api/r
 import { SEARCH_MODES } from '../../../../native/api/rag.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
+import { withTrueMinus } from '../../domain/format.ts';
 import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { ChunkCountField } from './ChunkCountField.tsx';
 import { SEARCH_MODE_LABEL } from './searchModes.ts';
@@ -14,6 +15,9 @@ const MODE_HELP: Record<SearchMode, string> = {
   dense: 'Dense: nearest chunks by meaning (the embedding model)',
   hybrid: 'Hybrid: both lists fused by reciprocal rank',
 };
+
+/** A hit's score as the results list it (a dense score is a cosine, negative for an unrelated chunk: −0.0312). */
+export const formatHitScore = (h: SearchHit): string => withTrueMinus(h.score.toFixed(4));
 
 export function sourceOf(h: SearchHit): string {
   const file = h.source.split(/[\\/]/).pop() ?? h.source;
@@ -73,7 +77,7 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
                 <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
                   <span className="nt-token">{h.rank}</span>
                   <span className="small">{sourceOf(h)}</span>
-                  <span className="faint small mono">score {h.score.toFixed(4)}</span>
+                  <span className="faint small mono">score {formatHitScore(h)}</span>
                   <span className="spacer" />
                   <span className="faint small mono">chars {h.charStart}–{h.charEnd}</span>
                 </div>

@@ -93,7 +93,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
         <div className="eval-timing">
           <Stat label="Latency mean" value={timing.latencyMsMean === null ? '—' : `${timing.latencyMsMean.toFixed(0)} ms`} />
           <Stat label="p50 / p95" value={timing.latencyMsP50 === null ? '—' : `${timing.latencyMsP50.toFixed(0)} / ${timing.latencyMsP95?.toFixed(0) ?? '—'} ms`} />
-          <Stat label="Tokens / s" value={timing.tokensPerSecond === null ? '—' : timing.tokensPerSecond.toFixed(1)} />
+          <Stat label={metricLabel('tokens_per_second')} value={timing.tokensPerSecond === null ? '—' : timing.tokensPerSecond.toFixed(1)} />
           <Stat label="Total" value={timing.totalSeconds === null ? '—' : `${timing.totalSeconds.toFixed(1)} s`} />
         </div>
         {examples.data && examples.data.rows.length > 0 && scoreName && (

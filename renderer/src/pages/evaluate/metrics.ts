@@ -4,6 +4,7 @@ import { EVAL_METRICS, LOWER_IS_BETTER, NOT_RANKED, SETTING_METRICS, type EvalMe
 import { METRIC_LABELS } from '../../../../native/api/labels.ts';
 import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
+import { withTrueMinus } from '../../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
 import { formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
@@ -36,7 +37,12 @@ export function isFraction(name: string): boolean {
   return ((EVAL_METRICS as readonly string[]).includes(name) && !LOWER_IS_BETTER.includes(name)) || (RETRIEVAL_METRICS as readonly string[]).includes(name);
 }
 
+/** How an evaluation metric's value reads (a negative one with the true minus, as every number in the studio). */
 export function formatMetric(name: string, value: number): string {
+  return withTrueMinus(metricText(name, value));
+}
+
+function metricText(name: string, value: number): string {
   if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
   if (isFraction(name)) return value.toFixed(3);
   // A rate (tokens per second) in the hundreds or tens: a tenth is already finer than it varies run to run.
@@ -44,7 +50,7 @@ export function formatMetric(name: string, value: number): string {
   // a training run's timing, length or memory prints with its unit (8.0 tokens, not 8.000)
   if (!(name in METRIC_INFO) && WITH_UNIT.includes(trainingMetricInfo(name)?.format ?? '')) return formatTrainingMetric(name, value);
   // A training run's learning rate (3e-5) would read 0.000 at three decimals.
-  if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(1).replace('e-', 'e−');
+  if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(1);
   return value >= 100 ? value.toFixed(1) : value.toFixed(3);
 }
 

@@ -13,7 +13,9 @@ import { RunProgressLine, RunStatusActions, RunStopCallouts } from './RunProgres
 import { TrainingChart } from './TrainingChart.tsx';
 import { lastValue, minValue } from './useRunMetrics.ts';
 import { useTrainingRun } from './useTrainingRun.ts';
+import { yAxisOf } from '../runs/trainingMetrics.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { METRIC_LABELS, TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 
 interface PretrainResult { valLoss?: number; valLossPerChar?: number; unigramLoss?: number; unigramLossPerChar?: number; sample?: string; outputModel?: string | null }
 interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number }
@@ -46,7 +48,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             {pretrain
               ? <Stat label="Per character" value={result?.valLossPerChar !== undefined ? `${formatLoss(result.valLossPerChar)} nats` : '—'} />
               : <LearningRateStat points={metrics.lr} peak={config.lr} schedule={config.schedule} live={active} />}
-            <Stat label="Tokens / s" value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
+            <Stat label={METRIC_LABELS.tokens_per_second} value={fmt(lastValue(metrics.tokens_per_second), formatRate)} />
             <Stat label="Memory" value={fmt(lastValue(metrics.rss_mb), formatMb)} />
           </div>
           <RunStopCallouts state={state} />
@@ -70,8 +72,8 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
               { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true },
             ]}
           />
-          <TrainingChart testId="chart-lr" title="Learning rate" description="Warm-up, then the schedule’s decay." xMax={planned} zero format={formatLr} series={[{ name: 'learning rate', color: c[1], points: metrics.lr ?? [] }]} />
-          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." unit="tokens/s" xMax={planned} zero format={formatRate} series={[{ name: 'tokens/s', color: c[3], points: metrics.tokens_per_second ?? [] }]} />
+          <TrainingChart testId="chart-lr" title="Learning rate" description="Warm-up, then the schedule’s decay." xMax={planned} {...yAxisOf('lr')} format={formatLr} series={[{ name: 'learning rate', color: c[1], points: metrics.lr ?? [] }]} />
+          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." unit={TOKENS_PER_SECOND} xMax={planned} zero format={formatRate} series={[{ name: TOKENS_PER_SECOND, color: c[3], points: metrics.tokens_per_second ?? [] }]} />
           <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." unit="MB" xMax={planned} zero format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
         </div>
       </Card>

@@ -26,13 +26,15 @@ function evenly<T>(items: T[], max: number): T[] {
   return [...Array.from({ length: max }, (_, i) => items[Math.floor(i * every)]), items[items.length - 1]];
 }
 
-export function TrainingChart({ title, description, series, format, unit, xMax, zero = false, ceiling, reference, height = 170, testId }: {
+export function TrainingChart({ title, description, series, format, axisFormat, unit, xMax, zero = false, ceiling, reference, height = 170, testId }: {
   title: string;
   description: string;
   /** The y axis's unit (MB, tokens/s), written above its tick labels. */
   unit?: string;
   series: CurveSeries[];
   format(value: number): string;
+  /** The y axis's tick labels in the metric's own notation (a learning rate's 2.0e−3, as its tile reads it); else as many decimals as the step needs. */
+  axisFormat?(value: number): string;
   /** The run's planned last step, when known: the axis ends there. */
   xMax?: number | null;
   /** Start the y axis at 0 (throughput, memory) instead of near the smallest value (loss); negative values always show. */
@@ -61,7 +63,7 @@ export function TrainingChart({ title, description, series, format, unit, xMax, 
   const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
   const top = unit ? PAD.top + 12 : PAD.top;
   const y = linearScale(floor, ceiling ?? hi + spread * 0.08, height - PAD.bottom, top, 4);
-  const yTick = tickFormat(y.ticks);
+  const yTick = axisFormat ?? tickFormat(y.ticks);
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
   const tableSteps = evenly(steps, TABLE_ROWS);

@@ -1,5 +1,6 @@
 // The live request log of the studio's API server: the latest requests (newest first) as the server wrote them
 // to the store — time, endpoint, model, tokens in and out, latency, decode rate and status.
+import { METRIC_LABELS } from '../../../../native/api/labels.ts';
 import type { ApiRequestLogEntry } from '../../../../native/api/serve-api.ts';
 import { Badge, EmptyState } from '../../ui/primitives.tsx';
 
@@ -34,7 +35,7 @@ export function ApiRequestLog({ rows, running }: { rows: ApiRequestLogEntry[]; r
         <thead>
           <tr>
             <th>Time</th><th>Request</th><th>Model</th>
-            <th className="num">Tokens in</th><th className="num">Tokens out</th><th className="num">Latency</th><th className="num">Tokens/s</th><th>Status</th>
+            <th className="num">Tokens in</th><th className="num">Tokens out</th><th className="num">Latency</th><th className="num">{METRIC_LABELS.tokens_per_second}</th><th>Status</th>
           </tr>
         </thead>
         <tbody>

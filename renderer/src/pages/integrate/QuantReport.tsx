@@ -2,6 +2,7 @@
 // process) as a table, and the three trade-offs as charts: how big, how fast, how good.
 import type { DeployResult } from '../../../../native/api/deploy.ts';
 import { humanBytes } from '../../../../native/api/format.ts';
+import { TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 
 type Rows = NonNullable<DeployResult['report']>;
@@ -11,7 +12,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
   return (
     <div className="table-wrap">
       <table className="table quant-table" aria-label="Quantisation report">
-        <thead><tr><th>Variant</th><th>File</th><th>× fp32</th><th>Peak memory</th><th>Prefill tok/s</th><th>Decode tok/s</th><th>Perplexity</th><th title="Share of identical greedy tokens over a fixed prompt set">Agreement</th></tr></thead>
+        <thead><tr><th>Variant</th><th>File</th><th>× fp32</th><th>Peak memory</th><th>Prefill {TOKENS_PER_SECOND}</th><th>Decode {TOKENS_PER_SECOND}</th><th>Perplexity</th><th title="Share of identical greedy tokens over a fixed prompt set">Agreement</th></tr></thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.dtype}>

@@ -7,7 +7,7 @@ import { SEARCH_MODES, type SearchMode } from '../../../../native/api/rag.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { ChunkCountField } from '../documents/ChunkCountField.tsx';
-import { sourceOf } from '../documents/CollectionSearch.tsx';
+import { formatHitScore, sourceOf } from '../documents/CollectionSearch.tsx';
 import { SEARCH_MODE_LABEL } from '../documents/searchModes.ts';
 
 type Ask = Result<'collections.ask'>;
@@ -79,7 +79,7 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
                           <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
                             <span className="nt-token">[{i + 1}]</span>
                             <span className="small">{sourceOf(h)}</span>
-                            <span className="faint small">score {h.score.toFixed(4)}</span>
+                            <span className="faint small">score {formatHitScore(h)}</span>
                             {cited ? <Badge tone="success">cited</Badge> : <Badge>not cited</Badge>}
                           </div>
                           <p className="rag-hit-text">{h.text}</p>

@@ -1,5 +1,6 @@
 // One generation's output as it streams: the prompt's tail in grey, then each generated token (hover shows its
 // probability and the alternatives the model considered), then time to first token and decoding speed.
+import { TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 import type { GenerationState } from './useGeneration.ts';
 import { finishNeedsNotice, finishReasonLabel } from '../../domain/generation.ts';
 import { showToken } from './NextTokenPanel.tsx';
@@ -34,7 +35,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
         {state.error && <p className="field-error" role="alert">{state.error}</p>}
         <div className="output-stats">
           <Stat label="First token" value={timing ? `${timing.timeToFirstTokenMs.toFixed(0)} ms` : '—'} />
-          <Stat label="Speed" value={timing ? `${timing.decodeTokensPerSecond.toFixed(0)} tok/s` : '—'} />
+          <Stat label="Speed" value={timing ? `${timing.decodeTokensPerSecond.toFixed(0)} ${TOKENS_PER_SECOND}` : '—'} />
           <Stat label="Tokens" value={timing ? `${timing.promptTokens} → ${timing.generatedTokens}` : state.tokens.length || '—'} />
           <Stat label="Total" value={timing ? `${(timing.totalMs / 1000).toFixed(2)} s` : '—'} />
         </div>

@@ -80,6 +80,12 @@ export function toApiSettings(s: SettingsForm): GenerateSettingsInput {
   };
 }
 
+/**
+ * A setting and its value as one unbreakable unit (non-breaking hyphen and space): in a narrow column's header a
+ * line may break between "top-k 40" and "top-p 0.95", never inside one ("top-" / "p 0.95").
+ */
+const unbroken = (part: string): string => part.replaceAll('-', '\u2011').replaceAll(' ', '\u00a0');
+
 /** A short summary of what differs from greedy defaults, for comparison headers. */
 export function summarize(s: SettingsForm): string {
   const parts: string[] = [STRATEGIES.find((x) => x.id === s.strategy)!.label];
@@ -87,7 +93,7 @@ export function summarize(s: SettingsForm): string {
   if (s.strategy === 'beam') parts.push(`${s.numBeams} beams`);
   if (s.repetitionPenalty !== 1) parts.push(`rep ${s.repetitionPenalty}`);
   if (s.noRepeatNgramSize) parts.push(`no-repeat ${s.noRepeatNgramSize}`);
-  return parts.join(' · ');
+  return parts.map(unbroken).join(' · ');
 }
 
 /** What produced an output: its model and settings in words, and a key that changes whenever any setting does. */

@@ -107,8 +107,11 @@ export function formatTrainingMetric(name: string, value: number): string {
   }
 }
 
-/** Where a metric's y axis starts and ends: TrainingChart's zero and ceiling props, spread onto it. */
-export interface YAxis { zero: boolean; ceiling?: number }
+/**
+ * Where a metric's y axis starts and ends, and how its ticks read when the metric has its own notation: TrainingChart's
+ * zero, ceiling and axisFormat props, spread onto it.
+ */
+export interface YAxis { zero: boolean; ceiling?: number; axisFormat?(value: number): string }
 
 /**
  * A share is bounded, so its axis is 0 to 1 whatever the values (nice ticks would widen a run at 1.0 to 1.5);
@@ -117,5 +120,7 @@ export interface YAxis { zero: boolean; ceiling?: number }
 export function yAxisOf(name: string): YAxis {
   const info = trainingMetricInfo(name);
   if (info?.format === 'share') return { zero: true, ceiling: 1 };
+  // A learning rate's ticks read as its tile does (2.0e−3), not 0.002 beside it.
+  if (info?.format === 'lr') return { zero: info.zero ?? false, axisFormat: formatLr };
   return { zero: info?.zero ?? false };
 }

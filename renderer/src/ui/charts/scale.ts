@@ -1,5 +1,7 @@
 // Linear scales and "nice" axis ticks for the SVG charts: round steps (1, 2, 2.5, 5 × 10^k) so that axes read
 // 0, 0.05, 0.10 … rather than 0, 0.0437, 0.0874.
+import { withTrueMinus } from '../../domain/format.ts';
+
 export interface Scale {
   (value: number): number;
   domain: [number, number];
@@ -28,8 +30,13 @@ export function linearScale(lo: number, hi: number, from: number, to: number, ti
   return scale;
 }
 
-/** A tick label with no more decimals than the step needs. */
+/** A tick label with no more decimals than the step needs; a negative one with the true minus (−7.5), as the cards print it. */
 export function tickFormat(ticks: readonly number[]): (v: number) => string {
+  const text = tickText(ticks);
+  return (v) => withTrueMinus(text(v));
+}
+
+function tickText(ticks: readonly number[]): (v: number) => string {
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
   const power = Math.floor(Math.log10(step) + 1e-9);
   // a step of 2.5 × 10^k needs one decimal more than its power: 0.25 → 2, 2.5 → 1 (−7.5, not −8), 25 → 0

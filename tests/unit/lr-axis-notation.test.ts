@@ -1,0 +1,35 @@
+// A learning rate reads one way on a run's page: the tile's "2.0e−3" and the chart's axis beside it, not "0.002"
+// there (the generic tick labels print a step of a thousandth as three decimals). The run page's chart, a run's
+// curves on the Runs page and Compare all take the axis from yAxisOf, which names formatLr for the rate.
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { learningRateStat } from '../../renderer/src/pages/finetune/runFormat.ts';
+import { TrainingChart } from '../../renderer/src/pages/finetune/TrainingChart.tsx';
+import { yAxisOf } from '../../renderer/src/pages/runs/trainingMetrics.ts';
+
+// warm-up to 2e-3 over 10 steps, then a linear decay to 0 at step 100
+const points = Array.from({ length: 100 }, (_, i) => ({ step: i + 1, value: i < 10 ? (2e-3 * (i + 1)) / 10 : (2e-3 * (100 - i - 1)) / 90 }));
+
+/** The y axis's tick labels as the chart draws them (the text right-aligned left of the plot). */
+function yTicks(markup: string): string[] {
+  return [...markup.matchAll(/<text[^>]*text-anchor="end"[^>]*class="chart-tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+describe('a learning rate on a chart axis', () => {
+  it('reads in the notation of the learning-rate tile', () => {
+    const axis = yAxisOf('lr');
+    const markup = renderToStaticMarkup(createElement(TrainingChart, { title: 'Learning rate', description: 'd', series: [{ name: 'learning rate', color: 'red', points }], format: axis.axisFormat ?? String, ...axis }));
+    const ticks = yTicks(markup);
+    const tile = learningRateStat(points, 2e-3, 'linear', false).value;
+    expect(tile).toBe('2.0e−3');
+    expect(ticks).toContain(tile);
+    expect(ticks[0]).toBe('0');
+    expect(ticks.join(' ')).not.toMatch(/0\.00/);
+  });
+
+  it('leaves other metrics to the step-sized tick labels', () => {
+    expect(yAxisOf('loss').axisFormat).toBeUndefined();
+    expect(yAxisOf('tokens_per_second').axisFormat).toBeUndefined();
+  });
+});
