@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     const distinct = [...new Set(lengths)];
     expect(distinct.length, `output lengths seen while streaming: ${distinct.join(', ')}`).toBeGreaterThanOrEqual(3);
     expect(distinct).toEqual([...distinct].sort((a, b) => a - b));
-    await expect.poll(() => page.getByText(/tok\/s$/).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(/tokens\/s$/).count()).toBeGreaterThan(0);
     await page.getByText(/^\d+ ms$/).first().waitFor(); // time to first token
 
     // Under the prompt: its tokens of the model's context, and a warning before Generate when the answer cannot run
