@@ -80,6 +80,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await expect.poll(() => budget.getAttribute('data-tone')).toBe('full');
     // the next-token panel refuses the same prompt, saying why; the page logs its 400, which is this one and no other
     await page.getByTestId('next-token-panel').getByText(/reads at most 512/).waitFor();
+    expect(await page.getByTestId('nt-row').count()).toBe(0); // not the odds of the prompt before, beside the refusal
     const refused = /status of 400 \(Bad Request\) \(http:[^)]*\/api\/rpc\/generate\.nextToken\)$/;
     expect(e2e.pageErrors.some((e) => refused.test(e))).toBe(true);
     e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));

@@ -40,7 +40,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
     const timer = setTimeout(() => {
       studio.call('generate.nextToken', { modelId, prompt, settings, top: 10 }).then(
         (r) => { if (live) { setResult(r); setError(null); } },
-        (err) => { if (live) setError(errorMessage(err)); },
+        (err) => { if (live) { setResult(null); setError(errorMessage(err)); } }, // no odds of an older prompt beside the refusal
       );
     }, DEBOUNCE_MS);
     return () => {
