@@ -117,6 +117,26 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await expect.poll(() => samples.getByRole('columnheader').allTextContents(), { timeout: 30_000 }).toContain(`After · iteration ${ITERATIONS}`);
     await expect.poll(() => page.getByRole('region', { name: 'Rollouts' }).textContent()).toMatch(new RegExp(`Iteration ${ITERATIONS} `));
     await shoot('align-ppo-run');
+    // Each prompt reads across the table above its two completions, on a line or two at the app's default window
+    // (1280 × 800) and narrower: as a column beside them it wrapped to a word or two a line (align-ppo-live, 1440 px).
+    const prompt = samples.getByTestId('sample-prompt').first();
+    const lines = () => prompt.evaluate((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents([...cell.childNodes].find((n) => n.nodeType === Node.TEXT_NODE)!); // the prompt, not its hidden 'Prompt: '
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+    });
+    for (const width of [1280, 900]) {
+      await page.setViewportSize({ width, height: 800 });
+      await prompt.scrollIntoViewIfNeeded();
+      expect(await lines(), `lines of the first prompt at ${width} px`).toBeLessThanOrEqual(2);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.waitForTimeout(200);
+        await samples.screenshot({ path: path.join(SCREENSHOTS, `align-ppo-before-after-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
     expect(pageErrors).toEqual([]);
   }, 240_000);
 
@@ -153,7 +173,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     const samples = page.getByTestId('before-after');
     const rows = samples.getByTestId('sample-row');
     await expect.poll(() => rows.count()).toBe(3);
-    expect(await samples.getByRole('columnheader').allTextContents()).toEqual(['Prompt', 'Before · iteration 0', 'Score', `After · iteration ${ITERATIONS}`, 'Score', 'Change']);
+    expect(await samples.getByRole('columnheader').allTextContents()).toEqual(['Before · iteration 0', 'Score', `After · iteration ${ITERATIONS}`, 'Score', 'Change']);
     const number = /^−?\d+\.\d+$/;
     const read = async (testId: string) => (await rows.first().getByTestId(testId).textContent()) ?? '';
     const signed = (text: string) => Number(text.replace('−', '-').replace('±', ''));

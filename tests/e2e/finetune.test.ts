@@ -3,12 +3,13 @@
 // then the Fine-tune tab starts a small LoRA run, its loss chart gains points live and the progress bar moves,
 // Cancel stops it with a checkpoint, Resume continues it to the end with before/after samples. Select's
 // "Train from scratch" shows a shape's parameter count before anything runs and follows a short pretraining
-// run against the unigram baseline. Light and dark screenshots land in tests/e2e/screenshots/.
+// run against the unigram baseline, its loss chart switched to a log axis from the keyboard (remembered on the run's
+// page). Light and dark screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, resumeToEnd } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -120,6 +121,29 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     await page.getByText('Validation, nats/char').waitFor();
     expect(await points('chart-loss')).toBeGreaterThan(40);
     await shoot('pretrain-run');
+
+    // The loss falls fastest in the first steps; a log axis, one arrow key away, spreads the rest of the curve out.
+    // Every loss chart keeps the choice: the run's own page, loaded afresh, opens on it.
+    const chart = page.getByTestId('chart-loss');
+    const scaleSwitch = page.getByRole('radiogroup', { name: 'Loss: y axis scale' });
+    expect(await chart.getAttribute('data-scale')).toBe('linear');
+    await scaleSwitch.getByRole('radio', { name: 'Linear' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => chart.getAttribute('data-scale')).toBe('log');
+    expect(await scaleSwitch.getByRole('radio', { name: 'Log' }).getAttribute('aria-checked')).toBe('true');
+    // y ticks at m × 10^k: 2, 3 … or 0.5, 1, 2, 5 (the x axis's labels are centred, the y axis's end at the axis)
+    const yTicks = await chart.locator('svg text[text-anchor="end"]').allTextContents();
+    expect(yTicks.length).toBeGreaterThanOrEqual(2);
+    for (const t of yTicks) expect(t).toMatch(/^(0\.0*[1-9]|[1-9]0*)$/);
+    await shoot('pretrain-run-log');
+    const [run] = await callApi<{ id: string }[]>(studio, 'runs.list', { kind: 'pretrain' });
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${encodeURIComponent(run.id)}`);
+    const runChart = page.getByTestId('run-chart-loss');
+    await expect.poll(() => runChart.getAttribute('data-scale'), { timeout: 30_000 }).toBe('log');
+    // and back, from the keyboard, on this page too
+    await page.getByRole('radiogroup', { name: 'Loss: y axis scale' }).getByRole('radio', { name: 'Log' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => runChart.getAttribute('data-scale')).toBe('linear');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -2,7 +2,7 @@
 // with stories260K (imported from the data kit) and a tiny random GPT-2 (Hugging Face folder), the seed
 // sentence's layer × head grid renders, the arrow keys move across it, and the enlarged head's numbers in
 // the DOM are exactly the API's (which tests/integration/inside-attention-reference.test.ts holds to
-// PyTorch). Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
+// PyTorch), and the head's matrix fills the column under the grid beside its lines. Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,21 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     expect(await rows.nth(2).locator('.guess[data-p]').evaluateAll((xs) => xs.map((x) => Number(x.getAttribute('data-p'))))).toEqual(api.predictions[2].top.map((c) => c.probability));
   }
 
+  /**
+   * At 1440 px the selected head's matrix sits under the grid of small maps, beside its lines: with the grid alone
+   * beside the lines and the matrix, the column under the grid stood 700 px blank (stories260K) and 1,200 px
+   * (the character-level GPT-2).
+   */
+  async function checkColumnsLevel(): Promise<void> {
+    const { page } = e2e;
+    const box = async (name: string) => (await page.getByRole('region', { name, exact: true }).boundingBox())!;
+    const [grid, matrix, lines] = [await box('All heads'), await box('Selected head as numbers'), await box('Selected head')];
+    expect(matrix.x).toBe(grid.x);
+    expect(matrix.y).toBeGreaterThan(grid.y + grid.height);
+    expect(lines.x).toBeGreaterThan(grid.x + grid.width);
+    expect(Math.abs(matrix.y + matrix.height - (lines.y + lines.height))).toBeLessThan(400);
+  }
+
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('teaches how to get a model when there is none', async () => {
@@ -107,6 +122,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     await page.reload();
     expect(await page.getByLabel('Sentence').inputValue()).toBe(SEED_SENTENCE);
     await checkGrid('stories260K', 5, 8);
+    await checkColumnsLevel();
     // Pointing at "book" (its last piece, 'k') in the lines view keeps only its row.
     const book = page.getByTestId('head-lines').locator('.head-lines-col.queries .head-token').nth(22);
     expect(await book.textContent()).toBe('k');
@@ -135,6 +151,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     await importModel('models.importFolder', { path: dir, name: 'tiny-gpt2' });
     await page.reload();
     await checkGrid('tiny-gpt2', 2, 4);
+    await checkColumnsLevel();
     await shoot('inside-gpt2', [1440]);
   });
 

@@ -1,9 +1,11 @@
 // Axis tick labels carry as many decimals as their step needs: a DPO reward axis stepping by 2.5 reads −7.5, not −8
 // (one decimal too few made −2.5 and −7.5 print as −3 and −8), while whole and tenth steps keep their short labels;
 // thousands read in k, and steps below a thousandth share a power of ten (a learning rate's axis read 0.0001 three
-// times with four fixed decimals).
+// times with four fixed decimals). Log axes (loss charts on request) tick at 1, 2, 5 × 10^k; the y axis of a training
+// chart stays linear, and says why, where a value is 0 or below.
 import { describe, expect, it } from 'vitest';
-import { linearScale, tickFormat } from '../../renderer/src/ui/charts/scale.ts';
+import { yAxis } from '../../renderer/src/pages/finetune/TrainingChart.tsx';
+import { linearScale, logScale, logTickFormat, tickFormat } from '../../renderer/src/ui/charts/scale.ts';
 
 const labels = (lo: number, hi: number, count = 4) => {
   const { ticks } = linearScale(lo, hi, 0, 100, count);
@@ -35,5 +37,62 @@ describe('chart tick labels', () => {
       const ticks = labels(0, hi);
       expect(new Set(ticks).size, ticks.join(' ')).toBe(ticks.length);
     }
+  });
+});
+
+// A log axis for losses, which fall by an order of magnitude in the first steps: ticks at 1, 2, 5 × 10^k around the
+// values, every digit where the span is under a decade, whole decades where it is many; nothing for 0 or below.
+const logLabels = (lo: number, hi: number) => logScale(lo, hi, 100, 0)!.ticks.map(logTickFormat);
+
+describe('log chart ticks', () => {
+  it('put 1, 2, 5 × 10^k around a loss falling through a decade or two', () => {
+    expect(logLabels(0.4, 6.5)).toEqual(['0.2', '0.5', '1', '2', '5', '10']);
+    expect(logLabels(0.05, 5)).toEqual(['0.05', '0.1', '0.2', '0.5', '1', '2', '5']);
+    expect(logLabels(1200, 45_000)).toEqual(['1k', '2k', '5k', '10k', '20k', '50k']);
+  });
+
+  it('take every digit for a span under a decade, and whole decades, thinned, for many', () => {
+    expect(logLabels(2.9, 6.2)).toEqual(['2', '3', '4', '5', '6', '7']);
+    expect(logLabels(0.011, 9.8)).toEqual(['0.01', '0.1', '1', '10']);
+    expect(logLabels(1e-5, 300)).toEqual(['1e−5', '0.001', '0.1', '10', '1k']);
+  });
+
+  it('map the ends of the ticks to the ends of the axis, a decade to the same length wherever it is', () => {
+    const y = logScale(0.011, 9.8, 300, 0)!;
+    expect(y.domain).toEqual([0.01, 10]);
+    expect([y(0.01), y(0.1), y(1), y(10)]).toEqual([300, 200, 100, 0]);
+    for (const [lo, hi] of [[0.4, 6.5], [2.9, 6.2], [1e-5, 300], [0.69, 0.7]]) {
+      const s = logScale(lo, hi, 100, 0)!;
+      expect(s(lo), `${lo}…${hi}`).toBeLessThanOrEqual(100);
+      expect(s(hi), `${lo}…${hi}`).toBeGreaterThanOrEqual(0);
+      expect(s.ticks.length).toBeLessThanOrEqual(7);
+    }
+  });
+
+  it('refuse values at or below 0, which a log axis cannot place', () => {
+    expect(logScale(0, 2, 100, 0)).toBeNull();
+    expect(logScale(-0.5, 2, 100, 0)).toBeNull();
+    expect(logScale(Number.NaN, 2, 100, 0)).toBeNull();
+  });
+});
+
+
+describe('a training chart’s y axis', () => {
+  const axis = (values: number[], scale: 'linear' | 'log') => yAxis(values, { scale, zero: false }, 100, 0);
+
+  it('is log where asked and every value is above 0, with 1-2-5 labels', () => {
+    const { log, logRefused, y, yTick } = axis([6.2, 3.1, 1.4, 0.6], 'log');
+    expect([log, logRefused]).toEqual([true, false]);
+    expect(y.ticks.map(yTick)).toEqual(['0.5', '1', '2', '5', '10']);
+  });
+
+  it('stays linear, and says so, where a value is 0 or below', () => {
+    for (const values of [[0.7, 0.3, 0], [0.2, -0.05]]) {
+      const { log, logRefused, y } = axis(values, 'log');
+      expect([log, logRefused], values.join(' ')).toEqual([false, true]);
+      expect(y.ticks).toEqual(axis(values, 'linear').y.ticks);
+    }
+    expect(axis([], 'log').logRefused).toBe(false); // nothing drawn yet: nothing to refuse
+    expect(axis([0.7, 0.3, 0], 'linear').logRefused).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
-import { yAxisOf } from '../runs/trainingMetrics.ts';
+import { scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
@@ -41,7 +41,7 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
   const b = beta === undefined ? 'β' : `β = ${beta}`;
   return (
     <>
-      <TrainingChart testId="chart-loss" title="Loss" description="The DPO loss on each step’s pairs; validation pairs measured every few steps." xMax={planned} format={formatLoss}
+      <TrainingChart testId="chart-loss" title="Loss" description="The DPO loss on each step’s pairs; validation pairs measured every few steps." xMax={planned} scaleKind={scaleKindOf('loss')} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
       <TrainingChart testId="chart-rewards" title="Rewards: chosen and rejected" description={`The implicit reward ${b} · log(π / π_ref) of each answer; they start at 0, where the policy is the reference.`} xMax={planned} format={formatReward}
         series={[{ name: 'chosen', color: c[1], points: metrics['rewards/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['rewards/rejected'] ?? [] }]} />
@@ -58,7 +58,7 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
 function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: number | null }) {
   return (
     <>
-      <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} format={formatLoss}
+      <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} scaleKind={scaleKindOf('loss')} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
       <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} {...yAxisOf('accuracy')} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
       {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}

@@ -17,17 +17,26 @@ function Completion({ text }: { text: string }) {
   return text ? <>{text}</> : <span className="faint">(nothing: end of text at once)</span>;
 }
 
-function PairRow({ pair }: { pair: HeldoutPair }) {
+/**
+ * One held-out prompt: the prompt across the whole table, and under it the two completions side by side. As a
+ * column of its own beside two completions the prompt was squeezed to a word or two a line (the Align page at 1440
+ * px, align-ppo-live); read above them it takes the table's width, and the completions share what is left.
+ */
+function PairRows({ pair }: { pair: HeldoutPair }) {
   const tone = pair.change === null ? '' : pair.change > 0 ? ' al-up' : pair.change < 0 ? ' al-down' : '';
   return (
-    <tr data-testid="sample-row">
-      <td className="al-rollout-prompt" data-testid="sample-prompt">{pair.prompt}</td>
-      <td className="al-rollout-completion" data-testid="sample-before"><Completion text={pair.before.completion} /></td>
-      <td className="num mono" data-testid="sample-before-score">{formatScore(pair.before.score)}</td>
-      <td className="al-rollout-completion" data-testid="sample-after">{pair.after ? <Completion text={pair.after.completion} /> : <span className="faint">—</span>}</td>
-      <td className="num mono" data-testid="sample-after-score">{pair.after ? formatScore(pair.after.score) : '—'}</td>
-      <td className={`num mono${tone}`} data-testid="sample-change">{pair.change === null ? '—' : formatChange(pair.change)}</td>
-    </tr>
+    <tbody data-testid="sample-row">
+      <tr className="al-sample-prompt-row">
+        <th scope="rowgroup" colSpan={5} className="al-sample-prompt" data-testid="sample-prompt"><span className="visually-hidden">Prompt: </span>{pair.prompt}</th>
+      </tr>
+      <tr>
+        <td className="al-rollout-completion" data-testid="sample-before"><Completion text={pair.before.completion} /></td>
+        <td className="num mono" data-testid="sample-before-score">{formatScore(pair.before.score)}</td>
+        <td className="al-rollout-completion" data-testid="sample-after">{pair.after ? <Completion text={pair.after.completion} /> : <span className="faint">—</span>}</td>
+        <td className="num mono" data-testid="sample-after-score">{pair.after ? formatScore(pair.after.score) : '—'}</td>
+        <td className={`num mono${tone}`} data-testid="sample-change">{pair.change === null ? '—' : formatChange(pair.change)}</td>
+      </tr>
+    </tbody>
   );
 }
 
@@ -79,7 +88,6 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
             <table className="table al-rollouts al-samples" data-testid="sample-table">
               <thead>
                 <tr>
-                  <th>Prompt</th>
                   <th>Before · iteration 0</th>
                   <th className="num">Score</th>
                   <th>{s.afterStep === null ? 'After' : `After · iteration ${s.afterStep}`}</th>
@@ -87,7 +95,7 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
                   <th className="num" title="After minus before">Change</th>
                 </tr>
               </thead>
-              <tbody>{s.pairs.map((p, i) => <PairRow key={i} pair={p} />)}</tbody>
+              {s.pairs.map((p, i) => <PairRows key={i} pair={p} />)}
             </table>
           </div>
         </div>

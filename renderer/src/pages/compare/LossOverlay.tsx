@@ -10,7 +10,7 @@ import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import { CHART_POINTS, type MetricPoint } from '../finetune/useRunMetrics.ts';
-import { formatTrainingMetric, heldOutOf, isPrimaryMetric, yAxisOf } from '../runs/trainingMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 
 /** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
 const BUTTONS_MAX = 6;
@@ -97,7 +97,7 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
       )}
       {choices.length > 0 && (
         <div className="card-body">
-          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by optimiser step.`} {...yAxisOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
+          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by optimiser step.`} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
         </div>
       )}
     </Card>

@@ -13,7 +13,7 @@ import { RunProgressLine, RunStatusActions, RunStopCallouts } from './RunProgres
 import { TrainingChart } from './TrainingChart.tsx';
 import { lastValue, minValue } from './useRunMetrics.ts';
 import { useTrainingRun } from './useTrainingRun.ts';
-import { yAxisOf } from '../runs/trainingMetrics.ts';
+import { scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { METRIC_LABELS, TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 
@@ -65,6 +65,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             title="Loss"
             description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery === 1 ? 'step' : typeof config.evalEvery === 'number' ? plural(config.evalEvery, 'step') : '— steps'}.`}
             xMax={planned}
+            scaleKind={scaleKindOf('loss')}
             format={formatLoss}
             reference={pretrain && unigram !== null ? { value: unigram, label: 'unigram baseline' } : null}
             series={[

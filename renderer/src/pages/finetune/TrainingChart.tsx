@@ -3,8 +3,9 @@
 // the line visibly advances. Written here rather than with ui/charts' LineChart, whose x axis is categorical
 // (one label per point, a line broken at every missing point); it reuses that kit's frame, legend and scales.
 import { downsampleMinMax } from '../../../../native/api/downsample.ts';
-import { ChartFrame, Legend } from '../../ui/charts/ChartFrame.tsx';
-import { linearScale, tickFormat } from '../../ui/charts/scale.ts';
+import { AxisScaleSwitch, ChartFrame, Legend } from '../../ui/charts/ChartFrame.tsx';
+import { linearScale, logScale, logTickFormat, tickFormat, type Scale } from '../../ui/charts/scale.ts';
+import { useAxisScale, type AxisScale } from '../../ui/charts/useAxisScale.ts';
 import { useWidth } from '../../ui/charts/useWidth.ts';
 import type { MetricPoint } from './useRunMetrics.ts';
 import '../../ui/charts/charts.css';
@@ -26,7 +27,24 @@ function evenly<T>(items: T[], max: number): T[] {
   return [...Array.from({ length: max }, (_, i) => items[Math.floor(i * every)]), items[items.length - 1]];
 }
 
-export function TrainingChart({ title, description, series, format, axisFormat, unit, xMax, zero = false, ceiling, reference, height = 170, testId }: {
+/**
+ * The y axis over `values` (pixels `from` at the bottom to `to` at the top) and its tick labels. Log where asked and
+ * every value is above 0; where one is not, linear, with logRefused set so the chart can say why.
+ */
+export function yAxis(values: number[], { scale, zero, ceiling }: { scale: AxisScale; zero: boolean; ceiling?: number }, from: number, to: number): { y: Scale; yTick(v: number): string; log: boolean; logRefused: boolean } {
+  const lo = values.length ? Math.min(...values) : 0;
+  const hi = values.length ? Math.max(...values) : 1;
+  const log = scale === 'log' && values.length > 0 ? logScale(lo, hi, from, to) : null;
+  if (log) return { y: log, yTick: logTickFormat, log: true, logRefused: false };
+  const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
+  // Losses and rates never go below 0, so their axis stops there; rewards and log-probabilities do, and their axis follows.
+  // (A first step measured as −1e−5 where the policy equals the reference is 0, not a reason for a negative axis.)
+  const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
+  const y = linearScale(floor, ceiling ?? hi + spread * 0.08, from, to, 4);
+  return { y, yTick: tickFormat(y.ticks), log: false, logRefused: scale === 'log' && values.length > 0 };
+}
+
+export function TrainingChart({ title, description, series, format, axisFormat, unit, xMax, zero = false, ceiling, reference, scaleKind, height = 170, testId }: {
   title: string;
   description: string;
   /** The y axis's unit (MB, tokens/s), written above its tick labels. */
@@ -42,10 +60,13 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
   /** The y axis ends here whatever the values (a share: 1). */
   ceiling?: number;
   reference?: { value: number; label: string } | null;
+  /** Offer a linear / log switch for the y axis, the choice kept for every chart of this kind ('loss'). */
+  scaleKind?: string;
   height?: number;
   testId?: string;
 }) {
   const [ref, width] = useWidth<HTMLDivElement>(420);
+  const [scale, setScale] = useAxisScale(scaleKind);
   const all = series.flatMap((s) => s.points);
   const plotted = all.length;
   const values = all.map((p) => p.value).filter(Number.isFinite);
@@ -55,15 +76,10 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
   const xEnd = Math.max(lastStep, xMax ?? 0, 1);
   const xScale = (step: number) => PAD.left + (step / xEnd) * (width - PAD.left - PAD.right);
   const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70))).ticks.filter((t) => t <= xEnd + 1e-9);
-  const lo = values.length ? Math.min(...values) : 0;
-  const hi = values.length ? Math.max(...values) : 1;
-  const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
-  // Losses and rates never go below 0, so their axis stops there; rewards and log-probabilities do, and their axis follows.
-  // (A first step measured as −1e−5 where the policy equals the reference is 0, not a reason for a negative axis.)
-  const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
   const top = unit ? PAD.top + 12 : PAD.top;
-  const y = linearScale(floor, ceiling ?? hi + spread * 0.08, height - PAD.bottom, top, 4);
-  const yTick = axisFormat ?? tickFormat(y.ticks);
+  const axis = yAxis(values, { scale, zero, ceiling }, height - PAD.bottom, top);
+  const { y, log, logRefused } = axis;
+  const yTick = log ? axis.yTick : axisFormat ?? axis.yTick; // a log axis labels each decade's ticks its own way
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
   const tableSteps = evenly(steps, TABLE_ROWS);
@@ -73,11 +89,13 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
     <ChartFrame
       title={title}
       description={description}
+      actions={scaleKind && <AxisScaleSwitch chart={title} scale={scale} onChange={setScale} />}
+      note={logRefused && `Log scale needs values above 0, and this chart has ${format(Math.min(...values))}: it stays linear.`}
       legend={series.length > 1 || reference ? <Legend items={[...series.map((s) => ({ label: s.name, color: s.color, dashed: s.dashed })), ...(reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [])]} /> : undefined}
       table={{ columns: ['Step', ...series.map((s) => s.name)], rows: tableSteps.map((step) => [String(step), ...lookup.map((m) => (m.has(step) ? format(m.get(step)!) : '—'))]) }}
     >
       {({ titleId, descId }) => (
-        <div ref={ref} className="chart-canvas" data-testid={testId} data-points={plotted}>
+        <div ref={ref} className="chart-canvas" data-testid={testId} data-points={plotted} data-scale={log ? 'log' : 'linear'}>
           <svg width={width} height={height} role="img" aria-labelledby={`${titleId} ${descId}`}>
             {y.ticks.map((t) => (
               <g key={`y${t}`}>

@@ -1,6 +1,8 @@
-// One head enlarged, two ways. Lines (bertviz's "head view"): each token on the left reads the tokens on the
-// right, one line per pair, as opaque as the attention weight; pointing at a token keeps only its lines.
-// Matrix: the same T×T numbers as cells, each with its exact probability (hover for it), the focused row outlined.
+// One head enlarged, two ways, each in its own card (the page sets the matrix under the grid of small maps, so the
+// short grid no longer left half the page blank beside the tall lines). Lines (bertviz's "head view"): each token on
+// the left reads the tokens on the right, one line per pair, as opaque as the attention weight; pointing at a token
+// keeps only its lines. Matrix: the same T×T numbers as cells, each with its exact probability (hover for it), the
+// focused row outlined.
 // With a token pointed at, the read side also prints each weight, since faint lines are hard to compare by eye.
 import type { AttentionMaps } from '../../../../native/api/inside.ts';
 import type { HeadRef } from './AttentionGrid.tsx';
@@ -68,6 +70,7 @@ function Matrix({ maps, matrix, focus, onFocus }: { maps: AttentionMaps; matrix:
   );
 }
 
+/** The enlarged head as lines, with a sentence saying what the pointed-at token reads most. */
 export function HeadView({ maps, head, focus, onFocus }: { maps: AttentionMaps; head: HeadRef; focus: number | null; onFocus(i: number | null): void }) {
   const matrix = maps.attentions[head.layer][head.head];
   const T = maps.tokens.length;
@@ -77,10 +80,14 @@ export function HeadView({ maps, head, focus, onFocus }: { maps: AttentionMaps; 
       <p className="small muted" aria-live="polite">
         {row && focus !== null
           ? <>“{label(maps, focus)}” reads most from {row.map((r, i) => <span key={r.k}>{i ? ', ' : ''}<strong>{label(maps, r.k)}</strong> {percent(r.p)}</span>)}.</>
-          : 'Point at a token on the left to see only what it reads. Each row of the matrix adds up to 100%.'}
+          : 'Point at a token on the left to see only what it reads; its row of the matrix is outlined too.'}
       </p>
       <Lines maps={maps} matrix={matrix} focus={focus} onFocus={onFocus} />
-      <Matrix maps={maps} matrix={matrix} focus={focus} onFocus={onFocus} />
     </div>
   );
+}
+
+/** The enlarged head as its T×T numbers; the page draws it under the grid, where its small copy is. */
+export function HeadMatrix({ maps, head, focus, onFocus }: { maps: AttentionMaps; head: HeadRef; focus: number | null; onFocus(i: number | null): void }) {
+  return <Matrix maps={maps} matrix={maps.attentions[head.layer][head.head]} focus={focus} onFocus={onFocus} />;
 }

@@ -7,7 +7,7 @@ import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState, Field, PageHeader } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
-import { HeadView } from './HeadView.tsx';
+import { HeadMatrix, HeadView } from './HeadView.tsx';
 import { PredictionTable } from './PredictionTable.tsx';
 import { TokenStrip } from './TokenStrip.tsx';
 import './inside.css';
@@ -84,11 +84,15 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
             <div className="card-body"><TokenStrip maps={data} focus={focus} onFocus={setFocus} /></div>
           </Card>
           <div className="inside-main">
-            <Card aria-label="All heads">
+            <Card aria-label="All heads" className="inside-grid">
               <CardHeader title="Every layer and head" subtitle={`${data.layers} layers × ${data.heads} heads${data.kvHeads < data.heads ? ` (${data.kvHeads} key/value heads, shared in groups of ${data.heads / data.kvHeads})` : ''}. Click a map or move with the arrow keys.`} />
               <div className="card-body"><AttentionGrid maps={data} selected={shown} onSelect={setHead} /></div>
             </Card>
-            <Card aria-label="Selected head">
+            <Card aria-label="Selected head as numbers" className="inside-matrix">
+              <CardHeader title={`Layer ${shown.layer + 1}, head ${shown.head + 1}, as numbers`} subtitle="The selected map enlarged: point at a cell for its probability." />
+              <div className="card-body"><HeadMatrix maps={data} head={shown} focus={focus} onFocus={setFocus} /></div>
+            </Card>
+            <Card aria-label="Selected head" className="inside-lines">
               <CardHeader title={`Layer ${shown.layer + 1}, head ${shown.head + 1}`} subtitle="Left: the token reading. Right: the tokens it reads. Darker lines carry more attention." />
               <div className="card-body"><HeadView maps={data} head={shown} focus={focus} onFocus={setFocus} /></div>
             </Card>

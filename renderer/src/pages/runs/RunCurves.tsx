@@ -9,7 +9,7 @@ import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import type { RunMetrics } from '../finetune/useRunMetrics.ts';
-import { formatTrainingMetric, heldOutOf, isPrimaryMetric, trainingMetricInfo, trainingMetricLabel, yAxisOf } from './trainingMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric, scaleKindOf, trainingMetricInfo, trainingMetricLabel, yAxisOf } from './trainingMetrics.ts';
 
 /** One chart: a metric and, when recorded, its held-out partner. */
 interface Chart { name: string; heldOut: string | null }
@@ -41,7 +41,7 @@ function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics
       { name: heldOut.startsWith('eval/') ? 'held-out' : 'validation', color: SERIES_COLORS[2], points: metrics[heldOut], dots: true },
     ]
     : [{ name: trainingMetricLabel(name).toLowerCase(), color: SERIES_COLORS[colour % SERIES_COLORS.length], points: metrics[name] }];
-  return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} {...yAxisOf(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
+  return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} {...yAxisOf(name)} scaleKind={scaleKindOf(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
 }
 
 /** DPO's last word (native/train/dpo.ts): each metric once over every training pair, under one caption. */

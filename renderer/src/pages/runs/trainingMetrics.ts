@@ -124,3 +124,12 @@ export function yAxisOf(name: string): YAxis {
   if (info?.format === 'lr') return { zero: info.zero ?? false, axisFormat: formatLr };
   return { zero: info?.zero ?? false };
 }
+
+/**
+ * The kind of chart whose linear / log switch a metric's chart offers (TrainingChart's scaleKind), or undefined for
+ * none. Losses only: they fall by an order of magnitude in the first steps, which flattens the rest of a linear
+ * curve, and they stay above 0. One kind for every loss, so the choice made on one loss chart holds on all of them.
+ */
+export function scaleKindOf(name: string): string | undefined {
+  return name === 'loss' || name === 'val_loss' ? 'loss' : undefined;
+}

@@ -2,22 +2,29 @@
 // same title and a description), and the numbers as a real table under "Show as table" for screen readers,
 // copying and anyone who prefers figures to shapes.
 import { useId, type ReactNode } from 'react';
+import type { AxisScale } from './useAxisScale.ts';
 
 export interface TableFallback {
   columns: string[];
   rows: (string | number)[][];
 }
 
-export function ChartFrame({ title, description, legend, table, children }: { title: string; description: string; legend?: ReactNode; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
+/**
+ * `actions` (an axis switch) sit beside the caption, on its first line; `note` says under it what the chart could
+ * not do (a log axis asked of values at or below 0).
+ */
+export function ChartFrame({ title, description, legend, actions, note, table, children }: { title: string; description: string; legend?: ReactNode; actions?: ReactNode; note?: ReactNode; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
   const id = useId();
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;
   return (
-    <figure className="chart">
+    <figure className={actions ? 'chart chart-with-actions' : 'chart'}>
       <figcaption className="chart-caption">
         <span className="chart-title" id={titleId}>{title}</span>
         <span className="chart-desc" id={descId}>{description}</span>
       </figcaption>
+      {actions && <div className="chart-actions">{actions}</div>}
+      {note && <p className="chart-note" role="status">{note}</p>}
       {legend}
       {children({ titleId, descId })}
       <details className="chart-table">
@@ -45,6 +52,20 @@ export function Legend({ items }: { items: { label: string; color: string; dashe
           <span className={item.dashed ? 'chart-swatch chart-swatch-dashed' : 'chart-swatch'} style={{ background: item.dashed ? undefined : item.color, borderColor: item.color }} />
           {item.label}
         </span>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Linear or log for a chart's y axis: a small two-option group (arrow keys move inside it, as in every segmented
+ * control), labelled by the chart's title so each chart's switch says which chart it turns.
+ */
+export function AxisScaleSwitch({ chart, scale, onChange }: { chart: string; scale: AxisScale; onChange(next: AxisScale): void }) {
+  return (
+    <div className="segmented chart-scale" role="radiogroup" aria-label={`${chart}: y axis scale`}>
+      {(['linear', 'log'] as const).map((option) => (
+        <button key={option} type="button" role="radio" aria-checked={scale === option} onClick={() => onChange(option)}>{option === 'linear' ? 'Linear' : 'Log'}</button>
       ))}
     </div>
   );

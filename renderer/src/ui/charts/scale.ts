@@ -1,4 +1,4 @@
-// Linear scales and "nice" axis ticks for the SVG charts: round steps (1, 2, 2.5, 5 × 10^k) so that axes read
+// Linear and log scales and "nice" axis ticks for the SVG charts: round steps (1, 2, 2.5, 5 × 10^k) so that axes read
 // 0, 0.05, 0.10 … rather than 0, 0.0437, 0.0874.
 import { withTrueMinus } from '../../domain/format.ts';
 
@@ -28,6 +28,60 @@ export function linearScale(lo: number, hi: number, from: number, to: number, ti
   scale.domain = [start, end];
   scale.ticks = ticks;
   return scale;
+}
+
+/** The mantissas of log ticks, sparsest first: whole decades, then 1-2-5, then every digit for a span under a decade. */
+const LOG_MANTISSAS = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] as const;
+
+/** Every m × 10^k (m from `mantissas`) from the largest at or below lo to the smallest at or above hi. */
+function logTicksWith(lo: number, hi: number, mantissas: readonly number[]): number[] {
+  const round = (v: number) => Number(v.toPrecision(12)); // 3 × 10^−1 is 0.30000000000000004 in floating point
+  const values: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)) + 1; k++) {
+    for (const m of mantissas) values.push(round(m * 10 ** k));
+  }
+  const start = Math.max(...values.filter((v) => v <= lo * (1 + 1e-9)));
+  const end = Math.min(...values.filter((v) => v >= hi * (1 - 1e-9)));
+  return values.filter((v) => v >= start && v <= end);
+}
+
+/**
+ * Maps [lo, hi] (both above 0, widened to the ticks around them) onto [from, to] pixels by log10, so a loss that
+ * falls from 10 to 1 early and from 1 to 0.5 later shows both. Ticks are 1, 2, 5 × 10^k; a span of less than a
+ * decade takes every digit where they fit in `maxTicks` (2, 3 … 7 rather than 2, 5, 10, which left the top third
+ * empty), and one of many decades whole decades only, every n-th where even those are too many. Returns null where lo is not above 0: such values have no place on a log axis.
+ */
+export function logScale(lo: number, hi: number, from: number, to: number, maxTicks = 7): Scale | null {
+  if (!(lo > 0) || !Number.isFinite(hi)) return null;
+  if (!(hi > lo)) hi = lo * 1.1;
+  const [decades, oneTwoFive, digits] = LOG_MANTISSAS.map((m) => logTicksWith(lo, hi, m));
+  let ticks = digits.length <= maxTicks ? digits : oneTwoFive.length <= maxTicks ? oneTwoFive : decades;
+  if (ticks.length > maxTicks) {
+    const every = Math.ceil((ticks.length - 1) / (maxTicks - 1));
+    // Every n-th decade from the one at or below lo, and one more past hi where the last one kept falls short of it.
+    ticks = ticks.filter((_, i) => i % every === 0);
+    if (ticks[ticks.length - 1] < hi) ticks.push(Number((ticks[ticks.length - 1] * 10 ** every).toPrecision(12)));
+  }
+  const [start, end] = [ticks[0], ticks[ticks.length - 1]];
+  const span = Math.log10(end) - Math.log10(start) || 1;
+  const scale = ((v: number) => from + ((Math.log10(v) - Math.log10(start)) / span) * (to - from)) as Scale;
+  scale.domain = [start, end];
+  scale.ticks = ticks;
+  return scale;
+}
+
+/**
+ * A log axis's tick label: each tick m × 10^k on its own terms (its steps are not even, so tickFormat's shared
+ * decimals do not apply): 0.05, 0.2, 1, 20, 2k, 5M, and 1e−4 below a thousandth, as the linear labels print them.
+ */
+export function logTickFormat(v: number): string {
+  const power = Math.floor(Math.log10(v) + 1e-9);
+  const mantissa = Math.round(v / 10 ** power);
+  for (const [exp, suffix] of [[6, 'M'], [3, 'k']] as const) {
+    if (power >= exp) return `${Number((v / 10 ** exp).toPrecision(12))}${suffix}`;
+  }
+  if (power >= -3) return v.toFixed(Math.max(0, -power));
+  return `${mantissa}e−${-power}`;
 }
 
 /** A tick label with no more decimals than the step needs; a negative one with the true minus (−7.5), as the cards print it. */
