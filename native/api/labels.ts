@@ -1,5 +1,5 @@
-// How the studio names things to people (tasks, evaluation metrics, throughput's unit, the import form's skip
-// option): one source for the renderer (domain/tasks.ts, pages/evaluate/metrics.ts) and for sentences the engine
+// How the studio names things to people (tasks, evaluation metrics, throughput's unit, the import and alignment
+// forms' skip options): one source for the renderer (domain/tasks.ts, pages/evaluate/metrics.ts) and for sentences the engine
 // writes itself (the journey's "Next:" guidance, an import's refusal), so "ROUGE-L" reads the same in a chart title
 // and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
 import type { MetricName, TaskType } from './schemas.ts';
@@ -43,6 +43,9 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
 
 /** The import form's checkbox that leaves unreadable rows out (DatasetImportInput.skipInvalid); refusals name it. */
 export const SKIP_INVALID_LABEL = 'Import valid rows only';
+
+/** The alignment form's checkbox that leaves out rows that make no preference pair (DPO and reward runs' skipInvalid); refusals name it. */
+export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';
 
 /** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
 export const TOKENS_PER_SECOND = 'tokens/s';

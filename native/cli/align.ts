@@ -8,7 +8,7 @@ import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
-import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
@@ -105,7 +105,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo });
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE });
     },
   },
 ];

@@ -95,11 +95,15 @@ export interface StartOrResume<I, O extends { status: string; runId: string }> {
   start(input: I, env: TrainEnv): Promise<O>;
   resume(runId: string, env: TrainEnv): Promise<O>;
   describe(outcome: O): string;
+  /** How the command's user leaves out rows the trainer would refuse (its flag), for the refusal's advice (TrainEnv.skipAdvice). */
+  skipAdvice?: string;
 }
 
 /** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
 export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
   const input = values.resume ? null : run.inputOf(values);
-  return runInForeground(ctx, what, async (env) =>
-    printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe));
+  return runInForeground(ctx, what, async (foreground) => {
+    const env = run.skipAdvice ? { ...foreground, skipAdvice: run.skipAdvice } : foreground;
+    return printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe);
+  });
 }

@@ -5,6 +5,9 @@ import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
 import { UserError, type OptionSpec } from './command.ts';
 
+/** The way out of a refused preference row for the commands that take --skip-invalid (TrainEnv.skipAdvice). */
+export const SKIP_INVALID_ADVICE = 'use --skip-invalid to leave out the rows that make no pair';
+
 /** The number given to `--flag` (undefined when absent); anything else is refused, naming the flag and the usage. */
 export function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer = false): number | undefined {
   const raw = values[flag];

@@ -10,7 +10,7 @@ import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
-import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 import { formatTable } from './table.ts';
 
 /**
@@ -103,7 +103,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward });
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE });
     },
   },
   {

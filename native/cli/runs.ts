@@ -15,17 +15,20 @@ import { formatValue, plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
 
-function comparisonTable(c: Comparison): string {
+export function comparisonTable(c: Comparison): string {
+  const evaluations = c.runs.every((r) => r.template !== null);
+  // Evaluations' scores are fractions, read to four places; a training run's metrics are read as `lathe runs show`
+  // prints them, so a learning rate of 2e-5 or a KL of 3e-6 is not shown as 0.0000.
+  const shown = evaluations ? formatMetric : formatValue;
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
   const rows = c.metrics.map((m) => [
     `${m.name}${NOT_RANKED.includes(m.name) || m.higherIsBetter ? '' : ' (lower better)'}`,
     ...m.values.map((v, i) => {
       if (v === null) return '—';
-      const interval = v.ci95 ? ` [${formatMetric(v.ci95.low)}–${formatMetric(v.ci95.high)}]` : '';
-      return `${formatMetric(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
+      const interval = v.ci95 ? ` [${shown(v.ci95.low)}–${shown(v.ci95.high)}]` : '';
+      return `${shown(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
     }),
   ]);
-  const evaluations = c.runs.every((r) => r.template !== null);
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${r.template ? `, ${r.template}` : ''})`);
   const note = evaluations ? '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].' : "* best (training runs: each metric's last recorded value)";
   return [...legend, '', formatTable(header, rows, 60), note].join('\n');

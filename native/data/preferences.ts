@@ -6,7 +6,7 @@
 //   turns, split at the last assistant turn into the shared prompt and the two completions.
 // A row that cannot make a pair (an empty completion, chosen equal to rejected, a transcript with no assistant turn
 // or whose two versions differ before it) is named by where it is and refused, or left out and reported when
-// skip-invalid is set: never dropped silently.
+// skipInvalid is set: never dropped silently.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -144,21 +144,34 @@ export interface LocatedRow {
 
 export interface PreferencePairs {
   pairs: PreferencePair[];
-  /** Rows left out (skip-invalid), each with where it is and why. */
+  /** Rows left out (skipInvalid), each with where it is and why. */
   skipped: { where: string; reason: string }[];
 }
 
-const SKIP_HINT = 'fix or remove that row, or train with skip-invalid (--skip-invalid) to leave out the rows that make no pair';
+export interface PreferencePairOptions {
+  skipInvalid: boolean;
+  /**
+   * How the caller's user leaves out rows that make no pair, in the words of its own interface, for the advice that
+   * ends a refusal: the CLI names its flag, the studio's job its form's checkbox (TrainEnv.skipAdvice). Code calling
+   * the trainers directly gets the input's field.
+   */
+  skipAdvice?: string;
+}
+
+const skipHint = (advice = 'set skipInvalid to leave out the rows that make no pair'): string => `fix or remove that row, or ${advice}`;
 
 /** Pairs from rows; a row that makes none stops with an error naming it and the field, unless `skipInvalid`. */
-export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMapping, style: PreferenceStyle, opts: { skipInvalid: boolean }): PreferencePairs {
+export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMapping, style: PreferenceStyle, opts: PreferencePairOptions): PreferencePairs {
   const out: PreferencePairs = { pairs: [], skipped: [] };
   for (const row of rows) {
     try {
       out.pairs.push(preferencePair(row.values, mapping, style));
     } catch (err) {
       if (!(err instanceof PreferenceRowError)) throw err;
-      if (!opts.skipInvalid) throw new StudioError('invalid_params', `${row.where}: ${err.message} (field '${err.field}', column '${mapping[err.field] ?? err.field}'); ${SKIP_HINT}`, { field: err.field, hint: SKIP_HINT });
+      if (!opts.skipInvalid) {
+        const hint = skipHint(opts.skipAdvice);
+        throw new StudioError('invalid_params', `${row.where}: ${err.message} (field '${err.field}', column '${mapping[err.field] ?? err.field}'); ${hint}`, { field: err.field, hint });
+      }
       out.skipped.push({ where: row.where, reason: err.message });
     }
   }
@@ -186,7 +199,7 @@ export function readLocatedRows(file: string): LocatedRow[] {
 }
 
 /** A preference file read straight from disk into pairs, its columns mapped as an import would map them. */
-export function readPreferenceFile(file: string, opts: { skipInvalid: boolean; mapping?: ColumnMapping }): PreferencePairs & { style: PreferenceStyle } {
+export function readPreferenceFile(file: string, opts: PreferencePairOptions & { mapping?: ColumnMapping }): PreferencePairs & { style: PreferenceStyle } {
   const rows = readLocatedRows(file);
   const mapping = opts.mapping ?? suggestMapping(Object.keys(rows[0]?.values ?? {}), 'chat');
   const style = preferenceStyle(mapping, path.basename(file));

@@ -35,7 +35,7 @@ export interface DpoOutcome {
 
 export async function startDpo(input: unknown, env: TrainEnv): Promise<DpoOutcome> {
   const { config, model, dataset } = planDpo(input, env.store); // before the run exists: bad input leaves none behind
-  readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
+  readPreferencePairs(env.dataDir, dataset, { skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice }); // and so does a row that makes no pair
   const run = env.store.runs.create({ kind: 'dpo', name: config.name ?? defaultRunName.dpo(config, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueDpo(run.id, config, env);
 }
@@ -53,9 +53,9 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const endId = modelCompletionEndId(folder, tokenizer);
-    const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid });
+    const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
-    if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out (skip-invalid)`);
+    if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs are longer than ${config.seqLen} tokens and were cut`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;

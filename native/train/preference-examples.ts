@@ -5,7 +5,7 @@
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import { preferencePairs, preferenceStyle, type LocatedRow, type PreferenceMessage, type PreferencePair } from '../data/preferences.ts';
+import { preferencePairs, preferenceStyle, type LocatedRow, type PreferenceMessage, type PreferencePair, type PreferencePairOptions } from '../data/preferences.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
@@ -52,18 +52,18 @@ export interface PreferenceData {
  * split); a row that makes no pair throws naming its record, unless `skipInvalid`. Trainers call this before they
  * create a run, so a bad row leaves no run behind.
  */
-export function readPreferencePairs(dataDir: string, dataset: Dataset, skipInvalid: boolean): { train: PreferencePair[]; val: PreferencePair[]; skipped: { where: string; reason: string }[] } {
+export function readPreferencePairs(dataDir: string, dataset: Dataset, opts: PreferencePairOptions): { train: PreferencePair[]; val: PreferencePair[]; skipped: { where: string; reason: string }[] } {
   const style = preferenceStyle(dataset.mapping, dataset.name);
   const located = (split: 'train' | 'validation'): LocatedRow[] => {
     const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0));
     return rows.map((values, i) => ({ values, where: `dataset ${dataset.name} record ${indices[i] + 1} (of ${dataset.sourcePath}, in file order)` }));
   };
-  const train = preferencePairs(located('train'), dataset.mapping, style, { skipInvalid });
+  const train = preferencePairs(located('train'), dataset.mapping, style, opts);
   let trainPairs = train.pairs;
   let valPairs: PreferencePair[] = [];
   const skipped = [...train.skipped];
   if ((dataset.splits.validation ?? 0) > 0) {
-    const val = preferencePairs(located('validation'), dataset.mapping, style, { skipInvalid });
+    const val = preferencePairs(located('validation'), dataset.mapping, style, opts);
     valPairs = val.pairs;
     skipped.push(...val.skipped);
   }
@@ -77,8 +77,8 @@ export function readPreferencePairs(dataDir: string, dataset: Dataset, skipInval
 }
 
 /** readPreferencePairs, tokenized. */
-export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & { skipInvalid: boolean }): PreferenceData {
-  const { train, val, skipped } = readPreferencePairs(dataDir, dataset, opts.skipInvalid);
+export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & PreferencePairOptions): PreferenceData {
+  const { train, val, skipped } = readPreferencePairs(dataDir, dataset, opts);
   let truncated = 0;
   // every side scores a token: pairs have non-empty completions, and a cut keeps at least half the window for them
   const tokenize = (pairs: PreferencePair[]): PreferenceExample[] =>

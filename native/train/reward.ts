@@ -69,7 +69,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
 
 export async function startReward(input: unknown, env: TrainEnv): Promise<RewardOutcome> {
   const { config, dataset } = planReward(input, env.store); // before the run exists: bad input leaves none behind
-  if (config.objective === 'pairwise') readPreferencePairs(env.dataDir, dataset, config.skipInvalid); // and so does a row that makes no pair
+  if (config.objective === 'pairwise') readPreferencePairs(env.dataDir, dataset, { skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice }); // and so does a row that makes no pair
   const run = env.store.runs.create({ kind: 'reward', name: config.name ?? defaultRunName.reward(config.objective, config.modelName, dataset.name), projectId: config.projectId, config, owner: env.owner });
   return continueReward(run.id, config, env);
 }
@@ -83,7 +83,7 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
 function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
   const withEnd = (ids: number[]) => ids.slice(0, config.seqLen);
   if (config.objective === 'pairwise') {
-    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, skipInvalid: config.skipInvalid });
+    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [withEnd(e.chosen.ids), withEnd(e.rejected.ids)] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'] };
   }

@@ -19,6 +19,11 @@ export interface TrainEnv extends JobEnv {
    * opened after that process died marks the run 'interrupted' instead of leaving it 'running' for ever.
    */
   owner?: ProcessOwner;
+  /**
+   * How the host's user leaves out rows that make no preference pair, in the words of its own interface, for the
+   * advice that ends such a row's refusal: the CLI names its flag, the studio's job its form's checkbox.
+   */
+  skipAdvice?: string;
 }
 
 export const runDir = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId);

@@ -10,6 +10,7 @@
 // the first in Compare from the note next to the KL chart, their KL and score curves overlaid. Light and dark screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Locator } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
 import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
@@ -41,6 +42,12 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
   });
 
   const shoot = (name: string) => shootFromTop(e2e.page, name);
+  /** How far right of its cell's padding a cell's own text (not a hidden 'Prompt: ') starts, in px: 0 unless it starts with a space. */
+  const textInset = (cell: Locator) => cell.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents([...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE)!);
+    return range.getClientRects()[0].left - el.getBoundingClientRect().left - parseFloat(getComputedStyle(el).paddingLeft);
+  });
   const points = (testId: string) => chartPoints(e2e.page, testId);
   const step = () => runStep(e2e.page);
 
@@ -99,7 +106,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     const table = page.getByTestId('rollout-table');
     await table.waitFor();
     await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(4);
-    expect(await table.getByTestId('rollout-row').first().locator('td').nth(2).textContent()).toMatch(/^−?\d+\.\d+$/);
+    expect(await table.getByTestId('rollout-row').first().getByTestId('rollout-score').textContent()).toMatch(/^−?\d+\.\d+$/);
     await page.getByTestId('kl-note').getByText(/reward hacking/).waitFor();
     await shoot('align-ppo-live');
 
@@ -151,12 +158,18 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     const table = rollouts.getByTestId('rollout-table');
     await table.waitFor();
     expect(await table.getByTestId('rollout-row').count()).toBe(4);
-    expect(await table.locator('th').allTextContents()).toEqual(['Prompt', 'Completion', 'Score', 'KL']);
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Completion', 'Score', 'KL']);
+    // each prompt heads its rollout across the table (a 32% column beside the completion wrapped it to a few words a
+    // line), and the completion under it starts where the prompt does: shown without the tokenizer's leading space
+    const first = table.getByTestId('rollout-row').first();
+    const [promptBox, tableBox] = [await first.getByTestId('rollout-prompt').boundingBox(), await table.boundingBox()];
+    expect(Math.abs(promptBox!.width - tableBox!.width)).toBeLessThan(2);
+    for (const testId of ['rollout-prompt', 'rollout-completion']) expect(Math.abs(await textInset(first.getByTestId(testId))), testId).toBeLessThan(1);
     // any iteration can be read: iteration 0 is the held-out prompts before training (KL 0: the policy is the reference)
     await rollouts.getByLabel('Iteration').selectOption('0');
     await expect.poll(() => rollouts.textContent()).toMatch(/Iteration 0 \(before training\)/);
     await expect.poll(() => table.getByTestId('rollout-row').count()).toBe(3);
-    expect(await table.getByTestId('rollout-row').first().locator('td').nth(3).textContent()).toBe('0.000');
+    expect(await table.getByTestId('rollout-row').first().getByTestId('rollout-kl').textContent()).toBe('0.000');
     // the Training batch / Held-out switch keeps its options side by side: the full-width Iteration select beside it
     // squeezed the group to its widest option, stacking the two (align-ppo-run-page at 1440 px, 2026-12-06)
     const switchTops = await rollouts.getByRole('radiogroup', { name: 'Rollouts shown' }).getByRole('radio').evaluateAll((options) => options.map((o) => o.getBoundingClientRect().top));
@@ -167,7 +180,8 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     expect(await trainingBatch.isDisabled()).toBe(true);
     expect(await trainingBatch.evaluate((b) => [getComputedStyle(b).opacity, getComputedStyle(b).cursor])).toEqual(['0.5', 'not-allowed']);
     await shoot('align-ppo-run-page');
-    const firstHeldout = await table.getByTestId('rollout-row').first().locator('td').nth(1).textContent();
+    const firstHeldout = await table.getByTestId('rollout-row').first().getByTestId('rollout-completion').textContent();
+    expect(firstHeldout).not.toMatch(/^\s/);
 
     // before / after: each held-out prompt at iteration 0 beside the last held-out evaluation, scored, with the change
     const samples = page.getByTestId('before-after');
@@ -180,6 +194,8 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     expect((await read('sample-prompt')).length).toBeGreaterThan(0);
     expect(await read('sample-before')).toBe(firstHeldout); // the iteration-0 held-out rollout the table shows
     expect((await read('sample-after')).length).toBeGreaterThan(0);
+    // both completions start where their prompt does, not a space to its right
+    for (const testId of ['sample-prompt', 'sample-before', 'sample-after']) expect(Math.abs(await textInset(rows.first().getByTestId(testId))), testId).toBeLessThan(1);
     const [before, after, change] = [await read('sample-before-score'), await read('sample-after-score'), await read('sample-change')];
     expect(before).toMatch(number);
     expect(after).toMatch(number);

@@ -1,8 +1,9 @@
-// `lathe runs compare`'s per-example view as printed: with two runs, the largest changes with their deltas; with one
-// run, its examples and scores alone (no "— − run" heading, no "delta —" on every row).
+// `lathe runs compare` as printed: the per-example view (with two runs, the largest changes with their deltas; with one
+// run, its examples and scores alone: no "— − run" heading, no "delta —" on every row), and the metrics table, whose
+// training-run values read as `lathe runs show` prints them (a learning rate of 2e-5, never 0.0000).
 import { describe, expect, it } from 'vitest';
-import type { ExamplesPage } from '../../native/api/eval.ts';
-import { examplesText } from '../../native/cli/runs.ts';
+import type { Comparison, ExamplesPage } from '../../native/api/eval.ts';
+import { comparisonTable, examplesText } from '../../native/cli/runs.ts';
 
 const output = (prediction: string, score: number) => ({ prediction, score, scores: { rouge1: score } });
 const row = (key: string, outputs: ExamplesPage['rows'][number]['outputs'], delta: number | null) => ({ key, input: `input of ${key}`, references: [`reference of ${key}`], outputs, delta, spread: null });
@@ -16,5 +17,35 @@ describe('runs compare examples', () => {
   it('heads two runs’ examples with the change and its direction', () => {
     const text = examplesText({ runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'example-id', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25)] }, 5);
     expect(text.split('\n').slice(0, 3)).toEqual(['Largest changes in rouge1 (run_b − run_a; joined by example-id):', '', 'test:0  delta 0.2500']);
+  });
+});
+
+const run = (id: string, template: string | null) => ({ id, name: id, status: 'succeeded', model: null, template, dataset: null, split: null, examples: template ? 10 : 0 });
+const metric = (name: string, higherIsBetter: boolean, values: (number | null)[], bestRunId: string | null = null): Comparison['metrics'][number] => ({ name, higherIsBetter, values: values.map((v) => (v === null ? null : { value: v, ci95: null })), bestRunId });
+/** The table's cells by metric: the first column's name without its '(lower better)', then one cell per run. */
+const cells = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))!.replace(' (lower better)', '').trim().split(/\s{2,}/).slice(1);
+
+describe('runs compare metrics table', () => {
+  it('prints training runs’ tiny values (learning rate, KL) in the notation of lathe runs show, not as 0.0000', () => {
+    const text = comparisonTable({
+      runs: [run('run_a', null), run('run_b', null)],
+      metrics: [
+        metric('loss', false, [2.3456789, 1.5], 'run_b'),
+        metric('lr', false, [2e-5, 1.5e-6]),
+        metric('objective/kl', false, [3e-6, 0.0125]),
+        metric('grad_norm', false, [12.5, null]),
+      ],
+    });
+    expect(cells(text, 'loss')).toEqual(['2.34568', '1.5 *']);
+    expect(cells(text, 'lr')).toEqual(['2e-5', '1.5e-6']);
+    expect(cells(text, 'objective/kl')).toEqual(['3e-6', '0.0125']);
+    expect(cells(text, 'grad_norm')).toEqual(['12.5', '—']);
+    expect(text).not.toContain('0.0000');
+  });
+
+  it('keeps evaluations’ scores, fractions, to four places with their intervals', () => {
+    const c: Comparison = { runs: [run('run_a', 'qa'), run('run_b', 'qa')], metrics: [metric('rouge1', true, [0.25, 0.5], 'run_b')] };
+    c.metrics[0].values[0]!.ci95 = { low: 0.2, high: 0.3 };
+    expect(cells(comparisonTable(c), 'rouge1')).toEqual(['0.2500 [0.2000–0.3000]', '0.5000 *']);
   });
 });

@@ -4,6 +4,7 @@
 // which field it lacks and where to map it.
 import type { AlignPreview } from '../../../../native/api/align.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { Button, Callout, EmptyState } from '../../ui/primitives.tsx';
 
 const PROBLEMS_SHOWN = 8;
@@ -57,7 +58,7 @@ export function AlignDataPreview({ preview, loading, error, skipInvalid, onMapCo
       {preview.problemCount > 0 && (
         <div className={skipInvalid || !pairs ? 'al-problems' : 'al-problems al-problems-blocking'} data-testid="align-problems" role={skipInvalid || !pairs ? undefined : 'alert'}>
           <strong className="small">{plural(preview.problemCount, 'row')} {pairs ? `${preview.problemCount === 1 ? 'makes' : 'make'} no pair` : `${preview.problemCount === 1 ? 'looks' : 'look'} wrong`}</strong>
-          <span className="small muted"> — {!pairs ? 'a classifier leaves no row out: fix these in the file and import it again (a validation label never seen in training stops the run).' : skipInvalid ? `${preview.problemCount === 1 ? 'it' : 'they'} will be left out and listed in the run’s log.` : 'training refuses the dataset until they are fixed or “Leave out rows that make no pair” is ticked.'}</span>
+          <span className="small muted"> — {!pairs ? 'a classifier leaves no row out: fix these in the file and import it again (a validation label never seen in training stops the run).' : skipInvalid ? `${preview.problemCount === 1 ? 'it' : 'they'} will be left out and listed in the run’s log.` : `training refuses the dataset until they are fixed or “${SKIP_UNPAIRED_LABEL}” is ticked.`}</span>
           <ul className="small">
             {preview.problems.slice(0, PROBLEMS_SHOWN).map((p) => (
               <li key={`${p.split}-${p.row}`}><span className="mono">record {p.row}</span> <span className="faint">({p.split})</span>: {p.reason} <span className="faint">— field {p.field}{p.column ? `, column ${p.column}` : ''}</span></li>

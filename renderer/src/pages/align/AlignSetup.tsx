@@ -5,6 +5,7 @@ import type { FormEvent } from 'react';
 import type { AlignPreview } from '../../../../native/api/align.ts';
 import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
@@ -41,7 +42,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
   const shown = settingsFor(form);
   const p = preview.data;
   const ppo = form.method === 'ppo';
-  const dataBlock = ppo ? ppoDataBlock(dataset) ?? (form.rewardRunId ? null : 'Choose a reward model.') : !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “Leave out rows that make no pair”.` : null;
+  const dataBlock = ppo ? ppoDataBlock(dataset) ?? (form.rewardRunId ? null : 'Choose a reward model.') : !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “${SKIP_UNPAIRED_LABEL}”.` : null;
   const canStart = !busy && defaults !== undefined && Object.keys(issues).length === 0 && dataBlock === null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -110,7 +111,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
           {!ppo && p?.kind !== 'labels' && (
             <label className="checkbox small" style={{ marginRight: 'var(--space-4)' }}>
               <input type="checkbox" checked={form.skipInvalid} onChange={(e) => set({ skipInvalid: e.target.checked })} />
-              <span>Leave out rows that make no pair</span>
+              <span>{SKIP_UNPAIRED_LABEL}</span>
             </label>
           )}
           <span className="muted small" style={{ marginRight: 'auto' }}>

@@ -7,15 +7,11 @@ import type { HeldoutPair } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
 import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
-import { formatScore } from './PpoRunParts.tsx';
+import { Completion, formatScore, PromptRow } from './PpoRunParts.tsx';
 import './align.css';
 
 /** A signed change: +0.412, −0.087, ±0.000. */
 export const formatChange = (v: number): string => formatSigned(v, formatScore);
-
-function Completion({ text }: { text: string }) {
-  return text ? <>{text}</> : <span className="faint">(nothing: end of text at once)</span>;
-}
 
 /**
  * One held-out prompt: the prompt across the whole table, and under it the two completions side by side. As a
@@ -26,9 +22,7 @@ function PairRows({ pair }: { pair: HeldoutPair }) {
   const tone = pair.change === null ? '' : pair.change > 0 ? ' al-up' : pair.change < 0 ? ' al-down' : '';
   return (
     <tbody data-testid="sample-row">
-      <tr className="al-sample-prompt-row">
-        <th scope="rowgroup" colSpan={5} className="al-sample-prompt" data-testid="sample-prompt"><span className="visually-hidden">Prompt: </span>{pair.prompt}</th>
-      </tr>
+      <PromptRow prompt={pair.prompt} span={5} testId="sample-prompt" />
       <tr>
         <td className="al-rollout-completion" data-testid="sample-before"><Completion text={pair.before.completion} /></td>
         <td className="num mono" data-testid="sample-before-score">{formatScore(pair.before.score)}</td>

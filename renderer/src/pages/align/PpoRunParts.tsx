@@ -1,6 +1,6 @@
 // What a PPO run shows, live and afterwards: the curves TRL users watch (score mean ± std with the held-out score,
 // KL and its coefficient, policy and value loss, clip fraction, entropy), a note beside the KL on reward hacking
-// and how to compare a run with and without the penalty, and the rollout table (prompt, completion, score) of any
+// and how to compare a run with and without the penalty, and the rollout table (prompt, completion, score, KL) of any
 // iteration, read from align.rollouts and read again while the run goes. The run page shows the same table.
 import { useEffect, useState } from 'react';
 import type { RolloutRow } from '../../../../native/api/align.ts';
@@ -66,20 +66,43 @@ function KlNote({ adaptive, compareWith, runId }: { adaptive: boolean; compareWi
   );
 }
 
-function RolloutRows({ rows, testId }: { rows: RolloutRow[]; testId: string }) {
+/**
+ * A completion as it is shown under its prompt: without the space (or line break) the tokenizer put at its start,
+ * which set it one character right of the prompt above it. Only the display: the rollouts and samples keep it.
+ */
+export function Completion({ text }: { text: string }) {
+  const shown = text.trimStart();
+  if (text === '') return <span className="faint">(nothing: end of text at once)</span>;
+  return shown === '' ? <span className="faint">(white space only)</span> : <>{shown}</>;
+}
+
+/** A prompt as the header of its rows, across the whole table, read above the completions that continue it. */
+export function PromptRow({ prompt, span, testId }: { prompt: string; span: number; testId: string }) {
+  return (
+    <tr className="al-prompt-row">
+      <th scope="rowgroup" colSpan={span} data-testid={testId}><span className="visually-hidden">Prompt: </span>{prompt}</th>
+    </tr>
+  );
+}
+
+/**
+ * One iteration's rollouts: each prompt across the table, its completion, score and KL under it (as the before /
+ * after card reads). As a column of 32% beside the completion the prompt wrapped to a few words a line.
+ */
+export function RolloutRows({ rows, testId }: { rows: RolloutRow[]; testId: string }) {
   return (
     <table className="table al-rollouts" data-testid={testId}>
-      <thead><tr><th>Prompt</th><th>Completion</th><th className="num">Score</th><th className="num" title="Σ log π − log π_ref over the completion">KL</th></tr></thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i} data-testid="rollout-row">
-            <td className="al-rollout-prompt">{r.prompt}</td>
-            <td className="al-rollout-completion">{r.completion || <span className="faint">(nothing: end of text at once)</span>}</td>
-            <td className="num mono">{formatScore(r.score)}</td>
-            <td className="num mono faint">{formatScore(r.kl)}</td>
+      <thead><tr><th>Completion</th><th className="num">Score</th><th className="num" title="Σ log π − log π_ref over the completion">KL</th></tr></thead>
+      {rows.map((r, i) => (
+        <tbody key={i} data-testid="rollout-row">
+          <PromptRow prompt={r.prompt} span={3} testId="rollout-prompt" />
+          <tr>
+            <td className="al-rollout-completion" data-testid="rollout-completion"><Completion text={r.completion} /></td>
+            <td className="num mono" data-testid="rollout-score">{formatScore(r.score)}</td>
+            <td className="num mono faint" data-testid="rollout-kl">{formatScore(r.kl)}</td>
           </tr>
-        ))}
-      </tbody>
+        </tbody>
+      ))}
     </table>
   );
 }

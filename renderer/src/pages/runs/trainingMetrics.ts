@@ -126,10 +126,16 @@ export function yAxisOf(name: string): YAxis {
 }
 
 /**
+ * The losses whose charts offer a linear / log switch: they fall by an order of magnitude in the first steps, which
+ * flattens the rest of a linear curve, and they stay above 0 (PPO's value loss is a squared error). Not PPO's policy
+ * loss, which goes below 0. A loss that does dip below 0 (robust DPO's, PPO's total) keeps a linear axis and says why.
+ */
+const LOG_SCALE_LOSSES: ReadonlySet<string> = new Set(['loss', 'val_loss', 'loss/value']);
+
+/**
  * The kind of chart whose linear / log switch a metric's chart offers (TrainingChart's scaleKind), or undefined for
- * none. Losses only: they fall by an order of magnitude in the first steps, which flattens the rest of a linear
- * curve, and they stay above 0. One kind for every loss, so the choice made on one loss chart holds on all of them.
+ * none. One kind for every loss, so the choice made on one loss chart holds on all of them.
  */
 export function scaleKindOf(name: string): string | undefined {
-  return name === 'loss' || name === 'val_loss' ? 'loss' : undefined;
+  return LOG_SCALE_LOSSES.has(name) ? 'loss' : undefined;
 }
