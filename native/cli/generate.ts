@@ -1,7 +1,7 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
 import { UserError, type CliCommand } from './command.ts';
-import { PromptTooLong } from '../generate/context-fit.ts';
+import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
@@ -12,12 +12,12 @@ const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--log
  * The new tokens that fit after the prompt (see generate/context-fit.ts): all that were `wanted`, or what is left,
  * said through `note`; a prompt that leaves no room is refused in the CLI's words.
  */
-function newTokensThatFit(generator: TextGenerator, promptTokens: number, wanted: number, modelName: string, note: (text: string) => void): number {
+function newTokensThatFit(generator: TextGenerator, tooLong: typeof PromptTooLong, promptTokens: number, wanted: number, modelName: string, note: (text: string) => void): number {
   let fit;
   try {
     fit = generator.fit(promptTokens, wanted);
   } catch (err) {
-    if (err instanceof PromptTooLong) throw new UserError(`the prompt is ${err.promptTokens} tokens but ${modelName} reads at most ${err.context}, answer included; shorten the prompt`);
+    if (err instanceof tooLong) throw new UserError(`the prompt is ${err.promptTokens} tokens but ${modelName} reads at most ${err.context}, answer included; shorten the prompt`);
     throw err;
   }
   if (fit.shortened) note(`the prompt's ${promptTokens} tokens leave room for ${fit.left} new tokens in ${modelName}'s ${fit.context}-token context (${wanted} asked): the answer stops there`);
@@ -49,7 +49,10 @@ export const commands: CliCommand[] = [
       if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
-      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }] = await Promise.all([import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts')]);
+      // loaded here, not at start-up: every other command starts without the engine (tests/unit/cli-startup-modules.test.ts)
+      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }, { PromptTooLong }] = await Promise.all([
+        import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts'), import('../generate/context-fit.ts'),
+      ]);
       let model;
       try {
         model = findDecoder(ctx.dataDir, name, 'generate text');
@@ -59,7 +62,7 @@ export const commands: CliCommand[] = [
       const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, true) });
       try {
         const wanted = options.maxNewTokens ?? (generator.model.folder.generationConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
-        options.maxNewTokens = newTokensThatFit(generator, generator.tokenizer.encode(prompt).length, wanted, model.name, (note) => ctx.info(note));
+        options.maxNewTokens = newTokensThatFit(generator, PromptTooLong, generator.tokenizer.encode(prompt).length, wanted, model.name, (note) => ctx.info(note));
         if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
         let result;
         try {
