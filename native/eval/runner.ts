@@ -11,7 +11,7 @@ import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
-import { checkAdapter } from './runner-adapter.ts';
+import { adapterLabel, checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, shotColumnsView, templateLabel, type RowView } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { nerColumnsOf, nerRowView, tagSetOf, tokenListView } from './runner-ner.ts';
@@ -192,7 +192,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     throw err;
   }
   runConfig.applied = evaluator.describe;
-  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig, owner: ctx.owner });
+  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name}${adapter ? ` + adapter ${adapterLabel(adapter.path)}` : ''} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig, owner: ctx.owner });
   run = store.runs.setStatus(run.id, 'running', ctx.owner ?? null)!;
   ctx.onRun?.(run);
   const record = ctx.recordMetric ?? ((runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }));
