@@ -187,8 +187,19 @@ const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir
 function withFlagGuess(message: string, command: CliCommand): string {
   const unknown = /Unknown option '--([^'=]+)'/.exec(message);
   if (!unknown) return message;
-  const guess = closest(unknown[1], Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) }));
+  const flags = Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) });
+  const guess = closest(unknown[1], flags) ?? onlyFlagWithWords(unknown[1], flags);
   return `unknown option '--${unknown[1]}'.${guess ? ` Did you mean --${guess}?` : ''}`;
+}
+
+/**
+ * The one flag holding every word of `word` (--max-tokens → --max-new-tokens, --steps → --max-steps): names other
+ * tools use, too far from ours in letters to count as a typo.
+ */
+function onlyFlagWithWords(word: string, flags: readonly string[]): string | undefined {
+  const words = word.split('-').filter(Boolean);
+  const holding = flags.filter((flag) => words.every((w) => flag.split('-').includes(w)));
+  return holding.length === 1 ? holding[0] : undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import type { ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { existingProjectId, optionalProjectId } from './project-ref.ts';
+import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
@@ -89,11 +89,17 @@ function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Da
   return mapping;
 }
 
-export function describeDataset(d: Dataset): string {
+/** How a dataset's project reads to a person: "name (id)", or '—' for none. */
+async function projectOf(ctx: CliContext, d: Dataset): Promise<string> {
+  return d.projectId === null ? '—' : projectLabel(ctx, d.projectId);
+}
+
+/** A dataset's fields as `dataset show` prints them; `project` as projectLabel reads its project ('—' for none). */
+export function describeDataset(d: Dataset, project: string): string {
   return formatFields([
     ['id', d.id],
     ['name', d.name],
-    ['project', d.projectId ?? '—'],
+    ['project', project],
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
     ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
@@ -146,7 +152,8 @@ export const commands: CliCommand[] = [
           { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line), skipAdvice: 'use --skip-invalid' },
         );
         progress.done();
-        ctx.print(dataset, () => `Imported dataset ${dataset.id}\n${describeDataset(dataset)}`);
+        const project = await projectOf(ctx, dataset);
+        ctx.print(dataset, () => `Imported dataset ${dataset.id}\n${describeDataset(dataset, project)}`);
       } catch (err) {
         progress.done();
         if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
@@ -166,10 +173,11 @@ export const commands: CliCommand[] = [
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
       const datasets = await callStudio(ctx, 'datasets.list', { projectId: await existingProjectId(ctx, values.project) });
+      const names = await projectNames(ctx);
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],
-          datasets.map((d) => [d.id, d.name, d.rowCount, d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId ?? '', d.createdAt.slice(0, 16).replace('T', ' ')]),
+          datasets.map((d) => [d.id, d.name, d.rowCount, d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId === null ? '' : (names.get(d.projectId) ?? d.projectId), d.createdAt.slice(0, 16).replace('T', ' ')]),
         ),
       );
     },
@@ -193,10 +201,11 @@ export const commands: CliCommand[] = [
         ? await callStudio(ctx, 'datasets.rows', { id: dataset.id, split: split as 'all', limit: k })
         : { columns: dataset.columns, rows: [], total: dataset.rowCount };
       const cell = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+      const project = await projectOf(ctx, dataset);
       ctx.print({ ...dataset, preview: page.rows }, () => {
-        if (k === 0) return describeDataset(dataset);
+        if (k === 0) return describeDataset(dataset, project);
         const table = formatTable(page.columns.map((c) => c.toUpperCase()), page.rows.map((r) => page.columns.map((c) => cell(r[c]))), 40);
-        return [describeDataset(dataset), '', `First ${page.rows.length} of ${plural(page.total, 'row')} (${split}):`, table].join('\n');
+        return [describeDataset(dataset, project), '', `First ${page.rows.length} of ${plural(page.total, 'row')} (${split}):`, table].join('\n');
       });
     },
   },
@@ -218,7 +227,8 @@ export const commands: CliCommand[] = [
       const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
       const mapping = mappingFromFlags(dataset, values);
       const updated = await callStudio(ctx, 'datasets.setMapping', { id: dataset.id, mapping });
-      ctx.print(updated, () => `Mapped dataset ${updated.name}\n${describeDataset(updated)}`);
+      const project = await projectOf(ctx, updated);
+      ctx.print(updated, () => `Mapped dataset ${updated.name}\n${describeDataset(updated, project)}`);
     },
   },
 ];

@@ -28,3 +28,8 @@ export async function projectLabel(ctx: CliContext, id: string): Promise<string>
   const project = (await callStudio(ctx, 'projects.list', {})).find((p) => p.id === id);
   return project ? `${project.name} (${project.id})` : id;
 }
+
+/** Every project's name by its id: lists show a project by the name people know it by. */
+export async function projectNames(ctx: CliContext): Promise<Map<string, string>> {
+  return new Map((await callStudio(ctx, 'projects.list', {})).map((p) => [p.id, p.name]));
+}

@@ -10,7 +10,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
-import { existingProjectId, projectIdOf, projectLabel } from './project-ref.ts';
+import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
@@ -85,7 +85,7 @@ export const commands: CliCommand[] = [
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
       const listed = (await callStudio(ctx, 'runs.list', { projectId: await existingProjectId(ctx, values.project), kind, tag })).reverse(); // newest first
       // People know a project by its name; the JSON keeps projectId beside it (a deleted project's id has no name).
-      const names = new Map((await callStudio(ctx, 'projects.list', {})).map((p) => [p.id, p.name]));
+      const names = await projectNames(ctx);
       const runs = listed.map((r) => ({ ...r, projectName: r.projectId === null ? null : (names.get(r.projectId) ?? null) }));
       const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectName ?? r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
       ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));

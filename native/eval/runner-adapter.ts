@@ -67,3 +67,11 @@ export function checkAdapter(adapterPath: string, model: Pick<Model, 'id' | 'nam
     targetModules: adapter.config.targetModules,
   };
 }
+
+/**
+ * How a run's default name tells an adapter apart from its base (runs list, compare, the scorecard): a training
+ * run's adapter (runs/<run id>/adapter) by that run's id, any other by its folder's name.
+ */
+export function adapterLabel(dir: string): string {
+  return path.basename(dir) === 'adapter' ? path.basename(path.dirname(dir)) : path.basename(dir);
+}

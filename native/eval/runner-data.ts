@@ -119,7 +119,7 @@ export function loadItems(
 
 /**
  * Train rows to draw few-shot examples from: `source`'s train split, which is the evaluated dataset's own unless the
- * run takes its examples from another dataset (shotsFrom; checkShotColumns has checked its columns then).
+ * run takes its examples from another dataset (shotsFrom; shotColumnsView has checked its columns then).
  */
 export function loadShotPool(dataDir: string, source: Dataset, evaluated: Dataset, shots: number, view?: RowView): Row[] {
   const train = source.splits.train ?? 0;
@@ -136,16 +136,35 @@ export function loadShotPool(dataDir: string, source: Dataset, evaluated: Datase
 }
 
 /**
- * Refuses examples from another dataset that lacks a column they are written from (`columns`: the input, the
- * first reference, the prompt's placeholders): a prompt would otherwise fail on the first example drawn.
+ * How another dataset's rows supply few-shot examples. Each column the examples are written from (`columns`: the
+ * input, the first reference, the prompt's placeholders) is read from the source's column of the same name, else
+ * from the column the source maps to the same field: DialogSum's dev set maps target ← summary, its test set
+ * target ← summary1, and each set's mapping says which column is which. Returns the view that copies those columns
+ * under the names the prompt reads (undefined when none needs it); refuses a column found neither way, since a
+ * prompt would otherwise fail on the first example drawn.
  */
-export function checkShotColumns(source: Dataset, evaluated: Dataset, columns: readonly string[]): void {
-  const missing = columns.find((c) => !source.columns.includes(c));
-  if (missing === undefined) return;
-  const message = `few-shot examples from dataset ${source.name} need the column '${missing}' that the evaluation of ${evaluated.name} reads, `
-    + `but ${source.name} has none (columns: ${source.columns.join(', ')}); take the examples from a dataset with the same columns (--shots-from), `
-    + `or from ${evaluated.name}'s own train split`;
-  throw new StudioError('invalid_params', message, { field: 'shotsFrom' });
+export function shotColumnsView(source: Dataset, evaluated: Dataset, columns: readonly string[]): RowView | undefined {
+  const copies: [column: string, from: string][] = [];
+  for (const column of new Set(columns)) {
+    if (source.columns.includes(column)) continue;
+    const field = Object.keys(evaluated.mapping).find((f) => evaluated.mapping[f] === column);
+    const from = field === undefined ? undefined : source.mapping[field];
+    if (from !== undefined && source.columns.includes(from)) {
+      copies.push([column, from]);
+      continue;
+    }
+    const mapIt = field === undefined ? '' : `map the column that holds it ('lathe dataset map ${source.name} --${field}-column C'), `;
+    const message = `few-shot examples from dataset ${source.name} need the column '${column}' that the evaluation of ${evaluated.name} reads, `
+      + `but ${source.name} has none${field === undefined ? '' : ` and maps no column to ${field}`} (columns: ${source.columns.join(', ')}); `
+      + `${mapIt}take the examples from a dataset with the same columns (--shots-from), or from ${evaluated.name}'s own train split`;
+    throw new StudioError('invalid_params', message, { field: 'shotsFrom' });
+  }
+  if (copies.length === 0) return undefined;
+  return (row) => {
+    const copied: Row = { ...row };
+    for (const [column, from] of copies) copied[column] = row[from];
+    return copied;
+  };
 }
 
 /** Rows read at a time when scanning a whole dataset for its labels. */

@@ -11,8 +11,8 @@ import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
-import { checkAdapter } from './runner-adapter.ts';
-import { checkShotColumns, defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, templateLabel } from './runner-data.ts';
+import { adapterLabel, checkAdapter } from './runner-adapter.ts';
+import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, shotColumnsView, templateLabel, type RowView } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { nerColumnsOf, nerRowView, tagSetOf, tokenListView } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
@@ -140,8 +140,9 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataDir, dataset, inputColumn, referenceColumns![0])));
   const shotsFrom = shotSourceOf(store, config, dataset);
-  if (shotsFrom !== dataset) checkShotColumns(shotsFrom, dataset, [inputColumn, referenceColumns![0], ...placeholdersOf(template!.input), ...placeholdersOf(template!.output)]);
-  const shotView = ner && shotsFrom !== dataset ? nerRowView(shotsFrom, ner) : view;
+  const renamed = shotsFrom === dataset ? undefined : shotColumnsView(shotsFrom, dataset, [inputColumn, referenceColumns![0], ...placeholdersOf(template!.input), ...placeholdersOf(template!.output)]);
+  const ownView = ner && shotsFrom !== dataset ? nerRowView(shotsFrom, ner) : view;
+  const shotView: RowView | undefined = renamed && ownView ? (row, id) => ownView(renamed(row, id), id) : (renamed ?? ownView);
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, shotsFrom, dataset, config.shots, shotView) : [];
   const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
 
@@ -191,7 +192,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     throw err;
   }
   runConfig.applied = evaluator.describe;
-  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig, owner: ctx.owner });
+  let run = store.runs.create({ kind: 'evaluation', name: config.name ?? `${model.name}${adapter ? ` + adapter ${adapterLabel(adapter.path)}` : ''} · ${dataset.name}/${config.split} · ${label}`, projectId: config.projectId, config: runConfig, owner: ctx.owner });
   run = store.runs.setStatus(run.id, 'running', ctx.owner ?? null)!;
   ctx.onRun?.(run);
   const record = ctx.recordMetric ?? ((runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }));

@@ -338,8 +338,9 @@ function moveModelFolder(dataDir: string, from: string, files: string[], name: s
 export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tokenizer: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const [ckptPath, tokPath] = [path.resolve(ckpt), path.resolve(tokenizer)];
   for (const f of [ckptPath, tokPath]) {
-    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file`);
-    if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${f === ckptPath ? 'checkpoint (CKPT.bin)' : 'tokenizer (--tokenizer TOK.bin)'} file itself`);
+    const what = f === ckptPath ? 'checkpoint (CKPT.bin)' : 'tokenizer (--tokenizer TOK.bin)';
+    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file; check the path of the ${what}`);
+    if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${what} file itself`);
   }
   requireFreeName(dataDir, name);
   const total = fs.statSync(ckptPath).size;

@@ -24,7 +24,8 @@ function openForReading(file: string): number {
   try {
     return fs.openSync(file, 'r');
   } catch (err) {
-    throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CheckpointError(missing ? `${file}: no such file; check the path` : `${file}: cannot open (${(err as Error).message})`);
   }
 }
 

@@ -43,7 +43,8 @@ export function detectFormat(dataset: Dataset, requested: (typeof SFT_FORMATS)[n
   }
   const picked = formatForMapping(m, dataset.columns);
   if (picked) return picked;
-  throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages, text/label, tokens/tags or text`);
+  throw new Error(`dataset ${dataset.name}: its column mapping ${JSON.stringify(m)} fits no training format; map instruction/output, input/target, question/answer, messages, text/label, tokens/tags or text `
+    + `to its columns (${dataset.columns.join(', ')}), e.g. 'lathe dataset map ${dataset.name} --input-column C --target-column C' for a summary`);
 }
 
 function textColumn(dataset: Dataset): string | undefined {

@@ -114,6 +114,20 @@ describe('lathe dataset import: bad input', () => {
     expect(lathe(dir, ['dataset', 'import', '--help']).stdout).toMatch(/--split.*the file already is that split/s);
   });
 
+  it("shows a dataset's project by its name, as runs list does, in import, show, map and list", () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'pairs.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ dialogue: `hello ${i}`, summary: `greeting ${i}` })).join('\n') + '\n');
+    const project = lathe(dir, ['project', 'create', '--name', 'dialogue-summaries', '--task', 'summarization', '--json']).json<{ id: string }>();
+    const imported = lathe(dir, ['dataset', 'import', file, '--name', 'pairs', '--project', 'dialogue-summaries']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const label = new RegExp(`^project: +dialogue-summaries \\(${project.id}\\)$`, 'm');
+    expect(imported.stdout).toMatch(label);
+    expect(lathe(dir, ['dataset', 'show', 'pairs', '--rows', '0']).stdout).toMatch(label);
+    expect(lathe(dir, ['dataset', 'map', 'pairs', '--target-column', 'summary']).stdout).toMatch(label);
+    expect(lathe(dir, ['dataset', 'list']).stdout).toMatch(/^ds_\w+ +pairs +10 +dialogue, summary +jsonl +dialogue-summaries /m);
+  });
+
   it('names the file, line and field, and imports nothing', () => {
     const dir = dataDir();
     const cases: [string, string | Buffer, RegExp][] = [

@@ -71,6 +71,9 @@ describe.skipIf(!HAS_MODEL)('evaluating with an adapter', () => {
     expect(config.adapterPath).toBe(adapter);
     expect(config.adapter).toMatchObject({ r: 8, alpha: 16, recordedBaseMatches: true });
     expect((studio.store.runs.get(base.runId)!.config as Record<string, unknown>).adapterPath).toBeNull();
+    // the default names tell the two runs apart (runs list, compare, the scorecard): the adapter by its training run
+    expect(studio.store.runs.get(base.runId)!.name).toBe('s260k · stories/all · zero-shot');
+    expect(studio.store.runs.get(tuned.runId)!.name).toBe(`s260k + adapter ${path.basename(path.dirname(adapter))} · stories/all · zero-shot`);
   }, 120_000);
 
   it('lathe eval --adapter applies it', () => {

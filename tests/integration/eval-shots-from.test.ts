@@ -23,7 +23,7 @@ const TRAIN = [
   { sentence: 'smart and sharp', label: 'positive' },
   { sentence: 'painfully boring', label: 'negative' },
 ];
-/** The same reviews under other column names: a shots dataset the evaluation cannot write examples from. */
+/** The same reviews under another column name, mapped to the same field: examples are read through the mapping. */
 const RENAMED = TRAIN.map((r) => ({ text: r.sentence, label: r.label }));
 
 let dataDir = '';
@@ -43,6 +43,8 @@ beforeAll(async () => {
   await importDataset({ path: writeRows(path.join(src, 'dev.jsonl'), DEV), name: 'glue-dev', split: 'test', mapping: { input: 'sentence', label: 'label' } }, ctx);
   await importDataset({ path: writeRows(path.join(src, 'train.jsonl'), TRAIN), name: 'sst2', split: 'train', mapping: { input: 'sentence', label: 'label' } }, ctx);
   await importDataset({ path: writeRows(path.join(src, 'renamed.jsonl'), RENAMED), name: 'reviews', split: 'train', mapping: { input: 'text', label: 'label' } }, ctx);
+  // the same again with no column mapped to the input: the evaluation cannot tell which column to write examples from
+  await importDataset({ path: writeRows(path.join(src, 'unmapped.jsonl'), RENAMED), name: 'unmapped', split: 'train', mapping: { label: 'label' } }, ctx);
   await studio.close();
   fs.rmSync(src, { recursive: true, force: true });
 }, 60_000);
@@ -73,10 +75,18 @@ describe('few-shot examples from another dataset', () => {
     expect(lathe(dataDir, ['runs', 'show', outcome.runId]).stdout).toMatch(/shotsFrom.*sst2/s);
   }, 120_000);
 
-  it('refuses a shots dataset without a column the examples are written from, naming both datasets', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'reviews']);
+  it('reads a column the shots dataset names otherwise through its mapping (DialogSum: summary in dev, summary1 in test)', () => {
+    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'reviews', '--json'], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const examples = readPredictions(r.json<{ predictionsPath: string }>().predictionsPath);
+    for (const e of examples) expect(RENAMED.filter((row) => e.prompt!.includes(`${row.text}`)), e.prompt).toHaveLength(2);
+  }, 120_000);
+
+  it('refuses a shots dataset without a column the examples are written from and no mapping to it, saying how to map one', () => {
+    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'unmapped']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/few-shot examples from dataset reviews need the column 'sentence' that the evaluation of glue-dev reads/);
+    expect(r.stderr).toMatch(/few-shot examples from dataset unmapped need the column 'sentence' that the evaluation of glue-dev reads, but unmapped has none and maps no column to input/);
+    expect(r.stderr).toMatch(/lathe dataset map unmapped --input-column C/);
   });
 
   it('refuses examples from another dataset on a zero-shot run', () => {
@@ -88,7 +98,7 @@ describe('few-shot examples from another dataset', () => {
   it('refuses an unknown shots dataset, naming the flag', () => {
     const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--shots-from: no dataset named 'nope' \(datasets: glue-dev, sst2, reviews\)/);
+    expect(r.stderr).toMatch(/--shots-from: no dataset named 'nope' \(datasets: glue-dev, sst2, reviews, unmapped\)/);
   });
 
   it('points a test set without a train split to --shots-from', () => {

@@ -92,6 +92,11 @@ describe('lathe model / generate', () => {
     expect([file.code, file.stderr]).toEqual([2, expect.stringMatching(/tiny\.q8_0\.gguf: not a folder; .* a GGUF file is imported with 'lathe model import-gguf FILE --name N'/)]);
     const folderAsFile = lathe('model', 'import-llama2c', gguf, '--tokenizer', tmp, '--name', 'm');
     expect([folderAsFile.code, folderAsFile.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the tokenizer \(--tokenizer TOK\.bin\) file itself/)]);
+    // a path that does not exist: which file it is, and what to check
+    const noTokenizer = lathe('model', 'import-llama2c', gguf, '--tokenizer', path.join(tmp, 'tok.bin'), '--name', 'm');
+    expect([noTokenizer.code, noTokenizer.stderr]).toEqual([2, expect.stringMatching(/tok\.bin: no such file; check the path of the tokenizer \(--tokenizer TOK\.bin\)/)]);
+    const noGguf = lathe('model', 'import-gguf', path.join(tmp, 'nope.gguf'), '--name', 'm');
+    expect([noGguf.code, noGguf.stderr]).toEqual([2, expect.stringMatching(/nope\.gguf: no such file; check the path\n/)]);
     expect(fs.readdirSync(path.join(dataDir, 'models')).length).toBe(1);
   });
 });

@@ -57,6 +57,8 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     const r = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'seedraw', '--method', 'lora', '--max-steps', '5']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/column mapping .* fits no training format/);
+    // it says which columns there are and the command that maps them
+    expect(r.stderr).toMatch(/to its columns \(.*instances.*\), e\.g\. 'lathe dataset map seedraw --input-column C --target-column C'/);
     expect(r.stderr).not.toMatch(/^run run_/m);
     expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
   });

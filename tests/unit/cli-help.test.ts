@@ -93,6 +93,11 @@ describe('did you mean', () => {
     expect(flag.code).toBe(2);
     expect(flag.err).toContain("unknown option '--rnk'. Did you mean --rank?");
     expect(closest('zzzzzzzz', ['train', 'eval'])).toBeUndefined();
+    // another tool's name for a flag: the one flag holding all its words
+    expect((await run(['generate', '--model', 'm', '--prompt', 'p', '--max-tokens', '5'])).err).toContain("unknown option '--max-tokens'. Did you mean --max-new-tokens?");
+    expect((await run(['align', 'reward', '--steps', '5'])).err).toContain("unknown option '--steps'. Did you mean --max-steps?");
+    // words two flags hold: no guess
+    expect((await run(['train', '--every', '5'])).err).toMatch(/unknown option '--every'\.$/m);
   });
 
   it("answers 'lathe help frobnicate' as 'lathe frobnicate': unknown command, exit 2", async () => {

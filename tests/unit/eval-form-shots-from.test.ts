@@ -1,6 +1,6 @@
 // The Evaluate form's check of few-shot examples drawn from another dataset: the prompt's layout names columns, and
 // a source dataset without one of them is flagged before the run starts (the engine would refuse the run at start,
-// native/eval/runner-data.ts checkShotColumns), with the column and the source's own columns named. Also the Examples field's help when N exceeds the split.
+// native/eval/runner-data.ts shotColumnsView, which also reads a column through the source's mapping), with the column and the source's own columns named. Also the Examples field's help when N exceeds the split.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../native/api/schemas.ts';
 import { initialForm, limitHelp, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';

@@ -6,7 +6,7 @@ import type { EvalExample } from '../../native/api/eval.ts';
 import type { Dataset, Project, Run, RunMetric } from '../../native/api/schemas.ts';
 import { compareMetrics, joinExamples, sortJoined } from '../../native/eval/compare.ts';
 import { csvCell, examplesToCsv, metricsToCsv } from '../../native/eval/compare-export.ts';
-import { checkShotColumns, defaultTemplate, inputColumnOf, loadShotPool, referenceColumnsOf } from '../../native/eval/runner-data.ts';
+import { defaultTemplate, inputColumnOf, loadShotPool, referenceColumnsOf, shotColumnsView } from '../../native/eval/runner-data.ts';
 import { fitPrompt } from '../../native/eval/runner-generation.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
 import { scorecardOf } from '../../native/eval/scorecard.ts';
@@ -231,18 +231,21 @@ describe('prompts and windows', () => {
     expect(defaultTemplate('/nonexistent', squad, inputColumnOf(squad), referenceColumnsOf(squad)[0])).toEqual({ instruction: undefined, input: 'Context:\n{{context}}\n\nQuestion:\n{{question}}', output: 'Answers: {{answers}}', answerPrefix: 'Answers:' });
   });
 
-  it('takes few-shot examples from another dataset only when it has the columns they are written from', () => {
-    const dev = { id: 'ds_dev', name: 'glue-dev', columns: ['sentence', 'label'], splits: { train: 0, validation: 0, test: 872 } } as unknown as Dataset;
-    const sst2 = { id: 'ds_sst2', name: 'sst2', columns: ['idx', 'sentence', 'label'], splits: { train: 60614, validation: 0, test: 0 } } as unknown as Dataset;
-    const renamed = { id: 'ds_r', name: 'reviews', columns: ['text', 'label'], splits: { train: 4, validation: 0, test: 0 } } as unknown as Dataset;
-    expect(() => checkShotColumns(sst2, dev, ['sentence', 'label'])).not.toThrow();
+  it('takes few-shot examples from another dataset only when it has the columns they are written from, by name or by mapping', () => {
+    const dev = { id: 'ds_dev', name: 'glue-dev', columns: ['sentence', 'label'], mapping: { input: 'sentence', label: 'label' }, splits: { train: 0, validation: 0, test: 872 } } as unknown as Dataset;
+    const sst2 = { id: 'ds_sst2', name: 'sst2', columns: ['idx', 'sentence', 'label'], mapping: { input: 'sentence', label: 'label' }, splits: { train: 60614, validation: 0, test: 0 } } as unknown as Dataset;
+    const renamed = { id: 'ds_r', name: 'reviews', columns: ['text', 'label'], mapping: { input: 'text', label: 'label' }, splits: { train: 4, validation: 0, test: 0 } } as unknown as Dataset;
+    const unmapped = { ...renamed, name: 'unmapped', mapping: { label: 'label' } } as unknown as Dataset;
+    expect(shotColumnsView(sst2, dev, ['sentence', 'label'])).toBeUndefined();
+    // the column the source maps to the same field stands in for the one the prompt reads
+    expect(shotColumnsView(renamed, dev, ['sentence', 'label'])!({ text: 'a pure joy', label: 'positive' }, 'train:0')).toMatchObject({ sentence: 'a pure joy', label: 'positive' });
     let refusal: unknown;
     try {
-      checkShotColumns(renamed, dev, ['sentence', 'label']);
+      shotColumnsView(unmapped, dev, ['sentence', 'label']);
     } catch (err) {
       refusal = err;
     }
-    expect(refusal).toMatchObject({ message: expect.stringMatching(/dataset reviews need the column 'sentence' that the evaluation of glue-dev reads.*columns: text, label/), details: { field: 'shotsFrom' } });
+    expect(refusal).toMatchObject({ message: expect.stringMatching(/dataset unmapped need the column 'sentence' that the evaluation of glue-dev reads, but unmapped has none and maps no column to input \(columns: text, label\); map the column that holds it \('lathe dataset map unmapped --input-column C'\)/), details: { field: 'shotsFrom' } });
     // a test set on its own: the refusal says where else examples can come from
     expect(() => loadShotPool('/nonexistent', dev, dev, 2)).toThrow(/glue-dev has 0 train rows; .*--shots-from DATASET/);
   });

@@ -114,7 +114,7 @@ describe('bad input is reported with file and tensor', () => {
   });
   it('a file that is not there', () => {
     const missing = path.join(tmp, 'missing.safetensors');
-    expect(() => SafetensorsFile.open(missing)).toThrow(`${missing}: cannot open (ENOENT`);
+    expect(() => SafetensorsFile.open(missing)).toThrow(`${missing}: no such file; check the path`);
   });
   it('a shard the index names but the folder lacks is blamed on the index, with what to do', async () => {
     const dir = path.join(tmp, 'shard-missing');
