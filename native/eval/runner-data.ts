@@ -4,6 +4,7 @@
 import { defaultPromptTemplate, MAX_NAMED_LABELS, namedLabels } from '../api/default-prompt.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
+import { shotColumnField, shotColumnIn } from '../api/shot-columns.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import type { PromptTemplate, Row } from '../text/prompt.ts';
 
@@ -137,22 +138,21 @@ export function loadShotPool(dataDir: string, source: Dataset, evaluated: Datase
 
 /**
  * How another dataset's rows supply few-shot examples. Each column the examples are written from (`columns`: the
- * input, the first reference, the prompt's placeholders) is read from the source's column of the same name, else
- * from the column the source maps to the same field: DialogSum's dev set maps target ← summary, its test set
- * target ← summary1, and each set's mapping says which column is which. Returns the view that copies those columns
+ * input, the first reference, the prompt's placeholders) is read where shotColumnIn (api/shot-columns.ts) finds it:
+ * the source's column of that name, else the one it maps to the same field. Returns the view that copies those columns
  * under the names the prompt reads (undefined when none needs it); refuses a column found neither way, since a
  * prompt would otherwise fail on the first example drawn.
  */
 export function shotColumnsView(source: Dataset, evaluated: Dataset, columns: readonly string[]): RowView | undefined {
   const copies: [column: string, from: string][] = [];
   for (const column of new Set(columns)) {
-    if (source.columns.includes(column)) continue;
-    const field = Object.keys(evaluated.mapping).find((f) => evaluated.mapping[f] === column);
-    const from = field === undefined ? undefined : source.mapping[field];
-    if (from !== undefined && source.columns.includes(from)) {
+    const from = shotColumnIn(source, evaluated, column);
+    if (from === column) continue;
+    if (from !== null) {
       copies.push([column, from]);
       continue;
     }
+    const field = shotColumnField(evaluated, column);
     const mapIt = field === undefined ? '' : `map the column that holds it ('lathe dataset map ${source.name} --${field}-column C'), `;
     const message = `few-shot examples from dataset ${source.name} need the column '${column}' that the evaluation of ${evaluated.name} reads, `
       + `but ${source.name} has none${field === undefined ? '' : ` and maps no column to ${field}`} (columns: ${source.columns.join(', ')}); `

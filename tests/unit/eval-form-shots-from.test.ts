@@ -1,6 +1,7 @@
 // The Evaluate form's check of few-shot examples drawn from another dataset: the prompt's layout names columns, and
-// a source dataset without one of them is flagged before the run starts (the engine would refuse the run at start,
-// native/eval/runner-data.ts shotColumnsView, which also reads a column through the source's mapping), with the column and the source's own columns named. Also the Examples field's help when N exceeds the split.
+// a source dataset that supplies one of them neither by name nor through its mapping is flagged before the run starts
+// (the engine would refuse the run at start: the same rule, native/api/shot-columns.ts), with the column and the
+// source's own columns named. Also the Examples field's help when N exceeds the split.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../native/api/schemas.ts';
 import { initialForm, limitHelp, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
@@ -26,15 +27,27 @@ describe('few-shot examples from another dataset', () => {
     expect(problems(fewShot(), reviewsTest, reviewsTrain).shots).toBeUndefined();
   });
 
-  it('names the first column the source lacks, and the columns it has', () => {
-    expect(shotColumnMissing(fewShot(), reviewsTest, dialogues)).toBe('sentence');
+  it('names the first column the source supplies neither by name nor through its mapping, and the columns it has', () => {
+    // 'sentence' is the input, and dialogsum maps its input (dialogue); nothing of dialogsum is mapped to label
+    expect(shotColumnMissing(fewShot(), reviewsTest, dialogues)).toBe('label');
     expect(problems(fewShot({ shotsFromId: dialogues.id }), reviewsTest, dialogues).shots)
-      .toBe("The prompt reads the column 'sentence', and dialogsum has none (its columns: dialogue, summary): take the examples from a dataset with the same columns.");
+      .toBe("The prompt reads the column 'label', and dialogsum has none and maps no column to label (its columns: dialogue, summary): map the column that holds it to label on the Datasets page, or take the examples from a dataset with the same columns.");
+  });
+
+  it('reads a column the source names otherwise through its mapping, as the engine does (DialogSum dev → test)', () => {
+    const dev = dataset('dialogsum-dev', ['dialogue', 'summary'], { input: 'dialogue', target: 'summary' }, 40);
+    const test = dataset('dialogsum-test', ['dialogue', 'summary1', 'summary2'], { input: 'dialogue', target: 'summary1' }, 0);
+    const form = fewShot({ metrics: ['rougeL'], datasetId: test.id, shotsFromId: dev.id });
+    expect(shotColumnMissing(form, test, dev)).toBeNull();
+    expect(problems(form, test, dev).shots).toBeUndefined();
   });
 
   it('reads a custom layout’s placeholders, not the mapping', () => {
     const custom = fewShot({ customTemplate: true, template: { instruction: '', input: 'Text: {{sentence}} ({{idx}})', output: 'Label: {{label}}', answerPrefix: 'Label:' } });
     expect(shotColumnMissing(custom, reviewsTrain, reviewsTest)).toBe('idx');
+    const noIdx = dataset('reviews-b', ['sentence', 'label'], { input: 'sentence', label: 'label' }, 40); // idx is in no mapping
+    expect(problems({ ...custom, shotsFromId: noIdx.id }, reviewsTrain, noIdx).shots)
+      .toBe("The prompt reads the column 'idx', and reviews-b has none (its columns: sentence, label): take the examples from a dataset with the same columns.");
     expect(shotColumnMissing(custom, reviewsTest, reviewsTrain)).toBeNull();
   });
 

@@ -4,6 +4,7 @@ import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../
 import { defaultPromptTemplate, placeholdersOf } from '../../../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
 import { plural } from '../../../../native/api/format.ts';
+import { shotColumnField, shotColumnIn } from '../../../../native/api/shot-columns.ts';
 import { formatCount } from '../../domain/format.ts';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { isPerplexity } from './metrics.ts';
@@ -107,7 +108,9 @@ export function problems(form: EvalForm, dataset: Dataset | undefined, shotsFrom
   }
   const missing = !perplexity && shots > 0 && !out.shots && dataset && shotsFrom ? shotColumnMissing(form, dataset, shotsFrom) : null;
   if (missing !== null) {
-    out.shots = `The prompt reads the column '${missing}', and ${shotsFrom!.name} has none (its columns: ${shotsFrom!.columns.join(', ')}): take the examples from a dataset with the same columns.`;
+    const field = shotColumnField(dataset!, missing);
+    const mapIt = field === undefined ? '' : `map the column that holds it to ${field} on the Datasets page, or `;
+    out.shots = `The prompt reads the column '${missing}', and ${shotsFrom!.name} has none${field === undefined ? '' : ` and maps no column to ${field}`} (its columns: ${shotsFrom!.columns.join(', ')}): ${mapIt}take the examples from a dataset with the same columns.`;
   }
   if (form.metrics.includes('judge') && !form.judgeModelId) out.judge = 'Choose the model that judges the answers.';
   if (form.metrics.includes('judge') && form.judgeRubric === 'custom' && !form.judgeRubricText.trim()) out.rubric = 'Write the rubric the judge applies, or pick a built-in one.';
@@ -116,12 +119,12 @@ export function problems(form: EvalForm, dataset: Dataset | undefined, shotsFrom
 }
 
 /**
- * The first column the prompt's solved examples are written from (the layout's placeholders) that `source` lacks, or
- * null: examples from another dataset need the evaluated one's columns (the engine refuses the run otherwise).
+ * The first column the prompt's solved examples are written from (the layout's placeholders) that `source` cannot
+ * supply, by name or through its mapping (shotColumnIn, the engine's rule), or null: the engine refuses the run then.
  */
 export function shotColumnMissing(form: EvalForm, dataset: Dataset, source: Dataset): string | null {
   const layout = form.customTemplate ? form.template : templateFromMapping(dataset);
-  return [...placeholdersOf(layout.input), ...placeholdersOf(layout.output)].find((c) => !source.columns.includes(c)) ?? null;
+  return [...placeholdersOf(layout.input), ...placeholdersOf(layout.output)].find((c) => shotColumnIn(source, dataset, c) === null) ?? null;
 }
 
 /**
