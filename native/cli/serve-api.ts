@@ -2,6 +2,7 @@
 // an API key (a random one, printed, unless --api-key gives one); another host needs --api-key. `lathe api-log`
 // shows its request log.
 import { StudioError } from '../api/errors.ts';
+import { apiSnippets } from '../api/serve-snippets.ts';
 import { OpenAIError } from '../openai/errors.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { API_DEFAULTS } from '../openai/defaults.ts';
@@ -90,6 +91,7 @@ export const commands: CliCommand[] = [
       }
       warnIfPlainHttpBeyondLoopback(ctx, host, isLoopbackHost(host));
       ctx.info(`serving ${model} (and every model of ${ctx.dataDir}); press Ctrl+C to stop`);
+      if (!ctx.json) ctx.info(`try it:\n${apiSnippets({ url: server.url, apiKey: server.apiKey, model }).curl}`);
       return serveUntilStopped(ctx, server);
     },
   },

@@ -1,6 +1,6 @@
 // `lathe serve-api` as a user runs it: it prints the URL and a generated key, answers the official client with
 // that key (and `lathe api-log` shows the request), and refuses a non-loopback host without --api-key and an unknown --model, naming the flag.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,9 +37,9 @@ describe('lathe serve-api', () => {
   it.skipIf(!HAS_STORIES)('prints its URL and a generated key, and serves the official client with it', async () => {
     const child = spawn(process.execPath, [LATHE_BIN, 'serve-api', '--model', 's260k', '--port', '0', '--threads', '1'], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
+      let err = '';
       const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
         let out = '';
-        let err = '';
         const timer = setTimeout(() => reject(new Error(`serve-api did not start:\n${out}\n${err}`)), 60_000);
         child.stderr.on('data', (d) => (err += d));
         child.stdout.on('data', (d) => {
@@ -57,6 +57,13 @@ describe('lathe serve-api', () => {
       const client = new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 });
       const r = await client.chat.completions.create({ model: 's260k', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3, temperature: 0 });
       expect(r.choices[0].message.content!.length).toBeGreaterThan(0);
+      // and the curl command it prints runs as pasted
+      await expect.poll(() => err).toMatch(/try it:\n/);
+      const curl = /try it:\n(curl [^]*?[^\\])\n/.exec(`${err}\n`)?.[1];
+      expect(curl).toContain(`-H 'Authorization: Bearer ${key}'`);
+      const pasted = spawnSync('bash', ['-c', `${curl} --silent --show-error --fail-with-body`], { encoding: 'utf8' });
+      expect(pasted.status, pasted.stderr).toBe(0);
+      expect(JSON.parse(pasted.stdout)).toMatchObject({ object: 'chat.completion', model: 's260k' });
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

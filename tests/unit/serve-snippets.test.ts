@@ -3,7 +3,7 @@
 // base URL, key and model as string literals.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { apiSnippets } from '../../renderer/src/pages/integrate/serve-snippets.ts';
+import { apiSnippets } from '../../native/api/serve-snippets.ts';
 
 const target = { url: 'http://127.0.0.1:4321/v1', apiKey: 'lathe-abc_DEF-123', model: `it's "my" model:run 1` };
 

@@ -8,7 +8,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Field, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
-import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from './serve-snippets.ts';
+import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
 
 const POLL_MS = 1000;

@@ -1,6 +1,6 @@
 // The few lines an application needs to call the studio's OpenAI-compatible server, in the three forms people
 // paste: a curl command, Python's `openai` package and JavaScript's. Each carries the real base URL, key and model,
-// so a copied snippet runs as it stands.
+// so a copied snippet runs as it stands. The Integrate page shows all three; `lathe serve-api` prints the curl one.
 
 export const SNIPPET_KINDS = ['curl', 'python', 'javascript'] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
