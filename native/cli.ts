@@ -181,6 +181,9 @@ function unknownCommand(commands: CliCommand[], words: string[]): string {
   return `lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`;
 }
 
+/** How every warning of every command begins (CliContext.warn). */
+export const WARNING_PREFIX = 'warning: ';
+
 const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
 
 /** node's "Unknown option '--rnk'" with the nearest option the command has. */
@@ -300,6 +303,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const json = Boolean(values.json);
+  const info = (line: string) => {
+    if (!json) console.error(line);
+  };
+  const warn = (line: string) => console.error(`${WARNING_PREFIX}${line}`);
   const ctx: CliContext = {
     // an empty LATHE_DATA_DIR (`LATHE_DATA_DIR= lathe …`) is unset, not the current folder
     dataDir: (values['data-dir'] as string | undefined) ?? (process.env.LATHE_DATA_DIR || defaultDataDir()),
@@ -309,9 +316,9 @@ export async function main(argv: string[]): Promise<number> {
       if (json || !human) console.log(JSON.stringify(result, null, json ? 2 : 0));
       else console.log(human());
     },
-    info(line) {
-      if (!json) console.error(line);
-    },
+    info,
+    warn,
+    log: (level, line) => (level === 'warn' ? warn(line) : info(line)),
   };
   // Opening the store may create a data directory (a mistyped --data-dir, say): tell the user on stderr.
   const stopNotice = onStoreNotice((line) => console.error(`lathe: ${line}`));

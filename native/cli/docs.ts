@@ -150,7 +150,7 @@ export const commands: CliCommand[] = [
           const existing = store.collections.list().find((c) => c.name === name || c.id === name);
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
-          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
+          if (ignored.length) ctx.warn(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
           const { ALREADY_IN_COLLECTION, addDocuments } = await import('../rag/collection.ts');
           let last = 0;
           let result: DocsAddResult;
@@ -286,7 +286,7 @@ export const commands: CliCommand[] = [
             dataDir: ctx.dataDir,
             signal: controller.signal,
             owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends its run
-            log: (level, line) => (level === 'warn' ? console.error(`warning: ${line}`) : ctx.info(line)), // warnings even with --json
+            log: ctx.log,
             onProgress: (p) => {
               if (ctx.json || (Date.now() - last < 1000 && p.done < p.total)) return;
               last = Date.now();

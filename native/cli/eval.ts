@@ -283,7 +283,7 @@ export const commands: CliCommand[] = [
           dataDir: ctx.dataDir,
           signal: controller.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
-          log: (_level, line) => ctx.info(line),
+          log: ctx.log,
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();

@@ -92,9 +92,9 @@ export const commands: CliCommand[] = [
       const summary = { model: model.name, format: 'gguf', dtype, ...result };
       ctx.print(summary, () => {
         const note = result.fallbackF16.length ? `\n  ${result.fallbackF16.length} matrices kept as f16 (rows not whole 32-value blocks): ${result.fallbackF16.join(', ')}` : '';
-        const warnings = result.warnings.map((w) => `\n  warning: ${w}`).join('');
-        return `exported ${model.name} as ${dtype} GGUF: ${result.tensors} tensors, ${humanBytes(result.bytes)}\n  ${result.file}${note}${warnings}`;
+        return `exported ${model.name} as ${dtype} GGUF: ${result.tensors} tensors, ${humanBytes(result.bytes)}\n  ${result.file}${note}`;
       });
+      for (const w of result.warnings) ctx.warn(w); // also in the --json answer's warnings
     },
   },
   {

@@ -21,7 +21,7 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
     store,
     dataDir: ctx.dataDir,
     signal: controller.signal,
-    log: (level, line) => ctx.info(`${level === 'info' ? '' : `${level}: `}${line}`),
+    log: ctx.log,
     progress: (fraction, message, eta) => {
       const now = Date.now();
       if (now - last < 1000 && fraction < 1) return;
