@@ -52,13 +52,13 @@ describe('warnings', () => {
       expect(r.code, r.stderr).toBe(0);
     }, 60_000);
 
-    it('eval warns of cut prompts as "warning:" under --json too', () => {
+    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens', () => {
       const r = lathe(dataDir, ['--json', 'eval', '--model', 's260k', '--dataset', 'long', '--metrics', 'rouge', '--limit', '1', '--max-new-tokens', '2', '--threads', '1']);
       expect(r.code, r.stderr).toBe(0);
       const predictions = jsonOf(r).predictionsPath as string;
       expect(fs.existsSync(predictions)).toBe(true);
       const warning = r.stderr.split('\n').find((l) => l.includes('cut from the left'));
-      expect(warning, r.stderr).toMatch(/^warning: 1 of 1 prompt was cut from the left to fit the model's context/);
+      expect(warning, r.stderr).toBe(`warning: 1 of 1 prompt was cut from the left to fit the model's context; each example's truncatedTokens in its predictions file says how many tokens it lost: ${predictions}`);
       expect(JSON.parse(fs.readFileSync(predictions, 'utf8').split('\n')[0]).truncatedTokens).toBeGreaterThan(0);
     }, 60_000);
 
