@@ -17,6 +17,16 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
     process.removeListener('SIGINT', onSigint);
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM ends the process at once, as it always did (the next store open marks the run 'interrupted'), and first
+  // says how to continue the run, as the outcome of a Ctrl-C does; bin/lathe.mjs passes a SIGTERM on to the trainer
+  // it started and ends with the same signal.
+  let runId: string | undefined;
+  const onSigterm = () => {
+    process.removeListener('SIGTERM', onSigterm);
+    if (runId !== undefined) ctx.info(`stopped by SIGTERM: run ${runId} is interrupted; it continues from its last checkpoint\n${resumeHint(ctx, runId)}`);
+    process.kill(process.pid, 'SIGTERM'); // SIGTERM's own ending, with no listener left
+  };
+  process.on('SIGTERM', onSigterm);
   let last = 0;
   const env: TrainEnv = {
     store,
@@ -29,12 +39,22 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
       last = now;
       ctx.info(`${what}: ${message}${eta !== null ? `, about ${eta}s left` : ''}`);
     },
-    onRun: (id) => ctx.info(`run ${id}`),
+    onRun: (id) => {
+      runId = id;
+      ctx.info(`run ${id}`);
+    },
     metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
     owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
     ...(runtime.threads !== undefined ? { threads: runtime.threads } : {}),
   };
-  return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
+  return {
+    env,
+    close: () => {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigterm);
+      store.close();
+    },
+  };
 }
 
 /**
@@ -56,9 +76,14 @@ export async function runInForeground(ctx: CliContext, what: string, work: (env:
  * run checkpointed where it stopped, so its description ends with the command that continues it.
  */
 export function printOutcome<T extends { status: string; runId: string }>(ctx: CliContext, outcome: T, describe: (o: T) => string): number {
-  const resume = outcome.status === 'cancelled' && ctx.command ? `\nresume it with: ${ctx.command} --resume ${outcome.runId}` : '';
+  const resume = outcome.status === 'cancelled' && ctx.command ? `\n${resumeHint(ctx, outcome.runId)}` : '';
   ctx.print(outcome, () => describe(outcome) + resume);
   return outcome.status === 'cancelled' ? 130 : 0;
+}
+
+/** 'resume it with: lathe train --resume RUN': the line that ends a stopped run's outcome (Ctrl-C, SIGTERM). */
+function resumeHint(ctx: CliContext, runId: string): string {
+  return `resume it with: ${ctx.command ?? 'lathe train'} --resume ${runId}`;
 }
 
 /** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
