@@ -4,6 +4,7 @@ import { StudioError } from './api/errors.ts';
 import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
+import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
 
@@ -147,27 +148,6 @@ export function commandHelp(command: CliCommand): string {
     ...(own.length ? ['', 'Options:', ...format(own)] : []),
     '', 'Global options:', ...format(global),
   ].join('\n');
-}
-
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-/** The candidate nearest to a mistyped word, when it is near enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
 }
 
 /** "unknown command 'trian'" with the nearest command or group, for `lathe trian` and `lathe help trian`. */

@@ -7,6 +7,7 @@ import { plural } from '../api/format.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { numberFlag, parseFlagInput } from './options.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
@@ -93,7 +94,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.${didYouMean(m, SEARCH_MODES)}\nUsage: ${usage}`);
   return m as SearchMode;
 }
 
@@ -262,7 +263,7 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1 || !values.dataset || !values['query-column'] || !values['relevant-column']) throw new UserError(`give a collection, --dataset, --query-column and --relevant-column.\nUsage: ${EVAL_USAGE}`);
       const split = (values.split as string | undefined) ?? 'test';
-      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${EVAL_USAGE}`);
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, ['train', 'validation', 'test', 'all'])}\nUsage: ${EVAL_USAGE}`);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);

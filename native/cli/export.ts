@@ -6,6 +6,7 @@ import { GGUF_DTYPES, MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
 import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, dtypeList, withProgress } from './deploy.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
@@ -20,7 +21,7 @@ const IMPORT_USAGE = 'lathe model import-gguf FILE --name N';
 
 function choice<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[], fallback: T, usage: string): T {
   const v = (values[flag] as string | undefined) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'.\nUsage: ${usage}`);
+  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'.${didYouMean(v, allowed)}\nUsage: ${usage}`);
   return v as T;
 }
 

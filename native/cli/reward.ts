@@ -8,6 +8,7 @@ import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
@@ -123,7 +124,7 @@ export const commands: CliCommand[] = [
       const texts = (values.text as string[] | undefined) ?? [];
       if (texts.length === 0 && !values.dataset) throw new UserError(`give --text or --dataset.\nUsage: ${SCORE_USAGE}`);
       const split = String(values.split ?? 'validation');
-      if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.\nUsage: ${SCORE_USAGE}`);
+      if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, true);
       const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreTexts }] = await Promise.all([
         import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);
