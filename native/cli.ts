@@ -4,6 +4,7 @@ import { StudioError } from './api/errors.ts';
 import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
+import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
 
@@ -149,27 +150,6 @@ export function commandHelp(command: CliCommand): string {
   ].join('\n');
 }
 
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-/** The candidate nearest to a mistyped word, when it is near enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
-}
-
 /** "unknown command 'trian'" with the nearest command or group, for `lathe trian` and `lathe help trian`. */
 function unknownCommand(commands: CliCommand[], words: string[]): string {
   // Only the words a command could be named by: a group's subcommand at most, never the arguments after it.
@@ -180,6 +160,9 @@ function unknownCommand(commands: CliCommand[], words: string[]): string {
   const guess = closest(words.slice(0, longest).join(' '), [...commands.map((c) => c.path.join(' ')), ...groups]);
   return `lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`;
 }
+
+/** How every warning of every command begins (CliContext.warn). */
+export const WARNING_PREFIX = 'warning: ';
 
 const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
 
@@ -300,6 +283,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const json = Boolean(values.json);
+  const info = (line: string) => {
+    if (!json) console.error(line);
+  };
+  const warn = (line: string) => console.error(`${WARNING_PREFIX}${line}`);
   const ctx: CliContext = {
     // an empty LATHE_DATA_DIR (`LATHE_DATA_DIR= lathe …`) is unset, not the current folder
     dataDir: (values['data-dir'] as string | undefined) ?? (process.env.LATHE_DATA_DIR || defaultDataDir()),
@@ -309,9 +296,9 @@ export async function main(argv: string[]): Promise<number> {
       if (json || !human) console.log(JSON.stringify(result, null, json ? 2 : 0));
       else console.log(human());
     },
-    info(line) {
-      if (!json) console.error(line);
-    },
+    info,
+    warn,
+    log: (level, line) => (level === 'warn' ? warn(line) : info(line)),
   };
   // Opening the store may create a data directory (a mistyped --data-dir, say): tell the user on stderr.
   const stopNotice = onStoreNotice((line) => console.error(`lathe: ${line}`));

@@ -8,7 +8,7 @@ import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
 import { optionalProjectId } from './project-ref.ts';
-import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
@@ -17,7 +17,7 @@ const USAGE =
   '[--score-scaling scale|norm|none] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
   '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
-  '       lathe align ppo --resume RUN [--json]';
+  '       lathe align ppo --resume RUN [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {
   steps: 'steps', 'batch-size': 'batchSize', 'mini-batch-size': 'miniBatchSize', 'ppo-epochs': 'ppoEpochs', lr: 'lr', 'kl-coef': 'klCoef',
@@ -44,7 +44,7 @@ const HELP: Record<string, string> = {
   'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion (required)",
   'reward-label': "a classifier's label whose logit is the reward (default: its last label, e.g. SST-2's 1, positive)",
   dataset: 'dataset id or name of prompts (a prompt or text column), with a validation split for the held-out rollouts (required)',
-  resume: 'continue this PPO run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
+  resume: 'continue this PPO run from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
   method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
   rank: `LoRA rank r (default ${schemaDefault(lora.r)})`,
   alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
@@ -79,7 +79,7 @@ const HELP: Record<string, string> = {
   'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
   'clip-norm': `gradient clipping norm (default ${schemaDefault(field.clipNorm)})`,
   seed: `seed of the prompt order, sampling, minibatches and LoRA initialisation (default ${schemaDefault(field.seed)})`,
-  threads: 'CPU threads (default: all cores)',
+  threads: THREADS_HELP,
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and ppo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
@@ -124,9 +124,9 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
-      refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
+      const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo });
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo }, runtime);
     },
   },
 ];

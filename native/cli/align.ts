@@ -7,14 +7,14 @@ import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
 import { optionalProjectId } from './project-ref.ts';
-import { refuseStartFlagsOnResume, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
+import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
   '[--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] [--max-steps N] [--batch-size B] [--grad-accum G] ' +
   '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
-  '       lathe align dpo --resume RUN [--json]';
+  '       lathe align dpo --resume RUN [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {
   beta: 'beta', 'label-smoothing': 'labelSmoothing', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize',
@@ -34,7 +34,7 @@ const lora = LoraInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
   dataset: 'dataset id or name, mapped to chosen and rejected, and prompt unless its rows are whole HH-RLHF transcripts (required)',
-  resume: 'continue this DPO run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
+  resume: 'continue this DPO run from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
   beta: `β: how far the policy may move from the reference; higher keeps it closer (default ${schemaDefault(field.beta)})`,
   loss: `${DPO_LOSSES.join(', ')}: DPO, robust DPO (needs --label-smoothing), IPO (default ${schemaDefault(field.loss)})`,
   'label-smoothing': `ε, the assumed chance that a preference is flipped: conservative DPO with sigmoid (default ${schemaDefault(field.labelSmoothing)})`,
@@ -54,7 +54,7 @@ const HELP: Record<string, string> = {
   'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
   seed: `seed of the shuffle, the initialisation and dropout (default ${schemaDefault(field.seed)})`,
-  threads: 'CPU threads (default: all cores)',
+  threads: THREADS_HELP,
   'warmup-steps': 'steps of linear learning-rate warm-up (default: 10% of the run)',
   'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
   'skip-invalid': 'leave out (and list) rows that make no pair, e.g. an empty completion, instead of refusing the dataset',
@@ -103,9 +103,9 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
-      refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
+      const runtime = refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE });
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE }, runtime);
     },
   },
 ];

@@ -13,6 +13,13 @@ export interface CliContext {
   print(result: unknown, human?: () => string): void;
   /** Print a progress/status line to stderr (never to stdout, so --json output stays parseable). */
   info(line: string): void;
+  /**
+   * Print a warning to stderr as `warning: LINE`, with --json too (stdout stays the JSON answer). Every command
+   * warns through this one, so warnings look alike and none is lost under --json.
+   */
+  warn(line: string): void;
+  /** An engine's log line (a trainer's, an evaluation's, an import's): 'info' as `info`, 'warn' as `warn`. */
+  log(level: 'info' | 'warn', line: string): void;
   /** The command being run, as typed to run it again: 'lathe train', 'lathe align dpo' (hints name it). */
   command?: string;
 }

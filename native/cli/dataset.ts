@@ -149,7 +149,7 @@ export const commands: CliCommand[] = [
         const { importDataset } = await import('../data/import.ts');
         const dataset = await importDataset(
           { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
-          { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: (_level, line) => ctx.info(line), skipAdvice: 'use --skip-invalid' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);

@@ -10,6 +10,7 @@ import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-varia
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag } from './options.ts';
 
@@ -21,7 +22,7 @@ const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join
 export function dtypeList<T extends string>(raw: string, allowed: readonly T[], usage: string): T[] {
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.find((d) => !(allowed as readonly string[]).includes(d));
-  if (bad !== undefined || !list.length) throw new UserError(`--dtype: '${bad ?? raw}' is not one of ${allowed.join(', ')}.\nUsage: ${usage}`);
+  if (bad !== undefined || !list.length) throw new UserError(`--dtype: '${bad ?? raw}' is not one of ${allowed.join(', ')}.${didYouMean(bad ?? raw, allowed)}\nUsage: ${usage}`);
   return [...new Set(list)] as T[];
 }
 

@@ -7,6 +7,7 @@ import { plural } from '../api/format.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { numberFlag, parseFlagInput } from './options.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
@@ -93,7 +94,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.${didYouMean(m, SEARCH_MODES)}\nUsage: ${usage}`);
   return m as SearchMode;
 }
 
@@ -150,7 +151,7 @@ export const commands: CliCommand[] = [
           const existing = store.collections.list().find((c) => c.name === name || c.id === name);
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
-          if (ignored.length) ctx.info(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
+          if (ignored.length) ctx.warn(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
           const { ALREADY_IN_COLLECTION, addDocuments } = await import('../rag/collection.ts');
           let last = 0;
           let result: DocsAddResult;
@@ -262,7 +263,7 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1 || !values.dataset || !values['query-column'] || !values['relevant-column']) throw new UserError(`give a collection, --dataset, --query-column and --relevant-column.\nUsage: ${EVAL_USAGE}`);
       const split = (values.split as string | undefined) ?? 'test';
-      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${EVAL_USAGE}`);
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, ['train', 'validation', 'test', 'all'])}\nUsage: ${EVAL_USAGE}`);
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
@@ -286,7 +287,7 @@ export const commands: CliCommand[] = [
             dataDir: ctx.dataDir,
             signal: controller.signal,
             owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends its run
-            log: (level, line) => (level === 'warn' ? console.error(`warning: ${line}`) : ctx.info(line)), // warnings even with --json
+            log: ctx.log,
             onProgress: (p) => {
               if (ctx.json || (Date.now() - last < 1000 && p.done < p.total)) return;
               last = Date.now();

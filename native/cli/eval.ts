@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseFlagInput, parseGenerationFlags } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { optionalProjectId } from './project-ref.ts';
@@ -74,8 +75,21 @@ function parseMetrics(raw: unknown): EvalStartInput['metrics'] {
   const names = list(raw) ?? [];
   const valid = EvalMetricInput.options as readonly string[];
   const unknown = names.filter((n) => !valid.includes(n));
-  if (unknown.length > 0) throw new UserError(`--metrics: unknown metric${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; choose from ${valid.join(', ')}.\nUsage: ${USAGE}`);
+  if (unknown.length > 0) {
+    // one guess as for any flag; several each named with the metric it is for
+    const guesses = unknown.length === 1 ? didYouMean(unknown[0], valid) : meantMetrics(unknown, valid);
+    throw new UserError(`--metrics: unknown metric${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; choose from ${valid.join(', ')}.${guesses}\nUsage: ${USAGE}`);
+  }
   return names as EvalStartInput['metrics'];
+}
+
+/** " Did you mean 'rougeL' for 'rouge-l', 'bleu' for 'bleau'?" for the unknown metrics clearly meant as a known one. */
+function meantMetrics(unknown: readonly string[], valid: readonly string[]): string {
+  const meant = unknown.flatMap((n) => {
+    const guess = closestChoice(n, valid);
+    return guess === undefined ? [] : [`'${guess}' for '${n}'`];
+  });
+  return meant.length ? ` Did you mean ${meant.join(', ')}?` : '';
 }
 
 /** --judge and its companions, checked here so each error names its flag. */
@@ -89,10 +103,10 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
   }
   if (!values.judge) throw new UserError(`--metrics judge needs a judge model: --judge MODEL (any model in the store, by name or id).\nUsage: ${USAGE}`);
   const mode = (values['judge-mode'] as string | undefined) ?? 'pointwise';
-  if (mode !== 'pointwise' && mode !== 'pairwise') throw new UserError(`--judge-mode must be pointwise or pairwise; got '${mode}'.\nUsage: ${USAGE}`);
+  if (mode !== 'pointwise' && mode !== 'pairwise') throw new UserError(`--judge-mode must be pointwise or pairwise; got '${mode}'.${didYouMean(mode, ['pointwise', 'pairwise'])}\nUsage: ${USAGE}`);
   const rubric = values.rubric as string | undefined;
   if (rubric !== undefined && !(JUDGE_RUBRICS as readonly string[]).includes(rubric)) {
-    throw new UserError(`--rubric must be one of ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).\nUsage: ${USAGE}`);
+    throw new UserError(`--rubric must be one of ${JUDGE_RUBRICS.join(', ')}; got '${rubric}' (for your own rubric text use --rubric-file FILE).${didYouMean(rubric, JUDGE_RUBRICS)}\nUsage: ${USAGE}`);
   }
   if (rubric !== undefined && values['rubric-file'] !== undefined) throw new UserError(`--rubric and --rubric-file both name the rubric: give one.\nUsage: ${USAGE}`);
   let rubricText: string | undefined;
@@ -245,7 +259,7 @@ export const commands: CliCommand[] = [
       }
       const metrics = parseMetrics(values.metrics);
       const split = (values.split as string | undefined) ?? 'test';
-      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.\nUsage: ${USAGE}`);
+      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, ['train', 'validation', 'test', 'all'])}\nUsage: ${USAGE}`);
       const input: EvalStartInput = {
         model: values.model as string,
         adapterPath: (values.adapter as string | undefined) ?? null,
@@ -283,7 +297,7 @@ export const commands: CliCommand[] = [
           dataDir: ctx.dataDir,
           signal: controller.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
-          log: (_level, line) => ctx.info(line),
+          log: ctx.log,
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();

@@ -6,6 +6,7 @@ import { GGUF_DTYPES, MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
 import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, dtypeList, withProgress } from './deploy.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
@@ -20,7 +21,7 @@ const IMPORT_USAGE = 'lathe model import-gguf FILE --name N';
 
 function choice<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[], fallback: T, usage: string): T {
   const v = (values[flag] as string | undefined) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'.\nUsage: ${usage}`);
+  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'.${didYouMean(v, allowed)}\nUsage: ${usage}`);
   return v as T;
 }
 
@@ -92,9 +93,9 @@ export const commands: CliCommand[] = [
       const summary = { model: model.name, format: 'gguf', dtype, ...result };
       ctx.print(summary, () => {
         const note = result.fallbackF16.length ? `\n  ${result.fallbackF16.length} matrices kept as f16 (rows not whole 32-value blocks): ${result.fallbackF16.join(', ')}` : '';
-        const warnings = result.warnings.map((w) => `\n  warning: ${w}`).join('');
-        return `exported ${model.name} as ${dtype} GGUF: ${result.tensors} tensors, ${humanBytes(result.bytes)}\n  ${result.file}${note}${warnings}`;
+        return `exported ${model.name} as ${dtype} GGUF: ${result.tensors} tensors, ${humanBytes(result.bytes)}\n  ${result.file}${note}`;
       });
+      for (const w of result.warnings) ctx.warn(w); // also in the --json answer's warnings
     },
   },
   {

@@ -5,9 +5,10 @@ import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliContext, type OptionSpec } from './command.ts';
+import { numberFlag } from './options.ts';
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
-export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; close(): void } {
+export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRuntime = {}): { env: TrainEnv; close(): void } {
   const store = openStore(ctx.dataDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -16,23 +17,44 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
     process.removeListener('SIGINT', onSigint);
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM ends the process at once, as it always did (the next store open marks the run 'interrupted'), and first
+  // says how to continue the run, as the outcome of a Ctrl-C does; bin/lathe.mjs passes a SIGTERM on to the trainer
+  // it started and ends with the same signal.
+  let runId: string | undefined;
+  const onSigterm = () => {
+    process.removeListener('SIGTERM', onSigterm);
+    if (runId !== undefined) ctx.info(`stopped by SIGTERM: run ${runId} is interrupted; it continues from its last checkpoint\n${resumeHint(ctx, runId)}`);
+    process.kill(process.pid, 'SIGTERM'); // SIGTERM's own ending, with no listener left
+  };
+  process.on('SIGTERM', onSigterm);
   let last = 0;
   const env: TrainEnv = {
     store,
     dataDir: ctx.dataDir,
     signal: controller.signal,
-    log: (level, line) => ctx.info(`${level === 'info' ? '' : `${level}: `}${line}`),
+    log: ctx.log,
     progress: (fraction, message, eta) => {
       const now = Date.now();
       if (now - last < 1000 && fraction < 1) return;
       last = now;
       ctx.info(`${what}: ${message}${eta !== null ? `, about ${eta}s left` : ''}`);
     },
-    onRun: (id) => ctx.info(`run ${id}`),
+    onRun: (id) => {
+      runId = id;
+      ctx.info(`run ${id}`);
+    },
     metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
     owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
+    ...(runtime.threads !== undefined ? { threads: runtime.threads } : {}),
   };
-  return { env, close: () => { process.removeListener('SIGINT', onSigint); store.close(); } };
+  return {
+    env,
+    close: () => {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigterm);
+      store.close();
+    },
+  };
 }
 
 /**
@@ -40,8 +62,8 @@ export function foregroundEnv(ctx: CliContext, what: string): { env: TrainEnv; c
  * an error goes on as it is, so that cli.ts' exitCodeOf answers as for every other command: 2 for what the user
  * can fix (an unknown dataset, a run that already finished, a full disk), 1 for a bug.
  */
-export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>): Promise<number> {
-  const { env, close } = foregroundEnv(ctx, what);
+export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>, runtime: ResumeRuntime = {}): Promise<number> {
+  const { env, close } = foregroundEnv(ctx, what, runtime);
   try {
     return await work(env);
   } finally {
@@ -54,9 +76,14 @@ export async function runInForeground(ctx: CliContext, what: string, work: (env:
  * run checkpointed where it stopped, so its description ends with the command that continues it.
  */
 export function printOutcome<T extends { status: string; runId: string }>(ctx: CliContext, outcome: T, describe: (o: T) => string): number {
-  const resume = outcome.status === 'cancelled' && ctx.command ? `\nresume it with: ${ctx.command} --resume ${outcome.runId}` : '';
+  const resume = outcome.status === 'cancelled' && ctx.command ? `\n${resumeHint(ctx, outcome.runId)}` : '';
   ctx.print(outcome, () => describe(outcome) + resume);
   return outcome.status === 'cancelled' ? 130 : 0;
+}
+
+/** 'resume it with: lathe train --resume RUN': the line that ends a stopped run's outcome (Ctrl-C, SIGTERM). */
+function resumeHint(ctx: CliContext, runId: string): string {
+  return `resume it with: ${ctx.command ?? 'lathe train'} --resume ${runId}`;
 }
 
 /** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
@@ -67,17 +94,42 @@ export function requireStartFlags(values: Record<string, unknown>, flags: string
 }
 
 /**
+ * Flags that say how this process runs a run, not what the run computes: they may be given again beside --resume
+ * (a busy machine wants fewer threads), and apply to that attempt only. Every other flag is one of the run's settings.
+ */
+export const RESUME_RUNTIME_FLAGS = ['threads'] as const;
+
+/** The runtime settings given beside --resume (RESUME_RUNTIME_FLAGS), for that attempt's TrainEnv. */
+export interface ResumeRuntime {
+  threads?: number;
+}
+
+/** The help line of a runtime flag (RESUME_RUNTIME_FLAGS) of a resumable command, saying that --resume takes it too. */
+export const THREADS_HELP = 'CPU threads (default: all cores); also with --resume, for that attempt (it sets the speed, not the run\'s settings)';
+
+/**
  * `--resume RUN` continues a run with the settings it recorded: a start flag beside it (--max-steps, --lr,
  * --project …) would be silently ignored, so it is refused, naming the flags. `options` are the command's own flags:
- * all but --resume are read only by a new run (the global ones such as --json are not among them). No-op without --resume.
+ * all but --resume and the runtime ones (RESUME_RUNTIME_FLAGS, returned checked) are read only by a new run (the
+ * global ones such as --json are not among them). Without --resume: nothing refused, nothing returned (a new run
+ * reads --threads as one of its settings).
  */
-export function refuseStartFlagsOnResume(values: Record<string, unknown>, options: OptionSpec, usage: string): void {
-  if (!values.resume) return;
-  const given = Object.keys(options).filter((flag) => flag !== 'resume' && values[flag] !== undefined).map((flag) => `--${flag}`);
-  if (given.length === 0) return;
+export function refuseStartFlagsOnResume(values: Record<string, unknown>, options: OptionSpec, usage: string): ResumeRuntime {
+  if (!values.resume) return {};
+  const runtime = (RESUME_RUNTIME_FLAGS as readonly string[]);
+  const given = Object.keys(options).filter((flag) => flag !== 'resume' && !runtime.includes(flag) && values[flag] !== undefined).map((flag) => `--${flag}`);
+  if (given.length === 0) return resumeRuntime(values, usage);
   const named = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
   throw new UserError(`--resume continues the run with its own recorded settings, so ${named} would be ignored; `
     + `drop ${given.length === 1 ? 'it' : 'them'}, or start a new run with ${given.length === 1 ? 'it' : 'them'}.\nUsage: ${usage}`);
+}
+
+/** --threads beside --resume: a whole number 1–256, as a new run's --threads (TrainInput's threads). */
+function resumeRuntime(values: Record<string, unknown>, usage: string): ResumeRuntime {
+  const threads = numberFlag(values, 'threads', usage, true);
+  if (threads === undefined) return {};
+  if (threads < 1 || threads > 256) throw new UserError(`--threads must be between 1 and 256; got ${threads}.\nUsage: ${usage}`);
+  return { threads };
 }
 
 /** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
@@ -100,10 +152,10 @@ export interface StartOrResume<I, O extends { status: string; runId: string }> {
 }
 
 /** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
-export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>): Promise<number> {
+export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>, runtime: ResumeRuntime = {}): Promise<number> {
   const input = values.resume ? null : run.inputOf(values);
   return runInForeground(ctx, what, async (foreground) => {
     const env = run.skipAdvice ? { ...foreground, skipAdvice: run.skipAdvice } : foreground;
     return printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe);
-  });
+  }, runtime);
 }

@@ -4,6 +4,7 @@
 // ROUGE-Lsum splits summaries into sentences at newlines, which only JSONL strings can carry: with plain-text
 // files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { aggregateRouge, mean } from '../eval/bootstrap.ts';
 import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../eval/bleu-tokenizers.ts';
@@ -36,7 +37,7 @@ function loadExamples(values: Record<string, unknown>, usage: string): ScoringEx
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}; got '${String(value)}'.`);
+  if (!allowed.includes(value as T)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}; got '${String(value)}'.${didYouMean(String(value), allowed)}`);
   return value as T;
 }
 

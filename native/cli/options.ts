@@ -4,6 +4,7 @@
 import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
 import { UserError, type OptionSpec } from './command.ts';
+import { closestChoice } from './suggest.ts';
 
 /** The way out of a refused preference row for the commands that take --skip-invalid (TrainEnv.skipAdvice). */
 export const SKIP_INVALID_ADVICE = 'use --skip-invalid to leave out the rows that make no pair';
@@ -111,7 +112,9 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
     if (issue.code === 'invalid_value' && issue.values?.length) {
       const got = valueAt(input, issue.path);
       const allowed = issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
-      return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}`;
+      // the guess in brackets: several issues are joined with '; '
+      const guess = got === undefined ? undefined : closestChoice(String(got), issue.values.map(String));
+      return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`;
     }
     // A number out of range: zod says the bound ('Too small: expected number to be >=1'); the user also sees what they gave.
     const got = issue.code === 'too_small' || issue.code === 'too_big' ? valueAt(input, issue.path) : undefined;

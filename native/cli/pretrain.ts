@@ -4,18 +4,18 @@
 import { PretrainInput } from '../api/train.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { refuseStartFlagsOnResume, startOrResume } from './foreground.ts';
+import { refuseStartFlagsOnResume, THREADS_HELP, startOrResume } from './foreground.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { describePretrain } from './train.ts';
 
 const USAGE =
   'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
   '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] ' +
-  '[--output-name N] [--project P] [--json]\n       lathe pretrain --resume RUN [--json]';
+  '[--output-name N] [--project P] [--json]\n       lathe pretrain --resume RUN [--threads T] [--json]';
 const field = PretrainInput.shape;
 const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',
-  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --json)',
+  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
   family: `architecture: gpt2 or llama (default ${schemaDefault(field.family)})`,
   'output-name': 'name of the trained model (default: <family>-pretrained, then -2, -3 … when taken)',
   name: 'name for the run',
@@ -33,7 +33,7 @@ const PRETRAIN_HELP: Record<string, string> = {
   'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
   seed: `seed of the initialisation and the batches (default ${schemaDefault(field.seed)})`,
-  threads: 'CPU threads (default: all cores)',
+  threads: THREADS_HELP,
   'warmup-steps': 'steps of linear learning-rate warm-up (default: 5% of the run)',
 };
 
@@ -56,7 +56,7 @@ export const commands: CliCommand[] = [
     help: PRETRAIN_HELP,
     options: PRETRAIN_OPTIONS,
     async run({ values }, ctx) {
-      refuseStartFlagsOnResume(values, PRETRAIN_OPTIONS, USAGE);
+      const runtime = refuseStartFlagsOnResume(values, PRETRAIN_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return startOrResume(ctx, values, 'pretraining', {
         inputOf: (v) => {
@@ -67,7 +67,7 @@ export const commands: CliCommand[] = [
         start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),
         resume: async (id, env) => (await import('../train/pretrain.ts')).resumePretrain(id, env),
         describe: describePretrain,
-      });
+      }, runtime);
     },
   },
 ];

@@ -8,8 +8,9 @@ import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { optionalProjectId } from './project-ref.ts';
-import { refuseStartFlagsOnResume, requireStartFlags, startOrResume } from './foreground.ts';
+import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 import { formatTable } from './table.ts';
 
@@ -32,7 +33,7 @@ export function scoredTextsTable(texts: readonly string[], { labels, scores }: S
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
   '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
-  '       lathe align reward --resume RUN [--json]';
+  '       lathe align reward --resume RUN [--threads T] [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {
@@ -46,7 +47,7 @@ const field = RewardStartInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the decoder the score head is put on (required)',
   dataset: 'dataset id or name: chosen/rejected pairs, or text and label columns (required)',
-  resume: 'continue this reward run from its last checkpoint, exactly, with its own settings (no other flags but --json)',
+  resume: 'continue this reward run from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
   objective: `${REWARD_OBJECTIVES.join(', ')}: pairwise reward model or classifier; auto picks from the mapping (default ${schemaDefault(field.objective)})`,
   margin: `pairwise: the margin in −log σ(r_chosen − r_rejected − margin) (default ${schemaDefault(field.margin)})`,
   lr: 'peak learning rate (default: sized to the model)',
@@ -59,7 +60,7 @@ const HELP: Record<string, string> = {
   'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
   seed: `seed of the shuffle and the head's initialisation (default ${schemaDefault(field.seed)})`,
-  threads: 'CPU threads (default: all cores)',
+  threads: THREADS_HELP,
   'skip-invalid': 'pairwise: leave out (and list) rows that make no pair instead of refusing the dataset',
   name: 'name for the run',
   project: 'project id or name the run belongs to, so its pages show it (default: none)',
@@ -101,9 +102,9 @@ export const commands: CliCommand[] = [
     help: HELP,
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
-      refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
+      const runtime = refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE });
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE }, runtime);
     },
   },
   {
@@ -123,7 +124,7 @@ export const commands: CliCommand[] = [
       const texts = (values.text as string[] | undefined) ?? [];
       if (texts.length === 0 && !values.dataset) throw new UserError(`give --text or --dataset.\nUsage: ${SCORE_USAGE}`);
       const split = String(values.split ?? 'validation');
-      if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.\nUsage: ${SCORE_USAGE}`);
+      if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, true);
       const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreTexts }] = await Promise.all([
         import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);

@@ -7,6 +7,7 @@ import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { didYouMean } from './suggest.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -79,7 +80,7 @@ export const commands: CliCommand[] = [
     options: { project: { type: 'string' }, kind: { type: 'string' }, tag: { type: 'string' } },
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
-      if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.`);
+      if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.${didYouMean(kind, RUN_KINDS)}`);
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
@@ -182,7 +183,7 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
-      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.\nUsage: ${COMPARE_USAGE}`);
+      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.${didYouMean(sort, EXAMPLE_SORTS)}\nUsage: ${COMPARE_USAGE}`);
       const n = values.examples === undefined ? 5 : Number(values.examples);
       if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number of 0 or more; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });

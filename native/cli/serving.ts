@@ -24,7 +24,7 @@ export function secretOf(flagValue: unknown, flag: string, envName: string, usag
 /** On an address other machines reach, the secret and every request cross the network unencrypted: say so. */
 export function warnIfPlainHttpBeyondLoopback(ctx: CliContext, host: string, isLoopback: boolean): void {
   if (isLoopback) return;
-  ctx.info(`warning: serving plain HTTP on ${host}: the key and every request cross the network unencrypted. Reach it through an SSH tunnel or a TLS proxy, or keep the default 127.0.0.1.`);
+  ctx.warn(`serving plain HTTP on ${host}: the key and every request cross the network unencrypted. Reach it through an SSH tunnel or a TLS proxy, or keep the default 127.0.0.1.`);
 }
 
 /** The server `start` starts on `port`; a port another process holds is refused as a UserError naming --port. */

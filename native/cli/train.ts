@@ -5,7 +5,7 @@ import { LoraInput, SCHEDULES, SFT_FORMATS, TrainStartInput } from '../api/train
 import type { FinetuneOutcome } from '../train/finetune.ts';
 import type { PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
-import { printOutcome, refuseStartFlagsOnResume, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
+import { printOutcome, refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatValue, plural } from '../api/format.ts';
 import { optionalProjectId } from './project-ref.ts';
@@ -13,7 +13,7 @@ import { optionalProjectId } from './project-ref.ts';
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
   '[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--patience K] [--seed S] ' +
-  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n       lathe train --resume RUN [--json]`;
+  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n       lathe train --resume RUN [--threads T] [--json]`;
 
 const NUMBERS: Record<string, string> = {
   lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
@@ -34,7 +34,7 @@ const TRAIN_HELP: Record<string, string> = {
   model: 'model id or name to start from (required)',
   dataset: 'dataset id or name; its column mapping picks the format (required)',
   method: `lora (small adapters on a frozen model) or full (every weight) (default ${schemaDefault(field.method)})`,
-  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --json)',
+  resume: 'continue this run (id or name) from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
   rank: `LoRA rank r: the adapters' inner size (default ${schemaDefault(lora.r)})`,
   alpha: `LoRA alpha; updates are scaled by alpha/r (default ${schemaDefault(lora.alpha)})`,
   dropout: `LoRA dropout on the adapters' input (default ${schemaDefault(lora.dropout)})`,
@@ -57,7 +57,7 @@ const TRAIN_HELP: Record<string, string> = {
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
   patience: `stop after K evaluations without a better validation loss; 0 never (default ${schemaDefault(field.earlyStoppingPatience)})`,
   seed: `seed of the shuffle, the initialisation and dropout (default ${schemaDefault(field.seed)})`,
-  threads: 'CPU threads (default: all cores)',
+  threads: THREADS_HELP,
   'warmup-steps': 'steps of linear learning-rate warm-up (default: 3% of the run)',
   'weight-decay': `AdamW weight decay (default ${schemaDefault(field.weightDecay)})`,
 };
@@ -121,7 +121,7 @@ export const commands: CliCommand[] = [
     help: TRAIN_HELP,
     options: TRAIN_OPTIONS,
     async run({ values }, ctx) {
-      refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
+      const runtime = refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return runInForeground(ctx, 'training', async (env) => {
         const [{ resumePretrain }, { resumeFinetune, startFinetune }] = await Promise.all([import('../train/pretrain.ts'), import('../train/finetune.ts')]);
@@ -129,7 +129,7 @@ export const commands: CliCommand[] = [
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
         return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values, projectId), env), describeFinetune);
-      });
+      }, runtime);
     },
   },
 ];

@@ -239,9 +239,11 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   }
   store.runs.setStatus(run.id, cancelled ? stoppedStatus(ctx.signal) : 'succeeded');
   const short = examples.filter((e) => (e.shotsUsed ?? config.shots) < config.shots).length;
-  if (short > 0) ctx.log?.('warn', `${short} of ${plural(examples.length, 'prompt')} fit fewer than ${plural(config.shots, 'example')} in the model's context (see shotsUsed in the predictions)`);
+  // where to look, named: the field, and the file that holds it (one JSON line per example)
+  const perExample = (field: string, what: string) => `; each example's ${field} in its predictions file says ${what}: ${predictionsFile}`;
+  if (short > 0) ctx.log?.('warn', `${short} of ${plural(examples.length, 'prompt')} fit fewer than ${plural(config.shots, 'example')} in the model's context${perExample('shotsUsed', 'how many fit')}`);
   const cut = examples.filter((e) => e.truncatedTokens > 0).length;
-  if (cut > 0) ctx.log?.('warn', `${cut} of ${plural(examples.length, 'prompt')} ${cut === 1 ? 'was' : 'were'} cut from the left to fit the model's context (see truncatedTokens)`);
+  if (cut > 0) ctx.log?.('warn', `${cut} of ${plural(examples.length, 'prompt')} ${cut === 1 ? 'was' : 'were'} cut from the left to fit the model's context${perExample('truncatedTokens', 'how many tokens it lost')}`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${plural(items.length, 'example')}; partial results kept` : `done: ${plural(examples.length, 'example')}`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
   return {

@@ -13,7 +13,7 @@ import { PreferenceBatches } from './preference-batches.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
-import { runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { modelCompletionEndId } from './sft-examples.ts';
 
@@ -61,7 +61,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {
       env.progress(0, `reference log-probabilities of ${examples.length} pairs`, null);
-      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: config.threads ?? env.threads });
+      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env) });
     };
     const train = await scoredPairs(dir, 'train', data.train, reference(data.train));
     const val = await scoredPairs(dir, 'validation', data.val, reference(data.val));

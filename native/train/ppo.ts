@@ -46,7 +46,7 @@ import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.t
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
-import { runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openPolicyTrainer } from './run-stages.ts';
 import type { Feeds } from './session.ts';
 
@@ -184,7 +184,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     store.runs.deleteMetricsAfter(runId, iteration);
     dropRolloutTablesAfter(dir, iteration);
 
-    const threads = config.threads ?? env.threads;
+    const threads = runThreads(config.threads, env);
     const scorer = await RewardScorer.load(config.rewardModelPath, { threads });
     const models = await RolloutModels.open(folder, tokenizer, isLora ? lora : null, threads);
     const adaptive = config.adaptiveKl ? { target: config.klTarget, horizon: config.klHorizon } : null;

@@ -20,7 +20,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
 import { validationLoss, type LoopStatus } from './loop.ts';
-import { recordArtifact, registerRunModel, runToResume, type TrainEnv } from './run-env.ts';
+import { recordArtifact, registerRunModel, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
@@ -117,7 +117,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
         return initDir;
       },
       method: async () => ({ kind: 'full' }),
-      options: { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: c.threads ?? env.threads },
+      options: { optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: c.weightDecay }, clipNorm: c.clipNorm, microBatches: c.gradAccum, threads: runThreads(c.threads, env) },
     }, c.seed);
     fs.rmSync(initDir, { recursive: true, force: true }); // the trainer holds the weights now
     const { runner } = opened;
@@ -141,7 +141,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     const outputModel = registered?.name ?? null;
     // The run's page lists what it wrote, as a fine-tuning run's does: the weights, wherever they now live.
     recordArtifact(env.store, runId, 'model', path.join(registered?.path ?? out, 'model.safetensors'));
-    const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: c.threads ?? env.threads });
+    const gen = await TextGenerator.load(registered?.path ?? out, { intraOpNumThreads: runThreads(c.threads, env) });
     // the prompt takes at most half the context, so tiny contexts still leave room (learned positions end there)
     let prompt = text.slice(cut, cut + 40);
     while (prompt.length > 1 && tokenizer.encode(prompt).length > Math.floor(c.context / 2)) prompt = prompt.slice(0, -1);

@@ -21,7 +21,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
-import { recordArtifact, runDataset, runToResume, type TrainEnv } from './run-env.ts';
+import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
@@ -119,7 +119,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
       modelDir: async () => config.modelPath,
       method: async () => ({ kind: 'full' }),
       build: (s, weights) => buildRewardTrainingGraph(s, weights, objective, init),
-      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: config.threads ?? env.threads },
+      options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: config.gradAccum, threads: runThreads(config.threads, env) },
     }, config.seed);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const batches = new RewardBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, padId);

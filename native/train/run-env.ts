@@ -13,6 +13,10 @@ import type { ProcessOwner } from '../store/process-owner.ts';
 
 /** A job's reporting channels (the CLI supplies the same ones in the foreground), plus what training adds. */
 export interface TrainEnv extends JobEnv {
+  /**
+   * CPU threads chosen by the host for this attempt (`--threads` beside `--resume`): how fast the run goes, not what
+   * it computes, so it may differ from the thread count the run recorded at its start, and wins over it (runThreads).
+   */
   threads?: number;
   /**
    * The process training the run when no job does (the CLI in the foreground): recorded on the run, so a store
@@ -24,6 +28,11 @@ export interface TrainEnv extends JobEnv {
    * advice that ends such a row's refusal: the CLI names its flag, the studio's job its form's checkbox.
    */
   skipAdvice?: string;
+}
+
+/** The threads a run's attempt uses: the host's choice for this attempt (TrainEnv.threads), else the run's recorded one. */
+export function runThreads(recorded: number | null | undefined, env: Pick<TrainEnv, 'threads'>): number | undefined {
+  return env.threads ?? recorded ?? undefined;
 }
 
 export const runDir = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId);

@@ -14,7 +14,7 @@ import type { BatchSource } from './batches.ts';
 import { listCheckpoints, readCheckpoint, writeCheckpoint, type TrainerState } from './checkpoints.ts';
 import { trainLoop, type LoopOptions, type LoopResult, type LoopStatus } from './loop.ts';
 import { stoppedStatus } from '../jobs/stopped.ts';
-import { runDir, type TrainEnv } from './run-env.ts';
+import { runDir, runThreads, type TrainEnv } from './run-env.ts';
 import { createTrainer, type TrainerOptions, type TrainingSession } from './session.ts';
 
 /**
@@ -129,7 +129,7 @@ export async function openPolicyTrainer(dir: string, runId: string, env: TrainEn
     modelDir: async () => config.modelPath,
     method: async (restored) => (isLora ? { kind: 'lora', config: lora, weights: restored ?? (await initLoraWeights(spec, lora, config.seed)) } : { kind: 'full' }),
     build: how.build,
-    options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: how.microBatches, threads: config.threads ?? env.threads },
+    options: { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay }, clipNorm: config.clipNorm, microBatches: how.microBatches, threads: runThreads(config.threads, env) },
   }, config.seed);
   const json = isLora ? { [ADAPTER_CONFIG]: adapterConfigJson(spec, lora, config.modelPath) } : { 'config.json': folder.config };
   return { opened, lora, isLora, checkpoints: { weightsFile, json, keep: config.keepCheckpoints } };

@@ -14,6 +14,26 @@ describe('choice flags', () => {
     expect(r.stderr).not.toMatch(/metrics\.0/);
   });
 
+  it('a refused value clearly meant as a valid one is named: did you mean', () => {
+    const rogue = lathe(dataDir, ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rogue']);
+    expect(rogue.code).toBe(2);
+    expect(rogue.stderr).toMatch(/--metrics: unknown metric 'rogue'; choose from .*\. Did you mean 'rouge'\?\n/);
+    const two = lathe(dataDir, ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge-l,bleau']);
+    expect(two.stderr).toMatch(/Did you mean 'rougeL' for 'rouge-l', 'bleu' for 'bleau'\?\n/);
+    const task = lathe(dataDir, ['project', 'create', '--name', 'p', '--task', 'summarisation']);
+    expect(task.code).toBe(2);
+    expect(task.stderr).toMatch(/--task must be one of .*; got 'summarisation'\. Did you mean 'summarization'\?\n/);
+    const metric = lathe(dataDir, ['project', 'create', '--name', 'p', '--task', 'summarization', '--metric', 'rouge-l']);
+    expect(metric.stderr).toMatch(/--metric must be one of .*; got 'rouge-l'\. Did you mean 'rougeL'\?\n/);
+    // a schema's fixed set (zod), as --method is checked
+    const method = lathe(dataDir, ['train', '--model', 'm', '--dataset', 'd', '--method', 'lorra']);
+    expect(method.stderr).toMatch(/--method must be one of lora, full; got 'lorra' \(did you mean 'lora'\?\)\n/);
+    // rouge1, rouge2 and rouge are as near: no guess
+    const ambiguous = lathe(dataDir, ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge3']);
+    expect(ambiguous.stderr).toMatch(/unknown metric 'rouge3'; choose from /);
+    expect(ambiguous.stderr).not.toMatch(/Did you mean/);
+  });
+
   it('lathe runs list --kind refuses a kind that no run has', () => {
     const r = lathe(dataDir, ['runs', 'list', '--kind', 'bogus']);
     expect(r.code).toBe(2);

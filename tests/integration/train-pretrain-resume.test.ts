@@ -71,11 +71,12 @@ describe('resuming a pretraining run', () => {
     await expect(runPretrain(config(), env(5))).rejects.toThrow(/simulated crash/);
     const crashed = studio.store.runs.list({ kind: 'pretrain' }).find((r) => r.status === 'failed')!;
     // start flags beside --resume would be ignored: refused, naming them, before anything runs
-    const flagged = lathe(dataDir, ['train', '--resume', crashed.id, '--max-steps', '99', '--lr', '1e-3', '--project', 'p', '--no-merge']);
+    const flagged = lathe(dataDir, ['train', '--resume', crashed.id, '--max-steps', '99', '--lr', '1e-3', '--project', 'p', '--no-merge', '--threads', '1']);
     expect(flagged.code).toBe(2);
     expect(flagged.stderr).toMatch(/^lathe train: --resume continues the run with its own recorded settings, so --no-merge, --project, --lr and --max-steps would be ignored; drop them/);
     expect(studio.store.runs.get(crashed.id)?.status).toBe('failed');
-    const r = lathe(dataDir, ['train', '--resume', crashed.id, '--json']);
+    // --threads is how fast this attempt goes, not a setting of the run: taken beside --resume
+    const r = lathe(dataDir, ['train', '--resume', crashed.id, '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ runId: crashed.id, status: 'completed', steps: 12 });
     expect(series(crashed.id, 'loss').map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));

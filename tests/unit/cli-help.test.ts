@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { closest, commandHelp, HELP_SECTIONS, helpSectionOf, main } from '../../native/cli.ts';
+import { commandHelp, HELP_SECTIONS, helpSectionOf, main } from '../../native/cli.ts';
+import { closest } from '../../native/cli/suggest.ts';
 import { loadCommands } from '../../native/cli/registry.ts';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -143,7 +144,7 @@ describe('errors name the flag', () => {
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const { code, err } = await run(['--data-dir', dataDir, 'train', '--model', 'm', '--dataset', 'd', '--rank', '0', '--method', 'lorra']);
     expect(code).toBe(2);
-    expect(err).toContain("--method must be one of lora, full; got 'lorra'; --rank: Too small");
+    expect(err).toContain("--method must be one of lora, full; got 'lorra' (did you mean 'lora'?); --rank: Too small");
     expect(err).not.toContain('lora.r');
   });
 

@@ -1,0 +1,74 @@
+// Every command warns one way (CliContext.warn): 'warning: …' on stderr, with --json too, where stdout stays the JSON
+// answer. Training used to print 'warn: …', and it, eval and dataset import dropped their warnings under --json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lathe, tempDir } from './helpers/lathe.ts';
+
+const STORIES = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');
+const HAS_STORIES = fs.existsSync(path.join(STORIES, 'stories260K.bin'));
+
+let dataDir = '';
+let filesDir = '';
+
+/** A dialogue far longer than stories260K's 512-token context, so its prompt is cut. */
+const LONG = Array.from({ length: 40 }, () => '#Person1#: Once upon a time there was a little girl who liked to play.').join(' ');
+
+beforeAll(() => {
+  dataDir = tempDir('cli-warnings');
+  filesDir = tempDir('cli-warnings-files');
+  const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ dialogue: `${LONG} ${i}`, summary1: `A girl played ${i}.` }));
+  // two lines that are not rows: --skip-invalid imports the rest and warns of them
+  fs.writeFileSync(path.join(filesDir, 'long.jsonl'), `${rows.join('\n')}\n{"dialogue": "x"\nnot json\n`);
+});
+
+afterAll(() => {
+  for (const dir of [dataDir, filesDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** stdout parsed as the JSON answer, failing with both streams when it is not JSON. */
+function jsonOf(r: { stdout: string; stderr: string }): Record<string, unknown> {
+  try {
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(`stdout is not JSON:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+describe('warnings', () => {
+  it('dataset import warns of skipped rows as "warning:" on stderr, with --json too, and stdout stays JSON', () => {
+    const r = lathe(dataDir, ['--json', 'dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long', '--skip-invalid', '--split', '0.5,0,0.5']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonOf(r).name).toBe('long');
+    expect(r.stderr).toMatch(/^warning: skipped 2 invalid rows \(see .*skipped\.jsonl\)$/m);
+    const human = lathe(dataDir, ['dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long-2', '--skip-invalid']);
+    expect(human.stderr).toMatch(/^warning: skipped 2 invalid rows/m);
+    expect(human.stdout).not.toMatch(/^warning:/m);
+  });
+
+  describe.skipIf(!HAS_STORIES)('with stories260K', () => {
+    beforeAll(() => {
+      const r = lathe(dataDir, ['model', 'import-llama2c', path.join(STORIES, 'stories260K.bin'), '--tokenizer', path.join(STORIES, 'tok512.bin'), '--name', 's260k']);
+      expect(r.code, r.stderr).toBe(0);
+    }, 60_000);
+
+    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens', () => {
+      const r = lathe(dataDir, ['--json', 'eval', '--model', 's260k', '--dataset', 'long', '--metrics', 'rouge', '--limit', '1', '--max-new-tokens', '2', '--threads', '1']);
+      expect(r.code, r.stderr).toBe(0);
+      const predictions = jsonOf(r).predictionsPath as string;
+      expect(fs.existsSync(predictions)).toBe(true);
+      const warning = r.stderr.split('\n').find((l) => l.includes('cut from the left'));
+      expect(warning, r.stderr).toBe(`warning: 1 of 1 prompt was cut from the left to fit the model's context; each example's truncatedTokens in its predictions file says how many tokens it lost: ${predictions}`);
+      expect(JSON.parse(fs.readFileSync(predictions, 'utf8').split('\n')[0]).truncatedTokens).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('training warns as "warning:", not "warn:", and keeps its warnings under --json', () => {
+      const args = ['train', '--model', 's260k', '--dataset', 'long', '--max-steps', '1', '--seq-len', '32', '--batch-size', '2', '--eval-every', '0', '--threads', '1', '--no-merge'];
+      const r = lathe(dataDir, ['--json', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(jsonOf(r).status).toBe('completed');
+      expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut$/m);
+      expect(r.stderr).not.toMatch(/^warn: /m);
+    }, 90_000);
+  });
+});
