@@ -3,11 +3,12 @@
 // A foreground training command on Linux first runs itself again with the job workers' malloc settings, which glibc
 // reads only at process start (native/jobs/reused-heap.ts); this process then only waits for that one.
 import { spawn } from 'node:child_process';
+import { register } from 'tsx/esm/api';
+register();
 
 /** The message a restarted trainer's parent sends it on each SIGINT it receives. */
 const SIGINT_HEARD = 'lathe:sigint-heard';
-import { register } from 'tsx/esm/api';
-register();
+
 const { foregroundRestartEnv } = await import('../native/jobs/reused-heap.ts');
 const restartEnv = foregroundRestartEnv(process.argv.slice(2), process.env);
 if (restartEnv) {
