@@ -59,6 +59,7 @@ describe('readPredictionsPage', () => {
       const pageBytes = page.rows.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)) + 1, 0);
       const bytesRead = chunks.mock.calls.reduce((n, call) => n + Number((call as unknown[])[3]), 0); // (fd, buffer, offset, length, position)
       expect(whole.mock.calls.filter(([f]) => f === file)).toHaveLength(0);
+      expect(bytesRead).toBeGreaterThan(0);
       expect(bytesRead).toBeLessThanOrEqual(pageBytes);
     } finally {
       whole.mockRestore();
