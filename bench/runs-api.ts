@@ -1,7 +1,7 @@
 // A long history: the Runs and Compare pages' API calls with 2,000 runs and two 5,000-example evaluations.
 //   node --import tsx bench/runs-api.ts seed DIR       fill an empty DIR through the store (configs as the trainer,
 //                                                     evaluator and playground write them; predictions from DialogSum)
-//   node --import tsx bench/runs-api.ts measure DIR [--lathe CHECKOUT] [--rounds N]
+//   node --import tsx bench/runs-api.ts measure DIR [--lathe CHECKOUT] [--rounds N] [--only METHOD]
 // Measuring goes through `lathe serve` (of CHECKOUT: the code before a change, on the same data), the renderer's path
 // in a browser: the figures include validation and JSON on both sides. One JSON line per call: response size, and the
 // min and median time of N rounds (the page polls, so every call after the first is a repeat).
@@ -71,7 +71,7 @@ async function seed(dir: string): Promise<void> {
   store.close();
 }
 
-async function measure(dir: string, checkout: string, rounds: number): Promise<void> {
+async function measure(dir: string, checkout: string, rounds: number, only: string | undefined): Promise<void> {
   const evals = newestRuns(dir, 'evaluation', 2);
   const serve = await startServe(dir, path.join(checkout, 'bin/lathe.mjs'));
   const projects = (await serve.call('projects.list', {})).result as { id: string }[];
@@ -85,10 +85,12 @@ async function measure(dir: string, checkout: string, rounds: number): Promise<v
     ['Compare 2 evaluations, page 1', 'runs.examples', { ...compare, offset: 0, limit: 50 }],
     ['Compare 2 evaluations, page 40', 'runs.examples', { ...compare, offset: 1950, limit: 50 }],
     ['Evaluate, an evaluation\'s examples', 'eval.examples', { id: evals[0], offset: 0, limit: 3 }],
+    ['eval.examples, a middle page of 50', 'eval.examples', { id: evals[0], offset: Math.floor(EXAMPLES / 2), limit: 50 }],
+    ['eval.examples, the last page of 50', 'eval.examples', { id: evals[0], offset: EXAMPLES - 50, limit: 50 }],
     ['Evaluate, eval.get', 'eval.get', { id: evals[0] }],
   ];
   try {
-    for (const [page, method, params] of calls) {
+    for (const [page, method, params] of calls.filter(([, method]) => only === undefined || method === only)) {
       const times: number[] = [];
       let bytes = 0;
       for (let i = 0; i < rounds; i++) {
@@ -115,8 +117,8 @@ const flag = (name: string) => {
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 if (!dirArg || (command !== 'seed' && command !== 'measure')) {
-  console.error('usage: node --import tsx bench/runs-api.ts seed|measure DIR [--lathe CHECKOUT] [--rounds N]');
+  console.error('usage: node --import tsx bench/runs-api.ts seed|measure DIR [--lathe CHECKOUT] [--rounds N] [--only METHOD]');
   process.exit(2);
 }
 const dir = path.resolve(dirArg);
-await (command === 'seed' ? seed(dir) : measure(dir, path.resolve(flag('--lathe') ?? path.join(import.meta.dirname, '..')), Number(flag('--rounds') ?? 7)));
+await (command === 'seed' ? seed(dir) : measure(dir, path.resolve(flag('--lathe') ?? path.join(import.meta.dirname, '..')), Number(flag('--rounds') ?? 7), flag('--only')));

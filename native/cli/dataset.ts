@@ -7,6 +7,7 @@ import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
+import { didYouMean } from './suggest.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
 
@@ -18,9 +19,11 @@ function parseAdded(raw: unknown, firstSplit: string | undefined): ExtraImportFi
   }
   return given.map((item) => {
     const at = item.indexOf('=');
-    const split = SPLITS.find((s) => s === item.slice(0, at).trim());
+    const named = at < 0 ? '' : item.slice(0, at).trim();
+    const split = SPLITS.find((s) => s === named);
     if (at < 0 || !split || item.slice(at + 1).trim() === '') {
-      throw new UserError(`--add takes SPLIT=FILE, the split being train, validation or test (e.g. --add test=test.jsonl); got '${item}'.\nUsage: ${IMPORT_USAGE}`);
+      const guess = at < 0 || split ? '' : didYouMean(named, SPLITS);
+      throw new UserError(`--add takes SPLIT=FILE, the split being train, validation or test (e.g. --add test=test.jsonl); got '${item}'.${guess}\nUsage: ${IMPORT_USAGE}`);
     }
     return { path: item.slice(at + 1).trim(), split };
   });
@@ -32,7 +35,9 @@ function parseSplit(raw: string | undefined): { train: number; validation: numbe
   if (whole) return wholeSplit(whole);
   const parts = raw.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1)) {
-    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1, or the one split the whole file is (train, validation or test); got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
+    // a word rather than fractions was meant as a split's name: 'tset' → 'test'
+    const guess = raw.includes(',') ? '' : didYouMean(raw.trim(), SPLITS);
+    throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1, or the one split the whole file is (train, validation or test); got '${raw}'.${guess}\nUsage: ${IMPORT_USAGE}`);
   }
   return { train: parts[0], validation: parts[1], test: parts[2] };
 }
@@ -195,7 +200,8 @@ export const commands: CliCommand[] = [
       const k = values.rows === undefined ? 5 : Number(values.rows);
       if (!Number.isInteger(k) || k < 0 || k > 500) throw new UserError(`--rows must be a whole number from 0 to 500.\nUsage: ${usage}`);
       const split = (values.split as string | undefined) ?? 'all';
-      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all.\nUsage: ${usage}`);
+      const splits = [...SPLITS, 'all'];
+      if (!splits.includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, splits)}\nUsage: ${usage}`);
       const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
       const page = k > 0
         ? await callStudio(ctx, 'datasets.rows', { id: dataset.id, split: split as 'all', limit: k })

@@ -11,15 +11,19 @@ export class FileCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
   /** `maxBytes`: the most file bytes kept in all (what is kept in memory is of that order); older files go first. */
-  constructor(private readonly maxBytes: number, private readonly read: (file: string) => T) {}
+  constructor(private readonly maxBytes: number, private readonly read: (file: string, fd?: number) => T) {}
 
-  get(file: string): T {
+  /**
+   * What was read from `file`. Given `fd`, a descriptor open on it, the file is the one open there (stat and read
+   * through fd): one renamed over the path meanwhile is not mistaken for it.
+   */
+  get(file: string, fd?: number): T {
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(file);
+      stat = fd === undefined ? fs.statSync(file) : fs.fstatSync(fd);
     } catch {
       this.entries.delete(file);
-      return this.read(file); // the reader's own error names the file and what is wrong
+      return this.read(file, fd); // the reader's own error names the file and what is wrong
     }
     const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     const hit = this.entries.get(file);
@@ -28,7 +32,7 @@ export class FileCache<T> {
       this.entries.set(file, hit);
       return hit.value;
     }
-    const value = this.read(file);
+    const value = this.read(file, fd);
     if (stat.size <= this.maxBytes) {
       this.entries.set(file, { stamp, bytes: stat.size, value });
       this.evict();

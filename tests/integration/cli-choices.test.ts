@@ -34,6 +34,25 @@ describe('choice flags', () => {
     expect(ambiguous.stderr).not.toMatch(/Did you mean/);
   });
 
+  it('lathe dataset import and show --split, and --add SPLIT=, echo the value, list the splits and guess the one meant', () => {
+    const file = `${dataDir}/rows.jsonl`;
+    fs.writeFileSync(file, '{"text":"a"}\n');
+    const typo = lathe(dataDir, ['dataset', 'import', file, '--name', 'x', '--split', 'tset']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--split takes three fractions .* \(train, validation or test\); got 'tset'\. Did you mean 'test'\?\nUsage: /);
+    const fractions = lathe(dataDir, ['dataset', 'import', file, '--name', 'x', '--split', '0.8,0.2']);
+    expect(fractions.stderr).toMatch(/got '0\.8,0\.2'\.\nUsage: /);
+    const added = lathe(dataDir, ['dataset', 'import', file, '--name', 'x', '--split', 'train', '--add', `valdation=${file}`]);
+    expect(added.code).toBe(2);
+    expect(added.stderr).toMatch(/--add takes SPLIT=FILE, the split being train, validation or test .*; got 'valdation=.*'\. Did you mean 'validation'\?\n/);
+    const shown = lathe(dataDir, ['dataset', 'show', 'x', '--split', 'Tests']);
+    expect(shown.code).toBe(2);
+    expect(shown.stderr).toMatch(/--split must be train, validation, test or all; got 'Tests'\. Did you mean 'test'\?\nUsage: lathe dataset show/);
+    // nothing near enough: the valid splits, no guess
+    const far = lathe(dataDir, ['dataset', 'show', 'x', '--split', 'holdout']);
+    expect(far.stderr).toMatch(/--split must be train, validation, test or all; got 'holdout'\.\nUsage: /);
+  });
+
   it('lathe runs list --kind refuses a kind that no run has', () => {
     const r = lathe(dataDir, ['runs', 'list', '--kind', 'bogus']);
     expect(r.code).toBe(2);

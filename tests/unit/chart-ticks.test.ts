@@ -2,7 +2,7 @@
 // (one decimal too few made −2.5 and −7.5 print as −3 and −8), while whole and tenth steps keep their short labels;
 // thousands read in k, and steps below a thousandth share a power of ten (a learning rate's axis read 0.0001 three
 // times with four fixed decimals). Log axes (loss charts on request) tick at 1, 2, 5 × 10^k; the y axis of a training
-// chart stays linear, and says why, where a value is 0 or below.
+// chart stays linear where a value is 0 or below, and its switch says log cannot be had.
 import { describe, expect, it } from 'vitest';
 import { yAxis } from '../../renderer/src/pages/finetune/TrainingChart.tsx';
 import { linearScale, logScale, logTickFormat, tickFormat } from '../../renderer/src/ui/charts/scale.ts';
@@ -81,18 +81,20 @@ describe('a training chart’s y axis', () => {
   const axis = (values: number[], scale: 'linear' | 'log') => yAxis(values, { scale, zero: false }, 100, 0);
 
   it('is log where asked and every value is above 0, with 1-2-5 labels', () => {
-    const { log, logRefused, y, yTick } = axis([6.2, 3.1, 1.4, 0.6], 'log');
-    expect([log, logRefused]).toEqual([true, false]);
+    const { log, logUnavailable, y, yTick } = axis([6.2, 3.1, 1.4, 0.6], 'log');
+    expect([log, logUnavailable]).toEqual([true, false]);
     expect(y.ticks.map(yTick)).toEqual(['0.5', '1', '2', '5', '10']);
   });
 
-  it('stays linear, and says so, where a value is 0 or below', () => {
-    for (const values of [[0.7, 0.3, 0], [0.2, -0.05]]) {
-      const { log, logRefused, y } = axis(values, 'log');
-      expect([log, logRefused], values.join(' ')).toEqual([false, true]);
-      expect(y.ticks).toEqual(axis(values, 'linear').y.ticks);
+  it('cannot be log where a value is 0 or below (PPO\'s total loss, robust DPO\'s), asked or not, and stays linear', () => {
+    for (const values of [[0.7, 0.3, 0], [0.2, -0.05], [-0.3, -0.1]]) {
+      for (const scale of ['log', 'linear'] as const) {
+        const { log, logUnavailable, y } = axis(values, scale);
+        expect([log, logUnavailable], `${values.join(' ')} ${scale}`).toEqual([false, true]);
+        expect(y.ticks).toEqual(axis(values, 'linear').y.ticks);
+      }
     }
-    expect(axis([], 'log').logRefused).toBe(false); // nothing drawn yet: nothing to refuse
-    expect(axis([0.7, 0.3, 0], 'linear').logRefused).toBe(false);
+    expect(axis([], 'log').logUnavailable).toBe(false); // nothing drawn yet: the switch stays offered
+    expect(axis([0.7, 0.3, 1e-9], 'linear').logUnavailable).toBe(false);
   });
 });

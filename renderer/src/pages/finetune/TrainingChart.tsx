@@ -2,6 +2,7 @@
 // N steps, draws as its own line across the same steps as training loss), fixed to the run's planned length so
 // the line visibly advances. Written here rather than with ui/charts' LineChart, whose x axis is categorical
 // (one label per point, a line broken at every missing point); it reuses that kit's frame, legend and scales.
+import { useId } from 'react';
 import { downsampleMinMax } from '../../../../native/api/downsample.ts';
 import { AxisScaleSwitch, ChartFrame, Legend } from '../../ui/charts/ChartFrame.tsx';
 import { linearScale, logScale, logTickFormat, tickFormat, type Scale } from '../../ui/charts/scale.ts';
@@ -29,19 +30,21 @@ function evenly<T>(items: T[], max: number): T[] {
 
 /**
  * The y axis over `values` (pixels `from` at the bottom to `to` at the top) and its tick labels. Log where asked and
- * every value is above 0; where one is not, linear, with logRefused set so the chart can say why.
+ * every value is above 0. logUnavailable: a value is 0 or below, so a log axis cannot draw this chart whatever was
+ * asked; the chart's switch then offers linear alone and says why.
  */
-export function yAxis(values: number[], { scale, zero, ceiling }: { scale: AxisScale; zero: boolean; ceiling?: number }, from: number, to: number): { y: Scale; yTick(v: number): string; log: boolean; logRefused: boolean } {
+export function yAxis(values: number[], { scale, zero, ceiling }: { scale: AxisScale; zero: boolean; ceiling?: number }, from: number, to: number): { y: Scale; yTick(v: number): string; log: boolean; logUnavailable: boolean } {
   const lo = values.length ? Math.min(...values) : 0;
   const hi = values.length ? Math.max(...values) : 1;
+  const logUnavailable = values.length > 0 && !(lo > 0);
   const log = scale === 'log' && values.length > 0 ? logScale(lo, hi, from, to) : null;
-  if (log) return { y: log, yTick: logTickFormat, log: true, logRefused: false };
+  if (log) return { y: log, yTick: logTickFormat, log: true, logUnavailable };
   const spread = hi - lo || Math.abs(hi) * 0.1 || 1;
   // Losses and rates never go below 0, so their axis stops there; rewards and log-probabilities do, and their axis follows.
   // (A first step measured as −1e−5 where the policy equals the reference is 0, not a reason for a negative axis.)
   const floor = lo < -spread * 0.01 ? lo - spread * 0.08 : zero ? 0 : Math.max(0, lo - spread * 0.08);
   const y = linearScale(floor, ceiling ?? hi + spread * 0.08, from, to, 4);
-  return { y, yTick: tickFormat(y.ticks), log: false, logRefused: scale === 'log' && values.length > 0 };
+  return { y, yTick: tickFormat(y.ticks), log: false, logUnavailable };
 }
 
 export function TrainingChart({ title, description, series, format, axisFormat, unit, xMax, zero = false, ceiling, reference, scaleKind, height = 170, testId }: {
@@ -67,6 +70,7 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
 }) {
   const [ref, width] = useWidth<HTMLDivElement>(420);
   const [scale, setScale] = useAxisScale(scaleKind);
+  const noteId = useId();
   const all = series.flatMap((s) => s.points);
   const plotted = all.length;
   const values = all.map((p) => p.value).filter(Number.isFinite);
@@ -78,7 +82,7 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
   const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70))).ticks.filter((t) => t <= xEnd + 1e-9);
   const top = unit ? PAD.top + 12 : PAD.top;
   const axis = yAxis(values, { scale, zero, ceiling }, height - PAD.bottom, top);
-  const { y, log, logRefused } = axis;
+  const { y, log, logUnavailable } = axis;
   const yTick = log ? axis.yTick : axisFormat ?? axis.yTick; // a log axis labels each decade's ticks its own way
   const xTick = tickFormat(xTicks);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
@@ -89,8 +93,9 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
     <ChartFrame
       title={title}
       description={description}
-      actions={scaleKind && <AxisScaleSwitch chart={title} scale={scale} onChange={setScale} />}
-      note={logRefused && `Log scale needs values above 0, and this chart has ${format(Math.min(...values))}: it stays linear.`}
+      actions={scaleKind && <AxisScaleSwitch chart={title} scale={logUnavailable ? 'linear' : scale} onChange={setScale} logUnavailableReason={logUnavailable ? noteId : undefined} />}
+      note={scaleKind && logUnavailable && `Log scale needs values above 0, and this chart has ${format(Math.min(...values))}: it stays linear.`}
+      noteId={noteId}
       legend={series.length > 1 || reference ? <Legend items={[...series.map((s) => ({ label: s.name, color: s.color, dashed: s.dashed })), ...(reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [])]} /> : undefined}
       table={{ columns: ['Step', ...series.map((s) => s.name)], rows: tableSteps.map((step) => [String(step), ...lookup.map((m) => (m.has(step) ? format(m.get(step)!) : '—'))]) }}
     >

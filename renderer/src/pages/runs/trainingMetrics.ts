@@ -128,7 +128,8 @@ export function yAxisOf(name: string): YAxis {
 /**
  * The losses whose charts offer a linear / log switch: they fall by an order of magnitude in the first steps, which
  * flattens the rest of a linear curve, and they stay above 0 (PPO's value loss is a squared error). Not PPO's policy
- * loss, which goes below 0. A loss that does dip below 0 (robust DPO's, PPO's total) keeps a linear axis and says why.
+ * loss, which goes below 0. A loss chart whose values dip to 0 or below (robust DPO's, PPO's total) stays linear: its
+ * switch shows Log as not choosable, and a note under the title says why (TrainingChart's yAxis, logUnavailable).
  */
 const LOG_SCALE_LOSSES: ReadonlySet<string> = new Set(['loss', 'val_loss', 'loss/value']);
 

@@ -10,10 +10,10 @@ export interface TableFallback {
 }
 
 /**
- * `actions` (an axis switch) sit beside the caption, on its first line; `note` says under it what the chart could
- * not do (a log axis asked of values at or below 0).
+ * `actions` (an axis switch) sit beside the caption, on its first line; `note` says under it what the chart cannot
+ * do (a log axis for values at or below 0), with `noteId` as its id for the control it explains to name.
  */
-export function ChartFrame({ title, description, legend, actions, note, table, children }: { title: string; description: string; legend?: ReactNode; actions?: ReactNode; note?: ReactNode; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
+export function ChartFrame({ title, description, legend, actions, note, noteId, table, children }: { title: string; description: string; legend?: ReactNode; actions?: ReactNode; note?: ReactNode; noteId?: string; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
   const id = useId();
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;
@@ -24,7 +24,7 @@ export function ChartFrame({ title, description, legend, actions, note, table, c
         <span className="chart-desc" id={descId}>{description}</span>
       </figcaption>
       {actions && <div className="chart-actions">{actions}</div>}
-      {note && <p className="chart-note" role="status">{note}</p>}
+      {note && <p className="chart-note" id={noteId} role="status">{note}</p>}
       {legend}
       {children({ titleId, descId })}
       <details className="chart-table">
@@ -59,14 +59,21 @@ export function Legend({ items }: { items: { label: string; color: string; dashe
 
 /**
  * Linear or log for a chart's y axis: a small two-option group (arrow keys move inside it, as in every segmented
- * control), labelled by the chart's title so each chart's switch says which chart it turns.
+ * control), labelled by the chart's title so each chart's switch says which chart it turns. `scale` is the axis as
+ * drawn. Where the values rule a log axis out, Log stays in view but cannot be chosen (arrow keys pass it by), and
+ * `logUnavailableReason`, the id of the chart's note, says why.
  */
-export function AxisScaleSwitch({ chart, scale, onChange }: { chart: string; scale: AxisScale; onChange(next: AxisScale): void }) {
+export function AxisScaleSwitch({ chart, scale, onChange, logUnavailableReason }: { chart: string; scale: AxisScale; onChange(next: AxisScale): void; logUnavailableReason?: string }) {
   return (
     <div className="segmented chart-scale" role="radiogroup" aria-label={`${chart}: y axis scale`}>
-      {(['linear', 'log'] as const).map((option) => (
-        <button key={option} type="button" role="radio" aria-checked={scale === option} onClick={() => onChange(option)}>{option === 'linear' ? 'Linear' : 'Log'}</button>
-      ))}
+      {(['linear', 'log'] as const).map((option) => {
+        const unavailable = option === 'log' && logUnavailableReason !== undefined;
+        return (
+          <button key={option} type="button" role="radio" aria-checked={scale === option} disabled={unavailable} aria-describedby={unavailable ? logUnavailableReason : undefined} title={unavailable ? 'Log scale needs values above 0' : undefined} onClick={() => option !== scale && onChange(option)}>
+            {option === 'linear' ? 'Linear' : 'Log'}
+          </button>
+        );
+      })}
     </div>
   );
 }
