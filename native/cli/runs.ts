@@ -157,9 +157,7 @@ export const commands: CliCommand[] = [
           pass: 'PASS', fail: 'FAIL', 'no-metric': 'no success metric set', 'no-target': 'no target set',
           'no-runs': 'no finished evaluation reports this metric yet',
         }[card.status];
-        // a signed change, written as the studio's scorecard and formatSigned write one: +0.0123, −0.0123 (the true
-        // minus beside the plus); --json keeps the number
-        const margin = card.margin === null ? '—' : `${card.margin >= 0 ? '+' : '−'}${formatMetric(Math.abs(card.margin))}`;
+        const margin = card.margin === null ? '—' : `${card.margin >= 0 ? '+' : ''}${formatMetric(card.margin)}`;
         const clears = card.passesWithConfidence === null ? '—' : card.passesWithConfidence ? 'yes' : 'no';
         return formatFields([
           ['project', `${p.name} (${p.id})`], ['goal', goal], ['best run', best], ['status', verdict], ['margin', margin],

@@ -41,8 +41,7 @@ export function shortHash(hash: string): string {
 /**
  * A number's text as the UI shows it: a negative value and a negative exponent with the typographic minus, not a
  * hyphen (−2.31, 2.0e−3), as formatSigned writes changes; a value that rounds to zero carries no sign (0.000, not
- * −0.000). For the studio's pages only: the CLI's text and JSON keep the ASCII hyphen that scripts parse, save for a
- * signed change printed with its plus (the scorecard's margin: +0.0123, −0.0123), which reads as here.
+ * −0.000). For the studio's pages only: the CLI's text and JSON keep the ASCII hyphen that scripts parse.
  */
 export function withTrueMinus(text: string): string {
   const unsigned = text.startsWith('-') && Number.parseFloat(text) === 0 ? text.slice(1) : text;
