@@ -101,6 +101,22 @@ describe('bad input is reported with file and tensor', () => {
     const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
     expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
   });
+  it('offsets that do not tile the data section: a gap, an overlap, bytes after the last tensor', () => {
+    const two = (a: [number, number], b: [number, number]) => ({ a: { dtype: 'F32', shape: [1], data_offsets: a }, b: { dtype: 'F32', shape: [1], data_offsets: b } });
+    const advice = "the header's data_offsets do not describe this file, which is damaged or not safetensors (download it again)";
+    const gap = rawFile('gap.safetensors', two([4, 8], [8, 12]), new Uint8Array(12));
+    expect(() => SafetensorsFile.open(gap)).toThrow(`${gap}: bytes 0 to 4 of the data section belong to no tensor (the next is 'a', data_offsets [4, 8]); ${advice}`);
+    const overlap = rawFile('overlap.safetensors', two([0, 4], [2, 6]), new Uint8Array(6));
+    expect(() => SafetensorsFile.open(overlap)).toThrow(`${overlap}: tensor 'b' (data_offsets [2, 6]) overlaps tensor 'a' ([0, 4]); ${advice}`);
+    const same = rawFile('same.safetensors', two([0, 4], [0, 4]), new Uint8Array(4));
+    expect(() => SafetensorsFile.open(same)).toThrow(/tensor '[ab]' \(data_offsets \[0, 4\]\) overlaps tensor '[ab]'/);
+    const trailing = rawFile('trailing.safetensors', two([0, 4], [4, 8]), new Uint8Array(11));
+    expect(() => SafetensorsFile.open(trailing)).toThrow(`${trailing}: 3 bytes that no tensor owns follow the last tensor ('b'); ${advice}`);
+    // in any order in the header, and with an empty tensor, ranges that tile the section are fine
+    const f = SafetensorsFile.open(rawFile('tiled.safetensors', { ...two([4, 8], [0, 4]), empty: { dtype: 'F32', shape: [0], data_offsets: [4, 4] } }, new Uint8Array(8)));
+    expect([...f.tensors.keys()]).toEqual(['a', 'b', 'empty']);
+    f.close();
+  });
   it('unknown dtype, and a known dtype Lathe cannot read as weights', () => {
     expect(() => SafetensorsFile.open(rawFile('dt.safetensors', { a: { dtype: 'F8_E9', shape: [2], data_offsets: [0, 2] } }, eight))).toThrow(/tensor 'a' has unknown dtype "F8_E9"/);
     const f = SafetensorsFile.open(rawFile('i64.safetensors', { a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, eight));
