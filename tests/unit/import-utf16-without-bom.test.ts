@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
 import { refusal, tempStudios } from './studio-calls.ts';
 
-const studios = tempStudios('lathe-utf16-', 'desktop');
+const studios = tempStudios('lathe-utf16-', 'cli');
 
 describe('dataset import of UTF-16 text without a byte order mark', () => {
   it('is refused at line 1 as UTF-16, little- or big-endian, plain or gzipped, leaving nothing behind', async () => {
