@@ -164,6 +164,14 @@ describe('bad input is reported with file and tensor', () => {
   it('unsupported architecture and invalid fields', () => {
     expect(() => parseModelConfig({ architectures: ['BertModel'] }, 'x/config.json')).toThrow(/x\/config.json: architecture 'BertModel' is not supported/);
     expect(() => parseModelConfig({ ...CONFIGS.llama3, hidden_size: 'big' }, 'c.json')).toThrow(/c.json: field 'hidden_size'/);
+  });
+  it('a field of the wrong type or missing is quoted as the file holds it, with what to do', () => {
+    const { vocab_size: _dropped, ...noVocab } = CONFIGS.llama3;
+    const advice = ". Correct the field (the model's published config.json has the right values) and try again";
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, num_hidden_layers: 5.5 }, 'c.json')).toThrow(`c.json: field 'num_hidden_layers' is 5.5: Invalid input: expected int, received number${advice}`);
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, hidden_size: '64' }, 'c.json')).toThrow(`c.json: field 'hidden_size' is "64": Invalid input: expected number, received string${advice}`);
+    expect(() => parseModelConfig(noVocab, 'c.json')).toThrow(/^c\.json: field 'vocab_size' is missing: /);
+    expect(() => parseModelConfig({ ...CONFIGS.gpt2, n_layer: -1 }, 'g.json')).toThrow(/^g\.json: field 'n_layer' is -1: .*try again$/);
     expect(() => parseModelConfig({ ...CONFIGS.llama3, rope_scaling: { rope_type: 'yarn', factor: 2 } })).toThrow(/rope_scaling type 'yarn'/);
   });
   it('a llama2.c file whose size disagrees with its header', () => {
