@@ -176,7 +176,13 @@ describe('bad input is reported with file and tensor', () => {
   });
   it('a llama2.c file whose size disagrees with its header', () => {
     const header = Int32Array.from([8, 16, 1, 2, 2, 10, 4]);
-    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(/x.bin: header .* implies \d+ bytes but the file has 28/);
+    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(/x.bin: header .* implies \d+ bytes but the file has 28; the file is truncated: copy or download it again$/);
+    // dim 8, hidden 16, 1 layer, 2 heads, vocab 10, seq 4, shared classifier: 760 floats after the 28-byte header
+    const expected = 28 + 760 * 4;
+    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(`implies ${expected} bytes`);
+    const long = new Uint8Array(expected + 12);
+    long.set(new Uint8Array(header.buffer));
+    expect(() => convertLlama2c(long, 'x.bin')).toThrow(new RegExp(`implies ${expected} bytes but the file has ${expected + 12}; the file holds more than the header describes: it is not a llama2.c float32 \\(version 0\\) checkpoint`));
   });
 });
 
