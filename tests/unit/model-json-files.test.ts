@@ -1,6 +1,6 @@
 // The JSON files of a model folder that people edit by hand (config.json, tokenizer.json, tokenizer_config.json,
 // adapter_config.json): a syntax error is placed by line and column, not only by JSON.parse's character offset, and a
-// byte order mark (Windows editors add one) is named, not reported as an invisible "Unexpected token '﻿'".
+// byte order mark (Windows editors add one) is named, not reported as an "Unexpected token" that shows nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
