@@ -35,11 +35,26 @@ export function progressLine(ctx: CliContext): ImportOptions {
   };
 }
 
+/**
+ * Run an import (a model folder, a llama2.c checkpoint, a GGUF file) in the foreground. Ctrl-C or SIGTERM cancels it
+ * through the import's signal, which removes its working folder in the data directory and records nothing, as
+ * `lathe dataset import` does: without this the process died at once and left a partial copy (gigabytes, for a big
+ * model) under models/ until the next import swept it.
+ */
 export async function importInForeground(ctx: CliContext, run: (opts: ImportOptions) => Promise<Model>): Promise<void> {
   let model: Model;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    model = await userErrors(() => run(progressLine(ctx)));
+    model = await userErrors(() => run({ ...progressLine(ctx), signal: controller.signal }));
+  } catch (err) {
+    if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
+    throw err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   }
   const use = model.kind === 'encoder' ? `\n  an embedding model: use it with 'lathe docs create COLLECTION --embed-model ${model.name}'` : '';

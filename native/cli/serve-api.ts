@@ -9,7 +9,7 @@ import { API_DEFAULTS } from '../openai/defaults.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
-import { listenOn, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
+import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 import { formatTable } from './table.ts';
 
 const LOG_USAGE = 'lathe api-log [--limit N] [--json]';
@@ -61,8 +61,7 @@ export const commands: CliCommand[] = [
       if (!isLoopbackHost(host) && !apiKey) {
         throw new UserError(`--host ${host} makes the models reachable from other machines: give an API key as well (LATHE_API_KEY, or --api-key), or keep the default --host ${API_DEFAULTS.host}.\nUsage: ${USAGE}`);
       }
-      const port = numberFlag(values, 'port', USAGE, true) ?? API_DEFAULTS.port;
-      if (port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got ${port}.\nUsage: ${USAGE}`);
+      const port = portFlag(values.port, API_DEFAULTS.port, USAGE);
       let server;
       try {
         const { startApiServer } = await import('../openai/server.ts');
@@ -79,7 +78,7 @@ export const commands: CliCommand[] = [
           maxLoadedModels: countFlag(values, 'max-models', 1),
           maxBodyBytes: countFlag(values, 'max-body-bytes', 1),
           threads: countFlag(values, 'threads', 1),
-        }));
+        }), host);
       } catch (err) {
         if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${(err as Error).message}`);
         throw err;

@@ -1,8 +1,8 @@
 // `lathe serve`: run the studio headless and use it from a browser. Binds to 127.0.0.1 unless told otherwise;
 // the printed URL carries the access token.
-import { UserError, type CliCommand } from './command.ts';
+import type { CliCommand } from './command.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
-import { listenOn, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
+import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 
 const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T] [--allow-host H]...';
 
@@ -20,13 +20,12 @@ export const commands: CliCommand[] = [
     },
     options: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'renderer-dir': { type: 'string' }, 'allow-host': { type: 'string', multiple: true } },
     async run({ values }, ctx) {
-      const port = values.port === undefined ? 0 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one).\nUsage: ${USAGE}`);
+      const port = portFlag(values.port, 0, USAGE);
       const token = secretOf(values.token, 'token', 'LATHE_TOKEN', USAGE);
       const { startServer } = await import('../serve/server.ts');
       const server = await listenOn(port, () =>
         startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined,
-          allowedHosts: values['allow-host'] as string[] | undefined }));
+          allowedHosts: values['allow-host'] as string[] | undefined }), values.host as string | undefined);
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
       warnIfPlainHttpBeyondLoopback(ctx, server.host, isLoopbackHost(server.host));

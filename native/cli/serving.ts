@@ -27,12 +27,35 @@ export function warnIfPlainHttpBeyondLoopback(ctx: CliContext, host: string, isL
   ctx.warn(`serving plain HTTP on ${host}: the key and every request cross the network unencrypted. Reach it through an SSH tunnel or a TLS proxy, or keep the default 127.0.0.1.`);
 }
 
-/** The server `start` starts on `port`; a port another process holds is refused as a UserError naming --port. */
-export async function listenOn<S>(port: number, start: () => Promise<S>): Promise<S> {
+/**
+ * --port as a whole number 0–65535 written in decimal digits, else `fallback`. Number() alone also took '0x50',
+ * '1e3' and ' 80', so a typo or a hex value bound a port nobody asked for (0x50: port 80).
+ */
+export function portFlag(raw: unknown, fallback: number, usage: string): number {
+  if (raw === undefined) return fallback;
+  const port = /^\d{1,5}$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!(port <= 65535)) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got '${String(raw)}'.\nUsage: ${usage}`);
+  return port;
+}
+
+/**
+ * The server `start` starts on `host`:`port`. What the user can fix is refused as a UserError naming the flag: a
+ * port another process holds or that needs privileges (--port), a host name that does not resolve or an address
+ * this machine does not have (--host); these ended as a bare 'getaddrinfo ENOTFOUND' with the exit code of a bug.
+ */
+export async function listenOn<S>(port: number, start: () => Promise<S>, host = '127.0.0.1'): Promise<S> {
   try {
     return await start();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or --port 0 for any free one.`);
+    if (code === 'EACCES') throw new UserError(`port ${port} needs privileges this user lacks: pick a port above 1023 with --port, or --port 0 for any free one.`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+      throw new UserError(`--host ${host}: no such host name or address. Give an address of this machine (127.0.0.1, the default, for this machine only; 0.0.0.0 for every network) or a name that resolves to one.`);
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw new UserError(`--host ${host} is not an address of this machine, so nothing can listen on it. Give one of its own addresses (127.0.0.1, the default, for this machine only; 0.0.0.0 for every network).`);
+    }
     throw err;
   }
 }

@@ -28,6 +28,7 @@ function readText(file: string): string {
     bytes = fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new InputFileError(file, null, 'is a folder; give the text file of one example per line (or a .jsonl file) in it');
     throw new InputFileError(file, null, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})`);
   }
   try {
@@ -53,6 +54,9 @@ export function readLines(file: string): string[] {
 export function readParallelFiles(predictionFile: string, referenceFiles: readonly string[]): ScoringExamples {
   if (referenceFiles.length === 0) throw new InputFileError(predictionFile, null, 'no reference file given (use --ref FILE, once per reference)');
   const predictions = readLines(predictionFile);
+  // Nothing to score is the user's mistake (an empty or wrong file), not a score: ROUGE crashed on it and BLEU,
+  // chrF and EM/F1 printed 0.00 for 0 examples as if the predictions had all been wrong.
+  if (predictions.length === 0) throw new InputFileError(predictionFile, null, 'the file is empty: nothing to score (one prediction per line)');
   const referenceColumns = referenceFiles.map((file) => {
     const lines = readLines(file);
     if (lines.length !== predictions.length) {

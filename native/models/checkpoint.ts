@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseModelConfig, type ModelSpec } from './config.ts';
 import { CheckpointError, SafetensorsFile, numel, showValue, writeSafetensors, type Tensor, type SafetensorsDtype } from './safetensors.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
+import { parseJsonText } from '../api/json-text.ts';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -119,11 +120,7 @@ function readJson(file: string): unknown {
   } catch (err) {
     throw new CheckpointError(`${file}: cannot read (${(err as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  return parseJsonText(text, file);
 }
 
 function readJsonIfExists(file: string): Record<string, unknown> | null {

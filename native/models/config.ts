@@ -98,8 +98,18 @@ function idList(v: number | number[] | null | undefined): number[] {
   return v === null || v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-function zodMessage(file: string, err: z.ZodError): string {
-  return err.issues.map((i) => `${file}: field '${i.path.join('.')}': ${i.message}`).join('; ');
+/**
+ * Each refused field with the value the file holds (zod's 'expected int, received number' alone does not say that
+ * 5.5 is the problem), then what to do once.
+ */
+function zodMessage(file: string, raw: unknown, err: z.ZodError): string {
+  const fields = err.issues.map((i) => {
+    let value: unknown = raw;
+    for (const key of i.path) value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    const found = value === undefined ? 'is missing' : `is ${showValue(value)}`;
+    return `${file}: field '${i.path.join('.')}' ${found}: ${i.message}`;
+  });
+  return `${fields.join('; ')}. Correct the field (the model's published config.json has the right values) and try again`;
 }
 
 /** Normalise a parsed config.json. `file` names the source in error messages. */
@@ -123,7 +133,7 @@ export function parseModelConfig(raw: unknown, file = 'config.json'): ModelSpec 
 
 function parseLlama(raw: unknown, file: string, arch: string): ModelSpec {
   const r = LlamaConfig.safeParse(raw);
-  if (!r.success) throw new CheckpointError(zodMessage(file, r.error));
+  if (!r.success) throw new CheckpointError(zodMessage(file, raw, r.error));
   const c = r.data;
   if (c.hidden_act !== 'silu') throw new CheckpointError(`${file}: field 'hidden_act' is '${c.hidden_act}'; the Llama family here uses 'silu' (SwiGLU)`);
   const numKvHeads = c.num_key_value_heads ?? c.num_attention_heads;
@@ -187,7 +197,7 @@ function parseRopeScaling(s: Record<string, unknown> | null, file: string): Rope
 
 function parseGpt2(raw: unknown, file: string): ModelSpec {
   const r = Gpt2Config.safeParse(raw);
-  if (!r.success) throw new CheckpointError(zodMessage(file, r.error));
+  if (!r.success) throw new CheckpointError(zodMessage(file, raw, r.error));
   const c = r.data;
   if (c.activation_function !== 'gelu_new' && c.activation_function !== 'gelu_pytorch_tanh') {
     throw new CheckpointError(`${file}: activation_function '${c.activation_function}' is not supported (gelu_new)`);

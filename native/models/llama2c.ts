@@ -78,7 +78,13 @@ export function convertLlama2c(bytes: Uint8Array, file: string): { config: Recor
   ];
   const needed = sizes.reduce((s, [, n]) => s + n, 0);
   if (!Number.isInteger(floats) || floats !== needed) {
-    throw new CheckpointError(`${file}: header (dim=${h.dim}, hidden_dim=${h.hiddenDim}, n_layers=${L}, vocab=${h.vocabSize}, seq_len=${h.seqLen}) implies ${needed * 4 + HEADER_BYTES} bytes but the file has ${bytes.length}`);
+    const expected = needed * 4 + HEADER_BYTES;
+    // what to do depends on the side: a short file was cut off (a download or copy that stopped), a long one is
+    // another format behind a header that happens to look plausible
+    const advice = bytes.length < expected
+      ? 'the file is truncated: copy or download it again'
+      : "the file holds more than the header describes: it is not a llama2.c float32 (version 0) checkpoint, as llama2.c's export.py writes with --version 0, or it is damaged";
+    throw new CheckpointError(`${file}: header (dim=${h.dim}, hidden_dim=${h.hiddenDim}, n_layers=${L}, vocab=${h.vocabSize}, seq_len=${h.seqLen}) implies ${expected} bytes but the file has ${bytes.length}; ${advice}`);
   }
   const all = new Float32Array(floats);
   new Uint8Array(all.buffer).set(bytes.subarray(HEADER_BYTES));

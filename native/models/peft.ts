@@ -8,6 +8,7 @@ import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 import type { ModelSpec } from './config.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from './lora.ts';
 import { CheckpointError, SafetensorsFile, showValue, writeSafetensors, type Tensor } from './safetensors.ts';
+import { parseJsonText } from '../api/json-text.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -83,12 +84,7 @@ export function readPeftAdapter(dir: string): PeftAdapter {
  * as target_modules or an alpha of "8" would otherwise reach the graph builders).
  */
 function readAdapterConfig(file: string): { config: LoraConfig; baseModel: string | null } {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  const raw = parseJsonText(fs.readFileSync(file, 'utf8'), file) as Record<string, unknown>;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CheckpointError(`${file}: not a JSON object; ${ADAPTER_CONFIG} holds {"peft_type": "LORA", "r": …, "target_modules": […], …}`);
   const field = (name: string, rule: string) => new CheckpointError(`${file}: field '${name}' ${rule}; got ${showValue(raw[name])}`);
   if (raw.peft_type !== 'LORA') throw new CheckpointError(`${file}: field 'peft_type' is ${showValue(raw.peft_type)}; Lathe loads LORA adapters`);

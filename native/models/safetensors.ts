@@ -139,7 +139,33 @@ function readHeader(file: string, fd: number, size: number): { tensors: Map<stri
     }
     tensors.set(name, { name, dtype: entry.dtype, shape, begin: dataStart + b, end: dataStart + e });
   }
+  checkTiling(file, tensors, dataStart, size);
   return { tensors, metadata };
+}
+
+/**
+ * The tensors' byte ranges must cover the data section exactly, end to end, as the reference implementation demands
+ * (its InvalidOffset and MetadataIncompleteBuffer): a header whose offsets overlap, skip bytes or stop short of the end
+ * does not describe the file it heads, and its tensors read as someone else's bytes. Each range alone fits its dtype
+ * and shape and lies inside the file (checked above), so without this a damaged header imported as a model of garbage.
+ */
+function checkTiling(file: string, tensors: Map<string, TensorInfo>, dataStart: number, size: number): void {
+  const spans = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const offsets = (t: TensorInfo) => `[${t.begin - dataStart}, ${t.end - dataStart}]`;
+  const advice = "the header's data_offsets do not describe this file, which is damaged or not safetensors (download it again)";
+  let at = dataStart;
+  let previous: TensorInfo | undefined;
+  for (const t of spans) {
+    if (t.begin < at && previous) {
+      throw new CheckpointError(`${file}: tensor '${t.name}' (data_offsets ${offsets(t)}) overlaps tensor '${previous.name}' (${offsets(previous)}); ${advice}`);
+    }
+    if (t.begin > at) {
+      throw new CheckpointError(`${file}: bytes ${at - dataStart} to ${t.begin - dataStart} of the data section belong to no tensor (the next is '${t.name}', data_offsets ${offsets(t)}); ${advice}`);
+    }
+    at = t.end;
+    previous = t;
+  }
+  if (at < size) throw new CheckpointError(`${file}: ${size - at} bytes that no tensor owns follow the last tensor${previous ? ` ('${previous.name}')` : ''}; ${advice}`);
 }
 
 function toFloat32(bytes: Buffer, dtype: string): Float32Array {

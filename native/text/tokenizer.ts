@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { CheckpointError } from '../api/errors.ts';
+import { parseJsonText } from '../api/json-text.ts';
 import { renderChatTemplate, type ChatMessage } from './chat-template.ts';
 
 export interface EncodeOptions {
@@ -45,12 +46,7 @@ export class TextTokenizer {
     if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no tokenizer.json; Lathe needs the model's Hugging Face tokenizer`);
     // Each file is checked on its own, so a broken tokenizer_config.json is not blamed on tokenizer.json.
     const read = (f: string): Record<string, unknown> => {
-      let value: unknown;
-      try {
-        value = JSON.parse(fs.readFileSync(f, 'utf8'));
-      } catch (err) {
-        throw new CheckpointError(`${f}: not valid JSON (${(err as Error).message})`);
-      }
+      const value = parseJsonText(fs.readFileSync(f, 'utf8'), f);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CheckpointError(`${f}: not a JSON object`);
       return value as Record<string, unknown>;
     };

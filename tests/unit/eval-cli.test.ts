@@ -97,6 +97,17 @@ describe('lathe metrics', () => {
     expect(stderr).toContain(`${file('broken.jsonl')}:2: field "references" must be a string or a non-empty array of strings`);
   });
 
+  it('refuses an empty prediction file, and a folder, naming the file, for every metric', async () => {
+    fs.writeFileSync(file('empty.txt'), '');
+    for (const metric of ['rouge', 'bleu', 'chrf', 'em-f1']) {
+      const empty = await run(['metrics', metric, '--pred', file('empty.txt'), '--ref', file('empty.txt')]);
+      expect([empty.code, empty.stderr], metric).toEqual([2, `lathe metrics ${metric}: ${file('empty.txt')}: the file is empty: nothing to score (one prediction per line)`]);
+      expect(empty.stdout, metric).toBe('');
+    }
+    const folder = await run(['metrics', 'rouge', '--pred', dir, '--ref', file('ref-a.txt')]);
+    expect([folder.code, folder.stderr]).toEqual([2, `lathe metrics rouge: ${dir}: is a folder; give the text file of one example per line (or a .jsonl file) in it`]);
+  });
+
   it('refuses unknown options values and missing inputs', async () => {
     expect((await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--tokenize', 'moses'])).stderr).toMatch(/--tokenize must be one of 13a, intl, none/);
     expect((await run(['metrics', 'rouge', '--ref', file('ref-a.txt')])).stderr).toMatch(/--pred FILE is required/);

@@ -101,6 +101,22 @@ describe('bad input is reported with file and tensor', () => {
     const f = rawFile('lie.safetensors', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, eight);
     expect(() => SafetensorsFile.open(f)).toThrow(/tensor 'a': data_offsets span 8 bytes but F32\[3\] needs 12/);
   });
+  it('offsets that do not tile the data section: a gap, an overlap, bytes after the last tensor', () => {
+    const two = (a: [number, number], b: [number, number]) => ({ a: { dtype: 'F32', shape: [1], data_offsets: a }, b: { dtype: 'F32', shape: [1], data_offsets: b } });
+    const advice = "the header's data_offsets do not describe this file, which is damaged or not safetensors (download it again)";
+    const gap = rawFile('gap.safetensors', two([4, 8], [8, 12]), new Uint8Array(12));
+    expect(() => SafetensorsFile.open(gap)).toThrow(`${gap}: bytes 0 to 4 of the data section belong to no tensor (the next is 'a', data_offsets [4, 8]); ${advice}`);
+    const overlap = rawFile('overlap.safetensors', two([0, 4], [2, 6]), new Uint8Array(6));
+    expect(() => SafetensorsFile.open(overlap)).toThrow(`${overlap}: tensor 'b' (data_offsets [2, 6]) overlaps tensor 'a' ([0, 4]); ${advice}`);
+    const same = rawFile('same.safetensors', two([0, 4], [0, 4]), new Uint8Array(4));
+    expect(() => SafetensorsFile.open(same)).toThrow(/tensor '[ab]' \(data_offsets \[0, 4\]\) overlaps tensor '[ab]'/);
+    const trailing = rawFile('trailing.safetensors', two([0, 4], [4, 8]), new Uint8Array(11));
+    expect(() => SafetensorsFile.open(trailing)).toThrow(`${trailing}: 3 bytes that no tensor owns follow the last tensor ('b'); ${advice}`);
+    // in any order in the header, and with an empty tensor, ranges that tile the section are fine
+    const f = SafetensorsFile.open(rawFile('tiled.safetensors', { ...two([4, 8], [0, 4]), empty: { dtype: 'F32', shape: [0], data_offsets: [4, 4] } }, new Uint8Array(8)));
+    expect([...f.tensors.keys()]).toEqual(['a', 'b', 'empty']);
+    f.close();
+  });
   it('unknown dtype, and a known dtype Lathe cannot read as weights', () => {
     expect(() => SafetensorsFile.open(rawFile('dt.safetensors', { a: { dtype: 'F8_E9', shape: [2], data_offsets: [0, 2] } }, eight))).toThrow(/tensor 'a' has unknown dtype "F8_E9"/);
     const f = SafetensorsFile.open(rawFile('i64.safetensors', { a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, eight));
@@ -148,11 +164,25 @@ describe('bad input is reported with file and tensor', () => {
   it('unsupported architecture and invalid fields', () => {
     expect(() => parseModelConfig({ architectures: ['BertModel'] }, 'x/config.json')).toThrow(/x\/config.json: architecture 'BertModel' is not supported/);
     expect(() => parseModelConfig({ ...CONFIGS.llama3, hidden_size: 'big' }, 'c.json')).toThrow(/c.json: field 'hidden_size'/);
+  });
+  it('a field of the wrong type or missing is quoted as the file holds it, with what to do', () => {
+    const { vocab_size: _dropped, ...noVocab } = CONFIGS.llama3;
+    const advice = ". Correct the field (the model's published config.json has the right values) and try again";
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, num_hidden_layers: 5.5 }, 'c.json')).toThrow(`c.json: field 'num_hidden_layers' is 5.5: Invalid input: expected int, received number${advice}`);
+    expect(() => parseModelConfig({ ...CONFIGS.llama3, hidden_size: '64' }, 'c.json')).toThrow(`c.json: field 'hidden_size' is "64": Invalid input: expected number, received string${advice}`);
+    expect(() => parseModelConfig(noVocab, 'c.json')).toThrow(/^c\.json: field 'vocab_size' is missing: /);
+    expect(() => parseModelConfig({ ...CONFIGS.gpt2, n_layer: -1 }, 'g.json')).toThrow(/^g\.json: field 'n_layer' is -1: .*try again$/);
     expect(() => parseModelConfig({ ...CONFIGS.llama3, rope_scaling: { rope_type: 'yarn', factor: 2 } })).toThrow(/rope_scaling type 'yarn'/);
   });
   it('a llama2.c file whose size disagrees with its header', () => {
     const header = Int32Array.from([8, 16, 1, 2, 2, 10, 4]);
-    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(/x.bin: header .* implies \d+ bytes but the file has 28/);
+    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(/x.bin: header .* implies \d+ bytes but the file has 28; the file is truncated: copy or download it again$/);
+    // dim 8, hidden 16, 1 layer, 2 heads, vocab 10, seq 4, shared classifier: 760 floats after the 28-byte header
+    const expected = 28 + 760 * 4;
+    expect(() => convertLlama2c(new Uint8Array(header.buffer), 'x.bin')).toThrow(`implies ${expected} bytes`);
+    const long = new Uint8Array(expected + 12);
+    long.set(new Uint8Array(header.buffer));
+    expect(() => convertLlama2c(long, 'x.bin')).toThrow(new RegExp(`implies ${expected} bytes but the file has ${expected + 12}; the file holds more than the header describes: it is not a llama2.c float32 \\(version 0\\) checkpoint`));
   });
 });
 
