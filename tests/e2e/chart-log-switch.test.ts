@@ -1,10 +1,12 @@
 // A loss chart offers its log axis only where the loss stays above 0. A robust DPO run's loss goes below 0: its chart
 // shows Log as not choosable (the arrow keys pass it by) with a visible note saying why; a fine-tune's loss chart
-// turns to log, and the DPO chart, under the same shared choice, stays linear and says why.
+// turns to log, and the DPO chart, under the same shared choice, stays linear and says why. Shots of the DPO chart
+// land in tests/e2e/screenshots/chart-log-unavailable-*.
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
-import { browserSkipReason, studioInChromium } from './harness.ts';
+import path from 'node:path';
+import { browserSkipReason, SCREENSHOTS, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e chart-log-switch tests skipped: ${skipReason}`);
@@ -45,6 +47,12 @@ describe.skipIf(skipReason !== null)("a loss chart's log switch", () => {
     const note = page.locator(`[id="${noteId}"]`);
     expect(await note.textContent()).toBe('Log scale needs values above 0, and this chart has −0.300: it stays linear.');
     expect(await note.isVisible()).toBe(true);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      await dpo.chart.locator('xpath=ancestor::*[.//*[@role="radiogroup"]][1]').screenshot({ path: path.join(SCREENSHOTS, `chart-log-unavailable-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     await dpo.linear.focus();
     await page.keyboard.press('ArrowRight'); // passes the disabled option by: nothing else to choose
     expect(await dpo.chart.getAttribute('data-scale')).toBe('linear');
