@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { shownRunConfig } from '../../native/api/run-config.ts';
 import { configRows, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
 
@@ -56,6 +57,13 @@ describe('configuration rows', () => {
     expect(configRows(config, names)).toEqual([['model', 's260k'], ['dataset', 'dialogsum-dev'], ['method', 'lora'], ['modelName', 's260k']]);
     // an id the studio no longer has (a deleted model) is not the same as the name, so both rows stay
     expect(configRows({ model: 's260k', modelId: 'mdl_gone' }, names)).toEqual([['model', 's260k'], ['modelId', 'mdl_gone']]);
+  });
+
+  it('call an evaluation’s model.name and dataset.name the model’s and dataset’s names, not the run’s', () => {
+    expect(configLabel('name')).toBe('Run name');
+    expect(configLabel('model.name')).toBe('Model · Name');
+    expect(configLabel('dataset.name')).toBe('Dataset · Name');
+    expect(configLabel('lora.r')).toBe('LoRA · Rank r');
   });
 });
 
