@@ -2,7 +2,8 @@
 // walked to a finished evaluation by clicking only the "Next:" action the journey offers — import a small
 // dataset, import stories260K, try a prompt in the playground, run a five-example evaluation — with the
 // journey strip's step states checked after each step. Light and dark shots at 1440 and 1024 px land in
-// tests/e2e/screenshots/journey-*.png; the Projects list then shows where the project stands.
+// tests/e2e/screenshots/journey-*.png; the Projects list then shows where the project stands. Before any of it, an empty
+// studio's Integrate and Runs link to the page where their first thing is made.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,25 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
 
   afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('with nothing made yet, Integrate and Runs say what comes first and link to it', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+    await page.getByText('No model yet').waitFor();
+    await page.getByRole('region', { name: 'Merge, quantise and export' }).getByRole('button', { name: 'Go to Select' }).click();
+    await page.waitForURL(/#\/select$/);
+    await page.goBack();
+    await page.getByRole('region', { name: 'Serve to applications' }).getByRole('button', { name: 'Go to Select' }).click();
+    await page.waitForURL(/#\/select$/);
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);
+    const empty = page.getByRole('tabpanel').locator('.empty');
+    await empty.getByText('No experiments in any project yet').waitFor();
+    // The commands it names are code, not text in backquotes.
+    expect(await empty.locator('code').allTextContents()).toEqual(['lathe train', 'lathe eval']);
+    expect(await empty.textContent()).not.toContain('`');
+    await empty.getByRole('button', { name: 'Go to Adapt & align' }).click();
+    await page.waitForURL(/#\/adapt/);
   });
 
   it('scopes a new project; the journey says the data comes next', async () => {

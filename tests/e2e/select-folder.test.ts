@@ -5,7 +5,7 @@
 // A sentence encoder's folder (a tiny BERT) imports the same way and shows as an embedding model: its card gives the
 // vectors' width and pooling and sends the user to the Documents page instead of the playground.
 // A GGUF file (exported by `lathe export --format gguf`) imports by path too, named after the file unless renamed.
-// The "?" dialog lists the playground's own shortcuts.
+// A Hub repository name the API refuses is marked under its field. The "?" dialog lists the playground's own shortcuts.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
   let folder: string;
   let ggufFile: string;
   const e2e = studioInChromium({
-    expectedErrorUrl: /\/api\/rpc\/models\.importGguf$/, // the refused missing file
+    expectedErrorUrl: /\/api\/rpc\/models\.(importGguf|download)$/, // the refused missing file, the refused repository name
     async setup() {
       tmp = mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-folder-'));
       const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'lathe.mjs'), '--data-dir', path.join(tmp, 'cli-data'), 'model', 'import-llama2c', CHECKPOINT, '--tokenizer', TOKENIZER, '--name', 'stories', '--json'], { cwd: ROOT, encoding: 'utf8' });
@@ -127,6 +127,19 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     expect(await progressBarShown()).toBe(true);
     await card.getByText(/GGUF file · stories\.q8_0\.gguf/).waitFor();
     await card.getByRole('table', { name: 'Parameters by component' }).getByText('32,768').waitFor();
+  });
+
+  it('refuses a Hub repository not written owner/name under its field, in words without the API’s method and path', async () => {
+    const { page } = e2e;
+    const add = page.getByRole('button', { name: 'Add a model' });
+    if (await add.count()) await add.click(); // collapsed once the studio has a model
+    await page.getByRole('radio', { name: /Download from the Hub/ }).click();
+    await page.getByLabel('Repository').fill('not a repo');
+    await page.getByLabel('Repository').press('Control+Enter');
+    const error = page.locator('.field-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('write the repository as owner/name, e.g. HuggingFaceTB/SmolLM2-135M');
+    expect(await page.getByLabel('Repository').getAttribute('aria-invalid')).toBe('true');
   });
 
   it("lists the playground's own shortcuts in the ? dialog", async () => {

@@ -1,6 +1,7 @@
 // The headless studio end to end: Chromium drives the built renderer served by `lathe serve`. A project is
 // scoped, a real dataset imported through the UI (upload, job progress, preview, mapping), a bad file refused
-// with its line and then imported with the bad rows skipped, and everything is still there after a reload.
+// with its line and then imported with the bad rows skipped, and everything is still there after a reload; the
+// dataset shown is in the address, so a reload, Back and Forward return to it.
 // Screenshots of every page in light and dark land in tests/e2e/screenshots/.
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -159,6 +160,28 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const counts = await Promise.all(['train', 'validation', 'test'].map(async (s) => (await page.getByTestId(`split-${s}`).locator('strong').textContent())?.replace(/\D/g, '')));
     expect(counts).toEqual(['30', '0', '8']);
     await detail.getByText('talks-train.jsonl + talks-test.jsonl').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the dataset shown in the address: a reload, Back and Forward return to it', async () => {
+    const { page, pageErrors } = e2e;
+    const list = page.getByLabel('Dataset list');
+    const hash = () => page.evaluate(() => window.location.hash);
+    await page.getByLabel('Dataset talks').waitFor();
+    await expect.poll(hash).toMatch(/^#\/datasets\/ds_/); // the import opened the new dataset, at its address
+    const talks = await hash();
+    await list.getByRole('button', { name: /^dev/ }).click();
+    await page.getByLabel('Dataset dev').waitFor();
+    await expect.poll(hash).not.toBe(talks);
+    const dev = await hash();
+    await page.reload();
+    await page.getByLabel('Dataset dev').waitFor();
+    await page.goBack();
+    await page.getByLabel('Dataset talks').waitFor();
+    expect(await hash()).toBe(talks);
+    await page.goForward();
+    await page.getByLabel('Dataset dev').waitFor();
+    expect(await hash()).toBe(dev);
     expect(pageErrors).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
 // form without the last form's errors, the playground clearing its answer on a new prompt mode and opening A/B
 // with two different settings, Start scrolling to the progress, dataset preview rows opening whole, and pages that
 // fit 1024 px without horizontal overflow; and at startup a page is drawn once, for the current project (no flash
-// of the new-project form, no input lost to a redraw). Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
+// of the new-project form, no input lost to a redraw); at 800 px the journey strip's steps read whole and the project
+// menu stays in the window. Shots at 1024 px, light and dark, land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
@@ -182,5 +183,37 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     expect(await fresh.evaluate(() => (window as unknown as { titlesSeen: string[] }).titlesSeen)).toEqual(['Story continuations']);
     expect(errors).toEqual([]);
     await fresh.close();
+  });
+
+  it('A narrow window (800 px): every journey step reads whole, and a long project name stays inside the project menu', async () => {
+    const { studio, page, pageErrors } = e2e;
+    // A second project with a long name, made after the Startup test, which wants the newest project to be the first.
+    await createGenerationProject(studio, 'Résumés d’appels clients — Überprüfung der Zusammenfassungen extrême', 'A long name.');
+    await page.setViewportSize({ width: 800, height: 800 });
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
+      await page.getByTestId('journey').waitFor();
+      // A name cut with an ellipsis ("Sc…", "Ev…") is wider than its box.
+      const cut = () => page.locator('.journey-title, .journey-stage-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+      expect(await cut()).toEqual([]);
+      await page.getByRole('button', { name: /Current project/ }).click();
+      const menu = page.getByRole('menu', { name: 'Projects' });
+      await menu.waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'ui-fixes-project-menu-800-light.png') });
+      expect(await menu.evaluate((m) => m.getBoundingClientRect().right)).toBeLessThanOrEqual(800);
+      // The task beside the long name is read whole; the name is cut and has its whole self in a tooltip.
+      const longItem = menu.getByRole('menuitemradio', { name: /Résumés/ });
+      expect(await longItem.evaluate((item) => [...item.querySelectorAll('span')].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.className))).toEqual(['switcher-name']);
+      expect(await longItem.locator('.switcher-name').getAttribute('title')).toBe('Résumés d’appels clients — Überprüfung der Zusammenfassungen extrême');
+      await page.keyboard.press('Escape');
+      // Electron's smallest window and its default one cut no step either ("Fine-tune / al…" at 1360 px).
+      for (const width of [960, 1360]) {
+        await page.setViewportSize({ width, height: 800 });
+        expect(await cut()).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize(NARROW);
+    }
+    expect(pageErrors).toEqual([]);
   });
 });

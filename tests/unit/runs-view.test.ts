@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { shownRunConfig } from '../../native/api/run-config.ts';
 import { configRows, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
+import { runFigures } from '../../renderer/src/pages/runs/runFigures.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { compareFamily, isPlayground, isResumable, newestFirst } from '../../renderer/src/pages/runs/runKinds.ts';
 
@@ -57,6 +59,13 @@ describe('configuration rows', () => {
     // an id the studio no longer has (a deleted model) is not the same as the name, so both rows stay
     expect(configRows({ model: 's260k', modelId: 'mdl_gone' }, names)).toEqual([['model', 's260k'], ['modelId', 'mdl_gone']]);
   });
+
+  it('call an evaluation’s model.name and dataset.name the model’s and dataset’s names, not the run’s', () => {
+    expect(configLabel('name')).toBe('Run name');
+    expect(configLabel('model.name')).toBe('Model · Name');
+    expect(configLabel('dataset.name')).toBe('Dataset · Name');
+    expect(configLabel('lora.r')).toBe('LoRA · Rank r');
+  });
 });
 
 describe('metric values of training runs', () => {
@@ -77,5 +86,27 @@ describe('a run’s config as shown', () => {
     expect(shownRunConfig(lora)).toBe(lora);
     expect(shownRunConfig({ metrics: ['rougeL'] })).toEqual({ metrics: ['rougeL'] });
     expect(shownRunConfig(null)).toBeNull();
+  });
+});
+
+describe('an evaluation run’s figures', () => {
+  const recorded: Record<string, number> = {
+    examples: 3, planned_examples: 5, latency_ms_mean: 75.9, rouge1: 0.25, 'rouge1.ci95_low': 0.1, 'rouge1.ci95_high': 0.4, total_seconds: 0.309, 'bleu.ci95_low': 2,
+  };
+  const figures = runFigures(Object.keys(recorded), (name) => recorded[name]);
+
+  it('fold each score’s 95% interval into its figure and the planned count into the examples figure', () => {
+    expect(figures.map((f) => [f.label, f.value, f.note])).toEqual([
+      ['Examples scored', '3', 'of 5 planned'],
+      ['Latency (mean)', '75.9 ms', null],
+      ['ROUGE-1', '0.250', '95% CI 0.100–0.400'],
+      ['Total time', '0.31 s', null],
+      // an interval end without its score is still shown, not lost
+      ['bleu.ci95_low', '2.000', null],
+    ]);
+  });
+
+  it('say nothing of a plan when every planned example was scored', () => {
+    expect(runFigures(['examples', 'planned_examples'], () => 3)).toEqual([{ name: 'examples', label: 'Examples scored', value: '3', note: null }]);
   });
 });

@@ -19,3 +19,17 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * What a form shows for a refusal: the field it names (details.field) and, under that field, the schema's own words
+ * for it ("write the repository as owner/name") rather than the whole message, which starts with the method and the
+ * path ("models.download: repo: …") the field already says. A refusal of a field the form does not show (not in
+ * `shown`), or of none, keeps its whole message: shown apart from the fields, it must say where it applies.
+ */
+export function fieldRefusal(err: unknown, shown: readonly string[]): { field: string | undefined; message: string } {
+  const details = (err as { details?: unknown } | null)?.details as { field?: unknown; issues?: unknown } | undefined;
+  const field = typeof details?.field === 'string' ? details.field : undefined;
+  const issues = Array.isArray(details?.issues) ? (details.issues as { path?: unknown; message?: unknown }[]) : [];
+  const own = field === undefined || !shown.includes(field) ? undefined : issues.find((i) => i.path === field && typeof i.message === 'string');
+  return { field, message: own ? String(own.message) : errorMessage(err) };
+}

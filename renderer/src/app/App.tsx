@@ -56,10 +56,10 @@ export function App() {
             {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
             {page === 'select' && <SelectRoute navigate={go} />}
             {page === 'adapt' && <AdaptStage navigate={go} />}
-            {page === 'integrate' && <IntegratePage />}
+            {page === 'integrate' && <IntegratePage navigate={go} />}
             {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
             {page === 'datasets' && <DatasetsPage navigate={go} />}
-            {page === 'runs' && <RunsRoute />}
+            {page === 'runs' && <RunsRoute navigate={go} />}
             {page === 'settings' && <SettingsPage />}
             {page === 'inside' && <InsidePage navigate={go} />}
           </Fragment>}

@@ -53,8 +53,8 @@ export function ProjectSwitcher({ onNewProject }: { onNewProject: () => void }) 
           {projects.map((p) => (
             <button key={p.id} role="menuitemradio" aria-checked={p.id === current?.id} className="menu-item" onClick={() => { select(p.id); setOpen(false); }}>
               <span className="switcher-dot" style={p.id === current?.id ? undefined : { background: 'transparent' }} />
-              <span className="switcher-name" style={{ flex: 1 }}>{p.name}</span>
-              <span className="faint small">{TASKS[p.task].label}</span>
+              <span className="switcher-name" style={{ flex: 1 }} title={p.name}>{p.name}</span>
+              <span className="faint small menu-item-aside">{TASKS[p.task].label}</span>
             </button>
           ))}
           {projects.length > 0 && <div className="menu-sep" />}

@@ -1,6 +1,6 @@
 // Every page of the studio, in navigation order: the four stages of a model's life, the workspace pages, then
 // the pages that show how a model works.
-// The hash (#/datasets) names the page so a reload lands where the user was.
+// The hash (#/datasets) names the page so a reload lands where the user was; a list page's hash names its item too.
 import { useEffect, useState } from 'react';
 
 export const PAGES = [
@@ -31,4 +31,38 @@ export function useRoute(): [PageId, (page: PageId) => void] {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   return [page, (next) => { window.location.hash = `/${next}`; }];
+}
+
+/** The item a list page shows, from its address (#/datasets/<id>, #/select/<id>); null for the page alone. */
+export function itemIdFromHash(page: 'datasets' | 'select', hash = window.location.hash): string | null {
+  const [at, id, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  if (at !== page || !id || rest.length > 0 || (page === 'select' && id === 'pretrain')) return null;
+  return decodeURIComponent(id);
+}
+
+export const itemHash = (page: 'datasets' | 'select', id: string): string => `#/${page}/${encodeURIComponent(id)}`;
+
+/**
+ * The item a list page shows, kept in its address so a reload, a bookmark and the browser's Back and Forward land on
+ * the same one. `select` adds a history entry; `forget` drops a deleted item's id from the address without one. An
+ * id the page does not offer (another project's dataset) is left in the address: the page shows its first item.
+ */
+export function useItemAddress(page: 'datasets' | 'select'): { id: string | null; select(id: string): void; forget(): void } {
+  const [id, setId] = useState(() => itemIdFromHash(page));
+  useEffect(() => {
+    const onHash = () => setId(itemIdFromHash(page));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [page]);
+  return {
+    id,
+    select(next) {
+      if (next !== itemIdFromHash(page)) window.location.hash = itemHash(page, next).slice(1);
+    },
+    forget() {
+      if (itemIdFromHash(page) === null) return;
+      window.history.replaceState(window.history.state, '', `#/${page}`);
+      setId(null);
+    },
+  };
 }

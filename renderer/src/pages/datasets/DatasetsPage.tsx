@@ -1,11 +1,11 @@
 // Datasets: import files into the current project, then inspect, map and preview each one. Datasets that
 // belong to no project (a CLI import without --project) are listed apart, each with a way into this project.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
-import type { PageId } from '../../app/routes.ts';
+import { useItemAddress, type PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Callout, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
@@ -37,12 +37,12 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
   const toast = useToast();
   const { current, loading: projectsLoading } = useProjects();
   const list = useQuery('datasets.list', projectsLoading ? null : {});
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // In the address (#/datasets/<id>): a reload, Back and Forward keep the dataset shown.
+  const { id: selectedId, select: setSelectedId } = useItemAddress('datasets');
   const [adding, setAdding] = useState(false);
   const { inProject, unassigned, offered } = datasetChoices(list.data, current?.id ?? null);
   const selected = offered.find((d) => d.id === selectedId) ?? offered[0] ?? null;
 
-  useEffect(() => setSelectedId(null), [current?.id]);
 
   async function addToProject(dataset: Dataset) {
     if (!current) return;
@@ -82,7 +82,7 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
           {unassigned.length > 0 && ` ${count(unassigned.length)} not in any project ${unassigned.length === 1 ? 'is' : 'are'} listed below.`}
         </GoFirst>
       )}
-      {current && list.data && <ImportPanel projectId={current.id} startCollapsed={offered.length > 0} onImported={(id) => { setSelectedId(id); list.reload(); }} />}
+      {current && list.data && <ImportPanel projectId={current.id} startCollapsed={offered.length > 0} onImported={(id) => { if (id) setSelectedId(id); list.reload(); }} />}
       {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
       {current && list.data && inProject.length === 0 && (
         <Card>

@@ -1,13 +1,15 @@
 // A new collection: its name, the model that embeds its chunks (none: BM25 only), and how documents are cut.
 import { useState, type FormEvent } from 'react';
 import type { Collection } from '../../../../native/api/rag.ts';
-import { errorMessage } from '../../api/errors.ts';
+import { fieldRefusal } from '../../api/errors.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 
 const FOLDER = '::folder';
+/** The fields that show their own refusal under them; any other refusal is shown below the form. */
+const FIELDS = ['name', 'embedModel', 'chunkTokens', 'overlapTokens'];
 
 /** `focusName` only after an explicit "New collection": on page load a focused field would swallow the studio's shortcuts (?, g d …). */
 export function CreateCollection({ projectId, onCreated, onCancel, focusName = false }: { projectId: string | null; onCreated(c: Collection): void; onCancel?: () => void; focusName?: boolean }) {
@@ -37,8 +39,8 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
       });
       onCreated(c);
     } catch (err) {
-      const field = (err as { details?: { field?: string } }).details?.field ?? null;
-      setError({ field, message: errorMessage(err) });
+      const { field, message } = fieldRefusal(err, FIELDS);
+      setError({ field: field ?? null, message });
     } finally {
       setBusy(false);
     }
@@ -88,7 +90,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
             {(id, d) => <input id={id} className="input" inputMode="numeric" value={overlap} onChange={(e) => setOverlap(e.target.value)} aria-describedby={d} />}
           </Field>
         </div>
-        {error && !['name', 'embedModel', 'chunkTokens', 'overlapTokens'].includes(error.field ?? '') && <p className="field-error" role="alert">{error.message}</p>}
+        {error && !FIELDS.includes(error.field ?? '') && <p className="field-error" role="alert">{error.message}</p>}
         <div className="row">
           <span className="spacer" />
           {onCancel && <Button onClick={onCancel}>Cancel</Button>}

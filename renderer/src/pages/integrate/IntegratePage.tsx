@@ -1,6 +1,7 @@
 // Integrate: the last stage of the lifecycle. A short map of the path (merge → quantise → export → serve) that says
 // what each step is for, then the two working sections: QuantizeSection (merge, quantise with its comparison table,
 // export) and ServeSection (the OpenAI-compatible server, its snippets and request log).
+import type { PageId } from '../../app/routes.ts';
 import { Card, CardHeader, PageHeader } from '../../ui/primitives.tsx';
 import { Icon, type IconName } from '../../ui/icons.tsx';
 import { QuantizeSection } from './QuantizeSection.tsx';
@@ -13,7 +14,7 @@ const PATH: { icon: IconName; title: string; text: string }[] = [
   { icon: 'activity', title: '4 · Serve', text: 'Any OpenAI client — an app, a script, an agent framework — calls the model on this machine.' },
 ];
 
-export function IntegratePage() {
+export function IntegratePage({ navigate }: { navigate(page: PageId): void }) {
   return (
     <div className="page">
       <PageHeader
@@ -37,8 +38,8 @@ export function IntegratePage() {
           ))}
         </div>
       </Card>
-      <QuantizeSection />
-      <ServeSection />
+      <QuantizeSection navigate={navigate} />
+      <ServeSection navigate={navigate} />
     </div>
   );
 }

@@ -7,6 +7,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { EXPORT_FORMATS, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, type DeployResult } from '../../../../native/api/deploy.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
@@ -37,7 +38,7 @@ const FORMAT_HELP: Record<(typeof EXPORT_FORMATS)[number], string> = {
 
 type Finished = { jobId: string; result: DeployResult };
 
-export function QuantizeSection() {
+export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
   const models = useQuery('models.list', { kind: 'decoder' });
   const { current } = useProjects();
@@ -78,7 +79,7 @@ export function QuantizeSection() {
     return (
       <Card aria-label="Merge, quantise and export">
         <CardHeader title="Merge, quantise and export" subtitle="Smaller, faster variants of a model, and files other programs run." />
-        <div className="card-body"><EmptyState icon="box" title="No model yet">Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>
+        <div className="card-body"><EmptyState icon="box" title="No model yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>
       </Card>
     );
   }

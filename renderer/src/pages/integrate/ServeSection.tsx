@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { SERVE_API_DEFAULT_PORT } from '../../../../native/api/serve-api.ts';
 import { errorMessage } from '../../api/errors.ts';
+import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Field, Stat } from '../../ui/primitives.tsx';
@@ -14,7 +15,7 @@ import './serve.css';
 const POLL_MS = 1000;
 const STATE_TONE = { running: 'success', starting: 'warning', failed: 'danger', stopped: 'neutral' } as const;
 
-export function ServeSection() {
+export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
   const studio = useStudio();
   const toast = useToast();
   const models = useQuery('models.list', { kind: 'decoder' });
@@ -92,7 +93,12 @@ export function ServeSection() {
       />
       <div className="card-body stack">
         {names.length === 0 ? (
-          <Callout title="No model to serve yet">Import or download a model on the Select page (or train one), then start the server here.</Callout>
+          <Callout title="No model to serve yet">
+            <div className="stack" style={{ gap: 8 }}>
+              <span>Import or download a model on the Select page (or train one), then start the server here.</span>
+              <div><Button onClick={() => navigate('select')}>Go to Select</Button></div>
+            </div>
+          </Callout>
         ) : (
           <div className="serve-controls">
             <Field label="Model" help="Loaded at start. Requests may name any model of the studio, or <model>:<run id> for a LoRA run's adapter.">

@@ -6,7 +6,8 @@
 // metric come from trainingMetrics.ts; the charts are the fine-tune page's.
 import { SERIES_COLORS } from '../../ui/charts/scale.ts';
 import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
-import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
+import { metricLabel } from '../evaluate/metrics.ts';
+import { runFigures } from './runFigures.ts';
 import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import type { RunMetrics } from '../finetune/useRunMetrics.ts';
 import { formatTrainingMetric, heldOutOf, isPrimaryMetric, scaleKindOf, trainingMetricInfo, trainingMetricLabel, yAxisOf } from './trainingMetrics.ts';
@@ -90,7 +91,9 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
             <div key={g.caption ?? ''} className="stack" style={{ gap: 'var(--space-2)' }}>
               {g.caption && <div className="faint small">{g.caption}</div>}
               <div className="run-figures">
-                {g.names.map((name) => <Stat key={name} label={metricLabel(g.caption ? name.slice(FINAL_PASS.length) : name)} value={formatMetric(name, metrics[name][0].value)} mono />)}
+                {runFigures(g.names, (name) => metrics[name][0].value).map((f) => (
+                  <Stat key={f.name} label={g.caption ? metricLabel(f.name.slice(FINAL_PASS.length)) : f.label} value={<>{f.value}{f.note && <span className="stat-note">{f.note}</span>}</>} mono />
+                ))}
               </div>
             </div>
           ))}

@@ -4,6 +4,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
+import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
@@ -20,7 +21,7 @@ const PAGE_SIZE = 50;
 const NO_PROJECT = 'none';
 type Tab = 'experiments' | 'playground';
 
-export function RunsPage() {
+export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
   const jobs = useQuery('jobs.list', { limit: 100 });
   const runs = useQuery('runs.summaries', {});
   const { projects, current } = useProjects();
@@ -113,12 +114,14 @@ export function RunsPage() {
           <EmptyState
             icon={tab === 'experiments' ? 'layers' : 'sparkle'}
             title={tag ? `No ${tab === 'experiments' ? 'experiments' : 'generations'} tagged “${tag}” in ${scopeName}` : tab === 'experiments' ? `No experiments in ${scopeName} yet` : `No playground generations in ${scopeName}`}
-            action={projectFilter !== ALL && (runs.data.length > 0) ? <Button size="sm" onClick={() => setProjectChoice(ALL)}>Show all projects</Button> : undefined}
+            action={projectFilter !== ALL && (runs.data.length > 0)
+              ? <Button size="sm" onClick={() => setProjectChoice(ALL)}>Show all projects</Button>
+              : runs.data.length === 0 ? <Button variant="primary" onClick={() => navigate('adapt')}>Go to Adapt &amp; align</Button> : undefined}
           >
             {tag
-              ? 'Pick another tag, or “Any tag”. Tags are added on a run’s page or with `lathe runs tag RUN TAG`.'
+              ? <>Pick another tag, or “Any tag”. Tags are added on a run’s page or with <code>lathe runs tag RUN TAG</code>.</>
               : tab === 'experiments'
-                ? 'Fine-tune or evaluate a model in Adapt & align (or run `lathe train`, `lathe eval`): each run lands here with its settings, curves and files.'
+                ? <>Fine-tune or evaluate a model in Adapt &amp; align (or run <code>lathe train</code>, <code>lathe eval</code>): each run lands here with its settings, curves and files.</>
                 : 'Each answer generated in Adapt & align → Playground is kept as a run with its prompt, settings and timings.'}
           </EmptyState>
         )}

@@ -36,7 +36,10 @@ function keyLabel(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** Words a key takes inside another: the model's or dataset's own name, not the run's (model.name → "Model · Name"). */
+const INNER_LABELS: Record<string, string> = { name: 'Name' };
+
 /** A dotted config key as words: "lora.r" → "LoRA · Rank r". */
 export function configLabel(dotted: string): string {
-  return dotted.split('.').map(keyLabel).join(' · ');
+  return dotted.split('.').map((key, i) => (i > 0 && INNER_LABELS[key]) || keyLabel(key)).join(' · ');
 }

@@ -1,6 +1,7 @@
 // Everything under #/runs: the list, one run (#/runs/<id>), or a comparison (#/runs/compare/<id>,<id>…).
 // Each is an address, so a reload, a bookmark or the browser's Back lands on the same view.
 import { useEffect, useState } from 'react';
+import type { PageId } from '../../app/routes.ts';
 import { ComparePage } from '../compare/ComparePage.tsx';
 import { compareHash, compareIdsFromHash } from '../compare/route.tsx';
 import { runIdFromHash } from './address.ts';
@@ -15,7 +16,7 @@ const viewFromHash = (): View => {
   return run ? { run } : null;
 };
 
-export function RunsRoute() {
+export function RunsRoute({ navigate }: { navigate(page: PageId): void }) {
   const [view, setView] = useState<View>(viewFromHash);
   useEffect(() => {
     const onHash = () => setView(viewFromHash());
@@ -29,5 +30,5 @@ export function RunsRoute() {
       setView({ compare: next });
     }} />;
   }
-  return <RunsPage />;
+  return <RunsPage navigate={navigate} />;
 }

@@ -7,7 +7,7 @@ import { isFinished } from '../../domain/jobs.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
-import { errorMessage } from '../../api/errors.ts';
+import { fieldRefusal } from '../../api/errors.ts';
 import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 
@@ -25,6 +25,9 @@ function jobTitle(state: string, downloading: boolean): string {
   if (state === 'failed' || state === 'cancelled' || state === 'interrupted') return downloading ? 'Download stopped' : 'Import stopped';
   return downloading ? 'Downloading' : 'Importing';
 }
+
+/** The fields that show their own refusal under them; any other refusal is a callout below the form. */
+const FIELDS = ['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'];
 
 const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.(bin|gguf)$/i, '') ?? '';
 
@@ -71,8 +74,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
             : await studio.call('models.download', { repo: fields.repo.trim(), revision: fields.revision.trim() || 'main', token: fields.token.trim() || undefined, name: name || undefined });
       progress.follow(job); // busy until the job ends
     } catch (err) {
-      const details = (err as { details?: { field?: string } }).details;
-      setError({ message: errorMessage(err), field: details?.field });
+      setError(fieldRefusal(err, FIELDS));
       setBusy(false);
     }
   }
@@ -146,7 +148,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
             <ProgressBar label={downloading ? 'Download progress' : 'Import progress'} value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
           </div>
         )}
-        {error && !['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'].includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
+        {error && !FIELDS.includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
         <div className="row">
           {startCollapsed && <Button variant="ghost" onClick={() => setExpanded(false)}>Close</Button>}
           <span className="spacer" />

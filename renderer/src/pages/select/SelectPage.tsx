@@ -1,7 +1,6 @@
 // Stage 2, Select: bring a base model in, then read its card — what it is made of and what it will cost —
 // before adapting it. Models belong to the studio, not to one project: any project can try any model.
-import { useState } from 'react';
-import type { PageId } from '../../app/routes.ts';
+import { useItemAddress, type PageId } from '../../app/routes.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
 import { AddModelPanel } from './AddModelPanel.tsx';
@@ -13,7 +12,8 @@ export const PLAYGROUND_MODEL_KEY = 'lathe.playground.model';
 
 export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
   const list = useQuery('models.list', {});
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // In the address (#/select/<id>): a reload, Back and Forward keep the model shown.
+  const { id: selectedId, select: setSelectedId, forget } = useItemAddress('select');
   const models = [...(list.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const selected = models.find((m) => m.id === selectedId) ?? models[0] ?? null;
 
@@ -60,7 +60,7 @@ export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
             key={selected.id}
             modelId={selected.id}
             onOpenPlayground={() => { localStorage.setItem(PLAYGROUND_MODEL_KEY, selected.id); navigate('adapt'); }}
-            onDeleted={() => { setSelectedId(null); list.reload(); }}
+            onDeleted={() => { forget(); list.reload(); }}
           />
         </div>
       )}
