@@ -103,7 +103,7 @@ function inputOf(values: Record<string, unknown>, projectId?: string): PpoStartI
   const input = {
     model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name, projectId,
     outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), generation: numberFields(values, GENERATION, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, PpoStartInput.shape), generation: numberFields(values, GENERATION, USAGE, RolloutGeneration.shape),
     lora: { dropout: 0, ...loraFlags(values, USAGE) }, // no dropout unless asked: the update's log-probs must match the rollouts'
   };
   return parseFlagInput(PpoStartInput, input, FIELD_OF_FLAG, USAGE);

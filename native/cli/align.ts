@@ -83,7 +83,7 @@ function inputOf(values: Record<string, unknown>, projectId?: string): DpoStartI
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, DpoStartInput.shape), lora: loraFlags(values, USAGE),
   };
   return parseFlagInput(DpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }

@@ -5,7 +5,7 @@ import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliContext, type OptionSpec } from './command.ts';
-import { numberFlag } from './options.ts';
+import { numberFlag, THREADS_RANGE } from './options.ts';
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
 export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRuntime = {}): { env: TrainEnv; close(): void } {
@@ -126,10 +126,8 @@ export function refuseStartFlagsOnResume(values: Record<string, unknown>, option
 
 /** --threads beside --resume: a whole number 1–256, as a new run's --threads (TrainInput's threads). */
 function resumeRuntime(values: Record<string, unknown>, usage: string): ResumeRuntime {
-  const threads = numberFlag(values, 'threads', usage, true);
-  if (threads === undefined) return {};
-  if (threads < 1 || threads > 256) throw new UserError(`--threads must be between 1 and 256; got ${threads}.\nUsage: ${usage}`);
-  return { threads };
+  const threads = numberFlag(values, 'threads', usage, THREADS_RANGE);
+  return threads === undefined ? {} : { threads };
 }
 
 /** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */

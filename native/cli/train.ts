@@ -100,7 +100,7 @@ function inputOf(values: Record<string, unknown>, projectId: string | undefined)
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, TrainStartInput.shape), lora: loraFlags(values, USAGE),
   };
   return parseFlagInput(TrainStartInput, input, FIELD_OF_FLAG, USAGE);
 }
