@@ -3,6 +3,7 @@
 // declared, documented and parsed once.
 import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
+import { StudioError } from '../api/errors.ts';
 import { LoraInput } from '../api/train.ts';
 import { UserError, type OptionSpec } from './command.ts';
 import { closestChoice } from './suggest.ts';
@@ -211,6 +212,17 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
     const got = issue.code === 'too_small' || issue.code === 'too_big' ? valueAt(input, issue.path) : undefined;
     return `${name}: ${issue.message}${typeof got === 'number' ? `; got ${got}` : ''}`;
   }).join('; ');
+}
+
+/**
+ * The engine's refusal of a field a flag fills, as the user typed it: '--seq-len: the sequence length 100000 is
+ * longer than …' rather than the API's field, which the studio's forms mark. Any other error is returned as it is.
+ */
+export function asFlagError(err: unknown, fieldOfFlag: Record<string, string>, usage: string): unknown {
+  if (!(err instanceof StudioError) || err.code !== 'invalid_params') return err;
+  const field = (err.details as { field?: unknown } | undefined)?.field;
+  const flag = Object.keys(fieldOfFlag).find((f) => fieldOfFlag[f] === field);
+  return flag === undefined ? err : new UserError(`--${flag}: ${err.message}\nUsage: ${usage}`);
 }
 
 /** A zod field's default for a help line, read from the API schema so the help cannot drift from it. */
