@@ -144,6 +144,8 @@ export const Hyperparameter = z.object({ name: z.string(), value: z.unknown(), e
 export const TrainDefaults = z.object({
   model: z.string(),
   architecture: z.string(),
+  /** The model's context in tokens (max_position_embeddings): the longest sequence length a run may ask for. */
+  context: z.number().int(),
   parameters: z.object({ total: z.number().int(), trainableFull: z.number().int(), trainableLora: z.number().int() }),
   memoryBytes: z.object({ full: z.number(), lora: z.number() }),
   machine: z.object({ cpus: z.number().int(), memoryBytes: z.number() }),

@@ -103,7 +103,7 @@ function inputOf(values: Record<string, unknown>, projectId?: string): PpoStartI
   const input = {
     model: values.model, rewardRun: values['reward-run'], rewardLabel: values['reward-label'], dataset: values.dataset, name: values.name, projectId,
     outputName: values['output-name'], merge: !values['no-merge'], adaptiveKl: !values['fixed-kl'],
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), generation: numberFields(values, GENERATION, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, PpoStartInput.shape), generation: numberFields(values, GENERATION, USAGE, RolloutGeneration.shape),
     lora: { dropout: 0, ...loraFlags(values, USAGE) }, // no dropout unless asked: the update's log-probs must match the rollouts'
   };
   return parseFlagInput(PpoStartInput, input, FIELD_OF_FLAG, USAGE);
@@ -126,7 +126,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo }, runtime);
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },
 ];

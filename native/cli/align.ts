@@ -83,7 +83,7 @@ function inputOf(values: Record<string, unknown>, projectId?: string): DpoStartI
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], skipInvalid: Boolean(values['skip-invalid']),
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, DpoStartInput.shape), lora: loraFlags(values, USAGE),
   };
   return parseFlagInput(DpoStartInput, input, FIELD_OF_FLAG, USAGE);
 }
@@ -105,7 +105,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE }, runtime);
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },
 ];

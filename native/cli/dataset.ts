@@ -3,6 +3,7 @@
 import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField } from '../api/schemas.ts';
 import type { ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
+import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
@@ -33,7 +34,7 @@ function parseSplit(raw: string | undefined): { train: number; validation: numbe
   if (raw === undefined) return undefined;
   const whole = SPLITS.find((s) => s === raw.trim());
   if (whole) return wholeSplit(whole);
-  const parts = raw.split(',').map((s) => Number(s.trim()));
+  const parts = raw.split(',').map((s) => decimalOrNaN(s.trim()));
   if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1)) {
     // a word rather than fractions was meant as a split's name: 'tset' → 'test'
     const guess = raw.includes(',') ? '' : didYouMean(raw.trim(), SPLITS);
@@ -43,10 +44,7 @@ function parseSplit(raw: string | undefined): { train: number; validation: numbe
 }
 
 function parseSeed(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw new UserError(`--seed must be a whole number, got '${raw}'.\nUsage: ${IMPORT_USAGE}`);
-  return n;
+  return raw === undefined ? undefined : integerFlagValue('seed', raw, {}, IMPORT_USAGE);
 }
 
 /** A progress line that rewrites itself on a terminal and prints sparingly when stderr is a file or pipe. */
@@ -197,8 +195,7 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       const usage = 'lathe dataset show ID [--rows K] [--split train|validation|test|all]';
       if (positionals.length !== 1) throw new UserError(`give one dataset id.\nUsage: ${usage}`);
-      const k = values.rows === undefined ? 5 : Number(values.rows);
-      if (!Number.isInteger(k) || k < 0 || k > 500) throw new UserError(`--rows must be a whole number from 0 to 500.\nUsage: ${usage}`);
+      const k = numberFlag(values, 'rows', usage, { min: 0, max: 500 }) ?? 5;
       const split = (values.split as string | undefined) ?? 'all';
       const splits = [...SPLITS, 'all'];
       if (!splits.includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, splits)}\nUsage: ${usage}`);

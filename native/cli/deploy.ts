@@ -12,7 +12,7 @@ import { notPlainTextReason } from '../text/plain-text.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
-import { numberFlag } from './options.ts';
+import { numberFlag, THREADS_RANGE } from './options.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -27,8 +27,7 @@ export function dtypeList<T extends string>(raw: string, allowed: readonly T[], 
 }
 
 export function accuracyLevel(values: Record<string, unknown>, usage: string): 0 | 1 | 2 | 3 | 4 | undefined {
-  const n = numberFlag(values, 'accuracy-level', usage, true);
-  if (n !== undefined && (n < 0 || n > 4)) throw new UserError(`--accuracy-level must be 0, 1, 2, 3 or 4 (MatMulNBits' accuracy_level); got ${n}.\nUsage: ${usage}`);
+  const n = numberFlag(values, 'accuracy-level', usage, { min: 0, max: 4, note: "MatMulNBits' accuracy_level" });
   return n as 0 | 1 | 2 | 3 | 4 | undefined;
 }
 
@@ -151,7 +150,7 @@ export const commands: CliCommand[] = [
       const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'q4', QUANT_DTYPES, QUANTIZE_USAGE);
       if (values.name && dtypes.length > 1) throw new UserError(`--name names one model; with several --dtype values each is named <model>-<dtype>.\nUsage: ${QUANTIZE_USAGE}`);
       const level = accuracyLevel(values, QUANTIZE_USAGE);
-      const threads = numberFlag(values, 'threads', QUANTIZE_USAGE, true);
+      const threads = numberFlag(values, 'threads', QUANTIZE_USAGE, THREADS_RANGE);
       const textFile = values.text as string | undefined;
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
       const heldOut = textFile === undefined ? undefined : heldOutText(textFile);

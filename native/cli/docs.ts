@@ -8,7 +8,7 @@ import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { numberFlag, parseFlagInput } from './options.ts';
+import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -55,8 +55,7 @@ async function createFrom(store: Store, ctx: CliContext, name: string, values: R
     projectId: (await optionalProjectId(ctx, values.project)) ?? null,
     embedModel: (values['embed-model'] as string | undefined) ?? null,
     tokenizerModel: (values.tokenizer as string | undefined) ?? null,
-    chunkTokens: numberFlag(values, 'chunk-tokens', usage, true),
-    overlapTokens: numberFlag(values, 'overlap', usage, true),
+    ...numberFields(values, { 'chunk-tokens': 'chunkTokens', overlap: 'overlapTokens' }, usage, CollectionInput.shape),
   };
   parseFlagInput(CollectionInput, input, COLLECTION_FIELD_OF_FLAG, usage); // '--overlap: …', not zod's issue list as JSON
   const { createCollection } = await import('../rag/collection.ts');
@@ -76,9 +75,7 @@ function nothingImported(result: DocsAddResult, paths: readonly string[], alread
 
 /** --k: how many chunks; 0 or fewer would search for nothing and report no match. */
 function chunkCount(values: Record<string, unknown>, usage: string, fallback: number): number {
-  const k = numberFlag(values, 'k', usage, true) ?? fallback;
-  if (k < 1) throw new UserError(`--k must be a whole number of 1 or more; got ${k}.\nUsage: ${usage}`);
-  return k;
+  return numberFlag(values, 'k', usage, { min: 1 }) ?? fallback;
 }
 
 export function describeCollection(c: Collection): string {
@@ -158,7 +155,7 @@ export const commands: CliCommand[] = [
           try {
             result = await addDocuments(store, col.id, paths, {
               signal: controller.signal,
-              intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, true),
+              intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, THREADS_RANGE),
               onProgress: (p) => {
                 if (ctx.json || (Date.now() - last < 1000 && p.fraction < 0.95)) return; // reading: once a second; writing and done: always
                 last = Date.now();
@@ -239,7 +236,7 @@ export const commands: CliCommand[] = [
         const col = store.collections.find(positionals[0]);
         const m = searchMode(values, SEARCH_USAGE, col);
         const { searchCollection } = await import('../rag/search.ts');
-        const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, true));
+        const hits = await searchCollection(store, col.id, positionals[1], m, k, numberFlag(values, 'threads', SEARCH_USAGE, THREADS_RANGE));
         ctx.print(hits, () => (hits.length ? hits.map((h) => hitLine(h)).join('\n') : `no chunk of ${col.name} matches (${m})`));
       });
     },
@@ -278,10 +275,10 @@ export const commands: CliCommand[] = [
             queryColumn: values['query-column'] as string,
             relevantColumn: values['relevant-column'] as string,
             split: split as 'test',
-            limit: numberFlag(values, 'limit', EVAL_USAGE, true) ?? null,
+            limit: numberFlag(values, 'limit', EVAL_USAGE, { min: 1 }) ?? null,
             modes,
             projectId: (await optionalProjectId(ctx, values.project)) ?? null,
-            threads: numberFlag(values, 'threads', EVAL_USAGE, true),
+            threads: numberFlag(values, 'threads', EVAL_USAGE, THREADS_RANGE),
           }, {
             store,
             dataDir: ctx.dataDir,
@@ -321,7 +318,7 @@ export const commands: CliCommand[] = [
     options: { model: { type: 'string' }, collection: { type: 'string' }, mode: { type: 'string' }, k: { type: 'string' }, 'max-new-tokens': { type: 'string' }, threads: { type: 'string' } },
     async run({ values, positionals }, ctx) {
       if (!values.model || !values.collection || positionals.length !== 1) throw new UserError(`--model, --collection and one question are required.\nUsage: ${ASK_USAGE}`);
-      const threads = numberFlag(values, 'threads', ASK_USAGE, true);
+      const threads = numberFlag(values, 'threads', ASK_USAGE, THREADS_RANGE);
       const k = chunkCount(values, ASK_USAGE, 4);
       await withStore(ctx, async (store) => {
         const col = store.collections.find(values.collection as string, 'collection');
@@ -331,7 +328,7 @@ export const commands: CliCommand[] = [
         const hits = await searchCollection(store, col.id, positionals[0], m, k, threads);
         const generator = await TextGenerator.load(model.path, { intraOpNumThreads: threads });
         try {
-          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, true) ?? 256, { modelName: model.name, fewerTokens: 'lower --max-new-tokens' });
+          const result = await answerFromHits(generator, positionals[0], hits, numberFlag(values, 'max-new-tokens', ASK_USAGE, { min: 1 }) ?? 256, { modelName: model.name, fewerTokens: 'lower --max-new-tokens' });
           if (result.hits.length < hits.length) ctx.info(`${result.hits.length} of ${plural(hits.length, 'retrieved chunk')} fit ${model.name}'s ${generator.model.spec.maxPositions}-token context with the answer; it read those`);
           ctx.print(result, () => {
             if (!result.cited.length) return `${result.answer}\n\nThe answer cites no chunk. It read:\n${result.hits.map((h, i) => hitLine(h, String(i + 1))).join('\n')}`;

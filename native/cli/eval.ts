@@ -8,7 +8,7 @@ import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseFlagInput, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, parseFlagInput, parseGenerationFlags, schemaNumberFlag } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
@@ -20,7 +20,8 @@ const USAGE =
   '[--judge MODEL [--judge-mode pointwise|pairwise] [--rubric helpfulness|faithfulness|summary | --rubric-file FILE] [--judge-responses COLUMN] [--judge-labels COLUMN] [--judge-against RUN]] ' +
   '[--project ID] [--name N] [--json]';
 
-const num = (values: Record<string, unknown>, flag: string, integer = false) => numberFlag(values, flag, USAGE, integer);
+/** --flag's number, whole where the EvalStartInput field it fills (FIELD_OF_FLAG) is; the schema checks its bounds. */
+const num = (values: Record<string, unknown>, flag: string) => schemaNumberFlag(values, flag, USAGE, EvalStartInput.shape[FIELD_OF_FLAG[flag] as keyof typeof EvalStartInput.shape]);
 
 /** The field of EvalStartInput each flag fills, so that a refusal names the flag (--limit, not 'evaluation: limit'). */
 const FIELD_OF_FLAG: Record<string, string> = {
@@ -265,18 +266,18 @@ export const commands: CliCommand[] = [
         adapterPath: (values.adapter as string | undefined) ?? null,
         dataset: values.dataset as string,
         split: split as 'test',
-        limit: num(values, 'limit', true) ?? null,
+        limit: num(values, 'limit') ?? null,
         metrics,
         judge: parseJudgeFlags(values, metrics),
         shots: parseTemplate(values.template as string | undefined),
         shotsFrom: (values['shots-from'] as string | undefined) ?? null,
         template: readPromptFile(values.prompt as string | undefined),
-        shotSeed: num(values, 'shot-seed', true),
+        shotSeed: num(values, 'shot-seed'),
         inputColumn: values['input-column'] as string | undefined,
         referenceColumns: list(values['ref-columns']),
         generation: parseGenerationFlags(values, USAGE),
-        batchSize: num(values, 'batch-size', true),
-        threads: num(values, 'threads', true),
+        batchSize: num(values, 'batch-size'),
+        threads: num(values, 'threads'),
         projectId: (await optionalProjectId(ctx, values.project)) ?? null,
         name: values.name as string | undefined,
       };

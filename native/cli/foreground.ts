@@ -5,7 +5,7 @@ import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliContext, type OptionSpec } from './command.ts';
-import { numberFlag } from './options.ts';
+import { asFlagError, numberFlag, THREADS_RANGE } from './options.ts';
 
 /** A TrainEnv that writes metrics straight to the store and progress to stderr. */
 export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRuntime = {}): { env: TrainEnv; close(): void } {
@@ -126,10 +126,8 @@ export function refuseStartFlagsOnResume(values: Record<string, unknown>, option
 
 /** --threads beside --resume: a whole number 1–256, as a new run's --threads (TrainInput's threads). */
 function resumeRuntime(values: Record<string, unknown>, usage: string): ResumeRuntime {
-  const threads = numberFlag(values, 'threads', usage, true);
-  if (threads === undefined) return {};
-  if (threads < 1 || threads > 256) throw new UserError(`--threads must be between 1 and 256; got ${threads}.\nUsage: ${usage}`);
-  return { threads };
+  const threads = numberFlag(values, 'threads', usage, THREADS_RANGE);
+  return threads === undefined ? {} : { threads };
 }
 
 /** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
@@ -149,6 +147,8 @@ export interface StartOrResume<I, O extends { status: string; runId: string }> {
   describe(outcome: O): string;
   /** How the command's user leaves out rows the trainer would refuse (its flag), for the refusal's advice (TrainEnv.skipAdvice). */
   skipAdvice?: string;
+  /** The field each flag fills and the usage: the engine's refusal of a field is reported under its flag (asFlagError). */
+  flags?: { fieldOfFlag: Record<string, string>; usage: string };
 }
 
 /** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
@@ -156,6 +156,9 @@ export async function startOrResume<I, O extends { status: string; runId: string
   const input = values.resume ? null : run.inputOf(values);
   return runInForeground(ctx, what, async (foreground) => {
     const env = run.skipAdvice ? { ...foreground, skipAdvice: run.skipAdvice } : foreground;
-    return printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await run.start(input, env), run.describe);
+    const start = (i: I) => run.start(i, env).catch((err: unknown) => {
+      throw run.flags ? asFlagError(err, run.flags.fieldOfFlag, run.flags.usage) : err;
+    });
+    return printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await start(input), run.describe);
   }, runtime);
 }

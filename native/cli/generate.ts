@@ -4,7 +4,7 @@ import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags, THREADS_RANGE } from './options.ts';
 
 const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
@@ -48,7 +48,7 @@ export const commands: CliCommand[] = [
       const prompt = values.prompt as string | undefined;
       if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
-      const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, true) };
+      const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, { min: 0, note: '0 = off' }) };
       // loaded here, not at start-up: every other command starts without the engine (tests/unit/cli-startup-modules.test.ts)
       const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }, { PromptTooLong }] = await Promise.all([
         import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts'), import('../generate/context-fit.ts'),
@@ -59,7 +59,7 @@ export const commands: CliCommand[] = [
       } catch (err) {
         throw new UserError((err as Error).message);
       }
-      const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, true) });
+      const generator = await TextGenerator.load(model.path, { intraOpNumThreads: numberFlag(values, 'threads', USAGE, THREADS_RANGE) });
       try {
         const wanted = options.maxNewTokens ?? (generator.model.folder.generationConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
         options.maxNewTokens = newTokensThatFit(generator, PromptTooLong, generator.tokenizer.encode(prompt).length, wanted, model.name, (note) => ctx.info(note));

@@ -1,6 +1,6 @@
 // `lathe jobs list`: what the studio is doing or has done (imports, and later training and evaluation).
 import type { CliCommand } from './command.ts';
-import { UserError } from './command.ts';
+import { numberFlag } from './options.ts';
 import { callStudio } from './studio-call.ts';
 import { formatTable } from './table.ts';
 
@@ -12,8 +12,7 @@ export const commands: CliCommand[] = [
     help: { limit: 'newest jobs to list (default 50)' },
     options: { limit: { type: 'string' } },
     async run({ values }, ctx) {
-      const limit = values.limit === undefined ? 50 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError('--limit must be a whole number from 1 to 500.\nUsage: lathe jobs list [--limit N]');
+      const limit = numberFlag(values, 'limit', 'lathe jobs list [--limit N]', { min: 1, max: 500 }) ?? 50;
       const jobs = await callStudio(ctx, 'jobs.list', { limit });
       ctx.print(jobs, () =>
         formatTable(

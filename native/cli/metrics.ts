@@ -4,6 +4,7 @@
 // ROUGE-Lsum splits summaries into sentences at newlines, which only JSONL strings can carry: with plain-text
 // files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
+import { numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
 import { aggregateRouge, mean } from '../eval/bootstrap.ts';
 import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
@@ -68,10 +69,9 @@ export const commands: CliCommand[] = [
     help: { ...INPUT_HELP, stem: 'Porter-stem words before matching, as rouge-score does with use_stemmer (default off)', seed: 'seed of the bootstrap confidence intervals (default 0)' },
     options: { ...INPUT_OPTIONS, stem: { type: 'boolean' }, seed: { type: 'string' } },
     async run({ values }, ctx) {
+      const seed = numberFlag(values, 'seed', rougeUsage, true) ?? 0; // a bad flag is refused before the files are read
       const { predictions, references } = loadExamples(values, rougeUsage);
       const stem = Boolean(values.stem);
-      const seed = values.seed === undefined ? 0 : Number(values.seed);
-      if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer; got '${String(values.seed)}'.`);
       const perExample = predictions.map((p, i) => rougeScoreMulti(references[i], p, { stem }));
       const intervals = aggregateRouge(perExample, { seed });
       const scores = Object.fromEntries(
@@ -99,8 +99,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const tokenize = oneOf<BleuTokenizerName>(values.tokenize, BLEU_TOKENIZERS, '--tokenize', '13a');
       const smooth = oneOf<BleuSmoothing>(values.smooth, BLEU_SMOOTHINGS, '--smooth', 'exp');
-      const smoothValue = values['smooth-value'] === undefined ? undefined : Number(values['smooth-value']);
-      if (smoothValue !== undefined && !Number.isFinite(smoothValue)) throw new UserError(`--smooth-value must be a number; got '${String(values['smooth-value'])}'.`);
+      const smoothValue = numberFlag(values, 'smooth-value', bleuUsage);
       const lowercase = Boolean(values.lowercase);
       const { predictions, references } = loadExamples(values, bleuUsage);
       const bleu = corpusBleu(predictions, references, { tokenize, smooth, smoothValue, lowercase });
@@ -121,8 +120,7 @@ export const commands: CliCommand[] = [
     help: { ...INPUT_HELP, 'word-order': 'word n-gram order: 0 for chrF, 2 for chrF++ (default 0)', lowercase: 'compare lowercased text (default off)' },
     options: { ...INPUT_OPTIONS, 'word-order': { type: 'string' }, lowercase: { type: 'boolean' } },
     async run({ values }, ctx) {
-      const wordOrder = values['word-order'] === undefined ? 0 : Number(values['word-order']);
-      if (!Number.isInteger(wordOrder) || wordOrder < 0) throw new UserError(`--word-order must be a non-negative integer; got '${String(values['word-order'])}'.`);
+      const wordOrder = numberFlag(values, 'word-order', chrfUsage, { min: 0, note: '0 for chrF, 2 for chrF++' }) ?? 0;
       const lowercase = Boolean(values.lowercase);
       const { predictions, references } = loadExamples(values, chrfUsage);
       const score = corpusChrf(predictions, references, { wordOrder, lowercase });

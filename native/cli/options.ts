@@ -3,28 +3,122 @@
 // declared, documented and parsed once.
 import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
+import { StudioError } from '../api/errors.ts';
+import { LoraInput } from '../api/train.ts';
 import { UserError, type OptionSpec } from './command.ts';
 import { closestChoice } from './suggest.ts';
 
 /** The way out of a refused preference row for the commands that take --skip-invalid (TrainEnv.skipAdvice). */
 export const SKIP_INVALID_ADVICE = 'use --skip-invalid to leave out the rows that make no pair';
 
-/** The number given to `--flag` (undefined when absent); anything else is refused, naming the flag and the usage. */
-export function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer = false): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}; got '${String(raw)}'.\nUsage: ${usage}`);
+/**
+ * The whole numbers a flag takes: bounds inclusive (absent: none that side) and a note on a special value, such as
+ * '0 picks a free one'. A sign is allowed only where the range reaches below 0.
+ */
+export interface IntegerRange {
+  min?: number;
+  max?: number;
+  note?: string;
+}
+
+/** 'a whole number from 1 to 256', 'a whole number of 0 or more (0 = off)' …: the range in words, with its note. */
+function wholeNumberRule({ min, max, note }: IntegerRange): string {
+  const bounds = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of ${min} or more` : max !== undefined ? ` of ${max} or less` : '';
+  return `a whole number${bounds}${note ? ` (${note})` : ''}`;
+}
+
+/**
+ * `raw`, given to --flag, as a whole number in `range`: decimal digits only, with a '-' only where the range has
+ * negatives. Number() alone took '0x10' (16), '1e3' (1000), ' 80' and '' (0), so a typo became a setting nobody
+ * asked for. Every integer flag of the CLI is read through here; the error names the flag, the value and the range,
+ * and says 'decimal digits only' where the value was a number written otherwise (hex, exponent, padded).
+ * `checkBounds` false: the range only words the error (and allows a sign); an API schema checks the bounds after,
+ * reporting every issue of the input in one message (schemaNumberFlag).
+ */
+export function integerFlagValue(flag: string, raw: unknown, range: IntegerRange, usage: string, checkBounds = true): number {
+  const text = String(raw);
+  const negatives = range.min === undefined || range.min < 0;
+  const n = (negatives ? /^-?\d+$/ : /^\d+$/).test(text) ? Number(text) : NaN;
+  const outside = checkBounds && ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max));
+  if (!Number.isSafeInteger(n) || outside) {
+    const hint = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? '' : ' (decimal digits only)';
+    throw new UserError(`--${flag} must be ${wholeNumberRule(range)}; got '${text}'${hint}.\nUsage: ${usage}`);
   }
   return n;
 }
 
-/** The numbers given to the flags `numbers` maps to fields, under those fields (absent flags left out, for the schema's defaults). */
-export function numberFields(values: Record<string, unknown>, numbers: Record<string, string>, usage: string): Record<string, number> {
+/** A decimal number as people write one: 0.5, .5, -2, 3e-4, 1E+3. Not hex, binary or octal, Infinity, nor padding. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** `text` as a decimal number (DECIMAL), else NaN. */
+export function decimalOrNaN(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
+/**
+ * `raw`, given to --flag, as a number written in decimals, exponent notation included (--lr 3e-4); hex, an empty
+ * value or one padded with spaces is refused, as for whole numbers. The range is the caller's (or the schema's) to check.
+ */
+export function decimalFlagValue(flag: string, raw: unknown, usage: string): number {
+  const text = String(raw);
+  const n = decimalOrNaN(text);
+  if (!Number.isFinite(n)) throw new UserError(`--${flag} must be a number; got '${text}' (write it in decimals, such as 0.5 or 3e-4).\nUsage: ${usage}`);
+  return n;
+}
+
+/** --threads wherever a command takes it: TrainInput's threads, and ONNX Runtime's intra-op threads. */
+export const THREADS_RANGE: IntegerRange = { min: 1, max: 256 };
+
+/**
+ * The number given to `--flag` (undefined when absent): a whole number when `integer` is true or a range (checked
+ * here), else any decimal number. Anything else is refused, naming the flag, the value and the usage.
+ */
+export function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer: boolean | IntegerRange = false): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  if (integer === false) return decimalFlagValue(flag, raw, usage);
+  return integerFlagValue(flag, raw, integer === true ? {} : integer, usage);
+}
+
+/** What a number field of an API schema takes: whole or not, and a whole number's inclusive bounds. */
+export function numberFieldRule(field: unknown): { integer: boolean; range: IntegerRange } | undefined {
+  type Def = { type?: string; innerType?: unknown; checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[] };
+  let def = (field as { def?: Def } | undefined)?.def;
+  while (def && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) def = (def.innerType as { def?: Def }).def;
+  if (def?.type !== 'number') return undefined;
+  const checks = (def.checks ?? []).map((c) => c._zod.def);
+  const integer = checks.some((c) => c.check === 'number_format' && /int/.test(c.format ?? ''));
+  const range: IntegerRange = {};
+  for (const c of checks) {
+    if (c.value === undefined) continue;
+    if (c.check === 'greater_than') range.min = Math.max(range.min ?? -Infinity, c.inclusive || !integer ? c.value : c.value + 1);
+    if (c.check === 'less_than') range.max = Math.min(range.max ?? Infinity, c.inclusive || !integer ? c.value : c.value - 1);
+  }
+  return { integer, range };
+}
+
+/**
+ * The number given to --flag for an API schema's number `field`: whole where the field is, in decimal digits; the
+ * error words the field's range. The bounds are left to the schema, which reports them with the input's other issues.
+ */
+export function schemaNumberFlag(values: Record<string, unknown>, flag: string, usage: string, field: unknown): number | undefined {
+  const rule = numberFieldRule(field);
+  if (!rule) throw new Error(`--${flag} fills no number field of the schema`);
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  return rule.integer ? integerFlagValue(flag, raw, rule.range, usage, false) : decimalFlagValue(flag, raw, usage);
+}
+
+/**
+ * The numbers given to the flags `numbers` maps to fields, under those fields (absent flags left out, for the
+ * schema's defaults). `shape` is the API schema's fields: a field's whole-number-ness and bounds are read from it,
+ * so '--max-steps 1e3' is refused as the schema's int() would have taken 1000.
+ */
+export function numberFields(values: Record<string, unknown>, numbers: Record<string, string>, usage: string, shape: Record<string, unknown>): Record<string, number> {
   const fields: Record<string, number> = {};
   for (const [flag, field] of Object.entries(numbers)) {
-    const n = numberFlag(values, flag, usage);
+    if (!numberFieldRule(shape[field])) throw new Error(`numberFields: --${flag} fills '${field}', which is not a number field of the schema`);
+    const n = schemaNumberFlag(values, flag, usage, shape[field]);
     if (n !== undefined) fields[field] = n;
   }
   return fields;
@@ -56,9 +150,7 @@ export const LORA_FIELD_OF_FLAG: Record<string, string> = { rank: 'lora.r', alph
 /** The LoRA settings given by --rank, --alpha, --dropout and --targets (absent flags left out, for the schema's defaults). */
 export function loraFlags(values: Record<string, unknown>, usage: string): Record<string, unknown> {
   const lora: Record<string, unknown> = {};
-  if (values.rank !== undefined) lora.r = numberFlag(values, 'rank', usage);
-  if (values.alpha !== undefined) lora.alpha = numberFlag(values, 'alpha', usage);
-  if (values.dropout !== undefined) lora.dropout = numberFlag(values, 'dropout', usage);
+  Object.assign(lora, numberFields(values, { rank: 'r', alpha: 'alpha', dropout: 'dropout' }, usage, LoraInput.shape));
   if (values.targets) lora.targetModules = String(values.targets).split(',').map((s) => s.trim()).filter(Boolean);
   return lora;
 }
@@ -66,18 +158,18 @@ export function loraFlags(values: Record<string, unknown>, usage: string): Recor
 export const GENERATION_USAGE =
   '[--max-new-tokens K] [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repetition-penalty R] [--no-repeat-ngram N] [--num-beams B] [--seed S] [--stop STR]...';
 
-/** Each generation flag, the setting it fills and whether it takes a whole number. */
+/** Each generation flag, the setting it fills and, for a whole number, the range it takes (else any decimal, see GENERATION_RANGES). */
 const GENERATION_FLAGS = {
-  'max-new-tokens': { setting: 'maxNewTokens', integer: true },
+  'max-new-tokens': { setting: 'maxNewTokens', integer: { min: 1 } },
   temperature: { setting: 'temperature', integer: false },
-  'top-k': { setting: 'topK', integer: true },
+  'top-k': { setting: 'topK', integer: { min: 0, note: '0 = off' } },
   'top-p': { setting: 'topP', integer: false },
   'min-p': { setting: 'minP', integer: false },
   'repetition-penalty': { setting: 'repetitionPenalty', integer: false },
-  'no-repeat-ngram': { setting: 'noRepeatNgramSize', integer: true },
-  'num-beams': { setting: 'numBeams', integer: true },
-  seed: { setting: 'seed', integer: true },
-} as const satisfies Record<string, { setting: keyof GenerationSettings; integer: boolean }>;
+  'no-repeat-ngram': { setting: 'noRepeatNgramSize', integer: { min: 0, note: '0 = off' } },
+  'num-beams': { setting: 'numBeams', integer: { min: 1, note: '1 = no beam search' } },
+  seed: { setting: 'seed', integer: { min: 0 } },
+} as const satisfies Record<string, { setting: keyof GenerationSettings; integer: false | IntegerRange }>;
 
 export const GENERATION_OPTIONS: OptionSpec = {
   ...stringOptions(GENERATION_FLAGS),
@@ -122,6 +214,17 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
   }).join('; ');
 }
 
+/**
+ * The engine's refusal of a field a flag fills, as the user typed it: '--seq-len: the sequence length 100000 is
+ * longer than …' rather than the API's field, which the studio's forms mark. Any other error is returned as it is.
+ */
+export function asFlagError(err: unknown, fieldOfFlag: Record<string, string>, usage: string): unknown {
+  if (!(err instanceof StudioError) || err.code !== 'invalid_params') return err;
+  const field = (err.details as { field?: unknown } | undefined)?.field;
+  const flag = Object.keys(fieldOfFlag).find((f) => fieldOfFlag[f] === field);
+  return flag === undefined ? err : new UserError(`--${flag}: ${err.message}\nUsage: ${usage}`);
+}
+
 /** A zod field's default for a help line, read from the API schema so the help cannot drift from it. */
 export function schemaDefault(field: unknown): string {
   const def = (field as { def?: { type?: string; defaultValue?: unknown } }).def;
@@ -142,17 +245,12 @@ export const GENERATION_HELP: Record<string, string> = {
   stop: 'stop when the text contains this string (repeatable)',
 };
 
-/** The range each flag's value must fall in, and how to say it. */
+/** The range each decimal flag's value must fall in, and how to say it (whole numbers: GENERATION_FLAGS). */
 const GENERATION_RANGES: Partial<Record<keyof typeof GENERATION_FLAGS, { ok(n: number): boolean; rule: string }>> = {
-  'max-new-tokens': { ok: (n) => n >= 1, rule: 'a whole number of 1 or more' },
   temperature: { ok: (n) => n >= 0, rule: '0 or more (0 = greedy)' },
-  'top-k': { ok: (n) => n >= 0, rule: 'a whole number of 0 or more (0 = off)' },
   'top-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1] (1 = off)' },
   'min-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1]' },
   'repetition-penalty': { ok: (n) => n > 0, rule: 'above 0 (1 = off; above 1 discourages repeats)' },
-  'no-repeat-ngram': { ok: (n) => n >= 0, rule: 'a whole number of 0 or more (0 = off)' },
-  'num-beams': { ok: (n) => n >= 1, rule: 'a whole number of 1 or more (1 = no beam search)' },
-  seed: { ok: (n) => n >= 0, rule: 'a whole number of 0 or more' },
 };
 
 /** The generation settings the flags give, leaving out those not given (the model's defaults apply). */

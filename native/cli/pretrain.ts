@@ -61,7 +61,7 @@ export const commands: CliCommand[] = [
       return startOrResume(ctx, values, 'pretraining', {
         inputOf: (v) => {
           if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
-          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, projectId, ...numberFields(v, NUMBERS, USAGE) };
+          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, projectId, ...numberFields(v, NUMBERS, USAGE, PretrainInput.shape) };
           return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name', project: 'projectId' }, USAGE);
         },
         start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),

@@ -3,6 +3,7 @@ import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER } from '../api/eval.ts';
 import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -35,15 +36,6 @@ const PROJECT_OPTIONS: NonNullable<CliCommand['options']> = {
   'max-latency-ms': { type: 'string' },
 };
 
-function numberFlag(values: Record<string, unknown>, flag: string, usage: string, integer = false): number | null {
-  const raw = values[flag] as string | undefined;
-  if (raw === undefined) return null;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UserError(`--${flag} must be ${integer ? 'a whole number' : 'a number'}, got '${raw}'.\nUsage: ${usage}`);
-  }
-  return n;
-}
 
 /** The flag that fills each field of ProjectInput, so schema messages name what the user typed. */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -71,11 +63,7 @@ function checkedInput<T extends Partial<ProjectInput>>(input: T, schema: typeof 
 
 /** A positive whole number of `unit` for `--flag`, or null when absent. */
 function positiveWhole(values: Record<string, unknown>, flag: string, unit: string, usage: string): number | null {
-  const raw = values[flag] as string | undefined;
-  if (raw === undefined) return null;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n <= 0) throw new UserError(`--${flag} must be a positive whole number of ${unit}; got '${raw}'.\nUsage: ${usage}`);
-  return n;
+  return numberFlag(values, flag, usage, { min: 1, note: unit }) ?? null;
 }
 
 function oneOf(value: unknown, allowed: readonly string[], flag: string, usage: string): void {
@@ -94,7 +82,7 @@ function fieldsFromFlags(values: Record<string, unknown>, usage: string): Partia
   if (values.task !== undefined) fields.task = values.task as Project['task'];
   if (values.description !== undefined) fields.description = values.description as string;
   if (values.metric !== undefined) fields.metric = values.metric as Project['metric'];
-  if (values.target !== undefined) fields.target = numberFlag(values, 'target', usage);
+  if (values.target !== undefined) fields.target = numberFlag(values, 'target', usage) ?? null;
   const constraints: Partial<Project['constraints']> = {};
   if (values.device !== undefined) constraints.device = values.device as Project['constraints']['device'];
   if (values['memory-mb'] !== undefined) constraints.memoryBudgetMb = positiveWhole(values, 'memory-mb', 'megabytes', usage);

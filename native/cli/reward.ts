@@ -11,7 +11,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
-import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
+import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions, THREADS_RANGE } from './options.ts';
 import { formatTable } from './table.ts';
 
 /**
@@ -84,7 +84,7 @@ function inputOf(values: Record<string, unknown>, projectId?: string): RewardSta
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, projectId, skipInvalid: Boolean(values['skip-invalid']),
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, RewardStartInput.shape),
   };
   return parseFlagInput(RewardStartInput, input, FIELD_OF_FLAG, USAGE);
 }
@@ -104,7 +104,7 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
-      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE }, runtime);
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },
   {
@@ -125,7 +125,7 @@ export const commands: CliCommand[] = [
       if (texts.length === 0 && !values.dataset) throw new UserError(`give --text or --dataset.\nUsage: ${SCORE_USAGE}`);
       const split = String(values.split ?? 'validation');
       if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
-      const threads = numberFlag(values, 'threads', SCORE_USAGE, true);
+      const threads = numberFlag(values, 'threads', SCORE_USAGE, THREADS_RANGE);
       const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreTexts }] = await Promise.all([
         import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);
       const store = openStore(ctx.dataDir);

@@ -7,6 +7,7 @@ import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
@@ -184,8 +185,7 @@ export const commands: CliCommand[] = [
       if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
       if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.${didYouMean(sort, EXAMPLE_SORTS)}\nUsage: ${COMPARE_USAGE}`);
-      const n = values.examples === undefined ? 5 : Number(values.examples);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`--examples must be a whole number of 0 or more; got '${String(values.examples)}'.\nUsage: ${COMPARE_USAGE}`);
+      const n = numberFlag(values, 'examples', COMPARE_USAGE, { min: 0 }) ?? 5;
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
       const page = evaluations

@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../openai/guards.ts';
 import { API_DEFAULTS } from '../openai/defaults.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFlag } from './options.ts';
+import { numberFlag, THREADS_RANGE } from './options.ts';
 import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 import { formatTable } from './table.ts';
 
@@ -17,9 +17,7 @@ const USAGE = 'lathe serve-api --model NAME [--host 127.0.0.1] [--port 1234] [--
 
 /** The flag's whole number, at least `min` (undefined when absent). */
 function countFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
-  const n = numberFlag(values, flag, USAGE, true);
-  if (n !== undefined && n < min) throw new UserError(`--${flag} must be a whole number of ${min} or more; got ${n}.\nUsage: ${USAGE}`);
-  return n;
+  return numberFlag(values, flag, USAGE, { min });
 }
 
 export const commands: CliCommand[] = [
@@ -77,7 +75,7 @@ export const commands: CliCommand[] = [
           maxQueued: countFlag(values, 'max-queue', 0),
           maxLoadedModels: countFlag(values, 'max-models', 1),
           maxBodyBytes: countFlag(values, 'max-body-bytes', 1),
-          threads: countFlag(values, 'threads', 1),
+          threads: numberFlag(values, 'threads', USAGE, THREADS_RANGE),
         }), host);
       } catch (err) {
         if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${(err as Error).message}`);
@@ -101,7 +99,7 @@ export const commands: CliCommand[] = [
     help: { limit: 'how many of the latest requests to show (default 20)' },
     options: { limit: { type: 'string' } },
     async run({ values }, ctx) {
-      const limit = numberFlag(values, 'limit', LOG_USAGE, true) ?? 20;
+      const limit = numberFlag(values, 'limit', LOG_USAGE, { min: 1 }) ?? 20;
       if (limit < 1) throw new UserError(`--limit must be a whole number of 1 or more; got ${limit}.\nUsage: ${LOG_USAGE}`);
       const store = openStore(ctx.dataDir);
       try {

@@ -1,6 +1,7 @@
 // What `lathe serve` and `lathe serve-api` share: a port already taken is refused naming --port and what to do,
 // and the server runs until Ctrl+C or SIGTERM.
 import { UserError, type CliContext } from './command.ts';
+import { integerFlagValue } from './options.ts';
 
 /**
  * The shortest --token / --api-key accepted: every request may try one, so a short one is found by a script in minutes
@@ -32,10 +33,7 @@ export function warnIfPlainHttpBeyondLoopback(ctx: CliContext, host: string, isL
  * '1e3' and ' 80', so a typo or a hex value bound a port nobody asked for (0x50: port 80).
  */
 export function portFlag(raw: unknown, fallback: number, usage: string): number {
-  if (raw === undefined) return fallback;
-  const port = /^\d{1,5}$/.test(String(raw)) ? Number(raw) : NaN;
-  if (!(port <= 65535)) throw new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got '${String(raw)}'.\nUsage: ${usage}`);
-  return port;
+  return raw === undefined ? fallback : integerFlagValue('port', raw, { min: 0, max: 65535, note: '0 picks a free one' }, usage);
 }
 
 /**

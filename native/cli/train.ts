@@ -6,7 +6,7 @@ import type { FinetuneOutcome } from '../train/finetune.ts';
 import type { PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
 import { printOutcome, refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
-import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { asFlagError, choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatValue, plural } from '../api/format.ts';
 import { optionalProjectId } from './project-ref.ts';
 
@@ -100,7 +100,7 @@ function inputOf(values: Record<string, unknown>, projectId: string | undefined)
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
     merge: !values['no-merge'], trainOnPrompt: Boolean(values['train-on-prompt']),
-    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE), lora: loraFlags(values, USAGE),
+    ...choiceFields(values, CHOICES), ...numberFields(values, NUMBERS, USAGE, TrainStartInput.shape), lora: loraFlags(values, USAGE),
   };
   return parseFlagInput(TrainStartInput, input, FIELD_OF_FLAG, USAGE);
 }
@@ -128,7 +128,10 @@ export const commands: CliCommand[] = [
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
-        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await startFinetune(inputOf(values, projectId), env), describeFinetune);
+        const start = () => startFinetune(inputOf(values, projectId), env).catch((err: unknown) => {
+          throw asFlagError(err, FIELD_OF_FLAG, USAGE); // '--seq-len: …', not the API's seqLen
+        });
+        return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await start(), describeFinetune);
       }, runtime);
     },
   },

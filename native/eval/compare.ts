@@ -7,7 +7,7 @@ import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, type Comparison, type EvalE
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
-import { runExamples } from './predictions.ts';
+import { openPredictions, type OpenPredictions } from './predictions.ts';
 
 type Sort = (typeof EXAMPLE_SORTS)[number];
 
@@ -108,8 +108,69 @@ export function joinExamples(perRun: readonly (readonly EvalExample[])[], metric
   return [...rows.values()];
 }
 
+/**
+ * An example joined across runs before its lines are read: the run and position of the example that made the row
+ * (its input and references are the row's, as in joinExamples; a later one of the same id only fills the outputs),
+ * its position in each run's outline and its score there.
+ */
+interface OutlineRow {
+  key: string;
+  origin: { run: number; position: number };
+  positions: (number | null)[];
+  outputs: ({ score: number | null } | null)[];
+  delta: number | null;
+  spread: number | null;
+}
+
+/** joinExamples over the runs' outlines: the same rows, in the same order, with positions for the page to read. */
+export function joinOutlines(perRun: readonly OpenPredictions[], metric: string | null, byId: boolean): OutlineRow[] {
+  const rows = new Map<string, OutlineRow>();
+  perRun.forEach((file, r) => {
+    const { outline } = file;
+    const inputKeys = byId ? [] : file.inputKeys();
+    const seen = new Map<string, number>();
+    outline.ids.forEach((id, position) => {
+      let key = byId ? id : inputKeys[position];
+      if (!byId) {
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        if (n > 0) key = `${key}\u0000${n}`;
+      }
+      let row = rows.get(key);
+      if (!row) {
+        row = { key: byId ? key : id, origin: { run: r, position }, positions: perRun.map(() => null), outputs: perRun.map(() => null), delta: null, spread: null };
+        rows.set(key, row);
+      }
+      row.positions[r] = position;
+      row.outputs[r] = { score: metric === null ? null : (outline.scores[position][metric] ?? null) };
+    });
+  });
+  return [...rows.values()];
+}
+
+/** The rows with their examples read: each run's line of each row, and the first run's input and references. */
+function readRows(rows: readonly OutlineRow[], files: readonly OpenPredictions[], metric: string | null): JoinedExample[] {
+  return rows.map((row) => {
+    const examples = row.positions.map((position, r) => (position === null ? null : files[r].example(position)));
+    const { run, position } = row.origin;
+    const first = row.positions[run] === position ? examples[run]! : files[run].example(position);
+    return {
+      key: row.key, input: first.input, references: first.references,
+      outputs: examples.map((e) => (e === null ? null : { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores, ...(e.judge ? { judge: e.judge } : {}) })),
+      delta: row.delta, spread: row.spread,
+    };
+  });
+}
+
+/** The scores sortJoined reads of a row. */
+interface ScoredRow {
+  outputs: readonly ({ score: number | null } | null)[];
+  delta: number | null;
+  spread: number | null;
+}
+
 /** Fill delta (candidate − baseline) and spread (max − min), then sort; ties and missing scores keep input order. */
-export function sortJoined(rows: JoinedExample[], sort: Sort, baseline: number, candidate: number | null): JoinedExample[] {
+export function sortJoined<R extends ScoredRow>(rows: R[], sort: Sort, baseline: number, candidate: number | null): R[] {
   for (const row of rows) {
     const scores = row.outputs.map((o) => o?.score ?? null);
     const present = scores.filter((s): s is number => s !== null);
@@ -119,7 +180,7 @@ export function sortJoined(rows: JoinedExample[], sort: Sort, baseline: number, 
     row.delta = b !== null && c !== null && c !== undefined ? c - b : null;
   }
   const keyed = rows.map((row, i) => ({ row, i }));
-  const value = (row: JoinedExample): number | null => {
+  const value = (row: R): number | null => {
     switch (sort) {
       case 'delta-desc':
         return row.delta;
@@ -163,8 +224,12 @@ export function compareRuns(store: Store, runIds: readonly string[]): Comparison
   return compareMetrics(runs.map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
 }
 
-/** All joined examples of the runs, sorted as asked (not paged). */
-export function joinedExamplesForRuns(store: Store, dataDir: string, query: ExamplesQuery): Omit<ExamplesPage, 'total'> {
+/**
+ * The joined examples of the runs, sorted as asked, and how many there are: rows [from, to) are read (all when
+ * `to` is undefined). Joining and sorting need every example's id (or input) and score, so the first call reads
+ * each compared file once into an outline (kept while the file is unchanged); a page then reads its own lines.
+ */
+function joinedRows(store: Store, dataDir: string, query: ExamplesQuery, from: number, to?: number): ExamplesPage {
   const q = ExamplesQuerySchema.parse(query);
   const runs = loadRuns(store, q.runIds);
   const views = runs.map(configView);
@@ -181,12 +246,25 @@ export function joinedExamplesForRuns(store: Store, dataDir: string, query: Exam
     throw new StudioError('invalid_params', `none of the runs has the per-example metric '${metric}' (they have: ${[...new Set(views.flatMap((v) => v.metrics))].join(', ')})`, { field: 'metric' });
   }
   const byId = views.every((v) => v.datasetKey !== null && v.datasetKey === views[0].datasetKey);
-  const rows = sortJoined(joinExamples(runs.map((r) => runExamples(store, dataDir, r.id)), metric, byId), q.sort, baseline, candidate);
-  return { runIds: q.runIds, metric, joinedBy: byId ? 'example-id' : 'input-text', baselineRunId: q.runIds[baseline], candidateRunId: candidate === null ? null : q.runIds[candidate], rows };
+  const files: OpenPredictions[] = [];
+  try {
+    for (const run of runs) files.push(openPredictions(store, dataDir, run.id));
+    const sorted = sortJoined(joinOutlines(files, metric, byId), q.sort, baseline, candidate);
+    const rows = readRows(sorted.slice(from, to), files, metric);
+    return { runIds: q.runIds, metric, joinedBy: byId ? 'example-id' : 'input-text', baselineRunId: q.runIds[baseline], candidateRunId: candidate === null ? null : q.runIds[candidate], total: sorted.length, rows };
+  } finally {
+    for (const f of files) f.close();
+  }
 }
 
+/** All joined examples of the runs, sorted as asked (not paged). */
+export function joinedExamplesForRuns(store: Store, dataDir: string, query: ExamplesQuery): Omit<ExamplesPage, 'total'> {
+  const { total: _total, ...all } = joinedRows(store, dataDir, query, 0);
+  return all;
+}
+
+/** A page of the joined examples (runs.examples): only its rows' lines are read once the files are outlined. */
 export function examplesPage(store: Store, dataDir: string, query: ExamplesQuery): ExamplesPage {
   const q = ExamplesQuerySchema.parse(query);
-  const all = joinedExamplesForRuns(store, dataDir, q);
-  return { ...all, total: all.rows.length, rows: all.rows.slice(q.offset, q.offset + q.limit) };
+  return joinedRows(store, dataDir, q, q.offset, q.offset + q.limit);
 }

@@ -38,6 +38,7 @@ export function trainingDefaults(spec: ModelSpec, modelName: string, method?: 'l
   return {
     model: modelName,
     architecture: spec.architecture,
+    context: spec.maxPositions,
     parameters: { total, trainableFull: total, trainableLora },
     memoryBytes: { full, lora },
     machine: { cpus: os.cpus().length, memoryBytes: os.totalmem() },

@@ -8,7 +8,7 @@ import { preferenceStyle } from '../data/preferences.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { loraTargetsFor, requestedModelAndData, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
+import { loraTargetsFor, requestedModelAndData, requestedSeqLen, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a DPO run was started with, defaults filled in; stored in runs.config. */
 export type ResolvedDpoConfig = DpoConfig & {
@@ -30,11 +30,11 @@ export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConf
   const parsed = zodInput(DpoStartInput, input);
   const { model, dataset } = requestedModelAndData(parsed, store);
   const spec = trainableSpec(model);
+  const sized = sizedDefaults(spec, parsed.method);
+  const seqLen = requestedSeqLen(parsed.seqLen, sized.seqLen, spec, model);
   preferenceStyle(dataset.mapping, dataset.name);
   requireHoldoutRows(dataset, 'DPO');
   const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);
-  const sized = sizedDefaults(spec, parsed.method);
-  const seqLen = Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions);
   const maxPromptLen = parsed.maxPromptLen ?? Math.floor(seqLen / 2);
   if (maxPromptLen >= seqLen) throw invalid(`maxPromptLen ${maxPromptLen} leaves no room for the completion in a sequence of ${seqLen} tokens; give a smaller one`, 'maxPromptLen');
   // the supervised tuning default: stories260K learned its training pairs (accuracy 0.98) at 1e-3 to 2e-3 in full DPO

@@ -23,7 +23,7 @@ import { loadPreferenceData, readPreferencePairs } from './preference-examples.t
 import { RewardBatches, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
+import { requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
 export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
@@ -57,13 +57,14 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   // the checks every training request gets (a project it names must exist: else the run's insert failed on its key)
   const { model, dataset } = requestedModelAndData(parsed, store);
   const spec = trainableSpec(model);
+  const sized = sizedDefaults(spec, 'full');
+  const seqLen = requestedSeqLen(parsed.seqLen, sized.seqLen, spec, model);
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
   if (objective === 'pairwise') preferenceStyle(m, dataset.name);
   else if (!m.text || !m.label) throw new StudioError('invalid_params', `dataset ${dataset.name}: a classifier needs the mapping fields text and label (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map ${dataset.name} --text-column C --label-column C'`, { field: 'dataset' });
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
-  const sized = sizedDefaults(spec, 'full');
-  const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions), modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
+  const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
   return { config, dataset, spec };
 }
 

@@ -81,6 +81,20 @@ export function loraTargetsFor(spec: ModelSpec, method: 'lora' | 'full', lora: {
   return loraTargets;
 }
 
+/**
+ * The sequence length a run trains at: the one asked for, else the default sized to the model (sizedDefaults, never
+ * above its context). One asked for beyond the model's context is refused, naming the field seqLen: it was cut to
+ * the context without a word, and the only hint was a later warning that examples longer than it were cut.
+ * Fine-tuning, DPO and reward training check it here, before anything is read or a run exists; the CLI names the
+ * field as --seq-len, the studio's forms mark it (TrainDefaults.context is the same number).
+ */
+export function requestedSeqLen(requested: number | undefined, sizedSeqLen: number, spec: ModelSpec, model: Model): number {
+  if (requested !== undefined && requested > spec.maxPositions) {
+    throw invalid(`the sequence length ${requested} is longer than model ${model.name}'s context of ${spec.maxPositions} tokens; give ${spec.maxPositions} or less, or leave it out for the default (${sizedSeqLen})`, 'seqLen');
+  }
+  return requested ?? sizedSeqLen;
+}
+
 export interface FinetunePlan {
   config: ResolvedConfig;
   model: Model;
@@ -96,6 +110,7 @@ export function planFinetune(input: unknown, store: Store, dataDir: string): Fin
   // The model the run saves is registered under this name at the end: a taken name is refused now, not after training.
   if (parsed.outputName) store.models.requireFreeName(parsed.outputName, 'outputName');
   const spec = trainableSpec(model);
+  const seqLen = requestedSeqLen(parsed.seqLen, sizedDefaults(spec, parsed.method).seqLen, spec, model);
   let format: SftFormat;
   try {
     format = detectFormat(dataset, parsed.format);
@@ -114,7 +129,7 @@ export function planFinetune(input: unknown, store: Store, dataDir: string): Fin
     ...parsed,
     format, // what the run trains in, not 'auto': the run's settings then say which layout its examples had
     lr: parsed.lr ?? sized.lr,
-    seqLen: Math.min(parsed.seqLen ?? sized.seqLen, spec.maxPositions),
+    seqLen,
     modelId: model.id,
     modelName: model.name,
     modelPath: model.path,

@@ -39,10 +39,10 @@ describe('lathe project', () => {
     expect(badTarget.stderr).toMatch(/--target must be a number/);
     const negative = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--memory-mb', '-5']);
     expect(negative.code).toBe(2);
-    expect(negative.stderr).toMatch(/--memory-mb must be a positive whole number of megabytes; got '-5'/);
+    expect(negative.stderr).toMatch(/--memory-mb must be a whole number of 1 or more \(megabytes\); got '-5'/);
     expect(negative.stderr).not.toMatch(/ambiguous/);
     const joined = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'qa', '--memory-mb=-5']);
-    expect(joined.stderr).toMatch(/--memory-mb must be a positive whole number/);
+    expect(joined.stderr).toMatch(/--memory-mb must be a whole number of 1 or more/);
     const outOfRange = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'summarization', '--metric', 'rougeL', '--target', '7', '--json']);
     expect(outOfRange.code).toBe(2);
     expect(outOfRange.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);

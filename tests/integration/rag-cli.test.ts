@@ -123,7 +123,7 @@ describe('lathe docs', () => {
     for (const words of [['docs', 'search', 'harbour', 'ferry'], ['ask', '--model', 'm', '--collection', 'harbour', 'ferry?']]) {
       const r = lathe(dataDir, [...words, '--k', '0']);
       expect(r.code, words.join(' ')).toBe(2);
-      expect(r.stderr).toContain('--k must be a whole number of 1 or more; got 0');
+      expect(r.stderr).toContain("--k must be a whole number of 1 or more; got '0'");
     }
     expect(lathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy']).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
   });

@@ -23,7 +23,7 @@ describe('--threads with --resume', () => {
   it("is checked as a new run's is, and the run's own settings beside it are still refused", () => {
     const zero = lathe(dataDir, ['train', '--resume', 'run_nope', '--threads', '0']);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/^lathe train: --threads must be between 1 and 256; got 0\./);
+    expect(zero.stderr).toMatch(/^lathe train: --threads must be a whole number from 1 to 256; got '0'\./);
     const mixed = lathe(dataDir, ['align', 'dpo', '--resume', 'run_nope', '--threads', '2', '--beta', '0.2']);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/^lathe align dpo: --resume continues the run with its own recorded settings, so --beta would be ignored; drop it/);

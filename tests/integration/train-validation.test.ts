@@ -103,6 +103,24 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     expect(trainingRuns()).toEqual([]);
   });
 
+  it("an explicit sequence length beyond the model's context is refused before anything is read, under --seq-len and seqLen", async () => {
+    // It trained at the context without a word; the only hint was a later 'longer than 512 tokens were cut'.
+    const said = "the sequence length 100000 is longer than model s260k's context of 512 tokens; give 512 or less, or leave it out for the default (256)";
+    for (const command of [['train'], ['align', 'dpo'], ['align', 'reward']]) {
+      const r = lathe(dataDir, [...command, '--model', 's260k', '--dataset', 'stories', '--seq-len', '100000', '--max-steps', '2']);
+      expect(r.stderr).toContain(`lathe ${command.join(' ')}: --seq-len: ${said}\nUsage: lathe ${command.join(' ')}`);
+      expect(r.code).toBe(2);
+    }
+    for (const method of ['train.start', 'align.dpo', 'align.reward'] as const) {
+      const err = await refusal(studio.call(method, { model: 's260k', dataset: 'stories', seqLen: 100000, maxSteps: 2 }));
+      expect([err.code, err.message, err.details]).toEqual(['invalid_params', said, { field: 'seqLen' }]);
+    }
+    // the Fine-tune form's limit, from the same number (trainForm's problems)
+    expect((await studio.call('train.defaults', { model: 's260k' })).context).toBe(512);
+    expect(trainingJobs()).toEqual([]);
+    expect(studio.store.runs.list()).toEqual([]);
+  });
+
   it('train.pretrain refuses a shape the heads do not divide and a corpus that is not a file', async () => {
     const corpus = path.join(dataDir, 'corpus.txt');
     fs.writeFileSync(corpus, 'The quick brown fox jumps over the lazy dog. '.repeat(200));

@@ -12,7 +12,7 @@ describe('shared CLI flags', () => {
   });
 
   it('refuses what is not a number, or not a whole one where one is needed, naming the flag and the usage', () => {
-    expect(() => parseGenerationFlags({ 'top-k': '2.5' }, 'lathe x')).toThrow(/^--top-k must be a whole number; got '2.5'.\nUsage: lathe x$/);
+    expect(() => parseGenerationFlags({ 'top-k': '2.5' }, 'lathe x')).toThrow(/^--top-k must be a whole number of 0 or more \(0 = off\); got '2.5'.\nUsage: lathe x$/);
     expect(() => parseGenerationFlags({ temperature: 'hot' }, 'lathe x')).toThrow(/--temperature must be a number; got 'hot'/);
     expect(() => numberFlag({ lr: ' ' }, 'lr', 'lathe x')).toThrow(/--lr must be a number/);
     expect(numberFlag({}, 'lr', 'lathe x')).toBeUndefined();

@@ -27,7 +27,8 @@ describe('--port', () => {
   });
 
   it.each(['0x50', '1e3', ' 80', '80 ', '8080.0', '-1', '65536', '99999', '', 'http'])('refuses %j, quoting it', (raw) => {
-    expect(() => portFlag(raw, 0, 'lathe serve [--port N]')).toThrow(new UserError(`--port must be a port number from 0 to 65535 (0 picks a free one); got '${raw}'.\nUsage: lathe serve [--port N]`));
+    const hint = ['8080.0', '-1', '65536', '99999'].includes(raw) ? '' : ' (decimal digits only)'; // a number, but not a port
+    expect(() => portFlag(raw, 0, 'lathe serve [--port N]')).toThrow(new UserError(`--port must be a whole number from 0 to 65535 (0 picks a free one); got '${raw}'${hint}.\nUsage: lathe serve [--port N]`));
   });
 });
 

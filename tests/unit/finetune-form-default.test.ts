@@ -1,7 +1,7 @@
 // The Fine-tune form's first dataset: once the project's newest, a published test set with no training rows, so a
 // new user's first Start was refused ('0 training rows').
 import { describe, expect, it } from 'vitest';
-import { defaultTrainingDataset } from '../../renderer/src/pages/finetune/trainForm.ts';
+import { defaultTrainingDataset, emptyForm, problems, type Defaults } from '../../renderer/src/pages/finetune/trainForm.ts';
 
 const ds = (name: string, train: number, validation: number, test: number) => ({ name, splits: { train, validation, test } });
 
@@ -15,5 +15,16 @@ describe('the dataset a new fine-tune run starts on', () => {
   it('falls back to the first when none can train (the form then says why), and to nothing when there is none', () => {
     expect(defaultTrainingDataset([ds('a', 0, 0, 9), ds('b', 0, 3, 0)])?.name).toBe('a');
     expect(defaultTrainingDataset([])).toBeUndefined();
+  });
+});
+
+describe("the form's sequence length", () => {
+  // Only the fields problems() reads; the engine sends the rest (train.defaults).
+  const defaults = { context: 512, hyperparameters: [{ name: 'seqLen', value: 256, explanation: '' }] } as unknown as Defaults;
+  const form = (seqLen: string) => ({ ...emptyForm(), modelId: 'm', datasetId: 'd', values: { seqLen } });
+  it("is marked above the model's context, the limit the engine refuses past (requestedSeqLen)", () => {
+    expect(problems(form('100000'), defaults).seqLen).toBe("At most 512, the model's context.");
+    expect(problems(form('512'), defaults).seqLen).toBeUndefined();
+    expect(problems(form('256'), defaults)).toEqual({});
   });
 });

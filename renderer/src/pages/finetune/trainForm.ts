@@ -105,6 +105,8 @@ export function problems(form: FinetuneForm, defaults: Defaults | undefined): Re
     else if ((s.kind === 'int' || s.kind === 'optionalInt') && !Number.isInteger(n)) out[s.key] = 'Enter a whole number.';
     else if (POSITIVE.has(s.key) && n <= 0) out[s.key] = 'Must be above 0.';
     else if (s.min !== undefined && n < s.min) out[s.key] = `At least ${s.min}.`;
+    // the engine refuses it too (requestedSeqLen); said here, at the field, before Start
+    else if (s.key === 'seqLen' && defaults && n > defaults.context) out[s.key] = `At most ${defaults.context}, the model's context.`;
     else if (s.key === 'lora.dropout' && n >= 1) out[s.key] = 'Must be below 1.';
   }
   if (form.method === 'lora' && form.targetModules?.length === 0) out.targetModules = 'Pick at least one module.';

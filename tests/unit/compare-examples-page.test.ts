@@ -1,0 +1,93 @@
+// runs.examples (Compare, example by example) joins and sorts on each file's outline (id, input, scores) and reads
+// only its page's lines: every page equals the old one, read from the whole files (readPredictions, then the same
+// joinExamples and sortJoined), for both joins, every sort, baselines named or not, a run lacking examples,
+// duplicated inputs and ids, missing scores, judge records and blank or CRLF lines. A later page reads its lines only.
+import fs from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { EXAMPLE_SORTS, type EvalExample, type ExamplesQuery } from '../../native/api/eval.ts';
+import { examplesPage, joinExamples, joinedExamplesForRuns, sortJoined } from '../../native/eval/compare.ts';
+import { predictionsPath, readPredictions, savePredictions } from '../../native/eval/predictions.ts';
+import type { Store } from '../../native/store/db.ts';
+import { tempStores } from './temp-stores.ts';
+
+const { tempDir, open } = tempStores('lathe-compare-page-');
+
+const example = (i: number, run: number): EvalExample => ({
+  index: i, id: `test:${i % 37 === 5 ? 4 : i}`, input: i % 11 === 3 ? 'the same dialogue' : `dialogue ${i} ✓`, references: [`summary ${i}`],
+  prediction: `run ${run} says ${i}`, scores: i % 13 === 7 && run === 1 ? { bleu: 0.5 } : { rougeL: ((i * (run + 3)) % 17) / 17, bleu: (i % 5) / 5 },
+  promptTokens: 10, truncatedTokens: 0, generatedTokens: 5, latencyMs: 1,
+  ...(i % 9 === 2 ? { judge: { mode: 'pointwise', verdicts: [], expected: i / 10, truncatedChars: 0 } } : {}),
+} as EvalExample);
+
+/** Three evaluations: the second lacks every 4th example, the third has 20 more; `sameData` makes them join by id. */
+async function evaluations(store: Store, dir: string, sameData: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [run, count, skip] of [[0, 120, 0], [1, 120, 4], [2, 140, 0]]) {
+    const config = { metrics: ['rougeL', 'bleu'], split: 'test', ...(sameData ? { dataset: { name: 'd', contentHash: 'h', splitSeed: 42 } } : {}) };
+    const r = store.runs.create({ kind: 'evaluation', name: `eval ${run}`, status: 'succeeded', config });
+    const examples = Array.from({ length: count }, (_, i) => example(i, run)).filter((_, i) => !skip || i % skip !== 1);
+    await savePredictions(store, dir, r.id, examples);
+    ids.push(r.id);
+  }
+  // blank and CRLF lines, as a hand-edited file has
+  const file = predictionsPath(dir, ids[2]);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('\n').map((l, i) => (i % 10 === 3 ? `${l}\r\n\n  ` : l)).join('\n'));
+  return ids;
+}
+
+/** The page as runs.examples answered it before: every file read whole, joined, sorted, sliced. */
+function oldPage(store: Store, dir: string, q: ExamplesQuery & { offset: number; limit: number }, byId: boolean) {
+  const all = joinedExamplesForRuns(store, dir, q); // for metric and the baseline/candidate it picked
+  const perRun = q.runIds.map((id) => readPredictions(predictionsPath(dir, id)));
+  const baseline = q.runIds.indexOf(all.baselineRunId);
+  const candidate = all.candidateRunId === null ? null : q.runIds.indexOf(all.candidateRunId);
+  const rows = sortJoined(joinExamples(perRun, all.metric, byId), q.sort ?? 'delta-desc', baseline, candidate);
+  return { ...all, total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
+}
+
+describe('runs.examples pages from outlines', () => {
+  it.each([true, false])('equal the pages read from whole files (join by id: %s)', async (sameData) => {
+    const dir = tempDir();
+    const store = open(dir);
+    const runIds = await evaluations(store, dir, sameData);
+    for (const sort of EXAMPLE_SORTS) {
+      for (const choice of [{}, { baselineRunId: runIds[2], candidateRunId: runIds[1] }, { metric: 'bleu', baselineRunId: runIds[1] }]) {
+        for (const [offset, limit] of [[0, 50], [37, 13], [130, 50], [500, 5], [0, 1000]]) {
+          const q = { runIds, sort, ...choice, offset, limit };
+          const page = examplesPage(store, dir, q);
+          expect(page.joinedBy).toBe(sameData ? 'example-id' : 'input-text');
+          expect(page).toEqual(oldPage(store, dir, q, sameData));
+        }
+      }
+    }
+  });
+
+  it('reads only its own lines once the files are outlined', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const runIds = await evaluations(store, dir, true);
+    const size = runIds.reduce((n, id) => n + fs.statSync(predictionsPath(dir, id)).size, 0);
+    const bytesRead = (fn: () => void) => {
+      const read = vi.spyOn(fs, 'readSync');
+      try {
+        fn();
+        return read.mock.results.reduce((n, r) => n + Number(r.value ?? 0), 0); // bytes read, not asked for
+      } finally {
+        read.mockRestore();
+      }
+    };
+    expect(bytesRead(() => examplesPage(store, dir, { runIds, offset: 0, limit: 5 }))).toBeGreaterThanOrEqual(size);
+    const later = bytesRead(() => examplesPage(store, dir, { runIds, offset: 100, limit: 5 }));
+    expect(later).toBeGreaterThan(0);
+    expect(later).toBeLessThan(size / 10);
+  });
+
+  it('names the file and line of a line that is not an example', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const runIds = await evaluations(store, dir, true);
+    const file = predictionsPath(dir, runIds[0]);
+    fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}{"id": 7}\nnot json\n`);
+    expect(() => examplesPage(store, dir, { runIds })).toThrow(`${file}:121: not an evaluation example`);
+  });
+});
