@@ -4,7 +4,7 @@
 //                       of byte j, element 2j+1 in the high nibble. K is padded with zeros to whole blocks.
 //   GatherBlockQuantized  the same bytes for an embedding table (V, C) quantised along C (quantize_axis 1),
 //                       scales (V, C/bs).
-//   DynamicQuantizeMatMul B (K, N) int8, one scale per column (N), zero point 0.
+//   DynamicQuantizeMatMul B (K, N) uint8, one scale per column (N), zero point 128 (see quantizeColumns8).
 // Symmetric block quantisation as ggml's Q4_0/Q8_0 and ORT's own quantiser do it: 4-bit maps the value of
 // largest magnitude m to −8 (scale = m / −8), 8-bit uses scale = max|x| / 127. One-off conversions of a whole
 // model at export time, so the loops here run once per weight, not on a hot path.
@@ -88,20 +88,30 @@ export function dequantizeBlocks(q: BlockQuantized): Float32Array {
 }
 
 export interface ColumnQuantized {
-  data: Int8Array; // (K, N)
+  data: Uint8Array; // (K, N): the code q ∈ −127…127 stored as q + COLUMN_ZERO_POINT
   scales: Float32Array; // (N)
 }
 
+/** Zero point of every column of quantizeColumns8: the stored byte 128 is the weight 0. */
+export const COLUMN_ZERO_POINT = 128;
+
 /**
- * Symmetric int8 per output channel for DynamicQuantizeMatMul: B (K, N) with scale max|column| / 127.
+ * Symmetric 8-bit per output channel for DynamicQuantizeMatMul: B (K, N) with scale max|column| / 127, each code
+ * stored as an unsigned byte offset by 128 (zero point 128, so still symmetric). Unsigned, not int8: the kernel
+ * quantises activations to uint8, and on x86 CPUs without VNNI (AVX2 only: most laptops, AMD EPYC before Zen 4)
+ * MLAS multiplies uint8 × int8 with VPMADDUBSW, which adds pairs of products into a saturating int16
+ * (2 × 255 × 127 > 32,767): a small Llama's logits came out 0.8 off on such a CPU. Its uint8 × uint8 kernel widens
+ * to 16 bits first and is exact everywhere, and unlike onnxruntime's other remedy (`reduce_range`, 7-bit weights,
+ * which cost stories260K 6 points of perplexity and a third of its greedy agreement here) it keeps all 8 bits. The
+ * file is written once and may run on any CPU, so this is not chosen per machine.
  * `w` is an nn.Linear weight (N, K) unless `transposed` (already (K, N), GPT-2's Conv1D).
  */
-export function quantizeColumnsInt8(w: Float32Array, rows: number, cols: number, transposed = false): ColumnQuantized {
-  if (w.length !== rows * cols) throw new Error(`quantizeColumnsInt8: ${w.length} values for a ${rows}×${cols} matrix`);
+export function quantizeColumns8(w: Float32Array, rows: number, cols: number, transposed = false): ColumnQuantized {
+  if (w.length !== rows * cols) throw new Error(`quantizeColumns8: ${w.length} values for a ${rows}×${cols} matrix`);
   const N = rows;
   const K = cols;
   const at = transposed ? (n: number, k: number) => w[k * N + n] : (n: number, k: number) => w[n * K + k];
-  const data = new Int8Array(K * N);
+  const data = new Uint8Array(K * N);
   const scales = new Float32Array(N);
   for (let n = 0; n < N; n++) {
     let amax = 0;
@@ -109,7 +119,7 @@ export function quantizeColumnsInt8(w: Float32Array, rows: number, cols: number,
     const scale = amax / 127;
     scales[n] = scale;
     const inv = scale ? 1 / scale : 0;
-    for (let k = 0; k < K; k++) data[k * N + n] = Math.max(-127, Math.min(127, roundAway(at(n, k) * inv)));
+    for (let k = 0; k < K; k++) data[k * N + n] = COLUMN_ZERO_POINT + Math.max(-127, Math.min(127, roundAway(at(n, k) * inv)));
   }
   return { data, scales };
 }

@@ -6,7 +6,7 @@
 import type { GraphBuilder, Node } from '../onnx/index.ts';
 import { floatToHalf } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
 import type { OnnxDtype } from '../models/onnx-variants.ts';
-import { quantizeBlocks, quantizeColumnsInt8, type BlockBits } from './onnx-quant-blocks.ts';
+import { COLUMN_ZERO_POINT, quantizeBlocks, quantizeColumns8, type BlockBits } from './onnx-quant-blocks.ts';
 
 export interface QuantizeOptions {
   /** Elements per block along K for the block-wise variants (default 32). */
@@ -67,10 +67,11 @@ export function quantizeDecoderGraph(g: GraphBuilder, dtype: OnnxDtype, opts: Qu
           const attrs = { K, N, bits, block_size: blockSize, accuracy_level: opts.accuracyLevel ?? 4 };
           g.nodes[i] = { opType: 'MatMulNBits', domain: MS, name: n.name, inputs: [n.inputs[0], p.data, p.scales, '', '', bias], outputs: n.outputs, attrs };
         } else {
-          const q = quantizeColumnsInt8(w.data as Float32Array, N, K, !transB);
-          const data = g.initializer(g.fresh(`${w.name}.int8`), q.data, [K, N], 'int8').name;
-          const scales = g.initializer(g.fresh(`${w.name}.int8.scales`), q.scales, [N]).name;
-          g.nodes[i] = { opType: 'DynamicQuantizeMatMul', domain: MS, name: n.name, inputs: [n.inputs[0], data, scales, '', bias], outputs: n.outputs, attrs: {} };
+          const q = quantizeColumns8(w.data as Float32Array, N, K, !transB);
+          const data = g.initializer(g.fresh(`${w.name}.q8`), q.data, [K, N], 'uint8').name;
+          const scales = g.initializer(g.fresh(`${w.name}.q8.scales`), q.scales, [N]).name;
+          const zeros = g.initializer(g.fresh(`${w.name}.q8.zero_points`), new Uint8Array(N).fill(COLUMN_ZERO_POINT), [N], 'uint8').name;
+          g.nodes[i] = { opType: 'DynamicQuantizeMatMul', domain: MS, name: n.name, inputs: [n.inputs[0], data, scales, zeros, bias], outputs: n.outputs, attrs: {} };
         }
         summary.matmuls++;
       } else if (n.opType === 'Gather' && intAttr(n, 'axis', 0) === 0 && opts.embeddings !== false && w.dims[1] % blockSize === 0) {

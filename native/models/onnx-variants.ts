@@ -15,7 +15,7 @@ export type OnnxDtype = (typeof ONNX_DTYPES)[number];
 export const ONNX_VARIANTS: Record<OnnxDtype, { file: string; summary: string }> = {
   fp32: { file: 'model.onnx', summary: 'float32 weights, the reference' },
   fp16: { file: 'model_fp16.onnx', summary: 'float16 weight matrices (half the bytes), computed in float32' },
-  q8: { file: 'model_quantized.onnx', summary: 'int8 dynamic: int8 weights per output channel, activations quantised per call (DynamicQuantizeMatMul)' },
+  q8: { file: 'model_quantized.onnx', summary: 'int8 dynamic: 8-bit weights per output channel (stored unsigned, zero point 128), activations quantised per call (DynamicQuantizeMatMul)' },
   int8: { file: 'model_int8.onnx', summary: 'weight-only int8 in blocks of 32, symmetric (MatMulNBits bits=8)' },
   q4: { file: 'model_q4.onnx', summary: 'weight-only int4 in blocks of 32, symmetric (MatMulNBits bits=4)' },
 };

@@ -4,7 +4,7 @@
 // results would differ by whole quantisation steps, not by float rounding.
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, createSession, ort } from '../../native/onnx/index.ts';
-import { dequantizeBlocks, quantizeBlocks, quantizeColumnsInt8 } from '../../native/deploy/onnx-quant-blocks.ts';
+import { COLUMN_ZERO_POINT, dequantizeBlocks, quantizeBlocks, quantizeColumns8 } from '../../native/deploy/onnx-quant-blocks.ts';
 
 function random(n: number, seed: number): Float32Array {
   let s = seed;
@@ -89,15 +89,23 @@ describe('onnxruntime reads the layouts', () => {
     expect(maxDiff(got, want)).toBeLessThan(1e-6);
   });
 
-  it('DynamicQuantizeMatMul with per-column int8 weights is within the activation rounding of the float product', async () => {
+  it('DynamicQuantizeMatMul with per-column 8-bit weights (uint8, zero point 128) is within the activation rounding of the float product', async () => {
     const w = random(N * K, 13);
     const x = random(M * K, 14);
-    const q = quantizeColumnsInt8(w, N, K);
+    const q = quantizeColumns8(w, N, K);
+    // Unsigned bytes around 128, each column's largest weight at ±127: uint8 × uint8 in the kernel, which no CPU
+    // saturates (uint8 × int8 did, on AVX2 without VNNI).
+    for (let n = 0; n < N; n++) {
+      let top = 0;
+      for (let k = 0; k < K; k++) top = Math.max(top, Math.abs(q.data[k * N + n] - COLUMN_ZERO_POINT));
+      expect(top).toBe(127);
+    }
     const g = new GraphBuilder({ name: 'dq' });
     const a = g.input('x', 'float32', [M, K]);
-    g.output(g.op('DynamicQuantizeMatMul', [a, g.initializer('b', q.data, [K, N], 'int8'), g.initializer('s', q.scales, [N])], {}, { domain: 'com.microsoft', types: [{ dtype: 'float32', shape: [M, N] }] }), 'y');
+    const zeros = g.initializer('z', new Uint8Array(N).fill(COLUMN_ZERO_POINT), [N], 'uint8');
+    g.output(g.op('DynamicQuantizeMatMul', [a, g.initializer('b', q.data, [K, N], 'uint8'), g.initializer('s', q.scales, [N]), zeros], {}, { domain: 'com.microsoft', types: [{ dtype: 'float32', shape: [M, N] }] }), 'y');
     const deq = new Float32Array(N * K);
-    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) deq[n * K + k] = q.data[k * N + n] * q.scales[n];
+    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) deq[n * K + k] = (q.data[k * N + n] - COLUMN_ZERO_POINT) * q.scales[n];
     const ref = new GraphBuilder({ name: 'ref' });
     ref.output(ref.op('Gemm', [ref.input('x', 'float32', [M, K]), ref.initializer('w', deq, [N, K])], { transB: 1 }), 'y');
     const feeds = { x: new ort.Tensor('float32', x, [M, K]) };
