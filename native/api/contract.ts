@@ -26,7 +26,13 @@ export const methods = {
   'projects.get': { params: Id, result: Project },
   'projects.create': { params: ProjectInput, result: Project },
   'projects.update': { params: z.object({ id: z.string(), patch: ProjectPatch }), result: Project },
-  'projects.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
+  /**
+   * What deleting the project would touch, asked before a confirmation: its datasets, runs and document collections
+   * (they stay, in no project), and `busy`, why it cannot be deleted now (work still running in it), else null.
+   */
+  'projects.usage': { params: Id, result: z.object({ datasets: z.number().int(), runs: z.number().int(), collections: z.number().int(), busy: z.string().nullable() }) },
+  /** Refused (conflict) while work runs in the project; its datasets, runs and collections stay, in no project (`kept`). */
+  'projects.delete': { params: Id, result: z.object({ deleted: z.boolean(), kept: z.object({ datasets: z.number().int(), runs: z.number().int(), collections: z.number().int() }) }) },
 
   'datasets.list': { params: z.object({ projectId: z.string().nullable().optional() }), result: z.array(Dataset) },
   'datasets.get': { params: Id, result: Dataset },
@@ -46,7 +52,13 @@ export const methods = {
   'datasets.setMapping': { params: z.object({ id: z.string(), mapping: ColumnMapping }), result: Dataset },
   /** Move a dataset into a project (one imported without --project, say), or out of any (`null`). */
   'datasets.setProject': { params: z.object({ id: z.string().min(1), projectId: z.string().min(1).nullable() }), result: Dataset },
-  'datasets.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
+  /**
+   * What deleting the dataset would touch, asked before a confirmation: the runs that read it (they stay, with their
+   * scores, and show the dataset as deleted), and `busy`, why it cannot be deleted now (a job reading it), else null.
+   */
+  'datasets.usage': { params: Id, result: z.object({ runs: z.array(RunSummary), busy: z.string().nullable() }) },
+  /** Refused (conflict) while a job or a lathe process reads it; the runs that read it stay (`kept`). */
+  'datasets.delete': { params: Id, result: z.object({ deleted: z.boolean(), kept: z.object({ runs: z.number().int() }) }) },
 
   /** The newest jobs; with runId, only the jobs that drove that run (one per attempt: a resume adds one). */
   'jobs.list': { params: z.object({ limit: z.number().int().min(1).max(500).default(50), runId: z.string().min(1).optional() }), result: z.array(Job) },

@@ -7,7 +7,7 @@ import { plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import type { CliCommand } from './command.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
@@ -83,7 +83,7 @@ const HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and ppo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
-  project: 'project id or name the run belongs to, so its pages show it (default: none)',
+  project: RUN_PROJECT_HELP,
 };
 
 /** A PPO run's outcome in words; counts in the singular where one ('after 1 iteration'). */
@@ -125,7 +125,7 @@ export const commands: CliCommand[] = [
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
-      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },

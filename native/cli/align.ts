@@ -6,7 +6,7 @@ import { formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 
@@ -61,7 +61,7 @@ const HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the aligned model (default: the base name and dpo, -merged for a LoRA run, then -2, -3 … when taken)',
   name: 'name for the run',
-  project: 'project id or name the run belongs to, so its pages show it (default: none)',
+  project: RUN_PROJECT_HELP,
 };
 
 /** A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'). */
@@ -104,7 +104,7 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
-      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },

@@ -1,4 +1,4 @@
-// `lathe dataset import|list|show|map`. Import runs in the foreground with a progress line on stderr, through
+// `lathe dataset import|list|show|map|delete`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
 import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField } from '../api/schemas.ts';
 import type { ImportProgress } from '../data/import.ts';
@@ -9,6 +9,7 @@ import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
+import { datasetRunsNote } from '../api/deletion.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
 
@@ -232,6 +233,18 @@ export const commands: CliCommand[] = [
       const updated = await callStudio(ctx, 'datasets.setMapping', { id: dataset.id, mapping });
       const project = await projectOf(ctx, updated);
       ctx.print(updated, () => `Mapped dataset ${updated.name}\n${describeDataset(updated, project)}`);
+    },
+  },
+  {
+    path: ['dataset', 'delete'],
+    summary: "Delete a dataset and its rows (the runs that used it stay, with their scores); refused while a job reads it",
+    usage: 'lathe dataset delete DATASET [--json]',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError('give one dataset (its id or name).\nUsage: lathe dataset delete DATASET [--json]');
+      const dataset = await callStudio(ctx, 'datasets.get', { id: positionals[0] });
+      const result = await callStudio(ctx, 'datasets.delete', { id: dataset.id });
+      ctx.print(result, () => `Deleted dataset ${dataset.name} (${dataset.id}) and its rows. ${datasetRunsNote(result.kept.runs)}`);
     },
   },
 ];

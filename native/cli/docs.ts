@@ -9,7 +9,7 @@ import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { optionalProjectId, runProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 
@@ -252,7 +252,7 @@ export const commands: CliCommand[] = [
       split: 'split to evaluate: train, validation, test or all (default test)',
       limit: 'evaluate the first N rows of the split (default: all)',
       modes: 'comma-separated modes to compare (default: bm25, plus dense and hybrid with an embedding model)',
-      project: 'project id or name the runs belong to (default: none)',
+      project: 'project id or name the runs belong to (default: the project of the collection and --dataset, when they have one)',
       threads: 'CPU threads (default: all cores)',
     },
     positionals: true,
@@ -277,7 +277,7 @@ export const commands: CliCommand[] = [
             split: split as 'test',
             limit: numberFlag(values, 'limit', EVAL_USAGE, { min: 1 }) ?? null,
             modes,
-            projectId: (await optionalProjectId(ctx, values.project)) ?? null,
+            projectId: (await runProjectId(ctx, values.project, { datasets: [values.dataset], collection: positionals[0] }, true)) ?? null,
             threads: numberFlag(values, 'threads', EVAL_USAGE, THREADS_RANGE),
           }, {
             store,

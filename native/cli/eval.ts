@@ -10,7 +10,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, parseFlagInput, parseGenerationFlags, schemaNumberFlag } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
 
 const USAGE =
@@ -216,7 +216,7 @@ export const commands: CliCommand[] = [
       'ref-columns': "comma-separated reference columns (default: the mapping's target, and summary1..N where present)",
       'batch-size': 'examples generated together (default 1)',
       threads: 'CPU threads (default: all cores)',
-      project: 'project id or name the run counts for (its scorecard)',
+      project: RUN_PROJECT_HELP,
       name: 'name for the run',
       judge: 'judge model (id or name) for the judge metric',
       'judge-mode': 'pointwise (a 1–5 score from the judge\'s probabilities) or pairwise (the answer against the first reference, both orders); default pointwise',
@@ -278,7 +278,7 @@ export const commands: CliCommand[] = [
         generation: parseGenerationFlags(values, USAGE),
         batchSize: num(values, 'batch-size'),
         threads: num(values, 'threads'),
-        projectId: (await optionalProjectId(ctx, values.project)) ?? null,
+        projectId: (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null,
         name: values.name as string | undefined,
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags

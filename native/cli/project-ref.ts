@@ -2,7 +2,7 @@
 // The API takes project ids only, so the CLI looks the name up first; a key that matches nothing is passed on as
 // it is, and the engine's not_found error names it.
 import type { CliContext } from './command.ts';
-import { callStudio } from './studio-call.ts';
+import { callStudio, openCliStudio } from './studio-call.ts';
 
 export async function projectIdOf(ctx: CliContext, key: string): Promise<string> {
   const projects = await callStudio(ctx, 'projects.list', {});
@@ -32,4 +32,44 @@ export async function projectLabel(ctx: CliContext, id: string): Promise<string>
 /** Every project's name by its id: lists show a project by the name people know it by. */
 export async function projectNames(ctx: CliContext): Promise<Map<string, string>> {
   return new Map((await callStudio(ctx, 'projects.list', {})).map((p) => [p.id, p.name]));
+}
+
+/** --project's help for the commands that record a run (runProjectId). */
+export const RUN_PROJECT_HELP = "project id or name the run belongs to, so the project's pages and scorecard show it (default: the project of --dataset, when it has one)";
+
+/**
+ * The project a run started from the command line is recorded in (one rule for eval, train, align, reward and docs
+ * eval): --project when given; else the project of what the run reads (its datasets, a collection) when they have
+ * one and agree, said on stderr, so the project's Runs page and scorecard show the run; else none, with a warning
+ * when they belong to different projects. A dataset or collection that cannot be found is left to the command,
+ * whose own error names it.
+ */
+export async function runProjectId(ctx: CliContext, flag: unknown, reads: { datasets?: unknown[]; collection?: unknown }, several = false): Promise<string | undefined> {
+  const subject = several ? 'the runs are' : 'the run is';
+  if (typeof flag === 'string') return projectIdOf(ctx, flag);
+  const studio = await openCliStudio(ctx);
+  const owners: { what: string; projectId: string }[] = [];
+  try {
+    for (const key of reads.datasets ?? []) {
+      const d = typeof key === 'string' ? studio.store.datasets.get(key) ?? studio.store.datasets.list().find((x) => x.name === key) : undefined;
+      if (d?.projectId) owners.push({ what: `dataset ${d.name}`, projectId: d.projectId });
+    }
+    if (typeof reads.collection === 'string') {
+      const key = reads.collection;
+      const c = studio.store.collections.list().find((x) => x.id === key || x.name === key);
+      if (c?.projectId) owners.push({ what: `collection ${c.name}`, projectId: c.projectId });
+    }
+    const projects = new Set(owners.map((o) => o.projectId));
+    const name = (id: string) => studio.store.projects.get(id)?.name ?? id;
+    if (projects.size > 1) {
+      ctx.warn(`${subject} recorded in no project: ${owners.map((o) => `${o.what} is in project '${name(o.projectId)}'`).join(', ')}; give --project to choose one`);
+      return undefined;
+    }
+    const [only] = owners;
+    if (!only) return undefined;
+    ctx.info(`${subject} recorded in project '${name(only.projectId)}' (${only.projectId}), the project of ${owners.map((o) => o.what).join(' and ')}; give --project to choose another`);
+    return only.projectId;
+  } finally {
+    await studio.close();
+  }
 }

@@ -1,4 +1,4 @@
-// `lathe project create|update|list|show`: the use case being worked on — task, success metric, constraints.
+// `lathe project create|update|list|show|delete`: the use case being worked on — task, success metric, constraints.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER } from '../api/eval.ts';
 import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
@@ -8,6 +8,7 @@ import { didYouMean } from './suggest.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { projectIdOf } from './project-ref.ts';
+import { projectContentsNote } from '../api/deletion.ts';
 
 const FIELD_FLAGS = '[--metric M --target X] [--description TEXT] [--device D --memory-mb M --max-latency-ms L]';
 const CREATE_USAGE = `lathe project create --name N --task <${TASK_TYPES.join('|')}> ${FIELD_FLAGS}`;
@@ -175,6 +176,19 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1) throw new UserError('give one project (its id or name).\nUsage: lathe project show PROJECT');
       const project = await callStudio(ctx, 'projects.get', { id: await projectIdOf(ctx, positionals[0]) });
       ctx.print(project, () => describeProject(project));
+    },
+  },
+  {
+    path: ['project', 'delete'],
+    summary: 'Delete a project; its datasets, runs and document collections stay, in no project; refused while work runs in it',
+    usage: 'lathe project delete PROJECT [--json]',
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError('give one project (its id or name).\nUsage: lathe project delete PROJECT [--json]');
+      const project = await callStudio(ctx, 'projects.get', { id: await projectIdOf(ctx, positionals[0]) });
+      const result = await callStudio(ctx, 'projects.delete', { id: project.id });
+      const where = result.kept.datasets + result.kept.runs + result.kept.collections > 0 ? " 'lathe dataset list', 'lathe runs list' and 'lathe docs list' show them." : '';
+      ctx.print(result, () => `Deleted project ${project.name} (${project.id}). ${projectContentsNote(result.kept)}${where}`);
     },
   },
 ];

@@ -9,7 +9,7 @@ import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts } from '../train/reward-score.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions, THREADS_RANGE } from './options.ts';
 import { formatTable } from './table.ts';
@@ -63,7 +63,7 @@ const HELP: Record<string, string> = {
   threads: THREADS_HELP,
   'skip-invalid': 'pairwise: leave out (and list) rows that make no pair instead of refusing the dataset',
   name: 'name for the run',
-  project: 'project id or name the run belongs to, so its pages show it (default: none)',
+  project: RUN_PROJECT_HELP,
 };
 
 /**
@@ -103,7 +103,7 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
-      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },
   },

@@ -8,7 +8,7 @@ import type { CliCommand } from './command.ts';
 import { printOutcome, refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { asFlagError, choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatValue, plural } from '../api/format.ts';
-import { optionalProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -43,7 +43,7 @@ const TRAIN_HELP: Record<string, string> = {
   'no-merge': 'LoRA: keep only the adapter, do not also write the merged model',
   'output-name': 'name of the trained model (default: the base name and the method, s260k-lora-merged or s260k-full, then -2, -3 … when taken)',
   name: 'name for the run',
-  project: 'project id or name the run belongs to (default: none)',
+  project: RUN_PROJECT_HELP,
   'train-on-prompt': 'score the prompt tokens too (default: the completion only)',
   schedule: `learning-rate schedule: ${SCHEDULES.join(', ')} (default ${schemaDefault(field.schedule)})`,
   lr: 'peak learning rate (default: sized to the model and method, e.g. 2e-3 for LoRA on a small model)',
@@ -122,7 +122,7 @@ export const commands: CliCommand[] = [
     options: TRAIN_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
-      const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
+      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return runInForeground(ctx, 'training', async (env) => {
         const [{ resumePretrain }, { resumeFinetune, startFinetune }] = await Promise.all([import('../train/pretrain.ts'), import('../train/finetune.ts')]);
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {

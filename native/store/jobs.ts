@@ -98,6 +98,11 @@ export class JobTable {
     return (rows as JobRow[]).map(toJob);
   }
 
+  /** The jobs still queued or running, oldest first. */
+  open(): Job[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid").all() as JobRow[]).map(toJob);
+  }
+
   /**
    * Apply a patch; entering 'running' stamps started_at, entering a finished state stamps finished_at, and a job
    * that fails, is cancelled or interrupted ends its run (if still open) the same way, in the same transaction.

@@ -158,6 +158,26 @@ export class RunTable {
     return (this.select(SUMMARY_COLUMNS, filter) as Omit<RunRow, 'config_json'>[]).map(toSummary);
   }
 
+  /**
+   * The runs that read dataset `datasetId`, oldest first: a trainer records it as config.datasetId, an evaluation
+   * as config.dataset.id, and the dataset its few-shot examples came from as config.template.shotsFrom.id.
+   */
+  usingDataset(datasetId: string): RunSummary[] {
+    const rows = this.db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE json_valid(config_json) AND ? IN (
+         json_extract(config_json, '$.datasetId'), json_extract(config_json, '$.dataset.id'), json_extract(config_json, '$.template.shotsFrom.id'))
+       ORDER BY created_at, rowid`,
+    ).all(datasetId) as Omit<RunRow, 'config_json'>[];
+    return rows.map(toSummary);
+  }
+
+  /** The open runs of project `projectId` (null: of none) that a live process outside the job queue is writing. */
+  liveOwned(projectId: string): RunSummary[] {
+    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, owner_pid, owner_started FROM runs WHERE project_id = ? AND owner_pid IS NOT NULL AND ${OPEN} ORDER BY created_at, rowid`)
+      .all(projectId) as (Omit<RunRow, 'config_json'>)[];
+    return rows.filter((r) => isOwnerAlive({ pid: r.owner_pid!, started: r.owner_started })).map(toSummary);
+  }
+
   private select(columns: string, filter: RunFilter): unknown[] {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -1,6 +1,5 @@
 // One function per Studio API method, on top of the store, the job queue and the dataset files. The
 // mapped type makes a missing or misspelt method a compile error.
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { methods } from '../api/contract.ts';
 import { alignMethods } from '../api/align.ts';
@@ -17,6 +16,7 @@ import { promptLabelsOf } from '../eval/runner-data.ts';
 import type { HandlersFor } from './context.ts';
 import { insideHandlers } from './inside.ts';
 import { runHandlers } from './runs.ts';
+import { deletionHandlers } from './deletion.ts';
 import { lazyHandlers } from './lazy-handlers.ts';
 import { serveApiHandlers } from './serve-api.ts';
 import { projectJourney } from './journey.ts';
@@ -56,7 +56,6 @@ export const handlers: Handlers = {
     store.projects.find(id, 'id');
     return store.projects.update(id, sentFields(patch, (raw as { patch?: unknown }).patch))!;
   },
-  'projects.delete': ({ id }, _raw, { store }) => ({ deleted: store.projects.delete(id) }),
   'projects.journey': ({ id }, _raw, { store }) => projectJourney(store, id),
 
   'datasets.list': ({ projectId }, _raw, { store }) => store.datasets.list(projectId),
@@ -87,12 +86,6 @@ export const handlers: Handlers = {
     if (projectId !== null) store.projects.find(projectId, 'projectId');
     return store.datasets.setProject(dataset.id, projectId)!;
   },
-  'datasets.delete': ({ id }, _raw, { store, dataDir }) => {
-    // Row first, then files: a crash in between leaves an orphan folder (swept later), never a row without rows.
-    const deleted = store.datasets.delete(id);
-    if (deleted) fs.rmSync(datasetDir(dataDir, id), { recursive: true, force: true });
-    return { deleted };
-  },
 
   'jobs.list': ({ limit, runId }, _raw, { store }) => store.jobs.list(limit, runId),
   'jobs.get': ({ id }, _raw, { store }) => store.jobs.find(id, 'id'),
@@ -109,6 +102,7 @@ export const handlers: Handlers = {
     store.runs.find(id, 'id');
     return store.runs.metrics(id, name, maxPoints);
   },
+  ...deletionHandlers,
   ...runHandlers,
   // the groups that load onnxruntime and the engine: imported at their first call (lazy-handlers.ts)
   ...lazyHandlers(evalMethods, async () => (await import('./eval.ts')).evalHandlers),

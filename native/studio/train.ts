@@ -9,7 +9,7 @@ import type { trainMethods } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { listCheckpoints } from '../train/checkpoints.ts';
 import { trainingDefaults } from '../train/defaults.ts';
-import { SAMPLES_FILE, runDir, type Sample } from '../train/run-env.ts';
+import { SAMPLES_FILE, requireRunData, runDir, type Sample } from '../train/run-env.ts';
 import { checkPretrain, planFinetune } from '../train/validate.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 
@@ -40,6 +40,7 @@ export const trainHandlers: TrainHandlers = {
       throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
     }
     if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
+    requireRunData(ctx.store, run);
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
   },
   'train.cancel': ({ runId }, _raw, ctx) => {

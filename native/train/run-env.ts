@@ -7,6 +7,7 @@ import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
 import type { Dataset, Model, Run } from '../api/schemas.ts';
 import { withArticle } from '../api/format.ts';
+import { StudioError } from '../api/errors.ts';
 import { importModelFolder } from '../models/import.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
@@ -92,7 +93,16 @@ export function runToResume(store: Store, runId: string, kind: Run['kind'], comm
   if (run.kind !== kind) throw new Error(`run ${runId} is ${withArticle(run.kind)} run; '${command}' continues ${kind} runs`);
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
   if (store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);
+  requireRunData(store, run);
   return run;
+}
+
+/** A run resumes on the data it started with: refused, saying so, when that dataset has been deleted since. */
+export function requireRunData(store: Store, run: Run): void {
+  const id = (run.config as { datasetId?: unknown }).datasetId;
+  if (typeof id === 'string' && !store.datasets.get(id)) {
+    throw new StudioError('conflict', `run ${run.id} cannot resume: the dataset it trained on (${id}) has been deleted; start a new run on another dataset`, { field: 'runId' });
+  }
 }
 
 /** The dataset run `runId` was started with, refused when its file changed since: the run would learn from other data. */

@@ -1,10 +1,13 @@
 // Datasets imported from the CLI without --project, as the README does it, then a project scoped in the UI:
 // the Datasets page lists them apart as "Not in any project" with a way into the project, and the Fine-tune
 // and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
-// another project's. Adding one moves it into the project everywhere. Screenshots land in tests/e2e/screenshots/.
+// another project's. Adding one moves it into the project everywhere. Deleting a dataset, then a project, asks first,
+// saying what stays (the run that used the dataset; the project's dataset, in no project), by keyboard alone, and
+// leaves no page that breaks on what is gone. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../native/store/db.ts';
 import { importS260k } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
@@ -120,5 +123,73 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     const { studio } = e2e;
     await expect(callApi(studio, 'datasets.setProject', { id: unassignedId, projectId: 'proj_missing' })).rejects.toThrow(/project proj_missing does not exist/);
     await expect(callApi(studio, 'datasets.setProject', { id: 'ds_missing', projectId: null })).rejects.toThrow(/dataset ds_missing does not exist/);
+  });
+
+  /** The focused element's text (its id for the page's main region). */
+  const focused = () => e2e.page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.id === 'content' ? '#content' : (el?.textContent ?? '').trim();
+  });
+
+  it('deletes a dataset after a confirmation that names the run that used it; the run then shows it as deleted', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const store = openStore(studio.dataDir);
+    let runId = '';
+    try {
+      const projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
+      const run = store.runs.create({ kind: 'evaluation', name: 'baseline on dialogsum-dev', projectId, config: { dataset: { id: unassignedId, name: 'dialogsum-dev' }, split: 'test' } });
+      store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: 0.21 });
+      store.runs.setStatus(run.id, 'running');
+      store.runs.setStatus(run.id, 'succeeded');
+      runId = run.id;
+    } finally {
+      store.close();
+    }
+    await page.goto(`${studio.origin}/#/datasets/${unassignedId}`);
+    const del = page.getByRole('button', { name: 'Delete', exact: true });
+    await del.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete dialogsum-dev?' });
+    await dialog.getByText('1 run used this dataset; it stays, with its scores, and shows the dataset as deleted.').waitFor();
+    expect(await dialog.getByRole('link').allTextContents()).toEqual(['baseline on dialogsum-dev']);
+    expect(await focused()).toBe('Keep it');
+    await shootSchemes(page, 'dataset-delete-confirm');
+    await page.keyboard.press('Escape'); // cancels, and focus goes back to Delete
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focused()).toBe('Delete');
+    await page.keyboard.press('Enter');
+    await dialog.getByText(/^1 run used/).waitFor();
+    await page.keyboard.press('Tab'); // from Keep it to the deliberate choice
+    expect(await focused()).toBe('Delete dataset');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Deleted “dialogsum-dev”' }).waitFor();
+    await page.getByText('No datasets in this project yet').waitFor();
+    await expect.poll(focused).toBe('#content'); // no dataset left to show: the page, not the document's top
+    expect(new URL(page.url()).hash).toBe('#/datasets');
+
+    await page.goto(`${studio.origin}/#/runs/${runId}`);
+    await page.getByTestId('run-config').getByText('deleted dataset').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('deletes a project after a confirmation saying its dataset stays; the switcher moves to the project left', async () => {
+    const { studio, page, pageErrors } = e2e;
+    await page.goto(`${studio.origin}/#/scope`);
+    await page.getByRole('button', { name: /Current project/ }).click();
+    await page.getByRole('menuitemradio', { name: /Someone else’s/ }).click();
+    await page.getByRole('heading', { name: 'Someone else’s', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Delete project' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Someone else’s?' });
+    await dialog.getByText('Its 1 dataset stays, in no project: it is not deleted. The Datasets page lists it under “Not in any project”.').waitFor();
+    expect(await focused()).toBe('Keep it');
+    await shootSchemes(page, 'project-delete-confirm');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Deleted “Someone else’s”' }).waitFor();
+    await page.getByRole('heading', { name: 'Dialogue summaries', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: /Current project/ }).textContent()).toContain('Dialogue summaries');
+    expect(await focused()).toBe('#content');
+    await page.goto(`${studio.origin}/#/datasets`);
+    await page.getByRole('region', { name: 'Not in any project' }).getByRole('button', { name: /other-project-set/ }).waitFor();
+    expect(pageErrors).toEqual([]);
   });
 });

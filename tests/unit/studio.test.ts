@@ -40,7 +40,7 @@ describe('Studio service', () => {
     expect(renamed).toMatchObject({ name: 'renamed', description: 'keep me', constraints: { device: 'cpu', memoryBudgetMb: 1024 } });
     const limited = await studio.call('projects.update', { id: p.id, patch: { constraints: { maxLatencyMs: 200 } } });
     expect(limited.constraints).toEqual({ device: 'cpu', memoryBudgetMb: 1024, maxLatencyMs: 200 });
-    expect(await studio.call('projects.delete', { id: p.id })).toEqual({ deleted: true });
+    expect(await studio.call('projects.delete', { id: p.id })).toEqual({ deleted: true, kept: { datasets: 0, runs: 0, collections: 0 } });
     expect(await studio.call('projects.list', {})).toEqual([]);
   });
 
@@ -73,7 +73,7 @@ describe('Studio service', () => {
     const wrong = await refusal(studio.call('datasets.setMapping', { id: d.id, mapping: { text: 'sentence' } }));
     expect(wrong.message).toMatch(/does not have/);
     expect((await studio.call('datasets.setMapping', { id: d.id, mapping: { input: 'text' } })).mapping).toEqual({ input: 'text' });
-    expect(await studio.call('datasets.delete', { id: d.id })).toEqual({ deleted: true });
+    expect(await studio.call('datasets.delete', { id: d.id })).toEqual({ deleted: true, kept: { runs: 0 } });
     expect(fs.existsSync(path.join(studio.options.dataDir, 'datasets', d.id))).toBe(false);
   });
 

@@ -1,15 +1,17 @@
 // One dataset: its facts (rows, splits, format, content hash), the rows skipped at import, the column mapping
-// for the project's task, and a preview of the rows.
-import type { ReactNode } from 'react';
+// for the project's task, and a preview of the rows; Delete asks first, saying which runs used it.
+import { useState, type ReactNode } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
-import { Badge, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { DeleteDatasetDialog } from './DeleteDatasetDialog.tsx';
 import { MappingEditor } from './MappingEditor.tsx';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { RowsPreview } from './RowsPreview.tsx';
 
 /** `attach`: shown for a dataset in no project, in place of the mapping, which needs the project's task. */
-export function DatasetDetail({ dataset, task, attach, onChanged }: { dataset: Dataset; task: TaskType | null; attach?: ReactNode; onChanged(dataset: Dataset): void }) {
+export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: { dataset: Dataset; task: TaskType | null; attach?: ReactNode; onChanged(dataset: Dataset): void; onDeleted(): void }) {
+  const [confirming, setConfirming] = useState(false);
   const splitTotal = (dataset.splits.train ?? 0) + (dataset.splits.validation ?? 0) + (dataset.splits.test ?? 0) || 1;
   return (
     <div className="stack" aria-label={`Dataset ${dataset.name}`}>
@@ -17,7 +19,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged }: { dataset: D
         <CardHeader
           title={dataset.name}
           subtitle={<span className="mono">{dataset.sourcePath}</span>}
-          actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span></div>}
+          actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button></div>}
         />
         <div className="card-body stack">
           <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
@@ -57,6 +59,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged }: { dataset: D
         <Callout title="Column mapping needs a project">This dataset belongs to no project; choose or create a project so the studio knows which fields its task needs.</Callout>
       )}
       <RowsPreview dataset={dataset} />
+      {confirming && <DeleteDatasetDialog dataset={dataset} onClose={() => setConfirming(false)} onDeleted={onDeleted} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Datasets: import files into the current project, then inspect, map and preview each one. Datasets that
 // belong to no project (a CLI import without --project) are listed apart, each with a way into this project.
-import { useState } from 'react';
+// Deleting one (DatasetDetail) leaves the runs that used it, which show it as deleted.
+import { useEffect, useRef, useState } from 'react';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { GoFirst } from '../../app/GoFirst.tsx';
@@ -38,11 +39,25 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
   const { current, loading: projectsLoading } = useProjects();
   const list = useQuery('datasets.list', projectsLoading ? null : {});
   // In the address (#/datasets/<id>): a reload, Back and Forward keep the dataset shown.
-  const { id: selectedId, select: setSelectedId } = useItemAddress('datasets');
+  const { id: selectedId, select: setSelectedId, forget } = useItemAddress('datasets');
   const [adding, setAdding] = useState(false);
   const { inProject, unassigned, offered } = datasetChoices(list.data, current?.id ?? null);
   const selected = offered.find((d) => d.id === selectedId) ?? offered[0] ?? null;
 
+
+  // After a delete the dialog's Delete button is gone with the dataset shown: focus goes to the dataset the list
+  // shows next, or to the page when none is left, never to the top of the document.
+  const focusAfterDelete = useRef(false);
+  function afterDelete() {
+    focusAfterDelete.current = true;
+    forget();
+    list.reload();
+  }
+  useEffect(() => {
+    if (!focusAfterDelete.current || list.loading) return;
+    focusAfterDelete.current = false;
+    (document.querySelector<HTMLElement>('[aria-label="Dataset list"] [aria-current="true"]') ?? document.getElementById('content'))?.focus();
+  }, [list.loading, list.data]);
 
   async function addToProject(dataset: Dataset) {
     if (!current) return;
@@ -99,7 +114,7 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
             {current && inProject.length > 0 && <DatasetList title="In this project" subtitle={count(inProject.length)} datasets={inProject} selectedId={selected.id} onSelect={setSelectedId} />}
             {unassigned.length > 0 && <DatasetList title={UNASSIGNED_LABEL} subtitle={`${count(unassigned.length)} · imported without a project`} datasets={unassigned} selectedId={selected.id} onSelect={setSelectedId} />}
           </Card>
-          <DatasetDetail key={selected.id} dataset={selected} task={selected.projectId && current ? current.task : null} attach={attach} onChanged={() => list.reload()} />
+          <DatasetDetail key={selected.id} dataset={selected} task={selected.projectId && current ? current.task : null} attach={attach} onChanged={() => list.reload()} onDeleted={afterDelete} />
         </div>
       )}
     </div>

@@ -1,10 +1,11 @@
 // A run's settings as it recorded them: readable rows (each key in words, nested objects flattened to dotted
-// keys, a model's, dataset's or project's id shown as its name, long text cut with the whole in a tooltip), or
+// keys, a model's, dataset's or project's id shown as its name, or marked deleted when the studio no longer has it,
+// long text cut with the whole in a tooltip), or
 // the exact JSON to copy into a script.
 import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { shownRunConfig } from '../../../../native/api/run-config.ts';
 import { configLabel } from './configLabels.ts';
 
@@ -35,20 +36,23 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** The names of the studio's models, datasets and projects by id; an id it no longer has stays an id. */
-function useNamesById(): Map<string, string> {
+/** The names of the studio's models, datasets and projects by id; `gone` says what an id it no longer has was. */
+function useNamesById(): { names: Map<string, string>; gone(value: unknown): string | null } {
   const models = useQuery('models.list', {});
   const datasets = useQuery('datasets.list', {});
-  const { projects } = useProjects();
-  return useMemo(
-    () => new Map([...(models.data ?? []), ...(datasets.data ?? []), ...projects].map((x) => [x.id, x.name])),
-    [models.data, datasets.data, projects],
-  );
+  const { projects, loading } = useProjects();
+  return useMemo(() => {
+    const names = new Map([...(models.data ?? []), ...(datasets.data ?? []), ...projects].map((x) => [x.id, x.name]));
+    // Known only once the list it would be in has loaded: an id is not called deleted while the names are on their way.
+    const lists: [RegExp, unknown, string][] = [[/^ds_[0-9a-f]{12}$/, datasets.data, 'deleted dataset'], [/^mdl_[0-9a-f]{12}$/, models.data, 'deleted model'], [/^proj_[0-9a-f]{12}$/, loading ? undefined : projects, 'deleted project']];
+    const gone = (value: unknown) => (typeof value === 'string' && !names.has(value) ? lists.find(([shape, list]) => list !== undefined && shape.test(value))?.[2] ?? null : null);
+    return { names, gone };
+  }, [models.data, datasets.data, projects, loading]);
 }
 
 export function RunConfig({ config }: { config: unknown }) {
   const [json, setJson] = useState(false);
-  const names = useNamesById();
+  const { names, gone } = useNamesById();
   // A full run's table leaves out the LoRA settings it recorded but never used; the JSON stays the exact record.
   const rows = configRows(shownRunConfig(config), names);
   return (
@@ -70,9 +74,12 @@ export function RunConfig({ config }: { config: unknown }) {
             {rows.map(([key, value]) => {
               const text = show(value);
               const name = typeof value === 'string' ? names.get(value) : undefined;
+              const deleted = gone(value);
               return [
                 <dt key={`k${key}`} className="small" title={key}>{configLabel(key)}</dt>,
-                name !== undefined
+                deleted !== null
+                  ? <dd key={`v${key}`} className="small" title={`${text}: no longer in the studio`}><Badge>{deleted}</Badge> <span className="faint mono">{text}</span></dd>
+                  : name !== undefined
                   ? <dd key={`v${key}`} className="small" title={text}>{name} <span className="faint mono">{text}</span></dd>
                   : <dd key={`v${key}`} className="mono small" title={text.length > 120 ? text : undefined}>{text.length > 120 ? `${text.slice(0, 119)}…` : text}</dd>,
               ];

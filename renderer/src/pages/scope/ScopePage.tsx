@@ -1,5 +1,6 @@
 // Stage 1, Scope: create the project or refine the current one. Saving validates with the contract's schema
-// first, then the engine's answer; field errors land under their fields, anything else in a toast.
+// first, then the engine's answer; field errors land under their fields, anything else in a toast. The project's
+// Delete asks first, saying what it holds (which stays, in no project).
 import { useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
@@ -9,6 +10,7 @@ import { TASKS } from '../../domain/tasks.ts';
 import { Button, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { ProjectForm } from './ProjectForm.tsx';
+import { DeleteProjectDialog } from './DeleteProjectDialog.tsx';
 import { ScorecardCard } from '../evaluate/ScorecardCard.tsx';
 import { JourneyCard } from '../journey/JourneyStrip.tsx';
 import { draftFromProject, emptyDraft, errorsFromIssues, toProjectInput, type FieldErrors, type ProjectDraft } from './projectDraft.ts';
@@ -33,6 +35,7 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
   const toast = useToast();
   const { current, projects, loading, select, reload } = useProjects();
   const [busy, setBusy] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   // Errors belong to the form they were found in (a project's, or the new one's): another form starts without them.
   const [found, setFound] = useState<{ form: string; errors: FieldErrors }>({ form: '', errors: {} });
   const mode = creating || !current ? 'create' : 'edit';
@@ -65,6 +68,18 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
     }
   }
 
+  /**
+   * The deleted project leaves the switcher: the newest project left becomes current (as ProjectsContext's fallback
+   * would choose), or none, and Scope offers a new one. The page is drawn afresh for it, so focus goes to the page, not the document's top.
+   */
+  function afterDelete() {
+    const next = projects.filter((p) => p.id !== current?.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    setConfirmingDelete(false);
+    select(next?.id ?? null);
+    reload();
+    requestAnimationFrame(() => document.getElementById('content')?.focus());
+  }
+
   if (loading) return <div className="page" aria-busy="true" />;
   const first = projects.length === 0;
   // Keyed by the form: the new-project page is built afresh, never patched from a project's (whose scorecard stayed).
@@ -75,7 +90,7 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
         lede={mode === 'create'
           ? 'A project is one use case. Say what the model should do, how you will measure it and where it has to run; every later stage builds on this.'
           : `${TASKS[current!.task].label} · ${TASKS[current!.task].explain}`}
-        actions={mode === 'edit' ? <Button icon="plus" onClick={() => onCreatingChange(true)}>New project</Button> : null}
+        actions={mode === 'edit' ? <><Button variant="ghost" onClick={() => setConfirmingDelete(true)}>Delete project</Button><Button icon="plus" onClick={() => onCreatingChange(true)}>New project</Button></> : null}
       />
       {mode === 'edit' && <JourneyCard project={current!} />}
       {mode === 'edit' && <ScorecardCard key={current!.id + current!.updatedAt} project={current!} />}
@@ -89,6 +104,7 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
         onCancel={creating && current ? () => onCreatingChange(false) : undefined}
         focusName={creating}
       />
+      {confirmingDelete && mode === 'edit' && <DeleteProjectDialog project={current!} onClose={() => setConfirmingDelete(false)} onDeleted={afterDelete} />}
     </div>
   );
 }

@@ -1,0 +1,61 @@
+// Deleting a dataset or a project, and saying first what that touches. Nothing else goes with them: the runs that
+// read a dataset stay, with their scores, and show it as deleted; a project's datasets, runs and collections stay,
+// in no project (the Datasets, Runs and Documents pages list those apart). Refused while work still uses the item:
+// a job reading a deleted dataset would fail half-way, and one recording runs into a deleted project would fail
+// at its first write (runs.project_id must name a project).
+import fs from 'node:fs';
+import type { methods } from '../api/contract.ts';
+import { StudioError } from '../api/errors.ts';
+import { isFinishedState, type Dataset, type Project, type RunSummary } from '../api/schemas.ts';
+import { datasetDir } from '../data/files.ts';
+import type { Store } from '../store/db.ts';
+import type { HandlersFor } from './context.ts';
+
+type DeletionMethods = Pick<typeof methods, 'datasets.usage' | 'datasets.delete' | 'projects.usage' | 'projects.delete'>;
+
+/** The runs that read `dataset`, and why it cannot be deleted now (a job or a lathe process reading it), else null. */
+export function datasetUsage(store: Store, dataset: Dataset): { runs: RunSummary[]; busy: string | null } {
+  const runs = store.runs.usingDataset(dataset.id);
+  const named = (v: unknown) => v === dataset.id || v === dataset.name; // a job's params name it as the person did
+  const job = store.jobs.open().find((j) => {
+    const p = (j.params ?? {}) as { dataset?: unknown; shotsFrom?: unknown; resumeRunId?: unknown };
+    return named(p.dataset) || named(p.shotsFrom) || runs.some((r) => r.id === p.resumeRunId);
+  });
+  if (job) return { runs, busy: `job ${job.id} (${job.kind}) is ${job.state} on it; cancel it or let it finish, then delete the dataset` };
+  const live = runs.find((r) => !isFinishedState(r.status) && store.runs.hasLiveOwner(r.id));
+  if (live) return { runs, busy: `run ${live.id} (${live.kind}) is reading it in a 'lathe' process; stop that process or let it finish, then delete the dataset` };
+  return { runs, busy: null };
+}
+
+/** How much project `project` holds, and why it cannot be deleted now (work still recording into it), else null. */
+export function projectUsage(store: Store, project: Project): { datasets: number; runs: number; collections: number; busy: string | null } {
+  const counts = { datasets: store.datasets.list(project.id).length, runs: store.runs.summaries({ projectId: project.id }).length, collections: store.collections.list(project.id).length };
+  const job = store.jobs.open().find((j) => (j.params as { projectId?: unknown } | null)?.projectId === project.id);
+  if (job) return { ...counts, busy: `job ${job.id} (${job.kind}) is ${job.state} in it; cancel it or let it finish, then delete the project` };
+  const live = store.runs.liveOwned(project.id)[0];
+  if (live) return { ...counts, busy: `run ${live.id} (${live.kind}) is being recorded in it by a 'lathe' process or the playground; stop it or let it finish, then delete the project` };
+  return { ...counts, busy: null };
+}
+
+export const deletionHandlers: HandlersFor<DeletionMethods> = {
+  'datasets.usage': ({ id }, _raw, { store }) => datasetUsage(store, store.datasets.find(id, 'id')),
+  'datasets.delete': ({ id }, _raw, { store, dataDir }) => {
+    const dataset = store.datasets.get(id);
+    if (!dataset) return { deleted: false, kept: { runs: 0 } };
+    const { runs, busy } = datasetUsage(store, dataset);
+    if (busy) throw new StudioError('conflict', `dataset ${dataset.name} (${dataset.id}) cannot be deleted now: ${busy}`, { field: 'id' });
+    // Row first, then files: a crash in between leaves an orphan folder (swept later), never a row without rows.
+    const deleted = store.datasets.delete(dataset.id);
+    if (deleted) fs.rmSync(datasetDir(dataDir, dataset.id), { recursive: true, force: true });
+    return { deleted, kept: { runs: runs.length } };
+  },
+  'projects.usage': ({ id }, _raw, { store }) => projectUsage(store, store.projects.find(id, 'id')),
+  'projects.delete': ({ id }, _raw, { store }) => {
+    const project = store.projects.get(id);
+    if (!project) return { deleted: false, kept: { datasets: 0, runs: 0, collections: 0 } };
+    const { busy, ...kept } = projectUsage(store, project);
+    if (busy) throw new StudioError('conflict', `project ${project.name} (${project.id}) cannot be deleted now: ${busy}`, { field: 'id' });
+    // The schema's ON DELETE SET NULL moves its datasets, runs and collections out of it, in the same statement.
+    return { deleted: store.projects.delete(project.id), kept };
+  },
+};

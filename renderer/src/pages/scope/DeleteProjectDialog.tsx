@@ -1,0 +1,57 @@
+// The confirmation before a project is deleted: it says what the project holds, which stays, in no project (the
+// Datasets, Runs and Documents pages list those apart), and when work still runs in it, says so and offers no
+// delete. "Keep it" has the focus.
+import { useState } from 'react';
+import { projectContentsNote } from '../../../../native/api/deletion.ts';
+import type { Project } from '../../../../native/api/schemas.ts';
+import { errorMessage } from '../../api/errors.ts';
+import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
+import { Button, Callout } from '../../ui/primitives.tsx';
+import { useToast } from '../../ui/Toasts.tsx';
+import { UNASSIGNED_LABEL } from '../datasets/datasetChoices.tsx';
+
+export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: Project; onClose(): void; onDeleted(): void }) {
+  const studio = useStudio();
+  const toast = useToast();
+  const usage = useQuery('projects.usage', { id: project.id });
+  const [busy, setBusy] = useState(false);
+  const u = usage.data;
+  // Where what stays is found afterwards, naming only the pages that will list something.
+  const pages = u ? [u.datasets > 0 && 'Datasets', u.collections > 0 && 'Documents'].filter(Boolean).join(' and ') : '';
+  const them = u && u.datasets + u.collections + u.runs === 1 ? 'it' : 'them';
+  const where = u ? [pages && `the ${pages} ${pages.includes(' and ') ? 'pages list' : 'page lists'} ${them} under “${UNASSIGNED_LABEL}”`, u.runs > 0 && `the Runs page${pages ? '' : ` lists ${them}`} under its “No project” filter`].filter(Boolean).join(', ') : '';
+
+  async function remove() {
+    setBusy(true);
+    try {
+      await studio.call('projects.delete', { id: project.id });
+      toast.show('success', `Deleted “${project.name}”`);
+      onDeleted();
+    } catch (err) {
+      toast.show('error', 'Could not delete the project', errorMessage(err));
+      setBusy(false);
+      onClose();
+    }
+  }
+
+  return (
+    <Dialog title={`Delete ${project.name}?`} onClose={onClose}>
+      <div className="stack">
+        <p>Its scope — task, success metric, target and constraints — is removed.</p>
+        {usage.error && <p className="field-error">Could not check what the project holds: {usage.error.message}</p>}
+        {usage.data && (
+          <p data-testid="project-delete-contents">
+            {projectContentsNote(usage.data)}
+            {where && ` ${where.charAt(0).toUpperCase()}${where.slice(1)}.`}
+          </p>
+        )}
+        {usage.data?.busy && <Callout tone="warning" title="In use: it cannot be deleted now">{`Work is running in this project: ${usage.data.busy}.`}</Callout>}
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <Button data-autofocus onClick={onClose}>Keep it</Button>
+          <Button variant="danger" icon="x" disabled={busy || !usage.data || usage.data.busy !== null} onClick={() => void remove()}>{busy ? 'Deleting…' : 'Delete project'}</Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

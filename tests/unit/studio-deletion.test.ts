@@ -1,0 +1,111 @@
+// Deleting a dataset or a project through the Studio API: what it touches is said first (datasets.usage,
+// projects.usage), nothing else is lost (the runs that read a dataset stay; a project's datasets, runs and
+// collections stay, in no project), and work still using the item refuses the delete instead of failing later.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importDataset } from '../../native/data/import.ts';
+import type { Studio } from '../../native/studio/studio.ts';
+import { refusal, tempStudios } from './studio-calls.ts';
+
+const studios = tempStudios('lathe-deletion-', 'electron');
+
+async function withDataset(name = 'cls'): Promise<{ studio: Studio; dataDir: string; id: string }> {
+  const { studio, dataDir } = studios.open();
+  const file = path.join(dataDir, `${name}.tsv`);
+  fs.writeFileSync(file, `text\tlabel\n${Array.from({ length: 20 }, (_, i) => `row ${i}\t${i % 2}`).join('\n')}\n`);
+  const d = await importDataset({ path: file, name, split: { train: 0.5, validation: 0.25, test: 0.25 } }, { store: studio.store, dataDir });
+  return { studio, dataDir, id: d.id };
+}
+
+describe('deleting a dataset', () => {
+  it('names the runs that read it, which stay with their scores after it is gone', async () => {
+    const { studio, dataDir, id } = await withDataset();
+    const runs = studio.store.runs;
+    const trained = runs.create({ kind: 'finetune', name: 'ft', config: { datasetId: id } });
+    const scored = runs.create({ kind: 'evaluation', name: 'eval', config: { dataset: { id, name: 'cls' }, split: 'test' } });
+    const shots = runs.create({ kind: 'evaluation', name: 'few-shot', config: { dataset: { id: 'ds_other' }, template: { shotsFrom: { id, name: 'cls' } } } });
+    runs.create({ kind: 'evaluation', name: 'elsewhere', config: { dataset: { id: 'ds_other' } } });
+    runs.create({ kind: 'generation', name: 'no config' });
+    runs.addMetric({ runId: scored.id, step: 0, name: 'accuracy', value: 0.5 });
+
+    const usage = await studio.call('datasets.usage', { id });
+    expect(usage.runs.map((r) => r.id)).toEqual([trained.id, scored.id, shots.id]);
+    expect(usage.busy).toBeNull();
+
+    expect(await studio.call('datasets.delete', { id })).toEqual({ deleted: true, kept: { runs: 3 } });
+    expect(fs.existsSync(path.join(dataDir, 'datasets', id))).toBe(false);
+    expect(studio.store.runs.get(scored.id)?.config).toEqual({ dataset: { id, name: 'cls' }, split: 'test' });
+    expect((await studio.call('runs.metrics', { id: scored.id })).map((m) => m.value)).toEqual([0.5]);
+    expect((await refusal(studio.call('datasets.usage', { id }))).code).toBe('not_found');
+    expect(await studio.call('datasets.delete', { id })).toEqual({ deleted: false, kept: { runs: 0 } });
+  });
+
+  it('is refused while a job reads it (named by name or id, or resuming a run on it), saying which and what to do', async () => {
+    const { studio, id } = await withDataset();
+    const job = studio.store.jobs.create('evaluation', { dataset: 'cls', model: 'm', projectId: null });
+    const busy = (await studio.call('datasets.usage', { id })).busy;
+    expect(busy).toBe(`job ${job.id} (evaluation) is queued on it; cancel it or let it finish, then delete the dataset`);
+    const refused = await refusal(studio.call('datasets.delete', { id }));
+    expect([refused.code, refused.message]).toEqual(['conflict', `dataset cls (${id}) cannot be deleted now: ${busy}`]);
+    expect(studio.store.datasets.get(id)).toBeDefined();
+    studio.store.jobs.update(job.id, { state: 'cancelled' });
+
+    const run = studio.store.runs.create({ kind: 'finetune', name: 'ft', status: 'failed', config: { datasetId: id } });
+    const resume = studio.store.jobs.create('finetune', { resumeRunId: run.id });
+    expect((await studio.call('datasets.usage', { id })).busy).toMatch(new RegExp(`^job ${resume.id} \\(finetune\\) is queued on it`));
+    studio.store.jobs.update(resume.id, { state: 'failed' });
+    expect((await studio.call('datasets.delete', { id })).deleted).toBe(true);
+  });
+
+  it('leaves a training run that read it unable to resume, and says why', async () => {
+    const { studio, id } = await withDataset();
+    const run = studio.store.runs.create({ kind: 'finetune', name: 'ft', config: { datasetId: id } });
+    studio.store.runs.setStatus(run.id, 'running');
+    studio.store.runs.setStatus(run.id, 'interrupted');
+    await studio.call('datasets.delete', { id });
+    const refused = await refusal(studio.call('train.resume', { runId: run.id }));
+    expect([refused.code, refused.message]).toEqual(['conflict', `run ${run.id} cannot resume: the dataset it trained on (${id}) has been deleted; start a new run on another dataset`]);
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
+});
+
+describe('deleting a project', () => {
+  it('says what it holds, and keeps its datasets, runs and collections in no project', async () => {
+    const { studio, id } = await withDataset();
+    const project = await studio.call('projects.create', { name: 'p', task: 'classification' });
+    await studio.call('datasets.setProject', { id, projectId: project.id });
+    studio.store.runs.create({ kind: 'evaluation', name: 'eval', projectId: project.id, config: { dataset: { id } } });
+    studio.store.runs.create({ kind: 'finetune', name: 'ft', projectId: project.id });
+    studio.store.collections.create({ name: 'docs', projectId: project.id, tokenizerModel: null, embedModel: null, chunkTokens: 200, overlapTokens: 20 }, null);
+
+    expect(await studio.call('projects.usage', { id: project.id })).toEqual({ datasets: 1, runs: 2, collections: 1, busy: null });
+    expect(await studio.call('projects.delete', { id: project.id })).toEqual({ deleted: true, kept: { datasets: 1, runs: 2, collections: 1 } });
+    expect(await studio.call('projects.list', {})).toEqual([]);
+    expect((await studio.call('datasets.list', { projectId: null })).map((d) => d.id)).toEqual([id]);
+    expect(await studio.call('runs.summaries', { projectId: null })).toHaveLength(2);
+    expect(studio.store.collections.list(null).map((c) => c.name)).toEqual(['docs']);
+    expect(await studio.call('projects.delete', { id: project.id })).toEqual({ deleted: false, kept: { datasets: 0, runs: 0, collections: 0 } });
+  });
+
+  it('is refused while a job works in it: the job would record its run into a project that is gone', async () => {
+    const { studio } = studios.open();
+    const project = await studio.call('projects.create', { name: 'p', task: 'classification' });
+    const job = studio.store.jobs.create('evaluation', { dataset: 'cls', projectId: project.id });
+    const refused = await refusal(studio.call('projects.delete', { id: project.id }));
+    expect([refused.code, refused.message]).toEqual(['conflict', `project p (${project.id}) cannot be deleted now: job ${job.id} (evaluation) is queued in it; cancel it or let it finish, then delete the project`]);
+    expect((await studio.call('projects.usage', { id: project.id })).busy).toMatch(/^job /);
+    studio.store.jobs.update(job.id, { state: 'succeeded' });
+    expect((await studio.call('projects.delete', { id: project.id })).deleted).toBe(true);
+  });
+
+  it('is refused while a lathe process records a run in it', async () => {
+    const { studio } = studios.open();
+    const project = await studio.call('projects.create', { name: 'p', task: 'classification' });
+    const run = studio.store.runs.create({ kind: 'evaluation', name: 'cli eval', projectId: project.id, owner: { pid: process.pid, started: null } });
+    studio.store.runs.setStatus(run.id, 'running', { pid: process.pid, started: null });
+    expect((await studio.call('projects.usage', { id: project.id })).busy).toMatch(new RegExp(`^run ${run.id} \\(evaluation\\) is being recorded in it`));
+    studio.store.runs.setStatus(run.id, 'succeeded');
+    expect((await studio.call('projects.usage', { id: project.id })).busy).toBeNull();
+  });
+});
