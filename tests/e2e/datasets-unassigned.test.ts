@@ -171,13 +171,15 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows a stopped fine-tuning run on the deleted dataset with Resume disabled, saying why and what to do instead; the CLI says the same', async () => {
+  it('shows a stopped fine-tuning run on the deleted dataset with Resume disabled, saying why and what to do instead, on its page and the Fine-tune page; the CLI says the same', async () => {
     const { studio, page, pageErrors } = e2e;
     const store = openStore(studio.dataDir);
     let runId = '';
+    let projectId = '';
     try {
       const model = store.models.list().find((m) => m.name === 's260k')!;
-      runId = store.runs.create({ kind: 'finetune', name: 'lora on dialogsum-dev', status: 'failed', config: { datasetId: unassignedId, modelId: model.id, modelName: model.name, modelPath: model.path } }).id;
+      projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
+      runId = store.runs.create({ kind: 'finetune', name: 'lora on dialogsum-dev', projectId, status: 'cancelled', config: { datasetId: unassignedId, modelId: model.id, modelName: model.name, modelPath: model.path } }).id;
     } finally {
       store.close();
     }
@@ -187,10 +189,22 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await expect.poll(() => resume.isDisabled()).toBe(true);
     const describedBy = await resume.getAttribute('aria-describedby');
     expect(await page.locator(`#${describedBy}`).textContent()).toBe(`This run ${why}.`);
-    await page.getByText('This run failed and cannot be resumed').waitFor();
+    await page.getByText('This run was cancelled and cannot be resumed').waitFor();
     expect(await page.getByText('Resume continues it from its last checkpoint').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Start a new run' }).getAttribute('href')).toBe('#/adapt/finetune');
     await shootSchemes(page, 'run-resume-refused');
+
+    // The Fine-tune page's view of the same run asks the engine too (the page lists runs once the project has data again).
+    await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'dialogsum-test', '--project', projectId);
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' }).click();
+    const view = page.getByTestId('run-view');
+    const resumeHere = view.getByRole('button', { name: 'Resume' });
+    await expect.poll(() => resumeHere.isDisabled()).toBe(true);
+    expect(await page.locator(`#${await resumeHere.getAttribute('aria-describedby')}`).textContent()).toBe(`This run ${why}.`);
+    await view.getByText('Cancelled — it cannot be resumed').waitFor();
+    expect(await view.getByText('Resume continues from it').count()).toBe(0);
+    await shootSchemes(page, 'finetune-resume-refused');
     const cli = await lathe('train', '--resume', runId).then(() => null, (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}${err.stderr ?? ''}`);
     expect(cli).toContain(`run ${runId} ${why}`);
     expect(pageErrors).toEqual([]);
