@@ -165,6 +165,12 @@ export const trainMethods = {
   'train.start': { params: TrainStartInput, result: Job },
   /** Continue an interrupted, failed or cancelled run from its last checkpoint. */
   'train.resume': { params: RunId, result: Job },
+  /**
+   * Whether train.resume would take the run now, asked before offering Resume: `reason` is the refusal it would give,
+   * said of the run ("cannot resume: the dataset it trained on (ds_…) has been deleted; start a new run on another
+   * dataset", "already finished", "is running; …"; train.resume's error is "run <id> " and it), else null.
+   */
+  'train.resumable': { params: RunId, result: z.object({ resumable: z.boolean(), reason: z.string().nullable() }) },
   /** Stop a running training run within one step; its last checkpoint is kept. */
   'train.cancel': { params: RunId, result: Job },
   /** Defaults sized to the model and this machine, each with a one-line explanation. */

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
 import { isTrainingKind } from '../api/run-kinds.ts';
+import type { Run } from '../api/schemas.ts';
 import type { trainMethods } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { listCheckpoints } from '../train/checkpoints.ts';
 import { trainingDefaults } from '../train/defaults.ts';
-import { SAMPLES_FILE, requireRunData, runDir, type Sample } from '../train/run-env.ts';
+import { SAMPLES_FILE, missingRunInput, runDir, type Sample } from '../train/run-env.ts';
 import { checkPretrain, planFinetune } from '../train/validate.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 
@@ -27,6 +28,19 @@ function activeJob(ctx: HandlerContext, runId: string) {
   return ctx.store.jobs.list(500).find((j) => j.runId === runId && (j.state === 'running' || j.state === 'queued'));
 }
 
+/**
+ * Why train.resume refuses training run `run` now, said of the run ('already finished'), else null: the one check
+ * behind both the call (whose error is 'run <id> ' and this) and train.resumable, so the two cannot drift.
+ */
+function resumeRefusal(ctx: HandlerContext, run: Run): string | null {
+  // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
+  if (activeJob(ctx, run.id)) return 'is running; cancel it first or wait';
+  if (ctx.store.runs.hasLiveOwner(run.id)) return "is being trained by 'lathe' in a terminal; stop it there first or wait";
+  if (run.status === 'succeeded') return 'already finished';
+  const missing = missingRunInput(ctx.store, run);
+  return missing && `cannot resume: ${missing}`;
+}
+
 export const trainHandlers: TrainHandlers = {
   'train.start': (input, _raw, ctx) => {
     planFinetune(input, ctx.store, ctx.dataDir); // model, dataset, mapping and hyperparameters, before a job or run exists
@@ -34,14 +48,15 @@ export const trainHandlers: TrainHandlers = {
   },
   'train.resume': ({ runId }, _raw, ctx) => {
     const run = trainingRun(ctx, runId);
-    // a run left 'running' by a crashed or killed job can resume; one with a live job cannot
-    if (activeJob(ctx, runId)) throw new StudioError('conflict', `run ${runId} is running; cancel it first or wait`, { field: 'runId' });
-    if (ctx.store.runs.hasLiveOwner(runId)) {
-      throw new StudioError('conflict', `run ${runId} is being trained by 'lathe' in a terminal; stop it there first or wait`, { field: 'runId' });
-    }
-    if (run.status === 'succeeded') throw new StudioError('conflict', `run ${runId} already finished`, { field: 'runId' });
-    requireRunData(ctx.store, run);
+    const refusal = resumeRefusal(ctx, run);
+    if (refusal) throw new StudioError('conflict', `run ${runId} ${refusal}`, { field: 'runId' });
     return ctx.queue.enqueue(run.kind, { resumeRunId: runId });
+  },
+  'train.resumable': ({ runId }, _raw, ctx) => {
+    const run = ctx.store.runs.find(runId);
+    if (!isTrainingKind(run.kind)) return { resumable: false, reason: `is ${withArticle(run.kind)} run, not a training run; only training runs resume` };
+    const reason = resumeRefusal(ctx, run);
+    return { resumable: reason === null, reason };
   },
   'train.cancel': ({ runId }, _raw, ctx) => {
     trainingRun(ctx, runId);

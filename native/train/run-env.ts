@@ -97,12 +97,31 @@ export function runToResume(store: Store, runId: string, kind: Run['kind'], comm
   return run;
 }
 
-/** A run resumes on the data it started with: refused, saying so, when that dataset has been deleted since. */
-export function requireRunData(store: Store, run: Run): void {
-  const id = (run.config as { datasetId?: unknown }).datasetId;
-  if (typeof id === 'string' && !store.datasets.get(id)) {
-    throw new StudioError('conflict', `run ${run.id} cannot resume: the dataset it trained on (${id}) has been deleted; start a new run on another dataset`, { field: 'runId' });
+/**
+ * Why `run` cannot resume on what it started from — its dataset, the model it trains from (a PPO run's reward model
+ * too) or its corpus file, gone since — else null. The resume path refuses with it (requireRunData) and the run page
+ * asks it before offering Resume (train.resumable), so the two say the same.
+ */
+export function missingRunInput(store: Store, run: Run): string | null {
+  const c = run.config as { datasetId?: unknown; modelPath?: unknown; modelName?: unknown; rewardModelPath?: unknown; rewardRun?: unknown; corpus?: unknown };
+  if (typeof c.datasetId === 'string' && !store.datasets.get(c.datasetId)) return `the dataset it trained on (${c.datasetId}) has been deleted; start a new run on another dataset`;
+  const gone = (folder: unknown) => typeof folder === 'string' && !fs.existsSync(path.join(folder, 'config.json'));
+  if (gone(c.modelPath)) {
+    const name = typeof c.modelName === 'string' ? `${c.modelName}, ` : '';
+    return `the model it trains from (${name}${String(c.modelPath)}) has been deleted; start a new run from another model`;
   }
+  if (gone(c.rewardModelPath)) {
+    const from = typeof c.rewardRun === 'string' ? `reward run ${c.rewardRun}` : String(c.rewardModelPath);
+    return `the reward model it scores with (${from}) has been deleted; start a new run with another reward model`;
+  }
+  if (run.kind === 'pretrain' && typeof c.corpus === 'string' && !fs.existsSync(c.corpus)) return `its corpus file ${c.corpus} is gone; put it back there, or start a new run on another corpus`;
+  return null;
+}
+
+/** A run resumes on what it started from: refused, saying which input is gone and what to do (missingRunInput). */
+export function requireRunData(store: Store, run: Run): void {
+  const missing = missingRunInput(store, run);
+  if (missing) throw new StudioError('conflict', `run ${run.id} cannot resume: ${missing}`, { field: 'runId' });
 }
 
 /** The dataset run `runId` was started with, refused when its file changed since: the run would learn from other data. */

@@ -3,7 +3,7 @@
 // and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
 // another project's. Adding one moves it into the project everywhere. Deleting a dataset, then a project, asks first,
 // saying what stays (the run that used the dataset; the project's dataset, in no project), by keyboard alone, and
-// leaves no page that breaks on what is gone. Screenshots land in tests/e2e/screenshots/.
+// leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -168,6 +168,45 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
     await page.goto(`${studio.origin}/#/runs/${runId}`);
     await page.getByTestId('run-config').getByText('deleted dataset').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a stopped fine-tuning run on the deleted dataset with Resume disabled, saying why and what to do instead, on its page and the Fine-tune page; the CLI says the same', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const store = openStore(studio.dataDir);
+    let runId = '';
+    let projectId = '';
+    try {
+      const model = store.models.list().find((m) => m.name === 's260k')!;
+      projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
+      runId = store.runs.create({ kind: 'finetune', name: 'lora on dialogsum-dev', projectId, status: 'cancelled', config: { datasetId: unassignedId, modelId: model.id, modelName: model.name, modelPath: model.path } }).id;
+    } finally {
+      store.close();
+    }
+    const why = `cannot resume: the dataset it trained on (${unassignedId}) has been deleted; start a new run on another dataset`;
+    await page.goto(`${studio.origin}/#/runs/${runId}`);
+    const resume = page.getByRole('button', { name: 'Resume' });
+    await expect.poll(() => resume.isDisabled()).toBe(true);
+    const describedBy = await resume.getAttribute('aria-describedby');
+    expect(await page.locator(`#${describedBy}`).textContent()).toBe(`This run ${why}.`);
+    await page.getByText('This run was cancelled and cannot be resumed').waitFor();
+    expect(await page.getByText('Resume continues it from its last checkpoint').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Start a new run' }).getAttribute('href')).toBe('#/adapt/finetune');
+    await shootSchemes(page, 'run-resume-refused');
+
+    // The Fine-tune page's view of the same run asks the engine too (the page lists runs once the project has data again).
+    await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'dialogsum-test', '--project', projectId);
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' }).click();
+    const view = page.getByTestId('run-view');
+    const resumeHere = view.getByRole('button', { name: 'Resume' });
+    await expect.poll(() => resumeHere.isDisabled()).toBe(true);
+    expect(await page.locator(`#${await resumeHere.getAttribute('aria-describedby')}`).textContent()).toBe(`This run ${why}.`);
+    await view.getByText('Cancelled — it cannot be resumed').waitFor();
+    expect(await view.getByText('Resume continues from it').count()).toBe(0);
+    await shootSchemes(page, 'finetune-resume-refused');
+    const cli = await lathe('train', '--resume', runId).then(() => null, (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}${err.stderr ?? ''}`);
+    expect(cli).toContain(`run ${runId} ${why}`);
     expect(pageErrors).toEqual([]);
   });
 

@@ -68,6 +68,35 @@ describe('deleting a dataset', () => {
     expect([refused.code, refused.message]).toEqual(['conflict', `run ${run.id} cannot resume: the dataset it trained on (${id}) has been deleted; start a new run on another dataset`]);
     expect(await studio.call('jobs.list', {})).toEqual([]);
   });
+
+  it('says before a click why such a run cannot resume (train.resumable), in the words train.resume refuses with', async () => {
+    const { studio, dataDir, id } = await withDataset();
+    const modelDir = path.join(dataDir, 'models', 'tiny');
+    fs.mkdirSync(modelDir, { recursive: true });
+    fs.writeFileSync(path.join(modelDir, 'config.json'), '{}');
+    const model = studio.store.models.create({ name: 'tiny', architecture: 'LlamaForCausalLM', path: modelDir, config: {}, parameterCount: 1, source: 'test' });
+    const run = studio.store.runs.create({ kind: 'finetune', name: 'ft', status: 'failed', config: { datasetId: id, modelId: model.id, modelName: 'tiny', modelPath: modelDir } });
+    expect(await studio.call('train.resumable', { runId: run.id })).toEqual({ resumable: true, reason: null });
+
+    await studio.call('datasets.delete', { id });
+    const asked = await studio.call('train.resumable', { runId: run.id });
+    const refused = await refusal(studio.call('train.resume', { runId: run.id }));
+    expect(asked).toEqual({ resumable: false, reason: `cannot resume: the dataset it trained on (${id}) has been deleted; start a new run on another dataset` });
+    expect([refused.code, refused.message]).toEqual(['conflict', `run ${run.id} ${asked.reason}`]);
+
+    // its base model deleted (row and folder): the same answer from both, naming the model
+    const other = await withDataset('other');
+    const onOther = other.studio.store.runs.create({ kind: 'dpo', name: 'dpo', status: 'cancelled', config: { datasetId: other.id, modelName: 'tiny', modelPath: modelDir } });
+    fs.rmSync(modelDir, { recursive: true });
+    const noModel = await other.studio.call('train.resumable', { runId: onOther.id });
+    expect(noModel).toEqual({ resumable: false, reason: `cannot resume: the model it trains from (tiny, ${modelDir}) has been deleted; start a new run from another model` });
+    expect((await refusal(other.studio.call('train.resume', { runId: onOther.id }))).message).toBe(`run ${onOther.id} ${noModel.reason}`);
+
+    const finished = other.studio.store.runs.create({ kind: 'finetune', name: 'done', status: 'succeeded', config: { datasetId: other.id } });
+    expect(await other.studio.call('train.resumable', { runId: finished.id })).toEqual({ resumable: false, reason: 'already finished' });
+    const scored = other.studio.store.runs.create({ kind: 'evaluation', name: 'eval', config: {} });
+    expect((await other.studio.call('train.resumable', { runId: scored.id })).resumable).toBe(false);
+  });
 });
 
 describe('deleting a project', () => {

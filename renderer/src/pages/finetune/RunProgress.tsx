@@ -13,7 +13,7 @@ import type { RunAction, TrainingRun } from './useTrainingRun.ts';
  * appears instead of dropping to the page (where Tab would start again from the top).
  */
 export function RunStatusActions({ state, children }: { state: TrainingRun; children?: ReactNode }) {
-  const { status, live, resumable, busy, act } = state;
+  const { run, status, live, resumable, refusal, busy, act } = state;
   const pressed = useRef<RunAction | null>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const resumeRef = useRef<HTMLButtonElement>(null);
@@ -31,7 +31,11 @@ export function RunStatusActions({ state, children }: { state: TrainingRun; chil
     <div className="row">
       <span role="status"><Badge tone={RUN_STATUS_TONE[status] ?? 'neutral'}>{status}</Badge></span>
       {live && <Button ref={cancelRef} variant="danger" size="sm" icon="x" disabled={busy !== null} onClick={press('cancel')}>{busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</Button>}
-      {resumable && <Button ref={resumeRef} variant="primary" size="sm" icon="chevronRight" disabled={busy !== null} onClick={press('resume')}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+      {resumable && (
+        <Button ref={resumeRef} variant="primary" size="sm" icon="chevronRight" disabled={busy !== null || refusal !== null} aria-describedby={refusal && run.data ? refusalId(run.data.id) : undefined} onClick={press('resume')}>
+          {busy === 'resume' ? 'Resuming…' : 'Resume'}
+        </Button>
+      )}
       {children}
     </div>
   );
@@ -52,13 +56,21 @@ export function RunProgressLine({ state, startMessage = false }: { state: Traini
   );
 }
 
-/** Why the run is not going on: cancelled, interrupted, or failed with the job's error. */
+/** The id of the line saying why a run cannot resume, which its disabled Resume names (aria-describedby). */
+const refusalId = (runId: string) => `resume-refusal-${runId}`;
+
+/** Why the run is not going on: cancelled, interrupted, or failed with the job's error; and why it cannot resume, when it cannot. */
 export function RunStopCallouts({ state }: { state: TrainingRun }) {
-  const { status, live, job } = state;
+  const { run, status, live, job, refusal } = state;
   return (
     <>
-      {status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
-      {status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
+      {refusal && run.data && (
+        <Callout tone="warning" title={`${status === 'cancelled' ? 'Cancelled' : status === 'interrupted' ? 'Interrupted' : 'Stopped'} — it cannot be resumed`}>
+          <span id={refusalId(run.data.id)}>This run {refusal}.</span> Its curves, checkpoints and settings stay here; New run starts another.
+        </Callout>
+      )}
+      {!refusal && status === 'cancelled' && !live && <Callout title="Cancelled — the last checkpoint is kept">Resume continues from it with the same data order and optimiser state, as if the run had never stopped.</Callout>}
+      {!refusal && status === 'interrupted' && !live && <Callout tone="warning" title="Interrupted">The job stopped without finishing (the app closed or the process was killed). Resume continues from the last checkpoint.</Callout>}
       {job?.state === 'failed' && job.error && <Callout tone="danger" title="Training failed">{job.error}</Callout>}
     </>
   );

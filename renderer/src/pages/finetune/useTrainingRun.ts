@@ -39,6 +39,9 @@ export function useTrainingRun(runId: string, initialJob: Job | null, { onChange
   });
   const { metrics, lastStep } = useRunMetrics(runId);
   const live = isActive(job) ? job : null;
+  const stopped = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
+  // Asked of the engine, not guessed here: a stopped run whose dataset or model was deleted since cannot resume.
+  const resumeAnswer = useQuery('train.resumable', stopped ? { runId } : null);
   const planned = plannedSteps(job, runConfig(run.data));
   useCheckpointRefresh(checkpoints, lastStep, runConfig(run.data).saveEvery, job);
 
@@ -59,9 +62,11 @@ export function useTrainingRun(runId: string, initialJob: Job | null, { onChange
   }
 
   const status = live ? live.state : known && run.data?.status === 'running' ? 'interrupted' : run.data?.status ?? job?.state ?? 'running';
-  const resumable = known && !live && run.data !== undefined && run.data.status !== 'succeeded';
+  /** Resume is offered once the engine has answered (or could not: the click then says why); `refusal` disables it. */
+  const resumable = stopped && (resumeAnswer.data !== undefined || resumeAnswer.error !== null);
+  const refusal = stopped && resumeAnswer.data && !resumeAnswer.data.resumable ? resumeAnswer.data.reason : null;
   const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
-  return { run, checkpoints, job, live, metrics, lastStep, planned, status, resumable, progress, busy, act };
+  return { run, checkpoints, job, live, metrics, lastStep, planned, status, resumable, refusal, progress, busy, act };
 }
 
 export type TrainingRun = ReturnType<typeof useTrainingRun>;

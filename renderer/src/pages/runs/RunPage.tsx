@@ -26,6 +26,9 @@ import { RunLogs } from './RunLogs.tsx';
 import { compareFamily, isResumable, newestFirst } from './runKinds.ts';
 import './runs.css';
 
+/** Where a new run of each training kind is started, for a stopped run that cannot resume. */
+const START_PAGE: Record<string, string> = { finetune: '#/adapt/finetune', dpo: '#/adapt/align', reward: '#/adapt/align', ppo: '#/adapt/align', pretrain: '#/select/pretrain' };
+
 export function RunPage({ runId }: { runId: string }) {
   const studio = useStudio();
   const toast = useToast();
@@ -34,6 +37,8 @@ export function RunPage({ runId }: { runId: string }) {
   const jobs = useQuery('jobs.list', { runId, limit: 50 });
   const artifacts = useQuery('runs.artifacts', { id: runId });
   const others = useQuery('runs.summaries', {});
+  // Asked of the engine, not guessed here: a stopped run whose dataset or model was deleted since cannot resume.
+  const resumable = useQuery('train.resumable', run.data && isResumable(run.data) ? { runId } : null);
   const { metrics, loaded, lastStep } = useRunMetrics(runId);
   const [busy, setBusy] = useState<'resume' | 'delete' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -47,6 +52,7 @@ export function RunPage({ runId }: { runId: string }) {
     if (!known || known.state !== event.payload.state) {
       jobs.reload();
       run.reload();
+      resumable.reload();
     }
     if (isFinished(event.payload)) artifacts.reload();
   });
@@ -70,6 +76,9 @@ export function RunPage({ runId }: { runId: string }) {
   const sameProject = candidates.filter((o) => o.projectId === r.projectId);
   const otherProjects = candidates.filter((o) => o.projectId !== r.projectId);
   const project = projects.find((p) => p.id === r.projectId);
+  const stopped = !live && isResumable(r);
+  const refusal = stopped && resumable.data && !resumable.data.resumable ? resumable.data.reason : null;
+  const stoppedTitle = `This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`;
 
   async function copyId() {
     try {
@@ -87,6 +96,7 @@ export function RunPage({ runId }: { runId: string }) {
       toast.show('success', 'Resumed from the last checkpoint');
       jobs.reload();
       run.reload();
+      resumable.reload();
     } catch (err) {
       toast.show('error', 'Could not resume the run', errorMessage(err));
     } finally {
@@ -135,7 +145,11 @@ export function RunPage({ runId }: { runId: string }) {
                 {otherProjects.length > 0 && <optgroup label="Other projects">{otherProjects.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.status})</option>)}</optgroup>}
               </select>
             )}
-            {isResumable(r) && !live && jobs.data && <Button variant="primary" icon="chevronRight" disabled={busy !== null} onClick={() => void resume()}>{busy === 'resume' ? 'Resuming…' : 'Resume'}</Button>}
+            {stopped && jobs.data && (resumable.data || resumable.error) && (
+              <Button variant="primary" icon="chevronRight" disabled={busy !== null || refusal !== null} aria-describedby={refusal ? 'run-resume-refusal' : undefined} onClick={() => void resume()}>
+                {busy === 'resume' ? 'Resuming…' : 'Resume'}
+              </Button>
+            )}
             <Button variant="danger" icon="x" disabled={busy !== null || live !== null} title={live ? 'Cancel the run before deleting it' : undefined} onClick={() => setConfirmDelete(true)}>Delete</Button>
           </>
         )}
@@ -148,7 +162,13 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
         </Card>
       )}
-      {!live && isResumable(r) && <Callout tone="warning" title={`This run ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
+      {stopped && !refusal && <Callout tone="warning" title={stoppedTitle}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
+      {refusal && (
+        <Callout tone="warning" title={`${stoppedTitle} and cannot be resumed`}>
+          <span id="run-resume-refusal">This run {refusal}.</span> Its curves, settings and files stay here.{' '}
+          <a href={START_PAGE[r.kind] ?? '#/adapt'}>Start a new run</a>
+        </Callout>
+      )}
       <RunAnnotations run={r} onSaved={() => run.reload()} />
       {r.kind === 'generation' && <GenerationOutputCard runId={runId} live={r.status === 'running'} />}
       <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} />
