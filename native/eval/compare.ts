@@ -83,20 +83,29 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
 }
 
 /**
+ * The key that joins one run's examples to the others': the id, or else the input, numbered by how often the same
+ * input came before it in that run (so repeated inputs pair up in order). One per run.
+ */
+function joinKeys(byId: boolean): (id: string, input: string) => string {
+  const seen = new Map<string, number>();
+  return (id, input) => {
+    if (byId) return id;
+    const n = seen.get(input) ?? 0;
+    seen.set(input, n + 1);
+    return n > 0 ? `${input}\u0000${n}` : input;
+  };
+}
+
+/**
  * Join examples across runs. With the same dataset content, split seed and split everywhere, examples match
  * by id (`test:17`); otherwise by their input text (duplicates matched in order).
  */
 export function joinExamples(perRun: readonly (readonly EvalExample[])[], metric: string | null, byId: boolean): JoinedExample[] {
   const rows = new Map<string, JoinedExample>();
   perRun.forEach((examples, r) => {
-    const seen = new Map<string, number>();
+    const keyOf = joinKeys(byId);
     for (const e of examples) {
-      let key = byId ? e.id : e.input;
-      if (!byId) {
-        const n = seen.get(key) ?? 0;
-        seen.set(key, n + 1);
-        if (n > 0) key = `${key}\u0000${n}`;
-      }
+      const key = keyOf(e.id, e.input);
       let row = rows.get(key);
       if (!row) {
         row = { key: byId ? key : e.id, input: e.input, references: e.references, outputs: perRun.map(() => null), delta: null, spread: null };
@@ -128,14 +137,9 @@ export function joinOutlines(perRun: readonly OpenPredictions[], metric: string 
   perRun.forEach((file, r) => {
     const { outline } = file;
     const inputKeys = byId ? [] : file.inputKeys();
-    const seen = new Map<string, number>();
+    const keyOf = joinKeys(byId);
     outline.ids.forEach((id, position) => {
-      let key = byId ? id : inputKeys[position];
-      if (!byId) {
-        const n = seen.get(key) ?? 0;
-        seen.set(key, n + 1);
-        if (n > 0) key = `${key}\u0000${n}`;
-      }
+      const key = keyOf(id, inputKeys[position]);
       let row = rows.get(key);
       if (!row) {
         row = { key: byId ? key : id, origin: { run: r, position }, positions: perRun.map(() => null), outputs: perRun.map(() => null), delta: null, spread: null };

@@ -46,6 +46,15 @@ function unreadable(file: string, err: unknown): StudioError {
   return new StudioError('not_found', `${file}: cannot read the predictions (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file });
 }
 
+/** The file opened for reading, or the same clear error as an unreadable one. */
+function openPredictionsFile(file: string): number {
+  try {
+    return fs.openSync(file, 'r');
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+}
+
 function readText(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -89,12 +98,7 @@ const lineIndexes = new FileCache<LineIndex>(256 * 2 ** 20, (_file, fd) => index
  * that parsed and validated every line of it too.
  */
 export function readPredictionsPage(file: string, offset: number, limit: number): { total: number; rows: EvalExample[] } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw unreadable(file, err);
-  }
+  const fd = openPredictionsFile(file);
   try {
     let page: { total: number; lines: { text: string; line: number }[] };
     try {
@@ -176,12 +180,7 @@ export interface OpenPredictions {
 /** The predictions of a run, opened for Compare's pages (runs.examples); a clear error for runs without any. */
 export function openPredictions(store: Store, dataDir: string, runId: string): OpenPredictions {
   const file = requirePredictions(store, dataDir, runId);
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw unreadable(file, err);
-  }
+  const fd = openPredictionsFile(file);
   try {
     let outline: PredictionsOutline;
     try {
