@@ -192,6 +192,9 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.getByText('This run was cancelled and cannot be resumed').waitFor();
     expect(await page.getByText('Resume continues it from its last checkpoint').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Start a new run' }).getAttribute('href')).toBe('#/adapt/finetune');
+    // Nor does the empty Artifacts card suggest resuming it.
+    await page.getByText('this one stopped before that and cannot be resumed').waitFor();
+    expect(await page.getByText('can be resumed to get there').count()).toBe(0);
     await shootSchemes(page, 'run-resume-refused');
 
     // The Fine-tune page's view of the same run asks the engine too (the page lists runs once the project has data again).
@@ -204,6 +207,9 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(await page.locator(`#${await resumeHere.getAttribute('aria-describedby')}`).textContent()).toBe(`This run ${why}.`);
     await view.getByText('Cancelled — it cannot be resumed').waitFor();
     expect(await view.getByText('Resume continues from it').count()).toBe(0);
+    const samples = view.getByTestId('run-samples');
+    await samples.getByText('A cancelled run writes no samples.', { exact: true }).waitFor();
+    expect(await samples.getByText('resume it and let it finish').count()).toBe(0);
     await shootSchemes(page, 'finetune-resume-refused');
     const cli = await lathe('train', '--resume', runId).then(() => null, (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}${err.stderr ?? ''}`);
     expect(cli).toContain(`run ${runId} ${why}`);

@@ -10,13 +10,14 @@ import { formatLoss } from './runFormat.ts';
 type Sample = z.infer<typeof TrainSample>;
 type Checkpoint = z.infer<typeof CheckpointInfo>;
 
-export function SamplesCard({ samples, finished }: { samples: Sample[]; finished: boolean }) {
+/** `resumeRefused`: the engine said this stopped run cannot be resumed, so the empty state does not suggest it. */
+export function SamplesCard({ samples, finished, resumeRefused = false }: { samples: Sample[]; finished: boolean; resumeRefused?: boolean }) {
   return (
     <Card aria-label="Sample generations" data-testid="run-samples">
       <CardHeader title="Before and after" subtitle="Greedy continuations of held-out prompts by the base model and by the tuned one." />
       {samples.length === 0 ? (
         <EmptyState icon="sparkle" title={finished ? 'No samples for this run' : 'Samples come at the end'}>
-          {finished ? 'A cancelled run writes no samples; resume it and let it finish to see what changed.' : 'When training finishes, the base model and the tuned model answer the same held-out prompts, so you can read what changed.'}
+          {finished ? `A cancelled run writes no samples${resumeRefused ? '.' : '; resume it and let it finish to see what changed.'}` : 'When training finishes, the base model and the tuned model answer the same held-out prompts, so you can read what changed.'}
         </EmptyState>
       ) : (
         <div className="stack ft-samples">

@@ -94,7 +94,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
         </Card>
       )}
       <div className={pretrain ? undefined : 'ft-details'}>
-        {!pretrain && <SamplesCard samples={samples.data ?? []} finished={!active && status !== 'running'} />}
+        {!pretrain && <SamplesCard samples={samples.data ?? []} finished={!active && status !== 'running'} resumeRefused={state.refusal !== null} />}
         <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} plannedSteps={planned} running={active} />
       </div>
     </div>

@@ -6,7 +6,8 @@ import type { Query } from '../../app/StudioContext.tsx';
 import { shortHash } from '../../domain/format.ts';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 
-export function RunArtifacts({ artifacts, kind }: { artifacts: Query<Artifact[]>; kind: string }) {
+/** `resumeRefused`: the engine said this stopped run cannot be resumed (its dataset or model is gone), so the empty state does not suggest it. */
+export function RunArtifacts({ artifacts, kind, resumeRefused = false }: { artifacts: Query<Artifact[]>; kind: string; resumeRefused?: boolean }) {
   const list = artifacts.data ?? [];
   return (
     <Card aria-label="Artifacts">
@@ -15,7 +16,7 @@ export function RunArtifacts({ artifacts, kind }: { artifacts: Query<Artifact[]>
       {artifacts.data && list.length === 0 && (
         <EmptyState icon="file" title="No files recorded">
           {kind === 'finetune' || kind === 'pretrain'
-            ? 'A training run records its adapter or model when it finishes; a stopped one can be resumed to get there.'
+            ? `A training run records its adapter or model when it finishes; ${resumeRefused ? 'this one stopped before that and cannot be resumed.' : 'a stopped one can be resumed to get there.'}`
             : 'Runs record their outputs (predictions, generations, adapters) when they finish.'}
         </EmptyState>
       )}

@@ -175,7 +175,7 @@ export function RunPage({ runId }: { runId: string }) {
       {r.kind === 'ppo' && <BeforeAfterCard runId={runId} live={live !== null} lastStep={lastStep} evalEvery={(r.config as { evalEvery?: number }).evalEvery ?? null} />}
       {r.kind === 'ppo' && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
       <RunConfig config={r.config} />
-      <RunArtifacts artifacts={artifacts} kind={r.kind} />
+      <RunArtifacts artifacts={artifacts} kind={r.kind} resumeRefused={resumable.data?.resumable === false} />
       <RunLogs jobs={jobs} kind={r.kind} />
       {confirmDelete && (
         <Dialog title={`Delete ${r.name}?`} onClose={() => setConfirmDelete(false)}>
