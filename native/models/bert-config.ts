@@ -1,6 +1,7 @@
 // The configuration of BERT-family sentence encoders (BERT, MiniLM, BGE, E5; RoBERTa and XLM-RoBERTa) as config.json
 // and the sentence-transformers files describe them: read and checked here, below the layers that import models
 // (models/import.ts) and build their graphs (rag/bert.ts). What each field means: rag/bert.ts's header.
+import { parseJsonText } from '../api/json-text.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -83,13 +84,13 @@ export function readPooling(dir: string): PoolingConfig {
   const modulesFile = path.join(dir, 'modules.json');
   let poolingDir = path.join(dir, '1_Pooling');
   if (fs.existsSync(modulesFile)) {
-    const modules = JSON.parse(fs.readFileSync(modulesFile, 'utf8')) as { type?: string; path?: string }[];
+    const modules = parseJsonText(fs.readFileSync(modulesFile, 'utf8'), modulesFile) as { type?: string; path?: string }[];
     const pooling = Array.isArray(modules) ? modules.find((m) => String(m.type).endsWith('.Pooling')) : undefined;
     if (pooling?.path !== undefined) poolingDir = path.join(dir, pooling.path);
   }
   const file = path.join(poolingDir, 'config.json');
   if (!fs.existsSync(file)) return { pooling: 'mean', source: 'default (no sentence-transformers pooling config)' };
-  const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const cfg = parseJsonText(fs.readFileSync(file, 'utf8'), file) as Record<string, unknown>;
   if (cfg.pooling_mode_cls_token === true) return { pooling: 'cls', source: file };
   if (cfg.pooling_mode_mean_tokens === true) return { pooling: 'mean', source: file };
   const modes = Object.entries(cfg).filter(([k, v]) => k.startsWith('pooling_mode') && v === true).map(([k]) => k);

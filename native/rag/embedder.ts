@@ -1,6 +1,7 @@
 // Embedding models for dense retrieval, loaded from a Hugging Face folder: a sentence encoder (encoders.ts: BERT,
 // RoBERTa, XLM-R, nomic-style; the sentence-transformers pooling, normalised) or, as a fallback, any decoder Lathe runs — the mean of its final
 // hidden states over the real tokens, normalised (a decoder was not trained for this; it groups texts only roughly).
+import { parseJsonText } from '../api/json-text.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSession, ort, type Session } from '../onnx/index.ts';
@@ -44,7 +45,7 @@ export interface EmbedderOptions {
 function readConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, 'config.json');
   if (!fs.existsSync(file)) throw new Error(`${dir}: no config.json; give the folder of a Hugging Face embedding model (BERT, MiniLM, BGE, E5, RoBERTa, XLM-R, nomic-embed) or of a decoder`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return parseJsonText(fs.readFileSync(file, 'utf8'), file) as Record<string, unknown>;
 }
 
 /** The tokenizer's count of a text's tokens, without special tokens: what chunk sizes are measured in. */

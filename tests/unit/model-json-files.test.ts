@@ -54,3 +54,20 @@ describe('a model folder with a hand-edited JSON file', () => {
     expect(() => readPeftAdapter(dir)).toThrow(`${file}: not valid JSON at line 5, column 3 (`);
   });
 });
+
+describe("an embedding model's sentence-transformers files", () => {
+  it('modules.json and the pooling config.json name the file and the line, or the BOM', async () => {
+    const { readPooling } = await import('../../native/models/bert-config.ts');
+    const dir = path.join(tmp, 'st');
+    fs.mkdirSync(path.join(dir, '1_Pooling'), { recursive: true });
+    const modules = path.join(dir, 'modules.json');
+    fs.writeFileSync(modules, '\uFEFF[{"type": "sentence_transformers.models.Pooling", "path": "1_Pooling"}]');
+    expect(() => readPooling(dir)).toThrow(`${modules}: not valid JSON: it starts with a byte order mark (U+FEFF)`);
+    fs.writeFileSync(modules, '[{"type": "sentence_transformers.models.Pooling", "path": "1_Pooling"}]');
+    const pooling = path.join(dir, '1_Pooling', 'config.json');
+    fs.writeFileSync(pooling, '{\n  "pooling_mode_cls_token": true,\n}\n');
+    expect(() => readPooling(dir)).toThrow(new RegExp(`^${pooling.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON at line 3, column 1 `));
+    fs.writeFileSync(pooling, '{"pooling_mode_cls_token": true}');
+    expect(readPooling(dir).pooling).toBe('cls');
+  });
+});
