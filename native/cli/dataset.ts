@@ -10,6 +10,7 @@ import { existingProjectId, optionalProjectId, projectLabel, projectNames } from
 import { formatValue, plural } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
 
@@ -144,27 +145,23 @@ export const commands: CliCommand[] = [
       const seed = parseSeed(values.seed as string | undefined);
       const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = await openCliStudio(ctx);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const cancel = cancelOnSignals();
       const progress = progressPrinter(ctx);
       try {
         const { importDataset } = await import('../data/import.ts');
         const dataset = await importDataset(
           { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
-          { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);
         ctx.print(dataset, () => `Imported dataset ${dataset.id}\n${describeDataset(dataset, project)}`);
       } catch (err) {
         progress.done();
-        if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
+        if (cancel.signal.aborted) throw new UserError('import cancelled; nothing was imported.', cancel.exitCode);
         throw asUserError(err);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.release();
         await studio.close();
       }
     },

@@ -12,6 +12,7 @@ import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, parseFlagInput, 
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -283,35 +284,28 @@ export const commands: CliCommand[] = [
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = await openCliStudio(ctx);
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (!controller.signal.aborted) process.stderr.write('\nstopping after the current example; partial results are kept…\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const cancel = cancelOnSignals(() => process.stderr.write('\nstopping after the current example; partial results are kept…\n'));
       const progress = progressLine(ctx);
       try {
         const { runEvaluation } = await import('../eval/runner.ts');
         const outcome = await runEvaluation(input, {
           store: studio.store,
           dataDir: ctx.dataDir,
-          signal: controller.signal,
+          signal: cancel.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
           log: ctx.log,
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();
         ctx.print(outcome, () => describeOutcome(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
+        return outcome.status === 'cancelled' ? cancel.exitCode : 0;
       } catch (err) {
         progress.done();
         // The engine's not_found names the dataset; say which flag named it, as --dataset's own error is plain.
         if (err instanceof StudioError && err.code === 'not_found' && err.details?.field === 'shotsFrom') throw new UserError(`--shots-from: ${err.message}`);
         throw asUserError(err);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.release();
         await studio.close();
       }
     },
