@@ -8,7 +8,7 @@ import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, parseFlagInput, parseGenerationFlags, schemaNumberFlag } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
@@ -32,14 +32,21 @@ const FIELD_OF_FLAG: Record<string, string> = {
   'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
 };
 
-/** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K (K ≥ 1). */
+/**
+ * K of few-shot:K: from 1 (few-shot:0 would quietly run zero-shot; whoever typed it most likely meant some examples)
+ * to the most EvalStartInput's shots takes.
+ */
+const SHOTS_RANGE: IntegerRange = { min: 1, max: numberFieldRule(EvalStartInput.shape.shots)?.range.max, note: 'for no examples, write --template zero-shot' };
+
+/**
+ * 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K, read as every whole-number flag is (integerFlagValue): a hand-made
+ * pattern here refused few-shot:2x, few-shot:-1 and few-shot: with another error than --limit's.
+ */
 export function parseTemplate(raw: string | undefined): number {
   if (raw === undefined || raw === 'zero-shot') return 0;
   if (raw === 'one-shot') return 1;
-  const m = /^few-shot:(\d+)$/.exec(raw);
-  // few-shot:0 would quietly run zero-shot; whoever typed it most likely meant some examples, so say so.
-  if (m && Number(m[1]) === 0) throw new UserError(`--template ${raw} asks for no examples, which is zero-shot: write --template zero-shot, or few-shot:K with K of 1 or more (e.g. few-shot:2).\nUsage: ${USAGE}`);
-  if (m) return Number(m[1]);
+  const fewShot = 'few-shot:';
+  if (raw.startsWith(fewShot)) return integerFlagValue('template few-shot:K', raw.slice(fewShot.length), SHOTS_RANGE, USAGE);
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
@@ -208,7 +215,7 @@ export const commands: CliCommand[] = [
       split: 'train, validation, test or all (default test)',
       limit: 'score only the first K examples (default: all)',
       metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
-      template: 'zero-shot, one-shot or few-shot:K with K of 1 or more (default zero-shot)',
+      template: `zero-shot, one-shot or few-shot:K with K from ${SHOTS_RANGE.min} to ${SHOTS_RANGE.max} (default zero-shot)`,
       'shots-from': "dataset (id or name) whose train split supplies the one-/few-shot examples, e.g. the training set of a published test set imported on its own (default: the evaluated dataset's train split); it needs the columns the examples are written from",
       prompt: 'a prompt template file (JSON) instead of the built-in one',
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
