@@ -10,6 +10,33 @@ export const METRICS = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum', 'bleu', 'chrf
 export const MetricName = z.enum(METRICS);
 export type MetricName = z.infer<typeof MetricName>;
 
+/**
+ * The project metrics that suit each task: `suggested` are the usual ones (the Scope form picks the first),
+ * `alsoFit` the others that still measure that task's output. A metric outside both (ROUGE for classification,
+ * accuracy for a summary) scores something the task does not produce, so ProjectInput and the store's update
+ * refuse it: the CLI, the studio API and the Scope form apply this one table.
+ */
+export const TASK_METRICS: Record<TaskType, { suggested: readonly MetricName[]; alsoFit: readonly MetricName[] }> = {
+  chat: { suggested: ['rougeL', 'bleu', 'perplexity'], alsoFit: ['rouge1', 'rouge2', 'rougeLsum', 'chrf'] },
+  qa: { suggested: ['exact_match', 'f1'], alsoFit: ['accuracy', 'rougeL', 'rouge1', 'rouge2', 'rougeLsum', 'bleu', 'chrf'] },
+  summarization: { suggested: ['rougeL', 'rouge1', 'rouge2', 'rougeLsum'], alsoFit: ['bleu', 'chrf'] },
+  classification: { suggested: ['accuracy', 'macro_f1'], alsoFit: ['exact_match'] },
+  ner: { suggested: ['entity_f1'], alsoFit: [] },
+  generation: { suggested: ['perplexity', 'bleu', 'chrf'], alsoFit: ['rougeL', 'rouge1', 'rouge2', 'rougeLsum'] },
+};
+
+/** Every metric that suits `task`, the suggested ones first. */
+export function metricsForTask(task: TaskType): readonly MetricName[] {
+  return [...TASK_METRICS[task].suggested, ...TASK_METRICS[task].alsoFit];
+}
+
+/** Why `metric` cannot measure a `task` project, or null when it can. */
+export function taskMetricProblem(task: TaskType, metric: MetricName): string | null {
+  const fit = metricsForTask(task);
+  if (fit.includes(metric)) return null;
+  return `${metric} does not measure a ${task} project; use one of ${fit.join(', ')}.`;
+}
+
 export const DEVICES = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu', 'any'] as const;
 
 export const Constraints = z.object({
@@ -43,6 +70,12 @@ function checkTarget(p: { metric?: MetricName | null; target?: number | null }, 
   if (problem) ctx.addIssue({ code: 'custom', path: ['target'], message: problem });
 }
 
+function checkTaskMetric(p: { task?: TaskType; metric?: MetricName | null }, ctx: z.RefinementCtx): void {
+  if (p.task === undefined || p.metric === undefined || p.metric === null) return;
+  const problem = taskMetricProblem(p.task, p.metric);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['metric'], message: problem });
+}
+
 const ProjectFields = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(120),
   task: TaskType,
@@ -51,11 +84,15 @@ const ProjectFields = z.object({
   target: z.number().finite().nullable().default(null),
   constraints: Constraints.default({ device: 'any', memoryBudgetMb: null, maxLatencyMs: null }),
 });
-export const ProjectInput = ProjectFields.superRefine(checkTarget);
+export const ProjectInput = ProjectFields.superRefine(checkTarget).superRefine(checkTaskMetric);
 export type ProjectInput = z.input<typeof ProjectInput>;
-/** A partial update; a target sent without its metric is checked against the stored metric when merged (Project). */
-export const ProjectPatch = ProjectFields.partial().superRefine(checkTarget);
+/**
+ * A partial update; a target sent without its metric is checked against the stored metric when merged (Project),
+ * and a task or metric sent alone against the stored other half by the store's update (ProjectTable.update).
+ */
+export const ProjectPatch = ProjectFields.partial().superRefine(checkTarget).superRefine(checkTaskMetric);
 
+// Not checked against TASK_METRICS here: a project stored before that rule must still load (and be fixed by an update).
 export const Project = ProjectFields.extend({
   id: z.string(),
   createdAt: z.string(),

@@ -10,6 +10,7 @@ import { existingProjectId, optionalProjectId, projectLabel, projectNames } from
 import { formatValue, plural } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
 
@@ -122,7 +123,7 @@ export const commands: CliCommand[] = [
     help: {
       name: 'name for the dataset (required; unique)',
       project: 'project id or name the dataset belongs to (default: none)',
-      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row)',
+      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV quote that is never closed is refused even so, since the rows after it cannot be told apart',
       seed: 'seed of the train/validation/test split (default 42)',
       split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
       add: 'SPLIT=FILE: another file of the same dataset, all of it that split (e.g. --add test=test.jsonl); repeat for more; needs --split for FILE',
@@ -144,27 +145,23 @@ export const commands: CliCommand[] = [
       const seed = parseSeed(values.seed as string | undefined);
       const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = await openCliStudio(ctx);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const cancel = cancelOnSignals();
       const progress = progressPrinter(ctx);
       try {
         const { importDataset } = await import('../data/import.ts');
         const dataset = await importDataset(
           { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
-          { store: studio.store, dataDir: ctx.dataDir, signal: controller.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);
         ctx.print(dataset, () => `Imported dataset ${dataset.id}\n${describeDataset(dataset, project)}`);
       } catch (err) {
         progress.done();
-        if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
+        if (cancel.signal.aborted) throw new UserError('import cancelled; nothing was imported.', cancel.exitCode);
         throw asUserError(err);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.release();
         await studio.close();
       }
     },

@@ -12,6 +12,7 @@ import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './optio
 import { optionalProjectId, runProjectId } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
@@ -139,10 +140,7 @@ export const commands: CliCommand[] = [
       // A path typed on the command line that is not there is a typo, refused before anything is created or read.
       const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => path.resolve(p));
       if (missing.length) throw new UserError(`no such file or folder: ${missing.join(', ')}; nothing was imported. Check the path${missing.length > 1 ? 's' : ''}.\nUsage: ${ADD_USAGE}`);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const cancel = cancelOnSignals();
       try {
         await withStore(ctx, async (store) => {
           const existing = store.collections.list().find((c) => c.name === name || c.id === name);
@@ -154,7 +152,7 @@ export const commands: CliCommand[] = [
           let result: DocsAddResult;
           try {
             result = await addDocuments(store, col.id, paths, {
-              signal: controller.signal,
+              signal: cancel.signal,
               intraOpNumThreads: numberFlag(values, 'threads', ADD_USAGE, THREADS_RANGE),
               onProgress: (p) => {
                 if (ctx.json || (Date.now() - last < 1000 && p.fraction < 0.95)) return; // reading: once a second; writing and done: always
@@ -181,11 +179,10 @@ export const commands: CliCommand[] = [
           });
         });
       } catch (err) {
-        if (controller.signal.aborted) throw new UserError('import cancelled; the collection is unchanged.', 130);
+        if (cancel.signal.aborted) throw new UserError('import cancelled; the collection is unchanged.', cancel.exitCode);
         throw err;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.release();
       }
     },
   },
@@ -261,9 +258,7 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1 || !values.dataset || !values['query-column'] || !values['relevant-column']) throw new UserError(`give a collection, --dataset, --query-column and --relevant-column.\nUsage: ${EVAL_USAGE}`);
       const split = (values.split as string | undefined) ?? 'test';
       if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, ['train', 'validation', 'test', 'all'])}\nUsage: ${EVAL_USAGE}`);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
+      const cancel = cancelOnSignals();
       try {
         await withStore(ctx, async (store) => {
           const modes = (values.modes as string | undefined)?.split(',').map((m) => mode({ mode: m.trim() }, EVAL_USAGE, 'bm25'));
@@ -282,7 +277,7 @@ export const commands: CliCommand[] = [
           }, {
             store,
             dataDir: ctx.dataDir,
-            signal: controller.signal,
+            signal: cancel.signal,
             owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends its run
             log: ctx.log,
             onProgress: (p) => {
@@ -295,10 +290,10 @@ export const commands: CliCommand[] = [
             formatTable(['MODE', 'RUN', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10'], outcome.runs.map((r) => [r.mode, r.runId, ...RETRIEVAL_METRICS.map((m) => r.metrics[m]?.toFixed(3) ?? '—')])),
             `${outcome.queries} queries${outcome.unmatched ? ` (${outcome.unmatched} naming no document of the collection)` : ''}; compare the runs with 'lathe runs compare ${outcome.runs.map((r) => r.runId).join(' ')}' or on the Compare page`,
           ].join('\n'));
-          if (outcome.status === 'cancelled') throw new UserError('evaluation cancelled; the runs so far are kept (the last one partial).', 130);
+          if (outcome.status === 'cancelled') throw new UserError('evaluation cancelled; the runs so far are kept (the last one partial).', cancel.exitCode);
         });
       } finally {
-        process.off('SIGINT', onSignal);
+        cancel.release();
       }
     },
   },

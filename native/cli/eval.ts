@@ -8,10 +8,11 @@ import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, parseFlagInput, parseGenerationFlags, schemaNumberFlag } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { plural } from '../api/format.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -31,14 +32,21 @@ const FIELD_OF_FLAG: Record<string, string> = {
   'rubric-file': 'judge.rubricText', 'judge-responses': 'judge.responseColumn', 'judge-labels': 'judge.labelColumn', 'judge-against': 'judge.againstRun',
 };
 
-/** 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K (K ≥ 1). */
+/**
+ * K of few-shot:K: from 1 (few-shot:0 would quietly run zero-shot; whoever typed it most likely meant some examples)
+ * to the most EvalStartInput's shots takes.
+ */
+const SHOTS_RANGE: IntegerRange = { min: 1, max: numberFieldRule(EvalStartInput.shape.shots)?.range.max, note: 'for no examples, write --template zero-shot' };
+
+/**
+ * 'zero-shot' → 0, 'one-shot' → 1, 'few-shot:K' → K, read as every whole-number flag is (integerFlagValue): a hand-made
+ * pattern here refused few-shot:2x, few-shot:-1 and few-shot: with another error than --limit's.
+ */
 export function parseTemplate(raw: string | undefined): number {
   if (raw === undefined || raw === 'zero-shot') return 0;
   if (raw === 'one-shot') return 1;
-  const m = /^few-shot:(\d+)$/.exec(raw);
-  // few-shot:0 would quietly run zero-shot; whoever typed it most likely meant some examples, so say so.
-  if (m && Number(m[1]) === 0) throw new UserError(`--template ${raw} asks for no examples, which is zero-shot: write --template zero-shot, or few-shot:K with K of 1 or more (e.g. few-shot:2).\nUsage: ${USAGE}`);
-  if (m) return Number(m[1]);
+  const fewShot = 'few-shot:';
+  if (raw.startsWith(fewShot)) return integerFlagValue('template few-shot:K', raw.slice(fewShot.length), SHOTS_RANGE, USAGE);
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
@@ -207,7 +215,7 @@ export const commands: CliCommand[] = [
       split: 'train, validation, test or all (default test)',
       limit: 'score only the first K examples (default: all)',
       metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
-      template: 'zero-shot, one-shot or few-shot:K with K of 1 or more (default zero-shot)',
+      template: `zero-shot, one-shot or few-shot:K with K from ${SHOTS_RANGE.min} to ${SHOTS_RANGE.max} (default zero-shot)`,
       'shots-from': "dataset (id or name) whose train split supplies the one-/few-shot examples, e.g. the training set of a published test set imported on its own (default: the evaluated dataset's train split); it needs the columns the examples are written from",
       prompt: 'a prompt template file (JSON) instead of the built-in one',
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
@@ -283,35 +291,28 @@ export const commands: CliCommand[] = [
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       const studio = await openCliStudio(ctx);
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (!controller.signal.aborted) process.stderr.write('\nstopping after the current example; partial results are kept…\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const cancel = cancelOnSignals(() => process.stderr.write('\nstopping after the current example; partial results are kept…\n'));
       const progress = progressLine(ctx);
       try {
         const { runEvaluation } = await import('../eval/runner.ts');
         const outcome = await runEvaluation(input, {
           store: studio.store,
           dataDir: ctx.dataDir,
-          signal: controller.signal,
+          signal: cancel.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
           log: ctx.log,
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();
         ctx.print(outcome, () => describeOutcome(outcome));
-        return outcome.status === 'cancelled' ? 130 : 0;
+        return outcome.status === 'cancelled' ? cancel.exitCode : 0;
       } catch (err) {
         progress.done();
         // The engine's not_found names the dataset; say which flag named it, as --dataset's own error is plain.
         if (err instanceof StudioError && err.code === 'not_found' && err.details?.field === 'shotsFrom') throw new UserError(`--shots-from: ${err.message}`);
         throw asUserError(err);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.release();
         await studio.close();
       }
     },

@@ -7,6 +7,7 @@ import type { ImportOptions } from '../models/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { formatTable } from './table.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
+import { cancelOnSignals } from './cancel.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 export async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -43,18 +44,14 @@ export function progressLine(ctx: CliContext): ImportOptions {
  */
 export async function importInForeground(ctx: CliContext, run: (opts: ImportOptions) => Promise<Model>): Promise<void> {
   let model: Model;
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancel = cancelOnSignals();
   try {
-    model = await userErrors(() => run({ ...progressLine(ctx), signal: controller.signal }));
+    model = await userErrors(() => run({ ...progressLine(ctx), signal: cancel.signal }));
   } catch (err) {
-    if (controller.signal.aborted) throw new UserError('import cancelled; nothing was imported.', 130);
+    if (cancel.signal.aborted) throw new UserError('import cancelled; nothing was imported.', cancel.exitCode);
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.release();
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   }
   const use = model.kind === 'encoder' ? `\n  an embedding model: use it with 'lathe docs create COLLECTION --embed-model ${model.name}'` : '';

@@ -1,7 +1,7 @@
 // `lathe project create|update|list|show|delete`: the use case being worked on — task, success metric, constraints.
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER } from '../api/eval.ts';
-import { METRICS, TASK_TYPES, DEVICES, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
+import { METRICS, TASK_TYPES, DEVICES, metricsForTask, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
@@ -18,7 +18,7 @@ const UPDATE_USAGE = `lathe project update PROJECT [--name N] [--task <${TASK_TY
 const PROJECT_HELP: Record<string, string> = {
   name: 'name of the project (unique)',
   task: `the use case: ${TASK_TYPES.join(', ')}`,
-  metric: `the success metric: ${METRICS.join(', ')} (default: none yet)`,
+  metric: `the success metric, one that measures --task (${TASK_TYPES.map((t) => `${t}: ${metricsForTask(t).join('/')}`).join('; ')}; default: none yet)`,
   target: 'the value of --metric that counts as success (default: none)',
   description: 'what the model is for, in a sentence or two',
   device: `where it must run: ${DEVICES.join(', ')} (default any)`,

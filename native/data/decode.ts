@@ -7,6 +7,8 @@ export interface TextPiece {
   text: string;
   /** 1-based physical line number the piece is on. */
   line: number;
+  /** 1-based column (in UTF-16 code units, after a BOM) of the piece's first character on its line. */
+  column: number;
   /** Whether a newline follows this piece. */
   endsLine: boolean;
   /** The piece held bytes that are not UTF-8; `text` then has U+FFFD in their place. */
@@ -21,6 +23,7 @@ export class LineDecoder {
   private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   private line = 1;
+  private column = 1;
   private pendingCr = false;
   private carry = new Uint8Array(0);
   private atStart = true;
@@ -90,7 +93,9 @@ export class LineDecoder {
       text = text.slice(0, -1);
       this.pendingCr = true;
     }
-    return { text, line: this.line, endsLine, badUtf8 };
+    const column = this.column;
+    this.column = endsLine ? 1 : column + text.length;
+    return { text, line: this.line, column, endsLine, badUtf8 };
   }
 }
 

@@ -36,6 +36,23 @@ function tooLong(what: string, maxChars: number): string {
   return `${what} is longer than ${maxChars / 1024 / 1024} Mi characters, far more than any dataset row; check that this is the right file and format`;
 }
 
+/**
+ * Why a record holding a raw NUL byte is refused. UTF-8 text never contains one (JSON and CSV write it
+ * escaped or not at all): it comes from a binary file, a block of zeros a crash left in the file, or text
+ * pasted from UTF-16. Before this a CSV/TSV row kept it silently in a field and a JSONL line was refused as
+ * "Bad control character" with no column. `line` is given when it is not the record's own first line.
+ */
+function nulReason(what: string, line: number | null, column: number): string {
+  const where = line === null ? `column ${column}` : `line ${line}, column ${column}`;
+  return `${what} holds a NUL byte (\\0) at ${where}; text never contains one, so the file is damaged or not text there: remove the byte, or export the file again as UTF-8 text`;
+}
+
+/** The column of the first NUL in a piece, or null. */
+function nulColumn(piece: TextPiece): number | null {
+  const i = piece.text.indexOf('\0');
+  return i === -1 ? null : piece.column + i;
+}
+
 export function createParser(format: DataFormat, sink: RecordSink, maxRecordChars = MAX_RECORD_CHARS): RecordParser {
   switch (format) {
     case 'jsonl':
@@ -74,6 +91,7 @@ class JsonLinesParser implements RecordParser {
   private chars = 0;
   private tooLong = false; // past the limit: the rest of the line is read past, not kept
   private bad = false;
+  private nul: number | null = null; // the column of the line's first NUL byte
 
   constructor(
     private readonly sink: RecordSink,
@@ -93,6 +111,7 @@ class JsonLinesParser implements RecordParser {
     }
     if (!this.tooLong) this.parts.push(piece.text);
     this.bad ||= piece.badUtf8;
+    this.nul ??= nulColumn(piece);
     this.line = piece.line;
     if (piece.endsLine) this.flush();
   }
@@ -106,12 +125,15 @@ class JsonLinesParser implements RecordParser {
     const bad = this.bad;
     const long = this.tooLong;
     const at = this.line;
+    const nul = this.nul;
     this.parts = [];
     this.chars = 0;
     this.tooLong = false;
     this.bad = false;
+    this.nul = null;
     if (long) return; // reported when it crossed the limit
     if (bad) return this.sink.invalid(at, 'the line is not valid UTF-8 text (save the file as UTF-8)');
+    if (nul !== null) return this.sink.invalid(at, nulReason('the line', null, nul));
     if (text.trim() === '') return;
     parseObject(text, at, this.sink, 'the line');
   }
@@ -143,6 +165,7 @@ class JsonArrayParser implements RecordParser {
   private elementTooLong = false; // past the limit: the rest of the element is scanned, not kept
   private elementLine = 0;
   private elementBad = false;
+  private elementNul: { line: number; column: number } | null = null;
   private index = 0;
   private line = 1;
 
@@ -173,6 +196,11 @@ class JsonArrayParser implements RecordParser {
       if (bad && c === REPLACEMENT) {
         if (this.state !== 'element') throw new FormatError(piece.line, 'the file is not valid UTF-8 text here (save it as UTF-8)');
         this.elementBad = true;
+      }
+      if (c === 0) {
+        const column = piece.column + i;
+        if (this.state !== 'element') throw new FormatError(piece.line, nulReason('the file', null, column));
+        this.elementNul ??= { line: piece.line, column };
       }
       if (this.state === 'element') {
         if (this.inString) {
@@ -227,12 +255,16 @@ class JsonArrayParser implements RecordParser {
     const what = `array element ${this.index}`;
     if (long) {
       this.elementBad = false;
+      this.elementNul = null;
       return; // reported when it crossed the limit
     }
+    const nul = this.elementNul;
+    this.elementNul = null;
     if (this.elementBad) {
       this.elementBad = false;
       return this.sink.invalid(this.elementLine, `${what} is not valid UTF-8 text (save the file as UTF-8)`);
     }
+    if (nul) return this.sink.invalid(this.elementLine, nulReason(what, nul.line === this.elementLine ? null : nul.line, nul.column));
     if (text === '') return this.sink.invalid(this.elementLine, `${what} is empty (two commas in a row?)`);
     parseObject(text, this.elementLine, this.sink, what);
   }
@@ -249,6 +281,7 @@ class DelimitedParser implements RecordParser {
   private quoted = false; // inside a quoted field
   private afterQuote = false; // just read a quote inside a quoted field: closing, or the first of ""
   private fieldWasQuoted = false;
+  private quoteLine = 0; // the line the current quoted field opened on
   private recordLine = 0;
   private recordBad: string | null = null;
   private recordChars = 0;
@@ -277,6 +310,8 @@ class DelimitedParser implements RecordParser {
       this.recordLine = piece.line;
     }
     if (piece.badUtf8 && this.recordBad === null) this.recordBad = 'the row is not valid UTF-8 text (save the file as UTF-8)';
+    const nul = this.recordBad === null ? nulColumn(piece) : null;
+    if (nul !== null) this.recordBad = nulReason('the row', piece.line === this.recordLine ? null : piece.line, nul);
     const text = piece.text;
     const d = this.delimiter.charCodeAt(0);
     let i = 0;
@@ -312,6 +347,7 @@ class DelimitedParser implements RecordParser {
       if (c === Ch.Quote && this.field === '' && !this.fieldWasQuoted) {
         this.quoted = true;
         this.fieldWasQuoted = true;
+        this.quoteLine = piece.line;
         i++;
         continue;
       }
@@ -334,8 +370,23 @@ class DelimitedParser implements RecordParser {
     }
   }
 
+  /**
+   * An opening quote with no closing one is found only at the end of the file, after it swallowed every line
+   * below it into one field. Skipping invalid rows cannot recover from it soundly, so it is refused even then:
+   * resuming at the line after the quote would read the rest of that field as rows of their own whenever the
+   * quote did open a multi-line field (legitimate in RFC 4180) and only its closing quote is missing, importing
+   * fragments of one text as examples; and where the closing quote was meant to be cannot be known.
+   */
   end(): void {
-    if (this.quoted && !this.afterQuote) throw new FormatError(this.recordLine, 'a quoted field that starts on this line is never closed: add the closing "');
+    if (this.quoted && !this.afterQuote) {
+      const row = this.recordLine === this.quoteLine ? '' : ` (in the row that begins on line ${this.recordLine})`;
+      throw new FormatError(
+        this.quoteLine,
+        `a quoted field opens here${row} and is never closed, so every line after it was read as that one field; ` +
+          'add the closing " where the field ends, or double a " that is part of the text (""). Skipping invalid rows cannot help: ' +
+          'where the field was meant to end, and so which of the lines below are rows, cannot be known',
+      );
+    }
     this.quoted = false;
     this.afterQuote = false;
     this.endRecord(this.recordLine);

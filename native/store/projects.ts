@@ -1,7 +1,7 @@
 // The projects table: a use case's task, description, success metric and deployment constraints.
 import type Database from 'better-sqlite3';
 import { StudioError } from '../api/errors.ts';
-import { Project, ProjectInput } from '../api/schemas.ts';
+import { metricsForTask, Project, ProjectInput, taskMetricProblem } from '../api/schemas.ts';
 import { notFound, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
 
@@ -102,6 +102,16 @@ export class ProjectTable {
       updatedAt: nowIso(),
     });
     if (merged.name !== current.name) this.requireFreeName(merged.name, id);
+    // Only a patch that changes the task or the metric is held to TASK_METRICS, so a project stored before the rule
+    // can still be renamed; the fault is the half that was sent (the metric when both were).
+    if ((patch.task !== undefined || patch.metric !== undefined) && merged.metric !== null) {
+      const problem = taskMetricProblem(merged.task, merged.metric);
+      if (problem) {
+        const field = patch.metric !== undefined ? 'metric' : 'task';
+        const message = field === 'metric' ? problem : `the project's metric ${merged.metric} does not measure a ${merged.task} project; change the metric along with the task, to one of ${metricsForTask(merged.task).join(', ')}.`;
+        throw new StudioError('invalid_params', message, { field, issues: [{ path: field, message }] });
+      }
+    }
     this.db
       .prepare(
         `UPDATE projects SET name=@name, task=@task, description=@description, metric=@metric, target=@target, device=@device,

@@ -50,6 +50,17 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     await page.getByRole('radio', { name: /Summarisation/ }).click();
     await page.getByLabel(/^Description/).fill('Two-sentence summaries of support dialogues for the ticket history.');
     expect(await page.getByLabel('Metric').inputValue()).toBe('rougeL'); // suggested for summarisation
+    // Only the metrics that measure the task are offered (api/schemas.ts TASK_METRICS, which the engine enforces); a
+    // metric picked by hand that does not fit a newly chosen task gives way to that task's usual one.
+    const offered = () => page.getByLabel('Metric').locator('option').allTextContents();
+    expect(await offered()).toEqual(expect.arrayContaining(['ROUGE-L', 'BLEU', 'No metric yet']));
+    expect(await offered()).not.toContain('Accuracy');
+    await page.getByLabel('Metric').selectOption('bleu');
+    await page.getByRole('radio', { name: /Classification/ }).click();
+    expect(await page.getByLabel('Metric').inputValue()).toBe('accuracy');
+    expect(await offered()).not.toContain('ROUGE-L');
+    await page.getByRole('radio', { name: /Summarisation/ }).click();
+    expect(await page.getByLabel('Metric').inputValue()).toBe('rougeL');
     await page.getByLabel(/^Memory budget/).fill('4096');
     await page.getByLabel(/^Max latency/).fill('800');
     const target = page.getByLabel(/^Target/);

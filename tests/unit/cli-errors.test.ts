@@ -36,7 +36,7 @@ describe('project targets', () => {
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0].path).toEqual(['target']);
     expect(bad.error!.issues[0].message).toMatch(/runs from 0 to 1.*rougeL target of 7/);
-    expect(ProjectInput.safeParse({ name: 'x', task: 'qa', metric: 'perplexity', target: 0.5 }).success).toBe(false);
+    expect(ProjectInput.safeParse({ name: 'x', task: 'generation', metric: 'perplexity', target: 0.5 }).success).toBe(false);
     expect(ProjectPatch.safeParse({ metric: 'bleu', target: 30 }).success).toBe(false);
     expect(ProjectPatch.safeParse({ target: 0.4 }).success).toBe(true);
   });

@@ -152,7 +152,7 @@ describe('errors name the flag', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const evalWith = (...flags: string[]) => run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', ...flags]);
-    for (const [flags, message] of [[['--limit', '0'], '--limit: Too small'], [['--batch-size', '0'], '--batch-size: Too small'], [['--template', 'few-shot:20'], '--template: Too big']] as const) {
+    for (const [flags, message] of [[['--limit', '0'], '--limit: Too small'], [['--batch-size', '0'], '--batch-size: Too small'], [['--template', 'few-shot:20'], "--template few-shot:K must be a whole number from 1 to 16 (for no examples, write --template zero-shot); got '20'."]] as const) {
       const { code, err } = await evalWith(...flags);
       expect(code, flags.join(' ')).toBe(2);
       expect(err).toContain(`lathe eval: ${message}`);
@@ -168,7 +168,7 @@ describe('errors name the flag', () => {
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const { code, err } = await run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', '--template', 'few-shot:0']);
     expect(code).toBe(2);
-    expect(err).toContain('lathe eval: --template few-shot:0 asks for no examples, which is zero-shot: write --template zero-shot');
+    expect(err).toContain("lathe eval: --template few-shot:K must be a whole number from 1 to 16 (for no examples, write --template zero-shot); got '0'.");
     expect(err).toContain('Usage: lathe eval');
   });
 });

@@ -1,6 +1,7 @@
 // Ctrl-C (SIGINT) or SIGTERM during `lathe model import` (and import-llama2c, import-gguf, which share
 // importInForeground) cancels the import through its signal: the working copy under models/ is removed, no model is
-// recorded, the command says so with exit code 130, and the next import of the same name works. Before, the process
+// recorded, the command says so with exit code 130 for Ctrl-C and 143 for SIGTERM (128 + the signal's number; both
+// said 130), and the next import of the same name works. Before, the process
 // died where it was and left the partial copy behind until some later import swept it.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,7 +52,7 @@ describe('lathe model import, interrupted', () => {
     };
     const err = await importInForeground(ctx, (opts) => importModelFolder(dataDir, src, 'tiny', interruptWhenCopying(opts))).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', 130]);
+    expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
     expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
     const store = openStore(dataDir);
     try {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrainStartInput } from '../../native/api/train.ts';
 import { main } from '../../native/cli.ts';
+import { parseTemplate } from '../../native/cli/eval.ts';
 import { UserError } from '../../native/cli/command.ts';
 import { decimalFlagValue, integerFlagValue, numberFieldRule, numberFields } from '../../native/cli/options.ts';
 
@@ -39,6 +40,12 @@ describe('integerFlagValue', () => {
     ['99999999999999999999', {}, "--x must be a whole number; got '99999999999999999999'."],
   ])('refuses %j in %j: %s', (raw, range, message) => {
     expect(() => integerFlagValue('x', raw, range, 'u')).toThrow(new UserError(`${message}\nUsage: u`));
+  });
+});
+
+describe('--template few-shot:K', () => {
+  it.each([['few-shot:2', 2], ['few-shot:16', 16], ['few-shot:007', 7], ['one-shot', 1], ['zero-shot', 0], [undefined, 0]] as const)('reads %j as %d shots', (raw, shots) => {
+    expect(parseTemplate(raw)).toBe(shots);
   });
 });
 
@@ -97,6 +104,11 @@ describe('every command refuses integer flags written other than in decimal digi
     [['generate', '--model', 'm', '--prompt', 'p', '--top-k', '0x10'], "--top-k must be a whole number of 0 or more (0 = off); got '0x10'"],
     [['generate', '--model', 'm', '--prompt', 'p', '--logprobs', '1e1'], "--logprobs must be a whole number of 0 or more (0 = off); got '1e1'"],
     [['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', '--limit', '1e3'], "--limit must be a whole number of 1 or more; got '1e3'"],
+    // K of --template few-shot:K is read by the same parser (a pattern of its own refused these in other words)
+    ...[['2x', "'2x' (decimal digits only)"], ['0', "'0'"], ['-1', "'-1'"], ['', "'' (decimal digits only)"], ['0x2', "'0x2' (decimal digits only)"], ['17', "'17'"]].map(([k, got]) => [
+      ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', '--template', `few-shot:${k}`],
+      `--template few-shot:K must be a whole number from 1 to 16 (for no examples, write --template zero-shot); got ${got}.`,
+    ] as [string[], string]),
     [['jobs', 'list', '--limit', '0x10'], "--limit must be a whole number from 1 to 500; got '0x10'"],
     [['runs', 'compare', 'a', 'b', '--examples', '1e1'], "--examples must be a whole number of 0 or more; got '1e1'"],
     [['dataset', 'show', 'x', '--rows', '0x5'], "--rows must be a whole number from 0 to 500; got '0x5'"],

@@ -83,8 +83,61 @@ describe('CSV and TSV', () => {
   });
   it('refuses an unclosed quote and a header with a blank or repeated name', () => {
     expect(() => parse('csv', 'a,b\n"open,1\n2,3\n')).toThrow(/never closed/);
+    expect(() => parse('csv', 'a,b\n"open,1\n2,3\n')).toThrow(/Skipping invalid rows cannot help/);
     expect(() => parse('csv', 'a,,c\n1,2,3\n')).toThrow(/no name/);
     expect(() => parse('csv', 'a,a\n1,2\n')).toThrow(/twice/);
+  });
+});
+
+describe('an unclosed quote', () => {
+  // The row begins on line 2 with a legitimate two-line quoted field; its second field opens a quote on line 3
+  // that never closes. The error names line 3 (where the quote opened), not the row's first line.
+  it('is refused at the line its quoted field opened on, whatever the chunking', () => {
+    for (const size of [1, 4, 100]) {
+      let error: unknown;
+      try {
+        parse('csv', 'a,b\n"two\nlines","open\nmore\n3,4\n', size);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as FormatError).line).toBe(3);
+      expect((error as FormatError).message).toMatch(/^a quoted field opens here \(in the row that begins on line 2\) and is never closed/);
+    }
+  });
+});
+
+describe('a raw NUL byte', () => {
+  const withNul = (text: string) => text.replaceAll('@', '\0');
+  it('makes its CSV/TSV row invalid, naming the column (and the line, inside a multi-line row); the rows after it read', () => {
+    for (const size of [1, 3, 100]) {
+      const csv = parse('csv', withNul('text,label\nfine,1\nbro@ken,0\n"two\nli@nes",1\nlast,0\n'), size);
+      expect(csv.records.map((r) => r.values.text)).toEqual(['fine', 'last']);
+      expect(csv.invalid.map((i) => [i.line, i.reason.split(';')[0]])).toEqual([
+        [3, 'the row holds a NUL byte (\\0) at column 4'],
+        [4, 'the row holds a NUL byte (\\0) at line 5, column 3'],
+      ]);
+      const tsv = parse('tsv', withNul('text\tlabel\na\t@\nb\t1\n'), size);
+      expect(tsv.records.map((r) => r.values.text)).toEqual(['b']);
+      expect(tsv.invalid.map((i) => [i.line, i.reason.split(';')[0]])).toEqual([[2, 'the row holds a NUL byte (\\0) at column 3']]);
+    }
+  });
+  it('in a CSV header refuses the file', () => {
+    expect(() => parse('csv', withNul('te@xt,label\na,1\n'))).toThrow(/header row cannot be read: the row holds a NUL byte \(\\0\) at column 3/);
+  });
+  it('makes its JSONL line or JSON element invalid with its column; outside an element it refuses the file', () => {
+    for (const size of [1, 3, 100]) {
+      const jsonl = parse('jsonl', withNul('{"a":1}\n{"a":"x@"}\n{"a":3}\n'), size);
+      expect(jsonl.records.map((r) => r.values.a)).toEqual([1, 3]);
+      expect(jsonl.invalid.map((i) => [i.line, i.reason.split(';')[0]])).toEqual([[2, 'the line holds a NUL byte (\\0) at column 8']]);
+      const json = parse('json', withNul('[{"a":1},\n {"a":\n"@"},{"a":3}]'), size);
+      expect(json.records.map((r) => r.values.a)).toEqual([1, 3]);
+      expect(json.invalid.map((i) => [i.line, i.reason.split(';')[0]])).toEqual([[2, 'array element 2 holds a NUL byte (\\0) at line 3, column 2']]);
+    }
+    expect(() => parse('json', withNul('[{"a":1},@{"a":2}]'))).toThrow(/the file holds a NUL byte \(\\0\) at column 10/);
+  });
+  it('escaped as \\u0000 inside JSON is a value, not a damaged file', () => {
+    expect(parse('jsonl', '{"a":"x\\u0000y"}\n').records[0].values.a).toBe('x\0y');
   });
 });
 
@@ -114,7 +167,7 @@ describe('a record past the length limit', () => {
       const parser = createParser(format, sink, limit);
       const pieces = [format === 'json' ? '[{"a":"' : '{"a":"', ...Array.from({ length: 10 }, () => 'z'.repeat(10))];
       fed.length = 0;
-      expect(() => pieces.forEach((text, i) => { fed.push(i); parser.feed({ text, line: 1, endsLine: false, badUtf8: false }); })).toThrow(/^line 1: (the line|array element 1) is longer than/);
+      expect(() => pieces.forEach((text, i) => { fed.push(i); parser.feed({ text, line: 1, column: 1, endsLine: false, badUtf8: false }); })).toThrow(/^line 1: (the line|array element 1) is longer than/);
       expect(fed.length).toBeLessThan(pieces.length);
     }
   });

@@ -81,6 +81,12 @@ describe('the Scope form', () => {
     const badTarget = toProjectInput({ ...emptyDraft(), name: 'x', target: 'abc' });
     expect(badTarget.ok === false && badTarget.errors.target).toBe('Enter a number, or leave it empty.');
   });
+
+  it('refuses a metric that does not measure the task under the metric field, as the engine does', () => {
+    const misfit = toProjectInput({ ...emptyDraft(), name: 'x', task: 'classification', metric: 'rougeL' });
+    expect(misfit.ok === false && misfit.errors.metric).toBe('rougeL does not measure a classification project; use one of accuracy, macro_f1, exact_match.');
+    expect(toProjectInput({ ...emptyDraft(), name: 'x', task: 'classification', metric: 'accuracy' }).ok).toBe(true);
+  });
 });
 
 describe('signed changes', () => {

@@ -1,8 +1,8 @@
-// What the Scope stage teaches about each task: a one-line explanation, the metrics that fit it (first one
-// suggested), and the fields a dataset must supply, which the column mapping editor asks for.
+// What the Scope stage teaches about each task: a one-line explanation, the metrics suggested for it (first one
+// preselected; native/api/schemas.ts TASK_METRICS says which fit), and the fields a dataset must supply, which the column mapping editor asks for.
 import { LOWER_IS_BETTER } from '../../../native/api/eval.ts';
 import { METRIC_LABELS, TASK_LABELS } from '../../../native/api/labels.ts';
-import { METRICS, type MetricName, type TaskType } from '../../../native/api/schemas.ts';
+import { METRICS, TASK_METRICS, type MetricName, type TaskType } from '../../../native/api/schemas.ts';
 
 export interface TaskField {
   name: string;
@@ -26,7 +26,7 @@ export const TASKS: Record<TaskType, TaskInfo> = {
   chat: {
     label: TASK_LABELS.chat,
     explain: 'Multi-turn conversation: the model answers the user in the voice and scope you define.',
-    metrics: ['rougeL', 'bleu', 'perplexity'],
+    metrics: TASK_METRICS.chat.suggested,
     fields: [
       opt('messages', 'Conversation', 'A list of {role, content} turns — or map the three fields below instead.'),
       opt('instruction', 'User message', 'What the user asks, for single-turn examples.'),
@@ -37,31 +37,31 @@ export const TASKS: Record<TaskType, TaskInfo> = {
   qa: {
     label: TASK_LABELS.qa,
     explain: 'Answer questions, optionally from a passage of context supplied with each question.',
-    metrics: ['exact_match', 'f1'],
+    metrics: TASK_METRICS.qa.suggested,
     fields: [req('question', 'Question', 'The question asked.'), opt('context', 'Context', 'The passage the answer comes from, if any.'), req('answer', 'Answer', 'The correct answer.')],
   },
   summarization: {
     label: TASK_LABELS.summarization,
     explain: 'Condense a long text (an article, a dialogue) into a short summary that keeps what matters.',
-    metrics: ['rougeL', 'rouge1', 'rouge2', 'rougeLsum'],
+    metrics: TASK_METRICS.summarization.suggested,
     fields: [req('input', 'Document', 'The text to summarise.'), req('target', 'Summary', 'The reference summary.')],
   },
   classification: {
     label: TASK_LABELS.classification,
     explain: 'Assign each text one label from a fixed set, e.g. sentiment or topic.',
-    metrics: ['accuracy', 'macro_f1'],
+    metrics: TASK_METRICS.classification.suggested,
     fields: [req('text', 'Text', 'The text to classify.'), req('label', 'Label', 'The correct label.')],
   },
   ner: {
     label: TASK_LABELS.ner,
     explain: 'Find and tag names of people, places, organisations and other entities in text.',
-    metrics: ['entity_f1'],
+    metrics: TASK_METRICS.ner.suggested,
     fields: [req('tokens', 'Tokens', 'The sentence as a list of tokens.'), req('tags', 'Tags', 'One entity tag per token.')],
   },
   generation: {
     label: TASK_LABELS.generation,
     explain: 'Continue a prompt or write free text in a style learned from examples.',
-    metrics: ['perplexity', 'bleu', 'chrf'],
+    metrics: TASK_METRICS.generation.suggested,
     fields: [opt('input', 'Prompt', 'The start the model continues from, if any.'), req('target', 'Text', 'The text the model should produce.')],
   },
 };

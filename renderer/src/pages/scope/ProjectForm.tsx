@@ -1,7 +1,8 @@
 // The Scope form: what the model is for, how success is measured, and what it must run within. Every field
-// carries one line of help; the metric follows the task unless the user picked one themselves.
+// carries one line of help; the metric follows the task unless the user picked one themselves that still fits it.
+// Only the metrics that fit the task are offered (the rule the engine enforces, native/api/schemas.ts TASK_METRICS).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { METRICS, TASK_TYPES, type MetricName, type TaskType } from '../../../../native/api/schemas.ts';
+import { TASK_METRICS, TASK_TYPES, metricsForTask, type MetricName, type TaskType } from '../../../../native/api/schemas.ts';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { DEVICE_INFO, METRIC_INFO, TASKS } from '../../domain/tasks.ts';
@@ -34,7 +35,8 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
   }, [serverErrors]);
 
   function chooseTask(task: TaskType) {
-    setDraft((d) => ({ ...d, task, metric: metricTouched ? d.metric : TASKS[task].metrics[0] }));
+    // A metric that does not measure the new task would be refused on save: move to the task's usual one.
+    setDraft((d) => ({ ...d, task, metric: metricTouched && (d.metric === '' || metricsForTask(task).includes(d.metric)) ? d.metric : TASKS[task].metrics[0] }));
   }
 
   /** A numeric limit with its unit after it (called, not rendered as a component, so the input keeps focus). */
@@ -56,7 +58,10 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
   }
 
   const suggested = TASKS[draft.task].metrics;
-  const others = METRICS.filter((m) => !suggested.includes(m));
+  const others = TASK_METRICS[draft.task].alsoFit;
+  // A project saved before the rule may hold a metric that no longer fits: show it, so the select does not
+  // silently display another, and let the server's error under the field say what to pick.
+  const misfit = draft.metric !== '' && !metricsForTask(draft.task).includes(draft.metric) ? draft.metric : null;
   const metricHelp = draft.metric === '' ? 'How you will judge the model. Pick one to compare runs on.' : METRIC_INFO[draft.metric].explain;
   const targetHelp = draft.metric === '' ? 'The score that makes the model good enough to ship.'
     : METRIC_INFO[draft.metric].higherIsBetter ? `The ${METRIC_INFO[draft.metric].label} you need, from 0 to 1 (higher is better).` : 'The perplexity you need to reach (lower is better).';
@@ -93,13 +98,16 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
           <div className="card-body form-grid">
             <Field label="Metric" help={metricHelp} error={errors.metric}>
               {(id, describedBy) => (
-                <select id={id} className="select" value={draft.metric} aria-describedby={describedBy} onChange={(e) => { setMetricTouched(true); set('metric', e.target.value as MetricName | ''); }}>
+                <select id={id} className="select" value={draft.metric} aria-describedby={describedBy} aria-invalid={Boolean(errors.metric)} onChange={(e) => { setMetricTouched(true); set('metric', e.target.value as MetricName | ''); }}>
                   <optgroup label={`Suggested for ${TASKS[draft.task].label.toLowerCase()}`}>
                     {suggested.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
                   </optgroup>
-                  <optgroup label="Other metrics">
-                    {others.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
-                  </optgroup>
+                  {others.length > 0 && (
+                    <optgroup label="Also fit this task">
+                      {others.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
+                    </optgroup>
+                  )}
+                  {misfit && <option value={misfit}>{METRIC_INFO[misfit].label} (does not fit this task)</option>}
                   <option value="">No metric yet</option>
                 </select>
               )}
