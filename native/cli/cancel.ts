@@ -1,8 +1,9 @@
 // Ctrl-C (SIGINT) or SIGTERM during a long foreground command — `lathe dataset import`, `model import` (and
-// import-llama2c, import-gguf), `eval`, `docs add`, `docs eval` — aborts its work through one AbortSignal, so the
-// work removes its temporary files and records nothing half-done, whichever signal came. The command then exits as a
-// shell reports a process that signal ended, 128 + its number: 130 for Ctrl-C, 143 for SIGTERM (every command said
-// 130, the SIGINT code, for both). Foreground training (foreground.ts) stops after a step instead and is not here.
+// import-llama2c, import-gguf), `eval`, `docs add`, `docs eval`, `export`, `merge`, `quantize` — aborts its work
+// through one AbortSignal, so the work removes its temporary files and records nothing half-done, whichever signal
+// came. The command then exits as a shell reports a process that signal ended, 128 + its number: 130 for Ctrl-C, 143
+// for SIGTERM (every command said 130, the SIGINT code, for both). Foreground training (foreground.ts) stops after a
+// step instead and is not here.
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
 export type CancelSignal = keyof typeof SIGNAL_NUMBERS;

@@ -5,10 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy.ts';
 import { humanBytes } from '../api/format.ts';
+import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
+import { cancelOnSignals } from './cancel.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
@@ -86,6 +88,32 @@ export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fr
   }
 }
 
+/**
+ * Run a deploy command's work (`lathe export`, `merge`, `quantize`) so that Ctrl-C or SIGTERM cancels it through its
+ * signal (cli/cancel.ts): the writer stops within a tensor, removes its temporary output (beside --out, or under
+ * models/) and leaves the destination as it was; `undo` then removes what the command had already finished, and the
+ * command exits 130 or 143 with `cancelled()` as its one line. Without this a signal ended the process where it
+ * stood and its temporary stayed until a later run there swept it.
+ */
+export async function cancellable<T>(cancelled: () => string, work: (signal: AbortSignal) => Promise<T>, undo?: () => void): Promise<T> {
+  const cancel = cancelOnSignals();
+  try {
+    return await work(cancel.signal);
+  } catch (err) {
+    if (!cancel.signal.aborted) throw err;
+    undo?.();
+    throw new UserError(cancelled(), cancel.exitCode);
+  } finally {
+    cancel.release();
+  }
+}
+
+/** What a cancelled export or merge says of its destination. */
+export function untouched(verb: string, out: string): () => string {
+  const existed = fs.existsSync(out);
+  return () => `${verb} cancelled; ${existed ? `${out} is as it was` : `nothing was written to ${out}`}.`;
+}
+
 export const commands: CliCommand[] = [
   {
     path: ['merge'],
@@ -115,14 +143,15 @@ export const commands: CliCommand[] = [
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
       const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
       if (out) {
-        const r = await withProgress(ctx, async (onProgress) => {
+        const r = await cancellable(untouched('merge', path.resolve(out)), (signal) => withProgress(ctx, async (onProgress) => {
           onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });
-          return mergeToFolder(model.path, adapter, out, dtype[0]);
-        });
+          return mergeToFolder(model.path, adapter, out, dtype[0], signal);
+        }));
         ctx.print({ base: model.name, adapter: path.resolve(adapter), dtype: dtype[0], ...r }, () => `merged ${adapter} into ${model.name} (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }
-      const merged = await withProgress(ctx, (onProgress) => mergeAsModel(ctx.dataDir, model, adapter, name!, dtype[0], { onProgress: (p) => onProgress(p) }));
+      const merged = await cancellable(() => 'merge cancelled; no model was added.',
+        (signal) => withProgress(ctx, (onProgress) => mergeAsModel(ctx.dataDir, model, adapter, name!, dtype[0], { signal, onProgress: (p) => onProgress(p) })));
       ctx.print(merged, () => `merged ${adapter} into ${model.name} (${dtype[0]}) as the model ${merged.name} (${merged.id})\n  ${merged.path}`);
     },
   },
@@ -154,22 +183,25 @@ export const commands: CliCommand[] = [
       const textFile = values.text as string | undefined;
       if (values.report && !textFile) throw new UserError(`--report needs --text FILE (held-out text for perplexity).\nUsage: ${QUANTIZE_USAGE}`);
       const heldOut = textFile === undefined ? undefined : heldOutText(textFile);
-      const [{ findDecoder }, { quantizeModel }, { quantizationReport, reportTable }] = await Promise.all([
+      const [{ findDecoder }, { quantizeModel, unregisterModels }, { quantizationReport, reportTable }] = await Promise.all([
         import('../models/registry.ts'), import('../deploy/quantize-model.ts'), import('../deploy/quantize-report.ts')]);
       const source = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be quantised (Lathe quantises text-generation models)'));
       const targets = dtypes.map((dtype) => (values.name as string | undefined) ?? quantizedModelName(source.name, dtype));
       await requireFreeTargets(ctx, targets);
       const qopts = { accuracyLevel: level, embeddings: !values['no-embeddings'] };
       const made: { dtype: OnnxDtype; model: string; id: string; path: string; file: string; bytes: number; matmuls: number; embeddings: number }[] = [];
-      for (const [i, dtype] of dtypes.entries()) {
-        const target = targets[i];
-        const r = await withProgress(ctx, (onProgress) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
-        made.push({ dtype, model: r.model.name, id: r.model.id, path: r.model.path, file: r.variant.file, bytes: r.variant.bytes, matmuls: r.variant.matmuls, embeddings: r.variant.embeddings });
-      }
-      let report: ReportRow[] | undefined;
-      if (values.report) {
-        report = await withProgress(ctx, (onProgress) => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress }));
-      }
+      const registered: Model[] = [];
+      // a cancel keeps nothing, as a cancelled quantise job does: the variants already registered go too
+      const report = await cancellable(() => 'quantize cancelled; no model was added.', async (signal) => {
+        for (const [i, dtype] of dtypes.entries()) {
+          const target = targets[i];
+          const r = await withProgress(ctx, (onProgress) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, signal, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
+          registered.push(r.model);
+          made.push({ dtype, model: r.model.name, id: r.model.id, path: r.model.path, file: r.variant.file, bytes: r.variant.bytes, matmuls: r.variant.matmuls, embeddings: r.variant.embeddings });
+        }
+        if (!values.report) return undefined;
+        return withProgress(ctx, (onProgress): Promise<ReportRow[]> => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress, signal }));
+      }, () => unregisterModels(ctx.dataDir, registered));
       ctx.print({ source: source.name, variants: made, report }, () => {
         const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${m.matmuls} projections${m.embeddings ? ` and ${m.embeddings} embedding table(s)` : ''} quantised\n    ${m.path}`);
         return [`quantised ${source.name}:`, ...lines, ...(report ? ['', reportTable(report)] : [])].join('\n');

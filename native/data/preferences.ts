@@ -15,7 +15,7 @@ import type { ColumnMapping } from '../api/schemas.ts';
 import { LineDecoder } from './decode.ts';
 import { detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
-import { createParser } from './parsers.ts';
+import { createParser, FormatError } from './parsers.ts';
 
 export interface PreferenceMessage {
   role: string;
@@ -178,12 +178,30 @@ export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMappi
   return out;
 }
 
-/** The rows of a dataset file (any format Lathe imports, gzipped or not) with the line each begins on. */
+/**
+ * The rows of a dataset file (any format Lathe imports, gzipped or not) with the line each begins on. Every refusal
+ * names the file, and the line where the parser knows it, as the dataset import's do: a row the parser rejects, a
+ * broken structure (a CSV quote never closed, a bad header, a JSON array cut off: the parser's FormatError, which
+ * escaped naming no file), gzip that does not decompress, and a file that is not there.
+ */
 export function readLocatedRows(file: string): LocatedRow[] {
-  const { format, compressed } = detectFormat(file);
-  const raw = fs.readFileSync(file);
-  const bytes = compressed ? zlib.gunzipSync(raw) : raw;
   const name = path.basename(file);
+  const { format, compressed } = detectFormat(file);
+  let raw: Buffer;
+  try {
+    raw = fs.readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new StudioError('invalid_params', `${file}: no such file; check the path of the preference file`, { file });
+    if (code === 'EISDIR') throw new StudioError('invalid_params', `${file} is a folder; give the preference file itself`, { file });
+    throw new StudioError('invalid_params', `${file}: cannot be read (${code ?? (err as Error).message})`, { file });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = compressed ? zlib.gunzipSync(raw) : raw;
+  } catch (err) {
+    throw new StudioError('invalid_params', `${name}: not a valid gzip file (${(err as Error).message}). Decompress it to check it, or give the uncompressed file.`, { file });
+  }
   const rows: LocatedRow[] = [];
   const parser = createParser(format, {
     record: (values, line) => void rows.push({ values, where: `${name} line ${line}` }),
@@ -192,9 +210,14 @@ export function readLocatedRows(file: string): LocatedRow[] {
     },
   });
   const decoder = new LineDecoder();
-  for (const piece of decoder.decode(bytes)) parser.feed(piece);
-  for (const piece of decoder.end()) parser.feed(piece);
-  parser.end();
+  try {
+    for (const piece of decoder.decode(bytes)) parser.feed(piece);
+    for (const piece of decoder.end()) parser.feed(piece);
+    parser.end();
+  } catch (err) {
+    if (err instanceof FormatError) throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file, line: err.line });
+    throw err;
+  }
   return rows;
 }
 

@@ -9,14 +9,13 @@ import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { WorkerRun, WorkerContext } from '../jobs/protocol.ts';
 import { findModel } from '../models/registry.ts';
-import { openStore } from '../store/db.ts';
 import { exportGguf, type GgufDtype } from './gguf-write.ts';
 import { exportLoraGguf } from './gguf-lora.ts';
 import { copyHfFolder } from './hf-export.ts';
 import { folderBytes, mergeAsModel, mergeToFolder } from './merge-model.ts';
 import { exportOnnxFolder } from './onnx-export.ts';
 import { quantizationReport } from './quantize-report.ts';
-import { quantizeModel } from './quantize-model.ts';
+import { quantizeModel, unregisterModels } from './quantize-model.ts';
 
 function oneOf<T extends string>(values: readonly string[], allowed: readonly T[], many: boolean, format: string): T[] {
   const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
@@ -51,17 +50,6 @@ async function quantizeAll(p: QuantizeJob, model: Model, result: DeployResult, c
   }
 }
 
-/** Undo the registrations of a quantise job that did not finish: rows first, then folders (as models.delete). */
-function unregister(dataDir: string, models: readonly Model[]): void {
-  if (models.length === 0) return;
-  const store = openStore(dataDir);
-  try {
-    for (const m of models) if (store.models.delete(m.id)) fs.rmSync(m.path, { recursive: true, force: true });
-  } finally {
-    store.close();
-  }
-}
-
 export const run: WorkerRun = async (raw, ctx) => {
   const p = DeployJobParams.parse(raw);
   const model = findModel(ctx.dataDir, p.modelId);
@@ -75,7 +63,7 @@ export const run: WorkerRun = async (raw, ctx) => {
     try {
       await quantizeAll(p, model, result, ctx);
     } catch (err) {
-      unregister(ctx.dataDir, result.models);
+      unregisterModels(ctx.dataDir, result.models);
       throw err;
     }
   } else if (p.format === 'gguf') {
@@ -95,7 +83,7 @@ export const run: WorkerRun = async (raw, ctx) => {
   } else {
     const [dtype] = oneOf(p.dtypes, HF_DTYPES, false, 'Hugging Face');
     ctx.progress(0.1, p.adapterPath ? `merging ${p.adapterPath}` : `writing ${dtype} weights`);
-    const r = p.adapterPath ? await mergeToFolder(model.path, p.adapterPath, p.outPath, dtype) : await copyHfFolder(model.path, p.outPath, dtype);
+    const r = p.adapterPath ? await mergeToFolder(model.path, p.adapterPath, p.outPath, dtype, ctx.signal) : await copyHfFolder(model.path, p.outPath, dtype, ctx.signal);
     result.artifacts.push({ path: r.dir, bytes: r.bytes, label: `Hugging Face folder (${dtype})` });
   }
   ctx.progress(1, 'done');

@@ -2,6 +2,7 @@
 // bf16 and every side file (tokenizer, chat template, special tokens, generation config) carried, replaced whole.
 import fs from 'node:fs';
 import path from 'node:path';
+import { stopIfCancelled } from '../models/atomic.ts';
 import { CheckpointWeights, fillHfFolder, readHfFolder } from '../models/checkpoint.ts';
 import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { Tensor } from '../models/safetensors.ts';
@@ -11,13 +12,17 @@ import { replaceFolderAtomic } from './replace-folder.ts';
 const SAFETENSORS = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' } as const;
 const TORCH = { fp32: 'float32', fp16: 'float16', bf16: 'bfloat16' } as const;
 
-export async function copyHfFolder(src: string, out: string, dtype: MergeDtype): Promise<{ dir: string; bytes: number }> {
+/** An aborted `signal` stops the copy between tensors, removes the temporary folder and leaves `out` as it was. */
+export async function copyHfFolder(src: string, out: string, dtype: MergeDtype, signal?: AbortSignal): Promise<{ dir: string; bytes: number }> {
   if (isOnnxOnlyFolder(src)) throw new Error(`${src}: this model holds only ONNX weights (a quantised export); export its source model as a Hugging Face folder`);
   const folder = readHfFolder(src);
   const weights = CheckpointWeights.open(src);
   const tensors = new Map<string, Tensor>();
   try {
-    for (const name of weights.names()) tensors.set(name, weights.read(name));
+    for (const name of weights.names()) {
+      await stopIfCancelled(signal, 'the export');
+      tensors.set(name, weights.read(name));
+    }
   } finally {
     weights.close();
   }
@@ -31,6 +36,6 @@ export async function copyHfFolder(src: string, out: string, dtype: MergeDtype):
     tokenizerConfig: folder.tokenizerConfig ?? undefined,
     extraFiles,
     dtype: SAFETENSORS[dtype],
-  }));
+  }, { signal }));
   return { dir: path.resolve(out), bytes: folderBytes(out) };
 }

@@ -22,10 +22,13 @@ function readAdapter(adapterDir: string) {
   return readPeftAdapter(adapterDir);
 }
 
-/** Merge into a folder at `out` (replaced atomically if it exists). */
-export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32'): Promise<{ dir: string; bytes: number }> {
-  const contents = await mergedFolder(baseDir, readAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype] });
-  await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, contents));
+/**
+ * Merge into a folder at `out` (replaced atomically if it exists). An aborted `signal` stops the merge between
+ * tensors, removes the temporary folder and leaves `out` as it was.
+ */
+export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32', signal?: AbortSignal): Promise<{ dir: string; bytes: number }> {
+  const contents = await mergedFolder(baseDir, readAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype], signal });
+  await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, contents, { signal }));
   return { dir: path.resolve(out), bytes: folderBytes(out) };
 }
 
@@ -34,10 +37,9 @@ export async function mergeAsModel(dataDir: string, base: Model, adapterDir: str
   const adapter = readAdapter(adapterDir);
   return buildAndRegister(dataDir, name, `merge:${base.id}:${path.resolve(adapterDir)}`, async (tmp) => {
     opts.onProgress?.({ fraction: 0.1, message: 'merging the adapter into the base weights', bytesDone: 0, bytesTotal: 0 });
-    const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype] });
-    if (opts.signal?.aborted) throw new Error('the merge was cancelled'); // before writing a folder no one wants
+    const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype], signal: opts.signal });
     opts.onProgress?.({ fraction: 0.6, message: `writing ${dtype} weights`, bytesDone: 0, bytesTotal: 0 });
-    await fillHfFolder(tmp, contents);
+    await fillHfFolder(tmp, contents, { signal: opts.signal });
   }, opts);
 }
 

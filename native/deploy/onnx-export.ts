@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../onnx/index.ts';
+import { stopIfCancelled } from '../models/atomic.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
 import { buildDecoderGraph } from '../models/decoder.ts';
 import { supportsKvInPlace } from '../models/layers.ts';
@@ -68,7 +69,8 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
   const kvInPlace = supportsKvInPlace(folder.spec);
   const external: Record<string, boolean> = {};
   for (const [i, dtype] of opts.dtypes.entries()) {
-    if (opts.signal?.aborted) throw new Error('the export was cancelled');
+    // Each stage of a variant runs without a break (seconds for a big model); a cancel is heard between them.
+    await stopIfCancelled(opts.signal, 'the export');
     const name = ONNX_VARIANTS[dtype].file;
     opts.onProgress?.({ fraction: i / opts.dtypes.length, message: `building ${dtype} (${name}, ${i + 1} of ${opts.dtypes.length})` });
     const weights = CheckpointWeights.open(src);
@@ -78,9 +80,11 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
     } finally {
       weights.close();
     }
+    await stopIfCancelled(opts.signal, 'the export');
     const summary = quantizeDecoderGraph(graph, dtype, opts);
     const big = summary.weightBytes >= (opts.externalDataAboveBytes ?? EXTERNAL_ABOVE_BYTES);
     if (big) external[name] = true;
+    await stopIfCancelled(opts.signal, 'the export');
     opts.onProgress?.({ fraction: (i + 0.5) / opts.dtypes.length, message: `writing ${name}` });
     const written = saveModel(graph, path.join(tmp, 'onnx', name), big ? { externalDataThreshold: 1024, externalDataFile: `${name}_data` } : {});
     const bytes = fs.statSync(written.model).size + (written.externalData ? fs.statSync(written.externalData).size : 0);

@@ -32,6 +32,17 @@ export async function atomicWrite(file: string, fill: (fd: number) => void | Pro
   fsyncDir(path.dirname(file));
 }
 
+/**
+ * Let a signal that came while the caller computed be heard (a Ctrl-C or a job's cancel message lands on the event
+ * loop, which a synchronous write loop never lets run), then stop with "`what` was cancelled" if `signal` is aborted.
+ * Long writers call it between tensors, so a cancel stops them within one tensor and their temporaries go.
+ */
+export async function stopIfCancelled(signal: AbortSignal | undefined, what: string): Promise<void> {
+  if (!signal) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new Error(`${what} was cancelled`);
+}
+
 export async function writeFileAtomic(file: string, contents: string | Uint8Array): Promise<void> {
   await atomicWrite(file, (fd) => {
     fs.writeSync(fd, typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents);

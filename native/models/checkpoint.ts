@@ -171,22 +171,22 @@ export async function writeHfFolder(dir: string, c: HfFolderContents): Promise<v
   await writeFolderAtomic(dir, (tmp) => fillHfFolder(tmp, c));
 }
 
-/** Write the folder's files into an existing (temporary) directory. */
-export async function fillHfFolder(dir: string, c: HfFolderContents): Promise<void> {
+/** Write the folder's files into `dir`, an existing (temporary) directory; `signal` stops the weights' write between tensors (the caller removes `dir`). */
+export async function fillHfFolder(dir: string, c: HfFolderContents, opts: { signal?: AbortSignal } = {}): Promise<void> {
   await writeJsonAtomic(path.join(dir, 'config.json'), c.config);
   if (c.generationConfig) await writeJsonAtomic(path.join(dir, 'generation_config.json'), c.generationConfig);
   if (c.tokenizer) await writeJsonAtomic(path.join(dir, 'tokenizer.json'), c.tokenizer);
   if (c.tokenizerConfig) await writeJsonAtomic(path.join(dir, 'tokenizer_config.json'), c.tokenizerConfig);
   if (c.specialTokensMap) await writeJsonAtomic(path.join(dir, 'special_tokens_map.json'), c.specialTokensMap);
   for (const [name, body] of Object.entries(c.extraFiles ?? {})) fs.writeFileSync(path.join(dir, name), body);
-  await writeWeights(dir, c.tensors, c.dtype ?? 'F32', c.maxShardBytes);
+  await writeWeights(dir, c.tensors, c.dtype ?? 'F32', c.maxShardBytes, opts.signal);
 }
 
-async function writeWeights(dir: string, tensors: Map<string, Tensor>, dtype: SafetensorsDtype, maxShardBytes?: number): Promise<void> {
+async function writeWeights(dir: string, tensors: Map<string, Tensor>, dtype: SafetensorsDtype, maxShardBytes?: number, signal?: AbortSignal): Promise<void> {
   const bytesPer = dtype === 'F32' ? 4 : 2;
   const total = [...tensors.values()].reduce((s, t) => s + numel(t.shape) * bytesPer, 0);
   if (!maxShardBytes || total <= maxShardBytes) {
-    await writeSafetensors(path.join(dir, WEIGHTS_FILE), tensors, { dtype });
+    await writeSafetensors(path.join(dir, WEIGHTS_FILE), tensors, { dtype, signal });
     return;
   }
   const shards: Map<string, Tensor>[] = [new Map()];
@@ -204,7 +204,7 @@ async function writeWeights(dir: string, tensors: Map<string, Tensor>, dtype: Sa
   const width = 5;
   for (let i = 0; i < shards.length; i++) {
     const file = `model-${String(i + 1).padStart(width, '0')}-of-${String(shards.length).padStart(width, '0')}.safetensors`;
-    await writeSafetensors(path.join(dir, file), shards[i], { dtype });
+    await writeSafetensors(path.join(dir, file), shards[i], { dtype, signal });
     for (const name of shards[i].keys()) weightMap[name] = file;
   }
   await writeJsonAtomic(path.join(dir, INDEX_FILE), { metadata: { total_size: total }, weight_map: weightMap });

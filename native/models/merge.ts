@@ -4,19 +4,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraphBuilder, createSession } from '../onnx/index.ts';
+import { stopIfCancelled } from './atomic.ts';
 import { CheckpointWeights, readHfFolder, writeHfFolder, type HfFolderContents } from './checkpoint.ts';
 import { loraAName, loraBName, loraModules, loraScale } from './lora.ts';
 import type { PeftAdapter } from './peft.ts';
 import type { SafetensorsDtype, Tensor } from './safetensors.ts';
 
 /** The base's tensors with the adapter folded in. */
-export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Promise<Map<string, Tensor>> {
+export async function mergedTensors(baseDir: string, adapter: PeftAdapter, signal?: AbortSignal): Promise<Map<string, Tensor>> {
   const folder = readHfFolder(baseDir);
   const spec = folder.spec;
   const weights = CheckpointWeights.open(baseDir);
   const tensors = new Map<string, Tensor>();
   try {
-    for (const name of weights.names()) tensors.set(name, weights.read(name));
+    for (const name of weights.names()) {
+      await stopIfCancelled(signal, 'the merge');
+      tensors.set(name, weights.read(name));
+    }
   } finally {
     weights.close();
   }
@@ -39,6 +43,7 @@ export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Prom
     g.output(g.op('Add', [g.constant(base.data, base.shape), oriented]), `merged.${merged.length}`);
     merged.push(wName);
   }
+  await stopIfCancelled(signal, 'the merge');
   const session = await createSession(g, { intraOpNumThreads: 1 });
   try {
     const out = await session.run({});
@@ -46,18 +51,19 @@ export async function mergedTensors(baseDir: string, adapter: PeftAdapter): Prom
   } finally {
     await session.release();
   }
+  await stopIfCancelled(signal, 'the merge');
   return tensors;
 }
 
 /** The folder contents of base + adapter: the merged weights and every side file of the base (chat template, special tokens, EOS). */
-export async function mergedFolder(baseDir: string, adapter: PeftAdapter, opts: { dtype?: SafetensorsDtype } = {}): Promise<HfFolderContents> {
+export async function mergedFolder(baseDir: string, adapter: PeftAdapter, opts: { dtype?: SafetensorsDtype; signal?: AbortSignal } = {}): Promise<HfFolderContents> {
   const folder = readHfFolder(baseDir);
   const extraFiles: Record<string, Uint8Array> = {};
   for (const f of ['special_tokens_map.json', 'chat_template.jinja']) if (fs.existsSync(path.join(baseDir, f))) extraFiles[f] = fs.readFileSync(path.join(baseDir, f));
   const torchDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[opts.dtype ?? 'F32'];
   return {
     config: { ...folder.config, torch_dtype: torchDtype },
-    tensors: await mergedTensors(baseDir, adapter),
+    tensors: await mergedTensors(baseDir, adapter, opts.signal),
     generationConfig: folder.generationConfig ?? undefined,
     tokenizer: folder.tokenizer ?? undefined,
     tokenizerConfig: folder.tokenizerConfig ?? undefined,

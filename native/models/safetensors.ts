@@ -3,7 +3,7 @@
 // multi-gigabyte file is never held in one Buffer. F32, F16 and BF16 are converted to Float32 on read.
 import fs from 'node:fs';
 import path from 'node:path';
-import { atomicWrite } from './atomic.ts';
+import { atomicWrite, stopIfCancelled } from './atomic.ts';
 import { floatToHalf, halfToFloat } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
 import { openTensorFile, readTensorBytes } from './tensor-file.ts';
 import { CheckpointError } from '../api/errors.ts';
@@ -190,6 +190,8 @@ function toFloat32(bytes: Buffer, dtype: string): Float32Array {
 export interface WriteOptions {
   dtype?: SafetensorsDtype;
   metadata?: Record<string, string>;
+  /** Checked before each tensor is written: when aborted, the write stops and its temporary file is removed. */
+  signal?: AbortSignal;
 }
 
 /** Write tensors to one safetensors file atomically (temp file, fsync, rename), one tensor at a time. */
@@ -214,6 +216,7 @@ export async function writeSafetensors(file: string, tensors: Map<string, Tensor
     fs.writeSync(fd, len);
     fs.writeSync(fd, headerBytes);
     for (const name of names) {
+      await stopIfCancelled(options.signal, 'the write');
       const t = tensors.get(name)!;
       const typed = dtype === 'F32' ? t.data : dtype === 'F16' ? floatToHalf(t.data) : toBf16(t.data);
       fs.writeSync(fd, new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));

@@ -2,8 +2,10 @@
 // rejected objects) and Anthropic's HH-RLHF harmless test split (whole transcripts), plus the plain-column shape;
 // bad rows are refused naming their line and field, or left out and listed with skip-invalid.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { preferencePair, preferencePairs, preferenceStyle, readLocatedRows, readPreferenceFile, transcriptTurns } from '../../native/data/preferences.ts';
 
@@ -82,5 +84,49 @@ describe('preference rows', () => {
     expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow(/dataset mine: preference training needs the mapping fields chosen and rejected \(missing: rejected/);
     expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow("set them with 'lathe dataset map mine --chosen-column C --rejected-column C'");
     expect(preferenceStyle({ chosen: 'c', rejected: 'r' }, 'hh')).toBe('transcript');
+  });
+});
+
+// A file whose structure is broken (a CSV quote never closed, a header naming a column twice, a JSON array cut off,
+// gzip that does not decompress) made the parser's FormatError (or zlib's error) escape with no file name: "line 2:"
+// is not enough to find the file among a preference set's. Each now names the file, and the line where the parser
+// knows it, as the dataset import does.
+describe('readLocatedRows / readPreferenceFile: a broken file is named', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-pref-broken-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, body: string | Buffer) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, body);
+    return file;
+  };
+  const refusal = (read: () => unknown): StudioError => {
+    try {
+      read();
+    } catch (err) {
+      expect(err).toBeInstanceOf(StudioError);
+      return err as StudioError;
+    }
+    throw new Error('the file was read');
+  };
+
+  it.each([
+    ['unclosed.csv', 'prompt,chosen,rejected\n"Hi?,Hello!,Go away.\nHow?,Well.,Badly.\n', 2, /^unclosed\.csv line 2: a quoted field opens here and is never closed/],
+    ['twice.csv', 'prompt,chosen,chosen\nHi?,Hello!,Go away.\n', 1, /^twice\.csv line 1: the header names column 'chosen' twice/],
+    ['cut.json', '[{"prompt": "Hi?", "chosen": "Hello!", "rejected": "No."},', 1, /^cut\.json line 1: the file ends inside the array \(no closing \]\): it looks truncated\.$/],
+    ['object.json', '{"prompt": "Hi?"}\n', 1, /^object\.json line 1: a \.json dataset must be an array of objects/],
+  ])('%s: the error names the file and its line', (name, body, line, message) => {
+    const file = write(name, body);
+    for (const read of [() => readLocatedRows(file), () => readPreferenceFile(file, { skipInvalid: true })]) {
+      const err = refusal(read);
+      expect(err.message).toMatch(message);
+      expect([err.code, err.details]).toEqual(['invalid_params', expect.objectContaining({ file, line })]);
+    }
+  });
+
+  it('gzip that does not decompress, and a missing file, are named', () => {
+    const gz = write('rows.jsonl.gz', Buffer.concat([zlib.gzipSync('{"prompt":"Hi?","chosen":"a","rejected":"b"}\n'.repeat(50)).subarray(0, 40)]));
+    expect(refusal(() => readPreferenceFile(gz, { skipInvalid: false })).message).toMatch(/^rows\.jsonl\.gz: not a valid gzip file \(.+\)\. Decompress it to check it/);
+    const absent = path.join(dir, 'absent.jsonl');
+    expect(refusal(() => readLocatedRows(absent)).message).toBe(`${absent}: no such file; check the path of the preference file`);
   });
 });

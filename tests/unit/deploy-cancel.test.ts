@@ -7,6 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeGgufFile, type GgufTensorPlan } from '../../native/deploy/gguf-file-writer.ts';
+import { copyHfFolder } from '../../native/deploy/hf-export.ts';
+import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { str } from '../../native/deploy/gguf-format.ts';
 import { sweepAfterDeploy } from '../../native/studio/deploy.ts';
 
@@ -38,6 +42,38 @@ describe('deploy jobs leave no partial files', () => {
     await expect(writeGgufFile(out, new Map([['general.name', str('m')]]), tensors, undefined, controller.signal)).rejects.toThrow(/cancelled/);
     expect(produced).toBeLessThan(4);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  // `lathe export` (Ctrl-C, SIGTERM) and the job's cancel abort these through their signal: before, the ONNX export
+  // checked it between variants without ever yielding (a signal's listener could not run until it had finished), and
+  // the Hugging Face export took no signal at all.
+  it('an ONNX and a Hugging Face export stop on a cancel that lands while they work, leaving --out as it was', async () => {
+    const dir = tempDir();
+    const src = path.join(dir, 'src');
+    const config = CONFIGS.llama3;
+    await writeHfFolder(src, { config, tensors: randomTensors(config, 3), ...charTokenizer(config.vocab_size as number) });
+    const outDir = path.join(dir, 'out');
+    fs.mkdirSync(outDir);
+    const out = path.join(outDir, 'm-onnx');
+    await exportOnnxFolder(src, out, { dtypes: ['fp32'] });
+    const before = fs.readFileSync(path.join(out, 'onnx', 'model.onnx'));
+
+    const onnx = new AbortController();
+    const built: string[] = [];
+    const onProgress = (p: { message: string }) => {
+      built.push(p.message);
+      if (p.message.startsWith('building')) setImmediate(() => onnx.abort()); // as a signal's listener would run
+    };
+    await expect(exportOnnxFolder(src, out, { dtypes: ['q8', 'q4', 'fp16'], onProgress, signal: onnx.signal })).rejects.toThrow(/the export was cancelled/);
+    expect(built.filter((m) => m.startsWith('building'))).toEqual(['building q8 (model_quantized.onnx, 1 of 3)']);
+    expect(fs.readdirSync(outDir)).toEqual(['m-onnx']);
+    expect(fs.readdirSync(path.join(out, 'onnx'))).toEqual(['model.onnx']);
+    expect(fs.readFileSync(path.join(out, 'onnx', 'model.onnx')).equals(before)).toBe(true);
+
+    const hf = new AbortController();
+    setImmediate(() => hf.abort());
+    await expect(copyHfFolder(src, path.join(outDir, 'm-hf'), 'fp16', hf.signal)).rejects.toThrow(/the export was cancelled/);
+    expect(fs.readdirSync(outDir)).toEqual(['m-onnx']);
   });
 
   it('after a killed job the studio removes its temporaries beside the export and under models/, not a live one', () => {

@@ -53,3 +53,36 @@ export async function killLatheOnLine(dataDir: string, args: string[], line: Reg
   if (signal !== 'SIGKILL') throw new Error(`lathe ${args.join(' ')} ended (${signal ?? 'exit'}) before ${line} showed:\n${output}`);
   return output;
 }
+
+export interface SignalledLathe {
+  /** The exit code; null when the signal ended the process (nothing listened for it). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  /** Whether `line` showed (and so the signal was sent) before the process ended. */
+  sent: boolean;
+  /** Milliseconds from the signal to the process's exit. */
+  afterSignalMs: number;
+}
+
+/**
+ * Starts `lathe ARGS` against `dataDir` and sends it `signal` (SIGINT or SIGTERM, as Ctrl-C or `kill` would) as soon
+ * as its output shows `line`; resolves with how it ended. Unlike killLatheOnLine, the process may have ended first
+ * (`sent` false) or finished its work before it heard the signal (exit 0): the caller decides what to do then.
+ */
+export async function signalLatheOnLine(dataDir: string, args: string[], line: RegExp, signal: 'SIGINT' | 'SIGTERM'): Promise<SignalledLathe> {
+  const child = spawn(process.execPath, [LATHE_BIN, ...args], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let sentAt = 0;
+  const onData = (d: Buffer) => {
+    output += d.toString();
+    if (sentAt || !line.test(output)) return;
+    sentAt = Date.now();
+    child.kill(signal);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  // 'close', not 'exit': the output is read to its end
+  const [code, ended] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
+  return { code, signal: ended, output, sent: sentAt > 0, afterSignalMs: sentAt ? Date.now() - sentAt : 0 };
+}
