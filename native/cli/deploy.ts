@@ -76,15 +76,39 @@ function heldOutText(file: string): string {
   return bytes.toString('utf8').slice(-20_000);
 }
 
-/** Run `fn` with a progress line on stderr, cleared after. */
-export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fraction: number; message: string }) => void) => Promise<T>): Promise<T> {
+/**
+ * Run `fn` with a progress line on stderr (cleared after) and Ctrl-C as its cancel: the first SIGINT aborts `signal`,
+ * which the engine checks between steps and answers by removing what it had half-written (the temporary beside an
+ * export's --out, the working folder under models/); the command then says `cancelled` (`cancelled()`, the words
+ * after 'lathe COMMAND: ') and exits 130. Before, Ctrl-C ended the process where it was, saying nothing, and left
+ * `<out>.tmp-<pid>-…` in the user's folder until a later export to the same place swept it. The listener goes after
+ * the first SIGINT, so a second one ends the process at once.
+ */
+export async function withProgress<T>(ctx: CliContext, cancelled: () => string, fn: (onProgress: (p: { fraction: number; message: string }) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
   const { onProgress } = progressLine(ctx);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
   try {
-    return await userErrors(() => fn((p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 })));
+    return await userErrors(() => fn((p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }), controller.signal));
+  } catch (err) {
+    if (controller.signal.aborted) throw new UserError(cancelled(), 130);
+    throw err;
   } finally {
+    process.off('SIGINT', onSigint);
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   }
 }
+
+/** What a cancelled `lathe quantize` says: the variants already registered stay (they are whole models), the rest were not made. */
+function quantizeCancelled(made: readonly { dtype: string; model: string }[], stopped: string | null): string {
+  const kept = made.map((m) => `${m.model} (${m.dtype})`).join(', ');
+  if (stopped === null) return `cancelled while measuring the report, which was not finished; the variants stay: ${kept}.`;
+  return `cancelled while making the ${stopped} variant, which was not registered${kept ? `; made before it: ${kept}` : ''}.`;
+}
+
+/** What a cancelled export or merge says: it wrote nothing (withProgress). */
+export const NOTHING_WRITTEN = () => 'cancelled; nothing was written.';
 
 export const commands: CliCommand[] = [
   {
@@ -115,14 +139,14 @@ export const commands: CliCommand[] = [
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
       const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
       if (out) {
-        const r = await withProgress(ctx, async (onProgress) => {
+        const r = await withProgress(ctx, NOTHING_WRITTEN, async (onProgress, signal) => {
           onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });
-          return mergeToFolder(model.path, adapter, out, dtype[0]);
+          return mergeToFolder(model.path, adapter, out, dtype[0], signal);
         });
         ctx.print({ base: model.name, adapter: path.resolve(adapter), dtype: dtype[0], ...r }, () => `merged ${adapter} into ${model.name} (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }
-      const merged = await withProgress(ctx, (onProgress) => mergeAsModel(ctx.dataDir, model, adapter, name!, dtype[0], { onProgress: (p) => onProgress(p) }));
+      const merged = await withProgress(ctx, NOTHING_WRITTEN, (onProgress, signal) => mergeAsModel(ctx.dataDir, model, adapter, name!, dtype[0], { onProgress: (p) => onProgress(p), signal }));
       ctx.print(merged, () => `merged ${adapter} into ${model.name} (${dtype[0]}) as the model ${merged.name} (${merged.id})\n  ${merged.path}`);
     },
   },
@@ -163,12 +187,12 @@ export const commands: CliCommand[] = [
       const made: { dtype: OnnxDtype; model: string; id: string; path: string; file: string; bytes: number; matmuls: number; embeddings: number }[] = [];
       for (const [i, dtype] of dtypes.entries()) {
         const target = targets[i];
-        const r = await withProgress(ctx, (onProgress) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
+        const r = await withProgress(ctx, () => quantizeCancelled(made, dtype), (onProgress, signal) => quantizeModel(ctx.dataDir, source, dtype, target, { ...qopts, signal, onProgress: (p) => onProgress({ fraction: p.fraction, message: `${dtype}: ${p.message}` }) }));
         made.push({ dtype, model: r.model.name, id: r.model.id, path: r.model.path, file: r.variant.file, bytes: r.variant.bytes, matmuls: r.variant.matmuls, embeddings: r.variant.embeddings });
       }
       let report: ReportRow[] | undefined;
       if (values.report) {
-        report = await withProgress(ctx, (onProgress) => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress }));
+        report = await withProgress(ctx, () => quantizeCancelled(made, null), (onProgress, signal) => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress, signal }));
       }
       ctx.print({ source: source.name, variants: made, report }, () => {
         const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${m.matmuls} projections${m.embeddings ? ` and ${m.embeddings} embedding table(s)` : ''} quantised\n    ${m.path}`);

@@ -7,8 +7,8 @@ import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { importInForeground, progressLine, userErrors } from './model.ts';
-import { accuracyLevel, dtypeList, withProgress } from './deploy.ts';
+import { importInForeground, userErrors } from './model.ts';
+import { accuracyLevel, dtypeList, NOTHING_WRITTEN, withProgress } from './deploy.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
@@ -55,7 +55,7 @@ export const commands: CliCommand[] = [
         const level = accuracyLevel(values, EXPORT_USAGE);
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-onnx`);
-        const r = await withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress }));
+        const r = await withProgress(ctx, NOTHING_WRITTEN, (onProgress, signal) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal }));
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
         return;
       }
@@ -65,9 +65,9 @@ export const commands: CliCommand[] = [
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-hf`);
         const adapter = values.adapter as string | undefined;
-        const r = await withProgress(ctx, async (onProgress) => {
+        const r = await withProgress(ctx, NOTHING_WRITTEN, async (onProgress, signal) => {
           onProgress({ fraction: 0.1, message: adapter ? `merging ${adapter} into ${model.name}` : `writing ${model.name} as ${dtype[0]}` });
-          return adapter ? mergeToFolder(model.path, adapter, out, dtype[0]) : copyHfFolder(model.path, out, dtype[0]);
+          return adapter ? mergeToFolder(model.path, adapter, out, dtype[0], signal) : copyHfFolder(model.path, out, dtype[0], signal);
         });
         ctx.print({ model: model.name, format, dtype: dtype[0], adapter: adapter ? path.resolve(adapter) : null, ...r }, () => `exported ${model.name}${adapter ? ` with ${adapter} merged in` : ''} as a Hugging Face folder (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
@@ -78,18 +78,12 @@ export const commands: CliCommand[] = [
       if (adapter !== undefined) {
         if (values.dtype !== undefined) throw new UserError(`--dtype applies to a model export; a GGUF adapter is written as f32.\nUsage: ${EXPORT_USAGE}`);
         const out = path.resolve((values.out as string | undefined) ?? `${path.basename(path.resolve(adapter))}.lora.gguf`);
-        const result = await userErrors(() => exportLoraGguf(model.path, adapter, out));
+        const result = await withProgress(ctx, NOTHING_WRITTEN, (onProgress, signal) => exportLoraGguf(model.path, adapter, out, { onProgress, signal }));
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }
       const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}.${dtype}.gguf`);
-      const { onProgress } = progressLine(ctx);
-      let result;
-      try {
-        result = await userErrors(() => exportGguf(model.path, out, { dtype, name: model.name, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) }));
-      } finally {
-        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      }
+      const result = await withProgress(ctx, NOTHING_WRITTEN, (onProgress, signal) => exportGguf(model.path, out, { dtype, name: model.name, onProgress, signal }));
       const summary = { model: model.name, format: 'gguf', dtype, ...result };
       ctx.print(summary, () => {
         const note = result.fallbackF16.length ? `\n  ${result.fallbackF16.length} matrices kept as f16 (rows not whole 32-value blocks): ${result.fallbackF16.join(', ')}` : '';

@@ -22,10 +22,14 @@ function readAdapter(adapterDir: string) {
   return readPeftAdapter(adapterDir);
 }
 
-/** Merge into a folder at `out` (replaced atomically if it exists). */
-export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32'): Promise<{ dir: string; bytes: number }> {
+/** Merge into a folder at `out` (replaced atomically if it exists); `signal` cancels before `out` is replaced. */
+export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32', signal?: AbortSignal): Promise<{ dir: string; bytes: number }> {
   const contents = await mergedFolder(baseDir, readAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype] });
-  await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, contents));
+  await throwIfCancelled(signal); // before writing a folder no one wants
+  await replaceFolderAtomic(out, async (tmp) => {
+    await fillHfFolder(tmp, contents);
+    await throwIfCancelled(signal); // the temporary folder goes, the old one stays
+  });
   return { dir: path.resolve(out), bytes: folderBytes(out) };
 }
 
@@ -35,10 +39,20 @@ export async function mergeAsModel(dataDir: string, base: Model, adapterDir: str
   return buildAndRegister(dataDir, name, `merge:${base.id}:${path.resolve(adapterDir)}`, async (tmp) => {
     opts.onProgress?.({ fraction: 0.1, message: 'merging the adapter into the base weights', bytesDone: 0, bytesTotal: 0 });
     const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype] });
-    if (opts.signal?.aborted) throw new Error('the merge was cancelled'); // before writing a folder no one wants
+    await throwIfCancelled(opts.signal); // before writing a folder no one wants
     opts.onProgress?.({ fraction: 0.6, message: `writing ${dtype} weights`, bytesDone: 0, bytesTotal: 0 });
     await fillHfFolder(tmp, contents);
   }, opts);
+}
+
+/**
+ * Refuse to go on once `signal` is aborted. Merging computes without yielding: a turn of the event loop first lets a
+ * Ctrl-C that came meanwhile (lathe merge, lathe export --format hf) reach the signal.
+ */
+export async function throwIfCancelled(signal: AbortSignal | undefined, what = 'merge'): Promise<void> {
+  if (!signal) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new Error(`the ${what} was cancelled`);
 }
 
 export function folderBytes(dir: string): number {

@@ -67,8 +67,13 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
   // GroupQueryAttention graphs (the KV cache can be updated in place), when onnxruntime can run the head size.
   const kvInPlace = supportsKvInPlace(folder.spec);
   const external: Record<string, boolean> = {};
-  for (const [i, dtype] of opts.dtypes.entries()) {
+  // Building a variant keeps the event loop busy: a turn of it lets a Ctrl-C that came meanwhile reach the signal.
+  const throwIfCancelled = async () => {
+    if (opts.signal) await new Promise((resolve) => setImmediate(resolve));
     if (opts.signal?.aborted) throw new Error('the export was cancelled');
+  };
+  for (const [i, dtype] of opts.dtypes.entries()) {
+    await throwIfCancelled();
     const name = ONNX_VARIANTS[dtype].file;
     opts.onProgress?.({ fraction: i / opts.dtypes.length, message: `building ${dtype} (${name}, ${i + 1} of ${opts.dtypes.length})` });
     const weights = CheckpointWeights.open(src);
@@ -86,6 +91,7 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
     const bytes = fs.statSync(written.model).size + (written.externalData ? fs.statSync(written.externalData).size : 0);
     variants.push({ ...summary, file: path.join('onnx', name), bytes });
   }
+  await throwIfCancelled();
   const tjs = { dtype: opts.defaultDtype ?? opts.dtypes[0], use_external_data_format: Object.keys(external).length ? external : false };
   const config = withKvMarker({ ...folder.config, 'transformers.js_config': tjs }, kvInPlace);
   fs.writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
