@@ -87,7 +87,10 @@ function heldOutText(file: string): string {
 export async function withProgress<T>(ctx: CliContext, cancelled: () => string, fn: (onProgress: (p: { fraction: number; message: string }) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
   const { onProgress } = progressLine(ctx);
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
+  const onSigint = () => {
+    ctx.info('cancelling… (Ctrl-C again to end at once)');
+    controller.abort();
+  };
   process.once('SIGINT', onSigint);
   try {
     return await userErrors(() => fn((p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }), controller.signal));

@@ -64,7 +64,7 @@ describe('Ctrl-C during export, merge and quantize', () => {
     const r = await interrupted(['export', '--model', 'tiny', '--format', 'onnx', '--dtype', 'fp32,q8', '--out', out], 'building fp32');
     expect(r.listened, 'the export listens for SIGINT').toBe(true);
     expect(r.code).toBe(130);
-    expect(r.stderr.at(-1)).toBe('lathe export: cancelled; nothing was written.');
+    expect(r.stderr.slice(-2)).toEqual(['cancelling… (Ctrl-C again to end at once)', 'lathe export: cancelled; nothing was written.']);
     expect(fs.readdirSync(outDir)).toEqual([]);
   });
 
