@@ -125,6 +125,7 @@ export const commands: CliCommand[] = [
     options: PPO_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
+      if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
       const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },

@@ -104,6 +104,7 @@ export const commands: CliCommand[] = [
     options: DPO_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
+      if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
       const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },

@@ -286,10 +286,12 @@ export const commands: CliCommand[] = [
         generation: parseGenerationFlags(values, USAGE),
         batchSize: num(values, 'batch-size'),
         threads: num(values, 'threads'),
-        projectId: (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null,
+        projectId: null,
         name: values.name as string | undefined,
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
+      // after the flags: a command they refuse starts no run, so it says nothing of a run's project
+      input.projectId = (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null;
       const studio = await openCliStudio(ctx);
       const cancel = cancelOnSignals(() => process.stderr.write('\nstopping after the current example; partial results are kept…\n'));
       const progress = progressLine(ctx);

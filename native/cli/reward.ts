@@ -103,6 +103,7 @@ export const commands: CliCommand[] = [
     options: REWARD_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
+      if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
       const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
     },

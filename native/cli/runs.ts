@@ -37,12 +37,17 @@ export function comparisonTable(c: Comparison): string {
 }
 
 export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
-  if (page.metric === null || page.rows.length === 0 || n === 0) return '';
+  if (n === 0) return '';
+  // Said rather than left out: a compare that printed no examples read as if nothing had changed.
+  if (page.metric === null) return 'No per-example changes: the runs share no per-example metric (see the table); give --metric M to list the examples by one of them.';
+  if (page.rows.length === 0) return '';
   // One run has no change to rank by: its examples are listed with their scores alone.
   const single = page.candidateRunId === null;
+  const shared = page.rows.some((r) => r.outputs[0] !== null && r.outputs.slice(1).some((o) => o !== null));
   const lines = [single
     ? `Examples of ${page.baselineRunId} by ${page.metric}:`
     : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
+  if (!single && !shared) lines.push(`None of these examples is in more than one run: the runs evaluated different ${page.joinedBy === 'input-text' ? 'inputs (different datasets or splits)' : 'rows'}, so there is no change to rank.`);
   for (const row of page.rows.slice(0, n)) {
     lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
     lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);

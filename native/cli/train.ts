@@ -95,7 +95,7 @@ export function describeFinetune(o: FinetuneOutcome): string {
 }
 
 /** The flags as a TrainStartInput, checked; errors name the flag. `projectId` is --project looked up by name. */
-function inputOf(values: Record<string, unknown>, projectId: string | undefined): TrainStartInput {
+function inputOf(values: Record<string, unknown>, projectId?: string): TrainStartInput {
   requireStartFlags(values, ['model', 'dataset'], USAGE);
   const input = {
     model: values.model, dataset: values.dataset, name: values.name, outputName: values['output-name'], projectId,
@@ -122,6 +122,7 @@ export const commands: CliCommand[] = [
     options: TRAIN_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
+      if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
       const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
       return runInForeground(ctx, 'training', async (env) => {
         const [{ resumePretrain }, { resumeFinetune, startFinetune }] = await Promise.all([import('../train/pretrain.ts'), import('../train/finetune.ts')]);

@@ -251,6 +251,8 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
   let moved = false;
   try {
     await fill(tmp);
+    // a fill that computes (a merge, a quantisation) keeps the event loop busy: a turn of it lets a Ctrl-C reach the signal
+    if (opts.signal) await new Promise((resolve) => setImmediate(resolve));
     throwIfCancelled(opts.signal);
     opts.onProgress?.({ fraction: 0.99, message: 'checking the copy', bytesDone: 0, bytesTotal: 0 });
     const checked = checkModelFolder(tmp);

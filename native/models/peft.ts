@@ -61,10 +61,21 @@ export interface PeftAdapter {
   weights: Map<string, Tensor>;
 }
 
-/** Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field. */
+/** What a LoRA adapter folder holds, for errors that ask for one. */
+const ADAPTER_FOLDER = `the folder of a PEFT LoRA adapter (${ADAPTER_CONFIG} + ${ADAPTER_WEIGHTS})`;
+
+/**
+ * Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field. A path that is no folder
+ * is named as such, resolved (`lathe export --adapter nope` said 'nope: no adapter_config.json; is this a PEFT
+ * adapter folder?' for a typo, which reads as a folder that exists but lacks a file).
+ */
 export function readPeftAdapter(dir: string): PeftAdapter {
+  const where = path.resolve(dir);
+  const stat = fs.statSync(where, { throwIfNoEntry: false });
+  if (!stat) throw new CheckpointError(`${where}: no such folder; give ${ADAPTER_FOLDER}`);
+  if (!stat.isDirectory()) throw new CheckpointError(`${where} is a file; give ${ADAPTER_FOLDER}`);
   const file = path.join(dir, ADAPTER_CONFIG);
-  if (!fs.existsSync(file)) throw new CheckpointError(`${dir}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder?`);
+  if (!fs.existsSync(file)) throw new CheckpointError(`${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`);
   const config = readAdapterConfig(file);
   const weightsFile = path.join(dir, ADAPTER_WEIGHTS);
   if (!fs.existsSync(weightsFile)) throw new CheckpointError(`${dir}: no ${ADAPTER_WEIGHTS}`);

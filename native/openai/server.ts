@@ -130,6 +130,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       } catch (err) {
         throw new OpenAIError(400, `The request body is not valid JSON (${(err as Error).message}).`, 'invalid_request_error', null, 'invalid_json');
       }
+      // logged as asked for before the parameters are checked: a request refused for one of them names its model in
+      // `lathe api-log` too (the endpoint sets the model it resolved once they pass)
+      const asked = (body as { model?: unknown } | null)?.model;
+      if (typeof asked === 'string') ctx.entry.model = asked.slice(0, 200); // a hostile body cannot fill the log
       await fn(ctx, body);
     };
     if (pathname === '/v1/chat/completions') return post(chatCompletions);

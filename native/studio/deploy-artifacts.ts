@@ -13,6 +13,9 @@ import type { Store } from '../store/db.ts';
 /** Run kinds whose LoRA runs write runs/<id>/adapter (finetune.ts, policy-outputs.ts). */
 const ADAPTER_RUN_KINDS = ['finetune', 'dpo', 'ppo'] as const;
 
+/** The command that continues a stopped run of each adapter kind, for a merge refused before the run finished. */
+const RESUME_COMMAND: Record<(typeof ADAPTER_RUN_KINDS)[number], string> = { finetune: 'lathe train --resume', dpo: 'lathe align dpo --resume', ppo: 'lathe align ppo --resume' };
+
 function baseOf(store: Store, run: Run): Model | null {
   const config = (run.config ?? {}) as { modelId?: unknown; model?: unknown };
   for (const key of [config.modelId, config.model]) {
@@ -61,7 +64,8 @@ export function resolveAdapterRun(store: Store, runId: string): { base: Model; a
   const run = store.runs.find(runId);
   const found = adapterRun(store, run);
   if (!found) {
-    const why = run.status !== 'succeeded' ? `it is ${run.status}, not finished`
+    const resumable = (run.status === 'cancelled' || run.status === 'interrupted') && run.kind in RESUME_COMMAND;
+    const why = run.status !== 'succeeded' ? `it is ${run.status}, not finished${resumable ? ` (finish it with '${RESUME_COMMAND[run.kind as keyof typeof RESUME_COMMAND]} ${run.id}' or Resume on its page)` : ''}`
       : !(ADAPTER_RUN_KINDS as readonly string[]).includes(run.kind) ? `${/^[aeiou]/.test(run.kind) ? 'an' : 'a'} ${run.kind} run trains no adapter`
       : !adapterDirOf(store, run.id) ? 'it left no LoRA adapter (a full fine-tune, or its files were removed)'
       : 'its base model is no longer in the studio';

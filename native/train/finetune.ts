@@ -34,7 +34,15 @@ export interface FinetuneOutcome {
   outputModel: string | null;
 }
 
-function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null) {
+/** How often, at most, tokenizing the examples says how far it got (the CLI prints a line a second at most). */
+const TOKENIZE_PROGRESS_MS = 500;
+
+/**
+ * The run's examples, read and tokenized; `onTokenized(done, total)` hears how far tokenizing got, every
+ * TOKENIZE_PROGRESS_MS at most: on a large split (SST-2's 60k rows) it takes most of a minute on a busy machine, which
+ * the CLI spent silent between 'run RUN' and the first training step.
+ */
+function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null, onTokenized?: (done: number, total: number) => void) {
   const format = detectFormat(dataset, config.format);
   const prompter = examplePrompter(format, dataset, dataDir);
   // Each row keeps its name in the split it came from (`train:3`), so an error about it points at the data.
@@ -48,10 +56,17 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
   }
   const cut = { train: 0, validation: 0 }; // counted per split: the summary prints the training count beside the training set
   let unscored = 0;
+  const total = train.length + val.length;
+  let done = 0;
+  let reported = Date.now();
   const tokenize = (r: typeof train, split: keyof typeof cut): TokenizedExample[] =>
     r.map(({ row, id }) => {
       const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
       if (t.truncated) cut[split]++;
+      if (++done % 256 === 0 && Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
+        reported = Date.now();
+        onTokenized?.(done, total);
+      }
       return t.example;
     }).filter((example) => hasScoredTokens(example) || (unscored++, false)); // nothing to learn, and a 0/0 loss
   const sampleRows = val.slice(0, 3).map(({ row, id }) => prompter(row, id, tokenizer));
@@ -76,7 +91,8 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const dataset = store.datasets.find(config.datasetId);
     const folder = readHfFolder(config.modelPath);
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer));
+    const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer),
+      (done, total) => env.progress(0, `tokenizing the examples: ${formatValue(done)} of ${formatValue(total)}`, null));
     if (data.truncated > 0) env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
     env.log('info', `format ${data.format}: ${formatValue(data.train.length)} training and ${plural(data.val.length, 'validation example')}`);

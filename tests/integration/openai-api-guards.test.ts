@@ -85,6 +85,9 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
 
   it('400 naming the parameter for a wrong type, a missing field and max_tokens -1', async () => {
     expect((await post('/chat/completions', chat({ temperature: 'hot' }))).json.error).toMatchObject({ param: 'temperature', code: 'invalid_value' });
+    // the request log (lathe api-log) names the model the refused request asked for; it had an empty model column
+    await until(() => server.store.apiRequests.recent(1)[0]?.status === 400, 'the request log row');
+    expect(server.store.apiRequests.recent(1)[0].model).toBe(MODEL);
     const content = await post('/chat/completions', JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 42 }] }));
     expect(content.status).toBe(400);
     expect(content.json.error.param).toBe('messages[0].content');

@@ -14,6 +14,22 @@ describe('runs compare examples', () => {
     expect(text).toBe('Examples of run_a by rouge1:\n\ntest:0\n  input: input of test:0\n  reference: reference of test:0\n  [1] 0.2500  a cat');
   });
 
+  it('says why there are no per-example changes when the runs share no metric (before: nothing at all)', () => {
+    const text = examplesText({ runIds: ['run_a', 'run_b'], metric: null, joinedBy: 'input-text', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [] }, 5);
+    expect(text).toBe('No per-example changes: the runs share no per-example metric (see the table); give --metric M to list the examples by one of them.');
+    expect(examplesText({ runIds: ['run_a', 'run_b'], metric: null, joinedBy: 'input-text', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [] }, 0)).toBe('');
+  });
+
+  it('says when the runs share no example (different datasets), instead of rows that each name one run', () => {
+    const page = { runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'input-text' as const, baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:4', [output('a cat', 0.25), null], null)] };
+    expect(examplesText(page, 5).split('\n').slice(0, 2)).toEqual([
+      'Largest changes in rouge1 (run_b − run_a; joined by input-text):',
+      'None of these examples is in more than one run: the runs evaluated different inputs (different datasets or splits), so there is no change to rank.',
+    ]);
+    const shared = { ...page, rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25), ...page.rows] };
+    expect(examplesText(shared, 5)).not.toContain('None of these examples');
+  });
+
   it('heads two runs’ examples with the change and its direction', () => {
     const text = examplesText({ runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'example-id', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25)] }, 5);
     expect(text.split('\n').slice(0, 3)).toEqual(['Largest changes in rouge1 (run_b − run_a; joined by example-id):', '', 'test:0  delta 0.2500']);

@@ -68,7 +68,12 @@ describe('finished LoRA runs for merging', () => {
     const full = addRun(store, dir, { base: 'base', adapter: false });
     const failed = addRun(store, dir, { base: 'base', status: 'failed' });
     expect(() => resolveAdapterRun(store, full.id)).toThrow(/left no LoRA adapter/);
-    expect(() => resolveAdapterRun(store, failed.id)).toThrow(/it is failed, not finished/);
+    expect(() => resolveAdapterRun(store, failed.id)).toThrow(/it is failed, not finished;/);
+    // a stopped run that can go on says how (before: only 'pick a finished LoRA run', as if it were lost)
+    const stopped = addRun(store, dir, { base: 'base', status: 'cancelled' });
+    expect(() => resolveAdapterRun(store, stopped.id)).toThrow(`it is cancelled, not finished (finish it with 'lathe train --resume ${stopped.id}' or Resume on its page);`);
+    const dpo = addRun(store, dir, { kind: 'dpo', base: 'base', status: 'interrupted' });
+    expect(() => resolveAdapterRun(store, dpo.id)).toThrow(`(finish it with 'lathe align dpo --resume ${dpo.id}' or Resume on its page)`);
     expect(() => resolveAdapterRun(store, 'run_000000000000')).toThrow(/does not exist/);
     const evaluation = addRun(store, dir, { kind: 'evaluation', base: 'base' });
     expect(() => resolveAdapterRun(store, evaluation.id)).toThrow(/an evaluation run trains no adapter; pick a finished LoRA run of kind finetune, dpo, ppo \('lathe runs list --kind finetune'/);

@@ -1,0 +1,57 @@
+// Tokenizing a fine-tune's examples says how far it got. On a large split (SST-2's 60k rows) it took most of a
+// minute on a busy machine, and `lathe train` printed nothing between 'run RUN' and the first training step, as if
+// it had hung. The report comes every half second at most (Date.now is stepped a second per reading here, so
+// every 256th example reports), as progress 0 with no ETA: the run's own progress starts with its steps.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { importDataset } from '../../native/data/import.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { importModelFolder } from '../../native/models/import.ts';
+import { openStore, type Store } from '../../native/store/db.ts';
+import { startFinetune } from '../../native/train/finetune.ts';
+import type { TrainEnv } from '../../native/train/run-env.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-tokenize-progress-'));
+const dataDir = path.join(root, 'data');
+let store: Store;
+
+beforeAll(async () => {
+  const src = path.join(root, 'src');
+  const config = CONFIGS.llama3;
+  await writeHfFolder(src, { config, tensors: randomTensors(config, 5), ...charTokenizer(config.vocab_size as number) });
+  await importModelFolder(dataDir, src, 'tiny');
+  store = openStore(dataDir);
+  const file = path.join(root, 'rows.jsonl');
+  fs.writeFileSync(file, Array.from({ length: 600 }, (_, i) => JSON.stringify({ text: `row ${i} says hello`, summary: `hi ${i}` })).join('\n') + '\n');
+  await importDataset({ path: file, name: 'rows', split: { train: 0.9, validation: 0.1, test: 0 }, mapping: { input: 'text', target: 'summary' } }, { store, dataDir });
+}, 60_000);
+afterAll(() => {
+  store?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('fine-tuning reports tokenizing its examples', () => {
+  it('progress lines name how many of the examples are tokenized, before the first step', async () => {
+    const reports: { fraction: number; message: string; eta: number | null }[] = [];
+    const env: TrainEnv = {
+      store, dataDir, signal: new AbortController().signal, threads: 1,
+      log: () => {}, onRun: () => {}, metric: () => {},
+      progress: (fraction, message, eta) => void reports.push({ fraction, message, eta }),
+    };
+    let now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+    try {
+      const outcome = await startFinetune({ model: 'tiny', dataset: 'rows', method: 'lora', maxSteps: 1, evalEvery: 0, seqLen: 32, merge: false }, env);
+      expect(outcome.status).toBe('completed');
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const tokenizing = reports.filter((r) => r.message.startsWith('tokenizing'));
+    expect(tokenizing.map((r) => r.message)).toEqual(['tokenizing the examples: 256 of 600', 'tokenizing the examples: 512 of 600']);
+    expect(tokenizing.every((r) => r.fraction === 0 && r.eta === null)).toBe(true);
+    expect(reports.findIndex((r) => r.message.startsWith('step'))).toBeGreaterThan(reports.indexOf(tokenizing[1]));
+  }, 120_000);
+});

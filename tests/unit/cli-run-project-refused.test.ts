@@ -1,0 +1,60 @@
+// A command refused for its flags (`lathe train --method lorra`, `lathe eval --limit 0`) starts no run, so it says
+// nothing of the project a run would be recorded in. Before, it first said "the run is recorded in project 'P' …;
+// give --project to choose another", then the refusal: a run that does not exist, in a project, and advice about
+// --project when the fault was another flag. (Flags that pass, with a model the engine cannot find, still get the
+// note first: tests/integration/cli-run-project.test.ts.)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../native/cli.ts';
+import { importDataset } from '../../native/data/import.ts';
+import { openStore } from '../../native/store/db.ts';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-run-project-refused-'));
+const dataDir = path.join(root, 'data');
+
+beforeAll(async () => {
+  const store = openStore(dataDir);
+  try {
+    const projectId = store.projects.create({ name: 'Reviews', task: 'classification' }).id;
+    const file = path.join(root, 'rows.jsonl');
+    fs.writeFileSync(file, ['a gorgeous film|positive', 'dull and slow|negative', 'a pure joy|positive', 'painfully boring|negative']
+      .map((r) => JSON.stringify({ sentence: r.split('|')[0], label: r.split('|')[1] })).join('\n') + '\n');
+    await importDataset({ path: file, name: 'reviews', projectId, split: { train: 0.5, validation: 0.25, test: 0.25 }, mapping: { input: 'sentence', target: 'label' } }, { store, dataDir });
+  } finally {
+    store.close();
+  }
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function lathe(args: string[]): Promise<{ code: number; stderr: string }> {
+  const stderr: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.map(String).join(' ')));
+  const code = await main(['--data-dir', dataDir, ...args]);
+  return { code, stderr: stderr.join('\n') };
+}
+
+describe('a command refused for its flags says nothing of a run’s project', () => {
+  it.each([
+    [['train', '--model', 'm', '--dataset', 'reviews', '--method', 'lorra'], "--method must be one of lora, full; got 'lorra'"],
+    [['train', '--model', 'm', '--dataset', 'reviews', '--rank', '0'], '--rank'],
+    [['align', 'dpo', '--model', 'm', '--dataset', 'reviews', '--lr', 'abc'], "--lr must be a number; got 'abc'"],
+    [['align', 'reward', '--model', 'm', '--dataset', 'reviews', '--lr', 'abc'], "--lr must be a number; got 'abc'"],
+    [['align', 'ppo', '--model', 'm', '--reward-run', 'run_000000000000', '--dataset', 'reviews', '--lr', 'abc'], "--lr must be a number; got 'abc'"],
+    [['eval', '--model', 'm', '--dataset', 'reviews', '--metrics', 'accuracy', '--limit', '0'], '--limit'],
+  ])('lathe %j', async (args, refusal) => {
+    const r = await lathe(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(refusal);
+    expect(r.stderr).not.toContain('recorded in project');
+  });
+
+  it('flags that pass still get the note (the model is refused after it)', async () => {
+    const r = await lathe(['train', '--model', 'nope', '--dataset', 'reviews']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the run is recorded in project 'Reviews'");
+  });
+});
