@@ -3,7 +3,8 @@
 // and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
 // another project's. Adding one moves it into the project everywhere. Deleting a dataset, then a project, asks first,
 // saying what stays (the run that used the dataset; the project's dataset, in no project), by keyboard alone, and
-// leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why. Screenshots land in tests/e2e/screenshots/.
+// leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why,
+// and stays listed on Fine-tune (marked "deleted dataset") while the project has no dataset left. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -197,7 +198,21 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(await page.getByText('can be resumed to get there').count()).toBe(0);
     await shootSchemes(page, 'run-resume-refused');
 
-    // The Fine-tune page's view of the same run asks the engine too (the page lists runs once the project has data again).
+    // The project has no dataset left: the Fine-tune page still lists its run, marked as on a deleted dataset, and a
+    // new run says it needs a dataset, with the way to Datasets (it once hid the runs behind that notice).
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    const listed = page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' });
+    await listed.getByText('deleted dataset', { exact: true }).waitFor();
+    const needs = page.locator('.empty').filter({ hasText: 'A new run needs a dataset' });
+    await needs.getByText('This project has no dataset left to train on; its past runs stay listed here.', { exact: false }).waitFor();
+    await shootSchemes(page, 'finetune-no-dataset');
+    await needs.getByRole('button', { name: 'Go to Datasets' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/datasets');
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await listed.click();
+    await page.getByTestId('run-view').getByText('Cancelled — it cannot be resumed').waitFor();
+
+    // The Fine-tune page's view of the same run asks the engine too, with a dataset in the project again.
     await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'dialogsum-test', '--project', projectId);
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' }).click();
@@ -237,4 +252,5 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.getByRole('region', { name: 'Not in any project' }).getByRole('button', { name: /other-project-set/ }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
 });
