@@ -4,11 +4,13 @@
 // another project's. Adding one moves it into the project everywhere. Deleting a dataset, then a project, asks first,
 // saying what stays (the run that used the dataset; the project's dataset, in no project), by keyboard alone, and
 // leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why,
-// and stays listed on Fine-tune (marked "deleted dataset") while the project has no dataset left. Screenshots land in tests/e2e/screenshots/.
+// and stays listed on Fine-tune (marked "deleted dataset") while the project has no dataset left. A project is also
+// deleted from its row on the Projects page. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
+import { currentOwner } from '../../native/store/process-owner.ts';
 import { importS260k } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
@@ -253,4 +255,53 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(pageErrors).toEqual([]);
   });
 
+  it('deletes a project from its row on the Projects page: refused while a run records into it, then by keyboard, saying its run stays', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const scratch = await lathe<{ id: string }>('project', 'create', '--name', 'Scratch notes', '--task', 'qa');
+    // A run a live process (this test's) still records into the project: the delete is refused, saying why.
+    const store = openStore(studio.dataDir);
+    let liveRun = '';
+    try {
+      liveRun = store.runs.create({ kind: 'generation', name: 'notes being written', projectId: scratch.id, status: 'running', owner: currentOwner() }).id;
+    } finally {
+      store.close();
+    }
+    await page.goto(`${studio.origin}/#/projects`);
+    await page.reload(); // the project list is read at start: the one the CLI just made comes with a fresh one
+    const remove = page.getByRole('button', { name: 'Delete Scratch notes' });
+    await remove.focus(); // a Tab stop of its own in the row
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete Scratch notes?' });
+    await dialog.getByText('In use: it cannot be deleted now').waitFor();
+    await dialog.getByText(`run ${liveRun} (generation) is being recorded in it`, { exact: false }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Delete project' }).isDisabled()).toBe(true);
+    expect(new URL(page.url()).hash).toBe('#/projects'); // the row's own click (open its Scope) did not fire
+    await shootSchemes(page, 'projects-row-delete-refused');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Scratch notes');
+
+    // The run finished: the same row deletes it, after saying what goes and what stays.
+    const done = openStore(studio.dataDir);
+    try {
+      done.runs.setStatus(liveRun, 'succeeded');
+    } finally {
+      done.close();
+    }
+    await page.keyboard.press('Enter');
+    await dialog.getByText('Its 1 run stays, in no project: it is not deleted. The Runs page lists it under its “No project” filter.').waitFor();
+    await dialog.getByText('Its scope — task, success metric, target and constraints — is removed.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await shootSchemes(page, 'projects-row-delete-confirm');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Deleted “Scratch notes”' }).waitFor();
+    await page.getByRole('table', { name: 'Projects' }).getByText('Scratch notes').waitFor({ state: 'detached' });
+    // Focus goes to the row that took its place, not to the top of the document.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Dialogue summaries');
+    expect(await page.getByRole('button', { name: /Current project/ }).textContent()).toContain('Dialogue summaries');
+    const left = await lathe<{ id: string; projectId: string | null }[]>('runs', 'list');
+    expect(left.find((r) => r.id === liveRun)?.projectId).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
 });
