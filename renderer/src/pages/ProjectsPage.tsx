@@ -1,6 +1,7 @@
 // Projects: every use case in this data directory; opening one makes it current and goes to its Scope. Each row's
 // Delete asks first with the same confirmation as Scope's (what goes, what stays in no project, refused while work
-// runs in it); the row's other buttons are untouched by it.
+// runs in it); the row's other buttons are untouched by it. In a narrow window the device and date columns give way
+// so that the row's Delete stays in view.
 import { useState } from 'react';
 import type { Project } from '../../../native/api/schemas.ts';
 import { useProjects } from '../app/ProjectsContext.tsx';
@@ -55,20 +56,20 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
           <div className="table-wrap">
             <table className="table" aria-label="Projects">
               <thead>
-                <tr><th>Name</th><th>Task</th><th>Success</th><th>Runs on</th><th>Updated</th><th><span className="visually-hidden">Actions</span></th></tr>
+                <tr><th>Name</th><th>Task</th><th>Success</th><th className="hide-narrow">Runs on</th><th className="hide-narrow">Updated</th><th><span className="visually-hidden">Actions</span></th></tr>
               </thead>
               <tbody>
                 {sorted.map((p) => (
                   <tr key={p.id} data-project-row={p.id} className="clickable" aria-selected={p.id === current?.id} onClick={() => { select(p.id); navigate('scope'); }}>
                     <td>
-                      <button className="btn btn-ghost btn-sm" style={{ padding: 0, color: 'var(--text)', fontWeight: 550 }} onClick={(e) => { e.stopPropagation(); select(p.id); navigate('scope'); }}>{p.name}</button>
+                      <button className="btn btn-ghost btn-sm project-name" style={{ padding: 0, color: 'var(--text)', fontWeight: 550 }} onClick={(e) => { e.stopPropagation(); select(p.id); navigate('scope'); }}>{p.name}</button>
                       {p.description && <div className="faint small cell-clip" style={{ WebkitLineClamp: 1 }}>{p.description}</div>}
                       <div className="small"><ProjectJourneyCell projectId={p.id} /></div>
                     </td>
                     <td><Badge tone="accent">{TASKS[p.task].label}</Badge></td>
                     <td style={{ whiteSpace: 'nowrap' }}>{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
-                    <td className="muted">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
-                    <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(p.updatedAt)}</td>
+                    <td className="muted hide-narrow">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
+                    <td className="muted small hide-narrow" style={{ whiteSpace: 'nowrap' }}>{formatDate(p.updatedAt)}</td>
                     <td className="num">
                       <Button variant="ghost" size="sm" data-project-delete aria-label={`Delete ${p.name}`} onClick={(e) => { e.stopPropagation(); setDeleting(p); }}>Delete</Button>
                     </td>
