@@ -2,7 +2,8 @@
 // 2.0 / 2.1 A and AA, in light and in dark, over the states a user passes through, and by keyboard where focus
 // must go. Without the data kit: the first project's form refused with its errors, a notice (toast) of each kind,
 // the project menu open, the "?" shortcuts dialog, the dataset import form with a file chosen and refusing a bad
-// one, and a run's delete confirmation. With stories260K from the shared data kit: a fine-tune form refused, and a
+// one, a run's delete confirmation, and the dataset, project (from its Projects row and from Scope, and refused while
+// work records into it) and document collection delete confirmations. With stories260K from the shared data kit: a fine-tune form refused, and a
 // fine-tune, a pretraining and an alignment run live (progress, live charts, Cancel), each cancelled from the
 // keyboard; then a model's delete confirmation. Shots of the states land in tests/e2e/screenshots/a11y-state-*.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
+import { currentOwner } from '../../native/store/process-owner.ts';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { axeSkipReason, expectAccessibleInBothSchemes, readTabStop, stillPage } from './axe.ts';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 import { chartPoints, fillTrainingForm } from './training.ts';
 
 const CORPUS = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
@@ -174,6 +176,55 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
       await page.getByRole('alert').filter({ hasText: 'The file was not imported' }).waitFor({ timeout: 60_000 });
       await expectAccessible('import refused', 'import-refused');
+    });
+
+    it("the dataset, project and document collection delete confirmations, and a project's refused while work records into it", async () => {
+      const { page, studio } = e2e;
+      /**
+       * Opens a confirmation with `opener`, waits until it shows `ready` (what the engine said it would leave, or
+       * why it refuses), checks focus starts on “Keep it”, audits it, and closes it with Escape.
+       */
+      async function auditConfirmation(opener: ReturnType<typeof page.getByRole>, name: RegExp, ready: string | RegExp, where: string, shot: string): Promise<void> {
+        await opener.click();
+        const dialog = page.getByRole('dialog', { name });
+        await dialog.getByText(ready).first().waitFor();
+        expect(await focused()).toBe("button 'Keep it'");
+        await expectAccessible(where, shot);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+      }
+      await open('#/datasets', 'Datasets');
+      await auditConfirmation(page.getByRole('button', { name: 'Delete', exact: true }), /^Delete talks\?/, /run has used this dataset|used this dataset/, 'dataset delete confirmation', 'confirm-delete-dataset');
+      await open('#/projects', 'Projects');
+      await auditConfirmation(page.getByRole('button', { name: 'Delete Story continuations' }), /^Delete Story continuations\?/, /^Its .* in no project/, 'project delete confirmation (Projects row)', 'confirm-delete-project');
+      await open('#/scope', 'Story continuations');
+      await auditConfirmation(page.getByRole('button', { name: 'Delete project' }), /^Delete Story continuations\?/, /^Its .* in no project/, 'project delete confirmation (Scope)', 'confirm-delete-project-scope');
+
+      // Refused: a run a live process (this test's) records into the project; the dialog says so in a warning.
+      const store = openStore(studio.dataDir);
+      let liveRun = '';
+      let projectId = '';
+      try {
+        projectId = store.projects.list()[0].id;
+        liveRun = store.runs.create({ kind: 'generation', name: 'notes being written', projectId, status: 'running', owner: currentOwner() }).id;
+      } finally {
+        store.close();
+      }
+      try {
+        await open('#/projects', 'Projects');
+        await auditConfirmation(page.getByRole('button', { name: 'Delete Story continuations' }), /^Delete Story continuations\?/, 'In use: it cannot be deleted now', 'project delete refused', 'confirm-delete-project-refused');
+      } finally {
+        const done = openStore(studio.dataDir);
+        try {
+          done.runs.setStatus(liveRun, 'succeeded');
+        } finally {
+          done.close();
+        }
+      }
+
+      await callApi(studio, 'collections.create', { name: 'harbour notes', projectId });
+      await open('#/adapt/documents', 'Adapt & align');
+      await auditConfirmation(page.locator('[aria-label="Collection harbour notes"]').getByRole('button', { name: 'Delete', exact: true }), /^Delete harbour notes\?/, /The files on your disk are not touched/, 'collection delete confirmation', 'confirm-delete-collection');
     });
 
     it('left no page errors', () => {

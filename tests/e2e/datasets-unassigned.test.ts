@@ -3,11 +3,14 @@
 // and Evaluate pickers offer the project's datasets first and the unassigned ones in a labelled group — never
 // another project's. Adding one moves it into the project everywhere. Deleting a dataset, then a project, asks first,
 // saying what stays (the run that used the dataset; the project's dataset, in no project), by keyboard alone, and
-// leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why. Screenshots land in tests/e2e/screenshots/.
+// leaves no page that breaks on what is gone; a stopped run on the deleted dataset offers Resume disabled, saying why,
+// and stays listed on Fine-tune (marked "deleted dataset") while the project has no dataset left. A project is also
+// deleted from its row on the Projects page. Screenshots land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
+import { currentOwner } from '../../native/store/process-owner.ts';
 import { importS260k } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
@@ -197,7 +200,21 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(await page.getByText('can be resumed to get there').count()).toBe(0);
     await shootSchemes(page, 'run-resume-refused');
 
-    // The Fine-tune page's view of the same run asks the engine too (the page lists runs once the project has data again).
+    // The project has no dataset left: the Fine-tune page still lists its run, marked as on a deleted dataset, and a
+    // new run says it needs a dataset, with the way to Datasets (it once hid the runs behind that notice).
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    const listed = page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' });
+    await listed.getByText('deleted dataset', { exact: true }).waitFor();
+    const needs = page.locator('.empty').filter({ hasText: 'A new run needs a dataset' });
+    await needs.getByText('This project has no dataset left to train on; its past runs stay listed here.', { exact: false }).waitFor();
+    await shootSchemes(page, 'finetune-no-dataset');
+    await needs.getByRole('button', { name: 'Go to Datasets' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/datasets');
+    await page.goto(`${studio.origin}/#/adapt/finetune`);
+    await listed.click();
+    await page.getByTestId('run-view').getByText('Cancelled — it cannot be resumed').waitFor();
+
+    // The Fine-tune page's view of the same run asks the engine too, with a dataset in the project again.
     await lathe('dataset', 'import', DIALOGSUM_TEST, '--name', 'dialogsum-test', '--project', projectId);
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' }).click();
@@ -235,6 +252,56 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(await focused()).toBe('#content');
     await page.goto(`${studio.origin}/#/datasets`);
     await page.getByRole('region', { name: 'Not in any project' }).getByRole('button', { name: /other-project-set/ }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('deletes a project from its row on the Projects page: refused while a run records into it, then by keyboard, saying its run stays', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const scratch = await lathe<{ id: string }>('project', 'create', '--name', 'Scratch notes', '--task', 'qa');
+    // A run a live process (this test's) still records into the project: the delete is refused, saying why.
+    const store = openStore(studio.dataDir);
+    let liveRun = '';
+    try {
+      liveRun = store.runs.create({ kind: 'generation', name: 'notes being written', projectId: scratch.id, status: 'running', owner: currentOwner() }).id;
+    } finally {
+      store.close();
+    }
+    await page.goto(`${studio.origin}/#/projects`);
+    await page.reload(); // the project list is read at start: the one the CLI just made comes with a fresh one
+    const remove = page.getByRole('button', { name: 'Delete Scratch notes' });
+    await remove.focus(); // a Tab stop of its own in the row
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete Scratch notes?' });
+    await dialog.getByText('In use: it cannot be deleted now').waitFor();
+    await dialog.getByText(`run ${liveRun} (generation) is being recorded in it`, { exact: false }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Delete project' }).isDisabled()).toBe(true);
+    expect(new URL(page.url()).hash).toBe('#/projects'); // the row's own click (open its Scope) did not fire
+    await shootSchemes(page, 'projects-row-delete-refused');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Scratch notes');
+
+    // The run finished: the same row deletes it, after saying what goes and what stays.
+    const done = openStore(studio.dataDir);
+    try {
+      done.runs.setStatus(liveRun, 'succeeded');
+    } finally {
+      done.close();
+    }
+    await page.keyboard.press('Enter');
+    await dialog.getByText('Its 1 run stays, in no project: it is not deleted. The Runs page lists it under its “No project” filter.').waitFor();
+    await dialog.getByText('Its scope — task, success metric, target and constraints — is removed.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await shootSchemes(page, 'projects-row-delete-confirm');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Deleted “Scratch notes”' }).waitFor();
+    await page.getByRole('table', { name: 'Projects' }).getByText('Scratch notes').waitFor({ state: 'detached' });
+    // Focus goes to the row that took its place, not to the top of the document.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Dialogue summaries');
+    expect(await page.getByRole('button', { name: /Current project/ }).textContent()).toContain('Dialogue summaries');
+    const left = await lathe<{ id: string; projectId: string | null }[]>('runs', 'list');
+    expect(left.find((r) => r.id === liveRun)?.projectId).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

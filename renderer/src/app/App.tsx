@@ -1,4 +1,5 @@
-// The application frame: navigation, top bar with the project switcher, the current page, shortcuts.
+// The application frame: navigation (folded to its icons in a narrow window, or by the top bar's toggle), top bar with
+// the project switcher, the current page, shortcuts.
 import { Fragment, useCallback, useState } from 'react';
 import { IntegratePage } from '../pages/integrate/IntegratePage.tsx';
 import { AdaptStage } from '../pages/playground/AdaptStage.tsx';
@@ -16,6 +17,8 @@ import { PAGES, useRoute, type PageId } from './routes.ts';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { useGlobalShortcuts } from './shortcuts.ts';
 import { Sidebar } from './Sidebar.tsx';
+import { useSidebarFold } from './sidebarFold.ts';
+import { Icon } from '../ui/icons.tsx';
 
 export function App() {
   const [page, navigate] = useRoute();
@@ -33,19 +36,24 @@ export function App() {
   useGlobalShortcuts(go, openShortcuts);
   const info = PAGES.find((p) => p.id === page)!;
   const { current, settling } = useProjects();
+  const [folded, toggleFold] = useSidebarFold();
 
   return (
-    <div className="app">
+    <div className="app" data-sidebar={folded ? 'folded' : 'open'}>
       {/* First on every page, shown when focused: one key past the sidebar's ten stops to the page itself. */}
       <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>Skip to content</button>
-      <Sidebar page={page} navigate={go} onShowShortcuts={openShortcuts} />
+      <Sidebar page={page} navigate={go} onShowShortcuts={openShortcuts} folded={folded} />
       <div className="main">
         <header className="topbar">
+          {/* Named for what it does; aria-expanded says the sidebar's state, as for any disclosure. */}
+          <button type="button" className="btn btn-ghost btn-sm sidebar-toggle" aria-controls="sidebar" aria-expanded={!folded} aria-label={folded ? 'Expand sidebar' : 'Collapse sidebar'} title={folded ? 'Expand sidebar' : 'Collapse sidebar'} onClick={toggleFold}>
+            <Icon name="sidebar" />
+          </button>
           <ProjectSwitcher onNewProject={newProject} />
           <div className="breadcrumb" aria-label="Location">
             <span className="faint">/</span>
             <strong>{info.title}</strong>
-            <span className="faint small">{info.summary}</span>
+            <span className="faint small breadcrumb-summary">{info.summary}</span>
           </div>
           <div className="topbar-spacer" />
         </header>

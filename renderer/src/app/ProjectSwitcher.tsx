@@ -45,7 +45,7 @@ export function ProjectSwitcher({ onNewProject }: { onNewProject: () => void }) 
             a screen reader and from voice control ("click Dialogue summaries"). */}
         <span className="visually-hidden">Current project: </span>
         <span className="switcher-dot" style={current ? undefined : { background: 'var(--text-faint)' }} />
-        <span className="switcher-name">{current ? current.name : 'No project yet'}</span>
+        <span className="switcher-name" title={current?.name}>{current ? current.name : 'No project yet'}</span>
         <Icon name="chevronDown" size={14} />
       </button>
       {open && (

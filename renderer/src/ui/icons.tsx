@@ -23,6 +23,7 @@ const PATHS = {
   sun: 'M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM8 1v1.5M8 13.5V15M1 8h1.5M13.5 8H15M3 3l1 1M12 12l1 1M3 13l1-1M12 4l1-1',
   moon: 'M13.5 9.5A5.5 5.5 0 0 1 6.5 2.5a5.5 5.5 0 1 0 7 7z',
   file: 'M4 1.5h5l3.5 3.5v9.5H4zM9 1.5V5h3.5',
+  sidebar: 'M2 3h12v10H2zM6 3v10',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -80,21 +80,26 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
       </GoFirst>
     );
   }
-  if (models.data?.length === 0) {
-    return (
-      <GoFirst icon="box" title="No model to align yet" page="select" navigate={navigate}>
+  // What a new run lacks, if anything; the project's past runs stay listed whatever is missing (a deleted dataset
+  // leaves its runs): only with none to list does the page give itself over to what to do first.
+  const missing = models.data?.length === 0
+    ? (
+      <GoFirst icon="box" title={runs.length ? 'A new run needs a model' : 'No model to align yet'} page="select" navigate={navigate}>
         Import a model on the Select page (ideally one already fine-tuned on your task), then come back to tune it toward what people prefer.
       </GoFirst>
-    );
-  }
-  if (datasets.data && offered.length === 0) {
-    return (
-      <GoFirst icon="database" title="No preference data yet" page="datasets" navigate={navigate}>
-        Import preference pairs — a prompt with a chosen and a rejected answer per row (TRL’s columns, LLaMA-Factory’s conversations or HH-RLHF
-        transcripts) — or texts with a label for a classifier reward, and map their columns.
-      </GoFirst>
-    );
-  }
+    )
+    : datasets.data && offered.length === 0
+      ? (
+        <GoFirst icon="database" title={runs.length ? 'A new run needs preference data' : 'No preference data yet'} page="datasets" navigate={navigate}>
+          {runs.length ? 'This project has no dataset left to train on; its past runs stay listed here. ' : ''}
+          Import preference pairs — a prompt with a chosen and a rejected answer per row (TRL’s columns, LLaMA-Factory’s conversations or HH-RLHF
+          transcripts) — or texts with a label for a classifier reward, and map their columns.
+        </GoFirst>
+      )
+      : null;
+  const runsLoaded = dpoRuns.data && rewardRuns.data && ppoRuns.data;
+  if (missing && !runsLoaded) return <div aria-busy="true" />;
+  if (missing && runs.length === 0) return missing;
 
   return (
     <TrainingLayout
@@ -103,12 +108,13 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
       runs={runs}
       empty="No runs yet. DPO needs only preference pairs: start with the defaults and watch the margin between the chosen and rejected rewards grow."
       startingHint="Loading the model and reading the pairs."
+      datasets={datasets.data}
     >
       {selectedId
         ? (initialJob
           ? <Reveal key={selectedId} testId="revealed-run"><AlignRunView runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} /></Reveal>
           : <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />)
-        : (
+        : missing ?? (
           <>
             <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
               preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />

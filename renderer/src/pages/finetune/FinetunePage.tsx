@@ -1,5 +1,6 @@
 // Adapt & align → Fine-tune: the project's fine-tune runs on the left; on the right either the setup of a new
-// run or the selected run (live while it trains, from its history afterwards).
+// run or the selected run (live while it trains, from its history afterwards). With no dataset (or model) left to
+// start a run from, the past runs stay listed and the new-run side says what is needed and where to get it.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
@@ -66,22 +67,25 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
       </GoFirst>
     );
   }
-  if (models.data?.length === 0 || (datasets.data && sortedDatasets.length === 0)) {
-    const noModel = models.data?.length === 0;
-    if (noModel) {
-      return (
-        <GoFirst icon="box" title="No model to fine-tune yet" page="select" navigate={navigate}>
-          Import a base model on the Select page (a small one trains in minutes on a laptop), then come back to teach it your task.
-        </GoFirst>
-      );
-    }
-    return (
-      <GoFirst icon="database" title="No examples to learn from yet" page="datasets" navigate={navigate}>
-        Import a few hundred examples of the task (for instructions: instruction, input and output columns) and map their
-        columns; fine-tuning learns from the train split and watches the validation split.
+  // What a new run lacks (a model, a dataset), if anything. The project's past runs stay listed whatever is missing
+  // (a deleted dataset leaves its runs): only with none to list does the page give itself over to what to do first.
+  const missing = models.data?.length === 0
+    ? (
+      <GoFirst icon="box" title={sortedRuns.length ? 'A new run needs a model' : 'No model to fine-tune yet'} page="select" navigate={navigate}>
+        Import a base model on the Select page (a small one trains in minutes on a laptop), then come back to teach it your task.
       </GoFirst>
-    );
-  }
+    )
+    : datasets.data && sortedDatasets.length === 0
+      ? (
+        <GoFirst icon="database" title={sortedRuns.length ? 'A new run needs a dataset' : 'No examples to learn from yet'} page="datasets" navigate={navigate}>
+          {sortedRuns.length ? 'This project has no dataset left to train on; its past runs stay listed here. ' : ''}
+          Import a few hundred examples of the task (for instructions: instruction, input and output columns) and map their
+          columns; fine-tuning learns from the train split and watches the validation split.
+        </GoFirst>
+      )
+      : null;
+  if (missing && !runs.data) return <div aria-busy="true" />;
+  if (missing && sortedRuns.length === 0) return missing;
 
   return (
     <TrainingLayout
@@ -90,12 +94,13 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
       runs={sortedRuns}
       empty="No runs yet. Start with the defaults: they are sized for the model and this machine. Watch validation loss; when it stops falling, the model has learned what the data can teach."
       startingHint="Loading the model and tokenising the examples."
+      datasets={datasets.data}
     >
       {selectedId
         ? (initialJob
           ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
           : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
-        : <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+        : missing ?? <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
     </TrainingLayout>
   );
 }

@@ -34,6 +34,8 @@ export interface RunConfigView {
   method?: 'lora' | 'full';
   modelName?: string;
   dataset?: string;
+  /** The dataset a fine-tune or alignment run trained on (its id; the dataset may since have been deleted). */
+  datasetId?: string;
   maxSteps?: number | null;
   steps?: number;
   saveEvery?: number;
