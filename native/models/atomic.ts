@@ -106,10 +106,14 @@ export function sweepAbandonedTemporaries(root: string, depth: number, only: (na
 
 /**
  * Remove the temporaries that killed writers left beside `target`, a file or folder written where the user chose
- * (an export's --out): no later open of the data directory looks there, so the next write there cleans up.
+ * (an export's --out): no later open of the data directory looks there, so the next write there cleans up. Only
+ * `target`'s own (`<its name>.tmp-<pid>-<hex>`): the folder is the user's (Downloads, a project folder), where another
+ * program's file may happen to end the same way, and an export to one name has no business with another's.
  */
 export function sweepBeside(target: string): string[] {
-  return sweepAbandonedTemporaries(path.dirname(path.resolve(target)), 1);
+  const full = path.resolve(target);
+  const own = `${path.basename(full)}.tmp-`;
+  return sweepAbandonedTemporaries(path.dirname(full), 1, (name) => name.startsWith(own) && /^\d+-[0-9a-f]{8}$/.test(name.slice(own.length)));
 }
 
 function fsyncDir(dir: string): void {

@@ -76,21 +76,24 @@ describe('deploy jobs leave no partial files', () => {
     expect(fs.readdirSync(outDir)).toEqual(['m-onnx']);
   });
 
-  it('after a killed job the studio removes its temporaries beside the export and under models/, not a live one', () => {
+  it('after a killed job the studio removes its temporaries beside the export and under models/, not a live one nor another name\'s', () => {
     const dataDir = tempDir();
     const outDir = tempDir();
     const dead = deadPid();
-    const left = [path.join(outDir, `m.gguf.tmp-${dead}-0123abcd`), path.join(outDir, `onnx.tmp-${dead}-89abcdef`)];
-    fs.writeFileSync(left[0], 'half');
-    fs.mkdirSync(left[1]);
-    const live = path.join(outDir, `other.gguf.tmp-${process.pid}-0123abcd`);
+    const left = path.join(outDir, `m.gguf.tmp-${dead}-0123abcd`);
+    fs.writeFileSync(left, 'half');
+    const live = path.join(outDir, `m.gguf.tmp-${process.pid}-0123abcd`);
     fs.writeFileSync(live, 'being written');
+    // the folder is the user's: another export's temporary, or another program's file that ends the same way, stays
+    const others = [`onnx.tmp-${dead}-89abcdef`, `report.pdf.tmp-${dead}-0123abcd`, `m.gguf.tmp-x.tmp-${dead}-0123abcd`];
+    fs.mkdirSync(path.join(outDir, others[0]));
+    for (const name of others.slice(1)) fs.writeFileSync(path.join(outDir, name), 'not ours');
     fs.writeFileSync(path.join(outDir, 'keep.gguf'), 'done');
     const halfModel = path.join(dataDir, 'models', `.import-mdl_abc-${dead}`);
     fs.mkdirSync(halfModel, { recursive: true });
     const removed = sweepAfterDeploy(dataDir, { op: 'export', modelId: 'm', format: 'gguf', dtypes: ['q8_0'], outPath: path.join(outDir, 'm.gguf') });
-    expect(removed.sort()).toEqual(left.sort());
-    expect(fs.readdirSync(outDir).sort()).toEqual(['keep.gguf', path.basename(live)].sort());
+    expect(removed).toEqual([left]);
+    expect(fs.readdirSync(outDir).sort()).toEqual(['keep.gguf', path.basename(live), ...others].sort());
     expect(fs.existsSync(halfModel)).toBe(false);
   });
 });
