@@ -10,6 +10,7 @@ import { datasetDir, readRows } from '../data/files.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { ExampleBatches } from './batches.ts';
+import { listCheckpoints } from './checkpoints.ts';
 import type { LoopStatus } from './loop.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { SAMPLES_FILE, greedy, runThreads, runToResume, type Sample, type TrainEnv } from './run-env.ts';
@@ -36,13 +37,17 @@ export interface FinetuneOutcome {
 
 /** How often, at most, tokenizing the examples says how far it got (the CLI prints a line a second at most). */
 const TOKENIZE_PROGRESS_MS = 500;
+/** Examples tokenized between two turns of the event loop (and two looks at the clock). */
+const TOKENIZE_BATCH = 256;
 
 /**
  * The run's examples, read and tokenized; `onTokenized(done, total)` hears how far tokenizing got, every
  * TOKENIZE_PROGRESS_MS at most: on a large split (SST-2's 60k rows) it takes most of a minute on a busy machine, which
- * the CLI spent silent between 'run RUN' and the first training step.
+ * the CLI spent silent between 'run RUN' and the first training step. It gives the event loop a turn every
+ * TOKENIZE_BATCH examples, so a Ctrl-C (the CLI) or a cancel (a job) is heard there rather than after the whole set,
+ * and then returns null: nothing was trained, and nothing may be saved from part of the data.
  */
-function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null, onTokenized?: (done: number, total: number) => void) {
+async function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null, signal: AbortSignal, onTokenized?: (done: number, total: number) => void) {
   const format = detectFormat(dataset, config.format);
   const prompter = examplePrompter(format, dataset, dataDir);
   // Each row keeps its name in the split it came from (`train:3`), so an error about it points at the data.
@@ -59,19 +64,29 @@ function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig,
   const total = train.length + val.length;
   let done = 0;
   let reported = Date.now();
-  const tokenize = (r: typeof train, split: keyof typeof cut): TokenizedExample[] =>
-    r.map(({ row, id }) => {
+  const tokenize = async (r: typeof train, split: keyof typeof cut): Promise<TokenizedExample[] | null> => {
+    const out: TokenizedExample[] = [];
+    for (const { row, id } of r) {
       const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
       if (t.truncated) cut[split]++;
-      if (++done % 256 === 0 && Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
-        reported = Date.now();
-        onTokenized?.(done, total);
+      if (hasScoredTokens(t.example)) out.push(t.example);
+      else unscored++; // nothing to learn, and a 0/0 loss
+      if (++done % TOKENIZE_BATCH === 0) {
+        if (Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
+          reported = Date.now();
+          onTokenized?.(done, total);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal.aborted) return null;
       }
-      return t.example;
-    }).filter((example) => hasScoredTokens(example) || (unscored++, false)); // nothing to learn, and a 0/0 loss
+    }
+    return out;
+  };
   const sampleRows = val.slice(0, 3).map(({ row, id }) => prompter(row, id, tokenizer));
-  const tokenized = { train: tokenize(train, 'train'), val: tokenize(val, 'validation') };
-  return { format, ...tokenized, truncated: cut.train + cut.validation, truncatedTrain: cut.train, unscored, sampleRows };
+  const trainExamples = await tokenize(train, 'train');
+  const valExamples = trainExamples && (await tokenize(val, 'validation'));
+  if (!trainExamples || !valExamples) return null;
+  return { format, train: trainExamples, val: valExamples, truncated: cut.train + cut.validation, truncatedTrain: cut.train, unscored, sampleRows };
 }
 
 export async function startFinetune(input: unknown, env: TrainEnv): Promise<FinetuneOutcome> {
@@ -91,8 +106,13 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const dataset = store.datasets.find(config.datasetId);
     const folder = readHfFolder(config.modelPath);
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const data = loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer),
+    const data = await loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer), env.signal,
       (done, total) => env.progress(0, `tokenizing the examples: ${formatValue(done)} of ${formatValue(total)}`, null));
+    if (!data) {
+      // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model)
+      const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null };
+      return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, ...losses, truncatedExamples: 0, trainExamples: 0, adapterPath: null, outputModel: null };
+    }
     if (data.truncated > 0) env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
     env.log('info', `format ${data.format}: ${formatValue(data.train.length)} training and ${plural(data.val.length, 'validation example')}`);

@@ -10,7 +10,9 @@ import { importDataset } from '../../native/data/import.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { startFinetune } from '../../native/train/finetune.ts';
+import { listCheckpoints } from '../../native/train/checkpoints.ts';
+import { resumeFinetune, startFinetune } from '../../native/train/finetune.ts';
+import { runDir } from '../../native/train/run-env.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 
@@ -53,5 +55,35 @@ describe('fine-tuning reports tokenizing its examples', () => {
     expect(tokenizing.map((r) => r.message)).toEqual(['tokenizing the examples: 256 of 600', 'tokenizing the examples: 512 of 600']);
     expect(tokenizing.every((r) => r.fraction === 0 && r.eta === null)).toBe(true);
     expect(reports.findIndex((r) => r.message.startsWith('step'))).toBeGreaterThan(reports.indexOf(tokenizing[1]));
+  }, 120_000);
+
+  it('a cancel while tokenizing is heard there: the run stops before any trainer or checkpoint, and resumes from the model', async () => {
+    const controller = new AbortController();
+    const reports: string[] = [];
+    const env: TrainEnv = {
+      store, dataDir, signal: controller.signal, threads: 1,
+      log: () => {}, onRun: () => {}, metric: () => {},
+      // the first report is the moment to cancel: the loop must stop at its next turn, not after all 600 examples
+      progress: (_f, message) => {
+        reports.push(message);
+        if (message.startsWith('tokenizing')) setImmediate(() => controller.abort());
+      },
+    };
+    let now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+    let outcome;
+    try {
+      outcome = await startFinetune({ model: 'tiny', dataset: 'rows', method: 'lora', maxSteps: 1, evalEvery: 0, seqLen: 32, merge: false }, env);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.steps).toBe(0);
+    expect(reports).toEqual(['tokenizing the examples: 256 of 600']);
+    expect(store.runs.get(outcome.runId)!.status).toBe('cancelled');
+    expect(listCheckpoints(runDir(dataDir, outcome.runId))).toEqual([]);
+    const resumed = await resumeFinetune(outcome.runId, { ...env, signal: new AbortController().signal, progress: () => {} });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.steps).toBe(1);
   }, 120_000);
 });
