@@ -182,6 +182,19 @@ interface SchemaIssue {
   message: string;
   code?: string;
   values?: readonly unknown[];
+  /** too_small / too_big: what was measured ('number', 'string', 'array', …), the bound and whether it may be met. */
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+/** A number's bound in the words integerFlagValue uses: 'must be 1 or more', 'must be less than 1'; null for other issues. */
+function numberBound(issue: SchemaIssue): string | null {
+  if (issue.origin !== 'number') return null;
+  if (issue.code === 'too_small' && issue.minimum !== undefined) return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be ${issue.minimum} or more`;
+  if (issue.code === 'too_big' && issue.maximum !== undefined) return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be ${issue.maximum} or less`;
+  return null;
 }
 
 function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
@@ -189,7 +202,7 @@ function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
 }
 
 /**
- * Schema issues as the user typed them: `--rank: Too small…` rather than `lora.r: Too small…`, and a value outside
+ * Schema issues as the user typed them: `--rank must be 1 or more; got 0` rather than `lora.r: Too small…`, and a value outside
  * a fixed set as `--method must be one of lora, full; got 'lorra'` (the house style of hand-written checks) rather
  * than zod's `Invalid option: expected one of "lora"|"full"`. `flags` maps each flag to the field it fills (dotted
  * for nested fields; an element of a list field is that field's); a field no flag fills keeps its path. `input`,
@@ -208,8 +221,11 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
       const guess = got === undefined ? undefined : closestChoice(String(got), issue.values.map(String));
       return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`;
     }
-    // A number out of range: zod says the bound ('Too small: expected number to be >=1'); the user also sees what they gave.
+    // A number out of range in the words of the hand-written checks ('--rank must be 1 or more; got 0'), where zod
+    // says 'Too small: expected number to be >=1'; other issues keep zod's words after the flag.
     const got = issue.code === 'too_small' || issue.code === 'too_big' ? valueAt(input, issue.path) : undefined;
+    const bound = numberBound(issue);
+    if (bound) return `${name} ${bound}${typeof got === 'number' ? `; got ${got}` : ''}`;
     return `${name}: ${issue.message}${typeof got === 'number' ? `; got ${got}` : ''}`;
   }).join('; ');
 }
