@@ -8,7 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { StudioError } from '../api/errors.ts';
-import { plural } from '../api/format.ts';
+import { humanBytes, plural } from '../api/format.ts';
 import { Dataset, DatasetImportInput, SPLITS, wholeSplit, type ColumnMapping } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { newId, nowIso } from '../store/ids.ts';
@@ -188,7 +188,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     const elapsed = (now - started) / 1000;
     const etaSeconds = fraction > 0.01 && fraction < 1 ? Math.round((elapsed * (1 - fraction)) / fraction) : null;
     const reading = several ? `${source.name}: ` : '';
-    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `${reading}read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rowCount, 'row')}`, etaSeconds });
+    ctx.onProgress({ fraction: Math.min(0.99, fraction), message: `${reading}read ${humanBytes(bytesRead)} of ${humanBytes(totalBytes)}, ${plural(rowCount, 'row')}`, etaSeconds });
   };
 
   let finalDir: string | undefined;
@@ -361,11 +361,4 @@ function checkMapping(mapping: ColumnMapping, columns: string[]): void {
       throw new StudioError('invalid_params', `the mapping sends '${field}' to column '${column}', which the file does not have (columns: ${columns.join(', ')}).`, { field: 'mapping' });
     }
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }

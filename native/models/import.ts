@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import { newId, openStore, type Store } from '../store/db.ts';
 import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, noSafetensorsError, readHfFolder } from './checkpoint.ts';
@@ -61,10 +62,6 @@ export type ModelImportParams = { source: 'folder'; path: string; name: string }
 const SIDE_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const READABLE_DTYPES = new Set(['F32', 'F16', 'BF16']);
-
-export function megabytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
-}
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new StudioError('conflict', 'the import was cancelled');
@@ -304,7 +301,7 @@ export async function importModelFolder(dataDir: string, src: string, name: stri
         const now = Date.now();
         if (!force && now - last < interval) return;
         last = now;
-        const message = `copying ${file} (file ${i + 1} of ${files.length}): ${megabytes(fileDone)} of ${megabytes(sizes[i])}; ${megabytes(done)} of ${megabytes(total)} in all`;
+        const message = `copying ${file} (file ${i + 1} of ${files.length}): ${humanBytes(fileDone)} of ${humanBytes(sizes[i])}; ${humanBytes(done)} of ${humanBytes(total)} in all`;
         opts.onProgress?.({ fraction: total ? Math.min(0.98, (0.98 * done) / total) : 0, message, bytesDone: done, bytesTotal: total });
       };
       report(true);
@@ -347,10 +344,10 @@ export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tok
   requireFreeName(dataDir, name);
   const total = fs.statSync(ckptPath).size;
   return buildAndRegister(dataDir, name, `llama2c:${ckptPath}`, async (tmp) => {
-    opts.onProgress?.({ fraction: 0.05, message: `converting ${path.basename(ckptPath)} (${megabytes(total)})`, bytesDone: 0, bytesTotal: total });
+    opts.onProgress?.({ fraction: 0.05, message: `converting ${path.basename(ckptPath)} (${humanBytes(total)})`, bytesDone: 0, bytesTotal: total });
     const contents = llama2cToHf(ckptPath, tokPath);
     throwIfCancelled(opts.signal);
-    opts.onProgress?.({ fraction: 0.5, message: `writing the Hugging Face folder (${megabytes(total)})`, bytesDone: total / 2, bytesTotal: total });
+    opts.onProgress?.({ fraction: 0.5, message: `writing the Hugging Face folder (${humanBytes(total)})`, bytesDone: total / 2, bytesTotal: total });
     await fillHfFolder(tmp, contents);
   }, opts);
 }

@@ -82,8 +82,8 @@ describe('model imports as jobs', () => {
     // Progress named each shard with bytes copied of the total, and only grew.
     const seen = updates(job.id).filter((j) => j.state === 'running');
     const messages = seen.map((j) => j.message);
-    for (const shard of shards) expect(messages.some((m) => m.startsWith(`copying ${shard} (file `) && / of [\d.]+ MB in all$/.test(m)), `${shard} in ${messages.join(' | ')}`).toBe(true);
-    expect(messages.some((m) => /^copying .* \(file \d+ of \d+\): [\d.]+ MB of [\d.]+ MB;/.test(m))).toBe(true);
+    for (const shard of shards) expect(messages.some((m) => m.startsWith(`copying ${shard} (file `) && / of [\d.]+ (B|KB|MB|GB) in all$/.test(m)), `${shard} in ${messages.join(' | ')}`).toBe(true);
+    expect(messages.some((m) => /^copying .* \(file \d+ of \d+\): [\d.]+ (B|KB|MB|GB) of [\d.]+ (B|KB|MB|GB);/.test(m))).toBe(true);
     const fractions = seen.map((j) => j.progress);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
 
