@@ -70,7 +70,9 @@ describe('lathe project', () => {
     expect(lathe(dataDir, ['project', 'update', 'proj_nope', '--name', 'x']).stderr).toMatch(/project proj_nope does not exist/);
     expect(lathe(dataDir, ['project', 'show', project.id, '--json']).json<Project>()).toMatchObject({ metric: 'f1', target: 0.7 });
     // perplexity's target is a ceiling, as the scorecard judges it: 'perplexity ≤ 12', not '≥'
-    const ceiling = lathe(dataDir, ['project', 'update', project.id, '--metric', 'perplexity', '--target', '12']);
+    // (a metric must suit the task: perplexity measures generation, not qa)
+    expect(lathe(dataDir, ['project', 'update', project.id, '--metric', 'perplexity', '--target', '12']).stderr).toMatch(/--metric: perplexity does not measure a qa project; use one of exact_match, f1/);
+    const ceiling = lathe(dataDir, ['project', 'update', project.id, '--task', 'generation', '--metric', 'perplexity', '--target', '12']);
     expect(ceiling.code, ceiling.stderr).toBe(0);
     expect(ceiling.stdout).toMatch(/success:\s+perplexity ≤ 12\n/);
   });
