@@ -43,6 +43,8 @@ const NUMBERS: Record<string, string> = {
   'save-every': 'saveEvery', seed: 'seed', threads: 'threads', 'warmup-steps': 'warmupSteps',
 };
 
+const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name', project: 'projectId' };
+
 const PRETRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
   corpus: { type: 'string' }, resume: { type: 'string' }, family: { type: 'string' }, 'output-name': { type: 'string' }, name: { type: 'string' }, project: { type: 'string' },
   ...stringOptions(NUMBERS),
@@ -62,8 +64,10 @@ export const commands: CliCommand[] = [
         inputOf: (v) => {
           if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
           const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, projectId, ...numberFields(v, NUMBERS, USAGE, PretrainInput.shape) };
-          return parseFlagInput(PretrainInput, input, { ...NUMBERS, corpus: 'corpus', family: 'family', 'output-name': 'outputName', name: 'name', project: 'projectId' }, USAGE);
+          return parseFlagInput(PretrainInput, input, FIELD_OF_FLAG, USAGE);
         },
+        // the engine's refusal of a field under its flag: '--d-model: the hidden size 64 must be divisible by the 3 heads'
+        flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE },
         start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),
         resume: async (id, env) => (await import('../train/pretrain.ts')).resumePretrain(id, env),
         describe: describePretrain,

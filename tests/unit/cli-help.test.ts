@@ -1,6 +1,6 @@
 // `lathe COMMAND --help` lists every option on one line with its default, `lathe help COMMAND` is the same, and a
 // mistyped command or flag gets the nearest real one.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -146,6 +146,16 @@ describe('errors name the flag', () => {
     expect(code).toBe(2);
     expect(err).toContain("--method must be one of lora, full; got 'lorra' (did you mean 'lora'?); --rank must be 1 or more; got 0");
     expect(err).not.toContain('lora.r');
+  });
+
+  it("lathe pretrain says --d-model of a width its heads do not divide, as train says --seq-len", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const corpus = path.join(dataDir, 'corpus.txt');
+    writeFileSync(corpus, 'Once upon a time there was a corpus.\n'.repeat(20));
+    const { code, err } = await run(['--data-dir', dataDir, 'pretrain', '--corpus', corpus, '--heads', '3', '--d-model', '64']);
+    expect(code).toBe(2);
+    expect(err).toContain('lathe pretrain: --d-model: the hidden size 64 must be divisible by the 3 heads\nUsage: lathe pretrain');
   });
 
   it("lathe eval says --limit, --batch-size and --template, not 'evaluation: limit'", async () => {
