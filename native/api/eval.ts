@@ -209,7 +209,11 @@ export const EvalSummary = z.object({
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
 
-export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run').max(16);
+export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run').max(16).superRefine((ids, ctx) => {
+  // the same run twice compares it with itself: every difference 0, its column twice
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `run ${twice} is given twice; name each run once` });
+});
 
 export const Comparison = z.object({
   runs: z.array(z.object({

@@ -188,6 +188,8 @@ export const commands: CliCommand[] = [
     options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' } },
     async run({ values, positionals }, ctx) {
       if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
+      const twice = positionals.find((id, i) => positionals.indexOf(id) !== i);
+      if (twice !== undefined) throw new UserError(`run ${twice} is given twice; name each run once.\nUsage: ${COMPARE_USAGE}`);
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
       if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.${didYouMean(sort, EXAMPLE_SORTS)}\nUsage: ${COMPARE_USAGE}`);
       const n = numberFlag(values, 'examples', COMPARE_USAGE, { min: 0 }) ?? 5;

@@ -1,5 +1,7 @@
 // The CLI's error mapping and argv pre-processing: exit 2 for what the user can fix, 1 for bugs; negative
 // numbers read as flag values; project targets checked against the metric's range in the API schema.
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { METRIC_TARGET_RANGES, ProjectInput, ProjectPatch, targetRangeProblem } from '../../native/api/schemas.ts';
@@ -39,5 +41,27 @@ describe('project targets', () => {
     expect(ProjectInput.safeParse({ name: 'x', task: 'generation', metric: 'perplexity', target: 0.5 }).success).toBe(false);
     expect(ProjectPatch.safeParse({ metric: 'bleu', target: 30 }).success).toBe(false);
     expect(ProjectPatch.safeParse({ target: 0.4 }).success).toBe(true);
+  });
+});
+
+describe('runs compared', () => {
+  it('refuses the same run named twice, in the API and before the CLI calls it', async () => {
+    const { RunIds } = await import('../../native/api/eval.ts');
+    expect(RunIds.safeParse(['run_a', 'run_b']).success).toBe(true);
+    const twice = RunIds.safeParse(['run_a', 'run_b', 'run_a']);
+    expect(twice.success).toBe(false);
+    expect(twice.error!.issues[0].message).toBe('run run_a is given twice; name each run once');
+    const { main } = await import('../../native/cli.ts');
+    const { vi } = await import('vitest');
+    const err: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(`${a.join(' ')}\n`));
+    let code: number;
+    try {
+      code = await main(['--data-dir', path.join(os.tmpdir(), `lathe-compare-twice-${process.pid}`), 'runs', 'compare', 'run_a', 'run_a']);
+    } finally {
+      error.mockRestore();
+    }
+    expect(code).toBe(2);
+    expect(err.join('')).toContain('lathe runs compare: run run_a is given twice; name each run once.\nUsage: lathe runs compare');
   });
 });
