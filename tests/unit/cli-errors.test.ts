@@ -7,6 +7,7 @@ import { StudioError } from '../../native/api/errors.ts';
 import { METRIC_TARGET_RANGES, ProjectInput, ProjectPatch, targetRangeProblem } from '../../native/api/schemas.ts';
 import { exitCodeOf, joinNegativeValues } from '../../native/cli.ts';
 import { UserError } from '../../native/cli/command.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
 
 describe('CLI exit codes', () => {
   it('answers 2 for user input errors and 1 only for internal failures', () => {
@@ -51,17 +52,8 @@ describe('runs compared', () => {
     const twice = RunIds.safeParse(['run_a', 'run_b', 'run_a']);
     expect(twice.success).toBe(false);
     expect(twice.error!.issues[0].message).toBe('run run_a is given twice; name each run once');
-    const { main } = await import('../../native/cli.ts');
-    const { vi } = await import('vitest');
-    const err: string[] = [];
-    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(`${a.join(' ')}\n`));
-    let code: number;
-    try {
-      code = await main(['--data-dir', path.join(os.tmpdir(), `lathe-compare-twice-${process.pid}`), 'runs', 'compare', 'run_a', 'run_a']);
-    } finally {
-      error.mockRestore();
-    }
+    const { code, stderr } = await latheInProcess(['runs', 'compare', 'run_a', 'run_a'], path.join(os.tmpdir(), `lathe-compare-twice-${process.pid}`));
     expect(code).toBe(2);
-    expect(err.join('')).toContain('lathe runs compare: run run_a is given twice; name each run once.\nUsage: lathe runs compare');
+    expect(stderr).toContain('lathe runs compare: run run_a is given twice; name each run once.\nUsage: lathe runs compare');
   });
 });

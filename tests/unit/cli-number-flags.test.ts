@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TrainStartInput } from '../../native/api/train.ts';
-import { main } from '../../native/cli.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { parseTemplate } from '../../native/cli/eval.ts';
 import { UserError } from '../../native/cli/command.ts';
 import { decimalFlagValue, integerFlagValue, numberFieldRule, numberFields } from '../../native/cli/options.ts';
@@ -73,16 +73,7 @@ describe('number fields read from the API schema', () => {
   });
 });
 
-async function lathe(args: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main([...args, '--data-dir', dataDir]), stderr: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const lathe = (args: string[]) => latheInProcess(args, dataDir);
 
 const TRAIN = ['train', '--model', 'm', '--dataset', 'd'];
 

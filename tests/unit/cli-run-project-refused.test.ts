@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../native/cli.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { openStore } from '../../native/store/db.ts';
 
@@ -29,13 +29,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-async function lathe(args: string[]): Promise<{ code: number; stderr: string }> {
-  const stderr: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.map(String).join(' ')));
-  const code = await main(['--data-dir', dataDir, ...args]);
-  return { code, stderr: stderr.join('\n') };
-}
+const lathe = (args: string[]) => latheInProcess(args, dataDir);
 
 describe('a command refused for its flags says nothing of a run’s project', () => {
   it.each([

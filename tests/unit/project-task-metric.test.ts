@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { METRICS, ProjectInput, ProjectPatch, TASK_METRICS, TASK_TYPES, metricsForTask } from '../../native/api/schemas.ts';
-import { main } from '../../native/cli.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { tempStores } from './temp-stores.ts';
 
 const { tempDir, open } = tempStores('lathe-task-metric-');
@@ -90,13 +90,4 @@ function catchError(fn: () => unknown): StudioError {
   throw new Error('expected a StudioError');
 }
 
-async function lathe(args: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main([...args, '--data-dir', dataDir]), stderr: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const lathe = (args: string[]) => latheInProcess(args, dataDir);
