@@ -4,6 +4,7 @@
 import type { ZodType } from 'zod';
 import type { GenerationSettings } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
+import { boundWords, choiceWords, issueWords, valueAt, type SchemaIssue } from '../api/issue-words.ts';
 import { LoraInput } from '../api/train.ts';
 import { UserError, type OptionSpec } from './command.ts';
 import { closestChoice } from './suggest.ts';
@@ -176,31 +177,6 @@ export const GENERATION_OPTIONS: OptionSpec = {
   stop: { type: 'string', multiple: true },
 };
 
-/** One schema issue: zod's path and message; an enum or literal refusal also lists the allowed `values`. */
-interface SchemaIssue {
-  path: readonly PropertyKey[];
-  message: string;
-  code?: string;
-  values?: readonly unknown[];
-  /** too_small / too_big: what was measured ('number', 'string', 'array', …), the bound and whether it may be met. */
-  origin?: string;
-  minimum?: number | bigint;
-  maximum?: number | bigint;
-  inclusive?: boolean;
-}
-
-/** A number's bound in the words integerFlagValue uses: 'must be 1 or more', 'must be less than 1'; null for other issues. */
-function numberBound(issue: SchemaIssue): string | null {
-  if (issue.origin !== 'number') return null;
-  if (issue.code === 'too_small' && issue.minimum !== undefined) return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be ${issue.minimum} or more`;
-  if (issue.code === 'too_big' && issue.maximum !== undefined) return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be ${issue.maximum} or less`;
-  return null;
-}
-
-function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
-  return at.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);
-}
-
 /**
  * Schema issues as the user typed them: `--rank must be 1 or more; got 0` rather than `lora.r: Too small…`, and a value outside
  * a fixed set as `--method must be one of lora, full; got 'lorra'` (the house style of hand-written checks) rather
@@ -216,17 +192,13 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
     const name = flagOf.has(field) ? `--${flagOf.get(field)}` : field;
     if (issue.code === 'invalid_value' && issue.values?.length) {
       const got = valueAt(input, issue.path);
-      const allowed = issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
       // the guess in brackets: several issues are joined with '; '
       const guess = got === undefined ? undefined : closestChoice(String(got), issue.values.map(String));
-      return `${name} ${allowed}${got === undefined ? '' : `; got '${String(got)}'`}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`;
+      return `${name} ${choiceWords(issue.values, got)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`;
     }
-    // A number out of range in the words of the hand-written checks ('--rank must be 1 or more; got 0'), where zod
-    // says 'Too small: expected number to be >=1'; other issues keep zod's words after the flag.
-    const got = issue.code === 'too_small' || issue.code === 'too_big' ? valueAt(input, issue.path) : undefined;
-    const bound = numberBound(issue);
-    if (bound) return `${name} ${bound}${typeof got === 'number' ? `; got ${got}` : ''}`;
-    return `${name}: ${issue.message}${typeof got === 'number' ? `; got ${got}` : ''}`;
+    // A bound in the words of the hand-written checks ('--rank must be 1 or more; got 0'), where zod says 'Too small:
+    // expected number to be >=1'; other issues keep zod's words after the flag.
+    return boundWords(issue) ? `${name} ${issueWords(issue, input)}` : `${name}: ${issue.message}`;
   }).join('; ');
 }
 

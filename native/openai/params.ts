@@ -3,6 +3,7 @@
 // OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
 // repetition_penalty.
 import { z } from 'zod';
+import { issueWords } from '../api/issue-words.ts';
 import { SEARCH_MODES } from '../api/rag.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
 
@@ -110,6 +111,6 @@ export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.i
   const param = paramName(issue.path);
   const hint = HINTS[param];
   const missing = issue.path.length === 1 && (body as Record<string, unknown>)[String(issue.path[0])] === undefined;
-  const message = missing ? `'${param}' is required` : `Invalid value for '${param}': ${hint ?? issue.message}`;
+  const message = missing ? `'${param}' is required` : `Invalid value for '${param}': ${hint ?? issueWords(issue, body)}`;
   throw invalidParam(param || null, message, missing ? 'missing_required_parameter' : 'invalid_value') as OpenAIError;
 }

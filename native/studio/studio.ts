@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isMethodName, methods, type ApiError, type MethodName, type Params, type Result, type StudioEvent } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
+import { issueWords } from '../api/issue-words.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import-temp.ts';
@@ -34,7 +35,7 @@ export interface StudioOptions {
 }
 
 function describeIssues(error: z.ZodError): { message: string; details: Record<string, unknown> } {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: issueWords(i) }));
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return { message, details: { field: issues[0]?.path || undefined, issues } };
 }

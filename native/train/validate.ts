@@ -4,6 +4,7 @@
 // (before they create the run) call these, so bad input is an error that says what to fix and leaves no run behind.
 import fs from 'node:fs';
 import { StudioError } from '../api/errors.ts';
+import { issueWords, type SchemaIssue } from '../api/issue-words.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
@@ -21,11 +22,11 @@ export type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId
 
 const invalid = (message: string, field: string) => new StudioError('invalid_params', message, { field });
 
-export function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+export function zodInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: SchemaIssue[] } } }, input: unknown): T {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const first = r.error.issues[0];
-  throw new StudioError('invalid_params', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { field: first?.path.join('.') });
+  throw new StudioError('invalid_params', r.error.issues.map((i) => `${i.path.join('.')}: ${issueWords(i, input)}`).join('; '), { field: first?.path.join('.') });
 }
 
 /** What every training request names: a model, a dataset and (or null) a project. */

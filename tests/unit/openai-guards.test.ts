@@ -74,6 +74,15 @@ describe('request parameters', () => {
     expect(image.message).toContain('image, audio and file parts are not supported');
   });
 
+  it('says a bound in plain words with the value refused, not in zod\'s', () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+    expect(refusal(ChatRequest, { ...base, temperature: 3 }).message).toBe("Invalid value for 'temperature': must be 2 or less; got 3");
+    expect(refusal(ChatRequest, { ...base, n: 0 }).message).toBe("Invalid value for 'n': must be 1 or more; got 0");
+    expect(refusal(ChatRequest, { ...base, messages: [] }).message).toBe("Invalid value for 'messages': must have at least 1 item");
+    expect(refusal(ChatRequest, { ...base, stop: ['a', 'b', 'c', 'd', 'e'] }).message).toBe("Invalid value for 'stop': must have at most 4 items");
+    expect(refusal(ChatRequest, { ...base, messages: [{ role: 'wizard', content: 'x' }] }).message).toMatch(/^Invalid value for 'messages\[0\]\.role': /);
+  });
+
   it('accepts what the official client sends, nulls included', () => {
     const r = parseRequest(ChatRequest, { model: 'm', messages: [{ role: 'developer', content: [{ type: 'text', text: 'be brief' }] }, { role: 'user', content: 'hi' }], temperature: null, stop: 'x', stream_options: null });
     expect(r.messages).toHaveLength(2);
