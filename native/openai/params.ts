@@ -73,7 +73,9 @@ const TokenIds = z.array(z.number().int().min(0)).min(1);
 export const CompletionRequest = z.object({
   ...Sampling,
   // OpenAI's four forms: a string, strings, token ids, or lists of token ids (lm-evaluation-harness sends those).
-  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(TokenIds).min(1), TokenIds]),
+  prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(TokenIds).min(1), TokenIds], {
+    message: 'expected a string, a list of strings, a list of token ids, or a list of lists of token ids; one form throughout, not a mix',
+  }),
   // 0 scores the prompt alone (echo with logprobs: lm-evaluation-harness's loglikelihood); the endpoint checks that.
   max_tokens: nullable(z.number().int().min(0)),
   logprobs: nullable(z.number().int().min(0).max(20)),

@@ -80,6 +80,7 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, { ...base, n: 0 }).message).toBe("Invalid value for 'n': must be 1 or more; got 0");
     expect(refusal(ChatRequest, { ...base, messages: [] }).message).toBe("Invalid value for 'messages': must have at least 1 item");
     expect(refusal(ChatRequest, { ...base, stop: ['a', 'b', 'c', 'd', 'e'] }).message).toBe("Invalid value for 'stop': must have at most 4 items");
+    expect(refusal(CompletionRequest, { model: 'm', prompt: [[1, 2], 'x'] }).message).toContain('one form throughout, not a mix');
     expect(refusal(ChatRequest, { ...base, messages: [{ role: 'wizard', content: 'x' }] }).message).toMatch(/^Invalid value for 'messages\[0\]\.role': /);
   });
 
