@@ -104,9 +104,11 @@ export const commands: CliCommand[] = [
       const store = openStore(ctx.dataDir);
       try {
         const rows = store.apiRequests.recent(limit);
+        // the refusal's message last and cut long (the other cells are short), so a failed request says why
         ctx.print(rows, () => formatTable(
-          ['time', 'endpoint', 'model', 'status', 'outcome', 'tokens in', 'tokens out', 'ms', 'tokens/s'],
-          rows.map((r) => [r.time, r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1)]),
+          ['time', 'endpoint', 'model', 'status', 'outcome', 'tokens in', 'tokens out', 'ms', 'tokens/s', 'error'],
+          rows.map((r) => [r.time, r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1), r.error]),
+          120,
         ));
       } finally {
         store.close();

@@ -80,6 +80,17 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     expect(cells.slice(2, 5)).toEqual(['stories260K', String(answer.usage.prompt_tokens), String(answer.usage.completion_tokens)]);
     expect(cells[7]).toMatch(/^200 · (finished|stopped at max tokens)$/);
 
+    // A refused request says why on the page, not only in a tooltip a keyboard cannot reach.
+    const refused = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'hi' }], temperature: 3 }),
+    });
+    expect(refused.status).toBe(400);
+    const refusedRow = page.getByTestId('api-request-log').locator('tbody tr', { hasText: '400' });
+    await refusedRow.waitFor({ timeout: 10_000 });
+    expect(await refusedRow.locator('td').last().textContent()).toContain("Invalid value for 'temperature': must be 2 or less; got 3");
+
     // The other snippets carry the same address and key.
     await page.getByRole('tab', { name: 'Python' }).click();
     expect(await page.getByTestId('serve-snippet').textContent()).toContain(`OpenAI(base_url="${url}", api_key="${key}")`);
