@@ -78,7 +78,13 @@ export const commands: CliCommand[] = [
       if (adapter !== undefined) {
         if (values.dtype !== undefined) throw new UserError(`--dtype applies to a model export; a GGUF adapter is written as f32.\nUsage: ${EXPORT_USAGE}`);
         const out = path.resolve((values.out as string | undefined) ?? `${path.basename(path.resolve(adapter))}.lora.gguf`);
-        const result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal })));
+        const { onProgress } = progressLine(ctx);
+        let result;
+        try {
+          result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
+        } finally {
+          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        }
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }

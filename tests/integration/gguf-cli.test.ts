@@ -63,6 +63,10 @@ describe('lathe export --format gguf', () => {
     const r = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ modules: number }>().modules).toBe(4);
+    // progress on stderr, as a model's GGUF export shows (the adapter's export showed nothing until it ended)
+    const shown = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stderr).toMatch(/^100% tensor 8 of 8 \(blk\.1\.attn_v\.weight\.lora_b\)$/m);
     const { metadata, tensorInfos } = await gguf(out, { allowLocalFile: true });
     expect((metadata as Record<string, unknown>)['adapter.type']).toBe('lora');
     expect((metadata as Record<string, unknown>)['adapter.lora.alpha']).toBe(4);

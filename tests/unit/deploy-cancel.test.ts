@@ -7,9 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeGgufFile, type GgufTensorPlan } from '../../native/deploy/gguf-file-writer.ts';
+import { exportLoraGguf } from '../../native/deploy/gguf-lora.ts';
 import { copyHfFolder } from '../../native/deploy/hf-export.ts';
 import { exportOnnxFolder } from '../../native/deploy/onnx-export.ts';
-import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { readHfFolder, writeHfFolder } from '../../native/models/checkpoint.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
+import { writePeftAdapter } from '../../native/models/peft.ts';
+import type { Tensor } from '../../native/models/safetensors.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { str } from '../../native/deploy/gguf-format.ts';
 import { sweepAfterDeploy } from '../../native/studio/deploy.ts';
@@ -74,6 +78,35 @@ describe('deploy jobs leave no partial files', () => {
     setImmediate(() => hf.abort());
     await expect(copyHfFolder(src, path.join(outDir, 'm-hf'), 'fp16', hf.signal)).rejects.toThrow(/the export was cancelled/);
     expect(fs.readdirSync(outDir)).toEqual(['m-onnx']);
+  });
+
+  // `lathe export --adapter … --format gguf` and the Integrate page's LoRA GGUF export hand their signal to the same
+  // writer; this checks the adapter path passes it on rather than writing the file whole.
+  it('a LoRA adapter\'s GGUF export stops on a cancel that lands between tensors and leaves nothing', async () => {
+    const dir = tempDir();
+    const src = path.join(dir, 'src');
+    const config = CONFIGS.llama3;
+    await writeHfFolder(src, { config, tensors: randomTensors(config, 4), ...charTokenizer(config.vocab_size as number) });
+    const spec = readHfFolder(src).spec;
+    const lora: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
+    const weights = new Map<string, Tensor>();
+    for (const m of loraModules(spec, lora)) {
+      weights.set(loraAName(m.module), { shape: [lora.r, m.inFeatures], data: new Float32Array(lora.r * m.inFeatures).fill(0.01) });
+      weights.set(loraBName(m.module), { shape: [m.outFeatures, lora.r], data: new Float32Array(m.outFeatures * lora.r).fill(0.01) });
+    }
+    const adapter = path.join(dir, 'adapter');
+    await writePeftAdapter(adapter, spec, lora, weights, 'src');
+    const outDir = path.join(dir, 'out');
+    fs.mkdirSync(outDir);
+    const controller = new AbortController();
+    const written: number[] = [];
+    const onProgress = (p: { fraction: number }) => {
+      written.push(p.fraction);
+      if (written.length === 1) setImmediate(() => controller.abort()); // as a signal's listener would run
+    };
+    await expect(exportLoraGguf(src, adapter, path.join(outDir, 'a.gguf'), { onProgress, signal: controller.signal })).rejects.toThrow(/cancelled/);
+    expect(written.length).toBeLessThan(2 * loraModules(spec, lora).length);
+    expect(fs.readdirSync(outDir)).toEqual([]);
   });
 
   it('after a killed job the studio removes its temporaries beside the export and under models/, not a live one nor another name\'s', () => {
