@@ -69,7 +69,8 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
   const kvInPlace = supportsKvInPlace(folder.spec);
   const external: Record<string, boolean> = {};
   for (const [i, dtype] of opts.dtypes.entries()) {
-    // Each stage of a variant runs without a break (seconds for a big model); a cancel is heard between them.
+    // Building and saving a variant run without a break (seconds for a big model); a cancel is heard between them
+    // and after each weight matrix the quantisation rewrites.
     await stopIfCancelled(opts.signal, 'the export');
     const name = ONNX_VARIANTS[dtype].file;
     opts.onProgress?.({ fraction: i / opts.dtypes.length, message: `building ${dtype} (${name}, ${i + 1} of ${opts.dtypes.length})` });
@@ -81,7 +82,7 @@ export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportO
       weights.close();
     }
     await stopIfCancelled(opts.signal, 'the export');
-    const summary = quantizeDecoderGraph(graph, dtype, opts);
+    const summary = await quantizeDecoderGraph(graph, dtype, opts);
     const big = summary.weightBytes >= (opts.externalDataAboveBytes ?? EXTERNAL_ABOVE_BYTES);
     if (big) external[name] = true;
     await stopIfCancelled(opts.signal, 'the export');

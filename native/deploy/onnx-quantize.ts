@@ -5,6 +5,7 @@
 // so Lathe's loop and transformers.js run every variant the same way.
 import type { GraphBuilder, Node } from '../onnx/index.ts';
 import { floatToHalf } from '../onnx/float16.ts'; // directly: the index would load onnxruntime
+import { stopIfCancelled } from '../models/atomic.ts';
 import type { OnnxDtype } from '../models/onnx-variants.ts';
 import { COLUMN_ZERO_POINT, quantizeBlocks, quantizeColumns8, type BlockBits } from './onnx-quant-blocks.ts';
 
@@ -18,6 +19,8 @@ export interface QuantizeOptions {
   accuracyLevel?: 0 | 1 | 2 | 3 | 4;
   /** Quantise embedding tables too (GatherBlockQuantized), for the block-wise variants. Default true. */
   embeddings?: boolean;
+  /** Heard after each weight matrix (a big model's quantisation takes many seconds): 'the export was cancelled'. */
+  signal?: AbortSignal;
 }
 
 export interface QuantizeSummary {
@@ -35,10 +38,11 @@ function intAttr(n: Node, name: string, fallback: number): number {
 }
 
 /** Rewrite `g` for `dtype` (fp32 leaves it as it is). Returns what changed. */
-export function quantizeDecoderGraph(g: GraphBuilder, dtype: OnnxDtype, opts: QuantizeOptions = {}): QuantizeSummary {
+export async function quantizeDecoderGraph(g: GraphBuilder, dtype: OnnxDtype, opts: QuantizeOptions = {}): Promise<QuantizeSummary> {
   const blockSize = opts.blockSize ?? 32;
   const summary: QuantizeSummary = { dtype, matmuls: 0, embeddings: 0, weightBytes: 0 };
-  if (dtype === 'fp16') summary.matmuls = halveMatrices(g);
+  const heard = () => stopIfCancelled(opts.signal, 'the export');
+  if (dtype === 'fp16') summary.matmuls = await halveMatrices(g, heard);
   else if (dtype !== 'fp32') {
     const bits: BlockBits | null = dtype === 'q4' ? 4 : dtype === 'int8' ? 8 : null;
     const packed = new Map<string, { data: string; scales: string; rows: number; cols: number }>(); // weight → its block-quantised initializers
@@ -58,6 +62,7 @@ export function quantizeDecoderGraph(g: GraphBuilder, dtype: OnnxDtype, opts: Qu
       const n = g.nodes[i];
       const w = n.domain === '' ? g.initializers.get(n.inputs[n.opType === 'Gather' ? 0 : 1]) : undefined;
       if (!w || w.dtype !== 'float32' || w.dims.length !== 2) continue;
+      await heard();
       if (n.opType === 'Gemm' && intAttr(n, 'transA', 0) === 0 && n.attrs.alpha === undefined && n.attrs.beta === undefined) {
         const transB = intAttr(n, 'transB', 0) === 1;
         const [N, K] = transB ? w.dims : [w.dims[1], w.dims[0]];
@@ -96,10 +101,11 @@ export function quantizeDecoderGraph(g: GraphBuilder, dtype: OnnxDtype, opts: Qu
 }
 
 /** fp16: each float weight matrix is stored in half precision and cast back to float32 where it is read. */
-function halveMatrices(g: GraphBuilder): number {
+async function halveMatrices(g: GraphBuilder, heard: () => Promise<void>): Promise<number> {
   const casts: Node[] = [];
   for (const init of [...g.initializers.values()]) {
     if (init.dtype !== 'float32' || init.dims.length !== 2 || init.data.length < 1024) continue;
+    await heard();
     g.initializers.delete(init.name);
     const half = g.initializer(g.fresh(`${init.name}.fp16`), floatToHalf(init.data as Float32Array), init.dims, 'float16');
     casts.push({ opType: 'Cast', domain: '', name: g.fresh('Cast'), inputs: [half.name], outputs: [init.name], attrs: { to: 1 } });

@@ -269,8 +269,8 @@ describe('the quantiser rewrites the fused projections', () => {
     it(dtype, async () => {
       const ref = build(dir, { withPast: true });
       const fused = build(dir, { withPast: true, kvInPlace: true });
-      const r = quantizeDecoderGraph(ref.g, dtype);
-      const f = quantizeDecoderGraph(fused.g, dtype);
+      const r = await quantizeDecoderGraph(ref.g, dtype);
+      const f = await quantizeDecoderGraph(fused.g, dtype);
       const gemms = fused.g.nodes.filter((n) => n.opType === 'Gemm');
       if (dtype === 'fp16') {
         // Every projection, the stacked ones included, reads its matrix through a Cast from float16.

@@ -94,7 +94,7 @@ describe.each(['gpt2', 'llama'])('%s: quantised graph = float graph on dequantis
   it.each([['q4', 4], ['int8', 8]] as const)('%s', async (dtype, bits) => {
     const dir = await folder(family, dtype);
     const q = graph(dir);
-    const summary = quantizeDecoderGraph(q, dtype, { accuracyLevel: 1 });
+    const summary = await quantizeDecoderGraph(q, dtype, { accuracyLevel: 1 });
     expect(summary.matmuls).toBe(family === 'gpt2' ? 2 * 4 + 1 : 2 * 7 + 1); // projections per layer × layers + head
     expect(summary.embeddings).toBe(family === 'gpt2' ? 2 : 1); // GPT-2: tokens and positions
     expect(q.nodes.some((n) => n.opType === 'Gemm')).toBe(false);
@@ -113,7 +113,7 @@ describe.each(['gpt2', 'llama'])('%s: quantised graph = float graph on dequantis
     // int8 weights × uint8 activations saturated on an AVX2-only CPU: 0.44 (GPT-2) and 0.81 (Llama) off.
     for (const [dtype, tol] of [['fp16', 5e-3], ['q8', 0.1]] as const) {
       const g = graph(dir);
-      quantizeDecoderGraph(g, dtype);
+      await quantizeDecoderGraph(g, dtype);
       expect(maxDiff(await logits(g), plain), dtype).toBeLessThan(tol);
     }
   });
@@ -121,11 +121,23 @@ describe.each(['gpt2', 'llama'])('%s: quantised graph = float graph on dequantis
   it('int8 dynamic = float graph on its dequantised weights, within the activations\' rounding', async () => {
     const dir = await folder(family, 'q8');
     const q = graph(dir);
-    quantizeDecoderGraph(q, 'q8');
+    await quantizeDecoderGraph(q, 'q8');
     const ref = graph(dir);
     dequantizedInPlace(ref, 'columns');
     // Only the per-call uint8 rounding of the activations remains (0.06–0.07 here); int8 weights, whose products
     // saturated an int16 sum on an AVX2-only CPU, made it 0.41 (GPT-2) and 0.78 (Llama).
     expect(maxDiff(await logits(q), await logits(ref))).toBeLessThan(0.15);
+  });
+});
+
+// A big model's quantisation takes many seconds of JavaScript; a cancel (Ctrl-C, the job's Cancel) must be heard
+// inside it, not only when the whole variant is done. Before, the rewrite ran start to end without yielding.
+describe('a cancel during the rewrite', () => {
+  it.each(['q4', 'q8', 'fp16'] as const)('%s: stops after the weight matrix it was on and says the export was cancelled', async (dtype) => {
+    const g = graph(await folder('llama', `cancel-${dtype}`));
+    const controller = new AbortController();
+    setImmediate(() => controller.abort()); // lands once the rewrite has started, as a signal's listener would
+    await expect(quantizeDecoderGraph(g, dtype, { signal: controller.signal })).rejects.toThrow('the export was cancelled');
+    expect(g.nodes.some((n) => n.opType === 'Gemm'), 'projections the cancel left as they were').toBe(true);
   });
 });
