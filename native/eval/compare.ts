@@ -45,7 +45,8 @@ function latest(metrics: readonly RunMetric[]): Map<string, number> {
 }
 
 const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
-const BOOKKEEPING = new Set(['examples', 'planned_examples', 'total_seconds', 'shots_used_mean']);
+/** Counts and times a run records beside its metrics: the table's legend says them; they are nothing to rank. */
+const BOOKKEEPING = new Set(['examples', 'planned_examples', 'requested_examples', 'total_seconds', 'shots_used_mean']);
 
 /** The metrics table: one row per metric any run has (the runs' own metrics first), best run marked. */
 export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunMetric[] }[]): Comparison {

@@ -112,6 +112,15 @@ describe('metrics table', () => {
     expect(csv).toContain('lr,,0.0005,0.001,');
   });
 
+  it('leaves the limit a run asked for out of the metrics (before: a row "requested_examples 10.00", ranked best)', () => {
+    const c = compareMetrics([
+      { run: run('A'), metrics: [metric('A', 'rougeL', 0.3), metric('A', 'examples', 3), metric('A', 'planned_examples', 3), metric('A', 'requested_examples', 10)] },
+      { run: run('B'), metrics: [metric('B', 'rougeL', 0.2), metric('B', 'examples', 3), metric('B', 'requested_examples', 20)] },
+    ]);
+    expect(c.metrics.map((m) => m.name)).toEqual(['rougeL']);
+    expect(c.runs.map((r) => r.examples)).toEqual([3, 3]);
+  });
+
   it('says in the summary when the limit asked for more rows than the split had', () => {
     const metrics = [metric('A', 'rougeL', 0.3), metric('A', 'examples', 50), metric('A', 'planned_examples', 50), metric('A', 'requested_examples', 100)];
     expect(summarizeRun(run('A'), metrics, null)).toMatchObject({ examples: 50, plannedExamples: 50, requestedExamples: 100 });
