@@ -48,11 +48,21 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
     ? `Examples of ${page.baselineRunId} by ${page.metric}:`
     : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
   if (!single && !shared) lines.push(`None of these examples is in more than one run: the runs evaluated different ${page.joinedBy === 'input-text' ? 'inputs (different datasets or splits)' : 'rows'}, so there is no change to rank.`);
+  const inputLine = (text: string) => `${text.replace(/\s+/g, ' ').slice(0, 160)}${text.length > 160 ? '…' : ''}`;
+  const referenceLine = (references: readonly string[]) => references[0]?.replace(/\s+/g, ' ') ?? '—';
   for (const row of page.rows.slice(0, n)) {
     lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
-    lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);
-    lines.push(`  reference: ${row.references[0]?.replace(/\s+/g, ' ') ?? '—'}`);
-    row.outputs.forEach((o, i) => lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`));
+    // A run fed another column or scored against other references for this example: the row's input and reference
+    // are then named as the first run's, and each other run's own are shown under its output.
+    const differs = row.outputs.some((o) => o?.input !== undefined || o?.references !== undefined);
+    const whose = differs ? ` of [${row.outputs.findIndex((o) => o !== null) + 1}]` : '';
+    lines.push(`  input${whose}: ${inputLine(row.input)}`);
+    lines.push(`  reference${whose}: ${referenceLine(row.references)}`);
+    row.outputs.forEach((o, i) => {
+      lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`);
+      if (o?.input !== undefined) lines.push(`      input of [${i + 1}]: ${inputLine(o.input)}`);
+      if (o?.references !== undefined) lines.push(`      reference of [${i + 1}]: ${referenceLine(o.references)}`);
+    });
   }
   return lines.join('\n');
 }

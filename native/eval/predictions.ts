@@ -169,6 +169,8 @@ const outlines = new FileCache<PredictionsOutline>(512 * 2 ** 20, (file, fd) => 
 
 /** A run's predictions file held open: its outline, and any one example read and checked alone. Close it after. */
 export interface OpenPredictions {
+  /** The predictions file, for errors that name it. */
+  readonly file: string;
   readonly outline: PredictionsOutline;
   /** The example of the outline's entry `position` (0-based), read from its line. */
   example(position: number): EvalExample;
@@ -189,6 +191,7 @@ export function openPredictions(store: Store, dataDir: string, runId: string): O
       throw err instanceof StudioError ? err : unreadable(file, err);
     }
     return {
+      file,
       outline,
       example: (position) => {
         const [{ text, line }] = readIndexedLines(fd, outline.index, position, position + 1);

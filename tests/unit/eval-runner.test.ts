@@ -71,6 +71,16 @@ describe('joining examples across runs', () => {
     expect(lines[1]).toBe('test:0,x,ref of x,a0,0.5,b0,0.1,-0.4,0.4');
     expect(lines[4]).toBe('test:3,w,ref of w,,,b3,0.3,,');
   });
+
+  it('exports each run’s own input and references when a run was fed or scored on others for an example', () => {
+    const other = [{ ...b[0], input: 'topic y' }, { ...b[1], references: ['ref of x', 'another'] }, b[2]];
+    const rows = sortJoined(joinExamples([a, other], 'rougeL', true), 'index', 0, 1);
+    const lines = examplesToCsv({ runIds: ['A', 'B'], metric: 'rougeL', joinedBy: 'example-id', baselineRunId: 'A', candidateRunId: 'B', rows }).trim().split('\r\n');
+    expect(lines[0]).toBe('key,input,references,A.prediction,A.rougeL,A.input,A.references,B.prediction,B.rougeL,B.input,B.references,delta,spread');
+    expect(lines[1]).toBe('test:0,x,ref of x,a0,0.5,x,ref of x,b0,0.1,x,"ref of x\nanother",-0.4,0.4');
+    expect(lines[2]).toBe('test:1,y,ref of y,a1,0.2,y,ref of y,b1,0.6,topic y,ref of y,0.39999999999999997,0.39999999999999997');
+    expect(lines[4]).toBe('test:3,w,ref of w,,,,,b3,0.3,w,ref of w,,');
+  });
 });
 
 describe('metrics table', () => {
