@@ -128,16 +128,21 @@ export interface PredictionsOutline {
   inputKeys?: readonly string[];
 }
 
-/** Each line's JSON, with the line number for errors. */
+/** Lines read at a time by parsedLines: a window's bytes, not the whole file's, are in memory at once. */
+const WINDOW_LINES = 1024;
+
+/** Each line's JSON, with the line number for errors, read a window of lines at a time. */
 function* parsedLines(file: string, fd: number, index: LineIndex): Generator<{ value: Record<string, unknown>; line: number }> {
-  for (const { text, line } of readIndexedLines(fd, index, 0, index.starts.length)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new StudioError('internal', `${file}:${line}: not valid JSON (${(err as Error).message})`, { file, line });
+  for (let from = 0; from < index.starts.length; from += WINDOW_LINES) {
+    for (const { text, line } of readIndexedLines(fd, index, from, from + WINDOW_LINES)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new StudioError('internal', `${file}:${line}: not valid JSON (${(err as Error).message})`, { file, line });
+      }
+      yield { value: (value ?? {}) as Record<string, unknown>, line };
     }
-    yield { value: (value ?? {}) as Record<string, unknown>, line };
   }
 }
 
@@ -213,15 +218,38 @@ function requirePredictions(store: Store, dataDir: string, runId: string): strin
   return file;
 }
 
-/**
- * Predictions as read, up to 64 MiB of files (16 compared runs of 4 MB): each page Compare shows joins them all.
- * Shared between callers, so read-only.
- */
-const predictionsCache = new FileCache<readonly EvalExample[]>(64 * 2 ** 20, readPredictions);
+/** What a pairwise judge reads of the run it judges against: an example's id, input and answer, and where it is. */
+export interface AnswerLine {
+  id: string;
+  input: string;
+  prediction: string;
+  file: string;
+  line: number;
+}
 
-/** The examples of a run that has a predictions file; a clear error for runs without one. Read-only: shared. */
-export function runExamples(store: Store, dataDir: string, runId: string): readonly EvalExample[] {
-  return predictionsCache.get(requirePredictions(store, dataDir, runId));
+/**
+ * Each example's id, input and answer in a run's predictions file, read a window of lines at a time; errors name the
+ * file and line. A judge against another run needs no more: it read the whole file into one string, then parsed,
+ * checked and kept every example, its prompts and judge records too.
+ */
+export function* runAnswers(store: Store, dataDir: string, runId: string): Generator<AnswerLine> {
+  const file = requirePredictions(store, dataDir, runId);
+  const fd = openPredictionsFile(file);
+  try {
+    let index: LineIndex;
+    try {
+      index = lineIndexes.get(file, fd);
+    } catch (err) {
+      throw unreadable(file, err);
+    }
+    for (const { value, line } of parsedLines(file, fd, index)) {
+      const field = (['id', 'input', 'prediction'] as const).find((f) => typeof value[f] !== 'string');
+      if (field) throw new StudioError('internal', `${file}:${line}: not an evaluation example (${field} is not a string)`, { file, line });
+      yield { id: value.id as string, input: value.input as string, prediction: value.prediction as string, file, line };
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A page of a run's examples (eval.examples), the rest of the file left unparsed. */

@@ -149,11 +149,11 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const ner = perplexityRun ? null : nerColumnsOf(dataset, project, metrics, config);
   const inputColumn = ner ? ner.tokens : inputColumnOf(dataset, config.inputColumn, { perplexity: perplexityRun });
   if (judge) checkJudgeColumns(dataset, judge.options);
-  const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split) : null;
   const referenceColumns = perplexityRun ? null : ner ? [ner.tags] : referenceColumnsOf(dataset, config.referenceColumns);
   const tagSet = ner ? tagSetOf(dataDir, dataset, ner.tags) : null;
   const view = ner ? nerRowView(dataset, ner) : perplexityRun ? tokenListView(inputColumn) : undefined;
   const { items } = loadItems(dataDir, dataset, config.split, config.limit, inputColumn, referenceColumns, view);
+  const opponent = judge?.options.againstRun ? opponentPredictions(store, dataDir, judge.options.againstRun, dataset, config.split, items) : null;
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataDir, dataset, inputColumn, referenceColumns![0])));
