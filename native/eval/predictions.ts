@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { withArticle } from '../api/format.ts';
 import { EvalExample } from '../api/eval.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import type { Store } from '../store/db.ts';
@@ -211,11 +212,22 @@ export function openPredictions(store: Store, dataDir: string, runId: string): O
   }
 }
 
-/** The predictions file of a run that has one; a clear error for runs without one. */
+/**
+ * The predictions file of a run that has one; for one without, an error that says why: an evaluation still running
+ * (its file is written when it ends) was told "only evaluation runs have per-example output".
+ */
 function requirePredictions(store: Store, dataDir: string, runId: string): string {
   const file = findPredictions(store, dataDir, runId);
-  if (!file) throw new StudioError('not_found', `run ${runId} has no predictions (only evaluation runs have per-example output)`, { id: runId });
-  return file;
+  if (file) return file;
+  const run = store.runs.find(runId, 'id');
+  const why = run.kind !== 'evaluation'
+    ? `it is ${withArticle(run.kind)} run; only evaluation runs have per-example output`
+    : run.status === 'queued' || run.status === 'running'
+      ? `it is ${run.status}, and an evaluation writes them when it ends; compare it then`
+      : store.runs.artifacts(runId).some((a) => a.kind === PREDICTIONS_ARTIFACT)
+        ? `its file is gone (${predictionsPath(dataDir, runId)})`
+        : `it ended '${run.status}' before writing any`;
+  throw new StudioError('not_found', `run ${runId} has no predictions: ${why}`, { id: runId });
 }
 
 /** What a pairwise judge reads of the run it judges against: an example's id, input and answer, and where it is. */
