@@ -227,8 +227,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
     for (let start = 0; start < items.length; start += config.batchSize) {
       if (ctx.signal?.aborted) break;
       const b0 = performance.now();
-      examples.push(...(await evaluator.evaluate(items.slice(start, start + config.batchSize), start)));
-      generationMs += performance.now() - b0;
+      const batch = await evaluator.evaluate(items.slice(start, start + config.batchSize), start);
+      examples.push(...batch);
+      // The judge's time is not generation's: tokens/s stays comparable with runs not judged, as latency does.
+      generationMs += performance.now() - b0 - batch.reduce((ms, e) => ms + (e.judge?.latencyMs ?? 0), 0);
       const now = performance.now();
       warm ??= { done: examples.length, at: now };
       if (now - lastReport >= PROGRESS_INTERVAL_MS || examples.length === items.length) {
