@@ -44,7 +44,8 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
   if (page.rows.length === 0) return '';
   // One run has no change to rank by: its examples are listed with their scores alone.
   const single = page.candidateRunId === null;
-  const shared = page.rows.some((r) => r.outputs[0] !== null && r.outputs.slice(1).some((o) => o !== null));
+  // any two runs, not the first and another: of three runs, the last two may share examples the first lacks
+  const shared = page.rows.some((r) => r.outputs.filter((o) => o !== null).length >= 2);
   const lines = [single
     ? `Examples of ${page.baselineRunId} by ${page.metric}:`
     : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];

@@ -28,6 +28,9 @@ describe('runs compare examples', () => {
     ]);
     const shared = { ...page, rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25), ...page.rows] };
     expect(examplesText(shared, 5)).not.toContain('None of these examples');
+    // of three runs, the second and third share an example the first lacks (before: "None of these examples…")
+    const laterTwo = { ...page, runIds: ['run_a', 'run_b', 'run_c'], rows: [row('test:0', [null, output('a cat', 0.25), output('the cat', 0.5)], null)] };
+    expect(examplesText(laterTwo, 5)).not.toContain('None of these examples');
   });
 
   it('shows under a run’s answer the input and reference it had where they differ from the first run’s', () => {
