@@ -274,6 +274,8 @@ function joinedRows(store: Store, dataDir: string, query: ExamplesQuery, from: n
   };
   const baseline = indexOf(q.baselineRunId, 0, 'baselineRunId')!;
   const candidate = indexOf(q.candidateRunId, runs.length > 1 ? (baseline === 1 ? 0 : 1) : null, 'candidateRunId');
+  // a run against itself: every delta 0, every example "unchanged"
+  if (candidate === baseline) throw new StudioError('invalid_params', `candidateRunId ${q.runIds[candidate]} is also the baseline; name another of the compared runs (${q.runIds.join(', ')}), or leave it out`, { field: 'candidateRunId' });
   const metric = q.metric ?? views[0].metrics.find((m) => views.every((v) => v.metrics.includes(m))) ?? null;
   if (metric !== null && !views.some((v) => v.metrics.includes(metric))) {
     throw new StudioError('invalid_params', `none of the runs has the per-example metric '${metric}' (they have: ${[...new Set(views.flatMap((v) => v.metrics))].join(', ')})`, { field: 'metric' });

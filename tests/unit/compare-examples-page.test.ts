@@ -85,6 +85,15 @@ describe('runs.examples pages from outlines', () => {
     expect(later).toBeLessThan(size / 10);
   });
 
+  it('refuses a candidate that is the baseline (before: every delta 0)', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const runIds = await evaluations(store, dir, true);
+    expect(() => examplesPage(store, dir, { runIds, baselineRunId: runIds[1], candidateRunId: runIds[1] })).toThrow(`candidateRunId ${runIds[1]} is also the baseline; name another of the compared runs (${runIds.join(', ')}), or leave it out`);
+    expect(() => examplesPage(store, dir, { runIds, candidateRunId: runIds[0] })).toThrow(`candidateRunId ${runIds[0]} is also the baseline`);
+    expect(examplesPage(store, dir, { runIds, baselineRunId: runIds[1] }).candidateRunId).toBe(runIds[0]);
+  });
+
   it('names the file and line of a line that is not an example', async () => {
     const dir = tempDir();
     const store = open(dir);
