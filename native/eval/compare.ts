@@ -115,8 +115,8 @@ function outputOf(e: EvalExample, metric: string | null, row: { input: string; r
  * the other's output) and the other runs' example of that id could be paired with either. Lathe writes one example
  * per id; a repeat means the file was changed after the run.
  */
-function repeatedId(id: string, where: string, first: string, again: string): StudioError {
-  return new StudioError('internal', `${where}${again}: example id '${id}' is repeated (first at ${first}); Compare pairs the runs' examples by id and cannot tell which of the two is meant. Lathe writes one line per example: remove the repeated line, or evaluate the run again`, { id });
+function repeatedId(id: string, where: string, first: string, again: string, details: Record<string, unknown> = {}): StudioError {
+  return new StudioError('internal', `${where}${again}: example id '${id}' is repeated (first at ${first}); Compare pairs the runs' examples by id and cannot tell which of the two is meant. Lathe writes one line per example: remove the repeated line, or evaluate the run again`, { id, ...details });
 }
 
 /**
@@ -167,7 +167,8 @@ export function joinOutlines(perRun: readonly OpenPredictions[], metric: string 
     const keyOf = joinKeys(byId);
     const firstAt = new Map<string, number>();
     outline.ids.forEach((id, position) => {
-      if (byId && firstAt.has(id)) throw repeatedId(id, `${file.file}:`, `line ${outline.index.lines[firstAt.get(id)!]}`, `${outline.index.lines[position]}`);
+      const line = outline.index.lines[position];
+      if (byId && firstAt.has(id)) throw repeatedId(id, `${file.file}:`, `line ${outline.index.lines[firstAt.get(id)!]}`, `${line}`, { file: file.file, line });
       firstAt.set(id, position);
       const key = keyOf(id, inputKeys[position]);
       let row = rows.get(key);
