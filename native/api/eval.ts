@@ -247,10 +247,18 @@ export type ExamplesQuery = z.input<typeof ExamplesQuery>;
 
 export const JoinedExample = z.object({
   key: z.string(),
+  /** The input and references of the first run that has the example. */
   input: z.string(),
   references: z.array(z.string()),
-  /** outputs[i] belongs to runIds[i]; null where that run has no such example. */
-  outputs: z.array(z.object({ prediction: z.string(), score: z.number().nullable(), scores: z.record(z.string(), z.number()), judge: JudgeRecord.optional() }).nullable()),
+  /**
+   * outputs[i] belongs to runIds[i]; null where that run has no such example. `input` and `references` are that run's
+   * own, present only where they differ from the row's (runs of one dataset fed another column, or scored against
+   * other references): its score is against those.
+   */
+  outputs: z.array(z.object({
+    prediction: z.string(), score: z.number().nullable(), scores: z.record(z.string(), z.number()), judge: JudgeRecord.optional(),
+    input: z.string().optional(), references: z.array(z.string()).optional(),
+  }).nullable()),
   delta: z.number().nullable(),
   spread: z.number().nullable(),
 });

@@ -1,13 +1,14 @@
 // `lathe runs list|show|metrics|compare`: what was run (evaluations, and later training and exports), an
 // evaluation's aggregates with intervals, and a side-by-side comparison of runs with their per-example
 // differences (exportable as CSV or JSON).
+import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
-import { writeFileAtomic } from '../models/atomic.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
+import { checkOutputFile, writeOutputFile } from './output-file.ts';
 import { didYouMean } from './suggest.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
@@ -43,16 +44,27 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
   if (page.rows.length === 0) return '';
   // One run has no change to rank by: its examples are listed with their scores alone.
   const single = page.candidateRunId === null;
-  const shared = page.rows.some((r) => r.outputs[0] !== null && r.outputs.slice(1).some((o) => o !== null));
+  // any two runs, not the first and another: of three runs, the last two may share examples the first lacks
+  const shared = page.rows.some((r) => r.outputs.filter((o) => o !== null).length >= 2);
   const lines = [single
     ? `Examples of ${page.baselineRunId} by ${page.metric}:`
     : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
   if (!single && !shared) lines.push(`None of these examples is in more than one run: the runs evaluated different ${page.joinedBy === 'input-text' ? 'inputs (different datasets or splits)' : 'rows'}, so there is no change to rank.`);
+  const inputLine = (text: string) => `${text.replace(/\s+/g, ' ').slice(0, 160)}${text.length > 160 ? '…' : ''}`;
+  const referenceLine = (references: readonly string[]) => references[0]?.replace(/\s+/g, ' ') ?? '—';
   for (const row of page.rows.slice(0, n)) {
     lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
-    lines.push(`  input: ${row.input.replace(/\s+/g, ' ').slice(0, 160)}${row.input.length > 160 ? '…' : ''}`);
-    lines.push(`  reference: ${row.references[0]?.replace(/\s+/g, ' ') ?? '—'}`);
-    row.outputs.forEach((o, i) => lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`));
+    // A run fed another column or scored against other references for this example: the row's input and reference
+    // are then named as the first run's, and each other run's own are shown under its output.
+    const differs = row.outputs.some((o) => o?.input !== undefined || o?.references !== undefined);
+    const whose = differs ? ` of [${row.outputs.findIndex((o) => o !== null) + 1}]` : '';
+    lines.push(`  input${whose}: ${inputLine(row.input)}`);
+    lines.push(`  reference${whose}: ${referenceLine(row.references)}`);
+    row.outputs.forEach((o, i) => {
+      lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`);
+      if (o?.input !== undefined) lines.push(`      input of [${i + 1}]: ${inputLine(o.input)}`);
+      if (o?.references !== undefined) lines.push(`      reference of [${i + 1}]: ${referenceLine(o.references)}`);
+    });
   }
   return lines.join('\n');
 }
@@ -181,8 +193,8 @@ export const commands: CliCommand[] = [
       metric: 'the metric to rank by (default: each run kind\'s headline metric)',
       sort: 'order of the per-example view (default delta-desc)',
       examples: 'examples to print per run pair (default 5; 0: none)',
-      csv: 'also write the comparison to this CSV file',
-      'json-file': 'also write the comparison to this JSON file',
+      csv: 'also write the comparison to this CSV file, every example joined (missing folders are created)',
+      'json-file': 'also write the comparison to this JSON file (missing folders are created)',
     },
     positionals: true,
     options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' } },
@@ -193,20 +205,25 @@ export const commands: CliCommand[] = [
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
       if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.${didYouMean(sort, EXAMPLE_SORTS)}\nUsage: ${COMPARE_USAGE}`);
       const n = numberFlag(values, 'examples', COMPARE_USAGE, { min: 0 }) ?? 5;
+      const csv = values.csv as string | undefined;
+      const jsonFile = values['json-file'] as string | undefined;
+      // refused before the comparison is made: a path that cannot be written, or one file named for both formats
+      if (csv !== undefined) checkOutputFile('csv', csv);
+      if (jsonFile !== undefined) checkOutputFile('json-file', jsonFile);
+      if (csv !== undefined && jsonFile !== undefined && path.resolve(csv) === path.resolve(jsonFile)) throw new UserError(`--csv and --json-file both name ${csv}; the second would replace the first: give two files.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
       const page = evaluations
         ? await callStudio(ctx, 'runs.examples', { runIds: positionals, metric: values.metric as string | undefined, sort: sort as 'delta-desc', limit: Math.max(1, n) })
         : null;
-      const csv = values.csv as string | undefined;
-      const jsonFile = values['json-file'] as string | undefined;
-      for (const [file, format] of [[csv, 'csv'], [jsonFile, 'json']] as const) {
-        if (!file) continue;
+      const written: string[] = [];
+      for (const [flag, file, format] of [['csv', csv, 'csv'], ['json-file', jsonFile, 'json']] as const) {
+        if (file === undefined) continue;
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
-        await writeFileAtomic(file, exported.content);
+        written.push(await writeOutputFile(flag, file, exported.content));
       }
       ctx.print({ ...comparison, examples: page }, () => {
-        const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', csv ? `wrote ${csv}` : '', jsonFile ? `wrote ${jsonFile}` : ''];
+        const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', ...written.map((file) => `wrote ${file}`)];
         return parts.filter(Boolean).join('\n\n');
       });
     },

@@ -8,14 +8,23 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The joined examples as CSV; columns per run are named by run id. */
+/**
+ * The joined examples as CSV; columns per run are named by run id. When a run fed another input or scored against
+ * other references for some example (runs.examples' outputs say so), each run also gets its own input and references
+ * columns, filled wherever it has the example: `input` and `references` are then the first run's.
+ */
 export function examplesToCsv(page: Omit<ExamplesPage, 'total'>): string {
   const metric = page.metric ?? 'score';
-  const header = ['key', 'input', 'references', ...page.runIds.flatMap((id) => [`${id}.prediction`, `${id}.${metric}`]), 'delta', 'spread'];
+  const ownSources = page.rows.some((row) => row.outputs.some((o) => o?.input !== undefined || o?.references !== undefined));
+  const perRun = (id: string) => [`${id}.prediction`, `${id}.${metric}`, ...(ownSources ? [`${id}.input`, `${id}.references`] : [])];
+  const header = ['key', 'input', 'references', ...page.runIds.flatMap(perRun), 'delta', 'spread'];
   const lines = [header.map(csvCell).join(',')];
   for (const row of page.rows) {
     const cells: (string | number | null)[] = [row.key, row.input, row.references.join('\n')];
-    for (const out of row.outputs) cells.push(out?.prediction ?? null, out?.score ?? null);
+    for (const out of row.outputs) {
+      cells.push(out?.prediction ?? null, out?.score ?? null);
+      if (ownSources) cells.push(out ? (out.input ?? row.input) : null, out ? (out.references ?? row.references).join('\n') : null);
+    }
     cells.push(row.delta, row.spread);
     lines.push(cells.map(csvCell).join(','));
   }

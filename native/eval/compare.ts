@@ -45,7 +45,8 @@ function latest(metrics: readonly RunMetric[]): Map<string, number> {
 }
 
 const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
-const BOOKKEEPING = new Set(['examples', 'planned_examples', 'total_seconds', 'shots_used_mean']);
+/** Counts and times a run records beside its metrics: the table's legend says them; they are nothing to rank. */
+const BOOKKEEPING = new Set(['examples', 'planned_examples', 'requested_examples', 'total_seconds', 'shots_used_mean']);
 
 /** The metrics table: one row per metric any run has (the runs' own metrics first), best run marked. */
 export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunMetric[] }[]): Comparison {
@@ -96,35 +97,61 @@ function joinKeys(byId: boolean): (id: string, input: string) => string {
   };
 }
 
+/** What a run's example says of its source where the row says otherwise: its own input and references, only those that differ. */
+function ownSource(e: { input: string; references: readonly string[] }, row: { input: string; references: readonly string[] }): { input?: string; references?: string[] } {
+  const own: { input?: string; references?: string[] } = {};
+  if (e.input !== row.input) own.input = e.input;
+  if (e.references.length !== row.references.length || e.references.some((r, i) => r !== row.references[i])) own.references = [...e.references];
+  return own;
+}
+
+/** One run's output in a joined row: the prediction and scores, and its own input and references where they differ from the row's. */
+function outputOf(e: EvalExample, metric: string | null, row: { input: string; references: readonly string[] }): NonNullable<JoinedExample['outputs'][number]> {
+  return { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores, ...(e.judge ? { judge: e.judge } : {}), ...ownSource(e, row) };
+}
+
+/**
+ * A run whose examples repeat an id cannot be joined by id: its two examples would share one row (one's input beside
+ * the other's output) and the other runs' example of that id could be paired with either. Lathe writes one example
+ * per id; a repeat means the file was changed after the run.
+ */
+function repeatedId(id: string, where: string, first: string, again: string, details: Record<string, unknown> = {}): StudioError {
+  return new StudioError('internal', `${where}${again}: example id '${id}' is repeated (first at ${first}); Compare pairs the runs' examples by id and cannot tell which of the two is meant. Lathe writes one line per example: remove the repeated line, or evaluate the run again`, { id, ...details });
+}
+
 /**
  * Join examples across runs. With the same dataset content, split seed and split everywhere, examples match
- * by id (`test:17`); otherwise by their input text (duplicates matched in order).
+ * by id (`test:17`; a run that repeats an id is refused); otherwise by their input text (duplicates matched in
+ * order). A row shows the input and references of the first run that has the example; another run's output carries
+ * its own where they differ (another input column, other reference columns), never silently shown as the first's.
  */
 export function joinExamples(perRun: readonly (readonly EvalExample[])[], metric: string | null, byId: boolean): JoinedExample[] {
   const rows = new Map<string, JoinedExample>();
   perRun.forEach((examples, r) => {
     const keyOf = joinKeys(byId);
-    for (const e of examples) {
+    const firstAt = new Map<string, number>();
+    examples.forEach((e, position) => {
+      if (byId && firstAt.has(e.id)) throw repeatedId(e.id, `the examples of run ${r + 1}, `, `example ${firstAt.get(e.id)! + 1}`, `example ${position + 1}`);
+      firstAt.set(e.id, position);
       const key = keyOf(e.id, e.input);
       let row = rows.get(key);
       if (!row) {
         row = { key: byId ? key : e.id, input: e.input, references: e.references, outputs: perRun.map(() => null), delta: null, spread: null };
         rows.set(key, row);
       }
-      row.outputs[r] = { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores, ...(e.judge ? { judge: e.judge } : {}) };
-    }
+      row.outputs[r] = outputOf(e, metric, row);
+    });
   });
   return [...rows.values()];
 }
 
 /**
- * An example joined across runs before its lines are read: the run and position of the example that made the row
- * (its input and references are the row's, as in joinExamples; a later one of the same id only fills the outputs),
- * its position in each run's outline and its score there.
+ * An example joined across runs before its lines are read: the first run that has it (its input and references are
+ * the row's, as in joinExamples), its position in each run's outline and its score there.
  */
 interface OutlineRow {
   key: string;
-  origin: { run: number; position: number };
+  originRun: number;
   positions: (number | null)[];
   outputs: ({ score: number | null } | null)[];
   delta: number | null;
@@ -138,11 +165,15 @@ export function joinOutlines(perRun: readonly OpenPredictions[], metric: string 
     const { outline } = file;
     const inputKeys = byId ? [] : file.inputKeys();
     const keyOf = joinKeys(byId);
+    const firstAt = new Map<string, number>();
     outline.ids.forEach((id, position) => {
+      const line = outline.index.lines[position];
+      if (byId && firstAt.has(id)) throw repeatedId(id, `${file.file}:`, `line ${outline.index.lines[firstAt.get(id)!]}`, `${line}`, { file: file.file, line });
+      firstAt.set(id, position);
       const key = keyOf(id, inputKeys[position]);
       let row = rows.get(key);
       if (!row) {
-        row = { key: byId ? key : id, origin: { run: r, position }, positions: perRun.map(() => null), outputs: perRun.map(() => null), delta: null, spread: null };
+        row = { key: byId ? key : id, originRun: r, positions: perRun.map(() => null), outputs: perRun.map(() => null), delta: null, spread: null };
         rows.set(key, row);
       }
       row.positions[r] = position;
@@ -152,15 +183,14 @@ export function joinOutlines(perRun: readonly OpenPredictions[], metric: string 
   return [...rows.values()];
 }
 
-/** The rows with their examples read: each run's line of each row, and the first run's input and references. */
+/** The rows with their examples read: each run's line of each row, the first run's input and references, and another's where they differ. */
 function readRows(rows: readonly OutlineRow[], files: readonly OpenPredictions[], metric: string | null): JoinedExample[] {
   return rows.map((row) => {
     const examples = row.positions.map((position, r) => (position === null ? null : files[r].example(position)));
-    const { run, position } = row.origin;
-    const first = row.positions[run] === position ? examples[run]! : files[run].example(position);
+    const first = examples[row.originRun]!;
     return {
       key: row.key, input: first.input, references: first.references,
-      outputs: examples.map((e) => (e === null ? null : { prediction: e.prediction, score: metric === null ? null : (e.scores[metric] ?? null), scores: e.scores, ...(e.judge ? { judge: e.judge } : {}) })),
+      outputs: examples.map((e) => (e === null ? null : outputOf(e, metric, first))),
       delta: row.delta, spread: row.spread,
     };
   });
@@ -245,6 +275,8 @@ function joinedRows(store: Store, dataDir: string, query: ExamplesQuery, from: n
   };
   const baseline = indexOf(q.baselineRunId, 0, 'baselineRunId')!;
   const candidate = indexOf(q.candidateRunId, runs.length > 1 ? (baseline === 1 ? 0 : 1) : null, 'candidateRunId');
+  // a run against itself: every delta 0, every example "unchanged"
+  if (candidate === baseline) throw new StudioError('invalid_params', `candidateRunId ${q.runIds[candidate]} is also the baseline; name another of the compared runs (${q.runIds.join(', ')}), or leave it out`, { field: 'candidateRunId' });
   const metric = q.metric ?? views[0].metrics.find((m) => views.every((v) => v.metrics.includes(m))) ?? null;
   if (metric !== null && !views.some((v) => v.metrics.includes(metric))) {
     throw new StudioError('invalid_params', `none of the runs has the per-example metric '${metric}' (they have: ${[...new Set(views.flatMap((v) => v.metrics))].join(', ')})`, { field: 'metric' });

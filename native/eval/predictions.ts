@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { withArticle } from '../api/format.ts';
 import { EvalExample } from '../api/eval.ts';
 import { writeFileAtomic } from '../models/atomic.ts';
 import type { Store } from '../store/db.ts';
@@ -128,16 +129,21 @@ export interface PredictionsOutline {
   inputKeys?: readonly string[];
 }
 
-/** Each line's JSON, with the line number for errors. */
+/** Lines read at a time by parsedLines: a window's bytes, not the whole file's, are in memory at once. */
+const WINDOW_LINES = 1024;
+
+/** Each line's JSON, with the line number for errors, read a window of lines at a time. */
 function* parsedLines(file: string, fd: number, index: LineIndex): Generator<{ value: Record<string, unknown>; line: number }> {
-  for (const { text, line } of readIndexedLines(fd, index, 0, index.starts.length)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new StudioError('internal', `${file}:${line}: not valid JSON (${(err as Error).message})`, { file, line });
+  for (let from = 0; from < index.starts.length; from += WINDOW_LINES) {
+    for (const { text, line } of readIndexedLines(fd, index, from, from + WINDOW_LINES)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new StudioError('internal', `${file}:${line}: not valid JSON (${(err as Error).message})`, { file, line });
+      }
+      yield { value: (value ?? {}) as Record<string, unknown>, line };
     }
-    yield { value: (value ?? {}) as Record<string, unknown>, line };
   }
 }
 
@@ -169,6 +175,8 @@ const outlines = new FileCache<PredictionsOutline>(512 * 2 ** 20, (file, fd) => 
 
 /** A run's predictions file held open: its outline, and any one example read and checked alone. Close it after. */
 export interface OpenPredictions {
+  /** The predictions file, for errors that name it. */
+  readonly file: string;
   readonly outline: PredictionsOutline;
   /** The example of the outline's entry `position` (0-based), read from its line. */
   example(position: number): EvalExample;
@@ -189,6 +197,7 @@ export function openPredictions(store: Store, dataDir: string, runId: string): O
       throw err instanceof StudioError ? err : unreadable(file, err);
     }
     return {
+      file,
       outline,
       example: (position) => {
         const [{ text, line }] = readIndexedLines(fd, outline.index, position, position + 1);
@@ -203,22 +212,56 @@ export function openPredictions(store: Store, dataDir: string, runId: string): O
   }
 }
 
-/** The predictions file of a run that has one; a clear error for runs without one. */
+/**
+ * The predictions file of a run that has one; for one without, an error that says why: an evaluation still running
+ * (its file is written when it ends) was told "only evaluation runs have per-example output".
+ */
 function requirePredictions(store: Store, dataDir: string, runId: string): string {
   const file = findPredictions(store, dataDir, runId);
-  if (!file) throw new StudioError('not_found', `run ${runId} has no predictions (only evaluation runs have per-example output)`, { id: runId });
-  return file;
+  if (file) return file;
+  const run = store.runs.find(runId, 'id');
+  const why = run.kind !== 'evaluation'
+    ? `it is ${withArticle(run.kind)} run; only evaluation runs have per-example output`
+    : run.status === 'queued' || run.status === 'running'
+      ? `it is ${run.status}, and an evaluation writes them when it ends; compare it then`
+      : store.runs.artifacts(runId).some((a) => a.kind === PREDICTIONS_ARTIFACT)
+        ? `its file is gone (${predictionsPath(dataDir, runId)})`
+        : `it ended '${run.status}' before writing any`;
+  throw new StudioError('not_found', `run ${runId} has no predictions: ${why}`, { id: runId });
+}
+
+/** What a pairwise judge reads of the run it judges against: an example's id, input and answer, and where it is. */
+export interface AnswerLine {
+  id: string;
+  input: string;
+  prediction: string;
+  file: string;
+  line: number;
 }
 
 /**
- * Predictions as read, up to 64 MiB of files (16 compared runs of 4 MB): each page Compare shows joins them all.
- * Shared between callers, so read-only.
+ * Each example's id, input and answer in a run's predictions file, read a window of lines at a time; errors name the
+ * file and line. A judge against another run needs no more: it read the whole file into one string, then parsed,
+ * checked and kept every example, its prompts and judge records too.
  */
-const predictionsCache = new FileCache<readonly EvalExample[]>(64 * 2 ** 20, readPredictions);
-
-/** The examples of a run that has a predictions file; a clear error for runs without one. Read-only: shared. */
-export function runExamples(store: Store, dataDir: string, runId: string): readonly EvalExample[] {
-  return predictionsCache.get(requirePredictions(store, dataDir, runId));
+export function* runAnswers(store: Store, dataDir: string, runId: string): Generator<AnswerLine> {
+  const file = requirePredictions(store, dataDir, runId);
+  const fd = openPredictionsFile(file);
+  try {
+    let index: LineIndex;
+    try {
+      index = lineIndexes.get(file, fd);
+    } catch (err) {
+      throw unreadable(file, err);
+    }
+    for (const { value, line } of parsedLines(file, fd, index)) {
+      const field = (['id', 'input', 'prediction'] as const).find((f) => typeof value[f] !== 'string');
+      if (field) throw new StudioError('internal', `${file}:${line}: not an evaluation example (${field} is not a string)`, { file, line });
+      yield { id: value.id as string, input: value.input as string, prediction: value.prediction as string, file, line };
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A page of a run's examples (eval.examples), the rest of the file left unparsed. */

@@ -6,7 +6,8 @@ import type { EvalConfigInput, EvalMetricName } from '../api/eval.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { configView } from './compare.ts';
-import { runExamples } from './predictions.ts';
+import { runAnswers, type AnswerLine } from './predictions.ts';
+import type { EvalItem } from './runner-data.ts';
 
 export type JudgeConfig = NonNullable<EvalConfigInput['judge']>;
 
@@ -34,18 +35,45 @@ export function checkJudgeColumns(dataset: Dataset, o: JudgeConfig): void {
   }
 }
 
+/** A text cut to `n` characters for an error message, white space folded. */
+function excerpt(text: string, n = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(flat.length > n ? `${flat.slice(0, n)}…` : flat);
+}
+
 /**
- * The predictions of the run a pairwise judge compares against, by example id. That run must have evaluated the same
- * dataset content, split seed and split, so example ids name the same rows.
+ * The answers of the run a pairwise judge compares against, by example id, for the examples to be judged. That run must
+ * have evaluated the same dataset content, split seed and split, so example ids name the same rows; and have answered
+ * every one of them once, to the same input (a run fed another column answered another question). Its predictions
+ * are read a window of lines at a time, and only the answers asked for are kept.
  */
-export function opponentPredictions(store: Store, dataDir: string, runId: string, dataset: Dataset, split: string): { run: { id: string; name: string }; byId: Map<string, string> } {
+export function opponentPredictions(
+  store: Store, dataDir: string, runId: string, dataset: Dataset, split: string, items: readonly Pick<EvalItem, 'id' | 'input'>[],
+): { run: { id: string; name: string }; byId: Map<string, string> } {
   const run = store.runs.find(runId, 'judge.againstRun');
   const view = configView(run);
   const here = `${dataset.contentHash}:${dataset.splitSeed}:${split}`;
+  const refuse = (message: string) => new StudioError('invalid_params', message, { field: 'judge.againstRun' });
   if (view.datasetKey !== here) {
     const there = view.dataset ? `${view.dataset}/${view.split}` : 'no dataset';
-    throw new StudioError('invalid_params', `run ${run.id} (${run.name}) evaluated ${there}, not ${dataset.name}/${split} as imported now; a pairwise judge compares the same examples, so choose a run on this dataset and split`, { field: 'judge.againstRun' });
+    throw refuse(`run ${run.id} (${run.name}) evaluated ${there}, not ${dataset.name}/${split} as imported now; a pairwise judge compares the same examples, so choose a run on this dataset and split`);
   }
-  const examples = runExamples(store, dataDir, run.id);
-  return { run: { id: run.id, name: run.name }, byId: new Map(examples.map((e) => [e.id, e.prediction])) };
+  const inputs = new Map(items.map((item) => [item.id, item.input]));
+  const answers = new Map<string, AnswerLine>();
+  let count = 0;
+  for (const answer of runAnswers(store, dataDir, run.id)) {
+    count++;
+    const input = inputs.get(answer.id);
+    if (input === undefined) continue;
+    const earlier = answers.get(answer.id);
+    if (earlier) throw refuse(`${answer.file}:${answer.line}: example id '${answer.id}' is repeated (first at line ${earlier.line}), so run ${run.id}'s answer to it is not known; Lathe writes one line per example: remove the repeated line, or judge against another run`);
+    if (answer.input !== input) {
+      const column = (run.config as { inputColumn?: unknown } | null)?.inputColumn;
+      throw refuse(`example ${answer.id}: run ${run.id} answered ${excerpt(answer.input)}${typeof column === 'string' ? ` (column '${column}')` : ''}, not this run's input ${excerpt(input)} (${answer.file}:${answer.line}); a pairwise judge compares two answers to one input, so choose a run fed the same input column`);
+    }
+    answers.set(answer.id, answer);
+  }
+  const missing = items.find((item) => !answers.has(item.id));
+  if (missing) throw refuse(`example ${missing.id} is not among the predictions of run ${run.id} (it has ${count}); evaluate no more rows than it did (a limit of ${count} at most)`);
+  return { run: { id: run.id, name: run.name }, byId: new Map([...answers].map(([id, a]) => [id, a.prediction])) };
 }

@@ -87,7 +87,8 @@ export async function withJudge(inner: ExampleEvaluator, setup: JudgeSetup): Pro
       if (setup.labelColumn) for (const item of items) labelOf(item, setup.labelColumn);
       if (setup.opponent) {
         const missing = items.find((i) => !setup.opponent!.byId.has(i.id));
-        if (missing) throw new RangeError(`example ${missing.id} is not among the predictions of run ${setup.opponent.runId} (it has ${setup.opponent.byId.size}); evaluate no more rows than it did (a limit of ${setup.opponent.byId.size} at most)`);
+        // opponentPredictions refuses this first, with how many examples that run has
+        if (missing) throw new RangeError(`example ${missing.id} has no answer of run ${setup.opponent.runId} to be judged against`);
       } else if (setup.mode === 'pairwise') {
         const missing = items.find((i) => !i.references[0]);
         if (missing) throw new RangeError(`example ${missing.id} has no reference to judge the response against (pairwise judging compares with the first reference)`);

@@ -1,7 +1,7 @@
 // A pairwise judge against another run's predictions instead of the reference, on two tiny random Llamas (one
 // writes, one judges). The same greedy model judged against its own earlier run gives each example two identical
 // answers, so by the order swap each example's win probability is exactly 1/2; a dataset column judged against a run
-// shows both texts in both orders; the runs must share dataset, split and examples.
+// shows both texts in both orders; the runs must share dataset, split, examples and the input fed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,11 @@ describe('a pairwise judge against another run', () => {
     const elsewhere = (await runEvaluation({ ...common, dataset: 'other', metrics: ['rougeL'] }, { store, dataDir })).runId;
     await expect(runEvaluation({ ...common, metrics: ['judge'], judge: { model: 'judge', mode: 'pairwise', againstRun: elsewhere } }, { store, dataDir })).rejects.toThrow(/evaluated other\/test, not rated\/test/);
     await expect(runEvaluation({ ...common, metrics: ['judge'], judge: { model: 'judge', againstRun: baseline } }, { store, dataDir })).rejects.toThrow(/set the judge mode to pairwise/);
+    // the same rows, but fed another column: its answers are to other questions
+    const otherInput = (await runEvaluation({ ...common, inputColumn: 'candidate', metrics: ['rougeL'] }, { store, dataDir })).runId;
+    const before = store.runs.list({}).length;
+    await expect(runEvaluation({ ...common, metrics: ['judge'], judge: { model: 'judge', mode: 'pairwise', againstRun: otherInput } }, { store, dataDir })).rejects.toThrow(/^example test:0: run run_\w+ answered ".+" \(column 'candidate'\), not this run's input ".+" \(.*predictions\.jsonl:1\); a pairwise judge compares two answers to one input, so choose a run fed the same input column$/);
+    expect(store.runs.list({}).length).toBe(before); // refused before a run is made
     const cli = lathe(dataDir, ['eval', '--model', 'writer', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-against', baseline]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/--judge-against compares each answer with that run's: add --judge-mode pairwise/);

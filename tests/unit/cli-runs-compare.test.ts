@@ -28,6 +28,23 @@ describe('runs compare examples', () => {
     ]);
     const shared = { ...page, rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25), ...page.rows] };
     expect(examplesText(shared, 5)).not.toContain('None of these examples');
+    // of three runs, the second and third share an example the first lacks (before: "None of these examples…")
+    const laterTwo = { ...page, runIds: ['run_a', 'run_b', 'run_c'], rows: [row('test:0', [null, output('a cat', 0.25), output('the cat', 0.5)], null)] };
+    expect(examplesText(laterTwo, 5)).not.toContain('None of these examples');
+  });
+
+  it('shows under a run’s answer the input and reference it had where they differ from the first run’s', () => {
+    const own = { ...output('topics', 0.5), input: 'topic of test:0', references: ['topic reference'] };
+    const text = examplesText({ runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'example-id', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:0', [output('a cat', 0.25), own], 0.25)] }, 5);
+    expect(text.split('\n').slice(2)).toEqual([
+      'test:0  delta 0.2500',
+      '  input of [1]: input of test:0',
+      '  reference of [1]: reference of test:0',
+      '  [1] 0.2500  a cat',
+      '  [2] 0.5000  topics',
+      '      input of [2]: topic of test:0',
+      '      reference of [2]: topic reference',
+    ]);
   });
 
   it('heads two runs’ examples with the change and its direction', () => {

@@ -71,6 +71,16 @@ describe('joining examples across runs', () => {
     expect(lines[1]).toBe('test:0,x,ref of x,a0,0.5,b0,0.1,-0.4,0.4');
     expect(lines[4]).toBe('test:3,w,ref of w,,,b3,0.3,,');
   });
+
+  it('exports each run’s own input and references when a run was fed or scored on others for an example', () => {
+    const other = [{ ...b[0], input: 'topic y' }, { ...b[1], references: ['ref of x', 'another'] }, b[2]];
+    const rows = sortJoined(joinExamples([a, other], 'rougeL', true), 'index', 0, 1);
+    const lines = examplesToCsv({ runIds: ['A', 'B'], metric: 'rougeL', joinedBy: 'example-id', baselineRunId: 'A', candidateRunId: 'B', rows }).trim().split('\r\n');
+    expect(lines[0]).toBe('key,input,references,A.prediction,A.rougeL,A.input,A.references,B.prediction,B.rougeL,B.input,B.references,delta,spread');
+    expect(lines[1]).toBe('test:0,x,ref of x,a0,0.5,x,ref of x,b0,0.1,x,"ref of x\nanother",-0.4,0.4');
+    expect(lines[2]).toBe('test:1,y,ref of y,a1,0.2,y,ref of y,b1,0.6,topic y,ref of y,0.39999999999999997,0.39999999999999997');
+    expect(lines[4]).toBe('test:3,w,ref of w,,,,,b3,0.3,w,ref of w,,');
+  });
 });
 
 describe('metrics table', () => {
@@ -110,6 +120,15 @@ describe('metrics table', () => {
     expect(csv[0]).toBe('metric,better,A,B,best');
     expect(csv).toContain('loss,lower,2.5,3.1,A');
     expect(csv).toContain('lr,,0.0005,0.001,');
+  });
+
+  it('leaves the limit a run asked for out of the metrics (before: a row "requested_examples 10.00", ranked best)', () => {
+    const c = compareMetrics([
+      { run: run('A'), metrics: [metric('A', 'rougeL', 0.3), metric('A', 'examples', 3), metric('A', 'planned_examples', 3), metric('A', 'requested_examples', 10)] },
+      { run: run('B'), metrics: [metric('B', 'rougeL', 0.2), metric('B', 'examples', 3), metric('B', 'requested_examples', 20)] },
+    ]);
+    expect(c.metrics.map((m) => m.name)).toEqual(['rougeL']);
+    expect(c.runs.map((r) => r.examples)).toEqual([3, 3]);
   });
 
   it('says in the summary when the limit asked for more rows than the split had', () => {

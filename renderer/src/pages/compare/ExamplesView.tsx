@@ -1,7 +1,8 @@
 // The per-example view: every example the runs share, its input and references, and each run's output with
 // its score side by side — sorted by how much the score changed between a baseline and a candidate run, by
 // how much the runs disagree, or in dataset order; a judged run shows the judge's answer probabilities and prompts
-// under each output. Paged; [ and ] turn pages.
+// under each output, and a run fed another input or scored against other references than the row's shows its own
+// under its output. Paged; [ and ] turn pages.
 import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
@@ -10,9 +11,8 @@ import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
 import { JudgeVerdictView } from './JudgeVerdict.tsx';
 import { RunSwatch } from './MetricsTable.tsx';
+import { hasOwnSource, sortLabel, type ExampleSort as Sort } from './exampleSorts.ts';
 
-type Sort = (typeof EXAMPLE_SORTS)[number];
-const SORT_LABELS: Record<Sort, string> = { 'delta-desc': 'Biggest gain', 'delta-asc': 'Biggest loss', 'abs-delta': 'Biggest change', spread: 'Most disagreement', index: 'Dataset order' };
 const PAGE = 5;
 
 function isTyping(target: EventTarget | null): boolean {
@@ -39,7 +39,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
     candidateRunId: candidate && runIds.includes(candidate) && candidate !== baseline ? candidate : undefined,
   });
   const total = page.data?.total ?? 0;
-  const higherIsBetter = comparison.metrics.find((m) => m.name === page.data?.metric)?.higherIsBetter ?? true;
+  const higherIsBetter = comparison.metrics.find((m) => m.name === (page.data?.metric ?? metric))?.higherIsBetter ?? true;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -70,7 +70,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
         )}
         <div className="segmented" role="radiogroup" aria-label="Sort examples">
           {EXAMPLE_SORTS.filter((s) => runIds.length > 1 || s === 'index').map((s) => (
-            <button key={s} type="button" role="radio" aria-checked={sort === s} onClick={() => { setSort(s); setOffset(0); }}>{SORT_LABELS[s]}</button>
+            <button key={s} type="button" role="radio" aria-checked={sort === s} onClick={() => { setSort(s); setOffset(0); }}>{sortLabel(s, higherIsBetter)}</button>
           ))}
         </div>
         {runIds.length > 1 && (
@@ -88,8 +88,12 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
       {page.error && <div className="card-body field-error">Could not load the examples: {page.error.message}</div>}
       {page.data && page.data.rows.length === 0 && <EmptyState icon="file" title="No shared examples">These runs have no example in common: compare runs on the same dataset and split.</EmptyState>}
       <div className="example-list" aria-busy={page.loading}>
-        {page.data?.rows.map((row) => (
-          <article key={row.key} className="example" aria-label={`Example ${row.key}`}>
+        {page.data?.rows.map((row, rowIndex) => {
+          // Joined by input text, two rows may carry one id (each run's test:0 of another dataset): keyed by place.
+          const ownSources = row.outputs.some(hasOwnSource);
+          const firstRun = row.outputs.findIndex((o) => o !== null);
+          return (
+          <article key={`${offset + rowIndex}`} className="example" aria-label={`Example ${row.key}`}>
             <header className="row">
               <span className="mono small muted">{row.key}</span>
               <span className="spacer" />
@@ -98,11 +102,11 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
             </header>
             <div className="example-source">
               <div>
-                <div className="stat-label">Input</div>
+                <div className="stat-label">Input{ownSources ? ` · ${name(runIds[firstRun])}` : ''}</div>
                 <div className="example-input">{row.input}</div>
               </div>
               <div>
-                <div className="stat-label">Reference{row.references.length === 1 ? '' : 's'}</div>
+                <div className="stat-label">Reference{row.references.length === 1 ? '' : 's'}{ownSources ? ` · ${name(runIds[firstRun])}` : ''}</div>
                 <ol className="example-refs">{row.references.map((r, i) => <li key={i}>{r}</li>)}</ol>
               </div>
             </div>
@@ -115,12 +119,25 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
                     {o?.score != null && page.data?.metric && <span className="mono small" title={metricLabel(page.data.metric)}>{formatMetric(page.data.metric, o.score)}</span>}
                   </div>
                   <div className="example-prediction">{o === null ? <span className="faint">not in this run</span> : o.prediction || <span className="faint">(empty answer)</span>}</div>
+                  {o?.input !== undefined && (
+                    <div className="example-own-source">
+                      <div className="stat-label">This run’s input</div>
+                      <div className="example-input">{o.input}</div>
+                    </div>
+                  )}
+                  {o?.references !== undefined && (
+                    <div className="example-own-source">
+                      <div className="stat-label">This run’s reference{o.references.length === 1 ? '' : 's'}</div>
+                      <ol className="example-refs">{o.references.map((r, i) => <li key={i}>{r}</li>)}</ol>
+                    </div>
+                  )}
                   {o?.judge && <JudgeVerdictView record={o.judge} />}
                 </div>
               ))}
             </div>
           </article>
-        ))}
+          );
+        })}
       </div>
       {total > 0 && (
         <div className="pager">
