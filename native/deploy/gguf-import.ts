@@ -97,36 +97,29 @@ export function ggufToHf(file: string, onTensor?: (done: number, total: number) 
 }
 
 /**
- * Import `file` into the data directory as model `name`. The file is checked first, its header only (a missing
- * file, a folder, a file that is not GGUF or not a llama model), so such a refusal comes before any progress line and
- * writes nothing, not even the data directory. Then it is built aside and registered; a cancel (`opts.signal`) is
- * heard between tensors, while dequantising and while writing, and removes the folder.
+ * Import `file` into the data directory as model `name`. Its header is checked first (a missing file, a folder, a file
+ * that is not GGUF or not a llama model Lathe imports), so such a refusal comes before any progress line and writes
+ * nothing, not even the data directory. Then the model is built aside and registered, from the same open file; a
+ * cancel (`opts.signal`) is heard between tensors, while dequantising and while writing, and removes the folder.
  */
 export async function importGgufModel(dataDir: string, file: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const from = path.resolve(file);
-  const header = GgufFile.open(from);
+  const gguf = GgufFile.open(from);
   try {
-    planImport(header, from);
-  } finally {
-    header.close();
-  }
-  requireFreeName(dataDir, name);
-  return buildAndRegister(dataDir, name, opts.source ?? `gguf:${from}`, async (tmp) => {
-    opts.onProgress?.({ fraction: 0.02, message: `reading ${path.basename(from)}`, bytesDone: 0, bytesTotal: 0 });
-    const gguf = GgufFile.open(from);
-    const tensors = new Map<string, Tensor>();
-    let plan: GgufPlan;
-    try {
-      plan = planImport(gguf, from); // again: the file may have changed since it was checked
+    const plan = planImport(gguf, from);
+    requireFreeName(dataDir, name);
+    return await buildAndRegister(dataDir, name, opts.source ?? `gguf:${from}`, async (tmp) => {
+      const total = plan.tensors.length;
+      opts.onProgress?.({ fraction: 0.02, message: `reading ${path.basename(from)}`, bytesDone: 0, bytesTotal: 0 });
+      const tensors = new Map<string, Tensor>();
       for (const done of readTensors(gguf, plan, tensors)) {
-        const total = plan.tensors.length;
         opts.onProgress?.({ fraction: 0.02 + (0.8 * done) / total, message: `dequantising tensor ${done} of ${total}`, bytesDone: 0, bytesTotal: 0 });
         await stopIfCancelled(opts.signal, 'the import');
       }
-    } finally {
-      gguf.close();
-    }
-    opts.onProgress?.({ fraction: 0.85, message: 'writing the Hugging Face folder', bytesDone: 0, bytesTotal: 0 });
-    await fillHfFolder(tmp, { ...plan.contents, tensors }, { signal: opts.signal });
-  }, opts);
+      opts.onProgress?.({ fraction: 0.85, message: 'writing the Hugging Face folder', bytesDone: 0, bytesTotal: 0 });
+      await fillHfFolder(tmp, { ...plan.contents, tensors }, { signal: opts.signal });
+    }, opts);
+  } finally {
+    gguf.close();
+  }
 }
