@@ -81,10 +81,10 @@ function checkedFile(given: string, fileName: string | undefined, field: string)
 }
 
 /**
- * Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job.
- * `resolved` is the input with every path absolute, for a job whose process may start elsewhere.
+ * The files of an import, checked without the store: each is there, a file, of a format Lathe reads, given once, and
+ * all of one format. The CLI checks them before it opens the data directory, so a mistyped path makes nothing there.
  */
-export function precheckImport(input: DatasetImportInput, store: Store): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse>; resolved: DatasetImportInput } {
+export function checkImportFiles(input: DatasetImportInput): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse> } {
   const params = DatasetImportInput.parse(input);
   const first = checkedFile(params.path, params.fileName, 'path');
   const sources: ImportSource[] = [{ ...first, name: params.fileName ?? path.basename(first.file), split: params.split }];
@@ -99,6 +99,16 @@ export function precheckImport(input: DatasetImportInput, store: Store): { sourc
     }
     sources.push({ ...more, name: extra.fileName ?? path.basename(more.file), split: wholeSplit(extra.split) });
   });
+  return { sources, params };
+}
+
+/**
+ * Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job.
+ * `resolved` is the input with every path absolute, for a job whose process may start elsewhere.
+ */
+export function precheckImport(input: DatasetImportInput, store: Store): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse>; resolved: DatasetImportInput } {
+  const { sources, params } = checkImportFiles(input);
+  const first = sources[0];
   if (params.projectId !== null) store.projects.find(params.projectId);
   store.datasets.requireFreeName(params.name);
   checkFractions(params.split);

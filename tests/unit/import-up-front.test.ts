@@ -1,8 +1,9 @@
-// A model import whose source cannot be imported is refused before anything happens: no progress line, nothing
-// written, not even the data directory. `lathe model import-gguf` of a missing file printed "2% reading nope.gguf"
+// An import (a model, a dataset) whose source cannot be imported is refused before anything happens: no progress
+// line, nothing written, not even the data directory. `lathe model import-gguf` of a missing file printed "2% reading nope.gguf"
 // and made the data directory before saying the file was not there; a GGUF file whose header did not describe a
 // llama model it could import was dequantised whole first; `model import` of a missing folder and
-// `model import-llama2c` of a file that is no checkpoint made the data directory (and llama2c a progress line).
+// `model import-llama2c` of a file that is no checkpoint made the data directory (and llama2c a progress line), and
+// so did `dataset import` of a missing file or a folder.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,5 +85,19 @@ describe('model import and import-llama2c make nothing for a source they refuse'
     fs.writeFileSync(bogus, 'abc');
     const { stderr } = await refused(['model', 'import-llama2c', bogus, '--tokenizer', bogus, '--name', 'x']);
     expect(stderr).toBe(`lathe model import-llama2c: ${bogus}: only 3 bytes; a llama2.c checkpoint starts with a 28-byte header`);
+  });
+});
+
+describe('lathe dataset import makes nothing for files it refuses', () => {
+  it('a missing file, a folder, an unknown format, and a missing --add file', async () => {
+    const missing = path.join(root, 'nope.jsonl');
+    expect((await refused(['dataset', 'import', missing, '--name', 'x'])).stderr).toMatch(new RegExp(`^lathe dataset import: ${missing}: no such file\\. Check the path`));
+    expect((await refused(['dataset', 'import', root, '--name', 'x'])).stderr).toMatch(new RegExp(`^lathe dataset import: ${root} is a folder; give the dataset file in it`));
+    const notes = path.join(root, 'notes.txt');
+    fs.writeFileSync(notes, 'a\n');
+    expect((await refused(['dataset', 'import', notes, '--name', 'x'])).stderr).toMatch(/^lathe dataset import: notes\.txt: unknown dataset format '\.txt'/);
+    const rows = path.join(root, 'rows.jsonl');
+    fs.writeFileSync(rows, '{"a":1}\n');
+    expect((await refused(['dataset', 'import', rows, '--name', 'x', '--split', 'train', '--add', `test=${missing}`])).stderr).toMatch(new RegExp(`^lathe dataset import: ${missing}: no such file`));
   });
 });
