@@ -159,6 +159,22 @@ function otherImporter(file: string): string {
 }
 
 /**
+ * For a folder with no config.json: the import that takes the checkpoint files it holds instead (a GGUF file, a
+ * llama2.c checkpoint and its tokenizer), named, or ''.
+ */
+function otherImporterIn(dir: string): string {
+  const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile()).sort();
+  const gguf = files.find((f) => /\.gguf$/i.test(f));
+  if (gguf) return `; it holds ${gguf}, a GGUF file, which is imported with 'lathe model import-gguf ${path.join(dir, gguf)} --name N'`;
+  const bins = files.filter((f) => /\.bin$/i.test(f));
+  if (bins.length === 0) return '';
+  const tokenizer = bins.find((f) => /^tok/i.test(f));
+  const checkpoint = bins.find((f) => f !== tokenizer);
+  if (!checkpoint) return '';
+  return `; it holds ${bins.join(' and ')}: a llama2.c checkpoint is imported with 'lathe model import-llama2c ${path.join(dir, checkpoint)} --tokenizer ${tokenizer ? path.join(dir, tokenizer) : 'TOK.bin'} --name N'`;
+}
+
+/**
  * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
  * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
  * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
@@ -166,6 +182,7 @@ function otherImporter(file: string): string {
 export function checkModelFolder(dir: string): CheckedFolder {
   if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: no such folder; check the path (give the folder that holds config.json, the .safetensors weights and tokenizer.json)`);
   if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporter(dir)}`);
+  if (!fs.existsSync(path.join(dir, 'config.json'))) throw new CheckpointError(`${dir}: no config.json, so it is not a Hugging Face model folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporterIn(dir)}`);
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);

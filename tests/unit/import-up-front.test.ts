@@ -80,6 +80,22 @@ describe('model import and import-llama2c make nothing for a source they refuse'
     expect(stderr).toMatch(new RegExp(`^lathe model import: ${missing}: no such folder`));
   });
 
+  // It said "no config.json; is this a Hugging Face model folder?" for a folder of llama2.c or GGUF files, which another
+  // import takes: that import is now named, with the files.
+  it('a folder with no config.json, naming the import that takes the checkpoint files it holds', async () => {
+    const llama2c = path.join(root, 'llama2c-folder');
+    fs.mkdirSync(llama2c);
+    for (const f of ['stories.bin', 'tok512.bin']) fs.writeFileSync(path.join(llama2c, f), 'x');
+    expect((await refused(['model', 'import', llama2c, '--name', 'x'])).stderr).toBe(
+      `lathe model import: ${llama2c}: no config.json, so it is not a Hugging Face model folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json; ` +
+        `it holds stories.bin and tok512.bin: a llama2.c checkpoint is imported with 'lathe model import-llama2c ${path.join(llama2c, 'stories.bin')} --tokenizer ${path.join(llama2c, 'tok512.bin')} --name N'`,
+    );
+    const gguf = path.join(root, 'gguf-folder');
+    fs.mkdirSync(gguf);
+    fs.copyFileSync(goodGguf, path.join(gguf, 'tiny.f32.gguf'));
+    expect((await refused(['model', 'import', gguf, '--name', 'x'])).stderr).toMatch(/; it holds tiny\.f32\.gguf, a GGUF file, which is imported with 'lathe model import-gguf .*tiny\.f32\.gguf --name N'$/);
+  });
+
   it('a checkpoint that is not llama2.c, naming it', async () => {
     const bogus = path.join(root, 'bogus.bin');
     fs.writeFileSync(bogus, 'abc');
