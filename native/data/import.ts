@@ -151,9 +151,11 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
   const sink: RecordSink = {
     record(values, line) {
       if (columns === null) {
+        // a first row of no fields ({}) sets no columns: with skipInvalid every row after it was refused for fields
+        // "not among the first row's columns ()", so a file that began with {} imported nothing
+        if (Object.keys(values).length === 0) return this.invalid(line, 'the row has no fields');
         columns = Object.keys(values);
         columnSet = new Set(columns);
-        if (columns.length === 0) return this.invalid(line, 'the row has no fields');
       } else {
         const first = source === sources[0] ? 'the first row' : `the first row of ${sources[0].name}`;
         const missing = columns.find((c) => !Object.prototype.hasOwnProperty.call(values, c));
