@@ -143,14 +143,20 @@ export const commands: CliCommand[] = [
       const split = parseSplit(values.split as string | undefined);
       const extraFiles = parseAdded(values.add, values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
+      const input = { path: positionals[0], name: values.name as string, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles };
+      const { checkImportFiles, importDataset } = await import('../data/import.ts');
+      try {
+        checkImportFiles(input); // before the data directory is opened: a mistyped path makes nothing there
+      } catch (err) {
+        throw asUserError(err);
+      }
       const projectId = (await optionalProjectId(ctx, values.project)) ?? null;
       const studio = await openCliStudio(ctx);
       const cancel = cancelOnSignals();
       const progress = progressPrinter(ctx);
       try {
-        const { importDataset } = await import('../data/import.ts');
         const dataset = await importDataset(
-          { path: positionals[0], name: values.name as string, projectId, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles },
+          { ...input, projectId },
           { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
         );
         progress.done();

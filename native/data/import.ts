@@ -12,7 +12,7 @@ import { humanBytes, plural } from '../api/format.ts';
 import { Dataset, DatasetImportInput, SPLITS, wholeSplit, type ColumnMapping } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { newId, nowIso } from '../store/ids.ts';
-import { LineDecoder } from './decode.ts';
+import { LineDecoder, utf16Text } from './decode.ts';
 import { SUPPORTED_EXTENSIONS, detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError, type RecordSink } from './parsers.ts';
@@ -81,10 +81,10 @@ function checkedFile(given: string, fileName: string | undefined, field: string)
 }
 
 /**
- * Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job.
- * `resolved` is the input with every path absolute, for a job whose process may start elsewhere.
+ * The files of an import, checked without the store: each is there, a file, of a format Lathe reads, given once, and
+ * all of one format. The CLI checks them before it opens the data directory, so a mistyped path makes nothing there.
  */
-export function precheckImport(input: DatasetImportInput, store: Store): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse>; resolved: DatasetImportInput } {
+export function checkImportFiles(input: DatasetImportInput): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse> } {
   const params = DatasetImportInput.parse(input);
   const first = checkedFile(params.path, params.fileName, 'path');
   const sources: ImportSource[] = [{ ...first, name: params.fileName ?? path.basename(first.file), split: params.split }];
@@ -99,6 +99,16 @@ export function precheckImport(input: DatasetImportInput, store: Store): { sourc
     }
     sources.push({ ...more, name: extra.fileName ?? path.basename(more.file), split: wholeSplit(extra.split) });
   });
+  return { sources, params };
+}
+
+/**
+ * Check what can be checked before any byte is read, so the API can refuse at once instead of failing a job.
+ * `resolved` is the input with every path absolute, for a job whose process may start elsewhere.
+ */
+export function precheckImport(input: DatasetImportInput, store: Store): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse>; resolved: DatasetImportInput } {
+  const { sources, params } = checkImportFiles(input);
+  const first = sources[0];
   if (params.projectId !== null) store.projects.find(params.projectId);
   store.datasets.requireFreeName(params.name);
   checkFractions(params.split);
@@ -141,9 +151,11 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
   const sink: RecordSink = {
     record(values, line) {
       if (columns === null) {
+        // a first row of no fields ({}) sets no columns: with skipInvalid every row after it was refused for fields
+        // "not among the first row's columns ()", so a file that began with {} imported nothing
+        if (Object.keys(values).length === 0) return this.invalid(line, 'the row has no fields');
         columns = Object.keys(values);
         columnSet = new Set(columns);
-        if (columns.length === 0) return this.invalid(line, 'the row has no fields');
       } else {
         const first = source === sources[0] ? 'the first row' : `the first row of ${sources[0].name}`;
         const missing = columns.find((c) => !Object.prototype.hasOwnProperty.call(values, c));
@@ -281,7 +293,8 @@ async function readSource(source: ImportSource, sink: RecordSink, signal: AbortS
     let first = true;
     for await (const chunk of stream) {
       if (signal?.aborted) throw new ImportCancelled();
-      if (first) refuseUtf16(chunk as Buffer);
+      const utf16 = first ? utf16Text(chunk as Buffer) : null;
+      if (utf16) throw new FormatError(1, `${utf16}; save it as UTF-8 and import it again`);
       first = false;
       for (const piece of decoder.decode(chunk as Buffer)) parser.feed(piece);
       report();
@@ -308,41 +321,6 @@ function noRowsError(source: ImportSource, skippedInFile: number, first: { line:
       : `${source.name} has no data rows (an empty file, or a header alone). Check that it is the right file.`,
     { file: source.shown, ...(first ? { line: first.line } : {}) },
   );
-}
-
-/**
- * UTF-16 text (Windows Notepad's "Unicode") is bytes that are not UTF-8 on every line; without this the import
- * blamed line 1 and suggested skipping invalid rows, which would skip them all. Without a byte order mark (as
- * PowerShell's `Out-File -Encoding Unicode` and many converters write it) UTF-16 text is valid UTF-8 with a NUL
- * beside every ASCII character: a CSV or TSV then imported NUL-riddled columns (' l a b e l ') or, with a last
- * line that parsed, a dataset of garbage, so NULs at every other byte of the file's start are refused too.
- */
-function refuseUtf16(chunk: Uint8Array): void {
-  const bom = chunk.length >= 2 ? (chunk[0] << 8) | chunk[1] : 0;
-  if (bom === 0xfffe || bom === 0xfeff) throw new FormatError(1, 'the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 and import it again');
-  const order = utf16WithoutBom(chunk.subarray(0, UTF16_SNIFF_BYTES));
-  if (order) throw new FormatError(1, `the file looks like UTF-16 text (${order}, with no byte order mark: every other byte is 0); save it as UTF-8 and import it again`);
-}
-
-/** How many bytes at the start of a file decide whether it is UTF-16 without a byte order mark. */
-const UTF16_SNIFF_BYTES = 4096;
-
-/**
- * 'little-endian' or 'big-endian' when most 2-byte units of `head` have one zero byte, always on the same side (ASCII
- * and Latin text in UTF-16), else null. UTF-8 text never has NUL bytes in that pattern: it has none at all.
- */
-function utf16WithoutBom(head: Uint8Array): 'little-endian' | 'big-endian' | null {
-  const units = head.length >> 1;
-  if (units < 2) return null;
-  let zeroHigh = 0; // the second byte of a unit is 0: little-endian
-  let zeroLow = 0;
-  for (let i = 0; i < units; i++) {
-    if (head[2 * i + 1] === 0 && head[2 * i] !== 0) zeroHigh++;
-    if (head[2 * i] === 0 && head[2 * i + 1] !== 0) zeroLow++;
-  }
-  if (zeroHigh >= units * 0.5 && zeroLow <= units * 0.05) return 'little-endian';
-  if (zeroLow >= units * 0.5 && zeroHigh <= units * 0.05) return 'big-endian';
-  return null;
 }
 
 /**

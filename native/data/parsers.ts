@@ -273,6 +273,14 @@ class JsonArrayParser implements RecordParser {
 /**
  * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
  * and quoted fields may hold delimiters and newlines. Blank lines are ignored.
+ *
+ * Where a file breaks the RFC's quoting, a field is read whole as literal text or its row is refused, never cut or
+ * joined to its neighbour unannounced. A quote inside a field that does not begin with one (`5" screen`, `abc"def`)
+ * is text, kept as it stands, as spreadsheets and Python's csv module read it: the RFC forbids it, but nothing of the
+ * field is lost and the delimiter still ends it. Refused, with the column and what to do: text after a quoted
+ * field's closing quote (`"abc"def`), and a field that begins with spaces and then a quote whose text holds the
+ * delimiter (`x, "y, z"`): that quote does not quote the field (a quoted field begins right at the delimiter), so the
+ * delimiter inside it would split one value in two, silently where the pieces happen to make the header's count.
  */
 class DelimitedParser implements RecordParser {
   private header: string[] | null = null;
@@ -281,6 +289,8 @@ class DelimitedParser implements RecordParser {
   private quoted = false; // inside a quoted field
   private afterQuote = false; // just read a quote inside a quoted field: closing, or the first of ""
   private fieldWasQuoted = false;
+  /** Where the current unquoted field's first non-space character is a quote after spaces: `x, "y`. */
+  private spacedQuote: { line: number; column: number } | null = null;
   private quoteLine = 0; // the line the current quoted field opened on
   private recordLine = 0;
   private recordBad: string | null = null;
@@ -340,6 +350,7 @@ class DelimitedParser implements RecordParser {
       }
       const c = text.charCodeAt(i);
       if (c === d) {
+        this.checkSpacedQuote(piece, piece.column + i);
         this.endField();
         i++;
         continue;
@@ -355,7 +366,12 @@ class DelimitedParser implements RecordParser {
       let stop = text.indexOf(this.delimiter, i);
       if (stop === -1) stop = text.length;
       if (this.fieldWasQuoted) {
-        this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1}: quote the whole field and double any " inside it`;
+        const span = piece.line === this.recordLine ? '' : ` (its quote opened on line ${this.quoteLine}, so lines ${this.recordLine}–${piece.line} were read as this one row)`;
+        this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1} at ${this.at(piece.line, piece.column + i)}${span}: quote the whole field and double any " inside it`;
+      } else if (this.spacedQuote === null && /^[ \t]*$/.test(this.field)) {
+        let q = i;
+        while (q < stop && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9)) q++;
+        if (q < stop && text.charCodeAt(q) === Ch.Quote && this.field.length + (q - i) > 0) this.spacedQuote = { line: piece.line, column: piece.column + q };
       }
       this.append(text.slice(i, stop));
       i = stop;
@@ -392,10 +408,29 @@ class DelimitedParser implements RecordParser {
     this.endRecord(this.recordLine);
   }
 
+  /** "column C", or "line L, column C" where L is not the row's first line. */
+  private at(line: number, column: number): string {
+    return line === this.recordLine ? `column ${column}` : `line ${line}, column ${column}`;
+  }
+
+  /**
+   * At a delimiter ending an unquoted field that began with spaces and a quote: if that quote is still open (an odd
+   * number of quotes in the field), the writer meant the delimiter as part of a quoted value, which it splits.
+   */
+  private checkSpacedQuote(piece: TextPiece, delimiterColumn: number): void {
+    const q = this.spacedQuote;
+    if (q === null || this.recordBad !== null || (this.field.split('"').length - 1) % 2 === 0) return;
+    const what = this.delimiter === ',' ? 'comma' : 'tab';
+    this.recordBad = `field ${this.fields.length + 1} has spaces before its opening quote (${this.at(q.line, q.column)}), so the quote does not quote it: ` +
+      `a quoted field begins right after the ${what}, so the ${what} at ${this.at(piece.line, delimiterColumn)} inside the quotes split it in two. ` +
+      'Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it)';
+  }
+
   private endField(): void {
     this.fields.push(this.field);
     this.field = '';
     this.fieldWasQuoted = false;
+    this.spacedQuote = null;
   }
 
   private endRecord(nextLine: number): void {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { StudioError } from '../api/errors.ts';
 import type { ColumnMapping } from '../api/schemas.ts';
-import { LineDecoder } from './decode.ts';
+import { LineDecoder, utf16Text } from './decode.ts';
 import { detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError } from './parsers.ts';
@@ -182,7 +182,8 @@ export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMappi
  * The rows of a dataset file (any format Lathe imports, gzipped or not) with the line each begins on. Every refusal
  * names the file, and the line where the parser knows it, as the dataset import's do: a row the parser rejects, a
  * broken structure (a CSV quote never closed, a bad header, a JSON array cut off: the parser's FormatError, which
- * escaped naming no file), gzip that does not decompress, and a file that is not there.
+ * escaped naming no file), gzip that does not decompress, a file that is not there, and UTF-16 text (refused as that
+ * at line 1, as the import refuses it, not as a bad first row or a first row of NUL-riddled fields).
  */
 export function readLocatedRows(file: string): LocatedRow[] {
   const name = path.basename(file);
@@ -202,6 +203,8 @@ export function readLocatedRows(file: string): LocatedRow[] {
   } catch (err) {
     throw new StudioError('invalid_params', `${name}: not a valid gzip file (${(err as Error).message}). Decompress it to check it, or give the uncompressed file.`, { file });
   }
+  const utf16 = utf16Text(bytes);
+  if (utf16) throw new StudioError('invalid_params', `${name} line 1: ${utf16}; save it as UTF-8 and try again.`, { file, line: 1 });
   const rows: LocatedRow[] = [];
   const parser = createParser(format, {
     record: (values, line) => void rows.push({ values, where: `${name} line ${line}` }),

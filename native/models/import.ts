@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
+import { stopIfCancelled } from './atomic.ts';
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import { newId, openStore, type Store } from '../store/db.ts';
@@ -62,10 +63,6 @@ export type ModelImportParams = { source: 'folder'; path: string; name: string }
 const SIDE_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const READABLE_DTYPES = new Set(['F32', 'F16', 'BF16']);
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new StudioError('conflict', 'the import was cancelled');
-}
 
 /** Refuse a name another model already has, before any work. */
 export function requireFreeName(dataDir: string, name: string): void {
@@ -162,6 +159,22 @@ function otherImporter(file: string): string {
 }
 
 /**
+ * For a folder with no config.json: the import that takes the checkpoint files it holds instead (a GGUF file, a
+ * llama2.c checkpoint and its tokenizer), named, or ''.
+ */
+function otherImporterIn(dir: string): string {
+  const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile()).sort();
+  const gguf = files.find((f) => /\.gguf$/i.test(f));
+  if (gguf) return `; it holds ${gguf}, a GGUF file, which is imported with 'lathe model import-gguf ${path.join(dir, gguf)} --name N'`;
+  const bins = files.filter((f) => /\.bin$/i.test(f));
+  if (bins.length === 0) return '';
+  const tokenizer = bins.find((f) => /^tok/i.test(f));
+  const checkpoint = bins.find((f) => f !== tokenizer);
+  if (!checkpoint) return '';
+  return `; it holds ${bins.join(' and ')}: a llama2.c checkpoint is imported with 'lathe model import-llama2c ${path.join(dir, checkpoint)} --tokenizer ${tokenizer ? path.join(dir, tokenizer) : 'TOK.bin'} --name N'`;
+}
+
+/**
  * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
  * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
  * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
@@ -169,6 +182,7 @@ function otherImporter(file: string): string {
 export function checkModelFolder(dir: string): CheckedFolder {
   if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: no such folder; check the path (give the folder that holds config.json, the .safetensors weights and tokenizer.json)`);
   if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporter(dir)}`);
+  if (!fs.existsSync(path.join(dir, 'config.json'))) throw new CheckpointError(`${dir}: no config.json, so it is not a Hugging Face model folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporterIn(dir)}`);
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);
@@ -218,7 +232,7 @@ async function copyFile(src: string, dest: string, onBytes: (n: number) => void,
     try {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let pos = 0; ; ) {
-        throwIfCancelled(signal);
+        await stopIfCancelled(signal, 'the import');
         const { bytesRead } = await input.read(buffer, 0, CHUNK_BYTES, pos);
         if (bytesRead === 0) break;
         await output.write(buffer, 0, bytesRead);
@@ -248,13 +262,12 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
   let moved = false;
   try {
     await fill(tmp);
-    // a fill that computes (a merge, a quantisation) keeps the event loop busy: a turn of it lets a Ctrl-C reach the signal
-    if (opts.signal) await new Promise((resolve) => setImmediate(resolve));
-    throwIfCancelled(opts.signal);
+    // a fill that computes (a merge, a quantisation) keeps the event loop busy: stopIfCancelled lets a Ctrl-C reach the signal
+    await stopIfCancelled(opts.signal, 'the import');
     opts.onProgress?.({ fraction: 0.99, message: 'checking the copy', bytesDone: 0, bytesTotal: 0 });
     const checked = checkModelFolder(tmp);
     fsyncPath(tmp);
-    throwIfCancelled(opts.signal);
+    await stopIfCancelled(opts.signal, 'the import');
     fs.renameSync(tmp, finalDir);
     moved = true;
     fsyncPath(modelsDir(dataDir));
@@ -285,8 +298,8 @@ function isInside(parent: string, child: string): boolean {
 /** Import a Hugging Face folder: check it, copy (or move, see `ImportOptions.move`) what Lathe needs with progress per file, register it. */
 export async function importModelFolder(dataDir: string, src: string, name: string, opts: ImportOptions = {}): Promise<Model> {
   const from = path.resolve(src);
+  const { files } = checkModelFolder(from); // fail before copying gigabytes, or making the data directory
   requireFreeName(dataDir, name);
-  const { files } = checkModelFolder(from); // fail before copying gigabytes
   if (opts.move && isInside(dataDir, from)) return moveModelFolder(dataDir, from, files, name, opts);
   const sizes = files.map((f) => fs.statSync(path.join(from, f)).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -320,12 +333,12 @@ export async function importModelFolder(dataDir: string, src: string, name: stri
 /** Rename a folder's files into the new model folder (the source is emptied of them); a failure renames them back. */
 function moveModelFolder(dataDir: string, from: string, files: string[], name: string, opts: ImportOptions): Promise<Model> {
   const fill = async (tmp: string) => {
-    files.forEach((file, i) => {
-      throwIfCancelled(opts.signal);
+    for (const [i, file] of files.entries()) {
+      await stopIfCancelled(opts.signal, 'the import');
       opts.onProgress?.({ fraction: (0.98 * i) / files.length, message: `moving ${file} (file ${i + 1} of ${files.length})`, bytesDone: 0, bytesTotal: 0 });
       fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
       fs.renameSync(path.join(from, file), path.join(tmp, file));
-    });
+    }
   };
   const moveBack = (built: string) => {
     for (const file of files) if (fs.existsSync(path.join(built, file))) fs.renameSync(path.join(built, file), path.join(from, file));
@@ -341,14 +354,14 @@ export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tok
     if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file; check the path of the ${what}`);
     if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${what} file itself`);
   }
+  // converted (a copy in memory, as run.c reads it whole) before anything is written or reported: a file that is not
+  // a llama2.c checkpoint or tokenizer is refused with no progress line and no data directory made
+  const contents = llama2cToHf(ckptPath, tokPath);
   requireFreeName(dataDir, name);
   const total = fs.statSync(ckptPath).size;
   return buildAndRegister(dataDir, name, `llama2c:${ckptPath}`, async (tmp) => {
-    opts.onProgress?.({ fraction: 0.05, message: `converting ${path.basename(ckptPath)} (${humanBytes(total)})`, bytesDone: 0, bytesTotal: total });
-    const contents = llama2cToHf(ckptPath, tokPath);
-    throwIfCancelled(opts.signal);
     opts.onProgress?.({ fraction: 0.5, message: `writing the Hugging Face folder (${humanBytes(total)})`, bytesDone: total / 2, bytesTotal: total });
-    await fillHfFolder(tmp, contents);
+    await fillHfFolder(tmp, contents, { signal: opts.signal });
   }, opts);
 }
 

@@ -3,6 +3,9 @@
 // recorded, the command says so with exit code 130 for Ctrl-C and 143 for SIGTERM (128 + the signal's number; both
 // said 130), and the next import of the same name works. Before, the process
 // died where it was and left the partial copy behind until some later import swept it.
+// A GGUF import dequantised every tensor in one synchronous loop, so a signal (which arrives on the event loop) was
+// heard only once all were done and the folder written; it now stops within a tensor, through the same
+// stopIfCancelled the exports use.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importInForeground } from '../../native/cli/model.ts';
 import { UserError, type CliContext } from '../../native/cli/command.ts';
 import { importModelFolder, type ImportOptions } from '../../native/models/import.ts';
+import { importGgufModel } from '../../native/deploy/gguf-import.ts';
+import { exportGguf } from '../../native/deploy/gguf-write.ts';
+import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { openStore } from '../../native/store/db.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
@@ -65,5 +71,41 @@ describe('lathe model import, interrupted', () => {
     await importInForeground(ctx, (opts) => importModelFolder(dataDir, src, 'tiny', opts));
     expect(ctx.printed).toEqual([expect.objectContaining({ name: 'tiny' })]);
     expect(fs.readdirSync(path.join(dataDir, 'models')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('lathe model import-gguf, interrupted while dequantising', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s: stops within a tensor, nothing left behind, and the next import works', async (signal) => {
+    const file = path.join(root, `tiny-${signal}.gguf`);
+    await writeSpmLlama(path.join(root, `gguf-src-${signal}`));
+    await exportGguf(path.join(root, `gguf-src-${signal}`), file, { dtype: 'q8_0' });
+    const dataDir = path.join(root, `gguf-data-${signal}`);
+    const ctx = quietContext(dataDir);
+    const before = new Set(process.listeners(signal) as ((...args: unknown[]) => void)[]);
+    const seen: string[] = [];
+    const interruptAtFirstTensor = (opts: ImportOptions): ImportOptions => ({
+      ...opts,
+      onProgress: (p) => {
+        opts.onProgress?.(p);
+        seen.push(p.message);
+        // as the operating system's signal comes: on the event loop, not inside the loop that reports
+        if (p.message === 'dequantising tensor 1 of 21') setImmediate(() => deliver(signal, before));
+      },
+    });
+    const err = await importInForeground(ctx, (opts) => importGgufModel(dataDir, file, 'tiny', interruptAtFirstTensor(opts))).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
+    expect(seen, 'no tensor after the one the signal came in, no folder written').toEqual([`reading tiny-${signal}.gguf`, 'dequantising tensor 1 of 21']);
+    expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
+    const store = openStore(dataDir);
+    try {
+      expect(store.models.list()).toEqual([]);
+    } finally {
+      store.close();
+    }
+    expect(process.listeners(signal).length, 'the listeners go with the import').toBe(before.size);
+
+    await importInForeground(ctx, (opts) => importGgufModel(dataDir, file, 'tiny', opts));
+    expect(ctx.printed).toEqual([expect.objectContaining({ name: 'tiny' })]);
   });
 });

@@ -107,6 +107,50 @@ describe('an unclosed quote', () => {
   });
 });
 
+// RFC 4180 forbids a quote in a field that does not begin with one; Lathe reads such a quote as text (as spreadsheets
+// and Python's csv do) and never lets it cut or join fields. The one case where reading it as text would split a value
+// unannounced is a field with spaces before its opening quote and the delimiter inside the quotes (`x, "y, z"`): with a
+// header of three columns it imported ' "y' and ' z"' as two values. That row is now refused with the columns.
+describe('a quote that breaks RFC 4180', () => {
+  it('inside an unquoted field is kept as text, the field whole, whatever the chunking', () => {
+    const csv = 'text,label\nabc"def,1\n5" screen,0\nsay "hi" now,1\nabc""def,0\n x "y",1\n';
+    for (const size of [1, 3, 100]) {
+      const { records, invalid } = parse('csv', csv, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => [r.line, r.values.text, r.values.label])).toEqual([
+        [2, 'abc"def', '1'], [3, '5" screen', '0'], [4, 'say "hi" now', '1'], [5, 'abc""def', '0'], [6, ' x "y"', '1'],
+      ]);
+    }
+    expect(parse('tsv', 'text\tlabel\n12" pizza, large\t1\n').records[0].values).toEqual({ text: '12" pizza, large', label: '1' });
+  });
+
+  it('after spaces, with the delimiter inside the quotes, refuses the row naming both columns, whatever the chunking', () => {
+    for (const size of [1, 4, 100]) {
+      const { records, invalid } = parse('csv', 'a,b,c\nx, "y, z"\nok,1,2\n', size);
+      expect(records.map((r) => r.line), 'the row is not imported as " "y" and " z""').toEqual([3]);
+      expect(invalid).toEqual([{ line: 2, field: undefined, reason:
+        'field 2 has spaces before its opening quote (column 4), so the quote does not quote it: a quoted field begins right after the comma, ' +
+        'so the comma at column 6 inside the quotes split it in two. Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it)' }]);
+    }
+    const tsv = parse('tsv', 'a\tb\tc\n  "y\tz"\tw\n');
+    expect(tsv.records).toEqual([]);
+    expect(tsv.invalid[0].reason).toMatch(/^field 1 has spaces before its opening quote \(column 3\).*the tab at column 5 inside the quotes split it in two/);
+  });
+
+  it('after spaces, closed before the delimiter or never closed on the row, is text: nothing is split', () => {
+    expect(parse('csv', 'a,b\nx, "y"\nx, "y\n').records.map((r) => r.values.b)).toEqual([' "y"', ' "y']);
+  });
+
+  it('text after a closing quote names its column, and the lines the quoted field ran over', () => {
+    expect(parse('csv', 'a,b\n"abc"def,x\n').invalid[0].reason).toBe('text after the closing quote of field 1 at column 6: quote the whole field and double any " inside it');
+    // a stray quote at the start of line 2 runs the field on to line 3's quote: with --skip-invalid both lines go, and the reason says so
+    expect(parse('csv', 'a,b\n"5 inch,x\n6" screen,y\nz,1\n')).toEqual({
+      records: [{ line: 4, values: { a: 'z', b: '1' } }],
+      invalid: [{ line: 2, field: undefined, reason: 'text after the closing quote of field 1 at line 3, column 3 (its quote opened on line 2, so lines 2–3 were read as this one row): quote the whole field and double any " inside it' }],
+    });
+  });
+});
+
 describe('a raw NUL byte', () => {
   const withNul = (text: string) => text.replaceAll('@', '\0');
   it('makes its CSV/TSV row invalid, naming the column (and the line, inside a multi-line row); the rows after it read', () => {

@@ -129,4 +129,31 @@ describe('readLocatedRows / readPreferenceFile: a broken file is named', () => {
     const absent = path.join(dir, 'absent.jsonl');
     expect(refusal(() => readLocatedRows(absent)).message).toBe(`${absent}: no such file; check the path of the preference file`);
   });
+
+  // Read as UTF-8, UTF-16 gave "line 1: the line is not valid UTF-8" (a BOM) or "holds a NUL byte at column 2" (none),
+  // which sent the user looking for one bad row; it is refused at once as what it is, as the dataset import does.
+  it('UTF-16 text, with a byte order mark or without, plain or gzipped, is refused as UTF-16; a UTF-8 BOM is read', () => {
+    const jsonl = '{"prompt":"Hi?","chosen":"Hello!","rejected":"Go away."}\n{"prompt":"How?","chosen":"Well.","rejected":"Badly."}\n';
+    const csv = 'prompt,chosen,rejected\nHi?,Hello!,Go away.\nHow?,Well.,Badly.\n';
+    const le = (text: string) => Buffer.from(text, 'utf16le');
+    const withBom = 'the file is UTF-16 text (it starts with a UTF-16 byte order mark)';
+    const without = (order: string) => `the file looks like UTF-16 text (${order}, with no byte order mark: every other byte is 0)`;
+    const cases: [string, Buffer, string][] = [
+      ['le-bom.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), le(jsonl)]), withBom],
+      ['be-bom.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), le(csv).swap16()]), withBom],
+      ['le.csv', le(csv), without('little-endian')],
+      ['be.jsonl', le(jsonl).swap16(), without('big-endian')],
+      ['le.jsonl.gz', zlib.gzipSync(le(jsonl)), without('little-endian')],
+    ];
+    for (const [name, bytes, what] of cases) {
+      const file = write(name, bytes);
+      const err = refusal(() => readLocatedRows(file));
+      expect(err.message, name).toBe(`${name} line 1: ${what}; save it as UTF-8 and try again.`);
+      expect([err.code, err.details], name).toEqual(['invalid_params', { file, line: 1 }]);
+    }
+    for (const [name, body] of [['bom.jsonl', jsonl], ['bom.csv', csv]]) {
+      const rows = readLocatedRows(write(name, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)])));
+      expect(rows.map((r) => r.values.prompt), name).toEqual(['Hi?', 'How?']);
+    }
+  });
 });
