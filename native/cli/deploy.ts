@@ -15,6 +15,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
+import { checkOutputFolder } from './output-file.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -125,7 +126,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused; missing folders on the way are created',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
@@ -139,6 +140,7 @@ export const commands: CliCommand[] = [
       if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
+      if (out) checkOutputFolder('out', out);
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
