@@ -97,8 +97,7 @@ export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fr
  * stood and its temporary stayed until a later run there swept it.
  */
 export async function cancellable<T>(cancelled: () => string, work: (signal: AbortSignal) => Promise<T>, undo?: () => void): Promise<T> {
-  // acknowledged at once, as training's 'stopping after this step' is: the writer stops only at its next tensor
-  const cancel = cancelOnSignals((by) => process.stderr.write(`\ncancelling…${by === 'SIGINT' ? ' (Ctrl-C again to end at once)' : ''}\n`));
+  const cancel = cancelOnSignals(); // acknowledged at once: the writer stops only at its next tensor
   try {
     return await work(cancel.signal);
   } catch (err) {

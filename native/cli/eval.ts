@@ -293,7 +293,7 @@ export const commands: CliCommand[] = [
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
       input.projectId = (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null;
       const studio = await openCliStudio(ctx);
-      const cancel = cancelOnSignals(() => process.stderr.write('\nstopping after the current example; partial results are kept…\n'));
+      const cancel = cancelOnSignals('stopping after the current example; partial results are kept…');
       const progress = progressLine(ctx);
       try {
         const { runEvaluation } = await import('../eval/runner.ts');
