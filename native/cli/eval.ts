@@ -11,7 +11,7 @@ import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
-import { plural } from '../api/format.ts';
+import { plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 
 const USAGE =
@@ -183,7 +183,8 @@ function describeOutcome(o: EvalOutcome): string {
   ].join('\n');
 }
 
-function progressLine(ctx: CliContext): { update(done: number, total: number, eta: number | null): void; done(): void } {
+/** The evaluation's progress on stderr: rewritten in place on a terminal, every 2 s otherwise; time left until the end. */
+export function progressLine(ctx: CliContext): { update(done: number, total: number, eta: number | null): void; done(): void } {
   const tty = process.stderr.isTTY;
   let last = 0;
   let shown = false;
@@ -193,7 +194,8 @@ function progressLine(ctx: CliContext): { update(done: number, total: number, et
       const now = Date.now();
       if (!tty && now - last < 2000 && done < total) return;
       last = now;
-      const line = `evaluating: ${done}/${plural(total, 'example')}${eta !== null && done < total ? `, about ${eta}s left` : ''}`;
+      const left = done < total ? timeLeft(eta) : null;
+      const line = `evaluating: ${done}/${plural(total, 'example')}${left ? `, ${left}` : ''}`;
       process.stderr.write(tty ? `\r${line.padEnd(60)}` : `${line}\n`);
       shown = true;
     },
