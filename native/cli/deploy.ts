@@ -7,6 +7,7 @@ import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
+import { fileOnTheWay } from '../models/atomic.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
@@ -71,6 +72,7 @@ function heldOutText(file: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist`);
+    if (code === 'ENOTDIR') throw new UserError(`--text: ${where} does not exist: ${fileOnTheWay(where)} is a file, not a folder`);
     if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
     throw new UserError(`--text: ${where} cannot be read (${code ?? (err as Error).message})`);
   }
