@@ -38,3 +38,15 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
 export function withArticle(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
+
+/**
+ * Time left as a progress line says it: 'under 1s left' (an estimate that rounds to 0 while work remains, where
+ * 'about 0s left' read as done), 'about 12s left', 'about 3 min left', 'about 1.5 h left'; null when unknown.
+ */
+export function timeLeft(seconds: number | null): string | null {
+  if (seconds === null || !Number.isFinite(seconds)) return null;
+  if (seconds < 0.5) return 'under 1s left';
+  if (seconds < 90) return `about ${Math.round(seconds)}s left`;
+  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}

@@ -7,7 +7,7 @@ import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
-import { formatValue, plural } from '../api/format.ts';
+import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
 import { cancelOnSignals } from './cancel.ts';
@@ -50,7 +50,7 @@ function parseSeed(raw: string | undefined): number | undefined {
 }
 
 /** A progress line that rewrites itself on a terminal and prints sparingly when stderr is a file or pipe. */
-function progressPrinter(ctx: CliContext): { update(p: ImportProgress): void; done(): void } {
+export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): void; done(): void } {
   const tty = process.stderr.isTTY;
   let last = 0;
   let shown = false;
@@ -60,8 +60,8 @@ function progressPrinter(ctx: CliContext): { update(p: ImportProgress): void; do
       const now = Date.now();
       if (!tty && now - last < 2000) return;
       last = now;
-      const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? `, about ${p.etaSeconds}s left` : '';
-      const line = `importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}${eta}`;
+      const left = p.fraction < 1 ? timeLeft(p.etaSeconds) : null;
+      const line = `importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}${left ? `, ${left}` : ''}`;
       if (tty) process.stderr.write(`\r${line.padEnd(process.stderr.columns ? process.stderr.columns - 1 : 79).slice(0, (process.stderr.columns ?? 80) - 1)}`);
       else process.stderr.write(`${line}\n`);
       shown = true;

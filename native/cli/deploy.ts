@@ -7,6 +7,7 @@ import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
+import { fileOnTheWay } from '../models/atomic.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
@@ -15,6 +16,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
+import { checkOutputFolder } from './output-file.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -70,6 +72,7 @@ function heldOutText(file: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist`);
+    if (code === 'ENOTDIR') throw new UserError(`--text: ${where} does not exist: ${fileOnTheWay(where)} is a file, not a folder`);
     if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
     throw new UserError(`--text: ${where} cannot be read (${code ?? (err as Error).message})`);
   }
@@ -96,8 +99,7 @@ export async function withProgress<T>(ctx: CliContext, fn: (onProgress: (p: { fr
  * stood and its temporary stayed until a later run there swept it.
  */
 export async function cancellable<T>(cancelled: () => string, work: (signal: AbortSignal) => Promise<T>, undo?: () => void): Promise<T> {
-  // acknowledged at once, as training's 'stopping after this step' is: the writer stops only at its next tensor
-  const cancel = cancelOnSignals((by) => process.stderr.write(`\ncancelling…${by === 'SIGINT' ? ' (Ctrl-C again to end at once)' : ''}\n`));
+  const cancel = cancelOnSignals(); // acknowledged at once: the writer stops only at its next tensor
   try {
     return await work(cancel.signal);
   } catch (err) {
@@ -125,7 +127,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused; missing folders on the way are created',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
@@ -139,6 +141,7 @@ export const commands: CliCommand[] = [
       if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
+      if (out) checkOutputFolder('out', out);
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));

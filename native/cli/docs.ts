@@ -258,7 +258,7 @@ export const commands: CliCommand[] = [
       if (positionals.length !== 1 || !values.dataset || !values['query-column'] || !values['relevant-column']) throw new UserError(`give a collection, --dataset, --query-column and --relevant-column.\nUsage: ${EVAL_USAGE}`);
       const split = (values.split as string | undefined) ?? 'test';
       if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UserError(`--split must be train, validation, test or all; got '${split}'.${didYouMean(split, ['train', 'validation', 'test', 'all'])}\nUsage: ${EVAL_USAGE}`);
-      const cancel = cancelOnSignals();
+      const cancel = cancelOnSignals('stopping after the current query; the runs so far are kept…');
       try {
         await withStore(ctx, async (store) => {
           const modes = (values.modes as string | undefined)?.split(',').map((m) => mode({ mode: m.trim() }, EVAL_USAGE, 'bm25'));

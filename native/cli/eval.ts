@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
+import { fileOnTheWay } from '../models/atomic.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
-import { plural } from '../api/format.ts';
+import { plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 
 const USAGE =
@@ -56,7 +57,9 @@ function readFlagFile(flag: string, file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
+    const why = code === 'ENOENT' ? 'file not found'
+      : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
+        : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
     throw new UserError(`--${flag} ${file}: ${why}`);
   }
 }
@@ -183,7 +186,8 @@ function describeOutcome(o: EvalOutcome): string {
   ].join('\n');
 }
 
-function progressLine(ctx: CliContext): { update(done: number, total: number, eta: number | null): void; done(): void } {
+/** The evaluation's progress on stderr: rewritten in place on a terminal, every 2 s otherwise; time left until the end. */
+export function progressLine(ctx: CliContext): { update(done: number, total: number, eta: number | null): void; done(): void } {
   const tty = process.stderr.isTTY;
   let last = 0;
   let shown = false;
@@ -193,7 +197,8 @@ function progressLine(ctx: CliContext): { update(done: number, total: number, et
       const now = Date.now();
       if (!tty && now - last < 2000 && done < total) return;
       last = now;
-      const line = `evaluating: ${done}/${plural(total, 'example')}${eta !== null && done < total ? `, about ${eta}s left` : ''}`;
+      const left = done < total ? timeLeft(eta) : null;
+      const line = `evaluating: ${done}/${plural(total, 'example')}${left ? `, ${left}` : ''}`;
       process.stderr.write(tty ? `\r${line.padEnd(60)}` : `${line}\n`);
       shown = true;
     },
@@ -293,7 +298,7 @@ export const commands: CliCommand[] = [
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
       input.projectId = (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null;
       const studio = await openCliStudio(ctx);
-      const cancel = cancelOnSignals(() => process.stderr.write('\nstopping after the current example; partial results are kept…\n'));
+      const cancel = cancelOnSignals('stopping after the current example; partial results are kept…');
       const progress = progressLine(ctx);
       try {
         const { runEvaluation } = await import('../eval/runner.ts');

@@ -9,6 +9,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
+import { checkOutputFile, checkOutputFolder } from './output-file.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
@@ -36,7 +37,7 @@ export const commands: CliCommand[] = [
       dtype: `gguf: ${GGUF_DTYPES.join(', ')} (default f16; norms stay f32, matrices whose rows are not whole 32-value blocks stay f16). onnx: a comma-separated list of ${ONNX_DTYPES.join(', ')} (default fp32,q8,q4; the first is the folder's default). hf: ${MERGE_DTYPES.join(', ')} (default fp32)`,
       adapter: "gguf: write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model. hf: merge the adapter into the exported weights",
       'accuracy-level': "onnx: MatMulNBits' accuracy_level for q4/int8 (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations; default 4)",
-      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF, is refused',
+      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF, is refused; missing folders on the way are created',
     },
     options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' } },
     async run({ values }, ctx) {
@@ -45,6 +46,13 @@ export const commands: CliCommand[] = [
       const format = choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
       if (values['accuracy-level'] !== undefined && format !== 'onnx') throw new UserError(`--accuracy-level applies to --format onnx only.\nUsage: ${EXPORT_USAGE}`);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
+      /** Where the export goes: --out, refused now if it cannot be written as a `kind` (output-file.ts), or `fallback`. */
+      const destination = (kind: 'file' | 'folder', fallback: string): string => {
+        const given = values.out as string | undefined;
+        if (given !== undefined && kind === 'file') checkOutputFile('out', given, fallback);
+        if (given !== undefined && kind === 'folder') checkOutputFolder('out', given);
+        return path.resolve(given ?? fallback);
+      };
       // the engine behind each format, loaded when an export runs (not for `lathe --help`)
       const [{ exportGguf }, { exportLoraGguf }, { findDecoder }, { folderBytes, mergeToFolder }, { exportOnnxFolder }, { copyHfFolder }] = await Promise.all([
         import('../deploy/gguf-write.ts'), import('../deploy/gguf-lora.ts'), import('../models/registry.ts'),
@@ -54,7 +62,7 @@ export const commands: CliCommand[] = [
         const dtypes = dtypeList<OnnxDtype>((values.dtype as string | undefined) ?? 'fp32,q8,q4', ONNX_DTYPES, EXPORT_USAGE);
         const level = accuracyLevel(values, EXPORT_USAGE);
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
-        const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-onnx`);
+        const out = destination('folder', `${safeName(model.name)}-onnx`);
         const r = await cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal })));
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
         return;
@@ -63,7 +71,7 @@ export const commands: CliCommand[] = [
         const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, EXPORT_USAGE);
         if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for --format hf.\nUsage: ${EXPORT_USAGE}`);
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
-        const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}-hf`);
+        const out = destination('folder', `${safeName(model.name)}-hf`);
         const adapter = values.adapter as string | undefined;
         const r = await cancellable(untouched('export', out), (signal) => withProgress(ctx, async (onProgress) => {
           onProgress({ fraction: 0.1, message: adapter ? `merging ${adapter} into ${model.name}` : `writing ${model.name} as ${dtype[0]}` });
@@ -77,7 +85,7 @@ export const commands: CliCommand[] = [
       const adapter = values.adapter as string | undefined;
       if (adapter !== undefined) {
         if (values.dtype !== undefined) throw new UserError(`--dtype applies to a model export; a GGUF adapter is written as f32.\nUsage: ${EXPORT_USAGE}`);
-        const out = path.resolve((values.out as string | undefined) ?? `${path.basename(path.resolve(adapter))}.lora.gguf`);
+        const out = destination('file', `${path.basename(path.resolve(adapter))}.lora.gguf`);
         const { onProgress } = progressLine(ctx);
         let result;
         try {
@@ -88,7 +96,7 @@ export const commands: CliCommand[] = [
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }
-      const out = path.resolve((values.out as string | undefined) ?? `${safeName(model.name)}.${dtype}.gguf`);
+      const out = destination('file', `${safeName(model.name)}.${dtype}.gguf`);
       const { onProgress } = progressLine(ctx);
       let result;
       try {

@@ -1,6 +1,7 @@
 // How the training commands (`lathe train`, `lathe pretrain`, `lathe align dpo|ppo|reward`) run a run in the
 // foreground: metrics straight to the store, progress on stderr, Ctrl-C stops after the current step (the run
 // checkpoints there), and the outcome printed, with exit code 130 when it was cancelled.
+import { timeLeft } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
@@ -37,7 +38,8 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
       const now = Date.now();
       if (now - last < 1000 && fraction < 1) return;
       last = now;
-      ctx.info(`${what}: ${message}${eta !== null ? `, about ${eta}s left` : ''}`);
+      const left = fraction < 1 ? timeLeft(eta) : null; // the last step's report comes before its checkpoint
+      ctx.info(`${what}: ${message}${left ? `, ${left}` : ''}`);
     },
     onRun: (id) => {
       runId = id;

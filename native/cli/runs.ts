@@ -208,8 +208,8 @@ export const commands: CliCommand[] = [
       const csv = values.csv as string | undefined;
       const jsonFile = values['json-file'] as string | undefined;
       // refused before the comparison is made: a path that cannot be written, or one file named for both formats
-      if (csv !== undefined) checkOutputFile('csv', csv);
-      if (jsonFile !== undefined) checkOutputFile('json-file', jsonFile);
+      if (csv !== undefined) checkOutputFile('csv', csv, 'comparison.csv');
+      if (jsonFile !== undefined) checkOutputFile('json-file', jsonFile, 'comparison.json');
       if (csv !== undefined && jsonFile !== undefined && path.resolve(csv) === path.resolve(jsonFile)) throw new UserError(`--csv and --json-file both name ${csv}; the second would replace the first: give two files.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);

@@ -22,6 +22,7 @@ import { rubricOf } from './judge.ts';
 import { aggregateGeneration, aggregatePerplexity, expandMetrics, isPerplexityRun, ROUGE_STEM, timingOf } from './scoring.ts';
 import { plural } from '../api/format.ts';
 import { stoppedStatus } from '../jobs/stopped.ts';
+import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 export const BOOTSTRAP = { samples: 1000, seed: 0, confidence: 0.95 };
@@ -62,24 +63,6 @@ export interface EvalOutcome {
   metrics: MetricValue[];
   timing: ReturnType<typeof timingOf>;
   predictionsPath: string;
-}
-
-/** How many examples the first batch finished, and when (performance.now()). */
-export interface WarmMark {
-  done: number;
-  at: number;
-}
-
-/**
- * Seconds left at the pace since the first batch finished; null while that batch is all there is. The first batch
- * pays the warm-up (the sessions' first runs size their memory, code paths are compiled), a few times a later one's
- * time: an estimate from it alone said 13 s left where 4 were (stories260K, 30 copies of one DialogSum example).
- */
-export function steadyEtaSeconds(warm: WarmMark, now: number, done: number, total: number): number | null {
-  if (done >= total) return 0;
-  if (done <= warm.done) return null;
-  const secondsPerExample = (now - warm.at) / 1000 / (done - warm.done);
-  return Math.round(secondsPerExample * (total - done));
 }
 
 function parseInput(input: EvalStartParams): EvalConfigInput {

@@ -116,6 +116,41 @@ export function sweepBeside(target: string): string[] {
   return sweepAbandonedTemporaries(path.dirname(full), 1, (name) => name.startsWith(own) && /^\d+-[0-9a-f]{8}$/.test(name.slice(own.length)));
 }
 
+/** The path's stat, or null where nothing is there (ENOENT) or a part of the path is a file (ENOTDIR). */
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/** The first folder on the way to `target` that is a file, not a folder (full path), or null. */
+export function fileOnTheWay(target: string): string | null {
+  for (let dir = path.dirname(path.resolve(target)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const stat = statOrNull(dir); // null: missing, or below the file this walk is looking for
+    if (stat) return stat.isDirectory() ? null : dir;
+  }
+  return null;
+}
+
+/**
+ * Why `target`, a destination the user chose (an export's --out, runs compare --csv, the Integrate page's "Write to"),
+ * cannot be written as a `kind`, or null. Checked before the work, since the writers find out only at its end (a
+ * bare "ENOTDIR: not a directory, stat '…'" after a whole export): a folder where a file goes (`example`, a file name,
+ * shows the path to give instead), a file where a folder goes, a path through a file. Missing folders on the way
+ * are fine: the writers create them.
+ */
+export function outputPathProblem(target: string, kind: 'file' | 'folder', example?: string): string | null {
+  const stat = statOrNull(path.resolve(target));
+  if (kind === 'file' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
+  if (kind === 'folder' && stat && !stat.isDirectory()) return 'this is a file; give a folder to write (an earlier export there, or a new or empty one)';
+  const file = fileOnTheWay(target);
+  return file ? `${file} is a file, not a folder; choose a path in a folder (missing folders are created)` : null;
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');

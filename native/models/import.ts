@@ -19,6 +19,7 @@ import { expectedTensors, parameterCounts } from './params.ts';
 import { isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
 import { modelsDir } from './registry.ts';
 import { sweepDeadImports, TEMP_PREFIX } from './import-temp.ts';
+import { modelFolderProblem } from './import-hints.ts';
 import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 
@@ -151,38 +152,14 @@ function checkEncoderFolder(dir: string): CheckedFolder | null {
   return { kind: 'encoder', architecture: encoder.architecture, parameterCount, files: [...present, ...index, ...shards] };
 }
 
-/** For a single file given where a folder was expected: the import that takes files of its kind, if one does. */
-function otherImporter(file: string): string {
-  if (/\.gguf$/i.test(file)) return "; a GGUF file is imported with 'lathe model import-gguf FILE --name N'";
-  if (/\.bin$/i.test(file)) return "; a llama2.c checkpoint is imported with 'lathe model import-llama2c CKPT.bin --tokenizer TOK.bin --name N'";
-  return '';
-}
-
-/**
- * For a folder with no config.json: the import that takes the checkpoint files it holds instead (a GGUF file, a
- * llama2.c checkpoint and its tokenizer), named, or ''.
- */
-function otherImporterIn(dir: string): string {
-  const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile()).sort();
-  const gguf = files.find((f) => /\.gguf$/i.test(f));
-  if (gguf) return `; it holds ${gguf}, a GGUF file, which is imported with 'lathe model import-gguf ${path.join(dir, gguf)} --name N'`;
-  const bins = files.filter((f) => /\.bin$/i.test(f));
-  if (bins.length === 0) return '';
-  const tokenizer = bins.find((f) => /^tok/i.test(f));
-  const checkpoint = bins.find((f) => f !== tokenizer);
-  if (!checkpoint) return '';
-  return `; it holds ${bins.join(' and ')}: a llama2.c checkpoint is imported with 'lathe model import-llama2c ${path.join(dir, checkpoint)} --tokenizer ${tokenizer ? path.join(dir, tokenizer) : 'TOK.bin'} --name N'`;
-}
-
 /**
  * Check that `dir` is a folder Lathe can run, reading only JSON and safetensors headers: every tensor the
  * config implies is there with its shape and a readable dtype. Errors name the file and the tensor.
  * A sentence encoder (BERT family, nomic) is an embedding model; anything else must be a decoder Lathe runs.
  */
 export function checkModelFolder(dir: string): CheckedFolder {
-  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: no such folder; check the path (give the folder that holds config.json, the .safetensors weights and tokenizer.json)`);
-  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporter(dir)}`);
-  if (!fs.existsSync(path.join(dir, 'config.json'))) throw new CheckpointError(`${dir}: no config.json, so it is not a Hugging Face model folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json${otherImporterIn(dir)}`);
+  const problem = modelFolderProblem(dir);
+  if (problem) throw new CheckpointError(problem);
   const encoder = checkEncoderFolder(dir);
   if (encoder) return encoder;
   const folder = readHfFolder(dir);

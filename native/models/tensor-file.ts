@@ -2,6 +2,7 @@
 // errors that name the file, and reading one tensor's bytes, refusing a file cut short.
 import fs from 'node:fs';
 import { CheckpointError } from '../api/errors.ts';
+import { fileOnTheWay } from './atomic.ts';
 
 /**
  * Open `file` and hand its descriptor and size to `parse` (which reads the header); the descriptor is closed if
@@ -24,8 +25,10 @@ function openForReading(file: string): number {
   try {
     return fs.openSync(file, 'r');
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CheckpointError(missing ? `${file}: no such file; check the path` : `${file}: cannot open (${(err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CheckpointError(`${file}: no such file; check the path`);
+    if (code === 'ENOTDIR') throw new CheckpointError(`${file}: no such file: ${fileOnTheWay(file)} is a file, not a folder; check the path`);
+    throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
   }
 }
 

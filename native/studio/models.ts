@@ -8,10 +8,17 @@ import { StudioError } from '../api/errors.ts';
 import type { GgufImportParams, modelMethods } from '../api/models.ts';
 import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
+import { modelFolderProblem, type OtherImports } from '../models/import-hints.ts';
 import { generationService } from './generate-service.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 
 type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>>;
+
+/** The other imports as the app offers them (the Select page's Add a model), for the hint on a folder that is not a model's. */
+const IMPORT_CHOICES: OtherImports = {
+  gguf: (file) => `under Add a model › GGUF file, with the path ${file}`,
+  llama2c: (checkpoint, tokenizer) => `under Add a model › llama2.c checkpoint, with the checkpoint ${checkpoint} and ${tokenizer ? `the tokenizer ${tokenizer}` : 'its tokenizer (tokenizer.bin or tok512.bin)'}`,
+};
 
 function requireFile(file: string, field: string, what: string): string {
   const resolved = path.resolve(file);
@@ -36,13 +43,9 @@ export const modelHandlers: ModelHandlers = {
   'models.get': ({ id }, _raw, ctx) => modelCard(ctx.store.models.find(id, 'id')),
   'models.importFolder': ({ path: dir, name }, _raw, ctx) => {
     const resolved = path.resolve(dir);
-    const where = { field: 'path', file: dir };
-    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
-      throw new StudioError('invalid_params', `${dir}: no such folder; give the folder that holds config.json, the .safetensors weights and tokenizer.json`, where);
-    }
-    if (!fs.existsSync(path.join(resolved, 'config.json'))) {
-      throw new StudioError('invalid_params', `${dir}: no config.json; give a Hugging Face model folder (config.json, .safetensors weights, tokenizer.json)`, where);
-    }
+    // the CLI's check and hint (models/import-hints.ts), naming this app's imports where it names its commands
+    const problem = modelFolderProblem(resolved, IMPORT_CHOICES); // full paths: the hint is pasted into another form
+    if (problem) throw new StudioError('invalid_params', problem, { field: 'path', file: dir });
     ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'folder', path: resolved, name } satisfies ModelImportParams);
   },

@@ -7,6 +7,7 @@ import type { TrainerState } from './checkpoints.ts';
 import { learningRate, type ScheduleKind } from './schedule.ts';
 import type { Feeds, TrainingSession } from './session.ts';
 import { plural } from '../api/format.ts';
+import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 
 export interface LoopOptions {
   totalSteps: number;
@@ -70,8 +71,9 @@ export async function evaluateBatches(runner: TrainingSession, batches: readonly
 
 export async function trainLoop(runner: TrainingSession, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
   let lastLoss: number | null = null;
-  const started = Date.now();
   const firstStep = state.step + 1;
+  // time left is timed from the end of this process's first step, which pays the warm-up (jobs/eta.ts)
+  let warm: WarmMark | null = null;
   const evaluate = async (step: number): Promise<boolean> => {
     const { loss: val, metrics } = await evaluateBatches(runner, data.validation(opts.evalBatches), opts.dropout, 'the validation split');
     env.metric(step, 'val_loss', val);
@@ -109,9 +111,9 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     for (const [name, value] of Object.entries(metrics)) env.metric(step, name, value);
     env.metric(step, 'tokens_per_second', tokens / seconds);
     env.metric(step, 'rss_mb', process.memoryUsage().rss / 2 ** 20);
-    const elapsed = (Date.now() - started) / 1000;
-    const done = step - firstStep + 1;
-    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, Math.round((elapsed / done) * (opts.totalSteps - step)));
+    const now = performance.now();
+    warm ??= { done: step, at: now };
+    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, steadyEtaSeconds(warm, now, step, opts.totalSteps));
     const stop = opts.evalEvery > 0 && (step % opts.evalEvery === 0 || step === opts.totalSteps) ? await evaluate(step) : false;
     if ((opts.saveEvery > 0 && step % opts.saveEvery === 0) || step === opts.totalSteps || stop) await env.save(state);
     if (stop) {

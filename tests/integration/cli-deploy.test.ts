@@ -87,7 +87,7 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     // a GGUF file is written to a file: a folder is refused before a byte is written, not by the final rename (a bare
     // EISDIR that left the whole temporary file beside the folder)
     const gguf = lathe(data, ['export', '--model', 's260k', '--out', keep]);
-    expect([gguf.code, gguf.stderr]).toEqual([2, expect.stringMatching(/my-work is a folder; give the path of the file to write/)]);
+    expect([gguf.code, gguf.stderr]).toEqual([2, expect.stringMatching(/--out .*my-work: this is a folder; give the path of the file to write, e\.g\. .*my-work\/s260k\.f16\.gguf/)]);
     expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('my-work.'))).toEqual([]); // no temporary sibling left
     const again = path.join(tmp, 'exp-again');

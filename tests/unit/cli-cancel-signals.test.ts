@@ -1,6 +1,7 @@
 // SIGTERM to `lathe dataset import` exited 130, the SIGINT code; the long foreground commands (dataset and model
 // imports, eval, docs add and docs eval) now share one handler (native/cli/cancel.ts) that answers 128 + the signal's
-// number and cancels the work through its AbortSignal, so its temporary files go whichever signal came.
+// number and cancels the work through its AbortSignal, so its temporary files go whichever signal came. It says at
+// once that it heard, as export, merge and quantize did alone: the imports said nothing until their work had stopped.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../native/cli.ts';
 import { cancelOnSignals, type CancelSignal } from '../../native/cli/cancel.ts';
 import { openStore } from '../../native/store/db.ts';
+import { ACKNOWLEDGED, stderrOf } from './stderr-capture.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-cancel-signals-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -23,17 +25,18 @@ function deliver(signal: CancelSignal, before: Set<Listener>): number {
 }
 
 describe('cancelOnSignals', () => {
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s aborts once and answers %d; release stops listening', (signal, code) => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s aborts once, says so at once and answers %d; release stops listening', async (signal, code) => {
     const before = { SIGINT: listening('SIGINT'), SIGTERM: listening('SIGTERM') };
-    const heard: CancelSignal[] = [];
-    const cancel = cancelOnSignals((by) => heard.push(by));
+    const cancel = cancelOnSignals();
     expect(cancel.by).toBeNull();
-    expect(deliver(signal, before[signal])).toBe(1);
+    const { result: delivered, written } = await stderrOf(() => deliver(signal, before[signal]));
+    expect(delivered).toBe(1);
+    expect(written).toEqual([ACKNOWLEDGED[signal]]);
     expect(cancel.signal.aborted).toBe(true);
     expect([cancel.by, cancel.exitCode]).toEqual([signal, code]);
     const other = signal === 'SIGINT' ? 'SIGTERM' : 'SIGINT';
-    deliver(other, before[other]); // a later signal of the other kind changes nothing
-    expect([cancel.by, cancel.exitCode, heard]).toEqual([signal, code, [signal]]);
+    const later = await stderrOf(() => deliver(other, before[other])); // a later signal of the other kind changes nothing
+    expect([cancel.by, cancel.exitCode, later.written]).toEqual([signal, code, []]);
     cancel.release();
     expect(listening('SIGINT')).toEqual(before.SIGINT);
     expect(listening('SIGTERM')).toEqual(before.SIGTERM);
@@ -53,13 +56,15 @@ describe('lathe dataset import, interrupted', () => {
     const err: string[] = [];
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-    let exit: number;
+    let run: { result: number; written: string[] };
     try {
-      exit = await main(['dataset', 'import', file, '--name', 'rows', '--data-dir', dataDir]);
+      run = await stderrOf(() => main(['dataset', 'import', file, '--name', 'rows', '--data-dir', dataDir]));
     } finally {
       clearInterval(timer);
       vi.restoreAllMocks();
     }
+    const exit = run.result;
+    expect(run.written, 'the signal is acknowledged at once, as an export’s is').toContain(ACKNOWLEDGED[signal]);
     expect(err.join('\n')).toContain('import cancelled; nothing was imported.');
     expect(exit).toBe(code);
     expect(fs.readdirSync(path.join(dataDir, 'datasets')), 'no temporary folder is left').toEqual([]);

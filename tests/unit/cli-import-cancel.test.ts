@@ -5,7 +5,8 @@
 // died where it was and left the partial copy behind until some later import swept it.
 // A GGUF import dequantised every tensor in one synchronous loop, so a signal (which arrives on the event loop) was
 // heard only once all were done and the folder written; it now stops within a tensor, through the same
-// stopIfCancelled the exports use.
+// stopIfCancelled the exports use. The first signal is acknowledged at once ('cancelling… (Ctrl-C again to end at
+// once)'), as an export's is: the imports said nothing until the work had stopped.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { openStore } from '../../native/store/db.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { ACKNOWLEDGED, stderrOf } from './stderr-capture.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-import-cancel-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -56,7 +58,8 @@ describe('lathe model import, interrupted', () => {
         },
       };
     };
-    const err = await importInForeground(ctx, (opts) => importModelFolder(dataDir, src, 'tiny', interruptWhenCopying(opts))).then(() => null, (e: unknown) => e);
+    const { result: err, written } = await stderrOf(() => importInForeground(ctx, (opts) => importModelFolder(dataDir, src, 'tiny', interruptWhenCopying(opts))).then(() => null, (e: unknown) => e));
+    expect(written, 'the signal is acknowledged at once, as an export’s is').toContain(ACKNOWLEDGED[signal]);
     expect(err).toBeInstanceOf(UserError);
     expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
     expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
@@ -92,7 +95,8 @@ describe('lathe model import-gguf, interrupted while dequantising', () => {
         if (p.message === 'dequantising tensor 1 of 21') setImmediate(() => deliver(signal, before));
       },
     });
-    const err = await importInForeground(ctx, (opts) => importGgufModel(dataDir, file, 'tiny', interruptAtFirstTensor(opts))).then(() => null, (e: unknown) => e);
+    const { result: err, written } = await stderrOf(() => importInForeground(ctx, (opts) => importGgufModel(dataDir, file, 'tiny', interruptAtFirstTensor(opts))).then(() => null, (e: unknown) => e));
+    expect(written).toContain(ACKNOWLEDGED[signal]);
     expect(err).toBeInstanceOf(UserError);
     expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
     expect(seen, 'no tensor after the one the signal came in, no folder written').toEqual([`reading tiny-${signal}.gguf`, 'dequantising tensor 1 of 21']);

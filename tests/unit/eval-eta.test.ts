@@ -8,7 +8,8 @@ import type { EvalExample } from '../../native/api/eval.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import type { EvalItem } from '../../native/eval/runner-data.ts';
-import { runEvaluation, steadyEtaSeconds, type EvalProgress } from '../../native/eval/runner.ts';
+import { runEvaluation, type EvalProgress } from '../../native/eval/runner.ts';
+import { steadyEtaSeconds } from '../../native/jobs/eta.ts';
 import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
 import { tempStores } from './temp-stores.ts';
 

@@ -1,0 +1,86 @@
+// Where an export or merge goes (--out, the Integrate page's outPath) is checked before the work, as runs compare's
+// --csv is (models/atomic.ts' outputPathProblem, one check for all): a path through a file failed after the whole
+// export with a bare "ENOTDIR: not a directory, stat '…'" (GGUF) or "EEXIST: file already exists, mkdir '…'" (ONNX,
+// Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { importModelFolder } from '../../native/models/import.ts';
+import { outputPathProblem } from '../../native/models/atomic.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { refusal, tempStudios } from './studio-calls.ts';
+import { tempStores } from './temp-stores.ts';
+
+const { tempDir } = tempStores('lathe-output-paths-');
+const studios = tempStudios('lathe-output-paths-studio-', 'electron');
+
+/** A data directory holding the model 'tiny', and a folder holding the user's file notes.txt. */
+async function setUp(dataDir = tempDir()): Promise<{ dataDir: string; out: string; notes: string }> {
+  const src = path.join(tempDir(), 'tiny');
+  const config = CONFIGS.llama3;
+  await writeHfFolder(src, { config, tensors: randomTensors(config, 5), ...charTokenizer(config.vocab_size as number) });
+  await importModelFolder(dataDir, src, 'tiny');
+  const out = tempDir();
+  const notes = path.join(out, 'notes.txt');
+  fs.writeFileSync(notes, 'my notes\n');
+  return { dataDir, out, notes };
+}
+
+describe('outputPathProblem', () => {
+  it('names a folder where a file goes, a file where a folder goes, and the file a path runs through', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, 'x');
+    expect(outputPathProblem(dir, 'file', 'm.gguf')).toBe(`this is a folder; give the path of the file to write, e.g. ${path.join(dir, 'm.gguf')}`);
+    expect(outputPathProblem(file, 'folder')).toBe('this is a file; give a folder to write (an earlier export there, or a new or empty one)');
+    for (const kind of ['file', 'folder'] as const) {
+      expect(outputPathProblem(path.join(file, 'a', 'b'), kind)).toBe(`${file} is a file, not a folder; choose a path in a folder (missing folders are created)`);
+      expect(outputPathProblem(path.join(dir, 'new', 'deeper', 'x'), kind)).toBeNull();
+    }
+    expect(outputPathProblem(file, 'file')).toBeNull(); // an earlier output, replaced
+    expect(outputPathProblem(dir, 'folder')).toBeNull();
+  });
+});
+
+describe('export --out and merge --out that cannot be written', () => {
+  it('are refused before the work, naming the flag and the file in the way, writing nothing', async () => {
+    const { dataDir, out, notes } = await setUp();
+    const refused = async (args: string[]) => {
+      const { code, stderr } = await latheInProcess(args, dataDir);
+      expect(code, stderr).toBe(2);
+      return stderr;
+    };
+    const through = `${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`;
+    const gguf = path.join(notes, 'sub', 'tiny.gguf');
+    expect(await refused(['export', '--model', 'tiny', '--out', gguf])).toBe(`lathe export: --out ${gguf}: ${through}`);
+    expect(await refused(['export', '--model', 'tiny', '--adapter', path.join(out, 'adapter'), '--out', gguf])).toBe(`lathe export: --out ${gguf}: ${through}`);
+    const folder = path.join(notes, 'sub');
+    for (const format of ['onnx', 'hf']) expect(await refused(['export', '--model', 'tiny', '--format', format, '--out', folder])).toBe(`lathe export: --out ${folder}: ${through}`);
+    expect(await refused(['merge', '--model', 'tiny', '--adapter', path.join(out, 'adapter'), '--out', folder])).toBe(`lathe merge: --out ${folder}: ${through}`);
+    expect(await refused(['export', '--model', 'tiny', '--format', 'hf', '--out', notes])).toBe(`lathe export: --out ${notes}: this is a file; give a folder to write (an earlier export there, or a new or empty one)`);
+    expect(await refused(['export', '--model', 'tiny', '--dtype', 'q8_0', '--out', out])).toBe(`lathe export: --out ${out}: this is a folder; give the path of the file to write, e.g. ${path.join(out, 'tiny.q8_0.gguf')}`);
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
+  });
+
+  it('a missing folder on the way is still created', async () => {
+    const { dataDir, out } = await setUp();
+    const folder = path.join(out, 'new', 'deeper', 'tiny-hf');
+    const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', '--format', 'hf', '--out', folder], dataDir);
+    expect(code, stderr).toBe(0);
+    expect(fs.existsSync(path.join(folder, 'config.json'))).toBe(true);
+  });
+});
+
+describe('the Studio API’s deploy.export', () => {
+  it('refuses an outPath through a file at once, on the field outPath, starting no job', async () => {
+    const { studio, dataDir } = studios.open();
+    const { notes } = await setUp(dataDir);
+    const outPath = path.join(notes, 'sub', 'tiny.gguf');
+    const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'gguf', dtypes: ['f16'], outPath }));
+    expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${outPath}: ${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`, { field: 'outPath', file: outPath }]);
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
+});
