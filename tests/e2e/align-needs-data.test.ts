@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SHARED_DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e align-needs-data tests skipped: ${skipReason}`);
@@ -112,5 +112,43 @@ describe.skipIf(skipReason !== null)('the Align tab of a project with no prefere
     await page.getByLabel('Dataset').selectOption({ label: 'story-pairs' });
     await page.getByTestId('align-preview').getByText('This dataset cannot feed this method yet').waitFor();
     expect(await page.getByTestId('preference-data-help').count()).toBe(0);
+  });
+});
+
+describe.skipIf(skipReason !== null)('a dataset of preference pairs on the Datasets page', () => {
+  let pairsId = '';
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', PROJECT, '--task', 'generation')).id;
+      await importS260k(studio);
+      const pairs = path.join(studio.dataDir, 'pairs.jsonl');
+      writeStoryPreferences(pairs, 24);
+      pairsId = (await latheJson<{ id: string }>(studio, 'dataset', 'import', pairs, '--name', 'pairs', '--project', projectId)).id;
+    },
+  });
+
+  it('shows its pair mapped and saved; a field of the task saved beside it keeps the pair, which Align still reads', async () => {
+    const { studio, page, pageErrors } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets/${pairsId}`);
+    const card = page.getByRole('region', { name: 'Column mapping' });
+    await card.waitFor();
+    // As imported: the pair is mapped, so nothing is pending (it read "Not saved" and "Still needed: Text").
+    await card.getByText('Saved', { exact: true }).waitFor();
+    expect(await card.getByText(/^Still needed/).count()).toBe(0);
+    const pair = card.getByTestId('mapping-pairs');
+    expect(await pair.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await pair.getByLabel('Chosen answer').inputValue()).toBe('chosen');
+    expect(await pair.getByLabel('Rejected answer').inputValue()).toBe('rejected');
+    await shootFromTop(page, 'mapping-pairs');
+
+    // Mapping the generation task's Text too (the chosen answers as text to learn) saves all of it: the pair stays.
+    await card.getByLabel('Text', { exact: true }).selectOption('chosen');
+    await card.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByRole('status').filter({ hasText: 'Column mapping saved' }).waitFor();
+    const saved = await callApi<{ mapping: Record<string, string> }>(studio, 'datasets.get', { id: pairsId });
+    expect(saved.mapping).toEqual({ target: 'chosen', prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' });
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    await page.getByTestId('align-pair').first().waitFor();
+    expect(pageErrors).toEqual([]);
   });
 });
