@@ -1,8 +1,10 @@
 // What a walk through the main pages in light and dark found, checked in Chromium against `lathe serve`: Pretrain's
 // Start, grey while the corpus is empty, says beside it (and to a screen reader) what it waits for; Fine-tune's
 // memory bars take the accent like every other bar, the warning colour being kept for a need that is tight (an
-// always-orange full bar read as a warning beside "fits in 23.5 GB"). Shots land in tests/e2e/screenshots/walk-*.
-import { existsSync } from 'node:fs';
+// always-orange full bar read as a warning beside "fits in 23.5 GB"); the Datasets import form gives a chosen file's
+// size in the studio's one formatter (B, KB, MB), not in whole KB ("0 KB" for a small file). Shots land in tests/e2e/screenshots/walk-*.
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
 import { browserSkipReason, SHARED_DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
@@ -36,6 +38,21 @@ describe.skipIf(skipReason !== null)('what a walk through the pages found', () =
     await page.getByLabel('Hidden size').fill('130');
     await expect.poll(() => start.isDisabled()).toBe(true);
     expect(await why()).toBe('To start, fix the fields marked above.');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Datasets: a chosen file\'s size reads in the one formatter\'s units (it said "0 KB" for a small file)', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const small = path.join(studio.dataDir, 'tiny.jsonl');
+    writeFileSync(small, '{"prompt": "Hi.", "output": "A greeting."}\n'); // 43 bytes
+    const larger = path.join(studio.dataDir, 'larger.jsonl');
+    writeFileSync(larger, `${'{"prompt": "Once upon a time", "output": "there was a fox."}\n'.repeat(45_000)}`); // 2,745,000 bytes, 2.6 MiB
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets`);
+    await page.getByRole('button', { name: 'Import a file' }).click();
+    await page.getByLabel('Dataset file').setInputFiles(small);
+    await page.getByText('tiny.jsonl · 43 B', { exact: true }).waitFor();
+    await page.getByLabel('Dataset file').setInputFiles(larger);
+    await page.getByText('larger.jsonl · 2.6 MB', { exact: true }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // Importing a dataset: pick a file (browser: upload it; desktop: the native dialog gives a path), name it,
 // choose split sizes and whether to skip invalid rows, then follow the import job's progress to the end.
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { humanBytes } from '../../../../native/api/format.ts';
 import { SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -114,7 +115,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       </Card>
     );
   }
-  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosenName(chosen)) : null;
+  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${humanBytes(chosen.file.size)}` : chosenName(chosen)) : null;
   return (
     <Card aria-label="Import a dataset">
       <CardHeader title="Import a dataset" subtitle="JSON Lines, JSON, CSV or TSV, optionally gzipped. Rows are checked, hashed and split once, reproducibly." />
