@@ -164,9 +164,10 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
             <div className="row small">
               {/* A live region for the stage only (the message and percentage change every tick and would chatter). */}
               <strong role="status">{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
-              <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>
+              {/* Failed, the callout below says why: the job's own "failed" and a 0% beside "Import failed" said it twice more. */}
+              {job?.state !== 'failed' && <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>}
               <span className="spacer" />
-              {job && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
+              {job && job.state !== 'failed' && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
             </div>
             <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.fraction : job ? job.progress : null} state={job?.state} />
           </div>
