@@ -175,6 +175,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       await page.getByLabel('Dataset file').setInputFiles(bad);
       await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
       await page.getByRole('alert').filter({ hasText: 'The file was not imported' }).waitFor({ timeout: 60_000 });
+      // Said once, beside the callout that says why (it read "Import failed · failed · 0%").
+      expect(await page.getByTestId('import-progress').textContent()).toBe('Import failed');
       await expectAccessible('import refused', 'import-refused');
     });
 

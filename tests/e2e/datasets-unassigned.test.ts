@@ -281,16 +281,21 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Scratch notes');
 
-    // The run finished: the same row deletes it, after saying what goes and what stays.
+    // The run finished, with a score: the same row deletes it, after saying exactly what goes (the project's own
+    // record, and the scorecard and journey made from it) and what stays (the run, with its score; models).
     const done = openStore(studio.dataDir);
     try {
+      done.runs.addMetric({ runId: liveRun, step: 0, name: 'exact_match', value: 0.4 });
       done.runs.setStatus(liveRun, 'succeeded');
     } finally {
       done.close();
     }
     await page.keyboard.press('Enter');
-    await dialog.getByText('Its 1 run stays, in no project: it is not deleted. The Runs page lists it under its “No project” filter.').waitFor();
-    await dialog.getByText('Its scope — task, success metric, target and constraints — is removed.').waitFor();
+    const lost = dialog.getByRole('region', { name: 'Deleted' });
+    const kept = dialog.getByRole('region', { name: 'Kept' });
+    await kept.getByText('Its 1 run stays, in no project: it is not deleted. The run keeps its scores, logs and files. The Runs page lists it under its “No project” filter.').waitFor();
+    expect(await lost.textContent()).toBe('DeletedThe project’s own record: its name, description, task, success metric and target, and constraints. Its scorecard and journey go with it, since they measure its runs against that target.');
+    expect(await kept.textContent()).toContain('Models belong to no project: none is deleted, the ones its runs wrote included.');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
     await shootSchemes(page, 'projects-row-delete-confirm');
     await page.keyboard.press('Tab');
@@ -302,6 +307,8 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     expect(await page.getByRole('button', { name: /Current project/ }).textContent()).toContain('Dialogue summaries');
     const left = await lathe<{ id: string; projectId: string | null }[]>('runs', 'list');
     expect(left.find((r) => r.id === liveRun)?.projectId).toBeNull();
+    // As the dialog said: the run kept its score.
+    expect((await callApi<{ name: string; value: number }[]>(studio, 'runs.metrics', { id: liveRun })).map((m) => [m.name, m.value])).toEqual([['exact_match', 0.4]]);
     expect(pageErrors).toEqual([]);
   });
 });

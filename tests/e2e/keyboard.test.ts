@@ -1,5 +1,6 @@
 // Keyboard-only use of the studio, checked in Chromium against `lathe serve`: on every main page each Tab stop
-// shows a focus ring (its outline or box-shadow changes when it takes focus) and has an accessible name; no form
+// shows a focus ring (its outline or box-shadow changes when it takes focus) that one can see in light and in dark
+// (the one outline, 2 px or more, 3:1 against what it sits on, not cut off) and has an accessible name; no form
 // control lacks a label; the shortcuts the "?" dialog lists work; dialogs keep focus inside, close on Escape and
 // hand focus back, and no shortcut acts behind them; arrow keys move through radio groups and tab lists; nothing
 // takes focus on load; a rejected form marks its field aria-invalid and points aria-describedby at the error;
@@ -9,6 +10,7 @@
 // tests/e2e/screenshots/keyboard-*.png.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
@@ -24,6 +26,7 @@ const MAIN_PAGES = [
   { name: 'projects', hash: '#/projects', ready: 'Projects' },
   { name: 'scope', hash: '#/scope', ready: 'Use case' },
   { name: 'select', hash: '#/select', ready: 'Hyperparameters' },
+  { name: 'pretrain', hash: '#/select/pretrain', ready: 'Data and training' },
   { name: 'playground', hash: '#/adapt', ready: 'Prompt' },
   { name: 'finetune', hash: '#/adapt/finetune', ready: 'New fine-tune run' },
   { name: 'align', hash: '#/adapt/align', ready: 'New alignment run' },
@@ -45,6 +48,8 @@ interface TabStop {
   role: string;
   name: string;
   ringShown: boolean;
+  /** Why the ring cannot be seen (see ringProblem), or null when it can. */
+  ringHidden: string | null;
   /** In the page's own content (#content), past the sidebar and the top bar. */
   inContent: boolean;
 }
@@ -53,16 +58,81 @@ interface TabStop {
 type ProbedStop = Omit<TabStop, 'role' | 'name'>;
 
 /**
+ * Why the focused element's ring cannot be seen, or null when it can. The design system has one focus indicator,
+ * an outline (base.css): on the element itself or, for a control that is hidden or draws none (a file input in a
+ * label styled as a button, the tag editor's bare input), on the nearest box around it that stands for it. It must
+ * be at least 2 px wide, keep 3:1 against what it sits on (WCAG 1.4.11), lie whole inside every box that clips it
+ * (the content column scrolls: a ring flush with its edge was cut off) and inside the window, and focusing must
+ * not have scrolled the window itself (that slid the top bar and sidebar out of view). Runs in the page.
+ */
+function ringProblem(el: HTMLElement): string | null {
+  const rgba = (c: string) => {
+    const [r, g, b, a = 1] = (c.match(/[\d.]+/g) ?? ['0', '0', '0', '0']).map(Number);
+    return { r, g, b, a };
+  };
+  const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+    const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const outlined = (e: Element) => {
+    const s = getComputedStyle(e);
+    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && rgba(s.outlineColor).a > 0;
+  };
+  const name = (e: Element) => `${e.tagName.toLowerCase()}${typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : ''}`;
+  if (document.scrollingElement && (document.scrollingElement.scrollTop !== 0 || document.scrollingElement.scrollLeft !== 0)) return `focusing it scrolled the window itself by ${document.scrollingElement.scrollTop} px`;
+  const own = el.getBoundingClientRect();
+  let drawer: Element | null = own.width >= 4 && own.height >= 4 && outlined(el) ? el : null;
+  for (let a = el.parentElement, depth = 0; !drawer && a && depth < 3; a = a.parentElement, depth++) if (outlined(a)) drawer = a;
+  if (!drawer) return 'no outline, on it or on a box that stands for it';
+  const style = getComputedStyle(drawer);
+  const width = parseFloat(style.outlineWidth);
+  if (width < 2) return `its outline is ${width} px, under 2 px`;
+  let backdrop = 'rgb(255, 255, 255)';
+  for (let a = drawer.parentElement; a; a = a.parentElement) {
+    const bg = getComputedStyle(a).backgroundColor;
+    if (rgba(bg).a >= 0.5) {
+      backdrop = bg;
+      break;
+    }
+  }
+  const [l1, l2] = [luminance(rgba(style.outlineColor)), luminance(rgba(backdrop))];
+  const contrast = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+  if (contrast < 3) return `its ring ${style.outlineColor} on ${backdrop} reads at ${contrast.toFixed(2)}:1, under 3:1`;
+  // Cut off: the box is whole in view but its ring is not (flush with a clipping edge), or the box is out of view.
+  // A box partly in view shows its ring on the sides in view: Chromium scrolls a text field only as far as its caret.
+  type Rect = { left: number; top: number; right: number; bottom: number };
+  const grow = width + parseFloat(style.outlineOffset || '0');
+  const box = drawer.getBoundingClientRect();
+  const ring = { left: box.left - grow, top: box.top - grow, right: box.right + grow, bottom: box.bottom + grow };
+  const within = (r: Rect, clip: Rect) => r.left >= clip.left - 0.5 && r.top >= clip.top - 0.5 && r.right <= clip.right + 0.5 && r.bottom <= clip.bottom + 0.5;
+  const apart = (r: Rect, clip: Rect) => r.right <= clip.left || r.left >= clip.right || r.bottom <= clip.top || r.top >= clip.bottom;
+  const clips: [string, Rect][] = [['the window', { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight }]];
+  for (let a = drawer.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    const r = a.getBoundingClientRect();
+    clips.push([name(a), { left: r.left + a.clientLeft, top: r.top + a.clientTop, right: r.left + a.clientLeft + a.clientWidth, bottom: r.top + a.clientTop + a.clientHeight }]);
+  }
+  for (const [what, clip] of clips) {
+    if (apart(box, clip)) return `it is out of view, outside ${what}`;
+    if (within(box, clip) && !within(ring, clip)) return `its ring is cut off by the edge of ${what}`;
+  }
+  return null;
+}
+
+/**
  * Runs in the page after each Tab: records the focused element's ring, read from its computed outline and
  * box-shadow (and its parent's, for controls that light up their wrapper), then read again with the element
- * blurred (focus goes back to it so Tab carries on). Returns the element, or null once focus has come back round
- * to the first stop or fallen to the body.
+ * blurred (focus goes back to it so Tab carries on), and whether the ring can be seen (ringProblem, which must be
+ * in the page beside it). Returns the element, or null once focus has come back round to the first stop or fallen
+ * to the body.
  */
 function probeFocusedStop(): Element | null {
-  const w = window as unknown as { probedStops: ProbedStop[]; firstStop?: Element };
+  const w = window as unknown as { probedStops: ProbedStop[]; firstStop?: Element; ringProblem: (el: HTMLElement) => string | null };
   const el = document.activeElement as HTMLElement | null;
   if (!el || el === document.body || el === w.firstStop) return null;
   w.firstStop ??= el;
+  const ringHidden = w.ringProblem(el);
   const ring = (e: Element | null) => {
     if (!e) return '';
     const s = getComputedStyle(e);
@@ -75,7 +145,7 @@ function probeFocusedStop(): Element | null {
   el.focus({ preventScroll: true });
   const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
   const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} '${text}'`;
-  w.probedStops.push({ what, ringShown: focused.some((f, i) => f !== unfocused[i]), inContent: el.closest('#content') !== null });
+  w.probedStops.push({ what, ringShown: focused.some((f, i) => f !== unfocused[i]), ringHidden, inContent: el.closest('#content') !== null });
   return el;
 }
 
@@ -127,16 +197,18 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
    * Tab from the top of the page until focus comes back round, recording each stop; its role and accessible name
    * are Chromium's own (the accessibility tree a screen reader reads), not a guess from the DOM.
    */
-  async function tabThrough(): Promise<TabStop[]> {
+  async function tabThrough(options: { names: boolean }): Promise<TabStop[]> {
     const { page } = e2e;
     const cdp = await page.context().newCDPSession(page);
     const probe = `(${probeFocusedStop.toString()})()`;
     await page.evaluate(() => Object.assign(window, { probedStops: [], firstStop: undefined }));
+    await page.evaluate(`window.ringProblem = ${ringProblem.toString()}`);
     const named: { role: string; name: string }[] = [];
     for (let i = 0; i < MAX_TAB_STOPS; i++) {
       await page.keyboard.press('Tab');
       const { result } = await cdp.send('Runtime.evaluate', { expression: probe });
       if (!result.objectId) break;
+      if (!options.names) continue;
       const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
       const node = nodes[0];
       // A tooltip (title) or a placeholder is no label: it is gone once the user types or never shown without a mouse.
@@ -149,23 +221,38 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     return probed.map((stop, i) => ({ ...stop, ...named[i] }));
   }
 
-  /** The page just opened: nothing focused on load, every control labelled, every Tab stop ringed and named. */
-  async function expectKeyboardUsable(): Promise<void> {
+  /**
+   * The page just opened: nothing focused on load, every control labelled, every Tab stop named and showing a ring
+   * one can see; then the same page opened afresh in dark, where every Tab stop's ring must be seen too (the names
+   * do not change with the scheme, so they are asked once).
+   */
+  async function expectKeyboardUsable(hash: string, ready: string): Promise<void> {
     const { page } = e2e;
     // Nothing takes focus on load: a focused field would swallow the studio's shortcuts (?, g d …).
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     expect(await page.evaluate(unlabelledControls)).toEqual([]);
-    const stops = await tabThrough();
+    const stops = await tabThrough({ names: true });
     // Past the sidebar and top bar into the page itself, and round again without getting stuck.
     expect(stops.filter((s) => s.inContent).length).toBeGreaterThan(0);
     expect(stops.length).toBeLessThan(MAX_TAB_STOPS - 1);
     expect(stops.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
+    expect(stops.filter((s) => s.ringHidden !== null).map((s) => `light: ${s.what}: ${s.ringHidden}`)).toEqual([]);
     expect(stops.filter((s) => s.name === '').map((s) => `${s.role} ${s.what}`)).toEqual([]);
+    try {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await open(hash, ready);
+      const dark = await tabThrough({ names: false });
+      expect(dark.length).toBe(stops.length);
+      expect(dark.filter((s) => !s.ringShown).map((s) => s.what)).toEqual([]);
+      expect(dark.filter((s) => s.ringHidden !== null).map((s) => `dark: ${s.what}: ${s.ringHidden}`)).toEqual([]);
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   }
 
-  it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring and has a name; every form control has a label', async ({ hash, ready }) => {
+  it.each(MAIN_PAGES)('$name: every Tab stop shows a focus ring one can see, light and dark, and has a name; every form control has a label', async ({ hash, ready }) => {
     await open(hash, ready);
-    await expectKeyboardUsable();
+    await expectKeyboardUsable(hash, ready);
   });
 
   it('the first Tab shows "Skip to content"; Enter on it takes the next Tab into the page, past the sidebar', async () => {
@@ -342,10 +429,10 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(await page.evaluate(groupsNotOneTabStop)).toEqual([]);
   });
 
-  it("a run's page (#/runs/<id>): every Tab stop shows a focus ring and has a name; its groups are one Tab stop each", async () => {
+  it("a run's page (#/runs/<id>): every Tab stop shows a focus ring one can see, light and dark, and has a name; its groups are one Tab stop each", async () => {
     const { page } = e2e;
     await open(`#/runs/${run.id}`, run.name);
-    await expectKeyboardUsable();
+    await expectKeyboardUsable(`#/runs/${run.id}`, run.name);
     expect(await page.evaluate(groupsNotOneTabStop)).toEqual([]);
   });
 
@@ -461,7 +548,18 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     expect(await page.locator('.field-error').count()).toBe(0);
   });
 
-  it('focus rings, light and dark: the skip link, a nav item, a button, a tab, a field, the shortcuts dialog', async () => {
+  /** Focuses `locator` by keyboard (so :focus-visible applies as it does for a user: land just before, then Tab) and shoots it close up. */
+  async function shootFocused(locator: ReturnType<Page['locator']>, file: string, frame: ReturnType<Page['locator']> = locator): Promise<void> {
+    const { page } = e2e;
+    await locator.scrollIntoViewIfNeeded();
+    await locator.evaluate((el) => (el as HTMLElement).focus());
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const box = (await frame.boundingBox())!;
+    await page.screenshot({ path: path.join(SCREENSHOTS, file), clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 24), width: Math.min(box.width + 80, 600), height: box.height + 48 } });
+  }
+
+  it('focus rings, light and dark: the skip link, a nav item, a button, a tab, a field, the shortcuts dialog, the run page\'s tag field', async () => {
     const { page, pageErrors } = e2e;
     await open('#/adapt/finetune', 'New fine-tune run');
     const targets = [
@@ -473,20 +571,26 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     ];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const { name, locator } of targets) {
-        await locator.scrollIntoViewIfNeeded();
-        // Focus by keyboard so :focus-visible applies as it does for a user: land just before, then Tab.
-        await locator.evaluate((el) => (el as HTMLElement).focus());
-        await page.keyboard.press('Shift+Tab');
-        await page.keyboard.press('Tab');
-        const box = (await locator.boundingBox())!;
-        await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-${name}-${scheme}.png`), clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 24), width: Math.min(box.width + 80, 600), height: box.height + 48 } });
-      }
+      for (const { name, locator } of targets) await shootFocused(locator, `keyboard-${name}-${scheme}.png`);
       await page.getByRole('button', { name: /Shortcuts/ }).focus();
       await page.keyboard.press('Enter');
       await page.keyboard.press('Tab');
       await page.screenshot({ path: path.join(SCREENSHOTS, `keyboard-dialog-${scheme}.png`) });
       await page.keyboard.press('Escape');
+    }
+    // The tag field is a bare input in a box drawn as a field: the box shows the ring. (On a run of its own: the
+    // seeded one was deleted above.)
+    const store = openStore(e2e.studio.dataDir);
+    let tagged: Run;
+    try {
+      tagged = store.runs.create({ kind: 'finetune', name: 'lora to tag', projectId: run.projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
+    } finally {
+      store.close();
+    }
+    await open(`#/runs/${tagged.id}`, tagged.name);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await shootFocused(page.getByRole('textbox', { name: 'Tags' }), `keyboard-tag-field-${scheme}.png`, page.locator('.run-tag-editor'));
     }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);

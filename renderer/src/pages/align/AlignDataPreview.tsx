@@ -6,6 +6,7 @@ import type { AlignPreview } from '../../../../native/api/align.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { Button, Callout, EmptyState } from '../../ui/primitives.tsx';
+import { PreferenceDataHelp } from './PreferenceDataHelp.tsx';
 
 const PROBLEMS_SHOWN = 8;
 
@@ -14,9 +15,30 @@ function PromptText({ prompt }: { prompt: AlignPreview['pairs'][number]['prompt'
   return <>{prompt.map((m, i) => <span key={i} className="al-turn"><span className="al-role">{m.role}</span> {m.content}</span>)}</>;
 }
 
-export function AlignDataPreview({ preview, loading, error, skipInvalid, onMapColumns }: { preview: AlignPreview | undefined; loading: boolean; error: Error | null; skipInvalid: boolean; onMapColumns(): void }) {
+export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsInProject, onMapColumns }: {
+  preview: AlignPreview | undefined;
+  loading: boolean;
+  error: Error | null;
+  skipInvalid: boolean;
+  /** Whether any dataset offered maps chosen and rejected; when none does and pairs are wanted, the page teaches the import. */
+  pairsInProject: { any: boolean; projectName: string; onImport(): void };
+  onMapColumns(): void;
+}) {
   if (error) return <Callout tone="danger" title="Could not read the dataset">{error.message}</Callout>;
   if (!preview) return <p className="muted small" aria-busy={loading}>{loading ? 'Reading the dataset…' : ''}</p>;
+  if (preview.unusable && preview.kind === 'pairs' && !pairsInProject.any) {
+    // No dataset here holds pairs: mapping this one's columns is seldom the way (it has no answers to prefer).
+    return (
+      <div className="stack" data-testid="align-preview">
+        <Callout tone="warning" title="No preference pairs in this project yet">{preview.unusable}</Callout>
+        <PreferenceDataHelp projectName={pairsInProject.projectName} />
+        <div className="row-wrap">
+          <Button size="sm" variant="primary" onClick={pairsInProject.onImport}>Import preference pairs on Datasets</Button>
+          <Button size="sm" onClick={onMapColumns}>Map this dataset’s columns</Button>
+        </div>
+      </div>
+    );
+  }
   if (preview.unusable) {
     return (
       <div className="stack" data-testid="align-preview">

@@ -14,6 +14,7 @@ import { AlignRunView } from './AlignRunView.tsx';
 import { AlignSetup } from './AlignSetup.tsx';
 import { emptyAlignForm, previewKind, toDpoInput, toPpoInput, toRewardInput, type AlignForm } from './alignForm.ts';
 import { KlExplainer } from './KlExplainer.tsx';
+import { PreferenceDataHelp } from './PreferenceDataHelp.tsx';
 import { usableRewardRuns } from './PpoSetupParts.tsx';
 import '../finetune/finetune.css';
 import './align.css';
@@ -90,10 +91,11 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
     )
     : datasets.data && offered.length === 0
       ? (
-        <GoFirst icon="database" title={runs.length ? 'A new run needs preference data' : 'No preference data yet'} page="datasets" navigate={navigate}>
-          {runs.length ? 'This project has no dataset left to train on; its past runs stay listed here. ' : ''}
-          Import preference pairs — a prompt with a chosen and a rejected answer per row (TRL’s columns, LLaMA-Factory’s conversations or HH-RLHF
-          transcripts) — or texts with a label for a classifier reward, and map their columns.
+        <GoFirst icon="database" title={runs.length ? 'A new run needs preference data' : 'No preference data yet'} page="datasets" navigate={navigate} actionLabel="Import preference pairs on Datasets">
+          <div className="stack">
+            {runs.length > 0 && <p>This project has no dataset left to train on; its past runs stay listed here.</p>}
+            <PreferenceDataHelp projectName={current.name} />
+          </div>
         </GoFirst>
       )
       : null;
@@ -117,7 +119,7 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
         : missing ?? (
           <>
             <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
-              preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} />
+              preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} projectName={current.name} />
             {form.method !== 'reward' && <KlExplainer method={form.method} />}
           </>
         )}

@@ -21,7 +21,7 @@ import { KlModePicker, PpoPromptPreview, ppoDataBlock, RewardRunField } from './
 const START_LABEL = { reward: 'Train the reward model', dpo: 'Start DPO', ppo: 'Start PPO' } as const;
 const MODEL_ROLE = { reward: 'the score head sits on it', dpo: 'also the frozen reference', ppo: 'the policy starts here; also the frozen reference' } as const;
 
-export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsError, preview, busy, onStart, onMapColumns }: {
+export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsError, preview, busy, onStart, onMapColumns, projectName }: {
   form: AlignForm;
   onChange(next: AlignForm): void;
   models: Model[];
@@ -33,7 +33,9 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
   preview: { data: AlignPreview | undefined; loading: boolean; error: Error | null };
   busy: boolean;
   onStart(): void;
+  /** Datasets → mapping editor, and Datasets → import, where what is missing is made. */
   onMapColumns(): void;
+  projectName: string;
 }) {
   const set = (patch: Partial<AlignForm>) => onChange({ ...form, ...patch });
   const setValue = (key: string, text: string) => set({ values: { ...form.values, [key]: text } });
@@ -84,7 +86,8 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
               <h3 className="ft-section-title">What the {form.method === 'reward' ? 'reward model' : 'policy'} will read <span className="faint small">{ppo ? 'the first prompts; the policy writes the rest' : 'the first rows, and every row checked'}</span></h3>
               {ppo
                 ? <PpoPromptPreview dataset={dataset} onMapColumns={onMapColumns} />
-                : <AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns} />}
+                : <AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns}
+                  pairsInProject={{ any: datasets.offered.some((d) => d.mapping.chosen !== undefined && d.mapping.rejected !== undefined), projectName, onImport: onMapColumns }} />}
             </div>
           </div>
 

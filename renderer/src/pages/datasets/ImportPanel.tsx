@@ -1,6 +1,7 @@
 // Importing a dataset: pick a file (browser: upload it; desktop: the native dialog gives a path), name it,
 // choose split sizes and whether to skip invalid rows, then follow the import job's progress to the end.
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { humanBytes } from '../../../../native/api/format.ts';
 import { SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -114,7 +115,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       </Card>
     );
   }
-  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${(chosen.file.size / 1024).toFixed(0)} KB` : chosenName(chosen)) : null;
+  const chosenLabel = chosen ? (chosen.kind === 'file' ? `${chosen.file.name} · ${humanBytes(chosen.file.size)}` : chosenName(chosen)) : null;
   return (
     <Card aria-label="Import a dataset">
       <CardHeader title="Import a dataset" subtitle="JSON Lines, JSON, CSV or TSV, optionally gzipped. Rows are checked, hashed and split once, reproducibly." />
@@ -163,9 +164,10 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
             <div className="row small">
               {/* A live region for the stage only (the message and percentage change every tick and would chatter). */}
               <strong role="status">{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
-              <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>
+              {/* Failed, the callout below says why: the job's own "failed" and a 0% beside "Import failed" said it twice more. */}
+              {job?.state !== 'failed' && <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>}
               <span className="spacer" />
-              {job && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
+              {job && job.state !== 'failed' && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
             </div>
             <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.fraction : job ? job.progress : null} state={job?.state} />
           </div>

@@ -1,28 +1,45 @@
-// Column mapping: for each field the project's task needs, which dataset column supplies it. Unmapped
-// required fields are suggested from common column names; nothing is saved until the user says so.
+// Column mapping: for each field the project's task needs, which dataset column supplies it, and, folded, the
+// fields of a preference pair that Align reads whatever the task (prompt, chosen, rejected). Unmapped required fields
+// are suggested from common column names; nothing is saved until the user says so. A dataset of preference pairs
+// saves with its pair complete even when it cannot feed the task's own examples: saving the task's fields alone
+// dropped the chosen and rejected columns the import had mapped, and DPO could no longer read the dataset.
 import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
-import { guessColumn, TASKS } from '../../domain/tasks.ts';
+import { guessColumn, TASKS, type TaskField } from '../../domain/tasks.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
+
+/** What Align reads from a dataset of preference pairs, whatever the project's task (native/data/preferences.ts). */
+const PAIR_FIELDS: readonly TaskField[] = [
+  { name: 'prompt', label: 'Pair prompt', help: 'What both answers reply to; none for HH-RLHF transcripts, which carry it.', required: false },
+  { name: 'chosen', label: 'Chosen answer', help: 'The better answer of the pair.', required: false },
+  { name: 'rejected', label: 'Rejected answer', help: 'The worse answer of the pair.', required: false },
+];
+
+/** The same field → column pairs, whatever their order. */
+const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 
 export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; task: TaskType; onSaved(dataset: Dataset): void }) {
   const studio = useStudio();
   const toast = useToast();
-  const fields = TASKS[task].fields;
+  const taskFields = TASKS[task].fields;
+  const pairFields = useMemo(() => PAIR_FIELDS.filter((f) => !taskFields.some((t) => t.name === f.name)), [taskFields]);
   const initial = useMemo(() => {
     const mapping: Record<string, string> = {};
-    for (const f of fields) {
+    for (const f of [...taskFields, ...pairFields]) {
       const chosen = dataset.mapping[f.name] ?? (f.required ? guessColumn(f, dataset.columns) : undefined);
       if (chosen) mapping[f.name] = chosen;
     }
     return mapping;
-  }, [dataset, fields]);
+  }, [dataset, taskFields, pairFields]);
   const [mapping, setMapping] = useState(initial);
   const [saving, setSaving] = useState(false);
-  const saved = JSON.stringify(dataset.mapping) === JSON.stringify(mapping);
-  const missing = fields.filter((f) => f.required && !mapping[f.name]);
+  const saved = sameMapping(dataset.mapping, mapping);
+  const pairComplete = Boolean(mapping.chosen && mapping.rejected);
+  const missing = pairComplete ? [] : taskFields.filter((f) => f.required && !mapping[f.name]);
+  const pairMapped = PAIR_FIELDS.some((f) => dataset.mapping[f.name]);
 
   async function save() {
     setSaving(true);
@@ -37,6 +54,22 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
     }
   }
 
+  const field = (f: TaskField) => (
+    <Field key={f.name} label={f.label} optional={!f.required} help={f.help}>
+      {(id, d) => (
+        <select id={id} className="select" aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => {
+          const next = { ...mapping };
+          if (e.target.value) next[f.name] = e.target.value;
+          else delete next[f.name];
+          setMapping(next);
+        }}>
+          <option value="">{f.required ? 'Choose a column…' : 'None'}</option>
+          {dataset.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+        </select>
+      )}
+    </Field>
+  );
+
   return (
     <Card aria-label="Column mapping">
       <CardHeader
@@ -44,25 +77,17 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
         subtitle={`Which column feeds each field of a ${TASKS[task].label.toLowerCase()} example.`}
         actions={saved ? <Badge tone="success">Saved</Badge> : <Badge tone="warning">Not saved</Badge>}
       />
-      <div className="card-body form-grid">
-        {fields.map((f) => (
-          <Field key={f.name} label={f.label} optional={!f.required} help={f.help}>
-            {(id, d) => (
-              <select id={id} className="select" aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => {
-                const next = { ...mapping };
-                if (e.target.value) next[f.name] = e.target.value;
-                else delete next[f.name];
-                setMapping(next);
-              }}>
-                <option value="">{f.required ? 'Choose a column…' : 'None'}</option>
-                {dataset.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-              </select>
-            )}
-          </Field>
-        ))}
+      <div className="card-body stack">
+        <div className="form-grid">{taskFields.map(field)}</div>
+        {pairFields.length > 0 && (
+          <details className="disclosure" open={pairMapped} data-testid="mapping-pairs">
+            <summary>Preference pairs, for Align <span className="faint small">DPO and reward models read these, whatever the task</span></summary>
+            <div className="form-grid">{pairFields.map(field)}</div>
+          </details>
+        )}
       </div>
       <footer className="card-footer">
-        {missing.length > 0 && <span className="muted small" style={{ marginRight: 'auto' }}>Still needed: {missing.map((f) => f.label).join(', ')}</span>}
+        {missing.length > 0 && <span className="muted small" style={{ marginRight: 'auto' }}>Still needed: {missing.map((f) => f.label).join(', ')}{pairFields.length > 0 && ' (or, for preference pairs, a chosen and a rejected answer)'}</span>}
         <Button variant="primary" disabled={saving || saved || missing.length > 0} onClick={save}>Save mapping</Button>
       </footer>
     </Card>

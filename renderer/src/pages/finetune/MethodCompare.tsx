@@ -1,5 +1,8 @@
 // Full fine-tuning against LoRA, side by side: how many weights each trains (a bar against the whole model)
-// and the memory each needs to train, against this machine's memory. Picking a side picks the method.
+// and the memory each needs to train (bars on one scale, the larger need, as the Select page's memory bars) and
+// whether that fits this machine. The memory bar takes the accent like every other bar, and the warning colour
+// only when the need is tight: always orange, a full bar read as a warning beside "fits in 23.5 GB".
+// Picking a side picks the method.
 import type { Defaults } from './trainForm.ts';
 import { Badge } from '../../ui/primitives.tsx';
 import { humanBytes, humanCount } from '../../../../native/api/format.ts';
@@ -34,7 +37,7 @@ export function MethodCompare({ defaults, method, rank, loraCount, onPick }: { d
             <span className="ft-measure">
               <span className="stat-label">Memory to train</span>
               <span className="ft-measure-value"><strong className="mono">≈ {humanBytes(o.memory)}</strong><span className={fits ? 'muted small' : 'small ft-warn'}>{fits ? `fits in ${humanBytes(machine)}` : `tight for ${humanBytes(machine)}`}</span></span>
-              <span className="ft-bar ft-bar-memory" aria-hidden><span style={{ width: `${Math.max(0.6, (o.memory / most) * 100)}%` }} /></span>
+              <span className="ft-bar" data-tone={fits ? undefined : 'warning'} data-testid={`memory-bar-${o.id}`} aria-hidden><span style={{ width: `${Math.max(0.6, (o.memory / most) * 100)}%` }} /></span>
             </span>
           </button>
         );

@@ -1,6 +1,6 @@
 // The from-scratch config builder: family, depth, width, context and vocabulary (each with what raising it
 // does), then the corpus and the length of training. The plan beside it updates as the numbers change.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { pretrainedModelName } from '../../../../native/api/model-names.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { MOD } from '../../app/ShortcutHelp.tsx';
@@ -33,6 +33,12 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
   const [uploading, setUploading] = useState<number | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const issues = pretrainProblems(form);
+  const footerId = useId();
+  // Why Start is disabled, beside it: an empty corpus is not marked at its field (an untouched form is not wrong),
+  // so the button went grey with nothing saying what it waited for.
+  const blocked = issues.corpus && !form.corpus.trim()
+    ? `To start, choose a corpus above: a plain-text file to learn from (${studio.files.kind === 'native' ? 'Choose…' : 'Upload…'} or its path).`
+    : Object.keys(issues).length > 0 ? 'To start, fix the fields marked above.' : null;
   const set = (patch: Partial<PretrainForm>) => onChange({ ...form, ...patch });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -101,8 +107,8 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
           </Field>
         </div>
         <footer className="card-footer">
-          <span className="muted small" style={{ marginRight: 'auto' }}>Trains a tokenizer first, then the model; runs as a job you can cancel and resume.</span>
-          <Button type="submit" variant="primary" icon="sparkle" disabled={busy || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start pretraining</Button>
+          <span className="muted small" id={footerId} style={{ marginRight: 'auto' }}>{blocked ?? 'Trains a tokenizer first, then the model; runs as a job you can cancel and resume.'}</span>
+          <Button type="submit" variant="primary" icon="sparkle" disabled={busy || blocked !== null} aria-describedby={footerId} shortcut={`${MOD}↵`}>Start pretraining</Button>
         </footer>
       </Card>
     </form>

@@ -65,7 +65,7 @@ export function RunAnnotations({ run, onSaved }: { run: Run; onSaved(run: Run): 
       <div className="card-body stack">
         <div className="field">
           <label className="field-label" htmlFor={`${id}-tag`}>Tags</label>
-          <div className="run-tag-editor">
+          <div className="input-box run-tag-editor">
             {run.tags.map((t) => (
               <span key={t} className="run-tag">
                 {t}

@@ -1,7 +1,10 @@
-// The confirmation before a project is deleted: it says what the project holds, which stays, in no project (the
-// Datasets, Runs and Documents pages list those apart), and when work still runs in it, says so and offers no
-// delete. "Keep it" has the focus.
-import { useState } from 'react';
+// The confirmation before a project is deleted, saying exactly what goes and what stays (native/studio/deletion.ts
+// is the rule): the project's own record goes — its name, description, task, success metric, target and constraints
+// — and with it its scorecard and journey, which measure its runs against that target. Everything it holds stays, in
+// no project (the Datasets, Runs and Documents pages list those apart): runs with their scores, logs and files, and
+// the models they wrote, which belong to no project. When work still runs in it, it says so and offers no delete.
+// "Keep it" has the focus.
+import { useId, useState } from 'react';
 import { projectContentsNote } from '../../../../native/api/deletion.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
@@ -16,6 +19,7 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: 
   const toast = useToast();
   const usage = useQuery('projects.usage', { id: project.id });
   const [busy, setBusy] = useState(false);
+  const titleId = useId();
   const u = usage.data;
   // Where what stays is found afterwards, naming only the pages that will list something.
   const pages = u ? [u.datasets > 0 && 'Datasets', u.collections > 0 && 'Documents'].filter(Boolean).join(' and ') : '';
@@ -38,14 +42,25 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: 
   return (
     <Dialog title={`Delete ${project.name}?`} onClose={onClose}>
       <div className="stack">
-        <p>Its scope — task, success metric, target and constraints — is removed.</p>
-        {usage.error && <p className="field-error">Could not check what the project holds: {usage.error.message}</p>}
-        {usage.data && (
-          <p data-testid="project-delete-contents">
-            {projectContentsNote(usage.data)}
-            {where && ` ${where.charAt(0).toUpperCase()}${where.slice(1)}.`}
+        <section className="dialog-section" aria-labelledby={`${titleId}-lost`}>
+          <h3 id={`${titleId}-lost`}>Deleted</h3>
+          <p data-testid="project-delete-lost">
+            The project’s own record: its name, description, task, success metric and target, and constraints. Its scorecard and journey go
+            with it, since they measure its runs against that target.
           </p>
-        )}
+        </section>
+        <section className="dialog-section" aria-labelledby={`${titleId}-kept`}>
+          <h3 id={`${titleId}-kept`}>Kept</h3>
+          {usage.error && <p className="field-error">Could not check what the project holds: {usage.error.message}</p>}
+          {usage.data && (
+            <p data-testid="project-delete-contents">
+              {projectContentsNote(usage.data)}
+              {usage.data.runs > 0 && ` ${usage.data.runs === 1 ? 'The run keeps its' : 'The runs keep their'} scores, logs and files.`}
+              {where && ` ${where.charAt(0).toUpperCase()}${where.slice(1)}.`}
+            </p>
+          )}
+          <p>Models belong to no project: none is deleted{usage.data && usage.data.runs > 0 ? ', the ones its runs wrote included' : ''}.</p>
+        </section>
         {usage.data?.busy && <Callout tone="warning" title="In use: it cannot be deleted now">{`Work is running in this project: ${usage.data.busy}.`}</Callout>}
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <Button data-autofocus onClick={onClose}>Keep it</Button>
