@@ -37,6 +37,18 @@ function deliver(signal: 'SIGINT' | 'SIGTERM', before: Set<(...args: unknown[]) 
   for (const listener of added) (listener as (s: string) => void)(signal);
 }
 
+/** A cancelled import: no working copy under models/, no model recorded, and its signal listeners gone. */
+function expectNothingImported(dataDir: string, signal: NodeJS.Signals, before: Set<unknown>): void {
+  expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
+  const store = openStore(dataDir);
+  try {
+    expect(store.models.list()).toEqual([]);
+  } finally {
+    store.close();
+  }
+  expect(process.listeners(signal).length, 'the listeners go with the import').toBe(before.size);
+}
+
 describe('lathe model import, interrupted', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s while copying: cancelled, nothing left behind, and the next import works', async (signal) => {
     const src = path.join(root, `src-${signal}`);
@@ -62,14 +74,7 @@ describe('lathe model import, interrupted', () => {
     expect(written, 'the signal is acknowledged at once, as an export’s is').toContain(ACKNOWLEDGED[signal]);
     expect(err).toBeInstanceOf(UserError);
     expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
-    expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
-    const store = openStore(dataDir);
-    try {
-      expect(store.models.list()).toEqual([]);
-    } finally {
-      store.close();
-    }
-    expect(process.listeners(signal).length, 'the listeners go with the import').toBe(before.size);
+    expectNothingImported(dataDir, signal, before);
 
     await importInForeground(ctx, (opts) => importModelFolder(dataDir, src, 'tiny', opts));
     expect(ctx.printed).toEqual([expect.objectContaining({ name: 'tiny' })]);
@@ -100,14 +105,7 @@ describe('lathe model import-gguf, interrupted while dequantising', () => {
     expect(err).toBeInstanceOf(UserError);
     expect([(err as UserError).message, (err as UserError).exitCode]).toEqual(['import cancelled; nothing was imported.', signal === 'SIGINT' ? 130 : 143]);
     expect(seen, 'no tensor after the one the signal came in, no folder written').toEqual([`reading tiny-${signal}.gguf`, 'dequantising tensor 1 of 21']);
-    expect(fs.readdirSync(path.join(dataDir, 'models')), 'no working copy is left').toEqual([]);
-    const store = openStore(dataDir);
-    try {
-      expect(store.models.list()).toEqual([]);
-    } finally {
-      store.close();
-    }
-    expect(process.listeners(signal).length, 'the listeners go with the import').toBe(before.size);
+    expectNothingImported(dataDir, signal, before);
 
     await importInForeground(ctx, (opts) => importGgufModel(dataDir, file, 'tiny', opts));
     expect(ctx.printed).toEqual([expect.objectContaining({ name: 'tiny' })]);

@@ -1,16 +1,12 @@
 // An evaluation's time left is estimated at the pace after its first batch: the first batch pays the warm-up (first
 // session runs, compiled code paths), and an estimate from it alone said 13 s left where 4 were (stories260K, batches of one).
 // The generation evaluator is replaced here by one whose first batch is slow, as a cold model's is.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { EvalExample } from '../../native/api/eval.ts';
-import { importDataset } from '../../native/data/import.ts';
-import { importModelFolder } from '../../native/models/import.ts';
 import type { EvalItem } from '../../native/eval/runner-data.ts';
 import { runEvaluation, type EvalProgress } from '../../native/eval/runner.ts';
 import { steadyEtaSeconds } from '../../native/jobs/eta.ts';
-import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { importWriterAndRows } from '../fixtures/models/judge-fixture.ts';
 import { tempStores } from './temp-stores.ts';
 
 const WARM_UP_MS = 800;
@@ -50,11 +46,7 @@ describe('time left in an evaluation', () => {
     const dataDir = tempDir();
     const store = open(dataDir);
     const src = tempDir();
-    await writeJudgeFixture(path.join(src, 'model'), 3);
-    await importModelFolder(dataDir, path.join(src, 'model'), 'writer');
-    const file = path.join(src, 'rows.jsonl');
-    fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ text: `row ${i}`, summary: `sum ${i}` })).join('\n'));
-    await importDataset({ path: file, name: 'rows', split: 'test', mapping: { input: 'text', target: 'summary' } }, { store, dataDir });
+    await importWriterAndRows(store, dataDir, src, 10);
 
     const reports: EvalProgress[] = [];
     await runEvaluation({ model: 'writer', dataset: 'rows', split: 'test', metrics: ['rougeL'] }, { store, dataDir, onProgress: (p) => reports.push(p) });

@@ -1,16 +1,12 @@
 // A judged evaluation's generated tokens/s is the generation's, as its latency is: the judge's time was counted as
 // generating, so a judged run read several times slower than the same run unjudged, and Compare marked the unjudged
 // one faster. The generation evaluator and the judge are replaced by ones of known pace (20 ms and 200 ms an example).
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { EvalExample } from '../../native/api/eval.ts';
-import { importDataset } from '../../native/data/import.ts';
-import { importModelFolder } from '../../native/models/import.ts';
 import type { EvalItem } from '../../native/eval/runner-data.ts';
 import type { ExampleEvaluator } from '../../native/eval/runner-generation.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
-import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
+import { importWriterAndRows } from '../fixtures/models/judge-fixture.ts';
 import { tempStores } from './temp-stores.ts';
 
 const GENERATE_MS = 20;
@@ -57,11 +53,7 @@ describe('an evaluation’s throughput', () => {
     const dataDir = tempDir();
     const store = open(dataDir);
     const src = tempDir();
-    await writeJudgeFixture(path.join(src, 'model'), 3);
-    await importModelFolder(dataDir, path.join(src, 'model'), 'writer');
-    const file = path.join(src, 'rows.jsonl');
-    fs.writeFileSync(file, Array.from({ length: 6 }, (_, i) => JSON.stringify({ text: `row ${i}`, summary: `sum ${i}` })).join('\n'));
-    await importDataset({ path: file, name: 'rows', split: 'test', mapping: { input: 'text', target: 'summary' } }, { store, dataDir });
+    await importWriterAndRows(store, dataDir, src, 6);
 
     const run = (judged: boolean) => runEvaluation({ model: 'writer', dataset: 'rows', split: 'test', metrics: judged ? ['rougeL', 'judge'] : ['rougeL'], ...(judged ? { judge: { model: 'writer' } } : {}) }, { store, dataDir });
     const plain = (await run(false)).timing.tokensPerSecond!;
