@@ -69,7 +69,7 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
     const dir = await killMidWrite(
       async () => freshDir('deploy-kill-import'),
       () => ['model', 'import-llama2c', CKPT, '--tokenizer', TOKENIZER, '--name', 's260k'],
-      /converting stories260K\.bin/, modelTemporaries);
+      /writing the Hugging Face folder/, modelTemporaries);
     expectSoundStore(dir);
     expect(models(dir)).toEqual([]);
     expect(modelTemporaries(dir)).toHaveLength(1); // `lathe model list` opened the store and left it be
