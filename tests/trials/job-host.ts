@@ -1,9 +1,12 @@
 // A minimal studio for the fault trials: opens the data directory as the app does (recovering jobs a dead studio
 // left), runs one job through the job queue, prints `worker <pid>` once its child process runs and the final job
-// as JSON. Usage: node --import tsx tests/trials/job-host.ts DATA_DIR KIND PARAMS_JSON
+// as JSON. Usage: node --import tsx tests/trials/job-host.ts DATA_DIR KIND PARAMS_JSON [MODULE]
+// (MODULE: a WorkerRun module to register as KIND, for a test's own kind of job)
+import { registerJobKind } from '../../native/jobs/kinds.ts';
 import { Studio } from '../../native/studio/studio.ts';
 
-const [dataDir, kind, paramsJson] = process.argv.slice(2);
+const [dataDir, kind, paramsJson, module] = process.argv.slice(2);
+if (module) registerJobKind(kind, module);
 const studio = new Studio({ dataDir, mode: 'serve' });
 let announced = false;
 const job = studio.queue.enqueue(kind, JSON.parse(paramsJson));
