@@ -10,16 +10,19 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Studio } from '../../native/studio/studio.ts';
 import { waitGone } from './helpers/processes.ts';
-import { ROOT, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 const JOB_HOST = path.join(ROOT, 'tests/trials/job-host.ts');
+const MODEL = path.join(SHARED_DATA, 'models/stories260K');
+const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
+if (!HAS_MODEL) console.warn(`jobs-studio-kill: the model import case is skipped: ${SKIP_SHARED_REASON} (needs models/stories260K)`);
 const UNYIELDING = path.join(import.meta.dirname, 'workers/unyielding-worker.ts');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** Runs the job in a studio of its own process (job-host.ts), SIGKILLs that studio once the job's process works, and returns that process's pid. */
-async function killStudioOnceWorking(dataDir: string, kind: string, params: unknown, module: string): Promise<number> {
-  const host = spawn(process.execPath, ['--import', 'tsx', JOB_HOST, dataDir, kind, JSON.stringify(params), module], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function killStudioOnceWorking(dataDir: string, kind: string, params: unknown, module?: string): Promise<number> {
+  const host = spawn(process.execPath, ['--import', 'tsx', JOB_HOST, dataDir, kind, JSON.stringify(params), ...(module ? [module] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<NodeJS.Signals | null>((resolve) => host.once('exit', (_code, signal) => resolve(signal)));
   const worker = await new Promise<number>((resolve, reject) => {
@@ -52,6 +55,34 @@ describe('a studio killed while its job finishes regardless', () => {
       const [job] = studio.store.jobs.list();
       expect([job.state, job.error]).toEqual(['succeeded', null]);
       expect(job.result).toEqual({ file });
+    } finally {
+      await studio.close();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!HAS_MODEL)('a studio killed during a model import', () => {
+  // The import hears its closed channel within a tensor: it stops, registers nothing, and the next studio calls the
+  // job interrupted and removes the working folder. Should the import have finished first, the job is succeeded with
+  // the model it registered; either way the job, the models and models/ agree.
+  it('leaves the job, the model list and models/ agreeing', async () => {
+    const dataDir = tempDir('jobs-studio-kill-import');
+    dirs.push(dataDir);
+    const params = { source: 'llama2c', checkpoint: path.join(MODEL, 'stories260K.bin'), tokenizer: path.join(MODEL, 'tok512.bin'), name: 's260k' };
+    await killStudioOnceWorking(dataDir, 'model-import', params);
+    const studio = new Studio({ dataDir, mode: 'serve' });
+    try {
+      const [job] = studio.store.jobs.list();
+      const models = studio.store.models.list();
+      const folders = fs.readdirSync(path.join(dataDir, 'models'));
+      if (job.state === 'interrupted') {
+        expect([models, folders]).toEqual([[], []]);
+      } else {
+        expect(job.state).toBe('succeeded');
+        expect(models.map((m) => m.name)).toEqual(['s260k']);
+        expect((job.result as { model: { id: string } }).model.id).toBe(models[0].id);
+        expect(folders).toEqual([models[0].id]);
+      }
     } finally {
       await studio.close();
     }
