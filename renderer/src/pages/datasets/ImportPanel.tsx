@@ -5,6 +5,7 @@ import { humanBytes } from '../../../../native/api/format.ts';
 import { SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
+import { jobTimeLeft } from '../../domain/jobs.ts';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { Icon } from '../../ui/icons.tsx';
@@ -167,7 +168,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
               {/* Failed, the callout below says why: the job's own "failed" and a 0% beside "Import failed" said it twice more. */}
               {job?.state !== 'failed' && <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>}
               <span className="spacer" />
-              {job && job.state !== 'failed' && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
+              {job && job.state !== 'failed' && phase.step !== 'uploading' && <span className="muted">{[`${Math.round(job.progress * 100)}%`, jobTimeLeft(job)].filter(Boolean).join(' · ')}</span>}
             </div>
             <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.fraction : job ? job.progress : null} state={job?.state} />
           </div>
