@@ -4,7 +4,10 @@
 // project's name) — and its button is reached by Tab alone, shows its focus ring and takes Enter to the Datasets
 // page's open import form. With only instruction pairs in the project, DPO's data preview teaches the same instead
 // of sending the user to map columns the dataset does not have; once the pairs are imported as the page says (the
-// CLI command it shows), the preview reads them. Light and dark shots land in tests/e2e/screenshots/align-needs-*.
+// CLI command it shows), the preview reads them. On the Datasets page, the column mapping editor shows and keeps
+// every mapped field: a pair's, and an instruction dataset's instruction and output, which the generation task does not
+// show as its own; saving the task's fields kept only those (and the pair's). Light and dark shots land in
+// tests/e2e/screenshots/align-needs-* and mapping-*.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +120,7 @@ describe.skipIf(skipReason !== null)('the Align tab of a project with no prefere
 
 describe.skipIf(skipReason !== null)('a dataset of preference pairs on the Datasets page', () => {
   let pairsId = '';
+  let instructionsId = '';
   const e2e = studioInChromium({
     async setup({ studio }) {
       const projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', PROJECT, '--task', 'generation')).id;
@@ -124,6 +128,8 @@ describe.skipIf(skipReason !== null)('a dataset of preference pairs on the Datas
       const pairs = path.join(studio.dataDir, 'pairs.jsonl');
       writeStoryPreferences(pairs, 24);
       pairsId = (await latheJson<{ id: string }>(studio, 'dataset', 'import', pairs, '--name', 'pairs', '--project', projectId)).id;
+      await importStoryPairs(studio, projectId, 12);
+      instructionsId = (await latheJson<{ id: string }>(studio, 'dataset', 'show', 'story-pairs', '--rows', '0')).id;
     },
   });
 
@@ -149,6 +155,40 @@ describe.skipIf(skipReason !== null)('a dataset of preference pairs on the Datas
     expect(saved.mapping).toEqual({ target: 'chosen', prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' });
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
     await page.getByTestId('align-pair').first().waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the fields mapped for another format and keeps them when a task field is saved', async () => {
+    const { studio, page, pageErrors } = e2e;
+    // Imported as an instruction dataset: instruction, input and output. The generation task shows input (Prompt)
+    // and target (Text); instruction and output are the instruction format's, which Fine-tune's Auto trains on.
+    const before = await callApi<{ mapping: Record<string, string> }>(studio, 'datasets.get', { id: instructionsId });
+    expect(before.mapping).toEqual({ instruction: 'instruction', input: 'input', output: 'output' });
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets/${instructionsId}`);
+    const card = page.getByRole('region', { name: 'Column mapping' });
+    await card.waitFor();
+    // Saving the task's Text keeps what the import mapped for the instruction format (it kept only input and target).
+    await card.getByLabel('Text', { exact: true }).selectOption('output');
+    await card.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByRole('status').filter({ hasText: 'Column mapping saved' }).waitFor();
+    const saved = await callApi<{ mapping: Record<string, string> }>(studio, 'datasets.get', { id: instructionsId });
+    expect(saved.mapping).toEqual({ instruction: 'instruction', input: 'input', output: 'output', target: 'output' });
+
+    // They are shown, folded, by their own names, so the user sees what a save keeps.
+    const others = card.getByTestId('mapping-others');
+    expect(await others.locator('summary').textContent()).toContain('Also mapped, for other formats: instruction, output');
+    expect(await others.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await others.locator('summary').click();
+    expect(await others.getByLabel('instruction').inputValue()).toBe('instruction');
+    expect(await others.getByLabel('output').inputValue()).toBe('output');
+    await shootFromTop(page, 'mapping-others');
+
+    // A field goes only when the user sets it to None.
+    await others.getByLabel('instruction').selectOption('');
+    await card.getByRole('button', { name: 'Save mapping' }).click();
+    await expect.poll(async () => (await callApi<{ mapping: Record<string, string> }>(studio, 'datasets.get', { id: instructionsId })).mapping)
+      .toEqual({ input: 'input', output: 'output', target: 'output' });
+    await card.getByText('Saved', { exact: true }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,15 +1,17 @@
 // The Documents tab of Adapt & align end to end in Chromium against `lathe serve`, driven as a user would: the empty
 // state, a collection created from the keyboard (embedded by an imported BERT picked from the form's list), a mixed set of files (written by the test) uploaded and imported as a
 // job, the files it could not read listed with their reasons under their own names, a document removed, and searches
-// by BM25 and hybrid showing chunks with their scores and sources. Screenshots in light and dark. (The playground's
+// by BM25 and hybrid showing chunks with their scores and sources; an import the job refuses (the collection's
+// embedding model folder is gone) says 'Import failed' once, above the callout that says why, as the Datasets page's
+// does (it read 'Import failed · failed · 0%'). Screenshots in light and dark. (The playground's
 // link back here, "Manage collections", is followed in rag-playground.test.ts, which has a model to show it with.)
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeMixedFolder } from '../fixtures/documents.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { browserSkipReason, callApi, shootSchemes, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, shootFromTop, shootSchemes, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e Documents test skipped: ${skipReason}`);
@@ -121,6 +123,28 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await page.getByRole('button', { name: 'Ask in the Playground' }).click();
     await expect.poll(() => page.url()).toMatch(/#\/adapt$/);
     await page.getByRole('tab', { name: 'Prompt', selected: true }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('says a refused import failed once, above the callout that says why', async () => {
+    const { studio, page, pageErrors } = e2e;
+    // A collection whose embedding model's folder went after it was made: the import job cannot load it.
+    const gone = path.join(files, 'gone-bert');
+    cpSync(path.join(files, 'bert'), gone, { recursive: true });
+    await callApi(studio, 'collections.create', { name: 'orphaned', embedModel: gone, chunkTokens: 64, overlapTokens: 8 });
+    rmSync(gone, { recursive: true, force: true });
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/documents`);
+    await page.getByRole('button', { name: /^orphaned/ }).click();
+    const importForm = page.locator('[aria-label="Collection orphaned"]').getByRole('form', { name: 'Import documents' });
+    await importForm.getByLabel('Paths on the studio’s machine').fill(path.join(files, 'docs', 'guide.md'));
+    await importForm.getByRole('button', { name: /^Import/ }).click();
+    const why = importForm.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+    await why.waitFor({ timeout: 60_000 });
+    expect(await why.textContent()).toContain(gone);
+    const progress = importForm.getByTestId('docs-import-progress');
+    expect(await progress.textContent()).toBe('Import failed');
+    expect(await progress.getByRole('status').textContent()).toBe('Import failed');
+    await shootFromTop(page, 'documents-import-failed');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

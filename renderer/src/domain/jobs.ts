@@ -1,4 +1,5 @@
-// How a job's state reads in the UI.
+// How a job's state and time left read in the UI.
+import { timeLeft } from '../../../native/api/format.ts';
 import { isFinishedState, type Job } from '../../../native/api/schemas.ts';
 import type { Tone } from '../ui/primitives.tsx';
 
@@ -51,4 +52,18 @@ export function jobTitle(job: Pick<Job, 'kind' | 'params'>): string {
 
 export function isFinished(job: Job): boolean {
   return isFinishedState(job.state);
+}
+
+/** What a run's progress line says while it runs before its first estimate (training and evaluation make one). */
+export const ESTIMATING_TIME_LEFT = 'estimating time left…';
+
+/**
+ * The time left a job's progress line shows, in the words the CLI prints (native/api/format.ts timeLeft): 'under 1s
+ * left' while work remains (an estimate that rounds to 0 read as done, or was hidden), 'about 12s left', 'about 3 min
+ * left', 'about 1.5 h left'. Nothing while it waits for a worker, once its work is all done (training's last step
+ * comes before its checkpoint) or once it has ended; `unknown` while it runs without an estimate.
+ */
+export function jobTimeLeft(job: Pick<Job, 'state' | 'progress' | 'etaSeconds'>, unknown: string | null = null): string | null {
+  if (job.state !== 'running' || job.progress >= 1) return null;
+  return timeLeft(job.etaSeconds) ?? unknown;
 }

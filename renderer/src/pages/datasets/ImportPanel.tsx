@@ -8,7 +8,8 @@ import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { ImportProgress } from './ImportProgress.tsx';
 import { rowProblemsIn } from './importErrors.ts';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { useJobProgress } from './useJobProgress.ts';
@@ -160,17 +161,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
           <span><strong>{SKIP_INVALID_LABEL}</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
         </label>
         {(phase.step === 'uploading' || phase.step === 'importing' || job) && (
-          <div className="stack" style={{ gap: 6 }} data-testid="import-progress">
-            <div className="row small">
-              {/* A live region for the stage only (the message and percentage change every tick and would chatter). */}
-              <strong role="status">{phase.step === 'uploading' ? `Uploading ${phase.name}` : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
-              {/* Failed, the callout below says why: the job's own "failed" and a 0% beside "Import failed" said it twice more. */}
-              {job?.state !== 'failed' && <span className="muted">{phase.step === 'uploading' ? `${Math.round(phase.fraction * 100)}%` : job?.message}</span>}
-              <span className="spacer" />
-              {job && job.state !== 'failed' && phase.step !== 'uploading' && <span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span>}
-            </div>
-            <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.fraction : job ? job.progress : null} state={job?.state} />
-          </div>
+          <ImportProgress testId="import-progress" job={job} upload={phase.step === 'uploading' ? { stage: `Uploading ${phase.name}`, detail: `${Math.round(phase.fraction * 100)}%`, fraction: phase.fraction } : null} />
         )}
         {phase.step === 'failed' && (
           <Callout tone="danger" title="The file was not imported">

@@ -1,21 +1,15 @@
-// Column mapping: for each field the project's task needs, which dataset column supplies it, and, folded, the
-// fields of a preference pair that Align reads whatever the task (prompt, chosen, rejected). Unmapped required fields
-// are suggested from common column names; nothing is saved until the user says so. A dataset of preference pairs
-// saves with its pair complete even when it cannot feed the task's own examples: saving the task's fields alone
-// dropped the chosen and rejected columns the import had mapped, and DPO could no longer read the dataset.
+// Column mapping: for each field the project's task needs, which dataset column supplies it; folded, the fields of
+// a preference pair that Align reads whatever the task (prompt, chosen, rejected); and, folded, every other field the
+// dataset maps (mappingFields.ts says why all are shown and saved). Unmapped required fields are suggested from
+// common column names; nothing is saved until the user says so. A dataset of preference pairs saves with its pair
+// complete even when it cannot feed the task's own examples.
 import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
-import { guessColumn, TASKS, type TaskField } from '../../domain/tasks.ts';
+import { TASKS, type TaskField } from '../../domain/tasks.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-
-/** What Align reads from a dataset of preference pairs, whatever the project's task (native/data/preferences.ts). */
-const PAIR_FIELDS: readonly TaskField[] = [
-  { name: 'prompt', label: 'Pair prompt', help: 'What both answers reply to; none for HH-RLHF transcripts, which carry it.', required: false },
-  { name: 'chosen', label: 'Chosen answer', help: 'The better answer of the pair.', required: false },
-  { name: 'rejected', label: 'Rejected answer', help: 'The worse answer of the pair.', required: false },
-];
+import { mappingSections, PAIR_FIELDS, startingMapping, withField } from './mappingFields.ts';
 
 /** The same field → column pairs, whatever their order. */
 const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
@@ -24,17 +18,8 @@ const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
 export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; task: TaskType; onSaved(dataset: Dataset): void }) {
   const studio = useStudio();
   const toast = useToast();
-  const taskFields = TASKS[task].fields;
-  const pairFields = useMemo(() => PAIR_FIELDS.filter((f) => !taskFields.some((t) => t.name === f.name)), [taskFields]);
-  const initial = useMemo(() => {
-    const mapping: Record<string, string> = {};
-    for (const f of [...taskFields, ...pairFields]) {
-      const chosen = dataset.mapping[f.name] ?? (f.required ? guessColumn(f, dataset.columns) : undefined);
-      if (chosen) mapping[f.name] = chosen;
-    }
-    return mapping;
-  }, [dataset, taskFields, pairFields]);
-  const [mapping, setMapping] = useState(initial);
+  const { task: taskFields, pairs: pairFields, others } = useMemo(() => mappingSections(task, dataset.mapping), [task, dataset.mapping]);
+  const [mapping, setMapping] = useState(() => startingMapping(dataset, task));
   const [saving, setSaving] = useState(false);
   const saved = sameMapping(dataset.mapping, mapping);
   const pairComplete = Boolean(mapping.chosen && mapping.rejected);
@@ -57,12 +42,7 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
   const field = (f: TaskField) => (
     <Field key={f.name} label={f.label} optional={!f.required} help={f.help}>
       {(id, d) => (
-        <select id={id} className="select" aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => {
-          const next = { ...mapping };
-          if (e.target.value) next[f.name] = e.target.value;
-          else delete next[f.name];
-          setMapping(next);
-        }}>
+        <select id={id} className="select" aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => setMapping(withField(mapping, f.name, e.target.value))}>
           <option value="">{f.required ? 'Choose a column…' : 'None'}</option>
           {dataset.columns.map((c) => <option key={c} value={c}>{c}</option>)}
         </select>
@@ -83,6 +63,12 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
           <details className="disclosure" open={pairMapped} data-testid="mapping-pairs">
             <summary>Preference pairs, for Align <span className="faint small">DPO and reward models read these, whatever the task</span></summary>
             <div className="form-grid">{pairFields.map(field)}</div>
+          </details>
+        )}
+        {others.length > 0 && (
+          <details className="disclosure" data-testid="mapping-others">
+            <summary>Also mapped, for other formats: {others.map((f) => f.name).join(', ')} <span className="faint small">kept as they are when you save; set one to None to drop it</span></summary>
+            <div className="form-grid">{others.map(field)}</div>
           </details>
         )}
       </div>

@@ -10,7 +10,8 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { ImportProgress } from '../datasets/ImportProgress.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 
 const ACCEPT = '.txt,.text,.md,.markdown,.html,.htm,.pdf,.docx';
@@ -100,15 +101,7 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
           {(id, d) => <textarea id={id} className="textarea mono small" rows={2} value={paths} onChange={(e) => setPaths(e.target.value)} aria-describedby={d} placeholder="/home/me/manuals" />}
         </Field>
         {(busy || job) && (
-          <div className="stack" style={{ gap: 6 }} data-testid="docs-import-progress">
-            <div className="row small">
-              <strong>{phase.step === 'uploading' ? 'Uploading' : job ? (job.state === 'succeeded' ? 'Imported' : job.state === 'failed' ? 'Import failed' : 'Importing') : 'Starting import'}</strong>
-              <span className="muted">{phase.step === 'uploading' ? `${phase.done} of ${plural(phase.of, 'file')}` : job?.message}</span>
-              <span className="spacer" />
-              {job && <span className="muted">{Math.round(job.progress * 100)}%</span>}
-            </div>
-            <ProgressBar label="Import progress" value={phase.step === 'uploading' ? phase.done / phase.of : job ? job.progress : null} state={job?.state} />
-          </div>
+          <ImportProgress testId="docs-import-progress" job={job} upload={phase.step === 'uploading' ? { stage: 'Uploading', detail: `${phase.done} of ${plural(phase.of, 'file')}`, fraction: phase.done / phase.of } : null} />
         )}
         {phase.step === 'done' && (
           <div className="stack" style={{ gap: 'var(--space-2)' }} role="status">

@@ -4,16 +4,10 @@ import type { EvalSummary, MetricValue } from '../../../../native/api/eval.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
+import { ESTIMATING_TIME_LEFT, jobTimeLeft } from '../../domain/jobs.ts';
 import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, isFraction, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
-
-function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return 'estimating time left…';
-  if (seconds < 1) return 'almost done';
-  if (seconds < 60) return `about ${Math.ceil(seconds)} s left`;
-  return `about ${Math.round(seconds / 60)} min left`;
-}
 
 export function EvalProgress({ job, title, onCancel, cancelling }: { job: Job; title: string; onCancel(): void; cancelling: boolean }) {
   const running = job.state === 'running' || job.state === 'queued';
@@ -25,7 +19,7 @@ export function EvalProgress({ job, title, onCancel, cancelling }: { job: Job; t
         <div className="row small">
           <span>{job.state === 'queued' ? 'Waiting for a free worker…' : job.message || 'Loading the model…'}</span>
           <span className="spacer" />
-          <span className="muted" data-testid="eval-eta">{running ? (job.state === 'queued' ? '' : formatEta(job.etaSeconds)) : job.state}</span>
+          <span className="muted" data-testid="eval-eta">{running ? jobTimeLeft(job, ESTIMATING_TIME_LEFT) : job.state}</span>
         </div>
         {job.error && <Callout tone="danger" title="The evaluation failed">{job.error}</Callout>}
       </div>

@@ -2,8 +2,9 @@
 // Resume, the progress bar with the step and the time left (or taken), and why a run stopped when it did not finish.
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { formatRunTime } from '../../domain/format.ts';
+import { ESTIMATING_TIME_LEFT, jobTimeLeft } from '../../domain/jobs.ts';
 import { Badge, Button, Callout, ProgressBar } from '../../ui/primitives.tsx';
-import { formatEta, RUN_STATUS_TONE } from './runFormat.ts';
+import { RUN_STATUS_TONE } from './runFormat.ts';
 import type { RunAction, TrainingRun } from './useTrainingRun.ts';
 
 /**
@@ -50,7 +51,7 @@ export function RunProgressLine({ state, startMessage = false }: { state: Traini
       <div className="row small">
         <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : startMessage && live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
         <span className="spacer" />
-        <span className="muted" data-testid="run-eta">{live ? (live.state === 'queued' ? '' : formatEta(live.etaSeconds)) : run.data?.finishedAt ? `took ${formatRunTime(run.data)}` : ''}</span>
+        <span className="muted" data-testid="run-eta">{live ? jobTimeLeft(live, ESTIMATING_TIME_LEFT) : run.data?.finishedAt ? `took ${formatRunTime(run.data)}` : ''}</span>
       </div>
     </>
   );

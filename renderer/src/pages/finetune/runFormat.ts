@@ -1,5 +1,6 @@
 // How training numbers read: losses to 3–4 significant figures, learning rates in scientific notation,
-// throughput and memory rounded, time left in words. And the few fields of a run's stored config the views use.
+// throughput and memory rounded (time left is domain/jobs.ts jobTimeLeft's, as every progress says it). And the few
+// fields of a run's stored config the views use.
 import type { Job, Run } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 
@@ -19,14 +20,6 @@ export function learningRateStat(points: readonly { value: number }[] | undefine
   const top = peak ?? (points?.length ? Math.max(...points.map((p) => p.value)) : undefined);
   if (top === undefined) return { value: '—', note: null };
   return { value: formatLr(top), note: schedule === 'constant' ? schedule : ['peak', schedule].filter(Boolean).join(' · ') };
-}
-
-export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return 'estimating time left…';
-  if (seconds < 1) return 'almost done';
-  if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
-  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
-  return `about ${(seconds / 3600).toFixed(1)} h left`;
 }
 
 /** The fields of runs.config the run view reads (finetune: the resolved TrainConfig; pretrain: PretrainConfig). */

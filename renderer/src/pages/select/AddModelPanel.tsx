@@ -3,7 +3,7 @@
 // end with a progress bar: an import ('model-import', 'gguf-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
 import { useState, type FormEvent } from 'react';
 import type { Model } from '../../../../native/api/schemas.ts';
-import { isFinished } from '../../domain/jobs.ts';
+import { isFinished, jobTimeLeft } from '../../domain/jobs.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
@@ -144,7 +144,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
         </div>
         {job && (
           <div className="stack" style={{ gap: 6 }} data-testid="model-job-progress">
-            <div className="row small"><strong>{jobTitle(job.state, downloading)}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%{job.etaSeconds ? ` · ${Math.ceil(job.etaSeconds)} s left` : ''}</span></div>
+            <div className="row small"><strong>{jobTitle(job.state, downloading)}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{[`${Math.round(job.progress * 100)}%`, jobTimeLeft(job)].filter(Boolean).join(' · ')}</span></div>
             <ProgressBar label={downloading ? 'Download progress' : 'Import progress'} value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
           </div>
         )}

@@ -1,0 +1,71 @@
+// What the column mapping editor shows and what it starts from. A saved mapping is read whole by the engine: the
+// training format is picked from whichever fields are mapped (native/api/train.ts formatForMapping), evaluation reads
+// its input and reference fields (native/eval/runner-data.ts), Align its pair fields (native/data/preferences.ts),
+// whatever the project's task. So the editor starts from every field the dataset maps and shows each one: the
+// task's, the pair's, and, folded, any other (instruction and output of an instruction dataset in a summarisation
+// project, say). Saving then sends back what was shown, and a field is dropped only when the user sets it to None —
+// as `lathe dataset map` keeps every field its flags do not name. It showed and saved only the task's and the pair's
+// fields, so a save silently dropped the rest.
+import { MAPPING_FIELDS, type Dataset, type TaskType } from '../../../../native/api/schemas.ts';
+import { guessColumn, TASKS, type TaskField } from '../../domain/tasks.ts';
+
+/** What Align reads from a dataset of preference pairs, whatever the project's task (native/data/preferences.ts). */
+export const PAIR_FIELDS: readonly TaskField[] = [
+  { name: 'prompt', label: 'Pair prompt', help: 'What both answers reply to; none for HH-RLHF transcripts, which carry it.', required: false },
+  { name: 'chosen', label: 'Chosen answer', help: 'The better answer of the pair.', required: false },
+  { name: 'rejected', label: 'Rejected answer', help: 'The worse answer of the pair.', required: false },
+];
+
+export interface MappingSections {
+  /** The fields the project's task needs, in its order. */
+  task: readonly TaskField[];
+  /** The preference pair's fields the task does not already show. */
+  pairs: readonly TaskField[];
+  /**
+   * Every other field the dataset maps, in MAPPING_FIELDS order and then any name the engine does not know: named as
+   * `lathe dataset map` names them (its label is the field's own name), so none reads like a task field beside it.
+   */
+  others: readonly TaskField[];
+}
+
+const FIELD_ORDER = Object.keys(MAPPING_FIELDS);
+
+function otherField(name: string): TaskField {
+  const help = (MAPPING_FIELDS as Record<string, string>)[name];
+  return { name, label: name, help: help === undefined ? 'No part of Lathe reads this field; it is kept as it is.' : `For ${help}.`, required: false };
+}
+
+/** The editor's sections for a dataset mapped as `mapping` in a project of `task`. */
+export function mappingSections(task: TaskType, mapping: Readonly<Record<string, string>>): MappingSections {
+  const taskFields = TASKS[task].fields;
+  const pairs = PAIR_FIELDS.filter((f) => !taskFields.some((t) => t.name === f.name));
+  const shown = new Set([...taskFields, ...pairs].map((f) => f.name));
+  const rank = (name: string) => (FIELD_ORDER.includes(name) ? FIELD_ORDER.indexOf(name) : FIELD_ORDER.length);
+  const others = Object.keys(mapping)
+    .filter((name) => !shown.has(name))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(otherField);
+  return { task: taskFields, pairs, others };
+}
+
+/**
+ * The mapping the editor starts from: the dataset's own, whole, with a column suggested for each required task
+ * field it leaves unmapped. Equal to the dataset's mapping when nothing needed suggesting.
+ */
+export function startingMapping(dataset: Pick<Dataset, 'mapping' | 'columns'>, task: TaskType): Record<string, string> {
+  const mapping = { ...dataset.mapping };
+  for (const f of TASKS[task].fields) {
+    if (mapping[f.name] !== undefined || !f.required) continue;
+    const guess = guessColumn(f, dataset.columns);
+    if (guess !== undefined) mapping[f.name] = guess;
+  }
+  return mapping;
+}
+
+/** `mapping` with `field` set to `column`, or without it for '' (None). */
+export function withField(mapping: Readonly<Record<string, string>>, field: string, column: string): Record<string, string> {
+  const next = { ...mapping };
+  if (column) next[field] = column;
+  else delete next[field];
+  return next;
+}

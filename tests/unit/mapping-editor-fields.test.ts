@@ -1,0 +1,40 @@
+// The column mapping editor's fields and the mapping it saves (renderer/src/pages/datasets/mappingFields.ts): it
+// starts from every field the dataset maps and shows each, so a save never drops one the user did not set to None.
+// It showed and saved only the task's and the pair's fields: an instruction dataset (instruction / input / output)
+// in a summarisation project lost its instruction and output on the first save of the task's Document and Summary.
+import { describe, expect, it } from 'vitest';
+import { formatForMapping } from '../../native/api/train.ts';
+import { mappingSections, startingMapping, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
+
+const alpaca = { columns: ['instruction', 'input', 'output'], mapping: { instruction: 'instruction', input: 'input', output: 'output' } };
+
+describe('the column mapping editor', () => {
+  it('starts from the whole mapping, with a guess for each required task field it leaves unmapped', () => {
+    const start = startingMapping(alpaca, 'summarization');
+    expect(start).toEqual({ instruction: 'instruction', input: 'input', output: 'output', target: 'output' });
+    // What the engine trains on stays what the import mapped.
+    expect(formatForMapping(start, alpaca.columns)).toBe('instruction');
+    // Nothing to suggest: the start is the dataset's own mapping, so the editor reads "Saved".
+    const pairs = { columns: ['prompt', 'chosen', 'rejected'], mapping: { prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' } };
+    expect(startingMapping(pairs, 'chat')).toEqual(pairs.mapping);
+  });
+
+  it('shows every mapped field: the task’s, the pair’s, and each other one by its own name in the engine’s order', () => {
+    const sections = mappingSections('summarization', { output: 'output', zzz: 'input', instruction: 'instruction', input: 'input', chosen: 'output' });
+    expect(sections.task.map((f) => f.name)).toEqual(['input', 'target']);
+    expect(sections.pairs.map((f) => f.name)).toEqual(['prompt', 'chosen', 'rejected']);
+    expect(sections.others.map((f) => [f.name, f.label, f.required])).toEqual([['instruction', 'instruction', false], ['output', 'output', false], ['zzz', 'zzz', false]]);
+    expect(sections.others[0].help).toBe('For the instruction or user message (instruction format, chat).');
+    expect(sections.others[2].help).toMatch(/No part of Lathe reads this field/);
+    // A field the task shows is not shown twice: chat shows instruction, input and output as its own.
+    expect(mappingSections('chat', alpaca.mapping).others).toEqual([]);
+  });
+
+  it('drops a field only when it is set to None, and changes only the field given', () => {
+    const start = startingMapping(alpaca, 'summarization');
+    expect(withField(start, 'target', 'input')).toEqual({ ...start, target: 'input' });
+    const { instruction: _dropped, ...rest } = start;
+    expect(withField(start, 'instruction', '')).toEqual(rest);
+    expect(start.instruction).toBe('instruction'); // not changed in place
+  });
+});
