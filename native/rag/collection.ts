@@ -10,7 +10,7 @@ import { parseModelConfig } from '../models/config.ts';
 import type { NewDocument } from '../store/collections.ts';
 import type { Store } from '../store/db.ts';
 import { chunkDocument, countWords, type TokenCounter } from './chunk.ts';
-import { loadEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
+import { loadCollectionEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
 import { isEncoderConfig, parseEncoderConfig } from './encoders.ts';
 import { DocumentError, formatOf, parseDocument } from './parse.ts';
 
@@ -115,7 +115,7 @@ export async function addDocuments(store: Store, collectionRef: string, paths: r
   const { files, skipped: unreadable } = expandPaths(paths);
   const skipped = unreadable.map((s) => ({ ...s, path: shownAs(s.path) }));
   const report = (fraction: number, message: string) => opts.onProgress?.({ fraction, message });
-  const embedder = opts.embedder ?? (col.embedModel ? await loadEmbedder(col.embedModel, { intraOpNumThreads: opts.intraOpNumThreads }) : null);
+  const embedder = opts.embedder ?? (col.embedModel ? await loadCollectionEmbedder({ name: col.name, embedModel: col.embedModel }, { intraOpNumThreads: opts.intraOpNumThreads }) : null);
   const count: TokenCounter = embedder && col.tokenizerModel === col.embedModel ? embedder.countTokens : col.tokenizerModel ? tokenCounterFor(col.tokenizerModel) : countWords;
   const pending: NewDocument[] = [];
   const seen = new Map<string, string>();

@@ -54,6 +54,18 @@ export function tokenCounterFor(dir: string): TokenCounter {
   return (text) => tok.encode(text, { addSpecialTokens: false }).length;
 }
 
+/**
+ * The embedding model a collection was made with. Its folder is recorded by path; one deleted or moved since is
+ * named as the collection's, with what to do, rather than as a folder someone just gave (`no config.json; give the
+ * folder of …`, advice for making a collection).
+ */
+export async function loadCollectionEmbedder(col: { name: string; embedModel: string }, opts: EmbedderOptions = {}): Promise<Embedder> {
+  if (!fs.existsSync(path.join(col.embedModel, 'config.json'))) {
+    throw new Error(`collection '${col.name}' embeds with the model at ${col.embedModel}, which is no longer there (deleted or moved): put the model back at that path, or make a new collection with another embedding model; this one can still be searched with bm25`);
+  }
+  return loadEmbedder(col.embedModel, opts);
+}
+
 export async function loadEmbedder(dir: string, opts: EmbedderOptions = {}): Promise<Embedder> {
   const config = readConfig(dir);
   return isEncoderConfig(config) ? BertEmbedder.load(dir, config, opts) : DecoderEmbedder.load(dir, opts);

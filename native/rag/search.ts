@@ -5,7 +5,7 @@ import type { SearchHit, SearchMode } from '../api/rag.ts';
 import type { Chunk, Collection } from '../api/rag.ts';
 import type { Store } from '../store/db.ts';
 import { Bm25Index, reciprocalRankFusion } from './bm25.ts';
-import { loadEmbedder, type Embedder } from './embedder.ts';
+import { loadCollectionEmbedder, type Embedder } from './embedder.ts';
 import { VectorIndex } from './vector-index.ts';
 
 type IndexedChunk = Chunk & { source: string };
@@ -84,7 +84,7 @@ export class CollectionIndex {
   async queryEmbedder(): Promise<Embedder> {
     if (!this.collection.embedModel) throw new Error(`collection '${this.collection.name}' has no embedding model; search it with --mode bm25, or create a collection with --embed-model`);
     if (!this.embedder) {
-      const loading = loadEmbedder(this.collection.embedModel, { intraOpNumThreads: this.threads });
+      const loading = loadCollectionEmbedder({ name: this.collection.name, embedModel: this.collection.embedModel }, { intraOpNumThreads: this.threads });
       this.embedder = loading;
       // A failed load is tried again by the next search rather than remembered.
       loading.catch(() => { if (this.embedder === loading) this.embedder = null; });

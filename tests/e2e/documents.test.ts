@@ -140,7 +140,7 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await importForm.getByRole('button', { name: /^Import/ }).click();
     const why = importForm.getByRole('alert').filter({ hasText: 'Nothing was imported' });
     await why.waitFor({ timeout: 60_000 });
-    expect(await why.textContent()).toContain(gone);
+    expect(await why.textContent()).toContain(`collection 'orphaned' embeds with the model at ${gone}, which is no longer there`);
     const progress = importForm.getByTestId('docs-import-progress');
     expect(await progress.textContent()).toBe('Import failed');
     expect(await progress.getByRole('status').textContent()).toBe('Import failed');

@@ -9,6 +9,7 @@ import { TextGenerator } from '../../native/generate/pipeline.ts';
 import { embedTokens } from '../../native/openai/embeddings.ts';
 import { addDocuments, createCollection } from '../../native/rag/collection.ts';
 import { loadEmbedder, tokenCounterFor } from '../../native/rag/embedder.ts';
+import { searchCollection } from '../../native/rag/search.ts';
 import { DocumentError, parseDocument } from '../../native/rag/parse.ts';
 import { openStore } from '../../native/store/db.ts';
 import { writeMixedFolder } from '../fixtures/documents.ts';
@@ -106,6 +107,23 @@ describe('creating a collection', () => {
       // The tiny BERT reads 128 positions: 126 tokens and [CLS] [SEP] fit, 127 do not.
       expect(createCollection(store, { name: 'fits', embedModel: bert, chunkTokens: 126, overlapTokens: 4 }).embedDim).toBe(16);
       expect(() => createCollection(store, { name: 'too-long', embedModel: bert, chunkTokens: 127, overlapTokens: 4 })).toThrow(/reads at most 128 tokens; choose a chunk size of at most 126/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('names a collection whose embedding model went since, for an import and a dense search alike', async () => {
+    const store = openStore(path.join(root, 'data-gone'));
+    const gone = path.join(root, 'gone-bert');
+    fs.cpSync(bert, gone, { recursive: true });
+    try {
+      createCollection(store, { name: 'orphaned', embedModel: gone, chunkTokens: 64, overlapTokens: 4 });
+      fs.rmSync(gone, { recursive: true });
+      const doc = path.join(root, 'note.md');
+      fs.writeFileSync(doc, '# Ferry\nThe ferry runs at noon.\n');
+      const said = `collection 'orphaned' embeds with the model at ${gone}, which is no longer there (deleted or moved)`;
+      await expect(addDocuments(store, 'orphaned', [doc])).rejects.toThrow(said);
+      await expect(searchCollection(store, 'orphaned', 'ferry', 'dense', 2)).rejects.toThrow(said);
     } finally {
       store.close();
     }
