@@ -64,8 +64,8 @@ function message(v: unknown, field: string): PreferenceMessage {
   return { role: ROLES[role] ?? role, content };
 }
 
-/** A prompt cell: a string (one user turn), a list of messages, or a JSON string of one. */
-function promptMessages(v: unknown): PreferenceMessage[] {
+/** A prompt cell: a string (one user turn), a list of messages, or a JSON string of one. Throws a PreferenceRowError. */
+export function promptMessages(v: unknown): PreferenceMessage[] {
   const parsed = typeof v === 'string' && v.trimStart().startsWith('[') ? tryJson(v) : v;
   if (typeof parsed === 'string') return [{ role: 'user', content: parsed }];
   if (!Array.isArray(parsed)) throw new PreferenceRowError(`the prompt is ${JSON.stringify(parsed)?.slice(0, 60) ?? 'missing'}, not text or a list of messages`, 'prompt');

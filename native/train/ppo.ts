@@ -29,6 +29,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetDir, readRows } from '../data/files.ts';
+import { PreferenceRowError } from '../data/preferences.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPpoTrainingGraph, initialValueHead, VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT } from '../models/ppo-graph.ts';
@@ -47,6 +48,7 @@ import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
+import { promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -97,12 +99,19 @@ export function derivedSeed(...parts: (string | number)[]): number {
   return h & 0x7fffffff;
 }
 
-/** The prompts of a dataset split, each tokenized and cut to `maxLen` tokens. */
+/** The prompts of a dataset split (text, or messages rendered: promptCellText), each tokenized and cut to `maxLen` tokens. */
 function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'validation', column: string, limit: number, tokenizer: TextTokenizer, maxLen: number): { text: string; ids: number[] }[] {
   const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit, dataset.splits[split] ?? 0)).rows;
   return rows.map((r, i) => {
-    const text = String(r[column] ?? '');
-    if (!text.trim()) throw new Error(`dataset ${dataset.name}, ${split} row ${i + 1}: the ${column} column is empty; a prompt needs text`);
+    const where = `dataset ${dataset.name}, ${split} row ${i + 1}`;
+    let text: string;
+    try {
+      text = promptCellText(r[column], tokenizer);
+    } catch (err) {
+      if (!(err instanceof PreferenceRowError)) throw err;
+      throw new Error(`${where}: the ${column} column holds no prompt: ${err.message}`);
+    }
+    if (!text.trim()) throw new Error(`${where}: the ${column} column is empty; a prompt needs text`);
     return { text, ids: tokenizer.encode(text).slice(0, maxLen) };
   });
 }

@@ -10,6 +10,7 @@
 // - a run cancelled while sampling a due held-out evaluation (its checkpoint written at that iteration) does that
 //   evaluation on resume, even when stopped again around it, and ends with the uninterrupted run's evaluations and tables;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
+// - a preference dataset's prompt column of messages is rendered (chat template, else HH-RLHF's layout);
 // - the studio's 'ppo' job starts from align.ppo, reports time left (as startPpo does: none until two iterations are done)
 //   and stops on train.cancel; bad requests and flags are named.
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import type { Studio } from '../../native/studio/studio.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
 import { startReward } from '../../native/train/reward.ts';
-import { cancelJobMidRun, metricSeries, trainEnv } from './helpers/align.ts';
+import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, metricSeries, trainEnv } from './helpers/align.ts';
 import { killLatheWhen } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
@@ -211,6 +212,18 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     await expect(studio.call('align.ppo', { ...config(), rewardLabel: 'happy' })).rejects.toThrow(/has no label 'happy' \(its labels: 0, 1\)/);
     await expect(studio.call('align.ppo', { ...config(), lora: { r: 4, alpha: 8, dropout: 0.1 } })).rejects.toThrow(/PPO trains without dropout/);
     await expect(studio.call('align.ppo', { ...config(), dataset: 'openings-unsplit' })).rejects.toThrow(/160 training and 0 validation prompt\(s\); PPO needs both/);
+  }, 120_000);
+
+  it("a preference dataset's prompts, lists of messages, are rendered as DPO renders them (they were '[object Object]')", async () => {
+    await importDataset({ path: DPO_DEMO, name: 'demo-prompts', split: DPO_DEMO_SPLIT }, { store: studio.store, dataDir });
+    expect(studio.store.datasets.find('demo-prompts').mapping.prompt).toBe('conversations'); // LLaMA-Factory's [{from, value}] lists
+    const out = await startPpo({ ...config(), dataset: 'demo-prompts', steps: 1, batchSize: 2, ppoEpochs: 1, evalPrompts: 2, generation: { maxNewTokens: 2 } }, env());
+    expect(out).toMatchObject({ status: 'completed', steps: 1 });
+    const { table } = await studio.call('align.rollouts', { runId: out.runId, step: 1 });
+    const prompts = [...table!.train, ...table!.heldout!].map((r) => r.prompt);
+    expect(prompts).toHaveLength(4);
+    // stories260K has no chat template: HH-RLHF's layout, as DPO's renderPrompt writes it
+    for (const p of prompts) expect(p).toMatch(/^\n\n(Human|System): [^]+\n\nAssistant:$/);
   }, 120_000);
 
   it('lathe align ppo names the flag in its errors', () => {
