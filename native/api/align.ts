@@ -33,7 +33,9 @@ export const DpoStartInput = z
     ...Optimisation,
     batchSize: z.number().int().min(1).max(1024).default(2),
   })
-  .refine((v) => v.loss !== 'robust' || v.labelSmoothing > 0, { message: 'the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)', path: ['labelSmoothing'] });
+  .refine((v) => v.loss !== 'robust' || v.labelSmoothing > 0, { message: 'the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)', path: ['labelSmoothing'] })
+  // IPO's squared loss has no smoothing term: a run would record the setting and train without it
+  .refine((v) => v.loss !== 'ipo' || v.labelSmoothing === 0, { message: 'the IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0', path: ['labelSmoothing'] });
 export type DpoStartInput = z.input<typeof DpoStartInput>;
 export type DpoConfig = z.output<typeof DpoStartInput>;
 
@@ -172,7 +174,9 @@ export const PpoStartInput = z
   })
   .refine((v) => v.method !== 'lora' || v.lora.dropout === 0, { message: 'PPO trains without dropout: a rollout\'s log-probabilities must be the policy\'s; give LoRA dropout 0', path: ['lora', 'dropout'] })
   .refine((v) => v.miniBatchSize <= v.batchSize, { message: 'the minibatch cannot hold more rollouts than the batch', path: ['miniBatchSize'] })
-  .refine((v) => v.adaptiveKl === false || v.klCoef > 0, { message: 'the adaptive KL controller scales β_KL, so it needs a klCoef above 0 (turn adaptiveKl off for no penalty)', path: ['klCoef'] });
+  // only 0 is this rule's: a negative coefficient is out of range, and saying so twice confused
+  .refine((v) => v.adaptiveKl === false || v.klCoef !== 0, { message: 'the adaptive KL controller scales β_KL, so it cannot start at 0; for no KL penalty, keep β_KL fixed at 0 (--fixed-kl; Fixed β in the studio)', path: ['klCoef'] })
+  .refine((v) => v.generation.minNewTokens <= v.generation.maxNewTokens, { message: 'the minimum of new tokens is above the maximum (max new tokens); give one no larger', path: ['generation', 'minNewTokens'] });
 export type PpoStartInput = z.input<typeof PpoStartInput>;
 export type PpoConfig = z.output<typeof PpoStartInput>;
 

@@ -34,6 +34,11 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
   return `${n.toLocaleString('en-US')} ${n === 1 ? singular : pluralForm}`;
 }
 
+/** A dataset's column mapping as people read it: 'text ← sentence, label ← label' ('' when it maps nothing). */
+export function mappingWords(mapping: Readonly<Record<string, string | undefined>>): string {
+  return Object.entries(mapping).filter(([, c]) => c !== undefined).map(([f, c]) => `${f} ← ${c}`).join(', ');
+}
+
 /** A noun with its indefinite article, for run kinds in messages: 'a finetune', 'an evaluation', 'an export'. */
 export function withArticle(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

@@ -7,7 +7,7 @@ import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
-import { formatValue, plural, timeLeft } from '../api/format.ts';
+import { formatValue, mappingWords, plural, timeLeft } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
 import { cancelOnSignals } from './cancel.ts';
@@ -108,7 +108,7 @@ export function describeDataset(d: Dataset, project: string): string {
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
     ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
-    ['mapping', Object.entries(d.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ') || "— (set one with 'lathe dataset map' or in the studio)"],
+    ['mapping', mappingWords(d.mapping) || "— (set one with 'lathe dataset map' or in the studio)"],
     ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: ${d.skippedRows[0].file ? `${d.skippedRows[0].file} ` : ''}line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],
     ['sha256', d.contentHash],
     ['created', d.createdAt],

@@ -88,11 +88,17 @@ function resumeHint(ctx: CliContext, runId: string): string {
   return `resume it with: ${ctx.command ?? 'lathe train'} --resume ${runId}`;
 }
 
-/** Refuses a start without `flags` (e.g. --model and --dataset), naming them and --resume RUN, the other way in. */
+/**
+ * Refuses a start without `flags` (e.g. --model and --dataset), naming those missing first (a command given --model
+ * alone was told to 'give --model and --dataset'), then all of them and --resume RUN, the other way in.
+ */
 export function requireStartFlags(values: Record<string, unknown>, flags: string[], usage: string): void {
-  if (flags.every((flag) => values[flag])) return;
+  const missing = flags.filter((flag) => !values[flag]).map((flag) => `--${flag}`);
+  if (missing.length === 0) return;
+  const and = (names: string[]) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
   const named = flags.map((flag) => `--${flag}`);
-  throw new UserError(`give ${named.slice(0, -1).join(', ')} and ${named.at(-1)} (or --resume RUN).\nUsage: ${usage}`);
+  const lead = missing.length === flags.length ? '' : `${and(missing)} ${missing.length === 1 ? 'is' : 'are'} missing: `;
+  throw new UserError(`${lead}give ${and(named)} (or --resume RUN).\nUsage: ${usage}`);
 }
 
 /**

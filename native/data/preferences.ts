@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { StudioError } from '../api/errors.ts';
+import { mappingWords } from '../api/format.ts';
 import type { ColumnMapping } from '../api/schemas.ts';
 import { LineDecoder, utf16Text } from './decode.ts';
 import { detectFormat } from './formats.ts';
@@ -48,7 +49,8 @@ export const ASSISTANT_TURN = '\n\nAssistant:';
 export function preferenceStyle(mapping: ColumnMapping, datasetName: string): PreferenceStyle {
   const missing = ['chosen', 'rejected'].filter((f) => mapping[f] === undefined);
   if (missing.length) {
-    throw new StudioError('invalid_params', `dataset ${datasetName}: preference training needs the mapping fields chosen and rejected (missing: ${missing.join(', ')}; mapping: ${JSON.stringify(mapping)}); set them with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, { field: 'dataset' });
+    const mapped = mappingWords(mapping);
+    throw new StudioError('invalid_params', `dataset ${datasetName} has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected (missing: ${missing.join(', ')}; ${mapped ? `it maps ${mapped}` : 'it maps no columns'}); choose a dataset of preference pairs, or map its columns with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, { field: 'dataset' });
   }
   return mapping.prompt === undefined ? 'transcript' : 'columns';
 }
@@ -64,8 +66,8 @@ function message(v: unknown, field: string): PreferenceMessage {
   return { role: ROLES[role] ?? role, content };
 }
 
-/** A prompt cell: a string (one user turn), a list of messages, or a JSON string of one. */
-function promptMessages(v: unknown): PreferenceMessage[] {
+/** A prompt cell: a string (one user turn), a list of messages, or a JSON string of one. Throws a PreferenceRowError. */
+export function promptMessages(v: unknown): PreferenceMessage[] {
   const parsed = typeof v === 'string' && v.trimStart().startsWith('[') ? tryJson(v) : v;
   if (typeof parsed === 'string') return [{ role: 'user', content: parsed }];
   if (!Array.isArray(parsed)) throw new PreferenceRowError(`the prompt is ${JSON.stringify(parsed)?.slice(0, 60) ?? 'missing'}, not text or a list of messages`, 'prompt');

@@ -3,12 +3,12 @@
 // `.tmp-<pid>-…` sibling, which the next export there sweeps; a crash between the two renames, the old folder as
 // `.old-<pid>-…`, which the next export there puts back), never a half-written export under the real name.
 // Only an earlier export (a model folder: config.json beside its weights — a .safetensors file or an onnx/ folder)
-// or an empty folder is replaced: `--out .` or `--out ~/Documents` must not delete what the user keeps there, even
-// where some project of theirs has a config.json of its own.
+// or an empty folder is replaced: models/atomic.ts' outputPathProblem says so, the one rule that the CLI's --out and
+// the Studio's deploy.export also check before the work (here again, for what changed since).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { sweepBeside } from '../models/atomic.ts';
+import { outputPathProblem, sweepBeside } from '../models/atomic.ts';
 import { isPidAlive } from '../store/process-owner.ts';
 
 function fsyncTree(dir: string): void {
@@ -24,21 +24,6 @@ function fsyncTree(dir: string): void {
       }
     }
   }
-}
-
-function isModelFolder(dir: string, entries: string[]): boolean {
-  if (!entries.includes('config.json')) return false;
-  return entries.some((e) => e.endsWith('.safetensors')) || (entries.includes('onnx') && fs.statSync(path.join(dir, 'onnx')).isDirectory());
-}
-
-/** Why `target` may not be replaced by an export (null when it is absent, empty, or an earlier export). */
-export function notReplaceableReason(target: string): string | null {
-  if (!fs.existsSync(target)) return null;
-  if (!fs.statSync(target).isDirectory()) return `${target} exists and is not a folder; choose another --out`;
-  const entries = fs.readdirSync(target);
-  if (entries.length === 0 || isModelFolder(target, entries)) return null;
-  const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ` and ${entries.length - 3} more` : '');
-  return `${target} is a folder that holds other files (${shown}) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder for --out`;
 }
 
 /**
@@ -64,8 +49,8 @@ function recoverMovedAside(target: string): void {
 export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const target = path.resolve(dir);
   recoverMovedAside(target);
-  const refusal = notReplaceableReason(target);
-  if (refusal) throw new Error(refusal);
+  const refusal = outputPathProblem(target, 'folder');
+  if (refusal) throw new Error(`${target}: ${refusal}`);
   sweepBeside(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;

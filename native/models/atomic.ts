@@ -137,16 +137,36 @@ export function fileOnTheWay(target: string): string | null {
 }
 
 /**
+ * Whether `dir` (holding `entries`) is an earlier export, which an export there replaces: a model folder, config.json
+ * beside its weights (a .safetensors file or an onnx/ folder). A config.json alone is not one: some project of the
+ * user's may have its own.
+ */
+function isExportFolder(dir: string, entries: readonly string[]): boolean {
+  if (!entries.includes('config.json')) return false;
+  return entries.some((e) => e.endsWith('.safetensors')) || (entries.includes('onnx') && fs.statSync(path.join(dir, 'onnx')).isDirectory());
+}
+
+/**
  * Why `target`, a destination the user chose (an export's --out, runs compare --csv, the Integrate page's "Write to"),
  * cannot be written as a `kind`, or null. Checked before the work, since the writers find out only at its end (a
  * bare "ENOTDIR: not a directory, stat '…'" after a whole export): a folder where a file goes (`example`, a file name,
  * shows the path to give instead), a file where a folder goes, a path through a file. Missing folders on the way
- * are fine: the writers create them.
+ * are fine: the writers create them. A folder is written whole in place of what is there (deploy/replace-folder.ts,
+ * which asks this too as it starts), so only an empty folder or an earlier export may be there: `--out .` or
+ * `--out ~/Documents` must not delete what the user keeps.
  */
 export function outputPathProblem(target: string, kind: 'file' | 'folder', example?: string): string | null {
-  const stat = statOrNull(path.resolve(target));
+  const full = path.resolve(target);
+  const stat = statOrNull(full);
   if (kind === 'file' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
   if (kind === 'folder' && stat && !stat.isDirectory()) return 'this is a file; give a folder to write (an earlier export there, or a new or empty one)';
+  if (kind === 'folder' && stat) {
+    const entries = fs.readdirSync(full);
+    if (entries.length > 0 && !isExportFolder(full, entries)) {
+      const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ` and ${entries.length - 3} more` : '');
+      return `this folder holds other files (${shown}) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)`;
+    }
+  }
   const file = fileOnTheWay(target);
   return file ? `${file} is a file, not a folder; choose a path in a folder (missing folders are created)` : null;
 }

@@ -36,7 +36,7 @@ export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConf
   requireHoldoutRows(dataset, 'DPO');
   const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);
   const maxPromptLen = parsed.maxPromptLen ?? Math.floor(seqLen / 2);
-  if (maxPromptLen >= seqLen) throw invalid(`maxPromptLen ${maxPromptLen} leaves no room for the completion in a sequence of ${seqLen} tokens; give a smaller one`, 'maxPromptLen');
+  if (maxPromptLen >= seqLen) throw invalid(`a longest prompt of ${maxPromptLen} tokens leaves no room for the completion in a sequence of ${seqLen}; give fewer than ${seqLen}`, 'maxPromptLen');
   // the supervised tuning default: stories260K learned its training pairs (accuracy 0.98) at 1e-3 to 2e-3 in full DPO
   const lr = parsed.lr ?? sized.lr;
   const config: ResolvedDpoConfig = { ...parsed, lr, seqLen, maxPromptLen, modelId: model.id, modelName: model.name, modelPath: model.path, datasetId: dataset.id, datasetHash: dataset.contentHash, loraTargets };

@@ -42,12 +42,20 @@ function rewardLabels(modelDir: string): string[] {
   return Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
 }
 
+/** The reward runs that have a model to score with, for a reward run not found: the newest few, or how to train one. */
+function rewardRunsWords(store: Store): string {
+  const finished = store.runs.summaries({ kind: 'reward' }).filter((r) => r.status === 'succeeded');
+  if (finished.length === 0) return "no reward run has finished yet: train a reward model with 'lathe align reward' (or on the Align page) and give its run id";
+  const shown = finished.slice(0, 5).map((r) => `${r.id} (${r.name})`).join(', ');
+  return `give the id of a finished reward run: ${shown}${finished.length > 5 ? ` and ${finished.length - 5} more ('lathe runs list' shows them)` : ''}`;
+}
+
 export function planPpo(input: unknown, store: Store, dataDir: string): { config: ResolvedPpoConfig; model: Model; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(PpoStartInput, input);
   const { model, dataset } = requestedModelAndData(parsed, store);
   const spec = trainableSpec(model);
   const reward = store.runs.get(parsed.rewardRun);
-  if (!reward) throw new StudioError('not_found', `no run ${parsed.rewardRun}; train a reward model with 'lathe align reward' and give its run id`, { field: 'rewardRun' });
+  if (!reward) throw new StudioError('not_found', `no run ${parsed.rewardRun}; ${rewardRunsWords(store)}`, { field: 'rewardRun' });
   if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is ${withArticle(reward.kind)} run, not a reward run ('lathe align reward' trains one)`, 'rewardRun');
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
@@ -63,7 +71,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   if (train < 1 || validation < 1) throw invalid(`dataset ${dataset.name} has ${train} training and ${validation} validation prompt(s); PPO needs both (the validation prompts are the held-out rollouts): import it with a validation split`, 'dataset');
   const loraTargets = loraTargetsFor(spec, parsed.method, { ...parsed.lora, dropout: 0 }); // PPO trains without LoRA dropout
   if (parsed.maxPromptLen + parsed.generation.maxNewTokens > spec.maxPositions) {
-    throw invalid(`a prompt of up to ${parsed.maxPromptLen} tokens and ${parsed.generation.maxNewTokens} new ones exceed the model's ${spec.maxPositions} positions; give a smaller maxPromptLen or maxNewTokens`, 'generation.maxNewTokens');
+    throw invalid(`a prompt of up to ${parsed.maxPromptLen} tokens and ${parsed.generation.maxNewTokens} new ones make ${parsed.maxPromptLen + parsed.generation.maxNewTokens}, more than the model's ${spec.maxPositions} positions; generate fewer new tokens, or cut prompts shorter (the longest prompt, now ${parsed.maxPromptLen})`, 'generation.maxNewTokens');
   }
   // a fifth of the fine-tuning default: at that default (5e-4, full, stories260K) PPO collapsed the policy's entropy
   // from 1.35 to 0.01 within 20 iterations, at 1e-4 it trained with the KL bounded (docs/benchmarks.md)

@@ -16,7 +16,9 @@
 // clipfrac/value, approx_kl, entropy (means over the iteration's minibatches), grad_norm, response_length, with score
 // scaling score/running_std (score/mean and score/std are the reward model's own, unscaled), and the time
 // split time/rollout_s, time/score_s, time/update_s; on held-out prompts (step 0, every evalEvery, the last):
-// eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts).
+// eval/score_mean, eval/score_std, eval/kl. The rollouts themselves go to the rollout table (ppo-table.ts). Progress
+// is reported as each iteration starts and each evaluation samples, with the time left at the pace after this
+// process's first iteration (jobs/eta.ts, as the shared training loop's).
 //
 // A cancel can land while an iteration's held-out rollouts are sampled, after its update: that iteration is still
 // recorded, tabled (held-out part null) and checkpointed, since its weights are final and the work to reach them is
@@ -27,6 +29,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetDir, readRows } from '../data/files.ts';
+import { PreferenceRowError } from '../data/preferences.ts';
+import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPpoTrainingGraph, initialValueHead, VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT } from '../models/ppo-graph.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
@@ -44,6 +48,7 @@ import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
+import { promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -94,12 +99,19 @@ export function derivedSeed(...parts: (string | number)[]): number {
   return h & 0x7fffffff;
 }
 
-/** The prompts of a dataset split, each tokenized and cut to `maxLen` tokens. */
+/** The prompts of a dataset split (text, or messages rendered: promptCellText), each tokenized and cut to `maxLen` tokens. */
 function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'validation', column: string, limit: number, tokenizer: TextTokenizer, maxLen: number): { text: string; ids: number[] }[] {
   const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit, dataset.splits[split] ?? 0)).rows;
   return rows.map((r, i) => {
-    const text = String(r[column] ?? '');
-    if (!text.trim()) throw new Error(`dataset ${dataset.name}, ${split} row ${i + 1}: the ${column} column is empty; a prompt needs text`);
+    const where = `dataset ${dataset.name}, ${split} row ${i + 1}`;
+    let text: string;
+    try {
+      text = promptCellText(r[column], tokenizer);
+    } catch (err) {
+      if (!(err instanceof PreferenceRowError)) throw err;
+      throw new Error(`${where}: the ${column} column holds no prompt: ${err.message}`);
+    }
+    if (!text.trim()) throw new Error(`${where}: the ${column} column is empty; a prompt needs text`);
     return { text, ids: tokenizer.encode(text).slice(0, maxLen) };
   });
 }
@@ -202,11 +214,15 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
       rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
 
+    // time left is timed from the end of this process's first iteration, which pays the warm-up (the sessions' first
+    // runs), as the shared training loop's is (jobs/eta.ts); held-out evaluations are part of the iterations' pace
+    let warm: WarmMark | null = null;
+    const secondsLeft = (): number | null => (warm ? steadyEtaSeconds(warm, performance.now(), iteration, config.steps) : null);
     /** Whether iteration `i` (> 0) evaluates on the held-out prompts after its update. */
     const evaluationDue = (i: number) => (config.evalEvery > 0 && i % config.evalEvery === 0) || i === config.steps;
     /** Held-out rollouts (the same seed every time, so evaluations differ by the policy alone), scored and recorded. */
     const evaluate = async (): Promise<{ rows: RolloutRow[]; result: HeldoutScore } | null> => {
-      env.progress(iteration / config.steps, `iteration ${iteration}: scoring ${heldout.length} held-out rollouts`, null);
+      env.progress(iteration / config.steps, `iteration ${iteration}: scoring ${heldout.length} held-out rollouts`, secondsLeft());
       const rollouts = await generate(heldout.map((p) => p.ids), derivedSeed(config.seed, 'heldout'));
       if (env.signal.aborted) return null;
       const scores = await score(rollouts.map((r, i) => heldout[i].text + r.completion));
@@ -261,7 +277,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
           const position = iteration * config.batchSize + k;
           return trainPrompts[promptOrder(Math.floor(position / trainPrompts.length))[position % trainPrompts.length]];
         });
-        env.progress(iteration / config.steps, `iteration ${next}/${config.steps}: rollouts`, null);
+        env.progress(iteration / config.steps, `iteration ${next}/${config.steps}: rollouts`, secondsLeft());
         const rolloutTime = timer();
         const rollouts = await generate(picked.map((p) => p.ids), derivedSeed(config.seed, 'rollouts', next));
         const rolloutS = rolloutTime();
@@ -312,6 +328,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
           await save();
           savedAt = iteration;
         }
+        warm ??= { done: iteration, at: performance.now() };
       }
       if (env.signal.aborted) {
         status = 'cancelled';

@@ -5,7 +5,7 @@
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
-import { preferencePairs, preferenceStyle, type LocatedRow, type PreferenceMessage, type PreferencePair, type PreferencePairOptions } from '../data/preferences.ts';
+import { preferencePairs, preferenceStyle, promptMessages, type LocatedRow, type PreferenceMessage, type PreferencePair, type PreferencePairOptions } from '../data/preferences.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
@@ -20,6 +20,17 @@ const SPEAKER: Record<string, string> = { user: 'Human', assistant: 'Assistant',
 export function renderPrompt(messages: readonly PreferenceMessage[], tokenizer: TextTokenizer): string {
   if (tokenizer.chatTemplate) return tokenizer.applyChatTemplate([...messages], { addGenerationPrompt: true });
   return `${messages.map((m) => `\n\n${SPEAKER[m.role] ?? m.role}: ${m.content}`).join('')}\n\nAssistant:`;
+}
+
+/**
+ * A prompt cell as the text a policy continues (PPO's prompts): text as it is, a list of messages (a preference
+ * dataset's prompt column, e.g. LLaMA-Factory's conversations) rendered as renderPrompt renders a pair's. Read as text,
+ * such a list was the prompt '[object Object]'. Throws a PreferenceRowError for a cell that is neither.
+ */
+export function promptCellText(cell: unknown, tokenizer: TextTokenizer): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell !== 'object') return String(cell);
+  return renderPrompt(promptMessages(cell), tokenizer);
 }
 
 export interface TokenizePairOptions {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { RewardStartInput, type RewardConfig } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
+import { mappingWords } from '../api/format.ts';
 import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
@@ -52,6 +53,19 @@ export const classifiedText = (v: unknown): string => String(v ?? '').trim();
 /** The classification label of each row, as a string (TSV cells are text, JSON ones may be numbers). */
 const labelOf = (row: Record<string, unknown>, column: string): string => String(row[column] ?? '').trim();
 
+/** Why a dataset without text and label mapped trains no classifier; `auto`: nor, lacking chosen and rejected, a pairwise model. */
+function unlabelled(dataset: Dataset, auto: boolean): string {
+  const mapped = mappingWords(dataset.mapping);
+  const maps = mapped ? `it maps ${mapped}` : 'it maps no columns';
+  if (auto) {
+    return `a reward model learns from preference pairs (chosen and rejected mapped) or from labelled texts (text and label mapped), and dataset ${dataset.name} has neither (${maps}; its columns: ${dataset.columns.join(', ')}); `
+      + `choose another dataset, or map its columns with 'lathe dataset map ${dataset.name} --chosen-column C --rejected-column C' (or --text-column C --label-column C)`;
+  }
+  const missing = ['text', 'label'].filter((f) => !dataset.mapping[f]).join(', ');
+  return `dataset ${dataset.name} has no labelled texts: a classifier needs the columns of the text and of its label mapped as text and label (missing: ${missing}; ${maps}); `
+    + `choose a dataset of labelled texts, or map its columns with 'lathe dataset map ${dataset.name} --text-column C --label-column C'`;
+}
+
 export function planReward(input: unknown, store: Store): { config: ResolvedRewardConfig; dataset: Dataset; spec: ModelSpec } {
   const parsed = zodInput(RewardStartInput, input);
   // the checks every training request gets (a project it names must exist: else the run's insert failed on its key)
@@ -62,7 +76,11 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
   if (objective === 'pairwise') preferenceStyle(m, dataset.name);
-  else if (!m.text || !m.label) throw new StudioError('invalid_params', `dataset ${dataset.name}: a classifier needs the mapping fields text and label (mapping: ${JSON.stringify(m)}); set them with 'lathe dataset map ${dataset.name} --text-column C --label-column C'`, { field: 'dataset' });
+  else if (!m.text || !m.label) throw new StudioError('invalid_params', unlabelled(dataset, parsed.objective === 'auto'), { field: 'dataset' });
+  // the margin is the pairwise loss's: a classifier's run would record it and train without it
+  if (objective === 'classify' && parsed.margin !== 0) {
+    throw new StudioError('invalid_params', `a margin applies to a pairwise reward model (chosen and rejected), and dataset ${dataset.name} trains a classifier (text and label); leave the margin out`, { field: 'margin' });
+  }
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
   const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
   return { config, dataset, spec };

@@ -10,7 +10,9 @@
 // - a run cancelled while sampling a due held-out evaluation (its checkpoint written at that iteration) does that
 //   evaluation on resume, even when stopped again around it, and ends with the uninterrupted run's evaluations and tables;
 // - `lathe align ppo` killed with SIGKILL mid-run resumes with --resume to the same numbers, the store intact;
-// - the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests and flags are named.
+// - a preference dataset's prompt column of messages is rendered (chat template, else HH-RLHF's layout);
+// - the studio's 'ppo' job starts from align.ppo, reports time left (as startPpo does: none until two iterations are done)
+//   and stops on train.cancel; bad requests and flags are named.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +21,7 @@ import type { Studio } from '../../native/studio/studio.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
 import { startReward } from '../../native/train/reward.ts';
-import { cancelJobMidRun, metricSeries, trainEnv } from './helpers/align.ts';
+import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, metricSeries, trainEnv } from './helpers/align.ts';
 import { killLatheWhen } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
@@ -69,10 +71,18 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
   });
   let referenceId = '';
 
-  it('a LoRA run records its metrics and rollouts per iteration, starting at KL 0', async () => {
-    const out = await startPpo(config(), env());
+  it('a LoRA run records its metrics and rollouts per iteration, starting at KL 0, and says how long it has left', async () => {
+    const reports: { message: string; eta: number | null }[] = [];
+    const out = await startPpo(config(), { ...env(), progress: (_fraction, message, eta) => void reports.push({ message, eta }) });
     referenceId = out.runId;
     expect(out).toMatchObject({ status: 'completed', steps: 6, optimizerSteps: 6 * 2 * 2 });
+    // time left at the pace after the first iteration (its warm-up left out), as the other trainers' (jobs/eta.ts);
+    // before, every report said null and neither the CLI nor the studio said how long a PPO run had left
+    const etaAt = (message: string) => reports.find((r) => r.message === message)?.eta;
+    expect(etaAt('iteration 1/6: rollouts')).toBeNull();
+    expect(etaAt('iteration 2/6: rollouts'), 'nothing timed since the warm-up').toBeNull();
+    for (const i of [3, 4, 5, 6]) expect(etaAt(`iteration ${i}/6: rollouts`), `iteration ${i}`).toBeGreaterThanOrEqual(0);
+    expect(reports.at(-1)).toEqual({ message: 'iteration 6: scoring 3 held-out rollouts', eta: 0 });
     const run = studio.store.runs.get(out.runId)!;
     expect(run).toMatchObject({ kind: 'ppo', status: 'succeeded' });
     expect(run.config).toMatchObject({ klCoef: 0.2, adaptiveKl: true, klTarget: 6, gamma: 1, lam: 0.95, clipRange: 0.2, clipRangeValue: 0.2, vfCoef: 0.1, rewardLabel: '1', datasetHash: studio.store.datasets.find('openings').contentHash });
@@ -187,14 +197,33 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(studio.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   }, 180_000);
 
-  it("the studio's 'ppo' job starts from align.ppo and stops on train.cancel; bad requests name their field", async () => {
+  it("the studio's 'ppo' job starts from align.ppo, reports time left, and stops on train.cancel; bad requests name their field", async () => {
     const job = await studio.call('align.ppo', { ...config(), steps: 5000, evalEvery: 0, saveEvery: 0 });
     expect(job.kind).toBe('ppo');
+    // the job's progress carries the time left once two iterations are done (the studio's run view shows it)
+    let eta: number | null | undefined = null;
+    for (let i = 0; i < 1200 && (eta === null || eta === undefined); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      eta = studio.store.jobs.get(job.id)?.etaSeconds;
+    }
+    expect(eta, 'the running job reported a time left').toBeGreaterThan(0);
     await cancelJobMidRun(studio, job.id, 1);
     await expect(studio.call('align.ppo', { ...config(), rewardRun: referenceId })).rejects.toThrow(/is a ppo run, not a reward run/);
     await expect(studio.call('align.ppo', { ...config(), rewardLabel: 'happy' })).rejects.toThrow(/has no label 'happy' \(its labels: 0, 1\)/);
     await expect(studio.call('align.ppo', { ...config(), lora: { r: 4, alpha: 8, dropout: 0.1 } })).rejects.toThrow(/PPO trains without dropout/);
     await expect(studio.call('align.ppo', { ...config(), dataset: 'openings-unsplit' })).rejects.toThrow(/160 training and 0 validation prompt\(s\); PPO needs both/);
+  }, 120_000);
+
+  it("a preference dataset's prompts, lists of messages, are rendered as DPO renders them (they were '[object Object]')", async () => {
+    await importDataset({ path: DPO_DEMO, name: 'demo-prompts', split: DPO_DEMO_SPLIT }, { store: studio.store, dataDir });
+    expect(studio.store.datasets.find('demo-prompts').mapping.prompt).toBe('conversations'); // LLaMA-Factory's [{from, value}] lists
+    const out = await startPpo({ ...config(), dataset: 'demo-prompts', steps: 1, batchSize: 2, ppoEpochs: 1, evalPrompts: 2, generation: { maxNewTokens: 2 } }, env());
+    expect(out).toMatchObject({ status: 'completed', steps: 1 });
+    const { table } = await studio.call('align.rollouts', { runId: out.runId, step: 1 });
+    const prompts = [...table!.train, ...table!.heldout!].map((r) => r.prompt);
+    expect(prompts).toHaveLength(4);
+    // stories260K has no chat template: HH-RLHF's layout, as DPO's renderPrompt writes it
+    for (const p of prompts) expect(p).toMatch(/^\n\n(Human|System): [^]+\n\nAssistant:$/);
   }, 120_000);
 
   it('lathe align ppo names the flag in its errors', () => {

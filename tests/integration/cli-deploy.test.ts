@@ -73,7 +73,7 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     fs.mkdirSync(project);
     for (const f of ['config.json', 'notes.md']) fs.writeFileSync(path.join(project, f), '{}');
     const refused = lathe(data, ['export', '--model', 's260k', '--format', 'hf', '--out', project]);
-    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/my-project is a folder that holds other files \(config\.json, notes\.md\) and is not an earlier export/)]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/--out .*my-project: this folder holds other files \(config\.json, notes\.md\) and is not an earlier export/)]);
     expect(fs.readdirSync(project).sort()).toEqual(['config.json', 'notes.md']);
     const keep = path.join(tmp, 'my-work');
     fs.mkdirSync(keep);
@@ -81,7 +81,7 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     for (const args of [['export', '--model', 's260k', '--format', 'hf'], ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32']]) {
       const r = lathe(data, [...args, '--out', keep]);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/my-work is a folder that holds other files \(thesis\.tex\) and is not an earlier export .* choose a new or empty folder for --out/);
+      expect(r.stderr).toMatch(/--out .*my-work: this folder holds other files \(thesis\.tex\) and is not an earlier export .* choose a new or empty folder/);
       expect(fs.readdirSync(keep)).toEqual(['thesis.tex']);
     }
     // a GGUF file is written to a file: a folder is refused before a byte is written, not by the final rename (a bare

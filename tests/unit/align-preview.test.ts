@@ -74,7 +74,7 @@ describe('align.preview', () => {
     expect(asLabels.unusable).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
     expect(asLabels.texts).toEqual([]);
     const asPairs = await studio.call('align.preview', { dataset: 'sst.tsv', kind: 'pairs' });
-    expect(asPairs.unusable).toMatch(/needs the mapping fields chosen and rejected/);
+    expect(asPairs.unusable).toMatch(/has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected \(missing: chosen, rejected; it maps text ← sentence, label ← label\)/);
     await expect(studio.call('align.preview', { dataset: 'nope' })).rejects.toThrow(/nope/);
   });
 });

@@ -1,7 +1,10 @@
 // Where an export or merge goes (--out, the Integrate page's outPath) is checked before the work, as runs compare's
 // --csv is (models/atomic.ts' outputPathProblem, one check for all): a path through a file failed after the whole
 // export with a bare "ENOTDIR: not a directory, stat '…'" (GGUF) or "EEXIST: file already exists, mkdir '…'" (ONNX,
-// Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created.
+// Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created. A folder that holds
+// other files (not an earlier export) is refused by the same check: the Studio's deploy.export started a job that
+// failed on it (deploy/replace-folder.ts' rule, which the studio may not import), and its message told the Studio's
+// user to choose another '--out'.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +43,26 @@ describe('outputPathProblem', () => {
       expect(outputPathProblem(path.join(dir, 'new', 'deeper', 'x'), kind)).toBeNull();
     }
     expect(outputPathProblem(file, 'file')).toBeNull(); // an earlier output, replaced
+    expect(outputPathProblem(path.join(dir, 'empty'), 'folder')).toBeNull();
+    fs.mkdirSync(path.join(dir, 'empty'));
+    expect(outputPathProblem(path.join(dir, 'empty'), 'folder')).toBeNull();
+  });
+
+  it('names a folder of other files where a folder goes; an earlier export there is replaced', () => {
+    const dir = tempDir();
+    for (const f of ['config.json', 'notes.md', 'a.txt', 'b.txt']) fs.writeFileSync(path.join(dir, f), '{}');
+    const others = 'and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)';
+    expect(outputPathProblem(dir, 'folder')).toBe(`this folder holds other files (a.txt, b.txt, config.json and 1 more) ${others}`);
+    fs.writeFileSync(path.join(dir, 'model.safetensors'), '');
     expect(outputPathProblem(dir, 'folder')).toBeNull();
+    const onnx = tempDir();
+    fs.writeFileSync(path.join(onnx, 'config.json'), '{}');
+    fs.writeFileSync(path.join(onnx, 'onnx'), 'a file, not the folder of an export');
+    expect(outputPathProblem(onnx, 'folder')).toBe(`this folder holds other files (config.json, onnx) ${others}`);
+    fs.rmSync(path.join(onnx, 'onnx'));
+    fs.mkdirSync(path.join(onnx, 'onnx'));
+    expect(outputPathProblem(onnx, 'folder')).toBeNull();
+    expect(outputPathProblem(dir, 'file')).toMatch(/^this is a folder/); // a file's destination is another rule
   });
 });
 
@@ -65,6 +87,18 @@ describe('export --out and merge --out that cannot be written', () => {
     expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
   });
 
+  it('a folder holding other files is refused as --out of an ONNX or Hugging Face export and of a merge, naming the flag', async () => {
+    const { dataDir, out } = await setUp();
+    const holds = `this folder holds other files (notes.txt) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)`;
+    for (const args of [['export', '--model', 'tiny', '--format', 'onnx'], ['export', '--model', 'tiny', '--format', 'hf'], ['merge', '--model', 'tiny', '--adapter', path.join(out, 'adapter')]]) {
+      const { code, stderr } = await latheInProcess([...args, '--out', out], dataDir);
+      // before: 'lathe export: <out> is a folder that holds other files … for --out' from inside the writer, the flag
+      // not first; and merge looked for its adapter first ('adapter_config.json: not found')
+      expect([code, stderr]).toEqual([2, `lathe ${args[0]}: --out ${out}: ${holds}`]);
+    }
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
+  });
+
   it('a missing folder on the way is still created', async () => {
     const { dataDir, out } = await setUp();
     const folder = path.join(out, 'new', 'deeper', 'tiny-hf');
@@ -82,5 +116,17 @@ describe('the Studio API’s deploy.export', () => {
     const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'gguf', dtypes: ['f16'], outPath }));
     expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${outPath}: ${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`, { field: 'outPath', file: outPath }]);
     expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
+
+  it('refuses an ONNX or Hugging Face outPath that holds other files at once, on the field outPath, starting no job', async () => {
+    const { studio, dataDir } = studios.open();
+    const { out } = await setUp(dataDir);
+    for (const format of ['onnx', 'hf'] as const) {
+      // before: a job started and failed on it, telling the Studio's user to choose another '--out'
+      const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format, dtypes: ['fp32'], outPath: out }));
+      expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${out}: this folder holds other files (notes.txt) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)`, { field: 'outPath', file: out }]);
+    }
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
   });
 });

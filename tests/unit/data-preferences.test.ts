@@ -81,8 +81,9 @@ describe('preference rows', () => {
   });
 
   it('a mapping without chosen and rejected names what it lacks', () => {
-    expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow(/dataset mine: preference training needs the mapping fields chosen and rejected \(missing: rejected/);
-    expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow("set them with 'lathe dataset map mine --chosen-column C --rejected-column C'");
+    expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow(/dataset mine has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected \(missing: rejected; it maps prompt ← p, chosen ← c\)/);
+    expect(() => preferenceStyle({ prompt: 'p', chosen: 'c' }, 'mine')).toThrow("choose a dataset of preference pairs, or map its columns with 'lathe dataset map mine --chosen-column C --rejected-column C'");
+    expect(() => preferenceStyle({}, 'mine')).toThrow('(missing: chosen, rejected; it maps no columns)');
     expect(preferenceStyle({ chosen: 'c', rejected: 'r' }, 'hh')).toBe('transcript');
   });
 });

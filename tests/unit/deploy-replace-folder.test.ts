@@ -50,3 +50,16 @@ describe('replaceFolderAtomic after a replace that was killed half-way', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['export', live]);
   });
 });
+
+describe('replaceFolderAtomic at a folder that holds other files', () => {
+  // the CLI and the Studio refuse such a folder before the work (models/atomic.ts' outputPathProblem); a file put
+  // there since (a queued job) is refused here by the same rule, in words that fit both (it said 'choose … for --out'
+  // to the Studio's user too)
+  it('leaves it untouched and says why, naming no flag', async () => {
+    const out = tempDir();
+    fs.writeFileSync(path.join(out, 'thesis.tex'), 'precious');
+    await expect(replaceFolderAtomic(out, fill('new'))).rejects.toThrow(`${out}: this folder holds other files (thesis.tex) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)`);
+    expect(fs.readdirSync(out)).toEqual(['thesis.tex']);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith(`${path.basename(out)}.`))).toEqual([]);
+  });
+});
