@@ -43,6 +43,11 @@ describe('the Align form', () => {
       beta: 'Must be above 0.', batchSize: 'Enter a whole number.', seqLen: 'Enter a number.', labelSmoothing: 'Must be below 0.5.',
     });
     expect(alignProblems(form({ values: { loss: 'robust' } }), defaults).labelSmoothing).toMatch(/robust loss needs a label smoothing above 0/);
+    // what the API refuses as well, marked on the field before Start
+    expect(alignProblems(form({ values: { loss: 'ipo', labelSmoothing: '0.1' } }), defaults).labelSmoothing).toMatch(/IPO loss takes no label smoothing/);
+    expect(alignProblems(form({ values: { loss: 'ipo' } }), defaults)).toEqual({});
+    expect(alignProblems(form({ method: 'reward', values: { objective: 'classify', margin: '0.5' } }), defaults).margin).toMatch(/margin applies to a pairwise reward model/);
+    expect(alignProblems(form({ method: 'reward', values: { objective: 'pairwise', margin: '0.5' } }), defaults)).toEqual({});
     expect(alignProblems(form({ values: { loss: 'robust', labelSmoothing: '0.1' } }), defaults)).toEqual({});
   });
 

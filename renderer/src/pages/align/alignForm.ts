@@ -144,6 +144,13 @@ export function alignProblems(form: AlignForm, defaults: Defaults | undefined): 
   if (form.method === 'dpo' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'loss')!) === 'robust' && !(Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'labelSmoothing')!)) > 0)) {
     out.labelSmoothing = 'The robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss).';
   }
+  // the API refuses these too; caught here, they are marked before Start rather than after it
+  if (!out.labelSmoothing && form.method === 'dpo' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'loss')!) === 'ipo' && Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'labelSmoothing')!)) !== 0) {
+    out.labelSmoothing = 'The IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0.';
+  }
+  if (!out.margin && form.method === 'reward' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'objective')!) === 'classify' && Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'margin')!)) !== 0) {
+    out.margin = 'A margin applies to a pairwise reward model (chosen and rejected); a classifier trains without it. Leave it at 0.';
+  }
   if (form.method === 'ppo') {
     const { num } = reader(form, defaults);
     if (!out.miniBatchSize && !out.batchSize && num('miniBatchSize') > num('batchSize')) out.miniBatchSize = 'At most the rollouts per iteration.';
