@@ -49,7 +49,7 @@ export const QuantizeParams = z.object({
   threads: z.number().int().min(1).max(64).default(1),
 });
 
-export const ExportParams = z.object({
+const ExportFields = z.object({
   modelId: z.string().min(1),
   format: z.enum(EXPORT_FORMATS),
   /** gguf: one of GGUF_DTYPES; onnx: one or more of ONNX_DTYPES (the first is the folder's default); hf: one of HF_DTYPES. */
@@ -59,6 +59,24 @@ export const ExportParams = z.object({
   /** gguf: write this adapter as a GGUF LoRA adapter instead of the model; hf: merge it into the weights. */
   adapterPath: z.string().min(1).optional(),
   accuracyLevel: AccuracyLevel.optional(),
+});
+
+/**
+ * What a format's export refuses in `dtypes`, in the one wording the Studio API (before a job starts) and the job
+ * itself use: 'GGUF export takes one dtype of f32, f16, q8_0, q4_0; got q5_k'. Null when the dtypes fit; a GGUF
+ * LoRA adapter is written as f32 whatever they say.
+ */
+export function exportDtypesProblem(format: (typeof EXPORT_FORMATS)[number], dtypes: readonly string[], adapter = false): string | null {
+  if (format === 'gguf' && adapter) return null;
+  const [allowed, many, name] = format === 'gguf' ? [GGUF_DTYPES, false, 'GGUF'] : format === 'onnx' ? [ONNX_DTYPES, true, 'ONNX'] : [HF_DTYPES, false, 'Hugging Face'];
+  const bad = dtypes.some((v) => !(allowed as readonly string[]).includes(v));
+  if (!bad && (many || dtypes.length === 1)) return null;
+  return `${name} export takes ${many ? 'dtypes among' : 'one dtype of'} ${allowed.join(', ')}; got ${dtypes.join(', ')}`;
+}
+
+export const ExportParams = ExportFields.superRefine((p, ctx) => {
+  const problem = exportDtypesProblem(p.format, p.dtypes, p.adapterPath !== undefined);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['dtypes'], message: problem });
 });
 
 export const QuantReportRow = z.object({
@@ -87,7 +105,7 @@ export const DeployJobParams = z.discriminatedUnion('op', [
   // The handler has resolved a run to its base and adapter folder by the time the job starts.
   MergeFields.extend({ op: z.literal('merge'), modelId: z.string().min(1), adapterPath: z.string().min(1) }),
   QuantizeParams.extend({ op: z.literal('quantize') }),
-  ExportParams.extend({ op: z.literal('export') }),
+  ExportFields.extend({ op: z.literal('export') }),
 ]);
 export type DeployJobParams = z.infer<typeof DeployJobParams>;
 

@@ -4,7 +4,7 @@
 // keeps nothing, and the studio removes them when this process dies instead: quantizeAll records each in the job's row as it registers it). The same engine functions `lathe merge`, `lathe quantize` and `lathe export` run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DeployJobParams, GGUF_DTYPES, HF_DTYPES, ONNX_DTYPES, quantizedModelName, type DeployResult } from '../api/deploy.ts';
+import { DeployJobParams, exportDtypesProblem, type HF_DTYPES, type ONNX_DTYPES, quantizedModelName, type DeployResult } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { WorkerRun, WorkerContext } from '../jobs/protocol.ts';
@@ -17,12 +17,11 @@ import { exportOnnxFolder } from './onnx-export.ts';
 import { quantizationReport } from './quantize-report.ts';
 import { quantizeModel, unregisterModels } from './quantize-model.ts';
 
-function oneOf<T extends string>(values: readonly string[], allowed: readonly T[], many: boolean, format: string): T[] {
-  const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
-  if (bad !== undefined || (!many && values.length !== 1)) {
-    throw new StudioError('invalid_params', `${format} export takes ${many ? 'dtypes among' : 'one dtype of'} ${allowed.join(', ')}; got ${values.join(', ')}`, { field: 'dtypes' });
-  }
-  return values as T[];
+/** The job's own check of its dtypes (the Studio API checked them before it started the job), in the API's words. */
+function checkedDtypes<T extends string>(format: 'gguf' | 'onnx' | 'hf', dtypes: readonly string[]): T[] {
+  const problem = exportDtypesProblem(format, dtypes);
+  if (problem) throw new StudioError('invalid_params', problem, { field: 'dtypes' });
+  return dtypes as T[];
 }
 
 type QuantizeJob = Extract<DeployJobParams, { op: 'quantize' }>;
@@ -72,16 +71,16 @@ export const run: WorkerRun = async (raw, ctx) => {
       const r = await exportLoraGguf(model.path, p.adapterPath, out, { name: model.name, onProgress, signal: ctx.signal });
       result.artifacts.push({ path: r.file, bytes: r.bytes, label: `GGUF LoRA adapter (${r.modules} weights)` });
     } else {
-      const [dtype] = oneOf<GgufDtype>(p.dtypes, GGUF_DTYPES, false, 'GGUF');
+      const [dtype] = checkedDtypes<GgufDtype>('gguf', p.dtypes);
       const r = await exportGguf(model.path, out, { dtype, name: model.name, onProgress, signal: ctx.signal });
       result.artifacts.push({ path: r.file, bytes: r.bytes, label: `GGUF ${dtype}` });
     }
   } else if (p.format === 'onnx') {
-    const dtypes = oneOf(p.dtypes, ONNX_DTYPES, true, 'ONNX');
+    const dtypes = checkedDtypes<(typeof ONNX_DTYPES)[number]>('onnx', p.dtypes);
     const r = await exportOnnxFolder(model.path, path.resolve(p.outPath), { dtypes, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4 | undefined, onProgress, signal: ctx.signal });
     for (const v of r.variants) result.artifacts.push({ path: path.join(r.dir, v.file), bytes: v.bytes, label: `ONNX ${v.dtype}` });
   } else {
-    const [dtype] = oneOf(p.dtypes, HF_DTYPES, false, 'Hugging Face');
+    const [dtype] = checkedDtypes<(typeof HF_DTYPES)[number]>('hf', p.dtypes);
     ctx.progress(0.1, p.adapterPath ? `merging ${p.adapterPath}` : `writing ${dtype} weights`);
     const r = p.adapterPath ? await mergeToFolder(model.path, p.adapterPath, p.outPath, dtype, ctx.signal) : await copyHfFolder(model.path, p.outPath, dtype, ctx.signal);
     result.artifacts.push({ path: r.dir, bytes: r.bytes, label: `Hugging Face folder (${dtype})` });

@@ -129,4 +129,21 @@ describe('the Studio API’s deploy.export', () => {
     expect(await studio.call('jobs.list', {})).toEqual([]);
     expect(fs.readdirSync(out)).toEqual(['notes.txt']);
   });
+
+  it('refuses dtypes its format does not write at once, on the field dtypes, starting no job', async () => {
+    const { studio, dataDir } = studios.open();
+    const { notes } = await setUp(dataDir);
+    const outPath = path.join(path.dirname(notes), 'fresh');
+    // before: accepted, and a job started that failed on them
+    for (const [format, dtypes, said] of [
+      ['gguf', ['q5_k'], 'GGUF export takes one dtype of f32, f16, q8_0, q4_0; got q5_k'],
+      ['gguf', ['f16', 'q8_0'], 'GGUF export takes one dtype of f32, f16, q8_0, q4_0; got f16, q8_0'],
+      ['onnx', ['fp32', 'q3'], 'ONNX export takes dtypes among fp32, fp16, q8, int8, q4; got fp32, q3'],
+      ['hf', ['q4'], 'Hugging Face export takes one dtype of fp32, fp16, bf16; got q4'],
+    ] as const) {
+      const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format, dtypes: [...dtypes], outPath }));
+      expect([err.code, err.message, err.details]).toEqual(['invalid_params', `deploy.export: dtypes: ${said}`, expect.objectContaining({ field: 'dtypes' })]);
+    }
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
 });
