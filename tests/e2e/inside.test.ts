@@ -2,7 +2,8 @@
 // with stories260K (imported from the data kit) and a tiny random GPT-2 (Hugging Face folder), the seed
 // sentence's layer × head grid renders, the arrow keys move across it, and the enlarged head's numbers in
 // the DOM are exactly the API's (which tests/integration/inside-attention-reference.test.ts holds to
-// PyTorch), and the head's matrix fills the column under the grid beside its lines. Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
+// PyTorch), and the head's matrix fills the column under the grid beside its lines, the columns level, the matrix
+// filling its card's width at every width down to 640 px. Screenshots in light and dark at 1440 and 1024 px land in tests/e2e/screenshots/.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,7 +94,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
   /**
    * At 1440 px the selected head's matrix sits under the grid of small maps, beside its lines: with the grid alone
    * beside the lines and the matrix, the column under the grid stood 700 px blank (stories260K) and 1,200 px
-   * (the character-level GPT-2).
+   * (the character-level GPT-2). The two columns end level.
    */
   async function checkColumnsLevel(): Promise<void> {
     const { page } = e2e;
@@ -102,7 +103,36 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     expect(matrix.x).toBe(grid.x);
     expect(matrix.y).toBeGreaterThan(grid.y + grid.height);
     expect(lines.x).toBeGreaterThan(grid.x + grid.width);
-    expect(Math.abs(matrix.y + matrix.height - (lines.y + lines.height))).toBeLessThan(400);
+    expect(Math.abs(matrix.y + matrix.height - (lines.y + lines.height))).toBeLessThan(1);
+  }
+
+  /**
+   * How much of the enlarged head's card stands blank to the right of its figure, in px: the matrix's right edge to
+   * the card's padding, or the caption's where it stands beside the matrix. Kept to 360 px, the matrix left a third
+   * of its card blank at 1440 px and half of it in one column.
+   */
+  function blankBesideMatrix(): number {
+    const body = document.querySelector('.inside-matrix .card-body')!;
+    const inner = body.getBoundingClientRect().right - parseFloat(getComputedStyle(body).paddingRight);
+    const matrix = document.querySelector('.head-matrix')!.getBoundingClientRect();
+    const caption = document.querySelector('.head-matrix-figure figcaption')!.getBoundingClientRect();
+    return Math.round(inner - (caption.left >= matrix.right ? caption.right : matrix.right));
+  }
+
+  /** At every width from two columns to one, the matrix (and its caption beside it, where there is room) fills its card. */
+  async function checkMatrixFillsCard(): Promise<void> {
+    const { page } = e2e;
+    const blank: string[] = [];
+    for (const width of [1440, 1280, 1024, 900, 760, 700, 640]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(100);
+      const px = await page.evaluate(blankBesideMatrix);
+      if (px > 4) blank.push(`${width} px: ${px} px blank beside the matrix`);
+      const matrix = (await page.locator('.head-matrix').boundingBox())!;
+      expect(Math.abs(matrix.width - matrix.height), `${width} px: the matrix is square`).toBeLessThan(2);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(blank).toEqual([]);
   }
 
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -123,6 +153,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     expect(await page.getByLabel('Sentence').inputValue()).toBe(SEED_SENTENCE);
     await checkGrid('stories260K', 5, 8);
     await checkColumnsLevel();
+    await checkMatrixFillsCard();
     // Pointing at "book" (its last piece, 'k') in the lines view keeps only its row.
     const book = page.getByTestId('head-lines').locator('.head-lines-col.queries .head-token').nth(22);
     expect(await book.textContent()).toBe('k');

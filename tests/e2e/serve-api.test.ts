@@ -91,11 +91,22 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     await refusedRow.waitFor({ timeout: 10_000 });
     expect(await refusedRow.locator('td').last().textContent()).toContain("Invalid value for 'temperature': must be 2 or less; got 3");
 
-    // The other snippets carry the same address and key.
+    // The other snippets carry the same address and key, and copy from the keyboard: Tab from the chosen tab to its
+    // Copy button (the snippet is the shared code block, not a stop of its own), Enter.
     await page.getByRole('tab', { name: 'Python' }).click();
-    expect(await page.getByTestId('serve-snippet').textContent()).toContain(`OpenAI(base_url="${url}", api_key="${key}")`);
+    const python = page.getByTestId('serve-snippet');
+    expect(await python.textContent()).toContain(`OpenAI(base_url="${url}", api_key="${key}")`);
+    expect(await python.getAttribute('class')).toBe('code-block');
+    await page.keyboard.press('Tab');
+    const copyPython = page.getByRole('button', { name: 'Copy Python' });
+    expect(await copyPython.evaluate((el) => el === document.activeElement && getComputedStyle(el).outlineStyle === 'solid')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByText('Copied the Python snippet').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await python.textContent());
     await page.getByRole('tab', { name: 'curl' }).click();
-    await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss' }).click(); // the toast would cover the log
+    // the toasts would cover the log
+    const dismiss = page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss' });
+    while (await dismiss.count() > 0) await dismiss.first().click();
     await shootSchemes(page, 'integrate-serve-running');
   });
 

@@ -1,6 +1,6 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { Children, cloneElement, isValidElement, useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref } from 'react';
+import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
@@ -119,6 +119,28 @@ export function EmptyState({ icon, title, children, action }: { icon: IconName; 
       {action}
     </div>
   );
+}
+
+/**
+ * A command, snippet, prompt, log or file shown as it is (.code-block: the code face on the sunken surface, wrapped):
+ * the one look for every such block. With `scroll` it keeps to a height and scrolls, and while its text overflows it
+ * is a Tab stop named by `label`, so the arrow keys can scroll it without a mouse.
+ */
+export function CodeBlock({ children, label, scroll = false, className, ...rest }: { children: string; label: string; scroll?: boolean; className?: string; role?: string; 'data-testid'?: string; 'data-kind'?: string }) {
+  const ref = useRef<HTMLPreElement>(null);
+  const [overflows, setOverflows] = useState(false);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!scroll || !el) return;
+    const measure = () => setOverflows(el.scrollHeight > el.clientHeight + 1);
+    measure();
+    // a narrower window wraps more lines: the same text may overflow then
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [scroll, children]);
+  const classes = ['code-block', scroll && 'code-block-scroll', className].filter(Boolean).join(' ');
+  return <pre ref={ref} className={classes} aria-label={label} tabIndex={scroll && overflows ? 0 : undefined} {...rest}>{children}</pre>;
 }
 
 export function Callout({ tone = 'neutral', title, children }: { tone?: 'neutral' | 'danger' | 'warning'; title: string; children?: ReactNode }) {

@@ -3,7 +3,7 @@
 // of each allowed answer as bars, and, folded, the exact prompts the judge read. This is the judge's rationale:
 // it answered with probabilities, not text.
 import type { JudgeRecord, JudgeVerdict as Verdict } from '../../../../native/api/eval.ts';
-import { Badge, Meter } from '../../ui/primitives.tsx';
+import { Badge, CodeBlock, Meter } from '../../ui/primitives.tsx';
 
 function Answers({ verdict, caption, other }: { verdict: Verdict; caption: string; other: string }) {
   const mass = verdict.logprobs.reduce((s, l) => s + Math.exp(l), 0);
@@ -44,7 +44,7 @@ export function JudgeVerdictView({ record }: { record: JudgeRecord }) {
       </div>
       <details className="judge-prompt">
         <summary className="small">Judge prompt{record.verdicts.length > 1 ? 's (both orders)' : ''}</summary>
-        {record.verdicts.map((v, i) => <pre key={i} className="mono small">{v.prompt}</pre>)}
+        {record.verdicts.map((v, i) => <CodeBlock key={i} scroll label={record.verdicts.length > 1 ? `Judge prompt ${i + 1} of ${record.verdicts.length}` : 'Judge prompt'}>{v.prompt}</CodeBlock>)}
       </details>
     </div>
   );

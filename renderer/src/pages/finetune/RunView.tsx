@@ -4,7 +4,7 @@
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { Callout, Card, CardHeader, CodeBlock, Stat } from '../../ui/primitives.tsx';
 import { SERIES_COLORS } from '../../ui/charts/scale.ts';
 import { LearningRateStat } from './LearningRateStat.tsx';
 import { CheckpointsCard, SamplesCard } from './RunDetails.tsx';
@@ -89,7 +89,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
               <Stat label="Unigram, nats/token" value={fmt(result.unigramLoss ?? null, formatLoss)} />
               <Stat label="Unigram, nats/char" value={fmt(result.unigramLossPerChar ?? null, formatLoss)} />
             </div>
-            {result.sample && <div className="ft-sample"><span className="stat-label">Sample · the held-out text’s first 40 characters, continued at temperature 0.8</span><pre className="ft-sample-prompt ft-sample-pre">{result.sample.replace(/\n{3,}/g, '\n\n')}</pre></div>}
+            {result.sample && <div className="ft-sample"><span className="stat-label">Sample · the held-out text’s first 40 characters, continued at temperature 0.8</span><CodeBlock scroll label="Sample">{result.sample.replace(/\n{3,}/g, '\n\n')}</CodeBlock></div>}
           </div>
         </Card>
       )}

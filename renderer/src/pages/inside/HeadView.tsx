@@ -57,7 +57,8 @@ function Matrix({ maps, matrix, focus, onFocus }: { maps: AttentionMaps; matrix:
       );
     }
   }
-  // The cells carry no token names (a label per token a side would not fit in 360 px), so a caption says which axis is which.
+  // The cells carry no token names (a label per token a side would not fit), so a caption says which axis is which,
+  // with the scale of the shading.
   return (
     <figure className="head-matrix-figure">
       <svg className="head-matrix" viewBox={`-0.2 -0.2 ${T + 0.4} ${T + 0.4}`} role="img" aria-label={`Attention matrix, ${T} × ${T}: rows read, columns are read`} data-testid="head-matrix" onMouseLeave={() => onFocus(null)}>
@@ -65,7 +66,10 @@ function Matrix({ maps, matrix, focus, onFocus }: { maps: AttentionMaps; matrix:
         {cells}
         {focus !== null && <rect className="row-focus" x={0} y={focus} width={T} height={1} />}
       </svg>
-      <figcaption className="small muted">Rows: the token reading, the first at the top. Columns: the token it reads, the first at the left. Darker: more attention.</figcaption>
+      <figcaption className="head-matrix-caption small muted">
+        <span className="head-matrix-scale" aria-hidden><span>0%</span><span className="head-matrix-ramp" /><span>100%</span></span>
+        <span>Rows: the token reading, the first at the top. Columns: the token it reads, the first at the left. Darker: more attention.</span>
+      </figcaption>
     </figure>
   );
 }

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { PageId } from '../../app/routes.ts';
 import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, EmptyState, Field, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
 import { HeadMatrix, HeadView } from './HeadView.tsx';
 import { PredictionTable } from './PredictionTable.tsx';
@@ -60,7 +60,10 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
       {models.data && list.length === 0 && (
         <Card>
           <EmptyState icon="layers" title="No model to look inside yet" action={<Button variant="primary" onClick={() => navigate('select')}>Import a model on Select</Button>}>
-            Attention maps come from a real model’s graph, so bring one in first. The smallest will do: stories260K (5 layers × 8 heads, 260 thousand parameters) imports in a second on the Select page as a llama2.c checkpoint, or from a terminal with <code>npx lathe model import-llama2c stories260K.bin --tokenizer tok512.bin --name s260k</code>.
+            <div className="stack">
+              <p>Attention maps come from a real model’s graph, so bring one in first. The smallest will do: stories260K (5 layers × 8 heads, 260 thousand parameters) imports in a second on the Select page as a llama2.c checkpoint, or from a terminal:</p>
+              <CodeBlock label="The same from a terminal">npx lathe model import-llama2c stories260K.bin --tokenizer tok512.bin --name s260k</CodeBlock>
+            </div>
           </EmptyState>
         </Card>
       )}

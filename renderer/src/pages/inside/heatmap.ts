@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'react';
 import { showToken } from '../playground/NextTokenPanel.tsx';
 
-/** The accent colour of the current theme, as CSS resolves it. */
+/** The accent colour of the current theme, as CSS resolves it (a canvas cannot take var(); tokens.css always sets it). */
 export function accentColor(): string {
-  return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#5b5bd6';
+  return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();
 }
 
 /** Changes whenever the theme does (light/dark), so canvases redraw in the new accent. */

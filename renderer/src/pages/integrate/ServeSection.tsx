@@ -7,7 +7,7 @@ import { errorMessage } from '../../api/errors.ts';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, Field, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
 import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
@@ -136,7 +136,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
               <span className="spacer" />
               <Button size="sm" onClick={() => void copy(snippets[kind], `${SNIPPET_LABELS[kind]} snippet`)}>Copy {SNIPPET_LABELS[kind]}</Button>
             </div>
-            <pre className="serve-code" role="tabpanel" data-testid="serve-snippet" data-kind={kind}>{snippets[kind]}</pre>
+            <CodeBlock role="tabpanel" label={`${SNIPPET_LABELS[kind]} snippet`} data-testid="serve-snippet" data-kind={kind}>{snippets[kind]}</CodeBlock>
           </div>
         ) : (
           <p className="muted small">

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
-import { Callout, Field } from '../../ui/primitives.tsx';
+import { Callout, CodeBlock, Field } from '../../ui/primitives.tsx';
 
 export type PromptStyle = 'plain' | 'few-shot' | 'chat';
 export interface ChatTurn { role: 'system' | 'user' | 'assistant'; content: string }
@@ -80,11 +80,6 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   );
 }
 
-const BUILT_PROMPT_STYLE = {
-  whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto', background: 'var(--surface-sunken)', padding: 'var(--space-3)',
-  borderRadius: 'var(--radius-md)',
-} as const;
-
 export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean }) {
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
@@ -104,7 +99,7 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
           {value.built && (
             <details>
               <summary className="small muted" style={{ cursor: 'pointer' }}>The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary>
-              <pre className="mono small" style={BUILT_PROMPT_STYLE}>{value.built}</pre>
+              <CodeBlock scroll label="The prompt the model reads">{value.built}</CodeBlock>
             </details>
           )}
         </>

@@ -2,13 +2,14 @@
 // component), and the memory training needs, against what this studio's models usually are.
 import { Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { humanBytes, humanCount } from '../../../../native/api/format.ts';
+import { COMPONENT_COLORS } from '../select/ParameterChart.tsx';
 import type { ModelShape, Plan } from './pretrainPlan.ts';
 
 const PARTS = [
-  { key: 'embeddings', label: 'Embeddings', color: 'var(--accent)' },
-  { key: 'attention', label: 'Attention', color: '#2f9e9e' },
-  { key: 'mlp', label: 'MLP', color: '#d08a2c' },
-  { key: 'norms', label: 'Norms', color: '#b05fc4' },
+  { key: 'embeddings', label: 'Embeddings', color: COMPONENT_COLORS.embeddings },
+  { key: 'attention', label: 'Attention', color: COMPONENT_COLORS.attention },
+  { key: 'mlp', label: 'MLP', color: COMPONENT_COLORS.mlp },
+  { key: 'norms', label: 'Norms', color: COMPONENT_COLORS.norms },
 ] as const;
 
 export function PlanCard({ shape, plan }: { shape: ModelShape; plan: Plan | null }) {

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Badge, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 import { shownRunConfig } from '../../../../native/api/run-config.ts';
 import { configLabel } from './configLabels.ts';
 
@@ -87,7 +87,7 @@ export function RunConfig({ config }: { config: unknown }) {
           </dl>
         </div>
       )}
-      {rows.length > 0 && json && <div className="card-body"><pre className="run-pre" data-testid="run-config-json">{JSON.stringify(config, null, 2)}</pre></div>}
+      {rows.length > 0 && json && <div className="card-body"><CodeBlock scroll label="Settings as JSON" data-testid="run-config-json">{JSON.stringify(config, null, 2)}</CodeBlock></div>}
     </Card>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Job, JobLogLine } from '../../../../native/api/schemas.ts';
 import { useQuery, useStudioEvents, type Query } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 
 const TAIL = 1000;
 
@@ -44,7 +44,7 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
         <div className="card-body">
           {lines.length === 0
             ? <p className="muted small">The job has not written a line yet.</p>
-            : <pre className="run-pre run-log" data-testid="run-log" tabIndex={0} aria-label="Job log">{lines.map((l) => `${l.time.slice(11, 19)} ${l.level === 'info' ? '' : `${l.level.toUpperCase()} `}${l.line}`).join('\n')}</pre>}
+            : <CodeBlock scroll label="Job log" data-testid="run-log">{lines.map((l) => `${l.time.slice(11, 19)} ${l.level === 'info' ? '' : `${l.level.toUpperCase()} `}${l.line}`).join('\n')}</CodeBlock>}
           {(logs.data.length >= TAIL) && <p className="faint small">Showing the last {TAIL} lines.</p>}
         </div>
       )}

@@ -1,22 +1,34 @@
 // Where a model's parameters live: one stacked SVG bar (no chart library) and a legend that says what each
-// component does. Colours come from the design tokens so the chart follows the theme.
+// component does. Colours are the chart series tokens, so the chart follows the theme.
 import type { ModelCard } from '../../../../native/api/models.ts';
 import { PARAMETER_COMPONENTS } from '../../../../native/api/models.ts';
 import { humanCount } from '../../../../native/api/format.ts';
+import { SERIES_COLORS } from '../../ui/charts/scale.ts';
 
-const COMPONENT_INFO: Record<(typeof PARAMETER_COMPONENTS)[number], { label: string; color: string; text: string }> = {
-  embeddings: { label: 'Embeddings', color: 'var(--accent)', text: 'One learned vector per vocabulary token (and per position in GPT-2).' },
-  attention: { label: 'Attention', color: '#2f9e9e', text: 'Query, key, value and output projections: how tokens read each other.' },
-  mlp: { label: 'MLP', color: '#d08a2c', text: 'Feed-forward layers that transform each token on its own; usually the largest share.' },
-  norms: { label: 'Norms', color: '#b05fc4', text: 'Scales of the normalisation layers that keep activations in range.' },
-  head: { label: 'Output head', color: '#cd3b3b', text: 'Turns the last hidden vector into a score per vocabulary token.' },
+type Component = (typeof PARAMETER_COMPONENTS)[number];
+
+/** One series colour per component, the same on the model card and the pretraining plan (PlanCard). */
+export const COMPONENT_COLORS: Record<Component, string> = {
+  embeddings: SERIES_COLORS[0],
+  attention: SERIES_COLORS[1],
+  mlp: SERIES_COLORS[2],
+  norms: SERIES_COLORS[3],
+  head: SERIES_COLORS[4],
+};
+
+const COMPONENT_INFO: Record<Component, { label: string; color: string; text: string }> = {
+  embeddings: { label: 'Embeddings', color: COMPONENT_COLORS.embeddings, text: 'One learned vector per vocabulary token (and per position in GPT-2).' },
+  attention: { label: 'Attention', color: COMPONENT_COLORS.attention, text: 'Query, key, value and output projections: how tokens read each other.' },
+  mlp: { label: 'MLP', color: COMPONENT_COLORS.mlp, text: 'Feed-forward layers that transform each token on its own; usually the largest share.' },
+  norms: { label: 'Norms', color: COMPONENT_COLORS.norms, text: 'Scales of the normalisation layers that keep activations in range.' },
+  head: { label: 'Output head', color: COMPONENT_COLORS.head, text: 'Turns the last hidden vector into a score per vocabulary token.' },
 };
 
 /** An embedding model's 'head' is BERT's pooler: saved with the checkpoint, unused by mean or CLS pooling. */
 const ENCODER_HEAD = { label: 'Pooler', color: COMPONENT_INFO.head.color, text: 'BERT’s pooler layer, saved with the checkpoint; sentence embeddings (mean or CLS pooling) do not use it.' };
 
 export function ParameterChart({ parameters, encoder = false }: { parameters: ModelCard['parameters']; encoder?: boolean }) {
-  const info = (c: (typeof PARAMETER_COMPONENTS)[number]) => (encoder && c === 'head' ? ENCODER_HEAD : COMPONENT_INFO[c]);
+  const info = (c: Component) => (encoder && c === 'head' ? ENCODER_HEAD : COMPONENT_INFO[c]);
   const parts = PARAMETER_COMPONENTS.filter((c) => parameters[c] > 0).map((c) => ({ key: c, value: parameters[c], ...info(c) }));
   const total = parameters.total || 1;
   let x = 0;

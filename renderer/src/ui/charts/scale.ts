@@ -109,8 +109,12 @@ function tickText(ticks: readonly number[]): (v: number) => string {
   return (v) => (v === 0 ? '0' : `${(v / 10 ** exp).toFixed(mantissa)}e${exp < 0 ? '−' : ''}${Math.abs(exp)}`);
 }
 
-/** Colours for series, from the design tokens first so charts follow the theme; index by a run's position. */
-export const SERIES_COLORS = ['var(--accent)', '#2f9e9e', '#d08a2c', '#b05fc4', '#cd5b7b', '#5f8fc4', '#8a9a3c', '#7b6f63'] as const;
+/**
+ * Colours for series, index by a run's position: the design tokens --series-1 … --series-8 (styles/tokens.css), so
+ * a chart follows the theme and each series keeps 3:1 against the card it is drawn on, light and dark. SVG takes
+ * var() in fill and stroke; a canvas must resolve it first (getComputedStyle).
+ */
+export const SERIES_COLORS = ['var(--series-1)', 'var(--series-2)', 'var(--series-3)', 'var(--series-4)', 'var(--series-5)', 'var(--series-6)', 'var(--series-7)', 'var(--series-8)'] as const;
 export const seriesColor = (i: number): string => SERIES_COLORS[i % SERIES_COLORS.length];
 
 /**
