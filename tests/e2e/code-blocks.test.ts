@@ -106,6 +106,9 @@ describe.skipIf(skipReason !== null)('code blocks, in Chromium', () => {
     await summary.click();
     const built = page.getByLabel('The prompt the model reads', { exact: true });
     await expect.poll(() => built.textContent()).toMatch(/(.*\n){20}/);
+    // story-pairs is an instruction set: each shot answers its input with its output, not with the input again
+    expect(await page.getByLabel('Answer column').inputValue()).toBe('output');
+    expect(await built.textContent()).toMatch(/^Output: .*The end\.$/m);
     expect(await built.getAttribute('class')).toBe('code-block code-block-scroll');
     await expect.poll(() => built.getAttribute('tabindex')).toBe('0');
     await summary.focus();

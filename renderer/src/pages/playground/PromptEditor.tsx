@@ -6,6 +6,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { Callout, CodeBlock, Field } from '../../ui/primitives.tsx';
+import { defaultAnswerColumn, defaultInputColumn } from './shotColumns.ts';
 
 export type PromptStyle = 'plain' | 'few-shot' | 'chat';
 export interface ChatTurn { role: 'system' | 'user' | 'assistant'; content: string }
@@ -36,8 +37,8 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   const [error, setError] = useState<string | null>(null);
   const latestOnBuilt = useRef(onBuilt);
   latestOnBuilt.current = onBuilt;
-  const inputColumn = form.inputColumn || dataset?.mapping.input || dataset?.mapping.text || dataset?.mapping.question || dataset?.columns[0] || '';
-  const outputColumn = form.outputColumn || dataset?.mapping.target || dataset?.mapping.summary || dataset?.mapping.answer || dataset?.mapping.label || dataset?.columns[1] || '';
+  const inputColumn = form.inputColumn || defaultInputColumn(dataset);
+  const outputColumn = form.outputColumn || defaultAnswerColumn(dataset, inputColumn);
   const key = JSON.stringify({ ...form, id: dataset?.id, inputColumn, outputColumn });
 
   useEffect(() => {
