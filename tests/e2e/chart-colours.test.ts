@@ -115,6 +115,10 @@ describe.skipIf(skipReason !== null)('chart series colours, light and dark, in C
   it('a comparison of eight evaluations: bars in eight colours, each readable on its card', async () => {
     await open(`#/runs/compare/${evalIds.join(',')}`, '.chart-canvas svg rect');
     await expectSeriesReadable(e2e.page, [{ selector: '.chart-canvas svg rect', property: 'fill' }], RUNS, 'compare-evaluations');
+    // eight runs' columns leave each metric's name on one line
+    const names = e2e.page.locator('.compare-metric-name');
+    expect(await names.count()).toBeGreaterThan(0);
+    for (const height of await names.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)))) expect(height).toBeLessThan(1.5);
   });
 
   it('the parameter bar on a model card', async () => {

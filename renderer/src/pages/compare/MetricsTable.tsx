@@ -33,7 +33,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
           {metrics.map((m) => (
             <tr key={m.name}>
               <td title={metricExplain(m.name)}>
-                <div style={{ fontWeight: 550 }}>{metricLabel(m.name)}</div>
+                <div className="compare-metric-name">{metricLabel(m.name)}</div>
                 <div className="faint small">{metricDirection(m.name, m.higherIsBetter)}</div>
               </td>
               {m.values.map((v, i) => {
