@@ -54,6 +54,11 @@ export function choiceWords(values: readonly unknown[], got: unknown): string {
   return `${allowed}${got === undefined || typeof got === 'object' ? '' : `; got '${String(got)}'`}`;
 }
 
+/** An issue's path as OpenAI and JavaScript write it: `messages.0.content` → `messages[0].content`. */
+export function paramName(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
 /** The value at an issue's path in the object that was checked (undefined where there is none). */
 export function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
   return at.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);
@@ -86,7 +91,7 @@ function unionWords(issue: SchemaIssue, got: unknown): string {
   const fitting = branches.filter((b) => b.length > 0 && !wrongType(b));
   if (fitting.length === 1) {
     const inner = fitting[0][0];
-    const where = inner.path.length ? `${inner.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ` : '';
+    const where = inner.path.length ? `${paramName(inner.path)}: ` : '';
     return `${where}${issueWords(inner, got)}`;
   }
   const types = [...new Set(branches.filter(wrongType).map((b) => b[0].expected).filter((t): t is string => !!t))];

@@ -3,7 +3,9 @@
 // OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
 // repetition_penalty.
 import { z } from 'zod';
-import { issueWords } from '../api/issue-words.ts';
+import { issueWords, paramName } from '../api/issue-words.ts';
+
+export { paramName };
 import { SEARCH_MODES } from '../api/rag.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
 
@@ -92,11 +94,6 @@ export const EmbeddingRequest = z.object({
   user: z.string().optional(),
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
-
-/** `messages.0.content` as OpenAI writes it: `messages[0].content`. */
-export function paramName(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-}
 
 /** What zod says, with explanations where its words alone would not tell a client what to send. */
 const HINTS: Record<string, string> = {
