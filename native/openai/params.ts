@@ -4,10 +4,10 @@
 // repetition_penalty.
 import { z } from 'zod';
 import { issueWords, paramName } from '../api/issue-words.ts';
-
-export { paramName };
 import { SEARCH_MODES } from '../api/rag.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
+
+export { paramName };
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
