@@ -36,7 +36,8 @@ const MAIN_PAGES = [
   { name: 'datasets', hash: '#/datasets', ready: 'story-pairs' },
   { name: 'runs', hash: '#/runs', ready: 'Jobs' },
   { name: 'documents', hash: '#/adapt/documents', ready: 'No collection yet' },
-  { name: 'inside', hash: '#/inside', ready: 'Inside' },
+  // The maps come from running the model: the page has drawn once its last card has (its Tab stops come with them).
+  { name: 'inside', hash: '#/inside', ready: 'What it expects next, at every position' },
 ] as const;
 
 /** More Tab presses than any page has stops: reaching it means focus never came back round. */
@@ -187,6 +188,8 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     await page.goto('about:blank');
     await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
     await page.getByText(ready, { exact: true }).first().waitFor();
+    // A query still in flight would add Tab stops mid-count (Inside's maps came after the light pass, before the dark).
+    await page.waitForLoadState('networkidle');
     // Measured rings must not be mid-transition: a blurred control would still read as focused.
     // (Through the CSSOM: the studio's Content-Security-Policy refuses inline <style>.)
     await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));
