@@ -1,13 +1,16 @@
-// PPO's prompts as the policy continues them (preference-examples.ts policyPrompt), with stories260K's real SentencePiece tokenizer, whose post-processor adds BOS:
+// PPO's prompts as the policy continues them and the reward model reads them (preference-examples.ts policyPrompt,
+// reward-score.ts scoredIds), with stories260K's real SentencePiece tokenizer, whose post-processor adds BOS:
 // - a prompt over maxPromptLen tokens keeps its end and its BOS: keeping its head (as PPO did) cut off the
 //   "\n\nAssistant:" cue an HH-RLHF prompt, or the assistant header a chat template, ends with;
 // - a chat template that writes `{{ bos_token }}` (Llama 2 and 3, Mistral) puts BOS in the text, which encoding
-//   reads as the token: the tokenizer's own BOS made two.
+//   reads as the token: the tokenizer's own BOS made two, in PPO's prompts, in the reward model's input and in
+//   SFT / DPO / reward examples (tokenizeExample).
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
-import { policyPrompt, promptCellText } from '../../native/train/preference-examples.ts';
+import { policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { scoredIds } from '../../native/train/reward-score.ts';
 
 const TOK = '../shared/data/models/stories260K/tok512.bin';
 const missing = !fs.existsSync(TOK) ? `${TOK} is absent (the shared data kit is not mounted)` : '';
@@ -65,5 +68,29 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     expect(cut.ids[0]).toBe(bos);
     expect(cut.text.startsWith('<s>')).toBe(true);
     expect(cut.text.endsWith('[/INST]')).toBe(true);
+  });
+
+  it('the reward model reads one BOS before a prompt + completion whose template wrote BOS, and before plain text', () => {
+    const tok = stories(LLAMA2_TEMPLATE);
+    const bos = tok.bosTokenId!;
+    const prompt = promptCellText([{ role: 'user', content: 'Tell me a story.' }], tok);
+    const ids = scoredIds(`${prompt} Once upon a time`, tok);
+    expect(ids[0]).toBe(bos);
+    expect(ids[1]).not.toBe(bos);
+    expect(scoredIds('Once upon a time', tok)).toEqual([bos, ...tok.encode('Once upon a time', { addSpecialTokens: false })]);
+  });
+
+  it('SFT / DPO / reward examples (tokenizeExample) of a prompt whose template wrote BOS start with one BOS', () => {
+    const tok = stories(LLAMA2_TEMPLATE);
+    const bos = tok.bosTokenId!;
+    const { example } = tokenizePair({ prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' }, tok, { seqLen: 64, maxPromptLen: 32, endId: 2 });
+    for (const side of [example.chosen, example.rejected]) {
+      expect(side.ids[0]).toBe(bos);
+      expect(side.ids[1]).not.toBe(bos);
+    }
+    // without a template the example still gets its BOS
+    const plain = tokenizePair({ prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' }, stories(), { seqLen: 64, maxPromptLen: 32, endId: 2 });
+    expect(plain.example.chosen.ids[0]).toBe(bos);
+    expect(plain.example.chosen.ids[1]).not.toBe(bos);
   });
 });
