@@ -66,7 +66,7 @@ const HELP: Record<string, string> = {
   'clip-range': `ε of the clipped policy ratio (default ${schemaDefault(field.clipRange)})`,
   'clip-range-value': `ε of the clipped value (default ${schemaDefault(field.clipRangeValue)})`,
   'vf-coef': `weight of the value loss (default ${schemaDefault(field.vfCoef)})`,
-  'max-prompt-len': `longest prompt in tokens; longer ones are cut at the end (default ${schemaDefault(field.maxPromptLen)})`,
+  'max-prompt-len': `longest prompt in tokens; a longer one keeps its end (the cue to answer) and its BOS (default ${schemaDefault(field.maxPromptLen)})`,
   'max-new-tokens': `response tokens at most (default ${schemaDefault(gen.maxNewTokens)})`,
   'min-new-tokens': `response tokens at least (default ${schemaDefault(gen.minNewTokens)})`,
   temperature: `sampling temperature (default ${schemaDefault(gen.temperature)})`,
@@ -92,6 +92,7 @@ export function describePpo(o: PpoOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'iteration')} (${plural(o.optimizerSteps, 'optimiser step')}); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
     `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
+    o.truncatedPrompts ? `${plural(o.truncatedPrompts, 'prompt')} cut to --max-prompt-len (their ends kept)` : '',
     o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');

@@ -6,6 +6,7 @@ import { generate } from '../generate/generate.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import { CausalLM } from '../models/decoder.ts';
 import type { PromptTemplate, Row } from '../text/prompt.ts';
+import { fitPrompt } from '../text/fit-prompt.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { createShotPlanner } from './few-shot.ts';
 import type { EvalItem } from './runner-data.ts';
@@ -37,14 +38,6 @@ export interface GenerationSetup {
   metrics: EvalMetricName[];
   settings: GenerationSettings;
   threads?: number;
-}
-
-/** Drop tokens from the left until the prompt fits, keeping a leading BOS. */
-export function fitPrompt(ids: number[], budget: number, bos: number | null): { ids: number[]; truncated: number } {
-  if (ids.length <= budget) return { ids, truncated: 0 };
-  const keepBos = bos !== null && ids[0] === bos;
-  const tail = ids.slice(ids.length - (keepBos ? budget - 1 : budget));
-  return { ids: keepBos ? [bos, ...tail] : tail, truncated: ids.length - budget };
 }
 
 export async function createGenerationEvaluator(setup: GenerationSetup): Promise<ExampleEvaluator> {

@@ -33,7 +33,6 @@ export function chatPrompt(tokenizer: TextTokenizer, messages: ChatRequest['mess
   } catch (err) {
     throw invalidParam('messages', `the model's chat template cannot render these messages: ${(err as Error).message}`);
   }
-  // A template writes BOS itself; encoding must not add a second one.
-  const writesBos = tokenizer.bosToken !== null && tokenizer.bosToken !== '' && text.startsWith(tokenizer.bosToken);
-  return { text, ids: tokenizer.encode(text, { addSpecialTokens: !writesBos }), format: 'model' };
+  // a template that writes BOS itself gets no second one
+  return { text, ids: tokenizer.encodePrompt(text), format: 'model' };
 }

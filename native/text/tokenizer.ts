@@ -79,6 +79,19 @@ export class TextTokenizer {
     return this.tok.encode(text, { add_special_tokens: opts.addSpecialTokens ?? true }).ids;
   }
 
+  /**
+   * Whether `text` starts with the BOS token's text, as a chat template that writes `{{ bos_token }}` renders it
+   * (Llama 2, Llama 3, Mistral): encoding reads that text as the BOS token, so whoever adds a BOS must not add another.
+   */
+  writesBos(text: string): boolean {
+    return this.bosToken !== null && this.bosToken !== '' && text.startsWith(this.bosToken);
+  }
+
+  /** A prompt's ids with one BOS: the special tokens the post-processor adds, unless the text writes BOS itself (writesBos). */
+  encodePrompt(text: string): number[] {
+    return this.encode(text, { addSpecialTokens: !this.writesBos(text) });
+  }
+
   decode(ids: number[], opts: { skipSpecialTokens?: boolean } = {}): string {
     return this.tok.decode(ids, { skip_special_tokens: opts.skipSpecialTokens ?? true });
   }

@@ -48,7 +48,7 @@ import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
-import { promptCellText } from './preference-examples.ts';
+import { policyPrompt, promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -76,6 +76,8 @@ export interface PpoOutcome {
   heldoutAfter: HeldoutScore | null;
   /** Mean seconds per iteration of this attempt: generating and the two forward passes, the reward model, the PPO update. */
   timing: { rolloutS: number; scoreS: number; updateS: number } | null;
+  /** Prompts (training and held-out) longer than maxPromptLen, cut to their end. */
+  truncatedPrompts: number;
   adapterPath: string | null;
   outputModel: string | null;
 }
@@ -99,10 +101,11 @@ export function derivedSeed(...parts: (string | number)[]): number {
   return h & 0x7fffffff;
 }
 
-/** The prompts of a dataset split (text, or messages rendered: promptCellText), each tokenized and cut to `maxLen` tokens. */
-function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'validation', column: string, limit: number, tokenizer: TextTokenizer, maxLen: number): { text: string; ids: number[] }[] {
+/** The prompts of a dataset split (text, or messages rendered: promptCellText), each tokenized and fitted to `maxLen` tokens (policyPrompt), and how many were cut. */
+function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'validation', column: string, limit: number, tokenizer: TextTokenizer, maxLen: number): { prompts: { text: string; ids: number[] }[]; truncated: number } {
   const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.min(limit, dataset.splits[split] ?? 0)).rows;
-  return rows.map((r, i) => {
+  let truncated = 0;
+  const prompts = rows.map((r, i) => {
     const where = `dataset ${dataset.name}, ${split} row ${i + 1}`;
     let text: string;
     try {
@@ -112,8 +115,11 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
       throw new Error(`${where}: the ${column} column holds no prompt: ${err.message}`);
     }
     if (!text.trim()) throw new Error(`${where}: the ${column} column is empty; a prompt needs text`);
-    return { text, ids: tokenizer.encode(text).slice(0, maxLen) };
+    const prompt = policyPrompt(text, tokenizer, maxLen);
+    if (prompt.truncated) truncated++;
+    return { text: prompt.text, ids: prompt.ids };
   });
+  return { prompts, truncated };
 }
 
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
@@ -176,8 +182,11 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const folder = readHfFolder(config.modelPath);
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
-    const trainPrompts = readPrompts(dataDir, dataset, 'train', config.promptColumn, Number.MAX_SAFE_INTEGER, tokenizer, config.maxPromptLen);
-    const heldout = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
+    const train = readPrompts(dataDir, dataset, 'train', config.promptColumn, Number.MAX_SAFE_INTEGER, tokenizer, config.maxPromptLen);
+    const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
+    const [trainPrompts, heldout] = [train.prompts, held.prompts];
+    const truncatedPrompts = train.truncated + held.truncated;
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS kept), where the cue to answer is`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
@@ -349,7 +358,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         ? await writePolicyOutputs(env, runId, dir, { kind: 'ppo', ...config }, trained, folder, lora, [VALUE_HEAD_WEIGHT, VALUE_HEAD_BIAS])
         : { adapterPath: null, outputModel: null };
       const timing = times.length ? { rolloutS: mean(times.map((t) => t.rolloutS)), scoreS: mean(times.map((t) => t.scoreS)), updateS: mean(times.map((t) => t.updateS)) } : null;
-      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, ...outputs };
+      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, truncatedPrompts, ...outputs };
     }
   });
 }

@@ -6,6 +6,7 @@ import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferencePairs, preferenceStyle, promptMessages, type LocatedRow, type PreferenceMessage, type PreferencePair, type PreferencePairOptions } from '../data/preferences.ts';
+import { fitPrompt } from '../text/fit-prompt.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 
@@ -31,6 +32,22 @@ export function promptCellText(cell: unknown, tokenizer: TextTokenizer): string 
   if (cell === null || cell === undefined) return '';
   if (typeof cell !== 'object') return String(cell);
   return renderPrompt(promptMessages(cell), tokenizer);
+}
+
+/**
+ * A prompt as the ids a policy continues (PPO's rollouts) and the text the reward model reads before the completion.
+ * One BOS: a chat template that writes it gets no second one from the tokenizer (encodePrompt). A prompt over
+ * `maxLen` tokens keeps its end and its BOS (fitPrompt, as evaluation prompts are cut): the end holds the cue the
+ * model answers ("\n\nAssistant:", the template's assistant header), which keeping the head cut off. A cut prompt's
+ * text is the kept ids decoded, so the reward model scores what the policy saw.
+ */
+export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: number): { text: string; ids: number[]; truncated: boolean } {
+  const bos = tokenizer.bosTokenId;
+  const { ids, truncated } = fitPrompt(tokenizer.encodePrompt(text), maxLen, bos);
+  if (!truncated) return { text, ids, truncated: false };
+  // the template's special tokens stay in the text; a BOS the tokenizer added (not the text) does not
+  const written = bos !== null && ids[0] === bos && !tokenizer.writesBos(text) ? ids.slice(1) : ids;
+  return { text: tokenizer.decode(written, { skipSpecialTokens: false }), ids, truncated: true };
 }
 
 export interface TokenizePairOptions {

@@ -20,6 +20,16 @@ export interface ScoredTexts {
   scores: number[][];
 }
 
+/**
+ * A text as a reward model reads it: BOS, then the text's tokens, as it was trained (reward.ts, tokenizeExample). A
+ * text that writes BOS itself (a PPO prompt rendered by a chat template that writes it) gets no second one.
+ */
+export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
+  const t = classifiedText(text);
+  const bos = tokenizer.bosTokenId;
+  return [...(bos !== null && !tokenizer.writesBos(t) ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })];
+}
+
 /** A reward model or classifier loaded once (its graph in one session) to score texts batch after batch, as PPO does. */
 export class RewardScorer {
   private constructor(
@@ -48,8 +58,7 @@ export class RewardScorer {
 
   /** Per text, one score per label (one reward for a pairwise reward model), read at its last token. */
   async score(texts: readonly string[]): Promise<number[][]> {
-    const bos = this.tokenizer.bosTokenId;
-    return this.scoreIds(texts.map((t) => [...(bos !== null ? [bos] : []), ...this.tokenizer.encode(classifiedText(t), { addSpecialTokens: false })]));
+    return this.scoreIds(texts.map((t) => scoredIds(t, this.tokenizer)));
   }
 
   /** Per token sequence (already tokenized as in training), one score per label, read at its last token. */

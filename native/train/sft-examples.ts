@@ -179,7 +179,8 @@ export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer)
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
   const bos = tokenizer.bosTokenId;
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
-  const head = bos !== null ? [bos] : [];
+  // a chat template that writes BOS (Llama 2 and 3, Mistral) puts it in the prompt's text, which encodes it: no second one
+  const head = bos !== null && !tokenizer.writesBos(pc.prompt) ? [bos] : [];
   let prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
   let completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
   const window = opts.seqLen + 1 - head.length;

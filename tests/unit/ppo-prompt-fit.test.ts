@@ -1,0 +1,96 @@
+// PPO's prompts as the policy continues them and the reward model reads them (preference-examples.ts policyPrompt,
+// reward-score.ts scoredIds), with stories260K's real SentencePiece tokenizer, whose post-processor adds BOS:
+// - a prompt over maxPromptLen tokens keeps its end and its BOS: keeping its head (as PPO did) cut off the
+//   "\n\nAssistant:" cue an HH-RLHF prompt, or the assistant header a chat template, ends with;
+// - a chat template that writes `{{ bos_token }}` (Llama 2 and 3, Mistral) puts BOS in the text, which encoding
+//   reads as the token: the tokenizer's own BOS made two, in PPO's prompts, in the reward model's input and in
+//   SFT / DPO / reward examples (tokenizeExample).
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
+import { TextTokenizer } from '../../native/text/tokenizer.ts';
+import { policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { scoredIds } from '../../native/train/reward-score.ts';
+
+const TOK = '../shared/data/models/stories260K/tok512.bin';
+const missing = !fs.existsSync(TOK) ? `${TOK} is absent (the shared data kit is not mounted)` : '';
+if (missing) console.log(`skipping ppo-prompt-fit: ${missing}`);
+
+/** A Llama-2-style template: BOS written by the template, [INST] … [/INST] as the assistant cue. */
+const LLAMA2_TEMPLATE = "{{ bos_token }}{% for m in messages %}{% if m.role == 'user' %}[INST] {{ m.content }} [/INST]{% else %} {{ m.content }}{% endif %}{% endfor %}";
+
+function stories(chatTemplate: string | null = null): TextTokenizer {
+  const { tokenizer, tokenizerConfig } = new Llama2cTokenizer(new Uint8Array(fs.readFileSync(TOK)), 512, TOK).toTokenizerJson();
+  return TextTokenizer.fromJson(tokenizer as Record<string, unknown>, tokenizerConfig as Record<string, unknown>, chatTemplate);
+}
+
+const LONG = 'Once upon a time there was a little girl named Lily who loved to play outside in the park with her dog. '.repeat(4);
+
+describe.skipIf(Boolean(missing))('PPO prompts', () => {
+  it('a long HH-RLHF prompt keeps BOS and its end, the "\\n\\nAssistant:" cue; the text scored is the kept part', () => {
+    const tok = stories();
+    const bos = tok.bosTokenId!;
+    const text = promptCellText([{ role: 'user', content: LONG }], tok);
+    expect(text.endsWith('\n\nAssistant:')).toBe(true);
+    const full = tok.encode(text);
+    expect(full[0]).toBe(bos);
+    expect(full.length).toBeGreaterThan(40);
+    const p = policyPrompt(text, tok, 32);
+    expect(p.truncated).toBe(true);
+    expect(p.ids).toEqual([bos, ...full.slice(-31)]);
+    expect(p.text.endsWith('\n\nAssistant:')).toBe(true);
+    expect(p.text.startsWith('<s>')).toBe(false); // the tokenizer's BOS, not the text's: the reward model adds its own
+    expect(LONG.endsWith(p.text.slice(0, p.text.indexOf('\n\nAssistant:')).replace(/^\n\nHuman: /, ''))).toBe(true);
+  });
+
+  it('a prompt that fits is kept whole, text and ids', () => {
+    const tok = stories();
+    const p = policyPrompt('Once upon a time', tok, 32);
+    expect(p).toEqual({ text: 'Once upon a time', ids: tok.encode('Once upon a time'), truncated: false });
+  });
+
+  it('a chat template that writes BOS gets no second one from the tokenizer, whole or cut', () => {
+    const tok = stories(LLAMA2_TEMPLATE);
+    const bos = tok.bosTokenId!;
+    const short = promptCellText([{ role: 'user', content: 'Tell me a story.' }], tok);
+    expect(short.startsWith('<s>[INST]')).toBe(true);
+    expect(tok.encode(short).slice(0, 2)).toEqual([bos, bos]); // what encoding with the tokenizer's special tokens gives
+    const whole = policyPrompt(short, tok, 64);
+    expect(whole.ids[0]).toBe(bos);
+    expect(whole.ids[1]).not.toBe(bos);
+    expect(whole.ids).toEqual(tok.encode(short, { addSpecialTokens: false }));
+
+    const long = promptCellText([{ role: 'user', content: LONG }], tok);
+    const cut = policyPrompt(long, tok, 24);
+    expect(cut.truncated).toBe(true);
+    expect(cut.ids.length).toBe(24);
+    expect(cut.ids.filter((id) => id === bos)).toHaveLength(1);
+    expect(cut.ids[0]).toBe(bos);
+    expect(cut.text.startsWith('<s>')).toBe(true);
+    expect(cut.text.endsWith('[/INST]')).toBe(true);
+  });
+
+  it('the reward model reads one BOS before a prompt + completion whose template wrote BOS, and before plain text', () => {
+    const tok = stories(LLAMA2_TEMPLATE);
+    const bos = tok.bosTokenId!;
+    const prompt = promptCellText([{ role: 'user', content: 'Tell me a story.' }], tok);
+    const ids = scoredIds(`${prompt} Once upon a time`, tok);
+    expect(ids[0]).toBe(bos);
+    expect(ids[1]).not.toBe(bos);
+    expect(scoredIds('Once upon a time', tok)).toEqual([bos, ...tok.encode('Once upon a time', { addSpecialTokens: false })]);
+  });
+
+  it('SFT / DPO / reward examples (tokenizeExample) of a prompt whose template wrote BOS start with one BOS', () => {
+    const tok = stories(LLAMA2_TEMPLATE);
+    const bos = tok.bosTokenId!;
+    const { example } = tokenizePair({ prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' }, tok, { seqLen: 64, maxPromptLen: 32, endId: 2 });
+    for (const side of [example.chosen, example.rejected]) {
+      expect(side.ids[0]).toBe(bos);
+      expect(side.ids[1]).not.toBe(bos);
+    }
+    // without a template the example still gets its BOS
+    const plain = tokenizePair({ prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' }, stories(), { seqLen: 64, maxPromptLen: 32, endId: 2 });
+    expect(plain.example.chosen.ids[0]).toBe(bos);
+    expect(plain.example.chosen.ids[1]).not.toBe(bos);
+  });
+});
