@@ -4,7 +4,7 @@
 // in a summarisation project lost its instruction and output on the first save of the task's Document and Summary.
 import { describe, expect, it } from 'vitest';
 import { formatForMapping } from '../../native/api/train.ts';
-import { mappingSections, startingMapping, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
+import { FORMAT_FIELDS, mappingSections, otherCompleteFormat, startingMapping, stillNeeded, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
 
 const alpaca = { columns: ['instruction', 'input', 'output'], mapping: { instruction: 'instruction', input: 'input', output: 'output' } };
 
@@ -36,5 +36,34 @@ describe('the column mapping editor', () => {
     const { instruction: _dropped, ...rest } = start;
     expect(withField(start, 'instruction', '')).toEqual(rest);
     expect(start.instruction).toBe('instruction'); // not changed in place
+  });
+
+  // It asked for the task's required fields whatever else was mapped (but for a preference pair), so an instruction
+  // set in a question-answering project could not be saved — not even its instruction column changed — without a
+  // Question column it does not have, though the engine trains it as instruction → output.
+  it('asks only for the fields of the format the mapping is complete for, when not the task’s', () => {
+    const qa = startingMapping(alpaca, 'qa');
+    expect(qa).toEqual({ ...alpaca.mapping, answer: 'output' }); // no column looks like a question
+    expect(stillNeeded('qa', qa)).toEqual([]);
+    expect(otherCompleteFormat('qa', qa)).toBe('instruction');
+    expect(stillNeeded('qa', withField(qa, 'instruction', 'input'))).toEqual([]);
+    // Without a whole other format, the task's fields are still needed: dropping the output leaves nothing complete.
+    expect(stillNeeded('qa', withField(withField(qa, 'output', ''), 'answer', '')).map((f) => f.name)).toEqual(['question', 'answer']);
+    // A pair, as before.
+    expect(stillNeeded('summarization', { chosen: 'a', rejected: 'b' })).toEqual([]);
+    // The task's own fields half mapped are not another format: text alone is a classification without its label.
+    expect(otherCompleteFormat('classification', { text: 'text' })).toBe(null);
+    expect(stillNeeded('classification', { text: 'text' }).map((f) => f.name)).toEqual(['label']);
+    // A task complete for itself needs nothing, whatever else is mapped.
+    expect(stillNeeded('summarization', { input: 'a', target: 'b' })).toEqual([]);
+  });
+
+  it('names each training format by the fields formatForMapping picks it from', () => {
+    for (const [format, fields] of Object.entries(FORMAT_FIELDS)) {
+      if (format === 'pairs') continue;
+      expect(formatForMapping(Object.fromEntries(fields.map((f) => [f, f])), []), format).toBe(format);
+      // each field is needed: without any one of them the format is not picked
+      for (const left of fields) expect(formatForMapping(Object.fromEntries(fields.filter((f) => f !== left).map((f) => [f, f])), []), `${format} without ${left}`).not.toBe(format);
+    }
   });
 });

@@ -2,14 +2,15 @@
 // a preference pair that Align reads whatever the task (prompt, chosen, rejected); and, folded, every other field the
 // dataset maps (mappingFields.ts says why all are shown and saved). Unmapped required fields are suggested from
 // common column names; nothing is saved until the user says so. A dataset of preference pairs saves with its pair
-// complete even when it cannot feed the task's own examples.
+// complete even when it cannot feed the task's own examples, and so does one complete for any other format
+// (mappingFields.ts stillNeeded).
 import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { TASKS, type TaskField } from '../../domain/tasks.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { mappingSections, PAIR_FIELDS, startingMapping, withField } from './mappingFields.ts';
+import { formatLabel, mappingSections, otherCompleteFormat, PAIR_FIELDS, startingMapping, stillNeeded, withField } from './mappingFields.ts';
 
 /** The same field → column pairs, whatever their order. */
 const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
@@ -22,8 +23,9 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
   const [mapping, setMapping] = useState(() => startingMapping(dataset, task));
   const [saving, setSaving] = useState(false);
   const saved = sameMapping(dataset.mapping, mapping);
-  const pairComplete = Boolean(mapping.chosen && mapping.rejected);
-  const missing = pairComplete ? [] : taskFields.filter((f) => f.required && !mapping[f.name]);
+  const missing = stillNeeded(task, mapping);
+  const taskComplete = taskFields.every((f) => !f.required || mapping[f.name]);
+  const other = taskComplete ? null : otherCompleteFormat(task, mapping);
   const pairMapped = PAIR_FIELDS.some((f) => dataset.mapping[f.name]);
 
   async function save() {
@@ -74,6 +76,7 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
       </div>
       <footer className="card-footer">
         {missing.length > 0 && <span className="muted small" style={{ marginRight: 'auto' }}>Still needed: {missing.map((f) => f.label).join(', ')}{pairFields.length > 0 && ' (or, for preference pairs, a chosen and a rejected answer)'}</span>}
+        {other && <span className="muted small" style={{ marginRight: 'auto' }} data-testid="mapping-complete-as">Complete as {formatLabel(other)}; this project’s own fields may stay unmapped.</span>}
         <Button variant="primary" disabled={saving || saved || missing.length > 0} onClick={save}>Save mapping</Button>
       </footer>
     </Card>

@@ -7,6 +7,7 @@
 // as `lathe dataset map` keeps every field its flags do not name. It showed and saved only the task's and the pair's
 // fields, so a save silently dropped the rest.
 import { MAPPING_FIELDS, type Dataset, type TaskType } from '../../../../native/api/schemas.ts';
+import { SFT_FORMAT_LABELS, type SftFormat } from '../../../../native/api/train.ts';
 import { guessColumn, TASKS, type TaskField } from '../../domain/tasks.ts';
 
 /** What Align reads from a dataset of preference pairs, whatever the project's task (native/data/preferences.ts). */
@@ -68,4 +69,42 @@ export function withField(mapping: Readonly<Record<string, string>>, field: stri
   if (column) next[field] = column;
   else delete next[field];
   return next;
+}
+
+/**
+ * The fields that make a mapping complete for each format the engine reads one as: the training formats that
+ * native/api/train.ts formatForMapping picks from (a unit test holds the two together), and Align's preference pair.
+ */
+export const FORMAT_FIELDS: Readonly<Record<SftFormat | 'pairs', readonly string[]>> = {
+  instruction: ['instruction', 'output'],
+  chat: ['messages'],
+  qa: ['question', 'answer'],
+  summary: ['input', 'target'],
+  tagging: ['tokens', 'tags'],
+  classification: ['text', 'label'],
+  text: ['text'],
+  pairs: ['chosen', 'rejected'],
+};
+
+/** What the editor says a complete mapping is for: a training format's picker label, or the pair's name. */
+export const formatLabel = (format: keyof typeof FORMAT_FIELDS): string => (format === 'pairs' ? 'Preference pairs' : SFT_FORMAT_LABELS[format]);
+
+/**
+ * The format, other than the task's own, that `mapping` is complete for, if any: one with every field mapped and one
+ * field at least that the task does not ask for (a classification project's text alone is its task half mapped, not
+ * plain text). Pairs first, then formatForMapping's order.
+ */
+export function otherCompleteFormat(task: TaskType, mapping: Readonly<Record<string, string>>): keyof typeof FORMAT_FIELDS | null {
+  const taskNames = new Set(TASKS[task].fields.map((f) => f.name));
+  const order = ['pairs', 'instruction', 'chat', 'qa', 'summary', 'tagging', 'classification', 'text'] as const;
+  return order.find((format) => FORMAT_FIELDS[format].every((f) => mapping[f]) && FORMAT_FIELDS[format].some((f) => !taskNames.has(f))) ?? null;
+}
+
+/**
+ * The required task fields still unmapped, which keep a mapping from being saved: none when the mapping is complete for
+ * another format the user mapped (an instruction set in a question-answering project trains as instruction → output,
+ * whatever its question column). The editor asked for the task's fields whatever else was mapped, but for a pair.
+ */
+export function stillNeeded(task: TaskType, mapping: Readonly<Record<string, string>>): readonly TaskField[] {
+  return otherCompleteFormat(task, mapping) ? [] : TASKS[task].fields.filter((f) => f.required && !mapping[f.name]);
 }

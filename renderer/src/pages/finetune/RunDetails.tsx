@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.ts';
 import { formatDate } from '../../domain/format.ts';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 import { plural, humanBytes } from '../../../../native/api/format.ts';
 import { formatLoss } from './runFormat.ts';
 
@@ -23,7 +23,7 @@ export function SamplesCard({ samples, finished, resumeRefused = false }: { samp
         <div className="stack ft-samples">
           {samples.map((s, i) => (
             <div key={i} className="ft-sample">
-              <div className="ft-sample-prompt mono small">{s.prompt}</div>
+              <CodeBlock label={`Prompt ${i + 1}`} data-testid="sample-prompt">{s.prompt}</CodeBlock>
               <div className="ft-sample-grid">
                 <div><span className="stat-label">Before</span><p className="ft-sample-text">{s.before ?? <span className="faint">—</span>}</p></div>
                 <div><span className="stat-label">After</span><p className="ft-sample-text ft-sample-after">{s.after}</p></div>

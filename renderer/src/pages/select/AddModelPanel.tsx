@@ -1,14 +1,15 @@
 // The four ways a model comes in: a Hugging Face folder on disk, a llama2.c checkpoint with its tokenizer, a
 // GGUF file (llama.cpp, LM Studio, Ollama), or a download from the Hugging Face Hub. Each is a job followed to its
-// end with a progress bar: an import ('model-import', 'gguf-import') can be cancelled; a download ('model-download') resumes where it stopped when started again.
+// end by the ImportProgress that every import shows (bar, stage, its Cancel): an import ('model-import',
+// 'gguf-import') can be cancelled; a download ('model-download') is paused, and resumes where it stopped when started again.
 import { useState, type FormEvent } from 'react';
 import type { Model } from '../../../../native/api/schemas.ts';
-import { isFinished, jobTimeLeft } from '../../domain/jobs.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { fieldRefusal } from '../../api/errors.ts';
-import { Button, Callout, Card, CardHeader, Field, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { ImportProgress } from '../datasets/ImportProgress.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 
 type Way = 'folder' | 'llama2c' | 'gguf' | 'hub';
@@ -19,12 +20,6 @@ const WAYS: { id: Way; title: string; help: string }[] = [
   { id: 'gguf', title: 'GGUF file', help: 'A llama .gguf from llama.cpp, LM Studio or Ollama; dequantised to float32 on import.' },
   { id: 'hub', title: 'Download from the Hub', help: 'owner/name on huggingface.co, once; it then works offline.' },
 ];
-
-function jobTitle(state: string, downloading: boolean): string {
-  if (state === 'succeeded') return downloading ? 'Downloaded' : 'Imported';
-  if (state === 'failed' || state === 'cancelled' || state === 'interrupted') return downloading ? 'Download stopped' : 'Import stopped';
-  return downloading ? 'Downloading' : 'Importing';
-}
 
 /** The fields that show their own refusal under them; any other refusal is a callout below the form. */
 const FIELDS = ['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'];
@@ -89,7 +84,6 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
   const fieldError = (f: string) => (error?.field === f ? error.message : null);
   const job = progress.job;
   const downloading = job?.kind === 'model-download';
-  const running = job !== null && !isFinished(job);
   const ready = fields.name.trim() !== '' || way === 'hub';
   const complete = { folder: fields.folder.trim(), llama2c: fields.checkpoint.trim() && fields.tokenizer.trim(), gguf: fields.gguf.trim(), hub: fields.repo.trim() }[way];
   return (
@@ -142,17 +136,11 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
             {(id, d) => <input id={id} className="input" value={fields.name} onChange={(e) => { setNameTouched(e.target.value !== ''); set('name', e.target.value); }} aria-describedby={d} placeholder="stories260K" />}
           </Field>
         </div>
-        {job && (
-          <div className="stack" style={{ gap: 6 }} data-testid="model-job-progress">
-            <div className="row small"><strong>{jobTitle(job.state, downloading)}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{[`${Math.round(job.progress * 100)}%`, jobTimeLeft(job)].filter(Boolean).join(' · ')}</span></div>
-            <ProgressBar label={downloading ? 'Download progress' : 'Import progress'} value={job.state === 'running' && job.progress === 0 ? null : job.progress} state={job.state} />
-          </div>
-        )}
+        {job && <ImportProgress testId="model-job-progress" job={job} upload={null} kind={downloading ? 'download' : 'import'} />}
         {error && !FIELDS.includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
         <div className="row">
           {startCollapsed && <Button variant="ghost" onClick={() => setExpanded(false)}>Close</Button>}
           <span className="spacer" />
-          {job && running && <Button onClick={() => studio.call('jobs.cancel', { id: job.id })}>{downloading ? 'Pause' : 'Cancel import'}</Button>}
           <Button type="submit" variant="primary" icon={way === 'hub' ? 'upload' : 'plus'} disabled={busy || !complete || !ready} shortcut={`${MOD}↵`}>{busy ? (way === 'hub' ? 'Downloading…' : 'Importing…') : way === 'hub' ? 'Download' : 'Import'}</Button>
         </div>
       </form>

@@ -1,0 +1,116 @@
+// Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
+// its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
+// editor asks only for the fields of the format the mapping is complete for, and a fine-tune run's sample prompts are
+// the shared code block. Shots in light and dark land in tests/e2e/screenshots/rough-edges-*.png.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../native/api/schemas.ts';
+import { openStore } from '../../native/store/db.ts';
+import { runDir, SAMPLES_FILE } from '../../native/train/run-env.ts';
+import { importS260k, importStoryPairs } from './cli-setup.ts';
+import { browserSkipReason, latheJson, SCREENSHOTS, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+
+const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
+if (skipReason) console.log(`e2e rough-edges tests skipped: ${skipReason}`);
+
+const SAMPLES = [
+  { prompt: 'Once upon a time, Tom found a red ball.\nWhat did he do?', before: 'He ran.', after: 'He gave the ball to his sister.', reference: 'He shared it.' },
+  { prompt: 'Lily saw a big dog.', before: null, after: 'She was not afraid.', reference: null },
+];
+
+describe.skipIf(skipReason !== null)('rough edges of the design system, in Chromium', () => {
+  let run: Run | null = null;
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      // A question-answering project fed an instruction set (instruction / input / output): no column is a question.
+      const projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', 'Story questions', '--task', 'qa', '--description', 'Answer questions about a story.')).id;
+      await importS260k(studio);
+      await importStoryPairs(studio, projectId, 40);
+      const store = openStore(studio.dataDir);
+      try {
+        const created = store.runs.create({ kind: 'finetune', name: 'lora · with samples', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 2, lora: { r: 8, alpha: 16 } } });
+        store.runs.setStatus(created.id, 'succeeded');
+        run = store.runs.get(created.id)!;
+      } finally {
+        store.close();
+      }
+      mkdirSync(runDir(studio.dataDir, run.id), { recursive: true });
+      writeFileSync(path.join(runDir(studio.dataDir, run.id), SAMPLES_FILE), JSON.stringify(SAMPLES));
+    },
+  });
+
+  it('Add a model shows a failed import as every import does: said once, with the bar, the reason below', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
+    await page.getByRole('button', { name: 'Add a model' }).click();
+    const form = page.getByRole('form', { name: 'Add a model' });
+    // A tokenizer is no checkpoint: the job starts, then fails reading it.
+    await form.getByLabel('Checkpoint path').fill(STORIES260K.tokenizer);
+    await form.getByLabel('Tokenizer path').fill(STORIES260K.tokenizer);
+    await form.getByLabel('Model name').fill('not-a-model');
+    await form.getByRole('button', { name: /^Import/ }).click();
+    const progress = form.getByTestId('model-job-progress');
+    await progress.getByRole('status').filter({ hasText: 'Import failed' }).waitFor({ timeout: 60_000 });
+    // The old panel read 'Import stopped' + the job's message + its percentage: the stop said three times.
+    expect(await progress.textContent()).toBe('Import failed');
+    expect(await progress.getByRole('progressbar', { name: 'Import progress' }).getAttribute('data-state')).toBe('failed');
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByRole('button', { name: /Cancel import|Pause/ }).count()).toBe(0);
+    await shootSchemes(page, 'rough-edges-add-model-failed');
+  });
+
+  it('the mapping editor saves an instruction set in a question-answering project: its format is complete', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets`);
+    const editor = page.getByRole('region', { name: 'Column mapping' }).or(page.locator('[aria-label="Column mapping"]')).first();
+    await editor.waitFor();
+    await editor.getByTestId('mapping-others').locator('summary').click();
+    // Point the instruction at another column: an edit the old editor would not save, for want of a Question column.
+    await editor.getByLabel(/^instruction/).selectOption('input');
+    expect(await editor.getByText(/Still needed/).count()).toBe(0);
+    expect(await editor.getByTestId('mapping-complete-as').textContent()).toMatch(/^Complete as Instruction → output/);
+    const save = editor.getByRole('button', { name: 'Save mapping' });
+    expect(await save.isEnabled()).toBe(true);
+    await shootSchemes(page, 'rough-edges-datasets');
+    const head = page.getByRole('table', { name: 'Dataset rows' }).locator('thead');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      await head.screenshot({ path: path.join(SCREENSHOTS, `rough-edges-preview-head-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await save.click();
+    await editor.getByText('Saved', { exact: true }).waitFor();
+    const [dataset] = await latheJson<{ mapping: Record<string, string> }[]>(studio, 'dataset', 'list');
+    expect(dataset.mapping.instruction).toBe('input');
+  });
+
+  it('a fine-tune run’s sample prompts are the shared code block, the one look of every block on the page', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
+    await page.getByText(run!.name, { exact: true }).first().click();
+    const samples = page.getByTestId('run-samples');
+    await samples.getByText('He gave the ball to his sister.').waitFor();
+    const prompts = samples.getByTestId('sample-prompt');
+    expect(await prompts.count()).toBe(2);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+      const looks = await page.evaluate(() => [...document.querySelectorAll('#content pre, #content [data-testid="sample-prompt"]')].map((el) => {
+        const s = getComputedStyle(el);
+        return [el.tagName, el.className, s.fontFamily, s.fontSize, s.color, s.backgroundColor, s.borderTopColor, s.paddingLeft, s.whiteSpace].join(' | ');
+      }));
+      expect(looks.length).toBeGreaterThanOrEqual(2);
+      expect(looks[0]).toMatch(/^PRE \| code-block \|/);
+      expect(new Set(looks).size, looks.join('\n')).toBe(1);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await samples.scrollIntoViewIfNeeded();
+    await shootSchemes(page, 'rough-edges-samples');
+  });
+
+  it('left no page errors', () => {
+    expect(e2e.pageErrors).toEqual([]);
+  });
+});
