@@ -14,6 +14,12 @@ export const MERGE_DTYPES = HF_DTYPES;
 export type MergeDtype = (typeof MERGE_DTYPES)[number];
 export const GGUF_DTYPES = ['f32', 'f16', 'q8_0', 'q4_0'] as const;
 export const EXPORT_FORMATS = ['gguf', 'onnx', 'hf'] as const;
+/**
+ * A GGUF file: it starts with "GGUF". Here, not only in deploy/gguf-format.ts, so the Studio's and the CLI's checks
+ * of an export's outPath (models/atomic.ts' outputPathProblem) need no engine: a GGUF export replaces an earlier GGUF
+ * file or an empty one, never another file.
+ */
+export const GGUF_FILE = { format: 'GGUF', magic: 'GGUF' } as const;
 
 /** The model a quantise job registers for one dtype: the job, the CLI and the pre-checks derive it here alone. */
 export function quantizedModelName(modelName: string, dtype: string): string {
@@ -54,7 +60,7 @@ const ExportFields = z.object({
   format: z.enum(EXPORT_FORMATS),
   /** gguf: one of GGUF_DTYPES; onnx: one or more of ONNX_DTYPES (the first is the folder's default); hf: one of HF_DTYPES. */
   dtypes: z.array(z.string()).min(1),
-  /** A file (gguf) or a folder (onnx, hf), replaced whole if it exists. */
+  /** A file (gguf) or a folder (onnx, hf), replaced whole if it is an earlier export (or empty); anything else there is refused. */
   outPath: z.string().min(1),
   /** gguf: write this adapter as a GGUF LoRA adapter instead of the model; hf: merge it into the weights. */
   adapterPath: z.string().min(1).optional(),

@@ -80,6 +80,22 @@ export function issueWords(issue: SchemaIssue, input?: unknown): string {
 const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
+/** A union's alternative that failed on the value's type itself (a list given where a string goes). */
+const wrongType = (b: readonly SchemaIssue[]) => b.length > 0 && b[0].code === 'invalid_type' && b[0].path.length === 0;
+
+/**
+ * The issue that names the field a client got wrong: for a union whose value had the type of one alternative only,
+ * that alternative's first issue, its path joined to the union's ('input' as a list of strings with an empty third
+ * one: input[2], must not be empty); any other issue as it is. The OpenAI server's 400 names it as its param.
+ */
+export function fittingIssue(issue: SchemaIssue): SchemaIssue {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length || issue.message !== 'Invalid input') return issue;
+  const fitting = issue.errors.filter((b) => b.length > 0 && !wrongType(b));
+  if (fitting.length !== 1) return issue;
+  const inner = fitting[0][0];
+  return fittingIssue({ ...inner, path: [...issue.path, ...inner.path] });
+}
+
 /**
  * A value none of a union's alternatives took ('stop' as a string or a list of strings). Where the value had the
  * type of one alternative, that alternative's complaint is the one that helps ('must have at most 4 items'); where
@@ -87,7 +103,6 @@ const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array'
  */
 function unionWords(issue: SchemaIssue, got: unknown): string {
   const branches = issue.errors ?? [];
-  const wrongType = (b: readonly SchemaIssue[]) => b.length > 0 && b[0].code === 'invalid_type' && b[0].path.length === 0;
   const fitting = branches.filter((b) => b.length > 0 && !wrongType(b));
   if (fitting.length === 1) {
     const inner = fitting[0][0];

@@ -77,6 +77,7 @@ export type SkippedFile = z.infer<typeof SkippedFile>;
 
 export const DocsAddInput = z.object({
   collection: z.string().min(1),
+  /** Files and folders of .txt, .md, .html, .pdf, .docx; a file over 256 MiB (rag/parse.ts' MAX_DOCUMENT_BYTES) is skipped, its size named. */
   paths: z.array(z.string().min(1)).min(1),
   /**
    * The user's own file name of a path that is a copy the studio stored (a `lathe serve` upload), by that path: the

@@ -123,7 +123,7 @@ export const commands: CliCommand[] = [
     help: {
       name: 'name for the dataset (required; unique)',
       project: 'project id or name the dataset belongs to (default: none)',
-      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV quote that is never closed is refused even so, since the rows after it cannot be told apart',
+      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV or TSV quote that is never closed is refused even so, since the rows after it cannot be told apart (TSV is read with the quoting of CSV, as pandas and spreadsheets write it: a field that begins with a double quote is quoted)',
       seed: 'seed of the train/validation/test split (default 42)',
       split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
       add: 'SPLIT=FILE: another file of the same dataset, all of it that split (e.g. --add test=test.jsonl); repeat for more; needs --split for FILE',

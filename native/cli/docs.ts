@@ -129,7 +129,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'add'],
-    summary: 'Import .txt, .md, .html, .pdf and .docx files (or folders of them) into a collection, creating it if needed',
+    summary: 'Import .txt, .md, .html, .pdf and .docx files (or folders of them; up to 256 MiB each) into a collection, creating it if needed',
     usage: ADD_USAGE,
     help: { ...CREATE_HELP, threads: 'CPU threads for the embedding model (default: all cores)' },
     positionals: true,

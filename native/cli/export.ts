@@ -2,7 +2,7 @@
 // node-llama-cpp), an ONNX folder in the transformers.js layout (one file per dtype) or a Hugging Face folder
 // (with a LoRA adapter merged in, if given), and a GGUF file back in as a model. Foreground, progress on stderr.
 import path from 'node:path';
-import { GGUF_DTYPES, MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
+import { GGUF_DTYPES, GGUF_FILE, MERGE_DTYPES, type MergeDtype } from '../api/deploy.ts';
 import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -11,6 +11,7 @@ import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
 import { checkOutputFile, checkOutputFolder } from './output-file.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
+import { outputPathProblem } from '../models/atomic.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
 const EXPORT_USAGE = [
@@ -46,11 +47,17 @@ export const commands: CliCommand[] = [
       const format = choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
       if (values['accuracy-level'] !== undefined && format !== 'onnx') throw new UserError(`--accuracy-level applies to --format onnx only.\nUsage: ${EXPORT_USAGE}`);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
-      /** Where the export goes: --out, refused now if it cannot be written as a `kind` (output-file.ts), or `fallback`. */
+      /**
+       * Where the export goes: --out, or `fallback` in the working folder; refused now if it cannot be written as a
+       * `kind` (output-file.ts), not by the writer after the model is converted.
+       */
       const destination = (kind: 'file' | 'folder', fallback: string): string => {
         const given = values.out as string | undefined;
-        if (given !== undefined && kind === 'file') checkOutputFile('out', given, fallback);
-        if (given !== undefined && kind === 'folder') checkOutputFolder('out', given);
+        if (given === undefined) {
+          const problem = outputPathProblem(fallback, kind === 'file' ? GGUF_FILE : 'folder');
+          if (problem) throw new UserError(`${path.resolve(fallback)} (where the export goes without --out): ${problem}; or give --out`);
+        } else if (kind === 'file') checkOutputFile('out', given, fallback, GGUF_FILE);
+        else checkOutputFolder('out', given);
         return path.resolve(given ?? fallback);
       };
       // the engine behind each format, loaded when an export runs (not for `lathe --help`)

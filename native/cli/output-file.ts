@@ -4,12 +4,15 @@
 // (models/atomic.ts' outputPathProblem, which the Studio's export checks too), where it failed after the work with a
 // bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
 import path from 'node:path';
-import { outputPathProblem, writeFileAtomic } from '../models/atomic.ts';
+import { outputPathProblem, writeFileAtomic, type FormatFile } from '../models/atomic.ts';
 import { UserError } from './command.ts';
 
-/** Refuse `--flag file` now if it cannot be written as a file; `example` (a file name) is suggested for a folder. */
-export function checkOutputFile(flag: string, file: string, example?: string): void {
-  const problem = outputPathProblem(file, 'file', example);
+/**
+ * Refuse `--flag file` now if it cannot be written as a file (of `format`, which replaces only an earlier file of its
+ * own: a GGUF export's --out); `example` (a file name) is suggested for a folder.
+ */
+export function checkOutputFile(flag: string, file: string, example?: string, format?: FormatFile): void {
+  const problem = outputPathProblem(file, format ?? 'file', example);
   if (problem) throw new UserError(`--${flag} ${file}: ${problem}`);
 }
 

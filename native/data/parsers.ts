@@ -271,8 +271,18 @@ class JsonArrayParser implements RecordParser {
 }
 
 /**
+ * What a refusal of a TSV file's quote adds: TSV is read with CSV's quoting, as pandas (to_csv/read_csv with
+ * sep='\t') and spreadsheets' tab-delimited export write and read it, not with IANA text/tab-separated-values' rule
+ * that every quote is text; so a file written that way, whose field begins with a quote, needs converting.
+ */
+const TSV_QUOTING = ' (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, ' +
+  "as IANA text/tab-separated-values has it, write the file again with such fields quoted, e.g. pandas.read_csv(f, sep='\\t', quoting=csv.QUOTE_NONE).to_csv(g, sep='\\t', index=False))";
+
+/**
  * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
- * and quoted fields may hold delimiters and newlines. Blank lines are ignored.
+ * and quoted fields may hold delimiters and newlines. Blank lines are ignored. TSV follows the same quoting rule
+ * (TSV_QUOTING says why), so a .tsv exported by pandas or a spreadsheet, whose texts hold quotes, tabs or newlines,
+ * reads back as it was written.
  *
  * Where a file breaks the RFC's quoting, a field is read whole as literal text or its row is refused, never cut or
  * joined to its neighbour unannounced. A quote inside a field that does not begin with one (`5" screen`, `abc"def`)
@@ -367,7 +377,7 @@ class DelimitedParser implements RecordParser {
       if (stop === -1) stop = text.length;
       if (this.fieldWasQuoted) {
         const span = piece.line === this.recordLine ? '' : ` (its quote opened on line ${this.quoteLine}, so lines ${this.recordLine}–${piece.line} were read as this one row)`;
-        this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1} at ${this.at(piece.line, piece.column + i)}${span}: quote the whole field and double any " inside it`;
+        this.recordBad ??= `text after the closing quote of field ${this.fields.length + 1} at ${this.at(piece.line, piece.column + i)}${span}: quote the whole field and double any " inside it${this.quotingNote}`;
       } else if (this.spacedQuote === null && /^[ \t]*$/.test(this.field)) {
         let q = i;
         while (q < stop && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9)) q++;
@@ -400,12 +410,17 @@ class DelimitedParser implements RecordParser {
         this.quoteLine,
         `a quoted field opens here${row} and is never closed, so every line after it was read as that one field; ` +
           'add the closing " where the field ends, or double a " that is part of the text (""). Skipping invalid rows cannot help: ' +
-          'where the field was meant to end, and so which of the lines below are rows, cannot be known',
+          `where the field was meant to end, and so which of the lines below are rows, cannot be known${this.quotingNote}`,
       );
     }
     this.quoted = false;
     this.afterQuote = false;
     this.endRecord(this.recordLine);
+  }
+
+  /** What a refusal of a quote adds for TSV (TSV_QUOTING); nothing for CSV, whose quoting nobody doubts. */
+  private get quotingNote(): string {
+    return this.delimiter === '\t' ? TSV_QUOTING : '';
   }
 
   /** "column C", or "line L, column C" where L is not the row's first line. */

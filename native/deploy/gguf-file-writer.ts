@@ -2,7 +2,8 @@
 // produced one at a time (so a model is never held twice) and written on its aligned offset, all through
 // models/atomic.ts: a crash leaves the old file or the new one, never half of one.
 import fs from 'node:fs';
-import { atomicWrite, sweepBeside } from '../models/atomic.ts';
+import { GGUF_FILE } from '../api/deploy.ts';
+import { atomicWrite, outputPathProblem, sweepBeside } from '../models/atomic.ts';
 import { GGML_TYPE, byteSize, type GgmlTypeName } from './ggml-blocks.ts';
 import { DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, SCALAR_BYTES, VALUE_TYPE, alignUp, type GgufMetadata, type GgufValue, type ScalarKind } from './gguf-format.ts';
 
@@ -106,29 +107,14 @@ export function layoutGguf(metadata: GgufMetadata, tensors: GgufTensorPlan[]): {
   return { header: sink.bytes(), offsets, sizes };
 }
 
-/** Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. */
 /**
- * Why `file` may not be replaced by a GGUF export: only an earlier GGUF file (or an empty file) is, so an --out that
- * names a file the user keeps (notes.txt, a mistyped ~/.bashrc) is refused rather than overwritten, as
- * replace-folder.ts refuses a folder of other files. Null when it may be written (a folder is atomicWrite's refusal).
+ * Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. Only an earlier GGUF file (or
+ * an empty file) at `file` is replaced (models/atomic.ts' outputPathProblem, which the CLI and the Studio ask before
+ * the work; asked again here, since a job may start after the file changed).
  */
-export function notReplaceableFileReason(file: string): string | null {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile() || stat.size === 0) return null;
-  const magic = Buffer.alloc(GGUF_MAGIC.length);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, magic, 0, magic.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (magic.toString('latin1') === GGUF_MAGIC) return null;
-  return `${file} exists and is not a GGUF file (an earlier export), so it is not replaced; choose another --out`;
-}
-
 export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
-  const refusal = notReplaceableFileReason(file);
-  if (refusal) throw new Error(refusal);
+  const refusal = outputPathProblem(file, GGUF_FILE);
+  if (refusal) throw new Error(`${file}: ${refusal}`);
   const { header, offsets, sizes } = layoutGguf(metadata, tensors);
   sweepBeside(file); // what a killed export left beside the file the user chose
   await atomicWrite(file, async (fd) => {

@@ -4,7 +4,9 @@
 // section), padding to general.alignment, then the tensor data, each tensor starting on an aligned offset.
 // This file holds what both the writer and the reader need: the value types and the metadata's shape.
 
-export const GGUF_MAGIC = 'GGUF';
+import { GGUF_FILE } from '../api/deploy.ts';
+
+export const GGUF_MAGIC = GGUF_FILE.magic;
 export const GGUF_VERSION = 3;
 export const DEFAULT_ALIGNMENT = 32;
 

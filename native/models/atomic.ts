@@ -147,18 +147,43 @@ function isExportFolder(dir: string, entries: readonly string[]): boolean {
 }
 
 /**
+ * A file an export writes in a format whose files start with `magic` (api/deploy.ts' GGUF_FILE). As an output it
+ * replaces only an earlier file of its format, or an empty one: an --out that names a file the user keeps (notes.txt,
+ * a mistyped ~/.bashrc) is refused rather than overwritten, as a folder of other files is for the folder formats.
+ */
+export interface FormatFile {
+  format: string;
+  magic: string;
+}
+
+function startsWith(file: string, magic: string): boolean {
+  const head = Buffer.alloc(magic.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return head.toString('latin1') === magic;
+}
+
+/**
  * Why `target`, a destination the user chose (an export's --out, runs compare --csv, the Integrate page's "Write to"),
  * cannot be written as a `kind`, or null. Checked before the work, since the writers find out only at its end (a
  * bare "ENOTDIR: not a directory, stat '…'" after a whole export): a folder where a file goes (`example`, a file name,
  * shows the path to give instead), a file where a folder goes, a path through a file. Missing folders on the way
  * are fine: the writers create them. A folder is written whole in place of what is there (deploy/replace-folder.ts,
  * which asks this too as it starts), so only an empty folder or an earlier export may be there: `--out .` or
- * `--out ~/Documents` must not delete what the user keeps.
+ * `--out ~/Documents` must not delete what the user keeps. A `FormatFile` is a file that replaces only an earlier
+ * one of its format (deploy/gguf-file-writer.ts asks this too as it starts).
  */
-export function outputPathProblem(target: string, kind: 'file' | 'folder', example?: string): string | null {
+export function outputPathProblem(target: string, kind: 'file' | 'folder' | FormatFile, example?: string): string | null {
   const full = path.resolve(target);
   const stat = statOrNull(full);
-  if (kind === 'file' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
+  if (kind !== 'folder' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
+  if (typeof kind === 'object' && stat?.isFile() && stat.size > 0 && !startsWith(full, kind.magic)) {
+    return `this file exists and is not a ${kind.format} file (an earlier export), so it is not replaced; choose a new file, or an earlier ${kind.format} export to replace`;
+  }
   if (kind === 'folder' && stat && !stat.isDirectory()) return 'this is a file; give a folder to write (an earlier export there, or a new or empty one)';
   if (kind === 'folder' && stat) {
     const entries = fs.readdirSync(full);

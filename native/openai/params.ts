@@ -3,7 +3,7 @@
 // OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
 // repetition_penalty.
 import { z } from 'zod';
-import { issueWords, paramName } from '../api/issue-words.ts';
+import { fittingIssue, issueWords, paramName } from '../api/issue-words.ts';
 import { SEARCH_MODES } from '../api/rag.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
 
@@ -89,7 +89,9 @@ export type CompletionRequest = z.infer<typeof CompletionRequest>;
 
 export const EmbeddingRequest = z.object({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(z.string()).min(1).max(2048)]), // OpenAI's limit on inputs per request
+  // OpenAI refuses an empty input with a 400, and so does this server, naming it (input, or input[2] in a list):
+  // otherwise '' became the vector of a lone BOS token, or failed only once the model was loaded.
+  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2048)]), // OpenAI's limit on inputs per request
   encoding_format: z.enum(['float', 'base64']).optional(),
   user: z.string().optional(),
 });
@@ -106,7 +108,7 @@ export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.i
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidParam(null, 'the request body must be a JSON object', 'invalid_json');
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = fittingIssue(result.error.issues[0]);
   const param = paramName(issue.path);
   const hint = HINTS[param];
   const missing = issue.path.length === 1 && (body as Record<string, unknown>)[String(issue.path[0])] === undefined;

@@ -12,7 +12,7 @@ import type { Store } from '../store/db.ts';
 import { chunkDocument, countWords, type TokenCounter } from './chunk.ts';
 import { loadCollectionEmbedder, tokenCounterFor, type Embedder } from './embedder.ts';
 import { isEncoderConfig, parseEncoderConfig } from './encoders.ts';
-import { DocumentError, formatOf, parseDocument } from './parse.ts';
+import { DocumentError, MAX_DOCUMENT_BYTES, formatOf, parseDocument, tooLargeReason } from './parse.ts';
 
 /** A model given as a folder path or as the id or name of a model in the store: its folder. */
 export function resolveModelDir(store: Store, ref: string, field: string): string {
@@ -74,9 +74,10 @@ export interface AddOptions {
 /**
  * Files named directly, and the files under folders named (recursively, in name order); hidden entries skipped.
  * Each folder is read once, by its real path: a link back up the tree (two of them made an import run forever,
- * reading 2^40 paths) is left out.
+ * reading 2^40 paths) is left out. A file over `maxBytes` (parse.ts' MAX_DOCUMENT_BYTES) is skipped with its size
+ * here, before any file is read.
  */
-export function expandPaths(paths: readonly string[]): { files: string[]; skipped: SkippedFile[] } {
+export function expandPaths(paths: readonly string[], maxBytes = MAX_DOCUMENT_BYTES): { files: string[]; skipped: SkippedFile[] } {
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
   const foldersRead = new Set<string>();
@@ -93,8 +94,11 @@ export function expandPaths(paths: readonly string[]): { files: string[]; skippe
       if (foldersRead.has(real)) return;
       foldersRead.add(real);
       for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.')) visit(path.join(p, e), false);
-    } else if (formatOf(p)) files.push(path.resolve(p));
-    else skipped.push({ path: p, reason: `not a document Lathe reads (.txt, .md, .html, .pdf, .docx)${named ? '' : '; left out of the folder'}` });
+    } else if (formatOf(p)) {
+      const tooLarge = tooLargeReason(stat.size, maxBytes);
+      if (tooLarge) skipped.push({ path: p, reason: tooLarge });
+      else files.push(path.resolve(p));
+    } else skipped.push({ path: p, reason: `not a document Lathe reads (.txt, .md, .html, .pdf, .docx)${named ? '' : '; left out of the folder'}` });
   };
   for (const p of paths) visit(p, true);
   return { files, skipped };

@@ -4,6 +4,7 @@
 // the reason a person can act on (encrypted, no text layer, not text, not valid UTF-8).
 import fs from 'node:fs';
 import path from 'node:path';
+import { humanBytes } from '../api/format.ts';
 import type { RagDocument } from '../api/rag.ts';
 
 export type DocumentFormat = RagDocument['format'];
@@ -39,6 +40,19 @@ export function formatOf(file: string): DocumentFormat | null {
 }
 
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
+
+/**
+ * The largest document an import reads: 256 MiB. A document is read whole and its text held as one string, and
+ * Node reads no file over 2 GiB at once (a bare RangeError that stopped the whole import) nor V8 makes a string over
+ * about 512 Mi characters; a file this large is a corpus or an archive, better split into documents anyway.
+ */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** Why a file of `bytes` is not read (over `max`), or null. */
+export function tooLargeReason(bytes: number, max = MAX_DOCUMENT_BYTES): string | null {
+  if (bytes <= max) return null;
+  return `too large to import: ${humanBytes(bytes)} (${bytes} bytes), over the ${humanBytes(max)} a document may have; split it into smaller files`;
+}
 
 export async function parseDocument(file: string, bytes: Uint8Array = fs.readFileSync(file)): Promise<ParsedDocument> {
   const format = formatOf(file);

@@ -6,7 +6,7 @@
 // run id (resolved here from the store) or by folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DeployResult, quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
+import { DeployResult, GGUF_FILE, quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
 import { outputPathProblem, sweepBeside } from '../models/atomic.ts';
@@ -88,8 +88,8 @@ export const deployHandlers: DeployHandlers = {
     const model = ctx.store.models.findDecoder(p.modelId, 'be exported (Lathe exports text-generation models)', 'modelId');
     const adapterPath = p.adapterPath ? requireAdapter(p.adapterPath, 'adapterPath') : undefined;
     if (adapterPath && p.format === 'onnx') throw new StudioError('invalid_params', 'an ONNX export does not take an adapter; merge it first (deploy.merge), then export the merged model', { field: 'adapterPath' });
-    // a path through a file is refused here, not by the job after the whole export (a bare 'ENOTDIR: … stat')
-    const outProblem = outputPathProblem(p.outPath, p.format === 'gguf' ? 'file' : 'folder');
+    // a path through a file, or a file that is not an earlier GGUF export, is refused here, not by the job after it started
+    const outProblem = outputPathProblem(p.outPath, p.format === 'gguf' ? GGUF_FILE : 'folder');
     if (outProblem) throw new StudioError('invalid_params', `${p.outPath}: ${outProblem}`, { field: 'outPath', file: p.outPath });
     return enqueueDeploy(ctx, { op: 'export', ...p, modelId: model.id, outPath: path.resolve(p.outPath), adapterPath });
   },

@@ -7,7 +7,8 @@
 // user to choose another '--out'.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GGUF_FILE } from '../../native/api/deploy.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { outputPathProblem } from '../../native/models/atomic.ts';
@@ -18,6 +19,7 @@ import { tempStores } from './temp-stores.ts';
 
 const { tempDir } = tempStores('lathe-output-paths-');
 const studios = tempStudios('lathe-output-paths-studio-', 'electron');
+afterEach(() => vi.restoreAllMocks());
 
 /** A data directory holding the model 'tiny', and a folder holding the user's file notes.txt. */
 async function setUp(dataDir = tempDir()): Promise<{ dataDir: string; out: string; notes: string }> {
@@ -64,6 +66,20 @@ describe('outputPathProblem', () => {
     expect(outputPathProblem(onnx, 'folder')).toBeNull();
     expect(outputPathProblem(dir, 'file')).toMatch(/^this is a folder/); // a file's destination is another rule
   });
+
+  it('replaces only an earlier file of its format, or an empty one, where a format file goes', () => {
+    const dir = tempDir();
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'my notes\n');
+    expect(outputPathProblem(notes, GGUF_FILE)).toBe('this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace');
+    expect(outputPathProblem(notes, 'file')).toBeNull(); // runs compare --csv's rule, unchanged
+    fs.writeFileSync(path.join(dir, 'm.gguf'), 'GGUF\x03\0\0\0');
+    fs.writeFileSync(path.join(dir, 'empty.gguf'), '');
+    fs.writeFileSync(path.join(dir, 'short'), 'GG');
+    expect(['m.gguf', 'empty.gguf', 'new.gguf'].map((f) => outputPathProblem(path.join(dir, f), GGUF_FILE))).toEqual([null, null, null]);
+    expect(outputPathProblem(path.join(dir, 'short'), GGUF_FILE)).toMatch(/is not a GGUF file/);
+    expect(outputPathProblem(dir, GGUF_FILE, 'm.gguf')).toBe(`this is a folder; give the path of the file to write, e.g. ${path.join(dir, 'm.gguf')}`);
+  });
 });
 
 describe('export --out and merge --out that cannot be written', () => {
@@ -85,6 +101,29 @@ describe('export --out and merge --out that cannot be written', () => {
     expect(await refused(['export', '--model', 'tiny', '--dtype', 'q8_0', '--out', out])).toBe(`lathe export: --out ${out}: this is a folder; give the path of the file to write, e.g. ${path.join(out, 'tiny.q8_0.gguf')}`);
     expect(fs.readdirSync(out)).toEqual(['notes.txt']);
     expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
+  });
+
+  it('a file that is not GGUF is refused as --out of a GGUF export (model or adapter) before the work, and kept', async () => {
+    const { dataDir, out, notes } = await setUp();
+    const notGguf = 'this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace';
+    for (const extra of [[], ['--adapter', path.join(out, 'adapter')]]) {
+      const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', ...extra, '--out', notes], dataDir);
+      // before: the export went ahead (the tiny model's tokenizer then stopped it; a real one was converted whole
+      // before the writer refused the file, the flag unnamed)
+      expect([code, stderr]).toEqual([2, `lathe export: --out ${notes}: ${notGguf}`]);
+    }
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
+  });
+
+  it('the default destination (no --out) is checked before the work too', async () => {
+    const { dataDir, out } = await setUp();
+    const taken = path.join(out, 'tiny.f16.gguf');
+    fs.writeFileSync(taken, 'not a model\n');
+    vi.spyOn(process, 'cwd').mockReturnValue(out);
+    const { code, stderr } = await latheInProcess(['export', '--model', 'tiny'], dataDir);
+    expect([code, stderr]).toEqual([2, `lathe export: ${taken} (where the export goes without --out): this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace; or give --out`]);
+    expect(fs.readFileSync(taken, 'utf8')).toBe('not a model\n');
   });
 
   it('a folder holding other files is refused as --out of an ONNX or Hugging Face export and of a merge, naming the flag', async () => {
@@ -116,6 +155,16 @@ describe('the Studio API’s deploy.export', () => {
     const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'gguf', dtypes: ['f16'], outPath }));
     expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${outPath}: ${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`, { field: 'outPath', file: outPath }]);
     expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
+
+  it('refuses a GGUF outPath that is a file but not a GGUF file at once, on the field outPath, starting no job', async () => {
+    const { studio, dataDir } = studios.open();
+    const { notes } = await setUp(dataDir);
+    // before: a job started and its writer refused the file, telling the Studio's user to choose another '--out'
+    const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'gguf', dtypes: ['f16'], outPath: notes }));
+    expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${notes}: this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace`, { field: 'outPath', file: notes }]);
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
   });
 
   it('refuses an ONNX or Hugging Face outPath that holds other files at once, on the field outPath, starting no job', async () => {

@@ -107,6 +107,32 @@ describe('an unclosed quote', () => {
   });
 });
 
+// TSV is read with CSV's quoting (parsers.ts' TSV_QUOTING): pandas' to_csv(sep='\t') and spreadsheets' tab-delimited
+// export quote a text holding a quote, tab or newline and double its quotes, and it reads back as written. A file
+// in IANA text/tab-separated-values' style, whose quotes are all text, is refused where a field begins with one and
+// the quoted reading breaks; before, the refusal told its user only to quote the field, not that TSV is read quoted.
+describe('TSV quoting', () => {
+  const note = ' (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, ' +
+    "as IANA text/tab-separated-values has it, write the file again with such fields quoted, e.g. pandas.read_csv(f, sep='\\t', quoting=csv.QUOTE_NONE).to_csv(g, sep='\\t', index=False))";
+
+  it('reads what pandas writes: quoted fields with doubled quotes, tabs and newlines inside', () => {
+    const pandas = 'text\tlabel\n"He said ""hi"""\t1\n"a\tb"\t0\n"two\nlines"\t1\nplain "quote" inside\t0\n';
+    for (const size of [1, 4, 100]) {
+      const { records, invalid } = parse('tsv', pandas, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => r.values.text)).toEqual(['He said "hi"', 'a\tb', 'two\nlines', 'plain "quote" inside']);
+    }
+  });
+
+  it('says in its refusals that a TSV field beginning with a quote is read as quoted, and what to do; CSV\'s say as before', () => {
+    const tsv = parse('tsv', 'text\tlabel\n"Hi," she said\t1\nok\t0\n');
+    expect(tsv.records.map((r) => r.values.text)).toEqual(['ok']);
+    expect(tsv.invalid).toEqual([{ line: 2, field: undefined, reason: `text after the closing quote of field 1 at column 6: quote the whole field and double any " inside it${note}` }]);
+    expect(parse('csv', 'text,label\n"Hi" she said,1\n').invalid[0].reason).toBe('text after the closing quote of field 1 at column 5: quote the whole field and double any " inside it');
+    expect(() => parse('tsv', 'text\tlabel\n"Hi there\t1\nok\t0\n')).toThrow(new RegExp(`cannot be known${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+});
+
 // RFC 4180 forbids a quote in a field that does not begin with one; Lathe reads such a quote as text (as spreadsheets
 // and Python's csv do) and never lets it cut or join fields. The one case where reading it as text would split a value
 // unannounced is a field with spaces before its opening quote and the delimiter inside the quotes (`x, "y, z"`): with a

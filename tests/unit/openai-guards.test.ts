@@ -2,7 +2,7 @@
 // constant-time key check, and the parameter names a 400 carries.
 import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, keyMatches } from '../../native/openai/guards.ts';
-import { ChatRequest, CompletionRequest, paramName, parseRequest } from '../../native/openai/params.ts';
+import { ChatRequest, CompletionRequest, EmbeddingRequest, paramName, parseRequest } from '../../native/openai/params.ts';
 import { OpenAIError } from '../../native/openai/errors.ts';
 import { engineSeed } from '../../native/openai/generation.ts';
 
@@ -42,7 +42,7 @@ describe('request parameters', () => {
     expect(paramName(['stop', 2])).toBe('stop[2]');
   });
 
-  const refusal = (schema: typeof ChatRequest | typeof CompletionRequest, body: unknown) => {
+  const refusal = (schema: typeof ChatRequest | typeof CompletionRequest | typeof EmbeddingRequest, body: unknown) => {
     try {
       parseRequest(schema, body);
     } catch (err) {
@@ -82,6 +82,16 @@ describe('request parameters', () => {
     expect(refusal(ChatRequest, { ...base, stop: ['a', 'b', 'c', 'd', 'e'] }).message).toBe("Invalid value for 'stop': must have at most 4 items");
     expect(refusal(CompletionRequest, { model: 'm', prompt: [[1, 2], 'x'] }).message).toContain('one form throughout, not a mix');
     expect(refusal(ChatRequest, { ...base, messages: [{ role: 'wizard', content: 'x' }] }).message).toMatch(/^Invalid value for 'messages\[0\]\.role': /);
+  });
+
+  it('refuses an empty embeddings input as OpenAI does, naming the input in a list', () => {
+    // before: '' was embedded (a lone BOS token's vector) or refused only after the model was loaded
+    expect(refusal(EmbeddingRequest, { model: 'm', input: '' }).body()).toEqual({ error: { message: "Invalid value for 'input': must not be empty", type: 'invalid_request_error', param: 'input', code: 'invalid_value' } });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: ['a', 'b', ''] })).toMatchObject({ status: 400, param: 'input[2]', message: "Invalid value for 'input[2]': must not be empty" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [] })).toMatchObject({ param: 'input', message: "Invalid value for 'input': must have at least 1 item" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: ['a', 7] })).toMatchObject({ param: 'input[1]' });
+    expect(refusal(EmbeddingRequest, { model: 'm' })).toMatchObject({ param: 'input', code: 'missing_required_parameter' });
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: [' ', 'b'] }).input).toEqual([' ', 'b']);
   });
 
   it('accepts what the official client sends, nulls included', () => {
