@@ -66,6 +66,16 @@ describe('counts in CLI messages use the right number', () => {
     expect(describePpo({ ...ppo, truncatedPrompts: 12 }).split('\n')).toContain('12 prompts cut to --max-prompt-len (their ends kept)');
   });
 
+  it("an alignment run view warns of PPO's cut prompts as of DPO's cut pairs and prompts, and of nothing else", async () => {
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 12 }).map((w) => w.title)).toEqual(['12 prompts cut to the longest prompt length']);
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 1 })[0].detail).toContain('where the cue to answer is');
+    expect(alignCutWarnings('dpo', { truncatedPairs: 1287, truncatedPrompts: 1 }).map((w) => w.title)).toEqual(['1,287 pairs cut to the sequence length', '1 pair with the prompt cut to the longest prompt length']);
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 0 })).toEqual([]);
+    expect(alignCutWarnings('dpo', {})).toEqual([]); // an outcome from before the counts
+    expect(alignCutWarnings('reward', null)).toEqual([]);
+  });
+
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, adapterPath: null, outputModel: 'm' } as const;
