@@ -4,6 +4,7 @@
 // logps/chosen, logps/rejected; val_ before each for the validation split) beside loss, lr and grad_norm; reward
 // runs report accuracy (and margin for pairs); PPO runs the metrics listed in native/train/ppo.ts, one per iteration.
 import { z } from 'zod';
+import { plural } from './format.ts';
 import { ColumnMapping, Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
 
@@ -212,6 +213,28 @@ export const HeldoutSamples = z.object({
   klAfter: z.number().nullable(),
 });
 export type HeldoutSamples = z.infer<typeof HeldoutSamples>;
+
+/** What an alignment run's outcome says it cut (DPO's truncatedPairs and truncatedPrompts, PPO's truncatedPrompts). */
+export interface AlignCuts {
+  truncatedPairs?: number;
+  truncatedPrompts?: number;
+}
+
+/**
+ * A finished DPO or PPO run's cut inputs as warnings for its run view (title, then what the cut means and what to
+ * change), none when nothing was cut. Outcomes written before a count existed lack it and warn of nothing.
+ */
+export function alignCutWarnings(kind: string, cuts: AlignCuts | null): { title: string; detail: string }[] {
+  if (!cuts) return [];
+  const out: { title: string; detail: string }[] = [];
+  if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: 'Their endings were not compared. Raise the sequence length if memory allows.' });
+  if (cuts.truncatedPrompts) {
+    const what = kind === 'ppo' ? plural(cuts.truncatedPrompts, 'prompt') : `${plural(cuts.truncatedPrompts, 'pair')} with the prompt`;
+    const cue = kind === 'ppo' ? 'the cue to answer' : 'the question';
+    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; the policy never read the start. Raise the longest prompt (maxPromptLen, --max-prompt-len) if the sequence length allows.` });
+  }
+  return out;
+}
 
 export const alignMethods = {
   /** What DPO or a reward model would read from a dataset: the first pairs (or labelled texts) and the rows that make none. */

@@ -25,6 +25,8 @@ export interface DpoOutcome {
   trainPairs: number;
   validationPairs: number;
   truncatedPairs: number;
+  /** Pairs whose prompt was over maxPromptLen tokens, cut to its end (BOS kept). */
+  truncatedPrompts: number;
   skippedRows: { where: string; reason: string }[];
   /** TRL's metrics over every training pair (and the validation pairs) under the trained policy; null when cancelled. */
   trainMetrics: Record<string, number> | null;
@@ -56,6 +58,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
+    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS kept), where the question is`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs are longer than ${config.seqLen} tokens and were cut`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
@@ -97,6 +100,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
       trainPairs: train.length,
       validationPairs: val.length,
       truncatedPairs: data.truncated,
+      truncatedPrompts: data.truncatedPrompts,
       skippedRows: data.skipped,
       trainMetrics,
       validationMetrics,

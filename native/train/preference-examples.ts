@@ -6,9 +6,11 @@ import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferencePairs, preferenceStyle, promptMessages, type LocatedRow, type PreferenceMessage, type PreferencePair, type PreferencePairOptions } from '../data/preferences.ts';
+import { IGNORE_INDEX } from '../models/training-graph.ts';
 import { fitPrompt } from '../text/fit-prompt.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
-import { tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { rewardWindow } from './reward-batches.ts';
+import { exampleOfIds, type TokenizedExample } from './sft-examples.ts';
 
 export interface PreferenceExample {
   chosen: TokenizedExample;
@@ -52,26 +54,53 @@ export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: num
 
 export interface TokenizePairOptions {
   seqLen: number;
+  /** Longest prompt in tokens after its BOS; a longer one keeps its end and BOS (fitPrompt). */
   maxPromptLen: number;
   endId: number | null;
+  /**
+   * A reward model's sides: its score is read at the last token, so a side over seqLen tokens keeps its end and BOS
+   * (rewardWindow, the rule RewardScorer cuts what it scores by) and is at most seqLen long. Otherwise (DPO) a side
+   * keeps its completion's start and is at most seqLen + 1 long (tokenizeExample: inputs and their next token).
+   */
+  keepEnd?: boolean;
 }
 
-/** Both sides of a pair as examples, and whether either was cut. */
-export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opts: TokenizePairOptions): { example: PreferenceExample; truncated: boolean } {
-  let prompt = renderPrompt(pair.prompt, tokenizer);
-  const ids = tokenizer.encode(prompt, { addSpecialTokens: false });
-  if (ids.length > opts.maxPromptLen) prompt = tokenizer.decode(ids.slice(-opts.maxPromptLen), { skipSpecialTokens: false });
-  const lead = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
-  const side = (completion: string) => tokenizeExample({ prompt, completion: lead + completion }, tokenizer, { seqLen: opts.seqLen, trainOnPrompt: false, endId: opts.endId });
+/**
+ * Both sides of a pair as examples; `truncated`: either side was cut to the sequence length; `promptTruncated`: the
+ * prompt was cut to maxPromptLen. The prompt is cut as ids (its BOS, then its last maxPromptLen tokens): decoding the
+ * kept ids and encoding the text again could merge or split tokens at the cut, so the examples held other tokens
+ * than the ones counted.
+ */
+export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opts: TokenizePairOptions): { example: PreferenceExample; truncated: boolean; promptTruncated: boolean } {
+  const text = renderPrompt(pair.prompt, tokenizer);
+  const bos = tokenizer.bosTokenId;
+  // one BOS: a chat template that writes it puts it in the text, which encodes it
+  const whole = [...(bos !== null && !tokenizer.writesBos(text) ? [bos] : []), ...tokenizer.encode(text, { addSpecialTokens: false })];
+  const lead = bos !== null && whole[0] === bos ? 1 : 0;
+  const prompt = fitPrompt(whole, opts.maxPromptLen + lead, bos).ids;
+  const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
+  const end = opts.endId !== null ? [opts.endId] : [];
+  const side = (completion: string) => {
+    const ids = [...tokenizer.encode(space + completion, { addSpecialTokens: false }), ...end];
+    if (!opts.keepEnd) return exampleOfIds(prompt.slice(0, lead), prompt.slice(lead), ids, { seqLen: opts.seqLen, trainOnPrompt: false });
+    const all = [...prompt, ...ids];
+    const labels = [...prompt.map(() => IGNORE_INDEX), ...ids];
+    // the positions rewardWindow keeps, so the labels are cut with their ids
+    const kept = rewardWindow(all.map((_, i) => i), opts.seqLen, lead ? 0 : null);
+    return { example: { ids: kept.map((i) => all[i]), labels: kept.map((i) => labels[i]) }, truncated: kept.length < all.length };
+  };
   const chosen = side(pair.chosen);
   const rejected = side(pair.rejected);
-  return { example: { chosen: chosen.example, rejected: rejected.example }, truncated: chosen.truncated || rejected.truncated };
+  return { example: { chosen: chosen.example, rejected: rejected.example }, truncated: chosen.truncated || rejected.truncated, promptTruncated: prompt.length < whole.length };
 }
 
 export interface PreferenceData {
   train: PreferenceExample[];
   val: PreferenceExample[];
+  /** Pairs with a side cut to the sequence length. */
   truncated: number;
+  /** Pairs whose prompt was cut to maxPromptLen (its end kept). */
+  truncatedPrompts: number;
   skipped: { where: string; reason: string }[];
 }
 
@@ -108,12 +137,14 @@ export function readPreferencePairs(dataDir: string, dataset: Dataset, opts: Pre
 export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & PreferencePairOptions): PreferenceData {
   const { train, val, skipped } = readPreferencePairs(dataDir, dataset, opts);
   let truncated = 0;
+  let truncatedPrompts = 0;
   // every side scores a token: pairs have non-empty completions, and a cut keeps at least half the window for them
   const tokenize = (pairs: PreferencePair[]): PreferenceExample[] =>
     pairs.map((p) => {
       const t = tokenizePair(p, tokenizer, opts);
       if (t.truncated) truncated++;
+      if (t.promptTruncated) truncatedPrompts++;
       return t.example;
     });
-  return { train: tokenize(train), val: tokenize(val), truncated, skipped };
+  return { train: tokenize(train), val: tokenize(val), truncated, truncatedPrompts, skipped };
 }

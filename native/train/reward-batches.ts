@@ -1,6 +1,7 @@
 // Batches for reward models and classifiers, pure functions of (seed, step) like every trainer's: each item is one
 // sequence with a class label (classification) or two, chosen and rejected (pairwise; rows b chosen, then b
 // rejected). Right-padded inputs, each row's last real token in `sequence_ends`.
+import { fitPrompt } from '../text/fit-prompt.ts';
 import { inOrder, int64, ShuffledBatches, type Batch } from './batches.ts';
 
 export interface RewardItem {
@@ -38,4 +39,15 @@ export class RewardBatches extends ShuffledBatches<RewardItem> {
 /** `items` in order, `size` at a time (the first `limit` batches, or all when limit is 0). */
 export function rewardBatches(items: readonly RewardItem[], size: number, limit: number, padId: number): Batch[] {
   return inOrder(items, size, limit, (batch) => collateRewards(batch, padId));
+}
+
+/**
+ * What a reward model reads of a sequence longer than `maxLen` (its training sequence length, or its context when
+ * scoring): the score is read at the last token, so the end stays — a completion's end, a text's last words — with
+ * the leading BOS it was trained to see first (fitPrompt, the rule prompts are cut by). Training (pairs, classified
+ * texts) and RewardScorer cut by this one rule, so a model is scored on the kind of window it learned from; keeping
+ * the head instead scored a long prompt + completion inside the prompt, where the completion is never seen.
+ */
+export function rewardWindow(ids: number[], maxLen: number, bos: number | null): number[] {
+  return fitPrompt(ids, maxLen, bos).ids;
 }

@@ -10,8 +10,8 @@ import { parseModelConfig } from '../models/config.ts';
 import { buildRewardScoreGraph } from '../models/reward-graph.ts';
 import { createSession, type Session } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
-import { rewardBatches, type RewardItem } from './reward-batches.ts';
-import { causalConfigOf, classifiedText } from './reward.ts';
+import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
+import { causalConfigOf, scoredIds } from './reward.ts';
 import { tokenizePair } from './preference-examples.ts';
 
 export interface ScoredTexts {
@@ -20,15 +20,7 @@ export interface ScoredTexts {
   scores: number[][];
 }
 
-/**
- * A text as a reward model reads it: BOS, then the text's tokens, as it was trained (reward.ts, tokenizeExample). A
- * text that writes BOS itself (a PPO prompt rendered by a chat template that writes it) gets no second one.
- */
-export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
-  const t = classifiedText(text);
-  const bos = tokenizer.bosTokenId;
-  return [...(bos !== null && !tokenizer.writesBos(t) ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })];
-}
+export { scoredIds };
 
 /** A reward model or classifier loaded once (its graph in one session) to score texts batch after batch, as PPO does. */
 export class RewardScorer {
@@ -61,9 +53,13 @@ export class RewardScorer {
     return this.scoreIds(texts.map((t) => scoredIds(t, this.tokenizer)));
   }
 
-  /** Per token sequence (already tokenized as in training), one score per label, read at its last token. */
+  /**
+   * Per token sequence (already tokenized as in training), one score per label, read at its last token. A sequence
+   * longer than the model's context keeps its end and BOS (rewardWindow, as training cuts): keeping its head read a
+   * long prompt + completion's score inside the prompt, blind to the completion.
+   */
   async scoreIds(sequences: readonly number[][]): Promise<number[][]> {
-    const items: RewardItem[] = sequences.map((ids) => ({ sequences: [ids.slice(0, this.maxPositions)] }));
+    const items: RewardItem[] = sequences.map((ids) => ({ sequences: [rewardWindow(ids, this.maxPositions, this.tokenizer.bosTokenId)] }));
     const L = this.labels.length;
     const scores: number[][] = [];
     for (const b of rewardBatches(items, this.batchSize, 0, this.tokenizer.padTokenId ?? this.tokenizer.eosTokenId ?? 0)) {
@@ -129,10 +125,10 @@ export async function pairwiseAccuracy(modelDir: string, dataDir: string, datase
   if (pairs.length === 0) throw new Error(`dataset ${dataset.name}: no row of the ${split} split makes a pair (${skipped.length} left out)`);
   const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
   try {
-    const tok = { seqLen: opts.seqLen, maxPromptLen: opts.maxPromptLen ?? Math.floor(opts.seqLen / 2), endId: null };
+    const tok = { seqLen: opts.seqLen, maxPromptLen: opts.maxPromptLen ?? Math.floor(opts.seqLen / 2), endId: null, keepEnd: true };
     const examples = pairs.map((p) => tokenizePair(p, scorer.textTokenizer, tok).example);
-    const chosen = await scorer.scoreIds(examples.map((e) => e.chosen.ids.slice(0, opts.seqLen)));
-    const rejected = await scorer.scoreIds(examples.map((e) => e.rejected.ids.slice(0, opts.seqLen)));
+    const chosen = await scorer.scoreIds(examples.map((e) => e.chosen.ids));
+    const rejected = await scorer.scoreIds(examples.map((e) => e.rejected.ids));
     const margins = chosen.map((c, i) => c[0] - rejected[i][0]);
     return { pairs: pairs.length, accuracy: margins.filter((m) => m > 0).length / pairs.length, meanMargin: margins.reduce((a, b) => a + b, 0) / pairs.length, skipped: skipped.length };
   } finally {

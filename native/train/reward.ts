@@ -21,7 +21,7 @@ import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
-import { RewardBatches, type RewardItem } from './reward-batches.ts';
+import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
@@ -100,23 +100,39 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
 
 /** Training and validation items, and the label names (classification). */
 function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
-  const withEnd = (ids: number[]) => ids.slice(0, config.seqLen);
   if (config.objective === 'pairwise') {
-    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
-    const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [withEnd(e.chosen.ids), withEnd(e.rejected.ids)] });
+    // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
+    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen ?? Math.floor(config.seqLen / 2)} tokens, cut to its end`);
+    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read`);
+    const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'] };
   }
   const read = (split: 'train' | 'validation') => readRows(datasetDir(env.dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
   const [train, val] = [read('train'), read('validation')];
   const labels = [...new Set(train.map((r) => labelOf(r, dataset.mapping.label)))].sort();
   if (labels.length < 2) throw new StudioError('invalid_params', `dataset ${dataset.name}: column '${dataset.mapping.label}' holds ${labels.length} label(s) in the training split; a classifier needs at least 2`, { field: 'dataset' });
-  const bos = tokenizer.bosTokenId;
   const item = (row: Record<string, unknown>): RewardItem => {
     const label = labels.indexOf(labelOf(row, dataset.mapping.label));
     if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
-    return { sequences: [withEnd([...(bos !== null ? [bos] : []), ...tokenizer.encode(classifiedText(row[dataset.mapping.text]), { addSpecialTokens: false })])], label };
+    return { sequences: [classifiedIds(row[dataset.mapping.text], tokenizer, config.seqLen)], label };
   };
   return { train: train.map(item), val: val.map(item), labels };
+}
+
+/**
+ * A text as a reward model reads it: BOS, then the text's tokens, as it was trained. A text that writes BOS itself (a
+ * PPO prompt rendered by a chat template that writes it) gets no second one.
+ */
+export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
+  const t = classifiedText(text);
+  const bos = tokenizer.bosTokenId;
+  return [...(bos !== null && !tokenizer.writesBos(t) ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })];
+}
+
+/** A classifier's training text as it reads it (scoredIds), cut to its last `maxLen` tokens as RewardScorer cuts (rewardWindow). */
+export function classifiedIds(cell: unknown, tokenizer: TextTokenizer, maxLen: number): number[] {
+  return rewardWindow(scoredIds(classifiedText(cell), tokenizer), maxLen, tokenizer.bosTokenId);
 }
 
 async function continueReward(runId: string, config: ResolvedRewardConfig, env: TrainEnv): Promise<RewardOutcome> {

@@ -181,8 +181,17 @@ export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, 
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
   // a chat template that writes BOS (Llama 2 and 3, Mistral) puts it in the prompt's text, which encodes it: no second one
   const head = bos !== null && !tokenizer.writesBos(pc.prompt) ? [bos] : [];
-  let prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
-  let completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
+  const prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
+  const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
+  return exampleOfIds(head, prompt, completion, opts);
+}
+
+/**
+ * tokenizeExample's example from ids: `head` (BOS, or nothing), the prompt after it, the completion with its end
+ * token; cut as tokenizeExample says when longer than seqLen + 1.
+ */
+export function exampleOfIds(head: number[], wholePrompt: number[], wholeCompletion: number[], opts: Pick<TokenizeOptions, 'seqLen' | 'trainOnPrompt'>): { example: TokenizedExample; truncated: boolean } {
+  let [prompt, completion] = [wholePrompt, wholeCompletion];
   const window = opts.seqLen + 1 - head.length;
   const truncated = prompt.length + completion.length > window;
   if (truncated) {

@@ -55,13 +55,25 @@ describe('counts in CLI messages use the right number', () => {
   it("DPO and PPO summaries say 'after 1 step' and 'after 1 iteration', not '1 steps'", async () => {
     const { describeDpo } = await import('../../native/cli/align.ts');
     const { describePpo } = await import('../../native/cli/align-ppo.ts');
-    const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, skippedRows: [{ where: 'train:3', reason: 'x' }], trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
+    const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, truncatedPrompts: 0, skippedRows: [{ where: 'train:3', reason: 'x' }], trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
     expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1 row left out']);
+    // prompts cut to --max-prompt-len are counted apart from pairs cut to the sequence length
+    expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
     const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, adapterPath: null, outputModel: null };
     expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
     expect(describePpo(ppo)).not.toContain('cut');
     expect(describePpo({ ...ppo, truncatedPrompts: 1 }).split('\n')).toContain('1 prompt cut to --max-prompt-len (their ends kept)');
     expect(describePpo({ ...ppo, truncatedPrompts: 12 }).split('\n')).toContain('12 prompts cut to --max-prompt-len (their ends kept)');
+  });
+
+  it("an alignment run view warns of PPO's cut prompts as of DPO's cut pairs and prompts, and of nothing else", async () => {
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 12 }).map((w) => w.title)).toEqual(['12 prompts cut to the longest prompt length']);
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 1 })[0].detail).toContain('where the cue to answer is');
+    expect(alignCutWarnings('dpo', { truncatedPairs: 1287, truncatedPrompts: 1 }).map((w) => w.title)).toEqual(['1,287 pairs cut to the sequence length', '1 pair with the prompt cut to the longest prompt length']);
+    expect(alignCutWarnings('ppo', { truncatedPrompts: 0 })).toEqual([]);
+    expect(alignCutWarnings('dpo', {})).toEqual([]); // an outcome from before the counts
+    expect(alignCutWarnings('reward', null)).toEqual([]);
   });
 
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {

@@ -2,6 +2,9 @@
 // reward-score.ts scoredIds), with stories260K's real SentencePiece tokenizer, whose post-processor adds BOS:
 // - a prompt over maxPromptLen tokens keeps its end and its BOS: keeping its head (as PPO did) cut off the
 //   "\n\nAssistant:" cue an HH-RLHF prompt, or the assistant header a chat template, ends with;
+// - a reward model's training sides and classified texts keep their end and BOS, as RewardScorer cuts what it scores:
+//   the score is read at the last token, and a side that kept its completion's start was read mid-completion;
+// - DPO's prompts over maxPromptLen are cut as ids and counted apart from pairs over the sequence length;
 // - a chat template that writes `{{ bos_token }}` (Llama 2 and 3, Mistral) puts BOS in the text, which encoding
 //   reads as the token: the tokenizer's own BOS made two, in PPO's prompts, in the reward model's input and in
 //   SFT / DPO / reward examples (tokenizeExample).
@@ -10,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { classifiedIds } from '../../native/train/reward.ts';
 import { scoredIds } from '../../native/train/reward-score.ts';
 
 const TOK = '../shared/data/models/stories260K/tok512.bin';
@@ -92,5 +96,44 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     const plain = tokenizePair({ prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' }, stories(), { seqLen: 64, maxPromptLen: 32, endId: 2 });
     expect(plain.example.chosen.ids[0]).toBe(bos);
     expect(plain.example.chosen.ids[1]).not.toBe(bos);
+  });
+
+  it("a reward model's over-long side keeps its end and BOS, at most seqLen tokens (as RewardScorer scores it)", () => {
+    const tok = stories();
+    const bos = tok.bosTokenId!;
+    const pair = { prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: LONG, rejected: 'No.' };
+    const opts = { seqLen: 24, maxPromptLen: 12, endId: null, keepEnd: true };
+    const whole = tokenizePair(pair, tok, { ...opts, seqLen: 10_000 }).example;
+    const t = tokenizePair(pair, tok, opts);
+    expect(t.truncated).toBe(true);
+    expect(t.example.chosen.ids).toEqual([bos, ...whole.chosen.ids.slice(-23)]);
+    expect(t.example.chosen.labels).toEqual([whole.chosen.labels[0], ...whole.chosen.labels.slice(-23)]);
+    expect(t.example.rejected).toEqual(whole.rejected); // fits: untouched
+    expect(tok.decode(t.example.chosen.ids).trimEnd().endsWith('with her dog.')).toBe(true);
+  });
+
+  it("a classifier's training text keeps its end and BOS (classifiedIds), as RewardScorer scores it", () => {
+    const tok = stories();
+    const bos = tok.bosTokenId!;
+    const all = scoredIds(LONG, tok);
+    expect(all.length).toBeGreaterThan(16);
+    expect(classifiedIds(`  ${LONG}`, tok, 16)).toEqual([bos, ...all.slice(-15)]);
+    expect(classifiedIds('a great film', tok, 16)).toEqual(scoredIds('a great film', tok));
+  });
+
+  it("DPO: a prompt over maxPromptLen is cut as ids (BOS, then its last tokens) and counted apart from the sequence cut", () => {
+    const tok = stories();
+    const bos = tok.bosTokenId!;
+    const pair = { prompt: [{ role: 'user', content: LONG }], chosen: 'Once upon a time', rejected: 'No.' };
+    const text = promptCellText(pair.prompt, tok);
+    const promptIds = tok.encode(text, { addSpecialTokens: false });
+    const t = tokenizePair(pair, tok, { seqLen: 64, maxPromptLen: 16, endId: 2 });
+    expect(t.promptTruncated).toBe(true);
+    expect(t.truncated).toBe(false);
+    const completion = [...tok.encode(' Once upon a time', { addSpecialTokens: false }), 2];
+    expect(t.example.chosen.ids).toEqual([bos, ...promptIds.slice(-16), ...completion]);
+    const fits = tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: promptIds.length, endId: 2 });
+    expect(fits.promptTruncated).toBe(false);
+    expect(fits.example.chosen.ids).toEqual([bos, ...promptIds, ...completion]);
   });
 });
