@@ -222,8 +222,10 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     const { table } = await studio.call('align.rollouts', { runId: out.runId, step: 1 });
     const prompts = [...table!.train, ...table!.heldout!].map((r) => r.prompt);
     expect(prompts).toHaveLength(4);
-    // stories260K has no chat template: HH-RLHF's layout, as DPO's renderPrompt writes it
-    for (const p of prompts) expect(p).toMatch(/^\n\n(Human|System): [^]+\n\nAssistant:$/);
+    // stories260K has no chat template: HH-RLHF's layout, as DPO's renderPrompt writes it. A prompt over
+    // --max-prompt-len keeps its end, the cue to answer (the table shows what the policy read); a short one is whole.
+    for (const p of prompts) expect(p).toMatch(/\S\n\nAssistant:$/);
+    expect(prompts.filter((p) => /^\n\n(Human|System): [^]+\n\nAssistant:$/.test(p)).length).toBeGreaterThan(0);
   }, 120_000);
 
   it('lathe align ppo names the flag in its errors', () => {
