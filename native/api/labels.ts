@@ -44,6 +44,9 @@ export const METRIC_LABELS: Record<MetricName, string> & Record<string, string> 
 /** The import form's checkbox that leaves unreadable rows out (DatasetImportInput.skipInvalid); refusals name it. */
 export const SKIP_INVALID_LABEL = 'Import valid rows only';
 
+/** The import form's checkbox, shown for a CSV or TSV file, that reads every quote as text (DatasetImportInput.quoting 'none'); refusals name it. */
+export const QUOTES_AS_TEXT_LABEL = 'Read quotes as plain text';
+
 /** The alignment form's checkbox that leaves out rows that make no preference pair (DPO and reward runs' skipInvalid); refusals name it. */
 export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';
 

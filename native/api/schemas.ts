@@ -170,6 +170,15 @@ export const ExtraImportFile = z.object({
 });
 export type ExtraImportFile = z.infer<typeof ExtraImportFile>;
 
+/**
+ * How a CSV or TSV file quotes its fields. 'csv' (the default): RFC 4180, as pandas and spreadsheets write CSV and TSV,
+ * a field that begins with " is quoted and may hold the delimiter, a newline and doubled quotes. 'none': IANA
+ * text/tab-separated-values' rule, every " is text, a field is what lies between two delimiters and a line is a row.
+ */
+export const QUOTINGS = ['csv', 'none'] as const;
+export const Quoting = z.enum(QUOTINGS);
+export type Quoting = z.infer<typeof Quoting>;
+
 export const DatasetImportInput = z.object({
   path: z.string().min(1),
   /**
@@ -188,6 +197,11 @@ export const DatasetImportInput = z.object({
   split: z.union([SplitFractions, SplitName.transform((whole) => wholeSplit(whole))]).default({ train: 0.8, validation: 0.1, test: 0.1 }),
   seed: z.number().int().default(42),
   mapping: ColumnMapping.optional(),
+  /**
+   * How the CSV/TSV files of the import quote their fields (Quoting); absent is 'csv'. Refused for JSON and JSON
+   * Lines, which quote as JSON does. It applies to `extraFiles` too, which share the first file's format.
+   */
+  quoting: Quoting.optional(),
   /**
    * More files of the same dataset, each already one split (a published dev or test set beside its train file):
    * their rows follow the first file's, in order, with the first row's columns and the first file's format.

@@ -1,6 +1,6 @@
 // `lathe dataset import|list|show|map|delete`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import { MAPPING_FIELDS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField } from '../api/schemas.ts';
+import { MAPPING_FIELDS, QUOTINGS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField, type Quoting } from '../api/schemas.ts';
 import type { ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
@@ -12,7 +12,7 @@ import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
 import { cancelOnSignals } from './cancel.ts';
 
-const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]…';
+const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]… [--quoting csv|none]';
 
 /** `--add validation=dev.jsonl`: one more file of the dataset, all of it one split. */
 function parseAdded(raw: unknown, firstSplit: string | undefined): ExtraImportFile[] {
@@ -43,6 +43,13 @@ function parseSplit(raw: string | undefined): { train: number; validation: numbe
     throw new UserError(`--split takes three fractions for train,validation,test such as 0.8,0.1,0.1, or the one split the whole file is (train, validation or test); got '${raw}'.${guess}\nUsage: ${IMPORT_USAGE}`);
   }
   return { train: parts[0], validation: parts[1], test: parts[2] };
+}
+
+function parseQuoting(raw: string | undefined): Quoting | undefined {
+  if (raw === undefined) return undefined;
+  const quoting = QUOTINGS.find((q) => q === raw.trim());
+  if (!quoting) throw new UserError(`--quoting takes csv or none; got '${raw}'.${didYouMean(raw.trim(), QUOTINGS)}\nUsage: ${IMPORT_USAGE}`);
+  return quoting;
 }
 
 function parseSeed(raw: string | undefined): number | undefined {
@@ -123,10 +130,11 @@ export const commands: CliCommand[] = [
     help: {
       name: 'name for the dataset (required; unique)',
       project: 'project id or name the dataset belongs to (default: none)',
-      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV or TSV quote that is never closed is refused even so, since the rows after it cannot be told apart (TSV is read with the quoting of CSV, as pandas and spreadsheets write it: a field that begins with a double quote is quoted)',
+      'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV or TSV quote that is never closed is refused even so, since the rows after it cannot be told apart (TSV is read with the quoting of CSV unless --quoting none is given)',
       seed: 'seed of the train/validation/test split (default 42)',
       split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
       add: 'SPLIT=FILE: another file of the same dataset, all of it that split (e.g. --add test=test.jsonl); repeat for more; needs --split for FILE',
+      quoting: "how a CSV or TSV file quotes its fields, for FILE and every --add file: csv (default; RFC 4180, as pandas and spreadsheets write CSV and TSV: a field that begins with \" is quoted and may hold the delimiter, newlines and doubled quotes) or none (IANA text/tab-separated-values, GLUE-style corpora: every \" is text, a field is everything between two tabs, or commas in CSV, and one line is one row); not for JSON or JSONL",
     },
     positionals: true,
     options: {
@@ -136,6 +144,7 @@ export const commands: CliCommand[] = [
       seed: { type: 'string' },
       split: { type: 'string' },
       add: { type: 'string', multiple: true },
+      quoting: { type: 'string' },
     },
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError(`give exactly one file to import (more files of the same dataset go in --add SPLIT=FILE).\nUsage: ${IMPORT_USAGE}`);
@@ -143,10 +152,11 @@ export const commands: CliCommand[] = [
       const split = parseSplit(values.split as string | undefined);
       const extraFiles = parseAdded(values.add, values.split as string | undefined);
       const seed = parseSeed(values.seed as string | undefined);
-      const input = { path: positionals[0], name: values.name as string, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles };
+      const quoting = parseQuoting(values.quoting as string | undefined);
+      const input = { path: positionals[0], name: values.name as string, skipInvalid: Boolean(values['skip-invalid']), split, seed, extraFiles, quoting };
       const { checkImportFiles, importDataset } = await import('../data/import.ts');
       try {
-        checkImportFiles(input); // before the data directory is opened: a mistyped path makes nothing there
+        checkImportFiles(input, '--quoting'); // before the data directory is opened: a mistyped path makes nothing there
       } catch (err) {
         throw asUserError(err);
       }
@@ -157,7 +167,7 @@ export const commands: CliCommand[] = [
       try {
         const dataset = await importDataset(
           { ...input, projectId },
-          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid', quotingAdvice: 'import it with --quoting none' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);

@@ -15,7 +15,7 @@ import { newId, nowIso } from '../store/ids.ts';
 import { LineDecoder, utf16Text } from './decode.ts';
 import { SUPPORTED_EXTENSIONS, detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
-import { createParser, FormatError, type RecordSink } from './parsers.ts';
+import { createParser, FormatError, type ParserOptions, type RecordSink } from './parsers.ts';
 import { assignSplits, checkFractions, splitCounts, type SplitFractions } from './splits.ts';
 import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
 import { diskFullError } from '../store/disk-full.ts';
@@ -42,6 +42,12 @@ export interface ImportContext {
    * directly gets the input's field.
    */
   skipAdvice?: string;
+  /**
+   * How the caller's user imports a TSV file with every quote read as text (quoting 'none'), in the words of its own
+   * interface, for the refusals of a quote that a TSV file's default, quoted, reading breaks on: the CLI names its
+   * flag, the studio's job its form's checkbox. Code calling importDataset directly gets the input's field.
+   */
+  quotingAdvice?: string;
 }
 
 export class ImportCancelled extends Error {
@@ -80,13 +86,21 @@ function checkedFile(given: string, fileName: string | undefined, field: string)
   return { file, shown, format: detectFormat(file, fileName ?? path.basename(file)) };
 }
 
+const FORMAT_WORDS: Record<ImportSource['format']['format'], string> = { jsonl: 'JSON Lines', json: 'JSON', csv: 'CSV', tsv: 'TSV' };
+
 /**
  * The files of an import, checked without the store: each is there, a file, of a format Lathe reads, given once, and
- * all of one format. The CLI checks them before it opens the data directory, so a mistyped path makes nothing there.
+ * all of one format, and quoting is given only for CSV and TSV. The CLI checks them before it opens the data directory,
+ * so a mistyped path makes nothing there; `quotingName` is what its refusal calls the quoting option (the CLI's flag).
  */
-export function checkImportFiles(input: DatasetImportInput): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse> } {
+export function checkImportFiles(input: DatasetImportInput, quotingName = 'quoting'): { sources: ImportSource[]; params: ReturnType<typeof DatasetImportInput.parse> } {
   const params = DatasetImportInput.parse(input);
   const first = checkedFile(params.path, params.fileName, 'path');
+  const { format } = first.format;
+  if (params.quoting !== undefined && format !== 'csv' && format !== 'tsv') {
+    // JSON has its own quoting, which no option changes: said, rather than the option silently doing nothing.
+    throw new StudioError('invalid_params', `${first.shown} is ${FORMAT_WORDS[format]}, and ${quotingName} is for CSV and TSV files only (JSON quotes its strings its own way): import it without ${quotingName}.`, { file: first.shown, field: 'quoting' });
+  }
   const sources: ImportSource[] = [{ ...first, name: params.fileName ?? path.basename(first.file), split: params.split }];
   params.extraFiles.forEach((extra, i) => {
     const field = `extraFiles[${i}].path`;
@@ -212,7 +226,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       const rowsBefore = rowCount;
       const skippedBefore = skippedCount;
       const firstSkipped = skipped.length;
-      await readSource(source, sink, ctx.signal, (chunk) => {
+      await readSource(source, sink, { quoting: params.quoting, quotingAdvice: ctx.quotingAdvice }, ctx.signal, (chunk) => {
         hash.update(chunk);
         bytesRead += chunk.length;
       }, report);
@@ -284,9 +298,9 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
 }
 
 /** Stream one file through its own parser and decoder into the sink; line numbers count from its first line. */
-async function readSource(source: ImportSource, sink: RecordSink, signal: AbortSignal | undefined, onRaw: (chunk: Buffer) => void, report: () => void): Promise<void> {
+async function readSource(source: ImportSource, sink: RecordSink, parsing: ParserOptions, signal: AbortSignal | undefined, onRaw: (chunk: Buffer) => void, report: () => void): Promise<void> {
   const { format, name, shown } = source;
-  const parser = createParser(format.format, sink);
+  const parser = createParser(format.format, sink, parsing);
   const decoder = new LineDecoder();
   const stream = openSource(source.file, format.compressed, onRaw);
   try {

@@ -3,6 +3,7 @@
 // importer decides whether that stops the import), a file whose structure is broken throws FormatError.
 import type { TextPiece } from './decode.ts';
 import type { DataFormat } from './formats.ts';
+import type { Quoting } from '../api/schemas.ts';
 
 export interface RecordSink {
   record(values: Record<string, unknown>, line: number): void;
@@ -53,16 +54,30 @@ function nulColumn(piece: TextPiece): number | null {
   return i === -1 ? null : piece.column + i;
 }
 
-export function createParser(format: DataFormat, sink: RecordSink, maxRecordChars = MAX_RECORD_CHARS): RecordParser {
+export interface ParserOptions {
+  /** MAX_RECORD_CHARS unless a test sets a smaller one. */
+  maxRecordChars?: number;
+  /** How a CSV/TSV file quotes its fields (DatasetImportInput.quoting); JSON formats have their own quoting. */
+  quoting?: Quoting;
+  /**
+   * How the caller's user imports a TSV file with every quote read as text, in the words of its interface (the CLI's
+   * flag, the studio form's checkbox), for the refusals of a quote that the quoted reading cannot make sense of.
+   */
+  quotingAdvice?: string;
+}
+
+export function createParser(format: DataFormat, sink: RecordSink, opts: ParserOptions = {}): RecordParser {
+  const maxRecordChars = opts.maxRecordChars ?? MAX_RECORD_CHARS;
+  const quoting = opts.quoting ?? 'csv';
   switch (format) {
     case 'jsonl':
       return new JsonLinesParser(sink, maxRecordChars);
     case 'json':
       return new JsonArrayParser(sink, maxRecordChars);
     case 'csv':
-      return new DelimitedParser(sink, ',', maxRecordChars);
+      return new DelimitedParser(sink, ',', maxRecordChars, quoting, opts.quotingAdvice);
     case 'tsv':
-      return new DelimitedParser(sink, '\t', maxRecordChars);
+      return new DelimitedParser(sink, '\t', maxRecordChars, quoting, opts.quotingAdvice);
   }
 }
 
@@ -271,17 +286,18 @@ class JsonArrayParser implements RecordParser {
 }
 
 /**
- * What a refusal of a TSV file's quote adds: TSV is read with CSV's quoting, as pandas (to_csv/read_csv with
- * sep='\t') and spreadsheets' tab-delimited export write and read it, not with IANA text/tab-separated-values' rule
- * that every quote is text; so a file written that way, whose field begins with a quote, needs converting.
+ * What a refusal of a TSV file's quote adds: TSV is read by default with CSV's quoting, as pandas (to_csv/read_csv
+ * with sep='\t') and spreadsheets' tab-delimited export write and read it, not with IANA text/tab-separated-values'
+ * rule that every quote is text; a file written that way, whose field begins with a quote, is imported with quoting
+ * 'none'. `advice` says how in the words of the caller's interface.
  */
-const TSV_QUOTING = ' (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, ' +
-  "as IANA text/tab-separated-values has it, write the file again with such fields quoted, e.g. pandas.read_csv(f, sep='\\t', quoting=csv.QUOTE_NONE).to_csv(g, sep='\\t', index=False))";
+const tsvQuoting = (advice = "import it with quoting set to 'none'"): string =>
+  ` (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, as IANA text/tab-separated-values has it, ${advice})`;
 
 /**
  * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
  * and quoted fields may hold delimiters and newlines. Blank lines are ignored. TSV follows the same quoting rule
- * (TSV_QUOTING says why), so a .tsv exported by pandas or a spreadsheet, whose texts hold quotes, tabs or newlines,
+ * (tsvQuoting says why), so a .tsv exported by pandas or a spreadsheet, whose texts hold quotes, tabs or newlines,
  * reads back as it was written.
  *
  * Where a file breaks the RFC's quoting, a field is read whole as literal text or its row is refused, never cut or
@@ -291,6 +307,10 @@ const TSV_QUOTING = ' (a TSV field that begins with " is read as quoted, as pand
  * field's closing quote (`"abc"def`), and a field that begins with spaces and then a quote whose text holds the
  * delimiter (`x, "y, z"`): that quote does not quote the field (a quoted field begins right at the delimiter), so the
  * delimiter inside it would split one value in two, silently where the pieces happen to make the header's count.
+ *
+ * With quoting 'none' (IANA text/tab-separated-values, GLUE-style corpora) no character but the delimiter and the
+ * line break means anything: a field is the text between two delimiters, every quote in it kept, and one line is
+ * one row, so a field cannot hold the delimiter or a line break.
  */
 class DelimitedParser implements RecordParser {
   private header: string[] | null = null;
@@ -311,6 +331,8 @@ class DelimitedParser implements RecordParser {
     private readonly sink: RecordSink,
     private readonly delimiter: string,
     private readonly maxChars: number,
+    private readonly quoting: Quoting,
+    private readonly quotingAdvice: string | undefined,
   ) {}
 
   /** Add text to the current field; past the record limit the record is marked bad and its text dropped. */
@@ -335,6 +357,17 @@ class DelimitedParser implements RecordParser {
     const text = piece.text;
     const d = this.delimiter.charCodeAt(0);
     let i = 0;
+    while (i < text.length && this.quoting === 'none') {
+      const stop = text.indexOf(this.delimiter, i);
+      if (stop === -1) {
+        this.append(text.slice(i));
+        i = text.length;
+      } else {
+        this.append(text.slice(i, stop));
+        this.endField();
+        i = stop + 1;
+      }
+    }
     while (i < text.length) {
       if (this.quoted) {
         if (this.afterQuote) {
@@ -418,9 +451,9 @@ class DelimitedParser implements RecordParser {
     this.endRecord(this.recordLine);
   }
 
-  /** What a refusal of a quote adds for TSV (TSV_QUOTING); nothing for CSV, whose quoting nobody doubts. */
+  /** What a refusal of a quote adds for TSV (tsvQuoting); nothing for CSV, whose quoting nobody doubts. */
   private get quotingNote(): string {
-    return this.delimiter === '\t' ? TSV_QUOTING : '';
+    return this.delimiter === '\t' ? tsvQuoting(this.quotingAdvice) : '';
   }
 
   /** "column C", or "line L, column C" where L is not the row's first line. */
@@ -470,7 +503,11 @@ class DelimitedParser implements RecordParser {
       return this.sink.invalid(line, `missing column '${h[fields.length]}' (the header has ${h.length} columns, this row ${fields.length})`, h[fields.length]);
     }
     if (fields.length > h.length) {
-      return this.sink.invalid(line, `${fields.length} fields but the header has ${h.length}: quote fields that contain the delimiter`);
+      const what = this.delimiter === ',' ? 'comma' : 'tab';
+      const fix = this.quoting === 'none'
+        ? `with quoting 'none' every ${what} ends a field, so a text holding one needs the file written with quoting (a field that holds a ${what} in double quotes) and imported with quoting 'csv'`
+        : 'quote fields that contain the delimiter';
+      return this.sink.invalid(line, `${fields.length} fields but the header has ${h.length}: ${fix}`);
     }
     // fromEntries defines own properties: a column named __proto__ is data, not the object's prototype.
     this.sink.record(Object.fromEntries(h.map((name, k) => [name, fields[k]])), line);

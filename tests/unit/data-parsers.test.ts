@@ -1,17 +1,17 @@
 // The streaming parsers and the line decoder, fed in tiny chunks so every state crosses a chunk boundary.
 import { describe, expect, it } from 'vitest';
 import { LineDecoder } from '../../native/data/decode.ts';
-import { createParser, FormatError, type RecordSink } from '../../native/data/parsers.ts';
+import { createParser, FormatError, type ParserOptions, type RecordSink } from '../../native/data/parsers.ts';
 import type { DataFormat } from '../../native/data/formats.ts';
 import { suggestMapping } from '../../native/data/mapping.ts';
 import { assignSplits, splitCounts } from '../../native/data/splits.ts';
 
-function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5, maxRecordChars?: number) {
+function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5, maxRecordChars?: number, opts: ParserOptions = {}) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const records: { line: number; values: Record<string, unknown> }[] = [];
   const invalid: { line: number; reason: string; field?: string }[] = [];
   const sink: RecordSink = { record: (values, line) => records.push({ values, line }), invalid: (line, reason, field) => invalid.push({ line, reason, field }) };
-  const parser = createParser(format, sink, maxRecordChars);
+  const parser = createParser(format, sink, { ...opts, maxRecordChars });
   const decoder = new LineDecoder();
   for (let i = 0; i < bytes.length; i += chunkSize) for (const p of decoder.decode(bytes.subarray(i, i + chunkSize))) parser.feed(p);
   for (const p of decoder.end()) parser.feed(p);
@@ -113,7 +113,7 @@ describe('an unclosed quote', () => {
 // the quoted reading breaks; before, the refusal told its user only to quote the field, not that TSV is read quoted.
 describe('TSV quoting', () => {
   const note = ' (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, ' +
-    "as IANA text/tab-separated-values has it, write the file again with such fields quoted, e.g. pandas.read_csv(f, sep='\\t', quoting=csv.QUOTE_NONE).to_csv(g, sep='\\t', index=False))";
+    "as IANA text/tab-separated-values has it, import it with quoting set to 'none')";
 
   it('reads what pandas writes: quoted fields with doubled quotes, tabs and newlines inside', () => {
     const pandas = 'text\tlabel\n"He said ""hi"""\t1\n"a\tb"\t0\n"two\nlines"\t1\nplain "quote" inside\t0\n';
@@ -130,6 +130,44 @@ describe('TSV quoting', () => {
     expect(tsv.invalid).toEqual([{ line: 2, field: undefined, reason: `text after the closing quote of field 1 at column 6: quote the whole field and double any " inside it${note}` }]);
     expect(parse('csv', 'text,label\n"Hi" she said,1\n').invalid[0].reason).toBe('text after the closing quote of field 1 at column 5: quote the whole field and double any " inside it');
     expect(() => parse('tsv', 'text\tlabel\n"Hi there\t1\nok\t0\n')).toThrow(new RegExp(`cannot be known${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+});
+
+// Quoting 'none' (DatasetImportInput.quoting) reads a file in IANA text/tab-separated-values' style, as GLUE-style corpora
+// are written: every quote is text, a field is what lies between two delimiters, one line is one row. Read with the
+// default quoting, `"a title"` silently lost its quotes and `"Hi<TAB>1` + `Bye"<TAB>0` silently became one row.
+describe('quoting none', () => {
+  const none: ParserOptions = { quoting: 'none' };
+
+  it('keeps a field that begins and ends with a quote as written, whatever the chunking', () => {
+    for (const size of [1, 3, 100]) {
+      const { records, invalid } = parse('tsv', 'text\tlabel\n"a title"\t1\n"He said ""hi"""\t0\n', size, undefined, none);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => r.values)).toEqual([{ text: '"a title"', label: '1' }, { text: '"He said ""hi"""', label: '0' }]);
+    }
+  });
+
+  it('reads each line as its own row: a quote that opens on one line and closes on the next joins nothing', () => {
+    for (const size of [1, 4, 100]) {
+      const { records, invalid } = parse('tsv', 'text\tlabel\n"Hi\t1\nBye"\t0\r\n\nlast\t1', size, undefined, none);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => [r.line, r.values.text, r.values.label])).toEqual([[2, '"Hi', '1'], [3, 'Bye"', '0'], [5, 'last', '1']]);
+    }
+  });
+
+  it('ends a field at every delimiter, a quoted one too, and says a row with more fields cannot quote them; CSV likewise', () => {
+    const tsv = parse('tsv', 'text\tlabel\n"a\tb"\t1\nok\t0\n', 5, undefined, none);
+    expect(tsv.records.map((r) => r.values.text)).toEqual(['ok']);
+    expect(tsv.invalid).toEqual([{ line: 2, field: undefined, reason:
+      "3 fields but the header has 2: with quoting 'none' every tab ends a field, so a text holding one needs the file written with quoting (a field that holds a tab in double quotes) and imported with quoting 'csv'" }]);
+    const csv = parse('csv', '"text",label\n"5"" screen",1\n x "y",0\n', 2, undefined, none);
+    expect(csv.invalid).toEqual([]);
+    expect(csv.records.map((r) => r.values)).toEqual([{ '"text"': '"5"" screen"', label: '1' }, { '"text"': ' x "y"', label: '0' }]);
+  });
+
+  it('still refuses a NUL byte and a header without a name', () => {
+    expect(parse('tsv', 'a\tb\n"x\0"\t1\n', 5, undefined, none).invalid[0].reason).toMatch(/^the row holds a NUL byte \(\\0\) at column 3/);
+    expect(() => parse('tsv', 'a\t\n1\t2\n', 5, undefined, none)).toThrow(/column 2 of the header row has no name/);
   });
 });
 
@@ -234,7 +272,7 @@ describe('a record past the length limit', () => {
     const fed: number[] = [];
     const sink: RecordSink = { record: () => {}, invalid: (line, reason) => { throw new Error(`line ${line}: ${reason}`); } };
     for (const format of ['jsonl', 'json'] as const) {
-      const parser = createParser(format, sink, limit);
+      const parser = createParser(format, sink, { maxRecordChars: limit });
       const pieces = [format === 'json' ? '[{"a":"' : '{"a":"', ...Array.from({ length: 10 }, () => 'z'.repeat(10))];
       fed.length = 0;
       expect(() => pieces.forEach((text, i) => { fed.push(i); parser.feed({ text, line: 1, column: 1, endsLine: false, badUtf8: false }); })).toThrow(/^line 1: (the line|array element 1) is longer than/);

@@ -1,8 +1,9 @@
 // Importing a dataset: pick a file (browser: upload it; desktop: the native dialog gives a path), name it,
-// choose split sizes and whether to skip invalid rows, then follow the import job's progress to the end.
+// choose split sizes, whether a CSV/TSV file's quotes are text and whether to skip invalid rows, then follow the
+// import job's progress to the end.
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { humanBytes } from '../../../../native/api/format.ts';
-import { SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
+import { QUOTES_AS_TEXT_LABEL, SKIP_INVALID_LABEL } from '../../../../native/api/labels.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -25,6 +26,12 @@ const SPLIT_MODES: { id: SplitMode; label: string; help: string }[] = [
   { id: 'test', label: 'All test', help: 'The file is a held-out test set (a published one, say): every row is kept for the final score, none is re-split.' },
 ];
 
+/** The delimiter of a CSV or TSV file (gzipped or not), by its name; null for JSON and JSON Lines, which have no quoting option. */
+function delimiterOf(name: string): 'comma' | 'tab' | null {
+  const ext = /\.(csv|tsv)(\.gz)?$/i.exec(name)?.[1]?.toLowerCase();
+  return ext === 'csv' ? 'comma' : ext === 'tsv' ? 'tab' : null;
+}
+
 const baseName = (name: string) => name.split(/[\\/]/).pop()!.replace(/\.(jsonl|json|csv|tsv)(\.gz)?$/i, '');
 
 function datasetIdOf(job: Job): string | null {
@@ -41,6 +48,8 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   const [chosen, setChosen] = useState<Chosen | null>(null);
   const [name, setName] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
+  /** DatasetImportInput.quoting 'none', sent only for a CSV or TSV file (the box is shown only for one). */
+  const [quotesAsText, setQuotesAsText] = useState(false);
   const [split, setSplit] = useState({ train: '80', validation: '10', test: '10' });
   /** 'split': shuffle the file into the three parts; a split's name: the file already is that split. */
   const [splitMode, setSplitMode] = useState<SplitMode>('split');
@@ -80,6 +89,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   const splitTotal = percents.reduce((a, b) => a + b, 0);
   const splitError = splitMode !== 'split' ? null : percents.some((p) => !Number.isFinite(p) || p < 0) ? 'Use whole percentages.' : Math.abs(splitTotal - 100) > 0.001 ? `The three parts add up to ${splitTotal}%, not 100%.` : null;
   const busy = phase.step === 'uploading' || phase.step === 'importing';
+  const delimiter = chosen ? delimiterOf(chosenName(chosen)) : null;
 
   async function start(e: FormEvent) {
     e.preventDefault();
@@ -98,7 +108,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
       for (const f of extraFiles) more.push({ ...(await located(f.chosen)), split: f.split });
       setPhase({ step: 'importing' });
       const job = await studio.call('datasets.import', {
-        ...first, name: name.trim(), projectId, skipInvalid,
+        ...first, name: name.trim(), projectId, skipInvalid, ...(delimiter && quotesAsText ? { quoting: 'none' as const } : {}),
         split: splitMode === 'split' ? { train: percents[0] / 100, validation: percents[1] / 100, test: percents[2] / 100 } : splitMode,
         extraFiles: more,
       });
@@ -156,6 +166,18 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
           </div>
         )}
         <ExtraFiles files={extraFiles} firstSplit={splitMode === 'split' ? null : splitMode} onChange={setExtraFiles} />
+        {delimiter && (
+          <label className="checkbox">
+            <input type="checkbox" checked={quotesAsText} onChange={(e) => setQuotesAsText(e.target.checked)} />
+            <span>
+              <strong>{QUOTES_AS_TEXT_LABEL}</strong><br />
+              <span className="muted small">
+                Every " is part of the text: a field is everything between two {delimiter}s and each line is one row, as in GLUE-style TSV corpora.
+                Leave it off for files from pandas or a spreadsheet, which put quotes around a field holding a {delimiter}, a quote or a line break.
+              </span>
+            </span>
+          </label>
+        )}
         <label className="checkbox">
           <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
           <span><strong>{SKIP_INVALID_LABEL}</strong><br /><span className="muted small">Skip rows that fail validation and list them, instead of refusing the whole file.</span></span>
