@@ -169,8 +169,8 @@ export const commands: CliCommand[] = [
           }
           if (!existing) ctx.info(`created collection ${col.name} (${col.id})`);
           ctx.print(result, () => {
-            const lines = [`Imported ${result.imported.length} document(s) into ${col.name}:`];
-            for (const d of result.imported) lines.push(`  ${d.id}  ${d.name}  ${d.chunkCount} chunks${d.pageCount !== null ? `, ${d.pageCount} pages` : ''}`);
+            const lines = [`Imported ${plural(result.imported.length, 'document')} into ${col.name}:`];
+            for (const d of result.imported) lines.push(`  ${d.id}  ${d.name}  ${plural(d.chunkCount, 'chunk')}${d.pageCount !== null ? `, ${plural(d.pageCount, 'page')}` : ''}`);
             if (result.skipped.length) {
               lines.push(`Skipped ${result.skipped.length}:`);
               for (const s of result.skipped) lines.push(`  ${s.path}: ${s.reason}`);
@@ -288,7 +288,7 @@ export const commands: CliCommand[] = [
           });
           ctx.print(outcome, () => [
             formatTable(['MODE', 'RUN', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10'], outcome.runs.map((r) => [r.mode, r.runId, ...RETRIEVAL_METRICS.map((m) => r.metrics[m]?.toFixed(3) ?? '—')])),
-            `${outcome.queries} queries${outcome.unmatched ? ` (${outcome.unmatched} naming no document of the collection)` : ''}; compare the runs with 'lathe runs compare ${outcome.runs.map((r) => r.runId).join(' ')}' or on the Compare page`,
+            `${plural(outcome.queries, 'query', 'queries')}${outcome.unmatched ? ` (${outcome.unmatched} naming no document of the collection)` : ''}; compare the runs with 'lathe runs compare ${outcome.runs.map((r) => r.runId).join(' ')}' or on the Compare page`,
           ].join('\n'));
           if (outcome.status === 'cancelled') throw new UserError('evaluation cancelled; the runs so far are kept (the last one partial).', cancel.exitCode);
         });

@@ -161,8 +161,15 @@ export function metricsTable(metrics: readonly MetricValue[]): string {
 export function exampleCounts(c: { examples: number; plannedExamples: number | null; requestedExamples?: number | null; shotsUsedMean: number | null }): string {
   const planned = c.plannedExamples !== null && c.plannedExamples !== c.examples ? ` of ${c.plannedExamples}` : '';
   const limit = c.requestedExamples ? ` (limit ${c.requestedExamples} asked for more rows than the split had)` : '';
-  const shots = c.shotsUsedMean !== null ? `; ${c.shotsUsedMean.toFixed(2)} few-shot examples per prompt fit the context on average` : '';
+  const shots = c.shotsUsedMean !== null ? `; ${plural(Number(c.shotsUsedMean.toFixed(2)), 'few-shot example')} per prompt fit the context on average` : '';
   return `${c.examples}${planned} ${(c.plannedExamples ?? c.examples) === 1 ? 'example' : 'examples'}${limit}${shots}`;
+}
+
+/** The line under an evaluation's table: how to read its scores, naming perplexity and bits per byte only when measured. */
+export function scoreNote(metrics: readonly string[]): string {
+  const lowerBetter = metrics.some((m) => m === 'perplexity' || m === 'bits_per_byte');
+  const fractions = !lowerBetter || metrics.some((m) => m !== 'perplexity' && m !== 'bits_per_byte');
+  return [fractions ? 'Scores are fractions in [0, 1]' : null, lowerBetter ? 'perplexity and bits per byte: lower is better' : null].filter(Boolean).join('; ') + '.';
 }
 
 function describeOutcome(o: EvalOutcome): string {
@@ -177,7 +184,7 @@ function describeOutcome(o: EvalOutcome): string {
   return [
     `run ${o.runId}: ${o.status}, ${exampleCounts(o)}`,
     metricsTable(o.metrics),
-    'Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.',
+    scoreNote(o.metrics.map((m) => m.name)),
     ...(o.metrics.some((m) => m.name === 'judge')
       ? ['judge: pointwise (expected 1–5 score − 1) / 4, pairwise the probability of beating the reference; each judge prompt and its answer probabilities are in the predictions.']
       : []),

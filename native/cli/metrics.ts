@@ -3,6 +3,7 @@
 // reference file per reference (parallel lines), or a .jsonl file with "prediction" and "references" fields.
 // ROUGE-Lsum splits summaries into sentences at newlines, which only JSONL strings can carry: with plain-text
 // files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
+import { plural } from '../api/format.ts';
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
 import { numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
@@ -86,7 +87,7 @@ export const commands: CliCommand[] = [
         for (const [type, s] of Object.entries(scores)) {
           rows.push([type, fixed(s.precision, 4), fixed(s.recall, 4), fixed(s.fmeasure, 4), `${fixed(s.fmeasureCI95.low, 4)}–${fixed(s.fmeasureCI95.high, 4)}`]);
         }
-        return `${table(rows)}\n${predictions.length} examples, best of up to ${result.references} references, stemming ${stem ? 'on' : 'off'}.`;
+        return `${table(rows)}\n${plural(predictions.length, 'example')}, ${result.references === 1 ? 'one reference each' : `best of up to ${result.references} references`}, stemming ${stem ? 'on' : 'off'}.`;
       });
     },
   },
@@ -109,7 +110,7 @@ export const commands: CliCommand[] = [
           [`BLEU (${SACREBLEU_SCALE})`, 'P1', 'P2', 'P3', 'P4', 'BP', 'ratio', 'hyp_len', 'ref_len'],
           [fixed(bleu.score), ...bleu.precisions.map((p) => fixed(p, 1)), fixed(bleu.bp, 3), fixed(bleu.ratio, 3), String(bleu.sysLen), String(bleu.refLen)],
         ];
-        return `${table(rows)}\n${predictions.length} examples; tokenize=${tokenize} smooth=${smooth} case=${lowercase ? 'lc' : 'mixed'}.`;
+        return `${table(rows)}\n${plural(predictions.length, 'example')}; tokenize=${tokenize} smooth=${smooth} case=${lowercase ? 'lc' : 'mixed'}.`;
       });
     },
   },
@@ -126,7 +127,7 @@ export const commands: CliCommand[] = [
       const score = corpusChrf(predictions, references, { wordOrder, lowercase });
       const name = `chrF2${'+'.repeat(wordOrder)}`;
       const result = { metric: 'chrf', scale: SACREBLEU_SCALE, name, examples: predictions.length, charOrder: 6, wordOrder, beta: 2, lowercase, score };
-      ctx.print(result, () => `${table([[`${name} (${SACREBLEU_SCALE})`], [fixed(score)]])}\n${predictions.length} examples; char order 6, word order ${wordOrder}, beta 2.`);
+      ctx.print(result, () => `${table([[`${name} (${SACREBLEU_SCALE})`], [fixed(score)]])}\n${plural(predictions.length, 'example')}; char order 6, word order ${wordOrder}, beta 2.`);
     },
   },
   {
@@ -139,7 +140,7 @@ export const commands: CliCommand[] = [
       const { predictions, references } = loadExamples(values, emF1Usage);
       const score = scoreAnswers(predictions, references);
       const result = { metric: 'em-f1', scale: SQUAD_SCALE, examples: predictions.length, ...score };
-      ctx.print(result, () => `${table([[`exact_match (${SQUAD_SCALE})`, 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${predictions.length} examples.`);
+      ctx.print(result, () => `${table([[`exact_match (${SQUAD_SCALE})`, 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${plural(predictions.length, 'example')}.`);
     },
   },
 ];

@@ -110,7 +110,7 @@ describe('lathe docs', () => {
     // adding what is there already is not a failure: a re-run of the same import
     const rerun = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed')]);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stdout).toMatch(/^Imported 0 document\(s\) into harbour:\nSkipped \d+:/);
+    expect(rerun.stdout).toMatch(/^Imported 0 documents into harbour:\nSkipped \d+:/);
   });
 
   it('refuses chunk settings and --k naming the flag, with nothing created', () => {

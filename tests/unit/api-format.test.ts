@@ -32,6 +32,20 @@ describe('counts in CLI messages use the right number', () => {
     expect(exampleCounts({ examples: 2, plannedExamples: 2, shotsUsedMean: null })).toBe('2 examples');
   });
 
+  it('few-shot counts read as numbers, not 2.00 (a walk of the README: few-shot:2 printed "2.00 few-shot examples")', async () => {
+    const { exampleCounts } = await import('../../native/cli/eval.ts');
+    expect(exampleCounts({ examples: 872, plannedExamples: 872, shotsUsedMean: 2 })).toBe('872 examples; 2 few-shot examples per prompt fit the context on average');
+    expect(exampleCounts({ examples: 3, plannedExamples: 3, shotsUsedMean: 1 })).toBe('3 examples; 1 few-shot example per prompt fit the context on average');
+    expect(exampleCounts({ examples: 3, plannedExamples: 3, shotsUsedMean: 4 / 3 })).toBe('3 examples; 1.33 few-shot examples per prompt fit the context on average');
+  });
+
+  it("an evaluation's note names perplexity and bits per byte only when they were measured", async () => {
+    const { scoreNote } = await import('../../native/cli/eval.ts');
+    expect(scoreNote(['rouge1', 'rougeL'])).toBe('Scores are fractions in [0, 1].');
+    expect(scoreNote(['perplexity'])).toBe('perplexity and bits per byte: lower is better.');
+    expect(scoreNote(['accuracy', 'bits_per_byte'])).toBe('Scores are fractions in [0, 1]; perplexity and bits per byte: lower is better.');
+  });
+
   it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
