@@ -65,7 +65,9 @@ export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): v
     update(p) {
       if (ctx.json) return;
       const now = Date.now();
-      if (!tty && now - last < 2000) return;
+      // the last update (100 %, the rows imported) always: skipped, a pipe's last line stayed at the 99 % that
+      // reading every byte reaches before the split and the write
+      if (!tty && now - last < 2000 && p.fraction < 1) return;
       last = now;
       const left = p.fraction < 1 ? timeLeft(p.etaSeconds) : null;
       const line = `importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}${left ? `, ${left}` : ''}`;
