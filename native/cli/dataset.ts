@@ -97,7 +97,7 @@ function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Da
   for (const f of unset) delete mapping[f];
   for (const f of given) {
     const column = values[`${f}-column`] as string;
-    if (!dataset.columns.includes(column)) throw new UserError(`--${f}-column: dataset ${dataset.name} has no column '${column}'; its columns are ${dataset.columns.join(', ')}`);
+    if (!dataset.columns.includes(column)) throw new UserError(`--${f}-column: dataset ${dataset.name} has no column '${column}'; its columns are ${dataset.columns.join(', ')}.${didYouMean(column, dataset.columns)}`);
     mapping[f] = column;
   }
   return mapping;
