@@ -65,7 +65,9 @@ export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): v
     update(p) {
       if (ctx.json) return;
       const now = Date.now();
-      if (!tty && now - last < 2000) return;
+      // the last update (100 %, the rows imported) always: skipped, a pipe's last line stayed at the 99 % that
+      // reading every byte reaches before the split and the write
+      if (!tty && now - last < 2000 && p.fraction < 1) return;
       last = now;
       const left = p.fraction < 1 ? timeLeft(p.etaSeconds) : null;
       const line = `importing: ${(p.fraction * 100).toFixed(0)}% — ${p.message}${left ? `, ${left}` : ''}`;
@@ -95,7 +97,7 @@ function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Da
   for (const f of unset) delete mapping[f];
   for (const f of given) {
     const column = values[`${f}-column`] as string;
-    if (!dataset.columns.includes(column)) throw new UserError(`--${f}-column: dataset ${dataset.name} has no column '${column}'; its columns are ${dataset.columns.join(', ')}`);
+    if (!dataset.columns.includes(column)) throw new UserError(`--${f}-column: dataset ${dataset.name} has no column '${column}'; its columns are ${dataset.columns.join(', ')}.${didYouMean(column, dataset.columns)}`);
     mapping[f] = column;
   }
   return mapping;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy.ts';
-import { humanBytes } from '../api/format.ts';
+import { humanBytes, plural } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
 import { fileOnTheWay } from '../models/atomic.ts';
@@ -207,7 +207,7 @@ export const commands: CliCommand[] = [
         return withProgress(ctx, (onProgress): Promise<ReportRow[]> => quantizationReport(source.path, { ...qopts, dtypes, text: heldOut!, threads, onProgress, signal }));
       }, () => unregisterModels(ctx.dataDir, registered));
       ctx.print({ source: source.name, variants: made, report }, () => {
-        const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${m.matmuls} projections${m.embeddings ? ` and ${m.embeddings} embedding table(s)` : ''} quantised\n    ${m.path}`);
+        const lines = made.map((m) => `  ${m.dtype}: ${m.model} (${m.id}) ${humanBytes(m.bytes)}, ${plural(m.matmuls, 'projection')}${m.embeddings ? ` and ${plural(m.embeddings, 'embedding table')}` : ''} quantised\n    ${m.path}`);
         return [`quantised ${source.name}:`, ...lines, ...(report ? ['', reportTable(report)] : [])].join('\n');
       });
     },

@@ -192,14 +192,23 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
     const name = flagOf.has(field) ? `--${flagOf.get(field)}` : field;
     if (issue.code === 'invalid_value' && issue.values?.length) {
       const got = valueAt(input, issue.path);
-      // the guess in brackets: several issues are joined with '; '
+      // the guess as the hand-written checks word it (didYouMean): ". Did you mean 'lora'?"
       const guess = got === undefined ? undefined : closestChoice(String(got), issue.values.map(String));
-      return `${name} ${choiceWords(issue.values, got)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`;
+      return `${name} ${choiceWords(issue.values, got)}${guess === undefined ? '' : `. Did you mean '${guess}'?`}`;
     }
     // A bound in the words of the hand-written checks ('--rank must be 1 or more; got 0'), where zod says 'Too small:
     // expected number to be >=1'; other issues keep zod's words after the flag.
-    return boundWords(issue) ? `${name} ${issueWords(issue, input)}` : `${name}: ${issue.message}`;
-  }).join('; ');
+    return boundWords(issue) ? `${name} ${issueWords(issue, input)}` : `${name}: ${afterColon(issue.message)}`;
+  }).join('\n'); // one issue a line: a guess ends its issue's sentence
+}
+
+/**
+ * A message the API words as a sentence of its own ('This metric runs from 0 to 1 …', shown as such by the studio's
+ * forms), continued after a flag and a colon: '--target: this metric runs from 0 to 1 …'. A word in capitals (an
+ * acronym, 'LoRA') keeps them.
+ */
+export function afterColon(message: string): string {
+  return /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message;
 }
 
 /**
@@ -210,7 +219,7 @@ export function asFlagError(err: unknown, fieldOfFlag: Record<string, string>, u
   if (!(err instanceof StudioError) || err.code !== 'invalid_params') return err;
   const field = (err.details as { field?: unknown } | undefined)?.field;
   const flag = Object.keys(fieldOfFlag).find((f) => fieldOfFlag[f] === field);
-  return flag === undefined ? err : new UserError(`--${flag}: ${err.message}\nUsage: ${usage}`);
+  return flag === undefined ? err : new UserError(`--${flag}: ${afterColon(err.message)}\nUsage: ${usage}`);
 }
 
 /** A zod field's default for a help line, read from the API schema so the help cannot drift from it. */

@@ -3,7 +3,7 @@ import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER } from '../api/eval.ts';
 import { METRICS, TASK_TYPES, DEVICES, metricsForTask, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFlag } from './options.ts';
+import { afterColon, numberFlag } from './options.ts';
 import { didYouMean } from './suggest.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -51,7 +51,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
 };
 
 function flagError(field: string, message: string, usage: string): UserError {
-  return new UserError(`${FLAG_OF_FIELD[field] ?? field}: ${message}\nUsage: ${usage}`);
+  return new UserError(`${FLAG_OF_FIELD[field] ?? field}: ${afterColon(message)}\nUsage: ${usage}`);
 }
 
 /** The input checked by the API's own schema, its first problem reported under the flag's name. */

@@ -56,7 +56,7 @@ export const commands: CliCommand[] = [
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError(`give one run id.\nUsage: ${DELETE_USAGE}`);
       const result = await callStudio(ctx, 'runs.delete', { id: positionals[0] });
-      ctx.print(result, () => `deleted run ${positionals[0]}`);
+      ctx.print(result, () => `Deleted run ${positionals[0]}.`);
     },
   },
 ];

@@ -12,7 +12,7 @@ import { checkOutputFile, writeOutputFile } from './output-file.ts';
 import { didYouMean } from './suggest.ts';
 import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
-import { formatFields, formatTable } from './table.ts';
+import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 
@@ -128,8 +128,8 @@ export const commands: CliCommand[] = [
           ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', project],
           ['created', run.createdAt], ['finished', run.finishedAt ?? '—'],
           // time spent running: a cancelled and resumed run's pause is not in it
-          ['time running', run.activeSeconds != null ? `${formatValue(Number(run.activeSeconds.toFixed(1)))} s` : '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'], ['config', shownRunConfig(run.config)],
-        ]);
+          ['time running', run.activeSeconds != null ? `${formatValue(Number(run.activeSeconds.toFixed(1)))} s` : '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'],
+        ]) + `\nconfig:\n${nestedFields(shownRunConfig(run.config)).join('\n')}`; // a field a line, not one long JSON line
         if (!summary) return [head, lastMetricsText(finalMetrics, run.status === 'queued' || run.status === 'running')].filter(Boolean).join('\n\n');
         const t = summary.timing;
         const speed = t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : '';

@@ -45,7 +45,7 @@ describe('lathe project', () => {
     expect(joined.stderr).toMatch(/--memory-mb must be a whole number of 1 or more/);
     const outOfRange = lathe(dataDir, ['project', 'create', '--name', 'x', '--task', 'summarization', '--metric', 'rougeL', '--target', '7', '--json']);
     expect(outOfRange.code).toBe(2);
-    expect(outOfRange.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);
+    expect(outOfRange.json<{ error: string }>().error).toMatch(/^--target: this metric runs from 0 to 1/);
     expect(outOfRange.stderr).toBe('');
     const missing = lathe(dataDir, ['project', 'show', 'proj_nope', '--json']);
     expect(missing.code).toBe(2);
@@ -60,10 +60,10 @@ describe('lathe project', () => {
     expect(lathe(dataDir, ['project', 'show', project.id]).stdout).toMatch(/success:\s+f1 ≥ 0.7/);
     const outOfRange = lathe(dataDir, ['project', 'update', project.id, '--target', '7']);
     expect(outOfRange.code).toBe(2);
-    expect(outOfRange.stderr).toMatch(/^lathe project update: --target: This metric runs from 0 to 1/);
+    expect(outOfRange.stderr).toMatch(/^lathe project update: --target: this metric runs from 0 to 1/);
     expect(outOfRange.stderr).toMatch(/Usage: lathe project update PROJECT/);
     const withMetric = lathe(dataDir, ['project', 'update', project.id, '--metric', 'accuracy', '--target', '1.5', '--json']);
-    expect(withMetric.json<{ error: string }>().error).toMatch(/^--target: This metric runs from 0 to 1/);
+    expect(withMetric.json<{ error: string }>().error).toMatch(/^--target: this metric runs from 0 to 1/);
     const badDevice = lathe(dataDir, ['project', 'update', project.id, '--device', 'tpu']);
     expect(badDevice.stderr).toMatch(/--device must be one of cpu, cuda/);
     expect(lathe(dataDir, ['project', 'update', project.id]).stderr).toMatch(/nothing to update/);

@@ -63,7 +63,7 @@ describe('lathe runs tag / note / delete', () => {
   it('deletes a run', () => {
     const deleted = lathe(dataDir, ['runs', 'delete', otherId]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.stdout).toContain(`deleted run ${otherId}`);
+    expect(deleted.stdout).toContain(`Deleted run ${otherId}.`);
     expect(lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>().map((r) => r.id)).toEqual([runId]);
   });
 });

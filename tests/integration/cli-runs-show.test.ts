@@ -1,6 +1,6 @@
 // `lathe runs show` on fine-tune runs recorded as the trainer leaves them (straight through the store): a full run
 // records the LoRA defaults its input schema filled in, and its settings are shown without them, so it does not
-// read as a LoRA run; a LoRA run shows them; the JSON is the record as it is, which training and resume read.
+// read as a LoRA run, a field a line; a LoRA run shows them; the JSON is the record as it is, which training and resume read.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
@@ -22,11 +22,12 @@ describe('lathe runs show on a fine-tune', () => {
   it('leaves the LoRA settings out of a full run’s config, keeps them for a LoRA run, and the JSON keeps the record', () => {
     const full = lathe(dataDir, ['runs', 'show', ids.full]);
     expect(full.code, full.stderr).toBe(0);
-    const config = full.stdout.split('\n').find((l) => l.startsWith('config:'));
-    expect(config).toContain('"method":"full"');
-    expect(config).toContain('"maxSteps":1500');
-    expect(config).not.toMatch(/lora|merge/i);
-    expect(lathe(dataDir, ['runs', 'show', ids.lora]).stdout).toMatch(/^config:.*"lora":\{"r":8.*"loraTargets":\["q_proj","v_proj"\].*"merge":true/m);
+    // one field a line, a nested one's fields indented under it (it was one long JSON line)
+    const config = full.stdout.slice(full.stdout.indexOf('\nconfig:\n') + 1).split('\n\n')[0].trimEnd();
+    expect(config).toBe('config:\n  method: full\n  modelName: s260k\n  lr: 0.0005\n  maxSteps: 1500');
+    expect(lathe(dataDir, ['runs', 'show', ids.lora]).stdout).toContain(
+      'config:\n  method: lora\n  modelName: s260k\n  lr: 0.0005\n  maxSteps: 1500\n  lora:\n    r: 8\n    alpha: 16\n    dropout: 0.05\n  loraTargets: q_proj, v_proj\n  merge: true',
+    );
     expect(lathe(dataDir, ['runs', 'show', ids.full, '--json']).json<Run>().config).toEqual(recorded('full'));
   });
 });

@@ -144,7 +144,7 @@ describe('errors name the flag', () => {
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const { code, err } = await run(['--data-dir', dataDir, 'train', '--model', 'm', '--dataset', 'd', '--rank', '0', '--method', 'lorra']);
     expect(code).toBe(2);
-    expect(err).toContain("--method must be one of lora, full; got 'lorra' (did you mean 'lora'?); --rank must be 1 or more; got 0");
+    expect(err).toContain("--method must be one of lora, full; got 'lorra'. Did you mean 'lora'?\n--rank must be 1 or more; got 0");
     expect(err).not.toContain('lora.r');
   });
 

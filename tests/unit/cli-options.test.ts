@@ -33,6 +33,6 @@ describe('shared CLI flags', () => {
     const schema = z.object({ method: z.enum(['lora', 'full']), lora: z.object({ targetModules: z.array(z.enum(['q_proj', 'v_proj'])) }) });
     const flags = { method: 'method', targets: 'lora.targetModules' };
     expect(() => parseFlagInput(schema, { method: 'lorra', lora: { targetModules: ['q_proj', 'x_proj'] } }, flags, 'lathe x'))
-      .toThrow(/^--method must be one of lora, full; got 'lorra' \(did you mean 'lora'\?\); --targets must be one of q_proj, v_proj; got 'x_proj'\nUsage: lathe x$/);
+      .toThrow(/^--method must be one of lora, full; got 'lorra'\. Did you mean 'lora'\?\n--targets must be one of q_proj, v_proj; got 'x_proj'\nUsage: lathe x$/);
   });
 });

@@ -48,6 +48,25 @@ describe('progress lines', () => {
     expect(text(end.written)).toBe('importing: 100% — imported 10 rows');
   });
 
+  it('lathe dataset import into a pipe: the last line is the 100 % one, not the 99 % that reading every byte reaches', async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    try {
+      const { written } = await stderrOf(() => {
+        const printer = progressPrinter(context());
+        printer.update({ fraction: 0.99, message: 'read 461 KB of 461 KB, 500 rows', etaSeconds: null });
+        printer.update({ fraction: 0.99, message: 'splitting 500 rows', etaSeconds: null }); // within 2 s: a pipe skips it
+        printer.update({ fraction: 1, message: 'imported 500 rows', etaSeconds: 0 });
+        printer.done();
+      });
+      // before: only the first line, so the import seemed to stop at 99 %
+      expect(text(written).split('\n')).toEqual(['importing: 99% — read 461 KB of 461 KB, 500 rows', 'importing: 100% — imported 500 rows']);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+  });
+
   it('training: under 1s left while steps remain, nothing after the last step', () => {
     const info: string[] = [];
     const { env, close } = foregroundEnv(context(info), 'training');
