@@ -2,6 +2,7 @@
 // status that says what kind of failure it was (400 bad parameter, 401 key, 404 model, 413 body, 429 queue).
 import type http from 'node:http';
 import { StudioError, CheckpointError } from '../api/errors.ts';
+import { didYouMean } from '../api/suggest.ts';
 
 export class OpenAIError extends Error {
   constructor(
@@ -26,10 +27,14 @@ export function invalidParam(param: string | null, message: string, code: string
   return new OpenAIError(400, message, 'invalid_request_error', param, code);
 }
 
-/** An unknown model, naming those served and where to list them (`listedBy`: GET /v1/models once the server answers). */
+/**
+ * An unknown model, with the served one it most likely meant ('s26k' → 's260k'), naming those served and where to
+ * list them (`listedBy`: GET /v1/models once the server answers).
+ */
 export function modelNotFound(name: string, served: readonly string[], listedBy = 'GET /v1/models'): OpenAIError {
   const list = served.length ? `models served: ${served.join(', ')}` : 'no models yet: import one with `lathe model import`';
-  return new OpenAIError(404, `The model '${name}' does not exist (${list}); ${listedBy} lists them.`, 'invalid_request_error', 'model', 'model_not_found');
+  const meant = didYouMean(name, served);
+  return new OpenAIError(404, `The model '${name}' does not exist.${meant} (${list}; ${listedBy} lists them.)`, 'invalid_request_error', 'model', 'model_not_found');
 }
 
 /**

@@ -1,15 +1,35 @@
 // The request bodies of /v1/chat/completions, /v1/completions and /v1/embeddings as OpenAI documents them,
 // checked with zod; a failure is a 400 naming the parameter as OpenAI writes it (`messages[0].content`). Besides
 // OpenAI's own parameters, the samplers' usual extensions (llama.cpp, vLLM) are accepted: top_k, min_p,
-// repetition_penalty.
+// repetition_penalty. Every parameter OpenAI defines for an endpoint is listed in its schema, as implemented,
+// ignored (it is about OpenAI's service and changes nothing in an answer) or unsupported (refused unless absent or
+// null, saying so); any other argument is refused as OpenAI refuses it, with the one likely meant (docs/openai-api.md).
 import { z } from 'zod';
 import { fittingIssue, issueWords, paramName } from '../api/issue-words.ts';
 import { SEARCH_MODES } from '../api/rag.ts';
+import { closestChoice } from '../api/suggest.ts';
 import { invalidParam, type OpenAIError } from './errors.ts';
 
 export { paramName };
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+/**
+ * An OpenAI parameter about OpenAI's service — billing, storage, caching, abuse tracking, a latency hint — that
+ * changes nothing in an answer here: accepted with any value and ignored.
+ */
+const ignored = z.unknown().optional();
+
+/** OpenAI parameters Lathe does not implement, with what to do instead: accepted only absent or null. */
+const UNSUPPORTED: Record<string, string> = {
+  audio: 'these models write text only; leave it out',
+  reasoning_effort: 'these models have no separate reasoning step; leave it out',
+  verbosity: 'these models take no verbosity setting; limit the answer with max_tokens instead',
+  web_search_options: 'this server does not search the web; leave it out (lathe_collection answers from your own documents)',
+  moderation: 'this server runs no moderation; leave it out',
+  dimensions: "embeddings come at the model's own width; leave it out",
+};
+const unsupported = z.null().optional();
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const Message = z.object({
@@ -62,10 +82,27 @@ export const ChatRequest = z.object({
   functions: nullable(z.array(z.unknown()).max(0, { message: 'function calls are not supported by this server; send no functions' })),
   // 'required' or a named function asks for a tool call this server cannot make.
   tool_choice: nullable(z.enum(['none', 'auto'], { message: "tool calls are not supported by this server; only 'none' or 'auto' (no tools) is accepted" })),
+  function_call: nullable(z.enum(['none', 'auto'], { message: "function calls are not supported by this server; only 'none' or 'auto' (no functions) is accepted" })),
   response_format: nullable(z.object({ type: z.literal('text', { message: "only 'text' is supported (no JSON mode or schemas)" }) })),
+  modalities: nullable(z.array(z.literal('text', { message: "only 'text' output is supported (no audio)" }))),
   max_completion_tokens: nullable(z.number().int().min(1)),
   logprobs: nullable(z.boolean()),
   top_logprobs: nullable(z.number().int().min(0).max(20)),
+  // No tool is ever called, so none is called in parallel; a predicted output only speeds OpenAI's answer up.
+  parallel_tool_calls: ignored,
+  prediction: ignored,
+  metadata: ignored,
+  store: ignored,
+  service_tier: ignored,
+  safety_identifier: ignored,
+  prompt_cache_key: ignored,
+  prompt_cache_retention: ignored,
+  prompt_cache_options: ignored,
+  audio: unsupported,
+  reasoning_effort: unsupported,
+  verbosity: unsupported,
+  web_search_options: unsupported,
+  moderation: unsupported,
   lathe_collection: nullable(LatheCollection),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
@@ -93,6 +130,7 @@ export const EmbeddingRequest = z.object({
   // otherwise '' became the vector of a lone BOS token, or failed only once the model was loaded.
   input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2048)]), // OpenAI's limit on inputs per request
   encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: unsupported,
   user: z.string().optional(),
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
@@ -103,13 +141,53 @@ const HINTS: Record<string, string> = {
   suffix: 'suffix (insertion) is not supported by these models',
 };
 
-/** Parse `body` with `schema`; the first issue becomes a 400 that names the parameter. */
-export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+type RequestSchema = typeof ChatRequest | typeof CompletionRequest | typeof EmbeddingRequest;
+
+/** Each schema's route, to name it in a refusal. */
+const ROUTES = new Map<RequestSchema, string>([
+  [ChatRequest, 'POST /v1/chat/completions'],
+  [CompletionRequest, 'POST /v1/completions'],
+  [EmbeddingRequest, 'POST /v1/embeddings'],
+]);
+
+/**
+ * The arguments of `body` that `schema` does not define, refused as OpenAI refuses them ('Unrecognized request
+ * argument supplied: temprature'), each with the argument likely meant, or the route that takes it, or else the
+ * list of those this route takes. Null when there are none.
+ */
+function unrecognised(schema: RequestSchema, body: Record<string, unknown>): OpenAIError | null {
+  const known = Object.keys(schema.shape);
+  const unknown = Object.keys(body).filter((k) => !Object.hasOwn(schema.shape, k));
+  if (unknown.length === 0) return null;
+  const route = ROUTES.get(schema) ?? 'this route';
+  const hints = unknown.map((arg) => {
+    const meant = closestChoice(arg, known);
+    if (meant !== undefined) return `did you mean '${meant}'?`;
+    const elsewhere = [...ROUTES].find(([other]) => other !== schema && Object.hasOwn(other.shape, arg));
+    return elsewhere ? `'${arg}' is an argument of ${elsewhere[1]}, not of ${route}` : null;
+  });
+  const said = hints.map((h, i) => (h === null ? null : unknown.length > 1 ? `${unknown[i]}: ${h}` : h)).filter((h) => h !== null);
+  const takes = hints.includes(null) ? [`${route} takes ${known.join(', ')} (docs/openai-api.md)`] : [];
+  const noun = unknown.length > 1 ? 'arguments' : 'argument';
+  const message = `Unrecognized request ${noun} supplied: ${unknown.join(', ')}; ${[...said, ...takes].join('; ')}`;
+  return invalidParam(unknown[0], message, 'unknown_parameter');
+}
+
+/**
+ * Parse `body` with `schema`: an argument the schema does not define is refused first (unrecognised), then the first
+ * issue becomes a 400 that names the parameter.
+ */
+export function parseRequest<T extends RequestSchema>(schema: T, body: unknown): z.infer<T> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidParam(null, 'the request body must be a JSON object', 'invalid_json');
+  const unknown = unrecognised(schema, body as Record<string, unknown>);
+  if (unknown) throw unknown;
   const result = schema.safeParse(body);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.infer<T>;
   const issue = fittingIssue(result.error.issues[0]);
   const param = paramName(issue.path);
+  if (issue.path.length === 1 && UNSUPPORTED[param]) {
+    throw invalidParam(param, `Unsupported parameter: '${param}' is not supported by Lathe: ${UNSUPPORTED[param]}.`, 'unsupported_parameter');
+  }
   const hint = HINTS[param];
   const missing = issue.path.length === 1 && (body as Record<string, unknown>)[String(issue.path[0])] === undefined;
   const message = missing ? `'${param}' is required` : `Invalid value for '${param}': ${hint ?? issueWords(issue, body)}`;

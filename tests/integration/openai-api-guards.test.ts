@@ -126,6 +126,22 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     expect((await post('/embeddingz', '{}')).status).toBe(404);
   });
 
+  it('400 for a misspelled argument on every endpoint, and a 404 that says which model a typo meant', async () => {
+    // before: each was a 200 that dropped the argument in silence (the completion sampled at temperature 1)
+    const typo = await post('/completions', JSON.stringify({ prompt: 'Once', model: MODEL, max_tokens: 5, temprature: 0 }));
+    expect(typo.status).toBe(400);
+    expect(typo.json.error).toEqual({ message: "Unrecognized request argument supplied: temprature; did you mean 'temperature'?", type: 'invalid_request_error', param: 'temprature', code: 'unknown_parameter' });
+    expect((await post('/chat/completions', chat({ top_pp: 0.5 }))).json.error).toMatchObject({ param: 'top_pp', code: 'unknown_parameter' });
+    expect((await post('/embeddings', JSON.stringify({ model: MODEL, input: 'Once', encoding: 'float' }))).status).toBe(400);
+    // the official client raises it as a BadRequestError with the argument as its param
+    const viaClient = await client.completions.create({ model: MODEL, prompt: 'Once', max_tokens: 2, temprature: 0 } as never).catch((e: unknown) => e);
+    expect(viaClient).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((viaClient as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('temprature');
+    const model = await client.chat.completions.create({ model: 's26k', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+    expect(model).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((model as InstanceType<typeof OpenAI.NotFoundError>).message).toContain("The model 's26k' does not exist. Did you mean 's260k'?");
+  });
+
   it('400, not a 500, for a model path that is not valid percent-encoding', async () => {
     const res = await fetch(`${server.url}/models/%E0%A4%A`, { headers: { authorization: `Bearer ${server.apiKey}` } });
     expect(res.status).toBe(400);

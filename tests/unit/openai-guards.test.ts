@@ -1,9 +1,11 @@
 // The OpenAI server's request guards on their own: which Host headers name the server (DNS rebinding), the
-// constant-time key check, and the parameter names a 400 carries.
+// constant-time key check, the parameter names a 400 carries, and the arguments each endpoint knows (implemented,
+// ignored, or refused as unsupported) against a typo's.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, keyMatches } from '../../native/openai/guards.ts';
 import { ChatRequest, CompletionRequest, EmbeddingRequest, paramName, parseRequest } from '../../native/openai/params.ts';
-import { OpenAIError } from '../../native/openai/errors.ts';
+import { modelNotFound, OpenAIError } from '../../native/openai/errors.ts';
 import { engineSeed } from '../../native/openai/generation.ts';
 
 describe('hostAllowed', () => {
@@ -104,5 +106,72 @@ describe('request parameters', () => {
     expect(engineSeed(seed)).toBeGreaterThanOrEqual(0);
     expect(engineSeed(seed)).toBeLessThan(2 ** 31);
     expect(refusal(CompletionRequest, { model: 'm', prompt: 'x', seed: 1.5 }).param).toBe('seed');
+  });
+
+  // Every top-level parameter the official client (openai 6.49) types for each endpoint: none may be taken for a typo.
+  const OPENAI_PARAMS = {
+    chat: ['messages', 'model', 'audio', 'frequency_penalty', 'function_call', 'functions', 'logit_bias', 'logprobs', 'max_completion_tokens', 'max_tokens', 'metadata', 'modalities', 'moderation', 'n', 'parallel_tool_calls', 'prediction', 'presence_penalty', 'prompt_cache_key', 'prompt_cache_options', 'prompt_cache_retention', 'reasoning_effort', 'response_format', 'safety_identifier', 'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options', 'temperature', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options'],
+    completions: ['model', 'prompt', 'best_of', 'echo', 'frequency_penalty', 'logit_bias', 'logprobs', 'max_tokens', 'n', 'presence_penalty', 'seed', 'stop', 'stream', 'stream_options', 'suffix', 'temperature', 'top_p', 'user'],
+    embeddings: ['input', 'model', 'dimensions', 'encoding_format', 'user'],
+  };
+  const bases = {
+    chat: [ChatRequest, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }],
+    completions: [CompletionRequest, { model: 'm', prompt: 'Once' }],
+    embeddings: [EmbeddingRequest, { model: 'm', input: 'Once' }],
+  } as const;
+
+  it('refuses an argument no endpoint defines as OpenAI does, naming it and the one likely meant', () => {
+    // before: {"temprature": 0} was dropped in silence and the request sampled at temperature 1
+    const typo = refusal(CompletionRequest, { model: 'm', prompt: 'Once', max_tokens: 5, temprature: 0 });
+    expect(typo.body()).toEqual({ error: { message: "Unrecognized request argument supplied: temprature; did you mean 'temperature'?", type: 'invalid_request_error', param: 'temprature', code: 'unknown_parameter' } });
+    expect(typo.status).toBe(400);
+    expect(refusal(ChatRequest, { ...bases.chat[1], maxTokens: 5 }).message).toContain("did you mean 'max_tokens'?");
+    expect(refusal(EmbeddingRequest, { ...bases.embeddings[1], encodingformat: 'float' }).message).toContain("did you mean 'encoding_format'?");
+    // an argument of another endpoint says which; one like nothing lists what this endpoint takes
+    expect(refusal(CompletionRequest, { ...bases.completions[1], messages: [] }).message).toBe('Unrecognized request argument supplied: messages; \'messages\' is an argument of POST /v1/chat/completions, not of POST /v1/completions');
+    const none = refusal(EmbeddingRequest, { ...bases.embeddings[1], wibble: 1 });
+    expect(none.message).toBe('Unrecognized request argument supplied: wibble; POST /v1/embeddings takes model, input, encoding_format, dimensions, user (docs/openai-api.md)');
+    const two = refusal(ChatRequest, { ...bases.chat[1], temprature: 0, wibble: 1 });
+    expect(two).toMatchObject({ param: 'temprature', code: 'unknown_parameter' });
+    expect(two.message).toMatch(/^Unrecognized request arguments supplied: temprature, wibble; temprature: did you mean 'temperature'\?; POST \/v1\/chat\/completions takes model, /);
+  });
+
+  it('knows every parameter OpenAI defines: implemented, ignored, or refused as not supported by Lathe', () => {
+    for (const [endpoint, params] of Object.entries(OPENAI_PARAMS) as [keyof typeof bases, string[]][]) {
+      const [schema, base] = bases[endpoint];
+      for (const param of params) {
+        if (param in base) continue;
+        let code: string | null = 'accepted';
+        try {
+          parseRequest(schema, { ...base, [param]: null });
+        } catch (err) {
+          code = (err as OpenAIError).code;
+        }
+        expect(code, `${endpoint} ${param}: null`).not.toBe('unknown_parameter');
+      }
+    }
+    // ignored: about OpenAI's service, nothing in the answer
+    const chat = bases.chat[1];
+    const ignored = { user: 'u1', metadata: { app: 'x' }, store: true, service_tier: 'auto', safety_identifier: 'h', prompt_cache_key: 'k', parallel_tool_calls: false, prediction: { type: 'content', content: 'x' } };
+    expect(parseRequest(ChatRequest, { ...chat, ...ignored, modalities: ['text'], function_call: 'none' }).messages).toHaveLength(1);
+    // not supported: refused with a value, saying so and what to do
+    const effort = refusal(ChatRequest, { ...chat, reasoning_effort: 'low' });
+    expect(effort).toMatchObject({ status: 400, param: 'reasoning_effort', code: 'unsupported_parameter' });
+    expect(effort.message).toBe("Unsupported parameter: 'reasoning_effort' is not supported by Lathe: these models have no separate reasoning step; leave it out.");
+    expect(refusal(EmbeddingRequest, { ...bases.embeddings[1], dimensions: 256 })).toMatchObject({ param: 'dimensions', code: 'unsupported_parameter' });
+    expect(refusal(ChatRequest, { ...chat, audio: { voice: 'alloy', format: 'mp3' } }).code).toBe('unsupported_parameter');
+    expect(refusal(ChatRequest, { ...chat, modalities: ['text', 'audio'] }).param).toBe('modalities[1]');
+    expect(refusal(ChatRequest, { ...chat, function_call: { name: 'f' } }).message).toContain('function calls are not supported');
+  });
+
+  it('documents every argument each endpoint takes (docs/openai-api.md, Request arguments)', () => {
+    const docs = fs.readFileSync(new URL('../../docs/openai-api.md', import.meta.url), 'utf8');
+    for (const [schema] of Object.values(bases)) for (const key of Object.keys(schema.shape)) expect(docs, key).toContain(`\`${key}\``);
+  });
+
+  it('suggests the served model a mistyped name most likely meant', () => {
+    // before: the 404 listed every model but did not say which one 's26k' was
+    expect(modelNotFound('s26k', ['s260k', 'gpt2']).message).toBe("The model 's26k' does not exist. Did you mean 's260k'? (models served: s260k, gpt2; GET /v1/models lists them.)");
+    expect(modelNotFound('llama', ['s260k', 'gpt2']).message).not.toContain('Did you mean');
   });
 });
