@@ -3,11 +3,11 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { plural, withArticle } from '../api/format.ts';
+import { plural, timeLeft, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
-import type { ScoredTexts } from '../train/reward-score.ts';
-import { UserError, type CliCommand } from './command.ts';
+import type { ScoredTexts, ScoreProgress } from '../train/reward-score.ts';
+import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
@@ -28,6 +28,21 @@ export function scoredTextsTable(texts: readonly string[], { labels, scores }: S
   });
   const table = formatTable(['predicted', 'p', ...labels.map((l) => `logit ${l}`), 'text'], rows, 120);
   return `${table}\np: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
+}
+
+/**
+ * `reward score`'s progress on stderr (quiet under --json, as ctx.info is): '<what>: 120/872 examples, about 9 s left',
+ * every 2 s and at the end, timed from the first batch (jobs/eta.ts), so a split of thousands does not pass in silence.
+ */
+export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, unit: string, now: () => number = Date.now): ScoreProgress {
+  let last = -Infinity;
+  return (done, total, eta) => {
+    const t = now();
+    if (t - last < 2000 && done < total) return;
+    last = t;
+    const left = done < total ? timeLeft(eta) : null;
+    ctx.info(`${what}: ${done}/${plural(total, unit)}${left ? `, ${left}` : ''}`);
+  };
 }
 
 const USAGE =
@@ -135,14 +150,18 @@ export const commands: CliCommand[] = [
         if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
         const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number };
-        if (values.dataset && config.objective === 'pairwise') {
-          const r = await pairwiseAccuracy(modelDir, ctx.dataDir, store.datasets.find(String(values.dataset), 'dataset'), split as 'validation', { seqLen: config.seqLen ?? 256, maxPromptLen: config.maxPromptLen, threads });
+        // the run's own window: scored as it trained and validated, a split's accuracy here is the run's own
+        const seqLen = config.seqLen ?? 256;
+        const dataset = values.dataset ? store.datasets.find(String(values.dataset), 'dataset') : null;
+        if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
+        if (dataset && config.objective === 'pairwise') {
+          const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, maxPromptLen: config.maxPromptLen, threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
           ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
-        } else if (values.dataset) {
-          const r = await classifierAccuracy(modelDir, ctx.dataDir, store.datasets.find(String(values.dataset), 'dataset'), split as 'validation', { threads });
+        } else if (dataset) {
+          const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
         } else {
-          const r = await scoreTexts(modelDir, texts, { threads });
+          const r = await scoreTexts(modelDir, texts, { threads, maxLen: seqLen });
           ctx.print(r, () => scoredTextsTable(texts, r));
         }
       } finally {

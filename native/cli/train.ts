@@ -68,7 +68,8 @@ export function describePretrain(o: PretrainOutcome): string {
     // the whole validation text, unlike the sampled batches of the 'step N: val_loss' lines (the two differ)
     `validation loss on the whole validation text ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
     `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
-    o.outputModel ? `model: ${o.outputModel}` : '',
+    // the line, and the command that tries the model, that fine-tuning and alignment end with (writtenModelLines)
+    ...writtenModelLines({ adapterPath: null, outputModel: o.outputModel }),
     `sample:\n${o.sample}`,
   ].filter(Boolean).join('\n');
 }

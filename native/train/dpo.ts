@@ -4,6 +4,7 @@
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
 import { defaultRunName } from '../api/train.ts';
+import { plural } from '../api/format.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
@@ -16,6 +17,7 @@ import { writePolicyOutputs } from './policy-outputs.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { modelCompletionEndId } from './sft-examples.ts';
+import { longerSeqLenAdvice } from './validate.ts';
 
 export interface DpoOutcome {
   runId: string;
@@ -59,7 +61,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
     if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS kept), where the question is`);
-    if (data.truncated) env.log('warn', `${data.truncated} pairs are longer than ${config.seqLen} tokens and were cut`);
+    if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions, config.modelName)}`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {

@@ -15,7 +15,7 @@ import type { LoopStatus } from './loop.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { SAMPLES_FILE, greedy, runThreads, runToResume, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { planFinetune, type ResolvedConfig } from './validate.ts';
+import { longerSeqLenAdvice, planFinetune, type ResolvedConfig } from './validate.ts';
 import { detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 import { formatValue, plural } from '../api/format.ts';
 
@@ -113,7 +113,12 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null };
       return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, ...losses, truncatedExamples: 0, trainExamples: 0, adapterPath: null, outputModel: null };
     }
-    if (data.truncated > 0) env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut`);
+    if (data.truncated > 0) {
+      const one = data.truncated === 1;
+      // what was cut (tokenizeExample: a prompt's middle, then a long completion's end) and what keeps more
+      env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${one ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${one ? 'was' : 'were'} cut `
+        + `(a long prompt loses its middle, a completion longer than half the window its end); ${longerSeqLenAdvice(config.seqLen, folder.spec.maxPositions, config.modelName)}`);
+    }
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
     env.log('info', `format ${data.format}: ${formatValue(data.train.length)} training and ${plural(data.val.length, 'validation example')}`);
     const { opened, lora, isLora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, { microBatches: config.gradAccum });

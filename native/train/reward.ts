@@ -8,7 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { RewardStartInput, type RewardConfig } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
-import { mappingWords } from '../api/format.ts';
+import { mappingWords, plural } from '../api/format.ts';
 import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
@@ -24,7 +24,7 @@ import { loadPreferenceData, readPreferencePairs } from './preference-examples.t
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
+import { longerSeqLenAdvice, requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
 export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
@@ -99,12 +99,12 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
 }
 
 /** Training and validation items, and the label names (classification). */
-function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
+function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen ?? Math.floor(config.seqLen / 2)} tokens, cut to its end`);
-    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read`);
+    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'] };
   }
@@ -115,9 +115,15 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   const item = (row: Record<string, unknown>): RewardItem => {
     const label = labels.indexOf(labelOf(row, dataset.mapping.label));
     if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
-    return { sequences: [classifiedIds(row[dataset.mapping.text], tokenizer, config.seqLen)], label };
+    const whole = scoredIds(classifiedText(row[dataset.mapping.text]), tokenizer);
+    if (whole.length > config.seqLen) cut++;
+    return { sequences: [rewardWindow(whole, config.seqLen, tokenizer.bosTokenId)], label };
   };
-  return { train: train.map(item), val: val.map(item), labels };
+  let cut = 0;
+  const items = { train: train.map(item), val: val.map(item), labels };
+  // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
+  if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
+  return items;
 }
 
 /**
@@ -130,7 +136,10 @@ export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
   return [...(bos !== null && !tokenizer.writesBos(t) ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })];
 }
 
-/** A classifier's training text as it reads it (scoredIds), cut to its last `maxLen` tokens as RewardScorer cuts (rewardWindow). */
+/**
+ * A classifier's text as it reads it (scoredIds), cut to its last `maxLen` tokens as RewardScorer cuts (rewardWindow):
+ * training (loadItems, which also counts the texts cut) and `lathe reward score` at the run's seqLen read the same window.
+ */
 export function classifiedIds(cell: unknown, tokenizer: TextTokenizer, maxLen: number): number[] {
   return rewardWindow(scoredIds(classifiedText(cell), tokenizer), maxLen, tokenizer.bosTokenId);
 }
@@ -141,7 +150,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const data = loadItems(env, dataset, config, tokenizer);
+    const data = loadItems(env, dataset, config, tokenizer, spec.maxPositions);
     env.log('info', `${config.objective}: ${data.train.length} training and ${data.val.length} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
     const objective: RewardObjective = config.objective === 'pairwise' ? { kind: 'pairwise', margin: config.margin } : { kind: 'classify', numLabels: data.labels.length };
     const numLabels = data.labels.length;
@@ -162,6 +171,8 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     let validation: RewardOutcome['validation'] = null;
     let modelDir: string | null = null;
     if (result.status !== 'cancelled') {
+      // the whole split, after the last step's line: said, so the wait that follows is not a silent one (as DPO says it)
+      env.progress(1, `measuring the trained model on the whole validation split (${plural(data.val.length, config.objective === 'pairwise' ? 'pair' : 'example')})`, null);
       const v = await evaluateBatches(opened.runner, batches.validation(0), null, 'the validation split');
       validation = { loss: v.loss, accuracy: v.metrics.accuracy };
       env.metric(runId, result.state.step, 'final_val_accuracy', v.metrics.accuracy);

@@ -96,6 +96,17 @@ export function requestedSeqLen(requested: number | undefined, sizedSeqLen: numb
   return requested ?? sizedSeqLen;
 }
 
+/**
+ * What a warning that examples were cut to the sequence length says to do: a longer one, up to the model's context,
+ * keeps more of them (the CLI's flag named, as the studio's form names the field 'Sequence length'); at the context
+ * already, none longer fits, so only shorter examples are kept whole.
+ */
+export function longerSeqLenAdvice(seqLen: number, context: number, modelName: string): string {
+  return seqLen < context
+    ? `a longer sequence length (--seq-len) keeps more of them, up to ${context}, model ${modelName}'s context`
+    : `${seqLen} tokens is model ${modelName}'s whole context, so no longer sequence length fits: shorten them in the dataset to keep them whole`;
+}
+
 export interface FinetunePlan {
   config: ResolvedConfig;
   model: Model;

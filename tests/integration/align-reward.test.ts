@@ -26,6 +26,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/dev.tsv'), name: 'sst2', split: { train: 0.1, validation: 0.05, test: 0.85 } }, ctx);
     await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), name: 'glue-dev', split: { train: 0, validation: 0, test: 1 } }, ctx);
     await importDataset({ path: DPO_DEMO, name: 'demo', split: DPO_DEMO_SPLIT }, ctx);
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), name: 'glue-halves', split: { train: 0.5, validation: 0.5, test: 0 } }, ctx);
   }, 60_000);
 
   afterAll(() => closeStudio(studio, dataDir));
@@ -51,6 +52,28 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(measured.accuracy).toBeGreaterThanOrEqual(0);
     const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
     expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
+  }, 240_000);
+
+  it("lathe reward score measures a classifier's validation split as the run's own final validation did, and says so as it goes", () => {
+    // GLUE's full sentences at a 16-token window: most are cut, as the run trained on them. Scoring them whole (cut
+    // only to the model's context) gave another accuracy for the same split: 0.7113 against the run's 0.7103 on SST-2.
+    const run = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'glue-halves', '--max-steps', '120', '--batch-size', '16', '--lr', '1e-2', '--seq-len', '16', '--eval-every', '0', '--save-every', '0', '--threads', '1'], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^warning: \d+ of 872 texts are longer than 16 tokens, cut to their last 16 \(BOS kept\), where the score is read; a longer sequence length \(--seq-len\) keeps more of them, up to 512, model s260k's context$/m);
+    // the whole-split validation after the last step is announced, not a silent wait
+    expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\)$/m);
+    const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
+    const [, accuracy] = /^the whole validation split: accuracy (\d\.\d{4})/m.exec(run.stdout) ?? [];
+    expect(accuracy, run.stdout).toBeDefined();
+    const scored = lathe(dataDir, ['reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1'], { timeoutMs: 120_000 });
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(scored.stdout).toMatch(new RegExp(`^436 validation examples: accuracy ${accuracy.replace('.', '\\.')};`, 'm'));
+    expect(scored.stderr).toMatch(/^scoring the validation split of glue-halves with run \S+'s classifier \(at most 16 tokens a text, as it trained\)$/m);
+    expect(scored.stderr).toMatch(/^scoring: 436\/436 examples$/m);
+    // --json: the answer alone on stdout, no progress on stderr
+    const json = lathe(dataDir, ['--json', 'reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1'], { timeoutMs: 120_000 });
+    expect(json.json<{ accuracy: number }>().accuracy.toFixed(4)).toBe(accuracy);
+    expect(json.stderr).not.toMatch(/scoring/);
   }, 240_000);
 
   it('a pairwise reward run on dpo_en_demo resumes exactly after a crash', async () => {

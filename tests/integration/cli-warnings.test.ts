@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lathe, tempDir } from './helpers/lathe.ts';
 
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');
+const DPO_DEMO = path.resolve(import.meta.dirname, '../../../shared/data/datasets/preferences/dpo_en_demo.json');
 const HAS_STORIES = fs.existsSync(path.join(STORIES, 'stories260K.bin'));
 
 let dataDir = '';
@@ -67,8 +68,17 @@ describe('warnings', () => {
       const r = lathe(dataDir, ['--json', ...args]);
       expect(r.code, r.stderr).toBe(0);
       expect(jsonOf(r).status).toBe('completed');
-      expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut$/m);
+      // what was cut, and what keeps more: the flag and how far it goes (the warning stopped at 'were cut')
+      expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut \(a long prompt loses its middle, a completion longer than half the window its end\); a longer sequence length \(--seq-len\) keeps more of them, up to 512, model s260k's context$/m);
       expect(r.stderr).not.toMatch(/^warn: /m);
     }, 90_000);
+
+    it("DPO's warning of pairs cut to the sequence length says what was cut and names --seq-len", () => {
+      let r = lathe(dataDir, ['dataset', 'import', DPO_DEMO, '--name', 'pairs', '--split', '0.1,0.05,0.85']);
+      expect(r.code, r.stderr).toBe(0);
+      r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--batch-size', '1', '--seq-len', '32', '--eval-every', '0', '--threads', '1', '--no-merge'], { timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^warning: \d+ pairs are longer than 32 tokens and were cut \(a response that does not fit after its prompt loses its end\); a longer sequence length \(--seq-len\) keeps more of them, up to 512, model s260k's context$/m);
+    }, 120_000);
   });
 });

@@ -18,3 +18,20 @@ describe('reward score --text, printed', () => {
     expect(scoredTextsTable(['hello'], { labels: ['reward'], scores: [[-1.25]] })).toBe('reward   text\n-1.2500  hello');
   });
 });
+
+describe('reward score --dataset, progress on stderr', () => {
+  it('says how far it has got every 2 s and at the end, with the time left once the pace is known', async () => {
+    const { scoringProgress } = await import('../../native/cli/reward.ts');
+    const lines: string[] = [];
+    let clock = 0;
+    const progress = scoringProgress({ info: (l) => lines.push(l) }, 'scoring', 'example', () => clock);
+    progress(16, 872, null); // the first batch: no pace yet
+    clock = 500;
+    progress(32, 872, 26); // within 2 s of the last line: not said
+    clock = 2500;
+    progress(48, 872, 25);
+    clock = 2600;
+    progress(872, 872, 0); // the end is always said
+    expect(lines).toEqual(['scoring: 16/872 examples', 'scoring: 48/872 examples, about 25s left', 'scoring: 872/872 examples']);
+  });
+});
