@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUOTES_AS_TEXT_LABEL } from '../../native/api/labels.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
-import { refusal, tempStudios } from './studio-calls.ts';
+import { failedJobError, refusal, tempStudios } from './studio-calls.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-import-quoting-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -102,13 +102,7 @@ describe('the studio’s datasets.import with quoting', () => {
     const said = path.join(dir, 'said.tsv');
     fs.writeFileSync(said, SAID);
     const job = await studio.call('datasets.import', { path: said, name: 'said' });
-    let error: string | null = null;
-    for (let i = 0; i < 400 && error === null; i++) {
-      const now = await studio.call('jobs.get', { id: job.id });
-      expect(now.state).not.toBe('succeeded');
-      if (now.state === 'failed') error = now.error;
-      else await new Promise((r) => setTimeout(r, 25));
-    }
+    const error = await failedJobError(studio, job.id);
     expect(error).toContain(`as IANA text/tab-separated-values has it, tick “${QUOTES_AS_TEXT_LABEL}” and import it again)`);
     expect(error).not.toContain('--quoting');
   });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SKIP_INVALID_LABEL } from '../../native/api/labels.ts';
-import { tempStudios } from './studio-calls.ts';
+import { failedJobError, tempStudios } from './studio-calls.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const studios = tempStudios('lathe-import-skip-advice-', 'serve');
@@ -18,13 +18,7 @@ describe('the refusal of a bad row', () => {
     const file = path.join(dataDir, 'bad.jsonl');
     fs.writeFileSync(file, BAD);
     const job = await studio.call('datasets.import', { path: file, name: 'bad' });
-    let error: string | null = null;
-    for (let i = 0; i < 400 && error === null; i++) {
-      const now = await studio.call('jobs.get', { id: job.id });
-      expect(now.state).not.toBe('succeeded');
-      if (now.state === 'failed') error = now.error;
-      else await new Promise((r) => setTimeout(r, 25));
-    }
+    const error = await failedJobError(studio, job.id);
     expect(error).toMatch(/^bad\.jsonl line 2: the line is not valid JSON/);
     expect(error).toContain(`Fix or remove that line and import again, or tick “${SKIP_INVALID_LABEL}” to leave out the rows that cannot be read.`);
     expect(error).not.toMatch(/--skip-invalid|skip invalid rows/);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { Studio, type StudioOptions } from '../../native/studio/studio.ts';
 
@@ -33,4 +33,15 @@ export async function refusal(promise: Promise<unknown>): Promise<StudioError> {
     throw err;
   }
   throw new Error('expected the call to be refused');
+}
+
+/** The error of job `id`, polled until it fails (every 25 ms, 10 s at most); fails the test if the job succeeds. */
+export async function failedJobError(studio: Studio, id: string): Promise<string | null> {
+  for (let i = 0; i < 400; i++) {
+    const now = await studio.call('jobs.get', { id });
+    expect(now.state).not.toBe('succeeded');
+    if (now.state === 'failed') return now.error;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return null;
 }
