@@ -208,7 +208,7 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
  * acronym, 'LoRA') keeps them.
  */
 export function afterColon(message: string): string {
-  return /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message;
+  return /^[A-Z][a-z]*(?![A-Za-z0-9])/.test(message) ? message[0].toLowerCase() + message.slice(1) : message;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The generation flags `lathe generate` and `lathe eval` share: one spec, one parser, errors that name the flag.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { GENERATION_OPTIONS, numberFlag, parseFlagInput, parseGenerationFlags } from '../../native/cli/options.ts';
+import { afterColon, GENERATION_OPTIONS, numberFlag, parseFlagInput, parseGenerationFlags } from '../../native/cli/options.ts';
 
 describe('shared CLI flags', () => {
   it('maps each generation flag to its setting and leaves out those not given', () => {
@@ -34,5 +34,16 @@ describe('shared CLI flags', () => {
     const flags = { method: 'method', targets: 'lora.targetModules' };
     expect(() => parseFlagInput(schema, { method: 'lorra', lora: { targetModules: ['q_proj', 'x_proj'] } }, flags, 'lathe x'))
       .toThrow(/^--method must be one of lora, full; got 'lorra'\. Did you mean 'lora'\?\n--targets must be one of q_proj, v_proj; got 'x_proj'\nUsage: lathe x$/);
+  });
+});
+
+describe('an API sentence continued after a flag and a colon', () => {
+  it('starts lower case, but a word with capitals inside (an acronym, a name) keeps them', () => {
+    expect(afterColon('This metric runs from 0 to 1')).toBe('this metric runs from 0 to 1');
+    expect(afterColon('A corpus needs text')).toBe('a corpus needs text');
+    expect(afterColon("LoRA target module 'c_attn' matches nothing")).toBe("LoRA target module 'c_attn' matches nothing");
+    expect(afterColon('GGUF files only')).toBe('GGUF files only');
+    expect(afterColon('ONNX')).toBe('ONNX');
+    expect(afterColon('Qwen2 has no such head')).toBe('Qwen2 has no such head');
   });
 });
