@@ -87,6 +87,11 @@ export class TextTokenizer {
     return this.bosToken !== null && this.bosToken !== '' && text.startsWith(this.bosToken);
   }
 
+  /** The BOS to put before `text`'s tokens (encoded without special tokens): none when it has none or the text writes it (writesBos). */
+  bosHead(text: string): number[] {
+    return this.bosTokenId !== null && !this.writesBos(text) ? [this.bosTokenId] : [];
+  }
+
   /** A prompt's ids with one BOS: the special tokens the post-processor adds, unless the text writes BOS itself (writesBos). */
   encodePrompt(text: string): number[] {
     return this.encode(text, { addSpecialTokens: !this.writesBos(text) });

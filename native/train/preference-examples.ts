@@ -75,7 +75,7 @@ export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opt
   const text = renderPrompt(pair.prompt, tokenizer);
   const bos = tokenizer.bosTokenId;
   // one BOS: a chat template that writes it puts it in the text, which encodes it
-  const whole = [...(bos !== null && !tokenizer.writesBos(text) ? [bos] : []), ...tokenizer.encode(text, { addSpecialTokens: false })];
+  const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
   const lead = bos !== null && whole[0] === bos ? 1 : 0;
   const prompt = fitPrompt(whole, opts.maxPromptLen + lead, bos).ids;
   const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it

@@ -115,7 +115,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   const item = (row: Record<string, unknown>): RewardItem => {
     const label = labels.indexOf(labelOf(row, dataset.mapping.label));
     if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
-    const whole = scoredIds(classifiedText(row[dataset.mapping.text]), tokenizer);
+    const whole = scoredIds(String(row[dataset.mapping.text] ?? ''), tokenizer);
     if (whole.length > config.seqLen) cut++;
     return { sequences: [rewardWindow(whole, config.seqLen, tokenizer.bosTokenId)], label };
   };
@@ -132,8 +132,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
  */
 export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
   const t = classifiedText(text);
-  const bos = tokenizer.bosTokenId;
-  return [...(bos !== null && !tokenizer.writesBos(t) ? [bos] : []), ...tokenizer.encode(t, { addSpecialTokens: false })];
+  return [...tokenizer.bosHead(t), ...tokenizer.encode(t, { addSpecialTokens: false })];
 }
 
 /**
@@ -141,7 +140,7 @@ export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
  * training (loadItems, which also counts the texts cut) and `lathe reward score` at the run's seqLen read the same window.
  */
 export function classifiedIds(cell: unknown, tokenizer: TextTokenizer, maxLen: number): number[] {
-  return rewardWindow(scoredIds(classifiedText(cell), tokenizer), maxLen, tokenizer.bosTokenId);
+  return rewardWindow(scoredIds(String(cell ?? ''), tokenizer), maxLen, tokenizer.bosTokenId);
 }
 
 async function continueReward(runId: string, config: ResolvedRewardConfig, env: TrainEnv): Promise<RewardOutcome> {

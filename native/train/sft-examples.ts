@@ -177,10 +177,9 @@ export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer)
  * completion longer than the rest is cut at its end.
  */
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
-  const bos = tokenizer.bosTokenId;
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
   // a chat template that writes BOS (Llama 2 and 3, Mistral) puts it in the prompt's text, which encodes it: no second one
-  const head = bos !== null && !tokenizer.writesBos(pc.prompt) ? [bos] : [];
+  const head = tokenizer.bosHead(pc.prompt);
   const prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
   const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
   return exampleOfIds(head, prompt, completion, opts);
