@@ -17,7 +17,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { exportGguf, type GgufDtype } from '../native/deploy/gguf-write.ts';
 import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { measureVariant } from '../native/deploy/variant-measure.ts';
@@ -25,6 +24,7 @@ import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { writeLlamaD768 } from './llama-d768.ts';
 import { ONNX_VARIANTS, type OnnxDtype } from '../native/models/onnx-variants.ts';
 import { median } from './common.ts';
+import { readBandwidth } from './read-bandwidth.ts';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -46,42 +46,6 @@ for (const m of models) if (m !== 'stories260k' && m !== 'llama-d768') throw new
 if (!(threads >= 1)) throw new Error(`--threads must be a positive integer; got ${threads}`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; got ${arg('--rounds')}`);
 
-
-/**
- * Read bandwidth in GB/s with `workers` threads at once, each scanning its own 256 MiB buffer (far beyond any cache)
- * for a byte it does not hold, best of 5 passes. The scan is Node's Buffer.indexOf, which is the C library's memchr
- * (SIMD: AVX2 here): it streams at the memory's pace, where a JavaScript summing loop, which V8 does not vectorise,
- * read a third less on an AVX2-only EPYC (12.6 against 19 GB/s) and let both engines "beat" their bound. Still a
- * floor on what the hardware can stream.
- */
-async function readBandwidth(workers: number): Promise<number> {
-  const source = `
-    const { parentPort } = require('node:worker_threads');
-    const a = Buffer.alloc(256 * 1024 * 1024, 7); // written, so its pages are real memory, not the shared zero page
-    parentPort.on('message', () => {
-      const t0 = performance.now();
-      const at = a.indexOf(0);
-      parentPort.postMessage({ ms: performance.now() - t0, bytes: a.byteLength, at });
-    });
-    parentPort.postMessage('ready');`;
-  const pool = Array.from({ length: workers }, () => new Worker(source, { eval: true }));
-  const next = (w: Worker) => new Promise<unknown>((resolve) => w.once('message', resolve));
-  try {
-    await Promise.all(pool.map(next));
-    let best = 0;
-    for (let pass = 0; pass < 6; pass++) {
-      const t0 = performance.now();
-      const done = pool.map(next);
-      for (const w of pool) w.postMessage('go');
-      const results = (await Promise.all(done)) as { bytes: number }[];
-      const seconds = (performance.now() - t0) / 1000;
-      if (pass > 0) best = Math.max(best, results.reduce((n, r) => n + r.bytes, 0) / seconds / 1e9);
-    }
-    return best;
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-}
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;

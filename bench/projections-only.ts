@@ -13,6 +13,8 @@ const PRODUCTS = new Set(['MatMul', 'Gemm', 'MatMulNBits', 'DynamicQuantizeMatMu
 export interface ProjectionsOnly {
   /** How many weight products the file's graph has. */
   count: number;
+  /** Each product as the file holds it: its op, attributes that set its kernel, and its initializers' bytes. */
+  products: { opType: string; K: number; N?: number; blockSize?: number; accuracyLevel?: number; bytes: number }[];
   /** One run of all of them on a single row each. */
   run(): Promise<void>;
   release(): Promise<void>;
@@ -33,6 +35,16 @@ export async function projectionsOnly(file: string, intraOpNumThreads: number): 
   const weights = new Map((graph.initializer ?? []).map((t) => [t.name!, t]));
   const products = (graph.node ?? []).filter((n) => PRODUCTS.has(n.opType!) && weights.has(n.input![1]));
   if (products.length === 0) throw new Error(`${file}: no weight products (MatMul/Gemm/MatMulNBits/DynamicQuantizeMatMul on an initializer) to time`);
+  const attr = (n: onnxProto.onnx.INodeProto, name: string) => {
+    const a = n.attribute?.find((x) => x.name === name);
+    return a ? Number(a.i) : undefined;
+  };
+  const bytes = (n: onnxProto.onnx.INodeProto) => n.input!.slice(1).reduce((sum, name) => sum + (weights.get(name)?.rawData?.byteLength ?? 0), 0);
+  const described = products.map((n) => ({
+    opType: n.opType!, K: inputWidth(n, weights.get(n.input![1])!), N: attr(n, 'N'), blockSize: attr(n, 'block_size'), accuracyLevel: attr(n, 'accuracy_level'), bytes: bytes(n),
+  }));
+  const external = described.findIndex((d) => d.bytes === 0);
+  if (external >= 0) throw new Error(`${file}: weight product '${products[external].name}' keeps its weights outside the file (external data), which this bench does not read`);
   const feeds: Record<string, ort.Tensor> = {};
   graph.input = [];
   graph.output = [];
@@ -50,6 +62,7 @@ export async function projectionsOnly(file: string, intraOpNumThreads: number): 
   const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { intraOpNumThreads });
   return {
     count: products.length,
+    products: described,
     run: async () => {
       await session.run(feeds);
     },
