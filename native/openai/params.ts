@@ -145,11 +145,33 @@ export const CompletionRequest = z.object({
 });
 export type CompletionRequest = z.infer<typeof CompletionRequest>;
 
+/** What a list of embedding inputs holds; one form throughout. */
+const inputForm = (v: string | number | number[]) => (typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a token id' : 'a list of token ids');
+
+/** OpenAI's limit on inputs per request. */
+const MAX_EMBEDDING_INPUTS = 2048;
+
+/**
+ * A list of embedding inputs: strings, token ids (one input), or lists of token ids. Each item is checked on its own,
+ * so an empty third string or a negative id is named (input[2], input[1][0]); then the list is one form throughout.
+ */
+const EmbeddingList = z.array(z.union([z.string().min(1), z.number().int().min(0), TokenIds])).min(1).superRefine((items, ctx) => {
+  const form = inputForm(items[0]);
+  const other = items.findIndex((v) => inputForm(v) !== form);
+  if (other >= 0) {
+    ctx.addIssue({ code: 'custom', path: [other], input: items[other], message: `expected ${form} like input[0], got ${inputForm(items[other])}: a list of strings, a list of token ids, or a list of lists of token ids, one form throughout, not a mix` });
+  } else if (form !== 'a token id' && items.length > MAX_EMBEDDING_INPUTS) {
+    ctx.addIssue({ code: 'custom', input: items, message: `must have at most ${MAX_EMBEDDING_INPUTS} inputs (OpenAI's limit per request); got ${items.length}` });
+  }
+});
+
 export const EmbeddingRequest = z.object({
   model: z.string().min(1),
-  // OpenAI refuses an empty input with a 400, and so does this server, naming it (input, or input[2] in a list):
-  // otherwise '' became the vector of a lone BOS token, or failed only once the model was loaded.
-  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2048)]), // OpenAI's limit on inputs per request
+  // OpenAI's four forms: a string, strings, token ids (one input), or lists of token ids. OpenAI refuses an empty
+  // input with a 400, and so does this server, naming it (input, or input[2] in a list): otherwise '' became the
+  // vector of a lone BOS token, or failed only once the model was loaded. Ids are checked against the model's
+  // vocabulary once it is loaded (endpoints.ts).
+  input: z.union([z.string().min(1), EmbeddingList]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: unsupported,
   user: z.string().optional(),

@@ -93,6 +93,18 @@ describe('request parameters', () => {
     expect(refusal(EmbeddingRequest, { model: 'm', input: [] })).toMatchObject({ param: 'input', message: "Invalid value for 'input': must have at least 1 item" });
     expect(refusal(EmbeddingRequest, { model: 'm', input: ['a', 7] })).toMatchObject({ param: 'input[1]' });
     expect(refusal(EmbeddingRequest, { model: 'm' })).toMatchObject({ param: 'input', code: 'missing_required_parameter' });
+    // token ids: one input as a list, several as lists; a bad id or a mix names where
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: [1, 2, 3] }).input).toEqual([1, 2, 3]);
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: [[1, 2], [3]] }).input).toEqual([[1, 2], [3]]);
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], []] })).toMatchObject({ param: 'input[1]', message: "Invalid value for 'input[1]': must have at least 1 item" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], [3, -1]] })).toMatchObject({ param: 'input[1][1]', message: "Invalid value for 'input[1][1]': must be 0 or more; got -1" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [4, 1.5] }).param).toBe('input[1]');
+    const mix = refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], 3] });
+    expect(mix).toMatchObject({ param: 'input[1]' });
+    expect(mix.message).toContain('expected a list of token ids like input[0], got a token id');
+    expect(refusal(EmbeddingRequest, { model: 'm', input: Array.from({ length: 2049 }, () => [1]) }).message).toContain('must have at most 2048 inputs');
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: Array.from({ length: 3000 }, () => 1) }).input).toHaveLength(3000);
+
     expect(parseRequest(EmbeddingRequest, { model: 'm', input: [' ', 'b'] }).input).toEqual([' ', 'b']);
   });
 
