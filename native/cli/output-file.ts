@@ -3,17 +3,25 @@
 // where a file goes, a file where a folder goes, a path through a file — is refused before any work, naming the flag
 // (models/atomic.ts' outputPathProblem, which the Studio's export checks too), where it failed after the work with a
 // bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
+import fs from 'node:fs';
 import path from 'node:path';
 import { outputPathProblem, writeFileAtomic, type FormatFile } from '../models/atomic.ts';
 import { UserError } from './command.ts';
 
 /**
  * Refuse `--flag file` now if it cannot be written as a file (of `format`, which replaces only an earlier file of its
- * own: a GGUF export's --out); `example` (a file name) is suggested for a folder.
+ * own: a GGUF export's --out; without one, an existing file only with `force`); `example` (a file name) is suggested
+ * for a folder.
  */
-export function checkOutputFile(flag: string, file: string, example?: string, format?: FormatFile): void {
+export function checkOutputFile(flag: string, file: string, example?: string, format?: FormatFile, force = false): void {
   const problem = outputPathProblem(file, format ?? 'file', example);
   if (problem) throw new UserError(`--${flag} ${file}: ${problem}`);
+  // One rule for every output: what is there is replaced only when it is recognisably an earlier output of the same
+  // kind (a GGUF file, an export folder). A plain file (a CSV, a JSON) carries no such mark, so an existing one is
+  // kept unless --force says to replace it: a mistyped path must not cost the user a file.
+  if (format === undefined && !force && fs.statSync(path.resolve(file), { throwIfNoEntry: false })?.isFile()) {
+    throw new UserError(`--${flag} ${file}: this file exists and is not replaced; choose a new file, or give --force to replace it`);
+  }
 }
 
 /** Refuse `--flag dir` now if it cannot be written as a folder. */

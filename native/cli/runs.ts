@@ -16,7 +16,7 @@ import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 
-const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--json]`;
+const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
 export function comparisonTable(c: Comparison): string {
   const evaluations = c.runs.every((r) => r.template !== null);
@@ -193,11 +193,12 @@ export const commands: CliCommand[] = [
       metric: 'the metric to rank by (default: each run kind\'s headline metric)',
       sort: 'order of the per-example view (default delta-desc)',
       examples: 'examples to print per run pair (default 5; 0: none)',
-      csv: 'also write the comparison to this CSV file, every example joined (missing folders are created)',
-      'json-file': 'also write the comparison to this JSON file (missing folders are created)',
+      csv: 'also write the comparison to this CSV file, every example joined (missing folders are created; an existing file only with --force)',
+      'json-file': 'also write the comparison to this JSON file (missing folders are created; an existing file only with --force)',
+      force: 'replace the files --csv and --json-file name if they exist (written whole through a temporary file, never partly)',
     },
     positionals: true,
-    options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' } },
+    options: { metric: { type: 'string' }, sort: { type: 'string' }, examples: { type: 'string' }, csv: { type: 'string' }, 'json-file': { type: 'string' }, force: { type: 'boolean' } },
     async run({ values, positionals }, ctx) {
       if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
       const twice = positionals.find((id, i) => positionals.indexOf(id) !== i);
@@ -208,8 +209,10 @@ export const commands: CliCommand[] = [
       const csv = values.csv as string | undefined;
       const jsonFile = values['json-file'] as string | undefined;
       // refused before the comparison is made: a path that cannot be written, or one file named for both formats
-      if (csv !== undefined) checkOutputFile('csv', csv, 'comparison.csv');
-      if (jsonFile !== undefined) checkOutputFile('json-file', jsonFile, 'comparison.json');
+      const force = Boolean(values.force);
+      if (force && csv === undefined && jsonFile === undefined) throw new UserError(`--force replaces the files --csv and --json-file name; give one of them.\nUsage: ${COMPARE_USAGE}`);
+      if (csv !== undefined) checkOutputFile('csv', csv, 'comparison.csv', undefined, force);
+      if (jsonFile !== undefined) checkOutputFile('json-file', jsonFile, 'comparison.json', undefined, force);
       if (csv !== undefined && jsonFile !== undefined && path.resolve(csv) === path.resolve(jsonFile)) throw new UserError(`--csv and --json-file both name ${csv}; the second would replace the first: give two files.\nUsage: ${COMPARE_USAGE}`);
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);

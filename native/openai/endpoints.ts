@@ -220,21 +220,44 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
   });
 }
 
+/** One embedding input: text to encode, or token ids as given; `param` names it, `idParam` one of its ids. */
+interface EmbeddingInput {
+  text: string | null;
+  ids: number[] | null;
+  param: string;
+  idParam(j: number): string;
+}
+
+/** A request's input in its four forms (params.ts EmbeddingRequest) as a list of inputs. */
+export function embeddingInputs(input: EmbeddingRequest['input']): EmbeddingInput[] {
+  if (typeof input === 'string') return [{ text: input, ids: null, param: 'input', idParam: () => 'input' }];
+  if (input.every((v) => typeof v === 'number')) return [{ text: null, ids: input, param: 'input', idParam: (j) => `input[${j}]` }];
+  return input.map((v, i) => (typeof v === 'string'
+    ? { text: v, ids: null, param: `input[${i}]`, idParam: () => `input[${i}]` }
+    : { text: null, ids: v as number[], param: `input[${i}]`, idParam: (j) => `input[${i}][${j}]` }));
+}
+
 export async function embeddings(ctx: EndpointContext, body: unknown): Promise<void> {
   const r = parseRequest(EmbeddingRequest, body);
   ctx.entry.model = r.model;
-  const inputs = typeof r.input === 'string' ? [r.input] : r.input;
+  const inputs = embeddingInputs(r.input);
   const served = resolveServedModel(ctx.store, r.model);
   const release = await ctx.queue.acquire(ctx.signal);
   try {
     await ctx.pool.use(served, async (generator) => {
+      const vocab = generator.model.vocabSize;
+      // token ids are the model's as given (no BOS added), as a completion's prompt ids are; checked before any is embedded
+      for (const input of inputs) {
+        const j = input.ids?.findIndex((id) => id >= vocab) ?? -1;
+        if (j >= 0) throw invalidParam(input.idParam(j), `token id ${input.ids![j]} is outside this model's vocabulary (0..${vocab - 1})`);
+      }
       const data = [];
       let tokens = 0;
-      for (const [i, text] of inputs.entries()) {
+      for (const [i, input] of inputs.entries()) {
         if (ctx.signal.aborted) return;
-        const ids = generator.tokenizer.encode(text);
+        const ids = input.ids ?? generator.tokenizer.encode(input.text!);
         tokens += ids.length;
-        const vector = await embedTokens(generator, ids, typeof r.input === 'string' ? 'input' : `input[${i}]`);
+        const vector = await embedTokens(generator, ids, input.param);
         data.push({ object: 'embedding', index: i, embedding: r.encoding_format === 'base64' ? base64Floats(vector) : [...vector] });
       }
       Object.assign(ctx.entry, { promptTokens: tokens, outcome: 'stop' });

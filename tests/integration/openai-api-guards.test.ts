@@ -137,6 +137,17 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server refuses bad requests
     const viaClient = await client.completions.create({ model: MODEL, prompt: 'Once', max_tokens: 2, temprature: 0 } as never).catch((e: unknown) => e);
     expect(viaClient).toBeInstanceOf(OpenAI.BadRequestError);
     expect((viaClient as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('temprature');
+    // a key inside a message or stream_options too, by its path
+    const nested = await client.chat.completions.create({ model: MODEL, max_tokens: 2, messages: [{ role: 'user', content: 'Hi' }, { role: 'user', contnet: 'more' }] } as never).catch((e: unknown) => e);
+    expect(nested).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(nested).toMatchObject({ param: 'messages[1].contnet', code: 'unknown_parameter', type: 'invalid_request_error' });
+    expect((await post('/completions', JSON.stringify({ prompt: 'Once', model: MODEL, stream: true, stream_options: { include_usge: true } }))).json.error).toMatchObject({ param: 'stream_options.include_usge', code: 'unknown_parameter' });
+    // what the client sends in normal use passes: an answer sent back as history, usage in a stream
+    const first = await client.chat.completions.create({ model: MODEL, max_tokens: 2, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = await client.chat.completions.create({ model: MODEL, max_tokens: 2, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hi' }, first.choices[0].message, { role: 'user', content: 'More' }] });
+    let usage = null;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
     const model = await client.chat.completions.create({ model: 's26k', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
     expect(model).toBeInstanceOf(OpenAI.NotFoundError);
     expect((model as InstanceType<typeof OpenAI.NotFoundError>).message).toContain("The model 's26k' does not exist. Did you mean 's260k'?");

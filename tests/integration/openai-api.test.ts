@@ -334,6 +334,29 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     expect(one.data[0].embedding.map((v) => Math.fround(v))).toEqual(floats.data[1].embedding.map((v) => Math.fround(v)));
   });
 
+  it('embeds token ids as OpenAI takes them: one list, or a list of lists, the same vectors as their text', async () => {
+    // before: an array of integers was a 400 ('expected a string'), so a client that tokenizes itself could not embed
+    const tok = TextTokenizer.fromFolder(server.store.models.find(MODEL).path);
+    const texts = ['The cat sat on the mat.', 'A dog ran in the park.'];
+    const ids = texts.map((t) => tok.encode(t));
+    const byText = await client.embeddings.create({ model: MODEL, input: texts });
+    const lists = await client.embeddings.create({ model: MODEL, input: ids });
+    expect(lists.data.map((d) => d.index)).toEqual([0, 1]);
+    expect(lists.data.map((d) => d.embedding)).toEqual(byText.data.map((d) => d.embedding));
+    expect(lists.usage.prompt_tokens).toBe(ids[0].length + ids[1].length);
+    const one = await client.embeddings.create({ model: MODEL, input: ids[1] });
+    expect(one.data).toHaveLength(1);
+    expect(one.data[0].embedding).toEqual(byText.data[1].embedding);
+    // an id past the vocabulary is a 400 naming it, before anything is embedded; a mix of forms names the odd one
+    const vocab = readHfFolder(server.store.models.find(MODEL).path).spec.vocabSize;
+    const far = await client.embeddings.create({ model: MODEL, input: [ids[0], [1, vocab]] }).catch((e: unknown) => e);
+    expect(far).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(far).toMatchObject({ param: 'input[1][1]', code: 'invalid_value' });
+    expect((far as Error).message).toContain(`token id ${vocab} is outside this model's vocabulary (0..${vocab - 1})`);
+    expect(await client.embeddings.create({ model: MODEL, input: [1, vocab + 5] }).catch((e: unknown) => e)).toMatchObject({ status: 400, param: 'input[1]' });
+    expect(await client.embeddings.create({ model: MODEL, input: [ids[0], 'text'] as never }).catch((e: unknown) => e)).toMatchObject({ status: 400, param: 'input[1]' });
+  });
+
   it('logs each request: model, tokens in and out, latency, tokens/s and status', () => {
     const rows = server.store.apiRequests.recent(500);
     const chats = rows.filter((r) => r.endpoint === 'POST /v1/chat/completions' && r.status === 200);

@@ -59,4 +59,28 @@ describe('runs compare output files', () => {
     expect(fs.readdirSync(out)).toEqual(['notes.txt']);
     expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
   });
+
+  it('keeps an existing file unless --force, and then replaces it whole', async () => {
+    // before: --csv my-data.csv replaced the user's file in silence
+    const { dataDir, runIds } = await twoRuns();
+    const out = tempDir();
+    const csv = path.join(out, 'mine.csv');
+    const json = path.join(out, 'mine.json');
+    fs.writeFileSync(csv, 'my,data\n');
+    fs.writeFileSync(json, '{"mine": true}\n');
+    const kept = await latheInProcess(['runs', 'compare', ...runIds, '--csv', csv], dataDir);
+    expect([kept.code, kept.stderr]).toEqual([2, `lathe runs compare: --csv ${csv}: this file exists and is not replaced; choose a new file, or give --force to replace it`]);
+    const keptJson = await latheInProcess(['runs', 'compare', ...runIds, '--json-file', json], dataDir);
+    expect(keptJson.stderr).toContain(`--json-file ${json}: this file exists and is not replaced`);
+    expect(fs.readFileSync(csv, 'utf8')).toBe('my,data\n');
+    expect(fs.readFileSync(json, 'utf8')).toBe('{"mine": true}\n');
+    const forced = await latheInProcess(['runs', 'compare', ...runIds, '--csv', csv, '--json-file', json, '--force'], dataDir);
+    expect([forced.code, forced.stderr]).toEqual([0, '']);
+    expect(fs.readFileSync(csv, 'utf8')).toMatch(/^key,input,references,/);
+    expect(JSON.parse(fs.readFileSync(json, 'utf8')).examples.rows).toHaveLength(3);
+    // written through a temporary file renamed into place: nothing else is left beside them
+    expect(fs.readdirSync(out).sort()).toEqual(['mine.csv', 'mine.json']);
+    const alone = await latheInProcess(['runs', 'compare', ...runIds, '--force'], dataDir);
+    expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining('--force replaces the files --csv and --json-file name; give one of them.')]);
+  });
 });

@@ -93,6 +93,18 @@ describe('request parameters', () => {
     expect(refusal(EmbeddingRequest, { model: 'm', input: [] })).toMatchObject({ param: 'input', message: "Invalid value for 'input': must have at least 1 item" });
     expect(refusal(EmbeddingRequest, { model: 'm', input: ['a', 7] })).toMatchObject({ param: 'input[1]' });
     expect(refusal(EmbeddingRequest, { model: 'm' })).toMatchObject({ param: 'input', code: 'missing_required_parameter' });
+    // token ids: one input as a list, several as lists; a bad id or a mix names where
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: [1, 2, 3] }).input).toEqual([1, 2, 3]);
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: [[1, 2], [3]] }).input).toEqual([[1, 2], [3]]);
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], []] })).toMatchObject({ param: 'input[1]', message: "Invalid value for 'input[1]': must have at least 1 item" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], [3, -1]] })).toMatchObject({ param: 'input[1][1]', message: "Invalid value for 'input[1][1]': must be 0 or more; got -1" });
+    expect(refusal(EmbeddingRequest, { model: 'm', input: [4, 1.5] }).param).toBe('input[1]');
+    const mix = refusal(EmbeddingRequest, { model: 'm', input: [[1, 2], 3] });
+    expect(mix).toMatchObject({ param: 'input[1]' });
+    expect(mix.message).toContain('expected a list of token ids like input[0], got a token id');
+    expect(refusal(EmbeddingRequest, { model: 'm', input: Array.from({ length: 2049 }, () => [1]) }).message).toContain('must have at most 2048 inputs');
+    expect(parseRequest(EmbeddingRequest, { model: 'm', input: Array.from({ length: 3000 }, () => 1) }).input).toHaveLength(3000);
+
     expect(parseRequest(EmbeddingRequest, { model: 'm', input: [' ', 'b'] }).input).toEqual([' ', 'b']);
   });
 
@@ -134,6 +146,44 @@ describe('request parameters', () => {
     const two = refusal(ChatRequest, { ...bases.chat[1], temprature: 0, wibble: 1 });
     expect(two).toMatchObject({ param: 'temprature', code: 'unknown_parameter' });
     expect(two.message).toMatch(/^Unrecognized request arguments supplied: temprature, wibble; temprature: did you mean 'temperature'\?; POST \/v1\/chat\/completions takes model, /);
+  });
+
+  it('refuses a key inside a message, a content part or an options object by its path, as at the top level', () => {
+    // before: {"contnet": …} in a message, {"include_usge": true} in stream_options were dropped in silence
+    const chat = bases.chat[1];
+    const typo = refusal(ChatRequest, { ...chat, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }, { role: 'user', contnet: 'more' }] });
+    expect(typo.body()).toEqual({ error: { message: "Unrecognized request argument supplied: messages[2].contnet; did you mean 'content'?", type: 'invalid_request_error', param: 'messages[2].contnet', code: 'unknown_parameter' } });
+    const odd = refusal(ChatRequest, { ...chat, messages: [{ role: 'user', content: 'hi', wibble: 1 }] });
+    expect(odd).toMatchObject({ status: 400, param: 'messages[0].wibble', code: 'unknown_parameter' });
+    expect(odd.message).toMatch(/^Unrecognized request argument supplied: messages\[0\]\.wibble; messages\[0\] takes role, content, name, /);
+    expect(refusal(ChatRequest, { ...chat, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', txt: 'x' }] }] })).toMatchObject({ param: 'messages[0].content[0].txt', code: 'unknown_parameter' });
+    expect(refusal(ChatRequest, { ...chat, stream: true, stream_options: { include_usge: true } }).message).toBe("Unrecognized request argument supplied: stream_options.include_usge; did you mean 'include_usage'?");
+    expect(refusal(CompletionRequest, { ...bases.completions[1], stream: true, stream_options: { wibble: true } }).param).toBe('stream_options.wibble');
+    expect(refusal(ChatRequest, { ...chat, response_format: { type: 'text', strict: true } }).param).toBe('response_format.strict');
+    expect(refusal(ChatRequest, { ...chat, lathe_collection: { nme: 'docs' } }).message).toContain("lathe_collection.nme; did you mean 'name'?");
+    // two at once are named together; an unknown key is said before another fault of the same request
+    const two = refusal(ChatRequest, { ...chat, temperature: 9, messages: [{ role: 'user', content: 'hi', foo: 1 }, { role: 'wizard', content: 'x', bar: 2 }] });
+    expect(two).toMatchObject({ param: 'messages[0].foo', code: 'unknown_parameter' });
+    expect(two.message).toMatch(/^Unrecognized request arguments supplied: messages\[0\]\.foo, messages\[1\]\.bar; /);
+    // a part or format of a kind this server refuses still says that, not that its other keys are unknown
+    expect(refusal(ChatRequest, { ...chat, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:' } }] }] }).message).toContain('image, audio and file parts are not supported');
+    expect(refusal(ChatRequest, { ...chat, response_format: { type: 'json_schema', json_schema: { name: 's' } } })).toMatchObject({ param: 'response_format.type', code: 'invalid_value' });
+  });
+
+  it('accepts every key the official client types inside a message, a text part and stream_options', () => {
+    // openai 6.49's ChatCompletion*MessageParam, ChatCompletionContentPartText and ChatCompletionStreamOptions
+    const history = [
+      { role: 'developer', content: [{ type: 'text', text: 'be brief', prompt_cache_breakpoint: { mode: 'explicit' } }], name: 'ops' },
+      { role: 'user', content: 'hi', name: 'ann' },
+      // an answer sent back as it came (choices[0].message), and the no-op forms of what this server never does
+      { role: 'assistant', content: 'hello', refusal: null, tool_calls: [], function_call: null, audio: null, name: 'bot' },
+      { role: 'tool', content: 'done', tool_call_id: 'call_1' },
+      { role: 'user', content: 'again' },
+    ];
+    const r = parseRequest(ChatRequest, { ...bases.chat[1], messages: history, stream: true, stream_options: { include_usage: true, include_obfuscation: false } });
+    expect(r.messages).toHaveLength(5);
+    expect(refusal(ChatRequest, { ...bases.chat[1], messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }] }).message).toContain('tool calls are not supported');
+    expect(refusal(ChatRequest, { ...bases.chat[1], messages: [{ role: 'assistant', content: 'x', audio: { id: 'a1' } }] }).param).toBe('messages[0].audio');
   });
 
   it('knows every parameter OpenAI defines: implemented, ignored, or refused as not supported by Lathe', () => {
