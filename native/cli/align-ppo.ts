@@ -41,7 +41,7 @@ const gen = RolloutGeneration.shape;
 const lora = LoraInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
-  'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion (required)",
+  'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion, each cut to its last --seq-len tokens of that run, as it trained (required)",
   'reward-label': "a classifier's label whose logit is the reward (default: its last label, e.g. SST-2's 1, positive)",
   dataset: 'dataset id or name of prompts (a prompt or text column), with a validation split for the held-out rollouts (required)',
   resume: 'continue this PPO run from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',

@@ -51,6 +51,7 @@ import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-sca
 import { policyPrompt, promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
+import { classifiedIds, scoredIds } from './reward.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openPolicyTrainer } from './run-stages.ts';
 import type { Feeds } from './session.ts';
@@ -120,6 +121,15 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
     return { text: prompt.text, ids: prompt.ids };
   });
   return { prompts, truncated };
+}
+
+/**
+ * A prompt + completion as the reward model reads it: cut to the reward run's sequence length (classifiedIds, as `lathe
+ * reward score` and the reward run's own validation read a text), not only to the model's context, so a rollout's
+ * reward is the score the reward run was measured by. Runs that recorded no rewardSeqLen keep their old reading.
+ */
+export function ppoScoredIds(text: string, tokenizer: TextTokenizer, rewardSeqLen: number | undefined): number[] {
+  return rewardSeqLen === undefined ? scoredIds(text, tokenizer) : classifiedIds(text, tokenizer, rewardSeqLen);
 }
 
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
@@ -219,7 +229,8 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     };
     let savedAt = opened.resumed ? iteration : -1;
     const generate = (prompts: number[][], seed: number) => models.sample(dir, runner.weights(), prompts, config.generation, seed, config.miniBatchSize, env.signal);
-    const score = async (texts: string[]) => (await scorer.score(texts)).map((s) => s[config.rewardLabelIndex]);
+    // read at the reward run's own window (ppoScoredIds), so the rewards are the scores the reward run was measured by
+    const score = async (texts: string[]) => (await scorer.scoreIds(texts.map((t) => ppoScoredIds(t, scorer.textTokenizer, config.rewardSeqLen)))).map((s) => s[config.rewardLabelIndex]);
     const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
       rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
 
