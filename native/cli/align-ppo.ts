@@ -66,7 +66,7 @@ const HELP: Record<string, string> = {
   'clip-range': `ε of the clipped policy ratio (default ${schemaDefault(field.clipRange)})`,
   'clip-range-value': `ε of the clipped value (default ${schemaDefault(field.clipRangeValue)})`,
   'vf-coef': `weight of the value loss (default ${schemaDefault(field.vfCoef)})`,
-  'max-prompt-len': `longest prompt in tokens; a longer one keeps its end (the cue to answer) and its BOS (default ${schemaDefault(field.maxPromptLen)})`,
+  'max-prompt-len': `longest prompt in tokens, its BOS included; a longer one keeps its end (the cue to answer) and its BOS (default ${schemaDefault(field.maxPromptLen)})`,
   'max-new-tokens': `response tokens at most (default ${schemaDefault(gen.maxNewTokens)})`,
   'min-new-tokens': `response tokens at least (default ${schemaDefault(gen.minNewTokens)})`,
   temperature: `sampling temperature (default ${schemaDefault(gen.temperature)})`,

@@ -54,6 +54,7 @@ import { RewardScorer } from './reward-score.ts';
 import { classifiedIds, scoredIds } from './reward.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openPolicyTrainer } from './run-stages.ts';
+import { longerPromptAdvice } from './validate.ts';
 import type { Feeds } from './session.ts';
 
 /** The metrics of a held-out evaluation, recorded at its iteration. */
@@ -196,7 +197,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS kept), where the cue to answer is`);
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens)}`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
