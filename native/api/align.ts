@@ -5,6 +5,7 @@
 // runs report accuracy (and margin for pairs); PPO runs the metrics listed in native/train/ppo.ts, one per iteration.
 import { z } from 'zod';
 import { plural } from './format.ts';
+import { settingName } from './labels.ts';
 import { ColumnMapping, Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
 
@@ -24,7 +25,7 @@ export const DpoStartInput = z
     loss: z.enum(DPO_LOSSES).default('sigmoid'),
     /** ε, the probability that a pair's preference is flipped (sigmoid: conservative DPO; robust needs it > 0). */
     labelSmoothing: z.number().min(0).lt(0.5).default(0),
-    /** Longest prompt in tokens (its start is cut beyond); default half the sequence length. */
+    /** Longest prompt in tokens, its BOS included (its start is cut beyond, the BOS kept); default half the sequence length. */
     maxPromptLen: z.number().int().min(1).optional(),
     /** Leave out, and list, the rows that make no pair instead of refusing the dataset. */
     skipInvalid: z.boolean().default(false),
@@ -52,6 +53,7 @@ export const RewardStartInput = z.object({
   objective: z.enum(REWARD_OBJECTIVES).default('auto'),
   /** Pairwise: the margin the chosen score must clear, −log σ(r_c − r_r − margin). */
   margin: z.number().default(0),
+  /** Pairwise: longest prompt in tokens, its BOS included (its start is cut beyond, the BOS kept); default half the sequence length. */
   maxPromptLen: z.number().int().min(1).optional(),
   skipInvalid: z.boolean().default(false),
   ...Optimisation,
@@ -118,7 +120,7 @@ export const PpoStartInput = z
   .object({
     /** Model id or name: the policy starts from it, and it is the frozen reference. */
     model: z.string().min(1),
-    /** The reward run (`lathe align reward`) whose model scores each prompt + completion. */
+    /** The reward run (`lathe align reward`) whose model scores each prompt + completion, cut to that run's sequence length (the window it trained on). */
     rewardRun: z.string().min(1),
     /** A classifier's label whose logit is the reward (default its last label, e.g. SST-2's '1', positive); pairwise models have one score. */
     rewardLabel: z.string().min(1).optional(),
@@ -154,7 +156,7 @@ export const PpoStartInput = z
     scoreScaling: z.enum(SCORE_SCALINGS).default('scale'),
     /** Clip the (scaled) score to ±scoreClip (TRL's score_clip); null: no clipping. */
     scoreClip: z.number().positive().nullable().default(null),
-    /** Longest prompt in tokens (its end is cut beyond). */
+    /** Longest prompt in tokens, its BOS included (its start is cut beyond, the BOS and the end, the cue to answer, kept). */
     maxPromptLen: z.number().int().min(1).default(64),
     generation: RolloutGeneration.default({ maxNewTokens: 32, minNewTokens: 0, temperature: 1, topK: 0, topP: 1 }),
     /** Score held-out rollouts (validation prompts, a fixed seed) every K iterations, at the start and at the end; 0: start and end only. */
@@ -214,24 +216,35 @@ export const HeldoutSamples = z.object({
 });
 export type HeldoutSamples = z.infer<typeof HeldoutSamples>;
 
-/** What an alignment run's outcome says it cut (DPO's truncatedPairs and truncatedPrompts, PPO's truncatedPrompts). */
+/**
+ * What an alignment run's outcome says it cut: DPO's and pairwise reward runs' truncatedPairs (a side over the
+ * sequence length) and truncatedPrompts (a prompt over maxPromptLen), PPO's truncatedPrompts, classifier runs'
+ * truncatedTexts (a text over the sequence length).
+ */
 export interface AlignCuts {
   truncatedPairs?: number;
   truncatedPrompts?: number;
+  truncatedTexts?: number;
 }
 
 /**
- * A finished DPO or PPO run's cut inputs as warnings for its run view (title, then what the cut means and what to
- * change), none when nothing was cut. Outcomes written before a count existed lack it and warn of nothing.
+ * A finished DPO, reward or PPO run's cut inputs as warnings for its run view (title, then what the cut means and
+ * what to change, the setting named by its form label and its flag), none when nothing was cut. Outcomes written
+ * before a count existed lack it and warn of nothing.
  */
 export function alignCutWarnings(kind: string, cuts: AlignCuts | null): { title: string; detail: string }[] {
   if (!cuts) return [];
   const out: { title: string; detail: string }[] = [];
-  if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: 'Their endings were not compared. Raise the sequence length if memory allows.' });
+  const longerSeqLen = `Raise the sequence length (${settingName('seqLen')}) if memory allows.`;
+  // a reward model reads a cut side's end, where its score is read (rewardWindow); DPO keeps a completion's start
+  if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Their endings were not compared. ${longerSeqLen}` });
+  if (kind === 'reward' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Each cut side kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });
+  if (kind === 'reward' && cuts.truncatedTexts) out.push({ title: `${plural(cuts.truncatedTexts, 'text')} cut to the sequence length`, detail: `Each kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });
   if (cuts.truncatedPrompts) {
     const what = kind === 'ppo' ? plural(cuts.truncatedPrompts, 'prompt') : `${plural(cuts.truncatedPrompts, 'pair')} with the prompt`;
     const cue = kind === 'ppo' ? 'the cue to answer' : 'the question';
-    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; the policy never read the start. Raise the longest prompt (maxPromptLen, --max-prompt-len) if the sequence length allows.` });
+    const reader = kind === 'reward' ? 'the model' : 'the policy';
+    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; ${reader} never read the start. Raise the longest prompt (${settingName('maxPromptLen')}) if the sequence length allows.` });
   }
   return out;
 }

@@ -50,6 +50,18 @@ export const QUOTES_AS_TEXT_LABEL = 'Read quotes as plain text';
 /** The alignment form's checkbox that leaves out rows that make no preference pair (DPO and reward runs' skipInvalid); refusals name it. */
 export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';
 
+/**
+ * The settings a warning about cut inputs tells people to raise, as the forms label them (Fine-tune and Align) and as
+ * the CLI spells the flag: the engine's warnings reach both, so they name both (settingName).
+ */
+export const SETTING_NAMES = {
+  seqLen: { label: 'Sequence length', flag: '--seq-len' },
+  maxPromptLen: { label: 'Max prompt length', flag: '--max-prompt-len' },
+} as const;
+
+/** A setting as a warning names it: the form's label, then the CLI flag ("Max prompt length, --max-prompt-len"). */
+export const settingName = (key: keyof typeof SETTING_NAMES): string => `${SETTING_NAMES[key].label}, ${SETTING_NAMES[key].flag}`;
+
 /** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
 export const TOKENS_PER_SECOND = 'tokens/s';
 

@@ -41,7 +41,7 @@ const gen = RolloutGeneration.shape;
 const lora = LoraInput.shape;
 const HELP: Record<string, string> = {
   model: 'model id or name: the policy starts from it and it is the frozen reference (required)',
-  'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion (required)",
+  'reward-run': "the reward run ('lathe align reward') whose model scores prompt + completion, each cut to its last --seq-len tokens of that run, as it trained (required)",
   'reward-label': "a classifier's label whose logit is the reward (default: its last label, e.g. SST-2's 1, positive)",
   dataset: 'dataset id or name of prompts (a prompt or text column), with a validation split for the held-out rollouts (required)',
   resume: 'continue this PPO run from its last checkpoint, exactly, with its own settings (no other flags but --threads and --json)',
@@ -66,7 +66,7 @@ const HELP: Record<string, string> = {
   'clip-range': `ε of the clipped policy ratio (default ${schemaDefault(field.clipRange)})`,
   'clip-range-value': `ε of the clipped value (default ${schemaDefault(field.clipRangeValue)})`,
   'vf-coef': `weight of the value loss (default ${schemaDefault(field.vfCoef)})`,
-  'max-prompt-len': `longest prompt in tokens; a longer one keeps its end (the cue to answer) and its BOS (default ${schemaDefault(field.maxPromptLen)})`,
+  'max-prompt-len': `longest prompt in tokens, its BOS included; a longer one keeps its end (the cue to answer) and its BOS (default ${schemaDefault(field.maxPromptLen)})`,
   'max-new-tokens': `response tokens at most (default ${schemaDefault(gen.maxNewTokens)})`,
   'min-new-tokens': `response tokens at least (default ${schemaDefault(gen.minNewTokens)})`,
   temperature: `sampling temperature (default ${schemaDefault(gen.temperature)})`,

@@ -49,7 +49,7 @@ const HELP: Record<string, string> = {
   'batch-size': `pairs per micro-batch (each pair is two sequences) (default ${schemaDefault(field.batchSize)})`,
   'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
   'seq-len': 'longest sequence (prompt + completion) in tokens (default: 256, or 512 for larger models)',
-  'max-prompt-len': 'longest prompt in tokens; longer ones keep their end (default: half the sequence length)',
+  'max-prompt-len': 'longest prompt in tokens, its BOS included; longer ones keep their end and BOS (default: half the sequence length)',
   'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
   'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,

@@ -47,13 +47,13 @@ export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, uni
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
-  '[--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--threads T] [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {
   margin: 'margin', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
-  'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
+  'max-prompt-len': 'maxPromptLen', 'eval-every': 'evalEvery', 'eval-batches': 'evalBatches', 'save-every': 'saveEvery', seed: 'seed', threads: 'threads',
 };
 const CHOICES: Record<string, string> = { objective: 'objective' };
 const FIELD_OF_FLAG: Record<string, string> = { ...NUMBERS, ...CHOICES, model: 'model', dataset: 'dataset', name: 'name', project: 'projectId' };
@@ -70,7 +70,8 @@ const HELP: Record<string, string> = {
   'max-steps': 'stop after this many optimiser steps (default: --epochs decides)',
   'batch-size': `examples (or pairs) per micro-batch (default ${schemaDefault(field.batchSize)})`,
   'grad-accum': `micro-batches per optimiser step (default ${schemaDefault(field.gradAccum)})`,
-  'seq-len': 'longest sequence in tokens; longer texts are cut at the end (default: 256, or 512 for larger models)',
+  'seq-len': 'longest sequence in tokens; a longer text (or pair side) keeps its end, where the score is read, and its BOS (default: 256, or 512 for larger models)',
+  'max-prompt-len': 'pairwise: longest prompt in tokens, its BOS included; a longer one keeps its end (default: half the sequence length)',
   'eval-every': `validate every K steps; 0 never (default ${schemaDefault(field.evalEvery)})`,
   'eval-batches': `validation batches per evaluation; 0 the whole split (default ${schemaDefault(field.evalBatches)})`,
   'save-every': `checkpoint every K steps (default ${schemaDefault(field.saveEvery)})`,
@@ -81,6 +82,16 @@ const HELP: Record<string, string> = {
   project: RUN_PROJECT_HELP,
 };
 
+/** The inputs a reward run cut, as describeDpo says them (training and validation together); outcomes from before the counts say none. */
+function cutWords(o: RewardOutcome): string {
+  const parts = [
+    o.truncatedTexts ? `${plural(o.truncatedTexts, 'text')} cut to --seq-len (their ends kept)` : '',
+    o.truncatedPairs ? `${plural(o.truncatedPairs, 'pair')} cut to --seq-len (their ends kept)` : '',
+    o.truncatedPrompts ? `${plural(o.truncatedPrompts, 'pair')} with the prompt cut to --max-prompt-len (its end kept)` : '',
+  ].filter(Boolean);
+  return parts.map((p) => `; ${p}`).join('');
+}
+
 /**
  * A reward run's outcome in words. The final validation reads the whole split, unlike the sampled batches of the
  * 'step N: val_loss' lines above it, so it says so (the two losses differ).
@@ -88,7 +99,7 @@ const HELP: Record<string, string> = {
 export function describeReward(o: RewardOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}`,
+    `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}${cutWords(o)}`,
     o.validation ? `the whole validation split: accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
     o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
   ].filter(Boolean).join('\n');

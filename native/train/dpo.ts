@@ -17,7 +17,7 @@ import { writePolicyOutputs } from './policy-outputs.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { modelCompletionEndId } from './sft-examples.ts';
-import { longerSeqLenAdvice } from './validate.ts';
+import { longerPromptAdvice, longerSeqLenAdvice } from './validate.ts';
 
 export interface DpoOutcome {
   runId: string;
@@ -60,7 +60,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS kept), where the question is`);
+    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1)}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions, config.modelName)}`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;

@@ -25,6 +25,12 @@ export type ResolvedPpoConfig = PpoConfig & {
   rewardModelPath: string;
   rewardLabel: string;
   rewardLabelIndex: number;
+  /**
+   * The reward run's sequence length: each prompt + completion is scored cut to its last rewardSeqLen tokens, the
+   * window the reward model trained and validated on (as `lathe reward score` reads texts). Absent in runs from
+   * before it was recorded: those scored at the reward model's context, and resume so.
+   */
+  rewardSeqLen?: number;
   datasetId: string;
   /** The dataset file's sha256 as imported: which prompts the run learned from. */
   datasetHash: string;
@@ -60,6 +66,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);
+  const rewardSeqLen = (reward.config as { seqLen?: number }).seqLen;
   const rewardLabel = parsed.rewardLabel ?? labels[labels.length - 1];
   const rewardLabelIndex = labels.indexOf(rewardLabel);
   if (rewardLabelIndex < 0) throw invalid(`reward run ${reward.id}'s model has no label '${rewardLabel}' (its labels: ${labels.join(', ')})`, 'rewardLabel');
@@ -77,7 +84,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   // from 1.35 to 0.01 within 20 iterations, at 1e-4 it trained with the KL bounded (docs/benchmarks.md)
   const lr = parsed.lr ?? sizedDefaults(spec, parsed.method).lr / 5;
   const config: ResolvedPpoConfig = {
-    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex,
+    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen,
     datasetId: dataset.id, datasetHash: dataset.contentHash, promptColumn, loraTargets,
   };
   return { config, model, dataset, spec };

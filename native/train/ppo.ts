@@ -51,8 +51,10 @@ import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-sca
 import { policyPrompt, promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
+import { classifiedIds, scoredIds } from './reward.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, openPolicyTrainer } from './run-stages.ts';
+import { longerPromptAdvice } from './validate.ts';
 import type { Feeds } from './session.ts';
 
 /** The metrics of a held-out evaluation, recorded at its iteration. */
@@ -122,6 +124,15 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
   return { prompts, truncated };
 }
 
+/**
+ * A prompt + completion as the reward model reads it: cut to the reward run's sequence length (classifiedIds, as `lathe
+ * reward score` and the reward run's own validation read a text), not only to the model's context, so a rollout's
+ * reward is the score the reward run was measured by. Runs that recorded no rewardSeqLen keep their old reading.
+ */
+export function ppoScoredIds(text: string, tokenizer: TextTokenizer, rewardSeqLen: number | undefined): number[] {
+  return rewardSeqLen === undefined ? scoredIds(text, tokenizer) : classifiedIds(text, tokenizer, rewardSeqLen);
+}
+
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
   const { config, model, dataset } = planPpo(input, env.store, env.dataDir); // before the run exists: bad input leaves none behind
   const run = env.store.runs.create({ kind: 'ppo', name: config.name ?? defaultRunName.ppo(config, model.name, dataset.name), projectId: config.projectId, config, owner: env.owner });
@@ -186,7 +197,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS kept), where the cue to answer is`);
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens)}`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
@@ -219,7 +230,8 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     };
     let savedAt = opened.resumed ? iteration : -1;
     const generate = (prompts: number[][], seed: number) => models.sample(dir, runner.weights(), prompts, config.generation, seed, config.miniBatchSize, env.signal);
-    const score = async (texts: string[]) => (await scorer.score(texts)).map((s) => s[config.rewardLabelIndex]);
+    // read at the reward run's own window (ppoScoredIds), so the rewards are the scores the reward run was measured by
+    const score = async (texts: string[]) => (await scorer.scoreIds(texts.map((t) => ppoScoredIds(t, scorer.textTokenizer, config.rewardSeqLen)))).map((s) => s[config.rewardLabelIndex]);
     const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
       rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
 

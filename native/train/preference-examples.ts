@@ -54,7 +54,7 @@ export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: num
 
 export interface TokenizePairOptions {
   seqLen: number;
-  /** Longest prompt in tokens after its BOS; a longer one keeps its end and BOS (fitPrompt). */
+  /** Longest prompt in tokens, its BOS included (as PPO's prompts count it); a longer one keeps its end and BOS (fitPrompt). */
   maxPromptLen: number;
   endId: number | null;
   /**
@@ -67,7 +67,7 @@ export interface TokenizePairOptions {
 
 /**
  * Both sides of a pair as examples; `truncated`: either side was cut to the sequence length; `promptTruncated`: the
- * prompt was cut to maxPromptLen. The prompt is cut as ids (its BOS, then its last maxPromptLen tokens): decoding the
+ * prompt was cut to maxPromptLen. The prompt is cut as ids (its BOS, then its last maxPromptLen − 1 tokens): decoding the
  * kept ids and encoding the text again could merge or split tokens at the cut, so the examples held other tokens
  * than the ones counted.
  */
@@ -77,7 +77,8 @@ export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opt
   // one BOS: a chat template that writes it puts it in the text, which encodes it
   const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
   const lead = bos !== null && whole[0] === bos ? 1 : 0;
-  const prompt = fitPrompt(whole, opts.maxPromptLen + lead, bos).ids;
+  // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it
+  const prompt = fitPrompt(whole, opts.maxPromptLen, bos).ids;
   const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
   const end = opts.endId !== null ? [opts.endId] : [];
   const side = (completion: string) => {

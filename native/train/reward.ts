@@ -24,7 +24,7 @@ import { loadPreferenceData, readPreferencePairs } from './preference-examples.t
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
-import { longerSeqLenAdvice, requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
+import { longerPromptAdvice, longerSeqLenAdvice, requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
 export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
@@ -38,6 +38,10 @@ export interface RewardOutcome {
   labels: string[];
   trainExamples: number;
   validation: { loss: number; accuracy: number } | null;
+  /** Training and validation inputs cut (AlignCuts, as DPO's outcome counts them): pairwise, pairs with a side over the sequence length and pairs with a prompt over maxPromptLen; classify, texts over the sequence length. */
+  truncatedPairs: number;
+  truncatedPrompts: number;
+  truncatedTexts: number;
   /** The model folder in transformers' sequence-classification layout. */
   modelDir: string | null;
 }
@@ -98,15 +102,18 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
   return continueReward(runId, run.config as ResolvedRewardConfig, env);
 }
 
-/** Training and validation items, and the label names (classification). */
-function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[] } {
+type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncatedTexts'>;
+
+/** Training and validation items, the label names (classification), and how many inputs were cut. */
+function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
-    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen ?? Math.floor(config.seqLen / 2), endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen ?? Math.floor(config.seqLen / 2)} tokens, cut to its end`);
+    const maxPromptLen = config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1)}`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
-    return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'] };
+    return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
   }
   const read = (split: 'train' | 'validation') => readRows(datasetDir(env.dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
   const [train, val] = [read('train'), read('validation')];
@@ -123,7 +130,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   const items = { train: train.map(item), val: val.map(item), labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
   if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
-  return items;
+  return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
 
 /**
@@ -180,7 +187,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
       recordArtifact(env.store, runId, 'reward-model', path.join(modelDir, 'model.safetensors'));
     }
     await opened.runner.release();
-    return { runId, status: result.status, steps: result.state.step, lastLoss: result.lastLoss, objective: config.objective, labels: data.labels, trainExamples: data.train.length, validation, modelDir };
+    return { runId, status: result.status, steps: result.state.step, lastLoss: result.lastLoss, objective: config.objective, labels: data.labels, trainExamples: data.train.length, validation, ...data.cuts, modelDir };
   });
 }
 

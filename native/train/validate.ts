@@ -4,6 +4,7 @@
 // (before they create the run) call these, so bad input is an error that says what to fix and leaves no run behind.
 import fs from 'node:fs';
 import { StudioError } from '../api/errors.ts';
+import { settingName } from '../api/labels.ts';
 import { issueWords, type SchemaIssue } from '../api/issue-words.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
@@ -98,13 +99,24 @@ export function requestedSeqLen(requested: number | undefined, sizedSeqLen: numb
 
 /**
  * What a warning that examples were cut to the sequence length says to do: a longer one, up to the model's context,
- * keeps more of them (the CLI's flag named, as the studio's form names the field 'Sequence length'); at the context
+ * keeps more of them (named as the form labels it and as the CLI's flag, settingName: the log reaches both); at the context
  * already, none longer fits, so only shorter examples are kept whole.
  */
 export function longerSeqLenAdvice(seqLen: number, context: number, modelName: string): string {
   return seqLen < context
-    ? `a longer sequence length (--seq-len) keeps more of them, up to ${context}, model ${modelName}'s context`
+    ? `a longer sequence length (${settingName('seqLen')}) keeps more of them, up to ${context}, model ${modelName}'s context`
     : `${seqLen} tokens is model ${modelName}'s whole context, so no longer sequence length fits: shorten them in the dataset to keep them whole`;
+}
+
+/**
+ * What keeps more of the prompts cut to the longest prompt length, for the warning that says they were cut: a longer
+ * one while it leaves a completion room in the sequence (`room`: the longest prompt that does), else a longer sequence
+ * length, which the form and the flag name as for longerSeqLenAdvice.
+ */
+export function longerPromptAdvice(maxPromptLen: number, room: number): string {
+  return maxPromptLen < room
+    ? `a longer max prompt length (${settingName('maxPromptLen')}) keeps more of them, up to ${room}`
+    : `a max prompt length of ${maxPromptLen} already leaves the completion as little room as it can; a longer sequence length (${settingName('seqLen')}) lets the prompt grow`;
 }
 
 export interface FinetunePlan {

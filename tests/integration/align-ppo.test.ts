@@ -4,6 +4,7 @@
 // - a LoRA run records its metrics per iteration, writes a rollout table per iteration (align.rollouts reads it, and
 //   align.samples pairs its held-out prompts before and after), and starts with a KL of exactly 0 (the adapter's B
 //   is 0: the policy is the reference);
+// - each rollout is scored at the reward run's own sequence length, as `lathe reward score` reads a text;
 // - a run that crashes after its iteration-2 checkpoint resumes to exactly the uninterrupted run's metrics (the
 //   adaptive KL coefficient and the scores' running std of the default score scaling included), rollout tables and
 //   adapter; a full run (value head in the checkpoint) too;
@@ -20,7 +21,10 @@ import { importDataset } from '../../native/data/import.ts';
 import type { Studio } from '../../native/studio/studio.ts';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
 import { resumePpo, startPpo } from '../../native/train/ppo.ts';
-import { startReward } from '../../native/train/reward.ts';
+import { REWARD_MODEL_DIR, scoredIds, startReward } from '../../native/train/reward.ts';
+import { scoreTexts } from '../../native/train/reward-score.ts';
+import { runDir } from '../../native/train/run-env.ts';
+import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, metricSeries, trainEnv } from './helpers/align.ts';
 import { killLatheWhen } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
@@ -124,6 +128,20 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(series(out.runId, 'score/running_std').map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(fs.existsSync(out.adapterPath!)).toBe(true);
   }, 120_000);
+
+  it("scores each rollout at the reward run's own sequence length, as lathe reward score reads a text", async () => {
+    // the reward run trained and validated on texts cut to their last 32 tokens; PPO read prompt + completion cut only
+    // to the reward model's context, so its rewards were scores of windows the reward model was never measured on
+    expect(studio.store.runs.get(referenceId)!.config).toMatchObject({ rewardSeqLen: 32 });
+    const table = await studio.call('align.rollouts', { runId: referenceId, step: 6 });
+    const rows = [...table.table!.train, ...table.table!.heldout!];
+    const texts = rows.map((r) => r.prompt + r.completion);
+    const modelDir = path.join(runDir(dataDir, rewardRun), REWARD_MODEL_DIR);
+    const tokenizer = TextTokenizer.fromFolder(modelDir);
+    expect(texts.filter((t) => scoredIds(t, tokenizer).length > 32).length, 'some texts are longer than the window').toBeGreaterThan(0);
+    const { scores } = await scoreTexts(modelDir, texts, { threads: 1, maxLen: 32 });
+    rows.forEach((r, i) => expect(Math.abs(r.score - scores[i][1]), texts[i]).toBeLessThanOrEqual(1e-5));
+  }, 60_000);
 
   it('a run that crashed after a checkpoint resumes exactly where the uninterrupted run would be', async () => {
     await expect(startPpo(config(), env(3))).rejects.toThrow(/simulated crash at iteration 3/);

@@ -59,7 +59,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     // only to the model's context) gave another accuracy for the same split: 0.7113 against the run's 0.7103 on SST-2.
     const run = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'glue-halves', '--max-steps', '120', '--batch-size', '16', '--lr', '1e-2', '--seq-len', '16', '--eval-every', '0', '--save-every', '0', '--threads', '1'], { timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^warning: \d+ of 872 texts are longer than 16 tokens, cut to their last 16 \(BOS kept\), where the score is read; a longer sequence length \(--seq-len\) keeps more of them, up to 512, model s260k's context$/m);
+    expect(run.stderr).toMatch(/^warning: \d+ of 872 texts are longer than 16 tokens, cut to their last 16 \(BOS kept\), where the score is read; a longer sequence length \(Sequence length, --seq-len\) keeps more of them, up to 512, model s260k's context$/m);
+    // the summary counts them too, as DPO's counts its cut pairs (the reward outcome had no count)
+    const [, cut] = /^warning: (\d+) of 872 texts/m.exec(run.stderr) ?? [];
+    expect(run.stdout).toMatch(new RegExp(`^classify: 436 training examples, labels 0, 1; ${Number(cut).toLocaleString('en-US')} texts cut to --seq-len \\(their ends kept\\)$`, 'm'));
     // the whole-split validation after the last step is announced, not a silent wait
     expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\)$/m);
     const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
@@ -78,8 +81,14 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
 
   it('a pairwise reward run on dpo_en_demo resumes exactly after a crash', async () => {
     const config = { model: 's260k', dataset: 'demo', maxSteps: 6, batchSize: 2, seqLen: 64, evalEvery: 3, evalBatches: 2, saveEvery: 3, threads: 1 };
-    const reference = await startReward(config, env());
+    const warnings: string[] = [];
+    const reference = await startReward(config, { ...env(), log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) });
     expect(reference.objective).toBe('pairwise');
+    // its cut prompts are counted in the outcome (the run view and the CLI summary show them) and the warning names
+    // the setting that keeps more, as the Studio form labels it and as the flag
+    expect(reference.truncatedPrompts).toBeGreaterThan(0);
+    expect(reference.truncatedTexts).toBe(0);
+    expect(warnings.find((w) => w.includes('a prompt longer than 32 tokens'))).toMatch(new RegExp(`^${reference.truncatedPrompts} pairs have a prompt longer than 32 tokens, cut to its last 32 \\(BOS included\\), where the question is; a longer max prompt length \\(Max prompt length, --max-prompt-len\\) keeps more of them, up to 63$`));
     // the saved model, scored pair by pair as `lathe reward score --dataset` does, agrees with the run's own final validation
     const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', { seqLen: config.seqLen, threads: 1 });
     expect(held.pairs).toBeGreaterThan(0);

@@ -60,12 +60,20 @@ describe('counts in CLI messages use the right number', () => {
     expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
     // the model line ends with the command that tries it, as fine-tuning's and alignment's do
     expect(describePretrain(pretrain)).toContain('\nmodel: gpt2-pretrained (lathe generate --model gpt2-pretrained)\n');
-    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, modelDir: '/d' };
+    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelDir: '/d' };
     expect(describeReward(reward).split('\n').slice(0, 3)).toEqual([
       'run run_r: completed after 40 steps; last loss 0.7227',
       'classify: 57,583 training examples, labels 0, 1',
       'the whole validation split: accuracy 0.5312, loss 0.6905',
     ]);
+  });
+
+  it("a reward run's summary counts what it cut, as DPO's does: texts, pairs and prompts, each with the flag that keeps more", async () => {
+    const { describeReward } = await import('../../native/cli/reward.ts');
+    const classify = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: null, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 1204, modelDir: null };
+    expect(describeReward(classify).split('\n')[1]).toBe('classify: 57,583 training examples, labels 0, 1; 1,204 texts cut to --seq-len (their ends kept)');
+    const pairwise = { ...classify, objective: 'pairwise' as const, labels: ['reward'], trainExamples: 900, truncatedTexts: 0, truncatedPairs: 1, truncatedPrompts: 37 };
+    expect(describeReward(pairwise).split('\n')[1]).toBe('pairwise: 900 training examples; 1 pair cut to --seq-len (their ends kept); 37 pairs with the prompt cut to --max-prompt-len (its end kept)');
   });
 
   it("DPO and PPO summaries say 'after 1 step' and 'after 1 iteration', not '1 steps'", async () => {
@@ -90,6 +98,29 @@ describe('counts in CLI messages use the right number', () => {
     expect(alignCutWarnings('ppo', { truncatedPrompts: 0 })).toEqual([]);
     expect(alignCutWarnings('dpo', {})).toEqual([]); // an outcome from before the counts
     expect(alignCutWarnings('reward', null)).toEqual([]);
+  });
+
+  it("a reward run view warns of its cut texts, pairs and prompts as a DPO run's does (the reward outcome had no counts)", async () => {
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    expect(alignCutWarnings('reward', { truncatedTexts: 1204 }).map((w) => w.title)).toEqual(['1,204 texts cut to the sequence length']);
+    const pairs = alignCutWarnings('reward', { truncatedPairs: 3, truncatedPrompts: 1, truncatedTexts: 0 });
+    expect(pairs.map((w) => w.title)).toEqual(['3 pairs cut to the sequence length', '1 pair with the prompt cut to the longest prompt length']);
+    // a reward model reads a cut side's end (where its score is read), not DPO's 'endings not compared'
+    expect(pairs[0].detail).toContain('kept its end, where the score is read');
+    expect(pairs[1].detail).toContain('the model never read the start');
+    expect(alignCutWarnings('reward', { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0 })).toEqual([]);
+  });
+
+  it('cut warnings name the setting as the Studio form labels it and as the CLI flag, so either reader can find it', async () => {
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
+    const { SETTINGS: TRAIN_SETTINGS } = await import('../../renderer/src/pages/finetune/trainForm.ts');
+    const label = (key: string) => ALIGN_SETTINGS.find((s) => s.key === key)!.label;
+    expect(alignCutWarnings('dpo', { truncatedPairs: 2 })[0].detail).toContain(`(${label('seqLen')}, --seq-len)`);
+    expect(alignCutWarnings('reward', { truncatedTexts: 2 })[0].detail).toContain(`(${label('seqLen')}, --seq-len)`);
+    for (const kind of ['dpo', 'ppo', 'reward']) expect(alignCutWarnings(kind, { truncatedPrompts: 2 })[0].detail, kind).toContain(`(${label('maxPromptLen')}, --max-prompt-len)`);
+    expect(label('ppoMaxPromptLen')).toBe(label('maxPromptLen'));
+    expect(TRAIN_SETTINGS.find((s) => s.key === 'seqLen')!.label).toBe(label('seqLen'));
   });
 
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {

@@ -4,7 +4,8 @@
 //   "\n\nAssistant:" cue an HH-RLHF prompt, or the assistant header a chat template, ends with;
 // - a reward model's training sides and classified texts keep their end and BOS, as RewardScorer cuts what it scores:
 //   the score is read at the last token, and a side that kept its completion's start was read mid-completion;
-// - DPO's prompts over maxPromptLen are cut as ids and counted apart from pairs over the sequence length;
+// - DPO's prompts over maxPromptLen are cut as ids and counted apart from pairs over the sequence length; maxPromptLen
+//   counts the BOS in DPO and reward pairs as in PPO's prompts;
 // - a chat template that writes `{{ bos_token }}` (Llama 2 and 3, Mistral) puts BOS in the text, which encoding
 //   reads as the token: the tokenizer's own BOS made two, in PPO's prompts, in the reward model's input and in
 //   SFT / DPO / reward examples (tokenizeExample).
@@ -131,9 +132,29 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     expect(t.promptTruncated).toBe(true);
     expect(t.truncated).toBe(false);
     const completion = [...tok.encode(' Once upon a time', { addSpecialTokens: false }), 2];
-    expect(t.example.chosen.ids).toEqual([bos, ...promptIds.slice(-16), ...completion]);
-    const fits = tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: promptIds.length, endId: 2 });
+    expect(t.example.chosen.ids).toEqual([bos, ...promptIds.slice(-15), ...completion]);
+    const fits = tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: promptIds.length + 1, endId: 2 });
     expect(fits.promptTruncated).toBe(false);
     expect(fits.example.chosen.ids).toEqual([bos, ...promptIds, ...completion]);
+  });
+
+  it('maxPromptLen counts the BOS in DPO and reward pairs as in PPO prompts: one rule, the same prompt ids', () => {
+    // DPO gave the prompt maxPromptLen tokens after its BOS, PPO maxPromptLen with it: the same setting kept one
+    // token more of a DPO prompt than of a PPO one
+    const tok = stories();
+    const pair = { prompt: [{ role: 'user', content: LONG }], chosen: 'Once upon a time', rejected: 'No.' };
+    const ppo = policyPrompt(promptCellText(pair.prompt, tok), tok, 16);
+    expect(ppo.ids).toHaveLength(16);
+    for (const keepEnd of [false, true]) {
+      const t = tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: 16, endId: null, keepEnd });
+      expect(t.example.chosen.ids.slice(0, 16), keepEnd ? 'reward' : 'DPO').toEqual(ppo.ids);
+      expect(t.example.chosen.labels.slice(0, 16).every((l) => l === -100), 'the prompt is not trained on').toBe(true);
+      expect(t.example.chosen.labels[16]).not.toBe(-100);
+    }
+    const exactly = tok.encodePrompt(promptCellText(pair.prompt, tok)).length;
+    expect(tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: exactly, endId: 2 }).promptTruncated).toBe(false);
+    expect(tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: exactly - 1, endId: 2 }).promptTruncated).toBe(true);
+    expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly).truncated).toBe(false);
+    expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly - 1).truncated).toBe(true);
   });
 });

@@ -2,14 +2,26 @@
 // model's context) while a longer one would help, and say at the context that no longer one fits. The warning said
 // only '427 of 450 examples are longer than 256 tokens and were cut'.
 import { describe, expect, it } from 'vitest';
-import { longerSeqLenAdvice } from '../../native/train/validate.ts';
+import { longerPromptAdvice, longerSeqLenAdvice } from '../../native/train/validate.ts';
 
 describe('longerSeqLenAdvice', () => {
-  it('names --seq-len and the model context while the sequence length is below it', () => {
-    expect(longerSeqLenAdvice(256, 512, 's260k')).toBe("a longer sequence length (--seq-len) keeps more of them, up to 512, model s260k's context");
+  it("names the Studio form's Sequence length, --seq-len, and the model context while the sequence length is below it", () => {
+    expect(longerSeqLenAdvice(256, 512, 's260k')).toBe("a longer sequence length (Sequence length, --seq-len) keeps more of them, up to 512, model s260k's context");
   });
 
   it('at the context, says none longer fits and what keeps them whole', () => {
     expect(longerSeqLenAdvice(512, 512, 's260k')).toBe("512 tokens is model s260k's whole context, so no longer sequence length fits: shorten them in the dataset to keep them whole");
+  });
+});
+
+// A warning that prompts were cut to the longest prompt length named neither the setting nor its flag (reward runs:
+// '37 pairs have a prompt longer than 128 tokens, cut to its end').
+describe('longerPromptAdvice', () => {
+  it('names Max prompt length, --max-prompt-len and how far it may go while the completion keeps room', () => {
+    expect(longerPromptAdvice(128, 255)).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 255');
+  });
+
+  it('at that limit, names the sequence length instead', () => {
+    expect(longerPromptAdvice(255, 255)).toBe('a max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (Sequence length, --seq-len) lets the prompt grow');
   });
 });

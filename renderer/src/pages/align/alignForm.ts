@@ -2,6 +2,7 @@
 // (the engine's sizing for the model from train.defaults, else the API schema's own default, read from the schema),
 // and the conversion to align.reward's, align.dpo's or align.ppo's input with a message per field that does not parse.
 import { DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALINGS } from '../../../../native/api/align.ts';
+import { SETTING_NAMES } from '../../../../native/api/labels.ts';
 import type { z } from 'zod';
 import type { Defaults } from '../finetune/trainForm.ts';
 
@@ -43,14 +44,14 @@ export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'maxSteps', label: 'Max steps', kind: 'optionalInt', methods: BOTH, advanced: false, min: 1, auto: 'follow epochs', explanation: 'Stop after this many optimiser steps, whatever the epochs say (empty: follow epochs).' },
   { key: 'epochs', label: 'Epochs', kind: 'float', methods: BOTH, advanced: false, min: 0, above: true, explanation: 'Passes over the training pairs; preference data overfits quickly, so one is usual.' },
   { key: 'batchSize', label: 'Batch size', kind: 'int', methods: BOTH, advanced: false, min: 1, explanation: 'Pairs (or texts) per micro-batch; a pair is two sequences, chosen and rejected.' },
-  { key: 'seqLen', label: 'Sequence length', kind: 'int', methods: BOTH, advanced: false, min: 2, auto: 'sized by the engine', explanation: 'Longest prompt + completion in tokens; longer ones are cut (the prompt loses its start).', sized: true },
+  { key: 'seqLen', label: SETTING_NAMES.seqLen.label, kind: 'int', methods: BOTH, advanced: false, min: 2, auto: 'sized by the engine', explanation: 'Longest prompt + completion in tokens; longer ones are cut (the prompt loses its start).', sized: true },
   { key: 'lora.r', label: 'LoRA rank', kind: 'int', methods: ['dpo', 'ppo'], advanced: false, loraOnly: true, min: 1, explanation: 'Width of the adapter; with LoRA the reference is the base with the adapter off.' },
   { key: 'lora.alpha', label: 'LoRA alpha', kind: 'float', methods: ['dpo', 'ppo'], advanced: true, loraOnly: true, min: 0, above: true, explanation: 'Scale of the adapter’s update (alpha / rank).' },
   { key: 'margin', label: 'Margin', kind: 'float', methods: ['reward'], advanced: false, explanation: 'Pairwise: how far the chosen score must clear the rejected one, −log σ(r_c − r_r − margin).' },
   { key: 'evalEvery', label: 'Evaluate every', kind: 'int', methods: BOTH, advanced: false, min: 0, explanation: 'Measure the validation pairs every N steps (0: never).' },
   { key: 'saveEvery', label: 'Save every', kind: 'int', methods: ALL, advanced: false, min: 0, explanation: 'Write a checkpoint every N steps; Resume continues from the last one.' },
   { key: 'labelSmoothing', label: 'Label smoothing', kind: 'float', methods: ['dpo'], advanced: true, min: 0, below: 0.5, explanation: 'ε, the chance a pair’s preference is wrong (conservative DPO; robust needs it above 0).' },
-  { key: 'maxPromptLen', label: 'Max prompt length', kind: 'optionalInt', methods: BOTH, advanced: true, min: 1, auto: 'half the sequence', explanation: 'Longest prompt in tokens; its start is cut beyond, where the question usually is not.' },
+  { key: 'maxPromptLen', label: SETTING_NAMES.maxPromptLen.label, kind: 'optionalInt', methods: BOTH, advanced: true, min: 1, auto: 'half the sequence', explanation: 'Longest prompt in tokens, its BOS included; its start is cut beyond, where the question usually is not.' },
   { key: 'gradAccum', label: 'Gradient accumulation', kind: 'int', methods: BOTH, advanced: true, min: 1, explanation: 'Micro-batches averaged per step: a larger effective batch without more memory.' },
   { key: 'evalBatches', label: 'Validation batches', kind: 'int', methods: BOTH, advanced: true, min: 0, explanation: 'Batches per validation measurement (0: all of them).' },
   { key: 'seed', label: 'Seed', kind: 'int', methods: ALL, advanced: true, explanation: 'The same seed gives the same run: data order and initialisation.' },
@@ -69,7 +70,7 @@ export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'evalPrompts', label: 'Held-out prompts', kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Validation prompts continued and scored per held-out measurement.' },
   { key: 'generation.topK', label: 'Top-k', kind: 'int', methods: ['ppo'], advanced: true, min: 0, explanation: '0: off. Changes what is sampled, not the log-probabilities PPO trains with (TRL keeps it off).' },
   { key: 'generation.topP', label: 'Top-p', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, max: 1, explanation: '1: off. Like top-k, it changes what is sampled only.' },
-  { key: 'ppoMaxPromptLen', label: 'Max prompt length', kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Longest prompt in tokens (its end is cut beyond); with the new tokens it must fit the model’s positions.' },
+  { key: 'ppoMaxPromptLen', label: SETTING_NAMES.maxPromptLen.label, kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Longest prompt in tokens, its BOS included (its start is cut beyond, its end kept); with the new tokens it must fit the model’s positions.' },
   { key: 'klHorizon', label: 'KL horizon', kind: 'float', methods: ['ppo'], advanced: true, adaptiveOnly: true, min: 0, above: true, explanation: 'Rollouts over which the adaptive controller closes the gap to the target (Ziegler et al.: 10,000).' },
   { key: 'scoreScaling', label: 'Score scaling', kind: 'choice', methods: ['ppo'], advanced: true, options: SCORE_SCALINGS, explanation: 'scale: divide the reward model’s score by its running spread, so β_KL weighs the KL the same whatever the reward model’s scale; norm: also subtract its running mean; none: the score as it is.' },
   { key: 'clipRange', label: 'Clip range', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, explanation: 'ε of the clipped policy ratio: how far one update may move a token’s probability.' },

@@ -3,6 +3,7 @@
 // with a message per field that does not parse.
 import type { z } from 'zod';
 import { loraTrainableParameters, SCHEDULES, SFT_FORMATS, type TrainDefaults, type TrainStartInput } from '../../../../native/api/train.ts';
+import { SETTING_NAMES } from '../../../../native/api/labels.ts';
 
 export type Defaults = z.infer<typeof TrainDefaults>;
 type Kind = 'float' | 'int' | 'optionalInt' | 'schedule' | 'format';
@@ -29,7 +30,7 @@ export const SETTINGS: Setting[] = [
   { key: 'maxSteps', label: 'Max steps', kind: 'optionalInt', advanced: false, min: 1, auto: 'follow epochs', unset: 'not set: train for the chosen number of epochs', explanation: 'Stop after this many optimiser steps, whatever the epochs say.', fallback: '' },
   { key: 'epochs', label: 'Epochs', kind: 'float', advanced: false, min: 0, explanation: 'Passes over the training split; more can overfit a small dataset.', fallback: '1' },
   { key: 'batchSize', label: 'Batch size', kind: 'int', advanced: false, min: 1, explanation: 'Examples per micro-batch; bigger batches need more memory.', fallback: '4' },
-  { key: 'seqLen', label: 'Sequence length', kind: 'int', advanced: false, min: 2, explanation: 'Longest example in tokens; longer ones are cut.', fallback: '256' },
+  { key: 'seqLen', label: SETTING_NAMES.seqLen.label, kind: 'int', advanced: false, min: 2, explanation: 'Longest example in tokens; longer ones are cut.', fallback: '256' },
   { key: 'lora.r', label: 'LoRA rank', kind: 'int', advanced: false, loraOnly: true, min: 1, explanation: 'Width of the adapter; higher learns more and costs more.', fallback: '8' },
   { key: 'lora.alpha', label: 'LoRA alpha', kind: 'float', advanced: false, loraOnly: true, min: 0, explanation: 'Scale of the adapter’s update (alpha / rank).', fallback: '16' },
   { key: 'evalEvery', label: 'Evaluate every', kind: 'int', advanced: false, min: 0, explanation: 'Measure validation loss every N steps (0: never).', fallback: '50' },
