@@ -85,6 +85,10 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   if (objective === 'classify' && parsed.margin !== 0) {
     throw new StudioError('invalid_params', `a margin applies to a pairwise reward model (chosen and rejected), and dataset ${dataset.name} trains a classifier (text and label); leave the margin out`, { field: 'margin' });
   }
+  // the rule planDpo applies: a prompt that fills the sequence leaves the answer, which the reward model judges, no room
+  if (objective === 'pairwise' && parsed.maxPromptLen !== undefined && parsed.maxPromptLen >= seqLen) {
+    throw new StudioError('invalid_params', `a longest prompt of ${parsed.maxPromptLen} tokens leaves no room for the answer in a sequence of ${seqLen}; give fewer than ${seqLen}`, { field: 'maxPromptLen' });
+  }
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
   const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
   return { config, dataset, spec };

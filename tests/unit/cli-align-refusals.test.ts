@@ -115,6 +115,11 @@ describe('settings out of range, or that the run would not use', () => {
     expect(await refusal([...dpo, '--seq-len', '32', '--max-prompt-len', '32'])).toBe('lathe align dpo: --max-prompt-len: a longest prompt of 32 tokens leaves no room for the completion in a sequence of 32; give fewer than 32');
   });
 
+  it('lathe align reward: a longest prompt that fills the sequence', async () => {
+    expect(await refusal(['align', 'reward', '--model', 'tiny', '--dataset', 'pairs', '--seq-len', '32', '--max-prompt-len', '32'])).toBe(
+      'lathe align reward: --max-prompt-len: a longest prompt of 32 tokens leaves no room for the answer in a sequence of 32; give fewer than 32');
+  });
+
   it('lathe align reward: --margin for a classifier', async () => {
     expect(await refusal(['align', 'reward', '--model', 'tiny', '--dataset', 'reviews', '--margin', '0.5'])).toBe(
       'lathe align reward: --margin: a margin applies to a pairwise reward model (chosen and rejected), and dataset reviews trains a classifier (text and label); leave the margin out');
