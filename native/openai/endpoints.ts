@@ -193,8 +193,14 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     if (prompts.length * n > MAX_BATCH) throw invalidParam(prompts.length > 1 ? 'prompt' : 'n', `${prompts.length} prompts × n = ${n} asks for ${prompts.length * n} completions at once; this server decodes at most ${MAX_BATCH} per request`);
     const bad = prompts.findIndex((p) => p.length === 0);
     if (bad >= 0) throw invalidParam(texts && texts.length > 1 ? `prompt[${bad}]` : 'prompt', 'the prompt encodes to no tokens; give some text to continue');
-    const outOfVocab = prompts.flat().find((id) => id >= generator.model.vocabSize);
-    if (outOfVocab !== undefined) throw invalidParam('prompt', `token id ${outOfVocab} is outside the vocabulary (0..${generator.model.vocabSize - 1})`);
+    // named by position, as /v1/embeddings names it: prompt[3] in one list of ids, prompt[1][3] in a list of lists
+    const vocab = generator.model.vocabSize;
+    const row = prompts.findIndex((p) => p.some((id) => id >= vocab));
+    if (row >= 0) {
+      const col = prompts[row].findIndex((id) => id >= vocab);
+      const where = texts ? (texts.length > 1 ? `prompt[${row}]` : 'prompt') : Array.isArray((r.prompt as unknown[])[0]) ? `prompt[${row}][${col}]` : `prompt[${col}]`;
+      throw invalidParam(where, `token id ${prompts[row][col]} is outside this model's vocabulary (0..${vocab - 1})`);
+    }
     const shownPrompts = texts ?? prompts.map((p) => tok.decode(p));
     const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => shownPrompts[Math.floor(i / n)]) : [];
     /** Characters of each choice's echo and scored tokens streamed so far: the next token's text_offset, counted as a whole answer counts it. */

@@ -103,6 +103,10 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server with the official cl
     const together = await ask(lists);
     expect(together.choices.map((c) => c.text)).toEqual(alone);
     expect(together.usage!.prompt_tokens).toBe(5);
+    // an id past the vocabulary is a 400 naming its place, as /v1/embeddings names it
+    const vocab = readHfFolder(server.store.models.find(MODEL).path).spec.vocabSize;
+    expect(await ask([lists[0], [1, vocab]]).catch((e: unknown) => e)).toMatchObject({ status: 400, param: 'prompt[1][1]' });
+    expect(await ask([1, 2, vocab + 3]).catch((e: unknown) => e)).toMatchObject({ status: 400, param: 'prompt[2]' });
   });
 
   it('defaults a text completion to 16 new tokens, as OpenAI does', async () => {
