@@ -43,8 +43,8 @@ export interface ImportContext {
    */
   skipAdvice?: string;
   /**
-   * How the caller's user imports a TSV file with every quote read as text (quoting 'none'), in the words of its own
-   * interface, for the refusals of a quote that a TSV file's default, quoted, reading breaks on: the CLI names its
+   * How the caller's user imports a CSV or TSV file with every quote read as text (quoting 'none'), in the words of its
+   * own interface, for the refusals of a quote that the default, quoted, reading breaks on: the CLI names its
    * flag, the studio's job its form's checkbox. Code calling importDataset directly gets the input's field.
    */
   quotingAdvice?: string;

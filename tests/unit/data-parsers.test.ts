@@ -194,11 +194,14 @@ describe('a quote that breaks RFC 4180', () => {
       expect(records.map((r) => r.line), 'the row is not imported as " "y" and " z""').toEqual([3]);
       expect(invalid).toEqual([{ line: 2, field: undefined, reason:
         'field 2 has spaces before its opening quote (column 4), so the quote does not quote it: a quoted field begins right after the comma, ' +
-        'so the comma at column 6 inside the quotes split it in two. Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it)' }]);
+        'so the comma at column 6 inside the quotes split it in two. Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it; ' +
+        "if every quote in the file is text and every comma ends a field, import it with quoting set to 'none')" }]);
     }
     const tsv = parse('tsv', 'a\tb\tc\n  "y\tz"\tw\n');
     expect(tsv.records).toEqual([]);
-    expect(tsv.invalid[0].reason).toMatch(/^field 1 has spaces before its opening quote \(column 3\).*the tab at column 5 inside the quotes split it in two/);
+    expect(tsv.invalid[0].reason).toMatch(/^field 1 has spaces before its opening quote \(column 3\).*the tab at column 5 inside the quotes split it in two.*every tab ends a field, import it with quoting set to 'none'\)$/);
+    // with quoting 'none' the row is what the refusal says it would be: every quote text, every tab a field's end
+    expect(parse('tsv', 'a\tb\tc\n  "y\tz"\tw\n', 5, undefined, { quoting: 'none' }).records.map((r) => r.values)).toEqual([{ a: '  "y', b: 'z"', c: 'w' }]);
   });
 
   it('after spaces, closed before the delimiter or never closed on the row, is text: nothing is split', () => {

@@ -84,6 +84,18 @@ describe('lathe dataset import --quoting', () => {
     expect(JSON.parse(fixed.stdout)).toMatchObject({ rowCount: 2 });
   });
 
+  it('csv refuses a CSV field with spaces before a quote around a comma, naming the file, the line and --quoting none', async () => {
+    const spaced = file('spaced.csv', 'title,author,year\nDune, "Herbert, 1965"\n');
+    const r = await latheInProcess(['dataset', 'import', spaced, '--name', 'spaced'], dataDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('spaced.csv line 2: field 2 has spaces before its opening quote (column 7)');
+    expect(r.stderr).toContain('if every quote in the file is text and every comma ends a field, import it with --quoting none). Fix or remove that line');
+    const dir = dataDir();
+    const asText = await latheInProcess(['dataset', 'import', spaced, '--name', 'spaced', '--quoting', 'none', '--split', 'train'], dir);
+    expect(asText.code, asText.stderr).toBe(0);
+    expect(await previewOf(dir, 'spaced')).toEqual([{ title: 'Dune', author: ' "Herbert', year: ' 1965"' }]);
+  });
+
   it('is refused for JSON Lines, naming the flag, before anything is written', async () => {
     const dir = dataDir();
     const r = await latheInProcess(['dataset', 'import', file('rows.jsonl', '{"text":"a"}\n'), '--name', 'j', '--quoting', 'none'], dir);
