@@ -298,7 +298,7 @@ const tsvQuoting = (advice = DEFAULT_QUOTING_ADVICE): string =>
 
 /**
  * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
- * and quoted fields may hold delimiters and newlines. Blank lines are ignored. TSV follows the same quoting rule
+ * and quoted fields may hold delimiters and line breaks, kept as written (LF or CRLF). Blank lines are ignored. TSV follows the same quoting rule
  * (tsvQuoting says why), so a .tsv exported by pandas or a spreadsheet, whose texts hold quotes, tabs or newlines,
  * reads back as it was written.
  *
@@ -426,7 +426,9 @@ class DelimitedParser implements RecordParser {
         this.quoted = false;
         this.afterQuote = false;
       }
-      if (this.quoted) this.append('\n');
+      // Inside quotes a line break is the field's text, kept as written (CRLF too, as Python's csv module keeps it);
+      // outside, LF or CRLF ends the record.
+      if (this.quoted) this.append(piece.crlf ? '\r\n' : '\n');
       else this.endRecord(piece.line + 1);
     }
   }

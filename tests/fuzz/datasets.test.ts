@@ -26,7 +26,7 @@ const columnName = fc.oneof(fc.constantFrom('prompt', 'completion', 'text', 'lab
 const cellText = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.constantFrom('', ' ', 'a,b', 'a\tb', 'say "hi"', '"', '""', 'two\nlines', '\n', 'x\r', 'naïve 日本 🙂', '\ufeffbom', '[1,2]', '{"a":1}'),
+  fc.constantFrom('', ' ', 'a,b', 'a\tb', 'say "hi"', '"', '""', 'two\nlines', '\n', 'x\r', 'crlf\r\nline', '\r\n', 'naïve 日本 🙂', '\ufeffbom', '[1,2]', '{"a":1}'),
 );
 
 interface Table {
@@ -42,15 +42,15 @@ const tables: fc.Arbitrary<Table> = fc
     const rows = Array.from({ length: nRows }, (_, r) =>
       Object.fromEntries(columns.map((c, k) => {
         const v = cells[(r * columns.length + k) % cells.length];
-        // CSV/TSV cells are text; a CR before a newline is a line ending there, so only JSON keeps a lone CR.
-        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\r/g, '') : v];
+        // CSV/TSV cells are text; serialise quotes one holding a CR, whose line breaks (CRLF too) read back as written.
+        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)) : v];
       })),
     );
     return { format, columns, rows, trailingNewline };
   });
 
 function quote(v: string, d: string): string {
-  return v === '' || v.includes(d) || v.includes('"') || v.includes('\n') || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
+  return v === '' || v.includes(d) || v.includes('"') || v.includes('\n') || v.includes('\r') || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function serialise(t: Table): string {

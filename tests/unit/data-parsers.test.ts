@@ -73,6 +73,18 @@ describe('CSV and TSV', () => {
       expect(records.map((r) => r.line)).toEqual([2, 3, 4, 6]);
     }
   });
+  // A quoted field's line breaks are its text: a CRLF inside one came back as "\n" (the decoder drops the CR of every
+  // line ending), so a Windows-written text changed on import. Python's csv module keeps it; outside quotes CRLF
+  // still ends the record.
+  it('keeps a CRLF inside a quoted field as written, whatever the chunking, and still ends a row at CRLF', () => {
+    const windows = 'text,label\r\n"two\r\nlines",1\r\n"mixed\nand\r\n\r\nblank",0\r\n"cr\r",1\r\nplain,0\r\n';
+    for (const size of [1, 2, 3, 5, 100]) {
+      const { records, invalid } = parse('csv', windows, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => [r.line, r.values.text, r.values.label])).toEqual([[2, 'two\r\nlines', '1'], [4, 'mixed\nand\r\n\r\nblank', '0'], [8, 'cr\r', '1'], [9, 'plain', '0']]);
+    }
+    expect(parse('tsv', 'a\tb\r\n"x\r\ny"\tz\r\n', 4).records.map((r) => r.values)).toEqual([{ a: 'x\r\ny', b: 'z' }]);
+  });
   it('reports rows with missing or extra fields, naming the column', () => {
     const { records, invalid } = parse('tsv', 'sentence\tlabel\ngood\t1\nno label\n\na\tb\tc\n');
     expect(records).toHaveLength(1);
