@@ -42,8 +42,9 @@ const tables: fc.Arbitrary<Table> = fc
     const rows = Array.from({ length: nRows }, (_, r) =>
       Object.fromEntries(columns.map((c, k) => {
         const v = cells[(r * columns.length + k) % cells.length];
-        // CSV/TSV cells are text; serialise quotes one holding a CR, whose line breaks (CRLF too) read back as written.
-        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)) : v];
+        // CSV/TSV cells are text; serialise quotes one holding a CR, whose line breaks (CRLF too) read back as written. A
+        // raw NUL is refused in any row (parsers.ts' nulReason), so a file meant to be valid holds none; JSON escapes it.
+        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\0/g, '') : v];
       })),
     );
     return { format, columns, rows, trailingNewline };
