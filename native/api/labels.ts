@@ -2,7 +2,7 @@
 // forms' skip options): one source for the renderer (domain/tasks.ts, pages/evaluate/metrics.ts) and for sentences the engine
 // writes itself (the journey's "Next:" guidance, an import's refusal), so "ROUGE-L" reads the same in a chart title
 // and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
-import type { MetricName, TaskType } from './schemas.ts';
+import type { MetricName, Quoting, TaskType } from './schemas.ts';
 
 export const TASK_LABELS: Record<TaskType, string> = {
   chat: 'Chat assistant',
@@ -46,6 +46,12 @@ export const SKIP_INVALID_LABEL = 'Import valid rows only';
 
 /** The import form's checkbox, shown for a CSV or TSV file, that reads every quote as text (DatasetImportInput.quoting 'none'); refusals name it. */
 export const QUOTES_AS_TEXT_LABEL = 'Read quotes as plain text';
+
+/**
+ * How a CSV or TSV dataset's quotes were read (Dataset.quoting), as its details in the studio and `lathe dataset show`
+ * say it; 'none' in the words of the import form's box (QUOTES_AS_TEXT_LABEL).
+ */
+export const QUOTING_LABELS: Record<Quoting, string> = { csv: 'CSV quoting (RFC 4180)', none: 'Quotes read as plain text' };
 
 /** The alignment form's checkbox that leaves out rows that make no preference pair (DPO and reward runs' skipInvalid); refusals name it. */
 export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';

@@ -142,6 +142,15 @@ export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
 export const DatasetFormat = z.enum(['jsonl', 'json', 'csv', 'tsv']);
 
+/**
+ * How a CSV or TSV file quotes its fields. 'csv' (the default): RFC 4180, as pandas and spreadsheets write CSV and TSV,
+ * a field that begins with " is quoted and may hold the delimiter, a newline and doubled quotes. 'none': IANA
+ * text/tab-separated-values' rule, every " is text, a field is what lies between two delimiters and a line is a row.
+ */
+export const QUOTINGS = ['csv', 'none'] as const;
+export const Quoting = z.enum(QUOTINGS);
+export type Quoting = z.infer<typeof Quoting>;
+
 export const Dataset = z.object({
   id: z.string(),
   projectId: z.string().nullable(),
@@ -157,6 +166,11 @@ export const Dataset = z.object({
   splitSeed: z.number().int(),
   /** `file`: which of the imported files the line is in, when a dataset was imported from several. */
   skippedRows: z.array(z.object({ line: z.number().int(), reason: z.string(), file: z.string().optional() })),
+  /**
+   * How a CSV or TSV dataset's files were read (DatasetImportInput.quoting, 'csv' where none was given): the rows say
+   * what was read, and reading the source again needs the same quoting. Absent for JSON and JSON Lines.
+   */
+  quoting: Quoting.optional(),
   createdAt: z.string(),
 });
 export type Dataset = z.infer<typeof Dataset>;
@@ -169,15 +183,6 @@ export const ExtraImportFile = z.object({
   split: SplitName,
 });
 export type ExtraImportFile = z.infer<typeof ExtraImportFile>;
-
-/**
- * How a CSV or TSV file quotes its fields. 'csv' (the default): RFC 4180, as pandas and spreadsheets write CSV and TSV,
- * a field that begins with " is quoted and may hold the delimiter, a newline and doubled quotes. 'none': IANA
- * text/tab-separated-values' rule, every " is text, a field is what lies between two delimiters and a line is a row.
- */
-export const QUOTINGS = ['csv', 'none'] as const;
-export const Quoting = z.enum(QUOTINGS);
-export type Quoting = z.infer<typeof Quoting>;
 
 export const DatasetImportInput = z.object({
   path: z.string().min(1),

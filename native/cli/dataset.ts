@@ -10,6 +10,7 @@ import { existingProjectId, optionalProjectId, projectLabel, projectNames } from
 import { formatValue, mappingWords, plural, timeLeft } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
+import { QUOTING_LABELS } from '../api/labels.ts';
 import { cancelOnSignals } from './cancel.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]… [--quoting csv|none]';
@@ -115,6 +116,7 @@ export function describeDataset(d: Dataset, project: string): string {
     ['name', d.name],
     ['project', project],
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
+    ...(d.quoting ? [['quoting', `${d.quoting} — ${QUOTING_LABELS[d.quoting]}`] as [string, string]] : []),
     ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}; seed ${d.splitSeed})`],
     ['columns', d.columns.join(', ')],
     ['mapping', mappingWords(d.mapping) || "— (set one with 'lathe dataset map' or in the studio)"],

@@ -3,7 +3,7 @@
 // stream through a file with no line breaks at all (a minified JSON array) without holding it whole.
 
 export interface TextPiece {
-  /** Decoded text, without the newline (and without a CR before it). */
+  /** Decoded text, without the newline (and without a CR before it: `crlf` says there was one). */
   text: string;
   /** 1-based physical line number the piece is on. */
   line: number;
@@ -11,6 +11,8 @@ export interface TextPiece {
   column: number;
   /** Whether a newline follows this piece. */
   endsLine: boolean;
+  /** The newline that follows is CRLF: a quoted CSV field that holds it keeps the CR (RFC 4180 keeps a field as written). */
+  crlf?: boolean;
   /** The piece held bytes that are not UTF-8; `text` then has U+FFFD in their place. */
   badUtf8: boolean;
 }
@@ -83,19 +85,24 @@ export class LineDecoder {
       badUtf8 = true;
     }
     // A CR at the end of a non-final piece might be the CR of a CRLF split across chunks: hold it back.
+    let crlf = false;
     if (this.pendingCr) {
-      text = (endsLine && text.length === 0 ? '' : '\r') + text;
+      if (endsLine && text.length === 0) crlf = true;
+      else text = `\r${text}`;
       this.pendingCr = false;
     }
     if (endsLine) {
-      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text.endsWith('\r')) {
+        text = text.slice(0, -1);
+        crlf = true;
+      }
     } else if (!final && text.endsWith('\r')) {
       text = text.slice(0, -1);
       this.pendingCr = true;
     }
     const column = this.column;
     this.column = endsLine ? 1 : column + text.length;
-    return { text, line: this.line, column, endsLine, badUtf8 };
+    return { text, line: this.line, column, endsLine, badUtf8, ...(crlf ? { crlf } : {}) };
   }
 }
 

@@ -43,8 +43,8 @@ export interface ImportContext {
    */
   skipAdvice?: string;
   /**
-   * How the caller's user imports a TSV file with every quote read as text (quoting 'none'), in the words of its own
-   * interface, for the refusals of a quote that a TSV file's default, quoted, reading breaks on: the CLI names its
+   * How the caller's user imports a CSV or TSV file with every quote read as text (quoting 'none'), in the words of its
+   * own interface, for the refusals of a quote that the default, quoted, reading breaks on: the CLI names its
    * flag, the studio's job its form's checkbox. Code calling importDataset directly gets the input's field.
    */
   quotingAdvice?: string;
@@ -86,6 +86,9 @@ function checkedFile(given: string, fileName: string | undefined, field: string)
   return { file, shown, format: detectFormat(file, fileName ?? path.basename(file)) };
 }
 
+/** CSV and TSV: the formats whose quoting DatasetImportInput.quoting chooses. */
+const isDelimited = (format: ImportSource['format']['format']): boolean => format === 'csv' || format === 'tsv';
+
 const FORMAT_WORDS: Record<ImportSource['format']['format'], string> = { jsonl: 'JSON Lines', json: 'JSON', csv: 'CSV', tsv: 'TSV' };
 
 /**
@@ -97,7 +100,7 @@ export function checkImportFiles(input: DatasetImportInput, quotingName = 'quoti
   const params = DatasetImportInput.parse(input);
   const first = checkedFile(params.path, params.fileName, 'path');
   const { format } = first.format;
-  if (params.quoting !== undefined && format !== 'csv' && format !== 'tsv') {
+  if (params.quoting !== undefined && !isDelimited(format)) {
     // JSON has its own quoting, which no option changes: said, rather than the option silently doing nothing.
     throw new StudioError('invalid_params', `${first.shown} is ${FORMAT_WORDS[format]}, and ${quotingName} is for CSV and TSV files only (JSON quotes its strings its own way): import it without ${quotingName}.`, { file: first.shown, field: 'quoting' });
   }
@@ -269,6 +272,8 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       splits: counts,
       splitSeed: params.seed,
       skippedRows: skipped,
+      // what a CSV or TSV file's rows were read with, the default too: checkImportFiles refuses quoting for JSON
+      ...(isDelimited(sources[0].format.format) ? { quoting: params.quoting ?? 'csv' } : {}),
       createdAt: nowIso(),
     });
     writeFileDurably(path.join(temp, 'manifest.json'), JSON.stringify({ ...dataset, skippedRows: skippedCount, pid: process.pid }, null, 2));

@@ -60,8 +60,8 @@ export interface ParserOptions {
   /** How a CSV/TSV file quotes its fields (DatasetImportInput.quoting); JSON formats have their own quoting. */
   quoting?: Quoting;
   /**
-   * How the caller's user imports a TSV file with every quote read as text, in the words of its interface (the CLI's
-   * flag, the studio form's checkbox), for the refusals of a quote that the quoted reading cannot make sense of.
+   * How the caller's user imports a CSV or TSV file with every quote read as text, in the words of its interface (the
+   * CLI's flag, the studio form's checkbox), for the refusals of a quote that the quoted reading cannot make sense of.
    */
   quotingAdvice?: string;
 }
@@ -291,12 +291,14 @@ class JsonArrayParser implements RecordParser {
  * rule that every quote is text; a file written that way, whose field begins with a quote, is imported with quoting
  * 'none'. `advice` says how in the words of the caller's interface.
  */
-const tsvQuoting = (advice = "import it with quoting set to 'none'"): string =>
+const DEFAULT_QUOTING_ADVICE = "import it with quoting set to 'none'";
+
+const tsvQuoting = (advice = DEFAULT_QUOTING_ADVICE): string =>
   ` (a TSV field that begins with " is read as quoted, as pandas and spreadsheets write it; if every quote in the file is text, as IANA text/tab-separated-values has it, ${advice})`;
 
 /**
  * CSV/TSV per RFC 4180: the first record is the header; fields may be quoted with ", a quote inside is "",
- * and quoted fields may hold delimiters and newlines. Blank lines are ignored. TSV follows the same quoting rule
+ * and quoted fields may hold delimiters and line breaks, kept as written (LF or CRLF). Blank lines are ignored. TSV follows the same quoting rule
  * (tsvQuoting says why), so a .tsv exported by pandas or a spreadsheet, whose texts hold quotes, tabs or newlines,
  * reads back as it was written.
  *
@@ -424,7 +426,9 @@ class DelimitedParser implements RecordParser {
         this.quoted = false;
         this.afterQuote = false;
       }
-      if (this.quoted) this.append('\n');
+      // Inside quotes a line break is the field's text, kept as written (CRLF too, as Python's csv module keeps it);
+      // outside, LF or CRLF ends the record.
+      if (this.quoted) this.append(piece.crlf ? '\r\n' : '\n');
       else this.endRecord(piece.line + 1);
     }
   }
@@ -463,7 +467,8 @@ class DelimitedParser implements RecordParser {
 
   /**
    * At a delimiter ending an unquoted field that began with spaces and a quote: if that quote is still open (an odd
-   * number of quotes in the field), the writer meant the delimiter as part of a quoted value, which it splits.
+   * number of quotes in the field), the writer meant the delimiter as part of a quoted value, which it splits, unless
+   * every quote of the file is text, as quoting 'none' reads it (in CSV too: the refusal says so in the caller's words).
    */
   private checkSpacedQuote(piece: TextPiece, delimiterColumn: number): void {
     const q = this.spacedQuote;
@@ -471,7 +476,8 @@ class DelimitedParser implements RecordParser {
     const what = this.delimiter === ',' ? 'comma' : 'tab';
     this.recordBad = `field ${this.fields.length + 1} has spaces before its opening quote (${this.at(q.line, q.column)}), so the quote does not quote it: ` +
       `a quoted field begins right after the ${what}, so the ${what} at ${this.at(piece.line, delimiterColumn)} inside the quotes split it in two. ` +
-      'Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it)';
+      `Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it; ` +
+      `if every quote in the file is text and every ${what} ends a field, ${this.quotingAdvice ?? DEFAULT_QUOTING_ADVICE})`;
   }
 
   private endField(): void {

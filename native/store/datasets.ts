@@ -20,6 +20,7 @@ interface DatasetRow {
   mapping_json: string;
   split_seed: number;
   skipped_json: string;
+  quoting: string | null;
   created_at: string;
 }
 
@@ -46,6 +47,7 @@ export class DatasetTable {
       splits,
       splitSeed: row.split_seed,
       skippedRows: JSON.parse(row.skipped_json),
+      quoting: row.quoting ?? undefined,
       createdAt: row.created_at,
     });
   }
@@ -65,11 +67,11 @@ export class DatasetTable {
         this.db
           .prepare(
             `INSERT INTO datasets (id, project_id, name, source_path, format, compressed, columns_json, row_count, content_hash,
-               mapping_json, split_seed, skipped_json, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               mapping_json, split_seed, skipped_json, quoting, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(d.id, d.projectId, d.name, d.sourcePath, d.format, d.compressed ? 1 : 0, JSON.stringify(d.columns), d.rowCount,
-            d.contentHash, JSON.stringify(d.mapping), d.splitSeed, JSON.stringify(d.skippedRows), d.createdAt);
+            d.contentHash, JSON.stringify(d.mapping), d.splitSeed, JSON.stringify(d.skippedRows), d.quoting ?? null, d.createdAt);
         const insertSplit = this.db.prepare('INSERT INTO dataset_splits (dataset_id, split, row_count) VALUES (?, ?, ?)');
         for (const s of SPLITS) insertSplit.run(d.id, s, d.splits[s] ?? 0);
       })

@@ -247,6 +247,16 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN running_since TEXT;
     `,
   },
+  {
+    version: 11,
+    description: "how a CSV or TSV dataset's quotes were read (DatasetImportInput.quoting)",
+    // NULL for JSON and JSON Lines, which have no quoting option. A CSV or TSV dataset imported before this migration
+    // was read with CSV's quoting, the only one there was until quoting 'none' came with this column.
+    sql: `
+      ALTER TABLE datasets ADD COLUMN quoting TEXT CHECK (quoting IN ('csv', 'none'));
+      UPDATE datasets SET quoting = 'csv' WHERE format IN ('csv', 'tsv');
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,12 +2,13 @@
 // CSV or TSV file, labelled, explained for the file's delimiter and ticked from the keyboard. A GLUE-style TSV whose
 // field begins with a quote is first refused by the default (quoted) reading, the refusal naming the box, then
 // imported with the box ticked: every quote kept, one line one row. Before, the form had no such option and the
-// refusal could only say to rewrite the file with pandas. Shots of the form, light and dark, land in
-// tests/e2e/screenshots/.
+// refusal could only say to rewrite the file with pandas. The dataset's details then say its quotes were read as text.
+// Shots of the form, light and dark, land in tests/e2e/screenshots/.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { QUOTING_LABELS } from '../../native/api/labels.ts';
 import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
@@ -60,6 +61,8 @@ describe.skipIf(skipReason !== null)('the import form’s quoting box', () => {
     await submit.click();
 
     await page.getByLabel('Dataset glue').getByRole('heading', { name: 'glue' }).waitFor({ timeout: 60_000 });
+    // the details say how its quotes were read (Dataset.quoting): before, a dataset imported this way did not say so
+    expect(await page.getByLabel('Dataset glue').getByTestId('dataset-quoting').textContent()).toBe(QUOTING_LABELS.none);
     const [dataset] = await callApi<{ id: string; rowCount: number }[]>(studio, 'datasets.list', {});
     expect(dataset.rowCount).toBe(4);
     const { rows } = await callApi<{ rows: Record<string, string>[] }>(studio, 'datasets.rows', { id: dataset.id, split: 'all', limit: 10 });

@@ -2,6 +2,8 @@
 // newlines, non-ASCII, prototype-named columns), then mutated. Two levels:
 // - the streaming parsers behind LineDecoder, fed in random chunk sizes: only FormatError, lines in range,
 //   the same outcome whatever the chunking, and an unmutated file reads back exactly the rows written;
+// - CSV and TSV read with quoting 'none', from text of quotes, delimiters and line breaks in any order: exactly the
+//   rows a line-by-line model gives, every field the raw text between two delimiters;
 // - importDataset end to end (plain and gzip, truncated or corrupted): a dataset, or a StudioError naming
 //   the file and, when it has one, the line.
 import fs from 'node:fs';
@@ -13,7 +15,7 @@ import { StudioError } from '../../native/api/errors.ts';
 import { LineDecoder } from '../../native/data/decode.ts';
 import type { DataFormat } from '../../native/data/formats.ts';
 import { importDataset } from '../../native/data/import.ts';
-import { createParser, FormatError, type RecordSink } from '../../native/data/parsers.ts';
+import { createParser, FormatError, type ParserOptions, type RecordSink } from '../../native/data/parsers.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { check, expectReaderOutcome, scratch, TEST_TIMEOUT } from './harness.ts';
 import { byteMutation } from './mutate.ts';
@@ -26,7 +28,7 @@ const columnName = fc.oneof(fc.constantFrom('prompt', 'completion', 'text', 'lab
 const cellText = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.constantFrom('', ' ', 'a,b', 'a\tb', 'say "hi"', '"', '""', 'two\nlines', '\n', 'x\r', 'naïve 日本 🙂', '\ufeffbom', '[1,2]', '{"a":1}'),
+  fc.constantFrom('', ' ', 'a,b', 'a\tb', 'say "hi"', '"', '""', 'two\nlines', '\n', 'x\r', 'crlf\r\nline', '\r\n', 'naïve 日本 🙂', '\ufeffbom', '[1,2]', '{"a":1}'),
 );
 
 interface Table {
@@ -42,15 +44,16 @@ const tables: fc.Arbitrary<Table> = fc
     const rows = Array.from({ length: nRows }, (_, r) =>
       Object.fromEntries(columns.map((c, k) => {
         const v = cells[(r * columns.length + k) % cells.length];
-        // CSV/TSV cells are text; a CR before a newline is a line ending there, so only JSON keeps a lone CR.
-        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\r/g, '') : v];
+        // CSV/TSV cells are text; serialise quotes one holding a CR, whose line breaks (CRLF too) read back as written. A
+        // raw NUL is refused in any row (parsers.ts' nulReason), so a file meant to be valid holds none; JSON escapes it.
+        return [c, format === 'csv' || format === 'tsv' ? (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\0/g, '') : v];
       })),
     );
     return { format, columns, rows, trailingNewline };
   });
 
 function quote(v: string, d: string): string {
-  return v === '' || v.includes(d) || v.includes('"') || v.includes('\n') || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
+  return v === '' || v.includes(d) || v.includes('"') || v.includes('\n') || v.includes('\r') || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function serialise(t: Table): string {
@@ -81,10 +84,10 @@ interface Outcome {
 }
 
 /** Parse `bytes` fed in chunks of `chunk` bytes (0: all at once). */
-function parse(format: DataFormat, bytes: Uint8Array, chunk: number): Outcome {
+function parse(format: DataFormat, bytes: Uint8Array, chunk: number, opts: ParserOptions = {}): Outcome {
   const out: Outcome = { records: [], invalid: [], error: null };
   const sink: RecordSink = { record: (values, line) => out.records.push({ line, json: JSON.stringify(values) }), invalid: (line, reason) => out.invalid.push({ line, reason }) };
-  const parser = createParser(format, sink);
+  const parser = createParser(format, sink, opts);
   const decoder = new LineDecoder();
   try {
     const size = chunk || bytes.length || 1;
@@ -138,6 +141,62 @@ describe('fuzz: dataset parsers', () => {
           );
         },
         200,
+      );
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+/**
+ * What quoting 'none' must read from `text`, worked out from the lines alone: each line (less the CR of a CRLF; the
+ * last line, which no newline ends, keeps its CR) is one row, blank lines are none, the first row names the columns
+ * (trimmed; one unnamed or named twice fails the file on its line), and every field is the raw text between two
+ * delimiters, quotes and all; a row of another field count is refused on its line.
+ */
+function quoteFreeModel(text: string, d: string): Outcome {
+  const out: Outcome = { records: [], invalid: [], error: null };
+  const lines = text.replace(/^\ufeff/, '').split('\n');
+  let header: string[] | null = null;
+  for (const [i, raw] of lines.entries()) {
+    const line = i < lines.length - 1 && raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    const fields = line.split(d);
+    if (header === null) {
+      header = fields.map((f) => f.trim());
+      if (header.some((name, k) => name === '' || header!.indexOf(name) !== k)) return { ...out, error: { line: i + 1, message: '' } };
+    } else if (fields.length !== header.length) out.invalid.push({ line: i + 1, reason: '' });
+    else out.records.push({ line: i + 1, json: JSON.stringify(Object.fromEntries(header.map((name, k) => [name, fields[k]]))) });
+  }
+  return out;
+}
+
+describe('fuzz: quoting none', () => {
+  // Text of quotes (opening, closing, doubled, after spaces), both delimiters, CR, LF and CRLF in any order: whatever
+  // the CSV reading would make of it, quoting 'none' must give the fields as they stand between delimiters.
+  const bit = fc.oneof(fc.constantFrom('"', '""', ' "', '" ', ',', '\t', '\r', '\n', '\r\n', 'a', 'b', ' ', 'é', '🙂'), fc.string({ maxLength: 4 }));
+
+  it(
+    'every field is the raw text between delimiters, one line one row, whatever the chunking',
+    async () => {
+      const cases = fc.record({ format: fc.constantFrom<DataFormat>('csv', 'tsv'), bits: fc.array(bit, { maxLength: 40 }), chunk: fc.integer({ min: 1, max: 16 }) });
+      await check(
+        cases,
+        async ({ format, bits, chunk }) => {
+          const text = bits.join('');
+          const bytes = enc.encode(text);
+          await expectReaderOutcome(
+            () => {
+              const got = parse(format, bytes, chunk, { quoting: 'none' });
+              const want = quoteFreeModel(text, format === 'csv' ? ',' : '\t');
+              const shape = (o: Outcome) => ({ records: o.records, invalid: o.invalid.map((i) => i.line), error: o.error?.line ?? null });
+              expect(shape(got), `${format} ${JSON.stringify(text)} in ${chunk}-byte chunks`).toEqual(shape(want));
+              if (got.error) throw new FormatError(got.error.line, got.error.message); // counted as refused
+              return got;
+            },
+            { reader: 'dataset parsers, quoting none', file: '', bytes: bytes.length, place: /./, errors: [FormatError] },
+          );
+        },
+        300,
       );
     },
     TEST_TIMEOUT,

@@ -73,6 +73,18 @@ describe('CSV and TSV', () => {
       expect(records.map((r) => r.line)).toEqual([2, 3, 4, 6]);
     }
   });
+  // A quoted field's line breaks are its text: a CRLF inside one came back as "\n" (the decoder drops the CR of every
+  // line ending), so a Windows-written text changed on import. Python's csv module keeps it; outside quotes CRLF
+  // still ends the record.
+  it('keeps a CRLF inside a quoted field as written, whatever the chunking, and still ends a row at CRLF', () => {
+    const windows = 'text,label\r\n"two\r\nlines",1\r\n"mixed\nand\r\n\r\nblank",0\r\n"cr\r",1\r\nplain,0\r\n';
+    for (const size of [1, 2, 3, 5, 100]) {
+      const { records, invalid } = parse('csv', windows, size);
+      expect(invalid).toEqual([]);
+      expect(records.map((r) => [r.line, r.values.text, r.values.label])).toEqual([[2, 'two\r\nlines', '1'], [4, 'mixed\nand\r\n\r\nblank', '0'], [8, 'cr\r', '1'], [9, 'plain', '0']]);
+    }
+    expect(parse('tsv', 'a\tb\r\n"x\r\ny"\tz\r\n', 4).records.map((r) => r.values)).toEqual([{ a: 'x\r\ny', b: 'z' }]);
+  });
   it('reports rows with missing or extra fields, naming the column', () => {
     const { records, invalid } = parse('tsv', 'sentence\tlabel\ngood\t1\nno label\n\na\tb\tc\n');
     expect(records).toHaveLength(1);
@@ -194,11 +206,14 @@ describe('a quote that breaks RFC 4180', () => {
       expect(records.map((r) => r.line), 'the row is not imported as " "y" and " z""').toEqual([3]);
       expect(invalid).toEqual([{ line: 2, field: undefined, reason:
         'field 2 has spaces before its opening quote (column 4), so the quote does not quote it: a quoted field begins right after the comma, ' +
-        'so the comma at column 6 inside the quotes split it in two. Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it)' }]);
+        'so the comma at column 6 inside the quotes split it in two. Remove the space before the opening " (or, if the quotes are text, quote the whole field and double each " in it; ' +
+        "if every quote in the file is text and every comma ends a field, import it with quoting set to 'none')" }]);
     }
     const tsv = parse('tsv', 'a\tb\tc\n  "y\tz"\tw\n');
     expect(tsv.records).toEqual([]);
-    expect(tsv.invalid[0].reason).toMatch(/^field 1 has spaces before its opening quote \(column 3\).*the tab at column 5 inside the quotes split it in two/);
+    expect(tsv.invalid[0].reason).toMatch(/^field 1 has spaces before its opening quote \(column 3\).*the tab at column 5 inside the quotes split it in two.*every tab ends a field, import it with quoting set to 'none'\)$/);
+    // with quoting 'none' the row is what the refusal says it would be: every quote text, every tab a field's end
+    expect(parse('tsv', 'a\tb\tc\n  "y\tz"\tw\n', 5, undefined, { quoting: 'none' }).records.map((r) => r.values)).toEqual([{ a: '  "y', b: 'z"', c: 'w' }]);
   });
 
   it('after spaces, closed before the delimiter or never closed on the row, is text: nothing is split', () => {

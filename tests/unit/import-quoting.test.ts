@@ -2,12 +2,13 @@
 // text/tab-separated-values' quote-free style (GLUE-style corpora) imports with every quote as text and one line per
 // row. Read with the default (CSV) quoting, `"a title"` silently lost its quotes and `"Hi<TAB>1` + `Bye"<TAB>0`
 // silently became one row, and a refusal of such a quote could only suggest rewriting the file with pandas. The
-// option is refused for JSON and JSON Lines, naming it, rather than silently doing nothing.
+// option is refused for JSON and JSON Lines, naming it, rather than silently doing nothing. The quoting a CSV or TSV
+// dataset was read with is saved with it and shown, so a dataset imported with quoting 'none' says so.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QUOTES_AS_TEXT_LABEL } from '../../native/api/labels.ts';
+import { QUOTES_AS_TEXT_LABEL, QUOTING_LABELS } from '../../native/api/labels.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { failedJobError, refusal, tempStudios } from './studio-calls.ts';
 
@@ -42,6 +43,24 @@ describe('lathe dataset import --quoting', () => {
     expect(await previewOf(dir, 'glue')).toEqual([{ text: '"a title"', label: '1' }, { text: '"Hi', label: '1' }, { text: 'Bye"', label: '0' }]);
   });
 
+  it('is saved with the dataset and shown by dataset show: none, csv by default, nothing for JSON Lines', async () => {
+    const dir = dataDir();
+    const none = await latheInProcess(['dataset', 'import', file('saved.tsv', GLUE), '--name', 'glue', '--quoting', 'none', '--json'], dir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ quoting: 'none' });
+    const shown = await latheInProcess(['dataset', 'show', 'glue'], dir);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^quoting: +none — ${QUOTING_LABELS.none}$`, 'm'));
+    expect(await latheInProcess(['dataset', 'import', file('plain.csv', 'text,label\nok,1\n'), '--name', 'plain'], dir)).toMatchObject({ code: 0 });
+    const plain = await latheInProcess(['dataset', 'show', 'plain', '--json'], dir);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ quoting: 'csv' });
+    expect((await latheInProcess(['dataset', 'show', 'plain'], dir)).stdout).toMatch(new RegExp(`^quoting: +csv — ${QUOTING_LABELS.csv.replace(/[()]/g, '\\$&')}$`, 'm'));
+    expect(await latheInProcess(['dataset', 'import', file('rows.jsonl', '{"text":"a"}\n'), '--name', 'lines'], dir)).toMatchObject({ code: 0 });
+    const lines = await latheInProcess(['dataset', 'show', 'lines'], dir);
+    expect(lines.stdout).not.toMatch(/^quoting:/m);
+    expect(JSON.parse((await latheInProcess(['dataset', 'show', 'lines', '--json'], dir)).stdout)).not.toHaveProperty('quoting');
+  });
+
   it('applies to the --add files of the import too', async () => {
     const dir = dataDir();
     const test = file('glue-test.tsv', 'text\tlabel\n"quoted test"\t0\n');
@@ -63,6 +82,18 @@ describe('lathe dataset import --quoting', () => {
     const fixed = await latheInProcess(['dataset', 'import', said, '--name', 'said', '--quoting', 'none', '--split', 'train', '--json'], dataDir());
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(JSON.parse(fixed.stdout)).toMatchObject({ rowCount: 2 });
+  });
+
+  it('csv refuses a CSV field with spaces before a quote around a comma, naming the file, the line and --quoting none', async () => {
+    const spaced = file('spaced.csv', 'title,author,year\nDune, "Herbert, 1965"\n');
+    const r = await latheInProcess(['dataset', 'import', spaced, '--name', 'spaced'], dataDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('spaced.csv line 2: field 2 has spaces before its opening quote (column 7)');
+    expect(r.stderr).toContain('if every quote in the file is text and every comma ends a field, import it with --quoting none). Fix or remove that line');
+    const dir = dataDir();
+    const asText = await latheInProcess(['dataset', 'import', spaced, '--name', 'spaced', '--quoting', 'none', '--split', 'train'], dir);
+    expect(asText.code, asText.stderr).toBe(0);
+    expect(await previewOf(dir, 'spaced')).toEqual([{ title: 'Dune', author: ' "Herbert', year: ' 1965"' }]);
   });
 
   it('is refused for JSON Lines, naming the flag, before anything is written', async () => {

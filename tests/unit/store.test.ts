@@ -55,6 +55,20 @@ describe('migrations', () => {
     expect(() => openStore(dir)).toThrow(/newer Lathe/);
   });
 
+  it('11 records that a CSV or TSV dataset of an older file was read with CSV quoting, the only one there was', () => {
+    const dir = tempDir();
+    const raw = new Database(path.join(dir, DB_FILE));
+    migrate(raw, 10);
+    const insert = raw.prepare(`INSERT INTO datasets (id, project_id, name, source_path, format, compressed, columns_json, row_count, content_hash,
+      mapping_json, split_seed, skipped_json, created_at) VALUES (?, NULL, ?, ?, ?, 0, '["a"]', 1, 'h', '{}', 42, '[]', 't')`);
+    for (const format of ['tsv', 'csv', 'jsonl', 'json']) insert.run(`ds_${format}`, format, `/x/rows.${format}`, format);
+    raw.close();
+    const store = open(dir);
+    expect(['tsv', 'csv', 'jsonl', 'json'].map((f) => store.datasets.get(`ds_${f}`)?.quoting)).toEqual(['csv', 'csv', undefined, undefined]);
+    expect(store.datasets.insert({ ...sampleDataset('ds_none', null), format: 'tsv', quoting: 'none' })).toMatchObject({ quoting: 'none' });
+    expect(store.datasets.get('ds_none')?.quoting).toBe('none');
+  });
+
   it('are numbered 1..N without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });

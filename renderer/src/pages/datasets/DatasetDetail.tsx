@@ -1,6 +1,7 @@
-// One dataset: its facts (rows, splits, format, content hash), the rows skipped at import, the column mapping
+// One dataset: its facts (rows, splits, format, a CSV or TSV file's quoting, content hash), the rows skipped at import, the column mapping
 // for the project's task, and a preview of the rows; Delete asks first, saying which runs used it.
 import { useState, type ReactNode } from 'react';
+import { QUOTING_LABELS } from '../../../../native/api/labels.ts';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
 import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
@@ -31,6 +32,9 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
               <span className="stat-value mono" data-testid="content-hash">{shortHash(dataset.contentHash)}</span>
             </div>
           </div>
+          {dataset.quoting && (
+            <div className="row small"><strong>Quoting</strong><span className="muted" data-testid="dataset-quoting">{QUOTING_LABELS[dataset.quoting]}</span></div>
+          )}
           <div className="stack" style={{ gap: 6 }}>
             <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same rows and seed always give the same split</span></div>
             <div className="row" style={{ height: 8, borderRadius: 999, overflow: 'hidden', gap: 2 }} aria-hidden>
