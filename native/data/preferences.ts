@@ -7,16 +7,9 @@
 // A row that cannot make a pair (an empty completion, chosen equal to rejected, a transcript with no assistant turn
 // or whose two versions differ before it) is named by where it is and refused, or left out and reported when
 // skipInvalid is set: never dropped silently.
-import fs from 'node:fs';
-import path from 'node:path';
-import zlib from 'node:zlib';
 import { StudioError } from '../api/errors.ts';
 import { mappingWords } from '../api/format.ts';
 import type { ColumnMapping } from '../api/schemas.ts';
-import { LineDecoder, utf16Text } from './decode.ts';
-import { detectFormat } from './formats.ts';
-import { suggestMapping } from './mapping.ts';
-import { createParser, FormatError } from './parsers.ts';
 
 export interface PreferenceMessage {
   role: string;
@@ -140,7 +133,7 @@ export function preferencePair(row: Record<string, unknown>, mapping: ColumnMapp
 
 export interface LocatedRow {
   values: Record<string, unknown>;
-  /** Where the row is, for messages: "dpo_en_demo.json line 12", "dataset hh record 87". */
+  /** Where the row is, for messages: "dataset hh record 87 (of hh.jsonl.gz, in file order)". */
   where: string;
 }
 
@@ -178,58 +171,4 @@ export function preferencePairs(rows: Iterable<LocatedRow>, mapping: ColumnMappi
     }
   }
   return out;
-}
-
-/**
- * The rows of a dataset file (any format Lathe imports, gzipped or not) with the line each begins on. Every refusal
- * names the file, and the line where the parser knows it, as the dataset import's do: a row the parser rejects, a
- * broken structure (a CSV quote never closed, a bad header, a JSON array cut off: the parser's FormatError, which
- * escaped naming no file), gzip that does not decompress, a file that is not there, and UTF-16 text (refused as that
- * at line 1, as the import refuses it, not as a bad first row or a first row of NUL-riddled fields).
- */
-export function readLocatedRows(file: string): LocatedRow[] {
-  const name = path.basename(file);
-  const { format, compressed } = detectFormat(file);
-  let raw: Buffer;
-  try {
-    raw = fs.readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new StudioError('invalid_params', `${file}: no such file; check the path of the preference file`, { file });
-    if (code === 'EISDIR') throw new StudioError('invalid_params', `${file} is a folder; give the preference file itself`, { file });
-    throw new StudioError('invalid_params', `${file}: cannot be read (${code ?? (err as Error).message})`, { file });
-  }
-  let bytes: Buffer;
-  try {
-    bytes = compressed ? zlib.gunzipSync(raw) : raw;
-  } catch (err) {
-    throw new StudioError('invalid_params', `${name}: not a valid gzip file (${(err as Error).message}). Decompress it to check it, or give the uncompressed file.`, { file });
-  }
-  const utf16 = utf16Text(bytes);
-  if (utf16) throw new StudioError('invalid_params', `${name} line 1: ${utf16}; save it as UTF-8 and try again.`, { file, line: 1 });
-  const rows: LocatedRow[] = [];
-  const parser = createParser(format, {
-    record: (values, line) => void rows.push({ values, where: `${name} line ${line}` }),
-    invalid: (line, reason) => {
-      throw new StudioError('invalid_params', `${name} line ${line}: ${reason}`, { file, line });
-    },
-  });
-  const decoder = new LineDecoder();
-  try {
-    for (const piece of decoder.decode(bytes)) parser.feed(piece);
-    for (const piece of decoder.end()) parser.feed(piece);
-    parser.end();
-  } catch (err) {
-    if (err instanceof FormatError) throw new StudioError('invalid_params', `${name} line ${err.line}: ${err.message}.`, { file, line: err.line });
-    throw err;
-  }
-  return rows;
-}
-
-/** A preference file read straight from disk into pairs, its columns mapped as an import would map them. */
-export function readPreferenceFile(file: string, opts: PreferencePairOptions & { mapping?: ColumnMapping }): PreferencePairs & { style: PreferenceStyle } {
-  const rows = readLocatedRows(file);
-  const mapping = opts.mapping ?? suggestMapping(Object.keys(rows[0]?.values ?? {}), 'chat');
-  const style = preferenceStyle(mapping, path.basename(file));
-  return { style, ...preferencePairs(rows, mapping, style, opts) };
 }
