@@ -35,7 +35,6 @@ export class PreferenceRowError extends Error {
   }
 }
 
-export const HUMAN_TURN = '\n\nHuman:';
 export const ASSISTANT_TURN = '\n\nAssistant:';
 
 /** How a mapping's rows become pairs: with a prompt column, or from whole transcripts. Throws naming what is missing. */
