@@ -112,7 +112,7 @@ type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncat
 function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
-    const maxPromptLen = config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+    const maxPromptLen = pairPromptLen(config);
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1)}`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
@@ -136,6 +136,9 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
+
+/** A pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
+export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
 
 /**
  * A text as a reward model reads it: BOS, then the text's tokens, as it was trained. A text that writes BOS itself (a
