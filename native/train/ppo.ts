@@ -80,6 +80,8 @@ export interface PpoOutcome {
   timing: { rolloutS: number; scoreS: number; updateS: number } | null;
   /** Prompts (training and held-out) longer than maxPromptLen, cut to their end. */
   truncatedPrompts: number;
+  /** The model's context (its positions), which a prompt and the new tokens share. */
+  modelContext: number;
   adapterPath: string | null;
   outputModel: string | null;
 }
@@ -203,7 +205,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens)}`);
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens')}`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
@@ -377,7 +379,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         ? await writePolicyOutputs(env, runId, dir, { kind: 'ppo', ...config }, trained, folder, lora, [VALUE_HEAD_WEIGHT, VALUE_HEAD_BIAS])
         : { adapterPath: null, outputModel: null };
       const timing = times.length ? { rolloutS: mean(times.map((t) => t.rolloutS)), scoreS: mean(times.map((t) => t.scoreS)), updateS: mean(times.map((t) => t.updateS)) } : null;
-      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, truncatedPrompts, ...outputs };
+      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, truncatedPrompts, modelContext: folder.spec.maxPositions, ...outputs };
     }
   });
 }
