@@ -80,9 +80,9 @@ describe('counts in CLI messages use the right number', () => {
     const { describeDpo } = await import('../../native/cli/align.ts');
     const { describePpo } = await import('../../native/cli/align-ppo.ts');
     const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, truncatedPrompts: 0, skippedRows: [{ where: 'train:3', reason: 'x' }], modelContext: 512, trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
-    expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1 row left out']);
+    expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1 row left out']);
     // prompts cut to --max-prompt-len are counted apart from pairs cut to the sequence length
-    expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
+    expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
     const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, modelContext: 512, adapterPath: null, outputModel: null };
     expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
     expect(describePpo(ppo)).not.toContain('cut');
