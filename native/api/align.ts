@@ -219,23 +219,29 @@ export type HeldoutSamples = z.infer<typeof HeldoutSamples>;
 /**
  * What an alignment run's outcome says it cut: DPO's and pairwise reward runs' truncatedPairs (a side over the
  * sequence length) and truncatedPrompts (a prompt over maxPromptLen), PPO's truncatedPrompts, classifier runs'
- * truncatedTexts (a text over the sequence length).
+ * truncatedTexts (a text over the sequence length); modelContext, the model's context (its positions), past which no
+ * sequence length fits.
  */
 export interface AlignCuts {
   truncatedPairs?: number;
   truncatedPrompts?: number;
   truncatedTexts?: number;
+  modelContext?: number;
 }
 
 /**
  * A finished DPO, reward or PPO run's cut inputs as warnings for its run view (title, then what the cut means and
- * what to change, the setting named by its form label and its flag), none when nothing was cut. Outcomes written
- * before a count existed lack it and warn of nothing.
+ * what to change, the setting named by its form label and its flag), none when nothing was cut. `seqLen`: the run's
+ * sequence length (its config); at the model's context nothing longer fits, and the warning says so instead of
+ * advising a longer one. Outcomes written before a count existed lack it and warn of nothing.
  */
-export function alignCutWarnings(kind: string, cuts: AlignCuts | null): { title: string; detail: string }[] {
+export function alignCutWarnings(kind: string, cuts: AlignCuts | null, seqLen?: number): { title: string; detail: string }[] {
   if (!cuts) return [];
   const out: { title: string; detail: string }[] = [];
-  const longerSeqLen = `Raise the sequence length (${settingName('seqLen')}) if memory allows.`;
+  const context = cuts.modelContext;
+  const longerSeqLen = seqLen !== undefined && context !== undefined && seqLen >= context
+    ? `The sequence length is already the model's context (${context}); shorter texts, or a model with a longer context, would keep more.`
+    : `Raise the sequence length (${settingName('seqLen')}) if memory allows.`;
   // a reward model reads a cut side's end, where its score is read (rewardWindow); DPO keeps a completion's start
   if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Their endings were not compared. ${longerSeqLen}` });
   if (kind === 'reward' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Each cut side kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });
@@ -244,7 +250,9 @@ export function alignCutWarnings(kind: string, cuts: AlignCuts | null): { title:
     const what = kind === 'ppo' ? plural(cuts.truncatedPrompts, 'prompt') : `${plural(cuts.truncatedPrompts, 'pair')} with the prompt`;
     const cue = kind === 'ppo' ? 'the cue to answer' : 'the question';
     const reader = kind === 'reward' ? 'the model' : 'the policy';
-    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; ${reader} never read the start. Raise the longest prompt (${settingName('maxPromptLen')}) if the sequence length allows.` });
+    // PPO has no sequence length: a prompt and the new tokens share the model's context
+    const room = kind === 'ppo' ? `the model's context allows beside the new tokens (${settingName('maxNewTokens')})` : 'the sequence length allows';
+    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; ${reader} never read the start. Raise the longest prompt (${settingName('maxPromptLen')}) if ${room}.` });
   }
   return out;
 }

@@ -63,6 +63,7 @@ export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';
 export const SETTING_NAMES = {
   seqLen: { label: 'Sequence length', flag: '--seq-len' },
   maxPromptLen: { label: 'Max prompt length', flag: '--max-prompt-len' },
+  maxNewTokens: { label: 'Max new tokens', flag: '--max-new-tokens' },
 } as const;
 
 /** A setting as a warning names it: the form's label, then the CLI flag ("Max prompt length, --max-prompt-len"). */

@@ -30,6 +30,8 @@ export interface DpoOutcome {
   /** Pairs whose prompt was over maxPromptLen tokens, cut to its end (BOS kept). */
   truncatedPrompts: number;
   skippedRows: { where: string; reason: string }[];
+  /** The model's context (its positions): the longest sequence length there is, which the run view's cut warnings weigh. */
+  modelContext: number;
   /** TRL's metrics over every training pair (and the validation pairs) under the trained policy; null when cancelled. */
   trainMetrics: Record<string, number> | null;
   validationMetrics: Record<string, number> | null;
@@ -60,7 +62,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1)}`);
+    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions, config.modelName)}`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
@@ -104,6 +106,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
       truncatedPairs: data.truncated,
       truncatedPrompts: data.truncatedPrompts,
       skippedRows: data.skipped,
+      modelContext: spec.maxPositions,
       trainMetrics,
       validationMetrics,
       ...outputs,

@@ -11,7 +11,7 @@ import type { Dataset, Model } from '../api/schemas.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { REWARD_MODEL_DIR } from './reward.ts';
+import { pairPromptLen, REWARD_MODEL_DIR } from './reward.ts';
 import { runDir } from './run-env.ts';
 import { loraTargetsFor, requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
 
@@ -31,6 +31,13 @@ export type ResolvedPpoConfig = PpoConfig & {
    * before it was recorded: those scored at the reward model's context, and resume so.
    */
   rewardSeqLen?: number;
+  /**
+   * How the reward run read its inputs: 'pairwise' scores a prompt and its completion tokenized apart and joined, the
+   * prompt cut to rewardMaxPromptLen (pairwiseRewardIds, as its training pairs); 'classify' the two as one text. Absent
+   * in runs from before it was recorded: those scored one text, and resume so.
+   */
+  rewardObjective?: 'pairwise' | 'classify';
+  rewardMaxPromptLen?: number;
   datasetId: string;
   /** The dataset file's sha256 as imported: which prompts the run learned from. */
   datasetHash: string;
@@ -66,7 +73,10 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);
-  const rewardSeqLen = (reward.config as { seqLen?: number }).seqLen;
+  const rewardConfig = reward.config as { seqLen?: number; objective?: 'pairwise' | 'classify'; maxPromptLen?: number };
+  const rewardSeqLen = rewardConfig.seqLen;
+  const rewardObjective = rewardConfig.objective;
+  const rewardMaxPromptLen = rewardObjective === 'pairwise' && rewardSeqLen !== undefined ? pairPromptLen({ seqLen: rewardSeqLen, maxPromptLen: rewardConfig.maxPromptLen }) : undefined;
   const rewardLabel = parsed.rewardLabel ?? labels[labels.length - 1];
   const rewardLabelIndex = labels.indexOf(rewardLabel);
   if (rewardLabelIndex < 0) throw invalid(`reward run ${reward.id}'s model has no label '${rewardLabel}' (its labels: ${labels.join(', ')})`, 'rewardLabel');
@@ -84,7 +94,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   // from 1.35 to 0.01 within 20 iterations, at 1e-4 it trained with the KL bounded (docs/benchmarks.md)
   const lr = parsed.lr ?? sizedDefaults(spec, parsed.method).lr / 5;
   const config: ResolvedPpoConfig = {
-    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen,
+    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen, rewardObjective, rewardMaxPromptLen,
     datasetId: dataset.id, datasetHash: dataset.contentHash, promptColumn, loraTargets,
   };
   return { config, model, dataset, spec };

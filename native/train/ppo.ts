@@ -48,7 +48,7 @@ import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
-import { policyPrompt, promptCellText } from './preference-examples.ts';
+import { pairwiseRewardIds, policyPrompt, promptCellText } from './preference-examples.ts';
 import { dropRolloutTablesAfter, readRolloutTable, writeRolloutTable } from './ppo-table.ts';
 import { RewardScorer } from './reward-score.ts';
 import { classifiedIds, scoredIds } from './reward.ts';
@@ -80,6 +80,8 @@ export interface PpoOutcome {
   timing: { rolloutS: number; scoreS: number; updateS: number } | null;
   /** Prompts (training and held-out) longer than maxPromptLen, cut to their end. */
   truncatedPrompts: number;
+  /** The model's context (its positions), which a prompt and the new tokens share. */
+  modelContext: number;
   adapterPath: string | null;
   outputModel: string | null;
 }
@@ -125,12 +127,18 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
 }
 
 /**
- * A prompt + completion as the reward model reads it: cut to the reward run's sequence length (classifiedIds, as `lathe
- * reward score` and the reward run's own validation read a text), not only to the model's context, so a rollout's
- * reward is the score the reward run was measured by. Runs that recorded no rewardSeqLen keep their old reading.
+ * A prompt + completion as the reward model reads it, as its reward run built its inputs: a pairwise model's prompt
+ * and completion tokenized apart and joined, the prompt cut to the run's maxPromptLen (pairwiseRewardIds, the
+ * functions its training pairs went through), a classifier's as one text (classifiedIds, as `lathe reward score`
+ * reads a text), each cut to the reward run's sequence length, so a rollout's reward is the score the reward run was
+ * measured by. Runs that recorded no reward objective score one text, and those that recorded no rewardSeqLen one text
+ * at the model's context: they resume as they ran.
  */
-export function ppoScoredIds(text: string, tokenizer: TextTokenizer, rewardSeqLen: number | undefined): number[] {
-  return rewardSeqLen === undefined ? scoredIds(text, tokenizer) : classifiedIds(text, tokenizer, rewardSeqLen);
+export function ppoScoredIds(prompt: string, completion: string, tokenizer: TextTokenizer, reward: Pick<ResolvedPpoConfig, 'rewardSeqLen' | 'rewardObjective' | 'rewardMaxPromptLen'>): number[] {
+  const { rewardSeqLen: seqLen, rewardMaxPromptLen: maxPromptLen } = reward;
+  if (seqLen === undefined) return scoredIds(prompt + completion, tokenizer);
+  if (reward.rewardObjective === 'pairwise' && maxPromptLen !== undefined) return pairwiseRewardIds(prompt, completion, tokenizer, { seqLen, maxPromptLen });
+  return classifiedIds(prompt + completion, tokenizer, seqLen);
 }
 
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {
@@ -197,7 +205,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens)}`);
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens')}`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
@@ -230,8 +238,9 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     };
     let savedAt = opened.resumed ? iteration : -1;
     const generate = (prompts: number[][], seed: number) => models.sample(dir, runner.weights(), prompts, config.generation, seed, config.miniBatchSize, env.signal);
-    // read at the reward run's own window (ppoScoredIds), so the rewards are the scores the reward run was measured by
-    const score = async (texts: string[]) => (await scorer.scoreIds(texts.map((t) => ppoScoredIds(t, scorer.textTokenizer, config.rewardSeqLen)))).map((s) => s[config.rewardLabelIndex]);
+    // read as the reward run read its inputs, at its own window (ppoScoredIds), so the rewards are the scores the reward run was measured by
+    const score = async (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[]) =>
+      (await scorer.scoreIds(rollouts.map((r, i) => ppoScoredIds(prompts[i].text, r.completion, scorer.textTokenizer, config)))).map((s) => s[config.rewardLabelIndex]);
     const table = (prompts: readonly { text: string }[], rollouts: readonly SampledRollout[], scores: readonly number[]): RolloutRow[] =>
       rollouts.map((r, i) => ({ prompt: prompts[i].text, completion: r.completion, score: scores[i], kl: r.logps.reduce((s, lp, t) => s + lp - r.refLogps[t], 0), tokens: r.responseIds.length }));
 
@@ -246,7 +255,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
       env.progress(iteration / config.steps, `iteration ${iteration}: scoring ${heldout.length} held-out rollouts`, secondsLeft());
       const rollouts = await generate(heldout.map((p) => p.ids), derivedSeed(config.seed, 'heldout'));
       if (env.signal.aborted) return null;
-      const scores = await score(rollouts.map((r, i) => heldout[i].text + r.completion));
+      const scores = await score(heldout, rollouts);
       const rows = table(heldout, rollouts, scores);
       const result = { step: iteration, scoreMean: mean(scores), kl: mean(rows.map((r) => r.kl)) };
       const [scoreMean, scoreStd, kl] = EVAL_METRICS;
@@ -304,7 +313,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         const rolloutS = rolloutTime();
         if (env.signal.aborted) break;
         const scoreTime = timer();
-        const scores = await score(rollouts.map((r, i) => picked[i].text + r.completion));
+        const scores = await score(picked, rollouts);
         const scoreS = scoreTime();
         const shaped = shapeScores(scores, scoreMoments, scoreShaping);
         const arrays = computeAdvantages(rollouts.map((r, i) => ({ ...r, score: shaped.rewards[i] })), { klCoef, gamma: config.gamma, lam: config.lam });
@@ -370,7 +379,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         ? await writePolicyOutputs(env, runId, dir, { kind: 'ppo', ...config }, trained, folder, lora, [VALUE_HEAD_WEIGHT, VALUE_HEAD_BIAS])
         : { adapterPath: null, outputModel: null };
       const timing = times.length ? { rolloutS: mean(times.map((t) => t.rolloutS)), scoreS: mean(times.map((t) => t.scoreS)), updateS: mean(times.map((t) => t.updateS)) } : null;
-      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, truncatedPrompts, ...outputs };
+      return { runId, status, steps: iteration, optimizerSteps: runner.steps, lastLoss, heldoutBefore, heldoutAfter, timing, truncatedPrompts, modelContext: folder.spec.maxPositions, ...outputs };
     }
   });
 }

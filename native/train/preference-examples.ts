@@ -65,6 +65,47 @@ export interface TokenizePairOptions {
   keepEnd?: boolean;
 }
 
+/** A pair's prompt as its examples begin: one BOS, then its tokens, cut to maxPromptLen (its BOS and end kept: fitPrompt). */
+interface PairPrompt {
+  ids: number[];
+  /** 1 when ids begin with the BOS, else 0. */
+  lead: number;
+  truncated: boolean;
+}
+
+function pairPrompt(text: string, tokenizer: TextTokenizer, maxPromptLen: number): PairPrompt {
+  const bos = tokenizer.bosTokenId;
+  // one BOS: a chat template that writes it puts it in the text, which encodes it
+  const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
+  const lead = bos !== null && whole[0] === bos ? 1 : 0;
+  // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it
+  const ids = fitPrompt(whole, maxPromptLen, bos).ids;
+  return { ids, lead, truncated: ids.length < whole.length };
+}
+
+/**
+ * A reward model's input: the prompt's ids, then the ids of the text that follows it, encoded apart (as a pair's sides
+ * are), the whole cut to seqLen keeping its end and BOS (rewardWindow, the rule RewardScorer cuts what it scores by).
+ */
+function rewardSide(prompt: PairPrompt, following: number[], seqLen: number): { example: TokenizedExample; truncated: boolean } {
+  const all = [...prompt.ids, ...following];
+  const labels = [...prompt.ids.map(() => IGNORE_INDEX), ...following];
+  // the positions rewardWindow keeps, so the labels are cut with their ids
+  const kept = rewardWindow(all.map((_, i) => i), seqLen, prompt.lead ? 0 : null);
+  return { example: { ids: kept.map((i) => all[i]), labels: kept.map((i) => labels[i]) }, truncated: kept.length < all.length };
+}
+
+/**
+ * A prompt and the text that follows it as a pairwise reward model read its training pairs (tokenizePair with keepEnd:
+ * the same functions): the prompt tokenized and cut to maxPromptLen on its own, the completion tokenized on its own,
+ * the ids joined and cut to seqLen. `following` is the completion as written after the prompt (a pair's side is ' ' +
+ * its completion without a chat template). Tokenized as one string, the tokens at the join can differ (":" + " Once"
+ * merges otherwise in stories260K's tokenizer), and PPO's rewards were scores of sequences the model never trained on.
+ */
+export function pairwiseRewardIds(prompt: string, following: string, tokenizer: TextTokenizer, opts: { seqLen: number; maxPromptLen: number }): number[] {
+  return rewardSide(pairPrompt(prompt, tokenizer, opts.maxPromptLen), tokenizer.encode(following, { addSpecialTokens: false }), opts.seqLen).example.ids;
+}
+
 /**
  * Both sides of a pair as examples; `truncated`: either side was cut to the sequence length; `promptTruncated`: the
  * prompt was cut to maxPromptLen. The prompt is cut as ids (its BOS, then its last maxPromptLen − 1 tokens): decoding the
@@ -72,27 +113,17 @@ export interface TokenizePairOptions {
  * than the ones counted.
  */
 export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opts: TokenizePairOptions): { example: PreferenceExample; truncated: boolean; promptTruncated: boolean } {
-  const text = renderPrompt(pair.prompt, tokenizer);
-  const bos = tokenizer.bosTokenId;
-  // one BOS: a chat template that writes it puts it in the text, which encodes it
-  const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
-  const lead = bos !== null && whole[0] === bos ? 1 : 0;
-  // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it
-  const prompt = fitPrompt(whole, opts.maxPromptLen, bos).ids;
+  const prompt = pairPrompt(renderPrompt(pair.prompt, tokenizer), tokenizer, opts.maxPromptLen);
   const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
   const end = opts.endId !== null ? [opts.endId] : [];
   const side = (completion: string) => {
     const ids = [...tokenizer.encode(space + completion, { addSpecialTokens: false }), ...end];
-    if (!opts.keepEnd) return exampleOfIds(prompt.slice(0, lead), prompt.slice(lead), ids, { seqLen: opts.seqLen, trainOnPrompt: false });
-    const all = [...prompt, ...ids];
-    const labels = [...prompt.map(() => IGNORE_INDEX), ...ids];
-    // the positions rewardWindow keeps, so the labels are cut with their ids
-    const kept = rewardWindow(all.map((_, i) => i), opts.seqLen, lead ? 0 : null);
-    return { example: { ids: kept.map((i) => all[i]), labels: kept.map((i) => labels[i]) }, truncated: kept.length < all.length };
+    if (opts.keepEnd) return rewardSide(prompt, ids, opts.seqLen);
+    return exampleOfIds(prompt.ids.slice(0, prompt.lead), prompt.ids.slice(prompt.lead), ids, { seqLen: opts.seqLen, trainOnPrompt: false });
   };
   const chosen = side(pair.chosen);
   const rejected = side(pair.rejected);
-  return { example: { chosen: chosen.example, rejected: rejected.example }, truncated: chosen.truncated || rejected.truncated, promptTruncated: prompt.length < whole.length };
+  return { example: { chosen: chosen.example, rejected: rejected.example }, truncated: chosen.truncated || rejected.truncated, promptTruncated: prompt.truncated };
 }
 
 export interface PreferenceData {

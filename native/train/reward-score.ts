@@ -12,7 +12,7 @@ import { createSession, type Session } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
-import { causalConfigOf, classifiedIds, scoredIds } from './reward.ts';
+import { causalConfigOf, classifiedIds, pairPromptLen, scoredIds } from './reward.ts';
 import { tokenizePair } from './preference-examples.ts';
 
 export interface ScoredTexts {
@@ -149,7 +149,7 @@ export async function pairwiseAccuracy(modelDir: string, dataDir: string, datase
   if (pairs.length === 0) throw new Error(`dataset ${dataset.name}: no row of the ${split} split makes a pair (${skipped.length} left out)`);
   const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
   try {
-    const tok = { seqLen: opts.seqLen, maxPromptLen: opts.maxPromptLen ?? Math.floor(opts.seqLen / 2), endId: null, keepEnd: true };
+    const tok = { seqLen: opts.seqLen, maxPromptLen: pairPromptLen(opts), endId: null, keepEnd: true };
     const examples = pairs.map((p) => tokenizePair(p, scorer.textTokenizer, tok).example);
     // both sides of every pair in one pass (the chosen sides, then the rejected ones), so progress counts all of them
     const n = examples.length;

@@ -42,6 +42,8 @@ export interface RewardOutcome {
   truncatedPairs: number;
   truncatedPrompts: number;
   truncatedTexts: number;
+  /** The model's context (its positions): the longest sequence length there is, which the run view's cut warnings weigh. */
+  modelContext: number;
   /** The model folder in transformers' sequence-classification layout. */
   modelDir: string | null;
 }
@@ -112,9 +114,9 @@ type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncat
 function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
-    const maxPromptLen = config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+    const maxPromptLen = pairPromptLen(config);
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
-    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1)}`);
+    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
@@ -136,6 +138,9 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
+
+/** A pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
+export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
 
 /**
  * A text as a reward model reads it: BOS, then the text's tokens, as it was trained. A text that writes BOS itself (a
@@ -191,7 +196,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
       recordArtifact(env.store, runId, 'reward-model', path.join(modelDir, 'model.safetensors'));
     }
     await opened.runner.release();
-    return { runId, status: result.status, steps: result.state.step, lastLoss: result.lastLoss, objective: config.objective, labels: data.labels, trainExamples: data.train.length, validation, ...data.cuts, modelDir };
+    return { runId, status: result.status, steps: result.state.step, lastLoss: result.lastLoss, objective: config.objective, labels: data.labels, trainExamples: data.train.length, validation, ...data.cuts, modelContext: spec.maxPositions, modelDir };
   });
 }
 

@@ -110,13 +110,16 @@ export function longerSeqLenAdvice(seqLen: number, context: number, modelName: s
 
 /**
  * What keeps more of the prompts cut to the longest prompt length, for the warning that says they were cut: a longer
- * one while it leaves a completion room in the sequence (`room`: the longest prompt that does), else a longer sequence
- * length, which the form and the flag name as for longerSeqLenAdvice.
+ * one while it leaves a completion room (`room`: the longest prompt that does), else what makes more room, which the
+ * form and the flag name as for longerSeqLenAdvice: a longer sequence length (DPO, reward), below the model's
+ * `context`; at the context none fits; PPO (`lift` 'maxNewTokens') shares the context with the new tokens, so fewer.
  */
-export function longerPromptAdvice(maxPromptLen: number, room: number): string {
-  return maxPromptLen < room
-    ? `a longer max prompt length (${settingName('maxPromptLen')}) keeps more of them, up to ${room}`
-    : `a max prompt length of ${maxPromptLen} already leaves the completion as little room as it can; a longer sequence length (${settingName('seqLen')}) lets the prompt grow`;
+export function longerPromptAdvice(maxPromptLen: number, room: number, lift: { seqLen: number; context: number } | 'maxNewTokens'): string {
+  if (maxPromptLen < room) return `a longer max prompt length (${settingName('maxPromptLen')}) keeps more of them, up to ${room}`;
+  const full = `a max prompt length of ${maxPromptLen} already leaves the completion as little room as it can`;
+  if (lift === 'maxNewTokens') return `${full}; fewer new tokens (${settingName('maxNewTokens')}) let the prompt grow`;
+  if (lift.seqLen >= lift.context) return `${full}, and the sequence length is already the model's context (${lift.context}): shorter prompts, or a model with a longer context, would keep more`;
+  return `${full}; a longer sequence length (${settingName('seqLen')}) lets the prompt grow`;
 }
 
 export interface FinetunePlan {

@@ -132,7 +132,9 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
   it("scores each rollout at the reward run's own sequence length, as lathe reward score reads a text", async () => {
     // the reward run trained and validated on texts cut to their last 32 tokens; PPO read prompt + completion cut only
     // to the reward model's context, so its rewards were scores of windows the reward model was never measured on
-    expect(studio.store.runs.get(referenceId)!.config).toMatchObject({ rewardSeqLen: 32 });
+    expect(studio.store.runs.get(referenceId)!.config).toMatchObject({ rewardSeqLen: 32, rewardObjective: 'classify' });
+    // a classifier reads one text: no prompt cut of a pairwise run's is recorded
+    expect((studio.store.runs.get(referenceId)!.config as { rewardMaxPromptLen?: number }).rewardMaxPromptLen).toBeUndefined();
     const table = await studio.call('align.rollouts', { runId: referenceId, step: 6 });
     const rows = [...table.table!.train, ...table.table!.heldout!];
     const texts = rows.map((r) => r.prompt + r.completion);

@@ -60,7 +60,7 @@ describe('counts in CLI messages use the right number', () => {
     expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
     // the model line ends with the command that tries it, as fine-tuning's and alignment's do
     expect(describePretrain(pretrain)).toContain('\nmodel: gpt2-pretrained (lathe generate --model gpt2-pretrained)\n');
-    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelDir: '/d' };
+    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelContext: 512, modelDir: '/d' };
     expect(describeReward(reward).split('\n').slice(0, 3)).toEqual([
       'run run_r: completed after 40 steps; last loss 0.7227',
       'classify: 57,583 training examples, labels 0, 1',
@@ -70,7 +70,7 @@ describe('counts in CLI messages use the right number', () => {
 
   it("a reward run's summary counts what it cut, as DPO's does: texts, pairs and prompts, each with the flag that keeps more", async () => {
     const { describeReward } = await import('../../native/cli/reward.ts');
-    const classify = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: null, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 1204, modelDir: null };
+    const classify = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: null, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 1204, modelContext: 512, modelDir: null };
     expect(describeReward(classify).split('\n')[1]).toBe('classify: 57,583 training examples, labels 0, 1; 1,204 texts cut to --seq-len (their ends kept)');
     const pairwise = { ...classify, objective: 'pairwise' as const, labels: ['reward'], trainExamples: 900, truncatedTexts: 0, truncatedPairs: 1, truncatedPrompts: 37 };
     expect(describeReward(pairwise).split('\n')[1]).toBe('pairwise: 900 training examples; 1 pair cut to --seq-len (their ends kept); 37 pairs with the prompt cut to --max-prompt-len (its end kept)');
@@ -79,11 +79,11 @@ describe('counts in CLI messages use the right number', () => {
   it("DPO and PPO summaries say 'after 1 step' and 'after 1 iteration', not '1 steps'", async () => {
     const { describeDpo } = await import('../../native/cli/align.ts');
     const { describePpo } = await import('../../native/cli/align-ppo.ts');
-    const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, truncatedPrompts: 0, skippedRows: [{ where: 'train:3', reason: 'x' }], trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
-    expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1 row left out']);
+    const dpo = { runId: 'run_d', status: 'cancelled' as const, steps: 1, lastLoss: 0.6931, trainPairs: 2700, validationPairs: 1, truncatedPairs: 1287, truncatedPrompts: 0, skippedRows: [{ where: 'train:3', reason: 'x' }], modelContext: 512, trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null };
+    expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1 row left out']);
     // prompts cut to --max-prompt-len are counted apart from pairs cut to the sequence length
-    expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to the sequence length, 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
-    const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, adapterPath: null, outputModel: null };
+    expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
+    const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, modelContext: 512, adapterPath: null, outputModel: null };
     expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
     expect(describePpo(ppo)).not.toContain('cut');
     expect(describePpo({ ...ppo, truncatedPrompts: 1 }).split('\n')).toContain('1 prompt cut to --max-prompt-len (their ends kept)');
@@ -109,6 +109,26 @@ describe('counts in CLI messages use the right number', () => {
     expect(pairs[0].detail).toContain('kept its end, where the score is read');
     expect(pairs[1].detail).toContain('the model never read the start');
     expect(alignCutWarnings('reward', { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0 })).toEqual([]);
+  });
+
+  it("at the model's context a run view says no longer sequence length fits instead of advising one; PPO's names the new tokens", async () => {
+    // the warning said 'Raise the sequence length' to a run whose sequence length was already the model's whole context
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
+    const atContext = "The sequence length is already the model's context (512); shorter texts, or a model with a longer context, would keep more.";
+    for (const [kind, cuts] of [['dpo', { truncatedPairs: 2 }], ['reward', { truncatedPairs: 2 }], ['reward', { truncatedTexts: 2 }]] as const) {
+      const [w] = alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 512);
+      expect(w.detail, kind).toContain(atContext);
+      expect(w.detail, kind).not.toContain('Raise the sequence length');
+      // below the context, or an outcome from before the context was recorded: a longer one is still the advice
+      expect(alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 256)[0].detail, kind).toContain('Raise the sequence length (Sequence length, --seq-len)');
+      expect(alignCutWarnings(kind, cuts, 512)[0].detail, kind).toContain('Raise the sequence length');
+    }
+    // PPO has no sequence length: its prompts share the model's context with the new tokens
+    const label = ALIGN_SETTINGS.find((s) => s.key === 'generation.maxNewTokens')!.label;
+    const ppo = alignCutWarnings('ppo', { truncatedPrompts: 3, modelContext: 512 })[0].detail;
+    expect(ppo).toContain(`if the model's context allows beside the new tokens (${label}, --max-new-tokens).`);
+    expect(ppo).not.toContain('sequence length');
   });
 
   it('cut warnings name the setting as the Studio form labels it and as the CLI flag, so either reader can find it', async () => {

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
-import { policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { pairwiseRewardIds, policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { ppoScoredIds } from '../../native/train/ppo.ts';
 import { classifiedIds } from '../../native/train/reward.ts';
 import { scoredIds } from '../../native/train/reward-score.ts';
 
@@ -156,5 +157,29 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     expect(tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: exactly - 1, endId: 2 }).promptTruncated).toBe(true);
     expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly).truncated).toBe(false);
     expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly - 1).truncated).toBe(true);
+  });
+
+  it("PPO scores a pairwise reward model's prompt + completion as its training pairs were built: tokenized apart, joined, cut alike", () => {
+    // PPO tokenized prompt + completion as one string; the reward run tokenized the prompt and ' ' + the completion
+    // apart (tokenizePair). At the join ":" + " Once" the two differ, so PPO's rewards scored sequences never trained on
+    const tok = stories();
+    const pair = { prompt: [{ role: 'user', content: 'Tell me a story.' }], chosen: 'Once upon a time', rejected: 'No.' };
+    const prompt = promptCellText(pair.prompt, tok);
+    const completion = ' Once upon a time'; // the policy's continuation as PPO decodes it: the leading space is its own
+    const joined = scoredIds(prompt + completion, tok);
+    const reward = { rewardSeqLen: 64, rewardObjective: 'pairwise' as const, rewardMaxPromptLen: 32 };
+    const trained = tokenizePair(pair, tok, { seqLen: 64, maxPromptLen: 32, endId: null, keepEnd: true }).example.chosen.ids;
+    expect(joined, 'the join tokenizes differently as one string').not.toEqual(trained);
+    expect(ppoScoredIds(prompt, completion, tok, reward)).toEqual(trained);
+    expect(pairwiseRewardIds(prompt, completion, tok, { seqLen: 64, maxPromptLen: 32 })).toEqual(trained);
+    // a long prompt cut from the left to the reward run's maxPromptLen (BOS and end kept), the whole to its seqLen
+    const long = { ...pair, prompt: [{ role: 'user', content: LONG }], chosen: LONG };
+    const cut = tokenizePair(long, tok, { seqLen: 40, maxPromptLen: 16, endId: null, keepEnd: true });
+    expect(cut.promptTruncated && cut.truncated).toBe(true);
+    expect(ppoScoredIds(promptCellText(long.prompt, tok), ` ${LONG}`, tok, { ...reward, rewardSeqLen: 40, rewardMaxPromptLen: 16 })).toEqual(cut.example.chosen.ids);
+    // a classifier reads prompt + completion as one text, as its training and `lathe reward score` read a text
+    expect(ppoScoredIds(prompt, completion, tok, { rewardSeqLen: 64, rewardObjective: 'classify' })).toEqual(classifiedIds(prompt + completion, tok, 64));
+    // runs from before the objective was recorded score one text, as they ran
+    expect(ppoScoredIds(prompt, completion, tok, { rewardSeqLen: 64 })).toEqual(joined);
   });
 });

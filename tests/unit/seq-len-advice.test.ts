@@ -18,10 +18,20 @@ describe('longerSeqLenAdvice', () => {
 // '37 pairs have a prompt longer than 128 tokens, cut to its end').
 describe('longerPromptAdvice', () => {
   it('names Max prompt length, --max-prompt-len and how far it may go while the completion keeps room', () => {
-    expect(longerPromptAdvice(128, 255)).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 255');
+    expect(longerPromptAdvice(128, 255, { seqLen: 256, context: 512 })).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 255');
   });
 
   it('at that limit, names the sequence length instead', () => {
-    expect(longerPromptAdvice(255, 255)).toBe('a max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (Sequence length, --seq-len) lets the prompt grow');
+    expect(longerPromptAdvice(255, 255, { seqLen: 256, context: 512 })).toBe('a max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (Sequence length, --seq-len) lets the prompt grow');
+  });
+
+  // at that limit it advised a longer sequence length to a run already at the model's context, and to PPO, which has none
+  it("at that limit and the model's context, says no longer sequence length fits", () => {
+    expect(longerPromptAdvice(511, 511, { seqLen: 512, context: 512 })).toBe("a max prompt length of 511 already leaves the completion as little room as it can, and the sequence length is already the model's context (512): shorter prompts, or a model with a longer context, would keep more");
+  });
+
+  it('PPO: at that limit, names the new tokens, which share the context with the prompt', () => {
+    expect(longerPromptAdvice(448, 448, 'maxNewTokens')).toBe('a max prompt length of 448 already leaves the completion as little room as it can; fewer new tokens (Max new tokens, --max-new-tokens) let the prompt grow');
+    expect(longerPromptAdvice(128, 448, 'maxNewTokens')).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 448');
   });
 });

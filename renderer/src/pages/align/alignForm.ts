@@ -64,7 +64,7 @@ export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'batchSize', label: 'Rollouts per iteration', kind: 'int', methods: ['ppo'], advanced: false, min: 1, explanation: 'Prompts continued, scored and trained on per iteration.' },
   { key: 'miniBatchSize', label: 'Minibatch', kind: 'int', methods: ['ppo'], advanced: false, min: 1, explanation: 'Rollouts per optimiser step; at most the rollouts per iteration.' },
   { key: 'ppoEpochs', label: 'PPO epochs', kind: 'int', methods: ['ppo'], advanced: false, min: 1, explanation: 'Passes over each iteration’s rollouts; more squeezes more from a batch but drifts further from the policy that sampled it.' },
-  { key: 'generation.maxNewTokens', label: 'Max new tokens', kind: 'int', methods: ['ppo'], advanced: false, min: 1, explanation: 'Length of each completion the policy writes (and the reward model scores).' },
+  { key: 'generation.maxNewTokens', label: SETTING_NAMES.maxNewTokens.label, kind: 'int', methods: ['ppo'], advanced: false, min: 1, explanation: 'Length of each completion the policy writes (and the reward model scores).' },
   { key: 'generation.temperature', label: 'Temperature', kind: 'float', methods: ['ppo'], advanced: false, min: 0, above: true, explanation: 'Sampling temperature of the rollouts; 1 samples the policy’s own distribution, as PPO assumes.' },
   { key: 'evalEvery', label: 'Held-out every', kind: 'int', methods: ['ppo'], advanced: false, min: 0, explanation: 'Score rollouts on the validation prompts every N iterations (and at the start and end; 0: only then).' },
   { key: 'evalPrompts', label: 'Held-out prompts', kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Validation prompts continued and scored per held-out measurement.' },
