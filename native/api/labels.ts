@@ -66,8 +66,8 @@ export const SETTING_NAMES = {
   maxNewTokens: { label: 'Max new tokens', flag: '--max-new-tokens' },
 } as const;
 
-/** A setting as a warning names it: the form's label, then the CLI flag ("Max prompt length, --max-prompt-len"). */
-export const settingName = (key: keyof typeof SETTING_NAMES): string => `${SETTING_NAMES[key].label}, ${SETTING_NAMES[key].flag}`;
+/** A setting as a warning names it: the CLI flag, then the form's label ("--max-prompt-len, “Max prompt length” in the studio"). */
+export const settingName = (key: keyof typeof SETTING_NAMES): string => `${SETTING_NAMES[key].flag}, “${SETTING_NAMES[key].label}” in the studio`;
 
 /** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
 export const TOKENS_PER_SECOND = 'tokens/s';

@@ -121,13 +121,13 @@ describe('counts in CLI messages use the right number', () => {
       expect(w.detail, kind).toContain(atContext);
       expect(w.detail, kind).not.toContain('Raise the sequence length');
       // below the context, or an outcome from before the context was recorded: a longer one is still the advice
-      expect(alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 256)[0].detail, kind).toContain('Raise the sequence length (Sequence length, --seq-len)');
+      expect(alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 256)[0].detail, kind).toContain('Raise the sequence length (--seq-len, “Sequence length” in the studio)');
       expect(alignCutWarnings(kind, cuts, 512)[0].detail, kind).toContain('Raise the sequence length');
     }
     // PPO has no sequence length: its prompts share the model's context with the new tokens
     const label = ALIGN_SETTINGS.find((s) => s.key === 'generation.maxNewTokens')!.label;
     const ppo = alignCutWarnings('ppo', { truncatedPrompts: 3, modelContext: 512 })[0].detail;
-    expect(ppo).toContain(`if the model's context allows beside the new tokens (${label}, --max-new-tokens).`);
+    expect(ppo).toContain(`if the model's context allows beside the new tokens (--max-new-tokens, “${label}” in the studio).`);
     expect(ppo).not.toContain('sequence length');
   });
 
@@ -136,9 +136,9 @@ describe('counts in CLI messages use the right number', () => {
     const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
     const { SETTINGS: TRAIN_SETTINGS } = await import('../../renderer/src/pages/finetune/trainForm.ts');
     const label = (key: string) => ALIGN_SETTINGS.find((s) => s.key === key)!.label;
-    expect(alignCutWarnings('dpo', { truncatedPairs: 2 })[0].detail).toContain(`(${label('seqLen')}, --seq-len)`);
-    expect(alignCutWarnings('reward', { truncatedTexts: 2 })[0].detail).toContain(`(${label('seqLen')}, --seq-len)`);
-    for (const kind of ['dpo', 'ppo', 'reward']) expect(alignCutWarnings(kind, { truncatedPrompts: 2 })[0].detail, kind).toContain(`(${label('maxPromptLen')}, --max-prompt-len)`);
+    expect(alignCutWarnings('dpo', { truncatedPairs: 2 })[0].detail).toContain(`(--seq-len, “${label('seqLen')}” in the studio)`);
+    expect(alignCutWarnings('reward', { truncatedTexts: 2 })[0].detail).toContain(`(--seq-len, “${label('seqLen')}” in the studio)`);
+    for (const kind of ['dpo', 'ppo', 'reward']) expect(alignCutWarnings(kind, { truncatedPrompts: 2 })[0].detail, kind).toContain(`(--max-prompt-len, “${label('maxPromptLen')}” in the studio)`);
     expect(label('ppoMaxPromptLen')).toBe(label('maxPromptLen'));
     expect(TRAIN_SETTINGS.find((s) => s.key === 'seqLen')!.label).toBe(label('seqLen'));
   });

@@ -6,7 +6,7 @@ import { longerPromptAdvice, longerSeqLenAdvice } from '../../native/train/valid
 
 describe('longerSeqLenAdvice', () => {
   it("names the Studio form's Sequence length, --seq-len, and the model context while the sequence length is below it", () => {
-    expect(longerSeqLenAdvice(256, 512, 's260k')).toBe("a longer sequence length (Sequence length, --seq-len) keeps more of them, up to 512, model s260k's context");
+    expect(longerSeqLenAdvice(256, 512, 's260k')).toBe("a longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them, up to 512, model s260k's context");
   });
 
   it('at the context, says none longer fits and what keeps them whole', () => {
@@ -18,11 +18,11 @@ describe('longerSeqLenAdvice', () => {
 // '37 pairs have a prompt longer than 128 tokens, cut to its end').
 describe('longerPromptAdvice', () => {
   it('names Max prompt length, --max-prompt-len and how far it may go while the completion keeps room', () => {
-    expect(longerPromptAdvice(128, 255, { seqLen: 256, context: 512 })).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 255');
+    expect(longerPromptAdvice(128, 255, { seqLen: 256, context: 512 })).toBe('a longer max prompt length (--max-prompt-len, “Max prompt length” in the studio) keeps more of them, up to 255');
   });
 
   it('at that limit, names the sequence length instead', () => {
-    expect(longerPromptAdvice(255, 255, { seqLen: 256, context: 512 })).toBe('a max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (Sequence length, --seq-len) lets the prompt grow');
+    expect(longerPromptAdvice(255, 255, { seqLen: 256, context: 512 })).toBe('a max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (--seq-len, “Sequence length” in the studio) lets the prompt grow');
   });
 
   // at that limit it advised a longer sequence length to a run already at the model's context, and to PPO, which has none
@@ -31,7 +31,7 @@ describe('longerPromptAdvice', () => {
   });
 
   it('PPO: at that limit, names the new tokens, which share the context with the prompt', () => {
-    expect(longerPromptAdvice(448, 448, 'maxNewTokens')).toBe('a max prompt length of 448 already leaves the completion as little room as it can; fewer new tokens (Max new tokens, --max-new-tokens) let the prompt grow');
-    expect(longerPromptAdvice(128, 448, 'maxNewTokens')).toBe('a longer max prompt length (Max prompt length, --max-prompt-len) keeps more of them, up to 448');
+    expect(longerPromptAdvice(448, 448, 'maxNewTokens')).toBe('a max prompt length of 448 already leaves the completion as little room as it can; fewer new tokens (--max-new-tokens, “Max new tokens” in the studio) let the prompt grow');
+    expect(longerPromptAdvice(128, 448, 'maxNewTokens')).toBe('a longer max prompt length (--max-prompt-len, “Max prompt length” in the studio) keeps more of them, up to 448');
   });
 });
