@@ -13,11 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exportGguf, type GgufDtype } from '../native/deploy/gguf-write.ts';
-import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { CausalLM } from '../native/models/decoder.ts';
-import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { ONNX_VARIANTS, type OnnxDtype } from '../native/models/onnx-variants.ts';
-import { writeLlamaD768 } from './llama-d768.ts';
+import { exportLlamaD768 } from './llama-d768.ts';
 import { projectionsOnly } from './projections-only.ts';
 
 const arg = (flag: string): string | undefined => {
@@ -27,7 +25,6 @@ const arg = (flag: string): string | undefined => {
 const STEPS = Number(arg('--steps') ?? 64);
 const GROW = process.env.BENCH_KV === 'grow';
 const PROMPT = 128;
-const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 const PRECISIONS: { name: string; onnx: OnnxDtype; gguf: GgufDtype }[] = [
   { name: 'fp32', onnx: 'fp32', gguf: 'f32' },
   { name: '8-bit', onnx: 'int8', gguf: 'q8_0' },
@@ -74,11 +71,7 @@ const lib = await import('node-llama-cpp');
 const llama = await lib.getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: lib.LlamaLogLevel.error });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-decode-cpu-'));
 try {
-  const stories = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
-  const dir = path.join(tmp, 'llama-d768');
-  await writeLlamaD768(dir, stories.path);
-  const onnxDir = path.join(tmp, 'onnx');
-  await exportOnnxFolder(dir, onnxDir, { dtypes: PRECISIONS.map((p) => p.onnx), accuracyLevel: 4 });
+  const { dir, onnxDir } = await exportLlamaD768(tmp, PRECISIONS.map((p) => p.onnx));
   const rows = [];
   for (const p of PRECISIONS) {
     const lm = await CausalLM.load(onnxDir, { dtype: p.onnx, intraOpNumThreads: 1, ...(GROW ? { kvInPlace: false } : {}) });

@@ -8,12 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
 import { TextGenerator } from '../native/generate/pipeline.ts';
-import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { isOnnxDtype } from '../native/models/onnx-variants.ts';
 import { median } from './common.ts';
-import { writeLlamaD768 } from './llama-d768.ts';
+import { exportLlamaD768 } from './llama-d768.ts';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -22,16 +20,11 @@ const arg = (flag: string): string | undefined => {
 const dtype = arg('--dtype') ?? 'q4';
 if (!isOnnxDtype(dtype)) throw new Error(`--dtype must be one of Lathe's ONNX variants (fp32, fp16, q8, int8, q4); got ${dtype}`);
 const threads = Number(arg('--threads') ?? 1);
-const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 const STEPS = 24;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-decode-kv-'));
 try {
-  const stories = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
-  const dir = path.join(tmp, 'llama-d768');
-  await writeLlamaD768(dir, stories.path);
-  const onnxDir = path.join(tmp, 'onnx');
-  await exportOnnxFolder(dir, onnxDir, { dtypes: [dtype], accuracyLevel: 4 });
+  const { onnxDir } = await exportLlamaD768(tmp, [dtype]);
   const gen = await TextGenerator.load(onnxDir, { dtype, intraOpNumThreads: threads });
   try {
     const lm = gen.model;

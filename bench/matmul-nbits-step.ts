@@ -11,26 +11,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { exportOnnxFolder } from '../native/deploy/onnx-export.ts';
-import { importLlama2cCheckpoint } from '../native/models/import.ts';
 import { ONNX_VARIANTS } from '../native/models/onnx-variants.ts';
 import { median } from './common.ts';
-import { writeLlamaD768 } from './llama-d768.ts';
+import { exportLlamaD768 } from './llama-d768.ts';
 import { projectionsOnly } from './projections-only.ts';
 import { readBandwidth } from './read-bandwidth.ts';
 
 const passesArg = process.argv.indexOf('--passes');
 const passes = passesArg >= 0 ? Number(process.argv[passesArg + 1]) : 50;
 if (!Number.isInteger(passes) || passes < 1) throw new Error(`--passes must be a positive integer; got ${process.argv[passesArg + 1]}`);
-const SHARED = path.resolve(import.meta.dirname, '../../shared/data');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-nbits-step-'));
 try {
-  const stories = await importLlama2cCheckpoint(path.join(tmp, 'data'), path.join(SHARED, 'models/stories260K/stories260K.bin'), path.join(SHARED, 'models/stories260K/tok512.bin'), 'stories260K');
-  const dir = path.join(tmp, 'llama-d768');
-  await writeLlamaD768(dir, stories.path);
-  const onnxDir = path.join(tmp, 'onnx');
-  await exportOnnxFolder(dir, onnxDir, { dtypes: ['q4'], accuracyLevel: 4 });
+  const { onnxDir } = await exportLlamaD768(tmp, ['q4']);
   const products = await projectionsOnly(path.join(onnxDir, 'onnx', ONNX_VARIANTS.q4.file), 1);
   try {
     const fileBytes = products.products.reduce((sum, p) => sum + p.bytes, 0);
