@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { plural } from './format.ts';
 import { settingName } from './labels.ts';
 import { ColumnMapping, Job } from './schemas.ts';
-import { LoraInput, Optimisation } from './train.ts';
+import { LoraInput, Optimisation, seqLenCutAdvice } from './train.ts';
 
 /** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
 export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
@@ -238,10 +238,7 @@ export interface AlignCuts {
 export function alignCutWarnings(kind: string, cuts: AlignCuts | null, seqLen?: number): { title: string; detail: string }[] {
   if (!cuts) return [];
   const out: { title: string; detail: string }[] = [];
-  const context = cuts.modelContext;
-  const longerSeqLen = seqLen !== undefined && context !== undefined && seqLen >= context
-    ? `The sequence length is already the model's context (${context}); shorter texts, or a model with a longer context, would keep more.`
-    : `Raise the sequence length (${settingName('seqLen')}) if memory allows.`;
+  const longerSeqLen = seqLenCutAdvice(seqLen, cuts.modelContext);
   // a reward model reads a cut side's end, where its score is read (rewardWindow); DPO keeps a completion's start
   if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Their endings were not compared. ${longerSeqLen}` });
   if (kind === 'reward' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Each cut side kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });

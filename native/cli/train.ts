@@ -90,7 +90,7 @@ export function describeFinetune(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
     `loss ${o.lastLoss?.toFixed(4) ?? '—'}; ${validationLine(o)}`,
-    `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to the sequence length` : ''}`,
+    `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to --seq-len (a long prompt's middle or a long completion's end lost)` : ''}`,
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }

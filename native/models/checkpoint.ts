@@ -151,6 +151,16 @@ export function readHfFolder(dir: string): HfFolder {
   };
 }
 
+/** The tokenizer's side files readHfFolder leaves out, which a folder written from this one carries as they are (extraFiles). */
+export const TOKENIZER_SIDE_FILES = ['special_tokens_map.json', 'chat_template.jinja'] as const;
+
+/** `dir`'s TOKENIZER_SIDE_FILES that exist, byte for byte, as extraFiles: a model written from it keeps its chat template and special tokens. */
+export function tokenizerSideFiles(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const f of TOKENIZER_SIDE_FILES) if (fs.existsSync(path.join(dir, f))) out[f] = fs.readFileSync(path.join(dir, f));
+  return out;
+}
+
 export interface HfFolderContents {
   config: Record<string, unknown>;
   tensors: Map<string, Tensor>;

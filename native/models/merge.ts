@@ -1,11 +1,9 @@
 // Merge a LoRA adapter into its base: W' = W + (α/r)·B·A for nn.Linear weights (out, in), and the transpose
 // for GPT-2's Conv1D weights (in, out). The arithmetic runs in one onnxruntime graph; the result is a complete
 // HF folder (config, tokenizer, generation config copied from the base) that loads like any other model.
-import fs from 'node:fs';
-import path from 'node:path';
 import { GraphBuilder, createSession } from '../onnx/index.ts';
 import { stopIfCancelled } from './atomic.ts';
-import { CheckpointWeights, readHfFolder, writeHfFolder, type HfFolderContents } from './checkpoint.ts';
+import { CheckpointWeights, readHfFolder, tokenizerSideFiles, writeHfFolder, type HfFolderContents } from './checkpoint.ts';
 import { loraAName, loraBName, loraModules, loraScale } from './lora.ts';
 import type { PeftAdapter } from './peft.ts';
 import type { SafetensorsDtype, Tensor } from './safetensors.ts';
@@ -58,8 +56,7 @@ export async function mergedTensors(baseDir: string, adapter: PeftAdapter, signa
 /** The folder contents of base + adapter: the merged weights and every side file of the base (chat template, special tokens, EOS). */
 export async function mergedFolder(baseDir: string, adapter: PeftAdapter, opts: { dtype?: SafetensorsDtype; signal?: AbortSignal } = {}): Promise<HfFolderContents> {
   const folder = readHfFolder(baseDir);
-  const extraFiles: Record<string, Uint8Array> = {};
-  for (const f of ['special_tokens_map.json', 'chat_template.jinja']) if (fs.existsSync(path.join(baseDir, f))) extraFiles[f] = fs.readFileSync(path.join(baseDir, f));
+  const extraFiles = tokenizerSideFiles(baseDir);
   const torchDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[opts.dtype ?? 'F32'];
   return {
     config: { ...folder.config, torch_dtype: torchDtype },

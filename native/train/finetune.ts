@@ -31,6 +31,8 @@ export interface FinetuneOutcome {
   /** Training examples cut to the sequence length (of trainExamples; the log counts validation's too). */
   truncatedExamples: number;
   trainExamples: number;
+  /** The model's context (its positions): the longest sequence length there is, which the run view's cut warning weighs. */
+  modelContext: number;
   adapterPath: string | null;
   outputModel: string | null;
 }
@@ -111,7 +113,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     if (!data) {
       // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model)
       const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null };
-      return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, ...losses, truncatedExamples: 0, trainExamples: 0, adapterPath: null, outputModel: null };
+      return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, ...losses, truncatedExamples: 0, trainExamples: 0, modelContext: folder.spec.maxPositions, adapterPath: null, outputModel: null };
     }
     if (data.truncated > 0) {
       const one = data.truncated === 1;
@@ -152,6 +154,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       lastValLoss: result.state.lastValLoss,
       truncatedExamples: data.truncatedTrain,
       trainExamples: data.train.length,
+      modelContext: folder.spec.maxPositions,
       adapterPath,
       outputModel,
     };

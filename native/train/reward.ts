@@ -13,7 +13,7 @@ import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
 import { writeFolderAtomic } from '../models/atomic.ts';
-import { fillHfFolder, readHfFolder } from '../models/checkpoint.ts';
+import { fillHfFolder, readHfFolder, tokenizerSideFiles } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { initTensors } from '../models/init.ts';
 import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '../models/reward-graph.ts';
@@ -222,5 +222,7 @@ async function writeSequenceClassifier(dir: string, folder: ReturnType<typeof re
     pad_token_id: padId,
   };
   const tensors = new Map([...weights].filter(([name]) => name !== 'lm_head.weight'));
-  await writeFolderAtomic(dir, (tmp) => fillHfFolder(tmp, { config, tensors, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined }));
+  // PPO scores with the tokenizer it reads from this folder (TextTokenizer.fromFolder, chat_template.jinja included):
+  // the base's, which the model trained with, whole
+  await writeFolderAtomic(dir, (tmp) => fillHfFolder(tmp, { config, tensors, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined, extraFiles: tokenizerSideFiles(folder.dir) }));
 }

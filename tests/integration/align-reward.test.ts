@@ -5,10 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
+import { importModelFolder } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
 import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
+import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
@@ -53,6 +55,29 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
     expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
   }, 240_000);
+
+  it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
+    // reward training tokenizes with the base's tokenizer (its chat template, its special tokens); the folder carried
+    // tokenizer.json and tokenizer_config.json but dropped chat_template.jinja and special_tokens_map.json
+    const base = store().models.find('s260k').path;
+    const chatBase = path.join(dataDir, 's260k-chat-src');
+    fs.cpSync(base, chatBase, { recursive: true });
+    const template = "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}";
+    fs.writeFileSync(path.join(chatBase, 'chat_template.jinja'), template);
+    fs.writeFileSync(path.join(chatBase, 'special_tokens_map.json'), '{"bos_token": "<s>", "eos_token": "</s>"}\n');
+    await importModelFolder(dataDir, chatBase, 's260k-chat');
+    const from = store().models.find('s260k-chat').path;
+    const out = await startReward({ model: 's260k-chat', dataset: 'sst2', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    expect(out.status).toBe('completed');
+    const json = (dir: string, f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown;
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) expect(json(out.modelDir!, f), f).toEqual(json(from, f));
+    for (const f of ['chat_template.jinja', 'special_tokens_map.json']) expect(fs.readFileSync(path.join(out.modelDir!, f), 'utf8'), f).toBe(fs.readFileSync(path.join(from, f), 'utf8'));
+    expect(TextTokenizer.fromFolder(out.modelDir!).chatTemplate).toBe(template);
+    // the run on the plain base: the same tokenizer files, and no side file it lacks
+    const plain = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) expect(json(plain.modelDir!, f), f).toEqual(json(base, f));
+    for (const f of ['chat_template.jinja', 'special_tokens_map.json']) expect(fs.existsSync(path.join(plain.modelDir!, f)), f).toBe(fs.existsSync(path.join(base, f)));
+  }, 120_000);
 
   it("lathe reward score measures a classifier's validation split as the run's own final validation did, and says so as it goes", () => {
     // GLUE's full sentences at a 16-token window: most are cut, as the run trained on them. Scoring them whole (cut

@@ -68,6 +68,8 @@ describe('warnings', () => {
       const r = lathe(dataDir, ['--json', ...args]);
       expect(r.code, r.stderr).toBe(0);
       expect(jsonOf(r).status).toBe('completed');
+      // the outcome records the model's context, which the run view's cut warning weighs against the sequence length
+      expect(jsonOf(r).modelContext).toBe(512);
       // what was cut, and what keeps more: the flag and how far it goes (the warning stopped at 'were cut')
       expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut \(a long prompt loses its middle, a completion longer than half the window its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, model s260k's context$/m);
       expect(r.stderr).not.toMatch(/^warn: /m);

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finetuneCutWarning } from '../../native/api/train.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
@@ -56,6 +57,10 @@ describe.skipIf(!HAS_DATA)('LoRA with default settings on DialogSum', () => {
     const [, cutAll] = /([\d,]+) of [\d,]+ examples are longer/.exec(warnings.join('\n')) ?? [];
     expect(outcome.truncatedExamples).toBeLessThanOrEqual(outcome.trainExamples);
     expect(outcome.truncatedExamples).toBeLessThan(Number(cutAll.replaceAll(',', ''))); // counts are grouped: 1,234
+    // the run view's cut warning weighs the sequence length against the model's context, which the outcome records
+    expect(outcome.modelContext).toBe(512);
+    expect(finetuneCutWarning(outcome, 256)!.detail).toContain('Raise the sequence length (--seq-len');
+    expect(finetuneCutWarning(outcome, 512)!.detail).toContain("already the model's context (512)");
     expect(losses).toHaveLength(8);
     expect(losses.every(Number.isFinite)).toBe(true);
   });

@@ -48,8 +48,9 @@ describe('counts in CLI messages use the right number', () => {
 
   it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
-    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, adapterPath: null, outputModel: null } as const;
-    expect(describeFinetune(outcome)).toContain('57,583 training examples, 12,761 cut to the sequence length');
+    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, modelContext: 512, adapterPath: null, outputModel: null } as const;
+    // the cut names its flag, as the DPO, reward and PPO summaries do ('cut to the sequence length' named none)
+    expect(describeFinetune(outcome)).toContain("57,583 training examples, 12,761 cut to --seq-len (a long prompt's middle or a long completion's end lost)");
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
   });
 
@@ -131,6 +132,23 @@ describe('counts in CLI messages use the right number', () => {
     expect(ppo).not.toContain('sequence length');
   });
 
+  it("a fine-tune's run view weighs the model's context as alignment's do, in the same words", async () => {
+    // it said 'Raise the sequence length if memory allows' to a run already at the model's context, naming no flag
+    const { finetuneCutWarning } = await import('../../native/api/train.ts');
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    const at = finetuneCutWarning({ truncatedExamples: 3, modelContext: 512 }, 512)!;
+    expect(at.title).toBe('3 examples were cut to 512 tokens');
+    expect(at.detail).toContain("The sequence length is already the model's context (512); shorter texts, or a model with a longer context, would keep more.");
+    expect(at.detail).not.toContain('Raise the sequence length');
+    expect(at.detail.endsWith(alignCutWarnings('dpo', { truncatedPairs: 2, modelContext: 512 }, 512)[0].detail.split('. ').at(-1)!)).toBe(true);
+    // below the context, or an outcome from before the context was recorded: a longer one, named as the form and the flag
+    const raise = 'Raise the sequence length (--seq-len, “Sequence length” in the studio) if memory allows.';
+    expect(finetuneCutWarning({ truncatedExamples: 1, modelContext: 512 }, 256)).toEqual({ title: '1 example was cut to 256 tokens', detail: expect.stringContaining(raise) });
+    expect(finetuneCutWarning({ truncatedExamples: 3 }, 512)!.detail).toContain(raise);
+    expect(finetuneCutWarning({ truncatedExamples: 0, modelContext: 512 }, 512)).toBeNull();
+    expect(finetuneCutWarning(null, 512)).toBeNull();
+  });
+
   it('cut warnings name the setting as the Studio form labels it and as the CLI flag, so either reader can find it', async () => {
     const { alignCutWarnings } = await import('../../native/api/align.ts');
     const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
@@ -145,7 +163,7 @@ describe('counts in CLI messages use the right number', () => {
 
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
-    const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, adapterPath: null, outputModel: 'm' } as const;
+    const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: null, outputModel: 'm' } as const;
     expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
     // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
     expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383 }))

@@ -2,6 +2,7 @@
 // validation loss, learning rate, throughput, memory) updated by run.metric events, then checkpoints and, for
 // fine-tuning, before/after samples. Pretraining adds nats per character and the unigram baseline.
 import type { Job } from '../../../../native/api/schemas.ts';
+import { finetuneCutWarning } from '../../../../native/api/train.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { Callout, Card, CardHeader, CodeBlock, Stat } from '../../ui/primitives.tsx';
@@ -18,7 +19,7 @@ import { plural } from '../../../../native/api/format.ts';
 import { METRIC_LABELS, TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 
 interface PretrainResult { valLoss?: number; valLossPerChar?: number; unigramLoss?: number; unigramLossPerChar?: number; sample?: string; outputModel?: string | null }
-interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number }
+interface FinetuneResult { outputModel?: string | null; adapterPath?: string | null; truncatedExamples?: number; trainExamples?: number; modelContext?: number }
 
 export function RunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
   const samples = useQuery('train.samples', { runId });
@@ -28,6 +29,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
   const pretrain = run.data?.kind === 'pretrain';
   const active = live !== null;
   const result = (job && job.state === 'succeeded' ? job.result : null) as (PretrainResult & FinetuneResult) | null;
+  const cut = pretrain ? null : finetuneCutWarning(result, config.seqLen);
   const unigram = lastValue(metrics.unigram_loss) ?? result?.unigramLoss ?? null;
   const lossUnit = pretrain ? 'nats/token' : 'nats/token on the completion';
   const c = SERIES_COLORS;
@@ -52,7 +54,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             <Stat label="Memory" value={fmt(lastValue(metrics.rss_mb), formatMb)} />
           </div>
           <RunStopCallouts state={state} />
-          {!pretrain && result?.truncatedExamples ? <Callout tone="warning" title={`${plural(result.truncatedExamples, 'example')} ${result.truncatedExamples === 1 ? 'was' : 'were'} cut to ${config.seqLen ?? '?'} tokens`}>Their endings were not learned. Raise the sequence length if memory allows.</Callout> : null}
+          {cut && <Callout tone="warning" title={cut.title}>{cut.detail}</Callout>}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
         </div>
       </Card>
