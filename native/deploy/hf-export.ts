@@ -1,9 +1,8 @@
 // `lathe export --format hf`: a model's Hugging Face folder written elsewhere with its weights in fp32, fp16 or
 // bf16 and every side file (tokenizer, chat template, special tokens, generation config) carried, replaced whole.
-import fs from 'node:fs';
 import path from 'node:path';
 import { stopIfCancelled } from '../models/atomic.ts';
-import { CheckpointWeights, fillHfFolder, readHfFolder } from '../models/checkpoint.ts';
+import { CheckpointWeights, fillHfFolder, readHfFolder, tokenizerSideFiles } from '../models/checkpoint.ts';
 import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { Tensor } from '../models/safetensors.ts';
 import { folderBytes, type MergeDtype } from './merge-model.ts';
@@ -26,15 +25,13 @@ export async function copyHfFolder(src: string, out: string, dtype: MergeDtype, 
   } finally {
     weights.close();
   }
-  const extraFiles: Record<string, Uint8Array> = {};
-  for (const f of ['special_tokens_map.json', 'chat_template.jinja']) if (fs.existsSync(path.join(src, f))) extraFiles[f] = fs.readFileSync(path.join(src, f));
   await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, {
     config: { ...folder.config, torch_dtype: TORCH[dtype] },
     tensors,
     generationConfig: folder.generationConfig ?? undefined,
     tokenizer: folder.tokenizer ?? undefined,
     tokenizerConfig: folder.tokenizerConfig ?? undefined,
-    extraFiles,
+    extraFiles: tokenizerSideFiles(src),
     dtype: SAFETENSORS[dtype],
   }, { signal }));
   return { dir: path.resolve(out), bytes: folderBytes(out) };

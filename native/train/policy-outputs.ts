@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runNameTag, tunedModelName } from '../api/model-names.ts';
-import { readHfFolder, writeHfFolder } from '../models/checkpoint.ts';
+import { readHfFolder, tokenizerSideFiles, writeHfFolder } from '../models/checkpoint.ts';
 import type { LoraConfig } from '../models/lora.ts';
 import { mergeAdapter } from '../models/merge.ts';
 import { ADAPTER_WEIGHTS, readPeftAdapter, writePeftAdapter } from '../models/peft.ts';
@@ -42,7 +42,7 @@ export async function writePolicyOutputs(env: TrainEnv, runId: string, dir: stri
   }
   const out = path.join(dir, 'model');
   if (fs.existsSync(out)) fs.rmSync(out, { recursive: true });
-  await writeHfFolder(out, { config: folder.config, tensors, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined });
+  await writeHfFolder(out, { config: folder.config, tensors, generationConfig: folder.generationConfig ?? undefined, tokenizer: folder.tokenizer ?? undefined, tokenizerConfig: folder.tokenizerConfig ?? undefined, extraFiles: tokenizerSideFiles(folder.dir) });
   const model = await registerRunModel(env, out, outName, `${plan.kind}:${runId}`);
   fs.rmSync(out, { recursive: true, force: true });
   recordArtifact(store, runId, 'model', path.join(model.path, 'model.safetensors'));
