@@ -8,6 +8,7 @@ import { preferenceStyle } from '../data/preferences.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
+import { pairPromptLen } from './preference-examples.ts';
 import { loraTargetsFor, requestedModelAndData, requestedSeqLen, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a DPO run was started with, defaults filled in; stored in runs.config. */
@@ -35,7 +36,7 @@ export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConf
   preferenceStyle(dataset.mapping, dataset.name);
   requireHoldoutRows(dataset, 'DPO');
   const loraTargets = loraTargetsFor(spec, parsed.method, parsed.lora);
-  const maxPromptLen = parsed.maxPromptLen ?? Math.floor(seqLen / 2);
+  const maxPromptLen = pairPromptLen({ seqLen, maxPromptLen: parsed.maxPromptLen });
   if (maxPromptLen >= seqLen) throw invalid(`a longest prompt of ${maxPromptLen} tokens leaves no room for the completion in a sequence of ${seqLen}; give fewer than ${seqLen}`, 'maxPromptLen');
   // the supervised tuning default: stories260K learned its training pairs (accuracy 0.98) at 1e-3 to 2e-3 in full DPO
   const lr = parsed.lr ?? sized.lr;

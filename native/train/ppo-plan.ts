@@ -11,7 +11,8 @@ import type { Dataset, Model } from '../api/schemas.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { pairPromptLen, REWARD_MODEL_DIR } from './reward.ts';
+import { pairPromptLen } from './preference-examples.ts';
+import { REWARD_MODEL_DIR } from './reward.ts';
 import { runDir } from './run-env.ts';
 import { loraTargetsFor, requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
 

@@ -52,6 +52,9 @@ export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: num
   return { text: tokenizer.decode(written, { skipSpecialTokens: false }), ids, truncated: true };
 }
 
+/** A DPO or pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
+export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+
 export interface TokenizePairOptions {
   seqLen: number;
   /** Longest prompt in tokens, its BOS included (as PPO's prompts count it); a longer one keeps its end and BOS (fitPrompt). */

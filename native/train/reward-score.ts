@@ -12,8 +12,8 @@ import { createSession, type Session } from '../onnx/index.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
-import { causalConfigOf, classifiedIds, pairPromptLen, scoredIds } from './reward.ts';
-import { tokenizePair } from './preference-examples.ts';
+import { causalConfigOf, classifiedIds, scoredIds } from './reward.ts';
+import { pairPromptLen, tokenizePair } from './preference-examples.ts';
 
 export interface ScoredTexts {
   labels: string[];

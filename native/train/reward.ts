@@ -20,7 +20,7 @@ import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '..
 import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
-import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
+import { loadPreferenceData, pairPromptLen, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
@@ -138,9 +138,6 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
-
-/** A pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
-export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
 
 /**
  * A text as a reward model reads it: BOS, then the text's tokens, as it was trained. A text that writes BOS itself (a
