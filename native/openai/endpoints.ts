@@ -161,6 +161,17 @@ function withCitations(body: ReturnType<typeof answer.chatCompletion>, retrieval
 /** The most sequences one request decodes together (prompts × n): each is a row of the batch and its KV cache. */
 const MAX_BATCH = 64;
 
+/**
+ * Refuses the first token id the model has no row for, in `lists`, with a 400 that names its place (`param`:
+ * prompt[1][3], input[2]). Completions and embeddings take ids as given.
+ */
+function checkVocabulary(lists: readonly (readonly number[])[], vocab: number, param: (row: number, col: number) => string): void {
+  const row = lists.findIndex((ids) => ids.some((id) => id >= vocab));
+  if (row < 0) return;
+  const col = lists[row].findIndex((id) => id >= vocab);
+  throw invalidParam(param(row, col), `token id ${lists[row][col]} is outside this model's vocabulary (0..${vocab - 1})`);
+}
+
 /** OpenAI's completions default to 16 new tokens. */
 const COMPLETION_DEFAULT_TOKENS = 16;
 
@@ -194,13 +205,8 @@ export async function completions(ctx: EndpointContext, body: unknown): Promise<
     const bad = prompts.findIndex((p) => p.length === 0);
     if (bad >= 0) throw invalidParam(texts && texts.length > 1 ? `prompt[${bad}]` : 'prompt', 'the prompt encodes to no tokens; give some text to continue');
     // named by position, as /v1/embeddings names it: prompt[3] in one list of ids, prompt[1][3] in a list of lists
-    const vocab = generator.model.vocabSize;
-    const row = prompts.findIndex((p) => p.some((id) => id >= vocab));
-    if (row >= 0) {
-      const col = prompts[row].findIndex((id) => id >= vocab);
-      const where = texts ? (texts.length > 1 ? `prompt[${row}]` : 'prompt') : Array.isArray((r.prompt as unknown[])[0]) ? `prompt[${row}][${col}]` : `prompt[${col}]`;
-      throw invalidParam(where, `token id ${prompts[row][col]} is outside this model's vocabulary (0..${vocab - 1})`);
-    }
+    const listsOfIds = Array.isArray((r.prompt as unknown[])[0]);
+    checkVocabulary(prompts, generator.model.vocabSize, (row, col) => (texts ? (texts.length > 1 ? `prompt[${row}]` : 'prompt') : listsOfIds ? `prompt[${row}][${col}]` : `prompt[${col}]`));
     const shownPrompts = texts ?? prompts.map((p) => tok.decode(p));
     const echoed = r.echo ? Array.from({ length: prompts.length * n }, (_, i) => shownPrompts[Math.floor(i / n)]) : [];
     /** Characters of each choice's echo and scored tokens streamed so far: the next token's text_offset, counted as a whole answer counts it. */
@@ -251,12 +257,8 @@ export async function embeddings(ctx: EndpointContext, body: unknown): Promise<v
   const release = await ctx.queue.acquire(ctx.signal);
   try {
     await ctx.pool.use(served, async (generator) => {
-      const vocab = generator.model.vocabSize;
       // token ids are the model's as given (no BOS added), as a completion's prompt ids are; checked before any is embedded
-      for (const input of inputs) {
-        const j = input.ids?.findIndex((id) => id >= vocab) ?? -1;
-        if (j >= 0) throw invalidParam(input.idParam(j), `token id ${input.ids![j]} is outside this model's vocabulary (0..${vocab - 1})`);
-      }
+      checkVocabulary(inputs.map((input) => input.ids ?? []), generator.model.vocabSize, (row, col) => inputs[row].idParam(col));
       const data = [];
       let tokens = 0;
       for (const [i, input] of inputs.entries()) {
