@@ -4,10 +4,11 @@
 // logps/chosen, logps/rejected; val_ before each for the validation split) beside loss, lr and grad_norm; reward
 // runs report accuracy (and margin for pairs); PPO runs the metrics listed in native/train/ppo.ts, one per iteration.
 import { z } from 'zod';
+import { asSentence, longerPromptAdvice, longerSeqLenAdvice } from './cut-advice.ts';
 import { plural } from './format.ts';
 import { settingName } from './labels.ts';
 import { ColumnMapping, Job } from './schemas.ts';
-import { LoraInput, Optimisation, seqLenCutAdvice } from './train.ts';
+import { LoraInput, Optimisation } from './train.ts';
 
 /** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
 export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
@@ -230,15 +231,47 @@ export interface AlignCuts {
 }
 
 /**
- * A finished DPO, reward or PPO run's cut inputs as warnings for its run view (title, then what the cut means and
- * what to change, the setting named by its form label and its flag), none when nothing was cut. `seqLen`: the run's
- * sequence length (its config); at the model's context nothing longer fits, and the warning says so instead of
- * advising a longer one. Outcomes written before a count existed lack it and warn of nothing.
+ * A DPO or pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length.
+ * The rule the trainers apply (native/train/preference-examples.ts pairPromptLen), read here for a run view.
  */
-export function alignCutWarnings(kind: string, cuts: AlignCuts | null, seqLen?: number): { title: string; detail: string }[] {
+export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+
+/**
+ * What of a run's config (runs.config) its cut warnings weigh: the sequence length (DPO, reward), the longest prompt
+ * (DPO's is stored resolved, a reward run's only when given) and PPO's new tokens, which share the context with it.
+ */
+export interface AlignCutConfig {
+  seqLen?: number;
+  maxPromptLen?: number;
+  generation?: { maxNewTokens?: number };
+}
+
+/**
+ * What keeps more of the prompts cut to the longest prompt length, as a sentence: the run's log's advice
+ * (longerPromptAdvice) where the outcome records the model's context and the config the lengths it weighs; an
+ * outcome or config from before those were recorded keeps the older, general advice.
+ */
+function promptCutAdvice(kind: string, context: number | undefined, config: AlignCutConfig): string {
+  if (context !== undefined) {
+    const maxNewTokens = config.generation?.maxNewTokens;
+    if (kind === 'ppo' && config.maxPromptLen !== undefined && maxNewTokens !== undefined) return asSentence(longerPromptAdvice(config.maxPromptLen, context - maxNewTokens, 'maxNewTokens'));
+    if (kind !== 'ppo' && config.seqLen !== undefined) return asSentence(longerPromptAdvice(pairPromptLen({ seqLen: config.seqLen, maxPromptLen: config.maxPromptLen }), config.seqLen - 1, { seqLen: config.seqLen, context }));
+  }
+  // PPO has no sequence length: a prompt and the new tokens share the model's context
+  const room = kind === 'ppo' ? `the model's context allows beside the new tokens (${settingName('maxNewTokens')})` : 'the sequence length allows';
+  return `Raise the longest prompt (${settingName('maxPromptLen')}) if ${room}.`;
+}
+
+/**
+ * A finished DPO, reward or PPO run's cut inputs as warnings for its run view (title, then what the cut means and
+ * what to change, in the words of the run's log: cut-advice.ts), none when nothing was cut. `config`: the run's
+ * (AlignCutConfig); at the model's context nothing longer fits, and the warning says so instead of advising a longer
+ * one. Outcomes written before a count existed lack it and warn of nothing.
+ */
+export function alignCutWarnings(kind: string, cuts: AlignCuts | null, config: AlignCutConfig = {}): { title: string; detail: string }[] {
   if (!cuts) return [];
   const out: { title: string; detail: string }[] = [];
-  const longerSeqLen = seqLenCutAdvice(seqLen, cuts.modelContext);
+  const longerSeqLen = asSentence(longerSeqLenAdvice(config.seqLen, cuts.modelContext));
   // a reward model reads a cut side's end, where its score is read (rewardWindow); DPO keeps a completion's start
   if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Their endings were not compared. ${longerSeqLen}` });
   if (kind === 'reward' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Each cut side kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });
@@ -247,9 +280,7 @@ export function alignCutWarnings(kind: string, cuts: AlignCuts | null, seqLen?: 
     const what = kind === 'ppo' ? plural(cuts.truncatedPrompts, 'prompt') : `${plural(cuts.truncatedPrompts, 'pair')} with the prompt`;
     const cue = kind === 'ppo' ? 'the cue to answer' : 'the question';
     const reader = kind === 'reward' ? 'the model' : 'the policy';
-    // PPO has no sequence length: a prompt and the new tokens share the model's context
-    const room = kind === 'ppo' ? `the model's context allows beside the new tokens (${settingName('maxNewTokens')})` : 'the sequence length allows';
-    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; ${reader} never read the start. Raise the longest prompt (${settingName('maxPromptLen')}) if ${room}.` });
+    out.push({ title: `${what} cut to the longest prompt length`, detail: `Each kept its end, where ${cue} is, and its BOS; ${reader} never read the start. ${promptCutAdvice(kind, cuts.modelContext, config)}` });
   }
   return out;
 }

@@ -2,8 +2,8 @@
 // cancel, defaults sized to the model and the machine, checkpoints and samples. Spread into `methods` in
 // contract.ts. Live metrics arrive as 'run.metric' events (loss, val_loss, lr, grad_norm, tokens_per_second, rss_mb).
 import { z } from 'zod';
+import { asSentence, longerSeqLenAdvice } from './cut-advice.ts';
 import { plural } from './format.ts';
-import { settingName } from './labels.ts';
 import { Job } from './schemas.ts';
 
 export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'classification', 'tagging', 'text'] as const;
@@ -161,27 +161,16 @@ export const CheckpointInfo = z.object({ step: z.number().int(), path: z.string(
 export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string() });
 
 /**
- * What a run view's warning of inputs cut to the sequence length says to change, one sentence for fine-tuning's
- * (finetuneCutWarning) and alignment's (alignCutWarnings): a longer sequence length, named as the form labels it and
- * as the CLI's flag; at the model's context (`modelContext`, recorded in the outcome) none longer fits, so it says
- * what would keep more instead. An outcome from before the context was recorded lacks it and keeps the old advice.
- */
-export function seqLenCutAdvice(seqLen: number | undefined, modelContext: number | undefined): string {
-  return seqLen !== undefined && modelContext !== undefined && seqLen >= modelContext
-    ? `The sequence length is already the model's context (${modelContext}); shorter texts, or a model with a longer context, would keep more.`
-    : `Raise the sequence length (${settingName('seqLen')}) if memory allows.`;
-}
-
-/**
  * A finished fine-tune's training examples cut to the sequence length as its run view's warning (title, then what
- * the cut lost, as the run's log says it, and seqLenCutAdvice), or null when none was cut. `seqLen`: the run's (its config).
+ * the cut lost and what to change, as the run's log says it: longerSeqLenAdvice), or null when none was cut.
+ * `seqLen`: the run's (its config); an outcome from before the model's context was recorded lacks modelContext.
  */
 export function finetuneCutWarning(result: { truncatedExamples?: number; modelContext?: number } | null, seqLen?: number): { title: string; detail: string } | null {
   const n = result?.truncatedExamples;
   if (!n) return null;
   return {
     title: `${plural(n, 'example')} ${n === 1 ? 'was' : 'were'} cut to ${seqLen ?? '?'} tokens`,
-    detail: `A long prompt lost its middle; a completion longer than half the window lost its end, which was not learned. ${seqLenCutAdvice(seqLen, result.modelContext)}`,
+    detail: `A long prompt lost its middle; a completion longer than half the window lost its end, which was not learned. ${asSentence(longerSeqLenAdvice(seqLen, result.modelContext))}`,
   };
 }
 

@@ -15,7 +15,7 @@ import { outputPathProblem } from '../models/atomic.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
 const EXPORT_USAGE = [
-  `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--adapter DIR] [--out FILE]`,
+  `lathe export --model NAME [--format gguf] [--dtype ${GGUF_DTYPES.join('|')}] [--adapter DIR] [--out FILE] [--force]`,
   `lathe export --model NAME --format onnx [--dtype ${ONNX_DTYPES.join(',')}] [--accuracy-level 0-4] [--out DIR]`,
   `lathe export --model NAME --format hf [--dtype ${MERGE_DTYPES.join('|')}] [--adapter DIR] [--out DIR]`,
 ].join('\n       ');
@@ -38,14 +38,18 @@ export const commands: CliCommand[] = [
       dtype: `gguf: ${GGUF_DTYPES.join(', ')} (default f16; norms stay f32, matrices whose rows are not whole 32-value blocks stay f16). onnx: a comma-separated list of ${ONNX_DTYPES.join(', ')} (default fp32,q8,q4; the first is the folder's default). hf: ${MERGE_DTYPES.join(', ')} (default fp32)`,
       adapter: "gguf: write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model. hf: merge the adapter into the exported weights",
       'accuracy-level': "onnx: MatMulNBits' accuracy_level for q4/int8 (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations; default 4)",
-      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF, is refused; missing folders on the way are created',
+      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF (unless --force), is refused; missing folders on the way are created',
+      force: 'gguf: replace the file --out names (or the default file) even if it is not an earlier GGUF export (written whole through a temporary file, never partly); a folder of other files is never replaced, since that would delete them',
     },
-    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' } },
+    options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' }, force: { type: 'boolean' } },
     async run({ values }, ctx) {
       const name = values.model as string | undefined;
       if (!name) throw new UserError(`--model NAME is required.\nUsage: ${EXPORT_USAGE}`);
       const format = choice(values, 'format', FORMATS, 'gguf', EXPORT_USAGE);
       if (values['accuracy-level'] !== undefined && format !== 'onnx') throw new UserError(`--accuracy-level applies to --format onnx only.\nUsage: ${EXPORT_USAGE}`);
+      const force = Boolean(values.force);
+      // a folder's export replaces it whole: with other files there, replacing it would delete them, which no flag asks for
+      if (force && format !== 'gguf') throw new UserError(`--force replaces the file a GGUF export writes (--format gguf); a ${format} export replaces only an earlier export or an empty folder, never a folder holding other files, which it would delete; choose a new or empty folder.\nUsage: ${EXPORT_USAGE}`);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
       /**
        * Where the export goes: --out, or `fallback` in the working folder; refused now if it cannot be written as a
@@ -54,9 +58,10 @@ export const commands: CliCommand[] = [
       const destination = (kind: 'file' | 'folder', fallback: string): string => {
         const given = values.out as string | undefined;
         if (given === undefined) {
-          const problem = outputPathProblem(fallback, kind === 'file' ? GGUF_FILE : 'folder');
-          if (problem) throw new UserError(`${path.resolve(fallback)} (where the export goes without --out): ${problem}; or give --out`);
-        } else if (kind === 'file') checkOutputFile('out', given, fallback, GGUF_FILE);
+          const problem = outputPathProblem(fallback, kind === 'file' ? { ...GGUF_FILE, force } : 'folder');
+          const forceWould = problem !== null && kind === 'file' && !force && outputPathProblem(fallback, { ...GGUF_FILE, force: true }) === null;
+          if (problem) throw new UserError(`${path.resolve(fallback)} (where the export goes without --out): ${problem}; or give --out${forceWould ? ', or --force to replace it' : ''}`);
+        } else if (kind === 'file') checkOutputFile('out', given, fallback, GGUF_FILE, force);
         else checkOutputFolder('out', given);
         return path.resolve(given ?? fallback);
       };
@@ -96,7 +101,7 @@ export const commands: CliCommand[] = [
         const { onProgress } = progressLine(ctx);
         let result;
         try {
-          result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
+          result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
         } finally {
           if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         }
@@ -107,7 +112,7 @@ export const commands: CliCommand[] = [
       const { onProgress } = progressLine(ctx);
       let result;
       try {
-        result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportGguf(model.path, out, { dtype, name: model.name, signal, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
+        result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportGguf(model.path, out, { dtype, name: model.name, signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
       } finally {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       }

@@ -10,12 +10,14 @@ import { UserError } from './command.ts';
 
 /**
  * Refuse `--flag file` now if it cannot be written as a file (of `format`, which replaces only an earlier file of its
- * own: a GGUF export's --out; without one, an existing file only with `force`); `example` (a file name) is suggested
- * for a folder.
+ * own: a GGUF export's --out; without one, an existing file only with `force`; with `force` any file either way);
+ * `example` (a file name) is suggested for a folder.
  */
 export function checkOutputFile(flag: string, file: string, example?: string, format?: FormatFile, force = false): void {
-  const problem = outputPathProblem(file, format ?? 'file', example);
-  if (problem) throw new UserError(`--${flag} ${file}: ${problem}`);
+  const problem = outputPathProblem(file, format ? { ...format, force } : 'file', example);
+  // a file of another format is refused unless --force says to replace it (what --force cannot fix, it is not offered for)
+  const forceWould = problem !== null && format !== undefined && !force && outputPathProblem(file, { ...format, force: true }, example) === null;
+  if (problem) throw new UserError(`--${flag} ${file}: ${problem}${forceWould ? ', or give --force to replace it' : ''}`);
   // One rule for every output: what is there is replaced only when it is recognisably an earlier output of the same
   // kind (a GGUF file, an export folder). A plain file (a CSV, a JSON) carries no such mark, so an existing one is
   // kept unless --force says to replace it: a mistyped path must not cost the user a file.

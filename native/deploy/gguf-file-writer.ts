@@ -109,11 +109,11 @@ export function layoutGguf(metadata: GgufMetadata, tensors: GgufTensorPlan[]): {
 
 /**
  * Write a GGUF file atomically; `onTensor(i, n)` is called after each tensor is written. Only an earlier GGUF file (or
- * an empty file) at `file` is replaced (models/atomic.ts' outputPathProblem, which the CLI and the Studio ask before
- * the work; asked again here, since a job may start after the file changed).
+ * an empty file) at `file` is replaced, any file with `force` (the CLI's --force) (models/atomic.ts' outputPathProblem,
+ * which the CLI and the Studio ask before the work; asked again here, since a job may start after the file changed).
  */
-export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
-  const refusal = outputPathProblem(file, GGUF_FILE);
+export async function writeGgufFile(file: string, metadata: GgufMetadata, tensors: GgufTensorPlan[], onTensor?: (done: number, total: number) => void, signal?: AbortSignal, force = false): Promise<void> {
+  const refusal = outputPathProblem(file, { ...GGUF_FILE, force });
   if (refusal) throw new Error(`${file}: ${refusal}`);
   const { header, offsets, sizes } = layoutGguf(metadata, tensors);
   sweepBeside(file); // what a killed export left beside the file the user chose

@@ -23,7 +23,7 @@ export interface LoraGgufResult {
 }
 
 /** Write the adapter in `adapterDir` (PEFT layout) for the base model in `baseDir` to `outFile`, atomically. */
-export async function exportLoraGguf(baseDir: string, adapterDir: string, outFile: string, opts: Pick<GgufExportOptions, 'name' | 'onProgress' | 'signal'> = {}): Promise<LoraGgufResult> {
+export async function exportLoraGguf(baseDir: string, adapterDir: string, outFile: string, opts: Pick<GgufExportOptions, 'name' | 'onProgress' | 'signal' | 'force'> = {}): Promise<LoraGgufResult> {
   const spec = readHfFolder(baseDir).spec;
   checkExportable(spec, path.join(baseDir, 'config.json'));
   const adapter = readPeftAdapter(adapterDir);
@@ -54,6 +54,6 @@ export async function exportLoraGguf(baseDir: string, adapterDir: string, outFil
     plans.push({ name: `${name}.lora_a`, dims: [m.inFeatures, r], type: 'F32', bytes: () => quantize('F32', a.data) });
     plans.push({ name: `${name}.lora_b`, dims: [r, m.outFeatures], type: 'F32', bytes: () => quantize('F32', heads === null ? b.data : permuteRotaryRows(b.data, heads, m.outFeatures, r)) });
   }
-  await writeGgufFile(outFile, metadata, plans, (done, total) => opts.onProgress?.({ fraction: done / total, message: `tensor ${done} of ${total} (${plans[done - 1].name})` }), opts.signal);
+  await writeGgufFile(outFile, metadata, plans, (done, total) => opts.onProgress?.({ fraction: done / total, message: `tensor ${done} of ${total} (${plans[done - 1].name})` }), opts.signal, opts.force);
   return { file: outFile, bytes: fs.statSync(outFile).size, modules: modules.length };
 }

@@ -34,6 +34,8 @@ export interface GgufExportOptions {
   name?: string;
   onProgress?: (p: GgufExportProgress) => void;
   signal?: AbortSignal;
+  /** Replace the file at the destination whatever it holds (the CLI's --force; writeGgufFile), not only an earlier GGUF file. */
+  force?: boolean;
 }
 
 export interface GgufExportResult {
@@ -122,7 +124,7 @@ export async function exportGguf(modelDir: string, outFile: string, opts: GgufEx
     opts.onProgress?.({ fraction: 0, message: `writing ${plans.length} tensors as ${dtype} to ${outFile}` });
     await writeGgufFile(outFile, metadata, plans, (done, total) => {
       opts.onProgress?.({ fraction: done / total, message: `tensor ${done} of ${total} (${plans[done - 1].name}, ${plans[done - 1].type})` });
-    }, opts.signal);
+    }, opts.signal, opts.force);
     const warnings: string[] = [];
     if (spec.slidingWindow !== null && spec.slidingWindow < spec.maxPositions) {
       warnings.push(`config.json's sliding_window ${spec.slidingWindow} has no place in GGUF's llama architecture: llama.cpp attends to the whole context, so beyond ${spec.slidingWindow} tokens its output differs from Lathe's`);

@@ -154,6 +154,11 @@ function isExportFolder(dir: string, entries: readonly string[]): boolean {
 export interface FormatFile {
   format: string;
   magic: string;
+  /**
+   * Replace an existing file of any format too (the CLI's --force: the user said to). Only that one file goes, and
+   * it is written whole through a temporary sibling renamed over it (atomicWrite), so a failure keeps the old file.
+   */
+  force?: boolean;
 }
 
 function startsWith(file: string, magic: string): boolean {
@@ -175,13 +180,13 @@ function startsWith(file: string, magic: string): boolean {
  * are fine: the writers create them. A folder is written whole in place of what is there (deploy/replace-folder.ts,
  * which asks this too as it starts), so only an empty folder or an earlier export may be there: `--out .` or
  * `--out ~/Documents` must not delete what the user keeps. A `FormatFile` is a file that replaces only an earlier
- * one of its format (deploy/gguf-file-writer.ts asks this too as it starts).
+ * one of its format, or with `force` any file (deploy/gguf-file-writer.ts asks this too as it starts).
  */
 export function outputPathProblem(target: string, kind: 'file' | 'folder' | FormatFile, example?: string): string | null {
   const full = path.resolve(target);
   const stat = statOrNull(full);
   if (kind !== 'folder' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
-  if (typeof kind === 'object' && stat?.isFile() && stat.size > 0 && !startsWith(full, kind.magic)) {
+  if (typeof kind === 'object' && !kind.force && stat?.isFile() && stat.size > 0 && !startsWith(full, kind.magic)) {
     return `this file exists and is not a ${kind.format} file (an earlier export), so it is not replaced; choose a new file, or an earlier ${kind.format} export to replace`;
   }
   if (kind === 'folder' && stat && !stat.isDirectory()) return 'this is a file; give a folder to write (an earlier export there, or a new or empty one)';

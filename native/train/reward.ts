@@ -117,7 +117,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
     const maxPromptLen = pairPromptLen(config);
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
-    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
+    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
   }
@@ -135,7 +135,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   let cut = 0;
   const items = { train: train.map(item), val: val.map(item), labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
-  if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, config.modelName)}`);
+  if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
 

@@ -4,7 +4,6 @@
 // (before they create the run) call these, so bad input is an error that says what to fix and leaves no run behind.
 import fs from 'node:fs';
 import { StudioError } from '../api/errors.ts';
-import { settingName } from '../api/labels.ts';
 import { issueWords, type SchemaIssue } from '../api/issue-words.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
@@ -97,30 +96,9 @@ export function requestedSeqLen(requested: number | undefined, sizedSeqLen: numb
   return requested ?? sizedSeqLen;
 }
 
-/**
- * What a warning that examples were cut to the sequence length says to do: a longer one, up to the model's context,
- * keeps more of them (named as the form labels it and as the CLI's flag, settingName: the log reaches both); at the context
- * already, none longer fits, so only shorter examples are kept whole.
- */
-export function longerSeqLenAdvice(seqLen: number, context: number, modelName: string): string {
-  return seqLen < context
-    ? `a longer sequence length (${settingName('seqLen')}) keeps more of them, up to ${context}, model ${modelName}'s context`
-    : `${seqLen} tokens is model ${modelName}'s whole context, so no longer sequence length fits: shorten them in the dataset to keep them whole`;
-}
-
-/**
- * What keeps more of the prompts cut to the longest prompt length, for the warning that says they were cut: a longer
- * one while it leaves a completion room (`room`: the longest prompt that does), else what makes more room, which the
- * form and the flag name as for longerSeqLenAdvice: a longer sequence length (DPO, reward), below the model's
- * `context`; at the context none fits; PPO (`lift` 'maxNewTokens') shares the context with the new tokens, so fewer.
- */
-export function longerPromptAdvice(maxPromptLen: number, room: number, lift: { seqLen: number; context: number } | 'maxNewTokens'): string {
-  if (maxPromptLen < room) return `a longer max prompt length (${settingName('maxPromptLen')}) keeps more of them, up to ${room}`;
-  const full = `a max prompt length of ${maxPromptLen} already leaves the completion as little room as it can`;
-  if (lift === 'maxNewTokens') return `${full}; fewer new tokens (${settingName('maxNewTokens')}) let the prompt grow`;
-  if (lift.seqLen >= lift.context) return `${full}, and the sequence length is already the model's context (${lift.context}): shorter prompts, or a model with a longer context, would keep more`;
-  return `${full}; a longer sequence length (${settingName('seqLen')}) lets the prompt grow`;
-}
+// The advice the trainers' warnings of cut inputs give (longerSeqLenAdvice, longerPromptAdvice) is the run views':
+// one wording, in native/api/cut-advice.ts.
+export { longerPromptAdvice, longerSeqLenAdvice } from '../api/cut-advice.ts';
 
 export interface FinetunePlan {
   config: ResolvedConfig;

@@ -71,7 +71,7 @@ describe('warnings', () => {
       // the outcome records the model's context, which the run view's cut warning weighs against the sequence length
       expect(jsonOf(r).modelContext).toBe(512);
       // what was cut, and what keeps more: the flag and how far it goes (the warning stopped at 'were cut')
-      expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut \(a long prompt loses its middle, a completion longer than half the window its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, model s260k's context$/m);
+      expect(r.stderr).toMatch(/^warning: \d+ of \d+ examples are longer than 32 tokens and were cut \(a long prompt loses its middle, a completion longer than half the window its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, the model's context$/m);
       expect(r.stderr).not.toMatch(/^warn: /m);
     }, 90_000);
 
@@ -80,7 +80,7 @@ describe('warnings', () => {
       expect(r.code, r.stderr).toBe(0);
       r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--batch-size', '1', '--seq-len', '32', '--eval-every', '0', '--threads', '1', '--no-merge'], { timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/^warning: \d+ pairs are longer than 32 tokens and were cut \(a response that does not fit after its prompt loses its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, model s260k's context$/m);
+      expect(r.stderr).toMatch(/^warning: \d+ pairs are longer than 32 tokens and were cut \(a response that does not fit after its prompt loses its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, the model's context$/m);
     }, 120_000);
   });
 });

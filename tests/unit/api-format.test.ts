@@ -116,14 +116,15 @@ describe('counts in CLI messages use the right number', () => {
     // the warning said 'Raise the sequence length' to a run whose sequence length was already the model's whole context
     const { alignCutWarnings } = await import('../../native/api/align.ts');
     const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
-    const atContext = "The sequence length is already the model's context (512); shorter texts, or a model with a longer context, would keep more.";
+    const atContext = "The sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more.";
+    const longer = 'A longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them';
     for (const [kind, cuts] of [['dpo', { truncatedPairs: 2 }], ['reward', { truncatedPairs: 2 }], ['reward', { truncatedTexts: 2 }]] as const) {
-      const [w] = alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 512);
+      const [w] = alignCutWarnings(kind, { ...cuts, modelContext: 512 }, { seqLen: 512 });
       expect(w.detail, kind).toContain(atContext);
-      expect(w.detail, kind).not.toContain('Raise the sequence length');
+      expect(w.detail, kind).not.toContain('A longer sequence length');
       // below the context, or an outcome from before the context was recorded: a longer one is still the advice
-      expect(alignCutWarnings(kind, { ...cuts, modelContext: 512 }, 256)[0].detail, kind).toContain('Raise the sequence length (--seq-len, “Sequence length” in the studio)');
-      expect(alignCutWarnings(kind, cuts, 512)[0].detail, kind).toContain('Raise the sequence length');
+      expect(alignCutWarnings(kind, { ...cuts, modelContext: 512 }, { seqLen: 256 })[0].detail, kind).toContain(`${longer}, up to 512, the model's context.`);
+      expect(alignCutWarnings(kind, cuts, { seqLen: 512 })[0].detail, kind).toContain(`${longer}, if memory allows.`);
     }
     // PPO has no sequence length: its prompts share the model's context with the new tokens
     const label = ALIGN_SETTINGS.find((s) => s.key === 'generation.maxNewTokens')!.label;
@@ -132,19 +133,47 @@ describe('counts in CLI messages use the right number', () => {
     expect(ppo).not.toContain('sequence length');
   });
 
+  it("a run view's advice for cut prompts weighs the longest prompt, the sequence length and the context as the run's log does", async () => {
+    // DPO and reward run views said 'Raise the longest prompt (…) if the sequence length allows.' to a run whose
+    // longest prompt already left the completion no more room, at a sequence length that was the model's context
+    const { alignCutWarnings } = await import('../../native/api/align.ts');
+    const { asSentence, longerPromptAdvice } = await import('../../native/api/cut-advice.ts');
+    const prompt = (kind: string, config: object, modelContext: number | null = 512) => alignCutWarnings(kind, { truncatedPrompts: 2, modelContext: modelContext ?? undefined }, config)[0].detail;
+    for (const kind of ['dpo', 'reward']) {
+      // at the room and the context: nothing the settings can change keeps more
+      const full = prompt(kind, { seqLen: 512, maxPromptLen: 511 });
+      expect(full, kind).toContain("Each kept its end, where the question is, and its BOS; ");
+      expect(full, kind).toContain("A max prompt length of 511 already leaves the completion as little room as it can, and the sequence length is already the model's context (512): shorter prompts, or a model with a longer context, would keep more.");
+      expect(full, kind).not.toContain('Raise');
+      expect(full.endsWith(` ${asSentence(longerPromptAdvice(511, 511, { seqLen: 512, context: 512 }))}`), kind).toBe(true);
+      // at the room below the context: a longer sequence length
+      expect(prompt(kind, { seqLen: 256, maxPromptLen: 255 }), kind).toContain('A max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (--seq-len, “Sequence length” in the studio) lets the prompt grow.');
+      // room left: a longer prompt, and how far (a reward run's unset maxPromptLen is half the sequence length)
+      expect(prompt(kind, { seqLen: 256, maxPromptLen: 128 }), kind).toContain('A longer max prompt length (--max-prompt-len, “Max prompt length” in the studio) keeps more of them, up to 255.');
+      expect(prompt(kind, { seqLen: 256 }), kind).toContain('keeps more of them, up to 255.');
+      // an outcome from before the context was recorded, or a config without the sequence length: the older advice
+      expect(prompt(kind, { seqLen: 512, maxPromptLen: 511 }, null), kind).toContain('Raise the longest prompt (--max-prompt-len, “Max prompt length” in the studio) if the sequence length allows.');
+      expect(prompt(kind, {}), kind).toContain('if the sequence length allows.');
+    }
+    // PPO: the prompt shares the context with the new tokens
+    expect(prompt('ppo', { maxPromptLen: 480, generation: { maxNewTokens: 32 } })).toContain('A max prompt length of 480 already leaves the completion as little room as it can; fewer new tokens (--max-new-tokens, “Max new tokens” in the studio) let the prompt grow.');
+    expect(prompt('ppo', { maxPromptLen: 64, generation: { maxNewTokens: 32 } })).toContain('keeps more of them, up to 480.');
+    expect(prompt('ppo', { maxPromptLen: 64 })).toContain("if the model's context allows beside the new tokens");
+  });
+
   it("a fine-tune's run view weighs the model's context as alignment's do, in the same words", async () => {
     // it said 'Raise the sequence length if memory allows' to a run already at the model's context, naming no flag
     const { finetuneCutWarning } = await import('../../native/api/train.ts');
     const { alignCutWarnings } = await import('../../native/api/align.ts');
     const at = finetuneCutWarning({ truncatedExamples: 3, modelContext: 512 }, 512)!;
     expect(at.title).toBe('3 examples were cut to 512 tokens');
-    expect(at.detail).toContain("The sequence length is already the model's context (512); shorter texts, or a model with a longer context, would keep more.");
-    expect(at.detail).not.toContain('Raise the sequence length');
-    expect(at.detail.endsWith(alignCutWarnings('dpo', { truncatedPairs: 2, modelContext: 512 }, 512)[0].detail.split('. ').at(-1)!)).toBe(true);
+    expect(at.detail).toContain("The sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more.");
+    expect(at.detail).not.toContain('A longer sequence length');
+    expect(at.detail.endsWith(alignCutWarnings('dpo', { truncatedPairs: 2, modelContext: 512 }, { seqLen: 512 })[0].detail.split('. ').at(-1)!)).toBe(true);
     // below the context, or an outcome from before the context was recorded: a longer one, named as the form and the flag
-    const raise = 'Raise the sequence length (--seq-len, “Sequence length” in the studio) if memory allows.';
-    expect(finetuneCutWarning({ truncatedExamples: 1, modelContext: 512 }, 256)).toEqual({ title: '1 example was cut to 256 tokens', detail: expect.stringContaining(raise) });
-    expect(finetuneCutWarning({ truncatedExamples: 3 }, 512)!.detail).toContain(raise);
+    const longer = 'A longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them';
+    expect(finetuneCutWarning({ truncatedExamples: 1, modelContext: 512 }, 256)).toEqual({ title: '1 example was cut to 256 tokens', detail: expect.stringContaining(`${longer}, up to 512, the model's context.`) });
+    expect(finetuneCutWarning({ truncatedExamples: 3 }, 512)!.detail).toContain(`${longer}, if memory allows.`);
     expect(finetuneCutWarning({ truncatedExamples: 0, modelContext: 512 }, 512)).toBeNull();
     expect(finetuneCutWarning(null, 512)).toBeNull();
   });

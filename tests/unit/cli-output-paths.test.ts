@@ -13,6 +13,7 @@ import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { outputPathProblem } from '../../native/models/atomic.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { refusal, tempStudios } from './studio-calls.ts';
 import { tempStores } from './temp-stores.ts';
@@ -80,6 +81,16 @@ describe('outputPathProblem', () => {
     expect(outputPathProblem(path.join(dir, 'short'), GGUF_FILE)).toMatch(/is not a GGUF file/);
     expect(outputPathProblem(dir, GGUF_FILE, 'm.gguf')).toBe(`this is a folder; give the path of the file to write, e.g. ${path.join(dir, 'm.gguf')}`);
   });
+
+  it('with force, replaces a file of any format where a format file goes; a folder or a path through a file stays refused', () => {
+    const dir = tempDir();
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'my notes\n');
+    const forced = { ...GGUF_FILE, force: true };
+    expect(outputPathProblem(notes, forced)).toBeNull();
+    expect(outputPathProblem(dir, forced, 'm.gguf')).toMatch(/^this is a folder/);
+    expect(outputPathProblem(path.join(notes, 'm.gguf'), forced)).toBe(`${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`);
+  });
 });
 
 describe('export --out and merge --out that cannot be written', () => {
@@ -105,7 +116,8 @@ describe('export --out and merge --out that cannot be written', () => {
 
   it('a file that is not GGUF is refused as --out of a GGUF export (model or adapter) before the work, and kept', async () => {
     const { dataDir, out, notes } = await setUp();
-    const notGguf = 'this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace';
+    // the refusal says how to replace it after all, as runs compare's does ('or give --force to replace it')
+    const notGguf = 'this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace, or give --force to replace it';
     for (const extra of [[], ['--adapter', path.join(out, 'adapter')]]) {
       const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', ...extra, '--out', notes], dataDir);
       // before: the export went ahead (the tiny model's tokenizer then stopped it; a real one was converted whole
@@ -122,8 +134,40 @@ describe('export --out and merge --out that cannot be written', () => {
     fs.writeFileSync(taken, 'not a model\n');
     vi.spyOn(process, 'cwd').mockReturnValue(out);
     const { code, stderr } = await latheInProcess(['export', '--model', 'tiny'], dataDir);
-    expect([code, stderr]).toEqual([2, `lathe export: ${taken} (where the export goes without --out): this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace; or give --out`]);
+    expect([code, stderr]).toEqual([2, `lathe export: ${taken} (where the export goes without --out): this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace; or give --out, or --force to replace it`]);
     expect(fs.readFileSync(taken, 'utf8')).toBe('not a model\n');
+  });
+
+  it('--force replaces a file that is not GGUF with the GGUF export, written whole through a temporary file', async () => {
+    // before: no way to say 'yes, replace it' (--force was an unknown option)
+    const dataDir = tempDir();
+    const src = path.join(tempDir(), 'spm');
+    await writeSpmLlama(src, 5);
+    await importModelFolder(dataDir, src, 'spm');
+    const out = tempDir();
+    const notes = path.join(out, 'notes.txt');
+    fs.writeFileSync(notes, 'my notes\n');
+    const { code, stderr } = await latheInProcess(['export', '--model', 'spm', '--dtype', 'f32', '--out', notes, '--force'], dataDir);
+    expect(code, stderr).toBe(0);
+    expect(fs.readFileSync(notes).subarray(0, 4).toString('latin1')).toBe('GGUF');
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']); // no temporary left beside it
+    // the default destination too
+    const taken = path.join(out, 'spm.f32.gguf');
+    fs.writeFileSync(taken, 'not a model\n');
+    vi.spyOn(process, 'cwd').mockReturnValue(out);
+    const byDefault = await latheInProcess(['export', '--model', 'spm', '--dtype', 'f32', '--force'], dataDir);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(fs.readFileSync(taken).subarray(0, 4).toString('latin1')).toBe('GGUF');
+  });
+
+  it('--force never replaces a folder holding other files (ONNX, Hugging Face), and says why', async () => {
+    const { dataDir, out } = await setUp();
+    for (const format of ['onnx', 'hf']) {
+      const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', '--format', format, '--out', out, '--force'], dataDir);
+      expect(code, stderr).toBe(2);
+      expect(stderr).toContain(`lathe export: --force replaces the file a GGUF export writes (--format gguf); a ${format} export replaces only an earlier export or an empty folder, never a folder holding other files, which it would delete; choose a new or empty folder.\nUsage: lathe export`);
+    }
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
   });
 
   it('a folder holding other files is refused as --out of an ONNX or Hugging Face export and of a merge, naming the flag', async () => {

@@ -29,6 +29,14 @@ describe('a GGUF export over an existing file', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['notes.txt']);
   });
 
+  it("with force (the CLI's --force), replaces a file that is not GGUF, atomically: no temporary is left beside it", async () => {
+    const file = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(file, 'my notes\n');
+    await writeGgufFile(file, metadata, tensors, undefined, undefined, true);
+    expect(isGguf(file)).toBe(true);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['notes.txt']);
+  });
+
   it('replaces an earlier export, and writes over an empty file', async () => {
     const dir = tempDir();
     const earlier = path.join(dir, 'm.gguf');

@@ -2,15 +2,30 @@
 // model's context) while a longer one would help, and say at the context that no longer one fits. The warning said
 // only '427 of 450 examples are longer than 256 tokens and were cut'.
 import { describe, expect, it } from 'vitest';
-import { longerPromptAdvice, longerSeqLenAdvice } from '../../native/train/validate.ts';
+import { asSentence, longerPromptAdvice, longerSeqLenAdvice } from '../../native/api/cut-advice.ts';
+import { finetuneCutWarning } from '../../native/api/train.ts';
+import * as validate from '../../native/train/validate.ts';
 
 describe('longerSeqLenAdvice', () => {
   it("names the Studio form's Sequence length, --seq-len, and the model context while the sequence length is below it", () => {
-    expect(longerSeqLenAdvice(256, 512, 's260k')).toBe("a longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them, up to 512, model s260k's context");
+    expect(longerSeqLenAdvice(256, 512)).toBe("a longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them, up to 512, the model's context");
   });
 
-  it('at the context, says none longer fits and what keeps them whole', () => {
-    expect(longerSeqLenAdvice(512, 512, 's260k')).toBe("512 tokens is model s260k's whole context, so no longer sequence length fits: shorten them in the dataset to keep them whole");
+  it('at the context, says none longer fits and what keeps more', () => {
+    expect(longerSeqLenAdvice(512, 512)).toBe("the sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more");
+  });
+
+  it('without the context (an outcome from before it was recorded), a longer one if memory allows', () => {
+    expect(longerSeqLenAdvice(512, undefined)).toBe('a longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them, if memory allows');
+  });
+
+  // the run log said 'a longer sequence length (…) keeps more of them, up to 512, model s260k's context' and the run
+  // view 'Raise the sequence length (…) if memory allows.': two sentences, two sources, for one piece of advice
+  it("is one wording for the run's log and its run view", () => {
+    expect(validate.longerSeqLenAdvice).toBe(longerSeqLenAdvice);
+    expect(validate.longerPromptAdvice).toBe(longerPromptAdvice);
+    for (const seqLen of [256, 512]) expect(finetuneCutWarning({ truncatedExamples: 3, modelContext: 512 }, seqLen)!.detail.endsWith(` ${asSentence(longerSeqLenAdvice(seqLen, 512))}`)).toBe(true);
+    expect(asSentence(longerSeqLenAdvice(512, 512))).toBe("The sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more.");
   });
 });
 

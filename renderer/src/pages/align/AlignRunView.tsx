@@ -4,7 +4,7 @@
 // KL and its coefficient, losses, clip fraction and entropy, the held-out prompts before and after, and the rollout
 // table filling in. When it ends, what the trained model does on all training and validation pairs, and a link to
 // the run's own page.
-import { alignCutWarnings, type AlignCuts } from '../../../../native/api/align.ts';
+import { alignCutWarnings, type AlignCutConfig, type AlignCuts } from '../../../../native/api/align.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { METRIC_LABELS } from '../../../../native/api/labels.ts';
@@ -26,7 +26,7 @@ import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
-interface AlignConfig { seqLen?: number; klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
+interface AlignConfig extends AlignCutConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
 const formatReward = (v: number): string => withTrueMinus(Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
@@ -114,7 +114,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           )}
           <RunStopCallouts state={state} />
           {result?.skippedRows?.length ? <Callout tone="warning" title={`${plural(result.skippedRows.length, 'row')} left out`}>{result.skippedRows.slice(0, 3).map((s) => `${s.where}: ${s.reason}`).join('; ')}{result.skippedRows.length > 3 ? '; the rest are in the run’s log.' : ''}</Callout> : null}
-          {alignCutWarnings(kind, result, config.seqLen).map((w) => <Callout key={w.title} tone="warning" title={w.title}>{w.detail}</Callout>)}
+          {alignCutWarnings(kind, result, config).map((w) => <Callout key={w.title} tone="warning" title={w.title}>{w.detail}</Callout>)}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
           {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono cli">lathe reward score --run {runId} --text …</span>.</Callout>}
           {finished && <p className="small"><a href={runHash(runId)}>Open the run page</a> <span className="muted">for its full settings, logs, files and a comparison with other runs.</span></p>}
