@@ -7,7 +7,7 @@ import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy
 import { humanBytes, plural } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
-import { fileOnTheWay } from '../models/atomic.ts';
+import { dataDirOutputProblem, fileOnTheWay } from '../models/atomic.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
@@ -127,7 +127,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files is refused; missing folders on the way are created',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files, or a path in Lathe's data directory, is refused; missing folders on the way are created',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
@@ -141,7 +141,11 @@ export const commands: CliCommand[] = [
       if (Boolean(name) === Boolean(out)) throw new UserError(`give exactly one of --name (register a model) or --out (write a folder).\nUsage: ${MERGE_USAGE}`);
       const dtype = dtypeList<MergeDtype>((values.dtype as string | undefined) ?? 'fp32', MERGE_DTYPES, MERGE_USAGE);
       if (dtype.length !== 1) throw new UserError(`--dtype takes one of ${MERGE_DTYPES.join(', ')} for a merge.\nUsage: ${MERGE_USAGE}`);
-      if (out) checkOutputFolder('out', out);
+      if (out) {
+        const inDataDir = dataDirOutputProblem(out, ctx.dataDir);
+        if (inDataDir) throw new UserError(`--out ${out}: ${inDataDir}`);
+        checkOutputFolder('out', out);
+      }
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));

@@ -11,7 +11,7 @@ import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
 import { checkOutputFile, checkOutputFolder } from './output-file.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
-import { outputPathProblem } from '../models/atomic.ts';
+import { dataDirOutputProblem, outputPathProblem } from '../models/atomic.ts';
 
 const FORMATS = ['gguf', 'onnx', 'hf'] as const;
 const EXPORT_USAGE = [
@@ -38,7 +38,7 @@ export const commands: CliCommand[] = [
       dtype: `gguf: ${GGUF_DTYPES.join(', ')} (default f16; norms stay f32, matrices whose rows are not whole 32-value blocks stay f16). onnx: a comma-separated list of ${ONNX_DTYPES.join(', ')} (default fp32,q8,q4; the first is the folder's default). hf: ${MERGE_DTYPES.join(', ')} (default fp32)`,
       adapter: "gguf: write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model. hf: merge the adapter into the exported weights",
       'accuracy-level': "onnx: MatMulNBits' accuracy_level for q4/int8 (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations; default 4)",
-      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF (unless --force), is refused; missing folders on the way are created',
+      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF (unless --force), is refused, as is any path in Lathe's data directory; missing folders on the way are created',
       force: 'gguf: replace the file --out names (or the default file) even if it is not an earlier GGUF export (written whole through a temporary file, never partly); a folder of other files is never replaced, since that would delete them',
     },
     options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' }, force: { type: 'boolean' } },
@@ -57,6 +57,8 @@ export const commands: CliCommand[] = [
        */
       const destination = (kind: 'file' | 'folder', fallback: string): string => {
         const given = values.out as string | undefined;
+        const inDataDir = dataDirOutputProblem(given ?? fallback, ctx.dataDir);
+        if (inDataDir) throw new UserError(given === undefined ? `${path.resolve(fallback)} (where the export goes without --out): ${inDataDir}; give --out` : `--out ${given}: ${inDataDir}`);
         if (given === undefined) {
           const problem = outputPathProblem(fallback, kind === 'file' ? { ...GGUF_FILE, force } : 'folder');
           const forceWould = problem !== null && kind === 'file' && !force && outputPathProblem(fallback, { ...GGUF_FILE, force: true }) === null;

@@ -201,6 +201,39 @@ export function outputPathProblem(target: string, kind: 'file' | 'folder' | Form
   return file ? `${file} is a file, not a folder; choose a path in a folder (missing folders are created)` : null;
 }
 
+/** `target` with its nearest existing folder's symlinks resolved (the rest of the path, still missing, appended). */
+function realTarget(target: string): string {
+  let dir = path.resolve(target);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(dir), ...rest);
+    } catch {
+      const up = path.dirname(dir);
+      if (up === dir) return path.resolve(target);
+      rest.unshift(path.basename(dir));
+      dir = up;
+    }
+  }
+}
+
+/**
+ * Why an export or a merge may not write `target`: it is Lathe's data directory (`dataDir`), a path inside it, or a
+ * folder that holds it. The data directory is the studio's: each model there is a Hugging Face folder, which
+ * outputPathProblem takes for an earlier export and would replace whole, so `--out <data dir>/models/<id>` replaced a
+ * registered model under the store's feet. Null when `target` is outside it. Symlinks are followed on both sides.
+ */
+export function dataDirOutputProblem(target: string, dataDir: string): string | null {
+  const [out, data] = [realTarget(target), realTarget(dataDir)];
+  const inside = path.relative(data, out);
+  if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
+    return `this is inside Lathe's data directory (${dataDir}), where the studio keeps its models, runs and datasets, so nothing is written there; choose a path outside it`;
+  }
+  const holds = path.relative(out, data);
+  if (!holds.startsWith('..') && !path.isAbsolute(holds)) return `this folder holds Lathe's data directory (${dataDir}), which an export here would replace, so nothing is written there; choose a path outside it`;
+  return null;
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');

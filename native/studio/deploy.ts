@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DeployResult, GGUF_FILE, quantizedModelName, type DeployJobParams, type deployMethods } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
-import { outputPathProblem, sweepBeside } from '../models/atomic.ts';
+import { dataDirOutputProblem, outputPathProblem, sweepBeside } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
@@ -89,7 +89,7 @@ export const deployHandlers: DeployHandlers = {
     const adapterPath = p.adapterPath ? requireAdapter(p.adapterPath, 'adapterPath') : undefined;
     if (adapterPath && p.format === 'onnx') throw new StudioError('invalid_params', 'an ONNX export does not take an adapter; merge it first (deploy.merge), then export the merged model', { field: 'adapterPath' });
     // a path through a file, or a file that is not an earlier GGUF export, is refused here, not by the job after it started
-    const outProblem = outputPathProblem(p.outPath, p.format === 'gguf' ? GGUF_FILE : 'folder');
+    const outProblem = dataDirOutputProblem(p.outPath, ctx.dataDir) ?? outputPathProblem(p.outPath, p.format === 'gguf' ? GGUF_FILE : 'folder');
     if (outProblem) throw new StudioError('invalid_params', `${p.outPath}: ${outProblem}`, { field: 'outPath', file: p.outPath });
     return enqueueDeploy(ctx, { op: 'export', ...p, modelId: model.id, outPath: path.resolve(p.outPath), adapterPath });
   },

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GGUF_FILE } from '../../native/api/deploy.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { importModelFolder } from '../../native/models/import.ts';
-import { outputPathProblem } from '../../native/models/atomic.ts';
+import { dataDirOutputProblem, outputPathProblem } from '../../native/models/atomic.ts';
+import { openStore } from '../../native/store/db.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
@@ -188,6 +189,54 @@ describe('export --out and merge --out that cannot be written', () => {
     const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', '--format', 'hf', '--out', folder], dataDir);
     expect(code, stderr).toBe(0);
     expect(fs.existsSync(path.join(folder, 'config.json'))).toBe(true);
+  });
+});
+
+describe("an export or merge into Lathe's data directory", () => {
+  it('is refused before the work (a registered model folder looks like an earlier export, and was replaced whole), naming the flag', async () => {
+    const { dataDir } = await setUp();
+    const store = openStore(dataDir);
+    const model = store.models.find('tiny');
+    store.close();
+    const before = fs.readdirSync(model.path).sort();
+    const inside = `this is inside Lathe's data directory (${dataDir}), where the studio keeps its models, runs and datasets, so nothing is written there; choose a path outside it`;
+    for (const args of [
+      ['export', '--model', 'tiny', '--format', 'hf', '--out', model.path],
+      ['export', '--model', 'tiny', '--format', 'onnx', '--out', model.path],
+      ['export', '--model', 'tiny', '--out', path.join(dataDir, 'tiny.f16.gguf')],
+      ['merge', '--model', 'tiny', '--adapter', path.join(dataDir, 'adapter'), '--out', path.join(dataDir, 'runs', 'merged')],
+    ]) {
+      const out = args[args.length - 1];
+      const { code, stderr } = await latheInProcess(args, dataDir);
+      expect([code, stderr]).toEqual([2, `lathe ${args[0]}: --out ${out}: ${inside}`]);
+    }
+    // a folder that holds the data directory would be replaced with it
+    const parent = path.dirname(dataDir);
+    const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', '--format', 'hf', '--out', parent], dataDir);
+    expect([code, stderr]).toEqual([2, `lathe export: --out ${parent}: this folder holds Lathe's data directory (${dataDir}), which an export here would replace, so nothing is written there; choose a path outside it`]);
+    expect(fs.readdirSync(model.path).sort()).toEqual(before);
+  });
+
+  it('is found through a symlink, and a sibling folder whose name starts like the data directory is not inside it', () => {
+    const root = tempDir();
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(path.join(dataDir, 'models'), { recursive: true });
+    const link = path.join(root, 'link');
+    fs.symlinkSync(dataDir, link);
+    expect(dataDirOutputProblem(path.join(link, 'models', 'x', 'new'), dataDir)).toMatch(/^this is inside Lathe's data directory/);
+    expect(dataDirOutputProblem(dataDir, dataDir)).toMatch(/^this is inside/);
+    expect(dataDirOutputProblem(path.join(root, 'data-exports', 'm.gguf'), dataDir)).toBeNull();
+    expect(dataDirOutputProblem(path.join(root, 'elsewhere'), dataDir)).toBeNull();
+  });
+
+  it('is refused by the Studio API’s deploy.export at once, on the field outPath, starting no job', async () => {
+    const { studio, dataDir } = studios.open();
+    await setUp(dataDir);
+    const outPath = path.join(dataDir, 'models');
+    const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'hf', dtypes: ['fp32'], outPath }));
+    expect([err.code, err.details]).toEqual(['invalid_params', { field: 'outPath', file: outPath }]);
+    expect(err.message).toMatch(/is inside Lathe's data directory/);
+    expect(await studio.call('jobs.list', {})).toEqual([]);
   });
 });
 
