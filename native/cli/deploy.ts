@@ -127,7 +127,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files, or a path in Lathe's data directory, is refused; missing folders on the way are created',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files, or a path in the data directory, is refused; missing folders on the way are created',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
