@@ -1,7 +1,8 @@
 // Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
 // its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
-// editor asks only for the fields of the format the mapping is complete for, and a fine-tune run's sample prompts are
-// the shared code block. Shots in light and dark land in tests/e2e/screenshots/rough-edges-*.png.
+// editor asks only for the fields of the format the mapping is complete for and offers every other format to map, and
+// a fine-tune run's sample prompts are the shared code block. Shots in light and dark land in
+// tests/e2e/screenshots/rough-edges-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,39 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await editor.getByText('Saved', { exact: true }).waitFor();
     const [dataset] = await latheJson<{ mapping: Record<string, string> }[]>(studio, 'dataset', 'list');
     expect(dataset.mapping.instruction).toBe('input');
+  });
+
+  it('the mapping editor maps another format from its other-formats section, by keyboard', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets`);
+    const editor = page.locator('[aria-label="Column mapping"]').first();
+    await editor.waitFor();
+    const others = editor.getByTestId('mapping-others');
+    await others.locator('summary').click();
+    // Every other training format is offered, mapped or not; the one the dataset maps is chosen.
+    const formats = others.getByRole('radiogroup', { name: 'Format to map' });
+    const instruction = formats.getByRole('radio', { name: /^Instruction → output/ });
+    expect(await instruction.getAttribute('aria-checked')).toBe('true');
+    expect(await instruction.textContent()).toMatch(/ mapped$/);
+    expect(await formats.getByRole('radio').allTextContents()).toEqual([
+      expect.stringMatching(/^Instruction → output/), 'Chat messages not mapped', expect.stringMatching(/^Input → target (not|partly) mapped$/),
+      'Entity tagging (NER) not mapped', 'Classification not mapped', 'Plain text not mapped',
+    ]);
+    // By keyboard: Tab-stop on the chosen format, the arrows choose another, and its fields show to map.
+    await instruction.focus();
+    await page.keyboard.press('ArrowRight'); // Chat messages
+    await page.keyboard.press('ArrowRight'); // Input → target
+    const summary = formats.getByRole('radio', { name: /^Input → target/ });
+    expect(await summary.getAttribute('aria-checked')).toBe('true');
+    await editor.getByLabel(/^target/).selectOption('output');
+    // The fields already mapped stay shown, to edit or drop.
+    expect(await editor.getByLabel(/^instruction/).count()).toBe(1);
+    await shootSchemes(page, 'rough-edges-mapping-formats');
+    await editor.getByRole('button', { name: 'Save mapping' }).click();
+    await editor.getByText('Saved', { exact: true }).waitFor();
+    const [dataset] = await latheJson<{ mapping: Record<string, string> }[]>(studio, 'dataset', 'list');
+    expect(dataset.mapping.target).toBe('output');
+    expect(dataset.mapping.output).toBe('output');
   });
 
   it('a fine-tune run’s sample prompts are the shared code block, the one look of every block on the page', async () => {
