@@ -94,6 +94,9 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await editor.waitFor();
     const others = editor.getByTestId('mapping-others');
     await others.locator('summary').click();
+    // The note beside a summary reads as a note, not as more of the bold title.
+    const weight = await others.locator('summary > .faint').evaluate((el) => getComputedStyle(el).fontWeight);
+    expect(Number(weight)).toBeLessThan(500);
     // Every other training format is offered, mapped or not; the one the dataset maps is chosen.
     const formats = others.getByRole('radiogroup', { name: 'Format to map' });
     const instruction = formats.getByRole('radio', { name: /^Instruction → output/ });
