@@ -147,6 +147,22 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await shootSchemes(page, 'rough-edges-samples');
   });
 
+  it('a card of facts (Settings’ Studio) keeps the card body’s inset, as every other card does', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/settings`);
+    const facts = page.locator('#content .card-body > dl.dl').first();
+    await facts.waitFor();
+    // The browser's own 1em margin put the facts 16px deeper than the body's padding, above and below.
+    const insets = await facts.evaluate((dl) => {
+      const body = dl.parentElement!;
+      const [b, d] = [body.getBoundingClientRect(), dl.getBoundingClientRect()];
+      return { top: d.top - b.top, bottom: b.bottom - d.bottom, padding: parseFloat(getComputedStyle(body).paddingTop) };
+    });
+    expect(insets.top).toBeCloseTo(insets.padding, 0);
+    expect(insets.bottom).toBeCloseTo(insets.padding, 0);
+    await shootSchemes(page, 'rough-edges-settings');
+  });
+
   it('left no page errors', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
