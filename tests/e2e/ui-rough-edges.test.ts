@@ -163,6 +163,22 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await shootSchemes(page, 'rough-edges-settings');
   });
 
+  it('a table that fills its card (Projects) keeps the card’s round corners', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
+    const table = page.getByRole('table', { name: 'Projects' });
+    await table.waitFor();
+    // The header's square sunken background drew over the card's rounded top corners.
+    const radii = await table.evaluate((t) => {
+      const [wrap, card] = [t.parentElement!, t.parentElement!.parentElement!];
+      const r = (el: Element, corner: string) => parseFloat(getComputedStyle(el).getPropertyValue(`border-${corner}-radius`));
+      return { card: r(card, 'top-left'), corners: ['top-left', 'top-right', 'bottom-left', 'bottom-right'].map((c) => r(wrap, c)) };
+    });
+    expect(radii.card).toBeGreaterThan(0);
+    for (const corner of radii.corners) expect(corner).toBeCloseTo(radii.card - 1, 0);
+    await shootSchemes(page, 'rough-edges-projects');
+  });
+
   it('left no page errors', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
