@@ -153,6 +153,11 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await examples.getByText('6 examples matched by example id', { exact: false }).waitFor();
     await expect.poll(() => examples.getByTestId('example-output').count()).toBe(10); // 5 per page × 2 runs
     await examples.getByText('#Person1#').first().waitFor(); // the dialogue is shown as the input
+    // The input is the shared code block, not a box of its own; a long dialogue scrolls, so it is a named Tab stop.
+    const input = examples.locator('.example-input').first();
+    expect(await input.evaluate((el) => `${el.tagName} ${el.className}`)).toBe('PRE code-block code-block-scroll example-input');
+    await expect.poll(() => input.getAttribute('tabindex')).toBe('0');
+    expect(await input.getAttribute('aria-label')).toMatch(/^Input of test:\d+$/);
     await examples.getByText('Examples 1–5 of 6').waitFor();
     await examples.getByRole('radio', { name: 'Biggest change' }).click();
     expect(await examples.getByRole('radio', { name: 'Biggest change' }).getAttribute('aria-checked')).toBe('true');

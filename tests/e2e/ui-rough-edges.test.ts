@@ -1,7 +1,8 @@
 // Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
 // its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
-// editor asks only for the fields of the format the mapping is complete for, and a fine-tune run's sample prompts are
-// the shared code block. Shots in light and dark land in tests/e2e/screenshots/rough-edges-*.png.
+// editor asks only for the fields of the format the mapping is complete for and offers every other format to map, and
+// a fine-tune run's sample prompts are the shared code block. Shots in light and dark land in
+// tests/e2e/screenshots/rough-edges-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,42 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(dataset.mapping.instruction).toBe('input');
   });
 
+  it('the mapping editor maps another format from its other-formats section, by keyboard', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/datasets`);
+    const editor = page.locator('[aria-label="Column mapping"]').first();
+    await editor.waitFor();
+    const others = editor.getByTestId('mapping-others');
+    await others.locator('summary').click();
+    // The note beside a summary reads as a note, not as more of the bold title.
+    const weight = await others.locator('summary > .faint').evaluate((el) => getComputedStyle(el).fontWeight);
+    expect(Number(weight)).toBeLessThan(500);
+    // Every other training format is offered, mapped or not; the one the dataset maps is chosen.
+    const formats = others.getByRole('radiogroup', { name: 'Format to map' });
+    const instruction = formats.getByRole('radio', { name: /^Instruction → output/ });
+    expect(await instruction.getAttribute('aria-checked')).toBe('true');
+    expect(await instruction.textContent()).toMatch(/ mapped$/);
+    expect(await formats.getByRole('radio').allTextContents()).toEqual([
+      expect.stringMatching(/^Instruction → output/), 'Chat messages not mapped', expect.stringMatching(/^Input → target (not|partly) mapped$/),
+      'Entity tagging (NER) not mapped', 'Classification not mapped', 'Plain text not mapped',
+    ]);
+    // By keyboard: Tab-stop on the chosen format, the arrows choose another, and its fields show to map.
+    await instruction.focus();
+    await page.keyboard.press('ArrowRight'); // Chat messages
+    await page.keyboard.press('ArrowRight'); // Input → target
+    const summary = formats.getByRole('radio', { name: /^Input → target/ });
+    expect(await summary.getAttribute('aria-checked')).toBe('true');
+    await editor.getByLabel(/^target/).selectOption('output');
+    // The fields already mapped stay shown, to edit or drop.
+    expect(await editor.getByLabel(/^instruction/).count()).toBe(1);
+    await shootSchemes(page, 'rough-edges-mapping-formats');
+    await editor.getByRole('button', { name: 'Save mapping' }).click();
+    await editor.getByText('Saved', { exact: true }).waitFor();
+    const [dataset] = await latheJson<{ mapping: Record<string, string> }[]>(studio, 'dataset', 'list');
+    expect(dataset.mapping.target).toBe('output');
+    expect(dataset.mapping.output).toBe('output');
+  });
+
   it('a fine-tune run’s sample prompts are the shared code block, the one look of every block on the page', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
@@ -108,6 +145,38 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await page.emulateMedia({ colorScheme: 'light' });
     await samples.scrollIntoViewIfNeeded();
     await shootSchemes(page, 'rough-edges-samples');
+  });
+
+  it('a card of facts (Settings’ Studio) keeps the card body’s inset, as every other card does', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/settings`);
+    const facts = page.locator('#content .card-body > dl.dl').first();
+    await facts.waitFor();
+    // The browser's own 1em margin put the facts 16px deeper than the body's padding, above and below.
+    const insets = await facts.evaluate((dl) => {
+      const body = dl.parentElement!;
+      const [b, d] = [body.getBoundingClientRect(), dl.getBoundingClientRect()];
+      return { top: d.top - b.top, bottom: b.bottom - d.bottom, padding: parseFloat(getComputedStyle(body).paddingTop) };
+    });
+    expect(insets.top).toBeCloseTo(insets.padding, 0);
+    expect(insets.bottom).toBeCloseTo(insets.padding, 0);
+    await shootSchemes(page, 'rough-edges-settings');
+  });
+
+  it('a table that fills its card (Projects) keeps the card’s round corners', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/projects`);
+    const table = page.getByRole('table', { name: 'Projects' });
+    await table.waitFor();
+    // The header's square sunken background drew over the card's rounded top corners.
+    const radii = await table.evaluate((t) => {
+      const [wrap, card] = [t.parentElement!, t.parentElement!.parentElement!];
+      const r = (el: Element, corner: string) => parseFloat(getComputedStyle(el).getPropertyValue(`border-${corner}-radius`));
+      return { card: r(card, 'top-left'), corners: ['top-left', 'top-right', 'bottom-left', 'bottom-right'].map((c) => r(wrap, c)) };
+    });
+    expect(radii.card).toBeGreaterThan(0);
+    for (const corner of radii.corners) expect(corner).toBeCloseTo(radii.card - 1, 0);
+    await shootSchemes(page, 'rough-edges-projects');
   });
 
   it('left no page errors', () => {

@@ -4,7 +4,7 @@
 // in a summarisation project lost its instruction and output on the first save of the task's Document and Summary.
 import { describe, expect, it } from 'vitest';
 import { formatForMapping } from '../../native/api/train.ts';
-import { FORMAT_FIELDS, mappingSections, otherCompleteFormat, startingMapping, stillNeeded, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
+import { FORMAT_FIELDS, mappingSections, otherCompleteFormat, otherFormats, startingMapping, stillNeeded, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
 
 const alpaca = { columns: ['instruction', 'input', 'output'], mapping: { instruction: 'instruction', input: 'input', output: 'output' } };
 
@@ -65,5 +65,16 @@ describe('the column mapping editor', () => {
       // each field is needed: without any one of them the format is not picked
       for (const left of fields) expect(formatForMapping(Object.fromEntries(fields.filter((f) => f !== left).map((f) => [f, f])), []), `${format} without ${left}`).not.toBe(format);
     }
+  });
+
+  it('offers every other training format to map, mapped or not, with the fields the other sections do not show', () => {
+    // The "other formats" section listed only the fields already mapped: none could be added for a second format.
+    const offered = otherFormats('summarization', alpaca.mapping);
+    expect(offered.map((f) => f.format)).toEqual(['instruction', 'chat', 'qa', 'tagging', 'classification', 'text']);
+    expect(offered.find((f) => f.format === 'instruction')).toEqual({ format: 'instruction', fields: ['instruction', 'output'], mapped: 2 });
+    expect(offered.find((f) => f.format === 'qa')).toEqual({ format: 'qa', fields: ['question', 'answer'], mapped: 0 });
+    // A format whose fields the task shows whole is the task's own: input → target here and in a text-generation project.
+    expect(otherFormats('generation', {}).map((f) => f.format)).not.toContain('summary');
+    expect(otherFormats('classification', { text: 't' }).find((f) => f.format === 'text')).toBeUndefined();
   });
 });

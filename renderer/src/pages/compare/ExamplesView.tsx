@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
 import { JudgeVerdictView } from './JudgeVerdict.tsx';
 import { RunSwatch } from './MetricsTable.tsx';
@@ -103,7 +103,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
             <div className="example-source">
               <div>
                 <div className="stat-label">Input{ownSources ? ` · ${name(runIds[firstRun])}` : ''}</div>
-                <div className="example-input">{row.input}</div>
+                <CodeBlock scroll className="example-input" label={`Input of ${row.key}`}>{row.input}</CodeBlock>
               </div>
               <div>
                 <div className="stat-label">Reference{row.references.length === 1 ? '' : 's'}{ownSources ? ` · ${name(runIds[firstRun])}` : ''}</div>
@@ -122,7 +122,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
                   {o?.input !== undefined && (
                     <div className="example-own-source">
                       <div className="stat-label">This run’s input</div>
-                      <div className="example-input">{o.input}</div>
+                      <CodeBlock scroll className="example-input" label={`${name(runIds[i])}’s input of ${row.key}`}>{o.input}</CodeBlock>
                     </div>
                   )}
                   {o?.references !== undefined && (

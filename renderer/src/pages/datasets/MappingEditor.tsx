@@ -3,14 +3,15 @@
 // dataset maps (mappingFields.ts says why all are shown and saved). Unmapped required fields are suggested from
 // common column names; nothing is saved until the user says so. A dataset of preference pairs saves with its pair
 // complete even when it cannot feed the task's own examples, and so does one complete for any other format
-// (mappingFields.ts stillNeeded).
+// (mappingFields.ts stillNeeded). The folded section also offers every other training format, mapped or not, as a
+// radio group: choosing one shows its fields to map (otherFormats), so a second format is mapped from here too.
 import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { TASKS, type TaskField } from '../../domain/tasks.ts';
 import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { formatLabel, mappingSections, otherCompleteFormat, PAIR_FIELDS, startingMapping, stillNeeded, withField } from './mappingFields.ts';
+import { formatLabel, mappingSections, otherCompleteFormat, otherField, otherFormats, PAIR_FIELDS, startingMapping, stillNeeded, withField } from './mappingFields.ts';
 
 /** The same field → column pairs, whatever their order. */
 const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
@@ -27,6 +28,13 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
   const taskComplete = taskFields.every((f) => !f.required || mapping[f.name]);
   const other = taskComplete ? null : otherCompleteFormat(task, mapping);
   const pairMapped = PAIR_FIELDS.some((f) => dataset.mapping[f.name]);
+  const formats = otherFormats(task, mapping);
+  // The format whose fields show: the first the saved mapping maps any of, until the user picks one.
+  const [format, setFormat] = useState(() => otherFormats(task, dataset.mapping).find((f) => f.mapped > 0)?.format ?? null);
+  const chosen = formats.find((f) => f.format === format);
+  // The chosen format's fields, then every other field mapped (saved or since), so none is hidden while it is mapped.
+  const otherNames = [...new Set([...(chosen?.fields ?? []), ...others.map((f) => f.name), ...mappingSections(task, mapping).others.map((f) => f.name)])];
+  const status = (f: (typeof formats)[number]) => (f.mapped === 0 ? 'not mapped' : f.mapped === f.fields.length ? 'mapped' : 'partly mapped');
 
   async function save() {
     setSaving(true);
@@ -67,10 +75,23 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
             <div className="form-grid">{pairFields.map(field)}</div>
           </details>
         )}
-        {others.length > 0 && (
+        {formats.length > 0 && (
           <details className="disclosure" data-testid="mapping-others">
-            <summary>Also mapped, for other formats: {others.map((f) => f.name).join(', ')} <span className="faint small">kept as they are when you save; set one to None to drop it</span></summary>
-            <div className="form-grid">{others.map(field)}</div>
+            <summary>
+              {others.length > 0 ? `Also mapped, for other formats: ${others.map((f) => f.name).join(', ')}` : 'Other formats'}{' '}
+              <span className="faint small">{others.length > 0 ? 'kept as they are when you save; set one to None to drop it' : 'map this dataset for another training format too'}</span>
+            </summary>
+            <div className="stack">
+              <div className="segmented mapping-formats" role="radiogroup" aria-label="Format to map">
+                {formats.map((f) => (
+                  <button key={f.format} type="button" role="radio" aria-checked={f.format === format} onClick={() => setFormat(f.format)}>
+                    {formatLabel(f.format)} <span className="faint small">{status(f)}</span>
+                  </button>
+                ))}
+              </div>
+              {chosen === undefined && <p className="muted small">Choose a format to map its fields; the training format is picked from whichever fields are mapped.</p>}
+              {otherNames.length > 0 && <div className="form-grid">{otherNames.map((name) => field(otherField(name)))}</div>}
+            </div>
           </details>
         )}
       </div>

@@ -31,7 +31,8 @@ export interface MappingSections {
 
 const FIELD_ORDER = Object.keys(MAPPING_FIELDS);
 
-function otherField(name: string): TaskField {
+/** A field outside the task's and the pair's sections, named as `lathe dataset map` names it. */
+export function otherField(name: string): TaskField {
   const help = (MAPPING_FIELDS as Record<string, string>)[name];
   return { name, label: name, help: help === undefined ? 'No part of Lathe reads this field; it is kept as it is.' : `For ${help}.`, required: false };
 }
@@ -107,4 +108,30 @@ export function otherCompleteFormat(task: TaskType, mapping: Readonly<Record<str
  */
 export function stillNeeded(task: TaskType, mapping: Readonly<Record<string, string>>): readonly TaskField[] {
   return otherCompleteFormat(task, mapping) ? [] : TASKS[task].fields.filter((f) => f.required && !mapping[f.name]);
+}
+
+/** A training format another section of the editor does not already cover whole, which the user may map too. */
+export interface OtherFormat {
+  format: SftFormat;
+  /** Its fields the task's and the pair's sections do not show, in the format's order. */
+  fields: readonly string[];
+  /** How many of `fields` the mapping maps. */
+  mapped: number;
+}
+
+/**
+ * The training formats the "other formats" section offers, formatForMapping's order: each with a field at least that
+ * the task's and the pair's sections do not show (a text-generation project's plain text is its own task). The
+ * section listed only the fields already mapped, so a dataset could not be mapped for a second format from the app.
+ */
+export function otherFormats(task: TaskType, mapping: Readonly<Record<string, string>>): readonly OtherFormat[] {
+  const { task: taskFields, pairs } = mappingSections(task, mapping);
+  const shown = new Set([...taskFields, ...pairs].map((f) => f.name));
+  const order = ['instruction', 'chat', 'qa', 'summary', 'tagging', 'classification', 'text'] as const;
+  return order
+    .map((format) => {
+      const fields = FORMAT_FIELDS[format].filter((f) => !shown.has(f));
+      return { format, fields, mapped: fields.filter((f) => mapping[f]).length };
+    })
+    .filter((f) => f.fields.length > 0);
 }
