@@ -13,7 +13,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 import { causalConfigOf, classifiedIds, scoredIds } from './reward.ts';
-import { pairPromptLen, tokenizePair } from './preference-examples.ts';
+import { pairPromptLen, pairwiseRewardIds, tokenizePair } from './preference-examples.ts';
 
 export interface ScoredTexts {
   labels: string[];
@@ -93,6 +93,31 @@ export async function scoreTexts(modelDir: string, texts: readonly string[], opt
     const { maxLen } = opts;
     const scores = maxLen === undefined ? await scorer.score(texts) : await scorer.scoreIds(texts.map((t) => classifiedIds(t, scorer.textTokenizer, maxLen)));
     return { labels: scorer.labels, scores };
+  } finally {
+    await scorer.release();
+  }
+}
+
+/**
+ * Completions as a pairwise reward model read its training pairs: each text tokenized apart from its prompt and joined
+ * to it, the prompt cut to the run's maxPromptLen and the whole to its seqLen (pairwiseRewardIds, as tokenizePair built
+ * the pairs and PPO scores its rollouts). `prompts[i]` is the prompt of `texts[i]`. Tokenized as one string, the
+ * tokens at the join can differ from the ones the model trained on.
+ */
+export function completionIds(prompts: readonly string[], texts: readonly string[], tokenizer: TextTokenizer, opts: { seqLen: number; maxPromptLen: number }): number[][] {
+  if (prompts.length !== texts.length) throw new Error(`completionIds: ${prompts.length} prompts for ${texts.length} texts`);
+  return texts.map((t, i) => pairwiseRewardIds(prompts[i], t, tokenizer, opts));
+}
+
+/**
+ * Completions' scores by a pairwise reward model, each read after its prompt as the run trained (completionIds):
+ * `seqLen` and `maxPromptLen` are the run's config's (a run without maxPromptLen trained at pairPromptLen's default).
+ */
+export async function scoreCompletions(modelDir: string, prompts: readonly string[], texts: readonly string[], opts: { seqLen: number; maxPromptLen?: number; threads?: number; batchSize?: number }): Promise<ScoredTexts> {
+  const scorer = await RewardScorer.load(modelDir, opts);
+  try {
+    const ids = completionIds(prompts, texts, scorer.textTokenizer, { seqLen: opts.seqLen, maxPromptLen: pairPromptLen(opts) });
+    return { labels: scorer.labels, scores: await scorer.scoreIds(ids) };
   } finally {
     await scorer.release();
   }

@@ -8,8 +8,9 @@ import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
-import { resumeReward, startReward } from '../../native/train/reward.ts';
-import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
+import { classifiedIds, resumeReward, startReward } from '../../native/train/reward.ts';
+import { tokenizePair } from '../../native/train/preference-examples.ts';
+import { pairwiseAccuracy, RewardScorer } from '../../native/train/reward-score.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
@@ -54,6 +55,9 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(measured.accuracy).toBeGreaterThanOrEqual(0);
     const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
     expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
+    // a classifier trained on whole texts: a --prompt would score an input it never read
+    const prompted = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', 'Review:', '--text', 'a great film']);
+    expect([prompted.code, prompted.stderr]).toEqual([2, expect.stringMatching(/trained a classifier \(objective classify\), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself/)]);
   }, 240_000);
 
   it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
@@ -124,6 +128,35 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expectSameSeries(studio, crashed.id, reference.runId, ['loss', 'accuracy', 'margin', 'val_loss']);
   }, 240_000);
 
+  it("lathe reward score --prompt scores a pairwise run's text as the completion of its prompt, as the run's pairs were built", async () => {
+    const out = await startReward({ model: 's260k', dataset: 'demo', maxSteps: 2, batchSize: 2, seqLen: 48, maxPromptLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    expect(out.objective).toBe('pairwise');
+    // a prompt over the run's 16 tokens, in the transcript layout its pairs were rendered in, and two answers
+    const pair = { prompt: [{ role: 'user' as const, content: 'Tell me a story about a little girl named Lily who loved to play outside in the park.' }], chosen: 'Once upon a time', rejected: 'No.' };
+    const scorer = await RewardScorer.load(out.modelDir!, { threads: 1 });
+    const t = tokenizePair(pair, scorer.textTokenizer, { seqLen: 48, maxPromptLen: 16, endId: null, keepEnd: true });
+    expect(t.promptTruncated).toBe(true);
+    const trained = await scorer.scoreIds([t.example.chosen.ids, t.example.rejected.ids]);
+    const prompt = '\n\nHuman: Tell me a story about a little girl named Lily who loved to play outside in the park.\n\nAssistant:';
+    const whole = await scorer.scoreIds([classifiedIds(`${prompt} Once upon a time`, scorer.textTokenizer, 48)]);
+    await scorer.release();
+    const r = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--text', ' No.', '--threads', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const scored = r.json<{ labels: string[]; scores: number[][]; prompts: string[] }>();
+    expect(scored.prompts).toEqual([prompt, prompt]);
+    expect(scored.scores[0][0]).toBeCloseTo(trained[0][0], 5);
+    expect(scored.scores[1][0]).toBeCloseTo(trained[1][0], 5);
+    expect(Math.abs(scored.scores[0][0] - whole[0][0]), 'scored whole, the same words read otherwise').toBeGreaterThan(1e-4);
+    // for people: the prompt column beside each text
+    const table = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--threads', '1']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[0].split(/\s{2,}/)).toEqual(['reward', 'prompt', 'text']);
+    expect(table.stdout).toContain('Human: Tell me a story about a little girl');
+    // --prompt names no prompt of a dataset's pairs, which carry their own
+    const withData = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);
+    expect([withData.code, withData.stderr]).toEqual([2, expect.stringMatching(/--prompt goes with --text: a dataset's pairs carry their own prompts/)]);
+  }, 120_000);
+
   it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {
     const job = await studio.call('align.reward', { model: 's260k', dataset: 'sst2', maxSteps: 5000, batchSize: 4, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 });
     expect(job.kind).toBe('reward');
@@ -141,6 +174,8 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
     expect(r.stderr).toMatch(/give --text or --dataset/);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--prompt', 'P', '--prompt', 'Q', '--text', 'a', '--text', 'b', '--text', 'c']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/got 2 --prompt and 3 --text: give one --prompt for every --text, or one --prompt per --text \(paired in order\)/)]);
     // the user's mistakes exit 2, as in every command; 1 is kept for bugs
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_000000000000', '--text', 'a great film']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/run run_000000000000 does not exist/)]);
