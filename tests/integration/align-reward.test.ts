@@ -8,9 +8,9 @@ import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
-import { classifiedIds, resumeReward, startReward } from '../../native/train/reward.ts';
+import { classifiedIds, planReward, resumeReward, startReward } from '../../native/train/reward.ts';
 import { tokenizePair } from '../../native/train/preference-examples.ts';
-import { pairwiseAccuracy, RewardScorer } from '../../native/train/reward-score.ts';
+import { pairwiseAccuracy, RewardScorer, type PairwiseRunConfig } from '../../native/train/reward-score.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
@@ -119,7 +119,9 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(reference.truncatedTexts).toBe(0);
     expect(warnings.find((w) => w.includes('a prompt longer than 32 tokens'))).toMatch(new RegExp(`^${reference.truncatedPrompts} pairs have a prompt longer than 32 tokens, cut to its last 32 \\(BOS included\\), where the question is; a longer max prompt length \\(--max-prompt-len, “Max prompt length” in the studio\\) keeps more of them, up to 63$`));
     // the saved model, scored pair by pair as `lathe reward score --dataset` does, agrees with the run's own final validation
-    const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', { seqLen: config.seqLen, threads: 1 });
+    const recorded = store().runs.get(reference.runId)!.config as PairwiseRunConfig;
+    expect(recorded.promptLenCountsBos, 'the rule its maxPromptLen was counted by').toBe(true);
+    const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', recorded, { threads: 1 });
     expect(held.pairs).toBeGreaterThan(0);
     expect(held.accuracy).toBeCloseTo(reference.validation!.accuracy, 6);
     await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
@@ -155,6 +157,24 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     // --prompt names no prompt of a dataset's pairs, which carry their own
     const withData = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);
     expect([withData.code, withData.stderr]).toEqual([2, expect.stringMatching(/--prompt goes with --text: a dataset's pairs carry their own prompts/)]);
+  }, 120_000);
+
+  it('a pairwise run from before maxPromptLen counted the BOS resumes by its own rule: maxPromptLen tokens after the BOS', async () => {
+    // its config lacks promptLenCountsBos; resumed by the new rule, its prompts were cut one token shorter than it trained on
+    const input = { model: 's260k', dataset: 'demo', maxSteps: 2, batchSize: 2, seqLen: 48, maxPromptLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 };
+    const { config } = planReward(input, store());
+    expect(config.promptLenCountsBos).toBe(true);
+    const { promptLenCountsBos: _, ...before } = config;
+    const old = store().runs.create({ kind: 'reward', name: 'from before promptLenCountsBos', config: before });
+    const warnings: string[] = [];
+    const resumed = await resumeReward(old.id, { ...env(), log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) });
+    expect(resumed.truncatedPrompts).toBeGreaterThan(0);
+    expect(warnings.find((w) => w.includes('a prompt longer than 16 tokens'))).toMatch(/cut to its last 16 \(and its BOS, which this run, started before maxPromptLen counted it, does not count\)/);
+    // the old rule's 16 after the BOS are the new rule's 17 with it: the same prompts, the same training
+    const counted = await startReward({ ...input, maxPromptLen: 17 }, env());
+    expect(resumed.truncatedPrompts).toBe(counted.truncatedPrompts);
+    expectSameSeries(studio, old.id, counted.runId, ['loss', 'accuracy', 'margin']);
+    expect(resumed.validation!.loss).toBeCloseTo(counted.validation!.loss, 6);
   }, 120_000);
 
   it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {

@@ -59,7 +59,7 @@ describe.skipIf(Boolean(missing))("reward score --prompt reads a pairwise run's 
   const prompt = promptCellText(pair.prompt, tok);
 
   it("the prompt and the text tokenized apart and joined (pairwiseRewardIds), as the pair's sides were: not the whole text's tokens", () => {
-    const opts = { seqLen: 64, maxPromptLen: 32 };
+    const opts = { seqLen: 64, maxPromptLen: 32, promptLenCountsBos: true };
     const ids = completionIds([prompt, prompt], [' Once upon a time', ' No.'], tok, opts);
     const trained = tokenizePair(pair, tok, { ...opts, endId: null, keepEnd: true }).example;
     expect(ids).toEqual([trained.chosen.ids, trained.rejected.ids]);
@@ -70,7 +70,7 @@ describe.skipIf(Boolean(missing))("reward score --prompt reads a pairwise run's 
 
   it("the prompt is cut to the run's maxPromptLen (its BOS and end kept), the whole to its seqLen", () => {
     const long = { ...pair, prompt: [{ role: 'user' as const, content: 'Once upon a time there was a little girl named Lily who loved to play outside. '.repeat(4) }] };
-    const opts = { seqLen: 40, maxPromptLen: 16 };
+    const opts = { seqLen: 40, maxPromptLen: 16, promptLenCountsBos: true };
     const cut = tokenizePair(long, tok, { ...opts, endId: null, keepEnd: true });
     expect(cut.promptTruncated).toBe(true);
     expect(completionIds([promptCellText(long.prompt, tok)], [' Once upon a time'], tok, opts)).toEqual([cut.example.chosen.ids]);
