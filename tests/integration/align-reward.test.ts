@@ -8,6 +8,7 @@ import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
+import { planPpo } from '../../native/train/ppo-plan.ts';
 import { classifiedIds, planReward, resumeReward, startReward } from '../../native/train/reward.ts';
 import { tokenizePair } from '../../native/train/preference-examples.ts';
 import { pairwiseAccuracy, RewardScorer, type PairwiseRunConfig } from '../../native/train/reward-score.ts';
@@ -175,6 +176,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(resumed.truncatedPrompts).toBe(counted.truncatedPrompts);
     expectSameSeries(studio, old.id, counted.runId, ['loss', 'accuracy', 'margin']);
     expect(resumed.validation!.loss).toBeCloseTo(counted.validation!.loss, 6);
+    // PPO scores with either model by its run's rule
+    const ppo = (rewardRun: string) => planPpo({ model: 's260k', rewardRun, dataset: 'demo' }, store(), dataDir).config;
+    expect(ppo(old.id)).toMatchObject({ rewardObjective: 'pairwise', rewardMaxPromptLen: 16, rewardPromptLenCountsBos: false });
+    expect(ppo(counted.runId)).toMatchObject({ rewardObjective: 'pairwise', rewardMaxPromptLen: 17, rewardPromptLenCountsBos: true });
   }, 120_000);
 
   it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {

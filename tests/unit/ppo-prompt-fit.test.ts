@@ -183,7 +183,14 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     }
     // a pairwise reward model's input for PPO or `lathe reward score --prompt` follows the run's rule too
     const text = promptCellText(pair.prompt, tok);
-    expect(pairwiseRewardIds(text, ' Once upon a time', tok, pairPromptRule({ ...before, seqLen: 64 }))).toEqual(tokenizePair(pair, tok, { ...pairPromptRule({ ...before, seqLen: 64 }), endId: null, keepEnd: true }).example.chosen.ids);
+    const trainedBefore = tokenizePair(pair, tok, { ...pairPromptRule({ ...before, seqLen: 64 }), endId: null, keepEnd: true }).example.chosen.ids;
+    const trainedSince = tokenizePair(pair, tok, { ...pairPromptRule({ ...since, seqLen: 64 }), endId: null, keepEnd: true }).example.chosen.ids;
+    expect(pairwiseRewardIds(text, ' Once upon a time', tok, pairPromptRule({ ...before, seqLen: 64 }))).toEqual(trainedBefore);
+    const reward = { rewardSeqLen: 64, rewardObjective: 'pairwise' as const, rewardMaxPromptLen: 16 };
+    expect(ppoScoredIds(text, ' Once upon a time', tok, { ...reward, rewardPromptLenCountsBos: false }), "PPO with a reward run from before").toEqual(trainedBefore);
+    expect(ppoScoredIds(text, ' Once upon a time', tok, { ...reward, rewardPromptLenCountsBos: true })).toEqual(trainedSince);
+    // PPO runs from before the rule was recorded scored by the rule that counts the BOS, and resume so
+    expect(ppoScoredIds(text, ' Once upon a time', tok, reward)).toEqual(trainedSince);
   });
 
   it("PPO scores a pairwise reward model's prompt + completion as its training pairs were built: tokenized apart, joined, cut alike", () => {
