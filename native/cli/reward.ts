@@ -16,9 +16,11 @@ import { formatTable } from './table.ts';
 
 /**
  * `reward score --text` for people: a header names each column. A classifier's row is its predicted label with that
- * label's probability (softmax of the logits), then every label's logit; a pairwise reward model's row is its reward.
+ * label's probability (softmax of the logits), then every label's logit; a pairwise reward model's row is its reward,
+ * and, with --prompt, the prompt each text was scored after.
  */
-export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts): string {
+export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts, prompts: readonly string[] | null = null): string {
+  if (labels.length === 1 && prompts) return formatTable(['reward', 'prompt', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), prompts[i], t]), 120);
   if (labels.length === 1) return formatTable(['reward', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
   const rows = texts.map((t, i) => {
     const top = Math.max(...scores[i]);
@@ -49,7 +51,19 @@ const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
   '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--threads T] [--json]';
-const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... | --dataset D [--split validation]) [--threads T] [--json]';
+const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... [--prompt P]... | --dataset D [--split validation]) [--threads T] [--json]';
+
+/**
+ * The prompt of each --text (`lathe reward score` of a pairwise run): one --prompt is the prompt of every text, or
+ * there is one --prompt per --text, paired in order; without --prompt, null (each text scored whole). Any other
+ * count is refused, naming both flags and their counts.
+ */
+export function promptsOfTexts(prompts: readonly string[], texts: readonly string[]): string[] | null {
+  if (prompts.length === 0) return null;
+  if (prompts.length === 1) return texts.map(() => prompts[0]);
+  if (prompts.length === texts.length) return [...prompts];
+  throw new UserError(`got ${prompts.length} --prompt and ${texts.length} --text: give one --prompt for every --text, or one --prompt per --text (paired in order).\nUsage: ${SCORE_USAGE}`);
+}
 
 const NUMBERS: Record<string, string> = {
   margin: 'margin', lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',
@@ -140,37 +154,48 @@ export const commands: CliCommand[] = [
     usage: SCORE_USAGE,
     help: {
       run: 'the reward run whose model scores (required)',
-      text: 'a text to score; repeat for several',
+      text: 'a text to score; repeat for several. With --prompt, the completion as it follows the prompt (a transcript\'s answer after "Assistant:" begins with its space)',
+      prompt: "a pairwise reward model: the prompt a --text answers; the two are tokenized apart and joined, the prompt cut to the run's --max-prompt-len and the whole to its --seq-len, as its training pairs were built (without it, a text is scored whole). One --prompt for every --text, or one per --text, paired in order. A classifier scores whole texts: put the prompt in the --text",
       dataset: 'a classifier: a dataset with text and label mapped, to report accuracy and the majority-class share; a pairwise reward model: preference pairs, to report pairwise accuracy and mean margin',
       split: 'the dataset split to measure: train, validation or test (default validation)',
       threads: 'CPU threads (default: all cores)',
     },
-    options: { run: { type: 'string' }, text: { type: 'string', multiple: true }, dataset: { type: 'string' }, split: { type: 'string' }, threads: { type: 'string' } },
+    options: { run: { type: 'string' }, text: { type: 'string', multiple: true }, prompt: { type: 'string', multiple: true }, dataset: { type: 'string' }, split: { type: 'string' }, threads: { type: 'string' } },
     async run({ values }, ctx) {
       if (!values.run) throw new UserError(`give --run RUN.\nUsage: ${SCORE_USAGE}`);
       const texts = (values.text as string[] | undefined) ?? [];
       if (texts.length === 0 && !values.dataset) throw new UserError(`give --text or --dataset.\nUsage: ${SCORE_USAGE}`);
+      const givenPrompts = (values.prompt as string[] | undefined) ?? [];
+      if (givenPrompts.length && values.dataset) throw new UserError(`--prompt goes with --text: a dataset's pairs carry their own prompts; drop --prompt, or score --text instead of --dataset.\nUsage: ${SCORE_USAGE}`);
+      const prompts = promptsOfTexts(givenPrompts, texts);
       const split = String(values.split ?? 'validation');
       if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, THREADS_RANGE);
-      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreTexts }] = await Promise.all([
+      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreCompletions, scoreTexts }] = await Promise.all([
         import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));
         if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
-        const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number };
+        const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number; promptLenCountsBos?: boolean };
         // the run's own window: scored as it trained and validated, a split's accuracy here is the run's own
         const seqLen = config.seqLen ?? 256;
+        // a pairwise run's pairs as it built them: its maxPromptLen, and whether that counted the BOS (its config says)
+        const pairwise = { seqLen, maxPromptLen: config.maxPromptLen, promptLenCountsBos: config.promptLenCountsBos };
+        if (prompts && config.objective !== 'pairwise') throw new UserError(`run ${run.id} trained a classifier (objective ${config.objective ?? 'classify'}), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself`);
         const dataset = values.dataset ? store.datasets.find(String(values.dataset), 'dataset') : null;
         if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
         if (dataset && config.objective === 'pairwise') {
-          const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, maxPromptLen: config.maxPromptLen, threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
+          const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', pairwise, { threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
           ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
         } else if (dataset) {
           const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
+        } else if (prompts) {
+          // each text read after its prompt as the run's training pairs were: the prompt cut to the run's own maxPromptLen
+          const r = await scoreCompletions(modelDir, prompts, texts, pairwise, { threads });
+          ctx.print({ ...r, prompts }, () => scoredTextsTable(texts, r, prompts));
         } else {
           const r = await scoreTexts(modelDir, texts, { threads, maxLen: seqLen });
           ctx.print(r, () => scoredTextsTable(texts, r));

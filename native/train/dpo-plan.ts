@@ -8,7 +8,7 @@ import { preferenceStyle } from '../data/preferences.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { pairPromptLen } from './preference-examples.ts';
+import { pairPromptLen, PROMPT_LEN_COUNTS_BOS } from './preference-examples.ts';
 import { loraTargetsFor, requestedModelAndData, requestedSeqLen, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a DPO run was started with, defaults filled in; stored in runs.config. */
@@ -16,6 +16,8 @@ export type ResolvedDpoConfig = DpoConfig & {
   lr: number;
   seqLen: number;
   maxPromptLen: number;
+  /** maxPromptLen counts the prompt's BOS (PROMPT_LEN_COUNTS_BOS); absent in runs from before it did, which resume by their rule (pairPromptRule). */
+  promptLenCountsBos?: boolean;
   modelId: string;
   modelName: string;
   modelPath: string;
@@ -40,6 +42,6 @@ export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConf
   if (maxPromptLen >= seqLen) throw invalid(`a longest prompt of ${maxPromptLen} tokens leaves no room for the completion in a sequence of ${seqLen}; give fewer than ${seqLen}`, 'maxPromptLen');
   // the supervised tuning default: stories260K learned its training pairs (accuracy 0.98) at 1e-3 to 2e-3 in full DPO
   const lr = parsed.lr ?? sized.lr;
-  const config: ResolvedDpoConfig = { ...parsed, lr, seqLen, maxPromptLen, modelId: model.id, modelName: model.name, modelPath: model.path, datasetId: dataset.id, datasetHash: dataset.contentHash, loraTargets };
+  const config: ResolvedDpoConfig = { ...parsed, lr, seqLen, maxPromptLen, ...PROMPT_LEN_COUNTS_BOS, modelId: model.id, modelName: model.name, modelPath: model.path, datasetId: dataset.id, datasetHash: dataset.contentHash, loraTargets };
   return { config, model, dataset, spec };
 }

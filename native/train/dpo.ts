@@ -11,7 +11,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
-import { loadPreferenceData, readPreferencePairs } from './preference-examples.ts';
+import { bosCounted, loadPreferenceData, pairPromptRule, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -59,10 +59,11 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const endId = modelCompletionEndId(folder, tokenizer);
-    const data = loadPreferenceData(dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen: config.maxPromptLen, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
+    const data = loadPreferenceData(dataDir, dataset, tokenizer, { ...rule, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
+    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions)}`);
     env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;

@@ -11,7 +11,7 @@ import type { Dataset, Model } from '../api/schemas.ts';
 import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
-import { pairPromptLen } from './preference-examples.ts';
+import { pairPromptRule } from './preference-examples.ts';
 import { REWARD_MODEL_DIR } from './reward.ts';
 import { runDir } from './run-env.ts';
 import { loraTargetsFor, requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
@@ -39,6 +39,12 @@ export type ResolvedPpoConfig = PpoConfig & {
    */
   rewardObjective?: 'pairwise' | 'classify';
   rewardMaxPromptLen?: number;
+  /**
+   * Whether the reward run's maxPromptLen counted the prompt's BOS (pairPromptRule: false for a reward run from before
+   * it was recorded). Absent in PPO runs from before this was recorded: those scored by the rule that counts it, and
+   * resume so.
+   */
+  rewardPromptLenCountsBos?: boolean;
   datasetId: string;
   /** The dataset file's sha256 as imported: which prompts the run learned from. */
   datasetHash: string;
@@ -74,10 +80,13 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);
-  const rewardConfig = reward.config as { seqLen?: number; objective?: 'pairwise' | 'classify'; maxPromptLen?: number };
+  const rewardConfig = reward.config as { seqLen?: number; objective?: 'pairwise' | 'classify'; maxPromptLen?: number; promptLenCountsBos?: boolean };
   const rewardSeqLen = rewardConfig.seqLen;
   const rewardObjective = rewardConfig.objective;
-  const rewardMaxPromptLen = rewardObjective === 'pairwise' && rewardSeqLen !== undefined ? pairPromptLen({ seqLen: rewardSeqLen, maxPromptLen: rewardConfig.maxPromptLen }) : undefined;
+  // a pairwise reward model's prompts are cut as its run cut them: its maxPromptLen, by its rule of counting the BOS
+  const pairRule = rewardObjective === 'pairwise' && rewardSeqLen !== undefined ? pairPromptRule({ ...rewardConfig, seqLen: rewardSeqLen }) : undefined;
+  const rewardMaxPromptLen = pairRule?.maxPromptLen;
+  const rewardPromptLenCountsBos = pairRule?.promptLenCountsBos;
   const rewardLabel = parsed.rewardLabel ?? labels[labels.length - 1];
   const rewardLabelIndex = labels.indexOf(rewardLabel);
   if (rewardLabelIndex < 0) throw invalid(`reward run ${reward.id}'s model has no label '${rewardLabel}' (its labels: ${labels.join(', ')})`, 'rewardLabel');
@@ -95,7 +104,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   // from 1.35 to 0.01 within 20 iterations, at 1e-4 it trained with the KL bounded (docs/benchmarks.md)
   const lr = parsed.lr ?? sizedDefaults(spec, parsed.method).lr / 5;
   const config: ResolvedPpoConfig = {
-    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen, rewardObjective, rewardMaxPromptLen,
+    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen, rewardObjective, rewardMaxPromptLen, rewardPromptLenCountsBos,
     datasetId: dataset.id, datasetHash: dataset.contentHash, promptColumn, loraTargets,
   };
   return { config, model, dataset, spec };

@@ -134,10 +134,12 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
  * measured by. Runs that recorded no reward objective score one text, and those that recorded no rewardSeqLen one text
  * at the model's context: they resume as they ran.
  */
-export function ppoScoredIds(prompt: string, completion: string, tokenizer: TextTokenizer, reward: Pick<ResolvedPpoConfig, 'rewardSeqLen' | 'rewardObjective' | 'rewardMaxPromptLen'>): number[] {
+export function ppoScoredIds(prompt: string, completion: string, tokenizer: TextTokenizer, reward: Pick<ResolvedPpoConfig, 'rewardSeqLen' | 'rewardObjective' | 'rewardMaxPromptLen' | 'rewardPromptLenCountsBos'>): number[] {
   const { rewardSeqLen: seqLen, rewardMaxPromptLen: maxPromptLen } = reward;
   if (seqLen === undefined) return scoredIds(prompt + completion, tokenizer);
-  if (reward.rewardObjective === 'pairwise' && maxPromptLen !== undefined) return pairwiseRewardIds(prompt, completion, tokenizer, { seqLen, maxPromptLen });
+  // the reward run's rule of counting the BOS in its maxPromptLen; PPO runs that recorded none scored by the new one
+  const promptLenCountsBos = reward.rewardPromptLenCountsBos ?? true;
+  if (reward.rewardObjective === 'pairwise' && maxPromptLen !== undefined) return pairwiseRewardIds(prompt, completion, tokenizer, { seqLen, maxPromptLen, promptLenCountsBos });
   return classifiedIds(prompt + completion, tokenizer, seqLen);
 }
 

@@ -55,10 +55,35 @@ export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: num
 /** A DPO or pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
 export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
 
+/** What a DPO or pairwise reward run records in its config at its start: its maxPromptLen counts the prompt's BOS. */
+export const PROMPT_LEN_COUNTS_BOS = { promptLenCountsBos: true } as const;
+
+/** How a DPO or pairwise reward run's pairs are cut, from its config. */
+export interface PairPromptRule {
+  seqLen: number;
+  maxPromptLen: number;
+  promptLenCountsBos: boolean;
+}
+
+/** How a prompt-cut warning says the BOS was counted. */
+export const bosCounted = (rule: Pick<PairPromptRule, 'promptLenCountsBos'>): string => (rule.promptLenCountsBos ? 'BOS included' : 'and its BOS, which this run, started before maxPromptLen counted it, does not count');
+
+/**
+ * How a DPO or pairwise reward run cuts its pairs' prompts, read from its config: its maxPromptLen (pairPromptLen's
+ * default when absent), and whether that counts the BOS. Runs record promptLenCountsBos: true since it does; a config
+ * without it is from before, when maxPromptLen tokens followed the BOS, and resumes (and is scored) by that rule, so
+ * it reads the prompts it trained on.
+ */
+export const pairPromptRule = (config: { seqLen: number; maxPromptLen?: number; promptLenCountsBos?: boolean }): PairPromptRule => ({
+  seqLen: config.seqLen, maxPromptLen: pairPromptLen(config), promptLenCountsBos: config.promptLenCountsBos === true,
+});
+
 export interface TokenizePairOptions {
   seqLen: number;
   /** Longest prompt in tokens, its BOS included (as PPO's prompts count it); a longer one keeps its end and BOS (fitPrompt). */
   maxPromptLen: number;
+  /** false: maxPromptLen counts the tokens after the BOS, the rule of runs from before it counted it (pairPromptRule); default true. */
+  promptLenCountsBos?: boolean;
   endId: number | null;
   /**
    * A reward model's sides: its score is read at the last token, so a side over seqLen tokens keeps its end and BOS
@@ -76,13 +101,14 @@ interface PairPrompt {
   truncated: boolean;
 }
 
-function pairPrompt(text: string, tokenizer: TextTokenizer, maxPromptLen: number): PairPrompt {
+function pairPrompt(text: string, tokenizer: TextTokenizer, maxPromptLen: number, countsBos = true): PairPrompt {
   const bos = tokenizer.bosTokenId;
   // one BOS: a chat template that writes it puts it in the text, which encodes it
   const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
   const lead = bos !== null && whole[0] === bos ? 1 : 0;
-  // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it
-  const ids = fitPrompt(whole, maxPromptLen, bos).ids;
+  // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it (runs from
+  // before that rule kept maxPromptLen tokens after it, and resume so)
+  const ids = fitPrompt(whole, countsBos ? maxPromptLen : maxPromptLen + lead, bos).ids;
   return { ids, lead, truncated: ids.length < whole.length };
 }
 
@@ -105,8 +131,8 @@ function rewardSide(prompt: PairPrompt, following: number[], seqLen: number): { 
  * its completion without a chat template). Tokenized as one string, the tokens at the join can differ (":" + " Once"
  * merges otherwise in stories260K's tokenizer), and PPO's rewards were scores of sequences the model never trained on.
  */
-export function pairwiseRewardIds(prompt: string, following: string, tokenizer: TextTokenizer, opts: { seqLen: number; maxPromptLen: number }): number[] {
-  return rewardSide(pairPrompt(prompt, tokenizer, opts.maxPromptLen), tokenizer.encode(following, { addSpecialTokens: false }), opts.seqLen).example.ids;
+export function pairwiseRewardIds(prompt: string, following: string, tokenizer: TextTokenizer, opts: { seqLen: number; maxPromptLen: number; promptLenCountsBos?: boolean }): number[] {
+  return rewardSide(pairPrompt(prompt, tokenizer, opts.maxPromptLen, opts.promptLenCountsBos), tokenizer.encode(following, { addSpecialTokens: false }), opts.seqLen).example.ids;
 }
 
 /**
@@ -116,7 +142,7 @@ export function pairwiseRewardIds(prompt: string, following: string, tokenizer: 
  * than the ones counted.
  */
 export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opts: TokenizePairOptions): { example: PreferenceExample; truncated: boolean; promptTruncated: boolean } {
-  const prompt = pairPrompt(renderPrompt(pair.prompt, tokenizer), tokenizer, opts.maxPromptLen);
+  const prompt = pairPrompt(renderPrompt(pair.prompt, tokenizer), tokenizer, opts.maxPromptLen, opts.promptLenCountsBos);
   const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
   const end = opts.endId !== null ? [opts.endId] : [];
   const side = (completion: string) => {

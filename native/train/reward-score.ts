@@ -13,7 +13,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 import { causalConfigOf, classifiedIds, scoredIds } from './reward.ts';
-import { pairPromptLen, tokenizePair } from './preference-examples.ts';
+import { pairPromptRule, pairwiseRewardIds, tokenizePair, type PairPromptRule } from './preference-examples.ts';
 
 export interface ScoredTexts {
   labels: string[];
@@ -98,6 +98,38 @@ export async function scoreTexts(modelDir: string, texts: readonly string[], opt
   }
 }
 
+/**
+ * Completions as a pairwise reward model read its training pairs: each text tokenized apart from its prompt and joined
+ * to it, the prompt cut to the run's maxPromptLen and the whole to its seqLen (pairwiseRewardIds, as tokenizePair built
+ * the pairs and PPO scores its rollouts). `prompts[i]` is the prompt of `texts[i]`. Tokenized as one string, the
+ * tokens at the join can differ from the ones the model trained on.
+ */
+export function completionIds(prompts: readonly string[], texts: readonly string[], tokenizer: TextTokenizer, opts: PairPromptRule): number[][] {
+  if (prompts.length !== texts.length) throw new Error(`completionIds: ${prompts.length} prompts for ${texts.length} texts`);
+  return texts.map((t, i) => pairwiseRewardIds(prompts[i], t, tokenizer, opts));
+}
+
+/** A pairwise reward run's config as recorded (pairPromptRule reads it: defaults, and the rule of runs from before promptLenCountsBos). */
+export interface PairwiseRunConfig {
+  seqLen: number;
+  maxPromptLen?: number;
+  promptLenCountsBos?: boolean;
+}
+
+/**
+ * Completions' scores by a pairwise reward model, each read after its prompt as the run trained (completionIds), by
+ * the rule its config records (pairPromptRule).
+ */
+export async function scoreCompletions(modelDir: string, prompts: readonly string[], texts: readonly string[], run: PairwiseRunConfig, opts: { threads?: number; batchSize?: number } = {}): Promise<ScoredTexts> {
+  const scorer = await RewardScorer.load(modelDir, opts);
+  try {
+    const ids = completionIds(prompts, texts, scorer.textTokenizer, pairPromptRule(run));
+    return { labels: scorer.labels, scores: await scorer.scoreIds(ids) };
+  } finally {
+    await scorer.release();
+  }
+}
+
 /** Refuse an empty split, naming the splits that do have rows (an import with --split 0.95,0.05,0 has no test). */
 export function requireSplitRows(dataset: Dataset, split: 'train' | 'validation' | 'test'): void {
   if ((dataset.splits[split] ?? 0) > 0) return;
@@ -137,10 +169,10 @@ export async function classifierAccuracy(modelDir: string, dataDir: string, data
 
 /**
  * A pairwise reward model's accuracy on a preference split: the share of pairs whose chosen side scores higher (chance
- * 0.5), and the mean margin r_chosen − r_rejected. Pairs are tokenized exactly as the run trained on them (`seqLen`,
- * `maxPromptLen` from its config); rows that make no pair are counted and left out.
+ * 0.5), and the mean margin r_chosen − r_rejected. Pairs are tokenized exactly as the run trained on them, by the rule
+ * its config `run` records (pairPromptRule); rows that make no pair are counted and left out.
  */
-export async function pairwiseAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; maxPromptLen?: number; threads?: number; onProgress?: ScoreProgress }): Promise<{ pairs: number; accuracy: number; meanMargin: number; skipped: number }> {
+export async function pairwiseAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', run: PairwiseRunConfig, opts: { threads?: number; onProgress?: ScoreProgress } = {}): Promise<{ pairs: number; accuracy: number; meanMargin: number; skipped: number }> {
   requireSplitRows(dataset, split);
   const style = preferenceStyle(dataset.mapping, dataset.name);
   const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, dataset.splits[split]);
@@ -149,7 +181,7 @@ export async function pairwiseAccuracy(modelDir: string, dataDir: string, datase
   if (pairs.length === 0) throw new Error(`dataset ${dataset.name}: no row of the ${split} split makes a pair (${skipped.length} left out)`);
   const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
   try {
-    const tok = { seqLen: opts.seqLen, maxPromptLen: pairPromptLen(opts), endId: null, keepEnd: true };
+    const tok = { ...pairPromptRule(run), endId: null, keepEnd: true };
     const examples = pairs.map((p) => tokenizePair(p, scorer.textTokenizer, tok).example);
     // both sides of every pair in one pass (the chosen sides, then the rejected ones), so progress counts all of them
     const n = examples.length;

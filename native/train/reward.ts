@@ -20,14 +20,18 @@ import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '..
 import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
-import { loadPreferenceData, pairPromptLen, readPreferencePairs } from './preference-examples.ts';
+import { bosCounted, loadPreferenceData, pairPromptRule, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { longerPromptAdvice, longerSeqLenAdvice, requestedModelAndData, requestedSeqLen, trainableSpec, zodInput } from './validate.ts';
 import { sizedDefaults } from './defaults.ts';
 
-export type ResolvedRewardConfig = RewardConfig & { objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string };
+export type ResolvedRewardConfig = RewardConfig & {
+  objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string;
+  /** Pairwise: maxPromptLen counts the prompt's BOS (PROMPT_LEN_COUNTS_BOS); absent in runs from before it did, which resume and are scored by their rule (pairPromptRule). */
+  promptLenCountsBos?: boolean;
+};
 
 export interface RewardOutcome {
   runId: string;
@@ -92,7 +96,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
     throw new StudioError('invalid_params', `a longest prompt of ${parsed.maxPromptLen} tokens leaves no room for the answer in a sequence of ${seqLen}; give fewer than ${seqLen}`, { field: 'maxPromptLen' });
   }
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
-  const config: ResolvedRewardConfig = { ...parsed, objective, lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
+  const config: ResolvedRewardConfig = { ...parsed, objective, ...(objective === 'pairwise' ? PROMPT_LEN_COUNTS_BOS : {}), lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
   return { config, dataset, spec };
 }
 
@@ -114,9 +118,10 @@ type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncat
 function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
-    const maxPromptLen = pairPromptLen(config);
-    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { seqLen: config.seqLen, maxPromptLen, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
-    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (BOS included), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
+    const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
+    const { maxPromptLen } = rule;
+    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
     if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };

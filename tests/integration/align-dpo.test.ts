@@ -51,7 +51,7 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     const run = studio.store.runs.get(out.runId)!;
     expect(run.kind).toBe('dpo');
     expect(run.status).toBe('succeeded');
-    expect(run.config).toMatchObject({ beta: 0.1, loss: 'sigmoid', method: 'full', datasetHash: studio.store.datasets.find('demo').contentHash });
+    expect(run.config).toMatchObject({ beta: 0.1, loss: 'sigmoid', method: 'full', datasetHash: studio.store.datasets.find('demo').contentHash, promptLenCountsBos: true });
     for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected']) {
       expect(series(out.runId, name).length, name).toBe(75);
     }

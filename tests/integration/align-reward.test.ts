@@ -8,8 +8,10 @@ import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { SafetensorsFile } from '../../native/models/safetensors.ts';
 import type { Studio } from '../../native/studio/studio.ts';
-import { resumeReward, startReward } from '../../native/train/reward.ts';
-import { pairwiseAccuracy } from '../../native/train/reward-score.ts';
+import { planPpo } from '../../native/train/ppo-plan.ts';
+import { classifiedIds, planReward, resumeReward, startReward } from '../../native/train/reward.ts';
+import { tokenizePair } from '../../native/train/preference-examples.ts';
+import { pairwiseAccuracy, RewardScorer, type PairwiseRunConfig } from '../../native/train/reward-score.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
@@ -54,6 +56,9 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(measured.accuracy).toBeGreaterThanOrEqual(0);
     const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
     expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
+    // a classifier trained on whole texts: a --prompt would score an input it never read
+    const prompted = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', 'Review:', '--text', 'a great film']);
+    expect([prompted.code, prompted.stderr]).toEqual([2, expect.stringMatching(/trained a classifier \(objective classify\), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself/)]);
   }, 240_000);
 
   it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
@@ -115,7 +120,9 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(reference.truncatedTexts).toBe(0);
     expect(warnings.find((w) => w.includes('a prompt longer than 32 tokens'))).toMatch(new RegExp(`^${reference.truncatedPrompts} pairs have a prompt longer than 32 tokens, cut to its last 32 \\(BOS included\\), where the question is; a longer max prompt length \\(--max-prompt-len, “Max prompt length” in the studio\\) keeps more of them, up to 63$`));
     // the saved model, scored pair by pair as `lathe reward score --dataset` does, agrees with the run's own final validation
-    const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', { seqLen: config.seqLen, threads: 1 });
+    const recorded = store().runs.get(reference.runId)!.config as PairwiseRunConfig;
+    expect(recorded.promptLenCountsBos, 'the rule its maxPromptLen was counted by').toBe(true);
+    const held = await pairwiseAccuracy(reference.modelDir!, dataDir, store().datasets.find('demo', 'dataset'), 'validation', recorded, { threads: 1 });
     expect(held.pairs).toBeGreaterThan(0);
     expect(held.accuracy).toBeCloseTo(reference.validation!.accuracy, 6);
     await expect(startReward(config, env(5))).rejects.toThrow(/simulated crash at step 5/);
@@ -123,6 +130,57 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     await resumeReward(crashed.id, env());
     expectSameSeries(studio, crashed.id, reference.runId, ['loss', 'accuracy', 'margin', 'val_loss']);
   }, 240_000);
+
+  it("lathe reward score --prompt scores a pairwise run's text as the completion of its prompt, as the run's pairs were built", async () => {
+    const out = await startReward({ model: 's260k', dataset: 'demo', maxSteps: 2, batchSize: 2, seqLen: 48, maxPromptLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    expect(out.objective).toBe('pairwise');
+    // a prompt over the run's 16 tokens, in the transcript layout its pairs were rendered in, and two answers
+    const pair = { prompt: [{ role: 'user' as const, content: 'Tell me a story about a little girl named Lily who loved to play outside in the park.' }], chosen: 'Once upon a time', rejected: 'No.' };
+    const scorer = await RewardScorer.load(out.modelDir!, { threads: 1 });
+    const t = tokenizePair(pair, scorer.textTokenizer, { seqLen: 48, maxPromptLen: 16, endId: null, keepEnd: true });
+    expect(t.promptTruncated).toBe(true);
+    const trained = await scorer.scoreIds([t.example.chosen.ids, t.example.rejected.ids]);
+    const prompt = '\n\nHuman: Tell me a story about a little girl named Lily who loved to play outside in the park.\n\nAssistant:';
+    const whole = await scorer.scoreIds([classifiedIds(`${prompt} Once upon a time`, scorer.textTokenizer, 48)]);
+    await scorer.release();
+    const r = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--text', ' No.', '--threads', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const scored = r.json<{ labels: string[]; scores: number[][]; prompts: string[] }>();
+    expect(scored.prompts).toEqual([prompt, prompt]);
+    expect(scored.scores[0][0]).toBeCloseTo(trained[0][0], 5);
+    expect(scored.scores[1][0]).toBeCloseTo(trained[1][0], 5);
+    expect(Math.abs(scored.scores[0][0] - whole[0][0]), 'scored whole, the same words read otherwise').toBeGreaterThan(1e-4);
+    // for people: the prompt column beside each text
+    const table = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--threads', '1']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[0].split(/\s{2,}/)).toEqual(['reward', 'prompt', 'text']);
+    expect(table.stdout).toContain('Human: Tell me a story about a little girl');
+    // --prompt names no prompt of a dataset's pairs, which carry their own
+    const withData = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);
+    expect([withData.code, withData.stderr]).toEqual([2, expect.stringMatching(/--prompt goes with --text: a dataset's pairs carry their own prompts/)]);
+  }, 120_000);
+
+  it('a pairwise run from before maxPromptLen counted the BOS resumes by its own rule: maxPromptLen tokens after the BOS', async () => {
+    // its config lacks promptLenCountsBos; resumed by the new rule, its prompts were cut one token shorter than it trained on
+    const input = { model: 's260k', dataset: 'demo', maxSteps: 2, batchSize: 2, seqLen: 48, maxPromptLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 };
+    const { config } = planReward(input, store());
+    expect(config.promptLenCountsBos).toBe(true);
+    const { promptLenCountsBos: _, ...before } = config;
+    const old = store().runs.create({ kind: 'reward', name: 'from before promptLenCountsBos', config: before });
+    const warnings: string[] = [];
+    const resumed = await resumeReward(old.id, { ...env(), log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) });
+    expect(resumed.truncatedPrompts).toBeGreaterThan(0);
+    expect(warnings.find((w) => w.includes('a prompt longer than 16 tokens'))).toMatch(/cut to its last 16 \(and its BOS, which this run, started before maxPromptLen counted it, does not count\)/);
+    // the old rule's 16 after the BOS are the new rule's 17 with it: the same prompts, the same training
+    const counted = await startReward({ ...input, maxPromptLen: 17 }, env());
+    expect(resumed.truncatedPrompts).toBe(counted.truncatedPrompts);
+    expectSameSeries(studio, old.id, counted.runId, ['loss', 'accuracy', 'margin']);
+    expect(resumed.validation!.loss).toBeCloseTo(counted.validation!.loss, 6);
+    // PPO scores with either model by its run's rule
+    const ppo = (rewardRun: string) => planPpo({ model: 's260k', rewardRun, dataset: 'demo' }, store(), dataDir).config;
+    expect(ppo(old.id)).toMatchObject({ rewardObjective: 'pairwise', rewardMaxPromptLen: 16, rewardPromptLenCountsBos: false });
+    expect(ppo(counted.runId)).toMatchObject({ rewardObjective: 'pairwise', rewardMaxPromptLen: 17, rewardPromptLenCountsBos: true });
+  }, 120_000);
 
   it("the studio's 'reward' job starts from align.reward and stops on train.cancel", async () => {
     const job = await studio.call('align.reward', { model: 's260k', dataset: 'sst2', maxSteps: 5000, batchSize: 4, seqLen: 32, evalEvery: 0, saveEvery: 0, threads: 1 });
@@ -141,6 +199,8 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
     expect(r.stderr).toMatch(/give --text or --dataset/);
+    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--prompt', 'P', '--prompt', 'Q', '--text', 'a', '--text', 'b', '--text', 'c']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/got 2 --prompt and 3 --text: give one --prompt for every --text, or one --prompt per --text \(paired in order\)/)]);
     // the user's mistakes exit 2, as in every command; 1 is kept for bugs
     r = lathe(dataDir, ['reward', 'score', '--run', 'run_000000000000', '--text', 'a great film']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/run run_000000000000 does not exist/)]);

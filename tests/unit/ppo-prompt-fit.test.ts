@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
-import { pairwiseRewardIds, policyPrompt, promptCellText, tokenizePair } from '../../native/train/preference-examples.ts';
+import { pairPromptRule, pairwiseRewardIds, policyPrompt, promptCellText, PROMPT_LEN_COUNTS_BOS, tokenizePair } from '../../native/train/preference-examples.ts';
 import { ppoScoredIds } from '../../native/train/ppo.ts';
 import { classifiedIds } from '../../native/train/reward.ts';
 import { scoredIds } from '../../native/train/reward-score.ts';
@@ -157,6 +157,40 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     expect(tokenizePair(pair, tok, { seqLen: 256, maxPromptLen: exactly - 1, endId: 2 }).promptTruncated).toBe(true);
     expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly).truncated).toBe(false);
     expect(policyPrompt(promptCellText(pair.prompt, tok), tok, exactly - 1).truncated).toBe(true);
+  });
+
+  it('a DPO or reward run from before maxPromptLen counted the BOS (its config lacks promptLenCountsBos) tokenizes its pairs by its old rule', () => {
+    // resumed by the new rule, such a run cut its prompts one token shorter than it trained on
+    const tok = stories();
+    const bos = tok.bosTokenId!;
+    const pair = { prompt: [{ role: 'user', content: LONG }], chosen: 'Once upon a time', rejected: 'No.' };
+    const promptIds = tok.encode(promptCellText(pair.prompt, tok), { addSpecialTokens: false });
+    const before = { seqLen: 256, maxPromptLen: 16 };
+    const since = { ...before, ...PROMPT_LEN_COUNTS_BOS };
+    expect(pairPromptRule(before)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: false });
+    expect(pairPromptRule(since)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: true });
+    expect(pairPromptRule({ seqLen: 64 }), "an old run's default budget, half its sequence length").toEqual({ seqLen: 64, maxPromptLen: 32, promptLenCountsBos: false });
+    for (const keepEnd of [false, true]) {
+      const old = tokenizePair(pair, tok, { ...pairPromptRule(before), endId: null, keepEnd });
+      const fresh = tokenizePair(pair, tok, { ...pairPromptRule(since), endId: null, keepEnd });
+      expect(old.promptTruncated && fresh.promptTruncated).toBe(true);
+      // the old rule: BOS, then maxPromptLen tokens; the new: maxPromptLen tokens, the BOS one of them
+      expect(old.example.chosen.ids.slice(0, 18), keepEnd ? 'reward' : 'DPO').toEqual([bos, ...promptIds.slice(-16), old.example.chosen.ids[17]]);
+      expect(old.example.chosen.labels.slice(0, 17).every((l) => l === -100)).toBe(true);
+      expect(old.example.chosen.labels[17]).not.toBe(-100);
+      expect(fresh.example.chosen.ids.slice(0, 16)).toEqual([bos, ...promptIds.slice(-15)]);
+      expect(fresh.example.chosen.labels[16]).not.toBe(-100);
+    }
+    // a pairwise reward model's input for PPO or `lathe reward score --prompt` follows the run's rule too
+    const text = promptCellText(pair.prompt, tok);
+    const trainedBefore = tokenizePair(pair, tok, { ...pairPromptRule({ ...before, seqLen: 64 }), endId: null, keepEnd: true }).example.chosen.ids;
+    const trainedSince = tokenizePair(pair, tok, { ...pairPromptRule({ ...since, seqLen: 64 }), endId: null, keepEnd: true }).example.chosen.ids;
+    expect(pairwiseRewardIds(text, ' Once upon a time', tok, pairPromptRule({ ...before, seqLen: 64 }))).toEqual(trainedBefore);
+    const reward = { rewardSeqLen: 64, rewardObjective: 'pairwise' as const, rewardMaxPromptLen: 16 };
+    expect(ppoScoredIds(text, ' Once upon a time', tok, { ...reward, rewardPromptLenCountsBos: false }), "PPO with a reward run from before").toEqual(trainedBefore);
+    expect(ppoScoredIds(text, ' Once upon a time', tok, { ...reward, rewardPromptLenCountsBos: true })).toEqual(trainedSince);
+    // PPO runs from before the rule was recorded scored by the rule that counts the BOS, and resume so
+    expect(ppoScoredIds(text, ' Once upon a time', tok, reward)).toEqual(trainedSince);
   });
 
   it("PPO scores a pairwise reward model's prompt + completion as its training pairs were built: tokenized apart, joined, cut alike", () => {
