@@ -232,7 +232,7 @@ export interface AlignCuts {
 
 /**
  * A DPO or pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length.
- * The rule the trainers apply (native/train/preference-examples.ts pairPromptLen), read here for a run view.
+ * The one rule: the trainers apply it (native/train/preference-examples.ts re-exports it), the run views read it.
  */
 export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
 

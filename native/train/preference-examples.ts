@@ -2,6 +2,7 @@
 // the model's chat template (or, without one, in HH-RLHF's "\n\nHuman: …\n\nAssistant:" layout, the one preference
 // transcripts are written in), and each side tokenized as supervised examples are: BOS + prompt + completion + end
 // token, labels only on the completion. A prompt longer than maxPromptLen keeps its end (where the question is).
+import { pairPromptLen } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
@@ -52,8 +53,8 @@ export function policyPrompt(text: string, tokenizer: TextTokenizer, maxLen: num
   return { text: tokenizer.decode(written, { skipSpecialTokens: false }), ids, truncated: true };
 }
 
-/** A DPO or pairwise reward run's longest prompt (BOS included): its maxPromptLen, by default half its sequence length. */
-export const pairPromptLen = (config: { seqLen: number; maxPromptLen?: number }): number => config.maxPromptLen ?? Math.floor(config.seqLen / 2);
+/** A DPO or pairwise reward run's longest prompt: its maxPromptLen, by default half its sequence length (one rule, which run views read too). */
+export { pairPromptLen };
 
 /** What a DPO or pairwise reward run records in its config at its start: its maxPromptLen counts the prompt's BOS. */
 export const PROMPT_LEN_COUNTS_BOS = { promptLenCountsBos: true } as const;
