@@ -26,7 +26,10 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          fileParallelism: false,
+          // Each file starts its own `lathe serve` (free port, own data directory) and Chromium, so two run side by
+          // side; much of their time is waiting on the server. The six heaviest files took 331 s with two workers
+          // against 503 s one at a time, back to back on a 2-core machine (2026-12-06, 23:10–23:24 UTC).
+          maxWorkers: 2,
         },
       },
     ],
