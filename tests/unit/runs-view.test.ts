@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { shownRunConfig } from '../../native/api/run-config.ts';
-import { configRows, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { configRows, configValueText, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
 import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
 import { runFigures } from '../../renderer/src/pages/runs/runFigures.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
@@ -58,6 +58,16 @@ describe('configuration rows', () => {
     expect(configRows(config, names)).toEqual([['model', 's260k'], ['dataset', 'dialogsum-dev'], ['method', 'lora'], ['modelName', 's260k']]);
     // an id the studio no longer has (a deleted model) is not the same as the name, so both rows stay
     expect(configRows({ model: 's260k', modelId: 'mdl_gone' }, names)).toEqual([['model', 's260k'], ['modelId', 'mdl_gone']]);
+  });
+
+  it('show a recorded flag as yes or no, as the Select page says it, not as true or false', () => {
+    expect(configValueText(true)).toBe('yes');
+    expect(configValueText(false)).toBe('no');
+    expect(configValueText([true, false])).toBe('yes, no');
+    expect(configValueText(null)).toBe('—');
+    expect(configValueText(['q_proj', 'v_proj'])).toBe('q_proj, v_proj');
+    expect(configLabel('promptLenCountsBos')).toBe('Max prompt length counts the BOS');
+    expect(configLabel('rewardSeqLen')).toBe('Reward model’s sequence length');
   });
 
   it('call an evaluation’s model.name and dataset.name the model’s and dataset’s names, not the run’s', () => {

@@ -25,13 +25,15 @@ export function flattenConfig(value: unknown, prefix = ''): [string, unknown][] 
  * 'Model': a value is compared as the table shows it, an id by the name `names` gives it.
  */
 export function configRows(config: unknown, names: ReadonlyMap<string, string>): [string, unknown][] {
-  const shown = (v: unknown) => (typeof v === 'string' ? names.get(v) : undefined) ?? show(v);
+  const shown = (v: unknown) => (typeof v === 'string' ? names.get(v) : undefined) ?? configValueText(v);
   return flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && shown(v) === shown(value)) === i);
 }
 
-function show(value: unknown): string {
+/** A recorded value as the table shows it: a flag as yes or no (as the Select page says it), a list joined, nothing as a dash. */
+export function configValueText(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'boolean' ? configValueText(v) : String(v))).join(', ') : '(none)';
   if (typeof value === 'object') return '{}';
   return String(value);
 }
@@ -72,7 +74,7 @@ export function RunConfig({ config }: { config: unknown }) {
         <div className="card-body">
           <dl className="dl run-config" data-testid="run-config">
             {rows.map(([key, value]) => {
-              const text = show(value);
+              const text = configValueText(value);
               const name = typeof value === 'string' ? names.get(value) : undefined;
               const deleted = gone(value);
               return [

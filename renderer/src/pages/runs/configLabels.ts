@@ -14,11 +14,13 @@ const LABELS: Record<string, string> = {
   // DPO and reward models
   beta: 'β (distance from the reference)', loss: 'Loss', labelSmoothing: 'Label smoothing ε', skipInvalid: 'Skip unusable rows',
   maxPromptLen: 'Max prompt length', objective: 'Objective', margin: 'Margin', labels: 'Labels',
+  promptLenCountsBos: 'Max prompt length counts the BOS',
   // PPO
   rewardRun: 'Reward model run', rewardLabel: 'Reward label', klCoef: 'KL coefficient β', adaptiveKl: 'Adaptive KL', klTarget: 'KL target',
   klHorizon: 'KL horizon', ppoEpochs: 'PPO epochs', miniBatchSize: 'Minibatch size', clipRange: 'Clip range', clipRangeValue: 'Value clip range',
   vfCoef: 'Value loss weight', gamma: 'Discount γ', lam: 'GAE λ', scoreClip: 'Score clip', scoreScaling: 'Score scaling', evalPrompts: 'Held-out prompts',
-  generation: 'Generation',
+  generation: 'Generation', rewardSeqLen: 'Reward model’s sequence length', rewardObjective: 'Reward model’s objective',
+  rewardMaxPromptLen: 'Reward model’s max prompt length', rewardPromptLenCountsBos: 'Reward model’s max prompt length counts the BOS',
   // evaluations
   shotsFrom: 'Examples from',
   // pretraining
