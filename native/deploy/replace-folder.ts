@@ -65,7 +65,13 @@ export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) =>
   }
   const old = `${target}.old-${tag}`;
   const hadOld = fs.existsSync(target);
-  if (hadOld) fs.renameSync(target, old);
+  try {
+    // moving the earlier export aside can fail too (a mount point, a folder held open on Windows): the new one goes
+    if (hadOld) fs.renameSync(target, old);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   try {
     fs.renameSync(tmp, target);
   } catch (err) {

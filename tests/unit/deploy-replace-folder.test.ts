@@ -6,11 +6,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { replaceFolderAtomic } from '../../native/deploy/replace-folder.ts';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  vi.restoreAllMocks();
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
 function tempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-replace-folder-'));
   dirs.push(d);
@@ -61,5 +64,22 @@ describe('replaceFolderAtomic at a folder that holds other files', () => {
     await expect(replaceFolderAtomic(out, fill('new'))).rejects.toThrow(`${out}: this folder holds other files (thesis.tex) and is not an earlier export (no config.json beside .safetensors weights or an onnx/ folder), so it is not replaced; choose a new or empty folder (missing folders are created)`);
     expect(fs.readdirSync(out)).toEqual(['thesis.tex']);
     expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith(`${path.basename(out)}.`))).toEqual([]);
+  });
+});
+
+describe('replaceFolderAtomic when the earlier export cannot be moved aside', () => {
+  it('keeps the earlier export, removes the new one it built, and passes the error on', async () => {
+    const root = tempDir();
+    const out = path.join(root, 'export');
+    exportFolder(out, 'previous');
+    const rename = fs.renameSync;
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (path.resolve(String(from)) === out) throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${out}'`), { code: 'EBUSY' });
+      return rename(from, to);
+    });
+    // before: the error went on, but the finished new folder (<out>.tmp-…) stayed beside it until the next export
+    await expect(replaceFolderAtomic(out, fill('new'))).rejects.toThrow(/EBUSY/);
+    expect(fs.readdirSync(root)).toEqual(['export']);
+    expect(fs.readFileSync(path.join(out, 'model.safetensors'), 'utf8')).toBe('previous');
   });
 });
