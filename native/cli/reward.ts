@@ -171,18 +171,20 @@ export const commands: CliCommand[] = [
       const split = String(values.split ?? 'validation');
       if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, THREADS_RANGE);
-      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreCompletions, scoreTexts }] = await Promise.all([
-        import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts')]);
+      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreCompletions, scoreTexts }, { bosFollowsTokenizer }] = await Promise.all([
+        import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts'), import('../train/sft-examples.ts')]);
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));
         if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
-        const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number; promptLenCountsBos?: boolean };
+        const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number; promptLenCountsBos?: boolean; bosFollowsTokenizer?: boolean };
         // the run's own window: scored as it trained and validated, a split's accuracy here is the run's own
         const seqLen = config.seqLen ?? 256;
-        // a pairwise run's pairs as it built them: its maxPromptLen, and whether that counted the BOS (its config says)
-        const pairwise = { seqLen, maxPromptLen: config.maxPromptLen, promptLenCountsBos: config.promptLenCountsBos };
+        // a pairwise run's pairs as it built them: its maxPromptLen, whether that counted the BOS, whether a BOS the
+        // tokenizer does not add began them (its config says: runs from before either was recorded keep their rule)
+        const pairwise = { seqLen, maxPromptLen: config.maxPromptLen, promptLenCountsBos: config.promptLenCountsBos, bosFollowsTokenizer: config.bosFollowsTokenizer };
+        const followsTokenizer = bosFollowsTokenizer(config); // a classifier's texts, likewise
         if (prompts && config.objective !== 'pairwise') throw new UserError(`run ${run.id} trained a classifier (objective ${config.objective ?? 'classify'}), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself`);
         const dataset = values.dataset ? store.datasets.find(String(values.dataset), 'dataset') : null;
         if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
@@ -190,14 +192,14 @@ export const commands: CliCommand[] = [
           const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', pairwise, { threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
           ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
         } else if (dataset) {
-          const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
+          const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, followsTokenizer, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
           ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
         } else if (prompts) {
           // each text read after its prompt as the run's training pairs were: the prompt cut to the run's own maxPromptLen
           const r = await scoreCompletions(modelDir, prompts, texts, pairwise, { threads });
           ctx.print({ ...r, prompts }, () => scoredTextsTable(texts, r, prompts));
         } else {
-          const r = await scoreTexts(modelDir, texts, { threads, maxLen: seqLen });
+          const r = await scoreTexts(modelDir, texts, { threads, maxLen: seqLen, followsTokenizer });
           ctx.print(r, () => scoredTextsTable(texts, r));
         }
       } finally {

@@ -28,6 +28,7 @@ export class TextTokenizer {
   readonly eosToken: string | null;
   readonly padToken: string | null;
   readonly chatTemplate: string | null;
+  private addsBosFound: boolean | undefined;
 
   constructor(
     private readonly tok: Tokenizer,
@@ -87,9 +88,27 @@ export class TextTokenizer {
     return this.bosToken !== null && this.bosToken !== '' && text.startsWith(this.bosToken);
   }
 
-  /** The BOS to put before `text`'s tokens (encoded without special tokens): none when it has none or the text writes it (writesBos). */
-  bosHead(text: string): number[] {
-    return this.bosTokenId !== null && !this.writesBos(text) ? [this.bosTokenId] : [];
+  /**
+   * Whether encoding with special tokens puts the BOS first: the post-processor adds it (Llama, Mistral, llama2.c
+   * imports), not only the config naming it (GPT-2 names `<|endoftext|>`, and its ByteLevel post-processor adds
+   * nothing). Found once, from a test sentence encoded with and without special tokens.
+   */
+  get addsBos(): boolean {
+    if (this.addsBosFound === undefined) {
+      const bos = this.bosTokenId;
+      this.addsBosFound = bos !== null && this.encode(PROBE_TEXT)[0] === bos && this.encode(PROBE_TEXT, { addSpecialTokens: false })[0] !== bos;
+    }
+    return this.addsBosFound;
+  }
+
+  /**
+   * The BOS to put before `text`'s tokens (encoded without special tokens), as encoding with them would: the BOS when
+   * the post-processor adds one (addsBos), so training reads what inference (encodePrompt) and the Hugging Face
+   * ecosystem feed; none when it adds none or the text writes it (writesBos). `followsTokenizer` false: the rule of
+   * training runs from before they recorded bosFollowsTokenizer, the BOS whenever the config names one.
+   */
+  bosHead(text: string, followsTokenizer = true): number[] {
+    return this.bosTokenId !== null && (this.addsBos || !followsTokenizer) && !this.writesBos(text) ? [this.bosTokenId] : [];
   }
 
   /** A prompt's ids with one BOS: the special tokens the post-processor adds, unless the text writes BOS itself (writesBos). */

@@ -9,6 +9,7 @@ import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pairPromptLen, PROMPT_LEN_COUNTS_BOS } from './preference-examples.ts';
+import { BOS_FOLLOWS_TOKENIZER } from './sft-examples.ts';
 import { loraTargetsFor, requestedModelAndData, requestedSeqLen, requireHoldoutRows, trainableSpec, zodInput } from './validate.ts';
 
 /** The settings a DPO run was started with, defaults filled in; stored in runs.config. */
@@ -18,6 +19,8 @@ export type ResolvedDpoConfig = DpoConfig & {
   maxPromptLen: number;
   /** maxPromptLen counts the prompt's BOS (PROMPT_LEN_COUNTS_BOS); absent in runs from before it did, which resume by their rule (pairPromptRule). */
   promptLenCountsBos?: boolean;
+  /** The prompt's BOS follows the tokenizer (BOS_FOLLOWS_TOKENIZER); absent in runs from before, which resume by their rule (pairPromptRule). */
+  bosFollowsTokenizer?: boolean;
   modelId: string;
   modelName: string;
   modelPath: string;
@@ -42,6 +45,6 @@ export function planDpo(input: unknown, store: Store): { config: ResolvedDpoConf
   if (maxPromptLen >= seqLen) throw invalid(`a longest prompt of ${maxPromptLen} tokens leaves no room for the completion in a sequence of ${seqLen}; give fewer than ${seqLen}`, 'maxPromptLen');
   // the supervised tuning default: stories260K learned its training pairs (accuracy 0.98) at 1e-3 to 2e-3 in full DPO
   const lr = parsed.lr ?? sized.lr;
-  const config: ResolvedDpoConfig = { ...parsed, lr, seqLen, maxPromptLen, ...PROMPT_LEN_COUNTS_BOS, modelId: model.id, modelName: model.name, modelPath: model.path, datasetId: dataset.id, datasetHash: dataset.contentHash, loraTargets };
+  const config: ResolvedDpoConfig = { ...parsed, lr, seqLen, maxPromptLen, ...PROMPT_LEN_COUNTS_BOS, ...BOS_FOLLOWS_TOKENIZER, modelId: model.id, modelName: model.name, modelPath: model.path, datasetId: dataset.id, datasetHash: dataset.contentHash, loraTargets };
   return { config, model, dataset, spec };
 }

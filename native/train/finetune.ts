@@ -16,7 +16,7 @@ import { writePolicyOutputs } from './policy-outputs.ts';
 import { SAMPLES_FILE, greedy, runThreads, runToResume, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { longerSeqLenAdvice, planFinetune, type ResolvedConfig } from './validate.ts';
-import { detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { bosFollowsTokenizer, detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
 import { formatValue, plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
@@ -61,6 +61,8 @@ async function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedC
     val = train.slice(-n);
     train = train.slice(0, -n);
   }
+  // a run from before bosFollowsTokenizer was recorded resumes with the examples it trained on
+  const followsTokenizer = bosFollowsTokenizer(config);
   const cut = { train: 0, validation: 0 }; // counted per split: the summary prints the training count beside the training set
   let unscored = 0;
   const total = train.length + val.length;
@@ -69,7 +71,7 @@ async function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedC
   const tokenize = async (r: typeof train, split: keyof typeof cut): Promise<TokenizedExample[] | null> => {
     const out: TokenizedExample[] = [];
     for (const { row, id } of r) {
-      const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId });
+      const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId, bosFollowsTokenizer: followsTokenizer });
       if (t.truncated) cut[split]++;
       if (hasScoredTokens(t.example)) out.push(t.example);
       else unscored++; // nothing to learn, and a 0/0 loss

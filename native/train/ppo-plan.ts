@@ -12,6 +12,7 @@ import type { ModelSpec } from '../models/config.ts';
 import type { Store } from '../store/db.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pairPromptRule } from './preference-examples.ts';
+import { bosFollowsTokenizer } from './sft-examples.ts';
 import { REWARD_MODEL_DIR } from './reward.ts';
 import { runDir } from './run-env.ts';
 import { loraTargetsFor, requestedModelAndData, trainableSpec, zodInput } from './validate.ts';
@@ -45,6 +46,12 @@ export type ResolvedPpoConfig = PpoConfig & {
    * resume so.
    */
   rewardPromptLenCountsBos?: boolean;
+  /**
+   * Whether the reward run's inputs began with a BOS only where the tokenizer adds one (bosFollowsTokenizer: false for
+   * a reward run from before it was recorded, whose inputs began with the BOS the tokenizer names). Absent in PPO runs
+   * from before this was recorded, whose reward runs are older still: those score by the old rule, and resume so.
+   */
+  rewardBosFollowsTokenizer?: boolean;
   datasetId: string;
   /** The dataset file's sha256 as imported: which prompts the run learned from. */
   datasetHash: string;
@@ -80,13 +87,14 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);
-  const rewardConfig = reward.config as { seqLen?: number; objective?: 'pairwise' | 'classify'; maxPromptLen?: number; promptLenCountsBos?: boolean };
+  const rewardConfig = reward.config as { seqLen?: number; objective?: 'pairwise' | 'classify'; maxPromptLen?: number; promptLenCountsBos?: boolean; bosFollowsTokenizer?: boolean };
   const rewardSeqLen = rewardConfig.seqLen;
   const rewardObjective = rewardConfig.objective;
   // a pairwise reward model's prompts are cut as its run cut them: its maxPromptLen, by its rule of counting the BOS
   const pairRule = rewardObjective === 'pairwise' && rewardSeqLen !== undefined ? pairPromptRule({ ...rewardConfig, seqLen: rewardSeqLen }) : undefined;
   const rewardMaxPromptLen = pairRule?.maxPromptLen;
   const rewardPromptLenCountsBos = pairRule?.promptLenCountsBos;
+  const rewardBosFollowsTokenizer = bosFollowsTokenizer(rewardConfig); // PPO scores as the reward run read its inputs
   const rewardLabel = parsed.rewardLabel ?? labels[labels.length - 1];
   const rewardLabelIndex = labels.indexOf(rewardLabel);
   if (rewardLabelIndex < 0) throw invalid(`reward run ${reward.id}'s model has no label '${rewardLabel}' (its labels: ${labels.join(', ')})`, 'rewardLabel');
@@ -104,7 +112,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   // from 1.35 to 0.01 within 20 iterations, at 1e-4 it trained with the KL bounded (docs/benchmarks.md)
   const lr = parsed.lr ?? sizedDefaults(spec, parsed.method).lr / 5;
   const config: ResolvedPpoConfig = {
-    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen, rewardObjective, rewardMaxPromptLen, rewardPromptLenCountsBos,
+    ...parsed, lr, modelId: model.id, modelName: model.name, modelPath: model.path, rewardModelPath, rewardLabel, rewardLabelIndex, rewardSeqLen, rewardObjective, rewardMaxPromptLen, rewardPromptLenCountsBos, rewardBosFollowsTokenizer,
     datasetId: dataset.id, datasetHash: dataset.contentHash, promptColumn, loraTargets,
   };
   return { config, model, dataset, spec };

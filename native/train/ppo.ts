@@ -132,15 +132,18 @@ function readPrompts(dataDir: string, dataset: Dataset, split: 'train' | 'valida
  * functions its training pairs went through), a classifier's as one text (classifiedIds, as `lathe reward score`
  * reads a text), each cut to the reward run's sequence length, so a rollout's reward is the score the reward run was
  * measured by. Runs that recorded no reward objective score one text, and those that recorded no rewardSeqLen one text
- * at the model's context: they resume as they ran.
+ * at the model's context: they resume as they ran. Each begins with a BOS by the reward run's rule
+ * (rewardBosFollowsTokenizer: where the tokenizer adds one; PPO runs that recorded none, whose reward runs put the
+ * BOS the tokenizer names before every input, score so).
  */
-export function ppoScoredIds(prompt: string, completion: string, tokenizer: TextTokenizer, reward: Pick<ResolvedPpoConfig, 'rewardSeqLen' | 'rewardObjective' | 'rewardMaxPromptLen' | 'rewardPromptLenCountsBos'>): number[] {
+export function ppoScoredIds(prompt: string, completion: string, tokenizer: TextTokenizer, reward: Pick<ResolvedPpoConfig, 'rewardSeqLen' | 'rewardObjective' | 'rewardMaxPromptLen' | 'rewardPromptLenCountsBos' | 'rewardBosFollowsTokenizer'>): number[] {
   const { rewardSeqLen: seqLen, rewardMaxPromptLen: maxPromptLen } = reward;
-  if (seqLen === undefined) return scoredIds(prompt + completion, tokenizer);
+  const followsTokenizer = reward.rewardBosFollowsTokenizer === true;
+  if (seqLen === undefined) return scoredIds(prompt + completion, tokenizer, followsTokenizer);
   // the reward run's rule of counting the BOS in its maxPromptLen; PPO runs that recorded none scored by the new one
   const promptLenCountsBos = reward.rewardPromptLenCountsBos ?? true;
-  if (reward.rewardObjective === 'pairwise' && maxPromptLen !== undefined) return pairwiseRewardIds(prompt, completion, tokenizer, { seqLen, maxPromptLen, promptLenCountsBos });
-  return classifiedIds(prompt + completion, tokenizer, seqLen);
+  if (reward.rewardObjective === 'pairwise' && maxPromptLen !== undefined) return pairwiseRewardIds(prompt, completion, tokenizer, { seqLen, maxPromptLen, promptLenCountsBos, bosFollowsTokenizer: followsTokenizer });
+  return classifiedIds(prompt + completion, tokenizer, seqLen, followsTokenizer);
 }
 
 export async function startPpo(input: unknown, env: TrainEnv): Promise<PpoOutcome> {

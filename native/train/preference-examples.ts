@@ -1,7 +1,8 @@
 // Preference examples from a dataset: its rows read as pairs (native/data/preferences.ts), the prompt rendered through
 // the model's chat template (or, without one, in HH-RLHF's "\n\nHuman: …\n\nAssistant:" layout, the one preference
-// transcripts are written in), and each side tokenized as supervised examples are: BOS + prompt + completion + end
-// token, labels only on the completion. A prompt longer than maxPromptLen keeps its end (where the question is).
+// transcripts are written in), and each side tokenized as supervised examples are: BOS (where the tokenizer adds one)
+// + prompt + completion + end token, labels only on the completion. A prompt longer than maxPromptLen keeps its end
+// (where the question is).
 import { pairPromptLen } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
@@ -11,7 +12,7 @@ import { IGNORE_INDEX } from '../models/training-graph.ts';
 import { fitPrompt } from '../text/fit-prompt.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardWindow } from './reward-batches.ts';
-import { exampleOfIds, type TokenizedExample } from './sft-examples.ts';
+import { bosFollowsTokenizer, exampleOfIds, type TokenizedExample } from './sft-examples.ts';
 
 export interface PreferenceExample {
   chosen: TokenizedExample;
@@ -59,24 +60,27 @@ export { pairPromptLen };
 /** What a DPO or pairwise reward run records in its config at its start: its maxPromptLen counts the prompt's BOS. */
 export const PROMPT_LEN_COUNTS_BOS = { promptLenCountsBos: true } as const;
 
-/** How a DPO or pairwise reward run's pairs are cut, from its config. */
+/** How a DPO or pairwise reward run's pairs are tokenized and cut, from its config. */
 export interface PairPromptRule {
   seqLen: number;
   maxPromptLen: number;
   promptLenCountsBos: boolean;
+  /** Whether the prompt's BOS follows the tokenizer (bosFollowsTokenizer in sft-examples.ts). */
+  bosFollowsTokenizer: boolean;
 }
 
 /** How a prompt-cut warning says the BOS was counted. */
 export const bosCounted = (rule: Pick<PairPromptRule, 'promptLenCountsBos'>): string => (rule.promptLenCountsBos ? 'BOS included' : 'and its BOS, which this run, started before maxPromptLen counted it, does not count');
 
 /**
- * How a DPO or pairwise reward run cuts its pairs' prompts, read from its config: its maxPromptLen (pairPromptLen's
- * default when absent), and whether that counts the BOS. Runs record promptLenCountsBos: true since it does; a config
- * without it is from before, when maxPromptLen tokens followed the BOS, and resumes (and is scored) by that rule, so
- * it reads the prompts it trained on.
+ * How a DPO or pairwise reward run tokenizes and cuts its pairs' prompts, read from its config: its maxPromptLen
+ * (pairPromptLen's default when absent), whether that counts the BOS, and whether there is a BOS where the tokenizer
+ * adds none (bosFollowsTokenizer). Runs record promptLenCountsBos: true since it does; a config without it is from
+ * before, when maxPromptLen tokens followed the BOS, and resumes (and is scored) by that rule, so it reads the prompts
+ * it trained on; likewise a config without bosFollowsTokenizer.
  */
-export const pairPromptRule = (config: { seqLen: number; maxPromptLen?: number; promptLenCountsBos?: boolean }): PairPromptRule => ({
-  seqLen: config.seqLen, maxPromptLen: pairPromptLen(config), promptLenCountsBos: config.promptLenCountsBos === true,
+export const pairPromptRule = (config: { seqLen: number; maxPromptLen?: number; promptLenCountsBos?: boolean; bosFollowsTokenizer?: boolean }): PairPromptRule => ({
+  seqLen: config.seqLen, maxPromptLen: pairPromptLen(config), promptLenCountsBos: config.promptLenCountsBos === true, bosFollowsTokenizer: bosFollowsTokenizer(config),
 });
 
 export interface TokenizePairOptions {
@@ -85,6 +89,8 @@ export interface TokenizePairOptions {
   maxPromptLen: number;
   /** false: maxPromptLen counts the tokens after the BOS, the rule of runs from before it counted it (pairPromptRule); default true. */
   promptLenCountsBos?: boolean;
+  /** false: the prompt's BOS whenever the tokenizer names one, the rule of runs from before bosFollowsTokenizer (pairPromptRule); default true. */
+  bosFollowsTokenizer?: boolean;
   endId: number | null;
   /**
    * A reward model's sides: its score is read at the last token, so a side over seqLen tokens keeps its end and BOS
@@ -94,7 +100,7 @@ export interface TokenizePairOptions {
   keepEnd?: boolean;
 }
 
-/** A pair's prompt as its examples begin: one BOS, then its tokens, cut to maxPromptLen (its BOS and end kept: fitPrompt). */
+/** A pair's prompt as its examples begin: one BOS (where bosHead puts one), then its tokens, cut to maxPromptLen (its BOS and end kept: fitPrompt). */
 interface PairPrompt {
   ids: number[];
   /** 1 when ids begin with the BOS, else 0. */
@@ -102,10 +108,16 @@ interface PairPrompt {
   truncated: boolean;
 }
 
-function pairPrompt(text: string, tokenizer: TextTokenizer, maxPromptLen: number, countsBos = true): PairPrompt {
+type PairPromptOptions = Pick<TokenizePairOptions, 'maxPromptLen' | 'promptLenCountsBos' | 'bosFollowsTokenizer'>;
+
+/** How pairwiseRewardIds cuts and begins a reward model's input: a PairPromptRule, its rules defaulting to the current ones. */
+export type PairwiseIdsOptions = PairPromptOptions & { seqLen: number };
+
+function pairPrompt(text: string, tokenizer: TextTokenizer, opts: PairPromptOptions): PairPrompt {
   const bos = tokenizer.bosTokenId;
+  const { maxPromptLen, promptLenCountsBos: countsBos = true } = opts;
   // one BOS: a chat template that writes it puts it in the text, which encodes it
-  const whole = [...tokenizer.bosHead(text), ...tokenizer.encode(text, { addSpecialTokens: false })];
+  const whole = [...tokenizer.bosHead(text, opts.bosFollowsTokenizer), ...tokenizer.encode(text, { addSpecialTokens: false })];
   const lead = bos !== null && whole[0] === bos ? 1 : 0;
   // the BOS is one of the prompt's tokens, as PPO's prompts (policyPrompt) count it: the model reads it (runs from
   // before that rule kept maxPromptLen tokens after it, and resume so)
@@ -132,8 +144,8 @@ function rewardSide(prompt: PairPrompt, following: number[], seqLen: number): { 
  * its completion without a chat template). Tokenized as one string, the tokens at the join can differ (":" + " Once"
  * merges otherwise in stories260K's tokenizer), and PPO's rewards were scores of sequences the model never trained on.
  */
-export function pairwiseRewardIds(prompt: string, following: string, tokenizer: TextTokenizer, opts: { seqLen: number; maxPromptLen: number; promptLenCountsBos?: boolean }): number[] {
-  return rewardSide(pairPrompt(prompt, tokenizer, opts.maxPromptLen, opts.promptLenCountsBos), tokenizer.encode(following, { addSpecialTokens: false }), opts.seqLen).example.ids;
+export function pairwiseRewardIds(prompt: string, following: string, tokenizer: TextTokenizer, opts: PairwiseIdsOptions): number[] {
+  return rewardSide(pairPrompt(prompt, tokenizer, opts), tokenizer.encode(following, { addSpecialTokens: false }), opts.seqLen).example.ids;
 }
 
 /**
@@ -143,7 +155,7 @@ export function pairwiseRewardIds(prompt: string, following: string, tokenizer: 
  * than the ones counted.
  */
 export function tokenizePair(pair: PreferencePair, tokenizer: TextTokenizer, opts: TokenizePairOptions): { example: PreferenceExample; truncated: boolean; promptTruncated: boolean } {
-  const prompt = pairPrompt(renderPrompt(pair.prompt, tokenizer), tokenizer, opts.maxPromptLen, opts.promptLenCountsBos);
+  const prompt = pairPrompt(renderPrompt(pair.prompt, tokenizer), tokenizer, opts);
   const space = tokenizer.chatTemplate ? '' : ' '; // "Assistant: text", as the transcripts write it
   const end = opts.endId !== null ? [opts.endId] : [];
   const side = (completion: string) => {

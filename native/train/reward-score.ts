@@ -13,7 +13,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 import { causalConfigOf, classifiedIds, scoredIds } from './reward.ts';
-import { pairPromptRule, pairwiseRewardIds, tokenizePair, type PairPromptRule } from './preference-examples.ts';
+import { pairPromptRule, pairwiseRewardIds, tokenizePair, type PairwiseIdsOptions } from './preference-examples.ts';
 
 export interface ScoredTexts {
   labels: string[];
@@ -52,9 +52,9 @@ export class RewardScorer {
     return new RewardScorer(labels, TextTokenizer.fromFolder(modelDir), spec.maxPositions, session, opts.batchSize ?? 16);
   }
 
-  /** Per text, one score per label (one reward for a pairwise reward model), read at its last token. */
-  async score(texts: readonly string[]): Promise<number[][]> {
-    return this.scoreIds(texts.map((t) => scoredIds(t, this.tokenizer)));
+  /** Per text, one score per label (one reward for a pairwise reward model), read at its last token; `followsTokenizer`: the BOS rule of the run that trained the model (scoredIds). */
+  async score(texts: readonly string[], followsTokenizer = true): Promise<number[][]> {
+    return this.scoreIds(texts.map((t) => scoredIds(t, this.tokenizer, followsTokenizer)));
   }
 
   /**
@@ -86,12 +86,15 @@ export class RewardScorer {
   }
 }
 
-/** Texts' scores; `maxLen`: each cut to its last maxLen tokens (classifiedIds), the window of the run that trained the model. */
-export async function scoreTexts(modelDir: string, texts: readonly string[], opts: { threads?: number; batchSize?: number; maxLen?: number } = {}): Promise<ScoredTexts> {
+/**
+ * Texts' scores; `maxLen`: each cut to its last maxLen tokens (classifiedIds), the window of the run that trained the
+ * model; `followsTokenizer`: that run's BOS rule (bosFollowsTokenizer of its config; default true).
+ */
+export async function scoreTexts(modelDir: string, texts: readonly string[], opts: { threads?: number; batchSize?: number; maxLen?: number; followsTokenizer?: boolean } = {}): Promise<ScoredTexts> {
   const scorer = await RewardScorer.load(modelDir, opts);
   try {
-    const { maxLen } = opts;
-    const scores = maxLen === undefined ? await scorer.score(texts) : await scorer.scoreIds(texts.map((t) => classifiedIds(t, scorer.textTokenizer, maxLen)));
+    const { maxLen, followsTokenizer } = opts;
+    const scores = maxLen === undefined ? await scorer.score(texts, followsTokenizer) : await scorer.scoreIds(texts.map((t) => classifiedIds(t, scorer.textTokenizer, maxLen, followsTokenizer)));
     return { labels: scorer.labels, scores };
   } finally {
     await scorer.release();
@@ -104,16 +107,17 @@ export async function scoreTexts(modelDir: string, texts: readonly string[], opt
  * the pairs and PPO scores its rollouts). `prompts[i]` is the prompt of `texts[i]`. Tokenized as one string, the
  * tokens at the join can differ from the ones the model trained on.
  */
-export function completionIds(prompts: readonly string[], texts: readonly string[], tokenizer: TextTokenizer, opts: PairPromptRule): number[][] {
+export function completionIds(prompts: readonly string[], texts: readonly string[], tokenizer: TextTokenizer, opts: PairwiseIdsOptions): number[][] {
   if (prompts.length !== texts.length) throw new Error(`completionIds: ${prompts.length} prompts for ${texts.length} texts`);
   return texts.map((t, i) => pairwiseRewardIds(prompts[i], t, tokenizer, opts));
 }
 
-/** A pairwise reward run's config as recorded (pairPromptRule reads it: defaults, and the rule of runs from before promptLenCountsBos). */
+/** A pairwise reward run's config as recorded (pairPromptRule reads it: defaults, and the rules of runs from before promptLenCountsBos or bosFollowsTokenizer). */
 export interface PairwiseRunConfig {
   seqLen: number;
   maxPromptLen?: number;
   promptLenCountsBos?: boolean;
+  bosFollowsTokenizer?: boolean;
 }
 
 /**
@@ -144,9 +148,9 @@ export function requireSplitRows(dataset: Dataset, split: 'train' | 'validation'
  * Each text is read as the run trained and validated on it (classifiedIds: cut to its last `seqLen` tokens, the
  * run's own), so the run's final validation and this measure of the same split agree: cut only to the model's
  * context, texts longer than the run's window were scored on words it never saw in one piece (0.7113 against the
- * run's 0.7103 on SST-2 at --seq-len 64).
+ * run's 0.7103 on SST-2 at --seq-len 64), by its BOS rule (`followsTokenizer`: bosFollowsTokenizer of its config; default true).
  */
-export async function classifierAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; threads?: number; onProgress?: ScoreProgress }): Promise<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }> {
+export async function classifierAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; followsTokenizer?: boolean; threads?: number; onProgress?: ScoreProgress }): Promise<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }> {
   const { text, label } = dataset.mapping;
   if (!text || !label) throw new Error(`dataset ${dataset.name}: map text and label to measure a classifier (mapping: ${JSON.stringify(dataset.mapping)})`);
   const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
@@ -154,7 +158,7 @@ export async function classifierAccuracy(modelDir: string, dataDir: string, data
   const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
   let scores: number[][];
   try {
-    scores = await scorer.scoreIds(rows.map((r) => classifiedIds(r[text], scorer.textTokenizer, opts.seqLen)), opts.onProgress);
+    scores = await scorer.scoreIds(rows.map((r) => classifiedIds(r[text], scorer.textTokenizer, opts.seqLen, opts.followsTokenizer)), opts.onProgress);
   } finally {
     await scorer.release();
   }

@@ -21,6 +21,7 @@ import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { bosCounted, loadPreferenceData, pairPromptRule, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
+import { BOS_FOLLOWS_TOKENIZER, bosFollowsTokenizer } from './sft-examples.ts';
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openTrainer, trainWithCheckpoints } from './run-stages.ts';
@@ -31,6 +32,8 @@ export type ResolvedRewardConfig = RewardConfig & {
   objective: 'pairwise' | 'classify'; lr: number; seqLen: number; modelPath: string; modelName: string; datasetId: string; datasetHash: string;
   /** Pairwise: maxPromptLen counts the prompt's BOS (PROMPT_LEN_COUNTS_BOS); absent in runs from before it did, which resume and are scored by their rule (pairPromptRule). */
   promptLenCountsBos?: boolean;
+  /** The BOS before what the model reads follows the tokenizer (BOS_FOLLOWS_TOKENIZER); absent in runs from before, which resume and are scored by their rule (bosFollowsTokenizer). */
+  bosFollowsTokenizer?: boolean;
 };
 
 export interface RewardOutcome {
@@ -96,7 +99,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
     throw new StudioError('invalid_params', `a longest prompt of ${parsed.maxPromptLen} tokens leaves no room for the answer in a sequence of ${seqLen}; give fewer than ${seqLen}`, { field: 'maxPromptLen' });
   }
   if ((dataset.splits.train ?? 0) < 1 || (dataset.splits.validation ?? 0) < 1) throw new StudioError('invalid_params', `dataset ${dataset.name} needs training and validation rows (has ${dataset.splits.train ?? 0} and ${dataset.splits.validation ?? 0}); import it with a validation split`, { field: 'dataset' });
-  const config: ResolvedRewardConfig = { ...parsed, objective, ...(objective === 'pairwise' ? PROMPT_LEN_COUNTS_BOS : {}), lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
+  const config: ResolvedRewardConfig = { ...parsed, objective, ...(objective === 'pairwise' ? PROMPT_LEN_COUNTS_BOS : {}), ...BOS_FOLLOWS_TOKENIZER, lr: parsed.lr ?? sized.lr, seqLen, modelPath: model.path, modelName: model.name, datasetId: dataset.id, datasetHash: dataset.contentHash };
   return { config, dataset, spec };
 }
 
@@ -130,10 +133,11 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   const [train, val] = [read('train'), read('validation')];
   const labels = [...new Set(train.map((r) => labelOf(r, dataset.mapping.label)))].sort();
   if (labels.length < 2) throw new StudioError('invalid_params', `dataset ${dataset.name}: column '${dataset.mapping.label}' holds ${labels.length} label(s) in the training split; a classifier needs at least 2`, { field: 'dataset' });
+  const followsTokenizer = bosFollowsTokenizer(config); // a run from before it was recorded resumes with the texts it trained on
   const item = (row: Record<string, unknown>): RewardItem => {
     const label = labels.indexOf(labelOf(row, dataset.mapping.label));
     if (label < 0) throw new StudioError('invalid_params', `dataset ${dataset.name}: label '${labelOf(row, dataset.mapping.label)}' of a validation row never occurs in training (labels: ${labels.join(', ')})`, { field: 'dataset' });
-    const whole = scoredIds(String(row[dataset.mapping.text] ?? ''), tokenizer);
+    const whole = scoredIds(String(row[dataset.mapping.text] ?? ''), tokenizer, followsTokenizer);
     if (whole.length > config.seqLen) cut++;
     return { sequences: [rewardWindow(whole, config.seqLen, tokenizer.bosTokenId)], label };
   };
@@ -145,20 +149,22 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
 }
 
 /**
- * A text as a reward model reads it: BOS, then the text's tokens, as it was trained. A text that writes BOS itself (a
- * PPO prompt rendered by a chat template that writes it) gets no second one.
+ * A text as a reward model reads it: BOS (where the tokenizer adds one: bosHead), then the text's tokens, as it was
+ * trained. A text that writes BOS itself (a PPO prompt rendered by a chat template that writes it) gets no second one.
+ * `followsTokenizer`: the reward run's rule (bosFollowsTokenizer; false for runs from before it was recorded: the BOS
+ * the tokenizer names, always).
  */
-export function scoredIds(text: string, tokenizer: TextTokenizer): number[] {
+export function scoredIds(text: string, tokenizer: TextTokenizer, followsTokenizer = true): number[] {
   const t = classifiedText(text);
-  return [...tokenizer.bosHead(t), ...tokenizer.encode(t, { addSpecialTokens: false })];
+  return [...tokenizer.bosHead(t, followsTokenizer), ...tokenizer.encode(t, { addSpecialTokens: false })];
 }
 
 /**
  * A classifier's text as it reads it (scoredIds), cut to its last `maxLen` tokens as RewardScorer cuts (rewardWindow):
  * training (loadItems, which also counts the texts cut) and `lathe reward score` at the run's seqLen read the same window.
  */
-export function classifiedIds(cell: unknown, tokenizer: TextTokenizer, maxLen: number): number[] {
-  return rewardWindow(scoredIds(String(cell ?? ''), tokenizer), maxLen, tokenizer.bosTokenId);
+export function classifiedIds(cell: unknown, tokenizer: TextTokenizer, maxLen: number, followsTokenizer = true): number[] {
+  return rewardWindow(scoredIds(String(cell ?? ''), tokenizer, followsTokenizer), maxLen, tokenizer.bosTokenId);
 }
 
 async function continueReward(runId: string, config: ResolvedRewardConfig, env: TrainEnv): Promise<RewardOutcome> {

@@ -142,9 +142,24 @@ function chatMessages(v: unknown): { role: string; content: string }[] {
   });
 }
 
+/**
+ * What fine-tune, DPO and reward runs record in their config at their start: the BOS before each example follows the
+ * tokenizer (TextTokenizer.bosHead: only where its post-processor adds one), as inference encodes prompts.
+ */
+export const BOS_FOLLOWS_TOKENIZER = { bosFollowsTokenizer: true } as const;
+
+/**
+ * Whether a run's examples begin with a BOS by the tokenizer's rule, from its config. A config without
+ * bosFollowsTokenizer is from before it was recorded, when every example began with the BOS the tokenizer config names
+ * (GPT-2's `<|endoftext|>` too, which inference never adds), and resumes, and is scored, by that rule.
+ */
+export const bosFollowsTokenizer = (config: { bosFollowsTokenizer?: boolean }): boolean => config.bosFollowsTokenizer === true;
+
 export interface TokenizeOptions {
   seqLen: number;
   trainOnPrompt: boolean;
+  /** false: the BOS whenever the tokenizer names one, the rule of runs from before bosFollowsTokenizer; default true. */
+  bosFollowsTokenizer?: boolean;
   /** The token that ends every completion (scored, so the model learns to stop); default the tokenizer's EOS. */
   endId?: number | null;
 }
@@ -169,8 +184,8 @@ export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer)
 }
 
 /**
- * BOS + prompt + completion + end token, labels masked over the prompt, at most seqLen + 1 tokens (inputs and their
- * next token). An over-long example keeps its completion and loses the middle of its prompt: cutting the end instead
+ * BOS (where the tokenizer adds one: bosHead) + prompt + completion + end token, labels masked over the prompt, at
+ * most seqLen + 1 tokens (inputs and their next token). An over-long example keeps its completion and loses the middle of its prompt: cutting the end instead
  * (as a plain truncation does) drops every completion token of a long dialogue, and an example with nothing left to
  * score makes its batch's mean loss 0/0 = NaN — DialogSum with a 256-token window diverged at step 2 that way. The
  * prompt keeps at least half the window (its head and its tail, where the template's "Summary: " cue sits); a
@@ -179,7 +194,7 @@ export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer)
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
   // a chat template that writes BOS (Llama 2 and 3, Mistral) puts it in the prompt's text, which encodes it: no second one
-  const head = tokenizer.bosHead(pc.prompt);
+  const head = tokenizer.bosHead(pc.prompt, opts.bosFollowsTokenizer);
   const prompt = pc.prompt ? tokenizer.encode(pc.prompt, { addSpecialTokens: false }) : [];
   const completion = [...tokenizer.encode(pc.completion, { addSpecialTokens: false }), ...(eos !== null ? [eos] : [])];
   return exampleOfIds(head, prompt, completion, opts);

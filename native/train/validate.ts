@@ -15,10 +15,14 @@ import type { Store } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
-import { detectFormat, examplePrompter, type SftFormat } from './sft-examples.ts';
+import { BOS_FOLLOWS_TOKENIZER, detectFormat, examplePrompter, type SftFormat } from './sft-examples.ts';
 
 /** The settings a fine-tuning run was started with, resolved (defaults filled in) and stored in runs.config. */
-export type ResolvedConfig = TrainConfig & { lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[] };
+export type ResolvedConfig = TrainConfig & {
+  lr: number; seqLen: number; modelId: string; modelName: string; modelPath: string; datasetId: string; loraTargets: string[];
+  /** The BOS before each example follows the tokenizer (BOS_FOLLOWS_TOKENIZER); absent in runs from before, which resume by their rule (bosFollowsTokenizer). */
+  bosFollowsTokenizer?: boolean;
+};
 
 const invalid = (message: string, field: string) => new StudioError('invalid_params', message, { field });
 
@@ -140,6 +144,7 @@ export function planFinetune(input: unknown, store: Store, dataDir: string): Fin
     modelPath: model.path,
     datasetId: dataset.id,
     loraTargets,
+    ...BOS_FOLLOWS_TOKENIZER,
   };
   return { config, model, dataset, spec, format };
 }

@@ -167,9 +167,9 @@ describe.skipIf(Boolean(missing))('PPO prompts', () => {
     const promptIds = tok.encode(promptCellText(pair.prompt, tok), { addSpecialTokens: false });
     const before = { seqLen: 256, maxPromptLen: 16 };
     const since = { ...before, ...PROMPT_LEN_COUNTS_BOS };
-    expect(pairPromptRule(before)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: false });
-    expect(pairPromptRule(since)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: true });
-    expect(pairPromptRule({ seqLen: 64 }), "an old run's default budget, half its sequence length").toEqual({ seqLen: 64, maxPromptLen: 32, promptLenCountsBos: false });
+    expect(pairPromptRule(before)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: false, bosFollowsTokenizer: false });
+    expect(pairPromptRule(since)).toEqual({ seqLen: 256, maxPromptLen: 16, promptLenCountsBos: true, bosFollowsTokenizer: false });
+    expect(pairPromptRule({ seqLen: 64 }), "an old run's default budget, half its sequence length").toEqual({ seqLen: 64, maxPromptLen: 32, promptLenCountsBos: false, bosFollowsTokenizer: false });
     for (const keepEnd of [false, true]) {
       const old = tokenizePair(pair, tok, { ...pairPromptRule(before), endId: null, keepEnd });
       const fresh = tokenizePair(pair, tok, { ...pairPromptRule(since), endId: null, keepEnd });

@@ -6,20 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { CHATML_TEMPLATE } from '../../native/text/chat-template.ts';
-
-const byteLevel = {
-  version: '1.0',
-  added_tokens: [{ id: 9, content: '<|endoftext|>', special: true, single_word: false, lstrip: false, rstrip: false, normalized: false }],
-  normalizer: null,
-  pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-  post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
-  decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-  model: {
-    type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false,
-    vocab: { h: 0, i: 1, 'Ġ': 2, t: 3, e: 4, r: 5, hi: 6, 'Ġt': 7, 'Ġthe': 8, '<|endoftext|>': 9, he: 10, 'Ġth': 11, '!': 12 },
-    merges: ['h i', 'Ġ t', 'Ġt h', 'Ġth e', 'h e'], // rank order matters: 'h e' last, so ' the' merges via 'Ġth'
-  },
-};
+import { BYTE_LEVEL_BPE as byteLevel } from '../fixtures/models/byte-level-bpe.ts';
 
 const unigram = {
   version: '1.0',

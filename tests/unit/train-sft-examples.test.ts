@@ -35,7 +35,14 @@ const unigram = {
   decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
   model: { type: 'Unigram', unk_id: 0, vocab: [['<unk>', 0], ['<s>', 0], ['</s>', 0], ['▁ask', -1], ['▁reply', -1], ['▁', -2], ['a', -4], ['s', -4], ['k', -4]] },
 };
-const withSpecials = TextTokenizer.fromJson(unigram, { bos_token: '<s>', eos_token: '</s>' });
+// Llama's post-processor, which puts <s> before every text: training puts it before every example (bosHead)
+const addsBos = {
+  type: 'TemplateProcessing',
+  single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+  pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<s>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+  special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] } },
+};
+const withSpecials = TextTokenizer.fromJson({ ...unigram, post_processor: addsBos }, { bos_token: '<s>', eos_token: '</s>' });
 
 describe('the end of a supervised example', () => {
   it('is EOS, or BOS where generation stops at BOS (llama2.c), or the first stop id without an EOS', () => {
