@@ -28,7 +28,19 @@ export class TextGenerator {
 
   /** Continue each prompt (a batch is left-padded and run together; beam search runs prompts one by one). */
   async generate(prompts: string[], options: GenerateOptions = {}): Promise<GenerationResult> {
-    return this.generateIds(prompts.map((p) => this.tokenizer.encode(p)), options);
+    return this.generateIds(prompts.map((p) => this.promptIds(p)), options);
+  }
+
+  /**
+   * A prompt's ids. An empty prompt (a plain-text fine-tune's samples: text from nothing) encodes to no ids with a
+   * tokenizer that adds no BOS (GPT-2, Qwen2, Pythia), and generation needs one to start from: its named BOS, else
+   * its EOS, the separator such models read between documents (as Hugging Face's generate starts from bos_token_id).
+   */
+  promptIds(prompt: string): number[] {
+    const ids = this.tokenizer.encode(prompt);
+    if (ids.length > 0) return ids;
+    const start = this.tokenizer.bosTokenId ?? this.tokenizer.eosTokenId;
+    return start === null ? ids : [start];
   }
 
   /** The stop ids generation uses when the options name none: generation_config's, else config.json's, else the tokenizer's EOS. */

@@ -43,6 +43,7 @@ beforeAll(async () => {
   const n = Array.from({ length: 8 }, (_, i) => i);
   await dataset('summaries', n.map((i) => ({ text: `story ${i}: hi there`, summary: 'hi' })), { input: 'text', target: 'summary' });
   await dataset('pairs', n.map((i) => ({ prompt: `Say hi ${i}.`, chosen: 'hi there', rejected: 'no' })), { prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' });
+  await dataset('stories', n.map((i) => ({ story: `story ${i}: hi there` })), { text: 'story' });
   await dataset('labels', n.map((i) => ({ sentence: i % 2 ? 'a great film' : 'a dull film', label: String(i % 2) })), { text: 'sentence', label: 'label' });
 }, 60_000);
 afterEach(() => vi.restoreAllMocks());
@@ -127,4 +128,11 @@ describe('a GPT-2-style model trains without the BOS its post-processor does not
       expect(ppo(old).rewardBosFollowsTokenizer).toBe(false);
     }
   }, 180_000);
+
+  it('a plain-text fine-tune samples its model from nothing (no BOS added), before and after, and finishes', async () => {
+    // before: its 'before' sample asked generate to continue zero tokens and the run failed with 'prompt 0 has no tokens'
+    const { runId } = await startFinetune({ ...common, dataset: 'stories', method: 'lora', seqLen: 64, merge: false }, env());
+    const run = store.runs.get(runId)!;
+    expect(run.status).toBe('succeeded');
+  }, 120_000);
 });

@@ -11,7 +11,7 @@ const LABELS: Record<string, string> = {
   evalEvery: 'Validate every (steps)', evalBatches: 'Validation batches', saveEvery: 'Checkpoint every (steps)', keepCheckpoints: 'Checkpoints kept',
   earlyStoppingPatience: 'Early-stopping patience', seed: 'Random seed', threads: 'CPU threads', merge: 'Merge adapter into a model',
   validationFraction: 'Validation share', trainOnPrompt: 'Train on the prompt too', mapping: 'Column mapping',
-  bosFollowsTokenizer: 'BOS only where the tokenizer adds one',
+  bosFollowsTokenizer: 'BOS only where the tokenizer adds one', rewardBosFollowsTokenizer: 'Reward model’s BOS only where its tokenizer adds one',
   // DPO and reward models
   beta: 'β (distance from the reference)', loss: 'Loss', labelSmoothing: 'Label smoothing ε', skipInvalid: 'Skip unusable rows',
   maxPromptLen: 'Max prompt length', objective: 'Objective', margin: 'Margin', labels: 'Labels',
