@@ -1,6 +1,7 @@
 // The configuration of BERT-family sentence encoders (BERT, MiniLM, BGE, E5; RoBERTa and XLM-RoBERTa) as config.json
 // and the sentence-transformers files describe them: read and checked here, below the layers that import models
 // (models/import.ts) and build their graphs (rag/bert.ts). What each field means: rag/bert.ts's header.
+import { showName, showValue } from './safetensors.ts';
 import { parseJsonText } from '../api/json-text.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,20 +36,20 @@ const FAMILIES: Record<string, { positions: BertSpec['positions']; maxPositions:
 
 /** Whether a config.json describes an encoder this file builds (the rest are decoders, or not supported). */
 export function isBertConfig(config: Record<string, unknown>): boolean {
-  return Object.hasOwn(FAMILIES, String(config.model_type));
+  return typeof config.model_type === 'string' && Object.hasOwn(FAMILIES, config.model_type);
 }
 
 export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'): BertSpec {
-  if (!isBertConfig(c)) throw new Error(`${file}: model_type '${String(c.model_type)}' is not a BERT-family encoder Lathe builds (${Object.keys(FAMILIES).join(', ')})`);
-  const family = FAMILIES[String(c.model_type)];
+  if (!isBertConfig(c)) throw new Error(`${file}: model_type ${showName(c.model_type)} is not a BERT-family encoder Lathe builds (${Object.keys(FAMILIES).join(', ')})`);
+  const family = FAMILIES[c.model_type as string];
   const int = (field: string, fallback?: number, min = 1): number => {
     const v = c[field] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${file}: field '${field}' must be a whole number of at least ${min}, got ${JSON.stringify(c[field])}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${file}: field '${field}' must be a whole number of at least ${min}, got ${showValue(c[field])}`);
     return v;
   };
-  const act = String(c.hidden_act ?? 'gelu');
+  const act = c.hidden_act ?? 'gelu';
   const activation = act === 'gelu' ? 'gelu' : act === 'gelu_new' || act === 'gelu_pytorch_tanh' ? 'gelu_tanh' : act === 'relu' ? 'relu' : null;
-  if (!activation) throw new Error(`${file}: hidden_act '${act}' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)`);
+  if (!activation) throw new Error(`${file}: hidden_act ${showName(act)} is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)`);
   const spec: BertSpec = {
     vocabSize: int('vocab_size'),
     hiddenSize: int('hidden_size'),
@@ -66,7 +67,7 @@ export function parseBertConfig(c: Record<string, unknown>, file = 'config.json'
   spec.maxTokens = spec.positions === 'absolute' ? spec.maxPositions : spec.maxPositions - spec.padTokenId - 1;
   if (spec.maxTokens < 2) throw new Error(`${file}: max_position_embeddings ${spec.maxPositions} leaves no room for tokens after pad_token_id ${spec.padTokenId} (RoBERTa counts positions from pad_token_id + 1)`);
   if (spec.hiddenSize % spec.numHeads) throw new Error(`${file}: hidden_size ${spec.hiddenSize} is not a multiple of num_attention_heads ${spec.numHeads}`);
-  if (c.position_embedding_type !== undefined && c.position_embedding_type !== 'absolute') throw new Error(`${file}: position_embedding_type '${String(c.position_embedding_type)}' is not supported (absolute only)`);
+  if (c.position_embedding_type !== undefined && c.position_embedding_type !== 'absolute') throw new Error(`${file}: position_embedding_type ${showName(c.position_embedding_type)} is not supported (absolute only)`);
   return spec;
 }
 

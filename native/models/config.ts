@@ -2,7 +2,7 @@
 // every graph builder (inference, training, attention maps) and by `lathe model inspect`.
 import { z } from 'zod';
 import { isEncoderConfig } from './encoder-config.ts';
-import { CheckpointError, showValue } from './safetensors.ts';
+import { CheckpointError, showName, showValue } from './safetensors.ts';
 
 export type Family = 'llama' | 'gpt2';
 
@@ -126,7 +126,7 @@ export function parseModelConfig(raw: unknown, file = 'config.json'): ModelSpec 
   if (arch === 'GPT2LMHeadModel') return parseGpt2(raw, file);
   if (Object.hasOwn(LLAMA_ARCHS, arch)) return parseLlama(raw, file, arch);
   if (isEncoderConfig(raw as Record<string, unknown>)) {
-    throw new CheckpointError(`${file}: ${arch} (model_type '${String(obj.model_type)}') is an embedding model (a sentence encoder): it embeds text for document collections (lathe docs create C --embed-model M) and does not generate text; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')} for that`);
+    throw new CheckpointError(`${file}: ${arch} (model_type ${showName(obj.model_type)}) is an embedding model (a sentence encoder): it embeds text for document collections (lathe docs create C --embed-model M) and does not generate text; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')} for that`);
   }
   throw new CheckpointError(`${file}: architecture '${arch}' is not supported; Lathe runs ${[...Object.keys(LLAMA_ARCHS), 'GPT2LMHeadModel'].join(', ')}`);
 }

@@ -2,6 +2,7 @@
 // model_type: the BERT family (bert, roberta, xlm-roberta; bert-config.ts) and nomic-style encoders (nomic_bert;
 // nomic-bert-config.ts). The one place that says what a folder is: import (import.ts) records such a model with
 // kind 'encoder', decoder loaders (config.ts) refuse it, and rag/encoders.ts builds its graph.
+import { showName, showValue } from './safetensors.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isBertConfig, parseBertConfig, readPooling, type BertSpec, type Pooling } from './bert-config.ts';
@@ -40,7 +41,7 @@ export function isEncoderConfig(config: Record<string, unknown>): boolean {
 
 /** Read and check an encoder's config.json (the fields its graph needs); errors name the file and the field. */
 export function parseEncoderConfig(config: Record<string, unknown>, file = 'config.json'): EncoderConfig {
-  const modelType = String(config.model_type);
+  const modelType = typeof config.model_type === 'string' ? config.model_type : showValue(config.model_type);
   const archs = config.architectures;
   const architecture = Array.isArray(archs) && typeof archs[0] === 'string' ? archs[0] : BASE_CLASS[modelType] ?? modelType;
   if (isNomicBertConfig(config)) {
@@ -52,7 +53,7 @@ export function parseEncoderConfig(config: Record<string, unknown>, file = 'conf
     const padTokenId = spec.positions === 'absolute' ? null : spec.padTokenId;
     return { modelType, architecture, dim: spec.hiddenSize, numLayers: spec.numLayers, maxTokens: spec.maxTokens, padTokenId, defaultPrompts: null, family: { name: 'bert', spec } };
   }
-  throw new Error(`${file}: model_type '${modelType}' is not a sentence encoder Lathe builds (${ENCODER_MODEL_TYPES.join(', ')})`);
+  throw new Error(`${file}: model_type ${showName(config.model_type)} is not a sentence encoder Lathe builds (${ENCODER_MODEL_TYPES.join(', ')})`);
 }
 
 /** A folder's config.json when it describes an encoder; null for anything else (decoders, missing file). */

@@ -1,5 +1,6 @@
 // The configuration of nomic-style BERT encoders (model_type 'nomic_bert': nomic-embed-text-v1 / v1.5), read and
 // checked here so that models/import.ts can recognise them; rag/nomic-bert.ts builds their graph.
+import { showName, showValue } from './safetensors.ts';
 export interface NomicBertSpec {
   /** Rows of the word embedding: vocab_size rounded up to pad_vocab_size_multiple, as the model pads it. */
   vocabSize: number;
@@ -31,28 +32,28 @@ export function isNomicBertConfig(config: Record<string, unknown>): boolean {
 export const NOMIC_PROMPTS = { query: 'search_query: ', document: 'search_document: ' } as const;
 
 export function parseNomicBertConfig(c: Record<string, unknown>, file = 'config.json'): NomicBertSpec {
-  if (!isNomicBertConfig(c)) throw new Error(`${file}: model_type '${String(c.model_type)}' is not nomic_bert`);
+  if (!isNomicBertConfig(c)) throw new Error(`${file}: model_type ${showName(c.model_type)} is not nomic_bert`);
   if (c.n_embd === undefined && c.hidden_size !== undefined) {
     throw new Error(`${file}: a nomic_bert config without 'n_embd' is transformers' own NomicBert layout (query/key/value weights), which Lathe does not build; use the checkpoint as nomic-ai publishes it (Wqkv, fc11/fc12, n_embd, n_head, n_layer)`);
   }
   const int = (field: string, fallback?: number, min = 1): number => {
     const v = c[field] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${file}: field '${field}' must be a whole number of at least ${min}, got ${JSON.stringify(c[field])}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${file}: field '${field}' must be a whole number of at least ${min}, got ${showValue(c[field])}`);
     return v;
   };
   const bool = (field: string, fallback: boolean): boolean => {
     const v = c[field] ?? fallback;
-    if (typeof v !== 'boolean') throw new Error(`${file}: field '${field}' must be true or false, got ${JSON.stringify(c[field])}`);
+    if (typeof v !== 'boolean') throw new Error(`${file}: field '${field}' must be true or false, got ${showValue(c[field])}`);
     return v;
   };
   const num = (field: string, fallback: number): number => {
     const v = c[field] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${file}: field '${field}' must be a number, got ${JSON.stringify(c[field])}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${file}: field '${field}' must be a number, got ${showValue(c[field])}`);
     return v;
   };
   // Options of the remote code that change the computation and that no published nomic embedder sets.
   const unsupported = (field: string, ok: (v: unknown) => boolean, what: string) => {
-    if (c[field] !== undefined && !ok(c[field])) throw new Error(`${file}: field '${field}' = ${JSON.stringify(c[field])} is not supported (${what})`);
+    if (c[field] !== undefined && !ok(c[field])) throw new Error(`${file}: field '${field}' = ${showValue(c[field])} is not supported (${what})`);
   };
   unsupported('prenorm', (v) => v === false, 'Lathe builds the post-LayerNorm blocks nomic-embed uses; prenorm must be false');
   unsupported('parallel_block', (v) => v === false, 'parallel attention/MLP blocks are not built');
@@ -62,10 +63,10 @@ export function parseNomicBertConfig(c: Record<string, unknown>, file = 'config.
   unsupported('num_heads_kv', (v) => v === null || v === c.n_head, 'grouped key/value heads are not built');
   unsupported('moe_every_n_layers', (v) => v === 0 || v === null, 'mixture-of-experts layers (nomic-embed-text-v2-moe) are not built');
 
-  const act = String(c.activation_function ?? 'gelu_new'); // GPT2Config's default
+  const act = c.activation_function ?? 'gelu_new'; // GPT2Config's default
   // The remote code's plain MLP applies F.gelu (the exact form) for every gelu variant it accepts.
-  const activation = act === 'swiglu' || act === 'geglu' || act === 'glu' ? act : ['gelu', 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh'].includes(act) ? 'gelu' : null;
-  if (!activation) throw new Error(`${file}: activation_function '${act}' is not supported (swiglu, geglu, glu, gelu, gelu_new, gelu_fast, gelu_pytorch_tanh)`);
+  const activation = act === 'swiglu' || act === 'geglu' || act === 'glu' ? act : ['gelu', 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh'].includes(act as string) ? 'gelu' : null;
+  if (!activation) throw new Error(`${file}: activation_function ${showName(act)} is not supported (swiglu, geglu, glu, gelu, gelu_new, gelu_fast, gelu_pytorch_tanh)`);
 
   const hiddenSize = int('n_embd');
   const numHeads = int('n_head');

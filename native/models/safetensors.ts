@@ -44,6 +44,11 @@ export function showValue(v: unknown, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** A name from a file (a model_type, an activation), quoted as messages quote names; any other value as showValue. */
+export function showName(v: unknown, max = 60): string {
+  return typeof v === 'string' ? `'${v.length > max ? `${v.slice(0, max)}…` : v}'` : showValue(v, max);
+}
+
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CheckpointWeights, INDEX_FILE, readHfFolder } from '../../native/models/checkpoint.ts';
 import { parseModelConfig } from '../../native/models/config.ts';
+import { parseEncoderConfig } from '../../native/models/encoder-config.ts';
 import { CheckpointError, writeSafetensors } from '../../native/models/safetensors.ts';
 import { CONFIGS } from '../fixtures/models/random-checkpoint.ts';
 import { checkSpec } from './checks.ts';
@@ -99,6 +100,17 @@ describe('regressions found by fuzzing config.json and the index', () => {
     refused({ ...base, architectures: ['constructor'] }, /architecture 'constructor' is not supported/);
     refused(null, /not a JSON object/);
     refused({ ...base, rope_scaling: { rope_type: JSON.parse('['.repeat(10000) + ']'.repeat(10000)) } }, /rope_scaling type 'a deeply nested array'/);
+  });
+  it('a model_type or encoder field that is a deep array is refused by name (String() of it overflowed the stack)', () => {
+    const deep = JSON.parse('['.repeat(20000) + ']'.repeat(20000)) as unknown;
+    refused({ architectures: [' '], model_type: deep }, /architecture ' ' is not supported/);
+    refused({ model_type: deep }, /no 'architectures' or known 'model_type'/);
+    const bert = { model_type: 'bert', vocab_size: 10, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8 };
+    expect(() => parseEncoderConfig({ ...bert, model_type: deep }, 'config.json')).toThrow(/model_type a deeply nested array is not a sentence encoder/);
+    expect(() => parseEncoderConfig({ ...bert, hidden_act: deep }, 'config.json')).toThrow(/hidden_act a deeply nested array is not supported/);
+    expect(() => parseEncoderConfig({ ...bert, vocab_size: deep }, 'config.json')).toThrow(/field 'vocab_size' must be a whole number of at least 1, got a deeply nested array/);
+    expect(() => parseEncoderConfig({ ...bert, position_embedding_type: deep }, 'config.json')).toThrow(/position_embedding_type a deeply nested array/);
+    expect(() => parseEncoderConfig({ model_type: 'nomic_bert', activation_function: deep }, 'config.json')).toThrow(/a deeply nested array/);
   });
   it('an odd head size and non-positive RoPE factors are refused (they built graphs that failed at run time)', () => {
     refused({ ...base, hidden_size: 36, num_attention_heads: 4 }, /head size 9 is odd/);
