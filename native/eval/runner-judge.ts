@@ -29,8 +29,7 @@ function promptText(tokenizer: TextTokenizer, body: string): { text: string; add
   if (!tokenizer.chatTemplate) return { text: body, addSpecialTokens: true };
   const cut = body.lastIndexOf('\n');
   const text = tokenizer.applyChatTemplate([{ role: 'user', content: body.slice(0, cut) }], { addGenerationPrompt: true }) + body.slice(cut + 1);
-  const writesBos = tokenizer.bosToken !== null && tokenizer.bosToken !== '' && text.startsWith(tokenizer.bosToken);
-  return { text, addSpecialTokens: !writesBos };
+  return { text, addSpecialTokens: !tokenizer.writesBos(text) };
 }
 
 /** The judge as a function: a question and an input in, the allowed answers' probabilities out. */

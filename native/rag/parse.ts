@@ -1,7 +1,7 @@
 // Reading documents into plain text with their structure: .txt, .md, .html, .pdf (pdfjs-dist) and .docx (mammoth,
 // through its HTML). Each document becomes one text and a list of blocks over it — a page of a PDF, a section under
 // a heading of Markdown/HTML/Word — that the chunker splits further. What cannot be read throws DocumentError with
-// the reason a person can act on (encrypted, no text layer, not text, not valid UTF-8).
+// the reason a person can act on (encrypted, truncated or damaged, not a PDF at all, no text layer, not text, not valid UTF-8).
 import fs from 'node:fs';
 import path from 'node:path';
 import { humanBytes } from '../api/format.ts';
@@ -174,19 +174,24 @@ async function pdfPages(file: string, bytes: Uint8Array): Promise<{ text: string
   try {
     doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, useSystemFonts: false, stopAtErrors: false }).promise;
   } catch (err) {
-    const e = err as Error;
-    if (e.name === 'PasswordException') throw new DocumentError(file, 'an encrypted PDF (it needs a password); save an unprotected copy and add that');
-    throw new DocumentError(file, `not a readable PDF (${e.message}); the file may be damaged`);
+    if ((err as Error | null)?.name === 'PasswordException') throw new DocumentError(file, 'an encrypted PDF (it needs a password); save an unprotected copy and add that');
+    throw new DocumentError(file, unreadablePdf(bytes, err));
   }
   try {
     const parts: string[] = [];
     const blocks: Block[] = [];
     let offset = 0;
     for (let p = 1; p <= doc.numPages; p++) {
-      const page = await doc.getPage(p);
-      const content = await page.getTextContent();
-      const text = (content.items as PdfTextItem[]).map((it) => (it.str ?? '') + (it.hasEOL ? '\n' : '')).join('').replace(/[ \t]+\n/g, '\n').trim();
-      page.cleanup();
+      let text: string;
+      try {
+        const page = await doc.getPage(p);
+        const content = await page.getTextContent();
+        text = (content.items as PdfTextItem[]).map((it) => (it.str ?? '') + (it.hasEOL ? '\n' : '')).join('').replace(/[ \t]+\n/g, '\n').trim();
+        page.cleanup();
+      } catch (err) {
+        // a page pdf.js cannot read (a page tree pointing at something else) threw its own error, which ended the whole import
+        throw new DocumentError(file, unreadablePdf(bytes, err, `on page ${p} of ${doc.numPages}`));
+      }
       if (p > 1) offset += 2; // the '\n\n' between pages
       if (text) blocks.push({ start: offset, end: offset + text.length, page: p, section: null });
       parts.push(text);
@@ -197,4 +202,44 @@ async function pdfPages(file: string, bytes: Uint8Array): Promise<{ text: string
   } finally {
     await doc.destroy();
   }
+}
+
+/** What to do with a PDF that cannot be read. */
+const RESAVE = 're-save or export it as PDF or text and import it again';
+const FETCH_AGAIN = `copy or download it again, or ${RESAVE}`;
+
+/**
+ * Why pdf.js could not read a .pdf file, as one sentence a person can act on: not a PDF at all (a web page or an image
+ * under a .pdf name), cut short (no %%EOF in its last KiB, where every complete PDF ends), or damaged; pdf.js's own
+ * words (their first line, shortened) only as the cause, after `where` ('on page 2 of 3').
+ */
+export function unreadablePdf(bytes: Uint8Array, err: unknown, where?: string): string {
+  if (bytes.length === 0) return `not a readable PDF: the file is empty (0 bytes); ${FETCH_AGAIN}`;
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (!head.includes('%PDF-')) {
+    const [what, todo] = contentKind(bytes);
+    return `not a readable PDF: it holds ${what}, not a PDF; ${todo}`;
+  }
+  const said = String((err as Error | null)?.message ?? err).split('\n')[0].trim().replace(/\.$/, '');
+  const cause = `pdf.js: ${said.length > 120 ? `${said.slice(0, 119)}…` : said}`;
+  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString('latin1');
+  if (!tail.includes('%%EOF')) return `not a readable PDF (truncated: it stops after ${humanBytes(bytes.length)}, without the %%EOF marker a whole PDF ends with; ${where ? `${where}, ` : ''}${cause}); ${FETCH_AGAIN}`;
+  return `not a readable PDF (damaged${where ? ` ${where}` : ''}; ${cause}); ${RESAVE}`;
+}
+
+/** What a file that is not a PDF holds, from its first bytes (the common things saved under a .pdf name), and what to do. */
+function contentKind(bytes: Uint8Array): [what: string, todo: string] {
+  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1');
+  // leading bytes (a string) or a pattern
+  const kinds: [string | RegExp, string, string?][] = [
+    [/^\s*(<!doctype html|<html|<head|<body)/i, 'a web page (HTML)', `a download can save a sign-in or error page instead; ${FETCH_AGAIN}`],
+    ['PK\x03\x04', 'a zip archive', `a Word document is one: name it .docx; otherwise ${RESAVE}`],
+    ['\x89PNG', 'a PNG image'],
+    ['\xff\xd8\xff', 'a JPEG image'],
+    ['GIF8', 'a GIF image'],
+    ['{\\rtf', 'an RTF document'],
+    ['\xd0\xcf\x11\xe0', 'an old Office document (.doc, .xls or .ppt)'],
+  ];
+  const [, what, todo] = kinds.find(([sign]) => (typeof sign === 'string' ? head.startsWith(sign) : sign.test(head))) ?? [null, bytes.subarray(0, 8192).includes(0) ? 'binary data' : 'text'];
+  return [what, todo ?? RESAVE];
 }

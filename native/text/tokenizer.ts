@@ -28,7 +28,7 @@ export class TextTokenizer {
   readonly eosToken: string | null;
   readonly padToken: string | null;
   readonly chatTemplate: string | null;
-  private addsBosFound: boolean | undefined;
+  private headFound: number[] | undefined;
 
   constructor(
     private readonly tok: Tokenizer,
@@ -81,34 +81,54 @@ export class TextTokenizer {
   }
 
   /**
-   * Whether `text` starts with the BOS token's text, as a chat template that writes `{{ bos_token }}` renders it
-   * (Llama 2, Llama 3, Mistral): encoding reads that text as the BOS token, so whoever adds a BOS must not add another.
+   * Whether `text` starts with the BOS token's text (bosTokenId's), as a chat template that writes `{{ bos_token }}`
+   * renders it (Llama 2, Llama 3, Mistral): encoding reads that text as the BOS token, so whoever adds a BOS must not add another.
    */
   writesBos(text: string): boolean {
-    return this.bosToken !== null && this.bosToken !== '' && text.startsWith(this.bosToken);
+    const bos = this.bosTokenId;
+    const written = bos === null ? undefined : bos === this.idOf(this.bosToken) ? this.bosToken : this.idToToken(bos);
+    return !!written && text.startsWith(written);
+  }
+
+  /**
+   * The ids encoding with special tokens puts before the text's own: what the post-processor prepends (Llama's and
+   * llama2.c imports' `<s>`, BERT's `[CLS]`; nothing for GPT-2's ByteLevel). Found once, from a test sentence encoded
+   * with and without special tokens.
+   */
+  private get specialHead(): number[] {
+    if (this.headFound === undefined) {
+      const plain = this.encode(PROBE_TEXT, { addSpecialTokens: false });
+      const full = this.encode(PROBE_TEXT);
+      const at = full.findIndex((_, i) => plain.every((id, j) => full[i + j] === id));
+      this.headFound = at > 0 ? full.slice(0, at) : [];
+    }
+    return this.headFound;
   }
 
   /**
    * Whether encoding with special tokens puts the BOS first: the post-processor adds it (Llama, Mistral, llama2.c
    * imports), not only the config naming it (GPT-2 names `<|endoftext|>`, and its ByteLevel post-processor adds
-   * nothing). Found once, from a test sentence encoded with and without special tokens.
+   * nothing). A post-processor that prepends one token where the config names no BOS adds that as the BOS (bosTokenId).
    */
   get addsBos(): boolean {
-    if (this.addsBosFound === undefined) {
-      const bos = this.bosTokenId;
-      this.addsBosFound = bos !== null && this.encode(PROBE_TEXT)[0] === bos && this.encode(PROBE_TEXT, { addSpecialTokens: false })[0] !== bos;
-    }
-    return this.addsBosFound;
+    const bos = this.bosTokenId;
+    return bos !== null && this.specialHead[0] === bos;
   }
 
   /**
    * The BOS to put before `text`'s tokens (encoded without special tokens), as encoding with them would: the BOS when
    * the post-processor adds one (addsBos), so training reads what inference (encodePrompt) and the Hugging Face
    * ecosystem feed; none when it adds none or the text writes it (writesBos). `followsTokenizer` false: the rule of
-   * training runs from before they recorded bosFollowsTokenizer, the BOS whenever the config names one.
+   * training runs from before they recorded bosFollowsTokenizer, the BOS whenever the config names one (and none
+   * where it names none, whatever the post-processor adds).
    */
   bosHead(text: string, followsTokenizer = true): number[] {
-    return this.bosTokenId !== null && (this.addsBos || !followsTokenizer) && !this.writesBos(text) ? [this.bosTokenId] : [];
+    if (!followsTokenizer) {
+      const named = this.idOf(this.bosToken);
+      return named !== null && !this.writesBos(text) ? [named] : [];
+    }
+    const bos = this.bosTokenId;
+    return bos !== null && this.addsBos && !this.writesBos(text) ? [bos] : [];
   }
 
   /** A prompt's ids with one BOS: the special tokens the post-processor adds, unless the text writes BOS itself (writesBos). */
@@ -140,8 +160,16 @@ export class TextTokenizer {
     return token === null ? null : (this.tokenToId(token) ?? null);
   }
 
+  /**
+   * The BOS: the token tokenizer_config.json names bos_token, else the one token the post-processor puts before every
+   * text (a TemplateProcessing `<s> $A` with bos_token null or absent), which encoding adds as a BOS all the same: so
+   * training puts it first (bosHead) and prompts cut to fit keep it (fitPrompt) as they do a named BOS.
+   */
   get bosTokenId(): number | null {
-    return this.idOf(this.bosToken);
+    const named = this.idOf(this.bosToken);
+    if (named !== null) return named;
+    const head = this.specialHead;
+    return head.length === 1 ? head[0] : null;
   }
 
   get eosTokenId(): number | null {
