@@ -8,7 +8,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
-import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { formatMetric, isFraction, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
@@ -113,10 +113,10 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
             );
           })}
           {candidates.length > 0 && runIds.length < 16 && (
-            <select className="select" style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
+            <Select style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
               <option value="">{runIds.length ? 'Add a run…' : 'Choose a run…'}</option>
               {candidates.map((r) => <option key={r.id} value={r.id}>{r.name} ({r.status})</option>)}
-            </select>
+            </Select>
           )}
         </div>
       </Card>
