@@ -105,7 +105,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
             return (
               <span key={id} className="run-chip">
                 <RunSwatch index={i} />
-                <a className="run-chip-name" href={runHash(id)}>{name}</a>
+                <a className="run-chip-name" href={runHash(id)} title={name}>{name}</a>
                 {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
                 {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${name} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
                 <button type="button" className="run-chip-action" aria-label={`Remove ${name}`} title="Remove from the comparison" onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
