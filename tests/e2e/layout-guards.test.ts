@@ -1,19 +1,27 @@
 // Three layout defects, kept fixed, in Chromium against `lathe serve`, light and dark: at 700 px the journey strip's
 // last stage kept 8 px from the window's right edge (its name all but touched it); a select box cut a long value
 // mid-letter with nothing to say so or to read it whole; a notice ("Column mapping saved") sat over the dataset
-// preview's Previous / Next, the next thing one clicks. Shots land in tests/e2e/screenshots/layout-*.png.
-import { writeFileSync } from 'node:fs';
+// preview's Previous / Next, the next thing one clicks. And what a walk through the pages found: a callout's icon shrank
+// to a dot beside a message that wraps (Align's "No preference pairs"); a long run name ran out of its chip on Compare.
+// Shots land in tests/e2e/screenshots/layout-*.png.
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import { createGenerationProject } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, studioInChromium } from './harness.ts';
+import { openStore } from '../../native/store/db.ts';
+import { createGenerationProject, importS260k } from './cli-setup.ts';
+import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e layout-guards tests skipped: ${skipReason}`);
+/** Align shows its data preview only with a model to align: stories260K from the shared data kit. */
+const noModel = [STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null;
+if (!skipReason && noModel) console.log(`e2e layout-guards: the Align callout test skipped: ${noModel}`);
 
 const LONG_COLUMN = 'continuation_written_by_the_childrens_librarian_for_each_story_opening';
 const SCHEMES = ['light', 'dark'] as const;
+const LONG_RUN = 'LoRA s260k on the openings, a long run name that does not fit its chip at 700 px';
+const runIds: string[] = [];
 
 describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
   const e2e = studioInChromium({
@@ -22,6 +30,19 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       const file = path.join(studio.dataDir, 'openings.jsonl');
       writeFileSync(file, Array.from({ length: 40 }, (_, i) => `${JSON.stringify({ opening: `Once upon a time, number ${i}`, [LONG_COLUMN]: 'there was a fox.' })}\n`).join(''));
       await latheJson(studio, 'dataset', 'import', file, '--name', 'openings', '--project', projectId);
+      if (!noModel) await importS260k(studio);
+      const store = openStore(studio.dataDir);
+      try {
+        for (const name of [LONG_RUN, 'Full fine-tune baseline']) {
+          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
+          for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
+          store.runs.setStatus(run.id, 'running');
+          store.runs.setStatus(run.id, 'succeeded');
+          runIds.push(run.id);
+        }
+      } finally {
+        store.close();
+      }
     },
   });
 
@@ -121,6 +142,33 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       await expect.poll(() => preview.locator('.pager').textContent()).toContain('Rows 11–20 of 40');
       expect(await notice.isVisible()).toBe(true); // still up: the pager was reached with the notice showing
     }
+  });
+
+  it.skipIf(noModel !== null)('a callout keeps its icon whole beside a message that wraps (Align, no preference pairs)', async () => {
+    const { page } = e2e;
+    await open(page, '#/adapt/align', 700);
+    const callout = page.locator('.callout-warning', { hasText: 'No preference pairs in this project yet' });
+    await callout.waitFor();
+    const icon = await callout.evaluate((el) => { const box = el.querySelector(':scope > svg')!.getBoundingClientRect(); return { width: box.width, height: box.height }; });
+    expect(icon.width).toBeGreaterThanOrEqual(14);
+    expect(icon.height).toBeGreaterThanOrEqual(14);
+    await callout.scrollIntoViewIfNeeded();
+    await shoot(page, 'callout-700');
+  });
+
+  it('on Compare a long run name stays on one line in its chip, cut with an ellipsis and whole in its title', async () => {
+    const { page } = e2e;
+    await open(page, `#/runs/compare/${runIds.join(',')}`, 700);
+    const chip = page.locator('.run-chip', { hasText: 'LoRA s260k' });
+    await chip.waitFor();
+    const look = await chip.evaluate((el) => {
+      const name = el.querySelector<HTMLElement>('.run-chip-name')!;
+      const chipBox = el.getBoundingClientRect();
+      const nameBox = name.getBoundingClientRect();
+      return { nameInside: nameBox.top >= chipBox.top && nameBox.bottom <= chipBox.bottom, ellipsis: getComputedStyle(name).textOverflow, cut: name.scrollWidth > name.clientWidth, title: name.title };
+    });
+    expect(look).toEqual({ nameInside: true, ellipsis: 'ellipsis', cut: true, title: LONG_RUN });
+    await shoot(page, 'compare-chip-700');
   });
 
   it('left no page errors', () => {
