@@ -24,4 +24,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // One select box for the renderer: Select (ui/primitives.tsx) ends a long value in an ellipsis and puts it whole in
+    // the box's title; a bare <select> cut it with no way to read the rest.
+    files: ['renderer/src/**/*.tsx'],
+    ignores: ['renderer/src/ui/primitives.tsx'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "JSXOpeningElement[name.name='select']", message: 'Use Select from renderer/src/ui/primitives.tsx: it shows a long value with an ellipsis and whole in its title.' }],
+    },
+  },
 );

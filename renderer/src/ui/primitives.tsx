@@ -1,6 +1,6 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref } from 'react';
+import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
@@ -16,6 +16,18 @@ export function Button({ variant = 'default', size, icon, shortcut, children, cl
       {shortcut && <kbd>{shortcut}</kbd>}
     </button>
   );
+}
+
+/**
+ * A select box (.select). A chosen value too long for the box ends in an ellipsis (components.css), and the box's
+ * title holds it whole, read from the option the box shows after each render (options come from many helpers, in
+ * groups); a `title` the page gives (what the choice is for) follows it on a line of its own.
+ */
+export function Select({ title, className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
+  const own = useRef<HTMLSelectElement>(null);
+  const [shown, setShown] = useState('');
+  useLayoutEffect(() => setShown(own.current?.selectedOptions[0]?.text ?? ''));
+  return <select ref={own} className={['select', className].filter(Boolean).join(' ')} title={[shown, title].filter(Boolean).join('\n') || undefined} {...rest} />;
 }
 
 export function Card({ children, className, ...rest }: { children: ReactNode; className?: string; 'aria-label'?: string; 'data-testid'?: string }) {

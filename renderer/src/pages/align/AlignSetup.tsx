@@ -9,7 +9,7 @@ import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
-import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
 import { SettingField, SettingGroups } from '../finetune/SettingFields.tsx';
 import type { Defaults } from '../finetune/trainForm.ts';
@@ -69,17 +69,17 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
           <div className="form-grid">
             <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters · ${MODEL_ROLE[form.method]}` : 'The model to align.'}>
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {} })}>
+                <Select id={id} aria-describedby={d} value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {} })}>
                   {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             {ppo && <RewardRunField form={form} runs={rewardRuns} onChange={(rewardRunId) => set({ rewardRunId })} onTrainOne={() => set({ method: 'reward', values: {} })} />}
             <Field label={ppo ? 'Prompts' : 'Dataset'} help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : ppo ? 'Import a file of prompts on the Datasets page.' : 'Import preference pairs on the Datasets page.'}>
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
+                <Select id={id} aria-describedby={d} value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
                   <DatasetOptions choices={datasets} />
-                </select>
+                </Select>
               )}
             </Field>
             <div className="span-2">

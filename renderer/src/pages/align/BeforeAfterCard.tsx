@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import type { HeldoutPair } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
-import { Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, Select, Stat } from '../../ui/primitives.tsx';
 import { Completion, formatScore, PromptRow } from './PpoRunParts.tsx';
 import './align.css';
 
@@ -56,10 +56,10 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
           : 'The same held-out prompts continued before training and later, scored by the reward model.'}
         actions={later.length > 0 && (
           <div className="row">
-            <select className="select" aria-label="Compare with iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
+            <Select aria-label="Compare with iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">Latest ({later.at(-1)})</option>
               {[...later].reverse().map((step) => <option key={step} value={step}>Iteration {step}</option>)}
-            </select>
+            </Select>
           </div>
         )}
       />

@@ -7,7 +7,7 @@ import type { RolloutRow } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { compareHash } from '../compare/route.tsx';
 import { formatLoss } from '../finetune/runFormat.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
@@ -142,10 +142,10 @@ export function RolloutTableCard({ runId, live, lastStep }: { runId: string; liv
                 <button type="button" role="radio" aria-checked={showing === 'heldout'} onClick={() => setWhich('heldout')}>Held-out</button>
               </div>
             )}
-            <select className="select" aria-label="Iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
+            <Select aria-label="Iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">Latest{table && picked === null ? ` (${table.step})` : ''}</option>
               {[...steps].reverse().map((s) => <option key={s} value={s}>Iteration {s}{s === 0 ? ' · before training' : ''}</option>)}
-            </select>
+            </Select>
           </div>
         )}
       />

@@ -5,7 +5,7 @@ import type { Dataset, Run } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Button, Callout, Field } from '../../ui/primitives.tsx';
+import { Button, Callout, Field, Select } from '../../ui/primitives.tsx';
 import type { AlignForm } from './alignForm.ts';
 
 const PROMPT_COLUMNS = ['prompt', 'query', 'text'];
@@ -68,9 +68,9 @@ export function RewardRunField({ form, runs, onChange, onTrainOne }: { form: Ali
   return (
     <Field label="Reward model" help="A finished reward run (this project’s first): it scores each prompt + completion (a classifier by its last label, e.g. positive).">
       {(id, d) => (
-        <select id={id} aria-describedby={d} className="select" value={form.rewardRunId} onChange={(e) => onChange(e.target.value)}>
+        <Select id={id} aria-describedby={d} value={form.rewardRunId} onChange={(e) => onChange(e.target.value)}>
           {runs.map((r) => <option key={r.id} value={r.id}>{r.name} · {formatDate(r.createdAt)}</option>)}
-        </select>
+        </Select>
       )}
     </Field>
   );

@@ -8,7 +8,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
-import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { formatMetric, isFraction, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
@@ -105,7 +105,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
             return (
               <span key={id} className="run-chip">
                 <RunSwatch index={i} />
-                <a className="run-chip-name" href={runHash(id)}>{name}</a>
+                <a className="run-chip-name" href={runHash(id)} title={name}>{name}</a>
                 {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
                 {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${name} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
                 <button type="button" className="run-chip-action" aria-label={`Remove ${name}`} title="Remove from the comparison" onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
@@ -113,10 +113,10 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
             );
           })}
           {candidates.length > 0 && runIds.length < 16 && (
-            <select className="select" style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
+            <Select style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
               <option value="">{runIds.length ? 'Add a run…' : 'Choose a run…'}</option>
               {candidates.map((r) => <option key={r.id} value={r.id}>{r.name} ({r.status})</option>)}
-            </select>
+            </Select>
           )}
         </div>
       </Card>

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState, Select } from '../../ui/primitives.tsx';
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
 import { JudgeVerdictView } from './JudgeVerdict.tsx';
 import { RunSwatch } from './MetricsTable.tsx';
@@ -63,9 +63,9 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
       <div className="card-body compare-controls">
         {perExample.length > 0 && (
           <label className="row small"><span className="muted">Score</span>
-            <select className="select" style={{ width: 150, height: 28 }} aria-label="Score metric" value={page.data?.metric ?? metric ?? ''} onChange={(e) => { onMetric(e.target.value); setOffset(0); }}>
+            <Select style={{ width: 150, height: 28 }} aria-label="Score metric" value={page.data?.metric ?? metric ?? ''} onChange={(e) => { onMetric(e.target.value); setOffset(0); }}>
               {perExample.map((m) => <option key={m} value={m}>{metricLabel(m)}</option>)}
-            </select>
+            </Select>
           </label>
         )}
         <div className="segmented" role="radiogroup" aria-label="Sort examples">
@@ -75,13 +75,13 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
         </div>
         {runIds.length > 1 && (
           <div className="row small">
-            <select className="select" style={{ width: 170, height: 28 }} aria-label="Baseline run" value={baseline} onChange={(e) => { setBaseline(e.target.value); setOffset(0); }}>
+            <Select style={{ width: 170, height: 28 }} aria-label="Baseline run" value={baseline} onChange={(e) => { setBaseline(e.target.value); setOffset(0); }}>
               {comparison.runs.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
-            </select>
+            </Select>
             <span className="muted">→</span>
-            <select className="select" style={{ width: 170, height: 28 }} aria-label="Candidate run" value={candidate ?? ''} onChange={(e) => { setCandidate(e.target.value); setOffset(0); }}>
+            <Select style={{ width: 170, height: 28 }} aria-label="Candidate run" value={candidate ?? ''} onChange={(e) => { setCandidate(e.target.value); setOffset(0); }}>
               {comparison.runs.filter((r) => r.id !== baseline).map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
-            </select>
+            </Select>
           </div>
         )}
       </div>

@@ -6,7 +6,7 @@ import type { RunMetric } from '../../../../native/api/schemas.ts';
 import { useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import { CHART_POINTS, type MetricPoint } from '../finetune/useRunMetrics.ts';
@@ -82,9 +82,9 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
         title="Curves"
         subtitle={`One line per run over optimiser steps. ${direction(shown)} The table under the chart lists each run’s last value.`}
         actions={choices.length > BUTTONS_MAX ? (
-          <select className="select" aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
+          <Select aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
             {choices.map((n) => <option key={n} value={n}>{label(n)}</option>)}
-          </select>
+          </Select>
         ) : choices.length > 1 && (
           <div className="segmented" role="radiogroup" aria-label="Metric">
             {choices.map((n) => <button key={n} type="button" role="radio" aria-checked={shown === n} onClick={() => setMetric(n)}>{label(n)}</button>)}

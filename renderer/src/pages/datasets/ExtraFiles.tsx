@@ -3,7 +3,7 @@
 import { useRef } from 'react';
 import { SPLITS } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
-import { Button } from '../../ui/primitives.tsx';
+import { Button, Select } from '../../ui/primitives.tsx';
 
 export type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
 export type SplitName = (typeof SPLITS)[number];
@@ -39,9 +39,9 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
               <span className="spacer" />
               <label className="row small">
                 <span className="muted" style={{ whiteSpace: 'nowrap' }}>all rows to</span>
-                <select className="select" value={f.split} aria-label={`Split of ${chosenName(f.chosen)}`} onChange={(e) => onChange(files.map((g, j) => (j === i ? { ...g, split: e.target.value as SplitName } : g)))}>
+                <Select value={f.split} aria-label={`Split of ${chosenName(f.chosen)}`} onChange={(e) => onChange(files.map((g, j) => (j === i ? { ...g, split: e.target.value as SplitName } : g)))}>
                   {SPLITS.map((s) => <option key={s} value={s}>{s}</option>)}
-                </select>
+                </Select>
               </label>
               <Button size="sm" variant="ghost" icon="x" aria-label={`Remove ${chosenName(f.chosen)}`} onClick={() => onChange(files.filter((_, j) => j !== i))} />
             </li>

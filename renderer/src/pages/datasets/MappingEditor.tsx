@@ -9,7 +9,7 @@ import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { TASKS, type TaskField } from '../../domain/tasks.ts';
-import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { formatLabel, mappingSections, otherCompleteFormat, otherField, otherFormats, PAIR_FIELDS, startingMapping, stillNeeded, withField } from './mappingFields.ts';
 
@@ -52,10 +52,10 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
   const field = (f: TaskField) => (
     <Field key={f.name} label={f.label} optional={!f.required} help={f.help}>
       {(id, d) => (
-        <select id={id} className="select" aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => setMapping(withField(mapping, f.name, e.target.value))}>
+        <Select id={id} aria-describedby={d} value={mapping[f.name] ?? ''} onChange={(e) => setMapping(withField(mapping, f.name, e.target.value))}>
           <option value="">{f.required ? 'Choose a column…' : 'None'}</option>
           {dataset.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-        </select>
+        </Select>
       )}
     </Field>
   );

@@ -6,7 +6,7 @@ import { SEARCH_MODES } from '../../../../native/api/rag.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { withTrueMinus } from '../../domain/format.ts';
-import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { ChunkCountField } from './ChunkCountField.tsx';
 import { SEARCH_MODE_LABEL } from './searchModes.ts';
 
@@ -59,9 +59,9 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
           </div>
           <div className="field">
             <label className="field-label" htmlFor="docs-mode">Mode</label>
-            <select id="docs-mode" className="select" value={mode} onChange={(e) => setMode(e.target.value as SearchMode)} title={MODE_HELP[mode]}>
+            <Select id="docs-mode" value={mode} onChange={(e) => setMode(e.target.value as SearchMode)} title={MODE_HELP[mode]}>
               {SEARCH_MODES.map((m) => <option key={m} value={m} disabled={m !== 'bm25' && !collection.embedModel}>{SEARCH_MODE_LABEL[m]}{m !== 'bm25' && !collection.embedModel ? ' (needs an embedding model)' : ''}</option>)}
-            </select>
+            </Select>
           </div>
           <ChunkCountField id="docs-k" max={50} value={k} onChange={setK} />
           <Button type="submit" variant="primary" disabled={busy || !query.trim() || collection.chunkCount === 0}>{busy ? 'Searching…' : 'Search'}</Button>

@@ -5,7 +5,7 @@ import { fieldRefusal } from '../../api/errors.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 
 const FOLDER = '::folder';
 /** The fields that show their own refusal under them; any other refusal is shown below the form. */
@@ -63,7 +63,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
           >
             {(id, d) => (
               <div className="stack" style={{ gap: 'var(--space-2, 0.5rem)' }}>
-                <select id={id} className="select" value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
+                <Select id={id} value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
                   <option value="">None: keyword search (BM25) only</option>
                   {encoders.length > 0 && (
                     <optgroup label="Embedding models">
@@ -76,7 +76,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
                     </optgroup>
                   )}
                   <option value={FOLDER}>A Hugging Face folder path…</option>
-                </select>
+                </Select>
                 {embedChoice === FOLDER && <input className="input" aria-label="Embedding model folder" value={embedFolder} onChange={(e) => setEmbedFolder(e.target.value)} placeholder="/path/to/bge-small-en-v1.5" autoFocus />}
               </div>
             )}

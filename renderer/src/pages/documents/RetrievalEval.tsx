@@ -6,7 +6,7 @@ import type { Job } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Callout, Card, CardHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
@@ -49,24 +49,24 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
         <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
           <div className="field">
             <label className="field-label" htmlFor="re-dataset">Dataset</label>
-            <select id="re-dataset" className="select" value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
+            <Select id="re-dataset" value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
               <option value="">Choose a dataset…</option>
               {list.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-            </select>
+            </Select>
           </div>
           <div className="field">
             <label className="field-label" htmlFor="re-query">Query column</label>
-            <select id="re-query" className="select" value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
+            <Select id="re-query" value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
               <option value="">—</option>
               {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
+            </Select>
           </div>
           <div className="field">
             <label className="field-label" htmlFor="re-relevant">Relevant document column</label>
-            <select id="re-relevant" className="select" value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
+            <Select id="re-relevant" value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
               <option value="">—</option>
               {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
+            </Select>
           </div>
           <div className="field">
             <span className="field-label">Modes</span>

@@ -9,7 +9,7 @@ import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -67,31 +67,31 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
     <div className="field span-2" role="group" aria-label="Judge">
       <span className="field-label">Judge</span>
       <div className="row-wrap">
-        <select className="select" style={{ width: 220 }} aria-label="Judge model" aria-invalid={Boolean(issues.judge)} value={form.judgeModelId} onChange={(e) => set({ judgeModelId: e.target.value })}>
+        <Select style={{ width: 220 }} aria-label="Judge model" aria-invalid={Boolean(issues.judge)} value={form.judgeModelId} onChange={(e) => set({ judgeModelId: e.target.value })}>
           <option value="">Choose a judge model…</option>
           {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-        </select>
+        </Select>
         <Segmented label="Judge mode" value={form.judgeMode} options={[{ id: 'pointwise', label: 'Score 1–5' }, { id: 'pairwise', label: 'Pairwise A/B' }]} onChange={(judgeMode) => set({ judgeMode })} />
-        <select className="select" style={{ width: 210 }} aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
+        <Select style={{ width: 210 }} aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
           {(Object.keys(RUBRIC_LABELS) as JudgeRubricChoice[]).map((r) => <option key={r} value={r}>{RUBRIC_LABELS[r]}</option>)}
-        </select>
+        </Select>
         {form.judgeMode === 'pointwise' && columns.length > 0 && (
-          <select className="select" style={{ width: 200 }} aria-label="Label column" title="A column of 1–5 scores: the run then reports how often the judge agrees" value={form.judgeLabelColumn} onChange={(e) => set({ judgeLabelColumn: e.target.value })}>
+          <Select style={{ width: 200 }} aria-label="Label column" title="A column of 1–5 scores: the run then reports how often the judge agrees" value={form.judgeLabelColumn} onChange={(e) => set({ judgeLabelColumn: e.target.value })}>
             <option value="">No labels to agree with</option>
             {columns.map((c) => <option key={c} value={c}>Labels: {c}</option>)}
-          </select>
+          </Select>
         )}
         {form.judgeMode === 'pairwise' && (
-          <select className="select" style={{ width: 260 }} aria-label="Compare with" title="What each answer is judged against" value={form.judgeAgainstRun} onChange={(e) => set({ judgeAgainstRun: e.target.value })}>
+          <Select style={{ width: 260 }} aria-label="Compare with" title="What each answer is judged against" value={form.judgeAgainstRun} onChange={(e) => set({ judgeAgainstRun: e.target.value })}>
             <option value="">Against the first reference</option>
             {opponents.map((r) => <option key={r.id} value={r.id}>Against run: {r.name}</option>)}
-          </select>
+          </Select>
         )}
         {columns.length > 0 && (
-          <select className="select" style={{ width: 240 }} aria-label="Responses" title="What the judge rates: the model's answers, or a column of the dataset (then nothing is generated)" value={form.judgeResponseColumn} onChange={(e) => set({ judgeResponseColumn: e.target.value })}>
+          <Select style={{ width: 240 }} aria-label="Responses" title="What the judge rates: the model's answers, or a column of the dataset (then nothing is generated)" value={form.judgeResponseColumn} onChange={(e) => set({ judgeResponseColumn: e.target.value })}>
             <option value="">Judge the model’s answers</option>
             {columns.map((c) => <option key={c} value={c}>Judge the column: {c}</option>)}
-          </select>
+          </Select>
         )}
       </div>
       {form.judgeRubric === 'custom' && (
@@ -146,25 +146,25 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
         <div className="card-body form-grid">
           <Field label="Model" help={models.length ? 'The model to evaluate; merged fine-tunes are listed too.' : 'No models yet — import one on the Select page.'} error={models.length ? null : undefined}>
             {(id, d) => (
-              <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
+              <Select id={id} aria-describedby={d} value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
                 {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-              </select>
+              </Select>
             )}
           </Field>
           <Field label="Dataset" help={dataset ? `${plural(dataset.rowCount, 'row')} · ${Object.entries(dataset.mapping).map(([k, v]) => `${k} ← ${v}`).join(', ') || 'no column mapping'}` : 'Import one on the Datasets page.'}>
             {(id, d) => (
-              <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
+              <Select id={id} aria-describedby={d} value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
                 <DatasetOptions choices={datasets} />
-              </select>
+              </Select>
             )}
           </Field>
           {adapters.length > 0 && (
             <Field label="Adapter" optional className="span-2" help="A LoRA adapter from a fine-tune run, applied on the model above: compare it with the base model's runs.">
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={form.adapterPath} onChange={(e) => set({ adapterPath: e.target.value })}>
+                <Select id={id} aria-describedby={d} value={form.adapterPath} onChange={(e) => set({ adapterPath: e.target.value })}>
                   <option value="">None — the base model as it is</option>
                   {adapters.map((a) => <option key={a.path} value={a.path}>{a.label}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
           )}
@@ -191,13 +191,13 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               {shots > 0 && (
                 <label className="eval-knob" title="The dataset whose train split the solved examples are drawn from: another one when this dataset is a test set with no train rows">
                   <span className="small muted">Examples from</span>
-                  <select className="select eval-knob-select" aria-label="Examples from" value={shotsFrom?.id ?? ''} onChange={(e) => set({ shotsFromId: e.target.value })}>
+                  <Select className="eval-knob-select" aria-label="Examples from" value={shotsFrom?.id ?? ''} onChange={(e) => set({ shotsFromId: e.target.value })}>
                     <option value="">This dataset{dataset ? ` (${dataset.name})` : ''}</option>
                     {datasets.offered.filter((d) => d.id !== form.datasetId).map((d) => {
                       const missing = dataset ? shotColumnMissing(form, dataset, d) : null;
                       return <option key={d.id} value={d.id} disabled={missing !== null && d.id !== shotsFrom?.id}>{d.name} · {missing === null ? plural(d.splits.train ?? 0, 'train row') : `no column ${missing}`}</option>;
                     })}
-                  </select>
+                  </Select>
                 </label>
               )}
               <label className="checkbox small" style={{ marginLeft: 'auto' }}>

@@ -9,7 +9,7 @@ import { SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName, form
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
-import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { MethodCompare } from './MethodCompare.tsx';
 import { SettingField, SettingGroups } from './SettingFields.tsx';
 import { explanationOf, loraTrainable, problems, SETTINGS, defaultText, valueOf, type Defaults, type FinetuneForm, type Setting } from './trainForm.ts';
@@ -61,16 +61,16 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           <div className="form-grid">
             <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters` : 'The base model to adapt.'} error={models.length === 0 ? 'No models yet — import one on the Select page.' : null}>
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {}, targetModules: null })}>
+                <Select id={id} aria-describedby={d} value={form.modelId} onChange={(e) => set({ modelId: e.target.value, values: {}, targetModules: null })}>
                   {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Dataset" help={dataset ? `${formatCount(dataset.splits.train ?? 0)} train · ${formatCount(dataset.splits.validation ?? 0)} validation rows` : 'Import one on the Datasets page.'}>
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
+                <Select id={id} aria-describedby={d} value={form.datasetId} onChange={(e) => set({ datasetId: e.target.value })}>
                   <DatasetOptions choices={datasets} />
-                </select>
+                </Select>
               )}
             </Field>
             {dataset && (

@@ -1,7 +1,7 @@
 // How a training setup (fine-tune, align) shows its settings: each one a field with its one-line explanation and, once
 // changed, a button back to its default; the usual ones under a heading, the rarely touched ones folded under Advanced.
 import { Fragment, type ReactNode } from 'react';
-import { Field } from '../../ui/primitives.tsx';
+import { Field, Select } from '../../ui/primitives.tsx';
 
 /** One setting: `typed` is the text entered (undefined until then), `fallback` its default as text ('' lets the engine decide, shown as `auto`). */
 export function SettingField({ label, explanation, typed, fallback, auto, options, optionLabels, error, onChange }: {
@@ -22,9 +22,9 @@ export function SettingField({ label, explanation, typed, fallback, auto, option
   return (
     <Field label={label} help={<>{explanation}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(fallback)}>Default: {fallback || auto}</button></>}</>} error={error}>
       {(id, d) => options ? (
-        <select id={id} aria-describedby={d} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
+        <Select id={id} aria-describedby={d} value={value} onChange={(e) => onChange(e.target.value)}>
           {options.map((o) => <option key={o} value={o}>{optionLabels?.[o] ?? o}</option>)}
-        </select>
+        </Select>
       ) : (
         <input id={id} aria-describedby={d} className="input mono" inputMode="decimal" value={value} placeholder={auto} aria-invalid={Boolean(error)} data-changed={changed} onChange={(e) => onChange(e.target.value)} />
       )}

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { PageId } from '../../app/routes.ts';
 import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader, Select } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
 import { HeadMatrix, HeadView } from './HeadView.tsx';
 import { PredictionTable } from './PredictionTable.tsx';
@@ -71,7 +71,7 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
         <Card>
           <form className="card-body inside-form" onSubmit={submit} onKeyDown={submitOnModEnter}>
             <Field label="Model" help={`${model.architecture.replace(/ForCausalLM|LMHeadModel/, '')} · ${model.parameterCount.toLocaleString()} parameters`}>
-              {(id, d) => <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => choose(e.target.value)}>{list.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}</select>}
+              {(id, d) => <Select id={id} aria-describedby={d} value={model.id} onChange={(e) => choose(e.target.value)}>{list.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}</Select>}
             </Field>
             <Field label="Sentence" help={`Up to ${data?.maxTokens ?? 64} tokens. ${MOD}+Enter looks inside.`} error={maps.error?.message}>
               {(id, d) => <textarea id={id} aria-describedby={d} className="input textarea" value={draft} onChange={(e) => setDraft(e.target.value)} />}

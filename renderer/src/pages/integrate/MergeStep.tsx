@@ -10,7 +10,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
-import { Button, EmptyState, Field } from '../../ui/primitives.tsx';
+import { Button, EmptyState, Field, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { JobLine } from './JobLine.tsx';
@@ -103,9 +103,9 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
           </Field>
           <Field label="Merged weights" help="fp16 and bf16 halve the folder; the merge itself is computed in fp32.">
             {(id, d) => (
-              <select id={id} aria-describedby={d} className="select" value={dtype} onChange={(e) => setDtype(e.target.value as typeof dtype)}>
+              <Select id={id} aria-describedby={d} value={dtype} onChange={(e) => setDtype(e.target.value as typeof dtype)}>
                 {HF_DTYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-              </select>
+              </Select>
             )}
           </Field>
         </div>

@@ -11,7 +11,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
-import { Button, Callout, Card, CardHeader, EmptyState, Field } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, EmptyState, Field, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { GuidedSteps, nextStep, type GuidedStep } from './GuidedSteps.tsx';
@@ -125,9 +125,9 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
         <GuidedSteps done={done} next={next} />
         <Field label="Source model" help="Quantise and export act on this model (and an adapter folder merges onto it); a merge selects its result.">
           {(id, d) => (
-            <select id={id} aria-describedby={d} className="select" value={model.id} onChange={(e) => setModelId(e.target.value)}>
+            <Select id={id} aria-describedby={d} value={model.id} onChange={(e) => setModelId(e.target.value)}>
               {sources.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-            </select>
+            </Select>
           )}
         </Field>
         <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
@@ -145,9 +145,9 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
           <div className="form-grid">
             <Field label="Accuracy level" help="MatMulNBits for int4/int8: 4 quantises activations to int8 (fastest on CPU); 1 computes in float.">
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={accuracyLevel} onChange={(e) => setAccuracyLevel(Number(e.target.value))}>
+                <Select id={id} aria-describedby={d} value={accuracyLevel} onChange={(e) => setAccuracyLevel(Number(e.target.value))}>
                   {[4, 1, 0].map((l) => <option key={l} value={l}>{l}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Held-out text file" optional={next !== 'compare'} help={next === 'compare' ? 'Quantise again with a held-out text file to compare the variants: perplexity and speed on its last 20,000 characters.' : 'For the comparison table: perplexity and speed on its last 20,000 characters. Leave empty to skip the measurement.'}>
@@ -169,9 +169,9 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
           <div className="form-grid">
             <Field label="Format" help={FORMAT_HELP[format]}>
               {(id, d) => (
-                <select id={id} aria-describedby={d} className="select" value={format} onChange={(e) => { const f = e.target.value as typeof format; setFormat(f); setExportDtypes(DEFAULT_DTYPES[f]); }}>
+                <Select id={id} aria-describedby={d} value={format} onChange={(e) => { const f = e.target.value as typeof format; setFormat(f); setExportDtypes(DEFAULT_DTYPES[f]); }}>
                   {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_NAME[f]}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Weight types" help="Comma-separated for ONNX; one for GGUF and Hugging Face folders.">

@@ -7,7 +7,7 @@ import { errorMessage } from '../../api/errors.ts';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, Select, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
 import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
@@ -103,9 +103,9 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
           <div className="serve-controls">
             <Field label="Model" help="Loaded at start. Requests may name any model of the studio, or <model>:<run id> for a LoRA run's adapter.">
               {(id, describedBy) => (
-                <select id={id} aria-describedby={describedBy} className="select" value={model ?? ''} disabled={live} onChange={(e) => setChosen(e.target.value)}>
+                <Select id={id} aria-describedby={describedBy} value={model ?? ''} disabled={live} onChange={(e) => setChosen(e.target.value)}>
                   {names.map((n) => <option key={n} value={n}>{n}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Port" help={runningPort !== null ? 'The one it listens on.' : '0 picks any free port.'} error={runningPort !== null ? null : portError}>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { Result } from '../../../../native/api/contract.ts';
 import { SEARCH_MODES, type SearchMode } from '../../../../native/api/rag.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { ChunkCountField } from '../documents/ChunkCountField.tsx';
 import { formatHitScore, sourceOf } from '../documents/CollectionSearch.tsx';
 import { SEARCH_MODE_LABEL } from '../documents/searchModes.ts';
@@ -53,15 +53,15 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
               <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
                 <div className="field">
                   <label className="field-label" htmlFor="rag-collection">Collection</label>
-                  <select id="rag-collection" className="select" value={chosen?.id ?? ''} onChange={(e) => setCollection(e.target.value)}>
+                  <Select id="rag-collection" value={chosen?.id ?? ''} onChange={(e) => setCollection(e.target.value)}>
                     {list.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.documentCount} documents)</option>)}
-                  </select>
+                  </Select>
                 </div>
                 <div className="field">
                   <label className="field-label" htmlFor="rag-mode">Retrieval</label>
-                  <select id="rag-mode" className="select" value={effectiveMode} disabled={!chosen?.embedModel} onChange={(e) => setMode(e.target.value as SearchMode)}>
+                  <Select id="rag-mode" value={effectiveMode} disabled={!chosen?.embedModel} onChange={(e) => setMode(e.target.value as SearchMode)}>
                     {SEARCH_MODES.map((m) => <option key={m} value={m}>{SEARCH_MODE_LABEL[m]}</option>)}
-                  </select>
+                  </Select>
                 </div>
                 <ChunkCountField id="rag-k" max={20} value={k} onChange={setK} />
                 <Button variant="primary" icon="sparkle" onClick={ask} disabled={busy || !modelId || !question.trim()}>{busy ? 'Asking…' : 'Ask the collection'}</Button>

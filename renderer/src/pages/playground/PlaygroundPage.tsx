@@ -7,7 +7,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { chordHint, PAGE_SHORTCUTS, usePageShortcuts } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { PLAYGROUND_MODEL_KEY } from '../select/SelectPage.tsx';
 import { CollectionPanel } from './CollectionPanel.tsx';
 import { NextTokenPanel } from './NextTokenPanel.tsx';
@@ -168,9 +168,9 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             )}
             <div className="field">
               <label className="field-label" htmlFor="playground-model">Model</label>
-              <select id="playground-model" className="select" value={active.modelId ?? ''} onChange={(e) => setSide(side, { modelId: e.target.value })}>
+              <Select id="playground-model" value={active.modelId ?? ''} onChange={(e) => setSide(side, { modelId: e.target.value })}>
                 {models.data?.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-              </select>
+              </Select>
             </div>
             <SettingsPanel value={active.settings} onChange={(settings) => setSide(side, { settings })} />
           </div>

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
-import { Callout, CodeBlock, Field } from '../../ui/primitives.tsx';
+import { Callout, CodeBlock, Field, Select } from '../../ui/primitives.tsx';
 import { defaultAnswerColumn, defaultInputColumn } from './shotColumns.ts';
 
 export type PromptStyle = 'plain' | 'few-shot' | 'chat';
@@ -56,7 +56,7 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
     <div className="stack" style={{ gap: 'var(--space-4)' }}>
     <div className="form-grid" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
       <Field label="Dataset" className="span-2" help="Examples are drawn from its train split.">
-        {(id, d) => <select id={id} className="select" value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)} aria-describedby={d}>{datasets.data?.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}
+        {(id, d) => <Select id={id} value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)} aria-describedby={d}>{datasets.data?.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</Select>}
       </Field>
       <Field label="Shots" help="0 zero-shot, 1 one-shot, more few-shot.">
         {(id, d) => <input id={id} className="input" type="number" min={0} max={8} value={form.shots} onChange={(e) => setForm({ ...form, shots: Math.max(0, Math.min(8, Number(e.target.value) || 0)) })} aria-describedby={d} />}
@@ -65,10 +65,10 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
         {(id, d) => <input id={id} className="input" type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: Math.max(0, Number(e.target.value) || 0) })} aria-describedby={d} />}
       </Field>
       <Field label="Input column" help="What the model reads.">
-        {(id, d) => <select id={id} className="select" value={inputColumn} onChange={(e) => setForm({ ...form, inputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</select>}
+        {(id, d) => <Select id={id} value={inputColumn} onChange={(e) => setForm({ ...form, inputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</Select>}
       </Field>
       <Field label="Answer column" help="What the examples answer.">
-        {(id, d) => <select id={id} className="select" value={outputColumn} onChange={(e) => setForm({ ...form, outputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</select>}
+        {(id, d) => <Select id={id} value={outputColumn} onChange={(e) => setForm({ ...form, outputColumn: e.target.value })} aria-describedby={d}>{columns.map((c) => <option key={c}>{c}</option>)}</Select>}
       </Field>
       <Field label="Instruction" className="span-2" optional help="One sentence that states the task, before the examples.">
         {(id, d) => <input id={id} className="input" value={form.instruction} onChange={(e) => setForm({ ...form, instruction: e.target.value })} aria-describedby={d} placeholder="Summarise the dialogue in one sentence." />}
@@ -109,9 +109,9 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
         <div className="stack" style={{ gap: 'var(--space-2)' }}>
           {value.messages.map((m, i) => (
             <div key={i} className="row" style={{ alignItems: 'flex-start' }}>
-              <select className="select message-role" aria-label={`Message ${i + 1} role`} value={m.role} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, role: e.target.value as ChatTurn['role'] } : x)) })}>
+              <Select className="message-role" aria-label={`Message ${i + 1} role`} value={m.role} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, role: e.target.value as ChatTurn['role'] } : x)) })}>
                 <option value="system">System</option><option value="user">User</option><option value="assistant">Assistant</option>
-              </select>
+              </Select>
               <textarea className="textarea" aria-label={`Message ${i + 1}`} rows={2} value={m.content} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)) })} />
             </div>
           ))}

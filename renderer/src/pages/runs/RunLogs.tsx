@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Job, JobLogLine } from '../../../../native/api/schemas.ts';
 import { useQuery, useStudioEvents, type Query } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, CodeBlock, EmptyState, Select } from '../../ui/primitives.tsx';
 
 const TAIL = 1000;
 
@@ -26,9 +26,9 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
         title="Logs"
         subtitle={list.length > 1 ? `${list.length} attempts (a resume starts a new job); newest first.` : 'What the run’s job wrote as it worked.'}
         actions={list.length > 1 && (
-          <select className="select" style={{ width: 280 }} aria-label="Attempt" value={jobId ?? ''} onChange={(e) => setPicked(e.target.value)}>
+          <Select style={{ width: 280 }} aria-label="Attempt" value={jobId ?? ''} onChange={(e) => setPicked(e.target.value)}>
             {list.map((j, i) => <option key={j.id} value={j.id}>{`Attempt ${list.length - i} · ${j.state} · ${formatDate(j.createdAt)}`}</option>)}
-          </select>
+          </Select>
         )}
       />
       {jobs.error && <div className="card-body field-error">Could not load the run’s jobs: {jobs.error.message}</div>}

@@ -9,7 +9,7 @@ import { formatDate, formatRunTime } from '../../domain/format.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { BeforeAfterCard } from '../align/BeforeAfterCard.tsx';
@@ -139,11 +139,11 @@ export function RunPage({ runId }: { runId: string }) {
           <>
             <Button icon="file" onClick={() => void copyId()}>Copy id</Button>
             {family && candidates.length > 0 && (
-              <select className="select run-compare-with" aria-label="Compare with" value="" onChange={(e) => e.target.value && openCompare([r.id, e.target.value])}>
+              <Select className="run-compare-with" aria-label="Compare with" value="" onChange={(e) => e.target.value && openCompare([r.id, e.target.value])}>
                 <option value="">Compare with…</option>
                 {sameProject.length > 0 && <optgroup label={project ? project.name : 'No project'}>{sameProject.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.status})</option>)}</optgroup>}
                 {otherProjects.length > 0 && <optgroup label="Other projects">{otherProjects.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.status})</option>)}</optgroup>}
-              </select>
+              </Select>
             )}
             {stopped && jobs.data && (resumable.data || resumable.error) && (
               <Button variant="primary" icon="chevronRight" disabled={busy !== null || refusal !== null} aria-describedby={refusal ? 'run-resume-refusal' : undefined} onClick={() => void resume()}>

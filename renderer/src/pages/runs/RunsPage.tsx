@@ -8,7 +8,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
-import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { JobsCard } from './JobsCard.tsx';
 import { RunsTable } from './RunsTable.tsx';
@@ -78,19 +78,19 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
         <div className="card-body runs-filters">
           <label className="runs-filter">
             <span className="small muted">Project</span>
-            <select className="select" aria-label="Project" value={projectFilter} onChange={(e) => { setProjectChoice(e.target.value); setPicked([]); setPage(0); }}>
+            <Select aria-label="Project" value={projectFilter} onChange={(e) => { setProjectChoice(e.target.value); setPicked([]); setPage(0); }}>
               <option value={ALL}>All projects</option>
               {projects.map((p) => <option key={p.id} value={p.id}>{p.name}{p.id === current?.id ? ' (active)' : ''}</option>)}
               <option value={NO_PROJECT}>No project</option>
-            </select>
+            </Select>
           </label>
           <label className="runs-filter">
             <span className="small muted">Tag</span>
-            <select className="select" aria-label="Tag" value={tag} onChange={(e) => { setTag(e.target.value); setPage(0); }} disabled={tags.length === 0 && !tag}>
+            <Select aria-label="Tag" value={tag} onChange={(e) => { setTag(e.target.value); setPage(0); }} disabled={tags.length === 0 && !tag}>
               <option value="">{tags.length || tag ? 'Any tag' : 'No tags yet'}</option>
               {tag && !tags.includes(tag) && <option value={tag}>{tag}</option>}
               {tags.map((t) => <option key={t} value={t}>{t}</option>)}
-            </select>
+            </Select>
           </label>
           <span className="spacer" />
           <div className="segmented runs-tabs" role="tablist" aria-label="Kind of run" onKeyDown={(e) => {

@@ -6,7 +6,7 @@ import { TASK_METRICS, TASK_TYPES, metricsForTask, type MetricName, type TaskTyp
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { DEVICE_INFO, METRIC_INFO, TASKS } from '../../domain/tasks.ts';
-import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import type { Device, FieldErrors, ProjectDraft } from './projectDraft.ts';
 
 interface Props {
@@ -98,7 +98,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
           <div className="card-body form-grid">
             <Field label="Metric" help={metricHelp} error={errors.metric}>
               {(id, describedBy) => (
-                <select id={id} className="select" value={draft.metric} aria-describedby={describedBy} aria-invalid={Boolean(errors.metric)} onChange={(e) => { setMetricTouched(true); set('metric', e.target.value as MetricName | ''); }}>
+                <Select id={id} value={draft.metric} aria-describedby={describedBy} aria-invalid={Boolean(errors.metric)} onChange={(e) => { setMetricTouched(true); set('metric', e.target.value as MetricName | ''); }}>
                   <optgroup label={`Suggested for ${TASKS[draft.task].label.toLowerCase()}`}>
                     {suggested.map((m) => <option key={m} value={m}>{METRIC_INFO[m].label}</option>)}
                   </optgroup>
@@ -109,7 +109,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
                   )}
                   {misfit && <option value={misfit}>{METRIC_INFO[misfit].label} (does not fit this task)</option>}
                   <option value="">No metric yet</option>
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Target" optional help={targetHelp} error={errors.target}>
@@ -123,9 +123,9 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
           <div className="card-body form-grid" style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }}>
             <Field label="Device" help="The hardware the finished model runs on." error={errors.device}>
               {(id, describedBy) => (
-                <select id={id} className="select" value={draft.device} aria-describedby={describedBy} onChange={(e) => set('device', e.target.value as Device)}>
+                <Select id={id} value={draft.device} aria-describedby={describedBy} onChange={(e) => set('device', e.target.value as Device)}>
                   {Object.entries(DEVICE_INFO).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-                </select>
+                </Select>
               )}
             </Field>
             <Field label="Memory budget" optional help="Most memory the model may use when it runs." error={errors.memoryBudgetMb}>
