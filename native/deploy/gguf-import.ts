@@ -7,12 +7,12 @@ import type { Model } from '../api/schemas.ts';
 import { CheckpointError } from '../api/errors.ts';
 import { stopIfCancelled } from '../models/atomic.ts';
 import { fillHfFolder, type HfFolderContents } from '../models/checkpoint.ts';
-import { parseModelConfig } from '../models/config.ts';
+import { parseModelConfig, type ModelSpec } from '../models/config.ts';
 import { expectedTensors } from '../models/params.ts';
 import { buildAndRegister, requireFreeName, type ImportOptions } from '../models/import.ts';
 import type { Tensor } from '../models/safetensors.ts';
 import { GgufFile } from './gguf-read.ts';
-import { hfTensorName, llamaConfigFromMetadata, permuteRotaryRows, permutedHeads } from './gguf-llama.ts';
+import { hfTensorName, inGgufTerms, llamaConfigFromMetadata, permuteRotaryRows, permutedHeads } from './gguf-llama.ts';
 import { MetadataReader } from './gguf-metadata.ts';
 import { tokenizerFromMetadata } from './gguf-tokenizer.ts';
 
@@ -52,7 +52,7 @@ function planImport(gguf: GgufFile, file: string): GgufPlan {
   if (!embed || embed.dims.length !== 2) throw new CheckpointError(`${file}: tensor 'token_embd.weight' is ${embed ? `${embed.dims.length}-dimensional` : 'missing'}; a llama GGUF has a 2-D token embedding`);
   const vocabRows = embed.dims[1];
   const config = llamaConfigFromMetadata(meta, gguf.tensors.has('output.weight'), vocabRows);
-  const spec = parseModelConfig(config, `${file} (metadata)`);
+  const spec = specInGgufTerms(config, file);
   const { tokenizer, tokenizerConfig, specialTokensMap } = tokenizerFromMetadata(meta, vocabRows);
   const tensors = [...gguf.tensors.values()].map((info): PlannedTensor => {
     const name = info.name;
@@ -72,6 +72,16 @@ function planImport(gguf: GgufFile, file: string): GgufPlan {
   const eos = config.eos_token_id;
   const generationConfig = { ...(config.bos_token_id !== undefined ? { bos_token_id: config.bos_token_id } : {}), ...(eos !== undefined ? { eos_token_id: eos } : {}) };
   return { contents: { config, tokenizer, tokenizerConfig, specialTokensMap, generationConfig }, tensors };
+}
+
+/** The model the rebuilt config describes; a refusal names the metadata keys, not config.json's fields. */
+function specInGgufTerms(config: Record<string, unknown>, file: string): ModelSpec {
+  try {
+    return parseModelConfig(config, `${file} (metadata)`);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CheckpointError(inGgufTerms(e.message));
+    throw e;
+  }
 }
 
 /** Dequantise the plan's tensors into `into`, one at a time, yielding after each so a caller can report and cancel. */

@@ -115,25 +115,53 @@ export function llamaMetadata(spec: ModelSpec): GgufMetadata {
   return m;
 }
 
+/** Each config.json field read from a llama.* metadata key (llamaConfigFromMetadata), so errors can name the key. */
+const GGUF_KEY_OF_FIELD = {
+  hidden_size: 'llama.embedding_length',
+  intermediate_size: 'llama.feed_forward_length',
+  num_hidden_layers: 'llama.block_count',
+  num_attention_heads: 'llama.attention.head_count',
+  num_key_value_heads: 'llama.attention.head_count_kv',
+  max_position_embeddings: 'llama.context_length',
+  rms_norm_eps: 'llama.attention.layer_norm_rms_epsilon',
+  rope_theta: 'llama.rope.freq_base',
+  head_dim: 'llama.attention.key_length',
+  'rope_scaling.factor': 'llama.rope.scaling.factor',
+  bos_token_id: 'tokenizer.ggml.bos_token_id',
+  eos_token_id: 'tokenizer.ggml.eos_token_id',
+} as const;
+const K = GGUF_KEY_OF_FIELD;
+const FIELD_NAMES = new RegExp(`field '(${Object.keys(K).join('|')})'|\\b(${Object.keys(K).join('|')})\\b`, 'g');
+
+/**
+ * A config.json error about a config rebuilt from GGUF metadata, in the file's terms: each field named by the
+ * metadata key it came from (the user has a GGUF file, not a config.json), and the advice that fits a GGUF.
+ */
+export function inGgufTerms(message: string): string {
+  return message
+    .replace(FIELD_NAMES, (_, quoted: string | undefined, bare: string | undefined) => `metadata key '${K[(quoted ?? bare) as keyof typeof K]}'`)
+    .replace("Correct the field (the model's published config.json has the right values) and try again", 'The file\'s header is inconsistent: convert or download the model again');
+}
+
 /** config.json for a llama GGUF, from its metadata (and whether it carries an output.weight). */
 export function llamaConfigFromMetadata(meta: MetadataReader, hasOutput: boolean, vocabRows: number): Record<string, unknown> {
   const arch = meta.string('general.architecture');
   if (arch !== 'llama') throw new CheckpointError(`${meta.file}: metadata key 'general.architecture' is ${JSON.stringify(arch)}; Lathe imports 'llama' GGUF files`);
-  const heads = meta.int('llama.attention.head_count', { min: 1 })!;
-  const hidden = meta.int('llama.embedding_length', { min: 1 })!;
-  const headDim = meta.int('llama.attention.key_length', { min: 1, optional: true }) ?? hidden / heads;
+  const heads = meta.int(K.num_attention_heads, { min: 1 })!;
+  const hidden = meta.int(K.hidden_size, { min: 1 })!;
+  const headDim = meta.int(K.head_dim, { min: 1, optional: true }) ?? hidden / heads;
   const config: Record<string, unknown> = {
     architectures: ['LlamaForCausalLM'],
     model_type: 'llama',
     vocab_size: vocabRows,
     hidden_size: hidden,
-    intermediate_size: meta.int('llama.feed_forward_length', { min: 1 }),
-    num_hidden_layers: meta.int('llama.block_count', { min: 1 }),
+    intermediate_size: meta.int(K.intermediate_size, { min: 1 }),
+    num_hidden_layers: meta.int(K.num_hidden_layers, { min: 1 }),
     num_attention_heads: heads,
-    num_key_value_heads: meta.int('llama.attention.head_count_kv', { min: 1, optional: true }) ?? heads,
-    max_position_embeddings: meta.int('llama.context_length', { min: 1 }),
-    rms_norm_eps: meta.float('llama.attention.layer_norm_rms_epsilon', 1e-5),
-    rope_theta: meta.float('llama.rope.freq_base', 10000),
+    num_key_value_heads: meta.int(K.num_key_value_heads, { min: 1, optional: true }) ?? heads,
+    max_position_embeddings: meta.int(K.max_position_embeddings, { min: 1 }),
+    rms_norm_eps: meta.float(K.rms_norm_eps, 1e-5),
+    rope_theta: meta.float(K.rope_theta, 10000),
     hidden_act: 'silu',
     tie_word_embeddings: !hasOutput,
     attention_bias: false,
@@ -142,10 +170,10 @@ export function llamaConfigFromMetadata(meta: MetadataReader, hasOutput: boolean
   };
   if (headDim * heads !== hidden) config.head_dim = headDim;
   const scaling = meta.string('llama.rope.scaling.type');
-  if (scaling === 'linear') config.rope_scaling = { type: 'linear', factor: meta.float('llama.rope.scaling.factor', 1) };
+  if (scaling === 'linear') config.rope_scaling = { type: 'linear', factor: meta.float(K['rope_scaling.factor'], 1) };
   else if (scaling !== undefined && scaling !== 'none') throw new CheckpointError(`${meta.file}: metadata key 'llama.rope.scaling.type' is ${JSON.stringify(scaling)}; Lathe imports plain or linear RoPE scaling`);
-  const bos = meta.int('tokenizer.ggml.bos_token_id', { optional: true });
-  const eos = meta.int('tokenizer.ggml.eos_token_id', { optional: true });
+  const bos = meta.int(K.bos_token_id, { optional: true });
+  const eos = meta.int(K.eos_token_id, { optional: true });
   if (bos !== undefined) config.bos_token_id = bos;
   if (eos !== undefined) config.eos_token_id = eos;
   return config;

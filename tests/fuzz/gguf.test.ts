@@ -167,4 +167,14 @@ describe('regressions found by fuzzing GGUF', () => {
     fs.writeFileSync(file, bytes);
     expect(() => ggufToHf(file)).toThrow(/tensor 'blk\.0\.ffn_(gate|up|down)\.weight' \(Lathe's '.*'\) has dims \[32,32\] but the llama\.\* metadata implies \[(32,33|33,32)\]/);
   });
+  it('a head count that does not divide the embedding names both metadata keys, not config.json fields (seed 1311594820)', async () => {
+    const bytes = Buffer.from(await exportedTiny('spm'));
+    const key = Buffer.from('llama.attention.head_count');
+    const at = bytes.indexOf(key) + key.length + 4;
+    expect(bytes.readUInt32LE(at)).toBe(2);
+    bytes.writeUInt32LE(3, at);
+    const file = path.join(dir, 'heads-3.gguf');
+    fs.writeFileSync(file, bytes);
+    expect(() => ggufToHf(file)).toThrow(/heads-3\.gguf \(metadata\): metadata key 'llama\.embedding_length' 32 is not divisible by metadata key 'llama\.attention\.head_count' 3/);
+  });
 });
