@@ -138,10 +138,15 @@ function resumeRuntime(values: Record<string, unknown>, usage: string): ResumeRu
   return threads === undefined ? {} : { threads };
 }
 
-/** The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them out). */
-export function writtenModelLines(o: { adapterPath: string | null; outputModel: string | null }): string[] {
+/**
+ * The lines of a run's description that say where the model it wrote went ('' for what it did not write: filter them
+ * out), each with the command that goes on from it: an adapter written alone (--no-merge) ended the run with its path
+ * and no word of how to use it.
+ */
+export function writtenModelLines(o: { runId?: string; adapterPath: string | null; outputModel: string | null }): string[] {
   return [
     o.adapterPath ? `adapter (PEFT): ${o.adapterPath}` : '',
+    o.adapterPath && !o.outputModel && o.runId ? `merge it into a model with: lathe merge --run ${o.runId} --name NAME` : '',
     o.outputModel ? `model: ${o.outputModel} (lathe generate --model ${o.outputModel})` : '',
   ];
 }

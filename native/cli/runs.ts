@@ -33,8 +33,15 @@ export function comparisonTable(c: Comparison): string {
     }),
   ]);
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${r.template ? `, ${r.template}` : ''})`);
-  const note = evaluations ? '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].' : "* best (training runs: each metric's last recorded value)";
-  return [...legend, '', formatTable(header, rows, 60), note].join('\n');
+  // one run has no best to mark
+  const best = c.runs.length > 1 ? '* best; ' : '';
+  const note = evaluations ? `${best}intervals are bootstrap 95%. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
+  // 100 examples beside 10 read as a like-for-like comparison, its '*' marking a winner over different rows
+  const counts = [...new Set(c.runs.map((r) => r.examples))];
+  const unequal = evaluations && counts.length > 1
+    ? [`The runs scored different numbers of examples (${c.runs.map((r) => formatValue(r.examples)).join(', ')}): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.`]
+    : [];
+  return [...legend, '', formatTable(header, rows, 60), note, ...unequal].join('\n');
 }
 
 export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {

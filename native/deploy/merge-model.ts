@@ -9,7 +9,7 @@ import type { Model } from '../api/schemas.ts';
 import { fillHfFolder } from '../models/checkpoint.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
 import { mergedFolder } from '../models/merge.ts';
-import { ADAPTER_CONFIG, readPeftAdapter } from '../models/peft.ts';
+import { ADAPTER_CONFIG, adapterInRunFolder, readPeftAdapter } from '../models/peft.ts';
 import type { SafetensorsDtype } from '../models/safetensors.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
 
@@ -18,7 +18,7 @@ const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', f
 
 function readAdapter(adapterDir: string) {
   if (!fs.existsSync(adapterDir)) throw new Error(`${path.resolve(adapterDir)}: no such folder; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
-  if (!fs.existsSync(path.join(adapterDir, ADAPTER_CONFIG))) throw new Error(`${path.resolve(adapterDir)}: no ${ADAPTER_CONFIG}; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
+  if (!fs.existsSync(path.join(adapterDir, ADAPTER_CONFIG))) throw new Error(adapterInRunFolder(adapterDir) ?? `${path.resolve(adapterDir)}: no ${ADAPTER_CONFIG}; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
   return readPeftAdapter(adapterDir);
 }
 

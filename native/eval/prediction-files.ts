@@ -2,6 +2,7 @@
 // per line; one reference file per reference) or one JSONL file whose rows carry `prediction` and
 // `references`. Errors name the file and line, since these files are usually written by hand or by scripts.
 import fs from 'node:fs';
+import { plural } from '../api/format.ts';
 import { LineDecoder } from '../data/decode.ts';
 
 export interface ScoringExamples {
@@ -64,7 +65,7 @@ export function readParallelFiles(predictionFile: string, referenceFiles: readon
       throw new InputFileError(
         file,
         line,
-        `line count mismatch: ${lines.length} reference lines but ${predictions.length} predictions in ${predictionFile} (one example per line in every file)`,
+        `line count mismatch: ${plural(lines.length, 'reference line')} but ${plural(predictions.length, 'prediction')} in ${predictionFile} (one example per line in every file)`,
       );
     }
     return lines;

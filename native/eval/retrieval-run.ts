@@ -8,7 +8,6 @@ import { StudioError } from '../api/errors.ts';
 import type { EvalExample, MetricValue } from '../api/eval.ts';
 import { plural } from '../api/format.ts';
 import { RETRIEVAL_METRICS, RetrievalEvalInput, SEARCH_MODES, type RagDocument, type RetrievalEvalResult, type SearchMode } from '../api/rag.ts';
-import type { Dataset } from '../api/schemas.ts';
 import { RETRIEVAL_DEPTH } from '../rag/retrieval-eval.ts';
 import { queryScores } from '../rag/retrieval-metrics.ts';
 import { CollectionIndex } from '../rag/search.ts';
@@ -16,7 +15,7 @@ import { bootstrapIntervals } from './bootstrap.ts';
 import { codeVersion } from './code-version.ts';
 import { savePredictions } from './predictions.ts';
 import { BOOTSTRAP, type EvalContext } from './runner.ts';
-import { loadItems, type EvalItem } from './runner-data.ts';
+import { checkColumn, loadItems, type EvalItem } from './runner-data.ts';
 import { timingOf } from './scoring.ts';
 import { stoppedStatus } from '../jobs/stopped.ts';
 
@@ -35,10 +34,6 @@ function parseInput(raw: RetrievalEvalInput) {
     throw new StudioError('invalid_params', `retrieval evaluation: ${field ? `${field}: ` : ''}${issue.message}`, { field });
   }
   return parsed.data;
-}
-
-function checkColumn(dataset: Dataset, column: string, field: string): void {
-  if (!dataset.columns.includes(column)) throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
 }
 
 /** A relevant cell names a document by its file name, the name without its extension, or its id. */
@@ -74,8 +69,8 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
   const col = store.collections.find(input.collection, 'collection');
   const dataset = store.datasets.find(input.dataset, 'dataset');
   if (input.projectId !== null) store.projects.find(input.projectId);
-  checkColumn(dataset, input.queryColumn, 'queryColumn');
-  checkColumn(dataset, input.relevantColumn, 'relevantColumn');
+  checkColumn(dataset, input.queryColumn, 'queryColumn', '--query-column');
+  checkColumn(dataset, input.relevantColumn, 'relevantColumn', '--relevant-column');
   const modes: SearchMode[] = input.modes ?? (col.embedModel ? [...SEARCH_MODES] : ['bm25']);
   if (!col.embedModel && modes.some((m) => m !== 'bm25')) {
     throw new StudioError('invalid_params', `collection '${col.name}' has no embedding model, so only bm25 can be evaluated (asked: ${modes.join(', ')})`, { field: 'modes' });

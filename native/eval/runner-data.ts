@@ -5,6 +5,7 @@ import { defaultPromptTemplate, MAX_NAMED_LABELS, namedLabels } from '../api/def
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { shotColumnField, shotColumnIn } from '../api/shot-columns.ts';
+import { didYouMean } from '../api/suggest.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import type { PromptTemplate, Row } from '../text/prompt.ts';
 
@@ -31,9 +32,14 @@ export interface EvalItem {
 /** How an evaluation reads a row before prompting and scoring it (runner-ner.ts joins tokens and tags); `id` names it in errors. */
 export type RowView = (row: Row, id: string) => Row;
 
-export function checkColumn(dataset: Dataset, column: string, field: string): string {
+/**
+ * `column`, checked to be one of the dataset's. `flag` names the CLI flag that gave it, for a column the user typed
+ * ('--ref-columns summary9' said only "has no column 'summary9'"); a near miss names the column meant.
+ */
+export function checkColumn(dataset: Dataset, column: string, field: string, flag?: string): string {
   if (!dataset.columns.includes(column)) {
-    throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
+    const where = flag ? `${flag}; ` : '';
+    throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (${where}columns: ${dataset.columns.join(', ')}).${didYouMean(column, dataset.columns)}`, { field });
   }
   return column;
 }
@@ -44,7 +50,7 @@ export function checkColumn(dataset: Dataset, column: string, field: string): st
  * words joined (runner-ner.ts's tokenListView), so the Evaluate page, which names no column, can score it.
  */
 export function inputColumnOf(dataset: Dataset, explicit?: string, { perplexity = false } = {}): string {
-  if (explicit) return checkColumn(dataset, explicit, 'inputColumn');
+  if (explicit) return checkColumn(dataset, explicit, 'inputColumn', '--input-column');
   for (const f of perplexity ? PERPLEXITY_TEXT_FIELDS : INPUT_FIELDS) if (dataset.mapping[f]) return checkColumn(dataset, dataset.mapping[f], 'inputColumn');
   const mapping = JSON.stringify(dataset.mapping);
   const message = `dataset ${dataset.name} maps no input column (mapping: ${mapping}); set one with 'lathe dataset map ${dataset.name} --input-column C' or pass an input column (--input-column)`;
@@ -56,7 +62,7 @@ export function inputColumnOf(dataset: Dataset, explicit?: string, { perplexity 
  * siblings (summary1 → summary1, summary2, summary3), so every reference a dataset carries is scored against.
  */
 export function referenceColumnsOf(dataset: Dataset, explicit?: readonly string[]): string[] {
-  if (explicit && explicit.length > 0) return explicit.map((c) => checkColumn(dataset, c, 'referenceColumns'));
+  if (explicit && explicit.length > 0) return explicit.map((c) => checkColumn(dataset, c, 'referenceColumns', '--ref-columns'));
   const target = TARGET_FIELDS.map((f) => dataset.mapping[f]).find((c) => c !== undefined);
   if (!target) {
     const mapping = JSON.stringify(dataset.mapping);

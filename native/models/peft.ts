@@ -65,6 +65,16 @@ export interface PeftAdapter {
 const ADAPTER_FOLDER = `the folder of a PEFT LoRA adapter (${ADAPTER_CONFIG} + ${ADAPTER_WEIGHTS})`;
 
 /**
+ * For a folder without adapter_config.json that is a LoRA run's (runs/<id>/, given for the adapter/ it holds, as
+ * `lathe export --adapter DATA_DIR/runs/RUN` is easily typed), the error that names the adapter folder; else undefined.
+ */
+export function adapterInRunFolder(dir: string): string | undefined {
+  const where = path.resolve(dir);
+  const inner = path.join(where, 'adapter');
+  return fs.existsSync(path.join(inner, ADAPTER_CONFIG)) ? `${where}: no ${ADAPTER_CONFIG} here, but its adapter/ folder is a PEFT adapter (a LoRA run's); give ${inner}` : undefined;
+}
+
+/**
  * Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field. A path that is no folder
  * is named as such, resolved (`lathe export --adapter nope` said 'nope: no adapter_config.json; is this a PEFT
  * adapter folder?' for a typo, which reads as a folder that exists but lacks a file).
@@ -75,7 +85,7 @@ export function readPeftAdapter(dir: string): PeftAdapter {
   if (!stat) throw new CheckpointError(`${where}: no such folder; give ${ADAPTER_FOLDER}`);
   if (!stat.isDirectory()) throw new CheckpointError(`${where} is a file; give ${ADAPTER_FOLDER}`);
   const file = path.join(dir, ADAPTER_CONFIG);
-  if (!fs.existsSync(file)) throw new CheckpointError(`${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`);
+  if (!fs.existsSync(file)) throw new CheckpointError(adapterInRunFolder(where) ?? `${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`);
   const config = readAdapterConfig(file);
   const weightsFile = path.join(dir, ADAPTER_WEIGHTS);
   if (!fs.existsSync(weightsFile)) throw new CheckpointError(`${dir}: no ${ADAPTER_WEIGHTS}`);

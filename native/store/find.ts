@@ -2,6 +2,7 @@
 // rule and one error for every table, so the studio, the CLI and the job workers say the same thing when
 // nothing matches: what was looked for, what exists, and where to get one.
 import { StudioError } from '../api/errors.ts';
+import { closestChoice } from '../api/suggest.ts';
 
 export interface Lookup {
   /** 'model', 'dataset', …: the word the message uses. */
@@ -24,12 +25,17 @@ function choicesText(noun: string, names: readonly string[]): string {
 
 /**
  * The not_found error for `key`. `names` lists the choices (null where a list would be too long to help,
- * as for runs and jobs); `field` is the parameter that carried the key.
+ * as for runs and jobs); `field` is the parameter that carried the key. A name one typo away from one that exists
+ * is named first ('s26k' → s260k), from every name, not only those the list shows.
  */
 export function notFound(lookup: Lookup, key: string, names: readonly string[] | null, field: string): StudioError {
-  const head = key.startsWith(`${lookup.idPrefix}_`) ? `${lookup.noun} ${key} does not exist` : `no ${lookup.noun} named '${key}'`;
+  const byId = key.startsWith(`${lookup.idPrefix}_`);
+  const head = byId ? `${lookup.noun} ${key} does not exist` : `no ${lookup.noun} named '${key}'`;
+  // a key of one or two letters is a letter away from every short name: no guess for those
+  const guess = byId || names === null || key.length < 3 ? undefined : closestChoice(key, names);
+  const meant = guess === undefined ? '' : `; did you mean '${guess}'?`;
   const choices = names === null ? '' : choicesText(lookup.noun, names);
-  return new StudioError('not_found', `${head}${choices}; ${lookup.advice}`, { id: key, field });
+  return new StudioError('not_found', `${head}${meant}${choices}; ${lookup.advice}`, { id: key, field });
 }
 
 /** The row found by id, or a not_found error for `key` (tables whose rows are found by id only). */

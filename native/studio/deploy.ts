@@ -11,6 +11,7 @@ import { StudioError } from '../api/errors.ts';
 import { isFinishedState, type Job } from '../api/schemas.ts';
 import { dataDirOutputProblem, outputPathProblem, sweepBeside } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import.ts';
+import { adapterInRunFolder } from '../models/peft.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
 import { deleteModel } from './models.ts';
@@ -25,7 +26,7 @@ function requirePath(p: string, field: string, what: string): string {
 
 function requireAdapter(p: string, field: string): string {
   const dir = requirePath(p, field, 'folder; give the PEFT adapter folder (adapter_config.json + adapter_model.safetensors)');
-  if (!fs.existsSync(path.join(dir, 'adapter_config.json'))) throw new StudioError('invalid_params', `${p}: no adapter_config.json; give the folder of a PEFT LoRA adapter`, { field, file: p });
+  if (!fs.existsSync(path.join(dir, 'adapter_config.json'))) throw new StudioError('invalid_params', adapterInRunFolder(dir) ?? `${p}: no adapter_config.json; give the folder of a PEFT LoRA adapter`, { field, file: p });
   return dir;
 }
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type { ragMethods } from '../api/rag.ts';
 import { StudioError } from '../api/errors.ts';
+import { checkColumn } from '../eval/runner-data.ts';
 import { TextGenerator } from '../generate/pipeline.ts';
 import { answerFromHits } from '../rag/answer.ts';
 import { createCollection } from '../rag/collection.ts';
@@ -84,9 +85,8 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
     const col = store.collections.find(input.collection, 'collection');
     const dataset = store.datasets.find(input.dataset, 'dataset');
     if (input.projectId) store.projects.find(input.projectId);
-    for (const [field, column] of [['queryColumn', input.queryColumn], ['relevantColumn', input.relevantColumn]] as const) {
-      if (!dataset.columns.includes(column)) throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (columns: ${dataset.columns.join(', ')})`, { field });
-    }
+    checkColumn(dataset, input.queryColumn, 'queryColumn', '--query-column');
+    checkColumn(dataset, input.relevantColumn, 'relevantColumn', '--relevant-column');
     return queue.enqueue('retrieval-eval', { ...input, collection: col.id, dataset: dataset.id });
   },
 };

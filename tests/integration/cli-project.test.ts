@@ -81,7 +81,7 @@ describe('lathe project', () => {
     for (const list of [['runs', 'list'], ['dataset', 'list']]) {
       const typo = lathe(dataDir, [...list, '--project', 'dmeo']);
       expect(typo.code, list.join(' ')).toBe(2);
-      expect(typo.stderr).toMatch(/no project named 'dmeo' \(projects: .*demo.*\); the Projects page or 'lathe project list' shows them/);
+      expect(typo.stderr).toMatch(/no project named 'dmeo'; did you mean 'demo'\? \(projects: .*demo.*\); the Projects page or 'lathe project list' shows them/);
       expect(typo.stdout).toBe('');
       expect(lathe(dataDir, [...list, '--project', 'demo', '--json']).json<unknown[]>()).toEqual([]); // a real project: its (empty) list
     }

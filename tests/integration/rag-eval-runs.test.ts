@@ -103,7 +103,7 @@ describe('retrieval evaluation runs', () => {
   it('refuses a mode the collection cannot search, and a column that names no document', async () => {
     await studio.call('collections.create', { name: 'words-only' });
     await finished((await studio.call('collections.addDocuments', { collection: 'words-only', paths: [path.join(root, 'docs')] })).id);
-    await expect(studio.call('collections.evaluate', { collection: 'tiny', dataset: 'queries', queryColumn: 'question', relevantColumn: 'nope' })).rejects.toThrow(/no column 'nope' \(columns: .*question/);
+    await expect(studio.call('collections.evaluate', { collection: 'tiny', dataset: 'queries', queryColumn: 'question', relevantColumn: 'nope' })).rejects.toThrow(/no column 'nope' \(--relevant-column; columns: .*question/);
     const job = await studio.call('collections.evaluate', { collection: 'words-only', dataset: 'queries', queryColumn: 'question', relevantColumn: 'file', modes: ['hybrid'] });
     await studio.queue.whenFinished(job.id);
     expect((await studio.call('jobs.get', { id: job.id })).error).toMatch(/no embedding model, so only bm25/);

@@ -54,6 +54,16 @@ describe('counts in CLI messages use the right number', () => {
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
   });
 
+  it('a LoRA run that kept only its adapter (--no-merge) ends with the command that merges it; a merged one with the model', async () => {
+    const { describeFinetune } = await import('../../native/cli/train.ts');
+    const { describeDpo } = await import('../../native/cli/align.ts');
+    const outcome = { runId: 'run_x', status: 'completed', steps: 60, lastLoss: 3.4, firstValLoss: 5.5, bestValLoss: 3.4, lastValLoss: 3.4, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: '/d/runs/run_x/adapter', outputModel: null } as const;
+    expect(describeFinetune(outcome).split('\n').slice(-2)).toEqual(['adapter (PEFT): /d/runs/run_x/adapter', 'merge it into a model with: lathe merge --run run_x --name NAME']);
+    expect(describeFinetune({ ...outcome, outputModel: 's260k-tuned' }).split('\n').slice(-2)).toEqual(['adapter (PEFT): /d/runs/run_x/adapter', 'model: s260k-tuned (lathe generate --model s260k-tuned)']);
+    const dpo = { runId: 'run_d', status: 'completed' as const, steps: 6, lastLoss: 0.65, trainPairs: 270, validationPairs: 30, truncatedPairs: 0, truncatedPrompts: 0, skippedRows: [], modelContext: 512, trainMetrics: null, validationMetrics: null, adapterPath: '/d/runs/run_d/adapter', outputModel: null };
+    expect(describeDpo(dpo).split('\n').at(-1)).toBe('merge it into a model with: lathe merge --run run_d --name NAME');
+  });
+
   it("pretrain and reward summaries say their final validation read the whole split (the 'step N: val_loss' lines sample it)", async () => {
     const { describePretrain } = await import('../../native/cli/train.ts');
     const { describeReward } = await import('../../native/cli/reward.ts');

@@ -81,4 +81,16 @@ describe('runs compare metrics table', () => {
     c.metrics[0].values[0]!.ci95 = { low: 0.2, high: 0.3 };
     expect(cells(comparisonTable(c), 'rouge1')).toEqual(['0.2500 [0.2000–0.3000]', '0.5000 *']);
   });
+
+  it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
+    const c: Comparison = { runs: [{ ...run('run_a', 'zero-shot'), examples: 100 }, run('run_b', 'zero-shot')], metrics: [metric('rougeL', true, [0.07, 0.11], 'run_b')] };
+    expect(comparisonTable(c).split('\n').slice(-2)).toEqual([
+      '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].',
+      'The runs scored different numbers of examples (100, 10): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.',
+    ]);
+    const same = { ...c, runs: [run('run_a', 'zero-shot'), run('run_b', 'zero-shot')] };
+    expect(comparisonTable(same)).not.toContain('different numbers of examples');
+    const one: Comparison = { runs: [run('run_a', 'zero-shot')], metrics: [metric('rougeL', true, [0.07])] };
+    expect(comparisonTable(one).split('\n').at(-1)).toBe('intervals are bootstrap 95%. Scores are fractions in [0, 1].');
+  });
 });

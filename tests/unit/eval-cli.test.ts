@@ -89,6 +89,9 @@ describe('lathe metrics', () => {
     const { code, stderr } = await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('short.txt')]);
     expect(code).toBe(2);
     expect(stderr).toContain(`${file('short.txt')}:3: line count mismatch: 2 reference lines but 3 predictions`);
+    // one line in the singular ('1 reference lines' before)
+    fs.writeFileSync(file('one.txt'), `${REFS_A[0]}\n`);
+    expect((await run(['metrics', 'rouge', '--pred', file('pred.txt'), '--ref', file('one.txt')])).stderr).toContain(`${file('one.txt')}:2: line count mismatch: 1 reference line but 3 predictions`);
   });
 
   it('names the file and line of a bad JSONL row', async () => {

@@ -244,6 +244,9 @@ describe('prompts and windows', () => {
     expect(referenceColumnsOf(ds)).toEqual(['summary1', 'summary2', 'summary3']);
     expect(referenceColumnsOf(ds, ['summary2'])).toEqual(['summary2']);
     expect(() => referenceColumnsOf(ds, ['nope'])).toThrow(/no column 'nope'/);
+    // a column the user typed: the flag that gave it and, for a near miss, the column meant
+    expect(() => referenceColumnsOf(ds, ['sumary1'])).toThrow("dataset dialogsum has no column 'sumary1' (--ref-columns; columns: fname, dialogue, summary1, topic1, summary2, summary3). Did you mean 'summary1'?");
+    expect(() => inputColumnOf(ds, 'dialog')).toThrow("dataset dialogsum has no column 'dialog' (--input-column; columns: fname, dialogue, summary1, topic1, summary2, summary3). Did you mean 'dialogue'?");
     expect(defaultTemplate('/nonexistent', ds, 'dialogue', 'summary1')).toEqual({ instruction: 'Summarize the dialogue in one sentence.', input: 'Dialogue:\n{{dialogue}}', output: 'Summary: {{summary1}}', answerPrefix: 'Summary:' });
     // a question is asked after the passage its dataset maps as context: without it an extractive question has no answer
     const squad = { name: 'squad', columns: ['context', 'question', 'answers'], mapping: { context: 'context', question: 'question', answer: 'answers' } } as unknown as Dataset;

@@ -36,6 +36,19 @@ describe('store find', () => {
     expect(err.details).toEqual({ id: 'nope', field: 'modelId' });
   });
 
+  it('names the one name a typo away, from every name, not only the ones the list shows', () => {
+    const store = open(tempDir());
+    store.models.create(modelInput('s260k'));
+    store.models.create(modelInput('s260k-dialogsum'));
+    expect(thrown(() => store.models.find('s26k')).message).toBe("no model named 's26k'; did you mean 's260k'? (models: s260k, s260k-dialogsum); import one on the Select page or with 'lathe model import'");
+    for (let i = 0; i < 15; i++) store.models.create(modelInput(`m${i}`));
+    store.models.create(modelInput('stories15M'));
+    expect(thrown(() => store.models.find('stories15m')).message).toMatch(/^no model named 'stories15m'; did you mean 'stories15M'\? \(models: .* and \d+ more\)/);
+    // nothing near: no guess; an id-shaped key is never a name
+    expect(thrown(() => store.models.find('nope')).message).not.toContain('did you mean');
+    expect(thrown(() => store.datasets.find('ds_123')).message).not.toContain('did you mean');
+  });
+
   it('says "does not exist" for a key shaped like the table\'s ids, and "none yet" for an empty table', () => {
     const store = open(tempDir());
     expect(thrown(() => store.datasets.find('ds_123')).message).toMatch(/^dataset ds_123 does not exist \(no datasets yet\); import one/);
