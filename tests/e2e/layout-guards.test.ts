@@ -3,6 +3,10 @@
 // mid-letter with nothing to say so or to read it whole; a notice ("Column mapping saved") sat over the dataset
 // preview's Previous / Next, the next thing one clicks. And what a walk through the pages found: a callout's icon shrank
 // to a dot beside a message that wraps (Align's "No preference pairs"); a long run name ran out of its chip on Compare.
+// And five more from screenshots: the playground's sliders drew the browser's bright white track in dark; at 700 px
+// Compare's Metrics table put "↓ lower is better" on three lines and its second run's column past the table's edge;
+// the dataset preview squeezed its first column to three words a line beside a long one; the selected dataset, last
+// in its card, drew square corners over the card's round ones; Integrate's Variants legend sat on its checkboxes.
 // Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +18,9 @@ import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e layout-guards tests skipped: ${skipReason}`);
-/** Align shows its data preview only with a model to align: stories260K from the shared data kit. */
+/** Align shows its data preview, the playground its sliders and Integrate its Quantise step only with a model: stories260K from the shared data kit. */
 const noModel = [STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null;
-if (!skipReason && noModel) console.log(`e2e layout-guards: the Align callout test skipped: ${noModel}`);
+if (!skipReason && noModel) console.log(`e2e layout-guards: the Align callout, slider and Variants tests skipped: ${noModel}`);
 
 const LONG_COLUMN = 'continuation_written_by_the_childrens_librarian_for_each_story_opening';
 const SCHEMES = ['light', 'dark'] as const;
@@ -169,6 +173,158 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     });
     expect(look).toEqual({ nameInside: true, ellipsis: 'ellipsis', cut: true, title: LONG_RUN });
     await shoot(page, 'compare-chip-700');
+  });
+
+  /** Light and dark shots of one element (with `pad` px around it) as SCREENSHOTS/layout-<name>-<scheme>.png. */
+  async function shootBox(page: Page, selector: string, name: string, pad = 24): Promise<void> {
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      const box = (await page.locator(selector).first().boundingBox())!;
+      const viewport = page.viewportSize()!;
+      const x = Math.max(0, box.x - pad);
+      const y = Math.max(0, box.y - pad);
+      const clip = { x, y, width: Math.min(viewport.width - x, box.width + 2 * pad), height: Math.min(viewport.height - y, box.height + 2 * pad) };
+      await page.screenshot({ path: path.join(SCREENSHOTS, `layout-${name}-${scheme}.png`), clip, timeout: SHOT_TIMEOUT_MS });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** The colour drawn at (fx, fy), as fractions of the element's box, read from a shot of it: [r, g, b]. */
+  async function pixelAt(page: Page, selector: string, fx: number, fy: number): Promise<[number, number, number]> {
+    const png = await page.locator(selector).first().screenshot({ timeout: SHOT_TIMEOUT_MS });
+    return page.evaluate(async ({ data, fx, fy }) => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const [r, g, b] = context.getImageData(Math.floor(fx * (bitmap.width - 1)), Math.floor(fy * (bitmap.height - 1)), 1, 1).data;
+      return [r, g, b] as [number, number, number];
+    }, { data: png.toString('base64'), fx, fy });
+  }
+
+  /** Relative luminance (WCAG) of an sRGB colour, 0 (black) to 1 (white). */
+  function luminance([r, g, b]: [number, number, number]): number {
+    const lin = (c: number) => { const s = c / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  }
+
+  it.skipIf(noModel !== null)('a slider draws its track in the theme\'s colours, dark included, and shows the focus ring from the keyboard', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/adapt', width);
+      const active = page.locator('#knob-repetitionPenalty');
+      await active.scrollIntoViewIfNeeded();
+      await shootBox(page, '.knob:has(#knob-temperature)', `range-${width}`, 0);
+      await page.locator('.playground-side .card').first().scrollIntoViewIfNeeded();
+      await shootBox(page, '.playground-side .card', `range-panel-${width}`, 8);
+    }
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      const surface = await page.locator('.playground-side .card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      // the unfilled end of an active slider (repetition penalty at 1, its least: all of it unfilled) and of a disabled one
+      for (const id of ['#knob-repetitionPenalty', '#knob-presencePenalty', '#knob-temperature']) {
+        const track = luminance(await pixelAt(page, id, 0.85, 0.5));
+        if (scheme === 'dark') expect(track, `${id} in dark (card ${surface})`).toBeLessThan(0.2);
+        else expect(track, `${id} in light (card ${surface})`).toBeGreaterThan(0.5);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#knob-presencePenalty').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const ring = await page.locator('#knob-presencePenalty').evaluate((el) => ({ focused: el === document.activeElement, outline: getComputedStyle(el).outlineStyle, width: parseFloat(getComputedStyle(el).outlineWidth) }));
+    expect(ring).toEqual({ focused: true, outline: 'solid', width: 2 });
+    await shootBox(page, '.knob:has(#knob-presencePenalty)', 'range-focus', 6);
+    // sampling: every slider active, each filled with the accent up to its thumb
+    await page.getByRole('radio', { name: 'Sampling' }).click();
+    for (const width of [700, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.locator('.playground-side .card').first().scrollIntoViewIfNeeded();
+      await shootBox(page, '.playground-side .card', `range-sampling-${width}`, 8);
+    }
+  });
+
+  it('on Compare at 700 px a metric\'s direction keeps to one line and every run\'s column starts inside the table\'s box', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, `#/runs/compare/${runIds.join(',')}`, width);
+      const table = page.getByRole('table', { name: 'Metrics by run' });
+      await table.waitFor();
+      await table.scrollIntoViewIfNeeded();
+      await shootBox(page, '[aria-label="Metrics"]', `compare-metrics-${width}`, 8);
+      const look = await table.evaluate((el) => {
+        const wrap = el.closest('.table-wrap')!.getBoundingClientRect();
+        const hint = el.querySelector('tbody td:first-child > :last-child')!;
+        const lineHeight = parseFloat(getComputedStyle(hint).lineHeight);
+        return {
+          hintLines: Math.round(hint.getBoundingClientRect().height / lineHeight),
+          headersInside: [...el.querySelectorAll('thead th')].every((th) => th.getBoundingClientRect().right <= wrap.right + 1),
+          scrolls: el.closest('.table-wrap')!.scrollWidth > el.closest('.table-wrap')!.clientWidth + 1,
+        };
+      });
+      expect(look, `${width} px`).toEqual({ hintLines: 1, headersInside: true, scrolls: false });
+    }
+  });
+
+  it('at 700 px the dataset preview keeps its first column readable beside a long one', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/datasets', width);
+      const preview = page.getByRole('table', { name: 'Dataset rows' });
+      await preview.locator('tbody tr').first().waitFor();
+      await preview.scrollIntoViewIfNeeded();
+      await shootBox(page, '[aria-label="Preview"]', `preview-${width}`, 8);
+      const first = await preview.evaluate((el) => {
+        const cell = el.querySelector('tbody tr td:nth-child(2)')!;
+        const text = cell.firstElementChild!;
+        return { width: cell.getBoundingClientRect().width, lines: Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(text).lineHeight)) };
+      });
+      expect(first.width, `${width} px`).toBeGreaterThanOrEqual(160);
+      expect(first.lines, `${width} px: 'Once upon a time, number 0'`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('the selected dataset, last in its card, keeps the card\'s round bottom corners', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/datasets', width);
+      const item = page.locator('[aria-label="Dataset list"] .list-item[aria-current="true"]');
+      await item.waitFor();
+      await shootBox(page, '[aria-label="Dataset list"]', `dataset-list-${width}`, 12);
+      const corners = await item.evaluate((el) => {
+        const card = el.closest('.card')!;
+        const cardRadius = parseFloat(getComputedStyle(card).borderBottomLeftRadius);
+        const style = getComputedStyle(el);
+        return {
+          last: card.getBoundingClientRect().bottom - el.getBoundingClientRect().bottom <= 1,
+          rounded: parseFloat(style.borderBottomLeftRadius) >= cardRadius - 1 && parseFloat(style.borderBottomRightRadius) >= cardRadius - 1,
+        };
+      });
+      expect(corners, `${width} px`).toEqual({ last: true, rounded: true });
+    }
+  });
+
+  it.skipIf(noModel !== null)('on Integrate the Quantise step\'s Variants label stands apart from its checkboxes as a field\'s label does', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/integrate', width);
+      const form = page.locator('form[aria-label="Quantise"]');
+      await form.waitFor();
+      await form.scrollIntoViewIfNeeded();
+      await shootBox(page, 'form[aria-label="Quantise"]', `quantise-variants-${width}`, 8);
+      const gaps = await form.evaluate((el) => {
+        const legend = el.querySelector('legend')!;
+        const firstBox = legend.parentElement!.querySelector('label')!.getBoundingClientRect();
+        const field = el.querySelector('.field')!;
+        const fieldLabel = field.querySelector('.field-label')!.getBoundingClientRect();
+        const control = field.querySelector('.field-label')!.nextElementSibling!.getBoundingClientRect();
+        return { variants: firstBox.top - legend.getBoundingClientRect().bottom, field: control.top - fieldLabel.bottom, legendClass: legend.className };
+      });
+      expect(gaps.variants, `${width} px`).toBeGreaterThanOrEqual(gaps.field - 0.5);
+      expect(gaps.variants, `${width} px`).toBeLessThanOrEqual(gaps.field + 4);
+    }
   });
 
   it('left no page errors', () => {

@@ -1,6 +1,6 @@
 // The small components every page is built from. Each is a thin, typed wrapper over the classes in
 // styles/components.css so that pages compose them instead of styling ad hoc.
-import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type ReactElement, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type CSSProperties, type InputHTMLAttributes, type ReactElement, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
 type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
@@ -28,6 +28,16 @@ export function Select({ title, className, ...rest }: SelectHTMLAttributes<HTMLS
   const [shown, setShown] = useState('');
   useLayoutEffect(() => setShown(own.current?.selectedOptions[0]?.text ?? ''));
   return <select ref={own} className={['select', className].filter(Boolean).join(' ')} title={[shown, title].filter(Boolean).join('\n') || undefined} {...rest} />;
+}
+
+/**
+ * A slider (.range), drawn from the design tokens in both themes instead of by the browser, whose own track stayed
+ * bright white on the dark theme's cards. The track is filled with the accent up to the thumb: Chromium draws no
+ * filled part of its own, so the value's place between min and max goes to the style as --range-value (0 to 1).
+ */
+export function Range({ className, style, min, max, value, ...rest }: Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'min' | 'max' | 'value'> & { min: number; max: number; value: number }) {
+  const at = max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : 0;
+  return <input type="range" className={['range', className].filter(Boolean).join(' ')} min={min} max={max} value={value} style={{ ...style, '--range-value': at } as CSSProperties} {...rest} />;
 }
 
 export function Card({ children, className, ...rest }: { children: ReactNode; className?: string; 'aria-label'?: string; 'data-testid'?: string }) {

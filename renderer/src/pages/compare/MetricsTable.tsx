@@ -22,8 +22,8 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
           <tr>
             <th>Metric</th>
             {runs.map((r, i) => (
-              <th key={r.id} className="num" title={r.id}>
-                <span className="row" style={{ justifyContent: 'flex-end' }}><RunSwatch index={i} />{r.name}</span>
+              <th key={r.id} className="num" title={`${r.name}\n${r.id}`}>
+                <span className="row" style={{ justifyContent: 'flex-end' }}><RunSwatch index={i} /><span className="compare-run-name">{r.name}</span></span>
                 <span className="faint small" style={{ fontWeight: 400 }}>{r.template === null ? r.status : `${r.template} · ${r.examples} examples`}</span>
               </th>
             ))}
@@ -34,7 +34,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             <tr key={m.name}>
               <td title={metricExplain(m.name)}>
                 <div className="compare-metric-name">{metricLabel(m.name)}</div>
-                <div className="faint small">{metricDirection(m.name, m.higherIsBetter)}</div>
+                <div className="faint small compare-metric-direction">{metricDirection(m.name, m.higherIsBetter)}</div>
               </td>
               {m.values.map((v, i) => {
                 const best = uniqueBest(m, runs.map((r) => r.id)) === runs[i].id;

@@ -21,7 +21,7 @@ function DatasetList({ title, subtitle, datasets, selectedId, onSelect }: { titl
   return (
     <section aria-label={title}>
       <CardHeader title={title} subtitle={subtitle} />
-      <div>
+      <div className="list">
         {datasets.map((d) => (
           <button key={d.id} className="list-item" aria-current={d.id === selectedId} onClick={() => onSelect(d.id)}>
             <strong>{d.name}</strong>

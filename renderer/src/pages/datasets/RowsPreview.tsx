@@ -14,6 +14,9 @@ function cellText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A column whose every value on the page is this short keeps each on one line; a longer one wraps (components.css). */
+const SHORT_CELL = 32;
+
 export function RowsPreview({ dataset }: { dataset: Dataset }) {
   const [split, setSplit] = useState<Split>('all');
   const [offset, setOffset] = useState(0);
@@ -27,6 +30,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
   const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
   const total = rows.data?.total ?? 0;
   const columns = rows.data?.columns ?? dataset.columns;
+  const short = new Set(columns.filter((c) => (rows.data?.rows ?? []).every((row) => !/\n/.test(cellText(row[c])) && cellText(row[c]).length <= SHORT_CELL)));
 
   return (
     <Card aria-label="Preview">
@@ -54,7 +58,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
                 // reader get the same toggle, with its state (aria-expanded is not allowed on a table row).
                 <tr key={n} className="row-expandable" data-testid="preview-row" onClick={() => toggle(n)}>
                   <td className="num faint mono small"><button type="button" className="row-toggle" aria-label={`Row ${n + 1}`} aria-expanded={whole}>{n + 1}</button></td>
-                  {columns.map((c) => <td key={c}><div className={whole ? 'cell-whole' : 'cell-clip'}>{cellText(row[c])}</div></td>)}
+                  {columns.map((c) => <td key={c}><div className={[whole ? 'cell-whole' : 'cell-clip', short.has(c) ? 'cell-short' : 'cell-long'].join(' ')}>{cellText(row[c])}</div></td>)}
                 </tr>
               );
             })}

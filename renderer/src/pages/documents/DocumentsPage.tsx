@@ -16,7 +16,7 @@ function CollectionList({ title, subtitle, collections, selectedId, onSelect }: 
   return (
     <section aria-label={title}>
       <CardHeader title={title} subtitle={subtitle} />
-      <div>
+      <div className="list">
         {collections.map((c) => (
           <button key={c.id} className="list-item" aria-current={c.id === selectedId} onClick={() => onSelect(c.id)}>
             <strong>{c.name}</strong>

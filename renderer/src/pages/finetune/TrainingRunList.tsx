@@ -16,7 +16,7 @@ export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newL
       {runs.length === 0 ? (
         <p className="muted small ft-runlist-empty">{empty}</p>
       ) : (
-        <div role="list">
+        <div role="list" className="list">
           {runs.map((r) => {
             const c = runConfig(r);
             const datasetGone = known !== null && typeof c.datasetId === 'string' && !known.has(c.datasetId);

@@ -133,14 +133,16 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
         <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
           <h3 style={{ margin: 0 }}>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
-          <fieldset className="row" style={{ gap: 16, border: 0, padding: 0, margin: 0, flexWrap: 'wrap' }}>
-            <legend className="stat-label">Variants</legend>
-            {VARIANTS.map((d) => (
-              <label key={d} className="row small" style={{ gap: 6 }}>
-                <input type="checkbox" checked={dtypes.includes(d)} onChange={() => toggle(d)} style={{ accentColor: 'var(--accent)' }} />
-                <span className="mono">{d}</span><span className="muted">{VARIANT_HELP[d]}</span>
-              </label>
-            ))}
+          <fieldset className="field-group">
+            <legend className="field-label">Variants</legend>
+            <div className="field-group-options">
+              {VARIANTS.map((d) => (
+                <label key={d} className="checkbox small">
+                  <input type="checkbox" checked={dtypes.includes(d)} onChange={() => toggle(d)} />
+                  <span><span className="mono">{d}</span> <span className="muted">{VARIANT_HELP[d]}</span></span>
+                </label>
+              ))}
+            </div>
           </fieldset>
           <div className="form-grid">
             <Field label="Accuracy level" help="MatMulNBits for int4/int8: 4 quantises activations to int8 (fastest on CPU); 1 computes in float.">

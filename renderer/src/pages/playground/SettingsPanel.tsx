@@ -2,6 +2,7 @@
 // but disabled, so the user sees what exists and when it applies.
 import type { SettingsForm, Strategy } from './settings.ts';
 import { KNOBS, STRATEGIES } from './settings.ts';
+import { Range } from '../../ui/primitives.tsx';
 
 export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChange(next: SettingsForm): void }) {
   const set = (patch: Partial<SettingsForm>) => onChange({ ...value, ...patch });
@@ -28,7 +29,7 @@ export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChan
               <input className="input knob-number mono" type="number" aria-label={`${k.label} value`} min={k.min} max={k.max} step={k.step} value={v} disabled={!active}
                 onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && set({ [k.key]: Number(e.target.value) })} />
             </div>
-            <input id={id} type="range" className="knob-range" min={k.min} max={k.max} step={k.step} value={v} disabled={!active} onChange={(e) => set({ [k.key]: Number(e.target.value) })} aria-describedby={`${id}-help`} />
+            <Range id={id} min={k.min} max={k.max} step={k.step} value={v} disabled={!active} onChange={(e) => set({ [k.key]: Number(e.target.value) })} aria-describedby={`${id}-help`} />
             <p id={`${id}-help`} className="field-help">{k.help}{k.off !== undefined && v === k.off ? ' (off)' : ''}</p>
           </div>
         );

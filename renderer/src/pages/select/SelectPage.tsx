@@ -47,7 +47,7 @@ export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
         <div className="split">
           <Card aria-label="Model list">
             <CardHeader title="Models" subtitle={`${models.length} in this studio`} />
-            <div>
+            <div className="list">
               {models.map((m) => (
                 <button key={m.id} className="list-item" aria-current={m.id === selected.id} onClick={() => setSelectedId(m.id)}>
                   <strong>{m.name}</strong>
