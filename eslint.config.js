@@ -29,8 +29,13 @@ export default tseslint.config(
     // the box's title; a bare <select> cut it with no way to read the rest.
     files: ['renderer/src/**/*.tsx'],
     ignores: ['renderer/src/ui/primitives.tsx'],
+    // And one look for checkboxes, radios and labels: an inline accent colour or font size (the runs tables' pick boxes,
+    // the playground's labels) is a copy of a shared class that drifts from it.
     rules: {
-      'no-restricted-syntax': ['error', { selector: "JSXOpeningElement[name.name='select']", message: 'Use Select from renderer/src/ui/primitives.tsx: it shows a long value with an ellipsis and whole in its title.' }],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXOpeningElement[name.name='select']", message: 'Use Select from renderer/src/ui/primitives.tsx: it shows a long value with an ellipsis and whole in its title.' },
+        { selector: "JSXAttribute[name.name='style'] Property[key.name=/^(accentColor|fontSize)$/]", message: 'Style a control or its text with the shared classes (components.css: .checkbox on a checkbox or radio, .field-label, .small), not inline.' },
+      ],
     },
   },
 );

@@ -23,8 +23,8 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             <th>Metric</th>
             {runs.map((r, i) => (
               <th key={r.id} className="num" title={`${r.name}\n${r.id}`}>
-                <span className="row" style={{ justifyContent: 'flex-end' }}><RunSwatch index={i} /><span className="compare-run-name">{r.name}</span></span>
-                <span className="faint small" style={{ fontWeight: 400 }}>{r.template === null ? r.status : `${r.template} · ${r.examples} examples`}</span>
+                <span className="compare-run-head"><RunSwatch index={i} /><span className="compare-run-name">{r.name}</span></span>
+                <span className="faint small compare-run-note">{r.template === null ? r.status : `${r.template} · ${r.examples} examples`}</span>
               </th>
             ))}
           </tr>
@@ -42,9 +42,9 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
                   <td key={runs[i].id} className="num" data-best={best || undefined}>
                     {v === null ? <span className="faint">—</span> : (
                       <>
-                        <div className="row" style={{ justifyContent: 'flex-end' }}>
+                        <div className="compare-value">
                           {best && <Badge tone="success">best</Badge>}
-                          <span className="mono" style={{ fontWeight: best ? 650 : 500 }}>{formatMetric(m.name, v.value)}</span>
+                          <span className="mono compare-value-number">{formatMetric(m.name, v.value)}</span>
                         </div>
                         <div className="faint small mono">{v.ci95 ? formatInterval(m.name, v.ci95) : ''}</div>
                       </>

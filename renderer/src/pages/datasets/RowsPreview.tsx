@@ -4,6 +4,7 @@ import type { Dataset } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
+import { ColumnName, columnFit } from '../../ui/cells.tsx';
 import { Button, Card, CardHeader } from '../../ui/primitives.tsx';
 
 const PAGE_SIZE = 10;
@@ -13,9 +14,6 @@ function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
-
-/** A column whose every value on the page is this short keeps each on one line; a longer one wraps (components.css). */
-const SHORT_CELL = 32;
 
 export function RowsPreview({ dataset }: { dataset: Dataset }) {
   const [split, setSplit] = useState<Split>('all');
@@ -30,7 +28,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
   const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
   const total = rows.data?.total ?? 0;
   const columns = rows.data?.columns ?? dataset.columns;
-  const short = new Set(columns.filter((c) => (rows.data?.rows ?? []).every((row) => !/\n/.test(cellText(row[c])) && cellText(row[c]).length <= SHORT_CELL)));
+  const fit = new Map(columns.map((c) => [c, columnFit((rows.data?.rows ?? []).map((row) => cellText(row[c])))]));
 
   return (
     <Card aria-label="Preview">
@@ -48,7 +46,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
       {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
       <div className="table-wrap" style={{ maxHeight: 460, overflowY: 'auto' }}>
         <table className="table" aria-label="Dataset rows">
-          <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}>{c}{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent" style={{ marginLeft: 6 }}>{field}</span>)}</th>)}</tr></thead>
+          <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
           <tbody>
             {(rows.data?.rows ?? []).map((row, i) => {
               const n = offset + i;
@@ -58,7 +56,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
                 // reader get the same toggle, with its state (aria-expanded is not allowed on a table row).
                 <tr key={n} className="row-expandable" data-testid="preview-row" onClick={() => toggle(n)}>
                   <td className="num faint mono small"><button type="button" className="row-toggle" aria-label={`Row ${n + 1}`} aria-expanded={whole}>{n + 1}</button></td>
-                  {columns.map((c) => <td key={c}><div className={[whole ? 'cell-whole' : 'cell-clip', short.has(c) ? 'cell-short' : 'cell-long'].join(' ')}>{cellText(row[c])}</div></td>)}
+                  {columns.map((c) => <td key={c}><div className={[whole ? 'cell-whole' : 'cell-clip', fit.get(c)].join(' ')}>{cellText(row[c])}</div></td>)}
                 </tr>
               );
             })}

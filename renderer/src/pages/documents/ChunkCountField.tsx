@@ -4,7 +4,7 @@ export function ChunkCountField({ id, max, value, onChange }: { id: string; max:
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>Chunks</label>
-      <input id={id} className="input" style={{ width: '6rem' }} type="number" min={1} max={max} value={value} onChange={(e) => onChange(Math.max(1, Math.min(max, Number(e.target.value) || 1)))} />
+      <input id={id} className="input input-count" type="number" min={1} max={max} value={value} onChange={(e) => onChange(Math.max(1, Math.min(max, Number(e.target.value) || 1)))} />
     </div>
   );
 }

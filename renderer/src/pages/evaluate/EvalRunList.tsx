@@ -41,7 +41,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
           <table className="table" aria-label="Evaluation runs">
             <thead>
               <tr>
-                <th style={{ width: 32 }}><span className="visually-hidden">Compare</span></th>
+                <th className="pick-cell"><span className="visually-hidden">Compare</span></th>
                 <th>Run</th><th>Prompt</th><th className="num">Examples</th>
                 <th className="num">{row ? metricLabel(row.name) : 'Metric'}</th><th>95% CI</th><th>Status</th><th>Finished</th>
               </tr>
@@ -54,7 +54,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                 return (
                   <tr key={run.id} className="clickable" aria-selected={run.id === shownRunId} onClick={() => onShow(run.id)}>
                     <td onClick={(e) => e.stopPropagation()}>
-                      <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} style={{ accentColor: 'var(--accent)' }} />
+                      <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} className="checkbox" />
                     </td>
                     <td><div style={{ fontWeight: 550 }}>{run.name}</div><div className="faint small mono">{run.id}</div></td>
                     <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>

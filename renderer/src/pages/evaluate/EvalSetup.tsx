@@ -216,7 +216,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                   <label key={key} className="eval-template-row">
                     <span className="small muted">{TEMPLATE_LABELS[key]}</span>
                     {key === 'input'
-                      ? <textarea className="textarea mono" rows={2} style={{ minHeight: 56 }} aria-label={`Prompt ${TEMPLATE_LABELS[key].toLowerCase()}`} value={form.template[key]} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />
+                      ? <textarea className="textarea mono" rows={2} aria-label={`Prompt ${TEMPLATE_LABELS[key].toLowerCase()}`} value={form.template[key]} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />
                       : <input className="input mono" aria-label={`Prompt ${TEMPLATE_LABELS[key].toLowerCase()}`} value={form.template[key]} placeholder={key === 'instruction' ? 'optional' : undefined} onChange={(e) => set({ template: { ...form.template, [key]: e.target.value } })} />}
                   </label>
                 ))}

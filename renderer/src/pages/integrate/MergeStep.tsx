@@ -22,11 +22,11 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Finished LoRA runs">
-        <thead><tr><th><span className="visually-hidden">Chosen</span></th><th>Run</th><th>Base model</th><th>Finished</th><th>Final val loss</th></tr></thead>
+        <thead><tr><th className="pick-cell"><span className="visually-hidden">Chosen</span></th><th>Run</th><th>Base model</th><th>Finished</th><th>Final val loss</th></tr></thead>
         <tbody>
           {runs.map((r) => (
             <tr key={r.runId} className="pick-row" data-chosen={r.runId === chosen} onClick={() => onChoose(r.runId)}>
-              <td><input type="radio" name="merge-run" id={`merge-run-${r.runId}`} checked={r.runId === chosen} onChange={() => onChoose(r.runId)} style={{ accentColor: 'var(--accent)' }} /></td>
+              <td><input type="radio" name="merge-run" id={`merge-run-${r.runId}`} checked={r.runId === chosen} onChange={() => onChoose(r.runId)} className="checkbox" /></td>
               <td><label htmlFor={`merge-run-${r.runId}`}>{r.name}</label> <span className="badge">{KIND_LABEL[r.kind] ?? r.kind}</span></td>
               <td>{r.baseModelName}</td>
               <td className="small">{r.finishedAt ? formatDate(r.finishedAt) : '—'}</td>

@@ -162,8 +162,8 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
           <CardHeader title="Settings" subtitle={compare ? 'Each side has its own model and settings.' : 'How the next token is chosen, step by step.'} />
           <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
             {compare && (
-              <div className="segmented" role="radiogroup" aria-label="Side" style={{ width: '100%' }}>
-                {(['A', 'B'] as const).map((id) => <button key={id} type="button" role="radio" aria-checked={editing === id} style={{ flex: 1 }} onClick={() => setEditing(id)}>Side {id}</button>)}
+              <div className="segmented segmented-fill" role="radiogroup" aria-label="Side">
+                {(['A', 'B'] as const).map((id) => <button key={id} type="button" role="radio" aria-checked={editing === id} onClick={() => setEditing(id)}>Side {id}</button>)}
               </div>
             )}
             <div className="field">

@@ -9,9 +9,9 @@ export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChan
   return (
     <div className="stack" style={{ gap: 'var(--space-3)' }}>
       <div className="stack" style={{ gap: 6 }}>
-        <div className="segmented" role="radiogroup" aria-label="Decoding strategy" style={{ width: '100%' }}>
+        <div className="segmented segmented-fill" role="radiogroup" aria-label="Decoding strategy">
           {STRATEGIES.map((s) => (
-            <button key={s.id} type="button" role="radio" aria-checked={value.strategy === s.id} style={{ flex: 1 }} onClick={() => set({ strategy: s.id as Strategy })}>{s.label}</button>
+            <button key={s.id} type="button" role="radio" aria-checked={value.strategy === s.id} onClick={() => set({ strategy: s.id as Strategy })}>{s.label}</button>
           ))}
         </div>
         <p className="field-help">{STRATEGIES.find((s) => s.id === value.strategy)!.help}</p>
@@ -23,7 +23,7 @@ export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChan
         return (
           <div key={k.key} className="knob" data-active={active}>
             <div className="row">
-              <label htmlFor={id} className="field-label" style={{ fontSize: 'var(--text-sm)' }}>{k.label}</label>
+              <label htmlFor={id} className="field-label">{k.label}</label>
               <span className="spacer" />
               {!active && <span className="faint small">{k.only!.map((s) => STRATEGIES.find((x) => x.id === s)!.label.toLowerCase()).join(', ')} only</span>}
               <input className="input knob-number mono" type="number" aria-label={`${k.label} value`} min={k.min} max={k.max} step={k.step} value={v} disabled={!active}
@@ -35,7 +35,7 @@ export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChan
         );
       })}
       <div className="knob" data-active="true">
-        <label htmlFor="knob-stop" className="field-label" style={{ fontSize: 'var(--text-sm)' }}>Stop strings</label>
+        <label htmlFor="knob-stop" className="field-label">Stop strings</label>
         <input id="knob-stop" className="input mono" value={value.stopStrings} onChange={(e) => set({ stopStrings: e.target.value })} placeholder={'e.g. \\n\\n|The end'} aria-describedby="knob-stop-help" />
         <p id="knob-stop-help" className="field-help">End the answer when one appears; separate with |, write a newline as \n.</p>
       </div>

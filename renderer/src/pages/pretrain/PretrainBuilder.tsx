@@ -89,11 +89,11 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
           <Field label="Corpus" help={uploading !== null ? `Uploading… ${Math.round(uploading * 100)}%` : 'A plain-text file (UTF-8). A megabyte of text is enough to see a small model learn spelling and style.'} error={fileError ?? (form.corpus ? issues.corpus : null)}>
             {(id, d) => (
               <div className="row">
-                <input id={id} aria-describedby={d} className="input mono" style={{ flex: 1 }} value={form.corpus} placeholder="/path/to/corpus.txt" onChange={(e) => set({ corpus: e.target.value })} />
+                <input id={id} aria-describedby={d} className="input input-grow mono" value={form.corpus} placeholder="/path/to/corpus.txt" onChange={(e) => set({ corpus: e.target.value })} />
                 {studio.files.kind === 'native'
                   ? <Button icon="file" onClick={() => void chooseFile()}>Choose…</Button>
                   : (
-                    <label className="btn" style={{ cursor: 'pointer' }}>
+                    <label className="btn">
                       <input type="file" className="visually-hidden" accept=".txt,text/plain" aria-label="Upload a corpus" onChange={(e) => void chooseFile(e.target.files?.[0])} />
                       Upload…
                     </label>

@@ -24,7 +24,7 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
       <table className="table runs-table" aria-label={label}>
         <thead>
           <tr>
-            {pick && <th style={{ width: 32 }}><span className="visually-hidden">Compare</span></th>}
+            {pick && <th className="pick-cell"><span className="visually-hidden">Compare</span></th>}
             <th>Run</th><th>Kind</th>{showProject && <th>Project</th>}<th>Status</th><th>Created</th><th className="num">Duration</th>
           </tr>
         </thead>
@@ -34,7 +34,7 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
               {pick && (
                 <td>
                   {pick.canPick(run) || pick.picked.includes(run.id)
-                    ? <input type="checkbox" aria-label={`Compare ${run.name}`} checked={pick.picked.includes(run.id)} onChange={() => pick.toggle(run.id)} style={{ accentColor: 'var(--accent)' }} />
+                    ? <input type="checkbox" aria-label={`Compare ${run.name}`} checked={pick.picked.includes(run.id)} onChange={() => pick.toggle(run.id)} className="checkbox" />
                     : null}
                 </td>
               )}

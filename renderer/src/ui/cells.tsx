@@ -1,0 +1,26 @@
+// How a data table's column of stored text takes its width (.cell-short / .cell-long in components.css), for every
+// table that shows rows as stored: the dataset preview and Evaluate's first predictions; and how a stored column's
+// name sits in such a table's header.
+import { Fragment } from 'react';
+
+/** A value this long or shorter, on one line, is short. */
+export const SHORT_CELL = 32;
+
+/**
+ * The class for a column's cells, from the values it shows on this page: a column of short values keeps each on one
+ * line (cell-short); a column with any longer one wraps them in at least 16em (cell-long), so beside a long column a
+ * short one is not squeezed to a few words a line and the table scrolls sideways in its box instead.
+ */
+export function columnFit(values: readonly string[]): 'cell-short' | 'cell-long' {
+  return values.every((v) => !v.includes('\n') && v.length <= SHORT_CELL) ? 'cell-short' : 'cell-long';
+}
+
+/**
+ * A stored column's name in a table's header: it may break after each underscore (a long snake_case name stayed on
+ * one line and made its column as wide as the name), no wider than a long column's least width; the whole name in
+ * its title.
+ */
+export function ColumnName({ name }: { name: string }) {
+  const parts = name.split(/(?<=_)/);
+  return <span className="column-name" title={name}>{parts.map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</span>;
+}

@@ -1,0 +1,202 @@
+// Design-system leftovers, kept fixed, in Chromium against `lathe serve`, light and dark, at 700 and 1280 px: the pick
+// boxes of the Runs and Evaluate tables set their accent inline instead of taking the shared .checkbox; Evaluate's
+// first predictions squeezed a long prediction to a few words a line (no least width, as the dataset preview had);
+// Compare's run swatch sat between the two lines of a wrapped run name; the dataset preview's header kept a long
+// snake_case column name on one line, as wide as the name. Then shots of pages the earlier passes did not walk: Runs,
+// a run's page, Inside, Settings, Documents, Projects, the shortcuts dialog and Select's model card.
+// Shots land in tests/e2e/screenshots/walk-*.png.
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
+import type { EvalExample } from '../../native/api/eval.ts';
+import { savePredictions } from '../../native/eval/predictions.ts';
+import { openStore } from '../../native/store/db.ts';
+import { createGenerationProject, importS260k } from './cli-setup.ts';
+import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium } from './harness.ts';
+
+const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
+if (skipReason) console.log(`e2e layout-walk tests skipped: ${skipReason}`);
+
+const LONG_COLUMN = 'continuation_written_by_the_childrens_librarian_for_each_story_opening';
+const LONG_RUN = 'LoRA s260k on the openings, a long run name that wraps to two lines in its header';
+const SCHEMES = ['light', 'dark'] as const;
+const WIDTHS = [700, 1280] as const;
+const trainIds: string[] = [];
+const evalIds: string[] = [];
+
+describe.skipIf(skipReason !== null)('design-system leftovers and a walk through more pages, in Chromium', () => {
+  const e2e = studioInChromium({
+    async setup({ studio }) {
+      const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+      const file = path.join(studio.dataDir, 'openings.jsonl');
+      writeFileSync(file, Array.from({ length: 12 }, (_, i) => `${JSON.stringify({ opening: `Once upon a time, number ${i}`, [LONG_COLUMN]: 'there was a fox.' })}\n`).join(''));
+      await latheJson(studio, 'dataset', 'import', file, '--name', 'openings', '--project', projectId);
+      await importS260k(studio);
+      const store = openStore(studio.dataDir);
+      try {
+        for (const name of [LONG_RUN, 'Full fine-tune baseline']) {
+          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
+          for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
+          store.runs.setStatus(run.id, 'running');
+          store.runs.setStatus(run.id, 'succeeded');
+          trainIds.push(run.id);
+        }
+        // A prediction a sentence long beside a reference a paragraph long: the table gave the prediction what was left.
+        const reference = 'The fox looked at the moon for a long time, and then it went home to its mother, who had made a warm supper of berries and bread, and they sat together by the fire until the stars came out and the little fox fell asleep. '.repeat(2);
+        for (const [r, name] of ['Zero-shot baseline', 'Three-shot prompt'].entries()) {
+          const run = store.runs.create({ kind: 'evaluation', name, projectId, status: 'succeeded', config: { metrics: ['rougeL'], template: { label: r ? 'three-shot' : 'zero-shot' }, split: 'test', dataset: { name: 'openings' }, model: { name: 's260k' } } });
+          const example = (i: number): EvalExample => ({
+            index: i, id: `test:${i}`, input: `Once upon a time, number ${i}`, references: [reference], prediction: `Once upon a time there was a little fox who liked to run ${i}.`,
+            scores: { rougeL: (r + i) / 12 }, promptTokens: 10, truncatedTokens: 0, generatedTokens: 12, latencyMs: 3,
+          });
+          await savePredictions(store, studio.dataDir, run.id, [0, 1, 2].map(example));
+          store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: (r + 1.5) / 12 });
+          evalIds.push(run.id);
+        }
+      } finally {
+        store.close();
+      }
+    },
+  });
+
+  async function open(page: Page, hash: string, width: number): Promise<void> {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto('about:blank');
+    await page.goto(`${e2e.studio.origin}/?token=${e2e.studio.token}${hash}`);
+    await page.locator('#content h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+  }
+
+  /** Light and dark shots of the whole page as it stands, at its width, as SCREENSHOTS/walk-<name>-<scheme>.png. */
+  async function shoot(page: Page, name: string): Promise<void> {
+    const width = page.viewportSize()!.width;
+    await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      await page.setViewportSize({ width, height: Math.max(800, await fullPageHeight(page)) });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `walk-${name}-${scheme}.png`), timeout: SHOT_TIMEOUT_MS });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width, height: 800 });
+  }
+
+  /** How each checkbox and radio in `table` is styled: its inline style and whether the shared .checkbox styles it. */
+  function pickBoxes(table: Element) {
+    return [...table.querySelectorAll<HTMLInputElement>('input[type="checkbox"], input[type="radio"]')].map((box) => ({
+      inlineStyle: box.getAttribute('style'),
+      shared: box.matches('.checkbox, .checkbox input'),
+    }));
+  }
+
+  it('the pick boxes of the Runs and Evaluate tables take the shared .checkbox, not an inline accent', async () => {
+    const { page } = e2e;
+    for (const [hash, table] of [['#/runs', 'table.runs-table'], ['#/adapt/evaluate', 'table[aria-label="Evaluation runs"]']] as const) {
+      await open(page, hash, 1280);
+      await page.locator(`${table} input[type="checkbox"]`).first().waitFor();
+      const boxes = await page.locator(table).first().evaluate(pickBoxes);
+      expect(boxes.length, hash).toBeGreaterThanOrEqual(2);
+      for (const box of boxes) expect(box, hash).toEqual({ inlineStyle: null, shared: true });
+    }
+  });
+
+  it('Evaluate\'s first predictions keep a long prediction at least 16em wide beside a longer reference', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, '#/adapt/evaluate', width);
+      await page.getByRole('row', { name: /Zero-shot baseline/ }).click();
+      const table = page.getByRole('table', { name: 'First predictions' });
+      await table.locator('tbody tr').first().waitFor();
+      await table.scrollIntoViewIfNeeded();
+      const first = await table.evaluate((el) => {
+        const cell = el.querySelector('tbody tr td:first-child')!;
+        return { width: cell.getBoundingClientRect().width, em: parseFloat(getComputedStyle(cell.firstElementChild!).fontSize) };
+      });
+      expect(first.width, `${width} px`).toBeGreaterThanOrEqual(16 * first.em);
+      await shoot(page, `evaluate-result-${width}`);
+    }
+  });
+
+  it('on Compare a run\'s swatch stands level with the first line of its wrapped name', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, `#/runs/compare/${trainIds.join(',')}`, width);
+      const header = page.getByRole('table', { name: 'Metrics by run' }).locator('thead th', { hasText: 'LoRA s260k' });
+      await header.waitFor();
+      const look = await header.evaluate((th) => {
+        const swatch = th.querySelector('.run-swatch')!.getBoundingClientRect();
+        const name = th.querySelector('.compare-run-name')!;
+        const lineHeight = parseFloat(getComputedStyle(name).lineHeight);
+        const box = name.getBoundingClientRect();
+        return { lines: Math.round(box.height / lineHeight), offset: swatch.top + swatch.height / 2 - (box.top + lineHeight / 2) };
+      });
+      expect(look.lines, `${width} px`).toBe(2);
+      expect(Math.abs(look.offset), `${width} px: the swatch's centre from the first line's`).toBeLessThanOrEqual(1.5);
+      await shoot(page, `compare-${width}`);
+    }
+  });
+
+  it('the dataset preview breaks a long snake_case column name at its underscores, whole in its title', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, '#/datasets', width);
+      const preview = page.getByRole('table', { name: 'Dataset rows' });
+      await preview.locator('tbody tr').first().waitFor();
+      const header = preview.locator('thead th', { hasText: 'continuation_' });
+      // the name (its text, without the mapping badge after it) no wider than a long column's least width, 16em
+      const look = await header.evaluate((th) => {
+        const name = th.querySelector('[title]') ?? th;
+        const range = document.createRange();
+        range.selectNodeContents(name);
+        return { width: range.getBoundingClientRect().width, em: parseFloat(getComputedStyle(th).fontSize), title: name.getAttribute('title') };
+      });
+      expect(look.title, `${width} px`).toBe(LONG_COLUMN);
+      expect(look.width, `${width} px: the name ${LONG_COLUMN}`).toBeLessThanOrEqual(16 * look.em + 1);
+      // it breaks only after an underscore: each line of the name ends in one, but the last
+      const lines = await header.evaluate((th) => {
+        const name = th.querySelector('[title]')!;
+        const range = document.createRange();
+        const tops = new Map<number, string>();
+        for (const text of name.childNodes) {
+          if (text.nodeType !== Node.TEXT_NODE) continue;
+          range.selectNodeContents(text);
+          const top = Math.round(range.getBoundingClientRect().top);
+          tops.set(top, (tops.get(top) ?? '') + text.textContent);
+        }
+        return [...tops.values()];
+      });
+      expect(lines.length, `${width} px`).toBeGreaterThan(1);
+      expect(lines.join(''), `${width} px`).toBe(LONG_COLUMN);
+      for (const line of lines.slice(0, -1)) expect(line.endsWith('_'), `${width} px: '${line}'`).toBe(true);
+      await preview.scrollIntoViewIfNeeded();
+      await shoot(page, `dataset-preview-${width}`);
+    }
+  });
+
+  it('shots of the pages the earlier passes did not walk, at 700 and 1280 px, light and dark', async () => {
+    const { page, studio } = e2e;
+    const [model] = await callApi<{ id: string }[]>(studio, 'models.list', {});
+    const pages: [string, string][] = [
+      ['runs', '#/runs'], ['run', `#/runs/${trainIds[0]}`], ['inside', '#/inside'], ['settings', '#/settings'],
+      ['documents', '#/adapt/documents'], ['projects', '#/projects'], ['model-card', `#/select/${encodeURIComponent(model.id)}`], ['playground', '#/adapt'],
+    ];
+    for (const width of WIDTHS) {
+      for (const [name, hash] of pages) {
+        await open(page, hash, width);
+        await page.waitForTimeout(300);
+        await shoot(page, `${name}-${width}`);
+      }
+      await open(page, '#/projects', width);
+      await page.keyboard.press('?');
+      await page.getByRole('dialog').waitFor();
+      await shoot(page, `shortcuts-${width}`);
+      await page.keyboard.press('Escape');
+    }
+  });
+
+  it('left no page errors', () => {
+    expect(e2e.pageErrors).toEqual([]);
+  });
+});
