@@ -12,11 +12,12 @@ import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResum
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
-  'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
+  'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] ' +
   '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
   '[--score-scaling scale|norm|none] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
-  '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
+  '[--temperature T] [--top-k K] [--top-p P] [--weight-decay X] [--clip-norm C] [--eval-every K] [--eval-prompts N] [--save-every K] [--keep-checkpoints N] [--seed S] ' +
+  '[--no-merge] [--output-name N] [--name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align ppo --resume RUN [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {

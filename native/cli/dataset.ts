@@ -83,7 +83,7 @@ export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): v
 }
 
 const FIELDS = Object.keys(MAPPING_FIELDS) as MappingField[];
-const MAP_USAGE = 'lathe dataset map NAME [--input-column C] [--output-column C] [--instruction-column C] [--target-column C] … [--unset FIELD,…]';
+const MAP_USAGE = `lathe dataset map NAME ${FIELDS.map((f) => `[--${f}-column C]`).join(' ')} [--unset FIELD,…]`;
 
 /** The mapping after `lathe dataset map`'s flags: given fields set (each to a column the dataset has), --unset ones removed. */
 function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Dataset['mapping'] {

@@ -16,7 +16,7 @@ import { cancelOnSignals } from './cancel.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
-const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS}`;
+const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS} [--threads T]`;
 const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
 const EVAL_USAGE = 'lathe docs eval COLLECTION --dataset D --query-column C --relevant-column C [--split S] [--limit N] [--modes bm25,dense,hybrid] [--project P] [--threads T]';
 const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';

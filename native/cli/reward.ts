@@ -49,7 +49,7 @@ export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, uni
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
-  '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--eval-batches N] [--save-every K] [--seed S] [--skip-invalid] [--name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--threads T] [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... [--prompt P]... | --dataset D [--split validation]) [--threads T] [--json]';
 
