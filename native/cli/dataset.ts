@@ -82,6 +82,17 @@ export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): v
   };
 }
 
+/**
+ * The import's log for the CLI: its warnings (rows skipped) as warnings; its info lines not at all, since the
+ * progress line's last words ('importing: 100% — imported 500 rows') and stdout ('Imported dataset ds_…') say them:
+ * printed, 'imported 500 rows from … as dataset ds_…' came twice, the first before the 100 %.
+ */
+export function importLog(ctx: CliContext): (level: 'info' | 'warn', line: string) => void {
+  return (level, line) => {
+    if (level === 'warn') ctx.log(level, line);
+  };
+}
+
 const FIELDS = Object.keys(MAPPING_FIELDS) as MappingField[];
 const MAP_USAGE = `lathe dataset map NAME ${FIELDS.map((f) => `[--${f}-column C]`).join(' ')} [--unset FIELD,…]`;
 
@@ -171,7 +182,7 @@ export const commands: CliCommand[] = [
       try {
         const dataset = await importDataset(
           { ...input, projectId },
-          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid', quotingAdvice: 'import it with --quoting none' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: importLog(ctx), skipAdvice: 'use --skip-invalid', quotingAdvice: 'import it with --quoting none' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);
