@@ -7,6 +7,7 @@ import { loadCommands } from './cli/registry.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
+import { fileProblem } from './models/atomic.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -44,6 +45,16 @@ export function joinNegativeValues(args: readonly string[], options: CliCommand[
 
 /** Files the user named that are missing or unreadable: their input, not our failure. */
 const USER_FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
+
+/**
+ * A file error no command put in words (node's 'ENOENT: no such file or directory, open …'), said as the file and
+ * its problem in words ('nope.txt: no such file; check the path'); any other message as it is.
+ */
+export function errorMessage(err: Error): string {
+  const { code, path: file } = err as NodeJS.ErrnoException;
+  if (typeof code === 'string' && USER_FILE_ERRORS.has(code) && typeof file === 'string' && err.message.startsWith(`${code}:`)) return `${file}: ${fileProblem(file, err)}`;
+  return err.message;
+}
 
 /**
  * 2 for anything the user can fix (a UserError; a store that cannot be opened; a StudioError other than
@@ -309,7 +320,7 @@ export async function main(argv: string[]): Promise<number> {
     // a full disk that no inner layer described: at least say so, where, and what to do
     const e = diskFullError(err, 'the command', `into ${ctx.dataDir}`);
     const code = exitCodeOf(e);
-    const message = code === 2 ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
+    const message = code === 2 ? errorMessage(e) : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
     // --json: the error object on stdout is the whole answer; a second copy on stderr would only be noise.
     if (json) console.log(JSON.stringify({ error: message }, null, 2));
     else console.error(`lathe ${command.path.join(' ')}: ${message}`);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
-import { fileOnTheWay } from '../models/atomic.ts';
+import { fileOnTheWay, fileProblem } from '../models/atomic.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
@@ -59,7 +59,7 @@ function readFlagFile(flag: string, file: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found'
       : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
-        : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
+        : code === 'EISDIR' ? 'is a folder; give a file' : fileProblem(file, err);
     throw new UserError(`--${flag} ${file}: ${why}`);
   }
 }
