@@ -204,12 +204,17 @@ export const commands: CliCommand[] = [
     help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
-      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await existingProjectId(ctx, values.project) });
+      const projectId = await existingProjectId(ctx, values.project);
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId });
       const names = await projectNames(ctx);
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],
-          datasets.map((d) => [d.id, d.name, d.rowCount, d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId === null ? '' : (names.get(d.projectId) ?? d.projectId), d.createdAt.slice(0, 16).replace('T', ' ')]),
+          datasets.map((d) => [d.id, d.name, formatValue(d.rowCount), d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId === null ? '' : (names.get(d.projectId) ?? d.projectId), d.createdAt.slice(0, 16).replace('T', ' ')]),
+          48,
+          projectId === undefined
+            ? "no datasets yet: import one with 'lathe dataset import FILE --name N' (JSONL, JSON, CSV or TSV)"
+            : `project ${values.project as string} has no datasets yet: import one into it with 'lathe dataset import FILE --name N --project ${values.project as string}', or run 'lathe dataset list' for them all`,
         ),
       );
     },

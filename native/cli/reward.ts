@@ -3,7 +3,7 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { plural, timeLeft, withArticle } from '../api/format.ts';
+import { formatValue, plural, timeLeft, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts, ScoreProgress } from '../train/reward-score.ts';
@@ -43,8 +43,19 @@ export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, uni
     if (t - last < 2000 && done < total) return;
     last = t;
     const left = done < total ? timeLeft(eta) : null;
-    ctx.info(`${what}: ${done}/${plural(total, unit)}${left ? `, ${left}` : ''}`);
+    ctx.info(`${what}: ${formatValue(done)}/${plural(total, unit)}${left ? `, ${left}` : ''}`);
   };
+}
+
+/** `reward score --dataset` of a classifier, for people: '3,031 validation examples: accuracy 0.9100; majority class …'. */
+export function classifierAccuracyText(r: { examples: number; accuracy: number; majorityClass: string; majorityShare: number }, split: string): string {
+  return `${plural(r.examples, `${split} example`)}: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`;
+}
+
+/** `reward score --dataset` of a pairwise reward model, for people: '1,200 validation pairs: pairwise accuracy …'. */
+export function pairwiseAccuracyText(r: { pairs: number; accuracy: number; meanMargin: number; skipped: number }, split: string): string {
+  const skipped = r.skipped ? `; ${plural(r.skipped, 'row')} made no pair and ${r.skipped === 1 ? 'was' : 'were'} left out` : '';
+  return `${plural(r.pairs, `${split} pair`)}: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${skipped}`;
 }
 
 const USAGE =
@@ -190,10 +201,10 @@ export const commands: CliCommand[] = [
         if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
         if (dataset && config.objective === 'pairwise') {
           const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', pairwise, { threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
-          ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
+          ctx.print(r, () => pairwiseAccuracyText(r, split));
         } else if (dataset) {
           const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, followsTokenizer, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
-          ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
+          ctx.print(r, () => classifierAccuracyText(r, split));
         } else if (prompts) {
           // each text read after its prompt as the run's training pairs were: the prompt cut to the run's own maxPromptLen
           const r = await scoreCompletions(modelDir, prompts, texts, pairwise, { threads });
