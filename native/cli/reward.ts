@@ -187,7 +187,11 @@ export const commands: CliCommand[] = [
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));
-        if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
+        if (run.kind !== 'reward') {
+          // which runs would do, as align ppo's --reward-run says
+          const { rewardRunsWords } = await import('../train/ppo-plan.ts');
+          throw new UserError(`--run: run ${run.id} is ${withArticle(run.kind)} run, not a reward run; ${rewardRunsWords(store)}\nUsage: ${SCORE_USAGE}`);
+        }
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
         const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number; promptLenCountsBos?: boolean; bosFollowsTokenizer?: boolean };
         // the run's own window: scored as it trained and validated, a split's accuracy here is the run's own
