@@ -7,7 +7,7 @@ import { loadCommands } from './cli/registry.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
-import { fileProblem } from './models/atomic.ts';
+import { errorMessage, USER_FILE_ERRORS } from './cli/file-errors.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -41,19 +41,6 @@ export function joinNegativeValues(args: readonly string[], options: CliCommand[
     } else out.push(a);
   }
   return out;
-}
-
-/** Files the user named that are missing or unreadable: their input, not our failure. */
-const USER_FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
-
-/**
- * A file error no command put in words (node's 'ENOENT: no such file or directory, open …'), said as the file and
- * its problem in words ('nope.txt: no such file; check the path'); any other message as it is.
- */
-export function errorMessage(err: Error): string {
-  const { code, path: file } = err as NodeJS.ErrnoException;
-  if (typeof code === 'string' && USER_FILE_ERRORS.has(code) && typeof file === 'string' && err.message.startsWith(`${code}:`)) return `${file}: ${fileProblem(file, err)}`;
-  return err.message;
 }
 
 /**
