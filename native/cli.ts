@@ -7,6 +7,7 @@ import { loadCommands } from './cli/registry.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
+import { errorMessage, USER_FILE_ERRORS } from './cli/file-errors.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -41,9 +42,6 @@ export function joinNegativeValues(args: readonly string[], options: CliCommand[
   }
   return out;
 }
-
-/** Files the user named that are missing or unreadable: their input, not our failure. */
-const USER_FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
 
 /**
  * 2 for anything the user can fix (a UserError; a store that cannot be opened; a StudioError other than
@@ -309,7 +307,7 @@ export async function main(argv: string[]): Promise<number> {
     // a full disk that no inner layer described: at least say so, where, and what to do
     const e = diskFullError(err, 'the command', `into ${ctx.dataDir}`);
     const code = exitCodeOf(e);
-    const message = code === 2 ? e.message : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
+    const message = code === 2 ? errorMessage(e) : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
     // --json: the error object on stdout is the whole answer; a second copy on stderr would only be noise.
     if (json) console.log(JSON.stringify({ error: message }, null, 2));
     else console.error(`lathe ${command.path.join(' ')}: ${message}`);

@@ -6,17 +6,19 @@ import { PpoStartInput, RolloutGeneration } from '../api/align.ts';
 import { plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
-import type { CliCommand } from './command.ts';
+import { StudioError } from '../api/errors.ts';
+import { UserError, type CliCommand } from './command.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
 const USAGE =
-  'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --targets q_proj,v_proj] ' +
+  'lathe align ppo --model M --reward-run RUN --dataset D [--reward-label L] [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] ' +
   '[--steps N] [--batch-size B] [--mini-batch-size M] [--ppo-epochs E] [--lr X] [--kl-coef 0.2] [--fixed-kl] [--kl-target 6] [--kl-horizon 10000] ' +
   '[--score-scaling scale|norm|none] [--score-clip C] ' +
   '[--gamma 1] [--lam 0.95] [--clip-range 0.2] [--clip-range-value 0.2] [--vf-coef 0.1] [--max-prompt-len L] [--max-new-tokens N] [--min-new-tokens N] ' +
-  '[--temperature T] [--top-k K] [--top-p P] [--eval-every K] [--eval-prompts N] [--save-every K] [--seed S] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
+  '[--temperature T] [--top-k K] [--top-p P] [--weight-decay X] [--clip-norm C] [--eval-every K] [--eval-prompts N] [--save-every K] [--keep-checkpoints N] [--seed S] ' +
+  '[--no-merge] [--output-name N] [--name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align ppo --resume RUN [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {
@@ -128,7 +130,13 @@ export const commands: CliCommand[] = [
       const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
       if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
       const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
+      try {
+        return await startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
+      } catch (err) {
+        // a reward run not found names its flag, as a reward run of the wrong kind does (asFlagError maps invalid_params only)
+        if (err instanceof StudioError && err.code === 'not_found' && (err.details as { field?: unknown } | undefined)?.field === 'rewardRun') throw new UserError(`--reward-run: ${err.message}\nUsage: ${USAGE}`);
+        throw err;
+      }
     },
   },
 ];

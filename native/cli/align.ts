@@ -13,7 +13,8 @@ import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields
 const USAGE =
   'lathe align dpo --model M --dataset D [--beta 0.1] [--loss sigmoid|ipo|robust] [--label-smoothing E] [--method lora|full] ' +
   '[--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] [--max-steps N] [--batch-size B] [--grad-accum G] ' +
-  '[--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n' +
+  '[--seq-len L] [--max-prompt-len L] [--warmup-steps N] [--weight-decay X] [--eval-every K] [--eval-batches N] [--save-every K] [--seed S] [--skip-invalid] ' +
+  '[--no-merge] [--output-name N] [--name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align dpo --resume RUN [--threads T] [--json]';
 
 const NUMBERS: Record<string, string> = {

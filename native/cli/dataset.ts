@@ -82,8 +82,19 @@ export function progressPrinter(ctx: CliContext): { update(p: ImportProgress): v
   };
 }
 
+/**
+ * The import's log for the CLI: its warnings (rows skipped) as warnings; its info lines not at all, since the
+ * progress line's last words ('importing: 100% — imported 500 rows') and stdout ('Imported dataset ds_…') say them:
+ * printed, 'imported 500 rows from … as dataset ds_…' came twice, the first before the 100 %.
+ */
+export function importLog(ctx: CliContext): (level: 'info' | 'warn', line: string) => void {
+  return (level, line) => {
+    if (level === 'warn') ctx.log(level, line);
+  };
+}
+
 const FIELDS = Object.keys(MAPPING_FIELDS) as MappingField[];
-const MAP_USAGE = 'lathe dataset map NAME [--input-column C] [--output-column C] [--instruction-column C] [--target-column C] … [--unset FIELD,…]';
+const MAP_USAGE = `lathe dataset map NAME ${FIELDS.map((f) => `[--${f}-column C]`).join(' ')} [--unset FIELD,…]`;
 
 /** The mapping after `lathe dataset map`'s flags: given fields set (each to a column the dataset has), --unset ones removed. */
 function mappingFromFlags(dataset: Dataset, values: Record<string, unknown>): Dataset['mapping'] {
@@ -171,7 +182,7 @@ export const commands: CliCommand[] = [
       try {
         const dataset = await importDataset(
           { ...input, projectId },
-          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: ctx.log, skipAdvice: 'use --skip-invalid', quotingAdvice: 'import it with --quoting none' },
+          { store: studio.store, dataDir: ctx.dataDir, signal: cancel.signal, onProgress: (p) => progress.update(p), log: importLog(ctx), skipAdvice: 'use --skip-invalid', quotingAdvice: 'import it with --quoting none' },
         );
         progress.done();
         const project = await projectOf(ctx, dataset);
@@ -193,12 +204,17 @@ export const commands: CliCommand[] = [
     help: { project: 'only the datasets of this project (id or name)' },
     options: { project: { type: 'string' } },
     async run({ values }, ctx) {
-      const datasets = await callStudio(ctx, 'datasets.list', { projectId: await existingProjectId(ctx, values.project) });
+      const projectId = await existingProjectId(ctx, values.project);
+      const datasets = await callStudio(ctx, 'datasets.list', { projectId });
       const names = await projectNames(ctx);
       ctx.print(datasets, () =>
         formatTable(
           ['ID', 'NAME', 'ROWS', 'COLUMNS', 'FORMAT', 'PROJECT', 'CREATED'],
-          datasets.map((d) => [d.id, d.name, d.rowCount, d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId === null ? '' : (names.get(d.projectId) ?? d.projectId), d.createdAt.slice(0, 16).replace('T', ' ')]),
+          datasets.map((d) => [d.id, d.name, formatValue(d.rowCount), d.columns.join(', '), d.format + (d.compressed ? '.gz' : ''), d.projectId === null ? '' : (names.get(d.projectId) ?? d.projectId), d.createdAt.slice(0, 16).replace('T', ' ')]),
+          48,
+          projectId === undefined
+            ? "no datasets yet: import one with 'lathe dataset import FILE --name N' (JSONL, JSON, CSV or TSV)"
+            : `project ${values.project as string} has no datasets yet: import one into it with 'lathe dataset import FILE --name N --project ${values.project as string}', or run 'lathe dataset list' for them all`,
         ),
       );
     },

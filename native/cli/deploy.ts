@@ -7,7 +7,7 @@ import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy
 import { humanBytes, plural } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
-import { dataDirOutputProblem, fileOnTheWay } from '../models/atomic.ts';
+import { dataDirOutputProblem, fileOnTheWay, fileProblem } from '../models/atomic.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
@@ -74,7 +74,7 @@ function heldOutText(file: string): string {
     if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist`);
     if (code === 'ENOTDIR') throw new UserError(`--text: ${where} does not exist: ${fileOnTheWay(where)} is a file, not a folder`);
     if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
-    throw new UserError(`--text: ${where} cannot be read (${code ?? (err as Error).message})`);
+    throw new UserError(`--text: ${where}: ${fileProblem(where, err)}`);
   }
   const binary = notPlainTextReason(bytes);
   if (binary) throw new UserError(`--text: ${where} is not plain text: ${binary}`);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -16,7 +16,7 @@ import { cancelOnSignals } from './cancel.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
-const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS}`;
+const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS} [--threads T]`;
 const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
 const EVAL_USAGE = 'lathe docs eval COLLECTION --dataset D --query-column C --relevant-column C [--split S] [--limit N] [--modes bm25,dense,hybrid] [--project P] [--threads T]';
 const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';
@@ -84,7 +84,7 @@ export function describeCollection(c: Collection): string {
     ['id', c.id],
     ['name', c.name],
     ['project', c.projectId ?? '—'],
-    ['documents', `${c.documentCount} (${c.chunkCount} chunks)`],
+    ['documents', `${formatValue(c.documentCount)} (${plural(c.chunkCount, 'chunk')})`],
     ['chunks', `${c.chunkTokens} tokens, overlap ${c.overlapTokens} (${c.tokenizerModel ? `tokenizer of ${c.tokenizerModel}` : 'counted in words'})`],
     ['embedding', c.embedModel ? `${c.embedModel} (${c.embedDim} dimensions)` : '— (BM25 only)'],
   ]);
@@ -195,12 +195,14 @@ export const commands: CliCommand[] = [
       await withStore(ctx, async (store) => {
         if (!positionals.length) {
           const cols = store.collections.list();
-          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, c.documentCount, c.chunkCount, c.embedModel ? (c.embedModelId && store.models.get(c.embedModelId)?.name) || path.basename(c.embedModel) : 'BM25 only'])));
+          ctx.print(cols, () => formatTable(['ID', 'NAME', 'DOCUMENTS', 'CHUNKS', 'EMBEDDING'], cols.map((c) => [c.id, c.name, formatValue(c.documentCount), formatValue(c.chunkCount), c.embedModel ? (c.embedModelId && store.models.get(c.embedModelId)?.name) || path.basename(c.embedModel) : 'BM25 only']), 48,
+            "no collections yet: add documents with 'lathe docs add COLLECTION PATH…' (it creates the collection)"));
           return;
         }
         const col = store.collections.find(positionals[0]);
         const docs = store.collections.documents(col.id);
-        ctx.print({ collection: col, documents: docs }, () => [describeCollection(col), '', formatTable(['ID', 'NAME', 'FORMAT', 'CHUNKS', 'PAGES', 'SOURCE'], docs.map((d) => [d.id, d.name, d.format, d.chunkCount, d.pageCount ?? '', d.sourcePath]))].join('\n'));
+        ctx.print({ collection: col, documents: docs }, () => [describeCollection(col), '', formatTable(['ID', 'NAME', 'FORMAT', 'CHUNKS', 'PAGES', 'SOURCE'], docs.map((d) => [d.id, d.name, d.format, formatValue(d.chunkCount), d.pageCount === null ? '' : formatValue(d.pageCount), d.sourcePath]), 48,
+          `no documents yet: add some with 'lathe docs add ${col.name} PATH…'`)].join('\n'));
       });
     },
   },
@@ -215,7 +217,7 @@ export const commands: CliCommand[] = [
         const col = store.collections.find(positionals[0]);
         const doc = store.collections.findDocument(col.id, positionals[1]);
         store.collections.removeDocument(doc.id);
-        ctx.print({ deleted: true, document: doc }, () => `Removed ${doc.name} (${doc.chunkCount} chunks) from ${col.name}`);
+        ctx.print({ deleted: true, document: doc }, () => `Removed ${doc.name} (${plural(doc.chunkCount, 'chunk')}) from ${col.name}`);
       });
     },
   },

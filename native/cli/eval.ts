@@ -5,14 +5,14 @@ import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
-import { fileOnTheWay } from '../models/atomic.ts';
+import { fileOnTheWay, fileProblem } from '../models/atomic.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
-import { plural, timeLeft } from '../api/format.ts';
+import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 
 const USAGE =
@@ -59,7 +59,7 @@ function readFlagFile(flag: string, file: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found'
       : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
-        : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
+        : code === 'EISDIR' ? 'is a folder; give a file' : fileProblem(file, err);
     throw new UserError(`--${flag} ${file}: ${why}`);
   }
 }
@@ -159,10 +159,10 @@ export function metricsTable(metrics: readonly MetricValue[]): string {
 
 /** "12 of 20 examples (limit …); 1.50 few-shot examples per prompt on average", for `eval` and `runs show`. */
 export function exampleCounts(c: { examples: number; plannedExamples: number | null; requestedExamples?: number | null; shotsUsedMean: number | null }): string {
-  const planned = c.plannedExamples !== null && c.plannedExamples !== c.examples ? ` of ${c.plannedExamples}` : '';
-  const limit = c.requestedExamples ? ` (limit ${c.requestedExamples} asked for more rows than the split had)` : '';
+  const planned = c.plannedExamples !== null && c.plannedExamples !== c.examples ? ` of ${formatValue(c.plannedExamples)}` : '';
+  const limit = c.requestedExamples ? ` (limit ${formatValue(c.requestedExamples)} asked for more rows than the split had)` : '';
   const shots = c.shotsUsedMean !== null ? `; ${plural(Number(c.shotsUsedMean.toFixed(2)), 'few-shot example')} per prompt fit the context on average` : '';
-  return `${c.examples}${planned} ${(c.plannedExamples ?? c.examples) === 1 ? 'example' : 'examples'}${limit}${shots}`;
+  return `${formatValue(c.examples)}${planned} ${(c.plannedExamples ?? c.examples) === 1 ? 'example' : 'examples'}${limit}${shots}`;
 }
 
 /** The line under an evaluation's table: how to read its scores, naming perplexity and bits per byte only when measured. */
@@ -205,7 +205,7 @@ export function progressLine(ctx: CliContext): { update(done: number, total: num
       if (!tty && now - last < 2000 && done < total) return;
       last = now;
       const left = done < total ? timeLeft(eta) : null;
-      const line = `evaluating: ${done}/${plural(total, 'example')}${left ? `, ${left}` : ''}`;
+      const line = `evaluating: ${formatValue(done)}/${plural(total, 'example')}${left ? `, ${left}` : ''}`;
       process.stderr.write(tty ? `\r${line.padEnd(60)}` : `${line}\n`);
       shown = true;
     },

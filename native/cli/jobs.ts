@@ -19,6 +19,7 @@ export const commands: CliCommand[] = [
           ['ID', 'KIND', 'STATE', 'PROGRESS', 'MESSAGE', 'CREATED'],
           jobs.map((j) => [j.id, j.kind, j.state, `${Math.round(j.progress * 100)}%`, j.error ? j.error.split('\n')[0] : j.message, j.createdAt.slice(0, 19).replace('T', ' ')]),
           60,
+          "no jobs yet: jobs are the work the studio runs in the background (imports, training, evaluations started from its pages; open it with 'lathe serve'); the CLI runs its commands in the foreground, and its training and evaluations are in 'lathe runs list'",
         ),
       );
     },

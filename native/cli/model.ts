@@ -105,12 +105,13 @@ export const commands: CliCommand[] = [
     summary: 'List the models in the data directory',
     usage: 'lathe model list',
     async run(_args, ctx) {
-      const { listModels } = await import('../models/registry.ts');
-      const models = listModels(ctx.dataDir);
+      const [{ listModels }, { weightFormat, weightFormatShort }] = await Promise.all([import('../models/registry.ts'), import('../models/weight-format.ts')]);
+      // how each stores its weights: a q4 ONNX variant read like its fp32 source, only SOURCE 'quantize:…:q4' hinting
+      const models = listModels(ctx.dataDir).map((m) => ({ ...m, weights: weightFormat(m) }));
       ctx.print(models, () =>
         models.length === 0
           ? "no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'"
-          : formatTable(['NAME', 'ID', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'SOURCE'], models.map((m) => [m.name, m.id, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), m.source]), 160),
+          : formatTable(['NAME', 'ID', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'WEIGHTS', 'SOURCE'], models.map((m) => [m.name, m.id, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), weightFormatShort(m.weights), m.source]), 160),
       );
     },
   },
@@ -121,13 +122,14 @@ export const commands: CliCommand[] = [
     positionals: true,
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('expected one model name.\nUsage: lathe model inspect NAME');
-      const [{ findModel }, { modelCard }] = await Promise.all([import('../models/registry.ts'), import('../models/card.ts')]);
+      const [{ findModel }, { modelCard }, { weightFormat, weightFormatLine }] = await Promise.all([import('../models/registry.ts'), import('../models/card.ts'), import('../models/weight-format.ts')]);
       const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
       const card = await userErrors(async () => modelCard(model));
+      const weights = weightFormat(model);
       const { parameters: params, memory } = card;
-      ctx.print(card, () => {
+      ctx.print({ ...card, weights }, () => {
         const pct = (n: number) => `${((100 * n) / params.total).toFixed(1)}%`;
-        const lines = [`${model.name} (${model.id}) — ${model.architecture}, ${humanCount(params.total)} parameters`, '', 'Parameters by component:'];
+        const lines = [`${model.name} (${model.id}) — ${model.architecture}, ${humanCount(params.total)} parameters`, `weights: ${weightFormatLine(weights)}`, '', 'Parameters by component:'];
         for (const k of ['embeddings', 'attention', 'mlp', 'norms', 'head'] as const) {
           if (params[k]) lines.push(`  ${k.padEnd(11)} ${humanCount(params[k]).padStart(9)}  ${pct(params[k]).padStart(6)}`);
         }

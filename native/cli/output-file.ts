@@ -5,7 +5,7 @@
 // bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
 import fs from 'node:fs';
 import path from 'node:path';
-import { outputPathProblem, writeFileAtomic, type FormatFile } from '../models/atomic.ts';
+import { fileProblem, outputPathProblem, writeFileAtomic, type FormatFile } from '../models/atomic.ts';
 import { UserError } from './command.ts';
 
 /**
@@ -38,8 +38,7 @@ export async function writeOutputFile(flag: string, file: string, content: strin
   try {
     await writeFileAtomic(full, content);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`--${flag} ${file}: cannot write the file (${code ?? (err as Error).message})`);
+    throw new UserError(`--${flag} ${file}: ${fileProblem(full, err, { writing: true })}`);
   }
   return full;
 }

@@ -10,8 +10,8 @@ import { describePretrain } from './train.ts';
 
 const USAGE =
   'lathe pretrain --corpus FILE [--family gpt2|llama] [--layers N] [--heads N] [--d-model N] [--context N] [--vocab N] ' +
-  '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--eval-every K] [--save-every K] [--seed S] [--threads T] ' +
-  '[--output-name N] [--project P] [--json]\n       lathe pretrain --resume RUN [--threads T] [--json]';
+  '[--steps N] [--lr X] [--batch-size B] [--grad-accum G] [--warmup-steps N] [--eval-every K] [--eval-batches N] [--save-every K] [--seed S] [--threads T] ' +
+  '[--output-name N] [--name N] [--project P] [--json]\n       lathe pretrain --resume RUN [--threads T] [--json]';
 const field = PretrainInput.shape;
 const PRETRAIN_HELP: Record<string, string> = {
   corpus: 'a plain-text file to learn from; its end is held out for validation (required)',

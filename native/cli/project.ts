@@ -163,6 +163,8 @@ export const commands: CliCommand[] = [
         formatTable(
           ['ID', 'NAME', 'TASK', 'METRIC', 'TARGET', 'CREATED'],
           projects.map((p) => [p.id, p.name, p.task, p.metric ?? '', p.target ?? '', p.createdAt.slice(0, 16).replace('T', ' ')]),
+          48,
+          "no projects yet: create one with 'lathe project create --name N --task T' ('lathe project create --help' lists the tasks)",
         ),
       );
     },

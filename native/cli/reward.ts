@@ -3,7 +3,7 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { plural, timeLeft, withArticle } from '../api/format.ts';
+import { formatValue, plural, timeLeft, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts, ScoreProgress } from '../train/reward-score.ts';
@@ -43,13 +43,24 @@ export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, uni
     if (t - last < 2000 && done < total) return;
     last = t;
     const left = done < total ? timeLeft(eta) : null;
-    ctx.info(`${what}: ${done}/${plural(total, unit)}${left ? `, ${left}` : ''}`);
+    ctx.info(`${what}: ${formatValue(done)}/${plural(total, unit)}${left ? `, ${left}` : ''}`);
   };
+}
+
+/** `reward score --dataset` of a classifier, for people: '3,031 validation examples: accuracy 0.9100; majority class …'. */
+export function classifierAccuracyText(r: { examples: number; accuracy: number; majorityClass: string; majorityShare: number }, split: string): string {
+  return `${plural(r.examples, `${split} example`)}: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`;
+}
+
+/** `reward score --dataset` of a pairwise reward model, for people: '1,200 validation pairs: pairwise accuracy …'. */
+export function pairwiseAccuracyText(r: { pairs: number; accuracy: number; meanMargin: number; skipped: number }, split: string): string {
+  const skipped = r.skipped ? `; ${plural(r.skipped, 'row')} made no pair and ${r.skipped === 1 ? 'was' : 'were'} left out` : '';
+  return `${plural(r.pairs, `${split} pair`)}: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${skipped}`;
 }
 
 const USAGE =
   'lathe align reward --model M --dataset D [--objective auto|pairwise|classify] [--margin X] [--lr X] [--epochs E] [--max-steps N] ' +
-  '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--save-every K] [--seed S] [--skip-invalid] [--project P] [--threads T] [--json]\n' +
+  '[--batch-size B] [--grad-accum G] [--seq-len L] [--max-prompt-len L] [--eval-every K] [--eval-batches N] [--save-every K] [--seed S] [--skip-invalid] [--name N] [--project P] [--threads T] [--json]\n' +
   '       lathe align reward --resume RUN [--threads T] [--json]';
 const SCORE_USAGE = 'lathe reward score --run RUN (--text T [--text T]... [--prompt P]... | --dataset D [--split validation]) [--threads T] [--json]';
 
@@ -176,7 +187,11 @@ export const commands: CliCommand[] = [
       const store = openStore(ctx.dataDir);
       try {
         const run = store.runs.find(String(values.run));
-        if (run.kind !== 'reward') throw new UserError(`run ${run.id} is ${withArticle(run.kind)} run, not a reward run`);
+        if (run.kind !== 'reward') {
+          // which runs would do, as align ppo's --reward-run says
+          const { rewardRunsWords } = await import('../train/ppo-plan.ts');
+          throw new UserError(`--run: run ${run.id} is ${withArticle(run.kind)} run, not a reward run; ${rewardRunsWords(store)}\nUsage: ${SCORE_USAGE}`);
+        }
         const modelDir = path.join(runDir(ctx.dataDir, run.id), REWARD_MODEL_DIR);
         const config = run.config as { objective?: string; seqLen?: number; maxPromptLen?: number; promptLenCountsBos?: boolean; bosFollowsTokenizer?: boolean };
         // the run's own window: scored as it trained and validated, a split's accuracy here is the run's own
@@ -190,10 +205,10 @@ export const commands: CliCommand[] = [
         if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
         if (dataset && config.objective === 'pairwise') {
           const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', pairwise, { threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });
-          ctx.print(r, () => `${r.pairs} ${split} pairs: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${r.skipped ? `; ${r.skipped} rows made no pair and were left out` : ''}`);
+          ctx.print(r, () => pairwiseAccuracyText(r, split));
         } else if (dataset) {
           const r = await classifierAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', { seqLen, followsTokenizer, threads, onProgress: scoringProgress(ctx, 'scoring', 'example') });
-          ctx.print(r, () => `${r.examples} ${split} examples: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`);
+          ctx.print(r, () => classifierAccuracyText(r, split));
         } else if (prompts) {
           // each text read after its prompt as the run's training pairs were: the prompt cut to the run's own maxPromptLen
           const r = await scoreCompletions(modelDir, prompts, texts, pairwise, { threads });

@@ -92,8 +92,15 @@ export function lastMetrics(points: readonly LastMetric[]): LastMetric[] {
 /** `lathe runs show`'s table of a non-evaluation run's metrics: final once it has ended, latest while it runs. */
 export function lastMetricsText(metrics: readonly LastMetric[], live: boolean): string {
   if (metrics.length === 0) return '';
-  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, formatValue(m.value), m.step]), 60);
+  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, formatValue(m.value), formatValue(m.step)]), 60);
   return `${live ? 'latest' : 'final'} metrics (each one's last recorded value):\n${table}`;
+}
+
+/** What an empty `runs list` says: how to make a run, or, when flags chose the runs, that none matched them. */
+export function noRunsText(values: Record<string, unknown>): string {
+  const filters = (['project', 'kind', 'tag'] as const).filter((f) => values[f] !== undefined).map((f) => `--${f} ${String(values[f])}`);
+  if (filters.length > 0) return `no runs match ${filters.join(' ')}: run 'lathe runs list' without ${filters.length > 1 ? 'them' : 'it'} to see every run`;
+  return "no runs yet: fine-tune a model with 'lathe train --model M --dataset D', or score one with 'lathe eval --model M --dataset D --metrics …'";
 }
 
 export const commands: CliCommand[] = [
@@ -114,7 +121,7 @@ export const commands: CliCommand[] = [
       const names = await projectNames(ctx);
       const runs = listed.map((r) => ({ ...r, projectName: r.projectId === null ? null : (names.get(r.projectId) ?? null) }));
       const row = (r: (typeof runs)[number]) => [r.id, r.kind, r.status, r.name, r.projectName ?? r.projectId ?? '', r.tags.join(','), r.createdAt.slice(0, 19).replace('T', ' ')];
-      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70));
+      ctx.print(runs, () => formatTable(['ID', 'KIND', 'STATUS', 'NAME', 'PROJECT', 'TAGS', 'CREATED'], runs.map(row), 70, noRunsText(values)));
     },
   },
   {
@@ -161,7 +168,8 @@ export const commands: CliCommand[] = [
         const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
         if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
       }
-      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, m.step, m.value, m.time.slice(0, 19).replace('T', ' ')])));
+      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), m.value, m.time.slice(0, 19).replace('T', ' ')]), 48,
+        `run ${positionals[0]} has recorded no metrics yet: a run records them as it trains or evaluates ('lathe runs show ${positionals[0]}' says how it stands)`));
     },
   },
   {

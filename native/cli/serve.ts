@@ -4,7 +4,7 @@ import type { CliCommand } from './command.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 
-const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T] [--allow-host H]...';
+const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T] [--allow-host H]... [--renderer-dir DIR]';
 
 export const commands: CliCommand[] = [
   {

@@ -1,5 +1,11 @@
-// A plain-text table for the CLI's human output: a header, one line per row, cells cut to a width.
-export function formatTable(header: string[], rows: (string | number | null | undefined)[][], maxCell = 48): string {
+// Plain-text tables and fields for the CLI's human output.
+
+/**
+ * A table: a header, one line per row, cells cut to a width. `empty`: what a list with no rows says instead, the
+ * next step in it ('no datasets yet: import one with …', as `model list` says); without it, the header and '(none)'
+ * (a table inside a longer answer).
+ */
+export function formatTable(header: string[], rows: (string | number | null | undefined)[][], maxCell = 48, empty?: string): string {
   const cell = (v: string | number | null | undefined) => {
     const s = (v ?? '').toString().replace(/\s+/g, ' ');
     return s.length > maxCell ? `${s.slice(0, maxCell - 1)}…` : s;
@@ -7,7 +13,7 @@ export function formatTable(header: string[], rows: (string | number | null | un
   const cells = rows.map((r) => r.map(cell));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  if (rows.length === 0) return `${line(header)}\n(none)`;
+  if (rows.length === 0) return empty ?? `${line(header)}\n(none)`;
   return [line(header), ...cells.map(line)].join('\n');
 }
 

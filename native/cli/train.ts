@@ -12,8 +12,9 @@ import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
-  '[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--eval-every K] [--save-every K] [--patience K] [--seed S] ' +
-  `[--format ${SFT_FORMATS.join('|')}] [--no-merge] [--output-name N] [--project P] [--threads T] [--json]\n       lathe train --resume RUN [--threads T] [--json]`;
+  `[--max-steps S] [--batch-size B] [--grad-accum G] [--seq-len L] [--schedule ${SCHEDULES.join('|')}] [--warmup-steps N] [--weight-decay X] ` +
+  '[--eval-every K] [--eval-batches N] [--save-every K] [--patience K] [--seed S] ' +
+  `[--format ${SFT_FORMATS.join('|')}] [--train-on-prompt] [--no-merge] [--output-name N] [--name N] [--project P] [--threads T] [--json]\n       lathe train --resume RUN [--threads T] [--json]`;
 
 const NUMBERS: Record<string, string> = {
   lr: 'lr', epochs: 'epochs', 'max-steps': 'maxSteps', 'batch-size': 'batchSize', 'grad-accum': 'gradAccum', 'seq-len': 'seqLen',

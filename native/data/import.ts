@@ -285,9 +285,10 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     fs.renameSync(temp, finalDir);
     fsyncDir(datasetsRoot(ctx.dataDir));
     ctx.store.datasets.insert(dataset);
+    // 100 % first, then the log: a job's log (and the CLI's stderr) read in the order things happened
+    ctx.onProgress?.({ fraction: 1, message: `imported ${plural(rowCount, 'row')}`, etaSeconds: 0 });
     if (skippedCount > 0) ctx.log?.('warn', `skipped ${plural(skippedCount, 'invalid row')} (see ${path.join(finalDir, 'skipped.jsonl')})`);
     ctx.log?.('info', `imported ${plural(rowCount, 'row')} from ${dataset.sourcePath} as dataset ${id}`);
-    ctx.onProgress?.({ fraction: 1, message: `imported ${plural(rowCount, 'row')}`, etaSeconds: 0 });
     return dataset;
   } catch (err) {
     rows.abandon();

@@ -53,3 +53,13 @@ export function suggestMapping(columns: string[], task?: TaskType | null): Colum
   }
   return {};
 }
+
+/**
+ * The tasks a dataset's mapping reads as: those of every known shape whose required fields are all mapped
+ * (input and target: summarization, generation; text and label: classification). Empty for a mapping of no shape.
+ */
+export function tasksOfMapping(mapping: Readonly<Record<string, string | undefined>>): TaskType[] {
+  const mapped = (field: string) => mapping[field] !== undefined;
+  const tasks = SHAPES.filter((s) => s.fields.every((f) => f.optional || mapped(f.field))).flatMap((s) => s.tasks);
+  return [...new Set(tasks)];
+}

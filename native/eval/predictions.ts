@@ -6,7 +6,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
 import { EvalExample } from '../api/eval.ts';
-import { writeFileAtomic } from '../models/atomic.ts';
+import { fileProblem, writeFileAtomic } from '../models/atomic.ts';
 import type { Store } from '../store/db.ts';
 import { FileCache } from './file-cache.ts';
 import { indexLines, readIndexedLines, type LineIndex } from './line-index.ts';
@@ -44,7 +44,7 @@ export function findPredictions(store: Store, dataDir: string, runId: string): s
 }
 
 function unreadable(file: string, err: unknown): StudioError {
-  return new StudioError('not_found', `${file}: cannot read the predictions (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file });
+  return new StudioError('not_found', `${file}: cannot read the predictions: ${fileProblem(file, err, { want: 'the predictions file' })}`, { file });
 }
 
 /** The file opened for reading, or the same clear error as an unreadable one. */

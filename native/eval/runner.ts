@@ -10,6 +10,7 @@ import { placeholdersOf } from '../api/default-prompt.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
+import { metricFitWarning } from './metric-fit.ts';
 import { savePredictions } from './predictions.ts';
 import { adapterLabel, checkAdapter } from './runner-adapter.ts';
 import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, shotColumnsView, templateLabel, type RowView } from './runner-data.ts';
@@ -127,6 +128,10 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   if (adapter && !adapter.recordedBaseMatches) ctx.log?.('warn', `adapter ${adapter.path} was trained on ${adapter.baseModel}, not ${model.name}; its sizes fit, so it is applied`);
   const dataset = store.datasets.find(config.dataset);
   const project = config.projectId !== null ? store.projects.find(config.projectId) : null;
+  // before any work: accuracy on a summarisation dataset ran to the end and reported 0 with no word of why
+  const datasetProject = project ?? (dataset.projectId !== null ? (store.projects.get(dataset.projectId) ?? null) : null);
+  const unfit = metricFitWarning(metrics, dataset, datasetProject);
+  if (unfit) ctx.log?.('warn', unfit);
   // Tagging reads tokens and tags (runner-ner.ts), every other task a text column and its references; perplexity
   // reads a tokens column (an NER dataset's own when no column is given) as its words joined, as the NER prompt shows them.
   const ner = perplexityRun ? null : nerColumnsOf(dataset, project, metrics, config);

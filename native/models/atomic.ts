@@ -137,6 +137,36 @@ export function fileOnTheWay(target: string): string | null {
 }
 
 /**
+ * Why `file` could not be read (or, with `writing`, written), in words with what to do, for messages that begin with
+ * the file: 'no such file; check the path', 'is a folder; give a file', 'permission denied: …'. Said rather than the
+ * errno ('cannot be read (ENOENT)'), which a person has to look up. `want` names what to give instead of a folder.
+ */
+export function fileProblem(file: string, err: unknown, { writing = false, want = 'a file' }: { writing?: boolean; want?: string } = {}): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return writing ? 'no such folder to write it in; check the path' : 'no such file; check the path';
+    case 'ENOTDIR':
+      return `no such ${writing ? 'folder' : 'file'}: ${fileOnTheWay(file) ?? 'a folder on its path'} is a file, not a folder; check the path`;
+    case 'EISDIR':
+      return `is a folder; give ${want}`;
+    case 'EACCES':
+    case 'EPERM':
+      return writing
+        ? 'permission denied: this user may not write there; choose a folder you can write to, or change its permissions'
+        : 'permission denied: this user may not read it; change its permissions (chmod) or copy it somewhere readable';
+    case 'EROFS':
+      return 'the disk is read-only; choose a folder on a writable disk';
+    case 'ELOOP':
+      return 'its symbolic links go round in a loop; check the path';
+    case 'ENAMETOOLONG':
+      return 'the path is too long; use a shorter one';
+    default:
+      return `cannot be ${writing ? 'written' : 'read'}: ${(err as Error | null)?.message ?? String(err)}`;
+  }
+}
+
+/**
  * Whether `dir` (holding `entries`) is an earlier export, which an export there replaces: a model folder, config.json
  * beside its weights (a .safetensors file or an onnx/ folder). A config.json alone is not one: some project of the
  * user's may have its own.

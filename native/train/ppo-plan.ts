@@ -69,8 +69,11 @@ function rewardLabels(modelDir: string): string[] {
   return Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
 }
 
-/** The reward runs that have a model to score with, for a reward run not found: the newest few, or how to train one. */
-function rewardRunsWords(store: Store): string {
+/**
+ * The reward runs that have a model to score with, for a reward run not found or a run of another kind (align ppo's
+ * --reward-run, reward score's --run): the newest few, or how to train one.
+ */
+export function rewardRunsWords(store: Store): string {
   const finished = store.runs.summaries({ kind: 'reward' }).filter((r) => r.status === 'succeeded');
   if (finished.length === 0) return "no reward run has finished yet: train a reward model with 'lathe align reward' (or on the Align page) and give its run id";
   const shown = finished.slice(0, 5).map((r) => `${r.id} (${r.name})`).join(', ');
@@ -83,7 +86,7 @@ export function planPpo(input: unknown, store: Store, dataDir: string): { config
   const spec = trainableSpec(model);
   const reward = store.runs.get(parsed.rewardRun);
   if (!reward) throw new StudioError('not_found', `no run ${parsed.rewardRun}; ${rewardRunsWords(store)}`, { field: 'rewardRun' });
-  if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is ${withArticle(reward.kind)} run, not a reward run ('lathe align reward' trains one)`, 'rewardRun');
+  if (reward.kind !== 'reward') throw invalid(`run ${reward.id} is ${withArticle(reward.kind)} run, not a reward run; ${rewardRunsWords(store)}`, 'rewardRun');
   const rewardModelPath = path.join(runDir(dataDir, reward.id), REWARD_MODEL_DIR);
   if (!fs.existsSync(path.join(rewardModelPath, 'config.json'))) throw invalid(`reward run ${reward.id} has no model (it is ${reward.status}); let it finish, or resume it`, 'rewardRun');
   const labels = rewardLabels(rewardModelPath);

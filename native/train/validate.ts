@@ -7,6 +7,7 @@ import { StudioError } from '../api/errors.ts';
 import { issueWords, type SchemaIssue } from '../api/issue-words.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
+import { fileProblem } from '../models/atomic.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { ModelSpec } from '../models/config.ts';
@@ -155,8 +156,8 @@ export interface PretrainShape {
   plan: ReturnType<typeof pretrainPlan>;
 }
 
-const unreadable = (file: string, err: unknown) =>
-  invalid(`corpus file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing plain-text file`, 'corpus');
+/** 'corpus file nope.txt: no such file; check the path': in words (it said '(ENOENT)'), with what to do. */
+const unreadable = (file: string, err: unknown) => invalid(`corpus file ${file}: ${fileProblem(file, err, { want: 'a plain-text file' })}`, 'corpus');
 
 /**
  * Check a pretraining request's shape and that its corpus is a non-empty file, without reading the corpus (the
@@ -178,7 +179,7 @@ export function checkPretrain(input: unknown): PretrainShape {
   } catch (err) {
     throw unreadable(config.corpus, err);
   }
-  if (!stat.isFile()) throw invalid(`corpus ${config.corpus} is not a file; give a plain-text file`, 'corpus');
+  if (!stat.isFile()) throw invalid(`corpus ${config.corpus} is ${stat.isDirectory() ? 'a folder' : 'not a file'}; give a plain-text file`, 'corpus');
   if (stat.size === 0) throw invalid(`corpus file ${config.corpus} is empty`, 'corpus');
   return { config, modelConfig, plan };
 }

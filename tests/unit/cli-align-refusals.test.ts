@@ -105,8 +105,33 @@ describe('settings out of range, or that the run would not use', () => {
       "lathe align ppo: --max-new-tokens: a prompt of up to 64 tokens and 60 new ones make 124, more than the model's 64 positions; generate fewer new tokens, or cut prompts shorter (the longest prompt, now 64)");
   });
 
-  it('lathe align ppo: an unknown --reward-run lists the finished reward runs', async () => {
-    expect(await refusal(['align', 'ppo', '--model', 'tiny', '--reward-run', 'run_nope', '--dataset', 'openings'])).toBe(`lathe align ppo: no run run_nope; give the id of a finished reward run: ${rewardRun} (sentiment)`);
+  it('lathe align ppo: an unknown --reward-run names the flag and lists the finished reward runs', async () => {
+    // before: 'no run run_nope; …', the flag unnamed
+    expect(await refusal(['align', 'ppo', '--model', 'tiny', '--reward-run', 'run_nope', '--dataset', 'openings'])).toBe(`lathe align ppo: --reward-run: no run run_nope; give the id of a finished reward run: ${rewardRun} (sentiment)`);
+  });
+
+  it('a run of another kind where a reward run goes lists the reward runs: align ppo --reward-run, reward score --run', async () => {
+    const store = openStore(dataDir);
+    const finetune = store.runs.create({ kind: 'finetune', name: 'ft', projectId: null, config: {} }).id;
+    store.close();
+    /** The refusal (exit 2) without its usage lines; the finetune run and the reward run are all the runs. */
+    const refused = async (args: string[]) => {
+      const { code, stderr } = await latheInProcess(args, dataDir);
+      expect(code, stderr).toBe(2);
+      return stderr.split('\nUsage:')[0];
+    };
+    try {
+      expect(await refused(['align', 'ppo', '--model', 'tiny', '--reward-run', finetune, '--dataset', 'openings'])).toBe(
+        `lathe align ppo: --reward-run: run ${finetune} is a finetune run, not a reward run; give the id of a finished reward run: ${rewardRun} (sentiment)`);
+      // before: '… is a finetune run, not a reward run', neither the flag nor the runs that would do
+      expect(await refused(['reward', 'score', '--run', finetune, '--text', 'hello'])).toBe(
+        `lathe reward score: --run: run ${finetune} is a finetune run, not a reward run; give the id of a finished reward run: ${rewardRun} (sentiment)`);
+    } finally {
+      const again = openStore(dataDir);
+      expect(again.runs.list().map((r) => r.id).sort(), 'no run started').toEqual([rewardRun, finetune].sort());
+      again.runs.delete(finetune);
+      again.close();
+    }
   });
 
   it('lathe align dpo: --label-smoothing with the IPO loss, a longest prompt that fills the sequence', async () => {

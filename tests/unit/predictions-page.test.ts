@@ -88,8 +88,9 @@ describe('readPredictionsPage', () => {
 
   it('names the file it cannot read, and the file and line of a damaged example', () => {
     const dir = tempDir();
-    expect(() => readPredictionsPage(path.join(dir, 'missing.jsonl'), 0, 3)).toThrow(/missing\.jsonl: cannot read the predictions \(ENOENT\)/);
-    expect(() => readPredictionsPage(dir, 0, 3)).toThrow(/cannot read the predictions \(EISDIR\)/);
+    // in words, not the errno ('(ENOENT)', '(EISDIR)')
+    expect(() => readPredictionsPage(path.join(dir, 'missing.jsonl'), 0, 3)).toThrow(/missing\.jsonl: cannot read the predictions: no such file; check the path$/);
+    expect(() => readPredictionsPage(dir, 0, 3)).toThrow(/cannot read the predictions: is a folder; give the predictions file$/);
     const file = path.join(dir, 'damaged.jsonl');
     fs.writeFileSync(file, `${JSON.stringify(example(0, 'ok'))}\n\n{"index": 1, "broken\n`);
     expect(readPredictionsPage(file, 0, 1).total).toBe(2);
