@@ -11,7 +11,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 
@@ -303,7 +303,8 @@ export const commands: CliCommand[] = [
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
-      input.projectId = (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null;
+      const project = await runProject(ctx, values.project, { datasets: [values.dataset, values['shots-from']] });
+      input.projectId = project.id ?? null;
       const studio = await openCliStudio(ctx);
       const cancel = cancelOnSignals('stopping after the current example; partial results are kept…');
       const progress = progressLine(ctx);
@@ -315,6 +316,7 @@ export const commands: CliCommand[] = [
           signal: cancel.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
           log: ctx.log,
+          onRun: project.announce, // once the run exists: a model refused before it claims no run
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();
