@@ -13,6 +13,7 @@ import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { withNearFile } from '../store/near-files.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
@@ -138,7 +139,7 @@ export const commands: CliCommand[] = [
       if (positionals.length < 2) throw new UserError(`give a collection and at least one file or folder.\nUsage: ${ADD_USAGE}`);
       const [name, ...paths] = positionals;
       // A path typed on the command line that is not there is a typo, refused before anything is created or read.
-      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => path.resolve(p));
+      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => withNearFile(path.resolve(p)));
       if (missing.length) throw new UserError(`no such file or folder: ${missing.join(', ')}; nothing was imported. Check the path${missing.length > 1 ? 's' : ''}.\nUsage: ${ADD_USAGE}`);
       const cancel = cancelOnSignals();
       try {

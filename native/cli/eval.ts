@@ -14,6 +14,7 @@ import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { nearFileSuffix } from '../store/near-files.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -57,7 +58,7 @@ function readFlagFile(flag: string, file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found'
+    const why = code === 'ENOENT' ? `file not found${nearFileSuffix(file)}`
       : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
         : code === 'EISDIR' ? 'is a folder; give a file' : `cannot be read (${code ?? (err as Error).message})`;
     throw new UserError(`--${flag} ${file}: ${why}`);
