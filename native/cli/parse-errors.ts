@@ -20,7 +20,6 @@ const VALUES: Record<string, { needs: string; example?: string }> = {
   name: { needs: 'a name' },
   'output-name': { needs: 'a name' },
   threads: { needs: 'a number of CPU threads', example: '4' },
-  split: { needs: 'a split', example: 'test' },
   tag: { needs: 'a tag' },
   'data-dir': { needs: 'a folder', example: 'DIR' },
 };
@@ -42,16 +41,36 @@ function longName(flag: string, options: OptionSpec): string | undefined {
   return Object.entries(options).find(([, spec]) => spec.short === short)?.[0];
 }
 
-/** The placeholder the command's usage shows after `--flag` (RUN, N, FILE), if any. */
+/**
+ * What the command's usage shows after `--flag`: a placeholder (RUN, N, FILE) or a value (0.8,0.1,0.1), the first of
+ * alternatives (test|validation → test); undefined when the usage shows the flag alone or not at all.
+ */
 function usageWord(flag: string, usage: string): string | undefined {
-  const m = new RegExp(`--${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ =]([A-Z][A-Za-z0-9_.]*)`).exec(usage);
-  return m?.[1];
+  const m = new RegExp(`--${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ =]([^\\s\\[\\]]+)`).exec(usage);
+  const word = m?.[1].split('|')[0].replace(/[),.…]+$/, '');
+  return word && !word.startsWith('-') ? word : undefined;
+}
+
+/**
+ * A help line cut to what the value is: its first clause, without its asides in parentheses (defaults, details),
+ * 100 characters at most: 'the PEFT adapter folder (adapter_config.json + …), from Lathe or elsewhere (with
+ * --model)' → 'the PEFT adapter folder, from Lathe or elsewhere'.
+ */
+function brief(help: string): string | undefined {
+  let text = help.split('; ')[0];
+  for (let before = ''; before !== text;) {
+    before = text;
+    text = text.replace(/\s*\([^()]*\)/g, '');
+  }
+  text = text.trim();
+  if (text.length > 100) text = `${text.slice(0, text.lastIndexOf(' ', 99))}…`;
+  return text || undefined;
 }
 
 /** "--resume needs a run id, e.g. lathe train --resume run_…": what the flag takes, from VALUES or its help line. */
 export function missingValueMessage(flag: string, command: CliCommand): string {
   const known = VALUES[flag];
-  const help = command.help?.[flag]?.replace(/\s*\((?:default|required)[^()]*\)\s*$/, '').trim();
+  const help = command.help?.[flag] === undefined ? undefined : brief(command.help[flag]);
   const needs = known?.needs ?? (help ? `a value (${help})` : 'a value');
   const example = known?.example ?? usageWord(flag, command.usage) ?? 'VALUE';
   return `--${flag} needs ${needs}, e.g. lathe ${command.path.join(' ')} --${flag} ${example}`;

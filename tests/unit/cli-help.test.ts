@@ -142,7 +142,10 @@ describe("parseArgs' refusals in lathe's words", () => {
     expect(await firstLine(['train', '--resume'])).toBe('lathe train: --resume needs a run id, e.g. lathe train --resume run_…');
     expect(await firstLine(['eval', '--model', 'm', '--dataset'])).toBe('lathe eval: --dataset needs a dataset id or name, e.g. lathe eval --dataset D');
     // a flag with no entry of its own: its help line says what it takes, the usage's placeholder shows it
-    expect(await firstLine(['generate', '--model', 'm', '--prompt', 'p', '--top-k'])).toBe('lathe generate: --top-k needs a value (sample among the K likeliest tokens; 0 is off), e.g. lathe generate --top-k K');
+    expect(await firstLine(['generate', '--model', 'm', '--prompt', 'p', '--top-k'])).toBe('lathe generate: --top-k needs a value (sample among the K likeliest tokens), e.g. lathe generate --top-k K');
+    // its first clause without asides, and the usage's first value where it shows values, not a placeholder
+    expect(await firstLine(['merge', '--adapter'])).toBe('lathe merge: --adapter needs a value (the PEFT adapter folder, from Lathe or elsewhere), e.g. lathe merge --adapter DIR');
+    expect(await firstLine(['eval', '--split'])).toBe('lathe eval: --split needs a value (train, validation, test or all), e.g. lathe eval --split test');
     // the next word is another option, not a value starting with '-'
     expect(await firstLine(['runs', 'list', '--tag', '--json'])).toBe('lathe runs list: --tag needs a tag, e.g. lathe runs list --tag T');
     expect(await firstLine(['project', 'list', '--data-dir'])).toBe('lathe project list: --data-dir needs a folder, e.g. lathe project list --data-dir DIR');
