@@ -4,6 +4,7 @@ import { StudioError } from './api/errors.ts';
 import { defaultDataDir } from './paths.ts';
 import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
+import { parseArgsMessage } from './cli/parse-errors.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
@@ -164,13 +165,10 @@ export const WARNING_PREFIX = 'warning: ';
 
 const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
 
-/** node's "Unknown option '--rnk'" with the nearest option the command has. */
-function withFlagGuess(message: string, command: CliCommand): string {
-  const unknown = /Unknown option '--([^'=]+)'/.exec(message);
-  if (!unknown) return message;
+/** The nearest option `command` has to an unknown `--name` (a typo, or another tool's name for it), if any. */
+function flagGuess(name: string, command: CliCommand): string | undefined {
   const flags = Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) });
-  const guess = closest(unknown[1], flags) ?? onlyFlagWithWords(unknown[1], flags);
-  return `unknown option '--${unknown[1]}'.${guess ? ` Did you mean --${guess}?` : ''}`;
+  return closest(name, flags) ?? onlyFlagWithWords(name, flags);
 }
 
 /**
@@ -254,16 +252,13 @@ export async function main(argv: string[]): Promise<number> {
   // The global flags moved from the front go before the command's own, not after them: after, they would become
   // the value of a last flag the user left without one ('--tag --data-dir' reads as an ambiguous '--tag').
   const rest = joinNegativeValues([...globals, ...others.slice(command.path.length)], command.options);
+  const options = { ...GLOBAL_FLAGS, ...(command.options ?? {}) };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...GLOBAL_FLAGS, ...(command.options ?? {}) },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (err) {
-    console.error(`lathe ${command.path.join(' ')}: ${withFlagGuess((err as Error).message, command)}\nUsage: ${command.usage}`);
+    const message = parseArgsMessage(err, rest, command, options, (name) => flagGuess(name, command)) ?? (err as Error).message;
+    console.error(`lathe ${command.path.join(' ')}: ${message}\nUsage: ${command.usage}`);
     return 2;
   }
   const values = parsed.values as Record<string, unknown>;

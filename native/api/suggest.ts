@@ -52,3 +52,32 @@ export function didYouMean(value: string, allowed: readonly string[]): string {
   const guess = closestChoice(value, allowed);
   return guess === undefined ? '' : ` Did you mean '${guess}'?`;
 }
+
+/** A file name without its last extension ('dev.jsonl' → 'dev'; '.env' and 'README' stay as they are). */
+function stem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/**
+ * The names in a folder (`siblings`) that a missing `name` was most likely meant to be, best first and at most three:
+ * the same name in other letter case (Dev.jsonl); else the same stem with another extension, or one more or one
+ * fewer (dev.json → dev.jsonl, dev → dev.jsonl, data.jsonl → data.jsonl.gz); else a name one typo away (a letter
+ * added, dropped, changed, or two swapped). Empty when none is clearly meant.
+ */
+export function nearFileNames(name: string, siblings: readonly string[]): string[] {
+  const typed = name.toLowerCase();
+  const lower = siblings.map((s) => [s, s.toLowerCase()] as const);
+  const tiers = [
+    lower.filter(([, s]) => s === typed),
+    lower.filter(([, s]) => s !== typed && (stem(s) === stem(typed) || s === stem(typed) || stem(s) === typed)),
+    lower.filter(([, s]) => editDistance(typed, s) === 1),
+  ];
+  const tier = tiers.find((t) => t.length > 0) ?? [];
+  return tier.map(([s]) => s).sort().slice(0, 3);
+}
+
+/** "a", "a or b", "a, b or c": the names a "did you mean" offers. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}

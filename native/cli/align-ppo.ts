@@ -8,7 +8,7 @@ import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import { StudioError } from '../api/errors.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 
@@ -129,9 +129,9 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, PPO_OPTIONS, USAGE);
       if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
-      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
+      const project = values.resume ? undefined : await runProject(ctx, values.project, { datasets: [values.dataset] });
       try {
-        return await startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
+        return await startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, project?.id), start: async (input, env) => (await import('../train/ppo.ts')).startPpo(input, env), resume: async (id, env) => (await import('../train/ppo.ts')).resumePpo(id, env), describe: describePpo, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime, project?.announce);
       } catch (err) {
         // a reward run not found names its flag, as a reward run of the wrong kind does (asFlagError maps invalid_params only)
         if (err instanceof StudioError && err.code === 'not_found' && (err.details as { field?: unknown } | undefined)?.field === 'rewardRun') throw new UserError(`--reward-run: ${err.message}\nUsage: ${USAGE}`);

@@ -6,7 +6,7 @@ import { formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions } from './options.ts';
 
@@ -106,8 +106,8 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, DPO_OPTIONS, USAGE);
       if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
-      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
-      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
+      const project = values.resume ? undefined : await runProject(ctx, values.project, { datasets: [values.dataset] });
+      return startOrResume(ctx, values, 'aligning', { inputOf: (v) => inputOf(v, project?.id), start: async (input, env) => (await import('../train/dpo.ts')).startDpo(input, env), resume: async (id, env) => (await import('../train/dpo.ts')).resumeDpo(id, env), describe: describeDpo, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime, project?.announce);
     },
   },
 ];

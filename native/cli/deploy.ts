@@ -17,6 +17,7 @@ import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
 import { checkOutputFolder } from './output-file.ts';
+import { nearFileSuffix } from '../store/near-files.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -71,7 +72,7 @@ function heldOutText(file: string): string {
     bytes = fs.readFileSync(where);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist`);
+    if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist${nearFileSuffix(where)}`);
     if (code === 'ENOTDIR') throw new UserError(`--text: ${where} does not exist: ${fileOnTheWay(where)} is a file, not a folder`);
     if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
     throw new UserError(`--text: ${where}: ${fileProblem(where, err)}`);

@@ -9,10 +9,11 @@ import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
-import { optionalProjectId, runProjectId } from './project-ref.ts';
+import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { withNearFile } from '../store/near-files.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
@@ -138,7 +139,7 @@ export const commands: CliCommand[] = [
       if (positionals.length < 2) throw new UserError(`give a collection and at least one file or folder.\nUsage: ${ADD_USAGE}`);
       const [name, ...paths] = positionals;
       // A path typed on the command line that is not there is a typo, refused before anything is created or read.
-      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => path.resolve(p));
+      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => withNearFile(path.resolve(p)));
       if (missing.length) throw new UserError(`no such file or folder: ${missing.join(', ')}; nothing was imported. Check the path${missing.length > 1 ? 's' : ''}.\nUsage: ${ADD_USAGE}`);
       const cancel = cancelOnSignals();
       try {
@@ -266,22 +267,26 @@ export const commands: CliCommand[] = [
           const modes = (values.modes as string | undefined)?.split(',').map((m) => mode({ mode: m.trim() }, EVAL_USAGE, 'bm25'));
           const { runRetrievalEvaluation } = await import('../eval/retrieval-run.ts');
           let last = 0;
+          const limit = numberFlag(values, 'limit', EVAL_USAGE, { min: 1 }) ?? null;
+          const threads = numberFlag(values, 'threads', EVAL_USAGE, THREADS_RANGE);
+          const project = await runProject(ctx, values.project, { datasets: [values.dataset], collection: positionals[0] }, true);
           const outcome = await runRetrievalEvaluation({
             collection: positionals[0],
             dataset: values.dataset as string,
             queryColumn: values['query-column'] as string,
             relevantColumn: values['relevant-column'] as string,
             split: split as 'test',
-            limit: numberFlag(values, 'limit', EVAL_USAGE, { min: 1 }) ?? null,
+            limit,
             modes,
-            projectId: (await runProjectId(ctx, values.project, { datasets: [values.dataset], collection: positionals[0] }, true)) ?? null,
-            threads: numberFlag(values, 'threads', EVAL_USAGE, THREADS_RANGE),
+            projectId: project.id ?? null,
+            threads,
           }, {
             store,
             dataDir: ctx.dataDir,
             signal: cancel.signal,
             owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends its run
             log: ctx.log,
+            onRun: project.announce, // once a run exists: a collection or dataset refused before it claims no runs
             onProgress: (p) => {
               if (ctx.json || (Date.now() - last < 1000 && p.done < p.total)) return;
               last = Date.now();

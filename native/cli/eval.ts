@@ -11,9 +11,10 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { nearFileSuffix } from '../store/near-files.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -57,7 +58,7 @@ function readFlagFile(flag: string, file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found'
+    const why = code === 'ENOENT' ? `file not found${nearFileSuffix(file)}`
       : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
         : code === 'EISDIR' ? 'is a folder; give a file' : fileProblem(file, err);
     throw new UserError(`--${flag} ${file}: ${why}`);
@@ -303,7 +304,8 @@ export const commands: CliCommand[] = [
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
-      input.projectId = (await runProjectId(ctx, values.project, { datasets: [values.dataset, values['shots-from']] })) ?? null;
+      const project = await runProject(ctx, values.project, { datasets: [values.dataset, values['shots-from']] });
+      input.projectId = project.id ?? null;
       const studio = await openCliStudio(ctx);
       const cancel = cancelOnSignals('stopping after the current example; partial results are kept…');
       const progress = progressLine(ctx);
@@ -315,6 +317,7 @@ export const commands: CliCommand[] = [
           signal: cancel.signal,
           onProgress: (p) => progress.update(p.done, p.total, p.etaSeconds),
           log: ctx.log,
+          onRun: project.announce, // once the run exists: a model refused before it claims no run
           owner: currentOwner(), // no job owns a foreground evaluation: if this process dies, the next store open ends it
         });
         progress.done();

@@ -8,8 +8,11 @@ import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliContext, type OptionSpec } from './command.ts';
 import { asFlagError, numberFlag, THREADS_RANGE } from './options.ts';
 
-/** A TrainEnv that writes metrics straight to the store and progress to stderr. */
-export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRuntime = {}): { env: TrainEnv; close(): void } {
+/**
+ * A TrainEnv that writes metrics straight to the store and progress to stderr. `announce` is said once the run exists,
+ * after its id (the project it is recorded in: RunProject.announce).
+ */
+export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRuntime = {}, announce: () => void = () => {}): { env: TrainEnv; close(): void } {
   const store = openStore(ctx.dataDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -44,6 +47,7 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
     onRun: (id) => {
       runId = id;
       ctx.info(`run ${id}`);
+      announce();
     },
     metric: (runId, step, name, value) => void store.runs.addMetric({ runId, step, name, value }),
     owner: currentOwner(), // no job owns a foreground run: if this process dies, the next store open ends it
@@ -64,8 +68,8 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
  * an error goes on as it is, so that cli.ts' exitCodeOf answers as for every other command: 2 for what the user
  * can fix (an unknown dataset, a run that already finished, a full disk), 1 for a bug.
  */
-export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>, runtime: ResumeRuntime = {}): Promise<number> {
-  const { env, close } = foregroundEnv(ctx, what, runtime);
+export async function runInForeground(ctx: CliContext, what: string, work: (env: TrainEnv) => Promise<number>, runtime: ResumeRuntime = {}, announce?: () => void): Promise<number> {
+  const { env, close } = foregroundEnv(ctx, what, runtime, announce);
   try {
     return await work(env);
   } finally {
@@ -164,8 +168,11 @@ export interface StartOrResume<I, O extends { status: string; runId: string }> {
   flags?: { fieldOfFlag: Record<string, string>; usage: string };
 }
 
-/** `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened. */
-export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>, runtime: ResumeRuntime = {}): Promise<number> {
+/**
+ * `--resume RUN` continues that run, else a run starts from the flags, which are checked before the store is opened.
+ * `announce` is said once the run exists (the project it is recorded in: RunProject.announce).
+ */
+export async function startOrResume<I, O extends { status: string; runId: string }>(ctx: CliContext, values: Record<string, unknown>, what: string, run: StartOrResume<I, O>, runtime: ResumeRuntime = {}, announce?: () => void): Promise<number> {
   const input = values.resume ? null : run.inputOf(values);
   return runInForeground(ctx, what, async (foreground) => {
     const env = run.skipAdvice ? { ...foreground, skipAdvice: run.skipAdvice } : foreground;
@@ -173,5 +180,5 @@ export async function startOrResume<I, O extends { status: string; runId: string
       throw run.flags ? asFlagError(err, run.flags.fieldOfFlag, run.flags.usage) : err;
     });
     return printOutcome(ctx, input === null ? await run.resume(String(values.resume), env) : await start(input), run.describe);
-  }, runtime);
+  }, runtime, announce);
 }

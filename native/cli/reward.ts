@@ -9,7 +9,7 @@ import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts, ScoreProgress } from '../train/reward-score.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions, THREADS_RANGE } from './options.ts';
 import { formatTable } from './table.ts';
@@ -155,8 +155,8 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, REWARD_OPTIONS, USAGE);
       if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
-      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
-      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, projectId), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime);
+      const project = values.resume ? undefined : await runProject(ctx, values.project, { datasets: [values.dataset] });
+      return startOrResume(ctx, values, 'training the reward model', { inputOf: (v) => inputOf(v, project?.id), start: async (input, env) => (await import('../train/reward.ts')).startReward(input, env), resume: async (id, env) => (await import('../train/reward.ts')).resumeReward(id, env), describe: describeReward, skipAdvice: SKIP_INVALID_ADVICE, flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE } }, runtime, project?.announce);
     },
   },
   {

@@ -8,7 +8,7 @@ import type { CliCommand } from './command.ts';
 import { printOutcome, refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { asFlagError, choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { formatValue, plural } from '../api/format.ts';
-import { RUN_PROJECT_HELP, runProjectId } from './project-ref.ts';
+import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 
 const USAGE =
   'lathe train --model N --dataset D [--method lora|full] [--rank R --alpha A --dropout P --targets q_proj,v_proj] [--lr X] [--epochs E] ' +
@@ -125,17 +125,17 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, TRAIN_OPTIONS, USAGE);
       if (!values.resume) inputOf(values); // the flags checked first: a refused command starts no run, so it says nothing of a run's project
-      const projectId = values.resume ? undefined : await runProjectId(ctx, values.project, { datasets: [values.dataset] });
+      const project = values.resume ? undefined : await runProject(ctx, values.project, { datasets: [values.dataset] });
       return runInForeground(ctx, 'training', async (env) => {
         const [{ resumePretrain }, { resumeFinetune, startFinetune }] = await Promise.all([import('../train/pretrain.ts'), import('../train/finetune.ts')]);
         if (values.resume && env.store.runs.get(String(values.resume))?.kind === 'pretrain') {
           return printOutcome(ctx, await resumePretrain(String(values.resume), env), describePretrain);
         }
-        const start = () => startFinetune(inputOf(values, projectId), env).catch((err: unknown) => {
+        const start = () => startFinetune(inputOf(values, project?.id), env).catch((err: unknown) => {
           throw asFlagError(err, FIELD_OF_FLAG, USAGE); // '--seq-len: …', not the API's seqLen
         });
         return printOutcome(ctx, values.resume ? await resumeFinetune(String(values.resume), env) : await start(), describeFinetune);
-      }, runtime);
+      }, runtime, project?.announce);
     },
   },
 ];

@@ -129,7 +129,7 @@ export class GgufFile {
   ) {}
 
   static open(file: string): GgufFile {
-    return openTensorFile(file, 'a .gguf file', (fd, size) => {
+    return openTensorFile(file, 'a .gguf file', '.gguf', (fd, size) => {
       const { version, metadata, tensors } = readHeader(new Cursor(fd, size, file), file);
       return new GgufFile(file, fd, version, metadata, tensors);
     });

@@ -12,12 +12,13 @@ import { mergedFolder } from '../models/merge.ts';
 import { ADAPTER_CONFIG, adapterInRunFolder, readPeftAdapter } from '../models/peft.ts';
 import type { SafetensorsDtype } from '../models/safetensors.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
+import { didYouMeanFile } from '../store/near-files.ts';
 
 export { MERGE_DTYPES, type MergeDtype };
 const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
 function readAdapter(adapterDir: string) {
-  if (!fs.existsSync(adapterDir)) throw new Error(`${path.resolve(adapterDir)}: no such folder; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
+  if (!fs.existsSync(adapterDir)) throw new Error(`${path.resolve(adapterDir)}: no such folder; ${didYouMeanFile(path.resolve(adapterDir)) ?? 'give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)'}`);
   if (!fs.existsSync(path.join(adapterDir, ADAPTER_CONFIG))) throw new Error(adapterInRunFolder(adapterDir) ?? `${path.resolve(adapterDir)}: no ${ADAPTER_CONFIG}; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
   return readPeftAdapter(adapterDir);
 }

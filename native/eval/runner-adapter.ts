@@ -9,6 +9,7 @@ import type { Model } from '../api/schemas.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { loraAName, loraBName, loraModules } from '../models/lora.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, readPeftAdapter, type PeftAdapter } from '../models/peft.ts';
+import { didYouMeanFile } from '../store/near-files.ts';
 
 export interface CheckedAdapter {
   path: string;
@@ -32,6 +33,8 @@ function namesModel(base: string, model: Pick<Model, 'id' | 'name' | 'path' | 's
 export function checkAdapter(adapterPath: string, model: Pick<Model, 'id' | 'name' | 'path' | 'source'>): CheckedAdapter {
   const dir = path.resolve(adapterPath);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    const near = fs.existsSync(dir) ? undefined : didYouMeanFile(dir);
+    if (near) throw refuse(`adapter folder ${dir} does not exist; ${near}`);
     throw refuse(`adapter folder ${dir} does not exist; give the folder holding ${ADAPTER_CONFIG} and ${ADAPTER_WEIGHTS} (a LoRA fine-tuning run leaves one in runs/<run id>/adapter)`);
   }
   let adapter: PeftAdapter;

@@ -9,6 +9,7 @@ import type { ModelSpec } from './config.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from './lora.ts';
 import { CheckpointError, SafetensorsFile, showValue, writeSafetensors, type Tensor } from './safetensors.ts';
 import { parseJsonText } from '../api/json-text.ts';
+import { didYouMeanFile } from '../store/near-files.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -82,7 +83,7 @@ export function adapterInRunFolder(dir: string): string | undefined {
 export function readPeftAdapter(dir: string): PeftAdapter {
   const where = path.resolve(dir);
   const stat = fs.statSync(where, { throwIfNoEntry: false });
-  if (!stat) throw new CheckpointError(`${where}: no such folder; give ${ADAPTER_FOLDER}`);
+  if (!stat) throw new CheckpointError(`${where}: no such folder; ${didYouMeanFile(where) ?? `give ${ADAPTER_FOLDER}`}`);
   if (!stat.isDirectory()) throw new CheckpointError(`${where} is a file; give ${ADAPTER_FOLDER}`);
   const file = path.join(dir, ADAPTER_CONFIG);
   if (!fs.existsSync(file)) throw new CheckpointError(adapterInRunFolder(where) ?? `${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`);

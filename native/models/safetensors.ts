@@ -63,7 +63,7 @@ export class SafetensorsFile {
   ) {}
 
   static open(file: string): SafetensorsFile {
-    return openTensorFile(file, 'a safetensors file', (fd, size) => {
+    return openTensorFile(file, 'a safetensors file', '.safetensors', (fd, size) => {
       const { tensors, metadata } = readHeader(file, fd, size);
       return new SafetensorsFile(file, fd, tensors, metadata);
     });

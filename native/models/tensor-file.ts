@@ -3,13 +3,15 @@
 import fs from 'node:fs';
 import { CheckpointError } from '../api/errors.ts';
 import { fileOnTheWay } from './atomic.ts';
+import { didYouMeanFile } from '../store/near-files.ts';
 
 /**
  * Open `file` and hand its descriptor and size to `parse` (which reads the header); the descriptor is closed if
- * the file is not a regular file or `parse` throws. `expected` says what belongs there: 'a safetensors file'.
+ * the file is not a regular file or `parse` throws. `expected` says what belongs there: 'a safetensors file';
+ * `ending` is such a file's ('.safetensors'), for the files offered in place of a missing one.
  */
-export function openTensorFile<T>(file: string, expected: string, parse: (fd: number, size: number) => T): T {
-  const fd = openForReading(file);
+export function openTensorFile<T>(file: string, expected: string, ending: string, parse: (fd: number, size: number) => T): T {
+  const fd = openForReading(file, ending);
   try {
     const stat = fs.fstatSync(fd);
     // A folder opens for reading on Linux and then fails the read with a bare EISDIR naming no file.
@@ -21,12 +23,12 @@ export function openTensorFile<T>(file: string, expected: string, parse: (fd: nu
   }
 }
 
-function openForReading(file: string): number {
+function openForReading(file: string, ending: string): number {
   try {
     return fs.openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CheckpointError(`${file}: no such file; check the path`);
+    if (code === 'ENOENT') throw new CheckpointError(`${file}: no such file; ${didYouMeanFile(file, { endings: [ending] }) ?? 'check the path'}`);
     if (code === 'ENOTDIR') throw new CheckpointError(`${file}: no such file: ${fileOnTheWay(file)} is a file, not a folder; check the path`);
     throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
   }

@@ -1,8 +1,10 @@
 // A run started from the CLI without --project is recorded in the project of the dataset it reads, and says so:
 // before, `lathe eval --dataset D` on a dataset imported into a project recorded a run in no project, and the
 // project's Runs page said "No experiments". --project still chooses; datasets in two projects choose none, with
-// a warning. One rule (native/cli/project-ref.ts) for eval, train, align dpo|reward|ppo and docs eval. A tiny
-// random Llama (the judge fixture) generates and trains.
+// a warning. One rule (native/cli/project-ref.ts) for eval, train, align dpo|reward|ppo and docs eval. The note
+// comes once the run exists: a command whose model is refused says nothing of a run's project (before, it said
+// "the run is recorded in project …" and then that no run could start). A tiny random Llama (the judge fixture)
+// generates and trains.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,21 +87,29 @@ describe('the project a CLI run is recorded in', () => {
     expect(projectOf(r.json<{ runId: string }>().runId)).toBeNull();
   });
 
-  it('lathe train records its run in the dataset’s project too', () => {
-    const r = lathe(dataDir, ['train', '--model', 'writer', '--dataset', 'in-other', '--max-steps', '1', '--batch-size', '1', '--seq-len', '16', '--threads', '1', '--no-merge', '--json'], { timeoutMs: 180_000 });
+  it('lathe train records its run in the dataset’s project too, said after the run’s id; --json leaves the note out', () => {
+    const TRAIN = ['train', '--model', 'writer', '--dataset', 'in-other', '--max-steps', '1', '--batch-size', '1', '--seq-len', '16', '--threads', '1', '--no-merge'];
+    const r = lathe(dataDir, TRAIN, { timeoutMs: 180_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toContain('recorded in project'); // --json: the note is an info line, left out
-    expect(projectOf(r.json<{ runId: string }>().runId)).toBe(projects.other);
+    const runId = /^run (run_[0-9a-f]{12})$/m.exec(r.stderr)![1];
+    expect(r.stderr).toContain(`run ${runId}\nthe run is recorded in project 'Other' (${projects.other}), the project of dataset in-other; give --project to choose another`);
+    expect(projectOf(runId)).toBe(projects.other);
+    const json = lathe(dataDir, [...TRAIN, '--json'], { timeoutMs: 180_000 });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).not.toContain('recorded in project'); // --json: the note is an info line, left out
+    expect(projectOf(json.json<{ runId: string }>().runId)).toBe(projects.other);
   });
 
-  it('lathe align dpo, reward and ppo and docs eval follow the same rule (the note comes before the engine reads the model)', () => {
-    for (const args of [['align', 'dpo'], ['align', 'reward'], ['align', 'ppo', '--reward-run', 'run_000000000000']]) {
+  it('lathe eval, align dpo, reward and ppo and docs eval whose model or collection is refused start no run, so say nothing of its project', () => {
+    for (const args of [['eval', '--metrics', 'accuracy'], ['align', 'dpo'], ['align', 'reward'], ['align', 'ppo', '--reward-run', 'run_000000000000']]) {
       const r = lathe(dataDir, [...args, '--model', 'nope', '--dataset', 'in-reviews']);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toContain(`the run is recorded in project 'Reviews' (${projects.reviews}), the project of dataset in-reviews`);
+      expect(r.stderr, args.join(' ')).toContain("no model named 'nope'");
+      expect(r.stderr, args.join(' ')).not.toContain('recorded in');
     }
     const docs = lathe(dataDir, ['docs', 'eval', 'nope', '--dataset', 'in-other', '--query-column', 'sentence', '--relevant-column', 'label']);
     expect(docs.code).toBe(2);
-    expect(docs.stderr).toContain(`the runs are recorded in project 'Other' (${projects.other}), the project of dataset in-other`);
+    expect(docs.stderr).toContain("'nope'");
+    expect(docs.stderr).not.toContain('recorded in');
   });
 });

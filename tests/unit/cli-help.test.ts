@@ -3,8 +3,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commandHelp, HELP_SECTIONS, helpSectionOf, main } from '../../native/cli.ts';
+import { parseArgsMessage } from '../../native/cli/parse-errors.ts';
 import { closest } from '../../native/cli/suggest.ts';
 import { loadCommands } from '../../native/cli/registry.ts';
 
@@ -118,8 +120,71 @@ describe('global flags before the command', () => {
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const { code, err } = await run(['--data-dir', dataDir, 'runs', 'list', '--tag']);
     expect(code).toBe(2);
-    expect(err).toContain("Option '--tag <value>' argument missing");
+    expect(err).toContain('--tag needs a tag, e.g. lathe runs list --tag T');
     expect(err).not.toContain('ambiguous');
+  });
+});
+
+// node's parseArgs words its refusals for programmers ("Option '--resume <value>' argument missing", three lines of
+// "argument is ambiguous … use '--prompt=-XYZ'"): each ERR_PARSE_ARGS_* code is said on one line in lathe's words,
+// naming the flag, what it takes and how to write it, with the usage after.
+describe("parseArgs' refusals in lathe's words", () => {
+  const firstLine = async (argv: string[]) => {
+    const r = await run(argv);
+    expect(r.code, argv.join(' ')).toBe(2);
+    expect(r.out).toBe('');
+    const [line, usage] = r.err.split('\n');
+    expect(usage, argv.join(' ')).toMatch(/^Usage: lathe /);
+    return line;
+  };
+
+  it('a flag left without its value: what it needs and an example', async () => {
+    expect(await firstLine(['train', '--resume'])).toBe('lathe train: --resume needs a run id, e.g. lathe train --resume run_…');
+    expect(await firstLine(['eval', '--model', 'm', '--dataset'])).toBe('lathe eval: --dataset needs a dataset id or name, e.g. lathe eval --dataset D');
+    // a flag with no entry of its own: its help line says what it takes, the usage's placeholder shows it
+    expect(await firstLine(['generate', '--model', 'm', '--prompt', 'p', '--top-k'])).toBe('lathe generate: --top-k needs a value (sample among the K likeliest tokens), e.g. lathe generate --top-k K');
+    // its first clause without asides, and the usage's first value where it shows values, not a placeholder
+    expect(await firstLine(['merge', '--adapter'])).toBe('lathe merge: --adapter needs a value (the PEFT adapter folder, from Lathe or elsewhere), e.g. lathe merge --adapter DIR');
+    expect(await firstLine(['eval', '--split'])).toBe('lathe eval: --split needs a value (train, validation, test or all), e.g. lathe eval --split test');
+    // the next word is another option, not a value starting with '-'
+    expect(await firstLine(['runs', 'list', '--tag', '--json'])).toBe('lathe runs list: --tag needs a tag, e.g. lathe runs list --tag T');
+    expect(await firstLine(['project', 'list', '--data-dir'])).toBe('lathe project list: --data-dir needs a folder, e.g. lathe project list --data-dir DIR');
+  });
+
+  it("a value starting with '-': how to write it", async () => {
+    expect(await firstLine(['generate', '--model', 'm', '--prompt', '-Once'])).toBe("lathe generate: --prompt's value starts with '-': write it as --prompt=-Once");
+    expect(await firstLine(['generate', '--model', 'm', '--prompt', '- a list'])).toBe("lathe generate: --prompt's value starts with '-': write it as '--prompt=- a list'");
+  });
+
+  it('a value given to a flag that takes none', async () => {
+    expect(await firstLine(['project', 'list', '--json=1'])).toBe('lathe project list: --json takes no value: write --json alone, not --json=1.');
+    expect(await firstLine(['project', 'list', '--help=yes'])).toBe('lathe project list: --help takes no value: write --help alone, not --help=yes.');
+  });
+
+  it("an unknown short option: lathe's are long, and an argument starting with '-' goes after '--'", async () => {
+    expect(await firstLine(['project', 'list', '-x'])).toBe("lathe project list: unknown option '-x': lathe's options are written in full (--name), -h alone is short.");
+    expect(await firstLine(['ask', '-why'])).toContain("An argument that starts with '-' goes after '--': lathe ask … -- -why");
+  });
+
+  it('an unexpected argument (a parse that allows none: main allows them and checks itself)', async () => {
+    const command = (await loadCommands()).find((c) => c.path.join(' ') === 'project list')!;
+    const options = command.options ?? {};
+    let err: unknown;
+    try {
+      parseArgs({ args: ['extra'], options, allowPositionals: false, strict: true });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as { code?: string }).code).toBe('ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL');
+    expect(parseArgsMessage(err, ['extra'], command, options, () => undefined)).toBe("unexpected argument 'extra': the command takes options only.");
+    expect(parseArgsMessage(new TypeError('other'), [], command, options, () => undefined)).toBeUndefined();
+  });
+
+  it("leaves no node wording in any of them", async () => {
+    for (const argv of [['train', '--resume'], ['generate', '--prompt', '-Once'], ['project', 'list', '--json=1'], ['project', 'list', '-x'], ['train', '--rnk']]) {
+      const { err } = await run(argv);
+      expect(err, argv.join(' ')).not.toMatch(/argument missing|is ambiguous|-XYZ|does not take an argument|To specify a positional/);
+    }
   });
 });
 

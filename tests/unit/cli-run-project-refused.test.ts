@@ -1,8 +1,8 @@
-// A command refused for its flags (`lathe train --method lorra`, `lathe eval --limit 0`) starts no run, so it says
-// nothing of the project a run would be recorded in. Before, it first said "the run is recorded in project 'P' …;
-// give --project to choose another", then the refusal: a run that does not exist, in a project, and advice about
-// --project when the fault was another flag. (Flags that pass, with a model the engine cannot find, still get the
-// note first: tests/integration/cli-run-project.test.ts.)
+// A command refused for its flags (`lathe train --method lorra`, `lathe eval --limit 0`) or for a model, collection
+// or run the engine cannot find starts no run, so it says nothing of the project a run would be recorded in. Before,
+// it first said "the run is recorded in project 'P' …; give --project to choose another", then the refusal: a run
+// that does not exist, in a project, and advice about --project when the fault was another flag. The note comes once
+// the run exists (tests/integration/cli-run-project.test.ts has runs that start).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,9 +46,17 @@ describe('a command refused for its flags says nothing of a run’s project', ()
     expect(r.stderr).not.toContain('recorded in project');
   });
 
-  it('flags that pass still get the note (the model is refused after it)', async () => {
-    const r = await lathe(['train', '--model', 'nope', '--dataset', 'reviews']);
+  it.each([
+    [['train', '--model', 'nope', '--dataset', 'reviews'], "no model named 'nope'"],
+    [['eval', '--model', 'nope', '--dataset', 'reviews', '--metrics', 'accuracy'], "no model named 'nope'"],
+    [['align', 'dpo', '--model', 'nope', '--dataset', 'reviews'], "no model named 'nope'"],
+    [['align', 'reward', '--model', 'nope', '--dataset', 'reviews'], "no model named 'nope'"],
+    [['align', 'ppo', '--model', 'nope', '--reward-run', 'run_000000000000', '--dataset', 'reviews'], "no model named 'nope'"],
+    [['docs', 'eval', 'nope', '--dataset', 'reviews', '--query-column', 'sentence', '--relevant-column', 'label'], "'nope'"],
+  ])('flags that pass, then a refusal by the engine, start no run either: lathe %j', async (args, refusal) => {
+    const r = await lathe(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("the run is recorded in project 'Reviews'");
+    expect(r.stderr).toContain(refusal);
+    expect(r.stderr).not.toContain('recorded in');
   });
 });
