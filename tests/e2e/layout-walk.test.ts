@@ -175,6 +175,140 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
     }
   });
 
+  it('at 700 px the Runs table fits its card: Kind on one line, the run name at least 12em wide, Duration padded from the edge', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, '#/runs', width);
+      const table = page.locator('table.runs-table');
+      await table.locator('tbody tr').nth(3).waitFor();
+      const look = await table.evaluate((el) => {
+        const wrap = el.closest('.table-wrap')!;
+        const lines = (node: Element) => {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          return Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(node).lineHeight));
+        };
+        const headers = [...el.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
+        const kind = headers.indexOf('Kind');
+        const rows = [...el.querySelectorAll('tbody tr')];
+        const fineTuning = rows.map((tr) => tr.children[kind]).filter((td) => td.textContent === 'Fine-tuning');
+        const longName = rows.map((tr) => tr.querySelector('.run-link')!).find((a) => a.textContent!.startsWith('LoRA s260k'))!;
+        const runCell = longName.closest('td')!;
+        const lastHeader = el.querySelector('thead th:last-child')!;
+        const lastCell = rows[0].lastElementChild!;
+        const edge = wrap.getBoundingClientRect().right;
+        return {
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          kindLines: fineTuning.map(lines),
+          runWidthEm: runCell.getBoundingClientRect().width / parseFloat(getComputedStyle(runCell).fontSize),
+          nameLines: lines(longName),
+          createdLines: lines(rows[0].children[headers.indexOf('Created')]),
+          // the room between the last column's text and the card's edge, and the padding that should make it
+          lastGap: [lastHeader, lastCell].map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return edge - range.getBoundingClientRect().right;
+          }),
+          lastPadding: parseFloat(getComputedStyle(lastCell).paddingRight),
+        };
+      });
+      expect(look.overflow, `${width} px: the table scrolls sideways by`).toBeLessThanOrEqual(0);
+      expect(look.kindLines, `${width} px: lines of each "Fine-tuning"`).toEqual([1, 1]);
+      expect(look.runWidthEm, `${width} px: the Run column in em`).toBeGreaterThanOrEqual(12);
+      expect(look.nameLines, `${width} px: lines of the long run name (it ran to six)`).toBeLessThanOrEqual(5);
+      // the date gives way at 700 px (its time under it), and only there
+      expect(look.createdLines, `${width} px: lines of Created`).toBe(width === 700 ? 2 : 1);
+      for (const gap of look.lastGap) expect(gap, `${width} px: Duration's text from the card's edge`).toBeGreaterThanOrEqual(look.lastPadding - 0.5);
+      expect(look.lastPadding).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it('on Documents, Chunk size and Overlap take the same form grid as Name and Embedding model', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, '#/adapt/documents', width);
+      const form = page.getByRole('form', { name: 'New collection' });
+      await form.waitFor();
+      const boxes = await form.evaluate((el) => Object.fromEntries([...el.querySelectorAll('.field-label')].map((label) => {
+        const box = label.closest('.field')!.getBoundingClientRect();
+        return [label.firstChild!.textContent!.trim(), { left: box.left, right: box.right }];
+      })));
+      expect(Object.keys(boxes), `${width} px`).toEqual(expect.arrayContaining(['Name', 'Embedding model', 'Chunk size', 'Overlap']));
+      expect(Math.abs(boxes['Chunk size'].left - boxes.Name.left), `${width} px: Chunk size's left from Name's`).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes['Chunk size'].right - boxes.Name.right), `${width} px: Chunk size's right from Name's`).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes.Overlap.left - boxes['Embedding model'].left), `${width} px: Overlap's left from Embedding model's`).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes.Overlap.right - boxes['Embedding model'].right), `${width} px: Overlap's right from Embedding model's`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('the shortcuts dialog ends every row\'s keys at one right edge, single keys as well as "g s or Ctrl 1"', async () => {
+    const { page } = e2e;
+    for (const width of WIDTHS) {
+      await open(page, '#/projects', width);
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      // each row's keys, by the row's middle: where its last key ends
+      const rows = await dialog.locator('.shortcut-list').evaluate((list) => {
+        const ends = new Map<number, { right: number; keys: string }>();
+        for (const key of list.querySelectorAll('kbd')) {
+          const box = key.getBoundingClientRect();
+          const middle = Math.round(box.top + box.height / 2);
+          const row = ends.get(middle) ?? { right: -Infinity, keys: '' };
+          ends.set(middle, { right: Math.max(row.right, box.right), keys: `${row.keys} ${key.textContent}`.trim() });
+        }
+        return [...ends.values()];
+      });
+      expect(rows.length, `${width} px`).toBeGreaterThanOrEqual(12);
+      const edge = Math.max(...rows.map((r) => r.right));
+      for (const row of rows) expect(edge - row.right, `${width} px: the keys ${row.keys} end short of the column's edge by`).toBeLessThanOrEqual(1);
+      await page.keyboard.press('Escape');
+    }
+  });
+
+  it('the Projects list, Evaluate\'s runs and footer, the dataset preview and the next-token legend take shared classes, not inline styles', async () => {
+    const { page } = e2e;
+    const inline = (root: Element) => [...root.querySelectorAll('[style]')].map((el) => `<${el.tagName.toLowerCase()} class="${el.className}" style="${el.getAttribute('style')}">`);
+    await open(page, '#/projects', 700);
+    const projects = page.getByRole('table').first();
+    await projects.locator('.project-name').first().waitFor();
+    expect(await projects.evaluate(inline), 'Projects').toEqual([]);
+    const name = await projects.locator('.project-name').first().evaluate((b) => {
+      const style = getComputedStyle(b);
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--text)';
+      b.parentElement!.append(probe);
+      const text = getComputedStyle(probe).color;
+      probe.remove();
+      return { padding: style.padding, weight: style.fontWeight, color: style.color === text };
+    });
+    expect(name).toEqual({ padding: '0px', weight: '550', color: true });
+
+    await open(page, '#/adapt/evaluate', 1280);
+    const runs = page.getByRole('table', { name: 'Evaluation runs' });
+    await runs.locator('tbody tr').first().waitFor();
+    expect(await runs.evaluate(inline), 'Evaluation runs').toEqual([]);
+    expect(await runs.locator('tbody tr td:nth-child(2) > div:first-child').first().evaluate((d) => getComputedStyle(d).fontWeight)).toBe('550');
+    const customLayout = page.locator('label.checkbox', { hasText: 'Custom layout' });
+    expect(await customLayout.getAttribute('style'), 'Evaluate\'s Custom layout').toBeNull();
+    const footer = page.locator('.card-footer', { hasText: 'Runs as a job in the background' });
+    expect(await footer.evaluate(inline), 'Evaluate\'s footer').toEqual([]);
+
+    await open(page, '#/datasets', 1280);
+    const preview = page.getByRole('table', { name: 'Dataset rows' });
+    await preview.locator('tbody tr').first().waitFor();
+    const wrap = await preview.evaluate((t) => { const w = t.closest('.table-wrap')!; return { style: w.getAttribute('style'), maxHeight: getComputedStyle(w).maxHeight, overflowY: getComputedStyle(w).overflowY }; });
+    expect(wrap).toEqual({ style: null, maxHeight: '460px', overflowY: 'auto' });
+
+    await open(page, '#/adapt', 1280);
+    const legend = page.getByTestId('next-token-panel').locator('.legend-swatch');
+    await legend.first().waitFor();
+    const swatches = await legend.evaluateAll((all) => all.map((s) => ({ style: s.getAttribute('style'), background: getComputedStyle(s).backgroundColor })));
+    expect(swatches.map((s) => s.style)).toEqual([null, null]);
+    expect(swatches[0].background).not.toBe(swatches[1].background);
+    for (const s of swatches) expect(s.background).not.toBe('rgba(0, 0, 0, 0)');
+  });
+
   it('shots of the pages the earlier passes did not walk, at 700 and 1280 px, light and dark', async () => {
     const { page, studio } = e2e;
     const [model] = await callApi<{ id: string }[]>(studio, 'models.list', {});

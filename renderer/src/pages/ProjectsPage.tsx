@@ -62,14 +62,14 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
                 {sorted.map((p) => (
                   <tr key={p.id} data-project-row={p.id} className="clickable" aria-selected={p.id === current?.id} onClick={() => { select(p.id); navigate('scope'); }}>
                     <td>
-                      <button className="btn btn-ghost btn-sm project-name" style={{ padding: 0, color: 'var(--text)', fontWeight: 550 }} onClick={(e) => { e.stopPropagation(); select(p.id); navigate('scope'); }}>{p.name}</button>
-                      {p.description && <div className="faint small cell-clip" style={{ WebkitLineClamp: 1 }}>{p.description}</div>}
+                      <button className="btn btn-ghost btn-sm project-name" onClick={(e) => { e.stopPropagation(); select(p.id); navigate('scope'); }}>{p.name}</button>
+                      {p.description && <div className="faint small cell-clip cell-clip-1">{p.description}</div>}
                       <div className="small"><ProjectJourneyCell projectId={p.id} /></div>
                     </td>
                     <td><Badge tone="accent">{TASKS[p.task].label}</Badge></td>
-                    <td style={{ whiteSpace: 'nowrap' }}>{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
+                    <td className="nowrap">{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
                     <td className="muted hide-narrow">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
-                    <td className="muted small hide-narrow" style={{ whiteSpace: 'nowrap' }}>{formatDate(p.updatedAt)}</td>
+                    <td className="muted small hide-narrow nowrap">{formatDate(p.updatedAt)}</td>
                     <td className="num">
                       <Button variant="ghost" size="sm" data-project-delete aria-label={`Delete ${p.name}`} onClick={(e) => { e.stopPropagation(); setDeleting(p); }}>Delete</Button>
                     </td>

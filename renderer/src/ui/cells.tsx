@@ -24,3 +24,19 @@ export function ColumnName({ name }: { name: string }) {
   const parts = name.split(/(?<=_)/);
   return <span className="column-name" title={name}>{parts.map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</span>;
 }
+
+/**
+ * A moment in a table cell, its date and its time each kept whole: in a narrow table the time goes under the date
+ * ("Dec 7, 2026," / "2:36 AM") instead of the whole stamp holding its column one line wide. Its cell takes
+ * .cell-when: one line in a wide window, where a long name beside it would otherwise take the room.
+ */
+export function DateTimeCell({ iso }: { iso: string }) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return <>{iso}</>;
+  return (
+    <time dateTime={iso}>
+      <span className="nowrap">{date.toLocaleDateString(undefined, { dateStyle: 'medium' })},</span>{' '}
+      <span className="nowrap">{date.toLocaleTimeString(undefined, { timeStyle: 'short' })}</span>
+    </time>
+  );
+}

@@ -186,8 +186,8 @@ export function Stat({ label, value, mono }: { label: string; value: ReactNode; 
   );
 }
 
-export function Keys({ keys }: { keys: string[] }) {
-  return <span>{keys.map((k) => <kbd className="key" key={k}>{k}</kbd>)}</span>;
+export function Keys({ keys, className }: { keys: string[]; className?: string }) {
+  return <span className={className}>{keys.map((k) => <kbd className="key" key={k}>{k}</kbd>)}</span>;
 }
 
 export function PageHeader({ title, lede, actions }: { title: string; lede: ReactNode; actions?: ReactNode }) {

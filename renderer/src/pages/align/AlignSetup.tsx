@@ -112,12 +112,12 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
         </div>
         <footer className="card-footer">
           {!ppo && p?.kind !== 'labels' && (
-            <label className="checkbox small" style={{ marginRight: 'var(--space-4)' }}>
+            <label className="checkbox small">
               <input type="checkbox" checked={form.skipInvalid} onChange={(e) => set({ skipInvalid: e.target.checked })} />
               <span>{SKIP_UNPAIRED_LABEL}</span>
             </label>
           )}
-          <span className="muted small" style={{ marginRight: 'auto' }}>
+          <span className="muted small push-rest">
             {dataBlock ?? summary}
           </span>
           <Button type="submit" variant="primary" icon="activity" disabled={!canStart} shortcut={`${MOD}↵`}>{START_LABEL[form.method]}</Button>

@@ -96,8 +96,8 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
         )}
       </div>
       <footer className="card-footer">
-        {missing.length > 0 && <span className="muted small" style={{ marginRight: 'auto' }}>Still needed: {missing.map((f) => f.label).join(', ')}{pairFields.length > 0 && ' (or, for preference pairs, a chosen and a rejected answer)'}</span>}
-        {other && <span className="muted small" style={{ marginRight: 'auto' }} data-testid="mapping-complete-as">Complete as {formatLabel(other)}; this project’s own fields may stay unmapped.</span>}
+        {missing.length > 0 && <span className="muted small push-rest">Still needed: {missing.map((f) => f.label).join(', ')}{pairFields.length > 0 && ' (or, for preference pairs, a chosen and a rejected answer)'}</span>}
+        {other && <span className="muted small push-rest" data-testid="mapping-complete-as">Complete as {formatLabel(other)}; this project’s own fields may stay unmapped.</span>}
         <Button variant="primary" disabled={saving || saved || missing.length > 0} onClick={save}>Save mapping</Button>
       </footer>
     </Card>

@@ -44,7 +44,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         }
       />
       {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
-      <div className="table-wrap" style={{ maxHeight: 460, overflowY: 'auto' }}>
+      <div className="table-wrap table-wrap-tall">
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
           <tbody>

@@ -51,7 +51,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
     <Card aria-label="New collection">
       <CardHeader title="New collection" subtitle="Documents are cut into overlapping chunks; a search returns chunks, each with its source, page and section." />
       <form className="card-body stack" onSubmit={create} onKeyDown={submitOnModEnter} aria-label="New collection">
-        <div className="form-grid" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)' }}>
+        <div className="form-grid">
           <Field label="Name" help="How the collection is listed and chosen in the Playground." error={fieldError('name')}>
             {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus={focusName} />}
           </Field>
@@ -62,7 +62,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
               : 'No embedding model imported yet: import a sentence encoder (BERT, MiniLM, BGE, E5, nomic-embed) on the Select page, or give its folder path. None: keyword search (BM25) only.'}
           >
             {(id, d) => (
-              <div className="stack" style={{ gap: 'var(--space-2, 0.5rem)' }}>
+              <div className="stack stack-tight">
                 <Select id={id} value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
                   <option value="">None: keyword search (BM25) only</option>
                   {encoders.length > 0 && (
@@ -81,8 +81,6 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
               </div>
             )}
           </Field>
-        </div>
-        <div className="form-grid" style={{ gridTemplateColumns: 'repeat(2, minmax(0, 12rem))' }}>
           <Field label="Chunk size" help="In the model's tokens (words without a model)." error={fieldError('chunkTokens')}>
             {(id, d) => <input id={id} className="input" inputMode="numeric" value={chunkTokens} onChange={(e) => setChunkTokens(e.target.value)} aria-describedby={d} />}
           </Field>

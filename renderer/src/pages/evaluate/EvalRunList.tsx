@@ -56,13 +56,13 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                     <td onClick={(e) => e.stopPropagation()}>
                       <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} className="checkbox" />
                     </td>
-                    <td><div style={{ fontWeight: 550 }}>{run.name}</div><div className="faint small mono">{run.id}</div></td>
+                    <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
                     <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>
                     <td className="num">{info?.examples ?? '—'}</td>
-                    <td className="num mono" style={{ fontWeight: best ? 650 : undefined }}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
+                    <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
                     <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
                     <td><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>
-                    <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
+                    <td className="muted small nowrap">{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
                   </tr>
                 );
               })}

@@ -200,7 +200,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                   </Select>
                 </label>
               )}
-              <label className="checkbox small" style={{ marginLeft: 'auto' }}>
+              <label className="checkbox small push-end">
                 <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
                 <span>Custom layout</span>
               </label>
@@ -263,7 +263,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           </Field>
         </div>
         <footer className="card-footer">
-          <span className="muted small" style={{ marginRight: 'auto' }}>Runs as a job in the background; you can leave this page.</span>
+          <span className="muted small push-rest">Runs as a job in the background; you can leave this page.</span>
           <Button type="submit" variant="primary" icon="activity" disabled={busy || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start evaluation</Button>
         </footer>
       </form>

@@ -112,7 +112,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </SettingGroups>
         </div>
         <footer className="card-footer">
-          <span className="muted small" style={{ marginRight: 'auto' }}>
+          <span className="muted small push-rest">
             {steps.trim() ? plural(Number(steps), 'step') : trainRows !== null && batch > 0 ? `about ${plural(Math.ceil(trainRows / batch), 'step')} per epoch` : ''}{batch > 0 ? ` · ${plural(batch, 'example')} per step` : ''}
           </span>
           <Button type="submit" variant="primary" icon="activity" disabled={busy || !defaults || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start fine-tuning</Button>

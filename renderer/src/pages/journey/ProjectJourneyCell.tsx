@@ -12,7 +12,7 @@ export function ProjectJourneyCell({ projectId }: { projectId: string }) {
   // still reads as unfinished while the scorecard says so.
   return (
     <span data-testid="project-journey" title={`${data.next.title}. ${data.next.text}`}>
-      <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>{done}/{REQUIRED.length} steps</span>
+      <span className="muted tabular">{done}/{REQUIRED.length} steps</span>
       {' · '}
       {data.next.title}
     </span>

@@ -57,7 +57,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
         subtitle={result ? distributionSummary(result) : 'The model’s odds for what comes right after the prompt.'}
       />
       <div className="card-body stack" style={{ gap: 'var(--space-2)' }} data-testid="next-token-panel">
-        <div className="row small muted"><span><span className="legend-swatch" style={{ background: 'var(--border-strong)' }} />model alone</span><span style={{ marginLeft: 12 }}><span className="legend-swatch" style={{ background: 'var(--accent)' }} />after your settings</span></div>
+        <div className="row small muted nt-legend"><span><span className="legend-swatch nt-bar-before" />model alone</span><span><span className="legend-swatch nt-bar-after" />after your settings</span></div>
         {error && <p className="field-error">{error}</p>}
         {!result && !error && <p className="muted small">{modelId ? 'Write a prompt to see the candidates.' : 'Choose a model first.'}</p>}
         {result?.candidates.map((c) => (

@@ -107,7 +107,7 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
           </Field>
         </div>
         <footer className="card-footer">
-          <span className="muted small" id={footerId} style={{ marginRight: 'auto' }}>{blocked ?? 'Trains a tokenizer first, then the model; runs as a job you can cancel and resume.'}</span>
+          <span className="muted small push-rest" id={footerId}>{blocked ?? 'Trains a tokenizer first, then the model; runs as a job you can cancel and resume.'}</span>
           <Button type="submit" variant="primary" icon="sparkle" disabled={busy || blocked !== null} aria-describedby={footerId} shortcut={`${MOD}↵`}>Start pretraining</Button>
         </footer>
       </Card>

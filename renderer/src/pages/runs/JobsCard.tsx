@@ -28,13 +28,13 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
-                  <td><div style={{ fontWeight: 550 }}>{jobTitle(job)}</div><div className="faint small mono">{job.id}</div></td>
+                  <td><div className="cell-title">{jobTitle(job)}</div><div className="faint small mono">{job.id}</div></td>
                   <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
                   <td style={{ verticalAlign: 'middle' }}>
                     <ProgressBar value={job.progress} state={job.state} label={`${jobTitle(job)} progress`} />
                     <JobNote job={job} />
                   </td>
-                  <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
+                  <td className="muted small nowrap">{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
                   <td className="num muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
                 </tr>
               ))}

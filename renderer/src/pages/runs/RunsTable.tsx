@@ -1,8 +1,9 @@
 // The runs as a table: each row opens the run's page (its name is the link, so the keyboard reaches it too),
 // its tags beside the name; an optional first column ticks runs for a comparison.
 import type { RunSummary } from '../../../../native/api/schemas.ts';
-import { formatDate, formatRunTime } from '../../domain/format.ts';
+import { formatRunTime } from '../../domain/format.ts';
 import { jobKindLabel } from '../../domain/jobs.ts';
+import { DateTimeCell } from '../../ui/cells.tsx';
 import { Badge } from '../../ui/primitives.tsx';
 import { RUN_STATUS_TONE } from '../finetune/runFormat.ts';
 import { openRun, runHash } from './address.ts';
@@ -38,15 +39,15 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
                     : null}
                 </td>
               )}
-              <td>
+              <td className="run-name-cell">
                 <a className="run-link" href={runHash(run.id)}>{run.name}</a>
                 <div className="row-wrap runs-under-name"><span className="faint small mono">{run.id}</span><RunTags tags={run.tags} /></div>
               </td>
-              <td>{jobKindLabel(run.kind)}</td>
+              <td className="nowrap">{jobKindLabel(run.kind)}</td>
               {showProject && <td className="muted">{projectName(run.projectId)}</td>}
               <td><Badge tone={RUN_STATUS_TONE[run.status] ?? 'neutral'}>{run.status}</Badge></td>
-              <td className="muted small" style={{ whiteSpace: 'nowrap' }}>{formatDate(run.createdAt)}</td>
-              <td className="num muted small">{formatRunTime(run)}</td>
+              <td className="muted small cell-when"><DateTimeCell iso={run.createdAt} /></td>
+              <td className="num muted small nowrap">{formatRunTime(run)}</td>
             </tr>
           ))}
         </tbody>

@@ -122,7 +122,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
               : `Rough needs for weights and training state. ${ACTIVATIONS_NOTE} Set a memory budget in Scope to check the fit.`}
           />
           <div className="card-body flush table-wrap"><MemoryTable memory={memory} /></div>
-          <footer className="card-footer"><span className="muted small" style={{ marginRight: 'auto' }}>LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+          <footer className="card-footer"><span className="muted small push-rest">LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
         </Card>
       )}
       {embedding && (
