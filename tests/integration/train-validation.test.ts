@@ -69,7 +69,7 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     expect(target.stderr).toMatch(/LoRA target module 'c_attn' matches nothing/);
     const missing = lathe(dataDir, ['pretrain', '--corpus', path.join(dataDir, 'absent.txt'), '--steps', '2']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/absent\.txt cannot be read \(ENOENT\)/);
+    expect(missing.stderr).toMatch(/absent\.txt: no such file; check the path/);
     const short = path.join(dataDir, 'short.txt');
     fs.writeFileSync(short, 'Once upon a time.\n');
     const tooShort = lathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
