@@ -154,6 +154,15 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
+/** The studio's page `hash` in a window `width` px wide (800 high), once its heading is drawn and the network is idle. */
+export async function openAtWidth(page: Page, studio: RunningStudio, hash: string, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: 800 });
+  await page.goto('about:blank');
+  await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
+  await page.locator('#content h1').first().waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
 /** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the pause that lets it settle. */
 export async function shootSchemes(page: Page, name: string, options: { settleMs?: number; prepare?: () => Promise<void> } = {}): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {

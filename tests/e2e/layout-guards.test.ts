@@ -14,7 +14,7 @@ import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e layout-guards tests skipped: ${skipReason}`);
@@ -50,13 +50,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     },
   });
 
-  async function open(page: Page, hash: string, width: number): Promise<void> {
-    await page.setViewportSize({ width, height: 800 });
-    await page.goto('about:blank');
-    await page.goto(`${e2e.studio.origin}/?token=${e2e.studio.token}${hash}`);
-    await page.locator('#content h1').first().waitFor();
-    await page.waitForLoadState('networkidle');
-  }
+  const open = (page: Page, hash: string, width: number) => openAtWidth(page, e2e.studio, hash, width);
 
   async function shoot(page: Page, name: string): Promise<void> {
     for (const scheme of SCHEMES) {

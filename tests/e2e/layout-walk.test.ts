@@ -13,7 +13,7 @@ import type { EvalExample } from '../../native/api/eval.ts';
 import { savePredictions } from '../../native/eval/predictions.ts';
 import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k } from './cli-setup.ts';
-import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e layout-walk tests skipped: ${skipReason}`);
@@ -60,13 +60,7 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
     },
   });
 
-  async function open(page: Page, hash: string, width: number): Promise<void> {
-    await page.setViewportSize({ width, height: 800 });
-    await page.goto('about:blank');
-    await page.goto(`${e2e.studio.origin}/?token=${e2e.studio.token}${hash}`);
-    await page.locator('#content h1').first().waitFor();
-    await page.waitForLoadState('networkidle');
-  }
+  const open = (page: Page, hash: string, width: number) => openAtWidth(page, e2e.studio, hash, width);
 
   /** Light and dark shots of the whole page as it stands, at its width, as SCREENSHOTS/walk-<name>-<scheme>.png. */
   async function shoot(page: Page, name: string): Promise<void> {

@@ -44,7 +44,7 @@ describe('embedding models in the store', () => {
       expect(m.parameterCount).toBeGreaterThan(0);
     }
     const text = lathe(dataDir, ['model', 'list']).stdout;
-    expect(text.split('\n')[0]).toMatch(/^NAME\s+ID\s+USE\s+ARCHITECTURE\s+PARAMETERS\s+SOURCE$/); // a header, as runs and dataset lists have
+    expect(text.split('\n')[0]).toMatch(/^NAME\s+ID\s+USE\s+ARCHITECTURE\s+PARAMETERS\s+WEIGHTS\s+SOURCE$/); // a header, as runs and dataset lists have
     expect(text).toMatch(/minibert\s+\S+\s+embed\s+BertModel/);
     expect(text).toMatch(/nomic-tiny\s+\S+\s+embed\s+NomicBertModel/);
     const store = openStore(dataDir);
