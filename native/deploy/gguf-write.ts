@@ -10,6 +10,7 @@ import { GGUF_DTYPES } from '../api/deploy.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { expectedTensors } from '../models/params.ts';
+import { TextTokenizer } from '../text/tokenizer.ts';
 import { BLOCK, quantize } from './ggml-blocks.ts';
 import { writeGgufFile, type GgufTensorPlan } from './gguf-file-writer.ts';
 import { DEFAULT_ALIGNMENT, str, u32, type GgufMetadata } from './gguf-format.ts';
@@ -92,6 +93,12 @@ export async function exportGguf(modelDir: string, outFile: string, opts: GgufEx
   for (const [key, id] of [['bos_token', spec.bosTokenId], ['eos_token', spec.eosTokenIds[0]]] as const) {
     // A tokenizer_config.json without bos/eos falls back to config.json's ids, through the vocabulary.
     if (specials[key] === undefined && id !== null && id !== undefined) specials[key] = idToPiece(folder.tokenizer, id);
+  }
+  if (specials.bos_token === undefined || specials.bos_token === null) {
+    // A post-processor that puts one token before every text adds a BOS neither file names (TextTokenizer.bosTokenId):
+    // Lathe encodes prompts with it, so llama.cpp must be told to add it too.
+    const inferred = TextTokenizer.fromJson(folder.tokenizer, specials, null, tokenizerFile).bosTokenId;
+    if (inferred !== null) specials.bos_token = idToPiece(folder.tokenizer, inferred);
   }
   for (const [k, v] of tokenizerMetadata(folder.tokenizer, specials, spec.vocabSize, chatTemplateOf(modelDir, folder.tokenizerConfig), tokenizerFile)) metadata.set(k, v);
 
