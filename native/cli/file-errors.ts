@@ -1,6 +1,8 @@
-// File errors as the CLI reports them: which errno codes are the user's to fix, and node's own wording of one
-// ('ENOENT: no such file or directory, open …') said in words with what to do.
+// File errors as the CLI reports them: which errno codes are the user's to fix, node's own wording of one
+// ('ENOENT: no such file or directory, open …') said in words with what to do, and the file a flag names read so.
+import fs from 'node:fs';
 import { fileProblem } from '../models/atomic.ts';
+import { UserError } from './command.ts';
 
 /** Files the user named that are missing or unreadable: their input, not our failure. */
 export const USER_FILE_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
@@ -13,4 +15,17 @@ export function errorMessage(err: Error): string {
   const { code, path: file } = err as NodeJS.ErrnoException;
   if (typeof code === 'string' && USER_FILE_ERRORS.has(code) && typeof file === 'string' && err.message.startsWith(`${code}:`)) return `${file}: ${fileProblem(file, err)}`;
   return err.message;
+}
+
+/**
+ * The bytes of the file `--flag` names, shown as `file`; a missing file (with the paths it was likely meant to be),
+ * a folder or an unreadable one is refused naming the flag, in fileProblem's words: '--prompt p.json: no such file;
+ * check the path'. `want` names what to give instead of a folder.
+ */
+export function readFlagFile(flag: string, file: string, want = 'a file'): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UserError(`--${flag} ${file}: ${fileProblem(file, err, { near: true, want })}`);
+  }
 }
