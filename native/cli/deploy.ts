@@ -17,7 +17,7 @@ import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
 import { checkOutputFolder } from './output-file.ts';
-import { readFlagFile } from './file-errors.ts';
+import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -138,6 +138,7 @@ export const commands: CliCommand[] = [
         if (inDataDir) throw new UserError(`--out ${out}: ${inDataDir}`);
         checkOutputFolder('out', out);
       }
+      if (!runId) await requireAdapterFolder('adapter', values.adapter as string); // before the store is opened to find the model
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));

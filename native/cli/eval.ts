@@ -12,7 +12,7 @@ import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
-import { readFlagFile } from './file-errors.ts';
+import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -288,6 +288,7 @@ export const commands: CliCommand[] = [
         name: values.name as string | undefined,
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
+      if (typeof input.adapterPath === 'string') await requireAdapterFolder('adapter', input.adapterPath); // before the store is opened
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
       const project = await runProject(ctx, values.project, { datasets: [values.dataset, values['shots-from']] });
       input.projectId = project.id ?? null;

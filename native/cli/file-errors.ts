@@ -1,7 +1,9 @@
 // File errors as the CLI reports them: which errno codes are the user's to fix, node's own wording of one
-// ('ENOENT: no such file or directory, open …') said in words with what to do, and the file a flag names read so.
+// ('ENOENT: no such file or directory, open …') said in words with what to do, and the files and folders flags name,
+// read or looked at before a command opens its data directory, so a mistyped path leaves nothing written.
 import fs from 'node:fs';
 import { fileProblem } from '../models/atomic.ts';
+import { didYouMeanFile } from '../store/near-files.ts';
 import { UserError } from './command.ts';
 
 /** Files the user named that are missing or unreadable: their input, not our failure. */
@@ -28,4 +30,29 @@ export function readFlagFile(flag: string, file: string, want = 'a file'): Buffe
   } catch (err) {
     throw new UserError(`--${flag} ${file}: ${fileProblem(file, err, { near: true, want })}`);
   }
+}
+
+/**
+ * The folder `--flag` names, checked before anything is opened or written: a missing path (with the paths it was
+ * likely meant to be) or a file is refused naming the flag. `want` says what to give instead of a file.
+ */
+export function requireFlagFolder(flag: string, dir: string, want: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError(`--${flag} ${dir}: ${missing ? `no such folder; ${didYouMeanFile(dir) ?? 'check the path'}` : fileProblem(dir, err, { want })}`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`--${flag} ${dir}: is a file; give ${want}`);
+}
+
+/**
+ * The PEFT LoRA adapter folder `--flag` names, looked at (models/peft.ts' adapterFolderProblem) before the data
+ * directory is opened, so a mistyped path is refused with nothing written.
+ */
+export async function requireAdapterFolder(flag: string, dir: string): Promise<void> {
+  const { adapterFolderProblem } = await import('../models/peft.ts');
+  const problem = adapterFolderProblem(dir);
+  if (problem) throw new UserError(`--${flag} ${problem}`);
 }
