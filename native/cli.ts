@@ -157,7 +157,25 @@ function unknownCommand(commands: CliCommand[], words: string[]): string {
   const longest = Math.max(...commands.map((c) => c.path.length));
   const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]));
   const guess = closest(words.slice(0, longest).join(' '), [...commands.map((c) => c.path.join(' ')), ...groups]);
-  return `lathe: unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`;
+  return `unknown command '${named}'.${guess ? ` Did you mean 'lathe ${guess}'?` : ''} Run 'lathe help' for the list of commands.`;
+}
+
+/**
+ * Whether `--json` is among the arguments (before a `--`, after which words are values): the command line's own
+ * refusals (an unknown option, a value left out) then answer as a command's errors do under --json.
+ */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * How every error reaches the user, exit code aside: `who: message` on stderr ('lathe train: --epochs needs …'), or
+ * with --json the error object on stdout, which is then the whole answer (a second copy on stderr would be noise).
+ */
+function reportError(json: boolean, who: string, message: string): void {
+  if (json) console.log(JSON.stringify({ error: message }, null, 2));
+  else console.error(`${who}: ${message}`);
 }
 
 /** How every warning of every command begins (CliContext.warn). */
@@ -183,6 +201,12 @@ function onlyFlagWithWords(word: string, flags: readonly string[]): string | und
 
 export async function main(argv: string[]): Promise<number> {
   const commands = await loadCommands();
+  const json = wantsJson(argv);
+  /** A refusal of the command line itself (exit code 2), worded as `who` says it; JSON under --json. */
+  const refuse = (who: string, message: string): number => {
+    reportError(json, who, message);
+    return 2;
+  };
   // Global flags may come before the command words (`lathe --json project list`): move them after.
   const globals: string[] = [];
   const others: string[] = [];
@@ -193,10 +217,7 @@ export async function main(argv: string[]): Promise<number> {
     if (a === '--json' || a === '--help' || a === '-h' || a.startsWith('--data-dir=')) globals.push(a);
     else if (a === '--data-dir') {
       dataDirWord = argv[++i];
-      if (dataDirWord === undefined || dataDirWord.startsWith('-')) {
-        console.error(`lathe: ${DATA_DIR_NEEDS_A_FOLDER}`);
-        return 2;
-      }
+      if (dataDirWord === undefined || dataDirWord.startsWith('-')) return refuse('lathe', DATA_DIR_NEEDS_A_FOLDER);
       globals.push(a, dataDirWord);
     } else {
       others.push(...argv.slice(i));
@@ -218,10 +239,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(group);
       return 0;
     }
-    if (words[1] !== 'help') {
-      console.error(unknownCommand(commands, words.slice(1)));
-      return 2;
-    }
+    if (words[1] !== 'help') return refuse('lathe', unknownCommand(commands, words.slice(1)));
   }
   const found = findCommand(commands, words);
   if (!found) {
@@ -236,19 +254,15 @@ export async function main(argv: string[]): Promise<number> {
         console.log(group);
         return 0;
       }
-      console.error(`lathe ${words[0]}: give one of its commands.\n${group}`);
-      return 2;
+      return refuse(`lathe ${words[0]}`, `give one of its commands.\n${group}`);
     }
     // `lathe --data-dir project list`: the folder was left out and the command's first word taken for it.
     const misread = dataDirWord === undefined ? undefined : findCommand(commands, [dataDirWord, ...words]);
-    if (misread) {
-      console.error(`lathe: unknown command '${words[0]}': --data-dir took '${dataDirWord}' as its folder. Did you mean 'lathe --data-dir DIR ${misread.command.path.join(' ')}'?`);
-      return 2;
-    }
-    console.error(unknownCommand(commands, words));
-    return 2;
+    if (misread) return refuse('lathe', `unknown command '${words[0]}': --data-dir took '${dataDirWord}' as its folder. Did you mean 'lathe --data-dir DIR ${misread.command.path.join(' ')}'?`);
+    return refuse('lathe', unknownCommand(commands, words));
   }
   const { command } = found;
+  const who = `lathe ${command.path.join(' ')}`;
   // The global flags moved from the front go before the command's own, not after them: after, they would become
   // the value of a last flag the user left without one ('--tag --data-dir' reads as an ambiguous '--tag').
   const rest = joinNegativeValues([...globals, ...others.slice(command.path.length)], command.options);
@@ -258,24 +272,16 @@ export async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = parseArgsMessage(err, rest, command, options, (name) => flagGuess(name, command)) ?? (err as Error).message;
-    console.error(`lathe ${command.path.join(' ')}: ${message}\nUsage: ${command.usage}`);
-    return 2;
+    return refuse(who, `${message}\nUsage: ${command.usage}`);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
     console.log(commandHelp(command));
     return 0;
   }
-  if (!command.positionals && parsed.positionals.length > 0) {
-    console.error(`lathe ${command.path.join(' ')}: unexpected argument '${parsed.positionals[0]}'.\nUsage: ${command.usage}`);
-    return 2;
-  }
-  if (values['data-dir'] === '') {
-    // `--data-dir=` or `--data-dir ""`: an empty path would put lathe.db in the current folder
-    console.error(`lathe ${command.path.join(' ')}: ${DATA_DIR_NEEDS_A_FOLDER}`);
-    return 2;
-  }
-  const json = Boolean(values.json);
+  if (!command.positionals && parsed.positionals.length > 0) return refuse(who, `unexpected argument '${parsed.positionals[0]}'.\nUsage: ${command.usage}`);
+  // `--data-dir=` or `--data-dir ""`: an empty path would put lathe.db in the current folder
+  if (values['data-dir'] === '') return refuse(who, DATA_DIR_NEEDS_A_FOLDER);
   const info = (line: string) => {
     if (!json) console.error(line);
   };
@@ -284,7 +290,7 @@ export async function main(argv: string[]): Promise<number> {
     // an empty LATHE_DATA_DIR (`LATHE_DATA_DIR= lathe …`) is unset, not the current folder
     dataDir: (values['data-dir'] as string | undefined) ?? (process.env.LATHE_DATA_DIR || defaultDataDir()),
     json,
-    command: `lathe ${command.path.join(' ')}`,
+    command: who,
     print(result, human) {
       if (json || !human) console.log(JSON.stringify(result, null, json ? 2 : 0));
       else console.log(human());
@@ -303,9 +309,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = diskFullError(err, 'the command', `into ${ctx.dataDir}`);
     const code = exitCodeOf(e);
     const message = code === 2 ? errorMessage(e) : `${e.message}${process.env.LATHE_DEBUG ? `\n${e.stack}` : ''}`;
-    // --json: the error object on stdout is the whole answer; a second copy on stderr would only be noise.
-    if (json) console.log(JSON.stringify({ error: message }, null, 2));
-    else console.error(`lathe ${command.path.join(' ')}: ${message}`);
+    reportError(json, who, message);
     return code;
   } finally {
     stopNotice();

@@ -7,7 +7,7 @@ import { MERGE_DTYPES, quantizedModelName, type MergeDtype } from '../api/deploy
 import { humanBytes, plural } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ReportRow } from '../deploy/quantize-report.ts';
-import { dataDirOutputProblem, fileOnTheWay, fileProblem } from '../models/atomic.ts';
+import { dataDirOutputProblem } from '../models/atomic.ts';
 import { ONNX_DTYPES, ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
@@ -17,7 +17,7 @@ import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
 import { checkOutputFolder } from './output-file.ts';
-import { nearFileSuffix } from '../store/near-files.ts';
+import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
 const QUANT_DTYPES = ONNX_DTYPES.filter((d) => d !== 'fp32');
@@ -67,18 +67,9 @@ async function requireFreeTargets(ctx: CliContext, targets: readonly string[]): 
  */
 function heldOutText(file: string): string {
   const where = path.resolve(file);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(where);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`--text: ${where} does not exist${nearFileSuffix(where)}`);
-    if (code === 'ENOTDIR') throw new UserError(`--text: ${where} does not exist: ${fileOnTheWay(where)} is a file, not a folder`);
-    if (code === 'EISDIR') throw new UserError(`--text: ${where} is a folder; give a text file`);
-    throw new UserError(`--text: ${where}: ${fileProblem(where, err)}`);
-  }
+  const bytes = readFlagFile('text', where, 'a text file');
   const binary = notPlainTextReason(bytes);
-  if (binary) throw new UserError(`--text: ${where} is not plain text: ${binary}`);
+  if (binary) throw new UserError(`--text ${where} is not plain text: ${binary}`);
   return bytes.toString('utf8').slice(-20_000);
 }
 
@@ -147,6 +138,7 @@ export const commands: CliCommand[] = [
         if (inDataDir) throw new UserError(`--out ${out}: ${inDataDir}`);
         checkOutputFolder('out', out);
       }
+      if (!runId) await requireAdapterFolder('adapter', values.adapter as string); // before the store is opened to find the model
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));

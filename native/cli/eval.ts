@@ -1,11 +1,9 @@
 // `lathe eval`: evaluate a model on a dataset split in the foreground, through the same runEvaluation the
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
-import fs from 'node:fs';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
 import { StudioError } from '../api/errors.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
-import { fileOnTheWay, fileProblem } from '../models/atomic.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
@@ -14,7 +12,7 @@ import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
-import { nearFileSuffix } from '../store/near-files.ts';
+import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -52,23 +50,10 @@ export function parseTemplate(raw: string | undefined): number {
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
-/** The text of the file a flag names; a missing file, a folder or an unreadable one is refused naming the flag. */
-function readFlagFile(flag: string, file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `file not found${nearFileSuffix(file)}`
-      : code === 'ENOTDIR' ? `file not found: ${fileOnTheWay(file)} is a file, not a folder`
-        : code === 'EISDIR' ? 'is a folder; give a file' : fileProblem(file, err);
-    throw new UserError(`--${flag} ${file}: ${why}`);
-  }
-}
-
 /** A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}} placeholders. */
 function readPromptFile(file: string | undefined): EvalStartInput['template'] {
   if (file === undefined) return undefined;
-  const text = readFlagFile('prompt', file);
+  const text = readFlagFile('prompt', file).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -125,7 +110,7 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
   let rubricText: string | undefined;
   const file = values['rubric-file'] as string | undefined;
   if (file !== undefined) {
-    rubricText = readFlagFile('rubric-file', file).trim();
+    rubricText = readFlagFile('rubric-file', file).toString('utf8').trim();
     if (!rubricText) throw new UserError(`--rubric-file ${file}: the file is empty; write the rubric the judge should apply`);
     if (rubricText.length > 4000) throw new UserError(`--rubric-file ${file}: ${rubricText.length} characters; a rubric may have at most 4000`);
   }
@@ -303,6 +288,7 @@ export const commands: CliCommand[] = [
         name: values.name as string | undefined,
       };
       parseFlagInput(EvalStartInput, input, FIELD_OF_FLAG, USAGE); // checked here for errors that name the flags
+      if (typeof input.adapterPath === 'string') await requireAdapterFolder('adapter', input.adapterPath); // before the store is opened
       // after the flags: a command they refuse starts no run, so it says nothing of a run's project
       const project = await runProject(ctx, values.project, { datasets: [values.dataset, values['shots-from']] });
       input.projectId = project.id ?? null;

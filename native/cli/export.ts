@@ -10,6 +10,7 @@ import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
 import { checkOutputFile, checkOutputFolder } from './output-file.ts';
+import { requireAdapterFolder } from './file-errors.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 import { dataDirOutputProblem, outputPathProblem } from '../models/atomic.ts';
 
@@ -50,6 +51,8 @@ export const commands: CliCommand[] = [
       const force = Boolean(values.force);
       // a folder's export replaces it whole: with other files there, replacing it would delete them, which no flag asks for
       if (force && format !== 'gguf') throw new UserError(`--force replaces the file a GGUF export writes (--format gguf); a ${format} export replaces only an earlier export or an empty folder, never a folder holding other files, which it would delete; choose a new or empty folder.\nUsage: ${EXPORT_USAGE}`);
+      // an adapter folder that is not there is refused before the store is opened to find the model (onnx refuses --adapter)
+      if (values.adapter !== undefined && format !== 'onnx') await requireAdapterFolder('adapter', values.adapter as string);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
       /**
        * Where the export goes: --out, or `fallback` in the working folder; refused now if it cannot be written as a

@@ -1,12 +1,12 @@
 // How the training commands (`lathe train`, `lathe pretrain`, `lathe align dpo|ppo|reward`) run a run in the
 // foreground: metrics straight to the store, progress on stderr, Ctrl-C stops after the current step (the run
 // checkpoints there), and the outcome printed, with exit code 130 when it was cancelled.
-import { timeLeft } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import type { TrainEnv } from '../train/run-env.ts';
 import { UserError, type CliContext, type OptionSpec } from './command.ts';
 import { asFlagError, numberFlag, THREADS_RANGE } from './options.ts';
+import { trainingProgressLine } from './figures.ts';
 
 /**
  * A TrainEnv that writes metrics straight to the store and progress to stderr. `announce` is said once the run exists,
@@ -32,17 +32,18 @@ export function foregroundEnv(ctx: CliContext, what: string, runtime: ResumeRunt
   };
   process.on('SIGTERM', onSigterm);
   let last = 0;
+  const started = Date.now();
   const env: TrainEnv = {
     store,
     dataDir: ctx.dataDir,
     signal: controller.signal,
     log: ctx.log,
-    progress: (fraction, message, eta) => {
+    progress: (fraction, message, eta, figures) => {
       const now = Date.now();
       if (now - last < 1000 && fraction < 1) return;
       last = now;
-      const left = fraction < 1 ? timeLeft(eta) : null; // the last step's report comes before its checkpoint
-      ctx.info(`${what}: ${message}${left ? `, ${left}` : ''}`);
+      // nothing left after the last step, whose report comes before its checkpoint
+      ctx.info(trainingProgressLine(what, { message, figures, elapsedSeconds: (now - started) / 1000, etaSeconds: fraction < 1 ? eta : null }));
     },
     onRun: (id) => {
       runId = id;

@@ -3,7 +3,7 @@
 // `--resume RUN` continues a run from its last checkpoint.
 import { PretrainInput } from '../api/train.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
+import { asFlagError, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, startOrResume } from './foreground.ts';
 import { optionalProjectId } from './project-ref.ts';
 import { describePretrain } from './train.ts';
@@ -50,6 +50,26 @@ const PRETRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
   ...stringOptions(NUMBERS),
 };
 
+/** The flags as a PretrainInput, checked; errors name the flag. `projectId` is --project looked up by name. */
+function inputOf(values: Record<string, unknown>, projectId?: string) {
+  if (!values.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
+  const input = { corpus: values.corpus, family: values.family, outputName: values['output-name'], name: values.name, projectId, ...numberFields(values, NUMBERS, USAGE, PretrainInput.shape) };
+  return parseFlagInput(PretrainInput, input, FIELD_OF_FLAG, USAGE);
+}
+
+/**
+ * The request checked as the engine checks it (its shape, the corpus a non-empty file) before the data directory is
+ * opened: `--corpus` naming no file is refused with nothing written, no data directory made, no run created.
+ */
+async function checkBeforeOpening(input: unknown): Promise<void> {
+  const { checkPretrain } = await import('../train/validate.ts');
+  try {
+    checkPretrain(input);
+  } catch (err) {
+    throw asFlagError(err, FIELD_OF_FLAG, USAGE); // '--corpus: corpus file nope.txt: no such file; check the path'
+  }
+}
+
 export const commands: CliCommand[] = [
   {
     path: ['pretrain'],
@@ -59,13 +79,10 @@ export const commands: CliCommand[] = [
     options: PRETRAIN_OPTIONS,
     async run({ values }, ctx) {
       const runtime = refuseStartFlagsOnResume(values, PRETRAIN_OPTIONS, USAGE);
+      if (!values.resume) await checkBeforeOpening(inputOf(values));
       const projectId = values.resume ? undefined : await optionalProjectId(ctx, values.project);
       return startOrResume(ctx, values, 'pretraining', {
-        inputOf: (v) => {
-          if (!v.corpus) throw new UserError(`give --corpus FILE (or --resume RUN).\nUsage: ${USAGE}`);
-          const input = { corpus: v.corpus, family: v.family, outputName: v['output-name'], name: v.name, projectId, ...numberFields(v, NUMBERS, USAGE, PretrainInput.shape) };
-          return parseFlagInput(PretrainInput, input, FIELD_OF_FLAG, USAGE);
-        },
+        inputOf: (v) => inputOf(v, projectId),
         // the engine's refusal of a field under its flag: '--d-model: the hidden size 64 must be divisible by the 3 heads'
         flags: { fieldOfFlag: FIELD_OF_FLAG, usage: USAGE },
         start: async (input, env) => (await import('../train/pretrain.ts')).runPretrain(input, env),

@@ -15,14 +15,15 @@ import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
+import { figure } from './figures.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
 export function comparisonTable(c: Comparison): string {
   const evaluations = c.runs.every((r) => r.template !== null);
   // Evaluations' scores are fractions, read to four places; a training run's metrics are read as `lathe runs show`
-  // prints them, so a learning rate of 2e-5 or a KL of 3e-6 is not shown as 0.0000.
-  const shown = evaluations ? formatMetric : formatValue;
+  // prints them (figure), so a learning rate of 2e-5 or a KL of 3e-6 is not shown as 0.0000.
+  const shown = evaluations ? formatMetric : figure;
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
   const rows = c.metrics.map((m) => [
     `${m.name}${NOT_RANKED.includes(m.name) || m.higherIsBetter ? '' : ' (lower better)'}`,
@@ -92,7 +93,7 @@ export function lastMetrics(points: readonly LastMetric[]): LastMetric[] {
 /** `lathe runs show`'s table of a non-evaluation run's metrics: final once it has ended, latest while it runs. */
 export function lastMetricsText(metrics: readonly LastMetric[], live: boolean): string {
   if (metrics.length === 0) return '';
-  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, formatValue(m.value), formatValue(m.step)]), 60);
+  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, figure(m.value), formatValue(m.step)]), 60);
   return `${live ? 'latest' : 'final'} metrics (each one's last recorded value):\n${table}`;
 }
 
@@ -168,7 +169,7 @@ export const commands: CliCommand[] = [
         const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
         if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
       }
-      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), m.value, m.time.slice(0, 19).replace('T', ' ')]), 48,
+      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), figure(m.value), m.time.slice(0, 19).replace('T', ' ')]), 48,
         `run ${positionals[0]} has recorded no metrics yet: a run records them as it trains or evaluates ('lathe runs show ${positionals[0]}' says how it stands)`));
     },
   },

@@ -1,6 +1,7 @@
 // `lathe serve`: run the studio headless and use it from a browser. Binds to 127.0.0.1 unless told otherwise;
 // the printed URL carries the access token.
 import type { CliCommand } from './command.ts';
+import { requireFlagFolder } from './file-errors.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 
@@ -22,9 +23,11 @@ export const commands: CliCommand[] = [
     async run({ values }, ctx) {
       const port = portFlag(values.port, 0, USAGE);
       const token = secretOf(values.token, 'token', 'LATHE_TOKEN', USAGE);
+      const rendererDir = values['renderer-dir'] as string | undefined;
+      if (rendererDir !== undefined) requireFlagFolder('renderer-dir', rendererDir, 'the folder of the built renderer (its index.html)');
       const { startServer } = await import('../serve/server.ts');
       const server = await listenOn(port, () =>
-        startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir: values['renderer-dir'] as string | undefined,
+        startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir,
           allowedHosts: values['allow-host'] as string[] | undefined }), values.host as string | undefined);
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import { plural } from '../api/format.ts';
 import { LineDecoder } from '../data/decode.ts';
 import { fileProblem } from '../models/atomic.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
 
 export interface ScoringExamples {
   predictions: string[];
@@ -30,10 +29,7 @@ function readText(file: string): string {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new InputFileError(file, null, 'is a folder; give the text file of one example per line (or a .jsonl file) in it');
-    const near = code === 'ENOENT' ? didYouMeanFile(file) : undefined;
-    throw new InputFileError(file, null, code === 'ENOENT' ? `file not found${near ? `; ${near}` : ''}` : fileProblem(file, err));
+    throw new InputFileError(file, null, fileProblem(file, err, { near: true, want: 'the text file of one example per line (or a .jsonl file) in it' }));
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

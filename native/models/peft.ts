@@ -76,17 +76,25 @@ export function adapterInRunFolder(dir: string): string | undefined {
 }
 
 /**
- * Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field. A path that is no folder
- * is named as such, resolved (`lathe export --adapter nope` said 'nope: no adapter_config.json; is this a PEFT
- * adapter folder?' for a typo, which reads as a folder that exists but lacks a file).
+ * Why `dir` is no adapter folder, from a look at it (no file read): missing, a file, or without adapter_config.json;
+ * undefined when it may be one. Named resolved (`lathe export --adapter nope` said 'nope: no adapter_config.json; is
+ * this a PEFT adapter folder?' for a typo, which reads as a folder that exists but lacks a file). The CLI asks before
+ * it opens the data directory, so a mistyped --adapter leaves nothing behind.
  */
-export function readPeftAdapter(dir: string): PeftAdapter {
+export function adapterFolderProblem(dir: string): string | undefined {
   const where = path.resolve(dir);
   const stat = fs.statSync(where, { throwIfNoEntry: false });
-  if (!stat) throw new CheckpointError(`${where}: no such folder; ${didYouMeanFile(where) ?? `give ${ADAPTER_FOLDER}`}`);
-  if (!stat.isDirectory()) throw new CheckpointError(`${where} is a file; give ${ADAPTER_FOLDER}`);
+  if (!stat) return `${where}: no such folder; ${didYouMeanFile(where) ?? `give ${ADAPTER_FOLDER}`}`;
+  if (!stat.isDirectory()) return `${where} is a file; give ${ADAPTER_FOLDER}`;
+  if (!fs.existsSync(path.join(where, ADAPTER_CONFIG))) return adapterInRunFolder(where) ?? `${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`;
+  return undefined;
+}
+
+/** Read a LoRA adapter folder written by PEFT or by Lathe; errors name the file and field (a path that is no folder: adapterFolderProblem). */
+export function readPeftAdapter(dir: string): PeftAdapter {
+  const problem = adapterFolderProblem(dir);
+  if (problem) throw new CheckpointError(problem);
   const file = path.join(dir, ADAPTER_CONFIG);
-  if (!fs.existsSync(file)) throw new CheckpointError(adapterInRunFolder(where) ?? `${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`);
   const config = readAdapterConfig(file);
   const weightsFile = path.join(dir, ADAPTER_WEIGHTS);
   if (!fs.existsSync(weightsFile)) throw new CheckpointError(`${dir}: no ${ADAPTER_WEIGHTS}`);

@@ -23,10 +23,18 @@ export interface LoopOptions {
   examplesPerStep: number;
 }
 
+/** A finished optimiser step's figures, beside its progress message for a host that words its own line (the CLI's). */
+export interface StepFigures {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  tokensPerSecond: number;
+}
+
 export interface LoopEnv {
   signal: AbortSignal;
   metric(step: number, name: string, value: number): void;
-  progress(fraction: number, message: string, etaSeconds: number | null): void;
+  progress(fraction: number, message: string, etaSeconds: number | null, figures?: StepFigures): void;
   log(level: 'info' | 'warn', line: string): void;
   save(state: TrainerState): Promise<void>;
 }
@@ -109,11 +117,12 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     env.metric(step, 'lr', lr);
     env.metric(step, 'grad_norm', gradNorm);
     for (const [name, value] of Object.entries(metrics)) env.metric(step, name, value);
-    env.metric(step, 'tokens_per_second', tokens / seconds);
+    const tokensPerSecond = tokens / seconds;
+    env.metric(step, 'tokens_per_second', tokensPerSecond);
     env.metric(step, 'rss_mb', process.memoryUsage().rss / 2 ** 20);
     const now = performance.now();
     warm ??= { done: step, at: now };
-    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, steadyEtaSeconds(warm, now, step, opts.totalSteps));
+    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, steadyEtaSeconds(warm, now, step, opts.totalSteps), { step, totalSteps: opts.totalSteps, loss, tokensPerSecond });
     const stop = opts.evalEvery > 0 && (step % opts.evalEvery === 0 || step === opts.totalSteps) ? await evaluate(step) : false;
     if ((opts.saveEvery > 0 && step % opts.saveEvery === 0) || step === opts.totalSteps || stop) await env.save(state);
     if (stop) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { JobEnv } from '../jobs/worker-env.ts';
+import type { StepFigures } from './loop.ts';
 import type { Dataset, Model, Run } from '../api/schemas.ts';
 import { withArticle } from '../api/format.ts';
 import { StudioError } from '../api/errors.ts';
@@ -14,6 +15,8 @@ import type { ProcessOwner } from '../store/process-owner.ts';
 
 /** A job's reporting channels (the CLI supplies the same ones in the foreground), plus what training adds. */
 export interface TrainEnv extends JobEnv {
+  /** JobEnv's progress, with a finished step's figures beside the message: a job's channel keeps the message, the CLI words its line from them. */
+  progress(fraction: number, message: string, etaSeconds: number | null, figures?: StepFigures): void;
   /**
    * CPU threads chosen by the host for this attempt (`--threads` beside `--resume`): how fast the run goes, not what
    * it computes, so it may differ from the thread count the run recorded at its start, and wins over it (runThreads).

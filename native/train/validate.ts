@@ -17,7 +17,6 @@ import { notPlainTextReason } from '../text/plain-text.ts';
 import { sizedDefaults } from './defaults.ts';
 import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
 import { BOS_FOLLOWS_TOKENIZER, detectFormat, examplePrompter, type SftFormat } from './sft-examples.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
 
 /** The settings a fine-tuning run was started with, resolved (defaults filled in) and stored in runs.config. */
 export type ResolvedConfig = TrainConfig & {
@@ -158,11 +157,7 @@ export interface PretrainShape {
 }
 
 /** 'corpus file nope.txt: no such file; did you mean …?', else the problem in words (it said '(ENOENT)'), with what to do. */
-const unreadable = (file: string, err: unknown) => {
-  const near = (err as NodeJS.ErrnoException).code === 'ENOENT' ? didYouMeanFile(file) : undefined;
-  if (near) return invalid(`corpus file ${file}: no such file; ${near}`, 'corpus');
-  return invalid(`corpus file ${file}: ${fileProblem(file, err, { want: 'a plain-text file' })}`, 'corpus');
-};
+const unreadable = (file: string, err: unknown) => invalid(`corpus file ${file}: ${fileProblem(file, err, { want: 'a plain-text file', near: true })}`, 'corpus');
 
 /**
  * Check a pretraining request's shape and that its corpus is a non-empty file, without reading the corpus (the

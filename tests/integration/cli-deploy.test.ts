@@ -97,8 +97,8 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
 
   it('quantize --report reads its --text before building: a folder or a gzip file is refused with no model registered', () => {
     const gz = path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz');
-    const cases: [string, RegExp][] = [[tmp, /--text: .* is a folder; give a text file/], [path.join(tmp, 'absent.txt'), /--text: .*absent\.txt does not exist/]];
-    if (fs.existsSync(gz)) cases.push([gz, /--text: .*\.gz is not plain text: it is gzip-compressed/]);
+    const cases: [string, RegExp][] = [[tmp, /--text .*: is a folder; give a text file/], [path.join(tmp, 'absent.txt'), /--text .*absent\.txt: no such file; check the path/]];
+    if (fs.existsSync(gz)) cases.push([gz, /--text .*\.gz is not plain text: it is gzip-compressed/]);
     for (const [text, message] of cases) {
       const r = lathe(data, ['quantize', '--model', 's260k', '--dtype', 'fp16', '--name', 's260k-textcheck', '--report', '--text', text]);
       expect(r.code, r.stderr).toBe(2);

@@ -76,7 +76,7 @@ describe('lathe runs show on a training run’s results', () => {
     const table = shown.stdout.slice(shown.stdout.indexOf('final metrics')).trimEnd().split('\n');
     expect(table[0]).toBe("final metrics (each one's last recorded value):");
     expect(table.slice(2).map((l) => l.split(/\s+/))).toEqual([
-      ['loss', '2.3456', '300'], ['val_loss', '2.7', '300'], ['loss_full', '2.6', '300'], ['lr', '3e-5', '300'], ['unigram_loss', '4.25', '300'],
+      ['loss', '2.346', '300'], ['val_loss', '2.7', '300'], ['loss_full', '2.6', '300'], ['lr', '3e-5', '300'], ['unigram_loss', '4.25', '300'],
     ]);
     expect(lathe(dataDir, ['runs', 'show', run.id, '--json']).json<{ finalMetrics: unknown }>().finalMetrics).toEqual([
       { name: 'loss', step: 300, value: 2.3456 }, { name: 'val_loss', step: 300, value: 2.7 }, { name: 'loss_full', step: 300, value: 2.6 }, { name: 'lr', step: 300, value: 3e-5 }, { name: 'unigram_loss', step: 300, value: 4.25 },

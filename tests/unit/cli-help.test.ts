@@ -147,7 +147,9 @@ describe("parseArgs' refusals in lathe's words", () => {
     expect(await firstLine(['merge', '--adapter'])).toBe('lathe merge: --adapter needs a value (the PEFT adapter folder, from Lathe or elsewhere), e.g. lathe merge --adapter DIR');
     expect(await firstLine(['eval', '--split'])).toBe('lathe eval: --split needs a value (train, validation, test or all), e.g. lathe eval --split test');
     // the next word is another option, not a value starting with '-'
-    expect(await firstLine(['runs', 'list', '--tag', '--json'])).toBe('lathe runs list: --tag needs a tag, e.g. lathe runs list --tag T');
+    expect(await firstLine(['runs', 'list', '--tag', '--kind'])).toBe('lathe runs list: --tag needs a tag, e.g. lathe runs list --tag T');
+    // with --json among the words the same refusal is the JSON error object (cli-json-refusals.test.ts)
+    expect(JSON.parse((await run(['runs', 'list', '--tag', '--json'])).out)).toEqual({ error: expect.stringMatching(/^--tag needs a tag, e\.g\. lathe runs list --tag T\nUsage: /) });
     expect(await firstLine(['project', 'list', '--data-dir'])).toBe('lathe project list: --data-dir needs a folder, e.g. lathe project list --data-dir DIR');
   });
 
@@ -191,12 +193,16 @@ describe("parseArgs' refusals in lathe's words", () => {
 describe('--data-dir without a folder', () => {
   it('says the flag needs a folder, and spots a command word taken for the folder', async () => {
     const needs = '--data-dir needs a folder: give one (--data-dir DIR)';
-    for (const argv of [['--data-dir'], ['--data-dir', '--json', 'project', 'list']]) {
+    for (const argv of [['--data-dir'], ['--data-dir', '--kind', 'project', 'list']]) {
       const { code, out, err } = await run(argv);
       expect(code, argv.join(' ')).toBe(2);
       expect(out).toBe('');
       expect(err).toContain(`lathe: ${needs}`);
     }
+    // with --json among the words, the JSON error object
+    const json = await run(['--data-dir', '--json', 'project', 'list']);
+    expect([json.code, json.err]).toEqual([2, '']);
+    expect(JSON.parse(json.out).error).toContain(needs);
     const misread = await run(['--data-dir', 'project', 'list']);
     expect(misread.code).toBe(2);
     expect(misread.err.trim()).toBe("lathe: unknown command 'list': --data-dir took 'project' as its folder. Did you mean 'lathe --data-dir DIR project list'?");

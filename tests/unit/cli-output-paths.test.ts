@@ -24,7 +24,7 @@ const studios = tempStudios('lathe-output-paths-studio-', 'electron');
 afterEach(() => vi.restoreAllMocks());
 
 /** A data directory holding the model 'tiny', and a folder holding the user's file notes.txt. */
-async function setUp(dataDir = tempDir()): Promise<{ dataDir: string; out: string; notes: string }> {
+async function setUp(dataDir = tempDir()): Promise<{ dataDir: string; out: string; notes: string; adapter: string }> {
   const src = path.join(tempDir(), 'tiny');
   const config = CONFIGS.llama3;
   await writeHfFolder(src, { config, tensors: randomTensors(config, 5), ...charTokenizer(config.vocab_size as number) });
@@ -32,7 +32,12 @@ async function setUp(dataDir = tempDir()): Promise<{ dataDir: string; out: strin
   const out = tempDir();
   const notes = path.join(out, 'notes.txt');
   fs.writeFileSync(notes, 'my notes\n');
-  return { dataDir, out, notes };
+  // an adapter folder at a glance (its adapter_config.json), which export and merge look for before --out's check:
+  // the adapter is read only by the work an unwritable --out stops first
+  const adapter = path.join(tempDir(), 'adapter');
+  fs.mkdirSync(adapter);
+  fs.writeFileSync(path.join(adapter, 'adapter_config.json'), '{}');
+  return { dataDir, out, notes, adapter };
 }
 
 describe('outputPathProblem', () => {
@@ -96,7 +101,7 @@ describe('outputPathProblem', () => {
 
 describe('export --out and merge --out that cannot be written', () => {
   it('are refused before the work, naming the flag and the file in the way, writing nothing', async () => {
-    const { dataDir, out, notes } = await setUp();
+    const { dataDir, out, notes, adapter } = await setUp();
     const refused = async (args: string[]) => {
       const { code, stderr } = await latheInProcess(args, dataDir);
       expect(code, stderr).toBe(2);
@@ -105,7 +110,7 @@ describe('export --out and merge --out that cannot be written', () => {
     const through = `${notes} is a file, not a folder; choose a path in a folder (missing folders are created)`;
     const gguf = path.join(notes, 'sub', 'tiny.gguf');
     expect(await refused(['export', '--model', 'tiny', '--out', gguf])).toBe(`lathe export: --out ${gguf}: ${through}`);
-    expect(await refused(['export', '--model', 'tiny', '--adapter', path.join(out, 'adapter'), '--out', gguf])).toBe(`lathe export: --out ${gguf}: ${through}`);
+    expect(await refused(['export', '--model', 'tiny', '--adapter', adapter, '--out', gguf])).toBe(`lathe export: --out ${gguf}: ${through}`);
     const folder = path.join(notes, 'sub');
     for (const format of ['onnx', 'hf']) expect(await refused(['export', '--model', 'tiny', '--format', format, '--out', folder])).toBe(`lathe export: --out ${folder}: ${through}`);
     expect(await refused(['merge', '--model', 'tiny', '--adapter', path.join(out, 'adapter'), '--out', folder])).toBe(`lathe merge: --out ${folder}: ${through}`);
@@ -116,10 +121,10 @@ describe('export --out and merge --out that cannot be written', () => {
   });
 
   it('a file that is not GGUF is refused as --out of a GGUF export (model or adapter) before the work, and kept', async () => {
-    const { dataDir, out, notes } = await setUp();
+    const { dataDir, out, notes, adapter } = await setUp();
     // the refusal says how to replace it after all, as runs compare's does ('or give --force to replace it')
     const notGguf = 'this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace, or give --force to replace it';
-    for (const extra of [[], ['--adapter', path.join(out, 'adapter')]]) {
+    for (const extra of [[], ['--adapter', adapter]]) {
       const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', ...extra, '--out', notes], dataDir);
       // before: the export went ahead (the tiny model's tokenizer then stopped it; a real one was converted whole
       // before the writer refused the file, the flag unnamed)

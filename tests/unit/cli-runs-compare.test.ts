@@ -69,7 +69,7 @@ describe('runs compare metrics table', () => {
         metric('grad_norm', false, [12.5, null]),
       ],
     });
-    expect(cells(text, 'loss')).toEqual(['2.34568', '1.5 *']);
+    expect(cells(text, 'loss')).toEqual(['2.346', '1.5 *']);
     expect(cells(text, 'lr')).toEqual(['2e-5', '1.5e-6']);
     expect(cells(text, 'objective/kl')).toEqual(['3e-6', '0.0125']);
     expect(cells(text, 'grad_norm')).toEqual(['12.5', '—']);

@@ -67,7 +67,7 @@ describe('progress lines', () => {
     }
   });
 
-  it('training: under 1s left while steps remain, nothing after the last step', () => {
+  it('training: a second left while steps remain (on the clock its line keeps, cli/figures.ts), nothing after the last step', () => {
     const info: string[] = [];
     const { env, close } = foregroundEnv(context(info), 'training');
     try {
@@ -76,6 +76,7 @@ describe('progress lines', () => {
     } finally {
       close();
     }
-    expect(info).toEqual(['training: step 9/10 loss 1.0000, under 1s left', 'training: step 10/10 loss 1.0000']); // before: 'about 0s left' both
+    // before: 'about 0s left' both
+    expect(info).toEqual(['training: step 9/10 loss 1.0000, 0:00 elapsed, 0:01 left', 'training: step 10/10 loss 1.0000, 0:00 elapsed']);
   });
 });

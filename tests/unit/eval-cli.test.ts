@@ -114,6 +114,6 @@ describe('lathe metrics', () => {
   it('refuses unknown options values and missing inputs', async () => {
     expect((await run(['metrics', 'bleu', '--pred', file('pred.txt'), '--ref', file('ref-a.txt'), '--tokenize', 'moses'])).stderr).toMatch(/--tokenize must be one of 13a, intl, none/);
     expect((await run(['metrics', 'rouge', '--ref', file('ref-a.txt')])).stderr).toMatch(/--pred FILE is required/);
-    expect((await run(['metrics', 'rouge', '--pred', file('missing.txt'), '--ref', file('ref-a.txt')])).stderr).toContain(`${file('missing.txt')}: file not found`);
+    expect((await run(['metrics', 'rouge', '--pred', file('missing.txt'), '--ref', file('ref-a.txt')])).stderr).toContain(`${file('missing.txt')}: no such file; check the path`);
   });
 });

@@ -28,7 +28,7 @@ describe('lathe eval judge flags', () => {
     [['--metrics', 'rougeL', '--rubric', 'summary'], /--rubric needs the judge metric/],
     [['--metrics', 'judge', '--judge', 'j', '--judge-mode', 'both'], /--judge-mode must be pointwise or pairwise; got 'both'/],
     [['--metrics', 'judge', '--judge', 'j', '--rubric', 'kindness'], /--rubric must be one of helpfulness, faithfulness, summary; got 'kindness' \(for your own rubric text use --rubric-file FILE\)/],
-    [['--metrics', 'judge', '--judge', 'j', '--rubric-file', path.join(dir, 'absent.txt')], /--rubric-file .*absent\.txt: file not found/],
+    [['--metrics', 'judge', '--judge', 'j', '--rubric-file', path.join(dir, 'absent.txt')], /--rubric-file .*absent\.txt: no such file; check the path/],
     [['--metrics', 'judge', '--judge', 'j', '--rubric-file', dir], /--rubric-file .*: is a folder; give a file$/],
     [['--metrics', 'rougeL', '--prompt', dir], /--prompt .*: is a folder; give a file$/],
     [['--metrics', 'judge', '--judge', 'j', '--judge-mode', 'pairwise', '--judge-labels', 'score'], /--judge-labels holds 1–5 scores for pointwise judging/],

@@ -102,7 +102,7 @@ describe('every command that reads a path suggests the near one', () => {
     expect(await refused(['docs', 'add', 'c', at('corpora', 'tinyshakespeare.md'), at('corpora', 'nothing.txt')]))
       .toBe(`lathe docs add: no such file or folder: ${at('corpora', 'tinyshakespeare.md')} (did you mean ${at('corpora', 'tinyshakespeare.txt')}?), ${at('corpora', 'nothing.txt')}; nothing was imported. Check the paths.`);
     expect(await refused(['quantize', '--model', 'm', '--report', '--text', at('corpora', 'tinyshakespeare')]))
-      .toBe(`lathe quantize: --text: ${at('corpora', 'tinyshakespeare')} does not exist; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`);
+      .toBe(`lathe quantize: --text ${at('corpora', 'tinyshakespeare')}: no such file; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`);
   });
 
   it('model import, import-llama2c (checkpoint and tokenizer) and import-gguf', async () => {
@@ -118,11 +118,11 @@ describe('every command that reads a path suggests the near one', () => {
 
   it('eval --prompt and --rubric-file, metrics --pred', async () => {
     expect(await refused(['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', '--prompt', at('eval', 'promt.json')]))
-      .toBe(`lathe eval: --prompt ${at('eval', 'promt.json')}: file not found; did you mean ${at('eval', 'prompt.json')}?`);
+      .toBe(`lathe eval: --prompt ${at('eval', 'promt.json')}: no such file; did you mean ${at('eval', 'prompt.json')}?`);
     expect(await refused(['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'judge', '--judge', 'm', '--rubric-file', at('eval', 'rubric.md')]))
-      .toBe(`lathe eval: --rubric-file ${at('eval', 'rubric.md')}: file not found; did you mean ${at('eval', 'rubric.txt')}?`);
+      .toBe(`lathe eval: --rubric-file ${at('eval', 'rubric.md')}: no such file; did you mean ${at('eval', 'rubric.txt')}?`);
     expect(await refused(['metrics', 'rouge', '--pred', at('eval', 'pred.txtt'), '--ref', at('eval', 'pred.txt')]))
-      .toBe(`lathe metrics rouge: ${at('eval', 'pred.txtt')}: file not found; did you mean ${at('eval', 'pred.txt')}?`);
+      .toBe(`lathe metrics rouge: ${at('eval', 'pred.txtt')}: no such file; did you mean ${at('eval', 'pred.txt')}?`);
   });
 
   it('an adapter folder (export, merge and eval --adapter read it)', () => {

@@ -1,0 +1,48 @@
+// Figures as the CLI's text prints them for people: a run's measured values to four significant digits, counts
+// grouped, durations on a clock, and a training step's progress line built from them. One place, so a loss reads the
+// same in `lathe train`'s progress, `lathe runs metrics`, `runs show` and `runs compare`. --json prints the raw numbers.
+import type { StepFigures } from '../train/loop.ts';
+
+/**
+ * A measured value (a loss, a learning rate, tokens/s): whole numbers grouped (12,345), others to four significant
+ * digits (2.346, 0.1235, 1,235), tiny ones in exponent form (1.235e-5, 3e-6), which four decimal places would show as 0.
+ */
+export function figure(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  const rounded = Number(v.toPrecision(4));
+  if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
+  return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
+}
+
+/** A duration on a clock, m:ss or h:mm:ss (0:07, 3:10, 1:02:05), its seconds rounded by `round`. */
+export function clock(seconds: number, round: (s: number) => number = Math.floor): string {
+  const total = Math.max(0, round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const ss = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** What a training progress line says, beside the run's kind ('training', 'aligning'). */
+export interface TrainingProgress {
+  /** The trainer's own words, said when it reports no step (tokenizing, PPO's rollouts, a last measurement). */
+  message: string;
+  /** A finished optimiser step's figures, worded here. */
+  figures?: StepFigures;
+  /** Time since this process began the run (a resumed run's attempt counts from its resume). */
+  elapsedSeconds: number;
+  /** Time left while work remains; null when unknown or done. */
+  etaSeconds: number | null;
+}
+
+/**
+ * 'training: step 12/400, loss 2.346, 1,235 tokens/s, 0:42 elapsed, 3:10 left': every figure labelled, times on a
+ * clock. Time left counts up to the next second, so a last second of work never reads '0:00 left'.
+ */
+export function trainingProgressLine(what: string, p: TrainingProgress): string {
+  const f = p.figures;
+  const said = f ? [`step ${figure(f.step)}/${figure(f.totalSteps)}`, `loss ${figure(f.loss)}`, `${figure(f.tokensPerSecond)} tokens/s`] : [p.message];
+  const left = p.etaSeconds !== null && Number.isFinite(p.etaSeconds) ? [`${clock(Math.max(p.etaSeconds, 1), Math.ceil)} left`] : [];
+  return `${what}: ${[...said, `${clock(p.elapsedSeconds)} elapsed`, ...left].join(', ')}`;
+}
