@@ -9,6 +9,17 @@ const GLOBALS = [
   'queueMicrotask', 'EventSource', 'navigator', 'requestAnimationFrame',
 ];
 
+// One look for the renderer, from the shared classes (styles/base.css, styles/components.css, a page's own CSS), not
+// from style={{ }} copies of them that drift: an inline accent colour or font size (the runs tables' pick boxes, the
+// playground's labels), and any fixed value (a stack's gap, a grid's columns, a margin, a dialog's button row). What
+// stays inline is only what the data decides: a bar's width, a part's share (flex), a series' colour, a grid's column
+// count, a custom property such as --range-value. Those are expressions, not literals, so this lets them through.
+const INLINE_STYLE_RULES = [
+  { selector: "JSXAttribute[name.name='style'] Property[key.name=/^(accentColor|fontSize)$/]", message: 'Style a control or its text with the shared classes (components.css: .checkbox on a checkbox or radio, .field-label, .small), not inline.' },
+  { selector: "JSXAttribute[name.name='style'] Property[value.type='Literal']", message: 'A fixed style value belongs in a class (base.css: .stack, .row, .gap-1 to .gap-5, .gap-label, .grid-4, .align-start; components.css: .form-grid-3, .field-row, .dialog-actions, .pre-wrap, .swatch; or the page\'s CSS), not inline. Only values the data decides stay inline.' },
+  { selector: "JSXAttribute[name.name='style'] Property[value.type='TemplateLiteral'][value.expressions.length=0]", message: 'A fixed style value belongs in a class (see base.css and components.css), not inline. Only values the data decides stay inline.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'coverage/', 'tests/e2e/screenshots/', 'tests/fixtures/lint/'] },
   js.configs.recommended,
@@ -29,13 +40,15 @@ export default tseslint.config(
     // the box's title; a bare <select> cut it with no way to read the rest.
     files: ['renderer/src/**/*.tsx'],
     ignores: ['renderer/src/ui/primitives.tsx'],
-    // And one look for checkboxes, radios and labels: an inline accent colour or font size (the runs tables' pick boxes,
-    // the playground's labels) is a copy of a shared class that drifts from it.
     rules: {
       'no-restricted-syntax': ['error',
         { selector: "JSXOpeningElement[name.name='select']", message: 'Use Select from renderer/src/ui/primitives.tsx: it shows a long value with an ellipsis and whole in its title.' },
-        { selector: "JSXAttribute[name.name='style'] Property[key.name=/^(accentColor|fontSize)$/]", message: 'Style a control or its text with the shared classes (components.css: .checkbox on a checkbox or radio, .field-label, .small), not inline.' },
+        ...INLINE_STYLE_RULES,
       ],
     },
+  },
+  {
+    files: ['renderer/src/ui/primitives.tsx'],
+    rules: { 'no-restricted-syntax': ['error', ...INLINE_STYLE_RULES] },
   },
 );

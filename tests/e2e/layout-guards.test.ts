@@ -7,6 +7,7 @@
 // Compare's Metrics table put "↓ lower is better" on three lines and its second run's column past the table's edge;
 // the dataset preview squeezed its first column to three words a line beside a long one; the selected dataset, last
 // in its card, drew square corners over the card's round ones; Integrate's Variants legend sat on its checkboxes.
+// And the Runs table with "All projects": its Project column pushed Duration 92 px past the card's edge at 700 px.
 // Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,11 +26,14 @@ if (!skipReason && noModel) console.log(`e2e layout-guards: the Align callout, s
 const LONG_COLUMN = 'continuation_written_by_the_childrens_librarian_for_each_story_opening';
 const SCHEMES = ['light', 'dark'] as const;
 const LONG_RUN = 'LoRA s260k on the openings, a long run name that does not fit its chip at 700 px';
+/** A second project, made before the first so that the first (the newest) stays the active one. */
+const OTHER_PROJECT = 'Picture-book summaries for the children\u2019s library reading programme';
 const runIds: string[] = [];
 
 describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
   const e2e = studioInChromium({
     async setup({ studio }) {
+      const otherId = await createGenerationProject(studio, OTHER_PROJECT, 'Summarise a picture book in two sentences.');
       const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
       const file = path.join(studio.dataDir, 'openings.jsonl');
       writeFileSync(file, Array.from({ length: 40 }, (_, i) => `${JSON.stringify({ opening: `Once upon a time, number ${i}`, [LONG_COLUMN]: 'there was a fox.' })}\n`).join(''));
@@ -44,6 +48,8 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
           store.runs.setStatus(run.id, 'succeeded');
           runIds.push(run.id);
         }
+        const other = store.runs.create({ kind: 'evaluation', name: 'Zero-shot summaries', projectId: otherId, status: 'succeeded', config: { metrics: ['rougeL'] } });
+        store.runs.addMetric({ runId: other.id, step: 0, name: 'rougeL', value: 0.2 });
       } finally {
         store.close();
       }
@@ -318,6 +324,66 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       });
       expect(gaps.variants, `${width} px`).toBeGreaterThanOrEqual(gaps.field - 0.5);
       expect(gaps.variants, `${width} px`).toBeLessThanOrEqual(gaps.field + 4);
+    }
+  });
+
+  it('the Runs table with "All projects" fits its card at 700, 950 and 1280 px: no column past its edge, every name readable', async () => {
+    const { page } = e2e;
+    // 950 px: the sidebar open leaves the card about as narrow as at 700 px
+    for (const width of [700, 950, 1280]) {
+      await open(page, '#/runs', width);
+      await page.getByRole('combobox', { name: 'Project', exact: true }).selectOption({ label: 'All projects' });
+      const table = page.locator('table.runs-table');
+      await table.locator('tbody tr').nth(2).waitFor();
+      await shootBox(page, '[aria-label="Recorded runs"]', `runs-all-projects-${width}`, 8);
+      const look = await table.evaluate((el) => {
+        const wrap = el.closest('.table-wrap')!;
+        const shown = (node: Element) => node.getClientRects().length > 0;
+        const textBox = (node: Element) => { const range = document.createRange(); range.selectNodeContents(node); return range.getBoundingClientRect(); };
+        const lines = (node: Element) => Math.round(textBox(node).height / parseFloat(getComputedStyle(node).lineHeight));
+        const em = (node: Element) => node.getBoundingClientRect().width / parseFloat(getComputedStyle(node).fontSize);
+        const headers = [...el.querySelectorAll('thead th')].filter(shown).map((th) => th.textContent!.trim());
+        const rows = [...el.querySelectorAll('tbody tr')];
+        const cells = (tr: Element) => [...tr.children].filter(shown);
+        const column = (name: string) => rows.map((tr) => cells(tr)[headers.indexOf(name)]);
+        // each run's project, in its column or under its name: whichever is drawn
+        const projects = rows.map((tr) => [...tr.querySelectorAll('td.runs-project-col, .runs-project-under')].filter(shown));
+        const longRow = rows.find((tr) => tr.textContent!.includes('Picture-book'))!;
+        const longProject = [...longRow.querySelectorAll('td.runs-project-col, .runs-project-under')].find(shown)!;
+        const longRun = rows.map((tr) => tr.querySelector('.run-link')!).find((a) => a.textContent!.startsWith('LoRA s260k'))!;
+        const edge = wrap.getBoundingClientRect().right;
+        const lastCells = [el.querySelector('thead th:last-child')!, ...rows.map((tr) => tr.lastElementChild!)];
+        return {
+          projectColumn: headers.includes('Project'),
+          projectsDrawn: projects.map((p) => p.length),
+          longProject: longProject.textContent,
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          // text that runs out of its cell (a word wider than its column) is cut by the next cell or the card; the pick
+          // column's header is only a name for screen readers
+          spills: [...el.querySelectorAll('th:not(.pick-cell), td')].filter((cell) => shown(cell) && textBox(cell).right > cell.getBoundingClientRect().right + 0.5).map((cell) => cell.textContent),
+          kindLines: column('Kind').map(lines),
+          statusLines: column('Status').map(lines),
+          runWidthEm: em(longRun.closest('td')!),
+          runNameLines: lines(longRun),
+          projectWidthEm: em(longProject),
+          projectLines: lines(longProject),
+          lastGap: Math.min(...lastCells.map((cell) => edge - textBox(cell).right)),
+          lastPadding: parseFloat(getComputedStyle(lastCells[1]).paddingRight),
+        };
+      });
+      // a column of its own where the card has room for one (about 750 px), under the run's name where it has not
+      expect(look.projectColumn, `${width} px: a Project column`).toBe(width === 1280);
+      expect(look.projectsDrawn, `${width} px: each run's project drawn once`).toEqual([1, 1, 1]);
+      expect(look.longProject, `${width} px`).toContain(OTHER_PROJECT);
+      expect(look.overflow, `${width} px: the table scrolls sideways by`).toBeLessThanOrEqual(0);
+      expect(look.spills, `${width} px: cells whose text runs past their edge`).toEqual([]);
+      expect(look.kindLines, `${width} px: lines of each Kind`).toEqual([1, 1, 1]);
+      expect(look.statusLines, `${width} px: lines of each Status`).toEqual([1, 1, 1]);
+      expect(look.runWidthEm, `${width} px: the Run column in em`).toBeGreaterThanOrEqual(12);
+      expect(look.runNameLines, `${width} px: lines of the long run name`).toBeLessThanOrEqual(5);
+      expect(look.projectWidthEm, `${width} px: the long project name's box in em`).toBeGreaterThanOrEqual(10);
+      expect(look.projectLines, `${width} px: lines of the long project name`).toBeLessThanOrEqual(5);
+      expect(look.lastGap, `${width} px: Duration's text from the card's edge`).toBeGreaterThanOrEqual(look.lastPadding - 0.5);
     }
   });
 

@@ -44,7 +44,7 @@ export function ProjectSwitcher({ onNewProject }: { onNewProject: () => void }) 
         {/* Named by what it shows, after a hidden "Current project:": an aria-label would hide the project's name from
             a screen reader and from voice control ("click Dialogue summaries"). */}
         <span className="visually-hidden">Current project: </span>
-        <span className="switcher-dot" style={current ? undefined : { background: 'var(--text-faint)' }} />
+        <span className="switcher-dot" data-none={current ? undefined : true} />
         <span className="switcher-name" title={current?.name}>{current ? current.name : 'No project yet'}</span>
         <Icon name="chevronDown" size={14} />
       </button>
@@ -52,8 +52,8 @@ export function ProjectSwitcher({ onNewProject }: { onNewProject: () => void }) 
         <div className="menu" role="menu" aria-label="Projects" onKeyDown={moveThroughItems}>
           {projects.map((p) => (
             <button key={p.id} role="menuitemradio" aria-checked={p.id === current?.id} className="menu-item" onClick={() => { select(p.id); setOpen(false); }}>
-              <span className="switcher-dot" style={p.id === current?.id ? undefined : { background: 'transparent' }} />
-              <span className="switcher-name" style={{ flex: 1 }} title={p.name}>{p.name}</span>
+              <span className="switcher-dot" />
+              <span className="switcher-name" title={p.name}>{p.name}</span>
               <span className="faint small menu-item-aside">{TASKS[p.task].label}</span>
             </button>
           ))}

@@ -3,8 +3,8 @@ import { EmptyState } from '../ui/primitives.tsx';
 
 export function NotConnected() {
   return (
-    <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
-      <div className="card" style={{ maxWidth: 520 }}>
+    <div className="centered-page">
+      <div className="card">
         <EmptyState icon="alert" title="This page needs the studio’s access token">
           Open the full address that <code>lathe serve</code> printed when it started — it ends in <code>?token=…</code>.
           The token keeps other programs on this machine from reading your projects. Start the studio with <code>npm start</code> or <code>npx lathe serve</code>.

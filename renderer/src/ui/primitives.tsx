@@ -169,7 +169,7 @@ export function Callout({ tone = 'neutral', title, children }: { tone?: 'neutral
   return (
     <div className={tone === 'neutral' ? 'callout' : `callout callout-${tone}`} role={tone === 'danger' ? 'alert' : undefined}>
       <Icon name={tone === 'neutral' ? 'sparkle' : 'alert'} />
-      <div className="stack" style={{ gap: 4 }}>
+      <div className="stack gap-1">
         <div className="callout-title">{title}</div>
         {children && <div>{children}</div>}
       </div>

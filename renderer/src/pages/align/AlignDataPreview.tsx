@@ -50,7 +50,7 @@ export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsIn
   const pairs = preview.kind === 'pairs';
   const shape = pairs ? (preview.style === 'transcript' ? 'HH-RLHF transcripts, split at the last assistant turn into a shared prompt and two answers' : `prompt ← ${preview.mapping.prompt}, chosen ← ${preview.mapping.chosen}, rejected ← ${preview.mapping.rejected}`) : `text ← ${preview.mapping.text}, label ← ${preview.mapping.label}`;
   return (
-    <div className="stack al-preview" data-testid="align-preview" style={{ gap: 'var(--space-3)' }}>
+    <div className="stack gap-3 al-preview" data-testid="align-preview">
       <div className="row-wrap small">
         <span><strong>{preview.valid.toLocaleString()}</strong> of {plural(preview.checked, 'row')} make {pairs ? 'a pair' : 'an example'}{preview.checked < preview.total ? ` (the first ${preview.checked.toLocaleString()} of ${preview.total.toLocaleString()} checked)` : ''}</span>
         <span className="muted">· {shape}</span>

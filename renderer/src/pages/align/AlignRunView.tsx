@@ -93,7 +93,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           subtitle={subtitle}
           actions={<RunStatusActions state={state}>{!finished && <a className="btn btn-sm" href={runHash(runId)} data-testid="align-run-link">Run page</a>}</RunStatusActions>}
         />
-        <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+        <div className="card-body stack gap-3">
           <RunProgressLine state={state} startMessage />
  {ppo ? (
           <div className="ft-stats">

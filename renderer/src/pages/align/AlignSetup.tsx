@@ -63,7 +63,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
     <Card aria-label="New alignment run">
       <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Align setup">
         <CardHeader title="New alignment run" subtitle="Tune the model toward what people prefer. Runs as a job in the background; you can leave this page." />
-        <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
+        <div className="card-body stack gap-5">
           <AlignMethods method={form.method} onPick={(method) => set({ method, values: {}, datasetId: method === 'ppo' && ppoDataBlock(dataset) ? datasets.offered.find((d) => !ppoDataBlock(d))?.id ?? form.datasetId : form.datasetId })} />
 
           <div className="form-grid">

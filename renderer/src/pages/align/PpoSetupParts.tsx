@@ -37,7 +37,7 @@ export function PpoPromptPreview({ dataset, onMapColumns }: { dataset: Dataset |
     );
   }
   return (
-    <div className="stack" data-testid="align-preview" style={{ gap: 'var(--space-2)' }}>
+    <div className="stack gap-2" data-testid="align-preview">
       <span className="small">
         Prompts ← <span className="mono">{column}</span> · <strong>{plural(dataset!.splits.train ?? 0, 'training prompt')}</strong>, {plural(dataset!.splits.validation ?? 0, 'held-out prompt')} <span className="muted">(the validation split: scored before, during and after training)</span>
       </span>
@@ -60,7 +60,7 @@ export function RewardRunField({ form, runs, onChange, onTrainOne }: { form: Ali
       <div className="span-2">
         <Callout tone="warning" title="PPO needs a reward model first">
           Train one with the Reward model method (a classifier on labelled texts, such as positive / negative reviews, or a pairwise model on preference pairs); when it has finished, it can score the rollouts here.
-          <div style={{ marginTop: 'var(--space-2)' }}><Button size="sm" onClick={onTrainOne}>Train a reward model</Button></div>
+          <div className="callout-action"><Button size="sm" onClick={onTrainOne}>Train a reward model</Button></div>
         </Callout>
       </div>
     );

@@ -113,7 +113,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
             );
           })}
           {candidates.length > 0 && runIds.length < 16 && (
-            <Select style={{ width: 260, height: 30 }} aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
+            <Select className="compare-add-run" aria-label="Add a run" value="" onChange={(e) => e.target.value && onChange([...runIds, e.target.value])}>
               <option value="">{runIds.length ? 'Add a run…' : 'Choose a run…'}</option>
               {candidates.map((r) => <option key={r.id} value={r.id}>{r.name} ({r.status})</option>)}
             </Select>

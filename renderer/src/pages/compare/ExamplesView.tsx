@@ -63,7 +63,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
       <div className="card-body compare-controls">
         {perExample.length > 0 && (
           <label className="row small"><span className="muted">Score</span>
-            <Select style={{ width: 150, height: 28 }} aria-label="Score metric" value={page.data?.metric ?? metric ?? ''} onChange={(e) => { onMetric(e.target.value); setOffset(0); }}>
+            <Select className="examples-metric" aria-label="Score metric" value={page.data?.metric ?? metric ?? ''} onChange={(e) => { onMetric(e.target.value); setOffset(0); }}>
               {perExample.map((m) => <option key={m} value={m}>{metricLabel(m)}</option>)}
             </Select>
           </label>
@@ -75,11 +75,11 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
         </div>
         {runIds.length > 1 && (
           <div className="row small">
-            <Select style={{ width: 170, height: 28 }} aria-label="Baseline run" value={baseline} onChange={(e) => { setBaseline(e.target.value); setOffset(0); }}>
+            <Select className="examples-run" aria-label="Baseline run" value={baseline} onChange={(e) => { setBaseline(e.target.value); setOffset(0); }}>
               {comparison.runs.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
             </Select>
             <span className="muted">→</span>
-            <Select style={{ width: 170, height: 28 }} aria-label="Candidate run" value={candidate ?? ''} onChange={(e) => { setCandidate(e.target.value); setOffset(0); }}>
+            <Select className="examples-run" aria-label="Candidate run" value={candidate ?? ''} onChange={(e) => { setCandidate(e.target.value); setOffset(0); }}>
               {comparison.runs.filter((r) => r.id !== baseline).map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
             </Select>
           </div>

@@ -6,7 +6,7 @@ import { Badge } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
 
 export function RunSwatch({ index }: { index: number }) {
-  return <span className="run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
+  return <span className="swatch run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
 }
 
 export function MetricsTable({ comparison }: { comparison: Comparison }) {

@@ -9,6 +9,7 @@ import { DeleteDatasetDialog } from './DeleteDatasetDialog.tsx';
 import { MappingEditor } from './MappingEditor.tsx';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { RowsPreview } from './RowsPreview.tsx';
+import './datasets.css';
 
 /** `attach`: shown for a dataset in no project, in place of the mapping, which needs the project's task. */
 export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: { dataset: Dataset; task: TaskType | null; attach?: ReactNode; onChanged(dataset: Dataset): void; onDeleted(): void }) {
@@ -23,7 +24,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
           actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button></div>}
         />
         <div className="card-body stack">
-          <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+          <div className="grid-4">
             <Stat label="Rows" value={formatCount(dataset.rowCount)} />
             <Stat label="Columns" value={dataset.columns.length} />
             <Stat label="Skipped rows" value={formatCount(dataset.skippedRows.length)} />
@@ -35,16 +36,15 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
           {dataset.quoting && (
             <div className="row small"><strong>Quoting</strong><span className="muted" data-testid="dataset-quoting">{QUOTING_LABELS[dataset.quoting]}</span></div>
           )}
-          <div className="stack" style={{ gap: 6 }}>
+          <div className="stack gap-label">
             <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same rows and seed always give the same split</span></div>
-            <div className="row" style={{ height: 8, borderRadius: 999, overflow: 'hidden', gap: 2 }} aria-hidden>
-              <div style={{ flex: dataset.splits.train ?? 0, background: 'var(--accent)', height: '100%' }} />
-              <div style={{ flex: dataset.splits.validation ?? 0, background: 'var(--warning)', height: '100%' }} />
-              <div style={{ flex: dataset.splits.test ?? 0, background: 'var(--success)', height: '100%' }} />
+            <div className="split-bar" aria-hidden>
+              {/* each part as wide as its share of the rows: the data gives the flex */}
+              {(['train', 'validation', 'test'] as const).map((s) => <div key={s} data-split={s} style={{ flex: dataset.splits[s] ?? 0 }} />)}
             </div>
-            <div className="row small muted" style={{ gap: 16 }}>
+            <div className="row gap-4 small muted split-legend">
               {(['train', 'validation', 'test'] as const).map((s) => (
-                <span key={s} data-testid={`split-${s}`}>{s}: <strong style={{ color: 'var(--text)' }}>{formatCount(dataset.splits[s] ?? 0)}</strong> ({Math.round(((dataset.splits[s] ?? 0) / splitTotal) * 100)}%)</span>
+                <span key={s} data-testid={`split-${s}`}>{s}: <strong>{formatCount(dataset.splits[s] ?? 0)}</strong> ({Math.round(((dataset.splits[s] ?? 0) / splitTotal) * 100)}%)</span>
               ))}
             </div>
           </div>

@@ -77,7 +77,7 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
   const attach = selected && selected.projectId === null && current
     ? (
       <Callout title={UNASSIGNED_LABEL}>
-        <div className="stack" style={{ gap: 8 }}>
+        <div className="stack gap-2">
           <span>This dataset was imported without a project. Add it to “{current.name}” to map its columns for the project’s task and keep it with the project’s runs.</span>
           <div><Button variant="primary" icon="plus" disabled={adding} onClick={() => void addToProject(selected)}>Add to “{current.name}”</Button></div>
         </div>

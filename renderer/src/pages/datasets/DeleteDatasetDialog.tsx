@@ -9,6 +9,7 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { Button, Callout } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { runHash } from '../runs/address.ts';
+import './datasets.css';
 
 /** Runs named in the dialog; more are counted, not listed. */
 const LISTED_RUNS = 5;
@@ -39,10 +40,10 @@ export function DeleteDatasetDialog({ dataset, onClose, onDeleted }: { dataset: 
         <p>Its {dataset.rowCount.toLocaleString()} rows, splits and column mapping are removed, with its folder in the studio’s data directory. The file it was imported from, <span className="mono small">{dataset.sourcePath}</span>, is not touched.</p>
         {usage.error && <p className="field-error">Could not check which runs used it: {usage.error.message}</p>}
         {usage.data && (
-          <div className="stack" style={{ gap: 6 }} data-testid="dataset-delete-runs">
+          <div className="stack gap-label" data-testid="dataset-delete-runs">
             <p>{datasetRunsNote(runs.length)}</p>
             {runs.length > 0 && (
-              <ul className="small" style={{ margin: 0 }}>
+              <ul className="small dialog-list">
                 {runs.slice(0, LISTED_RUNS).map((r) => <li key={r.id}><a href={runHash(r.id)}>{r.name}</a> <span className="faint">({r.status})</span></li>)}
                 {runs.length > LISTED_RUNS && <li className="muted">and {runs.length - LISTED_RUNS} more</li>}
               </ul>
@@ -50,7 +51,7 @@ export function DeleteDatasetDialog({ dataset, onClose, onDeleted }: { dataset: 
           </div>
         )}
         {usage.data?.busy && <Callout tone="warning" title="In use: it cannot be deleted now">{`The dataset is in use: ${usage.data.busy}.`}</Callout>}
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
+        <div className="dialog-actions">
           <Button data-autofocus onClick={onClose}>Keep it</Button>
           <Button variant="danger" icon="x" disabled={busy || !usage.data || usage.data.busy !== null} onClick={() => void remove()}>{busy ? 'Deleting…' : 'Delete dataset'}</Button>
         </div>

@@ -4,6 +4,7 @@ import { useRef } from 'react';
 import { SPLITS } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { Button, Select } from '../../ui/primitives.tsx';
+import './datasets.css';
 
 export type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
 export type SplitName = (typeof SPLITS)[number];
@@ -32,13 +33,13 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
     <div className="field" data-testid="extra-files">
       <span className="field-label">More files of this dataset</span>
       {files.length > 0 && (
-        <ul className="stack" style={{ gap: 6, listStyle: 'none', margin: 0, padding: 0 }} aria-label="More files">
+        <ul className="stack gap-label plain-list" aria-label="More files">
           {files.map((f, i) => (
             <li key={`${chosenName(f.chosen)}-${i}`} className="row">
-              <strong className="mono small" style={{ overflowWrap: 'anywhere' }}>{chosenName(f.chosen)}</strong>
+              <strong className="mono small extra-file-name">{chosenName(f.chosen)}</strong>
               <span className="spacer" />
               <label className="row small">
-                <span className="muted" style={{ whiteSpace: 'nowrap' }}>all rows to</span>
+                <span className="muted nowrap">all rows to</span>
                 <Select value={f.split} aria-label={`Split of ${chosenName(f.chosen)}`} onChange={(e) => onChange(files.map((g, j) => (j === i ? { ...g, split: e.target.value as SplitName } : g)))}>
                   {SPLITS.map((s) => <option key={s} value={s}>{s}</option>)}
                 </Select>

@@ -157,7 +157,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
           <span className="field-help">{SPLIT_MODES.find((m) => m.id === splitMode)!.help}</span>
         </div>
         {splitMode === 'split' && (
-          <div className="form-grid" style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }} data-testid="split-percentages">
+          <div className="form-grid form-grid-3" data-testid="split-percentages">
             {(['train', 'validation', 'test'] as const).map((part) => (
               <Field key={part} label={`${part[0].toUpperCase()}${part.slice(1)} %`} help={{ train: 'Rows the model learns from.', validation: 'Rows to tune settings on.', test: 'Rows kept for the final score.' }[part]} error={part === 'test' ? splitError : null}>
                 {(id, d) => <input id={id} className="input" inputMode="numeric" value={split[part]} onChange={(e) => setSplit({ ...split, [part]: e.target.value })} aria-describedby={d} aria-invalid={Boolean(splitError)} />}
@@ -187,7 +187,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
         )}
         {phase.step === 'failed' && (
           <Callout tone="danger" title="The file was not imported">
-            <div style={{ whiteSpace: 'pre-wrap' }}>{phase.message}</div>
+            <div className="pre-wrap">{phase.message}</div>
             {phase.problems.length > 0 && <RowProblemsTable problems={phase.problems} />}
           </Callout>
         )}

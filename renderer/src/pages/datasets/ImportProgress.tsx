@@ -50,7 +50,7 @@ export function ImportProgress({ upload, job, testId, kind = 'import' }: { uploa
   // A job at work that has not yet said how far it is (a download finding its files) is not 0% done: the bar moves.
   const fraction = upload ? upload.fraction : job && !(job.state === 'running' && job.progress === 0) ? job.progress : null;
   return (
-    <div className="stack" style={{ gap: 6 }} data-testid={testId}>
+    <div className="stack gap-label" data-testid={testId}>
       <div className="row small">
         <strong role="status">{importStage(upload, job, kind)}</strong>
         {!stopped && <span className="muted">{upload ? upload.detail : job?.message}</span>}

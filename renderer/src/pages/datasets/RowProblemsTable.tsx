@@ -1,9 +1,10 @@
 // A compact table of row problems: which line, which field, what is wrong.
 import type { RowProblem } from './importErrors.ts';
+import './datasets.css';
 
 export function RowProblemsTable({ problems, limit = 50 }: { problems: RowProblem[]; limit?: number }) {
   return (
-    <div className="table-wrap" style={{ marginTop: 8, maxHeight: 240, overflowY: 'auto' }}>
+    <div className="table-wrap row-problems">
       <table className="table" aria-label="Row problems">
         <thead><tr><th className="num">Line</th><th>Field</th><th>Problem</th></tr></thead>
         <tbody>
@@ -12,7 +13,7 @@ export function RowProblemsTable({ problems, limit = 50 }: { problems: RowProble
           ))}
         </tbody>
       </table>
-      {problems.length > limit && <p className="faint small" style={{ padding: 8 }}>…and {problems.length - limit} more.</p>}
+      {problems.length > limit && <p className="faint small row-problems-more">…and {problems.length - limit} more.</p>}
     </div>
   );
 }

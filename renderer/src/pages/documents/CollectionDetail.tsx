@@ -63,13 +63,13 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
           actions={<div className="row"><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the Playground</Button><Button size="sm" variant="danger" icon="x" onClick={() => setConfirmDelete(true)}>Delete</Button></div>}
         />
         <div className="card-body">
-          <div className="grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+          <div className="grid-4">
             <Stat label="Documents" value={formatCount(collection.documentCount)} />
             <Stat label="Chunks" value={formatCount(collection.chunkCount)} />
             <Stat label="Characters" value={formatCount(chars)} />
             <Stat label="Chunking" value={`${collection.chunkTokens} / ${collection.overlapTokens}`} />
           </div>
-          <p className="faint small" style={{ marginBottom: 0 }}>Chunks of {collection.chunkTokens} {collection.tokenizerModel ? 'tokens' : 'words'}, each repeating {collection.overlapTokens} from the one before{collection.tokenizerModel ? `, counted by ${modelName(collection.tokenizerModel)}’s tokenizer` : ''}.</p>
+          <p className="faint small">Chunks of {collection.chunkTokens} {collection.tokenizerModel ? 'tokens' : 'words'}, each repeating {collection.overlapTokens} from the one before{collection.tokenizerModel ? `, counted by ${modelName(collection.tokenizerModel)}’s tokenizer` : ''}.</p>
         </div>
       </Card>
       <DocumentImport collection={collection} onImported={() => { docs.reload(); onChanged(); }} />
@@ -90,7 +90,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
                     <td className="mono">{formatCount(d.chunkCount)}</td>
                     <td className="mono">{d.pageCount ?? '—'}</td>
                     <td className="mono">{formatCount(d.charCount)}</td>
-                    <td style={{ textAlign: 'right' }}><Button size="sm" icon="x" aria-label={`Remove ${d.name}`} disabled={removing !== null} onClick={() => void removeDocument(d.id, d.name)}>{removing === d.id ? 'Removing…' : 'Remove'}</Button></td>
+                    <td className="cell-end"><Button size="sm" icon="x" aria-label={`Remove ${d.name}`} disabled={removing !== null} onClick={() => void removeDocument(d.id, d.name)}>{removing === d.id ? 'Removing…' : 'Remove'}</Button></td>
                   </tr>
                 ))}
               </tbody>
@@ -104,7 +104,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
         <Dialog title={`Delete ${collection.name}?`} onClose={() => setConfirmDelete(false)}>
           <div className="stack">
             <p>Its {plural(collection.documentCount, 'document')}, {plural(collection.chunkCount, 'chunk')} and their vectors are removed from the studio. The files on your disk are not touched.</p>
-            <div className="row" style={{ justifyContent: 'flex-end' }}>
+            <div className="dialog-actions">
               <Button data-autofocus onClick={() => setConfirmDelete(false)}>Keep it</Button>
               <Button variant="danger" icon="x" onClick={() => void deleteCollection()}>Delete collection</Button>
             </div>

@@ -52,8 +52,8 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
     <Card aria-label="Search the collection">
       <CardHeader title="Search" subtitle="What the model would be given for a question: the best chunks, with where they come from." />
       <div className="card-body stack">
-        <form className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }} onSubmit={search} role="search" aria-label="Search the collection">
-          <div className="field" style={{ flex: '1 1 18rem' }}>
+        <form className="field-row" onSubmit={search} role="search" aria-label="Search the collection">
+          <div className="field search-query">
             <label className="field-label" htmlFor="docs-query">Query</label>
             <input id="docs-query" className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="When does the ferry run?" />
           </div>
@@ -74,7 +74,7 @@ export function CollectionSearch({ collection }: { collection: Collection }) {
           <ol className="rag-hits" aria-label="Search results">
             {result.hits.map((h) => (
               <li key={h.id} className="rag-hit">
-                <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
+                <div className="row">
                   <span className="nt-token">{h.rank}</span>
                   <span className="small">{sourceOf(h)}</span>
                   <span className="faint small mono">score {formatHitScore(h)}</span>

@@ -62,7 +62,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
               : 'No embedding model imported yet: import a sentence encoder (BERT, MiniLM, BGE, E5, nomic-embed) on the Select page, or give its folder path. None: keyword search (BM25) only.'}
           >
             {(id, d) => (
-              <div className="stack stack-tight">
+              <div className="stack gap-2">
                 <Select id={id} value={embedChoice} onChange={(e) => setEmbedChoice(e.target.value)} aria-describedby={d}>
                   <option value="">None: keyword search (BM25) only</option>
                   {encoders.length > 0 && (

@@ -104,8 +104,8 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
           <ImportProgress testId="docs-import-progress" job={job} upload={phase.step === 'uploading' ? { stage: 'Uploading', detail: `${phase.done} of ${plural(phase.of, 'file')}`, fraction: phase.done / phase.of } : null} />
         )}
         {phase.step === 'done' && (
-          <div className="stack" style={{ gap: 'var(--space-2)' }} role="status">
-            <p className="small" style={{ margin: 0 }}><strong>Imported {plural(phase.result.imported.length, 'document')}</strong>{phase.result.imported.length ? `: ${phase.result.imported.map((d) => d.name).join(', ')}` : ''}.</p>
+          <div className="stack gap-2" role="status">
+            <p className="small"><strong>Imported {plural(phase.result.imported.length, 'document')}</strong>{phase.result.imported.length ? `: ${phase.result.imported.map((d) => d.name).join(', ')}` : ''}.</p>
             {phase.result.skipped.length > 0 && (
               <Callout tone="warning" title={`${plural(phase.result.skipped.length, 'file')} not imported`}>
                 <ul className="skipped-files" aria-label="Files not imported">
@@ -115,7 +115,7 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
             )}
           </div>
         )}
-        {phase.step === 'failed' && <Callout tone="danger" title="Nothing was imported"><div style={{ whiteSpace: 'pre-wrap' }}>{phase.message}</div></Callout>}
+        {phase.step === 'failed' && <Callout tone="danger" title="Nothing was imported"><div className="pre-wrap">{phase.message}</div></Callout>}
         <div className="row">
           <span className="spacer" />
           <Button type="submit" variant="primary" icon="upload" disabled={!canStart} shortcut={`${MOD}↵`}>{busy ? 'Importing…' : 'Import'}</Button>

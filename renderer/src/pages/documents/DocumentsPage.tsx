@@ -62,7 +62,7 @@ export function DocumentsPage({ onUse }: { onUse(): void }) {
       {selected && (
         <div className="split">
           <Card aria-label="Collection list">
-            {!showForm && <div className="card-body" style={{ paddingBottom: 0 }}><Button variant="primary" icon="plus" onClick={() => setCreating(true)}>New collection</Button></div>}
+            {!showForm && <div className="card-body flush-bottom"><Button variant="primary" icon="plus" onClick={() => setCreating(true)}>New collection</Button></div>}
             {inProject.length > 0 && <CollectionList title="In this project" subtitle={plural(inProject.length, 'collection')} collections={inProject} selectedId={selected.id} onSelect={setSelectedId} />}
             {elsewhere.length > 0 && <CollectionList title="Not in any project" subtitle={`${plural(elsewhere.length, 'collection')} · made without a project`} collections={elsewhere} selectedId={selected.id} onSelect={setSelectedId} />}
           </Card>

@@ -46,7 +46,7 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
     <Card aria-label="Evaluate retrieval">
       <CardHeader title="Evaluate retrieval" subtitle="Questions whose answering document you know: how often each search mode finds it, and how high. Each mode becomes an evaluation run you can compare." />
       <form className="card-body stack" onSubmit={start} aria-label="Evaluate retrieval">
-        <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
+        <div className="field-row">
           <div className="field">
             <label className="field-label" htmlFor="re-dataset">Dataset</label>
             <Select id="re-dataset" value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
@@ -80,9 +80,9 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
         </div>
         <span className="field-help">Every row of the dataset is a query. The relevant column holds the document’s file name (with or without its extension) or id; rows naming no document here score 0.</span>
         {progress.job && running && <ProgressBar label="Evaluation progress" value={progress.job.progress} state={progress.job.state} />}
-        {error && <Callout tone="danger" title="The evaluation did not run"><div style={{ whiteSpace: 'pre-wrap' }}>{error}</div></Callout>}
+        {error && <Callout tone="danger" title="The evaluation did not run"><div className="pre-wrap">{error}</div></Callout>}
         {result && (
-          <div className="stack" style={{ gap: 'var(--space-2)' }} role="status">
+          <div className="stack gap-2" role="status">
             <div className="table-wrap">
               <table className="table" aria-label="Retrieval by mode">
                 <thead><tr><th>Mode</th>{RETRIEVAL_METRICS.map((m) => <th key={m}>{metricLabel(m)}</th>)}</tr></thead>

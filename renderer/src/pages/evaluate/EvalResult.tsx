@@ -15,7 +15,7 @@ export function EvalProgress({ job, title, onCancel, cancelling }: { job: Job; t
   return (
     <Card aria-label="Evaluation progress" data-testid="eval-progress">
       <CardHeader title={running ? 'Evaluating…' : 'Evaluation ended'} subtitle={title} actions={running ? <Button variant="danger" size="sm" icon="x" onClick={onCancel} disabled={cancelling}>{cancelling ? 'Cancelling…' : 'Cancel'}</Button> : undefined} />
-      <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+      <div className="card-body stack gap-2">
         <ProgressBar value={job.state === 'queued' ? null : job.progress} state={job.state} label="Evaluation progress" />
         <div className="row small">
           <span>{job.state === 'queued' ? 'Waiting for a free worker…' : job.message || 'Loading the model…'}</span>
@@ -93,7 +93,7 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
           <Stat label="Total" value={timing.totalSeconds === null ? '—' : `${timing.totalSeconds.toFixed(1)} s`} />
         </div>
         {examples.data && examples.data.rows.length > 0 && scoreName && (
-          <div className="stack" style={{ gap: 'var(--space-2)' }}>
+          <div className="stack gap-2">
             <h3>First predictions</h3>
             <div className="table-wrap eval-preview">
               <table className="table" aria-label="First predictions">

@@ -67,28 +67,28 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
     <div className="field span-2" role="group" aria-label="Judge">
       <span className="field-label">Judge</span>
       <div className="row-wrap">
-        <Select style={{ width: 220 }} aria-label="Judge model" aria-invalid={Boolean(issues.judge)} value={form.judgeModelId} onChange={(e) => set({ judgeModelId: e.target.value })}>
+        <Select className="judge-model" aria-label="Judge model" aria-invalid={Boolean(issues.judge)} value={form.judgeModelId} onChange={(e) => set({ judgeModelId: e.target.value })}>
           <option value="">Choose a judge model…</option>
           {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
         </Select>
         <Segmented label="Judge mode" value={form.judgeMode} options={[{ id: 'pointwise', label: 'Score 1–5' }, { id: 'pairwise', label: 'Pairwise A/B' }]} onChange={(judgeMode) => set({ judgeMode })} />
-        <Select style={{ width: 210 }} aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
+        <Select className="judge-rubric" aria-label="Rubric" value={form.judgeRubric} onChange={(e) => set({ judgeRubric: e.target.value as JudgeRubricChoice })}>
           {(Object.keys(RUBRIC_LABELS) as JudgeRubricChoice[]).map((r) => <option key={r} value={r}>{RUBRIC_LABELS[r]}</option>)}
         </Select>
         {form.judgeMode === 'pointwise' && columns.length > 0 && (
-          <Select style={{ width: 200 }} aria-label="Label column" title="A column of 1–5 scores: the run then reports how often the judge agrees" value={form.judgeLabelColumn} onChange={(e) => set({ judgeLabelColumn: e.target.value })}>
+          <Select className="judge-labels" aria-label="Label column" title="A column of 1–5 scores: the run then reports how often the judge agrees" value={form.judgeLabelColumn} onChange={(e) => set({ judgeLabelColumn: e.target.value })}>
             <option value="">No labels to agree with</option>
             {columns.map((c) => <option key={c} value={c}>Labels: {c}</option>)}
           </Select>
         )}
         {form.judgeMode === 'pairwise' && (
-          <Select style={{ width: 260 }} aria-label="Compare with" title="What each answer is judged against" value={form.judgeAgainstRun} onChange={(e) => set({ judgeAgainstRun: e.target.value })}>
+          <Select className="judge-against" aria-label="Compare with" title="What each answer is judged against" value={form.judgeAgainstRun} onChange={(e) => set({ judgeAgainstRun: e.target.value })}>
             <option value="">Against the first reference</option>
             {opponents.map((r) => <option key={r.id} value={r.id}>Against run: {r.name}</option>)}
           </Select>
         )}
         {columns.length > 0 && (
-          <Select style={{ width: 240 }} aria-label="Responses" title="What the judge rates: the model's answers, or a column of the dataset (then nothing is generated)" value={form.judgeResponseColumn} onChange={(e) => set({ judgeResponseColumn: e.target.value })}>
+          <Select className="judge-responses" aria-label="Responses" title="What the judge rates: the model's answers, or a column of the dataset (then nothing is generated)" value={form.judgeResponseColumn} onChange={(e) => set({ judgeResponseColumn: e.target.value })}>
             <option value="">Judge the model’s answers</option>
             {columns.map((c) => <option key={c} value={c}>Judge the column: {c}</option>)}
           </Select>

@@ -145,10 +145,10 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   const shown = summary.data ?? null;
 
   return (
-    <div className="stack" style={{ gap: 'var(--space-5)' }}>
+    <div className="stack gap-5">
       <div className="eval-layout">
         <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={datasetGroups} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
-        <div className="stack" style={{ gap: 'var(--space-4)' }}>
+        <div className="stack">
           {job && (running || !shown) && <Reveal key={job.id} testId="revealed-progress"><EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} /></Reveal>}
           {shown && !running && (
             <EvalSummaryView

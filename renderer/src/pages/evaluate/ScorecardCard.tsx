@@ -49,7 +49,6 @@ function notHeldOut(n: number): string {
   return `${n === 1 ? 'One evaluation' : `${n} evaluations`} on the train split or all rows ${n === 1 ? 'is' : 'are'} not counted: scores on rows a fine-tune learns from flatter the model.`;
 }
 
-const LINK_BUTTON_STYLE = { padding: 0, height: 'auto', color: 'var(--accent-text)' } as const;
 
 export function ScorecardCard({ project }: { project: Project }) {
   const card = useQuery('projects.scorecard', { id: project.id });
@@ -109,7 +108,7 @@ export function ScorecardCard({ project }: { project: Project }) {
               </dd>
               <dt>From run</dt>
               <dd>
-                <button type="button" className="btn btn-ghost btn-sm" style={LINK_BUTTON_STYLE} onClick={() => openCompare([data.best!.runId])}>
+                <button type="button" className="btn btn-ghost btn-sm btn-link" onClick={() => openCompare([data.best!.runId])}>
                   {data.best.runName}
                 </button>
                 {data.best.finishedAt && <div className="faint">{formatDate(data.best.finishedAt)}</div>}

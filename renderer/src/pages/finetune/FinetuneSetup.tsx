@@ -57,7 +57,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
     <Card aria-label="New fine-tune run">
       <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Fine-tune setup">
         <CardHeader title="New fine-tune run" subtitle="Teach a model your task from examples. Runs as a job in the background; you can leave this page." />
-        <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
+        <div className="card-body stack gap-5">
           <div className="form-grid">
             <Field label="Model" help={defaults ? `${defaults.architecture} · ${formatCount(defaults.parameters.total)} parameters` : 'The base model to adapt.'} error={models.length === 0 ? 'No models yet — import one on the Select page.' : null}>
               {(id, d) => (
@@ -99,7 +99,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
                 <p className={issues.targetModules ? 'field-error' : 'field-help'}>{issues.targetModules ?? `Projections that get an adapter; more modules learn more. Default: ${defaults.loraTargets.default.join(', ')}.`}</p>
               </div>
             )}
-            <div className="field ft-span row-wrap" style={{ gap: 'var(--space-5)' }}>
+            <div className="ft-span stack gap-5 align-start">
               <label className="checkbox"><input type="checkbox" checked={form.trainOnPrompt} onChange={(e) => set({ trainOnPrompt: e.target.checked })} /><span>Also learn the prompt tokens <span className="faint small">(default: loss on the answer only)</span></span></label>
               {form.method === 'lora' && <label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label>}
             </div>

@@ -42,7 +42,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
           subtitle={run.data ? describe(run.data.createdAt, config, pretrain) : runId}
           actions={<RunStatusActions state={state} />}
         />
-        <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+        <div className="card-body stack gap-3">
           <RunProgressLine state={state} />
           <div className="ft-stats">
             <Stat label="Training loss" value={fmt(lastValue(metrics.loss), formatLoss)} />

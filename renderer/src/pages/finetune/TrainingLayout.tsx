@@ -11,7 +11,7 @@ import type { TrainingStart } from './useTrainingStart.ts';
 export function StartingCard({ job, title, hint }: { job: Job; title: string; hint: string }) {
   return (
     <Reveal testId="revealed-progress"><Card aria-label="Starting">
-      <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+      <div className="card-body stack gap-2">
         <strong>{title}</strong>
         <ProgressBar value={null} label="Starting" />
         <span className="muted small">{job.message || hint}</span>
@@ -37,7 +37,7 @@ export function TrainingLayout({ training, listTitle, runs, empty, startingHint,
   return (
     <div className="ft-layout">
       <TrainingRunList title={listTitle} runs={runs} selectedId={selectedId} onSelect={select} onNew={() => select(null)} newLabel="New run" empty={empty} datasets={datasets} />
-      <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
+      <div className="stack">
         {pending && !pending.runId && <StartingCard job={pending} title="Starting the run…" hint={startingHint} />}
         {children}
       </div>

@@ -47,12 +47,12 @@ export function AttentionGrid({ maps, selected, onSelect }: { maps: AttentionMap
 
   return (
     <div ref={grid} role="grid" aria-label={`Attention maps: ${maps.layers} layers × ${maps.heads} heads`} data-testid="attention-grid" className="attention-grid" style={{ gridTemplateColumns: `auto repeat(${maps.heads}, minmax(0, 1fr))` }} onKeyDown={move}>
-      <div role="row" style={{ display: 'contents' }}>
+      <div role="row" className="grid-row">
         <span className="attention-grid-label" role="columnheader" />
         {Array.from({ length: maps.heads }, (_, h) => <span key={h} role="columnheader" className="attention-grid-label">H{h + 1}</span>)}
       </div>
       {maps.attentions.map((heads, l) => (
-        <div key={l} role="row" style={{ display: 'contents' }}>
+        <div key={l} role="row" className="grid-row">
           <span role="rowheader" className="attention-grid-label">L{l + 1}</span>
           {heads.map((matrix, h) => (
             <Cell key={h} matrix={matrix} T={T} layer={l} head={h} theme={theme} selected={selected.layer === l && selected.head === h} kvGroup={groupSize > 1 ? Math.floor(h / groupSize) : null} onSelect={() => onSelect({ layer: l, head: h })} />

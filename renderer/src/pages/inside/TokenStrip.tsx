@@ -7,7 +7,7 @@ import { pieceLabel } from './heatmap.ts';
 export function TokenStrip({ maps, focus, onFocus }: { maps: AttentionMaps; focus: number | null; onFocus(index: number | null): void }) {
   const bytes = maps.tokens.filter((t) => t.byteFallback).length;
   return (
-    <div className="stack" style={{ gap: 'var(--space-3)' }}>
+    <div className="stack gap-3">
       <div className="token-strip" role="list" aria-label="Tokens" data-testid="token-strip" onMouseLeave={() => onFocus(null)}>
         {maps.tokens.map((t, i) => {
           const covers = maps.text.slice(t.start, t.end);

@@ -39,7 +39,7 @@ export function ArtifactList({ jobId, result, testId }: { jobId: string; result:
   }
 
   return (
-    <div className="stack" style={{ gap: 6 }} data-testid={testId}>
+    <div className="stack gap-label" data-testid={testId}>
       <ul className="artifact-list" aria-label="Written files">
         {result.artifacts.map((a, i) => (
           <li key={a.path} className="artifact">

@@ -6,6 +6,7 @@ import { Card, CardHeader, PageHeader } from '../../ui/primitives.tsx';
 import { Icon, type IconName } from '../../ui/icons.tsx';
 import { QuantizeSection } from './QuantizeSection.tsx';
 import { ServeSection } from './ServeSection.tsx';
+import './integrate.css';
 
 const PATH: { icon: IconName; title: string; text: string }[] = [
   { icon: 'layers', title: '1 · Merge', text: 'Fold a LoRA adapter into its base: one model, no adapter to carry, the same outputs.' },
@@ -28,8 +29,8 @@ export function IntegratePage({ navigate }: { navigate(page: PageId): void }) {
         />
         <div className="card-body grid-2">
           {PATH.map((step) => (
-            <div key={step.title} className="row" style={{ alignItems: 'flex-start', gap: 'var(--space-3)' }}>
-              <div className="empty-icon" style={{ width: 32, height: 32, flex: 'none' }}><Icon name={step.icon} /></div>
+            <div key={step.title} className="row align-start gap-3">
+              <div className="empty-icon integrate-path-icon"><Icon name={step.icon} /></div>
               <div>
                 <h3>{step.title}</h3>
                 <p className="muted">{step.text}</p>

@@ -7,7 +7,7 @@ import { Button, ProgressBar } from '../../ui/primitives.tsx';
 export function JobLine({ job, title }: { job: Job; title: string }) {
   const studio = useStudio();
   return (
-    <div className="stack" style={{ gap: 6 }}>
+    <div className="stack gap-label">
       <div className="row small"><strong>{title}</strong><span className="muted">{job.message}</span><span className="spacer" /><span className="muted">{Math.round(job.progress * 100)}%</span>
         {!isFinished(job) && <Button size="sm" onClick={() => void studio.call('jobs.cancel', { id: job.id })} aria-label={`Cancel ${title.toLowerCase()}`}>Cancel</Button>}
       </div>

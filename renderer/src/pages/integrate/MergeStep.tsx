@@ -79,7 +79,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
 
   return (
     <form className="stack guided-form" data-next={highlighted} onSubmit={merge} aria-label="Merge an adapter">
-      <div className="row"><h3 style={{ margin: 0 }}>1 · Merge a LoRA adapter</h3><span className="spacer" />
+      <div className="row"><h3>1 · Merge a LoRA adapter</h3><span className="spacer" />
         <div className="segmented" role="radiogroup" aria-label="Adapter source">
           <button type="button" role="radio" aria-checked={source === 'run'} onClick={() => setSource('run')}>A finished run</button>
           <button type="button" role="radio" aria-checked={source === 'folder'} onClick={() => setSource('folder')}>An adapter folder</button>

@@ -132,7 +132,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
         </Field>
         <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
-          <h3 style={{ margin: 0 }}>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
+          <h3>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
           <fieldset className="field-group">
             <legend className="field-label">Variants</legend>
             <div className="field-group-options">
@@ -167,7 +167,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
           )}
         </form>
         <form className="stack guided-form" data-next={next === 'export'} onSubmit={exportModel} aria-label="Export">
-          <h3 style={{ margin: 0 }}>4 · Export</h3>
+          <h3>4 · Export</h3>
           <div className="form-grid">
             <Field label="Format" help={FORMAT_HELP[format]}>
               {(id, d) => (
@@ -187,8 +187,8 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
           <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'export' ? 'primary' : 'default'} disabled={exportRunning || !outPath.trim()}>{exportRunning ? 'Exporting…' : 'Export'}</Button></div>
           {exported && <ArtifactList jobId={exported.jobId} result={exported.result} testId="export-result" />}
         </form>
-        {studio.folders.kind === 'none' && done.size > 0 && <p className="small muted" style={{ margin: 0 }}>{studio.folders.reason}</p>}
-        {error && <Callout tone="danger" title="That did not work"><div style={{ whiteSpace: 'pre-wrap' }}>{error}</div></Callout>}
+        {studio.folders.kind === 'none' && done.size > 0 && <p className="small muted">{studio.folders.reason}</p>}
+        {error && <Callout tone="danger" title="That did not work"><div className="pre-wrap">{error}</div></Callout>}
       </div>
     </Card>
   );

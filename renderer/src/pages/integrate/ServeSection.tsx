@@ -94,7 +94,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
       <div className="card-body stack">
         {names.length === 0 ? (
           <Callout title="No model to serve yet">
-            <div className="stack" style={{ gap: 8 }}>
+            <div className="stack gap-2">
               <span>Import or download a model on the Select page (or train one), then start the server here.</span>
               <div><Button onClick={() => navigate('select')}>Go to Select</Button></div>
             </div>

@@ -45,12 +45,12 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
         actions={<label className="checkbox small"><input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} aria-label="Use collection" /><span>Use collection</span></label>}
       />
       {on && (
-        <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+        <div className="card-body stack gap-3">
           {list.length === 0 ? (
             <EmptyState icon="box" title="No collection yet" action={<a className="btn btn-primary" href="#/adapt/documents">Go to Documents</a>}>Create one in the Documents tab and import files into it (.txt, .md, .html, .pdf, .docx), then come back to ask questions about them.</EmptyState>
           ) : (
             <>
-              <div className="row" style={{ gap: 'var(--space-3)', flexWrap: 'wrap', alignItems: 'flex-end' }}>
+              <div className="field-row">
                 <div className="field">
                   <label className="field-label" htmlFor="rag-collection">Collection</label>
                   <Select id="rag-collection" value={chosen?.id ?? ''} onChange={(e) => setCollection(e.target.value)}>
@@ -69,14 +69,14 @@ export function CollectionPanel({ modelId, question }: { modelId: string | null;
               </div>
               {error && <p className="field-error" role="alert">{error}</p>}
               {result && (
-                <div className="stack" style={{ gap: 'var(--space-3)' }}>
+                <div className="stack gap-3">
                   <div className="output" data-testid="rag-answer" aria-live="polite">{result.answer || <span className="faint">(the model gave an empty answer)</span>}</div>
                   <ol className="rag-hits" aria-label="Retrieved chunks">
                     {result.hits.map((h, i) => {
                       const cited = result.cited.includes(i + 1);
                       return (
                         <li key={h.id} className="rag-hit" data-cited={cited}>
-                          <div className="row" style={{ gap: 'var(--space-2)', alignItems: 'center' }}>
+                          <div className="row">
                             <span className="nt-token">[{i + 1}]</span>
                             <span className="small">{sourceOf(h)}</span>
                             <span className="faint small">score {formatHitScore(h)}</span>

@@ -56,7 +56,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
         title="Next token"
         subtitle={result ? distributionSummary(result) : 'The model’s odds for what comes right after the prompt.'}
       />
-      <div className="card-body stack" style={{ gap: 'var(--space-2)' }} data-testid="next-token-panel">
+      <div className="card-body stack gap-2" data-testid="next-token-panel">
         <div className="row small muted nt-legend"><span><span className="legend-swatch nt-bar-before" />model alone</span><span><span className="legend-swatch nt-bar-after" />after your settings</span></div>
         {error && <p className="field-error">{error}</p>}
         {!result && !error && <p className="muted small">{modelId ? 'Write a prompt to see the candidates.' : 'Choose a model first.'}</p>}

@@ -25,7 +25,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
         subtitle={subtitle}
         actions={state.status === 'running' ? <Badge tone="accent">Generating…</Badge> : state.done ? <Badge tone={finishNeedsNotice(state.done.finishReason, state.done.contextFull) ? 'warning' : 'success'}>{finishReasonLabel(state.done.finishReason, state.done.contextFull)}</Badge> : null}
       />
-      <div className="card-body stack" style={{ gap: 'var(--space-4)' }}>
+      <div className="card-body stack">
         <div className="output" data-testid={testId} aria-live="polite">
           {promptTail && <span className="output-prompt">{promptTail}</span>}
           {showTokens ? state.tokens.map((t, i) => <span key={i} className="output-token" title={tokenTitle(t)}>{t.text}</span>) : <span>{state.text}</span>}

@@ -160,7 +160,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
       <div className="playground-side">
         <Card aria-label="Generation settings">
           <CardHeader title="Settings" subtitle={compare ? 'Each side has its own model and settings.' : 'How the next token is chosen, step by step.'} />
-          <div className="card-body stack" style={{ gap: 'var(--space-3)' }}>
+          <div className="card-body stack gap-3">
             {compare && (
               <div className="segmented segmented-fill" role="radiogroup" aria-label="Side">
                 {(['A', 'B'] as const).map((id) => <button key={id} type="button" role="radio" aria-checked={editing === id} onClick={() => setEditing(id)}>Side {id}</button>)}

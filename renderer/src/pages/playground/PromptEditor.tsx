@@ -53,8 +53,8 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   if (datasets.data && datasets.data.length === 0) return <Callout title="No dataset in this project">Import one on the Datasets page; its train split supplies the worked examples.</Callout>;
   const columns = dataset?.columns ?? [];
   return (
-    <div className="stack" style={{ gap: 'var(--space-4)' }}>
-    <div className="form-grid" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+    <div className="stack">
+    <div className="form-grid form-grid-4">
       <Field label="Dataset" className="span-2" help="Examples are drawn from its train split.">
         {(id, d) => <Select id={id} value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)} aria-describedby={d}>{datasets.data?.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</Select>}
       </Field>
@@ -84,8 +84,8 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
 export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean }) {
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
-    <div className="stack" style={{ gap: 'var(--space-3)' }}>
-      <div className="row" style={{ flexWrap: 'wrap' }}>
+    <div className="stack gap-3">
+      <div className="row-wrap">
         <div className="segmented" role="radiogroup" aria-label="Prompt style">
           {STYLES.map((s) => <button key={s.id} type="button" role="radio" aria-checked={value.style === s.id} onClick={() => set({ style: s.id })}>{s.label}</button>)}
         </div>
@@ -99,16 +99,16 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
           <FewShotBuilder onBuilt={(built) => set({ built })} />
           {value.built && (
             <details>
-              <summary className="small muted" style={{ cursor: 'pointer' }}>The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary>
+              <summary className="small muted">The prompt the model reads ({value.built.length.toLocaleString()} characters)</summary>
               <CodeBlock scroll label="The prompt the model reads">{value.built}</CodeBlock>
             </details>
           )}
         </>
       )}
       {value.style === 'chat' && (hasChatTemplate ? (
-        <div className="stack" style={{ gap: 'var(--space-2)' }}>
+        <div className="stack gap-2">
           {value.messages.map((m, i) => (
-            <div key={i} className="row" style={{ alignItems: 'flex-start' }}>
+            <div key={i} className="row align-start">
               <Select className="message-role" aria-label={`Message ${i + 1} role`} value={m.role} onChange={(e) => set({ messages: value.messages.map((x, j) => (j === i ? { ...x, role: e.target.value as ChatTurn['role'] } : x)) })}>
                 <option value="system">System</option><option value="user">User</option><option value="assistant">Assistant</option>
               </Select>

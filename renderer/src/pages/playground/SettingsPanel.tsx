@@ -7,8 +7,8 @@ import { Range } from '../../ui/primitives.tsx';
 export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChange(next: SettingsForm): void }) {
   const set = (patch: Partial<SettingsForm>) => onChange({ ...value, ...patch });
   return (
-    <div className="stack" style={{ gap: 'var(--space-3)' }}>
-      <div className="stack" style={{ gap: 6 }}>
+    <div className="stack gap-3">
+      <div className="stack gap-label">
         <div className="segmented segmented-fill" role="radiogroup" aria-label="Decoding strategy">
           {STRATEGIES.map((s) => (
             <button key={s.id} type="button" role="radio" aria-checked={value.strategy === s.id} onClick={() => set({ strategy: s.id as Strategy })}>{s.label}</button>

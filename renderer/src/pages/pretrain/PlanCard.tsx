@@ -28,8 +28,8 @@ export function PlanCard({ shape, plan }: { shape: ModelShape; plan: Plan | null
               {PARTS.map((p) => {
                 const share = plan[p.key] / Math.max(1, plan.total);
                 return (
-                  <div key={p.key} role="row" style={{ display: 'contents' }}>
-                    <span role="cell" className="row"><span style={{ width: 10, height: 10, borderRadius: 3, background: p.color, flex: 'none' }} />{p.label}</span>
+                  <div key={p.key} role="row" className="grid-row">
+                    <span role="cell" className="row"><span className="swatch" style={{ background: p.color }} />{p.label}</span>
                     <span role="cell" className="ft-bar" aria-hidden><span style={{ width: `${Math.max(0.5, share * 100)}%`, background: p.color }} /></span>
                     <span role="cell" className="mono small" title={plan[p.key].toLocaleString()}>{(share * 100).toFixed(1)}%</span>
                   </div>

@@ -68,10 +68,10 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
   }
 
   return (
-    <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Pretraining setup" className="stack" style={{ gap: 'var(--space-4)' }}>
+    <form onSubmit={submit} onKeyDown={submitOnModEnter} aria-label="Pretraining setup" className="stack">
       <Card aria-label="Model shape">
         <CardHeader title="Model shape" subtitle="A decoder-only transformer, initialised at random and trained on your text alone." />
-        <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
+        <div className="card-body stack gap-5">
           <div className="pt-family" role="radiogroup" aria-label="Family">
             {([['gpt2', 'GPT-2', 'LayerNorm, GELU MLP, learned positions. The classic small-model recipe.'], ['llama', 'Llama', 'RMSNorm, SwiGLU MLP, rotary positions. What most current open models use.']] as const).map(([id, title, text]) => (
               <button key={id} type="button" role="radio" aria-checked={form.family === id} className="choice" onClick={() => set({ family: id })}>
@@ -85,7 +85,7 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
       </Card>
       <Card aria-label="Data and training">
         <CardHeader title="Data and training" subtitle="The last tenth of the corpus is held out to measure validation loss." />
-        <div className="card-body stack" style={{ gap: 'var(--space-5)' }}>
+        <div className="card-body stack gap-5">
           <Field label="Corpus" help={uploading !== null ? `Uploading… ${Math.round(uploading * 100)}%` : 'A plain-text file (UTF-8). A megabyte of text is enough to see a small model learn spelling and style.'} error={fileError ?? (form.corpus ? issues.corpus : null)}>
             {(id, d) => (
               <div className="row">

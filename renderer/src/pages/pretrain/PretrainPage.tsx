@@ -58,11 +58,11 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
         </div>
       ) : (
         <div className="pt-layout">
-          <div className="stack" style={{ gap: 'var(--space-4)', minWidth: 0 }}>
+          <div className="stack">
             {pending && !pending.runId && <StartingCard job={pending} title="Starting…" hint="Training the tokenizer on the corpus." />}
             <PretrainBuilder form={form} onChange={setForm} busy={pending !== null} onStart={() => void start()} />
           </div>
-          <div className="stack pt-plan" style={{ gap: 'var(--space-4)' }}>
+          <div className="stack pt-plan">
             <PlanCard shape={shape} plan={plan} />
             {list}
           </div>

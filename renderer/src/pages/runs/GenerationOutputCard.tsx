@@ -23,7 +23,7 @@ export function GenerationOutputCard({ runId, live }: { runId: string; live: boo
       )}
       {out && (
         <div className="card-body">
-          <div className="output" style={{ minHeight: 0 }} data-testid="generation-output"><span className="output-prompt">{out.prompt}</span><span>{out.text}</span></div>
+          <div className="output generation-output" data-testid="generation-output"><span className="output-prompt">{out.prompt}</span><span>{out.text}</span></div>
         </div>
       )}
     </Card>

@@ -24,13 +24,13 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
       {jobs.data && jobs.data.length > 0 && (
         <div className="table-wrap">
           <table className="table" aria-label="Jobs">
-            <thead><tr><th>Job</th><th>State</th><th style={{ width: 180 }}>Progress</th><th>Started</th><th className="num">Duration</th></tr></thead>
+            <thead><tr><th>Job</th><th>State</th><th className="jobs-progress">Progress</th><th>Started</th><th className="num">Duration</th></tr></thead>
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
                   <td><div className="cell-title">{jobTitle(job)}</div><div className="faint small mono">{job.id}</div></td>
                   <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
-                  <td style={{ verticalAlign: 'middle' }}>
+                  <td className="jobs-progress">
                     <ProgressBar value={job.progress} state={job.state} label={`${jobTitle(job)} progress`} />
                     <JobNote job={job} />
                   </td>

@@ -29,7 +29,7 @@ export function RunArtifacts({ artifacts, kind, resumeRefused = false }: { artif
                 <tr key={a.id}>
                   <td>{a.kind}</td>
                   <td className="mono small run-path">{a.path}</td>
-                  <td className="num mono small" style={{ whiteSpace: 'nowrap' }}>{humanBytes(a.bytes)}</td>
+                  <td className="num mono small nowrap">{humanBytes(a.bytes)}</td>
                   <td className="mono small" title={a.hash}>{shortHash(a.hash)}</td>
                 </tr>
               ))}

@@ -88,7 +88,7 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
       {figures.length > 0 && (
         <div className="card-body stack run-figures-body" data-testid="run-figures">
           {figureGroups(figures).map((g) => (
-            <div key={g.caption ?? ''} className="stack" style={{ gap: 'var(--space-2)' }}>
+            <div key={g.caption ?? ''} className="stack gap-2">
               {g.caption && <div className="faint small">{g.caption}</div>}
               <div className="run-figures">
                 {runFigures(g.names, (name) => metrics[name][0].value).map((f) => (

@@ -26,7 +26,7 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
         title="Logs"
         subtitle={list.length > 1 ? `${list.length} attempts (a resume starts a new job); newest first.` : 'What the run’s job wrote as it worked.'}
         actions={list.length > 1 && (
-          <Select style={{ width: 280 }} aria-label="Attempt" value={jobId ?? ''} onChange={(e) => setPicked(e.target.value)}>
+          <Select className="run-attempt" aria-label="Attempt" value={jobId ?? ''} onChange={(e) => setPicked(e.target.value)}>
             {list.map((j, i) => <option key={j.id} value={j.id}>{`Attempt ${list.length - i} · ${j.state} · ${formatDate(j.createdAt)}`}</option>)}
           </Select>
         )}

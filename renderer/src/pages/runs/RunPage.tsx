@@ -156,7 +156,7 @@ export function RunPage({ runId }: { runId: string }) {
       />
       {live && (
         <Card aria-label="Progress">
-          <div className="card-body stack" style={{ gap: 'var(--space-2)' }}>
+          <div className="card-body stack gap-2">
             <ProgressBar value={live.state === 'queued' ? null : live.progress} state={live.state} label="Run progress" />
             <span className="small muted">{live.state === 'queued' ? 'Waiting for a free worker…' : live.message}</span>
           </div>
@@ -181,7 +181,7 @@ export function RunPage({ runId }: { runId: string }) {
         <Dialog title={`Delete ${r.name}?`} onClose={() => setConfirmDelete(false)}>
           <div className="stack">
             <p>Its metrics, tags, note, the records of its files and its folder <span className="mono small">runs/{r.id}/</span> are removed. Models it registered stay on the Select page; its jobs’ logs stay in Jobs.</p>
-            <div className="row" style={{ justifyContent: 'flex-end' }}>
+            <div className="dialog-actions">
               <Button data-autofocus onClick={() => setConfirmDelete(false)}>Keep it</Button>
               <Button variant="danger" icon="x" disabled={busy === 'delete'} onClick={() => void remove()}>{busy === 'delete' ? 'Deleting…' : 'Delete run'}</Button>
             </div>

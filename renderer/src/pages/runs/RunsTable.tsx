@@ -1,5 +1,6 @@
 // The runs as a table: each row opens the run's page (its name is the link, so the keyboard reaches it too),
-// its tags beside the name; an optional first column ticks runs for a comparison.
+// its tags beside the name; an optional first column ticks runs for a comparison. With every project's runs listed,
+// each run's project takes a column, or goes under the run's name where the card is too narrow for one (runs.css).
 import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { formatRunTime } from '../../domain/format.ts';
 import { jobKindLabel } from '../../domain/jobs.ts';
@@ -21,12 +22,12 @@ export function RunTags({ tags }: { tags: readonly string[] }) {
 
 export function RunsTable({ runs, label, showProject, projectName, pick }: { runs: RunSummary[]; label: string; showProject: boolean; projectName(id: string | null): string; pick: Picking | null }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap runs-table-wrap">
       <table className="table runs-table" aria-label={label}>
         <thead>
           <tr>
             {pick && <th className="pick-cell"><span className="visually-hidden">Compare</span></th>}
-            <th>Run</th><th>Kind</th>{showProject && <th>Project</th>}<th>Status</th><th>Created</th><th className="num">Duration</th>
+            <th>Run</th><th>Kind</th>{showProject && <th className="runs-project-col">Project</th>}<th>Status</th><th>Created</th><th className="num">Duration</th>
           </tr>
         </thead>
         <tbody>
@@ -41,10 +42,11 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
               )}
               <td className="run-name-cell">
                 <a className="run-link" href={runHash(run.id)}>{run.name}</a>
+                {showProject && <div className="small runs-project-under"><span className="faint">Project</span> <span className="muted">{projectName(run.projectId)}</span></div>}
                 <div className="row-wrap runs-under-name"><span className="faint small mono">{run.id}</span><RunTags tags={run.tags} /></div>
               </td>
               <td className="nowrap">{jobKindLabel(run.kind)}</td>
-              {showProject && <td className="muted">{projectName(run.projectId)}</td>}
+              {showProject && <td className="muted runs-project-col">{projectName(run.projectId)}</td>}
               <td><Badge tone={RUN_STATUS_TONE[run.status] ?? 'neutral'}>{run.status}</Badge></td>
               <td className="muted small cell-when"><DateTimeCell iso={run.createdAt} /></td>
               <td className="num muted small nowrap">{formatRunTime(run)}</td>

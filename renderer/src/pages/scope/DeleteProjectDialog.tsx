@@ -62,7 +62,7 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: 
           <p>Models belong to no project: none is deleted{usage.data && usage.data.runs > 0 ? ', the ones its runs wrote included' : ''}.</p>
         </section>
         {usage.data?.busy && <Callout tone="warning" title="In use: it cannot be deleted now">{`Work is running in this project: ${usage.data.busy}.`}</Callout>}
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
+        <div className="dialog-actions">
           <Button data-autofocus onClick={onClose}>Keep it</Button>
           <Button variant="danger" icon="x" disabled={busy || !usage.data || usage.data.busy !== null} onClick={() => void remove()}>{busy ? 'Deleting…' : 'Delete project'}</Button>
         </div>

@@ -68,7 +68,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
 
   return (
     <form ref={formRef} onSubmit={submit} onKeyDown={submitOnModEnter} aria-label={mode === 'create' ? 'New project' : 'Project scope'} noValidate>
-      <div className="stack" style={{ gap: 'var(--space-5)' }}>
+      <div className="stack gap-5">
         <Card>
           <CardHeader title="Use case" subtitle="Be narrow: a model scoped to one task needs less data, less compute and less time." />
           <div className="card-body form-grid">
@@ -120,7 +120,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
 
         <Card>
           <CardHeader title="Constraints" subtitle="Where the model must run. They steer which base models the Select stage offers." />
-          <div className="card-body form-grid" style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }}>
+          <div className="card-body form-grid form-grid-3">
             <Field label="Device" help="The hardware the finished model runs on." error={errors.device}>
               {(id, describedBy) => (
                 <Select id={id} value={draft.device} aria-describedby={describedBy} onChange={(e) => set('device', e.target.value as Device)}>

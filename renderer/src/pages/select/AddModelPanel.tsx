@@ -137,7 +137,7 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
           </Field>
         </div>
         {job && <ImportProgress testId="model-job-progress" job={job} upload={null} kind={downloading ? 'download' : 'import'} />}
-        {error && !FIELDS.includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div style={{ whiteSpace: 'pre-wrap' }}>{error.message}</div></Callout>}
+        {error && !FIELDS.includes(error.field ?? '') && <Callout tone="danger" title={way === 'hub' ? 'The model was not downloaded' : 'The model was not imported'}><div className="pre-wrap">{error.message}</div></Callout>}
         <div className="row">
           {startCollapsed && <Button variant="ghost" onClick={() => setExpanded(false)}>Close</Button>}
           <span className="spacer" />

@@ -82,7 +82,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
           subtitle={`${describeSource(model.source, (id) => models.data?.find((m) => m.id === id)?.name)} · added ${formatDate(model.createdAt)}`}
           actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
         />
-        <div className="card-body grid-3" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
+        <div className="card-body grid-4">
           <Stat label="Parameters" value={humanCount(parameters.total)} />
           {memory ? <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} /> : <Stat label="Vectors" value={`${embedding?.dim ?? '—'} numbers`} />}
           <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
@@ -141,7 +141,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         <Dialog title={`Delete ${model.name}?`} onClose={() => setConfirming(false)}>
           <div className="stack">
             <p>It leaves the studio, and its folder in the studio’s data directory is deleted. Runs made with it stay in Runs.</p>
-            <div className="row" style={{ justifyContent: 'flex-end' }}>
+            <div className="dialog-actions">
               <Button data-autofocus onClick={() => setConfirming(false)}>Keep it</Button>
               <Button variant="danger" icon="x" onClick={() => void remove()}>Delete model</Button>
             </div>

@@ -33,7 +33,7 @@ export function ParameterChart({ parameters, encoder = false }: { parameters: Mo
   const total = parameters.total || 1;
   let x = 0;
   return (
-    <div className="stack" style={{ gap: 'var(--space-3)' }}>
+    <div className="stack gap-3">
       <svg width="100%" height="28" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Parameters by component: ${parts.map((p) => `${p.label} ${((100 * p.value) / total).toFixed(1)}%`).join(', ')}`}>
         <rect x="0" y="0" width="1000" height="28" rx="6" fill="var(--surface-sunken)" />
         {parts.map((p) => {
@@ -48,7 +48,7 @@ export function ParameterChart({ parameters, encoder = false }: { parameters: Mo
         <tbody>
           {parts.map((p) => (
             <tr key={p.key}>
-              <td><span className="row"><span style={{ width: 10, height: 10, borderRadius: 3, background: p.color, flex: 'none' }} />{p.label}</span></td>
+              <td><span className="row"><span className="swatch" style={{ background: p.color }} />{p.label}</span></td>
               <td className="num mono">{p.value.toLocaleString()}</td>
               <td className="num">{((100 * p.value) / total).toFixed(1)}%</td>
               <td className="muted small">{p.text}</td>
