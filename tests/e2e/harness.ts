@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -118,6 +118,28 @@ export async function fullPageHeight(page: Page): Promise<number> {
  * a second full test run (finetune's pretrain-builder shot, 2026-12-05); a slow shot is not a failure of the UI.
  */
 export const SHOT_TIMEOUT_MS = 120_000;
+
+/**
+ * Waits until the page has drawn what it was last told (a new size, a new scheme): a frame, then every transition or
+ * animation with an end that is running by then, then one more frame. The real condition, where a fixed pause either
+ * wasted time or, on a loaded machine, came too soon; a page made still (axe.ts stillPage) settles in two frames.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    await frame();
+    const running = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+    await Promise.all(running.map((a) => a.finished.catch(() => undefined))); // one cancelled mid-way is over too
+    await frame();
+  });
+}
+
+/** Switches the emulated system scheme and waits until the studio follows it (its data-theme) and has drawn it. */
+export async function showScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+  await settled(page);
+}
 
 /** Screenshot the whole page as it stands: the viewport grows to the content for the shot. */
 export async function shootFullPage(page: Page, file: string): Promise<void> {
