@@ -166,9 +166,9 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width, height: 900 });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-      await page.waitForTimeout(200);
+      await settled(page);
       await page.setViewportSize({ width, height: Math.max(900, await fullPageHeight(page)) });
-      await page.waitForTimeout(100);
+      await settled(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`), timeout: SHOT_TIMEOUT_MS });
     }
   }
@@ -185,12 +185,12 @@ export async function openAtWidth(page: Page, studio: RunningStudio, hash: strin
   await page.waitForLoadState('networkidle');
 }
 
-/** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the pause that lets it settle. */
-export async function shootSchemes(page: Page, name: string, options: { settleMs?: number; prepare?: () => Promise<void> } = {}): Promise<void> {
+/** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the page is let settle. */
+export async function shootSchemes(page: Page, name: string, options: { prepare?: () => Promise<void> } = {}): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await options.prepare?.();
-    await page.waitForTimeout(options.settleMs ?? 200);
+    await settled(page);
     await shootFullPage(page, path.join(SCREENSHOTS, `${name}-${scheme}.png`));
   }
   await page.emulateMedia({ colorScheme: 'light' });
