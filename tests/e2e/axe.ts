@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { expect } from 'vitest';
-import { ROOT } from './harness.ts';
+import { ROOT, showScheme } from './harness.ts';
 
 export const AXE_SOURCE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 /** Why axe cannot run here, or null. */
@@ -42,8 +42,7 @@ export async function violations(page: Page, where: string, context = 'html'): P
 export async function expectAccessibleInBothSchemes(page: Page, where: string, options: { context?: string; shot?: (scheme: 'light' | 'dark') => Promise<void> } = {}): Promise<void> {
   const found: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+    await showScheme(page, scheme);
     found.push(...(await violations(page, `${where} ${scheme}`, options.context)));
     await options.shot?.(scheme);
   }

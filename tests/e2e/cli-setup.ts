@@ -1,6 +1,6 @@
 // What the end-to-end tests set up through the CLI before the browser opens, as a user following the README would:
 // a generation project, stories260K imported as 's260k', and the small datasets written beside the studio's data.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { latheJson, STORIES260K, type RunningStudio } from './harness.ts';
@@ -27,4 +27,15 @@ export async function importReviews(studio: RunningStudio, projectId: string): P
   const reviews = path.join(studio.dataDir, 'reviews.tsv');
   writeFileSync(reviews, `sentence\tlabel\n${Array.from({ length: 12 }, (_, i) => (i % 2 ? `a dull story number ${i}\t0` : `a warm story number ${i}\t1`)).join('\n')}\n`);
   await latheJson(studio, 'dataset', 'import', reviews, '--name', 'reviews', '--project', projectId, '--split', '0.75,0.25,0');
+}
+
+/**
+ * The first `chars` characters of the text file `corpus` written beside the studio's data as <name>-<chars>.txt; its
+ * path. Pretraining reads the whole corpus before its first step (learning the tokenizer, encoding it) and after its
+ * last (a validation loss over all of its held-out end): on all of tinyshakespeare that was half a short run's time.
+ */
+export function writeCorpusSlice(studio: RunningStudio, corpus: string, chars: number): string {
+  const slice = path.join(studio.dataDir, `${path.basename(corpus, '.txt')}-${chars}.txt`);
+  writeFileSync(slice, readFileSync(corpus, 'utf8').slice(0, chars));
+  return slice;
 }

@@ -91,7 +91,7 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await search.getByLabel('Chunks').fill('3');
     await search.getByRole('button', { name: 'Search' }).click();
     await expect.poll(async () => (await hits.allTextContents()).length).toBe(3);
-    await shootSchemes(page, 'documents', { settleMs: 150 });
+    await shootSchemes(page, 'documents');
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
@@ -107,12 +107,12 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     const rows = table.locator('tbody tr');
     expect(await rows.locator('td:first-child').allTextContents()).toEqual(['bm25', 'dense', 'hybrid']);
     expect(await rows.first().locator('td').nth(1).textContent()).toBe('1.000'); // BM25 recall@1, by hand
-    await shootSchemes(page, 'documents-eval', { settleMs: 150 });
+    await shootSchemes(page, 'documents-eval');
     await card.getByRole('button', { name: 'Open in Compare' }).click();
     const metrics = page.getByRole('table', { name: 'Metrics by run' });
     await metrics.getByText('Recall@1', { exact: true }).waitFor();
     await metrics.getByText('nDCG@10', { exact: true }).waitFor();
-    await shootSchemes(page, 'documents-compare', { settleMs: 150 });
+    await shootSchemes(page, 'documents-compare');
     expect(pageErrors).toEqual([]);
     await page.evaluate(() => { window.location.hash = '/adapt/documents'; });
     await page.locator('[aria-label="Collection harbour"]').waitFor();

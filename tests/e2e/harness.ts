@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -119,6 +119,28 @@ export async function fullPageHeight(page: Page): Promise<number> {
  */
 export const SHOT_TIMEOUT_MS = 120_000;
 
+/**
+ * Waits until the page has drawn what it was last told (a new size, a new scheme): a frame, then every transition or
+ * animation with an end that is running by then, then one more frame. The real condition, where a fixed pause either
+ * wasted time or, on a loaded machine, came too soon; a page made still (axe.ts stillPage) settles in two frames.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    await frame();
+    const running = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+    await Promise.all(running.map((a) => a.finished.catch(() => undefined))); // one cancelled mid-way is over too
+    await frame();
+  });
+}
+
+/** Switches the emulated system scheme and waits until the studio follows it (its data-theme) and has drawn it. */
+export async function showScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+  await settled(page);
+}
+
 /** Screenshot the whole page as it stands: the viewport grows to the content for the shot. */
 export async function shootFullPage(page: Page, file: string): Promise<void> {
   const height = await fullPageHeight(page);
@@ -144,9 +166,9 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width, height: 900 });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-      await page.waitForTimeout(200);
+      await settled(page);
       await page.setViewportSize({ width, height: Math.max(900, await fullPageHeight(page)) });
-      await page.waitForTimeout(100);
+      await settled(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`), timeout: SHOT_TIMEOUT_MS });
     }
   }
@@ -163,12 +185,12 @@ export async function openAtWidth(page: Page, studio: RunningStudio, hash: strin
   await page.waitForLoadState('networkidle');
 }
 
-/** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the pause that lets it settle. */
-export async function shootSchemes(page: Page, name: string, options: { settleMs?: number; prepare?: () => Promise<void> } = {}): Promise<void> {
+/** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the page is let settle. */
+export async function shootSchemes(page: Page, name: string, options: { prepare?: () => Promise<void> } = {}): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await options.prepare?.();
-    await page.waitForTimeout(options.settleMs ?? 200);
+    await settled(page);
     await shootFullPage(page, path.join(SCREENSHOTS, `${name}-${scheme}.png`));
   }
   await page.emulateMedia({ colorScheme: 'light' });

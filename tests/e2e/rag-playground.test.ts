@@ -70,7 +70,7 @@ describe.skipIf(skipReason !== null)('asking a collection in the playground', ()
     const marks = await hits.evaluateAll((items) => items.map((li) => li.getAttribute('data-cited')));
     expect(marks.every((m) => m === 'true' || m === 'false')).toBe(true);
     expect(await panel.getByText(/^(cited|not cited)$/).count()).toBe(marks.length);
-    await shootSchemes(page, 'playground-collection', { settleMs: 150 });
+    await shootSchemes(page, 'playground-collection');
     // The collections are managed in the Documents tab, one link away.
     await panel.getByRole('link', { name: 'Manage collections' }).click();
     await page.locator('[aria-label="Collection harbour"]').waitFor();

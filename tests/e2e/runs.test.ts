@@ -5,11 +5,12 @@
 // and the tag filters the list; two training runs overlay their loss curves in Compare; a generation shows its
 // timings; a stopped run offers Resume and is deleted. Light and dark shots at 1440 and 1024 px land in tests/e2e/screenshots/.
 import crypto from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job, Project, Run } from '../../native/api/schemas.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
+import { writeCorpusSlice } from './cli-setup.ts';
 import { browserSkipReason, callApi, SHARED_DATA, shootAtWidths, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
@@ -193,8 +194,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
 
   it.skipIf(!existsSync(CORPUS))('follows a real pretraining job on its page: curves, the model it wrote, the job’s log', async () => {
     const { studio, page } = e2e;
-    const corpus = path.join(studio.dataDir, 'shakespeare-60k.txt');
-    writeFileSync(corpus, readFileSync(CORPUS, 'utf8').slice(0, 60_000));
+    const corpus = writeCorpusSlice(studio, CORPUS, 60_000);
     const job = await callApi<Job>(studio, 'train.pretrain', {
       corpus, family: 'gpt2', layers: 1, heads: 2, dModel: 32, context: 32, vocab: 300, steps: 30, evalEvery: 10, saveEvery: 10, batchSize: 4, threads: 1, projectId: project.id, name: 'tiny gpt2 from scratch',
     });

@@ -14,7 +14,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
   // The refused import answers 400 on purpose; anything else is a fault.
   const e2e = studioInChromium({ expectedErrorUrl: /\/api\/rpc\/models.importLlama2c$/ });
 
-  const shoot = (name: string) => shootSchemes(e2e.page, name, { settleMs: 150, prepare: () => e2e.page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
+  const shoot = (name: string) => shootSchemes(e2e.page, name, { prepare: () => e2e.page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0)) });
 
   it('imports stories260K through the Select page and shows its card', async () => {
     const { studio, page } = e2e;
