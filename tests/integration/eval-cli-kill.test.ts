@@ -1,4 +1,4 @@
-// A `lathe eval` in the foreground killed with SIGKILL: the next Lathe command to open the store ends its run
+// A `lathe eval` in the foreground killed with SIGKILL: the next Lathe process to open the store ends its run
 // 'interrupted'. The CLI used to start evaluation runs with no owner, so a killed one stayed 'running' for ever.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,8 +8,7 @@ import type { Run } from '../../native/api/schemas.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { openStore } from '../../native/store/db.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
-import { HAS_SHARED_DATA, LATHE_BIN, ROOT, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, LATHE_BIN, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const DIALOGSUM = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
@@ -58,7 +57,7 @@ describe.skipIf(!HAS_DATA)('a SIGKILLed foreground evaluation', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const runs = (await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>();
+    const runs = lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
     const killed = runs.find((r) => r.name === 'killed');
     expect(killed).toMatchObject({ status: 'interrupted' });
     expect(killed?.finishedAt).not.toBeNull();

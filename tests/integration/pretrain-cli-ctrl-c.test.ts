@@ -3,7 +3,7 @@
 // training commands (a fresh pretrain used to exit 0, as if it had finished).
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { lathe } from './helpers/lathe.ts';
 import { pretrainDirs, signalledPretrain } from './helpers/signalled-pretrain.ts';
 
 const dirs = pretrainDirs('pretrain-ctrl-c');
@@ -15,7 +15,7 @@ describe('Ctrl-C on lathe pretrain', () => {
     expect(stderr).toContain('stopping after this step');
     expect(stdout).toMatch(new RegExp(`^run ${runId}: cancelled after [\\d,]+ steps`, 'm'));
     expect(stdout).toContain(`resume it with: lathe pretrain --resume ${runId}`);
-    const run = (await inProcessLathe(dirs.dataDir(), ['runs', 'list', '--json'])).json<Run[]>().find((r) => r.id === runId);
+    const run = lathe(dirs.dataDir(), ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId);
     expect(run?.status).toBe('cancelled');
   }, 150_000);
 });

@@ -4,7 +4,7 @@
 // Now it stops after its step as Ctrl-C does, cancelled and resumable, and exits 130; a second one kills it.
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { lathe } from './helpers/lathe.ts';
 import { pretrainDirs, signalledPretrain } from './helpers/signalled-pretrain.ts';
 
 const dirs = pretrainDirs('train-sigint');
@@ -16,6 +16,6 @@ describe.skipIf(process.platform !== 'linux')('SIGINT to the lathe process alone
     expect(ended, stderr).toBe(130);
     expect(stderr).toContain('stopping after this step');
     expect(stdout).toMatch(new RegExp(`^run ${runId}: cancelled after [\\d,]+ steps`, 'm'));
-    expect((await inProcessLathe(dirs.dataDir(), ['runs', 'list', '--json'])).json<Run[]>().find((r) => r.id === runId)?.status).toBe('cancelled');
+    expect(lathe(dirs.dataDir(), ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId)?.status).toBe('cancelled');
   }, 150_000);
 });

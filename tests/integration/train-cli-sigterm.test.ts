@@ -4,7 +4,7 @@
 // that the lathe process passes the signal on to.
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { lathe } from './helpers/lathe.ts';
 import { pretrainDirs, signalledPretrain } from './helpers/signalled-pretrain.ts';
 
 const dirs = pretrainDirs('train-sigterm');
@@ -14,6 +14,6 @@ describe('SIGTERM to a foreground training run', () => {
     const { runId, ended, stderr } = await signalledPretrain(dirs.dataDir(), dirs.corpus(), { signal: 'SIGTERM', group: false, mallocTuning: tuning, waitMs: 30_000 });
     expect(ended, stderr).toBe('SIGTERM');
     expect(stderr).toContain(`stopped by SIGTERM: run ${runId} is interrupted; it continues from its last checkpoint\nresume it with: lathe pretrain --resume ${runId}\n`);
-    expect((await inProcessLathe(dirs.dataDir(), ['runs', 'list', '--json'])).json<Run[]>().find((r) => r.id === runId)?.status).toBe('interrupted');
+    expect(lathe(dirs.dataDir(), ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId)?.status).toBe('interrupted');
   }, 150_000);
 });
