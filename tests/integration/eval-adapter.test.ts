@@ -11,8 +11,7 @@ import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 import { inProcessTrainEnv } from './helpers/train-env.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
@@ -77,8 +76,8 @@ describe.skipIf(!HAS_MODEL)('evaluating with an adapter', () => {
     expect(studio.store.runs.get(tuned.runId)!.name).toBe(`s260k + adapter ${path.basename(path.dirname(adapter))} · stories/all · zero-shot`);
   }, 120_000);
 
-  it('lathe eval --adapter applies it', async () => {
-    const r = await inProcessLathe(dataDir, ['eval', '--model', 's260k', '--adapter', adapter, '--dataset', 'stories', '--split', 'all', '--limit', '2', '--metrics', 'rougeL', '--max-new-tokens', '24', '--threads', '1', '--json']);
+  it('lathe eval --adapter applies it', () => {
+    const r = lathe(dataDir, ['eval', '--model', 's260k', '--adapter', adapter, '--dataset', 'stories', '--split', 'all', '--limit', '2', '--metrics', 'rougeL', '--max-new-tokens', '24', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json<{ runId: string; predictionsPath: string }>();
     expect(readPredictions(out.predictionsPath).every((e) => e.prediction.endsWith('The end.'))).toBe(true);

@@ -16,8 +16,7 @@ import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { waitGone } from './helpers/processes.ts';
-import { inProcessLathe } from '../fixtures/cli-in-process.ts';
-import { ROOT, tempDir } from './helpers/lathe.ts';
+import { ROOT, lathe, tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES260K, STORIES260K } from './helpers/stories-studio.ts';
 
 if (!HAS_STORIES260K) console.warn('train-studio-stop: skipped: the shared data kit (models/stories260K) is absent');
@@ -111,7 +110,7 @@ describe.skipIf(!HAS_STORIES260K)('a fine-tuning job whose studio stops', () => 
     await waitGone([worker()], 15_000);
 
     // the CLI, before any studio starts again: it leaves live studios' jobs alone, not dead ones' (they read running)
-    const listed = (await inProcessLathe(dataDir, ['jobs', 'list', '--json'])).json<Job[]>().find((j) => j.id === jobId);
+    const listed = lathe(dataDir, ['jobs', 'list', '--json']).json<Job[]>().find((j) => j.id === jobId);
     expect(listed).toMatchObject({ state: 'interrupted', error: expect.stringMatching(/studio stopped.*resume its run to continue from the last checkpoint/) });
 
     const studio = new Studio({ dataDir, mode: 'serve' });
