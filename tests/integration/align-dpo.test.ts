@@ -13,7 +13,8 @@ import { importDataset } from '../../native/data/import.ts';
 import type { Studio } from '../../native/studio/studio.ts';
 import { resumeDpo, startDpo } from '../../native/train/dpo.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, metricSeries, trainEnv } from './helpers/align.ts';
-import { HAS_SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, SKIP_SHARED_REASON } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-dpo: ${SKIP_SHARED_REASON}`);
@@ -79,31 +80,31 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     await expect(studio.call('align.dpo', { ...loraConfig, loss: 'robust' })).rejects.toThrow(/label smoothing above 0/);
   }, 120_000);
 
-  it('lathe align dpo names the flag, and the record of a row that makes no pair', () => {
-    let r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--beta', 'strong']);
+  it('lathe align dpo names the flag, and the record of a row that makes no pair', async () => {
+    let r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--beta', 'strong']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--beta must be a number; got 'strong'/);
-    r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--loss', 'robust']);
+    r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--loss', 'robust']);
     expect(r.stderr).toMatch(/--label-smoothing: the robust loss needs a label smoothing above 0/);
-    r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--loss', 'hinge']);
+    r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--loss', 'hinge']);
     expect(r.stderr).toMatch(/--loss must be one of sigmoid, robust, ipo; got 'hinge'/);
     const file = path.join(dataDir, 'pairs.jsonl');
     const rows = [['a', 'x', 'y'], ['b', 'x', 'z'], ['c', 'same', 'same'], ['d', 'u', 'v']].map(([prompt, chosen, rejected]) => JSON.stringify({ prompt, chosen, rejected }));
     fs.writeFileSync(file, `${rows.join('\n')}\n`);
-    expect(lathe(dataDir, ['dataset', 'import', file, '--name', 'pairs', '--split', '1,0,0']).code).toBe(0);
-    r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1']);
+    expect((await inProcessLathe(dataDir, ['dataset', 'import', file, '--name', 'pairs', '--split', '1,0,0'])).code).toBe(0);
+    r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/dataset pairs record 3 \(of .*pairs\.jsonl, in file order\): chosen and rejected are the same text/);
     expect(studio.store.runs.list({ kind: 'dpo' }).filter((run) => run.config && (run.config as { dataset?: string }).dataset === 'pairs'), 'a refused dataset leaves no run').toEqual([]);
-    r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1', '--skip-invalid', '--no-merge', '--json'], { timeoutMs: 120_000 });
+    r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--threads', '1', '--skip-invalid', '--no-merge', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ status: 'completed', steps: 1, skippedRows: [{ reason: 'chosen and rejected are the same text, so the pair prefers nothing' }] });
   }, 240_000);
 
-  it('lathe align dpo --resume refuses start flags it would ignore, before any work', () => {
+  it('lathe align dpo --resume refuses start flags it would ignore, before any work', async () => {
     const runs = studio.store.runs.list({ kind: 'dpo' }).length;
     // run_x does not exist: the flags are refused first, before the store is opened
-    const r = lathe(dataDir, ['align', 'dpo', '--resume', 'run_x', '--beta', '0.2', '--no-merge']);
+    const r = await inProcessLathe(dataDir, ['align', 'dpo', '--resume', 'run_x', '--beta', '0.2', '--no-merge']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lathe align dpo: --resume continues the run with its own recorded settings, so --no-merge and --beta would be ignored; drop them/);
     expect(studio.store.runs.list({ kind: 'dpo' }), 'no run started').toHaveLength(runs);

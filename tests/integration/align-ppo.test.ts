@@ -27,7 +27,8 @@ import { runDir } from '../../native/train/run-env.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, metricSeries, trainEnv } from './helpers/align.ts';
 import { killLatheWhen } from './helpers/kill.ts';
-import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, ROOT, SHARED_DATA, SKIP_SHARED_REASON } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-ppo: ${SKIP_SHARED_REASON}`);
@@ -210,7 +211,7 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
       '--mini-batch-size', '2', '--ppo-epochs', '2', '--lr', '5e-3', '--kl-horizon', '50', '--max-new-tokens', '8', '--eval-every', '2', '--eval-prompts', '3', '--save-every', '2', '--no-merge', '--threads', '1'];
     // killed once iteration 3 is done: after the iteration-2 checkpoint, before the iteration-4 one
     const runId = await killLatheWhen(dataDir, args, (id) => fs.existsSync(path.join(dataDir, 'runs', id, 'rollouts', 'step-000003.json')));
-    const resumed = lathe(dataDir, ['align', 'ppo', '--resume', runId, '--json'], { timeoutMs: 120_000 });
+    const resumed = await inProcessLathe(dataDir, ['align', 'ppo', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 6 });
     expectSameMetrics(runId, referenceId);
@@ -248,21 +249,21 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
     expect(prompts.filter((p) => /^\n\n(Human|System): [^]+\n\nAssistant:$/.test(p)).length).toBeGreaterThan(0);
   }, 120_000);
 
-  it('lathe align ppo names the flag in its errors', () => {
-    let r = lathe(dataDir, ['align', 'ppo', '--model', 's260k', '--reward-run', rewardRun, '--dataset', 'openings', '--kl-coef', 'strong']);
+  it('lathe align ppo names the flag in its errors', async () => {
+    let r = await inProcessLathe(dataDir, ['align', 'ppo', '--model', 's260k', '--reward-run', rewardRun, '--dataset', 'openings', '--kl-coef', 'strong']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--kl-coef must be a number; got 'strong'/);
-    // every refused setting at once, each by its flag (each lathe process starts twice on Linux: kept to two)
-    r = lathe(dataDir, ['align', 'ppo', '--model', 's260k', '--reward-run', rewardRun, '--dataset', 'openings', '--dropout', '0.1', '--mini-batch-size', '8', '--batch-size', '4']);
+    // every refused setting at once, each by its flag
+    r = await inProcessLathe(dataDir, ['align', 'ppo', '--model', 's260k', '--reward-run', rewardRun, '--dataset', 'openings', '--dropout', '0.1', '--mini-batch-size', '8', '--batch-size', '4']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--dropout: PPO trains without dropout/);
     expect(r.stderr).toMatch(/--mini-batch-size: the minibatch cannot hold more rollouts than the batch/);
   }, 60_000);
 
-  it('lathe align ppo --resume refuses start flags it would ignore, before any work', () => {
+  it('lathe align ppo --resume refuses start flags it would ignore, before any work', async () => {
     const runs = studio.store.runs.list({ kind: 'ppo' }).length;
     // run_x does not exist: the flags are refused first, before the store is opened
-    const r = lathe(dataDir, ['align', 'ppo', '--resume', 'run_x', '--kl-coef', '0.1', '--fixed-kl', '--max-new-tokens', '4']);
+    const r = await inProcessLathe(dataDir, ['align', 'ppo', '--resume', 'run_x', '--kl-coef', '0.1', '--fixed-kl', '--max-new-tokens', '4']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lathe align ppo: --resume continues the run with its own recorded settings, so --fixed-kl, --kl-coef and --max-new-tokens would be ignored; drop them/);
     expect(studio.store.runs.list({ kind: 'ppo' }), 'no run started').toHaveLength(runs);

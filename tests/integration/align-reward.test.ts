@@ -13,8 +13,9 @@ import { classifiedIds, planReward, resumeReward, startReward } from '../../nati
 import { tokenizePair } from '../../native/train/preference-examples.ts';
 import { pairwiseAccuracy, RewardScorer, type PairwiseRunConfig } from '../../native/train/reward-score.ts';
 import { TextTokenizer } from '../../native/text/tokenizer.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { cancelJobMidRun, DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries, trainEnv } from './helpers/align.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-reward: ${SKIP_SHARED_REASON}`);
@@ -47,17 +48,17 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(weights.read('score.weight').shape).toEqual([2, 64]);
     expect([...weights.tensors.keys()].some((n) => n.startsWith('lm_head'))).toBe(false);
     weights.close();
-    const r = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--dataset', 'glue-dev', '--split', 'test', '--threads', '1', '--json'], { timeoutMs: 120_000 });
+    const r = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--dataset', 'glue-dev', '--split', 'test', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const measured = r.json<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }>();
     // GLUE's SST-2 dev split: 444 of 872 sentences are positive (counted in the file)
     expect(measured).toMatchObject({ examples: 872, majorityClass: '1' });
     expect(measured.majorityShare).toBeCloseTo(444 / 872, 12);
     expect(measured.accuracy).toBeGreaterThanOrEqual(0);
-    const texts = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
+    const texts = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--text', 'a great film', '--text', 'a dull film', '--json']);
     expect(texts.json<{ labels: string[]; scores: number[][] }>().scores.map((s) => s.length)).toEqual([2, 2]);
     // a classifier trained on whole texts: a --prompt would score an input it never read
-    const prompted = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', 'Review:', '--text', 'a great film']);
+    const prompted = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', 'Review:', '--text', 'a great film']);
     expect([prompted.code, prompted.stderr]).toEqual([2, expect.stringMatching(/trained a classifier \(objective classify\), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself/)]);
   }, 240_000);
 
@@ -84,10 +85,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     for (const f of ['chat_template.jinja', 'special_tokens_map.json']) expect(fs.existsSync(path.join(plain.modelDir!, f)), f).toBe(fs.existsSync(path.join(base, f)));
   }, 120_000);
 
-  it("lathe reward score measures a classifier's validation split as the run's own final validation did, and says so as it goes", () => {
+  it("lathe reward score measures a classifier's validation split as the run's own final validation did, and says so as it goes", async () => {
     // GLUE's full sentences at a 16-token window: most are cut, as the run trained on them. Scoring them whole (cut
     // only to the model's context) gave another accuracy for the same split: 0.7113 against the run's 0.7103 on SST-2.
-    const run = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'glue-halves', '--max-steps', '120', '--batch-size', '16', '--lr', '1e-2', '--seq-len', '16', '--eval-every', '0', '--save-every', '0', '--threads', '1'], { timeoutMs: 120_000 });
+    const run = await inProcessLathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'glue-halves', '--max-steps', '120', '--batch-size', '16', '--lr', '1e-2', '--seq-len', '16', '--eval-every', '0', '--save-every', '0', '--threads', '1']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^warning: \d+ of 872 texts are longer than 16 tokens, cut to their last 16 \(BOS kept\), where the score is read; a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, the model's context$/m);
     // the summary counts them too, as DPO's counts its cut pairs (the reward outcome had no count)
@@ -98,13 +99,13 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
     const [, accuracy] = /^the whole validation split: accuracy (\d\.\d{4})/m.exec(run.stdout) ?? [];
     expect(accuracy, run.stdout).toBeDefined();
-    const scored = lathe(dataDir, ['reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1'], { timeoutMs: 120_000 });
+    const scored = await inProcessLathe(dataDir, ['reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1']);
     expect(scored.code, scored.stderr).toBe(0);
     expect(scored.stdout).toMatch(new RegExp(`^436 validation examples: accuracy ${accuracy.replace('.', '\\.')};`, 'm'));
     expect(scored.stderr).toMatch(/^scoring the validation split of glue-halves with run \S+'s classifier \(at most 16 tokens a text, as it trained\)$/m);
     expect(scored.stderr).toMatch(/^scoring: 436\/436 examples$/m);
     // --json: the answer alone on stdout, no progress on stderr
-    const json = lathe(dataDir, ['--json', 'reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1'], { timeoutMs: 120_000 });
+    const json = await inProcessLathe(dataDir, ['--json', 'reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1']);
     expect(json.json<{ accuracy: number }>().accuracy.toFixed(4)).toBe(accuracy);
     expect(json.stderr).not.toMatch(/scoring/);
   }, 240_000);
@@ -143,7 +144,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const prompt = '\n\nHuman: Tell me a story about a little girl named Lily who loved to play outside in the park.\n\nAssistant:';
     const whole = await scorer.scoreIds([classifiedIds(`${prompt} Once upon a time`, scorer.textTokenizer, 48)]);
     await scorer.release();
-    const r = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--text', ' No.', '--threads', '1', '--json']);
+    const r = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--text', ' No.', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const scored = r.json<{ labels: string[]; scores: number[][]; prompts: string[] }>();
     expect(scored.prompts).toEqual([prompt, prompt]);
@@ -151,12 +152,12 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(scored.scores[1][0]).toBeCloseTo(trained[1][0], 5);
     expect(Math.abs(scored.scores[0][0] - whole[0][0]), 'scored whole, the same words read otherwise').toBeGreaterThan(1e-4);
     // for people: the prompt column beside each text
-    const table = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--threads', '1']);
+    const table = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--threads', '1']);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout.split('\n')[0].split(/\s{2,}/)).toEqual(['reward', 'prompt', 'text']);
     expect(table.stdout).toContain('Human: Tell me a story about a little girl');
     // --prompt names no prompt of a dataset's pairs, which carry their own
-    const withData = lathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);
+    const withData = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);
     expect([withData.code, withData.stderr]).toEqual([2, expect.stringMatching(/--prompt goes with --text: a dataset's pairs carry their own prompts/)]);
   }, 120_000);
 
@@ -189,29 +190,29 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     await expect(studio.call('align.reward', { model: 's260k', dataset: 'glue-dev' })).rejects.toThrow(/needs training and validation rows/);
   }, 120_000);
 
-  it('lathe align reward and lathe reward score name the flag in their errors', () => {
-    let r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--margin', 'wide']);
+  it('lathe align reward and lathe reward score name the flag in their errors', async () => {
+    let r = await inProcessLathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--margin', 'wide']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--margin must be a number; got 'wide'/);
-    r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--objective', 'regression']);
+    r = await inProcessLathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'sst2', '--objective', 'regression']);
     expect(r.stderr).toMatch(/--objective must be one of auto, pairwise, classify; got 'regression'/);
-    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--dataset', 'glue-dev', '--split', 'dev']);
+    r = await inProcessLathe(dataDir, ['reward', 'score', '--run', 'run_x', '--dataset', 'glue-dev', '--split', 'dev']);
     expect(r.stderr).toMatch(/--split must be train, validation or test; got 'dev'/);
-    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x']);
+    r = await inProcessLathe(dataDir, ['reward', 'score', '--run', 'run_x']);
     expect(r.stderr).toMatch(/give --text or --dataset/);
-    r = lathe(dataDir, ['reward', 'score', '--run', 'run_x', '--prompt', 'P', '--prompt', 'Q', '--text', 'a', '--text', 'b', '--text', 'c']);
+    r = await inProcessLathe(dataDir, ['reward', 'score', '--run', 'run_x', '--prompt', 'P', '--prompt', 'Q', '--text', 'a', '--text', 'b', '--text', 'c']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/got 2 --prompt and 3 --text: give one --prompt for every --text, or one --prompt per --text \(paired in order\)/)]);
     // the user's mistakes exit 2, as in every command; 1 is kept for bugs
-    r = lathe(dataDir, ['reward', 'score', '--run', 'run_000000000000', '--text', 'a great film']);
+    r = await inProcessLathe(dataDir, ['reward', 'score', '--run', 'run_000000000000', '--text', 'a great film']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/run run_000000000000 does not exist/)]);
-    r = lathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'no-such-set']);
+    r = await inProcessLathe(dataDir, ['align', 'reward', '--model', 's260k', '--dataset', 'no-such-set']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/no dataset named 'no-such-set'/)]);
   }, 60_000);
 
-  it('lathe align reward --resume refuses start flags it would ignore, before any work', () => {
+  it('lathe align reward --resume refuses start flags it would ignore, before any work', async () => {
     const runs = studio.store.runs.list({ kind: 'reward' }).length;
     // run_x does not exist: the flags are refused first, before the store is opened
-    const r = lathe(dataDir, ['align', 'reward', '--resume', 'run_x', '--objective', 'classify', '--max-steps', '9']);
+    const r = await inProcessLathe(dataDir, ['align', 'reward', '--resume', 'run_x', '--objective', 'classify', '--max-steps', '9']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lathe align reward: --resume continues the run with its own recorded settings, so --objective and --max-steps would be ignored; drop them/);
     expect(studio.store.runs.list({ kind: 'reward' }), 'no run started').toHaveLength(runs);

@@ -11,7 +11,8 @@ import { startReward } from '../../native/train/reward.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import { DPO_DEMO, DPO_DEMO_SPLIT, expectSameSeries as expectSameSeriesIn, trainEnv } from './helpers/align.ts';
 import { killLatheWhen } from './helpers/kill.ts';
-import { HAS_SHARED_DATA, SKIP_SHARED_REASON, lathe } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, SKIP_SHARED_REASON } from './helpers/lathe.ts';
 import { closeStudio, openStoriesStudio } from './helpers/stories-studio.ts';
 
 if (!HAS_SHARED_DATA) console.log(`skipping align-sigkill: ${SKIP_SHARED_REASON}`);
@@ -44,7 +45,7 @@ describe.skipIf(!HAS_SHARED_DATA)('alignment runs killed with SIGKILL resume exa
     const runId = await killAfterFirstCheckpoint(['align', 'dpo', '--model', 's260k', '--dataset', 'demo', '--method', 'lora', '--rank', '4', '--alpha', '8', '--dropout', '0.05',
       '--max-steps', '12', '--batch-size', '2', '--seq-len', '64', '--eval-every', '3', '--eval-batches', '2', '--save-every', '2', '--no-merge', '--threads', '1']);
     expect(studio.store.runs.get(runId)?.status).not.toBe('succeeded');
-    const resumed = lathe(dataDir, ['align', 'dpo', '--resume', runId, '--json'], { timeoutMs: 120_000 });
+    const resumed = await inProcessLathe(dataDir, ['align', 'dpo', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 12 });
     expectSameSeries(runId, reference.runId, ['loss', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'val_loss']);
@@ -56,7 +57,7 @@ describe.skipIf(!HAS_SHARED_DATA)('alignment runs killed with SIGKILL resume exa
     const runId = await killAfterFirstCheckpoint(['align', 'reward', '--model', 's260k', '--dataset', 'demo', '--max-steps', '12', '--batch-size', '2', '--seq-len', '64',
       '--eval-every', '3', '--eval-batches', '2', '--save-every', '2', '--threads', '1']);
     expect(studio.store.runs.get(runId)?.status).not.toBe('succeeded');
-    const resumed = lathe(dataDir, ['align', 'reward', '--resume', runId, '--json'], { timeoutMs: 120_000 });
+    const resumed = await inProcessLathe(dataDir, ['align', 'reward', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 12 });
     expectSameSeries(runId, reference.runId, ['loss', 'accuracy', 'margin', 'val_loss']);

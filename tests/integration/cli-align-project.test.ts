@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 let dataDir = '';
 
@@ -27,23 +28,23 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('alignment runs take --project', () => {
-  it('passes --project to DPO, reward and PPO runs, named by the engine when it does not exist', () => {
+  it('passes --project to DPO, reward and PPO runs, named by the engine when it does not exist', async () => {
     for (const args of [['align', 'dpo', '--dataset', 'pairs'], ['align', 'reward', '--dataset', 'labelled']]) {
-      const r = lathe(dataDir, [...args, '--model', 'm', '--project', 'nope']);
+      const r = await inProcessLathe(dataDir, [...args, '--model', 'm', '--project', 'nope']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`lathe ${args[0]} ${args[1]}: project nope does not exist`);
     }
-    expect(lathe(dataDir, ['align', 'ppo', '--help']).stdout).toMatch(/--project VALUE +project id or name the run belongs to/);
+    expect((await inProcessLathe(dataDir, ['align', 'ppo', '--help'])).stdout).toMatch(/--project VALUE +project id or name the run belongs to/);
     // and pretraining, from a corpus
     const corpus = path.join(dataDir, 'corpus.txt');
     fs.writeFileSync(corpus, 'The cat sat on the mat and the dog lay by the door. '.repeat(120));
-    const pretrain = lathe(dataDir, ['pretrain', '--corpus', corpus, '--layers', '1', '--heads', '2', '--d-model', '16', '--context', '16', '--vocab', '260', '--steps', '1', '--project', 'nope']);
+    const pretrain = await inProcessLathe(dataDir, ['pretrain', '--corpus', corpus, '--layers', '1', '--heads', '2', '--d-model', '16', '--context', '16', '--vocab', '260', '--steps', '1', '--project', 'nope']);
     expect(pretrain.code).toBe(2);
     expect(pretrain.stderr).toContain('lathe pretrain: project nope does not exist');
   });
 
-  it('refuses --project beside --resume, which keeps the run’s own settings', () => {
-    const r = lathe(dataDir, ['align', 'dpo', '--resume', 'run_x', '--project', 'p']);
+  it('refuses --project beside --resume, which keeps the run’s own settings', async () => {
+    const r = await inProcessLathe(dataDir, ['align', 'dpo', '--resume', 'run_x', '--project', 'p']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--project/);
   });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { lathe, tempDir } from './helpers/lathe.ts';
 
 const root = tempDir('cli-datadir');
@@ -14,13 +15,13 @@ describe('lathe --data-dir', () => {
   const dbFile = path.join(damaged, 'lathe.db');
   fs.writeFileSync(dbFile, 'not sqlite at all\n'.repeat(200));
 
-  it('stops on a lathe.db that is not a database, naming it and the way out', () => {
-    const r = lathe(damaged, ['project', 'list']);
+  it('stops on a lathe.db that is not a database, naming it and the way out', async () => {
+    const r = await inProcessLathe(damaged, ['project', 'list']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`lathe project list: ${dbFile} is not a Lathe database (or is damaged)`);
     expect(r.stderr).toMatch(/Move it aside to start afresh/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const asJson = lathe(damaged, ['--data-dir', damaged, 'dataset', 'list', '--json']);
+    const asJson = await inProcessLathe(damaged, ['--data-dir', damaged, 'dataset', 'list', '--json']);
     expect(asJson.code).toBe(2);
     expect(asJson.json<{ error: string }>().error).toContain(`${dbFile} is not a Lathe database`);
   });
@@ -32,13 +33,13 @@ describe('lathe --data-dir', () => {
     expect(r.stdout).not.toMatch(/Lathe studio:/);
   });
 
-  it('announces a data directory it creates, once', () => {
+  it('announces a data directory it creates, once', async () => {
     const fresh = path.join(root, 'typo', 'data');
-    const first = lathe(root, ['--data-dir', fresh, 'project', 'list', '--json']);
+    const first = await inProcessLathe(root, ['--data-dir', fresh, 'project', 'list', '--json']);
     expect(first.code).toBe(0);
     expect(first.json()).toEqual([]);
     expect(first.stderr.trim()).toBe(`lathe: created data directory ${fresh}`);
-    const second = lathe(root, ['--data-dir', fresh, 'project', 'list']);
+    const second = await inProcessLathe(root, ['--data-dir', fresh, 'project', 'list']);
     expect(second.stderr).toBe('');
   });
 
@@ -59,10 +60,10 @@ describe('lathe --data-dir', () => {
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
-  it('refuses a data directory that is a file', () => {
+  it('refuses a data directory that is a file', async () => {
     const file = path.join(root, 'notes.txt');
     fs.writeFileSync(file, 'x');
-    const r = lathe(file, ['project', 'list']);
+    const r = await inProcessLathe(file, ['project', 'list']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`data directory ${file} is a file, not a folder`);
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../native/api/schemas.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { HAS_SHARED_DATA, lathe, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 if (!HAS_SHARED_DATA) console.warn(SKIP_SHARED_REASON);
@@ -24,9 +25,9 @@ function datasetFolders(dir: string): string[] {
 }
 
 describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () => {
-  it('imports DialogSum train: 12,460 rows, its columns, a suggested mapping and the file hash', () => {
+  it('imports DialogSum train: 12,460 rows, its columns, a suggested mapping and the file hash', async () => {
     const dir = dataDir();
-    const r = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--json']);
+    const r = await inProcessLathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const d = r.json<Dataset>();
     expect(d.rowCount).toBe(12_460);
@@ -34,101 +35,101 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
     expect(d.mapping).toEqual({ input: 'dialogue', target: 'summary' });
     expect(d.splits).toEqual({ train: 9968, validation: 1246, test: 1246 });
     expect(d.contentHash).toBe(crypto.createHash('sha256').update(fs.readFileSync(DIALOGSUM)).digest('hex'));
-    const listed = lathe(dir, ['dataset', 'list', '--json']).json<Dataset[]>();
+    const listed = (await inProcessLathe(dir, ['dataset', 'list', '--json'])).json<Dataset[]>();
     expect(listed.map((x) => x.id)).toEqual([d.id]);
-    const shown = lathe(dir, ['dataset', 'show', d.id, '--rows', '2', '--json']).json<Dataset & { preview: { fname: string }[] }>();
+    const shown = (await inProcessLathe(dir, ['dataset', 'show', d.id, '--rows', '2', '--json'])).json<Dataset & { preview: { fname: string }[] }>();
     expect(shown.preview.map((row) => row.fname)).toEqual(['train_0', 'train_1']);
   });
 
-  it('imports SST-2 as published, train/dev/GLUE-dev files, into one dataset with those splits (--add)', () => {
+  it('imports SST-2 as published, train/dev/GLUE-dev files, into one dataset with those splits (--add)', async () => {
     const dir = dataDir();
     const sst2 = (name: string) => path.join(SHARED_DATA, 'datasets/sst2', name);
-    const r = lathe(dir, ['dataset', 'import', sst2('train.tsv'), '--name', 'sst2', '--split', 'train', '--add', `validation=${sst2('dev.tsv')}`, '--add', `test=${sst2('glue_dev.tsv')}`, '--json']);
+    const r = await inProcessLathe(dir, ['dataset', 'import', sst2('train.tsv'), '--name', 'sst2', '--split', 'train', '--add', `validation=${sst2('dev.tsv')}`, '--add', `test=${sst2('glue_dev.tsv')}`, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<Dataset>().splits).toEqual({ train: 60_614, validation: 6_735, test: 872 });
-    const test = lathe(dir, ['dataset', 'show', 'sst2', '--split', 'test', '--rows', '1', '--json']).json<{ preview: { sentence: string }[] }>();
+    const test = (await inProcessLathe(dir, ['dataset', 'show', 'sst2', '--split', 'test', '--rows', '1', '--json'])).json<{ preview: { sentence: string }[] }>();
     expect(test.preview[0].sentence.trim()).toBe("it 's a charming and often affecting journey ."); // glue_dev.tsv's first row, in file order
-    const shown = lathe(dir, ['dataset', 'show', 'sst2']).stdout;
+    const shown = (await inProcessLathe(dir, ['dataset', 'show', 'sst2'])).stdout;
     expect(shown).toMatch(/^source:\s+\S+train\.tsv \+ \S+dev\.tsv \+ \S+glue_dev\.tsv \(tsv\)$/m);
     expect(shown).toMatch(/^rows:\s+68,221 \(train 60,614, validation 6,735, test 872; seed 42\)$/m);
     // DialogSum's published test file has three summaries a row (summary1..3), not train's one: refused by name and line
     const dialogsum = (name: string) => path.join(SHARED_DATA, 'datasets/dialogsum', name);
-    const mixed = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--split', '0.9,0.1,0', '--add', `test=${dialogsum('test.jsonl')}`]);
+    const mixed = await inProcessLathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--split', '0.9,0.1,0', '--add', `test=${dialogsum('test.jsonl')}`]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/test\.jsonl line 1: missing field 'summary' \(every row needs the columns of the first row of train\.jsonl: fname, dialogue, summary, topic\)/);
-    expect(lathe(dir, ['dataset', 'list', '--json']).json<Dataset[]>().map((d) => d.name)).toEqual(['sst2']);
-    const unsaid = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--add', `validation=${dialogsum('dev.jsonl')}`]);
+    expect((await inProcessLathe(dir, ['dataset', 'list', '--json'])).json<Dataset[]>().map((d) => d.name)).toEqual(['sst2']);
+    const unsaid = await inProcessLathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--add', `validation=${dialogsum('dev.jsonl')}`]);
     expect(unsaid.code).toBe(2);
     expect(unsaid.stderr).toMatch(/with --add, say how FILE itself is split: --split train/);
-    const malformed = lathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--split', 'train', '--add', dialogsum('dev.jsonl')]);
+    const malformed = await inProcessLathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'x', '--split', 'train', '--add', dialogsum('dev.jsonl')]);
     expect(malformed.stderr).toMatch(/--add takes SPLIT=FILE, the split being train, validation or test/);
   });
 
-  it('refuses a copy with one corrupted line, naming the line, and leaves nothing behind', () => {
+  it('refuses a copy with one corrupted line, naming the line, and leaves nothing behind', async () => {
     const dir = dataDir();
     const lines = fs.readFileSync(DIALOGSUM, 'utf8').split('\n');
     lines[6999] = lines[6999].slice(0, 40); // line 7000 cut in the middle of a string
     const bad = path.join(work, 'dialogsum-corrupt.jsonl');
     fs.writeFileSync(bad, lines.join('\n'));
-    const r = lathe(dir, ['dataset', 'import', bad, '--name', 'broken', '--json']);
+    const r = await inProcessLathe(dir, ['dataset', 'import', bad, '--name', 'broken', '--json']);
     expect(r.code).toBe(2);
     expect(r.json<{ error: string }>().error).toMatch(/dialogsum-corrupt\.jsonl line 7000: the line is not valid JSON.*--skip-invalid/);
-    expect(lathe(dir, ['dataset', 'list', '--json']).json()).toEqual([]);
+    expect((await inProcessLathe(dir, ['dataset', 'list', '--json'])).json()).toEqual([]);
     expect(datasetFolders(dir)).toEqual([]);
 
-    const skipped = lathe(dir, ['dataset', 'import', bad, '--name', 'partial', '--skip-invalid', '--json']).json<Dataset>();
+    const skipped = (await inProcessLathe(dir, ['dataset', 'import', bad, '--name', 'partial', '--skip-invalid', '--json'])).json<Dataset>();
     expect(skipped.rowCount).toBe(12_459);
     expect(skipped.skippedRows).toEqual([{ line: 7000, reason: expect.stringMatching(/not valid JSON/) }]);
     expect(fs.readFileSync(path.join(dir, 'datasets', skipped.id, 'skipped.jsonl'), 'utf8')).toContain('"line":7000');
   });
 
-  it('reads a JSON array, gzipped JSONL and TSV with the same seed-determined splits', () => {
+  it('reads a JSON array, gzipped JSONL and TSV with the same seed-determined splits', async () => {
     const dir = dataDir();
-    const alpaca = lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/alpaca/alpaca_5k.json'), '--name', 'alpaca', '--json']).json<Dataset>();
+    const alpaca = (await inProcessLathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/alpaca/alpaca_5k.json'), '--name', 'alpaca', '--json'])).json<Dataset>();
     expect([alpaca.rowCount, alpaca.format, alpaca.columns]).toEqual([5000, 'json', ['instruction', 'input', 'output']]);
-    const hh = lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz'), '--name', 'hh', '--json']).json<Dataset>();
+    const hh = (await inProcessLathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/preferences/hh_rlhf_harmless_test.jsonl.gz'), '--name', 'hh', '--json'])).json<Dataset>();
     expect([hh.rowCount, hh.compressed, hh.mapping]).toEqual([2312, true, { chosen: 'chosen', rejected: 'rejected' }]);
-    const sst = (seed: string, name: string) =>
-      lathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), '--name', name, '--seed', seed, '--split', '0.5,0.25,0.25', '--json']).json<Dataset>();
-    const [a, b, c] = [sst('7', 'sst2-a'), sst('7', 'sst2-b'), sst('8', 'sst2-c')]; // names are unique
+    const sst = async (seed: string, name: string) =>
+      (await inProcessLathe(dir, ['dataset', 'import', path.join(SHARED_DATA, 'datasets/sst2/glue_dev.tsv'), '--name', name, '--seed', seed, '--split', '0.5,0.25,0.25', '--json'])).json<Dataset>();
+    const [a, b, c] = [await sst('7', 'sst2-a'), await sst('7', 'sst2-b'), await sst('8', 'sst2-c')]; // names are unique
     expect([a.rowCount, a.splits]).toEqual([872, { train: 436, validation: 218, test: 218 }]);
-    const firstTest = (d: Dataset) => lathe(dir, ['dataset', 'show', d.id, '--rows', '5', '--split', 'test', '--json']).json<{ preview: unknown[] }>().preview;
-    expect(firstTest(a)).toEqual(firstTest(b));
-    expect(firstTest(a)).not.toEqual(firstTest(c));
+    const firstTest = async (d: Dataset) => (await inProcessLathe(dir, ['dataset', 'show', d.id, '--rows', '5', '--split', 'test', '--json'])).json<{ preview: unknown[] }>().preview;
+    expect(await firstTest(a)).toEqual(await firstTest(b));
+    expect(await firstTest(a)).not.toEqual(await firstTest(c));
   });
 });
 
 describe('lathe dataset import: bad input', () => {
-  it('keeps a published test file whole as the test split (--split test) instead of re-splitting it', () => {
+  it('keeps a published test file whole as the test split (--split test) instead of re-splitting it', async () => {
     const dir = dataDir();
     const test = path.join(dir, 'published-test.jsonl'); // written here: this block runs without the shared data kit
     fs.writeFileSync(test, Array.from({ length: 50 }, (_, i) => JSON.stringify({ dialogue: `#Person1#: hello ${i}`, summary: `greeting ${i}` })).join('\n') + '\n');
-    const r = lathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test', '--split', 'test', '--json']);
+    const r = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test', '--split', 'test', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 50 });
-    const shown = lathe(dir, ['dataset', 'show', 'dialogsum-test', '--split', 'test', '--rows', '1', '--json']);
+    const shown = await inProcessLathe(dir, ['dataset', 'show', 'dialogsum-test', '--split', 'test', '--rows', '1', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
-    const bad = lathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
+    const bad = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--split takes three fractions .* or the one split the whole file is \(train, validation or test\); got 'tests'/);
-    expect(lathe(dir, ['dataset', 'import', '--help']).stdout).toMatch(/--split.*the file already is that split/s);
+    expect((await inProcessLathe(dir, ['dataset', 'import', '--help'])).stdout).toMatch(/--split.*the file already is that split/s);
   });
 
-  it("shows a dataset's project by its name, as runs list does, in import, show, map and list", () => {
+  it("shows a dataset's project by its name, as runs list does, in import, show, map and list", async () => {
     const dir = dataDir();
     const file = path.join(dir, 'pairs.jsonl');
     fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ dialogue: `hello ${i}`, summary: `greeting ${i}` })).join('\n') + '\n');
-    const project = lathe(dir, ['project', 'create', '--name', 'dialogue-summaries', '--task', 'summarization', '--json']).json<{ id: string }>();
-    const imported = lathe(dir, ['dataset', 'import', file, '--name', 'pairs', '--project', 'dialogue-summaries']);
+    const project = (await inProcessLathe(dir, ['project', 'create', '--name', 'dialogue-summaries', '--task', 'summarization', '--json'])).json<{ id: string }>();
+    const imported = await inProcessLathe(dir, ['dataset', 'import', file, '--name', 'pairs', '--project', 'dialogue-summaries']);
     expect(imported.code, imported.stderr).toBe(0);
     const label = new RegExp(`^project: +dialogue-summaries \\(${project.id}\\)$`, 'm');
     expect(imported.stdout).toMatch(label);
-    expect(lathe(dir, ['dataset', 'show', 'pairs', '--rows', '0']).stdout).toMatch(label);
-    expect(lathe(dir, ['dataset', 'map', 'pairs', '--target-column', 'summary']).stdout).toMatch(label);
-    expect(lathe(dir, ['dataset', 'list']).stdout).toMatch(/^ds_\w+ +pairs +10 +dialogue, summary +jsonl +dialogue-summaries /m);
+    expect((await inProcessLathe(dir, ['dataset', 'show', 'pairs', '--rows', '0'])).stdout).toMatch(label);
+    expect((await inProcessLathe(dir, ['dataset', 'map', 'pairs', '--target-column', 'summary'])).stdout).toMatch(label);
+    expect((await inProcessLathe(dir, ['dataset', 'list'])).stdout).toMatch(/^ds_\w+ +pairs +10 +dialogue, summary +jsonl +dialogue-summaries /m);
   });
 
-  it('names the file, line and field, and imports nothing', () => {
+  it('names the file, line and field, and imports nothing', async () => {
     const dir = dataDir();
     const cases: [string, string | Buffer, RegExp][] = [
       ['missing.csv', 'text,label\nfine,1\n"quoted, with comma",0\nno label here\n', /missing\.csv line 4: missing column 'label'/],
@@ -142,15 +143,15 @@ describe('lathe dataset import: bad input', () => {
     for (const [name, content, expected] of cases) {
       const file = path.join(work, name);
       fs.writeFileSync(file, content);
-      const r = lathe(dir, ['dataset', 'import', file, '--name', name]);
+      const r = await inProcessLathe(dir, ['dataset', 'import', file, '--name', name]);
       expect(r.code, name).toBe(2);
       expect(r.stderr, name).toMatch(expected);
     }
-    const folder = lathe(dir, ['dataset', 'import', work, '--name', 'folder']);
+    const folder = await inProcessLathe(dir, ['dataset', 'import', work, '--name', 'folder']);
     expect([folder.code, folder.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the dataset file in it \(\.jsonl, /)]);
-    expect(lathe(dir, ['dataset', 'list', '--json']).json()).toEqual([]);
+    expect((await inProcessLathe(dir, ['dataset', 'list', '--json'])).json()).toEqual([]);
     expect(datasetFolders(dir)).toEqual([]);
-    const usage = lathe(dir, ['dataset', 'import', path.join(work, 'missing.csv')]);
+    const usage = await inProcessLathe(dir, ['dataset', 'import', path.join(work, 'missing.csv')]);
     expect(usage.stderr).toMatch(/--name is required\.\nUsage: lathe dataset import FILE --name N/);
   });
 });
@@ -162,7 +163,7 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import: memory', () => {
   const REPEAT = 7;
   const source = () => fs.readFileSync(DIALOGSUM);
 
-  it('streams a large JSONL file under a small heap', () => {
+  it('streams a large JSONL file under a small heap', async () => {
     const file = path.join(work, 'big.jsonl');
     const chunk = source();
     fs.writeFileSync(file, '');
@@ -174,7 +175,7 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import: memory', () => {
     fs.rmSync(file);
   });
 
-  it('streams a large one-line JSON array under a small heap', () => {
+  it('streams a large one-line JSON array under a small heap', async () => {
     const file = path.join(work, 'big.json');
     const objects = source().toString('utf8').trimEnd().split('\n').join(',');
     fs.writeFileSync(file, '[');
@@ -188,23 +189,23 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import: memory', () => {
 });
 
 describe('lathe dataset map', () => {
-  it('sets, replaces and unsets mapping fields, refusing a column the dataset lacks with the columns it has', () => {
+  it('sets, replaces and unsets mapping fields, refusing a column the dataset lacks with the columns it has', async () => {
     const dir = dataDir();
     const file = path.join(work, 'pairs.jsonl');
     fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ ask: `q${i}`, reply: `a${i}`, note: 'n' })).join('\n'));
-    expect(lathe(dir, ['dataset', 'import', file, '--name', 'pairs']).code).toBe(0);
-    const r = lathe(dir, ['dataset', 'map', 'pairs', '--instruction-column', 'ask', '--output-column', 'reply', '--input-column', 'note', '--json']);
+    expect((await inProcessLathe(dir, ['dataset', 'import', file, '--name', 'pairs'])).code).toBe(0);
+    const r = await inProcessLathe(dir, ['dataset', 'map', 'pairs', '--instruction-column', 'ask', '--output-column', 'reply', '--input-column', 'note', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<Dataset>().mapping).toMatchObject({ instruction: 'ask', output: 'reply', input: 'note' });
-    const unset = lathe(dir, ['dataset', 'map', 'pairs', '--unset', 'input', '--json']).json<Dataset>();
+    const unset = (await inProcessLathe(dir, ['dataset', 'map', 'pairs', '--unset', 'input', '--json'])).json<Dataset>();
     expect(unset.mapping.input).toBeUndefined();
     expect(unset.mapping).toMatchObject({ instruction: 'ask', output: 'reply' });
-    const bad = lathe(dir, ['dataset', 'map', 'pairs', '--output-column', 'answer']);
+    const bad = await inProcessLathe(dir, ['dataset', 'map', 'pairs', '--output-column', 'answer']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--output-column: dataset pairs has no column 'answer'; its columns are ask, reply, note");
-    const none = lathe(dir, ['dataset', 'map', 'pairs']);
+    const none = await inProcessLathe(dir, ['dataset', 'map', 'pairs']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('give at least one --FIELD-column');
-    expect(lathe(dir, ['dataset', 'map', '--help']).stdout).toContain('--output-column VALUE');
+    expect((await inProcessLathe(dir, ['dataset', 'map', '--help'])).stdout).toContain('--output-column VALUE');
   });
 });

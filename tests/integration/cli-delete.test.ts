@@ -5,12 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 let dataDir = '';
 const ids = { project: '', run: '', job: '' };
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDir = tempDir('cli-delete');
   const store = openStore(dataDir);
   try {
@@ -32,35 +33,35 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('deleting from the CLI', () => {
-  it('lathe dataset delete: gone with its rows, the runs that used it stay and say so', () => {
-    const r = lathe(dataDir, ['dataset', 'delete', 'reviews']);
+  it('lathe dataset delete: gone with its rows, the runs that used it stay and say so', async () => {
+    const r = await inProcessLathe(dataDir, ['dataset', 'delete', 'reviews']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('Deleted dataset reviews (ds_000000000001) and its rows. 2 runs used this dataset; they stay, with their scores, and show the dataset as deleted.');
     expect(fs.existsSync(path.join(dataDir, 'datasets', 'ds_000000000001'))).toBe(false);
-    expect(lathe(dataDir, ['runs', 'show', ids.run]).code).toBe(0);
-    const again = lathe(dataDir, ['dataset', 'delete', 'reviews']);
+    expect((await inProcessLathe(dataDir, ['runs', 'show', ids.run])).code).toBe(0);
+    const again = await inProcessLathe(dataDir, ['dataset', 'delete', 'reviews']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/no dataset named 'reviews'|dataset reviews does not exist/);
   });
 
-  it('lathe dataset delete refuses while a job reads it', () => {
-    const r = lathe(dataDir, ['dataset', 'delete', 'busy']);
+  it('lathe dataset delete refuses while a job reads it', async () => {
+    const r = await inProcessLathe(dataDir, ['dataset', 'delete', 'busy']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`lathe dataset delete: dataset busy (ds_000000000002) cannot be deleted now: job ${ids.job} (finetune) is queued on it; cancel it or let it finish, then delete the dataset`);
   });
 
-  it('lathe project delete: its runs stay, in no project, and the answer says where to find them', () => {
-    const r = lathe(dataDir, ['project', 'delete', 'Reviews', '--json']);
+  it('lathe project delete: its runs stay, in no project, and the answer says where to find them', async () => {
+    const r = await inProcessLathe(dataDir, ['project', 'delete', 'Reviews', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toEqual({ deleted: true, kept: { datasets: 0, runs: 2, collections: 0 } });
-    expect(lathe(dataDir, ['project', 'list', '--json']).json()).toEqual([]);
+    expect((await inProcessLathe(dataDir, ['project', 'list', '--json'])).json()).toEqual([]);
     const store = openStore(dataDir);
     try {
       expect(store.runs.get(ids.run)?.projectId).toBeNull();
     } finally {
       store.close();
     }
-    const other = lathe(dataDir, ['project', 'create', '--name', 'Empty', '--task', 'qa', '--json']).json<{ id: string }>();
-    expect(lathe(dataDir, ['project', 'delete', other.id]).stdout.trim()).toBe(`Deleted project Empty (${other.id}). It holds no datasets, runs or document collections.`);
+    const other = (await inProcessLathe(dataDir, ['project', 'create', '--name', 'Empty', '--task', 'qa', '--json'])).json<{ id: string }>();
+    expect((await inProcessLathe(dataDir, ['project', 'delete', other.id])).stdout.trim()).toBe(`Deleted project Empty (${other.id}). It holds no datasets, runs or document collections.`);
   });
 });

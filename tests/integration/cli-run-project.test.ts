@@ -13,7 +13,8 @@ import { importModelFolder } from '../../native/models/import.ts';
 import { openStore } from '../../native/store/db.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const ROWS = [
   { sentence: 'a gorgeous film', label: 'positive' },
@@ -61,53 +62,53 @@ function projectOf(runId: string): string | null {
 }
 
 describe('the project a CLI run is recorded in', () => {
-  it("lathe eval without --project: the dataset's project, said on stderr", () => {
-    const r = lathe(dataDir, [...EVAL, '--dataset', 'in-reviews'], { timeoutMs: 120_000 });
+  it("lathe eval without --project: the dataset's project, said on stderr", async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--dataset', 'in-reviews']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`the run is recorded in project 'Reviews' (${projects.reviews}), the project of dataset in-reviews; give --project to choose another`);
     const runId = /run_[0-9a-f]{12}/.exec(r.stdout)![0];
     expect(projectOf(runId)).toBe(projects.reviews);
   });
 
-  it('--project still chooses; a dataset in no project records the run in none; --json keeps stdout the answer', () => {
-    const chosen = lathe(dataDir, [...EVAL, '--dataset', 'in-reviews', '--project', 'Other', '--json'], { timeoutMs: 120_000 });
+  it('--project still chooses; a dataset in no project records the run in none; --json keeps stdout the answer', async () => {
+    const chosen = await inProcessLathe(dataDir, [...EVAL, '--dataset', 'in-reviews', '--project', 'Other', '--json']);
     expect(chosen.code, chosen.stderr).toBe(0);
     expect(chosen.stderr).not.toContain('recorded in project');
     expect(projectOf(chosen.json<{ runId: string }>().runId)).toBe(projects.other);
-    const loose = lathe(dataDir, [...EVAL, '--dataset', 'loose', '--json'], { timeoutMs: 120_000 });
+    const loose = await inProcessLathe(dataDir, [...EVAL, '--dataset', 'loose', '--json']);
     expect(loose.code, loose.stderr).toBe(0);
     expect(loose.stderr).not.toContain('project');
     expect(projectOf(loose.json<{ runId: string }>().runId)).toBeNull();
   });
 
-  it('datasets of two projects are ambiguous: no project, and a warning that says to give --project', () => {
-    const r = lathe(dataDir, [...EVAL, '--dataset', 'in-reviews', '--template', 'one-shot', '--shots-from', 'in-other', '--json'], { timeoutMs: 120_000 });
+  it('datasets of two projects are ambiguous: no project, and a warning that says to give --project', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--dataset', 'in-reviews', '--template', 'one-shot', '--shots-from', 'in-other', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("warning: the run is recorded in no project: dataset in-reviews is in project 'Reviews', dataset in-other is in project 'Other'; give --project to choose one");
     expect(projectOf(r.json<{ runId: string }>().runId)).toBeNull();
   });
 
-  it('lathe train records its run in the dataset’s project too, said after the run’s id; --json leaves the note out', () => {
+  it('lathe train records its run in the dataset’s project too, said after the run’s id; --json leaves the note out', async () => {
     const TRAIN = ['train', '--model', 'writer', '--dataset', 'in-other', '--max-steps', '1', '--batch-size', '1', '--seq-len', '16', '--threads', '1', '--no-merge'];
-    const r = lathe(dataDir, TRAIN, { timeoutMs: 180_000 });
+    const r = await inProcessLathe(dataDir, TRAIN);
     expect(r.code, r.stderr).toBe(0);
     const runId = /^run (run_[0-9a-f]{12})$/m.exec(r.stderr)![1];
     expect(r.stderr).toContain(`run ${runId}\nthe run is recorded in project 'Other' (${projects.other}), the project of dataset in-other; give --project to choose another`);
     expect(projectOf(runId)).toBe(projects.other);
-    const json = lathe(dataDir, [...TRAIN, '--json'], { timeoutMs: 180_000 });
+    const json = await inProcessLathe(dataDir, [...TRAIN, '--json']);
     expect(json.code, json.stderr).toBe(0);
     expect(json.stderr).not.toContain('recorded in project'); // --json: the note is an info line, left out
     expect(projectOf(json.json<{ runId: string }>().runId)).toBe(projects.other);
   });
 
-  it('lathe eval, align dpo, reward and ppo and docs eval whose model or collection is refused start no run, so say nothing of its project', () => {
+  it('lathe eval, align dpo, reward and ppo and docs eval whose model or collection is refused start no run, so say nothing of its project', async () => {
     for (const args of [['eval', '--metrics', 'accuracy'], ['align', 'dpo'], ['align', 'reward'], ['align', 'ppo', '--reward-run', 'run_000000000000']]) {
-      const r = lathe(dataDir, [...args, '--model', 'nope', '--dataset', 'in-reviews']);
+      const r = await inProcessLathe(dataDir, [...args, '--model', 'nope', '--dataset', 'in-reviews']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain("no model named 'nope'");
       expect(r.stderr, args.join(' ')).not.toContain('recorded in');
     }
-    const docs = lathe(dataDir, ['docs', 'eval', 'nope', '--dataset', 'in-other', '--query-column', 'sentence', '--relevant-column', 'label']);
+    const docs = await inProcessLathe(dataDir, ['docs', 'eval', 'nope', '--dataset', 'in-other', '--query-column', 'sentence', '--relevant-column', 'label']);
     expect(docs.code).toBe(2);
     expect(docs.stderr).toContain("'nope'");
     expect(docs.stderr).not.toContain('recorded in');

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/data/models/stories260K');
 const DPO_DEMO = path.resolve(import.meta.dirname, '../../../shared/data/datasets/preferences/dpo_en_demo.json');
@@ -37,24 +38,24 @@ function jsonOf(r: { stdout: string; stderr: string }): Record<string, unknown> 
 }
 
 describe('warnings', () => {
-  it('dataset import warns of skipped rows as "warning:" on stderr, with --json too, and stdout stays JSON', () => {
-    const r = lathe(dataDir, ['--json', 'dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long', '--skip-invalid', '--split', '0.5,0,0.5']);
+  it('dataset import warns of skipped rows as "warning:" on stderr, with --json too, and stdout stays JSON', async () => {
+    const r = await inProcessLathe(dataDir, ['--json', 'dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long', '--skip-invalid', '--split', '0.5,0,0.5']);
     expect(r.code, r.stderr).toBe(0);
     expect(jsonOf(r).name).toBe('long');
     expect(r.stderr).toMatch(/^warning: skipped 2 invalid rows \(see .*skipped\.jsonl\)$/m);
-    const human = lathe(dataDir, ['dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long-2', '--skip-invalid']);
+    const human = await inProcessLathe(dataDir, ['dataset', 'import', path.join(filesDir, 'long.jsonl'), '--name', 'long-2', '--skip-invalid']);
     expect(human.stderr).toMatch(/^warning: skipped 2 invalid rows/m);
     expect(human.stdout).not.toMatch(/^warning:/m);
   });
 
   describe.skipIf(!HAS_STORIES)('with stories260K', () => {
-    beforeAll(() => {
-      const r = lathe(dataDir, ['model', 'import-llama2c', path.join(STORIES, 'stories260K.bin'), '--tokenizer', path.join(STORIES, 'tok512.bin'), '--name', 's260k']);
+    beforeAll(async () => {
+      const r = await inProcessLathe(dataDir, ['model', 'import-llama2c', path.join(STORIES, 'stories260K.bin'), '--tokenizer', path.join(STORIES, 'tok512.bin'), '--name', 's260k']);
       expect(r.code, r.stderr).toBe(0);
     }, 60_000);
 
-    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens', () => {
-      const r = lathe(dataDir, ['--json', 'eval', '--model', 's260k', '--dataset', 'long', '--metrics', 'rouge', '--limit', '1', '--max-new-tokens', '2', '--threads', '1']);
+    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens', async () => {
+      const r = await inProcessLathe(dataDir, ['--json', 'eval', '--model', 's260k', '--dataset', 'long', '--metrics', 'rouge', '--limit', '1', '--max-new-tokens', '2', '--threads', '1']);
       expect(r.code, r.stderr).toBe(0);
       const predictions = jsonOf(r).predictionsPath as string;
       expect(fs.existsSync(predictions)).toBe(true);
@@ -63,9 +64,9 @@ describe('warnings', () => {
       expect(JSON.parse(fs.readFileSync(predictions, 'utf8').split('\n')[0]).truncatedTokens).toBeGreaterThan(0);
     }, 60_000);
 
-    it('training warns as "warning:", not "warn:", and keeps its warnings under --json', () => {
+    it('training warns as "warning:", not "warn:", and keeps its warnings under --json', async () => {
       const args = ['train', '--model', 's260k', '--dataset', 'long', '--max-steps', '1', '--seq-len', '32', '--batch-size', '2', '--eval-every', '0', '--threads', '1', '--no-merge'];
-      const r = lathe(dataDir, ['--json', ...args]);
+      const r = await inProcessLathe(dataDir, ['--json', ...args]);
       expect(r.code, r.stderr).toBe(0);
       expect(jsonOf(r).status).toBe('completed');
       // the outcome records the model's context, which the run view's cut warning weighs against the sequence length
@@ -75,10 +76,10 @@ describe('warnings', () => {
       expect(r.stderr).not.toMatch(/^warn: /m);
     }, 90_000);
 
-    it("DPO's warning of pairs cut to the sequence length says what was cut and names --seq-len", () => {
-      let r = lathe(dataDir, ['dataset', 'import', DPO_DEMO, '--name', 'pairs', '--split', '0.1,0.05,0.85']);
+    it("DPO's warning of pairs cut to the sequence length says what was cut and names --seq-len", async () => {
+      let r = await inProcessLathe(dataDir, ['dataset', 'import', DPO_DEMO, '--name', 'pairs', '--split', '0.1,0.05,0.85']);
       expect(r.code, r.stderr).toBe(0);
-      r = lathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--batch-size', '1', '--seq-len', '32', '--eval-every', '0', '--threads', '1', '--no-merge'], { timeoutMs: 120_000 });
+      r = await inProcessLathe(dataDir, ['align', 'dpo', '--model', 's260k', '--dataset', 'pairs', '--max-steps', '1', '--batch-size', '1', '--seq-len', '32', '--eval-every', '0', '--threads', '1', '--no-merge']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^warning: \d+ pairs are longer than 32 tokens and were cut \(a response that does not fit after its prompt loses its end\); a longer sequence length \(--seq-len, “Sequence length” in the studio\) keeps more of them, up to 512, the model's context$/m);
     }, 120_000);

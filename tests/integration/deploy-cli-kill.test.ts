@@ -16,7 +16,8 @@ import type { Model } from '../../native/api/schemas.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { killLatheOnLine } from './helpers/kill.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const CKPT = path.join(MODEL, 'stories260K.bin');
@@ -34,7 +35,7 @@ function freshDir(prefix: string): string {
 
 const ATTEMPTS = 3;
 const modelTemporaries = (dataDir: string) => fs.readdirSync(path.join(dataDir, 'models')).filter((e) => e.startsWith('.import-'));
-const models = (dataDir: string) => lathe(dataDir, ['model', 'list', '--json']).json<Model[]>().map((m) => m.name);
+const models = async (dataDir: string) => (await inProcessLathe(dataDir, ['model', 'list', '--json'])).json<Model[]>().map((m) => m.name);
 
 /** The store, read through a plain SQLite connection before any Lathe code opens (and repairs) it. */
 function expectSoundStore(dataDir: string): void {
@@ -71,7 +72,7 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
       () => ['model', 'import-llama2c', CKPT, '--tokenizer', TOKENIZER, '--name', 's260k'],
       /writing the Hugging Face folder/, modelTemporaries);
     expectSoundStore(dir);
-    expect(models(dir)).toEqual([]);
+    expect(await models(dir)).toEqual([]);
     expect(modelTemporaries(dir)).toHaveLength(1); // `lathe model list` opened the store and left it be
 
     const studio = new Studio({ dataDir: dir, mode: 'serve' });
@@ -80,7 +81,7 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
     expect(fs.readdirSync(path.join(dir, 'models'))).toEqual([]);
 
     // the name was never taken: the import runs again
-    const again = lathe(dir, ['model', 'import-llama2c', CKPT, '--tokenizer', TOKENIZER, '--name', 's260k']);
+    const again = await inProcessLathe(dir, ['model', 'import-llama2c', CKPT, '--tokenizer', TOKENIZER, '--name', 's260k']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^imported s260k /);
   }, 90_000);
@@ -99,7 +100,7 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
     expect(fs.existsSync(out)).toBe(false);
     expect(besideOut()).toEqual([expect.stringMatching(/^s260k-onnx\.tmp-\d+-[0-9a-f]{8}$/)]);
 
-    const again = lathe(dir, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32', '--out', out]);
+    const again = await inProcessLathe(dir, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32', '--out', out]);
     expect(again.code, again.stderr).toBe(0);
     expect(fs.readdirSync(path.join(out, 'onnx'))).toEqual(['model.onnx']);
     expect(besideOut()).toEqual([]);
@@ -122,7 +123,7 @@ describe.skipIf(!HAS_MODEL)('model builds killed mid-write', () => {
       /% building fp32/, scratch, () => ({ TMPDIR: tmp }));
     expect(scratch()).toHaveLength(1);
 
-    const again = lathe(dir, ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', 's260k-again', '--report', '--text', text], { env: { TMPDIR: tmp } });
+    const again = await inProcessLathe(dir, ['quantize', '--model', 's260k', '--dtype', 'q8', '--name', 's260k-again', '--report', '--text', text], { env: { TMPDIR: tmp } });
     expect(again.code, again.stderr).toBe(0);
     expect(scratch()).toEqual([]);
   }, 90_000);

@@ -18,6 +18,7 @@ import { writePeftAdapter } from '../../native/models/peft.ts';
 import { findModel } from '../../native/models/registry.ts';
 import { openStore } from '../../native/store/db.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { signalLatheOnLine, type SignalledLathe } from './helpers/kill.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 
@@ -45,7 +46,7 @@ describe.skipIf(!HAS_MODEL)('deploy commands stopped by a signal', () => {
   let root = '';
   let data = '';
   let adapter = '';
-  const models = () => lathe(data, ['model', 'list', '--json']).json<Model[]>().map((m) => m.name);
+  const models = async () => (await inProcessLathe(data, ['model', 'list', '--json'])).json<Model[]>().map((m) => m.name);
   const modelFolders = () => fs.readdirSync(path.join(data, 'models'));
   /** Delete models a run that finished before its signal made, so the case can be tried again. */
   const deleteModels = (...names: string[]) => {
@@ -97,7 +98,7 @@ describe.skipIf(!HAS_MODEL)('deploy commands stopped by a signal', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('export --format onnx over an earlier export: %s leaves it as it was and nothing beside it', async (signal) => {
     const out = path.join(root, `onnx-${signal}`, 's260k-onnx');
-    const earlier = lathe(data, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32', '--out', out]);
+    const earlier = await inProcessLathe(data, ['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32', '--out', out]);
     expect(earlier.code, earlier.stderr).toBe(0);
     const before = snapshot(out);
     const r = await interrupt(['export', '--model', 's260k', '--format', 'onnx', '--dtype', 'fp32,q8,q4,fp16,int8', '--out', out], /building fp32/, signal, () => {
@@ -141,7 +142,7 @@ describe.skipIf(!HAS_MODEL)('deploy commands stopped by a signal', () => {
     });
     expectCancelled(named, 'SIGTERM', 'lathe merge: merge cancelled; no model was added.');
     expect(modelFolders(), 'no models/.import-… folder is left').toEqual(before);
-    expect(models()).toEqual(['s260k']);
+    expect(await models()).toEqual(['s260k']);
   }, 120_000);
 
   it('quantize of two dtypes, signalled during the second: the first variant is removed too', async () => {
@@ -151,7 +152,7 @@ describe.skipIf(!HAS_MODEL)('deploy commands stopped by a signal', () => {
     });
     expectCancelled(r, 'SIGTERM', 'lathe quantize: quantize cancelled; no model was added.');
     expect(r.output).toMatch(/q8: /); // the first variant had been built
-    expect(models()).toEqual(['s260k']);
+    expect(await models()).toEqual(['s260k']);
     expect(modelFolders()).toEqual(before);
   }, 120_000);
 });

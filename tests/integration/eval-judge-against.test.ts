@@ -10,7 +10,8 @@ import { readPredictions } from '../../native/eval/predictions.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { writeWriterJudgeAndRows } from '../fixtures/models/judge-fixture.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const ROWS = [
   { dialogue: 'Tom: Lunch? Ann: Yes, at noon.', summary: 'Tom and Ann meet for lunch at noon.', candidate: 'They meet at noon.' },
@@ -80,7 +81,7 @@ describe('a pairwise judge against another run', () => {
     const before = store.runs.list({}).length;
     await expect(runEvaluation({ ...common, metrics: ['judge'], judge: { model: 'judge', mode: 'pairwise', againstRun: otherInput } }, { store, dataDir })).rejects.toThrow(/^example test:0: run run_\w+ answered ".+" \(column 'candidate'\), not this run's input ".+" \(.*predictions\.jsonl:1\); a pairwise judge compares two answers to one input, so choose a run fed the same input column$/);
     expect(store.runs.list({}).length).toBe(before); // refused before a run is made
-    const cli = lathe(dataDir, ['eval', '--model', 'writer', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-against', baseline]);
+    const cli = await inProcessLathe(dataDir, ['eval', '--model', 'writer', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-against', baseline]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/--judge-against compares each answer with that run's: add --judge-mode pairwise/);
   });

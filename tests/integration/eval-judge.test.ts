@@ -10,7 +10,8 @@ import { readPredictions } from '../../native/eval/predictions.ts';
 import { runEvaluation } from '../../native/eval/runner.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { writeWriterJudgeAndRows } from '../fixtures/models/judge-fixture.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const ROWS = [
   { dialogue: 'Tom: Lunch? Ann: Yes, at noon.', summary: 'Tom and Ann meet for lunch at noon.', candidate: 'They meet at noon.', score: 4 },
@@ -80,8 +81,8 @@ describe('LLM-as-judge evaluation runs', () => {
     expect(summary.metrics.map((m) => m.name)).toEqual(['rougeL', 'judge']);
   }, 120_000);
 
-  it('judges a labelled column through lathe eval and reports agreement with the labels', () => {
-    const r = lathe(dataDir, ['eval', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-responses', 'candidate', '--judge-labels', 'score', '--rubric', 'faithfulness', '--threads', '1', '--json'], { timeoutMs: 120_000 });
+  it('judges a labelled column through lathe eval and reports agreement with the labels', async () => {
+    const r = await inProcessLathe(dataDir, ['eval', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-responses', 'candidate', '--judge-labels', 'score', '--rubric', 'faithfulness', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const outcome = r.json<{ runId: string; metrics: { name: string; value: number }[]; predictionsPath: string }>();
     const examples = readPredictions(outcome.predictionsPath);
@@ -93,7 +94,7 @@ describe('LLM-as-judge evaluation runs', () => {
     const byName = Object.fromEntries(outcome.metrics.map((m) => [m.name, m.value]));
     expect(byName.judge_agreement).toBeCloseTo(agreed / ROWS.length, 12);
     expect(byName.judge).toBeCloseTo(examples.reduce((s, e) => s + (e.judge!.expected! - 1) / 4, 0) / ROWS.length, 12);
-    expect(lathe(dataDir, ['eval', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-responses', 'candidate', '--threads', '1']).stdout).toMatch(/judge: pointwise \(expected 1–5 score − 1\) \/ 4/);
+    expect((await inProcessLathe(dataDir, ['eval', '--dataset', 'rated', '--metrics', 'judge', '--judge', 'judge', '--judge-responses', 'candidate', '--threads', '1'])).stdout).toMatch(/judge: pointwise \(expected 1–5 score − 1\) \/ 4/);
   }, 120_000);
 
   it('names the field when the judge options are wrong', async () => {

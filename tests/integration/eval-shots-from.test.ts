@@ -10,7 +10,8 @@ import { readPredictions } from '../../native/eval/predictions.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { writeJudgeFixture } from '../fixtures/models/judge-fixture.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const DEV = [
   { sentence: 'a gorgeous film', label: 'positive' },
@@ -56,8 +57,8 @@ afterAll(() => {
 const EVAL = ['eval', '--model', 'writer', '--dataset', 'glue-dev', '--metrics', 'accuracy', '--max-new-tokens', '2', '--threads', '1'];
 
 describe('few-shot examples from another dataset', () => {
-  it('draws the examples from the named dataset\'s train split and records where they came from', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'sst2', '--json'], { timeoutMs: 120_000 });
+  it('draws the examples from the named dataset\'s train split and records where they came from', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'sst2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const outcome = r.json<{ runId: string; predictionsPath: string; shotsUsedMean: number }>();
     expect(outcome.shotsUsedMean).toBe(2);
@@ -68,41 +69,41 @@ describe('few-shot examples from another dataset', () => {
       expect(shown, e.prompt).toHaveLength(2);
       expect(DEV.filter((row) => e.prompt!.includes(row.sentence))).toHaveLength(1); // the query only
     }
-    const shown = lathe(dataDir, ['runs', 'show', outcome.runId, '--json']);
+    const shown = await inProcessLathe(dataDir, ['runs', 'show', outcome.runId, '--json']);
     expect(shown.code, shown.stderr).toBe(0);
     const config = shown.json<{ run: { config: { template: { shotsFrom: { name: string; split: string } } } } }>().run.config;
     expect(config.template.shotsFrom).toMatchObject({ name: 'sst2', split: 'train' });
-    expect(lathe(dataDir, ['runs', 'show', outcome.runId]).stdout).toMatch(/shotsFrom.*sst2/s);
+    expect((await inProcessLathe(dataDir, ['runs', 'show', outcome.runId])).stdout).toMatch(/shotsFrom.*sst2/s);
   }, 120_000);
 
-  it('reads a column the shots dataset names otherwise through its mapping (DialogSum: summary in dev, summary1 in test)', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'reviews', '--json'], { timeoutMs: 120_000 });
+  it('reads a column the shots dataset names otherwise through its mapping (DialogSum: summary in dev, summary1 in test)', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'reviews', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const examples = readPredictions(r.json<{ predictionsPath: string }>().predictionsPath);
     for (const e of examples) expect(RENAMED.filter((row) => e.prompt!.includes(`${row.text}`)), e.prompt).toHaveLength(2);
   }, 120_000);
 
-  it('refuses a shots dataset without a column the examples are written from and no mapping to it, saying how to map one', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'unmapped']);
+  it('refuses a shots dataset without a column the examples are written from and no mapping to it, saying how to map one', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'unmapped']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/few-shot examples from dataset unmapped need the column 'sentence' that the evaluation of glue-dev reads, but unmapped has none and maps no column to input/);
     expect(r.stderr).toMatch(/lathe dataset map unmapped --input-column C/);
   });
 
-  it('refuses examples from another dataset on a zero-shot run', () => {
-    const r = lathe(dataDir, [...EVAL, '--shots-from', 'sst2']);
+  it('refuses examples from another dataset on a zero-shot run', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--shots-from', 'sst2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shots-from\) names where few-shot examples come from, but this run is zero-shot/);
   });
 
-  it('refuses an unknown shots dataset, naming the flag', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'nope']);
+  it('refuses an unknown shots dataset, naming the flag', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--template', 'few-shot:2', '--shots-from', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shots-from: no dataset named 'nope' \(datasets: glue-dev, sst2, reviews, unmapped\)/);
   });
 
-  it('points a test set without a train split to --shots-from', () => {
-    const r = lathe(dataDir, [...EVAL, '--template', 'few-shot:2']);
+  it('points a test set without a train split to --shots-from', async () => {
+    const r = await inProcessLathe(dataDir, [...EVAL, '--template', 'few-shot:2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/dataset glue-dev has 0 train rows; .*--shots-from DATASET/);
   });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, startServe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
@@ -38,10 +39,10 @@ describe.skipIf(!HAS_MODEL)('a studio killed mid-generation', () => {
     }
     await exited;
 
-    const runs = lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
+    const runs = (await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>();
     expect(runs.map((r) => [r.kind, r.status])).toEqual([['generation', 'interrupted']]);
-    const deleted = lathe(dataDir, ['runs', 'delete', runs[0].id]);
+    const deleted = await inProcessLathe(dataDir, ['runs', 'delete', runs[0].id]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>()).toEqual([]);
+    expect((await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>()).toEqual([]);
   }, 60_000);
 });

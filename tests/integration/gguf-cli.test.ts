@@ -6,8 +6,9 @@ import path from 'node:path';
 import { gguf } from '@huggingface/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeSource } from '../../renderer/src/pages/select/format.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const tmp = tempDir('gguf-cli');
 const dataDir = path.join(tmp, 'data');
@@ -15,14 +16,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
   await writeSpmLlama(path.join(tmp, 'tiny'), 5);
-  const r = lathe(dataDir, ['model', 'import', path.join(tmp, 'tiny'), '--name', 'tiny', '--json']);
+  const r = await inProcessLathe(dataDir, ['model', 'import', path.join(tmp, 'tiny'), '--name', 'tiny', '--json']);
   expect(r.code, r.stderr).toBe(0);
 });
 
 describe('lathe export --format gguf', () => {
   it.each(['f32', 'q4_0'])('writes a %s file that @huggingface/gguf reads, and model import-gguf takes it back', async (dtype) => {
     const out = path.join(tmp, `tiny-${dtype}.gguf`);
-    const r = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'gguf', '--dtype', dtype, '--out', out, '--json']);
+    const r = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--format', 'gguf', '--dtype', dtype, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = r.json<{ file: string; bytes: number; tensors: number; dtype: string }>();
     expect(summary).toMatchObject({ file: out, dtype, tensors: 21 });
@@ -31,16 +32,16 @@ describe('lathe export --format gguf', () => {
     expect(metadata['general.name']).toBe('tiny');
     expect(metadata['general.file_type']).toBe(dtype === 'f32' ? 0 : 2);
 
-    const back = lathe(dataDir, ['model', 'import-gguf', out, '--name', `tiny-${dtype}`, '--json']);
+    const back = await inProcessLathe(dataDir, ['model', 'import-gguf', out, '--name', `tiny-${dtype}`, '--json']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.json<{ name: string; source: string }>()).toMatchObject({ name: `tiny-${dtype}`, source: `gguf:${out}` });
     expect(describeSource(`gguf:${out}`)).toBe(`GGUF file · tiny-${dtype}.gguf`); // how the Select page shows it
-    const gen = lathe(dataDir, ['generate', '--model', `tiny-${dtype}`, '--prompt', 'the', '--max-new-tokens', '5', '--temperature', '0', '--json']);
+    const gen = await inProcessLathe(dataDir, ['generate', '--model', `tiny-${dtype}`, '--prompt', 'the', '--max-new-tokens', '5', '--temperature', '0', '--json']);
     expect(gen.code, gen.stderr).toBe(0);
   });
 
-  it('writes <name>.<dtype>.gguf in the current folder by default', () => {
-    const r = lathe(dataDir, ['export', '--model', 'tiny', '--json']);
+  it('writes <name>.<dtype>.gguf in the current folder by default', async () => {
+    const r = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const file = r.json<{ file: string }>().file;
     expect(path.basename(file)).toBe('tiny.f16.gguf');
@@ -60,44 +61,44 @@ describe('lathe export --format gguf', () => {
     const adapterDir = path.join(tmp, 'my-adapter');
     await writePeftAdapter(adapterDir, spec, config, weights, 'tiny');
     const out = path.join(tmp, 'my-adapter.lora.gguf');
-    const r = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out, '--json']);
+    const r = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ modules: number }>().modules).toBe(4);
     // progress on stderr, as a model's GGUF export shows (the adapter's export showed nothing until it ended)
-    const shown = lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out]);
+    const shown = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--out', out]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stderr).toMatch(/^100% tensor 8 of 8 \(blk\.1\.attn_v\.weight\.lora_b\)$/m);
     const { metadata, tensorInfos } = await gguf(out, { allowLocalFile: true });
     expect((metadata as Record<string, unknown>)['adapter.type']).toBe('lora');
     expect((metadata as Record<string, unknown>)['adapter.lora.alpha']).toBe(4);
     expect(tensorInfos.map((t) => t.name)).toContain('blk.1.attn_v.weight.lora_b');
-    expect(lathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--dtype', 'q8_0']).stderr).toMatch(/--dtype applies to a model export/);
+    expect((await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--adapter', adapterDir, '--dtype', 'q8_0'])).stderr).toMatch(/--dtype applies to a model export/);
     // imported back as if it were a model: refused as the adapter it is, with what to do instead
-    const back = lathe(dataDir, ['model', 'import-gguf', out, '--name', 'not-a-model']);
+    const back = await inProcessLathe(dataDir, ['model', 'import-gguf', out, '--name', 'not-a-model']);
     expect(back.code).toBe(2);
     expect(back.stderr).toContain(`${out} is a LoRA adapter (metadata general.type 'adapter'), not a model`);
     expect(back.stderr).toMatch(/--lora my-adapter\.lora\.gguf.*lathe merge --model BASE --adapter DIR/);
-    expect(lathe(dataDir, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name)).not.toContain('not-a-model');
+    expect((await inProcessLathe(dataDir, ['model', 'list', '--json'])).json<{ name: string }[]>().map((m) => m.name)).not.toContain('not-a-model');
   });
 
-  it('names the flag at fault', () => {
-    const dtype = lathe(dataDir, ['export', '--model', 'tiny', '--dtype', 'q5_k']);
+  it('names the flag at fault', async () => {
+    const dtype = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--dtype', 'q5_k']);
     expect(dtype.code).toBe(2);
     expect(dtype.stderr).toMatch(/--dtype must be one of f32, f16, q8_0, q4_0; got 'q5_k'/);
-    const format = lathe(dataDir, ['export', '--model', 'tiny', '--format', 'tflite']);
+    const format = await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--format', 'tflite']);
     expect(format.stderr).toMatch(/--format must be one of gguf, onnx, hf; got 'tflite'/);
-    expect(lathe(dataDir, ['export', '--dtype', 'f16']).stderr).toMatch(/--model NAME is required/);
-    expect(lathe(dataDir, ['export', '--model', 'tiny', '--dtyp', 'f16']).stderr).toMatch(/Did you mean --dtype\?/);
-    expect(lathe(dataDir, ['export', '--model', 'nope']).stderr).toMatch(/no model named 'nope'/);
+    expect((await inProcessLathe(dataDir, ['export', '--dtype', 'f16'])).stderr).toMatch(/--model NAME is required/);
+    expect((await inProcessLathe(dataDir, ['export', '--model', 'tiny', '--dtyp', 'f16'])).stderr).toMatch(/Did you mean --dtype\?/);
+    expect((await inProcessLathe(dataDir, ['export', '--model', 'nope'])).stderr).toMatch(/no model named 'nope'/);
   });
 
-  it('import-gguf refuses a file that is not GGUF, naming it, and leaves no model behind', () => {
+  it('import-gguf refuses a file that is not GGUF, naming it, and leaves no model behind', async () => {
     const bad = path.join(tmp, 'bad.gguf');
     fs.writeFileSync(bad, 'not a gguf file');
-    const r = lathe(dataDir, ['model', 'import-gguf', bad, '--name', 'bad']);
+    const r = await inProcessLathe(dataDir, ['model', 'import-gguf', bad, '--name', 'bad']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: not a GGUF file`);
-    expect(lathe(dataDir, ['model', 'list', '--json']).json<{ name: string }[]>().map((m) => m.name)).not.toContain('bad');
-    expect(lathe(dataDir, ['model', 'import-gguf', bad]).stderr).toMatch(/--name N is required/);
+    expect((await inProcessLathe(dataDir, ['model', 'list', '--json'])).json<{ name: string }[]>().map((m) => m.name)).not.toContain('bad');
+    expect((await inProcessLathe(dataDir, ['model', 'import-gguf', bad])).stderr).toMatch(/--name N is required/);
   });
 });

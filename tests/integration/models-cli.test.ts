@@ -1,25 +1,20 @@
 // `lathe model import|inspect|list` and `lathe generate` on a tiny random GPT-2 folder: the registry records
 // it, inspect counts its parameters, sampling is reproducible by seed, bad folders leave nothing behind.
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import type { CliResult } from './helpers/lathe.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-model-cli-'));
 const dataDir = path.join(tmp, 'data');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function lathe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync(process.execPath, ['bin/lathe.mjs', '--data-dir', dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, stdout, stderr: '' };
-  } catch (err) {
-    const e = err as { status: number; stdout: string; stderr: string };
-    return { code: e.status, stdout: e.stdout, stderr: e.stderr };
-  }
+function lathe(...args: string[]): Promise<CliResult> {
+  return inProcessLathe(dataDir, args);
 }
 
 const tensors = randomTensors(CONFIGS.gpt2, 11);
@@ -34,68 +29,68 @@ beforeAll(async () => {
 });
 
 describe('lathe model / generate', () => {
-  it('imports, lists and inspects an HF folder', () => {
-    const imported = JSON.parse(lathe('model', 'import', path.join(tmp, 'gpt2'), '--name', 'tiny', '--json').stdout);
+  it('imports, lists and inspects an HF folder', async () => {
+    const imported = JSON.parse((await lathe('model', 'import', path.join(tmp, 'gpt2'), '--name', 'tiny', '--json')).stdout);
     expect(imported).toMatchObject({ name: 'tiny', architecture: 'GPT2LMHeadModel', parameterCount: total });
     expect(fs.readdirSync(imported.path).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     expect(path.dirname(imported.path)).toBe(path.join(dataDir, 'models'));
-    const info = JSON.parse(lathe('model', 'inspect', 'tiny', '--json').stdout);
+    const info = JSON.parse((await lathe('model', 'inspect', 'tiny', '--json')).stdout);
     const p = info.parameters;
     expect(p.total).toBe(total);
     expect(p.embeddings + p.attention + p.mlp + p.norms + p.head).toBe(total);
     expect(info.memory.inference.fp32).toBeGreaterThan(4 * total);
     expect(info.memory.fullFineTune.fp32).toBe(16 * total);
-    expect(lathe('model', 'inspect', 'tiny').stdout).toMatch(/Parameters by component:[\s\S]*attention[\s\S]*Memory/);
-    expect(lathe('model', 'list').stdout).toMatch(/^NAME\s+ID\s+USE.*\ntiny\s+mdl_/);
+    expect((await lathe('model', 'inspect', 'tiny')).stdout).toMatch(/Parameters by component:[\s\S]*attention[\s\S]*Memory/);
+    expect((await lathe('model', 'list')).stdout).toMatch(/^NAME\s+ID\s+USE.*\ntiny\s+mdl_/);
   });
 
-  it('samples reproducibly by seed, and runs beam search', () => {
+  it('samples reproducibly by seed, and runs beam search', async () => {
     const args = ['generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '8', '--temperature', '0.9', '--seed', '4', '--json'];
-    const a = JSON.parse(lathe(...args).stdout);
-    const b = JSON.parse(lathe(...args).stdout);
+    const a = JSON.parse((await lathe(...args)).stdout);
+    const b = JSON.parse((await lathe(...args)).stdout);
     expect(a.tokenIds).toEqual(b.tokenIds);
     expect(a.tokenIds.length).toBeGreaterThan(0);
     expect(a.timing.timeToFirstTokenMs).toBeGreaterThan(0);
-    const beam = JSON.parse(lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--num-beams', '3', '--json').stdout);
+    const beam = JSON.parse((await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--num-beams', '3', '--json')).stdout);
     expect(beam.settings.strategy).toBe('beam');
     expect(typeof beam.score).toBe('number');
-    const plain = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--temperature', '0');
+    const plain = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--temperature', '0');
     expect(plain.code).toBe(0);
   });
 
-  it('refuses a prompt that fills the context and stops an answer where the context ends (the model has 32 positions)', () => {
+  it('refuses a prompt that fills the context and stops an answer where the context ends (the model has 32 positions)', async () => {
     // once it generated past position 32 without a word: noise from positions the model never saw
-    const full = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(32), '--max-new-tokens', '4');
+    const full = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(32), '--max-new-tokens', '4');
     expect(full.code).toBe(2);
     expect(full.stderr).toContain('lathe generate: the prompt is 32 tokens but tiny reads at most 32, answer included; shorten the prompt');
-    const args = ['bin/lathe.mjs', '--data-dir', dataDir, 'generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(29), '--max-new-tokens', '8', '--temperature', '0'];
-    const cut = spawnSync(process.execPath, [...args, '--json'], { encoding: 'utf8' });
-    expect(cut.status, cut.stderr).toBe(0);
+    const args = ['generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(29), '--max-new-tokens', '8', '--temperature', '0'];
+    const cut = await lathe(...args, '--json');
+    expect(cut.code, cut.stderr).toBe(0);
     expect(JSON.parse(cut.stdout).tokenIds.length).toBeLessThanOrEqual(3);
-    const told = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const told = await lathe(...args);
     expect(told.stderr).toContain("the prompt's 29 tokens leave room for 3 new tokens in tiny's 32-token context (8 asked): the answer stops there");
   });
 
-  it('reports bad settings and bad folders to the user, leaving nothing behind', () => {
-    const bad = lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'x', '--top-p', '2', '--temperature', '1');
+  it('reports bad settings and bad folders to the user, leaving nothing behind', async () => {
+    const bad = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'x', '--top-p', '2', '--temperature', '1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--top-p must be in \(0, 1\]/);
-    expect(lathe('generate', '--threads', '1', '--model', 'nope', '--prompt', 'x').stderr).toMatch(/no model named 'nope' \(models: tiny\)/);
-    const broken = lathe('model', 'import', path.join(tmp, 'broken'), '--name', 'broken');
+    expect((await lathe('generate', '--threads', '1', '--model', 'nope', '--prompt', 'x')).stderr).toMatch(/no model named 'nope' \(models: tiny\)/);
+    const broken = await lathe('model', 'import', path.join(tmp, 'broken'), '--name', 'broken');
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/lack 'h.1.mlp.c_fc.bias'/);
-    const missing = lathe('model', 'import', path.join(tmp, 'no-such-model'), '--name', 'm');
+    const missing = await lathe('model', 'import', path.join(tmp, 'no-such-model'), '--name', 'm');
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/no-such-model: no such folder; check the path/)]);
     const gguf = path.join(tmp, 'tiny.q8_0.gguf');
     fs.writeFileSync(gguf, 'GGUF');
-    const file = lathe('model', 'import', gguf, '--name', 'm');
+    const file = await lathe('model', 'import', gguf, '--name', 'm');
     expect([file.code, file.stderr]).toEqual([2, expect.stringMatching(/tiny\.q8_0\.gguf: not a folder; .* a GGUF file is imported with 'lathe model import-gguf \S*tiny\.q8_0\.gguf --name N'/)]);
-    const folderAsFile = lathe('model', 'import-llama2c', gguf, '--tokenizer', tmp, '--name', 'm');
+    const folderAsFile = await lathe('model', 'import-llama2c', gguf, '--tokenizer', tmp, '--name', 'm');
     expect([folderAsFile.code, folderAsFile.stderr]).toEqual([2, expect.stringMatching(/ is a folder; give the tokenizer \(--tokenizer TOK\.bin\) file itself/)]);
     // a path that does not exist: which file it is, and what to check
-    const noTokenizer = lathe('model', 'import-llama2c', gguf, '--tokenizer', path.join(tmp, 'tok.bin'), '--name', 'm');
+    const noTokenizer = await lathe('model', 'import-llama2c', gguf, '--tokenizer', path.join(tmp, 'tok.bin'), '--name', 'm');
     expect([noTokenizer.code, noTokenizer.stderr]).toEqual([2, expect.stringMatching(/tok\.bin: no such file; check the path of the tokenizer \(--tokenizer TOK\.bin\)/)]);
-    const noGguf = lathe('model', 'import-gguf', path.join(tmp, 'nope.gguf'), '--name', 'm');
+    const noGguf = await lathe('model', 'import-gguf', path.join(tmp, 'nope.gguf'), '--name', 'm');
     expect([noGguf.code, noGguf.stderr]).toEqual([2, expect.stringMatching(/nope\.gguf: no such file; check the path\n/)]);
     expect(fs.readdirSync(path.join(dataDir, 'models')).length).toBe(1);
   });

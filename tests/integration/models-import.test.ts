@@ -12,7 +12,8 @@ import { importModelFolder } from '../../native/models/import.ts';
 import { openStore } from '../../native/store/db.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { CONFIGS, charTokenizer, randomTensors, tensorShapes } from '../fixtures/models/random-checkpoint.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const tmp = tempDir('models-import');
 const llama = CONFIGS.llama3;
@@ -189,17 +190,17 @@ describe('model imports as jobs', () => {
     expect(modelsIn(noteData)).toEqual([path.basename(model.path)]);
   });
 
-  it('runs the same import from the CLI, with a progress line on stderr', () => {
+  it('runs the same import from the CLI, with a progress line on stderr', async () => {
     const cliData = path.join(tmp, 'cli-data');
-    const r = lathe(cliData, ['model', 'import', path.join(tmp, 'sharded'), '--name', 'tiny']);
+    const r = await inProcessLathe(cliData, ['model', 'import', path.join(tmp, 'sharded'), '--name', 'tiny']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^imported tiny \(mdl_\w+\): LlamaForCausalLM/);
     expect(r.stderr).toMatch(/^\d+% copying config\.json \(file 1 of \d+\)/m);
-    const bad = lathe(cliData, ['model', 'import', path.join(tmp, 'wrong-shape'), '--name', 'wrong']);
+    const bad = await inProcessLathe(cliData, ['model', 'import', path.join(tmp, 'wrong-shape'), '--name', 'wrong']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/tensor 'model\.layers\.1\.mlp\.down_proj\.weight' has shape \[48,32\]/);
     expect(modelsIn(cliData)).toHaveLength(1);
-    const inspect = lathe(cliData, ['model', 'inspect', 'tiny']);
+    const inspect = await inProcessLathe(cliData, ['model', 'inspect', 'tiny']);
     expect(inspect.stdout).toMatch(/Key\/value heads\s+2\s+Grouped-query attention: 2 query heads share each/);
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Llama2cTokenizer } from '../../native/text/llama2c-tokenizer.ts';
 import { CausalLM } from '../../native/models/decoder.ts';
 import { findModel } from '../../native/models/registry.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 
 const DIR = '../shared/data/models/stories260K';
 const CKPT = `${DIR}/stories260K.bin`;
@@ -20,18 +21,23 @@ if (!noData && !torch) console.log('skipping the run.c reference comparison in m
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-llama2c-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-const lathe = (...args: string[]) => execFileSync(process.execPath, ['bin/lathe.mjs', '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, LATHE_DATA_DIR: '' } });
+/** `lathe ARGS` (in process): its stdout, or an error with its stderr when it fails. */
+async function lathe(...args: string[]): Promise<string> {
+  const r = await inProcessLathe(dataDir, args);
+  if (r.code !== 0) throw new Error(`lathe ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
+  return r.stdout;
+}
 
 describe.skipIf(Boolean(noData))('llama2.c stories260K', () => {
   const PROMPT = 'Once upon a time';
   const STEPS = 60;
   it('imports, generates a greedy continuation through the CLI, and matches run.c token for token', async () => {
-    lathe('model', 'import-llama2c', CKPT, '--tokenizer', TOK, '--name', 's260k');
-    expect(JSON.parse(lathe('model', 'list', '--json')).map((m: { name: string }) => m.name)).toEqual(['s260k']);
-    const out = JSON.parse(lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS), '--json'));
+    await lathe('model', 'import-llama2c', CKPT, '--tokenizer', TOK, '--name', 's260k');
+    expect(JSON.parse(await lathe('model', 'list', '--json')).map((m: { name: string }) => m.name)).toEqual(['s260k']);
+    const out = JSON.parse(await lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS), '--json'));
     expect(out.settings.strategy).toBe('greedy');
     expect(out.text.length).toBeGreaterThan(100);
-    const plain = lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS));
+    const plain = await lathe('generate', '--threads', '1', '--model', 's260k', '--prompt', PROMPT, '--temperature', '0', '--max-new-tokens', String(STEPS));
     expect(plain.trimEnd()).toBe(out.text.trimEnd()); // only the continuation is printed
     console.log(`stories260K greedy: ${PROMPT}${out.text}`);
     if (!torch) return;
@@ -47,8 +53,8 @@ describe.skipIf(Boolean(noData))('llama2.c stories260K', () => {
     await lm.release();
   });
 
-  it('rejects a second model with the same name and a tokenizer that does not fit', () => {
-    expect(() => lathe('model', 'import-llama2c', CKPT, '--tokenizer', TOK, '--name', 's260k')).toThrow(/already exists/);
-    expect(() => lathe('model', 'import-llama2c', TOK, '--tokenizer', TOK, '--name', 'bad')).toThrow(/tok512.bin: header field hiddenDim = 0 is implausible; is this a llama2.c checkpoint \(not its tokenizer file, which --tokenizer takes\)/);
+  it('rejects a second model with the same name and a tokenizer that does not fit', async () => {
+    await expect(lathe('model', 'import-llama2c', CKPT, '--tokenizer', TOK, '--name', 's260k')).rejects.toThrow(/already exists/);
+    await expect(lathe('model', 'import-llama2c', TOK, '--tokenizer', TOK, '--name', 'bad')).rejects.toThrow(/tok512.bin: header field hiddenDim = 0 is implausible; is this a llama2.c checkpoint \(not its tokenizer file, which --tokenizer takes\)/);
   });
 });

@@ -1,5 +1,5 @@
 // `lathe pretrain` killed with SIGKILL once its first checkpoint is on disk (not the simulated crash of
-// train-pretrain-resume.test.ts): the next Lathe process to open the store reads the run 'interrupted', the store is
+// train-pretrain-resume.test.ts): the next Lathe command to open the store reads the run 'interrupted', the store is
 // sound with the steps recorded so far, and `lathe pretrain --resume` continues it to the uninterrupted run's numbers
 // (CPU, one thread: within 1e-6), each step's loss recorded once, one model registered.
 import fs from 'node:fs';
@@ -12,7 +12,8 @@ import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import { storyPairs } from '../fixtures/train-story-pairs.ts';
 import { killLatheWhen } from './helpers/kill.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const STEPS = 60; // the kill lands some steps after the step-10 checkpoint (a few on an idle machine), well before the end
 let dataDir = '';
@@ -45,7 +46,7 @@ function expectSameSeries(got: [number, number][], expected: [number, number][],
 
 describe('a SIGKILLed lathe pretrain', () => {
   it('reads interrupted, and --resume continues its losses exactly, each step once', async () => {
-    const reference = lathe(dataDir, [...args(), '--output-name', 'reference', '--json'], { timeoutMs: 120_000 });
+    const reference = await inProcessLathe(dataDir, [...args(), '--output-name', 'reference', '--json']);
     expect(reference.code, reference.stderr).toBe(0);
     const referenceRun = reference.json<{ runId: string }>().runId;
 
@@ -53,19 +54,19 @@ describe('a SIGKILLed lathe pretrain', () => {
     const db = new Database(path.join(dataDir, 'lathe.db'), { readonly: true }); // before any Lathe code opens it
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
-    const killed = lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId);
+    const killed = (await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>().find((r) => r.id === runId);
     expect(killed).toMatchObject({ status: 'interrupted' });
     const recorded = series(runId, 'loss');
     expect(recorded.length).toBeGreaterThanOrEqual(10);
     expect(recorded.length).toBeLessThan(STEPS);
     expectSameSeries(recorded, series(referenceRun, 'loss').slice(0, recorded.length), 'loss before the kill');
 
-    const resumed = lathe(dataDir, ['pretrain', '--resume', runId, '--json'], { timeoutMs: 120_000 });
+    const resumed = await inProcessLathe(dataDir, ['pretrain', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed' });
-    expect(lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>().find((r) => r.id === runId)?.status).toBe('succeeded');
+    expect((await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>().find((r) => r.id === runId)?.status).toBe('succeeded');
     expectSameSeries(series(runId, 'loss'), series(referenceRun, 'loss'), 'loss');
     expectSameSeries(series(runId, 'val_loss'), series(referenceRun, 'val_loss'), 'val_loss');
-    expect(lathe(dataDir, ['model', 'list', '--json']).json<Model[]>().map((m) => m.name).sort()).toEqual(['reference', 'resumed']);
+    expect((await inProcessLathe(dataDir, ['model', 'list', '--json'])).json<Model[]>().map((m) => m.name).sort()).toEqual(['reference', 'resumed']);
   }, 120_000);
 });

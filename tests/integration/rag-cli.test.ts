@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collection, DocsAddResult, SearchHit } from '../../native/api/rag.ts';
 import { openStore } from '../../native/store/db.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { writeMixedFolder } from '../fixtures/documents.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { LATHE_BIN, ROOT, lathe, tempDir } from './helpers/lathe.ts';
+import { LATHE_BIN, ROOT, tempDir } from './helpers/lathe.ts';
 
 let root = '';
 let dataDir = '';
@@ -43,8 +44,8 @@ function snapshot(collection: string): { documents: string[]; chunks: number; ve
 }
 
 describe('lathe docs', () => {
-  it('imports the readable files of a mixed folder and names every other one with its reason', () => {
-    const r = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed'), '--embed-model', bert, '--chunk-tokens', '32', '--overlap', '4', '--threads', '1', '--json']);
+  it('imports the readable files of a mixed folder and names every other one with its reason', async () => {
+    const r = await inProcessLathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed'), '--embed-model', bert, '--chunk-tokens', '32', '--overlap', '4', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = r.json<DocsAddResult>();
     expect(result.imported.map((d) => d.name).sort()).toEqual([...mixed.good].sort());
@@ -58,108 +59,108 @@ describe('lathe docs', () => {
     expect(snap.vectors).toBe(snap.chunks);
   });
 
-  it('searches by BM25 with the page and the character span of each chunk', () => {
-    const r = lathe(dataDir, ['docs', 'search', 'harbour', 'ferry hourly', '--mode', 'bm25', '--json']);
+  it('searches by BM25 with the page and the character span of each chunk', async () => {
+    const r = await inProcessLathe(dataDir, ['docs', 'search', 'harbour', 'ferry hourly', '--mode', 'bm25', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [top] = r.json<SearchHit[]>();
     expect(path.basename(top.source)).toBe('report.pdf');
     expect(top.page).toBe(2);
     expect(top.text).toContain('ferry runs hourly');
     expect(top.charEnd - top.charStart).toBe(top.text.length);
-    const hybrid = lathe(dataDir, ['docs', 'search', 'harbour', 'diesel engine', '--json', '--threads', '1']).json<SearchHit[]>();
+    const hybrid = (await inProcessLathe(dataDir, ['docs', 'search', 'harbour', 'diesel engine', '--json', '--threads', '1'])).json<SearchHit[]>();
     expect(hybrid[0].section).toBe('Boats › Engines');
   });
 
-  it('removes one document and keeps the rest (their vectors untouched)', () => {
+  it('removes one document and keeps the rest (their vectors untouched)', async () => {
     const before = snapshot('harbour');
-    const r = lathe(dataDir, ['docs', 'remove', 'harbour', 'notes.txt']);
+    const r = await inProcessLathe(dataDir, ['docs', 'remove', 'harbour', 'notes.txt']);
     expect(r.code, r.stderr).toBe(0);
     const after = snapshot('harbour');
     expect(after.documents).toEqual(before.documents.filter((d) => d !== 'notes.txt'));
     expect(after.vectors).toBe(after.chunks);
     expect(after.chunks).toBeLessThan(before.chunks);
-    const gone = lathe(dataDir, ['docs', 'search', 'harbour', 'lighthouse keeper', '--mode', 'bm25', '--json']).json<SearchHit[]>();
+    const gone = (await inProcessLathe(dataDir, ['docs', 'search', 'harbour', 'lighthouse keeper', '--mode', 'bm25', '--json'])).json<SearchHit[]>();
     expect(gone.every((h) => path.basename(h.source) !== 'notes.txt')).toBe(true);
   });
 
-  it('refuses a path that does not exist before any work, and says which option an existing collection ignored', () => {
+  it('refuses a path that does not exist before any work, and says which option an existing collection ignored', async () => {
     const missing = path.join(root, 'missing-path');
-    const r = lathe(dataDir, ['docs', 'add', 'manuals', missing]);
+    const r = await inProcessLathe(dataDir, ['docs', 'add', 'manuals', missing]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`no such file or folder: ${missing}; nothing was imported`);
-    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']); // not created
-    const again = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed', 'notes.txt'), '--embed-model', bert, '--threads', '1']);
+    expect((await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']); // not created
+    const again = await inProcessLathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed', 'notes.txt'), '--embed-model', bert, '--threads', '1']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('--embed-model applies only when creating one, and was ignored');
   });
 
-  it('fails when no file could be imported, naming each with its reason, and leaves no new empty collection', () => {
+  it('fails when no file could be imported, naming each with its reason, and leaves no new empty collection', async () => {
     const only = path.join(root, 'only-a-model');
     fs.mkdirSync(only);
     fs.writeFileSync(path.join(only, 'model.gguf'), 'GGUF');
     const before = snapshot('harbour');
     for (const [collection, outcome] of [['manuals', 'was not created'], ['harbour', 'is unchanged']]) {
-      const r = lathe(dataDir, ['docs', 'add', collection, only]);
+      const r = await inProcessLathe(dataDir, ['docs', 'add', collection, only]);
       expect(r.code, collection).toBe(2);
       expect(r.stderr).toContain('lathe docs add: nothing was imported: no file could be read as a document.');
       expect(r.stderr).toContain(`${path.join(only, 'model.gguf')}: not a document Lathe reads (.txt, .md, .html, .pdf, .docx); left out of the folder`);
       expect(r.stderr).toContain(`Collection ${collection} ${outcome}.`);
     }
-    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
+    expect((await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
     expect(snapshot('harbour')).toEqual(before);
     // adding what is there already is not a failure: a re-run of the same import
-    const rerun = lathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed')]);
+    const rerun = await inProcessLathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed')]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/^Imported 0 documents into harbour:\nSkipped \d+:/);
   });
 
-  it('refuses chunk settings and --k naming the flag, with nothing created', () => {
-    const overlap = lathe(dataDir, ['docs', 'add', 'manuals', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '16', '--overlap', '32']);
+  it('refuses chunk settings and --k naming the flag, with nothing created', async () => {
+    const overlap = await inProcessLathe(dataDir, ['docs', 'add', 'manuals', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '16', '--overlap', '32']);
     expect(overlap.code).toBe(2);
     expect(overlap.stderr).toMatch(/^lathe docs add: --overlap: the overlap must be smaller than the chunk size\nUsage: lathe docs add/m);
     expect(overlap.stderr).not.toContain('"code"'); // not zod's issue list as JSON
-    expect(lathe(dataDir, ['docs', 'create', 'tiny', '--chunk-tokens', '4', '--overlap', '0']).stderr).toMatch(/--chunk-tokens must be \d+ or more; got 4/);
-    expect(lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
+    expect((await inProcessLathe(dataDir, ['docs', 'create', 'tiny', '--chunk-tokens', '4', '--overlap', '0'])).stderr).toMatch(/--chunk-tokens must be \d+ or more; got 4/);
+    expect((await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']);
     for (const words of [['docs', 'search', 'harbour', 'ferry'], ['ask', '--model', 'm', '--collection', 'harbour', 'ferry?']]) {
-      const r = lathe(dataDir, [...words, '--k', '0']);
+      const r = await inProcessLathe(dataDir, [...words, '--k', '0']);
       expect(r.code, words.join(' ')).toBe(2);
       expect(r.stderr).toContain("--k must be a whole number of 1 or more; got '0'");
     }
-    expect(lathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy']).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
+    expect((await inProcessLathe(dataDir, ['docs', 'search', 'harbour', 'ferry', '--mode', 'fuzzy'])).stderr).toContain("--mode must be one of bm25, dense, hybrid; got 'fuzzy'");
   });
 
-  it('refuses hybrid (as dense) on a collection with no embedding model, rather than quietly searching BM25 alone', () => {
+  it('refuses hybrid (as dense) on a collection with no embedding model, rather than quietly searching BM25 alone', async () => {
     const own = path.join(root, 'bm25-data');
-    const add = lathe(own, ['docs', 'add', 'plain', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '32', '--overlap', '4']);
+    const add = await inProcessLathe(own, ['docs', 'add', 'plain', path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '32', '--overlap', '4']);
     expect(add.code, add.stderr).toBe(0);
     for (const m of ['hybrid', 'dense']) {
-      const r = lathe(own, ['docs', 'search', 'plain', 'ferry', '--mode', m]);
+      const r = await inProcessLathe(own, ['docs', 'search', 'plain', 'ferry', '--mode', m]);
       expect(r.code, m).toBe(2);
       expect(r.stderr).toMatch(/collection 'plain' has no embedding model, so (no dense search|hybrid search would be BM25 alone); use --mode bm25/);
     }
-    expect(lathe(own, ['docs', 'search', 'plain', 'ferry', '--json']).code).toBe(0); // the default, bm25
+    expect((await inProcessLathe(own, ['docs', 'search', 'plain', 'ferry', '--json'])).code).toBe(0); // the default, bm25
   });
 
-  it('refuses an unknown collection naming the ones there are', () => {
-    const r = lathe(dataDir, ['docs', 'search', 'nope', 'x']);
+  it('refuses an unknown collection naming the ones there are', async () => {
+    const r = await inProcessLathe(dataDir, ['docs', 'search', 'nope', 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no collection named 'nope'.*harbour/);
-    const list = lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>();
+    const list = (await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>();
     expect(list.map((c) => c.name)).toEqual(['harbour']);
   });
 
-  it('lathe ask answers from the collection and lists what it read; an answer that cannot fit names --max-new-tokens', () => {
-    expect(lathe(dataDir, ['model', 'import', path.join(root, 'gpt2'), '--name', 'tiny']).code).toBe(0);
+  it('lathe ask answers from the collection and lists what it read; an answer that cannot fit names --max-new-tokens', async () => {
+    expect((await inProcessLathe(dataDir, ['model', 'import', path.join(root, 'gpt2'), '--name', 'tiny'])).code).toBe(0);
     const ask = ['ask', '--model', 'tiny', '--collection', 'harbour', 'When does the ferry run?', '--mode', 'bm25', '--k', '2', '--threads', '1'];
-    const r = lathe(dataDir, [...ask, '--max-new-tokens', '4', '--json']);
+    const r = await inProcessLathe(dataDir, [...ask, '--max-new-tokens', '4', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const answer = r.json<{ answer: string; prompt: string; hits: SearchHit[] }>();
     expect(answer.hits.length).toBeGreaterThan(0);
     expect(answer.prompt).toContain('When does the ferry run?');
     expect(answer.prompt).toContain(answer.hits[0].text);
-    expect(lathe(dataDir, [...ask, '--max-new-tokens', '4']).stdout).toMatch(/\n\n(Cited chunks|The answer cites no chunk\. It read):\n\[1\] /);
+    expect((await inProcessLathe(dataDir, [...ask, '--max-new-tokens', '4'])).stdout).toMatch(/\n\n(Cited chunks|The answer cites no chunk\. It read):\n\[1\] /);
 
-    const long = lathe(dataDir, [...ask, '--max-new-tokens', '1020']);
+    const long = await inProcessLathe(dataDir, [...ask, '--max-new-tokens', '1020']);
     expect(long.code).toBe(2);
     expect(long.stderr).toMatch(/the answer may take 1020, but tiny reads at most 1024 in all: lower --max-new-tokens, use a collection with smaller chunks/);
   });

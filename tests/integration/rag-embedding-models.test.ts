@@ -14,7 +14,8 @@ import { listServedModels, resolveServedModel } from '../../native/openai/served
 import { openStore } from '../../native/store/db.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
 import { writeTinyNomic } from '../fixtures/models/tiny-encoders.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 let root = '';
 let dataDir = '';
@@ -35,15 +36,15 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
 
 describe('embedding models in the store', () => {
-  it('model import registers a BERT and a nomic encoder as embedding models, with their sentence-transformers files', () => {
+  it('model import registers a BERT and a nomic encoder as embedding models, with their sentence-transformers files', async () => {
     for (const [name, folder] of [['minibert', 'bert'], ['nomic-tiny', 'nomic']]) {
-      const r = lathe(dataDir, ['model', 'import', path.join(root, folder), '--name', name, '--json']);
+      const r = await inProcessLathe(dataDir, ['model', 'import', path.join(root, folder), '--name', name, '--json']);
       expect(r.code, r.stderr).toBe(0);
       const m = r.json<Model>();
       expect(m.kind).toBe('encoder');
       expect(m.parameterCount).toBeGreaterThan(0);
     }
-    const text = lathe(dataDir, ['model', 'list']).stdout;
+    const text = (await inProcessLathe(dataDir, ['model', 'list'])).stdout;
     expect(text.split('\n')[0]).toMatch(/^NAME\s+ID\s+USE\s+ARCHITECTURE\s+PARAMETERS\s+WEIGHTS\s+SOURCE$/); // a header, as runs and dataset lists have
     expect(text).toMatch(/minibert\s+\S+\s+embed\s+BertModel/);
     expect(text).toMatch(/nomic-tiny\s+\S+\s+embed\s+NomicBertModel/);
@@ -58,8 +59,8 @@ describe('embedding models in the store', () => {
     }
   });
 
-  it('model inspect shows an embedding model: width, pooling, longest input, parameters counted from the weights', () => {
-    const r = lathe(dataDir, ['model', 'inspect', 'minibert', '--json']);
+  it('model inspect shows an embedding model: width, pooling, longest input, parameters counted from the weights', async () => {
+    const r = await inProcessLathe(dataDir, ['model', 'inspect', 'minibert', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const card = r.json<ModelCard>();
     expect(card.memory).toBeNull();
@@ -67,15 +68,15 @@ describe('embedding models in the store', () => {
     expect(card.parameters.total).toBe(card.model.parameterCount);
     expect(card.parameters.embeddings + card.parameters.attention + card.parameters.mlp + card.parameters.norms + card.parameters.head).toBe(card.parameters.total);
     expect(card.parameters.attention).toBeGreaterThan(0);
-    const nomic = lathe(dataDir, ['model', 'inspect', 'nomic-tiny', '--json']).json<ModelCard>();
+    const nomic = (await inProcessLathe(dataDir, ['model', 'inspect', 'nomic-tiny', '--json'])).json<ModelCard>();
     expect(nomic.embedding?.prompts).toEqual({ query: 'search_query: ', document: 'search_document: ' });
-    const human = lathe(dataDir, ['model', 'inspect', 'minibert']).stdout;
+    const human = (await inProcessLathe(dataDir, ['model', 'inspect', 'minibert'])).stdout;
     expect(human).toContain('Embedding model: 16-dimensional vectors, cls pooling');
     expect(human).toContain('--embed-model minibert');
   });
 
   it('docs add --embed-model NAME records the store model and dense search ranks with it', async () => {
-    const add = lathe(dataDir, ['docs', 'add', 'pets', docs, '--embed-model', 'minibert', '--chunk-tokens', '16', '--overlap', '2', '--threads', '1', '--json']);
+    const add = await inProcessLathe(dataDir, ['docs', 'add', 'pets', docs, '--embed-model', 'minibert', '--chunk-tokens', '16', '--overlap', '2', '--threads', '1', '--json']);
     expect(add.code, add.stderr).toBe(0);
     expect(add.json<DocsAddResult>().imported.length).toBe(2);
     const store = openStore(dataDir);
@@ -83,7 +84,7 @@ describe('embedding models in the store', () => {
     store.close();
     expect(col).toMatchObject({ embedModelId: bert.id, embedModel: bert.path, embedDim: 16 });
 
-    const search = lathe(dataDir, ['docs', 'search', 'pets', 'the cat', '--mode', 'dense', '--k', '2', '--threads', '1', '--json']);
+    const search = await inProcessLathe(dataDir, ['docs', 'search', 'pets', 'the cat', '--mode', 'dense', '--k', '2', '--threads', '1', '--json']);
     expect(search.code, search.stderr).toBe(0);
     const hits = search.json<SearchHit[]>();
     expect(hits.length).toBe(2);
@@ -94,7 +95,7 @@ describe('embedding models in the store', () => {
     hits.forEach((h, i) => expect(Math.abs(h.score - dot(q, chunks[i]))).toBeLessThan(1e-4));
   });
 
-  it('a collection made from the imported folder path also records the store model', () => {
+  it('a collection made from the imported folder path also records the store model', async () => {
     const store = openStore(dataDir);
     try {
       const bert = store.models.find('minibert');
@@ -105,7 +106,7 @@ describe('embedding models in the store', () => {
     }
   });
 
-  it('commands that need a text-generation model refuse an embedding model by name, saying what it is for', () => {
+  it('commands that need a text-generation model refuse an embedding model by name, saying what it is for', async () => {
     const refusals = [
       ['generate', '--model', 'minibert', '--prompt', 'hi'],
       ['train', '--model', 'minibert', '--dataset', 'none'],
@@ -113,13 +114,13 @@ describe('embedding models in the store', () => {
       ['export', '--model', 'minibert', '--format', 'hf'],
     ];
     for (const args of refusals) {
-      const r = lathe(dataDir, args);
+      const r = await inProcessLathe(dataDir, args);
       expect(r.code, `${args.join(' ')}: ${r.stdout}`).not.toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(/'(minibert|nomic-tiny)' is an embedding model \(a sentence encoder\).*cannot .*--embed-model (minibert|nomic-tiny)/s);
     }
   });
 
-  it('the OpenAI-compatible server lists no embedding model and refuses one by name', () => {
+  it('the OpenAI-compatible server lists no embedding model and refuses one by name', async () => {
     const store = openStore(dataDir);
     try {
       expect(store.models.list().length).toBe(2);

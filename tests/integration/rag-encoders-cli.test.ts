@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collection, DocsAddResult, SearchHit } from '../../native/api/rag.ts';
 import { loadEmbedder } from '../../native/rag/embedder.ts';
 import { writeTinyNomic, writeTinyRoberta } from '../fixtures/models/tiny-encoders.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 let root = '';
 let dataDir = '';
@@ -37,12 +38,12 @@ describe('collections with RoBERTa, XLM-R and nomic-style embedders', () => {
   for (const name of Object.keys(MODELS)) {
     it(`${name}: docs add embeds every chunk, dense search scores them with the query's and chunks' vectors`, async () => {
       const model = path.join(root, name);
-      const add = lathe(dataDir, ['docs', 'add', name, docs, '--embed-model', model, '--chunk-tokens', '16', '--overlap', '2', '--threads', '1', '--json']);
+      const add = await inProcessLathe(dataDir, ['docs', 'add', name, docs, '--embed-model', model, '--chunk-tokens', '16', '--overlap', '2', '--threads', '1', '--json']);
       expect(add.code, add.stderr).toBe(0);
       expect(add.json<DocsAddResult>().imported.map((d) => d.name).sort()).toEqual(['cats.txt', 'dogs.md']);
 
       const query = 'the cat';
-      const search = lathe(dataDir, ['docs', 'search', name, query, '--mode', 'dense', '--k', '3', '--threads', '1', '--json']);
+      const search = await inProcessLathe(dataDir, ['docs', 'search', name, query, '--mode', 'dense', '--k', '3', '--threads', '1', '--json']);
       expect(search.code, search.stderr).toBe(0);
       const hits = search.json<SearchHit[]>();
       expect(hits.length).toBe(3);
@@ -55,8 +56,8 @@ describe('collections with RoBERTa, XLM-R and nomic-style embedders', () => {
     });
   }
 
-  it('lists each collection with its encoder and the width of its vectors', () => {
-    const list = lathe(dataDir, ['docs', 'list', '--json']).json<Collection[]>();
+  it('lists each collection with its encoder and the width of its vectors', async () => {
+    const list = (await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>();
     for (const name of Object.keys(MODELS)) expect(list.find((c) => c.name === name)).toMatchObject({ embedModel: path.join(root, name), embedDim: 16 });
   });
 });

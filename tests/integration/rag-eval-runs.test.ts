@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRIEVAL_METRICS, type RetrievalEvalResult } from '../../native/api/rag.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 const BM25_BY_HAND: Record<string, number> = { 'recall@1': 1 / 4, 'recall@5': 2 / 4, 'recall@10': 2 / 4, mrr: 1.5 / 4, 'ndcg@10': (1 + 1 / Math.log2(3)) / 4 };
 
@@ -112,13 +113,13 @@ describe('retrieval evaluation runs', () => {
   it('runs from the CLI: `lathe docs eval` prints the table and records the runs', async () => {
     studioOpen = false;
     await studio.close(); // the CLI opens the store itself
-    const r = lathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'file', '--json']);
+    const r = await inProcessLathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'file', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json<RetrievalEvalResult>();
     expect(out.runs.map((x) => x.mode)).toEqual(['bm25']);
     for (const m of RETRIEVAL_METRICS) expect(out.runs[0].metrics[m], m).toBeCloseTo(BM25_BY_HAND[m], 12);
     expect(r.stderr).toMatch(/1 of 4 queries name no document of 'words-only'/);
-    const text = lathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'question']);
+    const text = await inProcessLathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'question']);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/no row's 'question' names a document of collection 'words-only'.*alpha\.txt/);
   });

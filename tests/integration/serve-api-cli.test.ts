@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATHE_BIN, ROOT, lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { LATHE_BIN, ROOT, tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES, SKIP_STORIES_REASON, importStories } from './helpers/openai-server.ts';
 
 if (!HAS_STORIES) console.warn(`serve-api-cli: the serving case is skipped: ${SKIP_STORIES_REASON}`);
@@ -21,17 +22,17 @@ afterAll(() => {
 });
 
 describe('lathe serve-api', () => {
-  it('refuses a non-loopback host without --api-key, and an unknown --model', () => {
-    const open = lathe(dataDir, ['serve-api', '--model', 's260k', '--host', '0.0.0.0', '--port', '0']);
+  it('refuses a non-loopback host without --api-key, and an unknown --model', async () => {
+    const open = await inProcessLathe(dataDir, ['serve-api', '--model', 's260k', '--host', '0.0.0.0', '--port', '0']);
     expect(open.code).toBe(2);
     expect(open.stderr).toMatch(/--host 0\.0\.0\.0 .*--api-key/);
-    const unknown = lathe(dataDir, ['serve-api', '--model', 'nope', '--port', '0']);
+    const unknown = await inProcessLathe(dataDir, ['serve-api', '--model', 'nope', '--port', '0']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--model: The model 'nope' does not exist");
     // the server never started: the hint is the command that lists the models, not its GET /v1/models
     expect(unknown.stderr).toContain('; `lathe model list` lists them.');
     expect(unknown.stderr).not.toContain('GET /v1/models');
-    expect(lathe(dataDir, ['serve-api', '--model', 's260k', '--slots', '0']).stderr).toContain('--slots must be a whole number of 1 or more');
+    expect((await inProcessLathe(dataDir, ['serve-api', '--model', 's260k', '--slots', '0'])).stderr).toContain('--slots must be a whole number of 1 or more');
   });
 
   it.skipIf(!HAS_STORIES)('prints its URL and a generated key, and serves the official client with it', async () => {
@@ -68,9 +69,9 @@ describe('lathe serve-api', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const log = lathe(dataDir, ['api-log', '--limit', '5', '--json']).json<{ endpoint: string; model: string; status: number; completionTokens: number }[]>();
+    const log = (await inProcessLathe(dataDir, ['api-log', '--limit', '5', '--json'])).json<{ endpoint: string; model: string; status: number; completionTokens: number }[]>();
     expect(log[0]).toMatchObject({ endpoint: 'POST /v1/chat/completions', model: 's260k', status: 200 });
     expect(log[0].completionTokens).toBeGreaterThan(0);
-    expect(lathe(dataDir, ['api-log']).stdout).toMatch(/POST \/v1\/chat\/completions\s+s260k\s+200/);
+    expect((await inProcessLathe(dataDir, ['api-log'])).stdout).toMatch(/POST \/v1\/chat\/completions\s+s260k\s+200/);
   });
 });

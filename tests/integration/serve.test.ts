@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../native/api/contract.ts';
 import type { Dataset, Job } from '../../native/api/schemas.ts';
 import { startServer } from '../../native/serve/server.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { HAS_SHARED_DATA, lathe, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
 
 if (!HAS_SHARED_DATA) console.warn(SKIP_SHARED_REASON);
@@ -202,8 +203,8 @@ describe('lathe serve', () => {
     expect(fs.existsSync(path.join(dir, 'datasets')) ? fs.readdirSync(path.join(dir, 'datasets')) : []).toEqual([]);
 
     // The CLI sees the same history.
-    expect(lathe(dir, ['jobs', 'list', '--json']).json<Job[]>().map((j) => [j.id, j.state])).toEqual([[job.id, 'interrupted']]);
-    expect(lathe(dir, ['jobs', 'list']).stdout).toMatch(new RegExp(`${job.id}\\s+dataset-import\\s+interrupted`));
+    expect((await inProcessLathe(dir, ['jobs', 'list', '--json'])).json<Job[]>().map((j) => [j.id, j.state])).toEqual([[job.id, 'interrupted']]);
+    expect((await inProcessLathe(dir, ['jobs', 'list'])).stdout).toMatch(new RegExp(`${job.id}\\s+dataset-import\\s+interrupted`));
   });
 });
 

@@ -7,7 +7,8 @@ import type { Run } from '../../native/api/schemas.ts';
 import { importLlama2cCheckpoint } from '../../native/models/import.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { killLatheWhen } from './helpers/kill.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const HAS_MODEL = HAS_SHARED_DATA && fs.existsSync(path.join(MODEL, 'stories260K.bin'));
@@ -21,14 +22,14 @@ beforeAll(async () => {
   await importLlama2cCheckpoint(dataDir, path.join(MODEL, 'stories260K.bin'), path.join(MODEL, 'tok512.bin'), 's260k');
   const file = path.join(dataDir, 'stories.jsonl');
   writeStoryPairs(file, 80);
-  expect(lathe(dataDir, ['dataset', 'import', file, '--name', 'stories']).code).toBe(0);
+  expect((await inProcessLathe(dataDir, ['dataset', 'import', file, '--name', 'stories'])).code).toBe(0);
 }, 60_000);
 
 afterAll(() => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const runs = () => lathe(dataDir, ['runs', 'list', '--json']).json<Run[]>();
+const runs = async () => (await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<Run[]>();
 
 describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
   it('is interrupted, not running, once another lathe opens the store, and resumes to the end', async () => {
@@ -36,13 +37,13 @@ describe.skipIf(!HAS_MODEL)('a SIGKILLed foreground training run', () => {
     // once the run has written its first checkpoint, the process is killed without warning (its trainer child with it)
     const runId = await killLatheWhen(dataDir, args, (id) => fs.existsSync(path.join(dataDir, 'runs', id, 'checkpoints', 'step-5', 'trainer_state.json')));
 
-    const killed = runs().find((r) => r.id === runId);
+    const killed = (await runs()).find((r) => r.id === runId);
     expect(killed).toMatchObject({ status: 'interrupted' });
     expect(killed?.finishedAt).not.toBeNull();
 
-    const resumed = lathe(dataDir, ['train', '--resume', runId, '--json'], { timeoutMs: 120_000 });
+    const resumed = await inProcessLathe(dataDir, ['train', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 300 });
-    expect(runs().find((r) => r.id === runId)?.status).toBe('succeeded');
+    expect((await runs()).find((r) => r.id === runId)?.status).toBe('succeeded');
   }, 180_000);
 });

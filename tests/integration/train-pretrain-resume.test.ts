@@ -8,7 +8,8 @@ import { Studio } from '../../native/studio/studio.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { storyPairs } from '../fixtures/train-story-pairs.ts';
-import { lathe, tempDir } from './helpers/lathe.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { tempDir } from './helpers/lathe.ts';
 
 let dataDir = '';
 let studio: Studio;
@@ -71,28 +72,28 @@ describe('resuming a pretraining run', () => {
     await expect(runPretrain(config(), env(5))).rejects.toThrow(/simulated crash/);
     const crashed = studio.store.runs.list({ kind: 'pretrain' }).find((r) => r.status === 'failed')!;
     // start flags beside --resume would be ignored: refused, naming them, before anything runs
-    const flagged = lathe(dataDir, ['train', '--resume', crashed.id, '--max-steps', '99', '--lr', '1e-3', '--project', 'p', '--no-merge', '--threads', '1']);
+    const flagged = await inProcessLathe(dataDir, ['train', '--resume', crashed.id, '--max-steps', '99', '--lr', '1e-3', '--project', 'p', '--no-merge', '--threads', '1']);
     expect(flagged.code).toBe(2);
     expect(flagged.stderr).toMatch(/^lathe train: --resume continues the run with its own recorded settings, so --no-merge, --project, --lr and --max-steps would be ignored; drop them/);
     expect(studio.store.runs.get(crashed.id)?.status).toBe('failed');
     // --threads is how fast this attempt goes, not a setting of the run: taken beside --resume
-    const r = lathe(dataDir, ['train', '--resume', crashed.id, '--threads', '1', '--json']);
+    const r = await inProcessLathe(dataDir, ['train', '--resume', crashed.id, '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ runId: crashed.id, status: 'completed', steps: 12 });
     expect(series(crashed.id, 'loss').map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    const again = lathe(dataDir, ['train', '--resume', crashed.id]);
+    const again = await inProcessLathe(dataDir, ['train', '--resume', crashed.id]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already finished/);
     const evaluation = studio.store.runs.create({ kind: 'evaluation', name: 'an evaluation', config: {} });
-    const wrongKind = lathe(dataDir, ['train', '--resume', evaluation.id]);
+    const wrongKind = await inProcessLathe(dataDir, ['train', '--resume', evaluation.id]);
     expect(wrongKind.code).toBe(2);
     expect(wrongKind.stderr).toContain(`run ${evaluation.id} is an evaluation run; 'lathe train --resume' continues finetune runs`);
   }, 60_000);
 
-  it('lathe pretrain --resume refuses start flags it would ignore, before any work', () => {
+  it('lathe pretrain --resume refuses start flags it would ignore, before any work', async () => {
     const runs = studio.store.runs.list({ kind: 'pretrain' }).length;
     // run_x does not exist: the flags are refused first, before the store is opened
-    const r = lathe(dataDir, ['pretrain', '--resume', 'run_x', '--steps', '99', '--corpus', 'more.txt']);
+    const r = await inProcessLathe(dataDir, ['pretrain', '--resume', 'run_x', '--steps', '99', '--corpus', 'more.txt']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lathe pretrain: --resume continues the run with its own recorded settings, so --corpus and --steps would be ignored; drop them/);
     expect(studio.store.runs.list({ kind: 'pretrain' }), 'no run started').toHaveLength(runs);

@@ -12,8 +12,9 @@ import { Studio } from '../../native/studio/studio.ts';
 import { startFinetune } from '../../native/train/finetune.ts';
 import { runPretrain } from '../../native/train/pretrain.ts';
 import { inProcessTrainEnv } from './helpers/train-env.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const SEED_TASKS = path.join(SHARED_DATA, 'datasets/alpaca/seed_tasks.jsonl');
@@ -53,37 +54,37 @@ async function refusal(p: Promise<unknown>): Promise<StudioError> {
 const env = () => inProcessTrainEnv(studio, dataDir);
 
 describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () => {
-  it('lathe train: an unmapped dataset is a clear error and leaves no run', () => {
-    const r = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'seedraw', '--method', 'lora', '--max-steps', '5']);
+  it('lathe train: an unmapped dataset is a clear error and leaves no run', async () => {
+    const r = await inProcessLathe(dataDir, ['train', '--model', 's260k', '--dataset', 'seedraw', '--method', 'lora', '--max-steps', '5']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/column mapping .* fits no training format/);
     // it says which columns there are and the command that maps them
     expect(r.stderr).toMatch(/to its columns \(.*instances.*\), e\.g\. 'lathe dataset map seedraw --input-column C --target-column C'/);
     expect(r.stderr).not.toMatch(/^run run_/m);
-    expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
+    expect((await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<unknown[]>()).toEqual([]);
   });
 
-  it('lathe train / lathe pretrain: an unknown LoRA target, a missing or too short corpus leave no run', () => {
-    const target = lathe(dataDir, ['train', '--model', 's260k', '--dataset', 'stories', '--targets', 'c_attn', '--max-steps', '5']);
+  it('lathe train / lathe pretrain: an unknown LoRA target, a missing or too short corpus leave no run', async () => {
+    const target = await inProcessLathe(dataDir, ['train', '--model', 's260k', '--dataset', 'stories', '--targets', 'c_attn', '--max-steps', '5']);
     expect(target.code).toBe(2);
     expect(target.stderr).toMatch(/LoRA target module 'c_attn' matches nothing/);
-    const missing = lathe(dataDir, ['pretrain', '--corpus', path.join(dataDir, 'absent.txt'), '--steps', '2']);
+    const missing = await inProcessLathe(dataDir, ['pretrain', '--corpus', path.join(dataDir, 'absent.txt'), '--steps', '2']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/absent\.txt: no such file; check the path/);
     const short = path.join(dataDir, 'short.txt');
     fs.writeFileSync(short, 'Once upon a time.\n');
-    const tooShort = lathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
+    const tooShort = await inProcessLathe(dataDir, ['pretrain', '--corpus', short, '--steps', '2']);
     expect(tooShort.code).toBe(2);
     expect(tooShort.stderr).toMatch(/too short/);
     // a compressed or binary file would train on its bytes as if they were text
     const gz = path.join(dataDir, 'corpus.txt.gz');
     fs.writeFileSync(gz, zlib.gzipSync('Once upon a time there was a cat. '.repeat(2000)));
-    const compressed = lathe(dataDir, ['pretrain', '--corpus', gz, '--steps', '2']);
+    const compressed = await inProcessLathe(dataDir, ['pretrain', '--corpus', gz, '--steps', '2']);
     expect(compressed.stderr).toMatch(/corpus file .*corpus\.txt\.gz is not plain text: it is gzip-compressed; decompress it first/);
-    const binary = lathe(dataDir, ['pretrain', '--corpus', path.join(MODEL, 'stories260K.bin'), '--steps', '2']);
+    const binary = await inProcessLathe(dataDir, ['pretrain', '--corpus', path.join(MODEL, 'stories260K.bin'), '--steps', '2']);
     expect(binary.stderr).toMatch(/stories260K\.bin is not plain text: it holds a NUL byte/);
     expect([compressed.code, binary.code]).toEqual([2, 2]);
-    expect(lathe(dataDir, ['runs', 'list', '--json']).json<unknown[]>()).toEqual([]);
+    expect((await inProcessLathe(dataDir, ['runs', 'list', '--json'])).json<unknown[]>()).toEqual([]);
   });
 
   it('train.start names the field it refuses and queues no job', async () => {
@@ -107,7 +108,7 @@ describe.skipIf(!HAS_DATA)('training input is checked before a run exists', () =
     // It trained at the context without a word; the only hint was a later 'longer than 512 tokens were cut'.
     const said = "the sequence length 100000 is longer than model s260k's context of 512 tokens; give 512 or less, or leave it out for the default (256)";
     for (const command of [['train'], ['align', 'dpo'], ['align', 'reward']]) {
-      const r = lathe(dataDir, [...command, '--model', 's260k', '--dataset', 'stories', '--seq-len', '100000', '--max-steps', '2']);
+      const r = await inProcessLathe(dataDir, [...command, '--model', 's260k', '--dataset', 'stories', '--seq-len', '100000', '--max-steps', '2']);
       expect(r.stderr).toContain(`lathe ${command.join(' ')}: --seq-len: ${said}\nUsage: lathe ${command.join(' ')}`);
       expect(r.code).toBe(2);
     }

@@ -2,17 +2,16 @@
 // user is in: the studio's DPO and reward jobs (started from the alignment form) name its checkbox, `lathe align dpo`
 // and `lathe align reward` their --skip-invalid flag. One check in preferencePairs, worded per caller through
 // TrainEnv.skipAdvice; the refusal once said "train with skip-invalid (--skip-invalid)" to both.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SKIP_UNPAIRED_LABEL } from '../../native/api/labels.ts';
 import { importDataset } from '../../native/data/import.ts';
 import { importModelFolder } from '../../native/models/import.ts';
+import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { CONFIGS, charTokenizer, writeRandomCheckpoint } from '../fixtures/models/random-checkpoint.ts';
 import { tempStudios } from './studio-calls.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const studios = tempStudios('lathe-preference-skip-advice-', 'serve');
 // the third row prefers nothing: its chosen and rejected completions are the same text
 const ROWS = [['a', 'x', 'y'], ['b', 'x', 'z'], ['c', 'same', 'same'], ['d', 'u', 'v'], ['e', 'p', 'q']];
@@ -53,8 +52,8 @@ describe('the refusal of a row that makes no pair', () => {
   it('in the CLI names its flag, for lathe align dpo and lathe align reward', async () => {
     const { dataDir } = await studioWithPairs();
     for (const command of ['dpo', 'reward']) {
-      const r = spawnSync(process.execPath, ['bin/lathe.mjs', 'align', command, '--model', 'tiny', '--dataset', 'pairs', '--threads', '1'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LATHE_DATA_DIR: dataDir } });
-      expect(r.status, r.stderr).toBe(2);
+      const r = await inProcessLathe(dataDir, ['align', command, '--model', 'tiny', '--dataset', 'pairs', '--threads', '1']);
+      expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('chosen and rejected are the same text');
       expect(r.stderr).toContain('; fix or remove that row, or use --skip-invalid to leave out the rows that make no pair');
       expect(r.stderr).not.toMatch(/“|train with skip-invalid/);

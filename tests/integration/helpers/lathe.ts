@@ -1,4 +1,8 @@
-// Run the real `lathe` command (node bin/lathe.mjs) against a temporary data directory, as a user would.
+// Run the real `lathe` command (node bin/lathe.mjs) against a temporary data directory, as a user would. Each run
+// pays the CLI's start-up (about a second of CPU): a check of output, messages, exit codes or files runs the same
+// commands in process instead (inProcessLathe, tests/fixtures/cli-in-process.ts); this is for checks of the process
+// itself (signals, environment, start-up, exit, node flags), and for a file's single call, where loading the commands
+// into the test process costs about what the spawn does.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
