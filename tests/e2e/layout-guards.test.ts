@@ -7,7 +7,8 @@
 // Compare's Metrics table put "↓ lower is better" on three lines and its second run's column past the table's edge;
 // the dataset preview squeezed its first column to three words a line beside a long one; the selected dataset, last
 // in its card, drew square corners over the card's round ones; Integrate's Variants legend sat on its checkboxes.
-// And the Runs table with "All projects": its Project column pushed Duration 92 px past the card's edge at 700 px.
+// And the Runs table with "All projects": its Project column pushed Duration 92 px past the card's edge at 700 px; the
+// Projects table scrolled its Delete out of the card at 1024 px, where the sidebar is open.
 // Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -384,6 +385,30 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       expect(look.projectWidthEm, `${width} px: the long project name's box in em`).toBeGreaterThanOrEqual(10);
       expect(look.projectLines, `${width} px: lines of the long project name`).toBeLessThanOrEqual(5);
       expect(look.lastGap, `${width} px: Duration's text from the card's edge`).toBeGreaterThanOrEqual(look.lastPadding - 0.5);
+    }
+  });
+
+  it('the Projects table keeps every row\'s Delete in its card at 700, 950, 1024 and 1280 px', async () => {
+    const { page } = e2e;
+    // 950 and 1024 px: the sidebar open leaves the card narrower than the window's media queries think
+    for (const width of [700, 950, 1024, 1280]) {
+      await open(page, '#/projects', width);
+      const table = page.locator('table[aria-label="Projects"]');
+      await table.locator('tbody tr').nth(1).waitFor();
+      await shootBox(page, 'table[aria-label="Projects"]', `projects-table-${width}`, 8);
+      const look = await table.evaluate((el) => {
+        const wrap = el.closest('.table-wrap')!;
+        const edge = wrap.getBoundingClientRect().right;
+        const deletes = [...el.querySelectorAll<HTMLElement>('[data-project-delete]')];
+        return {
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          deletesInside: deletes.map((b) => b.getBoundingClientRect().right <= edge + 0.5),
+          names: [...el.querySelectorAll('.project-name')].map((b) => b.textContent),
+        };
+      });
+      expect(look.overflow, `${width} px: the table scrolls sideways by`).toBeLessThanOrEqual(0);
+      expect(look.deletesInside, `${width} px: each row's Delete inside the card`).toEqual([true, true]);
+      expect(look.names, `${width} px`).toContain(OTHER_PROJECT);
     }
   });
 
