@@ -95,7 +95,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const [, cut] = /^warning: (\d+) of 872 texts/m.exec(run.stderr) ?? [];
     expect(run.stdout).toMatch(new RegExp(`^classify: 436 training examples, labels 0, 1; ${Number(cut).toLocaleString('en-US')} texts cut to --seq-len \\(their ends kept\\)$`, 'm'));
     // the whole-split validation after the last step is announced, not a silent wait
-    expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\)$/m);
+    expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\), \d+:\d\d elapsed$/m);
     const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
     const [, accuracy] = /^the whole validation split: accuracy (\d\.\d{4})/m.exec(run.stdout) ?? [];
     expect(accuracy, run.stdout).toBeDefined();
