@@ -1,52 +1,46 @@
 // `model list` and `model inspect` say how a model's weights are stored: a q4 ONNX variant read exactly like its fp32
 // source (only SOURCE 'quantize:…:q4' hinted), though it cannot be trained or merged and runs at another quality.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { weightFormat, weightFormatShort } from '../../native/models/weight-format.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
 import { SHARED_DATA } from '../integration/helpers/lathe.ts';
 
 const stories = path.join(SHARED_DATA, 'models/stories260K');
 const hasStories = fs.existsSync(path.join(stories, 'stories260K.bin'));
 if (!hasStories) console.log(`cli-model-weights: skipped: ${stories}/stories260K.bin is absent (the shared data kit is not mounted)`);
 
-let dir: string;
-let data: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-model-weights-'));
-  data = path.join(dir, 'data');
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDataDir('model-weights', 'all');
 
 describe.skipIf(!hasStories)('the weight format of a model', () => {
   beforeAll(async () => {
-    const imp = await latheInProcess(['model', 'import-llama2c', path.join(stories, 'stories260K.bin'), '--tokenizer', path.join(stories, 'tok512.bin'), '--name', 's260k'], data);
+    const imp = await latheInProcess(['model', 'import-llama2c', path.join(stories, 'stories260K.bin'), '--tokenizer', path.join(stories, 'tok512.bin'), '--name', 's260k'], scratch.data);
     expect(imp.code, imp.stderr).toBe(0);
-    const q = await latheInProcess(['quantize', '--model', 's260k', '--dtype', 'q4'], data);
+    const q = await latheInProcess(['quantize', '--model', 's260k', '--dtype', 'q4'], scratch.data);
     expect(q.code, q.stderr).toBe(0);
   }, 120_000);
 
   it('model list: a WEIGHTS column, fp32 (HF) for the source and q4 (ONNX) for its quantised variant; --json says it too', async () => {
-    const list = await latheInProcess(['model', 'list'], data);
+    const list = await latheInProcess(['model', 'list'], scratch.data);
     const lines = list.stdout.split('\n');
     expect(lines[0]).toMatch(/\bPARAMETERS\s+WEIGHTS\s+SOURCE$/);
     expect(lines.find((l) => l.startsWith('s260k '))).toMatch(/\s260K\s+fp32 \(HF\)\s+llama2c:/);
     expect(lines.find((l) => l.startsWith('s260k-q4 '))).toMatch(/\s260K\s+q4 \(ONNX\)\s+quantize:/);
-    const json = JSON.parse((await latheInProcess(['model', 'list', '--json'], data)).stdout) as { name: string; weights: unknown }[];
+    const json = JSON.parse((await latheInProcess(['model', 'list', '--json'], scratch.data)).stdout) as { name: string; weights: unknown }[];
     expect(json.find((m) => m.name === 's260k-q4')?.weights).toMatchObject({ container: 'onnx', dtype: 'q4' });
   });
 
   it('model inspect: a weights line under the title', async () => {
-    expect((await latheInProcess(['model', 'inspect', 's260k-q4'], data)).stdout.split('\n')[1]).toMatch(/^weights: q4, an ONNX graph for running it .*: weight-only int4/);
-    expect((await latheInProcess(['model', 'inspect', 's260k'], data)).stdout.split('\n')[1]).toBe('weights: fp32 safetensors (a Hugging Face folder)');
+    expect((await latheInProcess(['model', 'inspect', 's260k-q4'], scratch.data)).stdout.split('\n')[1]).toMatch(/^weights: q4, an ONNX graph for running it .*: weight-only int4/);
+    expect((await latheInProcess(['model', 'inspect', 's260k'], scratch.data)).stdout.split('\n')[1]).toBe('weights: fp32 safetensors (a Hugging Face folder)');
   });
 });
 
 describe('weightFormat', () => {
   it('reads a folder it cannot open as unknown, not as an error', () => {
-    const format = weightFormat({ path: path.join(dir, 'gone'), config: {} });
+    const format = weightFormat({ path: path.join(scratch.dir, 'gone'), config: {} });
     expect(format).toBeNull();
     expect(weightFormatShort(format)).toBe('?');
   });

@@ -3,27 +3,21 @@
 // show` says 61,486, and `reward score` '3031 validation examples'; empty `runs list`, `dataset list` and `jobs list`
 // said '(none)' where `model list` says what to do; `pretrain --corpus nope.txt` said '(ENOENT)'.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exampleCounts } from '../../native/cli/eval.ts';
 import { errorMessage } from '../../native/cli/file-errors.ts';
 import { classifierAccuracyText, pairwiseAccuracyText } from '../../native/cli/reward.ts';
 import { lastMetricsText } from '../../native/cli/runs.ts';
 import { fileProblem } from '../../native/models/atomic.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
 
-let dir: string;
-let data: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-walk-lists-'));
-  data = path.join(dir, 'data');
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDataDir('walk-lists');
 
 /** A JSONL file of `n` rows (text, label), and `bad` lines that are not JSON after them. */
 function jsonl(name: string, n: number, bad = 0): string {
-  const file = path.join(dir, name);
+  const file = path.join(scratch.dir, name);
   const rows = Array.from({ length: n }, (_, i) => JSON.stringify({ text: `row ${i}`, label: i % 2 }));
   fs.writeFileSync(file, [...rows, ...Array.from({ length: bad }, () => '{not json')].join('\n') + '\n');
   return file;
@@ -43,7 +37,7 @@ async function withPipedStderr(args: string[]): Promise<{ code: number; stderr: 
   vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.map(String).join(' ')));
   try {
     const { main } = await import('../../native/cli.ts');
-    return { code: await main(['--data-dir', data, ...args]), stderr, stdout: out.join('\n') };
+    return { code: await main(['--data-dir', scratch.data, ...args]), stderr, stdout: out.join('\n') };
   } finally {
     write.mockRestore();
     vi.restoreAllMocks();
@@ -72,12 +66,12 @@ describe('dataset import on stderr', () => {
 
 describe('counts people read have thousands separators', () => {
   it('dataset list: ROWS 1,200, as dataset show says it', async () => {
-    expect((await latheInProcess(['dataset', 'import', jsonl('big.jsonl', 1200), '--name', 'big'], data)).code).toBe(0);
-    const list = await latheInProcess(['dataset', 'list'], data);
+    expect((await latheInProcess(['dataset', 'import', jsonl('big.jsonl', 1200), '--name', 'big'], scratch.data)).code).toBe(0);
+    const list = await latheInProcess(['dataset', 'list'], scratch.data);
     expect(list.stdout.split('\n')[1]).toMatch(/\sbig\s+1,200\s/);
-    expect((await latheInProcess(['dataset', 'show', 'big', '--rows', '0'], data)).stdout).toMatch(/^rows: +1,200 /m);
+    expect((await latheInProcess(['dataset', 'show', 'big', '--rows', '0'], scratch.data)).stdout).toMatch(/^rows: +1,200 /m);
     // --json keeps the number
-    expect(JSON.parse((await latheInProcess(['dataset', 'list', '--json'], data)).stdout)[0].rowCount).toBe(1200);
+    expect(JSON.parse((await latheInProcess(['dataset', 'list', '--json'], scratch.data)).stdout)[0].rowCount).toBe(1200);
   });
 
   it('reward score, eval and runs show', () => {
@@ -95,7 +89,7 @@ describe('counts people read have thousands separators', () => {
 describe('an empty list says what to do next', () => {
   it('runs list, dataset list, jobs list and project list', async () => {
     const said = async (args: string[]) => {
-      const r = await latheInProcess(args, data);
+      const r = await latheInProcess(args, scratch.data);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).not.toContain('(none)');
       return r.stdout;
@@ -105,24 +99,24 @@ describe('an empty list says what to do next', () => {
     expect(await said(['jobs', 'list'])).toMatch(/^no jobs yet: jobs are the work the studio runs in the background .*'lathe runs list'$/);
     expect(await said(['project', 'list'])).toMatch(/^no projects yet: create one with 'lathe project create --name N --task T'/);
     // --json stays an empty list
-    expect(JSON.parse((await latheInProcess(['runs', 'list', '--json'], data)).stdout)).toEqual([]);
+    expect(JSON.parse((await latheInProcess(['runs', 'list', '--json'], scratch.data)).stdout)).toEqual([]);
   });
 
   it('with a filter, says none matched it and how to see them all', async () => {
-    expect((await latheInProcess(['runs', 'list', '--kind', 'finetune'], data)).stdout).toBe("no runs match --kind finetune: run 'lathe runs list' without it to see every run");
-    expect((await latheInProcess(['project', 'create', '--name', 'p', '--task', 'classification'], data)).code).toBe(0);
-    expect((await latheInProcess(['dataset', 'list', '--project', 'p'], data)).stdout).toMatch(/^project p has no datasets yet: import one into it with 'lathe dataset import FILE --name N --project p'/);
+    expect((await latheInProcess(['runs', 'list', '--kind', 'finetune'], scratch.data)).stdout).toBe("no runs match --kind finetune: run 'lathe runs list' without it to see every run");
+    expect((await latheInProcess(['project', 'create', '--name', 'p', '--task', 'classification'], scratch.data)).code).toBe(0);
+    expect((await latheInProcess(['dataset', 'list', '--project', 'p'], scratch.data)).stdout).toMatch(/^project p has no datasets yet: import one into it with 'lathe dataset import FILE --name N --project p'/);
   });
 });
 
 describe('file errors in words, not errno', () => {
   it('pretrain --corpus: no such file, is a folder', async () => {
-    const missing = await latheInProcess(['pretrain', '--corpus', path.join(dir, 'nope.txt')], data);
+    const missing = await latheInProcess(['pretrain', '--corpus', path.join(scratch.dir, 'nope.txt')], scratch.data);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`corpus file ${path.join(dir, 'nope.txt')}: no such file; check the path`);
+    expect(missing.stderr).toContain(`corpus file ${path.join(scratch.dir, 'nope.txt')}: no such file; check the path`);
     expect(missing.stderr).not.toMatch(/ENOENT/);
-    const folder = await latheInProcess(['pretrain', '--corpus', dir], data);
-    expect(folder.stderr).toContain(`corpus ${dir} is a folder; give a plain-text file`);
+    const folder = await latheInProcess(['pretrain', '--corpus', scratch.dir], scratch.data);
+    expect(folder.stderr).toContain(`corpus ${scratch.dir} is a folder; give a plain-text file`);
   });
 
   it('fileProblem says each errno in words, with what to do', () => {
@@ -131,7 +125,7 @@ describe('file errors in words, not errno', () => {
     expect(fileProblem('f', err('EISDIR'), { want: 'a text file' })).toBe('is a folder; give a text file');
     expect(fileProblem('f', err('EACCES'))).toMatch(/^permission denied: this user may not read it; /);
     expect(fileProblem('f', err('EACCES'), { writing: true })).toMatch(/^permission denied: this user may not write there; /);
-    const inWay = path.join(dir, 'a-file');
+    const inWay = path.join(scratch.dir, 'a-file');
     fs.writeFileSync(inWay, '');
     expect(fileProblem(path.join(inWay, 'x.txt'), err('ENOTDIR'))).toBe(`no such file: ${inWay} is a file, not a folder; check the path`);
   });
@@ -139,11 +133,11 @@ describe('file errors in words, not errno', () => {
   it("a file error no command worded is said as the file and its problem, not node's 'ENOENT: no such file or directory'", () => {
     let raw: Error | undefined;
     try {
-      fs.readFileSync(path.join(dir, 'absent.json'));
+      fs.readFileSync(path.join(scratch.dir, 'absent.json'));
     } catch (e) {
       raw = e as Error;
     }
-    expect(errorMessage(raw!)).toBe(`${path.join(dir, 'absent.json')}: no such file; check the path`);
+    expect(errorMessage(raw!)).toBe(`${path.join(scratch.dir, 'absent.json')}: no such file; check the path`);
     expect(errorMessage(new Error('dataset too small'))).toBe('dataset too small');
   });
 });

@@ -1,32 +1,26 @@
 // Plausible mistakes on a walk through the README's lifecycle, each answered with what was wrong and what to do:
 // `docs eval --query-column questoin` named neither the flag nor the column meant.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
 
-let dir: string;
-let data: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-walk-mistakes-'));
-  data = path.join(dir, 'data');
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDataDir('walk-mistakes');
 
 describe('CLI mistakes on the walk', () => {
   it('docs eval with a mistyped column names the flag and the column meant', async () => {
-    const docs = path.join(dir, 'docs');
+    const docs = path.join(scratch.dir, 'docs');
     fs.mkdirSync(docs);
     fs.writeFileSync(path.join(docs, 'reset.md'), '# Reset\n\nHold the reset button for ten seconds until the light blinks.\n');
-    expect((await latheInProcess(['docs', 'add', 'manuals', docs], data)).code).toBe(0);
-    const faq = path.join(dir, 'faq.jsonl');
+    expect((await latheInProcess(['docs', 'add', 'manuals', docs], scratch.data)).code).toBe(0);
+    const faq = path.join(scratch.dir, 'faq.jsonl');
     fs.writeFileSync(faq, '{"question":"how do I reset it","file":"reset.md"}\n');
-    expect((await latheInProcess(['dataset', 'import', faq, '--name', 'faq', '--split', 'test'], data)).code).toBe(0);
-    const ev = await latheInProcess(['docs', 'eval', 'manuals', '--dataset', 'faq', '--query-column', 'questoin', '--relevant-column', 'file'], data);
+    expect((await latheInProcess(['dataset', 'import', faq, '--name', 'faq', '--split', 'test'], scratch.data)).code).toBe(0);
+    const ev = await latheInProcess(['docs', 'eval', 'manuals', '--dataset', 'faq', '--query-column', 'questoin', '--relevant-column', 'file'], scratch.data);
     expect(ev.code).toBe(2);
     expect(ev.stderr).toBe("lathe docs eval: dataset faq has no column 'questoin' (--query-column; columns: question, file). Did you mean 'question'?");
-    const rel = await latheInProcess(['docs', 'eval', 'manuals', '--dataset', 'faq', '--query-column', 'question', '--relevant-column', 'files'], data);
+    const rel = await latheInProcess(['docs', 'eval', 'manuals', '--dataset', 'faq', '--query-column', 'question', '--relevant-column', 'files'], scratch.data);
     expect(rel.stderr).toBe("lathe docs eval: dataset faq has no column 'files' (--relevant-column; columns: question, file). Did you mean 'file'?");
   }, 60_000);
 });

@@ -3,55 +3,49 @@
 // 'deleted run …' where `dataset delete` and `project delete` say 'Deleted …'; `dataset map` listed the columns
 // for a near miss ('dialog') without naming the one meant.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
 import { SHARED_DATA } from '../integration/helpers/lathe.ts';
 
 const stories = path.join(SHARED_DATA, 'models/stories260K');
 const hasStories = fs.existsSync(path.join(stories, 'stories260K.bin'));
 if (!hasStories) console.log(`cli-walk-wording: quantize check skipped: ${stories}/stories260K.bin is absent (the shared data kit is not mounted)`);
 
-let dir: string;
-let data: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-walk-wording-'));
-  data = path.join(dir, 'data');
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDataDir('walk-wording');
 
 describe('CLI wording', () => {
   it('project create --target out of range: the message goes on in lower case after the flag', async () => {
-    const r = await latheInProcess(['project', 'create', '--name', 'p', '--task', 'summarization', '--metric', 'rougeL', '--target', '30'], data);
+    const r = await latheInProcess(['project', 'create', '--name', 'p', '--task', 'summarization', '--metric', 'rougeL', '--target', '30'], scratch.data);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--target: this metric runs from 0 to 1 — e\.g\. 0\.35 for 35 %/);
   });
 
   it('runs delete says Deleted, as dataset delete and project delete do', async () => {
-    const store = openStore(data);
+    const store = openStore(scratch.data);
     const id = store.runs.create({ kind: 'finetune', name: 'ft', status: 'succeeded', config: {} }).id;
     store.close();
-    const r = await latheInProcess(['runs', 'delete', id], data);
+    const r = await latheInProcess(['runs', 'delete', id], scratch.data);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`Deleted run ${id}.`);
   });
 
   it('dataset map --input-column with a near miss names the column meant', async () => {
-    const file = path.join(dir, 'dialogsum.jsonl');
+    const file = path.join(scratch.dir, 'dialogsum.jsonl');
     fs.writeFileSync(file, '{"dialogue":"#Person1#: hi","summary":"they greet"}\n');
-    const imp = await latheInProcess(['dataset', 'import', file, '--name', 'ds'], data);
+    const imp = await latheInProcess(['dataset', 'import', file, '--name', 'ds'], scratch.data);
     expect(imp.code, imp.stderr).toBe(0);
-    const r = await latheInProcess(['dataset', 'map', 'ds', '--input-column', 'dialog'], data);
+    const r = await latheInProcess(['dataset', 'map', 'ds', '--input-column', 'dialog'], scratch.data);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--input-column: dataset ds has no column 'dialog'; its columns are dialogue, summary. Did you mean 'dialogue'?");
   });
 
   it.skipIf(!hasStories)('quantize counts one embedding table in the singular', async () => {
-    const imp = await latheInProcess(['model', 'import-llama2c', path.join(stories, 'stories260K.bin'), '--tokenizer', path.join(stories, 'tok512.bin'), '--name', 's260k'], data);
+    const imp = await latheInProcess(['model', 'import-llama2c', path.join(stories, 'stories260K.bin'), '--tokenizer', path.join(stories, 'tok512.bin'), '--name', 's260k'], scratch.data);
     expect(imp.code, imp.stderr).toBe(0);
-    const r = await latheInProcess(['quantize', '--model', 's260k', '--dtype', 'q8'], data);
+    const r = await latheInProcess(['quantize', '--model', 's260k', '--dtype', 'q8'], scratch.data);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/q8: s260k-q8 \(\S+\) .*, \d+ projections and 1 embedding table quantised$/m);
   }, 120_000);
