@@ -2,6 +2,7 @@
 // a generation project, stories260K imported as 's260k', and the small datasets written beside the studio's data.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Store } from '../../native/store/db.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { latheJson, STORIES260K, type RunningStudio } from './harness.ts';
 
@@ -38,4 +39,13 @@ export function writeCorpusSlice(studio: RunningStudio, corpus: string, chars: n
   const slice = path.join(studio.dataDir, `${path.basename(corpus, '.txt')}-${chars}.txt`);
   writeFileSync(slice, readFileSync(corpus, 'utf8').slice(0, chars));
   return slice;
+}
+
+/** A finished LoRA fine-tune of s260k on `openings`, written straight into the store: five steps of falling loss. Its id. */
+export function recordFinishedFinetune(store: Store, projectId: string, name: string): string {
+  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
+  for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
+  store.runs.setStatus(run.id, 'running');
+  store.runs.setStatus(run.id, 'succeeded');
+  return run.id;
 }

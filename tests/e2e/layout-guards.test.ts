@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k } from './cli-setup.ts';
+import { createGenerationProject, importS260k, recordFinishedFinetune } from './cli-setup.ts';
 import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason();
@@ -42,13 +42,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       if (!noModel) await importS260k(studio);
       const store = openStore(studio.dataDir);
       try {
-        for (const name of [LONG_RUN, 'Full fine-tune baseline']) {
-          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
-          for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
-          store.runs.setStatus(run.id, 'running');
-          store.runs.setStatus(run.id, 'succeeded');
-          runIds.push(run.id);
-        }
+        for (const name of [LONG_RUN, 'Full fine-tune baseline']) runIds.push(recordFinishedFinetune(store, projectId, name));
         const other = store.runs.create({ kind: 'evaluation', name: 'Zero-shot summaries', projectId: otherId, status: 'succeeded', config: { metrics: ['rougeL'] } });
         store.runs.addMetric({ runId: other.id, step: 0, name: 'rougeL', value: 0.2 });
       } finally {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../native/api/eval.ts';
 import { savePredictions } from '../../native/eval/predictions.ts';
 import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k } from './cli-setup.ts';
+import { createGenerationProject, importS260k, recordFinishedFinetune } from './cli-setup.ts';
 import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
@@ -35,13 +35,7 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
       await importS260k(studio);
       const store = openStore(studio.dataDir);
       try {
-        for (const name of [LONG_RUN, 'Full fine-tune baseline']) {
-          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
-          for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
-          store.runs.setStatus(run.id, 'running');
-          store.runs.setStatus(run.id, 'succeeded');
-          trainIds.push(run.id);
-        }
+        for (const name of [LONG_RUN, 'Full fine-tune baseline']) trainIds.push(recordFinishedFinetune(store, projectId, name));
         // A prediction a sentence long beside a reference a paragraph long: the table gave the prediction what was left.
         const reference = 'The fox looked at the moon for a long time, and then it went home to its mother, who had made a warm supper of berries and bread, and they sat together by the fire until the stars came out and the little fox fell asleep. '.repeat(2);
         for (const [r, name] of ['Zero-shot baseline', 'Three-shot prompt'].entries()) {
