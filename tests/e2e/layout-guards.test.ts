@@ -8,7 +8,11 @@
 // the dataset preview squeezed its first column to three words a line beside a long one; the selected dataset, last
 // in its card, drew square corners over the card's round ones; Integrate's Variants legend sat on its checkboxes.
 // And the Runs table with "All projects": its Project column pushed Duration 92 px past the card's edge at 700 px; the
-// Projects table scrolled its Delete out of the card at 1024 px, where the sidebar is open.
+// Projects table scrolled its Delete out of the card at 1024 px, where the sidebar is open. And from a designer's pass
+// over the shots: the Projects table broke "any device" onto two lines at 1280 px and drew the current project's task
+// badge in its row's own tint, edgeless; a run's page set "← All runs" 8 px in from its title and began a wrapped line
+// of facts with its separator ("· took 2 ms"); Align's footer broke "Leave out rows that make no pair" at 700 and
+// 1280 px; Inside's form put the Model label 8 px under the Sentence label and its button level with the help text.
 // Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -404,6 +408,97 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       expect(look.deletesInside, `${width} px: each row's Delete inside the card`).toEqual([true, true]);
       expect(look.names, `${width} px`).toContain(OTHER_PROJECT);
     }
+  });
+
+  it('the Projects table keeps each row\'s device on one line at 1280 px, and the current project\'s task badge keeps its edge', async () => {
+    const { page } = e2e;
+    await open(page, '#/projects', 1280);
+    const table = page.locator('table[aria-label="Projects"]');
+    await table.locator('tbody tr').nth(1).waitFor();
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const look = await table.evaluate((el) => {
+        const lines = (cell: Element) => { const range = document.createRange(); range.selectNodeContents(cell); return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; };
+        const column = [...el.querySelectorAll('thead th')].findIndex((th) => th.textContent === 'Runs on');
+        const selected = el.querySelector('tbody tr[aria-selected="true"]')!;
+        return {
+          devices: [...el.querySelectorAll('tbody tr')].map((tr) => `${tr.children[column].textContent}: ${lines(tr.children[column])}`),
+          badge: getComputedStyle(selected.querySelector('.badge')!).backgroundColor,
+          row: getComputedStyle(selected).backgroundColor,
+        };
+      });
+      // "any device" broke onto two lines beside the long project name
+      expect(look.devices, scheme).toEqual(['any device: 1', 'any device: 1']);
+      expect(look.badge, `${scheme}: the badge's fill against its selected row's`).not.toBe(look.row);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await shootBox(page, 'table[aria-label="Projects"]', 'projects-table-device-1280', 8);
+  });
+
+  it('a run\'s page lines "← All runs" up with its title, and its facts never start a line with a separator', async () => {
+    const { page } = e2e;
+    let wrapped = 0;
+    for (const width of [700, 1280]) {
+      await open(page, `#/runs/${runIds[0]}`, width);
+      await page.getByTestId('run-id').waitFor();
+      const look = await page.evaluate(() => {
+        const textLeft = (el: Element) => { const range = document.createRange(); range.selectNodeContents(el); return range.getClientRects()[0].left; };
+        const facts = [...document.querySelectorAll('.run-fact')];
+        // a fact starts a new line where it starts left of the one before it (the status badge and the words beside it
+        // differ in height, so their tops do not say)
+        const starts = facts.map((f, i) => i > 0 && f.getBoundingClientRect().left < facts[i - 1].getBoundingClientRect().left);
+        return {
+          back: textLeft(document.querySelector('.runs-back')!) - textLeft(document.querySelector('.page-title')!),
+          lines: 1 + starts.filter(Boolean).length,
+          // the first fact of each line after the first, and what is drawn before its words
+          lineStarts: facts.filter((_, i) => starts[i]).map((f) => getComputedStyle(f, '::before').content),
+        };
+      });
+      expect(Math.abs(look.back), `${width} px: "All runs" from the title's left edge`).toBeLessThanOrEqual(1);
+      for (const start of look.lineStarts) expect(start, `${width} px: a wrapped line of facts starts with`).toBe('none');
+      wrapped += look.lineStarts.length;
+      await shoot(page, `run-header-${width}`);
+    }
+    // Beside Copy id, Compare with… and Delete the facts take two lines at 1280 px: the case the separator check is for.
+    expect(wrapped, 'lines of facts that wrapped, at both widths').toBeGreaterThan(0);
+  });
+
+  it.skipIf(noModel !== null)('Align\'s footer keeps "Leave out rows that make no pair" on one line at 700 and 1280 px', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/adapt/align', width);
+      const label = page.locator('.card-footer > label.checkbox');
+      await label.waitFor();
+      const lines = await label.locator('span').evaluate((el) => { const range = document.createRange(); range.selectNodeContents(el); return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; });
+      expect(lines, `${width} px`).toBe(1);
+      await label.scrollIntoViewIfNeeded();
+      await shootBox(page, '.card-footer:has(> label.checkbox)', `align-footer-${width}`, 8);
+    }
+  });
+
+  it.skipIf(noModel !== null)('Inside\'s form at 1280 px puts its two labels on one line, its controls level, and the button level with them', async () => {
+    const { page } = e2e;
+    await open(page, '#/inside', 1280);
+    const form = page.locator('form.inside-form');
+    await form.waitFor();
+    const look = await form.evaluate((el) => {
+      const box = (selector: string) => el.querySelector(selector)!.getBoundingClientRect();
+      const [model, sentence] = [...el.querySelectorAll(':scope > .field')].map((f) => ({ label: f.querySelector('.field-label')!.getBoundingClientRect(), control: f.querySelector('select, textarea')!.getBoundingClientRect() }));
+      const button = box(':scope > .btn');
+      return {
+        labels: model.label.top - sentence.label.top,
+        controlTops: model.control.top - sentence.control.top,
+        controlBottoms: model.control.bottom - sentence.control.bottom,
+        button: (button.top + button.bottom) / 2 - (sentence.control.top + sentence.control.bottom) / 2,
+        order: model.control.right < sentence.control.left && sentence.control.right < button.left,
+      };
+    });
+    expect(Math.abs(look.labels), 'Model label from Sentence label').toBeLessThanOrEqual(1);
+    expect(Math.abs(look.controlTops), 'select top from textarea top').toBeLessThanOrEqual(1);
+    expect(Math.abs(look.controlBottoms), 'select foot from textarea foot').toBeLessThanOrEqual(1);
+    expect(Math.abs(look.button), 'button middle from the controls\' middle').toBeLessThanOrEqual(1);
+    expect(look.order, 'Model, then Sentence, then the button, left to right').toBe(true);
+    await shootBox(page, 'form.inside-form', 'inside-form-1280', 8);
   });
 
   it('left no page errors', () => {

@@ -38,6 +38,19 @@ describe('chart tick labels', () => {
       expect(new Set(ticks).size, ticks.join(' ')).toBe(ticks.length);
     }
   });
+
+  it('on an axis of whole numbers (a run\'s steps) tick at whole numbers only: a 20-step run read 0.0, 2.5 … 17.5 at 700 px', () => {
+    const whole = (hi: number, count: number) => {
+      const { ticks } = linearScale(0, hi, 0, 100, count, { whole: true });
+      return ticks.map(tickFormat(ticks));
+    };
+    expect(labels(0, 20, 8)).toEqual(['0.0', '2.5', '5.0', '7.5', '10.0', '12.5', '15.0', '17.5', '20.0']);
+    expect(whole(20, 8)).toEqual(['0', '5', '10', '15', '20']);
+    expect(whole(20, 10)).toEqual(['0', '2', '4', '6', '8', '10', '12', '14', '16', '18', '20']);
+    expect(whole(3, 8)).toEqual(['0', '1', '2', '3']);
+    expect(whole(1, 5)).toEqual(['0', '1']);
+    expect(whole(200, 8)).toEqual(['0', '25', '50', '75', '100', '125', '150', '175', '200']);
+  });
 });
 
 // A log axis for losses, which fall by an order of magnitude in the first steps: ticks at 1, 2, 5 × 10^k around the

@@ -79,7 +79,7 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
   // The x axis ends exactly at the planned (or last) step; nice ticks are kept only inside it.
   const xEnd = Math.max(lastStep, xMax ?? 0, 1);
   const xScale = (step: number) => PAD.left + (step / xEnd) * (width - PAD.left - PAD.right);
-  const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70))).ticks.filter((t) => t <= xEnd + 1e-9);
+  const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70)), { whole: true }).ticks.filter((t) => t <= xEnd + 1e-9);
   const top = unit ? PAD.top + 12 : PAD.top;
   const axis = yAxis(values, { scale, zero, ceiling }, height - PAD.bottom, top);
   const { y, log, logUnavailable } = axis;

@@ -16,10 +16,23 @@ export function niceStep(span: number, count: number): number {
   return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 2.5 ? 2.5 : unit <= 5 ? 5 : 10) * power;
 }
 
-/** Maps [lo, hi] (widened to nice ticks) onto [from, to] pixels. */
-export function linearScale(lo: number, hi: number, from: number, to: number, tickCount = 5): Scale {
+/**
+ * A nice step for an axis of whole numbers (training steps, PPO iterations): never under 1, and 5 × 10^k where the
+ * plain step would be 2.5 × 10^k with k 0 (a 20-step run's axis read 0.0, 2.5, 5.0 … 17.5, steps that do not exist).
+ */
+function wholeStep(step: number): number {
+  if (step <= 1) return 1;
+  return Number.isInteger(step) ? step : step * 2;
+}
+
+/**
+ * Maps [lo, hi] (widened to nice ticks) onto [from, to] pixels. `whole`: the values are whole numbers (steps), so the
+ * ticks are too.
+ */
+export function linearScale(lo: number, hi: number, from: number, to: number, tickCount = 5, { whole = false } = {}): Scale {
   if (!(hi > lo)) hi = lo + (lo === 0 ? 1 : Math.abs(lo) * 0.1);
-  const step = niceStep(hi - lo, tickCount);
+  const nice = niceStep(hi - lo, tickCount);
+  const step = whole ? wholeStep(nice) : nice;
   const start = Math.floor(lo / step + 1e-9) * step;
   const end = Math.ceil(hi / step - 1e-9) * step;
   const ticks: number[] = [];
