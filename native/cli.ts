@@ -8,7 +8,7 @@ import { parseArgsMessage } from './cli/parse-errors.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
-import { errorMessage, USER_FILE_ERRORS } from './cli/file-errors.ts';
+import { errorMessage, requireModelPaths, USER_FILE_ERRORS } from './cli/file-errors.ts';
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -302,6 +302,7 @@ export async function main(argv: string[]): Promise<number> {
   // Opening the store may create a data directory (a mistyped --data-dir, say): tell the user on stderr.
   const stopNotice = onStoreNotice((line) => console.error(`lathe: ${line}`));
   try {
+    requireModelPaths(command.modelFlags, values, ctx.dataDir); // before anything opens or creates the data directory
     const code = await command.run({ values, positionals: parsed.positionals }, ctx);
     return typeof code === 'number' ? code : 0;
   } catch (err) {

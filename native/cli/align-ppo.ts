@@ -122,6 +122,7 @@ const PPO_OPTIONS: NonNullable<CliCommand['options']> = {
 export const commands: CliCommand[] = [
   {
     path: ['align', 'ppo'],
+    modelFlags: ['model'],
     summary: 'Align a model to a reward model with PPO and a KL penalty (RLHF), LoRA or full, or resume a PPO run',
     usage: USAGE,
     help: HELP,

@@ -99,6 +99,7 @@ const DPO_OPTIONS: NonNullable<CliCommand['options']> = {
 export const commands: CliCommand[] = [
   {
     path: ['align', 'dpo'],
+    modelFlags: ['model'],
     summary: 'Align a model to preference pairs with DPO (or robust DPO, IPO), LoRA or full, or resume a DPO run',
     usage: USAGE,
     help: HELP,

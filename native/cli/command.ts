@@ -34,6 +34,11 @@ export interface CliCommand {
   options?: OptionSpec;
   /** One line per option for `--help`: what it does and its default. Every option has one (a test checks). */
   help?: Record<string, string>;
+  /**
+   * Flags that name a model by id or name (or, where the command takes one, a Hugging Face folder): a value written
+   * as a path that is not there is refused before the data directory is opened (file-errors.ts' requireModelPaths).
+   */
+  modelFlags?: readonly string[];
   /** Whether positional arguments are accepted (their meaning is in `usage`). */
   positionals?: boolean;
   run(args: { values: Record<string, unknown>; positionals: string[] }, ctx: CliContext): Promise<number | void>;

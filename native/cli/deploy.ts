@@ -112,6 +112,7 @@ export function untouched(verb: string, out: string): () => string {
 export const commands: CliCommand[] = [
   {
     path: ['merge'],
+    modelFlags: ['model'],
     summary: 'Fold a PEFT LoRA adapter into its base model: a new model, or a Hugging Face folder',
     usage: MERGE_USAGE,
     help: {
@@ -158,6 +159,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['quantize'],
+    modelFlags: ['model'],
     summary: 'Quantise a model for onnxruntime (int4/int8 blocks, int8 dynamic, fp16) and register each variant as a model',
     usage: QUANTIZE_USAGE,
     help: {

@@ -13,7 +13,7 @@ import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { cancelOnSignals } from './cancel.ts';
-import { withNearFile } from '../store/near-files.ts';
+import { noSuchPaths } from '../store/near-files.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
@@ -115,6 +115,7 @@ function hitLine(h: SearchHit, label = String(h.rank)): string {
 export const commands: CliCommand[] = [
   {
     path: ['docs', 'create'],
+    modelFlags: ['embed-model', 'tokenizer'],
     summary: 'Create a document collection for retrieval (RAG)',
     usage: CREATE_USAGE,
     help: CREATE_HELP,
@@ -130,6 +131,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'add'],
+    modelFlags: ['embed-model', 'tokenizer'],
     summary: 'Import .txt, .md, .html, .pdf and .docx files (or folders of them; up to 256 MiB each) into a collection, creating it if needed',
     usage: ADD_USAGE,
     help: { ...CREATE_HELP, threads: 'CPU threads for the embedding model (default: all cores)' },
@@ -139,8 +141,8 @@ export const commands: CliCommand[] = [
       if (positionals.length < 2) throw new UserError(`give a collection and at least one file or folder.\nUsage: ${ADD_USAGE}`);
       const [name, ...paths] = positionals;
       // A path typed on the command line that is not there is a typo, refused before anything is created or read.
-      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => withNearFile(path.resolve(p)));
-      if (missing.length) throw new UserError(`no such file or folder: ${missing.join(', ')}; nothing was imported. Check the path${missing.length > 1 ? 's' : ''}.\nUsage: ${ADD_USAGE}`);
+      const missing = paths.filter((p) => !fs.existsSync(p)).map((p) => path.resolve(p));
+      if (missing.length) throw new UserError(`${noSuchPaths(missing, { noun: 'file or folder' })}\nNothing was imported.\nUsage: ${ADD_USAGE}`);
       const cancel = cancelOnSignals();
       try {
         await withStore(ctx, async (store) => {
@@ -306,6 +308,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['ask'],
+    modelFlags: ['model'],
     summary: 'Answer a question from a collection with a model, citing the chunks it used',
     usage: ASK_USAGE,
     help: {

@@ -204,6 +204,7 @@ export function progressLine(ctx: CliContext): { update(done: number, total: num
 export const commands: CliCommand[] = [
   {
     path: ['eval'],
+    modelFlags: ['model', 'judge'],
     summary: 'Evaluate a model on a dataset split (zero/one/few-shot), storing a run with per-example predictions',
     usage: USAGE,
     help: {

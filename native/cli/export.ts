@@ -31,6 +31,7 @@ function choice<T extends string>(values: Record<string, unknown>, flag: string,
 export const commands: CliCommand[] = [
   {
     path: ['export'],
+    modelFlags: ['model'],
     summary: 'Write a model as one GGUF file (llama.cpp, Ollama, LM Studio), an ONNX folder (transformers.js) or a Hugging Face folder; or a LoRA adapter as GGUF',
     usage: EXPORT_USAGE,
     help: {

@@ -36,13 +36,20 @@ export interface TrainingProgress {
   etaSeconds: number | null;
 }
 
+/** A step's figures, labelled: 'step 12/400, loss 2.346, 1,235 tokens/s'; PPO's with its score and KL before the loss. */
+function stepWords(f: StepFigures): string[] {
+  const ppo = [...(f.score !== undefined ? [`score ${figure(f.score)}`] : []), ...(f.kl !== undefined ? [`KL ${figure(f.kl)}`] : [])];
+  return [`${f.unit ?? 'step'} ${figure(f.step)}/${figure(f.totalSteps)}`, ...ppo, `loss ${figure(f.loss)}`, `${figure(f.tokensPerSecond)} tokens/s`];
+}
+
 /**
- * 'training: step 12/400, loss 2.346, 1,235 tokens/s, 0:42 elapsed, 3:10 left': every figure labelled, times on a
- * clock. Time left counts up to the next second, so a last second of work never reads '0:00 left'.
+ * 'training: step 12/400, loss 2.346, 1,235 tokens/s, 0:42 elapsed, 3:10 left' (PPO's: 'aligning: iteration 3/20,
+ * score 0.4123, KL 0.0123, loss 1.234, 456 tokens/s, …'): every figure labelled, times on a clock. Time left counts up
+ * to the next second, so a last second of work never reads '0:00 left'.
  */
 export function trainingProgressLine(what: string, p: TrainingProgress): string {
   const f = p.figures;
-  const said = f ? [`step ${figure(f.step)}/${figure(f.totalSteps)}`, `loss ${figure(f.loss)}`, `${figure(f.tokensPerSecond)} tokens/s`] : [p.message];
+  const said = f ? stepWords(f) : [p.message];
   const left = p.etaSeconds !== null && Number.isFinite(p.etaSeconds) ? [`${clock(Math.max(p.etaSeconds, 1), Math.ceil)} left`] : [];
   return `${what}: ${[...said, `${clock(p.elapsedSeconds)} elapsed`, ...left].join(', ')}`;
 }

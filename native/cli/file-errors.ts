@@ -2,8 +2,10 @@
 // ('ENOENT: no such file or directory, open …') said in words with what to do, and the files and folders flags name,
 // read or looked at before a command opens its data directory, so a mistyped path leaves nothing written.
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileProblem } from '../models/atomic.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
+import { DB_FILE } from '../store/db.ts';
 import { UserError } from './command.ts';
 
 /** Files the user named that are missing or unreadable: their input, not our failure. */
@@ -42,7 +44,7 @@ export function requireFlagFolder(flag: string, dir: string, want: string): void
     stat = fs.statSync(dir);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(`--${flag} ${dir}: ${missing ? `no such folder; ${didYouMeanFile(dir) ?? 'check the path'}` : fileProblem(dir, err, { want })}`);
+    throw new UserError(`--${flag} ${dir}: ${missing ? noSuchPath(dir, { noun: 'folder' }) : fileProblem(dir, err, { want })}`);
   }
   if (!stat.isDirectory()) throw new UserError(`--${flag} ${dir}: is a file; give ${want}`);
 }
@@ -55,4 +57,29 @@ export async function requireAdapterFolder(flag: string, dir: string): Promise<v
   const { adapterFolderProblem } = await import('../models/peft.ts');
   const problem = adapterFolderProblem(dir);
   if (problem) throw new UserError(`--${flag} ${problem}`);
+}
+
+/**
+ * Whether a model flag's value is written as a path rather than a model's name or id: absolute, or beginning with
+ * . or ~ (./models/x, ../x, ~/x), or with a backslash in it. 'team/llama' is not, alone: a model may be named so.
+ */
+function writtenAsPath(value: string): boolean {
+  return path.isAbsolute(value) || /^[.~]/.test(value) || value.includes('\\');
+}
+
+/**
+ * The command's model flags (CliCommand.modelFlags) whose value is a path that is not there, refused before the data
+ * directory is opened or created, in noSuchPath's words: '--model /nope/x: no such folder; check the path'. A value
+ * with a slash inside ('models/x') counts as a path too while `dataDir` holds no store, which could hold no model
+ * so named.
+ */
+export function requireModelPaths(flags: readonly string[] | undefined, values: Record<string, unknown>, dataDir: string): void {
+  const noStore = !fs.existsSync(path.join(dataDir, DB_FILE));
+  for (const flag of flags ?? []) {
+    const given = values[flag];
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (typeof value !== 'string' || value === '' || fs.existsSync(value)) continue;
+      if (writtenAsPath(value) || (noStore && /[/\\]/.test(value))) throw new UserError(`--${flag} ${value}: ${noSuchPath(value, { noun: 'folder' })}`);
+    }
+  }
 }

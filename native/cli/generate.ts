@@ -27,6 +27,7 @@ function newTokensThatFit(generator: TextGenerator, tooLong: typeof PromptTooLon
 export const commands: CliCommand[] = [
   {
     path: ['generate'],
+    modelFlags: ['model'],
     summary: 'Generate a continuation of a prompt with a model',
     usage: USAGE,
     help: {

@@ -148,6 +148,7 @@ const REWARD_OPTIONS: NonNullable<CliCommand['options']> = {
 export const commands: CliCommand[] = [
   {
     path: ['align', 'reward'],
+    modelFlags: ['model'],
     summary: 'Train a reward model on preference pairs, or a sequence classifier on labelled text, or resume one',
     usage: USAGE,
     help: HELP,

@@ -23,6 +23,7 @@ function countFlag(values: Record<string, unknown>, flag: string, min: number): 
 export const commands: CliCommand[] = [
   {
     path: ['serve-api'],
+    modelFlags: ['model'],
     summary: 'Serve models over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)',
     usage: USAGE,
     help: {

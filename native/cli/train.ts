@@ -118,6 +118,7 @@ const TRAIN_OPTIONS: NonNullable<CliCommand['options']> = {
 export const commands: CliCommand[] = [
   {
     path: ['train'],
+    modelFlags: ['model'],
     summary: 'Fine-tune a model on a dataset (LoRA or full), or resume a fine-tuning or pretraining run',
     usage: USAGE,
     help: TRAIN_HELP,

@@ -19,7 +19,7 @@ import { createParser, FormatError, type ParserOptions, type RecordSink } from '
 import { assignSplits, checkFractions, splitCounts, type SplitFractions } from './splits.ts';
 import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
 import { diskFullError } from '../store/disk-full.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath, UPLOAD_GONE } from '../store/near-files.ts';
 
 /** How many skipped rows are kept in the database record; all of them go to skipped.jsonl. */
 const SKIPPED_IN_RECORD = 1000;
@@ -78,9 +78,8 @@ function checkedFile(given: string, fileName: string | undefined, field: string)
   try {
     stat = fs.statSync(file);
   } catch {
-    const near = fileName ? undefined : didYouMeanFile(file, { endings: SUPPORTED_EXTENSIONS });
-    const hint = fileName ? 'Upload it again.' : near ? `${near[0].toUpperCase()}${near.slice(1)}` : `Check the path (relative paths are resolved from ${process.cwd()}).`;
-    throw new StudioError('invalid_params', `${shown}: no such file. ${hint}`, { file: shown, field });
+    const problem = fileName ? UPLOAD_GONE : noSuchPath(file, { endings: SUPPORTED_EXTENSIONS });
+    throw new StudioError('invalid_params', `${shown}: ${problem}`, { file: shown, field });
   }
   if (stat.isDirectory()) throw new StudioError('invalid_params', `${shown} is a folder; give the dataset file in it (${SUPPORTED_EXTENSIONS.join(', ')}).`, { file: shown, field });
   if (!stat.isFile()) throw new StudioError('invalid_params', `${shown} is not a file.`, { file: shown, field });

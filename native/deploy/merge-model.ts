@@ -9,33 +9,27 @@ import type { Model } from '../api/schemas.ts';
 import { fillHfFolder } from '../models/checkpoint.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
 import { mergedFolder } from '../models/merge.ts';
-import { ADAPTER_CONFIG, adapterInRunFolder, readPeftAdapter } from '../models/peft.ts';
+import { readPeftAdapter } from '../models/peft.ts';
 import type { SafetensorsDtype } from '../models/safetensors.ts';
 import { replaceFolderAtomic } from './replace-folder.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
 
 export { MERGE_DTYPES, type MergeDtype };
 const SAFETENSORS_DTYPE: Record<MergeDtype, SafetensorsDtype> = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
-function readAdapter(adapterDir: string) {
-  if (!fs.existsSync(adapterDir)) throw new Error(`${path.resolve(adapterDir)}: no such folder; ${didYouMeanFile(path.resolve(adapterDir)) ?? 'give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)'}`);
-  if (!fs.existsSync(path.join(adapterDir, ADAPTER_CONFIG))) throw new Error(adapterInRunFolder(adapterDir) ?? `${path.resolve(adapterDir)}: no ${ADAPTER_CONFIG}; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
-  return readPeftAdapter(adapterDir);
-}
 
 /**
  * Merge into a folder at `out` (replaced atomically if it exists). An aborted `signal` stops the merge between
  * tensors, removes the temporary folder and leaves `out` as it was.
  */
 export async function mergeToFolder(baseDir: string, adapterDir: string, out: string, dtype: MergeDtype = 'fp32', signal?: AbortSignal): Promise<{ dir: string; bytes: number }> {
-  const contents = await mergedFolder(baseDir, readAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype], signal });
+  const contents = await mergedFolder(baseDir, readPeftAdapter(adapterDir), { dtype: SAFETENSORS_DTYPE[dtype], signal });
   await replaceFolderAtomic(out, (tmp) => fillHfFolder(tmp, contents, { signal }));
   return { dir: path.resolve(out), bytes: folderBytes(out) };
 }
 
 /** Merge and register the result as a model named `name`. */
 export async function mergeAsModel(dataDir: string, base: Model, adapterDir: string, name: string, dtype: MergeDtype = 'fp32', opts: ImportOptions = {}): Promise<Model> {
-  const adapter = readAdapter(adapterDir);
+  const adapter = readPeftAdapter(adapterDir); // a path that is no adapter folder: models/peft.ts' adapterFolderProblem
   return buildAndRegister(dataDir, name, `merge:${base.id}:${path.resolve(adapterDir)}`, async (tmp) => {
     opts.onProgress?.({ fraction: 0.1, message: 'merging the adapter into the base weights', bytesDone: 0, bytesTotal: 0 });
     const contents = await mergedFolder(base.path, adapter, { dtype: SAFETENSORS_DTYPE[dtype], signal: opts.signal });

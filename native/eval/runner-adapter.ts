@@ -2,14 +2,12 @@
 // (adapter_config.json with peft_type LORA + adapter_model.safetensors) and the fit to the model (every target
 // module exists in it, every lora_A / lora_B tensor has its sizes). An adapter recorded for another base that
 // still fits is allowed (same architecture and sizes) and reported, so the run's config says what was used.
-import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { loraAName, loraBName, loraModules } from '../models/lora.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, readPeftAdapter, type PeftAdapter } from '../models/peft.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { ADAPTER_WEIGHTS, adapterFolderProblem, readPeftAdapter, type PeftAdapter } from '../models/peft.ts';
 
 export interface CheckedAdapter {
   path: string;
@@ -32,11 +30,8 @@ function namesModel(base: string, model: Pick<Model, 'id' | 'name' | 'path' | 's
 /** Check `adapterPath` against `model`; throws a StudioError (field adapterPath) saying what does not fit. */
 export function checkAdapter(adapterPath: string, model: Pick<Model, 'id' | 'name' | 'path' | 'source'>): CheckedAdapter {
   const dir = path.resolve(adapterPath);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    const near = fs.existsSync(dir) ? undefined : didYouMeanFile(dir);
-    if (near) throw refuse(`adapter folder ${dir} does not exist; ${near}`);
-    throw refuse(`adapter folder ${dir} does not exist; give the folder holding ${ADAPTER_CONFIG} and ${ADAPTER_WEIGHTS} (a LoRA fine-tuning run leaves one in runs/<run id>/adapter)`);
-  }
+  const problem = adapterFolderProblem(dir); // missing, a file, or no adapter_config.json: said as merge and export say it
+  if (problem) throw refuse(problem);
   let adapter: PeftAdapter;
   try {
     adapter = readPeftAdapter(dir);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { didYouMeanFile, type NearFileOptions } from '../store/near-files.ts';
+import { noSuchPath, type NearFileOptions } from '../store/near-files.ts';
 import { isPidAlive } from '../store/process-owner.ts';
 
 /** Write `file` through `fill(fd)` into a temporary sibling, fsync it, and rename it into place. */
@@ -142,16 +142,15 @@ export function fileOnTheWay(target: string): string | null {
  * the file: 'no such file; check the path', 'is a folder; give a file', 'permission denied: …'. Said rather than the
  * errno ('cannot be read (ENOENT)'), which a person has to look up. `want` names what to give instead of a folder.
  * `near`: a missing file names the paths it was likely meant to be instead ('no such file; did you mean …?',
- * store/near-files.ts), offering only names with those endings when given. The one wording of a missing file: the
- * CLI's flags, the corpus, the scoring files all say it so.
+ * store/near-files.ts), offering only names with those endings when given. A missing file is said in the one
+ * wording of a missing path, store/near-files.ts' noSuchPath.
  */
 export function fileProblem(file: string, err: unknown, { writing = false, want = 'a file', near }: { writing?: boolean; want?: string; near?: boolean | NearFileOptions } = {}): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   switch (code) {
     case 'ENOENT': {
       if (writing) return 'no such folder to write it in; check the path';
-      const meant = near ? didYouMeanFile(file, near === true ? {} : near) : undefined;
-      return `no such file; ${meant ?? 'check the path'}`;
+      return noSuchPath(file, { near: Boolean(near), ...(typeof near === 'object' ? near : {}) });
     }
     case 'ENOTDIR':
       return `no such ${writing ? 'folder' : 'file'}: ${fileOnTheWay(file) ?? 'a folder on its path'} is a file, not a folder; check the path`;

@@ -4,7 +4,7 @@
 // the same question here; each names the other imports its own way (commands, or the Add a model choices).
 import fs from 'node:fs';
 import path from 'node:path';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
 
 /** How a surface names the imports that take other checkpoints: each completes "… is imported " with its paths. */
 export interface OtherImports {
@@ -41,7 +41,7 @@ function otherImporterIn(dir: string, imports: OtherImports): string {
 
 /** Why `dir` cannot be imported as a Hugging Face model folder before its files are read, or null. */
 export function modelFolderProblem(dir: string, imports: OtherImports = IMPORT_COMMANDS): string | null {
-  if (!fs.existsSync(dir)) return `${dir}: no such folder; ${didYouMeanFile(dir) ?? 'check the path'} (${WANTED})`;
+  if (!fs.existsSync(dir)) return `${dir}: ${noSuchPath(dir, { noun: 'folder' })} (${WANTED})`;
   if (!fs.statSync(dir).isDirectory()) return `${dir}: not a folder; ${WANTED}${otherImporter(dir, imports)}`;
   if (!fs.existsSync(path.join(dir, 'config.json'))) return `${dir}: no config.json, so it is not a Hugging Face model folder; ${WANTED}${otherImporterIn(dir, imports)}`;
   return null;

@@ -22,7 +22,7 @@ import { sweepDeadImports, TEMP_PREFIX } from './import-temp.ts';
 import { modelFolderProblem } from './import-hints.ts';
 import { CheckpointError, SafetensorsFile, type TensorInfo } from './safetensors.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
 
 export { sweepDeadImports }; // studio/deploy.ts sweeps through here after its own imports
 
@@ -329,7 +329,7 @@ export async function importLlama2cCheckpoint(dataDir: string, ckpt: string, tok
   const [ckptPath, tokPath] = [path.resolve(ckpt), path.resolve(tokenizer)];
   for (const f of [ckptPath, tokPath]) {
     const what = f === ckptPath ? 'checkpoint (CKPT.bin)' : 'tokenizer (--tokenizer TOK.bin)';
-    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: no such file; ${didYouMeanFile(f)?.replace(/\?$/, ` for the ${what}?`) ?? `check the path of the ${what}`}`);
+    if (!fs.existsSync(f)) throw new CheckpointError(`${f}: ${noSuchPath(f, { of: `the ${what}` })}`);
     if (!fs.statSync(f).isFile()) throw new CheckpointError(`${f} is a folder; give the ${what} file itself`);
   }
   // converted (a copy in memory, as run.c reads it whole) before anything is written or reported: a file that is not

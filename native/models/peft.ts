@@ -9,7 +9,7 @@ import type { ModelSpec } from './config.ts';
 import { loraAName, loraBName, loraModules, type LoraConfig } from './lora.ts';
 import { CheckpointError, SafetensorsFile, showValue, writeSafetensors, type Tensor } from './safetensors.ts';
 import { parseJsonText } from '../api/json-text.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -79,12 +79,13 @@ export function adapterInRunFolder(dir: string): string | undefined {
  * Why `dir` is no adapter folder, from a look at it (no file read): missing, a file, or without adapter_config.json;
  * undefined when it may be one. Named resolved (`lathe export --adapter nope` said 'nope: no adapter_config.json; is
  * this a PEFT adapter folder?' for a typo, which reads as a folder that exists but lacks a file). The CLI asks before
- * it opens the data directory, so a mistyped --adapter leaves nothing behind.
+ * it opens the data directory, so a mistyped --adapter leaves nothing behind. The one wording of an adapter folder that
+ * is none: the CLI's --adapter, evaluation (eval/runner-adapter.ts), merge (deploy/merge-model.ts) and export say it.
  */
 export function adapterFolderProblem(dir: string): string | undefined {
   const where = path.resolve(dir);
   const stat = fs.statSync(where, { throwIfNoEntry: false });
-  if (!stat) return `${where}: no such folder; ${didYouMeanFile(where) ?? `give ${ADAPTER_FOLDER}`}`;
+  if (!stat) return `${where}: ${noSuchPath(where, { noun: 'folder', of: `the PEFT LoRA adapter (${ADAPTER_CONFIG} + ${ADAPTER_WEIGHTS})` })}`;
   if (!stat.isDirectory()) return `${where} is a file; give ${ADAPTER_FOLDER}`;
   if (!fs.existsSync(path.join(where, ADAPTER_CONFIG))) return adapterInRunFolder(where) ?? `${where}: no ${ADAPTER_CONFIG}; is this a PEFT adapter folder? Give ${ADAPTER_FOLDER}`;
   return undefined;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { CheckpointError } from '../api/errors.ts';
 import { fileOnTheWay } from './atomic.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
 
 /**
  * Open `file` and hand its descriptor and size to `parse` (which reads the header); the descriptor is closed if
@@ -28,7 +28,7 @@ function openForReading(file: string, ending: string): number {
     return fs.openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CheckpointError(`${file}: no such file; ${didYouMeanFile(file, { endings: [ending] }) ?? 'check the path'}`);
+    if (code === 'ENOENT') throw new CheckpointError(`${file}: ${noSuchPath(file, { endings: [ending] })}`);
     if (code === 'ENOTDIR') throw new CheckpointError(`${file}: no such file: ${fileOnTheWay(file)} is a file, not a folder; check the path`);
     throw new CheckpointError(`${file}: cannot open (${(err as Error).message})`);
   }

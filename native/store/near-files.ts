@@ -55,14 +55,32 @@ export function didYouMeanFile(file: string, options: NearFileOptions = {}): str
   return found.length ? `did you mean ${orList(found)}?` : undefined;
 }
 
-/** "`file` (did you mean …?)" for a list of missing paths, or `file` alone when none is near it. */
-export function withNearFile(file: string): string {
-  const near = didYouMeanFile(file);
-  return near ? `${file} (${near})` : file;
+/** What noSuchPath says the missing path was to be, and whether it looks for the near paths. */
+export interface MissingPathOptions extends NearFileOptions {
+  /** 'file' (default), 'folder', or 'file or folder' where either is taken (docs add). */
+  noun?: 'file' | 'folder' | 'file or folder';
+  /** What the path was for ('the tokenizer (--tokenizer TOK.bin)'), said in the advice. */
+  of?: string;
+  /** false: no suggestions (an upload's name, which has no folder to look in); default true. */
+  near?: boolean;
 }
 
-/** "; did you mean …?" to end a message about a missing `file`, or ''. */
-export function nearFileSuffix(file: string): string {
-  const near = didYouMeanFile(file);
-  return near ? `; ${near}` : '';
+/**
+ * The one wording of an input path that is not there, said after the path ('data/dev.json: no such file; did you
+ * mean data/dev.jsonl?', 'nope/: no such folder; check the path'): the CLI's flags and arguments, the dataset,
+ * document and model imports, the corpus, adapter folders and the scoring files all say it so (models/atomic.ts'
+ * fileProblem for a failed read too).
+ */
+export function noSuchPath(file: string, { noun = 'file', of, near = true, endings }: MissingPathOptions = {}): string {
+  const found = near ? nearFiles(file, { endings }) : [];
+  const advice = found.length ? `did you mean ${orList(found)}${of ? ` for ${of}` : ''}?` : `check the path${of ? ` of ${of}` : ''}`;
+  return `no such ${noun}; ${advice}`;
+}
+
+/** noSuchPath for an upload that is gone (the studio's copy of a file a browser sent): its name has no folder to look in. */
+export const UPLOAD_GONE = 'no such file; upload it again';
+
+/** The path and noSuchPath's words, one line for each of `files` (the missing ones of a list the user gave). */
+export function noSuchPaths(files: readonly string[], options: MissingPathOptions = {}): string {
+  return files.map((file) => `${file}: ${noSuchPath(file, options)}`).join('\n');
 }

@@ -11,7 +11,7 @@ import type { ModelImportParams } from '../models/import.ts';
 import { modelFolderProblem, type OtherImports } from '../models/import-hints.ts';
 import { generationService } from './generate-service.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
-import { didYouMeanFile } from '../store/near-files.ts';
+import { noSuchPath } from '../store/near-files.ts';
 
 type ModelHandlers = HandlersFor<Pick<typeof modelMethods, Extract<keyof typeof modelMethods, `models.${string}`>>>;
 
@@ -23,7 +23,7 @@ const IMPORT_CHOICES: OtherImports = {
 
 function requireFile(file: string, field: string, what: string): string {
   const resolved = path.resolve(file);
-  if (!fs.existsSync(resolved)) throw new StudioError('invalid_params', `${file}: no such file; ${didYouMeanFile(file)?.replace(/\?$/, ` for the ${what}?`) ?? `give the full path of the ${what}`}`, { field, file });
+  if (!fs.existsSync(resolved)) throw new StudioError('invalid_params', `${file}: ${noSuchPath(file, { of: `the ${what}` })}`, { field, file });
   if (fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${file}: a folder; give the full path of the ${what}`, { field, file });
   return resolved;
 }

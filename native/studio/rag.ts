@@ -13,7 +13,7 @@ import { CollectionIndex } from '../rag/search.ts';
 import type { Store } from '../store/db.ts';
 import type { HandlersFor } from './context.ts';
 import { serviceOf } from './rag-registry.ts';
-import { withNearFile } from '../store/near-files.ts';
+import { noSuchPath, UPLOAD_GONE } from '../store/near-files.ts';
 
 class RagService {
   private readonly indexes = new Map<string, CollectionIndex>();
@@ -65,8 +65,12 @@ export const ragHandlers: HandlersFor<typeof ragMethods> = {
   'collections.documents': ({ id }, _raw, { store }) => store.collections.documents(store.collections.find(id, 'id').id),
   'collections.addDocuments': (input, _raw, { store, queue }) => {
     const col = store.collections.find(input.collection, 'collection');
-    const missing = input.paths.filter((p) => !fs.existsSync(p)).map((p) => input.fileNames?.[p] ?? withNearFile(p));
-    if (missing.length) throw new StudioError('invalid_params', `no such file or folder: ${missing.join(', ')}; give a path on the studio's machine`, { field: 'paths' });
+    const missing = input.paths.filter((p) => !fs.existsSync(p));
+    const said = (p: string) => {
+      const upload = input.fileNames?.[p];
+      return upload === undefined ? `${p}: ${noSuchPath(p, { noun: 'file or folder' })}` : `${upload}: ${UPLOAD_GONE}`;
+    };
+    if (missing.length) throw new StudioError('invalid_params', missing.map(said).join('\n'), { field: 'paths' });
     return queue.enqueue('docs-import', { collection: col.id, paths: input.paths, fileNames: input.fileNames });
   },
   'collections.removeDocument': ({ collection, document }, _raw, { store }) => {

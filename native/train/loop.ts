@@ -23,12 +23,22 @@ export interface LoopOptions {
   examplesPerStep: number;
 }
 
-/** A finished optimiser step's figures, beside its progress message for a host that words its own line (the CLI's). */
+/**
+ * A finished optimiser step's figures (or PPO iteration's), beside its progress message for a host that words its own
+ * line (the CLI's, cli/figures.ts' trainingProgressLine).
+ */
 export interface StepFigures {
   step: number;
   totalSteps: number;
+  /** What `step` counts: optimiser steps (the default), or PPO's iterations of rollouts, scoring and updates. */
+  unit?: 'step' | 'iteration';
   loss: number;
+  /** Tokens the step went through per second; for a PPO iteration, its rollouts' prompt and response tokens over its whole time. */
   tokensPerSecond: number;
+  /** PPO: the mean reward-model score of the iteration's rollouts. */
+  score?: number;
+  /** PPO: the mean KL of the iteration's rollouts from the reference model. */
+  kl?: number;
 }
 
 export interface LoopEnv {

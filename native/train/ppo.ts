@@ -356,6 +356,9 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         const usedCoef = klCoef;
         klCoef = nextKlCoef(klCoef, mean(arrays.kl), rollouts.length, adaptive);
         env.log('info', `iteration ${iteration}: score ${mean(scores).toFixed(4)}, KL ${mean(arrays.kl).toFixed(3)}, β ${usedCoef.toFixed(4)}, loss ${lastLoss.toFixed(4)}`);
+        const tokens = rollouts.reduce((n, r) => n + r.promptIds.length + r.responseIds.length, 0);
+        const figures = { step: iteration, totalSteps: config.steps, unit: 'iteration' as const, score: mean(scores), kl: mean(arrays.kl), loss: lastLoss, tokensPerSecond: tokens / (rolloutS + scoreS + updateS) };
+        env.progress(iteration / config.steps, `iteration ${iteration}/${config.steps}: score ${figures.score.toFixed(4)}, KL ${figures.kl.toFixed(3)}, loss ${lastLoss.toFixed(4)}`, secondsLeft(), figures);
         const evaluated = evaluationDue(iteration) ? await evaluate() : null;
         if (evaluated) heldoutAfter = evaluated.result;
         await writeRolloutTable(dir, { step: iteration, klCoef: usedCoef, train: table(picked, rollouts, scores), heldout: evaluated?.rows ?? null });

@@ -112,7 +112,7 @@ describe.skipIf(skipReason !== null)('Importing a Hugging Face folder on the Sel
     await page.getByLabel('GGUF file path').fill(path.join(tmp, 'missing.gguf'));
     await page.getByLabel('Model name').fill('stories-gguf');
     await page.getByRole('button', { name: /^Import/ }).click();
-    await page.getByText(/missing\.gguf: no such file; give the full path of the GGUF file/).waitFor();
+    await page.getByText(/missing\.gguf: no such file; check the path of the GGUF file/).waitFor();
 
     await watchProgressBar();
     await page.getByLabel('Model name').fill('');

@@ -211,9 +211,11 @@ describe.skipIf(!HAS_SHARED_DATA)('PPO on stories260K with an SST-2 classifier r
       '--mini-batch-size', '2', '--ppo-epochs', '2', '--lr', '5e-3', '--kl-horizon', '50', '--max-new-tokens', '8', '--eval-every', '2', '--eval-prompts', '3', '--save-every', '2', '--no-merge', '--threads', '1'];
     // killed once iteration 3 is done: after the iteration-2 checkpoint, before the iteration-4 one
     const runId = await killLatheWhen(dataDir, args, (id) => fs.existsSync(path.join(dataDir, 'runs', id, 'rollouts', 'step-000003.json')));
-    const resumed = await inProcessLathe(dataDir, ['align', 'ppo', '--resume', runId, '--json']);
+    const resumed = await inProcessLathe(dataDir, ['align', 'ppo', '--resume', runId]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.json()).toMatchObject({ runId, status: 'completed', steps: 6 });
+    expect(studio.store.runs.get(runId)).toMatchObject({ status: 'succeeded' });
+    // a finished iteration's figures on the progress line, worded as fine-tune's steps are (cli/figures.ts)
+    expect(resumed.stderr).toMatch(/^aligning: iteration 6\/6, score -?[\d.,e+-]+, KL -?[\d.,e+-]+, loss -?[\d.,e+-]+, [\d.,]+ tokens\/s, \d+:\d\d elapsed$/m);
     expectSameMetrics(runId, referenceId);
     expect(studio.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   }, 180_000);

@@ -145,7 +145,7 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     await expect(run(['merge'], { run: 'run_000000000000', model: 's260k', name: 'x' })).rejects.toThrow(/--run .* not both/);
     await expect(run(['merge'], { model: 's260k', name: 'x' })).rejects.toThrow(/give --run RUN, or --model and --adapter/);
     await expect(run(['merge'], { run: 'run_000000000000', name: 'x' })).rejects.toThrow(/run run_000000000000 does not exist/);
-    await expect(run(['merge'], { model: 's260k', adapter: path.join(tmp, 'no-such-adapter'), name: 'x' })).rejects.toThrow(/no-such-adapter: no such folder; give the folder of a PEFT LoRA adapter/);
+    await expect(run(['merge'], { model: 's260k', adapter: path.join(tmp, 'no-such-adapter'), name: 'x' })).rejects.toThrow(/no-such-adapter: no such folder; check the path of the PEFT LoRA adapter/);
     // tmp holds an earlier test's adapter/ folder: the refusal points at it
     await expect(run(['merge'], { model: 's260k', adapter: tmp, name: 'x' })).rejects.toThrow(/: no adapter_config\.json here, but its adapter\/ folder is a PEFT adapter \(a LoRA run's\); give .*\/adapter/);
     await expect(run(['export'], { model: 's260k', format: 'gguf', 'accuracy-level': '4' })).rejects.toThrow(/--accuracy-level applies to --format onnx only/);

@@ -85,10 +85,10 @@ describe.skipIf(!HAS_MODEL)('evaluating with an adapter', () => {
 
   it('refuses missing, non-PEFT and misfitting adapter folders, naming the cause', async () => {
     const start = (adapterPath: string) => studio.call('eval.start', { model: 's260k', dataset: 'stories', metrics: ['rougeL'], adapterPath });
-    await expect(start(path.join(dataDir, 'nowhere'))).rejects.toMatchObject({ message: expect.stringMatching(/adapter folder .*nowhere does not exist/), details: { field: 'adapterPath' } });
+    await expect(start(path.join(dataDir, 'nowhere'))).rejects.toMatchObject({ message: expect.stringMatching(/nowhere: no such folder; check the path of the PEFT LoRA adapter/), details: { field: 'adapterPath' } });
     const bare = path.join(dataDir, 'bare');
     fs.mkdirSync(bare);
-    await expect(start(bare)).rejects.toThrow(/not a PEFT LoRA adapter: .*no adapter_config.json/);
+    await expect(start(bare)).rejects.toThrow(/bare: no adapter_config.json; is this a PEFT adapter folder\? Give the folder of a PEFT LoRA adapter/);
     await expect(start(editedAdapter('not-lora', (c) => (c.peft_type = 'PREFIX_TUNING')))).rejects.toThrow(/field 'peft_type' is "PREFIX_TUNING"/);
     await expect(start(editedAdapter('gpt2-targets', (c) => (c.target_modules = ['c_attn'])))).rejects.toThrow(/does not fit model 's260k'.*'c_attn' matches nothing/);
     const rank = editedAdapter('rank-4', (c) => (c.r = 4));

@@ -121,7 +121,7 @@ describe.skipIf(!present)('merging a LoRA adapter into stories260K', () => {
     await writePeftAdapter(wrong, spec, config, randomAdapter(spec, config, spec.hiddenSize * 2), 'other');
     await expect(mergeToFolder(base.path, wrong, path.join(tmp, 'never'), 'fp32')).rejects.toThrow(/q_proj.*does not fit the base weight.*another model/);
     expect(fs.existsSync(path.join(tmp, 'never'))).toBe(false);
-    await expect(mergeToFolder(base.path, path.join(tmp, 'nothing-here'), path.join(tmp, 'never'))).rejects.toThrow(/nothing-here: no such folder; give the folder of a PEFT LoRA adapter/);
+    await expect(mergeToFolder(base.path, path.join(tmp, 'nothing-here'), path.join(tmp, 'never'))).rejects.toThrow(/nothing-here: no such folder; check the path of the PEFT LoRA adapter/);
   });
 });
 

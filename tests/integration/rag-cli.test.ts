@@ -87,7 +87,7 @@ describe('lathe docs', () => {
     const missing = path.join(root, 'missing-path');
     const r = await inProcessLathe(dataDir, ['docs', 'add', 'manuals', missing]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`no such file or folder: ${missing}; nothing was imported`);
+    expect(r.stderr).toContain(`lathe docs add: ${missing}: no such file or folder; check the path\nNothing was imported.`);
     expect((await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>().map((c) => c.name)).toEqual(['harbour']); // not created
     const again = await inProcessLathe(dataDir, ['docs', 'add', 'harbour', path.join(root, 'mixed', 'notes.txt'), '--embed-model', bert, '--threads', '1']);
     expect(again.code, again.stderr).toBe(0);

@@ -39,6 +39,13 @@ describe('a training progress line', () => {
       .toBe('aligning: iteration 3/10: rollouts, 1:15 elapsed');
   });
 
+  // PPO's line said only 'aligning: iteration 3/10: rollouts', never a finished iteration's loss or pace
+  it("words a PPO iteration's figures the same way: its score and KL from the reference, then the loss and tokens/s", () => {
+    const ppo = { step: 3, totalSteps: 10, unit: 'iteration' as const, score: 0.41234, kl: 0.0123456, loss: 1.23456, tokensPerSecond: 456.78 };
+    expect(trainingProgressLine('aligning', { message: 'iteration 3/10: score 0.4123, KL 0.012, loss 1.2346', figures: ppo, elapsedSeconds: 75, etaSeconds: 175 }))
+      .toBe('aligning: iteration 3/10, score 0.4123, KL 0.01235, loss 1.235, 456.8 tokens/s, 1:15 elapsed, 2:55 left');
+  });
+
   it('never says 0:00 left while work remains', () => {
     expect(trainingProgressLine('training', { message: '', figures, elapsedSeconds: 3, etaSeconds: 0.2 })).toMatch(/, 0:01 left$/);
   });

@@ -1,7 +1,8 @@
 // A command given a file or folder that is not there is refused before it writes anything: no data directory is made,
 // no lathe.db, no run folder. `lathe pretrain --corpus nope.txt` (and merge, export and eval with a mistyped
 // --adapter, serve with a mistyped --renderer-dir) made the data directory and its lathe.db first, then refused. Each
-// says the path is missing in the one wording (models/atomic.ts' fileProblem: 'no such file; check the path').
+// says the path is missing in the one wording (store/near-files.ts' noSuchPath: 'no such file; check the path'). A model
+// flag (--model, --embed-model, --judge…) given a path that is not there is refused so too.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ async function refusedCleanly(args: string[]): Promise<{ code: number; stderr: s
   return { code: r.code, stderr: r.stderr.split('\nUsage:')[0], dataDirMade: fs.existsSync(dataDir) };
 }
 
-const NO_ADAPTER = 'no such folder; give the folder of a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)';
+const NO_ADAPTER = 'no such folder; check the path of the PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)';
 
 describe('a missing input path is refused before anything is written', () => {
   const cases: [string, string[], string][] = [
@@ -53,6 +54,35 @@ describe('a missing input path is refused before anything is written', () => {
       const r = await refusedCleanly(args);
       expect([r.code, r.stderr, r.dataDirMade]).toEqual([2, expect.stringMatching(/no such (file|folder)/), false]);
     }
+  });
+
+  // `lathe generate --model /nope/x` made the data directory, then said "no model named '/nope/x' (no models yet)"
+  const NO_FOLDER = 'no such folder; check the path';
+  const modelPathCases: [string, string[], string][] = [
+    ['generate --model', ['generate', '--model', missing('model'), '--prompt', 'hi'], `lathe generate: --model ${missing('model')}: ${NO_FOLDER}`],
+    ['docs add --embed-model', ['docs', 'add', 'c', root, '--embed-model', missing('embedder')], `lathe docs add: --embed-model ${missing('embedder')}: ${NO_FOLDER}`],
+    ['docs create --tokenizer (relative)', ['docs', 'create', 'c', '--tokenizer', './not-here/tok'], `lathe docs create: --tokenizer ./not-here/tok: ${NO_FOLDER}`],
+    ['ask --model', ['ask', '--model', '~/not-here', '--collection', 'c', 'why?'], `lathe ask: --model ~/not-here: ${NO_FOLDER}`],
+    ['eval --judge', ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'judge', '--judge', missing('judge')], `lathe eval: --judge ${missing('judge')}: ${NO_FOLDER}`],
+    ['train --model', ['train', '--model', missing('base'), '--dataset', 'd'], `lathe train: --model ${missing('base')}: ${NO_FOLDER}`],
+    ['align ppo --model', ['align', 'ppo', '--model', missing('policy'), '--reward-run', 'r', '--dataset', 'd'], `lathe align ppo: --model ${missing('policy')}: ${NO_FOLDER}`],
+    ['quantize --model', ['quantize', '--model', missing('m'), '--report'], `lathe quantize: --model ${missing('m')}: ${NO_FOLDER}`],
+    ['serve-api --model, a name with a slash and no store yet', ['serve-api', '--model', 'team/llama'], `lathe serve-api: --model team/llama: ${NO_FOLDER}`],
+  ];
+  for (const [what, args, message] of modelPathCases) {
+    it(`${what}: a model flag's missing path is refused, no data directory made`, async () => {
+      expect(await refusedCleanly(args)).toEqual({ code: 2, stderr: message, dataDirMade: false });
+    });
+  }
+
+  it('a model name with a slash is looked up in a store that exists (a model may be named team/llama)', async () => {
+    const dataDir = path.join(root, 'data-with-store');
+    expect((await latheInProcess(['project', 'list'], dataDir)).code).toBe(0);
+    const r = await latheInProcess(['generate', '--model', 'team/llama', '--prompt', 'hi'], dataDir);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("no model named 'team/llama'")]);
+    // a path-shaped value is refused as a path, store or not
+    const p = await latheInProcess(['generate', '--model', './team/llama', '--prompt', 'hi'], dataDir);
+    expect([p.code, p.stderr]).toEqual([2, `lathe generate: --model ./team/llama: ${NO_FOLDER}`]);
   });
 
   it('an adapter path that is a file, or a folder without adapter_config.json, is refused the same way', async () => {

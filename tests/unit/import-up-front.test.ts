@@ -107,7 +107,7 @@ describe('model import and import-llama2c make nothing for a source they refuse'
 describe('lathe dataset import makes nothing for files it refuses', () => {
   it('a missing file, a folder, an unknown format, and a missing --add file', async () => {
     const missing = path.join(root, 'nope.jsonl');
-    expect((await refused(['dataset', 'import', missing, '--name', 'x'])).stderr).toMatch(new RegExp(`^lathe dataset import: ${missing}: no such file\\. Check the path`));
+    expect((await refused(['dataset', 'import', missing, '--name', 'x'])).stderr).toMatch(new RegExp(`^lathe dataset import: ${missing}: no such file; check the path$`));
     expect((await refused(['dataset', 'import', root, '--name', 'x'])).stderr).toMatch(new RegExp(`^lathe dataset import: ${root} is a folder; give the dataset file in it`));
     const notes = path.join(root, 'notes.txt');
     fs.writeFileSync(notes, 'a\n');

@@ -40,7 +40,7 @@ describe('errors name the file the user chose, not the upload', () => {
   it('a missing upload asks for it again; a good one records the user’s name as its source', async () => {
     const { studio, upload } = setUp();
     const gone = await refusal(studio.call('datasets.import', { path: path.join(studio.options.dataDir, 'uploads', '9f3a01c2-gone.csv'), fileName: 'gone.csv', name: 'g' }));
-    expect(gone.message).toBe('gone.csv: no such file. Upload it again.');
+    expect(gone.message).toBe('gone.csv: no such file; upload it again');
     const dataset = await importDataset({ path: upload('rows.csv', 'text,label\nhi,1\n'), fileName: 'rows.csv', name: 'rows' }, { store: studio.store, dataDir: studio.options.dataDir });
     expect(dataset.sourcePath).toBe('rows.csv');
   });

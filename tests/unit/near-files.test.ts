@@ -91,16 +91,20 @@ describe('every command that reads a path suggests the near one', () => {
 
   it('dataset import: the file with its real extension, instead of "check the path"', async () => {
     expect(await refused(['dataset', 'import', at('dialogsum', 'dev.json'), '--name', 'x']))
-      .toBe(`lathe dataset import: ${at('dialogsum', 'dev.json')}: no such file. Did you mean ${at('dialogsum', 'dev.jsonl')}?`);
+      .toBe(`lathe dataset import: ${at('dialogsum', 'dev.json')}: no such file; did you mean ${at('dialogsum', 'dev.jsonl')}?`);
     // a dataset import offers only the formats it reads: a .md beside is no dataset
-    expect(await refused(['dataset', 'import', at('eval', 'rubric.jsonl'), '--name', 'x'])).toMatch(/no such file\. Check the path/);
+    expect(await refused(['dataset', 'import', at('eval', 'rubric.jsonl'), '--name', 'x'])).toMatch(/no such file; check the path$/);
   });
 
   it('pretrain --corpus, docs add, quantize --text', async () => {
     expect(await refused(['pretrain', '--corpus', at('corpora', 'tinyshakespear.txt')]))
       .toBe(`lathe pretrain: --corpus: corpus file ${at('corpora', 'tinyshakespear.txt')}: no such file; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`);
-    expect(await refused(['docs', 'add', 'c', at('corpora', 'tinyshakespeare.md'), at('corpora', 'nothing.txt')]))
-      .toBe(`lathe docs add: no such file or folder: ${at('corpora', 'tinyshakespeare.md')} (did you mean ${at('corpora', 'tinyshakespeare.txt')}?), ${at('corpora', 'nothing.txt')}; nothing was imported. Check the paths.`);
+    // each missing path on its line, in the one wording
+    expect((await latheInProcess(['docs', 'add', 'c', at('corpora', 'tinyshakespeare.md'), at('corpora', 'nothing.txt')], dataDir)).stderr.split('\nUsage:')[0]).toBe([
+      `lathe docs add: ${at('corpora', 'tinyshakespeare.md')}: no such file or folder; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`,
+      `${at('corpora', 'nothing.txt')}: no such file or folder; check the path`,
+      'Nothing was imported.',
+    ].join('\n'));
     expect(await refused(['quantize', '--model', 'm', '--report', '--text', at('corpora', 'tinyshakespeare')]))
       .toBe(`lathe quantize: --text ${at('corpora', 'tinyshakespeare')}: no such file; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`);
   });
@@ -126,9 +130,9 @@ describe('every command that reads a path suggests the near one', () => {
   });
 
   it('an adapter folder (export, merge and eval --adapter read it)', () => {
-    expect(() => readPeftAdapter(at('adapters', 'adaptr'))).toThrow(`${at('adapters', 'adaptr')}: no such folder; did you mean ${at('adapters', 'adapter')}?`);
+    expect(() => readPeftAdapter(at('adapters', 'adaptr'))).toThrow(`${at('adapters', 'adaptr')}: no such folder; did you mean ${at('adapters', 'adapter')} for the PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)?`);
     const model = { id: 'mdl_x', name: 'm', path: at('m'), source: 'import' };
-    expect(() => checkAdapter(at('adapters', 'adaptr'), model)).toThrow(`adapter folder ${at('adapters', 'adaptr')} does not exist; did you mean ${at('adapters', 'adapter')}?`);
+    expect(() => checkAdapter(at('adapters', 'adaptr'), model)).toThrow(`${at('adapters', 'adaptr')}: no such folder; did you mean ${at('adapters', 'adapter')} for the PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)?`);
   });
 });
 
@@ -140,6 +144,6 @@ describe("the studio's imports suggest the same", () => {
       .toBe(`${at('gguf', 'modle.gguf')}: no such file; did you mean ${at('gguf', 'model.gguf')} for the GGUF file (.gguf, or an Ollama blob)?`);
     await studio.call('collections.create', { name: 'c' });
     expect((await refusal(studio.call('collections.addDocuments', { collection: 'c', paths: [at('corpora', 'tinyshakespeare.md')] }))).message)
-      .toContain(`no such file or folder: ${at('corpora', 'tinyshakespeare.md')} (did you mean ${at('corpora', 'tinyshakespeare.txt')}?)`);
+      .toBe(`${at('corpora', 'tinyshakespeare.md')}: no such file or folder; did you mean ${at('corpora', 'tinyshakespeare.txt')}?`);
   });
 });

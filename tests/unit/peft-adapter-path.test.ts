@@ -18,7 +18,7 @@ const GIVE = 'give the folder of a PEFT LoRA adapter (adapter_config.json + adap
 describe('readPeftAdapter on a path that holds no adapter', () => {
   it('a missing path: no such folder, resolved', () => {
     const rel = path.relative(process.cwd(), path.join(root, 'nope'));
-    expect(() => readPeftAdapter(rel)).toThrow(`${path.join(root, 'nope')}: no such folder; ${GIVE}`);
+    expect(() => readPeftAdapter(rel)).toThrow(`${path.join(root, 'nope')}: no such folder; check the path of the PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors)`);
   });
 
   it('a file: said to be a file', () => {
