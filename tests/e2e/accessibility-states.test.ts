@@ -14,7 +14,7 @@ import { currentOwner } from '../../native/store/process-owner.ts';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { axeSkipReason, expectAccessibleInBothSchemes, readTabStop, stillPage } from './axe.ts';
 import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore, writeCorpusSlice } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, gotoPage, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 import { chartPoints, fillTrainingForm } from './training.ts';
 
 const CORPUS = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
@@ -30,11 +30,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
   async function open(hash: string, heading?: string): Promise<void> {
     const { studio, page } = e2e;
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await (heading ? page.getByRole('heading', { name: heading }).first() : page.locator('#content h1').first()).waitFor();
+    await gotoPage(page, studio, hash, heading ? page.getByRole('heading', { name: heading }).first() : undefined);
     await stillPage(page);
-    await page.waitForLoadState('networkidle');
   }
 
   /** Audits the page as it stands in both schemes, shooting it as a11y-state-<shot>-<scheme>.png. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
 import { axeSkipReason, expectAccessibleInBothSchemes, readTabStop, stillPage, type TabStop } from './axe.ts';
-import { browserSkipReason, SCREENSHOTS, settled, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, settled, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? axeSkipReason();
 if (skipReason) console.log(`e2e accessibility tests skipped: ${skipReason}`);
@@ -60,11 +60,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
   async function open(hash: string): Promise<void> {
     const { studio, page } = e2e;
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await page.locator('#content h1').first().waitFor();
+    await gotoPage(page, studio, hash);
     await stillPage(page);
-    await page.waitForLoadState('networkidle');
     await settled(page);
   }
 

@@ -14,7 +14,7 @@ import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { createGenerationProject, importS260k, importStoryPairs, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, SCREENSHOTS, settled, showScheme, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, settled, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${CHECKPOINT} is absent (the shared data kit is not mounted)` : null);
@@ -176,11 +176,8 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
   /** A fresh document at `hash` (focus on the body, so the first Tab lands on the first control), drawn and still. */
   async function open(hash: string, ready: string): Promise<void> {
     const { studio, page } = e2e;
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await page.getByText(ready, { exact: true }).first().waitFor();
     // A query still in flight would add Tab stops mid-count (Inside's maps came after the light pass, before the dark).
-    await page.waitForLoadState('networkidle');
+    await gotoPage(page, studio, hash, page.getByText(ready, { exact: true }).first());
     // Measured rings must not be mid-transition: a blurred control would still read as focused.
     // (Through the CSSOM: the studio's Content-Security-Policy refuses inline <style>.)
     await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));

@@ -9,7 +9,7 @@ import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
 import { stillPage } from './axe.ts';
-import { browserSkipReason, fullPageHeight, SCREENSHOTS, settled, SHOT_TIMEOUT_MS, showScheme, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, fullPageHeight, pageDrawn, SCREENSHOTS, settled, SHOT_TIMEOUT_MS, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e narrow-window tests skipped: ${skipReason}`);
@@ -73,9 +73,7 @@ describe.skipIf(skipReason !== null)('a narrow window, in Chromium', () => {
       await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('lathe.sidebar.')).forEach((k) => localStorage.removeItem(k)));
       await page.reload();
     }
-    await page.locator('#content h1').first().waitFor();
-    await page.waitForLoadState('networkidle');
-    await settled(page);
+    await pageDrawn(page);
   }
 
   const sidebarWidth = (page: Page) => page.locator('nav[aria-label="Main"]').evaluate((nav) => nav.getBoundingClientRect().width);
