@@ -10,12 +10,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../native/store/db.ts';
 import { currentOwner } from '../../native/store/process-owner.ts';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { axeSkipReason, expectAccessibleInBothSchemes, readTabStop, stillPage } from './axe.ts';
-import { createGenerationProject, importS260k, importStoryPairs, writeCorpusSlice } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore, writeCorpusSlice } from './cli-setup.ts';
+import { browserSkipReason, callApi, gotoPage, latheJson, SCREENSHOTS, SHARED_DATA, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 import { chartPoints, fillTrainingForm } from './training.ts';
 
 const CORPUS = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
@@ -31,11 +30,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
   async function open(hash: string, heading?: string): Promise<void> {
     const { studio, page } = e2e;
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await (heading ? page.getByRole('heading', { name: heading }).first() : page.locator('#content h1').first()).waitFor();
+    await gotoPage(page, studio, hash, heading ? page.getByRole('heading', { name: heading }).first() : undefined);
     await stillPage(page);
-    await page.waitForLoadState('networkidle');
   }
 
   /** Audits the page as it stands in both schemes, shooting it as a11y-state-<shot>-<scheme>.png. */
@@ -82,17 +78,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       await page.keyboard.press('Enter');
       await created.waitFor({ state: 'detached' });
       // An error notice: a run's id cannot be copied in a page the clipboard is not granted to.
-      const store = openStore(studio.dataDir);
-      try {
-        const project = store.projects.list()[0];
-        const run = store.runs.create({ kind: 'finetune', name: 'lora quick', projectId: project.id, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
-        for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-0.2 * step) });
-        store.runs.setStatus(run.id, 'running');
-        store.runs.setStatus(run.id, 'succeeded');
-        runId = run.id;
-      } finally {
-        store.close();
-      }
+      runId = withStudioStore(studio, (store) => recordFinishedFinetune(store, store.projects.list()[0].id, 'lora quick', { dataset: 'story-pairs', steps: 20, metrics: lossFallingAt(0.2) }));
       await open(`#/runs/${runId}`);
       await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')); });
       await page.getByRole('button', { name: 'Copy id' }).click();
@@ -203,25 +189,13 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
       await auditConfirmation(page.getByRole('button', { name: 'Delete project' }), /^Delete Story continuations\?/, /^Its .* in no project/, 'project delete confirmation (Scope)', 'confirm-delete-project-scope');
 
       // Refused: a run a live process (this test's) records into the project; the dialog says so in a warning.
-      const store = openStore(studio.dataDir);
-      let liveRun = '';
-      let projectId = '';
-      try {
-        projectId = store.projects.list()[0].id;
-        liveRun = store.runs.create({ kind: 'generation', name: 'notes being written', projectId, status: 'running', owner: currentOwner() }).id;
-      } finally {
-        store.close();
-      }
+      const projectId = withStudioStore(studio, (store) => store.projects.list()[0].id);
+      const liveRun = withStudioStore(studio, (store) => store.runs.create({ kind: 'generation', name: 'notes being written', projectId, status: 'running', owner: currentOwner() }).id);
       try {
         await open('#/projects', 'Projects');
         await auditConfirmation(page.getByRole('button', { name: 'Delete Story continuations' }), /^Delete Story continuations\?/, 'In use: it cannot be deleted now', 'project delete refused', 'confirm-delete-project-refused');
       } finally {
-        const done = openStore(studio.dataDir);
-        try {
-          done.runs.setStatus(liveRun, 'succeeded');
-        } finally {
-          done.close();
-        }
+        withStudioStore(studio, (store) => store.runs.setStatus(liveRun, 'succeeded'));
       }
 
       await callApi(studio, 'collections.create', { name: 'harbour notes', projectId });
@@ -238,9 +212,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
     it('sets up stories260K, instruction pairs and preference pairs (CLI)', async () => {
       const { studio } = e2e;
       // Into the project the tests above created (the current one), or a new one when they did not run.
-      const store = openStore(studio.dataDir);
-      const existing = store.projects.list()[0]?.id;
-      store.close();
+      const existing = withStudioStore(studio, (store) => store.projects.list()[0]?.id);
       const projectId = existing ?? await createGenerationProject(studio, 'Kind stories', 'Stories whose endings are kind.');
       await importS260k(studio);
       await importStoryPairs(studio, projectId, 40);

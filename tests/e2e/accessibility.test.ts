@@ -8,10 +8,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
 import { axeSkipReason, expectAccessibleInBothSchemes, readTabStop, stillPage, type TabStop } from './axe.ts';
-import { browserSkipReason, SCREENSHOTS, settled, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, settled, shootFullPage, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? axeSkipReason();
 if (skipReason) console.log(`e2e accessibility tests skipped: ${skipReason}`);
@@ -61,11 +60,8 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
   async function open(hash: string): Promise<void> {
     const { studio, page } = e2e;
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await page.locator('#content h1').first().waitFor();
+    await gotoPage(page, studio, hash);
     await stillPage(page);
-    await page.waitForLoadState('networkidle');
     await settled(page);
   }
 
@@ -118,18 +114,11 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio (axe-core, WCA
       const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
       await importS260k(studio);
       await importStoryPairs(studio, projectId, 40);
-      const store = openStore(studio.dataDir);
-      try {
+      withStudioStore(studio, (store) => {
         for (const [name, rate] of [['lora fast', 0.3], ['lora slow', 0.1]] as const) {
-          const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: 20 } });
-          for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
-          store.runs.setStatus(run.id, 'running');
-          store.runs.setStatus(run.id, 'succeeded');
-          runIds.push(run.id);
+          runIds.push(recordFinishedFinetune(store, projectId, name, { dataset: 'story-pairs', steps: 20, lr: rate / 100, metrics: lossFallingAt(rate) }));
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 
     it.each(MAIN_PAGES)('$name', async ({ hash, name }) => {

@@ -2,7 +2,7 @@
 // a generation project, stories260K imported as 's260k', and the small datasets written beside the studio's data.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Store } from '../../native/store/db.ts';
+import { openStore, type Store } from '../../native/store/db.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { latheJson, STORIES260K, type RunningStudio } from './harness.ts';
 
@@ -41,11 +41,57 @@ export function writeCorpusSlice(studio: RunningStudio, corpus: string, chars: n
   return slice;
 }
 
-/** A finished LoRA fine-tune of s260k on `openings`, written straight into the store: five steps of falling loss. Its id. */
-export function recordFinishedFinetune(store: Store, projectId: string, name: string): string {
-  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'openings', lr: 0.001, maxSteps: 5 } });
-  for (let step = 1; step <= 5; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 5 - step / 2 });
+/** `work` done on the studio's store, opened beside the running server and closed after, whatever `work` does; what it returns. Synchronous: the store closes when `work` returns. */
+export function withStudioStore<T>(studio: RunningStudio, work: (store: Store) => T): T {
+  const store = openStore(studio.dataDir);
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** What a run records at a step: metric name → value. */
+export type StepMetrics = (step: number) => Record<string, number>;
+
+/** A loss that falls from about 5 toward 1 at `rate` per step: 1 + 4·e^(−rate·step). */
+export const lossFallingAt = (rate: number): StepMetrics => (step) => ({ loss: 1 + 4 * Math.exp(-rate * step) });
+
+/** What sets one finished fine-tune apart from another (recordFinishedFinetune); each left out takes its default. */
+export interface FinetuneRecord {
+  /** The dataset its config names: 'openings'. */
+  dataset?: string;
+  /** Its config's maxSteps, and the steps its loss is recorded at (1…steps): 5. */
+  steps?: number;
+  /** Its config's learning rate: 0.001. */
+  lr?: number;
+  /** What it records at each step 1…steps: a loss of 5 − step / 2; null records none. */
+  metrics?: StepMetrics | null;
+  /** More of its config (lora, batchSize, …), over the defaults; `method: 'full'` makes it a full fine-tune. */
+  config?: Record<string, unknown>;
+  /** Lines of a finetune job that drove the run from start to end (so its page shows a log): none, no job. */
+  log?: string[];
+  /** How it ended: 'succeeded'. A cancelled one's job keeps the progress it had reached (0.4). */
+  status?: 'succeeded' | 'cancelled';
+}
+
+/**
+ * A fine-tune of s260k written straight into the store as the trainer leaves one: created, running, its metrics
+ * recorded step by step, then finished (by default a five-step LoRA run on `openings` whose loss falls, succeeded). Its id.
+ */
+export function recordFinishedFinetune(store: Store, projectId: string, name: string, options: FinetuneRecord = {}): string {
+  const { dataset = 'openings', steps = 5, lr = 0.001, metrics = (step: number) => ({ loss: 5 - step / 2 }), status = 'succeeded' } = options;
+  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method: 'lora', modelName: 's260k', dataset, lr, maxSteps: steps, ...options.config } });
   store.runs.setStatus(run.id, 'running');
-  store.runs.setStatus(run.id, 'succeeded');
+  const job = options.log && store.jobs.create('finetune', { name });
+  if (job) store.jobs.update(job.id, { state: 'running', runId: run.id });
+  for (let step = 1; metrics && step <= steps; step++) {
+    for (const [metric, value] of Object.entries(metrics(step))) store.runs.addMetric({ runId: run.id, step, name: metric, value });
+  }
+  if (job) {
+    for (const line of options.log!) store.jobs.appendLog(job.id, 'info', line);
+    store.jobs.update(job.id, { state: status, progress: status === 'succeeded' ? 1 : 0.4 });
+  }
+  store.runs.setStatus(run.id, status);
   return run.id;
 }

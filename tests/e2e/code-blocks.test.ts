@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { createGenerationProject, importS260k, importStoryPairs, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
 import { browserSkipReason, SCREENSHOTS, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
@@ -29,21 +28,13 @@ describe.skipIf(skipReason !== null)('code blocks, in Chromium', () => {
       const projectId = await createGenerationProject(studio, 'Code blocks', 'Finish a one-line story opening.');
       await importS260k(studio);
       await importStoryPairs(studio, projectId, 40);
-      const store = openStore(studio.dataDir);
-      try {
+      withStudioStore(studio, (store) => {
         for (const [which, lines] of [['long', 120], ['short', 2]] as const) {
-          const run = store.runs.create({ kind: 'finetune', name: `lora · ${which} log`, projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: lines, lora: { r: 8, alpha: 16 } } });
-          store.runs.setStatus(run.id, 'running');
-          const job = store.jobs.create('finetune', { name: run.name });
-          store.jobs.update(job.id, { state: 'running', runId: run.id });
-          for (let step = 1; step <= lines; step++) store.jobs.appendLog(job.id, 'info', `step ${step}/${lines} loss ${(1 + 3 / step).toFixed(3)}`);
-          store.jobs.update(job.id, { state: 'succeeded', progress: 1 });
-          store.runs.setStatus(run.id, 'succeeded');
-          runs[which] = store.runs.get(run.id)!;
+          const log = Array.from({ length: lines }, (_, i) => `step ${i + 1}/${lines} loss ${(1 + 3 / (i + 1)).toFixed(3)}`);
+          const id = recordFinishedFinetune(store, projectId, `lora · ${which} log`, { dataset: 'story-pairs', steps: lines, metrics: null, config: { lora: { r: 8, alpha: 16 } }, log });
+          runs[which] = store.runs.get(id)!;
         }
-      } finally {
-        store.close();
-      }
+      });
     },
   });
 

@@ -9,9 +9,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../native/store/db.ts';
 import { currentOwner } from '../../native/store/process-owner.ts';
-import { importS260k } from './cli-setup.ts';
+import { importS260k, withStudioStore } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
@@ -136,18 +135,14 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
   it('deletes a dataset after a confirmation that names the run that used it; the run then shows it as deleted', async () => {
     const { studio, page, pageErrors } = e2e;
-    const store = openStore(studio.dataDir);
-    let runId = '';
-    try {
+    const runId = withStudioStore(studio, (store) => {
       const projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
       const run = store.runs.create({ kind: 'evaluation', name: 'baseline on dialogsum-dev', projectId, config: { dataset: { id: unassignedId, name: 'dialogsum-dev' }, split: 'test' } });
       store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: 0.21 });
       store.runs.setStatus(run.id, 'running');
       store.runs.setStatus(run.id, 'succeeded');
-      runId = run.id;
-    } finally {
-      store.close();
-    }
+      return run.id;
+    });
     await page.goto(`${studio.origin}/#/datasets/${unassignedId}`);
     const del = page.getByRole('button', { name: 'Delete', exact: true });
     await del.click();
@@ -176,16 +171,11 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
   it('shows a stopped fine-tuning run on the deleted dataset with Resume disabled, saying why and what to do instead, on its page and the Fine-tune page; the CLI says the same', async () => {
     const { studio, page, pageErrors } = e2e;
-    const store = openStore(studio.dataDir);
-    let runId = '';
-    let projectId = '';
-    try {
+    const { projectId, runId } = withStudioStore(studio, (store) => {
       const model = store.models.list().find((m) => m.name === 's260k')!;
-      projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
-      runId = store.runs.create({ kind: 'finetune', name: 'lora on dialogsum-dev', projectId, status: 'cancelled', config: { datasetId: unassignedId, modelId: model.id, modelName: model.name, modelPath: model.path } }).id;
-    } finally {
-      store.close();
-    }
+      const projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
+      return { projectId, runId: store.runs.create({ kind: 'finetune', name: 'lora on dialogsum-dev', projectId, status: 'cancelled', config: { datasetId: unassignedId, modelId: model.id, modelName: model.name, modelPath: model.path } }).id };
+    });
     const why = `cannot resume: the dataset it trained on (${unassignedId}) has been deleted; start a new run on another dataset`;
     await page.goto(`${studio.origin}/#/runs/${runId}`);
     const resume = page.getByRole('button', { name: 'Resume' });
@@ -259,13 +249,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     const { studio, page, pageErrors } = e2e;
     const scratch = await lathe<{ id: string }>('project', 'create', '--name', 'Scratch notes', '--task', 'qa');
     // A run a live process (this test's) still records into the project: the delete is refused, saying why.
-    const store = openStore(studio.dataDir);
-    let liveRun = '';
-    try {
-      liveRun = store.runs.create({ kind: 'generation', name: 'notes being written', projectId: scratch.id, status: 'running', owner: currentOwner() }).id;
-    } finally {
-      store.close();
-    }
+    const liveRun = withStudioStore(studio, (store) => store.runs.create({ kind: 'generation', name: 'notes being written', projectId: scratch.id, status: 'running', owner: currentOwner() }).id);
     await page.goto(`${studio.origin}/#/projects`);
     await page.reload(); // the project list is read at start: the one the CLI just made comes with a fresh one
     const remove = page.getByRole('button', { name: 'Delete Scratch notes' });
@@ -283,13 +267,10 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
     // The run finished, with a score: the same row deletes it, after saying exactly what goes (the project's own
     // record, and the scorecard and journey made from it) and what stays (the run, with its score; models).
-    const done = openStore(studio.dataDir);
-    try {
-      done.runs.addMetric({ runId: liveRun, step: 0, name: 'exact_match', value: 0.4 });
-      done.runs.setStatus(liveRun, 'succeeded');
-    } finally {
-      done.close();
-    }
+    withStudioStore(studio, (store) => {
+      store.runs.addMetric({ runId: liveRun, step: 0, name: 'exact_match', value: 0.4 });
+      store.runs.setStatus(liveRun, 'succeeded');
+    });
     await page.keyboard.press('Enter');
     const lost = dialog.getByRole('region', { name: 'Deleted' });
     const kept = dialog.getByRole('region', { name: 'Kept' });

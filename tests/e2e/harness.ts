@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { EVENTS_PATH } from '../../native/api/http.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -176,13 +177,55 @@ export async function shootAtWidths(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-/** The studio's page `hash` in a window `width` px wide (800 high), once its heading is drawn and the network is idle. */
-export async function openAtWidth(page: Page, studio: RunningStudio, hash: string, width: number): Promise<void> {
-  await page.setViewportSize({ width, height: 800 });
+const apiCallsByPage = new WeakMap<Page, Set<Request>>();
+
+/**
+ * The page's calls to the studio's API (RPC, uploads) not yet answered, watched from the first time this is asked
+ * for the page (openWatchedPage asks at once; gotoPage before it navigates). The event stream is no call: it stays
+ * open as long as the page does.
+ */
+function apiCallsInFlight(page: Page): Set<Request> {
+  let calls = apiCallsByPage.get(page);
+  if (!calls) {
+    const open = new Set<Request>();
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/api/') && pathname !== EVENTS_PATH) open.add(request);
+    });
+    page.on('requestfinished', (request) => open.delete(request));
+    page.on('requestfailed', (request) => open.delete(request));
+    apiCallsByPage.set(page, calls = open);
+  }
+  return calls;
+}
+
+/**
+ * Waits until the page has drawn what it loaded: `ready` (by default the page's heading) is in the document, every
+ * API call the page made has its answer, and a frame later (settled) none has been asked anew, so what the answers
+ * bring (rows, charts, controls, and the calls those start) is on the page. The condition networkidle stood for,
+ * without its half second of quiet the studio's open event stream made it wait on every load.
+ */
+export async function pageDrawn(page: Page, ready: Locator = page.locator('#content h1').first()): Promise<void> {
+  const calls = apiCallsInFlight(page);
+  await ready.waitFor();
+  do {
+    await expect.poll(() => calls.size, { message: `API calls still unanswered on ${page.url()}`, interval: 20, timeout: 30_000 }).toBe(0);
+    await settled(page);
+  } while (calls.size > 0);
+}
+
+/** The studio's page `hash` in a fresh document, once drawn (pageDrawn; `ready` by default its heading). */
+export async function gotoPage(page: Page, studio: RunningStudio, hash: string, ready?: Locator): Promise<void> {
+  apiCallsInFlight(page);
   await page.goto('about:blank');
   await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-  await page.locator('#content h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await pageDrawn(page, ready);
+}
+
+/** The studio's page `hash` in a window `width` px wide (800 high), once drawn (pageDrawn). */
+export async function openAtWidth(page: Page, studio: RunningStudio, hash: string, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: 800 });
+  await gotoPage(page, studio, hash);
 }
 
 /** Light and dark full-page shots as SCREENSHOTS/<name>-<scheme>.png; `prepare` runs after each scheme switch, before the page is let settle. */
@@ -207,6 +250,7 @@ export interface WatchedPageOptions {
  */
 export async function openWatchedPage(browser: Browser, errors: string[], options: WatchedPageOptions = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads ?? false });
+  apiCallsInFlight(page);
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !options.expectedErrorUrl?.test(msg.location().url)) errors.push(`${msg.text()} (${msg.location().url})`);

@@ -13,9 +13,8 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, SCREENSHOTS, settled, showScheme, STORIES260K, studioInChromium } from './harness.ts';
+import { createGenerationProject, importS260k, importStoryPairs, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, settled, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${CHECKPOINT} is absent (the shared data kit is not mounted)` : null);
@@ -170,26 +169,15 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
       const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
       await importS260k(studio);
       await importStoryPairs(studio, projectId, 40);
-      const store = openStore(studio.dataDir);
-      try {
-        const seeded = store.runs.create({ kind: 'finetune', name: 'lora on story-pairs', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
-        for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: seeded.id, step, name: 'loss', value: 1 + 3 / step });
-        store.runs.setStatus(seeded.id, 'running');
-        run = store.runs.setStatus(seeded.id, 'succeeded')!;
-      } finally {
-        store.close();
-      }
+      run = withStudioStore(studio, (store) => store.runs.get(recordFinishedFinetune(store, projectId, 'lora on story-pairs', { dataset: 'story-pairs', steps: 20, metrics: (step) => ({ loss: 1 + 3 / step }) }))!);
     },
   });
 
   /** A fresh document at `hash` (focus on the body, so the first Tab lands on the first control), drawn and still. */
   async function open(hash: string, ready: string): Promise<void> {
     const { studio, page } = e2e;
-    await page.goto('about:blank');
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await page.getByText(ready, { exact: true }).first().waitFor();
     // A query still in flight would add Tab stops mid-count (Inside's maps came after the light pass, before the dark).
-    await page.waitForLoadState('networkidle');
+    await gotoPage(page, studio, hash, page.getByText(ready, { exact: true }).first());
     // Measured rings must not be mid-transition: a blurred control would still read as focused.
     // (Through the CSSOM: the studio's Content-Security-Policy refuses inline <style>.)
     await page.evaluate(() => document.styleSheets[0].insertRule('*, *::before, *::after { transition: none !important; animation: none !important; }', document.styleSheets[0].cssRules.length));
@@ -594,13 +582,7 @@ describe.skipIf(skipReason !== null)('Keyboard-only use of the studio, in Chromi
     }
     // The tag field is a bare input in a box drawn as a field: the box shows the ring. (On a run of its own: the
     // seeded one was deleted above.)
-    const store = openStore(e2e.studio.dataDir);
-    let tagged: Run;
-    try {
-      tagged = store.runs.create({ kind: 'finetune', name: 'lora to tag', projectId: run.projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
-    } finally {
-      store.close();
-    }
+    const tagged = withStudioStore(e2e.studio, (store) => store.runs.create({ kind: 'finetune', name: 'lora to tag', projectId: run.projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } }));
     await open(`#/runs/${tagged.id}`, tagged.name);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

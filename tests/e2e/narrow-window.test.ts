@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
+import { createGenerationProject, importS260k, importStoryPairs, lossFallingAt, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
 import { stillPage } from './axe.ts';
-import { browserSkipReason, fullPageHeight, SCREENSHOTS, settled, SHOT_TIMEOUT_MS, showScheme, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, fullPageHeight, pageDrawn, SCREENSHOTS, settled, SHOT_TIMEOUT_MS, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e narrow-window tests skipped: ${skipReason}`);
@@ -61,16 +60,7 @@ describe.skipIf(skipReason !== null)('a narrow window, in Chromium', () => {
       const projectId = await createGenerationProject(studio, 'Story continuations for a narrow window', 'Finish a one-line story opening.');
       await importS260k(studio);
       await importStoryPairs(studio, projectId, 40);
-      const store = openStore(studio.dataDir);
-      try {
-        const run = store.runs.create({ kind: 'finetune', name: 'LoRA s260k on story-pairs, a long run name', projectId, config: { method: 'lora', modelName: 's260k', dataset: 'story-pairs', lr: 0.001, maxSteps: 20 } });
-        for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-0.2 * step) });
-        store.runs.setStatus(run.id, 'running');
-        store.runs.setStatus(run.id, 'succeeded');
-        runIds.push(run.id);
-      } finally {
-        store.close();
-      }
+      runIds.push(withStudioStore(studio, (store) => recordFinishedFinetune(store, projectId, 'LoRA s260k on story-pairs, a long run name', { dataset: 'story-pairs', steps: 20, metrics: lossFallingAt(0.2) })));
     },
   });
 
@@ -83,9 +73,7 @@ describe.skipIf(skipReason !== null)('a narrow window, in Chromium', () => {
       await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('lathe.sidebar.')).forEach((k) => localStorage.removeItem(k)));
       await page.reload();
     }
-    await page.locator('#content h1').first().waitFor();
-    await page.waitForLoadState('networkidle');
-    await settled(page);
+    await pageDrawn(page);
   }
 
   const sidebarWidth = (page: Page) => page.locator('nav[aria-label="Main"]').evaluate((nav) => nav.getBoundingClientRect().width);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job, Project, Run } from '../../native/api/schemas.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { writeCorpusSlice } from './cli-setup.ts';
+import { lossFallingAt, recordFinishedFinetune, writeCorpusSlice } from './cli-setup.ts';
 import { browserSkipReason, callApi, SHARED_DATA, shootAtWidths, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
@@ -21,29 +21,24 @@ if (!skipReason && !existsSync(CORPUS)) console.log(`e2e runs: the live pretrain
 const STEPS = 40;
 
 /** A finished fine-tuning run with a loss curve that falls at `rate`, validation every 10 steps, an adapter and a job log. */
-function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status = 'succeeded', method = 'lora'): Run {
-  // A full run records the LoRA defaults too, as the trainer's input schema fills them in.
-  const run = store.runs.create({ kind: 'finetune', name, projectId, config: { method, modelName: 's260k', dataset: 'story-pairs', lr: rate / 100, maxSteps: STEPS, batchSize: 4, lora: { r: 8, alpha: 16 }, loraTargets: ['q_proj', 'v_proj'], merge: true } });
-  store.runs.setStatus(run.id, 'running');
-  // The job drives the run from start to end, as in the studio, so its duration is the run's.
-  const job = store.jobs.create('finetune', { name });
-  store.jobs.update(job.id, { state: 'running', runId: run.id });
-  for (let step = 1; step <= STEPS; step++) {
-    store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + 4 * Math.exp(-rate * step) });
-    store.runs.addMetric({ runId: run.id, step, name: 'lr', value: (rate / 100) * (1 - step / (STEPS + 1)) });
-    if (step % 10 === 0) store.runs.addMetric({ runId: run.id, step, name: 'val_loss', value: 1.2 + 4 * Math.exp(-rate * step) });
-  }
-  const file = path.join(dataDir, 'runs', run.id, 'adapter', 'adapter_model.safetensors');
+function seedTrainingRun(store: Store, dataDir: string, projectId: string, name: string, rate: number, status: 'succeeded' | 'cancelled' = 'succeeded', method = 'lora'): Run {
+  const loss = lossFallingAt(rate);
+  const id = recordFinishedFinetune(store, projectId, name, {
+    dataset: 'story-pairs',
+    steps: STEPS,
+    lr: rate / 100,
+    // A full run records the LoRA defaults too, as the trainer's input schema fills them in.
+    config: { method, batchSize: 4, lora: { r: 8, alpha: 16 }, loraTargets: ['q_proj', 'v_proj'], merge: true },
+    metrics: (step) => ({ ...loss(step), lr: (rate / 100) * (1 - step / (STEPS + 1)), ...(step % 10 === 0 ? { val_loss: 1.2 + 4 * Math.exp(-rate * step) } : {}) }),
+    log: [`training ${name}: ${STEPS} steps`, `step ${STEPS}/${STEPS} loss ${loss(STEPS).loss.toFixed(3)}`],
+    status,
+  });
+  const file = path.join(dataDir, 'runs', id, 'adapter', 'adapter_model.safetensors');
   mkdirSync(path.dirname(file), { recursive: true });
   const bytes = crypto.randomBytes(3000);
   writeFileSync(file, bytes);
-  store.runs.addArtifact({ runId: run.id, kind: 'adapter', path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
-  store.jobs.appendLog(job.id, 'info', `training ${name}: ${STEPS} steps`);
-  store.jobs.appendLog(job.id, 'info', `step ${STEPS}/${STEPS} loss ${(1 + 4 * Math.exp(-rate * STEPS)).toFixed(3)}`);
-  // A cancelled job keeps the progress it had reached.
-  store.jobs.update(job.id, { state: status as 'succeeded', progress: status === 'succeeded' ? 1 : 0.4 });
-  store.runs.setStatus(run.id, status);
-  return store.runs.get(run.id)!;
+  store.runs.addArtifact({ runId: id, kind: 'adapter', path: file, bytes: bytes.length, hash: crypto.createHash('sha256').update(bytes).digest('hex') });
+  return store.runs.get(id)!;
 }
 
 describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
