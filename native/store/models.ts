@@ -5,6 +5,7 @@ import { StudioError } from '../api/errors.ts';
 import { firstFreeName } from '../api/model-names.ts';
 import { Model } from '../api/schemas.ts';
 import { findByIdOrName, type Lookup } from './find.ts';
+import { modelPathHint } from './model-path-hint.ts';
 import { newId, nowIso } from './ids.ts';
 
 interface ModelRow {
@@ -94,7 +95,13 @@ export class ModelTable {
 
   /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
   find(idOrName: string, field = 'model'): Model {
-    return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
+    try {
+      return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
+    } catch (err) {
+      // a path typed where a model's name goes: say which import makes a model of it
+      const hint = err instanceof StudioError && err.code === 'not_found' ? modelPathHint(idOrName) : null;
+      throw hint === null ? err : new StudioError('not_found', hint, { id: idOrName, field });
+    }
   }
 
   /**

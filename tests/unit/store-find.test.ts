@@ -1,5 +1,7 @@
 // One lookup per table (store.<table>.find): by id, or by name where rows have one; a miss says what was looked
 // for, what exists and where to get one, with the field that carried the key.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { tempStores } from './temp-stores.ts';
@@ -34,6 +36,23 @@ describe('store find', () => {
     expect(err.code).toBe('not_found');
     expect(err.message).toBe("no model named 'nope' (models: tiny); import one on the Select page or with 'lathe model import'");
     expect(err.details).toEqual({ id: 'nope', field: 'modelId' });
+  });
+
+  it('says which import makes a model of a path typed where a model name goes: folder, GGUF, llama2.c, other file', () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const files = { gguf: path.join(dir, 'm.gguf'), bin: path.join(dir, 'stories.bin'), other: path.join(dir, 'notes.txt') };
+    for (const file of Object.values(files)) fs.writeFileSync(file, 'x');
+    const hint = (key: string) => thrown(() => store.models.find(key, 'model'));
+    const folder = hint(dir);
+    expect(folder.code).toBe('not_found');
+    expect(folder.details).toEqual({ id: dir, field: 'model' });
+    expect(folder.message).toBe(`${dir} is a folder, not an imported model: import it first with 'lathe model import ${dir} --name NAME' (a Hugging Face folder) or the Select page's folder import, then give that NAME`);
+    expect(hint(files.gguf).message).toContain(`is a file, not an imported model: import it first with 'lathe model import-gguf ${files.gguf} --name NAME'`);
+    expect(hint(files.bin).message).toContain(`'lathe model import-llama2c ${files.bin} --tokenizer TOK.bin --name NAME'`);
+    expect(hint(files.other).message).toContain("'lathe model import FOLDER --name NAME' with the folder that holds it");
+    // a path that does not exist is a name like any other
+    expect(hint(path.join(dir, 'gone')).message).toMatch(/^no model named '.*gone' \(no models yet\)/);
   });
 
   it('names the one name a typo away, from every name, not only the ones the list shows', () => {
