@@ -85,10 +85,14 @@ export function defaultText(defaults: Defaults | undefined, s: Setting): string 
 /** The engine's notes on an unset value, "(null: follow epochs)" or "; null means 3% of the run": API words, not the form's. */
 const NULL_NOTE = /\s*\(null:[^)]*\)|;\s*null means [^;]*$/;
 
+/**
+ * A setting's help: the engine's explanation (the form's own where the engine sends none) as one sentence, with what
+ * an empty field does in words before its full stop, as every help text on every page ends.
+ */
 export function explanationOf(defaults: Defaults | undefined, s: Setting): string {
   const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation ?? s.explanation;
-  const plain = text.replace(NULL_NOTE, '').replace(/\.$/, '');
-  return s.unset ? `${plain} (${s.unset})` : plain;
+  const plain = text.replace(NULL_NOTE, '').trim().replace(/\.$/, '');
+  return s.unset ? `${plain} (${s.unset}).` : `${plain}.`;
 }
 
 export const valueOf = (form: FinetuneForm, defaults: Defaults | undefined, s: Setting): string => form.values[s.key] ?? defaultText(defaults, s);
