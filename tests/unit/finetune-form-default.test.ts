@@ -53,4 +53,8 @@ describe("the form's help under each setting", () => {
     expect(explanationOf(engine, warmup)).toBe('Steps of linear warm-up (not set: 3% of the run).');
     expect(explanationOf(undefined, maxSteps)).toBe('Stop after this many optimiser steps, whatever the epochs say (not set: train for the chosen number of epochs).');
   });
+  it("takes the form's own words where the engine's explanation is empty, not a lone full stop", () => {
+    const silent = { hyperparameters: [{ name: 'epochs', value: 1, explanation: '' }] } as unknown as Defaults;
+    expect(explanationOf(silent, SETTINGS.find((s) => s.key === 'epochs')!)).toBe('Passes over the training split; more can overfit a small dataset.');
+  });
 });

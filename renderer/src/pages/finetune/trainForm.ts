@@ -90,7 +90,8 @@ const NULL_NOTE = /\s*\(null:[^)]*\)|;\s*null means [^;]*$/;
  * an empty field does in words before its full stop, as every help text on every page ends.
  */
 export function explanationOf(defaults: Defaults | undefined, s: Setting): string {
-  const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation ?? s.explanation;
+  // an empty explanation from the engine says nothing: the form's own, rather than a lone full stop
+  const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation || s.explanation;
   const plain = text.replace(NULL_NOTE, '').trim().replace(/\.$/, '');
   return s.unset ? `${plain} (${s.unset}).` : `${plain}.`;
 }
