@@ -13,14 +13,20 @@
 // badge in its row's own tint, edgeless; a run's page set "← All runs" 8 px in from its title and began a wrapped line
 // of facts with its separator ("· took 2 ms"); Align's footer broke "Leave out rows that make no pair" at 700 and
 // 1280 px; Inside's form put the Model label 8 px under the Sentence label and its button level with the help text.
-// Shots land in tests/e2e/screenshots/layout-*.png.
+// And from a second pass over the shots: the dataset's split bar drew validation in the warning colour and test in
+// the success one, states where there are only categories, with no key to either; Integrate's Quantise pill broke
+// "8- and 4-bit" after "4-"; the next-token panel drew a 1 px sliver for a 0% probability; Evaluate's Decoding row
+// put its labels beside their boxes and wrapped "Repetition penalty" onto a line of its own; an empty run list's
+// note sat 4 px left of its card's title; the model card inset its Parameters table while its Hyperparameters and
+// Memory tables run to the card's edges; Integrate put Start server at the left, where every other action is at
+// the right. Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
 import { createGenerationProject, importS260k, recordFinishedFinetune } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e layout-guards tests skipped: ${skipReason}`);
@@ -499,6 +505,190 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     expect(Math.abs(look.button), 'button middle from the controls\' middle').toBeLessThanOrEqual(1);
     expect(look.order, 'Model, then Sentence, then the button, left to right').toBe(true);
     await shootBox(page, 'form.inside-form', 'inside-form-1280', 8);
+  });
+
+  it('the dataset\'s split bar draws train, validation and test in chart series colours, never a state\'s, each keyed in its legend', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/datasets', width);
+      const bar = page.locator('.split-bar');
+      await bar.waitFor();
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+        const look = await page.evaluate(() => {
+          const resolve = (token: string) => { const el = document.createElement('span'); el.style.color = `var(${token})`; document.body.append(el); const c = getComputedStyle(el).color; el.remove(); return c; };
+          const colour = (el: Element | null) => (el ? getComputedStyle(el).backgroundColor : 'none');
+          const splits = ['train', 'validation', 'test'];
+          return {
+            bar: splits.map((s) => colour(document.querySelector(`.split-bar > [data-split="${s}"]`))),
+            legend: splits.map((s) => colour(document.querySelector(`[data-testid="split-${s}"] .swatch`))),
+            series: Array.from({ length: 8 }, (_, i) => resolve(`--series-${i + 1}`)),
+            states: ['--warning', '--success', '--danger'].map(resolve),
+          };
+        });
+        const where = `${width} px, ${scheme}`;
+        for (const c of look.bar) expect(look.series, `${where}: ${c} is a series colour`).toContain(c);
+        for (const c of look.bar) expect(look.states, `${where}: ${c} is a state's colour`).not.toContain(c);
+        expect(new Set(look.bar).size, `${where}: three colours`).toBe(3);
+        expect(look.legend, `${where}: each legend entry's swatch in its part's colour`).toEqual(look.bar);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await bar.scrollIntoViewIfNeeded();
+      await shootBox(page, '.stack:has(> .split-bar)', `split-bar-${width}`, 12);
+    }
+  });
+
+  it.skipIf(noModel !== null)('Integrate\'s step pills never break a line after a hyphen ("4-" / "bit variants")', async () => {
+    const { page } = e2e;
+    let wrapped = 0;
+    for (const width of [700, 950, 1280]) {
+      await open(page, '#/integrate', width);
+      const steps = page.locator('.guided-steps');
+      await steps.waitFor();
+      const look = await steps.evaluate((el) => {
+        const breaks: string[] = [];
+        let lines = 0;
+        for (const pill of el.querySelectorAll('.step-pill')) {
+          const walker = document.createTreeWalker(pill, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent ?? '';
+            const top = (i: number) => { const range = document.createRange(); range.setStart(node!, i); range.setEnd(node!, i + 1); return range.getBoundingClientRect().top; };
+            for (let i = 0; i < text.length - 1; i++) if (/[-\u2010\u2011]/.test(text[i]) && top(i + 1) > top(i) + 1) breaks.push(text.slice(Math.max(0, i - 12), i + 6));
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            lines += new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size - 1;
+          }
+        }
+        return { breaks, lines };
+      });
+      expect(look.breaks, `${width} px: lines that end in a hyphen`).toEqual([]);
+      wrapped += look.lines;
+      await steps.scrollIntoViewIfNeeded();
+      await shootBox(page, '.guided-steps', `guided-steps-${width}`, 8);
+    }
+    expect(wrapped, 'wrapped lines in the pills, at all widths: the case the check is for').toBeGreaterThan(0);
+  });
+
+  it.skipIf(noModel !== null)('the next-token panel draws no bar for a 0% probability, and keeps its 0% label', async () => {
+    const { page } = e2e;
+    await open(page, '#/adapt', 1280);
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time, there was a little');
+    await page.getByRole('radio', { name: 'Sampling' }).click();
+    await page.getByLabel('Top-k value').fill('1');
+    const panel = page.getByTestId('next-token-panel');
+    // top-k 1: every candidate but the first is out of the draw, 0% after the settings
+    await expect.poll(async () => (await panel.getByTestId('nt-after').allTextContents()).filter((t) => t === '0%').length).toBeGreaterThan(0);
+    await page.waitForTimeout(300); // the bars' width transition
+    const rows = await panel.getByTestId('nt-row').evaluateAll((all) => all.map((row) => {
+      const [before, after] = [...row.querySelectorAll('.nt-bar')].map((b) => b.getBoundingClientRect().width);
+      const [beforeText, afterText] = [row.querySelector('.nt-pct .faint')!.textContent, row.querySelector('[data-testid="nt-after"]')!.textContent];
+      return { beforeText, afterText, before, after };
+    }));
+    const zeros = rows.flatMap((r) => [{ text: r.beforeText, width: r.before }, { text: r.afterText, width: r.after }]).filter((b) => b.text === '0%');
+    expect(zeros.length).toBeGreaterThan(0);
+    for (const z of zeros) expect(z.width, 'a 0% bar\'s width').toBe(0);
+    // the least probability above 0 keeps a sliver: "<0.1%" is not nothing
+    for (const r of rows) if (r.afterText !== '0%') expect(r.after, `${r.afterText} after`).toBeGreaterThanOrEqual(1);
+    await page.locator('[aria-label="Next token"]').scrollIntoViewIfNeeded();
+    await shootBox(page, '[aria-label="Next token"]', 'next-token-zero', 8);
+  });
+
+  /** The fieldset that holds Evaluate's decoding strategy and its settings. */
+  const DECODING = 'fieldset:has([role="radiogroup"][aria-label="Decoding"])';
+
+  it.skipIf(noModel !== null)('Evaluate\'s Decoding settings are form fields: each label over its box on one line, two a row, as the form\'s other fields', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/adapt/evaluate', width);
+      const form = page.getByRole('form', { name: 'Evaluation setup' });
+      await form.waitFor();
+      // the project's suggested perplexity uses no decoding (its settings are disabled): score with BLEU instead
+      const chip = (name: string) => form.getByRole('checkbox', { name });
+      if ((await chip('Perplexity').getAttribute('aria-checked')) === 'true') await chip('Perplexity').click();
+      if ((await chip('BLEU').getAttribute('aria-checked')) !== 'true') await chip('BLEU').click();
+      await form.getByRole('radio', { name: 'Sampling' }).click();
+      const decoding = page.locator(DECODING);
+      await decoding.scrollIntoViewIfNeeded();
+      const look = await decoding.evaluate((el) => {
+        const lines = (node: Element) => { const range = document.createRange(); range.selectNodeContents(node); return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; };
+        const split = document.querySelector('[aria-label="Split"]')!.closest('.field')!.getBoundingClientRect();
+        return [...el.querySelectorAll('input')].map((input) => {
+          const label = document.querySelector(`label[for="${input.id}"]`);
+          const box = input.getBoundingClientRect();
+          const labelBox = label?.getBoundingClientRect();
+          return {
+            name: label?.textContent ?? input.getAttribute('aria-label'),
+            above: labelBox !== undefined && labelBox.bottom <= box.top && Math.abs(labelBox.left - box.left) <= 1,
+            lines: label ? lines(label) : 0,
+            // in one of the form's two columns (Split's the first)
+            column: Math.abs(box.left - split.left) <= 1 ? 1 : box.left > split.right ? 2 : 0,
+          };
+        });
+      });
+      expect(look.map((f) => f.name), `${width} px`).toEqual(['Max new tokens', 'Temperature', 'Top-p', 'Seed', 'Repetition penalty']);
+      for (const f of look) expect({ above: f.above, lines: f.lines }, `${width} px: ${f.name}`).toEqual({ above: true, lines: 1 });
+      expect(look.map((f) => f.column), `${width} px: each field's column`).toEqual([1, 2, 1, 2, 1]);
+      await shootBox(page, DECODING, `eval-decoding-${width}`, 8);
+    }
+  });
+
+  it('an empty run list\'s note starts where its card\'s title does (Pretrain)', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/select/pretrain', width);
+      const note = page.locator('.ft-runlist-empty');
+      await note.waitFor();
+      const gap = await note.evaluate((el) => {
+        const textLeft = (node: Element) => { const range = document.createRange(); range.selectNodeContents(node); return range.getClientRects()[0].left; };
+        return textLeft(el) - textLeft(el.closest('.card')!.querySelector('.card-header h2')!);
+      });
+      expect(Math.abs(gap), `${width} px: the note's left from the title's`).toBeLessThanOrEqual(1);
+      // the card is sticky in its column, at the page's foot: a window as tall as the page holds it whole
+      await page.setViewportSize({ width, height: await fullPageHeight(page) });
+      await shootBox(page, '.ft-runlist', `runlist-empty-${width}`, 8);
+    }
+  });
+
+  it.skipIf(noModel !== null)('the model card\'s Parameters, Hyperparameters and Memory tables all run to their card\'s edges', async () => {
+    const { page } = e2e;
+    const [model] = await callApi<{ id: string }[]>(e2e.studio, 'models.list', {});
+    for (const width of [700, 1280]) {
+      await open(page, `#/select/${encodeURIComponent(model.id)}`, width);
+      await page.getByTestId('model-card').waitFor();
+      const insets = await page.evaluate(() => ['Parameters', 'Hyperparameters', 'Memory'].map((name) => {
+        const card = document.querySelector(`.card[aria-label="${name}"]`)!;
+        const inner = card.getBoundingClientRect();
+        const border = parseFloat(getComputedStyle(card).borderLeftWidth);
+        const table = card.querySelector('table')!.getBoundingClientRect();
+        return `${name}: ${Math.round(table.left - inner.left - border)} / ${Math.round(inner.right - border - table.right)}`;
+      }));
+      expect(insets, `${width} px: each table's inset from its card's left / right edge`).toEqual(['Parameters: 0 / 0', 'Hyperparameters: 0 / 0', 'Memory: 0 / 0']);
+      await page.locator('.card[aria-label="Parameters"]').scrollIntoViewIfNeeded();
+      await shootBox(page, '.card[aria-label="Parameters"]', `model-card-parameters-${width}`, 8);
+    }
+  });
+
+  it.skipIf(noModel !== null)('Integrate puts Start server at its card\'s right, as Quantise and Export put theirs', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, '#/integrate', width);
+      const start = page.getByRole('button', { name: 'Start server' });
+      await start.waitFor();
+      const gaps = await page.evaluate(() => {
+        const rightGap = (button: Element, box: Element) => {
+          const style = getComputedStyle(box);
+          return Math.round(box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth) - button.getBoundingClientRect().right);
+        };
+        const byText = (text: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)!;
+        const serve = byText('Start server');
+        const quantise = byText('Quantise');
+        return { serve: rightGap(serve, serve.closest('.card-body')!), quantise: rightGap(quantise, quantise.closest('form')!) };
+      });
+      expect(gaps, `${width} px: each action from its box's right edge`).toEqual({ serve: 0, quantise: 0 });
+      await start.scrollIntoViewIfNeeded();
+      await shootBox(page, '[aria-label="Serve to applications"]', `serve-${width}`, 8);
+    }
   });
 
   it('left no page errors', () => {

@@ -44,7 +44,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
             </div>
             <div className="row gap-4 small muted split-legend">
               {(['train', 'validation', 'test'] as const).map((s) => (
-                <span key={s} data-testid={`split-${s}`}>{s}: <strong>{formatCount(dataset.splits[s] ?? 0)}</strong> ({Math.round(((dataset.splits[s] ?? 0) / splitTotal) * 100)}%)</span>
+                <span key={s} data-testid={`split-${s}`}><span className="swatch" data-split={s} aria-hidden />{s}: <strong>{formatCount(dataset.splits[s] ?? 0)}</strong> ({Math.round(((dataset.splits[s] ?? 0) / splitTotal) * 100)}%)</span>
               ))}
             </div>
           </div>

@@ -12,6 +12,7 @@ import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
+import { KNOBS, type NumericKnob } from '../playground/settings.ts';
 import { plural } from '../../../../native/api/format.ts';
 
 const SPLITS: Split[] = ['test', 'validation', 'train', 'all'];
@@ -33,6 +34,16 @@ function Segmented<T extends string>({ label, value, options, onChange }: { labe
     <div className="segmented" role="radiogroup" aria-label={label}>
       {options.map((o) => <button key={o.id} type="button" role="radio" aria-checked={value === o.id} onClick={() => onChange(o.id)}>{o.label}</button>)}
     </div>
+  );
+}
+
+/** A decoding setting as a form field, label over its box and help under it; the help is the playground knob's. */
+function DecodingField({ knob, label, value, min, max, step = 1, onChange }: { knob: NumericKnob; label?: string; value: number; min: number; max: number; step?: number; onChange(v: number): void }) {
+  const { label: knobLabel, help } = KNOBS.find((k) => k.key === knob)!;
+  return (
+    <Field label={label ?? knobLabel} help={help}>
+      {(id, d) => <input id={id} aria-describedby={d} className="input mono" type="number" min={min} max={max} step={step} value={value} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))} />}
+    </Field>
   );
 }
 
@@ -240,18 +251,20 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
 
           {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}
 
-          <fieldset className="field span-2 eval-unused" disabled={perplexity}>
-            <span className="field-label">Decoding</span>
-            <div className="row-wrap">
+          {/* The strategy, then its settings two a row, each labelled above its box as the form's other fields are
+              (inline labels wrapped "Repetition penalty" onto a line of its own). */}
+          <fieldset className="span-2 form-grid eval-unused eval-decoding" disabled={perplexity} aria-label="Decoding">
+            <div className="field span-2">
+              <span className="field-label">Decoding</span>
               <Segmented label="Decoding" value={form.decoding} options={[{ id: 'greedy', label: 'Greedy' }, { id: 'sample', label: 'Sampling' }, { id: 'beam', label: 'Beams' }]} onChange={(decoding) => set({ decoding })} />
-              <NumberInput label="Max new tokens" value={form.maxNewTokens} min={1} max={4096} onChange={(v) => set({ maxNewTokens: Math.max(1, Math.round(v)) })} />
-              {form.decoding === 'sample' && <NumberInput label="Temperature" value={form.temperature} min={0.05} max={2} step={0.05} onChange={(v) => set({ temperature: v })} />}
-              {form.decoding === 'sample' && <NumberInput label="Top-p" value={form.topP} min={0.05} max={1} step={0.05} onChange={(v) => set({ topP: v })} />}
-              {form.decoding === 'sample' && <NumberInput label="Seed" value={form.seed} min={0} max={99999} onChange={(v) => set({ seed: Math.round(v) })} />}
-              {form.decoding === 'beam' && <NumberInput label="Beams" value={form.numBeams} min={2} max={16} onChange={(v) => set({ numBeams: Math.round(v) })} />}
-              <NumberInput label="Repetition penalty" value={form.repetitionPenalty} min={1} max={2} step={0.05} onChange={(v) => set({ repetitionPenalty: v })} />
+              <p className="field-help">{DECODING_HELP[form.decoding]}</p>
             </div>
-            <p className="field-help">{DECODING_HELP[form.decoding]}</p>
+            <DecodingField knob="maxNewTokens" value={form.maxNewTokens} min={1} max={4096} onChange={(v) => set({ maxNewTokens: Math.max(1, Math.round(v)) })} />
+            {form.decoding === 'sample' && <DecodingField knob="temperature" value={form.temperature} min={0.05} max={2} step={0.05} onChange={(v) => set({ temperature: v })} />}
+            {form.decoding === 'sample' && <DecodingField knob="topP" value={form.topP} min={0.05} max={1} step={0.05} onChange={(v) => set({ topP: v })} />}
+            {form.decoding === 'sample' && <DecodingField knob="seed" value={form.seed} min={0} max={99999} onChange={(v) => set({ seed: Math.round(v) })} />}
+            {form.decoding === 'beam' && <DecodingField knob="numBeams" value={form.numBeams} min={2} max={16} onChange={(v) => set({ numBeams: Math.round(v) })} />}
+            <DecodingField knob="repetitionPenalty" value={form.repetitionPenalty} min={1} max={2} step={0.05} onChange={(v) => set({ repetitionPenalty: v })} />
           </fieldset>
 
           <Field label="Run name" optional help="Shown in comparisons; by default model · dataset/split · prompt." className="span-2">

@@ -85,10 +85,15 @@ export function defaultText(defaults: Defaults | undefined, s: Setting): string 
 /** The engine's notes on an unset value, "(null: follow epochs)" or "; null means 3% of the run": API words, not the form's. */
 const NULL_NOTE = /\s*\(null:[^)]*\)|;\s*null means [^;]*$/;
 
+/**
+ * A setting's help: the engine's explanation (the form's own where the engine sends none) as one sentence, with what
+ * an empty field does in words before its full stop, as every help text on every page ends.
+ */
 export function explanationOf(defaults: Defaults | undefined, s: Setting): string {
-  const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation ?? s.explanation;
-  const plain = text.replace(NULL_NOTE, '').replace(/\.$/, '');
-  return s.unset ? `${plain} (${s.unset})` : plain;
+  // an empty explanation from the engine says nothing: the form's own, rather than a lone full stop
+  const text = defaults?.hyperparameters.find((h) => h.name === s.key)?.explanation || s.explanation;
+  const plain = text.replace(NULL_NOTE, '').trim().replace(/\.$/, '');
+  return s.unset ? `${plain} (${s.unset}).` : `${plain}.`;
 }
 
 export const valueOf = (form: FinetuneForm, defaults: Defaults | undefined, s: Setting): string => form.values[s.key] ?? defaultText(defaults, s);

@@ -3,7 +3,8 @@
 // (no LoRA run to merge, or quantising straight away) reads 'skipped'.
 export const GUIDED_STEPS = [
   { id: 'merge', title: 'Merge', text: 'a finished LoRA run into its base' },
-  { id: 'quantise', title: 'Quantise', text: 'choose the 8- and 4-bit variants' },
+  // non-breaking hyphens and space: a narrow pill broke the line at "4-", leaving "bit variants" on the next
+  { id: 'quantise', title: 'Quantise', text: 'choose the 8\u2011\u00a0and 4\u2011bit variants' },
   { id: 'compare', title: 'Compare', text: 'size, speed and quality beside fp32' },
   { id: 'export', title: 'Export', text: 'GGUF, ONNX or a Hugging Face folder' },
 ] as const;

@@ -100,23 +100,29 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
             </div>
           </Callout>
         ) : (
-          <div className="serve-controls">
-            <Field label="Model" help="Loaded at start. Requests may name any model of the studio, or <model>:<run id> for a LoRA run's adapter.">
-              {(id, describedBy) => (
-                <Select id={id} aria-describedby={describedBy} value={model ?? ''} disabled={live} onChange={(e) => setChosen(e.target.value)}>
-                  {names.map((n) => <option key={n} value={n}>{n}</option>)}
-                </Select>
-              )}
-            </Field>
-            <Field label="Port" help={runningPort !== null ? 'The one it listens on.' : '0 picks any free port.'} error={runningPort !== null ? null : portError}>
-              {(id, describedBy) => (
-                <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={runningPort !== null ? String(runningPort) : port} disabled={live} onChange={(e) => setPort(e.target.value)} />
-              )}
-            </Field>
-            {live
-              ? <Button variant="danger" icon="x" onClick={() => void stop()} disabled={busy}>Stop server</Button>
-              : <Button variant="primary" icon="activity" onClick={() => void start()} disabled={busy || !model || portError !== null}>Start server</Button>}
-          </div>
+          <>
+            <div className="serve-controls">
+              <Field label="Model" help="Loaded at start. Requests may name any model of the studio, or <model>:<run id> for a LoRA run's adapter.">
+                {(id, describedBy) => (
+                  <Select id={id} aria-describedby={describedBy} value={model ?? ''} disabled={live} onChange={(e) => setChosen(e.target.value)}>
+                    {names.map((n) => <option key={n} value={n}>{n}</option>)}
+                  </Select>
+                )}
+              </Field>
+              <Field label="Port" help={runningPort !== null ? 'The one it listens on.' : '0 picks any free port.'} error={runningPort !== null ? null : portError}>
+                {(id, describedBy) => (
+                  <input id={id} aria-describedby={describedBy} className="input mono serve-port" inputMode="numeric" value={runningPort !== null ? String(runningPort) : port} disabled={live} onChange={(e) => setPort(e.target.value)} />
+                )}
+              </Field>
+            </div>
+            {/* the action at the right, under its fields, as Quantise's, Export's and a card footer's */}
+            <div className="row">
+              <span className="spacer" />
+              {live
+                ? <Button variant="danger" icon="x" onClick={() => void stop()} disabled={busy}>Stop server</Button>
+                : <Button variant="primary" icon="activity" onClick={() => void start()} disabled={busy || !model || portError !== null}>Start server</Button>}
+            </div>
+          </>
         )}
         {s?.state === 'failed' && s.error && <Callout tone="danger" title="The server is not running">{s.error}</Callout>}
         {s?.state === 'running' && s.url && s.apiKey && (

@@ -64,8 +64,8 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
           <div key={c.id} className="nt-row" data-testid="nt-row" title={`id ${c.id} · ${c.token}`}>
             <span className="nt-token">{showToken(c.token)}</span>
             <div className="nt-bars" role="img" aria-label={`${c.token}: ${pct(c.before)} before, ${pct(c.after)} after`}>
-              <div className="nt-bar nt-bar-before" style={{ width: `${(100 * c.before) / max}%` }} />
-              <div className="nt-bar nt-bar-after" style={{ width: `${(100 * c.after) / max}%` }} />
+              <div className="nt-bar nt-bar-before" data-zero={c.before === 0} style={{ width: `${(100 * c.before) / max}%` }} />
+              <div className="nt-bar nt-bar-after" data-zero={c.after === 0} style={{ width: `${(100 * c.after) / max}%` }} />
             </div>
             <span className="nt-pct"><span className="faint">{pct(c.before)}</span><br /><strong data-testid="nt-after">{pct(c.after)}</strong></span>
           </div>

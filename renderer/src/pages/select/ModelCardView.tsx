@@ -92,7 +92,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
 
       <Card aria-label="Parameters">
         <CardHeader title="Parameters" subtitle={`${parameters.total.toLocaleString()} numbers learned from data during training. They are the model’s knowledge, and they decide its memory footprint.`} />
-        <div className="card-body"><ParameterChart parameters={parameters} encoder={embedding !== null} /></div>
+        <ParameterChart parameters={parameters} encoder={embedding !== null} />
       </Card>
 
       <Card aria-label="Hyperparameters">

@@ -1,5 +1,6 @@
 // Where a model's parameters live: one stacked SVG bar (no chart library) and a legend that says what each
-// component does. Colours are the chart series tokens, so the chart follows the theme.
+// component does. Colours are the chart series tokens, so the chart follows the theme. The bar sits in a padded card
+// body and the legend table runs to the card's edges, as the model card's Hyperparameters and Memory tables do.
 import type { ModelCard } from '../../../../native/api/models.ts';
 import { PARAMETER_COMPONENTS } from '../../../../native/api/models.ts';
 import { humanCount } from '../../../../native/api/format.ts';
@@ -33,29 +34,33 @@ export function ParameterChart({ parameters, encoder = false }: { parameters: Mo
   const total = parameters.total || 1;
   let x = 0;
   return (
-    <div className="stack gap-3">
-      <svg width="100%" height="28" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Parameters by component: ${parts.map((p) => `${p.label} ${((100 * p.value) / total).toFixed(1)}%`).join(', ')}`}>
-        <rect x="0" y="0" width="1000" height="28" rx="6" fill="var(--surface-sunken)" />
-        {parts.map((p) => {
-          const w = (1000 * p.value) / total;
-          const rect = <rect key={p.key} x={x} y="0" width={Math.max(w, 2)} height="28" fill={p.color}><title>{`${p.label}: ${humanCount(p.value)}`}</title></rect>;
-          x += w;
-          return rect;
-        })}
-      </svg>
-      <table className="table" aria-label="Parameters by component">
-        <thead><tr><th>Component</th><th className="num">Parameters</th><th className="num">Share</th><th>What it does</th></tr></thead>
-        <tbody>
-          {parts.map((p) => (
-            <tr key={p.key}>
-              <td><span className="row"><span className="swatch" style={{ background: p.color }} />{p.label}</span></td>
-              <td className="num mono">{p.value.toLocaleString()}</td>
-              <td className="num">{((100 * p.value) / total).toFixed(1)}%</td>
-              <td className="muted small">{p.text}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div className="card-body">
+        <svg width="100%" height="28" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Parameters by component: ${parts.map((p) => `${p.label} ${((100 * p.value) / total).toFixed(1)}%`).join(', ')}`}>
+          <rect x="0" y="0" width="1000" height="28" rx="6" fill="var(--surface-sunken)" />
+          {parts.map((p) => {
+            const w = (1000 * p.value) / total;
+            const rect = <rect key={p.key} x={x} y="0" width={Math.max(w, 2)} height="28" fill={p.color}><title>{`${p.label}: ${humanCount(p.value)}`}</title></rect>;
+            x += w;
+            return rect;
+          })}
+        </svg>
+      </div>
+      <div className="card-body flush table-wrap">
+        <table className="table" aria-label="Parameters by component">
+          <thead><tr><th>Component</th><th className="num">Parameters</th><th className="num">Share</th><th>What it does</th></tr></thead>
+          <tbody>
+            {parts.map((p) => (
+              <tr key={p.key}>
+                <td><span className="row"><span className="swatch" style={{ background: p.color }} />{p.label}</span></td>
+                <td className="num mono">{p.value.toLocaleString()}</td>
+                <td className="num">{((100 * p.value) / total).toFixed(1)}%</td>
+                <td className="muted small">{p.text}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
