@@ -7,10 +7,8 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import type { EvalExample } from '../../native/api/eval.ts';
-import { savePredictions } from '../../native/eval/predictions.ts';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k } from './cli-setup.ts';
-import { browserSkipReason, callApi, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { createGenerationProject, importS260k, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
+import { browserSkipReason, callApi, gotoPage, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e chart-colours tests skipped: ${skipReason}`);
@@ -75,33 +73,27 @@ describe.skipIf(skipReason !== null)('chart series colours, light and dark, in C
     async setup({ studio }) {
       const projectId = await createGenerationProject(studio, 'Chart colours', 'Eight runs to compare.');
       await importS260k(studio);
-      const store = openStore(studio.dataDir);
-      try {
+      await withStudioStore(studio, async (store) => {
         for (let r = 0; r < RUNS; r++) {
           const run = store.runs.create({ kind: 'finetune', name: `sweep ${r + 1}`, projectId, status: 'succeeded', config: { method: 'lora', maxSteps: 20 } });
           for (let step = 1; step <= 20; step++) store.runs.addMetric({ runId: run.id, step, name: 'loss', value: 1 + (2 + r / 4) * Math.exp(-step / (4 + r)) });
           runIds.push(run.id);
-          const evaluation = store.runs.create({ kind: 'evaluation', name: `sweep ${r + 1} on the test split`, projectId, status: 'succeeded', config: { metrics: ['rougeL'], template: { label: 'zero-shot' }, split: 'test' } });
           const example = (i: number): EvalExample => ({
             index: i, id: `test:${i}`, input: `story ${i}`, references: [`ending ${i}`], prediction: `guess ${i}`, scores: { rougeL: (r + i) / 12 },
             promptTokens: 10, truncatedTokens: 0, generatedTokens: 5, latencyMs: 1,
           });
-          await savePredictions(store, studio.dataDir, evaluation.id, [0, 1, 2, 3].map(example));
-          store.runs.addMetric({ runId: evaluation.id, step: 0, name: 'rougeL', value: (r + 1.5) / 12 });
-          evalIds.push(evaluation.id);
+          evalIds.push(await recordFinishedEvaluation(store, projectId, `sweep ${r + 1} on the test split`, {
+            config: { metrics: ['rougeL'], template: { label: 'zero-shot' }, split: 'test' },
+            scores: { rougeL: (r + 1.5) / 12 },
+            predictions: [0, 1, 2, 3].map(example),
+          }));
         }
-      } finally {
-        store.close();
-      }
+      });
     },
   });
 
-  const open = async (hash: string, ready: string) => {
-    const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}${hash}`);
-    await page.locator(ready).first().waitFor();
-    await page.waitForTimeout(200);
-  };
+  /** The page `hash` once drawn: `ready` (the series marks read next) is on it and every API call is answered. */
+  const open = (hash: string, ready: string) => gotoPage(e2e.page, e2e.studio, hash, e2e.page.locator(ready).first());
 
   it('a comparison of eight training runs: loss lines and swatches in eight colours, each readable on its card', async () => {
     await open(`#/runs/compare/${runIds.join(',')}`, '.chart-canvas svg path[fill="none"]');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import path from 'node:path';
-import { browserSkipReason, SCREENSHOTS, studioInChromium } from './harness.ts';
+import { browserSkipReason, SCREENSHOTS, showScheme, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e chart-log-switch tests skipped: ${skipReason}`);
@@ -48,8 +48,7 @@ describe.skipIf(skipReason !== null)("a loss chart's log switch", () => {
     expect(await note.textContent()).toBe('Log scale needs values above 0, and this chart has −0.300: it stays linear.');
     expect(await note.isVisible()).toBe(true);
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150);
+      await showScheme(page, scheme);
       await dpo.chart.locator('xpath=ancestor::*[.//*[@role="radiogroup"]][1]').screenshot({ path: path.join(SCREENSHOTS, `chart-log-unavailable-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });

@@ -2,6 +2,8 @@
 // a generation project, stories260K imported as 's260k', and the small datasets written beside the studio's data.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EvalExample } from '../../native/api/eval.ts';
+import { savePredictions } from '../../native/eval/predictions.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { latheJson, STORIES260K, type RunningStudio } from './harness.ts';
@@ -41,14 +43,22 @@ export function writeCorpusSlice(studio: RunningStudio, corpus: string, chars: n
   return slice;
 }
 
-/** `work` done on the studio's store, opened beside the running server and closed after, whatever `work` does; what it returns. Synchronous: the store closes when `work` returns. */
+/**
+ * `work` done on the studio's store, opened beside the running server and closed after, whatever `work` does; what it
+ * returns. The store closes when `work` returns or, where it returns a promise, once that promise settles.
+ */
 export function withStudioStore<T>(studio: RunningStudio, work: (store: Store) => T): T {
   const store = openStore(studio.dataDir);
+  let result: T;
   try {
-    return work(store);
-  } finally {
+    result = work(store);
+  } catch (err) {
     store.close();
+    throw err;
   }
+  if (result instanceof Promise) return result.finally(() => store.close()) as T;
+  store.close();
+  return result;
 }
 
 /** What a run records at a step: metric name → value. */
@@ -93,5 +103,28 @@ export function recordFinishedFinetune(store: Store, projectId: string, name: st
     store.jobs.update(job.id, { state: status, progress: status === 'succeeded' ? 1 : 0.4 });
   }
   store.runs.setStatus(run.id, status);
+  return run.id;
+}
+
+/** What sets one finished evaluation apart from another (recordFinishedEvaluation); each left out takes its default. */
+export interface EvaluationRecord {
+  /** Its config (metrics, template, split, dataset, model, …) as the evaluator writes it: {}. */
+  config?: Record<string, unknown>;
+  /** Its scores, metric → value, recorded at step 0 as the evaluator records a run's summary: none. */
+  scores?: Record<string, number>;
+  /** The per-example predictions it wrote (savePredictions, under the store's data directory): none. */
+  predictions?: EvalExample[];
+}
+
+/**
+ * An evaluation written straight into the store as the evaluator (native/eval/runner.ts) leaves one: created, running,
+ * its scores recorded, its predictions saved, then succeeded. Its id.
+ */
+export async function recordFinishedEvaluation(store: Store, projectId: string, name: string, options: EvaluationRecord = {}): Promise<string> {
+  const run = store.runs.create({ kind: 'evaluation', name, projectId, config: options.config });
+  store.runs.setStatus(run.id, 'running');
+  for (const [metric, value] of Object.entries(options.scores ?? {})) store.runs.addMetric({ runId: run.id, step: 0, name: metric, value });
+  if (options.predictions) await savePredictions(store, store.dataDir, run.id, options.predictions);
+  store.runs.setStatus(run.id, 'succeeded');
   return run.id;
 }

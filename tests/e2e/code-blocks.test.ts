@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { createGenerationProject, importS260k, importStoryPairs, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, SCREENSHOTS, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, shootSchemes, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e code-blocks tests skipped: ${skipReason}`);
@@ -38,12 +38,8 @@ describe.skipIf(skipReason !== null)('code blocks, in Chromium', () => {
     },
   });
 
-  const open = async (run: Run | null) => {
-    const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${run!.id}`);
-    await page.getByTestId('run-log').waitFor();
-    await page.waitForTimeout(200);
-  };
+  /** The run's page once drawn (gotoPage): its log on the page and every API call answered. */
+  const open = (run: Run | null) => gotoPage(e2e.page, e2e.studio, `#/runs/${run!.id}`, e2e.page.getByTestId('run-log'));
 
   it('a long job log keeps to a height and is a Tab stop with its ring; the arrow keys scroll it', async () => {
     const { page } = e2e;
@@ -60,8 +56,7 @@ describe.skipIf(skipReason !== null)('code blocks, in Chromium', () => {
     await page.keyboard.press('End');
     await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150);
+      await showScheme(page, scheme);
       const box = (await log.boundingBox())!;
       await page.screenshot({ path: path.join(SCREENSHOTS, `code-blocks-log-focused-${scheme}.png`), clip: { x: box.x - 24, y: box.y - 24, width: box.width + 48, height: Math.min(box.height + 48, 500) } });
     }

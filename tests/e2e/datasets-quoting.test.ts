@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUOTING_LABELS } from '../../native/api/labels.ts';
-import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, showScheme, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e import-quoting tests skipped: ${skipReason}`);
@@ -54,8 +54,7 @@ describe.skipIf(skipReason !== null)('the import form’s quoting box', () => {
     await page.keyboard.press('Space');
     expect(await box.isChecked()).toBe(true);
     await form.screenshot({ path: path.join(SCREENSHOTS, 'datasets-import-quoting-light.png'), timeout: SHOT_TIMEOUT_MS });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(200);
+    await showScheme(page, 'dark');
     await form.screenshot({ path: path.join(SCREENSHOTS, 'datasets-import-quoting-dark.png'), timeout: SHOT_TIMEOUT_MS });
     await page.emulateMedia({ colorScheme: 'light' });
     await submit.click();

@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { currentOwner } from '../../native/store/process-owner.ts';
-import { importS260k, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { importS260k, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
+import { browserSkipReason, callApi, gotoPage, latheJson, SHARED_DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const DIALOGSUM_DEV = path.join(SHARED_DATA, 'datasets/dialogsum/dev.jsonl');
 const DIALOGSUM_TEST = path.join(SHARED_DATA, 'datasets/dialogsum/test.jsonl');
@@ -38,9 +38,8 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
   it('opens Scope without taking the keyboard: ? shows the shortcuts, "Project name" is focused only after New project', async () => {
     const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/scope`);
-    await page.getByRole('heading', { name: 'Scope your first model' }).waitFor();
-    await page.waitForTimeout(300);
+    // Drawn, its project list answered: a page that took the keyboard on load would have by then.
+    await gotoPage(page, studio, '#/scope', page.getByRole('heading', { name: 'Scope your first model' }));
     expect(await page.getByLabel('Project name').evaluate((field) => field === document.activeElement)).toBe(false);
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
@@ -135,13 +134,9 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
 
   it('deletes a dataset after a confirmation that names the run that used it; the run then shows it as deleted', async () => {
     const { studio, page, pageErrors } = e2e;
-    const runId = withStudioStore(studio, (store) => {
+    const runId = await withStudioStore(studio, (store) => {
       const projectId = store.projects.list().find((p) => p.name === 'Dialogue summaries')!.id;
-      const run = store.runs.create({ kind: 'evaluation', name: 'baseline on dialogsum-dev', projectId, config: { dataset: { id: unassignedId, name: 'dialogsum-dev' }, split: 'test' } });
-      store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: 0.21 });
-      store.runs.setStatus(run.id, 'running');
-      store.runs.setStatus(run.id, 'succeeded');
-      return run.id;
+      return recordFinishedEvaluation(store, projectId, 'baseline on dialogsum-dev', { config: { dataset: { id: unassignedId, name: 'dialogsum-dev' }, split: 'test' }, scores: { rougeL: 0.21 } });
     });
     await page.goto(`${studio.origin}/#/datasets/${unassignedId}`);
     const del = page.getByRole('button', { name: 'Delete', exact: true });

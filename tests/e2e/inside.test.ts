@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AttentionMaps } from '../../native/api/inside.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
-import { browserSkipReason, callApi, fullPageHeight, SCREENSHOTS, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, fullPageHeight, SCREENSHOTS, settled, STORIES260K, studioInChromium } from './harness.ts';
 
 const SEED_SENTENCE = 'The teacher taught the student with the book.';
 const skipReason = browserSkipReason() ?? (existsSync(STORIES260K.checkpoint) ? null : `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)`);
@@ -40,11 +40,11 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.setViewportSize({ width, height: 900 });
-        await page.waitForTimeout(200);
+        await settled(page);
         const height = await fullPageHeight(page);
         await page.setViewportSize({ width, height: Math.max(900, height) });
         await prepare?.(); // after the resize, which moves what the pointer is over
-        await page.waitForTimeout(100);
+        await settled(page);
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}-${scheme}.png`) });
       }
     }
@@ -125,7 +125,7 @@ describe.skipIf(skipReason !== null)('the Inside page in Chromium', () => {
     const blank: string[] = [];
     for (const width of [1440, 1280, 1024, 900, 760, 700, 640]) {
       await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(100);
+      await settled(page);
       const px = await page.evaluate(blankBesideMatrix);
       if (px > 4) blank.push(`${width} px: ${px} px blank beside the matrix`);
       const matrix = (await page.locator('.head-matrix').boundingBox())!;

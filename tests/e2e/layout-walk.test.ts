@@ -10,10 +10,8 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../native/api/eval.ts';
-import { savePredictions } from '../../native/eval/predictions.ts';
-import { openStore } from '../../native/store/db.ts';
-import { createGenerationProject, importS260k, recordFinishedFinetune } from './cli-setup.ts';
-import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
+import { createGenerationProject, importS260k, recordFinishedEvaluation, recordFinishedFinetune, withStudioStore } from './cli-setup.ts';
+import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, settled, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e layout-walk tests skipped: ${skipReason}`);
@@ -33,24 +31,22 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
       writeFileSync(file, Array.from({ length: 12 }, (_, i) => `${JSON.stringify({ opening: `Once upon a time, number ${i}`, [LONG_COLUMN]: 'there was a fox.' })}\n`).join(''));
       await latheJson(studio, 'dataset', 'import', file, '--name', 'openings', '--project', projectId);
       await importS260k(studio);
-      const store = openStore(studio.dataDir);
-      try {
+      await withStudioStore(studio, async (store) => {
         for (const name of [LONG_RUN, 'Full fine-tune baseline']) trainIds.push(recordFinishedFinetune(store, projectId, name));
         // A prediction a sentence long beside a reference a paragraph long: the table gave the prediction what was left.
         const reference = 'The fox looked at the moon for a long time, and then it went home to its mother, who had made a warm supper of berries and bread, and they sat together by the fire until the stars came out and the little fox fell asleep. '.repeat(2);
         for (const [r, name] of ['Zero-shot baseline', 'Three-shot prompt'].entries()) {
-          const run = store.runs.create({ kind: 'evaluation', name, projectId, status: 'succeeded', config: { metrics: ['rougeL'], template: { label: r ? 'three-shot' : 'zero-shot' }, split: 'test', dataset: { name: 'openings' }, model: { name: 's260k' } } });
           const example = (i: number): EvalExample => ({
             index: i, id: `test:${i}`, input: `Once upon a time, number ${i}`, references: [reference], prediction: `Once upon a time there was a little fox who liked to run ${i}.`,
             scores: { rougeL: (r + i) / 12 }, promptTokens: 10, truncatedTokens: 0, generatedTokens: 12, latencyMs: 3,
           });
-          await savePredictions(store, studio.dataDir, run.id, [0, 1, 2].map(example));
-          store.runs.addMetric({ runId: run.id, step: 0, name: 'rougeL', value: (r + 1.5) / 12 });
-          evalIds.push(run.id);
+          evalIds.push(await recordFinishedEvaluation(store, projectId, name, {
+            config: { metrics: ['rougeL'], template: { label: r ? 'three-shot' : 'zero-shot' }, split: 'test', dataset: { name: 'openings' }, model: { name: 's260k' } },
+            scores: { rougeL: (r + 1.5) / 12 },
+            predictions: [0, 1, 2].map(example),
+          }));
         }
-      } finally {
-        store.close();
-      }
+      });
     },
   });
 
@@ -62,9 +58,9 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
     await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
+      await settled(page);
       await page.setViewportSize({ width, height: Math.max(800, await fullPageHeight(page)) });
-      await page.waitForTimeout(100);
+      await settled(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, `walk-${name}-${scheme}.png`), timeout: SHOT_TIMEOUT_MS });
     }
     await page.emulateMedia({ colorScheme: 'light' });
@@ -306,8 +302,7 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
     ];
     for (const width of WIDTHS) {
       for (const [name, hash] of pages) {
-        await open(page, hash, width);
-        await page.waitForTimeout(300);
+        await open(page, hash, width); // drawn (gotoPage): its heading on the page, every API call answered
         await shoot(page, `${name}-${width}`);
       }
       await open(page, '#/projects', width);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, fullPageHeight, openWatchedPage, SCREENSHOTS, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, fullPageHeight, openWatchedPage, SCREENSHOTS, settled, STORIES260K, studioInChromium } from './harness.ts';
 import { fillTrainingForm } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -46,7 +46,7 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
-      await page.waitForTimeout(150);
+      await settled(page);
       const height = await fullPageHeight(page);
       await page.setViewportSize({ width: NARROW.width, height: Math.max(NARROW.height, height) });
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1024-${scheme}.png`) });

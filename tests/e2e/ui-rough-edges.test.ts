@@ -10,7 +10,7 @@ import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import { runDir, SAMPLES_FILE } from '../../native/train/run-env.ts';
 import { importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, latheJson, SCREENSHOTS, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, latheJson, SCREENSHOTS, shootSchemes, showScheme, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e rough-edges tests skipped: ${skipReason}`);
@@ -76,8 +76,7 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await shootSchemes(page, 'rough-edges-datasets');
     const head = page.getByRole('table', { name: 'Dataset rows' }).locator('thead');
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150);
+      await showScheme(page, scheme);
       await head.screenshot({ path: path.join(SCREENSHOTS, `rough-edges-preview-head-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
