@@ -99,13 +99,13 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const rows = await table.locator('tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['fp32', 'q4']);
     // sizes in one unit system (the peak memory read "186 MiB" beside a file of "1.0 MB"), speeds in whole tokens per
-    // second as the Speed chart prints them (decode read "2047.9" beside prefill's "8947")
+    // second as the Speed chart prints them (decode read "2047.9" beside prefill's "8947"), thousands grouped ("34,700")
     for (const row of await table.locator('tbody tr').all()) {
       const [, file, , memory, prefill, decode] = await row.locator('td').allInnerTexts();
       expect(file).toMatch(/^\d+(\.\d)? (KB|MB|GB)$/);
       expect(memory).toMatch(/^\d+(\.\d)? (KB|MB|GB)$/);
-      expect(prefill).toMatch(/^\d+$/);
-      expect(decode).toMatch(/^\d+$/);
+      expect(prefill).toMatch(/^\d{1,3}(,\d{3})*$/);
+      expect(decode).toMatch(/^\d{1,3}(,\d{3})*$/);
     }
     expect(await section.locator('figure.chart').count()).toBe(3);
     await expect.poll(() => section.getByText(/stories-tuned-q4: onnx\/model_q4\.onnx/).count()).toBe(1);
