@@ -108,6 +108,13 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
       expect(decode).toMatch(/^\d{1,3}(,\d{3})*$/);
     }
     expect(await section.locator('figure.chart').count()).toBe(3);
+    // the figures right-aligned as every table's numbers; each chart's axis says what it counts, the dashed fp32 line keyed
+    expect(await table.locator('tbody tr').first().locator('td').nth(4).evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    const chart = (title: string) => section.locator('figure.chart').filter({ has: page.locator('.chart-title', { hasText: title }) });
+    for (const [title, unit] of [['Size', '× fp32'], ['Speed', 'tokens/s'], ['Quality', 'perplexity']]) {
+      expect(await chart(title).locator('svg text').allTextContents(), `${title}'s axis`).toContain(unit);
+    }
+    expect(await chart('Quality').locator('.chart-legend').innerText()).toMatch(/^fp32 \d+\.\d\d$/);
     await expect.poll(() => section.getByText(/stories-tuned-q4: onnx\/model_q4\.onnx/).count()).toBe(1);
     await expect.poll(() => steps.locator('[aria-current="step"]').innerText()).toContain('Export');
 
