@@ -69,7 +69,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
                 <text x={x(t)} y={height - 6} textAnchor="middle" className="chart-tick">{tick(t)}</text>
               </g>
             ))}
-            {unit && <text x={labelWidth} y={height - 6} textAnchor="end" className="chart-tick">{unit}</text>}
+            {unit && <text x={x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8} y={height - 6} textAnchor="end" className="chart-tick">{unit}</text>}
             {data.map((d, i) => {
               const cy = TOP + i * ROW + ROW / 2;
               const start = x(Math.max(lo, Math.min(0, x.domain[1])));
