@@ -99,15 +99,22 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const rows = await table.locator('tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['fp32', 'q4']);
     // sizes in one unit system (the peak memory read "186 MiB" beside a file of "1.0 MB"), speeds in whole tokens per
-    // second as the Speed chart prints them (decode read "2047.9" beside prefill's "8947")
+    // second as the Speed chart prints them (decode read "2047.9" beside prefill's "8947"), thousands grouped ("34,700")
     for (const row of await table.locator('tbody tr').all()) {
       const [, file, , memory, prefill, decode] = await row.locator('td').allInnerTexts();
       expect(file).toMatch(/^\d+(\.\d)? (KB|MB|GB)$/);
       expect(memory).toMatch(/^\d+(\.\d)? (KB|MB|GB)$/);
-      expect(prefill).toMatch(/^\d+$/);
-      expect(decode).toMatch(/^\d+$/);
+      expect(prefill).toMatch(/^\d{1,3}(,\d{3})*$/);
+      expect(decode).toMatch(/^\d{1,3}(,\d{3})*$/);
     }
     expect(await section.locator('figure.chart').count()).toBe(3);
+    // the figures right-aligned as every table's numbers; each chart's axis says what it counts, the dashed fp32 line keyed
+    expect(await table.locator('tbody tr').first().locator('td').nth(4).evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    const chart = (title: string) => section.locator('figure.chart').filter({ has: page.locator('.chart-title', { hasText: title }) });
+    for (const [title, unit] of [['Size', '× fp32'], ['Speed', 'tokens/s'], ['Quality', 'perplexity']]) {
+      expect(await chart(title).locator('svg text').allTextContents(), `${title}'s axis`).toContain(unit);
+    }
+    expect(await chart('Quality').locator('.chart-legend').innerText()).toMatch(/^fp32 \d+\.\d\d$/);
     await expect.poll(() => section.getByText(/stories-tuned-q4: onnx\/model_q4\.onnx/).count()).toBe(1);
     await expect.poll(() => steps.locator('[aria-current="step"]').innerText()).toContain('Export');
 

@@ -40,12 +40,15 @@ const LONG_RUN = 'LoRA s260k on the openings, a long run name that does not fit 
 /** A second project, made before the first so that the first (the newest) stays the active one. */
 const OTHER_PROJECT = 'Picture-book summaries for the children\u2019s library reading programme';
 const runIds: string[] = [];
+const PPO_RUN = 'PPO against the story reward model';
+let storyProjectId = '';
 
 describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
   const e2e = studioInChromium({
     async setup({ studio }) {
       const otherId = await createGenerationProject(studio, OTHER_PROJECT, 'Summarise a picture book in two sentences.');
       const projectId = await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
+      storyProjectId = projectId;
       const file = path.join(studio.dataDir, 'openings.jsonl');
       writeFileSync(file, Array.from({ length: 40 }, (_, i) => `${JSON.stringify({ opening: `Once upon a time, number ${i}`, [LONG_COLUMN]: 'there was a fox.' })}\n`).join(''));
       await latheJson(studio, 'dataset', 'import', file, '--name', 'openings', '--project', projectId);
@@ -53,6 +56,8 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       const store = openStore(studio.dataDir);
       try {
         for (const name of [LONG_RUN, 'Full fine-tune baseline']) runIds.push(recordFinishedFinetune(store, projectId, name));
+        // An adapter at the depth a run writes it: its path is wider than the Artifacts table's Path column at 700 px.
+        store.runs.addArtifact({ runId: runIds[0], kind: 'adapter', path: path.join(studio.dataDir, 'runs', runIds[0], 'adapter', 'adapter_model.safetensors'), bytes: 2900, hash: 'ab'.repeat(32) });
         const other = store.runs.create({ kind: 'evaluation', name: 'Zero-shot summaries', projectId: otherId, status: 'succeeded', config: { metrics: ['rougeL'] } });
         store.runs.addMetric({ runId: other.id, step: 0, name: 'rougeL', value: 0.2 });
       } finally {
@@ -689,6 +694,69 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       await start.scrollIntoViewIfNeeded();
       await shootBox(page, '[aria-label="Serve to applications"]', `serve-${width}`, 8);
     }
+  });
+
+  it('a run\'s Artifacts table wraps a long path after a folder\'s slash, never inside a name', async () => {
+    const { page } = e2e;
+    for (const width of [700, 1280]) {
+      await open(page, `#/runs/${runIds[0]}`, width);
+      const cell = page.getByRole('table', { name: 'Artifacts' }).locator('tbody td').nth(1);
+      await cell.waitFor();
+      // The character before each line's first: where the browser broke the path (it broke "adapter_m" / "odel…").
+      const breaks = await cell.evaluate((td) => {
+        const range = document.createRange();
+        const found: string[] = [];
+        let text = '';
+        let lastTop: number | null = null;
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.textContent!.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const top = Math.round(range.getBoundingClientRect().top);
+            if (lastTop !== null && top > lastTop + 4) found.push(text.slice(-1));
+            lastTop = top;
+            text += node.textContent![i];
+          }
+        }
+        return found;
+      });
+      if (width === 700) expect(breaks.length, 'at 700 px the path wraps').toBeGreaterThan(0);
+      expect(breaks.filter((c) => c !== '/'), `${width} px: a line of the path that does not begin after a slash`).toEqual([]);
+      await cell.scrollIntoViewIfNeeded();
+      await shootBox(page, '.card[aria-label="Artifacts"]', `artifacts-${width}`, 8);
+    }
+  });
+
+  it('Align\'s PPO curves side by side start their plots level, with a legend on one side only', async () => {
+    const { page } = e2e;
+    // A finished PPO run's curves: single-series charts (β, entropy) beside two-series ones (losses, clip fraction).
+    // Recorded here, not in setup, so the Runs table guards above count the runs they were written for.
+    const store = openStore(e2e.studio.dataDir);
+    try {
+      const ppo = store.runs.create({ kind: 'ppo', name: PPO_RUN, projectId: storyProjectId, status: 'succeeded', config: { method: 'lora', modelName: 's260k', klCoef: 0.2, adaptiveKl: true, steps: 10 } });
+      for (let step = 1; step <= 10; step++) {
+        const metrics = { 'score/mean': 0.3 + step / 50, 'score/std': 0.1, kl: step / 100, kl_coef: 0.2, 'loss/policy': 0.01, 'loss/value': 0.5 - step / 40, clipfrac: 0.05, 'clipfrac/value': 0.1, entropy: 1.5 };
+        for (const [name, value] of Object.entries(metrics)) store.runs.addMetric({ runId: ppo.id, step, name, value });
+      }
+    } finally {
+      store.close();
+    }
+    await open(page, '#/adapt/align', 1280);
+    await page.getByTestId('training-run').filter({ hasText: PPO_RUN }).click();
+    await page.getByTestId('chart-entropy').waitFor();
+    const tops = await page.evaluate(() => Object.fromEntries(['chart-kl-coef', 'chart-losses', 'chart-clipfrac', 'chart-entropy'].map((id) => [id, Math.round(document.querySelector(`[data-testid="${id}"] svg`)!.getBoundingClientRect().top)])));
+    // Beside each other in the grid's rows (the layout this checks), and each pair's plots on one line.
+    expect(tops['chart-kl-coef'], 'β and the losses are in one row').toBeLessThan(tops['chart-clipfrac']);
+    expect(tops['chart-losses'], 'the losses plot beside β\'s').toBe(tops['chart-kl-coef']);
+    expect(tops['chart-entropy'], 'the entropy plot beside the clip fraction\'s').toBe(tops['chart-clipfrac']);
+    // Opening one chart's table keeps its neighbour's plot level with its own.
+    await page.getByTestId('chart-kl-coef').locator('xpath=..').locator('summary').click();
+    const level = await page.evaluate(() => ['chart-kl-coef', 'chart-losses'].map((id) => Math.round(document.querySelector(`[data-testid="${id}"] svg`)!.getBoundingClientRect().top)));
+    expect(level[1], 'the losses plot beside β\'s, β\'s table open').toBe(level[0]);
+    await page.getByTestId('chart-kl-coef').locator('xpath=..').locator('summary').click();
+    await page.getByTestId('chart-losses').scrollIntoViewIfNeeded();
+    await shootBox(page, '.card[aria-label="Training curves"]', 'ppo-curves-1280', 8);
   });
 
   it('left no page errors', () => {

@@ -26,6 +26,16 @@ export function ColumnName({ name }: { name: string }) {
 }
 
 /**
+ * A file's path in a table cell: it may break after each separator, so a narrow column wraps it between folders
+ * (".../adapter/" / "adapter_model.safetensors") instead of mid-name ("adapter_m" / "odel"); a name too long for the
+ * column on its own still breaks inside it (.path-text).
+ */
+export function PathText({ path }: { path: string }) {
+  const parts = path.split(/(?<=[/\\])/);
+  return <span className="path-text">{parts.map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</span>;
+}
+
+/**
  * A moment in a table cell, its date and its time each kept whole: in a narrow table the time goes under the date
  * ("Dec 7, 2026," / "2:36 AM") instead of the whole stamp holding its column one line wide. Its cell takes
  * .cell-when: one line in a wide window, where a long name beside it would otherwise take the room.

@@ -123,7 +123,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
 
       <Card aria-label="Training curves">
         <CardHeader title="Curves" subtitle={live ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
-        <div className="card-body al-charts">
+        <div className="card-body al-charts charts-aligned">
           {ppo
             ? <PpoCharts metrics={metrics} planned={planned} adaptive={config.adaptiveKl !== false} compareWith={compareWith} runId={runId} />
             : dpo ? <DpoCharts metrics={metrics} planned={planned} beta={config.beta} /> : <RewardCharts metrics={metrics} planned={planned} />}

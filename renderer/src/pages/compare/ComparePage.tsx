@@ -34,7 +34,7 @@ function download(filename: string, content: string, type: string): void {
 function MetricCharts({ comparison, target }: { comparison: Comparison; target: { metric: string; value: number } | null }) {
   const charted = comparison.metrics.filter((m) => m.values.some((v) => v !== null) && !m.name.startsWith('latency') && m.name !== 'tokens_per_second');
   return (
-    <div className="compare-charts">
+    <div className="compare-charts charts-aligned">
       {charted.map((m) => (
         <BarChart
           key={m.name}

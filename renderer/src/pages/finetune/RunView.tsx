@@ -61,7 +61,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
 
       <Card aria-label="Training curves">
         <CardHeader title="Curves" subtitle={active ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
-        <div className="card-body ft-charts">
+        <div className="card-body ft-charts charts-aligned">
           <TrainingChart
             testId="chart-loss"
             title="Loss"

@@ -4,6 +4,7 @@ import { humanBytes } from '../../../../native/api/format.ts';
 import type { Artifact } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { shortHash } from '../../domain/format.ts';
+import { PathText } from '../../ui/cells.tsx';
 import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 
 /** `resumeRefused`: the engine said this stopped run cannot be resumed (its dataset or model is gone), so the empty state does not suggest it. */
@@ -28,7 +29,7 @@ export function RunArtifacts({ artifacts, kind, resumeRefused = false }: { artif
               {list.map((a) => (
                 <tr key={a.id}>
                   <td>{a.kind}</td>
-                  <td className="mono small run-path">{a.path}</td>
+                  <td className="mono small"><PathText path={a.path} /></td>
                   <td className="num mono small nowrap">{humanBytes(a.bytes)}</td>
                   <td className="mono small" title={a.hash}>{shortHash(a.hash)}</td>
                 </tr>

@@ -73,7 +73,7 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
         <EmptyState icon="activity" title="No metrics recorded">A run records its metrics as it goes: training steps report loss, evaluations their scores, generations their timings.</EmptyState>
       )}
       {shown.length > 0 && (
-        <div className="card-body run-charts">
+        <div className="card-body run-charts charts-aligned">
           {shown.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} colour={i + 1} />)}
         </div>
       )}

@@ -1,7 +1,7 @@
 // A horizontal bar chart with 95% confidence-interval whiskers: one bar per item (e.g. one run), the value at
 // the bar's end, the interval drawn across it. Horizontal so long run names stay readable. Drawn at its real
 // width; every mark has a <title>, and the numbers are also a table (ChartFrame).
-import { ChartFrame } from './ChartFrame.tsx';
+import { ChartFrame, Legend } from './ChartFrame.tsx';
 import { clipLabels, linearScale, tickFormat } from './scale.ts';
 import { useWidth } from './useWidth.ts';
 
@@ -23,14 +23,16 @@ const BAR = 14;
 const AXIS = 22;
 const TOP = 6;
 
-export function BarChart({ title, description, data, format, domain, reference }: {
+export function BarChart({ title, description, data, format, unit, domain, reference }: {
   title: string;
   description: string;
   data: BarDatum[];
   format(value: number): string;
+  /** What the axis counts (tokens/s, × fp32), written under the bars' names at the axis's start, as a line chart writes "step". */
+  unit?: string;
   /** Fixed axis bounds (e.g. [0, 1] for fractions); otherwise from 0 to the largest value or interval end. */
   domain?: [number, number];
-  /** A vertical line, e.g. the project's target. */
+  /** A vertical line, e.g. the project's target, keyed above the chart by its label and value. */
   reference?: { value: number; label: string };
 }) {
   const [ref, width] = useWidth<HTMLDivElement>(420);
@@ -54,6 +56,7 @@ export function BarChart({ title, description, data, format, domain, reference }
     <ChartFrame
       title={title}
       description={description}
+      legend={reference ? <Legend items={[{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }]} /> : undefined}
       table={{ columns: ['', 'Value', '95% CI low', '95% CI high'], rows: data.map((d) => [d.label, d.value === null ? '—' : format(d.value), d.low == null ? '—' : format(d.low), d.high == null ? '—' : format(d.high)]) }}
     >
       {({ titleId, descId }) => (
@@ -66,6 +69,7 @@ export function BarChart({ title, description, data, format, domain, reference }
                 <text x={x(t)} y={height - 6} textAnchor="middle" className="chart-tick">{tick(t)}</text>
               </g>
             ))}
+            {unit && <text x={x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8} y={height - 6} textAnchor="end" className="chart-tick">{unit}</text>}
             {data.map((d, i) => {
               const cy = TOP + i * ROW + ROW / 2;
               const start = x(Math.max(lo, Math.min(0, x.domain[1])));

@@ -11,7 +11,9 @@ export interface TableFallback {
 
 /**
  * `actions` (an axis switch) sit beside the caption, on its first line; `note` says under it what the chart cannot
- * do (a log axis for values at or below 0), with `noteId` as its id for the control it explains to name.
+ * do (a log axis for values at or below 0), with `noteId` as its id for the control it explains to name. The note and
+ * the legend share one block (.chart-key), so every chart has the same four parts: caption, key, plot, table; in a
+ * grid of charts (.charts-aligned) each part takes one row across the grid's row, and the plots side by side start level.
  */
 export function ChartFrame({ title, description, legend, actions, note, noteId, table, children }: { title: string; description: string; legend?: ReactNode; actions?: ReactNode; note?: ReactNode; noteId?: string; table: TableFallback; children: (ids: { titleId: string; descId: string }) => ReactNode }) {
   const id = useId();
@@ -24,8 +26,10 @@ export function ChartFrame({ title, description, legend, actions, note, noteId, 
         <span className="chart-desc" id={descId}>{description}</span>
       </figcaption>
       {actions && <div className="chart-actions">{actions}</div>}
-      {note && <p className="chart-note" id={noteId} role="status">{note}</p>}
-      {legend}
+      <div className="chart-key">
+        {note && <p className="chart-note" id={noteId} role="status">{note}</p>}
+        {legend}
+      </div>
       {children({ titleId, descId })}
       <details className="chart-table">
         <summary>Show as table</summary>
