@@ -141,6 +141,13 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
 
     await shootSchemes(page, 'integrate-quantize');
     await page.setViewportSize({ width: 1024, height: 900 });
+    // At 1024 px the three charts stack, each alone in its row: a chart with no key draws its plot one small gap
+    // (8 px) under its caption, as outside a grid — the grid's row gap once reappeared inside it (+16 px).
+    await expect.poll(() => section.locator('.quant-charts').evaluate((grid) => getComputedStyle(grid).gridTemplateColumns.split(' ').length)).toBe(1);
+    const plotGap = (title: string) => chart(title).evaluate((figure) => Math.round(figure.querySelector('svg')!.getBoundingClientRect().top - figure.querySelector('.chart-caption')!.getBoundingClientRect().bottom));
+    expect(await plotGap('Size'), 'Size: caption to plot').toBe(8);
+    expect(await plotGap('Speed'), 'Speed: caption to plot').toBe(8);
+    expect(await plotGap('Quality'), 'Quality: caption to plot, past its key').toBe(8 + (await chart('Quality').locator('.chart-key').evaluate((key) => Math.round(key.getBoundingClientRect().height))) + 8);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.waitForTimeout(200);

@@ -728,6 +728,36 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     }
   });
 
+  it('a chart in a grid of charts draws its parts in order: its scale switch on its caption\'s line, then key, plot and table', async () => {
+    const { page } = e2e;
+    let switches = 0;
+    for (const width of [700, 1280]) {
+      for (const hash of [`#/runs/${runIds[0]}`, '#/adapt/finetune']) {
+        await open(page, hash, width);
+        if (hash === '#/adapt/finetune') await page.getByTestId('training-run').filter({ hasText: LONG_RUN }).click();
+        await page.locator('.charts-aligned figure.chart svg').first().waitFor();
+        const charts = await page.evaluate(() => [...document.querySelectorAll('.charts-aligned > figure.chart')].map((figure) => {
+          const box = (selector: string) => figure.querySelector(selector)?.getBoundingClientRect() ?? null;
+          const [caption, actions, plot, table] = ['.chart-caption', '.chart-actions', '.chart-canvas', 'details'].map(box);
+          return { title: figure.querySelector('.chart-title')?.textContent ?? '?', caption, actions, plot, table };
+        }));
+        expect(charts.length, `${hash} at ${width} px: charts in aligned grids`).toBeGreaterThan(0);
+        for (const { title, caption, actions, plot, table } of charts) {
+          const where = `${hash} at ${width} px, ${title}`;
+          expect(plot!.top, `${where}: plot below its caption`).toBeGreaterThanOrEqual(caption!.bottom);
+          if (table) expect(table.top, `${where}: "Show as table" below the plot`).toBeGreaterThanOrEqual(plot!.bottom - 1);
+          if (actions) {
+            switches++;
+            expect(actions.top, `${where}: the scale switch on the caption's first line`).toBeLessThan(caption!.top + 8);
+            expect(actions.left, `${where}: the scale switch right of the caption`).toBeGreaterThanOrEqual(caption!.right - 1);
+          }
+        }
+      }
+    }
+    expect(switches, 'charts with a Linear/Log switch seen').toBeGreaterThan(0);
+    await shoot(page, 'finetune-curves-1280');
+  });
+
   it('Align\'s PPO curves side by side start their plots level, with a legend on one side only', async () => {
     const { page } = e2e;
     // A finished PPO run's curves: single-series charts (β, entropy) beside two-series ones (losses, clip fraction).

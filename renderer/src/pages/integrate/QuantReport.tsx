@@ -40,7 +40,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
 export function QuantReportCharts({ rows }: { rows: Rows }) {
   const bars = (value: (r: Rows[number]) => number) => rows.map((r, i) => ({ label: r.dtype, value: value(r), color: seriesColor(i) }));
   return (
-    <div className="grid-3 quant-charts charts-aligned" aria-label="Size, speed and quality">
+    <div className="quant-charts charts-aligned" aria-label="Size, speed and quality">
       <BarChart title="Size" description="File size as a share of fp32; smaller loads faster and fits more." data={bars((r) => r.fileBytes / rows[0].fileBytes)} format={(v) => `${v.toFixed(2)}×`} unit="× fp32" />
       <BarChart title="Speed" description="Decode tokens per second, one thread; higher is better." data={bars((r) => r.decodeTokensPerSecond)} format={tokensPerSecond} unit={TOKENS_PER_SECOND} />
       <BarChart title="Quality" description="Perplexity on the held-out text; lower is better, fp32 is the baseline." data={bars((r) => r.perplexity)} format={(v) => v.toFixed(2)} unit="perplexity" reference={{ value: rows[0].perplexity, label: 'fp32' }} />
