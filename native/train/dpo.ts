@@ -4,7 +4,7 @@
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
 import { defaultRunName } from '../api/train.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
@@ -63,13 +63,14 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { ...rule, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
+    if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions)}`);
-    env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
+    env.log('info', `${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {
       env.progress(0, `reference log-probabilities of ${examples.length} pairs`, null);
-      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env) });
+      const onProgress = (done: number, total: number) => env.progress(0, `reference log-probabilities: ${formatValue(done)} of ${formatValue(total)} pairs`, null);
+      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env), onProgress });
     };
     const train = await scoredPairs(dir, 'train', data.train, reference(data.train));
     const val = await scoredPairs(dir, 'validation', data.val, reference(data.val));

@@ -28,8 +28,12 @@ function fingerprint(examples: readonly PreferenceExample[]): string {
   return h.digest('hex');
 }
 
-/** Summed completion log-probs of each example's chosen and rejected sides under the model in `modelDir`. */
-export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: { batchSize: number; padId: number; threads?: number }): Promise<[number, number][]> {
+/**
+ * Summed completion log-probs of each example's chosen and rejected sides under the model in `modelDir`.
+ * `onProgress(done, total)` hears each batch: on a few hundred pairs this takes a minute on a small machine, which the
+ * CLI spent silent after one 'reference log-probabilities of N pairs' line.
+ */
+export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: { batchSize: number; padId: number; threads?: number; onProgress?: (done: number, total: number) => void }): Promise<[number, number][]> {
   const weights = CheckpointWeights.open(modelDir);
   let graph;
   try {
@@ -45,6 +49,7 @@ export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, e
       const b = collate([...chunk.map((e) => e.chosen), ...chunk.map((e) => e.rejected)], opts.padId);
       const logps = (await session.run(b.feeds, ['logps'])).logps.data as Float32Array;
       chunk.forEach((_, k) => out.push([logps[k], logps[chunk.length + k]]));
+      opts.onProgress?.(out.length, examples.length);
     }
     return out;
   } finally {

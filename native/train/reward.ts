@@ -8,7 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { RewardStartInput, type RewardConfig } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
-import { mappingWords, plural } from '../api/format.ts';
+import { formatValue, mappingWords, plural } from '../api/format.ts';
 import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
@@ -125,7 +125,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
     const { maxPromptLen } = rule;
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
-    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+    if (data.truncated) env.log('warn', `${formatValue(data.truncated)} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
   }
@@ -144,7 +144,7 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
   let cut = 0;
   const items = { train: train.map(item), val: val.map(item), labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
-  if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+  if (cut) env.log('warn', `${formatValue(cut)} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
 
@@ -174,7 +174,7 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const data = loadItems(env, dataset, config, tokenizer, spec.maxPositions);
-    env.log('info', `${config.objective}: ${data.train.length} training and ${data.val.length} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
+    env.log('info', `${config.objective}: ${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
     const objective: RewardObjective = config.objective === 'pairwise' ? { kind: 'pairwise', margin: config.margin } : { kind: 'classify', numLabels: data.labels.length };
     const numLabels = data.labels.length;
     // transformers initialises the score head from N(0, initializer_range = 0.02)

@@ -5,6 +5,7 @@
 // - a LoRA run (with dropout) that crashes after its step-3 checkpoint resumes to exactly the uninterrupted run's
 //   losses and rewards, each step recorded once;
 // - the studio's 'dpo' job starts from align.dpo and stops on train.cancel, job and run 'cancelled';
+// - the reference pass reports its progress batch by batch;
 // - `lathe align dpo` names the flag in its errors and the record of a row that makes no pair.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,8 +36,12 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
   const series = (runId: string, name: string) => metricSeries(studio, runId, name);
 
   it('a full DPO run lifts rewards/accuracies on its training pairs well above 0.5', async () => {
-    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    const said: string[] = [];
+    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message) });
     expect(out.status).toBe('completed');
+    // the reference pass says how far it got, batch by batch (a minute of one unchanging line on the full demo set)
+    expect(said).toContain('reference log-probabilities: 4 of 60 pairs');
+    expect(said).toContain('reference log-probabilities: 60 of 60 pairs');
     expect(out.trainPairs).toBe(60);
     expect(out.steps).toBe(75);
     // the first step's batch is measured before any update: the policy is the reference, every reward 0 (to float32

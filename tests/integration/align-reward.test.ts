@@ -62,6 +62,16 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect([prompted.code, prompted.stderr]).toEqual([2, expect.stringMatching(/trained a classifier \(objective classify\), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself/)]);
   }, 240_000);
 
+  it('counts of a thousand or more read grouped, as the summary groups them (7518 of 60,614 read as two styles)', async () => {
+    const said: string[] = [];
+    const out = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 1, batchSize: 4, seqLen: 4, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), log: (_level, message) => said.push(message) });
+    expect(out.status).toBe('completed');
+    // every SST-2 sentence but the shortest is longer than BOS and three tokens: over a thousand of the 1,010 texts
+    const warning = said.find((m) => / texts are longer than 4 tokens/.test(m)) ?? '';
+    expect(warning).toMatch(/^\d{1,3}(,\d{3})+ of 1,0\d\d texts are longer/);
+    expect(said).toContainEqual(expect.stringMatching(/^classify: \d+ training and \d+ validation examples, labels 0, 1$/));
+  }, 120_000);
+
   it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
     // reward training tokenizes with the base's tokenizer (its chat template, its special tokens); the folder carried
     // tokenizer.json and tokenizer_config.json but dropped chat_template.jinja and special_tokens_map.json
