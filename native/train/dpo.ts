@@ -8,6 +8,7 @@ import { formatValue, plural } from '../api/format.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { atMostEvery } from './at-most-every.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
@@ -87,9 +88,10 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     let trainMetrics: Record<string, number> | null = null;
     let validationMetrics: Record<string, number> | null = null;
     if (result.status !== 'cancelled') {
-      env.progress(1, `measuring the trained policy on ${train.length} training pairs`, null);
-      const onTrain = await evaluateBatches(runner, batches.allTraining(), dropout, 'the training split');
-      const onVal = await evaluateBatches(runner, batches.validation(0), dropout, 'the validation split');
+      const measuring = (pairs: number, split: string) => atMostEvery(1000, (n: number, of: number) => env.progress(1, `measuring the trained policy on ${formatValue(pairs)} ${split} pairs: batch ${formatValue(n)} of ${formatValue(of)}`, null));
+      env.progress(1, `measuring the trained policy on ${formatValue(train.length)} training pairs`, null);
+      const onTrain = await evaluateBatches(runner, batches.allTraining(), dropout, 'the training split', measuring(train.length, 'training'));
+      const onVal = await evaluateBatches(runner, batches.validation(0), dropout, 'the validation split', measuring(val.length, 'validation'));
       trainMetrics = { loss: onTrain.loss, ...onTrain.metrics };
       validationMetrics = { loss: onVal.loss, ...onVal.metrics };
       for (const [name, value] of Object.entries(trainMetrics)) env.metric(runId, result.state.step, `train_${name}`, value);

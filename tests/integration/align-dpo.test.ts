@@ -42,6 +42,9 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     // the reference pass says how far it got, batch by batch (a minute of one unchanging line on the full demo set)
     expect(said).toContain('reference log-probabilities: 4 of 60 pairs');
     expect(said).toContain('reference log-probabilities: 60 of 60 pairs');
+    // and the measurement of the trained policy after the last step, thinned to a line a second
+    const measured = said.filter((m) => /^measuring the trained policy on 60 training pairs: batch \d+ of \d+$/.test(m));
+    expect(measured[0]).toMatch(/: batch 1 of \d+$/);
     expect(out.trainPairs).toBe(60);
     expect(out.steps).toBe(75);
     // the first step's batch is measured before any update: the policy is the reference, every reward 0 (to float32

@@ -72,6 +72,15 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(said).toContainEqual(expect.stringMatching(/^classify: \d+ training and \d+ validation examples, labels 0, 1$/));
   }, 120_000);
 
+  it("tokenizing a large split says how far it got: SST-2's 60k sentences took 15 s of silence after 'run RUN'", async () => {
+    const ctx = { store: store(), dataDir };
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/train.tsv'), name: 'sst2-train', split: { train: 0.99, validation: 0.01, test: 0 } }, ctx);
+    const said: string[] = [];
+    const out = await startReward({ model: 's260k', dataset: 'sst2-train', maxSteps: 1, batchSize: 64, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message) });
+    expect(out.status).toBe('completed');
+    expect(said).toContainEqual(expect.stringMatching(/^tokenizing the texts: [\d,]+ of 60,614$/));
+  }, 180_000);
+
   it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
     // reward training tokenizes with the base's tokenizer (its chat template, its special tokens); the folder carried
     // tokenizer.json and tokenizer_config.json but dropped chat_template.jinja and special_tokens_map.json
@@ -106,6 +115,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(run.stdout).toMatch(new RegExp(`^classify: 436 training examples, labels 0, 1; ${Number(cut).toLocaleString('en-US')} texts cut to --seq-len \\(their ends kept\\)$`, 'm'));
     // the whole-split validation after the last step is announced, not a silent wait
     expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\), \d+:\d\d elapsed$/m);
+    // batch by batch, a line a second at most (each batch once printed a line of its own)
+    const batchLines = run.stderr.split('\n').filter((l) => /whole validation split \(436 examples\): batch \d+ of 28, /.test(l));
+    expect(batchLines[0]).toMatch(/: batch 1 of 28, /);
+    expect(batchLines.length).toBeLessThan(28);
     const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
     const [, accuracy] = /^the whole validation split: accuracy (\d\.\d{4})/m.exec(run.stdout) ?? [];
     expect(accuracy, run.stdout).toBeDefined();
