@@ -71,10 +71,18 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const reference = (examples: typeof data.train) => () => {
       env.progress(0, `reference log-probabilities of ${examples.length} pairs`, null);
       const onProgress = (done: number, total: number) => env.progress(0, `reference log-probabilities: ${formatValue(done)} of ${formatValue(total)} pairs`, null);
-      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env), onProgress });
+      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env), onProgress, signal: env.signal });
     };
     const train = await scoredPairs(dir, 'train', data.train, reference(data.train));
-    const val = await scoredPairs(dir, 'validation', data.val, reference(data.val));
+    const val = train && (await scoredPairs(dir, 'validation', data.val, reference(data.val)));
+    if (!train || !val) {
+      // stopped during the reference pass (a Ctrl-C waited for the whole pass, then a validation): nothing trained yet
+      return {
+        runId, status: 'cancelled', steps: 0, lastLoss: null, trainPairs: data.train.length, validationPairs: data.val.length,
+        truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, skippedRows: data.skipped, modelContext: spec.maxPositions,
+        trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null,
+      };
+    }
 
     const loss = { kind: config.loss, beta: config.beta, labelSmoothing: config.labelSmoothing };
     const { opened, lora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, {
