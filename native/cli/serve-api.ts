@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../openai/guards.ts';
 import { API_DEFAULTS } from '../openai/defaults.ts';
 import { openStore } from '../store/db.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFlag, THREADS_RANGE } from './options.ts';
+import { afterColon, numberFlag, THREADS_RANGE } from './options.ts';
 import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 import { formatTable } from './table.ts';
 
@@ -79,7 +79,7 @@ export const commands: CliCommand[] = [
           threads: numberFlag(values, 'threads', USAGE, THREADS_RANGE),
         }), host);
       } catch (err) {
-        if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${(err as Error).message}`);
+        if (err instanceof OpenAIError || (err instanceof StudioError && err.code === 'not_found')) throw new UserError(`--model: ${afterColon((err as Error).message)}`);
         throw err;
       }
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, apiKey: server.apiKey, model, dataDir: ctx.dataDir }));

@@ -79,11 +79,14 @@ export function describePretrain(o: PretrainOutcome): string {
  * Validation loss from the start to the last validation. The model written holds the last step's weights, so a
  * better loss earlier in the run is named as such, not as the result.
  */
-function validationLine({ firstValLoss: first, lastValLoss: last, bestValLoss: best }: FinetuneOutcome): string {
+function validationLine({ firstValLoss: first, lastValLoss: last, bestValLoss: best, lastValStep, steps }: FinetuneOutcome): string {
   const f = (v: number | null) => v?.toFixed(4) ?? '—';
   if (last === null) return `validation loss ${f(first)}`;
+  // a run stopped before its next validation: the start's loss is not a result of the steps taken
+  if (lastValStep === 0) return `validation loss ${f(first)} at the start; not measured again before the run stopped at step ${steps}`;
   const earlier = best !== null && best < last ? `; best ${f(best)} earlier in the run, not kept (the model holds the last step's weights)` : '';
-  return `validation loss ${f(first)} at the start → ${f(last)} at the last validation${earlier}`;
+  const at = lastValStep !== null && lastValStep !== steps ? ` (step ${lastValStep})` : '';
+  return `validation loss ${f(first)} at the start → ${f(last)} at the last validation${at}${earlier}`;
 }
 
 /** A fine-tune's outcome in words; counts grouped as the run's log groups them (57,583, not 57583). */

@@ -4,10 +4,11 @@
 // optionally the merged model) or a full model, registered like a fine-tuned one. The reference is the model the
 // run starts from; its log-probs are computed once and kept in the run folder (reference-logps.ts).
 import { defaultRunName } from '../api/train.ts';
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { atMostEvery } from './at-most-every.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
@@ -63,16 +64,25 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const data = loadPreferenceData(dataDir, dataset, tokenizer, { ...rule, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${data.truncatedPrompts} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
+    if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions)}`);
-    env.log('info', `${data.train.length} training and ${data.val.length} validation pairs`);
+    env.log('info', `${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {
       env.progress(0, `reference log-probabilities of ${examples.length} pairs`, null);
-      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env) });
+      const onProgress = (done: number, total: number) => env.progress(0, `reference log-probabilities: ${formatValue(done)} of ${formatValue(total)} pairs`, null);
+      return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env), onProgress, signal: env.signal });
     };
     const train = await scoredPairs(dir, 'train', data.train, reference(data.train));
-    const val = await scoredPairs(dir, 'validation', data.val, reference(data.val));
+    const val = train && (await scoredPairs(dir, 'validation', data.val, reference(data.val)));
+    if (!train || !val) {
+      // stopped during the reference pass (a Ctrl-C waited for the whole pass, then a validation): nothing trained yet
+      return {
+        runId, status: 'cancelled', steps: 0, lastLoss: null, trainPairs: data.train.length, validationPairs: data.val.length,
+        truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, skippedRows: data.skipped, modelContext: spec.maxPositions,
+        trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null,
+      };
+    }
 
     const loss = { kind: config.loss, beta: config.beta, labelSmoothing: config.labelSmoothing };
     const { opened, lora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, {
@@ -86,9 +96,10 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     let trainMetrics: Record<string, number> | null = null;
     let validationMetrics: Record<string, number> | null = null;
     if (result.status !== 'cancelled') {
-      env.progress(1, `measuring the trained policy on ${train.length} training pairs`, null);
-      const onTrain = await evaluateBatches(runner, batches.allTraining(), dropout, 'the training split');
-      const onVal = await evaluateBatches(runner, batches.validation(0), dropout, 'the validation split');
+      const measuring = (pairs: number, split: string) => atMostEvery(1000, (n: number, of: number) => env.progress(1, `measuring the trained policy on ${formatValue(pairs)} ${split} pairs: batch ${formatValue(n)} of ${formatValue(of)}`, null));
+      env.progress(1, `measuring the trained policy on ${formatValue(train.length)} training pairs`, null);
+      const onTrain = await evaluateBatches(runner, batches.allTraining(), dropout, 'the training split', measuring(train.length, 'training'));
+      const onVal = await evaluateBatches(runner, batches.validation(0), dropout, 'the validation split', measuring(val.length, 'validation'));
       trainMetrics = { loss: onTrain.loss, ...onTrain.metrics };
       validationMetrics = { loss: onVal.loss, ...onVal.metrics };
       for (const [name, value] of Object.entries(trainMetrics)) env.metric(runId, result.state.step, `train_${name}`, value);

@@ -28,6 +28,8 @@ export interface FinetuneOutcome {
   bestValLoss: number | null;
   /** The latest validation loss: the written model's, when the last step was validated (it is, at the end of a run). */
   lastValLoss: number | null;
+  /** The step lastValLoss was measured at: 0 when a run stopped before its first validation after the start. */
+  lastValStep: number | null;
   /** Training examples cut to the sequence length (of trainExamples; the log counts validation's too). */
   truncatedExamples: number;
   trainExamples: number;
@@ -114,7 +116,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       (done, total) => env.progress(0, `tokenizing the examples: ${formatValue(done)} of ${formatValue(total)}`, null));
     if (!data) {
       // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model)
-      const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null };
+      const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null };
       return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, ...losses, truncatedExamples: 0, trainExamples: 0, modelContext: folder.spec.maxPositions, adapterPath: null, outputModel: null };
     }
     if (data.truncated > 0) {
@@ -154,6 +156,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       firstValLoss: firstVal ?? store.runs.metrics(runId, 'val_loss')[0]?.value ?? null,
       bestValLoss: result.state.bestValLoss,
       lastValLoss: result.state.lastValLoss,
+      lastValStep: store.runs.metrics(runId, 'val_loss').at(-1)?.step ?? null,
       truncatedExamples: data.truncatedTrain,
       trainExamples: data.train.length,
       modelContext: folder.spec.maxPositions,

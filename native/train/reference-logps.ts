@@ -28,8 +28,22 @@ function fingerprint(examples: readonly PreferenceExample[]): string {
   return h.digest('hex');
 }
 
-/** Summed completion log-probs of each example's chosen and rejected sides under the model in `modelDir`. */
-export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: { batchSize: number; padId: number; threads?: number }): Promise<[number, number][]> {
+interface ReferenceOptions {
+  batchSize: number;
+  padId: number;
+  threads?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Summed completion log-probs of each example's chosen and rejected sides under the model in `modelDir`.
+ * `onProgress(done, total)` hears each batch: on a few hundred pairs this takes a minute on a small machine, which the
+ * CLI spent silent after one 'reference log-probabilities of N pairs' line. A `signal` aborted between two batches
+ * (Ctrl-C, a job's cancel) ends it with null: part of a pass is never kept, so a resume computes it whole.
+ */
+export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: ReferenceOptions & { signal: AbortSignal }): Promise<[number, number][] | null>;
+export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: ReferenceOptions): Promise<[number, number][]>;
+export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, examples: readonly PreferenceExample[], opts: ReferenceOptions & { signal?: AbortSignal }): Promise<[number, number][] | null> {
   const weights = CheckpointWeights.open(modelDir);
   let graph;
   try {
@@ -45,6 +59,8 @@ export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, e
       const b = collate([...chunk.map((e) => e.chosen), ...chunk.map((e) => e.rejected)], opts.padId);
       const logps = (await session.run(b.feeds, ['logps'])).logps.data as Float32Array;
       chunk.forEach((_, k) => out.push([logps[k], logps[chunk.length + k]]));
+      opts.onProgress?.(out.length, examples.length);
+      if (opts.signal?.aborted && out.length < examples.length) return null;
     }
     return out;
   } finally {
@@ -52,8 +68,11 @@ export async function computeReferenceLogps(modelDir: string, spec: ModelSpec, e
   }
 }
 
-/** The examples with their reference log-probs: read from the run folder when computed before, else computed and saved. */
-export async function scoredPairs(runDir: string, name: string, examples: readonly PreferenceExample[], compute: () => Promise<[number, number][]>): Promise<ScoredPair[]> {
+/**
+ * The examples with their reference log-probs: read from the run folder when computed before, else computed and saved;
+ * null, with nothing saved, when the computation was stopped (its null).
+ */
+export async function scoredPairs(runDir: string, name: string, examples: readonly PreferenceExample[], compute: () => Promise<[number, number][] | null>): Promise<ScoredPair[] | null> {
   const file = path.join(runDir, `${name}-${REFERENCE_FILE}`);
   const print = fingerprint(examples);
   let logps: [number, number][] | null = null;
@@ -63,7 +82,9 @@ export async function scoredPairs(runDir: string, name: string, examples: readon
   }
   if (!logps) {
     logps = await compute();
+    if (!logps) return null;
     await writeJsonAtomic(file, { examples: print, logps } satisfies Saved);
   }
-  return examples.map((e, i) => ({ ...e, ref: logps[i] }));
+  const ref = logps;
+  return examples.map((e, i) => ({ ...e, ref: ref[i] }));
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { RewardStartInput, type RewardConfig } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
-import { mappingWords, plural } from '../api/format.ts';
+import { formatValue, mappingWords, plural } from '../api/format.ts';
 import { defaultRunName } from '../api/train.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferenceStyle } from '../data/preferences.ts';
@@ -19,6 +19,7 @@ import { initTensors } from '../models/init.ts';
 import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '../models/reward-graph.ts';
 import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
+import { atMostEvery } from './at-most-every.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { bosCounted, loadPreferenceData, pairPromptRule, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
 import { BOS_FOLLOWS_TOKENIZER, bosFollowsTokenizer } from './sft-examples.ts';
@@ -117,15 +118,23 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
 
 type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncatedTexts'>;
 
-/** Training and validation items, the label names (classification), and how many inputs were cut. */
-function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): { train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } {
+/** How often, at most, tokenizing a classifier's texts says how far it got; and the texts between two turns of the event loop. */
+const TOKENIZE_PROGRESS_MS = 500;
+const TOKENIZE_BATCH = 256;
+
+/**
+ * Training and validation items, the label names (classification), and how many inputs were cut. A classifier's texts
+ * are tokenized with progress said, and the event loop given a turn every TOKENIZE_BATCH texts (so a Ctrl-C is heard):
+ * SST-2's 60k sentences took 15 s that `lathe align reward` spent silent after its 'run RUN' line.
+ */
+async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): Promise<{ train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts }> {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
     const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
     const { maxPromptLen } = rule;
     const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
     if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
-    if (data.truncated) env.log('warn', `${data.truncated} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+    if (data.truncated) env.log('warn', `${formatValue(data.truncated)} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
   }
@@ -142,9 +151,26 @@ function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig
     return { sequences: [rewardWindow(whole, config.seqLen, tokenizer.bosTokenId)], label };
   };
   let cut = 0;
-  const items = { train: train.map(item), val: val.map(item), labels };
+  const total = train.length + val.length;
+  let done = 0;
+  let reported = Date.now();
+  const tokenize = async (rows: Record<string, unknown>[]): Promise<RewardItem[]> => {
+    const out: RewardItem[] = [];
+    for (const row of rows) {
+      out.push(item(row));
+      if (++done % TOKENIZE_BATCH === 0) {
+        if (Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
+          reported = Date.now();
+          env.progress(0, `tokenizing the texts: ${formatValue(done)} of ${formatValue(total)}`, null);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return out;
+  };
+  const items = { train: await tokenize(train), val: await tokenize(val), labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
-  if (cut) env.log('warn', `${cut} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+  if (cut) env.log('warn', `${formatValue(cut)} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
 
@@ -173,8 +199,8 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     const folder = readHfFolder(config.modelPath);
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
-    const data = loadItems(env, dataset, config, tokenizer, spec.maxPositions);
-    env.log('info', `${config.objective}: ${data.train.length} training and ${data.val.length} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
+    const data = await loadItems(env, dataset, config, tokenizer, spec.maxPositions);
+    env.log('info', `${config.objective}: ${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
     const objective: RewardObjective = config.objective === 'pairwise' ? { kind: 'pairwise', margin: config.margin } : { kind: 'classify', numLabels: data.labels.length };
     const numLabels = data.labels.length;
     // transformers initialises the score head from N(0, initializer_range = 0.02)
@@ -195,8 +221,9 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     let modelDir: string | null = null;
     if (result.status !== 'cancelled') {
       // the whole split, after the last step's line: said, so the wait that follows is not a silent one (as DPO says it)
-      env.progress(1, `measuring the trained model on the whole validation split (${plural(data.val.length, config.objective === 'pairwise' ? 'pair' : 'example')})`, null);
-      const v = await evaluateBatches(opened.runner, batches.validation(0), null, 'the validation split');
+      const measuring = `measuring the trained model on the whole validation split (${plural(data.val.length, config.objective === 'pairwise' ? 'pair' : 'example')})`;
+      env.progress(1, measuring, null);
+      const v = await evaluateBatches(opened.runner, batches.validation(0), null, 'the validation split', atMostEvery(1000, (n: number, of: number) => env.progress(1, `${measuring}: batch ${formatValue(n)} of ${formatValue(of)}`, null)));
       validation = { loss: v.loss, accuracy: v.metrics.accuracy };
       env.metric(runId, result.state.step, 'final_val_accuracy', v.metrics.accuracy);
       modelDir = path.join(dir, REWARD_MODEL_DIR);

@@ -4,6 +4,7 @@
 // (before they create the run) call these, so bad input is an error that says what to fix and leaves no run behind.
 import fs from 'node:fs';
 import { StudioError } from '../api/errors.ts';
+import { plural } from '../api/format.ts';
 import { issueWords, type SchemaIssue } from '../api/issue-words.ts';
 import type { Dataset, Model } from '../api/schemas.ts';
 import { PretrainInput, TrainStartInput, type PretrainConfig, type TrainConfig } from '../api/train.ts';
@@ -69,6 +70,11 @@ export function trainableSpec(model: Model): ModelSpec {
 export function requireHoldoutRows(dataset: Dataset, trainer: string): void {
   const train = dataset.splits.train ?? 0;
   const validation = dataset.splits.validation ?? 0;
+  const test = dataset.splits.test ?? 0;
+  if (train === 0 && validation === 0 && test > 0) {
+    // a published test set imported whole as its test split (dialogsum-test): the numbers alone did not say why
+    throw invalid(`dataset ${dataset.name} is a test set: all ${plural(test, 'row')} are its test split, kept for evaluation, so ${trainer} has nothing to learn from; train on a dataset with a train split, or import the file again split into train, validation and test (such as 0.8,0.1,0.1)`, 'dataset');
+  }
   if (train < 1 || (validation === 0 && train < 2)) {
     throw invalid(`dataset ${dataset.name} has ${train} training row(s)${validation === 0 ? ' and no validation split' : ''}; ${trainer} needs at least ${validation === 0 ? 2 : 1} (one is held out for validation when there is no validation split)`, 'dataset');
   }

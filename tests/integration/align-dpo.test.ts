@@ -5,6 +5,7 @@
 // - a LoRA run (with dropout) that crashes after its step-3 checkpoint resumes to exactly the uninterrupted run's
 //   losses and rewards, each step recorded once;
 // - the studio's 'dpo' job starts from align.dpo and stops on train.cancel, job and run 'cancelled';
+// - the reference pass reports its progress batch by batch, and a cancel stops it between two batches, nothing kept;
 // - `lathe align dpo` names the flag in its errors and the record of a row that makes no pair.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,8 +36,15 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
   const series = (runId: string, name: string) => metricSeries(studio, runId, name);
 
   it('a full DPO run lifts rewards/accuracies on its training pairs well above 0.5', async () => {
-    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, env());
+    const said: string[] = [];
+    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message) });
     expect(out.status).toBe('completed');
+    // the reference pass says how far it got, batch by batch (a minute of one unchanging line on the full demo set)
+    expect(said).toContain('reference log-probabilities: 4 of 60 pairs');
+    expect(said).toContain('reference log-probabilities: 60 of 60 pairs');
+    // and the measurement of the trained policy after the last step, thinned to a line a second
+    const measured = said.filter((m) => /^measuring the trained policy on 60 training pairs: batch \d+ of \d+$/.test(m));
+    expect(measured[0]).toMatch(/: batch 1 of \d+$/);
     expect(out.trainPairs).toBe(60);
     expect(out.steps).toBe(75);
     // the first step's batch is measured before any update: the policy is the reference, every reward 0 (to float32
@@ -78,6 +86,26 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     expect(job.kind).toBe('dpo');
     await cancelJobMidRun(studio, job.id, 2);
     await expect(studio.call('align.dpo', { ...loraConfig, loss: 'robust' })).rejects.toThrow(/label smoothing above 0/);
+  }, 120_000);
+
+  it('a cancel during the reference pass stops it there, keeps no part of it, and the run resumes from the start', async () => {
+    const controller = new AbortController();
+    const said: string[] = [];
+    const progress = (_f: number, message: string) => {
+      said.push(message);
+      if (message === 'reference log-probabilities: 4 of 60 pairs') controller.abort(); // a Ctrl-C after the first batch
+    };
+    const config = { ...loraConfig, batchSize: 4, maxSteps: 2, evalEvery: 0, saveEvery: 0 };
+    const out = await startDpo(config, { ...env(), signal: controller.signal, progress });
+    // it once ran the whole pass (a minute on the full demo set) and a validation before it stopped
+    expect(out).toMatchObject({ status: 'cancelled', steps: 0, trainMetrics: null, adapterPath: null, outputModel: null });
+    expect(said.filter((m) => m.startsWith('reference log-probabilities: '))).toEqual(['reference log-probabilities: 4 of 60 pairs']);
+    expect(studio.store.runs.get(out.runId)!.status).toBe('cancelled');
+    expect(studio.store.runs.metrics(out.runId, 'val_loss')).toEqual([]);
+    const runFolder = path.join(dataDir, 'runs', out.runId);
+    expect(fs.readdirSync(runFolder).filter((f) => f.includes('reference')), 'no part of a pass is kept').toEqual([]);
+    const resumed = await resumeDpo(out.runId, env());
+    expect(resumed).toMatchObject({ status: 'completed', steps: 2 });
   }, 120_000);
 
   it('lathe align dpo names the flag, and the record of a row that makes no pair', async () => {

@@ -62,6 +62,25 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect([prompted.code, prompted.stderr]).toEqual([2, expect.stringMatching(/trained a classifier \(objective classify\), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself/)]);
   }, 240_000);
 
+  it('counts of a thousand or more read grouped, as the summary groups them (7518 of 60,614 read as two styles)', async () => {
+    const said: string[] = [];
+    const out = await startReward({ model: 's260k', dataset: 'sst2', maxSteps: 1, batchSize: 4, seqLen: 4, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), log: (_level, message) => said.push(message) });
+    expect(out.status).toBe('completed');
+    // every SST-2 sentence but the shortest is longer than BOS and three tokens: over a thousand of the 1,010 texts
+    const warning = said.find((m) => / texts are longer than 4 tokens/.test(m)) ?? '';
+    expect(warning).toMatch(/^\d{1,3}(,\d{3})+ of 1,0\d\d texts are longer/);
+    expect(said).toContainEqual(expect.stringMatching(/^classify: \d+ training and \d+ validation examples, labels 0, 1$/));
+  }, 120_000);
+
+  it("tokenizing a large split says how far it got: SST-2's 60k sentences took 15 s of silence after 'run RUN'", async () => {
+    const ctx = { store: store(), dataDir };
+    await importDataset({ path: path.join(SHARED_DATA, 'datasets/sst2/train.tsv'), name: 'sst2-train', split: { train: 0.99, validation: 0.01, test: 0 } }, ctx);
+    const said: string[] = [];
+    const out = await startReward({ model: 's260k', dataset: 'sst2-train', maxSteps: 1, batchSize: 64, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message) });
+    expect(out.status).toBe('completed');
+    expect(said).toContainEqual(expect.stringMatching(/^tokenizing the texts: [\d,]+ of 60,614$/));
+  }, 180_000);
+
   it("a reward model's folder keeps the base model's tokenizer whole: PPO scores with the tokenizer it reads there", async () => {
     // reward training tokenizes with the base's tokenizer (its chat template, its special tokens); the folder carried
     // tokenizer.json and tokenizer_config.json but dropped chat_template.jinja and special_tokens_map.json
@@ -96,6 +115,10 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     expect(run.stdout).toMatch(new RegExp(`^classify: 436 training examples, labels 0, 1; ${Number(cut).toLocaleString('en-US')} texts cut to --seq-len \\(their ends kept\\)$`, 'm'));
     // the whole-split validation after the last step is announced, not a silent wait
     expect(run.stderr).toMatch(/^training the reward model: measuring the trained model on the whole validation split \(436 examples\), \d+:\d\d elapsed$/m);
+    // batch by batch, a line a second at most (each batch once printed a line of its own)
+    const batchLines = run.stderr.split('\n').filter((l) => /whole validation split \(436 examples\): batch \d+ of 28, /.test(l));
+    expect(batchLines[0]).toMatch(/: batch 1 of 28, /);
+    expect(batchLines.length).toBeLessThan(28);
     const [, runId] = /^run (\S+):/m.exec(run.stdout) ?? [];
     const [, accuracy] = /^the whole validation split: accuracy (\d\.\d{4})/m.exec(run.stdout) ?? [];
     expect(accuracy, run.stdout).toBeDefined();

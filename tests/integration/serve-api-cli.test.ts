@@ -28,7 +28,7 @@ describe('lathe serve-api', () => {
     expect(open.stderr).toMatch(/--host 0\.0\.0\.0 .*--api-key/);
     const unknown = await inProcessLathe(dataDir, ['serve-api', '--model', 'nope', '--port', '0']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("--model: The model 'nope' does not exist");
+    expect(unknown.stderr).toContain("--model: the model 'nope' does not exist");
     // the server never started: the hint is the command that lists the models, not its GET /v1/models
     expect(unknown.stderr).toContain('; `lathe model list` lists them.');
     expect(unknown.stderr).not.toContain('GET /v1/models');

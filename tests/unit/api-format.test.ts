@@ -48,7 +48,7 @@ describe('counts in CLI messages use the right number', () => {
 
   it('a fine-tune summary groups its counts as its log does: 57,583 training examples, 12,761 cut', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
-    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, truncatedExamples: 12761, trainExamples: 57583, modelContext: 512, adapterPath: null, outputModel: null } as const;
+    const outcome = { runId: 'run_x', status: 'completed', steps: 1500, lastLoss: 0.2377, firstValLoss: 6.5303, bestValLoss: 0.2274, lastValLoss: 0.2274, lastValStep: 1500, truncatedExamples: 12761, trainExamples: 57583, modelContext: 512, adapterPath: null, outputModel: null } as const;
     // the cut names its flag, as the DPO, reward and PPO summaries do ('cut to the sequence length' named none)
     expect(describeFinetune(outcome)).toContain("57,583 training examples, 12,761 cut to --seq-len (a long prompt's middle or a long completion's end lost)");
     expect(describeFinetune({ ...outcome, trainExamples: 1, truncatedExamples: 0 })).toMatch(/^1 training example$/m);
@@ -57,7 +57,7 @@ describe('counts in CLI messages use the right number', () => {
   it('a LoRA run that kept only its adapter (--no-merge) ends with the command that merges it; a merged one with the model', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const { describeDpo } = await import('../../native/cli/align.ts');
-    const outcome = { runId: 'run_x', status: 'completed', steps: 60, lastLoss: 3.4, firstValLoss: 5.5, bestValLoss: 3.4, lastValLoss: 3.4, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: '/d/runs/run_x/adapter', outputModel: null } as const;
+    const outcome = { runId: 'run_x', status: 'completed', steps: 60, lastLoss: 3.4, firstValLoss: 5.5, bestValLoss: 3.4, lastValLoss: 3.4, lastValStep: 60, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: '/d/runs/run_x/adapter', outputModel: null } as const;
     expect(describeFinetune(outcome).split('\n').slice(-2)).toEqual(['adapter (PEFT): /d/runs/run_x/adapter', 'merge it into a model with: lathe merge --run run_x --name NAME']);
     expect(describeFinetune({ ...outcome, outputModel: 's260k-tuned' }).split('\n').slice(-2)).toEqual(['adapter (PEFT): /d/runs/run_x/adapter', 'model: s260k-tuned (lathe generate --model s260k-tuned)']);
     const dpo = { runId: 'run_d', status: 'completed' as const, steps: 6, lastLoss: 0.65, trainPairs: 270, validationPairs: 30, truncatedPairs: 0, truncatedPrompts: 0, skippedRows: [], modelContext: 512, trainMetrics: null, validationMetrics: null, adapterPath: '/d/runs/run_d/adapter', outputModel: null };
@@ -203,11 +203,16 @@ describe('counts in CLI messages use the right number', () => {
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: null, outputModel: 'm' } as const;
-    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663, lastValStep: 20 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
     // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
-    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383 }))
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383, lastValStep: 20 }))
       .toContain("validation loss 5.3667 at the start → 6.2383 at the last validation; best 5.3667 earlier in the run, not kept (the model holds the last step's weights)");
-    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null })).toContain('loss 4.4498; validation loss —\n');
+    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null })).toContain('loss 4.4498; validation loss —\n');
+    // cancelled after 21 steps with only the start validated: '5.3667 → 5.3667' once read as no progress at all
+    expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 5.3667, lastValStep: 0 }))
+      .toContain('validation loss 5.3667 at the start; not measured again before the run stopped at step 21\n');
+    expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 4.5, lastValLoss: 4.5, lastValStep: 10 }))
+      .toContain('validation loss 5.3667 at the start → 4.5000 at the last validation (step 10)\n');
   });
 });
 
