@@ -8,6 +8,7 @@ import { LoraInput } from '../api/train.ts';
 import type { PpoOutcome } from '../train/ppo.ts';
 import { StudioError } from '../api/errors.ts';
 import { UserError, type CliCommand } from './command.ts';
+import { figure } from './figures.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume, writtenModelLines } from './foreground.ts';
 import { choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
@@ -88,11 +89,14 @@ const HELP: Record<string, string> = {
   project: RUN_PROJECT_HELP,
 };
 
-/** A PPO run's outcome in words; counts in the singular where one ('after 1 iteration'). */
+/**
+ * A PPO run's outcome in words; counts in the singular where one ('after 1 iteration'). Score, KL and loss are
+ * worded as the progress line words them (figures.ts): the KL at the start reads 'KL 0' in both, not 'KL 0.000' here.
+ */
 export function describePpo(o: PpoOutcome): string {
-  const h = (x: PpoOutcome['heldoutBefore']) => (x ? `score ${x.scoreMean.toFixed(4)}, KL ${x.kl.toFixed(3)} (iteration ${x.step})` : '—');
+  const h = (x: PpoOutcome['heldoutBefore']) => (x ? `score ${figure(x.scoreMean)}, KL ${figure(x.kl)} (iteration ${x.step})` : '—');
   return [
-    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'iteration')} (${plural(o.optimizerSteps, 'optimiser step')}); last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'iteration')} (${plural(o.optimizerSteps, 'optimiser step')}); last loss ${o.lastLoss === null ? '—' : figure(o.lastLoss)}`,
     `held-out rollouts before: ${h(o.heldoutBefore)}; after: ${h(o.heldoutAfter)}`,
     o.truncatedPrompts ? `${plural(o.truncatedPrompts, 'prompt')} cut to --max-prompt-len (their ends kept)` : '',
     o.timing ? `per iteration: rollouts ${o.timing.rolloutS.toFixed(2)} s, scoring ${o.timing.scoreS.toFixed(2)} s, update ${o.timing.updateS.toFixed(2)} s` : '',

@@ -54,7 +54,7 @@ async function requireFreeTargets(ctx: CliContext, targets: readonly string[]): 
   await userErrors(async () => {
     const store = openStore(ctx.dataDir);
     try {
-      store.models.requireFreeNames(targets, (them) => `quantise one dtype at a time with --dtype D --name NEW, leave out the dtypes already made, or delete ${them} first (Delete model, on its card on the Select page)`);
+      store.models.requireFreeNames(targets, (them) => `quantise one dtype at a time with --dtype D --name NEW, leave out the dtypes already made, or delete ${them} first ('lathe model delete NAME', or Delete on its card on the Select page)`);
     } finally {
       store.close();
     }

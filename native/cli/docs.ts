@@ -13,6 +13,7 @@ import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { formatMetric } from './figures.ts';
 import { noSuchPaths } from '../store/near-files.ts';
 
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
@@ -296,7 +297,7 @@ export const commands: CliCommand[] = [
             },
           });
           ctx.print(outcome, () => [
-            formatTable(['MODE', 'RUN', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10'], outcome.runs.map((r) => [r.mode, r.runId, ...RETRIEVAL_METRICS.map((m) => r.metrics[m]?.toFixed(3) ?? '—')])),
+            formatTable(['MODE', 'RUN', 'RECALL@1', 'RECALL@5', 'RECALL@10', 'MRR', 'NDCG@10'], outcome.runs.map((r) => [r.mode, r.runId, ...RETRIEVAL_METRICS.map((m) => (r.metrics[m] === undefined ? '—' : formatMetric(r.metrics[m])))])),
             `${plural(outcome.queries, 'query', 'queries')}${outcome.unmatched ? ` (${outcome.unmatched} naming no document of the collection)` : ''}; compare the runs with 'lathe runs compare ${outcome.runs.map((r) => r.runId).join(' ')}' or on the Compare page`,
           ].join('\n'));
           if (outcome.status === 'cancelled') throw new UserError('evaluation cancelled; the runs so far are kept (the last one partial).', cancel.exitCode);

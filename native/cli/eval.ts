@@ -12,6 +12,7 @@ import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { formatMetric } from './figures.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const USAGE =
@@ -128,11 +129,6 @@ export function parseJudgeFlags(values: Record<string, unknown>, metrics: readon
 }
 
 const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).split(',').map((s) => s.trim()).filter(Boolean));
-
-/** Fractions to 4 decimals, unbounded metrics (perplexity) to 2. */
-export function formatMetric(value: number): string {
-  return Math.abs(value) < 10 ? value.toFixed(4) : value.toFixed(2);
-}
 
 export function metricsTable(metrics: readonly MetricValue[]): string {
   const interval = (m: MetricValue) => (m.ci95 ? `${formatMetric(m.ci95.low)}–${formatMetric(m.ci95.high)}` : '');

@@ -1,6 +1,7 @@
 // Figures as the CLI's text prints them for people: a run's measured values to four significant digits, counts
-// grouped, durations on a clock, and a training step's progress line built from them. One place, so a loss reads the
-// same in `lathe train`'s progress, `lathe runs metrics`, `runs show` and `runs compare`. --json prints the raw numbers.
+// grouped, scores in tables to four decimals, durations on a clock, and a training step's progress line built from
+// them. One place, so a loss reads the same in `lathe train`'s progress, `lathe runs metrics`, `runs show` and `runs
+// compare`, and a score the same in `lathe eval`, `docs eval` and `runs compare`. --json prints the raw numbers.
 import type { StepFigures } from '../train/loop.ts';
 
 /**
@@ -13,6 +14,14 @@ export function figure(v: number): string {
   const rounded = Number(v.toPrecision(4));
   if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
   return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
+}
+
+/**
+ * A score in a table of scores (an evaluation's metrics, a retrieval evaluation's recall and MRR, a comparison):
+ * fractions to 4 decimals, so a column lines up, and unbounded metrics (perplexity) to 2.
+ */
+export function formatMetric(value: number): string {
+  return Math.abs(value) < 10 ? value.toFixed(4) : value.toFixed(2);
 }
 
 /** A duration on a clock, m:ss or h:mm:ss (0:07, 3:10, 1:02:05), its seconds rounded by `round`. */

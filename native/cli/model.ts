@@ -1,6 +1,7 @@
-// `lathe model import|import-llama2c|inspect|list`: bring checkpoints into the data directory as Hugging Face
+// `lathe model import|import-llama2c|inspect|list|delete`: bring checkpoints into the data directory as Hugging Face
 // folders (in the foreground, through the same code as the studio's 'model-import' job, with a progress line
-// on stderr) and explain what a model is made of (the studio's model card, rendered as text).
+// on stderr), explain what a model is made of (the studio's model card, rendered as text) and delete one (the
+// studio's models.delete, as the model card's Delete does).
 import { CheckpointError, StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { ImportOptions } from '../models/import.ts';
@@ -8,6 +9,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { formatTable } from './table.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
+import { callStudio } from './studio-call.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 export async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -61,6 +63,13 @@ export async function importInForeground(ctx: CliContext, run: (opts: ImportOpti
 /** How `lathe model list` names a model's kind. */
 const KIND_LABEL: Record<Model['kind'], string> = { decoder: 'generate', encoder: 'embed' };
 
+const DELETE_USAGE = 'lathe model delete MODEL [--json]';
+
+/** The models quantised or merged from `model` (SOURCE 'quantize:<id>:…' or 'merge:<id>:…'). */
+function madeFrom(model: Model, models: readonly Model[]): Model[] {
+  return models.filter((m) => m.source.startsWith(`quantize:${model.id}:`) || m.source.startsWith(`merge:${model.id}:`));
+}
+
 function requireName(values: Record<string, unknown>, usage: string): string {
   const name = values.name as string | undefined;
   if (!name) throw new UserError(`--name N is required.\nUsage: ${usage}`);
@@ -113,6 +122,26 @@ export const commands: CliCommand[] = [
           ? "no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'"
           : formatTable(['NAME', 'ID', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'WEIGHTS', 'SOURCE'], models.map((m) => [m.name, m.id, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), weightFormatShort(m.weights), m.source]), 160),
       );
+    },
+  },
+  {
+    path: ['model', 'delete'],
+    summary: "Delete a model: its record and its folder under models/ (one registered elsewhere stays on disk); runs that used it and models quantised or merged from it stay; refused while a job uses it",
+    usage: DELETE_USAGE,
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give one model (its name or id).\nUsage: ${DELETE_USAGE}`);
+      const [{ findModel, listModels }, { modelFolderIsOurs }] = await Promise.all([import('../models/registry.ts'), import('../studio/models.ts')]);
+      const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
+      const derived = madeFrom(model, listModels(ctx.dataDir));
+      const folderDeleted = modelFolderIsOurs(ctx.dataDir, model);
+      const result = await callStudio(ctx, 'models.delete', { id: model.id });
+      const kept = { models: derived.map((m) => ({ id: m.id, name: m.name })) };
+      ctx.print({ ...result, folder: { path: model.path, deleted: folderDeleted }, kept }, () => {
+        const folder = folderDeleted ? ` and its folder ${model.path}` : `; its folder ${model.path} lies outside the data directory and stays`;
+        const made = derived.length === 0 ? '' : ` ${derived.map((m) => m.name).join(', ')} ${derived.length === 1 ? 'was' : 'were'} made from it and ${derived.length === 1 ? 'stays' : 'stay'}: each is a copy in its own folder.`;
+        return `Deleted model ${model.name} (${model.id})${folder}. Runs that used it stay, with their scores.${made}`;
+      });
     },
   },
   {

@@ -1,5 +1,6 @@
 // Files and folders a command writes where the user says (export --out, merge --out, runs compare --csv and
-// --json-file). Missing folders on the way are created when the output is written; what cannot be written — a folder
+// --json-file). Missing folders on the way are created when the output is written (and the command says which);
+// what cannot be written — a folder
 // where a file goes, a file where a folder goes, a path through a file — is refused before any work, naming the flag
 // (models/atomic.ts' outputPathProblem, which the Studio's export checks too), where it failed after the work with a
 // bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
@@ -32,13 +33,24 @@ export function checkOutputFolder(flag: string, dir: string): void {
   if (problem) throw new UserError(`--${flag} ${dir}: ${problem}`);
 }
 
-/** Write `--flag file` atomically; a failure (no permission, a full disk) names the flag and the file. Returns the full path written. */
-export async function writeOutputFile(flag: string, file: string, content: string): Promise<string> {
+/** The outermost folder on the way to `file` that is not there yet (the one writing it creates), or null. */
+export function firstMissingFolder(file: string): string | null {
+  let missing: string | null = null;
+  for (let dir = path.dirname(path.resolve(file)); !fs.existsSync(dir); dir = path.dirname(dir)) missing = dir;
+  return missing;
+}
+
+/**
+ * Write `--flag file` atomically; a failure (no permission, a full disk) names the flag and the file. Returns the full
+ * path written and the outermost folder it had to create on the way (null when all were there), for the command to say.
+ */
+export async function writeOutputFile(flag: string, file: string, content: string): Promise<{ file: string; createdFolder: string | null }> {
   const full = path.resolve(file);
+  const createdFolder = firstMissingFolder(full);
   try {
     await writeFileAtomic(full, content);
   } catch (err) {
     throw new UserError(`--${flag} ${file}: ${fileProblem(full, err, { writing: true })}`);
   }
-  return full;
+  return { file: full, createdFolder };
 }

@@ -124,7 +124,8 @@ function cutWords(o: RewardOutcome): string {
 export function describeReward(o: RewardOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}${cutWords(o)}`,
+    // no labels: cancelled while tokenizing, before any example was counted
+    o.labels.length === 0 ? '' : `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}${cutWords(o)}`,
     o.validation ? `the whole validation split: accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
     o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
   ].filter(Boolean).join('\n');

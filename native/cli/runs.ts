@@ -10,12 +10,12 @@ import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
 import { checkOutputFile, writeOutputFile } from './output-file.ts';
 import { didYouMean } from './suggest.ts';
-import { exampleCounts, formatMetric, metricsTable } from './eval.ts';
+import { exampleCounts, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
-import { figure } from './figures.ts';
+import { figure, formatMetric } from './figures.ts';
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
@@ -209,8 +209,8 @@ export const commands: CliCommand[] = [
       metric: 'the metric to rank by (default: each run kind\'s headline metric)',
       sort: 'order of the per-example view (default delta-desc)',
       examples: 'examples to print per run pair (default 5; 0: none)',
-      csv: 'also write the comparison to this CSV file, every example joined (missing folders are created; an existing file only with --force)',
-      'json-file': 'also write the comparison to this JSON file (missing folders are created; an existing file only with --force)',
+      csv: 'also write the comparison to this CSV file, every example joined (missing folders are created, and named on stderr; an existing file only with --force)',
+      'json-file': 'also write the comparison to this JSON file (missing folders are created, and named on stderr; an existing file only with --force)',
       force: 'replace the files --csv and --json-file name if they exist (written whole through a temporary file, never partly)',
     },
     positionals: true,
@@ -239,7 +239,10 @@ export const commands: CliCommand[] = [
       for (const [flag, file, format] of [['csv', csv, 'csv'], ['json-file', jsonFile, 'json']] as const) {
         if (file === undefined) continue;
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
-        written.push(await writeOutputFile(flag, file, exported.content));
+        const out = await writeOutputFile(flag, file, exported.content);
+        // created as an export's --out creates them, and said: a mistyped folder should not pass unseen
+        if (out.createdFolder) ctx.info(`--${flag}: created the folder ${out.createdFolder}`);
+        written.push(out.file);
       }
       ctx.print({ ...comparison, examples: page }, () => {
         const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', ...written.map((file) => `wrote ${file}`)];

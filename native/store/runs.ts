@@ -171,6 +171,20 @@ export class RunTable {
     return rows.map(toSummary);
   }
 
+  /**
+   * The open runs a live process outside the job queue (a `lathe` command in the foreground, the playground) is
+   * writing with model `modelId`: a trainer records it as config.modelId, an evaluation as config.model.id and its
+   * judge as config.judge.model.id.
+   */
+  liveOwnedUsingModel(modelId: string): RunSummary[] {
+    const rows = this.db.prepare(
+      `SELECT ${SUMMARY_COLUMNS}, owner_pid, owner_started FROM runs WHERE owner_pid IS NOT NULL AND ${OPEN} AND json_valid(config_json) AND ? IN (
+         json_extract(config_json, '$.modelId'), json_extract(config_json, '$.model.id'), json_extract(config_json, '$.judge.model.id'))
+       ORDER BY created_at, rowid`,
+    ).all(modelId) as (Omit<RunRow, 'config_json'>)[];
+    return rows.filter((r) => isOwnerAlive({ pid: r.owner_pid!, started: r.owner_started })).map(toSummary);
+  }
+
   /** The open runs of project `projectId` (null: of none) that a live process outside the job queue is writing. */
   liveOwned(projectId: string): RunSummary[] {
     const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, owner_pid, owner_started FROM runs WHERE project_id = ? AND owner_pid IS NOT NULL AND ${OPEN} ORDER BY created_at, rowid`)

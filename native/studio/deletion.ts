@@ -1,12 +1,13 @@
-// Deleting a dataset or a project, and saying first what that touches. Nothing else goes with them: the runs that
-// read a dataset stay, with their scores, and show it as deleted; a project's datasets, runs and collections stay,
-// in no project (the Datasets, Runs and Documents pages list those apart). Refused while work still uses the item:
-// a job reading a deleted dataset would fail half-way, and one recording runs into a deleted project would fail
-// at its first write (runs.project_id must name a project).
+// Deleting a dataset, a project or a model, and saying first what that touches. Nothing else goes with them: the
+// runs that read a dataset stay, with their scores, and show it as deleted; a project's datasets, runs and collections
+// stay, in no project (the Datasets, Runs and Documents pages list those apart); the runs that used a model stay, and
+// so do the models made from it (a quantised or merged model is a copy in its own folder). Refused while work still
+// uses the item: a job reading a deleted dataset or model would fail half-way, and one recording runs into a deleted
+// project would fail at its first write (runs.project_id must name a project).
 import fs from 'node:fs';
 import type { methods } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
-import { isFinishedState, type Dataset, type Project, type RunSummary } from '../api/schemas.ts';
+import { isFinishedState, type Dataset, type Model, type Project, type RunSummary } from '../api/schemas.ts';
 import { datasetDir } from '../data/files.ts';
 import type { Store } from '../store/db.ts';
 import type { HandlersFor } from './context.ts';
@@ -35,6 +36,26 @@ export function projectUsage(store: Store, project: Project): { datasets: number
   const live = store.runs.liveOwned(project.id)[0];
   if (live) return { ...counts, busy: `run ${live.id} (${live.kind}) is being recorded in it by a 'lathe' process or the playground; stop it or let it finish, then delete the project` };
   return { ...counts, busy: null };
+}
+
+/**
+ * Why model `model` cannot be deleted now (a job or a live process using it), else null. A job names it as the
+ * person did (params model, judge; modelId once resolved), through the run it resumes, or through the collection it
+ * embeds documents into; a `lathe` process in the foreground or the playground through the open run it writes.
+ */
+export function modelBusy(store: Store, model: Model): string | null {
+  const named = (v: unknown) => v === model.id || v === model.name;
+  const job = store.jobs.open().find((j) => {
+    const p = (j.params ?? {}) as { model?: unknown; modelId?: unknown; judge?: unknown; resumeRunId?: unknown; collection?: unknown };
+    if (named(p.model) || named(p.modelId) || named(p.judge)) return true;
+    const resumed = typeof p.resumeRunId === 'string' ? store.runs.get(p.resumeRunId)?.config as { modelId?: unknown; model?: { id?: unknown } } | undefined : undefined;
+    if (resumed && (named(resumed.modelId) || named(resumed.model?.id))) return true;
+    return typeof p.collection === 'string' && store.collections.get(p.collection)?.embedModelId === model.id;
+  });
+  if (job) return `job ${job.id} (${job.kind}) is ${job.state} with it; cancel it or let it finish, then delete the model`;
+  const live = store.runs.liveOwnedUsingModel(model.id)[0];
+  if (live) return `run ${live.id} (${live.kind}) is using it in a 'lathe' process or the playground; stop it or let it finish, then delete the model`;
+  return null;
 }
 
 export const deletionHandlers: HandlersFor<DeletionMethods> = {

@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { GgufImportParams, modelMethods } from '../api/models.ts';
+import type { Model } from '../api/schemas.ts';
 import { modelCard } from '../models/card.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { modelFolderProblem, type OtherImports } from '../models/import-hints.ts';
 import { generationService } from './generate-service.ts';
+import { modelBusy } from './deletion.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
 import { noSuchPath } from '../store/near-files.ts';
 
@@ -28,14 +30,26 @@ function requireFile(file: string, field: string, what: string): string {
   return resolved;
 }
 
-/** Delete the model `id` (unloaded first), its row and, when it lies in the data directory, its folder; whether it was there. */
+/**
+ * Whether deleting `model` removes its folder: only one inside the data directory (an import's copy, a trained,
+ * merged or quantised model) is the studio's; a folder registered where it lay elsewhere is the person's, and stays.
+ */
+export function modelFolderIsOurs(dataDir: string, model: Model): boolean {
+  const rel = path.relative(path.resolve(dataDir), path.resolve(model.path));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * Delete the model `id` (unloaded first), its row and, when it lies in the data directory, its folder; whether it
+ * was there. The models made from it stay: a quantised or merged model is a copy in its own folder.
+ */
 export function deleteModel(ctx: HandlerContext, id: string): boolean {
   const model = ctx.store.models.get(id);
   if (!model) return false;
   generationService(ctx.store, ctx.dataDir).evict(model);
   // Row first, then files: a crash in between leaves an orphan folder, never a row without its folder.
   const deleted = ctx.store.models.delete(id);
-  if (deleted && path.resolve(model.path).startsWith(path.resolve(ctx.dataDir))) fs.rmSync(model.path, { recursive: true, force: true });
+  if (deleted && modelFolderIsOurs(ctx.dataDir, model)) fs.rmSync(model.path, { recursive: true, force: true });
   return deleted;
 }
 
@@ -62,7 +76,12 @@ export const modelHandlers: ModelHandlers = {
     ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('gguf-import', { path: resolved, name } satisfies GgufImportParams);
   },
-  'models.delete': ({ id }, _raw, ctx) => ({ deleted: deleteModel(ctx, id) }),
+  'models.delete': ({ id }, _raw, ctx) => {
+    const model = ctx.store.models.get(id);
+    const busy = model && modelBusy(ctx.store, model);
+    if (busy) throw new StudioError('conflict', `model ${model.name} (${model.id}) cannot be deleted now: ${busy}`, { field: 'id' });
+    return { deleted: deleteModel(ctx, id) };
+  },
   'models.download': (p, _raw, ctx) => {
     const name = p.name ?? p.repo.split('/')[1];
     ctx.store.models.requireFreeName(name);

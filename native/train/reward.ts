@@ -20,6 +20,7 @@ import { buildRewardTrainingGraph, SCORE_WEIGHT, type RewardObjective } from '..
 import type { Store } from '../store/db.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { atMostEvery } from './at-most-every.ts';
+import { listCheckpoints } from './checkpoints.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { bosCounted, loadPreferenceData, pairPromptRule, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
 import { BOS_FOLLOWS_TOKENIZER, bosFollowsTokenizer } from './sft-examples.ts';
@@ -123,11 +124,13 @@ const TOKENIZE_PROGRESS_MS = 500;
 const TOKENIZE_BATCH = 256;
 
 /**
- * Training and validation items, the label names (classification), and how many inputs were cut. A classifier's texts
- * are tokenized with progress said, and the event loop given a turn every TOKENIZE_BATCH texts (so a Ctrl-C is heard):
- * SST-2's 60k sentences took 15 s that `lathe align reward` spent silent after its 'run RUN' line.
+ * Training and validation items, the label names (classification), and how many inputs were cut; null when the run's
+ * signal stopped it. A classifier's texts are tokenized with progress said, and the event loop given a turn every
+ * TOKENIZE_BATCH texts, after which a cancel (a Ctrl-C, train.cancel) stops it there, as fine-tuning's tokenizing
+ * stops: SST-2's 60k sentences took 15 s that `lathe align reward` spent silent after its 'run RUN' line, and a
+ * Ctrl-C heard in them still waited for the last one.
  */
-async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): Promise<{ train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts }> {
+async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): Promise<{ train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } | null> {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
     const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
@@ -154,7 +157,7 @@ async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedReward
   const total = train.length + val.length;
   let done = 0;
   let reported = Date.now();
-  const tokenize = async (rows: Record<string, unknown>[]): Promise<RewardItem[]> => {
+  const tokenize = async (rows: Record<string, unknown>[]): Promise<RewardItem[] | null> => {
     const out: RewardItem[] = [];
     for (const row of rows) {
       out.push(item(row));
@@ -164,11 +167,15 @@ async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedReward
           env.progress(0, `tokenizing the texts: ${formatValue(done)} of ${formatValue(total)}`, null);
         }
         await new Promise((resolve) => setImmediate(resolve));
+        if (env.signal.aborted) return null;
       }
     }
     return out;
   };
-  const items = { train: await tokenize(train), val: await tokenize(val), labels };
+  const trainItems = await tokenize(train);
+  const valItems = trainItems && (await tokenize(val));
+  if (!trainItems || !valItems) return null;
+  const items = { train: trainItems, val: valItems, labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
   if (cut) env.log('warn', `${formatValue(cut)} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
@@ -200,6 +207,10 @@ async function continueReward(runId: string, config: ResolvedRewardConfig, env: 
     const spec = folder.spec;
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const data = await loadItems(env, dataset, config, tokenizer, spec.maxPositions);
+    if (!data) {
+      // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model, or its last checkpoint)
+      return { runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, lastLoss: null, objective: config.objective, labels: [], trainExamples: 0, validation: null, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelContext: spec.maxPositions, modelDir: null };
+    }
     env.log('info', `${config.objective}: ${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation examples${config.objective === 'classify' ? `, labels ${data.labels.join(', ')}` : ''}`);
     const objective: RewardObjective = config.objective === 'pairwise' ? { kind: 'pairwise', margin: config.margin } : { kind: 'classify', numLabels: data.labels.length };
     const numLabels = data.labels.length;

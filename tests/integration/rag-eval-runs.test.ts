@@ -119,6 +119,10 @@ describe('retrieval evaluation runs', () => {
     expect(out.runs.map((x) => x.mode)).toEqual(['bm25']);
     for (const m of RETRIEVAL_METRICS) expect(out.runs[0].metrics[m], m).toBeCloseTo(BM25_BY_HAND[m], 12);
     expect(r.stderr).toMatch(/1 of 4 queries name no document of 'words-only'/);
+    // the text table words the scores as 'lathe eval' and 'runs compare' do: four decimals (cli/figures.ts formatMetric)
+    const table = await inProcessLathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'file']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^bm25 +run_\S+ +0\.2500 +0\.5000 +0\.5000 +0\.3750 +0\.4077$/m);
     const text = await inProcessLathe(dataDir, ['docs', 'eval', 'words-only', '--dataset', 'queries', '--query-column', 'question', '--relevant-column', 'question']);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/no row's 'question' names a document of collection 'words-only'.*alpha\.txt/);

@@ -12,6 +12,7 @@ import { importModelFolder } from '../../native/models/import.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { resumeFinetune, startFinetune } from '../../native/train/finetune.ts';
+import { resumeReward, startReward } from '../../native/train/reward.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
@@ -29,6 +30,9 @@ beforeAll(async () => {
   const file = path.join(root, 'rows.jsonl');
   fs.writeFileSync(file, Array.from({ length: 600 }, (_, i) => JSON.stringify({ text: `row ${i} says hello`, summary: `hi ${i}` })).join('\n') + '\n');
   await importDataset({ path: file, name: 'rows', split: { train: 0.9, validation: 0.1, test: 0 }, mapping: { input: 'text', target: 'summary' } }, { store, dataDir });
+  const labelled = path.join(root, 'labelled.jsonl');
+  fs.writeFileSync(labelled, Array.from({ length: 600 }, (_, i) => JSON.stringify({ text: `row ${i} says hello`, label: String(i % 2) })).join('\n') + '\n');
+  await importDataset({ path: labelled, name: 'labelled', split: { train: 0.9, validation: 0.1, test: 0 }, mapping: { text: 'text', label: 'label' } }, { store, dataDir });
 }, 60_000);
 afterAll(() => {
   store?.close();
@@ -85,5 +89,39 @@ describe('fine-tuning reports tokenizing its examples', () => {
     const resumed = await resumeFinetune(outcome.runId, { ...env, signal: new AbortController().signal, progress: () => {} });
     expect(resumed.status).toBe('completed');
     expect(resumed.steps).toBe(1);
+  }, 120_000);
+});
+
+describe("a reward run's tokenizing hears a cancel", () => {
+  it("a classifier's texts: a cancel there stops the run before any trainer or checkpoint, and it resumes from the model", async () => {
+    const controller = new AbortController();
+    const reports: string[] = [];
+    const env: TrainEnv = {
+      store, dataDir, signal: controller.signal, threads: 1,
+      log: () => {}, onRun: () => {}, metric: () => {},
+      // cancelled at the first report: the texts stop at the next turn (the 512th of 600), not after the last
+      progress: (_f, message) => {
+        reports.push(message);
+        if (message.startsWith('tokenizing')) setImmediate(() => controller.abort());
+      },
+    };
+    let now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+    let outcome;
+    try {
+      outcome = await startReward({ model: 'tiny', dataset: 'labelled', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.steps).toBe(0);
+    expect(outcome.modelDir).toBeNull();
+    expect(reports).toEqual(['tokenizing the texts: 256 of 600']);
+    expect(store.runs.get(outcome.runId)!.status).toBe('cancelled');
+    expect(listCheckpoints(runDir(dataDir, outcome.runId))).toEqual([]);
+    const resumed = await resumeReward(outcome.runId, { ...env, signal: new AbortController().signal, progress: () => {} });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.steps).toBe(1);
+    expect(resumed.labels).toEqual(['0', '1']);
   }, 120_000);
 });

@@ -96,6 +96,9 @@ describe('counts in CLI messages use the right number', () => {
     expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
     const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, modelContext: 512, adapterPath: null, outputModel: null };
     expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
+    // worded as the progress line words them (cli/figures.ts): the KL at the start is 'KL 0' in both, not 'KL 0.000' here
+    const measured = describePpo({ ...ppo, steps: 6, lastLoss: 1.234567, heldoutBefore: { step: 0, scoreMean: 0.412345, kl: 0 }, heldoutAfter: { step: 6, scoreMean: 0.5, kl: 0.0123456 } }).split('\n');
+    expect(measured.slice(0, 2)).toEqual(['run run_p: cancelled after 6 iterations (1 optimiser step); last loss 1.235', 'held-out rollouts before: score 0.4123, KL 0 (iteration 0); after: score 0.5, KL 0.01235 (iteration 6)']);
     expect(describePpo(ppo)).not.toContain('cut');
     expect(describePpo({ ...ppo, truncatedPrompts: 1 }).split('\n')).toContain('1 prompt cut to --max-prompt-len (their ends kept)');
     expect(describePpo({ ...ppo, truncatedPrompts: 12 }).split('\n')).toContain('12 prompts cut to --max-prompt-len (their ends kept)');

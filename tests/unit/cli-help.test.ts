@@ -34,6 +34,7 @@ describe('command help', () => {
     expect(under('Adapt & align').slice(0, 3)).toEqual(['train', 'pretrain', 'align dpo']);
     expect(under('Adapt & align')).toContain('project scorecard');
     expect(under('Integrate')).toEqual(['merge', 'quantize', 'export', 'serve-api', 'api-log']);
+    expect(under('Select a model')).toContain('model delete');
   });
 
   it('documents every option of every command in one line', async () => {

@@ -1,4 +1,5 @@
-// `lathe runs compare --csv FILE --json-file FILE`: as an export's --out, missing folders on the way are created;
+// `lathe runs compare --csv FILE --json-file FILE`: as an export's --out, missing folders on the way are created,
+// and said on stderr;
 // a path that cannot be written as a file (a folder, a path through a file) is refused before the comparison, naming
 // the flag (it failed after it with a bare "ENOTDIR: not a directory, stat '…'"), and so is one file named for both
 // formats (the JSON silently replaced the CSV).
@@ -34,10 +35,13 @@ async function twoRuns(): Promise<{ dataDir: string; runIds: string[] }> {
 describe('runs compare output files', () => {
   it('writes the CSV and JSON, creating missing folders as an export does', async () => {
     const { dataDir, runIds } = await twoRuns();
-    const csv = path.join(tempDir(), 'new', 'deeper', 'comparison.csv');
+    const root = tempDir();
+    const csv = path.join(root, 'new', 'deeper', 'comparison.csv');
     const json = path.join(tempDir(), 'comparison.json');
-    const { code, stderr } = await latheInProcess(['runs', 'compare', ...runIds, '--csv', csv, '--json-file', json], dataDir);
-    expect([code, stderr]).toEqual([0, '']);
+    const { code, stderr, stdout } = await latheInProcess(['runs', 'compare', ...runIds, '--csv', csv, '--json-file', json], dataDir);
+    // the folders it made are said, once, by the outermost: a mistyped folder does not pass unseen; the JSON's folder was there
+    expect([code, stderr]).toEqual([0, `--csv: created the folder ${path.join(root, 'new')}`]);
+    expect(stdout).toContain(`wrote ${csv}\n\nwrote ${json}`);
     expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toBe(`key,input,references,${runIds[0]}.prediction,${runIds[0]}.rougeL,${runIds[1]}.prediction,${runIds[1]}.rougeL,delta,spread`);
     expect(JSON.parse(fs.readFileSync(json, 'utf8')).examples.rows).toHaveLength(3);
   });

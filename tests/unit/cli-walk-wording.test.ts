@@ -52,7 +52,7 @@ describe('CLI wording', () => {
     // a second time: the CLI has no model delete, so the refusal says where a model is deleted
     const again = await latheInProcess(['quantize', '--model', 's260k', '--dtype', 'q8'], scratch.data);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("a model named 's260k-q8' already exists; quantise one dtype at a time with --dtype D --name NEW, leave out the dtypes already made, or delete it first (Delete model, on its card on the Select page)");
+    expect(again.stderr).toContain("a model named 's260k-q8' already exists; quantise one dtype at a time with --dtype D --name NEW, leave out the dtypes already made, or delete it first ('lathe model delete NAME', or Delete on its card on the Select page)");
   }, 120_000);
 
   it.skipIf(!hasStories)('train on a test set says it is one, not only that it has 0 training rows', async () => {
