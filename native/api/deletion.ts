@@ -22,3 +22,15 @@ export function projectContentsNote(held: { datasets: number; runs: number; coll
   const one = parts.length === 1 && /^1 /.test(listed);
   return `Its ${listed} ${one ? 'stays' : 'stay'}, in no project: ${one ? 'it is not' : 'none of them is'} deleted.`;
 }
+
+/**
+ * The document collections that embed with a model about to be deleted, said before it goes (empty when none): they
+ * keep their documents and keyword search; dense and hybrid search refuse without the model (rag/collection.ts).
+ */
+export function modelCollectionsNote(collections: readonly string[]): string {
+  if (collections.length === 0) return '';
+  const names = collections.map((c) => `'${c}'`);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const one = names.length === 1;
+  return `${one ? 'Collection' : 'Collections'} ${listed} ${one ? 'embeds' : 'embed'} with it: ${one ? 'it keeps its' : 'they keep their'} documents and BM25 search; dense and hybrid search need the model.`;
+}

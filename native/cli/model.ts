@@ -10,6 +10,7 @@ import { formatTable } from './table.ts';
 import { formatValue, humanBytes, humanCount } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 import { callStudio } from './studio-call.ts';
+import { modelCollectionsNote } from '../api/deletion.ts';
 
 /** Checkpoint problems are the user's to fix: report them without a stack trace. */
 export async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -135,12 +136,14 @@ export const commands: CliCommand[] = [
       const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
       const derived = madeFrom(model, listModels(ctx.dataDir));
       const folderDeleted = modelFolderIsOurs(ctx.dataDir, model);
+      const collections = (await callStudio(ctx, 'collections.list', {})).filter((c) => c.embedModelId === model.id);
       const result = await callStudio(ctx, 'models.delete', { id: model.id });
-      const kept = { models: derived.map((m) => ({ id: m.id, name: m.name })) };
+      const kept = { models: derived.map((m) => ({ id: m.id, name: m.name })), collections: collections.map((c) => ({ id: c.id, name: c.name })) };
       ctx.print({ ...result, folder: { path: model.path, deleted: folderDeleted }, kept }, () => {
         const folder = folderDeleted ? ` and its folder ${model.path}` : `; its folder ${model.path} lies outside the data directory and stays`;
         const made = derived.length === 0 ? '' : ` ${derived.map((m) => m.name).join(', ')} ${derived.length === 1 ? 'was' : 'were'} made from it and ${derived.length === 1 ? 'stays' : 'stay'}: each is a copy in its own folder.`;
-        return `Deleted model ${model.name} (${model.id})${folder}. Runs that used it stay, with their scores.${made}`;
+        const embeds = modelCollectionsNote(collections.map((c) => c.name));
+        return `Deleted model ${model.name} (${model.id})${folder}. Runs that used it stay, with their scores.${made}${embeds ? ` ${embeds}` : ''}`;
       });
     },
   },

@@ -147,4 +147,18 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     await shootFromTop(page, 'documents-import-failed');
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('asking to delete the embedding model names the collection that embeds with it, and Keep it keeps both', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const models = await callApi<{ id: string; name: string }[]>(studio, 'models.list', {});
+    const bert = models.find((m) => m.name === 'minibert')!;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/select/${encodeURIComponent(bert.id)}`);
+    await page.getByTestId('model-card').getByRole('button', { name: 'Delete', exact: true }).click();
+    const note = page.getByRole('dialog').getByTestId('delete-model-collections');
+    await note.waitFor();
+    expect(await note.textContent()).toBe("Collection 'harbour' embeds with it: it keeps its documents and BM25 search; dense and hybrid search need the model.");
+    await page.getByRole('dialog').getByRole('button', { name: 'Keep it' }).click();
+    expect((await callApi<{ name: string }[]>(studio, 'models.list', {})).map((m) => m.name)).toContain('minibert');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

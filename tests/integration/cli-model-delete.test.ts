@@ -53,10 +53,19 @@ describe('lathe model delete', () => {
     const ext = addModel('ext', 'outside');
     const r = await inProcessLathe(scratch.data, ['model', 'delete', ext.id, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toEqual({ deleted: true, folder: { path: ext.path, deleted: false }, kept: { models: [] } });
+    expect(r.json()).toEqual({ deleted: true, folder: { path: ext.path, deleted: false }, kept: { models: [], collections: [] } });
     expect(fs.existsSync(path.join(ext.path, 'config.json'))).toBe(true);
     const text = await inProcessLathe(scratch.data, ['model', 'delete', addModel('ext2', 'outside').name]);
     expect(text.stdout).toContain(`; its folder ${path.join(scratch.dir, 'outside-ext2')} lies outside the data directory and stays.`);
+  });
+
+  it('names the document collections that embed with it: they keep their documents and BM25 search', async () => {
+    const encoder = addModel('minilm', 'data');
+    const collections = withStore((s) => ['faq', 'manuals'].map((name) => s.collections.create({ projectId: null, name, tokenizerModel: encoder.path, embedModel: encoder.path, embedModelId: encoder.id, chunkTokens: 128, overlapTokens: 16 }, 384)));
+    const r = await inProcessLathe(scratch.data, ['model', 'delete', 'minilm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/Runs that used it stay, with their scores\. Collections 'faq' and 'manuals' embed with it: they keep their documents and BM25 search; dense and hybrid search need the model\.$/);
+    expect(withStore((s) => collections.map((c) => s.collections.get(c.id)?.name))).toEqual(['faq', 'manuals']);
   });
 
   it('a mistyped name: exit 2 with the lookup\'s did-you-mean, nothing deleted', async () => {

@@ -10,6 +10,7 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
 import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
+import { modelCollectionsNote } from '../../../../native/api/deletion.ts';
 import { describeSource } from './format.ts';
 import { ParameterChart } from './ParameterChart.tsx';
 
@@ -58,10 +59,12 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
   const card = useQuery('models.get', { id: modelId });
   const models = useQuery('models.list', {});
   const [confirming, setConfirming] = useState(false);
+  const collections = useQuery('collections.list', confirming ? {} : null);
 
   if (card.error) return <Card><div className="card-body"><Callout tone="danger" title="This model cannot be read">{card.error.message}</Callout></div></Card>;
   if (!card.data) return <Card aria-label="Model card"><CardHeader title="Loading model…" /></Card>;
   const { model, parameters, hyperparameters, memory, embedding, tokenizer } = card.data;
+  const embeds = modelCollectionsNote((collections.data ?? []).filter((c) => c.embedModelId === model.id).map((c) => c.name));
   const remove = async () => {
     try {
       await studio.call('models.delete', { id: model.id });
@@ -141,6 +144,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         <Dialog title={`Delete ${model.name}?`} onClose={() => setConfirming(false)}>
           <div className="stack">
             <p>It leaves the studio, and its folder in the studio’s data directory is deleted. Runs made with it stay in Runs.</p>
+            {embeds && <p data-testid="delete-model-collections">{embeds}</p>}
             <div className="dialog-actions">
               <Button data-autofocus onClick={() => setConfirming(false)}>Keep it</Button>
               <Button variant="danger" icon="x" onClick={() => void remove()}>Delete model</Button>
