@@ -19,7 +19,11 @@
 // put its labels beside their boxes and wrapped "Repetition penalty" onto a line of its own; an empty run list's
 // note sat 4 px left of its card's title; the model card inset its Parameters table while its Hyperparameters and
 // Memory tables run to the card's edges; Integrate put Start server at the left, where every other action is at
-// the right. Shots land in tests/e2e/screenshots/layout-*.png.
+// the right. And from a third pass: Evaluate retrieval's button followed the Modes checkboxes, its help line under it,
+// and Chunk size and Overlap gave no unit; the run lists cut a name to one line beside its badge; PPO's Rollouts
+// iteration box was almost twice as wide as Before / after's; Compare's "All runs" was an underlined link away from
+// the run page's "← All runs"; Integrate's quantisation table scrolled "Agreement" out of its box at 1024 px.
+// Shots land in tests/e2e/screenshots/layout-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
@@ -876,7 +880,8 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
           expect(it.overlap, `${where}: the badge over the name`).toBe(false);
           if (it.lines === 2) wrapped++;
         }
-        await page.locator('.ft-runlist').scrollIntoViewIfNeeded();
+        // the list is sticky in its column (Pretrain's at the page's foot): a window as tall as the page holds it whole
+        if (width !== 1024) await page.setViewportSize({ width, height: await fullPageHeight(page) });
         if (width !== 1024) await shootBox(page, '.ft-runlist', `runlist-${hash.split('/').at(-1)}-${width}`, 8);
       }
     }
