@@ -19,12 +19,17 @@
 // put its labels beside their boxes and wrapped "Repetition penalty" onto a line of its own; an empty run list's
 // note sat 4 px left of its card's title; the model card inset its Parameters table while its Hyperparameters and
 // Memory tables run to the card's edges; Integrate put Start server at the left, where every other action is at
-// the right. Shots land in tests/e2e/screenshots/layout-*.png.
-import { existsSync, writeFileSync } from 'node:fs';
+// the right. And from a third pass: Evaluate retrieval's button followed the Modes checkboxes, its help line under it,
+// and Chunk size and Overlap gave no unit; the run lists cut a name to one line beside its badge; PPO's Rollouts
+// iteration box was almost twice as wide as Before / after's; Compare's "All runs" was an underlined link away from
+// the run page's "← All runs"; Integrate's quantisation table scrolled "Agreement" out of its box at 1024 px.
+// Shots land in tests/e2e/screenshots/layout-*.png.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
+import { writeRolloutTable } from '../../native/train/ppo-table.ts';
 import { createGenerationProject, importS260k, recordFinishedFinetune } from './cli-setup.ts';
 import { browserSkipReason, callApi, fullPageHeight, latheJson, SCREENSHOTS, SHOT_TIMEOUT_MS, STORIES260K, studioInChromium, openAtWidth } from './harness.ts';
 
@@ -459,7 +464,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
         // differ in height, so their tops do not say)
         const starts = facts.map((f, i) => i > 0 && f.getBoundingClientRect().left < facts[i - 1].getBoundingClientRect().left);
         return {
-          back: textLeft(document.querySelector('.runs-back')!) - textLeft(document.querySelector('.page-title')!),
+          back: textLeft(document.querySelector('.back-link')!) - textLeft(document.querySelector('.page-title')!),
           lines: 1 + starts.filter(Boolean).length,
           // the first fact of each line after the first, and what is drawn before its words
           lineStarts: facts.filter((_, i) => starts[i]).map((f) => getComputedStyle(f, '::before').content),
@@ -787,6 +792,188 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     await page.getByTestId('chart-kl-coef').locator('xpath=..').locator('summary').click();
     await page.getByTestId('chart-losses').scrollIntoViewIfNeeded();
     await shootBox(page, '.card[aria-label="Training curves"]', 'ppo-curves-1280', 8);
+  });
+
+  /** Waits for a job the test started through the API to succeed. */
+  async function jobSucceeded(jobId: string, what: string): Promise<void> {
+    for (let i = 0; i < 1200; i++) {
+      const job = await callApi<{ state: string; error: string | null }>(e2e.studio, 'jobs.get', { id: jobId });
+      if (job.state === 'succeeded') return;
+      if (['failed', 'cancelled', 'interrupted'].includes(job.state)) throw new Error(`${what} ${job.state}: ${job.error}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${what} did not finish within 120 s`);
+  }
+
+  it('Documents: Evaluate retrieval puts Evaluate at its card\'s right under its fields, and Chunk size and Overlap name their unit as Memory budget does', async () => {
+    const { page } = e2e;
+    const docs = path.join(e2e.studio.dataDir, 'harbour-docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(path.join(docs, 'ferry.txt'), 'The ferry leaves the harbour every hour, from the north pier.\n');
+    writeFileSync(path.join(docs, 'crane.txt'), 'The crane arrives on Tuesday and unloads the containers.\n');
+    const collection = await callApi<{ id: string }>(e2e.studio, 'collections.create', { name: 'harbour', projectId: storyProjectId });
+    await jobSucceeded((await callApi<{ id: string }>(e2e.studio, 'collections.addDocuments', { collection: collection.id, paths: [docs] })).id, 'document import');
+    for (const width of [700, 1024, 1280]) {
+      await open(page, '#/adapt/documents', width);
+      const form = page.getByRole('form', { name: 'Evaluate retrieval' });
+      await form.waitFor();
+      const look = await form.evaluate((f) => {
+        const header = f.closest('.card')!.querySelector('.card-header')!;
+        const contentRight = header.getBoundingClientRect().right - parseFloat(getComputedStyle(header).paddingRight);
+        const button = [...f.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Evaluate')!.getBoundingClientRect();
+        const fields = [...f.querySelectorAll('.field')].map((el) => el.getBoundingClientRect().bottom);
+        const helpUnderButton = [...f.querySelectorAll('.field-help')].filter((el) => el.getBoundingClientRect().top >= button.bottom - 1).length;
+        return { rightGap: Math.round(contentRight - button.right), fieldsBelowButton: fields.filter((bottom) => bottom > button.top + 1).length, helpUnderButton };
+      });
+      // the button used to follow the Modes checkboxes in the fields' row, the form's help line under it
+      expect(look, `${width} px: Evaluate from the card's right edge; fields reaching below its top; help lines under it`).toEqual({ rightGap: 0, fieldsBelowButton: 0, helpUnderButton: 0 });
+      await form.scrollIntoViewIfNeeded();
+      await shootBox(page, '.card[aria-label="Evaluate retrieval"]', `retrieval-eval-${width}`, 8);
+    }
+    // the unit after the number, drawn as the project form's "MB" is
+    const unit = (label: string) => page.getByLabel(label, { exact: true }).evaluate((input) => {
+      const box = input.closest('.input-suffix');
+      return box ? `${box.querySelector('span')!.textContent}` : 'no unit';
+    });
+    await open(page, '#/adapt/documents', 1280);
+    await page.getByRole('button', { name: 'New collection' }).click();
+    expect([await unit('Chunk size'), await unit('Overlap')]).toEqual(['tokens', 'tokens']);
+    await shootBox(page, '.card[aria-label="New collection"]', 'new-collection-units-1280', 8);
+  });
+
+  it.skipIf(noModel !== null)('Fine-tune, Align and Pretrain run lists give a long name two lines before cutting it, the status badge at the top right', async () => {
+    const { page } = e2e;
+    const store = openStore(e2e.studio.dataDir);
+    try {
+      store.runs.create({ kind: 'dpo', name: 'DPO (LoRA, β 0.1) on the story pairs, second try', projectId: storyProjectId, status: 'succeeded', config: { method: 'lora', steps: 20 } });
+      store.runs.create({ kind: 'pretrain', name: 'Llama 2×64 on the openings, the longer schedule', projectId: storyProjectId, status: 'failed', config: { family: 'llama', layers: 2, dModel: 64, maxSteps: 200 } });
+    } finally {
+      store.close();
+    }
+    let wrapped = 0;
+    for (const width of [700, 1024, 1280]) {
+      for (const hash of ['#/adapt/finetune', '#/adapt/align', '#/select/pretrain']) {
+        await open(page, hash, width);
+        await page.getByTestId('training-run').first().waitFor();
+        const items = await page.evaluate(() => [...document.querySelectorAll('[data-testid="training-run"]')].map((item) => {
+          const name = item.querySelector('.ft-runlist-name') as HTMLElement;
+          const badge = item.querySelector('.badge')!.getBoundingClientRect();
+          const box = name.getBoundingClientRect();
+          const line = parseFloat(getComputedStyle(name).lineHeight);
+          const style = getComputedStyle(item);
+          const itemRight = item.getBoundingClientRect().right - parseFloat(style.paddingRight);
+          return {
+            text: name.textContent!, title: name.title, lines: Math.round(box.height / line),
+            cut: name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
+            badgeTop: Math.round(badge.top - box.top), badgeRight: Math.round(itemRight - badge.right), overlap: badge.left < box.right - 1,
+          };
+        }));
+        expect(items.length, `${hash} at ${width} px: runs listed`).toBeGreaterThan(0);
+        for (const it of items) {
+          const where = `${hash} at ${width} px, "${it.text}"`;
+          expect(it.title, `${where}: the title holds the whole name`).toBe(it.text);
+          expect(it.lines, `${where}: lines`).toBeLessThanOrEqual(2);
+          // a name is cut only once it has both its lines
+          if (it.cut) expect(it.lines, `${where}: cut on its first line`).toBe(2);
+          expect(it.badgeTop, `${where}: the badge level with the name's first line`).toBeLessThanOrEqual(2);
+          expect(it.badgeRight, `${where}: the badge at the item's right`).toBe(0);
+          expect(it.overlap, `${where}: the badge over the name`).toBe(false);
+          if (it.lines === 2) wrapped++;
+        }
+        // the list is sticky in its column (Pretrain's at the page's foot): a window as tall as the page holds it whole
+        if (width !== 1024) await page.setViewportSize({ width, height: await fullPageHeight(page) });
+        if (width !== 1024) await shootBox(page, '.ft-runlist', `runlist-${hash.split('/').at(-1)}-${width}`, 8);
+      }
+    }
+    expect(wrapped, 'names on two lines, over all the lists and widths').toBeGreaterThan(0);
+  });
+
+  it.skipIf(noModel !== null)('a PPO run\'s Rollouts and Before / after iteration boxes are the same width', async () => {
+    const { page } = e2e;
+    const store = openStore(e2e.studio.dataDir);
+    let runId = '';
+    try {
+      const ppo = store.runs.create({ kind: 'ppo', name: 'PPO (LoRA, β 0.2, adaptive KL) on the openings', projectId: storyProjectId, status: 'succeeded', config: { method: 'lora', modelName: 's260k', klCoef: 0.2, steps: 60 } });
+      runId = ppo.id;
+      for (const step of [0, 30, 60]) store.runs.addMetric({ runId, step, name: 'eval/score_mean', value: 0.2 + step / 100 });
+    } finally {
+      store.close();
+    }
+    const row = (i: number, step: number) => ({ prompt: `Once upon a time, number ${i}`, completion: ` there was a fox (iteration ${step}).`, score: 0.1 * i + step / 100, kl: step / 1000, tokens: 8 });
+    for (const step of [0, 10, 20, 30, 40, 50, 60]) {
+      const scored = step % 30 === 0;
+      await writeRolloutTable(path.join(e2e.studio.dataDir, 'runs', runId), { step, klCoef: 0.2, train: step === 0 ? [] : [0, 1].map((i) => row(i, step)), heldout: scored ? [0, 1].map((i) => row(i, step)) : null });
+    }
+    for (const width of [700, 1280]) {
+      await open(page, `#/runs/${runId}`, width);
+      const rollouts = page.getByRole('region', { name: 'Rollouts' }).getByLabel('Iteration');
+      const samples = page.getByTestId('before-after').getByLabel('Compare with iteration');
+      await rollouts.waitFor();
+      await samples.waitFor();
+      const [a, b] = [(await rollouts.boundingBox())!.width, (await samples.boundingBox())!.width];
+      expect(Math.abs(a - b), `${width} px: the Rollouts box ${a} px, the Before / after box ${b} px`).toBeLessThanOrEqual(1);
+      await rollouts.scrollIntoViewIfNeeded();
+      await shootBox(page, '.card[aria-label="Rollouts"] .card-header', `ppo-iteration-rollouts-${width}`, 8);
+      await samples.scrollIntoViewIfNeeded();
+      await shootBox(page, '[data-testid="before-after"] .card-header', `ppo-iteration-before-after-${width}`, 8);
+    }
+  });
+
+  it('Compare\'s "← All runs" is the run page\'s back link: the same look, at the same place over the title', async () => {
+    const { page } = e2e;
+    const look = () => page.evaluate(() => {
+      const link = [...document.querySelectorAll('a')].find((a) => a.getAttribute('href') === '#/runs' && /All runs/.test(a.textContent ?? ''))!;
+      const style = getComputedStyle(link);
+      const textLeft = (el: Element) => { const range = document.createRange(); range.selectNodeContents(el); return range.getClientRects()[0].left; };
+      const title = document.querySelector('.page-title')!;
+      return {
+        text: link.textContent, className: link.className, decoration: style.textDecorationLine, color: style.color, size: style.fontSize, height: style.height,
+        fromTitle: Math.round(textLeft(link) - textLeft(title)), above: link.getBoundingClientRect().bottom <= title.getBoundingClientRect().top,
+      };
+    });
+    for (const width of [700, 1280]) {
+      await open(page, `#/runs/${runIds[0]}`, width);
+      await page.getByTestId('run-id').waitFor();
+      const run = await look();
+      await open(page, `#/runs/compare/${runIds.join(',')}`, width);
+      await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
+      const compare = await look();
+      expect(compare, `${width} px: Compare's link beside the run page's`).toEqual(run);
+      expect(run.decoration, 'a link drawn as a button is not underlined').toBe('none');
+      await shoot(page, `compare-back-${width}`);
+    }
+  });
+
+  it.skipIf(noModel !== null)('Integrate\'s quantisation table fits its box at 1024 px, its figures right-aligned on one line', async () => {
+    const { page } = e2e;
+    const heldOut = path.join(e2e.studio.dataDir, 'held-out.txt');
+    writeFileSync(heldOut, Array.from({ length: 40 }, (_, i) => `Once upon a time, number ${i}, there was a fox who lived by the river.`).join('\n'));
+    await open(page, '#/integrate', 1024);
+    const form = page.getByRole('form', { name: 'Quantise' });
+    await form.getByLabel('Held-out text file').fill(heldOut);
+    await form.getByRole('button', { name: 'Quantise' }).click();
+    const table = page.getByRole('table', { name: 'Quantisation report' });
+    await table.waitFor({ timeout: 120_000 });
+    for (const width of [1024, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await table.scrollIntoViewIfNeeded();
+      const look = await table.evaluate((t) => {
+        const wrap = t.closest('.table-wrap')!;
+        const cells = [...t.querySelectorAll('td.num')];
+        const oneLine = (el: Element) => { const range = document.createRange(); range.selectNodeContents(el); return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size === 1; };
+        return {
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          notRight: cells.filter((c) => getComputedStyle(c).textAlign !== 'right').length,
+          wrapped: cells.filter((c) => !oneLine(c)).map((c) => c.textContent),
+          headers: [...t.querySelectorAll('th')].map((th) => th.textContent),
+        };
+      });
+      expect(look.overflow, `${width} px: the table wider than its box by`).toBeLessThanOrEqual(0);
+      expect(look.notRight, `${width} px: figures not right-aligned`).toBe(0);
+      expect(look.wrapped, `${width} px: figures broken across lines`).toEqual([]);
+      expect(look.headers.at(-1), 'the last column').toMatch(/Agreement/);
+      await shootBox(page, '[data-testid="quantize-result"] .table-wrap', `quant-table-${width}`, 8);
+    }
   });
 
   it('left no page errors', () => {

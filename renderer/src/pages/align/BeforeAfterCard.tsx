@@ -56,7 +56,7 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
           : 'The same held-out prompts continued before training and later, scored by the reward model.'}
         actions={later.length > 0 && (
           <div className="row">
-            <Select aria-label="Compare with iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
+            <Select aria-label="Compare with iteration" className="al-iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">Latest ({later.at(-1)})</option>
               {[...later].reverse().map((step) => <option key={step} value={step}>Iteration {step}</option>)}
             </Select>

@@ -142,9 +142,9 @@ export function RolloutTableCard({ runId, live, lastStep }: { runId: string; liv
                 <button type="button" role="radio" aria-checked={showing === 'heldout'} onClick={() => setWhich('heldout')}>Held-out</button>
               </div>
             )}
-            <Select aria-label="Iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
+            <Select aria-label="Iteration" className="al-iteration" value={picked ?? ''} onChange={(e) => setPicked(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">Latest{table && picked === null ? ` (${table.step})` : ''}</option>
-              {[...steps].reverse().map((s) => <option key={s} value={s}>Iteration {s}{s === 0 ? ' · before training' : ''}</option>)}
+              {[...steps].reverse().map((s) => <option key={s} value={s}>{s === 0 ? 'Before training (0)' : `Iteration ${s}`}</option>)}
             </Select>
           </div>
         )}

@@ -86,6 +86,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
 
   return (
     <div className="page compare-page">
+      <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
       <PageHeader
         title="Compare runs"
         lede={training
@@ -97,7 +98,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         </>}
       />
       <Card aria-label="Runs to compare">
-        <CardHeader title="Runs" subtitle={runIds.length ? 'The first run is the baseline; add up to 16.' : undefined} actions={<a className="btn btn-ghost btn-sm" href="#/runs">All runs</a>} />
+        <CardHeader title="Runs" subtitle={runIds.length ? 'The first run is the baseline; add up to 16.' : undefined} />
         <div className="card-body row-wrap">
           {runIds.map((id, i) => {
             // The buttons are named by the run's name, as the chip shows it: a screen reader read out the raw id.

@@ -82,10 +82,10 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
             )}
           </Field>
           <Field label="Chunk size" help="In the model's tokens (words without a model)." error={fieldError('chunkTokens')}>
-            {(id, d) => <input id={id} className="input" inputMode="numeric" value={chunkTokens} onChange={(e) => setChunkTokens(e.target.value)} aria-describedby={d} />}
+            {(id, d) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={chunkTokens} onChange={(e) => setChunkTokens(e.target.value)} aria-describedby={d} /><span>tokens</span></div>}
           </Field>
-          <Field label="Overlap" help="Tokens a chunk repeats from the one before." error={fieldError('overlapTokens')}>
-            {(id, d) => <input id={id} className="input" inputMode="numeric" value={overlap} onChange={(e) => setOverlap(e.target.value)} aria-describedby={d} />}
+          <Field label="Overlap" help="What a chunk repeats from the one before." error={fieldError('overlapTokens')}>
+            {(id, d) => <div className="input-suffix"><input id={id} className="input" inputMode="numeric" value={overlap} onChange={(e) => setOverlap(e.target.value)} aria-describedby={d} /><span>tokens</span></div>}
           </Field>
         </div>
         {error && !FIELDS.includes(error.field ?? '') && <p className="field-error" role="alert">{error.message}</p>}

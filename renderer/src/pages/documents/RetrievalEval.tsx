@@ -6,7 +6,7 @@ import type { Job } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Callout, Card, CardHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, Field, ProgressBar, Select } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
@@ -46,39 +46,45 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
     <Card aria-label="Evaluate retrieval">
       <CardHeader title="Evaluate retrieval" subtitle="Questions whose answering document you know: how often each search mode finds it, and how high. Each mode becomes an evaluation run you can compare." />
       <form className="card-body stack" onSubmit={start} aria-label="Evaluate retrieval">
-        <div className="field-row">
-          <div className="field">
-            <label className="field-label" htmlFor="re-dataset">Dataset</label>
-            <Select id="re-dataset" value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
-              <option value="">Choose a dataset…</option>
-              {list.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-            </Select>
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="re-query">Query column</label>
-            <Select id="re-query" value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
-              <option value="">—</option>
-              {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </Select>
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="re-relevant">Relevant document column</label>
-            <Select id="re-relevant" value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
-              <option value="">—</option>
-              {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </Select>
-          </div>
-          <div className="field">
-            <span className="field-label">Modes</span>
-            <div className="row" role="group" aria-label="Modes">
+        <div className="form-grid">
+          <Field label="Dataset" help="Every row of it is a query.">
+            {(id, d) => (
+              <Select id={id} aria-describedby={d} value={datasetId} onChange={(e) => { setDatasetId(e.target.value); setQueryColumn(''); setRelevantColumn(''); }}>
+                <option value="">Choose a dataset…</option>
+                {list.map((ds) => <option key={ds.id} value={ds.id}>{ds.name}</option>)}
+              </Select>
+            )}
+          </Field>
+          <Field label="Query column" help="The question searched for.">
+            {(id, d) => (
+              <Select id={id} aria-describedby={d} value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
+                <option value="">—</option>
+                {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+              </Select>
+            )}
+          </Field>
+          <Field label="Relevant document column" help="The document’s file name (with or without its extension) or id; rows naming no document here score 0.">
+            {(id, d) => (
+              <Select id={id} aria-describedby={d} value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
+                <option value="">—</option>
+                {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+              </Select>
+            )}
+          </Field>
+          <fieldset className="field field-group">
+            <legend className="field-label">Modes</legend>
+            <div className="field-group-options">
               {SEARCH_MODES.map((m) => (
                 <label key={m} className="checkbox small"><input type="checkbox" checked={modes.includes(m)} disabled={m !== 'bm25' && !collection.embedModel} onChange={() => toggle(m)} /><span>{SEARCH_MODE_LABEL[m]}</span></label>
               ))}
             </div>
-          </div>
+            <p className="field-help">{collection.embedModel ? 'Each mode becomes an evaluation run.' : 'Dense and hybrid search need an embedding model; this collection has none.'}</p>
+          </fieldset>
+        </div>
+        <div className="row">
+          <span className="spacer" />
           <Button type="submit" variant="primary" disabled={running || !dataset || !queryColumn || !relevantColumn || !modes.length}>{running ? 'Evaluating…' : 'Evaluate'}</Button>
         </div>
-        <span className="field-help">Every row of the dataset is a query. The relevant column holds the document’s file name (with or without its extension) or id; rows naming no document here score 0.</span>
         {progress.job && running && <ProgressBar label="Evaluation progress" value={progress.job.progress} state={progress.job.state} />}
         {error && <Callout tone="danger" title="The evaluation did not run"><div className="pre-wrap">{error}</div></Callout>}
         {result && (

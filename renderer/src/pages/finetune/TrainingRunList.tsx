@@ -22,7 +22,7 @@ export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newL
             const datasetGone = known !== null && typeof c.datasetId === 'string' && !known.has(c.datasetId);
             return (
               <button key={r.id} role="listitem" className="list-item" aria-current={r.id === selectedId} onClick={() => onSelect(r.id)} data-testid="training-run">
-                <span className="row"><strong className="ft-runlist-name" title={r.name}>{r.name}</strong><span className="spacer" /><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
+                <span className="row align-start"><strong className="ft-runlist-name" title={r.name}>{r.name}</strong><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
                 <span className="muted small">
                   {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : r.kind === 'reward' ? 'Reward model' : `${r.kind === 'dpo' ? 'DPO · ' : r.kind === 'ppo' ? 'PPO · ' : ''}${c.method === 'full' ? 'Full' : 'LoRA'}`}
                   {c.maxSteps ? ` · ${plural(c.maxSteps, 'step')}` : c.steps ? ` · ${plural(c.steps, r.kind === 'ppo' ? 'iteration' : 'step')}` : ''} · {formatDate(r.createdAt)}

@@ -16,7 +16,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
   return (
     <div className="table-wrap">
       <table className="table quant-table" aria-label="Quantisation report">
-        <thead><tr><th>Variant</th><th className="num">File</th><th className="num">× fp32</th><th className="num">Peak memory</th><th className="num">Prefill {TOKENS_PER_SECOND}</th><th className="num">Decode {TOKENS_PER_SECOND}</th><th className="num">Perplexity</th><th className="num" title="Share of identical greedy tokens over a fixed prompt set">Agreement</th></tr></thead>
+        <thead><tr><th>Variant</th><th className="num">File</th><th className="num nowrap">× fp32</th><th className="num">Peak memory</th><th className="num">Prefill {TOKENS_PER_SECOND}</th><th className="num">Decode {TOKENS_PER_SECOND}</th><th className="num">Perplexity</th><th className="num" title="Share of identical greedy tokens over a fixed prompt set">Agreement</th></tr></thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.dtype}>

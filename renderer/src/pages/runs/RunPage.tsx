@@ -60,13 +60,13 @@ export function RunPage({ runId }: { runId: string }) {
   if (run.error) {
     return (
       <div className="page runs-page">
-        <a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a>
+        <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
         <Card><EmptyState icon="layers" title="This run cannot be shown">{run.error.message}</EmptyState></Card>
       </div>
     );
   }
   const r = run.data;
-  if (!r) return <div className="page runs-page"><a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a></div>;
+  if (!r) return <div className="page runs-page"><a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a></div>;
 
   const listed = jobs.data?.[0] ?? null;
   const job = eventJob && (!listed || eventJob.createdAt >= listed.createdAt) ? eventJob : listed;
@@ -119,7 +119,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <div className="page runs-page run-page">
-      <a className="btn btn-ghost btn-sm runs-back" href="#/runs">← All runs</a>
+      <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
       <PageHeader
         title={r.name}
         lede={(
