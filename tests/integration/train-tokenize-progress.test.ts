@@ -39,6 +39,34 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+
+/**
+ * A training environment that cancels at its first 'tokenizing' report, the reports it saw, and `run`, which starts a
+ * run in it with a clock that moves a second a call (so every batch of texts reports).
+ */
+function cancelledAtFirstTokenizing(): { env: TrainEnv; reports: string[]; run: <T>(start: () => Promise<T>) => Promise<T> } {
+  const controller = new AbortController();
+  const reports: string[] = [];
+  const env: TrainEnv = {
+    store, dataDir, signal: controller.signal, threads: 1,
+    log: () => {}, onRun: () => {}, metric: () => {},
+    progress: (_f, message) => {
+      reports.push(message);
+      if (message.startsWith('tokenizing')) setImmediate(() => controller.abort());
+    },
+  };
+  const run = async <T>(start: () => Promise<T>): Promise<T> => {
+    let now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+    try {
+      return await start();
+    } finally {
+      vi.restoreAllMocks();
+    }
+  };
+  return { env, reports, run };
+}
+
 describe('fine-tuning reports tokenizing its examples', () => {
   it('progress lines name how many of the examples are tokenized, before the first step', async () => {
     const reports: { fraction: number; message: string; eta: number | null }[] = [];
@@ -62,25 +90,9 @@ describe('fine-tuning reports tokenizing its examples', () => {
   }, 120_000);
 
   it('a cancel while tokenizing is heard there: the run stops before any trainer or checkpoint, and resumes from the model', async () => {
-    const controller = new AbortController();
-    const reports: string[] = [];
-    const env: TrainEnv = {
-      store, dataDir, signal: controller.signal, threads: 1,
-      log: () => {}, onRun: () => {}, metric: () => {},
-      // the first report is the moment to cancel: the loop must stop at its next turn, not after all 600 examples
-      progress: (_f, message) => {
-        reports.push(message);
-        if (message.startsWith('tokenizing')) setImmediate(() => controller.abort());
-      },
-    };
-    let now = Date.now();
-    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
-    let outcome;
-    try {
-      outcome = await startFinetune({ model: 'tiny', dataset: 'rows', method: 'lora', maxSteps: 1, evalEvery: 0, seqLen: 32, merge: false }, env);
-    } finally {
-      vi.restoreAllMocks();
-    }
+    // the first report is the moment to cancel: the loop must stop at its next turn, not after all 600 examples
+    const { env, reports, run } = cancelledAtFirstTokenizing();
+    const outcome = await run(() => startFinetune({ model: 'tiny', dataset: 'rows', method: 'lora', maxSteps: 1, evalEvery: 0, seqLen: 32, merge: false }, env));
     expect(outcome.status).toBe('cancelled');
     expect(outcome.steps).toBe(0);
     expect(reports).toEqual(['tokenizing the examples: 256 of 600']);
@@ -94,25 +106,9 @@ describe('fine-tuning reports tokenizing its examples', () => {
 
 describe("a reward run's tokenizing hears a cancel", () => {
   it("a classifier's texts: a cancel there stops the run before any trainer or checkpoint, and it resumes from the model", async () => {
-    const controller = new AbortController();
-    const reports: string[] = [];
-    const env: TrainEnv = {
-      store, dataDir, signal: controller.signal, threads: 1,
-      log: () => {}, onRun: () => {}, metric: () => {},
-      // cancelled at the first report: the texts stop at the next turn (the 512th of 600), not after the last
-      progress: (_f, message) => {
-        reports.push(message);
-        if (message.startsWith('tokenizing')) setImmediate(() => controller.abort());
-      },
-    };
-    let now = Date.now();
-    vi.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
-    let outcome;
-    try {
-      outcome = await startReward({ model: 'tiny', dataset: 'labelled', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env);
-    } finally {
-      vi.restoreAllMocks();
-    }
+    // cancelled at the first report: the texts stop at the next turn (the 512th of 600), not after the last
+    const { env, reports, run } = cancelledAtFirstTokenizing();
+    const outcome = await run(() => startReward({ model: 'tiny', dataset: 'labelled', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env));
     expect(outcome.status).toBe('cancelled');
     expect(outcome.steps).toBe(0);
     expect(outcome.modelDir).toBeNull();
