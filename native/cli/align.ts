@@ -71,7 +71,8 @@ export function describeDpo(o: DpoOutcome): string {
   const v = o.validationMetrics;
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
-    `${formatValue(o.trainPairs)} training and ${plural(o.validationPairs, 'validation pair')}${o.truncatedPairs ? `, ${formatValue(o.truncatedPairs)} cut to --seq-len (the response's end lost)` : ''}${o.truncatedPrompts ? `, ${formatValue(o.truncatedPrompts)} with the prompt cut to --max-prompt-len (its end kept)` : ''}${o.skippedRows.length ? `, ${plural(o.skippedRows.length, 'row')} left out` : ''}`,
+    // no pairs: cancelled while tokenizing, before any pair was counted (a run has at least one training pair)
+    o.trainPairs === 0 ? '' : `${formatValue(o.trainPairs)} training and ${plural(o.validationPairs, 'validation pair')}${o.truncatedPairs ? `, ${formatValue(o.truncatedPairs)} cut to --seq-len (the response's end lost)` : ''}${o.truncatedPrompts ? `, ${formatValue(o.truncatedPrompts)} with the prompt cut to --max-prompt-len (its end kept)` : ''}${o.skippedRows.length ? `, ${plural(o.skippedRows.length, 'row')} left out` : ''}`,
     m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
     v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
     ...writtenModelLines(o),

@@ -16,7 +16,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
-import { checkOutputFolder } from './output-file.ts';
+import { checkOutputFolder, firstMissingFolder, sayCreatedFolder } from './output-file.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
@@ -120,7 +120,7 @@ export const commands: CliCommand[] = [
       model: 'the base model the adapter was trained on, by name or id (with --adapter)',
       adapter: 'the PEFT adapter folder (adapter_config.json + adapter_model.safetensors), from Lathe or elsewhere (with --model)',
       name: 'register the merged model under this name (one of --name or --out)',
-      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files, or a path in the data directory, is refused; missing folders on the way are created',
+      out: 'write the merged Hugging Face folder here instead; an earlier export there is replaced whole, a folder holding other files, or a path in the data directory, is refused; missing folders on the way are created, and named on stderr',
       dtype: `weights in the written safetensors: ${MERGE_DTYPES.join(', ')} (default fp32); tokenizer, chat template, special tokens and generation config are copied from the base`,
     },
     options: { run: { type: 'string' }, model: { type: 'string' }, adapter: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
@@ -139,6 +139,7 @@ export const commands: CliCommand[] = [
         if (inDataDir) throw new UserError(`--out ${out}: ${inDataDir}`);
         checkOutputFolder('out', out);
       }
+      const createdFolder = out ? firstMissingFolder(out) : null; // said once the folder is written
       if (!runId) await requireAdapterFolder('adapter', values.adapter as string); // before the store is opened to find the model
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
@@ -149,6 +150,7 @@ export const commands: CliCommand[] = [
           onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });
           return mergeToFolder(model.path, adapter, out, dtype[0], signal);
         }));
+        sayCreatedFolder(ctx, 'out', createdFolder);
         ctx.print({ base: model.name, adapter: path.resolve(adapter), dtype: dtype[0], ...r }, () => `merged ${adapter} into ${model.name} (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }

@@ -9,7 +9,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
-import { checkOutputFile, checkOutputFolder } from './output-file.ts';
+import { checkOutputFile, checkOutputFolder, firstMissingFolder, sayCreatedFolder } from './output-file.ts';
 import { requireAdapterFolder } from './file-errors.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 import { dataDirOutputProblem, outputPathProblem } from '../models/atomic.ts';
@@ -40,7 +40,7 @@ export const commands: CliCommand[] = [
       dtype: `gguf: ${GGUF_DTYPES.join(', ')} (default f16; norms stay f32, matrices whose rows are not whole 32-value blocks stay f16). onnx: a comma-separated list of ${ONNX_DTYPES.join(', ')} (default fp32,q8,q4; the first is the folder's default). hf: ${MERGE_DTYPES.join(', ')} (default fp32)`,
       adapter: "gguf: write this PEFT LoRA adapter folder (trained on --model) as a GGUF adapter for llama.cpp's --lora, instead of the model. hf: merge the adapter into the exported weights",
       'accuracy-level': "onnx: MatMulNBits' accuracy_level for q4/int8 (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations; default 4)",
-      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF (unless --force), is refused, as is any path in the data directory; missing folders on the way are created',
+      out: 'gguf: the file to write (default <model name>.<dtype>.gguf or <adapter folder>.lora.gguf); onnx/hf: the folder (default <model name>-onnx or <model name>-hf); an earlier export there is replaced atomically; a folder holding other files, or a file that is not GGUF (unless --force), is refused, as is any path in the data directory; missing folders on the way are created, and named on stderr',
       force: 'gguf: replace the file --out names (or the default file) even if it is not an earlier GGUF export (written whole through a temporary file, never partly); a folder of other files is never replaced, since that would delete them',
     },
     options: { model: { type: 'string' }, format: { type: 'string' }, dtype: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, 'accuracy-level': { type: 'string' }, force: { type: 'boolean' } },
@@ -55,12 +55,15 @@ export const commands: CliCommand[] = [
       // an adapter folder that is not there is refused before the store is opened to find the model (onnx refuses --adapter)
       if (values.adapter !== undefined && format !== 'onnx') await requireAdapterFolder('adapter', values.adapter as string);
       const safeName = (n: string) => n.replace(/[^\w.-]+/g, '_');
+      // the outermost folder on the way to --out that the export creates, taken before it does, and said once it is written
+      let createdFolder: string | null = null;
       /**
        * Where the export goes: --out, or `fallback` in the working folder; refused now if it cannot be written as a
        * `kind` (output-file.ts), not by the writer after the model is converted.
        */
       const destination = (kind: 'file' | 'folder', fallback: string): string => {
         const given = values.out as string | undefined;
+        if (given !== undefined) createdFolder = firstMissingFolder(given);
         const inDataDir = dataDirOutputProblem(given ?? fallback, ctx.dataDir);
         if (inDataDir) throw new UserError(given === undefined ? `${path.resolve(fallback)} (where the export goes without --out): ${inDataDir}; give --out` : `--out ${given}: ${inDataDir}`);
         if (given === undefined) {
@@ -82,6 +85,7 @@ export const commands: CliCommand[] = [
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = destination('folder', `${safeName(model.name)}-onnx`);
         const r = await cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal })));
+        sayCreatedFolder(ctx, 'out', createdFolder);
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
         return;
       }
@@ -95,6 +99,7 @@ export const commands: CliCommand[] = [
           onProgress({ fraction: 0.1, message: adapter ? `merging ${adapter} into ${model.name}` : `writing ${model.name} as ${dtype[0]}` });
           return adapter ? mergeToFolder(model.path, adapter, out, dtype[0], signal) : copyHfFolder(model.path, out, dtype[0], signal);
         }));
+        sayCreatedFolder(ctx, 'out', createdFolder);
         ctx.print({ model: model.name, format, dtype: dtype[0], adapter: adapter ? path.resolve(adapter) : null, ...r }, () => `exported ${model.name}${adapter ? ` with ${adapter} merged in` : ''} as a Hugging Face folder (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }
@@ -111,6 +116,7 @@ export const commands: CliCommand[] = [
         } finally {
           if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         }
+        sayCreatedFolder(ctx, 'out', createdFolder);
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }
@@ -122,6 +128,7 @@ export const commands: CliCommand[] = [
       } finally {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       }
+      sayCreatedFolder(ctx, 'out', createdFolder);
       const summary = { model: model.name, format: 'gguf', dtype, ...result };
       ctx.print(summary, () => {
         const note = result.fallbackF16.length ? `\n  ${result.fallbackF16.length} matrices kept as f16 (rows not whole 32-value blocks): ${result.fallbackF16.join(', ')}` : '';

@@ -1,13 +1,13 @@
 // Files and folders a command writes where the user says (export --out, merge --out, runs compare --csv and
-// --json-file). Missing folders on the way are created when the output is written (and the command says which);
-// what cannot be written — a folder
-// where a file goes, a file where a folder goes, a path through a file — is refused before any work, naming the flag
-// (models/atomic.ts' outputPathProblem, which the Studio's export checks too), where it failed after the work with a
-// bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
+// --json-file). Missing folders on the way are created when the output is written, and every such command says which
+// on stderr through sayCreatedFolder, in one wording: a mistyped folder should not pass unseen. What cannot be
+// written — a folder where a file goes, a file where a folder goes, a path through a file — is refused before any
+// work, naming the flag (models/atomic.ts' outputPathProblem, which the Studio's export checks too), where it failed
+// after the work with a bare "ENOTDIR: not a directory, stat '…'" or "EEXIST: file already exists, mkdir '…'".
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileProblem, outputPathProblem, writeFileAtomic, type FormatFile } from '../models/atomic.ts';
-import { UserError } from './command.ts';
+import { UserError, type CliContext } from './command.ts';
 
 /**
  * Refuse `--flag file` now if it cannot be written as a file (of `format`, which replaces only an earlier file of its
@@ -38,6 +38,14 @@ export function firstMissingFolder(file: string): string | null {
   let missing: string | null = null;
   for (let dir = path.dirname(path.resolve(file)); !fs.existsSync(dir); dir = path.dirname(dir)) missing = dir;
   return missing;
+}
+
+/**
+ * Say on stderr that writing `--flag` created `folder` (the outermost one, from firstMissingFolder taken before the
+ * write); nothing when it created none. Every command with an output path says it this way.
+ */
+export function sayCreatedFolder(ctx: Pick<CliContext, 'info'>, flag: string, folder: string | null): void {
+  if (folder) ctx.info(`--${flag}: created the folder ${folder}`);
 }
 
 /**

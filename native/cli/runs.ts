@@ -8,7 +8,7 @@ import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
 import { numberFlag } from './options.ts';
-import { checkOutputFile, writeOutputFile } from './output-file.ts';
+import { checkOutputFile, sayCreatedFolder, writeOutputFile } from './output-file.ts';
 import { didYouMean } from './suggest.ts';
 import { exampleCounts, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
@@ -240,8 +240,7 @@ export const commands: CliCommand[] = [
         if (file === undefined) continue;
         const exported = await callStudio(ctx, 'runs.export', { runIds: positionals, format, metric: values.metric as string | undefined });
         const out = await writeOutputFile(flag, file, exported.content);
-        // created as an export's --out creates them, and said: a mistyped folder should not pass unseen
-        if (out.createdFolder) ctx.info(`--${flag}: created the folder ${out.createdFolder}`);
+        sayCreatedFolder(ctx, flag, out.createdFolder);
         written.push(out.file);
       }
       ctx.print({ ...comparison, examples: page }, () => {

@@ -9,10 +9,11 @@ import { readHfFolder } from '../models/checkpoint.ts';
 import { buildPreferenceTrainingGraph } from '../models/preference-graph.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { atMostEvery } from './at-most-every.ts';
+import { listCheckpoints } from './checkpoints.ts';
 import { planDpo, type ResolvedDpoConfig } from './dpo-plan.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
 import { PreferenceBatches } from './preference-batches.ts';
-import { bosCounted, loadPreferenceData, pairPromptRule, readPreferencePairs } from './preference-examples.ts';
+import { bosCounted, loadPreferenceData, pairPromptRule, pairTurns, readPreferencePairs } from './preference-examples.ts';
 import { computeReferenceLogps, scoredPairs } from './reference-logps.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -61,7 +62,15 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const endId = modelCompletionEndId(folder, tokenizer);
     const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
-    const data = loadPreferenceData(dataDir, dataset, tokenizer, { ...rule, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    const data = await loadPreferenceData(dataDir, dataset, tokenizer, { ...rule, endId, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice }, pairTurns(env));
+    if (!data) {
+      // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model, or its last checkpoint)
+      return {
+        runId, status: 'cancelled', steps: listCheckpoints(dir).at(-1)?.step ?? 0, lastLoss: null, trainPairs: 0, validationPairs: 0,
+        truncatedPairs: 0, truncatedPrompts: 0, skippedRows: [], modelContext: spec.maxPositions,
+        trainMetrics: null, validationMetrics: null, adapterPath: null, outputModel: null,
+      };
+    }
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
     if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);

@@ -17,6 +17,7 @@ import { SAMPLES_FILE, greedy, runThreads, runToResume, type Sample, type TrainE
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { longerSeqLenAdvice, planFinetune, type ResolvedConfig } from './validate.ts';
 import { bosFollowsTokenizer, detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
+import { TokenizingTurns, tokenizingMessage } from './tokenize-in-turns.ts';
 import { formatValue, plural } from '../api/format.ts';
 
 export interface FinetuneOutcome {
@@ -39,17 +40,10 @@ export interface FinetuneOutcome {
   outputModel: string | null;
 }
 
-/** How often, at most, tokenizing the examples says how far it got (the CLI prints a line a second at most). */
-const TOKENIZE_PROGRESS_MS = 500;
-/** Examples tokenized between two turns of the event loop (and two looks at the clock). */
-const TOKENIZE_BATCH = 256;
-
 /**
- * The run's examples, read and tokenized; `onTokenized(done, total)` hears how far tokenizing got, every
- * TOKENIZE_PROGRESS_MS at most: on a large split (SST-2's 60k rows) it takes most of a minute on a busy machine, which
- * the CLI spent silent between 'run RUN' and the first training step. It gives the event loop a turn every
- * TOKENIZE_BATCH examples, so a Ctrl-C (the CLI) or a cancel (a job) is heard there rather than after the whole set,
- * and then returns null: nothing was trained, and nothing may be saved from part of the data.
+ * The run's examples, read and tokenized in turns (tokenize-in-turns.ts): `onTokenized(done, total)` hears how far it
+ * got, and a Ctrl-C (the CLI) or a cancel (a job) is heard between batches rather than after the whole set, and then
+ * it returns null: nothing was trained, and nothing may be saved from part of the data.
  */
 async function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedConfig, tokenizer: TextTokenizer, endId: number | null, signal: AbortSignal, onTokenized?: (done: number, total: number) => void) {
   const format = detectFormat(dataset, config.format);
@@ -67,26 +61,16 @@ async function loadExamples(dataDir: string, dataset: Dataset, config: ResolvedC
   const followsTokenizer = bosFollowsTokenizer(config);
   const cut = { train: 0, validation: 0 }; // counted per split: the summary prints the training count beside the training set
   let unscored = 0;
-  const total = train.length + val.length;
-  let done = 0;
-  let reported = Date.now();
+  const turns = new TokenizingTurns(train.length + val.length, signal, onTokenized);
   const tokenize = async (r: typeof train, split: keyof typeof cut): Promise<TokenizedExample[] | null> => {
-    const out: TokenizedExample[] = [];
-    for (const { row, id } of r) {
+    const examples = await turns.map(r, ({ row, id }) => {
       const t = tokenizeExample(prompter(row, id, tokenizer), tokenizer, { seqLen: config.seqLen, trainOnPrompt: config.trainOnPrompt, endId, bosFollowsTokenizer: followsTokenizer });
       if (t.truncated) cut[split]++;
-      if (hasScoredTokens(t.example)) out.push(t.example);
-      else unscored++; // nothing to learn, and a 0/0 loss
-      if (++done % TOKENIZE_BATCH === 0) {
-        if (Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
-          reported = Date.now();
-          onTokenized?.(done, total);
-        }
-        await new Promise((resolve) => setImmediate(resolve));
-        if (signal.aborted) return null;
-      }
-    }
-    return out;
+      if (hasScoredTokens(t.example)) return t.example;
+      unscored++; // nothing to learn, and a 0/0 loss
+      return null;
+    });
+    return examples && examples.filter((e): e is TokenizedExample => e !== null);
   };
   const sampleRows = val.slice(0, 3).map(({ row, id }) => prompter(row, id, tokenizer));
   const trainExamples = await tokenize(train, 'train');
@@ -113,7 +97,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const folder = readHfFolder(config.modelPath);
     const tokenizer = TextTokenizer.fromFolder(config.modelPath);
     const data = await loadExamples(dataDir, dataset, config, tokenizer, modelCompletionEndId(folder, tokenizer), env.signal,
-      (done, total) => env.progress(0, `tokenizing the examples: ${formatValue(done)} of ${formatValue(total)}`, null));
+      (done, total) => env.progress(0, tokenizingMessage('examples', done, total), null));
     if (!data) {
       // cancelled while tokenizing: no trainer was opened and no checkpoint written (a resume starts from the model)
       const losses = { lastLoss: null, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null };

@@ -12,7 +12,9 @@ import { IGNORE_INDEX } from '../models/training-graph.ts';
 import { fitPrompt } from '../text/fit-prompt.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { rewardWindow } from './reward-batches.ts';
+import type { TrainEnv } from './run-env.ts';
 import { bosFollowsTokenizer, exampleOfIds, type TokenizedExample } from './sft-examples.ts';
+import { TokenizingTurns, tokenizingMessage } from './tokenize-in-turns.ts';
 
 export interface PreferenceExample {
   chosen: TokenizedExample;
@@ -207,18 +209,36 @@ export function readPreferencePairs(dataDir: string, dataset: Dataset, opts: Pre
   return { train: trainPairs, val: valPairs, skipped };
 }
 
-/** readPreferencePairs, tokenized. */
-export function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & PreferencePairOptions): PreferenceData {
+/** How preference pairs are tokenized in turns: the run's signal, and its progress line for `done` of `total` pairs. */
+export interface PairTurns {
+  signal: AbortSignal;
+  onTokenized?: (done: number, total: number) => void;
+}
+
+/** A run's pair turns: its signal, and 'tokenizing the pairs: N of M' as its progress (DPO's and a pairwise reward run's alike). */
+export function pairTurns(env: Pick<TrainEnv, 'signal' | 'progress'>): PairTurns {
+  return { signal: env.signal, onTokenized: (done, total) => env.progress(0, tokenizingMessage('pairs', done, total), null) };
+}
+
+/**
+ * readPreferencePairs, tokenized in turns (tokenize-in-turns.ts): a cancel is heard between batches of pairs, and then
+ * this answers null (nothing may be trained on part of the data).
+ */
+export async function loadPreferenceData(dataDir: string, dataset: Dataset, tokenizer: TextTokenizer, opts: TokenizePairOptions & PreferencePairOptions, turns: PairTurns): Promise<PreferenceData | null> {
   const { train, val, skipped } = readPreferencePairs(dataDir, dataset, opts);
   let truncated = 0;
   let truncatedPrompts = 0;
+  const counting = new TokenizingTurns(train.length + val.length, turns.signal, turns.onTokenized);
   // every side scores a token: pairs have non-empty completions, and a cut keeps at least half the window for them
-  const tokenize = (pairs: PreferencePair[]): PreferenceExample[] =>
-    pairs.map((p) => {
+  const tokenize = (pairs: PreferencePair[]): Promise<PreferenceExample[] | null> =>
+    counting.map(pairs, (p) => {
       const t = tokenizePair(p, tokenizer, opts);
       if (t.truncated) truncated++;
       if (t.promptTruncated) truncatedPrompts++;
       return t.example;
     });
-  return { train: tokenize(train), val: tokenize(val), truncated, truncatedPrompts, skipped };
+  const trainExamples = await tokenize(train);
+  const valExamples = trainExamples && (await tokenize(val));
+  if (!trainExamples || !valExamples) return null;
+  return { train: trainExamples, val: valExamples, truncated, truncatedPrompts, skipped };
 }

@@ -22,7 +22,8 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import { atMostEvery } from './at-most-every.ts';
 import { listCheckpoints } from './checkpoints.ts';
 import { evaluateBatches, type LoopStatus } from './loop.ts';
-import { bosCounted, loadPreferenceData, pairPromptRule, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
+import { bosCounted, loadPreferenceData, pairPromptRule, pairTurns, PROMPT_LEN_COUNTS_BOS, readPreferencePairs } from './preference-examples.ts';
+import { TokenizingTurns, tokenizingMessage } from './tokenize-in-turns.ts';
 import { BOS_FOLLOWS_TOKENIZER, bosFollowsTokenizer } from './sft-examples.ts';
 import { RewardBatches, rewardWindow, type RewardItem } from './reward-batches.ts';
 import { recordArtifact, runDataset, runThreads, runToResume, type TrainEnv } from './run-env.ts';
@@ -119,23 +120,20 @@ export async function resumeReward(runId: string, env: TrainEnv): Promise<Reward
 
 type Cuts = Pick<RewardOutcome, 'truncatedPairs' | 'truncatedPrompts' | 'truncatedTexts'>;
 
-/** How often, at most, tokenizing a classifier's texts says how far it got; and the texts between two turns of the event loop. */
-const TOKENIZE_PROGRESS_MS = 500;
-const TOKENIZE_BATCH = 256;
-
 /**
  * Training and validation items, the label names (classification), and how many inputs were cut; null when the run's
- * signal stopped it. A classifier's texts are tokenized with progress said, and the event loop given a turn every
- * TOKENIZE_BATCH texts, after which a cancel (a Ctrl-C, train.cancel) stops it there, as fine-tuning's tokenizing
- * stops: SST-2's 60k sentences took 15 s that `lathe align reward` spent silent after its 'run RUN' line, and a
- * Ctrl-C heard in them still waited for the last one.
+ * signal stopped it. A classifier's texts and a pairwise model's pairs are tokenized in turns (tokenize-in-turns.ts),
+ * with progress said, and a cancel (a Ctrl-C, train.cancel) heard between batches, as fine-tuning's tokenizing stops:
+ * SST-2's 60k sentences took 15 s that `lathe align reward` spent silent after its 'run RUN' line, and a Ctrl-C heard
+ * in them still waited for the last one.
  */
 async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedRewardConfig, tokenizer: TextTokenizer, context: number): Promise<{ train: RewardItem[]; val: RewardItem[]; labels: string[]; cuts: Cuts } | null> {
   if (config.objective === 'pairwise') {
     // each side at most seqLen tokens, its end kept: the score is read at the last token (rewardWindow)
     const rule = pairPromptRule(config); // a run from before maxPromptLen counted the BOS resumes by its own rule
     const { maxPromptLen } = rule;
-    const data = loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice });
+    const data = await loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice }, pairTurns(env));
+    if (!data) return null;
     if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
     if (data.truncated) env.log('warn', `${formatValue(data.truncated)} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
@@ -154,26 +152,9 @@ async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedReward
     return { sequences: [rewardWindow(whole, config.seqLen, tokenizer.bosTokenId)], label };
   };
   let cut = 0;
-  const total = train.length + val.length;
-  let done = 0;
-  let reported = Date.now();
-  const tokenize = async (rows: Record<string, unknown>[]): Promise<RewardItem[] | null> => {
-    const out: RewardItem[] = [];
-    for (const row of rows) {
-      out.push(item(row));
-      if (++done % TOKENIZE_BATCH === 0) {
-        if (Date.now() - reported >= TOKENIZE_PROGRESS_MS) {
-          reported = Date.now();
-          env.progress(0, `tokenizing the texts: ${formatValue(done)} of ${formatValue(total)}`, null);
-        }
-        await new Promise((resolve) => setImmediate(resolve));
-        if (env.signal.aborted) return null;
-      }
-    }
-    return out;
-  };
-  const trainItems = await tokenize(train);
-  const valItems = trainItems && (await tokenize(val));
+  const turns = new TokenizingTurns(train.length + val.length, env.signal, (done, total) => env.progress(0, tokenizingMessage('texts', done, total), null));
+  const trainItems = await turns.map(train, item);
+  const valItems = trainItems && (await turns.map(val, item));
   if (!trainItems || !valItems) return null;
   const items = { train: trainItems, val: valItems, labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it

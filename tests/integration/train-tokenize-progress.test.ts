@@ -1,4 +1,5 @@
-// Tokenizing a fine-tune's examples says how far it got. On a large split (SST-2's 60k rows) it took most of a
+// Tokenizing a run's data (fine-tune examples, a classifier's texts, DPO's and a pairwise reward model's pairs: one
+// loop, native/train/tokenize-in-turns.ts) hears a cancel between batches. Tokenizing a fine-tune's examples says how far it got. On a large split (SST-2's 60k rows) it took most of a
 // minute on a busy machine, and `lathe train` printed nothing between 'run RUN' and the first training step, as if
 // it had hung. The report comes every half second at most (Date.now is stepped a second per reading here, so
 // every 256th example reports), as progress 0 with no ETA: the run's own progress starts with its steps.
@@ -12,6 +13,7 @@ import { importModelFolder } from '../../native/models/import.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { listCheckpoints } from '../../native/train/checkpoints.ts';
 import { resumeFinetune, startFinetune } from '../../native/train/finetune.ts';
+import { resumeDpo, startDpo } from '../../native/train/dpo.ts';
 import { resumeReward, startReward } from '../../native/train/reward.ts';
 import { runDir } from '../../native/train/run-env.ts';
 import type { TrainEnv } from '../../native/train/run-env.ts';
@@ -33,6 +35,9 @@ beforeAll(async () => {
   const labelled = path.join(root, 'labelled.jsonl');
   fs.writeFileSync(labelled, Array.from({ length: 600 }, (_, i) => JSON.stringify({ text: `row ${i} says hello`, label: String(i % 2) })).join('\n') + '\n');
   await importDataset({ path: labelled, name: 'labelled', split: { train: 0.9, validation: 0.1, test: 0 }, mapping: { text: 'text', label: 'label' } }, { store, dataDir });
+  const pairs = path.join(root, 'pairs.jsonl');
+  fs.writeFileSync(pairs, Array.from({ length: 600 }, (_, i) => JSON.stringify({ prompt: `q ${i}`, chosen: `good ${i}`, rejected: `bad ${i}` })).join('\n') + '\n');
+  await importDataset({ path: pairs, name: 'pairs', split: { train: 0.9, validation: 0.1, test: 0 }, mapping: { prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' } }, { store, dataDir });
 }, 60_000);
 afterAll(() => {
   store?.close();
@@ -120,4 +125,38 @@ describe("a reward run's tokenizing hears a cancel", () => {
     expect(resumed.steps).toBe(1);
     expect(resumed.labels).toEqual(['0', '1']);
   }, 120_000);
+
+  it("a pairwise model's pairs: a cancel there stops the run before any trainer or checkpoint, and it resumes from the model", async () => {
+    const { env, reports, run } = cancelledAtFirstTokenizing();
+    const outcome = await run(() => startReward({ model: 'tiny', dataset: 'pairs', objective: 'pairwise', maxSteps: 1, batchSize: 4, seqLen: 16, evalEvery: 0, saveEvery: 0, threads: 1 }, env));
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.steps).toBe(0);
+    expect(outcome.modelDir).toBeNull();
+    expect(reports).toEqual(['tokenizing the pairs: 256 of 600']);
+    expect(store.runs.get(outcome.runId)!.status).toBe('cancelled');
+    expect(listCheckpoints(runDir(dataDir, outcome.runId))).toEqual([]);
+    const resumed = await resumeReward(outcome.runId, { ...env, signal: new AbortController().signal, progress: () => {} });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.steps).toBe(1);
+    expect(resumed.objective).toBe('pairwise');
+  }, 120_000);
+});
+
+describe("a DPO run's tokenizing hears a cancel", () => {
+  it('the pairs: a cancel there stops the run before any reference pass, trainer or checkpoint, and it resumes from the model', async () => {
+    // cancelled at the first report: the pairs stop at the next turn (the 512th of 600), not after the last
+    const { env, reports, run } = cancelledAtFirstTokenizing();
+    const outcome = await run(() => startDpo({ model: 'tiny', dataset: 'pairs', maxSteps: 1, batchSize: 2, seqLen: 32, evalEvery: 0, saveEvery: 0, merge: false, threads: 1 }, env));
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.steps).toBe(0);
+    expect([outcome.adapterPath, outcome.outputModel]).toEqual([null, null]);
+    expect(reports).toEqual(['tokenizing the pairs: 256 of 600']);
+    expect(store.runs.get(outcome.runId)!.status).toBe('cancelled');
+    const dir = runDir(dataDir, outcome.runId);
+    expect(listCheckpoints(dir)).toEqual([]);
+    const resumed = await resumeDpo(outcome.runId, { ...env, signal: new AbortController().signal, progress: () => {} });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.steps).toBe(1);
+    expect([resumed.trainPairs, resumed.validationPairs]).toEqual([540, 60]);
+  }, 180_000);
 });

@@ -94,6 +94,9 @@ describe('counts in CLI messages use the right number', () => {
     expect(describeDpo(dpo).split('\n')).toEqual(['run run_d: cancelled after 1 step; last loss 0.6931', '2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1 row left out']);
     // prompts cut to --max-prompt-len are counted apart from pairs cut to the sequence length
     expect(describeDpo({ ...dpo, truncatedPrompts: 1034 }).split('\n')[1]).toBe('2,700 training and 1 validation pair, 1,287 cut to --seq-len (the response\'s end lost), 1,034 with the prompt cut to --max-prompt-len (its end kept), 1 row left out');
+    // cancelled while tokenizing: no pair was counted, so none is said (not '0 training and 0 validation pairs')
+    const untokenized = { ...dpo, steps: 0, lastLoss: null, trainPairs: 0, validationPairs: 0, truncatedPairs: 0, skippedRows: [] };
+    expect(describeDpo(untokenized).split('\n')).toEqual(['run run_d: cancelled after 0 steps; last loss —']);
     const ppo = { runId: 'run_p', status: 'cancelled' as const, steps: 1, optimizerSteps: 1, lastLoss: null, heldoutBefore: null, heldoutAfter: null, timing: null, truncatedPrompts: 0, modelContext: 512, adapterPath: null, outputModel: null };
     expect(describePpo(ppo).split('\n')[0]).toBe('run run_p: cancelled after 1 iteration (1 optimiser step); last loss —');
     // worded as the progress line words them (cli/figures.ts): the KL at the start is 'KL 0' in both, not 'KL 0.000' here

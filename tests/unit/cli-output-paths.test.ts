@@ -1,7 +1,7 @@
 // Where an export or merge goes (--out, the Integrate page's outPath) is checked before the work, as runs compare's
 // --csv is (models/atomic.ts' outputPathProblem, one check for all): a path through a file failed after the whole
 // export with a bare "ENOTDIR: not a directory, stat '…'" (GGUF) or "EEXIST: file already exists, mkdir '…'" (ONNX,
-// Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created. A folder that holds
+// Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created, and named on stderr. A folder that holds
 // other files (not an earlier export) is refused by the same check: the Studio's deploy.export started a job that
 // failed on it (deploy/replace-folder.ts' rule, which the studio may not import), and its message told the Studio's
 // user to choose another '--out'.
@@ -9,7 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GGUF_FILE } from '../../native/api/deploy.ts';
-import { writeHfFolder } from '../../native/models/checkpoint.ts';
+import { readHfFolder, writeHfFolder } from '../../native/models/checkpoint.ts';
+import { loraAName, loraBName, loraModules, type LoraConfig } from '../../native/models/lora.ts';
+import { writePeftAdapter } from '../../native/models/peft.ts';
+import type { Tensor } from '../../native/models/safetensors.ts';
 import { importModelFolder } from '../../native/models/import.ts';
 import { dataDirOutputProblem, outputPathProblem } from '../../native/models/atomic.ts';
 import { openStore } from '../../native/store/db.ts';
@@ -188,12 +191,39 @@ describe('export --out and merge --out that cannot be written', () => {
     expect(fs.readdirSync(out)).toEqual(['notes.txt']);
   });
 
-  it('a missing folder on the way is still created', async () => {
+  it('a missing folder on the way is still created, and named on stderr as runs compare names its --csv folder', async () => {
     const { dataDir, out } = await setUp();
+    // the progress lines aside (withProgress writes them to stderr too), what the command said of folders
+    const folderLines = (stderr: string) => stderr.split('\n').filter((line) => !/^\d+% /.test(line));
     const folder = path.join(out, 'new', 'deeper', 'tiny-hf');
-    const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', '--format', 'hf', '--out', folder], dataDir);
-    expect(code, stderr).toBe(0);
+    const hf = await latheInProcess(['export', '--model', 'tiny', '--format', 'hf', '--out', folder], dataDir);
+    expect([hf.code, folderLines(hf.stderr)]).toEqual([0, [`--out: created the folder ${path.join(out, 'new')}`]]);
     expect(fs.existsSync(path.join(folder, 'config.json'))).toBe(true);
+    // the outermost missing folder is named, once; a folder that was there is not
+    const spm = path.join(tempDir(), 'spm'); // a tokenizer GGUF can carry (tiny's is not)
+    await writeSpmLlama(spm, 5);
+    await importModelFolder(dataDir, spm, 'spm');
+    const gguf = path.join(out, 'new', 'gguf', 'more', 'spm.f32.gguf');
+    const file = await latheInProcess(['export', '--model', 'spm', '--dtype', 'f32', '--out', gguf], dataDir);
+    expect([file.code, folderLines(file.stderr)]).toEqual([0, [`--out: created the folder ${path.join(out, 'new', 'gguf')}`]]);
+    expect(fs.statSync(gguf).isFile()).toBe(true);
+    const again = await latheInProcess(['export', '--model', 'spm', '--dtype', 'f32', '--out', gguf], dataDir);
+    expect([again.code, folderLines(again.stderr)]).toEqual([0, []]);
+    // merge --out says it the same way
+    const model = openStore(dataDir).models.find('tiny');
+    const spec = readHfFolder(model.path).spec;
+    const config: LoraConfig = { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj'] };
+    const weights = new Map<string, Tensor>();
+    for (const m of loraModules(spec, config)) {
+      weights.set(loraAName(m.module), { shape: [config.r, m.inFeatures], data: new Float32Array(config.r * m.inFeatures).fill(0.01) });
+      weights.set(loraBName(m.module), { shape: [m.outFeatures, config.r], data: new Float32Array(m.outFeatures * config.r).fill(0.01) });
+    }
+    const adapter = path.join(tempDir(), 'adapter');
+    await writePeftAdapter(adapter, spec, config, weights, 'tiny');
+    const merged = path.join(out, 'merged', 'here', 'tiny-merged');
+    const merge = await latheInProcess(['merge', '--model', 'tiny', '--adapter', adapter, '--out', merged], dataDir);
+    expect([merge.code, folderLines(merge.stderr)]).toEqual([0, [`--out: created the folder ${path.join(out, 'merged')}`]]);
+    expect(fs.existsSync(path.join(merged, 'config.json'))).toBe(true);
   });
 });
 
