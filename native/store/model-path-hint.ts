@@ -3,16 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The import command for what `key` names on disk, or null when `key` is not an existing path. */
-function importFor(key: string): string | null {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(key);
-  } catch {
-    return null;
-  }
-  const quoted = /\s/.test(key) ? `"${key}"` : key;
-  if (stat.isDirectory()) return `'lathe model import ${quoted} --name NAME' (a Hugging Face folder) or the Select page's folder import`;
+/** The import command for a file (not a folder) at `key`, by its extension. */
+function importForFile(key: string, quoted: string): string {
   const ext = path.extname(key).toLowerCase();
   if (ext === '.gguf') return `'lathe model import-gguf ${quoted} --name NAME'`;
   if (ext === '.bin') return `'lathe model import-llama2c ${quoted} --tokenizer TOK.bin --name NAME' (a llama2.c checkpoint)`;
@@ -24,8 +16,15 @@ function importFor(key: string): string | null {
  * import it first with …, then give that NAME'), or null when the key is not a path that exists.
  */
 export function modelPathHint(key: string): string | null {
-  const how = importFor(key);
-  if (how === null) return null;
-  const what = fs.statSync(key).isDirectory() ? 'a folder' : 'a file';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(key);
+  } catch {
+    return null;
+  }
+  const quoted = /\s/.test(key) ? `"${key}"` : key;
+  const [what, how] = stat.isDirectory()
+    ? ['a folder', `'lathe model import ${quoted} --name NAME' (a Hugging Face folder) or the Select page's folder import`]
+    : ['a file', importForFile(key, quoted)];
   return `${key} is ${what}, not an imported model: import it first with ${how}, then give that NAME`;
 }
