@@ -12,6 +12,20 @@ import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { formatMetric, metricLabel } from '../evaluate/metrics.ts';
 import { SEARCH_MODE_LABEL } from './searchModes.ts';
 
+/** A dataset column picked for one role (the query, the relevant document); disabled until a dataset is chosen. */
+function ColumnField({ label, help, columns, value, onChange }: { label: string; help: string; columns: readonly string[] | undefined; value: string; onChange: (column: string) => void }) {
+  return (
+    <Field label={label} help={help}>
+      {(id, d) => (
+        <Select id={id} aria-describedby={d} value={value} disabled={!columns} onChange={(e) => onChange(e.target.value)}>
+          <option value="">—</option>
+          {columns?.map((c) => <option key={c} value={c}>{c}</option>)}
+        </Select>
+      )}
+    </Field>
+  );
+}
+
 export function RetrievalEval({ collection, projectId }: { collection: Collection; projectId: string | null }) {
   const studio = useStudio();
   const datasets = useQuery('datasets.list', {});
@@ -55,22 +69,8 @@ export function RetrievalEval({ collection, projectId }: { collection: Collectio
               </Select>
             )}
           </Field>
-          <Field label="Query column" help="The question searched for.">
-            {(id, d) => (
-              <Select id={id} aria-describedby={d} value={queryColumn} disabled={!dataset} onChange={(e) => setQueryColumn(e.target.value)}>
-                <option value="">—</option>
-                {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-              </Select>
-            )}
-          </Field>
-          <Field label="Relevant document column" help="The document’s file name (with or without its extension) or id; rows naming no document here score 0.">
-            {(id, d) => (
-              <Select id={id} aria-describedby={d} value={relevantColumn} disabled={!dataset} onChange={(e) => setRelevantColumn(e.target.value)}>
-                <option value="">—</option>
-                {dataset?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
-              </Select>
-            )}
-          </Field>
+          <ColumnField label="Query column" help="The question searched for." columns={dataset?.columns} value={queryColumn} onChange={setQueryColumn} />
+          <ColumnField label="Relevant document column" help="The document’s file name (with or without its extension) or id; rows naming no document here score 0." columns={dataset?.columns} value={relevantColumn} onChange={setRelevantColumn} />
           <fieldset className="field field-group">
             <legend className="field-label">Modes</legend>
             <div className="field-group-options">
