@@ -234,7 +234,7 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.getByRole('status').filter({ hasText: 'Deleted “Someone else’s”' }).waitFor();
     await page.getByRole('heading', { name: 'Dialogue summaries', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: /Current project/ }).textContent()).toContain('Dialogue summaries');
-    expect(await focused()).toBe('#content');
+    await expect.poll(focused).toBe('#content'); // moved there on the next frame, once the project left is drawn
     await page.goto(`${studio.origin}/#/datasets`);
     await page.getByRole('region', { name: 'Not in any project' }).getByRole('button', { name: /other-project-set/ }).waitFor();
     expect(pageErrors).toEqual([]);
