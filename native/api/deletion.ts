@@ -1,5 +1,5 @@
-// What deleting a dataset or a project leaves behind, in the same words in the studio's confirmations and in the
-// CLI's answer (the engine's rule is in native/studio/deletion.ts).
+// What deleting a dataset, a project or a document collection leaves behind, in the same words in the studio's
+// confirmations and in the CLI's answer (the engine's rule is in native/studio/deletion.ts).
 import { plural } from './format.ts';
 
 /** "3 runs used this dataset; they stay, with their scores, and show it as deleted." */
@@ -33,4 +33,12 @@ export function modelCollectionsNote(collections: readonly string[]): string {
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   const one = names.length === 1;
   return `${one ? 'Collection' : 'Collections'} ${listed} ${one ? 'embeds' : 'embed'} with it: ${one ? 'it keeps its' : 'they keep their'} documents and BM25 search; dense and hybrid search need the model.`;
+}
+
+/**
+ * What deleting a document collection takes and what it leaves: "Its 3 documents, 40 chunks and their vectors are
+ * deleted. The files on your disk are not touched. Evaluation runs that used it stay, with their scores."
+ */
+export function collectionContentsNote(collection: { documentCount: number; chunkCount: number }): string {
+  return `Its ${plural(collection.documentCount, 'document')}, ${plural(collection.chunkCount, 'chunk')} and their vectors are deleted. The files on your disk are not touched. Evaluation runs that used it stay, with their scores.`;
 }

@@ -147,7 +147,7 @@ const Id = z.object({ id: z.string().min(1) });
 export const ragMethods = {
   'collections.list': { params: z.object({ projectId: z.string().nullable().optional() }), result: z.array(Collection) },
   'collections.create': { params: CollectionInput, result: Collection },
-  'collections.delete': { params: Id, result: z.object({ deleted: z.boolean() }) },
+  'collections.delete': { params: Id, result: z.object({ deleted: z.boolean(), kept: z.object({ runs: z.number().int() }) }) },
   'collections.documents': { params: Id, result: z.array(RagDocument) },
   /** Starts a 'docs-import' job (progress as job events); its result is a DocsAddResult. */
   'collections.addDocuments': { params: DocsAddInput, result: Job },

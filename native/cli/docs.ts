@@ -1,9 +1,10 @@
-// `lathe docs create|add|list|remove|search` and `lathe ask`: document collections for retrieval, in the foreground
+// `lathe docs create|add|list|remove|delete|search|eval` and `lathe ask`: document collections for retrieval, in the foreground
 // through the same engine the studio's 'docs-import' job runs (native/rag).
 import fs from 'node:fs';
 import path from 'node:path';
 import { CollectionInput, RETRIEVAL_METRICS, SEARCH_MODES, type Collection, type DocsAddResult, type SearchHit, type SearchMode } from '../api/rag.ts';
 import { formatValue, plural } from '../api/format.ts';
+import { collectionContentsNote } from '../api/deletion.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -19,6 +20,7 @@ import { noSuchPaths } from '../store/near-files.ts';
 const CREATE_FLAGS = '[--embed-model M] [--tokenizer M] [--chunk-tokens N] [--overlap N] [--project P]';
 const CREATE_USAGE = `lathe docs create NAME ${CREATE_FLAGS}`;
 const ADD_USAGE = `lathe docs add COLLECTION PATH… ${CREATE_FLAGS} [--threads T]`;
+const DELETE_USAGE = 'lathe docs delete COLLECTION [--json]';
 const SEARCH_USAGE = 'lathe docs search COLLECTION "query" [--mode bm25|dense|hybrid] [--k K] [--threads T]';
 const EVAL_USAGE = 'lathe docs eval COLLECTION --dataset D --query-column C --relevant-column C [--split S] [--limit N] [--modes bm25,dense,hybrid] [--project P] [--threads T]';
 const ASK_USAGE = 'lathe ask --model M --collection C "question" [--mode bm25|dense|hybrid] [--k K] [--max-new-tokens N] [--threads T]';
@@ -222,6 +224,21 @@ export const commands: CliCommand[] = [
         const doc = store.collections.findDocument(col.id, positionals[1]);
         store.collections.removeDocument(doc.id);
         ctx.print({ deleted: true, document: doc }, () => `Removed ${doc.name} (${plural(doc.chunkCount, 'chunk')}) from ${col.name}`);
+      });
+    },
+  },
+  {
+    path: ['docs', 'delete'],
+    summary: 'Delete a collection: its documents, chunks and vectors (the files on disk and the evaluation runs that used it stay); refused while a job uses it',
+    usage: DELETE_USAGE,
+    positionals: true,
+    async run({ positionals }, ctx) {
+      if (positionals.length !== 1) throw new UserError(`give one collection (its name or id).\nUsage: ${DELETE_USAGE}`);
+      await withStore(ctx, async (store) => {
+        const col = store.collections.find(positionals[0]);
+        const { deleteCollection } = await import('../studio/deletion.ts'); // the studio's collections.delete
+        const result = await deleteCollection(store, col);
+        ctx.print({ ...result, collection: col }, () => `Deleted collection ${col.name} (${col.id}). ${collectionContentsNote(col)}`);
       });
     },
   },

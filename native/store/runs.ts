@@ -171,6 +171,14 @@ export class RunTable {
     return rows.map(toSummary);
   }
 
+  /** The runs that searched collection `collectionId`, oldest first: a retrieval evaluation records it as config.retrieval.collection.id. */
+  usingCollection(collectionId: string): RunSummary[] {
+    const rows = this.db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE json_valid(config_json) AND json_extract(config_json, '$.retrieval.collection.id') = ? ORDER BY created_at, rowid`,
+    ).all(collectionId) as Omit<RunRow, 'config_json'>[];
+    return rows.map(toSummary);
+  }
+
   /**
    * The open runs a live process outside the job queue (a `lathe` command in the foreground, the playground) is
    * writing with model `modelId`: a trainer records it as config.modelId, an evaluation as config.model.id and its

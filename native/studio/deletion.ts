@@ -1,12 +1,15 @@
-// Deleting a dataset, a project or a model, and saying first what that touches. Nothing else goes with them: the
-// runs that read a dataset stay, with their scores, and show it as deleted; a project's datasets, runs and collections
-// stay, in no project (the Datasets, Runs and Documents pages list those apart); the runs that used a model stay, and
-// so do the models made from it (a quantised or merged model is a copy in its own folder). Refused while work still
-// uses the item: a job reading a deleted dataset or model would fail half-way, and one recording runs into a deleted
-// project would fail at its first write (runs.project_id must name a project).
+// Deleting a dataset, a project, a model or a document collection, and saying first what that touches. Nothing else
+// goes with them: the runs that read a dataset stay, with their scores, and show it as deleted; a project's datasets,
+// runs and collections stay, in no project (the Datasets, Runs and Documents pages list those apart); the runs that
+// used a model stay, and so do the models made from it (a quantised or merged model is a copy in its own folder); a
+// collection's documents, chunks and vectors go (the files they were read from stay), the evaluation runs that
+// searched it stay. Refused while work still uses the item: a job reading a deleted dataset, model or collection
+// would fail half-way, and one recording runs into a deleted project would fail at its first write (runs.project_id
+// must name a project).
 import fs from 'node:fs';
 import type { methods } from '../api/contract.ts';
 import { StudioError } from '../api/errors.ts';
+import type { Collection } from '../api/rag.ts';
 import { isFinishedState, type Dataset, type Model, type Project, type RunSummary } from '../api/schemas.ts';
 import { datasetDir } from '../data/files.ts';
 import type { Store } from '../store/db.ts';
@@ -56,6 +59,33 @@ export function modelBusy(store: Store, model: Model): string | null {
   const live = store.runs.liveOwnedUsingModel(model.id)[0];
   if (live) return `run ${live.id} (${live.kind}) is using it in a 'lathe' process or the playground; stop it or let it finish, then delete the model`;
   return null;
+}
+
+/**
+ * The runs that searched collection `collection`, and why it cannot be deleted now, else null: a job that names it
+ * (a 'docs-import' adding documents, a 'retrieval-eval' searching it: by id once the studio resolved it, or as the
+ * person named it), or a `lathe docs eval` in the foreground writing a run that searches it.
+ */
+export function collectionUsage(store: Store, collection: Collection): { runs: RunSummary[]; busy: string | null } {
+  const runs = store.runs.usingCollection(collection.id);
+  const named = (v: unknown) => v === collection.id || v === collection.name;
+  const job = store.jobs.open().find((j) => named((j.params as { collection?: unknown } | null)?.collection));
+  if (job) return { runs, busy: `job ${job.id} (${job.kind}) is ${job.state} on it; cancel it or let it finish, then delete the collection` };
+  const live = runs.find((r) => !isFinishedState(r.status) && store.runs.hasLiveOwner(r.id));
+  if (live) return { runs, busy: `run ${live.id} (${live.kind}) is searching it in a 'lathe' process; stop that process or let it finish, then delete the collection` };
+  return { runs, busy: null };
+}
+
+/**
+ * Delete collection `collection` with its documents, chunks and vectors (the schema cascades), unless work uses it:
+ * the studio's collections.delete and `lathe docs delete`. `releaseIndex` lets go of what the caller keeps of it in
+ * memory (the studio's search index) first.
+ */
+export async function deleteCollection(store: Store, collection: Collection, releaseIndex: (collectionId: string) => Promise<void> = async () => undefined): Promise<{ deleted: boolean; kept: { runs: number } }> {
+  const { runs, busy } = collectionUsage(store, collection);
+  if (busy) throw new StudioError('conflict', `collection ${collection.name} (${collection.id}) cannot be deleted now: ${busy}`, { field: 'id' });
+  await releaseIndex(collection.id);
+  return { deleted: store.collections.delete(collection.id), kept: { runs: runs.length } };
 }
 
 export const deletionHandlers: HandlersFor<DeletionMethods> = {

@@ -12,6 +12,7 @@ import { createCollection } from '../rag/collection.ts';
 import { CollectionIndex } from '../rag/search.ts';
 import type { Store } from '../store/db.ts';
 import type { HandlersFor } from './context.ts';
+import { deleteCollection } from './deletion.ts';
 import { serviceOf } from './rag-registry.ts';
 import { noSuchPath, UPLOAD_GONE } from '../store/near-files.ts';
 
@@ -57,11 +58,7 @@ export function ragService(store: Store): RagService {
 export const ragHandlers: HandlersFor<typeof ragMethods> = {
   'collections.list': ({ projectId }, _raw, { store }) => store.collections.list(projectId),
   'collections.create': (input, _raw, { store }) => createCollection(store, input),
-  'collections.delete': async ({ id }, _raw, { store }) => {
-    const col = store.collections.find(id, 'id');
-    await ragService(store).forget(col.id);
-    return { deleted: store.collections.delete(col.id) };
-  },
+  'collections.delete': ({ id }, _raw, { store }) => deleteCollection(store, store.collections.find(id, 'id'), (colId) => ragService(store).forget(colId)),
   'collections.documents': ({ id }, _raw, { store }) => store.collections.documents(store.collections.find(id, 'id').id),
   'collections.addDocuments': (input, _raw, { store, queue }) => {
     const col = store.collections.find(input.collection, 'collection');

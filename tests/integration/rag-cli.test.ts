@@ -1,10 +1,11 @@
-// `lathe docs add|list|search|remove` and SIGKILL during an import, as a user runs them: a folder mixing good
+// `lathe docs add|list|search|remove|delete` and SIGKILL during an import, as a user runs them: a folder mixing good
 // documents with a damaged, an encrypted and a scanned PDF, a binary file and a Latin-1 file imports the good ones
 // and names the rest with their reasons; a killed import leaves the collection exactly as it was.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plural } from '../../native/api/format.ts';
 import type { Collection, DocsAddResult, SearchHit } from '../../native/api/rag.ts';
 import { openStore } from '../../native/store/db.ts';
 import { writeHfFolder } from '../../native/models/checkpoint.ts';
@@ -147,6 +148,54 @@ describe('lathe docs', () => {
     expect(r.stderr).toMatch(/no collection named 'nope'.*harbour/);
     const list = (await inProcessLathe(dataDir, ['docs', 'list', '--json'])).json<Collection[]>();
     expect(list.map((c) => c.name)).toEqual(['harbour']);
+  });
+
+  it('lathe docs delete takes a collection with its documents, chunks and vectors, says what stays, and names the others when one is unknown', async () => {
+    const own = path.join(root, 'delete-data');
+    for (const name of ['plain', 'kept']) {
+      const add = await inProcessLathe(own, ['docs', 'add', name, path.join(root, 'mixed', 'notes.txt'), '--chunk-tokens', '32', '--overlap', '4']);
+      expect(add.code, add.stderr).toBe(0);
+    }
+    const store = openStore(own);
+    const plain = store.collections.find('plain');
+    const run = store.runs.create({ kind: 'evaluation', name: 'bm25', status: 'succeeded', config: { retrieval: { collection: { id: plain.id, name: 'plain' }, mode: 'bm25' } } });
+    store.close();
+    expect(plain.documentCount).toBe(1);
+
+    const r = await inProcessLathe(own, ['docs', 'delete', 'plain']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`Deleted collection plain (${plain.id}). Its 1 document, ${plural(plain.chunkCount, 'chunk')} and their vectors are deleted. The files on your disk are not touched. Evaluation runs that used it stay, with their scores.`);
+    expect((await inProcessLathe(own, ['docs', 'list', '--json'])).json<Collection[]>().map((c) => c.name)).toEqual(['kept']);
+    const after = openStore(own);
+    try {
+      expect(after.db.prepare('SELECT (SELECT COUNT(*) FROM documents WHERE collection_id = ?) + (SELECT COUNT(*) FROM chunks WHERE collection_id = ?) AS n').get(plain.id, plain.id)).toEqual({ n: 0 });
+      expect(after.runs.get(run.id)?.status).toBe('succeeded');
+    } finally {
+      after.close();
+    }
+    expect(fs.existsSync(path.join(root, 'mixed', 'notes.txt'))).toBe(true);
+
+    const unknown = await inProcessLathe(own, ['docs', 'delete', 'plain']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^lathe docs delete: no collection named 'plain'.*kept/m);
+    const kept = (await inProcessLathe(own, ['docs', 'list', '--json'])).json<Collection[]>()[0];
+    const json = await inProcessLathe(own, ['docs', 'delete', kept.id, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.json()).toEqual({ deleted: true, kept: { runs: 0 }, collection: kept });
+    expect((await inProcessLathe(own, ['docs', 'delete'])).stderr).toContain('give one collection (its name or id).\nUsage: lathe docs delete COLLECTION [--json]');
+  });
+
+  it('lathe docs delete refuses while a job imports into the collection, and leaves it whole', async () => {
+    const own = path.join(root, 'busy-data');
+    expect((await inProcessLathe(own, ['docs', 'add', 'busy', path.join(root, 'mixed', 'notes.txt')])).code).toBe(0);
+    const store = openStore(own);
+    const col = store.collections.find('busy');
+    const job = store.jobs.create('docs-import', { collection: col.id, paths: [path.join(root, 'mixed')] });
+    store.close();
+    const r = await inProcessLathe(own, ['docs', 'delete', 'busy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`lathe docs delete: collection busy (${col.id}) cannot be deleted now: job ${job.id} (docs-import) is queued on it; cancel it or let it finish, then delete the collection`);
+    expect((await inProcessLathe(own, ['docs', 'list', 'busy', '--json'])).json<{ collection: Collection }>().collection).toEqual(col);
   });
 
   it('lathe ask answers from the collection and lists what it read; an answer that cannot fit names --max-new-tokens', async () => {

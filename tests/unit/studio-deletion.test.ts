@@ -1,6 +1,7 @@
-// Deleting a dataset or a project through the Studio API: what it touches is said first (datasets.usage,
-// projects.usage), nothing else is lost (the runs that read a dataset stay; a project's datasets, runs and
-// collections stay, in no project), and work still using the item refuses the delete instead of failing later.
+// Deleting a dataset, a project or a document collection through the Studio API: what it touches is said first
+// (datasets.usage, projects.usage), nothing else is lost (the runs that read a dataset or searched a collection stay;
+// a project's datasets, runs and collections stay, in no project), and work still using the item refuses the delete
+// instead of failing later.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,5 +137,59 @@ describe('deleting a project', () => {
     expect((await studio.call('projects.usage', { id: project.id })).busy).toMatch(new RegExp(`^run ${run.id} \\(evaluation\\) is being recorded in it`));
     studio.store.runs.setStatus(run.id, 'succeeded');
     expect((await studio.call('projects.usage', { id: project.id })).busy).toBeNull();
+  });
+});
+
+describe('deleting a document collection', () => {
+  /** A collection with two documents of two chunks each, every chunk with a vector. */
+  function withCollection(studio: Studio, name = 'harbour') {
+    const store = studio.store;
+    const col = store.collections.create({ name, projectId: null, tokenizerModel: null, embedModel: '/models/bert', chunkTokens: 32, overlapTokens: 4 }, 2);
+    const chunk = (seq: number, text: string) => ({ seq, text, page: null, section: null, charStart: 0, charEnd: text.length, tokenCount: 2 });
+    store.collections.addDocuments(col.id, ['a.txt', 'b.txt'].map((doc, i) => ({
+      name: doc, sourcePath: `/docs/${doc}`, format: 'txt' as const, contentHash: String(i).repeat(64), charCount: 10, pageCount: null,
+      chunks: [chunk(0, 'ferry runs'), chunk(1, 'hourly')], vectors: [new Float32Array([1, 0]), new Float32Array([0, 1])],
+    })));
+    return store.collections.get(col.id)!;
+  }
+  const rows = (studio: Studio, table: string, id: string) => (studio.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE collection_id = ?`).get(id) as { n: number }).n;
+
+  it('takes its documents, chunks and vectors; the evaluation runs that searched it stay, with their scores', async () => {
+    const { studio } = studios.open();
+    const col = withCollection(studio);
+    const other = withCollection(studio, 'other');
+    const scored = studio.store.runs.create({ kind: 'evaluation', name: 'bm25', status: 'succeeded', config: { retrieval: { collection: { id: col.id, name: col.name }, mode: 'bm25' } } });
+    studio.store.runs.addMetric({ runId: scored.id, step: 0, name: 'mrr', value: 0.5 });
+    studio.store.runs.create({ kind: 'evaluation', name: 'elsewhere', status: 'succeeded', config: { retrieval: { collection: { id: other.id } } } });
+    expect([rows(studio, 'documents', col.id), rows(studio, 'chunks', col.id), rows(studio, 'chunk_vectors', col.id)]).toEqual([2, 4, 4]);
+    // a search first, so the studio keeps an index of it to let go of
+    expect((await studio.call('collections.search', { collection: 'harbour', query: 'ferry', mode: 'bm25', k: 1 }))[0].text).toBe('ferry runs');
+
+    expect(await studio.call('collections.delete', { id: 'harbour' })).toEqual({ deleted: true, kept: { runs: 1 } });
+    expect([rows(studio, 'documents', col.id), rows(studio, 'chunks', col.id), rows(studio, 'chunk_vectors', col.id)]).toEqual([0, 0, 0]);
+    expect((await studio.call('collections.list', {})).map((c) => c.name)).toEqual(['other']);
+    expect(rows(studio, 'chunks', other.id)).toBe(4);
+    expect((await studio.call('runs.metrics', { id: scored.id })).map((m) => m.value)).toEqual([0.5]);
+    expect((await refusal(studio.call('collections.search', { collection: col.id, query: 'ferry', mode: 'bm25', k: 1 }))).code).toBe('not_found');
+    expect((await refusal(studio.call('collections.delete', { id: col.id }))).code).toBe('not_found');
+  });
+
+  it('is refused while a job imports into it or a lathe process evaluates it, saying which and what to do', async () => {
+    const { studio } = studios.open();
+    const col = withCollection(studio);
+    const job = studio.store.jobs.create('docs-import', { collection: col.id, paths: ['/docs'] });
+    const refused = await refusal(studio.call('collections.delete', { id: col.id }));
+    expect([refused.code, refused.message]).toEqual(['conflict', `collection harbour (${col.id}) cannot be deleted now: job ${job.id} (docs-import) is queued on it; cancel it or let it finish, then delete the collection`]);
+    studio.store.jobs.update(job.id, { state: 'cancelled' });
+    const named = studio.store.jobs.create('retrieval-eval', { collection: 'harbour', dataset: 'qa' }); // as the person named it
+    expect((await refusal(studio.call('collections.delete', { id: col.id }))).message).toContain(`job ${named.id} (retrieval-eval) is queued on it`);
+    studio.store.jobs.update(named.id, { state: 'failed' });
+
+    const owner = { pid: process.pid, started: null };
+    const run = studio.store.runs.create({ kind: 'evaluation', name: 'cli eval', config: { retrieval: { collection: { id: col.id, name: col.name } } }, owner });
+    studio.store.runs.setStatus(run.id, 'running', owner);
+    expect((await refusal(studio.call('collections.delete', { id: col.id }))).message).toBe(`collection harbour (${col.id}) cannot be deleted now: run ${run.id} (evaluation) is searching it in a 'lathe' process; stop that process or let it finish, then delete the collection`);
+    studio.store.runs.setStatus(run.id, 'succeeded');
+    expect(await studio.call('collections.delete', { id: col.id })).toEqual({ deleted: true, kept: { runs: 1 } });
   });
 });

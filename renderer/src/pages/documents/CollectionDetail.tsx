@@ -3,6 +3,7 @@
 // evaluation of retrieval on a dataset of questions (one run per mode, for Compare).
 import { useState } from 'react';
 import type { Collection } from '../../../../native/api/rag.ts';
+import { collectionContentsNote } from '../../../../native/api/deletion.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
@@ -103,7 +104,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
       {confirmDelete && (
         <Dialog title={`Delete ${collection.name}?`} onClose={() => setConfirmDelete(false)}>
           <div className="stack">
-            <p>Its {plural(collection.documentCount, 'document')}, {plural(collection.chunkCount, 'chunk')} and their vectors are removed from the studio. The files on your disk are not touched.</p>
+            <p>{collectionContentsNote(collection)}</p>
             <div className="dialog-actions">
               <Button data-autofocus onClick={() => setConfirmDelete(false)}>Keep it</Button>
               <Button variant="danger" icon="x" onClick={() => void deleteCollection()}>Delete collection</Button>
