@@ -1,10 +1,11 @@
 // Which `lathe` processes use a model right now, as files any process can read: <dataDir>/models/.in-use/<pid>-<hex>.json,
-// one per use, holding the process (pid + start marker, process-owner.ts), what it is ('lathe quantize') and the models
-// it names (as the person gave them: a name or an id; a model being built: its new id). Jobs and runs are in the store
-// and seen there (studio/deletion.ts' modelBusy); a foreground command that records no run (generate, quantize, merge,
-// export, serve-api) is seen only here. A marker outlives a process killed at once (SIGKILL, a second Ctrl-C): its
-// owner is then dead, so readers ignore it and remove it. Kept beside the folders rather than inside each model's:
-// a model registered where it lay outside the data directory is the person's folder, not written to.
+// one per use (the folder is there only while one is), holding the process (pid + start marker, process-owner.ts), what
+// it is ('lathe quantize') and the models it names (as the person gave them: a name or an id; a model being built: its
+// new id). Jobs and runs are in the store and seen there (studio/deletion.ts' modelBusy); a foreground command that
+// records no run (generate, quantize, merge, export, serve-api) is seen only here. A marker outlives a process killed at
+// once (SIGKILL, a second Ctrl-C): its owner is then dead, so readers ignore it and remove it. Kept beside the folders
+// rather than inside each model's: a model registered where it lay outside the data directory is the person's folder,
+// not written to.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,13 +42,15 @@ export function markModelsInUse(dataDir: string, by: string, models: readonly st
   const named = models.filter((m) => m !== '');
   if (named.length === 0 || !fs.existsSync(path.join(dataDir, 'lathe.db'))) return NOTHING;
   const dir = modelUseDir(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
   const use: ModelUse = { owner: currentOwner(), by, models: named, since: new Date().toISOString() };
   // written whole, then renamed: a reader never sees half a marker
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(use));
+  writeInto(dir, `${file}.tmp`, JSON.stringify(use));
   fs.renameSync(`${file}.tmp`, file);
-  const remove = () => fs.rmSync(file, { force: true });
+  const remove = () => {
+    fs.rmSync(file, { force: true });
+    removeIfEmpty(dir);
+  };
   process.once('exit', remove);
   let released = false;
   return {
@@ -58,6 +61,31 @@ export function markModelsInUse(dataDir: string, by: string, models: readonly st
       remove();
     },
   };
+}
+
+/**
+ * Write `file` in `dir`, made first. The folder goes when its last marker does (models/ lists only models when nothing
+ * runs), so another process may remove it between the mkdir and the write: then it is made again. Once the file is
+ * in, the folder is not empty and stays.
+ */
+function writeInto(dir: string, file: string, contents: string): void {
+  for (let attempt = 0; ; attempt++) {
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.writeFileSync(file, contents);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+    }
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // another marker is there (ENOTEMPTY), or the folder is gone already
+  }
 }
 
 function readUse(file: string): ModelUse | null {
@@ -87,6 +115,7 @@ export function liveModelUses(dataDir: string): ModelUse[] {
     if (isOwnerAlive(use.owner)) live.push(use);
     else fs.rmSync(path.join(dir, name), { force: true });
   }
+  if (live.length === 0) removeIfEmpty(dir);
   return live;
 }
 
