@@ -78,6 +78,12 @@ describe('the sweep of model folders with no row', () => {
     expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([live]);
   });
 
+  it('removes the markers of dead processes even with no folder to sweep (a build killed mid-way leaves one)', () => {
+    markerOf(deadPid(), ['mdl_0000000000f1']);
+    expect(sweepOrphanModelFolders(dataDir, store.models)).toEqual([]);
+    expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
+  });
+
   it('keeps a folder changed within the hour, staging folders and folders not named as models are', () => {
     const fresh = folder('mdl_0000000000d1', true);
     const staging = folder(`.import-mdl_0000000000d2-${deadPid()}`); // import-temp.ts' sweep, by its pid, removes these
