@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
-import { liveModelUses, liveUseOf } from '../store/model-use.ts';
+import { liveUseOf } from '../store/model-use.ts';
 import { modelsDir } from './registry.ts';
 
 /** The rows to ask (the store's models table). */
@@ -53,11 +53,9 @@ function hasRow(rows: ModelRows, id: string, folder: string): boolean {
 
 /**
  * Remove the model folders under `dataDir`'s models/ that have no row (asked of `rows` just before each removal), no
- * live in-use marker and no change within `graceMs`, and the markers of dead processes. Returns the folders that
- * went, with the bytes each freed.
+ * live in-use marker and no change within `graceMs`. Returns what went, with the bytes each freed.
  */
 export function sweepOrphanModelFolders(dataDir: string, rows: ModelRows, graceMs = ORPHAN_GRACE_MS): RemovedFolder[] {
-  liveModelUses(dataDir); // reading removes the markers of processes that died (killed before they could)
   const root = modelsDir(dataDir);
   let entries: fs.Dirent[];
   try {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepDeadImports } from '../../native/models/import-temp.ts';
 import { removedFoldersNote, sweepOrphanModelFolders } from '../../native/models/orphan-folders.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
 import { liveModelUses, markModelsInUse, modelUseDir } from '../../native/store/model-use.ts';
@@ -78,9 +79,9 @@ describe('the sweep of model folders with no row', () => {
     expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([live]);
   });
 
-  it('removes the markers of dead processes even with no folder to sweep (a build killed mid-way leaves one)', () => {
+  it('removes the markers of dead processes with their temporaries (a build killed mid-way leaves one)', () => {
     markerOf(deadPid(), ['mdl_0000000000f1']);
-    expect(sweepOrphanModelFolders(dataDir, store.models)).toEqual([]);
+    sweepDeadImports(dataDir);
     expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
   });
 
