@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentOwner, isOwnerAlive, type ProcessOwner } from './process-owner.ts';
+import { currentOwner, isOwnerAlive, isPidAlive, type ProcessOwner } from './process-owner.ts';
 
 /** The folder of markers, under models/ (the orphan sweep skips names starting with a dot). */
 export function modelUseDir(dataDir: string): string {
@@ -109,6 +109,8 @@ export function liveModelUses(dataDir: string): ModelUse[] {
   }
   const live: ModelUse[] = [];
   for (const name of names) {
+    const writer = /^(\d+)-[0-9a-f]{8}\.json\.tmp$/.exec(name)?.[1]; // a marker its process died while writing
+    if (writer !== undefined && !isPidAlive(Number(writer))) fs.rmSync(path.join(dir, name), { force: true });
     if (!name.endsWith('.json')) continue;
     const use = readUse(path.join(dir, name));
     if (!use) continue;

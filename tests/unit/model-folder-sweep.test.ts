@@ -80,7 +80,9 @@ describe('the sweep of model folders with no row', () => {
   });
 
   it('removes the markers of dead processes with their temporaries (a build killed mid-way leaves one)', () => {
-    markerOf(deadPid(), ['mdl_0000000000f1']);
+    const dead = deadPid();
+    markerOf(dead, ['mdl_0000000000f1']);
+    fs.writeFileSync(path.join(modelUseDir(dataDir), `${dead}-0000cafe.json.tmp`), '{"owner":'); // killed mid-write
     sweepDeadImports(dataDir);
     expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
   });
