@@ -19,6 +19,7 @@ export async function startEngine(appRoot: string, dataDir: string): Promise<Eng
   const entry = path.join(appRoot, 'native', 'studio', 'studio.ts');
   const { Studio } = (await import(pathToFileURL(entry).href)) as StudioModule;
   const studio = new Studio({ dataDir, mode: 'electron' });
+  for (const note of studio.openNotes) console.info(`lathe: ${note}`);
   return { studio, close: () => studio.close() };
 }
 

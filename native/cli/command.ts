@@ -37,6 +37,8 @@ export interface CliCommand {
   /**
    * Flags that name a model by id or name (or, where the command takes one, a Hugging Face folder): a value written
    * as a path that is not there is refused before the data directory is opened (file-errors.ts' requireModelPaths).
+   * While the command runs, the models they name are marked in use (store/model-use.ts), so `lathe model delete` and
+   * the studio's Delete, in any process, refuse to delete them under it.
    */
   modelFlags?: readonly string[];
   /** Whether positional arguments are accepted (their meaning is in `usage`). */

@@ -127,7 +127,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['model', 'delete'],
-    summary: "Delete a model: its record and its folder under models/ (one registered elsewhere stays on disk); runs that used it and models quantised or merged from it stay; refused while a job uses it",
+    summary: "Delete a model: its record and its folder under models/ (one registered elsewhere stays on disk); runs that used it and models quantised or merged from it stay; refused while a job or another lathe command (generate, quantize, serve-api …) uses it",
     usage: DELETE_USAGE,
     positionals: true,
     async run({ positionals }, ctx) {

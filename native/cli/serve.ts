@@ -32,6 +32,7 @@ export const commands: CliCommand[] = [
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
       warnIfPlainHttpBeyondLoopback(ctx, server.host, isLoopbackHost(server.host));
+      for (const note of server.studio.openNotes) ctx.info(note);
       ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
       return serveUntilStopped(ctx, server);
     },

@@ -13,6 +13,7 @@ import type { Collection } from '../api/rag.ts';
 import { isFinishedState, type Dataset, type Model, type Project, type RunSummary } from '../api/schemas.ts';
 import { datasetDir } from '../data/files.ts';
 import type { Store } from '../store/db.ts';
+import { describeModelUse, liveUseOf } from '../store/model-use.ts';
 import type { HandlersFor } from './context.ts';
 
 type DeletionMethods = Pick<typeof methods, 'datasets.usage' | 'datasets.delete' | 'projects.usage' | 'projects.delete'>;
@@ -44,7 +45,9 @@ export function projectUsage(store: Store, project: Project): { datasets: number
 /**
  * Why model `model` cannot be deleted now (a job or a live process using it), else null. A job names it as the
  * person did (params model, judge; modelId once resolved), through the run it resumes, or through the collection it
- * embeds documents into; a `lathe` process in the foreground or the playground through the open run it writes.
+ * embeds documents into; a `lathe` process in the foreground or the playground through the open run it writes; a
+ * foreground command that writes no run (generate, quantize, merge, export, serve-api) through its marker
+ * (store/model-use.ts). The CLI's `lathe model delete` asks through models.delete, so both refuse alike.
  */
 export function modelBusy(store: Store, model: Model): string | null {
   const named = (v: unknown) => v === model.id || v === model.name;
@@ -58,6 +61,8 @@ export function modelBusy(store: Store, model: Model): string | null {
   if (job) return `job ${job.id} (${job.kind}) is ${job.state} with it; cancel it or let it finish, then delete the model`;
   const live = store.runs.liveOwnedUsingModel(model.id)[0];
   if (live) return `run ${live.id} (${live.kind}) is using it in a 'lathe' process or the playground; stop it or let it finish, then delete the model`;
+  const use = liveUseOf(store.dataDir, model);
+  if (use) return `${describeModelUse(use)}; stop that command (Ctrl-C in its terminal, or kill ${use.owner.pid}) or let it finish, then delete the model`;
   return null;
 }
 

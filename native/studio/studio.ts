@@ -9,6 +9,7 @@ import { issueWords } from '../api/issue-words.ts';
 import { sweepIncompleteImports } from '../data/files.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { sweepDeadImports } from '../models/import-temp.ts';
+import { removedFoldersNote, sweepOrphanModelFolders, type RemovedFolder } from '../models/orphan-folders.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { generationService } from './generate-service.ts';
@@ -24,8 +25,9 @@ export interface StudioOptions {
   /**
    * Whether this process is the studio that owns the data directory's jobs (the app or `lathe serve`): then
    * jobs orphaned by a previous crash are marked interrupted, and half-written imports (datasets, and the model
-   * folders that imports, merges and quantisations build under models/) and the temporaries of killed writers in
-   * run folders (checkpoints, adapters, predictions) removed at open.
+   * folders that imports, merges and quantisations build under models/), model folders with no row (a crash
+   * mid-import or mid-delete: models/orphan-folders.ts) and the temporaries of killed writers in run folders
+   * (checkpoints, adapters, predictions) removed at open.
    * The CLI passes false: it shares the directory with a running studio and must not touch its jobs or files; it
    * still ends the jobs of a studio that is gone, as every store open ends the runs of a dead foreground command,
    * so that it does not list them 'running'.
@@ -53,6 +55,10 @@ export class Studio {
   readonly store: Store;
   readonly queue: JobQueue;
   private readonly ctx: HandlerContext;
+  /** The model folders with no row (a crash mid-import or mid-delete) removed at open. */
+  readonly removedModelFolders: RemovedFolder[] = [];
+  /** What opening recovered, in lines for the opener's log (`lathe serve` on stderr, the app's console). */
+  readonly openNotes: string[] = [];
 
   constructor(readonly options: StudioOptions) {
     this.store = openStore(options.dataDir);
@@ -60,6 +66,9 @@ export class Studio {
       this.store.jobs.markInterrupted();
       sweepIncompleteImports(options.dataDir, this.store.datasets.ids());
       sweepDeadImports(options.dataDir);
+      this.removedModelFolders = sweepOrphanModelFolders(options.dataDir, this.store.models);
+      const removed = removedFoldersNote(this.removedModelFolders);
+      if (removed) this.openNotes.push(removed);
       sweepAbandonedTemporaries(path.join(options.dataDir, 'runs'), 4);
     } else {
       this.store.jobs.markInterrupted({ ownPid: false });

@@ -1,13 +1,16 @@
 // `lathe model delete`, as the model card's Delete does: the model's row and its folder under models/ go, a folder
 // registered outside the data directory stays on disk, the runs that used it and the models quantised from it stay
 // (each a copy in its own folder), a mistyped name gets the lookup's "did you mean", and work still using the model
-// (a queued job, a run a live process writes) refuses the delete, saying which and what to do.
+// (a queued job, a run a live process writes, a foreground command's in-use marker) refuses the delete, saying which
+// and what to do; a marker left by a process that has died is ignored.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import { currentOwner } from '../../native/store/process-owner.ts';
+import { markModelsInUse, modelUseDir } from '../../native/store/model-use.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
 
@@ -101,5 +104,65 @@ describe('lathe model delete', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`cannot be deleted now: run ${run.id} (evaluation) is using it in a 'lathe' process or the playground; stop it or let it finish, then delete the model`);
     expect(fs.existsSync(live.path)).toBe(true);
+  });
+
+  it('refused while a foreground command marks it in use (this process, or a live child), naming the command and pid; a dead one\'s marker is ignored', async () => {
+    const used = addModel('used', 'data');
+    const mark = markModelsInUse(scratch.data, "'lathe quantize'", ['used']);
+    try {
+      const r = await inProcessLathe(scratch.data, ['model', 'delete', 'used']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`lathe model delete: model used \\(${used.id}\\) cannot be deleted now: 'lathe quantize' \\(process ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\) is using it; stop that command \\(Ctrl-C in its terminal, or kill ${process.pid}\\) or let it finish, then delete the model`));
+      expect(fs.existsSync(used.path)).toBe(true);
+    } finally {
+      mark.release();
+    }
+
+    // a marker written by another process, by id: refused while it lives, ignored once it has exited
+    const child = spawn(process.execPath, ['-e', `
+      const fs = require('node:fs');
+      fs.mkdirSync(process.argv[1], { recursive: true });
+      fs.writeFileSync(process.argv[1] + '/' + process.pid + '-00000001.json', JSON.stringify({ owner: { pid: process.pid, started: null }, by: "'lathe generate'", models: [process.argv[2]], since: new Date().toISOString() }));
+      process.stdout.write('ready');
+      setInterval(() => {}, 1000);`, modelUseDir(scratch.data), used.id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await new Promise((r) => child.stdout.once('data', r));
+      const refused = await inProcessLathe(scratch.data, ['model', 'delete', 'used']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`'lathe generate' (process ${child.pid},`);
+      expect(refused.stderr).toContain(`or kill ${child.pid}) or let it finish, then delete the model`);
+    } finally {
+      child.kill('SIGKILL'); // as a second Ctrl-C ends it: no time to remove its marker
+      await exited;
+    }
+    expect(fs.readdirSync(modelUseDir(scratch.data))).toEqual([`${child.pid}-00000001.json`]);
+    const deleted = await inProcessLathe(scratch.data, ['model', 'delete', 'used']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(fs.existsSync(used.path)).toBe(false);
+    expect(fs.existsSync(modelUseDir(scratch.data))).toBe(false); // the dead process's marker went as it was read
+  });
+
+  it('a foreground command marks the models its flags name only while it runs, even when it fails', async () => {
+    const m = addModel('plain', 'data');
+    const other = markModelsInUse(scratch.data, "'lathe serve-api'", ['elsewhere']); // keeps the folder there to watch
+    const made: string[] = [];
+    const watcher = fs.watch(modelUseDir(scratch.data), (_event, name) => {
+      if (name && /^\d+-[0-9a-f]{8}\.json$/.test(name)) made.push(name);
+    });
+    const before = fs.readdirSync(modelUseDir(scratch.data));
+    try {
+      const r = await inProcessLathe(scratch.data, ['generate', '--model', 'plain', '--prompt', 'hi']);
+      expect(r.code).not.toBe(0); // the row's folder holds no model it can load
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the watcher's last events
+    } finally {
+      watcher.close();
+    }
+    const marked = [...new Set(made)].filter((n) => !before.includes(n));
+    expect(marked).toHaveLength(1);
+    expect(marked[0].startsWith(`${process.pid}-`)).toBe(true);
+    expect(fs.readdirSync(modelUseDir(scratch.data))).toEqual(before);
+    other.release();
+    expect((await inProcessLathe(scratch.data, ['model', 'delete', m.name])).code).toBe(0);
   });
 });

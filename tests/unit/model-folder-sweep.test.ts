@@ -1,0 +1,130 @@
+// What a crash leaves under models/ and what the sweep at a studio's open (sweepOrphanModelFolders) removes: a model
+// folder with no row (an import killed between its rename and its insert, a delete killed while removing the folder),
+// once nothing has changed it for an hour and no live process marks it in use. A folder with a row (by id or by
+// path), one a live process marks (store/model-use.ts), one changed lately, staging folders and folders that are not
+// named as Lathe names them stay. A marker of a dead process is ignored, and removed as it is read.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepDeadImports } from '../../native/models/import-temp.ts';
+import { removedFoldersNote, sweepOrphanModelFolders } from '../../native/models/orphan-folders.ts';
+import { openStore, type Store } from '../../native/store/db.ts';
+import { liveModelUses, markModelsInUse, modelUseDir } from '../../native/store/model-use.ts';
+import { Studio } from '../../native/studio/studio.ts';
+
+let dataDir = '';
+let store: Store;
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-model-sweep-'));
+  store = openStore(dataDir);
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+const TWO_HOURS_AGO = new Date(Date.now() - 2 * 60 * 60 * 1000);
+
+/** models/<name>/ with a 1,000-byte weights file, last changed two hours ago unless `fresh`. */
+function folder(name: string, fresh = false): string {
+  const dir = path.join(dataDir, 'models', name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'model.safetensors'), Buffer.alloc(1000));
+  if (!fresh) fs.utimesSync(dir, TWO_HOURS_AGO, TWO_HOURS_AGO);
+  return dir;
+}
+
+function register(id: string, dir: string): void {
+  store.models.create({ id, name: id, architecture: 'LlamaForCausalLM', path: dir, config: {}, parameterCount: 1, source: 'test' });
+}
+
+/** A marker written by `pid` as markModelsInUse writes one (the file format is the module's: read back through it). */
+function markerOf(pid: number, models: string[]): void {
+  fs.mkdirSync(modelUseDir(dataDir), { recursive: true });
+  fs.writeFileSync(path.join(modelUseDir(dataDir), `${pid}-0000beef.json`), JSON.stringify({ owner: { pid, started: null }, by: "'lathe quantize'", models, since: new Date().toISOString() }));
+}
+
+describe('the sweep of model folders with no row', () => {
+  it('removes an orphan folder, says how much it freed, and keeps a folder with a row (by id, or by path)', () => {
+    const orphan = folder('mdl_0000000000a1');
+    const byId = folder('mdl_0000000000a2');
+    register('mdl_0000000000a2', byId);
+    const byPath = folder('mdl_0000000000a3');
+    register('mdl_0000000000b3', byPath); // a row whose id is not its folder's name still owns the folder
+    const removed = sweepOrphanModelFolders(dataDir, store.models);
+    expect(removed).toEqual([{ path: orphan, bytes: 1000 }]);
+    expect([orphan, byId, byPath].map((d) => fs.existsSync(d))).toEqual([false, true, true]);
+    expect(removedFoldersNote(removed)).toBe(`removed a model folder with no model recorded (left by a crash mid-import or mid-delete), 1000 B freed: ${orphan}`);
+    expect(removedFoldersNote([])).toBeNull();
+  });
+
+  it('keeps a folder a live process marks in use, and ignores (and removes) the marker of a dead one', () => {
+    const live = folder('mdl_0000000000c1');
+    const mark = markModelsInUse(dataDir, "a 'lathe' process building the model 'q4'", ['mdl_0000000000c1']);
+    const stale = folder('mdl_0000000000c2');
+    const dead = deadPid();
+    markerOf(dead, ['mdl_0000000000c2']);
+    expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([stale]);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(fs.readdirSync(modelUseDir(dataDir)).filter((n) => n.startsWith(`${dead}-`))).toEqual([]);
+    mark.release();
+    expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([live]);
+  });
+
+  it('removes the markers of dead processes with their temporaries (a build killed mid-way leaves one)', () => {
+    const dead = deadPid();
+    markerOf(dead, ['mdl_0000000000f1']);
+    fs.writeFileSync(path.join(modelUseDir(dataDir), `${dead}-0000cafe.json.tmp`), '{"owner":'); // killed mid-write
+    sweepDeadImports(dataDir);
+    expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
+  });
+
+  it('keeps a folder changed within the hour, staging folders and folders not named as models are', () => {
+    const fresh = folder('mdl_0000000000d1', true);
+    const staging = folder(`.import-mdl_0000000000d2-${deadPid()}`); // import-temp.ts' sweep, by its pid, removes these
+    const foreign = folder('my-notes');
+    expect(sweepOrphanModelFolders(dataDir, store.models)).toEqual([]);
+    expect([fresh, staging, foreign].map((d) => fs.existsSync(d))).toEqual([true, true, true]);
+    expect(sweepOrphanModelFolders(dataDir, store.models, 0).map((f) => f.path)).toEqual([fresh]);
+  });
+
+  it('runs when a studio opens, not when the CLI opens one beside it, and the studio keeps what it removed for its log', () => {
+    const orphan = folder('mdl_0000000000e1');
+    const cli = new Studio({ dataDir, mode: 'cli', recover: false });
+    cli.close();
+    expect(fs.existsSync(orphan)).toBe(true);
+    const studio = new Studio({ dataDir, mode: 'serve' });
+    try {
+      expect(studio.removedModelFolders).toEqual([{ path: orphan, bytes: 1000 }]);
+      expect(studio.openNotes).toEqual([removedFoldersNote(studio.removedModelFolders)]);
+      expect(fs.existsSync(orphan)).toBe(false);
+    } finally {
+      studio.close();
+    }
+  });
+});
+
+describe('model in-use markers', () => {
+  it('are written only into a data directory with a store, hold who and since, and go when released', () => {
+    const empty = path.join(dataDir, 'none');
+    markModelsInUse(empty, "'lathe generate'", ['s260k']).release();
+    expect(fs.existsSync(empty)).toBe(false); // a command refused for its flags makes no data directory
+    const mark = markModelsInUse(dataDir, "'lathe generate'", ['s260k', '']);
+    const uses = liveModelUses(dataDir);
+    expect(uses).toHaveLength(1);
+    expect(uses[0]).toMatchObject({ owner: { pid: process.pid }, by: "'lathe generate'", models: ['s260k'] });
+    expect(Date.now() - Date.parse(uses[0].since)).toBeLessThan(60_000);
+    mark.release();
+    mark.release();
+    expect(liveModelUses(dataDir)).toEqual([]);
+    expect(fs.existsSync(modelUseDir(dataDir))).toBe(false); // gone with its last marker: models/ lists only models
+  });
+});
