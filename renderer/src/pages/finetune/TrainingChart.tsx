@@ -127,7 +127,6 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
             {reference && (
               <g className="chart-reference">
                 <line x1={left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />
-                <text x={left + 6} y={y(reference.value) - 5} className="chart-reference-label">{reference.label}</text>
               </g>
             )}
             {series.map((s) => {
@@ -147,6 +146,8 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
                 </g>
               );
             })}
+            {/* over the lines, on a halo of the card's colour: the curves run along a baseline they approach */}
+            {reference && <text x={left + 6} y={y(reference.value) - 5} className="chart-reference-label">{reference.label}</text>}
           </svg>
         </div>
       )}

@@ -33,7 +33,7 @@ function CurveChart({ chart, metrics, planned, colour, unit }: { chart: Chart; m
   const { name, heldOut } = chart;
   const loss = name === 'loss';
   const description = loss
-    ? `What each step minimises; lower is better.${heldOut ? ' Validation is measured every few steps.' : ''}`
+    ? `What each ${unit} minimises; lower is better.${heldOut ? ` Validation is measured every few ${unit}s.` : ''}`
     : trainingMetricInfo(name)?.explain ?? `Recorded at every ${unit}.`;
   // Paired, training and held-out keep the loss chart's two colours on every chart; alone, each chart has its own.
   const series: CurveSeries[] = heldOut
