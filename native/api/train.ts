@@ -157,7 +157,7 @@ export const TrainDefaults = z.object({
   loraPerRank: LoraPerRank,
 });
 
-export const CheckpointInfo = z.object({ step: z.number().int(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });
+export const CheckpointInfo = z.object({ step: z.number().int(), iteration: z.number().int().nullable(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });
 export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string() });
 
 /**

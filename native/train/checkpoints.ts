@@ -57,7 +57,13 @@ export async function writeCheckpoint(runDir: string, c: CheckpointContents, kee
 }
 
 export interface CheckpointEntry {
+  /** The optimiser step it was written at (its folder's name, step-N). */
   step: number;
+  /**
+   * The PPO iteration it was written at, for a PPO run's checkpoint (null for the others): PPO counts its metrics,
+   * progress and saveEvery in iterations, each several optimiser steps, so `step` alone reads wrong beside them.
+   */
+  iteration: number | null;
   path: string;
   bytes: number;
   createdAt: string;
@@ -69,6 +75,12 @@ const vanished = (err: unknown): boolean => {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
+
+/** The PPO iteration a trainer state records (ppo.ts's PpoTrainerState, its `ppo` section), else null. */
+function iterationOf(state: TrainerState): number | null {
+  const iteration = (state as TrainerState & { ppo?: { iteration?: unknown } }).ppo?.iteration;
+  return typeof iteration === 'number' && Number.isInteger(iteration) ? iteration : null;
+}
 
 /** One complete checkpoint folder, or null when it is not complete or disappeared while being read. */
 function readEntry(root: string, name: string, step: number): CheckpointEntry | null {
@@ -85,7 +97,7 @@ function readEntry(root: string, name: string, step: number): CheckpointEntry | 
         if (!vanished(err)) throw err;
       }
     }
-    return { step, path: dir, bytes, createdAt, valLoss: state.lastValLoss };
+    return { step, iteration: iterationOf(state), path: dir, bytes, createdAt, valLoss: state.lastValLoss };
   } catch (err) {
     // the trainer prunes old checkpoints and renames new ones into place while the studio lists them:
     // a folder that vanishes mid-read is simply not listed (the state file itself is written atomically)

@@ -119,6 +119,16 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByTestId('run-view').getByText('succeeded', { exact: true }).waitFor({ timeout: 120_000 });
     // the badge can turn before the last iteration's metric is drawn (the chart batches its events every 150 ms)
     await expect.poll(step, { timeout: 10_000 }).toBe(ITERATIONS);
+    // PPO counts iterations, each several optimiser steps: the progress line, the charts' x and the checkpoints say
+    // iteration and give the iteration's number (the newest checkpoint read "120" for this 60-iteration run)
+    expect(await page.getByTestId('run-step').textContent()).toMatch(new RegExp(`^Iteration ${ITERATIONS} of ${ITERATIONS}\\b`));
+    const axisWords = (id: string) => page.getByTestId(id).locator('text[data-axis]').allTextContents();
+    expect(await axisWords('chart-score')).toEqual(['Score', 'iteration']);
+    expect(await axisWords('chart-kl')).toEqual(['KL', 'iteration']);
+    const checkpoints = page.getByTestId('run-checkpoints');
+    expect(await checkpoints.getByRole('columnheader').allTextContents()).toEqual(['Iteration', 'Size', 'Written']);
+    await expect.poll(() => checkpoints.getByRole('cell').first().textContent(), { timeout: 10_000 }).toBe(`${ITERATIONS} · newest`);
+    expect(await checkpoints.textContent()).toContain('Written every 2 iterations');
     // the before / after card follows the run to its last held-out evaluation
     const samples = page.getByTestId('before-after');
     await expect.poll(() => samples.getByRole('columnheader').allTextContents(), { timeout: 30_000 }).toContain(`After · iteration ${ITERATIONS}`);
@@ -245,6 +255,9 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption({ label: 'Mean score' });
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(ITERATIONS + 4);
     expect(await page.getByRole('region', { name: 'Loss curves' }).textContent()).toContain('Higher mean score is better.');
+    // two PPO runs: the overlay's x counts iterations, its y is the score
+    expect(await chart.locator('text[data-axis]').allTextContents()).toEqual(['Score', 'iteration']);
+    expect(await page.getByRole('region', { name: 'Loss curves' }).textContent()).toContain('One line per run over PPO iterations.');
     // KL and its kin are how a run moved, not how good it is: not ranked
     const klRow = page.getByRole('table', { name: 'Metrics by run' }).getByRole('row').filter({ has: page.getByText('KL from the reference', { exact: true }) });
     expect(await klRow.textContent()).toMatch(/a diagnostic, not ranked/);

@@ -794,6 +794,48 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     await shootBox(page, '.card[aria-label="Training curves"]', 'ppo-curves-1280', 8);
   });
 
+  it('every training chart names its axes, y above its tick labels and x before them, neither touching a tick label (700, 1024, 1280 px)', async () => {
+    const { page } = e2e;
+    // After the PPO test above: its run's charts count iterations. A chart said what its x was ("step") but not its y.
+    const pages: [hash: string, run: string | null, x: string][] = [[`#/runs/${runIds[0]}`, null, 'step'], ['#/adapt/finetune', LONG_RUN, 'step'], ['#/adapt/align', PPO_RUN, 'iteration']];
+    for (const width of [700, 1024, 1280]) {
+      for (const [hash, run, x] of pages) {
+        await open(page, hash, width);
+        if (run) await page.getByTestId('training-run').filter({ hasText: run }).click();
+        await page.locator('.charts-aligned figure.chart svg').first().waitFor();
+        const charts = await page.evaluate(() => [...document.querySelectorAll('.charts-aligned figure.chart')].map((figure) => {
+          const svg = figure.querySelector('.chart-canvas svg')!;
+          const box = (el: Element) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+          const axis = (which: string) => { const el = svg.querySelector(`text[data-axis="${which}"]`); return el ? { text: el.textContent ?? '', box: box(el) } : null; };
+          return {
+            title: figure.querySelector('.chart-title')?.textContent ?? '?',
+            svg: box(svg),
+            y: axis('y'),
+            x: axis('x'),
+            ticks: [...svg.querySelectorAll('text.chart-tick')].filter((t) => (t.textContent ?? '') !== '').map((t) => ({ text: t.textContent ?? '', box: box(t) })),
+          };
+        }));
+        expect(charts.length, `${hash} at ${width} px: charts`).toBeGreaterThan(0);
+        type Box = { left: number; right: number; top: number; bottom: number };
+        const meet = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        for (const chart of charts) {
+          const where = `${hash} at ${width} px, ${chart.title}`;
+          expect(chart.y?.text, `${where}: the y axis is named`).toMatch(/\S/);
+          expect(chart.x?.text, `${where}: the x axis is named`).toBe(x);
+          for (const axis of [chart.y!, chart.x!]) {
+            expect(axis.box.left, `${where}: "${axis.text}" inside the chart's left edge`).toBeGreaterThanOrEqual(chart.svg.left - 1);
+            expect(axis.box.right, `${where}: "${axis.text}" inside the chart's right edge`).toBeLessThanOrEqual(chart.svg.right + 1);
+            for (const tick of chart.ticks) expect(meet(axis.box, tick.box), `${where}: "${axis.text}" clear of the tick label "${tick.text}"`).toBe(false);
+          }
+        }
+      }
+    }
+    await open(page, '#/adapt/align', 1024);
+    await page.getByTestId('training-run').filter({ hasText: PPO_RUN }).click();
+    await page.getByTestId('chart-losses').scrollIntoViewIfNeeded();
+    await shootBox(page, '.card[aria-label="Training curves"]', 'ppo-curves-1024', 8);
+  });
+
   /** Waits for a job the test started through the API to succeed. */
   async function jobSucceeded(jobId: string, what: string): Promise<void> {
     for (let i = 0; i < 1200; i++) {

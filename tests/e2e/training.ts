@@ -9,9 +9,9 @@ export async function chartPoints(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).getAttribute('data-points'));
 }
 
-/** The step the run view shows ("Step N …"); 0 before it shows one. */
+/** The step the run view shows ("Step N …", a PPO run's "Iteration N …"); 0 before it shows one. */
 export async function runStep(page: Page): Promise<number> {
-  return Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
+  return Number(/(?:Step|Iteration) (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1] ?? 0);
 }
 
 /**

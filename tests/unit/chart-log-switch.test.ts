@@ -10,7 +10,7 @@ import { formatLoss } from '../../renderer/src/pages/finetune/runFormat.ts';
 function lossChart(values: number[], stored: 'linear' | 'log'): string {
   vi.stubGlobal('window', { localStorage: { getItem: (key: string) => (key === 'lathe.chart-scale.loss' ? stored : null) } });
   const points = values.map((value, i) => ({ step: i + 1, value }));
-  return renderToStaticMarkup(createElement(TrainingChart, { title: 'Loss', description: 'd', series: [{ name: 'training', color: 'red', points }], format: formatLoss, scaleKind: 'loss' }));
+  return renderToStaticMarkup(createElement(TrainingChart, { title: 'Loss', description: 'd', yLabel: 'Loss', series: [{ name: 'training', color: 'red', points }], format: formatLoss, scaleKind: 'loss' }));
 }
 
 /** The switch's option for `label` as its attributes, and the chart's note (id and text) if it has one. */

@@ -68,6 +68,17 @@ describe('listCheckpoints', () => {
     expect(list[1]!.valLoss).toBe(1);
     expect(list[1]!.bytes).toBeGreaterThan(0);
     expect(list[1]!.path).toBe(path.join(checkpointsDir(run), 'step-10'));
+    expect(list[1]!.iteration).toBeNull(); // not a PPO run's
+  });
+
+  it('gives a PPO checkpoint the iteration its state records beside the optimiser step its folder is named by', async () => {
+    const run = tempRun();
+    const ppo = (step: number, iteration: number): CheckpointContents => {
+      const c = contents(step);
+      return { ...c, state: { ...c.state, ppo: { iteration, klCoef: 0.2 } } as CheckpointContents['state'] };
+    };
+    for (const [step, iteration] of [[4, 2], [8, 4]]) await writeCheckpoint(run, ppo(step, iteration), 5);
+    expect(listCheckpoints(run).map((c) => [c.step, c.iteration])).toEqual([[4, 2], [8, 4]]);
   });
 
   it('keeps the newest `keep` checkpoints', async () => {

@@ -6,7 +6,7 @@ import { PREFERENCE_METRICS } from '../../native/autograd/preference-losses.ts';
 import { PPO_DIAGNOSTICS } from '../../native/api/eval.ts';
 import { formatMetric, metricDirection, metricLabel } from '../../renderer/src/pages/evaluate/metrics.ts';
 import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
-import { formatTrainingMetric, heldOutOf, isPrimaryMetric, trainingMetricInfo, yAxisOf } from '../../renderer/src/pages/runs/trainingMetrics.ts';
+import { axisLabelOf, formatTrainingMetric, heldOutOf, isPrimaryMetric, trainingMetricInfo, yAxisOf } from '../../renderer/src/pages/runs/trainingMetrics.ts';
 
 describe('training metric words', () => {
   it('label every metric the trainers record', () => {
@@ -51,10 +51,23 @@ describe('configuration keys', () => {
 
   it('give a share the axis 0 to 1 from its definition, split prefixes included; others end above their values', () => {
     for (const name of ['rewards/accuracies', 'val_rewards/accuracies', 'train_rewards/accuracies', 'accuracy', 'val_accuracy', 'clipfrac', 'clipfrac/value']) {
-      expect(yAxisOf(name), name).toEqual({ zero: true, ceiling: 1 });
+      expect(yAxisOf(name), name).toMatchObject({ zero: true, ceiling: 1 });
     }
-    expect(yAxisOf('tokens_per_second')).toEqual({ zero: true });
-    expect(yAxisOf('rewards/margins')).toEqual({ zero: false });
-    expect(yAxisOf('some/unknown')).toEqual({ zero: false });
+    expect(yAxisOf('tokens_per_second')).toEqual({ yLabel: 'tokens/s', zero: true });
+    expect(yAxisOf('rewards/margins')).toEqual({ yLabel: 'Reward margin', zero: false });
+    expect(yAxisOf('some/unknown')).toEqual({ yLabel: 'Some unknown', zero: false });
+  });
+
+  it('name each chart\'s y axis by what its values are, one word for a metric and its held-out or split partners', () => {
+    const cases: [string, string][] = [
+      ['loss', 'Loss'], ['val_loss', 'Loss'], ['loss/policy', 'Loss'], ['loss/value', 'Loss'],
+      ['lr', 'Learning rate'], ['tokens_per_second', 'tokens/s'], ['rss_mb', 'MB'],
+      ['rewards/chosen', 'Reward'], ['rewards/rejected', 'Reward'], ['rewards/margins', 'Reward margin'], ['val_rewards/margins', 'Reward margin'],
+      ['rewards/accuracies', 'Accuracy'], ['val_accuracy', 'Accuracy'], ['train_rewards/accuracies', 'Accuracy'],
+      ['score/mean', 'Score'], ['eval/score_mean', 'Score'], ['kl', 'KL'], ['eval/kl', 'KL'], ['kl_coef', 'β'],
+      ['time/rollout_s', 'seconds'], ['response_length', 'tokens'],
+    ];
+    for (const [name, words] of cases) expect([name, axisLabelOf(name)]).toEqual([name, words]);
+    for (const [name] of cases) expect(yAxisOf(name).yLabel, name).toBe(axisLabelOf(name));
   });
 });

@@ -20,7 +20,7 @@ import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
-import { scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
+import { axisLabelOf, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
@@ -42,15 +42,15 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
   const b = beta === undefined ? 'β' : `β = ${beta}`;
   return (
     <>
-      <TrainingChart testId="chart-loss" title="Loss" description="The DPO loss on each step’s pairs; validation pairs measured every few steps." xMax={planned} scaleKind={scaleKindOf('loss')} format={formatLoss}
+      <TrainingChart testId="chart-loss" title="Loss" description="The DPO loss on each step’s pairs; validation pairs measured every few steps." xMax={planned} yLabel={axisLabelOf('loss')} scaleKind={scaleKindOf('loss')} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
-      <TrainingChart testId="chart-rewards" title="Rewards: chosen and rejected" description={`The implicit reward ${b} · log(π / π_ref) of each answer; they start at 0, where the policy is the reference.`} xMax={planned} format={formatReward}
+      <TrainingChart testId="chart-rewards" title="Rewards: chosen and rejected" description={`The implicit reward ${b} · log(π / π_ref) of each answer; they start at 0, where the policy is the reference.`} xMax={planned} yLabel={axisLabelOf('rewards/chosen')} format={formatReward}
         series={[{ name: 'chosen', color: c[1], points: metrics['rewards/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['rewards/rejected'] ?? [] }]} />
-      <TrainingChart testId="chart-margins" title="Reward margin" description="Chosen minus rejected reward: how much more the policy now prefers the chosen answer." xMax={planned} format={formatReward}
+      <TrainingChart testId="chart-margins" title="Reward margin" description="Chosen minus rejected reward: how much more the policy now prefers the chosen answer." xMax={planned} yLabel={axisLabelOf('rewards/margins')} format={formatReward}
         series={withValidation(metrics, 'rewards/margins', 'margin', c[4], c[2])} />
       <TrainingChart testId="chart-accuracy" title="Preference accuracy" description="Share of pairs whose chosen answer gets the higher reward (0.5 is a coin toss)." xMax={planned} {...yAxisOf('rewards/accuracies')} format={formatShare}
         series={withValidation(metrics, 'rewards/accuracies', 'accuracy', c[0], c[2])} />
-      <TrainingChart testId="chart-logps" title="Log-probabilities" description="Summed over each answer’s tokens; both falling fast means the policy is drifting from fluent text." xMax={planned} format={formatLoss}
+      <TrainingChart testId="chart-logps" title="Log-probabilities" description="Summed over each answer’s tokens; both falling fast means the policy is drifting from fluent text." xMax={planned} yLabel={axisLabelOf('logps/chosen')} format={formatLoss}
         series={[{ name: 'chosen', color: c[1], points: metrics['logps/chosen'] ?? [] }, { name: 'rejected', color: c[3], points: metrics['logps/rejected'] ?? [] }]} />
     </>
   );
@@ -59,17 +59,17 @@ function DpoCharts({ metrics, planned, beta }: { metrics: RunMetrics; planned: n
 function RewardCharts({ metrics, planned }: { metrics: RunMetrics; planned: number | null }) {
   return (
     <>
-      <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} scaleKind={scaleKindOf('loss')} format={formatLoss}
+      <TrainingChart testId="chart-loss" title="Loss" description="−log σ(r_chosen − r_rejected) for pairs, cross-entropy for labels." xMax={planned} yLabel={axisLabelOf('loss')} scaleKind={scaleKindOf('loss')} format={formatLoss}
         series={[{ name: 'training', color: c[0], points: metrics.loss ?? [] }, { name: 'validation', color: c[2], points: metrics.val_loss ?? [], dots: true }]} />
       <TrainingChart testId="chart-accuracy" title="Accuracy" description="Pairs ranked right, or texts labelled right." xMax={planned} {...yAxisOf('accuracy')} format={formatShare} series={withValidation(metrics, 'accuracy', 'accuracy', c[0], c[2])} />
-      {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}
+      {(metrics.margin?.length ?? 0) > 0 && <TrainingChart testId="chart-margins" title="Score margin" description="Chosen score minus rejected score." xMax={planned} yLabel={axisLabelOf('margin')} format={formatReward} series={withValidation(metrics, 'margin', 'margin', c[4], c[2])} />}
     </>
   );
 }
 
 export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; initialJob: Job | null; onChanged(): void }) {
   const state = useTrainingRun(runId, initialJob, { onChanged, failedTitle: 'Alignment run failed' });
-  const { run, checkpoints, job, live, metrics, lastStep, planned, status } = state;
+  const { run, checkpoints, job, live, metrics, lastStep, planned, status, unit } = state;
   const config = (run.data?.config as AlignConfig | undefined) ?? {};
   const kind = run.data?.kind ?? initialJob?.kind ?? 'dpo';
   const dpo = kind === 'dpo';
@@ -122,7 +122,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
       </Card>
 
       <Card aria-label="Training curves">
-        <CardHeader title="Curves" subtitle={live ? 'Live: each step adds a point as the engine reports it.' : 'Recorded metrics of this run.'} />
+        <CardHeader title="Curves" subtitle={live ? `Live: each ${unit} adds a point as the engine reports it.` : 'Recorded metrics of this run.'} />
         <div className="card-body al-charts charts-aligned">
           {ppo
             ? <PpoCharts metrics={metrics} planned={planned} adaptive={config.adaptiveKl !== false} compareWith={compareWith} runId={runId} />
@@ -151,7 +151,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           </div>
         </Card>
       )}
-      <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} plannedSteps={planned} running={live !== null} />
+      <CheckpointsCard checkpoints={checkpoints.data ?? []} saveEvery={config.saveEvery ?? null} plannedSteps={planned} running={live !== null} unit={unit} />
     </div>
   );
 }

@@ -12,7 +12,8 @@ import { compareHash } from '../compare/route.tsx';
 import { formatLoss } from '../finetune/runFormat.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import type { MetricPoint, RunMetrics } from '../finetune/useRunMetrics.ts';
-import { yAxisOf } from '../runs/trainingMetrics.ts';
+import { axisLabelOf, yAxisOf } from '../runs/trainingMetrics.ts';
+import { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import './align.css';
 
 /** How often a live run's rollout table is read again (one small JSON file per call). */
@@ -26,28 +27,31 @@ const shifted = (mean: MetricPoint[], std: MetricPoint[], sign: 1 | -1): MetricP
   return mean.filter((p) => byStep.has(p.step)).map((p) => ({ step: p.step, value: p.value + sign * byStep.get(p.step)! }));
 };
 
+/** PPO's metrics are one value per iteration, and its charts say so. */
+const PER = stepUnitOf('ppo');
+
 export function PpoCharts({ metrics, planned, adaptive, compareWith, runId }: { metrics: RunMetrics; planned: number | null; adaptive: boolean; compareWith: { id: string; name: string } | null; runId: string }) {
   const mean = metrics['score/mean'] ?? [];
   const std = metrics['score/std'] ?? [];
   return (
     <>
-      <TrainingChart testId="chart-score" title="Score: mean ± std" description="The reward model’s score of each iteration’s rollouts (the band is one standard deviation); dots: the held-out prompts, the same every time, so they move with the policy alone." xMax={planned} format={formatScore}
+      <TrainingChart testId="chart-score" title="Score: mean ± std" description="The reward model’s score of each iteration’s rollouts (the band is one standard deviation); dots: the held-out prompts, the same every time, so they move with the policy alone." xMax={planned} xLabel={PER} yLabel={axisLabelOf('score/mean')} format={formatScore}
         series={[
           { name: 'mean', color: c[0], points: mean },
           { name: '+ std', color: c[0], points: shifted(mean, std, 1), dashed: true },
           { name: '− std', color: c[0], points: shifted(mean, std, -1), dashed: true },
           { name: 'held-out mean', color: c[2], points: metrics['eval/score_mean'] ?? [], dots: true },
         ]} />
-      <TrainingChart testId="chart-kl" title="KL from the reference" description="Σ log π − log π_ref over each completion, averaged: how far the policy has moved (0 at the start)." xMax={planned} format={formatScore}
+      <TrainingChart testId="chart-kl" title="KL from the reference" description="Σ log π − log π_ref over each completion, averaged: how far the policy has moved (0 at the start)." xMax={planned} xLabel={PER} yLabel={axisLabelOf('kl')} format={formatScore}
         series={[{ name: 'rollouts', color: c[3], points: metrics.kl ?? [] }, { name: 'held-out', color: c[2], points: metrics['eval/kl'] ?? [], dots: true }]} />
       <KlNote adaptive={adaptive} compareWith={compareWith} runId={runId} />
-      <TrainingChart testId="chart-kl-coef" title="KL coefficient β" description={adaptive ? 'The adaptive controller raises β when the KL overshoots its target and lowers it when under.' : 'Fixed for this run.'} xMax={planned} zero format={formatScore}
+      <TrainingChart testId="chart-kl-coef" title="KL coefficient β" description={adaptive ? 'The adaptive controller raises β when the KL overshoots its target and lowers it when under.' : 'Fixed for this run.'} xMax={planned} xLabel={PER} yLabel={axisLabelOf('kl_coef')} zero format={formatScore}
         series={[{ name: 'β', color: c[4], points: metrics.kl_coef ?? [] }]} />
-      <TrainingChart testId="chart-losses" title="Policy and value loss" description="Means over the iteration’s minibatches: the clipped policy objective and the value head’s clipped loss." xMax={planned} format={formatLoss}
+      <TrainingChart testId="chart-losses" title="Policy and value loss" description="Means over the iteration’s minibatches: the clipped policy objective and the value head’s clipped loss." xMax={planned} xLabel={PER} yLabel={axisLabelOf('loss/policy')} format={formatLoss}
         series={[{ name: 'policy', color: c[0], points: metrics['loss/policy'] ?? [] }, { name: 'value', color: c[1], points: metrics['loss/value'] ?? [] }]} />
-      <TrainingChart testId="chart-clipfrac" title="Clip fraction" description="Share of tokens whose probability ratio hit the clip range; high means updates too big for the batch." xMax={planned} {...yAxisOf('clipfrac')} format={formatShare}
+      <TrainingChart testId="chart-clipfrac" title="Clip fraction" description="Share of tokens whose probability ratio hit the clip range; high means updates too big for the batch." xMax={planned} xLabel={PER} {...yAxisOf('clipfrac')} format={formatShare}
         series={[{ name: 'policy', color: c[0], points: metrics.clipfrac ?? [] }, { name: 'value', color: c[1], points: metrics['clipfrac/value'] ?? [] }]} />
-      <TrainingChart testId="chart-entropy" title="Entropy" description="Of the policy’s next-token distribution; a collapse toward 0 means it writes the same thing every time." xMax={planned} zero format={formatLoss}
+      <TrainingChart testId="chart-entropy" title="Entropy" description="Of the policy’s next-token distribution; a collapse toward 0 means it writes the same thing every time." xMax={planned} xLabel={PER} yLabel={axisLabelOf('entropy')} zero format={formatLoss}
         series={[{ name: 'entropy', color: c[5], points: metrics.entropy ?? [] }]} />
     </>
   );

@@ -132,7 +132,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
       {comparison.error && <Card><div className="card-body field-error">Could not compare these runs: {comparison.error.message}</div></Card>}
       {data && (
         <>
-          {training && <LossOverlay runs={data.runs} />}
+          {training && <LossOverlay runs={data.runs.map((r) => ({ ...r, kind: available.data?.find((s) => s.id === r.id)?.kind ?? null }))} />}
           <Card aria-label="Metrics">
             <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% bootstrap intervals; the best run per metric is marked.'} />
             <MetricsTable comparison={data} />

@@ -3,6 +3,7 @@
 // the legend naming each run. The history comes from runs.metrics; a run still training adds points live.
 import { useEffect, useMemo, useState } from 'react';
 import type { RunMetric } from '../../../../native/api/schemas.ts';
+import { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
@@ -33,7 +34,8 @@ function seriesOf(rows: readonly RunMetric[], name: string): MetricPoint[] {
   return [...byStep].map(([step, value]) => ({ step, value })).sort((a, b) => a.step - b.step);
 }
 
-export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) {
+/** `kind`: each run's, from the runs' summaries (null while they load), for what the x axis counts. */
+export function LossOverlay({ runs }: { runs: { id: string; name: string; kind: string | null }[] }) {
   const studio = useStudio();
   const [rows, setRows] = useState<Record<string, RunMetric[]>>({});
   const [error, setError] = useState<string | null>(null);
@@ -74,13 +76,15 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
   const shown = choices.includes(metric) ? metric : choices[0] ?? 'loss';
   // Two runs may share a name; the legend must still tell them apart.
   const names = runs.map((r, i) => (runs.some((o, j) => j !== i && o.name === r.name) ? `${r.name} [${i + 1}]` : r.name));
+  // PPO runs record a point per iteration; a mix of kinds is drawn over steps, as most of them count
+  const unit = runs.length > 0 && runs.every((r) => r.kind !== null && stepUnitOf(r.kind) === 'iteration') ? 'iteration' : 'step';
   const series = runs.map((r, i) => ({ name: names[i], color: seriesColor(i), points: seriesOf(rows[r.id] ?? [], shown), dots: heldOutOf(shown) !== null }));
 
   return (
     <Card aria-label="Loss curves">
       <CardHeader
         title="Curves"
-        subtitle={`One line per run over optimiser steps. ${direction(shown)} The table under the chart lists each run’s last value.`}
+        subtitle={`One line per run over ${unit === 'iteration' ? 'PPO iterations' : 'optimiser steps'}. ${direction(shown)} The table under the chart lists each run’s last value.`}
         actions={choices.length > BUTTONS_MAX ? (
           <Select aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
             {choices.map((n) => <option key={n} value={n}>{label(n)}</option>)}
@@ -97,7 +101,7 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string }[] }) 
       )}
       {choices.length > 0 && (
         <div className="card-body">
-          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by optimiser step.`} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
+          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by ${unit === 'iteration' ? 'iteration' : 'optimiser step'}.`} xLabel={unit} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
         </div>
       )}
     </Card>

@@ -34,6 +34,8 @@ function MetricHistory({ project }: { project: Project }) {
     <LineChart
       title={`${metricLabel(metric)} run by run`}
       description="Finished evaluations of this project, oldest first; bars and band: 95% intervals."
+      yLabel={metricLabel(metric)}
+      xName="Run"
       xLabels={comparison.data.runs.map((r) => r.template ?? r.name)}
       series={[{ name: metricLabel(metric), color: seriesColor(0), points }]}
       format={(v) => formatMetric(metric, v)}

@@ -5,10 +5,12 @@ import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.t
 import { formatDate } from '../../domain/format.ts';
 import { Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 import { plural, humanBytes } from '../../../../native/api/format.ts';
+import type { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { formatLoss } from './runFormat.ts';
 
 type Sample = z.infer<typeof TrainSample>;
 type Checkpoint = z.infer<typeof CheckpointInfo>;
+type StepUnit = ReturnType<typeof stepUnitOf>;
 
 /** `resumeRefused`: the engine said this stopped run cannot be resumed, so the empty state does not suggest it. */
 export function SamplesCard({ samples, finished, resumeRefused = false }: { samples: Sample[]; finished: boolean; resumeRefused?: boolean }) {
@@ -39,29 +41,35 @@ export function SamplesCard({ samples, finished, resumeRefused = false }: { samp
 
 /** What the empty checkpoint list promises while the run goes on: a run shorter than the save interval writes
  *  one only on cancel, and "the first one is written at step 100" read wrong beside a 12-step run. */
-function nextCheckpointNote(saveEvery: number | null, plannedSteps: number | null): string {
-  if (saveEvery && (plannedSteps === null || saveEvery <= plannedSteps)) return `The first one is written at step ${saveEvery}, or as soon as you cancel.`;
+function nextCheckpointNote(saveEvery: number | null, plannedSteps: number | null, unit: StepUnit): string {
+  if (saveEvery && (plannedSteps === null || saveEvery <= plannedSteps)) return `The first one is written at ${unit} ${saveEvery}, or as soon as you cancel.`;
   return 'This run ends before the first save; one is written only if you cancel.';
 }
 
-export function CheckpointsCard({ checkpoints, saveEvery, running, plannedSteps = null }: { checkpoints: Checkpoint[]; saveEvery: number | null; running: boolean; plannedSteps?: number | null }) {
+/**
+ * `unit`: what the run counts (stepUnitOf). A PPO run saves every `saveEvery` iterations, and its checkpoints are listed
+ * by the iteration they hold (the optimiser step their folder is named by is in the row's tooltip); it has no
+ * validation loss, so that column is left out.
+ */
+export function CheckpointsCard({ checkpoints, saveEvery, running, plannedSteps = null, unit = 'step' }: { checkpoints: Checkpoint[]; saveEvery: number | null; running: boolean; plannedSteps?: number | null; unit?: StepUnit }) {
   const newest = [...checkpoints].sort((a, b) => b.step - a.step);
+  const iterations = unit === 'iteration';
   return (
     <Card aria-label="Checkpoints" data-testid="run-checkpoints">
-      <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery === 1 ? 'step' : plural(saveEvery, 'step')} and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
+      <CardHeader title="Checkpoints" subtitle={saveEvery ? `Written every ${saveEvery === 1 ? unit : plural(saveEvery, unit)} and on cancel; Resume continues from the newest.` : 'Written on cancel; Resume continues from the newest.'} />
       {newest.length === 0 ? (
         <EmptyState icon="layers" title="No checkpoint yet">
-          {running ? nextCheckpointNote(saveEvery, plannedSteps) : 'This run left no checkpoint on disk.'}
+          {running ? nextCheckpointNote(saveEvery, plannedSteps, unit) : 'This run left no checkpoint on disk.'}
         </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table" aria-label="Checkpoints">
-            <thead><tr><th>Step</th><th className="num">Validation loss</th><th className="num">Size</th><th>Written</th></tr></thead>
+            <thead><tr><th>{iterations ? 'Iteration' : 'Step'}</th>{!iterations && <th className="num">Validation loss</th>}<th className="num">Size</th><th>Written</th></tr></thead>
             <tbody>
               {newest.map((c, i) => (
-                <tr key={c.path} title={c.path}>
-                  <td className="mono">{c.step}{i === 0 && <span className="faint small"> · newest</span>}</td>
-                  <td className="num mono">{c.valLoss === null ? '—' : formatLoss(c.valLoss)}</td>
+                <tr key={c.path} title={iterations ? `${c.path} (optimiser step ${c.step})` : c.path}>
+                  <td className="mono">{iterations ? c.iteration ?? '—' : c.step}{i === 0 && <span className="faint small"> · newest</span>}</td>
+                  {!iterations && <td className="num mono">{c.valLoss === null ? '—' : formatLoss(c.valLoss)}</td>}
                   <td className="num mono nowrap">{humanBytes(c.bytes)}</td>
                   <td className="muted small nowrap" title={formatDate(c.createdAt)}>{new Date(c.createdAt).toLocaleTimeString()}</td>
                 </tr>

@@ -42,14 +42,15 @@ export function RunStatusActions({ state, children }: { state: TrainingRun; chil
   );
 }
 
-/** The progress bar and, under it, the step reached (with the job's own message before the first step when `startMessage`) and the time left. */
+/** The progress bar and, under it, the step (PPO: iteration) reached (with the job's own message before the first step when `startMessage`) and the time left. */
 export function RunProgressLine({ state, startMessage = false }: { state: TrainingRun; startMessage?: boolean }) {
-  const { run, live, planned, lastStep, progress, status } = state;
+  const { run, live, planned, lastStep, progress, status, unit } = state;
+  const reached = `${unit === 'iteration' ? 'Iteration' : 'Step'} ${lastStep}`;
   return (
     <>
       <ProgressBar value={progress} state={status} label="Training progress" />
       <div className="row small">
-        <span data-testid="run-step">{planned ? `Step ${lastStep} of ${planned}` : `Step ${lastStep}`}{live?.state === 'queued' ? ' · waiting for a free worker…' : startMessage && live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
+        <span data-testid="run-step">{planned ? `${reached} of ${planned}` : reached}{live?.state === 'queued' ? ' · waiting for a free worker…' : startMessage && live && lastStep === 0 && live.message ? ` · ${live.message}` : ''}</span>
         <span className="spacer" />
         <span className="muted" data-testid="run-eta">{live ? jobTimeLeft(live, ESTIMATING_TIME_LEFT) : run.data?.finishedAt ? `took ${formatRunTime(run.data)}` : ''}</span>
       </div>

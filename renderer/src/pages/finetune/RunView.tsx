@@ -14,7 +14,7 @@ import { RunProgressLine, RunStatusActions, RunStopCallouts } from './RunProgres
 import { TrainingChart } from './TrainingChart.tsx';
 import { lastValue, minValue } from './useRunMetrics.ts';
 import { useTrainingRun } from './useTrainingRun.ts';
-import { scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
+import { axisLabelOf, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { METRIC_LABELS, TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 
@@ -67,6 +67,7 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             title="Loss"
             description={`Cross-entropy in ${lossUnit}; validation measured every ${config.evalEvery === 1 ? 'step' : typeof config.evalEvery === 'number' ? plural(config.evalEvery, 'step') : '— steps'}.`}
             xMax={planned}
+            yLabel={axisLabelOf('loss')}
             scaleKind={scaleKindOf('loss')}
             format={formatLoss}
             reference={pretrain && unigram !== null ? { value: unigram, label: 'unigram baseline' } : null}
@@ -76,8 +77,8 @@ export function RunView({ runId, initialJob, onChanged }: { runId: string; initi
             ]}
           />
           <TrainingChart testId="chart-lr" title="Learning rate" description="Warm-up, then the schedule’s decay." xMax={planned} {...yAxisOf('lr')} format={formatLr} series={[{ name: 'learning rate', color: c[1], points: metrics.lr ?? [] }]} />
-          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." unit={TOKENS_PER_SECOND} xMax={planned} zero format={formatRate} series={[{ name: TOKENS_PER_SECOND, color: c[3], points: metrics.tokens_per_second ?? [] }]} />
-          <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." unit="MB" xMax={planned} zero format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
+          <TrainingChart testId="chart-throughput" title="Throughput" description="Training tokens per second." xMax={planned} {...yAxisOf('tokens_per_second')} format={formatRate} series={[{ name: TOKENS_PER_SECOND, color: c[3], points: metrics.tokens_per_second ?? [] }]} />
+          <TrainingChart testId="chart-memory" title="Memory" description="Resident memory of the training process." xMax={planned} {...yAxisOf('rss_mb')} format={formatMb} series={[{ name: 'memory', color: c[5], points: metrics.rss_mb ?? [] }]} />
         </div>
       </Card>
 

@@ -14,6 +14,10 @@ import '../../ui/charts/charts.css';
 export interface CurveSeries { name: string; color: string; points: MetricPoint[]; dashed?: boolean; dots?: boolean }
 
 const PAD = { top: 10, right: 14, bottom: 24, left: 48 };
+/** Room above the plot for the y axis's words, so they never meet the top tick label. */
+const Y_LABEL_ROOM = 14;
+/** The plot's left edge under an x axis counting iterations: "iteration", written before the first tick, is wider than "step". */
+const LEFT_FOR_ITERATIONS = 60;
 const TABLE_ROWS = 60;
 
 /** Keeps at most `max` points: the first, the last and each bucket's lowest and highest, so spikes still draw. */
@@ -47,11 +51,16 @@ export function yAxis(values: number[], { scale, zero, ceiling }: { scale: AxisS
   return { y, yTick: tickFormat(y.ticks), log: false, logUnavailable };
 }
 
-export function TrainingChart({ title, description, series, format, axisFormat, unit, xMax, zero = false, ceiling, reference, scaleKind, height = 170, testId }: {
+export function TrainingChart({ title, description, series, format, axisFormat, yLabel, xLabel = 'step', xMax, zero = false, ceiling, reference, scaleKind, height = 170, testId }: {
   title: string;
   description: string;
-  /** The y axis's unit (MB, tokens/s), written above its tick labels. */
-  unit?: string;
+  /**
+   * What the y values are (Loss, Learning rate, tokens/s), written above the tick labels as the x axis's word is
+   * written before its ticks; from trainingMetrics.ts (yAxisOf, axisLabelOf), one word per metric.
+   */
+  yLabel: string;
+  /** What the x axis counts: optimiser steps, or PPO's iterations (stepUnitOf). */
+  xLabel?: 'step' | 'iteration';
   series: CurveSeries[];
   format(value: number): string;
   /** The y axis's tick labels in the metric's own notation (a learning rate's 2.0e−3, as its tile reads it); else as many decimals as the step needs. */
@@ -78,9 +87,10 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
   const lastStep = Math.max(1, ...all.map((p) => p.step));
   // The x axis ends exactly at the planned (or last) step; nice ticks are kept only inside it.
   const xEnd = Math.max(lastStep, xMax ?? 0, 1);
-  const xScale = (step: number) => PAD.left + (step / xEnd) * (width - PAD.left - PAD.right);
+  const left = xLabel === 'iteration' ? LEFT_FOR_ITERATIONS : PAD.left;
+  const xScale = (step: number) => left + (step / xEnd) * (width - left - PAD.right);
   const xTicks = linearScale(0, xEnd, 0, 1, Math.max(2, Math.floor(width / 70)), { whole: true }).ticks.filter((t) => t <= xEnd + 1e-9);
-  const top = unit ? PAD.top + 12 : PAD.top;
+  const top = PAD.top + Y_LABEL_ROOM;
   const axis = yAxis(values, { scale, zero, ceiling }, height - PAD.bottom, top);
   const { y, log, logUnavailable } = axis;
   const yTick = log ? axis.yTick : axisFormat ?? axis.yTick; // a log axis labels each decade's ticks its own way
@@ -97,27 +107,26 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
       note={scaleKind && logUnavailable && `Log scale needs values above 0, and this chart has ${format(Math.min(...values))}: it stays linear.`}
       noteId={noteId}
       legend={series.length > 1 || reference ? <Legend items={[...series.map((s) => ({ label: s.name, color: s.color, dashed: s.dashed })), ...(reference ? [{ label: `${reference.label} ${format(reference.value)}`, color: 'var(--warning)', dashed: true }] : [])]} /> : undefined}
-      table={{ columns: ['Step', ...series.map((s) => s.name)], rows: tableSteps.map((step) => [String(step), ...lookup.map((m) => (m.has(step) ? format(m.get(step)!) : '—'))]) }}
+      table={{ columns: [xLabel === 'iteration' ? 'Iteration' : 'Step', ...series.map((s) => s.name)], rows: tableSteps.map((step) => [String(step), ...lookup.map((m) => (m.has(step) ? format(m.get(step)!) : '—'))]) }}
     >
       {({ titleId, descId }) => (
         <div ref={ref} className="chart-canvas" data-testid={testId} data-points={plotted} data-scale={log ? 'log' : 'linear'}>
           <svg width={width} height={height} role="img" aria-labelledby={`${titleId} ${descId}`}>
             {y.ticks.map((t) => (
               <g key={`y${t}`}>
-                <line x1={PAD.left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />
-                <text x={PAD.left - 6} y={y(t)} dy="0.35em" textAnchor="end" className="chart-tick">{yTick(t)}</text>
+                <line x1={left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />
+                <text x={left - 6} y={y(t)} dy="0.35em" textAnchor="end" className="chart-tick">{yTick(t)}</text>
               </g>
             ))}
-            {unit && <text x={PAD.left - 6} y={10} textAnchor="end" className="chart-tick">{unit}</text>}
-            <text x={2} y={height - 6} className="chart-tick">step</text>
+            <text x={2} y={10} className="chart-axis-label" data-axis="y">{yLabel}</text>
+            <text x={2} y={height - 6} className="chart-axis-label" data-axis="x">{xLabel}</text>
             {xTicks.map((t) => (
               <text key={`x${t}`} x={xScale(t)} y={height - 6} textAnchor="middle" className="chart-tick">{xTick(t)}</text>
             ))}
-            {plotted === 0 && <text x={(PAD.left + width - PAD.right) / 2} y={(height - PAD.bottom + top) / 2} textAnchor="middle" className="chart-tick">waiting for the first step…</text>}
+            {plotted === 0 && <text x={(left + width - PAD.right) / 2} y={(height - PAD.bottom + top) / 2} textAnchor="middle" className="chart-tick">{`waiting for the first ${xLabel}…`}</text>}
             {reference && (
               <g className="chart-reference">
-                <line x1={PAD.left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />
-                <text x={PAD.left + 6} y={y(reference.value) - 5} className="chart-reference-label">{reference.label}</text>
+                <line x1={left} x2={width - PAD.right} y1={y(reference.value)} y2={y(reference.value)} />
               </g>
             )}
             {series.map((s) => {
@@ -131,12 +140,14 @@ export function TrainingChart({ title, description, series, format, axisFormat, 
                   <path d={d} fill="none" stroke={s.color} strokeWidth={dots ? 1.5 : 1.75} strokeLinejoin="round" strokeDasharray={s.dashed ? '5 4' : undefined} />
                   {(dots ? pts : [last]).map((p) => (
                     <circle key={p.step} cx={xScale(p.step)} cy={y(p.value)} r={dots ? 3 : 3.5} fill={dots ? 'var(--surface)' : s.color} stroke={s.color} strokeWidth={1.5}>
-                      <title>{`${s.name} · step ${p.step}: ${format(p.value)}`}</title>
+                      <title>{`${s.name} · ${xLabel} ${p.step}: ${format(p.value)}`}</title>
                     </circle>
                   ))}
                 </g>
               );
             })}
+            {/* over the lines, on a halo of the card's colour: the curves run along a baseline they approach */}
+            {reference && <text x={left + 6} y={y(reference.value) - 5} className="chart-reference-label">{reference.label}</text>}
           </svg>
         </div>
       )}

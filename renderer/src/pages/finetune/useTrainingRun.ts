@@ -3,6 +3,7 @@
 // app closed or the process was killed), its progress, and Cancel / Resume (train.cancel / train.resume).
 import { useState } from 'react';
 import type { Job } from '../../../../native/api/schemas.ts';
+import { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { useToast } from '../../ui/Toasts.tsx';
@@ -43,6 +44,8 @@ export function useTrainingRun(runId: string, initialJob: Job | null, { onChange
   // Asked of the engine, not guessed here: a stopped run whose dataset or model was deleted since cannot resume.
   const resumeAnswer = useQuery('train.resumable', stopped ? { runId } : null);
   const planned = plannedSteps(job, runConfig(run.data));
+  /** What the run counts: its progress, curves and checkpoints say "iteration" for PPO, "step" for the rest. */
+  const unit = stepUnitOf(run.data?.kind ?? job?.kind ?? '');
   useCheckpointRefresh(checkpoints, lastStep, runConfig(run.data).saveEvery, job);
 
   async function act(kind: RunAction) {
@@ -66,7 +69,7 @@ export function useTrainingRun(runId: string, initialJob: Job | null, { onChange
   const resumable = stopped && (resumeAnswer.data !== undefined || resumeAnswer.error !== null);
   const refusal = stopped && resumeAnswer.data && !resumeAnswer.data.resumable ? resumeAnswer.data.reason : null;
   const progress = live ? (live.state === 'queued' ? null : live.progress) : planned ? Math.min(1, lastStep / planned) : status === 'succeeded' ? 1 : 0;
-  return { run, checkpoints, job, live, metrics, lastStep, planned, status, resumable, refusal, progress, busy, act };
+  return { run, checkpoints, job, live, metrics, lastStep, planned, unit, status, resumable, refusal, progress, busy, act };
 }
 
 export type TrainingRun = ReturnType<typeof useTrainingRun>;

@@ -29,12 +29,12 @@ function chartsOf(metrics: RunMetrics): Chart[] {
   return charts.sort((a, b) => rank(a) - rank(b) || trainingMetricLabel(a.name).localeCompare(trainingMetricLabel(b.name)));
 }
 
-function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics: RunMetrics; planned: number | null; colour: number }) {
+function CurveChart({ chart, metrics, planned, colour, unit }: { chart: Chart; metrics: RunMetrics; planned: number | null; colour: number; unit: 'step' | 'iteration' }) {
   const { name, heldOut } = chart;
   const loss = name === 'loss';
   const description = loss
-    ? `What each step minimises; lower is better.${heldOut ? ' Validation is measured every few steps.' : ''}`
-    : trainingMetricInfo(name)?.explain ?? 'Recorded at every step.';
+    ? `What each ${unit} minimises; lower is better.${heldOut ? ` Validation is measured every few ${unit}s.` : ''}`
+    : trainingMetricInfo(name)?.explain ?? `Recorded at every ${unit}.`;
   // Paired, training and held-out keep the loss chart's two colours on every chart; alone, each chart has its own.
   const series: CurveSeries[] = heldOut
     ? [
@@ -42,7 +42,7 @@ function CurveChart({ chart, metrics, planned, colour }: { chart: Chart; metrics
       { name: heldOut.startsWith('eval/') ? 'held-out' : 'validation', color: SERIES_COLORS[2], points: metrics[heldOut], dots: true },
     ]
     : [{ name: trainingMetricLabel(name).toLowerCase(), color: SERIES_COLORS[colour % SERIES_COLORS.length], points: metrics[name] }];
-  return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} {...yAxisOf(name)} scaleKind={scaleKindOf(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
+  return <TrainingChart testId={`run-chart-${name}`} title={loss ? 'Loss' : metricLabel(name)} description={description} xMax={planned} xLabel={unit} {...yAxisOf(name)} scaleKind={scaleKindOf(name)} format={(v) => formatTrainingMetric(name, v)} series={series} />;
 }
 
 /** DPO's last word (native/train/dpo.ts): each metric once over every training pair, under one caption. */
@@ -57,7 +57,8 @@ function figureGroups(names: string[]): { caption: string | null; names: string[
   ].filter((g) => g.names.length > 0);
 }
 
-export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; loaded: boolean; planned: number | null }) {
+/** `unit`: what the run counts, the charts' x (stepUnitOf: PPO's iterations, every other trainer's steps). */
+export function RunCurves({ metrics, loaded, planned, unit = 'step' }: { metrics: RunMetrics; loaded: boolean; planned: number | null; unit?: 'step' | 'iteration' }) {
   const names = Object.keys(metrics).filter((n) => metrics[n].length > 0);
   const charts = chartsOf(metrics);
   const charted = new Set(charts.flatMap((c) => [c.name, c.heldOut ?? c.name]));
@@ -74,14 +75,14 @@ export function RunCurves({ metrics, loaded, planned }: { metrics: RunMetrics; l
       )}
       {shown.length > 0 && (
         <div className="card-body run-charts charts-aligned">
-          {shown.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} colour={i + 1} />)}
+          {shown.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} unit={unit} colour={i + 1} />)}
         </div>
       )}
       {folded.length > 0 && (
         <details className="card-body run-more" data-testid="run-more-metrics">
           <summary>More metrics <span className="faint">({folded.length}: {folded.slice(0, 4).map((c) => trainingMetricLabel(c.name).toLowerCase()).join(', ')}{folded.length > 4 ? '…' : ''})</span></summary>
           <div className="run-charts run-charts-more">
-            {folded.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} colour={i + 3} />)}
+            {folded.map((c, i) => <CurveChart key={c.name} chart={c} metrics={metrics} planned={planned} unit={unit} colour={i + 3} />)}
           </div>
         </details>
       )}

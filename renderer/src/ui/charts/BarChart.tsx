@@ -28,7 +28,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   description: string;
   data: BarDatum[];
   format(value: number): string;
-  /** What the axis counts (tokens/s, × fp32), written under the bars' names at the axis's start, as a line chart writes "step". */
+  /** What the axis counts (tokens/s, × fp32), written under the bars' names at the axis's start, as a line chart names its axes. */
   unit?: string;
   /** Fixed axis bounds (e.g. [0, 1] for fractions); otherwise from 0 to the largest value or interval end. */
   domain?: [number, number];
@@ -69,7 +69,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
                 <text x={x(t)} y={height - 6} textAnchor="middle" className="chart-tick">{tick(t)}</text>
               </g>
             ))}
-            {unit && <text x={x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8} y={height - 6} textAnchor="end" className="chart-tick">{unit}</text>}
+            {unit && <text x={x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8} y={height - 6} textAnchor="end" className="chart-axis-label" data-axis="x">{unit}</text>}
             {data.map((d, i) => {
               const cy = TOP + i * ROW + ROW / 2;
               const start = x(Math.max(lo, Math.min(0, x.domain[1])));

@@ -9,10 +9,16 @@ export interface LinePoint { y: number; low?: number | null; high?: number | nul
 export interface LineSeries { name: string; color: string; points: (LinePoint | null)[] }
 
 const PAD = { top: 12, right: 16, bottom: 28, left: 44 };
+/** Room above the plot for the y axis's words, so they never meet the top tick label. */
+const Y_LABEL_ROOM = 14;
 
-export function LineChart({ title, description, xLabels, series, format, domain, reference, height = 200 }: {
+export function LineChart({ title, description, yLabel, xName = 'Step', xLabels, series, format, domain, reference, height = 200 }: {
   title: string;
   description: string;
+  /** What the y values are (the metric's label, its unit where it has one), written above the tick labels. */
+  yLabel: string;
+  /** What one x position is (a step, a run): the table's first column. */
+  xName?: string;
   /** One label per step; series' points line up with them. */
   xLabels: string[];
   series: LineSeries[];
@@ -27,7 +33,7 @@ export function LineChart({ title, description, xLabels, series, format, domain,
   if (reference) values.push(reference.value);
   const lo = domain ? domain[0] : Math.min(0, ...values);
   const hi = domain ? domain[1] : Math.max(lo + 1e-9, ...values) * 1.05;
-  const y = linearScale(lo, hi, height - PAD.bottom, PAD.top, 4);
+  const y = linearScale(lo, hi, height - PAD.bottom, PAD.top + Y_LABEL_ROOM, 4);
   const tick = tickFormat(y.ticks);
   const n = xLabels.length;
   const x = (i: number) => (n <= 1 ? (PAD.left + width - PAD.right) / 2 : PAD.left + (i / (n - 1)) * (width - PAD.left - PAD.right));
@@ -56,12 +62,13 @@ export function LineChart({ title, description, xLabels, series, format, domain,
       title={title}
       description={description}
       legend={series.length > 1 || reference ? <Legend items={legendItems} /> : undefined}
-      table={{ columns: ['Step', ...series.map((s) => s.name), ...(withInterval ? ['95% CI'] : [])], rows: tableRows }}
+      table={{ columns: [xName, ...series.map((s) => s.name), ...(withInterval ? ['95% CI'] : [])], rows: tableRows }}
     >
       {({ titleId, descId }) => (
         <div ref={ref} className="chart-canvas">
           <svg width={width} height={height} role="img" aria-labelledby={`${titleId} ${descId}`}>
             <title>{`${title}: ${series.map((s) => `${s.name} ${s.points.map((p, i) => `${xLabels[i]} ${p ? format(p.y) : 'none'}`).join(', ')}`).join('; ')}`}</title>
+            <text x={2} y={10} className="chart-axis-label" data-axis="y">{yLabel}</text>
             {y.ticks.map((t) => (
               <g key={t}>
                 <line x1={PAD.left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />
