@@ -7,7 +7,7 @@ import { loadCommands } from './cli/registry.ts';
 import { parseArgsMessage } from './cli/parse-errors.ts';
 import { closest } from './cli/suggest.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
-import { markModelsInUse } from './store/model-use.ts';
+import { beginCommandUse } from './store/in-use.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
 import { errorMessage, requireModelPaths, USER_FILE_ERRORS } from './cli/file-errors.ts';
 
@@ -304,13 +304,15 @@ export async function main(argv: string[]): Promise<number> {
   const stopNotice = onStoreNotice((line) => console.error(`lathe: ${line}`));
   try {
     requireModelPaths(command.modelFlags, values, ctx.dataDir); // before anything opens or creates the data directory
-    // the models its flags name are in use until it ends, so `lathe model delete` elsewhere refuses (store/model-use.ts)
-    const inUse = markModelsInUse(ctx.dataDir, `'${who}'`, (command.modelFlags ?? []).map((flag) => values[flag]).filter((v): v is string => typeof v === 'string'));
+    // the models its flags name, and every model and collection it then finds in the store, are in use until it ends,
+    // so `lathe model delete` and `lathe docs delete` elsewhere refuse (store/in-use.ts)
+    const named = (command.modelFlags ?? []).map((flag) => values[flag]).filter((v): v is string => typeof v === 'string');
+    const inUse = command.modelFlags || command.marksInUse ? beginCommandUse(ctx.dataDir, `'${who}'`, { models: named }) : null;
     try {
       const code = await command.run({ values, positionals: parsed.positionals }, ctx);
       return typeof code === 'number' ? code : 0;
     } finally {
-      inUse.release();
+      inUse?.release();
     }
   } catch (err) {
     // a full disk that no inner layer described: at least say so, where, and what to do

@@ -37,10 +37,17 @@ export interface CliCommand {
   /**
    * Flags that name a model by id or name (or, where the command takes one, a Hugging Face folder): a value written
    * as a path that is not there is refused before the data directory is opened (file-errors.ts' requireModelPaths).
-   * While the command runs, the models they name are marked in use (store/model-use.ts), so `lathe model delete` and
-   * the studio's Delete, in any process, refuse to delete them under it.
+   * While the command runs, the models they name are marked in use (store/in-use.ts), so `lathe model delete` and
+   * the studio's Delete, in any process, refuse to delete them under it; so is every model and collection it finds
+   * in the store (as with marksInUse).
    */
   modelFlags?: readonly string[];
+  /**
+   * For a command with no model flag that works on a collection or a model it finds in the store (`lathe docs
+   * search`, `docs eval`): what it finds (store/models.ts' and collections.ts' find) is marked in use until it ends, so
+   * a delete in another process is refused. Left out by commands that only list, show or delete.
+   */
+  marksInUse?: boolean;
   /** Whether positional arguments are accepted (their meaning is in `usage`). */
   positionals?: boolean;
   run(args: { values: Record<string, unknown>; positionals: string[] }, ctx: CliContext): Promise<number | void>;

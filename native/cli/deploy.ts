@@ -16,7 +16,7 @@ import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
 import { numberFlag, THREADS_RANGE } from './options.ts';
-import { checkOutputFolder, firstMissingFolder, sayCreatedFolder } from './output-file.ts';
+import { checkOutputFolder, firstMissingFolder, writingOutput } from './output-file.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const MERGE_USAGE = `lathe merge (--run RUN | --model BASE --adapter DIR) (--name N | --out DIR) [--dtype ${MERGE_DTYPES.join('|')}]`;
@@ -139,18 +139,17 @@ export const commands: CliCommand[] = [
         if (inDataDir) throw new UserError(`--out ${out}: ${inDataDir}`);
         checkOutputFolder('out', out);
       }
-      const createdFolder = out ? firstMissingFolder(out) : null; // said once the folder is written
+      const createdFolder = out ? firstMissingFolder(out) : null; // said once the folder is written, removed if it is not
       if (!runId) await requireAdapterFolder('adapter', values.adapter as string); // before the store is opened to find the model
       const [{ findDecoder }, { mergeAsModel, mergeToFolder }] = await Promise.all([import('../models/registry.ts'), import('../deploy/merge-model.ts')]);
       const fromRun = runId ? await adapterOfRun(ctx, runId) : null;
       const model = fromRun ? fromRun.base : await userErrors(async () => findDecoder(ctx.dataDir, base!, 'take a LoRA adapter (Lathe fine-tunes text-generation models only)'));
       const adapter = fromRun ? fromRun.adapterDir : (values.adapter as string);
       if (out) {
-        const r = await cancellable(untouched('merge', path.resolve(out)), (signal) => withProgress(ctx, async (onProgress) => {
+        const r = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('merge', path.resolve(out)), (signal) => withProgress(ctx, async (onProgress) => {
           onProgress({ fraction: 0.1, message: `merging ${adapter} into ${model.name}` });
           return mergeToFolder(model.path, adapter, out, dtype[0], signal);
-        }));
-        sayCreatedFolder(ctx, 'out', createdFolder);
+        })));
         ctx.print({ base: model.name, adapter: path.resolve(adapter), dtype: dtype[0], ...r }, () => `merged ${adapter} into ${model.name} (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }

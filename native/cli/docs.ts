@@ -149,7 +149,8 @@ export const commands: CliCommand[] = [
       const cancel = cancelOnSignals();
       try {
         await withStore(ctx, async (store) => {
-          const existing = store.collections.list().find((c) => c.name === name || c.id === name);
+          // found (not picked from the list) so that it is marked in use while documents go in (store/in-use.ts)
+          const existing = store.collections.list().some((c) => c.name === name || c.id === name) ? store.collections.find(name) : undefined;
           const col = existing ?? (await createFrom(store, ctx, name, values, ADD_USAGE));
           const ignored = Object.keys(CREATE_OPTIONS).filter((f) => existing && values[f] !== undefined);
           if (ignored.length) ctx.warn(`collection ${col.name} exists already; ${ignored.map((f) => `--${f}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} only when creating one, and ${ignored.length === 1 ? 'was' : 'were'} ignored`);
@@ -229,7 +230,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'delete'],
-    summary: 'Delete a collection: its documents, chunks and vectors (the files on disk and the evaluation runs that used it stay); refused while a job uses it',
+    summary: 'Delete a collection: its documents, chunks and vectors (the files on disk and the evaluation runs that used it stay); refused while a job or another lathe command uses it',
     usage: DELETE_USAGE,
     positionals: true,
     async run({ positionals }, ctx) {
@@ -244,6 +245,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'search'],
+    marksInUse: true,
     summary: 'Search a collection: BM25, dense vectors, or both fused (hybrid)',
     usage: SEARCH_USAGE,
     help: { mode: 'bm25, dense or hybrid (default: hybrid when the collection has an embedding model, else bm25)', k: 'how many chunks (default 5)', threads: 'CPU threads (default: all cores)' },
@@ -263,6 +265,7 @@ export const commands: CliCommand[] = [
   },
   {
     path: ['docs', 'eval'],
+    marksInUse: true,
     summary: 'Retrieval quality on a dataset of queries with known documents: recall@1/5/10, MRR, nDCG@10, one evaluation run per search mode',
     usage: EVAL_USAGE,
     help: {

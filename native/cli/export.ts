@@ -9,7 +9,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
-import { checkOutputFile, checkOutputFolder, firstMissingFolder, sayCreatedFolder } from './output-file.ts';
+import { checkOutputFile, checkOutputFolder, firstMissingFolder, writingOutput } from './output-file.ts';
 import { requireAdapterFolder } from './file-errors.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 import { dataDirOutputProblem, outputPathProblem } from '../models/atomic.ts';
@@ -84,8 +84,7 @@ export const commands: CliCommand[] = [
         const level = accuracyLevel(values, EXPORT_USAGE);
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = destination('folder', `${safeName(model.name)}-onnx`);
-        const r = await cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal })));
-        sayCreatedFolder(ctx, 'out', createdFolder);
+        const r = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal }))));
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
         return;
       }
@@ -95,11 +94,10 @@ export const commands: CliCommand[] = [
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = destination('folder', `${safeName(model.name)}-hf`);
         const adapter = values.adapter as string | undefined;
-        const r = await cancellable(untouched('export', out), (signal) => withProgress(ctx, async (onProgress) => {
+        const r = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => withProgress(ctx, async (onProgress) => {
           onProgress({ fraction: 0.1, message: adapter ? `merging ${adapter} into ${model.name}` : `writing ${model.name} as ${dtype[0]}` });
           return adapter ? mergeToFolder(model.path, adapter, out, dtype[0], signal) : copyHfFolder(model.path, out, dtype[0], signal);
-        }));
-        sayCreatedFolder(ctx, 'out', createdFolder);
+        })));
         ctx.print({ model: model.name, format, dtype: dtype[0], adapter: adapter ? path.resolve(adapter) : null, ...r }, () => `exported ${model.name}${adapter ? ` with ${adapter} merged in` : ''} as a Hugging Face folder (${dtype[0]}): ${humanBytes(r.bytes)}\n  ${r.dir}`);
         return;
       }
@@ -112,11 +110,10 @@ export const commands: CliCommand[] = [
         const { onProgress } = progressLine(ctx);
         let result;
         try {
-          result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
+          result = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => userErrors(() => exportLoraGguf(model.path, adapter, out, { signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) }))));
         } finally {
           if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         }
-        sayCreatedFolder(ctx, 'out', createdFolder);
         ctx.print({ model: model.name, adapter: path.resolve(adapter), format: 'gguf', ...result }, () => `exported the LoRA adapter ${adapter} (${result.modules} adapted weights of ${model.name}) as a GGUF adapter: ${humanBytes(result.bytes)}\n  ${result.file}`);
         return;
       }
@@ -124,11 +121,10 @@ export const commands: CliCommand[] = [
       const { onProgress } = progressLine(ctx);
       let result;
       try {
-        result = await cancellable(untouched('export', out), (signal) => userErrors(() => exportGguf(model.path, out, { dtype, name: model.name, signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) })));
+        result = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => userErrors(() => exportGguf(model.path, out, { dtype, name: model.name, signal, force, onProgress: (p) => onProgress?.({ ...p, bytesDone: 0, bytesTotal: 0 }) }))));
       } finally {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       }
-      sayCreatedFolder(ctx, 'out', createdFolder);
       const summary = { model: model.name, format: 'gguf', dtype, ...result };
       ctx.print(summary, () => {
         const note = result.fallbackF16.length ? `\n  ${result.fallbackF16.length} matrices kept as f16 (rows not whole 32-value blocks): ${result.fallbackF16.join(', ')}` : '';

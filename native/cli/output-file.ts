@@ -49,6 +49,41 @@ export function sayCreatedFolder(ctx: Pick<CliContext, 'info'>, flag: string, fo
 }
 
 /**
+ * Remove the folders writing `out` created on the way (`created`: firstMissingFolder's answer, taken before the
+ * write), innermost first, each only while it is empty: for a write that failed or was cancelled, whose writer has
+ * already removed its temporary beside `out`. A folder that was there before is never touched, and one holding
+ * anything (another process's file) stops the removal there.
+ */
+export function removeCreatedFolders(out: string, created: string | null): void {
+  if (created === null) return;
+  const top = path.resolve(created);
+  for (let dir = path.dirname(path.resolve(out)); dir === top || dir.startsWith(`${top}${path.sep}`); dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty: it and the folders above it stay
+    }
+  }
+}
+
+/**
+ * Run the work that writes `--flag out`, given the outermost folder it will create on the way (firstMissingFolder,
+ * taken before it): when it succeeds, say the folder (sayCreatedFolder); when it fails or is cancelled, remove the
+ * folders it created, which its writer left empty (removeCreatedFolders), so a failed export leaves no trace.
+ */
+export async function writingOutput<T>(ctx: Pick<CliContext, 'info'>, flag: string, out: string, created: string | null, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (err) {
+    removeCreatedFolders(out, created);
+    throw err;
+  }
+  sayCreatedFolder(ctx, flag, created);
+  return result;
+}
+
+/**
  * Write `--flag file` atomically; a failure (no permission, a full disk) names the flag and the file. Returns the full
  * path written and the outermost folder it had to create on the way (null when all were there), for the command to say.
  */
@@ -58,6 +93,7 @@ export async function writeOutputFile(flag: string, file: string, content: strin
   try {
     await writeFileAtomic(full, content);
   } catch (err) {
+    removeCreatedFolders(full, createdFolder);
     throw new UserError(`--${flag} ${file}: ${fileProblem(full, err, { writing: true })}`);
   }
   return { file: full, createdFolder };

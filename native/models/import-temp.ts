@@ -2,17 +2,17 @@
 // process died. Apart from import.ts (checkpoints, tokenizers) so the Studio can sweep at open without loading them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { liveModelUses } from '../store/model-use.ts';
+import { liveUses } from '../store/in-use.ts';
 import { modelsDir } from './registry.ts';
 
 export const TEMP_PREFIX = '.import-';
 
 /**
  * Remove temporary folders that imports killed mid-way left behind (their process is gone), and the in-use markers
- * (store/model-use.ts) such a process left: reading them removes those of dead processes.
+ * (store/in-use.ts) such a process left: reading them removes those of dead processes.
  */
 export function sweepDeadImports(dataDir: string): void {
-  liveModelUses(dataDir);
+  liveUses(dataDir);
   const dir = modelsDir(dataDir);
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir)) {

@@ -12,7 +12,7 @@ import { stopIfCancelled } from './atomic.ts';
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
 import { newId, openStore, type Store } from '../store/db.ts';
-import { markModelsInUse } from '../store/model-use.ts';
+import { markInUse } from '../store/in-use.ts';
 import { CheckpointWeights, INDEX_FILE, WEIGHTS_FILE, fillHfFolder, noSafetensorsError, readHfFolder } from './checkpoint.ts';
 import { SENTENCE_TRANSFORMERS_FILES, readEncoderFolder, type ModelKind } from './encoder-config.ts';
 import { llama2cToHf } from './llama2c.ts';
@@ -239,7 +239,7 @@ export async function buildAndRegister(dataDir: string, name: string, source: st
   const tmp = path.join(modelsDir(dataDir), `${TEMP_PREFIX}${id}-${process.pid}`);
   // Between the rename and the row, models/<id>/ has no row: this marker, written before the rename and removed once
   // the row is in (or all is undone), keeps the orphan sweep (orphan-folders.ts) off it however long the fill took.
-  const building = markModelsInUse(dataDir, `a 'lathe' process building the model '${name}'`, [id]);
+  const building = markInUse(dataDir, `a 'lathe' process building the model '${name}'`, { models: [id] });
   fs.mkdirSync(tmp, { recursive: true });
   let moved = false;
   try {

@@ -7,7 +7,7 @@
 //   - delete (studio/models.ts deleteModel, behind both the studio's Delete and `lathe model delete`): the row goes
 //     first, then fs.rmSync of the folder. A kill during the removal (seconds, for a big model), or a removal that
 //     fails (a file held open on Windows), leaves a part of models/<id>/ with no row.
-// Never a race with a writer: the builder writes its in-use marker (store/model-use.ts) naming the new id before the
+// Never a race with a writer: the builder writes its in-use marker (store/in-use.ts) naming the new id before the
 // rename and removes it only after the row is in. This sweep asks the marker first and the row second, each just
 // before it removes that folder, so a folder it sees with neither was renamed and then either registered (the row is
 // seen) or abandoned. A folder changed in the last hour is kept as well: a writer from an older Lathe leaves no marker.
@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { humanBytes } from '../api/format.ts';
 import type { Model } from '../api/schemas.ts';
-import { liveUseOf } from '../store/model-use.ts';
+import { liveUseOf } from '../store/in-use.ts';
 import { modelsDir } from './registry.ts';
 
 /** The rows to ask (the store's models table). */
@@ -67,7 +67,7 @@ export function sweepOrphanModelFolders(dataDir: string, rows: ModelRows, graceM
   for (const entry of entries) {
     if (!entry.isDirectory() || !MODEL_FOLDER.test(entry.name)) continue;
     const full = path.resolve(root, entry.name);
-    if (liveUseOf(dataDir, { id: entry.name })) continue; // being written, or its row is being inserted
+    if (liveUseOf(dataDir, 'models', { id: entry.name })) continue; // being written, or its row is being inserted
     if (hasRow(rows, entry.name, full)) continue;
     try {
       if (Date.now() - fs.statSync(full).mtimeMs < graceMs) continue;

@@ -51,7 +51,7 @@ export function listModels(ctx: EndpointContext): void {
 }
 
 export function retrieveModel(ctx: EndpointContext, name: string): void {
-  const m = resolveServedModel(ctx.store, name);
+  const m = resolveServedModel(ctx.store, name, undefined, false); // described, not opened
   sendJson(ctx.res, 200, { id: m.name, object: 'model', created: m.created, owned_by: 'lathe' });
 }
 

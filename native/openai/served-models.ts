@@ -22,7 +22,7 @@ const seconds = (iso: string | null | undefined) => Math.floor(Date.parse(iso ??
 /** The base model a fine-tuning run started from, if the store still has it. */
 function runBase(store: Store, config: unknown): Model | null {
   const key = (config as { model?: unknown } | null)?.model;
-  return typeof key === 'string' ? tryFind(store, key) : null;
+  return typeof key === 'string' ? tryFind(store, key, false) : null;
 }
 
 function adapterOf(store: Store, runId: string): { dir: string; created: string } | null {
@@ -44,16 +44,18 @@ export function listServedModels(store: Store): ServedModel[] {
 /**
  * The model `name` stands for: a model's name or id, else `<model>:<run id>` for a LoRA run's adapter on that
  * model (a model whose own name holds ':' is found by its whole name first). Unknown names are a 404 listing
- * what is served and where to list them (`listedBy`, as for modelNotFound).
+ * what is served and where to list them (`listedBy`, as for modelNotFound). The model found is marked in use by a
+ * `lathe serve-api` (store/in-use.ts: a delete elsewhere is refused while it serves) unless `opening` is false: a
+ * request that only describes it (GET /v1/models/NAME).
  */
-export function resolveServedModel(store: Store, name: string, listedBy?: string): ServedModel {
+export function resolveServedModel(store: Store, name: string, listedBy?: string, opening = true): ServedModel {
   const notFound = () => modelNotFound(name, listServedModels(store).map((m) => m.name), listedBy);
-  const whole = tryFind(store, name);
+  const whole = tryFind(store, name, opening);
   if (whole?.kind === 'encoder') throw invalidParam('model', encoderRefusal(whole.name, 'answer chat or completion requests'), 'model_not_supported');
   if (whole) return { name, model: whole, adapterDir: null, created: seconds(whole.createdAt) };
   const colon = name.lastIndexOf(':');
   if (colon <= 0) throw notFound();
-  const base = tryFind(store, name.slice(0, colon));
+  const base = tryFind(store, name.slice(0, colon), opening);
   const runId = name.slice(colon + 1);
   const run = base && store.runs.get(runId);
   const adapter = run && adapterOf(store, run.id);
@@ -61,9 +63,10 @@ export function resolveServedModel(store: Store, name: string, listedBy?: string
   return { name, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) };
 }
 
-function tryFind(store: Store, key: string): Model | null {
+/** The model `key` names, or null; `opening` marks it in use (store/models.ts' find), else it is only looked at (peek). */
+function tryFind(store: Store, key: string, opening: boolean): Model | null {
   try {
-    return store.models.find(key);
+    return opening ? store.models.find(key) : store.models.peek(key);
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@ import { StudioError } from '../api/errors.ts';
 import { Collection, RagDocument, type Chunk, type CollectionInput } from '../api/rag.ts';
 import { findByIdOrName, type Lookup } from './find.ts';
 import { newId, nowIso } from './ids.ts';
+import { noteInUse } from './in-use.ts';
 
 const COLLECTION: Lookup = { noun: 'collection', idPrefix: 'col', advice: "create one with 'lathe docs create NAME' or 'lathe docs add NAME PATH…'" };
 const DOCUMENT: Lookup = { noun: 'document', idPrefix: 'doc', advice: "list them with 'lathe docs list COLLECTION'" };
@@ -42,7 +43,11 @@ export function toChunk(r: ChunkRow): Chunk {
 }
 
 export class CollectionTable {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    /** The data directory the store is in: whose in-use markers `find` adds to. */
+    private readonly dataDir: string,
+  ) {}
 
   private toCollection(r: CollectionRow): Collection {
     const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE collection_id = ?`).get(r.id) as { n: number }).n;
@@ -74,7 +79,7 @@ export class CollectionTable {
           .run(id, input.projectId, input.name, input.tokenizerModel, input.embedModel, input.embedModelId ?? null, embedDim, input.chunkTokens, input.overlapTokens, nowIso());
       })
       .immediate();
-    return this.get(id)!;
+    return this.opened(this.get(id)!);
   }
 
   get(id: string): Collection | undefined {
@@ -92,8 +97,18 @@ export class CollectionTable {
     return (rows as CollectionRow[]).map((r) => this.toCollection(r));
   }
 
+  /** The collection a person named by id or name, marked in use by the foreground command that asks (store/in-use.ts). */
   find(idOrName: string, field = 'collection'): Collection {
-    return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, COLLECTION, field);
+    return this.opened(findByIdOrName(this.get(idOrName), () => this.list(), idOrName, COLLECTION, field));
+  }
+
+  /**
+   * `collection`, made or found for work on it: named in the in-use marker of the foreground command this process runs,
+   * with the embedding model its searches and imports load (nothing in a studio: store/in-use.ts).
+   */
+  private opened(collection: Collection): Collection {
+    noteInUse(this.dataDir, { collections: [collection.id], models: collection.embedModelId ? [collection.embedModelId] : [] });
+    return collection;
   }
 
   delete(id: string): boolean {

@@ -35,11 +35,11 @@ export class Store {
   ) {
     this.projects = new ProjectTable(db);
     this.datasets = new DatasetTable(db);
-    this.models = new ModelTable(db);
+    this.models = new ModelTable(db, dataDir);
     this.runs = new RunTable(db);
     this.jobs = new JobTable(db, this.runs);
     this.apiRequests = new ApiRequestTable(db);
-    this.collections = new CollectionTable(db);
+    this.collections = new CollectionTable(db, dataDir);
   }
 
   /** Run `fn` in one transaction (IMMEDIATE, so a concurrent writer waits instead of failing mid-way). */

@@ -5,6 +5,7 @@ import { StudioError } from '../api/errors.ts';
 import { firstFreeName } from '../api/model-names.ts';
 import { Model } from '../api/schemas.ts';
 import { findByIdOrName, type Lookup } from './find.ts';
+import { noteInUse } from './in-use.ts';
 import { modelPathHint } from './model-path-hint.ts';
 import { newId, nowIso } from './ids.ts';
 
@@ -44,7 +45,11 @@ export function encoderRefusal(name: string, doing: string): string {
 export type ModelInput = Omit<Model, 'id' | 'createdAt' | 'kind'> & { id?: string; kind?: Model['kind'] };
 
 export class ModelTable {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    /** The data directory the store is in: whose in-use markers `find` adds to. */
+    private readonly dataDir: string,
+  ) {}
 
   create(input: ModelInput): Model {
     const model = Model.parse({ ...input, id: input.id ?? newId('mdl'), createdAt: nowIso() });
@@ -93,8 +98,19 @@ export class ModelTable {
     throw new StudioError('conflict', `${what}; ${whatToDo(taken.length === 1 ? 'it' : 'them')}`, { field });
   }
 
-  /** The model a person named by id or name; a not_found error for `field` lists the models there are. */
+  /**
+   * The model a person named by id or name; a not_found error for `field` lists the models there are. Found for work
+   * on it: named in the in-use marker of the foreground command this process runs (nothing in a studio:
+   * store/in-use.ts), so `lathe model delete` elsewhere refuses while the command lasts. A listing looks up with `peek`.
+   */
   find(idOrName: string, field = 'model'): Model {
+    const model = this.peek(idOrName, field);
+    noteInUse(this.dataDir, { models: [model.id] });
+    return model;
+  }
+
+  /** The model named by id or name, as `find`, but not marked in use: for what only lists or shows models. */
+  peek(idOrName: string, field = 'model'): Model {
     try {
       return findByIdOrName(this.get(idOrName), () => this.list(), idOrName, MODEL, field);
     } catch (err) {

@@ -13,7 +13,7 @@ import type { Collection } from '../api/rag.ts';
 import { isFinishedState, type Dataset, type Model, type Project, type RunSummary } from '../api/schemas.ts';
 import { datasetDir } from '../data/files.ts';
 import type { Store } from '../store/db.ts';
-import { describeModelUse, liveUseOf } from '../store/model-use.ts';
+import { busyUnder, liveUseOf } from '../store/in-use.ts';
 import type { HandlersFor } from './context.ts';
 
 type DeletionMethods = Pick<typeof methods, 'datasets.usage' | 'datasets.delete' | 'projects.usage' | 'projects.delete'>;
@@ -47,7 +47,7 @@ export function projectUsage(store: Store, project: Project): { datasets: number
  * person did (params model, judge; modelId once resolved), through the run it resumes, or through the collection it
  * embeds documents into; a `lathe` process in the foreground or the playground through the open run it writes; a
  * foreground command that writes no run (generate, quantize, merge, export, serve-api) through its marker
- * (store/model-use.ts). The CLI's `lathe model delete` asks through models.delete, so both refuse alike.
+ * (store/in-use.ts). The CLI's `lathe model delete` asks through models.delete, so both refuse alike.
  */
 export function modelBusy(store: Store, model: Model): string | null {
   const named = (v: unknown) => v === model.id || v === model.name;
@@ -61,15 +61,16 @@ export function modelBusy(store: Store, model: Model): string | null {
   if (job) return `job ${job.id} (${job.kind}) is ${job.state} with it; cancel it or let it finish, then delete the model`;
   const live = store.runs.liveOwnedUsingModel(model.id)[0];
   if (live) return `run ${live.id} (${live.kind}) is using it in a 'lathe' process or the playground; stop it or let it finish, then delete the model`;
-  const use = liveUseOf(store.dataDir, model);
-  if (use) return `${describeModelUse(use)}; stop that command (Ctrl-C in its terminal, or kill ${use.owner.pid}) or let it finish, then delete the model`;
+  const use = liveUseOf(store.dataDir, 'models', model);
+  if (use) return busyUnder(use, 'model');
   return null;
 }
 
 /**
  * The runs that searched collection `collection`, and why it cannot be deleted now, else null: a job that names it
  * (a 'docs-import' adding documents, a 'retrieval-eval' searching it: by id once the studio resolved it, or as the
- * person named it), or a `lathe docs eval` in the foreground writing a run that searches it.
+ * person named it), a `lathe docs eval` in the foreground writing a run that searches it, or a foreground command
+ * that records no run (docs add, docs search, ask) through its marker (store/in-use.ts).
  */
 export function collectionUsage(store: Store, collection: Collection): { runs: RunSummary[]; busy: string | null } {
   const runs = store.runs.usingCollection(collection.id);
@@ -78,6 +79,8 @@ export function collectionUsage(store: Store, collection: Collection): { runs: R
   if (job) return { runs, busy: `job ${job.id} (${job.kind}) is ${job.state} on it; cancel it or let it finish, then delete the collection` };
   const live = runs.find((r) => !isFinishedState(r.status) && store.runs.hasLiveOwner(r.id));
   if (live) return { runs, busy: `run ${live.id} (${live.kind}) is searching it in a 'lathe' process; stop that process or let it finish, then delete the collection` };
+  const use = liveUseOf(store.dataDir, 'collections', collection);
+  if (use) return { runs, busy: busyUnder(use, 'collection') };
   return { runs, busy: null };
 }
 

@@ -2,7 +2,8 @@
 // registered outside the data directory stays on disk, the runs that used it and the models quantised from it stay
 // (each a copy in its own folder), a mistyped name gets the lookup's "did you mean", and work still using the model
 // (a queued job, a run a live process writes, a foreground command's in-use marker) refuses the delete, saying which
-// and what to do; a marker left by a process that has died is ignored.
+// and what to do; a marker left by a process that has died is ignored. A command marks the models it finds in the
+// store as well as those its flags name: `lathe merge --run RUN` names no model, and marks the run's base.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +11,11 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import { currentOwner } from '../../native/store/process-owner.ts';
-import { markModelsInUse, modelUseDir } from '../../native/store/model-use.ts';
+import { inUseDir, markInUse } from '../../native/store/in-use.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
+import { feedWaitingFifos, makeFifo, markerOf } from './helpers/fifo.ts';
+import { LATHE_BIN, ROOT } from './helpers/lathe.ts';
 
 const scratch = scratchDataDir('cli-model-delete');
 
@@ -108,7 +111,7 @@ describe('lathe model delete', () => {
 
   it('refused while a foreground command marks it in use (this process, or a live child), naming the command and pid; a dead one\'s marker is ignored', async () => {
     const used = addModel('used', 'data');
-    const mark = markModelsInUse(scratch.data, "'lathe quantize'", ['used']);
+    const mark = markInUse(scratch.data, "'lathe quantize'", { models: ['used'] });
     try {
       const r = await inProcessLathe(scratch.data, ['model', 'delete', 'used']);
       expect(r.code).toBe(2);
@@ -124,7 +127,7 @@ describe('lathe model delete', () => {
       fs.mkdirSync(process.argv[1], { recursive: true });
       fs.writeFileSync(process.argv[1] + '/' + process.pid + '-00000001.json', JSON.stringify({ owner: { pid: process.pid, started: null }, by: "'lathe generate'", models: [process.argv[2]], since: new Date().toISOString() }));
       process.stdout.write('ready');
-      setInterval(() => {}, 1000);`, modelUseDir(scratch.data), used.id], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setInterval(() => {}, 1000);`, inUseDir(scratch.data), used.id], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((r) => child.once('exit', r));
     try {
       await new Promise((r) => child.stdout.once('data', r));
@@ -136,21 +139,21 @@ describe('lathe model delete', () => {
       child.kill('SIGKILL'); // as a second Ctrl-C ends it: no time to remove its marker
       await exited;
     }
-    expect(fs.readdirSync(modelUseDir(scratch.data))).toEqual([`${child.pid}-00000001.json`]);
+    expect(fs.readdirSync(inUseDir(scratch.data))).toEqual([`${child.pid}-00000001.json`]);
     const deleted = await inProcessLathe(scratch.data, ['model', 'delete', 'used']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(fs.existsSync(used.path)).toBe(false);
-    expect(fs.existsSync(modelUseDir(scratch.data))).toBe(false); // the dead process's marker went as it was read
+    expect(fs.existsSync(inUseDir(scratch.data))).toBe(false); // the dead process's marker went as it was read
   });
 
   it('a foreground command marks the models its flags name only while it runs, even when it fails', async () => {
     const m = addModel('plain', 'data');
-    const other = markModelsInUse(scratch.data, "'lathe serve-api'", ['elsewhere']); // keeps the folder there to watch
+    const other = markInUse(scratch.data, "'lathe serve-api'", { models: ['elsewhere'] }); // keeps the folder there to watch
     const made: string[] = [];
-    const watcher = fs.watch(modelUseDir(scratch.data), (_event, name) => {
+    const watcher = fs.watch(inUseDir(scratch.data), (_event, name) => {
       if (name && /^\d+-[0-9a-f]{8}\.json$/.test(name)) made.push(name);
     });
-    const before = fs.readdirSync(modelUseDir(scratch.data));
+    const before = fs.readdirSync(inUseDir(scratch.data));
     try {
       const r = await inProcessLathe(scratch.data, ['generate', '--model', 'plain', '--prompt', 'hi']);
       expect(r.code).not.toBe(0); // the row's folder holds no model it can load
@@ -161,8 +164,44 @@ describe('lathe model delete', () => {
     const marked = [...new Set(made)].filter((n) => !before.includes(n));
     expect(marked).toHaveLength(1);
     expect(marked[0].startsWith(`${process.pid}-`)).toBe(true);
-    expect(fs.readdirSync(modelUseDir(scratch.data))).toEqual(before);
+    expect(fs.readdirSync(inUseDir(scratch.data))).toEqual(before);
     other.release();
     expect((await inProcessLathe(scratch.data, ['model', 'delete', m.name])).code).toBe(0);
   });
+
+  it("lathe merge --run marks the run's base model (no flag names it) while it merges, and removes the marker when it fails", async () => {
+    const base = addModel('lora-base', 'data');
+    fs.rmSync(path.join(base.path, 'config.json'));
+    makeFifo(path.join(base.path, 'config.json'));
+    const adapter = path.join(scratch.dir, 'run-adapter');
+    fs.mkdirSync(adapter);
+    // the merge's first read (readPeftAdapter) waits on this pipe: the command holds there until the test feeds it
+    const fifos = [makeFifo(path.join(adapter, 'adapter_config.json')), makeFifo(path.join(adapter, 'adapter_model.safetensors')), path.join(base.path, 'config.json')];
+    const run = withStore((s) => {
+      const r = s.runs.create({ kind: 'finetune', name: 'lora', status: 'succeeded', config: { modelId: base.id } });
+      s.runs.addArtifact({ runId: r.id, kind: 'adapter', path: path.join(adapter, 'adapter_model.safetensors'), bytes: 1, hash: 'x' });
+      return r;
+    });
+    const out = path.join(scratch.dir, 'merge-out', 'nested', 'merged');
+    const child = spawn(process.execPath, [LATHE_BIN, 'merge', '--run', run.id, '--out', out], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: scratch.data }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      const use = await markerOf(scratch.data, child.pid!, (u) => u.models.includes(base.id));
+      expect([use.by, use.models]).toEqual(["'lathe merge'", [base.id]]);
+      const refused = await inProcessLathe(scratch.data, ['model', 'delete', 'lora-base']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`cannot be deleted now: 'lathe merge' (process ${child.pid}, since `);
+      expect(fs.existsSync(base.path)).toBe(true);
+    } finally {
+      // each pipe the merge waits on is fed nothing: an empty file, which it refuses
+      const feeding = setInterval(() => feedWaitingFifos(fifos), 50);
+      await exited.finally(() => clearInterval(feeding));
+    }
+    expect(child.exitCode, output).toBe(2);
+    expect(fs.existsSync(inUseDir(scratch.data))).toBe(false);
+    expect((await inProcessLathe(scratch.data, ['model', 'delete', 'lora-base'])).code).toBe(0);
+  }, 120_000);
 });

@@ -5,7 +5,8 @@
 // with one line saying so. Before, nothing listened: the signal ended the process where it stood, leaving the
 // temporary folder or file next to the destination (or under models/) until a later run there swept it.
 // A signal that lands after the work has finished (stories260K is small; the machine may be loaded) lets the
-// command succeed: the case is then tried again, up to 3 times, as deploy-cli-kill does.
+// command succeed: the case is then tried again, up to 3 times, as deploy-cli-kill does. The missing folders an
+// export creates on the way to --out go with it when it is cancelled; a folder that was there stays.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,9 +19,14 @@ import { writePeftAdapter } from '../../native/models/peft.ts';
 import { findModel } from '../../native/models/registry.ts';
 import { openStore } from '../../native/store/db.ts';
 import type { Tensor } from '../../native/models/safetensors.ts';
+import { spawn } from 'node:child_process';
+import { importModelFolder } from '../../native/models/import.ts';
+import { writeHfFolder } from '../../native/models/checkpoint.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
+import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
+import { feedWaitingFifos, makeFifo } from './helpers/fifo.ts';
 import { signalLatheOnLine, type SignalledLathe } from './helpers/kill.ts';
-import { HAS_SHARED_DATA, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
+import { HAS_SHARED_DATA, LATHE_BIN, ROOT, SHARED_DATA, SKIP_SHARED_REASON, lathe, tempDir } from './helpers/lathe.ts';
 
 const MODEL = path.join(SHARED_DATA, 'models/stories260K');
 const CKPT = path.join(MODEL, 'stories260K.bin');
@@ -154,5 +160,42 @@ describe.skipIf(!HAS_MODEL)('deploy commands stopped by a signal', () => {
     expect(r.output).toMatch(/q8: /); // the first variant had been built
     expect(await models()).toEqual(['s260k']);
     expect(modelFolders()).toEqual(before);
+  }, 120_000);
+});
+
+describe('an export cancelled after creating the folders on the way to --out', () => {
+  it('removes the folders it created (not one that was there), and says nothing was written', async () => {
+    const root = tempDir('deploy-signal-folders');
+    try {
+      const data = path.join(root, 'data');
+      const src = path.join(root, 'tiny');
+      await writeHfFolder(src, { config: CONFIGS.llama3, tensors: randomTensors(CONFIGS.llama3, 5), ...charTokenizer(CONFIGS.llama3.vocab_size as number) });
+      const model = await importModelFolder(data, src, 'tiny');
+      // a side file the Hugging Face export copies once its folders are made: the export holds there until fed
+      const fifo = makeFifo(path.join(model.path, 'chat_template.jinja'));
+      const kept = path.join(root, 'kept'); // there before: stays
+      fs.mkdirSync(kept);
+      const out = path.join(kept, 'new', 'deeper', 'tiny-hf');
+      const child = spawn(process.execPath, [LATHE_BIN, 'export', '--model', 'tiny', '--format', 'hf', '--out', out], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: data }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      const until = Date.now() + 60_000;
+      // its temporary folder beside --out is made: the folders on the way are there, and it waits on the pipe
+      while (!fs.existsSync(path.dirname(out)) || !fs.readdirSync(path.dirname(out)).some((n) => n.startsWith('tiny-hf.tmp-'))) {
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`the export made no temporary folder beside ${out}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGTERM'); // heard once the read it is blocked in returns
+      await new Promise((r) => setTimeout(r, 200));
+      const feeding = setInterval(() => feedWaitingFifos([fifo], '{{ messages }}'), 20);
+      const code = await exited.finally(() => clearInterval(feeding));
+      expect(code, output).toBe(CODE.SIGTERM);
+      expect(output.split('\n').filter((l) => l.startsWith('lathe '))).toEqual([`lathe export: export cancelled; nothing was written to ${out}.`]);
+      expect(fs.readdirSync(kept), 'the folders made for --out are gone; the one that was there stays').toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   }, 120_000);
 });

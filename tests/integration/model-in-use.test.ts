@@ -1,5 +1,6 @@
 // A model used by a foreground `lathe` process, and a model being built: `lathe serve-api` marks its model in use for
-// as long as it serves (a delete from another process is refused, naming it) and removes the marker when it stops;
+// as long as it serves (a delete from another process is refused, naming it), and every other model a request has it
+// load from then on (not one a client only lists or describes), and removes the marker when it stops;
 // a studio opening while a quantise or merge is still writing its model never removes that model's folder, neither
 // while it is built under models/.import-… nor between its rename to models/<id>/ and its row (the marker alone keeps
 // it then: the row is not yet visible to the studio's connection).
@@ -11,7 +12,7 @@ import type { Model } from '../../native/api/schemas.ts';
 import { buildAndRegister } from '../../native/models/import.ts';
 import { sweepOrphanModelFolders } from '../../native/models/orphan-folders.ts';
 import { openStore } from '../../native/store/db.ts';
-import { liveModelUses, modelUseDir } from '../../native/store/model-use.ts';
+import { inUseDir, liveUses } from '../../native/store/in-use.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { LATHE_BIN, ROOT, tempDir } from './helpers/lathe.ts';
@@ -32,12 +33,13 @@ afterAll(() => {
 });
 
 describe.skipIf(!HAS_STORIES)('a model in use', () => {
-  it('lathe serve-api marks its model while it serves: a delete is refused, naming it; after SIGTERM the marker is gone', async () => {
+  it('lathe serve-api marks its model while it serves, and a model a request loads: a delete is refused, naming it; after SIGTERM the marker is gone', async () => {
+    const other = await importStories(dataDir, 's260k-other');
+    let out = '';
     const child = spawn(process.execPath, [LATHE_BIN, 'serve-api', '--model', 's260k', '--port', '0', '--threads', '1'], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     try {
       await new Promise<void>((resolve, reject) => {
-        let out = '';
         const timer = setTimeout(() => reject(new Error(`serve-api did not start:\n${out}`)), 60_000);
         child.stdout.on('data', (d) => {
           out += d;
@@ -48,18 +50,32 @@ describe.skipIf(!HAS_STORIES)('a model in use', () => {
         });
         child.stderr.on('data', (d) => (out += d));
       });
-      expect(liveModelUses(dataDir).map((u) => [u.by, u.owner.pid, u.models])).toEqual([["'lathe serve-api'", child.pid, ['s260k']]]);
+      // its flag's value, and the model it found for it (by id) as it loaded it at start
+      expect(liveUses(dataDir).map((u) => [u.by, u.owner.pid, u.models])).toEqual([["'lathe serve-api'", child.pid, ['s260k', stories.id]]]);
       const refused = await inProcessLathe(dataDir, ['model', 'delete', 's260k']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain(`cannot be deleted now: 'lathe serve-api' (process ${child.pid}, since `);
       expect(refused.stderr).toContain(`stop that command (Ctrl-C in its terminal, or kill ${child.pid}) or let it finish, then delete the model`);
       expect(fs.existsSync(stories.path)).toBe(true);
+
+      const url = /OpenAI-compatible API: (\S+)\n/.exec(out)![1];
+      const headers = { authorization: `Bearer ${/API key: (\S+)\n/.exec(out)![1]}`, 'content-type': 'application/json' };
+      // listed and described: not loaded, not marked
+      expect((await fetch(`${url}/models`, { headers })).status).toBe(200);
+      expect((await fetch(`${url}/models/s260k-other`, { headers })).status).toBe(200);
+      expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', stories.id]);
+      const answered = await fetch(`${url}/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 's260k-other', prompt: 'Once', max_tokens: 2, temperature: 0 }) });
+      expect(answered.status).toBe(200);
+      expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', stories.id, other.id]);
+      const busy = await inProcessLathe(dataDir, ['model', 'delete', 's260k-other']);
+      expect([busy.code, busy.stderr]).toEqual([2, expect.stringContaining(`cannot be deleted now: 'lathe serve-api' (process ${child.pid}, since `)]);
     } finally {
       child.kill('SIGTERM');
       await exited;
     }
-    expect(fs.existsSync(modelUseDir(dataDir))).toBe(false); // removed by the command itself, not by a reader
-  });
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false); // removed by the command itself, not by a reader
+    expect((await inProcessLathe(dataDir, ['model', 'delete', 's260k-other'])).code).toBe(0);
+  }, 120_000);
 
   it('a studio opening while a model is written never removes it: not while it is built, nor between its rename and its row', async () => {
     const orphan = path.join(dataDir, 'models', 'mdl_00000000dead');
@@ -96,6 +112,6 @@ describe.skipIf(!HAS_STORIES)('a model in use', () => {
     expect(seenBetween).toEqual([{ folderThere: true, rowSeenElsewhere: false, removed: [orphan] }]);
     expect(fs.existsSync(path.join(model.path, 'config.json'))).toBe(true);
     expect((await inProcessLathe(dataDir, ['model', 'list', '--json'])).json<Model[]>().map((m) => m.name)).toEqual(['s260k', 's260k-copy']);
-    expect(liveModelUses(dataDir)).toEqual([]);
+    expect(liveUses(dataDir)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // `lathe docs add|list|search|remove|delete` and SIGKILL during an import, as a user runs them: a folder mixing good
 // documents with a damaged, an encrypted and a scanned PDF, a binary file and a Latin-1 file imports the good ones
-// and names the rest with their reasons; a killed import leaves the collection exactly as it was.
+// and names the rest with their reasons; a killed import leaves the collection exactly as it was; a collection a
+// foreground `lathe docs add` is adding to is not deleted under it (store/in-use.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { writeMixedFolder } from '../fixtures/documents.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
+import { liveUses } from '../../native/store/in-use.ts';
+import { feedWaitingFifos, makeFifo, markerOf } from './helpers/fifo.ts';
 import { LATHE_BIN, ROOT, tempDir } from './helpers/lathe.ts';
 
 let root = '';
@@ -197,6 +200,34 @@ describe('lathe docs', () => {
     expect(r.stderr).toContain(`lathe docs delete: collection busy (${col.id}) cannot be deleted now: job ${job.id} (docs-import) is queued on it; cancel it or let it finish, then delete the collection`);
     expect((await inProcessLathe(own, ['docs', 'list', 'busy', '--json'])).json<{ collection: Collection }>().collection).toEqual(col);
   });
+
+  it('lathe docs delete refuses while a `lathe docs add` in another terminal adds to the collection, naming it and its pid, as model delete does', async () => {
+    const own = path.join(root, 'adding-data');
+    expect((await inProcessLathe(own, ['docs', 'add', 'adding', path.join(root, 'mixed', 'notes.txt')])).code).toBe(0);
+    const col = (await inProcessLathe(own, ['docs', 'list', 'adding', '--json'])).json<{ collection: Collection }>().collection;
+    // a document that is a named pipe: the import holds on reading it until the test writes it
+    const fifo = makeFifo(path.join(root, 'adding-pipe.txt'));
+    const child = spawn(process.execPath, [LATHE_BIN, 'docs', 'add', 'adding', fifo], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: own }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      const use = await markerOf(own, child.pid!, (u) => u.collections.includes(col.id));
+      expect(use.by).toBe("'lathe docs add'");
+      const r = await inProcessLathe(own, ['docs', 'delete', 'adding']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^lathe docs delete: collection adding \\(${col.id}\\) cannot be deleted now: 'lathe docs add' \\(process ${child.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\) is using it; stop that command \\(Ctrl-C in its terminal, or kill ${child.pid}\\) or let it finish, then delete the collection$`, 'm'));
+    } finally {
+      const feeding = setInterval(() => feedWaitingFifos([fifo], 'The ferry to the harbour leaves every hour.\n'), 20);
+      await exited.finally(() => clearInterval(feeding));
+    }
+    expect(child.exitCode, output).toBe(0);
+    expect(output).toContain('Imported 1 document into adding');
+    expect(liveUses(own)).toEqual([]); // the marker went with the command
+    const deleted = await inProcessLathe(own, ['docs', 'delete', 'adding']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+  }, 120_000);
 
   it('lathe ask answers from the collection and lists what it read; an answer that cannot fit names --max-new-tokens', async () => {
     expect((await inProcessLathe(dataDir, ['model', 'import', path.join(root, 'gpt2'), '--name', 'tiny'])).code).toBe(0);

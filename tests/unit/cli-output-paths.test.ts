@@ -4,7 +4,8 @@
 // Hugging Face folder, merge), the flag unnamed. A missing folder on the way is still created, and named on stderr. A folder that holds
 // other files (not an earlier export) is refused by the same check: the Studio's deploy.export started a job that
 // failed on it (deploy/replace-folder.ts' rule, which the studio may not import), and its message told the Studio's
-// user to choose another '--out'.
+// user to choose another '--out'. An export that fails after creating missing folders removes them (only those it
+// created, only while empty), as a cancelled one does (deploy-cli-signal).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,6 +20,7 @@ import { openStore } from '../../native/store/db.ts';
 import { CONFIGS, charTokenizer, randomTensors } from '../fixtures/models/random-checkpoint.ts';
 import { writeSpmLlama } from '../fixtures/models/spm-llama.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
+import { firstMissingFolder, removeCreatedFolders } from '../../native/cli/output-file.ts';
 import { refusal, tempStudios } from './studio-calls.ts';
 import { tempStores } from './temp-stores.ts';
 
@@ -224,6 +226,45 @@ describe('export --out and merge --out that cannot be written', () => {
     const merge = await latheInProcess(['merge', '--model', 'tiny', '--adapter', adapter, '--out', merged], dataDir);
     expect([merge.code, folderLines(merge.stderr)]).toEqual([0, [`--out: created the folder ${path.join(out, 'merged')}`]]);
     expect(fs.existsSync(path.join(merged, 'config.json'))).toBe(true);
+  });
+
+  it('an export that fails after creating them removes the folders it created, and only those: a folder that was there stays', async () => {
+    const { dataDir, out } = await setUp();
+    const model = openStore(dataDir).models.find('tiny');
+    // a side file the Hugging Face export copies, read only once it writes: a folder there fails the write itself
+    fs.mkdirSync(path.join(model.path, 'chat_template.jinja'));
+    const fails = async (args: string[]) => {
+      const r = await latheInProcess(args, dataDir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('EISDIR'); // (a bare message: the side file is not named)
+      expect(r.stderr).not.toContain('created the folder');
+    };
+    await fails(['export', '--model', 'tiny', '--format', 'hf', '--out', path.join(out, 'new', 'deeper', 'tiny-hf')]);
+    expect(fs.readdirSync(out)).toEqual(['notes.txt']);
+    const kept = path.join(out, 'kept'); // there before, empty: the export made only what is under it
+    fs.mkdirSync(kept);
+    await fails(['export', '--model', 'tiny', '--format', 'hf', '--out', path.join(kept, 'a', 'b', 'tiny-hf')]);
+    expect([fs.readdirSync(out).sort(), fs.readdirSync(kept)]).toEqual([['kept', 'notes.txt'], []]);
+    await fails(['export', '--model', 'tiny', '--format', 'hf', '--out', path.join(kept, 'tiny-hf')]); // no folder to create
+    expect(fs.readdirSync(kept)).toEqual([]);
+  });
+});
+
+describe('removeCreatedFolders', () => {
+  it('removes the created folders innermost first while they are empty, stopping at one that holds anything, never above the first created', () => {
+    const root = tempDir();
+    const out = path.join(root, 'a', 'b', 'c', 'file.gguf');
+    const created = firstMissingFolder(out);
+    expect(created).toBe(path.join(root, 'a'));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(path.join(root, 'a', 'b', 'theirs.txt'), 'written meanwhile by someone else');
+    removeCreatedFolders(out, created);
+    expect([fs.existsSync(path.join(root, 'a', 'b', 'c')), fs.existsSync(path.join(root, 'a', 'b', 'theirs.txt'))]).toEqual([false, true]);
+    fs.rmSync(path.join(root, 'a', 'b', 'theirs.txt'));
+    removeCreatedFolders(out, created);
+    expect(fs.readdirSync(root)).toEqual([]);
+    removeCreatedFolders(out, null); // none created: nothing to do, the root stays
+    expect(fs.existsSync(root)).toBe(true);
   });
 });
 

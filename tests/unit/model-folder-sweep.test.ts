@@ -1,7 +1,7 @@
 // What a crash leaves under models/ and what the sweep at a studio's open (sweepOrphanModelFolders) removes: a model
 // folder with no row (an import killed between its rename and its insert, a delete killed while removing the folder),
 // once nothing has changed it for an hour and no live process marks it in use. A folder with a row (by id or by
-// path), one a live process marks (store/model-use.ts), one changed lately, staging folders and folders that are not
+// path), one a live process marks (store/in-use.ts), one changed lately, staging folders and folders that are not
 // named as Lathe names them stay. A marker of a dead process is ignored, and removed as it is read.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepDeadImports } from '../../native/models/import-temp.ts';
 import { removedFoldersNote, sweepOrphanModelFolders } from '../../native/models/orphan-folders.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { liveModelUses, markModelsInUse, modelUseDir } from '../../native/store/model-use.ts';
+import { beginCommandUse, inUseDir, liveUseOf, liveUses, markInUse } from '../../native/store/in-use.ts';
 import { Studio } from '../../native/studio/studio.ts';
 
 let dataDir = '';
@@ -46,10 +46,10 @@ function register(id: string, dir: string): void {
   store.models.create({ id, name: id, architecture: 'LlamaForCausalLM', path: dir, config: {}, parameterCount: 1, source: 'test' });
 }
 
-/** A marker written by `pid` as markModelsInUse writes one (the file format is the module's: read back through it). */
+/** A marker written by `pid` as markInUse writes one (the file format is the module's: read back through it). */
 function markerOf(pid: number, models: string[]): void {
-  fs.mkdirSync(modelUseDir(dataDir), { recursive: true });
-  fs.writeFileSync(path.join(modelUseDir(dataDir), `${pid}-0000beef.json`), JSON.stringify({ owner: { pid, started: null }, by: "'lathe quantize'", models, since: new Date().toISOString() }));
+  fs.mkdirSync(inUseDir(dataDir), { recursive: true });
+  fs.writeFileSync(path.join(inUseDir(dataDir), `${pid}-0000beef.json`), JSON.stringify({ owner: { pid, started: null }, by: "'lathe quantize'", models, since: new Date().toISOString() }));
 }
 
 describe('the sweep of model folders with no row', () => {
@@ -68,13 +68,13 @@ describe('the sweep of model folders with no row', () => {
 
   it('keeps a folder a live process marks in use, and ignores (and removes) the marker of a dead one', () => {
     const live = folder('mdl_0000000000c1');
-    const mark = markModelsInUse(dataDir, "a 'lathe' process building the model 'q4'", ['mdl_0000000000c1']);
+    const mark = markInUse(dataDir, "a 'lathe' process building the model 'q4'", { models: ['mdl_0000000000c1'] });
     const stale = folder('mdl_0000000000c2');
     const dead = deadPid();
     markerOf(dead, ['mdl_0000000000c2']);
     expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([stale]);
     expect(fs.existsSync(live)).toBe(true);
-    expect(fs.readdirSync(modelUseDir(dataDir)).filter((n) => n.startsWith(`${dead}-`))).toEqual([]);
+    expect(fs.readdirSync(inUseDir(dataDir)).filter((n) => n.startsWith(`${dead}-`))).toEqual([]);
     mark.release();
     expect(sweepOrphanModelFolders(dataDir, store.models).map((f) => f.path)).toEqual([live]);
   });
@@ -82,7 +82,7 @@ describe('the sweep of model folders with no row', () => {
   it('removes the markers of dead processes with their temporaries (a build killed mid-way leaves one)', () => {
     const dead = deadPid();
     markerOf(dead, ['mdl_0000000000f1']);
-    fs.writeFileSync(path.join(modelUseDir(dataDir), `${dead}-0000cafe.json.tmp`), '{"owner":'); // killed mid-write
+    fs.writeFileSync(path.join(inUseDir(dataDir), `${dead}-0000cafe.json.tmp`), '{"owner":'); // killed mid-write
     sweepDeadImports(dataDir);
     expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
   });
@@ -115,16 +115,66 @@ describe('the sweep of model folders with no row', () => {
 describe('model in-use markers', () => {
   it('are written only into a data directory with a store, hold who and since, and go when released', () => {
     const empty = path.join(dataDir, 'none');
-    markModelsInUse(empty, "'lathe generate'", ['s260k']).release();
+    markInUse(empty, "'lathe generate'", { models: ['s260k'] }).release();
     expect(fs.existsSync(empty)).toBe(false); // a command refused for its flags makes no data directory
-    const mark = markModelsInUse(dataDir, "'lathe generate'", ['s260k', '']);
-    const uses = liveModelUses(dataDir);
+    const mark = markInUse(dataDir, "'lathe generate'", { models: ['s260k', ''] });
+    const uses = liveUses(dataDir);
     expect(uses).toHaveLength(1);
     expect(uses[0]).toMatchObject({ owner: { pid: process.pid }, by: "'lathe generate'", models: ['s260k'] });
     expect(Date.now() - Date.parse(uses[0].since)).toBeLessThan(60_000);
     mark.release();
     mark.release();
-    expect(liveModelUses(dataDir)).toEqual([]);
-    expect(fs.existsSync(modelUseDir(dataDir))).toBe(false); // gone with its last marker: models/ lists only models
+    expect(liveUses(dataDir)).toEqual([]);
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false); // gone with its last marker: models/ lists only models
+  });
+
+  it('name collections beside models; items added later rewrite the marker, which is written only once something is named', () => {
+    const mark = markInUse(dataDir, "'lathe docs add'");
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false);
+    mark.add({ collections: ['faq'] });
+    mark.add({ collections: ['faq'], models: ['mdl_0000000000e5'] }); // a repeat is not named twice
+    expect(liveUses(dataDir).map((u) => [u.models, u.collections])).toEqual([[['mdl_0000000000e5'], ['faq']]]);
+    expect(liveUseOf(dataDir, 'collections', { id: 'col_1', name: 'faq' })?.by).toBe("'lathe docs add'");
+    expect(liveUseOf(dataDir, 'models', { id: 'faq' })).toBeUndefined(); // a collection's name is no model's
+    mark.release();
+    mark.add({ models: ['late'] }); // after release: nothing written again
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false);
+  });
+
+  it('written by an older lathe (models only) are still read, naming no collection', () => {
+    fs.mkdirSync(inUseDir(dataDir), { recursive: true });
+    fs.writeFileSync(path.join(inUseDir(dataDir), `${process.pid}-0000abcd.json`), JSON.stringify({ owner: { pid: process.pid, started: null }, by: "'lathe quantize'", models: ['s260k'], since: new Date().toISOString() }));
+    expect(liveUses(dataDir).map((u) => [u.models, u.collections])).toEqual([[['s260k'], []]]);
+    expect(liveUseOf(dataDir, 'models', { id: 'mdl_x', name: 's260k' })?.by).toBe("'lathe quantize'");
+    fs.rmSync(inUseDir(dataDir), { recursive: true });
+  });
+
+  it("hold what a foreground command finds in the store (a model, a collection with its embedding model), not what it only peeks at; a studio's finds mark nothing", () => {
+    const dir = path.join(dataDir, 'models', 'enc');
+    const encoder = store.models.create({ name: 'minilm', kind: 'encoder', architecture: 'BertModel', path: dir, config: {}, parameterCount: 1, source: 'test' });
+    const decoder = store.models.create({ name: 'tiny', architecture: 'LlamaForCausalLM', path: dir, config: {}, parameterCount: 1, source: 'test' });
+    const col = store.collections.create({ projectId: null, name: 'faq', tokenizerModel: dir, embedModel: dir, embedModelId: encoder.id, chunkTokens: 128, overlapTokens: 16 }, 4);
+    store.models.find('tiny'); // no command runs in this process: a studio's lookups are seen through its jobs
+    expect(liveUses(dataDir)).toEqual([]);
+
+    const elsewhere = openStore(path.join(dataDir, 'elsewhere'));
+    const use = beginCommandUse(dataDir, "'lathe docs search'", { models: [] });
+    try {
+      expect(fs.existsSync(inUseDir(dataDir))).toBe(false); // nothing named yet, nothing written
+      store.models.peek('tiny'); // a listing
+      elsewhere.models.create({ name: 'other', architecture: 'LlamaForCausalLM', path: dir, config: {}, parameterCount: 1, source: 'test' });
+      elsewhere.models.find('other'); // another data directory's store
+      expect(liveUses(dataDir)).toEqual([]);
+      store.collections.find('faq');
+      store.models.find('tiny');
+      expect(liveUses(dataDir).map((u) => [u.by, u.models, u.collections])).toEqual([["'lathe docs search'", [encoder.id, decoder.id], [col.id]]]);
+      expect(liveUses(path.join(dataDir, 'elsewhere'))).toEqual([]);
+    } finally {
+      use.release();
+      elsewhere.close();
+    }
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false);
+    store.models.find('tiny'); // the command has ended
+    expect(liveUses(dataDir)).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 // Deleting a dataset, a project or a document collection through the Studio API: what it touches is said first
 // (datasets.usage, projects.usage), nothing else is lost (the runs that read a dataset or searched a collection stay;
-// a project's datasets, runs and collections stay, in no project), and work still using the item refuses the delete
-// instead of failing later.
+// a project's datasets, runs and collections stay, in no project), and work still using the item (a job, a run a live
+// process writes, a foreground command's in-use marker) refuses the delete instead of failing later.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../native/data/import.ts';
+import { markInUse } from '../../native/store/in-use.ts';
+import { collectionUsage } from '../../native/studio/deletion.ts';
 import type { Studio } from '../../native/studio/studio.ts';
 import { refusal, tempStudios } from './studio-calls.ts';
 
@@ -191,5 +193,28 @@ describe('deleting a document collection', () => {
     expect((await refusal(studio.call('collections.delete', { id: col.id }))).message).toBe(`collection harbour (${col.id}) cannot be deleted now: run ${run.id} (evaluation) is searching it in a 'lathe' process; stop that process or let it finish, then delete the collection`);
     studio.store.runs.setStatus(run.id, 'succeeded');
     expect(await studio.call('collections.delete', { id: col.id })).toEqual({ deleted: true, kept: { runs: 1 } });
+  });
+
+  it('is refused while a foreground lathe command marks it in use (by id or by name), naming the command and pid, as for a model', async () => {
+    const { studio, dataDir } = studios.open();
+    const col = withCollection(studio);
+    for (const key of [col.id, col.name]) {
+      const mark = markInUse(dataDir, "'lathe docs add'", { collections: [key] });
+      try {
+        const usage = collectionUsage(studio.store, col);
+        expect(usage.busy).toMatch(new RegExp(`^'lathe docs add' \\(process ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\) is using it; stop that command \\(Ctrl-C in its terminal, or kill ${process.pid}\\) or let it finish, then delete the collection$`));
+        const refused = await refusal(studio.call('collections.delete', { id: col.id }));
+        expect([refused.code, refused.message]).toEqual(['conflict', `collection harbour (${col.id}) cannot be deleted now: ${usage.busy}`]);
+      } finally {
+        mark.release();
+      }
+    }
+    // a marker naming models only (as older lathe versions wrote them) or another collection leaves it free
+    const other = markInUse(dataDir, "'lathe generate'", { models: [col.name], collections: ['col_other'] });
+    try {
+      expect(await studio.call('collections.delete', { id: col.id })).toEqual({ deleted: true, kept: { runs: 0 } });
+    } finally {
+      other.release();
+    }
   });
 });
