@@ -10,6 +10,7 @@ import { GGUF_DTYPES } from '../api/deploy.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
 import type { ModelSpec } from '../models/config.ts';
 import { expectedTensors } from '../models/params.ts';
+import { readSideFile } from '../text/side-file.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { BLOCK, quantize } from './ggml-blocks.ts';
 import { writeGgufFile, type GgufTensorPlan } from './gguf-file-writer.ts';
@@ -59,7 +60,7 @@ function chatTemplateOf(dir: string, tokenizerConfig: Record<string, unknown> | 
     if (pick) return pick.template;
   }
   const jinja = path.join(dir, 'chat_template.jinja');
-  return fs.existsSync(jinja) ? fs.readFileSync(jinja, 'utf8') : null;
+  return readSideFile(jinja)?.toString('utf8') ?? null;
 }
 
 /** Refuse what llama.cpp's "llama" architecture cannot express, naming config.json's field. */

@@ -7,6 +7,7 @@ import { parseModelConfig, type ModelSpec } from './config.ts';
 import { CheckpointError, SafetensorsFile, numel, showValue, writeSafetensors, type Tensor, type SafetensorsDtype } from './safetensors.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 import { parseJsonText } from '../api/json-text.ts';
+import { readSideFile } from '../text/side-file.ts';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -157,7 +158,10 @@ export const TOKENIZER_SIDE_FILES = ['special_tokens_map.json', 'chat_template.j
 /** `dir`'s TOKENIZER_SIDE_FILES that exist, byte for byte, as extraFiles: a model written from it keeps its chat template and special tokens. */
 export function tokenizerSideFiles(dir: string): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
-  for (const f of TOKENIZER_SIDE_FILES) if (fs.existsSync(path.join(dir, f))) out[f] = fs.readFileSync(path.join(dir, f));
+  for (const f of TOKENIZER_SIDE_FILES) {
+    const bytes = readSideFile(path.join(dir, f));
+    if (bytes) out[f] = bytes;
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { CheckpointError } from '../api/errors.ts';
 import { parseJsonText } from '../api/json-text.ts';
 import { renderChatTemplate, type ChatMessage } from './chat-template.ts';
+import { readSideFile } from './side-file.ts';
 
 export interface EncodeOptions {
   /** Add BOS etc. as the tokenizer's post-processor says (default true). */
@@ -54,7 +55,7 @@ export class TextTokenizer {
     const configFile = path.join(dir, 'tokenizer_config.json');
     const config = fs.existsSync(configFile) ? read(configFile) : {};
     const jinja = path.join(dir, 'chat_template.jinja');
-    const template = fs.existsSync(jinja) ? fs.readFileSync(jinja, 'utf8') : null;
+    const template = readSideFile(jinja)?.toString('utf8') ?? null;
     return TextTokenizer.fromJson(read(file), config, template, file);
   }
 
