@@ -40,6 +40,8 @@ export interface InUse {
   collections: string[];
   /** ISO time the use began. */
   since: string;
+  /** How a person ends the use, when it is not a command in a terminal: 'stop the API server on the Integrate page'. */
+  howToStop?: string;
 }
 
 export interface InUseMark {
@@ -54,10 +56,10 @@ export interface InUseMark {
  * `finally`). Nothing is written while nothing is named, nor while the data directory has no store yet: no item there
  * to protect, and a command refused for its flags must not create the data directory.
  */
-export function markInUse(dataDir: string, by: string, items: InUseItems = {}): InUseMark {
+export function markInUse(dataDir: string, by: string, items: InUseItems = {}, howToStop?: string): InUseMark {
   const dir = inUseDir(dataDir);
   const file = path.join(dir, `${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
-  const use: InUse = { owner: currentOwner(), by, models: [], collections: [], since: new Date().toISOString() };
+  const use: InUse = { owner: currentOwner(), by, models: [], collections: [], since: new Date().toISOString(), ...(howToStop ? { howToStop } : {}) };
   let written = false;
   let released = false;
   const remove = () => {
@@ -101,8 +103,8 @@ let commandUse: { dataDir: string; mark: InUseMark } | null = null;
  * Begin the use of the command this process runs in the foreground, naming `items` at once; what the store finds
  * for it afterwards is added (noteInUse) until it is released.
  */
-export function beginCommandUse(dataDir: string, by: string, items: InUseItems): InUseMark {
-  const mark = markInUse(dataDir, by, items);
+export function beginCommandUse(dataDir: string, by: string, items: InUseItems, howToStop?: string): InUseMark {
+  const mark = markInUse(dataDir, by, items, howToStop);
   const use = { dataDir: path.resolve(dataDir), mark };
   commandUse = use;
   return {
@@ -193,5 +195,6 @@ export function describeUse(use: InUse): string {
 
 /** What a refusal to delete `noun` under `use` says: who uses it, and how to end that. */
 export function busyUnder(use: InUse, noun: 'model' | 'collection'): string {
-  return `${describeUse(use)}; stop that command (Ctrl-C in its terminal, or kill ${use.owner.pid}) or let it finish, then delete the ${noun}`;
+  const stop = typeof use.howToStop === 'string' ? use.howToStop : `stop that command (Ctrl-C in its terminal, or kill ${use.owner.pid})`;
+  return `${describeUse(use)}; ${stop} or let it finish, then delete the ${noun}`;
 }

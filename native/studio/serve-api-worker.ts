@@ -7,6 +7,7 @@
 // call and event stream. A crash (out of memory on a large model) ends the server, never the studio.
 import { OpenAIError } from '../openai/errors.ts';
 import { startApiServer, type ApiServer } from '../openai/server.ts';
+import { beginCommandUse, type InUseMark } from '../store/in-use.ts';
 
 export type ToServeApiWorker = { type: 'start'; dataDir: string; model: string; port: number; threads?: number } | { type: 'stop' };
 export type FromServeApiWorker =
@@ -15,6 +16,8 @@ export type FromServeApiWorker =
   | { type: 'stopped' };
 
 let server: ApiServer | null = null;
+/** The models it serves, named in an in-use marker (store/in-use.ts), so the studio refuses to delete them meanwhile. */
+let inUse: InUseMark | null = null;
 let stopping: Promise<void> | null = null;
 
 function send(message: FromServeApiWorker): void {
@@ -29,6 +32,8 @@ function whyNot(err: unknown, port: number): { message: string; userError: boole
 }
 
 async function start(m: Extract<ToServeApiWorker, { type: 'start' }>): Promise<void> {
+  // what the server loads (its --model at once, any other a request names) is added as the store finds it
+  inUse = beginCommandUse(m.dataDir, "the studio's API server", { models: [m.model] }, 'stop the API server (Integrate → Serve to applications → Stop server)');
   try {
     server = await startApiServer({ dataDir: m.dataDir, host: '127.0.0.1', port: m.port, preload: m.model, threads: m.threads });
     send({ type: 'ready', url: server.url, apiKey: server.apiKey, port: server.port });
@@ -41,6 +46,7 @@ async function start(m: Extract<ToServeApiWorker, { type: 'start' }>): Promise<v
 function stop(): Promise<void> {
   stopping ??= (async () => {
     await server?.close();
+    inUse?.release();
     send({ type: 'stopped' });
     process.exit(0);
   })();

@@ -3,6 +3,7 @@
 // taken port is refused with the field named, and it stops with stop() and with the studio.
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
 import { Studio } from '../../native/studio/studio.ts';
@@ -77,9 +78,16 @@ describe.skipIf(!HAS_STORIES)('the studio’s API server', () => {
     const log = await studio.call('serveApi.log', { limit: 5 });
     expect(log[1]).toMatchObject({ model: 's260k', promptTokens: body.usage.prompt_tokens, completionTokens: body.usage.completion_tokens, outcome: 'length' });
 
+    // the model it serves cannot be deleted meanwhile: its marker (store/in-use.ts) says who holds it and how to stop that
+    const model = (await studio.call('models.list', {})).find((m) => m.name === 's260k')!;
+    const refused = await studio.call('models.delete', { id: model.id }).catch((e: unknown) => e);
+    expect((refused as StudioError).code).toBe('conflict');
+    expect((refused as StudioError).message).toMatch(/the studio's API server \(process \d+, since .+\) is using it; stop the API server \(Integrate → Serve to applications → Stop server\) or let it finish, then delete the model$/);
+
     const stopped = await studio.call('serveApi.stop', {});
     expect(stopped.state).toBe('stopped');
     expect(await reachable(status.url!)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'models', '.in-use'))).toBe(false); // its marker went with it
   });
 
   it('stops its server when the studio closes', async () => {
