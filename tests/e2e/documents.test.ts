@@ -120,7 +120,7 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
 
   it('sends the user to the playground to ask the collection', async () => {
     const { page, pageErrors } = e2e;
-    await page.getByRole('button', { name: 'Ask in the Playground' }).click();
+    await page.getByRole('button', { name: 'Ask in the playground' }).click();
     await expect.poll(() => page.url()).toMatch(/#\/adapt$/);
     await page.getByRole('tab', { name: 'Prompt', selected: true }).waitFor();
     expect(pageErrors).toEqual([]);

@@ -232,6 +232,13 @@ export async function openAtWidth(page: Page, studio: RunningStudio, hash: strin
 export async function shootSchemes(page: Page, name: string, options: { prepare?: () => Promise<void> } = {}): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Drawn in the scheme before settled() looks for transitions: a shot taken as the studio was still switching
+    // caught the current page's sidebar item half-way from light to dark (Settings, rgb(97, 97, 105)).
+    await page.waitForFunction((want) => {
+      const chosen = localStorage.getItem('lathe.theme');
+      const drawn = document.documentElement.dataset.theme;
+      return chosen === 'light' || chosen === 'dark' || drawn === undefined || drawn === want;
+    }, scheme);
     await options.prepare?.();
     await settled(page);
     await shootFullPage(page, path.join(SCREENSHOTS, `${name}-${scheme}.png`));

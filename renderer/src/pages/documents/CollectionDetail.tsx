@@ -61,7 +61,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
         <CardHeader
           title={collection.name}
           subtitle={collection.embedModel ? <span>Embedded by <span className="mono">{embedName}</span> ({collection.embedDim} dimensions)</span> : 'Keyword search (BM25) only: no embedding model'}
-          actions={<div className="row"><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the Playground</Button><Button size="sm" variant="danger" icon="x" onClick={() => setConfirmDelete(true)}>Delete</Button></div>}
+          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirmDelete(true)}>Delete</Button><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the playground</Button></div>}
         />
         <div className="card-body">
           <div className="grid-4">
@@ -82,15 +82,15 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <thead><tr><th>Name</th><th>Format</th><th>Chunks</th><th>Pages</th><th>Characters</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+              <thead><tr><th>Name</th><th>Format</th><th className="num">Chunks</th><th className="num">Pages</th><th className="num">Characters</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
               <tbody>
                 {documents.map((d) => (
                   <tr key={d.id}>
                     <td><span title={d.sourcePath}>{d.name}</span></td>
                     <td><Badge>{d.format.toUpperCase()}</Badge></td>
-                    <td className="mono">{formatCount(d.chunkCount)}</td>
-                    <td className="mono">{d.pageCount ?? '—'}</td>
-                    <td className="mono">{formatCount(d.charCount)}</td>
+                    <td className="num mono">{formatCount(d.chunkCount)}</td>
+                    <td className="num mono">{d.pageCount ?? '—'}</td>
+                    <td className="num mono">{formatCount(d.charCount)}</td>
                     <td className="cell-end"><Button size="sm" icon="x" aria-label={`Remove ${d.name}`} disabled={removing !== null} onClick={() => void removeDocument(d.id, d.name)}>{removing === d.id ? 'Removing…' : 'Remove'}</Button></td>
                   </tr>
                 ))}

@@ -52,7 +52,7 @@ export function CreateCollection({ projectId, onCreated, onCancel, focusName = f
       <CardHeader title="New collection" subtitle="Documents are cut into overlapping chunks; a search returns chunks, each with its source, page and section." />
       <form className="card-body stack" onSubmit={create} onKeyDown={submitOnModEnter} aria-label="New collection">
         <div className="form-grid">
-          <Field label="Name" help="How the collection is listed and chosen in the Playground." error={fieldError('name')}>
+          <Field label="Name" help="How the collection is listed and chosen in the playground." error={fieldError('name')}>
             {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="manuals" autoFocus={focusName} />}
           </Field>
           <Field

@@ -55,7 +55,7 @@ export function DocumentsPage({ onUse }: { onUse(): void }) {
       {list.data !== undefined && offered.length === 0 && (
         <Card>
           <EmptyState icon="file" title="No collection yet">
-            Name a collection above, then import a folder of documents into it. Try a search to see which passages come back, then turn on “Use collection” in the Playground to answer questions from them with citations.
+            Name a collection above, then import a folder of documents into it. Try a search to see which passages come back, then turn on “Use collection” in the playground to answer questions from them with citations.
           </EmptyState>
         </Card>
       )}

@@ -122,7 +122,7 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
               ? <>Pick another tag, or “Any tag”. Tags are added on a run’s page or with <code>lathe runs tag RUN TAG</code>.</>
               : tab === 'experiments'
                 ? <>Fine-tune or evaluate a model in Adapt &amp; align (or run <code>lathe train</code>, <code>lathe eval</code>): each run lands here with its settings, curves and files.</>
-                : 'Each answer generated in Adapt & align → Playground is kept as a run with its prompt, settings and timings.'}
+                : 'Each answer generated in Adapt & align → Prompt (the playground) is kept as a run with its prompt, settings and timings.'}
           </EmptyState>
         )}
         {shown.length > 0 && (
