@@ -16,7 +16,7 @@ export interface CurveSeries { name: string; color: string; points: MetricPoint[
 const PAD = { top: 10, right: 14, bottom: 24, left: 48 };
 /** Room above the plot for the y axis's words, so they never meet the top tick label. */
 const Y_LABEL_ROOM = 14;
-/** The plot's left edge under an x axis counting iterations: "iteration", written before the first tick, is wider than "step". */
+/** The left edge of the plot under an x axis counting iterations: "iteration", written before the first tick, is wider than "step". */
 const LEFT_FOR_ITERATIONS = 60;
 const TABLE_ROWS = 60;
 
