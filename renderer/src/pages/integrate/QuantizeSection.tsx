@@ -132,7 +132,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
         </Field>
         <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
-          <h3>2 · Quantise <span className="muted small">and 3 · compare</span></h3>
+          <h3>2 · Quantise <span className="muted small">and 3 · Compare</span></h3>
           <fieldset className="field-group">
             <legend className="field-label">Variants</legend>
             <div className="field-group-options">
