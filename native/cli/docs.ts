@@ -9,7 +9,7 @@ import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
+import { choiceFlagError, numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
 import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -96,7 +96,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.${didYouMean(m, SEARCH_MODES)}\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw choiceFlagError('mode', m, SEARCH_MODES, usage);
   return m as SearchMode;
 }
 

@@ -7,7 +7,15 @@ import { StudioError } from '../api/errors.ts';
 import { boundWords, choiceWords, issueWords, valueAt, type SchemaIssue } from '../api/issue-words.ts';
 import { LoraInput } from '../api/train.ts';
 import { UserError, type OptionSpec } from './command.ts';
-import { closestChoice } from './suggest.ts';
+import { closestChoice, didYouMean } from './suggest.ts';
+
+/**
+ * A value outside a flag's fixed set, as every command words it: `--method must be one of lora, full; got 'lroa'. Did
+ * you mean 'lora'?`, then the usage when given. One place, so `--dtype`, `--format`, `--task`, `--mode` … read alike.
+ */
+export function choiceFlagError(flag: string, got: string, allowed: readonly string[], usage?: string): UserError {
+  return new UserError(`--${flag} ${choiceWords(allowed, got)}.${didYouMean(got, allowed)}${usage === undefined ? '' : `\nUsage: ${usage}`}`);
+}
 
 /** The way out of a refused preference row for the commands that take --skip-invalid (TrainEnv.skipAdvice). */
 export const SKIP_INVALID_ADVICE = 'use --skip-invalid to leave out the rows that make no pair';
