@@ -194,20 +194,25 @@ export const WARNING_PREFIX = 'warning: ';
 
 const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
 
-/** The nearest option `command` has to an unknown `--name` (a typo, or another tool's name for it), if any. */
-function flagGuess(name: string, command: CliCommand): string | undefined {
+/** The options `command` has nearest to an unknown `--name` (a typo, or another tool's name for it), if any. */
+function flagGuess(name: string, command: CliCommand): readonly string[] | undefined {
   const flags = Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) });
-  return closest(name, flags) ?? onlyFlagWithWords(name, flags);
+  const typo = closest(name, flags);
+  return typo === undefined ? flagsWithWords(name, flags) : [typo];
 }
 
+/** More flags holding `word` than this, and naming them would be a list, not a guess. */
+const MAX_FLAG_GUESSES = 3;
+
 /**
- * The one flag holding every word of `word` (--max-tokens → --max-new-tokens, --steps → --max-steps): names other
- * tools use, too far from ours in letters to count as a typo.
+ * The flags holding every word of `word` (--max-tokens → --max-new-tokens; --steps → --max-steps, or in `lathe
+ * train` --max-steps or --warmup-steps, as `lathe pretrain --steps` leads people to write it): names other tools
+ * use, too far from ours in letters to count as a typo. None, or too many to help: undefined.
  */
-function onlyFlagWithWords(word: string, flags: readonly string[]): string | undefined {
+function flagsWithWords(word: string, flags: readonly string[]): readonly string[] | undefined {
   const words = word.split('-').filter(Boolean);
   const holding = flags.filter((flag) => words.every((w) => flag.split('-').includes(w)));
-  return holding.length === 1 ? holding[0] : undefined;
+  return holding.length > 0 && holding.length <= MAX_FLAG_GUESSES ? holding : undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
