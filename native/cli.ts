@@ -6,6 +6,7 @@ import { UserError, type CliCommand, type CliContext } from './cli/command.ts';
 import { loadCommands } from './cli/registry.ts';
 import { parseArgsMessage } from './cli/parse-errors.ts';
 import { closest } from './cli/suggest.ts';
+import { fold, foldUsage, foldUsageForm, terminalWidth } from './cli/wrap.ts';
 import { StoreOpenError, onStoreNotice } from './store/db.ts';
 import { beginCommandUse } from './store/in-use.ts';
 import { diskFullError, isDiskFull } from './store/disk-full.ts';
@@ -95,9 +96,15 @@ export function helpSectionOf(command: CliCommand): string | undefined {
   return helpPlace(command)?.title;
 }
 
-function helpText(commands: CliCommand[]): string {
+/** A command's row in a list of commands: its words padded to `width`, its summary folded under its column. */
+function commandRow(c: CliCommand, width: number, columns: number | undefined): string {
+  return fold(`  ${c.path.join(' ').padEnd(width)}  `, c.summary, width + 4, columns);
+}
+
+/** `lathe help`; `columns`: the terminal's width to fold long lines to (none: one line per command). */
+function helpText(commands: CliCommand[], columns?: number): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
-  const line = (c: CliCommand) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`;
+  const line = (c: CliCommand) => commandRow(c, width, columns);
   const sections = [...HELP_SECTIONS.map((s) => s.title), undefined].flatMap((title) => {
     // in the section's order (sort is stable: a group's commands keep their own order)
     const listed = commands.filter((c) => helpSectionOf(c) === title).sort((a, b) => (helpPlace(a)?.rank ?? 0) - (helpPlace(b)?.rank ?? 0));
@@ -115,7 +122,7 @@ function helpText(commands: CliCommand[]): string {
 }
 
 /** `lathe model`: the commands of a group (model, runs, dataset …), or undefined when `word` names no group. */
-export function groupHelp(commands: CliCommand[], word: string): string | undefined {
+export function groupHelp(commands: CliCommand[], word: string, columns?: number): string | undefined {
   const group = commands.filter((c) => c.path.length > 1 && c.path[0] === word);
   if (group.length === 0) return undefined;
   const width = Math.max(...group.map((c) => c.path.join(' ').length));
@@ -123,7 +130,7 @@ export function groupHelp(commands: CliCommand[], word: string): string | undefi
     `Usage: lathe ${word} <command> [options]`,
     '',
     'Commands:',
-    ...group.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    ...group.map((c) => commandRow(c, width, columns)),
     '',
     `Run 'lathe ${word} COMMAND --help' for a command's options and their defaults.`,
   ].join('\n');
@@ -135,16 +142,19 @@ const GLOBAL_HELP: Record<string, string> = {
   help: 'show this help',
 };
 
-/** `lathe COMMAND --help`: the summary, the usage, then each option on one line with what it does and its default. */
-export function commandHelp(command: CliCommand): string {
+/**
+ * `lathe COMMAND --help`: the summary, the usage, then each option on one line with what it does and its default.
+ * `columns`: a terminal's width, to fold long lines to (a description under its column, a usage form under its words).
+ */
+export function commandHelp(command: CliCommand, columns?: number): string {
   const rows = (options: Record<string, { type: string }>, help: Record<string, string>) =>
     Object.entries(options).map(([name, spec]) => [`--${name}${spec.type === 'string' ? ' VALUE' : ''}`, help[name] ?? ''] as const);
   const own = rows(command.options ?? {}, command.help ?? {});
   const global = rows(GLOBAL_FLAGS, GLOBAL_HELP);
   const width = Math.max(...[...own, ...global].map(([flag]) => flag.length));
-  const format = (list: readonly (readonly [string, string])[]) => list.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`);
+  const format = (list: readonly (readonly [string, string])[]) => list.map(([flag, text]) => fold(`  ${flag.padEnd(width)}  `, text, width + 4, columns));
   return [
-    command.summary, '', `Usage: ${command.usage}`,
+    fold('', command.summary, 0, columns), '', ...`Usage: ${command.usage}`.split('\n').map((form) => foldUsageForm(form, columns)),
     ...(own.length ? ['', 'Options:', ...format(own)] : []),
     '', 'Global options:', ...format(global),
   ].join('\n');
@@ -176,7 +186,7 @@ function wantsJson(argv: readonly string[]): boolean {
  */
 function reportError(json: boolean, who: string, message: string): void {
   if (json) console.log(JSON.stringify({ error: message }, null, 2));
-  else console.error(`${who}: ${message}`);
+  else console.error(foldUsage(`${who}: ${message}`, terminalWidth(process.stderr)));
 }
 
 /** How every warning of every command begins (CliContext.warn). */
@@ -184,20 +194,25 @@ export const WARNING_PREFIX = 'warning: ';
 
 const DATA_DIR_NEEDS_A_FOLDER = "--data-dir needs a folder: give one (--data-dir DIR), or leave the flag out for $LATHE_DATA_DIR or the per-user Lathe folder.";
 
-/** The nearest option `command` has to an unknown `--name` (a typo, or another tool's name for it), if any. */
-function flagGuess(name: string, command: CliCommand): string | undefined {
+/** The options `command` has nearest to an unknown `--name` (a typo, or another tool's name for it), if any. */
+function flagGuess(name: string, command: CliCommand): readonly string[] | undefined {
   const flags = Object.keys({ ...GLOBAL_FLAGS, ...(command.options ?? {}) });
-  return closest(name, flags) ?? onlyFlagWithWords(name, flags);
+  const typo = closest(name, flags);
+  return typo === undefined ? flagsWithWords(name, flags) : [typo];
 }
 
+/** More flags holding `word` than this, and naming them would be a list, not a guess. */
+const MAX_FLAG_GUESSES = 3;
+
 /**
- * The one flag holding every word of `word` (--max-tokens → --max-new-tokens, --steps → --max-steps): names other
- * tools use, too far from ours in letters to count as a typo.
+ * The flags holding every word of `word` (--max-tokens → --max-new-tokens; --steps → --max-steps, or in `lathe
+ * train` --max-steps or --warmup-steps, as `lathe pretrain --steps` leads people to write it): names other tools
+ * use, too far from ours in letters to count as a typo. None, or too many to help: undefined.
  */
-function onlyFlagWithWords(word: string, flags: readonly string[]): string | undefined {
+function flagsWithWords(word: string, flags: readonly string[]): readonly string[] | undefined {
   const words = word.split('-').filter(Boolean);
   const holding = flags.filter((flag) => words.every((w) => flag.split('-').includes(w)));
-  return holding.length === 1 ? holding[0] : undefined;
+  return holding.length > 0 && holding.length <= MAX_FLAG_GUESSES ? holding : undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -235,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     // `lathe help train` is `lathe train --help`
     const topic = findCommand(commands, words.slice(1));
     if (topic) return main([...topic.command.path, '--help']);
-    const group = words.length === 2 ? groupHelp(commands, words[1]) : undefined;
+    const group = words.length === 2 ? groupHelp(commands, words[1], terminalWidth(process.stdout)) : undefined;
     if (group) {
       console.log(group);
       return 0;
@@ -245,13 +260,14 @@ export async function main(argv: string[]): Promise<number> {
   const found = findCommand(commands, words);
   if (!found) {
     if (words.length === 0 || words[0] === 'help') {
-      console.log(helpText(commands));
+      console.log(helpText(commands, terminalWidth(process.stdout)));
       return words.length === 0 && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
     }
     // A group's name alone (`lathe model`, `lathe runs --help`): its commands, not "unknown command".
-    const group = words.length === 1 ? groupHelp(commands, words[0]) : undefined;
+    const asked = argv.includes('--help') || argv.includes('-h');
+    const group = words.length === 1 ? groupHelp(commands, words[0], terminalWidth(asked ? process.stdout : process.stderr)) : undefined;
     if (group) {
-      if (argv.includes('--help') || argv.includes('-h')) {
+      if (asked) {
         console.log(group);
         return 0;
       }
@@ -277,7 +293,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
-    console.log(commandHelp(command));
+    console.log(commandHelp(command, terminalWidth(process.stdout)));
     return 0;
   }
   if (!command.positionals && parsed.positionals.length > 0) return refuse(who, `unexpected argument '${parsed.positionals[0]}'.\nUsage: ${command.usage}`);

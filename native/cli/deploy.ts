@@ -13,9 +13,8 @@ import { openStore } from '../store/db.ts';
 import { notPlainTextReason } from '../text/plain-text.ts';
 import { cancelOnSignals } from './cancel.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { didYouMean } from './suggest.ts';
 import { progressLine, userErrors } from './model.ts';
-import { numberFlag, THREADS_RANGE } from './options.ts';
+import { choiceFlagError, numberFlag, THREADS_RANGE } from './options.ts';
 import { checkOutputFolder, firstMissingFolder, writingOutput } from './output-file.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
@@ -27,7 +26,7 @@ const QUANTIZE_USAGE = `lathe quantize --model NAME [--dtype ${QUANT_DTYPES.join
 export function dtypeList<T extends string>(raw: string, allowed: readonly T[], usage: string): T[] {
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.find((d) => !(allowed as readonly string[]).includes(d));
-  if (bad !== undefined || !list.length) throw new UserError(`--dtype: '${bad ?? raw}' is not one of ${allowed.join(', ')}.${didYouMean(bad ?? raw, allowed)}\nUsage: ${usage}`);
+  if (bad !== undefined || !list.length) throw choiceFlagError('dtype', bad ?? raw, allowed, usage);
   return [...new Set(list)] as T[];
 }
 

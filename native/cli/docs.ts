@@ -9,7 +9,7 @@ import { currentOwner } from '../store/process-owner.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { didYouMean } from './suggest.ts';
-import { numberFields, numberFlag, parseFlagInput, THREADS_RANGE } from './options.ts';
+import { choiceFlagError, numberFields, numberFlag, parseFlagInput, requireFlags, THREADS_RANGE } from './options.ts';
 import { optionalProjectId, runProject } from './project-ref.ts';
 import { asUserError } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
@@ -96,7 +96,7 @@ export function describeCollection(c: Collection): string {
 
 function mode(values: Record<string, unknown>, usage: string, fallback: SearchMode): SearchMode {
   const m = (values.mode as string | undefined) ?? fallback;
-  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw new UserError(`--mode must be one of ${SEARCH_MODES.join(', ')}; got '${m}'.${didYouMean(m, SEARCH_MODES)}\nUsage: ${usage}`);
+  if (!(SEARCH_MODES as readonly string[]).includes(m)) throw choiceFlagError('mode', m, SEARCH_MODES, usage);
   return m as SearchMode;
 }
 
@@ -343,7 +343,7 @@ export const commands: CliCommand[] = [
     positionals: true,
     options: { model: { type: 'string' }, collection: { type: 'string' }, mode: { type: 'string' }, k: { type: 'string' }, 'max-new-tokens': { type: 'string' }, threads: { type: 'string' } },
     async run({ values, positionals }, ctx) {
-      if (!values.model || !values.collection || positionals.length !== 1) throw new UserError(`--model, --collection and one question are required.\nUsage: ${ASK_USAGE}`);
+      requireFlags(values, ['model', 'collection'], ASK_USAGE, { argument: { given: positionals.length === 1, needs: 'one question (quoted)' } });
       const threads = numberFlag(values, 'threads', ASK_USAGE, THREADS_RANGE);
       const k = chunkCount(values, ASK_USAGE, 4);
       await withStore(ctx, async (store) => {

@@ -6,9 +6,9 @@ import { GGUF_DTYPES, GGUF_FILE, MERGE_DTYPES, type MergeDtype } from '../api/de
 import type { GgufDtype } from '../deploy/gguf-write.ts';
 import { humanBytes } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { didYouMean } from './suggest.ts';
 import { importInForeground, progressLine, userErrors } from './model.ts';
 import { accuracyLevel, cancellable, dtypeList, untouched, withProgress } from './deploy.ts';
+import { choiceFlagError } from './options.ts';
 import { checkOutputFile, checkOutputFolder, firstMissingFolder, writingOutput } from './output-file.ts';
 import { requireAdapterFolder } from './file-errors.ts';
 import { ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
@@ -24,7 +24,7 @@ const IMPORT_USAGE = 'lathe model import-gguf FILE --name N';
 
 function choice<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[], fallback: T, usage: string): T {
   const v = (values[flag] as string | undefined) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'.${didYouMean(v, allowed)}\nUsage: ${usage}`);
+  if (!(allowed as readonly string[]).includes(v)) throw choiceFlagError(flag, v, allowed, usage);
   return v as T;
 }
 

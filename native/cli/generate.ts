@@ -4,7 +4,7 @@ import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags, THREADS_RANGE } from './options.ts';
+import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, numberFlag, parseGenerationFlags, requireFlags, THREADS_RANGE } from './options.ts';
 
 const USAGE = `lathe generate --model N --prompt TEXT ${GENERATION_USAGE} [--logprobs N] [--threads T] [--json]`;
 
@@ -45,9 +45,9 @@ export const commands: CliCommand[] = [
       threads: { type: 'string' },
     },
     async run({ values }, ctx) {
-      const name = values.model as string | undefined;
-      const prompt = values.prompt as string | undefined;
-      if (!name || prompt === undefined) throw new UserError(`--model and --prompt are required.\nUsage: ${USAGE}`);
+      requireFlags(values, ['model', 'prompt'], USAGE, { emptyAllowed: ['prompt'] });
+      const name = values.model as string;
+      const prompt = values.prompt as string;
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, { min: 0, note: '0 = off' }) };
       // loaded here, not at start-up: every other command starts without the engine (tests/unit/cli-startup-modules.test.ts)

@@ -5,8 +5,7 @@
 // files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
 import { plural } from '../api/format.ts';
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
-import { numberFlag } from './options.ts';
-import { didYouMean } from './suggest.ts';
+import { choiceFlagError, numberFlag } from './options.ts';
 import { aggregateRouge, mean } from '../eval/bootstrap.ts';
 import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../eval/bleu-tokenizers.ts';
@@ -39,7 +38,7 @@ function loadExamples(values: Record<string, unknown>, usage: string): ScoringEx
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}; got '${String(value)}'.${didYouMean(String(value), allowed)}`);
+  if (!allowed.includes(value as T)) throw choiceFlagError(flag, String(value), allowed);
   return value as T;
 }
 
@@ -98,8 +97,8 @@ export const commands: CliCommand[] = [
     help: { ...INPUT_HELP, tokenize: 'tokenizer: 13a, none or intl (default 13a, as sacrebleu)', smooth: 'smoothing: exp, floor, add-k or none (default exp)', 'smooth-value': 'the value for floor or add-k smoothing', lowercase: 'compare lowercased text (default off)' },
     options: { ...INPUT_OPTIONS, tokenize: { type: 'string' }, smooth: { type: 'string' }, 'smooth-value': { type: 'string' }, lowercase: { type: 'boolean' } },
     async run({ values }, ctx) {
-      const tokenize = oneOf<BleuTokenizerName>(values.tokenize, BLEU_TOKENIZERS, '--tokenize', '13a');
-      const smooth = oneOf<BleuSmoothing>(values.smooth, BLEU_SMOOTHINGS, '--smooth', 'exp');
+      const tokenize = oneOf<BleuTokenizerName>(values.tokenize, BLEU_TOKENIZERS, 'tokenize', '13a');
+      const smooth = oneOf<BleuSmoothing>(values.smooth, BLEU_SMOOTHINGS, 'smooth', 'exp');
       const smoothValue = numberFlag(values, 'smooth-value', bleuUsage);
       const lowercase = Boolean(values.lowercase);
       const { predictions, references } = loadExamples(values, bleuUsage);

@@ -7,7 +7,32 @@ import { StudioError } from '../api/errors.ts';
 import { boundWords, choiceWords, issueWords, valueAt, type SchemaIssue } from '../api/issue-words.ts';
 import { LoraInput } from '../api/train.ts';
 import { UserError, type OptionSpec } from './command.ts';
-import { closestChoice } from './suggest.ts';
+import { closestChoice, didYouMean } from './suggest.ts';
+
+/**
+ * A value outside a flag's fixed set, as every command words it: `--method must be one of lora, full; got 'lroa'. Did
+ * you mean 'lora'?`, then the usage when given. One place, so `--dtype`, `--format`, `--task`, `--mode` … read alike.
+ */
+export function choiceFlagError(flag: string, got: string, allowed: readonly string[], usage?: string): UserError {
+  return new UserError(`--${flag} ${choiceWords(allowed, got)}.${didYouMean(got, allowed)}${usage === undefined ? '' : `\nUsage: ${usage}`}`);
+}
+
+/** 'a', 'a and b', 'a, b and c'. */
+function inWords(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * Refuses a command whose required flags (or its one argument, `needs` words it: 'one question') are not all given,
+ * naming only those missing: `lathe generate --model m` said '--model and --prompt are required.' of a --model it
+ * had. A flag given as '' counts as missing unless it is in `emptyAllowed` (`--prompt ''` generates from nothing).
+ */
+export function requireFlags(values: Record<string, unknown>, flags: readonly string[], usage: string, options: { emptyAllowed?: readonly string[]; argument?: { given: boolean; needs: string } } = {}): void {
+  const missing = flags.filter((f) => values[f] === undefined || (values[f] === '' && !options.emptyAllowed?.includes(f))).map((f) => `--${f}`);
+  if (options.argument && !options.argument.given) missing.push(options.argument.needs);
+  if (missing.length === 0) return;
+  throw new UserError(`${inWords(missing)} ${missing.length === 1 ? 'is' : 'are'} required.\nUsage: ${usage}`);
+}
 
 /** The way out of a refused preference row for the commands that take --skip-invalid (TrainEnv.skipAdvice). */
 export const SKIP_INVALID_ADVICE = 'use --skip-invalid to leave out the rows that make no pair';

@@ -78,17 +78,19 @@ export function missingValueMessage(flag: string, command: CliCommand): string {
 
 /**
  * parseArgs' error for `args` (as given to it) in lathe's words, or undefined for an error that is not one of its
- * ERR_PARSE_ARGS_* (the caller keeps the message). An unknown option's nearest flag is `guess`'s to find.
+ * ERR_PARSE_ARGS_* (the caller keeps the message). An unknown option's nearest flags are `guess`'s to find: one
+ * ('Did you mean --rank?') or a few alike ('Did you mean --max-steps or --warmup-steps?').
  */
-export function parseArgsMessage(err: unknown, args: readonly string[], command: CliCommand, options: OptionSpec, guess: (name: string) => string | undefined): string | undefined {
+export function parseArgsMessage(err: unknown, args: readonly string[], command: CliCommand, options: OptionSpec, guess: (name: string) => readonly string[] | undefined): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
     if (flag.startsWith('--')) {
       const name = flag.slice(2);
-      const near = guess(name);
-      return `unknown option '--${name}'.${near ? ` Did you mean --${near}?` : ''}`;
+      const near = guess(name)?.map((f) => `--${f}`);
+      const choices = near?.length ? `${near.slice(0, -1).join(', ')}${near.length > 1 ? ' or ' : ''}${near[near.length - 1]}` : '';
+      return `unknown option '--${name}'.${choices ? ` Did you mean ${choices}?` : ''}`;
     }
     // '-x', or the '-=' node reads in '-h=1': lathe's flags are long ones, -h alone short
     const positional = command.positionals ? ` An argument that starts with '-' goes after '--': lathe ${command.path.join(' ')} … -- ${shellWord(args.find((a) => a.startsWith(flag)) ?? flag)}` : '';

@@ -3,8 +3,7 @@ import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER } from '../api/eval.ts';
 import { METRICS, TASK_TYPES, DEVICES, metricsForTask, ProjectInput, ProjectPatch, type Project } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { afterColon, numberFlag } from './options.ts';
-import { didYouMean } from './suggest.ts';
+import { afterColon, choiceFlagError, numberFlag } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { projectIdOf } from './project-ref.ts';
@@ -69,7 +68,7 @@ function positiveWhole(values: Record<string, unknown>, flag: string, unit: stri
 
 function oneOf(value: unknown, allowed: readonly string[], flag: string, usage: string): void {
   if (value !== undefined && !allowed.includes(value as string)) {
-    throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${value}'.${didYouMean(String(value), allowed)}\nUsage: ${usage}`);
+    throw choiceFlagError(flag, String(value), allowed, usage);
   }
 }
 

@@ -7,9 +7,8 @@ import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
-import { numberFlag } from './options.ts';
+import { choiceFlagError, numberFlag } from './options.ts';
 import { checkOutputFile, sayCreatedFolder, writeOutputFile } from './output-file.ts';
-import { didYouMean } from './suggest.ts';
 import { exampleCounts, metricsTable } from './eval.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable, nestedFields } from './table.ts';
@@ -113,7 +112,7 @@ export const commands: CliCommand[] = [
     options: { project: { type: 'string' }, kind: { type: 'string' }, tag: { type: 'string' } },
     async run({ values }, ctx) {
       const kind = values.kind as string | undefined;
-      if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw new UserError(`--kind must be one of ${RUN_KINDS.join(', ')}; got '${kind}'.${didYouMean(kind, RUN_KINDS)}`);
+      if (kind !== undefined && !(RUN_KINDS as readonly string[]).includes(kind)) throw choiceFlagError('kind', kind, RUN_KINDS);
       const tag = values.tag as string | undefined;
       const checked = tag === undefined ? null : RunTag.safeParse(tag);
       if (checked && !checked.success) throw new UserError(`--tag: ${checked.error.issues[0].message}; got '${tag}'.`);
@@ -220,7 +219,7 @@ export const commands: CliCommand[] = [
       const twice = positionals.find((id, i) => positionals.indexOf(id) !== i);
       if (twice !== undefined) throw new UserError(`run ${twice} is given twice; name each run once.\nUsage: ${COMPARE_USAGE}`);
       const sort = (values.sort as string | undefined) ?? 'delta-desc';
-      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw new UserError(`--sort must be one of ${EXAMPLE_SORTS.join(', ')}; got '${sort}'.${didYouMean(sort, EXAMPLE_SORTS)}\nUsage: ${COMPARE_USAGE}`);
+      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw choiceFlagError('sort', sort, EXAMPLE_SORTS, COMPARE_USAGE);
       const n = numberFlag(values, 'examples', COMPARE_USAGE, { min: 0 }) ?? 5;
       const csv = values.csv as string | undefined;
       const jsonFile = values['json-file'] as string | undefined;

@@ -20,6 +20,9 @@ function countFlag(values: Record<string, unknown>, flag: string, min: number): 
   return numberFlag(values, flag, USAGE, { min });
 }
 
+/** What `lathe api-log` says before the server has answered anything. */
+export const NO_REQUESTS = "no requests yet: start the server with 'lathe serve-api --model M' and send it one (it prints a curl to try; docs/openai-api.md)";
+
 export const commands: CliCommand[] = [
   {
     path: ['serve-api'],
@@ -105,11 +108,13 @@ export const commands: CliCommand[] = [
       const store = openStore(ctx.dataDir);
       try {
         const rows = store.apiRequests.recent(limit);
-        // the refusal's message last and cut long (the other cells are short), so a failed request says why
+        // the refusal's message last and cut long (the other cells are short), so a failed request says why; headers
+        // and times as the other lists write them (runs list, runs metrics); no requests: what to do, not '(none)'
         ctx.print(rows, () => formatTable(
-          ['time', 'endpoint', 'model', 'status', 'outcome', 'tokens in', 'tokens out', 'ms', 'tokens/s', 'error'],
-          rows.map((r) => [r.time, r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1), r.error]),
+          ['TIME', 'ENDPOINT', 'MODEL', 'STATUS', 'OUTCOME', 'TOKENS IN', 'TOKENS OUT', 'MS', 'TOKENS/S', 'ERROR'],
+          rows.map((r) => [r.time.slice(0, 19).replace('T', ' '), r.endpoint, r.model, r.status, r.outcome, r.promptTokens, r.completionTokens, r.latencyMs.toFixed(0), r.tokensPerSecond?.toFixed(1), r.error]),
           120,
+          NO_REQUESTS,
         ));
       } finally {
         store.close();

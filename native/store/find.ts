@@ -30,7 +30,8 @@ function choicesText(noun: string, names: readonly string[]): string {
  */
 export function notFound(lookup: Lookup, key: string, names: readonly string[] | null, field: string): StudioError {
   const byId = key.startsWith(`${lookup.idPrefix}_`);
-  const head = byId ? `${lookup.noun} ${key} does not exist` : `no ${lookup.noun} named '${key}'`;
+  // a table found by id only (runs, jobs: names === null) has no names to miss: 'RUN' is an id that is not there
+  const head = byId ? `${lookup.noun} ${key} does not exist` : names === null ? `no ${lookup.noun} has the id '${key}' (${lookup.noun} ids begin ${lookup.idPrefix}_)` : `no ${lookup.noun} named '${key}'`;
   // a key of one or two letters is a letter away from every short name: no guess for those
   const guess = byId || names === null || key.length < 3 ? undefined : closestChoice(key, names);
   const meant = guess === undefined ? '' : `; did you mean '${guess}'?`;

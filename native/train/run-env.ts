@@ -91,8 +91,8 @@ export async function registerRunModel(env: TrainEnv, folder: string, name: stri
  * process is training it. `command` is what the user runs to continue such runs, for the message.
  */
 export function runToResume(store: Store, runId: string, kind: Run['kind'], command: string): Run {
-  const run = store.runs.get(runId);
-  if (!run) throw new Error(`no run ${runId}; list runs with 'lathe runs list'`);
+  // the store's one not-found wording, as `lathe runs show` and `merge --run` say it
+  const run = store.runs.find(runId, 'resume');
   if (run.kind !== kind) throw new Error(`run ${runId} is ${withArticle(run.kind)} run; '${command}' continues ${kind} runs`);
   if (run.status === 'succeeded') throw new Error(`run ${runId} already finished; start a new run to train further`);
   if (store.runs.hasLiveOwner(runId)) throw new Error(`run ${runId} is being trained by another process; stop it first or wait`);

@@ -29,6 +29,14 @@ describe('choice flags', () => {
     // a schema's fixed set (zod), as --method is checked
     const method = await inProcessLathe(dataDir, ['train', '--model', 'm', '--dataset', 'd', '--method', 'lorra']);
     expect(method.stderr).toMatch(/--method must be one of lora, full; got 'lorra'\. Did you mean 'lora'\?\n/);
+    // merge, quantize and export's --dtype word it as every other choice flag does (they said "--dtype: 'bf61' is not one of …")
+    const merge = await inProcessLathe(dataDir, ['merge', '--model', 'm', '--adapter', 'a', '--name', 'x', '--dtype', 'bf61']);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toMatch(/^lathe merge: --dtype must be one of fp32, fp16, bf16; got 'bf61'\. Did you mean 'bf16'\?\nUsage: lathe merge /);
+    const quantize = await inProcessLathe(dataDir, ['quantize', '--model', 'm', '--dtype', 'q4,q3']);
+    expect(quantize.stderr).toMatch(/^lathe quantize: --dtype must be one of fp16, q8, int8, q4; got 'q3'\.\nUsage: lathe quantize /);
+    const smooth = await inProcessLathe(dataDir, ['metrics', 'bleu', '--pred', 'p.txt', '--ref', 'r.txt', '--smooth', 'expp']);
+    expect(smooth.stderr).toMatch(/^lathe metrics bleu: --smooth must be one of .*; got 'expp'\. Did you mean 'exp'\?\n/);
     // rouge1, rouge2 and rouge are as near: no guess
     const ambiguous = await inProcessLathe(dataDir, ['eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge3']);
     expect(ambiguous.stderr).toMatch(/unknown metric 'rouge3'; choose from /);

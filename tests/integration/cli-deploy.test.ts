@@ -138,7 +138,7 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
   it('refuses wrong flags with the fix (in process: the same command objects)', async () => {
     const all = [...deployCommands, ...exportCommands];
     const run = (words: string[], values: Record<string, unknown>) => all.find((c) => c.path.join(' ') === words.join(' '))!.run({ values, positionals: [] }, { dataDir: data, json: true, print: () => {}, info: () => {}, warn: () => {}, log: () => {} });
-    await expect(run(['quantize'], { model: 's260k', dtype: 'q3' })).rejects.toThrow(/--dtype: 'q3' is not one of fp16, q8, int8, q4/);
+    await expect(run(['quantize'], { model: 's260k', dtype: 'q3' })).rejects.toThrow(/--dtype must be one of fp16, q8, int8, q4; got 'q3'/);
     await expect(run(['quantize'], { model: 's260k', report: true })).rejects.toThrow(/--report needs --text FILE/);
     await expect(run(['quantize'], { model: 's260k', 'accuracy-level': '7' })).rejects.toThrow(/--accuracy-level must be a whole number from 0 to 4 \(MatMulNBits' accuracy_level\); got '7'/);
     await expect(run(['merge'], { model: 's260k', adapter: tmp })).rejects.toThrow(/exactly one of --name .* or --out/);

@@ -15,7 +15,8 @@ describe('--threads with --resume', () => {
   it.each(RESUMABLE.map((words) => [words.join(' '), words] as const))('lathe %s --resume RUN --threads T is taken: the run is looked up', async (_, words) => {
     const r = await inProcessLathe(dataDir, [...words, '--resume', 'run_nope', '--threads', '2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`lathe ${words.join(' ')}: no run run_nope; list runs with 'lathe runs list'\n`);
+    // the store's one wording for a run that is not there, as `lathe runs show` and `merge --run` say it
+    expect(r.stderr).toBe(`lathe ${words.join(' ')}: run run_nope does not exist; the Runs page or 'lathe runs list' shows the ids\n`);
     const help = (await inProcessLathe(dataDir, [...words, '--help'])).stdout;
     expect(help).toMatch(/--resume RUN \[--threads T\] \[--json\]/);
     expect(help).toMatch(/--threads VALUE +CPU threads \(default: all cores\); also with --resume/);

@@ -100,8 +100,11 @@ describe('did you mean', () => {
     // another tool's name for a flag: the one flag holding all its words
     expect((await run(['generate', '--model', 'm', '--prompt', 'p', '--max-tokens', '5'])).err).toContain("unknown option '--max-tokens'. Did you mean --max-new-tokens?");
     expect((await run(['align', 'reward', '--steps', '5'])).err).toContain("unknown option '--steps'. Did you mean --max-steps?");
-    // words two flags hold: no guess
-    expect((await run(['train', '--every', '5'])).err).toMatch(/unknown option '--every'\.$/m);
+    // words a few flags hold: each is named (README's `pretrain --steps` leads people to `train --steps`)
+    expect((await run(['train', '--steps', '5'])).err).toContain("unknown option '--steps'. Did you mean --max-steps or --warmup-steps?");
+    expect((await run(['train', '--every', '5'])).err).toContain("unknown option '--every'. Did you mean --eval-every or --save-every?");
+    // words more than three flags hold (every --FIELD-column of dataset map): a list, not a guess
+    expect((await run(['dataset', 'map', 'd', '--column', 'x'])).err).toMatch(/unknown option '--column'\.$/m);
   });
 
   it("answers 'lathe help frobnicate' as 'lathe frobnicate': unknown command, exit 2", async () => {

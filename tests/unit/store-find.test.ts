@@ -91,5 +91,7 @@ describe('store find', () => {
     const job = store.jobs.create('test', {});
     expect(store.jobs.find(job.id).kind).toBe('test');
     expect(thrown(() => store.jobs.find('job_x')).message).toBe("job job_x does not exist; the Runs page or 'lathe jobs list' shows the ids");
+    // runs and jobs have no names to look up: a key that is not an id (the README's placeholder RUN) is called an id
+    expect(thrown(() => store.runs.find('RUN')).message).toBe("no run has the id 'RUN' (run ids begin run_); the Runs page or 'lathe runs list' shows the ids");
   });
 });
