@@ -62,15 +62,18 @@ export function fold(prefix: string, text: string, indent: number, width: number
 }
 
 /**
- * A message's `Usage:` block folded for a terminal: the 'Usage: lathe …' line and the further forms under it
- * ('       lathe …'), each with its continuation under the command's words. Other lines are left as they are.
+ * A refusal folded for a terminal: its `Usage:` block — the 'Usage: lathe …' line and the further forms under it
+ * ('       lathe …'), each with its continuation under the command's words — and its prose ("unknown option '--steps'.
+ * Did you mean …?"), each line under its own indent; a path or a flag, having no space, is never broken.
  */
 export function foldUsage(message: string, width: number | undefined): string {
   if (width === undefined) return message;
   let inUsage = false;
   return message.split('\n').map((line) => {
     inUsage = line.startsWith('Usage: ') || (inUsage && line.startsWith('       lathe '));
-    return inUsage ? foldUsageForm(line, width) : line;
+    if (inUsage) return foldUsageForm(line, width);
+    const lead = line.length - line.trimStart().length;
+    return fold(line.slice(0, lead), line.slice(lead), lead, width);
   }).join('\n');
 }
 
