@@ -28,7 +28,7 @@ describe.skipIf(process.platform !== 'linux')('foreground training and the mallo
     expect(wrapper.tunables).toBe('');
     expect(trainer.parent).toBe(wrapper.pid);
     expect(trainer.tunables.split(':')).toEqual(expect.arrayContaining(REUSED_HEAP_TUNABLES));
-    expect(r.stderr).toContain('no run run_missing');
+    expect(r.stderr).toContain('run run_missing does not exist');
     expect(r.code).toBe(run(['train', '--resume', 'run_missing'], { LATHE_MALLOC_TUNING: '0' }).code);
   });
 
