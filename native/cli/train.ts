@@ -66,7 +66,7 @@ const TRAIN_HELP: Record<string, string> = {
 export function describePretrain(o: PretrainOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
-    // the whole validation text, unlike the sampled batches of the 'step N: val_loss' lines (the two differ)
+    // the whole validation text, unlike the sampled batches of the 'validation: step N/M, loss …' lines (the two differ)
     `validation loss on the whole validation text ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
     `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
     // the line, and the command that tries the model, that fine-tuning and alignment end with (writtenModelLines)
