@@ -230,16 +230,17 @@ describe('counts in CLI messages use the right number', () => {
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: null, outputModel: 'm' } as const;
-    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663, lastValStep: 20 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
-    // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663, lastValStep: 20 })).toContain('loss 4.45; validation loss 5.367 at the start → 4.366 at the last validation\n');
+    // a learning rate too high: the loss went up, and 'best 5.367' (the untouched base) once read as the result
+    // (losses worded as the 'validation: step N/M, loss …' lines above the summary word them)
     expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383, lastValStep: 20 }))
-      .toContain("validation loss 5.3667 at the start → 6.2383 at the last validation; best 5.3667 earlier in the run, not kept (the model holds the last step's weights)");
-    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null })).toContain('loss 4.4498; validation loss —\n');
+      .toContain("validation loss 5.367 at the start → 6.238 at the last validation; best 5.367 earlier in the run, not kept (the model holds the last step's weights)");
+    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null })).toContain('loss 4.45; validation loss —\n');
     // cancelled after 21 steps with only the start validated: '5.3667 → 5.3667' once read as no progress at all
     expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 5.3667, lastValStep: 0 }))
-      .toContain('validation loss 5.3667 at the start; not measured again before the run stopped at step 21\n');
+      .toContain('validation loss 5.367 at the start; not measured again before the run stopped at step 21\n');
     expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 4.5, lastValLoss: 4.5, lastValStep: 10 }))
-      .toContain('validation loss 5.3667 at the start → 4.5000 at the last validation (step 10)\n');
+      .toContain('validation loss 5.367 at the start → 4.5 at the last validation (step 10)\n');
   });
 });
 
