@@ -29,6 +29,19 @@ export function formatValue(v: number | string): string {
   return String(Number(v.toPrecision(6)));
 }
 
+/**
+ * A measured value (a loss, a KL, a learning rate, tokens/s) as the CLI's progress lines, the trainers' log lines and
+ * the runs' summaries print it: whole numbers grouped (12,345), others to four significant digits (2.346, 0.1235,
+ * 1,235), tiny ones in exponent form (1.235e-5, 3e-6), which four decimal places would show as 0.
+ */
+export function figure(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  const rounded = Number(v.toPrecision(4));
+  if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
+  return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
+}
+
 /** A count with its noun in the right number: plural(1, 'example') → '1 example', plural(2, 'example') → '2 examples'. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? singular : pluralForm}`;

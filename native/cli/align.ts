@@ -2,7 +2,7 @@
 // the studio's 'dpo' job runs, with `lathe train`'s conventions: progress on stderr, Ctrl-C stops after the current
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
 import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
-import { formatValue, plural } from '../api/format.ts';
+import { figure, formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';
 import type { CliCommand } from './command.ts';
@@ -65,16 +65,19 @@ const HELP: Record<string, string> = {
   project: RUN_PROJECT_HELP,
 };
 
-/** A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'). */
+/**
+ * A DPO run's outcome in words; counts grouped and in the singular where one ('after 1 step'), measured values as
+ * the progress line words them (figure: 'loss 0.6931', 'rewards/accuracies 0.75').
+ */
 export function describeDpo(o: DpoOutcome): string {
   const m = o.trainMetrics;
   const v = o.validationMetrics;
   return [
-    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss === null ? '—' : figure(o.lastLoss)}`,
     // no pairs: cancelled while tokenizing, before any pair was counted (a run has at least one training pair)
     o.trainPairs === 0 ? '' : `${formatValue(o.trainPairs)} training and ${plural(o.validationPairs, 'validation pair')}${o.truncatedPairs ? `, ${formatValue(o.truncatedPairs)} cut to --seq-len (the response's end lost)` : ''}${o.truncatedPrompts ? `, ${formatValue(o.truncatedPrompts)} with the prompt cut to --max-prompt-len (its end kept)` : ''}${o.skippedRows.length ? `, ${plural(o.skippedRows.length, 'row')} left out` : ''}`,
-    m ? `training pairs: rewards/accuracies ${m['rewards/accuracies'].toFixed(3)}, rewards/margins ${m['rewards/margins'].toFixed(4)}` : '',
-    v ? `validation pairs: rewards/accuracies ${v['rewards/accuracies'].toFixed(3)}, rewards/margins ${v['rewards/margins'].toFixed(4)}` : '',
+    m ? `training pairs: rewards/accuracies ${figure(m['rewards/accuracies'])}, rewards/margins ${figure(m['rewards/margins'])}` : '',
+    v ? `validation pairs: rewards/accuracies ${figure(v['rewards/accuracies'])}, rewards/margins ${figure(v['rewards/margins'])}` : '',
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');
 }

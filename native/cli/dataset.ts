@@ -15,22 +15,26 @@ import { cancelOnSignals } from './cancel.ts';
 
 const IMPORT_USAGE = 'lathe dataset import FILE --name N [--project ID] [--skip-invalid] [--seed S] [--split 0.8,0.1,0.1 | --split train|validation|test] [--add SPLIT=FILE]… [--quoting csv|none]';
 
-/** `--add validation=dev.jsonl`: one more file of the dataset, all of it one split. */
+/**
+ * `--add validation=dev.jsonl`: one more file of the dataset, all of it one split. A misspelled split is said first,
+ * naming the valid ones, with a missing --split beside it: one fix at a time hid the misspelling behind --split.
+ */
 function parseAdded(raw: unknown, firstSplit: string | undefined): ExtraImportFile[] {
   const given = (raw as string[] | undefined) ?? [];
-  if (given.length > 0 && firstSplit === undefined) {
-    throw new UserError(`with --add, say how FILE itself is split: --split train (all of it), or fractions such as --split 0.9,0.1,0.\nUsage: ${IMPORT_USAGE}`);
-  }
-  return given.map((item) => {
+  const unsplit = 'with --add, say how FILE itself is split: --split train (all of it), or fractions such as --split 0.9,0.1,0.';
+  const added = given.map((item) => {
     const at = item.indexOf('=');
     const named = at < 0 ? '' : item.slice(0, at).trim();
     const split = SPLITS.find((s) => s === named);
     if (at < 0 || !split || item.slice(at + 1).trim() === '') {
       const guess = at < 0 || split ? '' : didYouMean(named, SPLITS);
-      throw new UserError(`--add takes SPLIT=FILE, the split being train, validation or test (e.g. --add test=test.jsonl); got '${item}'.${guess}\nUsage: ${IMPORT_USAGE}`);
+      const also = firstSplit === undefined ? `\nAnd ${unsplit}` : '';
+      throw new UserError(`--add takes SPLIT=FILE, the split being train, validation or test (e.g. --add test=test.jsonl); got '${item}'.${guess}${also}\nUsage: ${IMPORT_USAGE}`);
     }
     return { path: item.slice(at + 1).trim(), split };
   });
+  if (added.length > 0 && firstSplit === undefined) throw new UserError(`${unsplit}\nUsage: ${IMPORT_USAGE}`);
+  return added;
 }
 
 function parseSplit(raw: string | undefined): { train: number; validation: number; test: number } | undefined {
@@ -120,6 +124,14 @@ async function projectOf(ctx: CliContext, d: Dataset): Promise<string> {
   return d.projectId === null ? '—' : projectLabel(ctx, d.projectId);
 }
 
+/**
+ * Whether the seed says where a dataset's rows went: rows in more than one split. A file kept whole as one split (a
+ * published test set, --split test) draws no split, and any seed would put its rows in that split.
+ */
+function dealt(d: Dataset): boolean {
+  return SPLITS.filter((s) => (d.splits[s] ?? 0) > 0).length > 1;
+}
+
 /** A dataset's fields as `dataset show` prints them; `project` as projectLabel reads its project ('—' for none). */
 export function describeDataset(d: Dataset, project: string): string {
   return formatFields([
@@ -128,7 +140,7 @@ export function describeDataset(d: Dataset, project: string): string {
     ['project', project],
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
     ...(d.quoting ? [['quoting', `${d.quoting} — ${QUOTING_LABELS[d.quoting]}`] as [string, string]] : []),
-    ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}; seed ${d.splitSeed})`],
+    ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}${dealt(d) ? `; seed ${d.splitSeed}` : ''})`],
     ['columns', d.columns.join(', ')],
     ['mapping', mappingWords(d.mapping) || "— (set one with 'lathe dataset map' or in the studio)"],
     ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: ${d.skippedRows[0].file ? `${d.skippedRows[0].file} ` : ''}line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],

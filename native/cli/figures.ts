@@ -3,18 +3,10 @@
 // them. One place, so a loss reads the same in `lathe train`'s progress, `lathe runs metrics`, `runs show` and `runs
 // compare`, and a score the same in `lathe eval`, `docs eval` and `runs compare`. --json prints the raw numbers.
 import type { StepFigures } from '../train/loop.ts';
+import { figure } from '../api/format.ts';
 
-/**
- * A measured value (a loss, a learning rate, tokens/s): whole numbers grouped (12,345), others to four significant
- * digits (2.346, 0.1235, 1,235), tiny ones in exponent form (1.235e-5, 3e-6), which four decimal places would show as 0.
- */
-export function figure(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  const rounded = Number(v.toPrecision(4));
-  if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
-  return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
-}
+// a measured value's formatter lives beside the studio's (api/format.ts), so the trainers' log lines word it too
+export { figure };
 
 /**
  * A score in a table of scores (an evaluation's metrics, a retrieval evaluation's recall and MRR, a comparison):

@@ -3,7 +3,7 @@
 // wrote, or measure its accuracy on a labelled dataset split against the majority class.
 import path from 'node:path';
 import { REWARD_OBJECTIVES, RewardStartInput } from '../api/align.ts';
-import { formatValue, plural, timeLeft, withArticle } from '../api/format.ts';
+import { figure, formatValue, plural, timeLeft, withArticle } from '../api/format.ts';
 import { openStore } from '../store/db.ts';
 import type { RewardOutcome } from '../train/reward.ts';
 import type { ScoredTexts, ScoreProgress } from '../train/reward-score.ts';
@@ -119,14 +119,14 @@ function cutWords(o: RewardOutcome): string {
 
 /**
  * A reward run's outcome in words. The final validation reads the whole split, unlike the sampled batches of the
- * 'step N: val_loss' lines above it, so it says so (the two losses differ).
+ * 'validation: step N/M, loss …' lines above it, so it says so (the two losses differ).
  */
 export function describeReward(o: RewardOutcome): string {
   return [
-    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss?.toFixed(4) ?? '—'}`,
+    `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}; last loss ${o.lastLoss === null ? '—' : figure(o.lastLoss)}`,
     // no labels: cancelled while tokenizing, before any example was counted
     o.labels.length === 0 ? '' : `${o.objective}: ${plural(o.trainExamples, 'training example')}${o.objective === 'classify' ? `, labels ${o.labels.join(', ')}` : ''}${cutWords(o)}`,
-    o.validation ? `the whole validation split: accuracy ${o.validation.accuracy.toFixed(4)}, loss ${o.validation.loss.toFixed(4)}` : '',
+    o.validation ? `the whole validation split: accuracy ${figure(o.validation.accuracy)}, loss ${figure(o.validation.loss)}` : '',
     o.modelDir ? `model (sequence classification): ${o.modelDir}` : '',
   ].filter(Boolean).join('\n');
 }

@@ -32,7 +32,9 @@ export function comparisonTable(c: Comparison): string {
       return `${shown(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
     }),
   ]);
-  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${r.template ? `, ${r.template}` : ''})`);
+  // an evaluation's default name ends with its prompt kind ('s260k · sst2/test · zero-shot'): said there, not again
+  const template = (r: Comparison['runs'][number]) => (r.template && !r.name.endsWith(` · ${r.template}`) ? `, ${r.template}` : '');
+  const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${template(r)})`);
   // one run has no best to mark
   const best = c.runs.length > 1 ? '* best; ' : '';
   const note = evaluations ? `${best}intervals are bootstrap 95%. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";

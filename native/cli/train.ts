@@ -7,7 +7,7 @@ import type { PretrainOutcome } from '../train/pretrain.ts';
 import type { CliCommand } from './command.ts';
 import { printOutcome, refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, runInForeground, writtenModelLines } from './foreground.ts';
 import { asFlagError, choiceFields, LORA_FIELD_OF_FLAG, LORA_OPTIONS, loraFlags, numberFields, parseFlagInput, schemaDefault, stringOptions } from './options.ts';
-import { formatValue, plural } from '../api/format.ts';
+import { figure, formatValue, plural } from '../api/format.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 
 const USAGE =
@@ -66,7 +66,7 @@ const TRAIN_HELP: Record<string, string> = {
 export function describePretrain(o: PretrainOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
-    // the whole validation text, unlike the sampled batches of the 'step N: val_loss' lines (the two differ)
+    // the whole validation text, unlike the sampled batches of the 'validation: step N/M, loss …' lines (the two differ)
     `validation loss on the whole validation text ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
     `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
     // the line, and the command that tries the model, that fine-tuning and alignment end with (writtenModelLines)
@@ -80,7 +80,7 @@ export function describePretrain(o: PretrainOutcome): string {
  * better loss earlier in the run is named as such, not as the result.
  */
 function validationLine({ firstValLoss: first, lastValLoss: last, bestValLoss: best, lastValStep, steps }: FinetuneOutcome): string {
-  const f = (v: number | null) => v?.toFixed(4) ?? '—';
+  const f = (v: number | null) => (v === null ? '—' : figure(v));
   if (last === null) return `validation loss ${f(first)}`;
   // a run stopped before its next validation: the start's loss is not a result of the steps taken
   if (lastValStep === 0) return `validation loss ${f(first)} at the start; not measured again before the run stopped at step ${steps}`;
@@ -93,7 +93,7 @@ function validationLine({ firstValLoss: first, lastValLoss: last, bestValLoss: b
 export function describeFinetune(o: FinetuneOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')}`,
-    `loss ${o.lastLoss?.toFixed(4) ?? '—'}; ${validationLine(o)}`,
+    `loss ${o.lastLoss === null ? '—' : figure(o.lastLoss)}; ${validationLine(o)}`,
     `${plural(o.trainExamples, 'training example')}${o.truncatedExamples ? `, ${formatValue(o.truncatedExamples)} cut to --seq-len (a long prompt's middle or a long completion's end lost)` : ''}`,
     ...writtenModelLines(o),
   ].filter(Boolean).join('\n');

@@ -112,7 +112,7 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
       trainMetrics = { loss: onTrain.loss, ...onTrain.metrics };
       validationMetrics = { loss: onVal.loss, ...onVal.metrics };
       for (const [name, value] of Object.entries(trainMetrics)) env.metric(runId, result.state.step, `train_${name}`, value);
-      env.log('info', `trained policy: rewards/accuracies ${trainMetrics['rewards/accuracies'].toFixed(3)} on the training pairs, ${validationMetrics['rewards/accuracies'].toFixed(3)} on the validation pairs`);
+      // no log line of them: the outcome carries them, and its summary (lathe align dpo) and run view say them once
     }
     const trained = result.status === 'cancelled' ? null : runner.weights();
     await runner.release();

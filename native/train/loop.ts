@@ -6,7 +6,7 @@ import type { Batch, BatchSource } from './batches.ts';
 import type { TrainerState } from './checkpoints.ts';
 import { learningRate, type ScheduleKind } from './schedule.ts';
 import type { Feeds, TrainingSession } from './session.ts';
-import { plural } from '../api/format.ts';
+import { figure, plural } from '../api/format.ts';
 import { steadyEtaSeconds, type WarmMark } from '../jobs/eta.ts';
 
 export interface LoopOptions {
@@ -89,6 +89,14 @@ export async function evaluateBatches(runner: TrainingSession, batches: readonly
   return { loss: sum / count, metrics: Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, v / count])) };
 }
 
+/**
+ * 'validation: step 50/200, loss 3.037': a validation's loss worded as the progress line words a step's
+ * ('training: step 51/200, loss 2.981, …', cli/figures.ts), not by its metric key (val_loss).
+ */
+export function validationLine(step: number, totalSteps: number, loss: number): string {
+  return `validation: step ${figure(step)}/${figure(totalSteps)}, loss ${figure(loss)}`;
+}
+
 export async function trainLoop(runner: TrainingSession, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
   let lastLoss: number | null = null;
   const firstStep = state.step + 1;
@@ -103,7 +111,7 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
       state.bestValLoss = val;
       state.evalsWithoutImprovement = 0;
     } else state.evalsWithoutImprovement++;
-    env.log('info', `step ${step}: val_loss ${val.toFixed(4)}`);
+    env.log('info', validationLine(step, opts.totalSteps, val));
     return opts.patience > 0 && state.evalsWithoutImprovement >= opts.patience;
   };
   if (state.step === 0 && opts.evalEvery > 0) await evaluate(0);

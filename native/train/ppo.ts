@@ -39,12 +39,14 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import type { RolloutRow } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { defaultRunName } from '../api/train.ts';
+import { figure } from '../api/format.ts';
 import { PPO_METRICS } from '../autograd/index.ts';
 import { shuffled } from './batches.ts';
 import { writeCheckpoint, type TrainerState } from './checkpoints.ts';
 import type { LoopStatus } from './loop.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
 import { computeAdvantages, nextKlCoef } from './ppo-advantages.ts';
+import { heldoutLine, iterationLine } from './ppo-lines.ts';
 import { planPpo, type ResolvedPpoConfig } from './ppo-plan.ts';
 import { POLICY_DIR, RolloutModels, type SampledRollout } from './ppo-rollouts.ts';
 import { INITIAL_MOMENTS, shapeScores, type ScoreMoments } from './ppo-score-scaling.ts';
@@ -267,7 +269,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
       metric(scoreMean, result.scoreMean);
       metric(scoreStd, std(scores));
       metric(kl, result.kl);
-      env.log('info', `iteration ${iteration}: held-out score ${result.scoreMean.toFixed(4)}, KL ${result.kl.toFixed(3)}`);
+      env.log('info', heldoutLine(iteration, result.scoreMean, result.kl));
       return { rows, result };
     };
 
@@ -355,10 +357,10 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
         times.push({ rolloutS, scoreS, updateS });
         const usedCoef = klCoef;
         klCoef = nextKlCoef(klCoef, mean(arrays.kl), rollouts.length, adaptive);
-        env.log('info', `iteration ${iteration}: score ${mean(scores).toFixed(4)}, KL ${mean(arrays.kl).toFixed(3)}, β ${usedCoef.toFixed(4)}, loss ${lastLoss.toFixed(4)}`);
+        env.log('info', iterationLine(iteration, { score: mean(scores), kl: mean(arrays.kl), klCoef: usedCoef, loss: lastLoss }));
         const tokens = rollouts.reduce((n, r) => n + r.promptIds.length + r.responseIds.length, 0);
         const figures = { step: iteration, totalSteps: config.steps, unit: 'iteration' as const, score: mean(scores), kl: mean(arrays.kl), loss: lastLoss, tokensPerSecond: tokens / (rolloutS + scoreS + updateS) };
-        env.progress(iteration / config.steps, `iteration ${iteration}/${config.steps}: score ${figures.score.toFixed(4)}, KL ${figures.kl.toFixed(3)}, loss ${lastLoss.toFixed(4)}`, secondsLeft(), figures);
+        env.progress(iteration / config.steps, `iteration ${iteration}/${config.steps}: score ${figure(figures.score)}, KL ${figure(figures.kl)}, loss ${figure(lastLoss)}`, secondsLeft(), figures);
         const evaluated = evaluationDue(iteration) ? await evaluate() : null;
         if (evaluated) heldoutAfter = evaluated.result;
         await writeRolloutTable(dir, { step: iteration, klCoef: usedCoef, train: table(picked, rollouts, scores), heldout: evaluated?.rows ?? null });

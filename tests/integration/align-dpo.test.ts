@@ -37,7 +37,8 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
 
   it('a full DPO run lifts rewards/accuracies on its training pairs well above 0.5', async () => {
     const said: string[] = [];
-    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message) });
+    const logged: string[] = [];
+    const out = await startDpo({ model: 's260k', dataset: 'demo', method: 'full', epochs: 5, batchSize: 4, seqLen: 96, lr: 2e-3, evalEvery: 0, saveEvery: 0, threads: 1 }, { ...env(), progress: (_f, message) => said.push(message), log: (_level, line) => logged.push(line) });
     expect(out.status).toBe('completed');
     // the reference pass says how far it got, batch by batch (a minute of one unchanging line on the full demo set)
     expect(said).toContain('reference log-probabilities: 4 of 60 pairs');
@@ -57,6 +58,8 @@ describe.skipIf(!HAS_SHARED_DATA)('DPO on stories260K and dpo_en_demo', () => {
     // measured 0.983 (59 of 60 pairs) on this machine; the validation pairs, unseen, at 0.600
     expect(out.trainMetrics!['rewards/accuracies']).toBeGreaterThan(0.8);
     expect(out.trainMetrics!['rewards/margins']).toBeGreaterThan(0);
+    // said once, by the outcome's summary (describeDpo) and run view: the log no longer says them before it
+    expect(logged.filter((line) => line.includes('rewards/accuracies')), logged.join('\n')).toEqual([]);
     const run = studio.store.runs.get(out.runId)!;
     expect(run.kind).toBe('dpo');
     expect(run.status).toBe('succeeded');

@@ -54,6 +54,10 @@ describe('choice flags', () => {
     const added = await inProcessLathe(dataDir, ['dataset', 'import', file, '--name', 'x', '--split', 'train', '--add', `valdation=${file}`]);
     expect(added.code).toBe(2);
     expect(added.stderr).toMatch(/--add takes SPLIT=FILE, the split being train, validation or test .*; got 'valdation=.*'\. Did you mean 'validation'\?\n/);
+    // without --split too: the misspelled split is said first, naming the valid ones, and the missing --split beside it
+    const both = await inProcessLathe(dataDir, ['dataset', 'import', file, '--name', 'x', '--add', `tset=${file}`]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^lathe dataset import: --add takes SPLIT=FILE, the split being train, validation or test .*; got 'tset=.*'\. Did you mean 'test'\?\nAnd with --add, say how FILE itself is split: --split train/);
     const shown = await inProcessLathe(dataDir, ['dataset', 'show', 'x', '--split', 'Tests']);
     expect(shown.code).toBe(2);
     expect(shown.stderr).toMatch(/--split must be train, validation, test or all; got 'Tests'\. Did you mean 'test'\?\nUsage: lathe dataset show/);

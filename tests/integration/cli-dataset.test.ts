@@ -109,6 +109,13 @@ describe('lathe dataset import: bad input', () => {
     expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 50 });
     const shown = await inProcessLathe(dir, ['dataset', 'show', 'dialogsum-test', '--split', 'test', '--rows', '1', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
+    // no split was drawn, so no seed is said ('test 50; seed 42' named a seed that placed no row), in show as in import
+    const summary = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test-2', '--split', 'test']);
+    expect(summary.stdout).toMatch(/^rows:\s+50 \(train 0, validation 0, test 50\)$/m);
+    expect((await inProcessLathe(dir, ['dataset', 'show', 'dialogsum-test'])).stdout).toMatch(/^rows:\s+50 \(train 0, validation 0, test 50\)$/m);
+    // a split drawn at random still says its seed
+    const drawn = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-drawn', '--split', '0.5,0.5,0', '--seed', '7']);
+    expect(drawn.stdout).toMatch(/^rows:\s+50 \(train \d+, validation \d+, test 0; seed 7\)$/m);
     const bad = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--split takes three fractions .* or the one split the whole file is \(train, validation or test\); got 'tests'/);

@@ -64,7 +64,7 @@ describe('counts in CLI messages use the right number', () => {
     expect(describeDpo(dpo).split('\n').at(-1)).toBe('merge it into a model with: lathe merge --run run_d --name NAME');
   });
 
-  it("pretrain and reward summaries say their final validation read the whole split (the 'step N: val_loss' lines sample it)", async () => {
+  it("pretrain and reward summaries say their final validation read the whole split (the 'validation: step N/M, loss …' lines sample it)", async () => {
     const { describePretrain } = await import('../../native/cli/train.ts');
     const { describeReward } = await import('../../native/cli/reward.ts');
     const pretrain = { runId: 'run_p', status: 'completed', steps: 20, parameters: 141_056, valLoss: 5.7752, valLossPerChar: 3.0474, unigramLoss: 5.192, unigramLossPerChar: 2.7397, outputModel: 'gpt2-pretrained', sample: 'x' } as const;
@@ -102,9 +102,30 @@ describe('counts in CLI messages use the right number', () => {
     // worded as the progress line words them (cli/figures.ts): the KL at the start is 'KL 0' in both, not 'KL 0.000' here
     const measured = describePpo({ ...ppo, steps: 6, lastLoss: 1.234567, heldoutBefore: { step: 0, scoreMean: 0.412345, kl: 0 }, heldoutAfter: { step: 6, scoreMean: 0.5, kl: 0.0123456 } }).split('\n');
     expect(measured.slice(0, 2)).toEqual(['run run_p: cancelled after 6 iterations (1 optimiser step); last loss 1.235', 'held-out rollouts before: score 0.4123, KL 0 (iteration 0); after: score 0.5, KL 0.01235 (iteration 6)']);
+    // and PPO's log lines word them so too: they said 'KL 0.000' and 'loss 1.2346' above the summary's 'KL 0' and 'loss 1.235'
+    const { heldoutLine, iterationLine } = await import('../../native/train/ppo-lines.ts');
+    expect(heldoutLine(0, 0.412345, 0)).toBe('iteration 0: held-out score 0.4123, KL 0');
+    expect(iterationLine(6, { score: 0.5, kl: 0.0000123456, klCoef: 0.2, loss: 1.234567 })).toBe('iteration 6: score 0.5, KL 1.235e-5, β 0.2, loss 1.235');
     expect(describePpo(ppo)).not.toContain('cut');
     expect(describePpo({ ...ppo, truncatedPrompts: 1 }).split('\n')).toContain('1 prompt cut to --max-prompt-len (their ends kept)');
     expect(describePpo({ ...ppo, truncatedPrompts: 12 }).split('\n')).toContain('12 prompts cut to --max-prompt-len (their ends kept)');
+  });
+
+  // DPO's and the reward model's summaries printed 'last loss 2.8100' and accuracies to 3 decimals ('0.750') beside
+  // PPO's 'last loss 2.81' and the progress line's 'loss 2.81': every measured value is worded by one formatter
+  it("DPO's and the reward model's summaries word their measured values as PPO's and the progress line do", async () => {
+    const { describeDpo } = await import('../../native/cli/align.ts');
+    const { describeReward } = await import('../../native/cli/reward.ts');
+    const dpo = { runId: 'run_d', status: 'completed' as const, steps: 6, lastLoss: 2.81, trainPairs: 270, validationPairs: 30, truncatedPairs: 0, truncatedPrompts: 0, skippedRows: [], modelContext: 512,
+      trainMetrics: { 'rewards/accuracies': 0.75, 'rewards/margins': 0.0000123456 }, validationMetrics: { 'rewards/accuracies': 0.6, 'rewards/margins': 0.123456 }, adapterPath: null, outputModel: null };
+    expect(describeDpo(dpo).split('\n')).toEqual([
+      'run run_d: completed after 6 steps; last loss 2.81',
+      '270 training and 30 validation pairs',
+      'training pairs: rewards/accuracies 0.75, rewards/margins 1.235e-5',
+      'validation pairs: rewards/accuracies 0.6, rewards/margins 0.1235',
+    ]);
+    const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 2.81, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 100, validation: { loss: 0.69051234, accuracy: 0.5 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelContext: 512, modelDir: null };
+    expect(describeReward(reward).split('\n')).toEqual(['run run_r: completed after 40 steps; last loss 2.81', 'classify: 100 training examples, labels 0, 1', 'the whole validation split: accuracy 0.5, loss 0.6905']);
   });
 
   it("an alignment run view warns of PPO's cut prompts as of DPO's cut pairs and prompts, and of nothing else", async () => {
@@ -209,16 +230,17 @@ describe('counts in CLI messages use the right number', () => {
   it('a fine-tune summary gives the validation loss the written model has, and says when a better one was not kept', async () => {
     const { describeFinetune } = await import('../../native/cli/train.ts');
     const base = { runId: 'run_x', status: 'completed', steps: 20, lastLoss: 4.4498, truncatedExamples: 0, trainExamples: 400, modelContext: 512, adapterPath: null, outputModel: 'm' } as const;
-    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663, lastValStep: 20 })).toContain('loss 4.4498; validation loss 5.3667 at the start → 4.3663 at the last validation\n');
-    // a learning rate too high: the loss went up, and 'best 5.3667' (the untouched base) once read as the result
+    expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 4.3663, lastValLoss: 4.3663, lastValStep: 20 })).toContain('loss 4.45; validation loss 5.367 at the start → 4.366 at the last validation\n');
+    // a learning rate too high: the loss went up, and 'best 5.367' (the untouched base) once read as the result
+    // (losses worded as the 'validation: step N/M, loss …' lines above the summary word them)
     expect(describeFinetune({ ...base, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 6.2383, lastValStep: 20 }))
-      .toContain("validation loss 5.3667 at the start → 6.2383 at the last validation; best 5.3667 earlier in the run, not kept (the model holds the last step's weights)");
-    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null })).toContain('loss 4.4498; validation loss —\n');
+      .toContain("validation loss 5.367 at the start → 6.238 at the last validation; best 5.367 earlier in the run, not kept (the model holds the last step's weights)");
+    expect(describeFinetune({ ...base, firstValLoss: null, bestValLoss: null, lastValLoss: null, lastValStep: null })).toContain('loss 4.45; validation loss —\n');
     // cancelled after 21 steps with only the start validated: '5.3667 → 5.3667' once read as no progress at all
     expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 5.3667, lastValLoss: 5.3667, lastValStep: 0 }))
-      .toContain('validation loss 5.3667 at the start; not measured again before the run stopped at step 21\n');
+      .toContain('validation loss 5.367 at the start; not measured again before the run stopped at step 21\n');
     expect(describeFinetune({ ...base, status: 'cancelled', steps: 21, firstValLoss: 5.3667, bestValLoss: 4.5, lastValLoss: 4.5, lastValStep: 10 }))
-      .toContain('validation loss 5.3667 at the start → 4.5000 at the last validation (step 10)\n');
+      .toContain('validation loss 5.367 at the start → 4.5 at the last validation (step 10)\n');
   });
 });
 

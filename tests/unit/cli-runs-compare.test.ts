@@ -82,6 +82,16 @@ describe('runs compare metrics table', () => {
     expect(cells(comparisonTable(c), 'rouge1')).toEqual(['0.2500 [0.2000–0.3000]', '0.5000 *']);
   });
 
+  // the legend said 'zero-shot' twice a run: the default name ends with it, and the parenthesis added it again
+  it("names each run's prompt kind once: in its default name, or after its counts when the name does not say it", () => {
+    const named = { ...run('run_a', 'zero-shot'), name: 's260k · sst2/test · zero-shot' };
+    const c: Comparison = { runs: [named, { ...run('run_b', 'few-shot:2'), name: 'my try' }], metrics: [metric('accuracy', true, [0.5, 0.75], 'run_b')] };
+    expect(comparisonTable(c).split('\n').slice(0, 2)).toEqual([
+      '[1] run_a  s260k · sst2/test · zero-shot  (succeeded, 10 examples)',
+      '[2] run_b  my try  (succeeded, 10 examples, few-shot:2)',
+    ]);
+  });
+
   it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
     const c: Comparison = { runs: [{ ...run('run_a', 'zero-shot'), examples: 100 }, run('run_b', 'zero-shot')], metrics: [metric('rougeL', true, [0.07, 0.11], 'run_b')] };
     expect(comparisonTable(c).split('\n').slice(-2)).toEqual([
