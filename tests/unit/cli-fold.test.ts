@@ -1,9 +1,10 @@
 // Help and usage lines folded to a terminal's width: `lathe train --help` in an 80-column window printed option
 // descriptions and usage lines of 300–700 characters, which the terminal broke at its edge, through the option
 // column. A terminal gets them folded under their column; piped output keeps one line per option, for grep.
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { commandHelp, main } from '../../native/cli.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { commandHelp } from '../../native/cli.ts';
 import { loadCommands } from '../../native/cli/registry.ts';
+import { mainConsole } from '../fixtures/cli-in-process.ts';
 import { fold, foldUsage, terminalWidth } from '../../native/cli/wrap.ts';
 
 /** `stream` as a terminal of `columns` columns (or not a terminal) until the test ends. */
@@ -20,18 +21,7 @@ function asTerminal(stream: NodeJS.WriteStream, columns: number | undefined): vo
   });
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += `${a.join(' ')}\n`; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += `${a.join(' ')}\n`; });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = mainConsole;
 
 const longest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
 

@@ -4,24 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { commandHelp, HELP_SECTIONS, helpSectionOf, main } from '../../native/cli.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { commandHelp, HELP_SECTIONS, helpSectionOf } from '../../native/cli.ts';
 import { parseArgsMessage } from '../../native/cli/parse-errors.ts';
 import { closest } from '../../native/cli/suggest.ts';
 import { loadCommands } from '../../native/cli/registry.ts';
+import { mainConsole } from '../fixtures/cli-in-process.ts';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += `${a.join(' ')}\n`; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += `${a.join(' ')}\n`; });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = mainConsole;
 
 describe('command help', () => {
   it('lists every command under a lifecycle heading, in the lifecycle order', async () => {
