@@ -41,7 +41,7 @@ describe('lathe model / generate', () => {
     expect(info.memory.inference.fp32).toBeGreaterThan(4 * total);
     expect(info.memory.fullFineTune.fp32).toBe(16 * total);
     expect((await lathe('model', 'inspect', 'tiny')).stdout).toMatch(/Parameters by component:[\s\S]*attention[\s\S]*Memory/);
-    expect((await lathe('model', 'list')).stdout).toMatch(/^NAME\s+ID\s+USE.*\ntiny\s+mdl_/);
+    expect((await lathe('model', 'list')).stdout).toMatch(/^ID\s+NAME\s+USE.*\nmdl_\S+\s+tiny\s/);
   });
 
   it('samples reproducibly by seed, and runs beam search', async () => {
