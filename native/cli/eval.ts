@@ -13,6 +13,7 @@ import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 import { formatMetric } from './figures.ts';
+import { formatTable } from './table.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
 
 const USAGE =
@@ -132,11 +133,7 @@ const list = (raw: unknown) => (raw === undefined ? undefined : String(raw).spli
 
 export function metricsTable(metrics: readonly MetricValue[]): string {
   const interval = (m: MetricValue) => (m.ci95 ? `${formatMetric(m.ci95.low)}–${formatMetric(m.ci95.high)}` : '');
-  const rows = [['metric', 'value', '95% CI'], ...metrics.map((m) => [m.name, formatMetric(m.value), interval(m)])];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+  return formatTable(['METRIC', 'VALUE', '95% CI'], metrics.map((m) => [m.name, formatMetric(m.value), interval(m)]), 60);
 }
 
 /** "12 of 20 examples (limit …); 1.50 few-shot examples per prompt on average", for `eval` and `runs show`. */

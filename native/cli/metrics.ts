@@ -3,9 +3,10 @@
 // reference file per reference (parallel lines), or a .jsonl file with "prediction" and "references" fields.
 // ROUGE-Lsum splits summaries into sentences at newlines, which only JSONL strings can carry: with plain-text
 // files every summary is one sentence and ROUGE-Lsum equals ROUGE-L.
-import { plural } from '../api/format.ts';
+import { formatValue, plural } from '../api/format.ts';
 import { UserError, type CliCommand, type OptionSpec } from './command.ts';
 import { choiceFlagError, numberFlag } from './options.ts';
+import { formatTable } from './table.ts';
 import { aggregateRouge, mean } from '../eval/bootstrap.ts';
 import { corpusBleu, BLEU_SMOOTHINGS, type BleuSmoothing } from '../eval/bleu.ts';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../eval/bleu-tokenizers.ts';
@@ -42,11 +43,9 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: st
   return value as T;
 }
 
-/** A plain text table: the first row is the header, columns padded to their widest cell, numbers right-aligned. */
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const render = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  return [render(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(render)].join('\n');
+/** A metric's table in the CLI's table style (formatTable): the first row is the header, its names in capitals. */
+function table([header, ...rows]: string[][]): string {
+  return formatTable(header, rows, 60);
 }
 
 const fixed = (x: number, digits = 2) => x.toFixed(digits);
@@ -106,8 +105,8 @@ export const commands: CliCommand[] = [
       const result = { metric: 'bleu', scale: SACREBLEU_SCALE, examples: predictions.length, tokenize, smooth, smoothValue: smoothValue ?? null, lowercase, ...bleu };
       ctx.print(result, () => {
         const rows = [
-          [`BLEU (${SACREBLEU_SCALE})`, 'P1', 'P2', 'P3', 'P4', 'BP', 'ratio', 'hyp_len', 'ref_len'],
-          [fixed(bleu.score), ...bleu.precisions.map((p) => fixed(p, 1)), fixed(bleu.bp, 3), fixed(bleu.ratio, 3), String(bleu.sysLen), String(bleu.refLen)],
+          [`BLEU (${SACREBLEU_SCALE})`, 'P1', 'P2', 'P3', 'P4', 'BP', 'RATIO', 'HYP_LEN', 'REF_LEN'],
+          [fixed(bleu.score), ...bleu.precisions.map((p) => fixed(p, 1)), fixed(bleu.bp, 3), fixed(bleu.ratio, 3), formatValue(bleu.sysLen), formatValue(bleu.refLen)],
         ];
         return `${table(rows)}\n${plural(predictions.length, 'example')}; tokenize=${tokenize} smooth=${smooth} case=${lowercase ? 'lc' : 'mixed'}.`;
       });
@@ -126,7 +125,7 @@ export const commands: CliCommand[] = [
       const score = corpusChrf(predictions, references, { wordOrder, lowercase });
       const name = `chrF2${'+'.repeat(wordOrder)}`;
       const result = { metric: 'chrf', scale: SACREBLEU_SCALE, name, examples: predictions.length, charOrder: 6, wordOrder, beta: 2, lowercase, score };
-      ctx.print(result, () => `${table([[`${name} (${SACREBLEU_SCALE})`], [fixed(score)]])}\n${plural(predictions.length, 'example')}; char order 6, word order ${wordOrder}, beta 2.`);
+      ctx.print(result, () => `${table([[`${name.toUpperCase()} (${SACREBLEU_SCALE})`], [fixed(score)]])}\n${plural(predictions.length, 'example')}; char order 6, word order ${wordOrder}, beta 2.`);
     },
   },
   {
@@ -139,7 +138,7 @@ export const commands: CliCommand[] = [
       const { predictions, references } = loadExamples(values, emF1Usage);
       const score = scoreAnswers(predictions, references);
       const result = { metric: 'em-f1', scale: SQUAD_SCALE, examples: predictions.length, ...score };
-      ctx.print(result, () => `${table([[`exact_match (${SQUAD_SCALE})`, 'f1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${plural(predictions.length, 'example')}.`);
+      ctx.print(result, () => `${table([[`EXACT_MATCH (${SQUAD_SCALE})`, 'F1'], [fixed(score.exactMatch), fixed(score.f1)]])}\n${plural(predictions.length, 'example')}.`);
     },
   },
 ];

@@ -121,7 +121,7 @@ export const commands: CliCommand[] = [
       ctx.print(models, () =>
         models.length === 0
           ? "no models yet: import one with 'lathe model import FOLDER', 'lathe model import-llama2c' or 'lathe model import-gguf', or train one with 'lathe pretrain'"
-          : formatTable(['NAME', 'ID', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'WEIGHTS', 'SOURCE'], models.map((m) => [m.name, m.id, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), weightFormatShort(m.weights), m.source]), 160),
+          : formatTable(['ID', 'NAME', 'USE', 'ARCHITECTURE', 'PARAMETERS', 'WEIGHTS', 'SOURCE'], models.map((m) => [m.id, m.name, KIND_LABEL[m.kind], m.architecture, humanCount(m.parameterCount), weightFormatShort(m.weights), m.source]), 160),
       );
     },
   },

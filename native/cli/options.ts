@@ -47,10 +47,37 @@ export interface IntegerRange {
   note?: string;
 }
 
-/** 'a whole number from 1 to 256', 'a whole number of 0 or more (0 = off)' …: the range in words, with its note. */
-function wholeNumberRule({ min, max, note }: IntegerRange): string {
-  const bounds = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of ${min} or more` : max !== undefined ? ` of ${max} or less` : '';
-  return `a whole number${bounds}${note ? ` (${note})` : ''}`;
+/** The numbers a flag takes: whole (`integer`) or any decimal, and the bounds; a decimal's bound may be exclusive. */
+export interface NumberRule {
+  integer: boolean;
+  range: IntegerRange & { minExclusive?: boolean; maxExclusive?: boolean };
+}
+
+/**
+ * 'a whole number from 1 to 256', 'a whole number of 0 or more (0 = off)', 'a number more than 0', 'a number of 0 or
+ * more and less than 1' …: the kind of number and its range in words, with the range's note.
+ */
+export function numberRuleWords({ integer, range: { min, max, note, minExclusive, maxExclusive } }: NumberRule): string {
+  const low = min === undefined ? undefined : minExclusive ? `more than ${min}` : `${min} or more`;
+  const high = max === undefined ? undefined : maxExclusive ? `less than ${max}` : `${max} or less`;
+  const both = low !== undefined && high !== undefined;
+  const bounds = both && !minExclusive && !maxExclusive ? `from ${min} to ${max}` : [low, high].filter((b) => b !== undefined).join(' and ');
+  const of = /^\d|^-/.test(bounds) ? 'of ' : '';
+  return `${integer ? 'a whole number' : 'a number'}${bounds ? ` ${of}${bounds}` : ''}${note ? ` (${note})` : ''}`;
+}
+
+/**
+ * The one wording of a number flag's refusal, for every command and whether the CLI or the API schema found the
+ * fault: `--limit must be a whole number of 1 or more; got '0'.` — the flag, the kind of number and its range, the
+ * value as typed in quotes, then `hint` (' (decimal digits only)') and a full stop, then the usage when given.
+ */
+export function numberFlagWords(flag: string, rule: NumberRule, got: string, hint = ''): string {
+  return `--${flag} must be ${numberRuleWords(rule)}; got '${got}'${hint}.`;
+}
+
+/** numberFlagWords as the UserError a command throws, the usage on the next line. */
+export function numberFlagError(flag: string, rule: NumberRule, got: string, usage: string, hint = ''): UserError {
+  return new UserError(`${numberFlagWords(flag, rule, got, hint)}\nUsage: ${usage}`);
 }
 
 /**
@@ -68,7 +95,7 @@ export function integerFlagValue(flag: string, raw: unknown, range: IntegerRange
   const outside = checkBounds && ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max));
   if (!Number.isSafeInteger(n) || outside) {
     const hint = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? '' : ' (decimal digits only)';
-    throw new UserError(`--${flag} must be ${wholeNumberRule(range)}; got '${text}'${hint}.\nUsage: ${usage}`);
+    throw numberFlagError(flag, { integer: true, range }, text, usage, hint);
   }
   return n;
 }
@@ -88,7 +115,7 @@ export function decimalOrNaN(text: string): number {
 export function decimalFlagValue(flag: string, raw: unknown, usage: string): number {
   const text = String(raw);
   const n = decimalOrNaN(text);
-  if (!Number.isFinite(n)) throw new UserError(`--${flag} must be a number; got '${text}' (write it in decimals, such as 0.5 or 3e-4).\nUsage: ${usage}`);
+  if (!Number.isFinite(n)) throw numberFlagError(flag, { integer: false, range: {} }, text, usage, ' (write it in decimals, such as 0.5 or 3e-4)');
   return n;
 }
 
@@ -107,18 +134,29 @@ export function numberFlag(values: Record<string, unknown>, flag: string, usage:
 }
 
 /** What a number field of an API schema takes: whole or not, and a whole number's inclusive bounds. */
-export function numberFieldRule(field: unknown): { integer: boolean; range: IntegerRange } | undefined {
+export function numberFieldRule(field: unknown): NumberRule | undefined {
   type Def = { type?: string; innerType?: unknown; checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[] };
   let def = (field as { def?: Def } | undefined)?.def;
   while (def && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) def = (def.innerType as { def?: Def }).def;
   if (def?.type !== 'number') return undefined;
   const checks = (def.checks ?? []).map((c) => c._zod.def);
   const integer = checks.some((c) => c.check === 'number_format' && /int/.test(c.format ?? ''));
-  const range: IntegerRange = {};
+  const range: NumberRule['range'] = {};
+  // a whole number's exclusive bound is the next whole number in; a decimal's stays exclusive ('more than 0')
   for (const c of checks) {
     if (c.value === undefined) continue;
-    if (c.check === 'greater_than') range.min = Math.max(range.min ?? -Infinity, c.inclusive || !integer ? c.value : c.value + 1);
-    if (c.check === 'less_than') range.max = Math.min(range.max ?? Infinity, c.inclusive || !integer ? c.value : c.value - 1);
+    const exclusive = !c.inclusive && !integer;
+    const bound = c.inclusive || !integer ? c.value : c.check === 'greater_than' ? c.value + 1 : c.value - 1;
+    if (c.check === 'greater_than' && bound >= (range.min ?? -Infinity)) {
+      range.min = bound;
+      if (exclusive) range.minExclusive = true;
+      else delete range.minExclusive;
+    }
+    if (c.check === 'less_than' && bound <= (range.max ?? Infinity)) {
+      range.max = bound;
+      if (exclusive) range.maxExclusive = true;
+      else delete range.maxExclusive;
+    }
   }
   return { integer, range };
 }
@@ -163,7 +201,7 @@ export function stringOptions(flags: Record<string, unknown>): OptionSpec {
 /** `input` checked by its API schema; a refusal names the flags (`fieldOfFlag`, as for issuesAsFlags) and shows the usage. */
 export function parseFlagInput<T>(schema: ZodType<T>, input: Record<string, unknown>, fieldOfFlag: Record<string, string>, usage: string): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag, input)}\nUsage: ${usage}`);
+  if (!parsed.success) throw new UserError(`${issuesAsFlags(parsed.error.issues, fieldOfFlag, input, schema)}\nUsage: ${usage}`);
   return parsed.data;
 }
 
@@ -202,14 +240,34 @@ export const GENERATION_OPTIONS: OptionSpec = {
   stop: { type: 'string', multiple: true },
 };
 
+/** The field of a zod object `schema` at `path` (an object's field, a list's element), or undefined. */
+function fieldAt(schema: unknown, path: readonly PropertyKey[]): unknown {
+  type Def = { type?: string; innerType?: unknown; in?: unknown; shape?: Record<PropertyKey, unknown>; element?: unknown };
+  const unwrap = (field: unknown): Def | undefined => {
+    let def = (field as { def?: Def } | undefined)?.def;
+    while (def && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'pipe'].includes(def.type ?? '')) def = ((def.type === 'pipe' ? def.in : def.innerType) as { def?: Def } | undefined)?.def;
+    return def;
+  };
+  let field = schema;
+  for (const key of path) {
+    const def = unwrap(field);
+    if (def?.type === 'object' && def.shape) field = def.shape[key];
+    else if (def?.type === 'array' && typeof key === 'number') field = def.element;
+    else return undefined;
+  }
+  return field;
+}
+
 /**
- * Schema issues as the user typed them: `--rank must be 1 or more; got 0` rather than `lora.r: Too small…`, and a value outside
- * a fixed set as `--method must be one of lora, full; got 'lorra'` (the house style of hand-written checks) rather
- * than zod's `Invalid option: expected one of "lora"|"full"`. `flags` maps each flag to the field it fills (dotted
- * for nested fields; an element of a list field is that field's); a field no flag fills keeps its path. `input`,
- * the object checked, supplies the value that was refused.
+ * Schema issues as the user typed them: a bound on a number flag as every number flag words it (numberFlagWords:
+ * `--rank must be a whole number from 1 to 1024; got '0'.`, its range read from `schema`) rather than `lora.r: Too
+ * small…`, and a value outside a fixed set as `--method must be one of lora, full; got 'lorra'` (the house style of
+ * hand-written checks) rather than zod's `Invalid option: expected one of "lora"|"full"`. `flags` maps each flag to
+ * the field it fills (dotted for nested fields; an element of a list field is that field's); a field no flag fills
+ * keeps its path. `input`, the object checked, supplies the value that was refused; `schema`, the schema that checked
+ * it (without it, a bound reads 'must be 1 or more; got 0', as the API words one).
  */
-export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<string, string>, input?: unknown): string {
+export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<string, string>, input?: unknown, schema?: unknown): string {
   const flagOf = new Map(Object.entries(flags).map(([flag, field]) => [field, flag]));
   return issues.map((issue) => {
     const exact = issue.path.map(String).join('.');
@@ -221,9 +279,13 @@ export function issuesAsFlags(issues: readonly SchemaIssue[], flags: Record<stri
       const guess = got === undefined ? undefined : closestChoice(String(got), issue.values.map(String));
       return `${name} ${choiceWords(issue.values, got)}${guess === undefined ? '' : `. Did you mean '${guess}'?`}`;
     }
-    // A bound in the words of the hand-written checks ('--rank must be 1 or more; got 0'), where zod says 'Too small:
-    // expected number to be >=1'; other issues keep zod's words after the flag.
-    return boundWords(issue) ? `${name} ${issueWords(issue, input)}` : `${name}: ${afterColon(issue.message)}`;
+    // A number flag's bound in the words of every number flag ('--rank must be a whole number from 1 to 1024; got
+    // '0'.'), where zod says 'Too small: expected number to be >=1'; other issues keep zod's words after the flag.
+    if (!boundWords(issue)) return `${name}: ${afterColon(issue.message)}`;
+    const rule = flagOf.has(field) && schema !== undefined ? numberFieldRule(fieldAt(schema, issue.path)) : undefined;
+    const got = valueAt(input, issue.path);
+    if (rule && typeof got === 'number') return numberFlagWords(flagOf.get(field)!, rule, String(got));
+    return `${name} ${issueWords(issue, input)}`;
   }).join('\n'); // one issue a line: a guess ends its issue's sentence
 }
 
@@ -268,12 +330,17 @@ export const GENERATION_HELP: Record<string, string> = {
 };
 
 /** The range each decimal flag's value must fall in, and how to say it (whole numbers: GENERATION_FLAGS). */
-const GENERATION_RANGES: Partial<Record<keyof typeof GENERATION_FLAGS, { ok(n: number): boolean; rule: string }>> = {
-  temperature: { ok: (n) => n >= 0, rule: '0 or more (0 = greedy)' },
-  'top-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1] (1 = off)' },
-  'min-p': { ok: (n) => n > 0 && n <= 1, rule: 'in (0, 1]' },
-  'repetition-penalty': { ok: (n) => n > 0, rule: 'above 0 (1 = off; above 1 discourages repeats)' },
+const GENERATION_RANGES: Partial<Record<keyof typeof GENERATION_FLAGS, NumberRule['range']>> = {
+  temperature: { min: 0, note: '0 = greedy' },
+  'top-p': { min: 0, minExclusive: true, max: 1, note: '1 = off' },
+  'min-p': { min: 0, minExclusive: true, max: 1 },
+  'repetition-penalty': { min: 0, minExclusive: true, note: '1 = off; above 1 discourages repeats' },
 };
+
+/** Whether `n` is within `range`'s bounds (each inclusive unless marked exclusive). */
+function withinRange(n: number, { min, max, minExclusive, maxExclusive }: NumberRule['range']): boolean {
+  return (min === undefined || (minExclusive ? n > min : n >= min)) && (max === undefined || (maxExclusive ? n < max : n <= max));
+}
 
 /** The generation settings the flags give, leaving out those not given (the model's defaults apply). */
 export function parseGenerationFlags(values: Record<string, unknown>, usage: string): GenerationSettings {
@@ -281,7 +348,7 @@ export function parseGenerationFlags(values: Record<string, unknown>, usage: str
   for (const [flag, { setting, integer }] of Object.entries(GENERATION_FLAGS)) {
     const n = numberFlag(values, flag, usage, integer);
     const range = GENERATION_RANGES[flag as keyof typeof GENERATION_FLAGS];
-    if (n !== undefined && range && !range.ok(n)) throw new UserError(`--${flag} must be ${range.rule}; got ${n}.\nUsage: ${usage}`);
+    if (n !== undefined && range && !withinRange(n, range)) throw numberFlagError(flag, { integer: false, range }, String(values[flag]), usage);
     if (n !== undefined) settings[setting] = n;
   }
   if (values.stop !== undefined) settings.stop = values.stop as string[];

@@ -20,16 +20,16 @@ import { formatTable } from './table.ts';
  * and, with --prompt, the prompt each text was scored after.
  */
 export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts, prompts: readonly string[] | null = null): string {
-  if (labels.length === 1 && prompts) return formatTable(['reward', 'prompt', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), prompts[i], t]), 120);
-  if (labels.length === 1) return formatTable(['reward', 'text'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
+  if (labels.length === 1 && prompts) return formatTable(['REWARD', 'PROMPT', 'TEXT'], texts.map((t, i) => [scores[i][0].toFixed(4), prompts[i], t]), 120);
+  if (labels.length === 1) return formatTable(['REWARD', 'TEXT'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
   const rows = texts.map((t, i) => {
     const top = Math.max(...scores[i]);
     const sum = scores[i].reduce((acc, s) => acc + Math.exp(s - top), 0);
     const best = scores[i].indexOf(top);
     return [labels[best], (1 / sum).toFixed(4), ...scores[i].map((s) => s.toFixed(4)), t];
   });
-  const table = formatTable(['predicted', 'p', ...labels.map((l) => `logit ${l}`), 'text'], rows, 120);
-  return `${table}\np: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
+  const table = formatTable(['PREDICTED', 'P', ...labels.map((l) => `LOGIT ${l}`), 'TEXT'], rows, 120);
+  return `${table}\nP: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
 }
 
 /**

@@ -94,7 +94,7 @@ export function lastMetrics(points: readonly LastMetric[]): LastMetric[] {
 /** `lathe runs show`'s table of a non-evaluation run's metrics: final once it has ended, latest while it runs. */
 export function lastMetricsText(metrics: readonly LastMetric[], live: boolean): string {
   if (metrics.length === 0) return '';
-  const table = formatTable(['metric', 'value', 'step'], metrics.map((m) => [m.name, figure(m.value), formatValue(m.step)]), 60);
+  const table = formatTable(['METRIC', 'VALUE', 'STEP'], metrics.map((m) => [m.name, figure(m.value), formatValue(m.step)]), 60);
   return `${live ? 'latest' : 'final'} metrics (each one's last recorded value):\n${table}`;
 }
 

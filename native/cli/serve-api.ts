@@ -104,7 +104,6 @@ export const commands: CliCommand[] = [
     options: { limit: { type: 'string' } },
     async run({ values }, ctx) {
       const limit = numberFlag(values, 'limit', LOG_USAGE, { min: 1 }) ?? 20;
-      if (limit < 1) throw new UserError(`--limit must be a whole number of 1 or more; got ${limit}.\nUsage: ${LOG_USAGE}`);
       const store = openStore(ctx.dataDir);
       try {
         const rows = store.apiRequests.recent(limit);

@@ -1,18 +1,33 @@
 // Plain-text tables and fields for the CLI's human output.
 
 /**
- * A table: a header, one line per row, cells cut to a width. `empty`: what a list with no rows says instead, the
- * next step in it ('no datasets yet: import one with …', as `model list` says); without it, the header and '(none)'
- * (a table inside a longer answer).
+ * A number as a table shows one: '12,345', '-0.5', '3e-4', '87%', '260K', '1.2 MiB'. The dash for 'no value' and an
+ * empty cell are also allowed in a numeric column (numericColumn), but do not make one.
+ */
+const NUMBER_CELL = /^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?(e[-+]?\d+)?(%| ?[KMGT]i?B|[KMBT])?$/i;
+const BLANK_CELL = /^(|—|-)$/;
+
+/** A column whose cells are all numbers (or blank, with at least one number): right-aligned, so digits line up. */
+export function numericColumn(cells: readonly string[]): boolean {
+  return cells.some((c) => /\d/.test(c) && NUMBER_CELL.test(c)) && cells.every((c) => BLANK_CELL.test(c) || (/\d/.test(c) && NUMBER_CELL.test(c)));
+}
+
+/**
+ * A table in the CLI's one style (every list and every metrics table): the header as the caller writes it, in
+ * capitals ('ID', 'NAME', 'ROWS'; no underline), one line per row, cells cut to `maxCell`; a column of numbers
+ * (numericColumn) right-aligned, others left. Write counts with formatValue so they are grouped (12,345). `empty`:
+ * what a list with no rows says instead, the next step in it ('no datasets yet: import one with …', as `model list`
+ * says); without it, the header and '(none)' (a table inside a longer answer).
  */
 export function formatTable(header: string[], rows: (string | number | null | undefined)[][], maxCell = 48, empty?: string): string {
   const cell = (v: string | number | null | undefined) => {
     const s = (v ?? '').toString().replace(/\s+/g, ' ');
     return s.length > maxCell ? `${s.slice(0, maxCell - 1)}…` : s;
   };
-  const cells = rows.map((r) => r.map(cell));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const cells = rows.map((r) => header.map((_, i) => cell(r[i])));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const right = header.map((_, i) => rows.length > 0 && numericColumn(cells.map((r) => r[i])));
+  const line = (r: string[]) => r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   if (rows.length === 0) return empty ?? `${line(header)}\n(none)`;
   return [line(header), ...cells.map(line)].join('\n');
 }

@@ -177,7 +177,7 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     // for people: the prompt column beside each text
     const table = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--text', ' Once upon a time', '--threads', '1']);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout.split('\n')[0].split(/\s{2,}/)).toEqual(['reward', 'prompt', 'text']);
+    expect(table.stdout.split('\n')[0].trim().split(/\s{2,}/)).toEqual(['REWARD', 'PROMPT', 'TEXT']);
     expect(table.stdout).toContain('Human: Tell me a story about a little girl');
     // --prompt names no prompt of a dataset's pairs, which carry their own
     const withData = await inProcessLathe(dataDir, ['reward', 'score', '--run', out.runId, '--prompt', prompt, '--dataset', 'demo']);

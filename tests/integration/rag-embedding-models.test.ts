@@ -45,9 +45,9 @@ describe('embedding models in the store', () => {
       expect(m.parameterCount).toBeGreaterThan(0);
     }
     const text = (await inProcessLathe(dataDir, ['model', 'list'])).stdout;
-    expect(text.split('\n')[0]).toMatch(/^NAME\s+ID\s+USE\s+ARCHITECTURE\s+PARAMETERS\s+WEIGHTS\s+SOURCE$/); // a header, as runs and dataset lists have
-    expect(text).toMatch(/minibert\s+\S+\s+embed\s+BertModel/);
-    expect(text).toMatch(/nomic-tiny\s+\S+\s+embed\s+NomicBertModel/);
+    expect(text.split('\n')[0]).toMatch(/^ID\s+NAME\s+USE\s+ARCHITECTURE\s+PARAMETERS\s+WEIGHTS\s+SOURCE$/); // a header, as runs and dataset lists have
+    expect(text).toMatch(/^\S+\s+minibert\s+embed\s+BertModel/m);
+    expect(text).toMatch(/^\S+\s+nomic-tiny\s+embed\s+NomicBertModel/m);
     const store = openStore(dataDir);
     try {
       const list = store.models.list();

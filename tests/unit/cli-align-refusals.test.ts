@@ -98,7 +98,7 @@ describe('a dataset of the wrong kind', () => {
 describe('settings out of range, or that the run would not use', () => {
   it('lathe align ppo: --kl-coef below 0 is said once; 0 with the adaptive controller says how to train without a penalty', async () => {
     const ppo = ['align', 'ppo', '--model', 'tiny', '--reward-run', rewardRun, '--dataset', 'openings'];
-    expect(await refusal([...ppo, '--kl-coef', '-1'])).toBe('lathe align ppo: --kl-coef must be 0 or more; got -1');
+    expect(await refusal([...ppo, '--kl-coef', '-1'])).toBe("lathe align ppo: --kl-coef must be a number of 0 or more; got '-1'.");
     expect(await refusal([...ppo, '--kl-coef', '0'])).toBe('lathe align ppo: --kl-coef: the adaptive KL controller scales β_KL, so it cannot start at 0; for no KL penalty, keep β_KL fixed at 0 (--fixed-kl; Fixed β in the studio)');
     expect(await refusal([...ppo, '--min-new-tokens', '5', '--max-new-tokens', '3'])).toBe('lathe align ppo: --min-new-tokens: the minimum of new tokens is above the maximum (max new tokens); give one no larger');
     expect(await refusal([...ppo, '--max-new-tokens', '60'])).toBe(

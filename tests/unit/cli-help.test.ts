@@ -209,7 +209,7 @@ describe('errors name the flag', () => {
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const { code, err } = await run(['--data-dir', dataDir, 'train', '--model', 'm', '--dataset', 'd', '--rank', '0', '--method', 'lorra']);
     expect(code).toBe(2);
-    expect(err).toContain("--method must be one of lora, full; got 'lorra'. Did you mean 'lora'?\n--rank must be 1 or more; got 0");
+    expect(err).toContain("--method must be one of lora, full; got 'lorra'. Did you mean 'lora'?\n--rank must be a whole number from 1 to 1024; got '0'.");
     expect(err).not.toContain('lora.r');
   });
 
@@ -227,16 +227,16 @@ describe('errors name the flag', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-help-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const evalWith = (...flags: string[]) => run(['--data-dir', dataDir, 'eval', '--model', 'm', '--dataset', 'd', '--metrics', 'rouge', ...flags]);
-    for (const [flags, message] of [[['--limit', '0'], '--limit must be 1 or more; got 0'], [['--batch-size', '0'], '--batch-size must be 1 or more; got 0'], [['--template', 'few-shot:20'], "--template few-shot:K must be a whole number from 1 to 16 (for no examples, write --template zero-shot); got '20'."]] as const) {
+    for (const [flags, message] of [[['--limit', '0'], "--limit must be a whole number of 1 or more; got '0'."], [['--batch-size', '0'], "--batch-size must be a whole number from 1 to 64; got '0'."], [['--template', 'few-shot:20'], "--template few-shot:K must be a whole number from 1 to 16 (for no examples, write --template zero-shot); got '20'."]] as const) {
       const { code, err } = await evalWith(...flags);
       expect(code, flags.join(' ')).toBe(2);
       expect(err).toContain(`lathe eval: ${message}`);
       expect(err).toContain('Usage: lathe eval');
       expect(err).not.toContain('evaluation:');
     }
-    // A number out of range names the value given beside the bound, in the words of the hand-written checks (not
+    // A number out of range names the value given beside the flag's range, in the words of every number flag (not
     // zod's 'Too small: expected number to be >=1').
-    expect((await evalWith('--limit', '0')).err).toContain('lathe eval: --limit must be 1 or more; got 0\n');
+    expect((await evalWith('--limit', '0')).err).toContain("lathe eval: --limit must be a whole number of 1 or more; got '0'.\n");
     expect((await evalWith('--limit', '0')).err).not.toContain('Too small');
   });
 

@@ -26,8 +26,8 @@ describe.skipIf(!hasStories)('the weight format of a model', () => {
     const list = await latheInProcess(['model', 'list'], scratch.data);
     const lines = list.stdout.split('\n');
     expect(lines[0]).toMatch(/\bPARAMETERS\s+WEIGHTS\s+SOURCE$/);
-    expect(lines.find((l) => l.startsWith('s260k '))).toMatch(/\s260K\s+fp32 \(HF\)\s+llama2c:/);
-    expect(lines.find((l) => l.startsWith('s260k-q4 '))).toMatch(/\s260K\s+q4 \(ONNX\)\s+quantize:/);
+    expect(lines.find((l) => /^\S+\s+s260k\s/.test(l))).toMatch(/\s260K\s+fp32 \(HF\)\s+llama2c:/);
+    expect(lines.find((l) => /^\S+\s+s260k-q4\s/.test(l))).toMatch(/\s260K\s+q4 \(ONNX\)\s+quantize:/);
     const json = JSON.parse((await latheInProcess(['model', 'list', '--json'], scratch.data)).stdout) as { name: string; weights: unknown }[];
     expect(json.find((m) => m.name === 's260k-q4')?.weights).toMatchObject({ container: 'onnx', dtype: 'q4' });
   });

@@ -19,13 +19,13 @@ describe('shared CLI flags', () => {
   });
 
   it('refuses values out of each flag\'s range, naming the flag and the range', () => {
-    expect(() => parseGenerationFlags({ 'top-p': '2' }, 'lathe x')).toThrow(/^--top-p must be in \(0, 1\] \(1 = off\); got 2\./);
-    expect(() => parseGenerationFlags({ 'min-p': '0' }, 'lathe x')).toThrow(/--min-p must be in \(0, 1\]/);
-    expect(() => parseGenerationFlags({ temperature: '-0.5' }, 'lathe x')).toThrow(/--temperature must be 0 or more/);
+    expect(() => parseGenerationFlags({ 'top-p': '2' }, 'lathe x')).toThrow(/^--top-p must be a number more than 0 and 1 or less \(1 = off\); got '2'\.\nUsage: lathe x$/);
+    expect(() => parseGenerationFlags({ 'min-p': '0' }, 'lathe x')).toThrow("--min-p must be a number more than 0 and 1 or less; got '0'.");
+    expect(() => parseGenerationFlags({ temperature: '-0.5' }, 'lathe x')).toThrow("--temperature must be a number of 0 or more (0 = greedy); got '-0.5'.");
     expect(() => parseGenerationFlags({ 'top-k': '-1' }, 'lathe x')).toThrow(/--top-k must be a whole number of 0 or more/);
     expect(() => parseGenerationFlags({ 'num-beams': '0' }, 'lathe x')).toThrow(/--num-beams must be a whole number of 1 or more/);
     expect(() => parseGenerationFlags({ 'max-new-tokens': '0' }, 'lathe x')).toThrow(/--max-new-tokens must be a whole number of 1 or more/);
-    expect(() => parseGenerationFlags({ 'repetition-penalty': '0' }, 'lathe x')).toThrow(/--repetition-penalty must be above 0/);
+    expect(() => parseGenerationFlags({ 'repetition-penalty': '0' }, 'lathe x')).toThrow("--repetition-penalty must be a number more than 0 (1 = off; above 1 discourages repeats); got '0'.");
     expect(parseGenerationFlags({ 'top-p': '1', 'min-p': '0.1' }, 'lathe x')).toEqual({ topP: 1, minP: 0.1 });
   });
 

@@ -18,22 +18,22 @@ describe('reward score --text, printed', () => {
   it("names each column for a classifier: the predicted label, its probability, and every label's logit", () => {
     const out = scoredTextsTable(['a great film', 'a dull film'], { labels: ['0', '1'], scores: [[0.2119, 0.4339], [1.5, -0.5]] });
     const [header, great, dull, note] = out.split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['predicted', 'p', 'logit 0', 'logit 1', 'text']);
+    expect(header.trim().split(/\s{2,}/)).toEqual(['PREDICTED', 'P', 'LOGIT 0', 'LOGIT 1', 'TEXT']);
     // softmax: 1 / (1 + e^(0.2119 − 0.4339)) = 0.5553; 1 / (1 + e^(−0.5 − 1.5)) = 0.8808
-    expect(great.split(/\s{2,}/)).toEqual(['1', '0.5553', '0.2119', '0.4339', 'a great film']);
-    expect(dull.split(/\s{2,}/)).toEqual(['0', '0.8808', '1.5000', '-0.5000', 'a dull film']);
-    expect(note).toMatch(/^p: the predicted label's probability/);
+    expect(great.trim().split(/\s{2,}/)).toEqual(['1', '0.5553', '0.2119', '0.4339', 'a great film']);
+    expect(dull.trim().split(/\s{2,}/)).toEqual(['0', '0.8808', '1.5000', '-0.5000', 'a dull film']);
+    expect(note).toMatch(/^P: the predicted label's probability/);
   });
 
   it('gives a pairwise reward model one reward column', () => {
-    expect(scoredTextsTable(['hello'], { labels: ['reward'], scores: [[-1.25]] })).toBe('reward   text\n-1.2500  hello');
+    expect(scoredTextsTable(['hello'], { labels: ['reward'], scores: [[-1.25]] })).toBe(' REWARD  TEXT\n-1.2500  hello');
   });
 
   it('shows the prompt each text was scored after when --prompt was given (its line breaks as spaces)', () => {
     const out = scoredTextsTable([' Once upon a time', ' No.'], { labels: ['reward'], scores: [[1.5], [-0.25]] }, ['\n\nHuman: Tell me a story.\n\nAssistant:', '\n\nHuman: Tell me a story.\n\nAssistant:']);
     const [header, first, second] = out.split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['reward', 'prompt', 'text']);
-    expect(first.split(/\s{2,}/)).toEqual(['1.5000', 'Human: Tell me a story. Assistant:', 'Once upon a time']);
+    expect(header.trim().split(/\s{2,}/)).toEqual(['REWARD', 'PROMPT', 'TEXT']);
+    expect(first.trim().split(/\s{2,}/)).toEqual(['1.5000', 'Human: Tell me a story. Assistant:', 'Once upon a time']);
     expect(second.split(/\s{2,}/)).toEqual(['-0.2500', 'Human: Tell me a story. Assistant:', 'No.']);
   });
 });
