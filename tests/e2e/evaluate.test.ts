@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA as DATA, shootAtWidths, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
@@ -205,9 +205,15 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const confidence = card.locator('dt', { hasText: 'confidence' });
     expect(await confidence.textContent()).toBe('Passes with confidence');
     if (expected.status !== 'pass') expect(await confidence.locator('+ dd').textContent()).toBe('no the best score is below the target');
+    // ... on one line, its answer under it at the list's left edge (beside it, the long label squeezed every answer)
+    expect(await confidence.evaluate((dt) => {
+      const question = dt.getBoundingClientRect();
+      const answer = dt.nextElementSibling!.getBoundingClientRect();
+      return { lines: Math.round(question.height / parseFloat(getComputedStyle(dt).lineHeight)), under: answer.top >= question.bottom, left: answer.left === question.left };
+    })).toEqual({ lines: 1, under: true, left: true });
     // the interval is never broken at its dash: all of it on one line
     expect(await card.getByText(/^\(95% CI /).evaluate((ci) => new Set([...ci.getClientRects()].map((r) => Math.round(r.top))).size)).toBe(1);
-    await shoot('scorecard');
+    await shootAtWidths(page, 'scorecard');
     expect(pageErrors).toEqual([]);
   });
 
