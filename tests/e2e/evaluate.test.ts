@@ -113,6 +113,17 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     // Whole DialogSum dialogues do not fit stories260K's 512-token context twice over; the topic line does.
     await form.getByLabel('Custom layout').check();
     expect(await form.getByLabel('Prompt input').inputValue()).toBe('Dialogue:\n{{dialogue}}'); // starts from the default layout
+    // Custom layout sits on the Prompt label's line, at its end, at either width: in the row of knobs it went wherever
+    // the row wrapped, alone at the right end of a line of its own
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await form.getByLabel('Custom layout').evaluate((box) => {
+        const line = box.closest('.field')!.querySelector('.field-label')!.getBoundingClientRect();
+        const own = box.getBoundingClientRect();
+        return { onLabelLine: own.top >= line.top && own.bottom <= line.bottom, fromEnd: Math.round(line.right - box.closest('label')!.getBoundingClientRect().right) };
+      }), `${width} px`).toEqual({ onLabelLine: true, fromEnd: 0 });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     await form.getByLabel('Prompt instruction').fill('Summarize.');
     await form.getByLabel('Prompt input').fill('Topic: {{topic1}}');
     await form.getByLabel('Prompt solved example').fill('Summary: {{summary1}}');
@@ -124,7 +135,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await summary.getByText('2 shots used').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Evaluation runs' }).locator('tbody tr').count()).toBe(2);
     await page.getByRole('table', { name: 'Evaluation runs' }).locator('.best-mark').waitFor();
-    await shoot('evaluate');
+    await shootAtWidths(page, 'evaluate');
 
     await summary.getByRole('button', { name: 'Compare with previous' }).click();
     await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
