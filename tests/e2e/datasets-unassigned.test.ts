@@ -195,6 +195,19 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     const listed = page.getByTestId('training-run').filter({ hasText: 'lora on dialogsum-dev' });
     await listed.getByText('deleted dataset', { exact: true }).waitFor();
+    // the name wraps at its space beside the status badge, never after its hyphen ("dialogsum-" / "dev")
+    expect(await listed.locator('.ft-runlist-name').evaluate((name) => {
+      const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const at = text.textContent!.indexOf('dialogsum-dev');
+        if (at < 0) continue;
+        const word = document.createRange();
+        word.setStart(text, at);
+        word.setEnd(text, at + 'dialogsum-dev'.length);
+        return new Set([...word.getClientRects()].map((r) => Math.round(r.top))).size;
+      }
+      return 0;
+    }), 'lines "dialogsum-dev" takes').toBe(1);
     const needs = page.locator('.empty').filter({ hasText: 'A new run needs a dataset' });
     await needs.getByText('This project has no dataset left to train on; its past runs stay listed here.', { exact: false }).waitFor();
     await shootSchemes(page, 'finetune-no-dataset');

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, SHARED_DATA as DATA, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA as DATA, shootAtWidths, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
@@ -113,6 +113,17 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     // Whole DialogSum dialogues do not fit stories260K's 512-token context twice over; the topic line does.
     await form.getByLabel('Custom layout').check();
     expect(await form.getByLabel('Prompt input').inputValue()).toBe('Dialogue:\n{{dialogue}}'); // starts from the default layout
+    // Custom layout sits on the Prompt label's line, at its end, at either width: in the row of knobs it went wherever
+    // the row wrapped, alone at the right end of a line of its own
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await form.getByLabel('Custom layout').evaluate((box) => {
+        const line = box.closest('.field')!.querySelector('.field-label')!.getBoundingClientRect();
+        const own = box.getBoundingClientRect();
+        return { onLabelLine: own.top >= line.top && own.bottom <= line.bottom, fromEnd: Math.round(line.right - box.closest('label')!.getBoundingClientRect().right) };
+      }), `${width} px`).toEqual({ onLabelLine: true, fromEnd: 0 });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     await form.getByLabel('Prompt instruction').fill('Summarize.');
     await form.getByLabel('Prompt input').fill('Topic: {{topic1}}');
     await form.getByLabel('Prompt solved example').fill('Summary: {{summary1}}');
@@ -124,7 +135,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await summary.getByText('2 shots used').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Evaluation runs' }).locator('tbody tr').count()).toBe(2);
     await page.getByRole('table', { name: 'Evaluation runs' }).locator('.best-mark').waitFor();
-    await shoot('evaluate');
+    await shootAtWidths(page, 'evaluate');
 
     await summary.getByRole('button', { name: 'Compare with previous' }).click();
     await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
@@ -205,9 +216,15 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     const confidence = card.locator('dt', { hasText: 'confidence' });
     expect(await confidence.textContent()).toBe('Passes with confidence');
     if (expected.status !== 'pass') expect(await confidence.locator('+ dd').textContent()).toBe('no the best score is below the target');
+    // ... on one line, its answer under it at the list's left edge (beside it, the long label squeezed every answer)
+    expect(await confidence.evaluate((dt) => {
+      const question = dt.getBoundingClientRect();
+      const answer = dt.nextElementSibling!.getBoundingClientRect();
+      return { lines: Math.round(question.height / parseFloat(getComputedStyle(dt).lineHeight)), under: answer.top >= question.bottom, left: answer.left === question.left };
+    })).toEqual({ lines: 1, under: true, left: true });
     // the interval is never broken at its dash: all of it on one line
     expect(await card.getByText(/^\(95% CI /).evaluate((ci) => new Set([...ci.getClientRects()].map((r) => Math.round(r.top))).size)).toBe(1);
-    await shoot('scorecard');
+    await shootAtWidths(page, 'scorecard');
     expect(pageErrors).toEqual([]);
   });
 

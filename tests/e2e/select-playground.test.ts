@@ -38,6 +38,8 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     const breakdown = card.getByRole('table', { name: 'Parameters by component' });
     await breakdown.getByText('32,768').waitFor(); // embeddings: 512 × 64
     await breakdown.getByText('165,120').waitFor(); // MLP: 5 layers × 3 × 64 × 172
+    // the table's numbers share one style: Share in the same mono figures as Parameters beside it
+    expect(new Set(await breakdown.locator('td.num').evaluateAll((cells) => cells.map((c) => getComputedStyle(c).fontFamily))).size).toBe(1);
     expect(await card.getByRole('img', { name: /Parameters by component: Embeddings 12\.6%/ }).count()).toBe(1);
     await card.getByRole('cell', { name: /Key\/value heads/ }).waitFor();
     await card.getByRole('table', { name: 'Memory estimates' }).getByText('Full fine-tuning').waitFor();

@@ -1,6 +1,6 @@
 // How a data table's column of stored text takes its width (.cell-short / .cell-long in components.css), for every
 // table that shows rows as stored: the dataset preview and Evaluate's first predictions; and how a stored column's
-// name sits in such a table's header.
+// name sits in such a table's header; and where a name breaks in a narrow column.
 import { Fragment } from 'react';
 
 /** A value this long or shorter, on one line, is short. */
@@ -49,4 +49,14 @@ export function DateTimeCell({ iso }: { iso: string }) {
       <span className="nowrap">{date.toLocaleTimeString(undefined, { timeStyle: 'short' })}</span>
     </time>
   );
+}
+
+/**
+ * A user's name in a narrow column: it wraps at its spaces, each hyphenated word kept whole where it fits on a line
+ * ("lora on" / "dialogsum-dev", not "lora on dialogsum-" / "dev"); a word longer than the line still breaks
+ * (.whole-word). The text stays as typed, real hyphens and all, so it copies into the CLI as it is named, which a
+ * non-breaking hyphen (\u2011, used for generated labels) would not.
+ */
+export function WholeWords({ text }: { text: string }) {
+  return <>{text.split(/(\s+)/).map((part, i) => (part.includes('-') ? <span key={i} className="whole-word">{part}</span> : part))}</>;
 }

@@ -194,7 +194,15 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           </Field>
 
           <fieldset className="field span-2 eval-unused" disabled={perplexity}>
-            <span className="field-label">Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}</span>
+            {/* Custom layout on the field's own line, at its end: in the row of knobs it went wherever the row wrapped, alone at
+                the right end of a line of its own at 1440 px. */}
+            <span className="field-label">
+              Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}
+              <label className="checkbox small push-end eval-layout-toggle">
+                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
+                <span>Custom layout</span>
+              </label>
+            </span>
             <div className="row-wrap">
               <Segmented label="Prompt" value={form.prompt} options={[{ id: 'zero', label: 'Zero-shot' }, { id: 'one', label: 'One-shot' }, { id: 'few', label: 'Few-shot' }]} onChange={(prompt) => set({ prompt })} />
               {form.prompt === 'few' && <NumberInput label="Examples (K)" value={form.shots} min={2} max={16} onChange={(v) => set({ shots: Math.max(2, Math.min(16, Math.round(v))) })} />}
@@ -211,10 +219,6 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                   </Select>
                 </label>
               )}
-              <label className="checkbox small push-end">
-                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
-                <span>Custom layout</span>
-              </label>
             </div>
             {issues.shots ? <p className="field-error">{issues.shots}</p> : (
               <p className="field-help">

@@ -99,8 +99,8 @@ export function ScorecardCard({ project }: { project: Project }) {
               <dd className="mono">{direction} {project.target}</dd>
               <dt>Margin</dt>
               <dd><Badge tone={data.margin !== null && data.margin >= 0 ? 'success' : 'danger'}>{data.margin === null ? '—' : `${data.margin >= 0 ? '+' : '−'}${formatMetric(project.metric!, Math.abs(data.margin))}`}</Badge></dd>
-              <dt>Passes with confidence</dt>
-              <dd>
+              <dt className="scorecard-confidence">Passes with confidence</dt>
+              <dd className="scorecard-confidence">
                 {data.passesWithConfidence ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}{' '}
                 <span className="muted">
                   {data.passesWithConfidence

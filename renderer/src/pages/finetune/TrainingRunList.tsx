@@ -4,6 +4,7 @@
 import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
+import { WholeWords } from '../../ui/cells.tsx';
 import { RUN_STATUS_TONE, runConfig } from './runFormat.ts';
 import { plural } from '../../../../native/api/format.ts';
 
@@ -22,7 +23,7 @@ export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newL
             const datasetGone = known !== null && typeof c.datasetId === 'string' && !known.has(c.datasetId);
             return (
               <button key={r.id} role="listitem" className="list-item" aria-current={r.id === selectedId} onClick={() => onSelect(r.id)} data-testid="training-run">
-                <span className="row align-start"><strong className="ft-runlist-name" title={r.name}>{r.name}</strong><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
+                <span className="row align-start"><strong className="ft-runlist-name" title={r.name}><WholeWords text={r.name} /></strong><Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge></span>
                 <span className="muted small">
                   {r.kind === 'pretrain' ? `${c.family === 'llama' ? 'Llama' : 'GPT-2'} · ${c.layers ?? '?'}×${c.dModel ?? '?'}` : r.kind === 'reward' ? 'Reward model' : `${r.kind === 'dpo' ? 'DPO · ' : r.kind === 'ppo' ? 'PPO · ' : ''}${c.method === 'full' ? 'Full' : 'LoRA'}`}
                   {c.maxSteps ? ` · ${plural(c.maxSteps, 'step')}` : c.steps ? ` · ${plural(c.steps, r.kind === 'ppo' ? 'iteration' : 'step')}` : ''} · {formatDate(r.createdAt)}

@@ -54,7 +54,7 @@ export function ParameterChart({ parameters, encoder = false }: { parameters: Mo
               <tr key={p.key}>
                 <td><span className="row"><span className="swatch" style={{ background: p.color }} />{p.label}</span></td>
                 <td className="num mono">{p.value.toLocaleString()}</td>
-                <td className="num">{((100 * p.value) / total).toFixed(1)}%</td>
+                <td className="num mono">{((100 * p.value) / total).toFixed(1)}%</td>
                 <td className="muted small">{p.text}</td>
               </tr>
             ))}
