@@ -135,6 +135,10 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await summary.getByText('2 shots used').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Evaluation runs' }).locator('tbody tr').count()).toBe(2);
     await page.getByRole('table', { name: 'Evaluation runs' }).locator('.best-mark').waitFor();
+    // the list of evaluations fits its card at 1024 px: its Finished dates ran past the card's edge, to be scrolled to
+    await page.setViewportSize({ width: 1024, height: 900 });
+    expect(await page.getByRole('table', { name: 'Evaluation runs' }).evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shootAtWidths(page, 'evaluate');
 
     await summary.getByRole('button', { name: 'Compare with previous' }).click();

@@ -62,7 +62,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                     <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
                     <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
                     <td><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>
-                    <td className="muted small nowrap">{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
+                    <td className="muted small">{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
                   </tr>
                 );
               })}
