@@ -11,6 +11,9 @@
 // rename and removes it only after the row is in. This sweep asks the marker first and the row second, each just
 // before it removes that folder, so a folder it sees with neither was renamed and then either registered (the row is
 // seen) or abandoned. A folder changed in the last hour is kept as well: a writer from an older Lathe leaves no marker.
+// And a folder last changed before the store began recording folders (ModelTable.foldersRecordedSince) is kept: it
+// was made beside an earlier database (lathe.db deleted or moved away, a new one made), not left by a crash of this
+// one, and is the person's to import again or remove.
 import fs from 'node:fs';
 import path from 'node:path';
 import { humanBytes } from '../api/format.ts';
@@ -22,6 +25,8 @@ import { modelsDir } from './registry.ts';
 export interface ModelRows {
   get(id: string): Model | undefined;
   list(): Model[];
+  /** Epoch ms since which the store records every model folder it makes. */
+  foldersRecordedSince(): number;
 }
 
 /** How a model folder is named: its row's id (store/ids.ts' newId('mdl')). Any other name is not ours to remove. */
@@ -64,13 +69,15 @@ export function sweepOrphanModelFolders(dataDir: string, rows: ModelRows, graceM
     return []; // no models/ yet
   }
   const removed: RemovedFolder[] = [];
+  const recordedSince = rows.foldersRecordedSince();
   for (const entry of entries) {
     if (!entry.isDirectory() || !MODEL_FOLDER.test(entry.name)) continue;
     const full = path.resolve(root, entry.name);
     if (liveUseOf(dataDir, 'models', { id: entry.name })) continue; // being written, or its row is being inserted
     if (hasRow(rows, entry.name, full)) continue;
     try {
-      if (Date.now() - fs.statSync(full).mtimeMs < graceMs) continue;
+      const changed = fs.statSync(full).mtimeMs;
+      if (Date.now() - changed < graceMs || changed < recordedSince) continue; // lately changed, or an earlier store's
       const bytes = folderBytes(full);
       fs.rmSync(full, { recursive: true, force: true });
       removed.push({ path: full, bytes });

@@ -257,6 +257,17 @@ export const MIGRATIONS: Migration[] = [
       UPDATE datasets SET quoting = 'csv' WHERE format IN ('csv', 'tsv');
     `,
   },
+  {
+    version: 12,
+    description: 'since when the store records every model folder it makes (models/orphan-folders.ts)',
+    // A models/<id>/ folder older than this time is not a crash's leftover of this store: the database was made anew
+    // beside folders an earlier one recorded (lathe.db moved away or deleted), so the orphan sweep leaves it alone.
+    // A store this migration reaches already existed: from now on is the only time known for it.
+    sql: `
+      CREATE TABLE store_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO store_facts (key, value) VALUES ('model_folders_recorded_since', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -51,6 +51,15 @@ export class ModelTable {
     private readonly dataDir: string,
   ) {}
 
+  /**
+   * Since when (epoch ms) this store records every model folder it makes: a models/<id>/ folder older than that was
+   * made beside another database (store/migrations.ts, version 12), so no crash of this one left it.
+   */
+  foldersRecordedSince(): number {
+    const row = this.db.prepare(`SELECT value FROM store_facts WHERE key = 'model_folders_recorded_since'`).get() as { value: string } | undefined;
+    return row ? Date.parse(row.value) : Date.now();
+  }
+
   create(input: ModelInput): Model {
     const model = Model.parse({ ...input, id: input.id ?? newId('mdl'), createdAt: nowIso() });
     this.db

@@ -1,8 +1,8 @@
 // What a crash leaves under models/ and what the sweep at a studio's open (sweepOrphanModelFolders) removes: a model
 // folder with no row (an import killed between its rename and its insert, a delete killed while removing the folder),
 // once nothing has changed it for an hour and no live process marks it in use. A folder with a row (by id or by
-// path), one a live process marks (store/in-use.ts), one changed lately, staging folders and folders that are not
-// named as Lathe names them stay. A marker of a dead process is ignored, and removed as it is read.
+// path), one a live process marks (store/in-use.ts), one changed lately, one older than the database (made beside an
+// earlier lathe.db), staging folders and folders that are not named as Lathe names them stay. A marker of a dead process is ignored, and removed as it is read.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,8 +16,16 @@ import { Studio } from '../../native/studio/studio.ts';
 
 let dataDir = '';
 let store: Store;
+/** The store in `dataDir` as one that has recorded its model folders since `when`. */
+function recordingSince(when: Date): void {
+  const db = openStore(dataDir);
+  db.db.prepare(`UPDATE store_facts SET value = ? WHERE key = 'model_folders_recorded_since'`).run(when.toISOString());
+  db.close();
+}
+
 beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-model-sweep-'));
+  recordingSince(new Date(Date.now() - 3 * 60 * 60 * 1000)); // a store in use for three hours, its folders two hours old
   store = openStore(dataDir);
 });
 afterEach(() => {
@@ -85,6 +93,15 @@ describe('the sweep of model folders with no row', () => {
     fs.writeFileSync(path.join(inUseDir(dataDir), `${dead}-0000cafe.json.tmp`), '{"owner":'); // killed mid-write
     sweepDeadImports(dataDir);
     expect(fs.readdirSync(path.join(dataDir, 'models'))).toEqual([]);
+  });
+
+  it('keeps the folders of an earlier database: a lathe.db made anew beside them did not lose them in a crash', () => {
+    const earlier = folder('mdl_0000000000a7'); // two hours old
+    store.close();
+    recordingSince(new Date(Date.now() - 60 * 1000)); // this lathe.db was made a minute ago
+    store = openStore(dataDir);
+    expect(sweepOrphanModelFolders(dataDir, store.models)).toEqual([]);
+    expect(fs.existsSync(earlier)).toBe(true);
   });
 
   it('keeps a folder changed within the hour, staging folders and folders not named as models are', () => {
