@@ -804,7 +804,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
         if (run) await page.getByTestId('training-run').filter({ hasText: run }).click();
         await page.locator('.charts-aligned figure.chart svg').first().waitFor();
         // the run clicked is drawn once its charts count its unit: until then the page may still show the run it opened on
-        await expect.poll(() => page.locator('.charts-aligned figure.chart svg text[data-axis="x"]').first().textContent(), `${hash} at ${width} px: the clicked run's charts`).toBe(x);
+        await expect.poll(() => page.locator('.charts-aligned figure.chart svg text[data-axis="x"]').first().textContent(), { message: `${hash} at ${width} px: the clicked run's charts` }).toBe(x);
         const charts = await page.evaluate(() => [...document.querySelectorAll('.charts-aligned figure.chart')].map((figure) => {
           const svg = figure.querySelector('.chart-canvas svg')!;
           const box = (el: Element) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
