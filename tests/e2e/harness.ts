@@ -302,3 +302,19 @@ export function studioInChromium(options: WatchedPageOptions & { setup?(e2e: Stu
   afterAll(() => closeChromiumAndStudio(e2e.browser, e2e.studio));
   return e2e as StudioInChromium;
 }
+
+/**
+ * On the playground: once Generate can run (its model chosen, which the page does when the model list arrives),
+ * presses Ctrl+Enter in `from` (by default wherever the focus is) and waits for the answer's end. A shortcut pressed
+ * before then does nothing, as the grey button would; a failed generation is reported with its message.
+ */
+export async function generateInPlayground(page: Page, from?: Locator): Promise<void> {
+  const button = page.getByRole('button', { name: /^Generate/ });
+  await expect.poll(() => button.isEnabled(), { message: 'the playground’s Generate never became ready', timeout: 30_000 }).toBe(true);
+  if (from) await from.press('Control+Enter');
+  else await page.keyboard.press('Control+Enter');
+  const ended = page.getByText('reached max new tokens').or(page.getByText('ended by the model')).first();
+  const failed = page.locator('.playground-grid [role="alert"]').first();
+  await ended.or(failed).waitFor({ timeout: 60_000 });
+  if (await failed.isVisible()) throw new Error(`the generation failed: ${await failed.textContent()}`);
+}

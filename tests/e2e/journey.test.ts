@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, SHARED_DATA, shootAtWidths, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, generateInPlayground, SHARED_DATA, shootAtWidths, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
@@ -155,8 +155,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     expect(await page.getByRole('tab', { name: 'Prompt' }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('textbox', { name: 'Prompt' }).fill('Tom shows Lily a red ball.');
     await page.getByLabel('Max new tokens value').fill('20');
-    await page.getByRole('textbox', { name: 'Prompt' }).press('Control+Enter');
-    await page.getByText('reached max new tokens').or(page.getByText('ended by the model')).first().waitFor({ timeout: 60_000 });
+    await generateInPlayground(page, page.getByRole('textbox', { name: 'Prompt' }));
     await expectStates({ scope: 'done', data: 'done', select: 'done', prompt: 'done', finetune: 'optional', evaluate: 'next', integrate: 'todo' });
     expect(await strip().locator('li[data-step=select] a').getAttribute('title')).toContain('Used: stories260K');
     await shoot('prompt');
