@@ -1,7 +1,8 @@
 // Loaded models, kept warm between requests: at most `maxLoaded` at once, the least recently used one released
 // when another must load (never while a request is using it), and one load per model however many requests
 // ask for it at the same moment (they share its promise). Models load with their hidden states as an output, so
-// the one loaded copy serves embeddings as well as generation.
+// the one loaded copy serves embeddings as well as generation. A model released for another is reported (`unloaded`),
+// once no loaded entry (an adapter's, its base's) still reads its folder.
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { LoadOptions } from '../models/decoder.ts';
 import type { ServedModel } from './served-models.ts';
@@ -9,6 +10,7 @@ import type { ServedModel } from './served-models.ts';
 export type LoadGenerator = (dir: string, opts: LoadOptions) => Promise<TextGenerator>;
 
 interface Entry {
+  served: ServedModel;
   loading: Promise<TextGenerator>;
   generator: TextGenerator | null;
   users: number;
@@ -21,6 +23,8 @@ export interface ModelPoolOptions {
   threads?: number;
   /** How a model folder is loaded (tests count loads through it). */
   load?: LoadGenerator;
+  /** Called when `model` was released to make room and no other loaded entry uses its folder. */
+  unloaded?: (model: ServedModel['model']) => void;
 }
 
 export class ModelPool {
@@ -47,7 +51,7 @@ export class ModelPool {
     if (entry) this.entries.delete(key);
     else {
       const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads, outputHiddenStates: true });
-      entry = { loading, generator: null, users: 0 };
+      entry = { served, loading, generator: null, users: 0 };
       loading.then((g) => (entry!.generator = g), () => this.entries.get(key) === entry && this.entries.delete(key));
     }
     this.entries.set(key, entry);
@@ -69,6 +73,8 @@ export class ModelPool {
       if (entry.users > 0 || !entry.generator) continue;
       this.entries.delete(key);
       await entry.generator.release();
+      const id = entry.served.model.id;
+      if (![...this.entries.values()].some((e) => e.served.model.id === id)) this.options.unloaded?.(entry.served.model);
     }
   }
 

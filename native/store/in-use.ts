@@ -8,7 +8,9 @@
 // A foreground command holds one use from start to end (cli.ts main(), beginCommandUse): it names the models of its
 // flags at once, and every model or collection the command then finds in the store (store/models.ts and
 // collections.ts call noteInUse) is added as it is found: the base model of `lathe merge --run`, a model a request
-// to `lathe serve-api` names, the collection `lathe docs search` reads. A studio begins none: its jobs are in the store.
+// to `lathe serve-api` names, the collection `lathe docs search` reads. A model the server unloads to make room for
+// another is dropped from it (noteNoLongerInUse), unless its flags name it. A studio begins none: its jobs are in the
+// store.
 //
 // A marker outlives a process killed at once (SIGKILL, a second Ctrl-C): its owner is then dead, so readers ignore it
 // and remove it. Kept under models/ (where it began, for models alone; older readers still read the `models` of a new
@@ -47,6 +49,8 @@ export interface InUse {
 export interface InUseMark {
   /** Name more items in the marker (written when the first item comes); items already named are not repeated. */
   add(items: InUseItems): void;
+  /** No longer name `items` (a model the process unloaded); the marker goes when it names nothing. */
+  drop(items: InUseItems): void;
   /** Remove the marker; safe to call twice. */
   release(): void;
 }
@@ -66,6 +70,12 @@ export function markInUse(dataDir: string, by: string, items: InUseItems = {}, h
     fs.rmSync(file, { force: true });
     removeIfEmpty(dir);
   };
+  const unwrite = () => {
+    if (!written) return;
+    written = false;
+    process.off('exit', remove);
+    remove();
+  };
   const mark: InUseMark = {
     add(more) {
       if (released) return;
@@ -77,21 +87,34 @@ export function markInUse(dataDir: string, by: string, items: InUseItems = {}, h
           changed = true;
         }
       }
-      if (!changed || !fs.existsSync(path.join(dataDir, 'lathe.db'))) return;
-      // written whole, then renamed: a reader never sees half a marker (nor, once it is there, none)
-      writeInto(dir, `${file}.tmp`, JSON.stringify(use));
-      fs.renameSync(`${file}.tmp`, file);
-      if (!written) process.once('exit', remove);
-      written = true;
+      if (changed) write();
+    },
+    drop(fewer) {
+      if (released) return;
+      let changed = false;
+      for (const kind of ['models', 'collections'] as const) {
+        const kept = use[kind].filter((key) => !(fewer[kind] ?? []).includes(key));
+        changed ||= kept.length !== use[kind].length;
+        use[kind] = kept;
+      }
+      if (!changed) return;
+      if (use.models.length === 0 && use.collections.length === 0) unwrite();
+      else write();
     },
     release() {
       if (released) return;
       released = true;
-      if (!written) return;
-      process.off('exit', remove);
-      remove();
+      unwrite();
     },
   };
+  function write(): void {
+    if (!fs.existsSync(path.join(dataDir, 'lathe.db'))) return;
+    // written whole, then renamed: a reader never sees half a marker (nor, once it is there, none)
+    writeInto(dir, `${file}.tmp`, JSON.stringify(use));
+    fs.renameSync(`${file}.tmp`, file);
+    if (!written) process.once('exit', remove);
+    written = true;
+  }
   mark.add(items);
   return mark;
 }
@@ -109,6 +132,7 @@ export function beginCommandUse(dataDir: string, by: string, items: InUseItems, 
   commandUse = use;
   return {
     add: (more) => mark.add(more),
+    drop: (fewer) => mark.drop(fewer),
     release() {
       if (commandUse === use) commandUse = null;
       mark.release();
@@ -122,6 +146,14 @@ export function beginCommandUse(dataDir: string, by: string, items: InUseItems, 
  */
 export function noteInUse(dataDir: string, items: InUseItems): void {
   if (commandUse && commandUse.dataDir === path.resolve(dataDir)) commandUse.mark.add(items);
+}
+
+/**
+ * `items` are no longer opened by this process (a model `lathe serve-api` unloaded): the marker of the command it
+ * runs in `dataDir` stops naming them, so they can be deleted while the command goes on; nothing otherwise.
+ */
+export function noteNoLongerInUse(dataDir: string, items: InUseItems): void {
+  if (commandUse && commandUse.dataDir === path.resolve(dataDir)) commandUse.mark.drop(items);
 }
 
 /**

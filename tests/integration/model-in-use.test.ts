@@ -1,6 +1,7 @@
 // A model used by a foreground `lathe` process, and a model being built: `lathe serve-api` marks its model in use for
 // as long as it serves (a delete from another process is refused, naming it), and every other model a request has it
-// load from then on (not one a client only lists or describes), and removes the marker when it stops;
+// load from then on (not one a client only lists or describes) while it stays loaded, and removes the marker when it
+// stops;
 // a studio opening while a quantise or merge is still writing its model never removes that model's folder, neither
 // while it is built under models/.import-… nor between its rename to models/<id>/ and its row (the marker alone keeps
 // it then: the row is not yet visible to the studio's connection).
@@ -33,10 +34,10 @@ afterAll(() => {
 });
 
 describe.skipIf(!HAS_STORIES)('a model in use', () => {
-  it('lathe serve-api marks its model while it serves, and a model a request loads: a delete is refused, naming it; after SIGTERM the marker is gone', async () => {
+  it('lathe serve-api marks its model while it serves, and a model a request loads until it unloads it: a delete is refused, naming it; after SIGTERM the marker is gone', async () => {
     const other = await importStories(dataDir, 's260k-other');
     let out = '';
-    const child = spawn(process.execPath, [LATHE_BIN, 'serve-api', '--model', 's260k', '--port', '0', '--threads', '1'], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LATHE_BIN, 'serve-api', '--model', 's260k', '--port', '0', '--threads', '1', '--max-models', '1'], { cwd: ROOT, env: { ...process.env, LATHE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -66,15 +67,24 @@ describe.skipIf(!HAS_STORIES)('a model in use', () => {
       expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', stories.id]);
       const answered = await fetch(`${url}/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 's260k-other', prompt: 'Once', max_tokens: 2, temperature: 0 }) });
       expect(answered.status).toBe(200);
-      expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', stories.id, other.id]);
+      // with room for one model, s260k was unloaded for it: its id goes, its flag's name (the served default) stays
+      expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', other.id]);
       const busy = await inProcessLathe(dataDir, ['model', 'delete', 's260k-other']);
       expect([busy.code, busy.stderr]).toEqual([2, expect.stringContaining(`cannot be deleted now: 'lathe serve-api' (process ${child.pid}, since `)]);
+      expect((await inProcessLathe(dataDir, ['model', 'delete', 's260k'])).code).toBe(2);
+
+      const back = await fetch(`${url}/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 's260k', prompt: 'Once', max_tokens: 2, temperature: 0 }) });
+      expect(back.status).toBe(200);
+      // s260k-other unloaded for it: no longer in use, so it can be deleted while the server runs
+      expect(liveUses(dataDir).flatMap((u) => u.models)).toEqual(['s260k', stories.id]);
+      const deleted = await inProcessLathe(dataDir, ['model', 'delete', 's260k-other']);
+      expect([deleted.code, deleted.stderr]).toEqual([0, '']);
+      expect(fs.existsSync(other.path)).toBe(false);
     } finally {
       child.kill('SIGTERM');
       await exited;
     }
     expect(fs.existsSync(inUseDir(dataDir))).toBe(false); // removed by the command itself, not by a reader
-    expect((await inProcessLathe(dataDir, ['model', 'delete', 's260k-other'])).code).toBe(0);
   }, 120_000);
 
   it('a studio opening while a model is written never removes it: not while it is built, nor between its rename and its row', async () => {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepDeadImports } from '../../native/models/import-temp.ts';
 import { removedFoldersNote, sweepOrphanModelFolders } from '../../native/models/orphan-folders.ts';
 import { openStore, type Store } from '../../native/store/db.ts';
-import { beginCommandUse, inUseDir, liveUseOf, liveUses, markInUse } from '../../native/store/in-use.ts';
+import { beginCommandUse, inUseDir, liveUseOf, liveUses, markInUse, noteInUse, noteNoLongerInUse } from '../../native/store/in-use.ts';
 import { Studio } from '../../native/studio/studio.ts';
 
 let dataDir = '';
@@ -155,6 +155,25 @@ describe('model in-use markers', () => {
     expect(liveUseOf(dataDir, 'models', { id: 'faq' })).toBeUndefined(); // a collection's name is no model's
     mark.release();
     mark.add({ models: ['late'] }); // after release: nothing written again
+    expect(fs.existsSync(inUseDir(dataDir))).toBe(false);
+  });
+
+  it('stop naming what the command no longer opens (a model its server unloaded), and go when they name nothing', () => {
+    const use = beginCommandUse(dataDir, "'lathe serve-api'", { models: ['s260k', 'mdl_00000000aa01'] });
+    try {
+      noteInUse(dataDir, { models: ['mdl_00000000aa02'] });
+      noteNoLongerInUse(path.join(dataDir, 'elsewhere'), { models: ['mdl_00000000aa02'] }); // another store's: not this marker
+      noteNoLongerInUse(dataDir, { models: ['mdl_00000000aa01'] });
+      expect(liveUses(dataDir).map((u) => u.models)).toEqual([['s260k', 'mdl_00000000aa02']]);
+      noteInUse(dataDir, { models: ['mdl_00000000aa01'] }); // loaded again: named again
+      expect(liveUses(dataDir).map((u) => u.models)).toEqual([['s260k', 'mdl_00000000aa02', 'mdl_00000000aa01']]);
+      use.drop({ models: ['s260k', 'mdl_00000000aa02', 'mdl_00000000aa01'] });
+      expect(fs.existsSync(inUseDir(dataDir))).toBe(false); // naming nothing, the marker goes
+      noteInUse(dataDir, { collections: ['faq'] }); // and comes back with the next item
+      expect(liveUses(dataDir).map((u) => [u.models, u.collections])).toEqual([[[], ['faq']]]);
+    } finally {
+      use.release();
+    }
     expect(fs.existsSync(inUseDir(dataDir))).toBe(false);
   });
 

@@ -6,8 +6,8 @@ import type { TextGenerator } from '../../native/generate/pipeline.ts';
 import { ModelPool } from '../../native/openai/model-pool.ts';
 import type { ServedModel } from '../../native/openai/served-models.ts';
 
-function served(name: string): ServedModel {
-  return { name, model: { path: `/models/${name}` } as Model, adapterDir: null, created: 0 };
+function served(name: string, modelId = name): ServedModel {
+  return { name, model: { id: modelId, path: `/models/${modelId}` } as Model, adapterDir: null, created: 0 };
 }
 
 /** A loader that records loads and releases; each load waits for `gate` so tests can overlap requests. */
@@ -57,6 +57,21 @@ describe('ModelPool', () => {
     expect(pool.loaded.length).toBeLessThanOrEqual(2);
     await pool.close();
     expect(new Set(f.released)).toEqual(new Set(f.loads));
+  });
+
+  it('reports a model released to make room, once no loaded adapter entry still reads its folder', async () => {
+    const f = fakeLoader();
+    f.open();
+    const unloaded: string[] = [];
+    const pool = new ModelPool({ maxLoaded: 2, load: f.load, unloaded: (m) => unloaded.push(m.id) });
+    await pool.use(served('base', 'm1'), async () => {});
+    await pool.use(served('base:run', 'm1'), async () => {}); // an adapter on the same base model
+    await pool.use(served('other', 'm2'), async () => {}); // base goes; base:run still reads m1
+    expect([pool.loaded, unloaded]).toEqual([['base:run', 'other'], []]);
+    await pool.use(served('third', 'm3'), async () => {}); // base:run goes: nothing reads m1 now
+    expect([pool.loaded, unloaded]).toEqual([['other', 'third'], ['m1']]);
+    await pool.close();
+    expect(unloaded).toEqual(['m1']); // closing is the end of the server's use, not a release to make room
   });
 
   it('forgets a failed load so the next request tries again', async () => {
