@@ -23,6 +23,8 @@ export interface ModelPoolOptions {
   threads?: number;
   /** How a model folder is loaded (tests count loads through it). */
   load?: LoadGenerator;
+  /** Called as `model` starts loading (again: a request may wait for its turn after another's unloaded it). */
+  loading?: (model: ServedModel['model']) => void;
   /** Called when `model` was released to make room and no other loaded entry uses its folder. */
   unloaded?: (model: ServedModel['model']) => void;
 }
@@ -50,6 +52,7 @@ export class ModelPool {
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else {
+      this.options.loading?.(served.model);
       const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads, outputHiddenStates: true });
       entry = { served, loading, generator: null, users: 0 };
       loading.then((g) => (entry!.generator = g), () => this.entries.get(key) === entry && this.entries.delete(key));

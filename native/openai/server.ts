@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Model } from '../api/schemas.ts';
 import { openStore, type Store } from '../store/db.ts';
 import type { ApiRequestInput } from '../store/api-requests.ts';
-import { noteNoLongerInUse } from '../store/in-use.ts';
+import { noteInUse, noteNoLongerInUse } from '../store/in-use.ts';
 import { chatCompletions, completions, embeddings, listModels, retrieveModel, type EndpointContext, type ServerHooks } from './endpoints.ts';
 import { invalidParam, OpenAIError, sendOpenAIError, toOpenAIError } from './errors.ts';
 import { applyCors, checkApiKey, checkHost, isLoopbackHost, readBody } from './guards.ts';
@@ -70,9 +70,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const apiKey = options.apiKey ?? generateApiKey();
   const store = openStore(options.dataDir);
   // a model unloaded to make room is no longer marked in use (store/in-use.ts): it may be deleted while the server
-  // runs, unless the server names it still (its --model flag); a later request finds and marks it again
+  // runs, unless the server names it still (its --model flag); it is marked again as it loads again
+  const loading = (model: Model) => noteInUse(options.dataDir, { models: [model.id] });
   const unloaded = (model: Model) => noteNoLongerInUse(options.dataDir, { models: [model.id] });
-  const pool = new ModelPool({ maxLoaded: options.maxLoadedModels ?? API_DEFAULTS.maxLoadedModels, threads: options.threads, load: options.load, unloaded });
+  const pool = new ModelPool({ maxLoaded: options.maxLoadedModels ?? API_DEFAULTS.maxLoadedModels, threads: options.threads, load: options.load, loading, unloaded });
   const collections = new ServedCollections(store, options.threads);
   const queue = new RequestQueue(options.slots ?? API_DEFAULTS.slots, options.maxQueued ?? API_DEFAULTS.maxQueued);
   const cap = options.maxBodyBytes ?? API_DEFAULTS.maxBodyBytes;

@@ -63,15 +63,19 @@ describe('ModelPool', () => {
     const f = fakeLoader();
     f.open();
     const unloaded: string[] = [];
-    const pool = new ModelPool({ maxLoaded: 2, load: f.load, unloaded: (m) => unloaded.push(m.id) });
+    const loading: string[] = [];
+    const pool = new ModelPool({ maxLoaded: 2, load: f.load, loading: (m) => loading.push(m.id), unloaded: (m) => unloaded.push(m.id) });
     await pool.use(served('base', 'm1'), async () => {});
     await pool.use(served('base:run', 'm1'), async () => {}); // an adapter on the same base model
     await pool.use(served('other', 'm2'), async () => {}); // base goes; base:run still reads m1
     expect([pool.loaded, unloaded]).toEqual([['base:run', 'other'], []]);
     await pool.use(served('third', 'm3'), async () => {}); // base:run goes: nothing reads m1 now
     expect([pool.loaded, unloaded]).toEqual([['other', 'third'], ['m1']]);
+    await pool.use(served('base', 'm1'), async () => {}); // loaded again: reported as it starts loading
+    expect(loading).toEqual(['m1', 'm1', 'm2', 'm3', 'm1']);
+    expect(unloaded).toEqual(['m1', 'm2']);
     await pool.close();
-    expect(unloaded).toEqual(['m1']); // closing is the end of the server's use, not a release to make room
+    expect(unloaded).toEqual(['m1', 'm2']); // closing is the end of the server's use, not a release to make room
   });
 
   it('forgets a failed load so the next request tries again', async () => {
