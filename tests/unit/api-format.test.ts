@@ -68,7 +68,7 @@ describe('counts in CLI messages use the right number', () => {
     const { describePretrain } = await import('../../native/cli/train.ts');
     const { describeReward } = await import('../../native/cli/reward.ts');
     const pretrain = { runId: 'run_p', status: 'completed', steps: 20, parameters: 141_056, valLoss: 5.7752, valLossPerChar: 3.0474, unigramLoss: 5.192, unigramLossPerChar: 2.7397, outputModel: 'gpt2-pretrained', sample: 'x' } as const;
-    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
+    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.775 nats/token (3.047 per character)\nunigram baseline 5.192 nats/token (2.74 per character)\n');
     // the model line ends with the command that tries it, as fine-tuning's and alignment's do
     expect(describePretrain(pretrain)).toContain('\nmodel: gpt2-pretrained (lathe generate --model gpt2-pretrained)\n');
     const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelContext: 512, modelDir: '/d' };
