@@ -52,6 +52,20 @@ export function mappingWords(mapping: Readonly<Record<string, string | undefined
   return Object.entries(mapping).filter(([, c]) => c !== undefined).map(([f, c]) => `${f} ← ${c}`).join(', ');
 }
 
+/**
+ * The seed that placed a dataset's rows, as `lathe dataset show` and the Datasets page say it: 'seed 42' when a seeded
+ * draw placed the rows of every split that has any, 'train and validation drawn with seed 42' when the others came whole
+ * from their own files. null when no draw placed a row (each file kept whole as one split) or when a dataset imported
+ * before Lathe recorded its draw cannot tell: a seed that may have placed nothing is not said.
+ */
+export function splitSeedWords(d: { splits: Readonly<Record<string, number>>; splitSeed: number; drawnSplits?: readonly string[] }): string | null {
+  const drawn = d.drawnSplits ?? [];
+  if (drawn.length === 0) return null;
+  const filled = Object.keys(d.splits).filter((s) => d.splits[s] > 0);
+  if (filled.every((s) => drawn.includes(s))) return `seed ${d.splitSeed}`;
+  return `${drawn.join(' and ')} drawn with seed ${d.splitSeed}`;
+}
+
 /** A noun with its indefinite article, for run kinds in messages: 'a finetune', 'an evaluation', 'an export'. */
 export function withArticle(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

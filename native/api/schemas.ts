@@ -163,7 +163,14 @@ export const Dataset = z.object({
   contentHash: z.string(),
   mapping: ColumnMapping,
   splits: z.record(SplitName, z.number().int()),
+  /** The seed the import was given (DatasetImportInput.seed); it placed only the rows of drawnSplits. */
   splitSeed: z.number().int(),
+  /**
+   * The splits whose rows a draw seeded with splitSeed placed: those a file's rows were shuffled into when its rows went
+   * to more than one split. [] when every file was kept whole as one split, so no seed placed any row. Absent for a
+   * dataset imported before Lathe recorded it, where the store cannot tell (store migration 13).
+   */
+  drawnSplits: z.array(SplitName).optional(),
   /** `file`: which of the imported files the line is in, when a dataset was imported from several. */
   skippedRows: z.array(z.object({ line: z.number().int(), reason: z.string(), file: z.string().optional() })),
   /**

@@ -7,7 +7,7 @@ import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
-import { formatValue, mappingWords, plural, timeLeft } from '../api/format.ts';
+import { formatValue, mappingWords, plural, splitSeedWords, timeLeft } from '../api/format.ts';
 import { didYouMean } from './suggest.ts';
 import { datasetRunsNote } from '../api/deletion.ts';
 import { QUOTING_LABELS } from '../api/labels.ts';
@@ -124,23 +124,16 @@ async function projectOf(ctx: CliContext, d: Dataset): Promise<string> {
   return d.projectId === null ? '—' : projectLabel(ctx, d.projectId);
 }
 
-/**
- * Whether the seed says where a dataset's rows went: rows in more than one split. A file kept whole as one split (a
- * published test set, --split test) draws no split, and any seed would put its rows in that split.
- */
-function dealt(d: Dataset): boolean {
-  return SPLITS.filter((s) => (d.splits[s] ?? 0) > 0).length > 1;
-}
-
 /** A dataset's fields as `dataset show` prints them; `project` as projectLabel reads its project ('—' for none). */
 export function describeDataset(d: Dataset, project: string): string {
+  const seed = splitSeedWords(d); // only a seed that placed rows: none for files kept whole, or a draw not recorded
   return formatFields([
     ['id', d.id],
     ['name', d.name],
     ['project', project],
     ['source', `${d.sourcePath} (${d.format}${d.compressed ? ', gzip' : ''})`],
     ...(d.quoting ? [['quoting', `${d.quoting} — ${QUOTING_LABELS[d.quoting]}`] as [string, string]] : []),
-    ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}${dealt(d) ? `; seed ${d.splitSeed}` : ''})`],
+    ['rows', `${formatValue(d.rowCount)} (${SPLITS.map((s) => `${s} ${formatValue(d.splits[s] ?? 0)}`).join(', ')}${seed ? `; ${seed}` : ''})`],
     ['columns', d.columns.join(', ')],
     ['mapping', mappingWords(d.mapping) || "— (set one with 'lathe dataset map' or in the studio)"],
     ['skipped', d.skippedRows.length ? `${plural(d.skippedRows.length, 'row')} (first: ${d.skippedRows[0].file ? `${d.skippedRows[0].file} ` : ''}line ${d.skippedRows[0].line}: ${d.skippedRows[0].reason})` : 'none'],

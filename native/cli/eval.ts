@@ -10,7 +10,7 @@ import { closestChoice, didYouMean } from './suggest.ts';
 import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
-import { formatValue, plural, timeLeft } from '../api/format.ts';
+import { figure, formatValue, plural, timeLeft } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 import { formatMetric } from './figures.ts';
 import { formatTable } from './table.ts';
@@ -157,7 +157,7 @@ function describeOutcome(o: EvalOutcome): string {
     t.latencyMsMean !== null
       ? `latency mean ${t.latencyMsMean.toFixed(0)} ms, p50 ${t.latencyMsP50!.toFixed(0)} ms, p95 ${t.latencyMsP95!.toFixed(0)} ms`
       : null,
-    t.tokensPerSecond !== null ? `${t.tokensPerSecond.toFixed(1)} generated tokens/s` : null,
+    t.tokensPerSecond !== null ? `${figure(t.tokensPerSecond)} generated tokens/s` : null,
     `${t.totalSeconds.toFixed(1)} s in all`,
   ].filter(Boolean).join('; ');
   return [

@@ -9,8 +9,8 @@ import { figure } from '../api/format.ts';
 export { figure };
 
 /**
- * A score in a table of scores (an evaluation's metrics, a retrieval evaluation's recall and MRR, a comparison):
- * fractions to 4 decimals, so a column lines up, and unbounded metrics (perplexity) to 2.
+ * A score in a table of scores (an evaluation's metrics, a retrieval evaluation's recall and MRR, a comparison, a
+ * reward model's scores): fractions to 4 decimals, so a column lines up, and unbounded metrics (perplexity) to 2.
  */
 export function formatMetric(value: number): string {
   return Math.abs(value) < 10 ? value.toFixed(4) : value.toFixed(2);

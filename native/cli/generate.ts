@@ -1,5 +1,6 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
+import { figure } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
@@ -89,7 +90,7 @@ export const commands: CliCommand[] = [
         } else {
           process.stdout.write('\n');
           const t = result.timing;
-          ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${t.decodeTokensPerSecond.toFixed(1)} tokens/s]`);
+          ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
         }
       } finally {
         await generator.release();

@@ -12,6 +12,7 @@ import { didYouMean } from './suggest.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { refuseStartFlagsOnResume, THREADS_HELP, requireStartFlags, startOrResume } from './foreground.ts';
 import { choiceFields, numberFields, numberFlag, parseFlagInput, schemaDefault, SKIP_INVALID_ADVICE, stringOptions, THREADS_RANGE } from './options.ts';
+import { formatMetric } from './figures.ts';
 import { formatTable } from './table.ts';
 
 /**
@@ -20,13 +21,13 @@ import { formatTable } from './table.ts';
  * and, with --prompt, the prompt each text was scored after.
  */
 export function scoredTextsTable(texts: readonly string[], { labels, scores }: ScoredTexts, prompts: readonly string[] | null = null): string {
-  if (labels.length === 1 && prompts) return formatTable(['REWARD', 'PROMPT', 'TEXT'], texts.map((t, i) => [scores[i][0].toFixed(4), prompts[i], t]), 120);
-  if (labels.length === 1) return formatTable(['REWARD', 'TEXT'], texts.map((t, i) => [scores[i][0].toFixed(4), t]), 120);
+  if (labels.length === 1 && prompts) return formatTable(['REWARD', 'PROMPT', 'TEXT'], texts.map((t, i) => [formatMetric(scores[i][0]), prompts[i], t]), 120);
+  if (labels.length === 1) return formatTable(['REWARD', 'TEXT'], texts.map((t, i) => [formatMetric(scores[i][0]), t]), 120);
   const rows = texts.map((t, i) => {
     const top = Math.max(...scores[i]);
     const sum = scores[i].reduce((acc, s) => acc + Math.exp(s - top), 0);
     const best = scores[i].indexOf(top);
-    return [labels[best], (1 / sum).toFixed(4), ...scores[i].map((s) => s.toFixed(4)), t];
+    return [labels[best], formatMetric(1 / sum), ...scores[i].map(formatMetric), t];
   });
   const table = formatTable(['PREDICTED', 'P', ...labels.map((l) => `LOGIT ${l}`), 'TEXT'], rows, 120);
   return `${table}\nP: the predicted label's probability (softmax of the logits); a higher logit means a likelier label.`;
@@ -47,15 +48,15 @@ export function scoringProgress(ctx: Pick<CliContext, 'info'>, what: string, uni
   };
 }
 
-/** `reward score --dataset` of a classifier, for people: '3,031 validation examples: accuracy 0.9100; majority class …'. */
+/** `reward score --dataset` of a classifier, for people: '3,031 validation examples: accuracy 0.9103; majority class …'. */
 export function classifierAccuracyText(r: { examples: number; accuracy: number; majorityClass: string; majorityShare: number }, split: string): string {
-  return `${plural(r.examples, `${split} example`)}: accuracy ${r.accuracy.toFixed(4)}; majority class '${r.majorityClass}' ${r.majorityShare.toFixed(4)}`;
+  return `${plural(r.examples, `${split} example`)}: accuracy ${figure(r.accuracy)}; majority class '${r.majorityClass}' ${figure(r.majorityShare)}`;
 }
 
 /** `reward score --dataset` of a pairwise reward model, for people: '1,200 validation pairs: pairwise accuracy …'. */
 export function pairwiseAccuracyText(r: { pairs: number; accuracy: number; meanMargin: number; skipped: number }, split: string): string {
   const skipped = r.skipped ? `; ${plural(r.skipped, 'row')} made no pair and ${r.skipped === 1 ? 'was' : 'were'} left out` : '';
-  return `${plural(r.pairs, `${split} pair`)}: pairwise accuracy ${r.accuracy.toFixed(4)} (chance 0.5); mean margin ${r.meanMargin.toFixed(4)}${skipped}`;
+  return `${plural(r.pairs, `${split} pair`)}: pairwise accuracy ${figure(r.accuracy)} (chance 0.5); mean margin ${figure(r.meanMargin)}${skipped}`;
 }
 
 const USAGE =

@@ -62,7 +62,7 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
   const inputLine = (text: string) => `${text.replace(/\s+/g, ' ').slice(0, 160)}${text.length > 160 ? '…' : ''}`;
   const referenceLine = (references: readonly string[]) => references[0]?.replace(/\s+/g, ' ') ?? '—';
   for (const row of page.rows.slice(0, n)) {
-    lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : row.delta.toFixed(4)}`);
+    lines.push(single ? `\n${row.key}` : `\n${row.key}  delta ${row.delta === null ? '—' : formatMetric(row.delta)}`);
     // A run fed another column or scored against other references for this example: the row's input and reference
     // are then named as the first run's, and each other run's own are shown under its output.
     const differs = row.outputs.some((o) => o?.input !== undefined || o?.references !== undefined);
@@ -70,7 +70,7 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
     lines.push(`  input${whose}: ${inputLine(row.input)}`);
     lines.push(`  reference${whose}: ${referenceLine(row.references)}`);
     row.outputs.forEach((o, i) => {
-      lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : o.score.toFixed(4)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`);
+      lines.push(`  [${i + 1}] ${o ? `${o.score === null ? '—' : formatMetric(o.score)}  ${o.prediction.replace(/\s+/g, ' ') || '(empty)'}` : '(no such example)'}`);
       if (o?.input !== undefined) lines.push(`      input of [${i + 1}]: ${inputLine(o.input)}`);
       if (o?.references !== undefined) lines.push(`      reference of [${i + 1}]: ${referenceLine(o.references)}`);
     });
@@ -148,7 +148,7 @@ export const commands: CliCommand[] = [
         ]) + `\nconfig:\n${nestedFields(shownRunConfig(run.config)).join('\n')}`; // a field a line, not one long JSON line
         if (!summary) return [head, lastMetricsText(finalMetrics, run.status === 'queued' || run.status === 'running')].filter(Boolean).join('\n\n');
         const t = summary.timing;
-        const speed = t.tokensPerSecond !== null ? `, ${t.tokensPerSecond.toFixed(1)} tokens/s` : '';
+        const speed = t.tokensPerSecond !== null ? `, ${figure(t.tokensPerSecond)} tokens/s` : '';
         const latency = t.latencyMsMean !== null ? `latency mean ${t.latencyMsMean.toFixed(0)} ms (p95 ${t.latencyMsP95?.toFixed(0)} ms)${speed}` : '';
         return [head, '', exampleCounts(summary), metricsTable(summary.metrics), latency, `predictions: ${summary.predictionsPath ?? '—'}`].join('\n');
       });

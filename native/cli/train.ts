@@ -67,8 +67,8 @@ export function describePretrain(o: PretrainOutcome): string {
   return [
     `run ${o.runId}: ${o.status} after ${plural(o.steps, 'step')} (${plural(o.parameters, 'parameter')})`,
     // the whole validation text, unlike the sampled batches of the 'validation: step N/M, loss …' lines (the two differ)
-    `validation loss on the whole validation text ${o.valLoss.toFixed(4)} nats/token (${o.valLossPerChar.toFixed(4)} per character)`,
-    `unigram baseline ${o.unigramLoss.toFixed(4)} nats/token (${o.unigramLossPerChar.toFixed(4)} per character)`,
+    `validation loss on the whole validation text ${figure(o.valLoss)} nats/token (${figure(o.valLossPerChar)} per character)`,
+    `unigram baseline ${figure(o.unigramLoss)} nats/token (${figure(o.unigramLossPerChar)} per character)`,
     // the line, and the command that tries the model, that fine-tuning and alignment end with (writtenModelLines)
     ...writtenModelLines({ adapterPath: null, outputModel: o.outputModel }),
     `sample:\n${o.sample}`,

@@ -16,7 +16,7 @@ import { LineDecoder, utf16Text } from './decode.ts';
 import { SUPPORTED_EXTENSIONS, detectFormat } from './formats.ts';
 import { suggestMapping } from './mapping.ts';
 import { createParser, FormatError, type ParserOptions, type RecordSink } from './parsers.ts';
-import { assignSplits, checkFractions, splitCounts, type SplitFractions } from './splits.ts';
+import { assignSplits, checkFractions, drawnSplits, splitCounts, type SplitFractions } from './splits.ts';
 import { BufferedFile, datasetDir, datasetsRoot, fsyncDir, sweepIncompleteImports, tempDatasetDir, writeFileDurably } from './files.ts';
 import { diskFullError } from '../store/disk-full.ts';
 import { noSuchPath, UPLOAD_GONE } from '../store/near-files.ts';
@@ -249,11 +249,12 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
     const split = new Uint8Array(rowCount);
     const counts = { train: 0, validation: 0, test: 0 };
     let at = 0;
-    sources.forEach((s, i) => {
+    const countsPerFile = sources.map((s, i) => {
       split.set(assignSplits(rowsPerSource[i], s.split, params.seed), at);
       at += rowsPerSource[i];
       const own = splitCounts(rowsPerSource[i], s.split);
       for (const part of SPLITS) counts[part] += own[part];
+      return own;
     });
     writeFileDurably(path.join(temp, 'splits.bin'), split);
     const project = params.projectId ? ctx.store.projects.get(params.projectId) : undefined;
@@ -272,6 +273,7 @@ export async function importDataset(input: DatasetImportInput, ctx: ImportContex
       mapping,
       splits: counts,
       splitSeed: params.seed,
+      drawnSplits: drawnSplits(countsPerFile),
       skippedRows: skipped,
       // what a CSV or TSV file's rows were read with, the default too: checkImportFiles refuses quoting for JSON
       ...(isDelimited(sources[0].format.format) ? { quoting: params.quoting ?? 'csv' } : {}),

@@ -19,6 +19,15 @@ export function splitCounts(n: number, f: SplitFractions): Record<(typeof SPLITS
   return { train, validation, test: n - train - validation };
 }
 
+/**
+ * The splits a seeded draw put rows in, given each file's counts: a file whose rows went to more than one split was
+ * shuffled into them; one whose rows all went to one split (kept whole, or a draw with one place to put them) was not.
+ */
+export function drawnSplits(countsPerFile: readonly Record<(typeof SPLITS)[number], number>[]): (typeof SPLITS)[number][] {
+  const drawn = countsPerFile.filter((counts) => SPLITS.filter((s) => counts[s] > 0).length > 1);
+  return SPLITS.filter((s) => drawn.some((counts) => counts[s] > 0));
+}
+
 /** Row i goes to split SPLITS[result[i]]. */
 export function assignSplits(n: number, f: SplitFractions, seed: number): Uint8Array {
   const counts = splitCounts(n, f);

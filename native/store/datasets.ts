@@ -28,11 +28,14 @@ export class DatasetTable {
   constructor(private readonly db: Database.Database) {}
 
   private toDataset(row: DatasetRow): Dataset {
-    const splitRows = this.db.prepare('SELECT split, row_count FROM dataset_splits WHERE dataset_id = ?').all(row.id) as {
+    const splitRows = this.db.prepare('SELECT split, row_count, drawn FROM dataset_splits WHERE dataset_id = ?').all(row.id) as {
       split: string;
       row_count: number;
+      drawn: 0 | 1 | null;
     }[];
     const splits = Object.fromEntries(SPLITS.map((s) => [s, splitRows.find((r) => r.split === s)?.row_count ?? 0]));
+    // a split whose drawing is not known (NULL: imported before migration 13 and not inferable) leaves all unknown
+    const known = splitRows.every((r) => r.drawn !== null);
     return Dataset.parse({
       id: row.id,
       projectId: row.project_id,
@@ -46,6 +49,7 @@ export class DatasetTable {
       mapping: JSON.parse(row.mapping_json),
       splits,
       splitSeed: row.split_seed,
+      ...(known ? { drawnSplits: SPLITS.filter((s) => splitRows.find((r) => r.split === s)?.drawn === 1) } : {}),
       skippedRows: JSON.parse(row.skipped_json),
       quoting: row.quoting ?? undefined,
       createdAt: row.created_at,
@@ -72,8 +76,8 @@ export class DatasetTable {
           )
           .run(d.id, d.projectId, d.name, d.sourcePath, d.format, d.compressed ? 1 : 0, JSON.stringify(d.columns), d.rowCount,
             d.contentHash, JSON.stringify(d.mapping), d.splitSeed, JSON.stringify(d.skippedRows), d.quoting ?? null, d.createdAt);
-        const insertSplit = this.db.prepare('INSERT INTO dataset_splits (dataset_id, split, row_count) VALUES (?, ?, ?)');
-        for (const s of SPLITS) insertSplit.run(d.id, s, d.splits[s] ?? 0);
+        const insertSplit = this.db.prepare('INSERT INTO dataset_splits (dataset_id, split, row_count, drawn) VALUES (?, ?, ?, ?)');
+        for (const s of SPLITS) insertSplit.run(d.id, s, d.splits[s] ?? 0, d.drawnSplits === undefined ? null : d.drawnSplits.includes(s) ? 1 : 0);
       })
       .immediate();
     return d;

@@ -268,6 +268,24 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO store_facts (key, value) VALUES ('model_folders_recorded_since', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
     `,
   },
+  {
+    version: 13,
+    description: "which of a dataset's splits a seeded draw placed rows in (Dataset.drawnSplits)",
+    // drawn: 1 where a file's rows were shuffled into this split and others with the dataset's seed, 0 where none were
+    // (a file kept whole as one split: the seed placed no row), NULL where a dataset imported before this migration
+    // cannot tell. What is certain is filled in: a split with no rows drew none; a dataset whose rows are all in one
+    // split drew none; one file (a source without ' + ', which joins the files of an import) whose rows are in several
+    // splits was drawn, since only a draw splits a file. Several files in several splits stay unknown: each may have
+    // been kept whole or drawn.
+    sql: `
+      ALTER TABLE dataset_splits ADD COLUMN drawn INTEGER CHECK (drawn IN (0, 1));
+      UPDATE dataset_splits SET drawn = 0 WHERE row_count = 0;
+      UPDATE dataset_splits SET drawn = 0 WHERE drawn IS NULL AND dataset_id IN
+        (SELECT dataset_id FROM dataset_splits WHERE row_count > 0 GROUP BY dataset_id HAVING COUNT(*) = 1);
+      UPDATE dataset_splits SET drawn = 1 WHERE drawn IS NULL AND dataset_id IN
+        (SELECT id FROM datasets WHERE instr(source_path, ' + ') = 0);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -90,11 +90,16 @@ export async function evaluateBatches(runner: TrainingSession, batches: readonly
 }
 
 /**
- * 'validation: step 50/200, loss 3.037': a validation's loss worded as the progress line words a step's
- * ('training: step 51/200, loss 2.981, …', cli/figures.ts), not by its metric key (val_loss).
+ * 'step 1,200/10,000, loss 2.346': a step's loss as the studio's job line says it, worded as the CLI's progress line
+ * words a step's ('training: step 51/200, loss 2.981, …', cli/figures.ts).
  */
+export function stepLossWords(step: number, totalSteps: number, loss: number): string {
+  return `step ${figure(step)}/${figure(totalSteps)}, loss ${figure(loss)}`;
+}
+
+/** 'validation: step 50/200, loss 3.037': a validation's loss worded as a step's, not by its metric key (val_loss). */
 export function validationLine(step: number, totalSteps: number, loss: number): string {
-  return `validation: step ${figure(step)}/${figure(totalSteps)}, loss ${figure(loss)}`;
+  return `validation: ${stepLossWords(step, totalSteps, loss)}`;
 }
 
 export async function trainLoop(runner: TrainingSession, data: BatchSource, opts: LoopOptions, env: LoopEnv, state: TrainerState): Promise<LoopResult> {
@@ -142,7 +147,7 @@ export async function trainLoop(runner: TrainingSession, data: BatchSource, opts
     env.metric(step, 'rss_mb', process.memoryUsage().rss / 2 ** 20);
     const now = performance.now();
     warm ??= { done: step, at: now };
-    env.progress(step / opts.totalSteps, `step ${step}/${opts.totalSteps} loss ${loss.toFixed(4)}`, steadyEtaSeconds(warm, now, step, opts.totalSteps), { step, totalSteps: opts.totalSteps, loss, tokensPerSecond });
+    env.progress(step / opts.totalSteps, stepLossWords(step, opts.totalSteps, loss), steadyEtaSeconds(warm, now, step, opts.totalSteps), { step, totalSteps: opts.totalSteps, loss, tokensPerSecond });
     const stop = opts.evalEvery > 0 && (step % opts.evalEvery === 0 || step === opts.totalSteps) ? await evaluate(step) : false;
     if ((opts.saveEvery > 0 && step % opts.saveEvery === 0) || step === opts.totalSteps || stop) await env.save(state);
     if (stop) {

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { figure, plural } from '../api/format.ts';
 import { pretrainedModelName } from '../api/model-names.ts';
 import { StudioError } from '../api/errors.ts';
 import { defaultRunName, PretrainInput, type PretrainConfig } from '../api/train.ts';
@@ -104,7 +105,7 @@ async function continuePretrain(runId: string, c: PretrainRunConfig, text: strin
     const valTokens = Int32Array.from(tokenizer.encode(text.slice(cut), { addSpecialTokens: false }));
     const charsPerToken = (text.length - cut) / valTokens.length;
     const unigram = unigramBaseline(trainTokens, valTokens, c.vocab);
-    env.log('info', `tokenizer: ${c.vocab} tokens, ${(text.length / (trainTokens.length + valTokens.length)).toFixed(2)} chars/token; unigram baseline ${unigram.toFixed(4)} nats/token`);
+    env.log('info', `tokenizer: ${plural(c.vocab, 'token')}, ${figure(text.length / (trainTokens.length + valTokens.length))} chars/token; unigram baseline ${figure(unigram)} nats/token`);
     const initDir = path.join(dir, 'init');
     fs.rmSync(initDir, { recursive: true, force: true }); // left by a run that crashed before it finished
     const opened = await openTrainer(dir, runId, env, {

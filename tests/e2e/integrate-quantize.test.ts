@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanBytes } from '../../native/api/format.ts';
+import { formatLoss } from '../../renderer/src/pages/finetune/runFormat.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
 import { browserSkipReason, callApi, fullPageHeight, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
@@ -76,7 +77,10 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const listed = await row.first().innerText();
     expect(listed).toContain('LoRA stories on pairs');
     expect(listed).toContain('stories');
-    expect(listed).toMatch(/\d\.\d{4}/); // its final validation loss
+    // its final validation loss, as the run's page words a loss (it read to four decimals here alone)
+    const [adapterRun] = await callApi<{ finalValLoss: number | null }[]>(studio, 'deploy.adapterRuns', {});
+    expect(adapterRun.finalValLoss).not.toBeNull();
+    expect(listed.split('\t').at(-1)?.trim()).toBe(formatLoss(adapterRun.finalValLoss!));
     await section.getByRole('radio', { name: 'LoRA stories on pairs' }).check();
     // the suggested name says what is merged into what, not a piece of the run id
     expect(await section.getByLabel('Merged model name').getAttribute('placeholder')).toBe('stories-lora-merged');

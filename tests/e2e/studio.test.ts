@@ -89,6 +89,7 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const splits = await Promise.all(['train', 'validation', 'test'].map(async (s) => Number((await page.getByTestId(`split-${s}`).locator('strong').textContent())?.replace(/\D/g, ''))));
     expect(splits.reduce((a, b) => a + b, 0)).toBe(500);
     expect(splits[0]).toBeGreaterThan(splits[1]);
+    expect(await detail.getByTestId('split-seed').textContent()).toBe('seed 42 — the same rows and seed always give the same split');
     expect((await page.getByTestId('content-hash').textContent())?.length).toBeGreaterThan(6);
 
     const mapping = page.getByLabel('Column mapping');
@@ -171,6 +172,8 @@ describe.skipIf(skipReason !== null)('headless studio in Chromium', () => {
     const counts = await Promise.all(['train', 'validation', 'test'].map(async (s) => (await page.getByTestId(`split-${s}`).locator('strong').textContent())?.replace(/\D/g, '')));
     expect(counts).toEqual(['30', '0', '8']);
     await detail.getByText('talks-train.jsonl + talks-test.jsonl').waitFor();
+    // each file kept whole as its split: no seed placed a row, so none is named (it said 'seed 42')
+    expect(await detail.getByTestId('split-seed').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 

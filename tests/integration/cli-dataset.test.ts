@@ -51,7 +51,8 @@ describe.skipIf(!HAS_SHARED_DATA)('lathe dataset import (shared data kit)', () =
     expect(test.preview[0].sentence.trim()).toBe("it 's a charming and often affecting journey ."); // glue_dev.tsv's first row, in file order
     const shown = (await inProcessLathe(dir, ['dataset', 'show', 'sst2'])).stdout;
     expect(shown).toMatch(/^source:\s+\S+train\.tsv \+ \S+dev\.tsv \+ \S+glue_dev\.tsv \(tsv\)$/m);
-    expect(shown).toMatch(/^rows:\s+68,221 \(train 60,614, validation 6,735, test 872; seed 42\)$/m);
+    // each file kept whole as its split: no seed placed a row, so none is said (it said 'seed 42')
+    expect(shown).toMatch(/^rows:\s+68,221 \(train 60,614, validation 6,735, test 872\)$/m);
     // DialogSum's published test file has three summaries a row (summary1..3), not train's one: refused by name and line
     const dialogsum = (name: string) => path.join(SHARED_DATA, 'datasets/dialogsum', name);
     const mixed = await inProcessLathe(dir, ['dataset', 'import', DIALOGSUM, '--name', 'dialogsum', '--split', '0.9,0.1,0', '--add', `test=${dialogsum('test.jsonl')}`]);
@@ -104,6 +105,8 @@ describe('lathe dataset import: bad input', () => {
     const dir = dataDir();
     const test = path.join(dir, 'published-test.jsonl'); // written here: this block runs without the shared data kit
     fs.writeFileSync(test, Array.from({ length: 50 }, (_, i) => JSON.stringify({ dialogue: `#Person1#: hello ${i}`, summary: `greeting ${i}` })).join('\n') + '\n');
+    const devFile = path.join(dir, 'published-dev.jsonl');
+    fs.writeFileSync(devFile, Array.from({ length: 3 }, (_, i) => JSON.stringify({ dialogue: `#Person1#: bye ${i}`, summary: `farewell ${i}` })).join('\n') + '\n');
     const r = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-test', '--split', 'test', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<Dataset>().splits).toEqual({ train: 0, validation: 0, test: 50 });
@@ -116,6 +119,12 @@ describe('lathe dataset import: bad input', () => {
     // a split drawn at random still says its seed
     const drawn = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'dialogsum-drawn', '--split', '0.5,0.5,0', '--seed', '7']);
     expect(drawn.stdout).toMatch(/^rows:\s+50 \(train \d+, validation \d+, test 0; seed 7\)$/m);
+    // files each kept whole in their own split say no seed; a file drawn beside a whole one names the splits it drew
+    const wholeFiles = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'whole-files', '--split', 'train', '--add', `validation=${devFile}`, '--seed', '7']);
+    expect(wholeFiles.stdout).toMatch(/^rows:\s+53 \(train 50, validation 3, test 0\)$/m);
+    expect((await inProcessLathe(dir, ['dataset', 'show', 'whole-files', '--json'])).json<Dataset>().drawnSplits).toEqual([]);
+    const mixed = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'drawn-and-whole', '--split', '0.8,0.2,0', '--add', `test=${devFile}`, '--seed', '7']);
+    expect(mixed.stdout).toMatch(/^rows:\s+53 \(train 40, validation 10, test 3; train and validation drawn with seed 7\)$/m);
     const bad = await inProcessLathe(dir, ['dataset', 'import', test, '--name', 'x', '--split', 'tests']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--split takes three fractions .* or the one split the whole file is \(train, validation or test\); got 'tests'/);

@@ -1,6 +1,6 @@
 // Counts and bytes as the CLI and the studio both print them (one formatter, native/api/format.ts).
 import { describe, expect, it } from 'vitest';
-import { formatValue, humanBytes, humanCount, plural, withArticle } from '../../native/api/format.ts';
+import { formatValue, humanBytes, humanCount, plural, splitSeedWords, withArticle } from '../../native/api/format.ts';
 
 describe('human-readable sizes', () => {
   it('counts parameters with fewer decimals as the number grows', () => {
@@ -21,6 +21,18 @@ describe('values and counts in words', () => {
     expect([0, 1, 2, 1500].map((n) => plural(n, 'example'))).toEqual(['0 examples', '1 example', '2 examples', '1,500 examples']);
     expect(plural(1, 'entry', 'entries')).toBe('1 entry');
     expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+  });
+});
+
+describe("a dataset's seed", () => {
+  const splits = { train: 900, validation: 100, test: 200 };
+  it('is said for the splits it drew, and not at all where it drew none or where that is not known', () => {
+    expect(splitSeedWords({ splits, splitSeed: 42, drawnSplits: ['train', 'validation', 'test'] })).toBe('seed 42');
+    expect(splitSeedWords({ splits: { ...splits, test: 0 }, splitSeed: 42, drawnSplits: ['train', 'validation'] })).toBe('seed 42');
+    expect(splitSeedWords({ splits, splitSeed: 7, drawnSplits: ['train', 'validation'] })).toBe('train and validation drawn with seed 7');
+    // before: 'seed 42' of files each kept whole as a split, and of a dataset imported before the draw was recorded
+    expect(splitSeedWords({ splits, splitSeed: 42, drawnSplits: [] })).toBeNull();
+    expect(splitSeedWords({ splits, splitSeed: 42 })).toBeNull();
   });
 });
 
@@ -68,7 +80,7 @@ describe('counts in CLI messages use the right number', () => {
     const { describePretrain } = await import('../../native/cli/train.ts');
     const { describeReward } = await import('../../native/cli/reward.ts');
     const pretrain = { runId: 'run_p', status: 'completed', steps: 20, parameters: 141_056, valLoss: 5.7752, valLossPerChar: 3.0474, unigramLoss: 5.192, unigramLossPerChar: 2.7397, outputModel: 'gpt2-pretrained', sample: 'x' } as const;
-    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.7752 nats/token (3.0474 per character)\n');
+    expect(describePretrain(pretrain)).toContain('\nvalidation loss on the whole validation text 5.775 nats/token (3.047 per character)\nunigram baseline 5.192 nats/token (2.74 per character)\n');
     // the model line ends with the command that tries it, as fine-tuning's and alignment's do
     expect(describePretrain(pretrain)).toContain('\nmodel: gpt2-pretrained (lathe generate --model gpt2-pretrained)\n');
     const reward = { runId: 'run_r', status: 'completed' as const, steps: 40, lastLoss: 0.7227, objective: 'classify' as const, labels: ['0', '1'], trainExamples: 57_583, validation: { loss: 0.6905, accuracy: 0.5312 }, truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: 0, modelContext: 512, modelDir: '/d' };

@@ -30,7 +30,7 @@ describe('clock', () => {
 describe('a training progress line', () => {
   const figures = { step: 1200, totalSteps: 10000, loss: 2.3456789, tokensPerSecond: 1234.567 };
   it("labels each figure: the step of all, the loss, tokens/s, time spent and time left", () => {
-    expect(trainingProgressLine('training', { message: 'step 1200/10000 loss 2.3457', figures, elapsedSeconds: 42.7, etaSeconds: 189.2 }))
+    expect(trainingProgressLine('training', { message: 'step 1,200/10,000, loss 2.346', figures, elapsedSeconds: 42.7, etaSeconds: 189.2 }))
       .toBe('training: step 1,200/10,000, loss 2.346, 1,235 tokens/s, 0:42 elapsed, 3:10 left');
   });
 
@@ -55,8 +55,8 @@ describe('a training progress line', () => {
     const ctx: CliContext = { dataDir: tempDir(), json: false, print: () => {}, info: (line) => void info.push(line), warn: () => {}, log: () => {} };
     const { env, close } = foregroundEnv(ctx, 'pretraining');
     try {
-      env.progress(0.5, 'step 5/10 loss 3.1416', 125, { step: 5, totalSteps: 10, loss: 3.14159, tokensPerSecond: 987.654 });
-      env.progress(1, 'step 10/10 loss 2.7183', 0, { step: 10, totalSteps: 10, loss: 2.71828, tokensPerSecond: 1010.4 });
+      env.progress(0.5, 'step 5/10, loss 3.142', 125, { step: 5, totalSteps: 10, loss: 3.14159, tokensPerSecond: 987.654 });
+      env.progress(1, 'step 10/10, loss 2.718', 0, { step: 10, totalSteps: 10, loss: 2.71828, tokensPerSecond: 1010.4 });
     } finally {
       close();
     }

@@ -71,12 +71,12 @@ describe('progress lines', () => {
     const info: string[] = [];
     const { env, close } = foregroundEnv(context(info), 'training');
     try {
-      env.progress(0.9, 'step 9/10 loss 1.0000', 0);
-      env.progress(1, 'step 10/10 loss 1.0000', 0);
+      env.progress(0.9, 'step 9/10, loss 1', 0);
+      env.progress(1, 'step 10/10, loss 1', 0);
     } finally {
       close();
     }
     // before: 'about 0s left' both
-    expect(info).toEqual(['training: step 9/10 loss 1.0000, 0:00 elapsed, 0:01 left', 'training: step 10/10 loss 1.0000, 0:00 elapsed']);
+    expect(info).toEqual(['training: step 9/10, loss 1, 0:00 elapsed, 0:01 left', 'training: step 10/10, loss 1, 0:00 elapsed']);
   });
 });

@@ -76,10 +76,10 @@ describe('counts people read have thousands separators', () => {
 
   it('reward score, eval and runs show', () => {
     expect(classifierAccuracyText({ examples: 3031, accuracy: 0.91, majorityClass: 'positive', majorityShare: 0.5 }, 'validation'))
-      .toBe("3,031 validation examples: accuracy 0.9100; majority class 'positive' 0.5000");
+      .toBe("3,031 validation examples: accuracy 0.91; majority class 'positive' 0.5");
     expect(classifierAccuracyText({ examples: 1, accuracy: 1, majorityClass: 'a', majorityShare: 1 }, 'test')).toMatch(/^1 test example: /);
     expect(pairwiseAccuracyText({ pairs: 1200, accuracy: 0.6, meanMargin: 0.25, skipped: 1500 }, 'validation'))
-      .toBe('1,200 validation pairs: pairwise accuracy 0.6000 (chance 0.5); mean margin 0.2500; 1,500 rows made no pair and were left out');
+      .toBe('1,200 validation pairs: pairwise accuracy 0.6 (chance 0.5); mean margin 0.25; 1,500 rows made no pair and were left out');
     expect(exampleCounts({ examples: 3031, plannedExamples: 5000, requestedExamples: 6000, shotsUsedMean: null }))
       .toBe('3,031 of 5,000 examples (limit 6,000 asked for more rows than the split had)');
     expect(lastMetricsText([{ name: 'loss', step: 12000, value: 1.5 }], false)).toMatch(/loss\s+1\.5\s+12,000$/m);

@@ -4,7 +4,7 @@ import { LineDecoder } from '../../native/data/decode.ts';
 import { createParser, FormatError, type ParserOptions, type RecordSink } from '../../native/data/parsers.ts';
 import type { DataFormat } from '../../native/data/formats.ts';
 import { suggestMapping } from '../../native/data/mapping.ts';
-import { assignSplits, splitCounts } from '../../native/data/splits.ts';
+import { assignSplits, drawnSplits, splitCounts } from '../../native/data/splits.ts';
 
 function parse(format: DataFormat, input: string | Uint8Array, chunkSize = 5, maxRecordChars?: number, opts: ParserOptions = {}) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
@@ -315,5 +315,14 @@ describe('splits', () => {
     expect(Array.from(assignSplits(1000, f, 8))).not.toEqual(Array.from(a));
     expect([0, 1, 2].map((k) => a.filter((x) => x === k).length)).toEqual([800, 100, 100]);
     expect(splitCounts(7, f)).toEqual({ train: 6, validation: 1, test: 0 });
+  });
+
+  it("are drawn where a file's rows went to more than one split, not where a file went whole to one", () => {
+    const drawnFile = { train: 6, validation: 1, test: 0 };
+    expect(drawnSplits([drawnFile])).toEqual(['train', 'validation']);
+    expect(drawnSplits([{ train: 60, validation: 0, test: 0 }, { train: 0, validation: 7, test: 0 }])).toEqual([]);
+    expect(drawnSplits([drawnFile, { train: 0, validation: 0, test: 9 }])).toEqual(['train', 'validation']);
+    // fractions that leave one place for a tiny file's rows put them there whatever the seed
+    expect(drawnSplits([splitCounts(1, { train: 0.8, validation: 0.1, test: 0.1 })])).toEqual([]);
   });
 });

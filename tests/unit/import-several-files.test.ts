@@ -42,6 +42,21 @@ describe('importing a dataset from several files', () => {
     expect(second.contentHash).not.toBe(dataset.contentHash);
   });
 
+  // the record said 'seed 42' of every dataset, also of one whose files were each kept whole: no seed placed a row
+  it('records which splits its seed drew, and the store keeps it', async () => {
+    const { write, rows, ctx } = setUp();
+    const train = write('train.jsonl', rows(20, 'train'));
+    const dev = write('dev.jsonl', rows(5, 'dev'));
+    const test = write('test.jsonl', rows(7, 'test'));
+    const whole = await importDataset({ path: train, name: 'whole', split: 'train', extraFiles: [{ path: dev, split: 'validation' }, { path: test, split: 'test' }] }, ctx);
+    expect(whole.drawnSplits).toEqual([]);
+    const mixed = await importDataset({ path: train, name: 'mixed', split: { train: 0.8, validation: 0.2, test: 0 }, seed: 7, extraFiles: [{ path: test, split: 'test' }] }, ctx);
+    expect(mixed.drawnSplits).toEqual(['train', 'validation']);
+    const drawn = await importDataset({ path: train, name: 'drawn', split: { train: 0.5, validation: 0.25, test: 0.25 } }, ctx);
+    expect(drawn.drawnSplits).toEqual(['train', 'validation', 'test']);
+    expect(['whole', 'mixed', 'drawn'].map((name) => ctx.store.datasets.find(name).drawnSplits)).toEqual([[], ['train', 'validation'], ['train', 'validation', 'test']]);
+  });
+
   it('names the file and its own line when a later file has a bad row, and leaves nothing behind', async () => {
     const { write, rows, ctx, dataDir } = setUp();
     const train = write('train.jsonl', rows(10, 'train'));

@@ -1,6 +1,8 @@
-// The learning-rate tile of a run: a decay to zero must not leave it reading "0" once the run has ended.
+// The learning-rate tile of a run: a decay to zero must not leave it reading "0" once the run has ended. And the planned
+// steps a running job's line tells, its counts grouped (1,200/10,000), which read as 1,200/10 before.
 import { describe, expect, it } from 'vitest';
-import { learningRateStat } from '../../renderer/src/pages/finetune/runFormat.ts';
+import type { Job } from '../../native/api/schemas.ts';
+import { learningRateStat, plannedSteps } from '../../renderer/src/pages/finetune/runFormat.ts';
 
 const cosine = [{ value: 1e-3 }, { value: 2e-3 }, { value: 1e-3 }, { value: 0 }];
 
@@ -17,5 +19,15 @@ describe('learning-rate tile', () => {
     expect(learningRateStat(cosine.slice(0, 3), 2e-3, 'cosine', true)).toEqual({ value: '1.0e−3', note: 'cosine' });
     expect(learningRateStat(cosine, 2e-3, 'cosine', true).value).toBe('2.0e−3'); // its last step: 0, so the peak
     expect(learningRateStat(undefined, undefined, undefined, false)).toEqual({ value: '—', note: null });
+  });
+});
+
+describe('planned steps', () => {
+  const job = (message: string) => ({ message }) as Job;
+  it("read the job's step line, its counts grouped as the engine words them, else the config's", () => {
+    expect(plannedSteps(job('step 12/400, loss 2.346'), { maxSteps: 9 })).toBe(400);
+    expect(plannedSteps(job('step 1,200/10,000, loss 2.346'), {})).toBe(10_000);
+    expect(plannedSteps(job('tokenizing'), { maxSteps: null, steps: 300 })).toBe(300);
+    expect(plannedSteps(null, {})).toBeNull();
   });
 });

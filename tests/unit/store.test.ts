@@ -69,6 +69,34 @@ describe('migrations', () => {
     expect(store.datasets.get('ds_none')?.quoting).toBe('none');
   });
 
+  it("13 records which splits an older file's datasets drew where that is certain, and leaves the rest unknown", () => {
+    const dir = tempDir();
+    const raw = new Database(path.join(dir, DB_FILE));
+    migrate(raw, 12);
+    const insert = raw.prepare(`INSERT INTO datasets (id, project_id, name, source_path, format, compressed, columns_json, row_count, content_hash,
+      mapping_json, split_seed, skipped_json, created_at) VALUES (?, NULL, ?, ?, 'jsonl', 0, '["a"]', ?, 'h', '{}', 42, '[]', 't')`);
+    const split = raw.prepare('INSERT INTO dataset_splits (dataset_id, split, row_count) VALUES (?, ?, ?)');
+    const old = (id: string, source: string, counts: [number, number, number]) => {
+      insert.run(id, id, source, counts[0] + counts[1] + counts[2]);
+      ['train', 'validation', 'test'].forEach((s, i) => split.run(id, s, counts[i]));
+    };
+    old('ds_drawn', '/x/all.jsonl', [8, 1, 1]); // one file in three splits: only a draw does that
+    old('ds_whole', '/x/test.jsonl', [0, 0, 50]); // every row in one split: no seed placed any
+    old('ds_files', '/x/train.jsonl + /x/dev.jsonl', [60, 7, 0]); // two files: kept whole, or the first drawn? unknown
+    old('ds_onefile', '/x/train.jsonl + /x/dev.jsonl', [60, 0, 0]);
+    raw.close();
+    const store = open(dir);
+    expect(['ds_drawn', 'ds_whole', 'ds_files', 'ds_onefile'].map((id) => store.datasets.get(id)?.drawnSplits))
+      .toEqual([['train', 'validation', 'test'], [], undefined, []]);
+    expect(store.datasets.get('ds_files')).not.toHaveProperty('drawnSplits');
+    // recorded from now on, [] as much as a list
+    for (const drawnSplits of [[], ['train', 'validation']] as const) {
+      const id = `ds_new${drawnSplits.length}`;
+      store.datasets.insert({ ...sampleDataset(id, null), name: id, drawnSplits: [...drawnSplits] });
+      expect(store.datasets.get(id)?.drawnSplits).toEqual(drawnSplits);
+    }
+  });
+
   it('are numbered 1..N without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });

@@ -1,6 +1,7 @@
 // One dataset: its facts (rows, splits, format, a CSV or TSV file's quoting, content hash), the rows skipped at import, the column mapping
 // for the project's task, and a preview of the rows; Delete asks first, saying which runs used it.
 import { useState, type ReactNode } from 'react';
+import { splitSeedWords } from '../../../../native/api/format.ts';
 import { QUOTING_LABELS } from '../../../../native/api/labels.ts';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
@@ -14,6 +15,7 @@ import './datasets.css';
 /** `attach`: shown for a dataset in no project, in place of the mapping, which needs the project's task. */
 export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: { dataset: Dataset; task: TaskType | null; attach?: ReactNode; onChanged(dataset: Dataset): void; onDeleted(): void }) {
   const [confirming, setConfirming] = useState(false);
+  const seed = splitSeedWords(dataset); // none for files kept whole as their splits, or a draw made before Lathe recorded it
   const splitTotal = (dataset.splits.train ?? 0) + (dataset.splits.validation ?? 0) + (dataset.splits.test ?? 0) || 1;
   return (
     <div className="stack" aria-label={`Dataset ${dataset.name}`}>
@@ -37,7 +39,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
             <div className="row small"><strong>Quoting</strong><span className="muted" data-testid="dataset-quoting">{QUOTING_LABELS[dataset.quoting]}</span></div>
           )}
           <div className="stack gap-label">
-            <div className="row small"><strong>Splits</strong><span className="muted">seed {dataset.splitSeed} — the same rows and seed always give the same split</span></div>
+            <div className="row small"><strong>Splits</strong>{seed && <span className="muted" data-testid="split-seed">{seed} — the same rows and seed always give the same split</span>}</div>
             <div className="split-bar" aria-hidden>
               {/* each part as wide as its share of the rows: the data gives the flex */}
               {(['train', 'validation', 'test'] as const).map((s) => <div key={s} data-split={s} style={{ flex: dataset.splits[s] ?? 0 }} />)}

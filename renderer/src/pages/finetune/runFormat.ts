@@ -47,10 +47,10 @@ export interface RunConfigView {
 
 export const runConfig = (run: Run | undefined): RunConfigView => (run?.config ?? {}) as RunConfigView;
 
-/** The planned number of steps: the job's "step 12/400" message, else the config's maxSteps or steps. */
+/** The planned number of steps: the job's "step 12/400" message (its counts grouped: "step 1,200/10,000"), else the config's maxSteps or steps. */
 export function plannedSteps(job: Job | null, config: RunConfigView): number | null {
-  const match = job ? /step (\d+)\/(\d+)/.exec(job.message) : null;
-  if (match) return Number(match[2]);
+  const match = job ? /step (\d+(?:,\d{3})*)\/(\d+(?:,\d{3})*)/.exec(job.message) : null;
+  if (match) return Number(match[2].replaceAll(',', ''));
   return config.maxSteps ?? config.steps ?? null;
 }
 

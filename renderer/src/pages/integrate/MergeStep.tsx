@@ -10,6 +10,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
+import { formatLoss } from '../finetune/runFormat.ts';
 import { Button, EmptyState, Field, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
@@ -30,7 +31,7 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
               <td><label htmlFor={`merge-run-${r.runId}`}>{r.name}</label> <span className="badge">{KIND_LABEL[r.kind] ?? r.kind}</span></td>
               <td>{r.baseModelName}</td>
               <td className="small">{r.finishedAt ? formatDate(r.finishedAt) : '—'}</td>
-              <td className="mono">{r.finalValLoss === null ? '—' : r.finalValLoss.toFixed(4)}</td>
+              <td className="mono">{r.finalValLoss === null ? '—' : formatLoss(r.finalValLoss)}</td>
             </tr>
           ))}
         </tbody>
