@@ -112,7 +112,11 @@ describe.skipIf(skipReason !== null)('Compare names its charts\' axes, in Chromi
       await card.locator('figure.chart svg').first().waitFor();
       const charts = await card.evaluate(readCharts);
       expect(Object.fromEntries(charts.map((c) => [c.title, c.axes.x?.text ?? null])), `${width} px: each chart's value axis`).toEqual(BAR_AXES);
-      for (const chart of charts) expectAxesClear(chart, `${width} px, ${chart.title}`);
+      for (const chart of charts) {
+        expectAxesClear(chart, `${width} px, ${chart.title}`);
+        // the best run's name, bold after its check, began left of the chart (its ✓ cut at the card's edge)
+        for (const text of chart.texts) expect(text.box.left, `${width} px, ${chart.title}: "${text.text}" inside the chart's left edge`).toBeGreaterThanOrEqual(chart.svg.left - 1);
+      }
       await shootElement(page, card, `bars-${width}`);
     }
   });

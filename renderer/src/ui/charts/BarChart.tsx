@@ -26,6 +26,8 @@ const TOP = 6;
 const AXIS_CHAR = 6.2;
 /** What the names' column holds beside the axis's words: the first tick's half ("0" centred on the axis) and a gap each side. */
 const UNIT_ROOM = 14;
+/** The width of "✓ " before a highlighted name (12 px, bold). */
+const CHECK_WIDTH = 16;
 
 export function BarChart({ title, description, data, format, unit, domain, reference }: {
   title: string;
@@ -59,7 +61,11 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
-  const shownLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
+  // A highlighted name is bold and follows "✓ ", so fewer of its characters fit: cut to the plain names' length, it ran
+  // 15 px past the chart's left edge, its check cut off by the card (Compare at 700 px).
+  const plainLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
+  const strongLabels = clipLabels(data.map((d) => d.label), Math.floor((labelWidth - CHECK_WIDTH) / 7.4));
+  const shownLabels = data.map((d, i) => (d.highlight ? strongLabels[i] : plainLabels[i]));
   const unitEnd = x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8;
   const shownUnit = unit && clip(unit, Math.floor(unitEnd / AXIS_CHAR));
   const ci = (d: BarDatum) => (d.low != null && d.high != null ? ` (95% CI ${format(d.low)}–${format(d.high)})` : '');
