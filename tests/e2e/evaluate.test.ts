@@ -211,7 +211,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await card.locator('dd strong').first().textContent()).toBe(expected.best.value.toFixed(3));
     await card.getByText('2 finished evaluations').waitFor();
     await expect.poll(() => card.getByRole('img', { name: /ROUGE-L run by run/ }).count()).toBe(1);
-    expect(await card.locator('svg text[data-axis="y"]').textContent(), 'the y axis says what its values are').toBe('ROUGE-L');
+    expect(await card.locator('svg text[data-axis="y"]').textContent(), 'the y axis says what its values are').toBe('ROUGE-L (0–1)');
     // the chart states the target as the card beside it does ("≥ 0.35"), not padded to the scores' three decimals
     expect(await card.locator('dd.mono').filter({ hasText: /^≥ / }).textContent()).toBe('≥ 0.35');
     expect(await card.getByText(/^Target 0\.35/).allTextContents()).toEqual(['Target 0.35', 'Target 0.35']); // legend, line label

@@ -11,7 +11,7 @@ import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { formatMetric, isFraction, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
+import { formatMetric, isFraction, metricAxisLabel, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
 import { LossOverlay } from './LossOverlay.tsx';
@@ -41,6 +41,7 @@ function MetricCharts({ comparison, target }: { comparison: Comparison; target: 
           title={metricLabel(m.name)}
           description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% bootstrap interval`}
           format={(v) => formatMetric(m.name, v)}
+          unit={metricAxisLabel(m.name)}
           domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
           reference={target && target.metric === m.name ? { value: target.value, label: 'Target' } : undefined}
           data={comparison.runs.map((r, i) => ({ label: r.name, value: m.values[i]?.value ?? null, low: m.values[i]?.ci95?.low, high: m.values[i]?.ci95?.high, color: seriesColor(i), highlight: uniqueBest(m, comparison.runs.map((x) => x.id)) === r.id }))}

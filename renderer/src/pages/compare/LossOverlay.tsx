@@ -1,9 +1,9 @@
 // Training runs side by side: one metric's curve per run on one chart (training loss by default, validation
 // loss or any other series the runs recorded at more than one step on request), coloured as the runs' chips,
-// the legend naming each run. The history comes from runs.metrics; a run still training adds points live.
+// the legend naming each run. The history comes from runs.metrics; a run still training adds points live. PPO runs
+// count iterations and the others optimiser steps: a comparison of both draws a chart for each (curveUnits.ts).
 import { useEffect, useMemo, useState } from 'react';
 import type { RunMetric } from '../../../../native/api/schemas.ts';
-import { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
@@ -12,15 +12,24 @@ import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import { CHART_POINTS, type MetricPoint } from '../finetune/useRunMetrics.ts';
 import { formatTrainingMetric, heldOutOf, isPrimaryMetric, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
+import { groupByStepUnit, UNIT_WORDS } from './curveUnits.ts';
 
 /** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
 const BUTTONS_MAX = 6;
 const label = metricLabel;
+/** Run names in a sentence: "A and B", "A, B, and C". */
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** A metric's label inside a sentence: "mean score", but KL stays KL. */
+function inSentence(name: string): string {
+  const words = label(name);
+  return /^[A-Z][a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words;
+}
 
 /** Which way the shown metric is better, as the chart's subtitle says it ("Higher mean score is better."). */
 function direction(name: string): string {
   const words = label(name);
-  const lower = /^[A-Z][a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words; // KL stays KL
+  const lower = inSentence(name);
   const said = metricDirection(name);
   if (said.startsWith('a setting')) return `${words} is a setting: neither end is better.`;
   if (said.startsWith('a diagnostic')) return `${words} shows how a run moved, not how good it is: not ranked.`;
@@ -76,15 +85,23 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string; kind: 
   const shown = choices.includes(metric) ? metric : choices[0] ?? 'loss';
   // Two runs may share a name; the legend must still tell them apart.
   const names = runs.map((r, i) => (runs.some((o, j) => j !== i && o.name === r.name) ? `${r.name} [${i + 1}]` : r.name));
-  // PPO runs record a point per iteration; a mix of kinds is drawn over steps, as most of them count
-  const unit = runs.length > 0 && runs.every((r) => r.kind !== null && stepUnitOf(r.kind) === 'iteration') ? 'iteration' : 'step';
   const series = runs.map((r, i) => ({ name: names[i], color: seriesColor(i), points: seriesOf(rows[r.id] ?? [], shown), dots: heldOutOf(shown) !== null }));
+  // One chart per unit the runs count in; null until every run's kind (so its unit) is known.
+  const groups = groupByStepUnit(runs.map((r) => r.kind));
+  const mixed = groups !== null && groups.length > 1;
+  const charts = (groups ?? []).map((g) => ({ unit: g.unit, series: g.indices.map((i) => series[i]) }));
+  // Of mixed units, a unit none of whose runs records the shown metric draws no chart; a line above the others says so.
+  const drawn = mixed ? charts.filter((c) => c.series.some((s) => s.points.length > 0)) : charts;
+  const undrawn = charts.filter((c) => !drawn.includes(c));
+  const over = groups === null ? null : mixed
+    ? 'PPO runs count iterations (each several optimiser steps), the others optimiser steps: each has its own chart, one line per run.'
+    : `One line per run over ${UNIT_WORDS[groups[0].unit].many}.`;
 
   return (
     <Card aria-label="Loss curves">
       <CardHeader
         title="Curves"
-        subtitle={`One line per run over ${unit === 'iteration' ? 'PPO iterations' : 'optimiser steps'}. ${direction(shown)} The table under the chart lists each run’s last value.`}
+        subtitle={[over, direction(shown), `The table under the ${mixed ? 'charts' : 'chart'} lists each run’s last value.`].filter(Boolean).join(' ')}
         actions={choices.length > BUTTONS_MAX ? (
           <Select aria-label="Metric" value={shown} onChange={(e) => setMetric(e.target.value)}>
             {choices.map((n) => <option key={n} value={n}>{label(n)}</option>)}
@@ -99,9 +116,18 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string; kind: 
       {!error && Object.keys(rows).length === runs.length && choices.length === 0 && (
         <EmptyState icon="activity" title="No curves to overlay">These runs recorded no metric at more than one step yet. Training runs report their loss every step; a run that has just started adds its points as it goes.</EmptyState>
       )}
-      {choices.length > 0 && (
+      {choices.length > 0 && drawn.length > 0 && (
         <div className="card-body">
-          <TrainingChart testId="compare-curves" title={label(shown)} description={metricExplain(shown) || `${label(shown)} of each run by ${unit === 'iteration' ? 'iteration' : 'optimiser step'}.`} xLabel={unit} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={series} height={260} />
+          {undrawn.map(({ unit, series: missing }) => (
+            <p key={unit} className="chart-note compare-curves-note">No chart by {UNIT_WORDS[unit].one}: {AND.format(missing.map((m) => m.name))} {missing.length === 1 ? 'records' : 'record'} no {inSentence(shown)}.</p>
+          ))}
+          <div className={mixed && drawn.length > 1 ? 'compare-charts charts-aligned' : undefined}>
+            {drawn.map(({ unit, series: shownSeries }) => {
+              const by = UNIT_WORDS[unit].one;
+              const title = mixed ? `${label(shown)} by ${by}` : label(shown);
+              return <TrainingChart key={unit} testId={mixed ? `compare-curves-${unit}` : 'compare-curves'} title={title} description={metricExplain(shown) || `${label(shown)} of each run by ${by}.`} xLabel={unit} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={shownSeries} height={260} />;
+            })}
+          </div>
         </div>
       )}
     </Card>

@@ -8,7 +8,7 @@ import { LineChart, seriesColor } from '../../ui/charts/index.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
-import { formatInterval, formatMetric, isFraction, metricLabel } from './metrics.ts';
+import { formatInterval, formatMetric, isFraction, metricAxisLabel, metricLabel } from './metrics.ts';
 import './evaluate.css';
 
 function openEvaluate(): void {
@@ -34,7 +34,7 @@ function MetricHistory({ project }: { project: Project }) {
     <LineChart
       title={`${metricLabel(metric)} run by run`}
       description="Finished evaluations of this project, oldest first; bars and band: 95% intervals."
-      yLabel={metricLabel(metric)}
+      yLabel={metricAxisLabel(metric)}
       xName="Run"
       xLabels={comparison.data.runs.map((r) => r.template ?? r.name)}
       series={[{ name: metricLabel(metric), color: seriesColor(0), points }]}

@@ -6,9 +6,11 @@ import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
-import { formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
+import { axisLabelOf, formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
 const WITH_UNIT: readonly string[] = ['seconds', 'tokens', 'mb'];
+/** Latencies' unit, after a value (12.5 ms) and on an axis. */
+const LATENCY_UNIT = 'ms';
 
 /** An evaluation metric's name, else a training run's (pages/runs/trainingMetrics.ts), else the raw name. */
 export function metricLabel(name: string): string {
@@ -23,6 +25,18 @@ export function metricExplain(name: string): string {
   if (name === 'mrr') return 'Mean of 1 / rank of the first relevant document (0 when it is not retrieved).';
   if (name === 'ndcg@10') return 'Ranking quality of the first 10 documents: a relevant one counts 1 / log2(rank + 1), over the best possible.';
   return (METRIC_INFO as Record<string, { explain: string } | undefined>)[name]?.explain ?? trainingMetricInfo(name)?.explain ?? '';
+}
+
+/**
+ * What a chart's value axis measures, written beside its ticks: the metric's name (METRIC_LABELS), with its scale or
+ * unit where it has one: a score's 0–1 (not a percentage: its ticks read 0.2, not 20), a latency's ms. A training
+ * metric's axis word where it has no evaluation label (trainingMetrics.ts).
+ */
+export function metricAxisLabel(name: string): string {
+  if (!Object.hasOwn(METRIC_LABELS, name)) return axisLabelOf(name);
+  if (isFraction(name)) return `${metricLabel(name)} (0–1)`;
+  if (name.startsWith('latency_ms')) return `${metricLabel(name)}, ${LATENCY_UNIT}`;
+  return metricLabel(name);
 }
 
 /** Which way a metric is better, in words; a setting or a diagnostic is not ranked at all. */
@@ -43,7 +57,7 @@ export function formatMetric(name: string, value: number): string {
 }
 
 function metricText(name: string, value: number): string {
-  if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+  if (name.startsWith('latency_ms')) return `${value.toFixed(value < 100 ? 1 : 0)} ${LATENCY_UNIT}`;
   if (isFraction(name)) return value.toFixed(3);
   // A rate (tokens per second) in the hundreds or tens: a tenth is already finer than it varies run to run.
   if (name.endsWith('per_second')) return value.toFixed(1);

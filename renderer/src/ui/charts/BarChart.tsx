@@ -2,7 +2,7 @@
 // the bar's end, the interval drawn across it. Horizontal so long run names stay readable. Drawn at its real
 // width; every mark has a <title>, and the numbers are also a table (ChartFrame).
 import { ChartFrame, Legend } from './ChartFrame.tsx';
-import { clipLabels, linearScale, tickFormat } from './scale.ts';
+import { clip, clipLabels, linearScale, tickFormat } from './scale.ts';
 import { useWidth } from './useWidth.ts';
 
 export interface BarDatum {
@@ -22,13 +22,22 @@ const ROW = 30;
 const BAR = 14;
 const AXIS = 22;
 const TOP = 6;
+/** About the width of a character of the axis's words (11 px, .chart-axis-label), to cut them to the room they have. */
+const AXIS_CHAR = 6.2;
+/** What the names' column holds beside the axis's words: the first tick's half ("0" centred on the axis) and a gap each side. */
+const UNIT_ROOM = 14;
+/** The width of "✓ " before a highlighted name (12 px, bold). */
+const CHECK_WIDTH = 16;
 
 export function BarChart({ title, description, data, format, unit, domain, reference }: {
   title: string;
   description: string;
   data: BarDatum[];
   format(value: number): string;
-  /** What the axis counts (tokens/s, × fp32), written under the bars' names at the axis's start, as a line chart names its axes. */
+  /**
+   * What the value axis measures (ROUGE-L (0–1), tokens/s, × fp32), written under the bars' names at the axis's start,
+   * as a line chart names its axes; cut in the middle where the names' column is too narrow, whole in its title.
+   */
   unit?: string;
   /** Fixed axis bounds (e.g. [0, 1] for fractions); otherwise from 0 to the largest value or interval end. */
   domain?: [number, number];
@@ -36,7 +45,10 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   reference?: { value: number; label: string };
 }) {
   const [ref, width] = useWidth<HTMLDivElement>(420);
-  const labelWidth = Math.min(170, Math.round(width * 0.34));
+  // The names' column, which the axis's words end under, is made as wide as those words need, up to 45% of the chart
+  // (at 1024 px two of Compare's charts side by side cut "Exact match (0–1)" in the middle at 34%).
+  const unitWidth = unit ? Math.ceil(unit.length * AXIS_CHAR) + UNIT_ROOM : 0;
+  const labelWidth = Math.min(Math.max(Math.min(170, Math.round(width * 0.34)), unitWidth), Math.round(width * 0.45));
   const valueWidth = 64;
   const x0 = labelWidth + 8;
   const x1 = width - valueWidth;
@@ -49,7 +61,13 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
-  const shownLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
+  // A highlighted name is bold and follows "✓ ", so fewer of its characters fit: cut to the plain names' length, it ran
+  // 15 px past the chart's left edge, its check cut off by the card (Compare at 700 px).
+  const plainLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
+  const strongLabels = clipLabels(data.map((d) => d.label), Math.floor((labelWidth - CHECK_WIDTH) / 7.4));
+  const shownLabels = data.map((d, i) => (d.highlight ? strongLabels[i] : plainLabels[i]));
+  const unitEnd = x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8;
+  const shownUnit = unit && clip(unit, Math.floor(unitEnd / AXIS_CHAR));
   const ci = (d: BarDatum) => (d.low != null && d.high != null ? ` (95% CI ${format(d.low)}–${format(d.high)})` : '');
 
   return (
@@ -69,7 +87,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
                 <text x={x(t)} y={height - 6} textAnchor="middle" className="chart-tick">{tick(t)}</text>
               </g>
             ))}
-            {unit && <text x={x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8} y={height - 6} textAnchor="end" className="chart-axis-label" data-axis="x">{unit}</text>}
+            {unit && <text x={unitEnd} y={height - 6} textAnchor="end" className="chart-axis-label" data-axis="x">{shownUnit !== unit && <title>{unit}</title>}{shownUnit}</text>}
             {data.map((d, i) => {
               const cy = TOP + i * ROW + ROW / 2;
               const start = x(Math.max(lo, Math.min(0, x.domain[1])));
