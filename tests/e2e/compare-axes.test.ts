@@ -153,6 +153,11 @@ describe.skipIf(skipReason !== null)('Compare names its charts\' axes, in Chromi
       const legend = (chart: Locator) => chart.locator('xpath=ancestor::figure[1]').locator('.chart-legend-item').allTextContents();
       expect(await legend(steps)).toEqual(FINETUNES);
       expect(await legend(iterations)).toEqual(PPOS);
+      // each chart says what its loss is: a cross-entropy by step, PPO's own objective by iteration
+      const describedBy = (chart: Locator) => chart.locator('xpath=ancestor::figure[1]').textContent();
+      expect(await describedBy(steps)).toContain('cross-entropy');
+      expect(await describedBy(iterations)).toContain('PPO’s loss: the clipped policy objective plus the value head’s loss');
+      expect(await describedBy(iterations)).not.toContain('cross-entropy');
       expect(await curvesCard(page).textContent()).toContain('PPO runs count iterations (each several optimiser steps), the others optimiser steps: each has its own chart, one line per run.');
       const tops = await Promise.all([steps, iterations].map(async (c) => Math.round((await c.boundingBox())!.y)));
       if (width >= 1024) expect(tops[1], `${width} px: the two charts side by side, level`).toBe(tops[0]);

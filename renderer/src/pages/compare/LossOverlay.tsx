@@ -11,7 +11,7 @@ import { Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
 import { metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
 import { CHART_POINTS, type MetricPoint } from '../finetune/useRunMetrics.ts';
-import { formatTrainingMetric, heldOutOf, isPrimaryMetric, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
+import { formatTrainingMetric, heldOutOf, isPrimaryMetric, lossExplainBy, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { groupByStepUnit, UNIT_WORDS } from './curveUnits.ts';
 
 /** More metrics than this are offered in a drop-down rather than as buttons (a PPO run records about twenty). */
@@ -125,7 +125,7 @@ export function LossOverlay({ runs }: { runs: { id: string; name: string; kind: 
             {drawn.map(({ unit, series: shownSeries }) => {
               const by = UNIT_WORDS[unit].one;
               const title = mixed ? `${label(shown)} by ${by}` : label(shown);
-              return <TrainingChart key={unit} testId={mixed ? `compare-curves-${unit}` : 'compare-curves'} title={title} description={metricExplain(shown) || `${label(shown)} of each run by ${by}.`} xLabel={unit} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={shownSeries} height={260} />;
+              return <TrainingChart key={unit} testId={mixed ? `compare-curves-${unit}` : 'compare-curves'} title={title} description={(shown === 'loss' ? lossExplainBy(unit) : metricExplain(shown)) || `${label(shown)} of each run by ${by}.`} xLabel={unit} {...yAxisOf(shown)} scaleKind={scaleKindOf(shown)} format={(v) => formatTrainingMetric(shown, v)} series={shownSeries} height={260} />;
             })}
           </div>
         </div>

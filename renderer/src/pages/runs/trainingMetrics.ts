@@ -91,6 +91,13 @@ export function trainingMetricInfo(name: string): TrainingMetricInfo | null {
   return null;
 }
 
+/** What the loss of a run counted in `unit` is: PPO's (by iteration) is its own objective, not a cross-entropy. */
+export function lossExplainBy(unit: 'step' | 'iteration'): string {
+  return unit === 'iteration'
+    ? 'PPO’s loss: the clipped policy objective plus the value head’s loss (weighted by its coefficient), averaged over each iteration’s updates; lower is better.'
+    : INFO.loss.explain;
+}
+
 /** The human name of a metric: its label, else the raw name made readable (its own words, slashes as " · "). */
 export function trainingMetricLabel(name: string): string {
   return trainingMetricInfo(name)?.label ?? name.replace(/[_/]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
