@@ -46,7 +46,7 @@ export function App() {
       <div className="main">
         <header className="topbar">
           {/* Named for what it does; aria-expanded says the sidebar's state, as for any disclosure. */}
-          <button type="button" className="btn btn-ghost btn-sm sidebar-toggle" aria-controls="sidebar" aria-expanded={!folded} aria-label={folded ? 'Expand sidebar' : 'Collapse sidebar'} title={folded ? 'Expand sidebar' : 'Collapse sidebar'} onClick={toggleFold}>
+          <button type="button" className="btn btn-ghost sidebar-toggle" aria-controls="sidebar" aria-expanded={!folded} aria-label={folded ? 'Expand sidebar' : 'Collapse sidebar'} title={folded ? 'Expand sidebar' : 'Collapse sidebar'} onClick={toggleFold}>
             <Icon name="sidebar" />
           </button>
           <ProjectSwitcher onNewProject={newProject} />

@@ -70,7 +70,7 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
                     <td className="nowrap">{p.metric ? <span>{METRIC_INFO[p.metric].label}{p.target !== null && <span className="muted"> {METRIC_INFO[p.metric].higherIsBetter ? "≥" : "≤"} {p.target}</span>}</span> : <span className="faint">not set</span>}</td>
                     <td className="muted hide-narrow nowrap">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
                     <td className="muted small hide-narrow nowrap">{formatDate(p.updatedAt)}</td>
-                    <td className="num">
+                    <td className="cell-end">
                       <Button variant="ghost" size="sm" data-project-delete aria-label={`Delete ${p.name}`} onClick={(e) => { e.stopPropagation(); setDeleting(p); }}>Delete</Button>
                     </td>
                   </tr>

@@ -58,7 +58,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                     </td>
                     <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
                     <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>
-                    <td className="num">{info?.examples ?? '—'}</td>
+                    <td className="num mono">{info?.examples ?? '—'}</td>
                     <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
                     <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
                     <td><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>

@@ -12,7 +12,7 @@ export function PredictionTable({ maps, focus, onFocus }: { maps: AttentionMaps;
         <tbody>
           {maps.predictions.map((p, t) => (
             <tr key={t} data-testid="prediction-row" data-focus={focus === t} onMouseEnter={() => onFocus(t)}>
-              <td className="num faint">{t}</td>
+              <td className="num faint mono">{t}</td>
               <td><span className="guess-token">{pieceLabel(maps.tokens[t].piece)}</span></td>
               <td>
                 {p.top.map((c) => (

@@ -44,10 +44,10 @@ export function ApiRequestLog({ rows, running }: { rows: ApiRequestLogEntry[]; r
               <td className="mono">{clock(r.time)}</td>
               <td className="mono">{r.endpoint}</td>
               <td>{r.model ?? '—'}</td>
-              <td className="num">{r.promptTokens}</td>
-              <td className="num">{r.completionTokens}</td>
-              <td className="num">{r.latencyMs < 1000 ? `${r.latencyMs.toFixed(0)} ms` : `${(r.latencyMs / 1000).toFixed(2)} s`}</td>
-              <td className="num">{r.tokensPerSecond == null ? '—' : r.tokensPerSecond.toFixed(1)}</td>
+              <td className="num mono">{r.promptTokens}</td>
+              <td className="num mono">{r.completionTokens}</td>
+              <td className="num mono">{r.latencyMs < 1000 ? `${r.latencyMs.toFixed(0)} ms` : `${(r.latencyMs / 1000).toFixed(2)} s`}</td>
+              <td className="num mono">{r.tokensPerSecond == null ? '—' : r.tokensPerSecond.toFixed(1)}</td>
               <td>
                 <Badge tone={statusTone(r)}>{r.status} · {outcomeLabel(r.outcome)}</Badge>
                 {r.error && <div className="small muted serve-log-error">{r.error}</div>}

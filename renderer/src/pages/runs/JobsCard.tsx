@@ -35,7 +35,7 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
                     <JobNote job={job} />
                   </td>
                   <td className="muted small nowrap">{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
-                  <td className="num muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
+                  <td className="num mono muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
                 </tr>
               ))}
             </tbody>

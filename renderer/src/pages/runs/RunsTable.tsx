@@ -49,7 +49,7 @@ export function RunsTable({ runs, label, showProject, projectName, pick }: { run
               {showProject && <td className="muted runs-project-col">{projectName(run.projectId)}</td>}
               <td><Badge tone={RUN_STATUS_TONE[run.status] ?? 'neutral'}>{run.status}</Badge></td>
               <td className="muted small cell-when"><DateTimeCell iso={run.createdAt} /></td>
-              <td className="num muted small nowrap">{formatRunTime(run)}</td>
+              <td className="num mono muted small nowrap">{formatRunTime(run)}</td>
             </tr>
           ))}
         </tbody>
