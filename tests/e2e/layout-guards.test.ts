@@ -1074,8 +1074,6 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     await expectLevel(page, '.row-wrap:has(> [role="radiogroup"][aria-label="Prompt"])', 4, 'Evaluate\'s Prompt, Examples (K), Draw seed and Examples from');
     await page.locator('.row-wrap:has(> [role="radiogroup"][aria-label="Prompt"])').scrollIntoViewIfNeeded();
     await shootBox(page, '.row-wrap:has(> [role="radiogroup"][aria-label="Prompt"])', 'controls-evaluate-prompt', 8);
-    // (before Integrate's quantisation below: Inside opens the studio's first model, which would then be its q4 ONNX
-    // export, and asks in vain for its attention maps)
     // the model (40 px), the one-line sentence (40 px, a textarea: measured beside them) and Look inside (30 px)
     await open(page, '#/inside', 1280);
     const form = page.locator('form.inside-form');
@@ -1243,6 +1241,16 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       expect(look.headers.at(-1), 'the last column').toMatch(/Agreement/);
       await shootBox(page, '[data-testid="quantize-result"] .table-wrap', `quant-table-${width}`, 8);
     }
+  });
+
+  it.skipIf(noModel !== null)('after a quantisation, Inside offers only models whose attention it can show, and opens on one (it opened the q4 variant and its request failed)', async () => {
+    const { page } = e2e;
+    await open(page, '#/inside', 1280);
+    const options = await page.getByLabel('Model').locator('option').allTextContents();
+    expect(options.length, 'models offered').toBeGreaterThan(0);
+    expect(options.filter((o) => /-q4|-int8|-q8|-fp16/.test(o)), 'quantised variants offered').toEqual([]);
+    await page.getByTestId('attention-grid').or(page.locator('.inside-form .field-error')).first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('.inside-form .field-error').count(), 'an error under the form').toBe(0);
   });
 
   it('left no page errors', () => {

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { PageId } from '../../app/routes.ts';
 import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
+import { hasSourceWeights } from '../../domain/models.ts';
 import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader, Select } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
 import { HeadMatrix, HeadView } from './HeadView.tsx';
@@ -28,7 +29,8 @@ function Explanation() {
 
 export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
   const models = useQuery('models.list', { kind: 'decoder' });
-  const list = [...(models.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // a quantised variant's graph does not expose its attention (and it is the newest model after Integrate)
+  const list = (models.data ?? []).filter(hasSourceWeights).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const [modelId, setModelId] = useState<string | null>(() => localStorage.getItem(MODEL_KEY));
   const model = list.find((m) => m.id === modelId) ?? list[0] ?? null;
   const [draft, setDraft] = useState(SEED_SENTENCE);
@@ -57,7 +59,14 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
         <div className="card-body"><Explanation /></div>
       </Card>
       {models.error && <p className="field-error">Could not load models: {models.error.message}</p>}
-      {models.data && list.length === 0 && (
+      {models.data && list.length === 0 && models.data.length > 0 && (
+        <Card>
+          <EmptyState icon="layers" title="Only quantised models here" action={<Button variant="primary" onClick={() => navigate('select')}>Import a model on Select</Button>}>
+            A quantised variant runs as a prebuilt ONNX graph whose attention is fused, so it cannot show attention maps. Look inside the model it was quantised from: import it again on the Select page if it was deleted.
+          </EmptyState>
+        </Card>
+      )}
+      {models.data && models.data.length === 0 && (
         <Card>
           <EmptyState icon="layers" title="No model to look inside yet" action={<Button variant="primary" onClick={() => navigate('select')}>Import a model on Select</Button>}>
             <div className="stack">
