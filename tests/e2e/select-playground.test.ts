@@ -106,13 +106,24 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await promptBox.fill('A different beginning');
     expect(await output.locator('.output-prompt').textContent()).toBe('Once upon a time, there was a little');
     await promptBox.fill('Once upon a time, there was a little');
-    await page.getByLabel('Top-k value').fill('0');
-    await page.getByLabel('Temperature value').fill('0.3');
-    await expect.poll(() => panel.getByTestId('nt-after').first().textContent()).toMatch(/%/);
-    const cold = await panel.getByTestId('nt-after').allTextContents();
-    await page.getByLabel('Temperature value').fill('2');
-    await expect.poll(async () => (await panel.getByTestId('nt-after').allTextContents()).join(' ')).not.toBe(cold.join(' '));
-    const hot = await panel.getByTestId('nt-after').allTextContents();
+    /**
+     * The "after" odds the panel shows for `temperature`, read once it shows the engine's answer for it: the panel asks
+     * again 150 ms after a knob moves and keeps the odds before until then, so a read at once (or at the first change)
+     * caught an older setting's odds (a loaded run compared 0.3's against 0.8's). Its subtitle's uncertainty after the
+     * settings, from the same answer, says which odds are drawn.
+     */
+    const oddsAt = async (temperature: number, change: () => Promise<void>): Promise<string[]> => {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/rpc/generate.nextToken') && (r.request().postDataJSON() as { settings?: { temperature?: number } } | null)?.settings?.temperature === temperature);
+      await change();
+      const { result } = (await (await answered).json()) as { result: { entropyAfter: number } };
+      await expect.poll(() => page.getByRole('region', { name: 'Next token' }).locator('.card-subtitle').textContent()).toContain(`→ ${result.entropyAfter.toFixed(2)} bits`);
+      return panel.getByTestId('nt-after').allTextContents();
+    };
+    const cold = await oddsAt(0.3, async () => {
+      await page.getByLabel('Top-k value').fill('0');
+      await page.getByLabel('Temperature value').fill('0.3');
+    });
+    const hot = await oddsAt(2, () => page.getByLabel('Temperature value').fill('2'));
     expect(parseFloat(hot[0])).toBeLessThan(parseFloat(cold[0])); // a hotter temperature flattens the top token's odds
     await shoot('playground-next-token');
 
