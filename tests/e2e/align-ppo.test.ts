@@ -53,16 +53,16 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
 
   it('offers PPO with the schema’s defaults, the prompts it will continue and the reward model that scores them', async () => {
     const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
-    await page.getByRole('form', { name: 'Align setup' }).waitFor();
+    // Drawn first (gotoPage): the form draws before its lists arrive, and the model list arriving after β was typed
+    // reset the settings to the new model's defaults (the whole-project run under load never saw β 0 refused).
+    await gotoPage(page, studio, '#/adapt/align', page.getByRole('form', { name: 'Align setup' }));
     const ppo = page.getByTestId('align-method-ppo');
     expect(await ppo.getAttribute('aria-disabled')).toBe('false');
     await ppo.click();
     expect(await ppo.getAttribute('aria-checked')).toBe('true');
     await page.getByRole('button', { name: 'Start PPO' }).waitFor();
 
-    // chosen by the page once the list of reward runs arrives
-    await expect.poll(() => page.getByLabel('Reward model').inputValue()).toBe(rewardRun);
+    await expect.poll(() => page.getByLabel('Reward model').inputValue()).toBe(rewardRun); // chosen by an effect once the reward runs arrive
     await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
     await page.getByTestId('align-prompt').first().waitFor();
     expect(await page.getByTestId('align-preview').textContent()).toMatch(/Prompts ← prompt · 128 training prompts, 32 held-out prompts/);

@@ -41,8 +41,8 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
 
   it('explains the methods and previews the pairs, naming the row that makes none', async () => {
     const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
-    await page.getByRole('form', { name: 'Align setup' }).waitFor();
+    // drawn first (gotoPage): the model list arriving after a setting was chosen (the objective, below) resets it
+    await gotoPage(page, studio, '#/adapt/align', page.getByRole('form', { name: 'Align setup' }));
     expect(await page.getByTestId('align-method-dpo').getAttribute('aria-checked')).toBe('true');
     const ppo = page.getByTestId('align-method-ppo');
     expect(await ppo.textContent()).toMatch(/KL penalty/);
