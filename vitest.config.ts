@@ -30,6 +30,11 @@ export default defineConfig({
           // side; much of their time is waiting on the server. The six heaviest files took 331 s with two workers
           // against 503 s one at a time, back to back on a 2-core machine (2026-12-06, 23:10–23:24 UTC).
           maxWorkers: 2,
+          // expect.poll waits for what the studio sets after an API answer or on a later frame; its 1 s default
+          // was shorter than an answer takes on two loaded cores (a model's attention maps, the engine's defaults), so
+          // a poll waits as long as a Playwright action does. A poll that passes returns at once; one that fails says so
+          // 30 s later.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],

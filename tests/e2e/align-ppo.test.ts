@@ -14,7 +14,7 @@ import type { Locator } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { methods } from '../../native/api/contract.ts';
 import { createGenerationProject, importReviews, importS260k } from './cli-setup.ts';
-import { browserSkipReason, latheJson, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, latheJson, ROOT, SCREENSHOTS, SHARED_DATA as DATA, shootFromTop, STORIES260K, studioInChromium, submitWithShortcut } from './harness.ts';
 import { cancelKeepingCheckpoint, chartPoints, fillTrainingForm, runStep } from './training.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
@@ -53,15 +53,16 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
 
   it('offers PPO with the schema’s defaults, the prompts it will continue and the reward model that scores them', async () => {
     const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
-    await page.getByRole('form', { name: 'Align setup' }).waitFor();
+    // Drawn first (gotoPage): the form draws before its lists arrive, and the model list arriving after β was typed
+    // reset the settings to the new model's defaults (the whole-project run under load never saw β 0 refused).
+    await gotoPage(page, studio, '#/adapt/align', page.getByRole('form', { name: 'Align setup' }));
     const ppo = page.getByTestId('align-method-ppo');
     expect(await ppo.getAttribute('aria-disabled')).toBe('false');
     await ppo.click();
     expect(await ppo.getAttribute('aria-checked')).toBe('true');
     await page.getByRole('button', { name: 'Start PPO' }).waitFor();
 
-    expect(await page.getByLabel('Reward model').inputValue()).toBe(rewardRun);
+    await expect.poll(() => page.getByLabel('Reward model').inputValue()).toBe(rewardRun); // chosen by an effect once the reward runs arrive
     await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });
     await page.getByTestId('align-prompt').first().waitFor();
     expect(await page.getByTestId('align-preview').textContent()).toMatch(/Prompts ← prompt · 128 training prompts, 32 held-out prompts/);
@@ -91,8 +92,7 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
     await fillTrainingForm(page, { Iterations: ITERATIONS, 'Rollouts per iteration': 4, Minibatch: 2, 'PPO epochs': 1, 'Max new tokens': 8, 'Held-out every': 10, 'Save every': 2 }, { 'Held-out prompts': 3 });
     // Ctrl+Enter starts only a valid form, and Start waits for the defaults sized for these settings: on two busy cores
     // the engine's answer took longer than expect.poll's 1 s default in one clean run
-    await expect.poll(() => page.getByRole('button', { name: 'Start PPO' }).isEnabled(), { timeout: 60_000 }).toBe(true);
-    await page.getByLabel('Threads').press('Control+Enter');
+    await submitWithShortcut(page.getByLabel('Threads'), page.getByRole('button', { name: 'Start PPO' }), 'Start PPO', 60_000);
 
     // the view opens once the job's worker names its run: loading three models' code on two busy cores can take a while
     await page.getByTestId('run-view').or(page.locator('.toast')).first().waitFor({ timeout: 90_000 });
@@ -235,7 +235,8 @@ describe.skipIf(skipReason !== null)('aligning with PPO in Chromium', () => {
 
   it('compares the run with one without the KL penalty: the note beside the KL chart opens both in Compare', async () => {
     const { studio, page, pageErrors } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/align`);
+    // drawn first: the model, prompts and reward run the page picks as its lists arrive would replace a choice made before
+    await gotoPage(page, studio, '#/adapt/align');
     await page.getByTestId('align-method-ppo').click();
     await page.getByLabel('Model', { exact: true }).selectOption({ label: 's260k' }); // the same policy as the first run, not the model it wrote
     await page.getByLabel('Prompts', { exact: true }).selectOption({ label: 'openings' });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Run } from '../../native/api/schemas.ts';
 import { openStore } from '../../native/store/db.ts';
 import path from 'node:path';
-import { browserSkipReason, SCREENSHOTS, showScheme, studioInChromium } from './harness.ts';
+import { browserSkipReason, gotoPage, SCREENSHOTS, showScheme, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e chart-log-switch tests skipped: ${skipReason}`);
@@ -31,10 +31,13 @@ describe.skipIf(skipReason !== null)("a loss chart's log switch", () => {
     },
   });
 
+  /**
+   * The run's page in a fresh document, drawn (gotoPage): from one run's page to another a same-document goto left
+   * the run before on screen for a moment, and its loss chart (same test id) could be read in place of this one's.
+   */
   const open = async (run: Run | null) => {
     const { studio, page } = e2e;
-    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${run!.id}`);
-    await page.getByTestId('run-chart-loss').waitFor();
+    await gotoPage(page, studio, `#/runs/${run!.id}`, page.getByTestId('run-chart-loss'));
     const group = page.getByRole('radiogroup', { name: 'Loss: y axis scale' });
     return { chart: page.getByTestId('run-chart-loss'), linear: group.getByRole('radio', { name: 'Linear' }), log: group.getByRole('radio', { name: 'Log' }) };
   };

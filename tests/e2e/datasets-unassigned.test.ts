@@ -87,7 +87,9 @@ describe.skipIf(skipReason !== null)('datasets that belong to no project', () =>
     await page.goto(`${studio.origin}/#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
     await expect.poll(() => pickerOptions('Fine-tune setup')).toEqual(['Not in any project: dialogsum-dev']);
-    // The engine's "(null: follow epochs)" is said in words.
+    // The engine's "(null: follow epochs)" is said in words: read once its sized defaults, which bring those notes,
+    // are drawn (the method comparison comes with them), or the form's own words alone would pass.
+    await page.getByTestId('method-lora').waitFor();
     const setup = (await page.getByRole('form', { name: 'Fine-tune setup' }).textContent()) ?? '';
     expect(setup).toContain('not set: train for the chosen number of epochs');
     expect(setup).not.toMatch(/\bnull\b/);

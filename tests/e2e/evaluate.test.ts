@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../native/store/db.ts';
-import { browserSkipReason, callApi, SHARED_DATA as DATA, shootAtWidths, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, SHARED_DATA as DATA, shootAtWidths, shootSchemes, STORIES260K, studioInChromium, submitWithShortcut } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const DIALOGSUM_TEST = path.join(DATA, 'datasets/dialogsum/test.jsonl');
@@ -89,7 +89,7 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await form.getByLabel('Max new tokens').fill('24');
     await form.getByLabel(/^Run name/).fill('Zero-shot baseline');
     await watchProgress();
-    await form.getByLabel('Max new tokens').press('Control+Enter');
+    await submitWithShortcut(form.getByLabel('Max new tokens'), form.getByRole('button', { name: /Start evaluation/ }), 'Start evaluation');
     const summary = page.getByTestId('eval-summary');
     await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor({ timeout: 120_000 });
     const progress = await page.evaluate(() => (window as unknown as { __progress: { shown: boolean; max: number } }).__progress);

@@ -304,13 +304,29 @@ export function studioInChromium(options: WatchedPageOptions & { setup?(e2e: Stu
 }
 
 /**
+ * Waits until `button` can be pressed: a form's submit stays grey until what it needs has arrived (the model list,
+ * the engine's defaults, a preview), and its Ctrl+Enter does nothing until then, as the grey button would.
+ */
+export async function untilEnabled(button: Locator, what: string, timeout = 30_000): Promise<void> {
+  await expect.poll(() => button.isEnabled(), { message: `${what} never became enabled`, timeout }).toBe(true);
+}
+
+/** Ctrl+Enter in `field` once the form's `submit` button can run (untilEnabled): pressed before, it is lost. */
+export async function submitWithShortcut(field: Locator, submit: Locator, what: string, timeout?: number): Promise<void> {
+  await untilEnabled(submit, what, timeout);
+  await field.press('Control+Enter');
+}
+
+/** The playground's Generate button (Stop takes its place while a generation runs). */
+export const generateButton = (page: Page): Locator => page.getByRole('button', { name: /^Generate/ });
+
+/**
  * On the playground: once Generate can run (its model chosen, which the page does when the model list arrives),
  * presses Ctrl+Enter in `from` (by default wherever the focus is) and waits for the answer's end. A shortcut pressed
  * before then does nothing, as the grey button would; a failed generation is reported with its message.
  */
 export async function generateInPlayground(page: Page, from?: Locator): Promise<void> {
-  const button = page.getByRole('button', { name: /^Generate/ });
-  await expect.poll(() => button.isEnabled(), { message: 'the playground’s Generate never became ready', timeout: 30_000 }).toBe(true);
+  await untilEnabled(generateButton(page), 'the playground’s Generate');
   if (from) await from.press('Control+Enter');
   else await page.keyboard.press('Control+Enter');
   const ended = page.getByText('reached max new tokens').or(page.getByText('ended by the model')).first();

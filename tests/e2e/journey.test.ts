@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, generateInPlayground, SHARED_DATA, shootAtWidths, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, generateInPlayground, SHARED_DATA, shootAtWidths, STORIES260K, studioInChromium, submitWithShortcut } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? ([CHECKPOINT, TOKENIZER].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
@@ -172,7 +172,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     await form.getByLabel('Max new tokens').fill('12');
     await form.getByLabel(/^Run name/).fill('Zero-shot baseline');
     await watchStep('evaluate');
-    await form.getByLabel('Max new tokens').press('Control+Enter');
+    await submitWithShortcut(form.getByLabel('Max new tokens'), form.getByRole('button', { name: /Start evaluation/ }), 'Start evaluation');
     const summary = page.getByTestId('eval-summary');
     await summary.getByRole('heading', { name: 'Zero-shot baseline' }).waitFor({ timeout: 120_000 });
     await summary.getByText('succeeded').waitFor({ timeout: 120_000 });

@@ -138,7 +138,8 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
 
     await page.getByRole('link', { name: '← All runs' }).click();
     await page.getByRole('table', { name: 'Experiments' }).waitFor();
-    expect(await page.locator(`tr[data-run-id="${fast.id}"] .run-tag`).allTextContents()).toEqual(['baseline']);
+    // the table draws before its rows arrive
+    await expect.poll(() => page.locator(`tr[data-run-id="${fast.id}"] .run-tag`).allTextContents()).toEqual(['baseline']);
     await page.getByRole('combobox', { name: 'Tag' }).selectOption('baseline');
     expect(await experimentNames()).toEqual([fast.name]);
     await page.getByRole('combobox', { name: 'Tag' }).selectOption('');

@@ -4,7 +4,7 @@
 // when temperature moves. Screenshots of both pages in light and dark land in tests/e2e/screenshots/.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { browserSkipReason, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, generateButton, shootSchemes, STORIES260K, studioInChromium, untilEnabled } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
@@ -50,11 +50,13 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     const { studio, page } = e2e;
     await page.getByRole('button', { name: 'Try it in the playground' }).click();
     await page.getByRole('heading', { name: 'Adapt & align' }).waitFor();
-    expect(await page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).toBe('stories260K');
+    // chosen once the model list arrives, after the page is drawn
+    await expect.poll(() => page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).toBe('stories260K');
 
     await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time, there was a little');
     await page.getByLabel('Max new tokens value').fill('400');
     const output = page.getByTestId('output-A');
+    await untilEnabled(generateButton(page), 'the playground’s Generate'); // before then the shortcut does nothing
     const started = Date.now();
     await page.keyboard.press('Control+Enter');
     // Streaming: sample the text's length while it runs; it must grow in several steps, not arrive at once.
@@ -84,7 +86,7 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await page.getByTestId('next-token-panel').getByText(/reads at most 512/).waitFor();
     expect(await page.getByTestId('nt-row').count()).toBe(0); // not the odds of the prompt before, beside the refusal
     const refused = /status of 400 \(Bad Request\) \(http:[^)]*\/api\/rpc\/generate\.nextToken\)$/;
-    expect(e2e.pageErrors.some((e) => refused.test(e))).toBe(true);
+    await expect.poll(() => e2e.pageErrors.some((e) => refused.test(e))).toBe(true); // the console's line comes as an event of its own
     e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
     await shoot('playground-prompt-full');
     await page.getByRole('textbox', { name: 'Prompt' }).fill('Once upon a time, there was a little');
@@ -104,13 +106,24 @@ describe.skipIf(skipReason !== null)('Select and the playground in Chromium', ()
     await promptBox.fill('A different beginning');
     expect(await output.locator('.output-prompt').textContent()).toBe('Once upon a time, there was a little');
     await promptBox.fill('Once upon a time, there was a little');
-    await page.getByLabel('Top-k value').fill('0');
-    await page.getByLabel('Temperature value').fill('0.3');
-    await expect.poll(() => panel.getByTestId('nt-after').first().textContent()).toMatch(/%/);
-    const cold = await panel.getByTestId('nt-after').allTextContents();
-    await page.getByLabel('Temperature value').fill('2');
-    await expect.poll(async () => (await panel.getByTestId('nt-after').allTextContents()).join(' ')).not.toBe(cold.join(' '));
-    const hot = await panel.getByTestId('nt-after').allTextContents();
+    /**
+     * The "after" odds the panel shows for `temperature`, read once it shows the engine's answer for it: the panel asks
+     * again 150 ms after a knob moves and keeps the odds before until then, so a read at once (or at the first change)
+     * caught an older setting's odds (a loaded run compared 0.3's against 0.8's). Its subtitle's uncertainty after the
+     * settings, from the same answer, says which odds are drawn.
+     */
+    const oddsAt = async (temperature: number, change: () => Promise<void>): Promise<string[]> => {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/rpc/generate.nextToken') && (r.request().postDataJSON() as { settings?: { temperature?: number } } | null)?.settings?.temperature === temperature);
+      await change();
+      const { result } = (await (await answered).json()) as { result: { entropyAfter: number } };
+      await expect.poll(() => page.getByRole('region', { name: 'Next token' }).locator('.card-subtitle').textContent()).toContain(`→ ${result.entropyAfter.toFixed(2)} bits`);
+      return panel.getByTestId('nt-after').allTextContents();
+    };
+    const cold = await oddsAt(0.3, async () => {
+      await page.getByLabel('Top-k value').fill('0');
+      await page.getByLabel('Temperature value').fill('0.3');
+    });
+    const hot = await oddsAt(2, () => page.getByLabel('Temperature value').fill('2'));
     expect(parseFloat(hot[0])).toBeLessThan(parseFloat(cold[0])); // a hotter temperature flattens the top token's odds
     await shoot('playground-next-token');
 

@@ -38,10 +38,13 @@ export async function cancelKeepingCheckpoint(page: Page, total: number): Promis
   return stopped;
 }
 
-/** Resumes a cancelled run: it moves on past `stopped`, succeeds and ends on step `total`. */
+/**
+ * Resumes a cancelled run: it moves on past `stopped`, succeeds and ends on step `total`. The step is polled: the
+ * badge can turn before the last step's metric is drawn (the run view batches its events every 150 ms).
+ */
 export async function resumeToEnd(page: Page, stopped: number, total: number): Promise<void> {
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => runStep(page), { timeout: 60_000 }).toBeGreaterThan(stopped + 5);
   await page.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
-  expect(await runStep(page)).toBe(total);
+  await expect.poll(() => runStep(page), { message: 'the step the run view shows once the run succeeded' }).toBe(total);
 }
