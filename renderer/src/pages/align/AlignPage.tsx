@@ -52,8 +52,9 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   // Preference data first: the newest dataset whose mapping has chosen and rejected, else the newest one.
   const preferred = useMemo(() => offered.find((d) => d.mapping.chosen && d.mapping.rejected) ?? offered[0], [offered]);
 
+  // the settings typed before the model list arrived stay; those sized for a model that went are dropped
   useEffect(() => {
-    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {} }));
+    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: f.modelId ? {} : f.values }));
   }, [sortedModels, form.modelId]);
   useEffect(() => {
     if (preferred && !offered.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: preferred.id }));

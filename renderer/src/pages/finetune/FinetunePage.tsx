@@ -37,8 +37,9 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const datasetGroups = useMemo(() => datasetChoices(datasets.data, projectId), [datasets.data, projectId]);
   const sortedDatasets = datasetGroups.offered;
 
+  // the settings typed before the model list arrived stay; those sized for a model that went are dropped
   useEffect(() => {
-    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => ({ ...f, modelId: sortedModels[0].id, values: {}, targetModules: null }));
+    if (sortedModels.length && !sortedModels.some((m) => m.id === form.modelId)) setForm((f) => (f.modelId ? { ...f, modelId: sortedModels[0].id, values: {}, targetModules: null } : { ...f, modelId: sortedModels[0].id }));
   }, [sortedModels, form.modelId]);
   useEffect(() => {
     if (sortedDatasets.length && !sortedDatasets.some((d) => d.id === form.datasetId)) setForm((f) => ({ ...f, datasetId: defaultTrainingDataset(sortedDatasets)!.id }));

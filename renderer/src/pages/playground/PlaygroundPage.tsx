@@ -101,9 +101,11 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     genB.cancel();
   }, [genA, genB]);
 
+  // what Generate's button needs: the shortcut acts only when the button would (no model chosen yet, an empty prompt)
+  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
   usePageShortcuts('playground', {
     generate: () => {
-      if (!running) generate();
+      if (!running && canGenerate) generate();
       return true;
     },
     stop: () => {
@@ -119,7 +121,6 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const subtitle = (id: SideId) => outputSubtitle(ran[id], madeWith(modelName(sides[id].modelId), sides[id].modelId, sides[id].settings));
   const setSide = (id: SideId, patch: Partial<Side>) => setSides((s) => ({ ...s, [id]: { ...s[id], ...patch } }));
   const tailFor = (state: GenerationState) => (state.status === 'idle' || ranTail === null ? promptTail(prompt, text) : ranTail);
-  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
 
   return (
     <div className="playground-grid">
