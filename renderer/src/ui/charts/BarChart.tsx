@@ -62,7 +62,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
   // A highlighted name is bold and follows "✓ ", so fewer of its characters fit: cut to the plain names' length, it ran
-  // 15 px past the chart's left edge, its check cut off by the card (Compare at 700 px).
+  // 15 px past the left edge of the chart, its check cut off by the card (Compare at 700 px).
   const plainLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
   const strongLabels = clipLabels(data.map((d) => d.label), Math.floor((labelWidth - CHECK_WIDTH) / 7.4));
   const shownLabels = data.map((d, i) => (d.highlight ? strongLabels[i] : plainLabels[i]));
