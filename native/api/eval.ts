@@ -217,7 +217,8 @@ export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run')
 
 export const Comparison = z.object({
   runs: z.array(z.object({
-    id: z.string(), name: z.string(), status: z.string(), model: z.string().nullable(), template: z.string().nullable(),
+    /** kind: the run's (evaluation, finetune…), so a page knows what it compares without a second request. */
+    id: z.string(), name: z.string(), kind: z.string(), status: z.string(), model: z.string().nullable(), template: z.string().nullable(),
     dataset: z.string().nullable(), split: z.string().nullable(), examples: z.number().int(),
   })),
   /** One row per metric; values[i] belongs to runs[i] (null: that run lacks the metric). */

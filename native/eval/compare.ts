@@ -77,7 +77,7 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
   return {
     runs: runs.map(({ run }, i) => {
       const view = configView(run);
-      return { id: run.id, name: run.name, status: run.status, model: view.model, template: view.template, dataset: view.dataset, split: view.split, examples: values[i].get('examples') ?? 0 };
+      return { id: run.id, name: run.name, kind: run.kind, status: run.status, model: view.model, template: view.template, dataset: view.dataset, split: view.split, examples: values[i].get('examples') ?? 0 };
     }),
     metrics,
   };

@@ -173,6 +173,28 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
   });
 
+  it('draws a training comparison as one, whichever answer arrives first: it never asks training runs for examples', async () => {
+    const { studio, page } = e2e;
+    // The run summaries answer late: the page once took the runs for evaluations until they came, and asked the
+    // training runs for their per-example predictions (a 404 in the console).
+    const askedForExamples: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/api/rpc/runs.examples')) askedForExamples.push(r.url()); });
+    await page.route('**/api/rpc/runs.summaries', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/runs/compare/${fast.id},${slow.id}`);
+      const table = page.getByRole('table', { name: 'Metrics by run' });
+      await table.waitFor();
+      expect(await page.getByRole('region', { name: 'Examples' }).count()).toBe(0);
+      await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(2 * STEPS);
+      expect(askedForExamples).toEqual([]);
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' }); // lets a late answer through before the next test
+    }
+  });
+
   it('shows a playground generation apart, its text, its timings as figures and why it has no job log', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/runs`);

@@ -53,7 +53,7 @@ describe('runs compare examples', () => {
   });
 });
 
-const run = (id: string, template: string | null) => ({ id, name: id, status: 'succeeded', model: null, template, dataset: null, split: null, examples: template ? 10 : 0 });
+const run = (id: string, template: string | null) => ({ id, name: id, kind: 'evaluation', status: 'succeeded', model: null, template, dataset: null, split: null, examples: template ? 10 : 0 });
 const metric = (name: string, higherIsBetter: boolean, values: (number | null)[], bestRunId: string | null = null): Comparison['metrics'][number] => ({ name, higherIsBetter, values: values.map((v) => (v === null ? null : { value: v, ci95: null })), bestRunId });
 /** The table's cells by metric: the first column's name without its '(lower better)', then one cell per run. */
 const cells = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))!.replace(' (lower better)', '').trim().split(/\s{2,}/).slice(1);

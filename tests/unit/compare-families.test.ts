@@ -29,7 +29,8 @@ describe('comparing runs of different families', () => {
     const store = open(tempDir());
     const [e1, e2] = [finished(store, 'evaluation', 85), finished(store, 'evaluation', 698)];
     const [f1, f2] = [finished(store, 'finetune', 13704), finished(store, 'dpo', 9000)];
-    expect(compareRuns(store, [e1.id, e2.id]).runs).toHaveLength(2);
-    expect(compareRuns(store, [f1.id, f2.id]).runs).toHaveLength(2);
+    // each run's kind comes with it: the Compare page draws an evaluation's views or a training run's from it
+    expect(compareRuns(store, [e1.id, e2.id]).runs.map((r) => r.kind)).toEqual(['evaluation', 'evaluation']);
+    expect(compareRuns(store, [f1.id, f2.id]).runs.map((r) => r.kind)).toEqual(['finetune', 'dpo']);
   });
 });

@@ -58,14 +58,18 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
   const available = useQuery('runs.summaries', {});
   const comparison = useQuery('runs.compare', runIds.length ? { runIds } : null);
   // Evaluations compare with evaluations, training runs with training runs; the first run says which, and its
-  // project is where more runs are offered from (the active project's when none is picked yet).
+  // project is where more runs are offered from (the active project's when none is picked yet). Its kind comes
+  // with the comparison or the summaries, whichever arrives first; until then the family is unknown (null), and
+  // neither family's views are drawn (an evaluation's examples view asked a training run for its predictions).
   const first = available.data?.find((r) => r.id === runIds[0]);
-  const family = (first && compareFamily(first)) ?? 'evaluation';
+  const compared = comparison.data?.runs[0]?.id === runIds[0] ? comparison.data.runs[0] : undefined;
+  const firstKind = compared ?? first;
+  const family = runIds.length === 0 ? 'evaluation' : firstKind ? compareFamily(firstKind) : null;
   const scope = first ? first.projectId : current?.id ?? null;
   const [metric, setMetric] = useState<string | null>(current?.metric ?? null);
   const [exporting, setExporting] = useState(false);
   const candidates = useMemo(
-    () => newestFirst((available.data ?? []).filter((r) => !runIds.includes(r.id) && compareFamily(r) === family && (scope === null || r.projectId === scope))),
+    () => newestFirst((available.data ?? []).filter((r) => family !== null && !runIds.includes(r.id) && compareFamily(r) === family && (scope === null || r.projectId === scope))),
     [available.data, runIds, family, scope],
   );
   const training = family === 'training';
@@ -133,12 +137,12 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
       {comparison.error && <Card><div className="card-body field-error">Could not compare these runs: {comparison.error.message}</div></Card>}
       {data && (
         <>
-          {training && <LossOverlay runs={data.runs.map((r) => ({ ...r, kind: available.data?.find((s) => s.id === r.id)?.kind ?? null }))} />}
+          {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
             <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% bootstrap intervals; the best run per metric is marked.'} />
             <MetricsTable comparison={data} />
           </Card>
-          {!training && <>
+          {family === 'evaluation' && <>
           <Card aria-label="Charts">
             <CardHeader title="At a glance" subtitle={current?.metric && current.target !== null ? `The dashed line is the project’s target for ${metricLabel(current.metric)}.` : 'Each bar is a run; the whisker spans its 95% interval.'} />
             <div className="card-body"><MetricCharts comparison={data} target={current?.metric && current.target !== null ? { metric: current.metric, value: current.target } : null} /></div>

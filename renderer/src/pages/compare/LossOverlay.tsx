@@ -43,7 +43,7 @@ function seriesOf(rows: readonly RunMetric[], name: string): MetricPoint[] {
   return [...byStep].map(([step, value]) => ({ step, value })).sort((a, b) => a.step - b.step);
 }
 
-/** `kind`: each run's, from the runs' summaries (null while they load), for what the x axis counts. */
+/** `kind`: each run's (the comparison names it; null where not known), for what the x axis counts. */
 export function LossOverlay({ runs }: { runs: { id: string; name: string; kind: string | null }[] }) {
   const studio = useStudio();
   const [rows, setRows] = useState<Record<string, RunMetric[]>>({});
