@@ -1,9 +1,9 @@
 // `lathe dataset import|list|show|map|delete`. Import runs in the foreground with a progress line on stderr, through
 // the same importDataset the studio's 'dataset-import' job runs in its child process.
-import { MAPPING_FIELDS, QUOTINGS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField, type Quoting } from '../api/schemas.ts';
+import { DatasetImportInput, MAPPING_FIELDS, QUOTINGS, SPLITS, wholeSplit, type Dataset, type ExtraImportFile, type MappingField, type Quoting } from '../api/schemas.ts';
 import type { ImportProgress } from '../data/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
-import { decimalOrNaN, integerFlagValue, numberFlag } from './options.ts';
+import { decimalOrNaN, integerFlagValue, numberFlag, schemaDefault } from './options.ts';
 import { asUserError, callStudio, openCliStudio } from './studio-call.ts';
 import { formatFields, formatTable } from './table.ts';
 import { existingProjectId, optionalProjectId, projectLabel, projectNames } from './project-ref.ts';
@@ -151,7 +151,7 @@ export const commands: CliCommand[] = [
       name: 'name for the dataset (required; unique)',
       project: 'project id or name the dataset belongs to (default: none)',
       'skip-invalid': 'import the valid rows and list the skipped lines (default: refuse the file at its first bad row); a CSV or TSV quote that is never closed is refused even so, since the rows after it cannot be told apart (TSV is read with the quoting of CSV unless --quoting none is given)',
-      seed: 'seed of the train/validation/test split (default 42)',
+      seed: `seed of the shuffle that draws FILE's rows into train/validation/test by the --split fractions (default ${schemaDefault(DatasetImportInput.shape.seed)}); a file kept whole as one split (--split test, an --add file) is not drawn, so the seed does not apply to it and dataset show names none for it`,
       split: 'train,validation,test fractions (default 0.8,0.1,0.1); or train, validation or test: the file already is that split (e.g. a published test set), every row goes there unshuffled',
       add: 'SPLIT=FILE: another file of the same dataset, all of it that split (e.g. --add test=test.jsonl); repeat for more; needs --split for FILE',
       quoting: "how a CSV or TSV file quotes its fields, for FILE and every --add file: csv (default; RFC 4180, as pandas and spreadsheets write CSV and TSV: a field that begins with \" is quoted and may hold the delimiter, newlines and doubled quotes) or none (IANA text/tab-separated-values, GLUE-style corpora: every \" is text, a field is everything between two tabs, or commas in CSV, and one line is one row); not for JSON or JSONL",

@@ -1,5 +1,6 @@
 // The shape of a model trained from scratch: its config.json from the pretraining input, and the parameter count
 // and training memory reported before anything runs (the builder page mirrors this in renderer/src/pages/pretrain).
+import { humanBytes } from '../api/format.ts';
 import type { PretrainConfig } from '../api/train.ts';
 import { parseModelConfig, type ModelSpec } from '../models/config.ts';
 import { parameterCounts } from '../models/params.ts';
@@ -19,4 +20,13 @@ export function pretrainPlan(config: Record<string, unknown>): { spec: ModelSpec
   const spec = parseModelConfig(config);
   const parameters = parameterCounts(spec).total;
   return { spec, parameters, trainingBytes: 16 * parameters };
+}
+
+/**
+ * The line a pretraining run logs as it starts: 'llama: 2 layers, 2 heads, d=64, context 128, vocab 512: 133,440
+ * parameters, about 2.0 MB for weights, gradients and AdamW state' — memory in humanBytes' units, as the builder
+ * page's "Memory to train" says it (it said "2.0 MiB" beside the page's "2.0 MB").
+ */
+export function pretrainPlanLine(c: Pick<PretrainConfig, 'family' | 'layers' | 'heads' | 'dModel' | 'context' | 'vocab'>, plan: { parameters: number; trainingBytes: number }): string {
+  return `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${humanBytes(plan.trainingBytes)} for weights, gradients and AdamW state`;
 }

@@ -22,7 +22,7 @@ import { TextGenerator } from '../generate/pipeline.ts';
 import { StreamBatches } from './batches.ts';
 import { validationLoss, type LoopStatus } from './loop.ts';
 import { recordArtifact, registerRunModel, runThreads, runToResume, type TrainEnv } from './run-env.ts';
-import { pretrainModelConfig, pretrainPlan } from './pretrain-shape.ts';
+import { pretrainModelConfig, pretrainPlan, pretrainPlanLine } from './pretrain-shape.ts';
 import { asRun, openTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { planPretrain, readCorpus } from './validate.ts';
 
@@ -74,7 +74,7 @@ export async function runPretrain(input: unknown, env: TrainEnv): Promise<Pretra
   const { config: c, text, plan } = planPretrain(input); // before the run exists: bad input leaves none behind
   if (c.outputName) env.store.models.requireFreeName(c.outputName, 'outputName'); // refused now, not after training
   if (c.projectId !== null && !env.store.projects.get(c.projectId)) throw new StudioError('not_found', `project ${c.projectId} does not exist`, { field: 'projectId' }); // not the run insert's key error
-  env.log('info', `${c.family}: ${c.layers} layers, ${c.heads} heads, d=${c.dModel}, context ${c.context}, vocab ${c.vocab}: ${plan.parameters.toLocaleString('en')} parameters, about ${(plan.trainingBytes / 2 ** 20).toFixed(1)} MiB for weights, gradients and AdamW state`);
+  env.log('info', pretrainPlanLine(c, plan));
   const config: PretrainRunConfig = { ...c, parameters: plan.parameters, corpusSha256: sha256(text) };
   const run = env.store.runs.create({ kind: 'pretrain', name: c.name ?? defaultRunName.pretrain(path.basename(c.corpus)), projectId: c.projectId, config, owner: env.owner });
   return continuePretrain(run.id, config, text, env);

@@ -51,6 +51,13 @@ describe('command help', () => {
     expect((await run(['quantize', '--help'])).out).toContain('[--report --text FILE [--threads N]]');
   });
 
+  it('says dataset import --seed draws the fraction splits only: a file kept whole as one split ignores it', async () => {
+    // it said 'seed of the train/validation/test split', as if it placed the rows of --split test and --add files too
+    const line = (await run(['dataset', 'import', '--help'])).out.split('\n').find((l) => l.trim().startsWith('--seed'));
+    expect(line).toMatch(/--seed VALUE +seed of the shuffle that draws FILE's rows into train\/validation\/test by the --split fractions \(default 42\)/);
+    expect(line).toContain('a file kept whole as one split (--split test, an --add file) is not drawn, so the seed does not apply to it');
+  });
+
   it("answers 'lathe help train' as 'lathe train --help'", async () => {
     const viaHelp = await run(['help', 'train']);
     const viaFlag = await run(['train', '--help']);
