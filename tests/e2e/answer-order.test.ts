@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Project } from '../../native/api/schemas.ts';
+import type { Dataset, Model, Project } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, callApi, settled, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, settled, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e answer-order tests skipped: ${skipReason}`);
@@ -18,7 +18,7 @@ interface Held {
   release(): void;
 }
 
-/** Holds the page's calls to `method` whose params `match` picks until release(); the others pass. */
+/** Holds the page's calls to `method` whose params `match` picks until release(); the others pass (to the routes set before, if any). */
 async function hold(page: Page, method: string, match: (params: Record<string, unknown>) => boolean = () => true): Promise<Held> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => { release = resolve; });
@@ -29,7 +29,7 @@ async function hold(page: Page, method: string, match: (params: Record<string, u
       await released;
       held--;
     }
-    await route.continue();
+    await route.fallback();
   });
   return { count: () => held, release };
 }
@@ -53,11 +53,18 @@ async function letGo(page: Page, ...held: Held[]): Promise<void> {
 
 describe.skipIf(skipReason !== null)('answers in another order than asked, in Chromium', () => {
   let storyPairs: Dataset;
+  /** stories260K twice: the newest (the playground's first choice) is told to have a chat template (see its test). */
+  let chatModel: Model;
+  let baseModel: Model;
   const evaluations: string[] = [];
   const e2e = studioInChromium({
     async setup({ studio }) {
       const project = await callApi<Project>(studio, 'projects.create', { name: 'Story continuations', task: 'generation' });
       await importS260k(studio);
+      await latheJson(studio, 'model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k-chat');
+      const models = await callApi<Model[]>(studio, 'models.list', {});
+      chatModel = models.find((m) => m.name === 's260k-chat')!;
+      baseModel = models.find((m) => m.name === 's260k')!;
       await importStoryPairs(studio, project.id, 40);
       await importReviews(studio, project.id);
       storyPairs = (await callApi<Dataset[]>(studio, 'datasets.list', {})).find((d) => d.name === 'story-pairs')!;
@@ -134,6 +141,51 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       expect(await token.evaluate((el) => getComputedStyle(el).color)).not.toBe(faint);
     } finally {
       await letGo(page, next);
+    }
+  });
+
+  it('Playground: chat messages wait for the chosen model’s own card, not the last model’s chat template', async () => {
+    const { studio, page } = e2e;
+    // The kit's models have no chat template: the first one is given one in its card and its counts (what a chat
+    // model's would say), so that switching to the second, whose card answers late, is a switch away from a template.
+    await page.route('**/api/rpc/models.get', async (route) => {
+      if ((route.request().postDataJSON() as { id?: string }).id !== chatModel.id) return route.fallback();
+      const response = await route.fetch();
+      const body = (await response.json()) as { result: { tokenizer: { hasChatTemplate: boolean } } };
+      body.result.tokenizer.hasChatTemplate = true;
+      await route.fulfill({ response, json: body });
+    });
+    const countedAsChat: string[] = [];
+    await page.route('**/api/rpc/generate.countTokens', async (route) => {
+      const params = route.request().postDataJSON() as { modelId: string; messages?: unknown };
+      if (!params.messages) return route.fallback();
+      countedAsChat.push(params.modelId);
+      if (params.modelId === chatModel.id) return route.fulfill({ json: { result: { promptTokens: 7, contextTokens: 512 } } });
+      return route.fallback();
+    });
+    const refused = refusals(page);
+    let baseCard: Held | undefined;
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+      await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
+      await page.getByRole('radio', { name: 'Chat', exact: true }).click();
+      await page.getByRole('textbox', { name: 'Message 1', exact: true }).fill('Tell me a story.');
+      await expect.poll(() => countedAsChat).toContain(chatModel.id);
+      baseCard = await hold(page, 'models.get', (p) => p.id === baseModel.id);
+      await page.getByLabel('Model', { exact: true }).selectOption(baseModel.id);
+      await expect.poll(() => baseCard!.count(), { message: 'the second model’s card was never asked for' }).toBe(1);
+      // Neither model's chat view is drawn, and nothing can be generated, until the second card says what it has.
+      expect(await page.getByRole('textbox', { name: 'Message 1', exact: true }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Generate/ }).isEnabled()).toBe(false);
+      baseCard.release();
+      await page.getByText('This model has no chat template').waitFor();
+      await settled(page);
+      expect(countedAsChat.filter((id) => id !== chatModel.id)).toEqual([]);
+      expect(refused.list).toEqual([]);
+    } finally {
+      refused.stop();
+      baseCard?.release();
+      await page.unrouteAll({ behavior: 'wait' });
     }
   });
 
