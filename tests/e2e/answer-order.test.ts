@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Model, Project } from '../../native/api/schemas.ts';
+import type { Dataset, Model, Project, Run } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, settled, STORIES260K, studioInChromium } from './harness.ts';
 
@@ -251,6 +251,28 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await expect.poll(() => summary.locator('.card-header').textContent()).toContain('Few-shot:2 retry');
     } finally {
       await letGo(page, second);
+    }
+  });
+
+  it('Runs: two tags added in quick succession are both kept, though the first one’s save answers late', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${evaluations[0]}`);
+    const tagField = page.getByLabel('Tags', { exact: true });
+    await tagField.waitFor();
+    const oneTag = await hold(page, 'runs.update', (p) => Array.isArray(p.tags) && p.tags.length === 1);
+    try {
+      await tagField.fill('alpha');
+      await tagField.press('Enter');
+      await expect.poll(() => oneTag.count(), { message: 'the first tag was never saved' }).toBe(1);
+      await tagField.fill('beta');
+      await tagField.press('Enter');
+      await page.getByRole('button', { name: 'Remove tag beta' }).waitFor();
+      oneTag.release();
+      await expect.poll(async () => (await callApi<Run>(studio, 'runs.get', { id: evaluations[0] })).tags).toEqual(['alpha', 'beta']);
+      await page.getByRole('button', { name: 'Remove tag alpha' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Remove tag/ }).count()).toBe(2);
+    } finally {
+      await letGo(page, oneTag);
     }
   });
 
