@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Model, Project, Run } from '../../native/api/schemas.ts';
+import type { Dataset, Job, Model, Project, Run } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
 import { browserSkipReason, callApi, latheJson, settled, STORIES260K, studioInChromium } from './harness.ts';
 
@@ -253,6 +253,38 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await letGo(page, second);
     }
   });
+
+  it('Evaluate: a judge’s label column picked for one dataset is not sent for another', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    const form = page.getByRole('form', { name: 'Evaluation setup' });
+    await form.getByLabel('Dataset', { exact: true }).selectOption({ label: 'reviews' });
+    await form.getByRole('group', { name: 'Metrics' }).getByRole('checkbox', { name: 'LLM judge' }).click();
+    const judge = form.getByRole('group', { name: 'Judge' });
+    await judge.getByLabel('Judge model').selectOption({ label: 's260k' });
+    await judge.getByLabel('Label column').selectOption('label');
+    await form.getByLabel('Dataset', { exact: true }).selectOption({ label: 'story-pairs' });
+    // the select offers story-pairs' columns and shows no pick; what is sent must say the same
+    expect(await judge.getByLabel('Label column').inputValue()).toBe('');
+    await form.getByLabel(/^Examples/).fill('2');
+    await form.getByLabel(/^Run name/).fill('Judged after a dataset switch');
+    const refused = refusals(page);
+    try {
+      const asked = page.waitForRequest((r) => r.url().endsWith('/api/rpc/eval.start'));
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/rpc/eval.start'));
+      await form.getByRole('button', { name: /Start evaluation/ }).click();
+      const params = (await asked).postDataJSON() as { dataset: string; judge?: { labelColumn?: string } };
+      expect(params.dataset).toBe(storyPairs.id);
+      expect(params.judge?.labelColumn).toBeUndefined();
+      const response = await answered;
+      expect(refused.list).toEqual([]);
+      // the run it started is let finish, so that no job works beside the next tests
+      const job = ((await response.json()) as { result: Job }).result;
+      await expect.poll(async () => (await callApi<Job>(studio, 'jobs.get', { id: job.id })).finishedAt, { timeout: 120_000 }).not.toBeNull();
+    } finally {
+      refused.stop();
+    }
+  }, 180_000);
 
   it('Runs: two tags added in quick succession are both kept, though the first one’s save answers late', async () => {
     const { studio, page } = e2e;
