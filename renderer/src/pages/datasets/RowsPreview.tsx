@@ -26,9 +26,14 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
     return next;
   });
   const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
-  const total = rows.data?.total ?? 0;
-  const columns = rows.data?.columns ?? dataset.columns;
-  const fit = new Map(columns.map((c) => [c, columnFit((rows.data?.rows ?? []).map((row) => cellText(row[c])))]));
+  // The rows on screen and the page they are: until the next page's answer arrives the last one stays (greyed,
+  // aria-busy), numbered as the rows they are — they were once numbered as the page asked for.
+  const [shown, setShown] = useState({ data: rows.data, split, offset });
+  if (rows.data !== shown.data) setShown({ data: rows.data, split, offset });
+  const stale = (shown.split !== split || shown.offset !== offset) && !rows.error;
+  const total = shown.data?.total ?? 0;
+  const columns = shown.data?.columns ?? dataset.columns;
+  const fit = new Map(columns.map((c) => [c, columnFit((shown.data?.rows ?? []).map((row) => cellText(row[c])))]));
 
   return (
     <Card aria-label="Preview">
@@ -44,12 +49,12 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         }
       />
       {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
-      <div className="table-wrap table-wrap-tall">
+      <div className="table-wrap table-wrap-tall rows-preview" aria-busy={stale}>
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
           <tbody>
-            {(rows.data?.rows ?? []).map((row, i) => {
-              const n = offset + i;
+            {(shown.data?.rows ?? []).map((row, i) => {
+              const n = shown.offset + i;
               const whole = open.has(n);
               return (
                 // The row opens on a click anywhere in it; its number is a button so the keyboard and a screen
@@ -64,10 +69,10 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         </table>
       </div>
       <div className="pager">
-        <span>{total === 0 ? (rows.loading ? 'Loading…' : 'No rows in this split') : `Rows ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}</span>
+        <span>{stale || total === 0 ? (rows.loading || stale ? 'Loading…' : 'No rows in this split') : `Rows ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}</span>
         <span className="spacer" />
-        <Button size="sm" aria-label="Previous page" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}><Icon name="chevronLeft" size={14} /></Button>
-        <Button size="sm" aria-label="Next page" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}><Icon name="chevronRight" size={14} /></Button>
+        <Button size="sm" aria-label="Previous page" disabled={stale || offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}><Icon name="chevronLeft" size={14} /></Button>
+        <Button size="sm" aria-label="Next page" disabled={stale || offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}><Icon name="chevronRight" size={14} /></Button>
       </div>
     </Card>
   );

@@ -129,7 +129,18 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   busy: boolean;
   onStart(): void;
 }) {
-  const set = (patch: Partial<EvalForm>) => onChange({ ...form, ...patch });
+  // The judge's picks belong to a dataset (its columns) and a split (the runs it may be compared with): another
+  // dataset or split clears them. Kept, the selects showed their first option while the form sent the old pick, and
+  // the engine refused a column the dataset lacks.
+  const set = (patch: Partial<EvalForm>) => {
+    const otherDataset = patch.datasetId !== undefined && patch.datasetId !== form.datasetId;
+    const otherSplit = patch.split !== undefined && patch.split !== form.split;
+    const cleared: Partial<EvalForm> = {
+      ...(otherDataset ? { judgeLabelColumn: '', judgeResponseColumn: '' } : {}),
+      ...(otherDataset || otherSplit ? { judgeAgainstRun: '' } : {}),
+    };
+    onChange({ ...form, ...cleared, ...patch });
+  };
   const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   // A classification prompt names its labels, read by the engine from every row (only for a dataset that maps a label).
   const promptLabels = useQuery('datasets.promptLabels', dataset?.mapping.label ? { id: dataset.id } : null);

@@ -139,10 +139,13 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
     );
   }
 
-  const shownIndex = sortedRuns.findIndex((r) => r.id === (summary.data?.run.id ?? ''));
+  // The summary of the run picked now: the last one's stays in the query while the next loads, and was shown under
+  // the new pick (the list marking one run, the scores another's).
+  const shown = summary.data && summary.data.run.id === shownRunId ? summary.data : null;
+  const shownIndex = shown ? sortedRuns.findIndex((r) => r.id === shown.run.id) : -1;
   const previous = shownIndex >= 0 ? sortedRuns[shownIndex + 1] : undefined;
   const latest = !shownRunId && !job ? sortedRuns.find((r) => r.status === 'succeeded') : undefined;
-  const shown = summary.data ?? null;
+  const loadingShown = shownRunId !== null && !shown && !summary.error;
 
   return (
     <div className="stack gap-5">
@@ -159,7 +162,8 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
               compareLabel="Compare with previous"
             />
           )}
-          {!job && !shown && (
+          {!job && loadingShown && <div aria-busy="true" aria-label="Loading the evaluation" />}
+          {!job && !shown && !loadingShown && (
             <Card>
               <EmptyState icon="target" title={latest ? 'Pick a run to see its scores' : 'Results appear here'} action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>
                 {latest

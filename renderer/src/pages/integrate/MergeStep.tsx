@@ -64,7 +64,9 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
   const merging = source === 'run' && run ? tunedModelName(run.baseModelName, runNameTag(run.kind, 'lora'), true) : `${model.name}-merged`;
   const suggested = firstFreeName(merging, (n) => (models.data ?? []).some((m) => m.name === n));
   const running = job.job !== null && !isFinished(job.job);
-  const ready = source === 'run' ? run !== null : adapterPath.trim() !== '';
+  // The suggested name is free only against the model list: before it arrives it may be taken (the engine refuses a
+  // taken name), so a merge under it waits for the list; a name typed by the person needs none.
+  const ready = (source === 'run' ? run !== null : adapterPath.trim() !== '') && (name.trim() !== '' || models.data !== undefined);
 
   async function merge(e: FormEvent) {
     e.preventDefault();

@@ -76,10 +76,11 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
   const next = nextStep(adapterRuns.data?.length === 0 && !done.has('merge') ? new Set([...done, 'merge' as const]) : done);
 
   if (!model) {
+    // "No model yet" only once the list says so: drawn while it loaded, it flashed for studios that have models.
     return (
       <Card aria-label="Merge, quantise and export">
         <CardHeader title="Merge, quantise and export" subtitle="Smaller, faster variants of a model, and files other programs run." />
-        <div className="card-body"><EmptyState icon="box" title="No model yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>
+        {models.error ? <div className="card-body field-error">Could not load the models: {models.error.message}</div> : !models.data ? <div className="card-body" aria-busy="true" /> : <div className="card-body"><EmptyState icon="box" title="No model yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>}
       </Card>
     );
   }

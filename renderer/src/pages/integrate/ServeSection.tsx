@@ -27,6 +27,9 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
   const [busy, setBusy] = useState(false);
   const [kind, setKind] = useState<SnippetKind>('curl');
   const s = status.data;
+  // Until the engine says whether its server runs, this page does not know: it drew "Stopped" and offered Start
+  // for a server already running (a start the engine refuses), so the badge and Start wait for the answer.
+  const statusKnown = s !== undefined;
   const state = busy && s?.state !== 'running' ? 'starting' : (s?.state ?? 'stopped');
   const live = state === 'running' || state === 'starting';
   const model = chosen ?? s?.model ?? names.at(-1) ?? null;
@@ -89,10 +92,11 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
       <CardHeader
         title="Serve to applications"
         subtitle="An OpenAI-compatible API on this machine (127.0.0.1): any OpenAI client, SDK or agent framework can call your models by changing its base URL."
-        actions={<Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
+        actions={statusKnown && <Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
       />
       <div className="card-body stack">
-        {names.length === 0 ? (
+        {status.error && <p className="field-error">Could not read the API server’s state: {status.error.message}</p>}
+        {!models.data ? null : names.length === 0 ? (
           <Callout title="No model to serve yet">
             <div className="stack gap-2">
               <span>Import or download a model on the Select page (or train one), then start the server here.</span>
@@ -120,7 +124,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
               <span className="spacer" />
               {live
                 ? <Button variant="danger" icon="x" onClick={() => void stop()} disabled={busy}>Stop server</Button>
-                : <Button variant="primary" icon="activity" onClick={() => void start()} disabled={busy || !model || portError !== null}>Start server</Button>}
+                : <Button variant="primary" icon="activity" onClick={() => void start()} disabled={busy || !statusKnown || !model || portError !== null}>Start server</Button>}
             </div>
           </>
         )}

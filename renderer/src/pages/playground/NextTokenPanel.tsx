@@ -1,6 +1,8 @@
 // The next-token panel: the model's top candidates after the prompt, each with its probability under the model
 // alone (grey) and after the penalties and sampling knobs (accent). It asks again whenever the prompt, the
-// model or a knob changes, so moving temperature visibly sharpens or flattens the odds.
+// model or a knob changes, so moving temperature visibly sharpens or flattens the odds. It asks a moment after the
+// last change: until the answer for what the prompt holds now arrives, the odds on screen are an older text's, and
+// the panel says so (aria-busy, drawn faint).
 import { useEffect, useState } from 'react';
 import type { GenerateSettingsInput, NextTokenResult } from '../../../../native/api/models.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -29,6 +31,9 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
   const [result, setResult] = useState<NextTokenResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify({ modelId, prompt, settings });
+  /** What the result or error on screen answers (its key); null before any. */
+  const [answered, setAnswered] = useState<string | null>(null);
+  const asking = Boolean(modelId && prompt) && answered !== key;
 
   useEffect(() => {
     if (!modelId || !prompt) {
@@ -39,8 +44,8 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
     let live = true;
     const timer = setTimeout(() => {
       studio.call('generate.nextToken', { modelId, prompt, settings, top: 10 }).then(
-        (r) => { if (live) { setResult(r); setError(null); } },
-        (err) => { if (live) { setResult(null); setError(errorMessage(err)); } }, // no odds of an older prompt beside the refusal
+        (r) => { if (live) { setResult(r); setError(null); setAnswered(key); } },
+        (err) => { if (live) { setResult(null); setError(errorMessage(err)); setAnswered(key); } }, // no odds of an older prompt beside the refusal
       );
     }, DEBOUNCE_MS);
     return () => {
@@ -56,7 +61,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
         title="Next token"
         subtitle={result ? distributionSummary(result) : 'The model’s odds for what comes right after the prompt.'}
       />
-      <div className="card-body stack gap-2" data-testid="next-token-panel">
+      <div className="card-body stack gap-2 nt-panel" data-testid="next-token-panel" aria-busy={asking}>
         <div className="row small muted nt-legend"><span><span className="legend-swatch nt-bar-before" />model alone</span><span><span className="legend-swatch nt-bar-after" />after your settings</span></div>
         {error && <p className="field-error">{error}</p>}
         {!result && !error && <p className="muted small">{modelId ? 'Write a prompt to see the candidates.' : 'Choose a model first.'}</p>}

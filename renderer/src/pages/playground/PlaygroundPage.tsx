@@ -74,7 +74,10 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
 
   const side = compare ? editing : 'A';
   const active = sides[side];
-  const card = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
+  const cardQuery = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
+  // The card of the model chosen now, never the last one's while it loads: a chat template read off the previous
+  // model had chat messages counted (and generated) with a model that has none, which the engine refuses.
+  const card = cardQuery.data?.model.id === active.modelId ? cardQuery.data : undefined;
   const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
   const chatMessages = useMemo(() => (prompt.style === 'chat' ? prompt.messages.filter((m) => m.content.trim()) : []), [prompt]);
   const running = genA.state.status === 'running' || genB.state.status === 'running';
@@ -102,7 +105,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   }, [genA, genB]);
 
   // what Generate's button needs: the shortcut acts only when the button would (no model chosen yet, an empty prompt)
-  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card.data?.tokenizer.hasChatTemplate : text.length > 0);
+  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card?.tokenizer.hasChatTemplate : text.length > 0);
   usePageShortcuts('playground', {
     generate: () => {
       if (!running && canGenerate) generate();
@@ -137,12 +140,12 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             }
           />
           <div className="card-body">
-            <PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card.data?.tokenizer.hasChatTemplate ?? false} />
+            <PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card ? card.tokenizer.hasChatTemplate : null} />
             <PromptBudgetLine
               modelId={active.modelId}
               modelName={modelName(active.modelId)}
               prompt={prompt.style === 'chat' ? null : text}
-              messages={prompt.style === 'chat' && card.data?.tokenizer.hasChatTemplate ? chatMessages : null}
+              messages={prompt.style === 'chat' && card?.tokenizer.hasChatTemplate ? chatMessages : null}
               maxNewTokens={active.settings.maxNewTokens}
             />
           </div>

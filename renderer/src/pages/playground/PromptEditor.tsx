@@ -37,17 +37,25 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   const [error, setError] = useState<string | null>(null);
   const latestOnBuilt = useRef(onBuilt);
   latestOnBuilt.current = onBuilt;
-  const inputColumn = form.inputColumn || defaultInputColumn(dataset);
-  const outputColumn = form.outputColumn || defaultAnswerColumn(dataset, inputColumn);
+  // A column picked for one dataset means nothing in another: the engine refused it (invalid_params) when the
+  // dataset changed under it, so a pick applies only while the dataset shown has that column.
+  const own = (column: string) => (column && dataset?.columns.includes(column) ? column : '');
+  const inputColumn = own(form.inputColumn) || defaultInputColumn(dataset);
+  const outputColumn = own(form.outputColumn) || defaultAnswerColumn(dataset, inputColumn);
   const key = JSON.stringify({ ...form, id: dataset?.id, inputColumn, outputColumn });
 
   useEffect(() => {
     if (!dataset || !inputColumn || !outputColumn) return;
+    // Only the answer to what the form holds now is shown: one asked for earlier settings may arrive after it.
+    let live = true;
     const timer = setTimeout(() => {
       studio.call('generate.buildPrompt', { style: 'few-shot', datasetId: dataset.id, inputColumn, outputColumn, inputLabel: title(inputColumn), outputLabel: title(outputColumn), instruction: form.instruction, shots: form.shots, seed: form.seed, query: form.query })
-        .then((r) => { setError(null); latestOnBuilt.current(r.prompt); }, (err) => setError(errorMessage(err)));
+        .then((r) => { if (live) { setError(null); latestOnBuilt.current(r.prompt); } }, (err) => { if (live) setError(errorMessage(err)); });
     }, 200);
-    return () => clearTimeout(timer);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [studio, key]);
 
   if (datasets.data && datasets.data.length === 0) return <Callout title="No dataset in this project">Import one on the Datasets page; its train split supplies the worked examples.</Callout>;
@@ -81,7 +89,8 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   );
 }
 
-export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean }) {
+/** `hasChatTemplate`: the chosen model's, null while its card loads (neither the messages nor the no-template note is drawn). */
+export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean | null }) {
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
     <div className="stack gap-3">
@@ -105,7 +114,8 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
           )}
         </>
       )}
-      {value.style === 'chat' && (hasChatTemplate ? (
+      {value.style === 'chat' && hasChatTemplate === null && <div aria-busy="true" aria-label="Reading the model’s chat template" />}
+      {value.style === 'chat' && hasChatTemplate !== null && (hasChatTemplate ? (
         <div className="stack gap-2">
           {value.messages.map((m, i) => (
             <div key={i} className="row align-start">

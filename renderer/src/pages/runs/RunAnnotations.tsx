@@ -1,7 +1,9 @@
 // What a person writes on a run: tags (Enter adds one, × or Backspace in the empty field removes) and a note,
 // saved when the field loses focus or on Ctrl+Enter (⌘+Enter). Each save goes through runs.update; a refused
-// tag shows the API's reason under the field.
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+// tag shows the API's reason under the field. Tags are saved one change after another, each on top of the last:
+// a second tag added before the first one's save came back was once saved over it (the run's tags were still the
+// old ones), and the first one's late answer could then undo the second.
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Run } from '../../../../native/api/schemas.ts';
 import { MAX_RUN_TAGS, RunTag } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -19,31 +21,47 @@ export function RunAnnotations({ run, onSaved }: { run: Run; onSaved(run: Run): 
   const [note, setNote] = useState(run.note);
   const [noteState, setNoteState] = useState<SaveState>('idle');
   useEffect(() => setNote(run.note), [run.id, run.note]);
+  /** The tags as the person left them: the run's, or what the saves under way will make them. */
+  const [tags, setTags] = useState(run.tags);
+  const saving = useRef({ pending: 0, queue: Promise.resolve() });
+  const saved = useRef(run.tags);
+  saved.current = run.tags;
+  useEffect(() => {
+    if (saving.current.pending === 0) setTags(run.tags);
+  }, [run.id, run.tags]);
 
-  async function saveTags(tags: string[]) {
-    try {
-      onSaved(await studio.call('runs.update', { id: run.id, tags }));
-      setTagError(null);
-    } catch (err) {
-      setTagError(errorMessage(err));
-    }
+  function saveTags(next: string[]) {
+    setTags(next);
+    const work = saving.current;
+    work.pending++;
+    work.queue = work.queue.then(async () => {
+      try {
+        onSaved(await studio.call('runs.update', { id: run.id, tags: next }));
+        setTagError(null);
+      } catch (err) {
+        setTagError(errorMessage(err));
+        if (work.pending === 1) setTags(saved.current); // the last change refused: show what the run holds
+      } finally {
+        work.pending--;
+      }
+    });
   }
 
   function addTag() {
     const parsed = RunTag.safeParse(draftTag);
     if (!parsed.success) return setTagError(parsed.error.issues[0].message);
-    if (run.tags.includes(parsed.data)) return setDraftTag('');
-    if (run.tags.length >= MAX_RUN_TAGS) return setTagError(`a run has at most ${MAX_RUN_TAGS} tags; remove one first`);
+    if (tags.includes(parsed.data)) return setDraftTag('');
+    if (tags.length >= MAX_RUN_TAGS) return setTagError(`a run has at most ${MAX_RUN_TAGS} tags; remove one first`);
     setDraftTag('');
-    void saveTags([...run.tags, parsed.data]);
+    saveTags([...tags, parsed.data]);
   }
 
   function onTagKey(e: KeyboardEvent<HTMLInputElement>) {
     if (e.key === 'Enter' || e.key === ',') {
       e.preventDefault();
       if (draftTag.trim()) addTag();
-    } else if (e.key === 'Backspace' && draftTag === '' && run.tags.length > 0) {
-      void saveTags(run.tags.slice(0, -1));
+    } else if (e.key === 'Backspace' && draftTag === '' && tags.length > 0) {
+      saveTags(tags.slice(0, -1));
     }
   }
 
@@ -66,16 +84,16 @@ export function RunAnnotations({ run, onSaved }: { run: Run; onSaved(run: Run): 
         <div className="field">
           <label className="field-label" htmlFor={`${id}-tag`}>Tags</label>
           <div className="input-box run-tag-editor">
-            {run.tags.map((t) => (
+            {tags.map((t) => (
               <span key={t} className="run-tag">
                 {t}
-                <button type="button" className="run-tag-remove" aria-label={`Remove tag ${t}`} onClick={() => void saveTags(run.tags.filter((x) => x !== t))}><Icon name="x" size={10} /></button>
+                <button type="button" className="run-tag-remove" aria-label={`Remove tag ${t}`} onClick={() => saveTags(tags.filter((x) => x !== t))}><Icon name="x" size={10} /></button>
               </span>
             ))}
             <input
               id={`${id}-tag`}
               className="run-tag-input"
-              placeholder={run.tags.length ? 'Add a tag…' : 'baseline, lr-sweep, keep… (Enter adds)'}
+              placeholder={tags.length ? 'Add a tag…' : 'baseline, lr-sweep, keep… (Enter adds)'}
               value={draftTag}
               aria-invalid={tagError ? true : undefined}
               aria-describedby={`${id}-tag-help`}
