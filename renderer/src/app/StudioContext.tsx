@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MethodName, Params, Result, StudioEvent } from '../../../native/api/contract.ts';
 import type { Studio } from '../api/transport.ts';
+import { answered, failed, queryKey, shownAnswer, type QueryAnswer } from './queryAnswer.ts';
 
 const StudioContext = createContext<Studio | null>(null);
 
@@ -19,21 +20,29 @@ export function useStudio(): Studio {
 export interface Query<T> {
   data: T | undefined;
   error: Error | null;
+  /**
+   * True while `data` is the answer to other params than the current ones (they changed and their answer has not
+   * come, or failed). A form must not submit values derived from stale data, and a view shows it as loading.
+   */
+  stale: boolean;
   loading: boolean;
   reload: () => void;
 }
 
 /**
  * Calls `method` with `params` (skipped while params is null) and again whenever the params change or reload() runs.
- * While new params load, the last answer stays on screen (no flicker), but an error belongs to the params it was
- * met with: it is not shown for others. Answers never cross projects, because pages remount per project (App.tsx).
+ * While new params load, the last answer stays on screen (no flicker) with `stale` true, saying it belongs to the
+ * params before: whatever is submitted from it waits (its button grey, its shortcut doing nothing) and whatever shows
+ * it is marked as loading (aria-busy, dimmed), until the answer to the current params comes. An error belongs to the
+ * params it was met with: it is not shown for others. The rule is queryAnswer.ts's shownAnswer. Answers never cross
+ * projects, because pages remount per project (App.tsx).
  */
 export function useQuery<M extends MethodName>(method: M, params: Params<M> | null): Query<Result<M>> {
   const studio = useStudio();
-  const [answer, setAnswer] = useState<{ key: string; data?: Result<M>; error: Error | null } | null>(null);
+  const [answer, setAnswer] = useState<QueryAnswer<Result<M>> | null>(null);
   const [loading, setLoading] = useState(params !== null);
   const [generation, setGeneration] = useState(0);
-  const key = params === null ? null : `${method} ${JSON.stringify(params)}`;
+  const key = params === null ? null : queryKey(method, params);
 
   useEffect(() => {
     if (key === null) {
@@ -45,12 +54,12 @@ export function useQuery<M extends MethodName>(method: M, params: Params<M> | nu
     studio.call(method, JSON.parse(key.slice(method.length + 1)) as Params<M>).then(
       (result) => {
         if (!current) return;
-        setAnswer({ key, data: result, error: null });
+        setAnswer(answered(key, result));
         setLoading(false);
       },
       (err: Error) => {
         if (!current) return;
-        setAnswer((last) => ({ key, data: last?.data, error: err }));
+        setAnswer((last) => failed(last, key, err));
         setLoading(false);
       },
     );
@@ -60,7 +69,7 @@ export function useQuery<M extends MethodName>(method: M, params: Params<M> | nu
   }, [studio, method, key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data: key === null ? undefined : answer?.data, error: answer !== null && answer.key === key ? answer.error : null, loading, reload };
+  return { ...shownAnswer(answer, key), loading, reload };
 }
 
 /** Runs `listener` for every engine event while the component is mounted. */

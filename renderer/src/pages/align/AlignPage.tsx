@@ -67,7 +67,8 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
   async function start() {
     const model = sortedModels.find((m) => m.id === form.modelId);
     const dataset = offered.find((d) => d.id === form.datasetId);
-    if (!model || !dataset) return;
+    // the last model's or method's defaults, or the last dataset's preview, are not this run's (useQuery's stale)
+    if (!model || !dataset || !defaults.data || defaults.stale || (form.method !== 'ppo' && preview.stale)) return;
     await startJob(() => (form.method === 'reward'
       ? studio.call('align.reward', toRewardInput(form, defaults.data, model.id, dataset.id, projectId))
       : form.method === 'ppo'
@@ -119,8 +120,8 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
           : <AlignRunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={reloadRuns.reload} />)
         : missing ?? (
           <>
-            <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsError={defaults.error}
-              preview={{ data: preview.data, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} projectName={current.name} />
+            <AlignSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} rewardRuns={scorers} defaults={defaults.data} defaultsStale={defaults.stale} defaultsError={defaults.error}
+              preview={{ data: preview.data, stale: preview.stale, loading: preview.loading, error: preview.error }} busy={pending !== null} onStart={() => void start()} onMapColumns={() => navigate('datasets')} projectName={current.name} />
             {form.method !== 'reward' && <KlExplainer method={form.method} />}
           </>
         )}

@@ -1,7 +1,7 @@
 // "New alignment run": the method (reward model, DPO or PPO), model and dataset with a preview of what the
 // method would read from it (PPO: the prompts, the reward run that scores them and the KL mode), and the settings (sized for the model by the engine where it sizes them), each
 // with its one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
-import type { FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import type { AlignPreview } from '../../../../native/api/align.ts';
 import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -21,7 +21,7 @@ import { KlModePicker, PpoPromptPreview, ppoDataBlock, RewardRunField } from './
 const START_LABEL = { reward: 'Train the reward model', dpo: 'Start DPO', ppo: 'Start PPO' } as const;
 const MODEL_ROLE = { reward: 'the score head sits on it', dpo: 'also the frozen reference', ppo: 'the policy starts here; also the frozen reference' } as const;
 
-export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsError, preview, busy, onStart, onMapColumns, projectName }: {
+export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defaults, defaultsStale, defaultsError, preview, busy, onStart, onMapColumns, projectName }: {
   form: AlignForm;
   onChange(next: AlignForm): void;
   models: Model[];
@@ -29,8 +29,11 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
   /** Finished reward runs, newest first: what can score PPO's rollouts. */
   rewardRuns: Run[];
   defaults: Defaults | undefined;
+  /** The defaults answer the model or tuning chosen before; those for the current ones are loading (useQuery's stale). */
+  defaultsStale: boolean;
   defaultsError: Error | null;
-  preview: { data: AlignPreview | undefined; loading: boolean; error: Error | null };
+  /** `stale`: the preview shown is of the dataset or method chosen before; the current one's is loading. */
+  preview: { data: AlignPreview | undefined; stale: boolean; loading: boolean; error: Error | null };
   busy: boolean;
   onStart(): void;
   /** Datasets → mapping editor, and Datasets → import, where what is missing is made. */
@@ -44,8 +47,11 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
   const shown = settingsFor(form);
   const p = preview.data;
   const ppo = form.method === 'ppo';
-  const dataBlock = ppo ? ppoDataBlock(dataset) ?? (form.rewardRunId ? null : 'Choose a reward model.') : !p ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “${SKIP_UNPAIRED_LABEL}”.` : null;
-  const canStart = !busy && defaults !== undefined && Object.keys(issues).length === 0 && dataBlock === null;
+  const dataBlock = ppo ? ppoDataBlock(dataset) ?? (form.rewardRunId ? null : 'Choose a reward model.') : !p || preview.stale ? 'The dataset preview has not loaded yet.' : p.unusable ? 'The dataset’s mapping cannot feed this method.' : p.valid === 0 ? 'No row of the dataset makes an example.' : p.kind === 'pairs' && p.problemCount > 0 && !form.skipInvalid ? `${plural(p.problemCount, 'row')} make no example; fix them or tick “${SKIP_UNPAIRED_LABEL}”.` : null;
+  // Why Start is grey, beside it: a run started from the last model's or tuning's defaults would train with its settings.
+  const blocked = dataBlock ?? (defaultsError || (defaults && !defaultsStale) ? null : 'To start, wait for the settings sized for this model and method: they are loading.');
+  const canStart = !busy && defaults !== undefined && !defaultsStale && Object.keys(issues).length === 0 && blocked === null;
+  const footerId = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (canStart) onStart();
@@ -86,8 +92,8 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
               <h3 className="ft-section-title">What the {form.method === 'reward' ? 'reward model' : 'policy'} will read <span className="faint small">{ppo ? 'the first prompts; the policy writes the rest' : 'the first rows, and every row checked'}</span></h3>
               {ppo
                 ? <PpoPromptPreview dataset={dataset} onMapColumns={onMapColumns} />
-                : <AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns}
-                  pairsInProject={{ any: datasets.offered.some((d) => d.mapping.chosen !== undefined && d.mapping.rejected !== undefined), projectName, onImport: onMapColumns }} />}
+                : <div className="stale-view" aria-busy={preview.stale}><AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns}
+                  pairsInProject={{ any: datasets.offered.some((d) => d.mapping.chosen !== undefined && d.mapping.rejected !== undefined), projectName, onImport: onMapColumns }} /></div>}
             </div>
           </div>
 
@@ -101,7 +107,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
             </div>
           )}
 
-          <SettingGroups title="Settings" note={ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'} settings={shown} field={field}>
+          <SettingGroups title="Settings" note={ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'} settings={shown} field={field} stale={defaultsStale}>
             {form.method !== 'reward' && form.tuning === 'lora' && (
               <div className="field ft-span"><label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label></div>
             )}
@@ -117,10 +123,10 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
               <span>{SKIP_UNPAIRED_LABEL}</span>
             </label>
           )}
-          <span className="muted small push-rest">
-            {dataBlock ?? summary}
+          <span className="muted small push-rest" id={footerId}>
+            {blocked ?? summary}
           </span>
-          <Button type="submit" variant="primary" icon="activity" disabled={!canStart} shortcut={`${MOD}↵`}>{START_LABEL[form.method]}</Button>
+          <Button type="submit" variant="primary" icon="activity" disabled={!canStart} aria-describedby={footerId} shortcut={`${MOD}↵`}>{START_LABEL[form.method]}</Button>
         </footer>
       </form>
     </Card>

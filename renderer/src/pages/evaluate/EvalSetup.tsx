@@ -143,6 +143,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   };
   const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   // A classification prompt names its labels, read by the engine from every row (only for a dataset that maps a label).
+  // (the last dataset's labels, while this one's load, are not this one's: useQuery's stale)
   const promptLabels = useQuery('datasets.promptLabels', dataset?.mapping.label ? { id: dataset.id } : null);
   // Examples from another dataset's train split, for a test set imported on its own ('' or the dataset itself: its own).
   const shotsFrom = form.shotsFromId !== form.datasetId ? datasets.offered.find((d) => d.id === form.shotsFromId) : undefined;
@@ -210,7 +211,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             <span className="field-label">
               Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}
               <label className="checkbox small push-end eval-layout-toggle">
-                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.data) })} />
+                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.stale ? undefined : promptLabels.data) })} />
                 <span>Custom layout</span>
               </label>
             </span>

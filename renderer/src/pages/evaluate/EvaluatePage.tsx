@@ -140,8 +140,8 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   }
 
   // The summary of the run picked now: the last one's stays in the query while the next loads, and was shown under
-  // the new pick (the list marking one run, the scores another's).
-  const shown = summary.data && summary.data.run.id === shownRunId ? summary.data : null;
+  // the new pick (the list marking one run, the scores another's). Stale (useQuery), it is not shown.
+  const shown = summary.stale ? null : summary.data ?? null;
   const shownIndex = shown ? sortedRuns.findIndex((r) => r.id === shown.run.id) : -1;
   const previous = shownIndex >= 0 ? sortedRuns[shownIndex + 1] : undefined;
   const latest = !shownRunId && !job ? sortedRuns.find((r) => r.status === 'succeeded') : undefined;

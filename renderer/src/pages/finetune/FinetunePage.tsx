@@ -29,6 +29,8 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const recommended = useQuery('train.defaults', form.modelId ? { model: form.modelId } : null);
   const sized = useQuery('train.defaults', form.modelId ? { model: form.modelId, method: form.method } : null);
   const defaults = useMemo(() => (sized.data && recommended.data ? { ...sized.data, recommendedMethod: recommended.data.recommendedMethod } : undefined), [sized.data, recommended.data]);
+  // sized for the model or method chosen before, while those for the current ones load: Start waits for them
+  const defaultsStale = sized.stale || recommended.stale;
 
   const sortedRuns = useMemo(() => [...(runs.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
   // a quantised variant cannot be trained: offering it (it is the newest model after Integrate) made the run fail
@@ -48,16 +50,17 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
   const recommendedFor = useRef<string | null>(null);
   useEffect(() => {
     const rec = recommended.data;
-    if (!rec || recommendedFor.current === form.modelId) return;
+    // the last model's recommendation, while this one's loads, is not this model's
+    if (!rec || recommended.stale || recommendedFor.current === form.modelId) return;
     recommendedFor.current = form.modelId;
     setForm((f) => ({ ...f, method: rec.recommendedMethod }));
-  }, [recommended.data, form.modelId]);
+  }, [recommended.data, recommended.stale, form.modelId]);
   useEffect(() => setSelectedId(null), [projectId]);
 
   async function start() {
     const model = sortedModels.find((m) => m.id === form.modelId);
     const dataset = sortedDatasets.find((d) => d.id === form.datasetId);
-    if (!model || !dataset) return;
+    if (!model || !dataset || !defaults || defaultsStale) return;
     await startJob(() => studio.call('train.start', toTrainInput(form, defaults, model.id, dataset.id, projectId)));
   }
 
@@ -101,7 +104,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
         ? (initialJob
           ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
           : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
-        : missing ?? <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+        : missing ?? <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsStale={defaultsStale} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
     </TrainingLayout>
   );
 }

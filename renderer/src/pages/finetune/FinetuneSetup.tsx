@@ -1,7 +1,7 @@
 // "New fine-tune run": model, dataset (with its column mapping, which decides the task format), method with
 // the full-versus-LoRA comparison, and the hyperparameters the engine sized for this model, each with its
 // one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
-import type { FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Dataset, Model } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
@@ -22,13 +22,15 @@ function formatText(chosen: string, dataset: Dataset): string {
   return picked ? `${SFT_FORMAT_LABELS[picked]} (from the mapping)` : 'none fits this mapping: map its columns on the Datasets page';
 }
 
-export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsError, busy, onStart }: {
+export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsStale, defaultsError, busy, onStart }: {
   form: FinetuneForm;
   onChange(next: FinetuneForm): void;
   models: Model[];
   /** The project's datasets, then those in no project (datasetChoices). */
   datasets: DatasetChoices;
   defaults: Defaults | undefined;
+  /** The defaults answer the model or method chosen before; those for the current ones are loading (useQuery's stale). */
+  defaultsStale: boolean;
   defaultsError: Error | null;
   busy: boolean;
   onStart(): void;
@@ -40,9 +42,13 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
   const shown = SETTINGS.filter((s) => !s.loraOnly || form.method === 'lora');
   const rank = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'lora.r')!));
   const targets = form.targetModules ?? defaults?.loraTargets.default ?? [];
+  const footerId = useId();
+  // Why Start is grey, beside it: a run started from the last method's defaults would train with its learning rate.
+  const waiting = defaultsError ? null : !defaults || defaultsStale ? 'To start, wait for the settings sized for this model and method: they are loading.' : null;
+  const canStart = Object.keys(issues).length === 0 && !busy && defaults !== undefined && !defaultsStale;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (Object.keys(issues).length === 0 && !busy && defaults) onStart();
+    if (canStart) onStart();
   };
   const field = (s: Setting) => <SettingField label={s.label} explanation={explanationOf(defaults, s)} typed={form.values[s.key]} fallback={defaultText(defaults, s)} auto={s.auto} options={s.kind === 'schedule' ? SCHEDULES : s.kind === 'format' ? SFT_FORMATS : null} optionLabels={s.kind === 'format' ? SFT_FORMAT_LABELS : undefined} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
   const mapping = dataset ? Object.entries(dataset.mapping) : [];
@@ -84,9 +90,9 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </div>
 
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
-          {defaults && <MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} />}
+          {defaults && <div className="stale-view" aria-busy={defaultsStale}><MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} /></div>}
 
-          <SettingGroups title="Hyperparameters" note="sized for this model and machine" settings={shown} field={field}>
+          <SettingGroups title="Hyperparameters" note="sized for this model and machine" settings={shown} field={field} stale={defaultsStale}>
             {form.method === 'lora' && defaults && (
               <div className="field ft-span">
                 <span className="field-label">LoRA target modules</span>
@@ -112,10 +118,10 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </SettingGroups>
         </div>
         <footer className="card-footer">
-          <span className="muted small push-rest">
-            {steps.trim() ? plural(Number(steps), 'step') : trainRows !== null && batch > 0 ? `about ${plural(Math.ceil(trainRows / batch), 'step')} per epoch` : ''}{batch > 0 ? ` · ${plural(batch, 'example')} per step` : ''}
+          <span className="muted small push-rest" id={footerId}>
+            {waiting ?? <>{steps.trim() ? plural(Number(steps), 'step') : trainRows !== null && batch > 0 ? `about ${plural(Math.ceil(trainRows / batch), 'step')} per epoch` : ''}{batch > 0 ? ` · ${plural(batch, 'example')} per step` : ''}</>}
           </span>
-          <Button type="submit" variant="primary" icon="activity" disabled={busy || !defaults || Object.keys(issues).length > 0} shortcut={`${MOD}↵`}>Start fine-tuning</Button>
+          <Button type="submit" variant="primary" icon="activity" disabled={!canStart} aria-describedby={footerId} shortcut={`${MOD}↵`}>Start fine-tuning</Button>
         </footer>
       </form>
     </Card>

@@ -32,19 +32,22 @@ export function SettingField({ label, explanation, typed, fallback, auto, option
   );
 }
 
-/** The settings shown, each drawn by `field`: the usual ones under `title` and `note`, the advanced ones (then `children`) folded. */
-export function SettingGroups<S extends { key: string; advanced: boolean }>({ title, note, settings, field, children }: { title: string; note: string; settings: S[]; field(setting: S): ReactNode; children?: ReactNode }) {
+/**
+ * The settings shown, each drawn by `field`: the usual ones under `title` and `note`, the advanced ones (then `children`)
+ * folded. `stale`: their defaults answer other settings than those chosen (useQuery's stale) and are loading.
+ */
+export function SettingGroups<S extends { key: string; advanced: boolean }>({ title, note, settings, field, stale = false, children }: { title: string; note: string; settings: S[]; field(setting: S): ReactNode; stale?: boolean; children?: ReactNode }) {
   const draw = (s: S) => <Fragment key={s.key}>{field(s)}</Fragment>;
   return (
     <>
-      <div>
+      <div className="stale-view" aria-busy={stale}>
         <h3 className="ft-section-title">{title} <span className="faint small">{note}</span></h3>
         <div className="ft-settings">
           {settings.filter((s) => !s.advanced).map(draw)}
         </div>
       </div>
 
-      <details className="ft-advanced">
+      <details className="ft-advanced stale-view" aria-busy={stale}>
         <summary>Advanced settings</summary>
         <div className="ft-settings">
           {settings.filter((s) => s.advanced).map(draw)}

@@ -77,7 +77,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   const cardQuery = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
   // The card of the model chosen now, never the last one's while it loads: a chat template read off the previous
   // model had chat messages counted (and generated) with a model that has none, which the engine refuses.
-  const card = cardQuery.data?.model.id === active.modelId ? cardQuery.data : undefined;
+  const card = cardQuery.stale ? undefined : cardQuery.data;
   const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
   const chatMessages = useMemo(() => (prompt.style === 'chat' ? prompt.messages.filter((m) => m.content.trim()) : []), [prompt]);
   const running = genA.state.status === 'running' || genB.state.status === 'running';
