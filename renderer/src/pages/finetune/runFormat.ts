@@ -1,10 +1,12 @@
-// How training numbers read: losses to 3–4 significant figures, learning rates in scientific notation,
+// How training numbers read: losses as every measured figure (figure()), learning rates in scientific notation,
 // throughput and memory rounded (time left is domain/jobs.ts jobTimeLeft's, as every progress says it). And the few
 // fields of a run's stored config the views use.
+import { figure } from '../../../../native/api/format.ts';
 import type { Job, Run } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 
-export const formatLoss = (v: number): string => withTrueMinus(v === 0 ? '0' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(2) : Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+/** A loss as every measured figure reads (figure(): four significant digits, as the job line and the CLI say it). */
+export const formatLoss = (v: number): string => withTrueMinus(figure(v));
 export const formatLr = (v: number): string => (v === 0 ? '0' : withTrueMinus(v.toExponential(1)));
 export const formatRate = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0));
 export const formatMb = (v: number): string => (v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`);
