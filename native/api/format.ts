@@ -35,11 +35,21 @@ export function formatValue(v: number | string): string {
  * 1,235), tiny ones in exponent form (1.235e-5, 3e-6), which four decimal places would show as 0.
  */
 export function figure(v: number): string {
+  return fourDigits(v, false);
+}
+
+/** figure() for a value set in a column or tile beside others: its trailing zeros kept (2.100 beside 2.222, not 2.1). */
+export function columnFigure(v: number): string {
+  return fourDigits(v, true);
+}
+
+function fourDigits(v: number, keepZeros: boolean): string {
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   const rounded = Number(v.toPrecision(4));
   if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
-  return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
+  if (Number.isInteger(rounded)) return rounded.toLocaleString('en-US');
+  return keepZeros ? v.toPrecision(4) : String(rounded);
 }
 
 /** A count with its noun in the right number: plural(1, 'example') → '1 example', plural(2, 'example') → '2 examples'. */

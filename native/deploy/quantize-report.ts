@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { figure } from '../api/format.ts';
+import { columnFigure } from '../api/format.ts';
 import { forkWorker } from '../jobs/fork-worker.ts';
 import { sweepAbandonedTemporaries } from '../models/atomic.ts';
 import { ONNX_VARIANTS, type OnnxDtype } from '../models/onnx-variants.ts';
@@ -116,7 +116,7 @@ export async function quantizationReport(sourceDir: string, opts: ReportOptions)
   }
 }
 
-/** The report as a Markdown table (sizes in MiB, ratios against fp32's row, perplexity as figure() says it, as the studio does). */
+/** The report as a Markdown table (sizes in MiB, ratios against fp32's row, perplexity as columnFigure() says it, as the studio does). */
 export function reportTable(rows: readonly ReportRow[]): string {
   const fp32 = rows.find((r) => r.dtype === 'fp32') ?? rows[0];
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
@@ -125,7 +125,7 @@ export function reportTable(rows: readonly ReportRow[]): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.dtype} | ${mib(r.fileBytes)} | ${(r.fileBytes / fp32.fileBytes).toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.prefillTokensPerSecond.toFixed(0)} | ${r.decodeTokensPerSecond.toFixed(1)} | ${figure(r.perplexity)} | ${(100 * r.greedyAgreement).toFixed(1)}% |`);
+    lines.push(`| ${r.dtype} | ${mib(r.fileBytes)} | ${(r.fileBytes / fp32.fileBytes).toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.prefillTokensPerSecond.toFixed(0)} | ${r.decodeTokensPerSecond.toFixed(1)} | ${columnFigure(r.perplexity)} | ${(100 * r.greedyAgreement).toFixed(1)}% |`);
   }
   return lines.join('\n');
 }

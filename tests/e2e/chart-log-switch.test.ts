@@ -48,7 +48,7 @@ describe.skipIf(skipReason !== null)("a loss chart's log switch", () => {
     expect(await dpo.log.isDisabled()).toBe(true);
     const noteId = await dpo.log.getAttribute('aria-describedby');
     const note = page.locator(`[id="${noteId}"]`);
-    expect(await note.textContent()).toBe('Log scale needs values above 0, and this chart has −0.3: it stays linear.');
+    expect(await note.textContent()).toBe('Log scale needs values above 0, and this chart has −0.3000: it stays linear.');
     expect(await note.isVisible()).toBe(true);
     for (const scheme of ['light', 'dark'] as const) {
       await showScheme(page, scheme);

@@ -118,7 +118,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     for (const [title, unit] of [['Size', '× fp32'], ['Speed', 'tokens/s'], ['Quality', 'perplexity']]) {
       expect(await chart(title).locator('svg text').allTextContents(), `${title}'s axis`).toContain(unit);
     }
-    // the fp32 line keyed with the table's own perplexity figure (figure(): the CLI's report says it the same way)
+    // the fp32 line keyed with the table's own perplexity figure (columnFigure(): the CLI's report says it the same way)
     const fp32Perplexity = await table.locator('tbody tr').first().locator('td').nth(6).innerText();
     expect(fp32Perplexity).toMatch(/^\d+(\.\d+)?$/);
     expect(await chart('Quality').locator('.chart-legend').innerText()).toBe(`fp32 ${fp32Perplexity}`);

@@ -28,7 +28,7 @@ describe("a loss chart's log switch", () => {
       const markup = lossChart([0.9, 0.4, 0.1, -0.2], stored);
       const log = parts(markup, 'Log');
       expect([log.disabled, log.checked], stored).toEqual([true, false]);
-      expect(log.note).toBe('Log scale needs values above 0, and this chart has −0.2: it stays linear.');
+      expect(log.note).toBe('Log scale needs values above 0, and this chart has −0.2000: it stays linear.');
       expect(log.describedBy).toBe(log.noteId);
       expect(parts(markup, 'Linear').checked).toBe(true); // what is drawn, whatever other loss charts chose
       expect(markup).toContain('data-scale="linear"');

@@ -4,6 +4,7 @@
 // times are on a clock; --json keeps the raw numbers.
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../native/cli/command.ts';
+import { columnFigure } from '../../native/api/format.ts';
 import { clock, figure, trainingProgressLine } from '../../native/cli/figures.ts';
 import { foregroundEnv } from '../../native/cli/foreground.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
@@ -17,6 +18,11 @@ describe('figure', () => {
       .toEqual(['0.1235', '2.346', '1,235', '12,350', '0.01235', '1.235e-5', '3e-6', '12.5']);
     expect([0, 7, 12000, 1234567, -2.34567].map(figure)).toEqual(['0', '7', '12,000', '1,234,567', '-2.346']);
     expect([NaN, Infinity].map(figure)).toEqual(['NaN', 'Infinity']);
+  });
+
+  it('keeps trailing zeros where asked (a column of losses: 2.100 beside 2.222), and nothing else changes', () => {
+    expect([2.1, 2.19, 2.2222, 0.5, 35.2, 1234.5, 2, 1.5e-5].map(columnFigure)).toEqual(['2.100', '2.190', '2.222', '0.5000', '35.20', '1,235', '2', '1.5e-5']);
+    expect([2.1, 2.19, 0.5].map(figure)).toEqual(['2.1', '2.19', '0.5']);
   });
 });
 

@@ -17,10 +17,10 @@ describe('the minus sign of negative numbers in the UI', () => {
     expect(formatSigned(-0.105)).toBe('−0.105');
     expect(formatScore(-2.314)).toBe('−2.31');
     expect(formatScore(-0.5)).toBe('−0.500');
-    expect(formatLoss(-35.2)).toBe('−35.2'); // a summed log-probability
-    expect(formatLoss(-0.004)).toBe('−0.004');
+    expect(formatLoss(-35.2)).toBe('−35.20'); // a summed log-probability
+    expect(formatLoss(-0.004)).toBe('−0.004000');
     expect(formatLoss(-0.0004)).toBe('−4e−4');
-    expect(formatTrainingMetric('logps/chosen', -12.5)).toBe('−12.5');
+    expect(formatTrainingMetric('logps/chosen', -12.5)).toBe('−12.50');
     expect(formatMetric('margin', -0.25)).toBe('−0.250');
     expect(formatMetric('lr', 3.64e-5)).toBe('3.6e−5');
     expect(formatLr(2e-3)).toBe('2.0e−3');

@@ -1,12 +1,13 @@
 // How training numbers read: losses as every measured figure (figure()), learning rates in scientific notation,
 // throughput and memory rounded (time left is domain/jobs.ts jobTimeLeft's, as every progress says it). And the few
 // fields of a run's stored config the views use.
-import { figure } from '../../../../native/api/format.ts';
+import { columnFigure } from '../../../../native/api/format.ts';
 import type { Job, Run } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 
-/** A loss as every measured figure reads (figure(): four significant digits, as the job line and the CLI say it). */
-export const formatLoss = (v: number): string => withTrueMinus(figure(v));
+/** A loss to four significant digits, as the job line and the CLI say it, its trailing zeros kept: tiles and tables
+ *  set losses beside each other (columnFigure). */
+export const formatLoss = (v: number): string => withTrueMinus(columnFigure(v));
 export const formatLr = (v: number): string => (v === 0 ? '0' : withTrueMinus(v.toExponential(1)));
 export const formatRate = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0));
 export const formatMb = (v: number): string => (v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`);

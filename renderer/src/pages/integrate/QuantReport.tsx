@@ -1,7 +1,7 @@
 // Step 3 of the guided path: each variant measured beside fp32 (quantize-report.ts, every variant in its own
 // process) as a table, and the three trade-offs as charts: how big, how fast, how good.
 import type { DeployResult } from '../../../../native/api/deploy.ts';
-import { figure, humanBytes } from '../../../../native/api/format.ts';
+import { columnFigure, humanBytes } from '../../../../native/api/format.ts';
 import { TOKENS_PER_SECOND } from '../../../../native/api/labels.ts';
 import { formatCount } from '../../domain/format.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
@@ -27,7 +27,7 @@ export function QuantReportTable({ rows }: { rows: Rows }) {
               <td className="num mono">{humanBytes(r.peakRssMb * 2 ** 20)}</td>
               <td className="num mono">{tokensPerSecond(r.prefillTokensPerSecond)}</td>
               <td className="num mono">{tokensPerSecond(r.decodeTokensPerSecond)}</td>
-              <td className="num mono">{figure(r.perplexity)}</td>
+              <td className="num mono">{columnFigure(r.perplexity)}</td>
               <td className="num mono">{(100 * r.greedyAgreement).toFixed(1)}%</td>
             </tr>
           ))}
@@ -43,7 +43,7 @@ export function QuantReportCharts({ rows }: { rows: Rows }) {
     <div className="quant-charts charts-aligned" aria-label="Size, speed and quality">
       <BarChart title="Size" description="File size as a share of fp32; smaller loads faster and fits more." data={bars((r) => r.fileBytes / rows[0].fileBytes)} format={(v) => `${v.toFixed(2)}×`} unit="× fp32" />
       <BarChart title="Speed" description="Decode tokens per second, one thread; higher is better." data={bars((r) => r.decodeTokensPerSecond)} format={tokensPerSecond} unit={TOKENS_PER_SECOND} />
-      <BarChart title="Quality" description="Perplexity on the held-out text; lower is better, fp32 is the baseline." data={bars((r) => r.perplexity)} format={figure} unit="perplexity" reference={{ value: rows[0].perplexity, label: 'fp32' }} />
+      <BarChart title="Quality" description="Perplexity on the held-out text; lower is better, fp32 is the baseline." data={bars((r) => r.perplexity)} format={columnFigure} unit="perplexity" reference={{ value: rows[0].perplexity, label: 'fp32' }} />
     </div>
   );
 }
