@@ -47,7 +47,7 @@ function fourDigits(v: number, keepZeros: boolean): string {
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   const rounded = Number(v.toPrecision(4));
-  if (rounded !== 0 && Math.abs(rounded) < 1e-3) return rounded.toExponential();
+  if (rounded !== 0 && Math.abs(rounded) < 1e-3) return keepZeros ? v.toExponential(3) : rounded.toExponential();
   if (Number.isInteger(rounded)) return rounded.toLocaleString('en-US');
   return keepZeros ? v.toPrecision(4) : String(rounded);
 }

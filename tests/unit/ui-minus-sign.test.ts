@@ -19,7 +19,8 @@ describe('the minus sign of negative numbers in the UI', () => {
     expect(formatScore(-0.5)).toBe('−0.500');
     expect(formatLoss(-35.2)).toBe('−35.20'); // a summed log-probability
     expect(formatLoss(-0.004)).toBe('−0.004000');
-    expect(formatLoss(-0.0004)).toBe('−4e−4');
+    expect(formatLoss(-3.65e-5)).toBe('−3.650e−5');
+    expect(formatLoss(-0.0004)).toBe('−4.000e−4');
     expect(formatTrainingMetric('logps/chosen', -12.5)).toBe('−12.50');
     expect(formatMetric('margin', -0.25)).toBe('−0.250');
     expect(formatMetric('lr', 3.64e-5)).toBe('3.6e−5');
