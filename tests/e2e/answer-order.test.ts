@@ -2,11 +2,12 @@
 // with page.route until the test lets it go, as a loaded machine delays it. No page may act on a value it only
 // assumed meanwhile (an older answer, the last page's rows, a list not yet read): no refused call, no wrong screen.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Job, Model, Project, Run } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, settled, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SCREENSHOTS, settled, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e answer-order tests skipped: ${skipReason}`);
@@ -165,6 +166,27 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await prompt.fill('');
       await expect.poll(why).toBe('To generate, type a prompt.');
       expect(await generate.isEnabled()).toBe(false);
+      await shootSchemes(page, 'playground-why');
+      await page.getByText('Compare A / B').click(); // the same line in A / B: the prompt is both sides'
+      expect(await why()).toBe('To generate, type a prompt.');
+      const header = page.locator('.card[aria-label="Prompt"] .card-header');
+      try {
+        for (const width of [1024, 700]) {
+          await page.setViewportSize({ width, height: 900 });
+          for (const scheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await settled(page);
+            await header.screenshot({ path: path.join(SCREENSHOTS, `playground-why-compare-${width}-${scheme}.png`) });
+          }
+          // the line wraps inside the header, beside or above Generate, never past the card's edge
+          const [line, box] = [(await page.locator('.playground-why').boundingBox())!, (await header.boundingBox())!];
+          expect(line.x + line.width, `the why-Generate-is-grey line at ${width} px`).toBeLessThanOrEqual(box.x + box.width);
+        }
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1440, height: 900 });
+      }
+      await page.getByText('Compare A / B').click();
       await prompt.fill('Once upon a time, there was a little');
       await expect.poll(() => generate.isEnabled()).toBe(true);
       expect(await why()).toBeNull();
@@ -225,8 +247,10 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       const why = page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`);
       expect(await why.textContent()).toBe('To generate, wait for this model’s chat template: it is loading.');
       baseCard.release();
-      await page.getByText('This model has no chat template').waitFor();
-      expect(await page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent()).toBe('To generate, use a plain or few-shot prompt, or choose a model with a chat template: this model has none.');
+      await page.getByText('This model has no chat template', { exact: true }).waitFor();
+      expect(await page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent()).toBe('To generate, use a plain or few-shot prompt: this model has no chat template.');
+      await settled(page);
+      await page.locator('.card[aria-label="Prompt"] .card-header').screenshot({ path: path.join(SCREENSHOTS, 'playground-why-no-template.png') }); // the longest line, wrapped
       await settled(page);
       expect(countedAsChat.filter((id) => id !== chatModel.id)).toEqual([]);
       expect(refused.list).toEqual([]);

@@ -138,8 +138,10 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             actions={
               <div className="row-wrap playground-actions">
                 <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => openCompare(e.target.checked)} /><span>Compare A / B</span></label>
-                {!running && blocker && <span className="muted small playground-why" id={whyId}>{blocker}</span>}
-                {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} aria-describedby={blocker ? whyId : undefined} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
+                <span className="row">
+                  {!running && blocker && <span className="muted small playground-why" id={whyId}>{blocker}</span>}
+                  {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} aria-describedby={blocker ? whyId : undefined} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
+                </span>
               </div>
             }
           />

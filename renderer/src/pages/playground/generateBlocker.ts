@@ -19,6 +19,6 @@ export function generateBlocker({ modelsLoaded, modelId, hasChatTemplate, prompt
   if (prompt.style === 'plain') return prompt.plain ? null : 'To generate, type a prompt.';
   if (prompt.style === 'few-shot') return prompt.built ? null : 'To generate, fill in the few-shot form above: the prompt is built from it.';
   if (hasChatTemplate === null) return `To generate, wait for ${whose}’s chat template: it is loading.`;
-  if (!hasChatTemplate) return `To generate, use a plain or few-shot prompt, or choose a model with a chat template: ${whose} has none.`;
+  if (!hasChatTemplate) return `To generate, use a plain or few-shot prompt: ${whose} has no chat template.`;
   return prompt.messages.some((m) => m.content.trim()) ? null : 'To generate, type a message.';
 }
