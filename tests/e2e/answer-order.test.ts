@@ -2,11 +2,12 @@
 // with page.route until the test lets it go, as a loaded machine delays it. No page may act on a value it only
 // assumed meanwhile (an older answer, the last page's rows, a list not yet read): no refused call, no wrong screen.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Job, Model, Project, Run } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, settled, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SCREENSHOTS, settled, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e answer-order tests skipped: ${skipReason}`);
@@ -144,6 +145,71 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
+  it('Playground: a grey Generate says why beside it, and its prompt budget is marked busy while it counts older text', async () => {
+    const { studio, page } = e2e;
+    const generate = page.getByRole('button', { name: /^Generate/ });
+    /** The line Generate's aria-describedby names, or null when it names none. */
+    const why = async () => {
+      const id = await generate.getAttribute('aria-describedby');
+      return id ? page.locator(`[id="${id}"]`).textContent() : null;
+    };
+    const list = await hold(page, 'models.list');
+    let count: Held | undefined;
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+      await expect.poll(() => list.count(), { message: 'the model list was never asked for' }).toBeGreaterThan(0);
+      expect(await generate.isEnabled()).toBe(false);
+      expect(await why()).toBe('To generate, wait for the model list: it is loading.');
+      list.release();
+      await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
+      const prompt = page.getByRole('textbox', { name: 'Prompt', exact: true });
+      await prompt.fill('');
+      await expect.poll(why).toBe('To generate, type a prompt.');
+      expect(await generate.isEnabled()).toBe(false);
+      await shootSchemes(page, 'playground-why');
+      await page.getByText('Compare A / B').click(); // the same line in A / B: the prompt is both sides'
+      expect(await why()).toBe('To generate, type a prompt.');
+      const header = page.locator('.card[aria-label="Prompt"] .card-header');
+      try {
+        for (const width of [1024, 700]) {
+          await page.setViewportSize({ width, height: 900 });
+          for (const scheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await settled(page);
+            await header.screenshot({ path: path.join(SCREENSHOTS, `playground-why-compare-${width}-${scheme}.png`) });
+          }
+          // the line wraps inside the header, beside or above Generate, never past the card's edge
+          const [line, box] = [(await page.locator('.playground-why').boundingBox())!, (await header.boundingBox())!];
+          expect(line.x + line.width, `the why-Generate-is-grey line at ${width} px`).toBeLessThanOrEqual(box.x + box.width);
+        }
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1440, height: 900 });
+      }
+      await page.getByText('Compare A / B').click();
+      await prompt.fill('Once upon a time, there was a little');
+      await expect.poll(() => generate.isEnabled()).toBe(true);
+      expect(await why()).toBeNull();
+      expect(await page.locator('.playground-why').count()).toBe(0);
+
+      const budget = page.getByTestId('prompt-budget');
+      await expect.poll(() => budget.getAttribute('aria-busy')).toBe('false');
+      const current = await budget.locator('span').last().evaluate((el) => getComputedStyle(el).color);
+      count = await hold(page, 'generate.countTokens');
+      await prompt.fill('Once upon a time, there was a little girl who');
+      // the older count stays on screen, marked busy and faint, from the keystroke until the new count arrives
+      expect(await budget.getAttribute('aria-busy')).toBe('true');
+      await expect.poll(() => count!.count(), { message: 'the new prompt was never counted' }).toBe(1);
+      expect(await budget.getAttribute('aria-busy')).toBe('true');
+      expect(await budget.locator('span').last().evaluate((el) => getComputedStyle(el).color)).not.toBe(current);
+      count.release();
+      await expect.poll(() => budget.getAttribute('aria-busy')).toBe('false');
+      expect(await budget.locator('span').last().evaluate((el) => getComputedStyle(el).color)).toBe(current);
+    } finally {
+      await letGo(page, list, ...(count ? [count] : []));
+    }
+  });
+
   it('Playground: chat messages wait for the chosen model’s own card, not the last model’s chat template', async () => {
     const { studio, page } = e2e;
     // The kit's models have no chat template: the first one is given one in its card and its counts (what a chat
@@ -176,9 +242,15 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await expect.poll(() => baseCard!.count(), { message: 'the second model’s card was never asked for' }).toBe(1);
       // Neither model's chat view is drawn, and nothing can be generated, until the second card says what it has.
       expect(await page.getByRole('textbox', { name: 'Message 1', exact: true }).count()).toBe(0);
-      expect(await page.getByRole('button', { name: /^Generate/ }).isEnabled()).toBe(false);
+      const generate = page.getByRole('button', { name: /^Generate/ });
+      expect(await generate.isEnabled()).toBe(false);
+      const why = page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`);
+      expect(await why.textContent()).toBe('To generate, wait for this model’s chat template: it is loading.');
       baseCard.release();
-      await page.getByText('This model has no chat template').waitFor();
+      await page.getByText('This model has no chat template', { exact: true }).waitFor();
+      expect(await page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent()).toBe('To generate, use a plain or few-shot prompt: this model has no chat template.');
+      await settled(page);
+      await page.locator('.card[aria-label="Prompt"] .card-header').screenshot({ path: path.join(SCREENSHOTS, 'playground-why-no-template.png') }); // the longest line, wrapped
       await settled(page);
       expect(countedAsChat.filter((id) => id !== chatModel.id)).toEqual([]);
       expect(refused.list).toEqual([]);

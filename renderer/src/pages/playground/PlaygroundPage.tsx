@@ -1,7 +1,7 @@
 // The prompt playground (Adapt & align → Prompt): pick a model, write or build a prompt, tune every decoding
 // knob, and watch the answer stream with its speed. The next-token panel shows what the knobs do to the odds;
 // comparison runs the same prompt under two settings or two models side by side. Every generation is a run.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { Params } from '../../../../native/api/contract.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
@@ -14,6 +14,7 @@ import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
 import { PromptBudgetLine } from './PromptBudgetLine.tsx';
+import { generateBlocker } from './generateBlocker.ts';
 import { contrastingSettings, DEFAULT_SETTINGS, madeWith, outputSubtitle, summarize, toApiSettings, type MadeWith, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { useGeneration, type GenerationState } from './useGeneration.ts';
@@ -104,8 +105,10 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     genB.cancel();
   }, [genA, genB]);
 
-  // what Generate's button needs: the shortcut acts only when the button would (no model chosen yet, an empty prompt)
-  const canGenerate = Boolean(active.modelId) && (prompt.style === 'chat' ? prompt.messages.some((m) => m.content.trim()) && card?.tokenizer.hasChatTemplate : text.length > 0);
+  // What Generate's button needs, said beside it while it is grey; the shortcut acts only when the button would.
+  const blocker = generateBlocker({ modelsLoaded: models.data !== undefined, modelId: active.modelId, hasChatTemplate: card ? card.tokenizer.hasChatTemplate : null, prompt, side: compare ? side : null });
+  const canGenerate = blocker === null;
+  const whyId = useId();
   usePageShortcuts('playground', {
     generate: () => {
       if (!running && canGenerate) generate();
@@ -133,9 +136,12 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             title="Prompt"
             subtitle="Try prompting before training anything: a clear instruction and a few examples often get most of the way."
             actions={
-              <div className="row">
+              <div className="row-wrap playground-actions">
                 <label className="checkbox small"><input type="checkbox" checked={compare} onChange={(e) => openCompare(e.target.checked)} /><span>Compare A / B</span></label>
-                {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
+                <span className="row">
+                  {!running && blocker && <span className="muted small playground-why" id={whyId}>{blocker}</span>}
+                  {running ? <Button onClick={stop} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.stop)}>Stop</Button> : <Button variant="primary" icon="sparkle" onClick={generate} disabled={!canGenerate} aria-describedby={blocker ? whyId : undefined} shortcut={chordHint(PAGE_SHORTCUTS.playground.keys.generate)}>Generate</Button>}
+                </span>
               </div>
             }
           />
