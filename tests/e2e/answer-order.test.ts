@@ -163,9 +163,13 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       list.release();
       await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
       const prompt = page.getByRole('textbox', { name: 'Prompt', exact: true });
+      const promptHeader = page.locator('.card[aria-label="Prompt"] .card-header');
+      const enabledHeight = (await promptHeader.boundingBox())!.height;
       await prompt.fill('');
       await expect.poll(why).toBe('To generate, type a prompt.');
       expect(await generate.isEnabled()).toBe(false);
+      // the line's coming did not move the header (and the editor under the caret) onto another row
+      expect((await promptHeader.boundingBox())!.height, 'the Prompt header with the why-grey line').toBe(enabledHeight);
       await shootSchemes(page, 'playground-why');
       await page.getByText('Compare A / B').click(); // the same line in A / B: the prompt is both sides'
       expect(await why()).toBe('To generate, type a prompt.');
