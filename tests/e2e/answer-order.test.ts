@@ -7,7 +7,7 @@ import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Job, Model, Project, Run } from '../../native/api/schemas.ts';
 import { importReviews, importS260k, importStoryPairs, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, SCREENSHOTS, settled, shootSchemes, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SCREENSHOTS, settled, shootSchemes, STORIES260K, studioInChromium, untilEnabled } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e answer-order tests skipped: ${skipReason}`);
@@ -261,6 +261,49 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     } finally {
       refused.stop();
       baseCard?.release();
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
+  it('Playground A / B: a chat prompt waits for both sides’ models, whichever side the settings edit', async () => {
+    const { studio, page } = e2e;
+    // As above: the first model is told to have a chat template; the second has none.
+    await page.route('**/api/rpc/models.get', async (route) => {
+      if ((route.request().postDataJSON() as { id?: string }).id !== chatModel.id) return route.fallback();
+      const response = await route.fetch();
+      const body = (await response.json()) as { result: { tokenizer: { hasChatTemplate: boolean } } };
+      body.result.tokenizer.hasChatTemplate = true;
+      await route.fulfill({ response, json: body });
+    });
+    await page.route('**/api/rpc/generate.countTokens', async (route) => {
+      const params = route.request().postDataJSON() as { modelId: string; messages?: unknown };
+      if (params.messages && params.modelId === chatModel.id) return route.fulfill({ json: { result: { promptTokens: 7, contextTokens: 512 } } });
+      return route.fallback();
+    });
+    const refused = refusals(page);
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+      await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
+      await page.getByRole('radio', { name: 'Chat', exact: true }).click();
+      await page.getByRole('textbox', { name: 'Message 1', exact: true }).fill('Tell me a story.');
+      const generate = page.getByRole('button', { name: /^Generate/ });
+      await untilEnabled(generate, 'Generate for a chat prompt to a model with a template');
+      await page.getByText('Compare A / B').click();
+      await page.getByRole('radio', { name: 'Side B', exact: true }).click();
+      await page.getByLabel('Model', { exact: true }).selectOption(baseModel.id);
+      const why = async () => page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent();
+      await expect.poll(why).toBe('To generate, use a plain or few-shot prompt: side B’s model has no chat template.');
+      // editing side A, whose model has a template, does not make B's chat prompt possible
+      await page.getByRole('radio', { name: 'Side A', exact: true }).click();
+      await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
+      await settled(page);
+      expect(await generate.isEnabled()).toBe(false);
+      expect(await why()).toBe('To generate, use a plain or few-shot prompt: side B’s model has no chat template.');
+      await page.getByText('Compare A / B').click(); // A alone can
+      await untilEnabled(generate, 'Generate with A / B off');
+      expect(refused.list).toEqual([]);
+    } finally {
+      refused.stop();
       await page.unrouteAll({ behavior: 'wait' });
     }
   });

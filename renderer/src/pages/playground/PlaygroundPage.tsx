@@ -75,10 +75,18 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
 
   const side = compare ? editing : 'A';
   const active = sides[side];
-  const cardQuery = useQuery('models.get', active.modelId ? { id: active.modelId } : null);
-  // The card of the model chosen now, never the last one's while it loads: a chat template read off the previous
-  // model had chat messages counted (and generated) with a model that has none, which the engine refuses.
-  const card = cardQuery.stale ? undefined : cardQuery.data;
+  // Each side's model card (B's only while A / B is on), never the last model's while the chosen one's loads: a chat
+  // template read off the previous model had chat messages counted (and generated) with a model that has none,
+  // which the engine refuses. The editor reads the side being edited; Generate waits for both sides.
+  const cardQueries = {
+    A: useQuery('models.get', sides.A.modelId ? { id: sides.A.modelId } : null),
+    B: useQuery('models.get', compare && sides.B.modelId ? { id: sides.B.modelId } : null),
+  };
+  const chatTemplateOf = (id: SideId): boolean | null => {
+    const q = cardQueries[id];
+    return q.stale || !q.data ? null : q.data.tokenizer.hasChatTemplate;
+  };
+  const card = cardQueries[side].stale ? undefined : cardQueries[side].data;
   const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
   const chatMessages = useMemo(() => (prompt.style === 'chat' ? prompt.messages.filter((m) => m.content.trim()) : []), [prompt]);
   const running = genA.state.status === 'running' || genB.state.status === 'running';
@@ -106,7 +114,10 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   }, [genA, genB]);
 
   // What Generate's button needs, said beside it while it is grey; the shortcut acts only when the button would.
-  const blocker = generateBlocker({ modelsLoaded: models.data !== undefined, modelId: active.modelId, hasChatTemplate: card ? card.tokenizer.hasChatTemplate : null, prompt, side: compare ? side : null });
+  // In A / B both sides generate, so either side's need greys it: the side being edited is said first.
+  const blocker = (compare ? [side, side === 'A' ? 'B' : 'A'] as const : ['A'] as const)
+    .map((id) => generateBlocker({ modelsLoaded: models.data !== undefined, modelId: sides[id].modelId, hasChatTemplate: chatTemplateOf(id), prompt, side: compare ? id : null }))
+    .find((reason) => reason !== null) ?? null;
   const canGenerate = blocker === null;
   const whyId = useId();
   usePageShortcuts('playground', {
