@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Request } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, callApi, gotoPage, SHARED_DATA, STORIES260K, studioInChromium, submitWithShortcut, untilEnabled } from './harness.ts';
+import { browserSkipReason, callApi, gotoPage, latheJson, settled, SHARED_DATA, STORIES260K, studioInChromium, submitWithShortcut, untilEnabled } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e fine-tune stale-defaults tests skipped: ${skipReason}`);
@@ -71,6 +71,38 @@ describe.skipIf(skipReason !== null)('Fine-tune’s Start after a method switch'
       await page.unrouteAll({ behavior: 'wait' }); // lets a late answer through before the page closes
     }
     expect(starts).toHaveLength(1); // the Ctrl+Enter pressed while grey sent nothing
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps a method picked for a new model while the engine’s recommendation for it is still on its way', async () => {
+    const { studio, page, pageErrors } = e2e;
+    await latheJson(studio, 'model', 'import-llama2c', STORIES260K.checkpoint, '--tokenizer', STORIES260K.tokenizer, '--name', 's260k-second');
+    const form = page.getByRole('form', { name: 'Fine-tune setup' });
+    await gotoPage(page, studio, '#/adapt/finetune', form);
+    const recommended = page.locator('[data-testid^="method-"]').filter({ hasText: 'recommended' });
+    await expect.poll(() => recommended.getAttribute('aria-checked')).toBe('true');
+    const picked = (await recommended.getAttribute('data-testid'))!.replace('method-', '') === 'lora' ? 'full' : 'lora';
+    const models = await callApi<{ id: string; name: string }[]>(studio, 'models.list', { kind: 'decoder' });
+    const chosen = await page.getByLabel('Model', { exact: true }).inputValue();
+    const other = models.find((m) => m.id !== chosen);
+    // the recommendation (train.defaults without a method) answers late; the method is picked before it comes
+    let held = 0;
+    await page.route('**/api/rpc/train.defaults', async (route) => {
+      if ((route.request().postDataJSON() as { method?: string }).method !== undefined) return route.fallback();
+      held++;
+      await new Promise((resolve) => setTimeout(resolve, DEFAULTS_DELAY_MS));
+      await route.fallback();
+    });
+    try {
+      await page.getByLabel('Model', { exact: true }).selectOption(other!.id);
+      await expect.poll(() => held, { message: 'the new model’s recommendation was never asked for' }).toBe(1);
+      await page.getByTestId(`method-${picked}`).click();
+      await page.waitForTimeout(DEFAULTS_DELAY_MS + 500); // the recommendation has come
+      await settled(page);
+      expect(await page.getByTestId(`method-${picked}`).getAttribute('aria-checked')).toBe('true');
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
     expect(pageErrors).toEqual([]);
   });
 });

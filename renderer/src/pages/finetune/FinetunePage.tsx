@@ -56,6 +56,11 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
     setForm((f) => ({ ...f, method: rec.recommendedMethod }));
   }, [recommended.data, recommended.stale, form.modelId]);
   useEffect(() => setSelectedId(null), [projectId]);
+  // A method the person picks for this model stands: the recommendation, arriving after, does not overwrite it.
+  const changeForm = (next: FinetuneForm) => {
+    if (next.modelId === form.modelId && next.method !== form.method) recommendedFor.current = next.modelId;
+    setForm(next);
+  };
 
   async function start() {
     const model = sortedModels.find((m) => m.id === form.modelId);
@@ -104,7 +109,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
         ? (initialJob
           ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
           : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
-        : missing ?? <FinetuneSetup form={form} onChange={setForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsStale={defaultsStale} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+        : missing ?? <FinetuneSetup form={form} onChange={changeForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsStale={defaultsStale} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
     </TrainingLayout>
   );
 }
