@@ -25,6 +25,8 @@ export interface Query<T> {
    * come, or failed). A form must not submit values derived from stale data, and a view shows it as loading.
    */
   stale: boolean;
+  /** Stale and the current params' answer still awaited (not failed): what a view marks busy (aria-busy). */
+  pending: boolean;
   loading: boolean;
   reload: () => void;
 }

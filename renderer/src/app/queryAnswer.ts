@@ -22,9 +22,13 @@ export const failed = <T>(last: QueryAnswer<T> | null, key: string, error: Error
 /**
  * The data, error and staleness shown while `key` is asked (null: nothing asked). `stale` is true when there is data
  * and it answers other params than `key` (the params changed and their answer has not come, or met an error); a
- * reload of the same params is not stale, its data answering them until the new answer replaces it.
+ * reload of the same params is not stale, its data answering them until the new answer replaces it. `pending`: stale
+ * and the current params' answer still awaited — what a view marks busy (aria-busy); after an error it is not, the
+ * error is shown instead, while a form still does not submit the stale data.
  */
-export function shownAnswer<T>(answer: QueryAnswer<T> | null, key: string | null): { data: T | undefined; error: Error | null; stale: boolean } {
-  if (key === null || answer === null) return { data: undefined, error: null, stale: false };
-  return { data: answer.data, error: answer.key === key ? answer.error : null, stale: answer.data !== undefined && answer.dataKey !== key };
+export function shownAnswer<T>(answer: QueryAnswer<T> | null, key: string | null): { data: T | undefined; error: Error | null; stale: boolean; pending: boolean } {
+  if (key === null || answer === null) return { data: undefined, error: null, stale: false, pending: false };
+  const error = answer.key === key ? answer.error : null;
+  const stale = answer.data !== undefined && answer.dataKey !== key;
+  return { data: answer.data, error, stale, pending: stale && error === null };
 }

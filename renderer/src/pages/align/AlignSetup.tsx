@@ -92,7 +92,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
               <h3 className="ft-section-title">What the {form.method === 'reward' ? 'reward model' : 'policy'} will read <span className="faint small">{ppo ? 'the first prompts; the policy writes the rest' : 'the first rows, and every row checked'}</span></h3>
               {ppo
                 ? <PpoPromptPreview dataset={dataset} onMapColumns={onMapColumns} />
-                : <div className="stale-view" aria-busy={preview.stale}><AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns}
+                : <div className="stale-view" aria-busy={preview.stale && !preview.error}><AlignDataPreview preview={p} loading={preview.loading} error={preview.error} skipInvalid={form.skipInvalid} onMapColumns={onMapColumns}
                   pairsInProject={{ any: datasets.offered.some((d) => d.mapping.chosen !== undefined && d.mapping.rejected !== undefined), projectName, onImport: onMapColumns }} /></div>}
             </div>
           </div>
@@ -107,7 +107,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
             </div>
           )}
 
-          <SettingGroups title="Settings" note={ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'} settings={shown} field={field} stale={defaultsStale}>
+          <SettingGroups title="Settings" note={ppo ? 'TRL’s PPO defaults; the learning rate sized for this model' : 'learning rate and length sized for this model'} settings={shown} field={field} stale={defaultsStale && !defaultsError}>
             {form.method !== 'reward' && form.tuning === 'lora' && (
               <div className="field ft-span"><label className="checkbox"><input type="checkbox" checked={form.merge} onChange={(e) => set({ merge: e.target.checked })} /><span>Also save the adapter merged into a new model</span></label></div>
             )}

@@ -70,7 +70,7 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
         </EmptyState>
       )}
       {s && s.pairs.length > 0 && (
-        <div className="card-body stack gap-3 stale-view" aria-busy={samples.stale}>
+        <div className="card-body stack gap-3 stale-view" aria-busy={samples.pending}>
           <div className="ft-stats ft-stats-4" data-testid="sample-means">
             <Stat label="Mean score before" value={s.meanBefore === null ? '—' : formatScore(s.meanBefore)} mono />
             <Stat label={s.afterStep === null ? 'Mean score after' : `Mean score at ${s.afterStep}`} value={s.meanAfter === null ? '—' : formatScore(s.meanAfter)} mono />

@@ -157,7 +157,7 @@ export function RolloutTableCard({ runId, live, lastStep }: { runId: string; liv
       {!rollouts.error && rollouts.data && !table && (
         <EmptyState icon="activity" title="No rollouts yet">The first table appears once the policy has written and the reward model scored the held-out prompts, before the first update.</EmptyState>
       )}
-      {table && rows.length > 0 && <div className="card-body al-rollouts-wrap stale-view" aria-busy={rollouts.stale}><RolloutRows rows={rows} testId="rollout-table" /></div>}
+      {table && rows.length > 0 && <div className="card-body al-rollouts-wrap stale-view" aria-busy={rollouts.pending}><RolloutRows rows={rows} testId="rollout-table" /></div>}
     </Card>
   );
 }

@@ -43,7 +43,7 @@ export function PpoPromptPreview({ dataset, onMapColumns }: { dataset: Dataset |
       </span>
       {rows.error && <Callout tone="danger" title="Could not read the prompts">{rows.error.message}</Callout>}
       {rows.data && (
-        <ul className="al-prompts stale-view" aria-label="The first prompts" aria-busy={rows.stale}>
+        <ul className="al-prompts stale-view" aria-label="The first prompts" aria-busy={rows.pending}>
           {rows.data.rows.map((r, i) => <li key={i} className="small" data-testid="align-prompt">{String(r[column!] ?? '')}<span className="al-continues" aria-hidden> …</span></li>)}
         </ul>
       )}

@@ -90,9 +90,9 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
           </div>
 
           {defaultsError && <Callout tone="danger" title="Could not size the defaults for this model">{defaultsError.message}</Callout>}
-          {defaults && <div className="stale-view" aria-busy={defaultsStale}><MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} /></div>}
+          {defaults && <div className="stale-view" aria-busy={defaultsStale && !defaultsError}><MethodCompare defaults={defaults} method={form.method} rank={rank} loraCount={loraTrainable(defaults, rank, form.targetModules)} onPick={(method) => set({ method, values: Object.fromEntries(Object.entries(form.values).filter(([k]) => k !== 'lr')) })} /></div>}
 
-          <SettingGroups title="Hyperparameters" note="sized for this model and machine" settings={shown} field={field} stale={defaultsStale}>
+          <SettingGroups title="Hyperparameters" note="sized for this model and machine" settings={shown} field={field} stale={defaultsStale && !defaultsError}>
             {form.method === 'lora' && defaults && (
               <div className="field ft-span">
                 <span className="field-label">LoRA target modules</span>

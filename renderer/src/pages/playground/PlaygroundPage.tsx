@@ -86,6 +86,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
     const q = cardQueries[id];
     return q.stale || !q.data ? null : q.data.tokenizer.hasChatTemplate;
   };
+  const cardError = (id: SideId): string | null => cardQueries[id].error?.message ?? null;
   const card = cardQueries[side].stale ? undefined : cardQueries[side].data;
   const text = prompt.style === 'plain' ? prompt.plain : prompt.style === 'few-shot' ? prompt.built : '';
   const chatMessages = useMemo(() => (prompt.style === 'chat' ? prompt.messages.filter((m) => m.content.trim()) : []), [prompt]);
@@ -116,7 +117,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   // What Generate's button needs, said beside it while it is grey; the shortcut acts only when the button would.
   // In A / B both sides generate, so either side's need greys it: the side being edited is said first.
   const blocker = (compare ? [side, side === 'A' ? 'B' : 'A'] as const : ['A'] as const)
-    .map((id) => generateBlocker({ modelsLoaded: models.data !== undefined, modelId: sides[id].modelId, hasChatTemplate: chatTemplateOf(id), prompt, side: compare ? id : null }))
+    .map((id) => generateBlocker({ modelsLoaded: models.data !== undefined, modelId: sides[id].modelId, hasChatTemplate: chatTemplateOf(id), cardError: cardError(id), prompt, side: compare ? id : null }))
     .find((reason) => reason !== null) ?? null;
   const canGenerate = blocker === null;
   const whyId = useId();
@@ -157,7 +158,7 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
             }
           />
           <div className="card-body">
-            <PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card ? card.tokenizer.hasChatTemplate : null} />
+            <PromptEditor value={prompt} onChange={setPrompt} hasChatTemplate={card ? card.tokenizer.hasChatTemplate : null} cardError={cardError(side)} />
             <PromptBudgetLine
               modelId={active.modelId}
               modelName={modelName(active.modelId)}

@@ -89,8 +89,11 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   );
 }
 
-/** `hasChatTemplate`: the chosen model's, null while its card loads (neither the messages nor the no-template note is drawn). */
-export function PromptEditor({ value, onChange, hasChatTemplate }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean | null }) {
+/**
+ * `hasChatTemplate`: the chosen model's, null while its card loads (neither the messages nor the no-template note is
+ * drawn) or when it could not be read: `cardError` says why, in place of the messages.
+ */
+export function PromptEditor({ value, onChange, hasChatTemplate, cardError = null }: { value: PromptValue; onChange(next: PromptValue): void; hasChatTemplate: boolean | null; cardError?: string | null }) {
   const set = (patch: Partial<PromptValue>) => onChange({ ...value, ...patch });
   return (
     <div className="stack gap-3">
@@ -114,7 +117,9 @@ export function PromptEditor({ value, onChange, hasChatTemplate }: { value: Prom
           )}
         </>
       )}
-      {value.style === 'chat' && hasChatTemplate === null && <div aria-busy="true" aria-label="Reading the model’s chat template" />}
+      {value.style === 'chat' && hasChatTemplate === null && (cardError !== null
+        ? <p className="field-error" role="alert">Could not read the model’s card, so its chat template is unknown: {cardError}</p>
+        : <div aria-busy="true" aria-label="Reading the model’s chat template" />)}
       {value.style === 'chat' && hasChatTemplate !== null && (hasChatTemplate ? (
         <div className="stack gap-2">
           {value.messages.map((m, i) => (
