@@ -1,7 +1,7 @@
 // Pages whose answers arrive in another order than asked, in Chromium against `lathe serve`: a call is held back
 // with page.route until the test lets it go, as a loaded machine delays it. No page may act on a value it only
 // assumed meanwhile (an older answer, the last page's rows, a list not yet read): no refused call, no wrong screen.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,33 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     } finally {
       await letGo(page, firstBuild);
     }
+  });
+
+  it('Playground: a few-shot form the engine refuses leaves no prompt to generate from (the last one built stayed)', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+    await page.getByRole('radio', { name: /Zero \/ one \/ few-shot/ }).click();
+    const generate = page.getByRole('button', { name: /^Generate/ });
+    await untilEnabled(generate, 'Generate with the one-shot prompt built');
+    // a dataset of four rows: its train split holds fewer than eight worked examples
+    const tiny = path.join(studio.dataDir, 'tiny-pairs.jsonl');
+    writeFileSync(tiny, [1, 2, 3, 4].map((n) => JSON.stringify({ instruction: 'Continue the story.', input: `Tom had ${n} cats.`, output: `They were ${n} happy cats.` })).join('\n'));
+    const [project] = await callApi<Project[]>(studio, 'projects.list', {});
+    await latheJson(studio, 'dataset', 'import', tiny, '--name', 'tiny-pairs', '--split', '0.5,0.25,0.25', '--project', project.id);
+    await page.reload();
+    await page.getByRole('radio', { name: /Zero \/ one \/ few-shot/ }).click();
+    await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'tiny-pairs' });
+    await untilEnabled(generate, 'Generate with a one-shot prompt from the small dataset');
+    await page.getByLabel('Shots').fill('8'); // more worked examples than the train split holds
+    await page.getByText(/asked for 8 examples but the train split of tiny-pairs/).waitFor();
+    // the page logs the engine's 400 for that prompt, which is this one and no other
+    const refused = /status of 400 \(Bad Request\) \(http:[^)]*\/api\/rpc\/generate\.buildPrompt\)$/;
+    await expect.poll(() => e2e.pageErrors.some((e) => refused.test(e))).toBe(true);
+    e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
+    await expect.poll(() => generate.isEnabled()).toBe(false);
+    expect(await page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent()).toBe('To generate, fill in the few-shot form above: the prompt is built from it.');
+    await page.getByLabel('Shots').fill('1');
+    await untilEnabled(generate, 'Generate once the form builds again');
   });
 
   it('Playground: a column picked in one dataset is not asked of another that lacks it', async () => {

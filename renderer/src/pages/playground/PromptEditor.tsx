@@ -45,12 +45,17 @@ function FewShotBuilder({ onBuilt }: { onBuilt(prompt: string): void }) {
   const key = JSON.stringify({ ...form, id: dataset?.id, inputColumn, outputColumn });
 
   useEffect(() => {
-    if (!dataset || !inputColumn || !outputColumn) return;
+    // A form that builds no prompt (no dataset or column; the engine refusing it) leaves none to generate from: the
+    // last one built stayed, and Generate sent it under the form's error.
+    if (!dataset || !inputColumn || !outputColumn) {
+      latestOnBuilt.current('');
+      return;
+    }
     // Only the answer to what the form holds now is shown: one asked for earlier settings may arrive after it.
     let live = true;
     const timer = setTimeout(() => {
       studio.call('generate.buildPrompt', { style: 'few-shot', datasetId: dataset.id, inputColumn, outputColumn, inputLabel: title(inputColumn), outputLabel: title(outputColumn), instruction: form.instruction, shots: form.shots, seed: form.seed, query: form.query })
-        .then((r) => { if (live) { setError(null); latestOnBuilt.current(r.prompt); } }, (err) => { if (live) setError(errorMessage(err)); });
+        .then((r) => { if (live) { setError(null); latestOnBuilt.current(r.prompt); } }, (err) => { if (live) { setError(errorMessage(err)); latestOnBuilt.current(''); } });
     }, 200);
     return () => {
       live = false;
