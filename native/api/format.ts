@@ -48,8 +48,9 @@ function fourDigits(v: number, keepZeros: boolean): string {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   const rounded = Number(v.toPrecision(4));
   if (rounded !== 0 && Math.abs(rounded) < 1e-3) return keepZeros ? v.toExponential(3) : rounded.toExponential();
-  if (Number.isInteger(rounded)) return rounded.toLocaleString('en-US');
-  return keepZeros ? v.toPrecision(4) : String(rounded);
+  // in a column, 1.99996 reads 2.000 beside 2.100 (not 2); from 1,000 up four digits are whole anyway
+  if (keepZeros && Math.abs(rounded) < 1000) return v.toPrecision(4);
+  return Number.isInteger(rounded) ? rounded.toLocaleString('en-US') : String(rounded);
 }
 
 /** A count with its noun in the right number: plural(1, 'example') → '1 example', plural(2, 'example') → '2 examples'. */

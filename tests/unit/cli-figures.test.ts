@@ -23,6 +23,7 @@ describe('figure', () => {
   it('keeps trailing zeros where asked (a column of losses: 2.100 beside 2.222, 3.650e-5 beside 3.657e-5), and nothing else changes', () => {
     expect([2.1, 2.19, 2.2222, 0.5, 35.2, 1234.5, 2, 1.5e-5].map(columnFigure)).toEqual(['2.100', '2.190', '2.222', '0.5000', '35.20', '1,235', '2', '1.500e-5']);
     expect([2.1, 2.19, 0.5].map(figure)).toEqual(['2.1', '2.19', '0.5']);
+    expect([1.99996, 10.0004, 999.96, -2.1].map(columnFigure)).toEqual(['2.000', '10.00', '1,000', '-2.100']);
   });
 });
 

@@ -107,7 +107,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         <div className="card-body row-wrap">
           {runIds.map((id, i) => {
             // The buttons are named by the run's name, as the chip shows it: a screen reader read out the raw id.
-            const name = data?.runs[i]?.name ?? available.data?.find((r) => r.id === id)?.name ?? id;
+            const name = data?.runs.find((r) => r.id === id)?.name ?? available.data?.find((r) => r.id === id)?.name ?? id; // by id: a reordered comparison answers late
             return (
               <span key={id} className="run-chip">
                 <RunSwatch index={i} />
