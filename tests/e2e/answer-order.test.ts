@@ -380,6 +380,21 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
+  it('Integrate: a model list that cannot be read says so where the server is set up, not a blank card', async () => {
+    const { studio, page } = e2e;
+    await page.route('**/api/rpc/models.list', (route) => route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'the store is locked' } } }));
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+      await page.getByRole('alert').filter({ hasText: 'Could not list the models: the store is locked' }).first().waitFor();
+      const failed = /status of 500 \(Internal Server Error\) \(http:[^)]*\/api\/rpc\/models\.list\)$/;
+      await expect.poll(() => e2e.pageErrors.some((e) => failed.test(e))).toBe(true); // the 500s this test made
+      await settled(page);
+      e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !failed.test(e)));
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
   it('Evaluate: the scores shown are the picked run’s, not the last pick’s while its summary loads', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
@@ -397,6 +412,23 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await expect.poll(() => summary.locator('.card-header').textContent()).toContain('Few-shot:2 retry');
     } finally {
       await letGo(page, second);
+    }
+  });
+
+  it('Evaluate: a summary that cannot be read says so, not "Results appear here"', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    const runs = page.getByRole('table', { name: 'Evaluation runs' });
+    await page.route('**/api/rpc/eval.get', (route) => route.fulfill({ status: 404, json: { error: { code: 'not_found', message: 'run gone: deleted from another window' } } }));
+    try {
+      await runs.getByText('Zero-shot baseline').click();
+      await page.getByRole('alert').filter({ hasText: 'Could not read this evaluation: run gone: deleted from another window' }).waitFor();
+      expect(await page.getByText('Results appear here').count()).toBe(0);
+      const refused = /status of 404 \(Not Found\) \(http:[^)]*\/api\/rpc\/eval\.get\)$/;
+      await expect.poll(() => e2e.pageErrors.some((e) => refused.test(e))).toBe(true); // this 404, which the test made
+      e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
     }
   });
 

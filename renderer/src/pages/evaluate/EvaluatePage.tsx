@@ -163,7 +163,8 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
             />
           )}
           {!job && loadingShown && <div aria-busy="true" aria-label="Loading the evaluation" />}
-          {!job && !shown && !loadingShown && (
+          {!job && !shown && summary.error && <Card><div className="card-body field-error" role="alert">Could not read this evaluation: {summary.error.message}</div></Card>}
+          {!job && !shown && !loadingShown && !summary.error && (
             <Card>
               <EmptyState icon="target" title={latest ? 'Pick a run to see its scores' : 'Results appear here'} action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>
                 {latest

@@ -113,6 +113,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
           </Field>
         </div>
         {job.job && <JobLine job={job.job} title="Merging" />}
+        {models.error && !models.data && name.trim() === '' && <p className="field-error" role="alert">Could not list the models to check the suggested name: {models.error.message}. Type a name to merge under it.</p>}
         <div className="row"><span className="spacer" /><Button type="submit" variant={highlighted ? 'primary' : 'default'} disabled={running || !ready}>{running ? 'Merging…' : 'Merge'}</Button></div>
       </>}
       {merged && <ArtifactList jobId={merged.jobId} result={merged.result} testId="merge-result" />}

@@ -96,6 +96,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
       />
       <div className="card-body stack">
         {status.error && <p className="field-error">Could not read the API server’s state: {status.error.message}</p>}
+        {models.error && !models.data && <p className="field-error" role="alert">Could not list the models: {models.error.message}</p>}
         {!models.data ? null : names.length === 0 ? (
           <Callout title="No model to serve yet">
             <div className="stack gap-2">
