@@ -5,7 +5,7 @@
 // that window trained LoRA at full fine-tuning's learning rate (or the reverse). The defaults are held back by
 // page.route so that the window is seconds wide, not a race.
 import { existsSync } from 'node:fs';
-import type { Request } from 'playwright';
+import type { Request, Response } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { createGenerationProject, importS260k, importStoryPairs } from './cli-setup.ts';
 import { browserSkipReason, callApi, gotoPage, latheJson, settled, SHARED_DATA, STORIES260K, studioInChromium, submitWithShortcut, untilEnabled } from './harness.ts';
@@ -93,14 +93,20 @@ describe.skipIf(skipReason !== null)('Fine-tune’s Start after a method switch'
       await new Promise((resolve) => setTimeout(resolve, DEFAULTS_DELAY_MS));
       await route.fallback();
     });
+    let recommendations = 0;
+    const onResponse = (r: Response) => {
+      if (r.url().endsWith('/api/rpc/train.defaults') && (r.request().postDataJSON() as { method?: string }).method === undefined) recommendations++;
+    };
+    page.on('response', onResponse);
     try {
       await page.getByLabel('Model', { exact: true }).selectOption(other!.id);
       await expect.poll(() => held, { message: 'the new model’s recommendation was never asked for' }).toBe(1);
       await page.getByTestId(`method-${picked}`).click();
-      await page.waitForTimeout(DEFAULTS_DELAY_MS + 500); // the recommendation has come
+      await expect.poll(() => recommendations, { message: 'the new model’s recommendation never came', timeout: DEFAULTS_DELAY_MS + 30_000 }).toBe(1);
       await settled(page);
       expect(await page.getByTestId(`method-${picked}`).getAttribute('aria-checked')).toBe('true');
     } finally {
+      page.off('response', onResponse);
       await page.unrouteAll({ behavior: 'wait' });
     }
     expect(pageErrors).toEqual([]);
