@@ -46,6 +46,17 @@ function refusals(page: Page): { list: string[]; stop(): void } {
   return { list, stop: () => page.off('response', onResponse) };
 }
 
+/** The kit's models have no chat template: the model `id`'s card is told it has one (as a chat model's would say). */
+async function giveChatTemplate(page: Page, id: string): Promise<void> {
+  await page.route('**/api/rpc/models.get', async (route) => {
+    if ((route.request().postDataJSON() as { id?: string }).id !== id) return route.fallback();
+    const response = await route.fetch();
+    const body = (await response.json()) as { result: { tokenizer: { hasChatTemplate: boolean } } };
+    body.result.tokenizer.hasChatTemplate = true;
+    await route.fulfill({ response, json: body });
+  });
+}
+
 /** Lets held calls go and waits for their answers before the next test (a late answer lands on its own page). */
 async function letGo(page: Page, ...held: Held[]): Promise<void> {
   for (const h of held) h.release();
@@ -245,13 +256,7 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     const { studio, page } = e2e;
     // The kit's models have no chat template: the first one is given one in its card and its counts (what a chat
     // model's would say), so that switching to the second, whose card answers late, is a switch away from a template.
-    await page.route('**/api/rpc/models.get', async (route) => {
-      if ((route.request().postDataJSON() as { id?: string }).id !== chatModel.id) return route.fallback();
-      const response = await route.fetch();
-      const body = (await response.json()) as { result: { tokenizer: { hasChatTemplate: boolean } } };
-      body.result.tokenizer.hasChatTemplate = true;
-      await route.fulfill({ response, json: body });
-    });
+    await giveChatTemplate(page, chatModel.id);
     const countedAsChat: string[] = [];
     await page.route('**/api/rpc/generate.countTokens', async (route) => {
       const params = route.request().postDataJSON() as { modelId: string; messages?: unknown };
@@ -298,13 +303,7 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
   it('Playground A / B: a chat prompt waits for both sides’ models, whichever side the settings edit', async () => {
     const { studio, page } = e2e;
     // As above: the first model is told to have a chat template; the second has none.
-    await page.route('**/api/rpc/models.get', async (route) => {
-      if ((route.request().postDataJSON() as { id?: string }).id !== chatModel.id) return route.fallback();
-      const response = await route.fetch();
-      const body = (await response.json()) as { result: { tokenizer: { hasChatTemplate: boolean } } };
-      body.result.tokenizer.hasChatTemplate = true;
-      await route.fulfill({ response, json: body });
-    });
+    await giveChatTemplate(page, chatModel.id);
     await page.route('**/api/rpc/generate.countTokens', async (route) => {
       const params = route.request().postDataJSON() as { modelId: string; messages?: unknown };
       if (params.messages && params.modelId === chatModel.id) return route.fulfill({ json: { result: { promptTokens: 7, contextTokens: 512 } } });
