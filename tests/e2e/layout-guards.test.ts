@@ -115,6 +115,37 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     await shoot(page, 'journey-700');
   });
 
+  it('the journey strip lines up with the page below it, and scrolls away with the page', async () => {
+    const { page } = e2e;
+    for (const width of [800, 1280, 1600]) {
+      await open(page, '#/datasets', width);
+      await page.getByTestId('journey').waitFor();
+      await page.locator('.page .card').first().waitFor();
+      const edges = await page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        const pageBox = box('.page');
+        const style = getComputedStyle(document.querySelector('.page')!);
+        // The page's column: where its cards start and end.
+        const column = { left: pageBox.left + parseFloat(style.paddingLeft), right: pageBox.right - parseFloat(style.paddingRight) };
+        return { stages: box('.journey-stages'), next: box('[data-testid="journey-next"]'), column };
+      });
+      // It was 16 px wider than the page's column each side at 1280 px, and 64 px at 1600 px.
+      for (const [name, b] of [['stages', edges.stages], ['next', edges.next]] as const) {
+        expect(Math.abs(b.left - edges.column.left), `${name} left at ${width}`).toBeLessThanOrEqual(1);
+        expect(Math.abs(b.right - edges.column.right), `${name} right at ${width}`).toBeLessThanOrEqual(1);
+      }
+    }
+    // At a laptop's height the strip and its Next held 218 of 800 px on every stage page, whatever was scrolled.
+    await page.setViewportSize({ width: 1280, height: 600 });
+    const scrolled = await page.evaluate(() => {
+      const content = document.getElementById('content')!;
+      content.scrollTop = content.scrollHeight;
+      return { scrolled: content.scrollTop, stripBottom: document.querySelector('[data-testid="journey"]')!.getBoundingClientRect().bottom, contentTop: content.getBoundingClientRect().top };
+    });
+    expect(scrolled.scrolled).toBeGreaterThan(0);
+    expect(scrolled.stripBottom).toBeLessThanOrEqual(scrolled.contentTop);
+  });
+
   it('a select box too narrow for its value ends it in an ellipsis and holds it whole in its title', async () => {
     const { page } = e2e;
     for (const width of [700, 1280]) {

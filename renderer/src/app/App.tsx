@@ -57,8 +57,9 @@ export function App() {
           </div>
           <div className="topbar-spacer" />
         </header>
-        {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
         <main className="content" id="content" tabIndex={-1}>
+          {/* Inside the scrolling column: it scrolls away with the page instead of holding a quarter of a laptop's height. */}
+          {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
           {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
           {settling ? <div className="page" aria-busy="true" aria-label="Loading projects" /> : <Fragment key={current?.id ?? 'no-project'}>
             {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
