@@ -361,6 +361,52 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
+  it('Datasets: a page that cannot be read leaves the pager on the page shown, and says so with a way to try again', async () => {
+    const { studio, page } = e2e;
+    let failing = true;
+    await page.route('**/api/rpc/datasets.rows', (route) => (failing && (route.request().postDataJSON() as { offset?: number }).offset === 20
+      ? route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'the store is locked' } } })
+      : route.fallback()));
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/datasets/${storyPairs.id}`);
+      const preview = page.getByRole('region', { name: 'Preview' });
+      const table = preview.getByRole('table', { name: 'Dataset rows' });
+      const pager = preview.locator('.pager > span').first();
+      const previous = preview.getByRole('button', { name: 'Previous page' });
+      const next = preview.getByRole('button', { name: 'Next page' });
+      await table.getByRole('button', { name: 'Row 1', exact: true }).waitFor();
+      await next.click();
+      await table.getByRole('button', { name: 'Row 11', exact: true }).waitFor();
+      await next.click(); // the third page: refused
+      await preview.getByText(/the store is locked/).waitFor();
+      // the second page's rows stay, and the pager counts them, not the page that failed
+      expect(await table.getByRole('button', { name: 'Row 11', exact: true }).count()).toBe(1);
+      expect(await pager.textContent()).toBe(`Rows 11–20 of ${storyPairs.rowCount}`);
+      expect(await previous.isEnabled()).toBe(true);
+      expect(await next.isEnabled()).toBe(true);
+      expect(await page.locator('.rows-preview').getAttribute('aria-busy')).toBe('false');
+      await previous.click(); // from the page shown: the first
+      await table.getByRole('button', { name: 'Row 1', exact: true }).waitFor();
+      expect(await pager.textContent()).toBe(`Rows 1–10 of ${storyPairs.rowCount}`);
+      expect(await preview.getByText(/the store is locked/).count()).toBe(0);
+      await next.click();
+      await table.getByRole('button', { name: 'Row 11', exact: true }).waitFor();
+      await next.click();
+      await preview.getByText(/the store is locked/).waitFor();
+      failing = false;
+      await preview.getByRole('button', { name: 'Try again' }).click();
+      await table.getByRole('button', { name: 'Row 21', exact: true }).waitFor();
+      expect(await pager.textContent()).toBe(`Rows 21–30 of ${storyPairs.rowCount}`);
+      expect(await preview.getByText(/the store is locked/).count()).toBe(0);
+      const refused = /status of 500 \(Internal Server Error\) \(http:[^)]*\/api\/rpc\/datasets\.rows\)$/;
+      await expect.poll(() => e2e.pageErrors.filter((e) => refused.test(e)).length).toBe(2); // the two 500s this test made
+      e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
+    } finally {
+      await page.goto('about:blank'); // before the fake goes, as above
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
   it('Integrate: no “no model” screen while the model list loads, and no Start before the server’s state is known', async () => {
     const { studio, page } = e2e;
     const models = await hold(page, 'models.list');
