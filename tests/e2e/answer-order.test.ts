@@ -481,6 +481,34 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
+  it('Evaluate: Custom layout starts from the labels of the dataset picked, not from none while they load', async () => {
+    const { studio, page } = e2e;
+    const reviews = (await callApi<Dataset[]>(studio, 'datasets.list', {})).find((d) => d.name === 'reviews')!;
+    const labels = await callApi<string[]>(studio, 'datasets.promptLabels', { id: reviews.id });
+    expect(labels.length).toBeGreaterThan(1);
+    const read = await hold(page, 'datasets.promptLabels', (p) => p.id === reviews.id);
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+      const form = page.getByRole('form', { name: 'Evaluation setup' });
+      await form.getByLabel('Dataset', { exact: true }).selectOption({ label: 'reviews' });
+      const accuracy = form.getByRole('group', { name: 'Metrics' }).getByRole('checkbox', { name: /^Accuracy/ });
+      if ((await accuracy.getAttribute('aria-checked')) !== 'true') await accuracy.click(); // a generated answer's metric: the prompt is used
+      await expect.poll(() => read.count(), { message: 'the labels of reviews were never asked for' }).toBe(1);
+      const custom = form.getByLabel('Custom layout');
+      // not to be ticked yet: the layout it starts from names the labels, which have not come; it says so
+      expect(await custom.isDisabled()).toBe(true);
+      const why = await custom.getAttribute('aria-describedby');
+      expect(why).not.toBeNull();
+      expect(await page.locator(`[id="${why}"]`).textContent()).toBe('Custom layout starts from the prompt naming the labels of reviews: reading them…');
+      read.release();
+      await custom.check();
+      expect(await form.getByLabel('Prompt instruction').inputValue()).toBe(`Answer with one of: ${labels.join(', ')}.`);
+      await custom.uncheck();
+    } finally {
+      await letGo(page, read);
+    }
+  });
+
   it('Evaluate: a judge’s label column picked for one dataset is not sent for another', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
