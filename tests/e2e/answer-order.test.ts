@@ -361,6 +361,52 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
+  it('Datasets: a page that cannot be read leaves the pager on the page shown, and says so with a way to try again', async () => {
+    const { studio, page } = e2e;
+    let failing = true;
+    await page.route('**/api/rpc/datasets.rows', (route) => (failing && (route.request().postDataJSON() as { offset?: number }).offset === 20
+      ? route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'the store is locked' } } })
+      : route.fallback()));
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/datasets/${storyPairs.id}`);
+      const preview = page.getByRole('region', { name: 'Preview' });
+      const table = preview.getByRole('table', { name: 'Dataset rows' });
+      const pager = preview.locator('.pager > span').first();
+      const previous = preview.getByRole('button', { name: 'Previous page' });
+      const next = preview.getByRole('button', { name: 'Next page' });
+      await table.getByRole('button', { name: 'Row 1', exact: true }).waitFor();
+      await next.click();
+      await table.getByRole('button', { name: 'Row 11', exact: true }).waitFor();
+      await next.click(); // the third page: refused
+      await preview.getByText(/the store is locked/).waitFor();
+      // the second page's rows stay, and the pager counts them, not the page that failed
+      expect(await table.getByRole('button', { name: 'Row 11', exact: true }).count()).toBe(1);
+      expect(await pager.textContent()).toBe(`Rows 11–20 of ${storyPairs.rowCount}`);
+      expect(await previous.isEnabled()).toBe(true);
+      expect(await next.isEnabled()).toBe(true);
+      expect(await page.locator('.rows-preview').getAttribute('aria-busy')).toBe('false');
+      await previous.click(); // from the page shown: the first
+      await table.getByRole('button', { name: 'Row 1', exact: true }).waitFor();
+      expect(await pager.textContent()).toBe(`Rows 1–10 of ${storyPairs.rowCount}`);
+      expect(await preview.getByText(/the store is locked/).count()).toBe(0);
+      await next.click();
+      await table.getByRole('button', { name: 'Row 11', exact: true }).waitFor();
+      await next.click();
+      await preview.getByText(/the store is locked/).waitFor();
+      failing = false;
+      await preview.getByRole('button', { name: 'Try again' }).click();
+      await table.getByRole('button', { name: 'Row 21', exact: true }).waitFor();
+      expect(await pager.textContent()).toBe(`Rows 21–30 of ${storyPairs.rowCount}`);
+      expect(await preview.getByText(/the store is locked/).count()).toBe(0);
+      const refused = /status of 500 \(Internal Server Error\) \(http:[^)]*\/api\/rpc\/datasets\.rows\)$/;
+      await expect.poll(() => e2e.pageErrors.filter((e) => refused.test(e)).length).toBe(2); // the two 500s this test made
+      e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
+    } finally {
+      await page.goto('about:blank'); // before the fake goes, as above
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
   it('Integrate: no “no model” screen while the model list loads, and no Start before the server’s state is known', async () => {
     const { studio, page } = e2e;
     const models = await hold(page, 'models.list');
@@ -432,6 +478,34 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));
     } finally {
       await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
+  it('Evaluate: Custom layout starts from the labels of the dataset picked, not from none while they load', async () => {
+    const { studio, page } = e2e;
+    const reviews = (await callApi<Dataset[]>(studio, 'datasets.list', {})).find((d) => d.name === 'reviews')!;
+    const labels = await callApi<string[]>(studio, 'datasets.promptLabels', { id: reviews.id });
+    expect(labels.length).toBeGreaterThan(1);
+    const read = await hold(page, 'datasets.promptLabels', (p) => p.id === reviews.id);
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+      const form = page.getByRole('form', { name: 'Evaluation setup' });
+      await form.getByLabel('Dataset', { exact: true }).selectOption({ label: 'reviews' });
+      const accuracy = form.getByRole('group', { name: 'Metrics' }).getByRole('checkbox', { name: /^Accuracy/ });
+      if ((await accuracy.getAttribute('aria-checked')) !== 'true') await accuracy.click(); // a generated answer's metric: the prompt is used
+      await expect.poll(() => read.count(), { message: 'the labels of reviews were never asked for' }).toBe(1);
+      const custom = form.getByLabel('Custom layout');
+      // not to be ticked yet: the layout it starts from names the labels, which have not come; it says so
+      expect(await custom.isDisabled()).toBe(true);
+      const why = await custom.getAttribute('aria-describedby');
+      expect(why).not.toBeNull();
+      expect(await page.locator(`[id="${why}"]`).textContent()).toBe('Custom layout starts from the prompt naming the labels of reviews: reading them…');
+      read.release();
+      await custom.check();
+      expect(await form.getByLabel('Prompt instruction').inputValue()).toBe(`Answer with one of: ${labels.join(', ')}.`);
+      await custom.uncheck();
+    } finally {
+      await letGo(page, read);
     }
   });
 

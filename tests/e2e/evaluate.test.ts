@@ -377,13 +377,9 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await page.evaluate(() => { window.location.hash = '/adapt/evaluate'; });
     const form = page.getByRole('form', { name: 'Evaluation setup' });
     await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option:checked').textContent()).toBe('reviews-tiny');
-    // the labels arrive from the engine (datasets.promptLabels); the layout starts from them once they have
-    await expect.poll(async () => {
-      await form.getByLabel('Custom layout').check();
-      const instruction = await form.getByLabel('Prompt instruction').inputValue();
-      if (!instruction) await form.getByLabel('Custom layout').uncheck();
-      return instruction;
-    }).toBe('Answer with one of: negative, positive.');
+    // the labels arrive from the engine (datasets.promptLabels): Custom layout waits for them, then starts from them
+    await form.getByLabel('Custom layout').check();
+    expect(await form.getByLabel('Prompt instruction').inputValue()).toBe('Answer with one of: negative, positive.');
     expect(await form.getByLabel('Prompt input').inputValue()).toBe('Sentence:\n{{sentence}}');
     expect(await form.getByLabel('Prompt solved example').inputValue()).toBe('Label: {{label}}');
     await shoot('evaluate-classification-layout');

@@ -2,13 +2,10 @@
 import { useState } from 'react';
 import type { Dataset } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { ColumnName, columnFit } from '../../ui/cells.tsx';
 import { Button, Card, CardHeader } from '../../ui/primitives.tsx';
-
-const PAGE_SIZE = 10;
-type Split = 'all' | 'train' | 'validation' | 'test';
+import { PAGE_SIZE, pagerOf, pageRowsText, samePage, type PreviewPage } from './previewPager.ts';
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -16,8 +13,7 @@ function cellText(value: unknown): string {
 }
 
 export function RowsPreview({ dataset }: { dataset: Dataset }) {
-  const [split, setSplit] = useState<Split>('all');
-  const [offset, setOffset] = useState(0);
+  const [asked, setAsked] = useState<PreviewPage>({ split: 'all', offset: 0 });
   /** Rows shown whole (by their number in the split); long cells are clipped to three lines otherwise. */
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const toggle = (n: number) => setOpen((was) => {
@@ -25,13 +21,16 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
     if (!next.delete(n)) next.add(n);
     return next;
   });
-  const rows = useQuery('datasets.rows', { id: dataset.id, split, offset, limit: PAGE_SIZE });
-  // The rows on screen and the page they are: until the next page's answer arrives the last one stays (greyed,
-  // aria-busy), numbered as the rows they are — they were once numbered as the page asked for.
-  const [shown, setShown] = useState({ data: rows.data, split, offset });
-  if (rows.data !== shown.data) setShown({ data: rows.data, split, offset });
-  const stale = (shown.split !== split || shown.offset !== offset) && !rows.error;
-  const total = shown.data?.total ?? 0;
+  const rows = useQuery('datasets.rows', { id: dataset.id, ...asked, limit: PAGE_SIZE });
+  // The rows on screen and the page they are: until the asked page's answer arrives the last one stays (greyed,
+  // aria-busy), numbered as the rows they are; if it fails they stay, and the pager and the split counted from them.
+  const [shown, setShown] = useState({ data: rows.data, ...asked });
+  if (rows.data !== shown.data) setShown({ data: rows.data, ...asked });
+  const asking = rows.error ? 'failed' : samePage(shown, asked) ? 'done' : 'loading';
+  const pager = pagerOf(shown.data ? { offset: shown.offset, total: shown.data.total } : null, asking);
+  const split = asking === 'failed' && shown.data ? shown.split : asked.split;
+  /** Asks for `page`; asked again when it is the page that failed (Next after a failed Next). */
+  const go = (page: PreviewPage) => (samePage(page, asked) ? rows.reload() : setAsked(page));
   const columns = shown.data?.columns ?? dataset.columns;
   const fit = new Map(columns.map((c) => [c, columnFit((shown.data?.rows ?? []).map((row) => cellText(row[c])))]));
 
@@ -43,13 +42,18 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         actions={
           <div className="segmented" role="radiogroup" aria-label="Split">
             {(['all', 'train', 'validation', 'test'] as const).map((s) => (
-              <button key={s} role="radio" aria-checked={split === s} onClick={() => { setSplit(s); setOffset(0); setOpen(new Set()); }}>{s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1)}</button>
+              <button key={s} role="radio" aria-checked={split === s} onClick={() => { go({ split: s, offset: 0 }); setOpen(new Set()); }}>{s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1)}</button>
             ))}
           </div>
         }
       />
-      {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
-      <div className="table-wrap table-wrap-tall rows-preview" aria-busy={stale}>
+      {rows.error && (
+        <div className="card-body row-wrap" role="alert">
+          <span className="field-error">Could not read {pageRowsText(asked)}: {rows.error.message}</span>
+          <Button size="sm" disabled={rows.loading} onClick={rows.reload}>Try again</Button>
+        </div>
+      )}
+      <div className="table-wrap table-wrap-tall rows-preview" aria-busy={asking === 'loading'}>
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
           <tbody>
@@ -69,10 +73,10 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
         </table>
       </div>
       <div className="pager">
-        <span>{stale || total === 0 ? (rows.loading || stale ? 'Loading…' : 'No rows in this split') : `Rows ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}</span>
+        <span>{pager.text}</span>
         <span className="spacer" />
-        <Button size="sm" aria-label="Previous page" disabled={stale || offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}><Icon name="chevronLeft" size={14} /></Button>
-        <Button size="sm" aria-label="Next page" disabled={stale || offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}><Icon name="chevronRight" size={14} /></Button>
+        <Button size="sm" aria-label="Previous page" disabled={pager.previous === null} onClick={() => pager.previous !== null && go({ split: shown.split, offset: pager.previous })}><Icon name="chevronLeft" size={14} /></Button>
+        <Button size="sm" aria-label="Next page" disabled={pager.next === null} onClick={() => pager.next !== null && go({ split: shown.split, offset: pager.next })}><Icon name="chevronRight" size={14} /></Button>
       </div>
     </Card>
   );

@@ -1,7 +1,7 @@
 // The "New evaluation" form: model, data (dataset, split, how many examples), prompt (zero/one/few-shot and
 // its layout), metrics (the project's first; the LLM judge with its model and rubric) and decoding (greedy by
 // default). Ctrl/Cmd+Enter starts it.
-import type { FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import type { EvalMetricName } from '../../../../native/api/eval.ts';
 import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
@@ -10,7 +10,7 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
-import { limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
+import { layoutLabels, limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { KNOBS, type NumericKnob } from '../playground/settings.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -143,8 +143,11 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   };
   const dataset = datasets.offered.find((d) => d.id === form.datasetId);
   // A classification prompt names its labels, read by the engine from every row (only for a dataset that maps a label).
-  // (the last dataset's labels, while this one's load, are not this one's: useQuery's stale)
+  // (the last dataset's labels, while this one's load, are not this one's: useQuery's stale). Custom layout starts from
+  // them: it waits for them, grey and saying why, rather than start from none and keep none once they come.
   const promptLabels = useQuery('datasets.promptLabels', dataset?.mapping.label ? { id: dataset.id } : null);
+  const labels = layoutLabels(Boolean(dataset?.mapping.label), promptLabels);
+  const labelsWaitId = useId();
   // Examples from another dataset's train split, for a test set imported on its own ('' or the dataset itself: its own).
   const shotsFrom = form.shotsFromId !== form.datasetId ? datasets.offered.find((d) => d.id === form.shotsFromId) : undefined;
   const issues = problems(form, dataset, shotsFrom);
@@ -211,7 +214,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
             <span className="field-label">
               Prompt {perplexity && <span className="field-optional">not used for perplexity</span>}
               <label className="checkbox small push-end eval-layout-toggle">
-                <input type="checkbox" checked={form.customTemplate} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, promptLabels.stale ? undefined : promptLabels.data) })} />
+                <input type="checkbox" checked={form.customTemplate} disabled={labels.waiting && !form.customTemplate} aria-describedby={labels.waiting ? labelsWaitId : undefined} onChange={(e) => set({ customTemplate: e.target.checked, template: form.template.input ? form.template : templateFromMapping(dataset, labels.labels) })} />
                 <span>Custom layout</span>
               </label>
             </span>
@@ -237,6 +240,8 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                 {shots === 0 ? 'The instruction and the input only: how the model does with no examples.' : `${shots} solved example${shots === 1 ? '' : 's'} from the train split${shotsFrom ? ` of ${shotsFrom.name}` : ''} before each input (${templateName(shots)}). Examples that do not fit the model’s context are dropped whole.`}
               </p>
             )}
+            {labels.waiting && <p className="field-help" id={labelsWaitId}>Custom layout starts from the prompt naming the labels of {dataset?.name}: reading them…</p>}
+            {promptLabels.error && <p className="field-error" role="alert">Could not read the labels of {dataset?.name}: {promptLabels.error.message}. A custom layout starts without them.</p>}
             {form.customTemplate && (
               <div className="eval-template">
                 {(['instruction', 'input', 'output', 'answerPrefix'] as const).map((key) => (

@@ -78,6 +78,18 @@ export function templateFromMapping(dataset: Dataset | undefined, labels: readon
   return { instruction: instruction ?? '', ...layout };
 }
 
+/**
+ * The labels a custom layout starts from, out of datasets.promptLabels as useQuery shows it (`asked`: the dataset maps
+ * a label, so its labels were asked for). `waiting` while the picked dataset's labels have not come (none yet, or the
+ * last dataset's, stale): a layout ticked then started with none and kept it once they came. A dataset that maps no
+ * label, or whose labels could not be read (the error is shown), starts with none.
+ */
+export function layoutLabels(asked: boolean, shown: { data?: readonly string[]; stale: boolean; error: Error | null }): { waiting: boolean; labels: readonly string[] } {
+  if (!asked || shown.error) return { waiting: false, labels: [] };
+  if (shown.data === undefined || shown.stale) return { waiting: true, labels: [] };
+  return { waiting: false, labels: shown.data };
+}
+
 export function shotsOf(form: EvalForm): number {
   return form.prompt === 'zero' ? 0 : form.prompt === 'one' ? 1 : form.shots;
 }
