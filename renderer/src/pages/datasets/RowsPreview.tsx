@@ -5,7 +5,7 @@ import { useQuery } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { ColumnName, columnFit } from '../../ui/cells.tsx';
-import { Button, Card, CardHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, ReadError } from '../../ui/primitives.tsx';
 
 const PAGE_SIZE = 10;
 type Split = 'all' | 'train' | 'validation' | 'test';
@@ -48,7 +48,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
           </div>
         }
       />
-      {rows.error && <div className="card-body field-error">Could not read rows: {rows.error.message}</div>}
+      <ReadError className="card-body" what="Could not read rows" read={rows} />
       <div className="table-wrap table-wrap-tall rows-preview" aria-busy={stale}>
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
