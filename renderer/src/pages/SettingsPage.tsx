@@ -1,7 +1,7 @@
 // Settings: appearance, and where this studio keeps its data.
 import { useQuery, useStudio } from '../app/StudioContext.tsx';
 import { useTheme, type ThemeChoice } from '../app/theme.ts';
-import { Card, CardHeader, PageHeader } from '../ui/primitives.tsx';
+import { Card, CardHeader, PageHeader, ReadError } from '../ui/primitives.tsx';
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: 'system', label: 'System' },
@@ -29,7 +29,7 @@ export function SettingsPage() {
       <Card>
         <CardHeader title="Studio" subtitle="Everything runs on this machine; this is where it keeps projects, datasets, runs and models." />
         <div className="card-body">
-          {info.error && <p className="field-error">Could not ask the engine: {info.error.message}</p>}
+          <ReadError what="Could not ask the engine" read={info} />
           <dl className="dl">
             <dt>Version</dt><dd>{info.data?.version ?? '…'}</dd>
             <dt>Data directory</dt><dd className="mono">{info.data?.dataDir ?? '…'}</dd>

@@ -201,3 +201,33 @@ export function PageHeader({ title, lede, actions }: { title: string; lede: Reac
     </header>
   );
 }
+
+/** What ReadError needs of a read: useQuery's answer (StudioContext.tsx) has it, so a page passes its query whole. */
+export interface RetryableRead {
+  error: Error | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** "<what>: <message>", then `then` as a sentence of its own after it (the message ended with a full stop if it had none). */
+export function readErrorText(what: string, message: string, then?: string): string {
+  const said = `${what}: ${message.trim()}`;
+  return then ? `${/[.!?…]$/.test(said) ? said : `${said}.`} ${then}` : said;
+}
+
+/**
+ * A read that failed (a network blip, a locked store, a 500): what could not be read, the engine's words, `then` (what
+ * waits on it, what to do), and Try again, which asks once more with the same params (the query's reload) so that
+ * nothing short of reloading the app is needed. Nothing while the read has no error; the error stays, the button
+ * saying it is trying, until the new answer replaces it. The button stays enabled meanwhile (a press is ignored), so
+ * the focus a keyboard user put there is not lost.
+ */
+export function ReadError({ what, read, then, className }: { what: string; read: RetryableRead; then?: string; className?: string }) {
+  if (!read.error) return null;
+  return (
+    <div className={['read-error', className].filter(Boolean).join(' ')}>
+      <p className="field-error" role="alert">{readErrorText(what, read.error.message, then)}</p>
+      <Button size="sm" aria-busy={read.loading || undefined} onClick={() => { if (!read.loading) read.reload(); }}>{read.loading ? 'Trying again…' : 'Try again'}</Button>
+    </div>
+  );
+}

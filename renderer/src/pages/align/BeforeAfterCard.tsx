@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import type { HeldoutPair } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
-import { Card, CardHeader, EmptyState, Select, Stat } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, ReadError, Select, Stat } from '../../ui/primitives.tsx';
 import { Completion, formatScore, PromptRow } from './PpoRunParts.tsx';
 import './align.css';
 
@@ -63,7 +63,7 @@ export function BeforeAfterCard({ runId, live, lastStep, evalEvery }: { runId: s
           </div>
         )}
       />
-      {samples.error && <div className="card-body field-error">Could not read the held-out samples: {samples.error.message}</div>}
+      <ReadError className="card-body" what="Could not read the held-out samples" read={samples} />
       {!samples.error && s && s.pairs.length === 0 && (
         <EmptyState icon="activity" title="No held-out samples yet">
           Before its first update the run continues the held-out prompts (its dataset’s validation split) and scores them; it does so again {when}. The completions appear here side by side once the first are scored.

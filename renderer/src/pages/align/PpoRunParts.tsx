@@ -7,7 +7,7 @@ import type { RolloutRow } from '../../../../native/api/align.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
-import { Card, CardHeader, EmptyState, Select } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, ReadError, Select } from '../../ui/primitives.tsx';
 import { compareHash } from '../compare/route.tsx';
 import { formatLoss } from '../finetune/runFormat.ts';
 import { TrainingChart } from '../finetune/TrainingChart.tsx';
@@ -153,7 +153,7 @@ export function RolloutTableCard({ runId, live, lastStep }: { runId: string; liv
           </div>
         )}
       />
-      {rollouts.error && <div className="card-body field-error">Could not read the rollouts: {rollouts.error.message}</div>}
+      <ReadError className="card-body" what="Could not read the rollouts" read={rollouts} />
       {!rollouts.error && rollouts.data && !table && (
         <EmptyState icon="activity" title="No rollouts yet">The first table appears once the policy has written and the reward model scored the held-out prompts, before the first update.</EmptyState>
       )}

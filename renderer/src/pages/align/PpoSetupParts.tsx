@@ -5,7 +5,7 @@ import type { Dataset, Run } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Button, Callout, Field, Select } from '../../ui/primitives.tsx';
+import { Button, Callout, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import type { AlignForm } from './alignForm.ts';
 
 const PROMPT_COLUMNS = ['prompt', 'query', 'text'];
@@ -41,7 +41,7 @@ export function PpoPromptPreview({ dataset, onMapColumns }: { dataset: Dataset |
       <span className="small">
         Prompts ← <span className="mono">{column}</span> · <strong>{plural(dataset!.splits.train ?? 0, 'training prompt')}</strong>, {plural(dataset!.splits.validation ?? 0, 'held-out prompt')} <span className="muted">(the validation split: scored before, during and after training)</span>
       </span>
-      {rows.error && <Callout tone="danger" title="Could not read the prompts">{rows.error.message}</Callout>}
+      <ReadError what="Could not read the prompts" read={rows} />
       {rows.data && (
         <ul className="al-prompts stale-view" aria-label="The first prompts" aria-busy={rows.pending}>
           {rows.data.rows.map((r, i) => <li key={i} className="small" data-testid="align-prompt">{String(r[column!] ?? '')}<span className="al-continues" aria-hidden> …</span></li>)}

@@ -8,7 +8,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
-import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { formatMetric, isFraction, metricAxisLabel, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
@@ -134,7 +134,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
           </EmptyState>
         </Card>
       )}
-      {comparison.error && <Card><div className="card-body field-error">Could not compare these runs: {comparison.error.message}</div></Card>}
+      {comparison.error && <Card><ReadError className="card-body" what="Could not compare these runs" read={comparison} /></Card>}
       {data && (
         <>
           {training && <LossOverlay runs={data.runs} />}

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState, Select } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState, ReadError, Select } from '../../ui/primitives.tsx';
 import { formatMetric, isPerplexity, metricLabel } from '../evaluate/metrics.ts';
 import { JudgeVerdictView } from './JudgeVerdict.tsx';
 import { RunSwatch } from './MetricsTable.tsx';
@@ -85,7 +85,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
           </div>
         )}
       </div>
-      {page.error && <div className="card-body field-error">Could not load the examples: {page.error.message}</div>}
+      <ReadError className="card-body" what="Could not load the examples" read={page} />
       {page.data && page.data.rows.length === 0 && <EmptyState icon="file" title="No shared examples">These runs have no example in common: compare runs on the same dataset and split.</EmptyState>}
       <div className="example-list" aria-busy={page.loading}>
         {page.data?.rows.map((row, rowIndex) => {

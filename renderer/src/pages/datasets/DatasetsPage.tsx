@@ -8,7 +8,7 @@ import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useItemAddress, type PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, Callout, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, EmptyState, PageHeader, ReadError } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { DatasetDetail } from './DatasetDetail.tsx';
 import { datasetChoices, UNASSIGNED_LABEL } from './datasetChoices.tsx';
@@ -98,7 +98,7 @@ export function DatasetsPage({ navigate }: { navigate(page: PageId): void }) {
         </GoFirst>
       )}
       {current && list.data && <ImportPanel projectId={current.id} startCollapsed={offered.length > 0} onImported={(id) => { if (id) setSelectedId(id); list.reload(); }} />}
-      {list.error && <p className="field-error">Could not load datasets: {list.error.message}</p>}
+      <ReadError what="Could not load datasets" read={list} />
       {current && list.data && inProject.length === 0 && (
         <Card>
           <EmptyState icon="database" title="No datasets in this project yet">

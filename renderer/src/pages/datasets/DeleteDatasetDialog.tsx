@@ -6,7 +6,7 @@ import type { Dataset } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Button, Callout } from '../../ui/primitives.tsx';
+import { Button, Callout, ReadError } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { runHash } from '../runs/address.ts';
 import './datasets.css';
@@ -38,7 +38,7 @@ export function DeleteDatasetDialog({ dataset, onClose, onDeleted }: { dataset: 
     <Dialog title={`Delete ${dataset.name}?`} onClose={onClose}>
       <div className="stack">
         <p>Its {dataset.rowCount.toLocaleString()} rows, splits and column mapping are removed, with its folder in the studio’s data directory. The file it was imported from, <span className="mono small">{dataset.sourcePath}</span>, is not touched.</p>
-        {usage.error && <p className="field-error">Could not check which runs used it: {usage.error.message}</p>}
+        <ReadError what="Could not check which runs used it" read={usage} />
         {usage.data && (
           <div className="stack gap-label" data-testid="dataset-delete-runs">
             <p>{datasetRunsNote(runs.length)}</p>

@@ -4,7 +4,7 @@ import type { Dataset } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { ColumnName, columnFit } from '../../ui/cells.tsx';
-import { Button, Card, CardHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, ReadError } from '../../ui/primitives.tsx';
 import { PAGE_SIZE, pagerOf, pageRowsText, samePage, type PreviewPage } from './previewPager.ts';
 
 function cellText(value: unknown): string {
@@ -47,12 +47,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
           </div>
         }
       />
-      {rows.error && (
-        <div className="card-body row-wrap" role="alert">
-          <span className="field-error">Could not read {pageRowsText(asked)}: {rows.error.message}</span>
-          <Button size="sm" disabled={rows.loading} onClick={rows.reload}>Try again</Button>
-        </div>
-      )}
+      <ReadError className="card-body" what={`Could not read ${pageRowsText(asked)}`} read={rows} />
       <div className="table-wrap table-wrap-tall rows-preview" aria-busy={asking === 'loading'}>
         <table className="table" aria-label="Dataset rows">
           <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>

@@ -9,7 +9,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Badge, Button, Card, CardHeader, EmptyState, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, EmptyState, ReadError, Stat } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { CollectionSearch } from './CollectionSearch.tsx';
 import { DocumentImport } from './DocumentImport.tsx';
@@ -76,7 +76,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
       <DocumentImport collection={collection} onImported={() => { docs.reload(); onChanged(); }} />
       <Card aria-label="Documents in the collection">
         <CardHeader title="Documents" subtitle={plural(documents.length, 'document')} />
-        {docs.error && <p className="card-body field-error" role="alert">{docs.error.message}</p>}
+        <ReadError className="card-body" what="Could not list the documents" read={docs} />
         {docs.data && documents.length === 0 ? (
           <EmptyState icon="file" title="Nothing imported yet">Import files or a folder above. Each file is parsed, cut into chunks{collection.embedModel ? ' and embedded' : ''}; files that cannot be read are listed with the reason, and the rest still come in.</EmptyState>
         ) : (

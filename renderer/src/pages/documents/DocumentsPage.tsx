@@ -6,7 +6,7 @@ import type { Collection } from '../../../../native/api/rag.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, ReadError } from '../../ui/primitives.tsx';
 import { CollectionDetail } from './CollectionDetail.tsx';
 import { CreateCollection } from './CreateCollection.tsx';
 import '../playground/playground.css';
@@ -43,7 +43,7 @@ export function DocumentsPage({ onUse }: { onUse(): void }) {
 
   return (
     <div className="stack">
-      {list.error && <p className="field-error" role="alert">Could not load collections: {list.error.message}</p>}
+      <ReadError what="Could not load collections" read={list} />
       {showForm && (
         <CreateCollection
           projectId={current?.id ?? null}

@@ -11,7 +11,7 @@ import { formatDate } from '../../domain/format.ts';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { openCompare } from '../compare/route.tsx';
-import { Button, Card, EmptyState, Reveal } from '../../ui/primitives.tsx';
+import { Button, Card, EmptyState, ReadError, Reveal } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { EvalProgress, EvalSummaryView } from './EvalResult.tsx';
 import { EvalRunList } from './EvalRunList.tsx';
@@ -163,7 +163,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
             />
           )}
           {!job && loadingShown && <div aria-busy="true" aria-label="Loading the evaluation" />}
-          {!job && !shown && summary.error && <Card><div className="card-body field-error" role="alert">Could not read this evaluation: {summary.error.message}</div></Card>}
+          {!job && !shown && summary.error && <Card><ReadError className="card-body" what="Could not read this evaluation" read={summary} /></Card>}
           {!job && !shown && !loadingShown && !summary.error && (
             <Card>
               <EmptyState icon="target" title={latest ? 'Pick a run to see its scores' : 'Results appear here'} action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>

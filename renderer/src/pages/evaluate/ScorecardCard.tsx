@@ -6,7 +6,7 @@ import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { LineChart, seriesColor } from '../../ui/charts/index.ts';
 import { Icon } from '../../ui/icons.tsx';
-import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, EmptyState, ReadError } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { formatInterval, formatMetric, isFraction, metricAxisLabel, metricLabel } from './metrics.ts';
 import './evaluate.css';
@@ -68,7 +68,7 @@ export function ScorecardCard({ project }: { project: Project }) {
         subtitle={project.metric && project.target !== null ? `Success: ${label} ${direction} ${project.target} on held-out data, judged by the best finished evaluation.` : 'Whether the best model so far meets the project’s success criterion.'}
         actions={data && (data.status === 'pass' || data.status === 'fail') ? <Button size="sm" icon="activity" onClick={openEvaluate}>Run an evaluation</Button> : undefined}
       />
-      {card.error && <div className="card-body field-error">Could not load the scorecard: {card.error.message}</div>}
+      <ReadError className="card-body" what="Could not load the scorecard" read={card} />
       {data?.status === 'no-metric' && (
         <EmptyState icon="target" title="No success metric yet" action={<Button onClick={scrollToScope}>Choose a metric below</Button>}>
           Say how the model will be judged — ROUGE-L for summaries, exact match for answers, accuracy for labels — and the scorecard will check every evaluation against it.

@@ -6,7 +6,7 @@ import type { PageId } from '../../app/routes.ts';
 import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { hasSourceWeights } from '../../domain/models.ts';
-import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader, Select } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, CodeBlock, EmptyState, Field, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { AttentionGrid, type HeadRef } from './AttentionGrid.tsx';
 import { HeadMatrix, HeadView } from './HeadView.tsx';
 import { PredictionTable } from './PredictionTable.tsx';
@@ -58,7 +58,7 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
       <Card>
         <div className="card-body"><Explanation /></div>
       </Card>
-      {models.error && <p className="field-error">Could not load models: {models.error.message}</p>}
+      <ReadError what="Could not load models" read={models} />
       {models.data && list.length === 0 && models.data.length > 0 && (
         <Card>
           <EmptyState icon="layers" title="Only quantised models here" action={<Button variant="primary" onClick={() => navigate('select')}>Import a model on Select</Button>}>

@@ -11,7 +11,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
 import { formatLoss } from '../finetune/runFormat.ts';
-import { Button, EmptyState, Field, Select } from '../../ui/primitives.tsx';
+import { Button, EmptyState, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { JobLine } from './JobLine.tsx';
@@ -113,7 +113,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
           </Field>
         </div>
         {job.job && <JobLine job={job.job} title="Merging" />}
-        {models.error && !models.data && name.trim() === '' && <p className="field-error" role="alert">Could not list the models to check the suggested name: {models.error.message}. Type a name to merge under it.</p>}
+        {!models.data && name.trim() === '' && <ReadError what="Could not list the models to check the suggested name" read={models} then="Type a name to merge under it." />}
         <div className="row"><span className="spacer" /><Button type="submit" variant={highlighted ? 'primary' : 'default'} disabled={running || !ready}>{running ? 'Merging…' : 'Merge'}</Button></div>
       </>}
       {merged && <ArtifactList jobId={merged.jobId} result={merged.result} testId="merge-result" />}

@@ -11,7 +11,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
-import { Button, Callout, Card, CardHeader, EmptyState, Field, Select } from '../../ui/primitives.tsx';
+import { Button, Callout, Card, CardHeader, EmptyState, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { GuidedSteps, nextStep, type GuidedStep } from './GuidedSteps.tsx';
@@ -80,7 +80,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
     return (
       <Card aria-label="Merge, quantise and export">
         <CardHeader title="Merge, quantise and export" subtitle="Smaller, faster variants of a model, and files other programs run." />
-        {models.error ? <div className="card-body field-error">Could not load the models: {models.error.message}</div> : !models.data ? <div className="card-body" aria-busy="true" /> : <div className="card-body"><EmptyState icon="box" title="No model yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>}
+        {models.error ? <ReadError className="card-body" what="Could not load the models" read={models} /> : !models.data ? <div className="card-body" aria-busy="true" /> : <div className="card-body"><EmptyState icon="box" title="No model yet" action={<Button variant="primary" onClick={() => navigate('select')}>Go to Select</Button>}>Add a model on the Select page (or train one); its quantised variants and exports are made here.</EmptyState></div>}
       </Card>
     );
   }

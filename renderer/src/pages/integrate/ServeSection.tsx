@@ -7,7 +7,7 @@ import { errorMessage } from '../../api/errors.ts';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, Select, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, ReadError, Select, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
 import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
@@ -95,8 +95,9 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
         actions={statusKnown && <Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
       />
       <div className="card-body stack">
-        {status.error && <p className="field-error">Could not read the API server’s state: {status.error.message}</p>}
-        {models.error && !models.data && <p className="field-error" role="alert">Could not list the models: {models.error.message}</p>}
+        {/* Start waits for the state (a server may be running already): a failed read must leave a way to ask again */}
+        <ReadError what="Could not read the API server’s state" read={status} then={statusKnown ? 'What is shown may be out of date.' : 'Start server waits for it, as a server may be running already.'} />
+        {!models.data && <ReadError what="Could not list the models" read={models} />}
         {!models.data ? null : names.length === 0 ? (
           <Callout title="No model to serve yet">
             <div className="stack gap-2">
@@ -157,7 +158,9 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
         )}
         <div className="stack">
           <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">lathe api-log</span></span></div>
-          <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />
+          <ReadError what="Could not read the request log" read={log} />
+          {/* a log never read is not an empty one: "No requests yet" waits for an answer */}
+          {(log.data || !log.error) && <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />}
         </div>
       </div>
     </Card>

@@ -2,7 +2,7 @@
 // (runs.generationOutput reads the output.json the generation recorded).
 import { useQuery } from '../../app/StudioContext.tsx';
 import { finishNeedsNotice, finishReasonLabel } from '../../domain/generation.ts';
-import { Badge, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, EmptyState, ReadError } from '../../ui/primitives.tsx';
 import '../playground/playground.css';
 
 export function GenerationOutputCard({ runId, live }: { runId: string; live: boolean }) {
@@ -15,7 +15,7 @@ export function GenerationOutputCard({ runId, live }: { runId: string; live: boo
         subtitle="The prompt, in grey, and the text the model generated after it."
         actions={out ? <Badge tone={finishNeedsNotice(out.finishReason, out.contextFull) ? 'warning' : 'success'}>{finishReasonLabel(out.finishReason, out.contextFull)} · {out.generatedTokens} tokens</Badge> : null}
       />
-      {output.error && <div className="card-body field-error">Could not read the output: {output.error.message}</div>}
+      <ReadError className="card-body" what="Could not read the output" read={output} />
       {output.data === null && (
         <EmptyState icon="file" title={live ? 'Still generating' : 'No output recorded'}>
           {live ? 'The text is recorded when the generation ends.' : 'This generation ended before it recorded its text (it failed, or the studio stopped).'}

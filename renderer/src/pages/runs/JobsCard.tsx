@@ -4,7 +4,7 @@ import type { Job } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { formatDate, formatDuration } from '../../domain/format.ts';
 import { JOB_STATE_TONE, jobTitle } from '../../domain/jobs.ts';
-import { Badge, Card, CardHeader, EmptyState, ProgressBar } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, EmptyState, ProgressBar, ReadError } from '../../ui/primitives.tsx';
 
 /** Under the bar: the error of a failed job, else its last message while it runs (a finished job's state says the rest). */
 function JobNote({ job }: { job: Job }) {
@@ -17,7 +17,7 @@ export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
   return (
     <Card aria-label="Jobs">
       <CardHeader title="Jobs" subtitle="Long work runs as a job in its own process. Newest first; updates live." />
-      {jobs.error && <div className="card-body field-error">Could not load jobs: {jobs.error.message}</div>}
+      <ReadError className="card-body" what="Could not load jobs" read={jobs} />
       {jobs.data && jobs.data.length === 0 && (
         <EmptyState icon="activity" title="No jobs yet">Importing a dataset is the first job most projects run. Training and evaluation jobs will appear here too.</EmptyState>
       )}

@@ -5,7 +5,7 @@ import type { Artifact } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { shortHash } from '../../domain/format.ts';
 import { PathText } from '../../ui/cells.tsx';
-import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState, ReadError } from '../../ui/primitives.tsx';
 
 /** `resumeRefused`: the engine said this stopped run cannot be resumed (its dataset or model is gone), so the empty state does not suggest it. */
 export function RunArtifacts({ artifacts, kind, resumeRefused = false }: { artifacts: Query<Artifact[]>; kind: string; resumeRefused?: boolean }) {
@@ -13,7 +13,7 @@ export function RunArtifacts({ artifacts, kind, resumeRefused = false }: { artif
   return (
     <Card aria-label="Artifacts">
       <CardHeader title="Artifacts" subtitle="Files this run wrote, with their size and SHA-256." />
-      {artifacts.error && <div className="card-body field-error">Could not load the artifacts: {artifacts.error.message}</div>}
+      <ReadError className="card-body" what="Could not load the artifacts" read={artifacts} />
       {artifacts.data && list.length === 0 && (
         <EmptyState icon="file" title="No files recorded">
           {kind === 'finetune' || kind === 'pretrain'

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Job, JobLogLine } from '../../../../native/api/schemas.ts';
 import { useQuery, useStudioEvents, type Query } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
-import { Card, CardHeader, CodeBlock, EmptyState, Select } from '../../ui/primitives.tsx';
+import { Card, CardHeader, CodeBlock, EmptyState, ReadError, Select } from '../../ui/primitives.tsx';
 
 const TAIL = 1000;
 
@@ -31,7 +31,7 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
           </Select>
         )}
       />
-      {jobs.error && <div className="card-body field-error">Could not load the run’s jobs: {jobs.error.message}</div>}
+      <ReadError className="card-body" what="Could not load the run’s jobs" read={jobs} />
       {jobs.data && list.length === 0 && (
         <EmptyState icon="activity" title="No job log for this run">
           {kind === 'generation'
@@ -39,7 +39,7 @@ export function RunLogs({ jobs, kind }: { jobs: Query<Job[]>; kind: string }) {
             : <>This run was not driven by a job — it was recorded by a <span className="mono">lathe</span> command in the foreground, which printed its progress to the terminal.</>}
         </EmptyState>
       )}
-      {jobId && logs.error && <div className="card-body field-error">Could not load the log: {logs.error.message}</div>}
+      {jobId && <ReadError className="card-body" what="Could not load the log" read={logs} />}
       {jobId && logs.data && (
         <div className="card-body">
           {lines.length === 0

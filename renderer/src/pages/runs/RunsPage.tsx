@@ -8,7 +8,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Icon } from '../../ui/icons.tsx';
-import { Button, Card, CardHeader, EmptyState, PageHeader, Select } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { JobsCard } from './JobsCard.tsx';
 import { RunsTable } from './RunsTable.tsx';
@@ -109,7 +109,7 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
           </div>
         </div>
         <div id="runs-panel" role="tabpanel" aria-labelledby={`runs-tab-${tab}`}>
-        {runs.error && <div className="card-body field-error">Could not load runs: {runs.error.message}</div>}
+        <ReadError className="card-body" what="Could not load runs" read={runs} />
         {runs.data && shown.length === 0 && (
           <EmptyState
             icon={tab === 'experiments' ? 'layers' : 'sparkle'}

@@ -10,7 +10,7 @@ import type { Project } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Button, Callout } from '../../ui/primitives.tsx';
+import { Button, Callout, ReadError } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { UNASSIGNED_LABEL } from '../datasets/datasetChoices.tsx';
 
@@ -51,7 +51,7 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: 
         </section>
         <section className="dialog-section" aria-labelledby={`${titleId}-kept`}>
           <h3 id={`${titleId}-kept`}>Kept</h3>
-          {usage.error && <p className="field-error">Could not check what the project holds: {usage.error.message}</p>}
+          <ReadError what="Could not check what the project holds" read={usage} />
           {usage.data && (
             <p data-testid="project-delete-contents">
               {projectContentsNote(usage.data)}

@@ -2,7 +2,7 @@
 // before adapting it. Models belong to the studio, not to one project: any project can try any model.
 import { useItemAddress, type PageId } from '../../app/routes.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
-import { Button, Card, CardHeader, EmptyState, PageHeader } from '../../ui/primitives.tsx';
+import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError } from '../../ui/primitives.tsx';
 import { AddModelPanel } from './AddModelPanel.tsx';
 import { humanCount } from '../../../../native/api/format.ts';
 import { ModelCardView } from './ModelCardView.tsx';
@@ -35,7 +35,7 @@ export function SelectPage({ navigate }: { navigate(page: PageId): void }) {
           onAdded={(m) => { setSelectedId(m.id); list.reload(); }}
         />
       )}
-      {list.error && <p className="field-error">Could not load models: {list.error.message}</p>}
+      <ReadError what="Could not load models" read={list} />
       {list.data && models.length === 0 && (
         <Card>
           <EmptyState icon="box" title="No models yet">
