@@ -66,6 +66,10 @@ describe('configuration rows', () => {
     expect(configValueText([true, false])).toBe('yes, no');
     expect(configValueText(null)).toBe('—');
     expect(configValueText(['q_proj', 'v_proj'])).toBe('q_proj, v_proj');
+    // a learning rate as the run's header and tile write it (formatLr), not as the number's own digits
+    expect(configValueText(0.000123456, 'lr')).toBe('0.000123');
+    expect(configValueText(1e-7, 'lr')).toBe('0.0000001');
+    expect(configValueText(0.000123456, 'beta')).toBe('0.000123456');
     expect(configLabel('promptLenCountsBos')).toBe('Max prompt length counts the BOS');
     expect(configLabel('rewardSeqLen')).toBe('Reward model’s sequence length');
   });
@@ -80,8 +84,8 @@ describe('configuration rows', () => {
 
 describe('metric values of training runs', () => {
   it('keep a small learning rate readable and scores at three decimals', () => {
-    expect(formatMetric('lr', 0.0000364)).toBe('3.6e−5');
-    expect(formatMetric('lr', 0)).toBe('0.000');
+    expect(formatMetric('lr', 0.0000364)).toBe('0.0000364');
+    expect(formatMetric('lr', 0)).toBe('0');
     expect(formatMetric('loss', 1.0104)).toBe('1.010');
     expect(formatMetric('rougeL', 0.0004)).toBe('0.000');
   });

@@ -7,6 +7,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Badge, Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
 import { shownRunConfig } from '../../../../native/api/run-config.ts';
+import { formatLr } from '../finetune/runFormat.ts';
 import { configLabel } from './configLabels.ts';
 
 /** [dotted key, value] pairs of a config, in its own order; arrays of scalars stay one value. */
@@ -25,13 +26,17 @@ export function flattenConfig(value: unknown, prefix = ''): [string, unknown][] 
  * 'Model': a value is compared as the table shows it, an id by the name `names` gives it.
  */
 export function configRows(config: unknown, names: ReadonlyMap<string, string>): [string, unknown][] {
-  const shown = (v: unknown) => (typeof v === 'string' ? names.get(v) : undefined) ?? configValueText(v);
-  return flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && shown(v) === shown(value)) === i);
+  const shown = (v: unknown, key: string) => (typeof v === 'string' ? names.get(v) : undefined) ?? configValueText(v, key);
+  return flattenConfig(config).filter(([key, value], i, all) => all.findIndex(([k, v]) => configLabel(k) === configLabel(key) && shown(v, k) === shown(value, key)) === i);
 }
 
-/** A recorded value as the table shows it: a flag as yes or no (as the Select page says it), a list joined, nothing as a dash. */
-export function configValueText(value: unknown): string {
+/**
+ * A recorded value as the table shows it: a flag as yes or no (as the Select page says it), a list joined, nothing as a
+ * dash, and a learning rate (`key` its dotted key) as every other place writes one (formatLr).
+ */
+export function configValueText(value: unknown, key = ''): string {
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'number' && key.split('.').at(-1) === 'lr') return formatLr(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'boolean' ? configValueText(v) : String(v))).join(', ') : '(none)';
   if (typeof value === 'object') return '{}';
@@ -74,7 +79,7 @@ export function RunConfig({ config }: { config: unknown }) {
         <div className="card-body">
           <dl className="dl run-config" data-testid="run-config">
             {rows.map(([key, value]) => {
-              const text = configValueText(value);
+              const text = configValueText(value, key);
               const name = typeof value === 'string' ? names.get(value) : undefined;
               const deleted = gone(value);
               return [
