@@ -38,6 +38,12 @@ export function formatForMapping(mapping: Readonly<Record<string, string | undef
   return null;
 }
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
+/** How a learning-rate schedule reads in the studio (a run's Configuration, the setup form's picker). */
+export const SCHEDULE_LABELS: Record<(typeof SCHEDULES)[number], string> = { cosine: 'Cosine decay', linear: 'Linear decay', constant: 'Constant' };
+
+export const TRAIN_METHODS = ['lora', 'full'] as const;
+/** How a training method reads, as a run's title names it ('LoRA s260k on …'). */
+export const TRAIN_METHOD_LABELS: Record<(typeof TRAIN_METHODS)[number], string> = { lora: 'LoRA', full: 'Full fine-tuning' };
 
 export const LoraInput = z.object({
   r: z.number().int().min(1).max(1024).default(8),

@@ -111,6 +111,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(() => config.textContent()).toContain('LoRA · Rank r'); // lora.r, in words
     expect(await config.textContent()).toContain('Max steps');
     expect(await config.textContent()).toContain('story-pairs');
+    expect(await config.textContent()).toContain('MethodLoRA'); // the option in words, as the run's title says it
     const artifacts = page.getByRole('table', { name: 'Artifacts' });
     expect(await artifacts.textContent()).toContain(`runs/${fast.id}/adapter/adapter_model.safetensors`);
     expect(await artifacts.textContent()).toContain('2.9 KB');
