@@ -164,7 +164,12 @@ export const TrainDefaults = z.object({
 });
 
 export const CheckpointInfo = z.object({ step: z.number().int(), iteration: z.number().int().nullable(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });
-export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string() });
+/**
+ * A held-out prompt continued greedily by the base model (`before`) and the tuned one (`after`), beside the example's
+ * own completion. `beforeCut` / `afterCut`: the continuation stopped at the token limit, not at an end token (so it
+ * may end mid-word); absent in runs from before this was recorded.
+ */
+export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string(), beforeCut: z.boolean().optional(), afterCut: z.boolean().optional() });
 
 /**
  * A finished fine-tune's training examples cut to the sequence length as its run view's warning (title, then what
