@@ -15,12 +15,13 @@ describe('a sample’s text', () => {
     expect(sampleText(' He ran to the', undefined)).toBe('He ran to the'); // a run that did not record it: no guess
   });
 
-  it('marks a template’s field headings apart from their content', () => {
+  it('marks a template’s field headings apart from their content, which then space its parts', () => {
     expect(promptLines('Instruction:\nContinue the story.\n\nInput:\nBen had a little ball.\nOutput:')).toEqual([
-      { text: 'Instruction:', heading: true }, { text: 'Continue the story.', heading: false }, { text: '', heading: false },
+      { text: 'Instruction:', heading: true }, { text: 'Continue the story.', heading: false },
       { text: 'Input:', heading: true }, { text: 'Ben had a little ball.', heading: false }, { text: 'Output:', heading: true },
     ]);
     expect(promptLines('He said: no.').every((l) => !l.heading)).toBe(true);
+    expect(promptLines('One.\n\nTwo.').map((l) => l.text)).toEqual(['One.', '', 'Two.']); // no headings: its paragraphs kept
   });
 });
 

@@ -48,7 +48,7 @@ export function SamplesCard({ samples, finished, resumeRefused = false }: { samp
               <div className="ft-sample-grid">
                 <SampleColumn label="Before" note="base model" text={s.before} cut={s.beforeCut} testId="sample-before" />
                 <SampleColumn label="After" note="tuned model" text={s.after} cut={s.afterCut} tone="after" testId="sample-after" />
-                {s.reference !== null && <SampleColumn label="Reference" note="the example’s answer" text={s.reference} tone="reference" testId="sample-reference" />}
+                {s.reference !== null && <SampleColumn label="Reference" note="expected" text={s.reference} tone="reference" testId="sample-reference" />}
               </div>
             </section>
           ))}

@@ -12,8 +12,10 @@ export function sampleText(text: string, cut: boolean | undefined): string {
 
 /**
  * A prompt's lines, each marked when it is a field's heading ("Instruction:", "Input:", "Output:") rather than its
- * content, so the template reads as labelled parts; the text itself is every line as it was given.
+ * content, so the template reads as labelled parts. Where there are headings they space the parts, so the blank
+ * lines between them are left out; every other line is as it was given.
  */
 export function promptLines(prompt: string): { text: string; heading: boolean }[] {
-  return prompt.trim().split('\n').map((text) => ({ text, heading: /^[A-Z][A-Za-z ]{0,30}:$/.test(text.trim()) }));
+  const lines = prompt.trim().split('\n').map((text) => ({ text, heading: /^[A-Z][A-Za-z ]{0,30}:$/.test(text.trim()) }));
+  return lines.some((l) => l.heading) ? lines.filter((l) => l.text.trim() !== '') : lines;
 }
