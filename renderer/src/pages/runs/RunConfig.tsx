@@ -72,7 +72,7 @@ function ConfigList({ rows, names, gone }: { rows: [string, unknown][]; names: R
         const text = configValueText(value, key);
         const name = typeof value === 'string' ? names.get(value) : undefined;
         const deleted = gone(value);
-        const words = configValueLabel(key, value) !== null;
+        const words = configValueLabel(key, value) !== null || typeof value === 'boolean'; // an option or a yes / no in words, not code
         return [
           <dt key={`k${key}`} className="small" title={key}>{configLabel(key)}</dt>,
           deleted !== null
