@@ -12,6 +12,8 @@ import { LoraInput, Optimisation } from './train.ts';
 
 /** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
 export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
+/** How each DPO loss reads in the studio (the setup form's picker, a run's Configuration). */
+export const DPO_LOSS_LABELS: Record<(typeof DPO_LOSSES)[number], string> = { sigmoid: 'Sigmoid (standard DPO)', robust: 'Robust (rDPO, noisy labels)', ipo: 'IPO' };
 
 export const DpoStartInput = z
   .object({
@@ -45,6 +47,8 @@ export type DpoConfig = z.output<typeof DpoStartInput>;
 
 /** pairwise: a reward model from preference pairs; classify: a sequence classifier from text + label columns. */
 export const REWARD_OBJECTIVES = ['auto', 'pairwise', 'classify'] as const;
+/** How each reward-model objective reads in the studio. */
+export const REWARD_OBJECTIVE_LABELS: Record<(typeof REWARD_OBJECTIVES)[number], string> = { auto: 'Auto (from the mapping)', pairwise: 'Pairwise (chosen over rejected)', classify: 'Classify (text → label)' };
 
 export const RewardStartInput = z.object({
   /** Model id or name: the decoder the score head sits on. */
@@ -116,6 +120,8 @@ export const RolloutGeneration = z.object({
 
 /** How PPO feeds the reward model's score into the reward: divided by its running std, also centred, or as it is. */
 export const SCORE_SCALINGS = ['scale', 'norm', 'none'] as const;
+/** How each PPO score scaling reads in the studio. */
+export const SCORE_SCALING_LABELS: Record<(typeof SCORE_SCALINGS)[number], string> = { scale: 'Divided by its running spread', norm: 'Normalised (mean and spread)', none: 'As the reward model gives it' };
 
 export const PpoStartInput = z
   .object({

@@ -41,6 +41,22 @@ export const Journey = z.object({
 });
 export type Journey = z.infer<typeof Journey>;
 
+/**
+ * How far a project is, as the Projects list counts it: the steps its strip shows as part of the way (done, in progress,
+ * next, to do), of which `done` are done; the steps the strip marks optional (fine-tune / align until the scorecard asks
+ * for it) or not built yet are counted apart, so the count and the strip say the same.
+ */
+export function journeyProgress(steps: readonly Pick<JourneyStep, 'state'>[]): { done: number; counted: number; optional: number } {
+  const counted = steps.filter((s) => s.state !== 'optional' && s.state !== 'planned');
+  return { done: counted.filter((s) => s.state === 'done').length, counted: counted.length, optional: steps.length - counted.length };
+}
+
+/** journeyProgress in words: '5/7 steps', or '3/6 steps + 1 optional' while a step is optional. */
+export function journeyProgressText(steps: readonly Pick<JourneyStep, 'state'>[]): string {
+  const { done, counted, optional } = journeyProgress(steps);
+  return `${done}/${counted} steps${optional > 0 ? ` + ${optional} optional` : ''}`;
+}
+
 export const journeyMethods = {
   /** A project's lifecycle steps, derived from its scope, datasets, runs and jobs, with the next action. */
   'projects.journey': { params: z.object({ id: z.string().min(1) }), result: Journey },

@@ -38,6 +38,12 @@ export function formatForMapping(mapping: Readonly<Record<string, string | undef
   return null;
 }
 export const SCHEDULES = ['cosine', 'linear', 'constant'] as const;
+/** How a learning-rate schedule reads in the studio (a run's Configuration, the setup form's picker). */
+export const SCHEDULE_LABELS: Record<(typeof SCHEDULES)[number], string> = { cosine: 'Cosine decay', linear: 'Linear decay', constant: 'Constant' };
+
+export const TRAIN_METHODS = ['lora', 'full'] as const;
+/** How a training method reads, as a run's title names it ('LoRA s260k on …'). */
+export const TRAIN_METHOD_LABELS: Record<(typeof TRAIN_METHODS)[number], string> = { lora: 'LoRA', full: 'Full fine-tuning' };
 
 export const LoraInput = z.object({
   r: z.number().int().min(1).max(1024).default(8),
@@ -158,7 +164,12 @@ export const TrainDefaults = z.object({
 });
 
 export const CheckpointInfo = z.object({ step: z.number().int(), iteration: z.number().int().nullable(), path: z.string(), bytes: z.number().int(), createdAt: z.string(), valLoss: z.number().nullable() });
-export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string() });
+/**
+ * A held-out prompt continued greedily by the base model (`before`) and the tuned one (`after`), beside the example's
+ * own completion. `beforeCut` / `afterCut`: the continuation stopped at the token limit, not at an end token (so it
+ * may end mid-word); absent in runs from before this was recorded.
+ */
+export const TrainSample = z.object({ prompt: z.string(), reference: z.string().nullable(), before: z.string().nullable(), after: z.string(), beforeCut: z.boolean().optional(), afterCut: z.boolean().optional() });
 
 /**
  * A finished fine-tune's training examples cut to the sequence length as its run view's warning (title, then what

@@ -55,6 +55,9 @@ const TITLES: Record<JourneyStepId, string> = {
 /** Steps that every project goes through, in order; the first of them not done is the next one. */
 const REQUIRED: readonly JourneyStepId[] = ['scope', 'data', 'select', 'prompt', 'evaluate'];
 
+/** A score as the journey's words give it: three decimals, the best, the gap and the target alike ('0.200 is 0.150 short of 0.350'). */
+const score = (v: number): string => v.toFixed(3);
+
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const OPEN_RUN = new Set(['created', 'running']);
 /** Runs that change the project's model, and the model sources they register ('finetune-merge:…', 'dpo-merge:…'). */
@@ -153,7 +156,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
   // Evaluate.
   const evalOpen = byKind('evaluation').some((r) => OPEN_RUN.has(r.run.status)) || jobOpen('evaluation');
   if (evaluations.length > 0) {
-    const best = scorecard.best ? `; best ${scorecard.best.value.toFixed(3)}` : '';
+    const best = scorecard.best ? `; best ${score(scorecard.best.value)}` : '';
     steps.evaluate = { state: evalOpen ? 'in-progress' : 'done', summary: `${plural(evaluations.length, 'evaluation')}${best}`, effect: effect(null, scorecard.best?.value ?? null) };
   } else if (evalOpen) steps.evaluate = { state: 'in-progress', summary: 'Evaluating…' };
   else steps.evaluate = { state: 'not-done', summary: 'Score the model on held-out examples with the project’s metric' };
@@ -180,8 +183,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
     next = { step: 'evaluate', title: 'Next: evaluate the fine-tuned model', text: 'Training finished; only an evaluation shows whether it moved the metric.', action: ACTIONS.evaluate };
   } else if (scorecard.status === 'fail') {
     if (steps.finetune.state === 'optional') steps.finetune = { ...steps.finetune, state: 'next', summary: 'Prompting alone falls short of the target' };
-    const short = String(Number(Math.abs(scorecard.margin!).toFixed(3))); // '0.15 short of 0.35', not '0.150', like the target
-    next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${scorecard.best!.value.toFixed(3)}, is ${short} short of ${project.target}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
+    next = { step: 'finetune', title: 'Next: close the gap to the target', text: `The best evaluation, ${score(scorecard.best!.value)}, is ${score(Math.abs(scorecard.margin!))} short of ${score(project.target!)}: fine-tune on your examples (or try another prompt layout), then evaluate again.`, action: ACTIONS.finetune };
   } else if (scorecard.status === 'no-runs' && scorecard.runsNotHeldOut > 0) {
     // Only scores on rows a fine-tune learns from (the train split, or all rows): the scorecard counts none of them.
     const label = evalMetricLabel(metric!);
@@ -195,7 +197,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
     // No target to judge by: good enough is the user's call, so the journey neither claims it nor withholds the way on.
     const integrated = steps.integrate.state === 'done';
     if (!integrated) steps.integrate.state = 'next';
-    const best = `The best evaluation scores ${scorecard.best!.value.toFixed(3)} ${evalMetricLabel(metric!)} and the project sets no target, so whether that is good enough is your call`;
+    const best = `The best evaluation scores ${score(scorecard.best!.value)} ${evalMetricLabel(metric!)} and the project sets no target, so whether that is good enough is your call`;
     next = integrated
       ? { step: null, title: 'A deployable model is made', text: `${best}: export it or serve it from Integrate, or fine-tune to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate }
       : { step: 'integrate', title: 'Next: integrate the model', text: `${best}: merge, quantise and export the model or serve it, or fine-tune first to raise the score. A target on Scope would make the scorecard decide.`, action: ACTIONS.integrate };

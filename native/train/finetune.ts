@@ -13,7 +13,7 @@ import { ExampleBatches } from './batches.ts';
 import { listCheckpoints } from './checkpoints.ts';
 import type { LoopStatus } from './loop.ts';
 import { writePolicyOutputs } from './policy-outputs.ts';
-import { SAMPLES_FILE, greedy, runThreads, runToResume, type Sample, type TrainEnv } from './run-env.ts';
+import { SAMPLES_FILE, greedy, runThreads, runToResume, type Continuation, type Sample, type TrainEnv } from './run-env.ts';
 import { asRun, epochLoop, openPolicyTrainer, trainWithCheckpoints } from './run-stages.ts';
 import { longerSeqLenAdvice, planFinetune, type ResolvedConfig } from './validate.ts';
 import { bosFollowsTokenizer, detectFormat, examplePrompter, modelCompletionEndId, hasScoredTokens, tokenizeExample, type TokenizedExample } from './sft-examples.ts';
@@ -116,7 +116,10 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
     const dropout = opened.dropoutSeed ? lora.dropout : null;
     const batches = new ExampleBatches(data.train, data.val, config.batchSize, config.gradAccum, config.seed, tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0);
     const samplesFile = path.join(dir, SAMPLES_FILE);
-    const before = fs.existsSync(samplesFile) ? (JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as Sample[]).map((s) => s.before) : await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { threads: runThreads(config.threads, env) });
+    // a resumed run keeps the base model's continuations its first attempt wrote (an older one did not record the cut)
+    const before: (Partial<Continuation> & { text: string } | null)[] = fs.existsSync(samplesFile)
+      ? (JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as Sample[]).map((s) => (s.before === null ? null : { text: s.before, cut: s.beforeCut }))
+      : await greedy(config.modelPath, data.sampleRows.map((s) => s.prompt), { threads: runThreads(config.threads, env) });
     const firstVal = store.runs.metrics(runId, 'val_loss')[0]?.value ?? null;
     const result = await trainWithCheckpoints(opened, batches, epochLoop(config, batches.stepsPerEpoch, 0.03, dropout), env, runId, dir, checkpoints);
     // the trainer's weights and optimiser state are let go before the output is written and sampled
@@ -129,7 +132,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       const prompts = data.sampleRows.map((s) => s.prompt);
       const after = isLora ? await greedy(config.modelPath, prompts, { adapter: adapterPath!, threads: runThreads(config.threads, env) }) : await greedy(store.models.find(outputModel!).path, prompts, { threads: runThreads(config.threads, env) });
       // a completion may carry the space after its prompt's "Label:" (" 1"): the reference shown reads "1"
-      const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion.trim(), before: before[i] ?? null, after: after[i] }));
+      const samples: Sample[] = data.sampleRows.map((s, i) => ({ prompt: s.prompt, reference: s.completion.trim(), before: before[i]?.text ?? null, after: after[i].text, ...(before[i]?.cut !== undefined ? { beforeCut: before[i].cut } : {}), afterCut: after[i].cut }));
       fs.writeFileSync(samplesFile, `${JSON.stringify(samples, null, 2)}\n`);
     }
     return {

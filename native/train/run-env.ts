@@ -47,15 +47,24 @@ export interface Sample {
   reference: string | null;
   before: string | null;
   after: string;
+  /** Whether the token limit cut `before` / `after` (its generation ended at maxNewTokens, not at an end token); absent in runs from before it was recorded. */
+  beforeCut?: boolean;
+  afterCut?: boolean;
 }
 
+/** One greedy continuation, and whether the token limit cut it rather than the model ending it. */
+export interface Continuation { text: string; cut: boolean }
+
 /** Greedy continuations of `prompts` by a model folder (plus an unmerged adapter). */
-export async function greedy(modelDir: string, prompts: string[], opts: { adapter?: string; maxNewTokens?: number; threads?: number } = {}): Promise<string[]> {
+export async function greedy(modelDir: string, prompts: string[], opts: { adapter?: string; maxNewTokens?: number; threads?: number } = {}): Promise<Continuation[]> {
   if (prompts.length === 0) return [];
   const gen = await TextGenerator.load(modelDir, { adapter: opts.adapter, intraOpNumThreads: opts.threads });
   try {
-    const out: string[] = [];
-    for (const p of prompts) out.push((await gen.generate([p], { maxNewTokens: opts.maxNewTokens ?? 40, doSample: false })).rows[0].text);
+    const out: Continuation[] = [];
+    for (const p of prompts) {
+      const row = (await gen.generate([p], { maxNewTokens: opts.maxNewTokens ?? 40, doSample: false })).rows[0];
+      out.push({ text: row.text, cut: row.finishReason === 'length' });
+    }
     return out;
   } finally {
     await gen.release();

@@ -133,6 +133,15 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     expect(Math.max(...accuracyTicks.map(Number))).toBe(1);
     expect(await page.getByTestId('run-figures').textContent()).toContain('The trained policy, measured once on every training pair');
     expect(await page.getByTestId('run-figures').textContent()).toContain('Chosen reward');
+    // Configuration names each option as the studio does and folds the plumbing (files, BOS handling) under Advanced
+    const settings = page.getByTestId('run-config').locator('dl').first();
+    expect(await settings.textContent()).toContain('LossSigmoid (standard DPO)');
+    expect(await settings.textContent()).toContain('MethodLoRA');
+    expect(await settings.textContent()).not.toMatch(/BOS|\/tmp|Model file/);
+    const advanced = page.getByTestId('run-config-advanced');
+    expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await advanced.textContent()).toMatch(/Model file.*\/models\//);
+    expect(await advanced.textContent()).toContain('BOS only where the tokenizer adds one');
     await shoot('align-run-page');
     expect(pageErrors).toEqual([]);
   }, 300_000);

@@ -96,7 +96,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     expect(await page.getByText(/Saved as the model/).textContent()).toBe('Saved as the model “s260k-lora-merged”');
     await expect.poll(() => runList.first().textContent()).toContain('succeeded');
     // the cosine decay ends at 0; the ended run's tile reads its peak rate and schedule instead of "0"
-    await expect.poll(() => page.getByTestId('stat-lr').textContent()).toMatch(/^\d\.\de−\d+\s*peak · cosine$/); // once the view knows the run ended
+    await expect.poll(() => page.getByTestId('stat-lr').textContent()).toMatch(/^0\.\d+\s*peak · cosine$/); // once the view knows the run ended
     await page.evaluate(() => document.getElementById('content')?.scrollTo(0, 0));
     await shoot('finetune-run');
   }, 300_000);

@@ -33,7 +33,7 @@ const MAIN_PAGES = [
   { name: 'integrate', hash: '#/integrate', ready: 'Merge, quantise and export' },
   { name: 'settings', hash: '#/settings', ready: 'Appearance' },
   { name: 'datasets', hash: '#/datasets', ready: 'story-pairs' },
-  { name: 'runs', hash: '#/runs', ready: 'Jobs' },
+  { name: 'runs', hash: '#/runs', ready: 'Recorded runs' },
   { name: 'documents', hash: '#/adapt/documents', ready: 'No collection yet' },
   // The maps come from running the model: the page has drawn once its last card has (its Tab stops come with them).
   { name: 'inside', hash: '#/inside', ready: 'What it expects next, at every position' },

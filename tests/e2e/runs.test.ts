@@ -84,6 +84,11 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     // The table draws before the active project and the rows arrive: wait for both rather than read at once.
     await expect.poll(() => page.getByRole('combobox', { name: 'Project' }).inputValue(), { timeout: 10_000 }).toBe(project.id);
     await expect.poll(() => experimentNames(), { timeout: 10_000 }).toEqual([stopped.name, slow.name, fast.name]);
+    // Each of the three finished jobs made one of these runs, and is that run's row: no second table repeats them
+    // under job ids with another clock's durations.
+    expect((await callApi<Job[]>(e2e.studio, 'jobs.list', {})).filter((j) => j.runId !== null && j.state !== 'running')).toHaveLength(3);
+    await page.waitForTimeout(300); // the jobs' answer comes with the runs'; give it time to draw a card it should not
+    expect(await page.getByRole('table', { name: 'Jobs' }).count()).toBe(0);
     await page.getByRole('tab', { name: /Playground generations/ }).click();
     expect(await page.getByRole('table', { name: 'Playground generations' }).locator('tbody tr .run-link').allTextContents()).toEqual(['s260k · Once upon a time']);
     await page.keyboard.press('ArrowLeft'); // the tabs answer the arrow keys
@@ -106,6 +111,7 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(() => config.textContent()).toContain('LoRA · Rank r'); // lora.r, in words
     expect(await config.textContent()).toContain('Max steps');
     expect(await config.textContent()).toContain('story-pairs');
+    expect(await config.textContent()).toContain('MethodLoRA'); // the option in words, as the run's title says it
     const artifacts = page.getByRole('table', { name: 'Artifacts' });
     expect(await artifacts.textContent()).toContain(`runs/${fast.id}/adapter/adapter_model.safetensors`);
     expect(await artifacts.textContent()).toContain('2.9 KB');

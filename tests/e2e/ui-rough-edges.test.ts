@@ -1,7 +1,7 @@
 // Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
 // its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
 // editor asks only for the fields of the format the mapping is complete for and offers every other format to map, and
-// a fine-tune run's sample prompts are the shared code block. Shots in light and dark land in
+// a fine-tune run's before / after samples read as one unit per example, not a debug dump. Shots in light and dark land in
 // tests/e2e/screenshots/rough-edges-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,9 +15,11 @@ import { browserSkipReason, latheJson, SCREENSHOTS, shootSchemes, showScheme, ST
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${STORIES260K.checkpoint} is absent (the shared data kit is not mounted)` : null);
 if (skipReason) console.log(`e2e rough-edges tests skipped: ${skipReason}`);
 
+// As the trainer writes them: a continuation starts with the space after its prompt; the base model's first one ran
+// into the token limit mid-word (beforeCut), the second sample comes from a run that did not record cuts.
 const SAMPLES = [
-  { prompt: 'Once upon a time, Tom found a red ball.\nWhat did he do?', before: 'He ran.', after: 'He gave the ball to his sister.', reference: 'He shared it.' },
-  { prompt: 'Lily saw a big dog.', before: null, after: 'She was not afraid.', reference: null },
+  { prompt: 'Instruction:\nContinue the story.\n\nInput:\nTom found a red ball.\nOutput:', before: ' "I\'m sorry," said the ball.\n"It\'s', after: ' He gave the ball to his sister. The end.', reference: 'He shared it.', beforeCut: true, afterCut: false },
+  { prompt: 'Lily saw a big dog.', before: null, after: ' She was not afraid', reference: null },
 ];
 
 describe.skipIf(skipReason !== null)('rough edges of the design system, in Chromium', () => {
@@ -122,26 +124,30 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(dataset.mapping.output).toBe('output');
   });
 
-  it('a fine-tune run’s sample prompts are the shared code block, the one look of every block on the page', async () => {
+  it('a fine-tune run’s samples read as one unit per example: the prompt labelled, then Before, After and Reference side by side', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByText(run!.name, { exact: true }).first().click();
     const samples = page.getByTestId('run-samples');
-    await samples.getByText('He gave the ball to his sister.').waitFor();
-    const prompts = samples.getByTestId('sample-prompt');
-    expect(await prompts.count()).toBe(2);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
-      const looks = await page.evaluate(() => [...document.querySelectorAll('#content pre, #content [data-testid="sample-prompt"]')].map((el) => {
-        const s = getComputedStyle(el);
-        return [el.tagName, el.className, s.fontFamily, s.fontSize, s.color, s.backgroundColor, s.borderTopColor, s.paddingLeft, s.whiteSpace].join(' | ');
-      }));
-      expect(looks.length).toBeGreaterThanOrEqual(2);
-      expect(looks[0]).toMatch(/^PRE \| code-block \|/);
-      expect(new Set(looks).size, looks.join('\n')).toBe(1);
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    await samples.getByText('He gave the ball to his sister. The end.').waitFor();
+    const units = samples.getByTestId('sample');
+    expect(await units.count()).toBe(2);
+    const first = units.first();
+    // the prompt is labelled and reads in the page's type, its template's headings apart from their content
+    expect(await first.textContent()).toContain('Example 1 · prompt');
+    const prompt = first.getByTestId('sample-prompt');
+    expect(await prompt.evaluate((el) => getComputedStyle(el).fontFamily)).not.toMatch(/mono/i);
+    expect(await prompt.locator('.ft-prompt-heading').allTextContents()).toEqual(['Instruction:', 'Input:', 'Output:']);
+    // Before / After / Reference inside the unit, on one line at this width, each under its heading
+    const columns = first.locator('.ft-sample-col');
+    expect(await columns.locator('.ft-sample-label').allTextContents()).toEqual(['Before', 'After', 'Reference']);
+    const tops = await columns.evaluateAll((cols) => cols.map((c) => Math.round(c.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
+    // trimmed, and an ellipsis only where the run recorded the token limit cut the text
+    expect(await first.getByTestId('sample-before').textContent()).toBe('"I\'m sorry," said the ball.\n"It\'s…');
+    expect(await first.getByTestId('sample-after').textContent()).toBe('He gave the ball to his sister. The end.');
+    expect(await units.nth(1).getByTestId('sample-after').textContent()).toBe('She was not afraid'); // not recorded: no mark
+    expect(await units.nth(1).getByTestId('sample-reference').count()).toBe(0);
     await samples.scrollIntoViewIfNeeded();
     await shootSchemes(page, 'rough-edges-samples');
   });

@@ -56,6 +56,9 @@ describe.skipIf(!HAS_MODEL)('supervised fine-tuning of stories260K', () => {
     expect(samples[0].after).toContain('said');
     // each completion ended with the token the model stops at (BOS for llama2.c), so greedy decoding stops after it
     for (const s of samples) expect(s.after.trim()).toMatch(/The end\.$/);
+    // ... and so no continuation of the tuned model was cut by the token limit, which the samples record for the page's "…"
+    for (const s of samples) expect(s.afterCut).toBe(false);
+    for (const s of samples) expect(typeof s.beforeCut).toBe('boolean');
 
     const adapter = outcome.adapterPath!;
     const config = JSON.parse(fs.readFileSync(path.join(adapter, 'adapter_config.json'), 'utf8'));

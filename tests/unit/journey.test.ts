@@ -1,7 +1,7 @@
 // The journey of a project, derived from a real (temporary) store as work is done: each step's state, its
 // summary, its effect on the project's metric and the guidance, from a bare project to a met target.
 import { describe, expect, it } from 'vitest';
-import type { Journey } from '../../native/api/journey.ts';
+import { journeyProgressText, type Journey } from '../../native/api/journey.ts';
 import type { Dataset } from '../../native/api/schemas.ts';
 import type { Store } from '../../native/store/db.ts';
 import { projectJourney } from '../../native/studio/journey.ts';
@@ -38,6 +38,8 @@ describe('projects.journey', () => {
     let j = projectJourney(store, p.id);
     expect(states(j)).toEqual({ scope: 'next', data: 'todo', select: 'todo', prompt: 'todo', finetune: 'optional', evaluate: 'todo', integrate: 'todo' });
     expect(j.next).toMatchObject({ step: 'scope', action: { route: '#/scope' } });
+    // The Projects list counts what the strip shows: six steps to do and fine-tune / align marked optional.
+    expect(journeyProgressText(j.steps)).toBe('0/6 steps + 1 optional');
     expect(step(j, 'scope').summary).toBe('Say what good is: choose a metric (a target is optional)');
 
     store.projects.update(p.id, { metric: 'rougeL', target: 0.35 });
@@ -79,7 +81,9 @@ describe('projects.journey', () => {
     expect(step(j, 'prompt').effect).toEqual({ metric: 'rougeL', higherIsBetter: true, before: 0.1, after: 0.2 });
     expect(step(j, 'evaluate')).toMatchObject({ summary: '2 evaluations; best 0.200', effect: { before: null, after: 0.2 } });
     expect(j.next).toMatchObject({ step: 'finetune', title: 'Next: close the gap to the target' });
-    expect(j.next.text).toContain('0.15 short of 0.35');
+    expect(j.next.text).toContain('The best evaluation, 0.200, is 0.150 short of 0.350');
+    // Fine-tune is now the next step, so it counts, as does integrate (to do on the strip).
+    expect(journeyProgressText(j.steps)).toBe('5/7 steps');
 
     // A fine-tune that is not evaluated yet asks for its evaluation; one that is shows what it did.
     const ft = store.runs.create({ kind: 'finetune', name: 'lora stories260K on dialogsum-test', projectId: p.id, config: {} });

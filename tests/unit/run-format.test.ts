@@ -8,16 +8,16 @@ const cosine = [{ value: 1e-3 }, { value: 2e-3 }, { value: 1e-3 }, { value: 0 }]
 
 describe('learning-rate tile', () => {
   it('reads the peak and the schedule once a run that decayed to 0 has ended', () => {
-    expect(learningRateStat(cosine, 2e-3, 'cosine', false)).toEqual({ value: '2.0e−3', note: 'peak · cosine' });
+    expect(learningRateStat(cosine, 2e-3, 'cosine', false)).toEqual({ value: '0.002', note: 'peak · cosine' });
     // no configured rate: the largest recorded one is the peak
-    expect(learningRateStat(cosine, undefined, 'linear', false)).toEqual({ value: '2.0e−3', note: 'peak · linear' });
-    expect(learningRateStat(cosine, 2e-3, undefined, false)).toEqual({ value: '2.0e−3', note: 'peak' });
-    expect(learningRateStat([{ value: 5e-4 }], 5e-4, 'constant', false)).toEqual({ value: '5.0e−4', note: 'constant' });
+    expect(learningRateStat(cosine, undefined, 'linear', false)).toEqual({ value: '0.002', note: 'peak · linear' });
+    expect(learningRateStat(cosine, 2e-3, undefined, false)).toEqual({ value: '0.002', note: 'peak' });
+    expect(learningRateStat([{ value: 5e-4 }], 5e-4, 'constant', false)).toEqual({ value: '0.0005', note: 'constant' });
   });
 
   it('reads the current rate while the run trains, and a dash before anything is known', () => {
-    expect(learningRateStat(cosine.slice(0, 3), 2e-3, 'cosine', true)).toEqual({ value: '1.0e−3', note: 'cosine' });
-    expect(learningRateStat(cosine, 2e-3, 'cosine', true).value).toBe('2.0e−3'); // its last step: 0, so the peak
+    expect(learningRateStat(cosine.slice(0, 3), 2e-3, 'cosine', true)).toEqual({ value: '0.001', note: 'cosine' });
+    expect(learningRateStat(cosine, 2e-3, 'cosine', true).value).toBe('0.002'); // its last step: 0, so the peak
     expect(learningRateStat(undefined, undefined, undefined, false)).toEqual({ value: '—', note: null });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runHash, runIdFromHash } from '../../renderer/src/pages/runs/address.ts';
 import { shownRunConfig } from '../../native/api/run-config.ts';
 import { configRows, configValueText, flattenConfig } from '../../renderer/src/pages/runs/RunConfig.tsx';
+import { isAdvancedConfig } from '../../renderer/src/pages/runs/configLabels.ts';
 import { configLabel } from '../../renderer/src/pages/runs/configLabels.ts';
 import { runFigures } from '../../renderer/src/pages/runs/runFigures.ts';
 import { formatMetric } from '../../renderer/src/pages/evaluate/metrics.ts';
@@ -66,6 +67,19 @@ describe('configuration rows', () => {
     expect(configValueText([true, false])).toBe('yes, no');
     expect(configValueText(null)).toBe('—');
     expect(configValueText(['q_proj', 'v_proj'])).toBe('q_proj, v_proj');
+    // a learning rate as the run's header and tile write it (formatLr), not as the number's own digits
+    expect(configValueText(0.000123456, 'lr')).toBe('0.000123');
+    expect(configValueText(1e-7, 'lr')).toBe('0.0000001');
+    expect(configValueText(0.000123456, 'beta')).toBe('0.000123456');
+    // a chosen option in the words the studio names it by (a run's title says "LoRA", not "lora")
+    expect(configValueText('lora', 'method')).toBe('LoRA');
+    expect(configValueText('full', 'method')).toBe('Full fine-tuning');
+    expect(configValueText('sigmoid', 'loss')).toBe('Sigmoid (standard DPO)');
+    expect(configValueText('cosine', 'schedule')).toBe('Cosine decay');
+    expect(configValueText('scale', 'scoreScaling')).toBe('Divided by its running spread');
+    expect(configValueText('pairwise', 'rewardObjective')).toBe('Pairwise (chosen over rejected)');
+    expect(configValueText('instruction', 'format')).toBe('Instruction → output');
+    expect(configValueText('something-new', 'method')).toBe('something-new'); // not an option it knows: as recorded
     expect(configLabel('promptLenCountsBos')).toBe('Max prompt length counts the BOS');
     expect(configLabel('rewardSeqLen')).toBe('Reward model’s sequence length');
   });
@@ -80,8 +94,8 @@ describe('configuration rows', () => {
 
 describe('metric values of training runs', () => {
   it('keep a small learning rate readable and scores at three decimals', () => {
-    expect(formatMetric('lr', 0.0000364)).toBe('3.6e−5');
-    expect(formatMetric('lr', 0)).toBe('0.000');
+    expect(formatMetric('lr', 0.0000364)).toBe('0.0000364');
+    expect(formatMetric('lr', 0)).toBe('0');
     expect(formatMetric('loss', 1.0104)).toBe('1.010');
     expect(formatMetric('rougeL', 0.0004)).toBe('0.000');
   });
@@ -118,5 +132,17 @@ describe('an evaluation run’s figures', () => {
 
   it('say nothing of a plan when every planned example was scored', () => {
     expect(runFigures(['examples', 'planned_examples'], () => 3)).toEqual([{ name: 'examples', label: 'Examples scored', value: '3', note: null }]);
+  });
+});
+
+describe('the plumbing of a run’s config', () => {
+  it('folds files, fingerprints, BOS handling and threads under Advanced, and keeps what the run was asked to do', () => {
+    expect(isAdvancedConfig('modelPath', '/tmp/lathe-e2e-x/models/mdl_1')).toBe(true);
+    expect(isAdvancedConfig('adapterPath', 'C:\\lathe\\runs\\run_1\\adapter')).toBe(true);
+    expect(isAdvancedConfig('promptLenCountsBos', true)).toBe(true);
+    expect(isAdvancedConfig('bosFollowsTokenizer', true)).toBe(true);
+    expect(isAdvancedConfig('rewardPromptLenCountsBos', false)).toBe(true);
+    expect(isAdvancedConfig('datasetHash', 'dca20f39')).toBe(true);
+    for (const [key, value] of [['method', 'lora'], ['lr', 0.002], ['maxPromptLen', 32], ['dataset', 'story-pairs'], ['lora.r', 8]] as const) expect(isAdvancedConfig(key, value), key).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ describe('training metric words', () => {
   it('print a value in its unit and rank only what says how good a run is', () => {
     expect(formatMetric('response_length', 8)).toBe('8.0 tokens');
     expect(formatMetric('time/rollout_s', 1.234)).toBe('1.23 s');
-    expect(formatTrainingMetric('lr', 0.0003)).toBe('3.0e−4');
+    expect(formatTrainingMetric('lr', 0.0003)).toBe('0.0003');
     expect(metricDirection('lr')).toBe('a setting, not ranked');
     expect(metricDirection('grad_norm')).toBe('a diagnostic, not ranked');
     expect(metricDirection('score/mean')).toBe('↑ higher is better');

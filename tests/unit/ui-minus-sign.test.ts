@@ -23,8 +23,8 @@ describe('the minus sign of negative numbers in the UI', () => {
     expect(formatLoss(-0.0004)).toBe('−4.000e−4');
     expect(formatTrainingMetric('logps/chosen', -12.5)).toBe('−12.50');
     expect(formatMetric('margin', -0.25)).toBe('−0.250');
-    expect(formatMetric('lr', 3.64e-5)).toBe('3.6e−5');
-    expect(formatLr(2e-3)).toBe('2.0e−3');
+    expect(formatMetric('lr', 3.64e-5)).toBe('0.0000364');
+    expect(formatLr(2e-3)).toBe('0.002');
     expect(formatHitScore({ score: -0.0312 } as Parameters<typeof formatHitScore>[0])).toBe('−0.0312');
   });
 

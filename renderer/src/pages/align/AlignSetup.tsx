@@ -56,7 +56,7 @@ export function AlignSetup({ form, onChange, models, datasets, rewardRuns, defau
     e.preventDefault();
     if (canStart) onStart();
   };
-  const field = (s: AlignSetting) => <SettingField label={s.label} explanation={s.explanation} typed={form.values[s.key]} fallback={defaultOf(form, defaults, s)} auto={s.auto} options={s.options} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
+  const field = (s: AlignSetting) => <SettingField label={s.label} explanation={s.explanation} typed={form.values[s.key]} fallback={defaultOf(form, defaults, s)} auto={s.auto} options={s.options} optionLabels={s.optionLabels} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
   const text = (key: string) => valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === key)!);
   const batch = ppo ? 0 : Number(text('batchSize')) * Number(text('gradAccum'));
   const steps = text('maxSteps');

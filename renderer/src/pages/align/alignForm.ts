@@ -1,7 +1,7 @@
 // The Align form: the method (a reward model, DPO or PPO), every setting as text while it is edited, its default
 // (the engine's sizing for the model from train.defaults, else the API schema's own default, read from the schema),
 // and the conversion to align.reward's, align.dpo's or align.ppo's input with a message per field that does not parse.
-import { DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALINGS } from '../../../../native/api/align.ts';
+import { DPO_LOSS_LABELS, DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVE_LABELS, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALING_LABELS, SCORE_SCALINGS } from '../../../../native/api/align.ts';
 import { SETTING_NAMES } from '../../../../native/api/labels.ts';
 import type { z } from 'zod';
 import type { Defaults } from '../finetune/trainForm.ts';
@@ -20,6 +20,8 @@ export interface AlignSetting {
   /** PPO: only with the adaptive KL controller. */
   adaptiveOnly?: boolean;
   options?: readonly string[];
+  /** What each option reads as (a run's Configuration names them the same). */
+  optionLabels?: Readonly<Record<string, string>>;
   min?: number;
   /** Greater than `min`, not equal to it. */
   above?: boolean;
@@ -38,8 +40,8 @@ const ALL = ['dpo', 'reward', 'ppo'] as const;
 
 export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'beta', label: 'β (KL strength)', kind: 'float', methods: ['dpo'], advanced: false, min: 0, above: true, explanation: 'How tightly the policy stays near the reference model: higher keeps it closer, lower lets it move further.' },
-  { key: 'loss', label: 'Loss', kind: 'choice', methods: ['dpo'], advanced: false, options: DPO_LOSSES, explanation: 'sigmoid: DPO; robust: rDPO for noisy labels (needs label smoothing); ipo: IPO, which does not saturate.' },
-  { key: 'objective', label: 'Objective', kind: 'choice', methods: ['reward'], advanced: false, options: REWARD_OBJECTIVES, explanation: 'pairwise: score chosen above rejected; classify: learn text → label; auto: from the column mapping.' },
+  { key: 'loss', label: 'Loss', kind: 'choice', methods: ['dpo'], advanced: false, options: DPO_LOSSES, optionLabels: DPO_LOSS_LABELS, explanation: 'sigmoid: DPO; robust: rDPO for noisy labels (needs label smoothing); ipo: IPO, which does not saturate.' },
+  { key: 'objective', label: 'Objective', kind: 'choice', methods: ['reward'], advanced: false, options: REWARD_OBJECTIVES, optionLabels: REWARD_OBJECTIVE_LABELS, explanation: 'pairwise: score chosen above rejected; classify: learn text → label; auto: from the column mapping.' },
   { key: 'lr', label: 'Learning rate', kind: 'float', methods: BOTH, advanced: false, min: 0, above: true, auto: 'sized by the engine', explanation: 'Peak step size of the optimiser; sized for this model.', sized: true },
   { key: 'maxSteps', label: 'Max steps', kind: 'optionalInt', methods: BOTH, advanced: false, min: 1, auto: 'follow epochs', explanation: 'Stop after this many optimiser steps, whatever the epochs say (empty: follow epochs).' },
   { key: 'epochs', label: 'Epochs', kind: 'float', methods: BOTH, advanced: false, min: 0, above: true, explanation: 'Passes over the training pairs; preference data overfits quickly, so one is usual.' },
@@ -72,7 +74,7 @@ export const ALIGN_SETTINGS: AlignSetting[] = [
   { key: 'generation.topP', label: 'Top-p', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, max: 1, explanation: '1: off. Like top-k, it changes what is sampled only.' },
   { key: 'ppoMaxPromptLen', label: SETTING_NAMES.maxPromptLen.label, kind: 'int', methods: ['ppo'], advanced: true, min: 1, explanation: 'Longest prompt in tokens, its BOS included (its start is cut beyond, its end kept); with the new tokens it must fit the model’s positions.' },
   { key: 'klHorizon', label: 'KL horizon', kind: 'float', methods: ['ppo'], advanced: true, adaptiveOnly: true, min: 0, above: true, explanation: 'Rollouts over which the adaptive controller closes the gap to the target (Ziegler et al.: 10,000).' },
-  { key: 'scoreScaling', label: 'Score scaling', kind: 'choice', methods: ['ppo'], advanced: true, options: SCORE_SCALINGS, explanation: 'scale: divide the reward model’s score by its running spread, so β_KL weighs the KL the same whatever the reward model’s scale; norm: also subtract its running mean; none: the score as it is.' },
+  { key: 'scoreScaling', label: 'Score scaling', kind: 'choice', methods: ['ppo'], advanced: true, options: SCORE_SCALINGS, optionLabels: SCORE_SCALING_LABELS, explanation: 'scale: divide the reward model’s score by its running spread, so β_KL weighs the KL the same whatever the reward model’s scale; norm: also subtract its running mean; none: the score as it is.' },
   { key: 'clipRange', label: 'Clip range', kind: 'float', methods: ['ppo'], advanced: true, min: 0, above: true, explanation: 'ε of the clipped policy ratio: how far one update may move a token’s probability.' },
   { key: 'vfCoef', label: 'Value loss weight', kind: 'float', methods: ['ppo'], advanced: true, min: 0, explanation: 'Weight of the value head’s clipped loss beside the policy loss.' },
   { key: 'lam', label: 'GAE λ', kind: 'float', methods: ['ppo'], advanced: true, min: 0, max: 1, explanation: 'Bias–variance trade of the advantage estimate (γ stays 1, as TRL’s).' },

@@ -63,7 +63,8 @@ function metricText(name: string, value: number): string {
   if (name.endsWith('per_second')) return value.toFixed(1);
   // a training run's timing, length or memory prints with its unit (8.0 tokens, not 8.000)
   if (!(name in METRIC_INFO) && WITH_UNIT.includes(trainingMetricInfo(name)?.format ?? '')) return formatTrainingMetric(name, value);
-  // A training run's learning rate (3e-5) would read 0.000 at three decimals.
+  // A training run's learning rate as every page writes one (formatLr: 0.00003, not 0.000 at three decimals).
+  if (trainingMetricInfo(name)?.format === 'lr') return formatTrainingMetric(name, value);
   if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(1);
   return value >= 100 ? value.toFixed(1) : value.toFixed(3);
 }

@@ -5,7 +5,7 @@ import { useId, type FormEvent } from 'react';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Dataset, Model } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
-import { SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName, formatForMapping } from '../../../../native/api/train.ts';
+import { SCHEDULE_LABELS, SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName, formatForMapping } from '../../../../native/api/train.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
@@ -50,7 +50,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
     e.preventDefault();
     if (canStart) onStart();
   };
-  const field = (s: Setting) => <SettingField label={s.label} explanation={explanationOf(defaults, s)} typed={form.values[s.key]} fallback={defaultText(defaults, s)} auto={s.auto} options={s.kind === 'schedule' ? SCHEDULES : s.kind === 'format' ? SFT_FORMATS : null} optionLabels={s.kind === 'format' ? SFT_FORMAT_LABELS : undefined} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
+  const field = (s: Setting) => <SettingField label={s.label} explanation={explanationOf(defaults, s)} typed={form.values[s.key]} fallback={defaultText(defaults, s)} auto={s.auto} options={s.kind === 'schedule' ? SCHEDULES : s.kind === 'format' ? SFT_FORMATS : null} optionLabels={s.kind === 'format' ? SFT_FORMAT_LABELS : s.kind === 'schedule' ? SCHEDULE_LABELS : undefined} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
   const mapping = dataset ? Object.entries(dataset.mapping) : [];
   const batch = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'batchSize')!)) * Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'gradAccum')!));
   const steps = valueOf(form, defaults, SETTINGS.find((s) => s.key === 'maxSteps')!);

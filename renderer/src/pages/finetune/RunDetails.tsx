@@ -3,20 +3,34 @@
 import type { z } from 'zod';
 import type { CheckpointInfo, TrainSample } from '../../../../native/api/train.ts';
 import { formatDate } from '../../domain/format.ts';
-import { Card, CardHeader, CodeBlock, EmptyState } from '../../ui/primitives.tsx';
+import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { plural, humanBytes } from '../../../../native/api/format.ts';
 import type { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { formatLoss } from './runFormat.ts';
+import { promptLines, sampleText } from './sampleText.ts';
 
 type Sample = z.infer<typeof TrainSample>;
 type Checkpoint = z.infer<typeof CheckpointInfo>;
 type StepUnit = ReturnType<typeof stepUnitOf>;
 
+/** One continuation (or the reference) under its heading, its text trimmed and marked where the token limit cut it. */
+function SampleColumn({ label, note, text, cut, tone, testId }: { label: string; note: string; text: string | null; cut?: boolean; tone?: 'after' | 'reference'; testId: string }) {
+  const shown = text === null ? null : sampleText(text, cut);
+  return (
+    <div className={`ft-sample-col${tone ? ` ft-sample-${tone}` : ''}`}>
+      <div className="ft-sample-head"><span className="ft-sample-label">{label}</span> <span className="faint small">{note}</span></div>
+      <p className="ft-sample-text" data-testid={testId} title={cut ? 'Cut at the token limit' : undefined}>
+        {shown === null ? <span className="faint">—</span> : shown === '' ? <span className="faint">(nothing: it ended at once)</span> : shown}
+      </p>
+    </div>
+  );
+}
+
 /** `resumeRefused`: the engine said this stopped run cannot be resumed, so the empty state does not suggest it. */
 export function SamplesCard({ samples, finished, resumeRefused = false }: { samples: Sample[]; finished: boolean; resumeRefused?: boolean }) {
   return (
     <Card aria-label="Sample generations" data-testid="run-samples">
-      <CardHeader title="Before and after" subtitle="Greedy continuations of held-out prompts by the base model and by the tuned one." />
+      <CardHeader title="Before and after" subtitle="Held-out examples: what the base model and the tuned one wrote for the same prompt (greedy), beside the example’s own answer. “…” marks text cut at the token limit." />
       {samples.length === 0 ? (
         <EmptyState icon="sparkle" title={finished ? 'No samples for this run' : 'Samples come at the end'}>
           {finished ? `A cancelled run writes no samples${resumeRefused ? '.' : '; resume it and let it finish to see what changed.'}` : 'When training finishes, the base model and the tuned model answer the same held-out prompts, so you can read what changed.'}
@@ -24,14 +38,19 @@ export function SamplesCard({ samples, finished, resumeRefused = false }: { samp
       ) : (
         <div className="stack ft-samples">
           {samples.map((s, i) => (
-            <div key={i} className="ft-sample">
-              <CodeBlock label={`Prompt ${i + 1}`} data-testid="sample-prompt">{s.prompt}</CodeBlock>
-              <div className="ft-sample-grid">
-                <div><span className="stat-label">Before</span><p className="ft-sample-text">{s.before ?? <span className="faint">—</span>}</p></div>
-                <div><span className="stat-label">After</span><p className="ft-sample-text ft-sample-after">{s.after}</p></div>
-                {s.reference !== null && <div><span className="stat-label">Reference</span><p className="ft-sample-text muted">{s.reference}</p></div>}
+            <section key={i} className="ft-sample" aria-label={`Example ${i + 1}`} data-testid="sample">
+              <div className="ft-sample-prompt">
+                <div className="ft-sample-head"><span className="ft-sample-label">Example {i + 1} · prompt</span> <span className="faint small">what both models were given</span></div>
+                <div className="ft-prompt-text" data-testid="sample-prompt">
+                  {promptLines(s.prompt).map((line, j) => <div key={j} className={line.heading ? 'ft-prompt-heading' : undefined}>{line.text || '\u00a0'}</div>)}
+                </div>
               </div>
-            </div>
+              <div className="ft-sample-grid">
+                <SampleColumn label="Before" note="base model" text={s.before} cut={s.beforeCut} testId="sample-before" />
+                <SampleColumn label="After" note="tuned model" text={s.after} cut={s.afterCut} tone="after" testId="sample-after" />
+                {s.reference !== null && <SampleColumn label="Reference" note="expected" text={s.reference} tone="reference" testId="sample-reference" />}
+              </div>
+            </section>
           ))}
         </div>
       )}

@@ -1,4 +1,4 @@
-// How training numbers read: losses as every measured figure (figure()), learning rates in scientific notation,
+// How training numbers read: losses as every measured figure (figure()), learning rates as decimals (formatLr),
 // throughput and memory rounded (time left is domain/jobs.ts jobTimeLeft's, as every progress says it). And the few
 // fields of a run's stored config the views use.
 import { columnFigure } from '../../../../native/api/format.ts';
@@ -8,7 +8,18 @@ import { withTrueMinus } from '../../domain/format.ts';
 /** A loss to four significant digits, as the job line and the CLI say it, its trailing zeros kept: tiles and tables
  *  set losses beside each other (columnFigure). */
 export const formatLoss = (v: number): string => withTrueMinus(columnFigure(v));
-export const formatLr = (v: number): string => (v === 0 ? '0' : withTrueMinus(v.toExponential(1)));
+/**
+ * A learning rate, the one way the studio writes one: a plain decimal to three significant digits (0.0005, 0.002,
+ * 0.0000364), as the setup forms' fields hold it, so the rate typed there reads the same in the run's header, its tile,
+ * its chart's axis and its Configuration table.
+ */
+export function formatLr(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const rounded = Number(v.toPrecision(3));
+  const decimals = Math.min(100, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(rounded)))));
+  const text = rounded.toFixed(decimals);
+  return withTrueMinus(decimals > 0 ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+}
 export const formatRate = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0));
 export const formatMb = (v: number): string => (v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`);
 

@@ -1,10 +1,12 @@
-// The jobs the engine has run or is running (imports, training, evaluation), newest first, with progress
-// (and, under the bar, what a running job is doing or why a failed one failed).
-import type { Job } from '../../../../native/api/schemas.ts';
+// Work going on now and work that leaves no run, newest first, with progress (and, under the bar, what a running job
+// is doing or why a failed one failed). A finished job that made a run is that run's row in the table above (its
+// status, its time), so it is not listed twice; a running one is, under its run's name, for its progress bar.
+import type { Job, RunSummary } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
-import { formatDate, formatDuration } from '../../domain/format.ts';
+import { formatDate, formatDuration, formatRunTime } from '../../domain/format.ts';
 import { JOB_STATE_TONE, jobTitle } from '../../domain/jobs.ts';
-import { Badge, Card, CardHeader, EmptyState, ProgressBar, ReadError } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, ProgressBar, ReadError } from '../../ui/primitives.tsx';
+import { runHash } from './address.ts';
 
 /** Under the bar: the error of a failed job, else its last message while it runs (a finished job's state says the rest). */
 function JobNote({ job }: { job: Job }) {
@@ -13,31 +15,47 @@ function JobNote({ job }: { job: Job }) {
   return null;
 }
 
-export function JobsCard({ jobs }: { jobs: Query<Job[]> }) {
+const isOpen = (job: Job): boolean => job.state === 'queued' || job.state === 'running';
+
+/** The jobs the card lists: those still queued or running, and those that made no run (imports, merges, exports). */
+export function jobsToList(jobs: readonly Job[]): Job[] {
+  return jobs.filter((job) => isOpen(job) || job.runId === null);
+}
+
+/** `runs`: the recorded runs, by which a job that made one is named and timed as the run's row is. */
+export function JobsCard({ jobs, runs }: { jobs: Query<Job[]>; runs: readonly RunSummary[] | undefined }) {
+  const listed = jobsToList(jobs.data ?? []);
+  // Nothing going on and nothing run apart from the runs: the runs table says it all.
+  if (!jobs.error && listed.length === 0) return null;
+  const runOf = (job: Job) => (job.runId === null ? undefined : runs?.find((r) => r.id === job.runId));
   return (
     <Card aria-label="Jobs">
-      <CardHeader title="Jobs" subtitle="Long work runs as a job in its own process. Newest first; updates live." />
+      <CardHeader title="Jobs" subtitle="Work going on now, and work that leaves no run (imports, merges, exports). Newest first; updates live." />
       <ReadError className="card-body" what="Could not load jobs" read={jobs} />
-      {jobs.data && jobs.data.length === 0 && (
-        <EmptyState icon="activity" title="No jobs yet">Importing a dataset is the first job most projects run. Training and evaluation jobs will appear here too.</EmptyState>
-      )}
-      {jobs.data && jobs.data.length > 0 && (
+      {listed.length > 0 && (
         <div className="table-wrap">
           <table className="table" aria-label="Jobs">
             <thead><tr><th>Job</th><th>State</th><th className="jobs-progress">Progress</th><th>Started</th><th className="num">Duration</th></tr></thead>
             <tbody>
-              {jobs.data.map((job) => (
-                <tr key={job.id}>
-                  <td><div className="cell-title">{jobTitle(job)}</div><div className="faint small mono">{job.id}</div></td>
-                  <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
-                  <td className="jobs-progress">
-                    <ProgressBar value={job.progress} state={job.state} label={`${jobTitle(job)} progress`} />
-                    <JobNote job={job} />
-                  </td>
-                  <td className="muted small nowrap">{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
-                  <td className="num mono muted small">{formatDuration(job.startedAt, job.finishedAt)}</td>
-                </tr>
-              ))}
+              {listed.map((job) => {
+                const run = runOf(job);
+                return (
+                  <tr key={job.id} title={job.id}>
+                    <td>
+                      {run ? <div className="cell-title"><a className="run-link" href={runHash(run.id)}>{run.name}</a></div> : <div className="cell-title">{jobTitle(job)}</div>}
+                      {run && <div className="faint small">{jobTitle(job)}</div>}
+                    </td>
+                    <td><Badge tone={JOB_STATE_TONE[job.state]}>{job.state}</Badge></td>
+                    <td className="jobs-progress">
+                      <ProgressBar value={job.progress} state={job.state} label={`${run?.name ?? jobTitle(job)} progress`} />
+                      <JobNote job={job} />
+                    </td>
+                    <td className="muted small nowrap">{job.startedAt ? formatDate(job.startedAt) : 'queued'}</td>
+                    {/* a run's time as its row in the table above says it (one clock), else the job's own */}
+                    <td className="num mono muted small">{run ? formatRunTime(run) : formatDuration(job.startedAt, job.finishedAt)}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

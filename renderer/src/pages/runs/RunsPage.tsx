@@ -1,6 +1,6 @@
 // Runs: the runs recorded for the active project (or another, or all), newest first, experiments apart from
 // the playground's generations, with their tags and a filter by tag; each opens its own page. Below, the jobs
-// the engine has run or is running. Live: job events reload the jobs, and the runs when a job starts or ends.
+// running now and those that made no run (JobsCard). Live: job events reload the jobs, and the runs when a job starts or ends.
 import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
@@ -144,7 +144,7 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
         )}
         </div>
       </Card>
-      <JobsCard jobs={jobs} />
+      <JobsCard jobs={jobs} runs={runs.data} />
     </div>
   );
 }

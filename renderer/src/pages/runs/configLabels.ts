@@ -1,6 +1,10 @@
 // How a run's recorded settings read: a label for the keys the trainers record (their config objects in
 // native/api/train.ts, align.ts and the pretrain and playground inputs), any other key split into words
-// (maxPromptLen → "Max prompt len"), and a dotted key's parent named before it (lora.r → "LoRA · Rank r").
+// (maxPromptLen → "Max prompt len"), and a dotted key's parent named before it (lora.r → "LoRA · Rank r"); a chosen
+// option in the words the studio names it by elsewhere (method 'lora' → "LoRA"); and which rows are plumbing (files,
+// fingerprints, BOS handling) that the table folds under Advanced.
+import { DPO_LOSS_LABELS, REWARD_OBJECTIVE_LABELS, SCORE_SCALING_LABELS } from '../../../../native/api/align.ts';
+import { SCHEDULE_LABELS, SFT_FORMAT_LABELS, TRAIN_METHOD_LABELS } from '../../../../native/api/train.ts';
 
 const LABELS: Record<string, string> = {
   model: 'Model', modelId: 'Model', modelName: 'Model name', modelPath: 'Model file', dataset: 'Dataset', datasetId: 'Dataset',
@@ -45,4 +49,24 @@ const INNER_LABELS: Record<string, string> = { name: 'Name' };
 /** A dotted config key as words: "lora.r" → "LoRA · Rank r". */
 export function configLabel(dotted: string): string {
   return dotted.split('.').map((key, i) => (i > 0 && INNER_LABELS[key]) || keyLabel(key)).join(' · ');
+}
+
+/** The options a setting's key chooses between, by the key's last part, each in the words the studio names it by. */
+const VALUE_LABELS: Record<string, Readonly<Record<string, string>>> = {
+  method: TRAIN_METHOD_LABELS, schedule: SCHEDULE_LABELS, format: SFT_FORMAT_LABELS, loss: DPO_LOSS_LABELS,
+  objective: REWARD_OBJECTIVE_LABELS, rewardObjective: REWARD_OBJECTIVE_LABELS, scoreScaling: SCORE_SCALING_LABELS,
+};
+
+/** A chosen option in words ('lora' under method → "LoRA"), or null when the key has no options or the value is not one. */
+export function configValueLabel(dotted: string, value: unknown): string | null {
+  const labels = VALUE_LABELS[dotted.split('.').at(-1)!];
+  return typeof value === 'string' && labels && Object.hasOwn(labels, value) ? labels[value] : null;
+}
+
+/** Settings that say how the engine did its work rather than what the run was asked to do. */
+const PLUMBING = new Set(['modelPath', 'datasetHash', 'bosFollowsTokenizer', 'rewardBosFollowsTokenizer', 'promptLenCountsBos', 'rewardPromptLenCountsBos', 'threads']);
+
+/** Whether a row belongs under Advanced: a plumbing setting or a file's path (absolute, POSIX or Windows). */
+export function isAdvancedConfig(dotted: string, value: unknown): boolean {
+  return PLUMBING.has(dotted.split('.').at(-1)!) || (typeof value === 'string' && /^(\/|[A-Za-z]:[\\/])/.test(value));
 }
