@@ -9,6 +9,7 @@ import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, Select, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
+import { stepHeading } from './integrateSteps.ts';
 import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
 
@@ -90,7 +91,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
   return (
     <Card aria-label="Serve to applications">
       <CardHeader
-        title="Serve to applications"
+        title={stepHeading('serve')}
         subtitle="An OpenAI-compatible API on this machine (127.0.0.1): any OpenAI client, SDK or agent framework can call your models by changing its base URL."
         actions={statusKnown && <Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
       />
