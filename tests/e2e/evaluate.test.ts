@@ -83,6 +83,9 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await metrics.getByRole('checkbox', { name: /ROUGE-L/ }).first().getAttribute('aria-checked')).toBe('true');
     await metrics.getByRole('checkbox', { name: 'BLEU' }).click();
     await page.getByText('No evaluations yet').waitFor();
+    // one empty state says what to do first: the result pane's and the run list's both said it (2026-12-07)
+    expect(await page.locator('.empty').count()).toBe(1);
+    expect(await page.getByText(/zero-shot run/).count()).toBe(1);
     await shoot('evaluate-empty');
 
     await form.getByLabel(/^Examples/).fill('6');
