@@ -34,7 +34,7 @@ export function IntegratePage({ navigate }: { navigate(page: PageId): void }) {
         </div>
       </Card>
       <QuantizeSection navigate={navigate} />
-      <ServeSection navigate={navigate} />
+      <ServeSection />
     </div>
   );
 }
