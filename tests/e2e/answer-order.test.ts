@@ -206,6 +206,8 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await prompt.fill('');
       await expect.poll(why).toBe('To generate, type a prompt.');
       expect(await generate.isEnabled()).toBe(false);
+      // the output pane says the same, not "… press Generate" beside the grey button (2026-12-07)
+      expect(await page.getByTestId('output-A').textContent()).toBe('To generate, type a prompt.');
       // the line's coming did not move the header (and the editor under the caret) onto another row
       expect((await promptHeader.boundingBox())!.height, 'the Prompt header with the why-grey line').toBe(enabledHeight);
       await shootSchemes(page, 'playground-why');
