@@ -92,3 +92,9 @@ export function evalMetricLabel(name: string): string {
 export function taskLabel(task: string): string {
   return Object.hasOwn(TASK_LABELS, task) ? TASK_LABELS[task as TaskType] : task;
 }
+
+/**
+ * A CLI command as the studio spells it, as the README does: `npx lathe …` from the project's folder. The studio said
+ * `lathe train` on one page and `npx lathe model import-llama2c …` on another.
+ */
+export const cliCommand = (args: string): string => `npx lathe ${args}`;

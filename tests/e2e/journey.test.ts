@@ -88,7 +88,10 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     const empty = page.getByRole('tabpanel').locator('.empty');
     await empty.getByText('No experiments in any project yet').waitFor();
     // The commands it names are code, not text in backquotes.
-    expect(await empty.locator('code').allTextContents()).toEqual(['lathe train', 'lathe eval']);
+    // spelled as the README and every other page spell them (Inside said `npx lathe model …`, this `lathe train`)
+    expect(await empty.locator('code').allTextContents()).toEqual(['npx lathe train', 'npx lathe eval']);
+    // each on one line: "npx lathe" at a line's end, "train" on the next (2026-12-07)
+    expect(await empty.locator('code').evaluateAll((codes) => codes.map((c) => c.getClientRects().length))).toEqual([1, 1]);
     expect(await empty.textContent()).not.toContain('`');
     await empty.getByRole('button', { name: 'Go to Adapt & align' }).click();
     await page.waitForURL(/#\/adapt/);

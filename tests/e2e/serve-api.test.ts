@@ -64,7 +64,7 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     for (const width of [1440, 1280, 1024]) {
       await page.setViewportSize({ width, height: 900 });
       const lines = await hint.locator('.mono').evaluateAll((spans) => spans.map((s) => `${s.textContent} ${s.getClientRects().length}`));
-      expect(lines, `at ${width} px`).toEqual(['lathe serve-api --model NAME 1', '--host 1', '--api-key 1', '--cors-origin 1']);
+      expect(lines, `at ${width} px`).toEqual(['npx lathe serve-api --model NAME 1', '--host 1', '--api-key 1', '--cors-origin 1']);
       // the Port box ends where Start server does, at the card's right edge: each field as wide as its help line, it
       // stopped 187 px short at 1440 px (2026-12-07)
       const right = async (box: ReturnType<typeof card.locator>) => (await box.boundingBox())!.x + (await box.boundingBox())!.width;

@@ -3,6 +3,7 @@
 // stand (curl, Python and JavaScript `openai`), and its request log, refreshed every second while it runs.
 import { useEffect, useMemo, useState } from 'react';
 import { SERVE_API_DEFAULT_PORT } from '../../../../native/api/serve-api.ts';
+import { cliCommand } from '../../../../native/api/labels.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
@@ -147,13 +148,13 @@ export function ServeSection() {
           </div>
         ) : names.length > 0 && (
           <p className="muted small">
-            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono cli">lathe serve-api --model NAME</span> runs
+            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono cli">{cliCommand('serve-api --model NAME')}</span> runs
             the same server (with <span className="mono cli">--host</span> and <span className="mono cli">--api-key</span> for other machines, <span className="mono cli">--cors-origin</span> for web pages).
           </p>
         )}
         {/* with no model the server cannot start: no log asking for its requests, unless it holds earlier ones */}
         {(names.length > 0 || (log.data?.length ?? 0) > 0) && <div className="stack">
-          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">lathe api-log</span></span></div>
+          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">{cliCommand('api-log')}</span></span></div>
           <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />
         </div>}
       </div>
