@@ -260,12 +260,12 @@ export interface AlignCutConfig {
 function promptCutAdvice(kind: string, context: number | undefined, config: AlignCutConfig): string {
   if (context !== undefined) {
     const maxNewTokens = config.generation?.maxNewTokens;
-    if (kind === 'ppo' && config.maxPromptLen !== undefined && maxNewTokens !== undefined) return asSentence(longerPromptAdvice(config.maxPromptLen, context - maxNewTokens, 'maxNewTokens'));
-    if (kind !== 'ppo' && config.seqLen !== undefined) return asSentence(longerPromptAdvice(pairPromptLen({ seqLen: config.seqLen, maxPromptLen: config.maxPromptLen }), config.seqLen - 1, { seqLen: config.seqLen, context }));
+    if (kind === 'ppo' && config.maxPromptLen !== undefined && maxNewTokens !== undefined) return asSentence(longerPromptAdvice(config.maxPromptLen, context - maxNewTokens, 'maxNewTokens', 'studio'));
+    if (kind !== 'ppo' && config.seqLen !== undefined) return asSentence(longerPromptAdvice(pairPromptLen({ seqLen: config.seqLen, maxPromptLen: config.maxPromptLen }), config.seqLen - 1, { seqLen: config.seqLen, context }, 'studio'));
   }
   // PPO has no sequence length: a prompt and the new tokens share the model's context
-  const room = kind === 'ppo' ? `the model's context allows beside the new tokens (${settingName('maxNewTokens')})` : 'the sequence length allows';
-  return `Raise the longest prompt (${settingName('maxPromptLen')}) if ${room}.`;
+  const room = kind === 'ppo' ? `the model's context allows beside the new tokens (${settingName('maxNewTokens', 'studio')})` : 'the sequence length allows';
+  return `Raise the longest prompt (${settingName('maxPromptLen', 'studio')}) if ${room}.`;
 }
 
 /**
@@ -277,7 +277,7 @@ function promptCutAdvice(kind: string, context: number | undefined, config: Alig
 export function alignCutWarnings(kind: string, cuts: AlignCuts | null, config: AlignCutConfig = {}): { title: string; detail: string }[] {
   if (!cuts) return [];
   const out: { title: string; detail: string }[] = [];
-  const longerSeqLen = asSentence(longerSeqLenAdvice(config.seqLen, cuts.modelContext));
+  const longerSeqLen = asSentence(longerSeqLenAdvice(config.seqLen, cuts.modelContext, 'studio'));
   // a reward model reads a cut side's end, where its score is read (rewardWindow); DPO keeps a completion's start
   if (kind === 'dpo' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Their endings were not compared. ${longerSeqLen}` });
   if (kind === 'reward' && cuts.truncatedPairs) out.push({ title: `${plural(cuts.truncatedPairs, 'pair')} cut to the sequence length`, detail: `Each cut side kept its end, where the score is read, and its BOS; the model never read the start. ${longerSeqLen}` });

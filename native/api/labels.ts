@@ -58,7 +58,7 @@ export const SKIP_UNPAIRED_LABEL = 'Leave out rows that make no pair';
 
 /**
  * The settings a warning about cut inputs tells people to raise, as the forms label them (Fine-tune and Align) and as
- * the CLI spells the flag: the engine's warnings reach both, so they name both (settingName).
+ * the CLI spells the flag (settingName names them for each reader).
  */
 export const SETTING_NAMES = {
   seqLen: { label: 'Sequence length', flag: '--seq-len' },
@@ -66,8 +66,20 @@ export const SETTING_NAMES = {
   maxNewTokens: { label: 'Max new tokens', flag: '--max-new-tokens' },
 } as const;
 
-/** A setting as a warning names it: the CLI flag, then the form's label ("--max-prompt-len, “Max prompt length” in the studio"). */
-export const settingName = (key: keyof typeof SETTING_NAMES): string => `${SETTING_NAMES[key].flag}, “${SETTING_NAMES[key].label}” in the studio`;
+/**
+ * Who reads a message that names a setting. 'studio': a run view, which names the form's field only (it named the
+ * flag too, CLI wording in the studio). 'log': a run's log, which the CLI prints and the studio's Runs page shows, so
+ * it names the flag and the field both.
+ */
+export type SettingReader = 'studio' | 'log';
+
+/**
+ * A setting as a warning names it for its reader: the form's field in the studio ("the “Max prompt length” setting"),
+ * the CLI flag then the field in a log ("--max-prompt-len, “Max prompt length” in the studio").
+ */
+export const settingName = (key: keyof typeof SETTING_NAMES, reader: SettingReader): string => (reader === 'studio'
+  ? `the “${SETTING_NAMES[key].label}” setting`
+  : `${SETTING_NAMES[key].flag}, “${SETTING_NAMES[key].label}” in the studio`);
 
 /** Throughput's unit wherever the studio prints one: after a value (215 tokens/s), in a column (Decode tokens/s), on an axis. */
 export const TOKENS_PER_SECOND = 'tokens/s';
@@ -80,3 +92,9 @@ export function evalMetricLabel(name: string): string {
 export function taskLabel(task: string): string {
   return Object.hasOwn(TASK_LABELS, task) ? TASK_LABELS[task as TaskType] : task;
 }
+
+/**
+ * A CLI command as the studio spells it, as the README does: `npx lathe …` from the project's folder. The studio said
+ * `lathe train` on one page and `npx lathe model import-llama2c …` on another.
+ */
+export const cliCommand = (args: string): string => `npx lathe ${args}`;

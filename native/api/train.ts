@@ -181,7 +181,7 @@ export function finetuneCutWarning(result: { truncatedExamples?: number; modelCo
   if (!n) return null;
   return {
     title: `${plural(n, 'example')} ${n === 1 ? 'was' : 'were'} cut to ${seqLen ?? '?'} tokens`,
-    detail: `A long prompt lost its middle; a completion longer than half the window lost its end, which was not learned. ${asSentence(longerSeqLenAdvice(seqLen, result.modelContext))}`,
+    detail: `A long prompt lost its middle; a completion longer than half the window lost its end, which was not learned. ${asSentence(longerSeqLenAdvice(seqLen, result.modelContext, 'studio'))}`,
   };
 }
 

@@ -73,8 +73,8 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
     }
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
     if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
-    if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions })}`);
-    if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions)}`);
+    if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions }, 'log')}`);
+    if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions, 'log')}`);
     env.log('info', `${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {

@@ -107,7 +107,7 @@ async function continueFinetune(runId: string, config: ResolvedConfig, env: Trai
       const one = data.truncated === 1;
       // what was cut (tokenizeExample: a prompt's middle, then a long completion's end) and what keeps more
       env.log('warn', `${formatValue(data.truncated)} of ${plural(data.train.length + data.val.length, 'example')} ${one ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${one ? 'was' : 'were'} cut `
-        + `(a long prompt loses its middle, a completion longer than half the window its end); ${longerSeqLenAdvice(config.seqLen, folder.spec.maxPositions)}`);
+        + `(a long prompt loses its middle, a completion longer than half the window its end); ${longerSeqLenAdvice(config.seqLen, folder.spec.maxPositions, 'log')}`);
     }
     if (data.unscored > 0) env.log('warn', `${plural(data.unscored, 'example')} ${data.unscored === 1 ? 'has' : 'have'} no completion token to score (an empty completion) and ${data.unscored === 1 ? 'was' : 'were'} left out`);
     env.log('info', `format ${data.format}: ${formatValue(data.train.length)} training and ${plural(data.val.length, 'validation example')}`);

@@ -212,7 +212,7 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens')}`);
+    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens', 'log')}`);
     env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };

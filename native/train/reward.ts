@@ -134,8 +134,8 @@ async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedReward
     const { maxPromptLen } = rule;
     const data = await loadPreferenceData(env.dataDir, dataset, tokenizer, { ...rule, endId: null, keepEnd: true, skipInvalid: config.skipInvalid, skipAdvice: env.skipAdvice }, pairTurns(env));
     if (!data) return null;
-    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context })}`);
-    if (data.truncated) env.log('warn', `${formatValue(data.truncated)} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+    if (data.truncatedPrompts) env.log('warn', `${plural(data.truncatedPrompts, 'pair')} ${data.truncatedPrompts === 1 ? 'has' : 'have'} a prompt longer than ${maxPromptLen} tokens, cut to its last ${maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context }, 'log')}`);
+    if (data.truncated) env.log('warn', `${formatValue(data.truncated)} pairs have a side longer than ${config.seqLen} tokens, cut to its last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, 'log')}`);
     const item = (e: (typeof data.train)[number]): RewardItem => ({ sequences: [e.chosen.ids, e.rejected.ids] });
     return { train: data.train.map(item), val: data.val.map(item), labels: ['reward'], cuts: { truncatedPairs: data.truncated, truncatedPrompts: data.truncatedPrompts, truncatedTexts: 0 } };
   }
@@ -158,7 +158,7 @@ async function loadItems(env: TrainEnv, dataset: Dataset, config: ResolvedReward
   if (!trainItems || !valItems) return null;
   const items = { train: trainItems, val: valItems, labels };
   // said as for pairs: the cut text keeps its end, where the score is read, and a longer window keeps more of it
-  if (cut) env.log('warn', `${formatValue(cut)} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context)}`);
+  if (cut) env.log('warn', `${formatValue(cut)} of ${plural(train.length + val.length, 'text')} ${cut === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens, cut to ${cut === 1 ? 'its' : 'their'} last ${config.seqLen} (BOS kept), where the score is read; ${longerSeqLenAdvice(config.seqLen, context, 'log')}`);
   return { ...items, cuts: { truncatedPairs: 0, truncatedPrompts: 0, truncatedTexts: cut } };
 }
 

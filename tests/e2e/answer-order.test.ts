@@ -206,6 +206,8 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await prompt.fill('');
       await expect.poll(why).toBe('To generate, type a prompt.');
       expect(await generate.isEnabled()).toBe(false);
+      // the output pane says the same, not "… press Generate" beside the grey button (2026-12-07)
+      expect(await page.getByTestId('output-A').textContent()).toBe('To generate, type a prompt.');
       // the line's coming did not move the header (and the editor under the caret) onto another row
       expect((await promptHeader.boundingBox())!.height, 'the Prompt header with the why-grey line').toBe(enabledHeight);
       await shootSchemes(page, 'playground-why');
@@ -464,7 +466,7 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     }
   });
 
-  it('Evaluate: a summary that cannot be read says so, not "Results appear here"', async () => {
+  it('Evaluate: a summary that cannot be read says so, not an empty result pane', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
     const runs = page.getByRole('table', { name: 'Evaluation runs' });
@@ -472,7 +474,7 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
     try {
       await runs.getByText('Zero-shot baseline').click();
       await page.getByRole('alert').filter({ hasText: 'Could not read this evaluation: run gone: deleted from another window' }).waitFor();
-      expect(await page.getByText('Results appear here').count()).toBe(0);
+      expect(await page.locator('.eval-layout .empty').count()).toBe(0);
       const refused = /status of 404 \(Not Found\) \(http:[^)]*\/api\/rpc\/eval\.get\)$/;
       await expect.poll(() => e2e.pageErrors.some((e) => refused.test(e))).toBe(true); // this 404, which the test made
       e2e.pageErrors.splice(0, Infinity, ...e2e.pageErrors.filter((e) => !refused.test(e)));

@@ -83,6 +83,9 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(await metrics.getByRole('checkbox', { name: /ROUGE-L/ }).first().getAttribute('aria-checked')).toBe('true');
     await metrics.getByRole('checkbox', { name: 'BLEU' }).click();
     await page.getByText('No evaluations yet').waitFor();
+    // one empty state says what to do first: the result pane's and the run list's both said it (2026-12-07)
+    expect(await page.locator('.empty').count()).toBe(1);
+    expect(await page.getByText(/zero-shot run/).count()).toBe(1);
     await shoot('evaluate-empty');
 
     await form.getByLabel(/^Examples/).fill('6');
@@ -100,6 +103,24 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     await summary.getByTestId('metric-bleu').waitFor();
     await summary.getByText('Tokens/s', { exact: true }).waitFor();
     await expect.poll(() => summary.getByRole('table', { name: 'First predictions' }).locator('tbody tr').count()).toBe(3);
+    // every column of the first predictions inside the card, the score's too: the Reference ran past the card's edge,
+    // cut mid-word, and the score column out of sight with nothing to say it was there (2026-12-07)
+    const preview = summary.getByRole('table', { name: 'First predictions' });
+    for (const width of [1440, 1280, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      const card = (await summary.boundingBox())!;
+      for (const th of await preview.locator('th').all()) {
+        const box = (await th.boundingBox())!;
+        expect(box.x + box.width, `${await th.textContent()}'s right edge at ${width} px`).toBeLessThanOrEqual(card.x + card.width);
+      }
+      expect(await preview.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth), `sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
+      // a clipped cell keeps its whole text, for the pointer
+      for (const cell of await preview.locator('tbody .cell-clip').all()) {
+        const text = await cell.textContent();
+        expect(await cell.getAttribute('title')).toBe(text === '(empty)' ? null : text);
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('table', { name: 'Evaluation runs' }).getByText('Zero-shot baseline').waitFor();
   });
 

@@ -86,7 +86,7 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
     }
   });
 
-  it('Evaluate\'s first predictions keep a long prediction at least 16em wide beside a longer reference', async () => {
+  it('Evaluate\'s first predictions keep a long prediction at least 16em wide, its longer reference under it', async () => {
     const { page } = e2e;
     for (const width of WIDTHS) {
       await open(page, '#/adapt/evaluate', width);

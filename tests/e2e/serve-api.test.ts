@@ -31,6 +31,27 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     },
   });
 
+  it('numbers the path alike in the map at the top, the guided pills and the section headings', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+    // the map said 1 Merge, 2 Quantise, 3 Export, 4 Serve above pills and headings that said 3 Compare, 4 Export
+    const map = page.getByRole('region', { name: 'The path to an application' });
+    await map.locator('h3').first().waitFor();
+    const numbered = new Map((await map.locator('h3').allTextContents()).map((t) => [t.split(' · ')[1], t.split(' · ')[0]] as const));
+    expect([...numbered.keys()]).toEqual(['Merge', 'Quantise', 'Compare', 'Export', 'Serve']);
+    const pills = page.getByRole('list', { name: 'Guided path' }).getByRole('listitem');
+    await pills.first().waitFor();
+    for (const pill of await pills.all()) {
+      const title = (await pill.locator('strong').textContent())!;
+      expect((await pill.locator('.stat-label').textContent())!.split(' · ')[0], `the ${title} pill`).toBe(numbered.get(title));
+    }
+    const headings = [...await page.locator('.guided-form h3').allTextContents(), (await page.getByRole('region', { name: 'Serve to applications' }).locator('h2').textContent())!];
+    const named = headings.flatMap((h) => [...h.matchAll(/(\d+) · (\w+)/g)].map(([, n, word]) => [word, n]));
+    expect(named.map(([word]) => word)).toEqual(['Merge', 'Quantise', 'Compare', 'Export', 'Serve']);
+    for (const [word, n] of named) expect(n, `the ${word} heading`).toBe(numbered.get(word));
+    await shootSchemes(page, 'integrate-path');
+  });
+
   it('starts the API from the page, runs the copied curl snippet and shows the request in the log', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
@@ -43,7 +64,7 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     for (const width of [1440, 1280, 1024]) {
       await page.setViewportSize({ width, height: 900 });
       const lines = await hint.locator('.mono').evaluateAll((spans) => spans.map((s) => `${s.textContent} ${s.getClientRects().length}`));
-      expect(lines, `at ${width} px`).toEqual(['lathe serve-api --model NAME 1', '--host 1', '--api-key 1', '--cors-origin 1']);
+      expect(lines, `at ${width} px`).toEqual(['npx lathe serve-api --model NAME 1', '--host 1', '--api-key 1', '--cors-origin 1']);
       // the Port box ends where Start server does, at the card's right edge: each field as wide as its help line, it
       // stopped 187 px short at 1440 px (2026-12-07)
       const right = async (box: ReturnType<typeof card.locator>) => (await box.boundingBox())!.x + (await box.boundingBox())!.width;

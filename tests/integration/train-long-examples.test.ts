@@ -59,7 +59,7 @@ describe.skipIf(!HAS_DATA)('LoRA with default settings on DialogSum', () => {
     expect(outcome.truncatedExamples).toBeLessThan(Number(cutAll.replaceAll(',', ''))); // counts are grouped: 1,234
     // the run view's cut warning weighs the sequence length against the model's context, which the outcome records
     expect(outcome.modelContext).toBe(512);
-    expect(finetuneCutWarning(outcome, 256)!.detail).toContain('A longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them, up to 512');
+    expect(finetuneCutWarning(outcome, 256)!.detail).toContain('A longer sequence length (the “Sequence length” setting) keeps more of them, up to 512');
     expect(finetuneCutWarning(outcome, 512)!.detail).toContain("already the model's context (512)");
     expect(losses).toHaveLength(8);
     expect(losses.every(Number.isFinite)).toBe(true);

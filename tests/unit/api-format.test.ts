@@ -166,7 +166,7 @@ describe('counts in CLI messages use the right number', () => {
     const { alignCutWarnings } = await import('../../native/api/align.ts');
     const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
     const atContext = "The sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more.";
-    const longer = 'A longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them';
+    const longer = 'A longer sequence length (the “Sequence length” setting) keeps more of them';
     for (const [kind, cuts] of [['dpo', { truncatedPairs: 2 }], ['reward', { truncatedPairs: 2 }], ['reward', { truncatedTexts: 2 }]] as const) {
       const [w] = alignCutWarnings(kind, { ...cuts, modelContext: 512 }, { seqLen: 512 });
       expect(w.detail, kind).toContain(atContext);
@@ -178,7 +178,7 @@ describe('counts in CLI messages use the right number', () => {
     // PPO has no sequence length: its prompts share the model's context with the new tokens
     const label = ALIGN_SETTINGS.find((s) => s.key === 'generation.maxNewTokens')!.label;
     const ppo = alignCutWarnings('ppo', { truncatedPrompts: 3, modelContext: 512 })[0].detail;
-    expect(ppo).toContain(`if the model's context allows beside the new tokens (--max-new-tokens, “${label}” in the studio).`);
+    expect(ppo).toContain(`if the model's context allows beside the new tokens (the “${label}” setting).`);
     expect(ppo).not.toContain('sequence length');
   });
 
@@ -194,18 +194,18 @@ describe('counts in CLI messages use the right number', () => {
       expect(full, kind).toContain("Each kept its end, where the question is, and its BOS; ");
       expect(full, kind).toContain("A max prompt length of 511 already leaves the completion as little room as it can, and the sequence length is already the model's context (512): shorter prompts, or a model with a longer context, would keep more.");
       expect(full, kind).not.toContain('Raise');
-      expect(full.endsWith(` ${asSentence(longerPromptAdvice(511, 511, { seqLen: 512, context: 512 }))}`), kind).toBe(true);
+      expect(full.endsWith(` ${asSentence(longerPromptAdvice(511, 511, { seqLen: 512, context: 512 }, 'studio'))}`), kind).toBe(true);
       // at the room below the context: a longer sequence length
-      expect(prompt(kind, { seqLen: 256, maxPromptLen: 255 }), kind).toContain('A max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (--seq-len, “Sequence length” in the studio) lets the prompt grow.');
+      expect(prompt(kind, { seqLen: 256, maxPromptLen: 255 }), kind).toContain('A max prompt length of 255 already leaves the completion as little room as it can; a longer sequence length (the “Sequence length” setting) lets the prompt grow.');
       // room left: a longer prompt, and how far (a reward run's unset maxPromptLen is half the sequence length)
-      expect(prompt(kind, { seqLen: 256, maxPromptLen: 128 }), kind).toContain('A longer max prompt length (--max-prompt-len, “Max prompt length” in the studio) keeps more of them, up to 255.');
+      expect(prompt(kind, { seqLen: 256, maxPromptLen: 128 }), kind).toContain('A longer max prompt length (the “Max prompt length” setting) keeps more of them, up to 255.');
       expect(prompt(kind, { seqLen: 256 }), kind).toContain('keeps more of them, up to 255.');
       // an outcome from before the context was recorded, or a config without the sequence length: the older advice
-      expect(prompt(kind, { seqLen: 512, maxPromptLen: 511 }, null), kind).toContain('Raise the longest prompt (--max-prompt-len, “Max prompt length” in the studio) if the sequence length allows.');
+      expect(prompt(kind, { seqLen: 512, maxPromptLen: 511 }, null), kind).toContain('Raise the longest prompt (the “Max prompt length” setting) if the sequence length allows.');
       expect(prompt(kind, {}), kind).toContain('if the sequence length allows.');
     }
     // PPO: the prompt shares the context with the new tokens
-    expect(prompt('ppo', { maxPromptLen: 480, generation: { maxNewTokens: 32 } })).toContain('A max prompt length of 480 already leaves the completion as little room as it can; fewer new tokens (--max-new-tokens, “Max new tokens” in the studio) let the prompt grow.');
+    expect(prompt('ppo', { maxPromptLen: 480, generation: { maxNewTokens: 32 } })).toContain('A max prompt length of 480 already leaves the completion as little room as it can; fewer new tokens (the “Max new tokens” setting) let the prompt grow.');
     expect(prompt('ppo', { maxPromptLen: 64, generation: { maxNewTokens: 32 } })).toContain('keeps more of them, up to 480.');
     expect(prompt('ppo', { maxPromptLen: 64 })).toContain("if the model's context allows beside the new tokens");
   });
@@ -219,22 +219,33 @@ describe('counts in CLI messages use the right number', () => {
     expect(at.detail).toContain("The sequence length is already the model's context (512), so no longer one fits: shorter texts, or a model with a longer context, would keep more.");
     expect(at.detail).not.toContain('A longer sequence length');
     expect(at.detail.endsWith(alignCutWarnings('dpo', { truncatedPairs: 2, modelContext: 512 }, { seqLen: 512 })[0].detail.split('. ').at(-1)!)).toBe(true);
-    // below the context, or an outcome from before the context was recorded: a longer one, named as the form and the flag
-    const longer = 'A longer sequence length (--seq-len, “Sequence length” in the studio) keeps more of them';
+    // below the context, or an outcome from before the context was recorded: a longer one, named as the form names it
+    const longer = 'A longer sequence length (the “Sequence length” setting) keeps more of them';
     expect(finetuneCutWarning({ truncatedExamples: 1, modelContext: 512 }, 256)).toEqual({ title: '1 example was cut to 256 tokens', detail: expect.stringContaining(`${longer}, up to 512, the model's context.`) });
     expect(finetuneCutWarning({ truncatedExamples: 3 }, 512)!.detail).toContain(`${longer}, if memory allows.`);
     expect(finetuneCutWarning({ truncatedExamples: 0, modelContext: 512 }, 512)).toBeNull();
     expect(finetuneCutWarning(null, 512)).toBeNull();
   });
 
-  it('cut warnings name the setting as the Studio form labels it and as the CLI flag, so either reader can find it', async () => {
+  // a fine-tune's callout said 'A longer sequence length (--seq-len, “Sequence length” in the studio)': CLI wording in
+  // the studio, which has no flags
+  it('run views name the setting as the Studio form labels it, not by its CLI flag', async () => {
     const { alignCutWarnings } = await import('../../native/api/align.ts');
+    const { finetuneCutWarning } = await import('../../native/api/train.ts');
     const { ALIGN_SETTINGS } = await import('../../renderer/src/pages/align/alignForm.ts');
     const { SETTINGS: TRAIN_SETTINGS } = await import('../../renderer/src/pages/finetune/trainForm.ts');
     const label = (key: string) => ALIGN_SETTINGS.find((s) => s.key === key)!.label;
-    expect(alignCutWarnings('dpo', { truncatedPairs: 2 })[0].detail).toContain(`(--seq-len, “${label('seqLen')}” in the studio)`);
-    expect(alignCutWarnings('reward', { truncatedTexts: 2 })[0].detail).toContain(`(--seq-len, “${label('seqLen')}” in the studio)`);
-    for (const kind of ['dpo', 'ppo', 'reward']) expect(alignCutWarnings(kind, { truncatedPrompts: 2 })[0].detail, kind).toContain(`(--max-prompt-len, “${label('maxPromptLen')}” in the studio)`);
+    expect(alignCutWarnings('dpo', { truncatedPairs: 2 })[0].detail).toContain(`(the “${label('seqLen')}” setting)`);
+    expect(alignCutWarnings('reward', { truncatedTexts: 2 })[0].detail).toContain(`(the “${label('seqLen')}” setting)`);
+    for (const kind of ['dpo', 'ppo', 'reward']) expect(alignCutWarnings(kind, { truncatedPrompts: 2 })[0].detail, kind).toContain(`(the “${label('maxPromptLen')}” setting)`);
+    const details = [
+      finetuneCutWarning({ truncatedExamples: 2, modelContext: 512 }, 256)!.detail,
+      ...(['dpo', 'ppo', 'reward'] as const).flatMap((kind) => alignCutWarnings(kind, { truncatedPairs: 2, truncatedTexts: 2, truncatedPrompts: 2 }).map((w) => w.detail)),
+    ];
+    for (const detail of details) {
+      expect(detail).not.toMatch(/--[a-z]/);
+      expect(detail).not.toContain('in the studio');
+    }
     expect(label('ppoMaxPromptLen')).toBe(label('maxPromptLen'));
     expect(TRAIN_SETTINGS.find((s) => s.key === 'seqLen')!.label).toBe(label('seqLen'));
   });

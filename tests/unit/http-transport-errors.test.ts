@@ -8,14 +8,14 @@ afterEach(() => {
 });
 
 describe('HTTP transport errors', () => {
-  it('a refused token and an unreachable studio name “lathe serve”, without backticks', async () => {
+  it('a refused token and an unreachable studio name “npx lathe serve”, without backticks', async () => {
     vi.stubGlobal('fetch', async () => new Response('{}', { status: 401, headers: { 'Content-Type': 'application/json' } }));
     const refused = createHttpStudio('http://127.0.0.1:1', 't').call('projects.list', {});
-    await expect(refused).rejects.toThrow('The studio refused the access token. Open the URL that “lathe serve” printed.');
+    await expect(refused).rejects.toThrow('The studio refused the access token. Open the URL that “npx lathe serve” printed.');
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('fetch failed');
     });
     const gone = createHttpStudio('http://127.0.0.1:1', 't').call('projects.list', {});
-    await expect(gone).rejects.toThrow('Could not reach the studio (fetch failed). Is “lathe serve” still running?');
+    await expect(gone).rejects.toThrow('Could not reach the studio (fetch failed). Is “npx lathe serve” still running?');
   });
 });

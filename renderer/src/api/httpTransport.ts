@@ -2,6 +2,7 @@
 // token, one shared EventSource for events, and raw-body uploads with progress.
 import { ApiError, methods, type MethodName, type Params, type Result, type StudioEvent } from '../../../native/api/contract.ts';
 import { EVENTS_PATH, RPC_PREFIX, TOKEN_QUERY, UPLOAD_PATH } from '../../../native/api/http.ts';
+import { cliCommand } from '../../../native/api/labels.ts';
 import { StudioError } from './errors.ts';
 import type { Studio } from './transport.ts';
 
@@ -9,7 +10,7 @@ import type { Studio } from './transport.ts';
 function errorFromBody(status: number, body: unknown): StudioError {
   const parsed = ApiError.safeParse((body as { error?: unknown } | null)?.error);
   if (parsed.success) return new StudioError(parsed.data.code, parsed.data.message, parsed.data.details);
-  if (status === 401) return new StudioError('unauthorized', 'The studio refused the access token. Open the URL that “lathe serve” printed.');
+  if (status === 401) return new StudioError('unauthorized', `The studio refused the access token. Open the URL that “${cliCommand('serve')}” printed.`);
   return new StudioError('internal', `The studio answered HTTP ${status} without an error message.`);
 }
 
@@ -41,7 +42,7 @@ export function createHttpStudio(baseUrl: string, token: string): Studio {
         body: JSON.stringify(params ?? {}),
       });
     } catch (err) {
-      throw new StudioError('network', `Could not reach the studio (${(err as Error).message}). Is “lathe serve” still running?`);
+      throw new StudioError('network', `Could not reach the studio (${(err as Error).message}). Is “${cliCommand('serve')}” still running?`);
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) throw errorFromBody(response.status, body);
@@ -100,6 +101,6 @@ export function createHttpStudio(baseUrl: string, token: string): Studio {
     },
     files: { kind: 'upload', upload },
     // A page served over HTTP has no shell, and the files lie on the server's disk, which may be another machine.
-    folders: { kind: 'none', reason: 'This studio runs in a browser (lathe serve), which cannot open folders on the machine that holds the files: copy the path instead.' },
+    folders: { kind: 'none', reason: `This studio runs in a browser (${cliCommand('serve')}), which cannot open folders on the machine that holds the files: copy the path instead.` },
   };
 }

@@ -1,4 +1,5 @@
 // Settings: appearance, and where this studio keeps its data.
+import { cliCommand } from '../../../native/api/labels.ts';
 import { useQuery, useStudio } from '../app/StudioContext.tsx';
 import { useTheme, type ThemeChoice } from '../app/theme.ts';
 import { Card, CardHeader, PageHeader, ReadError } from '../ui/primitives.tsx';
@@ -33,7 +34,7 @@ export function SettingsPage() {
           <dl className="dl">
             <dt>Version</dt><dd>{info.data?.version ?? '…'}</dd>
             <dt>Data directory</dt><dd className="mono">{info.data?.dataDir ?? '…'}</dd>
-            <dt>Running as</dt><dd>{info.data ? (info.data.mode === 'electron' ? 'Desktop app' : 'Headless studio (lathe serve)') : '…'}</dd>
+            <dt>Running as</dt><dd>{info.data ? (info.data.mode === 'electron' ? 'Desktop app' : `Headless studio (${cliCommand('serve')})`) : '…'}</dd>
             <dt>Connection</dt><dd>{studio.transport === 'ipc' ? 'In-process (Electron IPC)' : `HTTP to ${window.location.host}`}</dd>
           </dl>
         </div>

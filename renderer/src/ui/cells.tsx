@@ -1,6 +1,7 @@
 // How a data table's column of stored text takes its width (.cell-short / .cell-long in components.css), for every
-// table that shows rows as stored: the dataset preview and Evaluate's first predictions; and how a stored column's
-// name sits in such a table's header; and where a name breaks in a narrow column.
+// table that shows rows as stored: the dataset preview (Evaluate's first predictions share a fixed width instead,
+// evaluate.css); and how a stored column's name sits in such a table's header; and where a name breaks in a narrow
+// column.
 import { Fragment } from 'react';
 
 /** A value this long or shorter, on one line, is short. */

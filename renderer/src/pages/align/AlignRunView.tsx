@@ -7,7 +7,7 @@
 import { alignCutWarnings, type AlignCutConfig, type AlignCuts } from '../../../../native/api/align.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { plural } from '../../../../native/api/format.ts';
-import { METRIC_LABELS } from '../../../../native/api/labels.ts';
+import { cliCommand, METRIC_LABELS } from '../../../../native/api/labels.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate, withTrueMinus } from '../../domain/format.ts';
 import { SERIES_COLORS as c } from '../../ui/charts/scale.ts';
@@ -116,7 +116,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
           {result?.skippedRows?.length ? <Callout tone="warning" title={`${plural(result.skippedRows.length, 'row')} left out`}>{result.skippedRows.slice(0, 3).map((s) => `${s.where}: ${s.reason}`).join('; ')}{result.skippedRows.length > 3 ? '; the rest are in the run’s log.' : ''}</Callout> : null}
           {alignCutWarnings(kind, result, config).map((w) => <Callout key={w.title} tone="warning" title={w.title}>{w.detail}</Callout>)}
           {result?.outputModel && <Callout title={`Saved as the model “${result.outputModel}”`}>It is listed on the Select page and can be chosen in the playground and in Evaluate.</Callout>}
-          {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono cli">lathe reward score --run {runId} --text …</span>.</Callout>}
+          {result?.modelDir && <Callout title="Reward model saved in the run folder">In the Hugging Face sequence-classification layout; score text with it using <span className="mono cli">{cliCommand(`reward score --run ${runId} --text …`)}</span>.</Callout>}
           {finished && <p className="small"><a href={runHash(runId)}>Open the run page</a> <span className="muted">for its full settings, logs, files and a comparison with other runs.</span></p>}
         </div>
       </Card>

@@ -2,6 +2,7 @@
 // row, the layouts that are recognised on import, the way in on the Datasets page and the same from a terminal.
 // Shown by the Align page in place of a new run when the project has no dataset, and in the data preview when its
 // datasets hold no pairs (DPO, or a pairwise reward model, picked).
+import { cliCommand } from '../../../../native/api/labels.ts';
 import { CodeBlock } from '../../ui/primitives.tsx';
 
 /** `s` as one shell word: bare when it is plainly safe, else in single quotes. */
@@ -25,7 +26,7 @@ export function PreferenceDataHelp({ projectName }: { projectName: string }) {
         chosen and rejected are mapped on import, and so are LLaMA-Factory’s conversations / chosen / rejected and HH-RLHF’s chosen and rejected
         transcripts. From a terminal:
       </p>
-      <CodeBlock label="The same from a terminal">{`npx lathe dataset import pairs.jsonl --name pairs --project ${shellWord(projectName)}`}</CodeBlock>
+      <CodeBlock label="The same from a terminal">{cliCommand(`dataset import pairs.jsonl --name pairs --project ${shellWord(projectName)}`)}</CodeBlock>
       <p className="muted small">
         A classifier reward model reads texts with a label instead (text, label), and PPO reads prompts: either kind of dataset opens this page’s
         other methods.

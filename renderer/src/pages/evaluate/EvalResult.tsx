@@ -5,7 +5,6 @@ import type { Job } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { ESTIMATING_TIME_LEFT, jobTimeLeft } from '../../domain/jobs.ts';
-import { columnFit } from '../../ui/cells.tsx';
 import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, isFraction, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -62,7 +61,6 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
   const { run, timing } = summary;
   const cfg = (run.config ?? {}) as { adapterPath?: string | null; template?: { label?: string; shotsFrom?: { id?: string; name?: string } | null } | null; model?: { name?: string }; dataset?: { id?: string; name?: string }; split?: string; generation?: { maxNewTokens?: number; temperature?: number } };
   const examples = useQuery('eval.examples', { id: run.id, offset: 0, limit: 3 });
-  const fit = { prediction: columnFit(examples.data?.rows.map((e) => e.prediction) ?? []), reference: columnFit(examples.data?.rows.map((e) => e.references[0] ?? '') ?? []) };
   const scoreName = projectMetric && summary.metrics.some((m) => m.name === projectMetric) ? projectMetric : summary.metrics[0]?.name;
   const statusTone = summary.status === 'succeeded' ? 'success' : summary.status === 'failed' ? 'danger' : summary.status === 'running' ? 'accent' : 'warning';
   return (
@@ -97,12 +95,16 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
             <h3>First predictions</h3>
             <div className="table-wrap eval-preview">
               <table className="table" aria-label="First predictions">
-                <thead><tr><th>Prediction</th><th>Reference</th><th className="num">{metricLabel(scoreName)}</th></tr></thead>
+                {/* each prediction over its reference, beside the narrow score column (evaluate.css), each text
+                    clipped to two lines and whole in its title */}
+                <thead><tr><th>Prediction <span className="eval-preview-ref-head">over its reference</span></th><th className="num eval-preview-score">{metricLabel(scoreName)}</th></tr></thead>
                 <tbody>
                   {examples.data.rows.map((e) => (
                     <tr key={e.id}>
-                      <td><div className={`cell-clip ${fit.prediction}`}>{e.prediction || <span className="faint">(empty)</span>}</div></td>
-                      <td><div className={`cell-clip muted ${fit.reference}`}>{e.references[0]}</div></td>
+                      <td>
+                        <div className="cell-clip" title={e.prediction || undefined}>{e.prediction || <span className="faint">(empty)</span>}</div>
+                        <div className="eval-preview-ref"><span className="visually-hidden">Reference: </span><div className="cell-clip muted" title={e.references[0]}>{e.references[0]}</div></div>
+                      </td>
                       <td className="num mono">{e.scores[scoreName] === undefined ? '—' : formatMetric(scoreName, e.scores[scoreName])}</td>
                     </tr>
                   ))}

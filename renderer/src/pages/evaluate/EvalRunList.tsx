@@ -1,10 +1,11 @@
 // This project's evaluation runs, newest first, with the project's metric and its interval per run. Rows open
-// the run's summary; ticked rows go to the comparison together.
+// the run's summary; ticked rows go to the comparison together. Drawn once there is a run: with none, the result
+// pane's empty state is the page's one (EvaluatePage).
 import { useState } from 'react';
 import type { Comparison } from '../../../../native/api/eval.ts';
 import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, metricLabel, uniqueBest } from './metrics.ts';
 
 const STATUS_TONE: Record<string, 'success' | 'danger' | 'warning' | 'accent'> = { succeeded: 'success', failed: 'danger', cancelled: 'warning', running: 'accent' };
@@ -31,45 +32,41 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
     <Card aria-label="Evaluations in this project">
       <CardHeader
         title="Evaluations in this project"
-        subtitle={runs.length ? 'Tick two or more to compare them metric by metric and example by example.' : undefined}
+        subtitle="Tick two or more to compare them metric by metric and example by example."
         actions={runs.length > 1 ? <Button variant={chosen.length >= 2 ? 'primary' : 'default'} icon="layers" disabled={chosen.length < 1} onClick={() => onCompare(chosen)}>Compare{chosen.length ? ` (${chosen.length})` : ''}</Button> : undefined}
       />
-      {runs.length === 0 ? (
-        <EmptyState icon="activity" title="No evaluations yet">Start one above. A zero-shot run is the baseline every prompt, setting and fine-tune should beat — then run a few-shot one and compare.</EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" aria-label="Evaluation runs">
-            <thead>
-              <tr>
-                <th className="pick-cell"><span className="visually-hidden">Compare</span></th>
-                <th>Run</th><th>Prompt</th><th className="num">Examples</th>
-                <th className="num">{row ? metricLabel(row.name) : 'Metric'}</th><th>95% CI</th><th>Status</th><th>Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => {
-                const v = valueOf(run.id);
-                const info = infoOf(run.id);
-                const best = row && comparison ? uniqueBest(row, comparison.runs.map((r) => r.id)) === run.id : false;
-                return (
-                  <tr key={run.id} className="clickable" aria-selected={run.id === shownRunId} onClick={() => onShow(run.id)}>
-                    <td onClick={(e) => e.stopPropagation()}>
-                      <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} className="checkbox" />
-                    </td>
-                    <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
-                    <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>
-                    <td className="num mono">{info?.examples ?? '—'}</td>
-                    <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
-                    <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
-                    <td><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>
-                    <td className="muted small">{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <div className="table-wrap">
+        <table className="table" aria-label="Evaluation runs">
+          <thead>
+            <tr>
+              <th className="pick-cell"><span className="visually-hidden">Compare</span></th>
+              <th>Run</th><th>Prompt</th><th className="num">Examples</th>
+              <th className="num">{row ? metricLabel(row.name) : 'Metric'}</th><th>95% CI</th><th>Status</th><th>Finished</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => {
+              const v = valueOf(run.id);
+              const info = infoOf(run.id);
+              const best = row && comparison ? uniqueBest(row, comparison.runs.map((r) => r.id)) === run.id : false;
+              return (
+                <tr key={run.id} className="clickable" aria-selected={run.id === shownRunId} onClick={() => onShow(run.id)}>
+                  <td onClick={(e) => e.stopPropagation()}>
+                    <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} className="checkbox" />
+                  </td>
+                  <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
+                  <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>
+                  <td className="num mono">{info?.examples ?? '—'}</td>
+                  <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
+                  <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
+                  <td><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>
+                  <td className="muted small">{run.finishedAt ? formatDate(run.finishedAt) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </Card>
   );
 }

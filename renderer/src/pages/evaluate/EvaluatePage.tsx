@@ -164,18 +164,25 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
           )}
           {!job && loadingShown && <div aria-busy="true" aria-label="Loading the evaluation" />}
           {!job && !shown && summary.error && <Card><ReadError className="card-body" what="Could not read this evaluation" read={summary} /></Card>}
-          {!job && !shown && !loadingShown && !summary.error && (
+          {!job && !shown && runs.error && !runs.data && <Card><ReadError className="card-body" what="Could not list this project’s evaluations" read={runs} /></Card>}
+          {!job && !shown && !loadingShown && !summary.error && runs.data && (
             <Card>
-              <EmptyState icon="target" title={latest ? 'Pick a run to see its scores' : 'Results appear here'} action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>
-                {latest
-                  ? 'Every evaluation of this project is listed below; open one for its metrics, intervals and timing.'
-                  : `Start with a zero-shot run on a few dozen test examples: it is the baseline. Each metric comes with a 95% interval${current.metric && current.target !== null ? `, and the scorecard checks it against your target (${current.target})` : ''}.`}
-              </EmptyState>
+              {sortedRuns.length === 0 ? (
+                // The one empty state of a project with no evaluation: the list below is drawn once it has a run (its
+                // own empty card said the same zero-shot advice again under this one).
+                <EmptyState icon="target" title="No evaluations yet">
+                  Start with a zero-shot run on a few dozen test examples: it is the baseline every prompt, setting and fine-tune should beat; then run a few-shot one and compare. Each metric comes with a 95% interval{current.metric && current.target !== null ? `, and the scorecard checks it against your target (${current.target})` : ''}.
+                </EmptyState>
+              ) : (
+                <EmptyState icon="target" title="Pick a run to see its scores" action={latest ? <Button onClick={() => setShownRunId(latest.id)}>Show the latest run</Button> : undefined}>
+                  Every evaluation of this project is listed below; open one for its metrics, intervals and timing.
+                </EmptyState>
+              )}
             </Card>
           )}
         </div>
       </div>
-      <EvalRunList runs={sortedRuns} comparison={comparison.data} metric={current.metric} shownRunId={shownRunId} onShow={setShownRunId} onCompare={openCompare} />
+      {sortedRuns.length > 0 && <EvalRunList runs={sortedRuns} comparison={comparison.data} metric={current.metric} shownRunId={shownRunId} onShow={setShownRunId} onCompare={openCompare} />}
     </div>
   );
 }

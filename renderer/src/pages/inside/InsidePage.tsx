@@ -2,6 +2,7 @@
 // layer's and head's attention probabilities (a grid of small maps, one enlarged with token-to-token lines),
 // and its next-token odds at each position. Everything comes from the model's own graph (inside.attention).
 import { useState, type FormEvent } from 'react';
+import { cliCommand } from '../../../../native/api/labels.ts';
 import type { PageId } from '../../app/routes.ts';
 import { MOD, submitOnModEnter } from '../../app/shortcuts.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
@@ -71,7 +72,7 @@ export function InsidePage({ navigate }: { navigate(page: PageId): void }) {
           <EmptyState icon="layers" title="No model to look inside yet" action={<Button variant="primary" onClick={() => navigate('select')}>Import a model on Select</Button>}>
             <div className="stack">
               <p>Attention maps come from a real model’s graph, so bring one in first. The smallest will do: stories260K (5 layers × 8 heads, 260 thousand parameters) imports in a second on the Select page as a llama2.c checkpoint, or from a terminal:</p>
-              <CodeBlock label="The same from a terminal">npx lathe model import-llama2c stories260K.bin --tokenizer tok512.bin --name s260k</CodeBlock>
+              <CodeBlock label="The same from a terminal">{cliCommand('model import-llama2c stories260K.bin --tokenizer tok512.bin --name s260k')}</CodeBlock>
             </div>
           </EmptyState>
         </Card>

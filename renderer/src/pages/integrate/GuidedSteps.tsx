@@ -1,14 +1,11 @@
-// The guided path through the Integrate section: merge → quantise → compare → export. Each step is optional; the
-// one after the last finished step is the suggested next one, highlighted here and on its form; one passed over
-// (no LoRA run to merge, or quantising straight away) reads 'skipped'.
-export const GUIDED_STEPS = [
-  { id: 'merge', title: 'Merge', text: 'a finished LoRA run into its base' },
-  // non-breaking hyphens and space: a narrow pill broke the line at "4-", leaving "bit variants" on the next
-  { id: 'quantise', title: 'Quantise', text: 'choose the 8\u2011\u00a0and 4\u2011bit variants' },
-  { id: 'compare', title: 'Compare', text: 'size, speed and quality beside fp32' },
-  { id: 'export', title: 'Export', text: 'GGUF, ONNX or a Hugging Face folder' },
-] as const;
-export type GuidedStep = (typeof GUIDED_STEPS)[number]['id'];
+// The guided path through the Integrate section: merge → quantise → compare → export, the path's steps
+// (integrateSteps.ts) up to serving, which has its own card. Each step is optional; the one after the last finished
+// step is the suggested next one, highlighted here and on its form; one passed over (no LoRA run to merge, or
+// quantising straight away) reads 'skipped'.
+import { INTEGRATE_STEPS, stepNumber, type IntegrateStep } from './integrateSteps.ts';
+
+export type GuidedStep = Exclude<IntegrateStep, 'serve'>;
+export const GUIDED_STEPS = INTEGRATE_STEPS.filter((s): s is Extract<(typeof INTEGRATE_STEPS)[number], { id: GuidedStep }> => s.id !== 'serve');
 
 /** The step after the last one finished, or null once the export is done. */
 export function nextStep(done: ReadonlySet<GuidedStep>): GuidedStep | null {
@@ -24,8 +21,8 @@ export function GuidedSteps({ done, next }: { done: ReadonlySet<GuidedStep>; nex
         const state = done.has(s.id) ? 'done' : s.id === next ? 'next' : i < nextAt ? 'skipped' : 'todo';
         return (
           <li key={s.id} className="step-pill" data-state={state} aria-current={state === 'next' ? 'step' : undefined}>
-            <div className="stat-label">{i + 1} · {state === 'todo' ? 'later' : state}</div>
-            <strong>{s.title}</strong> <span className="muted small">{s.text}</span>
+            <div className="stat-label">{stepNumber(s.id)} · {state === 'todo' ? 'later' : state}</div>
+            <strong>{s.title}</strong> <span className="muted small">{s.short}</span>
           </li>
         );
       })}

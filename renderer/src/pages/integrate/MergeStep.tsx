@@ -15,6 +15,7 @@ import { Button, EmptyState, Field, ReadError, Select } from '../../ui/primitive
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { JobLine } from './JobLine.tsx';
+import { stepHeading } from './integrateSteps.ts';
 
 type Source = 'run' | 'folder';
 const KIND_LABEL: Record<string, string> = { finetune: 'fine-tune', dpo: 'DPO', ppo: 'PPO' };
@@ -82,7 +83,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
 
   return (
     <form className="stack guided-form" data-next={highlighted} onSubmit={merge} aria-label="Merge an adapter">
-      <div className="row"><h3>1 · Merge a LoRA adapter</h3><span className="spacer" />
+      <div className="row"><h3>{stepHeading('merge')}</h3><span className="spacer" />
         <div className="segmented" role="radiogroup" aria-label="Adapter source">
           <button type="button" role="radio" aria-checked={source === 'run'} onClick={() => setSource('run')}>A finished run</button>
           <button type="button" role="radio" aria-checked={source === 'folder'} onClick={() => setSource('folder')}>An adapter folder</button>

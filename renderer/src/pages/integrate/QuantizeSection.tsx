@@ -15,6 +15,7 @@ import { Button, Callout, Card, CardHeader, EmptyState, Field, ReadError, Select
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
 import { GuidedSteps, nextStep, type GuidedStep } from './GuidedSteps.tsx';
+import { stepHeading } from './integrateSteps.ts';
 import { JobLine } from './JobLine.tsx';
 import { MergeStep } from './MergeStep.tsx';
 import { QuantReportCharts, QuantReportTable } from './QuantReport.tsx';
@@ -133,7 +134,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
         </Field>
         <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
-          <h3>2 · Quantise <span className="muted small">and 3 · Compare</span></h3>
+          <h3>{stepHeading('quantise')} <span className="muted small">and {stepHeading('compare')}</span></h3>
           <fieldset className="field-group">
             <legend className="field-label">Variants</legend>
             <div className="field-group-options">
@@ -168,7 +169,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
           )}
         </form>
         <form className="stack guided-form" data-next={next === 'export'} onSubmit={exportModel} aria-label="Export">
-          <h3>4 · Export</h3>
+          <h3>{stepHeading('export')}</h3>
           <div className="form-grid">
             <Field label="Format" help={FORMAT_HELP[format]}>
               {(id, d) => (

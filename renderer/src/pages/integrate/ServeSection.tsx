@@ -3,19 +3,20 @@
 // stand (curl, Python and JavaScript `openai`), and its request log, refreshed every second while it runs.
 import { useEffect, useMemo, useState } from 'react';
 import { SERVE_API_DEFAULT_PORT } from '../../../../native/api/serve-api.ts';
+import { cliCommand } from '../../../../native/api/labels.ts';
 import { errorMessage } from '../../api/errors.ts';
-import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { Badge, Button, Callout, Card, CardHeader, CodeBlock, Field, ReadError, Select, Stat } from '../../ui/primitives.tsx';
 import { ApiRequestLog } from './ApiRequestLog.tsx';
+import { stepHeading } from './integrateSteps.ts';
 import { apiSnippets, SNIPPET_KINDS, SNIPPET_LABELS, type SnippetKind } from '../../../../native/api/serve-snippets.ts';
 import './serve.css';
 
 const POLL_MS = 1000;
 const STATE_TONE = { running: 'success', starting: 'warning', failed: 'danger', stopped: 'neutral' } as const;
 
-export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
+export function ServeSection() {
   const studio = useStudio();
   const toast = useToast();
   const models = useQuery('models.list', { kind: 'decoder' });
@@ -90,7 +91,7 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
   return (
     <Card aria-label="Serve to applications">
       <CardHeader
-        title="Serve to applications"
+        title={stepHeading('serve')}
         subtitle="An OpenAI-compatible API on this machine (127.0.0.1): any OpenAI client, SDK or agent framework can call your models by changing its base URL."
         actions={statusKnown && <Badge tone={STATE_TONE[state]}>{state === 'running' ? 'Running' : state === 'starting' ? 'Starting…' : state === 'failed' ? 'Failed' : 'Stopped'}</Badge>}
       />
@@ -99,12 +100,8 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
         <ReadError what="Could not read the API server’s state" read={status} then={statusKnown ? 'What is shown may be out of date.' : 'Start server waits for it, as a server may be running already.'} />
         {!models.data && <ReadError what="Could not list the models" read={models} />}
         {!models.data ? null : names.length === 0 ? (
-          <Callout title="No model to serve yet">
-            <div className="stack gap-2">
-              <span>Import or download a model on the Select page (or train one), then start the server here.</span>
-              <div><Button onClick={() => navigate('select')}>Go to Select</Button></div>
-            </div>
-          </Callout>
+          // Merge, quantise and export above already offers the way to Select: one next step on the page, not two.
+          <p className="muted">No model to serve yet: once one is added on the Select page (or trained), start the server here.</p>
         ) : (
           <>
             <div className="serve-controls">
@@ -150,18 +147,19 @@ export function ServeSection({ navigate }: { navigate(page: PageId): void }) {
             </div>
             <CodeBlock role="tabpanel" label={`${SNIPPET_LABELS[kind]} snippet`} data-testid="serve-snippet" data-kind={kind}>{snippets[kind]}</CodeBlock>
           </div>
-        ) : (
+        ) : names.length > 0 && (
           <p className="muted small">
-            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono cli">lathe serve-api --model NAME</span> runs
+            Start the server to get ready-to-run snippets with its address and key. From a terminal, <span className="mono cli">{cliCommand('serve-api --model NAME')}</span> runs
             the same server (with <span className="mono cli">--host</span> and <span className="mono cli">--api-key</span> for other machines, <span className="mono cli">--cors-origin</span> for web pages).
           </p>
         )}
-        <div className="stack">
-          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">lathe api-log</span></span></div>
+        {/* with no model the server cannot start: no log asking for its requests, unless it holds earlier ones */}
+        {(names.length > 0 || (log.data?.length ?? 0) > 0 || log.error) && <div className="stack">
+          <div className="row"><span className="stat-label">Requests</span><span className="spacer" /><span className="muted small">latest 50, newest first · also <span className="mono cli">{cliCommand('api-log')}</span></span></div>
           <ReadError what="Could not read the request log" read={log} />
           {/* a log never read is not an empty one: "No requests yet" waits for an answer */}
           {(log.data || !log.error) && <ApiRequestLog rows={log.data ?? []} running={s?.state === 'running'} />}
-        </div>
+        </div>}
       </div>
     </Card>
   );

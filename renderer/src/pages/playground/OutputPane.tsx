@@ -13,7 +13,11 @@ function tokenTitle(t: GenerationState['tokens'][number]): string {
   return `${showToken(t.token)} ${p}${alts ? `\nalternatives: ${alts}` : ''}`;
 }
 
-export function OutputPane({ title, subtitle, state, promptTail, testId }: { title: string; subtitle?: string; state: GenerationState; promptTail: string; testId: string }) {
+/**
+ * `blocker`: why Generate is grey (generateBlocker), said where the output will be, or null when it is not: the pane
+ * said "… press Generate" beside a grey button that said to type a prompt first.
+ */
+export function OutputPane({ title, subtitle, state, promptTail, blocker, testId }: { title: string; subtitle?: string; state: GenerationState; promptTail: string; blocker: string | null; testId: string }) {
   const timing = state.done?.timing;
   const streamedText = state.tokens.map((t) => t.text).join('');
   // Token spans while streaming; the final text once done (stop strings may have cut the last pieces).
@@ -30,7 +34,7 @@ export function OutputPane({ title, subtitle, state, promptTail, testId }: { tit
           {promptTail && <span className="output-prompt">{promptTail}</span>}
           {showTokens ? state.tokens.map((t, i) => <span key={i} className="output-token" title={tokenTitle(t)}>{t.text}</span>) : <span>{state.text}</span>}
           {state.status === 'running' && <span className="output-cursor" />}
-          {state.status === 'idle' && <span className="faint"> … press Generate</span>}
+          {state.status === 'idle' && <span className="faint">{blocker ? `${promptTail ? ' ' : ''}${blocker}` : ' … press Generate'}</span>}
         </div>
         {state.error && <p className="field-error" role="alert">{state.error}</p>}
         <div className="output-stats">

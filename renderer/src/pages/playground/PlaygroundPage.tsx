@@ -170,11 +170,11 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
         </Card>
         {compare ? (
           <div className="compare-grid">
-            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} testId="output-A" />
-            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tailFor(genB.state)} testId="output-B" />
+            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} blocker={blocker} testId="output-A" />
+            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tailFor(genB.state)} blocker={blocker} testId="output-B" />
           </div>
         ) : (
-          <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} testId="output-A" />
+          <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} blocker={blocker} testId="output-A" />
         )}
         <NextTokenPanel modelId={active.modelId} prompt={text} settings={toApiSettings(active.settings)} />
         <CollectionPanel modelId={sides.A.modelId} question={prompt.style === 'chat' ? (prompt.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '') : text} />

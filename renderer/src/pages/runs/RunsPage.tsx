@@ -3,6 +3,7 @@
 // running now and those that made no run (JobsCard). Live: job events reload the jobs, and the runs when a job starts or ends.
 import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../../native/api/schemas.ts';
+import { cliCommand } from '../../../../native/api/labels.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudioEvents } from '../../app/StudioContext.tsx';
@@ -119,9 +120,9 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
               : runs.data.length === 0 ? <Button variant="primary" onClick={() => navigate('adapt')}>Go to Adapt &amp; align</Button> : undefined}
           >
             {tag
-              ? <>Pick another tag, or “Any tag”. Tags are added on a run’s page or with <code>lathe runs tag RUN TAG</code>.</>
+              ? <>Pick another tag, or “Any tag”. Tags are added on a run’s page or with <code className="cli">{cliCommand('runs tag RUN TAG')}</code>.</>
               : tab === 'experiments'
-                ? <>Fine-tune or evaluate a model in Adapt &amp; align (or run <code>lathe train</code>, <code>lathe eval</code>): each run lands here with its settings, curves and files.</>
+                ? <>Fine-tune or evaluate a model in Adapt &amp; align (or run <code className="cli">{cliCommand('train')}</code>, <code className="cli">{cliCommand('eval')}</code>): each run lands here with its settings, curves and files.</>
                 : 'Each answer generated in Adapt & align → Prompt (the playground) is kept as a run with its prompt, settings and timings.'}
           </EmptyState>
         )}
