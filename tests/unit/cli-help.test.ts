@@ -71,6 +71,15 @@ describe('command help', () => {
     expect(line(evaluate, 'seed')).toBe('seed of the sampler when --temperature is above 0, for repeatable scores (default 0)');
   });
 
+  // `lathe --version` printed the whole help and exited 1
+  it("answers 'lathe --version' and 'lathe -v' as 'lathe version', exit 0", async () => {
+    const version = await run(['version']);
+    expect(version.out).toMatch(/^lathe \d+\.\d+\.\d+\S* \(node \S+\)\n$/);
+    for (const argv of [['--version'], ['-v'], ['--data-dir', os.tmpdir(), '--version']]) expect(await run(argv), argv.join(' ')).toEqual({ ...version, err: '' });
+    expect(JSON.parse((await run(['--json', '--version'])).out)).toMatchObject({ version: expect.any(String) });
+    expect((await run(['help'])).out).toMatch(/\n +version +Print the Lathe version \(also lathe --version or -v\)\n/);
+  });
+
   it("answers 'lathe help train' as 'lathe train --help'", async () => {
     const viaHelp = await run(['help', 'train']);
     const viaFlag = await run(['train', '--help']);
