@@ -124,7 +124,18 @@ export type EvalConfigInput = z.output<typeof EvalStartInput>;
 
 export const Interval = z.object({ low: z.number(), high: z.number() });
 
-/** One aggregate: the corpus value and its bootstrap 95% interval (null when not computed). */
+/**
+ * Metrics whose per-example score is 0 or 1, so that their aggregate is a proportion: its 95% interval is Wilson's
+ * score interval, which a bootstrap's collapses to a point at 0 or 1 (0 of 20 right read 0.0000–0.0000).
+ */
+export const PROPORTION_METRICS: readonly string[] = ['exact_match', 'accuracy', 'judge_agreement'];
+
+/** What kind of 95% interval an evaluation's aggregate of `metric` has, as the CLI and the studio say it. */
+export function intervalKind(metric: string): 'Wilson' | 'bootstrap' {
+  return PROPORTION_METRICS.includes(metric) ? 'Wilson' : 'bootstrap';
+}
+
+/** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */
 export const MetricValue = z.object({ name: z.string(), value: z.number(), ci95: Interval.nullable(), higherIsBetter: z.boolean() });
 export type MetricValue = z.infer<typeof MetricValue>;
 
