@@ -231,7 +231,11 @@ export async function main(argv: string[]): Promise<number> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json' || a === '--help' || a === '-h' || a.startsWith('--data-dir=')) globals.push(a);
-    else if (a === '--data-dir') {
+    else if (a === '--version' || a === '-v') {
+      // what other tools answer to it: `lathe version`, not the whole help and exit 1
+      others.push('version', ...argv.slice(i + 1));
+      break;
+    } else if (a === '--data-dir') {
       dataDirWord = argv[++i];
       if (dataDirWord === undefined || dataDirWord.startsWith('-')) return refuse('lathe', DATA_DIR_NEEDS_A_FOLDER);
       globals.push(a, dataDirWord);

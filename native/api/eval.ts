@@ -124,7 +124,18 @@ export type EvalConfigInput = z.output<typeof EvalStartInput>;
 
 export const Interval = z.object({ low: z.number(), high: z.number() });
 
-/** One aggregate: the corpus value and its bootstrap 95% interval (null when not computed). */
+/**
+ * Metrics whose per-example score is 0 or 1, so that their aggregate is a proportion: its 95% interval is Wilson's
+ * score interval, which a bootstrap's collapses to a point at 0 or 1 (0 of 20 right read 0.0000–0.0000).
+ */
+export const PROPORTION_METRICS: readonly string[] = ['exact_match', 'accuracy', 'judge_agreement'];
+
+/** What kind of 95% interval an evaluation's aggregate of `metric` has, as the CLI and the studio say it. */
+export function intervalKind(metric: string): 'Wilson' | 'bootstrap' {
+  return PROPORTION_METRICS.includes(metric) ? 'Wilson' : 'bootstrap';
+}
+
+/** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */
 export const MetricValue = z.object({ name: z.string(), value: z.number(), ci95: Interval.nullable(), higherIsBetter: z.boolean() });
 export type MetricValue = z.infer<typeof MetricValue>;
 
@@ -232,13 +243,32 @@ export const Comparison = z.object({
 export type Comparison = z.infer<typeof Comparison>;
 
 export const EXAMPLE_SORTS = ['delta-desc', 'delta-asc', 'abs-delta', 'spread', 'index'] as const;
+export type ExampleSort = (typeof EXAMPLE_SORTS)[number];
+/**
+ * The order the per-example view opens in, in the studio and `lathe runs compare` alike: the examples whose score
+ * changed most either way, which is what a comparison looks for first (delta-desc put the gains first and the
+ * largest losses last, under a heading that called them all the largest changes).
+ */
+export const DEFAULT_EXAMPLE_SORT: ExampleSort = 'abs-delta';
+
+// The sorts named for what they put first. delta is candidate − baseline in the metric's own units, so for a metric
+// where lower is better (perplexity, bits per byte) the largest delta is the worst change: 'delta-desc' is then the
+// biggest loss, not the biggest gain.
+const SORT_LABELS: Record<ExampleSort, string> = { 'delta-desc': 'Biggest gain', 'delta-asc': 'Biggest loss', 'abs-delta': 'Biggest change', spread: 'Most disagreement', index: 'Dataset order' };
+
+/** What a sort puts first, as the studio's sort buttons and the CLI's heading name it. */
+export function sortLabel(sort: ExampleSort, higherIsBetter: boolean): string {
+  if (!higherIsBetter && sort === 'delta-desc') return SORT_LABELS['delta-asc'];
+  if (!higherIsBetter && sort === 'delta-asc') return SORT_LABELS['delta-desc'];
+  return SORT_LABELS[sort];
+}
 
 export const ExamplesQuery = z.object({
   runIds: RunIds,
   /** The per-example score to sort by (default: the first metric the runs share). */
   metric: z.string().optional(),
   /** delta = candidate − baseline (runs[1] − runs[0] unless named); spread = max − min over all runs. */
-  sort: z.enum(EXAMPLE_SORTS).default('delta-desc'),
+  sort: z.enum(EXAMPLE_SORTS).default(DEFAULT_EXAMPLE_SORT),
   baselineRunId: z.string().optional(),
   candidateRunId: z.string().optional(),
   offset: z.number().int().min(0).default(0),

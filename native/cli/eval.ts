@@ -7,7 +7,7 @@ import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { closestChoice, didYouMean } from './suggest.ts';
-import { GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
+import { EVAL_GENERATION_HELP, GENERATION_OPTIONS, GENERATION_USAGE, integerFlagValue, numberFieldRule, parseFlagInput, parseGenerationFlags, schemaNumberFlag, type IntegerRange } from './options.ts';
 import { asUserError, openCliStudio } from './studio-call.ts';
 import { RUN_PROJECT_HELP, runProject } from './project-ref.ts';
 import { figure, formatValue, plural, timeLeft } from '../api/format.ts';
@@ -211,7 +211,7 @@ export const commands: CliCommand[] = [
       'shots-from': "dataset (id or name) whose train split supplies the one-/few-shot examples, e.g. the training set of a published test set imported on its own (default: the evaluated dataset's train split); it needs the columns the examples are written from",
       prompt: 'a prompt template file (JSON) instead of the built-in one',
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
-      ...GENERATION_HELP,
+      ...EVAL_GENERATION_HELP,
       'input-column': "column fed to the model (default: the mapping's input)",
       'ref-columns': "comma-separated reference columns (default: the mapping's target, and summary1..N where present)",
       'batch-size': 'examples generated together (default 1)',

@@ -1,5 +1,6 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
-// (streamed as it is generated) unless --json, which prints the text, tokens, settings and timing.
+// (streamed as it is generated), then with --logprobs N each step's log-probabilities, unless --json, which prints
+// the text, tokens, log-probabilities, settings and timing.
 import { figure } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
@@ -23,6 +24,29 @@ function newTokensThatFit(generator: TextGenerator, tooLong: typeof PromptTooLon
   }
   if (fit.shortened) note(`the prompt's ${promptTokens} tokens leave room for ${fit.left} new tokens in ${modelName}'s ${fit.context}-token context (${wanted} asked): the answer stops there`);
   return fit.maxNewTokens;
+}
+
+/** A generated token's log-probability and, with --logprobs N, the N likeliest tokens at its step. */
+interface ScoredStep {
+  id: number;
+  logprob: number;
+  top?: readonly { id: number; logprob: number }[];
+}
+
+/**
+ * --logprobs N in text mode: after the streamed text, one line a step — the token chosen, its log-probability, and
+ * the N likeliest tokens there with theirs (most likely first). Tokens are quoted as JSON strings, so a leading space
+ * or a newline shows; `spell` gives a token's text.
+ */
+export function logprobsText(steps: readonly ScoredStep[], top: number, spell: (id: number) => string): string {
+  const quoted = (id: number) => JSON.stringify(spell(id));
+  const logprob = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+  const rows = steps.map((s, i) => [String(i + 1), quoted(s.id), logprob(s.logprob), (s.top ?? []).map((a) => `${quoted(a.id)} ${logprob(a.logprob)}`).join(', ')]);
+  const header = ['STEP', 'TOKEN', 'LOGPROB', `${top} LIKELIEST`];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  // the step and log-probability columns right-aligned, so their digits line up
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  return [`log-probabilities of the ${steps.length} generated tokens (natural log; the ${top} likeliest tokens at each step, most likely first):`, line(header), ...rows.map(line)].join('\n');
 }
 
 export const commands: CliCommand[] = [
@@ -52,8 +76,8 @@ export const commands: CliCommand[] = [
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, { min: 0, note: '0 = off' }) };
       // loaded here, not at start-up: every other command starts without the engine (tests/unit/cli-startup-modules.test.ts)
-      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }, { PromptTooLong }] = await Promise.all([
-        import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts'), import('../generate/context-fit.ts'),
+      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }, { PromptTooLong }, { tokenText }] = await Promise.all([
+        import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts'), import('../generate/context-fit.ts'), import('../openai/token-text.ts'),
       ]);
       let model;
       try {
@@ -89,6 +113,8 @@ export const commands: CliCommand[] = [
           });
         } else {
           process.stdout.write('\n');
+          // printed after the text, not between its tokens: the streamed text stays readable (and pipeable) as it comes
+          if (options.logprobs && row.logprobs) process.stdout.write(`\n${logprobsText(row.logprobs, options.logprobs, (id) => tokenText(generator.tokenizer, id).token)}\n`);
           const t = result.timing;
           ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
         }

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 export const commands: CliCommand[] = [
   {
     path: ['version'],
-    summary: 'Print the Lathe version',
+    summary: 'Print the Lathe version (also lathe --version or -v)',
     usage: 'lathe version',
     async run(_args, ctx) {
       const pkg = require('../../package.json') as { version: string };

@@ -316,17 +316,30 @@ export function schemaDefault(field: unknown): string {
   return def.defaultValue === null ? 'none' : String(def.defaultValue);
 }
 
+/**
+ * The generation flags' help, as resolveOptions (native/generate/options.ts) settles each setting: the flag, else the
+ * model's generation_config.json, else the engine's default. Decoding is greedy unless --temperature above 0 is given
+ * or the generation config sets do_sample; the sampling flags (top-k, top-p, min-p, seed) act only when sampling.
+ * `lathe eval` decodes greedily whatever the config says, and seeds sampling with 0: EVAL_GENERATION_HELP.
+ */
 export const GENERATION_HELP: Record<string, string> = {
   'max-new-tokens': "tokens to generate at most (default: the model's generation config, else 128)",
-  temperature: "sampling temperature; 0 is greedy (default: the model's generation config, else 1)",
-  'top-k': 'sample among the K likeliest tokens; 0 is off (default off)',
-  'top-p': 'sample among the likeliest tokens whose probabilities sum to P; 1 is off (default off)',
-  'min-p': 'drop tokens less likely than P times the likeliest (default off)',
-  'repetition-penalty': 'above 1 discourages repeating tokens already in the text; 1 is off (default off)',
-  'no-repeat-ngram': 'never repeat an n-gram of this size; 0 is off (default off)',
-  'num-beams': 'beam search with B beams; 1 is no beam search (default 1)',
-  seed: 'seed of the sampler, for repeatable samples (default: random)',
+  temperature: "sample at this temperature; 0 is greedy (default: greedy, unless the model's generation config sets do_sample: then its temperature, else 1)",
+  'top-k': "sample among the K likeliest tokens; 0 is off (default: the model's generation config, else 50; only when sampling)",
+  'top-p': "sample among the likeliest tokens whose probabilities sum to P; 1 is off (default: the model's generation config, else off; only when sampling)",
+  'min-p': "drop tokens less likely than P times the likeliest (default: the model's generation config, else off; only when sampling)",
+  'repetition-penalty': "above 1 discourages repeating tokens already in the text; 1 is off (default: the model's generation config, else off)",
+  'no-repeat-ngram': "never repeat an n-gram of this size; 0 is off (default: the model's generation config, else off)",
+  'num-beams': "beam search with B beams; 1 is no beam search (default: the model's generation config, else 1)",
+  seed: 'seed of the sampler, for repeatable samples; greedy decoding draws nothing (default: random)',
   stop: 'stop when the text contains this string (repeatable)',
+};
+
+/** `lathe eval`'s: scores are reproducible, so it is greedy unless --temperature is given, and sampling is seeded with 0. */
+export const EVAL_GENERATION_HELP: Record<string, string> = {
+  ...GENERATION_HELP,
+  temperature: "sample at this temperature; 0 is greedy (default 0: greedy, whatever the model's generation config says)",
+  seed: 'seed of the sampler when --temperature is above 0, for repeatable scores (default 0)',
 };
 
 /** The range each decimal flag's value must fall in, and how to say it (whole numbers: GENERATION_FLAGS). */

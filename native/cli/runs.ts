@@ -3,7 +3,7 @@
 // differences (exportable as CSV or JSON).
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { EXAMPLE_SORTS, NOT_RANKED } from '../api/eval.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, NOT_RANKED, PROPORTION_METRICS, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -15,6 +15,9 @@ import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
 import { formatValue, plural } from '../api/format.ts';
 import { figure, formatMetric } from './figures.ts';
+
+/** The kinds of interval an evaluation's aggregates have (api/eval.ts intervalKind), as the table's note says them. */
+const INTERVALS_SAID = `Wilson's for ${PROPORTION_METRICS.slice(0, -1).join(', ')} and ${PROPORTION_METRICS.at(-1)} (0/1 per example), bootstrap for the rest`;
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
@@ -37,7 +40,7 @@ export function comparisonTable(c: Comparison): string {
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${template(r)})`);
   // one run has no best to mark
   const best = c.runs.length > 1 ? '* best; ' : '';
-  const note = evaluations ? `${best}intervals are bootstrap 95%. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
+  const note = evaluations ? `${best}intervals are 95%: ${INTERVALS_SAID}. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
   // 100 examples beside 10 read as a like-for-like comparison, its '*' marking a winner over different rows
   const counts = [...new Set(c.runs.map((r) => r.examples))];
   const unequal = evaluations && counts.length > 1
@@ -46,7 +49,22 @@ export function comparisonTable(c: Comparison): string {
   return [...legend, '', formatTable(header, rows, 60), note, ...unequal].join('\n');
 }
 
-export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): string {
+/** How the examples were ordered, and so what the list under the heading is. */
+export interface ExamplesOrder {
+  sort: ExampleSort;
+  /** The metric's direction: for perplexity the largest delta is the biggest loss. */
+  higherIsBetter: boolean;
+}
+
+/** The heading of two or more runs' examples: it names the order they are in, the sort the rows were ranked by. */
+function changesHeading(page: Omit<ExamplesPage, 'total'>, order: ExamplesOrder): string {
+  const change = `${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}`;
+  if (order.sort === 'index') return `Examples in dataset order, with their change in ${page.metric} (${change}):`;
+  const first = order.sort === 'spread' ? `${sortLabel(order.sort, order.higherIsBetter).toLowerCase()} between the runs` : sortLabel(order.sort, order.higherIsBetter).toLowerCase();
+  return `Examples by ${first} in ${page.metric} (${change}):`;
+}
+
+export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number, order: ExamplesOrder = { sort: DEFAULT_EXAMPLE_SORT, higherIsBetter: true }): string {
   if (n === 0) return '';
   // Said rather than left out: a compare that printed no examples read as if nothing had changed.
   if (page.metric === null) return 'No per-example changes: the runs share no per-example metric (see the table); give --metric M to list the examples by one of them.';
@@ -57,7 +75,7 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number): stri
   const shared = page.rows.some((r) => r.outputs.filter((o) => o !== null).length >= 2);
   const lines = [single
     ? `Examples of ${page.baselineRunId} by ${page.metric}:`
-    : `Largest changes in ${page.metric} (${page.candidateRunId} − ${page.baselineRunId}; joined by ${page.joinedBy}):`];
+    : changesHeading(page, order)];
   if (!single && !shared) lines.push(`None of these examples is in more than one run: the runs evaluated different ${page.joinedBy === 'input-text' ? 'inputs (different datasets or splits)' : 'rows'}, so there is no change to rank.`);
   const inputLine = (text: string) => `${text.replace(/\s+/g, ' ').slice(0, 160)}${text.length > 160 ? '…' : ''}`;
   const referenceLine = (references: readonly string[]) => references[0]?.replace(/\s+/g, ' ') ?? '—';
@@ -208,7 +226,7 @@ export const commands: CliCommand[] = [
     usage: COMPARE_USAGE,
     help: {
       metric: 'the metric to rank by (default: each run kind\'s headline metric)',
-      sort: 'order of the per-example view (default delta-desc)',
+      sort: `order of the per-example view: abs-delta puts the biggest changes either way first, delta-desc the biggest rises, delta-asc the biggest falls, spread the most disagreement between the runs, index the dataset's order (default ${DEFAULT_EXAMPLE_SORT})`,
       examples: 'examples to print per run pair (default 5; 0: none)',
       csv: 'also write the comparison to this CSV file, every example joined (missing folders are created, and named on stderr; an existing file only with --force)',
       'json-file': 'also write the comparison to this JSON file (missing folders are created, and named on stderr; an existing file only with --force)',
@@ -220,8 +238,9 @@ export const commands: CliCommand[] = [
       if (positionals.length < 1) throw new UserError(`give the runs to compare.\nUsage: ${COMPARE_USAGE}`);
       const twice = positionals.find((id, i) => positionals.indexOf(id) !== i);
       if (twice !== undefined) throw new UserError(`run ${twice} is given twice; name each run once.\nUsage: ${COMPARE_USAGE}`);
-      const sort = (values.sort as string | undefined) ?? 'delta-desc';
-      if (!(EXAMPLE_SORTS as readonly string[]).includes(sort)) throw choiceFlagError('sort', sort, EXAMPLE_SORTS, COMPARE_USAGE);
+      const given = (values.sort as string | undefined) ?? DEFAULT_EXAMPLE_SORT;
+      if (!(EXAMPLE_SORTS as readonly string[]).includes(given)) throw choiceFlagError('sort', given, EXAMPLE_SORTS, COMPARE_USAGE);
+      const sort = given as ExampleSort;
       const n = numberFlag(values, 'examples', COMPARE_USAGE, { min: 0 }) ?? 5;
       const csv = values.csv as string | undefined;
       const jsonFile = values['json-file'] as string | undefined;
@@ -234,7 +253,7 @@ export const commands: CliCommand[] = [
       const comparison = await callStudio(ctx, 'runs.compare', { runIds: positionals });
       const evaluations = comparison.runs.length > 0 && comparison.runs.every((r) => r.template !== null);
       const page = evaluations
-        ? await callStudio(ctx, 'runs.examples', { runIds: positionals, metric: values.metric as string | undefined, sort: sort as 'delta-desc', limit: Math.max(1, n) })
+        ? await callStudio(ctx, 'runs.examples', { runIds: positionals, metric: values.metric as string | undefined, sort, limit: Math.max(1, n) })
         : null;
       const written: string[] = [];
       for (const [flag, file, format] of [['csv', csv, 'csv'], ['json-file', jsonFile, 'json']] as const) {
@@ -245,7 +264,8 @@ export const commands: CliCommand[] = [
         written.push(out.file);
       }
       ctx.print({ ...comparison, examples: page }, () => {
-        const parts = [comparisonTable(comparison), page ? examplesText(page, n) : '', ...written.map((file) => `wrote ${file}`)];
+        const higherIsBetter = comparison.metrics.find((m) => m.name === page?.metric)?.higherIsBetter ?? true;
+        const parts = [comparisonTable(comparison), page ? examplesText(page, n, { sort, higherIsBetter }) : '', ...written.map((file) => `wrote ${file}`)];
         return parts.filter(Boolean).join('\n\n');
       });
     },

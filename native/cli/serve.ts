@@ -1,11 +1,20 @@
 // `lathe serve`: run the studio headless and use it from a browser. Binds to 127.0.0.1 unless told otherwise;
 // the printed URL carries the access token.
+import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { requireFlagFolder } from './file-errors.ts';
 import { isLoopbackHost } from '../openai/guards.ts';
 import { listenOn, portFlag, secretOf, serveUntilStopped, warnIfPlainHttpBeyondLoopback } from './serving.ts';
 
 const USAGE = 'lathe serve [--host 127.0.0.1] [--port N] [--token T] [--allow-host H]... [--renderer-dir DIR]';
+
+/** What `lathe serve` says when the folder it serves the UI from has no build: the page then says only that. */
+export function rendererMissing(dir: string, given: boolean): string {
+  const missing = path.join(dir, 'index.html');
+  return given
+    ? `--renderer-dir ${dir} holds no index.html, so the page will only say the UI is not built; give the folder 'npm run build:renderer' writes (dist/renderer)`
+    : `the studio's UI is not built (no ${missing}), so the page will only say so: run 'npm run build:renderer' (or start the studio with 'npm start', which builds it first), then reload the page`;
+}
 
 export const commands: CliCommand[] = [
   {
@@ -25,13 +34,15 @@ export const commands: CliCommand[] = [
       const token = secretOf(values.token, 'token', 'LATHE_TOKEN', USAGE);
       const rendererDir = values['renderer-dir'] as string | undefined;
       if (rendererDir !== undefined) requireFlagFolder('renderer-dir', rendererDir, 'the folder of the built renderer (its index.html)');
-      const { startServer } = await import('../serve/server.ts');
+      const { startServer, rendererBuilt } = await import('../serve/server.ts');
       const server = await listenOn(port, () =>
         startServer({ dataDir: ctx.dataDir, host: values.host as string | undefined, port, token, rendererDir,
           allowedHosts: values['allow-host'] as string[] | undefined }), values.host as string | undefined);
       if (ctx.json) console.log(JSON.stringify({ url: server.url, host: server.host, port: server.port, token: server.token, dataDir: ctx.dataDir }));
       else console.log(`Lathe studio: ${server.url}`);
       warnIfPlainHttpBeyondLoopback(ctx, server.host, isLoopbackHost(server.host));
+      // the page would only say so, and nothing here did (a fresh checkout has no build)
+      if (!rendererBuilt(server.rendererDir)) ctx.warn(rendererMissing(server.rendererDir, rendererDir !== undefined));
       for (const note of server.studio.openNotes) ctx.info(note);
       ctx.info(`data directory: ${ctx.dataDir}; press Ctrl+C to stop`);
       return serveUntilStopped(ctx, server);

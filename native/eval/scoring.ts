@@ -1,8 +1,8 @@
 // Scoring for the evaluation runner: which metrics a request names, each example's scores, and the corpus
-// aggregates with bootstrap 95% intervals. Corpus-level metrics (BLEU, chrF, macro-F1, entity F1, perplexity) are
+// aggregates with 95% intervals: bootstrap, or Wilson's for a mean of 0/1 scores (wilson.ts). Corpus-level metrics (BLEU, chrF, macro-F1, entity F1, perplexity) are
 // recomputed from summed statistics on every resample, never averaged from sentence scores.
 // Every score metric is a fraction in [0, 1] (BLEU and chrF divided by 100), the scale of a project's target.
-import { EVAL_METRICS, EVAL_METRIC_GROUPS, LOWER_IS_BETTER, type EvalMetricName, type MetricValue } from '../api/eval.ts';
+import { EVAL_METRICS, EVAL_METRIC_GROUPS, LOWER_IS_BETTER, PROPORTION_METRICS, type EvalMetricName, type MetricValue } from '../api/eval.ts';
 import { bleuStatistics, computeBleu, sentenceBleu, type BleuStatistics } from './bleu.ts';
 import { seededRandom } from '../data/seeded-random.ts';
 import { bootstrapIntervals, mean, percentileOfSorted, type BootstrapOptions } from './bootstrap.ts';
@@ -10,6 +10,7 @@ import { chrfFromStatistics, chrfSegmentStatistics, sentenceChrf } from './chrf.
 import { scoreClassification } from './classification.ts';
 import { corpusEntityF1, exampleEntityCounts, sentenceEntityF1 } from './ner-scoring.ts';
 import { scoreAnswer } from './qa.ts';
+import { wilsonInterval } from './wilson.ts';
 import { rougeScoreMulti, type RougeType } from './rouge.ts';
 
 const ROUGE: readonly string[] = EVAL_METRIC_GROUPS.rouge;
@@ -114,7 +115,7 @@ export interface ScoredExample {
   scores: Record<string, number>;
 }
 
-/** Corpus aggregates of a generation run, each with its bootstrap 95% interval. */
+/** Corpus aggregates of a generation run, each with its 95% interval (bootstrap; Wilson's for 0/1 scores). */
 export function aggregateGeneration(metrics: readonly EvalMetricName[], examples: readonly ScoredExample[], options: BootstrapOptions = {}): MetricValue[] {
   if (examples.length === 0) return [];
   const out = new Map<string, MetricValue>();
@@ -126,7 +127,13 @@ export function aggregateGeneration(metrics: readonly EvalMetricName[], examples
   if (meanMetrics.length > 0) {
     const rows = examples.map((e) => meanMetrics.map((m) => e.scores[m]));
     const intervals = bootstrapIntervals(rows, options);
-    meanMetrics.forEach((m, c) => put(m, mean(rows.map((r) => r[c])), { low: intervals[c].low, high: intervals[c].high }));
+    meanMetrics.forEach((m, c) => {
+      const scores = rows.map((r) => r[c]);
+      // a mean of 0/1 scores gets Wilson's interval: the bootstrap's collapses to a point when every example scores
+      // the same (0 of 20 right read 0.0000–0.0000)
+      const right = scores.reduce((a, b) => a + b, 0);
+      put(m, mean(scores), PROPORTION_METRICS.includes(m) ? wilsonInterval(right, scores.length, options.confidence) : { low: intervals[c].low, high: intervals[c].high });
+    });
   }
   if (metrics.includes('bleu')) {
     const stats = examples.map((e) => bleuStatistics([e.prediction], [e.references]));

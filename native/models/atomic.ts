@@ -223,7 +223,8 @@ export function outputPathProblem(target: string, kind: 'file' | 'folder' | Form
   const stat = statOrNull(full);
   if (kind !== 'folder' && stat?.isDirectory()) return `this is a folder; give the path of the file to write${example ? `, e.g. ${path.join(target, example)}` : ''}`;
   if (typeof kind === 'object' && !kind.force && stat?.isFile() && stat.size > 0 && !startsWith(full, kind.magic)) {
-    return `this file exists and is not a ${kind.format} file (an earlier export), so it is not replaced; choose a new file, or an earlier ${kind.format} export to replace`;
+    // the parenthesis said '(an earlier export)' after 'not a GGUF file', which read as if this file were one
+    return `this file exists and is not a ${kind.format} file, so it is not replaced (only an earlier ${kind.format} export is replaced without asking); choose a new file`;
   }
   if (kind === 'folder' && stat && !stat.isDirectory()) return 'this is a file; give a folder to write (an earlier export there, or a new or empty one)';
   if (kind === 'folder' && stat) {

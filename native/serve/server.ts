@@ -32,8 +32,15 @@ export interface ServerOptions {
   allowedHosts?: string[];
 }
 
+/** Whether `rendererDir` holds a built renderer (its index.html); without one every page is NOT_BUILT_PAGE. */
+export function rendererBuilt(rendererDir: string): boolean {
+  return fs.statSync(path.join(rendererDir, 'index.html'), { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 export interface RunningServer {
   url: string;
+  /** The folder of the built renderer it serves, resolved. */
+  rendererDir: string;
   host: string;
   port: number;
   token: string;
@@ -193,6 +200,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/?${TOKEN_QUERY}=${encodeURIComponent(token)}`,
+    rendererDir,
     host,
     port,
     token,

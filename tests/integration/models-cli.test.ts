@@ -58,6 +58,27 @@ describe('lathe model / generate', () => {
     expect(plain.code).toBe(0);
   });
 
+  // --logprobs printed nothing in text mode (only --json had them), though its help promised them
+  it('prints each step’s log-probabilities and likeliest tokens after the streamed text with --logprobs N', async () => {
+    const args = ['generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '4', '--logprobs', '3'];
+    const json = JSON.parse((await lathe(...args, '--json')).stdout) as { text: string; logprobs: { id: number; logprob: number; top: { id: number }[] }[] };
+    const text = await lathe(...args);
+    expect(text.code, text.stderr).toBe(0);
+    const [continuation, table] = text.stdout.split('\n\n');
+    expect(continuation).toBe(json.text);
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]).toBe(`log-probabilities of the ${json.logprobs.length} generated tokens (natural log; the 3 likeliest tokens at each step, most likely first):`);
+    expect(lines[1]).toMatch(/^STEP\s+TOKEN\s+LOGPROB\s+3 LIKELIEST$/);
+    expect(lines.slice(2)).toHaveLength(json.logprobs.length);
+    lines.slice(2).forEach((line, i) => {
+      // greedy by default: the token chosen is the likeliest, so it leads its step's alternatives, three of them
+      expect(line).toMatch(new RegExp(`^\\s*${i + 1}  "(?:[^"\\\\]|\\\\.)*"\\s+${json.logprobs[i].logprob.toFixed(4)}  (?:"(?:[^"\\\\]|\\\\.)*" -?\\d+\\.\\d{4}(?:, |$)){3}`));
+      expect(json.logprobs[i].top[0].id).toBe(json.logprobs[i].id);
+    });
+    // without --logprobs, the text alone
+    expect((await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '4')).stdout).toBe(`${json.text}\n`);
+  });
+
   it('refuses a prompt that fills the context and stops an answer where the context ends (the model has 32 positions)', async () => {
     // once it generated past position 32 without a word: noise from positions the model never saw
     const full = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'a'.repeat(32), '--max-new-tokens', '4');

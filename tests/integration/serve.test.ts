@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../native/api/contract.ts';
 import type { Dataset, Job } from '../../native/api/schemas.ts';
+import { rendererMissing } from '../../native/cli/serve.ts';
 import { startServer } from '../../native/serve/server.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { HAS_SHARED_DATA, lathe, SHARED_DATA, SKIP_SHARED_REASON, startServe, tempDir } from './helpers/lathe.ts';
@@ -78,6 +79,27 @@ describe('lathe serve', () => {
     } finally {
       server.child.kill('SIGTERM');
     }
+  });
+
+  // a fresh checkout printed the URL and nothing else; the page then said only "The Lathe UI is not built yet"
+  it('warns on stderr at start-up when the renderer it serves is not built, and says what to run', async () => {
+    const dir = dataDir();
+    const unbuilt = path.join(dir, 'unbuilt');
+    const built = path.join(dir, 'built');
+    fs.mkdirSync(unbuilt);
+    fs.mkdirSync(built);
+    fs.writeFileSync(path.join(built, 'index.html'), '<!doctype html><title>Lathe</title>');
+    const started = (folder: string) => startServe(dir, ['--renderer-dir', folder]).then((server) => (children.push(server.child), server));
+    const ready = /press Ctrl\+C to stop/; // the last start-up line: any warning is written before it
+    const missing = await started(unbuilt);
+    await expect.poll(() => missing.stderr()).toMatch(ready);
+    expect(missing.stderr()).toContain(`warning: --renderer-dir ${unbuilt} holds no index.html, so the page will only say the UI is not built; give the folder 'npm run build:renderer' writes (dist/renderer)`);
+    missing.child.kill('SIGTERM');
+    const present = await started(built);
+    await expect.poll(() => present.stderr()).toMatch(ready);
+    expect(present.stderr()).not.toContain('warning:');
+    present.child.kill('SIGTERM');
+    expect(rendererMissing('/x/dist/renderer', false)).toBe("the studio's UI is not built (no /x/dist/renderer/index.html), so the page will only say so: run 'npm run build:renderer' (or start the studio with 'npm start', which builds it first), then reload the page");
   });
 
   it('refuses a short --token, and answers 401 with no data to any /api request without the right token', async () => {

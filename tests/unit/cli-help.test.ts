@@ -58,6 +58,28 @@ describe('command help', () => {
     expect(line).toContain('a file kept whole as one split (--split test, an --add file) is not drawn, so the seed does not apply to it');
   });
 
+  // generate's help said --temperature defaulted to the generation config, else 1, and --seed to random, as if it
+  // sampled; it decodes greedily unless --temperature is given or generation_config.json sets do_sample
+  it('says generation is greedy unless told to sample, and which defaults eval uses instead', async () => {
+    const line = (out: string, flag: string) => out.split('\n').find((l) => l.trim().startsWith(`--${flag} `))!.trim().replace(/^--\S+ VALUE +/, '');
+    const generate = (await run(['generate', '--help'])).out;
+    expect(line(generate, 'temperature')).toBe("sample at this temperature; 0 is greedy (default: greedy, unless the model's generation config sets do_sample: then its temperature, else 1)");
+    expect(line(generate, 'seed')).toBe('seed of the sampler, for repeatable samples; greedy decoding draws nothing (default: random)');
+    expect(line(generate, 'top-k')).toBe("sample among the K likeliest tokens; 0 is off (default: the model's generation config, else 50; only when sampling)");
+    const evaluate = (await run(['eval', '--help'])).out;
+    expect(line(evaluate, 'temperature')).toBe("sample at this temperature; 0 is greedy (default 0: greedy, whatever the model's generation config says)");
+    expect(line(evaluate, 'seed')).toBe('seed of the sampler when --temperature is above 0, for repeatable scores (default 0)');
+  });
+
+  // `lathe --version` printed the whole help and exited 1
+  it("answers 'lathe --version' and 'lathe -v' as 'lathe version', exit 0", async () => {
+    const version = await run(['version']);
+    expect(version.out).toMatch(/^lathe \d+\.\d+\.\d+\S* \(node \S+\)\n$/);
+    for (const argv of [['--version'], ['-v'], ['--data-dir', os.tmpdir(), '--version']]) expect(await run(argv), argv.join(' ')).toEqual({ ...version, err: '' });
+    expect(JSON.parse((await run(['--json', '--version'])).out)).toMatchObject({ version: expect.any(String) });
+    expect((await run(['help'])).out).toMatch(/\n +version +Print the Lathe version \(also lathe --version or -v\)\n/);
+  });
+
   it("answers 'lathe help train' as 'lathe train --help'", async () => {
     const viaHelp = await run(['help', 'train']);
     const viaFlag = await run(['train', '--help']);

@@ -83,7 +83,7 @@ describe('outputPathProblem', () => {
     const dir = tempDir();
     const notes = path.join(dir, 'notes.txt');
     fs.writeFileSync(notes, 'my notes\n');
-    expect(outputPathProblem(notes, GGUF_FILE)).toBe('this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace');
+    expect(outputPathProblem(notes, GGUF_FILE)).toBe('this file exists and is not a GGUF file, so it is not replaced (only an earlier GGUF export is replaced without asking); choose a new file');
     expect(outputPathProblem(notes, 'file')).toBeNull(); // runs compare --csv's rule, unchanged
     fs.writeFileSync(path.join(dir, 'm.gguf'), 'GGUF\x03\0\0\0');
     fs.writeFileSync(path.join(dir, 'empty.gguf'), '');
@@ -128,7 +128,7 @@ describe('export --out and merge --out that cannot be written', () => {
   it('a file that is not GGUF is refused as --out of a GGUF export (model or adapter) before the work, and kept', async () => {
     const { dataDir, out, notes, adapter } = await setUp();
     // the refusal says how to replace it after all, as runs compare's does ('or give --force to replace it')
-    const notGguf = 'this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace, or give --force to replace it';
+    const notGguf = 'this file exists and is not a GGUF file, so it is not replaced (only an earlier GGUF export is replaced without asking); choose a new file, or give --force to replace it';
     for (const extra of [[], ['--adapter', adapter]]) {
       const { code, stderr } = await latheInProcess(['export', '--model', 'tiny', ...extra, '--out', notes], dataDir);
       // before: the export went ahead (the tiny model's tokenizer then stopped it; a real one was converted whole
@@ -145,7 +145,7 @@ describe('export --out and merge --out that cannot be written', () => {
     fs.writeFileSync(taken, 'not a model\n');
     vi.spyOn(process, 'cwd').mockReturnValue(out);
     const { code, stderr } = await latheInProcess(['export', '--model', 'tiny'], dataDir);
-    expect([code, stderr]).toEqual([2, `lathe export: ${taken} (where the export goes without --out): this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace; or give --out, or --force to replace it`]);
+    expect([code, stderr]).toEqual([2, `lathe export: ${taken} (where the export goes without --out): this file exists and is not a GGUF file, so it is not replaced (only an earlier GGUF export is replaced without asking); choose a new file; or give --out, or --force to replace it`]);
     expect(fs.readFileSync(taken, 'utf8')).toBe('not a model\n');
   });
 
@@ -331,7 +331,7 @@ describe('the Studio API’s deploy.export', () => {
     const { notes } = await setUp(dataDir);
     // before: a job started and its writer refused the file, telling the Studio's user to choose another '--out'
     const err = await refusal(studio.call('deploy.export', { modelId: 'tiny', format: 'gguf', dtypes: ['f16'], outPath: notes }));
-    expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${notes}: this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace`, { field: 'outPath', file: notes }]);
+    expect([err.code, err.message, err.details]).toEqual(['invalid_params', `${notes}: this file exists and is not a GGUF file, so it is not replaced (only an earlier GGUF export is replaced without asking); choose a new file`, { field: 'outPath', file: notes }]);
     expect(await studio.call('jobs.list', {})).toEqual([]);
     expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
   });

@@ -1,8 +1,9 @@
-// `lathe runs compare` as printed: the per-example view (with two runs, the largest changes with their deltas; with one
+// `lathe runs compare` as printed: the per-example view (with two runs, the examples in the order sorted by, under a
+// heading that names that order, with their deltas; with one
 // run, its examples and scores alone: no "— − run" heading, no "delta —" on every row), and the metrics table, whose
 // training-run values read as `lathe runs show` prints them (a learning rate of 2e-5, never 0.0000).
 import { describe, expect, it } from 'vitest';
-import type { Comparison, ExamplesPage } from '../../native/api/eval.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, ExamplesQuery, type Comparison, type ExamplesPage } from '../../native/api/eval.ts';
 import { comparisonTable, examplesText } from '../../native/cli/runs.ts';
 
 const output = (prediction: string, score: number) => ({ prediction, score, scores: { rouge1: score } });
@@ -23,7 +24,7 @@ describe('runs compare examples', () => {
   it('says when the runs share no example (different datasets), instead of rows that each name one run', () => {
     const page = { runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'input-text' as const, baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:4', [output('a cat', 0.25), null], null)] };
     expect(examplesText(page, 5).split('\n').slice(0, 2)).toEqual([
-      'Largest changes in rouge1 (run_b − run_a; joined by input-text):',
+      'Examples by biggest change in rouge1 (run_b − run_a; joined by input-text):',
       'None of these examples is in more than one run: the runs evaluated different inputs (different datasets or splits), so there is no change to rank.',
     ]);
     const shared = { ...page, rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25), ...page.rows] };
@@ -49,7 +50,28 @@ describe('runs compare examples', () => {
 
   it('heads two runs’ examples with the change and its direction', () => {
     const text = examplesText({ runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'example-id', baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25)] }, 5);
-    expect(text.split('\n').slice(0, 3)).toEqual(['Largest changes in rouge1 (run_b − run_a; joined by example-id):', '', 'test:0  delta 0.2500']);
+    expect(text.split('\n').slice(0, 3)).toEqual(['Examples by biggest change in rouge1 (run_b − run_a; joined by example-id):', '', 'test:0  delta 0.2500']);
+  });
+
+  // The heading said "Largest changes" above rows sorted by delta-desc (+0.05, 0, 0, −0.01, −0.06), while the real
+  // largest changes (−0.15, −0.13) were further down: it now names the order the rows are in.
+  it('names the order the examples were sorted in, as the studio’s sort buttons do', () => {
+    const page = { runIds: ['run_a', 'run_b'], metric: 'rouge1', joinedBy: 'example-id' as const, baselineRunId: 'run_a', candidateRunId: 'run_b', rows: [row('test:0', [output('a cat', 0.25), output('the cat', 0.5)], 0.25)] };
+    const heading = (sort: (typeof EXAMPLE_SORTS)[number], higherIsBetter = true) => examplesText(page, 5, { sort, higherIsBetter }).split('\n')[0];
+    expect(EXAMPLE_SORTS.map((s) => heading(s))).toEqual([
+      'Examples by biggest gain in rouge1 (run_b − run_a; joined by example-id):',
+      'Examples by biggest loss in rouge1 (run_b − run_a; joined by example-id):',
+      'Examples by biggest change in rouge1 (run_b − run_a; joined by example-id):',
+      'Examples by most disagreement between the runs in rouge1 (run_b − run_a; joined by example-id):',
+      'Examples in dataset order, with their change in rouge1 (run_b − run_a; joined by example-id):',
+    ]);
+    // a rise in perplexity is a loss
+    expect(heading('delta-desc', false)).toBe('Examples by biggest loss in rouge1 (run_b − run_a; joined by example-id):');
+  });
+
+  it('ranks by the biggest change either way unless told otherwise, in the CLI and the studio alike', () => {
+    expect(DEFAULT_EXAMPLE_SORT).toBe('abs-delta');
+    expect(ExamplesQuery.parse({ runIds: ['run_a', 'run_b'] }).sort).toBe(DEFAULT_EXAMPLE_SORT);
   });
 });
 
@@ -95,12 +117,12 @@ describe('runs compare metrics table', () => {
   it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
     const c: Comparison = { runs: [{ ...run('run_a', 'zero-shot'), examples: 100 }, run('run_b', 'zero-shot')], metrics: [metric('rougeL', true, [0.07, 0.11], 'run_b')] };
     expect(comparisonTable(c).split('\n').slice(-2)).toEqual([
-      '* best; intervals are bootstrap 95%. Scores are fractions in [0, 1].',
+      "* best; intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
       'The runs scored different numbers of examples (100, 10): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.',
     ]);
     const same = { ...c, runs: [run('run_a', 'zero-shot'), run('run_b', 'zero-shot')] };
     expect(comparisonTable(same)).not.toContain('different numbers of examples');
     const one: Comparison = { runs: [run('run_a', 'zero-shot')], metrics: [metric('rougeL', true, [0.07])] };
-    expect(comparisonTable(one).split('\n').at(-1)).toBe('intervals are bootstrap 95%. Scores are fractions in [0, 1].');
+    expect(comparisonTable(one).split('\n').at(-1)).toBe("intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].");
   });
 });

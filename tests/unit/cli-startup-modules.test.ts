@@ -29,8 +29,8 @@ function loadedBy(args: string[]): { modules: string[]; addons: string[] } {
 const ORT = /[/\\]onnxruntime-(node|common)[/\\]/;
 
 describe('CLI start-up loads no engine it does not use', () => {
-  it('lathe --help loads neither onnxruntime nor the Studio', () => {
-    const { modules, addons } = loadedBy(['--help']);
+  it.each([['--help'], ['--version']])('lathe %s loads neither onnxruntime nor the Studio', (flag) => {
+    const { modules, addons } = loadedBy([flag]);
     expect(modules.filter((m) => ORT.test(m))).toEqual([]);
     expect(addons).toEqual([]);
     // the engine's layers that sit on onnxruntime (pure metric and file helpers of eval/ and models/ may load)

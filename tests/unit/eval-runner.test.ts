@@ -7,6 +7,7 @@ import type { Dataset, Project, Run, RunMetric } from '../../native/api/schemas.
 import { compareMetrics, joinExamples, sortJoined } from '../../native/eval/compare.ts';
 import { csvCell, examplesToCsv, metricsToCsv } from '../../native/eval/compare-export.ts';
 import { defaultTemplate, inputColumnOf, loadShotPool, referenceColumnsOf, shotColumnsView } from '../../native/eval/runner-data.ts';
+import { twoSidedZ, wilsonInterval } from '../../native/eval/wilson.ts';
 import { fitPrompt } from '../../native/text/fit-prompt.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
 import { scorecardOf } from '../../native/eval/scorecard.ts';
@@ -204,6 +205,24 @@ describe('scoring', () => {
     expect(bleu.value).toBeLessThan(1);
     expect(bleu.ci95!.low).toBeLessThanOrEqual(bleu.value);
     expect(bleu.ci95!.high).toBeGreaterThanOrEqual(bleu.ci95!.low);
+  });
+
+  // 0 of 20 right read 'accuracy 0.0000  0.0000–0.0000': every bootstrap resample of twenty 0s is 0
+  it('gives 0/1 metrics Wilson’s interval, which stays open at 0 and 1, and the rest their bootstrap', () => {
+    const examples = (right: number) => Array.from({ length: 20 }, (_, i) => ({ prediction: 'x', references: ['y'], scores: { accuracy: i < right ? 1 : 0, exact_match: i < right ? 1 : 0, rouge1: 0 } }));
+    const ci = (right: number, metric: string) => aggregateGeneration(['accuracy', 'exact_match', 'rouge1'], examples(right), { samples: 100 }).find((m) => m.name === metric)!.ci95!;
+    for (const metric of ['accuracy', 'exact_match']) {
+      expect(ci(0, metric).low).toBe(0);
+      expect(ci(0, metric).high).toBeCloseTo(0.1611, 4);
+      expect(ci(20, metric).low).toBeCloseTo(0.8389, 4);
+      expect(ci(20, metric).high).toBe(1);
+      expect(ci(10, metric).low).toBeCloseTo(0.2993, 4); // Wilson's 95% for 10 of 20
+      expect(ci(10, metric).high).toBeCloseTo(0.7007, 4);
+    }
+    expect(ci(0, 'rouge1')).toEqual({ low: 0, high: 0 }); // a continuous score keeps its bootstrap
+    expect(twoSidedZ(0.95)).toBeCloseTo(1.959964, 5);
+    expect(twoSidedZ(0.9)).toBeCloseTo(1.644854, 5);
+    expect(wilsonInterval(3, 3, 0.9).low).toBeCloseTo(0.5258, 4);
   });
 
   it('takes corpus perplexity as exp(total NLL / total tokens), not a mean of per-text perplexities', () => {

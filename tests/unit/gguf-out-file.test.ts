@@ -24,7 +24,7 @@ describe('a GGUF export over an existing file', () => {
   it('refuses a file that is not a GGUF file, and leaves it as it was', async () => {
     const file = path.join(tempDir(), 'notes.txt');
     fs.writeFileSync(file, 'my notes\n');
-    await expect(writeGgufFile(file, metadata, tensors)).rejects.toThrow(`${file}: this file exists and is not a GGUF file (an earlier export), so it is not replaced; choose a new file, or an earlier GGUF export to replace`);
+    await expect(writeGgufFile(file, metadata, tensors)).rejects.toThrow(`${file}: this file exists and is not a GGUF file, so it is not replaced (only an earlier GGUF export is replaced without asking); choose a new file`);
     expect(fs.readFileSync(file, 'utf8')).toBe('my notes\n');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['notes.txt']);
   });

@@ -3,7 +3,7 @@
 // runs compare by their last metrics and their curves overlaid on one chart.
 // Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
 import { useMemo, useState } from 'react';
-import type { Comparison } from '../../../../native/api/eval.ts';
+import { intervalKind, type Comparison } from '../../../../native/api/eval.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -39,7 +39,7 @@ function MetricCharts({ comparison, target }: { comparison: Comparison; target: 
         <BarChart
           key={m.name}
           title={metricLabel(m.name)}
-          description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% bootstrap interval`}
+          description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% ${intervalKind(m.name)} interval`}
           format={(v) => formatMetric(m.name, v)}
           unit={metricAxisLabel(m.name)}
           domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
@@ -139,7 +139,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         <>
           {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
-            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% bootstrap intervals; the best run per metric is marked.'} />
+            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% intervals (Wilson’s for accuracy and exact match, bootstrap for the rest); the best run per metric is marked.'} />
             <MetricsTable comparison={data} />
           </Card>
           {family === 'evaluation' && <>

@@ -4,7 +4,7 @@
 // under each output, and a run fed another input or scored against other references than the row's shows its own
 // under its output. Paged; [ and ] turn pages.
 import { useEffect, useState } from 'react';
-import { EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, type Comparison } from '../../../../native/api/eval.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { formatSigned } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, CodeBlock, EmptyState, ReadError, Select } from '../../ui/primitives.tsx';
@@ -21,7 +21,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function ExamplesView({ comparison, metric, onMetric }: { comparison: Comparison; metric: string | null; onMetric(m: string): void }) {
   const runIds = comparison.runs.map((r) => r.id);
-  const [sort, setSort] = useState<Sort>(runIds.length > 1 ? 'delta-desc' : 'index');
+  const [sort, setSort] = useState<Sort>(runIds.length > 1 ? DEFAULT_EXAMPLE_SORT : 'index');
   const [baseline, setBaseline] = useState(runIds[0]);
   const [candidate, setCandidate] = useState(runIds[1] ?? null);
   const [offset, setOffset] = useState(0);

@@ -267,7 +267,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                 </button>
               ))}
             </div>
-            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% bootstrap interval.` : 'Each metric gets a 95% bootstrap interval.')}</p>
+            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% interval (Wilson’s for accuracy and exact match, bootstrap for the rest).` : 'Each metric gets a 95% interval (Wilson’s for accuracy and exact match, bootstrap for the rest).')}</p>
           </div>
 
           {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}
