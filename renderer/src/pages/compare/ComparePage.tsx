@@ -121,7 +121,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
                 {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
                 {/* in words, as the design system's small button: a bare ⇤ said what it did only in a tooltip; named
                     "Set as baseline: <run>" for a screen reader, the visible words first */}
-                {i > 0 && <Button size="sm" variant="ghost" className="run-chip-baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>Set as baseline<span className="visually-hidden">: {name}</span></Button>}
+                {i > 0 && <Button size="sm" variant="ghost" className="run-chip-baseline" aria-label={`Set as baseline: ${name}`} onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>Set as baseline</Button>}
                 <button type="button" className="run-chip-action" aria-label={`Remove ${name}`} title="Remove from the comparison" onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
               </span>
             );
