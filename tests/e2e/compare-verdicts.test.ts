@@ -62,8 +62,8 @@ describe.skipIf(skipReason !== null)('Compare marks a best run only beyond the n
     expect(await table.locator('.badge-success').allTextContents(), 'one green badge: ROUGE-L').toEqual(['best']);
     // why, on hover and for a screen reader
     const noise = table.locator('td[data-verdict="within-noise"] .compare-verdict');
-    expect(await noise.getAttribute('title')).toBe(`Top value, but its 95% interval overlaps that of ${RUNS[1]}: this sample cannot tell them apart.`);
-    expect(await noise.textContent()).toBe(`within noise: Top value, but its 95% interval overlaps that of ${RUNS[1]}: this sample cannot tell them apart.`);
+    expect(await noise.getAttribute('title')).toBe('Top value, but its 95% interval overlaps another run’s: this sample cannot tell them apart.');
+    expect(await noise.textContent()).toBe('within noise: Top value, but its 95% interval overlaps another run’s: this sample cannot tell them apart.');
     expect(await table.locator('td[data-verdict="untested"] .compare-verdict').first().getAttribute('title')).toMatch(/^The lowest value\. There is no 95% interval/);
     expect(await page.getByRole('region', { name: 'Metrics' }).locator('.card-subtitle').textContent()).toContain('A run is marked best only where its interval clears every other run’s');
   });

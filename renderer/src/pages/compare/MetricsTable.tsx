@@ -15,10 +15,11 @@ export function RunSwatch({ index }: { index: number }) {
  * The mark beside the top value where it is not a clear best: its words short in the cell, why in its title (on hover)
  * and in hidden text after them (read out by a screen reader, which a title is not).
  */
-function VerdictMark({ verdict, higherIsBetter, runs }: { verdict: BestVerdict; higherIsBetter: boolean; runs: Comparison['runs'] }) {
+function VerdictMark({ verdict, higherIsBetter }: { verdict: BestVerdict; higherIsBetter: boolean }) {
   if (verdict.kind === 'within-noise') {
-    const rivals = verdict.rivals.map((id) => runs.find((r) => r.id === id)?.name ?? id).join(', ');
-    return <NotedBadge label="within noise" note={`Top value, but its 95% interval overlaps that of ${rivals}: this sample cannot tell them apart.`} />;
+    // not by name: the columns say whose interval is whose, and a run's name twice in its row is read out twice
+    const others = verdict.rivals.length === 1 ? 'another run’s' : `those of ${verdict.rivals.length} other runs`;
+    return <NotedBadge label="within noise" note={`Top value, but its 95% interval overlaps ${others}: this sample cannot tell them apart.`} />;
   }
   if (verdict.kind === 'untested') {
     const top = higherIsBetter ? 'highest' : 'lowest';
@@ -77,7 +78,7 @@ function MetricRow({ metric: m, runs }: { metric: Comparison['metrics'][number];
               <>
                 <div className="compare-value">
                   {best && <Badge tone="success">best</Badge>}
-                  {top && <VerdictMark verdict={verdict} higherIsBetter={m.higherIsBetter} runs={runs} />}
+                  {top && <VerdictMark verdict={verdict} higherIsBetter={m.higherIsBetter} />}
                   <span className="mono compare-value-number">{formatMetric(m.name, v.value)}</span>
                 </div>
                 <div className="faint small mono">{v.ci95 ? formatInterval(m.name, v.ci95) : ''}</div>
