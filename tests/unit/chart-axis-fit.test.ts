@@ -16,6 +16,12 @@ describe('a bar chart\'s value axis', () => {
     expect(barScale([205.8, 216, 205.8], 0, 260).domain).toEqual([0, 250]);
   });
 
+  it('is no busier than it needs to be where it has room (the report\'s charts stacked at 1024 px, 420 px each)', () => {
+    expect(labels(barScale([1938, 2090], 0, 420))).toEqual(['0', '500', '1000', '1500', '2000', '2500']);
+    expect(labels(barScale([205.8, 216, 205.8], 0, 420))).toEqual(['0', '50', '100', '150', '200', '250']);
+    expect(labels(barScale([0.015, 0.044, 0.096, 0.118], 0, 295))).toEqual(['0.000', '0.025', '0.050', '0.075', '0.100', '0.125']);
+  });
+
   it('runs past the data by less than one of its steps, with 3 ticks or more whose labels fit side by side, at any width', () => {
     const maxima = [0.0037, 0.006, 0.044, 0.096, 0.118, 0.35, 0.61, 1, 1.01, 2.2, 4.6, 7.4, 19, 216, 997, 2764, 34_700, 1.2e6];
     for (const width of [90, 134, 200, 320, 520]) {
@@ -26,6 +32,9 @@ describe('a bar chart\'s value axis', () => {
         expect(scale.domain[0], where).toBe(0);
         expect(scale.domain[1], where).toBeGreaterThanOrEqual(top);
         expect(scale.domain[1] - top, where).toBeLessThan(step);
+        // the data span at least 60% of the axis (the old rule drew 1.01 on 0–2, and 1.00 too) where three labels fit
+        if (width >= 134) expect(top / scale.domain[1], where).toBeGreaterThanOrEqual(0.6);
+        expect(scale.ticks.length, where).toBeLessThanOrEqual(Math.max(4, Math.floor(width / 70) * 2 + 1));
         expect(scale.ticks.length, where).toBeGreaterThanOrEqual(3);
         const widest = Math.max(...labels(scale).map((l) => l.length));
         if (width >= 134) expect(width / (scale.ticks.length - 1), where).toBeGreaterThanOrEqual(widest * 6.6 + 10);
@@ -41,12 +50,12 @@ describe('a bar chart\'s value axis', () => {
 });
 
 describe('a linear scale\'s step', () => {
-  it('is the nice step that runs least past the data among those that fit: 4.6 on 0–5, not 0–6', () => {
+  it('leaves no more than a fifth of the axis empty where a nice step allows: 4.6 on 0–5, not 0–6', () => {
     expect(linearScale(0, 4.6, 0, 100, 3).domain).toEqual([0, 5]);
     expect(linearScale(0, 0.46, 0, 100, 3).ticks).toEqual([0, 0.25, 0.5]);
   });
 
-  it('takes more intervals, up to maxCount, where they end the axis nearer the data, and no more where they do not', () => {
+  it('takes more intervals, up to maxCount, where fewer leave much of the axis empty, and no more where they do not', () => {
     expect(linearScale(0, 2764, 0, 100, 2).domain).toEqual([0, 4000]);
     expect(linearScale(0, 2764, 0, 100, 2, { maxCount: 4 }).domain).toEqual([0, 3000]);
     expect(linearScale(0, 1, 0, 100, 2, { maxCount: 4 }).ticks).toEqual([0, 0.5, 1]);
