@@ -122,6 +122,16 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const fp32Perplexity = await table.locator('tbody tr').first().locator('td').nth(6).innerText();
     expect(fp32Perplexity).toMatch(/^\d+(\.\d+)?$/);
     expect(await chart('Quality').locator('.chart-legend').innerText()).toBe(`fp32 ${fp32Perplexity}`);
+    // each axis ends at the tick at or just past its largest bar: Size drew 1.00× on 0–2, Speed 2,764 on 0–4k, Quality
+    // 216 on 0–400, the bars filling half the plot
+    for (const title of ['Size', 'Speed', 'Quality']) {
+      const number = (text: string) => Number(text.replace(/[,×]/g, '').replace(/k$/, 'e3').replace(/M$/, 'e6'));
+      const ticks = (await chart(title).locator('text.chart-tick').allTextContents()).filter((t) => /^[\d.]+[kM]?$/.test(t)).map(number);
+      const top = Math.max(...(await chart(title).locator('text.chart-value').allTextContents()).map(number));
+      const [step, end] = [ticks[1] - ticks[0], ticks[ticks.length - 1]];
+      expect(end, `${title}: ${ticks.join(' ')} reaches ${top}`).toBeGreaterThanOrEqual(top);
+      expect(end - top, `${title}: ${ticks.join(' ')} runs past ${top} by less than a step`).toBeLessThan(step);
+    }
     await expect.poll(() => section.getByText(/stories-tuned-q4: onnx\/model_q4\.onnx/).count()).toBe(1);
     await expect.poll(() => steps.locator('[aria-current="step"]').innerText()).toContain('Export');
 

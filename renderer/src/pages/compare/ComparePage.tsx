@@ -11,7 +11,8 @@ import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { formatMetric, isFraction, metricAxisLabel, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
+import { bestVerdict } from '../evaluate/bestRun.ts';
+import { formatMetric, isFraction, metricAxisLabel, metricLabel } from '../evaluate/metrics.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
 import { LossOverlay } from './LossOverlay.tsx';
@@ -35,18 +36,23 @@ function MetricCharts({ comparison, target }: { comparison: Comparison; target: 
   const charted = comparison.metrics.filter((m) => m.values.some((v) => v !== null) && !m.name.startsWith('latency') && m.name !== 'tokens_per_second');
   return (
     <div className="compare-charts charts-aligned">
-      {charted.map((m) => (
-        <BarChart
-          key={m.name}
-          title={metricLabel(m.name)}
-          description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% ${intervalKind(m.name)} interval`}
-          format={(v) => formatMetric(m.name, v)}
-          unit={metricAxisLabel(m.name)}
-          domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
-          reference={target && target.metric === m.name ? { value: target.value, label: 'Target' } : undefined}
-          data={comparison.runs.map((r, i) => ({ label: r.name, value: m.values[i]?.value ?? null, low: m.values[i]?.ci95?.low, high: m.values[i]?.ci95?.high, color: seriesColor(i), highlight: uniqueBest(m, comparison.runs.map((x) => x.id)) === r.id }))}
-        />
-      ))}
+      {charted.map((m) => {
+        // The ✓ marks a run only where the table says "best": its interval clears every other run's (bestVerdict).
+        const verdict = bestVerdict(m, comparison.runs.map((r) => r.id));
+        const noise = verdict.kind === 'within-noise' ? ' · the top run is within the noise' : '';
+        return (
+          <BarChart
+            key={m.name}
+            title={metricLabel(m.name)}
+            description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% ${intervalKind(m.name)} interval${noise}`}
+            format={(v) => formatMetric(m.name, v)}
+            unit={metricAxisLabel(m.name)}
+            domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
+            reference={target && target.metric === m.name ? { value: target.value, label: 'Target' } : undefined}
+            data={comparison.runs.map((r, i) => ({ label: r.name, value: m.values[i]?.value ?? null, low: m.values[i]?.ci95?.low, high: m.values[i]?.ci95?.high, color: seriesColor(i), highlight: verdict.kind === 'best' && verdict.runId === r.id }))}
+          />
+        );
+      })}
     </div>
   );
 }
@@ -113,7 +119,9 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
                 <RunSwatch index={i} />
                 <a className="run-chip-name" href={runHash(id)} title={name}>{name}</a>
                 {i === 0 && runIds.length > 1 && <span className="faint small">baseline</span>}
-                {i > 0 && <button type="button" className="run-chip-action" aria-label={`Make ${name} the baseline`} title="Make baseline" onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>⇤</button>}
+                {/* in words, as the design system's small button: a bare ⇤ said what it did only in a tooltip; named
+                    "Set as baseline: <run>" for a screen reader, the visible words first */}
+                {i > 0 && <Button size="sm" variant="ghost" className="run-chip-baseline" aria-label={`Set as baseline: ${name}`} onClick={() => onChange([id, ...runIds.filter((x) => x !== id)])}>Set as baseline</Button>}
                 <button type="button" className="run-chip-action" aria-label={`Remove ${name}`} title="Remove from the comparison" onClick={() => onChange(runIds.filter((x) => x !== id))}><Icon name="x" size={12} /></button>
               </span>
             );
@@ -139,7 +147,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         <>
           {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
-            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value; the best run per metric is marked.' : 'Corpus scores with 95% intervals (Wilson’s for accuracy and exact match, bootstrap for the rest); the best run per metric is marked.'} />
+            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value. With no interval to test it against the noise, the top run per metric is marked lowest or highest, not best.' : 'Corpus scores with 95% intervals (Wilson’s for accuracy and exact match, bootstrap for the rest). A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.'} />
             <MetricsTable comparison={data} />
           </Card>
           {family === 'evaluation' && <>

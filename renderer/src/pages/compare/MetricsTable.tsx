@@ -1,12 +1,35 @@
-// The comparison's numbers: one row per metric, one column per run, each value with its 95% interval and the
-// best run marked (by the metric's own direction).
+// The comparison's numbers: one row per metric, one column per run, each value with its 95% interval, and the top
+// run marked as bestVerdict judges it: "best" where its interval clears every other run's, "within noise" where it
+// overlaps one, "lowest"/"highest" where there is no interval to tell.
 import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
-import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel, uniqueBest } from '../evaluate/metrics.ts';
+import { bestVerdict, type BestVerdict } from '../evaluate/bestRun.ts';
+import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 
 export function RunSwatch({ index }: { index: number }) {
   return <span className="swatch run-swatch" style={{ background: seriesColor(index) }} aria-hidden />;
+}
+
+/**
+ * The mark beside the top value where it is not a clear best: its words short in the cell, why in its title (on hover)
+ * and in hidden text after them (read out by a screen reader, which a title is not).
+ */
+function VerdictMark({ verdict, higherIsBetter }: { verdict: BestVerdict; higherIsBetter: boolean }) {
+  if (verdict.kind === 'within-noise') {
+    // not by name: the columns say whose interval is whose, and a run's name twice in its row is read out twice
+    const others = verdict.rivals.length === 1 ? 'another run’s' : `those of ${verdict.rivals.length} other runs`;
+    return <NotedBadge label="within noise" note={`Top value, but its 95% interval overlaps ${others}: this sample cannot tell them apart.`} />;
+  }
+  if (verdict.kind === 'untested') {
+    const top = higherIsBetter ? 'highest' : 'lowest';
+    return <NotedBadge label={top} note={`The ${top} value. There is no 95% interval to test it against the noise, so it is not marked best.`} />;
+  }
+  return null;
+}
+
+function NotedBadge({ label, note }: { label: string; note: string }) {
+  return <span className="compare-verdict" title={note}><Badge>{label}</Badge><span className="visually-hidden">: {note}</span></span>;
 }
 
 export function MetricsTable({ comparison }: { comparison: Comparison }) {
@@ -30,32 +53,40 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
           </tr>
         </thead>
         <tbody>
-          {metrics.map((m) => (
-            <tr key={m.name}>
-              <td title={metricExplain(m.name)}>
-                <div className="compare-metric-name">{metricLabel(m.name)}</div>
-                <div className="faint small compare-metric-direction">{metricDirection(m.name, m.higherIsBetter)}</div>
-              </td>
-              {m.values.map((v, i) => {
-                const best = uniqueBest(m, runs.map((r) => r.id)) === runs[i].id;
-                return (
-                  <td key={runs[i].id} className="num" data-best={best || undefined}>
-                    {v === null ? <span className="faint">—</span> : (
-                      <>
-                        <div className="compare-value">
-                          {best && <Badge tone="success">best</Badge>}
-                          <span className="mono compare-value-number">{formatMetric(m.name, v.value)}</span>
-                        </div>
-                        <div className="faint small mono">{v.ci95 ? formatInterval(m.name, v.ci95) : ''}</div>
-                      </>
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+          {metrics.map((m) => <MetricRow key={m.name} metric={m} runs={runs} />)}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** One metric's row: its name and direction, then each run's value with its interval, the top run marked. */
+function MetricRow({ metric: m, runs }: { metric: Comparison['metrics'][number]; runs: Comparison['runs'] }) {
+  const verdict = bestVerdict(m, runs.map((r) => r.id));
+  return (
+    <tr>
+      <td title={metricExplain(m.name)}>
+        <div className="compare-metric-name">{metricLabel(m.name)}</div>
+        <div className="faint small compare-metric-direction">{metricDirection(m.name, m.higherIsBetter)}</div>
+      </td>
+      {m.values.map((v, i) => {
+        const top = verdict.kind !== 'none' && verdict.runId === runs[i].id;
+        const best = top && verdict.kind === 'best';
+        return (
+          <td key={runs[i].id} className="num" data-best={best || undefined} data-verdict={top ? verdict.kind : undefined}>
+            {v === null ? <span className="faint">—</span> : (
+              <>
+                <div className="compare-value">
+                  {best && <Badge tone="success">best</Badge>}
+                  {top && <VerdictMark verdict={verdict} higherIsBetter={m.higherIsBetter} />}
+                  <span className="mono compare-value-number">{formatMetric(m.name, v.value)}</span>
+                </div>
+                <div className="faint small mono">{v.ci95 ? formatInterval(m.name, v.ci95) : ''}</div>
+              </>
+            )}
+          </td>
+        );
+      })}
+    </tr>
   );
 }

@@ -6,6 +6,7 @@ import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
+import { clearBest, type RankedRow } from './bestRun.ts';
 import { axisLabelOf, formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
 const WITH_UNIT: readonly string[] = ['seconds', 'tokens', 'mb'];
@@ -93,10 +94,10 @@ export function suggestedMetrics(project: Project | null): { order: EvalMetricNa
   return { order, suggested, preselected };
 }
 
-/** The best run of a comparison row, or null when it ties with another run (a tie has no winner). */
-export function uniqueBest(row: { bestRunId: string | null; values: ({ value: number } | null)[] }, runIds: readonly string[]): string | null {
-  if (row.bestRunId === null || runIds.length < 2) return null;
-  const best = row.values[runIds.indexOf(row.bestRunId)]?.value;
-  const ties = row.values.filter((v) => v !== null && v.value === best).length;
-  return ties > 1 ? null : row.bestRunId;
+/**
+ * The best run of a comparison row, or null: a tie, an interval that overlaps another run's, a value with no interval
+ * (bestVerdict decides, for Compare's table and charts alike).
+ */
+export function uniqueBest(row: RankedRow, runIds: readonly string[]): string | null {
+  return clearBest(row, runIds);
 }

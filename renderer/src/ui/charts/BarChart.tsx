@@ -2,7 +2,7 @@
 // the bar's end, the interval drawn across it. Horizontal so long run names stay readable. Drawn at its real
 // width; every mark has a <title>, and the numbers are also a table (ChartFrame).
 import { ChartFrame, Legend } from './ChartFrame.tsx';
-import { clip, clipLabels, linearScale, tickFormat } from './scale.ts';
+import { barScale, clip, clipLabels, tickFormat } from './scale.ts';
 import { useWidth } from './useWidth.ts';
 
 export interface BarDatum {
@@ -54,11 +54,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   const x1 = width - valueWidth;
   const ends = data.flatMap((d) => [d.value, d.high ?? null, d.low ?? null]).filter((v): v is number => v !== null && Number.isFinite(v));
   if (reference) ends.push(reference.value);
-  const lo = domain ? domain[0] : Math.min(0, ...ends);
-  const top = Math.max(lo, ...ends);
-  // All values at zero (or one value): give the axis a unit span instead of a degenerate one.
-  const hi = domain ? domain[1] : top > lo ? top * 1.08 : lo + 1;
-  const x = linearScale(lo, hi, x0, x1, Math.max(2, Math.floor((x1 - x0) / 70)));
+  const x = barScale(ends, x0, x1, domain);
   const tick = tickFormat(x.ticks);
   const height = TOP + data.length * ROW + AXIS;
   // A highlighted name is bold and follows "✓ ", so fewer of its characters fit: cut to the plain names' length, it ran
@@ -90,7 +86,7 @@ export function BarChart({ title, description, data, format, unit, domain, refer
             {unit && <text x={unitEnd} y={height - 6} textAnchor="end" className="chart-axis-label" data-axis="x">{shownUnit !== unit && <title>{unit}</title>}{shownUnit}</text>}
             {data.map((d, i) => {
               const cy = TOP + i * ROW + ROW / 2;
-              const start = x(Math.max(lo, Math.min(0, x.domain[1])));
+              const start = x(Math.max(x.domain[0], Math.min(0, x.domain[1]))); // 0, or the axis's end nearest it
               return (
                 <g key={`${d.label}-${i}`}>
                   <text x={labelWidth} y={cy} dy="0.35em" textAnchor="end" className={d.highlight ? 'chart-label chart-label-strong' : 'chart-label'}>

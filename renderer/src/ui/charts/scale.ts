@@ -25,14 +25,48 @@ function wholeStep(step: number): number {
   return Number.isInteger(step) ? step : step * 2;
 }
 
+/** The mantissas of a nice linear step: 1, 2, 2.5 and 5 × 10^k. */
+const STEP_MANTISSAS = [1, 2, 2.5, 5] as const;
+
+/** How much of an axis its data should cover: where a step leaves more than a fifth of it empty, a finer one is sought. */
+const MIN_COVER = 0.8;
+
 /**
- * Maps [lo, hi] (widened to nice ticks) onto [from, to] pixels. `whole`: the values are whole numbers (steps), so the
- * ticks are too.
+ * The step of an axis over [lo, hi], of the nice steps that make between 2 and `most` intervals: among those whose
+ * data cover at least MIN_COVER of the axis, the one nearest `count` intervals (then the tighter); where none does, the
+ * tightest. The first nice step at or above span / count (niceStep) ran a narrow chart's axis far past its bars:
+ * 2,764 tokens/s on 0–4k, a perplexity of 216 on 0–400. Null where no step makes 2 intervals (a whole-number axis of
+ * one step).
  */
-export function linearScale(lo: number, hi: number, from: number, to: number, tickCount = 5, { whole = false } = {}): Scale {
+export function tightStep(lo: number, hi: number, count: number, most: number, whole = false): number | null {
+  const span = hi - lo;
+  const candidates: { step: number; cover: number; off: number }[] = [];
+  for (let k = Math.floor(Math.log10(span / most)) - 1; k <= Math.ceil(Math.log10(span)) + 1; k++) {
+    for (const m of STEP_MANTISSAS) {
+      const step = Number((m * 10 ** k).toPrecision(12));
+      if (whole && (step < 1 || !Number.isInteger(step))) continue;
+      const start = Math.floor(lo / step + 1e-9) * step;
+      const end = Math.ceil(hi / step - 1e-9) * step;
+      const intervals = Math.round((end - start) / step);
+      if (intervals >= 2 && intervals <= most) candidates.push({ step, cover: span / (end - start), off: Math.abs(intervals - count) });
+    }
+  }
+  const covering = candidates.filter((c) => c.cover >= MIN_COVER - 1e-9);
+  const pick = covering.length > 0
+    ? covering.sort((a, b) => a.off - b.off || b.cover - a.cover)[0]
+    : candidates.sort((a, b) => b.cover - a.cover || a.off - b.off)[0];
+  return pick?.step ?? null;
+}
+
+/**
+ * Maps [lo, hi] (widened to nice ticks) onto [from, to] pixels. About `tickCount` intervals, and up to `maxCount`
+ * (by default as many) where fewer would leave much of the axis empty (tightStep). `whole`: the values are whole numbers
+ * (steps), so the ticks are too.
+ */
+export function linearScale(lo: number, hi: number, from: number, to: number, tickCount = 5, { whole = false, maxCount = tickCount } = {}): Scale {
   if (!(hi > lo)) hi = lo + (lo === 0 ? 1 : Math.abs(lo) * 0.1);
   const nice = niceStep(hi - lo, tickCount);
-  const step = whole ? wholeStep(nice) : nice;
+  const step = tightStep(lo, hi, tickCount, Math.max(tickCount, maxCount), whole) ?? (whole ? wholeStep(nice) : nice);
   const start = Math.floor(lo / step + 1e-9) * step;
   const end = Math.ceil(hi / step - 1e-9) * step;
   const ticks: number[] = [];
@@ -41,6 +75,38 @@ export function linearScale(lo: number, hi: number, from: number, to: number, ti
   scale.domain = [start, end];
   scale.ticks = ticks;
   return scale;
+}
+
+/**
+ * A linear scale along [from, to] px whose tick labels fit side by side: about one interval per `spacing` px, and up
+ * to twice as many where fewer would leave much of the axis empty and every label (tickFormat, `charWidth` px a
+ * character, `gap` px apart) still fits its interval. A bar chart a third of a card wide had room for 0, 1k, 2k, 3k but was given
+ * two intervals, and drew 2,764 on 0–4k.
+ */
+export function fittedLinearScale(lo: number, hi: number, from: number, to: number, { spacing = 70, charWidth = 6.6, gap = 10 } = {}): Scale {
+  const length = Math.abs(to - from);
+  const count = Math.max(2, Math.floor(length / spacing));
+  for (let most = 2 * count; most > count; most--) {
+    const scale = linearScale(lo, hi, from, to, count, { maxCount: most });
+    const text = tickFormat(scale.ticks);
+    const widest = Math.max(...scale.ticks.map((t) => text(t).length)) * charWidth + gap;
+    if (length / (scale.ticks.length - 1) >= widest) return scale;
+  }
+  return linearScale(lo, hi, from, to, count);
+}
+
+/**
+ * A bar chart's value axis along [from, to] px: from 0 (or the lowest value, where one is below 0) to the highest, or
+ * over `domain` where given, ticks fitted to the room (fittedLinearScale). No room is added past the top: the values
+ * have their own column, and 8% more took a Size chart's 1.00× past its tick at 1, to an axis of 0–2.
+ */
+export function barScale(values: readonly number[], from: number, to: number, domain?: readonly [number, number]): Scale {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const lo = domain ? domain[0] : Math.min(0, ...finite);
+  const top = Math.max(lo, ...finite);
+  // All values at zero (or one value): a unit span instead of a degenerate one.
+  const hi = domain ? domain[1] : top > lo ? top : lo + 1;
+  return fittedLinearScale(lo, hi, from, to);
 }
 
 /** The mantissas of log ticks, sparsest first: whole decades, then 1-2-5, then every digit for a span under a decade. */
