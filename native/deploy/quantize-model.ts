@@ -2,6 +2,7 @@
 // directory and registered like any import, so the playground, evaluation and the OpenAI server load it through
 // CausalLM (which runs the declared ONNX file) with no special case.
 import fs from 'node:fs';
+import { quantizeSource } from '../api/deploy.ts';
 import type { Model } from '../api/schemas.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
 import type { OnnxDtype } from '../models/onnx-variants.ts';
@@ -17,7 +18,7 @@ export interface QuantizedModel {
 /** Quantise `source` (a model with safetensors weights) to `dtype` and register the result as `name`. */
 export async function quantizeModel(dataDir: string, source: Model, dtype: OnnxDtype, name: string, opts: QuantizeOptions & ImportOptions = {}): Promise<QuantizedModel> {
   let variant: OnnxVariantFile | undefined;
-  const model = await buildAndRegister(dataDir, name, `quantize:${source.id}:${dtype}`, async (tmp) => {
+  const model = await buildAndRegister(dataDir, name, quantizeSource(source.id, dtype), async (tmp) => {
     [variant] = await fillOnnxFolder(source.path, tmp, {
       ...opts,
       dtypes: [dtype],

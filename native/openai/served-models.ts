@@ -3,6 +3,7 @@
 // up here, never used as a path: the folders come from the store's rows.
 import path from 'node:path';
 import type { Model } from '../api/schemas.ts';
+import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { Store } from '../store/db.ts';
 import { encoderRefusal } from '../store/models.ts';
 import { invalidParam, modelNotFound } from './errors.ts';
@@ -60,6 +61,11 @@ export function resolveServedModel(store: Store, name: string, listedBy?: string
   const run = base && store.runs.get(runId);
   const adapter = run && adapterOf(store, run.id);
   if (!base || !adapter) throw notFound();
+  if (isOnnxOnlyFolder(base.path)) {
+    const trainedOn = runBase(store, run.config);
+    const instead = trainedOn && trainedOn.id !== base.id ? `ask for '${trainedOn.name}:${runId}'` : `ask for the adapter on the model it was trained on`;
+    throw invalidParam('model', `'${base.name}' is a quantised ONNX model: its prebuilt graph cannot take a LoRA adapter; ${instead}, or merge the adapter and quantise the merged model (lathe merge, then lathe quantize).`, 'model_not_supported');
+  }
   return { name, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) };
 }
 
