@@ -3,12 +3,16 @@
 // generate` gives on the same variant; /v1/embeddings on it is a 400 that names the model to ask instead (its
 // prebuilt graph gives no hidden states), and `lathe serve-api --model s260k-q4` starts. The variant used to be a 500
 // on every request: the pool loaded every model with hidden states, which an ONNX-only folder cannot give.
+// Also: /v1/models lists the adapters of DPO and PPO LoRA runs as it lists fine-tuning's.
 import fs from 'node:fs';
+import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../native/api/schemas.ts';
 import { quantizeModel } from '../../native/deploy/quantize-model.ts';
 import { startApiServer, type ApiServer } from '../../native/openai/server.ts';
+import { ADAPTER_WEIGHTS } from '../../native/models/peft.ts';
+import { recordArtifact } from '../../native/train/run-env.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
 import { tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES, SKIP_STORIES_REASON, importStories, recordLoraRun } from './helpers/openai-server.ts';
@@ -86,5 +90,22 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server over a quantised var
     const err = await client.completions.create({ model: `${VARIANT}:${runId}`, prompt: PROMPT, max_tokens: 4 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, param: 'model', code: 'model_not_supported' });
     expect((err as Error).message).toContain(`ask for 's260k:${runId}'`);
+  });
+
+  it('lists the adapters of DPO and PPO LoRA runs beside fine-tuning ones, and answers for each', async () => {
+    const finetune = await recordLoraRun(server.store, dataDir, source);
+    const aligned: string[] = [];
+    for (const kind of ['dpo', 'ppo']) {
+      // as policy-outputs.ts leaves a LoRA policy: runs/<id>/adapter, recorded as the run's 'adapter' artifact
+      const run = server.store.runs.create({ kind, name: `${kind} lora`, projectId: null, config: { model: source.name, method: 'lora' } });
+      const dir = path.join(dataDir, 'runs', run.id, 'adapter');
+      fs.cpSync(path.join(dataDir, 'runs', finetune, 'adapter'), dir, { recursive: true });
+      recordArtifact(server.store, run.id, 'adapter', path.join(dir, ADAPTER_WEIGHTS));
+      aligned.push(run.id);
+    }
+    const ids = (await client.models.list()).data.map((m) => m.id);
+    for (const runId of [finetune, ...aligned]) expect(ids).toContain(`s260k:${runId}`);
+    const r = await client.completions.create({ model: `s260k:${aligned[0]}`, prompt: PROMPT, temperature: 0, max_tokens: 4 });
+    expect(r.usage!.completion_tokens).toBeGreaterThan(0);
   });
 });
