@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { quantizeSource } from '../api/deploy.ts';
 import type { Model } from '../api/schemas.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
+import { variantSourceName } from '../models/registry.ts';
 import type { OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { fillOnnxFolder, type OnnxVariantFile } from './onnx-export.ts';
@@ -18,10 +19,12 @@ export interface QuantizedModel {
 /** Quantise `source` (a model with safetensors weights) to `dtype` and register the result as `name`. */
 export async function quantizeModel(dataDir: string, source: Model, dtype: OnnxDtype, name: string, opts: QuantizeOptions & ImportOptions = {}): Promise<QuantizedModel> {
   let variant: OnnxVariantFile | undefined;
+  const refusing = { doing: 'quantise' as const, source: variantSourceName(dataDir, source) };
   const model = await buildAndRegister(dataDir, name, quantizeSource(source.id, dtype), async (tmp) => {
     [variant] = await fillOnnxFolder(source.path, tmp, {
       ...opts,
       dtypes: [dtype],
+      refusing,
       onProgress: (p) => opts.onProgress?.({ fraction: p.fraction * 0.95, message: p.message, bytesDone: 0, bytesTotal: 0 }),
     });
   }, opts);
