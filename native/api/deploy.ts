@@ -26,6 +26,17 @@ export function quantizedModelName(modelName: string, dtype: string): string {
   return `${modelName}-${dtype}`;
 }
 
+/** A quantised variant's `source` (quantize:<source model id>:<dtype>): written and read here alone. */
+export function quantizeSource(sourceModelId: string, dtype: string): string {
+  return `quantize:${sourceModelId}:${dtype}`;
+}
+
+/** The source model id and dtype a quantised variant's `source` names, or null for a model made another way. */
+export function parseQuantizeSource(source: string): { modelId: string; dtype: string } | null {
+  const m = /^quantize:([^:]+):(.+)$/.exec(source);
+  return m ? { modelId: m[1], dtype: m[2] } : null;
+}
+
 const AccuracyLevel = z.number().int().min(0).max(4);
 
 const MergeFields = z.object({

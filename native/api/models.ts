@@ -27,6 +27,13 @@ export const ModelCard = z.object({
   embedding: z.object({ dim: z.number(), pooling: z.enum(['mean', 'cls']), maxTokens: z.number(), prompts: z.object({ query: z.string(), document: z.string() }) }).nullable().default(null),
   tokenizer: z.object({ vocabSize: z.number(), hasChatTemplate: z.boolean(), bosToken: z.string().nullable(), eosToken: z.string().nullable() }),
   diskBytes: z.number(),
+  /**
+   * A quantised variant (a folder holding only an ONNX graph, `lathe quantize`'s): the file it runs and what running
+   * it needs, measured from that file — its weights as stored (q4, q8 …) plus a float32 KV cache for a full context
+   * (the graph computes in float32). `memory` is null for it: it cannot be trained or merged; those start from the
+   * model it was made from. Null for any other model.
+   */
+  onnx: z.object({ dtype: z.string(), file: z.string(), weightBytes: z.number(), kvCacheBytes: z.number(), inferenceBytes: z.number(), kvCacheTokens: z.number() }).nullable().default(null),
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 

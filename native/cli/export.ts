@@ -75,7 +75,7 @@ export const commands: CliCommand[] = [
         return path.resolve(given ?? fallback);
       };
       // the engine behind each format, loaded when an export runs (not for `lathe --help`)
-      const [{ exportGguf }, { exportLoraGguf }, { findDecoder }, { folderBytes, mergeToFolder }, { exportOnnxFolder }, { copyHfFolder }] = await Promise.all([
+      const [{ exportGguf }, { exportLoraGguf }, { findDecoder, variantSourceName }, { folderBytes, mergeToFolder }, { exportOnnxFolder }, { copyHfFolder }] = await Promise.all([
         import('../deploy/gguf-write.ts'), import('../deploy/gguf-lora.ts'), import('../models/registry.ts'),
         import('../deploy/merge-model.ts'), import('../deploy/onnx-export.ts'), import('../deploy/hf-export.ts')]);
       if (format === 'onnx') {
@@ -84,7 +84,7 @@ export const commands: CliCommand[] = [
         const level = accuracyLevel(values, EXPORT_USAGE);
         const model = await userErrors(async () => findDecoder(ctx.dataDir, name, 'be exported (Lathe exports text-generation models)'));
         const out = destination('folder', `${safeName(model.name)}-onnx`);
-        const r = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal }))));
+        const r = await writingOutput(ctx, 'out', out, createdFolder, () => cancellable(untouched('export', out), (signal) => withProgress(ctx, (onProgress) => exportOnnxFolder(model.path, out, { dtypes, accuracyLevel: level, onProgress, signal, refusing: { doing: 'export', source: variantSourceName(ctx.dataDir, model) } }))));
         ctx.print({ model: model.name, format, ...r }, () => [`exported ${model.name} as a transformers.js folder: ${humanBytes(folderBytes(out))}`, `  ${out}`, ...r.variants.map((v) => `  ${v.dtype.padEnd(5)} ${v.file} ${humanBytes(v.bytes)}`)].join('\n'));
         return;
       }

@@ -154,20 +154,33 @@ export const commands: CliCommand[] = [
     positionals: true,
     async run({ positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('expected one model name.\nUsage: lathe model inspect NAME');
-      const [{ findModel }, { modelCard }, { weightFormat, weightFormatLine }] = await Promise.all([import('../models/registry.ts'), import('../models/card.ts'), import('../models/weight-format.ts')]);
+      const [{ findModel, variantSourceName }, { modelCard }, { weightFormat, weightFormatLine }] = await Promise.all([import('../models/registry.ts'), import('../models/card.ts'), import('../models/weight-format.ts')]);
       const model = await userErrors(async () => findModel(ctx.dataDir, positionals[0]));
       const card = await userErrors(async () => modelCard(model));
       const weights = weightFormat(model);
-      const { parameters: params, memory } = card;
+      const { parameters: params, memory, onnx } = card;
       ctx.print({ ...card, weights }, () => {
         const pct = (n: number) => `${((100 * n) / params.total).toFixed(1)}%`;
         const lines = [`${model.name} (${model.id}) — ${model.architecture}, ${humanCount(params.total)} parameters`, `weights: ${weightFormatLine(weights)}`, '', 'Parameters by component:'];
+        // a variant holds the same parameters as its source (config.json's shape), each stored in fewer bits
+        if (onnx) lines[lines.length - 1] = `Parameters by component (as in the model it was made from; stored as ${onnx.dtype}):`;
         for (const k of ['embeddings', 'attention', 'mlp', 'norms', 'head'] as const) {
           if (params[k]) lines.push(`  ${k.padEnd(11)} ${humanCount(params[k]).padStart(9)}  ${pct(params[k]).padStart(6)}`);
         }
         lines.push('', 'Hyperparameters:');
         const width = Math.max(...card.hyperparameters.map((h) => h.label.length));
         for (const h of card.hyperparameters) lines.push(`  ${h.label.padEnd(width)}  ${formatValue(h.value).padEnd(8)} ${h.meaning}`);
+        if (onnx) {
+          const source = variantSourceName(ctx.dataDir, model);
+          const width = 42;
+          lines.push('', 'Memory to run it (activations not included):');
+          lines.push(`  ${`weights (${onnx.file}, ${onnx.dtype})`.padEnd(width)} ${humanBytes(onnx.weightBytes).padStart(10)}`);
+          lines.push(`  ${`KV cache (${onnx.kvCacheTokens} tokens, fp32)`.padEnd(width)} ${humanBytes(onnx.kvCacheBytes).padStart(10)}`);
+          lines.push(`  ${'inference'.padEnd(width)} ${humanBytes(onnx.inferenceBytes).padStart(10)}`);
+          const from = source ? `the model it was made from, ${source} (lathe model inspect ${source} shows their memory)` : 'the model it was made from';
+          lines.push('', `Training and merging start from ${from}: this ONNX graph runs (generate, eval, serve-api) but cannot be trained.`);
+          return lines.join('\n');
+        }
         if (!memory) {
           const e = card.embedding!;
           lines.push('', `Embedding model: ${e.dim}-dimensional vectors, ${e.pooling} pooling, normalised; inputs up to ${e.maxTokens} tokens`);

@@ -8,7 +8,7 @@ import { DeployJobParams, exportDtypesProblem, type HF_DTYPES, type ONNX_DTYPES,
 import { StudioError } from '../api/errors.ts';
 import type { Model } from '../api/schemas.ts';
 import type { WorkerRun, WorkerContext } from '../jobs/protocol.ts';
-import { findModel } from '../models/registry.ts';
+import { findModel, variantSourceName } from '../models/registry.ts';
 import { exportGguf, type GgufDtype } from './gguf-write.ts';
 import { exportLoraGguf } from './gguf-lora.ts';
 import { copyHfFolder } from './hf-export.ts';
@@ -77,7 +77,7 @@ export const run: WorkerRun = async (raw, ctx) => {
     }
   } else if (p.format === 'onnx') {
     const dtypes = checkedDtypes<(typeof ONNX_DTYPES)[number]>('onnx', p.dtypes);
-    const r = await exportOnnxFolder(model.path, path.resolve(p.outPath), { dtypes, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4 | undefined, onProgress, signal: ctx.signal });
+    const r = await exportOnnxFolder(model.path, path.resolve(p.outPath), { dtypes, accuracyLevel: p.accuracyLevel as 0 | 1 | 2 | 3 | 4 | undefined, onProgress, signal: ctx.signal, refusing: { doing: 'export', source: variantSourceName(ctx.dataDir, model) } });
     for (const v of r.variants) result.artifacts.push({ path: path.join(r.dir, v.file), bytes: v.bytes, label: `ONNX ${v.dtype}` });
   } else {
     const [dtype] = checkedDtypes<(typeof HF_DTYPES)[number]>('hf', p.dtypes);

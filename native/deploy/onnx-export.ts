@@ -10,6 +10,7 @@ import path from 'node:path';
 import { saveModel } from '../onnx/index.ts';
 import { stopIfCancelled } from '../models/atomic.ts';
 import { CheckpointWeights, readHfFolder } from '../models/checkpoint.ts';
+import { CheckpointError } from '../models/safetensors.ts';
 import { buildDecoderGraph } from '../models/decoder.ts';
 import { supportsKvInPlace } from '../models/layers.ts';
 import { ONNX_VARIANTS, withKvMarker, type OnnxDtype } from '../models/onnx-variants.ts';
@@ -27,6 +28,8 @@ export interface OnnxExportOptions extends QuantizeOptions {
   defaultDtype?: OnnxDtype;
   /** Weights above this many bytes go to onnx/<file>_data (default 1.8 GB). */
   externalDataAboveBytes?: number;
+  /** What the caller does and the model a source without safetensors was made from: its refusal says both (onnxOnlyRefusal). */
+  refusing?: { doing: OnnxOnlyDoing; source: string | null };
   onProgress?: (p: { fraction: number; message: string }) => void;
   signal?: AbortSignal;
 }
@@ -39,6 +42,17 @@ export interface OnnxVariantFile extends QuantizeSummary {
 export interface OnnxExportResult {
   dir: string;
   variants: OnnxVariantFile[];
+}
+
+export type OnnxOnlyDoing = 'export' | 'quantise';
+
+/**
+ * Why a model with only ONNX weights (a quantised variant) cannot be exported or quantised, and what to do instead:
+ * the same command on the model it was made from, named when known.
+ */
+export function onnxOnlyRefusal(dir: string, doing: OnnxOnlyDoing, source: string | null): string {
+  const what = doing === 'quantise' ? 'already quantised: an ONNX graph, with no safetensors weights to quantise again' : 'already an ONNX export (it has no safetensors weights)';
+  return `${dir}: this model is ${what}; ${doing} its source model${source ? `, ${source},` : ''} instead`;
 }
 
 /** Write the transformers.js folder for `src` (an HF folder with safetensors) at `dest`, replacing it if present. */
@@ -54,7 +68,7 @@ export async function exportOnnxFolder(src: string, dest: string, opts: OnnxExpo
 /** Write the folder's files into `tmp`, an empty folder (the caller renames it into place). */
 export async function fillOnnxFolder(src: string, tmp: string, opts: OnnxExportOptions): Promise<OnnxVariantFile[]> {
   if (!opts.dtypes.length) throw new Error('exportOnnxFolder: no dtypes asked for');
-  if (isOnnxOnlyFolder(src)) throw new Error(`${src}: this model is already an ONNX export (it has no safetensors weights); export its source model`);
+  if (isOnnxOnlyFolder(src)) throw new CheckpointError(onnxOnlyRefusal(src, opts.refusing?.doing ?? 'export', opts.refusing?.source ?? null));
   const folder = readHfFolder(src);
   if (!folder.tokenizer) throw new Error(`${path.join(src, 'tokenizer.json')}: missing; transformers.js needs the Hugging Face tokenizer`);
   const variants: OnnxVariantFile[] = [];

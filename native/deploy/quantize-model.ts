@@ -2,8 +2,10 @@
 // directory and registered like any import, so the playground, evaluation and the OpenAI server load it through
 // CausalLM (which runs the declared ONNX file) with no special case.
 import fs from 'node:fs';
+import { quantizeSource } from '../api/deploy.ts';
 import type { Model } from '../api/schemas.ts';
 import { buildAndRegister, type ImportOptions } from '../models/import.ts';
+import { variantSourceName } from '../models/registry.ts';
 import type { OnnxDtype } from '../models/onnx-variants.ts';
 import { openStore } from '../store/db.ts';
 import { fillOnnxFolder, type OnnxVariantFile } from './onnx-export.ts';
@@ -17,10 +19,12 @@ export interface QuantizedModel {
 /** Quantise `source` (a model with safetensors weights) to `dtype` and register the result as `name`. */
 export async function quantizeModel(dataDir: string, source: Model, dtype: OnnxDtype, name: string, opts: QuantizeOptions & ImportOptions = {}): Promise<QuantizedModel> {
   let variant: OnnxVariantFile | undefined;
-  const model = await buildAndRegister(dataDir, name, `quantize:${source.id}:${dtype}`, async (tmp) => {
+  const refusing = { doing: 'quantise' as const, source: variantSourceName(dataDir, source) };
+  const model = await buildAndRegister(dataDir, name, quantizeSource(source.id, dtype), async (tmp) => {
     [variant] = await fillOnnxFolder(source.path, tmp, {
       ...opts,
       dtypes: [dtype],
+      refusing,
       onProgress: (p) => opts.onProgress?.({ fraction: p.fraction * 0.95, message: p.message, bytesDone: 0, bytesTotal: 0 }),
     });
   }, opts);

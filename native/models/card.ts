@@ -7,7 +7,8 @@ import type { ModelCard } from '../api/models.ts';
 import type { Model } from '../api/schemas.ts';
 import { readHfFolder } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
-import { memoryEstimates, parameterCounts } from './params.ts';
+import { declaredOnnxDtype, isOnnxOnlyFolder, onnxVariantFile } from './onnx-variants.ts';
+import { kvCacheElements, memoryEstimates, parameterCounts } from './params.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { loraTrainableParameters } from '../api/train.ts';
 import { defaultLoraConfig, loraParametersPerRank } from './lora.ts';
@@ -120,9 +121,6 @@ export function modelCard(model: Model): ModelCard {
   const folder = readHfFolder(model.path);
   const spec = folder.spec;
   const counts = parameterCounts(spec);
-  const lora = defaultLoraConfig(spec);
-  const loraPerRank = loraParametersPerRank(spec);
-  const memory = memoryEstimates(spec, loraTrainableParameters(loraPerRank, lora.r, lora.targetModules));
   let tokenizer: ModelCard['tokenizer'] = { vocabSize: spec.vocabSize, hasChatTemplate: false, bosToken: null, eosToken: null };
   try {
     const tok = TextTokenizer.fromFolder(model.path);
@@ -130,7 +128,26 @@ export function modelCard(model: Model): ModelCard {
   } catch {
     // a model without tokenizer.json still has a card; generation will say what is missing
   }
-  const memoryCosts = { ...memory, loraRank: lora.r, loraTargets: lora.targetModules, loraPerRank };
   const diskBytes = folderBytes(model.path);
-  return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory: memoryCosts, embedding: null, tokenizer, diskBytes };
+  const onnx = isOnnxOnlyFolder(model.path) ? onnxRunCosts(model.path, folder.config, spec) : null;
+  const memory = onnx ? null : trainingAndRunCosts(spec);
+  return { model, family: spec.family, parameters: counts, hyperparameters: hyperparameters(spec), memory, embedding: null, tokenizer, diskBytes, onnx };
+}
+
+/** Memory to run, fully fine-tune and LoRA-tune a model Lathe builds from safetensors, estimated from its shape. */
+function trainingAndRunCosts(spec: ModelSpec): NonNullable<ModelCard['memory']> {
+  const lora = defaultLoraConfig(spec);
+  const loraPerRank = loraParametersPerRank(spec);
+  const memory = memoryEstimates(spec, loraTrainableParameters(loraPerRank, lora.r, lora.targetModules));
+  return { ...memory, loraRank: lora.r, loraTargets: lora.targetModules, loraPerRank };
+}
+
+/** What running a quantised variant needs: its ONNX file (and external data) as stored, plus a float32 KV cache. */
+function onnxRunCosts(dir: string, config: Record<string, unknown>, spec: ModelSpec): NonNullable<ModelCard['onnx']> {
+  const file = onnxVariantFile(dir, config);
+  const data = `${file}_data`; // onnx-export.ts' external data, for a variant too big for one file
+  const weightBytes = fs.statSync(file).size + (fs.existsSync(data) ? fs.statSync(data).size : 0);
+  const kvCacheBytes = 4 * kvCacheElements(spec);
+  const dtype = declaredOnnxDtype(config) ?? 'fp32';
+  return { dtype, file: path.relative(dir, file), weightBytes, kvCacheBytes, inferenceBytes: weightBytes + kvCacheBytes, kvCacheTokens: spec.maxPositions };
 }

@@ -54,6 +54,6 @@ export function encoderCard(model: Model, diskBytes: number): ModelCard {
   }
   return {
     model, family: enc.modelType, parameters: parameterCounts(model.path), hyperparameters, memory: null,
-    embedding: { dim: enc.dim, pooling: enc.pooling, maxTokens: enc.maxTokens, prompts }, tokenizer, diskBytes,
+    embedding: { dim: enc.dim, pooling: enc.pooling, maxTokens: enc.maxTokens, prompts }, tokenizer, diskBytes, onnx: null,
   };
 }

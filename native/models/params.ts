@@ -100,10 +100,14 @@ export interface MemoryEstimate {
  * adapters' weights, gradients and moments, for `loraParameters` trainable numbers (counted by the caller with
  * loraTrainableParameters, the rule the Fine-tune page uses too).
  */
+/** Numbers the KV cache holds for a full context at batch 1: a key and a value per layer, KV head and head dimension. */
+export function kvCacheElements(s: ModelSpec): number {
+  return 2 * s.numLayers * s.numKvHeads * s.headDim * s.maxPositions;
+}
+
 export function memoryEstimates(s: ModelSpec, loraParameters: number): { inference: MemoryEstimate; fullFineTune: MemoryEstimate; lora: MemoryEstimate; loraParameters: number; kvCacheTokens: number } {
   const P = parameterCounts(s).total;
-  const kvPerToken = 2 * s.numLayers * s.numKvHeads * s.headDim;
-  const kv = kvPerToken * s.maxPositions;
+  const kv = kvCacheElements(s);
   return {
     inference: { fp32: 4 * (P + kv), fp16: 2 * (P + kv) },
     fullFineTune: { fp32: 16 * P, fp16: 12 * P },

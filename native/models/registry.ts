@@ -37,3 +37,13 @@ export function findDecoder(dataDir: string, idOrName: string, doing: string): M
     store.close();
   }
 }
+
+/** The name of the model a quantised variant was made from (store.models.variantSource), or null. */
+export function variantSourceName(dataDir: string, model: Pick<Model, 'source'>): string | null {
+  const store = openStore(dataDir);
+  try {
+    return store.models.variantSource(model)?.name ?? null;
+  } finally {
+    store.close();
+  }
+}

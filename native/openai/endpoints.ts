@@ -11,7 +11,7 @@ import { citedBy, retrievalField, type Retrieval, type ServedCollections } from 
 import { invalidParam } from './errors.ts';
 import { runGeneration, type Choice, type ChoiceDelta, type GenerationOutcome, type PromptToken, type SamplingRequest } from './generation.ts';
 import type { ModelPool } from './model-pool.ts';
-import { base64Floats, embedTokens } from './embeddings.ts';
+import { base64Floats, embedTokens, requireHiddenStates } from './embeddings.ts';
 import { ChatRequest, CompletionRequest, EmbeddingRequest, parseRequest } from './params.ts';
 import type { RequestQueue } from './request-queue.ts';
 import * as answer from './responses.ts';
@@ -254,6 +254,7 @@ export async function embeddings(ctx: EndpointContext, body: unknown): Promise<v
   ctx.entry.model = r.model;
   const inputs = embeddingInputs(r.input);
   const served = resolveServedModel(ctx.store, r.model);
+  requireHiddenStates(ctx.store, served);
   const release = await ctx.queue.acquire(ctx.signal);
   try {
     await ctx.pool.use(served, async (generator) => {

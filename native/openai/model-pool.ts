@@ -1,10 +1,13 @@
 // Loaded models, kept warm between requests: at most `maxLoaded` at once, the least recently used one released
 // when another must load (never while a request is using it), and one load per model however many requests
-// ask for it at the same moment (they share its promise). Models load with their hidden states as an output, so
-// the one loaded copy serves embeddings as well as generation. A model released for another is reported (`unloaded`),
+// ask for it at the same moment (they share its promise). Models load with their hidden states as an output where
+// they can give them, so the one loaded copy serves embeddings as well as generation; a quantised ONNX variant cannot
+// (its prebuilt graph outputs logits alone), so it loads without them and serves generation only (embeddings.ts
+// refuses its embeddings before they reach the pool). A model released for another is reported (`unloaded`),
 // once no loaded entry (an adapter's, its base's) still reads its folder.
 import { TextGenerator } from '../generate/pipeline.ts';
 import type { LoadOptions } from '../models/decoder.ts';
+import { givesHiddenStates } from './embeddings.ts';
 import type { ServedModel } from './served-models.ts';
 
 export type LoadGenerator = (dir: string, opts: LoadOptions) => Promise<TextGenerator>;
@@ -53,7 +56,7 @@ export class ModelPool {
     if (entry) this.entries.delete(key);
     else {
       this.options.loading?.(served.model);
-      const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads, outputHiddenStates: true });
+      const loading = this.load(served.model.path, { adapter: served.adapterDir ?? undefined, intraOpNumThreads: this.options.threads, outputHiddenStates: givesHiddenStates(served) });
       entry = { served, loading, generator: null, users: 0 };
       loading.then((g) => (entry!.generator = g), () => this.entries.get(key) === entry && this.entries.delete(key));
     }

@@ -1,8 +1,11 @@
 // Which models the server answers for, all from the store: every model by its name (or id), and every LoRA
-// adapter a fine-tuning run left as `<base model name>:<run id>`. A request's `model` string is only ever looked
+// adapter a training run left (fine-tuning, DPO, PPO: api/run-kinds.ts' ADAPTER_RUN_KINDS) as
+// `<base model name>:<run id>`. A request's `model` string is only ever looked
 // up here, never used as a path: the folders come from the store's rows.
 import path from 'node:path';
-import type { Model } from '../api/schemas.ts';
+import { ADAPTER_RUN_KINDS, isAdapterKind } from '../api/run-kinds.ts';
+import type { Model, Run } from '../api/schemas.ts';
+import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { Store } from '../store/db.ts';
 import { encoderRefusal } from '../store/models.ts';
 import { invalidParam, modelNotFound } from './errors.ts';
@@ -25,16 +28,19 @@ function runBase(store: Store, config: unknown): Model | null {
   return typeof key === 'string' ? tryFind(store, key, false) : null;
 }
 
-function adapterOf(store: Store, runId: string): { dir: string; created: string } | null {
-  const artifact = store.runs.artifacts(runId).find((a) => a.kind === 'adapter');
+/** The adapter a run left, if it is of a kind that trains one (the list and the resolver both ask here). */
+function adapterOf(store: Store, run: Run): { dir: string; created: string } | null {
+  if (!isAdapterKind(run.kind)) return null;
+  const artifact = store.runs.artifacts(run.id).find((a) => a.kind === 'adapter');
   return artifact ? { dir: path.dirname(artifact.path), created: artifact.createdAt } : null;
 }
 
 /** Every text-generation model and adapter the store holds, as /v1/models lists them (embedding models are not served). */
 export function listServedModels(store: Store): ServedModel[] {
   const models: ServedModel[] = store.models.list().filter((m) => m.kind === 'decoder').map((m) => ({ name: m.name, model: m, adapterDir: null, created: seconds(m.createdAt) }));
-  for (const run of store.runs.list({ kind: 'finetune' })) {
-    const adapter = adapterOf(store, run.id);
+  const runs = ADAPTER_RUN_KINDS.flatMap((kind) => store.runs.list({ kind })).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const run of runs) {
+    const adapter = adapterOf(store, run);
     const base = adapter && runBase(store, run.config);
     if (adapter && base) models.push({ name: `${base.name}:${run.id}`, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) });
   }
@@ -58,8 +64,13 @@ export function resolveServedModel(store: Store, name: string, listedBy?: string
   const base = tryFind(store, name.slice(0, colon), opening);
   const runId = name.slice(colon + 1);
   const run = base && store.runs.get(runId);
-  const adapter = run && adapterOf(store, run.id);
+  const adapter = run && adapterOf(store, run);
   if (!base || !adapter) throw notFound();
+  if (isOnnxOnlyFolder(base.path)) {
+    const trainedOn = runBase(store, run.config);
+    const instead = trainedOn && trainedOn.id !== base.id ? `ask for '${trainedOn.name}:${runId}'` : `ask for the adapter on the model it was trained on`;
+    throw invalidParam('model', `'${base.name}' is a quantised ONNX model: its prebuilt graph cannot take a LoRA adapter; ${instead}, or merge the adapter and quantise the merged model (lathe merge, then lathe quantize).`, 'model_not_supported');
+  }
   return { name, model: base, adapterDir: adapter.dir, created: seconds(adapter.created) };
 }
 

@@ -1,6 +1,7 @@
 // The models table: each model is a Hugging Face-style folder on disk; this row says where, what it is and
 // where it came from (download, llama2.c import, training run).
 import type Database from 'better-sqlite3';
+import { parseQuantizeSource } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { firstFreeName } from '../api/model-names.ts';
 import { Model } from '../api/schemas.ts';
@@ -75,6 +76,12 @@ export class ModelTable {
   get(id: string): Model | undefined {
     const row = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
     return row && toModel(row);
+  }
+
+  /** The model a quantised variant was made from (its source 'quantize:<id>:<dtype>'), or null: made another way, or deleted since. */
+  variantSource(model: Pick<Model, 'source'>): Model | null {
+    const from = parseQuantizeSource(model.source);
+    return (from && this.get(from.modelId)) ?? null;
   }
 
   list(): Model[] {

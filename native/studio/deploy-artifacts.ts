@@ -6,12 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DeployJobParams, DeployResult, parseArtifactId, type AdapterRun, type LocatedArtifact } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
+import { ADAPTER_RUN_KINDS, isAdapterKind } from '../api/run-kinds.ts';
 import type { Model, Run } from '../api/schemas.ts';
 import { modelsDir } from '../models/registry.ts';
 import type { Store } from '../store/db.ts';
 
-/** Run kinds whose LoRA runs write runs/<id>/adapter (finetune.ts, policy-outputs.ts). */
-const ADAPTER_RUN_KINDS = ['finetune', 'dpo', 'ppo'] as const;
 
 /** The command that continues a stopped run of each adapter kind, for a merge refused before the run finished. */
 const RESUME_COMMAND: Record<(typeof ADAPTER_RUN_KINDS)[number], string> = { finetune: 'lathe train --resume', dpo: 'lathe align dpo --resume', ppo: 'lathe align ppo --resume' };
@@ -38,7 +37,7 @@ function adapterDirOf(store: Store, runId: string): { dir: string; bytes: number
 }
 
 function adapterRun(store: Store, run: Run): (AdapterRun & { adapterDir: string }) | null {
-  if (run.status !== 'succeeded' || !(ADAPTER_RUN_KINDS as readonly string[]).includes(run.kind)) return null;
+  if (run.status !== 'succeeded' || !isAdapterKind(run.kind)) return null;
   const adapter = adapterDirOf(store, run.id);
   const base = adapter && baseOf(store, run);
   if (!adapter || !base) return null;
@@ -66,7 +65,7 @@ export function resolveAdapterRun(store: Store, runId: string): { base: Model; a
   if (!found) {
     const resumable = (run.status === 'cancelled' || run.status === 'interrupted') && run.kind in RESUME_COMMAND;
     const why = run.status !== 'succeeded' ? `it is ${run.status}, not finished${resumable ? ` (finish it with '${RESUME_COMMAND[run.kind as keyof typeof RESUME_COMMAND]} ${run.id}' or Resume on its page)` : ''}`
-      : !(ADAPTER_RUN_KINDS as readonly string[]).includes(run.kind) ? `${/^[aeiou]/.test(run.kind) ? 'an' : 'a'} ${run.kind} run trains no adapter`
+      : !isAdapterKind(run.kind) ? `${/^[aeiou]/.test(run.kind) ? 'an' : 'a'} ${run.kind} run trains no adapter`
       : !adapterDirOf(store, run.id) ? 'it left no LoRA adapter (a full fine-tune, or its files were removed)'
       : 'its base model is no longer in the studio';
     throw new StudioError('invalid_params', `run ${runId} cannot be merged: ${why}; pick a finished LoRA run of kind ${ADAPTER_RUN_KINDS.join(', ')} ('lathe runs list --kind finetune' lists those of one kind; the Integrate page lists them all)`, { field: 'runId' });

@@ -201,6 +201,11 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
       await expect.poll(() => subtitle.innerText()).toContain(origin);
       expect(await subtitle.evaluate((el) => el.scrollWidth <= el.clientWidth), model).toBe(true);
     }
+    // the variant's card shows what running its file needs, and no training rows (it cannot be trained)
+    const memory = page.getByRole('table', { name: 'Memory estimates' });
+    await expect.poll(() => memory.locator('tbody td:first-child strong').allInnerTexts()).toEqual(['Weights', 'KV cache', 'Inference']);
+    expect(await memory.innerText()).toContain('onnx/model_q4.onnx, stored as q4.');
+    await expect.poll(() => page.getByRole('button', { name: 'Try it in the playground' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 

@@ -42,6 +42,17 @@ describe.skipIf(!present)('lathe merge / quantize / export', () => {
     expect(g.stdout.length).toBeGreaterThan(0);
   });
 
+  it('quantize and export refuse a variant, naming the command and the source model to run it on instead', async () => {
+    const variant = findModel(data, 's260k-q4');
+    const q = await inProcessLathe(data, ['quantize', '--model', 's260k-q4', '--dtype', 'q8']);
+    expect([q.code, q.stderr]).toEqual([2, `lathe quantize: ${variant.path}: this model is already quantised: an ONNX graph, with no safetensors weights to quantise again; quantise its source model, s260k, instead\n`]);
+    const out = path.join(tmp, 'variant-onnx');
+    const e = await inProcessLathe(data, ['export', '--model', 's260k-q4', '--format', 'onnx', '--out', out]);
+    expect([e.code, e.stderr]).toEqual([2, `lathe export: ${variant.path}: this model is already an ONNX export (it has no safetensors weights); export its source model, s260k, instead\n`]);
+    expect(fs.existsSync(out)).toBe(false);
+    expect((await inProcessLathe(data, ['model', 'list', '--json'])).json<{ name: string }[]>().map((m) => m.name)).not.toContain('s260k-q4-q8');
+  });
+
   it('quantize checks every name it will register before any work, listing each taken one', async () => {
     const bin = path.join(DIR, 'stories260K.bin');
     const tok = path.join(DIR, 'tok512.bin');

@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../native/api/errors.ts';
+import { quantizeModel } from '../../native/deploy/quantize-model.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { tempDir } from './helpers/lathe.ts';
 import { HAS_STORIES, SKIP_STORIES_REASON, importStories } from './helpers/openai-server.ts';
@@ -88,6 +89,23 @@ describe.skipIf(!HAS_STORIES)('the studio’s API server', () => {
     expect(stopped.state).toBe('stopped');
     expect(await reachable(status.url!)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'models', '.in-use'))).toBe(false); // its marker went with it
+  });
+
+  it('serves a quantised variant picked as its model (it used to fail to start: the variant could not load with hidden states)', async () => {
+    await quantizeModel(dataDir, studio.store.models.find('s260k'), 'q4', 's260k-q4');
+    const status = await studio.call('serveApi.start', { model: 's260k-q4', port: 0, threads: 1 });
+    expect(status).toMatchObject({ state: 'running', model: 's260k-q4', error: null });
+    try {
+      const res = await fetch(`${status.url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${status.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 's260k-q4', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 5, temperature: 0 }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBeGreaterThan(0);
+    } finally {
+      await studio.call('serveApi.stop', {});
+    }
   });
 
   it('stops its server when the studio closes', async () => {

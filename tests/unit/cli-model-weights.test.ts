@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { humanBytes } from '../../native/api/format.ts';
 import { weightFormat, weightFormatShort } from '../../native/models/weight-format.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { scratchDataDir } from '../fixtures/scratch-data-dir.ts';
@@ -35,6 +36,23 @@ describe.skipIf(!hasStories)('the weight format of a model', () => {
   it('model inspect: a weights line under the title', async () => {
     expect((await latheInProcess(['model', 'inspect', 's260k-q4'], scratch.data)).stdout.split('\n')[1]).toMatch(/^weights: q4, an ONNX graph for running it .*: weight-only int4/);
     expect((await latheInProcess(['model', 'inspect', 's260k'], scratch.data)).stdout.split('\n')[1]).toBe('weights: fp32 safetensors (a Hugging Face folder)');
+  });
+
+  it('model inspect of a variant: its own file and inference memory, no training rows, and where training starts instead', async () => {
+    const json = JSON.parse((await latheInProcess(['model', 'inspect', 's260k-q4', '--json'], scratch.data)).stdout) as { model: { path: string }; memory: unknown; onnx: { file: string; weightBytes: number; kvCacheBytes: number; inferenceBytes: number } };
+    const file = path.join(json.model.path, 'onnx', 'model_q4.onnx');
+    expect(json.memory).toBeNull(); // no fp32/fp16 or training estimates: they are the source model's
+    expect(json.onnx).toMatchObject({ file: path.join('onnx', 'model_q4.onnx'), weightBytes: fs.statSync(file).size });
+    expect(json.onnx.kvCacheBytes).toBe(4 * 2 * 5 * 4 * 8 * 512); // fp32 keys and values: 5 layers × 4 KV heads × 8 dims × 512 tokens
+    expect(json.onnx.inferenceBytes).toBe(json.onnx.weightBytes + json.onnx.kvCacheBytes);
+    const text = (await latheInProcess(['model', 'inspect', 's260k-q4'], scratch.data)).stdout;
+    expect(text).toContain(`  ${'weights (onnx/model_q4.onnx, q4)'.padEnd(42)} ${humanBytes(json.onnx.weightBytes).padStart(10)}`);
+    expect(text).toContain(`  ${'inference'.padEnd(42)} ${humanBytes(json.onnx.inferenceBytes).padStart(10)}`);
+    expect(text).toContain('Parameters by component (as in the model it was made from; stored as q4):\n  embeddings ');
+    expect(text).not.toMatch(/fine-tuning|LoRA|fp16/);
+    expect(text).toContain('Training and merging start from the model it was made from, s260k (lathe model inspect s260k shows their memory)');
+    // the source keeps its training rows
+    expect((await latheInProcess(['model', 'inspect', 's260k'], scratch.data)).stdout).toMatch(/full fine-tuning \(Adam\)[\s\S]*LoRA r=/);
   });
 });
 

@@ -50,6 +50,31 @@ function MemoryTable({ memory: m }: { memory: NonNullable<ModelCard['memory']> }
   );
 }
 
+/** A quantised variant's needs, from its ONNX file: it only runs (training and merging start from its source). */
+function VariantMemoryTable({ onnx }: { onnx: NonNullable<ModelCard['onnx']> }) {
+  const { current } = useProjects();
+  const budgetMb = current?.constraints.memoryBudgetMb ?? null;
+  const fits = budgetMb === null ? null : onnx.inferenceBytes <= budgetMb * 1024 * 1024;
+  const rows = [
+    { label: 'Weights', help: `${onnx.file}, stored as ${onnx.dtype}.`, value: onnx.weightBytes },
+    { label: 'KV cache', help: `Keys and values for a full ${onnx.kvCacheTokens.toLocaleString()}-token context, in fp32 as the graph computes.`, value: onnx.kvCacheBytes },
+    { label: 'Inference', help: 'Weights plus the key/value cache.', value: onnx.inferenceBytes },
+  ];
+  return (
+    <table className="table" aria-label="Memory estimates">
+      <thead><tr><th>Use</th><th className="num">Bytes</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.label}>
+            <td><strong>{r.label}</strong><div className="muted small">{r.help}</div></td>
+            <td className="num"><div className="mono nowrap">{humanBytes(r.value)}</div>{r.label === 'Inference' && fits !== null && <Badge tone={fits ? 'success' : 'danger'}>{fits ? 'fits budget' : 'over budget'}</Badge>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 const ACTIVATIONS_NOTE = 'Activations come on top and grow with batch size and sequence length.';
 
 export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelId: string; onOpenPlayground(): void; onDeleted(): void }) {
@@ -63,7 +88,8 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
 
   if (card.error) return <Card><div className="card-body"><Callout tone="danger" title="This model cannot be read">{card.error.message}</Callout></div></Card>;
   if (!card.data) return <Card aria-label="Model card"><CardHeader title="Loading model…" /></Card>;
-  const { model, parameters, hyperparameters, memory, embedding, tokenizer } = card.data;
+  const { model, parameters, hyperparameters, memory, embedding, tokenizer, onnx } = card.data;
+  const runs = memory ?? onnx;
   const embeds = modelCollectionsNote((collections.data ?? []).filter((c) => c.embedModelId === model.id).map((c) => c.name));
   const remove = async () => {
     try {
@@ -83,11 +109,11 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         <CardHeader
           title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge>{embedding && <Badge>Embedding model</Badge>}</span>}
           subtitle={`${describeSource(model.source, (id) => models.data?.find((m) => m.id === id)?.name)} · added ${formatDate(model.createdAt)}`}
-          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{memory && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
+          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{runs && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
         />
         <div className="card-body grid-4">
           <Stat label="Parameters" value={humanCount(parameters.total)} />
-          {memory ? <Stat label="Context" value={`${formatValue(memory.kvCacheTokens)} tokens`} /> : <Stat label="Vectors" value={`${embedding?.dim ?? '—'} numbers`} />}
+          {runs ? <Stat label="Context" value={`${formatValue(runs.kvCacheTokens)} tokens`} /> : <Stat label="Vectors" value={`${embedding?.dim ?? '—'} numbers`} />}
           <Stat label="Vocabulary" value={`${tokenizer.vocabSize.toLocaleString()} tokens`} />
           <Stat label="On disk" value={humanBytes(card.data.diskBytes)} />
         </div>
@@ -126,6 +152,13 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
           />
           <div className="card-body flush table-wrap"><MemoryTable memory={memory} /></div>
           <footer className="card-footer"><span className="muted small push-rest">LoRA at rank {memory.loraRank} on {memory.loraTargets.join(', ')} trains <strong className="mono" data-testid="lora-parameters">{memory.loraParameters.toLocaleString()}</strong> parameters, {((100 * memory.loraParameters) / parameters.total).toFixed(1)}% as many as full fine-tuning, which is why it fits where full fine-tuning does not.</span></footer>
+        </Card>
+      )}
+      {onnx && (
+        <Card aria-label="Memory">
+          <CardHeader title="Memory" subtitle={`What running this ${onnx.dtype} ONNX graph needs, from its file. ${ACTIVATIONS_NOTE}`} />
+          <div className="card-body flush table-wrap"><VariantMemoryTable onnx={onnx} /></div>
+          <footer className="card-footer"><span className="muted small">A quantised model runs (playground, evaluation, serving) but cannot be trained or merged: fine-tuning and merging start from the model it was made from, whose card shows their memory.</span></footer>
         </Card>
       )}
       {embedding && (
