@@ -3,9 +3,13 @@
 // feeds back step after step; wherever the graph makes it safe, ORT writes each update over the tensor it read, so
 // there is one set of weights and state in memory and no per-step allocation of them. A trainer that must stop and
 // resume exactly snapshots the weights, the optimiser state and the step count (AdamW's bias correction) and
-// restores all three.
+// restores all three. Measuring (evaluate) runs a second, forward-only graph (evaluation-graph.ts) fed the live and the
+// frozen weights, in a session opened by the first evaluate and closed by endEvaluation(): it holds no weights, but
+// its memory arena keeps a forward's activations (0.4 GB at GPT-2 small, 4 rows of 256 tokens), so it is open only
+// while a measurement runs.
 import type { Session, SessionOptions } from '../onnx/index.ts';
 import { createSession, ort } from '../onnx/index.ts';
+import { buildEvaluationGraph } from './evaluation-graph.ts';
 import { metricOutput, type TrainingStepGraphs } from './step.ts';
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -51,11 +55,14 @@ export class TrainingSession {
   private acc: [Feeds, Feeds, Feeds] | null = null;
   private stepCount = 0;
   private readonly inPlace: ReadonlySet<string>;
+  /** The forward-only session evaluate runs and the frozen weights it is fed; open from an evaluate to endEvaluation(). */
+  private evaluator: Promise<{ session: Session; fed: Feeds }> | null = null;
 
   private constructor(
     private readonly graphs: TrainingStepGraphs,
     private readonly session: Session,
     private readonly applySession: Session | null,
+    private readonly sessionOpts: SessionOptions,
     state: Feeds,
     preallocate: boolean,
     inPlace: boolean,
@@ -87,7 +94,7 @@ export class TrainingSession {
       for (const name of s.state) state[name] = zerosLike(t);
     }
     if (adoptInitial) graphs.initial.clear();
-    return new TrainingSession(graphs, session, applySession, state, preallocate, inPlace);
+    return new TrainingSession(graphs, session, applySession, sessionOpts, state, preallocate, inPlace);
   }
 
   get backend(): string { return this.session.backend; }
@@ -145,14 +152,42 @@ export class TrainingSession {
     return (await this.evaluate(batch, extra)).loss;
   }
 
-  /** The loss of one batch and the scalars the graph reports beside it, under the current weights. */
+  /**
+   * The loss of one batch and the scalars the graph reports beside it, under the current weights: the step graph's
+   * forward alone (evaluation-graph.ts), in a session the first call opens and endEvaluation() (or release()) closes.
+   */
   async evaluate(batch: Feeds, extra: Feeds = {}): Promise<{ loss: number; metrics: Record<string, number> }> {
-    const feeds: Feeds = { ...batch, ...extra };
-    for (const p of this.params) feeds[p] = this.cur[p];
-    if (this.acc) Object.assign(feeds, this.acc[0]); // the zero accumulators, never written
-    else Object.assign(feeds, this.stateOnly(), { lr: this.scalar(0), step: this.scalar(1) });
-    const out = await this.session.run(feeds, ['loss', ...this.metricOutputs]);
+    // a failed opening is not kept: the next evaluate tries again
+    const { session, fed } = await (this.evaluator ??= this.openEvaluator().catch((e: unknown) => { this.evaluator = null; throw e; }));
+    const given: Feeds = { ...batch, ...extra, ...fed };
+    for (const p of this.params) given[p] = this.cur[p];
+    // the batch may carry inputs only the backward reads (or none of the forward's): feed what the forward takes
+    const feeds: Feeds = {};
+    for (const name of session.inputNames) {
+      if (!given[name]) throw new Error(`TrainingSession.evaluate: no feed for the graph input '${name}'; pass it in the batch or in extra`);
+      feeds[name] = given[name];
+    }
+    const out = await session.run(feeds, ['loss', ...this.metricOutputs]);
     return { loss: Number(out.loss.data[0]), metrics: this.metricsOf([out]) };
+  }
+
+  /** Whether the forward-only session evaluate runs is open (from an evaluate until endEvaluation() or release()). */
+  get evaluating(): boolean {
+    return this.evaluator !== null;
+  }
+
+  /** Close the session evaluate opened, and free its memory arena (a measurement's end; the next evaluate reopens it). */
+  async endEvaluation(): Promise<void> {
+    const evaluator = this.evaluator;
+    this.evaluator = null;
+    if (evaluator) await evaluator.then((e) => e.session.release(), () => undefined); // one that failed to open holds nothing
+  }
+
+  private async openEvaluator(): Promise<{ session: Session; fed: Feeds }> {
+    const { graph, fed } = buildEvaluationGraph(this.graphs);
+    // the frozen weights' own arrays, wrapped: onnxruntime reads a CPU input where it lies, so nothing is copied
+    const tensors: Feeds = Object.fromEntries([...fed].map(([name, init]) => [name, new ort.Tensor(init.dtype as 'float32', init.data as Float32Array, init.dims)]));
+    return { session: await createSession(graph, this.sessionOpts), fed: tensors };
   }
 
   /** Names of the scalars the graph reports beside the loss. */
@@ -233,5 +268,6 @@ export class TrainingSession {
   async release(): Promise<void> {
     await this.session.release();
     await this.applySession?.release();
+    await this.endEvaluation();
   }
 }

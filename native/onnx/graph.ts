@@ -214,6 +214,33 @@ export class GraphBuilder {
     }
   }
 
+  /**
+   * A new graph that computes only `outputs`: the nodes they need (nodesFor), the inputs and initializers those read,
+   * each initializer `asInput` picks declared an input instead (its data left out: the caller feeds it). Nodes, values
+   * and initializer data are shared with this graph, not copied; neither graph should be changed afterwards.
+   */
+  extract(outputs: readonly string[], opts: { name?: string; asInput?: (init: Initializer) => boolean } = {}): GraphBuilder {
+    const sub = new GraphBuilder({ name: opts.name ?? `${this.name}_extract`, opset: this.opset, domains: this.domains });
+    const nodes = this.nodesFor(outputs);
+    const read = new Set([...nodes.flatMap((n) => n.inputs), ...outputs]);
+    for (const v of this.inputs) if (read.has(v.name)) sub.inputs.push(sub.define(v));
+    for (const [name, init] of this.initializers) {
+      if (!read.has(name)) continue;
+      const v = sub.define(this.value(name));
+      if (opts.asInput?.(init)) sub.inputs.push(v);
+      else sub.initializers.set(name, init);
+    }
+    for (const n of nodes) {
+      sub.nodes.push(n);
+      for (const o of n.outputs) {
+        sub.define(this.value(o));
+        sub.producers.set(o, n);
+      }
+    }
+    for (const o of outputs) sub.outputs.push(sub.value(o));
+    return sub;
+  }
+
   /** Values produced by nodes, reachable backwards from `targets` (a topological order of the needed nodes). */
   nodesFor(targets: readonly string[]): Node[] {
     const needed = new Set<Node>();

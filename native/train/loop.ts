@@ -71,19 +71,24 @@ export async function validationLoss(runner: TrainingSession, data: BatchSource,
 /**
  * The loss and the graph's reported scalars over `batches`, each weighted by what the batch scores (tokens, or
  * pairs for preference losses), under the current weights with dropout off. `onBatch(done, total)` hears each batch
- * (a whole split after training takes tens of seconds, which a progress line should show).
+ * (a whole split after training takes tens of seconds, which a progress line should show). The forward-only session
+ * it runs is closed at the end, so its activations are not held through the training steps that follow.
  */
 export async function evaluateBatches(runner: TrainingSession, batches: readonly Batch[], dropout: number | null, what: string, onBatch?: (done: number, total: number) => void): Promise<{ loss: number; metrics: Record<string, number> }> {
   let sum = 0;
   let count = 0;
   const metrics: Record<string, number> = Object.fromEntries(runner.metricNames.map((m) => [m, 0]));
-  for (const [i, b] of batches.entries()) {
-    if (b.scored === 0) continue;
-    const out = await runner.evaluate(b.feeds, dropout === null ? {} : { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) });
-    sum += out.loss * b.scored;
-    for (const m of runner.metricNames) metrics[m] += out.metrics[m] * b.scored;
-    count += b.scored;
-    onBatch?.(i + 1, batches.length);
+  try {
+    for (const [i, b] of batches.entries()) {
+      if (b.scored === 0) continue;
+      const out = await runner.evaluate(b.feeds, dropout === null ? {} : { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) });
+      sum += out.loss * b.scored;
+      for (const m of runner.metricNames) metrics[m] += out.metrics[m] * b.scored;
+      count += b.scored;
+      onBatch?.(i + 1, batches.length);
+    }
+  } finally {
+    await runner.endEvaluation();
   }
   if (count === 0) throw new Error(`${what} has no scored tokens`);
   return { loss: sum / count, metrics: Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, v / count])) };

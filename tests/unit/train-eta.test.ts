@@ -23,6 +23,7 @@ function coldRunner(): TrainingSession {
     async evaluate() {
       return { loss: 1, metrics: {} };
     },
+    async endEvaluation() {},
   } as unknown as TrainingSession;
 }
 

@@ -20,6 +20,7 @@ function runner(): TrainingSession {
     async evaluate() {
       return { loss: VAL_LOSSES[evaluations++], metrics: {} };
     },
+    async endEvaluation() {},
   } as unknown as TrainingSession;
 }
 
