@@ -41,7 +41,7 @@ export function App() {
   return (
     <div className="app" data-sidebar={folded ? 'folded' : 'open'}>
       {/* First on every page, shown when focused: one key past the sidebar's ten stops to the page itself. */}
-      <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>Skip to content</button>
+      <button type="button" className="skip-link" onClick={() => document.getElementById('page-start')?.focus()}>Skip to content</button>
       <Sidebar page={page} navigate={go} onShowShortcuts={openShortcuts} folded={folded} />
       <div className="main">
         <header className="topbar">
@@ -60,18 +60,21 @@ export function App() {
         <main className="content" id="content" tabIndex={-1}>
           {/* Inside the scrolling column: it scrolls away with the page instead of holding a quarter of a laptop's height. */}
           {(info.group === 'stages' || page === 'datasets') && !(page === 'scope' && creatingProject) ? <JourneyStrip page={page} /> : null}
-          {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
-          {settling ? <div className="page" aria-busy="true" aria-label="Loading projects" /> : <Fragment key={current?.id ?? 'no-project'}>
-            {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
-            {page === 'select' && <SelectRoute navigate={go} />}
-            {page === 'adapt' && <AdaptStage navigate={go} />}
-            {page === 'integrate' && <IntegratePage navigate={go} />}
-            {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
-            {page === 'datasets' && <DatasetsPage navigate={go} />}
-            {page === 'runs' && <RunsRoute navigate={go} />}
-            {page === 'settings' && <SettingsPage />}
-            {page === 'inside' && <InsidePage navigate={go} />}
-          </Fragment>}
+          {/* The skip link's target: past the journey strip too, so the next Tab is the page's own first control. */}
+          <div id="page-start" tabIndex={-1}>
+            {/* Keyed by project: a page's state (a shown run, a form, an error) never carries over to another project. */}
+            {settling ? <div className="page" aria-busy="true" aria-label="Loading projects" /> : <Fragment key={current?.id ?? 'no-project'}>
+              {page === 'scope' && <ScopePage creating={creatingProject} onCreatingChange={setCreatingProject} navigate={go} />}
+              {page === 'select' && <SelectRoute navigate={go} />}
+              {page === 'adapt' && <AdaptStage navigate={go} />}
+              {page === 'integrate' && <IntegratePage navigate={go} />}
+              {page === 'projects' && <ProjectsPage navigate={go} onNewProject={newProject} />}
+              {page === 'datasets' && <DatasetsPage navigate={go} />}
+              {page === 'runs' && <RunsRoute navigate={go} />}
+              {page === 'settings' && <SettingsPage />}
+              {page === 'inside' && <InsidePage navigate={go} />}
+            </Fragment>}
+          </div>
         </main>
       </div>
       {showShortcuts && <ShortcutHelp onClose={() => setShowShortcuts(false)} />}
