@@ -4,6 +4,7 @@
 // prebuilt graph gives no hidden states), and `lathe serve-api --model s260k-q4` starts. The variant used to be a 500
 // on every request: the pool loaded every model with hidden states, which an ONNX-only folder cannot give.
 // Also: /v1/models lists the adapters of DPO and PPO LoRA runs as it lists fine-tuning's.
+// And a collection refuses the variant as its embedding model when it is made.
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -107,5 +108,14 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server over a quantised var
     for (const runId of [finetune, ...aligned]) expect(ids).toContain(`s260k:${runId}`);
     const r = await client.completions.create({ model: `s260k:${aligned[0]}`, prompt: PROMPT, temperature: 0, max_tokens: 4 });
     expect(r.usage!.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('refuses the variant as a collection\'s embedding model when the collection is made, naming its source', async () => {
+    // it was accepted, and every later `docs add` failed loading the model for the hidden states it cannot give
+    const refused = await inProcessLathe(dataDir, ['docs', 'create', 'notes', '--embed-model', VARIANT]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${VARIANT} is a quantised ONNX model: its prebuilt graph gives no hidden states, so it cannot embed; embed with 's260k', the model it was quantised from`);
+    const made = await inProcessLathe(dataDir, ['docs', 'create', 'notes', '--embed-model', 's260k']);
+    expect(made.code, made.stderr).toBe(0);
   });
 });
