@@ -7,7 +7,7 @@ import type { Dataset, Project, Run, RunMetric } from '../../native/api/schemas.
 import { compareMetrics, joinExamples, sortJoined } from '../../native/eval/compare.ts';
 import { csvCell, examplesToCsv, metricsToCsv } from '../../native/eval/compare-export.ts';
 import { defaultTemplate, inputColumnOf, loadShotPool, referenceColumnsOf, shotColumnsView } from '../../native/eval/runner-data.ts';
-import { twoSidedZ, wilsonInterval } from '../../native/eval/wilson.ts';
+import { twoSidedZ, wilsonInterval } from '../../native/api/wilson.ts';
 import { fitPrompt } from '../../native/text/fit-prompt.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
 import { scorecardOf } from '../../native/eval/scorecard.ts';
