@@ -3,7 +3,7 @@
 // differences (exportable as CSV or JSON).
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, NOT_RANKED, PROPORTION_METRICS, sortLabel, type ExampleSort } from '../api/eval.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, intervalsSaid, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -16,8 +16,6 @@ import { existingProjectId, projectIdOf, projectLabel, projectNames } from './pr
 import { formatValue, plural } from '../api/format.ts';
 import { figure, formatMetric } from './figures.ts';
 
-/** The kinds of interval an evaluation's aggregates have (api/eval.ts intervalKind), as the table's note says them. */
-const INTERVALS_SAID = `Wilson's for ${PROPORTION_METRICS.slice(0, -1).join(', ')} and ${PROPORTION_METRICS.at(-1)} (0/1 per example), bootstrap for the rest`;
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
@@ -40,7 +38,7 @@ export function comparisonTable(c: Comparison): string {
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${template(r)})`);
   // one run has no best to mark
   const best = c.runs.length > 1 ? '* best; ' : '';
-  const note = evaluations ? `${best}intervals are 95%: ${INTERVALS_SAID}. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
+  const note = evaluations ? `${best}intervals are 95%: ${intervalsSaid('names')}. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
   // 100 examples beside 10 read as a like-for-like comparison, its '*' marking a winner over different rows
   const counts = [...new Set(c.runs.map((r) => r.examples))];
   const unequal = evaluations && counts.length > 1
