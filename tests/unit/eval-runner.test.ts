@@ -118,9 +118,10 @@ describe('metrics table', () => {
     expect(byName.lr.bestRunId).toBeNull();
     expect(byName.grad_norm.bestRunId).toBeNull();
     const csv = metricsToCsv(c).split('\r\n');
-    expect(csv[0]).toBe('metric,better,A,B,best');
-    expect(csv).toContain('loss,lower,2.5,3.1,A');
-    expect(csv).toContain('lr,,0.0005,0.001,');
+    // the top run and the verdict on it, as Compare says it: training runs have no interval, so 'lowest', never 'best'
+    expect(csv[0]).toBe('metric,better,A,B,top,verdict');
+    expect(csv).toContain('loss,lower,2.5,3.1,A,lowest');
+    expect(csv).toContain('lr,,0.0005,0.001,,');
   });
 
   it('leaves the limit a run asked for out of the metrics (before: a row "requested_examples 10.00", ranked best)', () => {

@@ -11,7 +11,7 @@ import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { bestVerdict } from '../evaluate/bestRun.ts';
+import { bestVerdict } from '../../../../native/api/best-run.ts';
 import { formatMetric, isFraction, metricAxisLabel, metricLabel } from '../evaluate/metrics.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
