@@ -4,6 +4,7 @@
 // Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy, entity F1),
 // the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
 import { z } from 'zod';
+import { evalMetricLabel } from './labels.ts';
 import { Job, Run } from './schemas.ts';
 
 /** Metrics an evaluation computes, and the groups accepted as shorthands ('rouge' → rouge1, rouge2, rougeL, rougeLsum). */
@@ -133,6 +134,18 @@ export const PROPORTION_METRICS: readonly string[] = ['exact_match', 'accuracy',
 /** What kind of 95% interval an evaluation's aggregate of `metric` has, as the CLI and the studio say it. */
 export function intervalKind(metric: string): 'Wilson' | 'bootstrap' {
   return PROPORTION_METRICS.includes(metric) ? 'Wilson' : 'bootstrap';
+}
+
+/**
+ * Which 95% interval each metric gets, in one sentence for the CLI and the studio alike ("Wilson’s for exact match,
+ * accuracy and judge agreement (0/1 per example), bootstrap for the rest"), built from PROPORTION_METRICS so that
+ * neither leaves a proportion out. `say: 'labels'` names metrics as the studio does, in prose; 'names' as the CLI's
+ * tables and flags print them (exact_match), with a plain apostrophe as the terminal's other sentences have.
+ */
+export function intervalsSaid(say: 'labels' | 'names'): string {
+  const named = PROPORTION_METRICS.map((m) => (say === 'names' ? m : evalMetricLabel(m).replace(/^./, (c) => c.toLowerCase())));
+  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example), bootstrap for the rest`;
 }
 
 /** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */

@@ -3,7 +3,8 @@
 // differences (exportable as CSV or JSON).
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, NOT_RANKED, PROPORTION_METRICS, sortLabel, type ExampleSort } from '../api/eval.ts';
+import { bestVerdict, type BestVerdict } from '../api/best-run.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, intervalsSaid, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -16,8 +17,16 @@ import { existingProjectId, projectIdOf, projectLabel, projectNames } from './pr
 import { formatValue, plural } from '../api/format.ts';
 import { figure, formatMetric } from './figures.ts';
 
-/** The kinds of interval an evaluation's aggregates have (api/eval.ts intervalKind), as the table's note says them. */
-const INTERVALS_SAID = `Wilson's for ${PROPORTION_METRICS.slice(0, -1).join(', ')} and ${PROPORTION_METRICS.at(-1)} (0/1 per example), bootstrap for the rest`;
+
+/**
+ * The table's mark by the top run of a metric, as the studio's Compare judges it (api/best-run.ts bestVerdict): best
+ * only where its interval clears every other run's, and what each mark means, said under the table.
+ */
+const VERDICT_MARKS: Record<Exclude<BestVerdict['kind'], 'none'>, { mark: string; said: string }> = {
+  best: { mark: '*', said: "* best: its 95% interval clears every other run's" },
+  'within-noise': { mark: '~', said: "~ top value but within noise: its interval overlaps another run's" },
+  untested: { mark: '+', said: '+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best' },
+};
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
@@ -27,21 +36,30 @@ export function comparisonTable(c: Comparison): string {
   // prints them (figure), so a learning rate of 2e-5 or a KL of 3e-6 is not shown as 0.0000.
   const shown = evaluations ? formatMetric : figure;
   const header = ['metric', ...c.runs.map((r, i) => `[${i + 1}] ${r.id}`)];
-  const rows = c.metrics.map((m) => [
-    `${m.name}${NOT_RANKED.includes(m.name) || m.higherIsBetter ? '' : ' (lower better)'}`,
-    ...m.values.map((v, i) => {
-      if (v === null) return '—';
-      const interval = v.ci95 ? ` [${shown(v.ci95.low)}–${shown(v.ci95.high)}]` : '';
-      return `${shown(v.value)}${interval}${m.bestRunId === c.runs[i].id ? ' *' : ''}`;
-    }),
-  ]);
+  const runIds = c.runs.map((r) => r.id);
+  const used = new Set<keyof typeof VERDICT_MARKS>();
+  const rows = c.metrics.map((m) => {
+    const verdict = bestVerdict(m, runIds);
+    if (verdict.kind !== 'none') used.add(verdict.kind);
+    return [
+      `${m.name}${NOT_RANKED.includes(m.name) || m.higherIsBetter ? '' : ' (lower better)'}`,
+      ...m.values.map((v, i) => {
+        if (v === null) return '—';
+        const interval = v.ci95 ? ` [${shown(v.ci95.low)}–${shown(v.ci95.high)}]` : '';
+        const mark = verdict.kind !== 'none' && verdict.runId === runIds[i] ? ` ${VERDICT_MARKS[verdict.kind].mark}` : '';
+        return `${shown(v.value)}${interval}${mark}`;
+      }),
+    ];
+  });
   // an evaluation's default name ends with its prompt kind ('s260k · sst2/test · zero-shot'): said there, not again
   const template = (r: Comparison['runs'][number]) => (r.template && !r.name.endsWith(` · ${r.template}`) ? `, ${r.template}` : '');
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${template(r)})`);
-  // one run has no best to mark
-  const best = c.runs.length > 1 ? '* best; ' : '';
-  const note = evaluations ? `${best}intervals are 95%: ${INTERVALS_SAID}. Scores are fractions in [0, 1].` : c.runs.length > 1 ? "* best (training runs: each metric's last recorded value)" : "each metric's last recorded value";
-  // 100 examples beside 10 read as a like-for-like comparison, its '*' marking a winner over different rows
+  // only the marks the table has (one run has none)
+  const marks = (['best', 'within-noise', 'untested'] as const).filter((k) => used.has(k)).map((k) => VERDICT_MARKS[k].said).join('; ');
+  const note = evaluations
+    ? `${marks ? `${marks}; ` : ''}intervals are 95%: ${intervalsSaid('names')}. Scores are fractions in [0, 1].`
+    : marks ? `${marks} (training runs: each metric's last recorded value)` : "each metric's last recorded value";
+  // 100 examples beside 10 read as a like-for-like comparison, its mark naming a winner over different rows
   const counts = [...new Set(c.runs.map((r) => r.examples))];
   const unequal = evaluations && counts.length > 1
     ? [`The runs scored different numbers of examples (${c.runs.map((r) => formatValue(r.examples)).join(', ')}): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.`]

@@ -1,5 +1,6 @@
 // Exporting a comparison: CSV with one line per joined example (input, references, each run's prediction and
 // score, delta) — or, for training runs, one line per metric — or JSON with the metrics table and any joined examples. CSV quoting follows RFC 4180.
+import { bestVerdict, type BestVerdict } from '../api/best-run.ts';
 import { NOT_RANKED, type Comparison, type ExamplesPage } from '../api/eval.ts';
 
 export function csvCell(value: string | number | null | undefined): string {
@@ -37,13 +38,30 @@ export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage
   return `${JSON.stringify({ ...comparison, ...(examples ? { examples } : {}) }, null, 2)}\n`;
 }
 
-/** The metrics table as CSV, for runs without per-example output (training): one line per metric, a column per run. */
+/** How a verdict reads in the CSV, as the studio's Compare says it. */
+function verdictSaid(verdict: BestVerdict, higherIsBetter: boolean): string {
+  switch (verdict.kind) {
+    case 'none': return '';
+    case 'best': return 'best';
+    case 'within-noise': return 'within noise';
+    case 'untested': return higherIsBetter ? 'highest' : 'lowest';
+  }
+}
+
+/**
+ * The metrics table as CSV, for runs without per-example output (training): one line per metric, a column per run,
+ * then the run with the top value and the verdict on it (bestVerdict, as Compare says it: best, within noise, or
+ * highest/lowest where there is no interval). A 'best' column once named the top run, called best with no interval.
+ */
 export function metricsToCsv(comparison: Comparison): string {
-  const header = ['metric', 'better', ...comparison.runs.map((r) => r.id), 'best'];
+  const runIds = comparison.runs.map((r) => r.id);
+  const header = ['metric', 'better', ...runIds, 'top', 'verdict'];
   const lines = [header.map(csvCell).join(',')];
   for (const m of comparison.metrics) {
     const better = NOT_RANKED.includes(m.name) ? '' : m.higherIsBetter ? 'higher' : 'lower';
-    lines.push([m.name, better, ...m.values.map((v) => v?.value ?? null), m.bestRunId].map(csvCell).join(','));
+    const verdict = bestVerdict(m, runIds);
+    const top = verdict.kind === 'none' ? null : verdict.runId;
+    lines.push([m.name, better, ...m.values.map((v) => v?.value ?? null), top, verdictSaid(verdict, m.higherIsBetter)].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

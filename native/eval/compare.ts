@@ -3,6 +3,7 @@
 // functions (compareMetrics, joinExamples, sortJoined) take records; the *ForRuns ones read the store.
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
+import { recordedInterval } from '../api/intervals.ts';
 import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
@@ -61,9 +62,7 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
       const cells = values.map((v) => {
         const value = v.get(name);
         if (value === undefined) return null;
-        const low = v.get(`${name}.ci95_low`);
-        const high = v.get(`${name}.ci95_high`);
-        return { value, ci95: low !== undefined && high !== undefined ? { low, high } : null };
+        return { value, ci95: recordedInterval(name, value, (n) => v.get(n)) };
       });
       let best: number | null = null;
       cells.forEach((c, i) => {

@@ -10,7 +10,7 @@ import { chrfFromStatistics, chrfSegmentStatistics, sentenceChrf } from './chrf.
 import { scoreClassification } from './classification.ts';
 import { corpusEntityF1, exampleEntityCounts, sentenceEntityF1 } from './ner-scoring.ts';
 import { scoreAnswer } from './qa.ts';
-import { wilsonInterval } from './wilson.ts';
+import { wilsonInterval } from '../api/wilson.ts';
 import { rougeScoreMulti, type RougeType } from './rouge.ts';
 
 const ROUGE: readonly string[] = EVAL_METRIC_GROUPS.rouge;

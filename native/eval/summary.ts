@@ -3,6 +3,7 @@
 import { StudioError } from '../api/errors.ts';
 import { LOWER_IS_BETTER, type EvalSummary, type MetricValue } from '../api/eval.ts';
 import { withArticle } from '../api/format.ts';
+import { recordedInterval } from '../api/intervals.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { configView } from './compare.ts';
@@ -14,11 +15,7 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
   const get = (name: string) => last.get(name) ?? null;
   const values: MetricValue[] = configView(run)
     .metrics.filter((name) => last.has(name))
-    .map((name) => {
-      const low = get(`${name}.ci95_low`);
-      const high = get(`${name}.ci95_high`);
-      return { name, value: last.get(name)!, ci95: low !== null && high !== null ? { low, high } : null, higherIsBetter: !LOWER_IS_BETTER.includes(name) };
-    });
+    .map((name) => ({ name, value: last.get(name)!, ci95: recordedInterval(name, last.get(name)!, get), higherIsBetter: !LOWER_IS_BETTER.includes(name) }));
   return {
     run,
     status: run.status,

@@ -91,7 +91,7 @@ describe('runs compare metrics table', () => {
         metric('grad_norm', false, [12.5, null]),
       ],
     });
-    expect(cells(text, 'loss')).toEqual(['2.346', '1.5 *']);
+    expect(cells(text, 'loss')).toEqual(['2.346', '1.5 +']); // the lowest, with no interval: not called best
     expect(cells(text, 'lr')).toEqual(['2e-5', '1.5e-6']);
     expect(cells(text, 'objective/kl')).toEqual(['3e-6', '0.0125']);
     expect(cells(text, 'grad_norm')).toEqual(['12.5', '—']);
@@ -101,7 +101,7 @@ describe('runs compare metrics table', () => {
   it('keeps evaluations’ scores, fractions, to four places with their intervals', () => {
     const c: Comparison = { runs: [run('run_a', 'qa'), run('run_b', 'qa')], metrics: [metric('rouge1', true, [0.25, 0.5], 'run_b')] };
     c.metrics[0].values[0]!.ci95 = { low: 0.2, high: 0.3 };
-    expect(cells(comparisonTable(c), 'rouge1')).toEqual(['0.2500 [0.2000–0.3000]', '0.5000 *']);
+    expect(cells(comparisonTable(c), 'rouge1')).toEqual(['0.2500 [0.2000–0.3000]', '0.5000 +']);
   });
 
   // the legend said 'zero-shot' twice a run: the default name ends with it, and the parenthesis added it again
@@ -114,10 +114,40 @@ describe('runs compare metrics table', () => {
     ]);
   });
 
+  // The CLI marked the top value '*' (best) while the studio's Compare called it best only where its interval clears
+  // every other run's: six examples' BLEU 0.004 against 0.003, intervals 0.002–0.006 both, was best here and within
+  // noise there. Both now read bestVerdict.
+  it('marks a run best only where its interval clears every other run’s, as the studio’s Compare does', () => {
+    const withCi = (name: string, higherIsBetter: boolean, values: [number, number, number][], bestRunId: string): Comparison['metrics'][number] => ({
+      name, higherIsBetter, bestRunId, values: values.map(([value, low, high]) => ({ value, ci95: { low, high } })),
+    });
+    const c: Comparison = {
+      runs: [run('run_a', 'qa'), run('run_b', 'qa')],
+      metrics: [
+        withCi('bleu', true, [[0.004, 0.002, 0.006], [0.003, 0.002, 0.006]], 'run_a'),
+        withCi('rougeL', true, [[0.015, 0.01, 0.02], [0.096, 0.08, 0.11]], 'run_b'),
+        metric('latency_ms_mean', false, [120, 95], 'run_b'),
+      ],
+    };
+    const text = comparisonTable(c);
+    expect(cells(text, 'bleu')).toEqual(['0.0040 [0.0020–0.0060] ~', '0.0030 [0.0020–0.0060]']);
+    expect(cells(text, 'rougeL')).toEqual(['0.0150 [0.0100–0.0200]', '0.0960 [0.0800–0.1100] *']);
+    expect(cells(text, 'latency_ms_mean')).toEqual(['120.00', '95.00 +']);
+    expect(text.split('\n').at(-1)).toBe([
+      "* best: its 95% interval clears every other run's",
+      "~ top value but within noise: its interval overlaps another run's",
+      '+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best',
+      "intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
+    ].join('; '));
+    // the legend names only the marks the table has
+    const clear: Comparison = { ...c, metrics: [c.metrics[1]] };
+    expect(comparisonTable(clear).split('\n').at(-1)).toMatch(/^\* best: its 95% interval clears every other run's; intervals are 95%/);
+  });
+
   it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
     const c: Comparison = { runs: [{ ...run('run_a', 'zero-shot'), examples: 100 }, run('run_b', 'zero-shot')], metrics: [metric('rougeL', true, [0.07, 0.11], 'run_b')] };
     expect(comparisonTable(c).split('\n').slice(-2)).toEqual([
-      "* best; intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
+      "+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best; intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
       'The runs scored different numbers of examples (100, 10): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.',
     ]);
     const same = { ...c, runs: [run('run_a', 'zero-shot'), run('run_b', 'zero-shot')] };

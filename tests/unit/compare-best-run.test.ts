@@ -3,7 +3,7 @@
 // ✓ on its bar) while the page asked whether the difference was larger than the noise; latencies with no interval at
 // all were called best too. bestVerdict is the one decision the table, the charts and Evaluate's ★ read.
 import { describe, expect, it } from 'vitest';
-import { bestVerdict, type RankedRow } from '../../renderer/src/pages/evaluate/bestRun.ts';
+import { bestVerdict, type RankedRow } from '../../native/api/best-run.ts';
 import { uniqueBest } from '../../renderer/src/pages/evaluate/metrics.ts';
 
 const RUNS = ['A', 'B', 'C'];

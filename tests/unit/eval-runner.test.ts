@@ -7,7 +7,7 @@ import type { Dataset, Project, Run, RunMetric } from '../../native/api/schemas.
 import { compareMetrics, joinExamples, sortJoined } from '../../native/eval/compare.ts';
 import { csvCell, examplesToCsv, metricsToCsv } from '../../native/eval/compare-export.ts';
 import { defaultTemplate, inputColumnOf, loadShotPool, referenceColumnsOf, shotColumnsView } from '../../native/eval/runner-data.ts';
-import { twoSidedZ, wilsonInterval } from '../../native/eval/wilson.ts';
+import { twoSidedZ, wilsonInterval } from '../../native/api/wilson.ts';
 import { fitPrompt } from '../../native/text/fit-prompt.ts';
 import { tokenWindows } from '../../native/eval/runner-perplexity.ts';
 import { scorecardOf } from '../../native/eval/scorecard.ts';
@@ -118,9 +118,10 @@ describe('metrics table', () => {
     expect(byName.lr.bestRunId).toBeNull();
     expect(byName.grad_norm.bestRunId).toBeNull();
     const csv = metricsToCsv(c).split('\r\n');
-    expect(csv[0]).toBe('metric,better,A,B,best');
-    expect(csv).toContain('loss,lower,2.5,3.1,A');
-    expect(csv).toContain('lr,,0.0005,0.001,');
+    // the top run and the verdict on it, as Compare says it: training runs have no interval, so 'lowest', never 'best'
+    expect(csv[0]).toBe('metric,better,A,B,top,verdict');
+    expect(csv).toContain('loss,lower,2.5,3.1,A,lowest');
+    expect(csv).toContain('lr,,0.0005,0.001,,');
   });
 
   it('leaves the limit a run asked for out of the metrics (before: a row "requested_examples 10.00", ranked best)', () => {

@@ -3,7 +3,7 @@
 // runs compare by their last metrics and their curves overlaid on one chart.
 // Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
 import { useMemo, useState } from 'react';
-import { intervalKind, type Comparison } from '../../../../native/api/eval.ts';
+import { intervalKind, intervalsSaid, type Comparison } from '../../../../native/api/eval.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -11,7 +11,7 @@ import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { bestVerdict } from '../evaluate/bestRun.ts';
+import { bestVerdict } from '../../../../native/api/best-run.ts';
 import { formatMetric, isFraction, metricAxisLabel, metricLabel } from '../evaluate/metrics.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
@@ -147,7 +147,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         <>
           {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
-            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value. With no interval to test it against the noise, the top run per metric is marked lowest or highest, not best.' : 'Corpus scores with 95% intervals (Wilson’s for accuracy and exact match, bootstrap for the rest). A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.'} />
+            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value. With no interval to test it against the noise, the top run per metric is marked lowest or highest, not best.' : `Corpus scores with 95% intervals (${intervalsSaid('labels')}). A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.`} />
             <MetricsTable comparison={data} />
           </Card>
           {family === 'evaluation' && <>

@@ -4,7 +4,7 @@
 import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
-import { bestVerdict, type BestVerdict } from '../evaluate/bestRun.ts';
+import { bestVerdict, type BestVerdict } from '../../../../native/api/best-run.ts';
 import { formatInterval, formatMetric, metricDirection, metricExplain, metricLabel } from '../evaluate/metrics.ts';
 
 export function RunSwatch({ index }: { index: number }) {

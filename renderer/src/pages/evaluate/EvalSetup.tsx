@@ -2,7 +2,7 @@
 // its layout), metrics (the project's first; the LLM judge with its model and rubric) and decoding (greedy by
 // default). Ctrl/Cmd+Enter starts it.
 import { useId, type FormEvent } from 'react';
-import type { EvalMetricName } from '../../../../native/api/eval.ts';
+import { intervalsSaid, type EvalMetricName } from '../../../../native/api/eval.ts';
 import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
@@ -267,7 +267,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                 </button>
               ))}
             </div>
-            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% interval (Wilson’s for accuracy and exact match, bootstrap for the rest).` : 'Each metric gets a 95% interval (Wilson’s for accuracy and exact match, bootstrap for the rest).')}</p>
+            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% interval (${intervalsSaid('labels')}).` : `Each metric gets a 95% interval (${intervalsSaid('labels')}).`)}</p>
           </div>
 
           {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}

@@ -6,7 +6,7 @@ import { RETRIEVAL_METRICS } from '../../../../native/api/rag.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { withTrueMinus } from '../../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../../domain/tasks.ts';
-import { clearBest, type RankedRow } from './bestRun.ts';
+import { clearBest, type RankedRow } from '../../../../native/api/best-run.ts';
 import { axisLabelOf, formatTrainingMetric, trainingMetricInfo } from '../runs/trainingMetrics.ts';
 
 const WITH_UNIT: readonly string[] = ['seconds', 'tokens', 'mb'];

@@ -2,6 +2,7 @@
 // with its interval as three metrics (rouge1, rouge1.ci95_low, rouge1.ci95_high) and its bookkeeping as more
 // (examples, planned_examples, total_seconds); here a score carries its interval and the bookkeeping reads in
 // words, so the page never shows "rouge1.ci95_high 0.000" or "examples 3.000".
+import { recordedInterval } from '../../../../native/api/intervals.ts';
 import { formatInterval, formatMetric, metricLabel } from '../evaluate/metrics.ts';
 
 export interface RunFigure {
@@ -41,7 +42,7 @@ export function runFigures(names: readonly string[], value: (name: string) => nu
       return { name, label: book.label, value: book.format(value(name)), note };
     }
     if (name === 'planned_examples') return { name, label: 'Examples planned', value: BOOKKEEPING.examples.format(value(name)), note: null };
-    const ci = has.has(name + CI_LOW) && has.has(name + CI_HIGH) ? { low: value(name + CI_LOW), high: value(name + CI_HIGH) } : null;
+    const ci = recordedInterval(name, value(name), (n) => (has.has(n) ? value(n) : null));
     return { name, label: metricLabel(name), value: formatMetric(name, value(name)), note: ci ? `95% CI ${formatInterval(name, ci)}` : null };
   });
 }

@@ -1,6 +1,6 @@
 // Which run of a comparison row is best, and how sure that is. The one answer Compare's table (its "best" badge), its
-// charts (the ✓ by a bar) and the Evaluate page's list of runs (its ★) all read: a run is best only where its 95%
-// interval clears every other run's. Six examples gave BLEU 0.004 against 0.003, both intervals 0.002–0.006, and the
+// charts (the ✓ by a bar), the Evaluate page's list of runs (its ★) and `lathe runs compare` (its marks) all read: a
+// run is best only where its 95% interval clears every other run's. Six examples gave BLEU 0.004 against 0.003, both intervals 0.002–0.006, and the
 // table called the first best while its own page asked whether the difference was larger than the noise.
 
 /** One comparison row, as runs.compare answers it: values[i] belongs to runIds[i] (null: that run lacks the metric). */
