@@ -419,6 +419,38 @@ describe.skipIf(skipReason !== null)('evaluation, comparison and scorecard in Ch
     expect(pageErrors).toEqual([]);
   });
 
+  it('says a failed read of the labels once, in one sentence each, and Try again brings them to Custom layout', async () => {
+    const { studio, page, pageErrors } = e2e;
+    let calls = 0;
+    await page.route('**/api/rpc/datasets.promptLabels', async (route) => {
+      calls++;
+      if (calls === 1) await route.fulfill({ status: 500, body: 'Internal Server Error' });
+      else await route.fallback();
+    });
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`); // the Sentiment project stays current
+      const form = page.getByRole('form', { name: 'Evaluation setup' });
+      await expect.poll(() => form.getByLabel('Dataset', { exact: true }).locator('option:checked').textContent()).toBe('reviews-tiny');
+      const error = form.getByRole('alert').filter({ hasText: 'Could not read the labels of reviews-tiny' });
+      await error.waitFor();
+      // the engine's message ends with its own full stop: not a second one before the next sentence
+      expect(await error.textContent()).toBe('Could not read the labels of reviews-tiny: The studio answered HTTP 500 without an error message. A custom layout starts without them.');
+      const failed = /status of 500 \(Internal Server Error\) \(http:[^)]*\/api\/rpc\/datasets\.promptLabels\)$/;
+      await expect.poll(() => pageErrors.some((e) => failed.test(e)), { message: 'the 500 for datasets.promptLabels never reached the console' }).toBe(true);
+      pageErrors.splice(0, Infinity, ...pageErrors.filter((e) => !failed.test(e)));
+      // not a dead end: Try again asks once more, and Custom layout then starts from the labels
+      await form.getByRole('button', { name: 'Try again' }).click();
+      await error.waitFor({ state: 'detached' });
+      expect(calls).toBe(2);
+      await form.getByLabel('Custom layout').check();
+      expect(await form.getByLabel('Prompt instruction').inputValue()).toBe('Answer with one of: negative, positive.');
+      await form.getByLabel('Custom layout').uncheck();
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('takes a test-only dataset’s few-shot examples from another dataset’s train split', async () => {
     const { studio, page, pageErrors } = e2e;
     const projectId = await page.evaluate(() => window.localStorage.getItem('lathe.currentProject'));

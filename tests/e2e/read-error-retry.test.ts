@@ -59,6 +59,12 @@ describe.skipIf(skipReason !== null)('a failed read offers Try again, in Chromiu
       await card.getByText('Stopped', { exact: true }).waitFor();
       expect(await error.count(), 'the error once the state was read').toBe(0);
       expect(await card.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+      // the pressed button went with the error: the focus stays where it was, not on the page's body, and Tab goes on
+      // to what came back below it
+      expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+      expect(await card.evaluate((el) => el.contains(document.activeElement)), 'the focus after Try again is in the card').toBe(true);
+      await page.keyboard.press('Tab');
+      expect(await card.getByLabel('Model', { exact: true }).evaluate((el) => el === document.activeElement), 'Tab after Try again reaches the Model picker').toBe(true);
     } finally {
       await page.goto('about:blank');
       await page.unrouteAll({ behavior: 'wait' });
@@ -73,9 +79,14 @@ describe.skipIf(skipReason !== null)('a failed read offers Try again, in Chromiu
       const error = page.getByRole('alert').filter({ hasText: 'Could not load models: The studio answered HTTP 500 without an error message.' });
       await error.waitFor();
       await forgetThe500('models.list');
-      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('button', { name: 'Try again' }).focus();
+      await page.keyboard.press('Enter');
       await error.waitFor({ state: 'detached' });
       await page.getByText('s260k').first().waitFor();
+      expect(await page.evaluate(() => document.activeElement?.tagName), 'the focus after Try again').not.toBe('BODY');
+      await page.keyboard.press('Tab');
+      const list = page.getByLabel('Model list');
+      expect(await list.evaluate((el) => el.contains(document.activeElement) && document.activeElement?.textContent?.includes('s260k')), 'Tab after Try again reaches the model that came back').toBe(true);
       expect(calls()).toBeGreaterThanOrEqual(2);
     } finally {
       await page.goto('about:blank');

@@ -5,7 +5,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { SamplesCard } from '../../renderer/src/pages/finetune/RunDetails.tsx';
-import { promptLines, sampleText } from '../../renderer/src/pages/finetune/sampleText.ts';
+import { promptLines, sampleNote, samplesRecordCuts, sampleText } from '../../renderer/src/pages/finetune/sampleText.ts';
 
 describe('a sample’s text', () => {
   it('is trimmed, and marked cut only when the run says so', () => {
@@ -13,6 +13,22 @@ describe('a sample’s text', () => {
     expect(sampleText(' "It\'s a shiny toy!"\n"It\'s', true)).toBe('"It\'s a shiny toy!"\n"It\'s…');
     expect(sampleText(' He ran to the ', true)).toBe('He ran to the …');
     expect(sampleText(' He ran to the', undefined)).toBe('He ran to the'); // a run that did not record it: no guess
+    expect(sampleText(' \n ', true)).toBe(''); // no lone "…": the note says what there is
+  });
+
+  it('says what a sample with no words holds, claiming only what the run recorded', () => {
+    expect(sampleNote(' He ran', undefined)).toBeNull();
+    expect(sampleNote('', false)).toBe('(nothing: it ended at once)');
+    expect(sampleNote('', undefined)).toBe('(nothing)'); // an old run did not record why
+    expect(sampleNote(' \n', undefined)).toBe('(only spaces or line breaks)');
+    expect(sampleNote(' \n', false)).toBe('(only spaces or line breaks)');
+    expect(sampleNote('\n\n\n', true)).toBe('(only spaces or line breaks, up to the token limit)');
+  });
+
+  it('explains "…" only for runs that record where the token limit cut', () => {
+    expect(samplesRecordCuts([{ beforeCut: true, afterCut: false }])).toBe(true);
+    expect(samplesRecordCuts([{}, { afterCut: false }])).toBe(true);
+    expect(samplesRecordCuts([{}, {}])).toBe(false);
   });
 
   it('marks a template’s field headings apart from their content, which then space its parts', () => {
@@ -42,5 +58,15 @@ describe('the Before and after card', () => {
     expect(units[1]).not.toContain('Reference');
     expect(units[1]).toContain('data-testid="sample-after">She ran</p>');
     expect(html).not.toContain('<pre');
+    expect(html).toContain('“…” marks text cut at the token limit.');
+  });
+
+  it('does not explain "…" nor say a whitespace sample ended at once for an old run that recorded neither', () => {
+    const old = [{ prompt: 'Lily saw a dog.', before: ' \n\n', after: '', reference: null }];
+    const html = renderToStaticMarkup(createElement(SamplesCard, { samples: old, finished: true }));
+    expect(html).not.toContain('token limit');
+    expect(html).not.toContain('ended at once');
+    expect(html).toContain('data-testid="sample-before"><span class="faint">(only spaces or line breaks)</span></p>');
+    expect(html).toContain('data-testid="sample-after"><span class="faint">(nothing)</span></p>');
   });
 });

@@ -1,5 +1,7 @@
 // The Runs page's Jobs card lists what the runs table cannot say: jobs still going (under their run's name, timed by
-// the run's own clock, as its row is) and jobs that made no run. A finished job that made a run is that run's row.
+// the run's own clock, as its row is) and jobs that made no run. A finished job that made a run is that run's row
+// only when the table shows that row now: filtered to another project, a tag or the Playground tab, it does not, and
+// the job (a failed one above all) stays listed.
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -26,16 +28,31 @@ describe('the Jobs card of the Runs page', () => {
   const imported = job('job_import', { kind: 'dataset-import' });
   const runs = [run('run_done', 'lora r8 · lr 3e-4'), run('run_going', 'full · in progress', { status: 'running', startedAt: new Date(Date.now() - 3 * 3600_000 - 10_000).toISOString(), finishedAt: null, activeSeconds: null })];
 
-  it('leaves out a finished job that made a run, and keeps a running one and one that made none', () => {
-    expect(jobsToList([done, going, imported]).map((j) => j.id)).toEqual(['job_going', 'job_import']);
+  const allShown = new Set(runs.map((r) => r.id));
+
+  it('leaves out a finished job whose run is a row shown, and keeps a running one and one that made none', () => {
+    expect(jobsToList([done, going, imported], allShown).map((j) => j.id)).toEqual(['job_going', 'job_import']);
   });
 
-  it('draws nothing when every job is a finished run’s', () => {
-    expect(renderToStaticMarkup(createElement(JobsCard, { jobs: query([done]), runs }))).toBe('');
+  it('keeps a finished job whose run the table does not show now (another project, a tag, the other tab, another page)', () => {
+    const failed = job('job_failed', { runId: 'run_failed', state: 'failed', error: 'out of memory' });
+    expect(jobsToList([done, failed, going], new Set(['run_going'])).map((j) => j.id)).toEqual(['job_done', 'job_failed', 'job_going']);
+    expect(jobsToList([done, failed], new Set(['run_done'])).map((j) => j.id)).toEqual(['job_failed']);
+    const html = renderToStaticMarkup(createElement(JobsCard, { jobs: query([failed]), runs: [...runs, run('run_failed', 'lora r4 · failed', { status: 'failed' })], shownRunIds: new Set<string>() }));
+    expect(html).toContain('lora r4 · failed');
+    expect(html).toContain('out of memory');
+  });
+
+  it('while the runs are not read yet, takes a finished job’s run to be in the table rather than list it for a moment', () => {
+    expect(jobsToList([done, going, imported], undefined).map((j) => j.id)).toEqual(['job_going', 'job_import']);
+  });
+
+  it('draws nothing when every job is a shown run’s', () => {
+    expect(renderToStaticMarkup(createElement(JobsCard, { jobs: query([done]), runs, shownRunIds: allShown }))).toBe('');
   });
 
   it('names a running job by its run, times it as the run’s row does, and shows no job id', () => {
-    const html = renderToStaticMarkup(createElement(JobsCard, { jobs: query([going, imported]), runs }));
+    const html = renderToStaticMarkup(createElement(JobsCard, { jobs: query([going, imported]), runs, shownRunIds: allShown }));
     expect(html).toContain('full · in progress');
     expect(html).toContain('#/runs/run_going');
     expect(html).not.toMatch(/>job_/); // the id is only the row's tooltip

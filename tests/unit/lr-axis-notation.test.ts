@@ -25,7 +25,10 @@ describe('a learning rate on a chart axis', () => {
     expect(tile).toBe('0.002');
     expect(ticks).toContain(tile);
     expect(ticks[0]).toBe('0');
-    expect(ticks.join(' ')).not.toMatch(/e|0$/); // no exponent, no trailing zero (0.0020)
+    // each tick: no exponent, no trailing zero after the point (0.0020); a whole 0 is fine
+    const plain = /e|\.\d*0$/;
+    expect(['0.0010', '2e-3'].map((t) => plain.test(t)), 'the check itself catches both').toEqual([true, true]);
+    for (const t of ticks) expect(t, `tick ${t}`).not.toMatch(plain);
   });
 
   it('leaves other metrics to the step-sized tick labels', () => {

@@ -220,14 +220,32 @@ export function readErrorText(what: string, message: string, then?: string): str
  * waits on it, what to do), and Try again, which asks once more with the same params (the query's reload) so that
  * nothing short of reloading the app is needed. Nothing while the read has no error; the error stays, the button
  * saying it is trying, until the new answer replaces it. The button stays enabled meanwhile (a press is ignored), so
- * the focus a keyboard user put there is not lost.
+ * the focus a keyboard user put there is not lost. When the answer comes while the focus is in the error, the focus
+ * moves to a place kept where the error was (visually hidden, saying the read worked), not to the page's body: the
+ * next Tab reaches what follows it, the content that came back.
  */
 export function ReadError({ what, read, then, className }: { what: string; read: RetryableRead; then?: string; className?: string }) {
-  if (!read.error) return null;
+  const box = useRef<HTMLDivElement>(null);
+  const place = useRef<HTMLSpanElement>(null);
+  const focusWasInside = useRef(false);
+  const [recovered, setRecovered] = useState(false);
+  // while rendering, the DOM is still the one with the error: whether the focus is in what is about to go
+  if (!read.error && box.current?.contains(document.activeElement)) focusWasInside.current = true;
+  useLayoutEffect(() => {
+    if (read.error || !focusWasInside.current) return;
+    focusWasInside.current = false;
+    place.current?.focus();
+    setRecovered(true);
+  }, [read.error]);
   return (
-    <div className={['read-error', className].filter(Boolean).join(' ')}>
-      <p className="field-error" role="alert">{readErrorText(what, read.error.message, then)}</p>
-      <Button size="sm" aria-busy={read.loading || undefined} onClick={() => { if (!read.loading) read.reload(); }}>{read.loading ? 'Trying again…' : 'Try again'}</Button>
-    </div>
+    <>
+      <span ref={place} tabIndex={-1} className="visually-hidden" data-testid="read-error-place" onBlur={() => setRecovered(false)}>{recovered ? 'Read again successfully.' : null}</span>
+      {read.error && (
+        <div ref={box} className={['read-error', className].filter(Boolean).join(' ')}>
+          <p className="field-error" role="alert">{readErrorText(what, read.error.message, then)}</p>
+          <Button size="sm" aria-busy={read.loading || undefined} onClick={() => { if (!read.loading) read.reload(); }}>{read.loading ? 'Trying again…' : 'Try again'}</Button>
+        </div>
+      )}
+    </>
   );
 }

@@ -9,7 +9,7 @@ import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
+import { Badge, Button, Card, CardHeader, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import { layoutLabels, limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { KNOBS, type NumericKnob } from '../playground/settings.ts';
@@ -241,7 +241,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               </p>
             )}
             {labels.waiting && <p className="field-help" id={labelsWaitId}>Custom layout starts from the prompt naming the labels of {dataset?.name}: reading them…</p>}
-            {promptLabels.error && <p className="field-error" role="alert">Could not read the labels of {dataset?.name}: {promptLabels.error.message}. A custom layout starts without them.</p>}
+            <ReadError what={`Could not read the labels of ${dataset?.name ?? 'the dataset'}`} read={promptLabels} then="A custom layout starts without them." />
             {form.customTemplate && (
               <div className="eval-template">
                 {(['instruction', 'input', 'output', 'answerPrefix'] as const).map((key) => (

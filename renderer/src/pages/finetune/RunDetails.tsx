@@ -7,7 +7,7 @@ import { Card, CardHeader, EmptyState } from '../../ui/primitives.tsx';
 import { plural, humanBytes } from '../../../../native/api/format.ts';
 import type { stepUnitOf } from '../../../../native/api/run-kinds.ts';
 import { formatLoss } from './runFormat.ts';
-import { promptLines, sampleText } from './sampleText.ts';
+import { promptLines, sampleNote, samplesRecordCuts, sampleText } from './sampleText.ts';
 
 type Sample = z.infer<typeof TrainSample>;
 type Checkpoint = z.infer<typeof CheckpointInfo>;
@@ -16,11 +16,12 @@ type StepUnit = ReturnType<typeof stepUnitOf>;
 /** One continuation (or the reference) under its heading, its text trimmed and marked where the token limit cut it. */
 function SampleColumn({ label, note, text, cut, tone, testId }: { label: string; note: string; text: string | null; cut?: boolean; tone?: 'after' | 'reference'; testId: string }) {
   const shown = text === null ? null : sampleText(text, cut);
+  const stands = text === null ? null : sampleNote(text, cut);
   return (
     <div className={`ft-sample-col${tone ? ` ft-sample-${tone}` : ''}`}>
       <div className="ft-sample-head"><span className="ft-sample-label">{label}</span> <span className="faint small">{note}</span></div>
       <p className="ft-sample-text" data-testid={testId} title={cut ? 'Cut at the token limit' : undefined}>
-        {shown === null ? <span className="faint">—</span> : shown === '' ? <span className="faint">(nothing: it ended at once)</span> : shown}
+        {shown === null ? <span className="faint">—</span> : stands !== null ? <span className="faint">{stands}</span> : shown}
       </p>
     </div>
   );
@@ -30,7 +31,7 @@ function SampleColumn({ label, note, text, cut, tone, testId }: { label: string;
 export function SamplesCard({ samples, finished, resumeRefused = false }: { samples: Sample[]; finished: boolean; resumeRefused?: boolean }) {
   return (
     <Card aria-label="Sample generations" data-testid="run-samples">
-      <CardHeader title="Before and after" subtitle="Held-out examples: what the base model and the tuned one wrote for the same prompt (greedy), beside the example’s own answer. “…” marks text cut at the token limit." />
+      <CardHeader title="Before and after" subtitle={`Held-out examples: what the base model and the tuned one wrote for the same prompt (greedy), beside the example’s own answer.${samplesRecordCuts(samples) ? ' “…” marks text cut at the token limit.' : ''}`} />
       {samples.length === 0 ? (
         <EmptyState icon="sparkle" title={finished ? 'No samples for this run' : 'Samples come at the end'}>
           {finished ? `A cancelled run writes no samples${resumeRefused ? '.' : '; resume it and let it finish to see what changed.'}` : 'When training finishes, the base model and the tuned model answer the same held-out prompts, so you can read what changed.'}

@@ -3,7 +3,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { Field, Select } from '../../ui/primitives.tsx';
 
-/** One setting: `typed` is the text entered (undefined until then), `fallback` its default as text ('' lets the engine decide, shown as `auto`). */
+/** One setting: `typed` is the text entered (undefined until then), `fallback` its default as text ('' lets the engine decide, shown as `auto`; a choice's named by its label, as the picker shows it). */
 export function SettingField({ label, explanation, typed, fallback, auto, options, optionLabels, error, onChange }: {
   label: string;
   explanation: string;
@@ -20,7 +20,7 @@ export function SettingField({ label, explanation, typed, fallback, auto, option
   const value = typed ?? fallback;
   const changed = typed !== undefined && typed !== fallback;
   return (
-    <Field label={label} help={<>{explanation}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(fallback)}>Default: {fallback || auto}</button></>}</>} error={error}>
+    <Field label={label} help={<>{explanation}{changed && <> <button type="button" className="ft-reset" onClick={() => onChange(fallback)}>Default: {optionLabels?.[fallback] ?? (fallback || auto)}</button></>}</>} error={error}>
       {(id, d) => options ? (
         <Select id={id} aria-describedby={d} value={value} onChange={(e) => onChange(e.target.value)}>
           {options.map((o) => <option key={o} value={o}>{optionLabels?.[o] ?? o}</option>)}

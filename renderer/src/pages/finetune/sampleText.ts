@@ -5,9 +5,24 @@
 /** `text` trimmed for reading, with "…" when `cut` says the token limit ended it (undefined: not recorded, no mark). */
 export function sampleText(text: string, cut: boolean | undefined): string {
   const shown = text.trim();
-  if (!cut) return shown;
+  if (!cut || shown === '') return shown; // nothing to read: sampleNote says what there is
   // a cut after a space ends on a whole word: the ellipsis stands apart from it
-  return /\s$/.test(text) && shown !== '' ? `${shown} …` : `${shown}…`;
+  return /\s$/.test(text) ? `${shown} …` : `${shown}…`;
+}
+
+/**
+ * What stands in for a sample with no words to read, only what the run recorded: "ended at once" only where it
+ * recorded that the token limit did not cut it; null where there are words.
+ */
+export function sampleNote(text: string, cut: boolean | undefined): string | null {
+  if (text.trim() !== '') return null;
+  if (text !== '') return cut ? '(only spaces or line breaks, up to the token limit)' : '(only spaces or line breaks)';
+  return cut === false ? '(nothing: it ended at once)' : '(nothing)';
+}
+
+/** Whether any sample records where the token limit cut it: runs from before it was recorded have no "…" to explain. */
+export function samplesRecordCuts(samples: readonly { beforeCut?: boolean; afterCut?: boolean }[]): boolean {
+  return samples.some((s) => s.beforeCut !== undefined || s.afterCut !== undefined);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Work going on now and work that leaves no run, newest first, with progress (and, under the bar, what a running job
-// is doing or why a failed one failed). A finished job that made a run is that run's row in the table above (its
-// status, its time), so it is not listed twice; a running one is, under its run's name, for its progress bar.
+// is doing or why a failed one failed). A finished job whose run is a row the table above shows now (its status, its
+// time) is not listed twice; one whose run the table's filters (project, tag, tab) or page leave out is, so that a
+// failed run is not lost from sight; a running one is, under its run's name, for its progress bar.
 import type { Job, RunSummary } from '../../../../native/api/schemas.ts';
 import type { Query } from '../../app/StudioContext.tsx';
 import { formatDate, formatDuration, formatRunTime } from '../../domain/format.ts';
@@ -17,20 +18,24 @@ function JobNote({ job }: { job: Job }) {
 
 const isOpen = (job: Job): boolean => job.state === 'queued' || job.state === 'running';
 
-/** The jobs the card lists: those still queued or running, and those that made no run (imports, merges, exports). */
-export function jobsToList(jobs: readonly Job[]): Job[] {
-  return jobs.filter((job) => isOpen(job) || job.runId === null);
+/**
+ * The jobs the card lists: those still queued or running, those that made no run (imports, merges, exports), and
+ * finished ones whose run is not among `shownRunIds`, the rows the runs table shows now (undefined: the runs are not
+ * read yet, and a finished job's run is taken to be there rather than listed for a moment).
+ */
+export function jobsToList(jobs: readonly Job[], shownRunIds: ReadonlySet<string> | undefined): Job[] {
+  return jobs.filter((job) => isOpen(job) || job.runId === null || (shownRunIds !== undefined && !shownRunIds.has(job.runId)));
 }
 
-/** `runs`: the recorded runs, by which a job that made one is named and timed as the run's row is. */
-export function JobsCard({ jobs, runs }: { jobs: Query<Job[]>; runs: readonly RunSummary[] | undefined }) {
-  const listed = jobsToList(jobs.data ?? []);
+/** `runs`: the recorded runs, by which a job that made one is named and timed as the run's row is; `shownRunIds`: the rows the table shows now. */
+export function JobsCard({ jobs, runs, shownRunIds }: { jobs: Query<Job[]>; runs: readonly RunSummary[] | undefined; shownRunIds: ReadonlySet<string> | undefined }) {
+  const listed = jobsToList(jobs.data ?? [], shownRunIds);
   // Nothing going on and nothing run apart from the runs: the runs table says it all.
   if (!jobs.error && listed.length === 0) return null;
   const runOf = (job: Job) => (job.runId === null ? undefined : runs?.find((r) => r.id === job.runId));
   return (
     <Card aria-label="Jobs">
-      <CardHeader title="Jobs" subtitle="Work going on now, and work that leaves no run (imports, merges, exports). Newest first; updates live." />
+      <CardHeader title="Jobs" subtitle="Work going on now, work that leaves no run (imports, merges, exports), and finished work whose run the table above does not show now. Newest first; updates live." />
       <ReadError className="card-body" what="Could not load jobs" read={jobs} />
       {listed.length > 0 && (
         <div className="table-wrap">

@@ -1,6 +1,6 @@
 // Runs: the runs recorded for the active project (or another, or all), newest first, experiments apart from
 // the playground's generations, with their tags and a filter by tag; each opens its own page. Below, the jobs
-// running now and those that made no run (JobsCard). Live: job events reload the jobs, and the runs when a job starts or ends.
+// running now, those that made no run, and finished ones whose run is not a row shown (JobsCard). Live: job events reload the jobs, and the runs when a job starts or ends.
 import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../../native/api/schemas.ts';
 import { cliCommand } from '../../../../native/api/labels.ts';
@@ -56,6 +56,8 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
   const lastPage = Math.max(0, Math.ceil(shown.length / PAGE_SIZE) - 1);
   const pageStart = Math.min(page, lastPage) * PAGE_SIZE;
   const pageRuns = shown.slice(pageStart, pageStart + PAGE_SIZE);
+  // the Jobs card leaves out a finished job only when its run is one of these rows, on screen now
+  const shownRunIds = runs.data ? new Set(pageRuns.map((r) => r.id)) : undefined;
   const projectName = (id: string | null) => projects.find((p) => p.id === id)?.name ?? '—';
   const scopeName = projectFilter === ALL ? 'any project' : projectFilter === NO_PROJECT ? 'no project' : projectName(projectFilter);
 
@@ -145,7 +147,7 @@ export function RunsPage({ navigate }: { navigate(page: PageId): void }) {
         )}
         </div>
       </Card>
-      <JobsCard jobs={jobs} runs={runs.data} />
+      <JobsCard jobs={jobs} runs={runs.data} shownRunIds={shownRunIds} />
     </div>
   );
 }
