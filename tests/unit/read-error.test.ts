@@ -18,7 +18,7 @@ describe('a read that failed', () => {
   });
 
   it('shows nothing while the read has no error: only the empty, visually hidden place the focus goes to when a retry worked', () => {
-    expect(shown(read(null))).toBe('<span tabindex="-1" class="visually-hidden" data-testid="read-error-place"></span>');
+    expect(shown(read(null))).toBe('<span tabindex="-1" role="status" class="visually-hidden" data-testid="read-error-place"></span>');
   });
 
   it('shows the error as an alert beside a Try again button', () => {

@@ -237,9 +237,20 @@ export function ReadError({ what, read, then, className }: { what: string; read:
     place.current?.focus();
     setRecovered(true);
   }, [read.error]);
+  // A caller that draws the error only while there is one (`error && <ReadError …/>`) unmounts it, place and all, when
+  // the retry works: the focus would fall to the body. It goes to the page's start instead (the skip link's target).
+  useLayoutEffect(() => {
+    const shownBox = box.current;
+    return () => {
+      if (!shownBox?.contains(document.activeElement)) return;
+      requestAnimationFrame(() => {
+        if (!document.activeElement || document.activeElement === document.body) document.getElementById('page-start')?.focus();
+      });
+    };
+  }, [read.error]);
   return (
     <>
-      <span ref={place} tabIndex={-1} className="visually-hidden" data-testid="read-error-place" onBlur={() => setRecovered(false)}>{recovered ? 'Read again successfully.' : null}</span>
+      <span ref={place} tabIndex={-1} role="status" className="visually-hidden" data-testid="read-error-place" onBlur={() => setRecovered(false)}>{recovered ? 'Read again successfully.' : null}</span>
       {read.error && (
         <div ref={box} className={['read-error', className].filter(Boolean).join(' ')}>
           <p className="field-error" role="alert">{readErrorText(what, read.error.message, then)}</p>
