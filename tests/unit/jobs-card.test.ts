@@ -34,9 +34,9 @@ describe('the Jobs card of the Runs page', () => {
     expect(jobsToList([done, going, imported], allShown).map((j) => j.id)).toEqual(['job_going', 'job_import']);
   });
 
-  it('keeps a finished job whose run the table does not show now (another project, a tag, the other tab, another page)', () => {
+  it('keeps a job that did not succeed whose run the table does not show now (another project, a tag, the other tab, another page); one that succeeded is its run\'s row wherever that is', () => {
     const failed = job('job_failed', { runId: 'run_failed', state: 'failed', error: 'out of memory' });
-    expect(jobsToList([done, failed, going], new Set(['run_going'])).map((j) => j.id)).toEqual(['job_done', 'job_failed', 'job_going']);
+    expect(jobsToList([done, failed, going], new Set(['run_going'])).map((j) => j.id)).toEqual(['job_failed', 'job_going']);
     expect(jobsToList([done, failed], new Set(['run_done'])).map((j) => j.id)).toEqual(['job_failed']);
     const html = renderToStaticMarkup(createElement(JobsCard, { jobs: query([failed]), runs: [...runs, run('run_failed', 'lora r4 · failed', { status: 'failed' })], shownRunIds: new Set<string>() }));
     expect(html).toContain('lora r4 · failed');

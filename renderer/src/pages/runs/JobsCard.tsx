@@ -20,11 +20,12 @@ const isOpen = (job: Job): boolean => job.state === 'queued' || job.state === 'r
 
 /**
  * The jobs the card lists: those still queued or running, those that made no run (imports, merges, exports), and
- * finished ones whose run is not among `shownRunIds`, the rows the runs table shows now (undefined: the runs are not
- * read yet, and a finished job's run is taken to be there rather than listed for a moment).
+ * ones that did not succeed whose run is not among `shownRunIds`, the rows the runs table shows now (undefined: the
+ * runs are not read yet, and a finished job's run is taken to be there rather than listed for a moment). A job that
+ * succeeded is its run's row wherever that is: listing every one off screen filled the card on a filtered view.
  */
 export function jobsToList(jobs: readonly Job[], shownRunIds: ReadonlySet<string> | undefined): Job[] {
-  return jobs.filter((job) => isOpen(job) || job.runId === null || (shownRunIds !== undefined && !shownRunIds.has(job.runId)));
+  return jobs.filter((job) => isOpen(job) || job.runId === null || (job.state !== 'succeeded' && shownRunIds !== undefined && !shownRunIds.has(job.runId)));
 }
 
 /** `runs`: the recorded runs, by which a job that made one is named and timed as the run's row is; `shownRunIds`: the rows the table shows now. */
