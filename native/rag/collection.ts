@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { CollectionInput, type Collection, type DocsAddResult, type SkippedFile } from '../api/rag.ts';
+import { noSafetensorsError } from '../models/checkpoint.ts';
 import { parseModelConfig } from '../models/config.ts';
 import { isOnnxOnlyFolder } from '../models/onnx-variants.ts';
 import type { NewDocument } from '../store/collections.ts';
@@ -49,8 +50,12 @@ export function createCollection(store: Store, raw: CollectionInput): Collection
   const embedModel = embed?.dir ?? null;
   // A quantised variant's prebuilt graph gives logits alone: refused here, not at the first import's model load.
   if (embedModel && isOnnxOnlyFolder(embedModel)) {
+    // a variant Lathe quantised names its source; any other ONNX-only folder (a Hub mirror) says what it lacks
     const source = embed?.modelId ? store.models.variantSource(store.models.find(embed.modelId, 'embedModel')) : null;
-    throw new StudioError('invalid_params', `${input.embedModel} is a quantised ONNX model: its prebuilt graph gives no hidden states, so it cannot embed; embed with ${source ? `'${source.name}', the model it was quantised from` : 'the model it was made from (its safetensors weights)'}`, { field: 'embedModel' });
+    const why = source
+      ? `${input.embedModel} is a quantised ONNX model: its prebuilt graph gives no hidden states, so it cannot embed; embed with '${source.name}', the model it was quantised from`
+      : `${noSafetensorsError(embedModel).message}: a prebuilt ONNX graph gives no hidden states, so it cannot embed`;
+    throw new StudioError('invalid_params', why, { field: 'embedModel' });
   }
   const tokenizerModel = input.tokenizerModel ? resolveModelDir(store, input.tokenizerModel, 'tokenizerModel') : embedModel;
   if (input.projectId && !store.projects.get(input.projectId)) throw new StudioError('not_found', `project ${input.projectId} does not exist; list them with 'lathe project list'`, { field: 'projectId' });

@@ -115,6 +115,12 @@ describe.skipIf(!HAS_STORIES)('the OpenAI-compatible server over a quantised var
     const refused = await inProcessLathe(dataDir, ['docs', 'create', 'notes', '--embed-model', VARIANT]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${VARIANT} is a quantised ONNX model: its prebuilt graph gives no hidden states, so it cannot embed; embed with 's260k', the model it was quantised from`);
+    // an ONNX-only folder Lathe did not quantise (a Hub mirror) is not called a variant: it says what it lacks
+    const mirror = path.join(dataDir, 'onnx-mirror');
+    fs.cpSync(server.store.models.find(VARIANT).path, mirror, { recursive: true });
+    const foreign = await inProcessLathe(dataDir, ['docs', 'create', 'mirrored', '--embed-model', mirror]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain(`${mirror}: no model.safetensors or model.safetensors.index.json (Lathe reads safetensors weights): a prebuilt ONNX graph gives no hidden states, so it cannot embed`);
     const made = await inProcessLathe(dataDir, ['docs', 'create', 'notes', '--embed-model', 's260k']);
     expect(made.code, made.stderr).toBe(0);
   });
