@@ -11,6 +11,10 @@ import type { Store } from '../../native/store/db.ts';
 import { runFigures } from '../../renderer/src/pages/runs/runFigures.ts';
 import { tempStores } from './temp-stores.ts';
 
+/** Wilson's 95% interval for 7 of 25 and 15 of 22, computed by hand (z = 1.959964) to check recordedInterval against. */
+const WILSON_7_25 = [0.142839, 0.475766] as const;
+const WILSON_15_22 = [0.473186, 0.836394] as const;
+
 const { tempDir, open } = tempStores('lathe-stored-intervals-');
 
 /** A finished evaluation as one before Wilson's stored it: accuracy with its bootstrap ends, and the examples scored. */
@@ -55,5 +59,13 @@ describe('intervals of stored evaluations', () => {
     expect(recordedInterval('accuracy', 0.3333, (n) => ({ ...stored, examples: 20 })[n])).toEqual({ low: 0.2, high: 0.4 });
     expect(recordedInterval('accuracy', 0.3, (n) => ({ examples: 20 } as Record<string, number>)[n])).toEqual({ low: expect.closeTo(0.1455, 4), high: expect.closeTo(0.5190, 4) });
     expect(recordedInterval('rouge1', 0.3, (n) => ({ examples: 20 } as Record<string, number>)[n])).toBeNull();
+  });
+
+  it('reads k of n where value × n misses the whole number by float rounding (7 of 25 as 0.28, 15 of 22 as 15/22)', () => {
+    const noStored = (examples: number) => (n: string) => ({ examples } as Record<string, number>)[n];
+    expect(0.28 * 25).not.toBe(7); // 7.000000000000001: an exact test would fall back to the stored ends
+    expect((15 / 22) * 22).not.toBe(15); // 14.999999999999998
+    expect(recordedInterval('accuracy', 0.28, noStored(25))).toEqual({ low: expect.closeTo(WILSON_7_25[0], 6), high: expect.closeTo(WILSON_7_25[1], 6) });
+    expect(recordedInterval('exact_match', 15 / 22, noStored(22))).toEqual({ low: expect.closeTo(WILSON_15_22[0], 6), high: expect.closeTo(WILSON_15_22[1], 6) });
   });
 });
