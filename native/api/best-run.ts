@@ -2,6 +2,7 @@
 // charts (the ✓ by a bar), the Evaluate page's list of runs (its ★) and `lathe runs compare` (its marks) all read: a
 // run is best only where its 95% interval clears every other run's. Six examples gave BLEU 0.004 against 0.003, both intervals 0.002–0.006, and the
 // table called the first best while its own page asked whether the difference was larger than the noise.
+import type { Comparison } from './eval.ts';
 
 /** One comparison row, as runs.compare answers it: values[i] belongs to runIds[i] (null: that run lacks the metric). */
 export interface RankedRow {
@@ -44,4 +45,14 @@ export function bestVerdict(row: RankedRow, runIds: readonly string[]): BestVerd
 export function clearBest(row: RankedRow, runIds: readonly string[]): string | null {
   const verdict = bestVerdict(row, runIds);
   return verdict.kind === 'best' ? verdict.runId : null;
+}
+
+/**
+ * Each metric with the verdict on its top run beside `bestRunId` (which names the top value only): 'best' (its
+ * interval clears every other run's), 'within-noise', 'untested' (no interval to test it) or 'none' — what the
+ * studio's Compare, the CLI's table and the CSV say, for a reader of the JSON.
+ */
+export function withVerdicts(comparison: Comparison): Omit<Comparison, 'metrics'> & { metrics: (Comparison['metrics'][number] & { verdict: BestVerdict['kind'] })[] } {
+  const runIds = comparison.runs.map((r) => r.id);
+  return { ...comparison, metrics: comparison.metrics.map((m) => ({ ...m, verdict: bestVerdict(m, runIds).kind })) };
 }

@@ -3,7 +3,7 @@
 // differences (exportable as CSV or JSON).
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { bestVerdict, type BestVerdict } from '../api/best-run.ts';
+import { bestVerdict, withVerdicts, type BestVerdict } from '../api/best-run.ts';
 import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, intervalsSaid, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
@@ -281,7 +281,7 @@ export const commands: CliCommand[] = [
         sayCreatedFolder(ctx, flag, out.createdFolder);
         written.push(out.file);
       }
-      ctx.print({ ...comparison, examples: page }, () => {
+      ctx.print({ ...withVerdicts(comparison), examples: page }, () => {
         const higherIsBetter = comparison.metrics.find((m) => m.name === page?.metric)?.higherIsBetter ?? true;
         const parts = [comparisonTable(comparison), page ? examplesText(page, n, { sort, higherIsBetter }) : '', ...written.map((file) => `wrote ${file}`)];
         return parts.filter(Boolean).join('\n\n');

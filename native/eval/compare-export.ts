@@ -1,6 +1,6 @@
 // Exporting a comparison: CSV with one line per joined example (input, references, each run's prediction and
 // score, delta) — or, for training runs, one line per metric — or JSON with the metrics table and any joined examples. CSV quoting follows RFC 4180.
-import { bestVerdict, type BestVerdict } from '../api/best-run.ts';
+import { bestVerdict, withVerdicts, type BestVerdict } from '../api/best-run.ts';
 import { NOT_RANKED, type Comparison, type ExamplesPage } from '../api/eval.ts';
 
 export function csvCell(value: string | number | null | undefined): string {
@@ -35,7 +35,7 @@ export function examplesToCsv(page: Omit<ExamplesPage, 'total'>): string {
 /** The comparison (and, for evaluation runs, every joined example) as JSON. */
 export function comparisonToJson(comparison: Comparison, page: Omit<ExamplesPage, 'total'> | null): string {
   const examples = page && (({ metric, joinedBy, baselineRunId, candidateRunId, rows }) => ({ metric, joinedBy, baselineRunId, candidateRunId, rows }))(page);
-  return `${JSON.stringify({ ...comparison, ...(examples ? { examples } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ ...withVerdicts(comparison), ...(examples ? { examples } : {}) }, null, 2)}\n`;
 }
 
 /** How a verdict reads in the CSV, as the studio's Compare says it. */

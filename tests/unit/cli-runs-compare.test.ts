@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, ExamplesQuery, type Comparison, type ExamplesPage } from '../../native/api/eval.ts';
 import { comparisonTable, examplesText } from '../../native/cli/runs.ts';
+import { withVerdicts } from '../../native/api/best-run.ts';
+import { comparisonToJson } from '../../native/eval/compare-export.ts';
 
 const output = (prediction: string, score: number) => ({ prediction, score, scores: { rouge1: score } });
 const row = (key: string, outputs: ExamplesPage['rows'][number]['outputs'], delta: number | null) => ({ key, input: `input of ${key}`, references: [`reference of ${key}`], outputs, delta, spread: null });
@@ -142,6 +144,9 @@ describe('runs compare metrics table', () => {
     // the legend names only the marks the table has
     const clear: Comparison = { ...c, metrics: [c.metrics[1]] };
     expect(comparisonTable(clear).split('\n').at(-1)).toMatch(/^\* best: its 95% interval clears every other run's; intervals are 95%/);
+    // and the JSON (--json, --json-file, the studio's Export JSON) says the same verdict beside bestRunId, the top value
+    expect(withVerdicts(c).metrics.map((m) => [m.name, m.bestRunId, m.verdict])).toEqual([['bleu', 'run_a', 'within-noise'], ['rougeL', 'run_b', 'best'], ['latency_ms_mean', 'run_b', 'untested']]);
+    expect(JSON.parse(comparisonToJson(c, null)).metrics.map((m: { verdict: string }) => m.verdict)).toEqual(['within-noise', 'best', 'untested']);
   });
 
   it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
