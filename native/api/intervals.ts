@@ -24,3 +24,29 @@ export function recordedInterval(metric: string, value: number, get: (name: stri
   const high = get(`${metric}.ci95_high`);
   return low != null && high != null ? { low, high } : null;
 }
+
+const INTERVAL_ENDS = { '.ci95_low': 'low', '.ci95_high': 'high' } as const;
+
+/**
+ * A run's recorded points (`lathe runs metrics`) with each interval end (`M.ci95_low`, `M.ci95_high`) as
+ * recordedInterval reads it from M's value and the examples recorded at the same step: a proportion's Wilson end where
+ * the run stored a bootstrap one, every other point as stored. `all` holds the run's points to read M and the
+ * examples from, where `points` is a selection of them (--name). A re-read end keeps the stored value as `stored`.
+ */
+export function withRecordedIntervalEnds<T extends { name: string; step: number; value: number }>(points: readonly T[], all: readonly T[] = points): (T & { stored?: number })[] {
+  const atStep = new Map<number, Map<string, number>>();
+  for (const p of all) {
+    if (!atStep.has(p.step)) atStep.set(p.step, new Map());
+    atStep.get(p.step)!.set(p.name, p.value);
+  }
+  return points.map((p) => {
+    const suffix = (Object.keys(INTERVAL_ENDS) as (keyof typeof INTERVAL_ENDS)[]).find((s) => p.name.endsWith(s));
+    if (!suffix) return p;
+    const metric = p.name.slice(0, -suffix.length);
+    const values = atStep.get(p.step);
+    const value = values?.get(metric);
+    if (!values || value === undefined) return p;
+    const end = recordedInterval(metric, value, (n) => values.get(n))?.[INTERVAL_ENDS[suffix]];
+    return end === undefined || end === p.value ? p : { ...p, value: end, stored: p.value };
+  });
+}

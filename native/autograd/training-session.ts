@@ -6,9 +6,10 @@
 // restores all three. Measuring (evaluate) runs a second, forward-only graph (evaluation-graph.ts) fed the live and the
 // frozen weights, in a session opened by the first evaluate and closed by endEvaluation(): it holds no weights, but
 // its memory arena keeps a forward's activations (0.4 GB at GPT-2 small, 4 rows of 256 tokens), so it is open only
-// while a measurement runs.
+// while a measurement runs. The graph itself, serialised, and the frozen weights' tensors are built at the first
+// measurement and kept: they do not depend on the trained values, which each evaluate feeds from the live tensors.
 import type { Session, SessionOptions } from '../onnx/index.ts';
-import { createSession, ort } from '../onnx/index.ts';
+import { createSession, ort, toModelBytes } from '../onnx/index.ts';
 import { buildEvaluationGraph } from './evaluation-graph.ts';
 import { metricOutput, type TrainingStepGraphs } from './step.ts';
 
@@ -57,6 +58,11 @@ export class TrainingSession {
   private readonly inPlace: ReadonlySet<string>;
   /** The forward-only session evaluate runs and the frozen weights it is fed; open from an evaluate to endEvaluation(). */
   private evaluator: Promise<{ session: Session; fed: Feeds }> | null = null;
+  /**
+   * The forward-only graph's model bytes and its frozen weights' tensors, from the first measurement on: neither holds
+   * a trained value (evaluate feeds those from `cur`), so each later measurement only opens a session from the bytes.
+   */
+  private evaluationModel: { bytes: Uint8Array; fed: Feeds } | null = null;
 
   private constructor(
     private readonly graphs: TrainingStepGraphs,
@@ -184,10 +190,16 @@ export class TrainingSession {
   }
 
   private async openEvaluator(): Promise<{ session: Session; fed: Feeds }> {
+    this.evaluationModel ??= this.buildEvaluationModel();
+    const { bytes, fed } = this.evaluationModel;
+    return { session: await createSession(bytes, this.sessionOpts), fed };
+  }
+
+  private buildEvaluationModel(): { bytes: Uint8Array; fed: Feeds } {
     const { graph, fed } = buildEvaluationGraph(this.graphs);
     // the frozen weights' own arrays, wrapped: onnxruntime reads a CPU input where it lies, so nothing is copied
     const tensors: Feeds = Object.fromEntries([...fed].map(([name, init]) => [name, new ort.Tensor(init.dtype as 'float32', init.data as Float32Array, init.dims)]));
-    return { session: await createSession(graph, this.sessionOpts), fed: tensors };
+    return { bytes: toModelBytes(graph), fed: tensors };
   }
 
   /** Names of the scalars the graph reports beside the loss. */
@@ -269,5 +281,6 @@ export class TrainingSession {
     await this.session.release();
     await this.applySession?.release();
     await this.endEvaluation();
+    this.evaluationModel = null;
   }
 }

@@ -11,6 +11,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { choiceFlagError, numberFlag } from './options.ts';
 import { checkOutputFile, sayCreatedFolder, writeOutputFile } from './output-file.ts';
 import { exampleCounts, metricsTable } from './eval.ts';
+import { withRecordedIntervalEnds } from '../api/intervals.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
@@ -114,6 +115,15 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number, order
   return lines.join('\n');
 }
 
+const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
+
+/** What `runs metrics` says under its table where it shows an interval end other than the one the run stored. */
+export function reReadEndsNote(metrics: readonly { name: string; stored?: number }[]): string {
+  const reRead = [...new Set(metrics.filter((m) => m.stored !== undefined).map((m) => m.name.replace(/\.ci95_(low|high)$/, '')))];
+  if (reRead.length === 0) return '';
+  return `${reRead.join(', ')}: interval ends are Wilson's, read from the value and the examples scored as every view of the run reads them; the run stored other ends (a bootstrap interval, from before proportions got Wilson's; --json keeps them as 'stored').`;
+}
+
 /** The metrics a training run's summary leads with; the rest follow by name. */
 const HEADLINE_METRICS = ['loss', 'val_loss'];
 
@@ -200,14 +210,20 @@ export const commands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       if (positionals.length !== 1) throw new UserError('give one run id.\nUsage: lathe runs metrics RUN [--name M] [--json]');
       const name = values.name as string | undefined;
-      const metrics = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name });
-      if (name !== undefined && metrics.length === 0) {
+      const selected = await callStudio(ctx, 'runs.metrics', { id: positionals[0], name });
+      // an interval end is read from its metric's value and the examples (recordedInterval), which --name leaves out
+      const all = name === undefined || !selected.some((m) => isIntervalEnd(m.name)) ? selected : await callStudio(ctx, 'runs.metrics', { id: positionals[0] });
+      if (name !== undefined && selected.length === 0) {
         // a misspelt metric would print an empty table, which reads as 'nothing recorded yet'
         const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
         if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
       }
-      ctx.print(metrics, () => formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), figure(m.value), m.time.slice(0, 19).replace('T', ' ')]), 48,
-        `run ${positionals[0]} has recorded no metrics yet: a run records them as it trains or evaluates ('lathe runs show ${positionals[0]}' says how it stands)`));
+      const metrics = withRecordedIntervalEnds(selected, all);
+      ctx.print(metrics, () => {
+        const table = formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), figure(m.value), m.time.slice(0, 19).replace('T', ' ')]), 48,
+          `run ${positionals[0]} has recorded no metrics yet: a run records them as it trains or evaluates ('lathe runs show ${positionals[0]}' says how it stands)`);
+        return [table, reReadEndsNote(metrics)].filter(Boolean).join('\n');
+      });
     },
   },
   {

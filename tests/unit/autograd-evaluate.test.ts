@@ -2,11 +2,12 @@
 // scalars must be the step graph's: on a tiny GPT-2, after a real step (so the live weights differ from the initial
 // ones), evaluate's figures are compared with those step(batch, lr 0) reports, which the whole step graph computes
 // before its update, for DPO (loss and TRL's metrics, LoRA with dropout inputs, one and two micro-batches) and for
-// fine-tuning's token loss (full). The evaluation session is open only while measuring and copies no frozen weight.
+// fine-tuning's token loss (full). The evaluation session is open only while measuring and copies no frozen weight;
+// the graph is built once and kept across measurements, each of which reads the weights as trained by then.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTrainingStep, type Feeds } from '../../native/autograd/index.ts';
 import { buildEvaluationGraph, FED_WEIGHT_BYTES } from '../../native/autograd/evaluation-graph.ts';
 import { CheckpointWeights, writeHfFolder } from '../../native/models/checkpoint.ts';
@@ -15,7 +16,7 @@ import { initLoraWeights } from '../../native/models/lora.ts';
 import { expectedTensors } from '../../native/models/params.ts';
 import { buildPreferenceTrainingGraph } from '../../native/models/preference-graph.ts';
 import { buildTrainingGraph, IGNORE_INDEX, type TrainingGraph, type TrainingMethod } from '../../native/models/training-graph.ts';
-import { BYTES_PER_ELEMENT, ort } from '../../native/onnx/index.ts';
+import { BYTES_PER_ELEMENT, GraphBuilder, ort } from '../../native/onnx/index.ts';
 import { collate } from '../../native/train/batches.ts';
 import { evaluateBatches } from '../../native/train/loop.ts';
 import { collatePairs } from '../../native/train/preference-batches.ts';
@@ -109,6 +110,31 @@ describe('TrainingSession.evaluate: the forward-only graph', () => {
     await runner.evaluate(tokens(1));
     await runner.release();
     expect(runner.evaluating).toBe(false);
+  });
+
+  it('builds the graph once: a later measurement reopens only the session, and reads the weights trained since', async () => {
+    const tg = await graph('dpo', 'lora');
+    const runner = await createTrainer(tg, { optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clipNorm: 1, microBatches: 1, threads: 1 });
+    // buildEvaluationGraph cuts the step graph with extract, which nothing else in a training session calls
+    const extract = vi.spyOn(GraphBuilder.prototype, 'extract');
+    try {
+      const extra: Feeds = { lora_dropout_seed: f32(0), lora_dropout_rate: f32(0) };
+      const first = await evaluateBatches(runner, [{ feeds: pairs(5), tokens: 1, scored: 1 }], LORA.dropout, 'a first measurement');
+      expect(runner.evaluating).toBe(false);
+      for (let s = 0; s < 2; s++) await runner.step(pairs(s), 5e-2, extra);
+      const second = await runner.evaluate(pairs(5), extra);
+      await runner.endEvaluation();
+      const third = await runner.evaluate(pairs(5), extra);
+      expect(extract).toHaveBeenCalledTimes(1);
+      expect(Math.max(Math.abs(second.loss - first.loss), ...Object.keys(first.metrics).map((m) => Math.abs(second.metrics[m] - first.metrics[m])))).toBeGreaterThan(1e-3); // trained since
+      expect(third).toEqual(second);
+      const stepped = await runner.step(pairs(5), 0, extra); // lr 0: the step graph's figures under the same weights
+      expect(second.loss).toBeCloseTo(stepped.loss, 5);
+      for (const [m, v] of Object.entries(stepped.metrics)) expect(second.metrics[m], m).toBeCloseTo(v, 5);
+    } finally {
+      extract.mockRestore();
+      await runner.release();
+    }
   });
 
   it('holds no copy of a frozen weight: the large ones are fed from the step graph, and no backward or update runs', async () => {

@@ -1,7 +1,8 @@
 // An evaluation stored before proportions got Wilson's interval recorded a bootstrap interval for accuracy: 0 of 20
 // right stored 0–0, 20 of 20 stored 1–1. Every reader labels a proportion's interval Wilson's and judges by it (the
 // scorecard's "whole interval clears the target", Compare's best), so each reads Wilson's from the value and the
-// run's scored examples instead of the stored ends: summary, compare, scorecard and the runs page's figures alike.
+// run's scored examples instead of the stored ends: summary, compare, scorecard, the runs page's figures and
+// `lathe runs metrics` alike.
 import { describe, expect, it } from 'vitest';
 import { recordedInterval } from '../../native/api/intervals.ts';
 import { compareRuns } from '../../native/eval/compare.ts';
@@ -9,6 +10,7 @@ import { projectScorecard } from '../../native/eval/scorecard.ts';
 import { evaluationSummary } from '../../native/eval/summary.ts';
 import type { Store } from '../../native/store/db.ts';
 import { runFigures } from '../../renderer/src/pages/runs/runFigures.ts';
+import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { tempStores } from './temp-stores.ts';
 
 /** Wilson's 95% interval for 7 of 25 and 15 of 22, computed by hand (z = 1.959964) to check recordedInterval against. */
@@ -67,5 +69,46 @@ describe('intervals of stored evaluations', () => {
     expect((15 / 22) * 22).not.toBe(15); // 14.999999999999998
     expect(recordedInterval('accuracy', 0.28, noStored(25))).toEqual({ low: expect.closeTo(WILSON_7_25[0], 6), high: expect.closeTo(WILSON_7_25[1], 6) });
     expect(recordedInterval('exact_match', 15 / 22, noStored(22))).toEqual({ low: expect.closeTo(WILSON_15_22[0], 6), high: expect.closeTo(WILSON_15_22[1], 6) });
+  });
+});
+
+describe('lathe runs metrics of a stored evaluation', () => {
+  /** The table's rows as name → value (the VALUE column, as printed). */
+  const rows = (stdout: string) => Object.fromEntries(stdout.split('\n').slice(1).filter((l) => /\s{2,}/.test(l)).map((l) => l.split(/\s{2,}/)).map(([name, , value]) => [name, value]));
+
+  it("prints a proportion's Wilson ends where the run stored bootstrap ones, and every other metric's ends as stored", async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const project = store.projects.create({ name: 'P', task: 'classification', metric: 'accuracy', target: 0.9 });
+    const zero = oldRun(store, project.id, 'none right', none);
+
+    const text = await latheInProcess(['runs', 'metrics', zero.id], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(rows(text.stdout)).toMatchObject({ accuracy: '0', 'accuracy.ci95_low': '0', 'accuracy.ci95_high': '0.1611', 'rouge1.ci95_low': '0.1', 'rouge1.ci95_high': '0.3' });
+    expect(text.stdout).toContain("accuracy: interval ends are Wilson's, read from the value and the examples scored");
+    expect(text.stdout).not.toMatch(/rouge1: interval ends/);
+
+    const json = JSON.parse((await latheInProcess(['runs', 'metrics', zero.id, '--json'], dir)).stdout) as { name: string; value: number; stored?: number }[];
+    const byName = Object.fromEntries(json.map((m) => [m.name, m]));
+    expect(byName['accuracy.ci95_high']).toMatchObject({ value: expect.closeTo(0.1611, 4), stored: 0 });
+    expect(byName['accuracy.ci95_low']).toMatchObject({ value: 0 });
+    expect(byName['accuracy.ci95_low'].stored).toBeUndefined(); // Wilson's low end of 0 of 20 is the stored 0
+    expect(byName['rouge1.ci95_high']).toEqual(expect.objectContaining({ value: 0.3 }));
+    expect(byName['rouge1.ci95_high'].stored).toBeUndefined();
+    // the same interval the summary (lathe runs show, the studio) reads
+    expect(evaluationSummary(store, dir, zero.id).metrics.find((m) => m.name === 'accuracy')!.ci95!.high).toBe(byName['accuracy.ci95_high'].value);
+  });
+
+  it('reads the Wilson end from the run’s value and examples where --name shows the end alone', async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const project = store.projects.create({ name: 'P', task: 'classification', metric: 'accuracy', target: 0.9 });
+    const twenty = oldRun(store, project.id, 'all right', all);
+    const text = await latheInProcess(['runs', 'metrics', twenty.id, '--name', 'accuracy.ci95_low'], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(rows(text.stdout)).toEqual({ 'accuracy.ci95_low': '0.8389' });
+    const kept = await latheInProcess(['runs', 'metrics', twenty.id, '--name', 'rouge1.ci95_low'], dir);
+    expect(rows(kept.stdout)).toEqual({ 'rouge1.ci95_low': '0.85' });
+    expect(kept.stdout).not.toContain('interval ends are');
   });
 });
