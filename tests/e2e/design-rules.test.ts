@@ -75,4 +75,28 @@ describe.skipIf(skipReason !== null)('design rules, in Chromium', () => {
     await showScheme(page, 'light');
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('a segmented control edges its chosen option in the accent, in light and dark', async () => {
+    const { page, studio } = e2e;
+    await openAtWidth(page, studio, '#/settings', 1024);
+    const theme = page.getByRole('radiogroup', { name: 'Theme' });
+    for (const scheme of ['light', 'dark'] as const) {
+      await showScheme(page, scheme);
+      const look = await theme.evaluate((group) => {
+        const chosen = group.querySelector('[aria-checked=true]')!;
+        const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();
+        // the accent as the browser writes a computed colour
+        const probe = document.createElement('span');
+        probe.style.color = accent;
+        document.body.append(probe);
+        const rgb = getComputedStyle(probe).color;
+        probe.remove();
+        return { shadow: getComputedStyle(chosen).boxShadow, rgb, others: [...group.querySelectorAll('[aria-checked=false]')].map((b) => getComputedStyle(b).boxShadow) };
+      });
+      expect(look.shadow, scheme).toContain(`${look.rgb} 0px 0px 0px 1px inset`);
+      expect(look.others.every((s) => s === 'none'), scheme).toBe(true);
+    }
+    await showScheme(page, 'light');
+    await shootViewport(page, 'segmented');
+  });
 });
