@@ -99,4 +99,37 @@ describe.skipIf(skipReason !== null)('design rules, in Chromium', () => {
     await showScheme(page, 'light');
     await shootViewport(page, 'segmented');
   });
+
+  it('a page\'s Delete is red words, last among its actions and set apart from New project', async () => {
+    const { page, studio } = e2e;
+    await openAtWidth(page, studio, '#/scope', 1024);
+    const actions = page.locator('.page-header').first().getByRole('button');
+    await page.getByRole('button', { name: 'Delete project' }).waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await showScheme(page, scheme);
+      const look = await actions.evaluateAll((buttons) => {
+        const danger = getComputedStyle(document.documentElement).getPropertyValue('--danger').trim();
+        const probe = document.createElement('span');
+        probe.style.color = danger;
+        document.body.append(probe);
+        const red = getComputedStyle(probe).color;
+        probe.remove();
+        const [before, last] = buttons.slice(-2) as HTMLElement[];
+        return {
+          words: buttons.map((b) => b.textContent), red, colour: getComputedStyle(last).color, fill: getComputedStyle(last).backgroundColor,
+          apart: last.getBoundingClientRect().left - before.getBoundingClientRect().right,
+        };
+      });
+      expect(look.words.slice(-2), scheme).toEqual(['New project', 'Delete project']);
+      expect(look.colour, scheme).toBe(look.red);
+      expect(look.fill, scheme).toBe('rgba(0, 0, 0, 0)');
+      expect(look.apart, scheme).toBeGreaterThanOrEqual(16);
+    }
+    await showScheme(page, 'light');
+    await shootViewport(page, 'delete-scope');
+    // a row's Delete on Projects is the same red words
+    await openAtWidth(page, studio, '#/projects', 1024);
+    const rowDelete = page.locator('[data-project-delete]').first();
+    expect(await rowDelete.evaluate((b) => b.className)).toContain('btn-danger-quiet');
+  });
 });
