@@ -1,12 +1,14 @@
 // Rules of the design system kept across pages, in Chromium against `lathe serve`, from a designer's review of the
 // screenshots (2026-12-07): the journey strip reads every step's name whole at 1024 and 1440 px without scrolling,
-// marks the page shown above the step to do next, and names a stage once where a step shares its name.
-// Shots land in tests/e2e/screenshots/rules-*.png.
+// marks the page shown above the step to do next, and names a stage once where a step shares its name; a segmented
+// control's chosen option stands out from its track in dark; a page's Delete is red words, last and set apart; Compare's
+// charts name whiskers only where they are drawn, read run names whole where the card has room, and tick small
+// values as plain decimals (it read 2.5e−3). Shots land in tests/e2e/screenshots/rules-*.png.
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import { createGenerationProject } from './cli-setup.ts';
-import { browserSkipReason, openAtWidth, SCREENSHOTS, SHOT_TIMEOUT_MS, showScheme, studioInChromium } from './harness.ts';
+import { createGenerationProject, recordFinishedEvaluation, withStudioStore } from './cli-setup.ts';
+import { browserSkipReason, gotoPage, openAtWidth, SCREENSHOTS, SHOT_TIMEOUT_MS, shootSchemes, showScheme, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e design-rules tests skipped: ${skipReason}`);
@@ -20,9 +22,21 @@ async function shootViewport(page: Page, name: string): Promise<void> {
   await showScheme(page, 'light');
 }
 
+/** Two evaluations Compare charts: BLEU small enough to tick in thousandths, ROUGE-L with no interval recorded. */
+const RUNS = ['Zero-shot baseline on the test split', 'LoRA r=8 on the story openings'];
+const SCORES = [{ bleu: 0.004, 'bleu.ci95_low': 0.002, 'bleu.ci95_high': 0.0095, rougeL: 0.2 }, { bleu: 0.003, 'bleu.ci95_low': 0.001, 'bleu.ci95_high': 0.006, rougeL: 0.25 }];
+
 describe.skipIf(skipReason !== null)('design rules, in Chromium', () => {
+  const runIds: string[] = [];
   const e2e = studioInChromium({
     async setup({ studio }) {
+      // the newest project is the current one: the evaluations' goes first, so the strip's tests see the empty one
+      const evaluated = await createGenerationProject(studio, 'Compared runs', 'Two evaluations side by side.');
+      await withStudioStore(studio, async (store) => {
+        for (const [r, name] of RUNS.entries()) {
+          runIds.push(await recordFinishedEvaluation(store, evaluated, name, { config: { metrics: ['bleu', 'rougeL'], split: 'test' }, scores: { ...SCORES[r], examples: 6 } }));
+        }
+      });
       await createGenerationProject(studio, 'Story continuations', 'Finish a one-line story opening.');
     },
   });
@@ -131,5 +145,26 @@ describe.skipIf(skipReason !== null)('design rules, in Chromium', () => {
     await openAtWidth(page, studio, '#/projects', 1024);
     const rowDelete = page.locator('[data-project-delete]').first();
     expect(await rowDelete.evaluate((b) => b.className)).toContain('btn-danger-quiet');
+  });
+
+  it('Compare\'s charts name whiskers only where drawn, read the run names whole, and tick small values as decimals', async () => {
+    const { page, studio } = e2e;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await gotoPage(page, studio, `#/runs/compare/${runIds.join(',')}`, page.locator('figure.chart svg').first());
+    const charts = await page.locator('figure.chart').evaluateAll((figures) => figures.map((f) => ({
+      note: f.querySelector('svg')!.getAttribute('aria-labelledby')!.split(' ').map((id) => document.getElementById(id)?.textContent).join(' | '),
+      names: [...f.querySelectorAll('.chart-label')].map((t) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').replace(/^✓ /, '')),
+      ticks: [...f.querySelectorAll('.chart-tick')].map((t) => t.textContent),
+      whiskers: f.querySelectorAll('.chart-whisker').length,
+    })));
+    const bleu = charts.find((c) => c.note.startsWith('BLEU'))!;
+    const rouge = charts.find((c) => c.note.startsWith('ROUGE-L'))!;
+    expect(bleu.whiskers).toBe(2);
+    expect(bleu.note).toContain('whiskers: 95% bootstrap interval');
+    expect(rouge.whiskers).toBe(0);
+    expect(rouge.note).not.toContain('whiskers');
+    for (const c of [bleu, rouge]) expect(c.names, c.note).toEqual(RUNS);
+    expect(bleu.ticks.filter((t) => /e/.test(t ?? '')), bleu.ticks.join(' ')).toEqual([]);
+    await shootSchemes(page, 'rules-compare-charts');
   });
 });
