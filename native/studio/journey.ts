@@ -111,7 +111,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
   const steps: Record<JourneyStepId, Step> = {} as Record<JourneyStepId, Step>;
 
   // Scope: the metric is what every later step is judged by; the target only turns the best score into a verdict.
-  if (metric === null) steps.scope = { state: 'not-done', summary: 'Say what good is: choose a metric (a target is optional)' };
+  if (metric === null) steps.scope = { state: 'not-done', summary: 'No success metric yet: choose one (a target is optional)' };
   else steps.scope = { state: 'done', summary: `${taskLabel(project.task)} · ${evalMetricLabel(metric)} ${project.target === null ? '(no target)' : `${higherIsBetter ? '≥' : '≤'} ${project.target}`}` };
 
   // Data.
@@ -221,7 +221,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
 }
 
 const NEXT_TITLES: Record<JourneyStepId, string> = {
-  scope: 'say what good is', data: 'bring the data', select: 'choose a base model', prompt: 'try the model with a prompt',
+  scope: 'choose a success metric', data: 'bring the data', select: 'choose a base model', prompt: 'try the model with a prompt',
   finetune: 'fine-tune', evaluate: 'measure it', integrate: 'integrate',
 };
 

@@ -130,7 +130,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
     const { page } = e2e;
     await followNext(/Import a dataset/);
     await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
-    expect(await strip().locator('li[data-step=data] a').getAttribute('aria-current')).toBe('step');
+    expect(await strip().locator('li[data-step=data] a').getAttribute('aria-current')).toBe('page');
     await page.getByLabel('Dataset file').setInputFiles(dataFile);
     await watchStep('data');
     await page.locator('form[aria-label="Import a dataset"] button[type=submit]').click();
@@ -200,7 +200,7 @@ describe.skipIf(skipReason !== null)('the guided lifecycle in Chromium', () => {
 
   it('the project page shows the whole journey and what each step did', async () => {
     const { page } = e2e;
-    await strip().getByRole('link', { name: /Scope/ }).click();
+    await strip().getByRole('link', { name: /Metric/ }).click(); // Scope's own step, under the stage "1 Scope"
     const card = page.getByTestId('journey-card');
     await card.waitFor();
     await expect.poll(() => card.locator('li[data-step]').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-step')}:${li.getAttribute('data-state')}`)))

@@ -1,6 +1,7 @@
 // Axis tick labels carry as many decimals as their step needs: a DPO reward axis stepping by 2.5 reads −7.5, not −8
 // (one decimal too few made −2.5 and −7.5 print as −3 and −8), while whole and tenth steps keep their short labels;
-// thousands read in k, and steps below a thousandth share a power of ten (a learning rate's axis read 0.0001 three
+// thousands read in k, steps down to a ten-thousandth read as plain decimals (0.0025, where an axis read 2.5e−3), and
+// smaller steps share a power of ten (a learning rate's axis read 0.0001 three
 // times with four fixed decimals). Log axes (loss charts on request) tick at 1, 2, 5 × 10^k; the y axis of a training
 // chart stays linear where a value is 0 or below, and its switch says log cannot be had.
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,13 @@ describe('chart tick labels', () => {
     expect(labels(0, 800)).toEqual(['0', '200', '400', '600', '800']);
   });
 
-  it('read steps below a thousandth with one shared power of ten, distinct at every tick', () => {
+  it('read steps down to a ten-thousandth as plain decimals: a small metric\'s axis read 2.5e−3', () => {
+    expect(labels(0, 0.01)).toEqual(['0.0000', '0.0025', '0.0050', '0.0075', '0.0100']);
+    expect(labels(0, 0.002)).toEqual(['0.0000', '0.0005', '0.0010', '0.0015', '0.0020']);
+    for (const hi of [0.01, 0.006, 0.002, 0.0012]) expect(labels(0, hi).join(' '), `0 to ${hi}`).not.toMatch(/e/);
+  });
+
+  it('read steps below a ten-thousandth with one shared power of ten, distinct at every tick', () => {
     expect(labels(0, 1.5e-4, 3)).toEqual(['0', '0.5e−4', '1.0e−4', '1.5e−4']);
     expect(labels(0, 3e-5)).toEqual(['0', '1e−5', '2e−5', '3e−5']);
     expect(labels(2e-4, 3e-4)).toEqual(['2.00e−4', '2.25e−4', '2.50e−4', '2.75e−4', '3.00e−4']);

@@ -70,6 +70,34 @@ describe('chart series colours', () => {
   });
 });
 
+/** The declarations of the first rule in `file` whose selector list starts with `selector`. */
+function rule(file: string, selector: string): string {
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const start = text.indexOf(`${selector}`);
+  if (start < 0) throw new Error(`${file}: no rule for '${selector}'`);
+  return text.slice(text.indexOf('{', start) + 1, text.indexOf('}', start));
+}
+
+describe('a segmented control\'s chosen option', () => {
+  const COMPONENTS = path.join(RENDERER, 'styles/components.css');
+  const tokenIn = (declarations: string, property: string): string => {
+    const value = new RegExp(`(?:^|;)\\s*${property}:\\s*([^;]+)`).exec(declarations)?.[1] ?? '';
+    const token = /var\((--[\w-]+)\)/.exec(value)?.[1];
+    if (!token) throw new Error(`${COMPONENTS}: ${property} names no var(--token): '${value}'`);
+    return token;
+  };
+  const track = tokenIn(rule(COMPONENTS, '.segmented {'), 'background');
+  // its edge: the colour of the box-shadow ring (or border) of the chosen option's rule
+  const chosen = rule(COMPONENTS, ".segmented button[aria-checked='true']");
+  const edge = tokenIn(chosen, /box-shadow/.test(chosen) ? 'box-shadow' : 'border-color');
+
+  it.each(['light', 'dark'] as const)('stands out from its track at 3:1 in %s', (theme) => {
+    const set = themes[theme];
+    const ratio = contrast(set[edge], set[track]);
+    expect(ratio, `${edge} ${set[edge]} on ${track} ${set[track]} in ${theme}: ${ratio.toFixed(2)}:1, under 3:1 (WCAG 1.4.11)`).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('colours come from the design tokens only', () => {
   it('no renderer TypeScript writes a colour literal (hex, rgb(), hsl()) in a string', () => {
     const found: string[] = [];

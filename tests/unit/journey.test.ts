@@ -40,7 +40,7 @@ describe('projects.journey', () => {
     expect(j.next).toMatchObject({ step: 'scope', action: { route: '#/scope' } });
     // The Projects list counts what the strip shows: six steps to do and fine-tune / align marked optional.
     expect(journeyProgressText(j.steps)).toBe('0/6 steps + 1 optional');
-    expect(step(j, 'scope').summary).toBe('Say what good is: choose a metric (a target is optional)');
+    expect(step(j, 'scope').summary).toBe('No success metric yet: choose one (a target is optional)');
 
     store.projects.update(p.id, { metric: 'rougeL', target: 0.35 });
     j = projectJourney(store, p.id);

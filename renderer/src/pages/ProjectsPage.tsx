@@ -8,7 +8,7 @@ import { useProjects } from '../app/ProjectsContext.tsx';
 import type { PageId } from '../app/routes.ts';
 import { formatDate } from '../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../domain/tasks.ts';
-import { Badge, Button, Card, EmptyState, PageHeader } from '../ui/primitives.tsx';
+import { Badge, Button, DeleteAction, Card, EmptyState, PageHeader } from '../ui/primitives.tsx';
 import { ProjectJourneyCell } from './journey/ProjectJourneyCell.tsx';
 import { DeleteProjectDialog } from './scope/DeleteProjectDialog.tsx';
 
@@ -71,7 +71,7 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
                     <td className="muted hide-narrow nowrap">{p.constraints.device === 'any' ? 'any device' : p.constraints.device}{p.constraints.memoryBudgetMb ? ` · ${p.constraints.memoryBudgetMb} MB` : ''}{p.constraints.maxLatencyMs ? ` · ${p.constraints.maxLatencyMs} ms` : ''}</td>
                     <td className="muted small hide-narrow nowrap">{formatDate(p.updatedAt)}</td>
                     <td className="cell-end">
-                      <Button variant="ghost" size="sm" data-project-delete aria-label={`Delete ${p.name}`} onClick={(e) => { e.stopPropagation(); setDeleting(p); }}>Delete</Button>
+                      <DeleteAction size="sm" data-project-delete aria-label={`Delete ${p.name}`} onClick={(e) => { e.stopPropagation(); setDeleting(p); }}>Delete</DeleteAction>
                     </td>
                   </tr>
                 ))}

@@ -3,7 +3,8 @@
 import { Children, cloneElement, isValidElement, useEffect, useId, useLayoutEffect, useRef, useState, type ButtonHTMLAttributes, type CSSProperties, type InputHTMLAttributes, type ReactElement, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 import { Icon, type IconName } from './icons.tsx';
 
-type ButtonVariant = 'default' | 'primary' | 'danger' | 'ghost';
+/** danger: the strong red button that confirms a deletion in its dialog; danger-quiet: red words, the Delete that opens it (DeleteAction). */
+type ButtonVariant = 'default' | 'primary' | 'danger' | 'danger-quiet' | 'ghost';
 /** A button says what it does in words, or, icon only, in an aria-label: a screen reader has nothing else to read. */
 type ButtonName = { children: ReactNode } | { children?: undefined; 'aria-label': string };
 type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { variant?: ButtonVariant; size?: 'sm'; icon?: IconName; shortcut?: string; ref?: Ref<HTMLButtonElement> };
@@ -16,6 +17,16 @@ export function Button({ variant = 'default', size, icon, shortcut, children, cl
       {shortcut && <kbd>{shortcut}</kbd>}
     </button>
   );
+}
+
+/**
+ * The one look of a destructive action where it is offered (a page's or card's Delete, a row's Remove): red words on
+ * no fill, no icon, placed last among its actions and set apart from the ones that make or open things (.delete-action).
+ * It only asks: the confirmation dialog it opens carries the strong red button (variant 'danger'). Pages had a grey
+ * "Delete" beside "New project", a red outlined "× Delete" and an outlined "× Remove", one rule each.
+ */
+export function DeleteAction({ className, ...rest }: Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & ButtonName & { size?: 'sm' }) {
+  return <Button variant="danger-quiet" className={['delete-action', className].filter(Boolean).join(' ')} {...rest} />;
 }
 
 /**

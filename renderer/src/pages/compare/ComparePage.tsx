@@ -3,7 +3,7 @@
 // runs compare by their last metrics and their curves overlaid on one chart.
 // Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
 import { useMemo, useState } from 'react';
-import { intervalKind, intervalsSaid, type Comparison } from '../../../../native/api/eval.ts';
+import { intervalsSaid, type Comparison } from '../../../../native/api/eval.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -13,6 +13,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { bestVerdict } from '../../../../native/api/best-run.ts';
 import { formatMetric, isFraction, metricAxisLabel, metricLabel } from '../evaluate/metrics.ts';
+import { hasWhiskers, metricChartNote } from './chartNote.ts';
 import { ExamplesView } from './ExamplesView.tsx';
 import { MetricsTable, RunSwatch } from './MetricsTable.tsx';
 import { LossOverlay } from './LossOverlay.tsx';
@@ -39,12 +40,11 @@ function MetricCharts({ comparison, target }: { comparison: Comparison; target: 
       {charted.map((m) => {
         // The ✓ marks a run only where the table says "best": its interval clears every other run's (bestVerdict).
         const verdict = bestVerdict(m, comparison.runs.map((r) => r.id));
-        const noise = verdict.kind === 'within-noise' ? ' · the top run is within the noise' : '';
         return (
           <BarChart
             key={m.name}
             title={metricLabel(m.name)}
-            description={`${m.higherIsBetter ? 'Higher' : 'Lower'} is better · whiskers: 95% ${intervalKind(m.name)} interval${noise}`}
+            description={metricChartNote(m, verdict.kind === 'within-noise')}
             format={(v) => formatMetric(m.name, v)}
             unit={metricAxisLabel(m.name)}
             domain={isFraction(m.name) && m.values.some((v) => v && (v.ci95?.high ?? v.value) > 0.5) ? [0, 1] : undefined}
@@ -152,7 +152,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
           </Card>
           {family === 'evaluation' && <>
           <Card aria-label="Charts">
-            <CardHeader title="At a glance" subtitle={current?.metric && current.target !== null ? `The dashed line is the project’s target for ${metricLabel(current.metric)}.` : 'Each bar is a run; the whisker spans its 95% interval.'} />
+            <CardHeader title="At a glance" subtitle={current?.metric && current.target !== null ? `The dashed line is the project’s target for ${metricLabel(current.metric)}.` : `Each bar is a run${hasWhiskers(data) ? '; the whisker spans its 95% interval' : ''}.`} />
             <div className="card-body"><MetricCharts comparison={data} target={current?.metric && current.target !== null ? { metric: current.metric, value: current.target } : null} /></div>
           </Card>
           <ExamplesView comparison={data} metric={sharedMetric} onMetric={setMetric} />

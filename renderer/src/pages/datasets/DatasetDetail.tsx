@@ -5,7 +5,7 @@ import { splitSeedWords } from '../../../../native/api/format.ts';
 import { QUOTING_LABELS } from '../../../../native/api/labels.ts';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { formatCount, formatDate, shortHash } from '../../domain/format.ts';
-import { Badge, Button, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
+import { Badge, DeleteAction, Callout, Card, CardHeader, Stat } from '../../ui/primitives.tsx';
 import { DeleteDatasetDialog } from './DeleteDatasetDialog.tsx';
 import { MappingEditor } from './MappingEditor.tsx';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
@@ -23,7 +23,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
         <CardHeader
           title={dataset.name}
           subtitle={<span className="mono">{dataset.sourcePath}</span>}
-          actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button></div>}
+          actions={<div className="row"><Badge>{dataset.format.toUpperCase()}{dataset.compressed ? ' · gzip' : ''}</Badge><span className="faint small">{formatDate(dataset.createdAt)}</span><DeleteAction size="sm" onClick={() => setConfirming(true)}>Delete</DeleteAction></div>}
         />
         <div className="card-body stack">
           <div className="grid-4">

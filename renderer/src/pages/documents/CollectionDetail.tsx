@@ -9,7 +9,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { formatCount } from '../../domain/format.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Badge, Button, Card, CardHeader, EmptyState, ReadError, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, DeleteAction, Card, CardHeader, EmptyState, ReadError, Stat } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { CollectionSearch } from './CollectionSearch.tsx';
 import { DocumentImport } from './DocumentImport.tsx';
@@ -61,7 +61,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
         <CardHeader
           title={collection.name}
           subtitle={collection.embedModel ? <span>Embedded by <span className="mono">{embedName}</span> ({collection.embedDim} dimensions)</span> : 'Keyword search (BM25) only: no embedding model'}
-          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirmDelete(true)}>Delete</Button><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the playground</Button></div>}
+          actions={<div className="row"><Button size="sm" icon="sparkle" onClick={onUse} disabled={collection.documentCount === 0}>Ask in the playground</Button><DeleteAction size="sm" onClick={() => setConfirmDelete(true)}>Delete</DeleteAction></div>}
         />
         <div className="card-body">
           <div className="grid-4">
@@ -91,7 +91,7 @@ export function CollectionDetail({ collection, onChanged, onDeleted, onUse }: { 
                     <td className="num mono">{formatCount(d.chunkCount)}</td>
                     <td className="num mono">{d.pageCount ?? '—'}</td>
                     <td className="num mono">{formatCount(d.charCount)}</td>
-                    <td className="cell-end"><Button size="sm" icon="x" aria-label={`Remove ${d.name}`} disabled={removing !== null} onClick={() => void removeDocument(d.id, d.name)}>{removing === d.id ? 'Removing…' : 'Remove'}</Button></td>
+                    <td className="cell-end"><DeleteAction size="sm" aria-label={`Remove ${d.name}`} disabled={removing !== null} onClick={() => void removeDocument(d.id, d.name)}>{removing === d.id ? 'Removing…' : 'Remove'}</DeleteAction></td>
                   </tr>
                 ))}
               </tbody>

@@ -4,6 +4,7 @@
 // JourneyCard is the same journey step by step, with summaries, for the project's own page (Scope).
 // Steps sit under the lifecycle stage they belong to, numbered 1–4 as the sidebar numbers them (lifecycle.ts);
 // the steps themselves carry no number, so no second numbering competes with the sidebar's.
+import { Fragment } from 'react';
 import type { Journey, JourneyEffect, JourneyStep } from '../../../../native/api/journey.ts';
 import type { Project } from '../../../../native/api/schemas.ts';
 import { groupByStage } from '../../app/lifecycle.ts';
@@ -19,8 +20,19 @@ const STATE_WORDS: Record<JourneyStep['state'], string> = {
   done: 'done', 'in-progress': 'in progress', next: 'next', todo: 'to do', optional: 'optional', planned: 'not built yet',
 };
 
-/** 'Fine-tune / align' → 'Fine-tune': the strip drops the part after a slash where it is narrow. */
-const shortTitle = (title: string) => title.split(' / ')[0];
+/**
+ * What the strip calls a step whose title is its stage's own ("Scope" under "1 Scope", "Select" under "2 Select"): the
+ * stage label above already says the name, so the step says what it holds instead of repeating it ("Scope / Scope").
+ */
+const UNDER_ITS_STAGE: Partial<Record<JourneyStep['id'], string>> = { scope: 'Metric', select: 'Base model', integrate: 'Export & serve' };
+const stripTitle = (step: JourneyStep, stageTitle: string): string => (step.title === stageTitle ? UNDER_ITS_STAGE[step.id] ?? step.title : step.title);
+
+/** A title whose words may wrap onto a second line between words, never inside one ("Fine-" / "tune" at its hyphen). */
+function WrappingTitle({ text }: { text: string }) {
+  const words = text.split(' ');
+  // the space between two words stays outside them: one inside a nowrap span is no place to break
+  return <>{words.map((word, i) => <Fragment key={i}>{i > 0 && ' '}<span className="journey-word">{word}</span></Fragment>)}</>;
+}
 
 function go(route: string): void {
   window.location.hash = route.slice(1);
@@ -91,10 +103,10 @@ export function JourneyStrip({ page }: { page: string }) {
             <ol className="journey-steps">
               {group.steps.map((step) => (
                 <li key={step.id} className="journey-step" data-step={step.id} data-state={step.state}>
-                  <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'step' : undefined} title={`${step.title}: ${step.summary}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
+                  <a href={step.action?.route ?? '#/scope'} aria-current={here === step.id ? 'page' : undefined} title={`${step.title}: ${step.summary}${step.effect ? ` — ${effectText(step.effect)}` : ''}`}>
                     <StepMark step={step} />
                     <span className="journey-label">
-                      <span className="journey-title">{shortTitle(step.title)}<span className="journey-title-extra">{step.title.slice(shortTitle(step.title).length)}</span></span>
+                      <span className="journey-title"><WrappingTitle text={stripTitle(step, group.stage.title)} /></span>
                       <span className="journey-state">
                         {step.effect && step.effect.before !== null ? <span data-improved={String(improved(step.effect))}>{formatMetric(step.effect.metric, step.effect.before)} → {formatMetric(step.effect.metric, step.effect.after)}</span> : STATE_WORDS[step.state]}
                       </span>

@@ -10,7 +10,7 @@ import { formatDate, formatRunTime } from '../../domain/format.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Badge, Button, Callout, Card, EmptyState, PageHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
+import { Badge, Button, DeleteAction, Callout, Card, EmptyState, PageHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { BeforeAfterCard } from '../align/BeforeAfterCard.tsx';
@@ -151,7 +151,7 @@ export function RunPage({ runId }: { runId: string }) {
                 {busy === 'resume' ? 'Resuming…' : 'Resume'}
               </Button>
             )}
-            <Button variant="danger" icon="x" disabled={busy !== null || live !== null} title={live ? 'Cancel the run before deleting it' : undefined} onClick={() => setConfirmDelete(true)}>Delete</Button>
+            <DeleteAction disabled={busy !== null || live !== null} title={live ? 'Cancel the run before deleting it' : undefined} onClick={() => setConfirmDelete(true)}>Delete</DeleteAction>
           </>
         )}
       />

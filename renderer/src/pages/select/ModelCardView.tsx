@@ -8,7 +8,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { Badge, Button, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
+import { Badge, Button, DeleteAction, Callout, Card, CardHeader, Meter, Stat } from '../../ui/primitives.tsx';
 import { formatValue, humanBytes, humanCount } from '../../../../native/api/format.ts';
 import { modelCollectionsNote } from '../../../../native/api/deletion.ts';
 import { describeSource } from './format.ts';
@@ -109,7 +109,7 @@ export function ModelCardView({ modelId, onOpenPlayground, onDeleted }: { modelI
         <CardHeader
           title={<span className="row">{model.name}<Badge tone="accent">{model.architecture}</Badge>{embedding && <Badge>Embedding model</Badge>}</span>}
           subtitle={`${describeSource(model.source, (id) => models.data?.find((m) => m.id === id)?.name)} · added ${formatDate(model.createdAt)}`}
-          actions={<div className="row"><Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>Delete</Button>{runs && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}</div>}
+          actions={<div className="row">{runs && <Button variant="primary" icon="sparkle" onClick={onOpenPlayground}>Try it in the playground</Button>}<DeleteAction onClick={() => setConfirming(true)}>Delete</DeleteAction></div>}
         />
         <div className="card-body grid-4">
           <Stat label="Parameters" value={humanCount(parameters.total)} />

@@ -28,6 +28,22 @@ const AXIS_CHAR = 6.2;
 const UNIT_ROOM = 14;
 /** The width of "✓ " before a highlighted name (12 px, bold). */
 const CHECK_WIDTH = 16;
+/** About the width of a character of a name (12 px, .chart-label), and of a highlighted one (bold). */
+const NAME_CHAR = 6.6;
+const STRONG_CHAR = 7.4;
+
+/**
+ * The names' column: as wide as the longest name needs or the axis's words (`unitWidth`), at most half the chart, where
+ * a longer name is cut in the middle and read whole in its title. A fixed column (34% of the chart, at most 170 px) cut
+ * run names in the middle while half the card stood empty. Where the chart marks a best bar (any datum says whether it
+ * is highlighted), each name has room to be the bold one after its check, so charts of the same runs side by side
+ * (Compare) start their bars at one x whichever run each marks.
+ */
+export function labelColumnWidth(data: readonly Pick<BarDatum, 'label' | 'highlight'>[], unitWidth: number, width: number): number {
+  const marks = data.some((d) => d.highlight !== undefined);
+  const longest = Math.max(0, ...data.map((d) => Math.ceil(marks ? d.label.length * STRONG_CHAR + CHECK_WIDTH : d.label.length * NAME_CHAR)));
+  return Math.min(Math.max(longest, unitWidth, 48), Math.round(width * 0.5));
+}
 
 export function BarChart({ title, description, data, format, unit, domain, reference }: {
   title: string;
@@ -45,10 +61,10 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   reference?: { value: number; label: string };
 }) {
   const [ref, width] = useWidth<HTMLDivElement>(420);
-  // The names' column, which the axis's words end under, is made as wide as those words need, up to 45% of the chart
-  // (at 1024 px two of Compare's charts side by side cut "Exact match (0–1)" in the middle at 34%).
+  // The names' column, which the axis's words end under, is as wide as the names or those words need (labelColumnWidth;
+  // at 1024 px two of Compare's charts side by side cut "Exact match (0–1)" in the middle at 34%).
   const unitWidth = unit ? Math.ceil(unit.length * AXIS_CHAR) + UNIT_ROOM : 0;
-  const labelWidth = Math.min(Math.max(Math.min(170, Math.round(width * 0.34)), unitWidth), Math.round(width * 0.45));
+  const labelWidth = labelColumnWidth(data, unitWidth, width);
   const valueWidth = 64;
   const x0 = labelWidth + 8;
   const x1 = width - valueWidth;
@@ -59,8 +75,8 @@ export function BarChart({ title, description, data, format, unit, domain, refer
   const height = TOP + data.length * ROW + AXIS;
   // A highlighted name is bold and follows "✓ ", so fewer of its characters fit: cut to the plain names' length, it ran
   // 15 px past the left edge of the chart, its check cut off by the card (Compare at 700 px).
-  const plainLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / 6.6));
-  const strongLabels = clipLabels(data.map((d) => d.label), Math.floor((labelWidth - CHECK_WIDTH) / 7.4));
+  const plainLabels = clipLabels(data.map((d) => d.label), Math.floor(labelWidth / NAME_CHAR));
+  const strongLabels = clipLabels(data.map((d) => d.label), Math.floor((labelWidth - CHECK_WIDTH) / STRONG_CHAR));
   const shownLabels = data.map((d, i) => (d.highlight ? strongLabels[i] : plainLabels[i]));
   const unitEnd = x(x.ticks[0]) - tick(x.ticks[0]).length * 3.5 - 8;
   const shownUnit = unit && clip(unit, Math.floor(unitEnd / AXIS_CHAR));

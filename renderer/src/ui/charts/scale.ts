@@ -179,7 +179,8 @@ function tickText(ticks: readonly number[]): (v: number) => string {
     if (power >= exp) return (v) => `${(v / 10 ** exp).toFixed(Math.max(0, exp - power + half))}${v === 0 ? '' : suffix}`;
   }
   const decimals = Math.max(0, -power + half);
-  if (decimals <= 3) return (v) => v.toFixed(decimals);
+  // Steps down to a ten-thousandth read as plain decimals (0.0025, 0.0050): a small metric's axis read 2.5e−3.
+  if (decimals <= 4) return (v) => v.toFixed(decimals);
   // Smaller steps (a learning rate's 5e−5) share one power of ten, as the cards print them: 0.5e−4, 1.0e−4, 1.5e−4.
   // Four fixed decimals printed those three as 0.0001.
   const largest = Math.max(...ticks.map(Math.abs));
