@@ -58,7 +58,7 @@ export function ExamplesView({ comparison, metric, onMetric }: { comparison: Com
     <Card aria-label="Examples">
       <CardHeader
         title="Example by example"
-        subtitle={page.data ? `${total} examples matched by ${page.data.joinedBy === 'example-id' ? 'example id (same dataset, split and seed)' : 'input text'}${page.data.candidateRunId ? ` · Δ = ${name(page.data.candidateRunId)} − ${name(page.data.baselineRunId)}` : ''}` : 'Loading…'}
+        subtitle={page.data ? `${total} examples matched by ${page.data.joinedBy === 'example-id' ? 'example id (same dataset, split and seed)' : 'input text'}${page.data.candidateRunId ? ` · Δ = ${name(page.data.candidateRunId)} − ${name(page.data.baselineRunId)}` : ''}` : page.error ? undefined : 'Loading…'}
       />
       <div className="card-body compare-controls">
         {perExample.length > 0 && (
