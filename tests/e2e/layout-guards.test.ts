@@ -184,9 +184,10 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       // The preview's foot at the window's foot, where a notice in the bottom-right corner sat over it.
       await page.evaluate(() => { const content = document.getElementById('content')!; content.scrollTo(0, content.scrollHeight); });
       const preview = page.getByRole('region', { name: 'Preview' });
-      for (const name of ['Previous page', 'Next page']) {
-        const button = preview.getByRole('button', { name });
-        const hit = await button.evaluate((el, toastSelector) => {
+      // the pager's label too: moved to the bottom-left, the notice sat over "Rows 1–10 of 40" (2026-12-07)
+      const controls = [['Previous page', preview.getByRole('button', { name: 'Previous page' })], ['Next page', preview.getByRole('button', { name: 'Next page' })], ['the pager\'s label', preview.locator('.pager > span').first()]] as const;
+      for (const [name, control] of controls) {
+        const hit = await control.evaluate((el, toastSelector) => {
           const box = el.getBoundingClientRect();
           const toasts = [...document.querySelectorAll(toastSelector)].map((t) => t.getBoundingClientRect());
           const overlaps = toasts.some((t) => t.left < box.right && box.left < t.right && t.top < box.bottom && box.top < t.bottom);
@@ -195,6 +196,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
         }, '.toast');
         expect(hit, `${width} px, ${name}`).toEqual({ inView: true, overlaps: false, onTop: true });
       }
+      expect(await preview.locator('.pager > span').first().textContent()).toMatch(/^Rows 1–10 of 40/);
       await shoot(page, `toast-pager-${width}`);
       expect(await notice.isVisible()).toBe(true); // still up: the pager is clicked with the notice showing
       await preview.getByRole('button', { name: 'Next page' }).click();
