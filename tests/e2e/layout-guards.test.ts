@@ -169,6 +169,37 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     }
   });
 
+  it('Scope\'s Device box shows every device whole at 700, 900 and 1280 px, its constraints inside the card', async () => {
+    const { page } = e2e;
+    for (const width of [700, 900, 1280]) {
+      await open(page, '#/scope', width);
+      const device = page.getByRole('combobox', { name: 'Device' });
+      await device.waitFor();
+      const card = page.locator('.card', { has: device });
+      for (const option of await device.locator('option').allTextContents()) {
+        await device.selectOption({ label: option });
+        // the value's width against the box's room, as a select ends a value too long for it in an ellipsis: at a
+        // third of the row, "Any — use the best accelerator found" was cut to "Any — use the b…" at 700 px (2026-12-07)
+        const room = await device.evaluate((select: HTMLSelectElement) => {
+          const style = getComputedStyle(select);
+          const measure = document.createElement('canvas').getContext('2d')!;
+          measure.font = style.font;
+          return Math.floor(select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - measure.measureText(select.selectedOptions[0].text).width);
+        });
+        expect(room, `${width} px, ${option}`).toBeGreaterThanOrEqual(0);
+      }
+      const past = await card.evaluate((el) => {
+        const edge = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll('.field')].filter((f) => f.getBoundingClientRect().right > edge).map((f) => f.textContent);
+      });
+      expect(past, `${width} px: constraints past the card's edge`).toEqual([]);
+      expect(await card.locator('.field').count()).toBe(3);
+      await device.selectOption('any');
+      await card.scrollIntoViewIfNeeded();
+      await shoot(page, `scope-device-${width}`);
+    }
+  });
+
   it('a notice leaves the dataset preview\'s pager in view and clickable, at 1280 and 700 px', async () => {
     const { page } = e2e;
     for (const width of [1280, 700]) {
