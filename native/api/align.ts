@@ -6,14 +6,15 @@
 import { z } from 'zod';
 import { asSentence, longerPromptAdvice, longerSeqLenAdvice } from './cut-advice.ts';
 import { plural } from './format.ts';
-import { settingName } from './labels.ts';
+import { DPO_LOSSES, settingName } from './labels.ts';
 import { ColumnMapping, Job } from './schemas.ts';
 import { LoraInput, Optimisation } from './train.ts';
 
-/** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
-export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
-/** How each DPO loss reads in the studio (the setup form's picker, a run's Configuration). */
-export const DPO_LOSS_LABELS: Record<(typeof DPO_LOSSES)[number], string> = { sigmoid: 'Sigmoid (standard DPO)', robust: 'Robust (rDPO, noisy labels)', ipo: 'IPO' };
+/** Why a DPO loss refuses its label smoothing, as a clause: the CLI writes it after the flag, the setup form as a sentence. */
+export const LABEL_SMOOTHING_REFUSALS = {
+  robust: 'the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)',
+  ipo: 'the IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0',
+} as const;
 
 export const DpoStartInput = z
   .object({
@@ -38,9 +39,9 @@ export const DpoStartInput = z
     ...Optimisation,
     batchSize: z.number().int().min(1).max(1024).default(2),
   })
-  .refine((v) => v.loss !== 'robust' || v.labelSmoothing > 0, { message: 'the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)', path: ['labelSmoothing'] })
+  .refine((v) => v.loss !== 'robust' || v.labelSmoothing > 0, { message: LABEL_SMOOTHING_REFUSALS.robust, path: ['labelSmoothing'] })
   // IPO's squared loss has no smoothing term: a run would record the setting and train without it
-  .refine((v) => v.loss !== 'ipo' || v.labelSmoothing === 0, { message: 'the IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0', path: ['labelSmoothing'] });
+  .refine((v) => v.loss !== 'ipo' || v.labelSmoothing === 0, { message: LABEL_SMOOTHING_REFUSALS.ipo, path: ['labelSmoothing'] });
 export type DpoStartInput = z.input<typeof DpoStartInput>;
 export type DpoConfig = z.output<typeof DpoStartInput>;
 

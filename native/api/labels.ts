@@ -4,6 +4,11 @@
 // and in a hint, never "rougeL" in one and "ROUGE-L" in the other.
 import type { MetricName, Quoting, TaskType } from './schemas.ts';
 
+/** sigmoid: DPO (with label smoothing: conservative DPO); robust: rDPO; ipo: IPO. As TRL's loss_type. */
+export const DPO_LOSSES = ['sigmoid', 'robust', 'ipo'] as const;
+/** How each DPO loss reads in the studio (the setup form's picker, a run's Configuration and header, its default name). */
+export const DPO_LOSS_LABELS: Record<(typeof DPO_LOSSES)[number], string> = { sigmoid: 'Sigmoid (standard DPO)', robust: 'Robust (rDPO, noisy labels)', ipo: 'IPO' };
+
 export const TASK_LABELS: Record<TaskType, string> = {
   chat: 'Chat assistant',
   qa: 'Question answering',

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { asSentence, longerSeqLenAdvice } from './cut-advice.ts';
 import { plural } from './format.ts';
+import { DPO_LOSS_LABELS, type DPO_LOSSES } from './labels.ts';
 import { Job } from './schemas.ts';
 
 export const SFT_FORMATS = ['auto', 'instruction', 'summary', 'qa', 'chat', 'classification', 'tagging', 'text'] as const;
@@ -111,7 +112,8 @@ const runNameMethod = (method: 'lora' | 'full'): string => (method === 'lora' ? 
 export const defaultRunName = {
   ppo: (c: { method: 'lora' | 'full'; klCoef: number; adaptiveKl: boolean }, model: string, dataset: string): string =>
     `PPO (${runNameMethod(c.method)}, β ${c.adaptiveKl ? `${c.klCoef} adaptive` : c.klCoef}) ${model} on ${dataset}`,
-  dpo: (c: { method: 'lora' | 'full'; loss: string }, model: string, dataset: string): string => `DPO (${c.loss}, ${runNameMethod(c.method)}) ${model} on ${dataset}`,
+  // the loss as the setup form's picker names it ("Sigmoid (standard DPO)"), not TRL's loss_type ("sigmoid")
+  dpo: (c: { method: 'lora' | 'full'; loss: (typeof DPO_LOSSES)[number] }, model: string, dataset: string): string => `DPO (${runNameMethod(c.method)}, ${DPO_LOSS_LABELS[c.loss]} loss) ${model} on ${dataset}`,
   reward: (objective: string, model: string, dataset: string): string => `Reward model (${objective}) ${model} on ${dataset}`,
   pretrain: (corpusFile: string): string => `Pretrain ${corpusFile}`,
 };

@@ -1,7 +1,8 @@
 // `lathe align dpo`: preference tuning (DPO, robust DPO, IPO; LoRA or full) in the foreground, through the same code
 // the studio's 'dpo' job runs, with `lathe train`'s conventions: progress on stderr, Ctrl-C stops after the current
 // step and checkpoints there, `--resume RUN` continues a DPO run exactly, `--json` prints the outcome as JSON.
-import { DPO_LOSSES, DpoStartInput } from '../api/align.ts';
+import { DpoStartInput } from '../api/align.ts';
+import { DPO_LOSSES } from '../api/labels.ts';
 import { figure, formatValue, plural } from '../api/format.ts';
 import { LoraInput } from '../api/train.ts';
 import type { DpoOutcome } from '../train/dpo.ts';

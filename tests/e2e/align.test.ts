@@ -100,6 +100,10 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await submitWithShortcut(page.getByLabel('Threads'), page.getByRole('button', { name: 'Start DPO' }), 'Start DPO');
 
     await page.getByTestId('run-view').waitFor();
+    // the header names the loss as the form's picker does, in the default run name and the subtitle, not TRL's 'sigmoid'
+    const header = page.getByRole('region', { name: 'Run progress' }).locator('.card-header');
+    await expect.poll(() => header.textContent()).toMatch(/^DPO \(LoRA, Sigmoid \(standard DPO\) loss\) .+ on story-preferences/);
+    expect(await header.textContent()).toContain('DPO · LoRA · Sigmoid (standard DPO) · β 0.1');
     await expect.poll(() => points('chart-loss'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
     const before = await points('chart-rewards');
     await expect.poll(() => points('chart-rewards'), { timeout: 30_000 }).toBeGreaterThan(before + 6);

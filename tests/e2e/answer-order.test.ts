@@ -324,12 +324,24 @@ describe.skipIf(skipReason !== null)('answers in another order than asked, in Ch
       await page.getByLabel('Model', { exact: true }).selectOption(baseModel.id);
       const why = async () => page.locator(`[id="${await generate.getAttribute('aria-describedby')}"]`).textContent();
       await expect.poll(why).toBe('To generate, use a plain or few-shot prompt: side B’s model has no chat template.');
+      // each pane says its own side's need: both said B's, A's pane too, whose model has a template (2026-12-07)
+      const pane = async (id: 'A' | 'B') => (await page.getByTestId(`output-${id}`).locator('.faint').textContent())?.trim();
+      expect(await pane('B')).toBe('To generate, use a plain or few-shot prompt: side B’s model has no chat template.');
+      expect(await pane('A')).toBe('Side A is ready; Generate waits for side B.');
+      const panes = page.locator('.compare-grid');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await settled(page);
+        await panes.screenshot({ path: path.join(SCREENSHOTS, `playground-why-panes-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
       // editing side A, whose model has a template, does not make B's chat prompt possible
       await page.getByRole('radio', { name: 'Side A', exact: true }).click();
       await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe(chatModel.id);
       await settled(page);
       expect(await generate.isEnabled()).toBe(false);
       expect(await why()).toBe('To generate, use a plain or few-shot prompt: side B’s model has no chat template.');
+      expect(await pane('A')).toBe('Side A is ready; Generate waits for side B.');
       await page.getByText('Compare A / B').click(); // A alone can
       await untilEnabled(generate, 'Generate with A / B off');
       expect(refused.list).toEqual([]);

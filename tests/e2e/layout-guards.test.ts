@@ -169,6 +169,37 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
     }
   });
 
+  it('Scope\'s Device box shows every device whole at 700, 900 and 1280 px, its constraints inside the card', async () => {
+    const { page } = e2e;
+    for (const width of [700, 900, 1280]) {
+      await open(page, '#/scope', width);
+      const device = page.getByRole('combobox', { name: 'Device' });
+      await device.waitFor();
+      const card = page.locator('.card', { has: device });
+      for (const option of await device.locator('option').allTextContents()) {
+        await device.selectOption({ label: option });
+        // the value's width against the box's room, as a select ends a value too long for it in an ellipsis: at a
+        // third of the row, "Any — use the best accelerator found" was cut to "Any — use the b…" at 700 px (2026-12-07)
+        const room = await device.evaluate((select: HTMLSelectElement) => {
+          const style = getComputedStyle(select);
+          const measure = document.createElement('canvas').getContext('2d')!;
+          measure.font = style.font;
+          return Math.floor(select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - measure.measureText(select.selectedOptions[0].text).width);
+        });
+        expect(room, `${width} px, ${option}`).toBeGreaterThanOrEqual(0);
+      }
+      const past = await card.evaluate((el) => {
+        const edge = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll('.field')].filter((f) => f.getBoundingClientRect().right > edge).map((f) => f.textContent);
+      });
+      expect(past, `${width} px: constraints past the card's edge`).toEqual([]);
+      expect(await card.locator('.field').count()).toBe(3);
+      await device.selectOption('any');
+      await card.scrollIntoViewIfNeeded();
+      await shoot(page, `scope-device-${width}`);
+    }
+  });
+
   it('a notice leaves the dataset preview\'s pager in view and clickable, at 1280 and 700 px', async () => {
     const { page } = e2e;
     for (const width of [1280, 700]) {
@@ -184,9 +215,10 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
       // The preview's foot at the window's foot, where a notice in the bottom-right corner sat over it.
       await page.evaluate(() => { const content = document.getElementById('content')!; content.scrollTo(0, content.scrollHeight); });
       const preview = page.getByRole('region', { name: 'Preview' });
-      for (const name of ['Previous page', 'Next page']) {
-        const button = preview.getByRole('button', { name });
-        const hit = await button.evaluate((el, toastSelector) => {
+      // the pager's label too: moved to the bottom-left, the notice sat over "Rows 1–10 of 40" (2026-12-07)
+      const controls = [['Previous page', preview.getByRole('button', { name: 'Previous page' })], ['Next page', preview.getByRole('button', { name: 'Next page' })], ['the pager\'s label', preview.locator('.pager > span').first()]] as const;
+      for (const [name, control] of controls) {
+        const hit = await control.evaluate((el, toastSelector) => {
           const box = el.getBoundingClientRect();
           const toasts = [...document.querySelectorAll(toastSelector)].map((t) => t.getBoundingClientRect());
           const overlaps = toasts.some((t) => t.left < box.right && box.left < t.right && t.top < box.bottom && box.top < t.bottom);
@@ -195,6 +227,7 @@ describe.skipIf(skipReason !== null)('layout guards, in Chromium', () => {
         }, '.toast');
         expect(hit, `${width} px, ${name}`).toEqual({ inView: true, overlaps: false, onTop: true });
       }
+      expect(await preview.locator('.pager > span').first().textContent()).toMatch(/^Rows 1–10 of 40/);
       await shoot(page, `toast-pager-${width}`);
       expect(await notice.isVisible()).toBe(true); // still up: the pager is clicked with the notice showing
       await preview.getByRole('button', { name: 'Next page' }).click();

@@ -99,6 +99,24 @@ describe.skipIf(skipReason !== null)('design-system leftovers and a walk through
         return { width: cell.getBoundingClientRect().width, em: parseFloat(getComputedStyle(cell.firstElementChild!).fontSize) };
       });
       expect(first.width, `${width} px`).toBeGreaterThanOrEqual(16 * first.em);
+      // the clipped reference reads whole in place from the keyboard (its title reached only a mouse), and clips again
+      const row = table.locator('tbody tr').first();
+      const toggle = row.getByRole('button', { name: 'Show all' });
+      expect(await toggle.getAttribute('aria-expanded'), `${width} px`).toBe('false');
+      const reference = row.locator('.eval-preview-ref > div');
+      const cut = () => reference.evaluate((el) => el.scrollHeight > el.clientHeight + 1);
+      expect(await cut(), `${width} px: the reference is clipped`).toBe(true);
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      const less = row.getByRole('button', { name: 'Show less' });
+      expect(await less.getAttribute('aria-expanded')).toBe('true');
+      expect(await cut(), `${width} px: the reference is whole`).toBe(false);
+      expect(await reference.textContent()).toContain('until the stars came out and the little fox fell asleep. The fox looked');
+      await shoot(page, `evaluate-result-open-${width}`);
+      await less.focus();
+      await page.keyboard.press('Space');
+      expect(await row.getByRole('button', { name: 'Show all' }).getAttribute('aria-expanded')).toBe('false');
+      expect(await cut()).toBe(true);
       await shoot(page, `evaluate-result-${width}`);
     }
   });

@@ -42,9 +42,11 @@ describe('the Align form', () => {
     expect(alignProblems(form({ values: { beta: '0', batchSize: '1.5', seqLen: 'x', labelSmoothing: '0.5' } }), defaults)).toEqual({
       beta: 'Must be above 0.', batchSize: 'Enter a whole number.', seqLen: 'Enter a number.', labelSmoothing: 'Must be below 0.5.',
     });
-    expect(alignProblems(form({ values: { loss: 'robust' } }), defaults).labelSmoothing).toMatch(/robust loss needs a label smoothing above 0/);
+    // the API's own words (one source), written as a sentence on the field: capitalised, with a full stop
+    expect(alignProblems(form({ values: { loss: 'robust' } }), defaults).labelSmoothing).toBe('The robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss).');
+    expect(DpoStartInput.safeParse({ model: 'm', dataset: 'd', loss: 'robust' }).error?.issues[0].message).toBe('the robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss)');
     // what the API refuses as well, marked on the field before Start
-    expect(alignProblems(form({ values: { loss: 'ipo', labelSmoothing: '0.1' } }), defaults).labelSmoothing).toMatch(/IPO loss takes no label smoothing/);
+    expect(alignProblems(form({ values: { loss: 'ipo', labelSmoothing: '0.1' } }), defaults).labelSmoothing).toBe('The IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0.');
     expect(alignProblems(form({ values: { loss: 'ipo' } }), defaults)).toEqual({});
     expect(alignProblems(form({ method: 'reward', values: { objective: 'classify', margin: '0.5' } }), defaults).margin).toMatch(/margin applies to a pairwise reward model/);
     expect(alignProblems(form({ method: 'reward', values: { objective: 'pairwise', margin: '0.5' } }), defaults)).toEqual({});

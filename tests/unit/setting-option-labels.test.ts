@@ -4,7 +4,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { DPO_LOSS_LABELS } from '../../native/api/align.ts';
+import { DPO_LOSS_LABELS } from '../../native/api/labels.ts';
 import { SCHEDULE_LABELS, SCHEDULES } from '../../native/api/train.ts';
 import { ALIGN_SETTINGS } from '../../renderer/src/pages/align/alignForm.ts';
 import { SettingField } from '../../renderer/src/pages/finetune/SettingFields.tsx';

@@ -68,7 +68,8 @@ describe('default fine-tune run names', () => {
   it('of the other training runs are capitalised and spell LoRA the same way, as the Runs list shows them together', () => {
     expect(defaultRunName.ppo({ method: 'lora', klCoef: 0.2, adaptiveKl: true }, 's260k', 'openings')).toBe('PPO (LoRA, β 0.2 adaptive) s260k on openings');
     expect(defaultRunName.ppo({ method: 'full', klCoef: 0, adaptiveKl: false }, 's260k', 'openings')).toBe('PPO (full, β 0) s260k on openings');
-    expect(defaultRunName.dpo({ method: 'lora', loss: 'sigmoid' }, 's260k', 'prefs')).toBe('DPO (sigmoid, LoRA) s260k on prefs');
+    expect(defaultRunName.dpo({ method: 'lora', loss: 'sigmoid' }, 's260k', 'prefs')).toBe('DPO (LoRA, Sigmoid (standard DPO) loss) s260k on prefs');
+    expect(defaultRunName.dpo({ method: 'full', loss: 'robust' }, 's260k', 'prefs')).toBe('DPO (full, Robust (rDPO, noisy labels) loss) s260k on prefs');
     expect(defaultRunName.reward('classify', 's260k', 'reviews')).toBe('Reward model (classify) s260k on reviews');
     expect(defaultRunName.pretrain('tinyshakespeare.txt')).toBe('Pretrain tinyshakespeare.txt');
   });

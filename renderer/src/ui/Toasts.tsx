@@ -64,6 +64,26 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     if (!e.currentTarget.contains(e.relatedTarget)) release('focus');
   };
 
+  // The room the notices take at the window's foot, as --toasts-room (base.css pads the page's end by it), so a page's
+  // last controls (the dataset preview's pager) can scroll clear of them; a page read to its end stays at its end.
+  useEffect(() => {
+    const stack = region.current;
+    if (!stack) return;
+    const observer = new ResizeObserver(() => {
+      const content = document.getElementById('content');
+      const atEnd = content !== null && content.scrollHeight - content.scrollTop - content.clientHeight < 2;
+      const height = stack.getBoundingClientRect().height;
+      const room = height > 0 ? height + window.innerHeight - stack.getBoundingClientRect().bottom : 0;
+      document.documentElement.style.setProperty('--toasts-room', `${Math.ceil(room)}px`);
+      if (atEnd && content) content.scrollTop = content.scrollHeight;
+    });
+    observer.observe(stack);
+    return () => {
+      observer.disconnect();
+      document.documentElement.style.removeProperty('--toasts-room');
+    };
+  }, []);
+
   // A notice removed under the pointer or with focus in it fires no mouseleave or blur: judge the hold afresh.
   useEffect(() => {
     shown.current = toasts;

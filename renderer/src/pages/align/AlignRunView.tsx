@@ -20,12 +20,16 @@ import { TrainingChart, type CurveSeries } from '../finetune/TrainingChart.tsx';
 import { lastValue, type RunMetrics } from '../finetune/useRunMetrics.ts';
 import { useTrainingRun } from '../finetune/useTrainingRun.ts';
 import { runHash } from '../runs/address.ts';
+import { configValueLabel } from '../runs/configLabels.ts';
 import { axisLabelOf, scaleKindOf, yAxisOf } from '../runs/trainingMetrics.ts';
 import { BeforeAfterCard } from './BeforeAfterCard.tsx';
 import { formatScore, PpoCharts, RolloutTableCard } from './PpoRunParts.tsx';
 
 interface DpoResult { trainMetrics?: Record<string, number> | null; validationMetrics?: Record<string, number> | null; outputModel?: string | null; adapterPath?: string | null; skippedRows?: { where: string; reason: string }[]; trainPairs?: number }
 interface RewardResult { validation?: { loss: number; accuracy: number } | null; modelDir?: string | null; labels?: string[]; objective?: string }
+/** An option as its picker names it (as the run's Configuration does); one the studio has no label for as stored. */
+const optionWords = (key: string, value: string): string => configValueLabel(key, value) ?? value;
+
 interface AlignConfig extends AlignCutConfig { klCoef?: number; adaptiveKl?: boolean; steps?: number; beta?: number; loss?: string; method?: 'lora' | 'full'; objective?: string; modelName?: string; lr?: number; schedule?: string; saveEvery?: number; evalEvery?: number }
 
 const formatShare = (v: number): string => v.toFixed(2);
@@ -83,7 +87,7 @@ export function AlignRunView({ runId, initialJob, onChanged }: { runId: string; 
   const accuracyName = dpo ? 'rewards/accuracies' : 'accuracy';
   const marginName = dpo ? 'rewards/margins' : 'margin';
   const finished = !live && status === 'succeeded';
-  const subtitle = [ppo ? `PPO · ${config.method === 'full' ? 'full' : 'LoRA'} · β_KL ${config.klCoef ?? '—'} ${config.adaptiveKl === false ? 'fixed' : 'adaptive'}` : dpo ? `DPO · ${config.method === 'full' ? 'full' : 'LoRA'} · ${config.loss ?? 'sigmoid'} · β ${config.beta ?? '—'}` : `Reward model · ${config.objective ?? 'auto'}`, config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined, run.data ? `started ${formatDate(run.data.createdAt)}` : undefined].filter(Boolean).join(' · ');
+  const subtitle = [ppo ? `PPO · ${config.method === 'full' ? 'full' : 'LoRA'} · β_KL ${config.klCoef ?? '—'} ${config.adaptiveKl === false ? 'fixed' : 'adaptive'}` : dpo ? `DPO · ${config.method === 'full' ? 'full' : 'LoRA'} · ${optionWords('loss', config.loss ?? 'sigmoid')} · β ${config.beta ?? '—'}` : `Reward model · ${optionWords('objective', config.objective ?? 'auto')}`, config.modelName, config.lr !== undefined ? `lr ${formatLr(config.lr)}` : undefined, run.data ? `started ${formatDate(run.data.createdAt)}` : undefined].filter(Boolean).join(' · ');
 
   return (
     <div className="stack ft-run" data-testid="run-view">

@@ -1,8 +1,9 @@
 // The Align form: the method (a reward model, DPO or PPO), every setting as text while it is edited, its default
 // (the engine's sizing for the model from train.defaults, else the API schema's own default, read from the schema),
 // and the conversion to align.reward's, align.dpo's or align.ppo's input with a message per field that does not parse.
-import { DPO_LOSS_LABELS, DPO_LOSSES, DpoStartInput, PpoStartInput, REWARD_OBJECTIVE_LABELS, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALING_LABELS, SCORE_SCALINGS } from '../../../../native/api/align.ts';
-import { SETTING_NAMES } from '../../../../native/api/labels.ts';
+import { DpoStartInput, LABEL_SMOOTHING_REFUSALS, PpoStartInput, REWARD_OBJECTIVE_LABELS, REWARD_OBJECTIVES, RewardStartInput, SCORE_SCALING_LABELS, SCORE_SCALINGS } from '../../../../native/api/align.ts';
+import { asSentence } from '../../../../native/api/cut-advice.ts';
+import { DPO_LOSS_LABELS, DPO_LOSSES, SETTING_NAMES } from '../../../../native/api/labels.ts';
 import type { z } from 'zod';
 import type { Defaults } from '../finetune/trainForm.ts';
 
@@ -145,11 +146,11 @@ export function alignProblems(form: AlignForm, defaults: Defaults | undefined): 
     else if (s.max !== undefined && n > s.max) out[s.key] = `At most ${s.max}.`;
   }
   if (form.method === 'dpo' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'loss')!) === 'robust' && !(Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'labelSmoothing')!)) > 0)) {
-    out.labelSmoothing = 'The robust loss needs a label smoothing above 0 (with 0 it is the sigmoid loss).';
+    out.labelSmoothing = asSentence(LABEL_SMOOTHING_REFUSALS.robust);
   }
   // the API refuses these too; caught here, they are marked before Start rather than after it
   if (!out.labelSmoothing && form.method === 'dpo' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'loss')!) === 'ipo' && Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'labelSmoothing')!)) !== 0) {
-    out.labelSmoothing = 'The IPO loss takes no label smoothing (the sigmoid and robust losses do); leave it at 0.';
+    out.labelSmoothing = asSentence(LABEL_SMOOTHING_REFUSALS.ipo);
   }
   if (!out.margin && form.method === 'reward' && valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'objective')!) === 'classify' && Number(valueOf(form, defaults, ALIGN_SETTINGS.find((s) => s.key === 'margin')!)) !== 0) {
     out.margin = 'A margin applies to a pairwise reward model (chosen and rejected); a classifier trains without it. Leave it at 0.';

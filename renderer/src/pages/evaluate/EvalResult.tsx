@@ -6,6 +6,7 @@ import { useQuery } from '../../app/StudioContext.tsx';
 import { formatDate } from '../../domain/format.ts';
 import { ESTIMATING_TIME_LEFT, jobTimeLeft } from '../../domain/jobs.ts';
 import { Badge, Button, Callout, Card, CardHeader, ProgressBar, Stat } from '../../ui/primitives.tsx';
+import { PredictionRow } from './PredictionRow.tsx';
 import { formatInterval, formatMetric, isFraction, metricExplain, metricLabel } from './metrics.ts';
 import { plural } from '../../../../native/api/format.ts';
 
@@ -96,18 +97,10 @@ export function EvalSummaryView({ summary, projectMetric, target, onCompare, com
             <div className="table-wrap eval-preview">
               <table className="table" aria-label="First predictions">
                 {/* each prediction over its reference, beside the narrow score column (evaluate.css), each text
-                    clipped to two lines and whole in its title */}
+                    clipped to two lines, whole in its title and under the row's Show all (PredictionRow) */}
                 <thead><tr><th>Prediction <span className="eval-preview-ref-head">over its reference</span></th><th className="num eval-preview-score">{metricLabel(scoreName)}</th></tr></thead>
                 <tbody>
-                  {examples.data.rows.map((e) => (
-                    <tr key={e.id}>
-                      <td>
-                        <div className="cell-clip" title={e.prediction || undefined}>{e.prediction || <span className="faint">(empty)</span>}</div>
-                        <div className="eval-preview-ref"><span className="visually-hidden">Reference: </span><div className="cell-clip muted" title={e.references[0]}>{e.references[0]}</div></div>
-                      </td>
-                      <td className="num mono">{e.scores[scoreName] === undefined ? '—' : formatMetric(scoreName, e.scores[scoreName])}</td>
-                    </tr>
-                  ))}
+                  {examples.data.rows.map((e) => <PredictionRow key={e.id} example={e} scoreName={scoreName} />)}
                 </tbody>
               </table>
             </div>

@@ -14,7 +14,7 @@ import { NextTokenPanel } from './NextTokenPanel.tsx';
 import { OutputPane } from './OutputPane.tsx';
 import { PromptEditor, type PromptValue } from './PromptEditor.tsx';
 import { PromptBudgetLine } from './PromptBudgetLine.tsx';
-import { generateBlocker } from './generateBlocker.ts';
+import { generateBlocker, readyButWaiting } from './generateBlocker.ts';
 import { contrastingSettings, DEFAULT_SETTINGS, madeWith, outputSubtitle, summarize, toApiSettings, type MadeWith, type SettingsForm } from './settings.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { useGeneration, type GenerationState } from './useGeneration.ts';
@@ -115,10 +115,13 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
   }, [genA, genB]);
 
   // What Generate's button needs, said beside it while it is grey; the shortcut acts only when the button would.
-  // In A / B both sides generate, so either side's need greys it: the side being edited is said first.
-  const blocker = (compare ? [side, side === 'A' ? 'B' : 'A'] as const : ['A'] as const)
-    .map((id) => generateBlocker({ modelsLoaded: models.data !== undefined, modelId: sides[id].modelId, hasChatTemplate: chatTemplateOf(id), cardError: cardError(id), prompt, side: compare ? id : null }))
-    .find((reason) => reason !== null) ?? null;
+  // In A / B both sides generate, so either side's need greys it: the side being edited is said first. Each pane
+  // says its own side's need, and a side that needs nothing says which side Generate waits for.
+  const blockerOf = (id: SideId) => generateBlocker({ modelsLoaded: models.data !== undefined, modelId: sides[id].modelId, hasChatTemplate: chatTemplateOf(id), cardError: cardError(id), prompt, side: compare ? id : null });
+  const blockers = { A: blockerOf('A'), B: compare ? blockerOf('B') : null };
+  const other = (id: SideId): SideId => (id === 'A' ? 'B' : 'A');
+  const blocker = blockers[side] ?? blockers[other(side)];
+  const paneBlocker = (id: SideId) => blockers[id] ?? (blockers[other(id)] ? readyButWaiting(id, other(id)) : null);
   const canGenerate = blocker === null;
   const whyId = useId();
   usePageShortcuts('playground', {
@@ -170,8 +173,8 @@ export function PlaygroundPage({ navigate }: { navigate(page: PageId): void }) {
         </Card>
         {compare ? (
           <div className="compare-grid">
-            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} blocker={blocker} testId="output-A" />
-            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tailFor(genB.state)} blocker={blocker} testId="output-B" />
+            <OutputPane title="A" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} blocker={paneBlocker('A')} testId="output-A" />
+            <OutputPane title="B" subtitle={subtitle('B')} state={genB.state} promptTail={tailFor(genB.state)} blocker={paneBlocker('B')} testId="output-B" />
           </div>
         ) : (
           <OutputPane title="Output" subtitle={subtitle('A')} state={genA.state} promptTail={tailFor(genA.state)} blocker={blocker} testId="output-A" />

@@ -25,3 +25,6 @@ export function generateBlocker({ modelsLoaded, modelId, hasChatTemplate, cardEr
   if (!hasChatTemplate) return `To generate, use a plain or few-shot prompt: ${whose} has no chat template.`;
   return prompt.messages.some((m) => m.content.trim()) ? null : 'To generate, type a message.';
 }
+
+/** A/B: what the pane of a side that can generate says while the other side's need greys Generate (said in its pane). */
+export const readyButWaiting = (side: string, other: string): string => `Side ${side} is ready; Generate waits for side ${other}.`;

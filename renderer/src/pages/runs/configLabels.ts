@@ -3,7 +3,8 @@
 // (maxPromptLen → "Max prompt len"), and a dotted key's parent named before it (lora.r → "LoRA · Rank r"); a chosen
 // option in the words the studio names it by elsewhere (method 'lora' → "LoRA"); and which rows are plumbing (files,
 // fingerprints, BOS handling) that the table folds under Advanced.
-import { DPO_LOSS_LABELS, REWARD_OBJECTIVE_LABELS, SCORE_SCALING_LABELS } from '../../../../native/api/align.ts';
+import { REWARD_OBJECTIVE_LABELS, SCORE_SCALING_LABELS } from '../../../../native/api/align.ts';
+import { DPO_LOSS_LABELS } from '../../../../native/api/labels.ts';
 import { SCHEDULE_LABELS, SFT_FORMAT_LABELS, TRAIN_METHOD_LABELS } from '../../../../native/api/train.ts';
 
 const LABELS: Record<string, string> = {

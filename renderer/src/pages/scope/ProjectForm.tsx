@@ -120,7 +120,7 @@ export function ProjectForm({ initial, mode, busy, serverErrors, onSubmit, onCan
 
         <Card>
           <CardHeader title="Constraints" subtitle="Where the model must run. They steer which base models the Select stage offers." />
-          <div className="card-body form-grid form-grid-3">
+          <div className="card-body form-grid form-grid-lead">
             <Field label="Device" help="The hardware the finished model runs on." error={errors.device}>
               {(id, describedBy) => (
                 <Select id={id} value={draft.device} aria-describedby={describedBy} onChange={(e) => set('device', e.target.value as Device)}>
