@@ -184,6 +184,16 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     await shootSchemes(page, 'rough-edges-projects');
   });
 
+  it('Evaluate: a project with no success metric gets its task’s metrics suggested, none called the project’s', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    const chips = page.getByRole('group', { name: 'Metrics' });
+    await chips.getByRole('checkbox').first().waitFor();
+    // the project has no metric: the task's first is "suggested", and no chip says "project"
+    expect(await chips.locator('.badge').allTextContents()).toEqual(['suggested']);
+    expect(await chips.getByRole('checkbox').first().textContent()).toMatch(/suggested$/);
+  });
+
   it('left no page errors', () => {
     expect(e2e.pageErrors).toEqual([]);
   });

@@ -116,7 +116,7 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
 
 export interface AdapterChoice { path: string; label: string; model: string | null }
 
-export function EvalSetup({ form, onChange, models, adapters, datasets, metricOrder, suggested, busy, onStart }: {
+export function EvalSetup({ form, onChange, models, adapters, datasets, metricOrder, suggested, projectMetric, busy, onStart }: {
   form: EvalForm;
   onChange(next: EvalForm): void;
   models: Model[];
@@ -126,6 +126,8 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   datasets: DatasetChoices;
   metricOrder: EvalMetricName[];
   suggested: EvalMetricName[];
+  /** The project's success metric, or null when it has none (its task's first metric is then only suggested). */
+  projectMetric: EvalMetricName | null;
   busy: boolean;
   onStart(): void;
 }) {
@@ -263,7 +265,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               {metricOrder.map((m) => (
                 <button key={m} type="button" role="checkbox" aria-checked={form.metrics.includes(m)} className="metric-chip" title={metricExplain(m)} onClick={() => toggleMetric(m)}>
                   {metricLabel(m)}
-                  {suggested[0] === m && <Badge tone="accent">project</Badge>}
+                  {projectMetric === m ? <Badge tone="accent">project</Badge> : projectMetric === null && suggested[0] === m && <Badge tone="accent">suggested</Badge>}
                 </button>
               ))}
             </div>
