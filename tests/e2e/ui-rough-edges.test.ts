@@ -194,6 +194,23 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(await chips.getByRole('checkbox').first().textContent()).toMatch(/suggested$/);
   });
 
+  it('Evaluate: Examples starts at a small split’s size, and keeps a number typed', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    // story-pairs' test split holds a few rows: Examples starts at all of them, not "50 of 4" with a note it cannot be 50
+    const examples = page.getByLabel('Examples');
+    const [dataset] = await latheJson<{ splits: Record<string, number> }[]>(studio, 'dataset', 'list');
+    const rows = dataset.splits.test;
+    expect(rows).toBeLessThan(50);
+    await expect.poll(() => examples.inputValue()).toBe(String(rows));
+    expect(await page.getByText(/will be evaluated, not/).count()).toBe(0);
+    await shootSchemes(page, 'rough-edges-evaluate-setup');
+    // a number the person types stays theirs when the split changes
+    await examples.fill('2');
+    await page.getByRole('radiogroup', { name: 'Split' }).getByRole('radio', { name: 'Train' }).click();
+    expect(await examples.inputValue()).toBe('2');
+  });
+
   it('left no page errors', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
