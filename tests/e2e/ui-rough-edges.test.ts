@@ -211,6 +211,36 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(await examples.inputValue()).toBe('2');
   });
 
+  it('Playground: the next-token panel says it is reading a prompt it has, not to write one', async () => {
+    const { studio, page } = e2e;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let asked = 0;
+    await page.route('**/api/rpc/generate.nextToken', async (route) => {
+      asked++;
+      await released;
+      await route.fallback();
+    });
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+      await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('Once upon a time');
+      await expect.poll(() => asked, { message: 'the next token was never asked for' }).toBeGreaterThan(0);
+      const panel = page.getByTestId('next-token-panel');
+      await panel.getByRole('status').filter({ hasText: 'Reading the prompt…' }).waitFor();
+      expect(await panel.getByText('Write a prompt to see the candidates.').count()).toBe(0);
+      await page.locator('[aria-label="Next token"]').scrollIntoViewIfNeeded();
+      await shootSchemes(page, 'rough-edges-next-token-reading');
+      release();
+      await panel.getByTestId('nt-row').first().waitFor();
+      // an empty prompt still asks for one
+      await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('');
+      await panel.getByText('Write a prompt to see the candidates.').waitFor();
+    } finally {
+      release();
+      await page.unroute('**/api/rpc/generate.nextToken');
+    }
+  });
+
   it('left no page errors', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
