@@ -211,6 +211,17 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(await examples.inputValue()).toBe('2');
   });
 
+  it('Integrate: a LoRA run that finished without an adapter is not "no run yet": the merge step says why and how to get one', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+    const merge = page.getByRole('form', { name: 'Merge an adapter' });
+    await merge.getByText('No adapter to merge').waitFor();
+    expect(await merge.getByText('No finished LoRA run yet').count()).toBe(0);
+    expect(await merge.locator('.empty-text').textContent()).toMatch(/^The finished run of this project left no LoRA adapter: lora · with samples has no adapter files any more\. A run saves its adapter when it trains with the LoRA method and runs to its last step/);
+    await merge.scrollIntoViewIfNeeded();
+    await shootSchemes(page, 'rough-edges-merge-no-adapter');
+  });
+
   it('Playground: the next-token panel says it is reading a prompt it has, not to write one', async () => {
     const { studio, page } = e2e;
     let release!: () => void;
