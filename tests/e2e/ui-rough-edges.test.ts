@@ -1,7 +1,10 @@
 // Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
-// its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
+// its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it; no bar for one that
+// stopped at 0%) and refuses a file that is no llama2.c checkpoint on its field, the column mapping
 // editor asks only for the fields of the format the mapping is complete for and offers every other format to map, and
-// a fine-tune run's before / after samples read as one unit per example, not a debug dump. Shots in light and dark land in
+// a fine-tune run's before / after samples read as one unit per example, not a debug dump; Evaluate, Integrate's merge
+// step and the Playground's next-token panel say what is so for a project with no metric, a LoRA run without an adapter
+// and a prompt being read. Shots in light and dark land in
 // tests/e2e/screenshots/rough-edges-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +28,7 @@ const SAMPLES = [
 describe.skipIf(skipReason !== null)('rough edges of the design system, in Chromium', () => {
   let run: Run | null = null;
   const e2e = studioInChromium({
+    expectedErrorUrl: /\/api\/rpc\/models\.importLlama2c$/, // refused on purpose: a tokenizer given as the checkpoint
     async setup({ studio }) {
       // A question-answering project fed an instruction set (instruction / input / output): no column is a question.
       const projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', 'Story questions', '--task', 'qa', '--description', 'Answer questions about a story.')).id;
@@ -43,21 +47,35 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     },
   });
 
-  it('Add a model shows a failed import as every import does: said once, with the bar, the reason below', async () => {
+  it('Add a model refuses a file that is no llama2.c checkpoint on its field, and shows a failed import said once, without an empty bar', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByRole('button', { name: 'Add a model' }).click();
     const form = page.getByRole('form', { name: 'Add a model' });
-    // A tokenizer is no checkpoint: the job starts, then fails reading it.
-    await form.getByLabel('Checkpoint path').fill(STORIES260K.tokenizer);
+    // A tokenizer is no checkpoint: refused at once, under Checkpoint path, in the app's words (the engine's names
+    // the CLI's --tokenizer flag), and no job starts.
+    const checkpoint = form.getByLabel('Checkpoint path');
+    await checkpoint.fill(STORIES260K.tokenizer);
     await form.getByLabel('Tokenizer path').fill(STORIES260K.tokenizer);
+    await form.getByLabel('Model name').fill('not-a-model');
+    await form.getByRole('button', { name: /^Import/ }).click();
+    await expect.poll(() => checkpoint.getAttribute('aria-invalid')).toBe('true');
+    const why = page.locator(`#${await checkpoint.getAttribute('aria-describedby')}`);
+    expect(await why.textContent()).toMatch(/^This file is not a llama2\.c checkpoint: its header gives hiddenDim = 0, which no model has\. A tokenizer \(tok512\.bin, tokenizer\.bin\) goes under Tokenizer path/);
+    expect(await form.textContent()).not.toMatch(/--tokenizer/);
+    expect(await form.getByTestId('model-job-progress').count()).toBe(0);
+    await shootSchemes(page, 'rough-edges-add-model-refused');
+
+    // A GGUF import reads the file in its job: this one fails before any progress, and says so once, with no bar.
+    await form.getByRole('radio', { name: /GGUF file/ }).click();
+    await form.getByLabel('GGUF file path').fill(STORIES260K.tokenizer);
     await form.getByLabel('Model name').fill('not-a-model');
     await form.getByRole('button', { name: /^Import/ }).click();
     const progress = form.getByTestId('model-job-progress');
     await progress.getByRole('status').filter({ hasText: 'Import failed' }).waitFor({ timeout: 60_000 });
     // The old panel read 'Import stopped' + the job's message + its percentage: the stop said three times.
     expect(await progress.textContent()).toBe('Import failed');
-    expect(await progress.getByRole('progressbar', { name: 'Import progress' }).getAttribute('data-state')).toBe('failed');
+    expect(await progress.getByRole('progressbar').count()).toBe(0);
     await form.getByRole('alert').waitFor();
     expect(await form.getByRole('button', { name: /Cancel import|Pause/ }).count()).toBe(0);
     await shootSchemes(page, 'rough-edges-add-model-failed');
