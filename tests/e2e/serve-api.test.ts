@@ -80,6 +80,9 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     // The key is a secret: hidden (in the snippet too) until Show key, a toggle the keyboard presses; Copy takes it whole.
     expect(await page.getByTestId('serve-key').textContent()).toBe(`lathe-${'•'.repeat(16)}`);
+    // the dots are not read out, one by one: a screen reader hears that the key is hidden
+    expect(await page.getByTestId('serve-key').getAttribute('aria-hidden')).toBe('true');
+    expect(await card.locator('.serve-secret .visually-hidden').textContent()).toBe('hidden');
     const showKey = card.getByRole('button', { name: 'Show key' });
     expect(await showKey.getAttribute('aria-pressed')).toBe('false');
     await card.getByRole('button', { name: 'Copy the API key' }).click();

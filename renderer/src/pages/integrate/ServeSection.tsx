@@ -142,7 +142,9 @@ export function ServeSection() {
             <Stat label="Base URL" value={<span className="serve-secret"><span data-testid="serve-url">{s.url}</span><Button size="sm" aria-label="Copy the base URL" onClick={() => void copy(s.url!, 'base URL')}>Copy</Button></span>} mono />
             <Stat label="API key (new at each start)" value={(
               <span className="serve-secret">
-                <span data-testid="serve-key" data-masked={!keyShown} aria-label={keyShown ? undefined : 'API key, hidden'}>{keyShown ? s.apiKey : maskKey(s.apiKey)}</span>
+                {keyShown
+                  ? <span data-testid="serve-key" data-masked={false}>{s.apiKey}</span>
+                  : <span><span data-testid="serve-key" data-masked aria-hidden="true">{maskKey(s.apiKey)}</span><span className="visually-hidden">hidden</span></span>}
                 <Button size="sm" aria-pressed={keyShown} onClick={() => setKeyShown((v) => !v)}>Show key</Button>
                 <Button size="sm" aria-label="Copy the API key" onClick={() => void copy(s.apiKey!, 'API key')}>Copy</Button>
               </span>
