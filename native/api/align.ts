@@ -93,8 +93,10 @@ export const AlignPreview = z.object({
   mapping: ColumnMapping,
   /** Pairs: a prompt column, or whole HH-RLHF transcripts split at the last assistant turn. */
   style: z.enum(['columns', 'transcript']).nullable(),
-  /** Why the mapping cannot feed this kind of training (a field missing), or null when it can. */
+  /** Why the mapping cannot feed this kind of training (a field missing), or null when it can: the engine's sentence, for the CLI. */
   unusable: z.string().nullable(),
+  /** The mapping fields this kind of training needs and the mapping lacks (chosen, rejected; text, label), empty when it can. */
+  missing: z.array(z.string()),
   /** Rows in the training and validation splits, and how many of them were checked. */
   total: z.number().int(),
   checked: z.number().int(),

@@ -143,6 +143,14 @@ export const AdapterRun = z.object({
 });
 export type AdapterRun = z.infer<typeof AdapterRun>;
 
+/**
+ * Why a finished fine-tune, DPO or PPO run offers no adapter to merge: it trained the whole model ('full': it saved a
+ * model, not an adapter), its adapter files are gone ('no-adapter'), or the model it was trained on was deleted.
+ */
+export const ADAPTERLESS_REASONS = ['full', 'no-adapter', 'base-deleted'] as const;
+export const AdapterlessRun = z.object({ runId: z.string(), name: z.string(), kind: z.string(), reason: z.enum(ADAPTERLESS_REASONS) });
+export type AdapterlessRun = z.infer<typeof AdapterlessRun>;
+
 /** One file or folder a deploy job wrote: `<job id>#<index in its result's artifacts>`. Never a path. */
 export const ArtifactId = z.string().regex(/^[A-Za-z0-9_-]{1,80}#\d{1,4}$/, 'an artifact id is <job id>#<index>');
 export const artifactId = (jobId: string, index: number): string => `${jobId}#${index}`;
@@ -157,6 +165,8 @@ export type LocatedArtifact = z.infer<typeof LocatedArtifact>;
 export const deployMethods = {
   /** Finished runs with a LoRA adapter whose base the studio still has, newest first; projectId narrows them. */
   'deploy.adapterRuns': { params: z.object({ projectId: z.string().min(1).nullable().optional() }), result: z.array(AdapterRun) },
+  /** Finished runs of those kinds that deploy.adapterRuns leaves out, each with why (the merge step says how to get one). */
+  'deploy.adapterlessRuns': { params: z.object({ projectId: z.string().min(1).nullable().optional() }), result: z.array(AdapterlessRun) },
   /**
    * Where an artifact of a finished deploy job lies, checked to be inside what that job wrote (the data
    * directory's models/ for merge and quantise, the chosen output for export). The Electron shell opens only

@@ -6,7 +6,7 @@ import { ALIGN_PREVIEW_CHECKED, type AlignPreview } from '../api/align.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from './files.ts';
-import { preferencePair, preferenceStyle, PreferenceRowError, type PreferenceStyle } from './preferences.ts';
+import { missingPairFields, preferencePair, preferenceStyle, PreferenceRowError, type PreferenceStyle } from './preferences.ts';
 
 const MAX_PROBLEMS = 50;
 const SPLITS = ['train', 'validation'] as const;
@@ -15,26 +15,29 @@ type Split = (typeof SPLITS)[number];
 /** The kind a mapping reads as when none is asked for: pairs when chosen and rejected are mapped, else labels. */
 export const alignDataKind = (mapping: Dataset['mapping']): 'pairs' | 'labels' => (mapping.chosen !== undefined && mapping.rejected !== undefined ? 'pairs' : 'labels');
 
-/** Why this mapping cannot feed `kind` (the field it lacks), or null when it can. */
-function unusableReason(dataset: Dataset, kind: 'pairs' | 'labels'): { style: PreferenceStyle | null; unusable: string | null } {
+/**
+ * Why this mapping cannot feed `kind`, or null when it can: the sentence (the engine's, with the command that maps
+ * columns) and the mapping fields it lacks, for a page that words its own.
+ */
+function unusableReason(dataset: Dataset, kind: 'pairs' | 'labels'): { style: PreferenceStyle | null; unusable: string | null; missing: string[] } {
   if (kind === 'pairs') {
     try {
-      return { style: preferenceStyle(dataset.mapping, dataset.name), unusable: null };
+      return { style: preferenceStyle(dataset.mapping, dataset.name), unusable: null, missing: [] };
     } catch (err) {
-      if (err instanceof StudioError) return { style: null, unusable: err.message };
+      if (err instanceof StudioError) return { style: null, unusable: err.message, missing: missingPairFields(dataset.mapping) };
       throw err;
     }
   }
   const missing = ['text', 'label'].filter((f) => dataset.mapping[f] === undefined);
-  return { style: null, unusable: missing.length ? `dataset ${dataset.name}: a classifier reward needs the mapping fields text and label (missing: ${missing.join(', ')}); map them on the Datasets page` : null };
+  return { style: null, unusable: missing.length ? `dataset ${dataset.name}: a classifier reward needs the mapping fields text and label (missing: ${missing.join(', ')}); map them on the Datasets page` : null, missing };
 }
 
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 export function alignPreview(dataDir: string, dataset: Dataset, opts: { kind?: 'pairs' | 'labels'; limit: number }): AlignPreview {
   const kind = opts.kind ?? alignDataKind(dataset.mapping);
-  const { style, unusable } = unusableReason(dataset, kind);
-  const out: AlignPreview = { dataset: dataset.name, kind, mapping: dataset.mapping, style, unusable, total: 0, checked: 0, valid: 0, pairs: [], texts: [], labels: [], problems: [], problemCount: 0 };
+  const { style, unusable, missing } = unusableReason(dataset, kind);
+  const out: AlignPreview = { dataset: dataset.name, kind, mapping: dataset.mapping, style, unusable, missing, total: 0, checked: 0, valid: 0, pairs: [], texts: [], labels: [], problems: [], problemCount: 0 };
   for (const split of SPLITS) out.total += dataset.splits[split] ?? 0;
   if (unusable) return out;
   const labelCounts = new Map<string, number>();

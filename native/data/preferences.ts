@@ -37,9 +37,14 @@ export class PreferenceRowError extends Error {
 
 export const ASSISTANT_TURN = '\n\nAssistant:';
 
+/** The mapping fields preference training needs: each pair's chosen and rejected answer. */
+export const PAIR_FIELDS = ['chosen', 'rejected'] as const;
+/** Those of PAIR_FIELDS a mapping lacks (none: it can make pairs). */
+export const missingPairFields = (mapping: ColumnMapping): string[] => PAIR_FIELDS.filter((f) => mapping[f] === undefined);
+
 /** How a mapping's rows become pairs: with a prompt column, or from whole transcripts. Throws naming what is missing. */
 export function preferenceStyle(mapping: ColumnMapping, datasetName: string): PreferenceStyle {
-  const missing = ['chosen', 'rejected'].filter((f) => mapping[f] === undefined);
+  const missing = missingPairFields(mapping);
   if (missing.length) {
     const mapped = mappingWords(mapping);
     throw new StudioError('invalid_params', `dataset ${datasetName} has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected (missing: ${missing.join(', ')}; ${mapped ? `it maps ${mapped}` : 'it maps no columns'}); choose a dataset of preference pairs, or map its columns with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, { field: 'dataset' });

@@ -24,18 +24,45 @@ export interface Llama2cHeader {
 
 const HEADER_BYTES = 28;
 
+/** What is wrong with a llama2.c header, for a caller that words it its own way (the studio's form marks the field). */
+export type Llama2cHeaderProblem =
+  | { kind: 'short'; bytes: number }
+  | { kind: 'implausible'; headerField: keyof Llama2cHeader; value: number }
+  | { kind: 'attention'; dim: number; nHeads: number; nKvHeads: number };
+
+/** A header that describes no llama2.c model: the message as the CLI prints it, and the problem as data. */
+export class Llama2cHeaderError extends CheckpointError {
+  constructor(message: string, readonly problem: Llama2cHeaderProblem) {
+    super(message);
+  }
+}
+
 export function readLlama2cHeader(bytes: Uint8Array, file: string): Llama2cHeader {
-  if (bytes.length < HEADER_BYTES) throw new CheckpointError(`${file}: only ${bytes.length} bytes; a llama2.c checkpoint starts with a 28-byte header`);
+  if (bytes.length < HEADER_BYTES) throw new Llama2cHeaderError(`${file}: only ${bytes.length} bytes; a llama2.c checkpoint starts with a 28-byte header`, { kind: 'short', bytes: bytes.length });
   const v = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   const [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocab, seqLen] = Array.from({ length: 7 }, (_, i) => v.getInt32(i * 4, true));
   const h = { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: Math.abs(vocab), sharedClassifier: vocab > 0, seqLen };
   for (const [k, val] of Object.entries(h)) {
-    if (typeof val === 'number' && (val <= 0 || val > 1 << 20)) throw new CheckpointError(`${file}: header field ${k} = ${val} is implausible; is this a llama2.c checkpoint (not its tokenizer file, which --tokenizer takes), and not a legacy (version 0) one?`);
+    if (typeof val === 'number' && (val <= 0 || val > 1 << 20)) {
+      throw new Llama2cHeaderError(`${file}: header field ${k} = ${val} is implausible; is this a llama2.c checkpoint (not its tokenizer file, which --tokenizer takes), and not a legacy (version 0) one?`, { kind: 'implausible', headerField: k as keyof Llama2cHeader, value: val });
+    }
   }
   if (dim % nHeads !== 0 || nHeads % nKvHeads !== 0 || (dim / nHeads) % 2 !== 0) {
-    throw new CheckpointError(`${file}: header dim=${dim}, n_heads=${nHeads}, n_kv_heads=${nKvHeads} do not describe a valid Llama attention`);
+    throw new Llama2cHeaderError(`${file}: header dim=${dim}, n_heads=${nHeads}, n_kv_heads=${nKvHeads} do not describe a valid Llama attention`, { kind: 'attention', dim, nHeads, nKvHeads });
   }
   return h;
+}
+
+/** The header of the llama2.c checkpoint at `file`, read from its first bytes only (a form checks it before the import). */
+export function readLlama2cHeaderOf(file: string, shown: string = file): Llama2cHeader {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = new Uint8Array(HEADER_BYTES);
+    const n = fs.readSync(fd, head, 0, HEADER_BYTES, 0);
+    return readLlama2cHeader(head.subarray(0, n), shown);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Rows of a (nh*hs, C) projection from interleaved-pair RoPE order to HF's half-split order. */

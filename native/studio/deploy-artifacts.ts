@@ -4,7 +4,7 @@
 // a page is never opened; these two functions are how a page names a folder instead.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DeployJobParams, DeployResult, parseArtifactId, type AdapterRun, type LocatedArtifact } from '../api/deploy.ts';
+import { DeployJobParams, DeployResult, parseArtifactId, type AdapterlessRun, type AdapterRun, type LocatedArtifact } from '../api/deploy.ts';
 import { StudioError } from '../api/errors.ts';
 import { ADAPTER_RUN_KINDS, isAdapterKind } from '../api/run-kinds.ts';
 import type { Model, Run } from '../api/schemas.ts';
@@ -56,6 +56,19 @@ export function listAdapterRuns(store: Store, projectId?: string | null): Adapte
     .filter((r): r is NonNullable<typeof r> => r !== null)
     .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
     .map(({ adapterDir: _dir, ...shown }) => shown);
+}
+
+/**
+ * Succeeded fine-tune, DPO and PPO runs that listAdapterRuns leaves out, with why: a full run saved a model instead
+ * (its config's method), a LoRA run's adapter files are gone, or its base model was deleted.
+ */
+export function listAdapterlessRuns(store: Store, projectId?: string | null): AdapterlessRun[] {
+  return ADAPTER_RUN_KINDS.flatMap((kind) => store.runs.list({ kind, projectId }))
+    .filter((run) => run.status === 'succeeded' && adapterRun(store, run) === null)
+    .map((run) => ({
+      runId: run.id, name: run.name, kind: run.kind,
+      reason: (run.config as { method?: unknown } | null)?.method === 'full' ? 'full' : adapterDirOf(store, run.id) ? 'base-deleted' : 'no-adapter',
+    }));
 }
 
 /** The base model and adapter folder of a finished LoRA run, or an error saying why that run cannot be merged. */

@@ -13,7 +13,7 @@ import { dataDirOutputProblem, outputPathProblem, sweepBeside } from '../models/
 import { sweepDeadImports } from '../models/import.ts';
 import { adapterInRunFolder } from '../models/peft.ts';
 import type { HandlerContext, HandlersFor } from './context.ts';
-import { listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
+import { listAdapterlessRuns, listAdapterRuns, locateArtifact, resolveAdapterRun } from './deploy-artifacts.ts';
 import { deleteModel } from './models.ts';
 
 type DeployHandlers = HandlersFor<typeof deployMethods>;
@@ -65,6 +65,7 @@ function enqueueDeploy(ctx: HandlerContext, params: DeployJobParams): Job {
 
 export const deployHandlers: DeployHandlers = {
   'deploy.adapterRuns': (p, _raw, ctx) => listAdapterRuns(ctx.store, p.projectId),
+  'deploy.adapterlessRuns': (p, _raw, ctx) => listAdapterlessRuns(ctx.store, p.projectId),
   'deploy.locateArtifact': (p, _raw, ctx) => locateArtifact(ctx.store, ctx.dataDir, p.id),
   'deploy.merge': (p, _raw, ctx) => {
     ctx.store.models.requireFreeName(p.name);

@@ -8,6 +8,7 @@ import { StudioError } from '../api/errors.ts';
 import type { GgufImportParams, modelMethods } from '../api/models.ts';
 import type { Model } from '../api/schemas.ts';
 import { modelCard } from '../models/card.ts';
+import { Llama2cHeaderError, readLlama2cHeaderOf, type Llama2cHeaderProblem } from '../models/llama2c.ts';
 import type { ModelImportParams } from '../models/import.ts';
 import { modelFolderProblem, type OtherImports } from '../models/import-hints.ts';
 import { generationService } from './generate-service.ts';
@@ -28,6 +29,26 @@ function requireFile(file: string, field: string, what: string): string {
   if (!fs.existsSync(resolved)) throw new StudioError('invalid_params', `${file}: ${noSuchPath(file, { of: `the ${what}` })}`, { field, file });
   if (fs.statSync(resolved).isDirectory()) throw new StudioError('invalid_params', `${file}: a folder; give the full path of the ${what}`, { field, file });
   return resolved;
+}
+
+/**
+ * Why a file is no llama2.c checkpoint, as the form says it under Checkpoint path: the engine's message names the CLI's
+ * --tokenizer flag; here the tokenizer has a field of its own.
+ */
+export function llama2cHeaderWords(problem: Llama2cHeaderProblem): string {
+  if (problem.kind === 'short') return `This file has only ${problem.bytes} bytes: a llama2.c checkpoint starts with a 28-byte header.`;
+  if (problem.kind === 'attention') return `This file’s header describes no Llama model (dim ${problem.dim}, ${problem.nHeads} heads, ${problem.nKvHeads} key/value heads): is it a llama2.c checkpoint?`;
+  return `This file is not a llama2.c checkpoint: its header gives ${problem.headerField} = ${problem.value}, which no model has. A tokenizer (tok512.bin, tokenizer.bin) goes under Tokenizer path, the model file (stories260K.bin…) here; a legacy (version 0) llama2.c file cannot be read either.`;
+}
+
+/** The checkpoint's header, checked before the import is queued: a file that is none is refused on its field. */
+function requireLlama2cHeader(checkpoint: string, given: string): void {
+  try {
+    readLlama2cHeaderOf(checkpoint, given);
+  } catch (err) {
+    if (err instanceof Llama2cHeaderError) throw new StudioError('invalid_params', llama2cHeaderWords(err.problem), { field: 'checkpoint', file: given, ...err.problem });
+    throw err;
+  }
 }
 
 /**
@@ -67,6 +88,7 @@ export const modelHandlers: ModelHandlers = {
   'models.importLlama2c': ({ checkpoint, tokenizer, name }, _raw, ctx) => {
     const ckpt = requireFile(checkpoint, 'checkpoint', 'llama2.c checkpoint (.bin)');
     const tok = requireFile(tokenizer, 'tokenizer', 'llama2.c tokenizer (tokenizer.bin or tok512.bin)');
+    requireLlama2cHeader(ckpt, checkpoint);
     ctx.store.models.requireFreeName(name);
     return ctx.queue.enqueue('model-import', { source: 'llama2c', checkpoint: ckpt, tokenizer: tok, name } satisfies ModelImportParams);
   },

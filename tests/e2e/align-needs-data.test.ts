@@ -87,6 +87,10 @@ describe.skipIf(skipReason !== null)('the Align tab of a project with no prefere
     await preview.getByText('No preference pairs in this project yet').waitFor();
     expect(await preview.getByTestId('preference-data-help').count()).toBe(1);
     expect(await preview.textContent()).not.toContain('This dataset cannot feed this method yet');
+    // The engine's sentence names 'lathe dataset map … --chosen-column C': the page words its own, pointing at its button.
+    const why = await preview.locator('.callout').textContent();
+    expect(why).toMatch(/story-pairs has no column mapped as chosen and rejected \(it maps [^)]*\)\. Preference training reads the chosen and the rejected answer of each pair from the columns mapped as chosen and rejected: point them at this dataset’s columns with “Map this dataset’s columns” below\./);
+    expect(why).not.toMatch(/lathe|--/);
     const importButton = preview.getByRole('button', { name: 'Import preference pairs on Datasets' });
     await importButton.focus();
     await page.keyboard.press('Shift+Tab');

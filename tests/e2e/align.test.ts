@@ -78,7 +78,10 @@ describe.skipIf(skipReason !== null)('aligning with DPO in Chromium', () => {
     await page.getByTestId('align-pair').first().waitFor();
     await page.getByLabel('Objective').selectOption('classify');
     await page.getByText('This dataset cannot feed this method yet').waitFor();
-    expect(await page.getByTestId('align-preview').textContent()).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
+    // in the studio's words, pointing at the button below it: no CLI command or flag
+    const unusable = await page.getByTestId('align-preview').textContent();
+    expect(unusable).toMatch(/has no column mapped as text and label \(it maps prompt ← \w+, chosen ← \w+, rejected ← \w+\)\. A classifier reward reads each text and its label from the columns mapped as text and label: point them at this dataset’s columns with “Map columns on the Datasets page” below/);
+    expect(unusable).not.toMatch(/lathe|--/);
     expect(await page.getByRole('button', { name: 'Train the reward model' }).isDisabled()).toBe(true);
     // Labelled texts (sentence / label) feed a classifier reward: text and label side by side, the labels counted.
     await page.getByLabel('Dataset').selectOption({ label: 'reviews' });

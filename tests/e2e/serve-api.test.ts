@@ -77,9 +77,26 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     await page.getByLabel('Port', { exact: true }).fill('0'); // any free port: 1234 may be taken on a shared machine
     await page.getByRole('button', { name: 'Start server' }).click();
     const url = await page.getByTestId('serve-url').textContent();
-    const key = await page.getByTestId('serve-key').textContent();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    expect(key).toMatch(/^lathe-/);
+    // The key is a secret: hidden (in the snippet too) until Show key, a toggle the keyboard presses; Copy takes it whole.
+    expect(await page.getByTestId('serve-key').textContent()).toBe(`lathe-${'•'.repeat(16)}`);
+    // the dots are not read out, one by one: a screen reader hears that the key is hidden
+    expect(await page.getByTestId('serve-key').getAttribute('aria-hidden')).toBe('true');
+    expect(await card.locator('.serve-secret .visually-hidden').textContent()).toBe('hidden');
+    const showKey = card.getByRole('button', { name: 'Show key' });
+    expect(await showKey.getAttribute('aria-pressed')).toBe('false');
+    await card.getByRole('button', { name: 'Copy the API key' }).click();
+    await page.getByText('Copied the API key').waitFor();
+    const key = await page.evaluate(() => navigator.clipboard.readText());
+    expect(key).toMatch(/^lathe-[^•]{8,}$/);
+    expect(await page.getByTestId('serve-snippet').textContent()).not.toContain(key);
+    await card.getByRole('button', { name: 'Copy the base URL' }).click();
+    await page.getByText('Copied the base URL').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await showKey.focus();
+    await page.keyboard.press('Space');
+    expect(await showKey.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('serve-key').textContent()).toBe(key);
     await card.getByText('Running', { exact: true }).waitFor();
     // While it runs, the Port field shows the port the server picked, not the 0 typed.
     expect(await page.getByLabel('Port', { exact: true }).inputValue()).toBe(new URL(url!).port);
@@ -132,6 +149,8 @@ describe.skipIf(skipReason !== null)('Integrate → Serve in Chromium', () => {
     // the toasts would cover the log
     const dismiss = page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss' });
     while (await dismiss.count() > 0) await dismiss.first().click();
+    await showKey.click(); // hidden again, as the page opens: the shot shows the mask
+    expect(await page.getByTestId('serve-key').getAttribute('data-masked')).toBe('true');
     await shootSchemes(page, 'integrate-serve-running');
   });
 

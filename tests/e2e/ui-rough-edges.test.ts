@@ -1,7 +1,10 @@
 // Rough edges of the design system, checked in Chromium against `lathe serve`: the Select page's "Add a model" shows
-// its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it), the column mapping
+// its import as every import does (ImportProgress: one stage said once, the bar, Cancel beside it; no bar for one that
+// stopped at 0%) and refuses a file that is no llama2.c checkpoint on its field, the column mapping
 // editor asks only for the fields of the format the mapping is complete for and offers every other format to map, and
-// a fine-tune run's before / after samples read as one unit per example, not a debug dump. Shots in light and dark land in
+// a fine-tune run's before / after samples read as one unit per example, not a debug dump; Evaluate, Integrate's merge
+// step and the Playground's next-token panel say what is so for a project with no metric, a LoRA run without an adapter
+// and a prompt being read. Shots in light and dark land in
 // tests/e2e/screenshots/rough-edges-*.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +28,7 @@ const SAMPLES = [
 describe.skipIf(skipReason !== null)('rough edges of the design system, in Chromium', () => {
   let run: Run | null = null;
   const e2e = studioInChromium({
+    expectedErrorUrl: /\/api\/rpc\/models\.importLlama2c$/, // refused on purpose: a tokenizer given as the checkpoint
     async setup({ studio }) {
       // A question-answering project fed an instruction set (instruction / input / output): no column is a question.
       const projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', 'Story questions', '--task', 'qa', '--description', 'Answer questions about a story.')).id;
@@ -43,21 +47,35 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     },
   });
 
-  it('Add a model shows a failed import as every import does: said once, with the bar, the reason below', async () => {
+  it('Add a model refuses a file that is no llama2.c checkpoint on its field, and shows a failed import said once, without an empty bar', async () => {
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByRole('button', { name: 'Add a model' }).click();
     const form = page.getByRole('form', { name: 'Add a model' });
-    // A tokenizer is no checkpoint: the job starts, then fails reading it.
-    await form.getByLabel('Checkpoint path').fill(STORIES260K.tokenizer);
+    // A tokenizer is no checkpoint: refused at once, under Checkpoint path, in the app's words (the engine's names
+    // the CLI's --tokenizer flag), and no job starts.
+    const checkpoint = form.getByLabel('Checkpoint path');
+    await checkpoint.fill(STORIES260K.tokenizer);
     await form.getByLabel('Tokenizer path').fill(STORIES260K.tokenizer);
+    await form.getByLabel('Model name').fill('not-a-model');
+    await form.getByRole('button', { name: /^Import/ }).click();
+    await expect.poll(() => checkpoint.getAttribute('aria-invalid')).toBe('true');
+    const why = page.locator(`#${await checkpoint.getAttribute('aria-describedby')}`);
+    expect(await why.textContent()).toMatch(/^This file is not a llama2\.c checkpoint: its header gives hiddenDim = 0, which no model has\. A tokenizer \(tok512\.bin, tokenizer\.bin\) goes under Tokenizer path/);
+    expect(await form.textContent()).not.toMatch(/--tokenizer/);
+    expect(await form.getByTestId('model-job-progress').count()).toBe(0);
+    await shootSchemes(page, 'rough-edges-add-model-refused');
+
+    // A GGUF import reads the file in its job: this one fails before any progress, and says so once, with no bar.
+    await form.getByRole('radio', { name: /GGUF file/ }).click();
+    await form.getByLabel('GGUF file path').fill(STORIES260K.tokenizer);
     await form.getByLabel('Model name').fill('not-a-model');
     await form.getByRole('button', { name: /^Import/ }).click();
     const progress = form.getByTestId('model-job-progress');
     await progress.getByRole('status').filter({ hasText: 'Import failed' }).waitFor({ timeout: 60_000 });
     // The old panel read 'Import stopped' + the job's message + its percentage: the stop said three times.
     expect(await progress.textContent()).toBe('Import failed');
-    expect(await progress.getByRole('progressbar', { name: 'Import progress' }).getAttribute('data-state')).toBe('failed');
+    expect(await progress.getByRole('progressbar').count()).toBe(0);
     await form.getByRole('alert').waitFor();
     expect(await form.getByRole('button', { name: /Cancel import|Pause/ }).count()).toBe(0);
     await shootSchemes(page, 'rough-edges-add-model-failed');
@@ -182,6 +200,74 @@ describe.skipIf(skipReason !== null)('rough edges of the design system, in Chrom
     expect(radii.card).toBeGreaterThan(0);
     for (const corner of radii.corners) expect(corner).toBeCloseTo(radii.card - 1, 0);
     await shootSchemes(page, 'rough-edges-projects');
+  });
+
+  it('Evaluate: a project with no success metric gets its task’s metrics suggested, none called the project’s', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    const chips = page.getByRole('group', { name: 'Metrics' });
+    await chips.getByRole('checkbox').first().waitFor();
+    // the project has no metric: the task's first is "suggested", and no chip says "project"
+    expect(await chips.locator('.badge').allTextContents()).toEqual(['suggested']);
+    expect(await chips.getByRole('checkbox').first().textContent()).toMatch(/suggested$/);
+  });
+
+  it('Evaluate: Examples starts at a small split’s size, and keeps a number typed', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/evaluate`);
+    // story-pairs' test split holds a few rows: Examples starts at all of them, not "50 of 4" with a note it cannot be 50
+    const examples = page.getByLabel('Examples');
+    const [dataset] = await latheJson<{ splits: Record<string, number> }[]>(studio, 'dataset', 'list');
+    const rows = dataset.splits.test;
+    expect(rows).toBeLessThan(50);
+    await expect.poll(() => examples.inputValue()).toBe(String(rows));
+    expect(await page.getByText(/will be evaluated, not/).count()).toBe(0);
+    await shootSchemes(page, 'rough-edges-evaluate-setup');
+    // a number the person types stays theirs when the split changes
+    await examples.fill('2');
+    await page.getByRole('radiogroup', { name: 'Split' }).getByRole('radio', { name: 'Train' }).click();
+    expect(await examples.inputValue()).toBe('2');
+  });
+
+  it('Integrate: a LoRA run that finished without an adapter is not "no run yet": the merge step says why and how to get one', async () => {
+    const { studio, page } = e2e;
+    await page.goto(`${studio.origin}/?token=${studio.token}#/integrate`);
+    const merge = page.getByRole('form', { name: 'Merge an adapter' });
+    await merge.getByText('No adapter to merge').waitFor();
+    expect(await merge.getByText('No finished LoRA run yet').count()).toBe(0);
+    expect(await merge.locator('.empty-text').textContent()).toMatch(/^The finished run of this project left no LoRA adapter: lora · with samples has no adapter files any more\. A run saves its adapter when it trains with the LoRA method and runs to its last step/);
+    await merge.scrollIntoViewIfNeeded();
+    await shootSchemes(page, 'rough-edges-merge-no-adapter');
+  });
+
+  it('Playground: the next-token panel says it is reading a prompt it has, not to write one', async () => {
+    const { studio, page } = e2e;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let asked = 0;
+    await page.route('**/api/rpc/generate.nextToken', async (route) => {
+      asked++;
+      await released;
+      await route.fallback();
+    });
+    try {
+      await page.goto(`${studio.origin}/?token=${studio.token}#/adapt`);
+      await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('Once upon a time');
+      await expect.poll(() => asked, { message: 'the next token was never asked for' }).toBeGreaterThan(0);
+      const panel = page.getByTestId('next-token-panel');
+      await panel.getByRole('status').filter({ hasText: 'Reading the prompt…' }).waitFor();
+      expect(await panel.getByText('Write a prompt to see the candidates.').count()).toBe(0);
+      await page.locator('[aria-label="Next token"]').scrollIntoViewIfNeeded();
+      await shootSchemes(page, 'rough-edges-next-token-reading');
+      release();
+      await panel.getByTestId('nt-row').first().waitFor();
+      // an empty prompt still asks for one
+      await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('');
+      await panel.getByText('Write a prompt to see the candidates.').waitFor();
+    } finally {
+      release();
+      await page.unroute('**/api/rpc/generate.nextToken');
+    }
   });
 
   it('left no page errors', () => {

@@ -44,7 +44,7 @@ describe('align.preview', () => {
 
   it('shows the first pairs and names each bad row by its record, field and column', async () => {
     const preview = await studio.call('align.preview', { dataset: 'pairs.jsonl', limit: 3 });
-    expect(preview).toMatchObject({ kind: 'pairs', style: 'columns', unusable: null, total: 8, checked: 8, valid: 6, problemCount: 2 });
+    expect(preview).toMatchObject({ kind: 'pairs', style: 'columns', unusable: null, missing: [], total: 8, checked: 8, valid: 6, problemCount: 2 });
     expect(preview.pairs.map((p) => p.row)).toEqual([1, 2, 4]);
     expect(preview.pairs[0]).toEqual({ row: 1, split: 'train', prompt: [{ role: 'user', content: 'Question 1?' }], chosen: 'A kind answer 1.', rejected: 'A rude answer 1.' });
     expect(preview.problems).toEqual([
@@ -72,8 +72,11 @@ describe('align.preview', () => {
   it('says which fields a mapping lacks for the kind asked for, and refuses an unknown dataset', async () => {
     const asLabels = await studio.call('align.preview', { dataset: 'pairs.jsonl', kind: 'labels' });
     expect(asLabels.unusable).toMatch(/needs the mapping fields text and label \(missing: text, label\)/);
+    // the fields, beside the sentence: the studio words its own, without the CLI's command
+    expect(asLabels.missing).toEqual(['text', 'label']);
     expect(asLabels.texts).toEqual([]);
     const asPairs = await studio.call('align.preview', { dataset: 'sst.tsv', kind: 'pairs' });
+    expect(asPairs.missing).toEqual(['chosen', 'rejected']);
     expect(asPairs.unusable).toMatch(/has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected \(missing: chosen, rejected; it maps text ← sentence, label ← label\)/);
     await expect(studio.call('align.preview', { dataset: 'nope' })).rejects.toThrow(/nope/);
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactId, ArtifactId, MergeParams } from '../../native/api/deploy.ts';
 import type { Store } from '../../native/store/db.ts';
-import { listAdapterRuns, locateArtifact, resolveAdapterRun } from '../../native/studio/deploy-artifacts.ts';
+import { listAdapterlessRuns, listAdapterRuns, locateArtifact, resolveAdapterRun } from '../../native/studio/deploy-artifacts.ts';
 import { tempStores } from './temp-stores.ts';
 
 const stores = tempStores('lathe-deploy-artifacts-');
@@ -19,8 +19,8 @@ function addModel(store: Store, dir: string, name: string) {
 }
 
 /** A run as the trainers leave one: config with the base, an adapter folder under runs/<id>/ and its artifact row. */
-function addRun(store: Store, dir: string, o: { kind?: string; base: string; status?: string; adapter?: boolean; projectId?: string | null; valLoss?: number[] }) {
-  const run = store.runs.create({ kind: o.kind ?? 'finetune', name: `${o.kind ?? 'finetune'} ${o.base}`, projectId: o.projectId ?? null, config: { model: o.base, modelId: store.models.find(o.base).id } });
+function addRun(store: Store, dir: string, o: { kind?: string; base: string; status?: string; adapter?: boolean; method?: 'lora' | 'full'; projectId?: string | null; valLoss?: number[] }) {
+  const run = store.runs.create({ kind: o.kind ?? 'finetune', name: `${o.kind ?? 'finetune'} ${o.base}`, projectId: o.projectId ?? null, config: { model: o.base, modelId: store.models.find(o.base).id, ...(o.method ? { method: o.method } : {}) } });
   if (o.adapter ?? true) {
     const adapter = path.join(dir, 'runs', run.id, 'adapter');
     fs.mkdirSync(adapter, { recursive: true });
@@ -59,6 +59,24 @@ describe('finished LoRA runs for merging', () => {
     expect(listed[0].finalValLoss).toBeNull();
     expect(listAdapterRuns(store, project.id).map((r) => r.runId)).toEqual([first.id]);
     expect(resolveAdapterRun(store, first.id).adapterDir).toBe(path.join(dir, 'runs', first.id, 'adapter'));
+  });
+
+  it('lists the finished runs that left no adapter, with why: a full run, files gone, or a deleted base', () => {
+    const dir = stores.tempDir();
+    const store = stores.open(dir);
+    addModel(store, dir, 'base');
+    addModel(store, dir, 'gone');
+    const project = store.projects.create({ name: 'p', task: 'chat' });
+    addRun(store, dir, { base: 'base', projectId: project.id }); // mergeable: not listed
+    const full = addRun(store, dir, { base: 'base', adapter: false, method: 'full', projectId: project.id });
+    const emptied = addRun(store, dir, { kind: 'dpo', base: 'base', adapter: false, method: 'lora', projectId: project.id });
+    const orphan = addRun(store, dir, { base: 'gone', projectId: project.id });
+    addRun(store, dir, { base: 'base', adapter: false, status: 'cancelled', projectId: project.id }); // not finished: not listed
+    addRun(store, dir, { base: 'base', adapter: false }); // another project's
+    store.models.delete(store.models.find('gone').id);
+    const byId = Object.fromEntries(listAdapterlessRuns(store, project.id).map((r) => [r.runId, r.reason]));
+    expect(byId).toEqual({ [full.id]: 'full', [emptied.id]: 'no-adapter', [orphan.id]: 'base-deleted' });
+    expect(listAdapterlessRuns(store).length).toBe(4);
   });
 
   it('says why a run cannot be merged', () => {

@@ -122,6 +122,9 @@ describe('the Evaluate setup for an NER project', () => {
     expect(suggestedMetrics(ner).order[0]).toBe('entity_f1');
     // an NER project that has not chosen its metric yet gets its task's
     expect(suggestedMetrics({ task: 'ner', metric: null } as unknown as Project).preselected).toEqual(['entity_f1']);
+    // ...as a suggestion: the setup badges only the project's own metric "project"
+    expect(suggestedMetrics(ner).own).toBe('entity_f1');
+    expect(suggestedMetrics({ task: 'ner', metric: null } as unknown as Project).own).toBeNull();
     expect(isFraction('entity_f1')).toBe(true);
   });
 

@@ -4,7 +4,7 @@
 // source's own columns named. Also the Examples field's help when N exceeds the split.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../native/api/schemas.ts';
-import { initialForm, limitHelp, problems, shotColumnMissing, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
+import { initialForm, limitHelp, problems, shotColumnMissing, withDefaultLimit, type EvalForm } from '../../renderer/src/pages/evaluate/evalForm.ts';
 
 function dataset(name: string, columns: string[], mapping: Dataset['mapping'], train: number): Dataset {
   return {
@@ -65,5 +65,17 @@ describe('the Examples field', () => {
     expect(limitHelp('4', 4)).toBe('The first N of 4 rows; empty for all. Fewer runs faster, with a wider interval.');
     expect(limitHelp('', 1500)).toBe('The first N of 1,500 rows; empty for all. Fewer runs faster, with a wider interval.');
     expect(limitHelp('50', null)).toBe('Evaluate the first N rows of the split.');
+  });
+
+  it('defaults to the split when it is smaller than 50, and keeps a number the user typed', () => {
+    const untouched = initialForm(['exact_match']);
+    expect(untouched.limit).toBe('50');
+    expect(withDefaultLimit(untouched, null)).toBe(untouched);
+    expect(withDefaultLimit(untouched, 4).limit).toBe('4');
+    expect(withDefaultLimit(untouched, 1500)).toBe(untouched);
+    // another, larger split goes back to the default
+    expect(withDefaultLimit(withDefaultLimit(untouched, 4), 200).limit).toBe('50');
+    const typed = { ...untouched, limit: '30', limitTyped: true };
+    expect(withDefaultLimit(typed, 4)).toBe(typed);
   });
 });

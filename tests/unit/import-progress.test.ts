@@ -45,6 +45,11 @@ describe('the import progress of Datasets, Documents and Select', () => {
     expect(shown({ job: job({ state: 'failed', progress: 0, message: 'failed', error: 'no config.json' }), upload: null })).toBe('Import failed');
     expect(shown({ job: job({ state: 'cancelled', message: 'cancelled' }), upload: null })).toBe('Import cancelled');
     expect(shown({ job: job({ state: 'interrupted', message: 'stopped' }), upload: null })).toBe('Import interrupted');
+    // one that stopped before any progress draws no bar: an empty grey one under 'Import failed' said nothing
+    const html = (j: Job) => renderToStaticMarkup(createElement(StudioProvider, { studio: { call: () => Promise.resolve() } as unknown as Studio, children: createElement(ImportProgress, { job: j, upload: null, testId: 'p' }) }));
+    expect(html(job({ state: 'failed', progress: 0 }))).not.toMatch(/role="progressbar"/);
+    expect(html(job({ state: 'cancelled', progress: 0 }))).not.toMatch(/role="progressbar"/);
+    expect(html(job({ state: 'failed', progress: 0.3 }))).toMatch(/role="progressbar"/);
   });
 
   it('reads as a download for a model from the Hub: paused, not cancelled, for it resumes', () => {

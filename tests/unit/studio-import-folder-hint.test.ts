@@ -42,3 +42,24 @@ describe('models.importFolder on a path that is not a model folder', () => {
     expect(await studio.call('jobs.list', {})).toEqual([]);
   });
 });
+
+describe('models.importLlama2c on a file that is not a llama2.c checkpoint', () => {
+  it('refuses it on the field checkpoint, in the app’s words (no CLI flag), with the header field as data, starting no job', async () => {
+    const { studio } = studios.open();
+    const root = tempDir();
+    // a tokenizer.bin starts with max_token_length, then each token's score (a float) and length: hiddenDim reads 0
+    const tokenizer = path.join(root, 'tok512.bin');
+    const head = Buffer.alloc(64);
+    head.writeInt32LE(7, 0);
+    fs.writeFileSync(tokenizer, head);
+    const err = await refusal(studio.call('models.importLlama2c', { checkpoint: tokenizer, tokenizer, name: 'x' }));
+    expect(err.code).toBe('invalid_params');
+    expect(err.details).toEqual({ field: 'checkpoint', file: tokenizer, kind: 'implausible', headerField: 'hiddenDim', value: 0 });
+    expect(err.message).toBe('This file is not a llama2.c checkpoint: its header gives hiddenDim = 0, which no model has. A tokenizer (tok512.bin, tokenizer.bin) goes under Tokenizer path, the model file (stories260K.bin…) here; a legacy (version 0) llama2.c file cannot be read either.');
+    expect(err.message).not.toMatch(/--/);
+    const short = path.join(root, 'short.bin');
+    fs.writeFileSync(short, 'abc');
+    expect((await refusal(studio.call('models.importLlama2c', { checkpoint: short, tokenizer, name: 'x' }))).message).toBe('This file has only 3 bytes: a llama2.c checkpoint starts with a 28-byte header.');
+    expect(await studio.call('jobs.list', {})).toEqual([]);
+  });
+});

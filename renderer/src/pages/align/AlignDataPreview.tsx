@@ -3,7 +3,7 @@
 // its record number in the imported file, with the field at fault. A mapping that cannot feed the method says
 // which field it lacks and where to map it.
 import type { AlignPreview } from '../../../../native/api/align.ts';
-import { plural } from '../../../../native/api/format.ts';
+import { mappingWords, plural } from '../../../../native/api/format.ts';
 import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { Button, Callout, EmptyState } from '../../ui/primitives.tsx';
 import { PreferenceDataHelp } from './PreferenceDataHelp.tsx';
@@ -13,6 +13,23 @@ const PROBLEMS_SHOWN = 8;
 function PromptText({ prompt }: { prompt: AlignPreview['pairs'][number]['prompt'] }) {
   if (prompt.length === 1 && prompt[0].role === 'user') return <>{prompt[0].content}</>;
   return <>{prompt.map((m, i) => <span key={i} className="al-turn"><span className="al-role">{m.role}</span> {m.content}</span>)}</>;
+}
+
+const MAP_HERE = 'Map this dataset’s columns';
+const MAP_ON_DATASETS = 'Map columns on the Datasets page';
+const NEEDS: Record<AlignPreview['kind'], string> = {
+  pairs: 'Preference training reads the chosen and the rejected answer of each pair from the columns mapped as chosen and rejected',
+  labels: 'A classifier reward reads each text and its label from the columns mapped as text and label',
+};
+
+/**
+ * Why the dataset cannot feed the method, in the studio's words (the engine's sentence names a CLI command): the
+ * fields its mapping lacks, what it maps, and the button below that maps them.
+ */
+export function unusableWords(preview: AlignPreview, button: string): string {
+  const lacks = preview.missing.length ? preview.missing.join(' and ') : 'the fields this method reads';
+  const mapped = mappingWords(preview.mapping);
+  return `${preview.dataset} has no column mapped as ${lacks} (${mapped ? `it maps ${mapped}` : 'none of its columns is mapped'}). ${NEEDS[preview.kind]}: point them at this dataset’s columns with “${button}” below.`;
 }
 
 export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsInProject, onMapColumns }: {
@@ -30,11 +47,11 @@ export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsIn
     // No dataset here holds pairs: mapping this one's columns is seldom the way (it has no answers to prefer).
     return (
       <div className="stack" data-testid="align-preview">
-        <Callout tone="warning" title="No preference pairs in this project yet">{preview.unusable}</Callout>
+        <Callout tone="warning" title="No preference pairs in this project yet">{unusableWords(preview, MAP_HERE)}</Callout>
         <PreferenceDataHelp projectName={pairsInProject.projectName} />
         <div className="row-wrap">
           <Button size="sm" variant="primary" onClick={pairsInProject.onImport}>Import preference pairs on Datasets</Button>
-          <Button size="sm" onClick={onMapColumns}>Map this dataset’s columns</Button>
+          <Button size="sm" onClick={onMapColumns}>{MAP_HERE}</Button>
         </div>
       </div>
     );
@@ -42,8 +59,8 @@ export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsIn
   if (preview.unusable) {
     return (
       <div className="stack" data-testid="align-preview">
-        <Callout tone="warning" title="This dataset cannot feed this method yet">{preview.unusable}</Callout>
-        <div><Button size="sm" onClick={onMapColumns}>Map columns on the Datasets page</Button></div>
+        <Callout tone="warning" title="This dataset cannot feed this method yet">{unusableWords(preview, MAP_ON_DATASETS)}</Callout>
+        <div><Button size="sm" onClick={onMapColumns}>{MAP_ON_DATASETS}</Button></div>
       </div>
     );
   }

@@ -2,7 +2,7 @@
 // if any, then the job, with the button that stops it while it runs. The stage is a live region (the message and
 // percentage change every tick and would chatter). An import that ended without succeeding says so once — 'Import
 // failed' — for the callout under it says why: the job's own message ('failed', 'cancelled') and the percentage it
-// stopped at beside it said it twice more. A download (a model from the Hub) reads as one: it pauses rather than
+// stopped at beside it said it twice more; one that stopped at 0% draws no bar (an empty one said nothing). A download (a model from the Hub) reads as one: it pauses rather than
 // cancels, for started again it resumes where it stopped.
 import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
@@ -58,7 +58,8 @@ export function ImportProgress({ upload, job, testId, kind = 'import' }: { uploa
         {amount && <span className="muted">{amount}</span>}
         {running && <Button size="sm" onClick={() => void studio.call('jobs.cancel', { id: job.id }).catch(() => undefined)}>{kind === 'download' ? 'Pause download' : 'Cancel import'}</Button>}
       </div>
-      <ProgressBar label={kind === 'download' ? 'Download progress' : 'Import progress'} value={fraction} state={job?.state} />
+      {/* an import that stopped before it got anywhere has no progress to show: an empty grey bar under 'Import failed' */}
+      {!(stopped && job.progress === 0) && <ProgressBar label={kind === 'download' ? 'Download progress' : 'Import progress'} value={fraction} state={job?.state} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // The "New evaluation" form: model, data (dataset, split, how many examples), prompt (zero/one/few-shot and
 // its layout), metrics (the project's first; the LLM judge with its model and rubric) and decoding (greedy by
 // default). Ctrl/Cmd+Enter starts it.
-import { useId, type FormEvent } from 'react';
+import { useEffect, useId, type FormEvent } from 'react';
 import { intervalsSaid, type EvalMetricName } from '../../../../native/api/eval.ts';
 import type { Model, Run } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
@@ -10,7 +10,7 @@ import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { formatCount } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader, Field, ReadError, Select } from '../../ui/primitives.tsx';
-import { layoutLabels, limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split } from './evalForm.ts';
+import { layoutLabels, limitHelp, problems, shotColumnMissing, shotsOf, SPLIT_LABELS, templateFromMapping, templateName, type EvalForm, type JudgeRubricChoice, type Split, withDefaultLimit } from './evalForm.ts';
 import { isPerplexity, metricExplain, metricLabel } from './metrics.ts';
 import { KNOBS, type NumericKnob } from '../playground/settings.ts';
 import { plural } from '../../../../native/api/format.ts';
@@ -116,7 +116,7 @@ function JudgeFields({ form, set, models, columns, issues }: { form: EvalForm; s
 
 export interface AdapterChoice { path: string; label: string; model: string | null }
 
-export function EvalSetup({ form, onChange, models, adapters, datasets, metricOrder, suggested, busy, onStart }: {
+export function EvalSetup({ form, onChange, models, adapters, datasets, metricOrder, suggested, projectMetric, busy, onStart }: {
   form: EvalForm;
   onChange(next: EvalForm): void;
   models: Model[];
@@ -126,6 +126,8 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   datasets: DatasetChoices;
   metricOrder: EvalMetricName[];
   suggested: EvalMetricName[];
+  /** The project's success metric, or null when it has none (its task's first metric is then only suggested). */
+  projectMetric: EvalMetricName | null;
   busy: boolean;
   onStart(): void;
 }) {
@@ -152,6 +154,11 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
   const shotsFrom = form.shotsFromId !== form.datasetId ? datasets.offered.find((d) => d.id === form.shotsFromId) : undefined;
   const issues = problems(form, dataset, shotsFrom);
   const splitSize = dataset ? (form.split === 'all' ? dataset.rowCount : dataset.splits[form.split] ?? 0) : null;
+  // Examples defaults to the split's size when that is under the default, until the user types a number.
+  useEffect(() => {
+    const fitted = withDefaultLimit(form, splitSize);
+    if (fitted !== form) onChange(fitted);
+  }, [form, splitSize, onChange]);
   const perplexity = form.metrics.some(isPerplexity);
   const shots = shotsOf(form);
   const toggleMetric = (m: EvalMetricName) => {
@@ -202,7 +209,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           <Field label="Examples" optional help={limitHelp(form.limit, splitSize)} error={issues.limit}>
             {(id, d) => (
               <div className="input-suffix">
-                <input id={id} aria-describedby={d} className="input" inputMode="numeric" value={form.limit} placeholder="all" aria-invalid={Boolean(issues.limit)} onChange={(e) => set({ limit: e.target.value })} />
+                <input id={id} aria-describedby={d} className="input" inputMode="numeric" value={form.limit} placeholder="all" aria-invalid={Boolean(issues.limit)} onChange={(e) => set({ limit: e.target.value, limitTyped: true })} />
                 {splitSize !== null && <span>of {formatCount(splitSize)}</span>}
               </div>
             )}
@@ -263,7 +270,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
               {metricOrder.map((m) => (
                 <button key={m} type="button" role="checkbox" aria-checked={form.metrics.includes(m)} className="metric-chip" title={metricExplain(m)} onClick={() => toggleMetric(m)}>
                   {metricLabel(m)}
-                  {suggested[0] === m && <Badge tone="accent">project</Badge>}
+                  {projectMetric === m ? <Badge tone="accent">project</Badge> : projectMetric === null && suggested[0] === m && <Badge tone="accent">suggested</Badge>}
                 </button>
               ))}
             </div>

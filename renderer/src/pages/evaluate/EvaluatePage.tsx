@@ -150,7 +150,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
   return (
     <div className="stack gap-5">
       <div className="eval-layout">
-        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={datasetGroups} metricOrder={metrics.order} suggested={metrics.suggested} busy={running} onStart={() => void start()} />
+        <EvalSetup form={form} onChange={setForm} models={models.data ?? []} adapters={adapters} datasets={datasetGroups} metricOrder={metrics.order} suggested={metrics.suggested} projectMetric={metrics.own} busy={running} onStart={() => void start()} />
         <div className="stack">
           {job && (running || !shown) && <Reveal key={job.id} testId="revealed-progress"><EvalProgress job={job} title={jobTitle} onCancel={() => void cancel()} cancelling={cancelling} /></Reveal>}
           {shown && !running && (

@@ -25,6 +25,8 @@ export interface EvalForm {
   split: Split;
   /** Text of the limit field; empty evaluates the whole split. */
   limit: string;
+  /** The user typed the limit: a dataset or split chosen later keeps it (withDefaultLimit leaves it alone). */
+  limitTyped: boolean;
   prompt: PromptKind;
   shots: number;
   shotSeed: number;
@@ -55,9 +57,23 @@ export interface EvalForm {
 
 export const SPLIT_LABELS: Record<Split, string> = { test: 'Test', validation: 'Validation', train: 'Train', all: 'All' };
 
+/** Examples evaluated unless the user says otherwise: enough for a rough interval, quick on a small model. */
+export const DEFAULT_LIMIT = 50;
+
+/**
+ * The form with its Examples default fitted to the split (min(DEFAULT_LIMIT, rows)) once its size is known: a 4-row
+ * split read "50 of 4" and carried a note that all 4 would run. A typed limit is the user's and stays; the same form
+ * comes back when nothing changes (the caller compares to decide whether to set it).
+ */
+export function withDefaultLimit(form: EvalForm, splitSize: number | null): EvalForm {
+  if (form.limitTyped) return form;
+  const limit = String(splitSize ? Math.min(DEFAULT_LIMIT, splitSize) : DEFAULT_LIMIT);
+  return form.limit === limit ? form : { ...form, limit };
+}
+
 export function initialForm(metrics: EvalMetricName[]): EvalForm {
   return {
-    modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: '50', prompt: 'zero', shots: 3, shotSeed: 0, shotsFromId: '', customTemplate: false,
+    modelId: '', adapterPath: '', datasetId: '', split: 'test', limit: String(DEFAULT_LIMIT), limitTyped: false, prompt: 'zero', shots: 3, shotSeed: 0, shotsFromId: '', customTemplate: false,
     template: { instruction: '', input: '', output: '', answerPrefix: '' },
     metrics, decoding: 'greedy', maxNewTokens: 64, temperature: 0.7, topP: 0.95, numBeams: 3, repetitionPenalty: 1, seed: 0, name: '',
     judgeModelId: '', judgeMode: 'pointwise', judgeRubric: 'helpfulness', judgeRubricText: '', judgeLabelColumn: '', judgeResponseColumn: '', judgeAgainstRun: '',

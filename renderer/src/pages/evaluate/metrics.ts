@@ -81,9 +81,10 @@ export function isPerplexity(name: string): boolean {
 /**
  * The metrics offered for a project, in order: its success metric, the task's other metrics, then the rest.
  * The first group is preselected (perplexity only when it is the project's own metric, since it cannot share
- * a run with generation metrics).
+ * a run with generation metrics). `own` is the project's success metric when it is one Evaluate offers, else null:
+ * a project with none still gets its task's metrics suggested, but none of them is the project's.
  */
-export function suggestedMetrics(project: Project | null): { order: EvalMetricName[]; suggested: EvalMetricName[]; preselected: EvalMetricName[] } {
+export function suggestedMetrics(project: Project | null): { order: EvalMetricName[]; suggested: EvalMetricName[]; preselected: EvalMetricName[]; own: EvalMetricName | null } {
   const known = (m: string | null | undefined): EvalMetricName[] => (EVAL_METRICS as readonly string[]).includes(m ?? '') ? [m as EvalMetricName] : [];
   const own = known(project?.metric);
   const task = project ? TASKS[project.task].metrics.flatMap(known) : [];
@@ -91,7 +92,7 @@ export function suggestedMetrics(project: Project | null): { order: EvalMetricNa
   const order: EvalMetricName[] = [...suggested, ...EVAL_METRICS.filter((m) => !suggested.includes(m))];
   const first = suggested[0];
   const preselected: EvalMetricName[] = first === undefined ? ['rougeL'] : isPerplexity(first) ? [first] : suggested.filter((m) => !isPerplexity(m));
-  return { order, suggested, preselected };
+  return { order, suggested, preselected, own: own[0] ?? null };
 }
 
 /**

@@ -3,7 +3,7 @@
 // finds its adapter folder. An adapter made elsewhere (a PEFT folder) can still be named by path, onto the source
 // model chosen above.
 import { useState, type FormEvent } from 'react';
-import { HF_DTYPES, type AdapterRun, type DeployResult } from '../../../../native/api/deploy.ts';
+import { HF_DTYPES, type AdapterlessRun, type AdapterRun, type DeployResult } from '../../../../native/api/deploy.ts';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
 import type { Model } from '../../../../native/api/schemas.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
@@ -41,8 +41,36 @@ function RunPicker({ runs, chosen, onChoose }: { runs: AdapterRun[]; chosen: str
   );
 }
 
-/** `runs`: the project's finished LoRA runs (deploy.adapterRuns), undefined while they load. */
-export function MergeStep({ model, runs, highlighted, onMerged, onError }: { model: Model; runs: AdapterRun[] | undefined; highlighted: boolean; onMerged(result: DeployResult): void; onError(message: string | null): void }) {
+const ADAPTERLESS_WHY: Record<AdapterlessRun['reason'], string> = {
+  full: 'trained the whole model, so it saved a model (on the model list, ready to quantise) rather than an adapter',
+  'no-adapter': 'has no adapter files any more',
+  'base-deleted': 'was trained on a model since deleted from the studio',
+};
+
+/** No run to pick: none finished yet, or (`adapterless`, deploy.adapterlessRuns) those that did left no adapter to merge. */
+function NoRunToMerge({ runs, adapterless }: { runs: AdapterRun[] | undefined; adapterless: AdapterlessRun[] | undefined }) {
+  const howTo = <>A run saves its adapter when it trains with the LoRA method and runs to its last step (a cancelled run saves none): fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO).</>;
+  if (adapterless?.length) {
+    return (
+      <EmptyState icon="layers" title="No adapter to merge">
+        {adapterless.length === 1 ? 'The finished run' : `The ${adapterless.length} finished runs`} of this project left no LoRA adapter:{' '}
+        {adapterless.slice(0, 3).map((r, i) => <span key={r.runId}>{i > 0 && '; '}<strong>{r.name}</strong> {ADAPTERLESS_WHY[r.reason]}</span>)}
+        {adapterless.length > 3 && `; and ${adapterless.length - 3} more`}. {howTo} An adapter made elsewhere can be merged from its folder.
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState icon="layers" title={runs === undefined || adapterless === undefined ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
+      Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and final validation loss (the merge takes the last step's adapter). An adapter made elsewhere can be merged from its folder.
+    </EmptyState>
+  );
+}
+
+/**
+ * `runs`: the project's finished LoRA runs (deploy.adapterRuns), undefined while they load; `adapterless`: its
+ * finished runs that left no adapter (asked only when `runs` is empty).
+ */
+export function MergeStep({ model, runs, adapterless, highlighted, onMerged, onError }: { model: Model; runs: AdapterRun[] | undefined; adapterless: AdapterlessRun[] | undefined; highlighted: boolean; onMerged(result: DeployResult): void; onError(message: string | null): void }) {
   const studio = useStudio();
   const [source, setSource] = useState<Source>('run');
   const [runId, setRunId] = useState<string | null>(null);
@@ -90,11 +118,7 @@ export function MergeStep({ model, runs, highlighted, onMerged, onError }: { mod
         </div>
       </div>
       {source === 'run' ? (
-        list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : (
-          <EmptyState icon="layers" title={runs === undefined ? 'Looking for LoRA runs…' : 'No finished LoRA run yet'}>
-            Fine-tune with LoRA on <a href="#/adapt/finetune">Adapt &amp; align</a> (or align with DPO or PPO); each finished run is listed here with its base model and final validation loss (the merge takes the last step's adapter). An adapter made elsewhere can be merged from its folder.
-          </EmptyState>
-        )
+        list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : <NoRunToMerge runs={runs} adapterless={adapterless} />
       ) : (
         <Field label="LoRA adapter folder" help={<>A PEFT adapter (adapter_config.json + adapter_model.safetensors) trained on <strong>{model.name}</strong>, the source model above.</>}>
           {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}

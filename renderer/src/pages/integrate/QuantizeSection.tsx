@@ -44,6 +44,9 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
   const models = useQuery('models.list', { kind: 'decoder' });
   const { current } = useProjects();
   const adapterRuns = useQuery('deploy.adapterRuns', current ? { projectId: current.id } : {});
+  // Asked only when no run has an adapter: the merge step then says why the finished ones offer none (unread, it says
+  // what it said before it could tell, rather than wait on an answer that is not coming).
+  const adapterless = useQuery('deploy.adapterlessRuns', adapterRuns.data?.length === 0 ? (current ? { projectId: current.id } : {}) : null);
   // Quantised variants hold only ONNX weights: they are outputs here, not inputs.
   const sources = useMemo(() => (models.data ?? []).filter(hasSourceWeights), [models.data]);
   const [modelId, setModelId] = useState<string | null>(null);
@@ -91,6 +94,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
     finish('merge');
     models.reload();
     adapterRuns.reload();
+    adapterless.reload();
   }
 
   async function quantize(e: FormEvent) {
@@ -132,7 +136,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
             </Select>
           )}
         </Field>
-        <MergeStep model={model} runs={adapterRuns.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
+        <MergeStep model={model} runs={adapterRuns.data} adapterless={adapterless.error ? [] : adapterless.data} highlighted={next === 'merge'} onMerged={merged} onError={setError} />
         <form className="stack guided-form" data-next={next === 'quantise' || next === 'compare'} onSubmit={quantize} aria-label="Quantise">
           <h3>{stepHeading('quantise')} <span className="muted small">and {stepHeading('compare')}</span></h3>
           <fieldset className="field-group">

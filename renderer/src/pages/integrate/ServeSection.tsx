@@ -16,6 +16,12 @@ import './serve.css';
 const POLL_MS = 1000;
 const STATE_TONE = { running: 'success', starting: 'warning', failed: 'danger', stopped: 'neutral' } as const;
 
+/** The key as shown while hidden: its prefix (which kind of key), the rest as dots. */
+export function maskKey(key: string): string {
+  const prefix = /^[a-z]+-/.exec(key)?.[0] ?? '';
+  return `${prefix}${'•'.repeat(16)}`;
+}
+
 export function ServeSection() {
   const studio = useStudio();
   const toast = useToast();
@@ -27,6 +33,9 @@ export function ServeSection() {
   const [port, setPort] = useState(String(SERVE_API_DEFAULT_PORT));
   const [busy, setBusy] = useState(false);
   const [kind, setKind] = useState<SnippetKind>('curl');
+  // The key is a secret on a screen others may see (a shared screen, a screenshot): hidden until asked for, in the
+  // snippets too; copying always takes the real one.
+  const [keyShown, setKeyShown] = useState(false);
   const s = status.data;
   // Until the engine says whether its server runs, this page does not know: it drew "Stopped" and offered Start
   // for a server already running (a start the engine refuses), so the badge and Start wait for the answer.
@@ -130,8 +139,16 @@ export function ServeSection() {
         {s?.state === 'failed' && s.error && <Callout tone="danger" title="The server is not running">{s.error}</Callout>}
         {s?.state === 'running' && s.url && s.apiKey && (
           <div className="serve-endpoint">
-            <Stat label="Base URL" value={<span data-testid="serve-url">{s.url}</span>} mono />
-            <Stat label="API key (new at each start)" value={<span data-testid="serve-key">{s.apiKey}</span>} mono />
+            <Stat label="Base URL" value={<span className="serve-secret"><span data-testid="serve-url">{s.url}</span><Button size="sm" aria-label="Copy the base URL" onClick={() => void copy(s.url!, 'base URL')}>Copy</Button></span>} mono />
+            <Stat label="API key (new at each start)" value={(
+              <span className="serve-secret">
+                {keyShown
+                  ? <span data-testid="serve-key" data-masked={false}>{s.apiKey}</span>
+                  : <span><span data-testid="serve-key" data-masked aria-hidden="true">{maskKey(s.apiKey)}</span><span className="visually-hidden">hidden</span></span>}
+                <Button size="sm" aria-pressed={keyShown} onClick={() => setKeyShown((v) => !v)}>Show key</Button>
+                <Button size="sm" aria-label="Copy the API key" onClick={() => void copy(s.apiKey!, 'API key')}>Copy</Button>
+              </span>
+            )} mono />
           </div>
         )}
         {snippets ? (
@@ -145,7 +162,7 @@ export function ServeSection() {
               <span className="spacer" />
               <Button size="sm" onClick={() => void copy(snippets[kind], `${SNIPPET_LABELS[kind]} snippet`)}>Copy {SNIPPET_LABELS[kind]}</Button>
             </div>
-            <CodeBlock role="tabpanel" label={`${SNIPPET_LABELS[kind]} snippet`} data-testid="serve-snippet" data-kind={kind}>{snippets[kind]}</CodeBlock>
+            <CodeBlock role="tabpanel" label={`${SNIPPET_LABELS[kind]} snippet`} data-testid="serve-snippet" data-kind={kind}>{keyShown || !s?.apiKey ? snippets[kind] : snippets[kind].replaceAll(s.apiKey, maskKey(s.apiKey))}</CodeBlock>
           </div>
         ) : names.length > 0 && (
           <p className="muted small">

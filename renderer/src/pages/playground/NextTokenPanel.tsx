@@ -26,6 +26,13 @@ export function showToken(token: string): string {
 
 const pct = (p: number) => (p >= 0.995 ? '100%' : p >= 0.1 ? `${(p * 100).toFixed(0)}%` : p >= 0.001 ? `${(p * 100).toFixed(1)}%` : p > 0 ? '<0.1%' : '0%');
 
+/** What the panel says before its first answer: what it lacks, or (a prompt there, the request out) that it is reading. */
+function Waiting({ modelId, prompt }: { modelId: string | null; prompt: string }) {
+  if (!modelId) return <p className="muted small">Choose a model first.</p>;
+  if (!prompt) return <p className="muted small">Write a prompt to see the candidates.</p>;
+  return <p className="muted small" role="status">Reading the prompt…</p>;
+}
+
 export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string | null; prompt: string; settings: GenerateSettingsInput }) {
   const studio = useStudio();
   const [result, setResult] = useState<NextTokenResult | null>(null);
@@ -64,7 +71,7 @@ export function NextTokenPanel({ modelId, prompt, settings }: { modelId: string 
       <div className="card-body stack gap-2 nt-panel" data-testid="next-token-panel" aria-busy={asking}>
         <div className="row small muted nt-legend"><span><span className="legend-swatch nt-bar-before" />model alone</span><span><span className="legend-swatch nt-bar-after" />after your settings</span></div>
         {error && <p className="field-error">{error}</p>}
-        {!result && !error && <p className="muted small">{modelId ? 'Write a prompt to see the candidates.' : 'Choose a model first.'}</p>}
+        {!result && !error && <Waiting modelId={modelId} prompt={prompt} />}
         {result?.candidates.map((c) => (
           <div key={c.id} className="nt-row" data-testid="nt-row" title={`id ${c.id} · ${c.token}`}>
             <span className="nt-token">{showToken(c.token)}</span>
