@@ -196,13 +196,19 @@ export const EvalExample = z.object({
   input: z.string(),
   references: z.array(z.string()),
   prediction: z.string(),
+  /** The prompt the model read: cut where promptCutAt says when it did not fit (runs before that kept it whole). */
   prompt: z.string().optional(),
+  /** Where in `prompt` its middle was cut (truncatedTokens tokens dropped there); absent when nothing was cut. */
+  promptCutAt: z.number().int().optional(),
   finishReason: z.string().optional(),
   scores: z.record(z.string(), z.number()),
   promptTokens: z.number().int(),
   /** Few-shot examples that fit the context (examples are dropped before any text is cut). */
   shotsUsed: z.number().int().optional(),
-  /** Prompt tokens cut from the left to fit the model's context. */
+  /**
+   * Prompt tokens cut to fit the model's context: from the middle of the prompt, keeping its instruction and its cue
+   * to answer as fine-tuning does (promptCutAt says where); runs from before promptCutAt cut them from the left.
+   */
   truncatedTokens: z.number().int(),
   generatedTokens: z.number().int(),
   latencyMs: z.number(),
