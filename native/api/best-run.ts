@@ -74,13 +74,13 @@ export function withVerdicts(comparison: Comparison): Omit<Comparison, 'metrics'
 /**
  * Which test the verdicts of a comparison used, for its legend: a paired bootstrap where the runs scored the same
  * examples (a metric that is a mean of per-example scores), else whether the runs' intervals overlap; null where no
- * metric was tested (one run, ties, values without intervals).
+ * metric was tested (one run, ties, values without intervals). `label` names a metric (the studio's labels; the CLI's names).
  */
-export function verdictTestSaid(metrics: readonly (RankedRow & { name: string })[], runIds: readonly string[]): string | null {
+export function verdictTestSaid(metrics: readonly (RankedRow & { name: string })[], runIds: readonly string[], label: (metric: string) => string = (m) => m): string | null {
   // 'untested' rows had no test; 'none' rows nothing to test
   const judged = metrics.filter((m) => ['best', 'within-noise'].includes(bestVerdict(m, runIds).kind));
   if (judged.length === 0) return null;
-  const pairedNames = judged.filter((m) => (m.paired?.length ?? 0) > 0).map((m) => m.name);
+  const pairedNames = judged.filter((m) => (m.paired?.length ?? 0) > 0).map((m) => label(m.name));
   const overlap = "whether the runs' 95% intervals overlap";
   if (pairedNames.length === 0) return `tested by ${overlap}`;
   const paired = 'a paired bootstrap on the examples the runs share (the 95% interval of the mean per-example difference from the top run must exclude 0)';

@@ -169,7 +169,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
  */
 function metricsSubtitle(comparison: Comparison): string {
   const head = `Corpus scores with 95% intervals (${intervalsSaid('labels')}).`;
-  const test = verdictTestSaid(comparison.metrics, comparison.runs.map((r) => r.id));
+  const test = verdictTestSaid(comparison.metrics, comparison.runs.map((r) => r.id), metricLabel);
   if (!comparison.metrics.some((m) => (m.paired?.length ?? 0) > 0) || test === null) return `${head} A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.`;
   return `${head} A run is marked best only where the sample tells it from every other run, “within noise” where it cannot: ${test}.`;
 }
