@@ -1,7 +1,8 @@
 // Which run of a comparison row is best, and how sure that is. The one answer Compare's table (its "best" badge), its
 // charts (the ✓ by a bar), the Evaluate page's list of runs (its ★) and `lathe runs compare` (its marks) all read: a
-// run is best only where its 95% interval clears every other run's. Six examples gave BLEU 0.004 against 0.003, both intervals 0.002–0.006, and the
-// table called the first best while its own page asked whether the difference was larger than the noise.
+// run is best only where the sample tells it apart from every other run. Six examples gave BLEU 0.004 against 0.003, both intervals 0.002–0.006, and the
+// table called the first best while its own page asked whether the difference was larger than the noise. Runs scored
+// on the same examples are told apart by their paired difference; others by their own 95% intervals.
 import type { Comparison } from './eval.ts';
 
 /** One comparison row, as runs.compare answers it: values[i] belongs to runIds[i] (null: that run lacks the metric). */
@@ -10,21 +11,28 @@ export interface RankedRow {
   /** The run with the top value (null where there is none: one run, a tie, a metric that is not ranked). */
   bestRunId: string | null;
   values: ({ value: number; ci95?: { low: number; high: number } | null } | null)[];
+  /** The top run minus each other run scored on the same examples: the interval of the mean per-example difference. */
+  paired?: readonly { runId: string; low: number; high: number }[];
 }
 
 export type BestVerdict =
   /** Nothing to mark: one run, a tie for the top, or a metric that is not ranked. */
   | { kind: 'none' }
-  /** The top run's interval clears every other run's: the sample tells it apart. */
-  | { kind: 'best'; runId: string }
-  /** The top run's interval overlaps those of `rivals` (run ids): the sample cannot tell them apart. */
-  | { kind: 'within-noise'; runId: string; rivals: string[] }
+  /**
+   * The sample tells the top run apart from every other: its paired difference from each run in `paired` (scored on
+   * the same examples) excludes 0, and its interval clears each other run's.
+   */
+  | { kind: 'best'; runId: string; paired: string[] }
+  /** The top run cannot be told apart from `rivals` (run ids): a paired difference that holds 0, or intervals that overlap. */
+  | { kind: 'within-noise'; runId: string; rivals: string[]; paired: string[] }
   /** The top value, but it or a value it beats has no interval, so it was not tested against the noise. */
   | { kind: 'untested'; runId: string };
 
 /**
- * The verdict on a row. Intervals that touch count as overlapping. Where some values lack an interval, an overlap with
- * one that has one still says "within noise"; otherwise the top is only the top ("untested"), never "best".
+ * The verdict on a row. A run scored on the same examples as the top one is told apart by their paired difference
+ * (its interval excludes 0: tighter than two intervals, which each carry the examples' own spread); any other by
+ * the runs' own intervals, where touching counts as overlapping. Where some values lack an interval, an overlap
+ * with one that has one still says "within noise"; otherwise the top is only the top ("untested"), never "best".
  */
 export function bestVerdict(row: RankedRow, runIds: readonly string[]): BestVerdict {
   if (row.bestRunId === null || runIds.length < 2) return { kind: 'none' };
@@ -35,10 +43,16 @@ export function bestVerdict(row: RankedRow, runIds: readonly string[]): BestVerd
   if (others.length === 0 || others.some((o) => o.value === top.value)) return { kind: 'none' };
   const topCi = top.ci95 ?? null;
   const overlaps = (ci: { low: number; high: number }) => topCi !== null && (row.higherIsBetter ? topCi.low <= ci.high : topCi.high >= ci.low);
-  const rivals = others.filter((o) => o.ci95 && overlaps(o.ci95)).map((o) => o.runId);
-  if (rivals.length > 0) return { kind: 'within-noise', runId: row.bestRunId, rivals };
-  if (topCi === null || others.some((o) => !o.ci95)) return { kind: 'untested', runId: row.bestRunId };
-  return { kind: 'best', runId: row.bestRunId };
+  const pairedWith = new Map((row.paired ?? []).map((p) => [p.runId, p]));
+  const apart = (d: { low: number; high: number }) => (row.higherIsBetter ? d.low > 0 : d.high < 0);
+  const paired = others.filter((o) => pairedWith.has(o.runId)).map((o) => o.runId);
+  const rivals = others.filter((o) => {
+    const d = pairedWith.get(o.runId);
+    return d ? !apart(d) : o.ci95 && overlaps(o.ci95);
+  }).map((o) => o.runId);
+  if (rivals.length > 0) return { kind: 'within-noise', runId: row.bestRunId, rivals, paired };
+  if (others.some((o) => !pairedWith.has(o.runId) && (topCi === null || !o.ci95))) return { kind: 'untested', runId: row.bestRunId };
+  return { kind: 'best', runId: row.bestRunId, paired };
 }
 
 /** The run that is best beyond the noise, or null (bestVerdict): what a ✓, a ★ or a "best" badge marks. */
@@ -55,4 +69,24 @@ export function clearBest(row: RankedRow, runIds: readonly string[]): string | n
 export function withVerdicts(comparison: Comparison): Omit<Comparison, 'metrics'> & { metrics: (Comparison['metrics'][number] & { verdict: BestVerdict['kind'] })[] } {
   const runIds = comparison.runs.map((r) => r.id);
   return { ...comparison, metrics: comparison.metrics.map((m) => ({ ...m, verdict: bestVerdict(m, runIds).kind })) };
+}
+
+/**
+ * Which test the verdicts of a comparison used, for its legend: a paired bootstrap where the runs scored the same
+ * examples (a metric that is a mean of per-example scores), else whether the runs' intervals overlap; null where no
+ * metric was tested (one run, ties, values without intervals). `label` names a metric (the studio's labels; the CLI's names).
+ */
+export function verdictTestSaid(metrics: readonly (RankedRow & { name: string })[], runIds: readonly string[], label: (metric: string) => string = (m) => m): string | null {
+  // 'untested' rows had no test; 'none' rows nothing to test
+  const judged = metrics.filter((m) => ['best', 'within-noise'].includes(bestVerdict(m, runIds).kind));
+  if (judged.length === 0) return null;
+  const pairedNames = judged.filter((m) => (m.paired?.length ?? 0) > 0).map((m) => label(m.name));
+  const overlap = "whether the runs' 95% intervals overlap";
+  if (pairedNames.length === 0) return `tested by ${overlap}`;
+  const paired = 'a paired bootstrap on the examples the runs share (the 95% interval of the mean per-example difference from the top run must exclude 0)';
+  // a row is wholly paired where every other run with a value paired with its top run
+  const whollyPaired = (m: RankedRow) => m.values.every((v, i) => v === null || runIds[i] === m.bestRunId || (m.paired ?? []).some((p) => p.runId === runIds[i]));
+  if (judged.every(whollyPaired)) return `tested by ${paired}`;
+  const list = pairedNames.length > 1 ? `${pairedNames.slice(0, -1).join(', ')} and ${pairedNames.at(-1)}` : pairedNames[0];
+  return `tested by ${paired} for ${list} where the runs scored the same examples, else by ${overlap}`;
 }

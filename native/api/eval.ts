@@ -196,13 +196,19 @@ export const EvalExample = z.object({
   input: z.string(),
   references: z.array(z.string()),
   prediction: z.string(),
+  /** The prompt the model read: cut where promptCutAt says when it did not fit (runs before that kept it whole). */
   prompt: z.string().optional(),
+  /** Where in `prompt` its middle was cut (truncatedTokens tokens dropped there); absent when nothing was cut. */
+  promptCutAt: z.number().int().optional(),
   finishReason: z.string().optional(),
   scores: z.record(z.string(), z.number()),
   promptTokens: z.number().int(),
   /** Few-shot examples that fit the context (examples are dropped before any text is cut). */
   shotsUsed: z.number().int().optional(),
-  /** Prompt tokens cut from the left to fit the model's context. */
+  /**
+   * Prompt tokens cut to fit the model's context: from the middle of the prompt, keeping its instruction and its cue
+   * to answer as fine-tuning does (promptCutAt says where); runs from before promptCutAt cut them from the left.
+   */
   truncatedTokens: z.number().int(),
   generatedTokens: z.number().int(),
   latencyMs: z.number(),
@@ -239,6 +245,10 @@ export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run')
   if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `run ${twice} is given twice; name each run once` });
 });
 
+/** The top run minus `runId` on the `examples` examples both scored: the 95% interval of the mean difference. */
+export const PairedDifference = z.object({ runId: z.string(), examples: z.number().int(), low: z.number(), high: z.number() });
+export type PairedDifference = z.infer<typeof PairedDifference>;
+
 export const Comparison = z.object({
   runs: z.array(z.object({
     /** kind: the run's (evaluation, finetune…), so a page knows what it compares without a second request. */
@@ -251,6 +261,12 @@ export const Comparison = z.object({
     higherIsBetter: z.boolean(),
     values: z.array(z.object({ value: z.number(), ci95: Interval.nullable() }).nullable()),
     bestRunId: z.string().nullable(),
+    /**
+     * The top run against each other run that scored the very same examples (same dataset, split and rows), where the
+     * metric is a mean of per-example scores: the 95% paired-bootstrap interval of the mean per-example difference,
+     * top − other. Absent where no run pairs with the top one (then bestVerdict compares the runs' own intervals).
+     */
+    paired: z.array(PairedDifference).optional(),
   })),
 });
 export type Comparison = z.infer<typeof Comparison>;

@@ -3,7 +3,7 @@
 // differences (exportable as CSV or JSON).
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
-import { bestVerdict, withVerdicts, type BestVerdict } from '../api/best-run.ts';
+import { bestVerdict, verdictTestSaid, withVerdicts, type BestVerdict } from '../api/best-run.ts';
 import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, intervalsSaid, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
@@ -28,6 +28,9 @@ const VERDICT_MARKS: Record<Exclude<BestVerdict['kind'], 'none'>, { mark: string
   'within-noise': { mark: '~', said: "~ top value but within noise: its interval overlaps another run's" },
   untested: { mark: '+', said: '+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best' },
 };
+
+/** The marks said where some runs were tested paired: the sample, not the intervals alone, tells the runs apart (verdictTestSaid says how). */
+const PAIRED_MARKS = { best: '* best: the sample tells it from every other run', 'within-noise': '~ top value but within noise: the sample cannot tell it from another run' };
 
 const COMPARE_USAGE = `lathe runs compare RUN RUN… [--metric M] [--sort ${EXAMPLE_SORTS.join('|')}] [--examples N] [--csv FILE] [--json-file FILE] [--force] [--json]`;
 
@@ -56,7 +59,12 @@ export function comparisonTable(c: Comparison): string {
   const template = (r: Comparison['runs'][number]) => (r.template && !r.name.endsWith(` · ${r.template}`) ? `, ${r.template}` : '');
   const legend = c.runs.map((r, i) => `[${i + 1}] ${r.id}  ${r.name}  (${r.status}${evaluations ? `, ${plural(r.examples, 'example')}` : ''}${template(r)})`);
   // only the marks the table has (one run has none)
-  const marks = (['best', 'within-noise', 'untested'] as const).filter((k) => used.has(k)).map((k) => VERDICT_MARKS[k].said).join('; ');
+  const test = verdictTestSaid(c.metrics, runIds);
+  const anyPaired = c.metrics.some((m) => (m.paired?.length ?? 0) > 0);
+  const said = (k: keyof typeof VERDICT_MARKS) => (anyPaired && k !== 'untested' ? PAIRED_MARKS[k] : VERDICT_MARKS[k].said);
+  // the test right after the marks it decided (best, within noise), before the mark of a value it could not test
+  const tested = (['best', 'within-noise'] as const).filter((k) => used.has(k)).map(said);
+  const marks = [...tested, ...(anyPaired && test ? [test] : []), ...(used.has('untested') ? [said('untested')] : [])].join('; ');
   const note = evaluations
     ? `${marks ? `${marks}; ` : ''}intervals are 95%: ${intervalsSaid('names')}. Scores are fractions in [0, 1].`
     : marks ? `${marks} (training runs: each metric's last recorded value)` : "each metric's last recorded value";

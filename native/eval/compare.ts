@@ -8,6 +8,7 @@ import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, type Comparison, type EvalE
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
+import { withPairedDifferences } from './paired.ts';
 import { openPredictions, type OpenPredictions } from './predictions.ts';
 
 type Sort = (typeof EXAMPLE_SORTS)[number];
@@ -246,15 +247,20 @@ function loadRuns(store: Store, runIds: readonly string[]): Run[] {
  * Runs side by side, their metrics marked best. Evaluations sit with evaluations and training runs with training
  * runs (as the Runs page offers them): across the two, a metric of one name measures different things (an
  * evaluation's tokens/s is generation, a fine-tune's is training), and one would be marked best over the other.
+ * With `dataDir` (the studio's), evaluations scored on the same examples carry their paired differences from the
+ * top run (withPairedDifferences), by which bestVerdict tells them apart.
  */
-export function compareRuns(store: Store, runIds: readonly string[]): Comparison {
+export function compareRuns(store: Store, runIds: readonly string[], dataDir?: string): Comparison {
   const runs = loadRuns(store, runIds);
   const evaluation = runs.find((r) => r.kind === 'evaluation');
   const other = runs.find((r) => r.kind !== 'evaluation');
   if (evaluation && other) {
     throw new StudioError('invalid_params', `run ${other.id} is ${withArticle(other.kind)} run and run ${evaluation.id} an evaluation: compare evaluations with evaluations, or training runs with training runs (their metrics of one name measure different things)`, { field: 'runIds' });
   }
-  return compareMetrics(runs.map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
+  const comparison = compareMetrics(runs.map((run) => ({ run, metrics: store.runs.latestMetrics(run.id) })));
+  if (dataDir === undefined || evaluation === undefined) return comparison;
+  const pairable = runs.map((run) => ({ id: run.id, datasetKey: configView(run).datasetKey }));
+  return { ...comparison, metrics: withPairedDifferences(store, dataDir, pairable, comparison.metrics) };
 }
 
 /**

@@ -1,12 +1,12 @@
 // Generation evaluation: build each example's prompt (zero/one/few-shot), fit it into the model's context
-// (cut from the left, keeping BOS and the query), generate with the run's settings, and score the
-// continuation against the references.
+// (its middle cut, keeping BOS, the instruction and the cue to answer, as fine-tuning cuts it), generate with the
+// run's settings, and score the continuation against the references.
 import type { EvalExample, EvalMetricName, GenerationSettings } from '../api/eval.ts';
 import { generate } from '../generate/generate.ts';
 import type { GenerateOptions } from '../generate/options.ts';
 import { CausalLM } from '../models/decoder.ts';
 import type { PromptTemplate, Row } from '../text/prompt.ts';
-import { fitPrompt } from '../text/fit-prompt.ts';
+import { fitPromptMiddle, type FittedPrompt } from '../text/fit-prompt.ts';
 import { TextTokenizer } from '../text/tokenizer.ts';
 import { createShotPlanner } from './few-shot.ts';
 import type { EvalItem } from './runner-data.ts';
@@ -82,7 +82,7 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
     async evaluate(items, firstIndex) {
       const fitted = items.map((item) => planner.choose(item.row));
       const prompts = fitted.map((f) => f.prompt);
-      const encoded = fitted.map((f) => fitPrompt(f.ids, budget, bos));
+      const encoded = fitted.map((f) => fitPromptMiddle(f.ids, budget, bos));
       const result = await generate(model, tokenizer, encoded.map((e) => e.ids), { ...options, seed: sampling ? baseSeed + firstIndex : undefined }, {
         generationConfig: genConfig,
         defaultStopIds,
@@ -97,7 +97,7 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
           input: item.input,
           references: item.references,
           prediction,
-          prompt: prompts[b],
+          ...promptAsFed(tokenizer, prompts[b], encoded[b], bos),
           finishReason: row.finishReason,
           scores: scoreExample(setup.metrics, prediction, item.references),
           promptTokens: encoded[b].ids.length,
@@ -110,4 +110,18 @@ export async function createGenerationEvaluator(setup: GenerationSetup): Promise
     },
     release: () => model.release(),
   };
+}
+
+/**
+ * The prompt as the model read it: the text built, or, where its middle was cut, the text of the tokens kept and the
+ * character where the cut tokens were (the two sides decoded apart, so a character split across the cut shows as
+ * U+FFFD rather than joining what was never next to it).
+ */
+export function promptAsFed(tokenizer: TextTokenizer, built: string, fit: FittedPrompt, bos: number | null): { prompt: string; promptCutAt?: number } {
+  if (fit.cutAt === null) return { prompt: built };
+  // the BOS the encoder added is not in the text built, so not in the text shown
+  const lead = bos !== null && fit.ids[0] === bos ? 1 : 0;
+  const head = tokenizer.decode(fit.ids.slice(lead, fit.cutAt), { skipSpecialTokens: false });
+  const tail = tokenizer.decode(fit.ids.slice(fit.cutAt), { skipSpecialTokens: false });
+  return { prompt: head + tail, promptCutAt: head.length };
 }

@@ -252,7 +252,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const perExample = (field: string, what: string) => `; each example's ${field} in its predictions file says ${what}: ${predictionsFile}`;
   if (short > 0) ctx.log?.('warn', `${short} of ${plural(examples.length, 'prompt')} fit fewer than ${plural(config.shots, 'example')} in the model's context${perExample('shotsUsed', 'how many fit')}`);
   const cut = examples.filter((e) => e.truncatedTokens > 0).length;
-  if (cut > 0) ctx.log?.('warn', `${cut} of ${plural(examples.length, 'prompt')} ${cut === 1 ? 'was' : 'were'} cut from the left to fit the model's context${perExample('truncatedTokens', 'how many tokens it lost')}`);
+  if (cut > 0) ctx.log?.('warn', `the middle of ${cut} of ${plural(examples.length, 'prompt')} was cut to fit the model's context, keeping each one's start (the instruction) and end (the cue to answer) as fine-tuning does${perExample('truncatedTokens', 'how many tokens it lost, and its prompt what the model read')}`);
   ctx.log?.('info', cancelled ? `cancelled after ${examples.length} of ${plural(items.length, 'example')}; partial results kept` : `done: ${plural(examples.length, 'example')}`);
   const shotsUsedMean = config.shots > 0 && examples.length > 0 ? examples.reduce((s, e) => s + (e.shotsUsed ?? 0), 0) / examples.length : null;
   return {

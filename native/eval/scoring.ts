@@ -71,6 +71,15 @@ export function scoreExample(metrics: readonly EvalMetricName[], prediction: str
   return scores;
 }
 
+/**
+ * Whether a run's value of `metric` is the mean of its examples' scores (ROUGE, exact match, F1, accuracy, the
+ * judge's): a difference of two runs' values is then the mean of their per-example differences. BLEU, chrF, macro
+ * F1 and entity F1 are corpus statistics, not means.
+ */
+export function isMeanOfExampleScores(metric: string): boolean {
+  return ROUGE.includes(metric) || ['exact_match', 'f1', 'accuracy', 'judge', 'judge_agreement'].includes(metric);
+}
+
 /** Percentile interval of `statistic` over bootstrap resamples of the items (same seeded stream as bootstrap.ts). */
 export function bootstrapStatistic<T>(items: readonly T[], statistic: (sample: T[]) => number, options: BootstrapOptions = {}): { low: number; high: number } {
   const samples = options.samples ?? 1000;
@@ -121,7 +130,7 @@ export function aggregateGeneration(metrics: readonly EvalMetricName[], examples
   const out = new Map<string, MetricValue>();
   const put = (name: string, value: number, ci95: { low: number; high: number } | null) => out.set(name, { name, value, ci95, higherIsBetter: higherIsBetter(name) });
   // Mean metrics share one resampling, as rouge-score does across its measures.
-  const meanMetrics: string[] = metrics.filter((m) => ROUGE.includes(m) || m === 'exact_match' || m === 'f1' || m === 'accuracy' || m === 'judge');
+  const meanMetrics: string[] = metrics.filter(isMeanOfExampleScores);
   // A judge run on a labelled dataset also reports how often the judge's score equals the label.
   if (metrics.includes('judge') && examples.every((e) => e.scores.judge_agreement !== undefined)) meanMetrics.push('judge_agreement');
   if (meanMetrics.length > 0) {

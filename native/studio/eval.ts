@@ -28,10 +28,10 @@ export const evalHandlers: EvalHandlers = {
   },
   'eval.get': ({ id }, _raw, { store, dataDir }) => evaluationSummary(store, dataDir, id),
   'eval.examples': ({ id, offset, limit }, _raw, { store, dataDir }) => runExamplesPage(store, dataDir, id, offset, limit),
-  'runs.compare': ({ runIds }, _raw, { store }) => compareRuns(store, runIds),
+  'runs.compare': ({ runIds }, _raw, { store, dataDir }) => compareRuns(store, runIds, dataDir),
   'runs.examples': (query, _raw, { store, dataDir }) => examplesPage(store, dataDir, query),
   'runs.export': ({ runIds, format, metric }, _raw, { store, dataDir }) => {
-    const comparison = compareRuns(store, runIds);
+    const comparison = compareRuns(store, runIds, dataDir);
     // Evaluation runs export their joined examples; other runs (training) the metrics table alone.
     const evaluations = comparison.runs.every((r) => r.template !== null);
     const page = evaluations ? joinedExamplesForRuns(store, dataDir, { runIds, metric, sort: 'index' }) : null;

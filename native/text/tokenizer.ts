@@ -164,7 +164,7 @@ export class TextTokenizer {
   /**
    * The BOS: the token tokenizer_config.json names bos_token, else the one token the post-processor puts before every
    * text (a TemplateProcessing `<s> $A` with bos_token null or absent), which encoding adds as a BOS all the same: so
-   * training puts it first (bosHead) and prompts cut to fit keep it (fitPrompt) as they do a named BOS.
+   * training puts it first (bosHead) and prompts cut to fit keep it (fitPromptMiddle, fitPrompt) as they do a named BOS.
    */
   get bosTokenId(): number | null {
     const named = this.idOf(this.bosToken);

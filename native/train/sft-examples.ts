@@ -13,6 +13,7 @@ import type { HfFolder } from '../models/checkpoint.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { plainChatPrompt } from '../text/chat-template.ts';
+import { cutMiddle } from '../text/fit-prompt.ts';
 import { buildPrompt, type Row } from '../text/prompt.ts';
 
 export type { SftFormat };
@@ -188,8 +189,8 @@ export function modelCompletionEndId(folder: HfFolder, tokenizer: TextTokenizer)
  * most seqLen + 1 tokens (inputs and their next token). An over-long example keeps its completion and loses the middle of its prompt: cutting the end instead
  * (as a plain truncation does) drops every completion token of a long dialogue, and an example with nothing left to
  * score makes its batch's mean loss 0/0 = NaN — DialogSum with a 256-token window diverged at step 2 that way. The
- * prompt keeps at least half the window (its head and its tail, where the template's "Summary: " cue sits); a
- * completion longer than the rest is cut at its end.
+ * prompt keeps at least half the window (its head, where the instruction is, and its tail, where the template's
+ * "Summary: " cue sits: cutMiddle, the cut evaluation makes too); a completion longer than the rest is cut at its end.
  */
 export function tokenizeExample(pc: PromptCompletion, tokenizer: TextTokenizer, opts: TokenizeOptions): { example: TokenizedExample; truncated: boolean } {
   const eos = opts.endId === undefined ? tokenizer.eosTokenId : opts.endId;
@@ -216,13 +217,6 @@ export function exampleOfIds(head: number[], wholePrompt: number[], wholeComplet
   const ids = [...head, ...prompt, ...completion];
   const labels = [...[...head, ...prompt].map((t) => (opts.trainOnPrompt ? t : IGNORE_INDEX)), ...completion];
   return { example: { ids, labels }, truncated };
-}
-
-/** The first and last tokens of `tokens`, `keep` in all (the later half gets the odd one). */
-function cutMiddle(tokens: number[], keep: number): number[] {
-  if (keep >= tokens.length) return tokens;
-  const first = Math.floor(keep / 2);
-  return [...tokens.slice(0, first), ...tokens.slice(tokens.length - (keep - first))];
 }
 
 /** Whether an example has a next-token label to learn from (an empty completion with no end token has none). */

@@ -54,14 +54,19 @@ describe('warnings', () => {
       expect(r.code, r.stderr).toBe(0);
     }, 60_000);
 
-    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens', async () => {
+    it('eval warns of cut prompts under --json too, naming the predictions file that holds truncatedTokens and the prompt read', async () => {
       const r = await inProcessLathe(dataDir, ['--json', 'eval', '--model', 's260k', '--dataset', 'long', '--metrics', 'rouge', '--limit', '1', '--max-new-tokens', '2', '--threads', '1']);
       expect(r.code, r.stderr).toBe(0);
       const predictions = jsonOf(r).predictionsPath as string;
       expect(fs.existsSync(predictions)).toBe(true);
-      const warning = r.stderr.split('\n').find((l) => l.includes('cut from the left'));
-      expect(warning, r.stderr).toBe(`warning: 1 of 1 prompt was cut from the left to fit the model's context; each example's truncatedTokens in its predictions file says how many tokens it lost: ${predictions}`);
-      expect(JSON.parse(fs.readFileSync(predictions, 'utf8').split('\n')[0]).truncatedTokens).toBeGreaterThan(0);
+      const warning = r.stderr.split('\n').find((l) => l.includes('was cut to fit'));
+      expect(warning, r.stderr).toBe(`warning: the middle of 1 of 1 prompt was cut to fit the model's context, keeping each one's start (the instruction) and end (the cue to answer) as fine-tuning does; each example's truncatedTokens in its predictions file says how many tokens it lost, and its prompt what the model read: ${predictions}`);
+      const example = JSON.parse(fs.readFileSync(predictions, 'utf8').split('\n')[0]) as { truncatedTokens: number; promptTokens: number; prompt: string; promptCutAt: number };
+      expect(example.truncatedTokens).toBeGreaterThan(0);
+      expect(example.promptTokens).toBe(512 - 2); // the context less --max-new-tokens, reserved for the answer
+      // what the model read: the prompt's start and end, its middle gone at promptCutAt
+      expect(example.promptCutAt).toBeGreaterThan(0);
+      expect(example.prompt.length).toBeGreaterThan(example.promptCutAt);
     }, 60_000);
 
     it('training warns as "warning:", not "warn:", and keeps its warnings under --json', async () => {

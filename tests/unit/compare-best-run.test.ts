@@ -21,16 +21,16 @@ const ids = (r: RankedRow) => RUNS.slice(0, r.values.length);
 describe('the best run of a comparison row', () => {
   it('is within the noise where the top run\'s interval overlaps another\'s (BLEU 0.004 against 0.003, both 0.002–0.006)', () => {
     const bleu = row(true, 'A', [0.004, 0.002, 0.006], [0.003, 0.002, 0.006]);
-    expect(bestVerdict(bleu, ids(bleu))).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'] });
+    expect(bestVerdict(bleu, ids(bleu))).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'], paired: [] });
     expect(uniqueBest(bleu, ids(bleu)), 'no ★ on Evaluate either').toBeNull();
   });
 
   it('is best where the top run\'s interval clears every other\'s, higher or lower better', () => {
     const rouge = row(true, 'B', [0.015, 0, 0.044], [0.096, 0.072, 0.118]);
-    expect(bestVerdict(rouge, ids(rouge))).toEqual({ kind: 'best', runId: 'B' });
+    expect(bestVerdict(rouge, ids(rouge))).toEqual({ kind: 'best', runId: 'B', paired: [] });
     expect(uniqueBest(rouge, ids(rouge))).toBe('B');
     const perplexity = row(false, 'A', [7.0, 6.5, 7.1], [7.4, 7.2, 7.9]);
-    expect(bestVerdict(perplexity, ids(perplexity))).toEqual({ kind: 'best', runId: 'A' });
+    expect(bestVerdict(perplexity, ids(perplexity))).toEqual({ kind: 'best', runId: 'A', paired: [] });
   });
 
   it('counts intervals that overlap or only touch as the noise, by the metric\'s direction', () => {
@@ -42,7 +42,7 @@ describe('the best run of a comparison row', () => {
 
   it('with three runs names the runs it cannot be told from, though it clears the others', () => {
     const three = row(true, 'C', [0.2, 0.1, 0.3], [0.5, 0.4, 0.6], [0.55, 0.45, 0.65]);
-    expect(bestVerdict(three, ids(three))).toEqual({ kind: 'within-noise', runId: 'C', rivals: ['B'] });
+    expect(bestVerdict(three, ids(three))).toEqual({ kind: 'within-noise', runId: 'C', rivals: ['B'], paired: [] });
   });
 
   it('is never best where a value has no interval (latency on six examples): the top only, untested', () => {
@@ -55,7 +55,7 @@ describe('the best run of a comparison row', () => {
     expect(bestVerdict(topWithout, ids(topWithout)).kind).toBe('untested');
     // an overlap with the runs that have an interval is still the noise, whatever the others lack
     const overlapAndWithout = row(true, 'A', [0.6, 0.5, 0.7], [0.55, 0.45, 0.65], 0.1);
-    expect(bestVerdict(overlapAndWithout, ids(overlapAndWithout))).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'] });
+    expect(bestVerdict(overlapAndWithout, ids(overlapAndWithout))).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'], paired: [] });
   });
 
   it('marks nothing for one run, a tie for the top, a row the comparison did not rank, or runs that lack the metric', () => {

@@ -246,7 +246,7 @@ describe('scoring', () => {
 });
 
 describe('prompts and windows', () => {
-  it('cuts a long prompt from the left, keeping BOS', () => {
+  it('cuts a long preference or PPO prompt from the left, keeping BOS (evaluation prompts lose their middle: prompt-cut.test.ts)', () => {
     expect(fitPrompt([1, 5, 6, 7, 8], 3, 1)).toEqual({ ids: [1, 7, 8], truncated: 2 });
     expect(fitPrompt([5, 6, 7], 2, 1)).toEqual({ ids: [6, 7], truncated: 1 });
     expect(fitPrompt([1, 5], 4, 1)).toEqual({ ids: [1, 5], truncated: 0 });

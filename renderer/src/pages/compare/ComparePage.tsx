@@ -11,7 +11,7 @@ import { BarChart, seriesColor } from '../../ui/charts/index.ts';
 import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { bestVerdict } from '../../../../native/api/best-run.ts';
+import { bestVerdict, verdictTestSaid } from '../../../../native/api/best-run.ts';
 import { formatMetric, isFraction, metricAxisLabel, metricLabel } from '../evaluate/metrics.ts';
 import { hasWhiskers, metricChartNote } from './chartNote.ts';
 import { ExamplesView } from './ExamplesView.tsx';
@@ -147,7 +147,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
         <>
           {training && <LossOverlay runs={data.runs} />}
           <Card aria-label="Metrics">
-            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value. With no interval to test it against the noise, the top run per metric is marked lowest or highest, not best.' : `Corpus scores with 95% intervals (${intervalsSaid('labels')}). A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.`} />
+            <CardHeader title="Metrics" subtitle={training ? 'Each metric’s last recorded value. With no interval to test it against the noise, the top run per metric is marked lowest or highest, not best.' : metricsSubtitle(data)} />
             <MetricsTable comparison={data} />
           </Card>
           {family === 'evaluation' && <>
@@ -161,4 +161,15 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
       )}
     </div>
   );
+}
+
+/**
+ * What the Metrics card says of an evaluation comparison's intervals and its verdicts: overlapping intervals, unless
+ * runs scored the same examples, where a paired test on their per-example differences decides (verdictTestSaid).
+ */
+function metricsSubtitle(comparison: Comparison): string {
+  const head = `Corpus scores with 95% intervals (${intervalsSaid('labels')}).`;
+  const test = verdictTestSaid(comparison.metrics, comparison.runs.map((r) => r.id), metricLabel);
+  if (!comparison.metrics.some((m) => (m.paired?.length ?? 0) > 0) || test === null) return `${head} A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.`;
+  return `${head} A run is marked best only where the sample tells it from every other run, “within noise” where it cannot: ${test}.`;
 }

@@ -1,6 +1,7 @@
 // The comparison's numbers: one row per metric, one column per run, each value with its 95% interval, and the top
-// run marked as bestVerdict judges it: "best" where its interval clears every other run's, "within noise" where it
-// overlaps one, "lowest"/"highest" where there is no interval to tell.
+// run marked as bestVerdict judges it: "best" where the sample tells it from every other run (a paired difference
+// that excludes 0 where the runs scored the same examples, else an interval that clears the other's), "within noise"
+// where it cannot, "lowest"/"highest" where there is no interval to tell.
 import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
 import { Badge } from '../../ui/primitives.tsx';
@@ -19,6 +20,10 @@ function VerdictMark({ verdict, higherIsBetter }: { verdict: BestVerdict; higher
   if (verdict.kind === 'within-noise') {
     // not by name: the columns say whose interval is whose, and a run's name twice in its row is read out twice
     const others = verdict.rivals.length === 1 ? 'another run’s' : `those of ${verdict.rivals.length} other runs`;
+    if (verdict.rivals.every((r) => verdict.paired.includes(r))) {
+      const runs = verdict.rivals.length === 1 ? 'another run' : `${verdict.rivals.length} other runs`;
+      return <NotedBadge label="within noise" note={`Top value, but on the examples it shares with ${runs} the 95% interval of its mean per-example difference (paired) holds 0: this sample cannot tell them apart.`} />;
+    }
     return <NotedBadge label="within noise" note={`Top value, but its 95% interval overlaps ${others}: this sample cannot tell them apart.`} />;
   }
   if (verdict.kind === 'untested') {
