@@ -5,6 +5,7 @@ import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } f
 import { events as eventSchemas, type StudioClient, type StudioEvent } from '../native/api/contract.ts';
 import { CHANNELS } from './channels.ts';
 import { dispatchCall, type Envelope } from './dispatch.ts';
+import { pickPath } from './pick-path.ts';
 import { revealArtifact } from './reveal.ts';
 
 export interface IpcBinding {
@@ -20,15 +21,11 @@ export function bindStudioToIpc(studio: StudioClient, window: BrowserWindow, isO
   const refused: Envelope = { ok: false, error: { code: 'unauthorized', message: 'This IPC sender is not the Lathe window.' } };
 
   ipcMain.handle(CHANNELS.call, (event, method: unknown, params: unknown) => (trusted(event) ? dispatchCall(studio, method, params) : refused));
-  ipcMain.handle(CHANNELS.pickFile, async (event) => {
-    if (!trusted(event)) return null;
-    const chosen = await dialog.showOpenDialog(window, {
-      title: 'Import a dataset',
-      properties: ['openFile'],
-      filters: [{ name: 'Datasets', extensions: ['jsonl', 'ndjson', 'json', 'csv', 'tsv', 'gz'] }, { name: 'All files', extensions: ['*'] }],
-    });
-    return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
-  });
+  // The page chooses among three dialogs (open a file, open a folder, save a file); pick-path.ts checks its options.
+  ipcMain.handle(CHANNELS.pickPath, (event, options: unknown) => (trusted(event) ? pickPath(options, {
+    showOpenDialog: (o) => dialog.showOpenDialog(window, o),
+    showSaveDialog: (o) => dialog.showSaveDialog(window, o),
+  }) : refused));
   // The page names an artifact by id; the path is resolved and checked in this process (reveal.ts).
   ipcMain.handle(CHANNELS.revealArtifact, (event, artifactId: unknown) => (trusted(event) ? revealArtifact(studio, artifactId, shell) : refused));
   const stopEvents = studio.listen((event: StudioEvent) => {
@@ -39,7 +36,7 @@ export function bindStudioToIpc(studio: StudioClient, window: BrowserWindow, isO
   return {
     dispose() {
       ipcMain.removeHandler(CHANNELS.call);
-      ipcMain.removeHandler(CHANNELS.pickFile);
+      ipcMain.removeHandler(CHANNELS.pickPath);
       ipcMain.removeHandler(CHANNELS.revealArtifact);
       stopEvents();
     },

@@ -12,7 +12,7 @@ const bridge: PreloadBridge = {
       ipcRenderer.removeListener(CHANNELS.event, relay);
     };
   },
-  pickFile: () => ipcRenderer.invoke(CHANNELS.pickFile),
+  pickPath: (options) => ipcRenderer.invoke(CHANNELS.pickPath, options),
   revealArtifact: (artifactId) => ipcRenderer.invoke(CHANNELS.revealArtifact, artifactId),
 };
 

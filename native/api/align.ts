@@ -87,6 +87,21 @@ const PreviewSplit = z.enum(['train', 'validation']);
 /** row: the record's number in the imported file, in file order (the trainer names bad rows the same way). */
 const PreviewRow = { row: z.number().int().min(1), split: PreviewSplit };
 
+/**
+ * The details of a start refused because the dataset's mapping cannot feed the method (its message is the engine's
+ * sentence, which names the CLI's 'lathe dataset map … --text-column C'): what the run needs ('pairs': chosen and
+ * rejected; 'labels': text and label; 'pairs-or-labels': a reward model on Auto, either), the fields the mapping lacks
+ * and what it maps, for the studio to word its own sentence pointing at its mapping button.
+ */
+export const UnmappedDataset = z.object({
+  field: z.literal('dataset'),
+  dataset: z.string(),
+  needs: z.enum(['pairs', 'labels', 'pairs-or-labels']),
+  missing: z.array(z.string()),
+  mapping: ColumnMapping,
+});
+export type UnmappedDataset = z.infer<typeof UnmappedDataset>;
+
 export const AlignPreview = z.object({
   dataset: z.string(),
   kind: z.enum(ALIGN_DATA_KINDS),

@@ -9,6 +9,7 @@
 // skipInvalid is set: never dropped silently.
 import { StudioError } from '../api/errors.ts';
 import { mappingWords } from '../api/format.ts';
+import type { UnmappedDataset } from '../api/align.ts';
 import type { ColumnMapping } from '../api/schemas.ts';
 
 export interface PreferenceMessage {
@@ -47,7 +48,8 @@ export function preferenceStyle(mapping: ColumnMapping, datasetName: string): Pr
   const missing = missingPairFields(mapping);
   if (missing.length) {
     const mapped = mappingWords(mapping);
-    throw new StudioError('invalid_params', `dataset ${datasetName} has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected (missing: ${missing.join(', ')}; ${mapped ? `it maps ${mapped}` : 'it maps no columns'}); choose a dataset of preference pairs, or map its columns with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, { field: 'dataset' });
+    const unmapped: UnmappedDataset = { field: 'dataset', dataset: datasetName, needs: 'pairs', missing, mapping };
+    throw new StudioError('invalid_params', `dataset ${datasetName} has no preference pairs: preference training needs the columns of the chosen and the rejected response mapped as chosen and rejected (missing: ${missing.join(', ')}; ${mapped ? `it maps ${mapped}` : 'it maps no columns'}); choose a dataset of preference pairs, or map its columns with 'lathe dataset map ${datasetName} --chosen-column C --rejected-column C'`, unmapped);
   }
   return mapping.prompt === undefined ? 'transcript' : 'columns';
 }

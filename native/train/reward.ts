@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
-import { RewardStartInput, type RewardConfig } from '../api/align.ts';
+import { RewardStartInput, type RewardConfig, type UnmappedDataset } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { formatValue, mappingWords, plural } from '../api/format.ts';
 import { defaultRunName } from '../api/train.ts';
@@ -70,7 +70,14 @@ export const classifiedText = (v: unknown): string => String(v ?? '').trim();
 const labelOf = (row: Record<string, unknown>, column: string): string => String(row[column] ?? '').trim();
 
 /** Why a dataset without text and label mapped trains no classifier; `auto`: nor, lacking chosen and rejected, a pairwise model. */
-function unlabelled(dataset: Dataset, auto: boolean): string {
+function unlabelled(dataset: Dataset, auto: boolean): StudioError {
+  const fields = auto ? ['chosen', 'rejected', 'text', 'label'] : ['text', 'label'];
+  const unmapped: UnmappedDataset = { field: 'dataset', dataset: dataset.name, needs: auto ? 'pairs-or-labels' : 'labels', missing: fields.filter((f) => !dataset.mapping[f]), mapping: dataset.mapping };
+  return new StudioError('invalid_params', unlabelledSentence(dataset, auto), unmapped);
+}
+
+/** The engine's sentence for unlabelled(), for the CLI: it names the command that maps the columns. */
+function unlabelledSentence(dataset: Dataset, auto: boolean): string {
   const mapped = mappingWords(dataset.mapping);
   const maps = mapped ? `it maps ${mapped}` : 'it maps no columns';
   if (auto) {
@@ -92,7 +99,7 @@ export function planReward(input: unknown, store: Store): { config: ResolvedRewa
   const m = dataset.mapping;
   const objective = parsed.objective !== 'auto' ? parsed.objective : m.chosen && m.rejected ? 'pairwise' : 'classify';
   if (objective === 'pairwise') preferenceStyle(m, dataset.name);
-  else if (!m.text || !m.label) throw new StudioError('invalid_params', unlabelled(dataset, parsed.objective === 'auto'), { field: 'dataset' });
+  else if (!m.text || !m.label) throw unlabelled(dataset, parsed.objective === 'auto');
   // the margin is the pairwise loss's: a classifier's run would record it and train without it
   if (objective === 'classify' && parsed.margin !== 0) {
     throw new StudioError('invalid_params', `a margin applies to a pairwise reward model (chosen and rejected), and dataset ${dataset.name} trains a classifier (text and label); leave the margin out`, { field: 'margin' });

@@ -4,7 +4,9 @@
 // project's name) — and its button is reached by Tab alone, shows its focus ring and takes Enter to the Datasets
 // page's open import form. With only instruction pairs in the project, DPO's data preview teaches the same instead
 // of sending the user to map columns the dataset does not have; once the pairs are imported as the page says (the
-// CLI command it shows), the preview reads them. On the Datasets page, the column mapping editor shows and keeps
+// CLI command it shows), the preview reads them. A start refused because the mapping changed after the preview was
+// read (the engine's sentence names 'lathe dataset map … --text-column C') is worded by the page, pointing at the
+// preview's Map button, which the preview, read again, then shows. On the Datasets page, the column mapping editor shows and keeps
 // every mapped field: a pair's, and an instruction dataset's instruction and output, which the generation task does not
 // show as its own; saving the task's fields kept only those (and the pair's). Light and dark shots land in
 // tests/e2e/screenshots/align-needs-* and mapping-*.
@@ -13,7 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeStoryPreferences } from '../fixtures/story-preferences.ts';
 import { importS260k, importStoryPairs } from './cli-setup.ts';
-import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootFromTop, STORIES260K, studioInChromium } from './harness.ts';
+import { browserSkipReason, callApi, latheJson, SHARED_DATA, shootFromTop, STORIES260K, studioInChromium, untilEnabled } from './harness.ts';
 
 const skipReason = browserSkipReason() ?? ([STORIES260K.checkpoint, STORIES260K.tokenizer].some((f) => !existsSync(f)) ? `${SHARED_DATA} (stories260K) is absent: the shared data kit is not mounted` : null);
 if (skipReason) console.log(`e2e align-needs-data tests skipped: ${skipReason}`);
@@ -24,6 +26,7 @@ const PROJECT = 'Kind stories';
 describe.skipIf(skipReason !== null)('the Align tab of a project with no preference data', () => {
   let projectId = '';
   const e2e = studioInChromium({
+    expectedErrorUrl: /\/api\/rpc\/align\.reward$/, // the start refused on purpose
     async setup({ studio }) {
       projectId = (await latheJson<{ id: string }>(studio, 'project', 'create', '--name', PROJECT, '--task', 'generation')).id;
       await importS260k(studio);
@@ -119,6 +122,31 @@ describe.skipIf(skipReason !== null)('the Align tab of a project with no prefere
     await page.getByLabel('Dataset').selectOption({ label: 'story-pairs' });
     await page.getByTestId('align-preview').getByText('This dataset cannot feed this method yet').waitFor();
     expect(await page.getByTestId('preference-data-help').count()).toBe(0);
+  });
+
+  it('a mapping changed after its preview was read: the refused start is worded by the page, without CLI flags, and the preview shows its Map button', async () => {
+    const { studio, page, pageErrors } = e2e;
+    await page.getByTestId('align-method-reward').click();
+    await page.getByLabel('Dataset').selectOption({ label: 'pairs' });
+    await page.getByTestId('align-pair').first().waitFor();
+    const start = page.getByRole('button', { name: /^Train the reward model/ });
+    await untilEnabled(start, 'Train the reward model');
+    // elsewhere (the CLI, another window), the pairs lose their rejected column's mapping; this page still shows the pairs
+    const pairs = (await callApi<{ id: string; name: string }[]>(studio, 'datasets.list', {})).find((d) => d.name === 'pairs')!;
+    await callApi(studio, 'datasets.setMapping', { id: pairs.id, mapping: { prompt: 'prompt', chosen: 'chosen' } });
+    await start.click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Could not start the alignment run' });
+    await refusal.waitFor();
+    const words = await refusal.textContent();
+    expect(words).toContain('pairs has no column mapped as rejected, nor as text and label (it maps prompt ← prompt, chosen ← chosen). '
+      + 'A reward model on Auto reads pairs from the columns mapped as chosen and rejected, or labelled texts from those mapped as text and label: '
+      + 'point them at this dataset’s columns with “Map columns on the Datasets page” under the dataset’s preview.');
+    expect(words).not.toMatch(/lathe|--/);
+    const preview = page.getByTestId('align-preview');
+    await preview.getByText('This dataset cannot feed this method yet').waitFor();
+    await preview.getByRole('button', { name: 'Map columns on the Datasets page' }).waitFor();
+    expect(await start.isDisabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
   });
 });
 

@@ -62,7 +62,7 @@ describe.skipIf(skipReason !== null)('Electron app', () => {
       process: typeof (window as unknown as { process?: unknown }).process,
       popup: window.open('https://example.com') === null,
     }));
-    expect(exposed).toEqual({ bridge: ['call', 'listen', 'pickFile', 'revealArtifact'], require: 'undefined', process: 'undefined', popup: true });
+    expect(exposed).toEqual({ bridge: ['call', 'listen', 'pickPath', 'revealArtifact'], require: 'undefined', process: 'undefined', popup: true });
   });
 
   it('answers Studio API calls over IPC and refuses what the contract does not allow', async () => {

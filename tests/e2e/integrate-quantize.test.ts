@@ -224,6 +224,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
       const revealed: { id: unknown; answer: unknown }[] = [];
       Object.assign(window, {
         revealed,
+        pickAnswer: null,
         lathe: {
           call,
           listen(listener: (e: unknown) => void) {
@@ -231,7 +232,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
             source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
             return () => source.close();
           },
-          pickFile: async () => null,
+          pickPath: async () => ({ ok: true, result: (window as unknown as { pickAnswer: string | null }).pickAnswer }),
           async revealArtifact(id: unknown) {
             const answer = await call('deploy.locateArtifact', { id });
             revealed.push({ id, answer });
@@ -248,8 +249,11 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await expect.poll(() => desktop.getByRole('button', { name: 'Current project' }).innerText(), { timeout: 10_000 }).toContain('Story helper');
     const out = path.join(tmp, 'desktop.f16.gguf');
     await section.getByLabel('Weight types').fill('f16');
-    await section.getByLabel('Write to').fill(out);
-    expect([await section.getByLabel('Weight types').inputValue(), await section.getByLabel('Write to').inputValue()]).toEqual(['f16', out]);
+    // the path comes from the save dialog (Browse…), as a desktop user gives it
+    await desktop.evaluate((p) => Object.assign(window, { pickAnswer: p }), out);
+    await section.getByRole('button', { name: 'Browse: Write to' }).click();
+    await expect.poll(() => section.getByLabel('Write to', { exact: true }).inputValue()).toBe(out);
+    expect(await section.getByLabel('Weight types').inputValue()).toBe('f16');
     await section.getByRole('button', { name: 'Export', exact: true }).click();
     const exported = section.getByTestId('export-result');
     await exported.waitFor({ timeout: 120_000 });

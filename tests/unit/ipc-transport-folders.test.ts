@@ -8,7 +8,7 @@ import { createHttpStudio } from '../../renderer/src/api/httpTransport.ts';
 import { createIpcStudio } from '../../renderer/src/api/ipcTransport.ts';
 
 function bridge(reveal?: (id: string) => Promise<BridgeResponse>): LatheBridge {
-  const base = { call: async () => ({ ok: true as const, result: null }), listen: () => () => {}, pickFile: async () => null };
+  const base = { call: async () => ({ ok: true as const, result: null }), listen: () => () => {}, pickPath: async () => ({ ok: true as const, result: null }) };
   return (reveal ? { ...base, revealArtifact: reveal } : base) as LatheBridge;
 }
 

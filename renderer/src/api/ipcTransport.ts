@@ -17,6 +17,19 @@ function folderOpener(bridge: LatheBridge): Studio['folders'] {
   };
 }
 
+/** The native path dialog; main checks the options and answers in an envelope (electron/pick-path.ts). */
+function fileSource(bridge: LatheBridge): Studio['files'] {
+  return {
+    kind: 'native',
+    async pick(options = { kind: 'file' }) {
+      const response = await bridge.pickPath(options);
+      if (!response.ok) throw new StudioError(response.error.code, response.error.message, response.error.details);
+      if (response.result !== null && typeof response.result !== 'string') throw new StudioError('internal', `The path dialog answered ${typeof response.result}, not a path or null.`);
+      return response.result;
+    },
+  };
+}
+
 export function createIpcStudio(bridge: LatheBridge): Studio {
   async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     const response = await bridge.call(method, params ?? {});
@@ -31,7 +44,7 @@ export function createIpcStudio(bridge: LatheBridge): Studio {
     transport: 'ipc',
     call,
     listen: (listener) => bridge.listen(listener),
-    files: { kind: 'native', pick: () => bridge.pickFile() },
+    files: fileSource(bridge),
     folders: folderOpener(bridge),
   };
 }

@@ -3,6 +3,7 @@
 // be opened (the files may not even be on this machine); in Electron the native dialog returns a path the engine
 // can read, and the shell shows a written file in its folder.
 import type { StudioClient } from '../../../native/api/contract.ts';
+import type { PickPathOptions } from '../../../native/api/pick-path.ts';
 
 export interface UploadSource {
   kind: 'upload';
@@ -12,8 +13,11 @@ export interface UploadSource {
 
 export interface NativeFileSource {
   kind: 'native';
-  /** Opens the system's file dialog; resolves to the chosen path, or null when cancelled. */
-  pick(): Promise<string | null>;
+  /**
+   * Opens the system's dialog the options name (a file, a folder, or where to save; without options, open any
+   * file); resolves to the chosen path, or null when cancelled.
+   */
+  pick(options?: PickPathOptions): Promise<string | null>;
 }
 
 export type FileSource = UploadSource | NativeFileSource;

@@ -2,7 +2,7 @@
 // rejected side by side for pairs, text and label for a classifier, and each row that makes no example named by
 // its record number in the imported file, with the field at fault. A mapping that cannot feed the method says
 // which field it lacks and where to map it.
-import type { AlignPreview } from '../../../../native/api/align.ts';
+import { UnmappedDataset, type AlignPreview } from '../../../../native/api/align.ts';
 import { mappingWords, plural } from '../../../../native/api/format.ts';
 import { SKIP_UNPAIRED_LABEL } from '../../../../native/api/labels.ts';
 import { Button, Callout, EmptyState } from '../../ui/primitives.tsx';
@@ -16,20 +16,39 @@ function PromptText({ prompt }: { prompt: AlignPreview['pairs'][number]['prompt'
 }
 
 const MAP_HERE = 'Map this dataset’s columns';
-const MAP_ON_DATASETS = 'Map columns on the Datasets page';
-const NEEDS: Record<AlignPreview['kind'], string> = {
+export const MAP_ON_DATASETS = 'Map columns on the Datasets page';
+/** A dataset whose mapping cannot feed a method: a preview's, or a refused start's (UnmappedDataset's needs as kind). */
+type Unmapped = Pick<AlignPreview, 'dataset' | 'missing' | 'mapping'> & { kind: UnmappedDataset['needs'] };
+const NEEDS: Record<Unmapped['kind'], string> = {
   pairs: 'Preference training reads the chosen and the rejected answer of each pair from the columns mapped as chosen and rejected',
   labels: 'A classifier reward reads each text and its label from the columns mapped as text and label',
+  'pairs-or-labels': 'A reward model on Auto reads pairs from the columns mapped as chosen and rejected, or labelled texts from those mapped as text and label',
 };
+
+function lacksWords(u: Unmapped): string {
+  if (u.kind !== 'pairs-or-labels') return u.missing.length ? u.missing.join(' and ') : 'the fields this method reads';
+  const pairs = u.missing.filter((f) => f === 'chosen' || f === 'rejected');
+  const labels = u.missing.filter((f) => f === 'text' || f === 'label');
+  return pairs.length && labels.length ? `${pairs.join(' and ')}, nor as ${labels.join(' and ')}` : lacksWords({ ...u, kind: pairs.length ? 'pairs' : 'labels' });
+}
 
 /**
  * Why the dataset cannot feed the method, in the studio's words (the engine's sentence names a CLI command): the
- * fields its mapping lacks, what it maps, and the button below that maps them.
+ * fields its mapping lacks, what it maps, and the button, `where` it is, that maps them.
  */
-export function unusableWords(preview: AlignPreview, button: string): string {
-  const lacks = preview.missing.length ? preview.missing.join(' and ') : 'the fields this method reads';
-  const mapped = mappingWords(preview.mapping);
-  return `${preview.dataset} has no column mapped as ${lacks} (${mapped ? `it maps ${mapped}` : 'none of its columns is mapped'}). ${NEEDS[preview.kind]}: point them at this dataset’s columns with “${button}” below.`;
+export function unusableWords(u: Unmapped, button: string, where = 'below'): string {
+  const mapped = mappingWords(u.mapping);
+  return `${u.dataset} has no column mapped as ${lacksWords(u)} (${mapped ? `it maps ${mapped}` : 'none of its columns is mapped'}). ${NEEDS[u.kind]}: point them at this dataset’s columns with “${button}” ${where}.`;
+}
+
+/**
+ * A start the engine refused because the dataset's mapping cannot feed the method (details: UnmappedDataset), in the
+ * studio's words, pointing at the preview's mapping button; null for any other error.
+ */
+export function unmappedStartWords(err: unknown): string | null {
+  const details = UnmappedDataset.safeParse((err as { details?: unknown } | null)?.details);
+  if (!details.success) return null;
+  return unusableWords({ ...details.data, kind: details.data.needs }, MAP_ON_DATASETS, 'under the dataset’s preview');
 }
 
 export function AlignDataPreview({ preview, loading, error, skipInvalid, pairsInProject, onMapColumns }: {

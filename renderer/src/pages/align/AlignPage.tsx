@@ -6,10 +6,12 @@ import { GoFirst } from '../../app/GoFirst.tsx';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
+import { StudioError } from '../../api/errors.ts';
 import { datasetChoices } from '../datasets/datasetChoices.tsx';
 import { TrainingLayout } from '../finetune/TrainingLayout.tsx';
 import { useRunStateChanges } from '../finetune/useRunStateChanges.ts';
 import { useTrainingStart } from '../finetune/useTrainingStart.ts';
+import { unmappedStartWords } from './AlignDataPreview.tsx';
 import { AlignRunView } from './AlignRunView.tsx';
 import { AlignSetup } from './AlignSetup.tsx';
 import { emptyAlignForm, previewKind, toDpoInput, toPpoInput, toRewardInput, type AlignForm } from './alignForm.ts';
@@ -69,11 +71,22 @@ export function AlignPage({ navigate }: { navigate(page: PageId): void }) {
     const dataset = offered.find((d) => d.id === form.datasetId);
     // the last model's or method's defaults, or the last dataset's preview, are not this run's (useQuery's stale)
     if (!model || !dataset || !defaults.data || defaults.stale || (form.method !== 'ppo' && preview.stale)) return;
-    await startJob(() => (form.method === 'reward'
-      ? studio.call('align.reward', toRewardInput(form, defaults.data, model.id, dataset.id, projectId))
-      : form.method === 'ppo'
-        ? studio.call('align.ppo', toPpoInput(form, defaults.data, model.id, dataset.id, projectId))
-        : studio.call('align.dpo', toDpoInput(form, defaults.data, model.id, dataset.id, projectId))));
+    await startJob(async () => {
+      try {
+        return await (form.method === 'reward'
+          ? studio.call('align.reward', toRewardInput(form, defaults.data, model.id, dataset.id, projectId))
+          : form.method === 'ppo'
+            ? studio.call('align.ppo', toPpoInput(form, defaults.data, model.id, dataset.id, projectId))
+            : studio.call('align.dpo', toDpoInput(form, defaults.data, model.id, dataset.id, projectId)));
+      } catch (err) {
+        // The mapping changed since the preview was read (the engine's sentence names a CLI command): the studio's
+        // words, and the preview read again, so it shows the mapping and its button.
+        const words = unmappedStartWords(err);
+        if (!words) throw err;
+        preview.reload();
+        throw new StudioError('invalid_params', words, (err as StudioError).details);
+      }
+    });
   }
 
   if (!current) {

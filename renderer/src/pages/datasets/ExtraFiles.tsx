@@ -1,6 +1,7 @@
 // More files of the dataset being imported: a published dev or test set beside its train file. Each is one split
 // whole; its rows follow the first file's. Same format as the first file, same columns (the engine checks both).
 import { useRef } from 'react';
+import type { PickPathOptions } from '../../../../native/api/pick-path.ts';
 import { SPLITS } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { Button, Select } from '../../ui/primitives.tsx';
@@ -9,6 +10,13 @@ import './datasets.css';
 export type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
 export type SplitName = (typeof SPLITS)[number];
 export interface ExtraFile { chosen: Chosen; split: SplitName }
+
+/** The desktop's open dialog for a dataset file: the formats import reads first, any file on request. */
+export const DATASET_FILE_DIALOG: PickPathOptions = {
+  kind: 'file',
+  title: 'Import a dataset',
+  filters: [{ name: 'Datasets', extensions: ['jsonl', 'ndjson', 'json', 'csv', 'tsv', 'gz'] }, { name: 'All files', extensions: ['*'] }],
+};
 
 export const chosenName = (c: Chosen) => (c.kind === 'file' ? c.file.name : c.path);
 
@@ -26,7 +34,7 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
   };
   const pick = async () => {
     if (studio.files.kind === 'upload') return input.current?.click();
-    const path = await studio.files.pick();
+    const path = await studio.files.pick(DATASET_FILE_DIALOG);
     if (path) add({ kind: 'path', path });
   };
   return (

@@ -14,7 +14,7 @@ import { ImportProgress } from './ImportProgress.tsx';
 import { rowProblemsIn } from './importErrors.ts';
 import { RowProblemsTable } from './RowProblemsTable.tsx';
 import { useJobProgress } from './useJobProgress.ts';
-import { chosenName, ExtraFiles, type Chosen, type ExtraFile } from './ExtraFiles.tsx';
+import { chosenName, DATASET_FILE_DIALOG, ExtraFiles, type Chosen, type ExtraFile } from './ExtraFiles.tsx';
 
 type Phase = { step: 'idle' } | { step: 'uploading'; fraction: number; name: string } | { step: 'importing' } | { step: 'failed'; message: string; problems: ReturnType<typeof rowProblemsIn> };
 
@@ -75,7 +75,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   };
   const pickNative = async () => {
     if (studio.files.kind !== 'native') return;
-    const path = await studio.files.pick();
+    const path = await studio.files.pick(DATASET_FILE_DIALOG);
     if (path) choose({ kind: 'path', path });
   };
   const onDrop = (e: DragEvent) => {

@@ -11,6 +11,7 @@ import { errorMessage } from '../../api/errors.ts';
 import { formatDate } from '../../domain/format.ts';
 import { isFinished } from '../../domain/jobs.ts';
 import { formatLoss } from '../finetune/runFormat.ts';
+import { PathField } from '../../ui/PathField.tsx';
 import { Button, EmptyState, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
@@ -120,9 +121,7 @@ export function MergeStep({ model, runs, adapterless, highlighted, onMerged, onE
       {source === 'run' ? (
         list.length > 0 ? <RunPicker runs={list} chosen={run?.runId ?? null} onChoose={setRunId} /> : <NoRunToMerge runs={runs} adapterless={adapterless} />
       ) : (
-        <Field label="LoRA adapter folder" help={<>A PEFT adapter (adapter_config.json + adapter_model.safetensors) trained on <strong>{model.name}</strong>, the source model above.</>}>
-          {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={adapterPath} onChange={(e) => setAdapterPath(e.target.value)} placeholder="/path/to/adapter" />}
-        </Field>
+        <PathField label="LoRA adapter folder" help={<>A PEFT adapter (adapter_config.json + adapter_model.safetensors) trained on <strong>{model.name}</strong>, the source model above.</>} value={adapterPath} onChange={setAdapterPath} placeholder="/path/to/adapter" dialog={{ kind: 'folder' }} />
       )}
       {(source === 'folder' || list.length > 0 || job.job) && <>
         <div className="form-grid">

@@ -11,6 +11,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { isFinished } from '../../domain/jobs.ts';
+import { PathField } from '../../ui/PathField.tsx';
 import { Button, Callout, Card, CardHeader, EmptyState, Field, ReadError, Select } from '../../ui/primitives.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 import { ArtifactList } from './ArtifactList.tsx';
@@ -158,9 +159,7 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
                 </Select>
               )}
             </Field>
-            <Field label="Held-out text file" optional={next !== 'compare'} help={next === 'compare' ? 'Quantise again with a held-out text file to compare the variants: perplexity and speed on its last 20,000 characters.' : 'For the comparison table: perplexity and speed on its last 20,000 characters. Leave empty to skip the measurement.'}>
-              {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={textPath} onChange={(e) => setTextPath(e.target.value)} placeholder="/path/to/held-out.txt" />}
-            </Field>
+            <PathField label="Held-out text file" optional={next !== 'compare'} help={next === 'compare' ? 'Quantise again with a held-out text file to compare the variants: perplexity and speed on its last 20,000 characters.' : 'For the comparison table: perplexity and speed on its last 20,000 characters. Leave empty to skip the measurement.'} value={textPath} onChange={setTextPath} placeholder="/path/to/held-out.txt" dialog={{ kind: 'file', filters: [{ name: 'Text', extensions: ['txt', 'md'] }, { name: 'All files', extensions: ['*'] }] }} />
           </div>
           {quantJob.job && <JobLine job={quantJob.job} title="Quantising" />}
           <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'quantise' || next === 'compare' ? 'primary' : 'default'} disabled={quantRunning || dtypes.length === 0}>{quantRunning ? 'Quantising…' : 'Quantise'}</Button></div>
@@ -185,9 +184,8 @@ export function QuantizeSection({ navigate }: { navigate(page: PageId): void }) 
             <Field label="Weight types" help="Comma-separated for ONNX; one for GGUF and Hugging Face folders.">
               {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={exportDtypes} onChange={(e) => setExportDtypes(e.target.value)} />}
             </Field>
-            <Field label="Write to" className="span-2" help="A file for GGUF, a folder otherwise. An earlier export there is replaced whole; a folder holding other files is refused.">
-              {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={outPath} onChange={(e) => setOutPath(e.target.value)} placeholder={format === 'gguf' ? '/path/to/model.gguf' : '/path/to/folder'} />}
-            </Field>
+            <PathField label="Write to" className="span-2" help="A file for GGUF, a folder otherwise. An earlier export there is replaced whole; a folder holding other files is refused." value={outPath} onChange={setOutPath} placeholder={format === 'gguf' ? '/path/to/model.gguf' : '/path/to/folder'}
+              dialog={format === 'gguf' ? { kind: 'save', title: 'Write the GGUF file to', filters: [{ name: 'GGUF', extensions: ['gguf'] }] } : { kind: 'folder', title: `Write the ${FORMAT_NAME[format]} to` }} />
           </div>
           {exportJob.job && <JobLine job={exportJob.job} title="Exporting" />}
           <div className="row"><span className="spacer" /><Button type="submit" variant={next === 'export' ? 'primary' : 'default'} disabled={exportRunning || !outPath.trim()}>{exportRunning ? 'Exporting…' : 'Export'}</Button></div>

@@ -8,6 +8,7 @@ import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { fieldRefusal } from '../../api/errors.ts';
+import { PathField } from '../../ui/PathField.tsx';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { ImportProgress } from '../datasets/ImportProgress.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
@@ -23,6 +24,10 @@ const WAYS: { id: Way; title: string; help: string }[] = [
 
 /** The fields that show their own refusal under them; any other refusal is a callout below the form. */
 const FIELDS = ['path', 'checkpoint', 'tokenizer', 'name', 'repo', 'token'];
+
+const LLAMA2C_FILES = [{ name: 'llama2.c files', extensions: ['bin'] }, { name: 'All files', extensions: ['*'] }];
+/** Ollama's blobs have no extension: All files is a choice, not a fallback. */
+const GGUF_FILES = [{ name: 'GGUF', extensions: ['gguf'] }, { name: 'All files', extensions: ['*'] }];
 
 const stem = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.(bin|gguf)$/i, '') ?? '';
 
@@ -100,24 +105,16 @@ export function AddModelPanel({ startCollapsed, onAdded }: { startCollapsed: boo
         </div>
         <div className="form-grid">
           {way === 'folder' && (
-            <Field label="Folder path" className="span-2" help="The full path of the folder, e.g. /models/SmolLM2-135M." error={fieldError('path')}>
-              {(id, d) => <input id={id} className="input mono" value={fields.folder} onChange={(e) => set('folder', e.target.value)} aria-describedby={d} placeholder="/path/to/model-folder" />}
-            </Field>
+            <PathField label="Folder path" className="span-2" help="The full path of the folder, e.g. /models/SmolLM2-135M." error={fieldError('path')} value={fields.folder} onChange={(v) => set('folder', v)} placeholder="/path/to/model-folder" dialog={{ kind: 'folder', title: 'A Hugging Face model folder' }} />
           )}
           {way === 'llama2c' && (
             <>
-              <Field label="Checkpoint path" help="llama2.c’s model file (stories15M.bin, stories260K.bin…)." error={fieldError('checkpoint')}>
-                {(id, d) => <input id={id} className="input mono" value={fields.checkpoint} onChange={(e) => set('checkpoint', e.target.value)} aria-describedby={d} placeholder="/path/to/stories260K.bin" />}
-              </Field>
-              <Field label="Tokenizer path" help="The tokenizer.bin trained with it (tok512.bin for stories260K)." error={fieldError('tokenizer')}>
-                {(id, d) => <input id={id} className="input mono" value={fields.tokenizer} onChange={(e) => set('tokenizer', e.target.value)} aria-describedby={d} placeholder="/path/to/tok512.bin" />}
-              </Field>
+              <PathField label="Checkpoint path" help="llama2.c’s model file (stories15M.bin, stories260K.bin…)." error={fieldError('checkpoint')} value={fields.checkpoint} onChange={(v) => set('checkpoint', v)} placeholder="/path/to/stories260K.bin" dialog={{ kind: 'file', title: 'A llama2.c checkpoint', filters: LLAMA2C_FILES }} />
+              <PathField label="Tokenizer path" help="The tokenizer.bin trained with it (tok512.bin for stories260K)." error={fieldError('tokenizer')} value={fields.tokenizer} onChange={(v) => set('tokenizer', v)} placeholder="/path/to/tok512.bin" dialog={{ kind: 'file', title: 'Its llama2.c tokenizer', filters: LLAMA2C_FILES }} />
             </>
           )}
           {way === 'gguf' && (
-            <Field label="GGUF file path" className="span-2" help="Llama-family weights in F32, F16, Q8_0, Q4_0, Q4_K or Q6_K (a Q4_K_M file is these). Ollama keeps its models as blobs under ~/.ollama/models/blobs; the largest blob of a model is its GGUF." error={fieldError('path')}>
-              {(id, d) => <input id={id} className="input mono" value={fields.gguf} onChange={(e) => set('gguf', e.target.value)} aria-describedby={d} placeholder="/path/to/model.Q4_K_M.gguf" />}
-            </Field>
+            <PathField label="GGUF file path" className="span-2" help="Llama-family weights in F32, F16, Q8_0, Q4_0, Q4_K or Q6_K (a Q4_K_M file is these). Ollama keeps its models as blobs under ~/.ollama/models/blobs; the largest blob of a model is its GGUF." error={fieldError('path')} value={fields.gguf} onChange={(v) => set('gguf', v)} placeholder="/path/to/model.Q4_K_M.gguf" dialog={{ kind: 'file', title: 'A GGUF file', filters: GGUF_FILES }} />
           )}
           {way === 'hub' && (
             <>
