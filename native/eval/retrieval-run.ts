@@ -146,7 +146,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
       ];
       for (const [name, value] of rows) if (value !== null && Number.isFinite(value)) record(run.id, examples.length, name, value);
       if (failure !== undefined) {
-        store.runs.setStatus(run.id, 'failed');
+        store.runs.fail(run.id, failure);
         throw failure;
       }
       const cancelled = examples.length < queries.length;
