@@ -4,6 +4,7 @@
 // Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy, entity F1),
 // the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
 import { z } from 'zod';
+import { placeholdersOf } from './default-prompt.ts';
 import { evalMetricLabel } from './labels.ts';
 import { Job, Run } from './schemas.ts';
 
@@ -30,9 +31,15 @@ export const PPO_DIAGNOSTICS: readonly string[] = [
 export const NOT_RANKED: readonly string[] = [...SETTING_METRICS, ...TRAINING_DIAGNOSTICS, ...PPO_DIAGNOSTICS];
 
 /** A custom prompt: {{column}} placeholders, as native/text/prompt.ts fills them. */
+/**
+ * A prompt layout: `input` and `output` are written with {{column}} placeholders filled from each row; the query gets
+ * `answerPrefix` where an example has its output. `input` must name a column, or the model would never see the data.
+ */
 export const PromptTemplateInput = z.object({
   instruction: z.string().optional(),
-  input: z.string().min(1),
+  input: z.string().min(1).refine((text) => placeholdersOf(text).length > 0, {
+    message: 'has no {{column}} placeholder, so the model would never see the data; name the column it reads, e.g. "Dialogue:\\n{{dialogue}}"',
+  }),
   output: z.string().min(1),
   answerPrefix: z.string(),
   separator: z.string().optional(),
@@ -107,6 +114,8 @@ export const EvalStartInput = z.object({
   shotSeed: z.number().int().default(0),
   /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */
   template: PromptTemplateInput.optional(),
+  /** What the run's name calls a custom `template` (the CLI: 'template p.json', after its file); default 'custom template'. */
+  templateName: z.string().trim().min(1).max(100).optional(),
   /** Column fed to the prompt (default: the mapping's input/text/question field). */
   inputColumn: z.string().min(1).optional(),
   /** Reference columns (default: the mapping's target and its numbered siblings, e.g. summary1..summary3). */

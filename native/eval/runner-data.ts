@@ -232,8 +232,3 @@ export function defaultTemplate(dataDir: string, dataset: Dataset, inputColumn: 
   const labels = targetColumn === dataset.mapping.label ? promptLabelsOf(dataDir, dataset) : [];
   return defaultPromptTemplate(inputColumn, targetColumn, dataset.mapping, labels);
 }
-
-/** The prompt kind as people say it. */
-export function templateLabel(shots: number): string {
-  return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
-}
