@@ -1,7 +1,7 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated), then with --logprobs N each step's log-probabilities, unless --json, which prints
 // the text, tokens, log-probabilities, settings and timing.
-import { figure } from '../api/format.ts';
+import { figure, formatValue, plural } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
@@ -19,10 +19,10 @@ function newTokensThatFit(generator: TextGenerator, tooLong: typeof PromptTooLon
   try {
     fit = generator.fit(promptTokens, wanted);
   } catch (err) {
-    if (err instanceof tooLong) throw new UserError(`the prompt is ${err.promptTokens} tokens but ${modelName} reads at most ${err.context}, answer included; shorten the prompt`);
+    if (err instanceof tooLong) throw new UserError(`the prompt is ${plural(err.promptTokens, 'token')} but ${modelName} reads at most ${formatValue(err.context)}, answer included; shorten the prompt`);
     throw err;
   }
-  if (fit.shortened) note(`the prompt's ${promptTokens} tokens leave room for ${fit.left} new tokens in ${modelName}'s ${fit.context}-token context (${wanted} asked): the answer stops there`);
+  if (fit.shortened) note(`the prompt's ${plural(promptTokens, 'token')} leave room for ${plural(fit.left, 'new token')} in ${modelName}'s ${formatValue(fit.context)}-token context (${formatValue(wanted)} asked): the answer stops there`);
   return fit.maxNewTokens;
 }
 
@@ -134,7 +134,7 @@ export const commands: CliCommand[] = [
           // printed after the text, not between its tokens: the streamed text stays readable (and pipeable) as it comes
           if (options.logprobs && row.logprobs) process.stdout.write(`\n${logprobsText(row.logprobs, options.logprobs, (id) => tokenText(generator.tokenizer, id).token)}\n`);
           const t = result.timing;
-          ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
+          ctx.info(`[${plural(t.generatedTokens, 'token')}, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
         }
       } finally {
         await generator.release();
