@@ -140,21 +140,45 @@ export const Interval = z.object({ low: z.number(), high: z.number() });
  */
 export const PROPORTION_METRICS: readonly string[] = ['exact_match', 'accuracy', 'judge_agreement'];
 
+/**
+ * Recall@k of a retrieval run whose queries each have one relevant document (or none found: it scores 0) is 0 or 1 per
+ * query — the document is in the top k or not — so it is a proportion too. With several relevant documents a query's
+ * recall is a fraction (2 of 3 found: 0.667) and keeps the bootstrap. A retrieval run records which it was
+ * (config.retrieval.oneRelevantPerQuery, decided from its data); MRR and nDCG are never 0/1.
+ */
+const RECALL_AT_K = /^recall@\d+$/;
+
+/** Whether a run's `config` says each of its queries had one relevant document (retrieval runs record it). */
+export function oneRelevantPerQuery(config: unknown): boolean {
+  const retrieval = (config as { retrieval?: { oneRelevantPerQuery?: unknown } } | null)?.retrieval;
+  return retrieval?.oneRelevantPerQuery === true;
+}
+
+/**
+ * Whether `metric`'s aggregate is a proportion (k of n, 0/1 per example), whose 95% interval is Wilson's: a
+ * PROPORTION_METRICS one, or recall@k of a run with one relevant document per query (`oneRelevant`, oneRelevantPerQuery).
+ * The one rule the retrieval run stores its intervals by and every reader (recordedInterval, intervalKind) reads them by.
+ */
+export function isProportion(metric: string, oneRelevant = false): boolean {
+  return PROPORTION_METRICS.includes(metric) || (oneRelevant && RECALL_AT_K.test(metric));
+}
+
 /** What kind of 95% interval an evaluation's aggregate of `metric` has, as the CLI and the studio say it. */
-export function intervalKind(metric: string): 'Wilson' | 'bootstrap' {
-  return PROPORTION_METRICS.includes(metric) ? 'Wilson' : 'bootstrap';
+export function intervalKind(metric: string, oneRelevant = false): 'Wilson' | 'bootstrap' {
+  return isProportion(metric, oneRelevant) ? 'Wilson' : 'bootstrap';
 }
 
 /**
  * Which 95% interval each metric gets, in one sentence for the CLI and the studio alike ("Wilson’s for exact match,
- * accuracy and judge agreement (0/1 per example), bootstrap for the rest"), built from PROPORTION_METRICS so that
- * neither leaves a proportion out. `say: 'labels'` names metrics as the studio does, in prose; 'names' as the CLI's
- * tables and flags print them (exact_match), with a plain apostrophe as the terminal's other sentences have.
+ * accuracy and judge agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap
+ * for the rest"), built from PROPORTION_METRICS so that neither leaves a proportion out. `say: 'labels'` names metrics
+ * as the studio does, in prose; 'names' as the CLI's tables and flags print them (exact_match), with a plain
+ * apostrophe as the terminal's other sentences have.
  */
 export function intervalsSaid(say: 'labels' | 'names'): string {
   const named = PROPORTION_METRICS.map((m) => (say === 'names' ? m : evalMetricLabel(m).replace(/^./, (c) => c.toLowerCase())));
   const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example), bootstrap for the rest`;
+  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest`;
 }
 
 /** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */
