@@ -14,11 +14,12 @@ export function placeholdersOf(template: string): string[] {
 }
 
 /** What an evaluation calls a custom prompt template that was given no name (the CLI names one after its file). */
-export const CUSTOM_TEMPLATE_NAME = 'custom template';
+export const CUSTOM_TEMPLATE_NAME = 'custom';
 
 /**
  * The prompt kind as people say it, in run names and the Evaluate page: 'zero-shot', 'one-shot', 'few-shot:K'; a
- * custom template by its name (`custom`: 'template p.json', or CUSTOM_TEMPLATE_NAME) and its shots when it has any —
+ * custom template by its name (`custom`: 'template p.json', or CUSTOM_TEMPLATE_NAME) and its shots when it has any
+ * ('custom, few-shot:2'; the Evaluate page's run list shows the parts one above the other) —
  * its own layout is not the built-in zero-shot prompt the name once claimed.
  */
 export function promptLabel(shots: number, custom?: string): string {

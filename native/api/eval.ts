@@ -114,7 +114,7 @@ export const EvalStartInput = z.object({
   shotSeed: z.number().int().default(0),
   /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */
   template: PromptTemplateInput.optional(),
-  /** What the run's name calls a custom `template` (the CLI: 'template p.json', after its file); default 'custom template'. */
+  /** What the run's name calls a custom `template` (the CLI: 'template p.json', after its file); default 'custom' (CUSTOM_TEMPLATE_NAME). */
   templateName: z.string().trim().min(1).max(100).optional(),
   /** Column fed to the prompt (default: the mapping's input/text/question field). */
   inputColumn: z.string().min(1).optional(),

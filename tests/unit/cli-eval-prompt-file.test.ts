@@ -48,6 +48,6 @@ describe('lathe eval --prompt FILE.json', () => {
 describe('the prompt kind in a run name', () => {
   it('calls a custom template by its name, with its shots, never zero-shot', () => {
     expect([promptLabel(0), promptLabel(1), promptLabel(3)]).toEqual(['zero-shot', 'one-shot', 'few-shot:3']);
-    expect([promptLabel(0, 'template p.json'), promptLabel(2, 'custom template')]).toEqual(['template p.json', 'custom template, few-shot:2']);
+    expect([promptLabel(0, 'template p.json'), promptLabel(2, 'custom')]).toEqual(['template p.json', 'custom, few-shot:2']);
   });
 });
