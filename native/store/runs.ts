@@ -286,11 +286,13 @@ export class RunTable {
 
   /**
    * End a run in `status` unless it has already ended: its job stopped without the run saying how (the job's
-   * process died, was cancelled before it began, or the studio crashed). Returns whether the run changed.
+   * process died, was cancelled before it began, or the studio crashed). A run ended 'failed' keeps `error`, the
+   * job's own (its process's exit and last output), as runs.fail does. Returns whether the run changed.
    */
-  endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso()): boolean {
+  endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso(), error: string | null = null): boolean {
     const open = `status NOT IN (${FINISHED_STATES.map(() => '?').join(', ')})`;
-    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, ${CLOSE_STRETCH} WHERE id = ? AND ${open}`).run(status, time, status, time, id, ...FINISHED_STATES).changes > 0;
+    const kept = status === 'failed' ? error : null;
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, ${CLOSE_STRETCH}, error = ? WHERE id = ? AND ${open}`).run(status, time, status, time, kept, id, ...FINISHED_STATES).changes > 0;
   }
 
   /** Set what a person wrote on a run: its tags (the whole list, repeats dropped) and/or its note. */
