@@ -13,6 +13,21 @@ export function placeholdersOf(template: string): string[] {
   return [...new Set([...template.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]))];
 }
 
+/** What an evaluation calls a custom prompt template that was given no name (the CLI names one after its file). */
+export const CUSTOM_TEMPLATE_NAME = 'custom';
+
+/**
+ * The prompt kind as people say it, in run names and the Evaluate page: 'zero-shot', 'one-shot', 'few-shot:K'; a
+ * custom template by its name (`custom`: 'template p.json', or CUSTOM_TEMPLATE_NAME) and its shots when it has any
+ * ('custom, few-shot:2'; the Evaluate page's run list shows the parts one above the other) —
+ * its own layout is not the built-in zero-shot prompt the name once claimed.
+ */
+export function promptLabel(shots: number, custom?: string): string {
+  const kind = shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
+  if (custom === undefined) return kind;
+  return shots === 0 ? custom : `${custom}, ${kind}`;
+}
+
 /** A label set is named in the prompt only up to this many labels; past it the column is free text, not classes. */
 export const MAX_NAMED_LABELS = 20;
 

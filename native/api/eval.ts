@@ -4,6 +4,7 @@
 // Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy, entity F1),
 // the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
 import { z } from 'zod';
+import { placeholdersOf } from './default-prompt.ts';
 import { evalMetricLabel } from './labels.ts';
 import { Job, Run } from './schemas.ts';
 
@@ -30,9 +31,15 @@ export const PPO_DIAGNOSTICS: readonly string[] = [
 export const NOT_RANKED: readonly string[] = [...SETTING_METRICS, ...TRAINING_DIAGNOSTICS, ...PPO_DIAGNOSTICS];
 
 /** A custom prompt: {{column}} placeholders, as native/text/prompt.ts fills them. */
+/**
+ * A prompt layout: `input` and `output` are written with {{column}} placeholders filled from each row; the query gets
+ * `answerPrefix` where an example has its output. `input` must name a column, or the model would never see the data.
+ */
 export const PromptTemplateInput = z.object({
   instruction: z.string().optional(),
-  input: z.string().min(1),
+  input: z.string().min(1).refine((text) => placeholdersOf(text).length > 0, {
+    message: 'has no {{column}} placeholder, so the model would never see the data; name the column it reads, e.g. "Dialogue:\\n{{dialogue}}"',
+  }),
   output: z.string().min(1),
   answerPrefix: z.string(),
   separator: z.string().optional(),
@@ -107,6 +114,8 @@ export const EvalStartInput = z.object({
   shotSeed: z.number().int().default(0),
   /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */
   template: PromptTemplateInput.optional(),
+  /** What the run's name calls a custom `template` (the CLI: 'template p.json', after its file); default 'custom' (CUSTOM_TEMPLATE_NAME). */
+  templateName: z.string().trim().min(1).max(100).optional(),
   /** Column fed to the prompt (default: the mapping's input/text/question field). */
   inputColumn: z.string().min(1).optional(),
   /** Reference columns (default: the mapping's target and its numbered siblings, e.g. summary1..summary3). */
@@ -131,21 +140,45 @@ export const Interval = z.object({ low: z.number(), high: z.number() });
  */
 export const PROPORTION_METRICS: readonly string[] = ['exact_match', 'accuracy', 'judge_agreement'];
 
+/**
+ * Recall@k of a retrieval run whose queries each have one relevant document (or none found: it scores 0) is 0 or 1 per
+ * query — the document is in the top k or not — so it is a proportion too. With several relevant documents a query's
+ * recall is a fraction (2 of 3 found: 0.667) and keeps the bootstrap. A retrieval run records which it was
+ * (config.retrieval.oneRelevantPerQuery, decided from its data); MRR and nDCG are never 0/1.
+ */
+const RECALL_AT_K = /^recall@\d+$/;
+
+/** Whether a run's `config` says each of its queries had one relevant document (retrieval runs record it). */
+export function oneRelevantPerQuery(config: unknown): boolean {
+  const retrieval = (config as { retrieval?: { oneRelevantPerQuery?: unknown } } | null)?.retrieval;
+  return retrieval?.oneRelevantPerQuery === true;
+}
+
+/**
+ * Whether `metric`'s aggregate is a proportion (k of n, 0/1 per example), whose 95% interval is Wilson's: a
+ * PROPORTION_METRICS one, or recall@k of a run with one relevant document per query (`oneRelevant`, oneRelevantPerQuery).
+ * The one rule the retrieval run stores its intervals by and every reader (recordedInterval, intervalKind) reads them by.
+ */
+export function isProportion(metric: string, oneRelevant = false): boolean {
+  return PROPORTION_METRICS.includes(metric) || (oneRelevant && RECALL_AT_K.test(metric));
+}
+
 /** What kind of 95% interval an evaluation's aggregate of `metric` has, as the CLI and the studio say it. */
-export function intervalKind(metric: string): 'Wilson' | 'bootstrap' {
-  return PROPORTION_METRICS.includes(metric) ? 'Wilson' : 'bootstrap';
+export function intervalKind(metric: string, oneRelevant = false): 'Wilson' | 'bootstrap' {
+  return isProportion(metric, oneRelevant) ? 'Wilson' : 'bootstrap';
 }
 
 /**
  * Which 95% interval each metric gets, in one sentence for the CLI and the studio alike ("Wilson’s for exact match,
- * accuracy and judge agreement (0/1 per example), bootstrap for the rest"), built from PROPORTION_METRICS so that
- * neither leaves a proportion out. `say: 'labels'` names metrics as the studio does, in prose; 'names' as the CLI's
- * tables and flags print them (exact_match), with a plain apostrophe as the terminal's other sentences have.
+ * accuracy and judge agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap
+ * for the rest"), built from PROPORTION_METRICS so that neither leaves a proportion out. `say: 'labels'` names metrics
+ * as the studio does, in prose; 'names' as the CLI's tables and flags print them (exact_match), with a plain
+ * apostrophe as the terminal's other sentences have.
  */
 export function intervalsSaid(say: 'labels' | 'names'): string {
   const named = PROPORTION_METRICS.map((m) => (say === 'names' ? m : evalMetricLabel(m).replace(/^./, (c) => c.toLowerCase())));
   const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example), bootstrap for the rest`;
+  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest`;
 }
 
 /** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */

@@ -280,6 +280,8 @@ export const Run = z.object({
   tags: z.array(z.string()),
   /** Free text the person wrote about the run ('' when none). */
   note: z.string(),
+  /** Why a failed run failed, the error as it was said when it stopped; null for any other run (or one failed before Lathe kept it). */
+  error: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

@@ -1,8 +1,10 @@
 // `lathe eval`: evaluate a model on a dataset split in the foreground, through the same runEvaluation the
 // studio's 'evaluation' job runs in a child process. Progress goes to stderr; Ctrl-C stops after the current
 // example and keeps the partial results (the run ends 'cancelled').
+import path from 'node:path';
 import { EvalMetricInput, EvalStartInput, JUDGE_RUBRICS, PromptTemplateInput, type MetricValue } from '../api/eval.ts';
-import { StudioError } from '../api/errors.ts';
+import { CheckpointError, StudioError } from '../api/errors.ts';
+import { parseJsonText } from '../api/json-text.ts';
 import type { EvalOutcome } from '../eval/runner.ts';
 import { currentOwner } from '../store/process-owner.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
@@ -52,20 +54,38 @@ export function parseTemplate(raw: string | undefined): number {
   throw new UserError(`--template must be zero-shot, one-shot or few-shot:K (K examples, e.g. few-shot:2); got '${raw}'.\nUsage: ${USAGE}`);
 }
 
-/** A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}} placeholders. */
+/** The keys a --prompt file may have, as the evaluation's template schema names them. */
+const PROMPT_KEYS = Object.keys(PromptTemplateInput.shape);
+/** What a --prompt file holds, for its --help and its refusals (docs/evaluation.md says the same). */
+export const PROMPT_FILE_FORMAT = '{ "instruction"?: "…", "input": "Dialogue:\\n{{dialogue}}", "output": "Summary: {{summary1}}", "answerPrefix": "Summary:", "separator"?: "\\n\\n" }';
+
+/**
+ * A prompt layout from a JSON file: { instruction?, input, output, answerPrefix, separator? } with {{column}}
+ * placeholders. A syntax error is placed by line and column; a key the template has not (a typo: 'outptu') is named
+ * with the keys it has, where it once was dropped unread; an input with no placeholder is refused by the schema.
+ */
 function readPromptFile(file: string | undefined): EvalStartInput['template'] {
   if (file === undefined) return undefined;
   const text = readFlagFile('prompt', file).toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonText(text, `--prompt ${file}`);
   } catch (err) {
-    throw new UserError(`--prompt ${file}: ${(err as Error).message}`);
+    if (err instanceof CheckpointError) throw new UserError(err.message);
+    throw err;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UserError(`--prompt ${file}: expected a JSON object ${PROMPT_FILE_FORMAT}, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`);
+  }
+  const unknown = Object.keys(parsed).filter((key) => !PROMPT_KEYS.includes(key));
+  if (unknown.length > 0) {
+    const keys = unknown.map((k) => `'${k}'`).join(', ');
+    throw new UserError(`--prompt ${file}: unknown key${unknown.length > 1 ? 's' : ''} ${keys}; a prompt template has ${PROMPT_KEYS.join(', ')}.${didYouMean(unknown[0], PROMPT_KEYS)}`);
   }
   const checked = PromptTemplateInput.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new UserError(`--prompt ${file}: field '${issue.path.join('.')}': ${issue.message} (expected { "instruction"?, "input": "Dialogue:\\n{{dialogue}}", "output": "Summary: {{summary1}}", "answerPrefix": "Summary:" })`);
+    throw new UserError(`--prompt ${file}: field '${issue.path.join('.')}': ${issue.message} (expected ${PROMPT_FILE_FORMAT})`);
   }
   return checked.data;
 }
@@ -209,7 +229,7 @@ export const commands: CliCommand[] = [
       metrics: 'comma-separated metrics, e.g. rouge,bleu (required)',
       template: `zero-shot, one-shot or few-shot:K with K from ${SHOTS_RANGE.min} to ${SHOTS_RANGE.max} (default zero-shot)`,
       'shots-from': "dataset (id or name) whose train split supplies the one-/few-shot examples, e.g. the training set of a published test set imported on its own (default: the evaluated dataset's train split); it needs the columns the examples are written from",
-      prompt: 'a prompt template file (JSON) instead of the built-in one',
+      prompt: `a prompt template file (JSON) instead of the built-in one: ${PROMPT_FILE_FORMAT}; {{column}} is filled from each row (input must name one), a few-shot example is its input then its output, the query its input then answerPrefix; the run is named 'template FILE'`,
       'shot-seed': 'seed that picks the few-shot examples (default 0)',
       ...EVAL_GENERATION_HELP,
       'input-column': "column fed to the model (default: the mapping's input)",
@@ -272,6 +292,8 @@ export const commands: CliCommand[] = [
         shots: parseTemplate(values.template as string | undefined),
         shotsFrom: (values['shots-from'] as string | undefined) ?? null,
         template: readPromptFile(values.prompt as string | undefined),
+        // the run is named after the file: its layout is not the built-in zero-shot one
+        templateName: typeof values.prompt === 'string' ? `template ${path.basename(values.prompt)}` : undefined,
         shotSeed: num(values, 'shot-seed'),
         inputColumn: values['input-column'] as string | undefined,
         referenceColumns: list(values['ref-columns']),

@@ -1,7 +1,7 @@
 // `lathe generate`: continue a prompt with a model from the data directory. Prints only the continuation
 // (streamed as it is generated), then with --logprobs N each step's log-probabilities, unless --json, which prints
 // the text, tokens, log-probabilities, settings and timing.
-import { figure } from '../api/format.ts';
+import { figure, formatValue, plural } from '../api/format.ts';
 import { UserError, type CliCommand } from './command.ts';
 import type { PromptTooLong } from '../generate/context-fit.ts';
 import type { GenerateOptions } from '../generate/options.ts';
@@ -19,10 +19,10 @@ function newTokensThatFit(generator: TextGenerator, tooLong: typeof PromptTooLon
   try {
     fit = generator.fit(promptTokens, wanted);
   } catch (err) {
-    if (err instanceof tooLong) throw new UserError(`the prompt is ${err.promptTokens} tokens but ${modelName} reads at most ${err.context}, answer included; shorten the prompt`);
+    if (err instanceof tooLong) throw new UserError(`the prompt is ${plural(err.promptTokens, 'token')} but ${modelName} reads at most ${formatValue(err.context)}, answer included; shorten the prompt`);
     throw err;
   }
-  if (fit.shortened) note(`the prompt's ${promptTokens} tokens leave room for ${fit.left} new tokens in ${modelName}'s ${fit.context}-token context (${wanted} asked): the answer stops there`);
+  if (fit.shortened) note(`the prompt's ${plural(promptTokens, 'token')} leave room for ${plural(fit.left, 'new token')} in ${modelName}'s ${formatValue(fit.context)}-token context (${formatValue(wanted)} asked): the answer stops there`);
   return fit.maxNewTokens;
 }
 
@@ -47,6 +47,22 @@ export function logprobsText(steps: readonly ScoredStep[], top: number, spell: (
   // the step and log-probability columns right-aligned, so their digits line up
   const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
   return [`log-probabilities of the ${steps.length} generated tokens (natural log; the ${top} likeliest tokens at each step, most likely first):`, line(header), ...rows.map(line)].join('\n');
+}
+
+/** The flags that shape sampling only: a greedy or beam decode reads none of them. */
+const SAMPLING_FLAGS = ['top-k', 'top-p', 'min-p', 'seed'] as const;
+
+/**
+ * What to say when sampling flags were given to a decode that does not sample, or null: they were ignored without a
+ * word ('--top-p 0.9 --seed 7' gave the greedy text, every time).
+ */
+export function unusedSamplingFlags(values: Record<string, unknown>, strategy: 'greedy' | 'sample' | 'beam'): string | null {
+  const given = SAMPLING_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`);
+  if (strategy === 'sample' || given.length === 0) return null;
+  const apply = `${given.join(', ')} appl${given.length === 1 ? 'ies' : 'y'} only when sampling`;
+  return strategy === 'beam'
+    ? `${apply}, and beam search (--num-beams above 1) does not sample: leave ${given.length === 1 ? 'it' : 'them'} out, or sample with --num-beams 1 --temperature above 0`
+    : `${apply}, and this decodes greedily: add --temperature above 0 (e.g. --temperature 0.8) to sample`;
 }
 
 export const commands: CliCommand[] = [
@@ -76,7 +92,7 @@ export const commands: CliCommand[] = [
       const { stop, ...settings } = parseGenerationFlags(values, USAGE);
       const options: GenerateOptions = { ...settings, stopStrings: stop, logprobs: numberFlag(values, 'logprobs', USAGE, { min: 0, note: '0 = off' }) };
       // loaded here, not at start-up: every other command starts without the engine (tests/unit/cli-startup-modules.test.ts)
-      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS }, { PromptTooLong }, { tokenText }] = await Promise.all([
+      const [{ findDecoder }, { TextGenerator }, { DEFAULT_MAX_NEW_TOKENS, decodingOf }, { PromptTooLong }, { tokenText }] = await Promise.all([
         import('../models/registry.ts'), import('../generate/pipeline.ts'), import('../generate/options.ts'), import('../generate/context-fit.ts'), import('../openai/token-text.ts'),
       ]);
       let model;
@@ -89,6 +105,8 @@ export const commands: CliCommand[] = [
       try {
         const wanted = options.maxNewTokens ?? (generator.model.folder.generationConfig?.max_new_tokens as number | undefined) ?? DEFAULT_MAX_NEW_TOKENS;
         options.maxNewTokens = newTokensThatFit(generator, PromptTooLong, generator.tokenizer.encode(prompt).length, wanted, model.name, (note) => ctx.info(note));
+        const unused = unusedSamplingFlags(values, decodingOf(options, generator.model.folder.generationConfig ?? null).strategy);
+        if (unused) ctx.warn(unused);
         if (!ctx.json) options.onToken = (e) => process.stdout.write(e.text);
         let result;
         try {
@@ -116,7 +134,7 @@ export const commands: CliCommand[] = [
           // printed after the text, not between its tokens: the streamed text stays readable (and pipeable) as it comes
           if (options.logprobs && row.logprobs) process.stdout.write(`\n${logprobsText(row.logprobs, options.logprobs, (id) => tokenText(generator.tokenizer, id).token)}\n`);
           const t = result.timing;
-          ctx.info(`[${t.generatedTokens} tokens, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
+          ctx.info(`[${plural(t.generatedTokens, 'token')}, ${row.finishReason}; first token ${t.timeToFirstTokenMs.toFixed(0)} ms, ${figure(t.decodeTokensPerSecond)} tokens/s]`);
         }
       } finally {
         await generator.release();

@@ -7,7 +7,7 @@ import type { Model } from '../api/schemas.ts';
 import type { ImportOptions } from '../models/import.ts';
 import { UserError, type CliCommand, type CliContext } from './command.ts';
 import { formatTable } from './table.ts';
-import { formatValue, humanBytes, humanCount } from '../api/format.ts';
+import { formatValue, humanBytes, humanCount, plural } from '../api/format.ts';
 import { cancelOnSignals } from './cancel.ts';
 import { callStudio } from './studio-call.ts';
 import { modelCollectionsNote } from '../api/deletion.ts';
@@ -175,7 +175,7 @@ export const commands: CliCommand[] = [
           const width = 42;
           lines.push('', 'Memory to run it (activations not included):');
           lines.push(`  ${`weights (${onnx.file}, ${onnx.dtype})`.padEnd(width)} ${humanBytes(onnx.weightBytes).padStart(10)}`);
-          lines.push(`  ${`KV cache (${onnx.kvCacheTokens} tokens, fp32)`.padEnd(width)} ${humanBytes(onnx.kvCacheBytes).padStart(10)}`);
+          lines.push(`  ${`KV cache (${plural(onnx.kvCacheTokens, 'token')}, fp32)`.padEnd(width)} ${humanBytes(onnx.kvCacheBytes).padStart(10)}`);
           lines.push(`  ${'inference'.padEnd(width)} ${humanBytes(onnx.inferenceBytes).padStart(10)}`);
           const from = source ? `the model it was made from, ${source} (lathe model inspect ${source} shows their memory)` : 'the model it was made from';
           lines.push('', `Training and merging start from ${from}: this ONNX graph runs (generate, eval, serve-api) but cannot be trained.`);
@@ -183,14 +183,14 @@ export const commands: CliCommand[] = [
         }
         if (!memory) {
           const e = card.embedding!;
-          lines.push('', `Embedding model: ${e.dim}-dimensional vectors, ${e.pooling} pooling, normalised; inputs up to ${e.maxTokens} tokens`);
+          lines.push('', `Embedding model: ${e.dim}-dimensional vectors, ${e.pooling} pooling, normalised; inputs up to ${plural(e.maxTokens, 'token')}`);
           if (e.prompts.query || e.prompts.document) lines.push(`  prompts: query ${JSON.stringify(e.prompts.query)}, document ${JSON.stringify(e.prompts.document)}`);
           lines.push(`  use it for a collection: lathe docs create COLLECTION --embed-model ${model.name}`);
           return lines.join('\n');
         }
         lines.push('', 'Memory (weights and states; activations not included):', `  ${''.padEnd(42)} ${'fp32'.padStart(10)} ${'fp16'.padStart(10)}`);
         const row = (label: string, m: { fp32: number; fp16: number }) => lines.push(`  ${label.padEnd(42)} ${humanBytes(m.fp32).padStart(10)} ${humanBytes(m.fp16).padStart(10)}`);
-        row(`inference (+KV cache, ${memory.kvCacheTokens} tokens)`, memory.inference);
+        row(`inference (+KV cache, ${plural(memory.kvCacheTokens, 'token')})`, memory.inference);
         row('full fine-tuning (Adam)', memory.fullFineTune);
         row(`LoRA r=${memory.loraRank} on ${memory.loraTargets.join(',')} (${humanCount(memory.loraParameters)} trainable)`, memory.lora);
         return lines.join('\n');

@@ -185,7 +185,7 @@ export const commands: CliCommand[] = [
       const split = String(values.split ?? 'validation');
       if (!['train', 'validation', 'test'].includes(split)) throw new UserError(`--split must be train, validation or test; got '${split}'.${didYouMean(split, ['train', 'validation', 'test'])}\nUsage: ${SCORE_USAGE}`);
       const threads = numberFlag(values, 'threads', SCORE_USAGE, THREADS_RANGE);
-      const [{ runDir }, { REWARD_MODEL_DIR }, { classifierAccuracy, pairwiseAccuracy, scoreCompletions, scoreTexts }, { bosFollowsTokenizer }] = await Promise.all([
+      const [{ runDir }, { REWARD_MODEL_DIR }, { checkScoringDataset, classifierAccuracy, pairwiseAccuracy, scoreCompletions, scoreTexts }, { bosFollowsTokenizer }] = await Promise.all([
         import('../train/run-env.ts'), import('../train/reward.ts'), import('../train/reward-score.ts'), import('../train/sft-examples.ts')]);
       const store = openStore(ctx.dataDir);
       try {
@@ -205,6 +205,8 @@ export const commands: CliCommand[] = [
         const followsTokenizer = bosFollowsTokenizer(config); // a classifier's texts, likewise
         if (prompts && config.objective !== 'pairwise') throw new UserError(`run ${run.id} trained a classifier (objective ${config.objective ?? 'classify'}), and a classifier scores whole texts, so --prompt does not apply: drop --prompt and put the prompt in the --text itself`);
         const dataset = values.dataset ? store.datasets.find(String(values.dataset), 'dataset') : null;
+        // everything the measurement needs is checked before a word of progress is said
+        if (dataset) checkScoringDataset(dataset, split as 'validation', config.objective === 'pairwise' ? 'pairwise' : 'classify');
         if (dataset) ctx.info(`scoring the ${split} split of ${dataset.name} with run ${run.id}'s ${config.objective === 'pairwise' ? 'reward model' : 'classifier'} (at most ${seqLen} tokens a text, as it trained)`);
         if (dataset && config.objective === 'pairwise') {
           const r = await pairwiseAccuracy(modelDir, ctx.dataDir, dataset, split as 'validation', pairwise, { threads, onProgress: scoringProgress(ctx, 'scoring', 'pair side') });

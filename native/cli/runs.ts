@@ -195,7 +195,9 @@ export const commands: CliCommand[] = [
       const project = run.projectId === null ? '—' : await projectLabel(ctx, run.projectId);
       ctx.print(summary ?? { ...run, finalMetrics }, () => {
         const head = formatFields([
-          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status], ['project', project],
+          ['id', run.id], ['kind', run.kind], ['name', run.name], ['status', run.status],
+          // a failed run says why, as the command that ran it did
+          ...(run.error ? [['error', run.error] as [string, string]] : []), ['project', project],
           ['created', run.createdAt], ['finished', run.finishedAt ?? '—'],
           // time spent running: a cancelled and resumed run's pause is not in it
           ['time running', run.activeSeconds != null ? `${formatValue(Number(run.activeSeconds.toFixed(1)))} s` : '—'], ['tags', run.tags.join(', ') || '—'], ['note', run.note || '—'],

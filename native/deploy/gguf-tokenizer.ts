@@ -8,6 +8,7 @@ import { CheckpointError } from '../api/errors.ts';
 import { addedToken, mergesByScore, sentencePieceTokenizerConfig, sentencePieceTokenizerJson, specialTokensMap, type SpecialPieces } from '../text/sentencepiece-json.ts';
 import { bool, str, u32, type GgufMetadata, type GgufValue } from './gguf-format.ts';
 import type { MetadataReader } from './gguf-metadata.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 /** llama_token_type. */
 export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
@@ -153,7 +154,7 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const tokensValue = meta.array('tokenizer.ggml.tokens');
   if (tokensValue.of !== 'string') throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens' holds ${tokensValue.of}, not strings`);
   const tokens = tokensValue.value;
-  if (tokens.length !== vocabRows) throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens' has ${tokens.length} tokens but token_embd.weight has ${vocabRows} rows`);
+  if (tokens.length !== vocabRows) throw new CheckpointError(`${meta.file}: metadata key 'tokenizer.ggml.tokens' has ${plural(tokens.length, 'token')} but token_embd.weight has ${plural(vocabRows, 'row')}`);
   const numbers = (key: string): ArrayLike<number> => {
     const v = meta.array(key);
     if (v.of === 'string' || v.of === 'bool' || v.of === 'uint64' || v.of === 'int64' || v.value.length !== tokens.length) {
@@ -166,7 +167,7 @@ export function tokenizerFromMetadata(meta: MetadataReader, vocabRows: number): 
   const special = (key: string): string | null => {
     const id = meta.int(key, { optional: true });
     if (id === undefined) return null;
-    if (id >= tokens.length) throw new CheckpointError(`${meta.file}: metadata key '${key}' is ${id} but there are ${tokens.length} tokens`);
+    if (id >= tokens.length) throw new CheckpointError(`${meta.file}: metadata key '${key}' is ${formatValue(id)} but there are ${plural(tokens.length, 'token')}`);
     return tokens[id];
   };
   const bos = special('tokenizer.ggml.bos_token_id');

@@ -4,6 +4,7 @@
 // is too long together, and refuses the run up front when a query leaves no room for even one example.
 import { StudioError } from '../api/errors.ts';
 import { buildPrompt, drawExamples, fill, fillInput, type PromptTemplate, type Row } from '../text/prompt.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 export interface ShotChoice {
   prompt: string;
@@ -92,9 +93,9 @@ export function createShotPlanner(setup: ShotPlannerSetup): ShotPlanner {
       const shortest = costs.length > 0 ? Math.min(...costs) : 0;
       throw new StudioError(
         'invalid_params',
-        `few-shot:${shots} cannot fit even one example beside ${without.length} of ${items.length} queries, so it would run as zero-shot: ` +
-          `the model's context is ${setup.contextTokens} tokens, ${setup.maxNewTokens} of them kept for the answer, leaving ${budget} for the prompt; ` +
-          `query ${worst.id} alone takes ${worst.choice.queryTokens} tokens and the shortest train example ${shortest}. ` +
+        `few-shot:${shots} cannot fit even one example beside ${formatValue(without.length)} of ${plural(items.length, 'query', 'queries')}, so it would run as zero-shot: ` +
+          `the model's context is ${plural(setup.contextTokens, 'token')}, ${formatValue(setup.maxNewTokens)} of them kept for the answer, leaving ${formatValue(budget)} for the prompt; ` +
+          `query ${worst.id} alone takes ${plural(worst.choice.queryTokens, 'token')} and the shortest train example ${shortest}. ` +
           `Use fewer shots or zero-shot (--template), a custom prompt with shorter columns (--prompt FILE.json), fewer new tokens (--max-new-tokens), or a model with a longer context.`,
         { field: 'shots' },
       );

@@ -1,11 +1,12 @@
 // runRetrievalEvaluation: a collection × a dataset of queries whose relevant documents are known → one evaluation
-// run per search mode (BM25, dense, hybrid), each with recall@1/5/10, MRR and nDCG@10 (bootstrap 95% intervals)
-// in run_metrics and the ranked documents of every query in predictions.jsonl. Being ordinary evaluation runs on
+// run per search mode (BM25, dense, hybrid), each with recall@1/5/10, MRR and nDCG@10 (95% intervals: Wilson's for
+// recall@k when each query has one relevant document, else the bootstrap's) in run_metrics and the ranked documents of every query in predictions.jsonl. Being ordinary evaluation runs on
 // the same dataset split, they line up in Runs and in Compare, example by example. The CLI calls it in the
 // foreground; the 'retrieval-eval' job (retrieval-worker.ts) in a child process.
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
-import type { EvalExample, MetricValue } from '../api/eval.ts';
+import { isProportion, type EvalExample, type MetricValue } from '../api/eval.ts';
+import { wilsonInterval } from '../api/wilson.ts';
 import { plural } from '../api/format.ts';
 import { RETRIEVAL_METRICS, RetrievalEvalInput, SEARCH_MODES, type RagDocument, type RetrievalEvalResult, type SearchMode } from '../api/rag.ts';
 import { RETRIEVAL_DEPTH } from '../rag/retrieval-eval.ts';
@@ -56,11 +57,20 @@ function scoreRow(s: ReturnType<typeof queryScores>): Record<string, number> {
   return { 'recall@1': s.recall[1], 'recall@5': s.recall[5], 'recall@10': s.recall[10], mrr: s.reciprocalRank, 'ndcg@10': s.ndcg10 };
 }
 
-function aggregate(examples: readonly EvalExample[]): MetricValue[] {
+/**
+ * Each metric's mean over the queries with its 95% interval: Wilson's where the metric is 0/1 per query (isProportion:
+ * recall@k when every query has one relevant document, `oneRelevant`), the bootstrap's otherwise — a bootstrap of
+ * three hits read 1.0000 [1.0000–1.0000], as if three queries settled it.
+ */
+function aggregate(examples: readonly EvalExample[], oneRelevant: boolean): MetricValue[] {
   if (!examples.length) return [];
   const rows = examples.map((e) => RETRIEVAL_METRICS.map((m) => e.scores[m]));
   const intervals = bootstrapIntervals(rows, BOOTSTRAP);
-  return RETRIEVAL_METRICS.map((name, c) => ({ name, value: rows.reduce((s, r) => s + r[c], 0) / rows.length, ci95: { low: intervals[c].low, high: intervals[c].high }, higherIsBetter: true }));
+  return RETRIEVAL_METRICS.map((name, c) => {
+    const sum = rows.reduce((s, r) => s + r[c], 0);
+    const ci95 = isProportion(name, oneRelevant) ? wilsonInterval(Math.round(sum), rows.length) : { low: intervals[c].low, high: intervals[c].high };
+    return { name, value: sum / rows.length, ci95, higherIsBetter: true };
+  });
 }
 
 export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalContext): Promise<RetrievalEvalOutcome> {
@@ -87,6 +97,8 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
     const names = documents.slice(0, 3).map((d) => `'${d.name}'`).join(', ');
     throw new StudioError('invalid_params', `no row's '${input.relevantColumn}' names a document of collection '${col.name}' (e.g. ${sample}; its documents are named like ${names}); choose the column that holds the document's file name or id`, { field: 'relevantColumn' });
   }
+  // recall@k is 0/1 per query when no query has more than one relevant document (one not found scores 0)
+  const oneRelevant = queries.every((q) => q.relevantIds.length <= 1);
   if (unmatched.length) ctx.log?.('warn', `${unmatched.length} of ${plural(queries.length, 'query', 'queries')} name no document of '${col.name}' in '${input.relevantColumn}' (first: ${unmatched[0].item.id}, '${unmatched[0].item.references[0]}'); they score 0 in every mode`);
 
   const names = new Map(documents.map((d) => [d.id, d.name]));
@@ -99,7 +111,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
   try {
     for (const [m, mode] of modes.entries()) {
       const config = {
-        retrieval: { collection: { id: col.id, name: col.name, embedModel: col.embedModel, chunkTokens: col.chunkTokens, overlapTokens: col.overlapTokens, documents: documents.length }, mode, depth: RETRIEVAL_DEPTH },
+        retrieval: { collection: { id: col.id, name: col.name, embedModel: col.embedModel, chunkTokens: col.chunkTokens, overlapTokens: col.overlapTokens, documents: documents.length }, mode, depth: RETRIEVAL_DEPTH, oneRelevantPerQuery: oneRelevant },
         model: { name: mode === 'bm25' ? 'BM25' : `${embedName}${mode === 'hybrid' ? ' + BM25' : ''}` },
         dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash, splitSeed: dataset.splitSeed },
         split: input.split,
@@ -136,7 +148,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
       } catch (err) {
         failure = err;
       }
-      const metrics = aggregate(examples);
+      const metrics = aggregate(examples, oneRelevant);
       const timing = timingOf(examples, (performance.now() - t0) / 1000, 0);
       await savePredictions(store, dataDir, run.id, examples);
       const rows: [string, number | null][] = [
@@ -146,7 +158,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
       ];
       for (const [name, value] of rows) if (value !== null && Number.isFinite(value)) record(run.id, examples.length, name, value);
       if (failure !== undefined) {
-        store.runs.setStatus(run.id, 'failed');
+        store.runs.fail(run.id, failure);
         throw failure;
       }
       const cancelled = examples.length < queries.length;

@@ -1,7 +1,7 @@
 // What an evaluation reads from a dataset: the rows of one split (each with a stable id), which column is
 // the input and which columns are references, the pool of train rows few-shot examples are drawn from, and
 // the default prompt layout built from the column mapping.
-import { defaultPromptTemplate, MAX_NAMED_LABELS, namedLabels } from '../api/default-prompt.ts';
+import { defaultPromptTemplate, MAX_NAMED_LABELS, namedLabels, placeholdersOf } from '../api/default-prompt.ts';
 import { StudioError } from '../api/errors.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { shotColumnField, shotColumnIn } from '../api/shot-columns.ts';
@@ -42,6 +42,20 @@ export function checkColumn(dataset: Dataset, column: string, field: string, fla
     throw new StudioError('invalid_params', `dataset ${dataset.name} has no column '${column}' (${where}columns: ${dataset.columns.join(', ')}).${didYouMean(column, dataset.columns)}`, { field });
   }
   return column;
+}
+
+/**
+ * A custom prompt template, checked before the run exists: each {{placeholder}} of its input and output names one of
+ * the dataset's columns (the rows only failed one by one once the run had started, and left a failed run behind).
+ */
+export function checkTemplateColumns(dataset: Dataset, template: PromptTemplate): void {
+  for (const part of ['input', 'output'] as const) {
+    for (const name of placeholdersOf(template[part])) {
+      if (dataset.columns.includes(name)) continue;
+      const message = `the prompt template's ${part} uses {{${name}}} but dataset ${dataset.name} has no column '${name}' (columns: ${dataset.columns.join(', ')}).${didYouMean(name, dataset.columns)}`;
+      throw new StudioError('invalid_params', message, { field: 'template' });
+    }
+  }
 }
 
 /**
@@ -217,9 +231,4 @@ function scanLabels(dir: string, column: string, rowCount: number): string[] {
 export function defaultTemplate(dataDir: string, dataset: Dataset, inputColumn: string, targetColumn: string): PromptTemplate {
   const labels = targetColumn === dataset.mapping.label ? promptLabelsOf(dataDir, dataset) : [];
   return defaultPromptTemplate(inputColumn, targetColumn, dataset.mapping, labels);
-}
-
-/** The prompt kind as people say it. */
-export function templateLabel(shots: number): string {
-  return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
 }

@@ -6,14 +6,14 @@ import { StudioError } from '../api/errors.ts';
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
 import type { Dataset, Run } from '../api/schemas.ts';
-import { placeholdersOf } from '../api/default-prompt.ts';
+import { CUSTOM_TEMPLATE_NAME, placeholdersOf, promptLabel } from '../api/default-prompt.ts';
 import type { Store } from '../store/db.ts';
 import type { ProcessOwner } from '../store/process-owner.ts';
 import { codeVersion } from './code-version.ts';
 import { metricFitWarning } from './metric-fit.ts';
 import { savePredictions } from './predictions.ts';
 import { adapterLabel, checkAdapter } from './runner-adapter.ts';
-import { defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, shotColumnsView, templateLabel, type RowView } from './runner-data.ts';
+import { checkTemplateColumns, defaultTemplate, inputColumnOf, loadItems, loadShotPool, referenceColumnsOf, shotColumnsView, type RowView } from './runner-data.ts';
 import { createGenerationEvaluator, type ExampleEvaluator } from './runner-generation.ts';
 import { nerColumnsOf, nerRowView, tagSetOf, tokenListView } from './runner-ner.ts';
 import { createPerplexityEvaluator } from './runner-perplexity.ts';
@@ -145,12 +145,13 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   // A limit past the end of the split evaluates every row there is; say so rather than report a smaller run quietly.
   const requestedExamples = config.limit !== null && config.limit > items.length ? config.limit : null;
   const template = perplexityRun ? null : (config.template ?? (ner ? nerPromptTemplate(ner, tagSet!) : defaultTemplate(dataDir, dataset, inputColumn, referenceColumns![0])));
+  if (!perplexityRun && config.template) checkTemplateColumns(dataset, config.template);
   const shotsFrom = shotSourceOf(store, config, dataset);
   const renamed = shotsFrom === dataset ? undefined : shotColumnsView(shotsFrom, dataset, [inputColumn, referenceColumns![0], ...placeholdersOf(template!.input), ...placeholdersOf(template!.output)]);
   const ownView = ner && shotsFrom !== dataset ? nerRowView(shotsFrom, ner) : view;
   const shotView: RowView | undefined = renamed && ownView ? (row, id) => ownView(renamed(row, id), id) : (renamed ?? ownView);
   const pool = !perplexityRun && config.shots > 0 ? loadShotPool(dataDir, shotsFrom, dataset, config.shots, shotView) : [];
-  const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : templateLabel(config.shots);
+  const label = perplexityRun ? 'perplexity' : config.judge?.responseColumn ? `judged ${config.judge.responseColumn}` : promptLabel(config.shots, config.template ? (config.templateName ?? CUSTOM_TEMPLATE_NAME) : undefined);
 
   const runConfig = {
     model: { id: model.id, name: model.name, architecture: model.architecture, path: model.path },
@@ -243,7 +244,7 @@ export async function runEvaluation(input: EvalStartParams, ctx: EvalContext): P
   const predictionsFile = await savePredictions(store, dataDir, run.id, examples);
   for (const [name, value] of metricRows(scored, timing, examples, items.length, requestedExamples, config.shots)) record(run.id, examples.length, name, value);
   if (failure !== undefined) {
-    store.runs.setStatus(run.id, 'failed');
+    store.runs.fail(run.id, failure);
     throw failure;
   }
   store.runs.setStatus(run.id, cancelled ? stoppedStatus(ctx.signal) : 'succeeded');

@@ -2,7 +2,7 @@
 // rows (test or validation).
 // Pass when the best value reaches the target (≥ for scores, ≤ for perplexity); the margin is signed so that
 // positive means better than the target; "with confidence" when the whole 95% interval clears it.
-import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
+import { LOWER_IS_BETTER, oneRelevantPerQuery, type Scorecard } from '../api/eval.ts';
 import { recordedInterval } from '../api/intervals.ts';
 import type { Project, Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -47,7 +47,7 @@ export function scorecardOf(project: Project, runs: readonly RunWithMetrics[], t
     .map((r) => {
       const last = (name: string) => [...r.metrics].filter((m) => m.name === name).sort((a, b) => a.step - b.step).at(-1)?.value;
       const value = last(metric);
-      return value === undefined ? null : { run: r.run, value, ci95: recordedInterval(metric, value, last) };
+      return value === undefined ? null : { run: r.run, value, ci95: recordedInterval(metric, value, last, oneRelevantPerQuery(r.run.config)) };
     })
     .filter((c): c is NonNullable<typeof c> => c !== null);
   let best = candidates[0];

@@ -1,7 +1,7 @@
 // An evaluation run read back from the store: its aggregates with intervals (in the order the run named its
 // metrics), counts and timing, rebuilt from run_metrics, which are the one record of them.
 import { StudioError } from '../api/errors.ts';
-import { LOWER_IS_BETTER, type EvalSummary, type MetricValue } from '../api/eval.ts';
+import { LOWER_IS_BETTER, oneRelevantPerQuery, type EvalSummary, type MetricValue } from '../api/eval.ts';
 import { withArticle } from '../api/format.ts';
 import { recordedInterval } from '../api/intervals.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
@@ -15,7 +15,7 @@ export function summarizeRun(run: Run, metrics: readonly RunMetric[], prediction
   const get = (name: string) => last.get(name) ?? null;
   const values: MetricValue[] = configView(run)
     .metrics.filter((name) => last.has(name))
-    .map((name) => ({ name, value: last.get(name)!, ci95: recordedInterval(name, last.get(name)!, get), higherIsBetter: !LOWER_IS_BETTER.includes(name) }));
+    .map((name) => ({ name, value: last.get(name)!, ci95: recordedInterval(name, last.get(name)!, get, oneRelevantPerQuery(run.config)), higherIsBetter: !LOWER_IS_BETTER.includes(name) }));
   return {
     run,
     status: run.status,

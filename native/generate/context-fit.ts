@@ -2,6 +2,8 @@
 // it never saw). One rule for every caller that generates from a user's prompt (`lathe generate`, the playground, the
 // OpenAI-compatible server): a prompt that fills the context is refused, and an answer stops where the context ends.
 // Callers word the refusal in their own terms (a CLI flag, a form field, an OpenAI error code).
+import { formatValue, plural } from '../api/format.ts';
+
 
 /** A prompt that leaves the model no room to answer. */
 export class PromptTooLong extends Error {
@@ -9,7 +11,7 @@ export class PromptTooLong extends Error {
     readonly promptTokens: number,
     readonly context: number,
   ) {
-    super(`the prompt is ${promptTokens} tokens but the model reads at most ${context}, answer included`);
+    super(`the prompt is ${plural(promptTokens, 'token')} but the model reads at most ${formatValue(context)}, answer included`);
     this.name = 'PromptTooLong';
   }
 }

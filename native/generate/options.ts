@@ -94,15 +94,25 @@ function ids(v: unknown): number[] {
   return v === null || v === undefined ? [] : Array.isArray(v) ? (v as number[]) : [v as number];
 }
 
+/**
+ * How `o` decodes over generation_config.json (`gen`): beam search when num_beams > 1, sampling when asked (doSample,
+ * a temperature above 0, or the config's do_sample) at a temperature above 0, else greedy. resolveOptions decides by
+ * it, and `lathe generate` says which sampling flags a greedy or beam decode leaves unused.
+ */
+export function decodingOf(o: Pick<GenerateOptions, 'numBeams' | 'temperature' | 'doSample'>, gen: Record<string, unknown> | null): { strategy: DecodingStrategy; numBeams: number; temperature: number; doSample: boolean } {
+  const g = gen ?? {};
+  const numBeams = pick(o.numBeams, g.num_beams) ?? 1;
+  const temperature = pick(o.temperature, g.temperature) ?? 1;
+  const doSample = (o.doSample ?? (o.temperature !== undefined ? o.temperature > 0 : Boolean(g.do_sample))) && temperature > 0;
+  return { strategy: numBeams > 1 ? 'beam' : doSample ? 'sample' : 'greedy', numBeams, temperature, doSample };
+}
+
 /** Merge `o` over generation_config.json (`gen`) and model defaults, validate, and build the processors. */
 export function resolveOptions(o: GenerateOptions, gen: Record<string, unknown> | null, defaultStopIds: number[]): ResolvedOptions {
   const g = gen ?? {};
-  const numBeams = pick(o.numBeams, g.num_beams) ?? 1;
+  const { strategy, numBeams, temperature, doSample } = decodingOf(o, gen);
   if (!Number.isInteger(numBeams) || numBeams < 1) throw new RangeError(`num_beams must be a positive integer, got ${numBeams}`);
-  const temperature = pick(o.temperature, g.temperature) ?? 1;
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
-  const doSample = (o.doSample ?? (o.temperature !== undefined ? o.temperature > 0 : Boolean(g.do_sample))) && temperature > 0;
-  const strategy: DecodingStrategy = numBeams > 1 ? 'beam' : doSample ? 'sample' : 'greedy';
   if (strategy === 'beam' && doSample) throw new RangeError('beam search with sampling is not supported; use num_beams = 1 to sample');
   const scorePrompt = o.scorePrompt ?? false;
   if (scorePrompt && strategy === 'beam') throw new RangeError('scoring the prompt needs num_beams = 1');

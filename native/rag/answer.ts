@@ -4,6 +4,7 @@ import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import type { AskResult, SearchHit } from '../api/rag.ts';
 import type { TextGenerator } from '../generate/pipeline.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 export const NOT_IN_DOCUMENTS = 'The answer is not in the documents.';
 
@@ -73,7 +74,7 @@ export async function answerFromHits(generator: TextGenerator, question: string,
   while (fit.n > 0 && fit.ids.length + maxNewTokens > context) fit = build(fit.n - 1);
   if (fit.ids.length + maxNewTokens > context || (fit.n === 0 && hits.length > 0)) {
     const one = build(Math.min(1, hits.length));
-    throw new StudioError('invalid_params', `${hits.length ? 'the question with its best passage' : 'the question'} is ${one.ids.length} tokens and the answer may take ${maxNewTokens}, but ${modelName} reads at most ${context} in all: ${fewerTokens}, use a collection with smaller chunks, or a model with a longer context`, { field: 'maxNewTokens' });
+    throw new StudioError('invalid_params', `${hits.length ? 'the question with its best passage' : 'the question'} is ${plural(one.ids.length, 'token')} and the answer may take ${formatValue(maxNewTokens)}, but ${modelName} reads at most ${formatValue(context)} in all: ${fewerTokens}, use a collection with smaller chunks, or a model with a longer context`, { field: 'maxNewTokens' });
   }
   const used = hits.slice(0, fit.n);
   const result = await generator.generateIds([fit.ids], { maxNewTokens, doSample: false });

@@ -133,7 +133,7 @@ export class JobTable {
     if (sets.length > 0) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     const job = this.get(id);
     const runStatus = job && patch.state !== undefined ? runStatusFor(patch.state) : null;
-    if (job?.runId && runStatus) this.runs.endIfOpen(job.runId, runStatus, job.finishedAt ?? nowIso());
+    if (job?.runId && runStatus) this.runs.endIfOpen(job.runId, runStatus, job.finishedAt ?? nowIso(), job.error);
     return job;
   }
 

@@ -286,6 +286,14 @@ export const MIGRATIONS: Migration[] = [
         (SELECT id FROM datasets WHERE instr(source_path, ' + ') = 0);
     `,
   },
+  {
+    version: 14,
+    description: 'why a failed run failed (Run.error)',
+    // NULL for every run but a failed one; a run that failed before this migration kept no reason, so it stays NULL.
+    sql: `
+      ALTER TABLE runs ADD COLUMN error TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

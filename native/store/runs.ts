@@ -22,6 +22,7 @@ interface RunRow {
   tags_json: string;
   note: string;
   active_ms: number | null;
+  error: string | null;
 }
 
 interface MetricRow { run_id: string; step: number; name: string; value: number; time: string }
@@ -73,7 +74,14 @@ function toSummary(row: Omit<RunRow, 'config_json'>): RunSummary {
     activeSeconds: row.active_ms === null ? null : row.active_ms / 1000,
     tags: JSON.parse(row.tags_json),
     note: row.note,
+    error: row.error,
   });
+}
+
+/** An error as a run keeps it: its message ('' or no message: what it is, as text). */
+export function failureMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return message.trim() !== '' ? message : String(error);
 }
 
 function toRun(row: RunRow): Run {
@@ -102,7 +110,7 @@ export interface RunInput {
 /** Which runs list() and summaries() return: a project's (null: those of none), a kind, those with a tag. */
 export interface RunFilter { projectId?: string | null; kind?: string; tag?: string }
 
-const SUMMARY_COLUMNS = 'id, project_id, kind, name, status, parent_run_id, created_at, started_at, finished_at, active_ms, tags_json, note';
+const SUMMARY_COLUMNS = 'id, project_id, kind, name, status, parent_run_id, created_at, started_at, finished_at, active_ms, tags_json, note, error';
 
 const OPEN = `status NOT IN (${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`;
 
@@ -129,6 +137,7 @@ export class RunTable {
       finishedAt: null,
       tags: [],
       note: '',
+      error: null,
     };
     this.db
       .prepare(
@@ -239,9 +248,20 @@ export class RunTable {
            status = ?, started_at = COALESCE(started_at, ?),
            finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, finished_at) END,
            owner_pid = CASE WHEN ? = 'running' THEN ? ELSE owner_pid END,
-           owner_started = CASE WHEN ? = 'running' THEN ? ELSE owner_started END WHERE id = ?`,
+           owner_started = CASE WHEN ? = 'running' THEN ? ELSE owner_started END,
+           error = CASE WHEN ? = 'failed' THEN error ELSE NULL END WHERE id = ?`,
       )
-      .run(status, status, now, status, now, status, started, status, finished, status, owner?.pid ?? null, status, owner?.started ?? null, id);
+      .run(status, status, now, status, now, status, started, status, finished, status, owner?.pid ?? null, status, owner?.started ?? null, status, id);
+    return this.get(id);
+  }
+
+  /**
+   * End a run 'failed', keeping why: the error's message, as the CLI printed it or the job recorded it, so that
+   * 'lathe runs show' and the Run page can say it after the process is gone.
+   */
+  fail(id: string, error: unknown): Run | undefined {
+    this.setStatus(id, 'failed');
+    this.db.prepare('UPDATE runs SET error = ? WHERE id = ?').run(failureMessage(error), id);
     return this.get(id);
   }
 
@@ -266,11 +286,13 @@ export class RunTable {
 
   /**
    * End a run in `status` unless it has already ended: its job stopped without the run saying how (the job's
-   * process died, was cancelled before it began, or the studio crashed). Returns whether the run changed.
+   * process died, was cancelled before it began, or the studio crashed). A run ended 'failed' keeps `error`, the
+   * job's own (its process's exit and last output), as runs.fail does. Returns whether the run changed.
    */
-  endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso()): boolean {
+  endIfOpen(id: string, status: (typeof FINISHED_STATES)[number], time = nowIso(), error: string | null = null): boolean {
     const open = `status NOT IN (${FINISHED_STATES.map(() => '?').join(', ')})`;
-    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, ${CLOSE_STRETCH} WHERE id = ? AND ${open}`).run(status, time, status, time, id, ...FINISHED_STATES).changes > 0;
+    const kept = status === 'failed' ? error : null;
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, ${CLOSE_STRETCH}, error = ? WHERE id = ? AND ${open}`).run(status, time, status, time, kept, id, ...FINISHED_STATES).changes > 0;
   }
 
   /** Set what a person wrote on a run: its tags (the whole list, repeats dropped) and/or its note. */

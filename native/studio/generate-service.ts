@@ -85,7 +85,7 @@ export class GenerationService {
       this.send({ type: 'generate', id, modelDir: req.model.path, prompt: req.prompt, settings: req.settings, top: req.top });
     } catch (err) {
       this.running.delete(id);
-      this.store.runs.setStatus(run.id, 'failed');
+      this.store.runs.fail(run.id, err);
       throw err;
     }
     return id;
@@ -154,7 +154,7 @@ export class GenerationService {
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
-    this.store.runs.setStatus(r.runId, 'failed');
+    this.store.runs.fail(r.runId, message);
     this.emit({ type: 'generate.failed', payload: { generationId: id, message } });
   }
 

@@ -6,6 +6,7 @@
 
 import { CheckpointError } from '../api/errors.ts';
 import { addedToken, mergesByScore, sentencePieceTokenizerConfig, sentencePieceTokenizerJson, specialTokensMap } from './sentencepiece-json.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 const BOS_PIECE = '\n<s>\n';
 const EOS_PIECE = '\n</s>\n';
@@ -31,7 +32,7 @@ export class Llama2cTokenizer {
     };
     if (bytes.length < 4) fail('file is too short');
     // Each token takes at least 8 bytes: refuse a vocabulary the file cannot hold before sizing anything by it.
-    if (4 + 8 * vocabSize > bytes.length) fail(`the checkpoint's vocabulary has ${vocabSize} tokens but ${bytes.length} bytes hold at most ${Math.floor((bytes.length - 4) / 8)}`);
+    if (4 + 8 * vocabSize > bytes.length) fail(`the checkpoint's vocabulary has ${plural(vocabSize, 'token')} but ${plural(bytes.length, 'byte')} hold${bytes.length === 1 ? 's' : ''} at most ${formatValue(Math.floor((bytes.length - 4) / 8))}`);
     this.maxTokenLength = view.getInt32(0, true);
     this.pieces = [];
     this.pieceBytes = [];

@@ -6,6 +6,7 @@ import { Rng } from '../generate/rng.ts';
 import { IGNORE_INDEX } from '../models/training-graph.ts';
 import type { TokenizedExample } from './sft-examples.ts';
 import type { Feeds } from './session.ts';
+import { formatValue, plural } from '../api/format.ts';
 
 export interface Batch {
   feeds: Feeds;
@@ -124,8 +125,8 @@ export class StreamBatches implements BatchSource {
     private readonly microBatches: number,
     private readonly seed: number,
   ) {
-    if (train.length < seqLen + 2) throw new Error(`the training text has ${train.length} tokens, fewer than one window of ${seqLen + 1}; use a shorter context or more text`);
-    if (val.length < seqLen + 2) throw new Error(`the validation text has ${val.length} tokens, fewer than one window of ${seqLen + 1}; use a larger validation fraction or a shorter context`);
+    if (train.length < seqLen + 2) throw new Error(`the training text has ${plural(train.length, 'token')}, fewer than one window of ${formatValue(seqLen + 1)}; use a shorter context or more text`);
+    if (val.length < seqLen + 2) throw new Error(`the validation text has ${plural(val.length, 'token')}, fewer than one window of ${formatValue(seqLen + 1)}; use a larger validation fraction or a shorter context`);
     this.stepsPerEpoch = Math.max(1, Math.floor(train.length / (seqLen * batchSize * microBatches)));
   }
 

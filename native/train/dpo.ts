@@ -72,13 +72,13 @@ async function continueDpo(runId: string, config: ResolvedDpoConfig, env: TrainE
       };
     }
     for (const s of data.skipped.slice(0, 20)) env.log('warn', `left out ${s.where}: ${s.reason}`);
-    if (data.skipped.length) env.log('warn', `${data.skipped.length} rows make no preference pair and were left out`);
+    if (data.skipped.length) env.log('warn', `${plural(data.skipped.length, 'row')} make${data.skipped.length === 1 ? 's' : ''} no preference pair and ${data.skipped.length === 1 ? 'was' : 'were'} left out`);
     if (data.truncatedPrompts) env.log('warn', `${formatValue(data.truncatedPrompts)} pairs have a prompt longer than ${config.maxPromptLen} tokens, cut to its last ${config.maxPromptLen} (${bosCounted(rule)}), where the question is; ${longerPromptAdvice(config.maxPromptLen, config.seqLen - 1, { seqLen: config.seqLen, context: spec.maxPositions }, 'log')}`);
     if (data.truncated) env.log('warn', `${plural(data.truncated, 'pair')} ${data.truncated === 1 ? 'is' : 'are'} longer than ${config.seqLen} tokens and ${data.truncated === 1 ? 'was' : 'were'} cut (a response that does not fit after its prompt loses its end); ${longerSeqLenAdvice(config.seqLen, spec.maxPositions, 'log')}`);
     env.log('info', `${formatValue(data.train.length)} training and ${formatValue(data.val.length)} validation pairs`);
     const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
     const reference = (examples: typeof data.train) => () => {
-      env.progress(0, `reference log-probabilities of ${examples.length} pairs`, null);
+      env.progress(0, `reference log-probabilities of ${plural(examples.length, 'pair')}`, null);
       const onProgress = (done: number, total: number) => env.progress(0, `reference log-probabilities: ${formatValue(done)} of ${formatValue(total)} pairs`, null);
       return computeReferenceLogps(config.modelPath, spec, examples, { batchSize: config.batchSize, padId, threads: runThreads(config.threads, env), onProgress, signal: env.signal });
     };

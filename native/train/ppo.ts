@@ -39,7 +39,7 @@ import { TextTokenizer } from '../text/tokenizer.ts';
 import type { RolloutRow } from '../api/align.ts';
 import type { Dataset } from '../api/schemas.ts';
 import { defaultRunName } from '../api/train.ts';
-import { figure } from '../api/format.ts';
+import { figure, plural } from '../api/format.ts';
 import { PPO_METRICS } from '../autograd/index.ts';
 import { shuffled } from './batches.ts';
 import { writeCheckpoint, type TrainerState } from './checkpoints.ts';
@@ -212,8 +212,8 @@ async function continuePpo(runId: string, config: ResolvedPpoConfig, env: TrainE
     const held = readPrompts(dataDir, dataset, 'validation', config.promptColumn, config.evalPrompts, tokenizer, config.maxPromptLen);
     const [trainPrompts, heldout] = [train.prompts, held.prompts];
     const truncatedPrompts = train.truncated + held.truncated;
-    if (truncatedPrompts) env.log('warn', `${truncatedPrompts} prompts are longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens', 'log')}`);
-    env.log('info', `${trainPrompts.length} training prompts, ${heldout.length} held-out prompts`);
+    if (truncatedPrompts) env.log('warn', `${plural(truncatedPrompts, 'prompt')} ${truncatedPrompts === 1 ? 'is' : 'are'} longer than ${config.maxPromptLen} tokens and were cut to their last ${config.maxPromptLen} (BOS included), where the cue to answer is; ${longerPromptAdvice(config.maxPromptLen, folder.spec.maxPositions - config.generation.maxNewTokens, 'maxNewTokens', 'log')}`);
+    env.log('info', `${plural(trainPrompts.length, 'training prompt')}, ${plural(heldout.length, 'held-out prompt')}`);
 
     const lossOpts = { clipRange: config.clipRange, clipRangeValue: config.clipRangeValue, vfCoef: config.vfCoef };
     const { opened, lora, isLora, checkpoints } = await openPolicyTrainer(dir, runId, env, folder, config, {

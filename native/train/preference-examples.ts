@@ -15,6 +15,7 @@ import { rewardWindow } from './reward-batches.ts';
 import type { TrainEnv } from './run-env.ts';
 import { bosFollowsTokenizer, exampleOfIds, type TokenizedExample } from './sft-examples.ts';
 import { TokenizingTurns, tokenizingMessage } from './tokenize-in-turns.ts';
+import { plural } from '../api/format.ts';
 
 export interface PreferenceExample {
   chosen: TokenizedExample;
@@ -205,7 +206,7 @@ export function readPreferencePairs(dataDir: string, dataset: Dataset, opts: Pre
     valPairs = trainPairs.slice(-n);
     trainPairs = trainPairs.slice(0, -n);
   }
-  if (trainPairs.length === 0) throw new StudioError('invalid_params', `dataset ${dataset.name} has no training pair left (${skipped.length} rows make none)`, { field: 'dataset' });
+  if (trainPairs.length === 0) throw new StudioError('invalid_params', `dataset ${dataset.name} has no training pair left (${plural(skipped.length, 'row')} make${skipped.length === 1 ? 's' : ''} none)`, { field: 'dataset' });
   return { train: trainPairs, val: valPairs, skipped };
 }
 

@@ -2,6 +2,8 @@
 // text's scores at its last token (RewardScorer keeps the model loaded for PPO), and for a labelled dataset split the accuracy beside the majority class's share.
 import fs from 'node:fs';
 import path from 'node:path';
+import { StudioError } from '../api/errors.ts';
+import { mappingWords } from '../api/format.ts';
 import { SPLITS, type Dataset } from '../api/schemas.ts';
 import { datasetDir, readRows } from '../data/files.ts';
 import { preferencePairs, preferenceStyle } from '../data/preferences.ts';
@@ -144,6 +146,23 @@ export function requireSplitRows(dataset: Dataset, split: 'train' | 'validation'
 }
 
 /**
+ * Whether `dataset`'s `split` can measure a reward run of `objective`, checked before any work or word of progress
+ * (`lathe reward score` said "scoring the validation split…" and then refused the mapping): a classifier needs text and
+ * label mapped, a pairwise reward model chosen and rejected (preferenceStyle); either needs rows in the split.
+ */
+export function checkScoringDataset(dataset: Dataset, split: 'train' | 'validation' | 'test', objective: 'pairwise' | 'classify'): void {
+  if (objective === 'pairwise') preferenceStyle(dataset.mapping, dataset.name);
+  else {
+    const missing = (['text', 'label'] as const).filter((f) => !dataset.mapping[f]);
+    if (missing.length) {
+      const mapped = mappingWords(dataset.mapping);
+      throw new StudioError('invalid_params', `dataset ${dataset.name} cannot measure a classifier: it needs its text and label columns mapped (missing: ${missing.join(', ')}; ${mapped ? `it maps ${mapped}` : 'it maps no columns'}); choose a dataset of labelled texts, or map its columns with 'lathe dataset map ${dataset.name} --text-column C --label-column C'`, { field: 'dataset' });
+    }
+  }
+  requireSplitRows(dataset, split);
+}
+
+/**
  * A classifier's accuracy on a dataset split (its mapping's text and label), and the majority class's share there.
  * Each text is read as the run trained and validated on it (classifiedIds: cut to its last `seqLen` tokens, the
  * run's own), so the run's final validation and this measure of the same split agree: cut only to the model's
@@ -151,10 +170,9 @@ export function requireSplitRows(dataset: Dataset, split: 'train' | 'validation'
  * run's 0.7103 on SST-2 at --seq-len 64), by its BOS rule (`followsTokenizer`: bosFollowsTokenizer of its config; default true).
  */
 export async function classifierAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', opts: { seqLen: number; followsTokenizer?: boolean; threads?: number; onProgress?: ScoreProgress }): Promise<{ examples: number; accuracy: number; majorityClass: string; majorityShare: number }> {
-  const { text, label } = dataset.mapping;
-  if (!text || !label) throw new Error(`dataset ${dataset.name}: map text and label to measure a classifier (mapping: ${JSON.stringify(dataset.mapping)})`);
-  const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, Math.max(1, dataset.splits[split] ?? 0)).rows;
-  requireSplitRows(dataset, split);
+  checkScoringDataset(dataset, split, 'classify');
+  const { text, label } = dataset.mapping as { text: string; label: string };
+  const rows = readRows(datasetDir(dataDir, dataset.id), split, 0, dataset.splits[split]).rows;
   const scorer = await RewardScorer.load(modelDir, { threads: opts.threads });
   let scores: number[][];
   try {
@@ -177,7 +195,7 @@ export async function classifierAccuracy(modelDir: string, dataDir: string, data
  * its config `run` records (pairPromptRule); rows that make no pair are counted and left out.
  */
 export async function pairwiseAccuracy(modelDir: string, dataDir: string, dataset: Dataset, split: 'train' | 'validation' | 'test', run: PairwiseRunConfig, opts: { threads?: number; onProgress?: ScoreProgress } = {}): Promise<{ pairs: number; accuracy: number; meanMargin: number; skipped: number }> {
-  requireSplitRows(dataset, split);
+  checkScoringDataset(dataset, split, 'pairwise');
   const style = preferenceStyle(dataset.mapping, dataset.name);
   const { rows, indices } = readRows(datasetDir(dataDir, dataset.id), split, 0, dataset.splits[split]);
   const located = rows.map((values, i) => ({ values, where: `dataset ${dataset.name} record ${indices[i] + 1}` }));

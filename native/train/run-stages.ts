@@ -33,7 +33,8 @@ export async function asRun<T extends { status: LoopStatus }>(runId: string, env
     env.store.runs.setStatus(runId, outcome.status === 'cancelled' ? stoppedStatus(env.signal) : 'succeeded');
     return outcome;
   } catch (err) {
-    env.store.runs.setStatus(runId, env.signal.aborted ? stoppedStatus(env.signal) : 'failed');
+    if (env.signal.aborted) env.store.runs.setStatus(runId, stoppedStatus(env.signal));
+    else env.store.runs.fail(runId, err);
     throw err;
   }
 }

@@ -253,4 +253,24 @@ describe.skipIf(skipReason !== null)('the Runs page in Chromium', () => {
     await expect.poll(experimentNames).toEqual([...(existsSync(CORPUS) ? ['tiny gpt2 from scratch'] : []), slow.name, fast.name]);
     expect(pageErrors).toEqual([]);
   });
+
+  // a failed run said only "failed": why is kept with it (runs.fail) and shown where its status is read
+  it('says why a failed run failed', async () => {
+    const { studio, page, pageErrors } = e2e;
+    const store = openStore(studio.dataDir);
+    let failed: Run;
+    try {
+      failed = store.runs.create({ kind: 'pretrain', name: 'pretrain that ran out of memory', projectId: project.id, config: { maxSteps: 10 } });
+      store.runs.setStatus(failed.id, 'running');
+      store.runs.fail(failed.id, new Error('could not allocate 3.2 GB for the activations; lower --batch-size'));
+    } finally {
+      store.close();
+    }
+    await page.goto(`${studio.origin}/?token=${studio.token}#/runs/${failed.id}`);
+    await page.getByRole('heading', { name: failed.name }).waitFor();
+    const why = page.getByRole('alert').filter({ hasText: 'Why this run failed' });
+    await why.waitFor();
+    expect(await why.textContent()).toContain('could not allocate 3.2 GB for the activations; lower --batch-size');
+    expect(pageErrors).toEqual([]);
+  });
 });

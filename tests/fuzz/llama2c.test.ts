@@ -137,6 +137,6 @@ describe('regressions found by fuzzing llama2.c files', () => {
   it('errors are CheckpointErrors naming the file and the token (plain Errors before)', () => {
     expect(() => new Llama2cTokenizer(tokenizerBin(['<unk>', '\n<s>\n', '\n</s>\n', 'a', 'a']), 5, TOK).toTokenizerJson()).toThrow(CheckpointError);
     expect(() => new Llama2cTokenizer(tokenizerBin(['<unk>', '\n<s>\n', '\n</s>\n', 'a', 'a']), 5, TOK).toTokenizerJson()).toThrow(/tokenizer.bin: token 4: piece "a" is also token 3/);
-    expect(() => new Llama2cTokenizer(tokenizerBin(['<unk>']), 1 << 20, TOK)).toThrow(/tokenizer.bin: the checkpoint's vocabulary has 1048576 tokens but 17 bytes hold at most 1/);
+    expect(() => new Llama2cTokenizer(tokenizerBin(['<unk>']), 1 << 20, TOK)).toThrow(/tokenizer.bin: the checkpoint's vocabulary has 1,048,576 tokens but 17 bytes hold at most 1/);
   });
 });

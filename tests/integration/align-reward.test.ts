@@ -132,6 +132,11 @@ describe.skipIf(!HAS_SHARED_DATA)('reward models on stories260K', () => {
     const json = await inProcessLathe(dataDir, ['--json', 'reward', 'score', '--run', runId, '--dataset', 'glue-halves', '--split', 'validation', '--threads', '1']);
     expect(figure(json.json<{ accuracy: number }>().accuracy)).toBe(accuracy); // worded by the one formatter of measured figures
     expect(json.stderr).not.toMatch(/scoring/);
+    // a dataset it cannot measure is refused before any word of progress ("scoring the validation split…" then the refusal)
+    const unmapped = await inProcessLathe(dataDir, ['reward', 'score', '--run', runId, '--dataset', 'demo', '--threads', '1']);
+    expect(unmapped.code).toBe(2);
+    expect(unmapped.stderr).not.toMatch(/scoring/);
+    expect(unmapped.stderr).toMatch(/dataset demo cannot measure a classifier: it needs its text and label columns mapped \(missing: text, label; it maps .*\); choose a dataset of labelled texts, or map its columns with 'lathe dataset map demo --text-column C --label-column C'/);
   }, 240_000);
 
   it('a pairwise reward run on dpo_en_demo resumes exactly after a crash', async () => {

@@ -57,6 +57,21 @@ describe('lathe runs show on a project’s run', () => {
   });
 });
 
+describe('lathe runs show on a failed run', () => {
+  it('says why it failed, under its status, and the JSON keeps it; a run that did not fail has no error line', async () => {
+    const store = openStore(dataDir);
+    const failed = store.runs.create({ kind: 'finetune', name: 'failed', config: recorded('full') });
+    store.runs.setStatus(failed.id, 'running');
+    store.runs.fail(failed.id, new Error('loss became NaN at step 3'));
+    store.close();
+    const shown = await inProcessLathe(dataDir, ['runs', 'show', failed.id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^status:\s+failed\nerror:\s+loss became NaN at step 3$/m);
+    expect((await inProcessLathe(dataDir, ['runs', 'show', failed.id, '--json'])).json<Run>().error).toBe('loss became NaN at step 3');
+    expect((await inProcessLathe(dataDir, ['runs', 'show', ids.full])).stdout).not.toMatch(/^error:/m);
+  });
+});
+
 describe('lathe runs show on a training run’s results', () => {
   it('prints each metric’s last recorded value, losses first, and the JSON carries them as numbers', async () => {
     const store = openStore(dataDir);

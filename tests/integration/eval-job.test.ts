@@ -75,7 +75,7 @@ describe.skipIf(!available)('evaluation jobs', () => {
     }
     expect(summary.timing.tokensPerSecond).toBeGreaterThan(0);
     const config = summary.run.config as { dataset: { contentHash: string }; template: { label: string }; referenceColumns: string[]; codeVersion: { version: string } };
-    expect(config.template.label).toBe('few-shot:2');
+    expect(config.template.label).toBe('custom, few-shot:2');
     expect(config.referenceColumns).toEqual(['summary1', 'summary2', 'summary3']);
     expect(config.dataset.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(config.codeVersion.version).toMatch(/\d+\.\d+/);
@@ -95,7 +95,7 @@ describe.skipIf(!available)('evaluation jobs', () => {
     expect(summary.metrics[2].value).toBeCloseTo(examples.reduce((s, e) => s + e.scores.rougeL, 0) / 8, 12);
 
     const comparison = await studio.call('runs.compare', { runIds });
-    expect(comparison.runs.map((r) => r.template)).toEqual(['zero-shot', 'few-shot:2']);
+    expect(comparison.runs.map((r) => r.template)).toEqual(['zero-shot', 'custom, few-shot:2']); // the few-shot run's own layout, named so
     const rougeL = comparison.metrics.find((m) => m.name === 'rougeL')!;
     expect(rougeL.values.every((v) => v !== null && v.ci95 !== null)).toBe(true);
 

@@ -56,6 +56,20 @@ describe('lathe model / generate', () => {
     expect(typeof beam.score).toBe('number');
     const plain = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '6', '--temperature', '0');
     expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toMatch(/only when sampling/);
+    expect(a.settings.strategy).toBe('sample');
+    expect((await lathe(...args)).stderr).not.toMatch(/only when sampling/);
+  });
+
+  // sampling flags on a decode that does not sample were ignored without a word
+  it('says once, on stderr, which sampling flags a greedy or beam decode leaves unused', async () => {
+    const greedy = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '4', '--top-p', '0.9', '--seed', '7');
+    expect(greedy.code).toBe(0);
+    expect(greedy.stderr.match(/only when sampling/g)).toHaveLength(1);
+    expect(greedy.stderr).toContain('warning: --top-p, --seed apply only when sampling, and this decodes greedily: add --temperature above 0 (e.g. --temperature 0.8) to sample');
+    const beam = await lathe('generate', '--threads', '1', '--model', 'tiny', '--prompt', 'hello', '--max-new-tokens', '4', '--num-beams', '2', '--top-k', '5', '--json');
+    expect(beam.code).toBe(0);
+    expect(beam.stderr).toContain('warning: --top-k applies only when sampling, and beam search (--num-beams above 1) does not sample');
   });
 
   // --logprobs printed nothing in text mode (only --json had them), though its help promised them

@@ -242,7 +242,7 @@ describe('lathe docs', () => {
 
     const long = await inProcessLathe(dataDir, [...ask, '--max-new-tokens', '1020']);
     expect(long.code).toBe(2);
-    expect(long.stderr).toMatch(/the answer may take 1020, but tiny reads at most 1024 in all: lower --max-new-tokens, use a collection with smaller chunks/);
+    expect(long.stderr).toMatch(/the answer may take 1,020, but tiny reads at most 1,024 in all: lower --max-new-tokens, use a collection with smaller chunks/);
   });
 });
 

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRIEVAL_METRICS, type RetrievalEvalResult } from '../../native/api/rag.ts';
+import { wilsonInterval } from '../../native/api/wilson.ts';
 import { Studio } from '../../native/studio/studio.ts';
 import { writeTinyBert } from '../fixtures/models/tiny-bert.ts';
 import { inProcessLathe } from '../fixtures/cli-in-process.ts';
@@ -89,6 +90,14 @@ describe('retrieval evaluation runs', () => {
     expect(mrr.values[0]!.value).toBeCloseTo(1.5 / 4, 12);
     expect(mrr.values[0]!.ci95!.low).toBeLessThanOrEqual(1.5 / 4);
     expect(mrr.values.every((v) => v !== null && v.value >= 0 && v.value <= 1)).toBe(true);
+    // each query names one relevant document, so recall@k is 0/1 per query: Wilson's interval, recorded as such, as
+    // every view reads it (a bootstrap of a few queries all found read 1.0000–1.0000); MRR keeps the bootstrap
+    expect((await studio.call('runs.get', { id: runIds[0] })).config).toMatchObject({ retrieval: { oneRelevantPerQuery: true } });
+    const recall5 = cmp.metrics.find((m) => m.name === 'recall@5')!;
+    const hits = Math.round(BM25_BY_HAND['recall@5'] * 4);
+    expect(recall5.values[0]!.ci95).toEqual(wilsonInterval(hits, 4));
+    expect((await studio.call('eval.get', { id: runIds[0] })).metrics.find((m) => m.name === 'recall@5')!.ci95).toEqual(wilsonInterval(hits, 4));
+    expect(mrr.values[0]!.ci95).not.toEqual(wilsonInterval(Math.round(1.5), 4));
 
     const page = await studio.call('runs.examples', { runIds, metric: 'mrr', sort: 'index' });
     expect(page.joinedBy).toBe('example-id');

@@ -101,6 +101,8 @@ describe.skipIf(!HAS_MODEL)('supervised fine-tuning of stories260K', () => {
     // the run follows its dead job (the run list must not show it running) and resume still accepts it
     const dead = studio.store.runs.get(runId!)!;
     expect([dead.status, dead.finishedAt !== null]).toEqual(['failed', true]);
+    expect(dead.error).toBe((await studio.call('jobs.get', { id: job.id })).error); // and keeps why, as its job said it
+    expect(dead.error).toMatch(/the job's process/);
     const killedAt = Math.max(...lossByStep(runId!).keys());
     expect(killedAt).toBeLessThan(40);
 

@@ -44,6 +44,32 @@ describe('run tags and notes in the store', () => {
   });
 });
 
+describe('why a run failed', () => {
+  it('migration 14 keeps the runs of a version-13 file, with no reason', () => {
+    const dir = tempDir();
+    const raw = new Database(path.join(dir, DB_FILE));
+    migrate(raw, 13);
+    raw.prepare(`INSERT INTO runs (id, kind, name, status, config_json, created_at) VALUES ('run_old', 'evaluation', 'old', 'failed', '{}', '2026-01-01T00:00:00.000Z')`).run();
+    raw.close();
+    const store = open(dir);
+    expect(schemaVersion(store.db)).toBeGreaterThanOrEqual(14);
+    expect(store.runs.get('run_old')).toMatchObject({ status: 'failed', error: null });
+  });
+
+  it('keeps the message of the error a run failed with, and forgets it when the run runs again', () => {
+    const store = open(tempDir());
+    const run = store.runs.create({ kind: 'finetune', name: 'a' });
+    expect(run.error).toBeNull();
+    store.runs.setStatus(run.id, 'running');
+    expect(store.runs.fail(run.id, new Error('out of memory at step 12'))).toMatchObject({ status: 'failed', error: 'out of memory at step 12' });
+    expect(store.runs.list().find((r) => r.id === run.id)?.error).toBe('out of memory at step 12');
+    store.runs.setStatus(run.id, 'failed'); // a status write without a reason keeps the one there is
+    expect(store.runs.get(run.id)?.error).toBe('out of memory at step 12');
+    expect(store.runs.setStatus(run.id, 'running')?.error).toBeNull();
+    expect(store.runs.fail(run.id, 'the worker exited')?.error).toBe('the worker exited');
+  });
+});
+
 describe('runs.artifacts, runs.update and runs.delete', () => {
   it('replace tags and note, and refuse bad ones naming the field', async () => {
     const dir = tempDir();

@@ -55,7 +55,8 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                     <input type="checkbox" aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={() => toggle(run.id)} className="checkbox" />
                   </td>
                   <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
-                  <td><Badge tone="accent">{info?.template ?? '—'}</Badge></td>
+                  {/* a custom template's label is its name, then its shots (promptLabel): one above the other, so the column stays narrow */}
+                  <td><div className="stack gap-1">{(info?.template ?? '—').split(', ').map((part) => <Badge key={part} tone="accent">{part}</Badge>)}</div></td>
                   <td className="num mono">{info?.examples ?? '—'}</td>
                   <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
                   <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>

@@ -298,7 +298,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
           <Field label="Run name" optional help="Shown in comparisons; by default model · dataset/split · prompt." className="span-2">
             {(id, d) => {
               const modelName = models.find((m) => m.id === form.modelId)?.name ?? 'model';
-              const placeholder = `${modelName} · ${dataset?.name ?? 'dataset'}/${form.split} · ${perplexity ? 'perplexity' : templateName(shots)}`;
+              const placeholder = `${modelName} · ${dataset?.name ?? 'dataset'}/${form.split} · ${perplexity ? 'perplexity' : templateName(shots, form.customTemplate)}`;
               return <input id={id} aria-describedby={d} className="input" value={form.name} placeholder={placeholder} onChange={(e) => set({ name: e.target.value })} />;
             }}
           </Field>

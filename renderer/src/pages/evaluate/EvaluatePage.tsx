@@ -97,7 +97,7 @@ export function EvaluatePage({ navigate }: { navigate(page: PageId): void }) {
       const started = await studio.call('eval.start', input);
       const model = models.data?.find((m) => m.id === form.modelId)?.name ?? 'model';
       const dataset = datasets.data?.find((d) => d.id === form.datasetId)?.name ?? 'dataset';
-      setJobTitle(`${model} on ${dataset}/${form.split} · ${form.metrics.some((m) => m === 'perplexity' || m === 'bits_per_byte') ? 'perplexity' : templateName(shotsOf(form))}`);
+      setJobTitle(`${model} on ${dataset}/${form.split} · ${form.metrics.some((m) => m === 'perplexity' || m === 'bits_per_byte') ? 'perplexity' : templateName(shotsOf(form), form.customTemplate)}`);
       setShownRunId(null);
       progress.follow(started);
     } catch (err) {

@@ -1,7 +1,7 @@
 // The Evaluate form's state and its conversion to the API's eval.start arguments. Greedy decoding is the
 // default: an evaluation should give the same numbers twice.
 import type { EvalMetricName, EvalStartInput, JUDGE_RUBRICS } from '../../../../native/api/eval.ts';
-import { defaultPromptTemplate, placeholdersOf } from '../../../../native/api/default-prompt.ts';
+import { CUSTOM_TEMPLATE_NAME, defaultPromptTemplate, placeholdersOf, promptLabel } from '../../../../native/api/default-prompt.ts';
 import { nerPromptTemplate } from '../../../../native/api/ner-prompt.ts';
 import { plural } from '../../../../native/api/format.ts';
 import { shotColumnField, shotColumnIn } from '../../../../native/api/shot-columns.ts';
@@ -110,8 +110,9 @@ export function shotsOf(form: EvalForm): number {
   return form.prompt === 'zero' ? 0 : form.prompt === 'one' ? 1 : form.shots;
 }
 
-export function templateName(shots: number): string {
-  return shots === 0 ? 'zero-shot' : shots === 1 ? 'one-shot' : `few-shot:${shots}`;
+/** The prompt kind as the run's name will say it (promptLabel): a custom layout is not called zero-shot. */
+export function templateName(shots: number, custom = false): string {
+  return promptLabel(shots, custom ? CUSTOM_TEMPLATE_NAME : undefined);
 }
 
 /**

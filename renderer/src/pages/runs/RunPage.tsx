@@ -163,6 +163,7 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
         </Card>
       )}
+      {!live && r.status === 'failed' && r.error && <Callout tone="danger" title="Why this run failed"><span className="mono small">{r.error}</span></Callout>}
       {stopped && !refusal && <Callout tone="warning" title={stoppedTitle}>Resume continues it from its last checkpoint, with the same data order and optimiser state.</Callout>}
       {refusal && (
         <Callout tone="warning" title={`${stoppedTitle} and cannot be resumed`}>
