@@ -292,7 +292,8 @@ export const Comparison = z.object({
   metrics: z.array(z.object({
     name: z.string(),
     higherIsBetter: z.boolean(),
-    values: z.array(z.object({ value: z.number(), ci95: Interval.nullable() }).nullable()),
+    /** ci95Kind: which interval ci95 is (Wilson's for a proportion, bootstrap else), decided per run (recall@k depends on the run's data). */
+    values: z.array(z.object({ value: z.number(), ci95: Interval.nullable(), ci95Kind: z.enum(['Wilson', 'bootstrap']).optional() }).nullable()),
     bestRunId: z.string().nullable(),
     /**
      * The top run against each other run that scored the very same examples (same dataset, split and rows), where the

@@ -4,7 +4,7 @@
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
 import { recordedInterval } from '../api/intervals.ts';
-import { EXAMPLE_SORTS, LOWER_IS_BETTER, NOT_RANKED, oneRelevantPerQuery, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
+import { EXAMPLE_SORTS, intervalKind, LOWER_IS_BETTER, NOT_RANKED, oneRelevantPerQuery, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -63,7 +63,9 @@ export function compareMetrics(runs: readonly { run: Run; metrics: readonly RunM
       const cells = values.map((v, i) => {
         const value = v.get(name);
         if (value === undefined) return null;
-        return { value, ci95: recordedInterval(name, value, (n) => v.get(n), oneRelevantPerQuery(runs[i].run.config)) };
+        const oneRelevant = oneRelevantPerQuery(runs[i].run.config);
+        const ci95 = recordedInterval(name, value, (n) => v.get(n), oneRelevant);
+        return ci95 ? { value, ci95, ci95Kind: intervalKind(name, oneRelevant) } : { value, ci95 };
       });
       let best: number | null = null;
       cells.forEach((c, i) => {

@@ -96,6 +96,8 @@ describe('retrieval evaluation runs', () => {
     const recall5 = cmp.metrics.find((m) => m.name === 'recall@5')!;
     const hits = Math.round(BM25_BY_HAND['recall@5'] * 4);
     expect(recall5.values[0]!.ci95).toEqual(wilsonInterval(hits, 4));
+    expect(recall5.values[0]!.ci95Kind).toBe('Wilson');
+    expect(mrr.values[0]!.ci95Kind).toBe('bootstrap');
     expect((await studio.call('eval.get', { id: runIds[0] })).metrics.find((m) => m.name === 'recall@5')!.ci95).toEqual(wilsonInterval(hits, 4));
     expect(mrr.values[0]!.ci95).not.toEqual(wilsonInterval(Math.round(1.5), 4));
 

@@ -26,6 +26,14 @@ describe('the note under a Compare chart', () => {
     expect(metricChartNote({ name: 'accuracy', higherIsBetter: true, values: [{ value: 0.3, ci95: interval }], bestRunId: null }, false)).toBe('Higher is better · whiskers: 95% Wilson interval');
     expect(metricChartNote({ name: 'perplexity', higherIsBetter: false, values: [{ value: 12, ci95: { low: 10, high: 14 } }], bestRunId: null }, false)).toBe('Lower is better · whiskers: 95% bootstrap interval');
   });
+
+  it('reads recall@k\'s interval from each run, where one relevant document per query made it Wilson\'s', () => {
+    const wilson = { value: 1, ci95: { low: 0.4385, high: 1 }, ci95Kind: 'Wilson' as const };
+    const bootstrap = { value: 0.5, ci95: interval, ci95Kind: 'bootstrap' as const };
+    expect(metricChartNote({ name: 'recall@5', higherIsBetter: true, values: [wilson], bestRunId: null }, false)).toBe('Higher is better · whiskers: 95% Wilson interval');
+    expect(metricChartNote({ name: 'recall@5', higherIsBetter: true, values: [wilson, bootstrap], bestRunId: null }, false))
+      .toBe("Higher is better · whiskers: 95% interval (Wilson's or bootstrap, by run)");
+  });
 });
 
 describe('a bar chart\'s names column', () => {

@@ -91,7 +91,7 @@ describe('metrics table', () => {
       { run: run('B', { config: { metrics: ['rougeL', 'perplexity'] } }), metrics: [metric('B', 'rougeL', 0.35), metric('B', 'perplexity', 12)] },
     ]);
     expect(c.metrics.map((m) => m.name)).toEqual(['rougeL', 'perplexity']);
-    expect(c.metrics[0].values[0]).toEqual({ value: 0.3, ci95: { low: 0.2, high: 0.4 } });
+    expect(c.metrics[0].values[0]).toEqual({ value: 0.3, ci95: { low: 0.2, high: 0.4 }, ci95Kind: 'bootstrap' });
     expect(c.metrics[0].values[1]).toEqual({ value: 0.35, ci95: null });
     expect(c.metrics[0].bestRunId).toBe('B');
     expect(c.metrics[1].bestRunId).toBe('A');

@@ -16,6 +16,16 @@ export const hasWhiskers = (comparison: Comparison): boolean => comparison.metri
  * bootstrap interval" under bars with no whisker at all, and under accuracy's Wilson ones.
  */
 export function metricChartNote(metric: ComparedMetric, withinNoise: boolean): string {
-  const whiskers = drawsWhiskers(metric) ? ` · whiskers: 95% ${intervalKind(metric.name)} interval` : '';
+  const whiskers = drawsWhiskers(metric) ? ` · whiskers: ${whiskerKind(metric)}` : '';
   return `${metric.higherIsBetter ? 'Higher' : 'Lower'} is better${whiskers}${withinNoise ? ' · the top run is within the noise' : ''}`;
+}
+
+/**
+ * "95% Wilson interval", "95% bootstrap interval", or, where runs differ (recall@k is a proportion only for a retrieval
+ * run whose queries each had one relevant document), "95% interval (Wilson's or bootstrap, by run)". The comparison
+ * says each run's kind; a cell without one is read by the metric's name.
+ */
+function whiskerKind(metric: ComparedMetric): string {
+  const kinds = new Set(metric.values.filter((v) => v?.ci95 != null).map((v) => v!.ci95Kind ?? intervalKind(metric.name)));
+  return kinds.size === 1 ? `95% ${[...kinds][0]} interval` : "95% interval (Wilson's or bootstrap, by run)";
 }
