@@ -11,26 +11,33 @@ export interface RankedRow {
   /** The run with the top value (null where there is none: one run, a tie, a metric that is not ranked). */
   bestRunId: string | null;
   values: ({ value: number; ci95?: { low: number; high: number } | null } | null)[];
-  /** The top run minus each other run scored on the same examples: the interval of the mean per-example difference. */
-  paired?: readonly { runId: string; low: number; high: number }[];
+  /**
+   * The top run minus each other run scored on the same examples: the interval of the mean per-example difference and
+   * the sign-flip test's p (PairedDifference).
+   */
+  paired?: readonly { runId: string; low: number; high: number; p: number }[];
 }
+
+/** The paired test's level: a run is told apart from another scored on the same examples where p is below it. */
+export const PAIRED_ALPHA = 0.05;
 
 export type BestVerdict =
   /** Nothing to mark: one run, a tie for the top, or a metric that is not ranked. */
   | { kind: 'none' }
   /**
-   * The sample tells the top run apart from every other: its paired difference from each run in `paired` (scored on
-   * the same examples) excludes 0, and its interval clears each other run's.
+   * The sample tells the top run apart from every other: against each run in `paired` (scored on the same examples)
+   * the sign-flip test gives p < 0.05 and the interval of the mean difference excludes 0; its interval clears each other run's.
    */
   | { kind: 'best'; runId: string; paired: string[] }
-  /** The top run cannot be told apart from `rivals` (run ids): a paired difference that holds 0, or intervals that overlap. */
+  /** The top run cannot be told apart from `rivals` (run ids): a paired test that does not (p ≥ 0.05, or an interval holding 0), or intervals that overlap. */
   | { kind: 'within-noise'; runId: string; rivals: string[]; paired: string[] }
   /** The top value, but it or a value it beats has no interval, so it was not tested against the noise. */
   | { kind: 'untested'; runId: string };
 
 /**
- * The verdict on a row. A run scored on the same examples as the top one is told apart by their paired difference
- * (its interval excludes 0: tighter than two intervals, which each carry the examples' own spread); any other by
+ * The verdict on a row. A run scored on the same examples as the top one is told apart by their paired differences
+ * (the sign-flip test's p < 0.05 and the interval of their mean excludes 0: tighter than two intervals, which each
+ * carry the examples' own spread, and not fooled by a few like differences, whose bootstrap has no spread); any other by
  * the runs' own intervals, where touching counts as overlapping. Where some values lack an interval, an overlap
  * with one that has one still says "within noise"; otherwise the top is only the top ("untested"), never "best".
  */
@@ -44,7 +51,8 @@ export function bestVerdict(row: RankedRow, runIds: readonly string[]): BestVerd
   const topCi = top.ci95 ?? null;
   const overlaps = (ci: { low: number; high: number }) => topCi !== null && (row.higherIsBetter ? topCi.low <= ci.high : topCi.high >= ci.low);
   const pairedWith = new Map((row.paired ?? []).map((p) => [p.runId, p]));
-  const apart = (d: { low: number; high: number }) => (row.higherIsBetter ? d.low > 0 : d.high < 0);
+  // both the sign-flip test and the interval: a bootstrap of a few like differences has no spread and excludes 0 alone
+  const apart = (d: { low: number; high: number; p: number }) => d.p < PAIRED_ALPHA && (row.higherIsBetter ? d.low > 0 : d.high < 0);
   const paired = others.filter((o) => pairedWith.has(o.runId)).map((o) => o.runId);
   const rivals = others.filter((o) => {
     const d = pairedWith.get(o.runId);
@@ -72,7 +80,7 @@ export function withVerdicts(comparison: Comparison): Omit<Comparison, 'metrics'
 }
 
 /**
- * Which test the verdicts of a comparison used, for its legend: a paired bootstrap where the runs scored the same
+ * Which test the verdicts of a comparison used, for its legend: a paired test (sign-flip and bootstrap) where the runs scored the same
  * examples (a metric that is a mean of per-example scores), else whether the runs' intervals overlap; null where no
  * metric was tested (one run, ties, values without intervals). `label` names a metric (the studio's labels; the CLI's names).
  */
@@ -83,7 +91,7 @@ export function verdictTestSaid(metrics: readonly (RankedRow & { name: string })
   const pairedNames = judged.filter((m) => (m.paired?.length ?? 0) > 0).map((m) => label(m.name));
   const overlap = "whether the runs' 95% intervals overlap";
   if (pairedNames.length === 0) return `tested by ${overlap}`;
-  const paired = 'a paired bootstrap on the examples the runs share (the 95% interval of the mean per-example difference from the top run must exclude 0)';
+  const paired = 'a paired test on the examples the runs share (a sign-flip test of the per-example differences from the top run at p < 0.05, and the 95% bootstrap interval of their mean must exclude 0)';
   // a row is wholly paired where every other run with a value paired with its top run
   const whollyPaired = (m: RankedRow) => m.values.every((v, i) => v === null || runIds[i] === m.bestRunId || (m.paired ?? []).some((p) => p.runId === runIds[i]));
   if (judged.every(whollyPaired)) return `tested by ${paired}`;

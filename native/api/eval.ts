@@ -279,7 +279,11 @@ export const RunIds = z.array(z.string().min(1)).min(1, 'give at least one run')
 });
 
 /** The top run minus `runId` on the `examples` examples both scored: the 95% interval of the mean difference. */
-export const PairedDifference = z.object({ runId: z.string(), examples: z.number().int(), low: z.number(), high: z.number() });
+/**
+ * The top run against another scored on the same examples: the 95% bootstrap interval of the mean per-example
+ * difference (top − other) and the two-sided p of the paired sign-flip test on those differences (native/eval/sign-flip.ts).
+ */
+export const PairedDifference = z.object({ runId: z.string(), examples: z.number().int(), low: z.number(), high: z.number(), p: z.number().min(0).max(1) });
 export type PairedDifference = z.infer<typeof PairedDifference>;
 
 export const Comparison = z.object({

@@ -8,6 +8,7 @@ import type { Store } from '../store/db.ts';
 import { mean } from './bootstrap.ts';
 import { openPredictions, type PredictionsOutline } from './predictions.ts';
 import { bootstrapStatistic, isMeanOfExampleScores } from './scoring.ts';
+import { signFlipP } from './sign-flip.ts';
 
 /** A run of the comparison: its id, and the key of the rows it evaluated (dataset content, split seed, split; null: none). */
 export interface PairableRun {
@@ -55,7 +56,7 @@ function pairedOf(a: PredictionsOutline, b: PredictionsOutline, metric: string):
   if (!byMetric) byOther.set(b, (byMetric = new Map()));
   if (!byMetric.has(metric)) {
     const differences = sameExampleDifferences(a, b, metric);
-    byMetric.set(metric, differences ? { examples: differences.length, ...pairedInterval(differences) } : null);
+    byMetric.set(metric, differences ? { examples: differences.length, ...pairedInterval(differences), p: signFlipP(differences) } : null);
   }
   return byMetric.get(metric)!;
 }

@@ -50,7 +50,7 @@ describe.skipIf(skipReason !== null)('Compare tests runs of the same examples pa
     ]));
     expect(Object.fromEntries(verdicts)).toMatchObject({ 'ROUGE-L': ['2 best'], BLEU: ['2 within-noise'] });
     const subtitle = await page.getByRole('region', { name: 'Metrics' }).locator('.card-subtitle').textContent();
-    expect(subtitle).toContain('A run is marked best only where the sample tells it from every other run, “within noise” where it cannot: tested by a paired bootstrap on the examples the runs share');
+    expect(subtitle).toContain('A run is marked best only where the sample tells it from every other run, “within noise” where it cannot: tested by a paired test on the examples the runs share');
     expect(subtitle).toContain("for ROUGE-L where the runs scored the same examples, else by whether the runs' 95% intervals overlap");
   });
 

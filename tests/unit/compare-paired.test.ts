@@ -9,6 +9,7 @@ import { comparisonTable } from '../../native/cli/runs.ts';
 import { compareRuns } from '../../native/eval/compare.ts';
 import { aggregateGeneration } from '../../native/eval/scoring.ts';
 import { pairedInterval, sameExampleDifferences } from '../../native/eval/paired.ts';
+import { signFlipP } from '../../native/eval/sign-flip.ts';
 import { savePredictions } from '../../native/eval/predictions.ts';
 import type { Store } from '../../native/store/db.ts';
 import { tempStores } from './temp-stores.ts';
@@ -23,19 +24,52 @@ describe('the paired verdict', () => {
 
   it('calls the top run best where its paired difference excludes 0, though the intervals overlap', () => {
     expect(bestVerdict(overlapping, ['A', 'B']).kind).toBe('within-noise');
-    expect(bestVerdict({ ...overlapping, paired: [{ runId: 'B', low: 0.03, high: 0.07 }] }, ['A', 'B'])).toEqual({ kind: 'best', runId: 'A', paired: ['B'] });
+    expect(bestVerdict({ ...overlapping, paired: [{ runId: 'B', low: 0.03, high: 0.07, p: 0.001 }] }, ['A', 'B'])).toEqual({ kind: 'best', runId: 'A', paired: ['B'] });
   });
 
   it('calls it within noise where the paired difference holds 0, though the intervals part', () => {
     const parted: RankedRow = { ...overlapping, values: [{ value: 0.6, ci95: { low: 0.55, high: 0.65 } }, { value: 0.3, ci95: { low: 0.2, high: 0.4 } }] };
-    expect(bestVerdict({ ...parted, paired: [{ runId: 'B', low: -0.01, high: 0.5 }] }, ['A', 'B'])).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'], paired: ['B'] });
+    expect(bestVerdict({ ...parted, paired: [{ runId: 'B', low: -0.01, high: 0.5, p: 0.2 }] }, ['A', 'B'])).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['B'], paired: ['B'] });
+  });
+
+  it('does not call a few like differences best: their bootstrap has no spread, the sign-flip test sees the chance', () => {
+    // a reviewer's cases: exact match 3 of 3 against 0 of 3, and 4 wins, no losses and 96 ties in 100
+    for (const differences of [[1, 1, 1], [...Array(4).fill(1), ...Array(96).fill(0)], [0.01, 0.02]]) {
+      const interval = pairedInterval(differences);
+      expect(interval.low, 'the bootstrap alone would call it').toBeGreaterThan(0);
+      const row: RankedRow = { ...overlapping, paired: [{ runId: 'B', ...interval, p: signFlipP(differences) }] };
+      expect(bestVerdict(row, ['A', 'B']).kind, differences.join(',')).toBe('within-noise');
+    }
   });
 
   it('tests an unpaired run by the intervals beside a paired one, and says which test it used', () => {
-    const three: RankedRow = { ...overlapping, values: [...overlapping.values, { value: 0.31, ci95: { low: 0.28, high: 0.34 } }], paired: [{ runId: 'B', low: 0.03, high: 0.07 }] };
+    const three: RankedRow = { ...overlapping, values: [...overlapping.values, { value: 0.31, ci95: { low: 0.28, high: 0.34 } }], paired: [{ runId: 'B', low: 0.03, high: 0.07, p: 0.001 }] };
     expect(bestVerdict(three, ['A', 'B', 'C'])).toEqual({ kind: 'within-noise', runId: 'A', rivals: ['C'], paired: ['B'] });
-    expect(verdictTestSaid([{ name: 'rougeL', ...three }], ['A', 'B', 'C'])).toBe("tested by a paired bootstrap on the examples the runs share (the 95% interval of the mean per-example difference from the top run must exclude 0) for rougeL where the runs scored the same examples, else by whether the runs' 95% intervals overlap");
+    expect(verdictTestSaid([{ name: 'rougeL', ...three }], ['A', 'B', 'C'])).toBe("tested by a paired test on the examples the runs share (a sign-flip test of the per-example differences from the top run at p < 0.05, and the 95% bootstrap interval of their mean must exclude 0) for rougeL where the runs scored the same examples, else by whether the runs' 95% intervals overlap");
     expect(verdictTestSaid([{ name: 'rougeL', ...overlapping }], ['A', 'B'])).toBe("tested by whether the runs' 95% intervals overlap");
+  });
+});
+
+describe('the sign-flip test', () => {
+  it('is the exact sign (McNemar) test for 0/1 differences', () => {
+    expect(signFlipP([1, 1, 1])).toBeCloseTo(0.25, 12); // 2 of 8 sign assignments are as extreme
+    expect(signFlipP([1, 1, 1, 1, 0, 0])).toBeCloseTo(0.125, 12);
+    expect(signFlipP([1, 1, 1, 1, 1, -1])).toBeCloseTo(14 / 64, 12); // |wins − losses| ≥ 4 of 6: 1 + 6 + 6 + 1
+    expect(signFlipP(Array(10).fill(1))).toBeCloseTo(2 / 1024, 12);
+    expect(signFlipP([])).toBe(1);
+    expect(signFlipP([0, 0])).toBe(1);
+    // 60 wins, 40 losses: scipy.stats.binomtest(60, 100).pvalue = 0.056887…
+    expect(signFlipP([...Array(60).fill(1), ...Array(40).fill(-1)])).toBeCloseTo(0.0569, 4);
+  });
+
+  it('counts every assignment up to 16 differences, and draws them above', () => {
+    // 0.3 against 0.1 + 0.2 in either sign: the sums ±0.4, ±0.2 (twice), ±0 — half as extreme as 0.6 or more
+    expect(signFlipP([0.1, 0.2, 0.3])).toBeCloseTo(2 / 8, 12);
+    const many = Array.from({ length: 40 }, (_, i) => 0.05 + (i % 7) * 0.01);
+    expect(signFlipP(many)).toBeLessThan(0.001);
+    const mixed = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 1 : -1) * (0.05 + (i % 7) * 0.01));
+    expect(signFlipP(mixed)).toBeGreaterThan(0.5);
+    expect(signFlipP(mixed)).toBe(signFlipP(mixed)); // seeded: the same answer every time
   });
 });
 
@@ -90,9 +124,9 @@ describe('compareRuns', () => {
     expect(bestVerdict(unpaired, [a, b]).kind, 'the intervals overlap').toBe('within-noise');
     const compared = compareRuns(store, [a, b], dir);
     const row = compared.metrics[0];
-    expect(row.paired).toEqual([{ runId: b, examples: 40, low: expect.closeTo(0.05, 9), high: expect.closeTo(0.05, 9) }]);
+    expect(row.paired).toEqual([{ runId: b, examples: 40, low: expect.closeTo(0.05, 9), high: expect.closeTo(0.05, 9), p: expect.closeTo(2 / 2 ** 40, 20) }]);
     expect(bestVerdict(row, [a, b])).toEqual({ kind: 'best', runId: a, paired: [b] });
-    expect(comparisonTable(compared)).toContain('* best: the sample tells it from every other run; tested by a paired bootstrap');
+    expect(comparisonTable(compared)).toContain('* best: the sample tells it from every other run; tested by a paired test');
   });
 
   it('keeps the intervals for runs of other rows: another dataset, or fewer examples', async () => {

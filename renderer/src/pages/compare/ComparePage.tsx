@@ -38,7 +38,7 @@ function MetricCharts({ comparison, target }: { comparison: Comparison; target: 
   return (
     <div className="compare-charts charts-aligned">
       {charted.map((m) => {
-        // The ✓ marks a run only where the table says "best": its interval clears every other run's (bestVerdict).
+        // The ✓ marks a run only where the table says "best": the sample tells it from every other run (bestVerdict).
         const verdict = bestVerdict(m, comparison.runs.map((r) => r.id));
         return (
           <BarChart

@@ -1,6 +1,6 @@
 // The comparison's numbers: one row per metric, one column per run, each value with its 95% interval, and the top
-// run marked as bestVerdict judges it: "best" where the sample tells it from every other run (a paired difference
-// that excludes 0 where the runs scored the same examples, else an interval that clears the other's), "within noise"
+// run marked as bestVerdict judges it: "best" where the sample tells it from every other run (a paired test where the
+// runs scored the same examples, else an interval that clears the other's), "within noise"
 // where it cannot, "lowest"/"highest" where there is no interval to tell.
 import { NOT_RANKED, type Comparison } from '../../../../native/api/eval.ts';
 import { seriesColor } from '../../ui/charts/index.ts';
@@ -19,12 +19,13 @@ export function RunSwatch({ index }: { index: number }) {
 function VerdictMark({ verdict, higherIsBetter }: { verdict: BestVerdict; higherIsBetter: boolean }) {
   if (verdict.kind === 'within-noise') {
     // not by name: the columns say whose interval is whose, and a run's name twice in its row is read out twice
-    const others = verdict.rivals.length === 1 ? 'another run’s' : `those of ${verdict.rivals.length} other runs`;
-    if (verdict.rivals.every((r) => verdict.paired.includes(r))) {
-      const runs = verdict.rivals.length === 1 ? 'another run' : `${verdict.rivals.length} other runs`;
-      return <NotedBadge label="within noise" note={`Top value, but on the examples it shares with ${runs} the 95% interval of its mean per-example difference (paired) holds 0: this sample cannot tell them apart.`} />;
-    }
-    return <NotedBadge label="within noise" note={`Top value, but its 95% interval overlaps ${others}: this sample cannot tell them apart.`} />;
+    const paired = verdict.rivals.filter((r) => verdict.paired.includes(r)).length;
+    const overlapping = verdict.rivals.length - paired;
+    const reasons = [
+      paired > 0 && `on the examples it shares with ${paired === 1 ? 'another run' : `${paired} other runs`} the paired test does not tell them apart (sign-flip p ≥ 0.05, or a 95% interval of the mean per-example difference that holds 0)`,
+      overlapping > 0 && `its 95% interval overlaps ${overlapping === 1 ? 'another run’s' : `those of ${overlapping} other runs`}`,
+    ].filter(Boolean);
+    return <NotedBadge label="within noise" note={`Top value, but ${reasons.join('; and ')}: this sample cannot tell them apart.`} />;
   }
   if (verdict.kind === 'untested') {
     const top = higherIsBetter ? 'highest' : 'lowest';
