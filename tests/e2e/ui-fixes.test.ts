@@ -119,6 +119,15 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     const b = (await page.locator('.card', { has: page.getByTestId('output-B') }).locator('.card-header').textContent()) ?? '';
     expect(a).toMatch(/Greedy/);
     expect(b).toMatch(/Sampling · T\u00a00\.8/); // a setting keeps its value on its line
+    // B's longer settings line wraps to two lines at 1024 px and pushed its output and stats 17 px below A's
+    const tops = (selector: string) => Promise.all(['A', 'B'].map(async (id) => (await page.locator('.card', { has: page.getByTestId(`output-${id}`) }).locator(selector).boundingBox())!.y));
+    for (const part of ['.card-body', '.output-stats']) {
+      const [topA, topB] = await tops(part);
+      expect(Math.abs(topA - topB), `${part} of A at ${topA} px, of B at ${topB} px`).toBeLessThanOrEqual(1);
+    }
+    // every knob's label keeps one line: "sampling only" beside it wrapped "Temperature" onto three
+    const labelHeights = await page.locator('.knob .field-label').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+    expect(new Set(labelHeights).size, `knob label heights ${labelHeights.join(', ')}`).toBe(1);
     await shoot('playground-compare');
     expect(await overflowing(page)).toEqual([]);
   }, 120_000);
