@@ -145,6 +145,18 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     await toggle.press('Enter');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
 
+    // The instruction set is saved mapped as instruction → output; the editor shows the task's Text filled from a
+    // guess, and says so, with what the saved mapping does meanwhile (the strip calls Data done on it). It said only
+    // "Not saved".
+    const suggestion = page.getByTestId('mapping-suggestion');
+    expect(await suggestion.textContent()).toMatch(/Suggested from the column names: Text ← output.*The saved mapping trains as Instruction → output/);
+    await page.getByText('Suggestion, not saved', { exact: true }).waitFor();
+    expect(await page.locator('[data-testid=journey] li[data-step=data]').getAttribute('data-state')).toBe('done');
+    // The preview's header names a mapped field under the editor's label, and not at all beside a column of its name.
+    const header = (column: string) => page.getByRole('table', { name: 'Dataset rows' }).locator('th', { has: page.locator(`.column-name[title="${column}"]`) });
+    expect(await header('instruction').locator('.column-badge').count()).toBe(0);
+    expect(await header('input').locator('.column-badge').allTextContents()).toEqual(['Prompt']);
+
     const importPanel = page.getByRole('button', { name: 'Import a file' });
     if (await importPanel.count()) await importPanel.click();
     await page.getByRole('radiogroup', { name: 'Splits' }).waitFor();
