@@ -263,7 +263,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
 
     it('a pretraining run live, cancelled from the keyboard', async () => {
       const { page } = e2e;
-      await open('#/select/pretrain', 'Train your own model');
+      await open('#/select/pretrain', 'Train from scratch');
       // a slice: the run must be live, and on all of tinyshakespeare it first spends seconds learning its tokenizer
       await page.getByLabel('Corpus', { exact: true }).fill(writeCorpusSlice(e2e.studio, CORPUS, 200_000));
       await page.getByLabel('Steps').fill('2000');
