@@ -7,8 +7,8 @@
 //   without one the scorecard cannot call pass or fail, so the journey leaves "good enough" to the user;
 // - data is done when a dataset assigned to the project has a column mapping that feeds something (one field mapped
 //   at least, or a plain `text` column the trainer reads unmapped: formatForMapping); in progress while an import for
-//   it runs, or while every dataset it has maps nothing (the Datasets page then asks for the mapping, and the strip
-//   said Data done beside it);
+//   it runs; while every dataset it has maps nothing, the guidance is to map one (the Datasets page asks for the
+//   mapping then, and the strip said Data done beside it);
 // - select is done when the project's runs used a model, or else when the studio has any model at all
 //   (models are shared by every project; the first one is what each stage offers by default);
 // - prompt is done when a playground generation of the project finished or an evaluation of a base model
@@ -124,7 +124,7 @@ export function journeyOf(facts: JourneyFacts): Journey {
     const [first, ...rest] = [...datasets.filter(feeds), ...datasets.filter((d) => !feeds(d))];
     steps.data = { state: 'done', summary: `${first.name}, ${plural(first.rowCount, 'row')}${rest.length ? ` (and ${plural(rest.length, 'more dataset')})` : ''}` };
   } else if (jobOpen('dataset-import')) steps.data = { state: 'in-progress', summary: 'Importing a dataset…' };
-  else if (datasets.length > 0) steps.data = { state: 'in-progress', summary: `${datasets[0].name}: map its columns to the task’s fields` };
+  else if (datasets.length > 0) steps.data = { state: 'not-done', summary: `${datasets[0].name}: map its columns to the task’s fields` };
   else steps.data = { state: 'not-done', summary: 'No dataset in this project yet: examples to learn from and to judge by' };
 
   // Select.
@@ -183,6 +183,8 @@ export function journeyOf(facts: JourneyFacts): Journey {
     const busy = steps[pending].state === 'in-progress';
     if (!busy) steps[pending].state = 'next';
     next = { step: pending, title: busy ? `${TITLES[pending]}: in progress` : `Next: ${NEXT_TITLES[pending]}`, text: busy ? 'This step’s job is running; the journey moves on when it finishes.' : NEXT_TEXTS[pending], action: ACTIONS[pending] };
+    // Data that is there but maps no column: the way on is its mapping, not another import.
+    if (pending === 'data' && !busy && datasets.length > 0) next = { step: 'data', title: 'Next: map the data’s columns', text: `${datasets[0].name} maps none of its columns to a field: on the Datasets page, choose which column feeds each field of the task.`, action: { label: 'Map its columns', route: '#/datasets' } };
   } else if (steps.finetune.state === 'in-progress') {
     next = { step: 'finetune', title: 'Fine-tune / align: in progress', text: 'When training finishes, evaluate the fine-tuned model to see what it did to the metric.', action: ACTIONS.finetune };
   } else if (steps.finetune.state === 'done' && tunedValues.length === 0) {
