@@ -46,7 +46,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     expect(await page.getByRole('button', { name: 'New run' }).evaluate((b) => [b.closest('.card-header') !== null, b.classList.contains('btn-primary')])).toEqual([true, true]);
     // named as the Datasets page's editor names them, a column that feeds its namesake once ("output", not "output ← output")
     await expect.poll(() => page.getByTestId('finetune-mapped').allTextContents()).toEqual(['Prompt ← input', 'instruction', 'output']);
-    expect(await page.getByTestId('finetune-format').textContent()).toBe('Format: Instruction → output (from the mapping)'); // the format auto resolves to, named
+    expect(await page.getByTestId('finetune-format').textContent()).toBe('Format: Instruction → output (from the saved mapping)'); // the format auto resolves to, named
     const lora = page.getByTestId('method-lora');
     await lora.getByText(/% of 2\d\dK/).waitFor();
     expect(await page.getByTestId('method-full').textContent()).toMatch(/100\.0% of/);

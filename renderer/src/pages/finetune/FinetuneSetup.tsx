@@ -20,7 +20,7 @@ import { plural } from '../../../../native/api/format.ts';
 function formatText(chosen: string, dataset: Dataset): string {
   if (chosen !== 'auto') return SFT_FORMAT_LABELS[chosen as keyof typeof SFT_FORMAT_LABELS] ?? chosen;
   const picked = formatForMapping(dataset.mapping, dataset.columns);
-  return picked ? `${SFT_FORMAT_LABELS[picked]} (from the mapping)` : 'none fits this mapping: map its columns on the Datasets page';
+  return picked ? `${SFT_FORMAT_LABELS[picked]} (from the saved mapping)` : 'none fits this mapping: map its columns on the Datasets page';
 }
 
 export function FinetuneSetup({ form, onChange, task, models, datasets, defaults, defaultsStale, defaultsError, busy, onStart }: {
