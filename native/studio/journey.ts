@@ -5,7 +5,10 @@
 // The rules, explicitly:
 // - scope is done when the project names a task and a metric; the target is optional (the Scope form says so):
 //   without one the scorecard cannot call pass or fail, so the journey leaves "good enough" to the user;
-// - data is done when a dataset is assigned to the project (in progress while an import for it runs);
+// - data is done when a dataset assigned to the project has a column mapping that feeds something (one field mapped
+//   at least, or a plain `text` column the trainer reads unmapped: formatForMapping); in progress while an import for
+//   it runs; while every dataset it has maps nothing, the guidance is to map one (the Datasets page asks for the
+//   mapping then, and the strip said Data done beside it);
 // - select is done when the project's runs used a model, or else when the studio has any model at all
 //   (models are shared by every project; the first one is what each stage offers by default);
 // - prompt is done when a playground generation of the project finished or an evaluation of a base model
@@ -24,6 +27,7 @@ import { LOWER_IS_BETTER, type Scorecard } from '../api/eval.ts';
 import { evalMetricLabel, taskLabel } from '../api/labels.ts';
 import type { Journey, JourneyAction, JourneyEffect, JourneyState, JourneyStep, JourneyStepId } from '../api/journey.ts';
 import type { Dataset, Job, Model, Project, Run, RunMetric } from '../api/schemas.ts';
+import { formatForMapping } from '../api/train.ts';
 import { scorecardOf, scoredHeldOut, trainRowsIn, type TrainRowsOf } from '../eval/scorecard.ts';
 import type { Store } from '../store/db.ts';
 
@@ -115,10 +119,12 @@ export function journeyOf(facts: JourneyFacts): Journey {
   else steps.scope = { state: 'done', summary: `${taskLabel(project.task)} · ${evalMetricLabel(metric)} ${project.target === null ? '(no target)' : `${higherIsBetter ? '≥' : '≤'} ${project.target}`}` };
 
   // Data.
-  if (datasets.length > 0) {
-    const [first, ...rest] = datasets;
+  const feeds = (d: Dataset) => Object.keys(d.mapping).length > 0 || formatForMapping(d.mapping, d.columns) !== null;
+  if (datasets.some(feeds)) {
+    const [first, ...rest] = [...datasets.filter(feeds), ...datasets.filter((d) => !feeds(d))];
     steps.data = { state: 'done', summary: `${first.name}, ${plural(first.rowCount, 'row')}${rest.length ? ` (and ${plural(rest.length, 'more dataset')})` : ''}` };
   } else if (jobOpen('dataset-import')) steps.data = { state: 'in-progress', summary: 'Importing a dataset…' };
+  else if (datasets.length > 0) steps.data = { state: 'not-done', summary: `${datasets[0].name}: map its columns to the task’s fields` };
   else steps.data = { state: 'not-done', summary: 'No dataset in this project yet: examples to learn from and to judge by' };
 
   // Select.
@@ -177,6 +183,8 @@ export function journeyOf(facts: JourneyFacts): Journey {
     const busy = steps[pending].state === 'in-progress';
     if (!busy) steps[pending].state = 'next';
     next = { step: pending, title: busy ? `${TITLES[pending]}: in progress` : `Next: ${NEXT_TITLES[pending]}`, text: busy ? 'This step’s job is running; the journey moves on when it finishes.' : NEXT_TEXTS[pending], action: ACTIONS[pending] };
+    // Data that is there but maps no column: the way on is its mapping, not another import.
+    if (pending === 'data' && !busy && datasets.length > 0) next = { step: 'data', title: 'Next: map the data’s columns', text: `${datasets[0].name} maps none of its columns to a field: on the Datasets page, choose which column feeds each field of the task.`, action: { label: 'Map its columns', route: '#/datasets' } };
   } else if (steps.finetune.state === 'in-progress') {
     next = { step: 'finetune', title: 'Fine-tune / align: in progress', text: 'When training finishes, evaluate the fine-tuned model to see what it did to the metric.', action: ACTIONS.finetune };
   } else if (steps.finetune.state === 'done' && tunedValues.length === 0) {

@@ -51,6 +51,10 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
 
     it("the first project's form refused: errors shown, focus on the first field at fault", async () => {
       const { page } = e2e;
+      // With no project yet, Projects offers one New project (the header's), not a second primary "Scope a use case"
+      await open('#/projects', 'Projects');
+      await page.getByText('No projects yet').waitFor();
+      expect(await page.locator('#content .btn-primary').allTextContents()).toEqual(['New project']);
       await open('#/scope', 'Scope your first model');
       await page.getByLabel(/^Target/).fill('3'); // out of range for the suggested metric
       await page.getByRole('button', { name: /Create project/ }).click();
@@ -263,7 +267,7 @@ describe.skipIf(skipReason !== null)('Accessibility of the studio mid-action (ax
 
     it('a pretraining run live, cancelled from the keyboard', async () => {
       const { page } = e2e;
-      await open('#/select/pretrain', 'Train your own model');
+      await open('#/select/pretrain', 'Train from scratch');
       // a slice: the run must be live, and on all of tinyshakespeare it first spends seconds learning its tokenizer
       await page.getByLabel('Corpus', { exact: true }).fill(writeCorpusSlice(e2e.studio, CORPUS, 200_000));
       await page.getByLabel('Steps').fill('2000');

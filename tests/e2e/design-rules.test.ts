@@ -147,6 +147,34 @@ describe.skipIf(skipReason !== null)('design rules, in Chromium', () => {
     expect(await rowDelete.evaluate((b) => b.className)).toContain('btn-danger-quiet');
   });
 
+  it('a create action is a primary button with a plus, top right of its header; the way back is a link at the top left', async () => {
+    const { page, studio } = e2e;
+    /** Where `name` sits and how it looks: in a page or card header, first of its actions, primary, with its plus icon. */
+    const create = (name: string) => page.getByRole('button', { name, exact: true }).first().evaluate((b) => {
+      const header = b.closest('.page-header, .card-header');
+      // the header's actions (on its right, after the title) lead with it: only a Delete, set apart, may follow it
+      const actions = header?.lastElementChild;
+      const inActions = actions !== header?.firstElementChild && actions?.contains(b) === true;
+      return { header: header?.className ?? null, primary: b.classList.contains('btn-primary'), icon: b.querySelector('svg') !== null, firstAction: inActions && actions!.querySelector('button') === b };
+    });
+    // Projects had it primary, Scope secondary, and Train from scratch's list called it "New model" in a list card.
+    for (const [hash, name] of [['#/projects', 'New project'], ['#/scope', 'New project'], ['#/select/pretrain', 'Train from scratch']] as const) {
+      await openAtWidth(page, studio, hash, 1024);
+      await page.getByRole('button', { name, exact: true }).first().waitFor();
+      const look = await create(name);
+      expect(look, `${hash} ${name}`).toEqual({ header: 'page-header', primary: true, icon: true, firstAction: true });
+    }
+    // The page the Select page's "Train from scratch" opens has its name; back is "← All models" above its title, as
+    // a run's page has "← All runs" (it had a "‹ Back to models" button at the top right).
+    await page.getByRole('heading', { name: 'Train from scratch', level: 1 }).waitFor();
+    const back = await page.getByRole('link', { name: '← All models' }).boundingBox();
+    const title = await page.getByRole('heading', { name: 'Train from scratch', level: 1 }).boundingBox();
+    expect(back!.y + back!.height, 'the back link ends above the title').toBeLessThanOrEqual(title!.y);
+    expect(Math.abs(back!.x + 9 - title!.x), 'the back link starts at the title’s left edge (its padding aside)').toBeLessThanOrEqual(8);
+    await page.getByRole('link', { name: '← All models' }).click();
+    await page.getByRole('heading', { name: 'Select', level: 1 }).waitFor();
+  });
+
   it('Compare\'s charts name whiskers only where drawn, read the run names whole, and tick small values as decimals', async () => {
     const { page, studio } = e2e;
     await page.setViewportSize({ width: 1440, height: 900 });

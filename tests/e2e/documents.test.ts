@@ -56,6 +56,8 @@ describe.skipIf(skipReason !== null)('the Documents tab', () => {
     const detail = page.locator('[aria-label="Collection harbour"]');
     await detail.getByText(/Embedded by minibert \(16 dimensions\)/).waitFor();
     await detail.getByText('Nothing imported yet').waitFor();
+    // the tab's create action: primary, top right of its list card's header (it sat in the card's body, above the list)
+    expect(await page.getByRole('button', { name: 'New collection' }).evaluate((b) => [b.closest('.card-header') !== null, b.classList.contains('btn-primary')])).toEqual([true, true]);
 
     // Upload every file of the mixed folder; the good ones come in, the others are named with their reasons.
     const importForm = page.getByRole('form', { name: 'Import documents' });

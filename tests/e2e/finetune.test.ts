@@ -42,8 +42,11 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     const { studio, page } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/adapt/finetune`);
     await page.getByRole('form', { name: 'Fine-tune setup' }).waitFor();
-    await expect.poll(() => page.getByLabel('Column mapping').textContent()).toMatch(/output ← output/);
-    expect(await page.getByTestId('finetune-format').textContent()).toBe('Format: Instruction → output (from the mapping)'); // the format auto resolves to, named
+    // the tab's create action: primary, in its run list's header (it was outlined there; CreateAction says the rule)
+    expect(await page.getByRole('button', { name: 'New run' }).evaluate((b) => [b.closest('.card-header') !== null, b.classList.contains('btn-primary')])).toEqual([true, true]);
+    // named as the Datasets page's editor names them, a column that feeds its namesake once ("output", not "output ← output")
+    await expect.poll(() => page.getByTestId('finetune-mapped').allTextContents()).toEqual(['Prompt ← input', 'instruction', 'output']);
+    expect(await page.getByTestId('finetune-format').textContent()).toBe('Format: Instruction → output (from the saved mapping)'); // the format auto resolves to, named
     const lora = page.getByTestId('method-lora');
     await lora.getByText(/% of 2\d\dK/).waitFor();
     expect(await page.getByTestId('method-full').textContent()).toMatch(/100\.0% of/);
@@ -105,7 +108,7 @@ describe.skipIf(skipReason !== null)('fine-tuning and pretraining in Chromium', 
     const { studio, page, pageErrors } = e2e;
     await page.goto(`${studio.origin}/?token=${studio.token}#/select`);
     await page.getByRole('button', { name: 'Train from scratch' }).click();
-    await page.getByRole('heading', { name: 'Train your own model' }).waitFor();
+    await page.getByRole('heading', { name: 'Train from scratch', level: 1 }).waitFor(); // the button's name, the page's title
     // 4 layers, 4 heads, d 128, context 128, vocab 512: the engine logs the same 875,264 when it builds it.
     expect(await page.getByTestId('pretrain-parameters').textContent()).toBe('875,264');
     await page.getByRole('radio', { name: /Llama/ }).click();

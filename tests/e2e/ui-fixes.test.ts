@@ -119,6 +119,15 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     const b = (await page.locator('.card', { has: page.getByTestId('output-B') }).locator('.card-header').textContent()) ?? '';
     expect(a).toMatch(/Greedy/);
     expect(b).toMatch(/Sampling · T\u00a00\.8/); // a setting keeps its value on its line
+    // B's longer settings line wraps to two lines at 1024 px and pushed its output and stats 17 px below A's
+    const tops = (selector: string) => Promise.all(['A', 'B'].map(async (id) => (await page.locator('.card', { has: page.getByTestId(`output-${id}`) }).locator(selector).boundingBox())!.y));
+    for (const part of ['.card-body', '.output-stats']) {
+      const [topA, topB] = await tops(part);
+      expect(Math.abs(topA - topB), `${part} of A at ${topA} px, of B at ${topB} px`).toBeLessThanOrEqual(1);
+    }
+    // every knob's label keeps one line: "sampling only" beside it wrapped "Temperature" onto three
+    const labelHeights = await page.locator('.knob .field-label').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+    expect(new Set(labelHeights).size, `knob label heights ${labelHeights.join(', ')}`).toBe(1);
     await shoot('playground-compare');
     expect(await overflowing(page)).toEqual([]);
   }, 120_000);
@@ -135,6 +144,18 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     expect(await row.locator('.cell-whole').count()).toBeGreaterThan(0);
     await toggle.press('Enter');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+
+    // The instruction set is saved mapped as instruction → output; the editor shows the task's Text filled from a
+    // guess, and says so, with what the saved mapping does meanwhile (the strip calls Data done on it). It said only
+    // "Not saved".
+    const suggestion = page.getByTestId('mapping-suggestion');
+    expect(await suggestion.textContent()).toMatch(/Suggested from the column names: Text ← output.*The saved mapping trains as Instruction → output/);
+    await page.getByText('Suggestion, not saved', { exact: true }).waitFor();
+    expect(await page.locator('[data-testid=journey] li[data-step=data]').getAttribute('data-state')).toBe('done');
+    // The preview's header names a mapped field under the editor's label, and not at all beside a column of its name.
+    const header = (column: string) => page.getByRole('table', { name: 'Dataset rows' }).locator('th', { has: page.locator(`.column-name[title="${column}"]`) });
+    expect(await header('instruction').locator('.column-badge').count()).toBe(0);
+    expect(await header('input').locator('.column-badge').allTextContents()).toEqual(['Prompt']);
 
     const importPanel = page.getByRole('button', { name: 'Import a file' });
     if (await importPanel.count()) await importPanel.click();

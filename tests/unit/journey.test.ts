@@ -54,6 +54,12 @@ describe('projects.journey', () => {
     expect(step(j, 'data').state).toBe('in-progress');
     expect(j.next.step).toBe('data');
     store.jobs.update(job.id, { state: 'succeeded' });
+    // A dataset whose columns nothing maps feeds no step yet: the Datasets page asks for its mapping, and so does the strip.
+    store.datasets.insert({ ...dataset('ds_0', p.id), name: 'unmapped', columns: ['a', 'b'], mapping: {} });
+    j = projectJourney(store, p.id);
+    expect(step(j, 'data')).toMatchObject({ state: 'next', summary: 'unmapped: map its columns to the task’s fields' });
+    expect(j.next).toMatchObject({ step: 'data', title: 'Next: map the data’s columns', action: { label: 'Map its columns', route: '#/datasets' } });
+    store.datasets.delete('ds_0');
     store.datasets.insert(dataset('ds_1', p.id));
     j = projectJourney(store, p.id);
     expect(step(j, 'data')).toMatchObject({ state: 'done', summary: 'dialogsum-test, 1,500 rows' });

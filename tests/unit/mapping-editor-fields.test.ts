@@ -4,7 +4,7 @@
 // in a summarisation project lost its instruction and output on the first save of the task's Document and Summary.
 import { describe, expect, it } from 'vitest';
 import { formatForMapping } from '../../native/api/train.ts';
-import { FORMAT_FIELDS, mappingSections, otherCompleteFormat, otherFormats, startingMapping, stillNeeded, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
+import { FORMAT_FIELDS, mappedFields, mappingSections, namesItself, otherCompleteFormat, otherFormats, startingMapping, stillNeeded, suggestedFields, withField } from '../../renderer/src/pages/datasets/mappingFields.ts';
 
 const alpaca = { columns: ['instruction', 'input', 'output'], mapping: { instruction: 'instruction', input: 'input', output: 'output' } };
 
@@ -76,5 +76,15 @@ describe('the column mapping editor', () => {
     // A format whose fields the task shows whole is the task's own: input → target here and in a text-generation project.
     expect(otherFormats('generation', {}).map((f) => f.format)).not.toContain('summary');
     expect(otherFormats('classification', { text: 't' }).find((f) => f.format === 'text')).toBeUndefined();
+  });
+
+  it('names the mapped fields as the editor does, on Datasets and Fine-tune alike, and tells a guess from the saved mapping', () => {
+    // Fine-tune listed "instruction ← instruction, input ← input" beside the editor's "Prompt ← input".
+    const mapped = mappedFields('generation', alpaca.mapping);
+    expect(mapped.map((f) => `${f.label} ← ${f.column}`)).toEqual(['Prompt ← input', 'instruction ← instruction', 'output ← output']);
+    expect(mapped.map(namesItself)).toEqual([false, true, true]);
+    // Text is the editor's guess, not the saved mapping: said so until saved.
+    expect(suggestedFields(alpaca, 'generation')).toEqual([{ field: 'target', label: 'Text', column: 'output' }]);
+    expect(suggestedFields({ ...alpaca, mapping: { ...alpaca.mapping, target: 'output' } }, 'generation')).toEqual([]);
   });
 });

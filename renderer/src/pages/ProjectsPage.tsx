@@ -8,7 +8,7 @@ import { useProjects } from '../app/ProjectsContext.tsx';
 import type { PageId } from '../app/routes.ts';
 import { formatDate } from '../domain/format.ts';
 import { METRIC_INFO, TASKS } from '../domain/tasks.ts';
-import { Badge, Button, DeleteAction, Card, EmptyState, PageHeader } from '../ui/primitives.tsx';
+import { Badge, Card, CreateAction, DeleteAction, EmptyState, PageHeader } from '../ui/primitives.tsx';
 import { ProjectJourneyCell } from './journey/ProjectJourneyCell.tsx';
 import { DeleteProjectDialog } from './scope/DeleteProjectDialog.tsx';
 
@@ -42,12 +42,12 @@ export function ProjectsPage({ navigate, onNewProject }: { navigate(page: PageId
   }
   return (
     <div className="page">
-      <PageHeader title="Projects" lede="Each project is one narrowly scoped use case, with its data, runs and models." actions={<Button variant="primary" icon="plus" onClick={onNewProject}>New project</Button>} />
+      <PageHeader title="Projects" lede="Each project is one narrowly scoped use case, with its data, runs and models." actions={<CreateAction onClick={onNewProject}>New project</CreateAction>} />
       {error && <p className="field-error">Could not load projects: {error.message}</p>}
       {!loading && projects.length === 0 && !error && (
         <Card>
-          <EmptyState icon="folder" title="No projects yet" action={<Button variant="primary" icon="plus" onClick={onNewProject}>Scope a use case</Button>}>
-            Start by scoping a use case: what the model should do, how you will measure success, and where it has to run.
+          <EmptyState icon="folder" title="No projects yet">
+            Start with New project, top right: scope one use case — what the model should do, how you will measure success, and where it has to run.
           </EmptyState>
         </Card>
       )}

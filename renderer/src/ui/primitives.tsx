@@ -30,6 +30,24 @@ export function DeleteAction({ className, ...rest }: Omit<ButtonHTMLAttributes<H
 }
 
 /**
+ * The one look and place of a create action ("New project", "New run", "Train from scratch"): a primary button with a
+ * plus, top right of what it adds to — the page header on a page of its own (Projects, Scope, Train from scratch),
+ * the list card's header on a tab that shares its page's header (Documents, Fine-tune, Align). Pages had it primary
+ * in the header, secondary in the header, primary inside a list card and outlined in a list card's header.
+ */
+export function CreateAction(props: Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & { children: ReactNode; size?: 'sm' }) {
+  return <Button variant="primary" icon="plus" {...props} />;
+}
+
+/**
+ * The one way back to a list from a page inside it ("← All runs", "← All models"): a quiet link at the top left, over
+ * the page's title (.back-link lines it up). The pretraining page had a "‹ Back to models" button at its top right.
+ */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return <a className="btn btn-ghost btn-sm back-link" href={href}>← {children}</a>;
+}
+
+/**
  * A select box (.select). A chosen value too long for the box ends in an ellipsis (components.css), and the box's
  * title holds it whole, read from the option the box shows after each render (options come from many helpers, in
  * groups); a `title` the page gives (what the choice is for) follows it on a line of its own.

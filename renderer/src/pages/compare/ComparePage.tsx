@@ -8,7 +8,7 @@ import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
 import { BarChart, seriesColor } from '../../ui/charts/index.ts';
-import { Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
+import { BackLink, Button, Card, CardHeader, EmptyState, PageHeader, ReadError, Select } from '../../ui/primitives.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { bestVerdict, verdictTestSaid } from '../../../../native/api/best-run.ts';
@@ -97,7 +97,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
 
   return (
     <div className="page compare-page">
-      <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
+      <BackLink href="#/runs">All runs</BackLink>
       <PageHeader
         title="Compare runs"
         lede={training

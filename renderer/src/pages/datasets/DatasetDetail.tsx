@@ -64,7 +64,7 @@ export function DatasetDetail({ dataset, task, attach, onChanged, onDeleted }: {
       ) : (
         <Callout title="Column mapping needs a project">This dataset belongs to no project; choose or create a project so the studio knows which fields its task needs.</Callout>
       )}
-      <RowsPreview dataset={dataset} />
+      <RowsPreview dataset={dataset} task={task} />
       {confirming && <DeleteDatasetDialog dataset={dataset} onClose={() => setConfirming(false)} onDeleted={onDeleted} />}
     </div>
   );

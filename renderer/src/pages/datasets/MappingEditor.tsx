@@ -9,9 +9,10 @@ import { useMemo, useState } from 'react';
 import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { TASKS, type TaskField } from '../../domain/tasks.ts';
-import { Badge, Button, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
+import { Badge, Button, Callout, Card, CardHeader, Field, Select } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
-import { formatLabel, mappingSections, otherCompleteFormat, otherField, otherFormats, PAIR_FIELDS, startingMapping, stillNeeded, withField } from './mappingFields.ts';
+import { formatForMapping } from '../../../../native/api/train.ts';
+import { FORMAT_FIELDS, formatLabel, mappingSections, otherCompleteFormat, otherField, otherFormats, PAIR_FIELDS, startingMapping, stillNeeded, suggestedFields, withField } from './mappingFields.ts';
 
 /** The same field → column pairs, whatever their order. */
 const sameMapping = (a: Record<string, string>, b: Record<string, string>) =>
@@ -34,6 +35,12 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
   const chosen = formats.find((f) => f.format === format);
   // The chosen format's fields, then every other field mapped (saved or since), so none is hidden while it is mapped.
   const otherNames = [...new Set([...(chosen?.fields ?? []), ...others.map((f) => f.name), ...mappingSections(task, mapping).others.map((f) => f.name)])];
+  // Fields filled from a guess, while the editor still shows the guess: said as a suggestion over the saved mapping,
+  // with what the saved one does meanwhile (the journey calls Data done on that: native/studio/journey.ts).
+  const suggested = useMemo(() => suggestedFields(dataset, task), [dataset, task]);
+  const showingSuggestion = !saved && suggested.length > 0 && sameMapping(mapping, startingMapping(dataset, task));
+  const savedFormat = formatForMapping(dataset.mapping, dataset.columns);
+  const savedDoes = savedFormat ? `The saved mapping trains as ${formatLabel(savedFormat)}.` : FORMAT_FIELDS.pairs.every((f) => dataset.mapping[f]) ? `The saved mapping is complete as ${formatLabel('pairs')}.` : 'The saved mapping leaves them unmapped.';
   const status = (f: (typeof formats)[number]) => (f.mapped === 0 ? 'not mapped' : f.mapped === f.fields.length ? 'mapped' : 'partly mapped');
 
   async function save() {
@@ -65,9 +72,19 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
       <CardHeader
         title="Column mapping"
         subtitle={`Which column feeds each field of a ${TASKS[task].label.toLowerCase()} example.`}
-        actions={saved ? <Badge tone="success">Saved</Badge> : <Badge tone="warning">Not saved</Badge>}
+        actions={saved ? <Badge tone="success">Saved</Badge> : <Badge tone="warning">{showingSuggestion ? 'Suggestion, not saved' : 'Changes not saved'}</Badge>}
       />
       <div className="card-body stack">
+        {showingSuggestion && (
+          <div data-testid="mapping-suggestion">
+            <Callout title={`Suggested from the column names: ${suggested.map((f) => `${f.label} ← ${f.column}`).join(', ')}`}>
+              <div className="row-wrap">
+                <span>Shown below but not saved. {savedDoes}</span>
+                <Button size="sm" disabled={saving || missing.length > 0} onClick={save}>Save suggestion</Button>
+              </div>
+            </Callout>
+          </div>
+        )}
         <div className="form-grid">{taskFields.map(field)}</div>
         {pairFields.length > 0 && (
           <details className="disclosure" open={pairMapped} data-testid="mapping-pairs">

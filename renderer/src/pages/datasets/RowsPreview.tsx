@@ -1,10 +1,11 @@
 // The rows themselves, a page at a time, from any split, so the user can check what was imported.
 import { useState } from 'react';
-import type { Dataset } from '../../../../native/api/schemas.ts';
+import type { Dataset, TaskType } from '../../../../native/api/schemas.ts';
 import { useQuery } from '../../app/StudioContext.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { ColumnName, columnFit } from '../../ui/cells.tsx';
 import { Button, Card, CardHeader, ReadError } from '../../ui/primitives.tsx';
+import { mappedFields, namesItself } from './mappingFields.ts';
 import { PAGE_SIZE, pagerOf, pageRowsText, samePage, type PreviewPage } from './previewPager.ts';
 
 function cellText(value: unknown): string {
@@ -12,7 +13,11 @@ function cellText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function RowsPreview({ dataset }: { dataset: Dataset }) {
+/**
+ * `task`: the project's, whose labels the column badges take (the mapping editor's, mappedFields); null for a dataset
+ * in no project, whose badges name the fields themselves.
+ */
+export function RowsPreview({ dataset, task }: { dataset: Dataset; task: TaskType | null }) {
   const [asked, setAsked] = useState<PreviewPage>({ split: 'all', offset: 0 });
   /** Rows shown whole (by their number in the split); long cells are clipped to three lines otherwise. */
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
@@ -32,6 +37,9 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
   /** Asks for `page`; asked again when it is the page that failed (Next after a failed Next). */
   const go = (page: PreviewPage) => (samePage(page, asked) ? rows.reload() : setAsked(page));
   const columns = shown.data?.columns ?? dataset.columns;
+  // A column's badges: the fields it feeds, but not one its own name already says ("instruction instruction").
+  const mapped = task ? mappedFields(task, dataset.mapping) : Object.entries(dataset.mapping).map(([field, column]) => ({ field, label: field, column }));
+  const badgesOf = (column: string) => mapped.filter((f) => f.column === column && !namesItself(f));
   const fit = new Map(columns.map((c) => [c, columnFit((shown.data?.rows ?? []).map((row) => cellText(row[c])))]));
 
   return (
@@ -50,7 +58,7 @@ export function RowsPreview({ dataset }: { dataset: Dataset }) {
       <ReadError className="card-body" what={`Could not read ${pageRowsText(asked)}`} read={rows} />
       <div className="table-wrap table-wrap-tall rows-preview" aria-busy={asking === 'loading'}>
         <table className="table" aria-label="Dataset rows">
-          <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{Object.entries(dataset.mapping).filter(([, col]) => col === c).map(([field]) => <span key={field} className="badge badge-accent column-badge">{field}</span>)}</th>)}</tr></thead>
+          <thead><tr><th className="num">#</th>{columns.map((c) => <th key={c}><ColumnName name={c} />{badgesOf(c).map((f) => <span key={f.field} className="badge badge-accent column-badge" title={`The ${f.field} field`}>{f.label}</span>)}</th>)}</tr></thead>
           <tbody>
             {(shown.data?.rows ?? []).map((row, i) => {
               const n = shown.offset + i;

@@ -135,3 +135,32 @@ export function otherFormats(task: TaskType, mapping: Readonly<Record<string, st
     })
     .filter((f) => f.fields.length > 0);
 }
+
+/** A field the dataset maps, named as the mapping editor names it, with the column that feeds it. */
+export interface MappedField {
+  field: string;
+  /** The editor's label: the task's ("Prompt"), the pair's ("Chosen answer"), else the field's own name. */
+  label: string;
+  column: string;
+}
+
+/**
+ * Every field `mapping` maps, in the editor's order and under the editor's labels (mappingSections), so the Datasets
+ * and Fine-tune pages name a field alike: Fine-tune listed raw keys ("input ← input") beside Datasets' "Prompt ← input".
+ */
+export function mappedFields(task: TaskType, mapping: Readonly<Record<string, string>>): readonly MappedField[] {
+  const { task: taskFields, pairs, others } = mappingSections(task, mapping);
+  return [...taskFields, ...pairs, ...others].flatMap((f) => (mapping[f.name] === undefined ? [] : [{ field: f.name, label: f.label, column: mapping[f.name] }]));
+}
+
+/** Whether a column's own name already says the field it feeds ("output" feeds output): a header or chip names it once. */
+export const namesItself = (f: Pick<MappedField, 'label' | 'column'>): boolean => f.label.toLowerCase() === f.column.toLowerCase();
+
+/**
+ * The task fields the editor shows filled from a guess (startingMapping), not from the saved mapping: said as such
+ * until saved. The editor marked that state only with a "Not saved" badge, beside a journey strip calling Data done.
+ */
+export function suggestedFields(dataset: Pick<Dataset, 'mapping' | 'columns'>, task: TaskType): readonly MappedField[] {
+  const start = startingMapping(dataset, task);
+  return TASKS[task].fields.flatMap((f) => (dataset.mapping[f.name] === undefined && start[f.name] !== undefined ? [{ field: f.name, label: f.label, column: start[f.name] }] : []));
+}

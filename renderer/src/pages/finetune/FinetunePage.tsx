@@ -109,7 +109,7 @@ export function FinetunePage({ navigate }: { navigate(page: PageId): void }) {
         ? (initialJob
           ? <Reveal key={selectedId} testId="revealed-run"><RunView runId={selectedId} initialJob={initialJob} onChanged={runs.reload} /></Reveal>
           : <RunView key={selectedId} runId={selectedId} initialJob={initialJob} onChanged={runs.reload} />)
-        : missing ?? <FinetuneSetup form={form} onChange={changeForm} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsStale={defaultsStale} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
+        : missing ?? <FinetuneSetup form={form} onChange={changeForm} task={current.task} models={sortedModels} datasets={datasetGroups} defaults={defaults} defaultsStale={defaultsStale} defaultsError={sized.error ?? recommended.error} busy={pending !== null} onStart={() => void start()} />}
     </TrainingLayout>
   );
 }

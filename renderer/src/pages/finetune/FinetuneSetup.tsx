@@ -3,8 +3,9 @@
 // one-line explanation; the rarely touched ones are folded under Advanced. Ctrl/Cmd+Enter starts the run.
 import { useId, type FormEvent } from 'react';
 import { firstFreeName, runNameTag, tunedModelName } from '../../../../native/api/model-names.ts';
-import type { Dataset, Model } from '../../../../native/api/schemas.ts';
+import type { Dataset, Model, TaskType } from '../../../../native/api/schemas.ts';
 import { DatasetOptions, type DatasetChoices } from '../datasets/datasetChoices.tsx';
+import { mappedFields, namesItself } from '../datasets/mappingFields.ts';
 import { SCHEDULE_LABELS, SCHEDULES, SFT_FORMAT_LABELS, SFT_FORMATS, defaultFinetuneRunName, formatForMapping } from '../../../../native/api/train.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
@@ -19,12 +20,14 @@ import { plural } from '../../../../native/api/format.ts';
 function formatText(chosen: string, dataset: Dataset): string {
   if (chosen !== 'auto') return SFT_FORMAT_LABELS[chosen as keyof typeof SFT_FORMAT_LABELS] ?? chosen;
   const picked = formatForMapping(dataset.mapping, dataset.columns);
-  return picked ? `${SFT_FORMAT_LABELS[picked]} (from the mapping)` : 'none fits this mapping: map its columns on the Datasets page';
+  return picked ? `${SFT_FORMAT_LABELS[picked]} (from the saved mapping)` : 'none fits this mapping: map its columns on the Datasets page';
 }
 
-export function FinetuneSetup({ form, onChange, models, datasets, defaults, defaultsStale, defaultsError, busy, onStart }: {
+export function FinetuneSetup({ form, onChange, task, models, datasets, defaults, defaultsStale, defaultsError, busy, onStart }: {
   form: FinetuneForm;
   onChange(next: FinetuneForm): void;
+  /** The project's task: the mapping's fields are named as the Datasets page's editor names them (mappedFields). */
+  task: TaskType;
   models: Model[];
   /** The project's datasets, then those in no project (datasetChoices). */
   datasets: DatasetChoices;
@@ -51,7 +54,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
     if (canStart) onStart();
   };
   const field = (s: Setting) => <SettingField label={s.label} explanation={explanationOf(defaults, s)} typed={form.values[s.key]} fallback={defaultText(defaults, s)} auto={s.auto} options={s.kind === 'schedule' ? SCHEDULES : s.kind === 'format' ? SFT_FORMATS : null} optionLabels={s.kind === 'format' ? SFT_FORMAT_LABELS : s.kind === 'schedule' ? SCHEDULE_LABELS : undefined} error={issues[s.key]} onChange={(t) => setValue(s.key, t)} />;
-  const mapping = dataset ? Object.entries(dataset.mapping) : [];
+  const mapping = dataset ? mappedFields(task, dataset.mapping) : [];
   const batch = Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'batchSize')!)) * Number(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'gradAccum')!));
   const steps = valueOf(form, defaults, SETTINGS.find((s) => s.key === 'maxSteps')!);
   const trainRows = dataset?.splits.train ?? null;
@@ -82,7 +85,7 @@ export function FinetuneSetup({ form, onChange, models, datasets, defaults, defa
             {dataset && (
               <div className="span-2 ft-mapping" aria-label="Column mapping">
                 <span className="stat-label">Column mapping</span>
-                {mapping.length ? mapping.map(([field, column]) => <span key={field} className="ft-map-chip"><span className="muted">{field}</span> ← <span className="mono">{column}</span></span>) : <span className="muted small">none yet</span>}
+                {mapping.length ? mapping.map((f) => <span key={f.field} className="ft-map-chip" data-testid="finetune-mapped">{namesItself(f) ? <span className="mono" title={`The ${f.column} column feeds the ${f.field} field`}>{f.column}</span> : <><span className="muted">{f.label}</span> ← <span className="mono">{f.column}</span></>}</span>) : <span className="muted small">none yet</span>}
                 <span className="spacer" />
                 <span className="small muted" data-testid="finetune-format">Format: {formatText(valueOf(form, defaults, SETTINGS.find((s) => s.key === 'format')!), dataset)}</span>
               </div>

@@ -3,17 +3,20 @@
 // "deleted dataset" as its Configuration marks it.
 import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
-import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
+import { Badge, Card, CardHeader, CreateAction } from '../../ui/primitives.tsx';
 import { WholeWords } from '../../ui/cells.tsx';
 import { RUN_STATUS_TONE, runConfig } from './runFormat.ts';
 import { plural } from '../../../../native/api/format.ts';
 
-/** `datasets`: the studio's datasets once loaded (a run's dataset is called deleted only against a list that has arrived). */
-export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newLabel, empty, datasets }: { title: string; runs: Run[]; selectedId: string | null; onSelect(id: string): void; onNew(): void; newLabel: string; empty: string; datasets?: readonly { id: string }[] }) {
+/**
+ * `onNew`, `newLabel`: the list's create action, on a tab whose page header is shared (Fine-tune, Align); a page with a
+ * header of its own carries it there instead (Train from scratch: CreateAction says the rule).
+ * `datasets`: the studio's datasets once loaded (a run's dataset is called deleted only against a list that has arrived). */
+export function TrainingRunList({ title, runs, selectedId, onSelect, onNew, newLabel, empty, datasets }: { title: string; runs: Run[]; selectedId: string | null; onSelect(id: string): void; onNew?(): void; newLabel?: string; empty: string; datasets?: readonly { id: string }[] }) {
   const known = datasets ? new Set(datasets.map((d) => d.id)) : null;
   return (
     <Card aria-label={title} className="ft-runlist">
-      <CardHeader title={title} subtitle={runs.length ? `${runs.length} in this project` : undefined} actions={<Button size="sm" icon="plus" onClick={onNew} aria-pressed={selectedId === null}>{newLabel}</Button>} />
+      <CardHeader title={title} subtitle={runs.length ? `${runs.length} in this project` : undefined} actions={newLabel && onNew ? <CreateAction size="sm" onClick={onNew} aria-pressed={selectedId === null}>{newLabel}</CreateAction> : null} />
       {runs.length === 0 ? (
         <p className="muted small ft-runlist-empty">{empty}</p>
       ) : (

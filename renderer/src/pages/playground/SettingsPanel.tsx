@@ -4,6 +4,15 @@ import type { SettingsForm, Strategy } from './settings.ts';
 import { KNOBS, STRATEGIES } from './settings.ts';
 import { Range } from '../../ui/primitives.tsx';
 
+/**
+ * "Sampling only." for a knob that acts in one strategy. It opens the help line under the slider: beside the label,
+ * in a 280 px column, it wrapped "Temperature" onto three lines and made that row taller than the others.
+ */
+function onlyIn(strategies: Strategy[]): string {
+  const names = strategies.map((s) => STRATEGIES.find((x) => x.id === s)!.label.toLowerCase()).join(', ');
+  return `${names.charAt(0).toUpperCase()}${names.slice(1)} only.`;
+}
+
 export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChange(next: SettingsForm): void }) {
   const set = (patch: Partial<SettingsForm>) => onChange({ ...value, ...patch });
   return (
@@ -25,12 +34,11 @@ export function SettingsPanel({ value, onChange }: { value: SettingsForm; onChan
             <div className="row">
               <label htmlFor={id} className="field-label">{k.label}</label>
               <span className="spacer" />
-              {!active && <span className="faint small">{k.only!.map((s) => STRATEGIES.find((x) => x.id === s)!.label.toLowerCase()).join(', ')} only</span>}
               <input className="input knob-number mono" type="number" aria-label={`${k.label} value`} min={k.min} max={k.max} step={k.step} value={v} disabled={!active}
                 onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && set({ [k.key]: Number(e.target.value) })} />
             </div>
             <Range id={id} min={k.min} max={k.max} step={k.step} value={v} disabled={!active} onChange={(e) => set({ [k.key]: Number(e.target.value) })} aria-describedby={`${id}-help`} />
-            <p id={`${id}-help`} className="field-help">{k.help}{k.off !== undefined && v === k.off ? ' (off)' : ''}</p>
+            <p id={`${id}-help`} className="field-help">{!active && <span className="knob-only">{onlyIn(k.only!)} </span>}{k.help}{k.off !== undefined && v === k.off ? ' (off)' : ''}</p>
           </div>
         );
       })}

@@ -1,10 +1,10 @@
-// Select → Train your own model: build a small model's shape and see its size and memory before anything runs,
+// Select → Train from scratch (the one name of the Select page's button, this page's title and its create action): build a small model's shape and see its size and memory before anything runs,
 // point it at a text corpus, start, and follow the run (loss in nats per token against a unigram baseline,
 // per character at the end). Earlier pretraining runs are listed beside it.
 import { useMemo, useState } from 'react';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
-import { Button, PageHeader, Reveal } from '../../ui/primitives.tsx';
+import { BackLink, CreateAction, PageHeader, Reveal } from '../../ui/primitives.tsx';
 import { RunView } from '../finetune/RunView.tsx';
 import { StartingCard } from '../finetune/TrainingLayout.tsx';
 import { TrainingRunList } from '../finetune/TrainingRunList.tsx';
@@ -15,7 +15,7 @@ import { initialPretrainForm, shapeOf, toPretrainInput, type PretrainForm } from
 import { pretrainPlan, shapeProblems } from './pretrainPlan.ts';
 import '../finetune/finetune.css';
 
-export function PretrainPage({ onBack }: { onBack(): void }) {
+export function PretrainPage() {
   const studio = useStudio();
   const { current } = useProjects();
   const projectId = current?.id ?? null;
@@ -36,18 +36,17 @@ export function PretrainPage({ onBack }: { onBack(): void }) {
       runs={sortedRuns}
       selectedId={selectedId}
       onSelect={setSelectedId}
-      onNew={() => setSelectedId(null)}
-      newLabel="New model"
       empty="No runs yet. The default shape, GPT-2 or Llama, has under a million parameters: a few hundred steps on a megabyte of text take minutes on a CPU."
     />
   );
 
   return (
     <div className="page">
+      <BackLink href="#/select">All models</BackLink>
       <PageHeader
-        title="Train your own model"
+        title="Train from scratch"
         lede="When no base model suits the task, pretrain a small one on your own text. Its size and memory are known before anything runs; the loss is compared with a model that only knows how often each token occurs."
-        actions={<Button icon="chevronLeft" onClick={onBack}>Back to models</Button>}
+        actions={<CreateAction onClick={() => setSelectedId(null)} aria-pressed={selectedId === null}>Train from scratch</CreateAction>}
       />
       {selectedId ? (
         <div className="ft-layout">

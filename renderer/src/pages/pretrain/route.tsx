@@ -16,5 +16,5 @@ export function SelectRoute({ navigate }: { navigate(page: PageId): void }) {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  return pretrain ? <PretrainPage onBack={() => navigate('select')} /> : <SelectPage navigate={navigate} />;
+  return pretrain ? <PretrainPage /> : <SelectPage navigate={navigate} />;
 }

@@ -10,7 +10,7 @@ import { formatDate, formatRunTime } from '../../domain/format.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { isFinished, jobKindLabel } from '../../domain/jobs.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Badge, Button, DeleteAction, Callout, Card, EmptyState, PageHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
+import { BackLink, Badge, Button, Callout, Card, DeleteAction, EmptyState, PageHeader, ProgressBar, Select } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { openCompare } from '../compare/route.tsx';
 import { BeforeAfterCard } from '../align/BeforeAfterCard.tsx';
@@ -61,13 +61,13 @@ export function RunPage({ runId }: { runId: string }) {
   if (run.error) {
     return (
       <div className="page runs-page">
-        <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
+        <BackLink href="#/runs">All runs</BackLink>
         <Card><EmptyState icon="layers" title="This run cannot be shown">{run.error.message}</EmptyState></Card>
       </div>
     );
   }
   const r = run.data;
-  if (!r) return <div className="page runs-page"><a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a></div>;
+  if (!r) return <div className="page runs-page"><BackLink href="#/runs">All runs</BackLink></div>;
 
   const listed = jobs.data?.[0] ?? null;
   const job = eventJob && (!listed || eventJob.createdAt >= listed.createdAt) ? eventJob : listed;
@@ -120,7 +120,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <div className="page runs-page run-page">
-      <a className="btn btn-ghost btn-sm back-link" href="#/runs">← All runs</a>
+      <BackLink href="#/runs">All runs</BackLink>
       <PageHeader
         title={r.name}
         lede={(

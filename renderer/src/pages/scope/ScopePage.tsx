@@ -7,7 +7,7 @@ import type { PageId } from '../../app/routes.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { StudioError } from '../../api/errors.ts';
 import { TASKS } from '../../domain/tasks.ts';
-import { Button, DeleteAction, PageHeader } from '../../ui/primitives.tsx';
+import { CreateAction, DeleteAction, PageHeader } from '../../ui/primitives.tsx';
 import { useToast } from '../../ui/Toasts.tsx';
 import { ProjectForm } from './ProjectForm.tsx';
 import { DeleteProjectDialog } from './DeleteProjectDialog.tsx';
@@ -90,7 +90,7 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
         lede={mode === 'create'
           ? 'A project is one use case. Say what the model should do, how you will measure it and where it has to run; every later stage builds on this.'
           : `${TASKS[current!.task].label} · ${TASKS[current!.task].explain}`}
-        actions={mode === 'edit' ? <><Button icon="plus" onClick={() => onCreatingChange(true)}>New project</Button><DeleteAction onClick={() => setConfirmingDelete(true)}>Delete project</DeleteAction></> : null}
+        actions={mode === 'edit' ? <><CreateAction onClick={() => onCreatingChange(true)}>New project</CreateAction><DeleteAction onClick={() => setConfirmingDelete(true)}>Delete project</DeleteAction></> : null}
       />
       {mode === 'edit' && <JourneyCard project={current!} />}
       {mode === 'edit' && <ScorecardCard key={current!.id + current!.updatedAt} project={current!} />}
