@@ -124,13 +124,14 @@ describe('model imports as jobs', () => {
     expect(done.error).toMatch(/save_pretrained\(folder, safe_serialization=True\)/);
   });
 
-  it('fails a llama2.c import of a file that is no checkpoint with an error naming it', async () => {
+  it('refuses a llama2.c import of a file that is no checkpoint before any job, naming the file and the field', async () => {
     const ckpt = path.join(tmp, 'garbage.bin');
     fs.writeFileSync(ckpt, Buffer.alloc(12, 7));
-    const job = await finish(await studio.call('models.importLlama2c', { checkpoint: ckpt, tokenizer: ckpt, name: 'garbage' }));
-    expect(job.state).toBe('failed');
-    expect(job.error?.startsWith(`${ckpt}: `), job.error ?? '').toBe(true);
-    expect(job.result).toMatchObject({ error: { code: 'invalid_params', details: { file: ckpt } } });
+    const jobsBefore = (await studio.call('jobs.list', {})).length;
+    const refused = await studio.call('models.importLlama2c', { checkpoint: ckpt, tokenizer: ckpt, name: 'garbage' }).then(() => null, (err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'invalid_params', details: { field: 'checkpoint', file: ckpt } });
+    expect((refused as Error).message).toMatch(/only 12 bytes: a llama2\.c checkpoint starts with a 28-byte header/);
+    expect((await studio.call('jobs.list', {})).length).toBe(jobsBefore);
     expect((await studio.call('models.list', {})).map((m) => m.name)).toEqual(['tiny-llama']);
   });
 
