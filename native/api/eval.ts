@@ -173,12 +173,18 @@ export function intervalKind(metric: string, oneRelevant = false): 'Wilson' | 'b
  * accuracy and judge agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap
  * for the rest"), built from PROPORTION_METRICS so that neither leaves a proportion out. `say: 'labels'` names metrics
  * as the studio does, in prose; 'names' as the CLI's tables and flags print them (exact_match), with a plain
- * apostrophe as the terminal's other sentences have.
+ * apostrophe as the terminal's other sentences have. `withRecall`: whether recall@k can be in view (a retrieval run's),
+ * else its clause is left out (a generation form offers no recall@k).
  */
-export function intervalsSaid(say: 'labels' | 'names'): string {
+export function intervalsSaid(say: 'labels' | 'names', withRecall = true): string {
   const named = PROPORTION_METRICS.map((m) => (say === 'names' ? m : evalMetricLabel(m).replace(/^./, (c) => c.toLowerCase())));
   const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest`;
+  return `Wilson${say === 'names' ? "'" : '’'}s for ${list} (0/1 per example)${withRecall ? ' and recall@k where each query has one relevant document' : ''}, bootstrap for the rest`;
+}
+
+/** Whether a list of metric names holds a recall@k, whose interval intervalsSaid then explains. */
+export function hasRecallAtK(names: readonly string[]): boolean {
+  return names.some((n) => RECALL_AT_K.test(n));
 }
 
 /** One aggregate: the corpus value and its 95% interval (intervalKind; null when not computed). */

@@ -33,7 +33,7 @@ const INTERVAL_ENDS = { '.ci95_low': 'low', '.ci95_high': 'high' } as const;
  * the run stored a bootstrap one, every other point as stored. `all` holds the run's points to read M and the
  * examples from, where `points` is a selection of them (--name). A re-read end keeps the stored value as `stored`.
  */
-export function withRecordedIntervalEnds<T extends { name: string; step: number; value: number }>(points: readonly T[], all: readonly T[] = points): (T & { stored?: number })[] {
+export function withRecordedIntervalEnds<T extends { name: string; step: number; value: number }>(points: readonly T[], all: readonly T[] = points, oneRelevant = false): (T & { stored?: number })[] {
   const atStep = new Map<number, Map<string, number>>();
   for (const p of all) {
     if (!atStep.has(p.step)) atStep.set(p.step, new Map());
@@ -46,7 +46,7 @@ export function withRecordedIntervalEnds<T extends { name: string; step: number;
     const values = atStep.get(p.step);
     const value = values?.get(metric);
     if (!values || value === undefined) return p;
-    const end = recordedInterval(metric, value, (n) => values.get(n))?.[INTERVAL_ENDS[suffix]];
+    const end = recordedInterval(metric, value, (n) => values.get(n), oneRelevant)?.[INTERVAL_ENDS[suffix]];
     return end === undefined || end === p.value ? p : { ...p, value: end, stored: p.value };
   });
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Comparison, ExamplesPage } from '../api/eval.ts';
 import { bestVerdict, verdictTestSaid, withVerdicts, type BestVerdict } from '../api/best-run.ts';
-import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, intervalsSaid, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
+import { DEFAULT_EXAMPLE_SORT, EXAMPLE_SORTS, hasRecallAtK, intervalsSaid, oneRelevantPerQuery, NOT_RANKED, sortLabel, type ExampleSort } from '../api/eval.ts';
 import { shownRunConfig } from '../api/run-config.ts';
 import { RUN_KINDS, RunTag, type RunMetric } from '../api/schemas.ts';
 import { UserError, type CliCommand } from './command.ts';
@@ -66,7 +66,7 @@ export function comparisonTable(c: Comparison): string {
   const tested = (['best', 'within-noise'] as const).filter((k) => used.has(k)).map(said);
   const marks = [...tested, ...(anyPaired && test ? [test] : []), ...(used.has('untested') ? [said('untested')] : [])].join('; ');
   const note = evaluations
-    ? `${marks ? `${marks}; ` : ''}intervals are 95%: ${intervalsSaid('names')}. Scores are fractions in [0, 1].`
+    ? `${marks ? `${marks}; ` : ''}intervals are 95%: ${intervalsSaid('names', hasRecallAtK(c.metrics.map((m) => m.name)))}. Scores are fractions in [0, 1].`
     : marks ? `${marks} (training runs: each metric's last recorded value)` : "each metric's last recorded value";
   // 100 examples beside 10 read as a like-for-like comparison, its mark naming a winner over different rows
   const counts = [...new Set(c.runs.map((r) => r.examples))];
@@ -228,7 +228,9 @@ export const commands: CliCommand[] = [
         const names = [...new Set((await callStudio(ctx, 'runs.metrics', { id: positionals[0] })).map((m) => m.name))];
         if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
       }
-      const metrics = withRecordedIntervalEnds(selected, all);
+      // a retrieval run's recall@k is a proportion where its queries had one relevant document each (its config says)
+      const oneRelevant = selected.some((m) => /^recall@\d+\.ci95_/.test(m.name)) && oneRelevantPerQuery((await callStudio(ctx, 'runs.get', { id: positionals[0] })).config);
+      const metrics = withRecordedIntervalEnds(selected, all, oneRelevant);
       ctx.print(metrics, () => {
         const table = formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), figure(m.value), m.time.slice(0, 19).replace('T', ' ')]), 48,
           `run ${positionals[0]} has recorded no metrics yet: a run records them as it trains or evaluates ('lathe runs show ${positionals[0]}' says how it stands)`);

@@ -139,7 +139,7 @@ describe('runs compare metrics table', () => {
       "* best: its 95% interval clears every other run's",
       "~ top value but within noise: its interval overlaps another run's",
       '+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best',
-      "intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest. Scores are fractions in [0, 1].",
+      "intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
     ].join('; '));
     // the legend names only the marks the table has
     const clear: Comparison = { ...c, metrics: [c.metrics[1]] };
@@ -152,12 +152,12 @@ describe('runs compare metrics table', () => {
   it('says when evaluations scored different numbers of examples, and marks no best for one run', () => {
     const c: Comparison = { runs: [{ ...run('run_a', 'zero-shot'), examples: 100 }, run('run_b', 'zero-shot')], metrics: [metric('rougeL', true, [0.07, 0.11], 'run_b')] };
     expect(comparisonTable(c).split('\n').slice(-2)).toEqual([
-      "+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best; intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest. Scores are fractions in [0, 1].",
+      "+ top value (highest, or lowest where lower is better) with no interval to test it against the noise, so not called best; intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].",
       'The runs scored different numbers of examples (100, 10): each aggregate is over its own rows, so a difference may be the rows, not the model; evaluate on the same split with the same --limit to compare like with like.',
     ]);
     const same = { ...c, runs: [run('run_a', 'zero-shot'), run('run_b', 'zero-shot')] };
     expect(comparisonTable(same)).not.toContain('different numbers of examples');
     const one: Comparison = { runs: [run('run_a', 'zero-shot')], metrics: [metric('rougeL', true, [0.07])] };
-    expect(comparisonTable(one).split('\n').at(-1)).toBe("intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example) and recall@k where each query has one relevant document, bootstrap for the rest. Scores are fractions in [0, 1].");
+    expect(comparisonTable(one).split('\n').at(-1)).toBe("intervals are 95%: Wilson's for exact_match, accuracy and judge_agreement (0/1 per example), bootstrap for the rest. Scores are fractions in [0, 1].");
   });
 });

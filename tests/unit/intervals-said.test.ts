@@ -2,7 +2,7 @@
 // Metrics card said "Wilson’s for accuracy and exact match", leaving out judge agreement, which has Wilson's too.
 // One sentence, built from PROPORTION_METRICS, now serves the CLI and the studio.
 import { describe, expect, it } from 'vitest';
-import { intervalKind, intervalsSaid, isProportion, oneRelevantPerQuery, PROPORTION_METRICS } from '../../native/api/eval.ts';
+import { hasRecallAtK, intervalKind, intervalsSaid, isProportion, oneRelevantPerQuery, PROPORTION_METRICS } from '../../native/api/eval.ts';
 import { recordedInterval } from '../../native/api/intervals.ts';
 import { wilsonInterval } from '../../native/api/wilson.ts';
 import { evalMetricLabel } from '../../native/api/labels.ts';
@@ -16,6 +16,11 @@ describe('the sentence that says which interval each metric gets', () => {
       expect(intervalsSaid('labels')).toContain(evalMetricLabel(m).toLowerCase());
       expect(intervalsSaid('names')).toContain(m);
     }
+  });
+
+  it('leaves recall@k out where none can be in view (a generation form, a comparison of generation runs)', () => {
+    expect(intervalsSaid('labels', false)).toBe('Wilson’s for exact match, accuracy and judge agreement (0/1 per example), bootstrap for the rest');
+    expect([hasRecallAtK(['rougeL', 'mrr']), hasRecallAtK(['mrr', 'recall@5'])]).toEqual([false, true]);
   });
 });
 

@@ -3,7 +3,7 @@
 // runs compare by their last metrics and their curves overlaid on one chart.
 // Export writes the joined examples as CSV or JSON through a Blob URL (works in a browser and in Electron).
 import { useMemo, useState } from 'react';
-import { intervalsSaid, type Comparison } from '../../../../native/api/eval.ts';
+import { hasRecallAtK, intervalsSaid, type Comparison } from '../../../../native/api/eval.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -168,7 +168,7 @@ export function ComparePage({ runIds, onChange }: { runIds: string[]; onChange(n
  * runs scored the same examples, where a paired test on their per-example differences decides (verdictTestSaid).
  */
 function metricsSubtitle(comparison: Comparison): string {
-  const head = `Corpus scores with 95% intervals (${intervalsSaid('labels')}).`;
+  const head = `Corpus scores with 95% intervals (${intervalsSaid('labels', hasRecallAtK(comparison.metrics.map((m) => m.name)))}).`;
   const test = verdictTestSaid(comparison.metrics, comparison.runs.map((r) => r.id), metricLabel);
   if (!comparison.metrics.some((m) => (m.paired?.length ?? 0) > 0) || test === null) return `${head} A run is marked best only where its interval clears every other run’s; “within noise” where they overlap.`;
   return `${head} A run is marked best only where the sample tells it from every other run, “within noise” where it cannot: ${test}.`;

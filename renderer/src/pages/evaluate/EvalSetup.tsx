@@ -274,7 +274,7 @@ export function EvalSetup({ form, onChange, models, adapters, datasets, metricOr
                 </button>
               ))}
             </div>
-            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% interval (${intervalsSaid('labels')}).` : `Each metric gets a 95% interval (${intervalsSaid('labels')}).`)}</p>
+            <p className={issues.metrics ? 'field-error' : 'field-help'}>{issues.metrics ?? (suggested.length ? `Suggested for this task: ${suggested.map(metricLabel).join(', ')}. Each gets a 95% interval (${intervalsSaid('labels', false)}).` : `Each metric gets a 95% interval (${intervalsSaid('labels', false)}).`)}</p>
           </div>
 
           {form.metrics.includes('judge') && <JudgeFields form={form} set={set} models={models} columns={dataset?.columns ?? []} issues={issues} />}

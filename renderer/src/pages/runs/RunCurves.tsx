@@ -57,8 +57,11 @@ function figureGroups(names: string[]): { caption: string | null; names: string[
   ].filter((g) => g.names.length > 0);
 }
 
-/** `unit`: what the run counts, the charts' x (stepUnitOf: PPO's iterations, every other trainer's steps). */
-export function RunCurves({ metrics, loaded, planned, unit = 'step' }: { metrics: RunMetrics; loaded: boolean; planned: number | null; unit?: 'step' | 'iteration' }) {
+/**
+ * `unit`: what the run counts, the charts' x (stepUnitOf: PPO's iterations, every other trainer's steps);
+ * `oneRelevant`: a retrieval run's oneRelevantPerQuery, which makes its recall@k a proportion (recordedInterval).
+ */
+export function RunCurves({ metrics, loaded, planned, unit = 'step', oneRelevant = false }: { metrics: RunMetrics; loaded: boolean; planned: number | null; unit?: 'step' | 'iteration'; oneRelevant?: boolean }) {
   const names = Object.keys(metrics).filter((n) => metrics[n].length > 0);
   const charts = chartsOf(metrics);
   const charted = new Set(charts.flatMap((c) => [c.name, c.heldOut ?? c.name]));
@@ -92,7 +95,7 @@ export function RunCurves({ metrics, loaded, planned, unit = 'step' }: { metrics
             <div key={g.caption ?? ''} className="stack gap-2">
               {g.caption && <div className="faint small">{g.caption}</div>}
               <div className="run-figures">
-                {runFigures(g.names, (name) => metrics[name][0].value).map((f) => (
+                {runFigures(g.names, (name) => metrics[name][0].value, oneRelevant).map((f) => (
                   <Stat key={f.name} label={g.caption ? metricLabel(f.name.slice(FINAL_PASS.length)) : f.label} value={<>{f.value}{f.note && <span className="stat-note">{f.note}</span>}</>} mono />
                 ))}
               </div>

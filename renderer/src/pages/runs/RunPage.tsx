@@ -3,6 +3,7 @@
 // where training stopped, copy its id for the CLI, delete it.
 import { useState } from 'react';
 import { stepUnitOf } from '../../../../native/api/run-kinds.ts';
+import { oneRelevantPerQuery } from '../../../../native/api/eval.ts';
 import { useProjects } from '../../app/ProjectsContext.tsx';
 import { useQuery, useStudio, useStudioEvents } from '../../app/StudioContext.tsx';
 import { errorMessage } from '../../api/errors.ts';
@@ -173,7 +174,7 @@ export function RunPage({ runId }: { runId: string }) {
       )}
       <RunAnnotations run={r} onSaved={() => run.reload()} />
       {r.kind === 'generation' && <GenerationOutputCard runId={runId} live={r.status === 'running'} />}
-      <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} unit={stepUnitOf(r.kind)} />
+      <RunCurves metrics={metrics} loaded={loaded} planned={plannedSteps(job, runConfig(r))} unit={stepUnitOf(r.kind)} oneRelevant={oneRelevantPerQuery(r.config)} />
       {r.kind === 'ppo' && <BeforeAfterCard runId={runId} live={live !== null} lastStep={lastStep} evalEvery={(r.config as { evalEvery?: number }).evalEvery ?? null} />}
       {r.kind === 'ppo' && <RolloutTableCard runId={runId} live={live !== null} lastStep={lastStep} />}
       <RunConfig config={r.config} />

@@ -28,7 +28,7 @@ const BOOKKEEPING: Record<string, { label: string; format(value: number): string
  * their score's note, planned_examples into the examples figure's ("of 5 planned", only when fewer were scored).
  * An interval end whose score is missing stays a figure of its own, so no recorded value is lost.
  */
-export function runFigures(names: readonly string[], value: (name: string) => number): RunFigure[] {
+export function runFigures(names: readonly string[], value: (name: string) => number, oneRelevant = false): RunFigure[] {
   const has = new Set(names);
   const folded = (name: string) => {
     for (const end of [CI_LOW, CI_HIGH]) if (name.endsWith(end) && has.has(name.slice(0, -end.length))) return true;
@@ -42,7 +42,7 @@ export function runFigures(names: readonly string[], value: (name: string) => nu
       return { name, label: book.label, value: book.format(value(name)), note };
     }
     if (name === 'planned_examples') return { name, label: 'Examples planned', value: BOOKKEEPING.examples.format(value(name)), note: null };
-    const ci = recordedInterval(name, value(name), (n) => (has.has(n) ? value(n) : null));
+    const ci = recordedInterval(name, value(name), (n) => (has.has(n) ? value(n) : null), oneRelevant);
     return { name, label: metricLabel(name), value: formatMetric(name, value(name)), note: ci ? `95% CI ${formatInterval(name, ci)}` : null };
   });
 }
