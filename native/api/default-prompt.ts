@@ -28,6 +28,24 @@ export function promptLabel(shots: number, custom?: string): string {
   return shots === 0 ? custom : `${custom}, ${kind}`;
 }
 
+/**
+ * A promptLabel taken apart: the custom template's name and its shots, or the one kind ('zero-shot'). Split at the
+ * last ', one-shot' / ', few-shot:K' only: a template's own name may hold a comma ('a, b.json').
+ */
+export function promptLabelParts(label: string): string[] {
+  const shots = /, (one-shot|few-shot:\d+)$/.exec(label);
+  return shots ? [label.slice(0, shots.index), shots[1]] : [label];
+}
+
+/** The longest custom template name a run records (EvalStartInput's templateName). */
+export const MAX_TEMPLATE_NAME = 100;
+
+/** A custom template's name from its file, as the CLI records it: 'template NAME', a name past the limit cut with '…'. */
+export function templateNameOf(fileName: string): string {
+  const name = `template ${fileName}`;
+  return name.length <= MAX_TEMPLATE_NAME ? name : `${name.slice(0, MAX_TEMPLATE_NAME - 1)}…`;
+}
+
 /** A label set is named in the prompt only up to this many labels; past it the column is free text, not classes. */
 export const MAX_NAMED_LABELS = 20;
 

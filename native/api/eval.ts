@@ -4,7 +4,7 @@
 // Scales: every score metric is a fraction in [0, 1] (ROUGE F, BLEU/100, chrF/100, exact match, F1, accuracy, entity F1),
 // the scale a project's target is written in; perplexity and bits per byte are unbounded, lower is better.
 import { z } from 'zod';
-import { placeholdersOf } from './default-prompt.ts';
+import { MAX_TEMPLATE_NAME, placeholdersOf } from './default-prompt.ts';
 import { evalMetricLabel } from './labels.ts';
 import { Job, Run } from './schemas.ts';
 
@@ -115,7 +115,7 @@ export const EvalStartInput = z.object({
   /** Prompt layout; default built from the column mapping ("Dialogue:\n{{dialogue}}" … "Summary:"). */
   template: PromptTemplateInput.optional(),
   /** What the run's name calls a custom `template` (the CLI: 'template p.json', after its file); default 'custom' (CUSTOM_TEMPLATE_NAME). */
-  templateName: z.string().trim().min(1).max(100).optional(),
+  templateName: z.string().trim().min(1).max(MAX_TEMPLATE_NAME).optional(),
   /** Column fed to the prompt (default: the mapping's input/text/question field). */
   inputColumn: z.string().min(1).optional(),
   /** Reference columns (default: the mapping's target and its numbered siblings, e.g. summary1..summary3). */

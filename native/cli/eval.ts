@@ -17,6 +17,7 @@ import { cancelOnSignals } from './cancel.ts';
 import { formatMetric } from './figures.ts';
 import { formatTable } from './table.ts';
 import { readFlagFile, requireAdapterFolder } from './file-errors.ts';
+import { templateNameOf } from '../api/default-prompt.ts';
 
 const USAGE =
   'lathe eval --model N [--adapter PATH] --dataset D [--split test|validation|train|all] [--limit K] --metrics rouge,bleu,chrf,em_f1,accuracy,entity_f1,perplexity,… ' +
@@ -293,7 +294,7 @@ export const commands: CliCommand[] = [
         shotsFrom: (values['shots-from'] as string | undefined) ?? null,
         template: readPromptFile(values.prompt as string | undefined),
         // the run is named after the file: its layout is not the built-in zero-shot one
-        templateName: typeof values.prompt === 'string' ? `template ${path.basename(values.prompt)}` : undefined,
+        templateName: typeof values.prompt === 'string' ? templateNameOf(path.basename(values.prompt)) : undefined,
         shotSeed: num(values, 'shot-seed'),
         inputColumn: values['input-column'] as string | undefined,
         referenceColumns: list(values['ref-columns']),

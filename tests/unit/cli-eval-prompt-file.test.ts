@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { promptLabel } from '../../native/api/default-prompt.ts';
+import { MAX_TEMPLATE_NAME, promptLabel, promptLabelParts, templateNameOf } from '../../native/api/default-prompt.ts';
 import { latheInProcess } from '../fixtures/cli-in-process.ts';
 import { tempStores } from './temp-stores.ts';
 
@@ -49,5 +49,14 @@ describe('the prompt kind in a run name', () => {
   it('calls a custom template by its name, with its shots, never zero-shot', () => {
     expect([promptLabel(0), promptLabel(1), promptLabel(3)]).toEqual(['zero-shot', 'one-shot', 'few-shot:3']);
     expect([promptLabel(0, 'template p.json'), promptLabel(2, 'custom')]).toEqual(['template p.json', 'custom, few-shot:2']);
+  });
+
+  it('is taken apart at its shots only, a comma in a file name kept, and a long file name cut to what a run records', () => {
+    expect(promptLabelParts(promptLabel(2, 'template a, b.json'))).toEqual(['template a, b.json', 'few-shot:2']);
+    expect(promptLabelParts(promptLabel(0, 'template a, b.json'))).toEqual(['template a, b.json']);
+    expect(promptLabelParts('zero-shot')).toEqual(['zero-shot']);
+    const long = templateNameOf(`${'x'.repeat(120)}.json`);
+    expect([long.length, long.startsWith('template xxx'), long.endsWith('…')]).toEqual([MAX_TEMPLATE_NAME, true, true]);
+    expect(templateNameOf('p.json')).toBe('template p.json');
   });
 });

@@ -7,6 +7,7 @@ import type { Run } from '../../../../native/api/schemas.ts';
 import { formatDate } from '../../domain/format.ts';
 import { Badge, Button, Card, CardHeader } from '../../ui/primitives.tsx';
 import { formatInterval, formatMetric, metricLabel, uniqueBest } from './metrics.ts';
+import { promptLabelParts } from '../../../../native/api/default-prompt.ts';
 
 const STATUS_TONE: Record<string, 'success' | 'danger' | 'warning' | 'accent'> = { succeeded: 'success', failed: 'danger', cancelled: 'warning', running: 'accent' };
 
@@ -56,7 +57,7 @@ export function EvalRunList({ runs, comparison, metric, shownRunId, onShow, onCo
                   </td>
                   <td><div className="cell-title">{run.name}</div><div className="faint small mono">{run.id}</div></td>
                   {/* a custom template's label is its name, then its shots (promptLabel): one above the other, so the column stays narrow */}
-                  <td><div className="stack gap-1">{(info?.template ?? '—').split(', ').map((part) => <Badge key={part} tone="accent">{part}</Badge>)}</div></td>
+                  <td><div className="stack gap-1">{promptLabelParts(info?.template ?? '—').map((part, i) => <Badge key={i} tone="accent">{part}</Badge>)}</div></td>
                   <td className="num mono">{info?.examples ?? '—'}</td>
                   <td className={best ? 'num mono cell-best' : 'num mono'}>{v && row ? formatMetric(row.name, v.value) : '—'}{best && <span className="best-mark" title="Best of these runs"> ★</span>}</td>
                   <td className="muted small mono">{v && row ? formatInterval(row.name, v.ci95) : '—'}</td>
