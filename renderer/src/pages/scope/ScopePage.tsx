@@ -93,9 +93,9 @@ export function ScopePage({ creating, onCreatingChange }: { creating: boolean; o
         actions={mode === 'edit' ? <><CreateAction onClick={() => onCreatingChange(true)}>New project</CreateAction><DeleteAction onClick={() => setConfirmingDelete(true)}>Delete project</DeleteAction></> : null}
       />
       {mode === 'edit' && <JourneyCard project={current!} />}
-      {mode === 'edit' && <ScorecardCard key={current!.id + current!.updatedAt} project={current!} />}
+      {mode === 'edit' && <ScorecardCard key={`scorecard ${current!.id} ${current!.updatedAt}`} project={current!} />}
       <ProjectForm
-        key={mode === 'edit' ? current!.id + current!.updatedAt : 'new'}
+        key={mode === 'edit' ? `form ${current!.id} ${current!.updatedAt}` : 'new'}
         initial={mode === 'edit' ? draftFromProject(current!) : emptyDraft()}
         mode={mode}
         busy={busy}
