@@ -7,6 +7,10 @@ import { Job } from './schemas.ts';
 export const SEARCH_MODES = ['bm25', 'dense', 'hybrid'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 export const DOCUMENT_FORMATS = ['txt', 'md', 'html', 'pdf', 'docx'] as const;
+/** The file extensions (lower case, with the dot) the document importer reads, and the format each one is read as. */
+export const DOCUMENT_EXTENSIONS: Readonly<Record<string, (typeof DOCUMENT_FORMATS)[number]>> = {
+  '.txt': 'txt', '.text': 'txt', '.md': 'md', '.markdown': 'md', '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.docx': 'docx',
+};
 
 export const Collection = z.object({
   id: z.string(),

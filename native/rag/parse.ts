@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { humanBytes } from '../api/format.ts';
-import type { RagDocument } from '../api/rag.ts';
+import { DOCUMENT_EXTENSIONS, type RagDocument } from '../api/rag.ts';
 
 export type DocumentFormat = RagDocument['format'];
 
@@ -32,7 +32,7 @@ export class DocumentError extends Error {
   }
 }
 
-const EXTENSIONS: Record<string, DocumentFormat> = { '.txt': 'txt', '.text': 'txt', '.md': 'md', '.markdown': 'md', '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.docx': 'docx' };
+const EXTENSIONS: Readonly<Record<string, DocumentFormat>> = DOCUMENT_EXTENSIONS;
 
 /** The format a file name says, or null for a file Lathe does not read. */
 export function formatOf(file: string): DocumentFormat | null {

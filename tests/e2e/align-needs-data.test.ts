@@ -200,8 +200,9 @@ describe.skipIf(skipReason !== null)('a dataset of preference pairs on the Datas
     const card = page.getByRole('region', { name: 'Column mapping' });
     await card.waitFor();
     // Saving the task's Text keeps what the import mapped for the instruction format (it kept only input and target).
+    // Text ← output is what the column names suggest, so the footer's save reads "Save suggestion" until it is saved.
     await card.getByLabel('Text', { exact: true }).selectOption('output');
-    await card.getByRole('button', { name: 'Save mapping' }).click();
+    await card.getByRole('button', { name: 'Save suggestion' }).click();
     await page.getByRole('status').filter({ hasText: 'Column mapping saved' }).waitFor();
     const saved = await callApi<{ mapping: Record<string, string> }>(studio, 'datasets.get', { id: instructionsId });
     expect(saved.mapping).toEqual({ instruction: 'instruction', input: 'input', output: 'output', target: 'output' });

@@ -151,6 +151,11 @@ describe.skipIf(skipReason !== null)('UI fixes a new user asked for, in Chromium
     const suggestion = page.getByTestId('mapping-suggestion');
     expect(await suggestion.textContent()).toMatch(/Suggested from the column names: Text ← output.*The saved mapping trains as Instruction → output/);
     await page.getByText('Suggestion, not saved', { exact: true }).waitFor();
+    // One save button, the footer's, named for what it saves; the note points to it instead of repeating it.
+    const mappingCard = page.getByRole('region', { name: 'Column mapping' });
+    expect(await mappingCard.getByRole('button', { name: /^Save (suggestion|mapping)$/ }).allTextContents()).toEqual(['Save suggestion']);
+    expect(await suggestion.getByRole('button').count()).toBe(0);
+    expect(await suggestion.textContent()).toContain('Save suggestion, below, keeps it.');
     expect(await page.locator('[data-testid=journey] li[data-step=data]').getAttribute('data-state')).toBe('done');
     // The preview's header names a mapped field under the editor's label, and not at all beside a column of its name.
     const header = (column: string) => page.getByRole('table', { name: 'Dataset rows' }).locator('th', { has: page.locator(`.column-name[title="${column}"]`) });

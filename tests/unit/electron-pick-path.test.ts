@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { dialogOptionsFor, pickPath, type OpenDialogOptions, type PathDialog, type SaveDialogOptions } from '../../electron/pick-path.ts';
 import type { LatheBridge } from '../../renderer/src/api/bridge.ts';
+import type { FileSource, NativeFileSource } from '../../renderer/src/api/transport.ts';
 import { StudioError } from '../../renderer/src/api/errors.ts';
 import { createIpcStudio } from '../../renderer/src/api/ipcTransport.ts';
 
@@ -72,6 +73,12 @@ describe('pickPath (Electron main)', () => {
 });
 
 describe('the IPC transport’s file source', () => {
+  /** Fails the test (not skips it) unless the IPC studio offers the native dialog, then narrows the type. */
+  function nativeSource(files: FileSource): NativeFileSource {
+    expect(files.kind).toBe('native');
+    return files as NativeFileSource;
+  }
+
   function studioWith(answer: unknown) {
     const sent: unknown[] = [];
     const bridge = {
@@ -85,19 +92,18 @@ describe('the IPC transport’s file source', () => {
 
   it('sends the options (any file when none are given) and resolves to the path or null', async () => {
     const { studio, sent } = studioWith({ ok: true, result: '/data/a.bin' });
-    expect(studio.files.kind).toBe('native');
-    if (studio.files.kind !== 'native') return;
-    expect(await studio.files.pick({ kind: 'save', title: 'Write to' })).toBe('/data/a.bin');
-    expect(await studio.files.pick()).toBe('/data/a.bin');
+    const files = nativeSource(studio.files);
+    expect(await files.pick({ kind: 'save', title: 'Write to' })).toBe('/data/a.bin');
+    expect(await files.pick()).toBe('/data/a.bin');
     expect(sent).toEqual([{ kind: 'save', title: 'Write to' }, { kind: 'file' }]);
-    const cancelled = studioWith({ ok: true, result: null }).studio.files;
-    if (cancelled.kind === 'native') expect(await cancelled.pick()).toBeNull();
+    const cancelled = nativeSource(studioWith({ ok: true, result: null }).studio.files);
+    expect(await cancelled.pick()).toBeNull();
   });
 
   it('turns a refusal or an odd answer into a StudioError', async () => {
-    const refused = studioWith({ ok: false, error: { code: 'invalid_params', message: 'pickPath: kind: bad' } }).studio.files;
-    if (refused.kind === 'native') await expect(refused.pick()).rejects.toThrow(new StudioError('invalid_params', 'pickPath: kind: bad'));
-    const odd = studioWith({ ok: true, result: 42 }).studio.files;
-    if (odd.kind === 'native') await expect(odd.pick()).rejects.toThrow(/answered number/);
+    const refused = nativeSource(studioWith({ ok: false, error: { code: 'invalid_params', message: 'pickPath: kind: bad' } }).studio.files);
+    await expect(refused.pick()).rejects.toThrow(new StudioError('invalid_params', 'pickPath: kind: bad'));
+    const odd = nativeSource(studioWith({ ok: true, result: 42 }).studio.files);
+    await expect(odd.pick()).rejects.toThrow(/answered number/);
   });
 });

@@ -3,8 +3,8 @@
 // in a browser on `lathe serve` there is no dialog (the engine's disk may not be this machine's), so no button.
 import { useState, type ReactNode } from 'react';
 import type { PickPathOptions } from '../../../native/api/pick-path.ts';
-import { errorMessage } from '../api/errors.ts';
 import { useStudio } from '../app/StudioContext.tsx';
+import { dialogFailure } from './dialogFailure.ts';
 import { Button, Field } from './primitives.tsx';
 
 export function PathField({ label, help, error, optional, className, value, onChange, placeholder, dialog }: {
@@ -29,7 +29,7 @@ export function PathField({ label, help, error, optional, className, value, onCh
       const chosen = await files.pick({ title: label, ...dialog });
       if (chosen) onChange(chosen);
     } catch (err) {
-      setBrowseError(`The ${dialog.kind === 'folder' ? 'folder' : 'file'} dialog did not open: ${errorMessage(err).replace(/\.?$/, '.')} Type the path instead.`);
+      setBrowseError(dialogFailure(err, dialog.kind, 'Type the path instead.'));
     }
   };
   return (

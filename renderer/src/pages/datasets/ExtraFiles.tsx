@@ -1,9 +1,10 @@
 // More files of the dataset being imported: a published dev or test set beside its train file. Each is one split
 // whole; its rows follow the first file's. Same format as the first file, same columns (the engine checks both).
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { PickPathOptions } from '../../../../native/api/pick-path.ts';
 import { SPLITS } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
+import { dialogFailure } from '../../ui/dialogFailure.ts';
 import { Button, Select } from '../../ui/primitives.tsx';
 import './datasets.css';
 
@@ -32,10 +33,16 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
     const taken = [...(firstSplit ? [firstSplit] : []), ...files.map((f) => f.split)];
     onChange([...files, { chosen, split: nextSplit(taken) }]);
   };
+  const [pickError, setPickError] = useState<string | null>(null);
   const pick = async () => {
     if (studio.files.kind === 'upload') return input.current?.click();
-    const path = await studio.files.pick(DATASET_FILE_DIALOG);
-    if (path) add({ kind: 'path', path });
+    setPickError(null);
+    try {
+      const path = await studio.files.pick(DATASET_FILE_DIALOG);
+      if (path) add({ kind: 'path', path });
+    } catch (err) {
+      setPickError(dialogFailure(err));
+    }
   };
   return (
     <div className="field" data-testid="extra-files">
@@ -66,6 +73,7 @@ export function ExtraFiles({ files, firstSplit, onChange }: { files: ExtraFile[]
         )}
         <Button size="sm" icon="plus" onClick={pick}>Add a file for another split</Button>
       </div>
+      {pickError && <p className="field-error" role="alert" data-testid="extra-files-pick-error">{pickError}</p>}
       <span className="field-help">A dataset published as several files (train, dev, test): each added file goes whole to the split you choose, after the first file’s rows. Same format and columns as the first file.</span>
     </div>
   );

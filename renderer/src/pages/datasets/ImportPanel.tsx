@@ -8,6 +8,7 @@ import type { Job } from '../../../../native/api/schemas.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
+import { dialogFailure } from '../../ui/dialogFailure.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { ImportProgress } from './ImportProgress.tsx';
@@ -56,6 +57,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   const [extraFiles, setExtraFiles] = useState<ExtraFile[]>([]);
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [over, setOver] = useState(false);
+  const [pickError, setPickError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const progress = useJobProgress((job) => {
     if (job.state === 'succeeded') {
@@ -75,8 +77,13 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
   };
   const pickNative = async () => {
     if (studio.files.kind !== 'native') return;
-    const path = await studio.files.pick(DATASET_FILE_DIALOG);
-    if (path) choose({ kind: 'path', path });
+    setPickError(null);
+    try {
+      const path = await studio.files.pick(DATASET_FILE_DIALOG);
+      if (path) choose({ kind: 'path', path });
+    } catch (err) {
+      setPickError(dialogFailure(err));
+    }
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -144,6 +151,7 @@ export function ImportPanel({ projectId, startCollapsed, onImported }: { project
             <Button size="sm" onClick={pickNative}>{chosen ? 'Choose another file' : 'Choose a file…'}</Button>
           )}
         </div>
+        {pickError && <p className="field-error" role="alert" data-testid="dataset-pick-error">{pickError}</p>}
         <Field label="Dataset name" help="How the dataset is listed; defaults to the file name.">
           {(id, d) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={d} placeholder="dialogsum-dev" />}
         </Field>

@@ -78,10 +78,7 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
         {showingSuggestion && (
           <div data-testid="mapping-suggestion">
             <Callout title={`Suggested from the column names: ${suggested.map((f) => `${f.label} ← ${f.column}`).join(', ')}`}>
-              <div className="row-wrap">
-                <span>Shown below but not saved. {savedDoes}</span>
-                <Button size="sm" disabled={saving || missing.length > 0} onClick={save}>Save suggestion</Button>
-              </div>
+              <span>Shown below but not saved: Save suggestion, below, keeps it. {savedDoes}</span>
             </Callout>
           </div>
         )}
@@ -115,7 +112,7 @@ export function MappingEditor({ dataset, task, onSaved }: { dataset: Dataset; ta
       <footer className="card-footer">
         {missing.length > 0 && <span className="muted small push-rest">Still needed: {missing.map((f) => f.label).join(', ')}{pairFields.length > 0 && ' (or, for preference pairs, a chosen and a rejected answer)'}</span>}
         {other && <span className="muted small push-rest" data-testid="mapping-complete-as">Complete as {formatLabel(other)}; this project’s own fields may stay unmapped.</span>}
-        <Button variant="primary" disabled={saving || saved || missing.length > 0} onClick={save}>Save mapping</Button>
+        <Button variant="primary" disabled={saving || saved || missing.length > 0} onClick={save}>{showingSuggestion ? 'Save suggestion' : 'Save mapping'}</Button>
       </footer>
     </Card>
   );

@@ -2,19 +2,26 @@
 // paths of files and folders on the studio's machine. Progress follows the job; when it ends, what came in and every
 // file that did not, with its reason (an encrypted or scanned PDF, an unreadable encoding, a binary file).
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import type { Collection, DocsAddResult } from '../../../../native/api/rag.ts';
+import type { PickPathOptions } from '../../../../native/api/pick-path.ts';
+import { DOCUMENT_EXTENSIONS, type Collection, type DocsAddResult } from '../../../../native/api/rag.ts';
 import { plural } from '../../../../native/api/format.ts';
 import type { Job } from '../../../../native/api/schemas.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { useStudio } from '../../app/StudioContext.tsx';
+import { dialogFailure } from '../../ui/dialogFailure.ts';
 import { Icon } from '../../ui/icons.tsx';
 import { Button, Callout, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { ImportProgress } from '../datasets/ImportProgress.tsx';
 import { useJobProgress } from '../datasets/useJobProgress.ts';
 
-const ACCEPT = '.txt,.text,.md,.markdown,.html,.htm,.pdf,.docx';
+const ACCEPT = Object.keys(DOCUMENT_EXTENSIONS).join(',');
+const DOCUMENT_FILE_DIALOG: PickPathOptions = {
+  kind: 'file',
+  title: 'Import a document',
+  filters: [{ name: 'Documents', extensions: Object.keys(DOCUMENT_EXTENSIONS).map((e) => e.slice(1)) }, { name: 'All files', extensions: ['*'] }],
+};
 const fileName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 
 type Phase = { step: 'idle' } | { step: 'uploading'; done: number; of: number } | { step: 'importing' } | { step: 'done'; result: DocsAddResult } | { step: 'failed'; message: string };
@@ -25,6 +32,7 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
   const [paths, setPaths] = useState('');
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [over, setOver] = useState(false);
+  const [pickError, setPickError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const progress = useJobProgress((job: Job) => {
     if (job.state === 'succeeded') {
@@ -52,8 +60,13 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
   };
   const pickNative = async () => {
     if (studio.files.kind !== 'native') return;
-    const picked = await studio.files.pick();
-    if (picked) setPaths((prev) => (prev.trim() ? `${prev.trim()}\n${picked}` : picked));
+    setPickError(null);
+    try {
+      const picked = await studio.files.pick(DOCUMENT_FILE_DIALOG);
+      if (picked) setPaths((prev) => (prev.trim() ? `${prev.trim()}\n${picked}` : picked));
+    } catch (err) {
+      setPickError(dialogFailure(err, 'file', 'Type its path below instead.'));
+    }
   };
 
   async function start(e: FormEvent) {
@@ -96,6 +109,9 @@ export function DocumentImport({ collection, onImported }: { collection: Collect
           </div>
         ) : (
           <div className="row"><Button size="sm" icon="upload" onClick={() => void pickNative()}>Choose a file…</Button><span className="muted small">or type paths below</span></div>
+        )}
+        {pickError && studio.files.kind === 'native' && (
+          <p className="field-error" role="alert" data-testid="docs-pick-error">{pickError}</p>
         )}
         <Field label="Paths on the studio’s machine" optional help="Files or folders, one per line; a folder brings in every document under it.">
           {(id, d) => <textarea id={id} className="textarea mono small" rows={2} value={paths} onChange={(e) => setPaths(e.target.value)} aria-describedby={d} placeholder="/home/me/manuals" />}

@@ -6,10 +6,19 @@ import { useStudio } from '../../app/StudioContext.tsx';
 import { MOD } from '../../app/ShortcutHelp.tsx';
 import { submitOnModEnter } from '../../app/shortcuts.ts';
 import { errorMessage } from '../../api/errors.ts';
+import type { PickPathOptions } from '../../../../native/api/pick-path.ts';
+import { dialogFailure } from '../../ui/dialogFailure.ts';
 import { Button, Card, CardHeader, Field } from '../../ui/primitives.tsx';
 import { pretrainProblems, type PretrainForm } from './pretrainForm.ts';
 
 type Key = keyof PretrainForm;
+/** What a corpus file is named: plain text, Markdown included (the run reads any UTF-8 text). */
+const CORPUS_EXTENSIONS = ['txt', 'text', 'md', 'markdown'];
+const CORPUS_FILE_DIALOG: PickPathOptions = {
+  kind: 'file',
+  title: 'Choose a text corpus',
+  filters: [{ name: 'Text', extensions: CORPUS_EXTENSIONS }, { name: 'All files', extensions: ['*'] }],
+};
 const SHAPE: { key: Key; label: string; help: string }[] = [
   { key: 'layers', label: 'Layers', help: 'Transformer blocks stacked; deeper models compose more, and cost time per step.' },
   { key: 'heads', label: 'Attention heads', help: 'Parallel attention patterns per layer; hidden size is split between them.' },
@@ -53,8 +62,12 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
     setFileError(null);
     try {
       if (studio.files.kind === 'native') {
-        const picked = await studio.files.pick();
-        if (picked) set({ corpus: picked });
+        try {
+          const picked = await studio.files.pick(CORPUS_FILE_DIALOG);
+          if (picked) set({ corpus: picked });
+        } catch (err) {
+          setFileError(dialogFailure(err, 'file', 'Type the path instead.'));
+        }
       } else if (file) {
         setUploading(0);
         const stored = await studio.files.upload(file, setUploading);
@@ -94,7 +107,7 @@ export function PretrainBuilder({ form, onChange, busy, onStart }: { form: Pretr
                   ? <Button icon="file" onClick={() => void chooseFile()}>Choose…</Button>
                   : (
                     <label className="btn">
-                      <input type="file" className="visually-hidden" accept=".txt,text/plain" aria-label="Upload a corpus" onChange={(e) => void chooseFile(e.target.files?.[0])} />
+                      <input type="file" className="visually-hidden" accept={[...CORPUS_EXTENSIONS.map((e) => `.${e}`), 'text/plain'].join(',')} aria-label="Upload a corpus" onChange={(e) => void chooseFile(e.target.files?.[0])} />
                       Upload…
                     </label>
                   )}
