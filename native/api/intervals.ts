@@ -5,6 +5,18 @@
 import { isProportion } from './eval.ts';
 import { wilsonInterval } from './wilson.ts';
 
+/** The names a run records `metric`'s 95% interval ends under, beside `metric` itself: rouge1.ci95_low, rouge1.ci95_high. */
+export const intervalEndNames = (metric: string) => ({ low: `${metric}.ci95_low`, high: `${metric}.ci95_high` });
+
+/** The metric and end a recorded name is an interval end of (intervalEndNames read back), or null for any other name. */
+export function intervalEndOf(name: string): { metric: string; end: 'low' | 'high' } | null {
+  const found = /^(.+)\.ci95_(low|high)$/.exec(name);
+  return found ? { metric: found[1], end: found[2] as 'low' | 'high' } : null;
+}
+
+/** Whether a recorded name is an interval end (intervalEndNames), not a metric. */
+export const isIntervalEnd = (name: string): boolean => intervalEndOf(name) !== null;
+
 /** How close value × n must be to a whole number to be read as k of n right. */
 const WHOLE = 1e-6;
 
@@ -20,12 +32,11 @@ export function recordedInterval(metric: string, value: number, get: (name: stri
     const k = n != null && Number.isInteger(n) && n > 0 ? Math.round(value * n) : null;
     if (n != null && k !== null && Math.abs(value * n - k) <= WHOLE * n && k >= 0 && k <= n) return wilsonInterval(k, n);
   }
-  const low = get(`${metric}.ci95_low`);
-  const high = get(`${metric}.ci95_high`);
+  const names = intervalEndNames(metric);
+  const low = get(names.low);
+  const high = get(names.high);
   return low != null && high != null ? { low, high } : null;
 }
-
-const INTERVAL_ENDS = { '.ci95_low': 'low', '.ci95_high': 'high' } as const;
 
 /**
  * A run's recorded points (`lathe runs metrics`) with each interval end (`M.ci95_low`, `M.ci95_high`) as
@@ -40,13 +51,13 @@ export function withRecordedIntervalEnds<T extends { name: string; step: number;
     atStep.get(p.step)!.set(p.name, p.value);
   }
   return points.map((p) => {
-    const suffix = (Object.keys(INTERVAL_ENDS) as (keyof typeof INTERVAL_ENDS)[]).find((s) => p.name.endsWith(s));
-    if (!suffix) return p;
-    const metric = p.name.slice(0, -suffix.length);
+    const of = intervalEndOf(p.name);
+    if (!of) return p;
+    const { metric } = of;
     const values = atStep.get(p.step);
     const value = values?.get(metric);
     if (!values || value === undefined) return p;
-    const end = recordedInterval(metric, value, (n) => values.get(n), oneRelevant)?.[INTERVAL_ENDS[suffix]];
+    const end = recordedInterval(metric, value, (n) => values.get(n), oneRelevant)?.[of.end];
     return end === undefined || end === p.value ? p : { ...p, value: end, stored: p.value };
   });
 }

@@ -11,7 +11,7 @@ import { UserError, type CliCommand } from './command.ts';
 import { choiceFlagError, numberFlag } from './options.ts';
 import { checkOutputFile, sayCreatedFolder, writeOutputFile } from './output-file.ts';
 import { exampleCounts, metricsTable } from './eval.ts';
-import { withRecordedIntervalEnds } from '../api/intervals.ts';
+import { intervalEndOf, isIntervalEnd, withRecordedIntervalEnds } from '../api/intervals.ts';
 import { callStudio } from './studio-call.ts';
 import { formatFields, formatTable, nestedFields } from './table.ts';
 import { existingProjectId, projectIdOf, projectLabel, projectNames } from './project-ref.ts';
@@ -123,11 +123,10 @@ export function examplesText(page: Omit<ExamplesPage, 'total'>, n: number, order
   return lines.join('\n');
 }
 
-const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
 
 /** What `runs metrics` says under its table where it shows an interval end other than the one the run stored. */
 export function reReadEndsNote(metrics: readonly { name: string; stored?: number }[]): string {
-  const reRead = [...new Set(metrics.filter((m) => m.stored !== undefined).map((m) => m.name.replace(/\.ci95_(low|high)$/, '')))];
+  const reRead = [...new Set(metrics.filter((m) => m.stored !== undefined).map((m) => intervalEndOf(m.name)?.metric ?? m.name))];
   if (reRead.length === 0) return '';
   return `${reRead.join(', ')}: interval ends are Wilson's, read from the value and the examples scored as every view of the run reads them; the run stored other ends (a bootstrap interval, from before proportions got Wilson's; --json keeps them as 'stored').`;
 }
@@ -229,7 +228,7 @@ export const commands: CliCommand[] = [
         if (names.length > 0) throw new UserError(`run ${positionals[0]} has no metric '${name}'; its metrics are ${names.join(', ')}.`);
       }
       // a retrieval run's recall@k is a proportion where its queries had one relevant document each (its config says)
-      const oneRelevant = selected.some((m) => /^recall@\d+\.ci95_/.test(m.name)) && oneRelevantPerQuery((await callStudio(ctx, 'runs.get', { id: positionals[0] })).config);
+      const oneRelevant = hasRecallAtK(selected.map((m) => intervalEndOf(m.name)?.metric ?? '')) && oneRelevantPerQuery((await callStudio(ctx, 'runs.get', { id: positionals[0] })).config);
       const metrics = withRecordedIntervalEnds(selected, all, oneRelevant);
       ctx.print(metrics, () => {
         const table = formatTable(['NAME', 'STEP', 'VALUE', 'TIME'], metrics.map((m) => [m.name, formatValue(m.step), figure(m.value), m.time.slice(0, 19).replace('T', ' ')]), 48,

@@ -3,7 +3,7 @@
 // functions (compareMetrics, joinExamples, sortJoined) take records; the *ForRuns ones read the store.
 import { StudioError } from '../api/errors.ts';
 import { withArticle } from '../api/format.ts';
-import { recordedInterval } from '../api/intervals.ts';
+import { isIntervalEnd, recordedInterval } from '../api/intervals.ts';
 import { EXAMPLE_SORTS, intervalKind, LOWER_IS_BETTER, NOT_RANKED, oneRelevantPerQuery, type Comparison, type EvalExample, type ExamplesPage, type ExamplesQuery, type JoinedExample } from '../api/eval.ts';
 import { ExamplesQuery as ExamplesQuerySchema } from '../api/eval.ts';
 import type { Run, RunMetric } from '../api/schemas.ts';
@@ -46,7 +46,6 @@ function latest(metrics: readonly RunMetric[]): Map<string, number> {
   return out;
 }
 
-const isIntervalEnd = (name: string) => name.endsWith('.ci95_low') || name.endsWith('.ci95_high');
 /** Counts and times a run records beside its metrics: the table's legend says them; they are nothing to rank. */
 const BOOKKEEPING = new Set(['examples', 'planned_examples', 'requested_examples', 'total_seconds', 'shots_used_mean']);
 

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { StudioError } from '../api/errors.ts';
 import { isProportion, type EvalExample, type MetricValue } from '../api/eval.ts';
+import { intervalEndNames } from '../api/intervals.ts';
 import { wilsonInterval } from '../api/wilson.ts';
 import { plural } from '../api/format.ts';
 import { RETRIEVAL_METRICS, RetrievalEvalInput, SEARCH_MODES, type RagDocument, type RetrievalEvalResult, type SearchMode } from '../api/rag.ts';
@@ -152,7 +153,7 @@ export async function runRetrievalEvaluation(raw: RetrievalEvalInput, ctx: EvalC
       const timing = timingOf(examples, (performance.now() - t0) / 1000, 0);
       await savePredictions(store, dataDir, run.id, examples);
       const rows: [string, number | null][] = [
-        ...metrics.flatMap((v): [string, number][] => [[v.name, v.value], [`${v.name}.ci95_low`, v.ci95!.low], [`${v.name}.ci95_high`, v.ci95!.high]]),
+        ...metrics.flatMap((v): [string, number][] => [[v.name, v.value], [intervalEndNames(v.name).low, v.ci95!.low], [intervalEndNames(v.name).high, v.ci95!.high]]),
         ['examples', examples.length], ['planned_examples', queries.length], ['total_seconds', timing.totalSeconds],
         ['latency_ms_mean', timing.latencyMsMean], ['latency_ms_p50', timing.latencyMsP50], ['latency_ms_p95', timing.latencyMsP95],
       ];

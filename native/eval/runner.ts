@@ -5,6 +5,7 @@
 import { StudioError } from '../api/errors.ts';
 import { nerPromptTemplate } from '../api/ner-prompt.ts';
 import { EvalStartInput, type EvalConfigInput, type EvalExample, type EvalStartInput as EvalStartParams, type MetricValue } from '../api/eval.ts';
+import { intervalEndNames } from '../api/intervals.ts';
 import type { Dataset, Run } from '../api/schemas.ts';
 import { CUSTOM_TEMPLATE_NAME, placeholdersOf, promptLabel } from '../api/default-prompt.ts';
 import type { Store } from '../store/db.ts';
@@ -88,7 +89,7 @@ function metricRows(
   const rows: [string, number][] = [];
   for (const m of metrics) {
     rows.push([m.name, m.value]);
-    if (m.ci95) rows.push([`${m.name}.ci95_low`, m.ci95.low], [`${m.name}.ci95_high`, m.ci95.high]);
+    if (m.ci95) rows.push([intervalEndNames(m.name).low, m.ci95.low], [intervalEndNames(m.name).high, m.ci95.high]);
   }
   rows.push(['examples', examples.length], ['planned_examples', planned], ['total_seconds', timing.totalSeconds]);
   if (requested !== null) rows.push(['requested_examples', requested]);

@@ -2,7 +2,7 @@
 // with its interval as three metrics (rouge1, rouge1.ci95_low, rouge1.ci95_high) and its bookkeeping as more
 // (examples, planned_examples, total_seconds); here a score carries its interval and the bookkeeping reads in
 // words, so the page never shows "rouge1.ci95_high 0.000" or "examples 3.000".
-import { recordedInterval } from '../../../../native/api/intervals.ts';
+import { intervalEndOf, recordedInterval } from '../../../../native/api/intervals.ts';
 import { formatInterval, formatMetric, metricLabel } from '../evaluate/metrics.ts';
 
 export interface RunFigure {
@@ -13,8 +13,6 @@ export interface RunFigure {
   note: string | null;
 }
 
-const CI_LOW = '.ci95_low';
-const CI_HIGH = '.ci95_high';
 
 /** What an evaluation records about itself (native/eval), in words and printed as what it counts. */
 const BOOKKEEPING: Record<string, { label: string; format(value: number): string }> = {
@@ -31,7 +29,8 @@ const BOOKKEEPING: Record<string, { label: string; format(value: number): string
 export function runFigures(names: readonly string[], value: (name: string) => number, oneRelevant = false): RunFigure[] {
   const has = new Set(names);
   const folded = (name: string) => {
-    for (const end of [CI_LOW, CI_HIGH]) if (name.endsWith(end) && has.has(name.slice(0, -end.length))) return true;
+    const end = intervalEndOf(name);
+    if (end && has.has(end.metric)) return true;
     return name === 'planned_examples' && has.has('examples');
   };
   return names.filter((name) => !folded(name)).map((name) => {
