@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanBytes } from '../../native/api/format.ts';
 import { formatLoss } from '../../renderer/src/pages/finetune/runFormat.ts';
 import { writeStoryPairs } from '../fixtures/train-story-pairs.ts';
+import { openDesktopWindow } from './desktop-window.ts';
 import { browserSkipReason, callApi, fullPageHeight, launchChromium, openWatchedPage, SCREENSHOTS, SHARED_DATA, shootSchemes, startStudio, STORIES260K, type RunningStudio } from './harness.ts';
 
 const TEXT = path.join(SHARED_DATA, 'corpora/tinyshakespeare.txt');
@@ -213,34 +214,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     // A stand-in for Electron's preload: the Studio API over this server's HTTP, and a revealArtifact that records
     // what the page asked for and resolves it through the engine as main does (electron/reveal.ts; the shell
     // itself is covered by tests/unit/electron-reveal.test.ts).
-    const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    desktop.on('pageerror', (err) => pageErrors.push(err.message));
-    await desktop.addInitScript(({ token }) => {
-      const call = async (method: string, params: unknown) => {
-        const r = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(params) });
-        const body = await r.json();
-        return r.ok ? { ok: true, result: body.result } : { ok: false, error: body.error };
-      };
-      const revealed: { id: unknown; answer: unknown }[] = [];
-      Object.assign(window, {
-        revealed,
-        pickAnswer: null,
-        lathe: {
-          call,
-          listen(listener: (e: unknown) => void) {
-            const source = new EventSource(`/api/events?token=${token}`);
-            source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
-            return () => source.close();
-          },
-          pickPath: async () => ({ ok: true, result: (window as unknown as { pickAnswer: string | null }).pickAnswer }),
-          async revealArtifact(id: unknown) {
-            const answer = await call('deploy.locateArtifact', { id });
-            revealed.push({ id, answer });
-            return answer.ok ? { ok: true, result: { path: answer.result.path } } : answer;
-          },
-        },
-      });
-    }, { token: studio.token });
+    const { page: desktop, answerPicks, revealed } = await openDesktopWindow({ studio, browser, pageErrors });
     await desktop.goto(`${studio.origin}/#/integrate`);
     const section = desktop.locator('[aria-label="Merge, quantise and export"]');
     await section.waitFor();
@@ -250,7 +224,7 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     const out = path.join(tmp, 'desktop.f16.gguf');
     await section.getByLabel('Weight types').fill('f16');
     // the path comes from the save dialog (Browse…), as a desktop user gives it
-    await desktop.evaluate((p) => Object.assign(window, { pickAnswer: p }), out);
+    await answerPicks({ ok: true, result: out });
     await section.getByRole('button', { name: 'Browse: Write to' }).click();
     await expect.poll(() => section.getByLabel('Write to', { exact: true }).inputValue()).toBe(out);
     expect(await section.getByLabel('Weight types').inputValue()).toBe('f16');
@@ -259,8 +233,8 @@ describe.skipIf(skipReason !== null)('Quantise and export on the Integrate page'
     await exported.waitFor({ timeout: 120_000 });
     expect(await exported.getByRole('button', { name: /Copy the path/ }).count()).toBe(0);
     await exported.getByRole('button', { name: 'Open the folder of GGUF f16' }).click();
-    await expect.poll(() => desktop.evaluate(() => (window as unknown as { revealed: unknown[] }).revealed.length)).toBe(1);
-    const [asked] = await desktop.evaluate(() => (window as unknown as { revealed: { id: string; answer: { ok: boolean; result: { path: string; directory: boolean } } }[] }).revealed);
+    await expect.poll(async () => (await revealed()).length).toBe(1);
+    const [asked] = await revealed<{ ok: boolean; result: { path: string; directory: boolean } }>();
     expect(asked.id).toMatch(/^job_[0-9a-f]+#0$/);
     expect(asked.answer).toMatchObject({ ok: true, result: { path: realpathSync(out), directory: false } });
     await desktop.close();

@@ -8,13 +8,13 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
+import { openDesktopWindow } from './desktop-window.ts';
 import { browserSkipReason, STORIES260K, studioInChromium } from './harness.ts';
 
 const { checkpoint: CHECKPOINT, tokenizer: TOKENIZER } = STORIES260K;
 const skipReason = browserSkipReason() ?? (existsSync(CHECKPOINT) ? null : `${CHECKPOINT} is absent (the shared data kit is not mounted)`);
 if (skipReason) console.log(`e2e path field tests skipped: ${skipReason}`);
 
-type PickWindow = { picks: unknown[]; pickAnswer: unknown };
 const browseButtons = (page: Page) => page.getByRole('button', { name: /^Browse/ });
 
 describe.skipIf(skipReason !== null)('Path fields: typed in the browser, browsed in the desktop app', () => {
@@ -49,34 +49,8 @@ describe.skipIf(skipReason !== null)('Path fields: typed in the browser, browsed
   });
 
   it('in the desktop app: each Browse… asks for the dialog its field needs and fills the field', async () => {
-    const { studio, browser, pageErrors } = e2e;
-    const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    desktop.on('pageerror', (err) => pageErrors.push(err.message));
-    await desktop.addInitScript(({ token }) => {
-      const state: PickWindow = { picks: [], pickAnswer: { ok: true, result: null } };
-      Object.assign(window, state, {
-        lathe: {
-          async call(method: string, params: unknown) {
-            const r = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(params) });
-            const body = await r.json();
-            return r.ok ? { ok: true, result: body.result } : { ok: false, error: body.error };
-          },
-          listen(listener: (e: unknown) => void) {
-            const source = new EventSource(`/api/events?token=${token}`);
-            source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
-            return () => source.close();
-          },
-          async pickPath(options: unknown) {
-            const w = window as unknown as PickWindow;
-            w.picks.push(options);
-            return w.pickAnswer;
-          },
-          revealArtifact: async () => ({ ok: false, error: { code: 'internal', message: 'not in this test' } }),
-        },
-      });
-    }, { token: studio.token });
-    const answerNext = (answer: unknown) => desktop.evaluate((a) => { (window as unknown as PickWindow).pickAnswer = a; }, answer);
-    const picks = () => desktop.evaluate(() => (window as unknown as PickWindow).picks.splice(0));
+    const { studio, pageErrors } = e2e;
+    const { page: desktop, answerPicks: answerNext, picks } = await openDesktopWindow(e2e);
 
     await desktop.goto(`${studio.origin}/#/select`);
     await desktop.getByRole('button', { name: 'Add a model' }).click(); // the panel is folded once a model exists

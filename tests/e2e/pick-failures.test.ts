@@ -5,12 +5,12 @@
 // HTTP) whose pickPath answers a refusal and records the options it was asked for, so the dialogs' titles and file
 // types are checked too. PathField's own refusal is covered by path-fields.test.ts.
 import { describe, expect, it } from 'vitest';
+import { openDesktopWindow } from './desktop-window.ts';
 import { browserSkipReason, callApi, studioInChromium } from './harness.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`e2e dialog failure tests skipped: ${skipReason}`);
 
-type PickWindow = { picks: unknown[] };
 const REFUSAL = { ok: false, error: { code: 'internal', message: 'no display' } };
 const SAID = 'The file dialog did not open: no display.';
 
@@ -18,35 +18,10 @@ describe.skipIf(skipReason !== null)('A path dialog that does not open is said w
   const e2e = studioInChromium();
 
   it('on Datasets, Train from scratch and Documents, with no page error', async () => {
-    const { studio, browser, pageErrors } = e2e;
+    const { studio, pageErrors } = e2e;
     await callApi(studio, 'collections.create', { name: 'notes' });
     const project = await callApi<{ id: string }>(studio, 'projects.create', { name: 'Stories', task: 'generation' }); // Datasets imports into a project
-    const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    desktop.on('pageerror', (err) => pageErrors.push(err.message));
-    await desktop.addInitScript(({ token, refusal, projectId }) => {
-      window.localStorage.setItem('lathe.currentProject', projectId);
-      const state: PickWindow = { picks: [] };
-      Object.assign(window, state, {
-        lathe: {
-          async call(method: string, params: unknown) {
-            const r = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(params) });
-            const body = await r.json();
-            return r.ok ? { ok: true, result: body.result } : { ok: false, error: body.error };
-          },
-          listen(listener: (e: unknown) => void) {
-            const source = new EventSource(`/api/events?token=${token}`);
-            source.onmessage = (m) => { try { listener(JSON.parse(m.data)); } catch { /* keep-alive */ } };
-            return () => source.close();
-          },
-          async pickPath(options: unknown) {
-            (window as unknown as PickWindow).picks.push(options);
-            return refusal;
-          },
-          revealArtifact: async () => ({ ok: false, error: { code: 'internal', message: 'not in this test' } }),
-        },
-      });
-    }, { token: studio.token, refusal: REFUSAL, projectId: project.id });
-    const picks = () => desktop.evaluate(() => (window as unknown as PickWindow).picks.splice(0));
+    const { page: desktop, picks } = await openDesktopWindow(e2e, { pickAnswer: REFUSAL, projectId: project.id });
 
     await desktop.goto(`${studio.origin}/#/datasets`);
     const importCard = desktop.getByRole('region', { name: 'Import a dataset' });
